@@ -1,0 +1,150 @@
+package dev.gatehouse.apikey;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.changelog.ChangeListener;
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.store.SqlTime;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Tx;
+import dev.gatehouse.store.Written;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Issues, lists, revokes and authenticates API keys. Authentication is on every request, so verified keys
+ * are cached by public id; the cache is invalidated from the change log (key revoked, member or
+ * organization removed), which keeps every node in step. A key configured at startup
+ * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash. Thread-safe.
+ */
+public final class KeyService implements ChangeListener {
+
+    /** A key issued just now: the only time its secret is shown. */
+    public record Issued(ApiKey key, String token) {
+    }
+
+    private record Cached(byte[] hash, Principal principal) {
+    }
+
+    private final Store store;
+    private final KeyStore keys = new KeyStore();
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final byte[] configuredServiceKeyHash;
+
+    /** @param configuredServiceKey a service key from configuration, or null */
+    public KeyService(Store store, String configuredServiceKey) {
+        this.store = store;
+        this.configuredServiceKeyHash = configuredServiceKey == null ? null : Secrets.sha256(configuredServiceKey);
+    }
+
+    /** The caller behind a presented key; 401 for anything unknown, malformed or revoked. */
+    public Principal authenticate(String token) {
+        if (token == null || token.isEmpty() || token.length() > 512) {
+            throw new UnauthenticatedException("unauthenticated", "an API key is required");
+        }
+        Secrets.Parsed parsed = Secrets.parse(token);
+        if (parsed == null) {
+            if (configuredServiceKeyHash != null && MessageDigest.isEqual(configuredServiceKeyHash, Secrets.sha256(token))) {
+                return new Principal.Service("configured");
+            }
+            throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+        }
+        Cached cached = cache.get(parsed.keyId());
+        if (cached == null) {
+            cached = store.read(h -> keys.findForAuth(h, parsed.keyId())).filter(s -> !s.key().revoked())
+                    .map(s -> new Cached(s.hash(), principalOf(s.key()))).orElse(null);
+            if (cached == null) {
+                throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+            }
+            cache.put(parsed.keyId(), cached);
+        }
+        if (!Secrets.matches(cached.hash(), parsed.secret())) {
+            throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+        }
+        return cached.principal();
+    }
+
+    private static Principal principalOf(ApiKey key) {
+        return "service".equals(key.kind()) ? new Principal.Service(key.keyId())
+                : new Principal.Member(key.keyId(), key.orgId(), key.memberId());
+    }
+
+    /** Generates the first service key when none exists and none is configured; null otherwise. */
+    public String bootstrapServiceKey() {
+        if (configuredServiceKeyHash != null) {
+            return null;
+        }
+        return store.write(Actor.SYSTEM, null, tx -> {
+            tx.handle().createQuery("SELECT CAST(pg_advisory_xact_lock(7) AS text)").mapTo(String.class).one();
+            if (keys.anyServiceKey(tx.handle())) {
+                return null;
+            }
+            return issue(tx, "service", null, null, "bootstrap").token();
+        }).value();
+    }
+
+    /** A new key for a member: by a service key, or by the member for itself. */
+    public Written<Issued> createMemberKey(Principal principal, long orgId, Member member, String name) {
+        requireSelfOrService(principal, member);
+        return store.write(Access.actor(principal), orgId, tx -> issue(tx, "member", orgId, member.id(),
+                name == null ? "" : name));
+    }
+
+    public List<ApiKey> listMemberKeys(Principal principal, Member member) {
+        requireSelfOrService(principal, member);
+        return store.read(h -> keys.listForMember(h, member.id()));
+    }
+
+    public Written<ApiKey> revokeMemberKey(Principal principal, long orgId, Member member, String keyId) {
+        requireSelfOrService(principal, member);
+        return store.write(Access.actor(principal), orgId, tx -> {
+            ApiKey revoked = keys.revoke(tx.handle(), keyId, member.id(), SqlTime.now()).orElseThrow(() ->
+                    new NotFoundException("key_not_found", "member " + member.id() + " has no key " + keyId));
+            tx.change(orgId, "api_key", keyId, "deleted", null, KeySnapshot.of(revoked));
+            return revoked;
+        });
+    }
+
+    /** Issues a key inside a running transaction. */
+    public Issued issue(Tx tx, String kind, Long orgId, Long memberId, String name) {
+        Secrets.Generated generated = Secrets.generate(kind.equals("service") ? "s" : "m");
+        ApiKey key = keys.insert(tx.handle(), generated.keyId(), generated.hash(), kind, orgId, memberId, name,
+                SqlTime.now());
+        tx.change(orgId, "api_key", key.keyId(), "created", null, KeySnapshot.of(key));
+        return new Issued(key, generated.token());
+    }
+
+    private static void requireSelfOrService(Principal principal, Member member) {
+        if (principal instanceof Principal.Member m && m.memberId() != member.id()) {
+            throw new ForbiddenException("forbidden", "only a service key or member " + member.id()
+                    + " itself can manage its keys");
+        }
+    }
+
+    @Override
+    public void onChange(ChangeRecord record) {
+        switch (record.objectType()) {
+            case "api_key" -> cache.remove(record.objectId());
+            case "member" -> {
+                if (record.after() == null) {
+                    long memberId = Long.parseLong(record.objectId());
+                    cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
+                }
+            }
+            case "organization" -> {
+                if (record.after() == null && record.orgId() != null) {
+                    long orgId = record.orgId();
+                    cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.gatehouse.apikey;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The native representation of a key (never its secret or hash), also its change-log snapshot. */
+public final class KeySnapshot {
+
+    private KeySnapshot() {
+    }
+
+    public static ObjectNode of(ApiKey key) {
+        ObjectNode n = Json.object();
+        n.put("id", key.keyId());
+        n.put("kind", key.kind());
+        n.put("org_id", key.orgId());
+        n.put("member_id", key.memberId());
+        n.put("name", key.name());
+        n.put("created_at", key.createdAt().toString());
+        n.put("revoked_at", key.revokedAt() == null ? null : key.revokedAt().toString());
+        return n;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.gatehouse.apikey;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/** SQL for API keys. Stateless. */
+final class KeyStore {
+
+    private static final String COLUMNS = "key_id, kind, org_id, member_id, name, created_at, revoked_at";
+
+    /** A stored key with its hash, for authentication only. */
+    record Stored(ApiKey key, byte[] hash) {
+    }
+
+    ApiKey insert(Handle h, String keyId, byte[] hash, String kind, Long orgId, Long memberId, String name, Instant now) {
+        return h.createQuery("INSERT INTO api_keys (key_id, secret_hash, kind, org_id, member_id, name, created_at) "
+                        + "VALUES (:keyId, :hash, :kind, :org, :member, :name, :now) RETURNING " + COLUMNS)
+                .bind("keyId", keyId).bind("hash", hash).bind("kind", kind).bind("org", orgId).bind("member", memberId)
+                .bind("name", name).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    Optional<Stored> findForAuth(Handle h, String keyId) {
+        return h.createQuery("SELECT " + COLUMNS + ", secret_hash FROM api_keys WHERE key_id = :k")
+                .bind("k", keyId).map((rs, ctx) -> new Stored(map(rs), rs.getBytes("secret_hash"))).findOne();
+    }
+
+    List<ApiKey> listForMember(Handle h, long memberId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE member_id = :m ORDER BY id")
+                .bind("m", memberId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    Optional<ApiKey> revoke(Handle h, String keyId, long memberId, Instant now) {
+        return h.createQuery("UPDATE api_keys SET revoked_at = coalesce(revoked_at, :now) WHERE key_id = :k "
+                        + "AND member_id = :m RETURNING " + COLUMNS)
+                .bind("k", keyId).bind("m", memberId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    boolean anyServiceKey(Handle h) {
+        return h.createQuery("SELECT 1 FROM api_keys WHERE kind = 'service' AND revoked_at IS NULL LIMIT 1")
+                .mapTo(Integer.class).findOne().isPresent();
+    }
+
+    private static ApiKey map(ResultSet rs) throws SQLException {
+        long org = rs.getLong("org_id");
+        Long orgId = rs.wasNull() ? null : org;
+        long member = rs.getLong("member_id");
+        Long memberId = rs.wasNull() ? null : member;
+        return new ApiKey(rs.getString("key_id"), rs.getString("kind"), orgId, memberId, rs.getString("name"),
+                instant(rs, "created_at"), instant(rs, "revoked_at"));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gatehouse.apikey;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Key material. A key reads {@code gh<kind>_<keyId>_<secret>}: kind {@code s} (service) or {@code m}
+ * (member), a 24-hex-digit public id and 32 random bytes in base64url. Only SHA-256 of the secret is
+ * stored; with 256 bits of entropy a slow hash would only cost CPU on every request.
+ */
+final class Secrets {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A parsed presented key. */
+    record Parsed(String keyId, String secret) {
+    }
+
+    /** A freshly generated key: the full token (shown once) and its parts. */
+    record Generated(String token, String keyId, byte[] hash) {
+    }
+
+    private Secrets() {
+    }
+
+    static Generated generate(String kind) {
+        byte[] id = new byte[12];
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(id);
+        RANDOM.nextBytes(secret);
+        String keyId = HexFormat.of().formatHex(id);
+        String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return new Generated("gh" + kind + "_" + keyId + "_" + secretText, keyId, sha256(secretText));
+    }
+
+    /** Splits a presented key; null when it is not in Gatehouse's format. */
+    static Parsed parse(String token) {
+        if (token.length() != 72 || !(token.startsWith("ghs_") || token.startsWith("ghm_")) || token.charAt(28) != '_') {
+            return null;
+        }
+        String keyId = token.substring(4, 28);
+        for (int i = 0; i < keyId.length(); i++) {
+            if (Character.digit(keyId.charAt(i), 16) < 0) {
+                return null;
+            }
+        }
+        return new Parsed(keyId, token.substring(29));
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    static boolean matches(byte[] expectedHash, String secret) {
+        return MessageDigest.isEqual(expectedHash, sha256(secret));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gatehouse.app;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The validated, immutable configuration of one node. Built from command-line options whose defaults come
+ * from environment variables ({@link Main}); every check happens here, at startup, with a message naming
+ * the option and the bad value.
+ *
+ * @param databaseUrl JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db})
+ *                    URL of an external PostgreSQL; null for the embedded one under {@code dataDir}
+ * @param tlsPort     also listen with HTTPS on this port; null for none (0 for a random port)
+ */
+public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
+                     String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
+                     long pollMillis) {
+
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+    public Config {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+        }
+        if (tlsPort != null && (tlsPort < 0 || tlsPort > 65535)) {
+            throw new IllegalArgumentException("--tls-port must be 0..65535, got " + tlsPort);
+        }
+        if (dataDir == null) {
+            throw new IllegalArgumentException("--data-dir is required");
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+        if (databaseUrl != null && databaseUrl.isBlank()) {
+            databaseUrl = null;
+        }
+        if (databaseUrl != null) {
+            String jdbc = jdbcUrl(databaseUrl);
+            if (!jdbc.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("--database-url must be a PostgreSQL URL (jdbc:postgresql://… or "
+                        + "postgresql://…), got " + redact(databaseUrl));
+            }
+        }
+        if (serviceKey != null && serviceKey.isBlank()) {
+            serviceKey = null;
+        }
+        if (serviceKey != null && serviceKey.length() < 16) {
+            throw new IllegalArgumentException("--service-key must be at least 16 characters, got "
+                    + serviceKey.length());
+        }
+        logLevel = logLevel == null ? "INFO" : logLevel.toUpperCase(Locale.ROOT);
+        if (!LEVELS.contains(logLevel)) {
+            throw new IllegalArgumentException("--log-level must be one of " + LEVELS + ", got " + logLevel);
+        }
+        if (poolSize < 1 || poolSize > 200) {
+            throw new IllegalArgumentException("--pool-size must be 1..200, got " + poolSize);
+        }
+        if (pollMillis < 10 || pollMillis > 60_000) {
+            throw new IllegalArgumentException("--poll-millis must be 10..60000, got " + pollMillis);
+        }
+    }
+
+    /** A JDBC URL for either accepted form; credentials in a libpq URL stay in the URL as parameters. */
+    public static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:")) {
+            return url;
+        }
+        if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+            URI uri = URI.create(url);
+            StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
+            if (uri.getPort() > 0) {
+                jdbc.append(':').append(uri.getPort());
+            }
+            jdbc.append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath());
+            StringBuilder query = new StringBuilder(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+            if (uri.getRawUserInfo() != null) {
+                String[] parts = uri.getRawUserInfo().split(":", 2);
+                query.append(query.length() > 0 ? "&" : "").append("user=").append(parts[0]);
+                if (parts.length > 1) {
+                    query.append("&password=").append(parts[1]);
+                }
+            }
+            if (query.length() > 0) {
+                jdbc.append('?').append(query);
+            }
+            return jdbc.toString();
+        }
+        return url;
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("://[^@/]*@", "://***@").replaceAll("password=[^&]*", "password=***");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.changelog.ChangeLogStore;
+import dev.gatehouse.changelog.ChangeTailer;
+import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.ops.OpsDialect;
+import dev.gatehouse.http.v1.NativeApi;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.model.ModelService;
+import dev.gatehouse.org.OrgModels;
+import dev.gatehouse.org.OrgService;
+import dev.gatehouse.role.RoleService;
+import dev.gatehouse.store.Database;
+import dev.gatehouse.store.EmbeddedDatabase;
+import dev.gatehouse.store.EngineLoader;
+import dev.gatehouse.store.Store;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Gatehouse node, assembled: storage, change feed, engine, services and HTTP. {@link #start} brings it
+ * up in dependency order (database, migrations, engine rebuilt from the database, then HTTP);
+ * {@link #close} takes it down in reverse. Thread-safe after start.
+ */
+public final class Gatehouse implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
+
+    private final Config config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private EmbeddedDatabase embedded;
+    private Database database;
+    private ChangeFeed feed;
+    private DecisionEngine engine;
+    private Services services;
+    private HttpServer http;
+    private String generatedServiceKey;
+    private volatile boolean ready;
+
+    /** The services of a node, for dialects and tests that need them directly. */
+    public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
+                           ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
+                           OrgModels orgModels, ChangeFeed feed, Auth auth) {
+    }
+
+    private Gatehouse(Config config) {
+        this.config = config;
+    }
+
+    public static Gatehouse start(Config config) {
+        Gatehouse node = new Gatehouse(config);
+        try {
+            node.startUp();
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startUp() {
+        String jdbcUrl;
+        if (config.databaseUrl() == null) {
+            embedded = EmbeddedDatabase.start(config.dataDir(), config.durable());
+            resources.add(embedded);
+            jdbcUrl = embedded.jdbcUrl();
+            LOG.info("embedded PostgreSQL on port {} with data under {}", embedded.port(), config.dataDir());
+        } else {
+            jdbcUrl = Config.jdbcUrl(config.databaseUrl());
+        }
+        database = new Database(jdbcUrl, config.databaseUser(), config.databasePassword(), config.poolSize());
+        resources.add(0, database);
+        database.migrate();
+
+        ModelRegistry models = new ModelRegistry();
+        ChangeLogStore log = new ChangeLogStore();
+        feed = new ChangeFeed(database.jdbi(), log);
+        Store store = new Store(database.jdbi(), log, feed);
+        engine = new DecisionEngine(models::get);
+        Access access = new Access(engine);
+        KeyService keys = new KeyService(store, config.serviceKey());
+        OrgModels orgModels = new OrgModels(models);
+        ModelService modelService = new ModelService(store, models, access);
+        MemberService members = new MemberService(store, orgModels, access);
+        RoleService roles = new RoleService(store, orgModels, access);
+        OrgService orgs = new OrgService(store, orgModels, members, keys, access);
+        feed.addListener(models);
+        feed.addListener(engine);
+        feed.addListener(keys);
+        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, orgModels,
+                feed, new Auth(keys));
+
+        modelService.loadStored();
+        long started = System.nanoTime();
+        long revision = EngineLoader.load(database.jdbi(), engine);
+        feed.startAt(revision);
+        LOG.info("engine loaded {} organizations at revision {} in {} ms", engine.organizationCount(), revision,
+                (System.nanoTime() - started) / 1_000_000);
+        generatedServiceKey = keys.bootstrapServiceKey();
+
+        ChangeTailer tailer = new ChangeTailer(feed, () -> {
+            try {
+                return DriverManager.getConnection(jdbcUrl, config.databaseUser(), config.databasePassword());
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
+            }
+        }, config.pollMillis()).start();
+        resources.add(0, tailer);
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        database.pool().setMetricRegistry(metrics);
+        List<Dialect> dialects = List.of(
+                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, List.of()),
+                new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
+        http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
+        resources.add(0, http::stop);
+        ready = true;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** The HTTPS port, or 0 when TLS is off. */
+    public int tlsPort() {
+        return 0;
+    }
+
+    public HttpServer http() {
+        return http;
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public DecisionEngine engine() {
+        return engine;
+    }
+
+    /** The service key generated at this start (first start only), or null. */
+    public String generatedServiceKey() {
+        return generatedServiceKey;
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", resource, e.getMessage());
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.gatehouse.app;
+
+import ch.qos.logback.classic.Level;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code gatehouse} command line. */
+@Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
+        description = "Self-hosted, multi-tenant roles and permissions service.",
+        subcommands = {Main.Serve.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** {@code gatehouse serve}: starts a node and runs until SIGTERM or SIGINT. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the server.")
+    static final class Serve implements Callable<Integer> {
+
+        @Option(names = "--port", defaultValue = "${env:GATEHOUSE_PORT:-8080}", description = "HTTP port (GATEHOUSE_PORT, default 8080)")
+        int port;
+
+        @Option(names = "--host", defaultValue = "${env:GATEHOUSE_HOST:-0.0.0.0}", description = "address to listen on (GATEHOUSE_HOST)")
+        String host;
+
+        @Option(names = "--tls-port", defaultValue = "${env:GATEHOUSE_TLS_PORT}", description = "also listen with HTTPS on this port (GATEHOUSE_TLS_PORT)")
+        Integer tlsPort;
+
+        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
+        Path dataDir;
+
+        @Option(names = "--database-url", defaultValue = "${env:GATEHOUSE_DATABASE_URL}", description = "external PostgreSQL; embedded when unset (GATEHOUSE_DATABASE_URL)")
+        String databaseUrl;
+
+        @Option(names = "--database-user", defaultValue = "${env:GATEHOUSE_DATABASE_USER}", description = "user for --database-url (GATEHOUSE_DATABASE_USER)")
+        String databaseUser;
+
+        @Option(names = "--database-password", defaultValue = "${env:GATEHOUSE_DATABASE_PASSWORD}", description = "password for --database-url (GATEHOUSE_DATABASE_PASSWORD)")
+        String databasePassword;
+
+        @Option(names = "--service-key", defaultValue = "${env:GATEHOUSE_SERVICE_KEY}", description = "use this service key instead of generating one (GATEHOUSE_SERVICE_KEY)")
+        String serviceKey;
+
+        @Option(names = "--log-level", defaultValue = "${env:GATEHOUSE_LOG_LEVEL:-INFO}", description = "TRACE, DEBUG, INFO, WARN or ERROR (GATEHOUSE_LOG_LEVEL)")
+        String logLevel;
+
+        @Option(names = "--pool-size", defaultValue = "${env:GATEHOUSE_POOL_SIZE:-8}", description = "database connections (GATEHOUSE_POOL_SIZE, default 8)")
+        int poolSize;
+
+        @Option(names = "--poll-millis", defaultValue = "${env:GATEHOUSE_POLL_MILLIS:-1000}", description = "change-log polling interval behind LISTEN/NOTIFY (GATEHOUSE_POLL_MILLIS)")
+        long pollMillis;
+
+        @Override
+        public Integer call() throws Exception {
+            Config config;
+            try {
+                config = new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword,
+                        serviceKey, logLevel, poolSize, true, pollMillis);
+            } catch (IllegalArgumentException e) {
+                System.err.println("gatehouse: " + e.getMessage());
+                return 2;
+            }
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                    .setLevel(Level.toLevel(config.logLevel()));
+            Gatehouse node = Gatehouse.start(config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("gatehouse: shutting down");
+                node.close();
+                stopped.countDown();
+            }, "gatehouse-shutdown"));
+            String hostShown = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+            System.out.println("Gatehouse listening on http://" + hostShown + ":" + node.port());
+            if (node.tlsPort() > 0) {
+                System.out.println("Gatehouse listening on https://" + hostShown + ":" + node.tlsPort());
+            }
+            if (node.generatedServiceKey() != null) {
+                System.out.println("Service key (shown once, stored hashed): " + node.generatedServiceKey());
+            }
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+}

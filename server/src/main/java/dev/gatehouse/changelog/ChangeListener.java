@@ -1,0 +1,9 @@
+package dev.gatehouse.changelog;
+
+/**
+ * Receives committed change records in revision order, exactly once each per process, on the feed's
+ * applying thread. Implementations must be quick and must not throw for well-formed records.
+ */
+public interface ChangeListener {
+    void onChange(ChangeRecord record);
+}

@@ -1,0 +1,91 @@
+package dev.gatehouse.changelog;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.store.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Appends change records inside the writing transaction and reads them back.
+ *
+ * <p>Revisions are assigned under a transaction-scoped advisory lock held until commit: they are gapless
+ * and become visible in order, which is what lets every node tail the log with a simple "revision > n"
+ * query. The price is that commits of change-log rows are serialized across the whole deployment; the lock
+ * is taken last in each transaction to keep the held time to the commit itself.
+ */
+public final class ChangeLogStore {
+
+    private static final long REVISION_LOCK = 0x6761746568L;
+    /** The LISTEN/NOTIFY channel announcing new revisions. */
+    public static final String CHANNEL = "gatehouse_changes";
+
+    public List<ChangeRecord> append(Handle handle, Actor actor, List<PendingChange> changes) {
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        handle.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", REVISION_LOCK).mapTo(String.class).one();
+        long next = handle.createQuery("SELECT coalesce(max(revision), 0) + 1 FROM change_log")
+                .mapTo(Long.class).one();
+        Instant now = SqlTime.now();
+        List<ChangeRecord> records = new ArrayList<>(changes.size());
+        PreparedBatch batch = handle.prepareBatch("""
+                INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
+                                        object_id, action, changed_fields, before, after)
+                VALUES (:revision, :org, :at, :actorType, :actorId, :keyId, :objectType, :objectId, :action,
+                        :fields, CAST(:before AS jsonb), CAST(:after AS jsonb))""");
+        for (PendingChange c : changes) {
+            ChangeRecord r = new ChangeRecord(next++, c.orgId(), now, actor, c.objectType(), c.objectId(), c.action(),
+                    c.changedFields(), c.before(), c.after());
+            records.add(r);
+            batch.bind("revision", r.revision()).bind("org", r.orgId())
+                    .bind("at", SqlTime.utc(now))
+                    .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
+                    .bind("objectType", r.objectType()).bind("objectId", r.objectId()).bind("action", r.action())
+                    .bind("fields", r.changedFields().toArray(new String[0]))
+                    .bind("before", r.before() == null ? null : Json.writeString(r.before()))
+                    .bind("after", r.after() == null ? null : Json.writeString(r.after()))
+                    .add();
+        }
+        batch.execute();
+        // Delivered at commit: wakes the tailers of the other nodes.
+        handle.createQuery("SELECT CAST(pg_notify(:channel, :revision) AS text)").bind("channel", CHANNEL)
+                .bind("revision", String.valueOf(next - 1)).mapTo(String.class).one();
+        return records;
+    }
+
+    /** Records with revision greater than {@code after}, oldest first, at most {@code limit}. */
+    public List<ChangeRecord> readAfter(Handle handle, long after, int limit) {
+        return handle.createQuery("SELECT * FROM change_log WHERE revision > :after ORDER BY revision LIMIT :limit")
+                .bind("after", after).bind("limit", limit)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
+    public long latestRevision(Handle handle) {
+        return handle.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
+    }
+
+    public static ChangeRecord map(ResultSet rs) throws SQLException {
+        long actorId = rs.getLong("actor_id");
+        Long actor = rs.wasNull() ? null : actorId;
+        long orgId = rs.getLong("org_id");
+        Long org = rs.wasNull() ? null : orgId;
+        return new ChangeRecord(rs.getLong("revision"), org,
+                rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+                new Actor(rs.getString("actor_type"), actor, rs.getString("key_id")),
+                rs.getString("object_type"), rs.getString("object_id"), rs.getString("action"),
+                Arrays.asList((String[]) rs.getArray("changed_fields").getArray()),
+                json(rs.getString("before")), json(rs.getString("after")));
+    }
+
+    private static JsonNode json(String text) {
+        return text == null ? null : Json.readTree(text);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.gatehouse.error;
+
+/** See {@link GatehouseException}; default code {@code conflict}. */
+public final class ConflictException extends GatehouseException {
+
+    public ConflictException(String detail) {
+        super("conflict", detail);
+    }
+
+    public ConflictException(String code, String detail) {
+        super(code, detail);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.gatehouse.error;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The request was understood but its content breaks a rule; {@link #fieldErrors()} names the fields. */
+public final class InvalidInputException extends GatehouseException {
+
+    private final Map<String, String> fieldErrors;
+
+    public InvalidInputException(String detail) {
+        this("invalid_input", detail, Map.of());
+    }
+
+    public InvalidInputException(String code, String detail) {
+        this(code, detail, Map.of());
+    }
+
+    public InvalidInputException(String code, String detail, Map<String, String> fieldErrors) {
+        super(code, detail);
+        this.fieldErrors = Map.copyOf(new LinkedHashMap<>(fieldErrors));
+    }
+
+    /** One field is wrong: the detail names it and the field error repeats the reason. */
+    public static InvalidInputException field(String field, String reason) {
+        return new InvalidInputException("invalid_input", field + ": " + reason, Map.of(field, reason));
+    }
+
+    @Override
+    public Map<String, String> fieldErrors() {
+        return fieldErrors;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.error.PreconditionFailedException;
+import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.json.Json;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson3;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP server: every dialect's routes in one table, errors rendered in the shape of the dialect that
+ * owns the path, a timer per route template and status. Unexpected exceptions become a logged 500 with an
+ * opaque error id; they are bugs.
+ */
+public final class HttpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final Javalin app;
+    private final List<Route> routes;
+    private final List<Dialect> dialects;
+
+    public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty) {
+        this.dialects = dialects.stream().sorted(Comparator.comparing((Dialect d) -> d.prefix().length()).reversed())
+                .toList();
+        List<Route> all = new ArrayList<>();
+        dialects.forEach(d -> all.addAll(d.routes()));
+        this.routes = List.copyOf(all);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
+            config.http.prefer405over404 = true;
+            config.jetty.host = host;
+            if (jetty != null) {
+                config.jetty.modifyServer(jetty);
+            }
+            for (Route route : routes) {
+                config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+            }
+            config.routes.exception(GatehouseException.class, (e, ctx) -> render(ctx, e));
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    dialect(ctx).error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage(), Map.of()));
+            config.routes.exception(Exception.class, this::unexpected);
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    dialect(ctx).error(ctx, 404, "route_not_found", "no route " + ctx.method() + " " + ctx.path(), Map.of());
+                }
+            });
+            config.routes.error(405, ctx -> dialect(ctx).error(ctx, 405, "method_not_allowed",
+                    "method " + ctx.method() + " is not allowed on " + ctx.path(), Map.of()));
+            config.requestLogger.http((ctx, ms) -> {
+                Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+                String template = endpoint == null ? "unmatched" : endpoint.path;
+                Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", template)
+                        .tag("status", String.valueOf(ctx.statusCode())).register(metrics)
+                        .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
+            });
+        });
+    }
+
+    private void render(Context ctx, GatehouseException e) {
+        int status = status(e);
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"gatehouse\", Basic realm=\"gatehouse\"");
+        }
+        if (status == 503) {
+            ctx.header("Retry-After", "1");
+        }
+        dialect(ctx).error(ctx, status, e.code(), e.detail(), e.fieldErrors());
+    }
+
+    /** The HTTP status of each kind of failure, the same in every dialect. */
+    public static int status(GatehouseException e) {
+        if (e instanceof NotFoundException) {
+            return 404;
+        } else if (e instanceof ConflictException) {
+            return 409;
+        } else if (e instanceof InvalidInputException) {
+            return 400;
+        } else if (e instanceof UnauthenticatedException) {
+            return 401;
+        } else if (e instanceof ForbiddenException) {
+            return 403;
+        } else if (e instanceof PreconditionFailedException) {
+            return 412;
+        }
+        return 503;
+    }
+
+    private void unexpected(Exception e, Context ctx) {
+        String errorId = UUID.randomUUID().toString();
+        MDC.put("error_id", errorId);
+        LOG.error("unexpected error {} on {} {}", errorId, ctx.method(), ctx.path(), e);
+        MDC.remove("error_id");
+        dialect(ctx).error(ctx, 500, "internal_error", "an unexpected error occurred; error id " + errorId, Map.of());
+    }
+
+    private Dialect dialect(Context ctx) {
+        String path = ctx.path();
+        for (Dialect d : dialects) {
+            if (path.startsWith(d.prefix())) {
+                return d;
+            }
+        }
+        return dialects.get(dialects.size() - 1);
+    }
+
+    private static String codeFor(int status) {
+        return switch (status) {
+            case 413 -> "body_too_large";
+            case 415 -> "unsupported_media_type";
+            case 400 -> "bad_request";
+            default -> "http_" + status;
+        };
+    }
+
+    public HttpServer start(int port) {
+        app.start(port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public void stop() {
+        app.stop();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.json.Json;
+import io.javalin.http.Context;
+import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Errors as {@code application/problem+json} (RFC 9457) with a stable {@code code}: the native shape. */
+public final class Problem {
+
+    private Problem() {
+    }
+
+    public static void write(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+        ObjectNode body = Json.object();
+        body.put("type", "https://gatehouse.dev/problems/" + code);
+        body.put("title", io.javalin.http.HttpStatus.forStatus(status).getMessage());
+        body.put("status", status);
+        body.put("code", code);
+        body.put("detail", detail);
+        if (!fieldErrors.isEmpty()) {
+            ObjectNode errors = body.putObject("errors");
+            fieldErrors.forEach(errors::put);
+        }
+        ctx.status(status).contentType("application/problem+json").result(Json.write(body));
+    }
+}

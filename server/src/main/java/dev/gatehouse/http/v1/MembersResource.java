@@ -1,0 +1,156 @@
+package dev.gatehouse.http.v1;
+
+import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.apikey.KeySnapshot;
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberInput;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.member.MemberSnapshot;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code /v1/orgs/{org}/members}: members and their API keys. */
+final class MembersResource {
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
+
+    private final MemberService members;
+    private final KeyService keys;
+    private final Auth auth;
+
+    MembersResource(MemberService members, KeyService keys, Auth auth) {
+        this.members = members;
+        this.keys = keys;
+        this.auth = auth;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get("/v1/orgs/{org}/members", this::list),
+                Route.post("/v1/orgs/{org}/members", this::create),
+                Route.get("/v1/orgs/{org}/members/{member}", this::get),
+                Route.patch("/v1/orgs/{org}/members/{member}", this::update),
+                Route.delete("/v1/orgs/{org}/members/{member}", this::delete),
+                Route.get("/v1/orgs/{org}/members/{member}/keys", this::listKeys),
+                Route.post("/v1/orgs/{org}/members/{member}/keys", this::createKey),
+                Route.delete("/v1/orgs/{org}/members/{member}/keys/{key}", this::revokeKey));
+    }
+
+    private void list(Context ctx) {
+        var principal = auth.principal(ctx);
+        int limit = V1.limit(ctx);
+        String status = ctx.queryParam("status");
+        if (status != null && !STATUSES.contains(status)) {
+            throw dev.gatehouse.error.InvalidInputException.field("status", "must be one of " + STATUSES);
+        }
+        String role = ctx.queryParam("role_id");
+        Long roleId = null;
+        if (role != null) {
+            try {
+                roleId = Long.parseLong(role);
+            } catch (NumberFormatException e) {
+                throw dev.gatehouse.error.InvalidInputException.field("role_id", "must be an integer id");
+            }
+        }
+        V1.page(ctx, members.list(principal, V1.id(ctx, "org"), V1.after(ctx), limit, status, roleId), limit,
+                Member::id, MemberSnapshot::of);
+    }
+
+    private void get(Context ctx) {
+        var principal = auth.principal(ctx);
+        V1.object(ctx, 200, MemberSnapshot.of(members.get(principal, V1.id(ctx, "org"), ref(ctx))));
+    }
+
+    private void create(Context ctx) {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        Fields f = V1.body(ctx).allowOnly(Set.of("user_id", "email", "first_name", "last_name", "role_id", "external"));
+        MemberInput in = new MemberInput(f.text("user_id", true, 200), email(f, true),
+                f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
+                f.bool("external"), null);
+        f.check();
+        var written = members.create(principal, orgId, in);
+        V1.written(ctx, 201, written, MemberSnapshot.of(written.value()));
+    }
+
+    private void update(Context ctx) {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        Fields f = V1.body(ctx).allowOnly(Set.of("user_id", "email", "first_name", "last_name", "role_id", "external",
+                "status"));
+        String status = f.string("status", false, 32);
+        if (status != null && !STATUSES.contains(status)) {
+            f.error("status", "must be one of " + STATUSES);
+        }
+        MemberInput in = new MemberInput(f.string("user_id", false, 200), email(f, false),
+                f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
+                f.bool("external"), status);
+        f.check();
+        var written = members.update(principal, orgId, ref(ctx), in, V1.ifMatch(ctx));
+        V1.written(ctx, 200, written, MemberSnapshot.of(written.value()));
+    }
+
+    private void delete(Context ctx) {
+        var principal = auth.principal(ctx);
+        V1.written(ctx, 204, members.delete(principal, V1.id(ctx, "org"), ref(ctx), V1.ifMatch(ctx)), null);
+    }
+
+    private void listKeys(Context ctx) {
+        var principal = auth.principal(ctx);
+        Member member = members.get(principal, V1.id(ctx, "org"), ref(ctx));
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        keys.listMemberKeys(principal, member).forEach(k -> items.add(KeySnapshot.of(k)));
+        body.putNull("next_cursor");
+        V1.ok(ctx, body);
+    }
+
+    private void createKey(Context ctx) {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        Member member = members.get(principal, orgId, ref(ctx));
+        String name = null;
+        if (ctx.bodyAsBytes().length > 0) {
+            Fields f = V1.body(ctx).allowOnly(Set.of("name"));
+            name = f.string("name", false, 200);
+            f.check();
+        }
+        var written = keys.createMemberKey(principal, orgId, member, name);
+        ObjectNode body = KeySnapshot.of(written.value().key());
+        body.put("key", written.value().token());
+        V1.written(ctx, 201, written, body);
+    }
+
+    private void revokeKey(Context ctx) {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        Member member = members.get(principal, orgId, ref(ctx));
+        V1.written(ctx, 204, keys.revokeMemberKey(principal, orgId, member, ctx.pathParam("key")), null);
+    }
+
+    private static String ref(Context ctx) {
+        String ref = ctx.pathParam("member");
+        if (ref.isEmpty() || ref.length() > 200) {
+            throw dev.gatehouse.error.InvalidInputException.field("member", "must be a member id or user id");
+        }
+        return ref;
+    }
+
+    static String email(Fields f, boolean required) {
+        String email = f.text("email", required, 320);
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            f.error("email", "must be an email address, got \"" + Fields.abbreviate(email) + "\"");
+            return null;
+        }
+        return email;
+    }
+}

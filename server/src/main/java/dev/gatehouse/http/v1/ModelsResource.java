@@ -1,0 +1,84 @@
+package dev.gatehouse.http.v1;
+
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.model.ModelService;
+import dev.gatehouse.model.PermissionModel;
+import io.javalin.http.Context;
+import java.util.List;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code /v1/models}: the permission models, in the same JSON form a custom model is registered in. */
+final class ModelsResource {
+
+    private final ModelService models;
+    private final Auth auth;
+
+    ModelsResource(ModelService models, Auth auth) {
+        this.models = models;
+        this.auth = auth;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get("/v1/models", this::list),
+                Route.post("/v1/models", this::register),
+                Route.get("/v1/models/{model}", this::get));
+    }
+
+    private void list(Context ctx) {
+        auth.principal(ctx);
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        models.list().forEach(m -> items.add(json(m)));
+        body.putNull("next_cursor");
+        V1.ok(ctx, body);
+    }
+
+    private void get(Context ctx) {
+        auth.principal(ctx);
+        V1.ok(ctx, json(models.get(ctx.pathParam("model"))));
+    }
+
+    private void register(Context ctx) {
+        var principal = auth.principal(ctx);
+        var written = models.register(principal, V1.body(ctx).node());
+        V1.written(ctx, 201, written, json(written.value()));
+    }
+
+    static ObjectNode json(PermissionModel m) {
+        ObjectNode n = Json.object();
+        n.put("id", m.id());
+        n.put("name", m.name());
+        n.put("description", m.description());
+        n.put("built_in", m.builtIn());
+        n.put("external_roles", m.externalRoles());
+        ArrayNode categories = n.putArray("categories");
+        m.categories().forEach(c -> categories.addObject().put("key", c.key()).put("name", c.name()));
+        ArrayNode permissions = n.putArray("permissions");
+        m.permissions().forEach(p -> {
+            ObjectNode o = permissions.addObject().put("key", p.key()).put("category", p.category())
+                    .put("description", p.description());
+            ArrayNode scopes = o.putArray("scopes");
+            p.scopes().forEach(scopes::add);
+        });
+        ArrayNode types = n.putArray("resource_types");
+        m.resourceTypes().forEach(t -> types.addObject().put("key", t.key()).put("name", t.name())
+                .put("inherits_company_role", t.inheritsCompanyRole()));
+        ArrayNode roles = n.putArray("system_roles");
+        m.systemRoles().forEach(r -> {
+            ObjectNode o = roles.addObject().put("key", r.key()).put("name", r.name())
+                    .put("description", r.description()).put("external", r.external())
+                    .put("default_for_admin", r.defaultForAdmin());
+            ArrayNode granted = o.putArray("permissions");
+            r.permissions().forEach(granted::add);
+        });
+        n.putObject("management").put("roles", m.management().roles()).put("members", m.management().members())
+                .put("assignments", m.management().assignments());
+        m.visibility().ifPresentOrElse(v -> n.putObject("visibility").put("sees_all_permission", v.seesAllPermission())
+                .put("max_fields", v.maxFields()), () -> n.putNull("visibility"));
+        return n;
+    }
+}

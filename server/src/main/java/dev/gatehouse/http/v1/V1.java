@@ -1,0 +1,149 @@
+package dev.gatehouse.http.v1;
+
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.store.Written;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Request and response conventions of the native API, in one place. */
+final class V1 {
+
+    static final String REVISION_HEADER = "Gatehouse-Revision";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private V1() {
+    }
+
+    /** A positive numeric id from the path; anything else is a 400 naming the parameter. */
+    static long id(Context ctx, String param) {
+        String raw = ctx.pathParam(param);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_id", param + " must be a positive integer id, got \""
+                + Fields.abbreviate(raw) + "\"", Map.of(param, "must be a positive integer id"));
+    }
+
+    /** The JSON object body; a non-JSON content type is a 415, malformed JSON a 400. */
+    static Fields body(Context ctx) {
+        String type = ctx.contentType();
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, got \""
+                    + Fields.abbreviate(type) + "\"");
+        }
+        return Fields.of(ctx.bodyAsBytes());
+    }
+
+    /** The version from {@code If-Match} ("3", 3 or W/"3"), or null when absent. */
+    static Integer ifMatch(Context ctx) {
+        String header = ctx.header("If-Match");
+        if (header == null || header.isBlank() || header.strip().equals("*")) {
+            return null;
+        }
+        String v = header.strip();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("invalid_if_match", "If-Match must carry a version such as \"3\", got "
+                    + Fields.abbreviate(header));
+        }
+    }
+
+    static int limit(Context ctx) {
+        String raw = ctx.queryParam("limit");
+        if (raw == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", got \""
+                + Fields.abbreviate(raw) + "\"", Map.of("limit", "must be 1.." + MAX_LIMIT));
+    }
+
+    /** The position after which a page starts: 0 without a cursor. */
+    static long after(Context ctx) {
+        String raw = ctx.queryParam("cursor");
+        if (raw == null || raw.isEmpty()) {
+            return 0L;
+        }
+        return Long.parseLong(decodeCursor(raw));
+    }
+
+    static String cursor(String position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("c1:" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeCursor(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (text.startsWith("c1:")) {
+                String position = text.substring(3);
+                if (position.chars().allMatch(Character::isDigit) && !position.isEmpty() && position.length() < 19) {
+                    return position;
+                }
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
+                + Fields.abbreviate(cursor) + "\"", Map.of("cursor", "invalid"));
+    }
+
+    /** A page of items; {@code lastId} positions the next page when the page was full. */
+    static <T> void page(Context ctx, List<T> items, int limit, java.util.function.ToLongFunction<T> id,
+                         java.util.function.Function<T, JsonNode> render) {
+        ObjectNode body = Json.object();
+        ArrayNode array = body.putArray("items");
+        items.forEach(item -> array.add(render.apply(item)));
+        body.put("next_cursor", items.size() == limit ? cursor(String.valueOf(id.applyAsLong(items.get(items.size() - 1))))
+                : null);
+        ok(ctx, body);
+    }
+
+    static void ok(Context ctx, JsonNode body) {
+        ctx.status(200).contentType("application/json").result(Json.write(body));
+    }
+
+    /** A single versioned object, with its ETag. */
+    static void object(Context ctx, int status, JsonNode body) {
+        JsonNode version = body.get("version");
+        if (version != null) {
+            ctx.header("ETag", "\"" + version.asString() + "\"");
+        }
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    /** A write's response: the object and the revision it committed at. */
+    static void written(Context ctx, int status, Written<?> written, JsonNode body) {
+        ctx.header(REVISION_HEADER, String.valueOf(written.revision()));
+        if (status == 204) {
+            ctx.status(204);
+            return;
+        }
+        object(ctx, status, body);
+    }
+}

@@ -1,0 +1,234 @@
+package dev.gatehouse.json;
+
+import dev.gatehouse.error.InvalidInputException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads typed fields from one JSON object and collects every problem with its field name, so that a
+ * request with three mistakes gets one answer naming all three. Call {@link #check()} after reading.
+ *
+ * <p>Not thread-safe: one instance per request.
+ */
+public final class Fields {
+
+    private final JsonNode node;
+    private final String prefix;
+    private final Map<String, String> errors;
+
+    private Fields(JsonNode node, String prefix, Map<String, String> errors) {
+        this.node = node;
+        this.prefix = prefix;
+        this.errors = errors;
+    }
+
+    /** Reads a JSON object; anything else is a 400. */
+    public static Fields of(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException("invalid_json", "a JSON object was expected");
+        }
+        return new Fields(node, "", new LinkedHashMap<>());
+    }
+
+    public static Fields of(byte[] body) {
+        return of(Json.parse(body));
+    }
+
+    public JsonNode node() {
+        return node;
+    }
+
+    public boolean has(String name) {
+        return node.has(name);
+    }
+
+    /** True when the field is present with JSON null. */
+    public boolean isNull(String name) {
+        return node.has(name) && node.get(name).isNull();
+    }
+
+    public void error(String name, String reason) {
+        errors.putIfAbsent(prefix + name, reason);
+    }
+
+    /** Names every field not in {@code allowed} as an error (the native API rejects unknown fields). */
+    public Fields allowOnly(Set<String> allowed) {
+        for (String name : node.propertyNames()) {
+            if (!allowed.contains(name)) {
+                error(name, "unknown field");
+            }
+        }
+        return this;
+    }
+
+    public String string(String name, boolean required, int maxLength) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                error(name, "is required");
+            }
+            return null;
+        }
+        if (!v.isString()) {
+            error(name, "must be a string");
+            return null;
+        }
+        String s = v.stringValue();
+        if (s.length() > maxLength) {
+            error(name, "must be at most " + maxLength + " characters, got " + s.length());
+            return null;
+        }
+        return s;
+    }
+
+    /** A required string that is not blank after trimming; returned trimmed. */
+    public String text(String name, boolean required, int maxLength) {
+        String s = string(name, required, maxLength);
+        if (s != null && s.isBlank()) {
+            error(name, "must not be blank");
+            return null;
+        }
+        return s == null ? null : s.strip();
+    }
+
+    public Boolean bool(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            error(name, "must be true or false");
+            return null;
+        }
+        return v.booleanValue();
+    }
+
+    public Long integer(String name, boolean required, long min, long max) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                error(name, "is required");
+            }
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            error(name, "must be an integer");
+            return null;
+        }
+        long n = v.longValue();
+        if (n < min || n > max) {
+            error(name, "must be between " + min + " and " + max + ", got " + n);
+            return null;
+        }
+        return n;
+    }
+
+    /** An id that may be sent as a JSON number or a string of digits. */
+    public Long id(String name, boolean required) {
+        JsonNode v = node.get(name);
+        if (v != null && v.isString()) {
+            try {
+                long n = Long.parseLong(v.stringValue());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            error(name, "must be a positive integer id, got \"" + abbreviate(v.stringValue()) + "\"");
+            return null;
+        }
+        return integer(name, required, 1, Long.MAX_VALUE);
+    }
+
+    public List<String> strings(String name, boolean required, int maxItems, int maxLength) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                error(name, "is required");
+            }
+            return null;
+        }
+        if (!v.isArray()) {
+            error(name, "must be an array of strings");
+            return null;
+        }
+        if (v.size() > maxItems) {
+            error(name, "must have at most " + maxItems + " items, got " + v.size());
+            return null;
+        }
+        List<String> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode item = v.get(i);
+            if (!item.isString() || item.stringValue().length() > maxLength) {
+                error(name + "[" + i + "]", "must be a string of at most " + maxLength + " characters");
+                return null;
+            }
+            out.add(item.stringValue());
+        }
+        return out;
+    }
+
+    /** A nested object, read with the same error collection; null when absent or JSON null. */
+    public Fields object(String name, boolean required) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                error(name, "is required");
+            }
+            return null;
+        }
+        if (!v.isObject()) {
+            error(name, "must be an object");
+            return null;
+        }
+        return new Fields(v, prefix + name + ".", errors);
+    }
+
+    /** Items of an array of objects, each read with the same error collection. */
+    public List<Fields> objects(String name, boolean required, int maxItems) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                error(name, "is required");
+            }
+            return List.of();
+        }
+        if (!v.isArray() || v.size() > maxItems) {
+            error(name, "must be an array of at most " + maxItems + " objects");
+            return List.of();
+        }
+        List<Fields> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode item = v.get(i);
+            if (!item.isObject()) {
+                error(name + "[" + i + "]", "must be an object");
+                continue;
+            }
+            out.add(new Fields(item, prefix + name + "[" + i + "].", errors));
+        }
+        return out;
+    }
+
+    public boolean hasErrors() {
+        return !errors.isEmpty();
+    }
+
+    /** Throws a 400 naming every collected field error. */
+    public void check() {
+        if (!errors.isEmpty()) {
+            String detail = errors.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue())
+                    .reduce((a, b) -> a + "; " + b).orElseThrow();
+            throw new InvalidInputException("invalid_input", detail, errors);
+        }
+    }
+
+    public static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

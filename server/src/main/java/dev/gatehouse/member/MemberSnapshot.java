@@ -1,0 +1,28 @@
+package dev.gatehouse.member;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The native representation of a member, also its change-log snapshot. */
+public final class MemberSnapshot {
+
+    private MemberSnapshot() {
+    }
+
+    public static ObjectNode of(Member m) {
+        ObjectNode n = Json.object();
+        n.put("id", m.id());
+        n.put("org_id", m.orgId());
+        n.put("user_id", m.userId());
+        n.put("email", m.email());
+        n.put("first_name", m.firstName());
+        n.put("last_name", m.lastName());
+        n.put("role_id", m.roleId());
+        n.put("external", m.external());
+        n.put("status", m.status());
+        n.put("version", m.version());
+        n.put("created_at", m.createdAt().toString());
+        n.put("updated_at", m.updatedAt().toString());
+        return n;
+    }
+}

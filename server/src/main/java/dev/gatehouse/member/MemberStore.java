@@ -1,0 +1,82 @@
+package dev.gatehouse.member;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/** SQL for members. Stateless. */
+public final class MemberStore {
+
+    private static final String COLUMNS = "id, org_id, user_id, email, first_name, last_name, role_id, external, "
+            + "status, version, created_at, updated_at";
+
+    public Member insert(Handle h, long orgId, MemberInput in, Instant now) {
+        return h.createQuery("INSERT INTO members (org_id, user_id, email, first_name, last_name, role_id, external, "
+                        + "status, version, created_at, updated_at) VALUES (:org, :user, :email, :first, :last, :role, "
+                        + ":external, 'active', 1, :now, :now) RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("user", in.userId()).bind("email", in.email()).bind("first", in.firstName())
+                .bind("last", in.lastName()).bind("role", in.roleId()).bind("external", Boolean.TRUE.equals(in.external()))
+                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    public Member update(Handle h, Member m, Instant now) {
+        return h.createQuery("UPDATE members SET email = :email, first_name = :first, last_name = :last, role_id = :role, "
+                        + "status = :status, version = version + 1, updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", m.id()).bind("email", m.email()).bind("first", m.firstName()).bind("last", m.lastName())
+                .bind("role", m.roleId()).bind("status", m.status()).bind("now", utc(now))
+                .map((rs, ctx) -> map(rs)).one();
+    }
+
+    public Optional<Member> find(Handle h, long orgId, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Member> findByUserId(Handle h, long orgId, String userId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND user_id = :user")
+                .bind("org", orgId).bind("user", userId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Member> findByEmail(Handle h, long orgId, String email) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND lower(email) = lower(:email)")
+                .bind("org", orgId).bind("email", email).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** Members with id greater than {@code after}, ascending, optionally only one status or role. */
+    public List<Member> list(Handle h, long orgId, long after, int limit, String status, Long roleId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND id > :after "
+                        + "AND (CAST(:status AS text) IS NULL OR status = :status) "
+                        + "AND (CAST(:role AS bigint) IS NULL OR role_id = :role) ORDER BY id LIMIT :limit")
+                .bind("org", orgId).bind("after", after).bind("status", status).bind("role", roleId)
+                .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public void delete(Handle h, long id) {
+        h.createUpdate("DELETE FROM members WHERE id = :id").bind("id", id).execute();
+    }
+
+    /**
+     * Active internal members whose company role grants {@code permission}, leaving out one member and/or
+     * the holders of one role (0 for none): "who could still manage roles after this change".
+     */
+    public long countManagers(Handle h, long orgId, String permission, long excludeMember, long excludeRole) {
+        return h.createQuery("SELECT count(*) FROM members m JOIN roles r ON r.id = m.role_id WHERE m.org_id = :org "
+                        + "AND m.status = 'active' AND :perm = ANY (r.permissions) AND m.id <> :xm AND r.id <> :xr")
+                .bind("org", orgId).bind("perm", permission).bind("xm", excludeMember).bind("xr", excludeRole)
+                .mapTo(Long.class).one();
+    }
+
+    static Member map(ResultSet rs) throws SQLException {
+        long role = rs.getLong("role_id");
+        Long roleId = rs.wasNull() ? null : role;
+        return new Member(rs.getLong("id"), rs.getLong("org_id"), rs.getString("user_id"), rs.getString("email"),
+                rs.getString("first_name"), rs.getString("last_name"), roleId, rs.getBoolean("external"),
+                rs.getString("status"), rs.getInt("version"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

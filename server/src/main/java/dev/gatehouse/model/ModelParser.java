@@ -1,0 +1,168 @@
+package dev.gatehouse.model;
+
+import dev.gatehouse.json.Fields;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a permission model from its JSON definition and validates it: unknown categories or scopes,
+ * duplicate keys, and system roles or management entries naming unknown permissions are all reported
+ * with the field they are in.
+ */
+public final class ModelParser {
+
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{1,62}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,127}");
+    private static final Set<String> TOP = Set.of("id", "name", "description", "external_roles", "categories",
+            "permissions", "resource_types", "system_roles", "management", "visibility");
+
+    private ModelParser() {
+    }
+
+    public static PermissionModel parse(JsonNode json, boolean builtIn) {
+        Fields f = Fields.of(json).allowOnly(TOP);
+        String id = f.string("id", true, 63);
+        if (id != null && !ID.matcher(id).matches()) {
+            f.error("id", "must match " + ID.pattern() + ", got \"" + Fields.abbreviate(id) + "\"");
+        }
+        String name = f.text("name", true, 200);
+        String description = f.string("description", false, 2000);
+        boolean externalRoles = Boolean.TRUE.equals(f.bool("external_roles"));
+
+        List<Category> categories = new ArrayList<>();
+        Set<String> categoryKeys = new HashSet<>();
+        for (Fields c : f.objects("categories", true, 100)) {
+            c.allowOnly(Set.of("key", "name"));
+            String key = key(c, "key");
+            if (key != null && !categoryKeys.add(key)) {
+                c.error("key", "duplicate category \"" + key + "\"");
+            }
+            categories.add(new Category(key == null ? "?" : key, c.string("name", false, 200)));
+        }
+
+        List<ResourceType> types = new ArrayList<>();
+        Set<String> scopes = new HashSet<>(Set.of(PermissionModel.ORGANIZATION_SCOPE));
+        for (Fields t : f.objects("resource_types", false, 50)) {
+            t.allowOnly(Set.of("key", "name", "inherits_company_role"));
+            String key = key(t, "key");
+            if (key != null && !scopes.add(key)) {
+                t.error("key", "duplicate or reserved resource type \"" + key + "\"");
+            }
+            types.add(new ResourceType(key == null ? "?" : key, t.string("name", false, 200),
+                    Boolean.TRUE.equals(t.bool("inherits_company_role"))));
+        }
+
+        List<Permission> permissions = new ArrayList<>();
+        Set<String> permissionKeys = new HashSet<>();
+        for (Fields p : f.objects("permissions", true, 4096)) {
+            p.allowOnly(Set.of("key", "category", "description", "scopes"));
+            String key = key(p, "key");
+            if (key != null && !permissionKeys.add(key)) {
+                p.error("key", "duplicate permission \"" + key + "\"");
+            }
+            String category = p.string("category", true, 128);
+            if (category != null && !categoryKeys.contains(category)) {
+                p.error("category", "unknown category \"" + Fields.abbreviate(category) + "\"");
+            }
+            List<String> permissionScopes = p.strings("scopes", false, 51, 128);
+            if (permissionScopes == null) {
+                permissionScopes = List.of(PermissionModel.ORGANIZATION_SCOPE);
+            }
+            for (String scope : permissionScopes) {
+                if (!scopes.contains(scope)) {
+                    p.error("scopes", "unknown scope \"" + Fields.abbreviate(scope) + "\"");
+                }
+            }
+            permissions.add(new Permission(key == null ? "?" : key, category == null ? "?" : category,
+                    p.string("description", false, 2000), permissionScopes));
+        }
+        if (permissions.isEmpty() && !f.hasErrors()) {
+            f.error("permissions", "must list at least one permission");
+        }
+
+        List<SystemRole> systemRoles = new ArrayList<>();
+        Set<String> roleKeys = new HashSet<>();
+        Set<String> roleNames = new HashSet<>();
+        int defaults = 0;
+        for (Fields r : f.objects("system_roles", false, 50)) {
+            r.allowOnly(Set.of("key", "name", "description", "permissions", "external", "default_for_admin"));
+            String key = key(r, "key");
+            if (key != null && !roleKeys.add(key)) {
+                r.error("key", "duplicate system role \"" + key + "\"");
+            }
+            String roleName = r.text("name", true, 200);
+            if (roleName != null && !roleNames.add(roleName.toLowerCase(java.util.Locale.ROOT))) {
+                r.error("name", "duplicate system role name \"" + roleName + "\"");
+            }
+            List<String> granted = r.strings("permissions", true, 4096, 128);
+            if (granted != null) {
+                List<String> unknown = granted.stream().filter(k -> !permissionKeys.contains(k)).toList();
+                if (!unknown.isEmpty()) {
+                    r.error("permissions", "unknown permissions " + unknown);
+                }
+            }
+            boolean external = Boolean.TRUE.equals(r.bool("external"));
+            if (external && !externalRoles) {
+                r.error("external", "the model does not allow external roles (external_roles is false)");
+            }
+            boolean defaultForAdmin = Boolean.TRUE.equals(r.bool("default_for_admin"));
+            if (defaultForAdmin) {
+                defaults++;
+            }
+            systemRoles.add(new SystemRole(key == null ? "?" : key, roleName == null ? "?" : roleName,
+                    r.string("description", false, 2000), granted == null ? List.of() : granted,
+                    external, defaultForAdmin));
+        }
+        if (defaults > 1) {
+            f.error("system_roles", "at most one system role may be default_for_admin, got " + defaults);
+        }
+
+        Fields m = f.object("management", true);
+        Management management = null;
+        if (m != null) {
+            m.allowOnly(Set.of("roles", "members", "assignments"));
+            String roles = knownPermission(m, "roles", permissionKeys);
+            String members = knownPermission(m, "members", permissionKeys);
+            String assignments = knownPermission(m, "assignments", permissionKeys);
+            if (roles != null && members != null && assignments != null) {
+                management = new Management(roles, members, assignments);
+            }
+        }
+
+        VisibilityRule visibility = null;
+        Fields v = f.object("visibility", false);
+        if (v != null) {
+            v.allowOnly(Set.of("sees_all_permission", "max_fields"));
+            String seesAll = knownPermission(v, "sees_all_permission", permissionKeys);
+            Long max = v.integer("max_fields", false, 1, 100);
+            if (seesAll != null) {
+                visibility = new VisibilityRule(seesAll, max == null ? 3 : max.intValue());
+            }
+        }
+        f.check();
+        return new PermissionModel(id, name, description, builtIn, externalRoles, categories, permissions, types,
+                systemRoles, management, visibility);
+    }
+
+    private static String key(Fields f, String field) {
+        String key = f.string(field, true, 128);
+        if (key != null && !KEY.matcher(key).matches()) {
+            f.error(field, "must match " + KEY.pattern() + ", got \"" + Fields.abbreviate(key) + "\"");
+            return null;
+        }
+        return key;
+    }
+
+    private static String knownPermission(Fields f, String field, Set<String> known) {
+        String key = f.string(field, true, 128);
+        if (key != null && !known.contains(key)) {
+            f.error(field, "unknown permission \"" + Fields.abbreviate(key) + "\"");
+            return null;
+        }
+        return key;
+    }
+}

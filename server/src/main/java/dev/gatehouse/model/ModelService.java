@@ -1,0 +1,54 @@
+package dev.gatehouse.model;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Written;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** Lists models and registers custom ones (service keys only). Thread-safe. */
+public final class ModelService {
+
+    private final Store store;
+    private final ModelRegistry registry;
+    private final Access access;
+
+    public ModelService(Store store, ModelRegistry registry, Access access) {
+        this.store = store;
+        this.registry = registry;
+        this.access = access;
+    }
+
+    public List<PermissionModel> list() {
+        return registry.all();
+    }
+
+    public PermissionModel get(String id) {
+        return registry.require(id);
+    }
+
+    /** Validates and stores a custom model; its definition is the change-log snapshot. */
+    public Written<PermissionModel> register(Principal principal, JsonNode definition) {
+        access.requireService(principal, "registering a model");
+        PermissionModel model = ModelParser.parse(definition, false);
+        return store.write(Access.actor(principal), null, tx -> {
+            if (registry.get(model.id()) != null || tx.handle().createQuery("SELECT 1 FROM models WHERE id = :id")
+                    .bind("id", model.id()).mapTo(Integer.class).findOne().isPresent()) {
+                throw new ConflictException("model_exists", "a model with id \"" + model.id() + "\" already exists");
+            }
+            tx.handle().createUpdate("INSERT INTO models (id, definition) VALUES (:id, CAST(:d AS jsonb))")
+                    .bind("id", model.id()).bind("d", Json.writeString(definition)).execute();
+            tx.change(null, "model", model.id(), "created", null, definition);
+            return model;
+        });
+    }
+
+    /** Loads the custom models stored in the database (at startup). */
+    public void loadStored() {
+        store.read(h -> h.createQuery("SELECT definition FROM models").mapTo(String.class).list())
+                .forEach(text -> registry.add(ModelParser.parse(Json.readTree(text), false)));
+    }
+}

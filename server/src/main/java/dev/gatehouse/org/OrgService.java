@@ -1,0 +1,122 @@
+package dev.gatehouse.org;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.PreconditionFailedException;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberInput;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleService;
+import dev.gatehouse.store.SqlTime;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Written;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Organizations: created by service keys with one model (which seeds the system roles) and optionally a
+ * first admin member and that member's key; read by service keys and by the organization's own members.
+ * Thread-safe.
+ */
+public final class OrgService {
+
+    /** A created organization, with its first admin and the admin's key when one was asked for. */
+    public record Created(Organization org, Member admin, KeyService.Issued adminKey) {
+    }
+
+    /** The first admin's identity. */
+    public record Admin(String userId, String email, String firstName, String lastName) {
+    }
+
+    private final Store store;
+    private final OrgStore orgs = new OrgStore();
+    private final OrgModels orgModels;
+    private final MemberService members;
+    private final KeyService keys;
+    private final Access access;
+
+    public OrgService(Store store, OrgModels orgModels, MemberService members, KeyService keys, Access access) {
+        this.store = store;
+        this.orgModels = orgModels;
+        this.members = members;
+        this.keys = keys;
+        this.access = access;
+    }
+
+    public Written<Created> create(Principal principal, String name, String modelId, Admin admin) {
+        access.requireService(principal, "creating an organization");
+        PermissionModel model = orgModels.registry().get(modelId);
+        if (model == null) {
+            throw InvalidInputException.field("model", "unknown model \"" + modelId + "\"; known: "
+                    + orgModels.registry().all().stream().map(PermissionModel::id).toList());
+        }
+        return store.write(Access.actor(principal), null, tx -> {
+            Organization org = orgs.insert(tx.handle(), name, modelId, SqlTime.now());
+            tx.change(org.id(), "organization", org.id(), "created", null, OrgSnapshot.of(org));
+            List<Role> seeded = RoleService.seed(tx, org.id(), model);
+            if (admin == null) {
+                return new Created(org, null, null);
+            }
+            Role adminRole = seeded.stream().filter(Role::defaultForAdmin).findFirst()
+                    .or(() -> seeded.stream().filter(r -> r.permissions().contains(model.management().roles())
+                            && !r.external()).findFirst())
+                    .orElseThrow(() -> InvalidInputException.field("admin", "model " + modelId
+                            + " has no system role for an admin"));
+            Member member = members.insert(tx, principal, model, org.id(), new MemberInput(admin.userId(),
+                    admin.email(), admin.firstName(), admin.lastName(), adminRole.id(), false, null));
+            return new Created(org, member, keys.issue(tx, "member", org.id(), member.id(), "admin"));
+        });
+    }
+
+    /** Organizations the caller can see, ascending by id after {@code after}. */
+    public List<Organization> list(Principal principal, long after, int limit) {
+        Long only = principal instanceof Principal.Member m ? m.orgId() : null;
+        if (only != null) {
+            access.requireOrg(principal, only);
+        }
+        return store.read(h -> orgs.list(h, after, limit, only));
+    }
+
+    public Organization get(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
+        return store.read(h -> orgModels.organization(h, orgId));
+    }
+
+    /** The organization addressed by its account GUID (the Rooms dialect's id). */
+    public Organization getByAccount(Principal principal, UUID accountId) {
+        Organization org = store.read(h -> orgs.findByAccount(h, accountId)).orElseThrow(() ->
+                new dev.gatehouse.error.NotFoundException("organization_not_found", "account " + accountId + " not found"));
+        access.requireOrg(principal, org.id());
+        return org;
+    }
+
+    public Written<Organization> rename(Principal principal, long orgId, String name, Integer expectedVersion) {
+        return store.write(Access.actor(principal), orgId, tx -> {
+            PermissionModel model = orgModels.model(tx.handle(), orgId);
+            access.requirePermission(principal, orgId, model.management().roles(), "renaming the organization");
+            Organization current = orgModels.organization(tx.handle(), orgId);
+            if (expectedVersion != null && expectedVersion != current.version()) {
+                throw new PreconditionFailedException("version_mismatch", "organization " + orgId + " is at version "
+                        + current.version() + ", not " + expectedVersion);
+            }
+            Organization renamed = orgs.rename(tx.handle(), orgId, name, SqlTime.now());
+            tx.change(orgId, "organization", orgId, "updated", OrgSnapshot.of(current), OrgSnapshot.of(renamed));
+            return renamed;
+        });
+    }
+
+    /** Deletes an organization and everything in it (service keys only); its history stays in the log. */
+    public Written<Organization> delete(Principal principal, long orgId) {
+        access.requireService(principal, "deleting an organization");
+        return store.write(Access.actor(principal), orgId, tx -> {
+            Organization current = orgModels.organization(tx.handle(), orgId);
+            orgs.delete(tx.handle(), orgId);
+            tx.change(orgId, "organization", orgId, "deleted", OrgSnapshot.of(current), null);
+            return current;
+        });
+    }
+}

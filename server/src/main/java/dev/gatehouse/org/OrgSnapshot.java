@@ -1,0 +1,23 @@
+package dev.gatehouse.org;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The native representation of an organization, also its change-log snapshot. */
+public final class OrgSnapshot {
+
+    private OrgSnapshot() {
+    }
+
+    public static ObjectNode of(Organization org) {
+        ObjectNode n = Json.object();
+        n.put("id", org.id());
+        n.put("name", org.name());
+        n.put("model", org.modelId());
+        n.put("account_id", org.accountId().toString());
+        n.put("version", org.version());
+        n.put("created_at", org.createdAt().toString());
+        n.put("updated_at", org.updatedAt().toString());
+        return n;
+    }
+}

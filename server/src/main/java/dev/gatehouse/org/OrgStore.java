@@ -1,0 +1,57 @@
+package dev.gatehouse.org;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/** SQL for organizations. Stateless. */
+public final class OrgStore {
+
+    private static final String COLUMNS = "id, account_id, name, model_id, version, created_at, updated_at";
+
+    public Organization insert(Handle h, String name, String modelId, Instant now) {
+        return h.createQuery("INSERT INTO organizations (account_id, name, model_id, version, created_at, updated_at) "
+                        + "VALUES (:account, :name, :model, 1, :now, :now) RETURNING " + COLUMNS)
+                .bind("account", UUID.randomUUID()).bind("name", name).bind("model", modelId)
+                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    public Optional<Organization> find(Handle h, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM organizations WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Organization> findByAccount(Handle h, UUID accountId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM organizations WHERE account_id = :a")
+                .bind("a", accountId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** Organizations with id greater than {@code after}, ascending; {@code only} restricts to one id. */
+    public List<Organization> list(Handle h, long after, int limit, Long only) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM organizations WHERE id > :after "
+                        + "AND (CAST(:only AS bigint) IS NULL OR id = :only) ORDER BY id LIMIT :limit")
+                .bind("after", after).bind("only", only).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public Organization rename(Handle h, long id, String name, Instant now) {
+        return h.createQuery("UPDATE organizations SET name = :name, version = version + 1, updated_at = :now "
+                        + "WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", id).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    public void delete(Handle h, long id) {
+        h.createUpdate("DELETE FROM organizations WHERE id = :id").bind("id", id).execute();
+    }
+
+    static Organization map(ResultSet rs) throws SQLException {
+        return new Organization(rs.getLong("id"), rs.getObject("account_id", UUID.class), rs.getString("name"),
+                rs.getString("model_id"), rs.getInt("version"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,183 @@
+package dev.gatehouse.role;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.error.PreconditionFailedException;
+import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.SystemRole;
+import dev.gatehouse.org.OrgModels;
+import dev.gatehouse.store.SqlTime;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Tx;
+import dev.gatehouse.store.Written;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Roles of an organization and their rules: system roles are immutable; custom role names are unique per
+ * organization ignoring case; permissions come from the model; the visibility rule holds; nobody but a
+ * service key grants permissions beyond their own; a held role cannot be deleted; an update never leaves
+ * the organization without an active member able to manage roles; updates honour the expected version.
+ * Thread-safe.
+ */
+public final class RoleService {
+
+    private final Store store;
+    private final RoleStore roles = new RoleStore();
+    private final MemberStore members = new MemberStore();
+    private final OrgModels orgModels;
+    private final Access access;
+
+    public RoleService(Store store, OrgModels orgModels, Access access) {
+        this.store = store;
+        this.orgModels = orgModels;
+        this.access = access;
+    }
+
+    public List<Role> list(Principal principal, long orgId, long after, int limit) {
+        access.requireOrg(principal, orgId);
+        return store.read(h -> {
+            model(h, orgId);
+            return roles.list(h, orgId, after, limit);
+        });
+    }
+
+    public Role get(Principal principal, long orgId, long roleId) {
+        access.requireOrg(principal, orgId);
+        return store.read(h -> {
+            model(h, orgId);
+            return find(h, orgId, roleId);
+        });
+    }
+
+    /** The role with a system key (e.g. Close's {@code admin}). */
+    public Role getBySystemKey(Principal principal, long orgId, String key) {
+        access.requireOrg(principal, orgId);
+        return store.read(h -> roles.findBySystemKey(h, orgId, key).orElseThrow(() ->
+                new NotFoundException("role_not_found", "role \"" + key + "\" not found in organization " + orgId)));
+    }
+
+    public Written<Role> create(Principal principal, long orgId, RoleInput input) {
+        return store.write(Access.actor(principal), orgId, tx -> {
+            Handle h = tx.handle();
+            PermissionModel model = model(h, orgId);
+            access.requirePermission(principal, orgId, model.management().roles(), "creating a role");
+            List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
+            boolean external = Boolean.TRUE.equals(input.external());
+            RoleRules.check(model, permissions, external, input.visibility());
+            access.requireNoEscalation(principal, model, permissions);
+            requireFreeName(h, orgId, input.name(), 0L);
+            Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
+                    model.canonical(permissions), external, false, input.visibility(), SqlTime.now());
+            tx.change(orgId, "role", role.id(), "created", null, RoleSnapshot.of(role));
+            return role;
+        });
+    }
+
+    public Written<Role> update(Principal principal, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
+        return store.write(Access.actor(principal), orgId, tx -> {
+            Handle h = tx.handle();
+            PermissionModel model = model(h, orgId);
+            access.requirePermission(principal, orgId, model.management().roles(), "updating a role");
+            Role current = find(h, orgId, roleId);
+            if (current.system()) {
+                throw new ForbiddenException("system_role_immutable", "role " + roleId + " (\"" + current.name()
+                        + "\") is a system role and cannot be edited");
+            }
+            requireVersion(current, expectedVersion);
+            List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
+            boolean external = input.external() == null ? current.external() : input.external();
+            RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
+            RoleRules.check(model, permissions, external, visibility);
+            access.requireNoEscalation(principal, model, permissions);
+            String name = input.name() == null ? current.name() : input.name();
+            if (!name.equalsIgnoreCase(current.name())) {
+                requireFreeName(h, orgId, name, roleId);
+            }
+            long[] held = roles.holders(h, roleId);
+            if (external != current.external() && held[0] + held[1] > 0) {
+                throw new ConflictException("role_in_use", "role " + roleId + " cannot change between internal and "
+                        + "external while held (" + held[0] + " members, " + held[1] + " assignments)");
+            }
+            String manage = model.management().roles();
+            if (current.permissions().contains(manage) && !permissions.contains(manage)
+                    && members.countManagers(h, orgId, manage, 0L, roleId) == 0
+                    && members.countManagers(h, orgId, manage, 0L, 0L) > 0) {
+                throw new ConflictException("last_role_manager", "removing \"" + manage + "\" from role " + roleId
+                        + " would leave organization " + orgId + " without an active member able to manage roles");
+            }
+            Role changed = new Role(current.id(), orgId, null, name,
+                    input.description() == null ? current.description() : input.description(),
+                    model.canonical(permissions), external, false, visibility, current.version(),
+                    current.createdAt(), current.updatedAt());
+            Role updated = roles.update(h, changed, SqlTime.now());
+            tx.change(orgId, "role", roleId, "updated", RoleSnapshot.of(current), RoleSnapshot.of(updated));
+            return updated;
+        });
+    }
+
+    public Written<Role> delete(Principal principal, long orgId, long roleId, Integer expectedVersion) {
+        return store.write(Access.actor(principal), orgId, tx -> {
+            Handle h = tx.handle();
+            PermissionModel model = model(h, orgId);
+            access.requirePermission(principal, orgId, model.management().roles(), "deleting a role");
+            Role current = find(h, orgId, roleId);
+            if (current.system()) {
+                throw new ForbiddenException("system_role_immutable", "role " + roleId + " (\"" + current.name()
+                        + "\") is a system role and cannot be deleted");
+            }
+            requireVersion(current, expectedVersion);
+            long[] held = roles.holders(h, roleId);
+            if (held[0] + held[1] > 0) {
+                throw new ConflictException("role_in_use", "role " + roleId + " is held by " + held[0]
+                        + " members and " + held[1] + " resource assignments; move them to another role first");
+            }
+            roles.delete(h, roleId);
+            tx.change(orgId, "role", roleId, "deleted", RoleSnapshot.of(current), null);
+            return current;
+        });
+    }
+
+    /** Seeds the model's system roles into a new organization, inside its creating transaction. */
+    public static List<Role> seed(Tx tx, long orgId, PermissionModel model) {
+        RoleStore store = new RoleStore();
+        Instant now = SqlTime.now();
+        List<Role> seeded = new ArrayList<>();
+        for (SystemRole sr : model.systemRoles()) {
+            Role role = store.insert(tx.handle(), orgId, sr.key(), sr.name(), sr.description(),
+                    model.canonical(sr.permissions()), sr.external(), sr.defaultForAdmin(), null, now);
+            tx.change(orgId, "role", role.id(), "created", null, RoleSnapshot.of(role));
+            seeded.add(role);
+        }
+        return seeded;
+    }
+
+    private static void requireVersion(Role current, Integer expected) {
+        if (expected != null && expected != current.version()) {
+            throw new PreconditionFailedException("version_mismatch", "role " + current.id() + " is at version "
+                    + current.version() + ", not " + expected);
+        }
+    }
+
+    private void requireFreeName(Handle h, long orgId, String name, long self) {
+        roles.findByName(h, orgId, name).filter(r -> r.id() != self).ifPresent(r -> {
+            throw new ConflictException("role_name_taken", "organization " + orgId + " already has a role named \""
+                    + r.name() + "\" (id " + r.id() + ")");
+        });
+    }
+
+    private Role find(Handle h, long orgId, long roleId) {
+        return roles.find(h, orgId, roleId).orElseThrow(() ->
+                new NotFoundException("role_not_found", "role " + roleId + " not found in organization " + orgId));
+    }
+
+    private PermissionModel model(Handle h, long orgId) {
+        return orgModels.model(h, orgId);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.gatehouse.role;
+
+import dev.gatehouse.json.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/** SQL for roles. Stateless. */
+public final class RoleStore {
+
+    private static final String COLUMNS = "id, org_id, system_key, name, description, permissions, external, "
+            + "default_for_admin, visibility, version, created_at, updated_at";
+
+    public Role insert(Handle h, long orgId, String systemKey, String name, String description, List<String> permissions,
+                       boolean external, boolean defaultForAdmin, RoleVisibility visibility, Instant now) {
+        return h.createQuery("INSERT INTO roles (org_id, system_key, name, description, permissions, external, "
+                        + "default_for_admin, visibility, version, created_at, updated_at) VALUES (:org, :key, :name, "
+                        + ":description, :permissions, :external, :dfa, CAST(:visibility AS jsonb), 1, :now, :now) "
+                        + "RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("key", systemKey).bind("name", name).bind("description", description)
+                .bind("permissions", permissions.toArray(new String[0])).bind("external", external)
+                .bind("dfa", defaultForAdmin).bind("visibility", json(visibility)).bind("now", utc(now))
+                .map((rs, ctx) -> map(rs)).one();
+    }
+
+    public Role update(Handle h, Role role, Instant now) {
+        return h.createQuery("UPDATE roles SET name = :name, description = :description, permissions = :permissions, "
+                        + "external = :external, visibility = CAST(:visibility AS jsonb), version = version + 1, "
+                        + "updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", role.id()).bind("name", role.name()).bind("description", role.description())
+                .bind("permissions", role.permissions().toArray(new String[0])).bind("external", role.external())
+                .bind("visibility", json(role.visibility())).bind("now", utc(now))
+                .map((rs, ctx) -> map(rs)).one();
+    }
+
+    public Optional<Role> find(Handle h, long orgId, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM roles WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Role> findBySystemKey(Handle h, long orgId, String key) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM roles WHERE org_id = :org AND system_key = :key")
+                .bind("org", orgId).bind("key", key).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Role> findByName(Handle h, long orgId, String name) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM roles WHERE org_id = :org AND lower(name) = lower(:name)")
+                .bind("org", orgId).bind("name", name).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** Roles of the organization with id greater than {@code after}, ascending. */
+    public List<Role> list(Handle h, long orgId, long after, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM roles WHERE org_id = :org AND id > :after "
+                        + "ORDER BY id LIMIT :limit")
+                .bind("org", orgId).bind("after", after).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public void delete(Handle h, long id) {
+        h.createUpdate("DELETE FROM roles WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** How many members hold the role as company role, and how many resource assignments use it. */
+    public long[] holders(Handle h, long roleId) {
+        long members = h.createQuery("SELECT count(*) FROM members WHERE role_id = :id").bind("id", roleId)
+                .mapTo(Long.class).one();
+        long assignments = h.createQuery("SELECT count(*) FROM assignments WHERE role_id = :id").bind("id", roleId)
+                .mapTo(Long.class).one();
+        return new long[] {members, assignments};
+    }
+
+    private static String json(RoleVisibility visibility) {
+        if (visibility == null) {
+            return null;
+        }
+        ObjectNode n = Json.object();
+        ArrayNode fields = n.putArray("user_field_ids");
+        visibility.userFieldIds().forEach(fields::add);
+        n.put("unassigned", visibility.unassigned());
+        return Json.writeString(n);
+    }
+
+    static Role map(ResultSet rs) throws SQLException {
+        String visibilityJson = rs.getString("visibility");
+        RoleVisibility visibility = null;
+        if (visibilityJson != null) {
+            JsonNode v = Json.readTree(visibilityJson);
+            List<String> fields = new ArrayList<>();
+            v.get("user_field_ids").forEach(f -> fields.add(f.stringValue()));
+            visibility = new RoleVisibility(fields, v.get("unassigned").stringValue());
+        }
+        return new Role(rs.getLong("id"), rs.getLong("org_id"), rs.getString("system_key"), rs.getString("name"),
+                rs.getString("description"), Arrays.asList((String[]) rs.getArray("permissions").getArray()),
+                rs.getBoolean("external"), rs.getBoolean("default_for_admin"), visibility, rs.getInt("version"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.gatehouse.role;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RolesIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void createOrg_seedsSystemRolesOfTheModel() {
+        var org = fx.org("close");
+        JsonNode items = node.service().get(org.path() + "/roles").json().get("items");
+        assertThat(items).extracting(r -> r.get("key").stringValue())
+                .containsExactly("admin", "superuser", "user", "restricteduser");
+        JsonNode restricted = items.get(3);
+        assertThat(restricted.get("system").booleanValue()).isTrue();
+        assertThat(restricted.get("editable").booleanValue()).isFalse();
+        assertThat(restricted.get("permissions")).extracting(JsonNode::stringValue).containsExactly(
+                "delete_own_activities", "delete_own_opportunities", "delete_own_tasks", "calling", "view_all_leads");
+        assertThat(items.get(0).get("permissions")).hasSize(24);
+    }
+
+    @Test
+    void systemRoles_cannotBeEditedOrDeleted() {
+        var org = fx.org("close");
+        long admin = fx.roleId(org, "Admin");
+        assertThat(node.service().patch(org.path() + "/roles/" + admin, Map.of("name", "Boss")).status()).isEqualTo(403);
+        assertThat(node.service().delete(org.path() + "/roles/" + admin).status()).isEqualTo(403);
+        assertThat(node.service().get(org.path() + "/roles/" + admin).get("name").stringValue()).isEqualTo("Admin");
+    }
+
+    @Test
+    void names_areUniqueIgnoringCase() {
+        var org = fx.org("close");
+        fx.role(org, "Closer", List.of("calling", "view_all_leads"));
+        Http.Res dup = node.service().post(org.path() + "/roles", Map.of("name", "CLOSER", "permissions",
+                List.of("calling", "view_all_leads")));
+        assertThat(dup.status()).isEqualTo(409);
+        assertThat(dup.get("code").stringValue()).isEqualTo("role_name_taken");
+        assertThat(node.service().post(org.path() + "/roles", Map.of("name", "admin", "permissions",
+                List.of("view_all_leads"))).status()).isEqualTo(409);
+    }
+
+    @Test
+    void unknownPermissions_areListedInTheError() {
+        var org = fx.org("close");
+        Http.Res res = node.service().post(org.path() + "/roles", Map.of("name", "X", "permissions",
+                List.of("view_all_leads", "fly", "teleport")));
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).isEqualTo("unknown_permission");
+        assertThat(res.get("errors").get("permissions").stringValue()).contains("fly", "teleport");
+    }
+
+    @Test
+    void visibility_requiredWithoutSeesAll_forbiddenWithIt() {
+        var org = fx.org("close");
+        assertThat(node.service().post(org.path() + "/roles", Map.of("name", "Limited", "permissions",
+                List.of("calling"))).status()).isEqualTo(400);
+        assertThat(node.service().post(org.path() + "/roles", Map.of("name", "All", "permissions",
+                List.of("view_all_leads"), "visibility", Map.of("user_field_ids", List.of("cf_a"),
+                        "unassigned", "allow_unassigned"))).status()).isEqualTo(400);
+        Http.Res ok = node.service().post(org.path() + "/roles", Map.of("name", "Limited", "permissions",
+                List.of("calling"), "visibility", Map.of("user_field_ids", List.of("cf_a"),
+                        "unassigned", "require_assignment")));
+        assertThat(ok.status()).isEqualTo(201);
+        assertThat(ok.get("visibility").get("unassigned").stringValue()).isEqualTo("require_assignment");
+    }
+
+    @Test
+    void delete_refusedWhileMembersHoldRole() {
+        var org = fx.org("close");
+        long role = fx.role(org, "Caller", List.of("calling", "view_all_leads"));
+        long member = fx.member(org, "u1", role);
+        Http.Res refused = node.service().delete(org.path() + "/roles/" + role);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.get("code").stringValue()).isEqualTo("role_in_use");
+        assertThat(refused.get("detail").stringValue()).contains("1 members");
+        node.service().patch(org.path() + "/members/" + member, Map.of("role_id", fx.roleId(org, "User")));
+        assertThat(node.service().delete(org.path() + "/roles/" + role).status()).isEqualTo(204);
+    }
+
+    @Test
+    void patch_withStaleIfMatch_is412() {
+        var org = fx.org("close");
+        long role = fx.role(org, "Caller", List.of("calling", "view_all_leads"));
+        Http.Res first = node.service().header("If-Match", "\"1\"").patch(org.path() + "/roles/" + role,
+                Map.of("name", "Caller 2"));
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.header("ETag")).isEqualTo("\"2\"");
+        Http.Res stale = node.service().header("If-Match", "\"1\"").patch(org.path() + "/roles/" + role,
+                Map.of("name", "Caller 3"));
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(node.service().get(org.path() + "/roles/" + role).get("name").stringValue()).isEqualTo("Caller 2");
+    }
+
+    @Test
+    void member_cannotCreateRoleBeyondOwnPermissions() {
+        var org = fx.org("close");
+        long manager = fx.role(org, "Manager", List.of("manage_organization", "calling", "view_all_leads"));
+        Http key = fx.keyFor(org, fx.member(org, "m1", manager));
+        Http.Res escalate = key.post(org.path() + "/roles", Map.of("name", "Exporter", "permissions",
+                List.of("export", "view_all_leads")));
+        assertThat(escalate.status()).isEqualTo(403);
+        assertThat(escalate.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(key.post(org.path() + "/roles", Map.of("name", "Dialer", "permissions",
+                List.of("calling", "view_all_leads"))).status()).isEqualTo(201);
+        assertThat(node.service().post(org.path() + "/roles", Map.of("name", "Exporter", "permissions",
+                List.of("export", "view_all_leads"))).status()).isEqualTo(201);
+    }
+
+    @Test
+    void writes_carryRevisionHeader() {
+        var org = fx.org("close");
+        Http.Res a = node.service().post(org.path() + "/roles", Map.of("name", "A", "permissions", List.of("view_all_leads")));
+        Http.Res b = node.service().post(org.path() + "/roles", Map.of("name", "B", "permissions", List.of("view_all_leads")));
+        assertThat(b.revision()).isGreaterThan(a.revision());
+    }
+}

@@ -1,0 +1,79 @@
+package dev.gatehouse.testing;
+
+import dev.gatehouse.app.Config;
+import dev.gatehouse.app.Gatehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A real Gatehouse node on a random port over a test database, with a known service key. */
+public final class TestNode implements AutoCloseable {
+
+    public static final String SERVICE_KEY = "test-service-key-0123456789";
+
+    private final String databaseUrl;
+    private final Path dataDir;
+    private Gatehouse node;
+
+    private TestNode(String databaseUrl) {
+        this.databaseUrl = databaseUrl;
+        try {
+            this.dataDir = Files.createTempDirectory("gatehouse-node");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A node over a fresh, empty database. */
+    public static TestNode start() {
+        return startOn(TestDatabase.freshDatabaseUrl());
+    }
+
+    /** Another node over the same database (multi-node tests). */
+    public static TestNode startOn(String databaseUrl) {
+        TestNode t = new TestNode(databaseUrl);
+        t.node = Gatehouse.start(t.config());
+        return t;
+    }
+
+    private Config config() {
+        return new Config("127.0.0.1", 0, null, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO", 4,
+                false, 200);
+    }
+
+    /** Stops the node and starts it again over the same database: a restart. */
+    public void restart() {
+        node.close();
+        node = Gatehouse.start(config());
+    }
+
+    public Gatehouse node() {
+        return node;
+    }
+
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + node.port();
+    }
+
+    public Http service() {
+        return new Http(baseUrl(), SERVICE_KEY);
+    }
+
+    public Http as(String key) {
+        return new Http(baseUrl(), key);
+    }
+
+    public Http anonymous() {
+        return new Http(baseUrl(), null);
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
