@@ -18,12 +18,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Assignment-write throughput at engine level, in one organization holding {@code assignments} document
- * assignments (one member per document, {@code perMember} documents per member). One operation assigns a
- * random member to a random document it does not hold yet ({@code putAssignment}) and removes that
- * assignment again ({@code removeAssignment}): two writes, and the organization keeps its size. The
- * engine's write cost should depend on the assignments of the resource and of the member, never on the
- * organization's size; compare the {@code assignments} values at equal {@code perMember}.
+ * Assignment-write throughput at engine level. The engine holds {@code total} document assignments split
+ * into organizations of {@code orgSize} assignments each (one member per document, {@code perMember}
+ * documents per member). One operation picks a random organization, assigns a random member to a random
+ * document it does not hold yet ({@code putAssignment}) and removes that assignment again
+ * ({@code removeAssignment}): two writes, sizes unchanged.
+ *
+ * <p>Comparing {@code orgSize} values at equal {@code total} and {@code perMember} isolates the effect of
+ * the organization's size: the engine's data, and so its cache behaviour, is the same size in both. With
+ * {@code total = orgSize = 1000} everything fits the CPU caches, which shows what cache misses cost.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -33,55 +36,70 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 public class AssignmentWriteBenchmark {
 
-    private static final int PAIRS = 1 << 16;
-    private static final long ORG = 1L;
+    private static final int OPS = 1 << 16;
+
+    @Param({"1000000"})
+    public int total;
 
     @Param({"1000", "1000000"})
-    public int assignments;
+    public int orgSize;
 
     @Param({"10", "1000"})
     public int perMember;
 
     private DecisionEngine engine;
-    private final String[] docs = new String[PAIRS];
-    private final long[] members = new long[PAIRS];
-    private final long[] roles = new long[PAIRS];
+    private final long[] orgs = new long[OPS];
+    private final String[] docs = new String[OPS];
+    private final long[] members = new long[OPS];
+    private final long[] roles = new long[OPS];
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
+        int orgCount = Math.max(1, total / orgSize);
         // at least two members, so there is always a document the writing member does not hold
-        int memberCount = Math.max(2, assignments / perMember);
+        int memberCount = Math.max(2, orgSize / perMember);
         engine = Dataset.newEngine();
-        engine.putOrganization(ORG, Dataset.MODEL_ID);
         List<String> all = Dataset.PERMISSIONS;
-        engine.putRole(ORG, Dataset.roleId(0, 3), "admin", all, false, null, false);
-        engine.putRole(ORG, Dataset.roleId(0, 2), "editor", all.subList(0, 2), false, null, false);
-        engine.putRole(ORG, Dataset.roleId(0, 1), "viewer", all.subList(0, 1), false, null, false);
-        for (int i = 0; i < memberCount; i++) {
-            engine.putMember(ORG, i + 1L, Dataset.userId(i + 1L), Dataset.roleId(0, 1), false, true);
-        }
-        for (int d = 0; d < assignments; d++) {
-            engine.putAssignment(ORG, Dataset.DOC, Dataset.docId(d), d % memberCount + 1L, Dataset.roleId(0, 1));
+        for (int o = 0; o < orgCount; o++) {
+            long org = Dataset.orgId(o);
+            engine.putOrganization(org, Dataset.MODEL_ID);
+            engine.putRole(org, Dataset.roleId(o, 3), "admin", all, false, null, false);
+            engine.putRole(org, Dataset.roleId(o, 2), "editor", all.subList(0, 2), false, null, false);
+            engine.putRole(org, Dataset.roleId(o, 1), "viewer", all.subList(0, 1), false, null, false);
+            for (int i = 0; i < memberCount; i++) {
+                long member = memberId(o, memberCount, i);
+                engine.putMember(org, member, Dataset.userId(member), Dataset.roleId(o, 1), false, true);
+            }
+            for (int d = 0; d < orgSize; d++) {
+                engine.putAssignment(org, Dataset.DOC, Dataset.docId(d), memberId(o, memberCount, d % memberCount),
+                        Dataset.roleId(o, 1));
+            }
         }
         SplittableRandom random = new SplittableRandom(3);
-        for (int n = 0; n < PAIRS; n++) {
-            int d = random.nextInt(assignments);
+        for (int n = 0; n < OPS; n++) {
+            int o = random.nextInt(orgCount);
+            int d = random.nextInt(orgSize);
             int i = random.nextInt(memberCount);
             if (i == d % memberCount) {
                 i = (i + 1) % memberCount;
             }
+            orgs[n] = Dataset.orgId(o);
             docs[n] = Dataset.docId(d);
-            members[n] = i + 1L;
-            roles[n] = Dataset.roleId(0, 1 + random.nextInt(3));
+            members[n] = memberId(o, memberCount, i);
+            roles[n] = Dataset.roleId(o, 1 + random.nextInt(3));
         }
+    }
+
+    private static long memberId(int o, int memberCount, int i) {
+        return (long) o * memberCount + i + 1;
     }
 
     /** Two writes: assign, then unassign. */
     @Benchmark
     public void assignThenRemove() {
-        int n = next++ & (PAIRS - 1);
-        engine.putAssignment(ORG, Dataset.DOC, docs[n], members[n], roles[n]);
-        engine.removeAssignment(ORG, Dataset.DOC, docs[n], members[n]);
+        int n = next++ & (OPS - 1);
+        engine.putAssignment(orgs[n], Dataset.DOC, docs[n], members[n], roles[n]);
+        engine.removeAssignment(orgs[n], Dataset.DOC, docs[n], members[n]);
     }
 }

@@ -21,7 +21,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * pre-generated requests ({@link Checks}, 25% denials) and the same JVM options. Each side has its own state,
  * so a fork builds only the side it measures; JMH runs every benchmark method in its own fork of the same
  * JVM. Both setups verify answers against the expected ones before measuring (jCasbin on the first
- * {@value #CASBIN_VERIFIED} requests of each list, since it is slow).
+ * {@value #CASBIN_VERIFIED} requests of each list with shared roles, a twentieth of that with per-organization
+ * roles, since it is slow).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -78,6 +79,10 @@ public class CasbinComparisonBenchmark {
     /** A jCasbin enforcer holding the same dataset. */
     @State(Scope.Benchmark)
     public static class CasbinSide {
+        /** {@code SHARED} or {@code PER_ORG}: see {@link CasbinPeer}. */
+        @Param({"SHARED", "PER_ORG"})
+        public CasbinPeer.Roles casbinRoles;
+
         CasbinPeer peer;
         CasbinPeer.Requests company;
         CasbinPeer.Requests resource;
@@ -86,13 +91,14 @@ public class CasbinComparisonBenchmark {
         @Setup(Level.Trial)
         public void setUp(Workload workload) {
             long start = System.nanoTime();
-            peer = CasbinPeer.load(workload.data());
-            System.out.printf("%njCasbin: %,d grouping rules loaded in %.1f s%n", peer.groupingRules(),
-                    (System.nanoTime() - start) / 1e9);
+            peer = CasbinPeer.load(workload.data(), casbinRoles);
+            System.out.printf("%njCasbin: %,d policy and %,d grouping rules loaded in %.1f s%n", peer.policyRules(),
+                    peer.groupingRules(), (System.nanoTime() - start) / 1e9);
             company = new CasbinPeer.Requests(workload.company());
             resource = new CasbinPeer.Requests(workload.resource());
-            peer.verify(company, CASBIN_VERIFIED);
-            peer.verify(resource, CASBIN_VERIFIED);
+            int verified = casbinRoles == CasbinPeer.Roles.SHARED ? CASBIN_VERIFIED : CASBIN_VERIFIED / 20;
+            peer.verify(company, verified);
+            peer.verify(resource, verified);
         }
     }
 

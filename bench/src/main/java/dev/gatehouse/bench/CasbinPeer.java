@@ -11,18 +11,28 @@ import org.casbin.jcasbin.util.Util;
  * The same {@link Dataset} expressed in jCasbin's RBAC with domains, the way a jCasbin user would write it:
  * {@code g = _, _, _} links a user to a role in a domain; an organization is a domain ({@code o<id>}) and
  * so is each document ({@code o<id>/doc-<d>}); in every domain admin inherits editor and editor inherits
- * viewer through {@code g} links; each role's own permissions are four {@code p} rules shared by all
- * domains (the smallest policy jCasbin can have, which favours it: it scans every {@code p} rule per
- * request).
- *
- * <p>Two matchers: {@code m} for an organization-wide check (the role in the organization's domain) and
- * {@code m2} for a document check (a role in the document's domain or, inherited, in the organization's).
- * jCasbin can only add roles, so a document role cannot lower the company role as it can in Gatehouse;
- * {@link Dataset} never assigns a document role below the company role, so both give the same answers.
+ * viewer through {@code g} links. Two ways to hold the roles' permissions ({@code p} rules):
+ * <ul>
+ *   <li>{@link Roles#SHARED}: four rules shared by every organization ({@code p = sub, act}). jCasbin's best
+ *       case (it scans every {@code p} rule per request), valid only because every organization of the
+ *       dataset happens to define its roles identically.
+ *   <li>{@link Roles#PER_ORG}: each organization has its own roles, as in Gatehouse where roles are
+ *       custom per organization: four rules per organization ({@code p = sub, dom, act}), 4,000 for the
+ *       small dataset.
+ * </ul>
+ * Matchers put the cheap string comparisons before the {@code g} role lookups, which favours jCasbin (it
+ * evaluates {@code &&} left to right). {@code m} answers an organization-wide check (a role in the
+ * organization's domain), {@code m2} a document check (a role in the document's domain or, inherited, in
+ * the organization's). jCasbin can only add roles, so a document role cannot lower the company role as it
+ * can in Gatehouse; {@link Dataset} never assigns a document role below the company role, so both give
+ * the same answers. Not thread-safe beyond what jCasbin's enforcer guarantees.
  */
 public final class CasbinPeer {
 
-    static final String MODEL = String.join("\n",
+    /** How the roles' permissions are held; see the class comment. */
+    public enum Roles { SHARED, PER_ORG }
+
+    static final String SHARED_MODEL = String.join("\n",
             "[request_definition]",
             "r = sub, dom, act",
             "r2 = sub, org, res, act",
@@ -35,8 +45,24 @@ public final class CasbinPeer {
             "e = some(where (p.eft == allow))",
             "e2 = some(where (p.eft == allow))",
             "[matchers]",
-            "m = g(r.sub, p.sub, r.dom) && r.act == p.act",
-            "m2 = (g(r2.sub, p2.sub, r2.res) || g(r2.sub, p2.sub, r2.org)) && r2.act == p2.act");
+            "m = r.act == p.act && g(r.sub, p.sub, r.dom)",
+            "m2 = r2.act == p2.act && (g(r2.sub, p2.sub, r2.res) || g(r2.sub, p2.sub, r2.org))");
+
+    static final String PER_ORG_MODEL = String.join("\n",
+            "[request_definition]",
+            "r = sub, dom, act",
+            "r2 = sub, org, res, act",
+            "[policy_definition]",
+            "p = sub, dom, act",
+            "p2 = sub, dom, act",
+            "[role_definition]",
+            "g = _, _, _",
+            "[policy_effect]",
+            "e = some(where (p.eft == allow))",
+            "e2 = some(where (p.eft == allow))",
+            "[matchers]",
+            "m = r.dom == p.dom && r.act == p.act && g(r.sub, p.sub, r.dom)",
+            "m2 = r2.org == p2.dom && r2.act == p2.act && (g(r2.sub, p2.sub, r2.res) || g(r2.sub, p2.sub, r2.org))");
 
     private static final int BATCH = 100_000;
 
@@ -48,15 +74,21 @@ public final class CasbinPeer {
     }
 
     /** Builds an enforcer holding the whole dataset. */
-    public static CasbinPeer load(Dataset data) {
+    public static CasbinPeer load(Dataset data, Roles roles) {
         Util.enableLog = false;
-        Enforcer enforcer = new Enforcer(Model.newModelFromString(MODEL), null, false);
+        boolean shared = roles == Roles.SHARED;
+        Enforcer enforcer = new Enforcer(Model.newModelFromString(shared ? SHARED_MODEL : PER_ORG_MODEL), null, false);
         enforcer.enableLog(false);
         for (String ptype : List.of("p", "p2")) {
-            enforcer.addNamedPolicy(ptype, "viewer", "doc.read");
-            enforcer.addNamedPolicy(ptype, "editor", "doc.write");
-            enforcer.addNamedPolicy(ptype, "admin", "doc.delete");
-            enforcer.addNamedPolicy(ptype, "admin", "members.manage");
+            List<List<String>> rules = new ArrayList<>();
+            for (int o = 0; o < (shared ? 1 : data.orgs()); o++) {
+                String org = org(o);
+                for (String[] grant : new String[][] {{"viewer", "doc.read"}, {"editor", "doc.write"},
+                        {"admin", "doc.delete"}, {"admin", "members.manage"}}) {
+                    rules.add(shared ? List.of(grant[0], grant[1]) : List.of(grant[0], org, grant[1]));
+                }
+            }
+            enforcer.addNamedPolicies(ptype, rules);
         }
         List<List<String>> links = new ArrayList<>(BATCH + 4);
         for (int o = 0; o < data.orgs(); o++) {
@@ -102,6 +134,10 @@ public final class CasbinPeer {
 
     public int groupingRules() {
         return enforcer.getGroupingPolicy().size();
+    }
+
+    public int policyRules() {
+        return enforcer.getPolicy().size();
     }
 
     public boolean check(String subject, String org, String permission) {
