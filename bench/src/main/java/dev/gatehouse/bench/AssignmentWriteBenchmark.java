@@ -44,7 +44,8 @@ public class AssignmentWriteBenchmark {
     @Param({"1000", "1000000"})
     public int orgSize;
 
-    @Param({"10", "1000"})
+    /** Documents per member; 500 keeps the same per-member count in an organization of 1,000 (2 members). */
+    @Param({"10", "500"})
     public int perMember;
 
     private DecisionEngine engine;
