@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
@@ -57,7 +58,7 @@ public final class Gatehouse implements AutoCloseable {
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           OrgModels orgModels, ChangeFeed feed, Auth auth) {
+                           AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth) {
     }
 
     private Gatehouse(Config config) {
@@ -104,8 +105,9 @@ public final class Gatehouse implements AutoCloseable {
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
-        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, orgModels,
-                feed, new Auth(keys));
+        AssignmentService assignments = new AssignmentService(store, members, orgModels, access);
+        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, assignments,
+                orgModels, feed, new Auth(keys));
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -131,7 +133,7 @@ public final class Gatehouse implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, List.of()),
+                new NativeApi(services, List.of()),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
         resources.add(0, http::stop);
