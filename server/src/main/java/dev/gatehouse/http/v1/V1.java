@@ -120,8 +120,8 @@ final class V1 {
     }
 
     private static InvalidInputException invalidCursor(String cursor) {
-        return new InvalidInputException("invalid_cursor", "cursor is not one this API returned: ""
-                + Fields.abbreviate(cursor) + """, Map.of("cursor", "invalid"));
+        return new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
+                + Fields.abbreviate(cursor) + "\"", Map.of("cursor", "invalid"));
     }
 
     /** A page of items; {@code lastId} positions the next page when the page was full. */
