@@ -13,10 +13,20 @@ import java.util.Set;
  * @param databaseUrl JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db})
  *                    URL of an external PostgreSQL; null for the embedded one under {@code dataDir}
  * @param tlsPort     also listen with HTTPS on this port; null for none (0 for a random port)
+ * @param tlsKeystore the PKCS12 (or JKS) keystore HTTPS serves; null for a self-signed certificate generated
+ *                    into {@code dataDir/tls} on first start
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
-                     long pollMillis) {
+                     long pollMillis, Path tlsKeystore, String tlsKeystorePassword) {
+
+    /** A configuration without a configured keystore (HTTPS, if on, serves the generated certificate). */
+    public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
+                  String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
+                  long pollMillis) {
+        this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
+                durable, pollMillis, null, null);
+    }
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -26,6 +36,18 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         }
         if (tlsPort != null && (tlsPort < 0 || tlsPort > 65535)) {
             throw new IllegalArgumentException("--tls-port must be 0..65535, got " + tlsPort);
+        }
+        if (tlsKeystore != null && tlsKeystore.toString().isBlank()) {
+            tlsKeystore = null;
+        }
+        if (tlsKeystore != null && tlsPort == null) {
+            throw new IllegalArgumentException("--tls-keystore needs --tls-port (HTTPS is off without it)");
+        }
+        if (tlsKeystore != null && !java.nio.file.Files.isRegularFile(tlsKeystore)) {
+            throw new IllegalArgumentException("--tls-keystore must be a keystore file, got " + tlsKeystore);
+        }
+        if (tlsKeystorePassword != null && tlsKeystore == null && !tlsKeystorePassword.isEmpty()) {
+            throw new IllegalArgumentException("--tls-keystore-password needs --tls-keystore");
         }
         if (dataDir == null) {
             throw new IllegalArgumentException("--data-dir is required");

@@ -11,6 +11,8 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.ops.OpsDialect;
+import dev.gatehouse.http.rooms.RoomsApi;
+import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
@@ -134,8 +136,12 @@ public final class Gatehouse implements AutoCloseable {
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
                 new NativeApi(services, List.of()),
+                RoomsApi.over(services),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
-        http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
+        HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
+                config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())
+                        : TlsKeys.selfSigned(config.dataDir(), config.host()));
+        http = new HttpServer(dialects, metrics, config.host(), null, tls).start(config.port());
         resources.add(0, http::stop);
         ready = true;
     }
@@ -146,7 +152,7 @@ public final class Gatehouse implements AutoCloseable {
 
     /** The HTTPS port, or 0 when TLS is off. */
     public int tlsPort() {
-        return 0;
+        return http.tlsPort();
     }
 
     public HttpServer http() {

@@ -37,6 +37,12 @@ public final class Main implements Runnable {
         @Option(names = "--tls-port", defaultValue = "${env:GATEHOUSE_TLS_PORT}", description = "also listen with HTTPS on this port (GATEHOUSE_TLS_PORT)")
         Integer tlsPort;
 
+        @Option(names = "--tls-keystore", defaultValue = "${env:GATEHOUSE_TLS_KEYSTORE}", description = "PKCS12 keystore for HTTPS; a self-signed certificate is generated into the data directory when unset (GATEHOUSE_TLS_KEYSTORE)")
+        Path tlsKeystore;
+
+        @Option(names = "--tls-keystore-password", defaultValue = "${env:GATEHOUSE_TLS_KEYSTORE_PASSWORD}", description = "password of --tls-keystore (GATEHOUSE_TLS_KEYSTORE_PASSWORD)")
+        String tlsKeystorePassword;
+
         @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
         Path dataDir;
 
@@ -66,7 +72,7 @@ public final class Main implements Runnable {
             Config config;
             try {
                 config = new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                        serviceKey, logLevel, poolSize, true, pollMillis);
+                        serviceKey, logLevel, poolSize, true, pollMillis, tlsKeystore, tlsKeystorePassword);
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;

@@ -49,19 +49,31 @@ public final class AssignmentService {
             PermissionModel model = checkResource(h, orgId, type, resourceId);
             access.requirePermission(principal, orgId, model.management().assignments(), "assigning a resource role");
             Member member = members.resolve(h, orgId, memberRef);
-            Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
-                    InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
-            if (member.external() && !role.external()) {
-                throw InvalidInputException.field("role_id", "member " + member.id() + " is external and may hold only "
-                        + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
-            }
-            access.requireNoEscalation(principal, model, role.permissions());
-            Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
-            Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
-            tx.change(orgId, "assignment", after.objectId(), before == null ? "created" : "updated",
-                    before == null ? null : AssignmentSnapshot.of(before), AssignmentSnapshot.of(after));
-            return after;
+            return put(tx, principal, model, orgId, type, resourceId, member, roleId);
         });
+    }
+
+    /**
+     * Gives a member a role on a resource inside a running transaction, with every rule of {@link #put(Principal,
+     * long, String, String, String, long)} except the management permission, which the caller has checked
+     * (dialects whose originals gate this by other permissions, e.g. Rooms' room creator getting a room role).
+     */
+    public Assignment put(Tx tx, Principal principal, PermissionModel model, long orgId, String type, String resourceId,
+                          Member member, long roleId) {
+        Handle h = tx.handle();
+        checkResource(h, orgId, type, resourceId);
+        Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
+                InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
+        if (member.external() && !role.external()) {
+            throw InvalidInputException.field("role_id", "member " + member.id() + " is external and may hold only "
+                    + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
+        }
+        access.requireNoEscalation(principal, model, role.permissions());
+        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
+        tx.change(orgId, "assignment", after.objectId(), before == null ? "created" : "updated",
+                before == null ? null : AssignmentSnapshot.of(before), AssignmentSnapshot.of(after));
+        return after;
     }
 
     public Assignment get(Principal principal, long orgId, String type, String resourceId, String memberRef) {
@@ -100,13 +112,23 @@ public final class AssignmentService {
             PermissionModel model = checkResource(h, orgId, type, resourceId);
             access.requirePermission(principal, orgId, model.management().assignments(), "removing a resource role");
             Member member = members.resolve(h, orgId, memberRef);
-            Assignment current = assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() ->
-                    new NotFoundException("assignment_not_found", "member " + member.id() + " has no role on "
-                            + type + " " + resourceId));
-            assignments.delete(h, current);
-            record(tx, List.of(current));
-            return current;
+            return remove(tx, orgId, type, resourceId, member);
         });
+    }
+
+    /**
+     * Removes a member's role on a resource inside a running transaction (404 when it has none); the caller
+     * has checked the permission gating it.
+     */
+    public Assignment remove(Tx tx, long orgId, String type, String resourceId, Member member) {
+        Handle h = tx.handle();
+        checkResource(h, orgId, type, resourceId);
+        Assignment current = assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() ->
+                new NotFoundException("assignment_not_found", "member " + member.id() + " has no role on "
+                        + type + " " + resourceId));
+        assignments.delete(h, current);
+        record(tx, List.of(current));
+        return current;
     }
 
     /** Removes every assignment on one resource (the resource was deleted); returns how many. */
@@ -115,10 +137,19 @@ public final class AssignmentService {
             Handle h = tx.handle();
             PermissionModel model = checkResource(h, orgId, type, resourceId);
             access.requirePermission(principal, orgId, model.management().assignments(), "removing resource roles");
-            List<Assignment> removed = assignments.deleteByResource(h, orgId, type, resourceId);
-            record(tx, removed);
-            return removed.size();
+            return removeResource(tx, orgId, type, resourceId).size();
         });
+    }
+
+    /**
+     * Removes every assignment on one resource inside a running transaction; the caller has checked the
+     * permission gating it (e.g. deleting a Rooms room).
+     */
+    public List<Assignment> removeResource(Tx tx, long orgId, String type, String resourceId) {
+        checkResource(tx.handle(), orgId, type, resourceId);
+        List<Assignment> removed = assignments.deleteByResource(tx.handle(), orgId, type, resourceId);
+        record(tx, removed);
+        return removed;
     }
 
     /** Removes every assignment of one member; returns how many. */

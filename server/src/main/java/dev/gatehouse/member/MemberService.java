@@ -102,37 +102,47 @@ public final class MemberService {
             access.requirePermission(principal, orgId, model.management().members(), "updating a member");
             Member current = resolve(h, orgId, ref);
             requireVersion(current, expectedVersion);
-            if (in.userId() != null && !in.userId().equals(current.userId())) {
-                throw InvalidInputException.field("user_id", "cannot be changed");
-            }
-            if (in.external() != null && in.external() != current.external()) {
-                throw InvalidInputException.field("external", "cannot be changed");
-            }
-            if (current.external() && in.roleId() != null) {
-                throw InvalidInputException.field("role_id", "external members hold no company role");
-            }
-            Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
-            if (!Objects.equals(roleId, current.roleId())) {
-                requireCompanyRole(h, principal, model, orgId, roleId);
-            }
-            String status = in.status() == null ? current.status() : in.status();
-            if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
-                requireUnique(h, orgId, null, in.email(), current.id());
-            }
-            Member changed = new Member(current.id(), orgId, current.userId(),
-                    in.email() == null ? current.email() : in.email(),
-                    in.firstName() == null ? current.firstName() : in.firstName(),
-                    in.lastName() == null ? current.lastName() : in.lastName(),
-                    roleId, current.external(), status, current.version(), current.createdAt(), current.updatedAt());
-            if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
-                requireNotLastManager(h, model, orgId, current, changed);
-            }
-            Member updated = members.update(h, changed, SqlTime.now());
-            String action = current.active() == updated.active() ? "updated"
-                    : updated.active() ? "activated" : "deactivated";
-            tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
-            return updated;
+            return update(tx, principal, model, orgId, current, in);
         });
+    }
+
+    /**
+     * Updates a member inside a running transaction with every rule of {@link #update(Principal, long, String,
+     * MemberInput, Integer)} except the management permission, which the caller has checked (dialects whose
+     * originals gate member changes by other permissions).
+     */
+    public Member update(Tx tx, Principal principal, PermissionModel model, long orgId, Member current, MemberInput in) {
+        Handle h = tx.handle();
+        if (in.userId() != null && !in.userId().equals(current.userId())) {
+            throw InvalidInputException.field("user_id", "cannot be changed");
+        }
+        if (in.external() != null && in.external() != current.external()) {
+            throw InvalidInputException.field("external", "cannot be changed");
+        }
+        if (current.external() && in.roleId() != null) {
+            throw InvalidInputException.field("role_id", "external members hold no company role");
+        }
+        Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
+        if (!Objects.equals(roleId, current.roleId())) {
+            requireCompanyRole(h, principal, model, orgId, roleId);
+        }
+        String status = in.status() == null ? current.status() : in.status();
+        if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
+            requireUnique(h, orgId, null, in.email(), current.id());
+        }
+        Member changed = new Member(current.id(), orgId, current.userId(),
+                in.email() == null ? current.email() : in.email(),
+                in.firstName() == null ? current.firstName() : in.firstName(),
+                in.lastName() == null ? current.lastName() : in.lastName(),
+                roleId, current.external(), status, current.version(), current.createdAt(), current.updatedAt());
+        if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
+            requireNotLastManager(h, model, orgId, current, changed);
+        }
+        Member updated = members.update(h, changed, SqlTime.now());
+        String action = current.active() == updated.active() ? "updated"
+                : updated.active() ? "activated" : "deactivated";
+        tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
+        return updated;
     }
 
     /** Removes a member, its resource assignments and its keys. */
@@ -143,11 +153,19 @@ public final class MemberService {
             access.requirePermission(principal, orgId, model.management().members(), "removing a member");
             Member current = resolve(h, orgId, ref);
             requireVersion(current, expectedVersion);
-            requireNotLastManager(h, model, orgId, current, null);
-            members.delete(h, current.id());
-            tx.change(orgId, "member", current.id(), "deleted", MemberSnapshot.of(current), null);
-            return current;
+            return delete(tx, model, orgId, current);
         });
+    }
+
+    /**
+     * Removes a member inside a running transaction with every rule of {@link #delete(Principal, long, String,
+     * Integer)} except the management permission, which the caller has checked.
+     */
+    public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
+        requireNotLastManager(tx.handle(), model, orgId, current, null);
+        members.delete(tx.handle(), current.id());
+        tx.change(orgId, "member", current.id(), "deleted", MemberSnapshot.of(current), null);
+        return current;
     }
 
     /** Resolves a path reference: a Gatehouse id when it is numeric and exists, else a user id. */

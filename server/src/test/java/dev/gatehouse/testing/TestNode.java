@@ -14,10 +14,12 @@ public final class TestNode implements AutoCloseable {
 
     private final String databaseUrl;
     private final Path dataDir;
+    private final Integer tlsPort;
     private Gatehouse node;
 
-    private TestNode(String databaseUrl) {
+    private TestNode(String databaseUrl, Integer tlsPort) {
         this.databaseUrl = databaseUrl;
+        this.tlsPort = tlsPort;
         try {
             this.dataDir = Files.createTempDirectory("gatehouse-node");
         } catch (IOException e) {
@@ -32,13 +34,23 @@ public final class TestNode implements AutoCloseable {
 
     /** Another node over the same database (multi-node tests). */
     public static TestNode startOn(String databaseUrl) {
-        TestNode t = new TestNode(databaseUrl);
+        TestNode t = new TestNode(databaseUrl, null);
+        t.node = Gatehouse.start(t.config());
+        return t;
+    }
+
+    /**
+     * A node over a fresh database that also listens with HTTPS on a random port, serving a self-signed
+     * certificate generated into its data directory ({@link #httpsBaseUrl()}, {@link #dataDir()}).
+     */
+    public static TestNode startWithTls() {
+        TestNode t = new TestNode(TestDatabase.freshDatabaseUrl(), 0);
         t.node = Gatehouse.start(t.config());
         return t;
     }
 
     private Config config() {
-        return new Config("127.0.0.1", 0, null, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO", 4,
+        return new Config("127.0.0.1", 0, tlsPort, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO", 4,
                 false, 200);
     }
 
@@ -58,6 +70,18 @@ public final class TestNode implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + node.port();
+    }
+
+    /** The HTTPS base URL; only for nodes started with {@link #startWithTls()}. */
+    public String httpsBaseUrl() {
+        if (node.tlsPort() == 0) {
+            throw new IllegalStateException("this node was started without TLS");
+        }
+        return "https://127.0.0.1:" + node.tlsPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     public Http service() {
