@@ -35,9 +35,9 @@ final class RoomsUserStore {
         }
         StringBuilder where = new StringBuilder();
         if (q.filter() != null && !q.filter().isEmpty()) {
-            where.append(" AND (lower(coalesce(m.first_name, '')) LIKE :p ESCAPE '\\' OR lower(coalesce(m.last_name, '')) "
-                    + "LIKE :p ESCAPE '\\' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE :p ESCAPE '\\' "
-                    + "OR lower(m.email) LIKE :p ESCAPE '\\')");
+            where.append(" AND (lower(coalesce(m.first_name, '')) LIKE :p ESCAPE '!' OR lower(coalesce(m.last_name, '')) "
+                    + "LIKE :p ESCAPE '!' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE :p ESCAPE '!' "
+                    + "OR lower(m.email) LIKE :p ESCAPE '!')");
         }
         if (q.defaultOfficeId() != null) {
             where.append(" AND p.default_office_id = :office");

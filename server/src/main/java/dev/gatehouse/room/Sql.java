@@ -28,9 +28,12 @@ final class Sql {
                 rs.getString("status"), rs.getInt("version"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
-    /** The LIKE pattern matching values that start with {@code prefix}, ignoring case ({@code ESCAPE '\'}). */
+    /**
+     * The LIKE pattern matching values that start with {@code prefix}, ignoring case; use it with
+     * {@code ESCAPE '!'} (not a backslash, which JDBI's statement parser reads as escaping the quote).
+     */
     static String prefixPattern(String prefix) {
-        return prefix.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return prefix.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     static Integer integer(ResultSet rs, String column) throws SQLException {
