@@ -96,9 +96,10 @@ public final class KeyService implements ChangeListener {
                 name == null ? "" : name));
     }
 
-    public List<ApiKey> listMemberKeys(Principal principal, Member member) {
+    /** A member's keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
+    public List<ApiKey> listMemberKeys(Principal principal, Member member, String afterKeyId, int limit) {
         requireSelfOrService(principal, member);
-        return store.read(h -> keys.listForMember(h, member.id()));
+        return store.read(h -> keys.listForMember(h, member.id(), afterKeyId, limit));
     }
 
     public Written<ApiKey> revokeMemberKey(Principal principal, long orgId, Member member, String keyId) {

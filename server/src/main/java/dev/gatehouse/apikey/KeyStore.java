@@ -31,9 +31,10 @@ final class KeyStore {
                 .bind("k", keyId).map((rs, ctx) -> new Stored(map(rs), rs.getBytes("secret_hash"))).findOne();
     }
 
-    List<ApiKey> listForMember(Handle h, long memberId) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE member_id = :m ORDER BY id")
-                .bind("m", memberId).map((rs, ctx) -> map(rs)).list();
+    List<ApiKey> listForMember(Handle h, long memberId, String afterKeyId, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE member_id = :m AND id > coalesce("
+                        + "(SELECT id FROM api_keys WHERE key_id = :after AND member_id = :m), 0) ORDER BY id LIMIT :limit")
+                .bind("m", memberId).bind("after", afterKeyId).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 
     Optional<ApiKey> revoke(Handle h, String keyId, long memberId, Instant now) {

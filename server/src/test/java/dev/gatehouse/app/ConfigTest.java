@@ -45,6 +45,11 @@ class ConfigTest {
                 .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> config(80, "jdbc:mysql://db/x?password=secret", null, "INFO"))
                 .hasMessageContaining("--database-url").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> config(80, "postgresql://u:secret@bad host/x", null, "INFO"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> config(80, "postgresql:///gh", null, "INFO"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url");
     }
 
     @Test

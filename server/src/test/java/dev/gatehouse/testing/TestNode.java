@@ -72,6 +72,15 @@ public final class TestNode implements AutoCloseable {
         return new Http(baseUrl(), null);
     }
 
+    /** The change-log revision this node has applied, as {@code GET /readyz} reports it. */
+    public long revision() {
+        Http.Res res = anonymous().get("/readyz");
+        if (res.status() != 200) {
+            throw new AssertionError("readyz: " + res);
+        }
+        return res.json().get("revision").longValue();
+    }
+
     @Override
     public void close() {
         node.close();

@@ -1,0 +1,156 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Routes;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad input on every route of the native route table (so routes added later are covered without touching
+ * this class): garbage in each path parameter, malformed and mistyped bodies, unknown fields, oversized
+ * bodies, wrong content types, bad limits and cursors, missing credentials. Every answer must be a 4xx
+ * problem+json, and the change-log revision must not move.
+ */
+class BadInputIT {
+
+    /** Field names of native request bodies; each is sent with values of the wrong type. */
+    static final List<String> FIELDS = List.of("name", "model", "admin", "description", "permissions", "external",
+            "visibility", "user_id", "email", "first_name", "last_name", "role_id", "status", "member_id",
+            "permission", "resource", "explain", "min_revision", "checks", "type", "limit", "cursor", "record", "id");
+    /** Values no field of the native API accepts, whatever its type. */
+    static final List<String> WRONG_TYPED = List.of("{\"zz_nested\": true}", "[true]", "1.5");
+    static final List<String> MALFORMED = List.of("{", "}", "{\"name\": }", "{\"name\": \"a\",}", "[]", "\"text\"",
+            "42", "null", "true", "{\"a\": 1, \"a\": 2}", "{} {}", "{'name': 'single quotes'}", "\u00ff\u00fe",
+            "[".repeat(5000) + "]".repeat(5000), "{\"zz_unknown_field\": 1}");
+    static final List<String> BAD_LIMITS = List.of("0", "-1", "1001", "abc", "99999999999", "1.5", "");
+    static final List<String> BAD_CURSORS = List.of("!!!", "Zm9v", "YzE6YWJj", "%00", "x".repeat(2000));
+
+    static TestNode node;
+    static Fixtures.Populated world;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        world = new Fixtures(node).populated();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** Values that no path parameter of that name accepts, with a fallback for names added later. */
+    static List<String> garbage(String param) {
+        List<String> values = new ArrayList<>(List.of("x".repeat(1000)));
+        switch (param) {
+            case "org", "role" -> values.addAll(List.of("abc", "0", "-1", "1.5", "99999999999999999999", "%20", "1e3"));
+            case "member" -> values.addAll(List.of("no-such-user", "0", "-1", "%20", "x".repeat(201)));
+            case "key" -> values.addAll(List.of("nope", "0", "-1"));
+            case "type" -> values.addAll(List.of("nope", "%20", "organization"));
+            case "id" -> values.add("x".repeat(201));
+            case "model" -> values.addAll(List.of("nope", "0", "-1"));
+            default -> { }
+        }
+        return values;
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> everyRoute_rejectsBadInput_andChangesNothing() {
+        Map<String, String> valid = world.params();
+        return Routes.nativeRoutes(node).stream().map(route -> {
+            String method = route.method().name();
+            List<DynamicTest> tests = new ArrayList<>();
+            String path = Routes.fill(route.path(), valid);
+            String body = Routes.takesBody(route) ? "{}" : null;
+            tests.add(rejects("without credentials", () -> node.anonymous().raw(method, path, body, "application/json"),
+                    401));
+            tests.add(rejects("with an unknown key", () -> node.as("ghm_000000000000000000000000_"
+                    + "x".repeat(43)).raw(method, path, body, "application/json"), 401));
+            for (String param : Routes.params(route.path())) {
+                for (String bad : garbage(param)) {
+                    Map<String, String> values = new HashMap<>(valid);
+                    values.put(param, bad);
+                    String badPath = Routes.fill(route.path(), values);
+                    tests.add(rejects("{" + param + "} = " + abbreviate(bad),
+                            () -> node.service().raw(method, badPath, body, "application/json"), 0));
+                }
+            }
+            if (Routes.takesBody(route)) {
+                for (String bad : MALFORMED) {
+                    tests.add(rejects("body " + abbreviate(bad),
+                            () -> node.service().raw(method, path, bad, "application/json"), 400));
+                }
+                for (String field : FIELDS) {
+                    for (String value : WRONG_TYPED) {
+                        String bad = "{\"" + field + "\": " + value + "}";
+                        tests.add(rejects("body " + bad, () -> node.service().raw(method, path, bad, "application/json"),
+                                400));
+                    }
+                }
+                tests.add(rejects("body over 1 MiB", () -> node.service().raw(method, path,
+                        "{\"name\": \"" + "x".repeat(1024 * 1024 + 16) + "\"}", "application/json"), 413));
+                tests.add(rejects("content type text/plain",
+                        () -> node.service().raw(method, path, "{}", "text/plain"), 0));
+            }
+            if (method.equals("GET") && isList(path)) {
+                for (String limit : BAD_LIMITS) {
+                    tests.add(rejects("limit=" + limit, () -> node.service().get(path + "?limit=" + limit), 400));
+                }
+                for (String cursor : BAD_CURSORS) {
+                    tests.add(rejects("cursor=" + abbreviate(cursor), () -> node.service().get(path + "?cursor=" + cursor),
+                            400));
+                }
+            }
+            return DynamicContainer.dynamicContainer(method + " " + route.path(), tests);
+        });
+    }
+
+    /** A list route answers a plain GET with {@code items}. */
+    private static boolean isList(String path) {
+        Http.Res res = node.service().get(path);
+        assertThat(res.status()).as("GET %s with valid ids: %s", path, res).isEqualTo(200);
+        return res.json() != null && res.json().has("items");
+    }
+
+    /** A request that must fail with a 4xx problem (with {@code status}, unless 0) and change nothing. */
+    private static DynamicTest rejects(String name, java.util.function.Supplier<Http.Res> request, int status) {
+        return DynamicTest.dynamicTest(name, () -> {
+            long before = node.revision();
+            Http.Res res = request.get();
+            assertProblem(res, status);
+            assertThat(node.revision()).as("revision after %s", name).isEqualTo(before);
+        });
+    }
+
+    static void assertProblem(Http.Res res, int status) {
+        String shown = abbreviate(res.toString(), 300);
+        assertThat(res.status()).as("status of %s", shown).isBetween(400, 499);
+        if (status != 0) {
+            assertThat(res.status()).as("status of %s", shown).isEqualTo(status);
+        }
+        assertThat(res.header("Content-Type")).as("content type of %s", shown).startsWith("application/problem+json");
+        assertThat(res.json().get("status").intValue()).isEqualTo(res.status());
+        assertThat(res.json().get("code").stringValue()).isNotBlank();
+        assertThat(res.json().get("detail").stringValue()).isNotBlank();
+    }
+
+    private static String abbreviate(String s) {
+        return abbreviate(s, 40);
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "... (" + s.length() + " chars)";
+    }
+}
