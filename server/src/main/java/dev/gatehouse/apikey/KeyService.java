@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues, lists, revokes and authenticates API keys. Authentication is on every request, so verified keys
- * are cached by public id; the cache is invalidated from the change log (key revoked, member or
- * organization removed), which keeps every node in step. A key configured at startup
- * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash. Thread-safe.
+ * are cached by public id; the cache is invalidated from the change log (key revoked, member deactivated,
+ * reactivated or removed, organization removed), which keeps every node in step. A key of a deactivated
+ * member does not authenticate. A key configured at startup ({@code GATEHOUSE_SERVICE_KEY}) is held in
+ * memory only, as a hash. Thread-safe.
  */
 public final class KeyService implements ChangeListener {
 
@@ -29,7 +30,7 @@ public final class KeyService implements ChangeListener {
     public record Issued(ApiKey key, String token) {
     }
 
-    private record Cached(byte[] hash, Principal principal) {
+    private record Cached(byte[] hash, Principal principal, boolean memberActive) {
     }
 
     private final Store store;
@@ -58,7 +59,7 @@ public final class KeyService implements ChangeListener {
         Cached cached = cache.get(parsed.keyId());
         if (cached == null) {
             cached = store.read(h -> keys.findForAuth(h, parsed.keyId())).filter(s -> !s.key().revoked())
-                    .map(s -> new Cached(s.hash(), principalOf(s.key()))).orElse(null);
+                    .map(s -> new Cached(s.hash(), principalOf(s.key()), s.memberActive())).orElse(null);
             if (cached == null) {
                 throw new UnauthenticatedException("invalid_key", "the API key is not valid");
             }
@@ -66,6 +67,10 @@ public final class KeyService implements ChangeListener {
         }
         if (!Secrets.matches(cached.hash(), parsed.secret())) {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+        }
+        if (!cached.memberActive() && cached.principal() instanceof Principal.Member m) {
+            throw new UnauthenticatedException("key_member_inactive",
+                    "the key's member " + m.memberId() + " is deactivated");
         }
         return cached.principal();
     }
@@ -133,7 +138,7 @@ public final class KeyService implements ChangeListener {
         switch (record.objectType()) {
             case "api_key" -> cache.remove(record.objectId());
             case "member" -> {
-                if (record.after() == null) {
+                if (record.after() == null || record.changedFields().contains("status")) {
                     long memberId = Long.parseLong(record.objectId());
                     cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
                 }

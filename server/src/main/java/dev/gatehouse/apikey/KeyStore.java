@@ -15,8 +15,8 @@ final class KeyStore {
 
     private static final String COLUMNS = "key_id, kind, org_id, member_id, name, created_at, revoked_at";
 
-    /** A stored key with its hash, for authentication only. */
-    record Stored(ApiKey key, byte[] hash) {
+    /** A stored key with its hash and whether its member (if any) is active, for authentication only. */
+    record Stored(ApiKey key, byte[] hash, boolean memberActive) {
     }
 
     ApiKey insert(Handle h, String keyId, byte[] hash, String kind, Long orgId, Long memberId, String name, Instant now) {
@@ -27,8 +27,10 @@ final class KeyStore {
     }
 
     Optional<Stored> findForAuth(Handle h, String keyId) {
-        return h.createQuery("SELECT " + COLUMNS + ", secret_hash FROM api_keys WHERE key_id = :k")
-                .bind("k", keyId).map((rs, ctx) -> new Stored(map(rs), rs.getBytes("secret_hash"))).findOne();
+        return h.createQuery("SELECT " + COLUMNS + ", secret_hash, (SELECT m.status FROM members m "
+                        + "WHERE m.id = api_keys.member_id) AS member_status FROM api_keys WHERE key_id = :k")
+                .bind("k", keyId).map((rs, ctx) -> new Stored(map(rs), rs.getBytes("secret_hash"),
+                        !"deactivated".equals(rs.getString("member_status")))).findOne();
     }
 
     List<ApiKey> listForMember(Handle h, long memberId, String afterKeyId, int limit) {
