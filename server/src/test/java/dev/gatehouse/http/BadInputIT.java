@@ -13,7 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,5 +154,60 @@ class BadInputIT {
 
     private static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 3) + "... (" + s.length() + " chars)";
+    }
+
+    @Test
+    void problems_nameWhatIsWrong() {
+        String roles = world.org().path() + "/roles";
+        Http.Res malformed = node.service().raw("POST", roles, "{\"name\": ", "application/json");
+        assertThat(malformed.get("code").stringValue()).isEqualTo("invalid_json");
+        assertThat(malformed.get("detail").stringValue()).contains("malformed JSON");
+
+        Http.Res fields = node.service().raw("POST", roles, "{\"nme\": \"Typo\", \"permissions\": \"calling\", "
+                + "\"external\": \"yes\"}", "application/json");
+        assertThat(fields.status()).isEqualTo(400);
+        assertThat(fields.get("code").stringValue()).isEqualTo("invalid_input");
+        JsonNode errors = fields.get("errors");
+        assertThat(errors.get("nme").stringValue()).isEqualTo("unknown field");
+        assertThat(errors.get("name").stringValue()).isEqualTo("is required");
+        assertThat(errors.get("permissions").stringValue()).contains("array");
+        assertThat(errors.get("external").stringValue()).contains("true or false");
+        assertThat(fields.get("detail").stringValue()).contains("nme", "name", "permissions", "external");
+
+        Http.Res id = node.service().get("/v1/orgs/abc");
+        assertThat(id.status()).isEqualTo(400);
+        assertThat(id.get("code").stringValue()).isEqualTo("invalid_id");
+        assertThat(id.get("detail").stringValue()).contains("org", "abc");
+        assertThat(id.get("errors").has("org")).isTrue();
+
+        Http.Res limit = node.service().get(roles + "?limit=5000");
+        assertThat(limit.get("code").stringValue()).isEqualTo("invalid_limit");
+        assertThat(limit.get("detail").stringValue()).contains("5000", "1000");
+        Http.Res cursor = node.service().get(roles + "?cursor=bogus");
+        assertThat(cursor.get("code").stringValue()).isEqualTo("invalid_cursor");
+
+        Http.Res tooLarge = node.service().raw("POST", roles, "{\"name\": \"" + "x".repeat(1024 * 1024 + 1) + "\"}",
+                "application/json");
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.get("code").stringValue()).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void cursorsAndLimitsInBodies_areValidated() {
+        long before = node.revision();
+        String org = world.org().path();
+        for (String cursor : BAD_CURSORS) {
+            Http.Res resources = node.service().post(org + "/lookup/resources", Map.of("member_id", world.member(),
+                    "permission", "canViewRoomDetails", "type", "room", "cursor", cursor));
+            assertProblem(resources, 400);
+            Http.Res members = node.service().post(org + "/lookup/members", Map.of("permission", "canViewRoomDetails",
+                    "cursor", cursor));
+            assertProblem(members, 400);
+        }
+        for (long limit : List.of(0L, -1L, 1001L, Long.MAX_VALUE)) {
+            assertProblem(node.service().post(org + "/lookup/members", Map.of("permission", "canViewRoomDetails",
+                    "limit", limit)), 400);
+        }
+        assertThat(node.revision()).isEqualTo(before);
     }
 }
