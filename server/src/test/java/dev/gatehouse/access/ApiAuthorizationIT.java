@@ -161,6 +161,34 @@ class ApiAuthorizationIT {
     }
 
     @Test
+    void concurrentDemotions_neverLeaveTheOrganizationWithoutAManager() throws Exception {
+        var org = fx.org("close");
+        long admin = fx.roleId(org, "Admin");
+        long user = fx.roleId(org, "User");
+        List<Long> admins = new java.util.ArrayList<>(List.of(org.adminId()));
+        for (int i = 0; i < 3; i++) {
+            admins.add(fx.member(org, "co-admin-" + i, admin));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(admins.size());
+        try {
+            List<java.util.concurrent.Future<Http.Res>> demotions = new java.util.ArrayList<>();
+            for (long id : admins) {
+                demotions.add(pool.submit(() -> node.service().patch(org.path() + "/members/" + id,
+                        Map.of("role_id", user))));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var demotion : demotions) {
+                statuses.add(demotion.get().status());
+            }
+            assertThat(statuses).containsOnly(200, 409).filteredOn(s -> s == 409).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode members = node.service().get(org.path() + "/members?role_id=" + admin).json().get("items");
+        assertThat(members).hasSize(1);
+    }
+
+    @Test
     void lastRoleManager_cannotLoseThePermissionThroughItsRole() {
         var org = fx.org("close");
         long boss = fx.role(org, "Boss", List.of("manage_organization", "view_all_leads"));

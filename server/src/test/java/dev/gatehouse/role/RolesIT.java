@@ -242,4 +242,34 @@ class RolesIT {
         assertThat(res.get("permissions")).extracting(JsonNode::stringValue)
                 .containsExactly("export", "calling", "view_all_leads");
     }
+
+    @Test
+    void concurrentWrites_loseNoUpdate() throws Exception {
+        var org = fx.org("close");
+        long role = fx.role(org, "Contested", List.of("view_all_leads"));
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<Http.Res>> patches = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<Http.Res>> creates = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String name = "Writer " + i;
+                patches.add(pool.submit(() -> node.service().header("If-Match", "\"1\"")
+                        .patch(org.path() + "/roles/" + role, Map.of("name", name))));
+                creates.add(pool.submit(() -> node.service().post(org.path() + "/roles", Map.of("name", "Twin",
+                        "permissions", List.of("view_all_leads")))));
+            }
+            List<Integer> patched = new java.util.ArrayList<>();
+            List<Integer> created = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                patched.add(patches.get(i).get().status());
+                created.add(creates.get(i).get().status());
+            }
+            assertThat(patched).containsOnly(200, 412).filteredOn(s -> s == 200).hasSize(1);
+            assertThat(created).containsOnly(201, 409).filteredOn(s -> s == 201).hasSize(1);
+            assertThat(node.service().get(org.path() + "/roles/" + role).get("version").intValue()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
