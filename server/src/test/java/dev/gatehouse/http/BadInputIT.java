@@ -70,8 +70,12 @@ class BadInputIT {
 
     @TestFactory
     Stream<DynamicContainer> everyRoute_rejectsBadInput_andChangesNothing() {
-        Map<String, String> valid = world.params();
         return Routes.nativeRoutes(node).stream().map(route -> {
+            // A parameter this class does not know yet (a route added later) gets a placeholder, so the route is
+            // still walked; add a real fixture value to Fixtures.populated() to cover it fully.
+            Map<String, String> valid = new HashMap<>(world.params());
+            boolean known = valid.keySet().containsAll(Routes.params(route.path()));
+            Routes.params(route.path()).forEach(p -> valid.putIfAbsent(p, "1"));
             String method = route.method().name();
             List<DynamicTest> tests = new ArrayList<>();
             String path = Routes.fill(route.path(), valid);
@@ -106,7 +110,7 @@ class BadInputIT {
                 tests.add(rejects("content type text/plain",
                         () -> node.service().raw(method, path, "{}", "text/plain"), 0));
             }
-            if (method.equals("GET") && isList(path)) {
+            if (method.equals("GET") && known && isList(path)) {
                 for (String limit : BAD_LIMITS) {
                     tests.add(rejects("limit=" + limit, () -> node.service().get(path + "?limit=" + limit), 400));
                 }
