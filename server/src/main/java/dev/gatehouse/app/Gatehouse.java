@@ -6,9 +6,11 @@ import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.close.CloseApi;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberService;
@@ -57,7 +59,7 @@ public final class Gatehouse implements AutoCloseable {
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           OrgModels orgModels, ChangeFeed feed, Auth auth) {
+                           OrgModels orgModels, ChangeFeed feed, Auth auth, GroupService groups) {
     }
 
     private Gatehouse(Config config) {
@@ -101,11 +103,12 @@ public final class Gatehouse implements AutoCloseable {
         MemberService members = new MemberService(store, orgModels, access);
         RoleService roles = new RoleService(store, orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
+        GroupService groups = new GroupService(store, orgModels, members, access);
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, orgModels,
-                feed, new Auth(keys));
+                feed, new Auth(keys), groups);
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -131,7 +134,8 @@ public final class Gatehouse implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, List.of()),
+                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, groups, List.of()),
+                new CloseApi(services, config.closeRateLimit()),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
         resources.add(0, http::stop);

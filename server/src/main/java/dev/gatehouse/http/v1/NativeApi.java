@@ -1,6 +1,7 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Problem;
@@ -20,12 +21,13 @@ public final class NativeApi implements Dialect {
     private final List<Route> routes;
 
     public NativeApi(Auth auth, ModelService models, OrgService orgs, RoleService roles, MemberService members,
-                     KeyService keys, List<Route> more) {
+                     KeyService keys, GroupService groups, List<Route> more) {
         List<Route> all = new ArrayList<>();
         all.addAll(new ModelsResource(models, auth).routes());
         all.addAll(new OrgsResource(orgs, auth).routes());
         all.addAll(new RolesResource(roles, auth).routes());
         all.addAll(new MembersResource(members, keys, auth).routes());
+        all.addAll(new GroupsResource(groups, auth).routes());
         all.addAll(more);
         this.routes = List.copyOf(all);
     }
