@@ -31,6 +31,8 @@ import static dev.gatehouse.store.SqlTime.utc;
  * how). Newest first; cursor paging with {@code _cursor} → {@code cursor_next} (older) and
  * {@code cursor_previous} (newer: on a first page it points past the newest event, so polling it returns what
  * happened since); {@code _limit} up to 50; no {@code _skip}. Readable by every member of the organization.
+ *
+ * <p>Thread-safe: no state of its own.
  */
 final class EventsResource {
 

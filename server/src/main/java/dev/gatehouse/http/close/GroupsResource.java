@@ -16,6 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code /group/}: Close's groups over {@link GroupService} (managing them needs {@code manage_organization};
  * adding and removing members is idempotent, as in Close). Members are addressed by Close user id.
+ *
+ * <p>Thread-safe: no state of its own.
  */
 final class GroupsResource {
 

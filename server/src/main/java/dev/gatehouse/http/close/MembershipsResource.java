@@ -32,12 +32,12 @@ import tools.jackson.databind.node.ObjectNode;
  * for everything about the member itself (so its rules hold: no escalation, the last manager stays), plus the
  * dialect's own settings table. Managing memberships needs {@code manage_organization}; a member may read
  * and set its own pinned views.
+ *
+ * <p>Thread-safe: no state of its own.
  */
 final class MembershipsResource {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final Set<String> EDITABLE = Set.of("role_id", "auto_record_calls", "default_caller_id",
-            "default_caller_id_mode", "hangup_recording_url", "may_workflows_impersonate", "track_email_opens");
     private static final int MAX_BULK = 1000;
     private static final int MAX_PINNED = 100;
 
@@ -57,22 +57,6 @@ final class MembershipsResource {
                 Endpoint.delete("/membership/{id}/", this::deactivate),
                 Endpoint.get("/membership/{id}/pinned_views/", this::pinnedViews),
                 Endpoint.put("/membership/{id}/pinned_views/", this::setPinnedViews));
-    }
-
-    /** What one membership update asks for: a role (by Close id) and settings; null fields stay. */
-    private record Changes(Role role, String autoRecordCalls, Boolean trackEmailOpens, boolean callerIdSent,
-                           String defaultCallerId, String defaultCallerIdMode, boolean hangupSent,
-                           String hangupRecordingUrl, Boolean mayWorkflowsImpersonate) {
-
-        MembershipSettings applyTo(MembershipSettings s) {
-            return new MembershipSettings(s.memberId(),
-                    autoRecordCalls == null ? s.autoRecordCalls() : autoRecordCalls,
-                    trackEmailOpens == null ? s.trackEmailOpens() : trackEmailOpens,
-                    callerIdSent ? defaultCallerId : s.defaultCallerId(),
-                    defaultCallerIdMode == null ? s.defaultCallerIdMode() : defaultCallerIdMode,
-                    hangupSent ? hangupRecordingUrl : s.hangupRecordingUrl(),
-                    mayWorkflowsImpersonate == null ? s.mayWorkflowsImpersonate() : mayWorkflowsImpersonate);
-        }
     }
 
     /** {@code {"email", "role_id"}}: adds the person (a new user id when unknown here) or reactivates them. */
@@ -126,7 +110,7 @@ final class MembershipsResource {
     private void update(CloseRequest req) {
         Fields f = req.fields();
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        Changes changes = changes(f, roles, Set.of());
+        MembershipChanges changes = MembershipChanges.read(f, roles, Set.of());
         long memberId = memberId(req.path("id"));
         var written = services.store().write(Access.actor(req.caller()), req.orgId(), tx -> apply(tx, req.caller(),
                 req.orgId(), memberId, changes));
@@ -137,7 +121,7 @@ final class MembershipsResource {
     private void bulkUpdate(CloseRequest req) {
         Fields f = req.fields();
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        Changes changes = changes(f, roles, Set.of("_params"));
+        MembershipChanges changes = MembershipChanges.read(f, roles, Set.of("_params"));
         Fields params = f.object("_params", true);
         List<Long> ids = new ArrayList<>();
         if (params != null) {
@@ -252,7 +236,7 @@ final class MembershipsResource {
     private record Updated(Member member, MembershipSettings settings) {
     }
 
-    private Updated apply(Tx tx, Principal.Member caller, long orgId, long memberId, Changes changes) {
+    private Updated apply(Tx tx, Principal.Member caller, long orgId, long memberId, MembershipChanges changes) {
         Handle h = tx.handle();
         requireManager(h, caller, orgId, "updating a membership");
         Member member = member(h, orgId, memberId);
@@ -268,54 +252,6 @@ final class MembershipsResource {
                     after.snapshot(member.userId()));
         }
         return new Updated(member, after);
-    }
-
-    /** Reads the editable fields; {@code extra} names other fields allowed in the body. */
-    private static Changes changes(Fields f, OrgRoles roles, Set<String> extra) {
-        for (String name : f.node().propertyNames()) {
-            if (!EDITABLE.contains(name) && !extra.contains(name)) {
-                f.error(name, "Unknown field.");
-            }
-        }
-        String roleRef = f.text("role_id", false, 100);
-        Role role = roleRef == null ? null : roles.resolve(roleRef);
-        if (roleRef != null && role == null) {
-            f.error("role_id", "Unknown role \"" + Fields.abbreviate(roleRef) + "\".");
-        }
-        if (f.isNull("role_id")) {
-            f.error("role_id", "This field may not be null.");
-        }
-        String autoRecord = oneOf(f, "auto_record_calls", MembershipSettings.AUTO_RECORD_CALLS);
-        String mode = oneOf(f, "default_caller_id_mode", MembershipSettings.CALLER_ID_MODES);
-        String callerId = f.string("default_caller_id", false, 100);
-        String hangup = f.string("hangup_recording_url", false, 2000);
-        if (hangup != null && !hangup.isEmpty() && !hangup.startsWith("https://") && !hangup.startsWith("http://")) {
-            f.error("hangup_recording_url", "Must be an http(s) URL.");
-        }
-        Boolean track = f.bool("track_email_opens");
-        Boolean impersonate = f.bool("may_workflows_impersonate");
-        for (String name : List.of("track_email_opens", "may_workflows_impersonate", "auto_record_calls",
-                "default_caller_id_mode")) {
-            if (f.isNull(name)) {
-                f.error(name, "This field may not be null.");
-            }
-        }
-        f.check();
-        return new Changes(role, autoRecord, track, f.has("default_caller_id"), blankToNull(callerId), mode,
-                f.has("hangup_recording_url"), blankToNull(hangup), impersonate);
-    }
-
-    private static String oneOf(Fields f, String name, Set<String> allowed) {
-        String value = f.string(name, false, 64);
-        if (value != null && !allowed.contains(value)) {
-            f.error(name, "Must be one of: " + String.join(", ", allowed.stream().sorted().toList()) + ".");
-            return null;
-        }
-        return value;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     private void requireManager(Handle h, Principal.Member caller, long orgId, String what) {

@@ -17,6 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /organization/{id}/}: the key's own organization (any other id is a 404) with its active and
  * inactive memberships; PUT renames it (through {@link dev.gatehouse.org.OrgService}, so it needs
  * {@code manage_organization}). Close's other organization settings do not exist here and are refused.
+ *
+ * <p>Thread-safe: no state of its own.
  */
 final class OrganizationResource {
 

@@ -19,6 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code /role/}: Close's roles over {@link RoleService}. Reads need membership of the organization;
  * writes need {@code manage_organization} (the model's role-management permission, checked by the service).
+ *
+ * <p>Thread-safe: no state of its own.
  */
 final class RolesResource {
 

@@ -19,6 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /me/} and {@code /user/}: members seen as Close users. Gatehouse keeps people per organization, so
  * a user belongs to exactly one organization here (the key's); {@code /user/} lists the organization's
  * active members.
+ *
+ * <p>Thread-safe: no state of its own.
  */
 final class UsersResource {
 
