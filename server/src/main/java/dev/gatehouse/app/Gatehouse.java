@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
@@ -59,7 +60,8 @@ public final class Gatehouse implements AutoCloseable {
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           OrgModels orgModels, ChangeFeed feed, Auth auth, GroupService groups) {
+                           AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth,
+                           GroupService groups) {
     }
 
     private Gatehouse(Config config) {
@@ -107,8 +109,9 @@ public final class Gatehouse implements AutoCloseable {
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
-        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, orgModels,
-                feed, new Auth(keys), groups);
+        AssignmentService assignments = new AssignmentService(store, members, orgModels, access);
+        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, assignments,
+                orgModels, feed, new Auth(keys), groups);
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -134,7 +137,7 @@ public final class Gatehouse implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, groups, List.of()),
+                new NativeApi(services, List.of()),
                 new CloseApi(services, config.closeRateLimit()),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());

@@ -503,6 +503,11 @@ public final class DecisionEngine implements ChangeListener {
         resourceIndex(org(orgId), resourceType, -1).remove(resourceId, memberId);
     }
 
+    /** The model id of an organization. */
+    public String modelOf(long orgId) {
+        return org(orgId).model.id();
+    }
+
     /** Number of organizations held. */
     public int organizationCount() {
         return orgs.size();
