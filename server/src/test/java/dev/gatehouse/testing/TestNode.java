@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** A real Gatehouse node on a random port over a test database, with a known service key. */
 public final class TestNode implements AutoCloseable {
@@ -14,6 +15,7 @@ public final class TestNode implements AutoCloseable {
 
     private final String databaseUrl;
     private final Path dataDir;
+    private UnaryOperator<Config> tweak = UnaryOperator.identity();
     private Gatehouse node;
 
     private TestNode(String databaseUrl) {
@@ -30,6 +32,14 @@ public final class TestNode implements AutoCloseable {
         return startOn(TestDatabase.freshDatabaseUrl());
     }
 
+    /** A node over a fresh, empty database, with a configuration changed by {@code tweak}. */
+    public static TestNode start(UnaryOperator<Config> tweak) {
+        TestNode t = new TestNode(TestDatabase.freshDatabaseUrl());
+        t.tweak = tweak;
+        t.node = Gatehouse.start(t.config());
+        return t;
+    }
+
     /** Another node over the same database (multi-node tests). */
     public static TestNode startOn(String databaseUrl) {
         TestNode t = new TestNode(databaseUrl);
@@ -38,8 +48,8 @@ public final class TestNode implements AutoCloseable {
     }
 
     private Config config() {
-        return new Config("127.0.0.1", 0, null, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO", 4,
-                false, 200);
+        return tweak.apply(new Config("127.0.0.1", 0, null, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO",
+                4, false, 200));
     }
 
     /** Stops the node and starts it again over the same database: a restart. */

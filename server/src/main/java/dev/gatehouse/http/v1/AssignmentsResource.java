@@ -8,8 +8,6 @@ import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
@@ -103,23 +101,17 @@ final class AssignmentsResource {
         V1.ok(ctx, body);
     }
 
+    /** Resource types never contain '/', so "type/id" splits unambiguously at the first slash. */
     private static String encode(String type, String id) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return "a1." + b64.encodeToString(type.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(id.getBytes(StandardCharsets.UTF_8));
+        return V1.cursor(type + "/" + id);
     }
 
     private static String[] decode(String cursor) {
-        String[] parts = cursor.split("\\.", -1);
-        try {
-            if (parts.length == 3 && parts[0].equals("a1")) {
-                Base64.Decoder b64 = Base64.getUrlDecoder();
-                return new String[] {new String(b64.decode(parts[1]), StandardCharsets.UTF_8),
-                        new String(b64.decode(parts[2]), StandardCharsets.UTF_8)};
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below
+        String position = V1.decodeCursorText(cursor);
+        int slash = position.indexOf('/');
+        if (slash < 0) {
+            throw dev.gatehouse.error.InvalidInputException.field("cursor", "is not one this API returned");
         }
-        throw dev.gatehouse.error.InvalidInputException.field("cursor", "is not one this API returned");
+        return new String[] {position.substring(0, slash), position.substring(slash + 1)};
     }
 }

@@ -188,13 +188,13 @@ final class DecisionsResource {
         awaitRevision(minRevision);
         long memberId = memberId(orgId, memberRef, userId);
         requireMayAsk(principal, orgId, memberId);
-        String after = cursor == null ? null : decodeText(cursor);
+        String after = cursor == null ? null : V1.decodeCursorText(cursor);
         Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after,
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.items().forEach(items::add);
-        body.put("next_cursor", page.nextCursor() == null ? null : encodeText(page.nextCursor()));
+        body.put("next_cursor", page.nextCursor() == null ? null : V1.cursor(page.nextCursor()));
         body.put("all_unassigned", engine.inheritsOnUnassigned(orgId, memberId, permission, type));
         body.put("revision", engine.revision());
         V1.ok(ctx, body);
@@ -355,22 +355,5 @@ final class DecisionsResource {
         if (minRevision != null) {
             feed.awaitRevision(minRevision, REVISION_WAIT_MILLIS);
         }
-    }
-
-    private static String encodeText(String position) {
-        return java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("r1:" + position).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static String decodeText(String cursor) {
-        try {
-            String text = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
-            if (text.startsWith("r1:")) {
-                return text.substring(3);
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below
-        }
-        throw InvalidInputException.field("cursor", "is not one this API returned");
     }
 }
