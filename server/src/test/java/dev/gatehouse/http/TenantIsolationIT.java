@@ -50,9 +50,12 @@ class TenantIsolationIT {
                     + "\"canViewRoomDetails\", \"type\": \"room\"}"),
             Map.entry("POST /v1/orgs/{org}/lookup/members", "{\"permission\": \"canViewRoomDetails\", "
                     + "\"resource\": {\"type\": \"room\", \"id\": \"r1\"}}"),
-            Map.entry("POST /v1/orgs/{org}/visibility/check", "{\"member_id\": {member}, \"record\": {\"fields\": {}}}"));
+            Map.entry("POST /v1/orgs/{org}/visibility/check", "{\"member_id\": {member}, \"record\": {\"fields\": {}}}"),
+            Map.entry("POST /v1/orgs/{org}/groups", "{\"name\": \"Intruders\"}"),
+            Map.entry("PATCH /v1/orgs/{org}/groups/{group}", "{\"name\": \"Renamed group\"}"),
+            Map.entry("POST /v1/orgs/{org}/groups/{group}/members", "{\"member_id\": {member}}"));
     /** Path parameters naming an object of one organization (as opposed to a type or a resource id). */
-    static final Set<String> ORG_BOUND = Set.of("role", "member", "key");
+    static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group");
 
     static TestNode node;
     static Fixtures.Populated a;

@@ -17,7 +17,8 @@ public final class Fixtures {
     /**
      * A {@code rooms} organization holding one of everything a native route can address: a custom internal
      * and a custom external role, an internal member with a key of its own and an external member, both holding
-     * a role on room {@code r1}. {@code params} names them as path parameters.
+     * a role on room {@code r1}, and a group holding the internal member. {@code params} names them as path
+     * parameters.
      */
     public record Populated(Org org, long internalRole, long externalRole, long member, long external, String keyId,
                             Http memberKey, Map<String, String> params) {
@@ -97,9 +98,18 @@ public final class Fixtures {
         }
         assign(org, "r1", external, externalRole);
         assign(org, "r1", member, internal);
+        Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "Team " + org.id()));
+        if (group.status() != 201) {
+            throw new AssertionError("creating a group: " + group);
+        }
+        String groupId = String.valueOf(group.json().get("id").longValue());
+        Http.Res joined = node.service().post(org.path() + "/groups/" + groupId + "/members", Map.of("member_id", member));
+        if (joined.status() != 201) {
+            throw new AssertionError("adding a group member: " + joined);
+        }
         Map<String, String> params = Map.of("org", String.valueOf(org.id()), "role", String.valueOf(internal),
                 "member", String.valueOf(member), "key", key.json().get("id").stringValue(), "type", "room", "id", "r1",
-                "model", "rooms");
+                "model", "rooms", "group", groupId);
         return new Populated(org, internal, externalRole, member, external, key.json().get("id").stringValue(),
                 node.as(key.json().get("key").stringValue()), params);
     }

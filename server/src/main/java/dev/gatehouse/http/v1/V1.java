@@ -93,27 +93,17 @@ final class V1 {
         return Long.parseLong(decodeCursor(raw));
     }
 
-    /** A cursor over a text position (a model id, a key id), opaque to clients. */
-    static String textCursor(String position) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("t1:" + position).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The text position after which a page starts: null without a cursor. */
+    /** The text position (a model id, a key id) after which a page starts: null without a cursor. */
     static String afterText(Context ctx) {
         String raw = ctx.queryParam("cursor");
         if (raw == null || raw.isEmpty()) {
             return null;
         }
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
-            if (text.startsWith("t1:") && text.length() > 3 && text.length() <= 203) {
-                return text.substring(3);
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below
+        String position = decodeCursorText(raw);
+        if (position.isEmpty() || position.length() > 200) {
+            throw invalidCursor(raw);
         }
-        throw new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
-                + Fields.abbreviate(raw) + "\"", Map.of("cursor", "invalid"));
+        return position;
     }
 
     static String cursor(String position) {
