@@ -37,6 +37,10 @@ class BadInputIT {
             "42", "null", "true", "{\"a\": 1, \"a\": 2}", "{} {}", "{'name': 'single quotes'}", "\u00ff\u00fe",
             "[".repeat(5000) + "]".repeat(5000), "{\"zz_unknown_field\": 1}");
     static final List<String> BAD_LIMITS = List.of("0", "-1", "1001", "abc", "99999999999", "1.5", "");
+    /** Query parameters some GET route reads, with values no route accepts: never a 5xx. */
+    static final List<String> QUERY_GARBAGE = List.of("status=bogus", "role_id=abc", "role_id=99999999999999999999",
+            "resource_type=nope&resource_id=x", "resource_type=room", "resource_id=r1", "resource_type=room&resource_id="
+            + "x".repeat(300), "resource_type=&resource_id=", "limit=1&limit=2", "cursor=&limit=");
     static final List<String> BAD_CURSORS = List.of("!!!", "Zm9v", "Yzk6MQ", "%00", "x".repeat(2000));
 
     static TestNode node;
@@ -109,6 +113,19 @@ class BadInputIT {
                         "{\"name\": \"" + "x".repeat(1024 * 1024 + 16) + "\"}", "application/json"), 413));
                 tests.add(rejects("content type text/plain",
                         () -> node.service().raw(method, path, "{}", "text/plain"), 0));
+            }
+            if (method.equals("GET")) {
+                for (String query : QUERY_GARBAGE) {
+                    tests.add(DynamicTest.dynamicTest("query " + abbreviate(query), () -> {
+                        long before = node.appliedRevision();
+                        Http.Res res = node.service().get(path + "?" + query);
+                        assertThat(res.status()).as("%s", res).isLessThan(500);
+                        if (res.status() >= 400) {
+                            assertProblem(res, 0);
+                        }
+                        assertThat(node.appliedRevision()).isEqualTo(before);
+                    }));
+                }
             }
             if (method.equals("GET") && known && isList(path)) {
                 for (String limit : BAD_LIMITS) {
