@@ -16,6 +16,7 @@ import dev.gatehouse.store.Written;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issues, lists, revokes and authenticates API keys. Authentication is on every request, so verified keys
@@ -36,6 +37,8 @@ public final class KeyService implements ChangeListener {
     private final Store store;
     private final KeyStore keys = new KeyStore();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Counts invalidations, so that an entry read from the database before one is not cached after it. */
+    private final AtomicLong evictions = new AtomicLong();
     private final byte[] configuredServiceKeyHash;
 
     /** @param configuredServiceKey a service key from configuration, or null */
@@ -58,12 +61,17 @@ public final class KeyService implements ChangeListener {
         }
         Cached cached = cache.get(parsed.keyId());
         if (cached == null) {
+            long seen = evictions.get();
             cached = store.read(h -> keys.findForAuth(h, parsed.keyId())).filter(s -> !s.key().revoked())
                     .map(s -> new Cached(s.hash(), principalOf(s.key()), s.memberActive())).orElse(null);
             if (cached == null) {
                 throw new UnauthenticatedException("invalid_key", "the API key is not valid");
             }
             cache.put(parsed.keyId(), cached);
+            if (evictions.get() != seen) {
+                // A revocation or deactivation was applied while this entry was read: it may predate it.
+                cache.remove(parsed.keyId(), cached);
+            }
         }
         if (!Secrets.matches(cached.hash(), parsed.secret())) {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
@@ -136,15 +144,20 @@ public final class KeyService implements ChangeListener {
     @Override
     public void onChange(ChangeRecord record) {
         switch (record.objectType()) {
-            case "api_key" -> cache.remove(record.objectId());
+            case "api_key" -> {
+                evictions.incrementAndGet();
+                cache.remove(record.objectId());
+            }
             case "member" -> {
                 if (record.after() == null || record.changedFields().contains("status")) {
+                    evictions.incrementAndGet();
                     long memberId = Long.parseLong(record.objectId());
                     cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
                 }
             }
             case "organization" -> {
                 if (record.after() == null && record.orgId() != null) {
+                    evictions.incrementAndGet();
                     long orgId = record.orgId();
                     cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
                 }
