@@ -46,7 +46,8 @@ class ApiAuthorizationIT {
         Http managerKey = fx.keyFor(org, fx.member(org, "mgr", manager));
         Http userKey = fx.keyFor(org, fx.member(org, "usr", fx.roleId(org, "User")));
 
-        Http.Res role = managerKey.post(org.path() + "/roles", Map.of("name", "Dialer", "permissions", List.of("calling", "view_all_leads")));
+        Http.Res role = managerKey.post(org.path() + "/roles", Map.of("name", "Dialer",
+                "permissions", List.of("calling", "view_all_leads")));
         assertThat(role.status()).isEqualTo(201);
         long dialer = role.json().get("id").longValue();
         assertThat(managerKey.post(org.path() + "/members", Map.of("user_id", "new", "email", "new@example.com",
@@ -110,7 +111,8 @@ class ApiAuthorizationIT {
         Http.Res promoteSelf = key.patch(org.path() + "/members/" + mgr, Map.of("role_id", admin));
         assertThat(promoteSelf.status()).isEqualTo(403);
 
-        Http.Res widen = key.patch(org.path() + "/roles/" + dialer, Map.of("permissions", List.of("calling", "export", "view_all_leads")));
+        Http.Res widen = key.patch(org.path() + "/roles/" + dialer, Map.of("permissions",
+                List.of("calling", "export", "view_all_leads")));
         assertThat(widen.status()).isEqualTo(403);
         assertThat(widen.get("code").stringValue()).isEqualTo("privilege_escalation");
         assertThat(node.service().get(org.path() + "/roles/" + dialer).json().get("permissions"))

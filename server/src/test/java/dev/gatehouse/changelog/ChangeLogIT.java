@@ -165,7 +165,8 @@ class ChangeLogIT {
         Http userKey = fx.keyFor(org, fx.member(org, "u", fx.roleId(org, "User")));
         String admin = org.path() + "/members/" + org.adminId();
         List<Supplier<Http.Res>> failing = List.of(
-                () -> node.service().post(org.path() + "/roles", Map.of("name", "CALLER", "permissions", List.of("view_all_leads"))),
+                () -> node.service().post(org.path() + "/roles", Map.of("name", "CALLER",
+                        "permissions", List.of("view_all_leads"))),
                 () -> node.service().post(org.path() + "/members", Map.of("user_id", "m", "email", "other@example.com",
                         "role_id", caller)),
                 () -> node.service().patch(admin, Map.of("status", "deactivated")),
@@ -173,7 +174,8 @@ class ChangeLogIT {
                 () -> node.service().delete(org.path() + "/roles/" + caller),
                 () -> node.service().header("If-Match", "\"7\"").patch(org.path() + "/roles/" + caller, Map.of("name", "X")),
                 () -> node.service().post(org.path() + "/roles", Map.of("name", "Y", "permissions", List.of("fly"))),
-                () -> userKey.post(org.path() + "/roles", Map.of("name", "Z", "permissions", List.of("calling", "view_all_leads"))),
+                () -> userKey.post(org.path() + "/roles", Map.of("name", "Z",
+                        "permissions", List.of("calling", "view_all_leads"))),
                 () -> node.service().patch(org.path() + "/members/" + member, Map.of("role_id", 999_999)),
                 () -> node.service().post("/v1/models", Map.of("id", "close")));
         long before = latest();

@@ -61,7 +61,8 @@ class BadInputIT {
     static List<String> garbage(String param) {
         List<String> values = new ArrayList<>(List.of("x".repeat(1000)));
         switch (param) {
-            case "org", "role", "group" -> values.addAll(List.of("abc", "0", "-1", "1.5", "99999999999999999999", "%20", "1e3"));
+            case "org", "role", "group" -> values.addAll(List.of("abc", "0", "-1", "1.5", "99999999999999999999", "%20",
+                    "1e3"));
             case "member" -> values.addAll(List.of("no-such-user", "0", "-1", "%20", "x".repeat(201)));
             case "key" -> values.addAll(List.of("nope", "0", "-1"));
             case "type" -> values.addAll(List.of("nope", "%20", "organization"));

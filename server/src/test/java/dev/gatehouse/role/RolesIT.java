@@ -177,7 +177,8 @@ class RolesIT {
         Http.Res narrowed = node.service().patch(org.path() + "/roles/" + seesAll, Map.of("permissions", List.of("calling"),
                 "visibility", limited));
         assertThat(narrowed.status()).isEqualTo(200);
-        assertThat(narrowed.get("visibility").get("user_field_ids")).extracting(JsonNode::stringValue).containsExactly("cf_owner");
+        assertThat(narrowed.get("visibility").get("user_field_ids")).extracting(JsonNode::stringValue)
+                .containsExactly("cf_owner");
 
         java.util.HashMap<String, Object> clear = new java.util.HashMap<>();
         clear.put("visibility", null);

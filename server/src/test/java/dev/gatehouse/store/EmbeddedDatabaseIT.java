@@ -26,7 +26,8 @@ class EmbeddedDatabaseIT {
             }
             try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, true)) {
                 Jdbi jdbi = Jdbi.create(db.jdbcUrl(), "postgres", "");
-                java.util.List<String> kept = jdbi.withHandle(h -> h.createQuery("SELECT v FROM kept").mapTo(String.class).list());
+                java.util.List<String> kept = jdbi.withHandle(h -> h.createQuery("SELECT v FROM kept")
+                        .mapTo(String.class).list());
                 assertThat(kept).containsExactly("acknowledged");
             }
         } finally {

@@ -53,8 +53,9 @@ class OpsIT {
         assertThat(res.header("Content-Type")).startsWith("text/plain");
         String text = res.body();
         assertThat(text).contains("# TYPE http_server_requests_seconds");
-        assertThat(text).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/v1/orgs/\\{org}\"[^}]*status=\"200\"");
-        assertThat(text).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/v1/orgs/\\{org}\"[^}]*status=\"400\"");
+        String orgRoute = "http_server_requests_seconds_count\\{[^}]*route=\"/v1/orgs/\\{org}\"";
+        assertThat(text).containsPattern(orgRoute + "[^}]*status=\"200\"");
+        assertThat(text).containsPattern(orgRoute + "[^}]*status=\"400\"");
         assertThat(text).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/v1/orgs/\\{org}/roles\"");
         assertThat(text).doesNotContain("route=\"/v1/orgs/" + org.id() + "\"");
         assertThat(text).contains("hikaricp_connections", "jvm_memory_used_bytes");
