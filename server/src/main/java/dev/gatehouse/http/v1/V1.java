@@ -38,7 +38,7 @@ final class V1 {
                 + Fields.abbreviate(raw) + "\"", Map.of(param, "must be a positive integer id"));
     }
 
-    /** The JSON object body; a non-JSON content type is a 415, malformed JSON a 400. */
+    /** The JSON object body; a non-JSON content type (code {@code unsupported_media_type}) and malformed JSON are 400s. */
     static Fields body(Context ctx) {
         String type = ctx.contentType();
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
