@@ -18,17 +18,78 @@ import java.util.Set;
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
-                     long pollMillis, Path tlsKeystore, String tlsKeystorePassword) {
+                     long pollMillis, RateLimit closeRateLimit, Path tlsKeystore, String tlsKeystorePassword) {
 
-    /** A configuration without a configured keystore (HTTPS, if on, serves the generated certificate). */
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+    /** The Close dialect's default: 100 requests per second per API key and endpoint group. */
+    public static final RateLimit DEFAULT_CLOSE_RATE_LIMIT = new RateLimit(100, 1);
+
+    /**
+     * A request budget: at most {@code requests} per window of {@code seconds}.
+     * Written {@code <requests>} (per second) or {@code <requests>/<seconds>}, e.g. {@code 600/60}.
+     */
+    public record RateLimit(int requests, int seconds) {
+        public RateLimit {
+            if (requests < 1 || requests > 1_000_000) {
+                throw new IllegalArgumentException("requests must be 1..1000000, got " + requests);
+            }
+            if (seconds < 1 || seconds > 3600) {
+                throw new IllegalArgumentException("seconds must be 1..3600, got " + seconds);
+            }
+        }
+
+        /** Parses {@code 100} or {@code 100/10}; the message names {@code option} and the bad value. */
+        public static RateLimit parse(String option, String text) {
+            String value = text == null ? "" : text.strip();
+            String[] parts = value.split("/", -1);
+            try {
+                if (parts.length == 1 || parts.length == 2) {
+                    int requests = Integer.parseInt(parts[0].strip());
+                    int seconds = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : 1;
+                    return new RateLimit(requests, seconds);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option + " must be <requests> or <requests>/<seconds> with "
+                        + "requests 1..1000000 and seconds 1..3600, got \"" + value + "\"", e);
+            }
+            throw new IllegalArgumentException(option + " must be <requests> or <requests>/<seconds>, got \""
+                    + value + "\"");
+        }
+
+        @Override
+        public String toString() {
+            return requests + "/" + seconds;
+        }
+    }
+
+    /** A configuration with the Close dialect's default rate limit and no configured TLS keystore. */
     public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                   String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
                   long pollMillis) {
         this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
-                durable, pollMillis, null, null);
+                durable, pollMillis, DEFAULT_CLOSE_RATE_LIMIT);
     }
 
-    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    /** A configuration without a configured TLS keystore (HTTPS, if on, serves the generated certificate). */
+    public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
+                  String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
+                  long pollMillis, RateLimit closeRateLimit) {
+        this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
+                durable, pollMillis, closeRateLimit, null, null);
+    }
+
+    /** A copy with another Close rate limit. */
+    public Config withCloseRateLimit(RateLimit limit) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, limit, tlsKeystore, tlsKeystorePassword);
+    }
+
+    /** A copy whose HTTPS listener serves this keystore instead of a generated certificate. */
+    public Config withTlsKeystore(Path keystore, String password) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, closeRateLimit, keystore, password);
+    }
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -57,7 +118,12 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
             databaseUrl = null;
         }
         if (databaseUrl != null) {
-            String jdbc = jdbcUrl(databaseUrl);
+            String jdbc;
+            try {
+                jdbc = jdbcUrl(databaseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--database-url is not a valid URL: " + redact(databaseUrl));
+            }
             if (!jdbc.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("--database-url must be a PostgreSQL URL (jdbc:postgresql://… or "
                         + "postgresql://…), got " + redact(databaseUrl));
@@ -80,6 +146,9 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         if (pollMillis < 10 || pollMillis > 60_000) {
             throw new IllegalArgumentException("--poll-millis must be 10..60000, got " + pollMillis);
         }
+        if (closeRateLimit == null) {
+            closeRateLimit = DEFAULT_CLOSE_RATE_LIMIT;
+        }
     }
 
     /** A JDBC URL for either accepted form; credentials in a libpq URL stay in the URL as parameters. */
@@ -89,6 +158,9 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         }
         if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
             URI uri = URI.create(url);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host in " + redact(url));
+            }
             StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
             if (uri.getPort() > 0) {
                 jdbc.append(':').append(uri.getPort());

@@ -7,9 +7,11 @@ import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.close.CloseApi;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
@@ -60,7 +62,8 @@ public final class Gatehouse implements AutoCloseable {
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth) {
+                           AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth,
+                           GroupService groups) {
     }
 
     private Gatehouse(Config config) {
@@ -104,12 +107,13 @@ public final class Gatehouse implements AutoCloseable {
         MemberService members = new MemberService(store, orgModels, access);
         RoleService roles = new RoleService(store, orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
+        GroupService groups = new GroupService(store, orgModels, members, access);
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
         AssignmentService assignments = new AssignmentService(store, members, orgModels, access);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, assignments,
-                orgModels, feed, new Auth(keys));
+                orgModels, feed, new Auth(keys), groups);
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -136,6 +140,7 @@ public final class Gatehouse implements AutoCloseable {
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
                 new NativeApi(services, List.of()),
+                new CloseApi(services, config.closeRateLimit()),
                 RoomsApi.over(services),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),

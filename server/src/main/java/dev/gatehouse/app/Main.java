@@ -67,12 +67,16 @@ public final class Main implements Runnable {
         @Option(names = "--poll-millis", defaultValue = "${env:GATEHOUSE_POLL_MILLIS:-1000}", description = "change-log polling interval behind LISTEN/NOTIFY (GATEHOUSE_POLL_MILLIS)")
         long pollMillis;
 
+        @Option(names = "--close-rate-limit", defaultValue = "${env:GATEHOUSE_CLOSE_RATE_LIMIT:-100/1}", description = "Close API requests per API key and endpoint group: <requests> per second or <requests>/<seconds> (GATEHOUSE_CLOSE_RATE_LIMIT, default 100/1)")
+        String closeRateLimit;
+
         @Override
         public Integer call() throws Exception {
             Config config;
             try {
                 config = new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                        serviceKey, logLevel, poolSize, true, pollMillis, tlsKeystore, tlsKeystorePassword);
+                        serviceKey, logLevel, poolSize, true, pollMillis,
+                        Config.RateLimit.parse("--close-rate-limit", closeRateLimit), tlsKeystore, tlsKeystorePassword);
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;

@@ -96,14 +96,21 @@ public final class MemberService {
     }
 
     public Written<Member> update(Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().members(), "updating a member");
-            Member current = resolve(h, orgId, ref);
-            requireVersion(current, expectedVersion);
-            return update(tx, principal, model, orgId, current, in);
-        });
+        return store.write(Access.actor(principal), orgId, tx -> update(tx, principal, orgId, ref, in, expectedVersion));
+    }
+
+    /**
+     * Updates a member inside a running transaction of its organization (a dialect that changes more in the
+     * same request); checks the management permission like {@link #update(Principal, long, String,
+     * MemberInput, Integer)}.
+     */
+    public Member update(Tx tx, Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
+        Handle h = tx.handle();
+        PermissionModel model = model(h, orgId);
+        access.requirePermission(principal, orgId, model.management().members(), "updating a member");
+        Member current = resolve(h, orgId, ref);
+        requireVersion(current, expectedVersion);
+        return update(tx, principal, model, orgId, current, in);
     }
 
     /**

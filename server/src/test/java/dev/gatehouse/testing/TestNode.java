@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** A real Gatehouse node on a random port over a test database, with a known service key. */
 public final class TestNode implements AutoCloseable {
@@ -15,6 +16,7 @@ public final class TestNode implements AutoCloseable {
     private final String databaseUrl;
     private final Path dataDir;
     private final Integer tlsPort;
+    private UnaryOperator<Config> tweak = UnaryOperator.identity();
     private Gatehouse node;
 
     private TestNode(String databaseUrl, Integer tlsPort) {
@@ -30,6 +32,14 @@ public final class TestNode implements AutoCloseable {
     /** A node over a fresh, empty database. */
     public static TestNode start() {
         return startOn(TestDatabase.freshDatabaseUrl());
+    }
+
+    /** A node over a fresh, empty database, with a configuration changed by {@code tweak}. */
+    public static TestNode start(UnaryOperator<Config> tweak) {
+        TestNode t = new TestNode(TestDatabase.freshDatabaseUrl(), null);
+        t.tweak = tweak;
+        t.node = Gatehouse.start(t.config());
+        return t;
     }
 
     /** Another node over the same database (multi-node tests). */
@@ -50,8 +60,8 @@ public final class TestNode implements AutoCloseable {
     }
 
     private Config config() {
-        return new Config("127.0.0.1", 0, tlsPort, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO", 4,
-                false, 200);
+        return tweak.apply(new Config("127.0.0.1", 0, tlsPort, dataDir, databaseUrl, "postgres", null, SERVICE_KEY,
+                "INFO", 4, false, 200));
     }
 
     /** Stops the node and starts it again over the same database: a restart. */
@@ -94,6 +104,20 @@ public final class TestNode implements AutoCloseable {
 
     public Http anonymous() {
         return new Http(baseUrl(), null);
+    }
+
+    /** The change-log revision this node has applied, read in process (the number {@link #revision()} reports). */
+    public long appliedRevision() {
+        return node.services().feed().applied();
+    }
+
+    /** The change-log revision this node has applied, as {@code GET /readyz} reports it. */
+    public long revision() {
+        Http.Res res = anonymous().get("/readyz");
+        if (res.status() != 200) {
+            throw new AssertionError("readyz: " + res);
+        }
+        return res.json().get("revision").longValue();
     }
 
     @Override

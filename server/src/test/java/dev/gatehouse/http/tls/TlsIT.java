@@ -79,17 +79,18 @@ class TlsIT {
     @Test
     void tlsOptions_areValidatedWithTheConfiguration() {
         Path data = Path.of("data");
-        assertThatThrownBy(() -> new Config("127.0.0.1", 0, null, data, null, null, null, null, "INFO", 4, false, 200,
-                Path.of("pom.xml"), "x")).hasMessageContaining("--tls-keystore needs --tls-port");
-        assertThatThrownBy(() -> new Config("127.0.0.1", 0, 8443, data, null, null, null, null, "INFO", 4, false, 200,
-                Path.of("no-such.p12"), "x")).hasMessageContaining("--tls-keystore must be a keystore file");
+        assertThatThrownBy(() -> new Config("127.0.0.1", 0, null, data, null, null, null, null, "INFO", 4, false, 200)
+                .withTlsKeystore(Path.of("pom.xml"), "x")).hasMessageContaining("--tls-keystore needs --tls-port");
+        assertThatThrownBy(() -> new Config("127.0.0.1", 0, 8443, data, null, null, null, null, "INFO", 4, false, 200)
+                .withTlsKeystore(Path.of("no-such.p12"), "x"))
+                .hasMessageContaining("--tls-keystore must be a keystore file");
         assertThatThrownBy(() -> new Config("127.0.0.1", 0, 70000, data, null, null, null, null, "INFO", 4, false, 200))
                 .hasMessageContaining("--tls-port");
     }
 
     private static Config config(Path data, Path keystore, String password) {
         return new Config("127.0.0.1", 0, 0, data, TestDatabase.freshDatabaseUrl(), "postgres", null,
-                TestNode.SERVICE_KEY, "INFO", 4, false, 200, keystore, password);
+                TestNode.SERVICE_KEY, "INFO", 4, false, 200).withTlsKeystore(keystore, password);
     }
 
     /** A client that trusts exactly this certificate and verifies host names as usual. */
