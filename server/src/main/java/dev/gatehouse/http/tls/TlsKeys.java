@@ -45,6 +45,12 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
         password = password.clone();
     }
 
+    /** A copy of the keystore password. */
+    @Override
+    public char[] password() {
+        return password.clone();
+    }
+
     /** A keystore configured by the operator; the first key entry is served. */
     public static TlsKeys configured(Path file, String password) {
         char[] pw = password == null ? new char[0] : password.toCharArray();
