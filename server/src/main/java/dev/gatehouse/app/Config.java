@@ -2,8 +2,11 @@ package dev.gatehouse.app;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The validated, immutable configuration of one node. Built from command-line options whose defaults come
@@ -13,12 +16,26 @@ import java.util.Set;
  * @param databaseUrl JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db})
  *                    URL of an external PostgreSQL; null for the embedded one under {@code dataDir}
  * @param tlsPort     also listen with HTTPS on this port; null for none (0 for a random port)
+ * @param eventRetentionDays  change-log records older than this many days are deleted; 0 keeps them all
+ * @param webhookRetryWindow  how long a failing webhook event is retried before the subscription is paused
+ * @param webhookTimeout      how long one webhook request may take
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
-                     long pollMillis) {
+                     long pollMillis, int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    public static final Duration DEFAULT_WEBHOOK_RETRY_WINDOW = Duration.ofHours(24);
+    public static final Duration DEFAULT_WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A configuration with the defaults of the change-log settings (keep events forever, webhooks 24 h / 10 s). */
+    public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
+                  String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
+                  long pollMillis) {
+        this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
+                durable, pollMillis, 0, DEFAULT_WEBHOOK_RETRY_WINDOW, DEFAULT_WEBHOOK_TIMEOUT);
+    }
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -57,6 +74,46 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         }
         if (pollMillis < 10 || pollMillis > 60_000) {
             throw new IllegalArgumentException("--poll-millis must be 10..60000, got " + pollMillis);
+        }
+        if (eventRetentionDays < 0 || eventRetentionDays > 36_500) {
+            throw new IllegalArgumentException("--event-retention-days must be 0 (keep all) to 36500, got "
+                    + eventRetentionDays);
+        }
+        if (webhookRetryWindow == null || webhookRetryWindow.compareTo(Duration.ofSeconds(1)) < 0
+                || webhookRetryWindow.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("--webhook-retry-window must be 1s..30d, got " + webhookRetryWindow);
+        }
+        if (webhookTimeout == null || webhookTimeout.compareTo(Duration.ofMillis(100)) < 0
+                || webhookTimeout.compareTo(Duration.ofMinutes(2)) > 0) {
+            throw new IllegalArgumentException("--webhook-timeout must be 100ms..2m, got " + webhookTimeout);
+        }
+    }
+
+    /** This configuration with other change-log settings (retention, webhook retry window and timeout). */
+    public Config withEventSettings(int retentionDays, Duration retryWindow, Duration timeout) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, retentionDays, retryWindow, timeout);
+    }
+
+    /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */
+    public static Duration duration(String option, String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + " must be a number with a unit (ms, s, m, h or d), e.g. 24h, "
+                    + "got \"" + text + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms":
+                return Duration.ofMillis(n);
+            case "s":
+                return Duration.ofSeconds(n);
+            case "m":
+                return Duration.ofMinutes(n);
+            case "h":
+                return Duration.ofHours(n);
+            default:
+                return Duration.ofDays(n);
         }
     }
 

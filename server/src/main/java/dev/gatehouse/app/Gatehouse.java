@@ -5,6 +5,9 @@ import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
+import dev.gatehouse.changelog.NodeRegistry;
+import dev.gatehouse.changelog.Retention;
+import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
@@ -21,6 +24,9 @@ import dev.gatehouse.store.Database;
 import dev.gatehouse.store.EmbeddedDatabase;
 import dev.gatehouse.store.EngineLoader;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.webhook.WebhookDispatcher;
+import dev.gatehouse.webhook.WebhookService;
+import dev.gatehouse.webhook.WebhookSettings;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -51,13 +57,17 @@ public final class Gatehouse implements AutoCloseable {
     private DecisionEngine engine;
     private Services services;
     private HttpServer http;
+    private NodeRegistry nodes;
+    private Retention retention;
+    private WebhookDispatcher dispatcher;
     private String generatedServiceKey;
     private volatile boolean ready;
 
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           OrgModels orgModels, ChangeFeed feed, Auth auth) {
+                           OrgModels orgModels, ChangeFeed feed, Auth auth, EventService events,
+                           WebhookService webhooks) {
     }
 
     private Gatehouse(Config config) {
@@ -101,11 +111,21 @@ public final class Gatehouse implements AutoCloseable {
         MemberService members = new MemberService(store, orgModels, access);
         RoleService roles = new RoleService(store, orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
+        EventService events = new EventService(store, orgModels, access);
+        WebhookService webhooks = new WebhookService(store, orgModels, access);
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
+        feed.onGap(() -> {
+            modelService.loadStored();
+            DecisionEngine reloaded = new DecisionEngine(models::get);
+            long at = EngineLoader.load(database.jdbi(), reloaded);
+            engine.replaceWith(reloaded);
+            keys.forgetAll();
+            return at;
+        });
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, orgModels,
-                feed, new Auth(keys));
+                feed, new Auth(keys), events, webhooks);
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -123,6 +143,15 @@ public final class Gatehouse implements AutoCloseable {
             }
         }, config.pollMillis()).start();
         resources.add(0, tailer);
+        nodes = new NodeRegistry(database.jdbi(), feed).start();
+        resources.add(0, nodes);
+        dispatcher = new WebhookDispatcher(database.jdbi(), webhooks,
+                WebhookSettings.of(config.webhookRetryWindow(), config.webhookTimeout()), nodes.nodeId());
+        feed.addListener(dispatcher);
+        resources.add(0, dispatcher.start());
+        retention = new Retention(database.jdbi(), config.eventRetentionDays(),
+                List.of(WebhookDispatcher::neededAfter)).start();
+        resources.add(0, retention);
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -131,7 +160,7 @@ public final class Gatehouse implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, List.of()),
+                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, events, webhooks, List.of()),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
         resources.add(0, http::stop);
@@ -157,6 +186,16 @@ public final class Gatehouse implements AutoCloseable {
 
     public DecisionEngine engine() {
         return engine;
+    }
+
+    /** This node's entry in the node registry (its id names it in webhook leases and deliveries). */
+    public NodeRegistry nodes() {
+        return nodes;
+    }
+
+    /** The change-log retention job ({@link Retention#runOnce} prunes now). */
+    public Retention retention() {
+        return retention;
     }
 
     /** The service key generated at this start (first start only), or null. */

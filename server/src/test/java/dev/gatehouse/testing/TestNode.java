@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** A real Gatehouse node on a random port over a test database, with a known service key. */
 public final class TestNode implements AutoCloseable {
@@ -14,10 +15,12 @@ public final class TestNode implements AutoCloseable {
 
     private final String databaseUrl;
     private final Path dataDir;
+    private final UnaryOperator<Config> tweak;
     private Gatehouse node;
 
-    private TestNode(String databaseUrl) {
+    private TestNode(String databaseUrl, UnaryOperator<Config> tweak) {
         this.databaseUrl = databaseUrl;
+        this.tweak = tweak;
         try {
             this.dataDir = Files.createTempDirectory("gatehouse-node");
         } catch (IOException e) {
@@ -32,14 +35,19 @@ public final class TestNode implements AutoCloseable {
 
     /** Another node over the same database (multi-node tests). */
     public static TestNode startOn(String databaseUrl) {
-        TestNode t = new TestNode(databaseUrl);
+        return startOn(databaseUrl, UnaryOperator.identity());
+    }
+
+    /** A node over the given database with settings changed from the test defaults (kept across restarts). */
+    public static TestNode startOn(String databaseUrl, UnaryOperator<Config> tweak) {
+        TestNode t = new TestNode(databaseUrl, tweak);
         t.node = Gatehouse.start(t.config());
         return t;
     }
 
     private Config config() {
-        return new Config("127.0.0.1", 0, null, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO", 4,
-                false, 200);
+        return tweak.apply(new Config("127.0.0.1", 0, null, dataDir, databaseUrl, "postgres", null, SERVICE_KEY,
+                "INFO", 4, false, 200));
     }
 
     /** Stops the node and starts it again over the same database: a restart. */
