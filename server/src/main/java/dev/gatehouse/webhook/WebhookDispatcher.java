@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -160,7 +161,11 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 try {
                     deliver(claim);
                 } catch (RuntimeException e) {
-                    LOG.warn("delivering webhook {} failed: {}", claim.webhookId(), e.getMessage());
+                    if (deletedMeanwhile(e)) {
+                        LOG.debug("webhook {} was deleted while an event was being delivered", claim.webhookId());
+                    } else {
+                        LOG.warn("delivering webhook {} failed: {}", claim.webhookId(), e.getMessage());
+                    }
                     try {
                         jdbi.useHandle(h -> store.release(h, claim.webhookId(), claim.leaseToken()));
                     } catch (RuntimeException ignored) {
@@ -219,6 +224,16 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             handled++;
         }
         jdbi.useHandle(h -> store.release(h, id, token));
+    }
+
+    /** The subscription was deleted during an attempt, so its delivery log row has nothing to refer to. */
+    private static boolean deletedMeanwhile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One attempt at one event; true when it succeeded and the lease is still held. */
