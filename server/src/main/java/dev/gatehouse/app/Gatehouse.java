@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
@@ -66,8 +67,8 @@ public final class Gatehouse implements AutoCloseable {
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           OrgModels orgModels, ChangeFeed feed, Auth auth, EventService events,
-                           WebhookService webhooks) {
+                           AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth,
+                           EventService events, WebhookService webhooks) {
     }
 
     private Gatehouse(Config config) {
@@ -124,8 +125,9 @@ public final class Gatehouse implements AutoCloseable {
             keys.forgetAll();
             return at;
         });
-        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, orgModels,
-                feed, new Auth(keys), events, webhooks);
+        AssignmentService assignments = new AssignmentService(store, members, orgModels, access);
+        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, assignments,
+                orgModels, feed, new Auth(keys), events, webhooks);
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -160,7 +162,7 @@ public final class Gatehouse implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, events, webhooks, List.of()),
+                new NativeApi(services, List.of()),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
         resources.add(0, http::stop);

@@ -522,6 +522,11 @@ public final class DecisionEngine implements ChangeListener {
         return EngineDigest.of(orgs);
     }
 
+    /** The model id of an organization. */
+    public String modelOf(long orgId) {
+        return org(orgId).model.id();
+    }
+
     /** Number of organizations held. */
     public int organizationCount() {
         return orgs.size();

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
@@ -39,6 +40,7 @@ public final class HttpServer {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private final Javalin app;
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final List<Route> routes;
     private final List<Dialect> dialects;
 
@@ -75,8 +77,11 @@ public final class HttpServer {
             config.requestLogger.http((ctx, ms) -> {
                 Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
                 String template = endpoint == null ? "unmatched" : endpoint.path;
-                Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", template)
-                        .tag("status", String.valueOf(ctx.statusCode())).register(metrics)
+                String method = ctx.method().name();
+                int status = ctx.statusCode();
+                timers.computeIfAbsent(method + ' ' + status + ' ' + template, k -> Timer.builder("http.server.requests")
+                                .tag("method", method).tag("route", template).tag("status", String.valueOf(status))
+                                .register(metrics))
                         .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
             });
         });

@@ -46,6 +46,12 @@ public final class MemberService {
         });
     }
 
+    /** Members by id, in ascending id order (unknown ids are skipped). */
+    public List<Member> getAll(Principal principal, long orgId, List<Long> ids) {
+        access.requireOrg(principal, orgId);
+        return ids.isEmpty() ? List.of() : store.read(h -> members.findAll(h, orgId, ids));
+    }
+
     /** A member by Gatehouse id or, failing that, by the product's own user id. */
     public Member get(Principal principal, long orgId, String ref) {
         access.requireOrg(principal, orgId);

@@ -38,6 +38,12 @@ public final class MemberStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** The members with the given ids, in ascending id order. */
+    public List<Member> findAll(Handle h, long orgId, List<Long> ids) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND id = ANY (:ids) ORDER BY id")
+                .bind("org", orgId).bind("ids", ids.toArray(new Long[0])).map((rs, ctx) -> map(rs)).list();
+    }
+
     public Optional<Member> findByUserId(Handle h, long orgId, String userId) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND user_id = :user")
                 .bind("org", orgId).bind("user", userId).map((rs, ctx) -> map(rs)).findOne();

@@ -97,19 +97,30 @@ final class V1 {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("c1:" + position).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The numeric position of a cursor made by {@link #cursor(String)} from an id. */
     static String decodeCursor(String cursor) {
+        String position = decodeCursorText(cursor);
+        if (position.chars().allMatch(Character::isDigit) && !position.isEmpty() && position.length() < 19) {
+            return position;
+        }
+        throw invalidCursor(cursor);
+    }
+
+    /** The position of any cursor made by {@link #cursor(String)}. */
+    static String decodeCursorText(String cursor) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             if (text.startsWith("c1:")) {
-                String position = text.substring(3);
-                if (position.chars().allMatch(Character::isDigit) && !position.isEmpty() && position.length() < 19) {
-                    return position;
-                }
+                return text.substring(3);
             }
         } catch (IllegalArgumentException ignored) {
             // reported below
         }
-        throw new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
+        throw invalidCursor(cursor);
+    }
+
+    private static InvalidInputException invalidCursor(String cursor) {
+        return new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
                 + Fields.abbreviate(cursor) + "\"", Map.of("cursor", "invalid"));
     }
 
