@@ -38,6 +38,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +140,16 @@ public final class Gatehouse implements AutoCloseable {
 
         ChangeTailer tailer = new ChangeTailer(feed, () -> {
             try {
-                return DriverManager.getConnection(jdbcUrl, config.databaseUser(), config.databasePassword());
+                Properties props = new Properties();
+                if (config.databaseUser() != null) {
+                    props.setProperty("user", config.databaseUser());
+                }
+                if (config.databasePassword() != null) {
+                    props.setProperty("password", config.databasePassword());
+                }
+                // Named, so that operators (and pg_stat_activity) can tell the listening connection apart.
+                props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
+                return DriverManager.getConnection(jdbcUrl, props);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
             }
@@ -151,7 +161,7 @@ public final class Gatehouse implements AutoCloseable {
                 WebhookSettings.of(config.webhookRetryWindow(), config.webhookTimeout()), nodes.nodeId());
         feed.addListener(dispatcher);
         resources.add(0, dispatcher.start());
-        retention = new Retention(database.jdbi(), config.eventRetentionDays(),
+        retention = new Retention(database.jdbi(), nodes, config.eventRetentionDays(),
                 List.of(WebhookDispatcher::neededAfter)).start();
         resources.add(0, retention);
 

@@ -29,6 +29,8 @@ public final class ChangeTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeTailer.class);
     /** How often the listening connection is checked for silent breakage. */
     static final long VALIDATE_MILLIS = 5_000;
+    /** The {@code application_name} of the listening connection. */
+    public static final String APPLICATION_NAME = "gatehouse-listener";
 
     private final ChangeFeed feed;
     private final Supplier<Connection> connections;

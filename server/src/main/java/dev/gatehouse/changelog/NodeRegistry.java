@@ -65,7 +65,8 @@ public final class NodeRegistry implements AutoCloseable {
         return nodeId;
     }
 
-    void beat() {
+    /** Refreshes this node's row now (also done every few seconds in the background). */
+    public void beat() {
         try {
             jdbi.useHandle(h -> {
                 int updated = h.createUpdate("UPDATE gatehouse_nodes SET seen_at = now(), applied_revision = :revision "

@@ -40,16 +40,21 @@ public final class Retention implements AutoCloseable {
     }
 
     private final Jdbi jdbi;
+    private final NodeRegistry self;
     private final int days;
     private final List<Holder> holders;
     private final ScheduledExecutorService timer;
 
-    /** @param days records older than this many days are deleted; 0 keeps everything */
-    public Retention(Jdbi jdbi, int days, List<Holder> holders) {
+    /**
+     * @param self this node's registry entry, refreshed before each run so that its own horizon is current
+     * @param days records older than this many days are deleted; 0 keeps everything
+     */
+    public Retention(Jdbi jdbi, NodeRegistry self, int days, List<Holder> holders) {
         if (days < 0) {
             throw new IllegalArgumentException("retention days must be >= 0, got " + days);
         }
         this.jdbi = jdbi;
+        this.self = self;
         this.days = days;
         this.holders = List.copyOf(holders);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -85,6 +90,7 @@ public final class Retention implements AutoCloseable {
         if (days == 0) {
             return 0;
         }
+        self.beat();
         long total = 0;
         while (true) {
             long[] result = jdbi.inTransaction(this::pruneBatch);
