@@ -22,19 +22,78 @@ import java.util.regex.Pattern;
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
-                     long pollMillis, int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout) {
+                     long pollMillis, RateLimit closeRateLimit, int eventRetentionDays, Duration webhookRetryWindow,
+                     Duration webhookTimeout) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     public static final Duration DEFAULT_WEBHOOK_RETRY_WINDOW = Duration.ofHours(24);
     public static final Duration DEFAULT_WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
-    /** A configuration with the defaults of the change-log settings (keep events forever, webhooks 24 h / 10 s). */
+    /** The Close dialect's default: 100 requests per second per API key and endpoint group. */
+    public static final RateLimit DEFAULT_CLOSE_RATE_LIMIT = new RateLimit(100, 1);
+
+    /**
+     * A request budget: at most {@code requests} per window of {@code seconds}.
+     * Written {@code <requests>} (per second) or {@code <requests>/<seconds>}, e.g. {@code 600/60}.
+     */
+    public record RateLimit(int requests, int seconds) {
+        public RateLimit {
+            if (requests < 1 || requests > 1_000_000) {
+                throw new IllegalArgumentException("requests must be 1..1000000, got " + requests);
+            }
+            if (seconds < 1 || seconds > 3600) {
+                throw new IllegalArgumentException("seconds must be 1..3600, got " + seconds);
+            }
+        }
+
+        /** Parses {@code 100} or {@code 100/10}; the message names {@code option} and the bad value. */
+        public static RateLimit parse(String option, String text) {
+            String value = text == null ? "" : text.strip();
+            String[] parts = value.split("/", -1);
+            try {
+                if (parts.length == 1 || parts.length == 2) {
+                    int requests = Integer.parseInt(parts[0].strip());
+                    int seconds = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : 1;
+                    return new RateLimit(requests, seconds);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option + " must be <requests> or <requests>/<seconds> with "
+                        + "requests 1..1000000 and seconds 1..3600, got \"" + value + "\"", e);
+            }
+            throw new IllegalArgumentException(option + " must be <requests> or <requests>/<seconds>, got \""
+                    + value + "\"");
+        }
+
+        @Override
+        public String toString() {
+            return requests + "/" + seconds;
+        }
+    }
+
+    /**
+     * A configuration with the defaults of the later settings: the Close dialect's rate limit, and the
+     * change-log settings (keep events forever, webhooks retried 24 h, 10 s per request).
+     */
     public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                   String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
                   long pollMillis) {
         this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
-                durable, pollMillis, 0, DEFAULT_WEBHOOK_RETRY_WINDOW, DEFAULT_WEBHOOK_TIMEOUT);
+                durable, pollMillis, DEFAULT_CLOSE_RATE_LIMIT);
+    }
+
+    /** A configuration with the default change-log settings. */
+    public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
+                  String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
+                  long pollMillis, RateLimit closeRateLimit) {
+        this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
+                durable, pollMillis, closeRateLimit, 0, DEFAULT_WEBHOOK_RETRY_WINDOW, DEFAULT_WEBHOOK_TIMEOUT);
+    }
+
+    /** A copy with another Close rate limit. */
+    public Config withCloseRateLimit(RateLimit limit) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, limit, eventRetentionDays, webhookRetryWindow, webhookTimeout);
     }
 
     public Config {
@@ -75,15 +134,24 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         if (pollMillis < 10 || pollMillis > 60_000) {
             throw new IllegalArgumentException("--poll-millis must be 10..60000, got " + pollMillis);
         }
+        if (closeRateLimit == null) {
+            closeRateLimit = DEFAULT_CLOSE_RATE_LIMIT;
+        }
+        if (webhookRetryWindow == null) {
+            webhookRetryWindow = DEFAULT_WEBHOOK_RETRY_WINDOW;
+        }
+        if (webhookTimeout == null) {
+            webhookTimeout = DEFAULT_WEBHOOK_TIMEOUT;
+        }
         if (eventRetentionDays < 0 || eventRetentionDays > 36_500) {
             throw new IllegalArgumentException("--event-retention-days must be 0 (keep all) to 36500, got "
                     + eventRetentionDays);
         }
-        if (webhookRetryWindow == null || webhookRetryWindow.compareTo(Duration.ofSeconds(1)) < 0
+        if (webhookRetryWindow.compareTo(Duration.ofSeconds(1)) < 0
                 || webhookRetryWindow.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("--webhook-retry-window must be 1s..30d, got " + webhookRetryWindow);
         }
-        if (webhookTimeout == null || webhookTimeout.compareTo(Duration.ofMillis(100)) < 0
+        if (webhookTimeout.compareTo(Duration.ofMillis(100)) < 0
                 || webhookTimeout.compareTo(Duration.ofMinutes(2)) > 0) {
             throw new IllegalArgumentException("--webhook-timeout must be 100ms..2m, got " + webhookTimeout);
         }
@@ -92,7 +160,7 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
     /** This configuration with other change-log settings (retention, webhook retry window and timeout). */
     public Config withEventSettings(int retentionDays, Duration retryWindow, Duration timeout) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
-                logLevel, poolSize, durable, pollMillis, retentionDays, retryWindow, timeout);
+                logLevel, poolSize, durable, pollMillis, closeRateLimit, retentionDays, retryWindow, timeout);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

@@ -10,9 +10,11 @@ import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.Retention;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.close.CloseApi;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberService;
@@ -69,7 +71,7 @@ public final class Gatehouse implements AutoCloseable {
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
                            AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth,
-                           EventService events, WebhookService webhooks) {
+                           GroupService groups, EventService events, WebhookService webhooks) {
     }
 
     private Gatehouse(Config config) {
@@ -113,6 +115,7 @@ public final class Gatehouse implements AutoCloseable {
         MemberService members = new MemberService(store, orgModels, access);
         RoleService roles = new RoleService(store, orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
+        GroupService groups = new GroupService(store, orgModels, members, access);
         EventService events = new EventService(store, orgModels, access);
         WebhookService webhooks = new WebhookService(store, orgModels, access);
         feed.addListener(models);
@@ -128,7 +131,7 @@ public final class Gatehouse implements AutoCloseable {
         });
         AssignmentService assignments = new AssignmentService(store, members, orgModels, access);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, assignments,
-                orgModels, feed, new Auth(keys), events, webhooks);
+                orgModels, feed, new Auth(keys), groups, events, webhooks);
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -173,6 +176,7 @@ public final class Gatehouse implements AutoCloseable {
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
                 new NativeApi(services, List.of()),
+                new CloseApi(services, config.closeRateLimit()),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
         resources.add(0, http::stop);

@@ -61,6 +61,9 @@ public final class Main implements Runnable {
         @Option(names = "--poll-millis", defaultValue = "${env:GATEHOUSE_POLL_MILLIS:-1000}", description = "change-log polling interval behind LISTEN/NOTIFY (GATEHOUSE_POLL_MILLIS)")
         long pollMillis;
 
+        @Option(names = "--close-rate-limit", defaultValue = "${env:GATEHOUSE_CLOSE_RATE_LIMIT:-100/1}", description = "Close API requests per API key and endpoint group: <requests> per second or <requests>/<seconds> (GATEHOUSE_CLOSE_RATE_LIMIT, default 100/1)")
+        String closeRateLimit;
+
         @Option(names = "--event-retention-days", defaultValue = "${env:GATEHOUSE_EVENT_RETENTION_DAYS:-0}", description = "delete change-log events older than this many days; 0 keeps them all (GATEHOUSE_EVENT_RETENTION_DAYS, default 0)")
         int eventRetentionDays;
 
@@ -75,7 +78,8 @@ public final class Main implements Runnable {
             Config config;
             try {
                 config = new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                        serviceKey, logLevel, poolSize, true, pollMillis, eventRetentionDays,
+                        serviceKey, logLevel, poolSize, true, pollMillis,
+                        Config.RateLimit.parse("--close-rate-limit", closeRateLimit), eventRetentionDays,
                         Config.duration("--webhook-retry-window", webhookRetryWindow),
                         Config.duration("--webhook-timeout", webhookTimeout));
             } catch (IllegalArgumentException e) {

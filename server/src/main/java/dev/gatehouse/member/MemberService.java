@@ -96,43 +96,50 @@ public final class MemberService {
     }
 
     public Written<Member> update(Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().members(), "updating a member");
-            Member current = resolve(h, orgId, ref);
-            requireVersion(current, expectedVersion);
-            if (in.userId() != null && !in.userId().equals(current.userId())) {
-                throw InvalidInputException.field("user_id", "cannot be changed");
-            }
-            if (in.external() != null && in.external() != current.external()) {
-                throw InvalidInputException.field("external", "cannot be changed");
-            }
-            if (current.external() && in.roleId() != null) {
-                throw InvalidInputException.field("role_id", "external members hold no company role");
-            }
-            Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
-            if (!Objects.equals(roleId, current.roleId())) {
-                requireCompanyRole(h, principal, model, orgId, roleId);
-            }
-            String status = in.status() == null ? current.status() : in.status();
-            if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
-                requireUnique(h, orgId, null, in.email(), current.id());
-            }
-            Member changed = new Member(current.id(), orgId, current.userId(),
-                    in.email() == null ? current.email() : in.email(),
-                    in.firstName() == null ? current.firstName() : in.firstName(),
-                    in.lastName() == null ? current.lastName() : in.lastName(),
-                    roleId, current.external(), status, current.version(), current.createdAt(), current.updatedAt());
-            if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
-                requireNotLastManager(h, model, orgId, current, changed);
-            }
-            Member updated = members.update(h, changed, SqlTime.now());
-            String action = current.active() == updated.active() ? "updated"
-                    : updated.active() ? "activated" : "deactivated";
-            tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
-            return updated;
-        });
+        return store.write(Access.actor(principal), orgId, tx -> update(tx, principal, orgId, ref, in, expectedVersion));
+    }
+
+    /**
+     * Updates a member inside a running transaction of its organization (a dialect that changes more in the
+     * same request); checks the management permission like {@link #update(Principal, long, String,
+     * MemberInput, Integer)}.
+     */
+    public Member update(Tx tx, Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
+        Handle h = tx.handle();
+        PermissionModel model = model(h, orgId);
+        access.requirePermission(principal, orgId, model.management().members(), "updating a member");
+        Member current = resolve(h, orgId, ref);
+        requireVersion(current, expectedVersion);
+        if (in.userId() != null && !in.userId().equals(current.userId())) {
+            throw InvalidInputException.field("user_id", "cannot be changed");
+        }
+        if (in.external() != null && in.external() != current.external()) {
+            throw InvalidInputException.field("external", "cannot be changed");
+        }
+        if (current.external() && in.roleId() != null) {
+            throw InvalidInputException.field("role_id", "external members hold no company role");
+        }
+        Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
+        if (!Objects.equals(roleId, current.roleId())) {
+            requireCompanyRole(h, principal, model, orgId, roleId);
+        }
+        String status = in.status() == null ? current.status() : in.status();
+        if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
+            requireUnique(h, orgId, null, in.email(), current.id());
+        }
+        Member changed = new Member(current.id(), orgId, current.userId(),
+                in.email() == null ? current.email() : in.email(),
+                in.firstName() == null ? current.firstName() : in.firstName(),
+                in.lastName() == null ? current.lastName() : in.lastName(),
+                roleId, current.external(), status, current.version(), current.createdAt(), current.updatedAt());
+        if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
+            requireNotLastManager(h, model, orgId, current, changed);
+        }
+        Member updated = members.update(h, changed, SqlTime.now());
+        String action = current.active() == updated.active() ? "updated"
+                : updated.active() ? "activated" : "deactivated";
+        tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
+        return updated;
     }
 
     /** Removes a member, its resource assignments and its keys. */

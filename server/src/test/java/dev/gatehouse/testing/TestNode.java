@@ -15,7 +15,7 @@ public final class TestNode implements AutoCloseable {
 
     private final String databaseUrl;
     private final Path dataDir;
-    private final UnaryOperator<Config> tweak;
+    private UnaryOperator<Config> tweak;
     private Gatehouse node;
 
     private TestNode(String databaseUrl, UnaryOperator<Config> tweak) {
@@ -31,6 +31,11 @@ public final class TestNode implements AutoCloseable {
     /** A node over a fresh, empty database. */
     public static TestNode start() {
         return startOn(TestDatabase.freshDatabaseUrl());
+    }
+
+    /** A node over a fresh, empty database, with a configuration changed by {@code tweak}. */
+    public static TestNode start(UnaryOperator<Config> tweak) {
+        return startOn(TestDatabase.freshDatabaseUrl(), tweak);
     }
 
     /** Another node over the same database (multi-node tests). */
