@@ -63,6 +63,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private static final int EVENTS_PER_CLAIM = 200;
     private static final int READ_BATCH = 100;
     private static final int PRUNE_BATCH = 1000;
+    private static final long MIN_ROUND_MILLIS = 20;
     private static final WebhookStore.Failure LEASE_LOST = new WebhookStore.Failure(0, false, Duration.ZERO);
 
     private final Jdbi jdbi;
@@ -122,22 +123,28 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
 
     private void schedule() {
         while (running.get()) {
+            long round = System.nanoTime();
             try {
                 claimAndDeliver();
                 pruneDeliveryLog();
             } catch (RuntimeException e) {
                 LOG.warn("webhook scheduling failed: {}", e.getMessage());
             }
-            synchronized (wake) {
-                if (!woken && running.get()) {
-                    try {
-                        wake.wait(settings.pollInterval().toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
+            try {
+                // However fast changes arrive, look for due work at most every MIN_ROUND_MILLIS.
+                long rest = MIN_ROUND_MILLIS - (System.nanoTime() - round) / 1_000_000L;
+                if (rest > 0) {
+                    Thread.sleep(rest);
                 }
-                woken = false;
+                synchronized (wake) {
+                    if (!woken && running.get()) {
+                        wake.wait(settings.pollInterval().toMillis());
+                    }
+                    woken = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

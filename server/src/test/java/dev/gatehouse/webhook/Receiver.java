@@ -77,6 +77,8 @@ final class Receiver implements AutoCloseable {
     });
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Behaviour behaviour;
 
     Receiver(Behaviour behaviour) {
@@ -94,14 +96,19 @@ final class Receiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            requests.add(new Request(Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
-            int status;
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
-                status = behaviour.answer(count.incrementAndGet());
-            } catch (InterruptedException e) {
-                return;
+                requests.add(new Request(Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
+                int status;
+                try {
+                    status = behaviour.answer(count.incrementAndGet());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                exchange.sendResponseHeaders(status, -1);
+            } finally {
+                inFlight.decrementAndGet();
             }
-            exchange.sendResponseHeaders(status, -1);
         }
     }
 
@@ -115,6 +122,11 @@ final class Receiver implements AutoCloseable {
 
     List<Request> requests() {
         return new ArrayList<>(requests);
+    }
+
+    /** The most requests this receiver ever had in progress at once. */
+    int maxInFlight() {
+        return maxInFlight.get();
     }
 
     /** Revisions received, in arrival order (with repeats for retried events). */
