@@ -111,7 +111,12 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
             databaseUrl = null;
         }
         if (databaseUrl != null) {
-            String jdbc = jdbcUrl(databaseUrl);
+            String jdbc;
+            try {
+                jdbc = jdbcUrl(databaseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--database-url is not a valid URL: " + redact(databaseUrl));
+            }
             if (!jdbc.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("--database-url must be a PostgreSQL URL (jdbc:postgresql://… or "
                         + "postgresql://…), got " + redact(databaseUrl));
@@ -192,6 +197,9 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         }
         if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
             URI uri = URI.create(url);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host in " + redact(url));
+            }
             StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
             if (uri.getPort() > 0) {
                 jdbc.append(':').append(uri.getPort());

@@ -136,6 +136,8 @@ public final class HttpServer {
 
     private static String codeFor(int status) {
         return switch (status) {
+            case 404 -> "route_not_found";
+            case 405 -> "method_not_allowed";
             case 413 -> "body_too_large";
             case 415 -> "unsupported_media_type";
             case 400 -> "bad_request";

@@ -111,6 +111,7 @@ public final class OrgService {
 
     /** Deletes an organization and everything in it (service keys only); its history stays in the log. */
     public Written<Organization> delete(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
         access.requireService(principal, "deleting an organization");
         return store.write(Access.actor(principal), orgId, tx -> {
             Organization current = orgModels.organization(tx.handle(), orgId);

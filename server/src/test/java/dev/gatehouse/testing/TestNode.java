@@ -85,6 +85,20 @@ public final class TestNode implements AutoCloseable {
         return new Http(baseUrl(), null);
     }
 
+    /** The change-log revision this node has applied, read in process (the number {@link #revision()} reports). */
+    public long appliedRevision() {
+        return node.services().feed().applied();
+    }
+
+    /** The change-log revision this node has applied, as {@code GET /readyz} reports it. */
+    public long revision() {
+        Http.Res res = anonymous().get("/readyz");
+        if (res.status() != 200) {
+            throw new AssertionError("readyz: " + res);
+        }
+        return res.json().get("revision").longValue();
+    }
+
     @Override
     public void close() {
         node.close();

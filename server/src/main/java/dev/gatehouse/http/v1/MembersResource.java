@@ -1,5 +1,6 @@
 package dev.gatehouse.http.v1;
 
+import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.apikey.KeySnapshot;
 import dev.gatehouse.http.Auth;
@@ -106,11 +107,14 @@ final class MembersResource {
 
     private void listKeys(Context ctx) {
         var principal = auth.principal(ctx);
+        int limit = V1.limit(ctx);
+        String after = V1.afterText(ctx);
         Member member = members.get(principal, V1.id(ctx, "org"), ref(ctx));
+        List<ApiKey> page = keys.listMemberKeys(principal, member, after, limit);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
-        keys.listMemberKeys(principal, member).forEach(k -> items.add(KeySnapshot.of(k)));
-        body.putNull("next_cursor");
+        page.forEach(k -> items.add(KeySnapshot.of(k)));
+        body.put("next_cursor", page.size() == limit ? V1.cursor(page.get(page.size() - 1).keyId()) : null);
         V1.ok(ctx, body);
     }
 

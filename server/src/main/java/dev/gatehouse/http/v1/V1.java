@@ -38,7 +38,7 @@ final class V1 {
                 + Fields.abbreviate(raw) + "\"", Map.of(param, "must be a positive integer id"));
     }
 
-    /** The JSON object body; a non-JSON content type is a 415, malformed JSON a 400. */
+    /** The JSON object body; a non-JSON content type (code {@code unsupported_media_type}) and malformed JSON are 400s. */
     static Fields body(Context ctx) {
         String type = ctx.contentType();
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
@@ -91,6 +91,19 @@ final class V1 {
             return 0L;
         }
         return Long.parseLong(decodeCursor(raw));
+    }
+
+    /** The text position (a model id, a key id) after which a page starts: null without a cursor. */
+    static String afterText(Context ctx) {
+        String raw = ctx.queryParam("cursor");
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        String position = decodeCursorText(raw);
+        if (position.isEmpty() || position.length() > 200) {
+            throw invalidCursor(raw);
+        }
+        return position;
     }
 
     static String cursor(String position) {
