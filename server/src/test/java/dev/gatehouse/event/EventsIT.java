@@ -6,6 +6,7 @@ import dev.gatehouse.testing.TestNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ class EventsIT {
     void filters_combineObjectTypesActionsAndTimeRange() {
         var org = fx.org("close");
         long user = fx.roleId(org, "User");
-        Instant before = Instant.now().minusMillis(5);
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long m1 = fx.member(org, "f1", user);
         long m2 = fx.member(org, "f2", user);
         node.service().patch(org.path() + "/members/" + m1, Map.of("status", "deactivated"));
