@@ -141,6 +141,11 @@ public final class KeyService implements ChangeListener {
         }
     }
 
+    /** Forgets every verified key (after this node reloaded its state and may have missed revocations). */
+    public void forgetAll() {
+        cache.clear();
+    }
+
     @Override
     public void onChange(ChangeRecord record) {
         switch (record.objectType()) {

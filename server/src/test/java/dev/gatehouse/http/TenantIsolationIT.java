@@ -53,9 +53,12 @@ class TenantIsolationIT {
             Map.entry("POST /v1/orgs/{org}/visibility/check", "{\"member_id\": {member}, \"record\": {\"fields\": {}}}"),
             Map.entry("POST /v1/orgs/{org}/groups", "{\"name\": \"Intruders\"}"),
             Map.entry("PATCH /v1/orgs/{org}/groups/{group}", "{\"name\": \"Renamed group\"}"),
-            Map.entry("POST /v1/orgs/{org}/groups/{group}/members", "{\"member_id\": {member}}"));
+            Map.entry("POST /v1/orgs/{org}/groups/{group}/members", "{\"member_id\": {member}}"),
+            Map.entry("POST /v1/orgs/{org}/webhooks", "{\"url\": \"http://127.0.0.1:9/intruder\", "
+                    + "\"status\": \"paused\"}"),
+            Map.entry("PATCH /v1/orgs/{org}/webhooks/{webhook}", "{\"description\": \"changed\"}"));
     /** Path parameters naming an object of one organization (as opposed to a type or a resource id). */
-    static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group");
+    static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group", "webhook", "revision");
 
     static TestNode node;
     static Fixtures.Populated a;

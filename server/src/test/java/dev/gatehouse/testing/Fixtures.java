@@ -1,5 +1,6 @@
 package dev.gatehouse.testing;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -107,9 +108,19 @@ public final class Fixtures {
         if (joined.status() != 201) {
             throw new AssertionError("adding a group member: " + joined);
         }
-        Map<String, String> params = Map.of("org", String.valueOf(org.id()), "role", String.valueOf(internal),
-                "member", String.valueOf(member), "key", key.json().get("id").stringValue(), "type", "room", "id", "r1",
-                "model", "rooms", "group", groupId);
+        // A subscription whose receiver never answers (port 9, discard): its deliveries just keep failing.
+        Http.Res webhook = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/fixture",
+                "object_types", List.of("group")));
+        if (webhook.status() != 201) {
+            throw new AssertionError("creating a webhook: " + webhook);
+        }
+        Map<String, String> params = new HashMap<>(Map.of("org", String.valueOf(org.id()),
+                "role", String.valueOf(internal), "member", String.valueOf(member),
+                "key", key.json().get("id").stringValue(), "type", "room", "id", "r1", "model", "rooms",
+                "group", groupId));
+        params.put("webhook", String.valueOf(webhook.json().get("id").longValue()));
+        params.put("revision", String.valueOf(webhook.revision()));
+        params = Map.copyOf(params);
         return new Populated(org, internal, externalRole, member, external, key.json().get("id").stringValue(),
                 node.as(key.json().get("key").stringValue()), params);
     }

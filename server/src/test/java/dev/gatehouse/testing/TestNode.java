@@ -16,12 +16,13 @@ public final class TestNode implements AutoCloseable {
     private final String databaseUrl;
     private final Path dataDir;
     private final Integer tlsPort;
-    private UnaryOperator<Config> tweak = UnaryOperator.identity();
+    private final UnaryOperator<Config> tweak;
     private Gatehouse node;
 
-    private TestNode(String databaseUrl, Integer tlsPort) {
+    private TestNode(String databaseUrl, Integer tlsPort, UnaryOperator<Config> tweak) {
         this.databaseUrl = databaseUrl;
         this.tlsPort = tlsPort;
+        this.tweak = tweak;
         try {
             this.dataDir = Files.createTempDirectory("gatehouse-node");
         } catch (IOException e) {
@@ -36,17 +37,17 @@ public final class TestNode implements AutoCloseable {
 
     /** A node over a fresh, empty database, with a configuration changed by {@code tweak}. */
     public static TestNode start(UnaryOperator<Config> tweak) {
-        TestNode t = new TestNode(TestDatabase.freshDatabaseUrl(), null);
-        t.tweak = tweak;
-        t.node = Gatehouse.start(t.config());
-        return t;
+        return startOn(TestDatabase.freshDatabaseUrl(), tweak);
     }
 
     /** Another node over the same database (multi-node tests). */
     public static TestNode startOn(String databaseUrl) {
-        TestNode t = new TestNode(databaseUrl, null);
-        t.node = Gatehouse.start(t.config());
-        return t;
+        return startOn(databaseUrl, UnaryOperator.identity());
+    }
+
+    /** A node over the given database with settings changed from the test defaults (kept across restarts). */
+    public static TestNode startOn(String databaseUrl, UnaryOperator<Config> tweak) {
+        return started(new TestNode(databaseUrl, null, tweak));
     }
 
     /**
@@ -54,7 +55,10 @@ public final class TestNode implements AutoCloseable {
      * certificate generated into its data directory ({@link #httpsBaseUrl()}, {@link #dataDir()}).
      */
     public static TestNode startWithTls() {
-        TestNode t = new TestNode(TestDatabase.freshDatabaseUrl(), 0);
+        return started(new TestNode(TestDatabase.freshDatabaseUrl(), 0, UnaryOperator.identity()));
+    }
+
+    private static TestNode started(TestNode t) {
         t.node = Gatehouse.start(t.config());
         return t;
     }

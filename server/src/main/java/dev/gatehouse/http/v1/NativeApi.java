@@ -25,6 +25,8 @@ public final class NativeApi implements Dialect {
         all.addAll(new GroupsResource(s.groups(), auth).routes());
         all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
         all.addAll(new DecisionsResource(s.engine(), s.feed(), s.access(), s.members(), s.models(), auth).routes());
+        all.addAll(new EventsResource(s.events(), auth).routes());
+        all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(more);
         this.routes = List.copyOf(all);
     }
