@@ -13,9 +13,9 @@ import static dev.gatehouse.store.SqlTime.utc;
 
 /**
  * A query over one organization's change log: the events API, webhook delivery and anything else that
- * reads history. Every filter is optional; sets match any of their values; the time range is
- * {@code since <= occurred_at < until}; the revision range is {@code afterRevision < revision <
- * beforeRevision}. Results come newest first unless {@link Builder#ascending}, at most {@code limit}.
+ * reads history. Every filter is optional; sets match any of their values; each time bound adds a
+ * condition on {@code occurred_at} ({@code since <= occurred_at < until}, or exclusive {@code after} and
+ * inclusive {@code through}); the revision range is {@code afterRevision < revision < beforeRevision}. Results come newest first unless {@link Builder#ascending}, at most {@code limit}.
  *
  * <p>Uses the indexes {@code (org_id, revision)} and {@code (org_id, object_type, object_id, revision)};
  * a time range without a revision range scans the organization's log from the newest (or oldest) end.
@@ -32,8 +32,7 @@ public final class EventQuery {
     private final String actorType;
     private final Long actorId;
     private final String keyId;
-    private final Instant since;
-    private final Instant until;
+    private final List<TimeBound> timeBounds;
     private final Long afterRevision;
     private final Long beforeRevision;
     private final boolean ascending;
@@ -47,8 +46,7 @@ public final class EventQuery {
         this.actorType = b.actorType;
         this.actorId = b.actorId;
         this.keyId = b.keyId;
-        this.since = b.since;
-        this.until = b.until;
+        this.timeBounds = List.copyOf(b.timeBounds);
         this.afterRevision = b.afterRevision;
         this.beforeRevision = b.beforeRevision;
         this.ascending = b.ascending;
@@ -100,13 +98,11 @@ public final class EventQuery {
             sql.append(" AND key_id = :keyId");
             binders.add(q -> q.bind("keyId", keyId));
         }
-        if (since != null) {
-            sql.append(" AND occurred_at >= :since");
-            binders.add(q -> q.bind("since", utc(since)));
-        }
-        if (until != null) {
-            sql.append(" AND occurred_at < :until");
-            binders.add(q -> q.bind("until", utc(until)));
+        for (int i = 0; i < timeBounds.size(); i++) {
+            TimeBound bound = timeBounds.get(i);
+            String name = "time" + i;
+            sql.append(" AND occurred_at ").append(bound.operator()).append(" :").append(name);
+            binders.add(q -> q.bind(name, utc(bound.at())));
         }
         if (afterRevision != null) {
             sql.append(" AND revision > :after");
@@ -157,12 +153,7 @@ public final class EventQuery {
         if (keyId != null) {
             j.add("keyId=" + keyId);
         }
-        if (since != null) {
-            j.add("since=" + since);
-        }
-        if (until != null) {
-            j.add("until=" + until);
-        }
+        timeBounds.forEach(b -> j.add("occurred_at" + b.operator() + b.at()));
         if (afterRevision != null) {
             j.add("after=" + afterRevision);
         }
@@ -170,6 +161,10 @@ public final class EventQuery {
             j.add("before=" + beforeRevision);
         }
         return j.add(ascending ? "asc" : "desc").add("limit=" + limit).toString();
+    }
+
+    /** A condition {@code occurred_at <operator> at}. */
+    private record TimeBound(String operator, Instant at) {
     }
 
     private interface Binder {
@@ -185,8 +180,7 @@ public final class EventQuery {
         private String actorType;
         private Long actorId;
         private String keyId;
-        private Instant since;
-        private Instant until;
+        private final List<TimeBound> timeBounds = new ArrayList<>();
         private Long afterRevision;
         private Long beforeRevision;
         private boolean ascending;
@@ -226,15 +220,30 @@ public final class EventQuery {
             return this;
         }
 
-        /** Events at or after this instant. */
+        /** Events at or after this instant; null adds no bound. */
         public Builder since(Instant value) {
-            this.since = value;
-            return this;
+            return time(">=", value);
         }
 
-        /** Events before this instant. */
+        /** Events after this instant; null adds no bound. */
+        public Builder after(Instant value) {
+            return time(">", value);
+        }
+
+        /** Events before this instant; null adds no bound. */
         public Builder until(Instant value) {
-            this.until = value;
+            return time("<", value);
+        }
+
+        /** Events at or before this instant; null adds no bound. */
+        public Builder through(Instant value) {
+            return time("<=", value);
+        }
+
+        private Builder time(String operator, Instant value) {
+            if (value != null) {
+                timeBounds.add(new TimeBound(operator, value));
+            }
             return this;
         }
 

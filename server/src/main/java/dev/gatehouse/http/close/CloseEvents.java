@@ -3,10 +3,11 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.json.Json;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,9 +35,16 @@ final class CloseEvents {
     static final String GROUP = "group";
     static final String ROLE = "role";
 
-    /** A native object type and the native actions that one Close (type, action) stands for; null = all. */
-    record NativeFilter(String objectType, List<String> actions) {
+    /** The native object types and actions one Close (type, action) filter stands for; no actions = all. */
+    record NativeFilter(Set<String> objectTypes, Set<String> actions) {
     }
+
+    /** The native object types Close's log shows, each with the Close actions it can appear as. */
+    private static final Map<String, List<String>> SHOWN = Map.of(
+            "member", List.of("activated", "deactivated", "updated"),
+            "close_membership_settings", List.of("updated"),
+            "group", List.of("created", "updated", "deleted"),
+            "role", List.of("created", "updated", "deleted"));
 
     private CloseEvents() {
     }
@@ -66,32 +74,29 @@ final class CloseEvents {
     }
 
     /**
-     * The native records a Close filter selects. {@code type == null} means Close's default log (memberships
-     * and groups); an unknown type or action selects nothing (an empty list).
+     * The native records a Close filter selects, or null when it selects nothing (an unknown type or action).
+     * {@code type == null} means Close's default log (memberships and groups). One set of native actions
+     * serves every type selected: {@link #closeAction} maps the same native actions to a Close action on each
+     * of them (settings records are always {@code updated}).
      */
-    static List<NativeFilter> filters(String type, String action) {
-        List<NativeFilter> out = new ArrayList<>();
-        if (type == null || type.equals(MEMBERSHIP)) {
-            List<String> member = action == null ? null : switch (action) {
-                case "activated" -> List.of("created", "activated");
-                case "deactivated" -> List.of("deactivated", "deleted");
-                case "updated" -> List.of("updated");
-                default -> List.of();
-            };
-            if (member == null || !member.isEmpty()) {
-                out.add(new NativeFilter("member", member));
+    static NativeFilter filter(String type, String action) {
+        Set<String> types = new TreeSet<>();
+        SHOWN.forEach((nativeType, actions) -> {
+            String closeType = closeType(nativeType);
+            boolean wanted = type == null ? !closeType.equals(ROLE) : type.equals(closeType);
+            if (wanted && (action == null || actions.contains(action))) {
+                types.add(nativeType);
             }
-            if (action == null || action.equals("updated")) {
-                out.add(new NativeFilter("close_membership_settings", null));
-            }
+        });
+        if (types.isEmpty()) {
+            return null;
         }
-        for (String plain : List.of(GROUP, ROLE)) {
-            boolean wanted = type == null ? plain.equals(GROUP) : type.equals(plain);
-            if (wanted && (action == null || List.of("created", "updated", "deleted").contains(action))) {
-                out.add(new NativeFilter(plain, action == null ? null : List.of(action)));
-            }
-        }
-        return out;
+        Set<String> actions = action == null ? Set.of() : switch (action) {
+            case "activated" -> Set.of("created", "activated");
+            case "deactivated" -> Set.of("deactivated", "deleted");
+            default -> Set.of(action);
+        };
+        return new NativeFilter(types, actions);
     }
 
     /** The Close id of the object a record is about. */

@@ -1,8 +1,8 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.app.Gatehouse;
-import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
@@ -16,15 +16,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
-import org.jdbi.v3.core.Handle;
+import java.util.function.BiFunction;
 import tools.jackson.databind.node.ObjectNode;
-
-import static dev.gatehouse.store.SqlTime.utc;
 
 /**
  * {@code /event/}: Close's event log, read from the change log (see {@link CloseEvents} for what appears and
@@ -38,8 +36,12 @@ final class EventsResource {
 
     static final int MAX_LIMIT = 50;
     private static final String CURSOR_PREFIX = "ev1:";
-    private static final Map<String, String> DATE_FILTERS = Map.of(
-            "date_updated__gt", ">", "date_updated__gte", ">=", "date_updated__lt", "<", "date_updated__lte", "<=");
+    /** Close's date filters and the bounds they put on the query, in the order they are checked. */
+    private static final Map<String, BiFunction<EventQuery.Builder, Instant, EventQuery.Builder>> DATE_FILTERS =
+            new TreeMap<>(Map.of("date_updated__gt", EventQuery.Builder::after,
+                    "date_updated__gte", EventQuery.Builder::since,
+                    "date_updated__lt", EventQuery.Builder::until,
+                    "date_updated__lte", EventQuery.Builder::through));
 
     private final Gatehouse.Services services;
     private final MemberStore memberStore = new MemberStore();
@@ -88,25 +90,18 @@ final class EventsResource {
         int limit = req.limit(MAX_LIMIT);
         String rawCursor = req.param("_cursor");
         Cursor cursor = rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor);
-        StringBuilder where = new StringBuilder("org_id = :org");
-        Map<String, Object> binds = new LinkedHashMap<>();
-        binds.put("org", req.orgId());
-        if (!filter(req, where, binds)) {
+        EventQuery.Builder query = filter(req);
+        if (query == null) {
             page(req, List.of(), null, cursor);
             return;
         }
-        List<ChangeRecord> rows = services.store().read(h -> {
-            String sql;
-            if (cursor != null && cursor.newer()) {
-                sql = "SELECT * FROM change_log WHERE " + where + " AND revision > :from ORDER BY revision LIMIT :n";
-            } else {
-                sql = "SELECT * FROM change_log WHERE " + where + " AND revision < :from ORDER BY revision DESC LIMIT :n";
-            }
-            var q = h.createQuery(sql).bind("from", cursor == null ? Long.MAX_VALUE : cursor.revision())
-                    .bind("n", limit + 1);
-            binds.forEach(q::bind);
-            return q.map((rs, ctx) -> ChangeLogStore.map(rs)).list();
-        });
+        if (cursor != null && cursor.newer()) {
+            query.afterRevision(cursor.revision()).ascending(true);
+        } else if (cursor != null) {
+            query.beforeRevision(cursor.revision());
+        }
+        EventQuery built = query.limit(limit + 1).build();
+        List<ChangeRecord> rows = services.store().read(built::run);
         boolean more = rows.size() > limit;
         List<ChangeRecord> items = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
         String next;
@@ -144,10 +139,8 @@ final class EventsResource {
     private void get(CloseRequest req) {
         String raw = req.path("id");
         long revision = CloseIds.decode(CloseIds.EVENT, raw);
-        ChangeRecord record = revision < 0 ? null : services.store().read(h -> h.createQuery(
-                        "SELECT * FROM change_log WHERE revision = :r AND org_id = :org")
-                .bind("r", revision).bind("org", req.orgId()).map((rs, ctx) -> ChangeLogStore.map(rs)).findOne()
-                .orElse(null));
+        ChangeRecord record = revision < 0 ? null
+                : services.store().read(h -> EventQuery.find(h, req.orgId(), revision)).orElse(null);
         if (record == null || CloseEvents.closeType(record.objectType()) == null) {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
         }
@@ -156,66 +149,51 @@ final class EventsResource {
     }
 
     /**
-     * Adds the request's filters to the query; false when they can match nothing (an unknown type, action or
-     * user, or a lead or request id, which Gatehouse never records).
+     * The query for the request's filters; null when they can match nothing (an unknown type, action or user,
+     * or a lead or request id, which Gatehouse never records).
      */
-    private boolean filter(CloseRequest req, StringBuilder where, Map<String, Object> binds) {
+    private EventQuery.Builder filter(CloseRequest req) {
         String objectType = blankToNull(req.param("object_type"));
         String objectId = blankToNull(req.param("object_id"));
         String action = blankToNull(req.param("action"));
         if (req.param("lead_id") != null || req.param("request_id") != null) {
-            return false;
+            return null;
         }
+        EventQuery.Builder query = EventQuery.forOrg(req.orgId());
         if (objectId != null) {
             String inferred = objectId.startsWith(CloseIds.MEMBERSHIP) ? CloseEvents.MEMBERSHIP
                     : objectId.startsWith(CloseIds.GROUP) ? CloseEvents.GROUP : CloseEvents.ROLE;
             if (objectType != null && !objectType.equals(inferred)) {
-                return false;
+                return null;
             }
             objectType = inferred;
             String nativeId = nativeObjectId(req, inferred, objectId);
             if (nativeId == null) {
-                return false;
+                return null;
             }
-            where.append(" AND object_id = :oid");
-            binds.put("oid", nativeId);
+            query.objectIds(Set.of(nativeId));
         }
-        List<CloseEvents.NativeFilter> types = CloseEvents.filters(objectType, action);
-        if (types.isEmpty()) {
-            return false;
+        CloseEvents.NativeFilter selected = CloseEvents.filter(objectType, action);
+        if (selected == null) {
+            return null;
         }
-        where.append(" AND (");
-        for (int i = 0; i < types.size(); i++) {
-            CloseEvents.NativeFilter t = types.get(i);
-            where.append(i == 0 ? "" : " OR ").append("(object_type = :t").append(i);
-            binds.put("t" + i, t.objectType());
-            if (t.actions() != null) {
-                where.append(" AND action = ANY (:a").append(i).append(")");
-                binds.put("a" + i, t.actions().toArray(new String[0]));
-            }
-            where.append(")");
-        }
-        where.append(")");
+        query.objectTypes(selected.objectTypes()).actions(selected.actions());
         String userId = blankToNull(req.param("user_id"));
         if (userId != null) {
             Long actor = services.store().read(h -> memberStore.findByUserId(h, req.orgId(), userId))
                     .map(m -> m.id()).orElse(null);
             if (actor == null) {
-                return false;
+                return null;
             }
-            where.append(" AND actor_type = 'member' AND actor_id = :actor");
-            binds.put("actor", actor);
+            query.actorType("member").actorId(actor);
         }
-        int n = 0;
-        for (Map.Entry<String, String> f : new TreeMap<>(DATE_FILTERS).entrySet()) {
-            String raw = blankToNull(req.param(f.getKey()));
+        DATE_FILTERS.forEach((name, bound) -> {
+            String raw = blankToNull(req.param(name));
             if (raw != null) {
-                Instant at = CloseTime.parse(f.getKey(), raw, req.tzOffset());
-                where.append(" AND occurred_at ").append(f.getValue()).append(" :d").append(n);
-                binds.put("d" + n++, utc(at));
+                bound.apply(query, CloseTime.parse(name, raw, req.tzOffset()));
             }
-        }
-        return true;
+        });
+        return query;
     }
 
     private String nativeObjectId(CloseRequest req, String type, String closeId) {
@@ -237,16 +215,11 @@ final class EventsResource {
 
     /** The Close user ids of the members who made the changes (null for service keys and removed members). */
     private Map<Long, String> actorUserIds(CloseRequest req, List<ChangeRecord> records) {
-        Long[] ids = records.stream().map(r -> r.actor().id()).filter(Objects::nonNull).distinct()
-                .toArray(Long[]::new);
+        List<Long> ids = records.stream().map(r -> r.actor().id()).filter(Objects::nonNull).distinct().toList();
         Map<Long, String> out = new HashMap<>();
-        if (ids.length > 0) {
-            services.store().read((Handle h) -> h.createQuery("SELECT id, user_id FROM members WHERE org_id = :org "
-                            + "AND id = ANY (:ids)").bind("org", req.orgId()).bind("ids", ids)
-                    .map((rs, ctx) -> {
-                        out.put(rs.getLong("id"), rs.getString("user_id"));
-                        return 0;
-                    }).list());
+        if (!ids.isEmpty()) {
+            services.store().read(h -> memberStore.findAll(h, req.orgId(), ids))
+                    .forEach(m -> out.put(m.id(), m.userId()));
         }
         return out;
     }
