@@ -150,7 +150,7 @@ final class RoomsEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         int roomId = Wire.pathId(ctx, "roomId");
         Fields f = Wire.body(ctx);
-        String email = Wire.email(f, true);
+        String email = f.email("email", true);
         String firstName = f.text("firstName", true, 200);
         String lastName = f.text("lastName", true, 200);
         Integer roleId = Wire.id(f, "roleId", true);

@@ -95,7 +95,7 @@ final class UsersEndpoints {
         Fields f = Wire.body(ctx);
         String firstName = f.text("firstName", true, MAX_NAME);
         String lastName = f.text("lastName", true, MAX_NAME);
-        String email = Wire.email(f, true);
+        String email = f.email("email", true);
         Integer roleId = Wire.id(f, "roleId", true);
         String levelName = f.text("accessLevel", true, 32);
         AccessLevel level = null;

@@ -36,7 +36,6 @@ final class Wire {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     /** {@code application/json}, {@code text/json} and {@code application/*+json} (e.g. json-patch+json). */
     private static final Pattern JSON_TYPE = Pattern.compile("application/json|text/json|application/[a-z0-9.!#$&^_-]+\\+json");
 
@@ -205,15 +204,6 @@ final class Wire {
             out.add(item.intValue());
         }
         return out;
-    }
-
-    static String email(Fields f, boolean required) {
-        String email = f.text("email", required, 320);
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            f.error("email", "must be an email address, got \"" + Fields.abbreviate(email) + "\"");
-            return null;
-        }
-        return email;
     }
 
     // ---------------------------------------------------------------- responses
