@@ -78,7 +78,8 @@ public final class MemberStore {
                 .mapTo(Long.class).one();
     }
 
-    static Member map(ResultSet rs) throws SQLException {
+    /** A member from a row with the member columns (also a join's, such as the room package's). */
+    public static Member map(ResultSet rs) throws SQLException {
         long role = rs.getLong("role_id");
         Long roleId = rs.wasNull() ? null : role;
         return new Member(rs.getLong("id"), rs.getLong("org_id"), rs.getString("user_id"), rs.getString("email"),

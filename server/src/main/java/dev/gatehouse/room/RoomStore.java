@@ -1,5 +1,6 @@
 package dev.gatehouse.room;
 
+import dev.gatehouse.member.MemberStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -147,7 +148,7 @@ final class RoomStore {
     }
 
     private static RoomUser mapUser(ResultSet rs, int roomId) throws SQLException {
-        return new RoomUser(roomId, Sql.member(rs), rs.getLong("room_role_id"), rs.getString("room_role_name"),
+        return new RoomUser(roomId, MemberStore.map(rs), rs.getLong("room_role_id"), rs.getString("room_role_name"),
                 rs.getBoolean("revoked"), Sql.longOrNull(rs, "invited_by"), rs.getString("transaction_side_id"),
                 Sql.integer(rs, "title_id"), instant(rs, "revoked_at"));
     }

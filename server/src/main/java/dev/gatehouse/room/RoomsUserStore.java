@@ -1,6 +1,7 @@
 package dev.gatehouse.room;
 
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -96,7 +97,7 @@ final class RoomsUserStore {
     }
 
     private static RoomsUser map(ResultSet rs) throws SQLException {
-        Member member = Sql.member(rs);
+        Member member = MemberStore.map(rs);
         AccessLevel level = AccessLevel.parse(rs.getString("level")).orElseThrow();
         List<Integer> offices = rs.getArray("offices") == null ? new ArrayList<>() : Sql.integers(rs, "offices");
         List<Integer> regions = rs.getArray("regions") == null ? new ArrayList<>() : Sql.integers(rs, "regions");

@@ -1,14 +1,11 @@
 package dev.gatehouse.room;
 
-import dev.gatehouse.member.Member;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static dev.gatehouse.store.SqlTime.instant;
 
 /** SQL pieces shared by the room package's stores. Stateless. */
 final class Sql {
@@ -18,14 +15,6 @@ final class Sql {
             + "m.external, m.status, m.version, m.created_at, m.updated_at";
 
     private Sql() {
-    }
-
-    static Member member(ResultSet rs) throws SQLException {
-        long role = rs.getLong("role_id");
-        Long roleId = rs.wasNull() ? null : role;
-        return new Member(rs.getLong("id"), rs.getLong("org_id"), rs.getString("user_id"), rs.getString("email"),
-                rs.getString("first_name"), rs.getString("last_name"), roleId, rs.getBoolean("external"),
-                rs.getString("status"), rs.getInt("version"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
     /**
