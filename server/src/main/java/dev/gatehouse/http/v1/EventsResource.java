@@ -17,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code /v1/orgs/{org}/events}: the organization's change history, newest first by default.
@@ -33,7 +32,6 @@ final class EventsResource {
     private static final Set<String> PARAMS = Set.of("object_type", "object_id", "action", "actor_type", "actor_id",
             "key_id", "since", "until", "after_revision", "before_revision", "order", "limit", "cursor");
     private static final Set<String> ACTOR_TYPES = Set.of("service", "member", "system");
-    private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final int MAX_VALUES = 50;
 
     private final EventService events;
@@ -153,9 +151,9 @@ final class EventsResource {
     private static Set<String> tokens(Context ctx, String name, Map<String, String> errors) {
         Set<String> out = values(ctx, name, errors);
         for (String v : out) {
-            if (!TOKEN.matcher(v).matches()) {
-                errors.put(name, "values are lower-case names such as \"role\" or \"updated\", got \""
-                        + Fields.abbreviate(v) + "\"");
+            String problem = V1.nameProblem(v);
+            if (problem != null) {
+                errors.put(name, problem);
             }
         }
         return out;

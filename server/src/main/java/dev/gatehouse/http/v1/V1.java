@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,7 +21,16 @@ final class V1 {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
+    /** How object types and actions are named in event filters and webhook subscriptions. */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
     private V1() {
+    }
+
+    /** Null when {@code value} is an object type or action name ("role", "updated"), else why it is not. */
+    static String nameProblem(String value) {
+        return NAME.matcher(value).matches() ? null : "values are lower-case names such as \"role\" or \"updated\", "
+                + "got \"" + Fields.abbreviate(value) + "\"";
     }
 
     /** A positive numeric id from the path; anything else is a 400 naming the parameter. */

@@ -13,7 +13,6 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -27,7 +26,6 @@ final class WebhooksResource {
             "rotate_secret");
     private static final Set<String> STATUSES = Set.of(Webhook.ACTIVE, Webhook.PAUSED);
     private static final Set<String> OUTCOMES = Set.of(Delivery.SUCCEEDED, Delivery.FAILED);
-    private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     private final WebhookService webhooks;
     private final Auth auth;
@@ -128,9 +126,9 @@ final class WebhooksResource {
         List<String> values = f.strings(name, false, 50, 64);
         if (values != null) {
             for (String v : values) {
-                if (!TOKEN.matcher(v).matches()) {
-                    f.error(name, "values are lower-case names such as \"role\" or \"updated\", got \""
-                            + Fields.abbreviate(v) + "\"");
+                String problem = V1.nameProblem(v);
+                if (problem != null) {
+                    f.error(name, problem);
                     return null;
                 }
             }
