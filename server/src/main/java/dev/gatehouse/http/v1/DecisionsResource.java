@@ -119,20 +119,33 @@ final class DecisionsResource {
         f.allowOnly(CHECK_FIELDS);
         Long memberId = f.id("member_id", false);
         String userId = f.string("user_id", false, 200);
+        requireOneMember(f, memberId, userId);
+        String permission = f.string("permission", true, 128);
+        ResourceRef resource = resource(f);
+        boolean explain = Boolean.TRUE.equals(f.bool("explain"));
+        return new CheckRequest(memberId, userId, permission, resource.type(), resource.id(), explain);
+    }
+
+    /** A resource named in a request body; both null when the body names none. */
+    private record ResourceRef(String type, String id) {
+    }
+
+    /** The optional {@code resource: {type, id}} of a request body. */
+    private static ResourceRef resource(Fields f) {
+        Fields resource = f.object("resource", false);
+        if (resource == null) {
+            return new ResourceRef(null, null);
+        }
+        resource.allowOnly(Set.of("type", "id"));
+        String type = resource.string("type", true, 64);
+        return new ResourceRef(type, resourceId(resource));
+    }
+
+    /** A body names its member by exactly one of member_id and user_id (reported only when all else is well). */
+    private static void requireOneMember(Fields f, Long memberId, String userId) {
         if ((memberId == null) == (userId == null) && !f.hasErrors()) {
             f.error("member_id", "give exactly one of member_id and user_id");
         }
-        String permission = f.string("permission", true, 128);
-        String type = null;
-        String resourceId = null;
-        Fields resource = f.object("resource", false);
-        if (resource != null) {
-            resource.allowOnly(Set.of("type", "id"));
-            type = resource.string("type", true, 64);
-            resourceId = resourceId(resource);
-        }
-        boolean explain = Boolean.TRUE.equals(f.bool("explain"));
-        return new CheckRequest(memberId, userId, permission, type, resourceId, explain);
     }
 
     private static String resourceId(Fields resource) {
@@ -148,8 +161,7 @@ final class DecisionsResource {
     }
 
     private ObjectNode decide(Principal principal, long orgId, CheckRequest r) {
-        long memberId = memberId(orgId, r.memberId(), r.userId());
-        requireMayAsk(principal, orgId, memberId);
+        long memberId = askedMember(principal, orgId, r.memberId(), r.userId());
         ObjectNode out = Json.object();
         if (r.explain()) {
             Decision d = engine.explain(orgId, memberId, r.permission(), r.type(), r.resourceId());
@@ -181,13 +193,10 @@ final class DecisionsResource {
         Long limit = f.integer("limit", false, 1, V1.MAX_LIMIT);
         String cursor = f.string("cursor", false, 400);
         Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
-        if ((memberRef == null) == (userId == null) && !f.hasErrors()) {
-            f.error("member_id", "give exactly one of member_id and user_id");
-        }
+        requireOneMember(f, memberRef, userId);
         f.check();
         awaitRevision(minRevision);
-        long memberId = memberId(orgId, memberRef, userId);
-        requireMayAsk(principal, orgId, memberId);
+        long memberId = askedMember(principal, orgId, memberRef, userId);
         String after = cursor == null ? null : V1.decodeCursorText(cursor);
         Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after,
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
@@ -207,21 +216,14 @@ final class DecisionsResource {
         requireMemberManager(principal, orgId);
         Fields f = V1.body(ctx).allowOnly(Set.of("permission", "resource", "limit", "cursor", "min_revision"));
         String permission = f.string("permission", true, 128);
-        String type = null;
-        String resourceId = null;
-        Fields resource = f.object("resource", false);
-        if (resource != null) {
-            resource.allowOnly(Set.of("type", "id"));
-            type = resource.string("type", true, 64);
-            resourceId = resourceId(resource);
-        }
+        ResourceRef resource = resource(f);
         Long limit = f.integer("limit", false, 1, V1.MAX_LIMIT);
         String cursor = f.string("cursor", false, 400);
         Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
         f.check();
         awaitRevision(minRevision);
         Long after = cursor == null ? null : Long.parseLong(V1.decodeCursor(cursor));
-        Page<Long> page = engine.lookupMembers(orgId, permission, type, resourceId, after,
+        Page<Long> page = engine.lookupMembers(orgId, permission, resource.type(), resource.id(), after,
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
@@ -253,13 +255,10 @@ final class DecisionsResource {
             }
         }
         Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
-        if ((memberRef == null) == (userId == null) && !f.hasErrors()) {
-            f.error("member_id", "give exactly one of member_id and user_id");
-        }
+        requireOneMember(f, memberRef, userId);
         f.check();
         awaitRevision(minRevision);
-        long memberId = memberId(orgId, memberRef, userId);
-        requireMayAsk(principal, orgId, memberId);
+        long memberId = askedMember(principal, orgId, memberRef, userId);
         ObjectNode body = Json.object();
         body.put("visible", engine.visible(orgId, memberId, values));
         body.set("filter", filterJson(engine.visibilityFilter(orgId, memberId)));
@@ -271,8 +270,7 @@ final class DecisionsResource {
         Principal principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         access.requireOrg(principal, orgId);
-        long memberId = pathMember(orgId, ctx.pathParam("member"));
-        requireMayAsk(principal, orgId, memberId);
+        long memberId = askedMember(principal, orgId, ctx.pathParam("member"));
         ObjectNode body = filterJson(engine.visibilityFilter(orgId, memberId));
         body.put("revision", engine.revision());
         V1.ok(ctx, body);
@@ -282,8 +280,7 @@ final class DecisionsResource {
         Principal principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         access.requireOrg(principal, orgId);
-        long memberId = pathMember(orgId, ctx.pathParam("member"));
-        requireMayAsk(principal, orgId, memberId);
+        long memberId = askedMember(principal, orgId, ctx.pathParam("member"));
         String type = ctx.queryParam("resource_type");
         String resourceId = ctx.queryParam("resource_id");
         if ((type == null) != (resourceId == null)) {
@@ -311,6 +308,20 @@ final class DecisionsResource {
         n.put("unassigned_visible", filter.unassignedVisible());
         n.put("role_id", filter.roleId());
         return n;
+    }
+
+    /** The member a request asks about, by member id or user id, once the caller may ask about it. */
+    private long askedMember(Principal principal, long orgId, Long memberRef, String userId) {
+        long memberId = memberId(orgId, memberRef, userId);
+        requireMayAsk(principal, orgId, memberId);
+        return memberId;
+    }
+
+    /** The member a request's path asks about ({@code {member}}: member id or user id), once the caller may ask. */
+    private long askedMember(Principal principal, long orgId, String pathRef) {
+        long memberId = pathMember(orgId, pathRef);
+        requireMayAsk(principal, orgId, memberId);
+        return memberId;
     }
 
     private long memberId(long orgId, Long memberId, String userId) {
