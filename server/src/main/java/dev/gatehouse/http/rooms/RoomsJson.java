@@ -40,13 +40,19 @@ final class RoomsJson {
         return n;
     }
 
-    static ObjectNode userSummary(RoomsUser user) {
-        Member m = user.member();
+    /** The fields every user shape starts with: id, email and names. */
+    private static ObjectNode person(Member m) {
         ObjectNode n = Json.object();
         n.put("userId", int32(m.id(), "user"));
         n.put("email", m.email());
         put(n, "firstName", m.firstName());
         put(n, "lastName", m.lastName());
+        return n;
+    }
+
+    static ObjectNode userSummary(RoomsUser user) {
+        Member m = user.member();
+        ObjectNode n = person(m);
         n.put("isLockedOut", user.lockedOut());
         n.put("status", ACTIVE);
         n.put("accessLevel", user.profile().accessLevel().wire());
@@ -101,11 +107,7 @@ final class RoomsJson {
     /** An item of a room's user list; {@code companyName} is the account's name for company users. */
     static ObjectNode roomUserSummary(RoomUser user, String companyName) {
         Member m = user.member();
-        ObjectNode n = Json.object();
-        n.put("userId", int32(m.id(), "user"));
-        n.put("email", m.email());
-        put(n, "firstName", m.firstName());
-        put(n, "lastName", m.lastName());
+        ObjectNode n = person(m);
         put(n, "transactionSideId", user.transactionSideId());
         n.put("roleId", int32(user.roleId(), "role"));
         put(n, "titleId", user.titleId());
@@ -115,12 +117,7 @@ final class RoomsJson {
     }
 
     static ObjectNode roomUser(RoomUser user) {
-        Member m = user.member();
-        ObjectNode n = Json.object();
-        n.put("userId", int32(m.id(), "user"));
-        n.put("email", m.email());
-        put(n, "firstName", m.firstName());
-        put(n, "lastName", m.lastName());
+        ObjectNode n = person(user.member());
         put(n, "transactionSideId", user.transactionSideId());
         n.put("roleId", int32(user.roleId(), "role"));
         n.put("isRevoked", user.revoked());
