@@ -102,34 +102,28 @@ public final class RoomsUserService {
 
     /** Locks a user out: deactivates the member and keeps the reason. Locking a locked user changes nothing. */
     public Written<RoomsUser> lock(Principal principal, long orgId, long memberId, String reason) {
-        return store.write(Access.actor(principal), orgId, tx -> {
-            Handle h = tx.handle();
-            RoomsUser current = find(h, orgId, memberId);
-            requireLevel(h, principal, orgId, current.profile().accessLevel(), MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME,
-                    "locking a user");
-            if (current.lockedOut()) {
-                return current;
-            }
-            PermissionModel model = orgModels.model(h, orgId);
-            members.update(tx, principal, model, orgId, current.member(), status(Member.DEACTIVATED));
-            save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
-            return find(h, orgId, memberId);
-        });
+        return setLockedOut(principal, orgId, memberId, true, reason, "locking a user");
     }
 
     /** Unlocks a user: activates the member again. Unlocking an unlocked user changes nothing. */
     public Written<RoomsUser> unlock(Principal principal, long orgId, long memberId) {
+        return setLockedOut(principal, orgId, memberId, false, null, "unlocking a user");
+    }
+
+    private Written<RoomsUser> setLockedOut(Principal principal, long orgId, long memberId, boolean lockedOut,
+                                            String reason, String doing) {
         return store.write(Access.actor(principal), orgId, tx -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, orgId, memberId);
             requireLevel(h, principal, orgId, current.profile().accessLevel(), MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME,
-                    "unlocking a user");
-            if (!current.lockedOut()) {
+                    doing);
+            if (current.lockedOut() == lockedOut) {
                 return current;
             }
             PermissionModel model = orgModels.model(h, orgId);
-            members.update(tx, principal, model, orgId, current.member(), status(Member.ACTIVE));
-            save(tx, orgId, current.profile(), current.profile().withLockReason(null));
+            members.update(tx, principal, model, orgId, current.member(),
+                    status(lockedOut ? Member.DEACTIVATED : Member.ACTIVE));
+            save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
             return find(h, orgId, memberId);
         });
     }
