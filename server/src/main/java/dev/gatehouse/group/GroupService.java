@@ -4,7 +4,6 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
@@ -14,6 +13,8 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Groups of an organization and their rules: names unique per organization ignoring case; managing groups
@@ -76,7 +77,7 @@ public final class GroupService {
             Handle h = tx.handle();
             requireManage(principal, h, orgId, "renaming a group");
             Group current = find(h, orgId, groupId);
-            requireVersion(current, expectedVersion);
+            requireVersion("group", current.id(), current.version(), expectedVersion);
             if (current.name().equals(name)) {
                 return current;
             }
@@ -94,7 +95,7 @@ public final class GroupService {
             Handle h = tx.handle();
             requireManage(principal, h, orgId, "deleting a group");
             Group current = find(h, orgId, groupId);
-            requireVersion(current, expectedVersion);
+            requireVersion("group", current.id(), current.version(), expectedVersion);
             groups.delete(h, groupId);
             tx.change(orgId, "group", groupId, "deleted", GroupSnapshot.of(current), null);
             return current;
@@ -148,13 +149,6 @@ public final class GroupService {
             throw new ConflictException("group_name_taken", "organization " + orgId + " already has a group named \""
                     + g.name() + "\" (id " + g.id() + ")");
         });
-    }
-
-    private static void requireVersion(Group current, Integer expected) {
-        if (expected != null && expected != current.version()) {
-            throw new PreconditionFailedException("version_mismatch", "group " + current.id() + " is at version "
-                    + current.version() + ", not " + expected);
-        }
     }
 
     private Group find(Handle h, long orgId, long groupId) {

@@ -5,7 +5,6 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
@@ -17,6 +16,8 @@ import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Members of an organization and their rules: internal members hold exactly one internal company role,
@@ -109,7 +110,7 @@ public final class MemberService {
         PermissionModel model = model(h, orgId);
         access.requirePermission(principal, orgId, model.management().members(), "updating a member");
         Member current = resolve(h, orgId, ref);
-        requireVersion(current, expectedVersion);
+        requireVersion("member", current.id(), current.version(), expectedVersion);
         return update(tx, principal, model, orgId, current, in);
     }
 
@@ -159,7 +160,7 @@ public final class MemberService {
             PermissionModel model = model(h, orgId);
             access.requirePermission(principal, orgId, model.management().members(), "removing a member");
             Member current = resolve(h, orgId, ref);
-            requireVersion(current, expectedVersion);
+            requireVersion("member", current.id(), current.version(), expectedVersion);
             return delete(tx, model, orgId, current);
         });
     }
@@ -223,13 +224,6 @@ public final class MemberService {
             throw new ConflictException("last_role_manager", "member " + current.id() + " is the last active member "
                     + "of organization " + orgId + " able to manage roles (\"" + manage + "\"); it cannot be "
                     + (after == null ? "removed" : after.active() ? "demoted" : "deactivated"));
-        }
-    }
-
-    private static void requireVersion(Member current, Integer expected) {
-        if (expected != null && expected != current.version()) {
-            throw new PreconditionFailedException("version_mismatch", "member " + current.id() + " is at version "
-                    + current.version() + ", not " + expected);
         }
     }
 

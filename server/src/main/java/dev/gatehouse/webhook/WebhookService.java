@@ -6,7 +6,6 @@ import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Webhook subscriptions of an organization and their rules. Who may manage them: service keys, and member
@@ -99,10 +100,7 @@ public final class WebhookService {
             Handle h = tx.handle();
             requireManager(h, principal, orgId, "updating a webhook");
             Webhook current = webhooks.findForUpdate(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
-            if (expectedVersion != null && expectedVersion != current.version()) {
-                throw new PreconditionFailedException("version_mismatch", "webhook " + id + " is at version "
-                        + current.version() + ", not " + expectedVersion);
-            }
+            requireVersion("webhook", id, current.version(), expectedVersion);
             String status = in.status() == null ? current.status() : in.status();
             boolean resumed = !current.active() && Webhook.ACTIVE.equals(status);
             boolean paused = current.active() && Webhook.PAUSED.equals(status);
@@ -135,10 +133,7 @@ public final class WebhookService {
             Handle h = tx.handle();
             requireManager(h, principal, orgId, "deleting a webhook");
             Webhook current = webhooks.findForUpdate(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
-            if (expectedVersion != null && expectedVersion != current.version()) {
-                throw new PreconditionFailedException("version_mismatch", "webhook " + id + " is at version "
-                        + current.version() + ", not " + expectedVersion);
-            }
+            requireVersion("webhook", id, current.version(), expectedVersion);
             webhooks.delete(h, id);
             tx.change(orgId, OBJECT_TYPE, id, "deleted", WebhookSnapshot.of(current), null);
             return current;
