@@ -196,17 +196,13 @@ final class EventsResource {
         return query;
     }
 
+    /** The native id of the object a Close id names (a role also by its system key); null when there is none. */
     private String nativeObjectId(CloseRequest req, String type, String closeId) {
-        if (type.equals(CloseEvents.MEMBERSHIP)) {
-            long id = CloseIds.decode(CloseIds.MEMBERSHIP, closeId);
-            return id < 0 ? null : String.valueOf(id);
-        }
-        if (type.equals(CloseEvents.GROUP)) {
-            long id = CloseIds.decode(CloseIds.GROUP, closeId);
-            return id < 0 ? null : String.valueOf(id);
-        }
-        if (closeId.startsWith(CloseIds.ROLE)) {
-            long id = CloseIds.decode(CloseIds.ROLE, closeId);
+        String prefix = type.equals(CloseEvents.MEMBERSHIP) ? CloseIds.MEMBERSHIP
+                : type.equals(CloseEvents.GROUP) ? CloseIds.GROUP
+                : closeId.startsWith(CloseIds.ROLE) ? CloseIds.ROLE : null;
+        if (prefix != null) {
+            long id = CloseIds.decode(prefix, closeId);
             return id < 0 ? null : String.valueOf(id);
         }
         Role role = OrgRoles.load(services.roles(), req.caller(), req.orgId()).resolve(closeId);
