@@ -13,7 +13,8 @@ import static dev.gatehouse.store.SqlTime.utc;
 /** SQL for members. Stateless. */
 public final class MemberStore {
 
-    private static final String COLUMNS = "id, org_id, user_id, email, first_name, last_name, role_id, external, "
+    /** The columns {@link #map} reads. */
+    public static final String COLUMNS = "id, org_id, user_id, email, first_name, last_name, role_id, external, "
             + "status, version, created_at, updated_at";
 
     public Member insert(Handle h, long orgId, MemberInput in, Instant now) {

@@ -8,9 +8,6 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.org.Organization;
-import dev.gatehouse.store.SqlTime;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
@@ -72,11 +69,11 @@ final class UsersResource {
                     .sorted().toList() + ", got \"" + Fields.abbreviate(orderBy) + "\"",
                     Map.of("_order_by", "Must be last_name,first_name or first_name,last_name."));
         }
-        List<Member> page = services.store().read(h -> h.createQuery("SELECT id, org_id, user_id, email, first_name, "
-                        + "last_name, role_id, external, status, version, created_at, updated_at FROM members "
-                        + "WHERE org_id = :org AND status = 'active' ORDER BY " + order + " OFFSET :skip LIMIT :limit")
+        List<Member> page = services.store().read(h -> h.createQuery("SELECT " + MemberStore.COLUMNS
+                        + " FROM members WHERE org_id = :org AND status = 'active' ORDER BY " + order
+                        + " OFFSET :skip LIMIT :limit")
                 .bind("org", req.orgId()).bind("skip", skip).bind("limit", limit + 1)
-                .map((rs, ctx) -> member(rs)).list());
+                .map((rs, ctx) -> MemberStore.map(rs)).list());
         CloseReply.list(req, page.stream().limit(limit).map(CloseWire::user).toList(), page.size() > limit);
     }
 
@@ -85,14 +82,5 @@ final class UsersResource {
         Member member = services.store().read(h -> memberStore.findByUserId(h, req.orgId(), id)).orElseThrow(() ->
                 new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(id) + "\" not found."));
         CloseReply.object(req, 200, CloseWire.user(member));
-    }
-
-    private static Member member(ResultSet rs) throws SQLException {
-        long role = rs.getLong("role_id");
-        Long roleId = rs.wasNull() ? null : role;
-        return new Member(rs.getLong("id"), rs.getLong("org_id"), rs.getString("user_id"), rs.getString("email"),
-                rs.getString("first_name"), rs.getString("last_name"), roleId, rs.getBoolean("external"),
-                rs.getString("status"), rs.getInt("version"), SqlTime.instant(rs, "created_at"),
-                SqlTime.instant(rs, "updated_at"));
     }
 }
