@@ -52,10 +52,7 @@ public final class NodeRegistry implements AutoCloseable {
 
     /** Registers this node (synchronously, so retention sees it before the node serves) and starts the heartbeat. */
     public NodeRegistry start() {
-        jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO gatehouse_nodes (node_id, host, started_at, seen_at, applied_revision)
-                VALUES (:id, :host, now(), now(), :revision)""")
-                .bind("id", nodeId).bind("host", host).bind("revision", feed.applied()).execute());
+        jdbi.useHandle(this::insert);
         timer.scheduleWithFixedDelay(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         return this;
     }
@@ -72,15 +69,20 @@ public final class NodeRegistry implements AutoCloseable {
                 int updated = h.createUpdate("UPDATE gatehouse_nodes SET seen_at = now(), applied_revision = :revision "
                         + "WHERE node_id = :id").bind("id", nodeId).bind("revision", feed.applied()).execute();
                 if (updated == 0) {
-                    h.createUpdate("INSERT INTO gatehouse_nodes (node_id, host, started_at, seen_at, applied_revision) "
-                                    + "VALUES (:id, :host, now(), now(), :revision)")
-                            .bind("id", nodeId).bind("host", host).bind("revision", feed.applied()).execute();
+                    insert(h);
                 }
                 h.createUpdate("DELETE FROM gatehouse_nodes WHERE seen_at < now() - interval '1 day'").execute();
             });
         } catch (RuntimeException e) {
             LOG.debug("heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    /** This node's row, as of now (again after it was deleted as stale, e.g. after a long pause). */
+    private void insert(Handle h) {
+        h.createUpdate("INSERT INTO gatehouse_nodes (node_id, host, started_at, seen_at, applied_revision) "
+                        + "VALUES (:id, :host, now(), now(), :revision)")
+                .bind("id", nodeId).bind("host", host).bind("revision", feed.applied()).execute();
     }
 
     /**
