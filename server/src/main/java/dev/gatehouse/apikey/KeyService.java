@@ -16,12 +16,14 @@ import dev.gatehouse.store.Written;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issues, lists, revokes and authenticates API keys. Authentication is on every request, so verified keys
- * are cached by public id; the cache is invalidated from the change log (key revoked, member or
- * organization removed), which keeps every node in step. A key configured at startup
- * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash. Thread-safe.
+ * are cached by public id; the cache is invalidated from the change log (key revoked, member deactivated,
+ * reactivated or removed, organization removed), which keeps every node in step. A key of a deactivated
+ * member does not authenticate. A key configured at startup ({@code GATEHOUSE_SERVICE_KEY}) is held in
+ * memory only, as a hash. Thread-safe.
  */
 public final class KeyService implements ChangeListener {
 
@@ -29,12 +31,14 @@ public final class KeyService implements ChangeListener {
     public record Issued(ApiKey key, String token) {
     }
 
-    private record Cached(byte[] hash, Principal principal) {
+    private record Cached(byte[] hash, Principal principal, boolean memberActive) {
     }
 
     private final Store store;
     private final KeyStore keys = new KeyStore();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Counts invalidations, so that an entry read from the database before one is not cached after it. */
+    private final AtomicLong evictions = new AtomicLong();
     private final byte[] configuredServiceKeyHash;
 
     /** @param configuredServiceKey a service key from configuration, or null */
@@ -57,15 +61,24 @@ public final class KeyService implements ChangeListener {
         }
         Cached cached = cache.get(parsed.keyId());
         if (cached == null) {
+            long seen = evictions.get();
             cached = store.read(h -> keys.findForAuth(h, parsed.keyId())).filter(s -> !s.key().revoked())
-                    .map(s -> new Cached(s.hash(), principalOf(s.key()))).orElse(null);
+                    .map(s -> new Cached(s.hash(), principalOf(s.key()), s.memberActive())).orElse(null);
             if (cached == null) {
                 throw new UnauthenticatedException("invalid_key", "the API key is not valid");
             }
             cache.put(parsed.keyId(), cached);
+            if (evictions.get() != seen) {
+                // A revocation or deactivation was applied while this entry was read: it may predate it.
+                cache.remove(parsed.keyId(), cached);
+            }
         }
         if (!Secrets.matches(cached.hash(), parsed.secret())) {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+        }
+        if (!cached.memberActive() && cached.principal() instanceof Principal.Member m) {
+            throw new UnauthenticatedException("key_member_inactive",
+                    "the key's member " + m.memberId() + " is deactivated");
         }
         return cached.principal();
     }
@@ -96,9 +109,10 @@ public final class KeyService implements ChangeListener {
                 name == null ? "" : name));
     }
 
-    public List<ApiKey> listMemberKeys(Principal principal, Member member) {
+    /** A member's keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
+    public List<ApiKey> listMemberKeys(Principal principal, Member member, String afterKeyId, int limit) {
         requireSelfOrService(principal, member);
-        return store.read(h -> keys.listForMember(h, member.id()));
+        return store.read(h -> keys.listForMember(h, member.id(), afterKeyId, limit));
     }
 
     public Written<ApiKey> revokeMemberKey(Principal principal, long orgId, Member member, String keyId) {
@@ -127,18 +141,28 @@ public final class KeyService implements ChangeListener {
         }
     }
 
+    /** Forgets every verified key (after this node reloaded its state and may have missed revocations). */
+    public void forgetAll() {
+        cache.clear();
+    }
+
     @Override
     public void onChange(ChangeRecord record) {
         switch (record.objectType()) {
-            case "api_key" -> cache.remove(record.objectId());
+            case "api_key" -> {
+                evictions.incrementAndGet();
+                cache.remove(record.objectId());
+            }
             case "member" -> {
-                if (record.after() == null) {
+                if (record.after() == null || record.changedFields().contains("status")) {
+                    evictions.incrementAndGet();
                     long memberId = Long.parseLong(record.objectId());
                     cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
                 }
             }
             case "organization" -> {
                 if (record.after() == null && record.orgId() != null) {
+                    evictions.incrementAndGet();
                     long orgId = record.orgId();
                     cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
                 }

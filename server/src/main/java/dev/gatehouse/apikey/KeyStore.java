@@ -15,8 +15,8 @@ final class KeyStore {
 
     private static final String COLUMNS = "key_id, kind, org_id, member_id, name, created_at, revoked_at";
 
-    /** A stored key with its hash, for authentication only. */
-    record Stored(ApiKey key, byte[] hash) {
+    /** A stored key with its hash and whether its member (if any) is active, for authentication only. */
+    record Stored(ApiKey key, byte[] hash, boolean memberActive) {
     }
 
     ApiKey insert(Handle h, String keyId, byte[] hash, String kind, Long orgId, Long memberId, String name, Instant now) {
@@ -27,13 +27,16 @@ final class KeyStore {
     }
 
     Optional<Stored> findForAuth(Handle h, String keyId) {
-        return h.createQuery("SELECT " + COLUMNS + ", secret_hash FROM api_keys WHERE key_id = :k")
-                .bind("k", keyId).map((rs, ctx) -> new Stored(map(rs), rs.getBytes("secret_hash"))).findOne();
+        return h.createQuery("SELECT " + COLUMNS + ", secret_hash, (SELECT m.status FROM members m "
+                        + "WHERE m.id = api_keys.member_id) AS member_status FROM api_keys WHERE key_id = :k")
+                .bind("k", keyId).map((rs, ctx) -> new Stored(map(rs), rs.getBytes("secret_hash"),
+                        !"deactivated".equals(rs.getString("member_status")))).findOne();
     }
 
-    List<ApiKey> listForMember(Handle h, long memberId) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE member_id = :m ORDER BY id")
-                .bind("m", memberId).map((rs, ctx) -> map(rs)).list();
+    List<ApiKey> listForMember(Handle h, long memberId, String afterKeyId, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE member_id = :m AND id > coalesce("
+                        + "(SELECT id FROM api_keys WHERE key_id = :after AND member_id = :m), 0) ORDER BY id LIMIT :limit")
+                .bind("m", memberId).bind("after", afterKeyId).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 
     Optional<ApiKey> revoke(Handle h, String keyId, long memberId, Instant now) {

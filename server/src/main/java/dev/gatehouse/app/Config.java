@@ -2,8 +2,11 @@ package dev.gatehouse.app;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The validated, immutable configuration of one node. Built from command-line options whose defaults come
@@ -13,12 +16,96 @@ import java.util.Set;
  * @param databaseUrl JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db})
  *                    URL of an external PostgreSQL; null for the embedded one under {@code dataDir}
  * @param tlsPort     also listen with HTTPS on this port; null for none (0 for a random port)
+ * @param tlsKeystore the PKCS12 (or JKS) keystore HTTPS serves; null for a self-signed certificate generated
+ *                    into {@code dataDir/tls} on first start
+ * @param eventRetentionDays  change-log records older than this many days are deleted; 0 keeps them all
+ * @param webhookRetryWindow  how long a failing webhook event is retried before the subscription is paused
+ * @param webhookTimeout      how long one webhook request may take
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
-                     long pollMillis) {
+                     long pollMillis, RateLimit closeRateLimit, Path tlsKeystore, String tlsKeystorePassword,
+                     int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    public static final Duration DEFAULT_WEBHOOK_RETRY_WINDOW = Duration.ofHours(24);
+    public static final Duration DEFAULT_WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The Close dialect's default: 100 requests per second per API key and endpoint group. */
+    public static final RateLimit DEFAULT_CLOSE_RATE_LIMIT = new RateLimit(100, 1);
+
+    /**
+     * A request budget: at most {@code requests} per window of {@code seconds}.
+     * Written {@code <requests>} (per second) or {@code <requests>/<seconds>}, e.g. {@code 600/60}.
+     */
+    public record RateLimit(int requests, int seconds) {
+        public RateLimit {
+            if (requests < 1 || requests > 1_000_000) {
+                throw new IllegalArgumentException("requests must be 1..1000000, got " + requests);
+            }
+            if (seconds < 1 || seconds > 3600) {
+                throw new IllegalArgumentException("seconds must be 1..3600, got " + seconds);
+            }
+        }
+
+        /** Parses {@code 100} or {@code 100/10}; the message names {@code option} and the bad value. */
+        public static RateLimit parse(String option, String text) {
+            String value = text == null ? "" : text.strip();
+            String[] parts = value.split("/", -1);
+            try {
+                if (parts.length == 1 || parts.length == 2) {
+                    int requests = Integer.parseInt(parts[0].strip());
+                    int seconds = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : 1;
+                    return new RateLimit(requests, seconds);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option + " must be <requests> or <requests>/<seconds> with "
+                        + "requests 1..1000000 and seconds 1..3600, got \"" + value + "\"", e);
+            }
+            throw new IllegalArgumentException(option + " must be <requests> or <requests>/<seconds>, got \""
+                    + value + "\"");
+        }
+
+        @Override
+        public String toString() {
+            return requests + "/" + seconds;
+        }
+    }
+
+    /**
+     * A configuration with the defaults of the later settings: the Close dialect's rate limit, no configured
+     * TLS keystore, and the change-log settings (keep events forever, webhooks retried 24 h, 10 s per request).
+     */
+    public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
+                  String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
+                  long pollMillis) {
+        this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
+                durable, pollMillis, DEFAULT_CLOSE_RATE_LIMIT);
+    }
+
+    /** A configuration with defaults for everything after the Close rate limit. */
+    public Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
+                  String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
+                  long pollMillis, RateLimit closeRateLimit) {
+        this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
+                durable, pollMillis, closeRateLimit, null, null, 0, DEFAULT_WEBHOOK_RETRY_WINDOW,
+                DEFAULT_WEBHOOK_TIMEOUT);
+    }
+
+    /** A copy with another Close rate limit. */
+    public Config withCloseRateLimit(RateLimit limit) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, limit, tlsKeystore, tlsKeystorePassword, eventRetentionDays,
+                webhookRetryWindow, webhookTimeout);
+    }
+
+    /** A copy whose HTTPS listener serves this keystore instead of a generated certificate. */
+    public Config withTlsKeystore(Path keystore, String password) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, closeRateLimit, keystore, password, eventRetentionDays,
+                webhookRetryWindow, webhookTimeout);
+    }
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -26,6 +113,18 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         }
         if (tlsPort != null && (tlsPort < 0 || tlsPort > 65535)) {
             throw new IllegalArgumentException("--tls-port must be 0..65535, got " + tlsPort);
+        }
+        if (tlsKeystore != null && tlsKeystore.toString().isBlank()) {
+            tlsKeystore = null;
+        }
+        if (tlsKeystore != null && tlsPort == null) {
+            throw new IllegalArgumentException("--tls-keystore needs --tls-port (HTTPS is off without it)");
+        }
+        if (tlsKeystore != null && !java.nio.file.Files.isRegularFile(tlsKeystore)) {
+            throw new IllegalArgumentException("--tls-keystore must be a keystore file, got " + tlsKeystore);
+        }
+        if (tlsKeystorePassword != null && tlsKeystore == null && !tlsKeystorePassword.isEmpty()) {
+            throw new IllegalArgumentException("--tls-keystore-password needs --tls-keystore");
         }
         if (dataDir == null) {
             throw new IllegalArgumentException("--data-dir is required");
@@ -35,7 +134,12 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
             databaseUrl = null;
         }
         if (databaseUrl != null) {
-            String jdbc = jdbcUrl(databaseUrl);
+            String jdbc;
+            try {
+                jdbc = jdbcUrl(databaseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--database-url is not a valid URL: " + redact(databaseUrl));
+            }
             if (!jdbc.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("--database-url must be a PostgreSQL URL (jdbc:postgresql://… or "
                         + "postgresql://…), got " + redact(databaseUrl));
@@ -58,6 +162,56 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         if (pollMillis < 10 || pollMillis > 60_000) {
             throw new IllegalArgumentException("--poll-millis must be 10..60000, got " + pollMillis);
         }
+        if (closeRateLimit == null) {
+            closeRateLimit = DEFAULT_CLOSE_RATE_LIMIT;
+        }
+        if (webhookRetryWindow == null) {
+            webhookRetryWindow = DEFAULT_WEBHOOK_RETRY_WINDOW;
+        }
+        if (webhookTimeout == null) {
+            webhookTimeout = DEFAULT_WEBHOOK_TIMEOUT;
+        }
+        if (eventRetentionDays < 0 || eventRetentionDays > 36_500) {
+            throw new IllegalArgumentException("--event-retention-days must be 0 (keep all) to 36500, got "
+                    + eventRetentionDays);
+        }
+        if (webhookRetryWindow.compareTo(Duration.ofSeconds(1)) < 0
+                || webhookRetryWindow.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("--webhook-retry-window must be 1s..30d, got " + webhookRetryWindow);
+        }
+        if (webhookTimeout.compareTo(Duration.ofMillis(100)) < 0
+                || webhookTimeout.compareTo(Duration.ofMinutes(2)) > 0) {
+            throw new IllegalArgumentException("--webhook-timeout must be 100ms..2m, got " + webhookTimeout);
+        }
+    }
+
+    /** This configuration with other change-log settings (retention, webhook retry window and timeout). */
+    public Config withEventSettings(int retentionDays, Duration retryWindow, Duration timeout) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword, retentionDays,
+                retryWindow, timeout);
+    }
+
+    /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */
+    public static Duration duration(String option, String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + " must be a number with a unit (ms, s, m, h or d), e.g. 24h, "
+                    + "got \"" + text + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms":
+                return Duration.ofMillis(n);
+            case "s":
+                return Duration.ofSeconds(n);
+            case "m":
+                return Duration.ofMinutes(n);
+            case "h":
+                return Duration.ofHours(n);
+            default:
+                return Duration.ofDays(n);
+        }
     }
 
     /** A JDBC URL for either accepted form; credentials in a libpq URL stay in the URL as parameters. */
@@ -67,6 +221,9 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         }
         if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
             URI uri = URI.create(url);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host in " + redact(url));
+            }
             StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
             if (uri.getPort() > 0) {
                 jdbc.append(':').append(uri.getPort());

@@ -2,14 +2,22 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
+import dev.gatehouse.changelog.NodeRegistry;
+import dev.gatehouse.changelog.Retention;
+import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.close.CloseApi;
 import dev.gatehouse.http.ops.OpsDialect;
+import dev.gatehouse.http.rooms.RoomsApi;
+import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
@@ -21,6 +29,9 @@ import dev.gatehouse.store.Database;
 import dev.gatehouse.store.EmbeddedDatabase;
 import dev.gatehouse.store.EngineLoader;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.webhook.WebhookDispatcher;
+import dev.gatehouse.webhook.WebhookService;
+import dev.gatehouse.webhook.WebhookSettings;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -31,6 +42,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +63,17 @@ public final class Gatehouse implements AutoCloseable {
     private DecisionEngine engine;
     private Services services;
     private HttpServer http;
+    private NodeRegistry nodes;
+    private Retention retention;
+    private WebhookDispatcher dispatcher;
     private String generatedServiceKey;
     private volatile boolean ready;
 
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           OrgModels orgModels, ChangeFeed feed, Auth auth) {
+                           AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth,
+                           GroupService groups, EventService events, WebhookService webhooks) {
     }
 
     private Gatehouse(Config config) {
@@ -101,11 +117,23 @@ public final class Gatehouse implements AutoCloseable {
         MemberService members = new MemberService(store, orgModels, access);
         RoleService roles = new RoleService(store, orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
+        GroupService groups = new GroupService(store, orgModels, members, access);
+        EventService events = new EventService(store, orgModels, access);
+        WebhookService webhooks = new WebhookService(store, orgModels, access);
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
-        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, orgModels,
-                feed, new Auth(keys));
+        feed.onGap(() -> {
+            modelService.loadStored();
+            DecisionEngine reloaded = new DecisionEngine(models::get);
+            long at = EngineLoader.load(database.jdbi(), reloaded);
+            engine.replaceWith(reloaded);
+            keys.forgetAll();
+            return at;
+        });
+        AssignmentService assignments = new AssignmentService(store, members, orgModels, access);
+        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, assignments,
+                orgModels, feed, new Auth(keys), groups, events, webhooks);
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -117,12 +145,30 @@ public final class Gatehouse implements AutoCloseable {
 
         ChangeTailer tailer = new ChangeTailer(feed, () -> {
             try {
-                return DriverManager.getConnection(jdbcUrl, config.databaseUser(), config.databasePassword());
+                Properties props = new Properties();
+                if (config.databaseUser() != null) {
+                    props.setProperty("user", config.databaseUser());
+                }
+                if (config.databasePassword() != null) {
+                    props.setProperty("password", config.databasePassword());
+                }
+                // Named, so that operators (and pg_stat_activity) can tell the listening connection apart.
+                props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
+                return DriverManager.getConnection(jdbcUrl, props);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
             }
         }, config.pollMillis()).start();
         resources.add(0, tailer);
+        nodes = new NodeRegistry(database.jdbi(), feed).start();
+        resources.add(0, nodes);
+        dispatcher = new WebhookDispatcher(database.jdbi(), webhooks,
+                WebhookSettings.of(config.webhookRetryWindow(), config.webhookTimeout()), nodes.nodeId());
+        feed.addListener(dispatcher);
+        resources.add(0, dispatcher.start());
+        retention = new Retention(database.jdbi(), nodes, config.eventRetentionDays(),
+                List.of(WebhookDispatcher::neededAfter)).start();
+        resources.add(0, retention);
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -131,9 +177,14 @@ public final class Gatehouse implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services.auth(), modelService, orgs, roles, members, keys, List.of()),
+                new NativeApi(services, List.of()),
+                new CloseApi(services, config.closeRateLimit()),
+                RoomsApi.over(services),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
-        http = new HttpServer(dialects, metrics, config.host(), null).start(config.port());
+        HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
+                config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())
+                        : TlsKeys.selfSigned(config.dataDir(), config.host()));
+        http = new HttpServer(dialects, metrics, config.host(), null, tls).start(config.port());
         resources.add(0, http::stop);
         ready = true;
     }
@@ -144,7 +195,7 @@ public final class Gatehouse implements AutoCloseable {
 
     /** The HTTPS port, or 0 when TLS is off. */
     public int tlsPort() {
-        return 0;
+        return http.tlsPort();
     }
 
     public HttpServer http() {
@@ -157,6 +208,16 @@ public final class Gatehouse implements AutoCloseable {
 
     public DecisionEngine engine() {
         return engine;
+    }
+
+    /** This node's entry in the node registry (its id names it in webhook leases and deliveries). */
+    public NodeRegistry nodes() {
+        return nodes;
+    }
+
+    /** The change-log retention job ({@link Retention#runOnce} prunes now). */
+    public Retention retention() {
+        return retention;
     }
 
     /** The service key generated at this start (first start only), or null. */

@@ -37,6 +37,12 @@ public final class Main implements Runnable {
         @Option(names = "--tls-port", defaultValue = "${env:GATEHOUSE_TLS_PORT}", description = "also listen with HTTPS on this port (GATEHOUSE_TLS_PORT)")
         Integer tlsPort;
 
+        @Option(names = "--tls-keystore", defaultValue = "${env:GATEHOUSE_TLS_KEYSTORE}", description = "PKCS12 keystore for HTTPS; a self-signed certificate is generated into the data directory when unset (GATEHOUSE_TLS_KEYSTORE)")
+        Path tlsKeystore;
+
+        @Option(names = "--tls-keystore-password", defaultValue = "${env:GATEHOUSE_TLS_KEYSTORE_PASSWORD}", description = "password of --tls-keystore (GATEHOUSE_TLS_KEYSTORE_PASSWORD)")
+        String tlsKeystorePassword;
+
         @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
         Path dataDir;
 
@@ -61,12 +67,27 @@ public final class Main implements Runnable {
         @Option(names = "--poll-millis", defaultValue = "${env:GATEHOUSE_POLL_MILLIS:-1000}", description = "change-log polling interval behind LISTEN/NOTIFY (GATEHOUSE_POLL_MILLIS)")
         long pollMillis;
 
+        @Option(names = "--close-rate-limit", defaultValue = "${env:GATEHOUSE_CLOSE_RATE_LIMIT:-100/1}", description = "Close API requests per API key and endpoint group: <requests> per second or <requests>/<seconds> (GATEHOUSE_CLOSE_RATE_LIMIT, default 100/1)")
+        String closeRateLimit;
+
+        @Option(names = "--event-retention-days", defaultValue = "${env:GATEHOUSE_EVENT_RETENTION_DAYS:-0}", description = "delete change-log events older than this many days; 0 keeps them all (GATEHOUSE_EVENT_RETENTION_DAYS, default 0)")
+        int eventRetentionDays;
+
+        @Option(names = "--webhook-retry-window", defaultValue = "${env:GATEHOUSE_WEBHOOK_RETRY_WINDOW:-24h}", description = "retry a failing webhook event this long, then pause the subscription, e.g. 24h, 90m (GATEHOUSE_WEBHOOK_RETRY_WINDOW, default 24h)")
+        String webhookRetryWindow;
+
+        @Option(names = "--webhook-timeout", defaultValue = "${env:GATEHOUSE_WEBHOOK_TIMEOUT:-10s}", description = "time limit of one webhook request, e.g. 10s (GATEHOUSE_WEBHOOK_TIMEOUT, default 10s)")
+        String webhookTimeout;
+
         @Override
         public Integer call() throws Exception {
             Config config;
             try {
                 config = new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                        serviceKey, logLevel, poolSize, true, pollMillis);
+                        serviceKey, logLevel, poolSize, true, pollMillis,
+                        Config.RateLimit.parse("--close-rate-limit", closeRateLimit), tlsKeystore, tlsKeystorePassword,
+                        eventRetentionDays, Config.duration("--webhook-retry-window", webhookRetryWindow),
+                        Config.duration("--webhook-timeout", webhookTimeout));
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
@@ -79,6 +100,10 @@ public final class Main implements Runnable {
                 System.out.println("gatehouse: shutting down");
                 node.close();
                 stopped.countDown();
+                System.out.println("gatehouse: stopped");
+                System.out.flush();
+                // Stopping on SIGTERM/SIGINT is the normal end of a server: exit 0, not the JVM's 128 + signal.
+                Runtime.getRuntime().halt(0);
             }, "gatehouse-shutdown"));
             String hostShown = config.host().equals("0.0.0.0") ? "localhost" : config.host();
             System.out.println("Gatehouse listening on http://" + hostShown + ":" + node.port());

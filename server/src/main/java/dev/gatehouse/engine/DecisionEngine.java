@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
 public final class DecisionEngine implements ChangeListener {
 
     private final Function<String, PermissionModel> models;
-    private final LongMap<OrgState> orgs = new LongMap<>(1024);
+    /** Replaced as a whole only by {@link #replaceWith}; otherwise changed in place by the writers. */
+    private volatile LongMap<OrgState> orgs = new LongMap<>(1024);
     private volatile long revision;
 
     /** @param models resolves a model id to its model; called only when an organization is added */
@@ -501,6 +502,29 @@ public final class DecisionEngine implements ChangeListener {
 
     public synchronized void removeAssignment(long orgId, String resourceType, String resourceId, long memberId) {
         resourceIndex(org(orgId), resourceType, -1).remove(resourceId, memberId);
+    }
+
+    /**
+     * Takes over the whole state of {@code loaded} (an engine just loaded from the database) in one step:
+     * readers see either the old state or the new one. Used when this engine missed changes that can no
+     * longer be replayed from the change log.
+     */
+    public synchronized void replaceWith(DecisionEngine loaded) {
+        synchronized (loaded) {
+            this.orgs = loaded.orgs;
+            this.revision = loaded.revision;
+            loaded.orgs = new LongMap<>(8);
+        }
+    }
+
+    /** A digest of the whole decision state: equal digests mean equal answers (see {@code EngineDigest}). */
+    public synchronized String digest() {
+        return EngineDigest.of(orgs);
+    }
+
+    /** The model id of an organization. */
+    public String modelOf(long orgId) {
+        return org(orgId).model.id();
     }
 
     /** Number of organizations held. */

@@ -8,6 +8,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.json.Json;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
@@ -21,9 +22,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -38,11 +48,28 @@ public final class HttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
+    /** HTTPS beside HTTP: its port (0 for a random one) and the key and certificate it serves. */
+    public record Tls(int port, TlsKeys keys) {
+        public Tls {
+            java.util.Objects.requireNonNull(keys, "keys");
+        }
+    }
+
     private final Javalin app;
+    private final String host;
+    private volatile int httpPort;
+    private volatile ServerConnector tlsConnector;
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final List<Route> routes;
     private final List<Dialect> dialects;
 
     public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty) {
+        this(dialects, metrics, host, jetty, null);
+    }
+
+    /** @param tls also listen with HTTPS, or null */
+    public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty, Tls tls) {
+        this.host = host;
         this.dialects = dialects.stream().sorted(Comparator.comparing((Dialect d) -> d.prefix().length()).reversed())
                 .toList();
         List<Route> all = new ArrayList<>();
@@ -57,6 +84,12 @@ public final class HttpServer {
             config.jetty.host = host;
             if (jetty != null) {
                 config.jetty.modifyServer(jetty);
+            }
+            if (tls != null) {
+                // with any connector configured Javalin adds none of its own: HTTP first (port() reads it), then HTTPS
+                config.jetty.addConnector((server, http) -> connector(server, host, httpPort,
+                        new HttpConnectionFactory(http)));
+                config.jetty.addConnector((server, http) -> tlsConnector = httpsConnector(server, http, tls));
             }
             for (Route route : routes) {
                 config.routes.addHttpHandler(route.method(), route.path(), route.handler());
@@ -75,8 +108,11 @@ public final class HttpServer {
             config.requestLogger.http((ctx, ms) -> {
                 Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
                 String template = endpoint == null ? "unmatched" : endpoint.path;
-                Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", template)
-                        .tag("status", String.valueOf(ctx.statusCode())).register(metrics)
+                String method = ctx.method().name();
+                int status = ctx.statusCode();
+                timers.computeIfAbsent(method + ' ' + status + ' ' + template, k -> Timer.builder("http.server.requests")
+                                .tag("method", method).tag("route", template).tag("status", String.valueOf(status))
+                                .register(metrics))
                         .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
             });
         });
@@ -131,6 +167,8 @@ public final class HttpServer {
 
     private static String codeFor(int status) {
         return switch (status) {
+            case 404 -> "route_not_found";
+            case 405 -> "method_not_allowed";
             case 413 -> "body_too_large";
             case 415 -> "unsupported_media_type";
             case 400 -> "bad_request";
@@ -138,13 +176,42 @@ public final class HttpServer {
         };
     }
 
+    private static ServerConnector connector(Server server, String host, int port, ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, factories);
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+
+    /**
+     * HTTPS with the given key. SNI host checks are off: a self-signed certificate is reached by whatever name
+     * or address the client uses.
+     */
+    private ServerConnector httpsConnector(Server server, HttpConfiguration http, Tls tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keys().keyStore());
+        ssl.setKeyStorePassword(new String(tls.keys().password()));
+        ssl.setKeyManagerPassword(new String(tls.keys().password()));
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        return connector(server, host, tls.port(), new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(https));
+    }
+
     public HttpServer start(int port) {
+        httpPort = port;
         app.start(port);
         return this;
     }
 
     public int port() {
         return app.port();
+    }
+
+    /** The HTTPS port, or 0 when HTTPS is off. */
+    public int tlsPort() {
+        ServerConnector connector = tlsConnector;
+        return connector == null ? 0 : connector.getLocalPort();
     }
 
     public List<Route> routes() {

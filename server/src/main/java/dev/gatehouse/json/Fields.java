@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,6 +16,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Not thread-safe: one instance per request.
  */
 public final class Fields {
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     private final JsonNode node;
     private final String prefix;
@@ -93,6 +96,16 @@ public final class Fields {
             return null;
         }
         return s == null ? null : s.strip();
+    }
+
+    /** An email address (something@somewhere, at most 320 characters), trimmed. */
+    public String email(String name, boolean required) {
+        String email = text(name, required, 320);
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            error(name, "must be an email address, got \"" + abbreviate(email) + "\"");
+            return null;
+        }
+        return email;
     }
 
     public Boolean bool(String name) {

@@ -5,7 +5,6 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
@@ -17,6 +16,8 @@ import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Members of an organization and their rules: internal members hold exactly one internal company role,
@@ -44,6 +45,12 @@ public final class MemberService {
             model(h, orgId);
             return members.list(h, orgId, after, limit, status, roleId);
         });
+    }
+
+    /** Members by id, in ascending id order (unknown ids are skipped). */
+    public List<Member> getAll(Principal principal, long orgId, List<Long> ids) {
+        access.requireOrg(principal, orgId);
+        return ids.isEmpty() ? List.of() : store.read(h -> members.findAll(h, orgId, ids));
     }
 
     /** A member by Gatehouse id or, failing that, by the product's own user id. */
@@ -90,43 +97,60 @@ public final class MemberService {
     }
 
     public Written<Member> update(Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().members(), "updating a member");
-            Member current = resolve(h, orgId, ref);
-            requireVersion(current, expectedVersion);
-            if (in.userId() != null && !in.userId().equals(current.userId())) {
-                throw InvalidInputException.field("user_id", "cannot be changed");
-            }
-            if (in.external() != null && in.external() != current.external()) {
-                throw InvalidInputException.field("external", "cannot be changed");
-            }
-            if (current.external() && in.roleId() != null) {
-                throw InvalidInputException.field("role_id", "external members hold no company role");
-            }
-            Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
-            if (!Objects.equals(roleId, current.roleId())) {
-                requireCompanyRole(h, principal, model, orgId, roleId);
-            }
-            String status = in.status() == null ? current.status() : in.status();
-            if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
-                requireUnique(h, orgId, null, in.email(), current.id());
-            }
-            Member changed = new Member(current.id(), orgId, current.userId(),
-                    in.email() == null ? current.email() : in.email(),
-                    in.firstName() == null ? current.firstName() : in.firstName(),
-                    in.lastName() == null ? current.lastName() : in.lastName(),
-                    roleId, current.external(), status, current.version(), current.createdAt(), current.updatedAt());
-            if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
-                requireNotLastManager(h, model, orgId, current, changed);
-            }
-            Member updated = members.update(h, changed, SqlTime.now());
-            String action = current.active() == updated.active() ? "updated"
-                    : updated.active() ? "activated" : "deactivated";
-            tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
-            return updated;
-        });
+        return store.write(Access.actor(principal), orgId, tx -> update(tx, principal, orgId, ref, in, expectedVersion));
+    }
+
+    /**
+     * Updates a member inside a running transaction of its organization (a dialect that changes more in the
+     * same request); checks the management permission like {@link #update(Principal, long, String,
+     * MemberInput, Integer)}.
+     */
+    public Member update(Tx tx, Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
+        Handle h = tx.handle();
+        PermissionModel model = model(h, orgId);
+        access.requirePermission(principal, orgId, model.management().members(), "updating a member");
+        Member current = resolve(h, orgId, ref);
+        requireVersion("member", current.id(), current.version(), expectedVersion);
+        return update(tx, principal, model, orgId, current, in);
+    }
+
+    /**
+     * Updates a member inside a running transaction with every rule of {@link #update(Principal, long, String,
+     * MemberInput, Integer)} except the management permission, which the caller has checked (dialects whose
+     * originals gate member changes by other permissions).
+     */
+    public Member update(Tx tx, Principal principal, PermissionModel model, long orgId, Member current, MemberInput in) {
+        Handle h = tx.handle();
+        if (in.userId() != null && !in.userId().equals(current.userId())) {
+            throw InvalidInputException.field("user_id", "cannot be changed");
+        }
+        if (in.external() != null && in.external() != current.external()) {
+            throw InvalidInputException.field("external", "cannot be changed");
+        }
+        if (current.external() && in.roleId() != null) {
+            throw InvalidInputException.field("role_id", "external members hold no company role");
+        }
+        Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
+        if (!Objects.equals(roleId, current.roleId())) {
+            requireCompanyRole(h, principal, model, orgId, roleId);
+        }
+        String status = in.status() == null ? current.status() : in.status();
+        if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
+            requireUnique(h, orgId, null, in.email(), current.id());
+        }
+        Member changed = new Member(current.id(), orgId, current.userId(),
+                in.email() == null ? current.email() : in.email(),
+                in.firstName() == null ? current.firstName() : in.firstName(),
+                in.lastName() == null ? current.lastName() : in.lastName(),
+                roleId, current.external(), status, current.version(), current.createdAt(), current.updatedAt());
+        if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
+            requireNotLastManager(h, model, orgId, current, changed);
+        }
+        Member updated = members.update(h, changed, SqlTime.now());
+        String action = current.active() == updated.active() ? "updated"
+                : updated.active() ? "activated" : "deactivated";
+        tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
+        return updated;
     }
 
     /** Removes a member, its resource assignments and its keys. */
@@ -136,12 +160,20 @@ public final class MemberService {
             PermissionModel model = model(h, orgId);
             access.requirePermission(principal, orgId, model.management().members(), "removing a member");
             Member current = resolve(h, orgId, ref);
-            requireVersion(current, expectedVersion);
-            requireNotLastManager(h, model, orgId, current, null);
-            members.delete(h, current.id());
-            tx.change(orgId, "member", current.id(), "deleted", MemberSnapshot.of(current), null);
-            return current;
+            requireVersion("member", current.id(), current.version(), expectedVersion);
+            return delete(tx, model, orgId, current);
         });
+    }
+
+    /**
+     * Removes a member inside a running transaction with every rule of {@link #delete(Principal, long, String,
+     * Integer)} except the management permission, which the caller has checked.
+     */
+    public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
+        requireNotLastManager(tx.handle(), model, orgId, current, null);
+        members.delete(tx.handle(), current.id());
+        tx.change(orgId, "member", current.id(), "deleted", MemberSnapshot.of(current), null);
+        return current;
     }
 
     /** Resolves a path reference: a Gatehouse id when it is numeric and exists, else a user id. */
@@ -192,13 +224,6 @@ public final class MemberService {
             throw new ConflictException("last_role_manager", "member " + current.id() + " is the last active member "
                     + "of organization " + orgId + " able to manage roles (\"" + manage + "\"); it cannot be "
                     + (after == null ? "removed" : after.active() ? "demoted" : "deactivated"));
-        }
-    }
-
-    private static void requireVersion(Member current, Integer expected) {
-        if (expected != null && expected != current.version()) {
-            throw new PreconditionFailedException("version_mismatch", "member " + current.id() + " is at version "
-                    + current.version() + ", not " + expected);
         }
     }
 

@@ -13,7 +13,8 @@ import static dev.gatehouse.store.SqlTime.utc;
 /** SQL for members. Stateless. */
 public final class MemberStore {
 
-    private static final String COLUMNS = "id, org_id, user_id, email, first_name, last_name, role_id, external, "
+    /** The columns {@link #map} reads. */
+    public static final String COLUMNS = "id, org_id, user_id, email, first_name, last_name, role_id, external, "
             + "status, version, created_at, updated_at";
 
     public Member insert(Handle h, long orgId, MemberInput in, Instant now) {
@@ -36,6 +37,12 @@ public final class MemberStore {
     public Optional<Member> find(Handle h, long orgId, long id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND id = :id")
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** The members with the given ids, in ascending id order. */
+    public List<Member> findAll(Handle h, long orgId, List<Long> ids) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND id = ANY (:ids) ORDER BY id")
+                .bind("org", orgId).bind("ids", ids.toArray(new Long[0])).map((rs, ctx) -> map(rs)).list();
     }
 
     public Optional<Member> findByUserId(Handle h, long orgId, String userId) {
@@ -72,7 +79,8 @@ public final class MemberStore {
                 .mapTo(Long.class).one();
     }
 
-    static Member map(ResultSet rs) throws SQLException {
+    /** A member from a row with the member columns (also a join's, such as the room package's). */
+    public static Member map(ResultSet rs) throws SQLException {
         long role = rs.getLong("role_id");
         Long roleId = rs.wasNull() ? null : role;
         return new Member(rs.getLong("id"), rs.getLong("org_id"), rs.getString("user_id"), rs.getString("email"),

@@ -4,7 +4,6 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.error.InvalidInputException;
-import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberService;
@@ -16,6 +15,8 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.UUID;
+
+import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Organizations: created by service keys with one model (which seeds the system roles) and optionally a
@@ -99,10 +100,7 @@ public final class OrgService {
             PermissionModel model = orgModels.model(tx.handle(), orgId);
             access.requirePermission(principal, orgId, model.management().roles(), "renaming the organization");
             Organization current = orgModels.organization(tx.handle(), orgId);
-            if (expectedVersion != null && expectedVersion != current.version()) {
-                throw new PreconditionFailedException("version_mismatch", "organization " + orgId + " is at version "
-                        + current.version() + ", not " + expectedVersion);
-            }
+            requireVersion("organization", orgId, current.version(), expectedVersion);
             Organization renamed = orgs.rename(tx.handle(), orgId, name, SqlTime.now());
             tx.change(orgId, "organization", orgId, "updated", OrgSnapshot.of(current), OrgSnapshot.of(renamed));
             return renamed;
@@ -111,6 +109,7 @@ public final class OrgService {
 
     /** Deletes an organization and everything in it (service keys only); its history stays in the log. */
     public Written<Organization> delete(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
         access.requireService(principal, "deleting an organization");
         return store.write(Access.actor(principal), orgId, tx -> {
             Organization current = orgModels.organization(tx.handle(), orgId);

@@ -5,7 +5,6 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
@@ -18,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Roles of an organization and their rules: system roles are immutable; custom role names are unique per
@@ -86,11 +87,8 @@ public final class RoleService {
             PermissionModel model = model(h, orgId);
             access.requirePermission(principal, orgId, model.management().roles(), "updating a role");
             Role current = find(h, orgId, roleId);
-            if (current.system()) {
-                throw new ForbiddenException("system_role_immutable", "role " + roleId + " (\"" + current.name()
-                        + "\") is a system role and cannot be edited");
-            }
-            requireVersion(current, expectedVersion);
+            requireNotSystem(current, "edited");
+            requireVersion("role", current.id(), current.version(), expectedVersion);
             List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
             boolean external = input.external() == null ? current.external() : input.external();
             RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
@@ -128,11 +126,8 @@ public final class RoleService {
             PermissionModel model = model(h, orgId);
             access.requirePermission(principal, orgId, model.management().roles(), "deleting a role");
             Role current = find(h, orgId, roleId);
-            if (current.system()) {
-                throw new ForbiddenException("system_role_immutable", "role " + roleId + " (\"" + current.name()
-                        + "\") is a system role and cannot be deleted");
-            }
-            requireVersion(current, expectedVersion);
+            requireNotSystem(current, "deleted");
+            requireVersion("role", current.id(), current.version(), expectedVersion);
             long[] held = roles.holders(h, roleId);
             if (held[0] + held[1] > 0) {
                 throw new ConflictException("role_in_use", "role " + roleId + " is held by " + held[0]
@@ -158,13 +153,6 @@ public final class RoleService {
         return seeded;
     }
 
-    private static void requireVersion(Role current, Integer expected) {
-        if (expected != null && expected != current.version()) {
-            throw new PreconditionFailedException("version_mismatch", "role " + current.id() + " is at version "
-                    + current.version() + ", not " + expected);
-        }
-    }
-
     private void requireFreeName(Handle h, long orgId, String name, long self) {
         roles.findByName(h, orgId, name).filter(r -> r.id() != self).ifPresent(r -> {
             throw new ConflictException("role_name_taken", "organization " + orgId + " already has a role named \""
@@ -175,6 +163,13 @@ public final class RoleService {
     private Role find(Handle h, long orgId, long roleId) {
         return roles.find(h, orgId, roleId).orElseThrow(() ->
                 new NotFoundException("role_not_found", "role " + roleId + " not found in organization " + orgId));
+    }
+
+    private static void requireNotSystem(Role current, String verb) {
+        if (current.system()) {
+            throw new ForbiddenException("system_role_immutable", "role " + current.id() + " (\"" + current.name()
+                    + "\") is a system role and cannot be " + verb);
+        }
     }
 
     private PermissionModel model(Handle h, long orgId) {

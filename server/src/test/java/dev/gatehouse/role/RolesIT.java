@@ -137,4 +137,140 @@ class RolesIT {
         Http.Res b = node.service().post(org.path() + "/roles", Map.of("name", "B", "permissions", List.of("view_all_leads")));
         assertThat(b.revision()).isGreaterThan(a.revision());
     }
+
+    @Test
+    void delete_refusedWhileResourceAssignmentsHoldRole() {
+        var org = fx.org("rooms");
+        long guest = fx.role(org, Map.of("name", "Guest", "permissions", List.of("canViewRoomDetails"), "external", true));
+        long member = fx.external(org, "g1");
+        fx.assign(org, "r1", member, guest);
+        fx.assign(org, "r2", member, guest);
+        Http.Res refused = node.service().delete(org.path() + "/roles/" + guest);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.get("code").stringValue()).isEqualTo("role_in_use");
+        assertThat(refused.get("detail").stringValue()).contains("0 members", "2 resource assignments");
+        node.service().delete(org.path() + "/members/" + member + "/assignments");
+        assertThat(node.service().delete(org.path() + "/roles/" + guest).status()).isEqualTo(204);
+    }
+
+    @Test
+    void externalFlag_cannotFlipWhileHeld() {
+        var org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        fx.member(org, "a1", agent);
+        Http.Res refused = node.service().patch(org.path() + "/roles/" + agent, Map.of("external", true));
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.get("code").stringValue()).isEqualTo("role_in_use");
+        long unused = fx.role(org, "Unused", List.of("canCreateRooms"));
+        assertThat(node.service().patch(org.path() + "/roles/" + unused, Map.of("external", true))
+                .get("external").booleanValue()).isTrue();
+    }
+
+    @Test
+    void visibility_rulesHoldOnUpdate_andModelsWithoutVisibilityRefuseIt() {
+        var org = fx.org("close");
+        Map<String, Object> limited = Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "allow_unassigned");
+        long seesAll = fx.role(org, "All", List.of("calling", "view_all_leads"));
+        Http.Res dropSeesAll = node.service().patch(org.path() + "/roles/" + seesAll, Map.of("permissions", List.of("calling")));
+        assertThat(dropSeesAll.status()).isEqualTo(400);
+        assertThat(dropSeesAll.get("errors").get("visibility").stringValue()).contains("view_all_leads");
+        Http.Res narrowed = node.service().patch(org.path() + "/roles/" + seesAll, Map.of("permissions", List.of("calling"),
+                "visibility", limited));
+        assertThat(narrowed.status()).isEqualTo(200);
+        assertThat(narrowed.get("visibility").get("user_field_ids")).extracting(JsonNode::stringValue)
+                .containsExactly("cf_owner");
+
+        java.util.HashMap<String, Object> clear = new java.util.HashMap<>();
+        clear.put("visibility", null);
+        assertThat(node.service().patch(org.path() + "/roles/" + seesAll, clear).status()).isEqualTo(400);
+        assertThat(node.service().patch(org.path() + "/roles/" + seesAll, Map.of("permissions",
+                List.of("calling", "view_all_leads"))).status()).isEqualTo(400);
+        clear.put("permissions", List.of("calling", "view_all_leads"));
+        Http.Res widened = node.service().patch(org.path() + "/roles/" + seesAll, clear);
+        assertThat(widened.status()).isEqualTo(200);
+        assertThat(widened.get("visibility").isNull()).isTrue();
+
+        Http.Res tooMany = node.service().post(org.path() + "/roles", Map.of("name", "Many", "permissions", List.of("calling"),
+                "visibility", Map.of("user_field_ids", List.of("a", "b", "c", "d"), "unassigned", "allow_unassigned")));
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.get("errors").get("visibility.user_field_ids").stringValue()).contains("3");
+        Http.Res repeated = node.service().post(org.path() + "/roles", Map.of("name", "Rep", "permissions", List.of("calling"),
+                "visibility", Map.of("user_field_ids", List.of("a", "a"), "unassigned", "allow_unassigned")));
+        assertThat(repeated.status()).isEqualTo(400);
+        Http.Res badBehaviour = node.service().post(org.path() + "/roles", Map.of("name", "Bad", "permissions", List.of("calling"),
+                "visibility", Map.of("user_field_ids", List.of("a"), "unassigned", "sometimes")));
+        assertThat(badBehaviour.status()).isEqualTo(400);
+        assertThat(badBehaviour.get("errors").has("visibility.unassigned")).isTrue();
+
+        var rooms = fx.org("rooms");
+        Http.Res noRule = node.service().post(rooms.path() + "/roles", Map.of("name", "R", "permissions",
+                List.of("canCreateRooms"), "visibility", limited));
+        assertThat(noRule.status()).isEqualTo(400);
+        assertThat(noRule.get("errors").get("visibility").stringValue()).contains("rooms");
+    }
+
+    @Test
+    void rename_isCaseInsensitivelyUnique_butARoleMayChangeItsOwnCase() {
+        var org = fx.org("close");
+        fx.role(org, "Closer", List.of("view_all_leads"));
+        long other = fx.role(org, "Opener", List.of("view_all_leads"));
+        Http.Res taken = node.service().patch(org.path() + "/roles/" + other, Map.of("name", "closer"));
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.get("code").stringValue()).isEqualTo("role_name_taken");
+        assertThat(node.service().patch(org.path() + "/roles/" + other, Map.of("name", "OPENER")).get("name").stringValue())
+                .isEqualTo("OPENER");
+        var second = fx.org("close");
+        fx.role(second, "Closer", List.of("view_all_leads"));
+    }
+
+    @Test
+    void delete_withStaleIfMatch_is412() {
+        var org = fx.org("close");
+        long role = fx.role(org, "Temp", List.of("view_all_leads"));
+        node.service().patch(org.path() + "/roles/" + role, Map.of("description", "v2"));
+        Http.Res stale = node.service().header("If-Match", "\"1\"").delete(org.path() + "/roles/" + role);
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.get("code").stringValue()).isEqualTo("version_mismatch");
+        assertThat(node.service().header("If-Match", "\"2\"").delete(org.path() + "/roles/" + role).status()).isEqualTo(204);
+        assertThat(node.service().get(org.path() + "/roles/" + role).status()).isEqualTo(404);
+    }
+
+    @Test
+    void permissions_areStoredInCatalogOrderWithoutDuplicates() {
+        var org = fx.org("close");
+        Http.Res res = node.service().post(org.path() + "/roles", Map.of("name", "Ordered",
+                "permissions", List.of("view_all_leads", "calling", "export", "calling")));
+        assertThat(res.get("permissions")).extracting(JsonNode::stringValue)
+                .containsExactly("export", "calling", "view_all_leads");
+    }
+
+    @Test
+    void concurrentWrites_loseNoUpdate() throws Exception {
+        var org = fx.org("close");
+        long role = fx.role(org, "Contested", List.of("view_all_leads"));
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<Http.Res>> patches = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<Http.Res>> creates = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String name = "Writer " + i;
+                patches.add(pool.submit(() -> node.service().header("If-Match", "\"1\"")
+                        .patch(org.path() + "/roles/" + role, Map.of("name", name))));
+                creates.add(pool.submit(() -> node.service().post(org.path() + "/roles", Map.of("name", "Twin",
+                        "permissions", List.of("view_all_leads")))));
+            }
+            List<Integer> patched = new java.util.ArrayList<>();
+            List<Integer> created = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                patched.add(patches.get(i).get().status());
+                created.add(creates.get(i).get().status());
+            }
+            assertThat(patched).containsOnly(200, 412).filteredOn(s -> s == 200).hasSize(1);
+            assertThat(created).containsOnly(201, 409).filteredOn(s -> s == 201).hasSize(1);
+            assertThat(node.service().get(org.path() + "/roles/" + role).get("version").intValue()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

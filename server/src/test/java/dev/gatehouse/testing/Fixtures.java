@@ -1,5 +1,6 @@
 package dev.gatehouse.testing;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -12,6 +13,16 @@ public final class Fixtures {
         public String path() {
             return "/v1/orgs/" + id;
         }
+    }
+
+    /**
+     * A {@code rooms} organization holding one of everything a native route can address: a custom internal
+     * and a custom external role, an internal member with a key of its own and an external member, both holding
+     * a role on room {@code r1}, and a group holding the internal member. {@code params} names them as path
+     * parameters.
+     */
+    public record Populated(Org org, long internalRole, long externalRole, long member, long external, String keyId,
+                            Http memberKey, Map<String, String> params) {
     }
 
     private final TestNode node;
@@ -73,6 +84,54 @@ public final class Fixtures {
             throw new AssertionError("creating an external member: " + res);
         }
         return res.json().get("id").longValue();
+    }
+
+    public Populated populated() {
+        Org org = org("rooms");
+        long internal = role(org, "Agent " + org.id(), List.of("canCreateRooms", "canAddUsersToRooms", "canViewRoomDetails"));
+        long externalRole = role(org, Map.of("name", "Guest " + org.id(), "permissions", List.of("canViewRoomDetails"),
+                "external", true));
+        long member = member(org, "agent-" + org.id(), internal);
+        long external = external(org, "guest-" + org.id());
+        Http.Res key = node.service().post(org.path() + "/members/" + member + "/keys", Map.of("name", "own"));
+        if (key.status() != 201) {
+            throw new AssertionError("creating a key: " + key);
+        }
+        assign(org, "r1", external, externalRole);
+        assign(org, "r1", member, internal);
+        Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "Team " + org.id()));
+        if (group.status() != 201) {
+            throw new AssertionError("creating a group: " + group);
+        }
+        String groupId = String.valueOf(group.json().get("id").longValue());
+        Http.Res joined = node.service().post(org.path() + "/groups/" + groupId + "/members", Map.of("member_id", member));
+        if (joined.status() != 201) {
+            throw new AssertionError("adding a group member: " + joined);
+        }
+        // A subscription whose receiver never answers (port 9, discard): its deliveries just keep failing.
+        Http.Res webhook = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/fixture",
+                "object_types", List.of("group")));
+        if (webhook.status() != 201) {
+            throw new AssertionError("creating a webhook: " + webhook);
+        }
+        Map<String, String> params = new HashMap<>(Map.of("org", String.valueOf(org.id()),
+                "role", String.valueOf(internal), "member", String.valueOf(member),
+                "key", key.json().get("id").stringValue(), "type", "room", "id", "r1", "model", "rooms",
+                "group", groupId));
+        params.put("webhook", String.valueOf(webhook.json().get("id").longValue()));
+        params.put("revision", String.valueOf(webhook.revision()));
+        params = Map.copyOf(params);
+        return new Populated(org, internal, externalRole, member, external, key.json().get("id").stringValue(),
+                node.as(key.json().get("key").stringValue()), params);
+    }
+
+    /** Gives a member a role on a room. */
+    public void assign(Org org, String room, long member, long role) {
+        Http.Res assigned = node.service().put(org.path() + "/resources/room/" + room + "/assignments/" + member,
+                Map.of("role_id", role));
+        if (assigned.status() / 100 != 2) {
+            throw new AssertionError("assigning a room role: " + assigned);
+        }
     }
 
     /** A fresh key for a member. */

@@ -52,9 +52,12 @@ public final class Http {
             return Long.parseLong(header("Gatehouse-Revision"));
         }
 
+        /** Status and body, the body cut short so that a failed assertion stays readable. */
         @Override
         public String toString() {
-            return status + " " + raw.body();
+            String body = raw.body();
+            return status + " " + (body.length() <= 600 ? body : body.substring(0, 600) + "... (" + body.length()
+                    + " chars)");
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** A real Gatehouse node on a random port over a test database, with a known service key. */
 public final class TestNode implements AutoCloseable {
@@ -14,10 +15,14 @@ public final class TestNode implements AutoCloseable {
 
     private final String databaseUrl;
     private final Path dataDir;
+    private final Integer tlsPort;
+    private final UnaryOperator<Config> tweak;
     private Gatehouse node;
 
-    private TestNode(String databaseUrl) {
+    private TestNode(String databaseUrl, Integer tlsPort, UnaryOperator<Config> tweak) {
         this.databaseUrl = databaseUrl;
+        this.tlsPort = tlsPort;
+        this.tweak = tweak;
         try {
             this.dataDir = Files.createTempDirectory("gatehouse-node");
         } catch (IOException e) {
@@ -30,16 +35,37 @@ public final class TestNode implements AutoCloseable {
         return startOn(TestDatabase.freshDatabaseUrl());
     }
 
+    /** A node over a fresh, empty database, with a configuration changed by {@code tweak}. */
+    public static TestNode start(UnaryOperator<Config> tweak) {
+        return startOn(TestDatabase.freshDatabaseUrl(), tweak);
+    }
+
     /** Another node over the same database (multi-node tests). */
     public static TestNode startOn(String databaseUrl) {
-        TestNode t = new TestNode(databaseUrl);
+        return startOn(databaseUrl, UnaryOperator.identity());
+    }
+
+    /** A node over the given database with settings changed from the test defaults (kept across restarts). */
+    public static TestNode startOn(String databaseUrl, UnaryOperator<Config> tweak) {
+        return started(new TestNode(databaseUrl, null, tweak));
+    }
+
+    /**
+     * A node over a fresh database that also listens with HTTPS on a random port, serving a self-signed
+     * certificate generated into its data directory ({@link #httpsBaseUrl()}, {@link #dataDir()}).
+     */
+    public static TestNode startWithTls() {
+        return started(new TestNode(TestDatabase.freshDatabaseUrl(), 0, UnaryOperator.identity()));
+    }
+
+    private static TestNode started(TestNode t) {
         t.node = Gatehouse.start(t.config());
         return t;
     }
 
     private Config config() {
-        return new Config("127.0.0.1", 0, null, dataDir, databaseUrl, "postgres", null, SERVICE_KEY, "INFO", 4,
-                false, 200);
+        return tweak.apply(new Config("127.0.0.1", 0, tlsPort, dataDir, databaseUrl, "postgres", null, SERVICE_KEY,
+                "INFO", 4, false, 200));
     }
 
     /** Stops the node and starts it again over the same database: a restart. */
@@ -60,6 +86,18 @@ public final class TestNode implements AutoCloseable {
         return "http://127.0.0.1:" + node.port();
     }
 
+    /** The HTTPS base URL; only for nodes started with {@link #startWithTls()}. */
+    public String httpsBaseUrl() {
+        if (node.tlsPort() == 0) {
+            throw new IllegalStateException("this node was started without TLS");
+        }
+        return "https://127.0.0.1:" + node.tlsPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public Http service() {
         return new Http(baseUrl(), SERVICE_KEY);
     }
@@ -70,6 +108,20 @@ public final class TestNode implements AutoCloseable {
 
     public Http anonymous() {
         return new Http(baseUrl(), null);
+    }
+
+    /** The change-log revision this node has applied, read in process (the number {@link #revision()} reports). */
+    public long appliedRevision() {
+        return node.services().feed().applied();
+    }
+
+    /** The change-log revision this node has applied, as {@code GET /readyz} reports it. */
+    public long revision() {
+        Http.Res res = anonymous().get("/readyz");
+        if (res.status() != 200) {
+            throw new AssertionError("readyz: " + res);
+        }
+        return res.json().get("revision").longValue();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.v1;
 
+import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.apikey.KeySnapshot;
 import dev.gatehouse.http.Auth;
@@ -13,14 +14,12 @@ import dev.gatehouse.member.MemberSnapshot;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code /v1/orgs/{org}/members}: members and their API keys. */
 final class MembersResource {
 
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
 
     private final MemberService members;
@@ -74,7 +73,7 @@ final class MembersResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         Fields f = V1.body(ctx).allowOnly(Set.of("user_id", "email", "first_name", "last_name", "role_id", "external"));
-        MemberInput in = new MemberInput(f.text("user_id", true, 200), email(f, true),
+        MemberInput in = new MemberInput(f.text("user_id", true, 200), f.email("email", true),
                 f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
                 f.bool("external"), null);
         f.check();
@@ -91,7 +90,7 @@ final class MembersResource {
         if (status != null && !STATUSES.contains(status)) {
             f.error("status", "must be one of " + STATUSES);
         }
-        MemberInput in = new MemberInput(f.string("user_id", false, 200), email(f, false),
+        MemberInput in = new MemberInput(f.string("user_id", false, 200), f.email("email", false),
                 f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
                 f.bool("external"), status);
         f.check();
@@ -106,11 +105,14 @@ final class MembersResource {
 
     private void listKeys(Context ctx) {
         var principal = auth.principal(ctx);
+        int limit = V1.limit(ctx);
+        String after = V1.afterText(ctx);
         Member member = members.get(principal, V1.id(ctx, "org"), ref(ctx));
+        List<ApiKey> page = keys.listMemberKeys(principal, member, after, limit);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
-        keys.listMemberKeys(principal, member).forEach(k -> items.add(KeySnapshot.of(k)));
-        body.putNull("next_cursor");
+        page.forEach(k -> items.add(KeySnapshot.of(k)));
+        body.put("next_cursor", page.size() == limit ? V1.cursor(page.get(page.size() - 1).keyId()) : null);
         V1.ok(ctx, body);
     }
 
@@ -143,14 +145,5 @@ final class MembersResource {
             throw dev.gatehouse.error.InvalidInputException.field("member", "must be a member id or user id");
         }
         return ref;
-    }
-
-    static String email(Fields f, boolean required) {
-        String email = f.text("email", required, 320);
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            f.error("email", "must be an email address, got \"" + Fields.abbreviate(email) + "\"");
-            return null;
-        }
-        return email;
     }
 }

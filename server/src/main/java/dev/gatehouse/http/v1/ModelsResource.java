@@ -28,12 +28,17 @@ final class ModelsResource {
                 Route.get("/v1/models/{model}", this::get));
     }
 
+    /** Models in id order, paginated like every list. */
     private void list(Context ctx) {
         auth.principal(ctx);
+        int limit = V1.limit(ctx);
+        String after = V1.afterText(ctx);
+        List<PermissionModel> page = models.list().stream().filter(m -> after == null || m.id().compareTo(after) > 0)
+                .limit(limit).toList();
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
-        models.list().forEach(m -> items.add(json(m)));
-        body.putNull("next_cursor");
+        page.forEach(m -> items.add(json(m)));
+        body.put("next_cursor", page.size() == limit ? V1.cursor(page.get(page.size() - 1).id()) : null);
         V1.ok(ctx, body);
     }
 

@@ -1,14 +1,10 @@
 package dev.gatehouse.http.v1;
 
-import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
-import dev.gatehouse.member.MemberService;
-import dev.gatehouse.model.ModelService;
-import dev.gatehouse.org.OrgService;
-import dev.gatehouse.role.RoleService;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +15,18 @@ public final class NativeApi implements Dialect {
 
     private final List<Route> routes;
 
-    public NativeApi(Auth auth, ModelService models, OrgService orgs, RoleService roles, MemberService members,
-                     KeyService keys, List<Route> more) {
+    public NativeApi(Gatehouse.Services s, List<Route> more) {
+        Auth auth = s.auth();
         List<Route> all = new ArrayList<>();
-        all.addAll(new ModelsResource(models, auth).routes());
-        all.addAll(new OrgsResource(orgs, auth).routes());
-        all.addAll(new RolesResource(roles, auth).routes());
-        all.addAll(new MembersResource(members, keys, auth).routes());
+        all.addAll(new ModelsResource(s.modelService(), auth).routes());
+        all.addAll(new OrgsResource(s.orgs(), auth).routes());
+        all.addAll(new RolesResource(s.roles(), auth).routes());
+        all.addAll(new MembersResource(s.members(), s.keys(), auth).routes());
+        all.addAll(new GroupsResource(s.groups(), auth).routes());
+        all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
+        all.addAll(new DecisionsResource(s.engine(), s.feed(), s.access(), s.members(), s.models(), auth).routes());
+        all.addAll(new EventsResource(s.events(), auth).routes());
+        all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(more);
         this.routes = List.copyOf(all);
     }

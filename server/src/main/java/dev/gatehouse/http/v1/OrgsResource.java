@@ -42,7 +42,7 @@ final class OrgsResource {
         OrgService.Admin first = null;
         if (admin != null) {
             admin.allowOnly(Set.of("user_id", "email", "first_name", "last_name"));
-            first = new OrgService.Admin(admin.text("user_id", true, 200), MembersResource.email(admin, true),
+            first = new OrgService.Admin(admin.text("user_id", true, 200), admin.email("email", true),
                     admin.string("first_name", false, 200), admin.string("last_name", false, 200));
         }
         f.check();

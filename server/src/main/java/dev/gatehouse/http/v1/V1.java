@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,7 +21,16 @@ final class V1 {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
+    /** How object types and actions are named in event filters and webhook subscriptions. */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
     private V1() {
+    }
+
+    /** Null when {@code value} is an object type or action name ("role", "updated"), else why it is not. */
+    static String nameProblem(String value) {
+        return NAME.matcher(value).matches() ? null : "values are lower-case names such as \"role\" or \"updated\", "
+                + "got \"" + Fields.abbreviate(value) + "\"";
     }
 
     /** A positive numeric id from the path; anything else is a 400 naming the parameter. */
@@ -38,7 +48,7 @@ final class V1 {
                 + Fields.abbreviate(raw) + "\"", Map.of(param, "must be a positive integer id"));
     }
 
-    /** The JSON object body; a non-JSON content type is a 415, malformed JSON a 400. */
+    /** The JSON object body; a non-JSON content type (code {@code unsupported_media_type}) and malformed JSON are 400s. */
     static Fields body(Context ctx) {
         String type = ctx.contentType();
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
@@ -93,23 +103,47 @@ final class V1 {
         return Long.parseLong(decodeCursor(raw));
     }
 
+    /** The text position (a model id, a key id) after which a page starts: null without a cursor. */
+    static String afterText(Context ctx) {
+        String raw = ctx.queryParam("cursor");
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        String position = decodeCursorText(raw);
+        if (position.isEmpty() || position.length() > 200) {
+            throw invalidCursor(raw);
+        }
+        return position;
+    }
+
     static String cursor(String position) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("c1:" + position).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The numeric position of a cursor made by {@link #cursor(String)} from an id. */
     static String decodeCursor(String cursor) {
+        String position = decodeCursorText(cursor);
+        if (position.chars().allMatch(Character::isDigit) && !position.isEmpty() && position.length() < 19) {
+            return position;
+        }
+        throw invalidCursor(cursor);
+    }
+
+    /** The position of any cursor made by {@link #cursor(String)}. */
+    static String decodeCursorText(String cursor) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             if (text.startsWith("c1:")) {
-                String position = text.substring(3);
-                if (position.chars().allMatch(Character::isDigit) && !position.isEmpty() && position.length() < 19) {
-                    return position;
-                }
+                return text.substring(3);
             }
         } catch (IllegalArgumentException ignored) {
             // reported below
         }
-        throw new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
+        throw invalidCursor(cursor);
+    }
+
+    private static InvalidInputException invalidCursor(String cursor) {
+        return new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
                 + Fields.abbreviate(cursor) + "\"", Map.of("cursor", "invalid"));
     }
 

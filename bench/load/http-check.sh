@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# HTTP load on the decision API: starts a server on an embedded PostgreSQL, creates a small organization,
+# then drives POST /check and POST /check/batch (100 checks per request) with wrk on loopback.
+# Usage: bench/load/http-check.sh [duration_seconds=15] [connections=16]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+duration="${1:-15}"
+connections="${2:-16}"
+port="${GH_BENCH_PORT:-18090}"
+key="bench-service-key-0123456789"
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)…" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null; else sudo apt-get install -y -q wrk >/dev/null; fi
+fi
+if ! command -v jq >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q jq >/dev/null; else sudo apt-get install -y -q jq >/dev/null; fi
+fi
+data="$(mktemp -d)"
+GATEHOUSE_SERVICE_KEY="$key" GATEHOUSE_LOG_LEVEL=WARN GATEHOUSE_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:--Xmx1g}" \
+  "$root/gatehouse" serve --port "$port" --host 127.0.0.1 --data-dir "$data" > "$data/server.out" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 120); do grep -q "listening" "$data/server.out" 2>/dev/null && break; sleep 1; done
+gh="http://127.0.0.1:$port"
+org=$(curl -sf -u "$key:" "$gh/v1/orgs" -H 'Content-Type: application/json' \
+  -d '{"name":"Bench","model":"rooms","admin":{"user_id":"admin","email":"admin@bench.test"}}' | jq .id)
+role=$(curl -sf -u "$key:" "$gh/v1/orgs/$org/roles" -H 'Content-Type: application/json' \
+  -d '{"name":"Agent","permissions":["canCreateRooms","canViewRoomDetails"]}' | jq .id)
+for i in $(seq 1 20); do
+  curl -sf -u "$key:" "$gh/v1/orgs/$org/members" -H 'Content-Type: application/json' \
+    -d "{\"user_id\":\"u$i\",\"email\":\"u$i@bench.test\",\"role_id\":$role}" >/dev/null
+  curl -sf -u "$key:" -X PUT "$gh/v1/orgs/$org/resources/room/r$i/assignments/u$i" -H 'Content-Type: application/json' \
+    -d "{\"role_id\":$role}" >/dev/null
+done
+export GH_KEY="$key"
+single='{"user_id":"u7","permission":"canViewRoomDetails","resource":{"type":"room","id":"r7"}}'
+batch=$(jq -cn '{checks: [range(100) | {user_id: ("u" + ((. % 20) + 1 | tostring)), permission: "canViewRoomDetails", resource: {type: "room", id: ("r" + ((. % 7) + 1 | tostring))}}]}')
+# Sanity: the bodies wrk sends are answered as intended.
+echo "check answer: $(curl -sf -u "$key:" "$gh/v1/orgs/$org/check" -H 'Content-Type: application/json' -d "$single")"
+echo "batch answer: $(curl -sf -u "$key:" "$gh/v1/orgs/$org/check/batch" -H 'Content-Type: application/json' -d "$batch" \
+  | jq -c '{results: (.results | length), allowed: ([.results[] | select(.allowed)] | length)}')"
+echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); wrk and server share the cores"
+run() { # name path body
+  GH_PATH="$2" GH_BODY="$3" wrk -t1 -c"$connections" -d5s -s "$root/bench/load/check.lua" "$gh" >/dev/null  # warm-up
+  GH_PATH="$2" GH_BODY="$3" wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$root/bench/load/check.lua" "$gh" \
+    | grep RESULT | sed "s/^RESULT/$1/"
+}
+run check "/v1/orgs/$org/check" "$single"
+run batch100 "/v1/orgs/$org/check/batch" "$batch"
+echo "(batch100: checks/s = requests_per_s × 100)"

@@ -1,0 +1,21 @@
+package dev.gatehouse.assignment;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A member's role on one resource (a room role in DocuSign terms). Inside that resource, this role alone
+ * decides what the member may do.
+ */
+public record Assignment(long orgId, String resourceType, String resourceId, long memberId, long roleId,
+                         Instant createdAt, Instant updatedAt) {
+    public Assignment {
+        Objects.requireNonNull(resourceType, "resourceType");
+        Objects.requireNonNull(resourceId, "resourceId");
+    }
+
+    /** The change-log object id: type, resource id and member id. */
+    public String objectId() {
+        return resourceType + "/" + resourceId + "/" + memberId;
+    }
+}

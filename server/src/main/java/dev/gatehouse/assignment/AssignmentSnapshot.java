@@ -1,0 +1,22 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The native representation of an assignment, also its change-log snapshot. */
+public final class AssignmentSnapshot {
+
+    private AssignmentSnapshot() {
+    }
+
+    public static ObjectNode of(Assignment a) {
+        ObjectNode n = Json.object();
+        n.put("org_id", a.orgId());
+        n.putObject("resource").put("type", a.resourceType()).put("id", a.resourceId());
+        n.put("member_id", a.memberId());
+        n.put("role_id", a.roleId());
+        n.put("created_at", a.createdAt().toString());
+        n.put("updated_at", a.updatedAt().toString());
+        return n;
+    }
+}

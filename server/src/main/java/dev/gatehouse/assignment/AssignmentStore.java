@@ -1,0 +1,71 @@
+package dev.gatehouse.assignment;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/** SQL for resource assignments. Stateless. */
+public final class AssignmentStore {
+
+    private static final String COLUMNS = "org_id, resource_type, resource_id, member_id, role_id, created_at, updated_at";
+
+    public Assignment upsert(Handle h, long orgId, String type, String resourceId, long memberId, long roleId, Instant now) {
+        return h.createQuery("INSERT INTO assignments (" + COLUMNS + ") VALUES (:org, :type, :rid, :member, :role, :now, :now) "
+                        + "ON CONFLICT (org_id, resource_type, resource_id, member_id) DO UPDATE SET role_id = :role, "
+                        + "updated_at = :now RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("member", memberId)
+                .bind("role", roleId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    public Optional<Assignment> find(Handle h, long orgId, String type, String resourceId, long memberId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org AND resource_type = :type "
+                        + "AND resource_id = :rid AND member_id = :member")
+                .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("member", memberId)
+                .map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** Assignments on one resource, by member id after {@code afterMember}. */
+    public List<Assignment> listByResource(Handle h, long orgId, String type, String resourceId, long afterMember, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org AND resource_type = :type "
+                        + "AND resource_id = :rid AND member_id > :after ORDER BY member_id LIMIT :limit")
+                .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("after", afterMember)
+                .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Assignments of one member, ordered by (type, resource id) after the given position. */
+    public List<Assignment> listByMember(Handle h, long orgId, long memberId, String afterType, String afterId, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org AND member_id = :member "
+                        + "AND (resource_type, resource_id) > (:type, :rid) ORDER BY resource_type, resource_id LIMIT :limit")
+                .bind("org", orgId).bind("member", memberId).bind("type", afterType).bind("rid", afterId)
+                .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public void delete(Handle h, Assignment a) {
+        h.createUpdate("DELETE FROM assignments WHERE org_id = :org AND resource_type = :type AND resource_id = :rid "
+                        + "AND member_id = :member")
+                .bind("org", a.orgId()).bind("type", a.resourceType()).bind("rid", a.resourceId())
+                .bind("member", a.memberId()).execute();
+    }
+
+    public List<Assignment> deleteByResource(Handle h, long orgId, String type, String resourceId) {
+        return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND resource_type = :type AND resource_id = :rid "
+                        + "RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("type", type).bind("rid", resourceId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    public List<Assignment> deleteByMember(Handle h, long orgId, long memberId) {
+        return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND member_id = :member RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("member", memberId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    static Assignment map(ResultSet rs) throws SQLException {
+        return new Assignment(rs.getLong("org_id"), rs.getString("resource_type"), rs.getString("resource_id"),
+                rs.getLong("member_id"), rs.getLong("role_id"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

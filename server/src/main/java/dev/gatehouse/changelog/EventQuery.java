@@ -1,0 +1,280 @@
+package dev.gatehouse.changelog;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+import static dev.gatehouse.store.SqlTime.utc;
+
+/**
+ * A query over one organization's change log: the events API, webhook delivery and anything else that
+ * reads history. Every filter is optional; sets match any of their values; each time bound adds a
+ * condition on {@code occurred_at} ({@code since <= occurred_at < until}, or exclusive {@code after} and
+ * inclusive {@code through}); the revision range is {@code afterRevision < revision < beforeRevision}. Results come newest first unless {@link Builder#ascending}, at most {@code limit}.
+ *
+ * <p>Uses the indexes {@code (org_id, revision)} and {@code (org_id, object_type, object_id, revision)};
+ * a time range without a revision range scans the organization's log from the newest (or oldest) end.
+ * Immutable and thread-safe; {@link #run} needs a handle.
+ */
+public final class EventQuery {
+
+    public static final int MAX_LIMIT = 1000;
+
+    private final long orgId;
+    private final Set<String> objectTypes;
+    private final Set<String> objectIds;
+    private final Set<String> actions;
+    private final String actorType;
+    private final Long actorId;
+    private final String keyId;
+    private final List<TimeBound> timeBounds;
+    private final Long afterRevision;
+    private final Long beforeRevision;
+    private final boolean ascending;
+    private final int limit;
+
+    private EventQuery(Builder b) {
+        this.orgId = b.orgId;
+        this.objectTypes = Set.copyOf(b.objectTypes);
+        this.objectIds = Set.copyOf(b.objectIds);
+        this.actions = Set.copyOf(b.actions);
+        this.actorType = b.actorType;
+        this.actorId = b.actorId;
+        this.keyId = b.keyId;
+        this.timeBounds = List.copyOf(b.timeBounds);
+        this.afterRevision = b.afterRevision;
+        this.beforeRevision = b.beforeRevision;
+        this.ascending = b.ascending;
+        this.limit = b.limit;
+    }
+
+    public static Builder forOrg(long orgId) {
+        return new Builder(orgId);
+    }
+
+    public long orgId() {
+        return orgId;
+    }
+
+    public boolean ascending() {
+        return ascending;
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** Runs the query. */
+    public List<ChangeRecord> run(Handle handle) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM change_log WHERE org_id = :org");
+        List<Binder> binders = new ArrayList<>();
+        binders.add(q -> q.bind("org", orgId));
+        if (!objectTypes.isEmpty()) {
+            sql.append(" AND object_type = ANY(:types)");
+            binders.add(q -> q.bind("types", objectTypes.toArray(new String[0])));
+        }
+        if (!objectIds.isEmpty()) {
+            sql.append(" AND object_id = ANY(:ids)");
+            binders.add(q -> q.bind("ids", objectIds.toArray(new String[0])));
+        }
+        if (!actions.isEmpty()) {
+            sql.append(" AND action = ANY(:actions)");
+            binders.add(q -> q.bind("actions", actions.toArray(new String[0])));
+        }
+        if (actorType != null) {
+            sql.append(" AND actor_type = :actorType");
+            binders.add(q -> q.bind("actorType", actorType));
+        }
+        if (actorId != null) {
+            sql.append(" AND actor_id = :actorId");
+            binders.add(q -> q.bind("actorId", actorId));
+        }
+        if (keyId != null) {
+            sql.append(" AND key_id = :keyId");
+            binders.add(q -> q.bind("keyId", keyId));
+        }
+        for (int i = 0; i < timeBounds.size(); i++) {
+            TimeBound bound = timeBounds.get(i);
+            String name = "time" + i;
+            sql.append(" AND occurred_at ").append(bound.operator()).append(" :").append(name);
+            binders.add(q -> q.bind(name, utc(bound.at())));
+        }
+        if (afterRevision != null) {
+            sql.append(" AND revision > :after");
+            binders.add(q -> q.bind("after", afterRevision));
+        }
+        if (beforeRevision != null) {
+            sql.append(" AND revision < :before");
+            binders.add(q -> q.bind("before", beforeRevision));
+        }
+        sql.append(ascending ? " ORDER BY revision ASC" : " ORDER BY revision DESC").append(" LIMIT :limit");
+        Query query = handle.createQuery(sql.toString()).bind("limit", limit);
+        binders.forEach(b -> b.bind(query));
+        return query.map((rs, ctx) -> ChangeLogStore.map(rs)).list();
+    }
+
+    /** One event of the organization by revision; empty when it belongs to another or was pruned. */
+    public static Optional<ChangeRecord> find(Handle handle, long orgId, long revision) {
+        return handle.createQuery("SELECT * FROM change_log WHERE revision = :revision AND org_id = :org")
+                .bind("revision", revision).bind("org", orgId)
+                .map((rs, ctx) -> ChangeLogStore.map(rs)).findOne();
+    }
+
+    /** Whether the organization has any history at all (it may have been deleted since). */
+    public static boolean hasHistory(Handle handle, long orgId) {
+        return handle.createQuery("SELECT EXISTS (SELECT 1 FROM change_log WHERE org_id = :org)")
+                .bind("org", orgId).mapTo(Boolean.class).one();
+    }
+
+    @Override
+    public String toString() {
+        StringJoiner j = new StringJoiner(", ", "EventQuery[", "]");
+        j.add("org=" + orgId);
+        if (!objectTypes.isEmpty()) {
+            j.add("objectTypes=" + objectTypes);
+        }
+        if (!objectIds.isEmpty()) {
+            j.add("objectIds=" + objectIds);
+        }
+        if (!actions.isEmpty()) {
+            j.add("actions=" + actions);
+        }
+        if (actorType != null) {
+            j.add("actorType=" + actorType);
+        }
+        if (actorId != null) {
+            j.add("actorId=" + actorId);
+        }
+        if (keyId != null) {
+            j.add("keyId=" + keyId);
+        }
+        timeBounds.forEach(b -> j.add("occurred_at" + b.operator() + b.at()));
+        if (afterRevision != null) {
+            j.add("after=" + afterRevision);
+        }
+        if (beforeRevision != null) {
+            j.add("before=" + beforeRevision);
+        }
+        return j.add(ascending ? "asc" : "desc").add("limit=" + limit).toString();
+    }
+
+    /** A condition {@code occurred_at <operator> at}. */
+    private record TimeBound(String operator, Instant at) {
+    }
+
+    private interface Binder {
+        void bind(Query query);
+    }
+
+    /** Builds a query; not thread-safe. */
+    public static final class Builder {
+        private final long orgId;
+        private Set<String> objectTypes = Set.of();
+        private Set<String> objectIds = Set.of();
+        private Set<String> actions = Set.of();
+        private String actorType;
+        private Long actorId;
+        private String keyId;
+        private final List<TimeBound> timeBounds = new ArrayList<>();
+        private Long afterRevision;
+        private Long beforeRevision;
+        private boolean ascending;
+        private int limit = 100;
+
+        private Builder(long orgId) {
+            this.orgId = orgId;
+        }
+
+        public Builder objectTypes(Set<String> values) {
+            this.objectTypes = values;
+            return this;
+        }
+
+        public Builder objectIds(Set<String> values) {
+            this.objectIds = values;
+            return this;
+        }
+
+        public Builder actions(Set<String> values) {
+            this.actions = values;
+            return this;
+        }
+
+        public Builder actorType(String value) {
+            this.actorType = value;
+            return this;
+        }
+
+        public Builder actorId(Long value) {
+            this.actorId = value;
+            return this;
+        }
+
+        public Builder keyId(String value) {
+            this.keyId = value;
+            return this;
+        }
+
+        /** Events at or after this instant; null adds no bound. */
+        public Builder since(Instant value) {
+            return time(">=", value);
+        }
+
+        /** Events after this instant; null adds no bound. */
+        public Builder after(Instant value) {
+            return time(">", value);
+        }
+
+        /** Events before this instant; null adds no bound. */
+        public Builder until(Instant value) {
+            return time("<", value);
+        }
+
+        /** Events at or before this instant; null adds no bound. */
+        public Builder through(Instant value) {
+            return time("<=", value);
+        }
+
+        private Builder time(String operator, Instant value) {
+            if (value != null) {
+                timeBounds.add(new TimeBound(operator, value));
+            }
+            return this;
+        }
+
+        /** Events with a revision greater than this; combined with an existing bound, the tighter wins. */
+        public Builder afterRevision(long value) {
+            this.afterRevision = afterRevision == null ? value : Math.max(afterRevision, value);
+            return this;
+        }
+
+        /** Events with a revision less than this; combined with an existing bound, the tighter wins. */
+        public Builder beforeRevision(long value) {
+            this.beforeRevision = beforeRevision == null ? value : Math.min(beforeRevision, value);
+            return this;
+        }
+
+        /** Oldest first (default: newest first). */
+        public Builder ascending(boolean value) {
+            this.ascending = value;
+            return this;
+        }
+
+        public Builder limit(int value) {
+            if (value < 1 || value > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + value);
+            }
+            this.limit = value;
+            return this;
+        }
+
+        public EventQuery build() {
+            return new EventQuery(this);
+        }
+    }
+}

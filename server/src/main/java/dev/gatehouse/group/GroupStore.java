@@ -1,0 +1,107 @@
+package dev.gatehouse.group;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/** SQL for groups and their members. Stateless. */
+public final class GroupStore {
+
+    private static final String COLUMNS = "id, org_id, name, version, created_at, updated_at";
+
+    /** A group row without its members; {@link #withMembers} completes it. */
+    private record Row(long id, long orgId, String name, int version, Instant createdAt, Instant updatedAt) {
+    }
+
+    public Group insert(Handle h, long orgId, String name, Instant now) {
+        Row row = h.createQuery("INSERT INTO groups (org_id, name, version, created_at, updated_at) "
+                        + "VALUES (:org, :name, 1, :now, :now) RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
+        return new Group(row.id(), row.orgId(), row.name(), List.of(), row.version(), row.createdAt(), row.updatedAt());
+    }
+
+    public Optional<Group> find(Handle h, long orgId, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", id).map((rs, ctx) -> row(rs)).findOne()
+                .map(row -> withMembers(h, List.of(row)).get(0));
+    }
+
+    public Optional<Group> findByName(Handle h, long orgId, String name) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND lower(name) = lower(:name)")
+                .bind("org", orgId).bind("name", name).map((rs, ctx) -> row(rs)).findOne()
+                .map(row -> withMembers(h, List.of(row)).get(0));
+    }
+
+    /** Groups with id greater than {@code after}, ascending, with their members. */
+    public List<Group> list(Handle h, long orgId, long after, int limit) {
+        List<Row> rows = h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id > :after "
+                        + "ORDER BY id LIMIT :limit")
+                .bind("org", orgId).bind("after", after).bind("limit", limit).map((rs, ctx) -> row(rs)).list();
+        return withMembers(h, rows);
+    }
+
+    /** Renames and/or bumps the version (a member change is a change of the group). */
+    public Group update(Handle h, long id, String name, Instant now) {
+        Row row = h.createQuery("UPDATE groups SET name = :name, version = version + 1, updated_at = :now "
+                        + "WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", id).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
+        return withMembers(h, List.of(row)).get(0);
+    }
+
+    public void delete(Handle h, long id) {
+        h.createUpdate("DELETE FROM groups WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** Adds a member; false when it already was one. */
+    public boolean addMember(Handle h, long groupId, long memberId, Instant now) {
+        return h.createUpdate("INSERT INTO group_members (group_id, member_id, created_at) VALUES (:g, :m, :now) "
+                        + "ON CONFLICT DO NOTHING")
+                .bind("g", groupId).bind("m", memberId).bind("now", utc(now)).execute() == 1;
+    }
+
+    /** Removes a member; false when it was not one. */
+    public boolean removeMember(Handle h, long groupId, long memberId) {
+        return h.createUpdate("DELETE FROM group_members WHERE group_id = :g AND member_id = :m")
+                .bind("g", groupId).bind("m", memberId).execute() == 1;
+    }
+
+    public int memberCount(Handle h, long groupId) {
+        return h.createQuery("SELECT count(*) FROM group_members WHERE group_id = :g").bind("g", groupId)
+                .mapTo(Integer.class).one();
+    }
+
+    private static List<Group> withMembers(Handle h, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<GroupMember>> members = new HashMap<>();
+        h.createQuery("SELECT gm.group_id, m.id, m.user_id FROM group_members gm JOIN members m ON m.id = gm.member_id "
+                        + "WHERE gm.group_id = ANY (:ids) ORDER BY gm.group_id, m.id")
+                .bind("ids", rows.stream().mapToLong(Row::id).boxed().toArray(Long[]::new))
+                .map((rs, ctx) -> {
+                    members.computeIfAbsent(rs.getLong("group_id"), k -> new ArrayList<>())
+                            .add(new GroupMember(rs.getLong("id"), rs.getString("user_id")));
+                    return 0;
+                }).forEach(x -> { });
+        List<Group> groups = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            groups.add(new Group(r.id(), r.orgId(), r.name(), members.getOrDefault(r.id(), List.of()), r.version(),
+                    r.createdAt(), r.updatedAt()));
+        }
+        return groups;
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getLong("id"), rs.getLong("org_id"), rs.getString("name"), rs.getInt("version"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

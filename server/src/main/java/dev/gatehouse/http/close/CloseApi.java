@@ -1,0 +1,216 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.app.Config;
+import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Json;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Close-compatible dialect under {@code /api/v1}: roles, memberships, users, {@code /me/}, the
+ * organization, groups and the event log, with Close's conventions (reference: close-api.md; choices where
+ * Close is silent: docs/dialects/close.md).
+ *
+ * <p>Every request passes the same gate, in this order: the API key is read (HTTP Basic with the key as
+ * user name, or Bearer); the caller's budget for the endpoint group is taken ({@code RateLimit} header on
+ * every response, 429 when spent); the key must be a member key (a Close key acts as one user of one
+ * organization); the organization must use the {@code close} model. Then the resource runs, calling the
+ * same services as the native API, so the same rules hold. Errors take Close's shapes:
+ * {@code {"errors": [...], "field-errors": {...}}} for invalid input (400), {@code {"error": "..."}}
+ * otherwise; conflicts, which Close has no status for, are 400.
+ *
+ * <p>Paths end with {@code /} as in Close and are accepted without it. A POST with
+ * {@code x-http-method-override: GET} runs the GET of its path, with parameters from {@code _params}.
+ *
+ * <p>Thread-safe.
+ */
+public final class CloseApi implements Dialect {
+
+    public static final String PREFIX = "/api/v1";
+    public static final String MODEL = "close";
+    static final String OVERRIDE_HEADER = "x-http-method-override";
+    static final String RATE_LIMIT_HEADER = "RateLimit";
+
+    /** A resource's handler, called after the gate. */
+    @FunctionalInterface
+    interface CloseHandler {
+        void handle(CloseRequest req) throws Exception;
+    }
+
+    /** One endpoint of a resource: method, Close path (relative to the prefix, ending with /), handler. */
+    record Endpoint(HandlerType method, String path, CloseHandler handler) {
+        static Endpoint get(String path, CloseHandler h) {
+            return new Endpoint(HandlerType.GET, path, h);
+        }
+
+        static Endpoint post(String path, CloseHandler h) {
+            return new Endpoint(HandlerType.POST, path, h);
+        }
+
+        static Endpoint put(String path, CloseHandler h) {
+            return new Endpoint(HandlerType.PUT, path, h);
+        }
+
+        static Endpoint delete(String path, CloseHandler h) {
+            return new Endpoint(HandlerType.DELETE, path, h);
+        }
+    }
+
+    /** Field names of the services' errors, as Close's clients know them. */
+    private static final Map<String, String> FIELD_NAMES = Map.of(
+            "visibility", "visibility_user_lcf_ids",
+            "visibility.user_field_ids", "visibility_user_lcf_ids",
+            "visibility.unassigned", "visibility_user_lcf_behavior");
+
+    private final Gatehouse.Services services;
+    private final RateLimiter limiter;
+    private final Map<Long, String> orgModels = new ConcurrentHashMap<>();
+    private final List<Route> routes;
+
+    public CloseApi(Gatehouse.Services services, Config.RateLimit rateLimit) {
+        this(services, rateLimit, System::currentTimeMillis);
+    }
+
+    CloseApi(Gatehouse.Services services, Config.RateLimit rateLimit, LongSupplier clockMillis) {
+        this.services = services;
+        this.limiter = new RateLimiter(rateLimit, clockMillis);
+        List<Endpoint> endpoints = new ArrayList<>();
+        endpoints.addAll(new RolesResource(services).endpoints());
+        endpoints.addAll(new MembershipsResource(services).endpoints());
+        endpoints.addAll(new UsersResource(services).endpoints());
+        endpoints.addAll(new OrganizationResource(services).endpoints());
+        endpoints.addAll(new GroupsResource(services).endpoints());
+        endpoints.addAll(new EventsResource(services).endpoints());
+        this.routes = List.copyOf(routes(endpoints));
+    }
+
+    private List<Route> routes(List<Endpoint> endpoints) {
+        Map<String, Map<HandlerType, Handler>> byPath = new LinkedHashMap<>();
+        for (Endpoint e : endpoints) {
+            byPath.computeIfAbsent(e.path(), p -> new LinkedHashMap<>()).put(e.method(), gated(e));
+        }
+        List<Route> out = new ArrayList<>();
+        byPath.forEach((path, handlers) -> {
+            handlers.forEach((method, handler) -> {
+                if (method != HandlerType.POST) {
+                    out.add(new Route(method, PREFIX + path, handler));
+                }
+            });
+            Handler get = handlers.get(HandlerType.GET);
+            Handler post = handlers.get(HandlerType.POST);
+            if (get != null || post != null) {
+                out.add(Route.post(PREFIX + path, ctx -> {
+                    boolean override = "GET".equalsIgnoreCase(ctx.header(OVERRIDE_HEADER));
+                    Handler h = override ? get : post;
+                    if (h == null) {
+                        throw new HttpResponseException(405, "method " + (override ? "GET" : "POST")
+                                + " is not allowed on " + ctx.path());
+                    }
+                    h.handle(ctx);
+                }));
+            }
+        });
+        return out;
+    }
+
+    /** The gate of every request (see the class comment), then the resource's handler. */
+    private Handler gated(Endpoint endpoint) {
+        String group = endpoint.method() + " " + endpoint.path();
+        CloseHandler handler = endpoint.handler();
+        return ctx -> {
+            Principal principal = null;
+            UnauthenticatedException unauthenticated = null;
+            try {
+                principal = services.auth().principal(ctx);
+            } catch (UnauthenticatedException e) {
+                unauthenticated = e;
+            }
+            String caller = principal != null ? "key:" + principal.keyId() : "ip:" + ctx.ip();
+            RateLimiter.Outcome budget = limiter.acquire(caller, group);
+            ctx.header(RATE_LIMIT_HEADER, budget.header());
+            if (!budget.allowed()) {
+                rateLimited(ctx, budget);
+                return;
+            }
+            if (unauthenticated != null) {
+                throw unauthenticated;
+            }
+            if (!(principal instanceof Principal.Member member)) {
+                throw new ForbiddenException("member_key_required", "The Close API acts as one user of one "
+                        + "organization: use a member's API key, not a service key.");
+            }
+            services.access().requireOrg(member, member.orgId());
+            String model = orgModels.computeIfAbsent(member.orgId(),
+                    id -> services.orgs().get(member, id).modelId());
+            if (!MODEL.equals(model)) {
+                throw new ForbiddenException("not_a_close_organization", "Organization "
+                        + CloseWire.orgId(member.orgId()) + " uses the \"" + model + "\" permission model; the Close "
+                        + "API serves only organizations using the \"close\" model.");
+            }
+            handler.handle(new CloseRequest(ctx, member));
+        };
+    }
+
+    private static void rateLimited(Context ctx, RateLimiter.Outcome budget) {
+        ObjectNode body = Json.object();
+        ObjectNode error = body.putObject("error");
+        error.put("message", "API call limit reached (" + budget.limit() + " requests per window for this key and "
+                + "endpoint); retry in " + budget.resetSeconds() + " seconds.");
+        error.put("rate_reset", budget.resetSeconds());
+        error.put("rate_limit", budget.limit());
+        ctx.header("Retry-After", String.valueOf(budget.resetSeconds()));
+        ctx.status(429).contentType("application/json").result(Json.write(body));
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /**
+     * Close's error shapes. Requests that failed before the gate (unknown routes, unsupported methods) still
+     * get a {@code RateLimit} header, counted against the client address.
+     */
+    @Override
+    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+        if (ctx.res().getHeader(RATE_LIMIT_HEADER) == null) {
+            ctx.header(RATE_LIMIT_HEADER, limiter.acquire("ip:" + ctx.ip(), "unmatched").header());
+        }
+        ObjectNode body = Json.object();
+        int closeStatus = status;
+        if (status == 400) {
+            var errors = body.putArray("errors");
+            ObjectNode fields = body.putObject("field-errors");
+            if (fieldErrors.isEmpty()) {
+                errors.add(detail);
+            } else {
+                fieldErrors.forEach((field, reason) -> fields.put(FIELD_NAMES.getOrDefault(field, field), reason));
+            }
+        } else {
+            if (status == 409 || status == 412) {
+                closeStatus = 400;
+            }
+            body.put("error", detail);
+        }
+        ctx.status(closeStatus).contentType("application/json").result(Json.write(body));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One Close request after authentication: the calling member, its organization, and Close's request
+ * conventions — parameters from the query string or from {@code _params} in a JSON body, {@code _skip} /
+ * {@code _limit} with their bounds, {@code _fields}, {@code X-TZ-Offset}. Not thread-safe; one per request.
+ */
+final class CloseRequest {
+
+    static final int MAX_LIMIT = 100;
+    static final int MAX_SKIP = 10_000;
+
+    private final Context ctx;
+    private final Principal.Member caller;
+    private JsonNode body;
+
+    CloseRequest(Context ctx, Principal.Member caller) {
+        this.ctx = ctx;
+        this.caller = caller;
+    }
+
+    Context ctx() {
+        return ctx;
+    }
+
+    Principal.Member caller() {
+        return caller;
+    }
+
+    long orgId() {
+        return caller.orgId();
+    }
+
+    String orgCloseId() {
+        return CloseIds.encode(CloseIds.ORGANIZATION, caller.orgId());
+    }
+
+    String path(String name) {
+        return ctx.pathParam(name);
+    }
+
+    /** The JSON object body (parsed once); a non-JSON content type is a 415, malformed JSON a 400. */
+    JsonNode body() {
+        if (body == null) {
+            String type = ctx.contentType();
+            if (type != null && !type.toLowerCase(Locale.ROOT).contains("json")) {
+                throw new HttpResponseException(415, "Content-Type must be application/json, got \""
+                        + Fields.abbreviate(type) + "\"");
+            }
+            body = Json.parse(ctx.bodyAsBytes());
+            if (!body.isObject()) {
+                throw new InvalidInputException("invalid_json", "a JSON object was expected");
+            }
+        }
+        return body;
+    }
+
+    boolean hasBody() {
+        return body != null || ctx.bodyAsBytes().length > 0;
+    }
+
+    /** The body's fields for reading; {@code _params} is never a field of the object itself. */
+    Fields fields() {
+        return Fields.of(body());
+    }
+
+    /**
+     * A parameter: from the query string, else from {@code _params} of a JSON body (values that are arrays
+     * are joined with commas, as Close's {@code __in} filters expect). Null when absent.
+     */
+    String param(String name) {
+        String q = ctx.queryParam(name);
+        if (q != null) {
+            return q;
+        }
+        if (!hasBody()) {
+            return null;
+        }
+        JsonNode params = body().get("_params");
+        if (params == null || params.isNull()) {
+            return null;
+        }
+        if (!params.isObject()) {
+            throw InvalidInputException.field("_params", "must be an object of parameters");
+        }
+        JsonNode v = params.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isArray()) {
+            StringBuilder joined = new StringBuilder();
+            for (JsonNode item : v) {
+                if (!joined.isEmpty()) {
+                    joined.append(',');
+                }
+                joined.append(item.asString());
+            }
+            return joined.toString();
+        }
+        if (v.isObject()) {
+            throw InvalidInputException.field(name, "must be a value, not an object");
+        }
+        return v.asString();
+    }
+
+    int skip() {
+        return bounded("_skip", 0, 0, MAX_SKIP);
+    }
+
+    int limit(int max) {
+        return bounded("_limit", max, 1, max);
+    }
+
+    int bounded(String name, int defaultValue, int min, int max) {
+        String raw = param(name);
+        if (raw == null || raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(raw.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_input", name + " must be an integer from " + min + " to " + max
+                + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "Must be between " + min + " and " + max + "."));
+    }
+
+    /** The field names asked for with {@code _fields}, or null for all. */
+    Set<String> fieldsWanted() {
+        String raw = param("_fields");
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            if (!part.isBlank()) {
+                names.add(part.strip());
+            }
+        }
+        return names;
+    }
+
+    /** The caller's time zone for naive date filters: {@code X-TZ-Offset} hours from UTC, UTC when absent. */
+    ZoneOffset tzOffset() {
+        String raw = ctx.header("X-TZ-Offset");
+        if (raw == null || raw.isBlank()) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            double hours = Double.parseDouble(raw.strip());
+            if (hours >= -18 && hours <= 18) {
+                return ZoneOffset.ofTotalSeconds((int) Math.round(hours * 3600));
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_input", "X-TZ-Offset must be hours from UTC such as -5.0, got \""
+                + Fields.abbreviate(raw) + "\"");
+    }
+}

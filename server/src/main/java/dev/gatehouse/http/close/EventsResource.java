@@ -1,0 +1,226 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.EventQuery;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.role.Role;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /event/}: Close's event log, read from the change log (see {@link CloseEvents} for what appears and
+ * how). Newest first; cursor paging with {@code _cursor} → {@code cursor_next} (older) and
+ * {@code cursor_previous} (newer: on a first page it points past the newest event, so polling it returns what
+ * happened since); {@code _limit} up to 50; no {@code _skip}. Readable by every member of the organization.
+ *
+ * <p>Thread-safe: no state of its own.
+ */
+final class EventsResource {
+
+    static final int MAX_LIMIT = 50;
+    private static final String CURSOR_PREFIX = "ev1:";
+    /** Close's date filters and the bounds they put on the query, in the order they are checked. */
+    private static final Map<String, BiFunction<EventQuery.Builder, Instant, EventQuery.Builder>> DATE_FILTERS =
+            new TreeMap<>(Map.of("date_updated__gt", EventQuery.Builder::after,
+                    "date_updated__gte", EventQuery.Builder::since,
+                    "date_updated__lt", EventQuery.Builder::until,
+                    "date_updated__lte", EventQuery.Builder::through));
+
+    private final Gatehouse.Services services;
+    private final MemberStore memberStore = new MemberStore();
+
+    EventsResource(Gatehouse.Services services) {
+        this.services = services;
+    }
+
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get("/event/", this::list),
+                Endpoint.get("/event/{id}/", this::get));
+    }
+
+    /** A position in the log and the direction to read from it. */
+    private record Cursor(boolean newer, long revision) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((CURSOR_PREFIX + (newer ? "p:" : "n:")
+                    + revision).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String text) {
+            try {
+                String s = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                if (s.startsWith(CURSOR_PREFIX) && s.length() > CURSOR_PREFIX.length() + 2
+                        && s.length() < CURSOR_PREFIX.length() + 22) {
+                    String kind = s.substring(CURSOR_PREFIX.length(), CURSOR_PREFIX.length() + 2);
+                    long revision = Long.parseLong(s.substring(CURSOR_PREFIX.length() + 2));
+                    if ((kind.equals("p:") || kind.equals("n:")) && revision >= 0) {
+                        return new Cursor(kind.equals("p:"), revision);
+                    }
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            throw new InvalidInputException("invalid_input", "_cursor is not one this API returned: \""
+                    + Fields.abbreviate(text) + "\"", Map.of("_cursor", "Invalid cursor."));
+        }
+    }
+
+    private void list(CloseRequest req) {
+        if (req.param("_skip") != null) {
+            throw new InvalidInputException("invalid_input", "the event log pages with _cursor, not _skip",
+                    Map.of("_skip", "Not supported; use _cursor."));
+        }
+        int limit = req.limit(MAX_LIMIT);
+        String rawCursor = req.param("_cursor");
+        Cursor cursor = rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor);
+        EventQuery.Builder query = filter(req);
+        if (query == null) {
+            page(req, List.of(), null, cursor);
+            return;
+        }
+        if (cursor != null && cursor.newer()) {
+            query.afterRevision(cursor.revision()).ascending(true);
+        } else if (cursor != null) {
+            query.beforeRevision(cursor.revision());
+        }
+        EventQuery built = query.limit(limit + 1).build();
+        List<ChangeRecord> rows = services.store().read(built::run);
+        boolean more = rows.size() > limit;
+        List<ChangeRecord> items = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
+        String next;
+        if (cursor != null && cursor.newer()) {
+            Collections.reverse(items);
+            next = items.isEmpty() ? null : new Cursor(false, items.get(items.size() - 1).revision()).encode();
+        } else {
+            next = more ? new Cursor(false, items.get(items.size() - 1).revision()).encode() : null;
+        }
+        page(req, items, next, cursor);
+    }
+
+    private void page(CloseRequest req, List<ChangeRecord> items, String next, Cursor cursor) {
+        String previous;
+        if (!items.isEmpty()) {
+            previous = new Cursor(true, items.get(0).revision()).encode();
+        } else if (cursor != null && cursor.newer()) {
+            previous = cursor.encode();
+        } else if (cursor == null) {
+            previous = new Cursor(true, services.feed().applied()).encode();
+        } else {
+            previous = null;
+        }
+        OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
+        Map<Long, String> actors = actorUserIds(req, items);
+        ObjectNode body = Json.object();
+        var data = body.putArray("data");
+        var wanted = req.fieldsWanted();
+        items.forEach(r -> data.add(CloseReply.trim(CloseEvents.event(r, roles, actors), wanted)));
+        body.put("cursor_next", next);
+        body.put("cursor_previous", previous);
+        CloseReply.write(req, 200, body);
+    }
+
+    private void get(CloseRequest req) {
+        String raw = req.path("id");
+        long revision = CloseIds.decode(CloseIds.EVENT, raw);
+        ChangeRecord record = revision < 0 ? null
+                : services.store().read(h -> EventQuery.find(h, req.orgId(), revision)).orElse(null);
+        if (record == null || CloseEvents.closeType(record.objectType()) == null) {
+            throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
+        }
+        OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
+        CloseReply.object(req, 200, CloseEvents.event(record, roles, actorUserIds(req, List.of(record))));
+    }
+
+    /**
+     * The query for the request's filters; null when they can match nothing (an unknown type, action or user,
+     * or a lead or request id, which Gatehouse never records).
+     */
+    private EventQuery.Builder filter(CloseRequest req) {
+        String objectType = blankToNull(req.param("object_type"));
+        String objectId = blankToNull(req.param("object_id"));
+        String action = blankToNull(req.param("action"));
+        if (req.param("lead_id") != null || req.param("request_id") != null) {
+            return null;
+        }
+        EventQuery.Builder query = EventQuery.forOrg(req.orgId());
+        if (objectId != null) {
+            String inferred = objectId.startsWith(CloseIds.MEMBERSHIP) ? CloseEvents.MEMBERSHIP
+                    : objectId.startsWith(CloseIds.GROUP) ? CloseEvents.GROUP : CloseEvents.ROLE;
+            if (objectType != null && !objectType.equals(inferred)) {
+                return null;
+            }
+            objectType = inferred;
+            String nativeId = nativeObjectId(req, inferred, objectId);
+            if (nativeId == null) {
+                return null;
+            }
+            query.objectIds(Set.of(nativeId));
+        }
+        CloseEvents.NativeFilter selected = CloseEvents.filter(objectType, action);
+        if (selected == null) {
+            return null;
+        }
+        query.objectTypes(selected.objectTypes()).actions(selected.actions());
+        String userId = blankToNull(req.param("user_id"));
+        if (userId != null) {
+            Long actor = services.store().read(h -> memberStore.findByUserId(h, req.orgId(), userId))
+                    .map(m -> m.id()).orElse(null);
+            if (actor == null) {
+                return null;
+            }
+            query.actorType("member").actorId(actor);
+        }
+        DATE_FILTERS.forEach((name, bound) -> {
+            String raw = blankToNull(req.param(name));
+            if (raw != null) {
+                bound.apply(query, CloseTime.parse(name, raw, req.tzOffset()));
+            }
+        });
+        return query;
+    }
+
+    /** The native id of the object a Close id names (a role also by its system key); null when there is none. */
+    private String nativeObjectId(CloseRequest req, String type, String closeId) {
+        String prefix = type.equals(CloseEvents.MEMBERSHIP) ? CloseIds.MEMBERSHIP
+                : type.equals(CloseEvents.GROUP) ? CloseIds.GROUP
+                : closeId.startsWith(CloseIds.ROLE) ? CloseIds.ROLE : null;
+        if (prefix != null) {
+            long id = CloseIds.decode(prefix, closeId);
+            return id < 0 ? null : String.valueOf(id);
+        }
+        Role role = OrgRoles.load(services.roles(), req.caller(), req.orgId()).resolve(closeId);
+        return role == null ? null : String.valueOf(role.id());
+    }
+
+    /** The Close user ids of the members who made the changes (null for service keys and removed members). */
+    private Map<Long, String> actorUserIds(CloseRequest req, List<ChangeRecord> records) {
+        List<Long> ids = records.stream().map(r -> r.actor().id()).filter(Objects::nonNull).distinct().toList();
+        Map<Long, String> out = new HashMap<>();
+        if (!ids.isEmpty()) {
+            services.store().read(h -> memberStore.findAll(h, req.orgId(), ids))
+                    .forEach(m -> out.put(m.id(), m.userId()));
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

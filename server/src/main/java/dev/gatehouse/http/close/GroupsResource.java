@@ -1,0 +1,143 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.group.Group;
+import dev.gatehouse.group.GroupService;
+import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberStore;
+import java.util.List;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /group/}: Close's groups over {@link GroupService} (managing them needs {@code manage_organization};
+ * adding and removing members is idempotent, as in Close). Members are addressed by Close user id.
+ *
+ * <p>Thread-safe: no state of its own.
+ */
+final class GroupsResource {
+
+    private final GroupService groups;
+    private final Gatehouse.Services services;
+    private final MemberStore memberStore = new MemberStore();
+
+    GroupsResource(Gatehouse.Services services) {
+        this.groups = services.groups();
+        this.services = services;
+    }
+
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get("/group/", this::list),
+                Endpoint.post("/group/", this::create),
+                Endpoint.get("/group/{id}/", this::get),
+                Endpoint.put("/group/{id}/", this::rename),
+                Endpoint.delete("/group/{id}/", this::delete),
+                Endpoint.post("/group/{id}/member/", this::addMember),
+                Endpoint.delete("/group/{id}/member/{user_id}/", this::removeMember));
+    }
+
+    private void list(CloseRequest req) {
+        int skip = req.skip();
+        int limit = req.limit(CloseRequest.MAX_LIMIT);
+        List<Group> page = groups.list(req.caller(), req.orgId(), 0L, skip + limit + 1);
+        CloseReply.list(req, page.stream().skip(skip).limit(limit).map(g -> CloseWire.group(g, false)).toList(),
+                page.size() > skip + limit);
+    }
+
+    private void get(CloseRequest req) {
+        long id = groupId(req);
+        CloseReply.object(req, 200, CloseWire.group(inGroup(req, () -> groups.get(req.caller(), req.orgId(), id)),
+                true));
+    }
+
+    private void create(CloseRequest req) {
+        String name = name(req.fields());
+        var written = groups.create(req.caller(), req.orgId(), name);
+        CloseReply.object(req, 201, CloseWire.group(written.value(), true));
+    }
+
+    private void rename(CloseRequest req) {
+        long id = groupId(req);
+        String name = name(req.fields());
+        var written = inGroup(req, () -> groups.rename(req.caller(), req.orgId(), id, name, null));
+        CloseReply.object(req, 200, CloseWire.group(written.value(), true));
+    }
+
+    private void delete(CloseRequest req) {
+        long id = groupId(req);
+        inGroup(req, () -> groups.delete(req.caller(), req.orgId(), id, null));
+        CloseReply.noContent(req);
+    }
+
+    /** {@code {"user_id"}} → 201 {@code {"user_id"}}, also when the user already was a member. */
+    private void addMember(CloseRequest req) {
+        long id = groupId(req);
+        Fields f = req.fields();
+        for (String name : f.node().propertyNames()) {
+            if (!name.equals("user_id")) {
+                f.error(name, "Unknown field.");
+            }
+        }
+        String userId = f.text("user_id", true, 200);
+        f.check();
+        Member member = user(req, userId);
+        inGroup(req, () -> groups.addMember(req.caller(), req.orgId(), id, String.valueOf(member.id())));
+        ObjectNode body = Json.object();
+        body.put("user_id", member.userId());
+        CloseReply.object(req, 201, body);
+    }
+
+    /** 204, also when the user was not a member. */
+    private void removeMember(CloseRequest req) {
+        long id = groupId(req);
+        Member member = user(req, req.path("user_id"));
+        inGroup(req, () -> groups.removeMember(req.caller(), req.orgId(), id, String.valueOf(member.id())));
+        CloseReply.noContent(req);
+    }
+
+    private Member user(CloseRequest req, String userId) {
+        return services.store().read(h -> memberStore.findByUserId(h, req.orgId(), userId)).orElseThrow(() ->
+                new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(userId) + "\" not found."));
+    }
+
+    private static String name(Fields f) {
+        for (String field : f.node().propertyNames()) {
+            if (!field.equals("name")) {
+                f.error(field, "Unknown field.");
+            }
+        }
+        String name = f.text("name", true, 100);
+        f.check();
+        return name;
+    }
+
+    /** Runs a group operation, reporting an unknown group by its Close id. */
+    private static <T> T inGroup(CloseRequest req, Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (NotFoundException e) {
+            if ("group_not_found".equals(e.code())) {
+                throw notFound(req.path("id"));
+            }
+            throw e;
+        }
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("group_not_found", "Group \"" + Fields.abbreviate(id) + "\" not found.");
+    }
+
+    private static long groupId(CloseRequest req) {
+        String raw = req.path("id");
+        long id = CloseIds.decode(CloseIds.GROUP, raw);
+        if (id < 0) {
+            throw notFound(raw);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.org.Organization;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /organization/{id}/}: the key's own organization (any other id is a 404) with its active and
+ * inactive memberships; PUT renames it (through {@link dev.gatehouse.org.OrgService}, so it needs
+ * {@code manage_organization}). Close's other organization settings do not exist here and are refused.
+ *
+ * <p>Thread-safe: no state of its own.
+ */
+final class OrganizationResource {
+
+    private static final int PAGE = 1000;
+    private static final Set<String> UNSUPPORTED = Set.of("currency", "lead_statuses", "enable_unsubscribe_link",
+            "require_unsubscribe_link");
+
+    private final Gatehouse.Services services;
+    private final CloseMembershipStore closeStore = new CloseMembershipStore();
+
+    OrganizationResource(Gatehouse.Services services) {
+        this.services = services;
+    }
+
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get("/organization/{id}/", this::get),
+                Endpoint.put("/organization/{id}/", this::update));
+    }
+
+    private void get(CloseRequest req) {
+        requireOwn(req);
+        CloseReply.object(req, 200, render(req, services.orgs().get(req.caller(), req.orgId())));
+    }
+
+    private void update(CloseRequest req) {
+        requireOwn(req);
+        Fields f = req.fields();
+        for (String name : f.node().propertyNames()) {
+            if (UNSUPPORTED.contains(name)) {
+                f.error(name, "Not supported by this server: it keeps only the organization's name.");
+            } else if (!name.equals("name")) {
+                f.error(name, "Unknown field.");
+            }
+        }
+        String name = f.text("name", false, 200);
+        if (f.isNull("name")) {
+            f.error("name", "This field may not be null.");
+        }
+        f.check();
+        Organization org = name == null ? services.orgs().get(req.caller(), req.orgId())
+                : services.orgs().rename(req.caller(), req.orgId(), name, null).value();
+        ObjectNode body = render(req, org);
+        body.put("currency_symbol", "$");
+        CloseReply.object(req, 200, body);
+    }
+
+    private ObjectNode render(CloseRequest req, Organization org) {
+        Set<String> expand = new HashSet<>();
+        String raw = req.param("_expand");
+        if (raw != null) {
+            for (String part : raw.split(",")) {
+                expand.add(part.strip());
+            }
+        }
+        OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
+        Map<Long, MembershipSettings> settings = services.store().read(h -> closeStore.settingsOf(h, req.orgId()));
+        List<ObjectNode> active = new ArrayList<>();
+        List<ObjectNode> inactive = new ArrayList<>();
+        long after = 0L;
+        while (true) {
+            List<Member> page = services.members().list(req.caller(), req.orgId(), after, PAGE, null, null);
+            for (Member m : page) {
+                MembershipSettings s = settings.getOrDefault(m.id(), MembershipSettings.defaults(m.id()));
+                if (m.active()) {
+                    active.add(CloseWire.orgMembership(m, roles, s, expand.contains("memberships__user")));
+                } else {
+                    inactive.add(CloseWire.orgMembership(m, roles, s, expand.contains("inactive_memberships__user")));
+                }
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+        return CloseWire.organization(org, active, inactive);
+    }
+
+    private static void requireOwn(CloseRequest req) {
+        String id = req.path("id");
+        if (CloseIds.decode(CloseIds.ORGANIZATION, id) != req.orgId()) {
+            throw new NotFoundException("organization_not_found", "Organization \"" + Fields.abbreviate(id)
+                    + "\" not found.");
+        }
+    }
+}

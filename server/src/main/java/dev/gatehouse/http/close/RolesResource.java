@@ -1,0 +1,196 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleInput;
+import dev.gatehouse.role.RoleService;
+import dev.gatehouse.role.RoleVisibility;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /role/}: Close's roles over {@link RoleService}. Reads need membership of the organization;
+ * writes need {@code manage_organization} (the model's role-management permission, checked by the service).
+ *
+ * <p>Thread-safe: no state of its own.
+ */
+final class RolesResource {
+
+    static final String SEES_ALL = "view_all_leads";
+    static final String LCF_IDS = "visibility_user_lcf_ids";
+    static final String LCF_BEHAVIOR = "visibility_user_lcf_behavior";
+    private static final Set<String> WRITABLE = Set.of("name", "permissions", LCF_IDS, LCF_BEHAVIOR);
+    /** Read-only fields of Close's role object, tolerated in a body (Close's clone script sends them). */
+    private static final Set<String> READ_ONLY = Set.of("id", "organization_id", "editable", "date_created",
+            "date_updated");
+
+    private static final Pattern HELD_BY = Pattern.compile("held by (\\d+) members");
+
+    private final RoleService roles;
+
+    RolesResource(Gatehouse.Services services) {
+        this.roles = services.roles();
+    }
+
+    List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get("/role/", this::list),
+                Endpoint.post("/role/", this::create),
+                Endpoint.get("/role/{id}/", this::get),
+                Endpoint.put("/role/{id}/", this::update),
+                Endpoint.delete("/role/{id}/", this::delete));
+    }
+
+    private void list(CloseRequest req) {
+        int skip = req.skip();
+        int limit = req.limit(CloseRequest.MAX_LIMIT);
+        List<Role> page = roles.list(req.caller(), req.orgId(), 0L, skip + limit + 1);
+        List<ObjectNode> items = page.stream().skip(skip).limit(limit).map(CloseWire::role).toList();
+        CloseReply.list(req, items, page.size() > skip + limit);
+    }
+
+    private void get(CloseRequest req) {
+        CloseReply.object(req, 200, CloseWire.role(find(req, req.path("id"))));
+    }
+
+    private void create(CloseRequest req) {
+        Fields f = req.fields();
+        allowOnly(f);
+        String name = f.text("name", true, 100);
+        List<String> permissions = f.strings("permissions", true, 1000, 128);
+        Visibility v = Visibility.read(f);
+        f.check();
+        RoleVisibility visibility = v.resolve(null, permissions);
+        var written = roles.create(req.caller(), req.orgId(), new RoleInput(name, null, permissions, null, visibility,
+                true));
+        CloseReply.object(req, 201, CloseWire.role(written.value()));
+    }
+
+    /** PUT behaves as PATCH: only the fields sent change. */
+    private void update(CloseRequest req) {
+        Role current = find(req, req.path("id"));
+        requireEditable(current, "edited");
+        Fields f = req.fields();
+        allowOnly(f);
+        String name = f.text("name", false, 100);
+        List<String> permissions = f.strings("permissions", false, 1000, 128);
+        if (f.isNull("permissions")) {
+            f.error("permissions", "This field may not be null.");
+        }
+        Visibility v = Visibility.read(f);
+        f.check();
+        List<String> finalPermissions = permissions == null ? current.permissions() : permissions;
+        RoleVisibility visibility = v.resolve(current, finalPermissions);
+        var written = roles.update(req.caller(), req.orgId(), current.id(), new RoleInput(name, null, permissions, null,
+                visibility, true), null);
+        CloseReply.object(req, 200, CloseWire.role(written.value()));
+    }
+
+    private void delete(CloseRequest req) {
+        Role current = find(req, req.path("id"));
+        requireEditable(current, "deleted");
+        try {
+            roles.delete(req.caller(), req.orgId(), current.id(), null);
+        } catch (ConflictException e) {
+            if ("role_in_use".equals(e.code())) {
+                Matcher held = HELD_BY.matcher(e.detail());
+                throw new ConflictException(e.code(), "Role " + OrgRoles.closeId(current) + " (\"" + current.name()
+                        + "\") is assigned to " + (held.find() ? held.group(1) : "some") + " users; move all users "
+                        + "off this role first by updating their role_id.");
+            }
+            throw e;
+        }
+        CloseReply.empty(req);
+    }
+
+    /** A role by Close id: a system role's bare key or a custom role's {@code role_…}. */
+    Role find(CloseRequest req, String closeId) {
+        try {
+            if (closeId.startsWith(CloseIds.ROLE)) {
+                long id = CloseIds.decode(CloseIds.ROLE, closeId);
+                if (id > 0) {
+                    return roles.get(req.caller(), req.orgId(), id);
+                }
+            } else if (!closeId.isEmpty() && closeId.length() <= 64) {
+                return roles.getBySystemKey(req.caller(), req.orgId(), closeId);
+            }
+        } catch (NotFoundException e) {
+            // reported below, in Close's terms
+        }
+        throw new NotFoundException("role_not_found", "Role \"" + Fields.abbreviate(closeId) + "\" not found.");
+    }
+
+    private static void requireEditable(Role role, String what) {
+        if (role.system()) {
+            throw new ForbiddenException("system_role_immutable", "Role " + role.systemKey() + " (\"" + role.name()
+                    + "\") is a built-in role and cannot be " + what + ".");
+        }
+    }
+
+    private static void allowOnly(Fields f) {
+        for (String name : f.node().propertyNames()) {
+            if (!WRITABLE.contains(name) && !READ_ONLY.contains(name)) {
+                f.error(name, "Unknown field.");
+            }
+        }
+    }
+
+    /**
+     * The two lead-visibility fields of a request, resolved against the role's current visibility for a
+     * PUT. Close's rule: both empty when the permissions include {@code view_all_leads}, both set otherwise.
+     * Clearing either field (null or []) clears both.
+     */
+    private record Visibility(boolean idsSent, List<String> ids, boolean behaviorSent, String behavior,
+                              Fields fields) {
+
+        static Visibility read(Fields f) {
+            List<String> ids = f.strings(LCF_IDS, false, 100, 128);
+            String behavior = f.string(LCF_BEHAVIOR, false, 64);
+            if (behavior != null && !RoleVisibility.BEHAVIOURS.contains(behavior)) {
+                f.error(LCF_BEHAVIOR, "Must be one of: allow_unassigned, require_assignment.");
+            }
+            if (ids != null && ids.stream().anyMatch(String::isBlank)) {
+                f.error(LCF_IDS, "Custom field ids must not be blank.");
+            }
+            return new Visibility(f.has(LCF_IDS), ids, f.has(LCF_BEHAVIOR), behavior, f);
+        }
+
+        /** The visibility to store, or a 400 in Close's terms when it breaks the rule. */
+        RoleVisibility resolve(Role current, List<String> permissions) {
+            RoleVisibility existing = current == null ? null : current.visibility();
+            List<String> finalIds = idsSent ? ids : existing == null ? null : existing.userFieldIds();
+            String finalBehavior = behaviorSent ? behavior : existing == null ? null : existing.unassigned();
+            boolean noIds = finalIds == null || finalIds.isEmpty();
+            boolean cleared = (idsSent && (ids == null || ids.isEmpty())) || (behaviorSent && behavior == null);
+            if (noIds || finalBehavior == null) {
+                if (!(noIds && finalBehavior == null) && !cleared) {
+                    fields.error(noIds ? LCF_IDS : LCF_BEHAVIOR, noIds
+                            ? "Required when visibility_user_lcf_behavior is set."
+                            : "Required when visibility_user_lcf_ids is set.");
+                    fields.check();
+                }
+                finalIds = null;
+                finalBehavior = null;
+            }
+            boolean seesAll = permissions.contains(SEES_ALL);
+            if (seesAll && finalIds != null) {
+                fields.error(LCF_IDS, "Must be empty when permissions include view_all_leads.");
+            } else if (!seesAll && finalIds == null) {
+                fields.error(LCF_IDS, "Required when permissions do not include view_all_leads: list the User-type "
+                        + "lead custom fields that grant visibility.");
+            } else if (finalIds != null && finalIds.size() > 3) {
+                fields.error(LCF_IDS, "At most 3 custom fields, got " + finalIds.size() + ".");
+            }
+            fields.check();
+            return finalIds == null ? null : new RoleVisibility(finalIds, finalBehavior);
+        }
+    }
+}

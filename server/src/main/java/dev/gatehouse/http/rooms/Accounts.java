@@ -1,0 +1,58 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.org.OrgService;
+import dev.gatehouse.org.Organization;
+import dev.gatehouse.room.RoomsPermissions;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves a request's caller and the account it addresses: an organization by its GUID {@code account_id},
+ * visible to the caller, on the {@code rooms} model (any other model is refused with a message naming it).
+ */
+final class Accounts {
+
+    /** The caller, and the account (organization) a request addresses. */
+    record Account(Principal principal, Organization org, PermissionModel model) {
+        long orgId() {
+            return org.id();
+        }
+    }
+
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final Auth auth;
+    private final OrgService orgs;
+    private final ModelRegistry models;
+
+    Accounts(Auth auth, OrgService orgs, ModelRegistry models) {
+        this.auth = auth;
+        this.orgs = orgs;
+        this.models = models;
+    }
+
+    Account resolve(Context ctx) {
+        Principal principal = auth.principal(ctx);
+        String raw = ctx.pathParam("accountId");
+        if (!GUID.matcher(raw).matches()) {
+            throw new InvalidInputException("invalid_account_id", "accountId must be a GUID such as "
+                    + "3fa85f64-5717-4562-b3fc-2c963f66afa6, got \"" + Fields.abbreviate(raw) + "\"",
+                    Map.of("accountId", "must be a GUID"));
+        }
+        Organization org = orgs.getByAccount(principal, UUID.fromString(raw));
+        if (!RoomsPermissions.MODEL.equals(org.modelId())) {
+            throw new InvalidInputException("not_a_rooms_account", "account " + raw + " (organization " + org.id()
+                    + ") uses the model \"" + org.modelId() + "\"; the Rooms API serves only organizations on the \""
+                    + RoomsPermissions.MODEL + "\" model");
+        }
+        return new Account(principal, org, models.require(org.modelId()));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.room.RoomService;
+import dev.gatehouse.room.RoomsRoleService;
+import dev.gatehouse.room.RoomsUserService;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The DocuSign Rooms v2 dialect under {@code /restapi} (the SDKs' base path ends there): accounts, roles,
+ * users, rooms, room users and assignable roles for organizations on the {@code rooms} model, with Rooms'
+ * models and its error shape {@code {errorCode, message, referenceId}}. A thin translation: every rule lives
+ * in the services. See docs/dialects/rooms.md.
+ */
+public final class RoomsApi implements Dialect {
+
+    static final String PREFIX = "/restapi";
+    static final String ACCOUNT = PREFIX + "/v2/accounts/{accountId}";
+
+    private final List<Route> routes;
+
+    public RoomsApi(Gatehouse.Services s, RoomService rooms, RoomsUserService users, RoomsRoleService roomsRoles) {
+        Accounts accounts = new Accounts(s.auth(), s.orgs(), s.models());
+        List<Route> all = new ArrayList<>();
+        all.addAll(new RolesEndpoints(accounts, s.roles(), roomsRoles).routes());
+        all.addAll(new UsersEndpoints(accounts, users).routes());
+        all.addAll(new RoomsEndpoints(accounts, rooms, roomsRoles).routes());
+        this.routes = List.copyOf(all);
+    }
+
+    /** The dialect with its room-package services built over a node's services. */
+    public static RoomsApi over(Gatehouse.Services s) {
+        RoomService rooms = new RoomService(s.store(), s.members(), s.assignments(), s.orgModels(), s.access(),
+                s.engine());
+        return new RoomsApi(s, rooms, new RoomsUserService(s.store(), s.members(), s.orgModels(), s.access(), s.engine()),
+                new RoomsRoleService(s.store(), rooms, s.orgModels(), s.access(), s.engine()));
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** Rooms' ApiError: the stable code in upper case, the detail, and a reference id for this occurrence. */
+    @Override
+    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+        ObjectNode body = Json.object();
+        body.put("errorCode", code.toUpperCase(Locale.ROOT));
+        body.put("message", detail);
+        body.put("referenceId", UUID.randomUUID().toString());
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+}

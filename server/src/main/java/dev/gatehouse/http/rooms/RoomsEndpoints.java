@@ -1,0 +1,219 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.room.RoomQuery;
+import dev.gatehouse.room.RoomService;
+import dev.gatehouse.room.RoomsRoleService;
+import dev.gatehouse.room.UserSort;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code …/rooms}: rooms, their users and assignable roles, over {@link RoomService}. */
+final class RoomsEndpoints {
+
+    static final String ROOMS = RoomsApi.ACCOUNT + "/rooms";
+    private static final String ROOM = ROOMS + "/{roomId}";
+    private static final String ROOM_USER = ROOM + "/users/{userId}";
+    private static final Set<String> LISTING_SOURCES = Set.of("PublicRecords", "MLS");
+    /** Clock skew tolerated on a revocation date "now" sent by a client. */
+    private static final Duration SKEW = Duration.ofMinutes(5);
+
+    private final Accounts accounts;
+    private final RoomService rooms;
+    private final RoomsRoleService roomsRoles;
+
+    RoomsEndpoints(Accounts accounts, RoomService rooms, RoomsRoleService roomsRoles) {
+        this.accounts = accounts;
+        this.rooms = rooms;
+        this.roomsRoles = roomsRoles;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get(ROOMS, this::list),
+                Route.post(ROOMS, this::create),
+                Route.get(ROOM, this::get),
+                Route.delete(ROOM, this::delete),
+                Route.get(ROOM + "/users", this::users),
+                Route.post(ROOM + "/users", this::invite),
+                Route.put(ROOM_USER, this::updateUser),
+                Route.post(ROOM_USER + "/revoke_access", this::revoke),
+                Route.post(ROOM_USER + "/restore_access", this::restore),
+                Route.get(ROOM + "/assignable_roles", this::assignableRoles));
+    }
+
+    private void list(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int start = Wire.start(ctx);
+        int count = Wire.count(ctx);
+        Instant closedFrom = Wire.queryDate(ctx, "roomClosedStartDate");
+        Instant closedTo = Wire.queryDate(ctx, "roomClosedEndDate");
+        RoomQuery query = new RoomQuery(statuses(ctx), Wire.queryInt(ctx, "officeId", null, Integer.MIN_VALUE,
+                Integer.MAX_VALUE), Wire.queryDate(ctx, "fieldDataChangedStartDate"),
+                Wire.queryDate(ctx, "fieldDataChangedEndDate"), closedFrom != null || closedTo != null, start, count);
+        Wire.json(ctx, 200, Wire.page(ctx, "rooms", rooms.list(a.principal(), a.orgId(), query), start, count,
+                RoomsJson::roomSummary));
+    }
+
+    /** {@code roomStatus}: a comma list of active (the default), pending, open (= active and pending), closed. */
+    private static Set<String> statuses(Context ctx) {
+        String raw = Wire.query(ctx, "roomStatus");
+        if (raw == null) {
+            return Set.of("active");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            String s = part.strip().toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "active", "pending", "closed" -> out.add(s);
+                case "open" -> {
+                    out.add("active");
+                    out.add("pending");
+                }
+                default -> throw new InvalidInputException("invalid_request_parameter", "roomStatus must be a comma "
+                        + "list of active, pending, open and closed, got \"" + Fields.abbreviate(raw) + "\"",
+                        Map.of("roomStatus", "unknown value"));
+            }
+        }
+        return out;
+    }
+
+    private void create(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Fields f = Wire.body(ctx);
+        String name = f.text("name", true, 200);
+        Integer roleId = Wire.id(f, "roleId", true);
+        Integer ownerId = Wire.id(f, "ownerId", false);
+        Integer officeId = Wire.integer(f, "officeId");
+        String side = f.text("transactionSideId", false, 50);
+        Integer templateId = Wire.integer(f, "templateId");
+        String listingSource = f.string("listingSource", false, 50);
+        if (listingSource != null && !LISTING_SOURCES.contains(listingSource)) {
+            f.error("listingSource", "must be PublicRecords or MLS, got \"" + Fields.abbreviate(listingSource) + "\"");
+        }
+        String fieldData = null;
+        Fields data = f.object("fieldData", false);
+        if (data != null) {
+            JsonNode inner = data.node().get("data");
+            if (inner != null && !inner.isNull() && !inner.isObject()) {
+                data.error("data", "must be an object");
+            } else if (inner != null && !inner.isNull()) {
+                fieldData = Json.writeString(inner);
+            }
+        }
+        f.check();
+        var written = rooms.create(a.principal(), a.orgId(), new RoomService.NewRoom(name, roleId,
+                ownerId == null ? null : ownerId.longValue(), officeId, side, templateId, listingSource, fieldData));
+        Wire.written(ctx, 201, written, RoomsJson.room(written.value(), false));
+    }
+
+    private void get(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        boolean includeFieldData = Wire.queryBool(ctx, "includeFieldData", false);
+        Wire.json(ctx, 200, RoomsJson.room(rooms.get(a.principal(), a.orgId(), roomId), includeFieldData));
+    }
+
+    private void delete(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.written(ctx, 204, rooms.delete(a.principal(), a.orgId(), Wire.pathId(ctx, "roomId")), null);
+    }
+
+    /** Room users; {@code sort} defaults to lastNameDesc, as Rooms documents it. */
+    private void users(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        int start = Wire.start(ctx);
+        int count = Wire.count(ctx);
+        String rawSort = Wire.query(ctx, "sort");
+        UserSort sort = rawSort == null ? UserSort.LAST_NAME_DESC : UserSort.parse(rawSort).orElseThrow(() ->
+                new InvalidInputException("invalid_request_parameter", "sort must be one of " + UserSort.names()
+                        + " (either initial case), got \"" + Fields.abbreviate(rawSort) + "\"",
+                        Map.of("sort", "unknown value")));
+        String company = a.org().name();
+        Wire.json(ctx, 200, Wire.page(ctx, "users", rooms.users(a.principal(), a.orgId(), roomId,
+                Wire.query(ctx, "filter"), sort, start, count), start, count, u -> RoomsJson.roomUserSummary(u, company)));
+    }
+
+    private void invite(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        Fields f = Wire.body(ctx);
+        String email = f.email("email", true);
+        String firstName = f.text("firstName", true, 200);
+        String lastName = f.text("lastName", true, 200);
+        Integer roleId = Wire.id(f, "roleId", true);
+        String side = f.text("transactionSideId", false, 50);
+        f.check();
+        var written = rooms.invite(a.principal(), a.orgId(), roomId, new RoomService.Invite(email, firstName, lastName,
+                roleId, side));
+        Wire.written(ctx, 201, written, RoomsJson.roomInviteResponse(written.value()));
+    }
+
+    private void updateUser(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        Integer roleId = Wire.id(f, "roleId", false);
+        String side = f.text("transactionSideId", false, 50);
+        f.check();
+        var written = rooms.updateUser(a.principal(), a.orgId(), roomId, userId,
+                roleId == null ? null : roleId.longValue(), side, f.has("transactionSideId"));
+        Wire.written(ctx, 200, written, RoomsJson.roomUser(written.value()));
+    }
+
+    /**
+     * {@code revocationDate} (optional) is when access ended: now or earlier. Gatehouse does not schedule
+     * revocations, so a later date is refused.
+     */
+    private void revoke(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        String raw = f.string("revocationDate", false, 64);
+        f.check();
+        Instant now = Instant.now();
+        Instant at = raw == null || raw.isBlank() ? now : Wire.date("revocationDate", raw.strip());
+        if (at.isAfter(now.plus(SKEW))) {
+            throw InvalidInputException.field("revocationDate", "must not be in the future: scheduled revocations are "
+                    + "not supported, got " + raw);
+        }
+        Wire.written(ctx, 204, rooms.revoke(a.principal(), a.orgId(), roomId, userId, at), null);
+    }
+
+    private void restore(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        int userId = Wire.pathId(ctx, "userId");
+        Wire.written(ctx, 204, rooms.restore(a.principal(), a.orgId(), roomId, userId), null);
+    }
+
+    private void assignableRoles(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        int start = Wire.start(ctx);
+        int count = Wire.count(ctx);
+        RoomsRoleService.Assignable assignable = roomsRoles.assignable(a.principal(), a.orgId(), roomId,
+                Wire.query(ctx, "assigneeEmail"), Wire.query(ctx, "filter"), start, count);
+        ObjectNode body = Wire.page(ctx, "roles", assignable.roles(), start, count, RoomsJson::roleSummary);
+        ObjectNode out = Json.object();
+        if (assignable.currentRoleId() != null) {
+            out.put("currentRoleId", Wire.int32(assignable.currentRoleId(), "role"));
+        }
+        out.setAll(body);
+        Wire.json(ctx, 200, out);
+    }
+}

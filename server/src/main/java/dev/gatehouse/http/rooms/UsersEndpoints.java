@@ -1,0 +1,156 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.room.AccessLevel;
+import dev.gatehouse.room.RoomsUserService;
+import dev.gatehouse.room.UserQuery;
+import dev.gatehouse.room.UserSort;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+
+/** {@code …/users}: Rooms' company users over {@link RoomsUserService}. */
+final class UsersEndpoints {
+
+    static final String USERS = RoomsApi.ACCOUNT + "/users";
+    private static final int MAX_NAME = 200;
+
+    private final Accounts accounts;
+    private final RoomsUserService users;
+
+    UsersEndpoints(Accounts accounts, RoomsUserService users) {
+        this.accounts = accounts;
+        this.users = users;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get(USERS, this::list),
+                Route.post(USERS + "/invite_user", this::invite),
+                Route.get(USERS + "/{userId}", this::get),
+                Route.put(USERS + "/{userId}", this::update),
+                Route.delete(USERS + "/{userId}", this::remove),
+                Route.post(USERS + "/{userId}/lock", this::lock),
+                Route.post(USERS + "/{userId}/unlock", this::unlock));
+    }
+
+    private void list(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int start = Wire.start(ctx);
+        int count = Wire.count(ctx);
+        UserQuery query = new UserQuery(Wire.query(ctx, "filter"), sort(ctx), Wire.queryInt(ctx, "defaultOfficeId",
+                null, Integer.MIN_VALUE, Integer.MAX_VALUE), accessLevel(ctx),
+                Wire.queryInt(ctx, "titleId", null, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                idOrNull(Wire.queryId(ctx, "roleId")), pending(ctx), Wire.queryBool(ctx, "lockedOnly", false), start, count);
+        Wire.json(ctx, 200, Wire.page(ctx, "userSummaries", users.list(a.principal(), a.orgId(), query), start, count,
+                RoomsJson::userSummary));
+    }
+
+    private static Long idOrNull(Integer id) {
+        return id == null ? null : id.longValue();
+    }
+
+    private static UserSort sort(Context ctx) {
+        String raw = Wire.query(ctx, "sort");
+        if (raw == null) {
+            return UserSort.ID;
+        }
+        return UserSort.parse(raw).orElseThrow(() -> new InvalidInputException("invalid_request_parameter",
+                "sort must be one of " + UserSort.names() + ", got \"" + Fields.abbreviate(raw) + "\"",
+                Map.of("sort", "unknown value")));
+    }
+
+    private static AccessLevel accessLevel(Context ctx) {
+        String raw = Wire.query(ctx, "accessLevel");
+        if (raw == null) {
+            return null;
+        }
+        return AccessLevel.parse(raw).orElseThrow(() -> new InvalidInputException("invalid_request_parameter",
+                "accessLevel must be one of " + AccessLevel.names() + ", got \"" + Fields.abbreviate(raw) + "\"",
+                Map.of("accessLevel", "unknown value")));
+    }
+
+    /** {@code status}: {@code Active} (every user here) or {@code Pending} (none: there are no invitations). */
+    private static boolean pending(Context ctx) {
+        String raw = Wire.query(ctx, "status");
+        if (raw == null || raw.equalsIgnoreCase("Active")) {
+            return false;
+        }
+        if (raw.equalsIgnoreCase("Pending")) {
+            return true;
+        }
+        throw new InvalidInputException("invalid_request_parameter", "status must be Active or Pending, got \""
+                + Fields.abbreviate(raw) + "\"", Map.of("status", "unknown value"));
+    }
+
+    private void get(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.json(ctx, 200, RoomsJson.user(users.get(a.principal(), a.orgId(), Wire.pathId(ctx, "userId"))));
+    }
+
+    private void invite(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Fields f = Wire.body(ctx);
+        String firstName = f.text("firstName", true, MAX_NAME);
+        String lastName = f.text("lastName", true, MAX_NAME);
+        String email = f.email("email", true);
+        Integer roleId = Wire.id(f, "roleId", true);
+        String levelName = f.text("accessLevel", true, 32);
+        AccessLevel level = null;
+        if (levelName != null) {
+            level = AccessLevel.parse(levelName).orElse(null);
+            if (level == null) {
+                f.error("accessLevel", "must be one of " + AccessLevel.names() + ", got \""
+                        + Fields.abbreviate(levelName) + "\"");
+            }
+        }
+        Integer defaultOfficeId = Wire.integer(f, "defaultOfficeId");
+        List<Integer> offices = Wire.integers(f, "offices");
+        List<Integer> regions = Wire.integers(f, "regions");
+        String eSign = f.string("eSignPermissionProfileId", false, 100);
+        f.bool("subscribeToRoomsActivityNotifications");
+        f.string("redirectUrl", false, 2000);
+        if (level == AccessLevel.REGION && regions.isEmpty()) {
+            f.error("regions", "is required with accessLevel Region");
+        }
+        if (level == AccessLevel.OFFICE && offices.isEmpty()) {
+            f.error("offices", "is required with accessLevel Office");
+        }
+        f.check();
+        var written = users.invite(a.principal(), a.orgId(), new RoomsUserService.Invite(firstName, lastName, email,
+                roleId, level, defaultOfficeId, offices, regions, eSign));
+        Wire.written(ctx, 201, written, RoomsJson.user(written.value()));
+    }
+
+    /** Rooms' UserForUpdate has one field, {@code defaultOfficeId}: the company role cannot change here. */
+    private void update(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        Long office = f.integer("defaultOfficeId", true, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        f.check();
+        var written = users.updateDefaultOffice(a.principal(), a.orgId(), userId, office.intValue());
+        Wire.written(ctx, 200, written, RoomsJson.user(written.value()));
+    }
+
+    private void remove(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.written(ctx, 204, users.remove(a.principal(), a.orgId(), Wire.pathId(ctx, "userId")), null);
+    }
+
+    private void lock(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        String reason = f.text("reason", true, 1000);
+        f.check();
+        Wire.written(ctx, 204, users.lock(a.principal(), a.orgId(), userId, reason), null);
+    }
+
+    private void unlock(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.written(ctx, 204, users.unlock(a.principal(), a.orgId(), Wire.pathId(ctx, "userId")), null);
+    }
+}

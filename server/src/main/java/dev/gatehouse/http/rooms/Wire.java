@@ -1,0 +1,283 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.room.Slice;
+import dev.gatehouse.store.Written;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Request and response conventions of the Rooms dialect, in one place: 32-bit ids, query parameters, the
+ * JSON content types Rooms accepts, dates as {@code 2019-07-17T17:45:42.783Z}, and the paging envelope.
+ */
+final class Wire {
+
+    static final int MAX_COUNT = 100;
+    static final String REVISION_HEADER = "Gatehouse-Revision";
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    /** {@code application/json}, {@code text/json} and {@code application/*+json} (e.g. json-patch+json). */
+    private static final Pattern JSON_TYPE = Pattern.compile("application/json|text/json|application/[a-z0-9.!#$&^_-]+\\+json");
+
+    private Wire() {
+    }
+
+    // ---------------------------------------------------------------- ids
+
+    /** A positive 32-bit id from the path; anything else is a 400 naming the parameter. */
+    static int pathId(Context ctx, String param) {
+        return parseId(param, ctx.pathParam(param));
+    }
+
+    private static int parseId(String name, String raw) {
+        try {
+            long id = Long.parseLong(raw);
+            if (id >= 1 && id <= Integer.MAX_VALUE) {
+                return (int) id;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_id", name + " must be a 32-bit integer id from 1 to "
+                + Integer.MAX_VALUE + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid id"));
+    }
+
+    /**
+     * A Gatehouse id as a Rooms id. Rooms ids are 32-bit integers; Gatehouse's are 64-bit, so an id beyond
+     * 2^31-1 cannot be shown in this dialect and the request is refused, naming the object.
+     */
+    static int int32(long id, String what) {
+        if (id > Integer.MAX_VALUE || id < Integer.MIN_VALUE) {
+            throw new ConflictException("id_out_of_range", what + " " + id + " has an id beyond the Rooms API's "
+                    + "32-bit range (max " + Integer.MAX_VALUE + "); use the native API /v1 for it");
+        }
+        return (int) id;
+    }
+
+    // ---------------------------------------------------------------- query parameters
+
+    static String query(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    static Integer queryInt(Context ctx, String name, Integer fallback, int min, int max) {
+        String raw = query(ctx, name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(raw.strip());
+            if (n >= min && n <= max) {
+                return (int) n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_request_parameter", name + " must be an integer from " + min + " to "
+                + max + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "must be " + min + ".." + max));
+    }
+
+    /** A 32-bit id in the query, or null. */
+    static Integer queryId(Context ctx, String name) {
+        String raw = query(ctx, name);
+        return raw == null ? null : parseId(name, raw.strip());
+    }
+
+    static boolean queryBool(Context ctx, String name, boolean fallback) {
+        String raw = query(ctx, name);
+        if (raw == null) {
+            return fallback;
+        }
+        if (raw.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (raw.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new InvalidInputException("invalid_request_parameter", name + " must be true or false, got \""
+                + Fields.abbreviate(raw) + "\"", Map.of(name, "must be true or false"));
+    }
+
+    static int start(Context ctx) {
+        return queryInt(ctx, "startPosition", 0, 0, Integer.MAX_VALUE);
+    }
+
+    static int count(Context ctx) {
+        return queryInt(ctx, "count", MAX_COUNT, 1, MAX_COUNT);
+    }
+
+    /** A date-time ({@code 2024-05-01T10:00:00Z}, with any offset) or a date (midnight UTC), or null. */
+    static Instant queryDate(Context ctx, String name) {
+        String raw = query(ctx, name);
+        return raw == null ? null : date(name, raw);
+    }
+
+    static Instant date(String name, String raw) {
+        try {
+            return OffsetDateTime.parse(raw).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e2) {
+                try {
+                    return java.time.LocalDateTime.parse(raw).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e3) {
+                    throw new InvalidInputException("invalid_request_parameter", name + " must be a date-time such as "
+                            + "2024-05-01T10:00:00Z, got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    /**
+     * The JSON object body; an empty body reads as {@code {}}. Rooms accepts {@code application/json},
+     * {@code application/json-patch+json} (a plain JSON object, not a patch), {@code text/json} and
+     * {@code application/*+json}; another content type on a non-empty body is a 415.
+     */
+    static Fields body(Context ctx) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            return Fields.of(Json.object());
+        }
+        String type = ctx.contentType();
+        if (type != null && !type.isBlank()) {
+            String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+            if (!JSON_TYPE.matcher(media).matches()) {
+                throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, "
+                        + "application/json-patch+json, text/json or application/*+json, got \""
+                        + Fields.abbreviate(type) + "\"");
+            }
+        }
+        return Fields.of(bytes);
+    }
+
+    /** A required or optional 32-bit id in a body. */
+    static Integer id(Fields f, String name, boolean required) {
+        Long v = f.integer(name, required, 1, Integer.MAX_VALUE);
+        return v == null ? null : v.intValue();
+    }
+
+    /** An optional 32-bit integer (office, template, title ids) in a body. */
+    static Integer integer(Fields f, String name) {
+        Long v = f.integer(name, false, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return v == null ? null : v.intValue();
+    }
+
+    static List<Integer> integers(Fields f, String name) {
+        JsonNode v = f.node().get(name);
+        List<Integer> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            f.error(name, "must be an array of integers");
+            return out;
+        }
+        for (JsonNode item : v) {
+            if (!item.isIntegralNumber() || !item.canConvertToInt()) {
+                f.error(name, "must be an array of 32-bit integers");
+                return out;
+            }
+            out.add(item.intValue());
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- responses
+
+    static String date(Instant instant) {
+        return instant == null ? null : DATE.format(instant);
+    }
+
+    static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    /** A write's response: the body (none for 204) and the revision it committed at. */
+    static void written(Context ctx, int status, Written<?> written, JsonNode body) {
+        ctx.header(REVISION_HEADER, String.valueOf(written.revision()));
+        if (status == 204) {
+            ctx.status(204);
+        } else {
+            json(ctx, status, body);
+        }
+    }
+
+    /**
+     * Rooms' paging envelope around {@code items} (the page starting at {@code start}): {@code resultSetSize},
+     * {@code startPosition}, {@code endPosition} (the last item's zero-based index: start - 1 on an empty page),
+     * {@code totalRowCount}, and {@code nextUri} / {@code priorUri} (this request with another startPosition,
+     * relative to the base path, null on the last / first page).
+     */
+    static <T> ObjectNode page(Context ctx, String field, Slice<T> slice, int start, int count,
+                               Function<T, JsonNode> render) {
+        ObjectNode body = Json.object();
+        ArrayNode array = body.putArray(field);
+        slice.items().forEach(item -> array.add(render.apply(item)));
+        int size = slice.items().size();
+        body.put("resultSetSize", size);
+        body.put("startPosition", start);
+        body.put("endPosition", start + size - 1);
+        body.put("totalRowCount", slice.total());
+        body.put("nextUri", (long) start + size < slice.total() && size > 0 ? uri(ctx, start + size, count) : null);
+        body.put("priorUri", start > 0 ? uri(ctx, Math.max(0, start - count), count) : null);
+        return body;
+    }
+
+    private static String uri(Context ctx, int start, int count) {
+        StringBuilder uri = new StringBuilder(ctx.path().substring(RoomsApi.PREFIX.length())).append('?');
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            if (!param.getKey().equals("startPosition") && !param.getKey().equals("count")) {
+                for (String value : param.getValue()) {
+                    uri.append(encode(param.getKey())).append('=').append(encode(value)).append('&');
+                }
+            }
+        }
+        return uri.append("startPosition=").append(start).append("&count=").append(count).toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Puts a field unless the value is null (Rooms leaves out what it does not know). */
+    static void put(ObjectNode n, String field, Object value) {
+        if (value == null) {
+            return;
+        }
+        if (value instanceof Integer i) {
+            n.put(field, i);
+        } else if (value instanceof Long l) {
+            n.put(field, l);
+        } else if (value instanceof Boolean b) {
+            n.put(field, b);
+        } else if (value instanceof JsonNode j) {
+            n.set(field, j);
+        } else {
+            n.put(field, value.toString());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.gatehouse.http.v1;
+
+import dev.gatehouse.assignment.Assignment;
+import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.assignment.AssignmentSnapshot;
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Resource assignments under {@code /v1/orgs/{org}/resources/{type}/{id}/assignments} and per member. */
+final class AssignmentsResource {
+
+    private static final String BASE = "/v1/orgs/{org}/resources/{type}/{id}/assignments";
+
+    private final AssignmentService assignments;
+    private final Auth auth;
+
+    AssignmentsResource(AssignmentService assignments, Auth auth) {
+        this.assignments = assignments;
+        this.auth = auth;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get(BASE, this::listByResource),
+                Route.delete(BASE, this::removeResource),
+                Route.get(BASE + "/{member}", this::get),
+                Route.put(BASE + "/{member}", this::put),
+                Route.delete(BASE + "/{member}", this::remove),
+                Route.get("/v1/orgs/{org}/members/{member}/assignments", this::listByMember),
+                Route.delete("/v1/orgs/{org}/members/{member}/assignments", this::removeMember));
+    }
+
+    private void put(Context ctx) {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        Fields f = V1.body(ctx).allowOnly(Set.of("role_id"));
+        Long roleId = f.id("role_id", true);
+        f.check();
+        var written = assignments.put(principal, orgId, ctx.pathParam("type"), ctx.pathParam("id"),
+                ctx.pathParam("member"), roleId);
+        V1.written(ctx, 200, written, AssignmentSnapshot.of(written.value()));
+    }
+
+    private void get(Context ctx) {
+        var principal = auth.principal(ctx);
+        V1.ok(ctx, AssignmentSnapshot.of(assignments.get(principal, V1.id(ctx, "org"), ctx.pathParam("type"),
+                ctx.pathParam("id"), ctx.pathParam("member"))));
+    }
+
+    private void remove(Context ctx) {
+        var principal = auth.principal(ctx);
+        V1.written(ctx, 204, assignments.remove(principal, V1.id(ctx, "org"), ctx.pathParam("type"),
+                ctx.pathParam("id"), ctx.pathParam("member")), null);
+    }
+
+    private void listByResource(Context ctx) {
+        var principal = auth.principal(ctx);
+        int limit = V1.limit(ctx);
+        V1.page(ctx, assignments.listByResource(principal, V1.id(ctx, "org"), ctx.pathParam("type"),
+                ctx.pathParam("id"), V1.after(ctx), limit), limit, Assignment::memberId, AssignmentSnapshot::of);
+    }
+
+    private void removeResource(Context ctx) {
+        var principal = auth.principal(ctx);
+        var written = assignments.removeResource(principal, V1.id(ctx, "org"), ctx.pathParam("type"), ctx.pathParam("id"));
+        V1.written(ctx, 200, written, Json.object().put("removed", written.value()));
+    }
+
+    private void removeMember(Context ctx) {
+        var principal = auth.principal(ctx);
+        var written = assignments.removeMember(principal, V1.id(ctx, "org"), ctx.pathParam("member"));
+        V1.written(ctx, 200, written, Json.object().put("removed", written.value()));
+    }
+
+    /** A member's assignments, ordered by (type, resource id); the cursor carries that position. */
+    private void listByMember(Context ctx) {
+        var principal = auth.principal(ctx);
+        int limit = V1.limit(ctx);
+        String afterType = "";
+        String afterId = "";
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !cursor.isEmpty()) {
+            String[] position = decode(cursor);
+            afterType = position[0];
+            afterId = position[1];
+        }
+        List<Assignment> page = assignments.listByMember(principal, V1.id(ctx, "org"), ctx.pathParam("member"),
+                afterType, afterId, limit);
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        page.forEach(a -> items.add(AssignmentSnapshot.of(a)));
+        Assignment last = page.isEmpty() ? null : page.get(page.size() - 1);
+        body.put("next_cursor", page.size() == limit && last != null ? encode(last.resourceType(), last.resourceId()) : null);
+        V1.ok(ctx, body);
+    }
+
+    /** Resource types never contain '/', so "type/id" splits unambiguously at the first slash. */
+    private static String encode(String type, String id) {
+        return V1.cursor(type + "/" + id);
+    }
+
+    private static String[] decode(String cursor) {
+        String position = V1.decodeCursorText(cursor);
+        int slash = position.indexOf('/');
+        if (slash < 0) {
+            throw dev.gatehouse.error.InvalidInputException.field("cursor", "is not one this API returned");
+        }
+        return new String[] {position.substring(0, slash), position.substring(slash + 1)};
+    }
+}

@@ -1,0 +1,215 @@
+package dev.gatehouse.http.v1;
+
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.EventJson;
+import dev.gatehouse.changelog.EventQuery;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.event.EventService;
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /v1/orgs/{org}/events}: the organization's change history, newest first by default.
+ *
+ * <p>Query parameters (all optional; list parameters take several values, repeated or comma-separated):
+ * {@code object_type}, {@code object_id}, {@code action}, {@code actor_type} ({@code service | member |
+ * system}), {@code actor_id} (member id), {@code key_id}, {@code since} / {@code until} (ISO-8601 instants,
+ * {@code since <= occurred_at < until}), {@code after_revision} / {@code before_revision} (exclusive),
+ * {@code order} ({@code desc | asc}), {@code limit}, {@code cursor}. Unknown parameters are a 400.
+ */
+final class EventsResource {
+
+    private static final Set<String> PARAMS = Set.of("object_type", "object_id", "action", "actor_type", "actor_id",
+            "key_id", "since", "until", "after_revision", "before_revision", "order", "limit", "cursor");
+    private static final Set<String> ACTOR_TYPES = Set.of("service", "member", "system");
+    private static final int MAX_VALUES = 50;
+
+    private final EventService events;
+    private final Auth auth;
+
+    EventsResource(EventService events, Auth auth) {
+        this.events = events;
+        this.auth = auth;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get("/v1/orgs/{org}/events", this::list),
+                Route.get("/v1/orgs/{org}/events/{revision}", this::get));
+    }
+
+    private void list(Context ctx) {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        int limit = V1.limit(ctx);
+        EventQuery query = query(ctx, orgId, limit);
+        List<ChangeRecord> items = events.list(principal, query);
+        V1.page(ctx, items, limit, ChangeRecord::revision, EventJson::of);
+    }
+
+    private void get(Context ctx) {
+        var principal = auth.principal(ctx);
+        V1.ok(ctx, EventJson.of(events.get(principal, V1.id(ctx, "org"), V1.id(ctx, "revision"))));
+    }
+
+    /** Reads and checks every filter, naming all bad parameters in one 400. */
+    static EventQuery query(Context ctx, long orgId, int limit) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (String name : ctx.queryParamMap().keySet()) {
+            if (!PARAMS.contains(name)) {
+                errors.put(name, "unknown parameter; known: " + PARAMS.stream().sorted().toList());
+            }
+        }
+        EventQuery.Builder q = EventQuery.forOrg(orgId).limit(limit);
+        q.objectTypes(tokens(ctx, "object_type", errors));
+        q.actions(tokens(ctx, "action", errors));
+        Set<String> ids = values(ctx, "object_id", errors);
+        for (String id : ids) {
+            if (id.length() > 256) {
+                errors.put("object_id", "each value must be at most 256 characters");
+            }
+        }
+        q.objectIds(ids);
+        String actorType = single(ctx, "actor_type", errors);
+        if (actorType != null && !ACTOR_TYPES.contains(actorType)) {
+            errors.put("actor_type", "must be one of " + ACTOR_TYPES.stream().sorted().toList() + ", got \""
+                    + Fields.abbreviate(actorType) + "\"");
+        }
+        q.actorType(actorType);
+        q.actorId(positive(ctx, "actor_id", errors));
+        String keyId = single(ctx, "key_id", errors);
+        if (keyId != null && keyId.length() > 128) {
+            errors.put("key_id", "must be at most 128 characters");
+        }
+        q.keyId(keyId);
+        Instant since = instant(ctx, "since", errors);
+        Instant until = instant(ctx, "until", errors);
+        q.since(since).until(until);
+        Long after = positiveOrZero(ctx, "after_revision", errors);
+        Long before = positive(ctx, "before_revision", errors);
+        if (after != null) {
+            q.afterRevision(after);
+        }
+        if (before != null) {
+            q.beforeRevision(before);
+        }
+        String order = single(ctx, "order", errors);
+        boolean ascending = false;
+        if (order != null) {
+            if (order.equals("asc")) {
+                ascending = true;
+            } else if (!order.equals("desc")) {
+                errors.put("order", "must be desc (newest first) or asc (oldest first), got \""
+                        + Fields.abbreviate(order) + "\"");
+            }
+        }
+        q.ascending(ascending);
+        if (errors.isEmpty()) {
+            long cursor = V1.after(ctx);
+            if (cursor > 0) {
+                if (ascending) {
+                    q.afterRevision(cursor);
+                } else {
+                    q.beforeRevision(cursor);
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            String detail = errors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                    .reduce((a, b) -> a + "; " + b).orElseThrow();
+            throw new InvalidInputException("invalid_query", detail, errors);
+        }
+        return q.build();
+    }
+
+    private static Set<String> values(Context ctx, String name, Map<String, String> errors) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String raw : ctx.queryParams(name)) {
+            for (String part : raw.split(",")) {
+                String v = part.strip();
+                if (!v.isEmpty()) {
+                    out.add(v);
+                }
+            }
+        }
+        if (out.size() > MAX_VALUES) {
+            errors.put(name, "at most " + MAX_VALUES + " values, got " + out.size());
+        }
+        return out;
+    }
+
+    private static Set<String> tokens(Context ctx, String name, Map<String, String> errors) {
+        Set<String> out = values(ctx, name, errors);
+        for (String v : out) {
+            String problem = V1.nameProblem(v);
+            if (problem != null) {
+                errors.put(name, problem);
+            }
+        }
+        return out;
+    }
+
+    private static String single(Context ctx, String name, Map<String, String> errors) {
+        List<String> raw = ctx.queryParams(name);
+        if (raw.size() > 1) {
+            errors.put(name, "must be given once");
+            return null;
+        }
+        return raw.isEmpty() || raw.get(0).isEmpty() ? null : raw.get(0);
+    }
+
+    private static Long positive(Context ctx, String name, Map<String, String> errors) {
+        Long n = number(ctx, name, errors);
+        if (n != null && n < 1) {
+            errors.put(name, "must be a positive integer, got " + n);
+            return null;
+        }
+        return n;
+    }
+
+    private static Long positiveOrZero(Context ctx, String name, Map<String, String> errors) {
+        Long n = number(ctx, name, errors);
+        if (n != null && n < 0) {
+            errors.put(name, "must be 0 or more, got " + n);
+            return null;
+        }
+        return n;
+    }
+
+    private static Long number(Context ctx, String name, Map<String, String> errors) {
+        String raw = single(ctx, name, errors);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            errors.put(name, "must be an integer, got \"" + Fields.abbreviate(raw) + "\"");
+            return null;
+        }
+    }
+
+    private static Instant instant(Context ctx, String name, Map<String, String> errors) {
+        String raw = single(ctx, name, errors);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(raw).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.put(name, "must be an ISO-8601 time with an offset, e.g. 2026-05-01T10:00:00Z, got \""
+                    + Fields.abbreviate(raw) + "\"");
+            return null;
+        }
+    }
+}

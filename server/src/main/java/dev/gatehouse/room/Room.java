@@ -1,0 +1,34 @@
+package dev.gatehouse.room;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A Rooms room: a resource of type {@code room} whose resource id is {@link #resourceId()}. Who holds which
+ * role in it lives in the resource assignments; this is Rooms' metadata.
+ *
+ * @param ownerIds       member ids of the room's owners
+ * @param createdBy      member id of the creator, null when a service key created it
+ * @param fieldDataJson  Rooms' field data as a JSON object text, null when none was given
+ */
+public record Room(int id, long orgId, String name, Integer officeId, String status, List<Long> ownerIds,
+                   Long createdBy, String transactionSideId, Integer templateId, String listingSource,
+                   String fieldDataJson, Instant createdAt, Instant updatedAt) {
+
+    public static final String RESOURCE_TYPE = "room";
+
+    public Room {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(status, "status");
+        ownerIds = List.copyOf(ownerIds);
+    }
+
+    public String resourceId() {
+        return Integer.toString(id);
+    }
+
+    public static String resourceId(int roomId) {
+        return Integer.toString(roomId);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.gatehouse.room;
+
+import dev.gatehouse.member.MemberStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/**
+ * SQL for rooms and room users. A room user is a member with an assignment on the room (its role there), or
+ * one whose access is revoked (the role kept in {@code room_users}). Stateless.
+ */
+final class RoomStore {
+
+    private static final String COLUMNS = "id, org_id, name, office_id, status, owner_ids, created_by, "
+            + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at";
+    private static final String ROOM_USER_COLUMNS = Sql.MEMBER_COLUMNS + ", ro.id AS room_role_id, "
+            + "ro.name AS room_role_name, a.member_id IS NULL AS revoked, ru.invited_by, ru.transaction_side_id, "
+            + "ru.revoked_at, p.title_id";
+    /** Rooms the viewer holds a role in; {@code :viewer} null means every room. */
+    private static final String VISIBLE = " FROM rooms r WHERE r.org_id = :org AND r.status = ANY (:statuses) "
+            + "AND (CAST(:office AS integer) IS NULL OR r.office_id = :office) "
+            + "AND (CAST(:from AS timestamptz) IS NULL OR r.updated_at >= :from) "
+            + "AND (CAST(:to AS timestamptz) IS NULL OR r.updated_at <= :to) "
+            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.org_id = r.org_id "
+            + "AND a.resource_type = 'room' AND a.resource_id = CAST(r.id AS text) AND a.member_id = :viewer))";
+
+    Room insert(Handle h, long orgId, String name, Integer officeId, List<Long> ownerIds, Long createdBy, String side,
+                Integer templateId, String listingSource, String fieldDataJson, Instant now) {
+        return h.createQuery("INSERT INTO rooms (org_id, name, office_id, status, owner_ids, created_by, "
+                        + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at) VALUES "
+                        + "(:org, :name, :office, 'active', :owners, :by, :side, :template, :listing, "
+                        + "CAST(:data AS jsonb), :now, :now) RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("name", name).bind("office", officeId)
+                .bind("owners", ownerIds.toArray(new Long[0])).bind("by", createdBy).bind("side", side)
+                .bind("template", templateId).bind("listing", listingSource).bind("data", fieldDataJson)
+                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    Optional<Room> find(Handle h, long orgId, int id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM rooms WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    void delete(Handle h, int id) {
+        h.createUpdate("DELETE FROM rooms WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** Rooms matching the query that {@code viewer} holds a role in (every room when null), by id. */
+    Slice<Room> list(Handle h, long orgId, Long viewer, RoomQuery q) {
+        if (q.closedRangeGiven()) {
+            return new Slice<>(List.of(), 0);
+        }
+        int total = bind(h.createQuery("SELECT count(*)" + VISIBLE), orgId, viewer, q).mapTo(Integer.class).one();
+        List<Room> items = bind(h.createQuery("SELECT " + COLUMNS + VISIBLE + " ORDER BY r.id OFFSET :start LIMIT :count"),
+                orgId, viewer, q).bind("start", q.start()).bind("count", q.count()).map((rs, ctx) -> map(rs)).list();
+        return new Slice<>(items, total);
+    }
+
+    private static Query bind(Query query, long orgId, Long viewer, RoomQuery q) {
+        return query.bind("org", orgId).bind("statuses", q.statuses().toArray(new String[0]))
+                .bind("office", q.officeId()).bind("from", utc(q.changedFrom())).bind("to", utc(q.changedTo()))
+                .bind("viewer", viewer);
+    }
+
+    /** Whether the member holds a role in the room (an assignment, so not revoked). */
+    boolean holdsRole(Handle h, long orgId, int roomId, long memberId) {
+        return h.createQuery("SELECT count(*) FROM assignments WHERE org_id = :org AND resource_type = 'room' "
+                        + "AND resource_id = :rid AND member_id = :member")
+                .bind("org", orgId).bind("rid", Room.resourceId(roomId)).bind("member", memberId)
+                .mapTo(Integer.class).one() > 0;
+    }
+
+    /** A member's place in a room, with access or revoked; empty when it has none. */
+    Optional<RoomUser> roomUser(Handle h, long orgId, int roomId, long memberId) {
+        return h.createQuery("SELECT " + ROOM_USER_COLUMNS + " FROM members m "
+                        + "LEFT JOIN assignments a ON a.org_id = m.org_id AND a.resource_type = 'room' "
+                        + "AND a.resource_id = :rid AND a.member_id = m.id "
+                        + "LEFT JOIN room_users ru ON ru.room_id = :room AND ru.member_id = m.id "
+                        + "JOIN roles ro ON ro.id = coalesce(a.role_id, ru.revoked_role_id) "
+                        + "LEFT JOIN rooms_profiles p ON p.member_id = m.id WHERE m.org_id = :org AND m.id = :member")
+                .bind("org", orgId).bind("room", roomId).bind("rid", Room.resourceId(roomId)).bind("member", memberId)
+                .map((rs, ctx) -> mapUser(rs, roomId)).findOne();
+    }
+
+    /** The users with access to a room (revoked ones are left out), filtered by a name or email prefix. */
+    Slice<RoomUser> roomUsers(Handle h, long orgId, int roomId, String filter, UserSort sort, int start, int count) {
+        String from = " FROM assignments a JOIN members m ON m.id = a.member_id JOIN roles ro ON ro.id = a.role_id "
+                + "LEFT JOIN room_users ru ON ru.room_id = :room AND ru.member_id = a.member_id "
+                + "LEFT JOIN rooms_profiles p ON p.member_id = a.member_id "
+                + "WHERE a.org_id = :org AND a.resource_type = 'room' AND a.resource_id = :rid";
+        if (filter != null && !filter.isEmpty()) {
+            from += " AND (lower(coalesce(m.first_name, '')) LIKE :p ESCAPE '!' OR lower(coalesce(m.last_name, '')) "
+                    + "LIKE :p ESCAPE '!' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE :p ESCAPE '!' "
+                    + "OR lower(m.email) LIKE :p ESCAPE '!')";
+        }
+        String pattern = filter == null || filter.isEmpty() ? null : Sql.prefixPattern(filter);
+        Query countQuery = h.createQuery("SELECT count(*)" + from);
+        Query pageQuery = h.createQuery("SELECT " + ROOM_USER_COLUMNS + from + " ORDER BY " + sort.orderBy()
+                + " OFFSET :start LIMIT :count").bind("start", start).bind("count", count);
+        for (Query q : List.of(countQuery, pageQuery)) {
+            q.bind("org", orgId).bind("room", roomId).bind("rid", Room.resourceId(roomId));
+            if (pattern != null) {
+                q.bind("p", pattern);
+            }
+        }
+        int total = countQuery.mapTo(Integer.class).one();
+        return new Slice<>(pageQuery.map((rs, ctx) -> mapUser(rs, roomId)).list(), total);
+    }
+
+    /** Records who invited a member into a room and its side; clears any revocation. */
+    void invited(Handle h, long orgId, int roomId, long memberId, Long invitedBy, String side, Instant now) {
+        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, invited_by, transaction_side_id, created_at, "
+                        + "updated_at) VALUES (:room, :member, :org, :by, :side, :now, :now) ON CONFLICT (room_id, member_id) "
+                        + "DO UPDATE SET invited_by = :by, transaction_side_id = :side, revoked_role_id = NULL, "
+                        + "revoked_at = NULL, updated_at = :now")
+                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("by", invitedBy)
+                .bind("side", side).bind("now", utc(now)).execute();
+    }
+
+    void side(Handle h, long orgId, int roomId, long memberId, String side, Instant now) {
+        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, transaction_side_id, created_at, updated_at) "
+                        + "VALUES (:room, :member, :org, :side, :now, :now) ON CONFLICT (room_id, member_id) "
+                        + "DO UPDATE SET transaction_side_id = :side, updated_at = :now")
+                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("side", side)
+                .bind("now", utc(now)).execute();
+    }
+
+    /** Remembers the role of a member whose access is revoked ({@code roleId} null: restored). */
+    void revoked(Handle h, long orgId, int roomId, long memberId, Long roleId, Instant at, Instant now) {
+        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, revoked_role_id, revoked_at, created_at, "
+                        + "updated_at) VALUES (:room, :member, :org, :role, :at, :now, :now) ON CONFLICT (room_id, member_id) "
+                        + "DO UPDATE SET revoked_role_id = :role, revoked_at = :at, updated_at = :now")
+                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("role", roleId)
+                .bind("at", utc(at)).bind("now", utc(now)).execute();
+    }
+
+    /** How many revoked room users would get the role back on restore. */
+    int revokedHolding(Handle h, long roleId) {
+        return h.createQuery("SELECT count(*) FROM room_users WHERE revoked_role_id = :role").bind("role", roleId)
+                .mapTo(Integer.class).one();
+    }
+
+    private static RoomUser mapUser(ResultSet rs, int roomId) throws SQLException {
+        return new RoomUser(roomId, MemberStore.map(rs), rs.getLong("room_role_id"), rs.getString("room_role_name"),
+                rs.getBoolean("revoked"), Sql.longOrNull(rs, "invited_by"), rs.getString("transaction_side_id"),
+                Sql.integer(rs, "title_id"), instant(rs, "revoked_at"));
+    }
+
+    private static Room map(ResultSet rs) throws SQLException {
+        return new Room(rs.getInt("id"), rs.getLong("org_id"), rs.getString("name"), Sql.integer(rs, "office_id"),
+                rs.getString("status"), Sql.longs(rs, "owner_ids"), Sql.longOrNull(rs, "created_by"),
+                rs.getString("transaction_side_id"), Sql.integer(rs, "template_id"), rs.getString("listing_source"),
+                rs.getString("field_data"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.gatehouse.room;
+
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+import static dev.gatehouse.store.SqlTime.utc;
+
+/** SQL for company users: internal members joined with their Rooms profile. Stateless. */
+final class RoomsUserStore {
+
+    /** The access level of a member, stored or defaulted (see {@link RoomsProfile}). */
+    private static final String LEVEL = "coalesce(p.access_level, CASE WHEN r.default_for_admin THEN 'Admin' "
+            + "ELSE 'Contributor' END)";
+    private static final String FROM = " FROM members m JOIN roles r ON r.id = m.role_id "
+            + "LEFT JOIN rooms_profiles p ON p.member_id = m.id WHERE m.org_id = :org AND NOT m.external";
+    private static final String SELECT = "SELECT " + Sql.MEMBER_COLUMNS + ", " + LEVEL + " AS level, "
+            + "p.default_office_id, p.title_id, p.offices, p.regions, p.esign_permission_profile_id, p.lock_reason"
+            + FROM;
+
+    Optional<RoomsUser> find(Handle h, long orgId, long memberId) {
+        return h.createQuery(SELECT + " AND m.id = :id").bind("org", orgId).bind("id", memberId)
+                .map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    Slice<RoomsUser> search(Handle h, long orgId, UserQuery q) {
+        if (q.pendingOnly()) {
+            return new Slice<>(List.of(), 0);
+        }
+        StringBuilder where = new StringBuilder();
+        if (q.filter() != null && !q.filter().isEmpty()) {
+            where.append(" AND (lower(coalesce(m.first_name, '')) LIKE :p ESCAPE '!' OR lower(coalesce(m.last_name, '')) "
+                    + "LIKE :p ESCAPE '!' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE :p ESCAPE '!' "
+                    + "OR lower(m.email) LIKE :p ESCAPE '!')");
+        }
+        if (q.defaultOfficeId() != null) {
+            where.append(" AND p.default_office_id = :office");
+        }
+        if (q.accessLevel() != null) {
+            where.append(" AND ").append(LEVEL).append(" = :level");
+        }
+        if (q.titleId() != null) {
+            where.append(" AND p.title_id = :title");
+        }
+        if (q.roleId() != null) {
+            where.append(" AND m.role_id = :role");
+        }
+        if (q.lockedOnly()) {
+            where.append(" AND m.status = 'deactivated'");
+        }
+        int total = bind(h.createQuery("SELECT count(*)" + FROM + where), orgId, q).mapTo(Integer.class).one();
+        List<RoomsUser> items = bind(h.createQuery(SELECT + where + " ORDER BY " + q.sort().orderBy()
+                + " OFFSET :start LIMIT :count"), orgId, q).bind("start", q.start()).bind("count", q.count())
+                .map((rs, ctx) -> map(rs)).list();
+        return new Slice<>(items, total);
+    }
+
+    private static Query bind(Query query, long orgId, UserQuery q) {
+        query.bind("org", orgId);
+        if (q.filter() != null && !q.filter().isEmpty()) {
+            query.bind("p", Sql.prefixPattern(q.filter()));
+        }
+        if (q.defaultOfficeId() != null) {
+            query.bind("office", q.defaultOfficeId());
+        }
+        if (q.accessLevel() != null) {
+            query.bind("level", q.accessLevel().wire());
+        }
+        if (q.titleId() != null) {
+            query.bind("title", q.titleId());
+        }
+        if (q.roleId() != null) {
+            query.bind("role", q.roleId());
+        }
+        return query;
+    }
+
+    void upsert(Handle h, long orgId, RoomsProfile p, Instant now) {
+        h.createUpdate("INSERT INTO rooms_profiles (member_id, org_id, access_level, default_office_id, title_id, offices, "
+                        + "regions, esign_permission_profile_id, lock_reason, created_at, updated_at) VALUES (:member, :org, "
+                        + ":level, :office, :title, :offices, :regions, :esign, :reason, :now, :now) "
+                        + "ON CONFLICT (member_id) DO UPDATE SET access_level = :level, default_office_id = :office, "
+                        + "title_id = :title, offices = :offices, regions = :regions, esign_permission_profile_id = :esign, "
+                        + "lock_reason = :reason, updated_at = :now")
+                .bind("member", p.memberId()).bind("org", orgId).bind("level", p.accessLevel().wire())
+                .bind("office", p.defaultOfficeId()).bind("title", p.titleId())
+                .bind("offices", p.offices().toArray(new Integer[0])).bind("regions", p.regions().toArray(new Integer[0]))
+                .bind("esign", p.eSignPermissionProfileId()).bind("reason", p.lockReason()).bind("now", utc(now))
+                .execute();
+    }
+
+    private static RoomsUser map(ResultSet rs) throws SQLException {
+        Member member = MemberStore.map(rs);
+        AccessLevel level = AccessLevel.parse(rs.getString("level")).orElseThrow();
+        List<Integer> offices = rs.getArray("offices") == null ? new ArrayList<>() : Sql.integers(rs, "offices");
+        List<Integer> regions = rs.getArray("regions") == null ? new ArrayList<>() : Sql.integers(rs, "regions");
+        return new RoomsUser(member, new RoomsProfile(member.id(), level, Sql.integer(rs, "default_office_id"),
+                Sql.integer(rs, "title_id"), offices, regions, rs.getString("esign_permission_profile_id"),
+                rs.getString("lock_reason")));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.gatehouse.room;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** SQL pieces shared by the room package's stores. Stateless. */
+final class Sql {
+
+    /** Member columns, selected from {@code members m}. */
+    static final String MEMBER_COLUMNS = "m.id, m.org_id, m.user_id, m.email, m.first_name, m.last_name, m.role_id, "
+            + "m.external, m.status, m.version, m.created_at, m.updated_at";
+
+    private Sql() {
+    }
+
+    /**
+     * The LIKE pattern matching values that start with {@code prefix}, ignoring case; use it with
+     * {@code ESCAPE '!'} (not a backslash, which JDBI's statement parser reads as escaping the quote).
+     */
+    static String prefixPattern(String prefix) {
+        return prefix.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+
+    static Integer integer(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static List<Integer> integers(ResultSet rs, String column) throws SQLException {
+        Array array = rs.getArray(column);
+        List<Integer> out = new ArrayList<>();
+        if (array != null) {
+            for (Object o : (Object[]) array.getArray()) {
+                out.add(((Number) o).intValue());
+            }
+        }
+        return out;
+    }
+
+    static List<Long> longs(ResultSet rs, String column) throws SQLException {
+        Array array = rs.getArray(column);
+        List<Long> out = new ArrayList<>();
+        if (array != null) {
+            for (Object o : (Object[]) array.getArray()) {
+                out.add(((Number) o).longValue());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,377 @@
+package dev.gatehouse.webhook;
+
+import dev.gatehouse.changelog.ChangeListener;
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.EventJson;
+import dev.gatehouse.changelog.EventQuery;
+import dev.gatehouse.json.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers change-log events to webhook subscriptions, at least once and in revision order per
+ * subscription.
+ *
+ * <p><b>Who delivers.</b> Every node runs a dispatcher; a subscription is delivered by whichever node holds
+ * its lease. A node claims due subscriptions with {@code UPDATE … WHERE webhook_id IN (SELECT … FOR UPDATE
+ * SKIP LOCKED)}, which sets a lease (owner, expiry, a token incremented on every claim). Every later write
+ * of the cursor is fenced by that token, so a node that lost its lease (it hung past the expiry and another
+ * node took over) can no longer move the cursor. Leases are renewed after each delivered event and released
+ * when there is nothing left, after a failure and on shutdown; a crashed node's leases simply expire.
+ *
+ * <p><b>Order and retries.</b> Per subscription one request is in flight at a time, events in revision
+ * order; the cursor moves past an event only after a 2xx answer. A failure (any other status, a timeout, a
+ * refused connection) schedules the same event again after an exponentially growing wait. When one event
+ * has been failing for longer than the retry window, the subscription is paused (by the system, with the
+ * reason, recorded in the change log); resuming it retries the same event. Events that do not match a
+ * subscription's filters are skipped by moving the cursor.
+ *
+ * <p><b>Durability.</b> Cursors, due times and the delivery log live in the database, so a restart (or
+ * another node) carries on where delivery stood. An event delivered but not yet recorded when a node died
+ * is delivered again: receivers deduplicate by {@code Gatehouse-Webhook-Id} and {@code Gatehouse-Event-Revision}.
+ *
+ * <p>Thread-safe. One scheduling thread claims work; up to {@code workers} threads deliver.
+ */
+public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    /** Events handled per claim before the lease is given back, so that one busy subscription cannot starve others. */
+    private static final int EVENTS_PER_CLAIM = 200;
+    private static final int READ_BATCH = 100;
+    private static final int PRUNE_BATCH = 1000;
+    private static final long MIN_ROUND_MILLIS = 20;
+    private static final WebhookStore.Failure LEASE_LOST = new WebhookStore.Failure(0, false, Duration.ZERO);
+
+    private final Jdbi jdbi;
+    private final WebhookService service;
+    private final WebhookStore store = new WebhookStore();
+    private final WebhookSettings settings;
+    private final String nodeId;
+    private final HttpClient client;
+    private final ExecutorService workers;
+    private final Semaphore free;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Object wake = new Object();
+    private final Thread scheduler;
+    private boolean woken;
+    private long lastPrune;
+
+    public WebhookDispatcher(Jdbi jdbi, WebhookService service, WebhookSettings settings, String nodeId) {
+        this.jdbi = jdbi;
+        this.service = service;
+        this.settings = settings;
+        this.nodeId = nodeId;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.timeout())
+                .build();
+        this.workers = Executors.newFixedThreadPool(settings.workers(), r -> {
+            Thread t = new Thread(r, "gatehouse-webhook-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.free = new Semaphore(settings.workers());
+        this.scheduler = new Thread(this::schedule, "gatehouse-webhook-scheduler");
+        this.scheduler.setDaemon(true);
+    }
+
+    public WebhookDispatcher start() {
+        scheduler.start();
+        return this;
+    }
+
+    /** New changes may be due for delivery: look now rather than at the next poll. */
+    @Override
+    public void onChange(ChangeRecord record) {
+        if (record.orgId() != null) {
+            wakeUp();
+        }
+    }
+
+    private void wakeUp() {
+        synchronized (wake) {
+            woken = true;
+            wake.notifyAll();
+        }
+    }
+
+    private void schedule() {
+        while (running.get()) {
+            long round = System.nanoTime();
+            try {
+                claimAndDeliver();
+                pruneDeliveryLog();
+            } catch (RuntimeException e) {
+                LOG.warn("webhook scheduling failed: {}", e.getMessage());
+            }
+            try {
+                // However fast changes arrive, look for due work at most every MIN_ROUND_MILLIS.
+                long rest = MIN_ROUND_MILLIS - (System.nanoTime() - round) / 1_000_000L;
+                if (rest > 0) {
+                    Thread.sleep(rest);
+                }
+                synchronized (wake) {
+                    if (!woken && running.get()) {
+                        wake.wait(settings.pollInterval().toMillis());
+                    }
+                    woken = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void claimAndDeliver() {
+        int slots = free.availablePermits();
+        if (slots == 0) {
+            return;
+        }
+        List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> store.claim(h, nodeId, slots, settings.lease()));
+        for (WebhookStore.Claim claim : claims) {
+            if (!inFlight.add(claim.webhookId())) {
+                continue; // cannot happen while its lease is held; never deliver one subscription twice at once
+            }
+            if (!free.tryAcquire()) {
+                inFlight.remove(claim.webhookId());
+                jdbi.useHandle(h -> store.release(h, claim.webhookId(), claim.leaseToken()));
+                continue;
+            }
+            workers.execute(() -> {
+                try {
+                    deliver(claim);
+                } catch (RuntimeException e) {
+                    if (deletedMeanwhile(e)) {
+                        LOG.debug("webhook {} was deleted while an event was being delivered", claim.webhookId());
+                    } else {
+                        LOG.warn("delivering webhook {} failed: {}", claim.webhookId(), e.getMessage());
+                    }
+                    try {
+                        jdbi.useHandle(h -> store.release(h, claim.webhookId(), claim.leaseToken()));
+                    } catch (RuntimeException ignored) {
+                        // the lease expires by itself
+                    }
+                } finally {
+                    inFlight.remove(claim.webhookId());
+                    free.release();
+                    wakeUp();
+                }
+            });
+        }
+    }
+
+    /** Works through one claimed subscription until nothing is due, a failure, the budget, or a lost lease. */
+    private void deliver(WebhookStore.Claim claim) {
+        long id = claim.webhookId();
+        long token = claim.leaseToken();
+        int handled = 0;
+        while (running.get() && handled < EVENTS_PER_CLAIM) {
+            Optional<WebhookStore.Target> found = jdbi.withHandle(h -> store.target(h, id, token));
+            if (found.isEmpty() || !found.get().webhook().active()) {
+                // deleted, paused, or the lease was lost: the cursor is no longer ours to move
+                found.ifPresent(t -> jdbi.useHandle(h -> store.release(h, id, token)));
+                return;
+            }
+            WebhookStore.Target target = found.get();
+            List<ChangeRecord> batch = jdbi.withHandle(h -> EventQuery.forOrg(claim.orgId()).ascending(true)
+                    .afterRevision(target.revision()).limit(READ_BATCH).build().run(h));
+            if (batch.isEmpty()) {
+                jdbi.useHandle(h -> store.release(h, id, token));
+                return;
+            }
+            ChangeRecord next = null;
+            long skipped = target.revision();
+            for (ChangeRecord r : batch) {
+                if (target.webhook().matches(r.objectType(), r.action())) {
+                    next = r;
+                    break;
+                }
+                skipped = r.revision();
+            }
+            if (skipped > target.revision()) {
+                long to = skipped;
+                if (!jdbi.withHandle(h -> store.advance(h, id, token, to, false, settings.lease()))) {
+                    return;
+                }
+            }
+            if (next == null) {
+                handled += batch.size();
+                continue;
+            }
+            if (!send(target, next)) {
+                return;
+            }
+            handled++;
+        }
+        jdbi.useHandle(h -> store.release(h, id, token));
+    }
+
+    /** The subscription was deleted during an attempt, so its delivery log row has nothing to refer to. */
+    private static boolean deletedMeanwhile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One attempt at one event; true when it succeeded and the lease is still held. */
+    private boolean send(WebhookStore.Target target, ChangeRecord event) {
+        Webhook w = target.webhook();
+        int attempt = target.attempts() + 1;
+        byte[] body = Json.write(EventJson.of(event));
+        long timestamp = Instant.now().getEpochSecond();
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Integer status = null;
+        String error;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(w.url()))
+                    .timeout(settings.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "Gatehouse-Webhooks/1")
+                    .header("Gatehouse-Webhook-Id", String.valueOf(w.id()))
+                    .header("Gatehouse-Event-Revision", String.valueOf(event.revision()))
+                    .header("Gatehouse-Delivery-Attempt", String.valueOf(attempt))
+                    .header("Gatehouse-Timestamp", String.valueOf(timestamp))
+                    .header("Gatehouse-Signature", WebhookSigner.sign(target.secret(), timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            CompletableFuture<HttpResponse<Void>> pending = client.sendAsync(request,
+                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response;
+            try {
+                // The request timeout covers the answer's headers; this also bounds a body that never ends.
+                response = pending.get(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                pending.cancel(true);
+                throw new HttpTimeoutException("no complete answer");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+            status = response.statusCode();
+            error = status >= 200 && status < 300 ? null
+                    : "HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
+        } catch (HttpTimeoutException e) {
+            error = "timed out after " + settings.timeout().toMillis() + " ms";
+        } catch (ConnectException e) {
+            error = "could not connect: " + (e.getMessage() == null ? "connection refused" : e.getMessage());
+        } catch (IOException e) {
+            error = "request failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted while shutting down";
+        } catch (IllegalArgumentException e) {
+            error = "invalid request: " + e.getMessage();
+        }
+        int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000L);
+        boolean ok = error == null;
+        Integer code = status;
+        String failure = error;
+        long id = w.id();
+        long token = target.leaseToken();
+        Optional<WebhookStore.Failure> failed = jdbi.inTransaction(h -> {
+            store.logDelivery(h, id, event.revision(), attempt, started, millis, code,
+                    ok ? Delivery.SUCCEEDED : Delivery.FAILED, failure, nodeId);
+            if (ok) {
+                boolean held = store.advance(h, id, token, event.revision(), true, settings.lease());
+                return held ? Optional.<WebhookStore.Failure>empty() : Optional.of(LEASE_LOST);
+            }
+            return Optional.of(store.fail(h, id, token, failure, settings.backoff(attempt), settings.retryWindow())
+                    .orElse(LEASE_LOST));
+        });
+        if (failed.isEmpty()) {
+            return true;
+        }
+        if (failed.get().exhausted()) {
+            pauseAfterFailures(w, event.revision(), failed.get(), failure);
+        }
+        return false;
+    }
+
+    private void pauseAfterFailures(Webhook w, long revision, WebhookStore.Failure f, String error) {
+        String reason = "delivery of revision " + revision + " failed " + f.attempts() + " times over "
+                + human(f.failingFor()) + " (retry window " + human(settings.retryWindow()) + "); last error: " + error;
+        if (service.autoPause(w.orgId(), w.id(), reason)) {
+            LOG.warn("webhook {} of organization {} paused: {}", w.id(), w.orgId(), reason);
+        }
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s >= 3600) {
+            return (s / 3600) + "h" + (s % 3600 / 60) + "m";
+        }
+        if (s >= 60) {
+            return (s / 60) + "m" + (s % 60) + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+
+    private void pruneDeliveryLog() {
+        long now = System.nanoTime();
+        if (lastPrune != 0 && now - lastPrune < TimeUnit.HOURS.toNanos(1)) {
+            return;
+        }
+        lastPrune = now;
+        int deleted;
+        do {
+            deleted = jdbi.withHandle(h -> store.pruneDeliveries(h, settings.deliveryLogDays(), PRUNE_BATCH));
+        } while (deleted == PRUNE_BATCH && running.get());
+    }
+
+    /** For change-log retention: records above this revision are still to be delivered to an active subscription. */
+    public static long neededAfter(Handle h) {
+        return WebhookStore.neededAfter(h);
+    }
+
+    /** Stops claiming, lets requests in flight finish (up to the request timeout) and gives back every lease. */
+    @Override
+    public void close() {
+        running.set(false);
+        wakeUp();
+        try {
+            scheduler.join(2000);
+            workers.shutdown();
+            if (!workers.awaitTermination(settings.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+        try {
+            jdbi.useHandle(h -> store.releaseAll(h, nodeId));
+        } catch (RuntimeException e) {
+            LOG.debug("could not release webhook leases of {}: {}", nodeId, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.gatehouse.webhook;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The native representation of a subscription (never its secret), also its change-log snapshot; the API
+ * adds the delivery state, which changes with every delivery and is not part of the history.
+ */
+public final class WebhookSnapshot {
+
+    private WebhookSnapshot() {
+    }
+
+    public static ObjectNode of(Webhook w) {
+        ObjectNode n = Json.object();
+        n.put("id", w.id());
+        n.put("org_id", w.orgId());
+        n.put("url", w.url());
+        n.put("description", w.description());
+        ArrayNode types = n.putArray("object_types");
+        w.objectTypes().forEach(types::add);
+        ArrayNode actions = n.putArray("actions");
+        w.actions().forEach(actions::add);
+        n.put("status", w.status());
+        n.put("paused_reason", w.pausedReason());
+        n.put("paused_at", w.pausedAt() == null ? null : w.pausedAt().toString());
+        n.put("version", w.version());
+        n.put("created_at", w.createdAt().toString());
+        n.put("updated_at", w.updatedAt().toString());
+        return n;
+    }
+
+    public static ObjectNode of(Webhook w, DeliveryState d) {
+        ObjectNode n = of(w);
+        if (d != null) {
+            ObjectNode delivery = n.putObject("delivery");
+            delivery.put("revision", d.revision());
+            delivery.put("attempts", d.attempts());
+            delivery.put("failing_since", d.failingSince() == null ? null : d.failingSince().toString());
+            delivery.put("next_attempt_at", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toString());
+            delivery.put("last_error", d.lastError());
+            delivery.put("delivering_node", d.deliveringNode());
+        }
+        return n;
+    }
+
+    public static ObjectNode of(Delivery d) {
+        ObjectNode n = Json.object();
+        n.put("id", d.id());
+        n.put("webhook_id", d.webhookId());
+        n.put("revision", d.revision());
+        n.put("attempt", d.attempt());
+        n.put("attempted_at", d.attemptedAt().toString());
+        n.put("duration_ms", d.durationMs());
+        n.put("status_code", d.statusCode());
+        n.put("outcome", d.outcome());
+        n.put("error", d.error());
+        n.put("node_id", d.nodeId());
+        return n;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.gatehouse.webhook;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.utc;
+
+/**
+ * SQL for subscriptions ({@code webhooks}), their delivery cursors ({@code webhook_cursors}) and the
+ * delivery log ({@code webhook_deliveries}). Database time ({@code now()}) is used for everything that
+ * nodes compare — leases, due times, how long a subscription has been failing — so clock differences
+ * between nodes do not matter. Stateless.
+ */
+final class WebhookStore {
+
+    private static final String COLUMNS = "id, org_id, url, description, object_types, actions, status, paused_reason, "
+            + "paused_at, version, created_at, updated_at";
+
+    /** A subscription as the delivering node needs it, with its secret and cursor. */
+    record Target(Webhook webhook, String secret, long revision, int attempts, long leaseToken) {
+    }
+
+    /** A subscription claimed for delivery by this node. */
+    record Claim(long webhookId, long orgId, long leaseToken) {
+    }
+
+    /** What a failed attempt led to. */
+    record Failure(int attempts, boolean exhausted, Duration failingFor) {
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    Webhook insert(Handle h, long orgId, WebhookInput in, String secret, Instant now) {
+        Webhook w = h.createQuery("INSERT INTO webhooks (org_id, url, description, object_types, actions, status, "
+                        + "secret, version, created_at, updated_at) VALUES (:org, :url, :description, :types, :actions, "
+                        + ":status, :secret, 1, :now, :now) RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("url", in.url()).bind("description", in.description() == null ? ""
+                        : in.description())
+                .bind("types", array(in.objectTypes())).bind("actions", array(in.actions()))
+                .bind("status", in.status() == null ? Webhook.ACTIVE : in.status()).bind("secret", secret)
+                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+        // Deliveries start after everything this organization has committed so far (its writes are
+        // serialized by the organization lock this transaction holds), so the first one is this creation.
+        h.createUpdate("INSERT INTO webhook_cursors (webhook_id, org_id, revision) VALUES (:id, :org, "
+                        + "(SELECT coalesce(max(revision), 0) FROM change_log WHERE org_id = :org))")
+                .bind("id", w.id()).bind("org", orgId).execute();
+        return w;
+    }
+
+    Webhook update(Handle h, Webhook w, Instant now) {
+        return h.createQuery("UPDATE webhooks SET url = :url, description = :description, object_types = :types, "
+                        + "actions = :actions, status = :status, paused_reason = :reason, paused_at = :pausedAt, "
+                        + "version = version + 1, updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", w.id()).bind("url", w.url()).bind("description", w.description())
+                .bind("types", array(w.objectTypes())).bind("actions", array(w.actions())).bind("status", w.status())
+                .bind("reason", w.pausedReason()).bind("pausedAt", utc(w.pausedAt())).bind("now", utc(now))
+                .map((rs, ctx) -> map(rs)).one();
+    }
+
+    void setSecret(Handle h, long id, String secret) {
+        h.createUpdate("UPDATE webhooks SET secret = :secret WHERE id = :id").bind("id", id).bind("secret", secret)
+                .execute();
+    }
+
+    Optional<Webhook> find(Handle h, long orgId, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** Locks the subscription row for an update. */
+    Optional<Webhook> findForUpdate(Handle h, long orgId, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND id = :id FOR UPDATE")
+                .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    List<Webhook> list(Handle h, long orgId, long after, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND id > :after ORDER BY id "
+                        + "LIMIT :limit")
+                .bind("org", orgId).bind("after", after).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    long count(Handle h, long orgId) {
+        return h.createQuery("SELECT count(*) FROM webhooks WHERE org_id = :org").bind("org", orgId)
+                .mapTo(Long.class).one();
+    }
+
+    void delete(Handle h, long id) {
+        h.createUpdate("DELETE FROM webhooks WHERE id = :id").bind("id", id).execute();
+    }
+
+    // ---------------------------------------------------------------- cursors
+
+    Optional<DeliveryState> state(Handle h, long id) {
+        return h.createQuery("SELECT revision, attempts, failing_since, next_attempt_at, last_error, "
+                        + "CASE WHEN lease_until > now() THEN lease_owner END AS delivering FROM webhook_cursors "
+                        + "WHERE webhook_id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new DeliveryState(rs.getLong("revision"), rs.getInt("attempts"),
+                        instant(rs, "failing_since"), instant(rs, "next_attempt_at"), rs.getString("last_error"),
+                        rs.getString("delivering")))
+                .findOne();
+    }
+
+    /** Forgets a run of failures: the next event is due now (resumed, or sent somewhere new). */
+    void resetFailures(Handle h, long id) {
+        h.createUpdate("UPDATE webhook_cursors SET attempts = 0, failing_since = NULL, next_attempt_at = NULL, "
+                + "last_error = NULL WHERE webhook_id = :id").bind("id", id).execute();
+    }
+
+    /**
+     * Claims up to {@code n} active subscriptions that have something to deliver and are due, for
+     * {@code lease}: rows another node is claiming right now are skipped, rows leased by another node are
+     * not eligible.
+     */
+    List<Claim> claim(Handle h, String node, int n, Duration lease) {
+        return h.createQuery("""
+                UPDATE webhook_cursors c
+                   SET lease_owner = :node, lease_until = now() + make_interval(secs => :lease),
+                       lease_token = c.lease_token + 1
+                 WHERE c.webhook_id IN (
+                       SELECT c2.webhook_id FROM webhook_cursors c2 JOIN webhooks w ON w.id = c2.webhook_id
+                        WHERE w.status = 'active'
+                          AND (c2.lease_until IS NULL OR c2.lease_until < now())
+                          AND (c2.next_attempt_at IS NULL OR c2.next_attempt_at <= now())
+                          AND c2.revision < (SELECT coalesce(max(l.revision), 0) FROM change_log l
+                                              WHERE l.org_id = c2.org_id)
+                        ORDER BY c2.next_attempt_at NULLS FIRST, c2.webhook_id
+                        LIMIT :n
+                          FOR UPDATE OF c2 SKIP LOCKED)
+                RETURNING c.webhook_id, c.org_id, c.lease_token""")
+                .bind("node", node).bind("lease", seconds(lease)).bind("n", n)
+                .map((rs, ctx) -> new Claim(rs.getLong("webhook_id"), rs.getLong("org_id"), rs.getLong("lease_token")))
+                .list();
+    }
+
+    /** The subscription with secret and cursor, while {@code token} still holds its lease; empty otherwise. */
+    Optional<Target> target(Handle h, long id, long token) {
+        return h.createQuery("SELECT w.id, w.org_id, w.url, w.description, w.object_types, w.actions, w.status, "
+                        + "w.paused_reason, w.paused_at, w.version, w.created_at, w.updated_at, w.secret, c.revision, "
+                        + "c.attempts, c.lease_token FROM webhooks w JOIN webhook_cursors c ON c.webhook_id = w.id "
+                        + "WHERE w.id = :id AND c.lease_token = :token AND c.lease_until > now()")
+                .bind("id", id).bind("token", token)
+                .map((rs, ctx) -> new Target(map(rs), rs.getString("secret"), rs.getLong("revision"),
+                        rs.getInt("attempts"), rs.getLong("lease_token")))
+                .findOne();
+    }
+
+    /** Moves the cursor past delivered or unmatched events and renews the lease; false when the lease was lost. */
+    boolean advance(Handle h, long id, long token, long revision, boolean delivered, Duration lease) {
+        String reset = delivered ? ", attempts = 0, failing_since = NULL, next_attempt_at = NULL, last_error = NULL" : "";
+        return h.createUpdate("UPDATE webhook_cursors SET revision = greatest(revision, :revision), "
+                        + "lease_until = now() + make_interval(secs => :lease)" + reset
+                        + " WHERE webhook_id = :id AND lease_token = :token")
+                .bind("id", id).bind("token", token).bind("revision", revision).bind("lease", seconds(lease))
+                .execute() == 1;
+    }
+
+    /** Records a failed attempt, schedules the next one and gives up the lease; empty when the lease was lost. */
+    Optional<Failure> fail(Handle h, long id, long token, String error, Duration backoff, Duration window) {
+        return h.createQuery("""
+                UPDATE webhook_cursors
+                   SET attempts = attempts + 1, failing_since = coalesce(failing_since, now()),
+                       next_attempt_at = now() + make_interval(secs => :backoff), last_error = :error,
+                       lease_owner = NULL, lease_until = NULL
+                 WHERE webhook_id = :id AND lease_token = :token
+                RETURNING attempts, now() - failing_since >= make_interval(secs => :window) AS exhausted,
+                          extract(epoch FROM now() - failing_since)::float8 AS failing_for""")
+                .bind("id", id).bind("token", token).bind("error", error).bind("backoff", seconds(backoff))
+                .bind("window", seconds(window))
+                .map((rs, ctx) -> new Failure(rs.getInt("attempts"), rs.getBoolean("exhausted"),
+                        Duration.ofMillis((long) (rs.getDouble("failing_for") * 1000))))
+                .findOne();
+    }
+
+    /** Gives up a lease (nothing left to deliver, budget spent, or shutting down). */
+    void release(Handle h, long id, long token) {
+        h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = NULL WHERE webhook_id = :id "
+                + "AND lease_token = :token").bind("id", id).bind("token", token).execute();
+    }
+
+    /** Gives up every lease a node holds. */
+    int releaseAll(Handle h, String node) {
+        return h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = NULL "
+                + "WHERE lease_owner = :node").bind("node", node).execute();
+    }
+
+    /** Change-log records above this are still to be delivered to some active subscription. */
+    static long neededAfter(Handle h) {
+        return h.createQuery("SELECT coalesce(min(c.revision), " + Long.MAX_VALUE + ") FROM webhook_cursors c "
+                        + "JOIN webhooks w ON w.id = c.webhook_id WHERE w.status = 'active'")
+                .mapTo(Long.class).one();
+    }
+
+    // ---------------------------------------------------------------- delivery log
+
+    void logDelivery(Handle h, long webhookId, long revision, int attempt, Instant at, int durationMs,
+                     Integer statusCode, String outcome, String error, String node) {
+        h.createUpdate("INSERT INTO webhook_deliveries (webhook_id, revision, attempt, attempted_at, duration_ms, "
+                        + "status_code, outcome, error, node_id) VALUES (:webhook, :revision, :attempt, :at, :duration, "
+                        + ":status, :outcome, :error, :node)")
+                .bind("webhook", webhookId).bind("revision", revision).bind("attempt", attempt).bind("at", utc(at))
+                .bind("duration", durationMs).bind("status", statusCode).bind("outcome", outcome).bind("error", error)
+                .bind("node", node).execute();
+    }
+
+    /** Attempts of a subscription, newest first, with id below {@code before} (0: from the newest). */
+    List<Delivery> deliveries(Handle h, long webhookId, long before, String outcome, int limit) {
+        return h.createQuery("SELECT * FROM webhook_deliveries WHERE webhook_id = :webhook"
+                        + (before > 0 ? " AND id < :before" : "") + (outcome != null ? " AND outcome = :outcome" : "")
+                        + " ORDER BY id DESC LIMIT :limit")
+                .bind("webhook", webhookId).bind("before", before).bind("outcome", outcome).bind("limit", limit)
+                .map((rs, ctx) -> new Delivery(rs.getLong("id"), rs.getLong("webhook_id"), rs.getLong("revision"),
+                        rs.getInt("attempt"), instant(rs, "attempted_at"), rs.getInt("duration_ms"),
+                        (Integer) rs.getObject("status_code"), rs.getString("outcome"), rs.getString("error"),
+                        rs.getString("node_id")))
+                .list();
+    }
+
+    /** Deletes up to {@code batch} delivery-log rows older than {@code days}; returns how many. */
+    int pruneDeliveries(Handle h, int days, int batch) {
+        return h.createUpdate("DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
+                        + "WHERE attempted_at < now() - make_interval(days => :days) LIMIT :batch)")
+                .bind("days", days).bind("batch", batch).execute();
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    private static Webhook map(ResultSet rs) throws SQLException {
+        return new Webhook(rs.getLong("id"), rs.getLong("org_id"), rs.getString("url"), rs.getString("description"),
+                Arrays.asList((String[]) rs.getArray("object_types").getArray()),
+                Arrays.asList((String[]) rs.getArray("actions").getArray()), rs.getString("status"),
+                rs.getString("paused_reason"), instant(rs, "paused_at"), rs.getInt("version"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static String[] array(List<String> values) {
+        return values == null ? new String[0] : values.toArray(new String[0]);
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A restart keeps every acknowledged write: the engine is rebuilt from the store and answers the same. */
+class RestartIT {
+
+    @Test
+    void restart_keepsEveryAcknowledgedWrite() {
+        try (TestNode node = TestNode.start()) {
+            Fixtures fx = new Fixtures(node);
+            assertThat(node.service().post("/v1/models", Json.readTree("""
+                    {"id": "wiki", "name": "Wiki", "categories": [{"key": "pages"}],
+                     "permissions": [{"key": "page.read", "category": "pages", "scopes": ["organization", "space"]},
+                                     {"key": "page.admin", "category": "pages"}],
+                     "resource_types": [{"key": "space", "inherits_company_role": true}],
+                     "system_roles": [{"key": "owner", "name": "Owner", "permissions": ["page.read", "page.admin"],
+                                       "default_for_admin": true}],
+                     "management": {"roles": "page.admin", "members": "page.admin", "assignments": "page.admin"}}
+                    """)).status()).isEqualTo(201);
+            var close = fx.org("close");
+            long limited = fx.role(close, Map.of("name", "Limited", "permissions", List.of("calling"),
+                    "visibility", Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "allow_unassigned")));
+            long caller = fx.member(close, "caller", limited);
+            long leaver = fx.member(close, "leaver", fx.roleId(close, "User"));
+            Http.Res callerKey = node.service().post(close.path() + "/members/" + caller + "/keys", Map.of("name", "k"));
+            Http.Res leaverKey = node.service().post(close.path() + "/members/" + leaver + "/keys", Map.of("name", "k"));
+            Http.Res revokedKey = node.service().post(close.path() + "/members/" + caller + "/keys", Map.of("name", "old"));
+            node.service().delete(close.path() + "/members/" + caller + "/keys/" + revokedKey.get("id").stringValue());
+            node.service().patch(close.path() + "/members/" + leaver, Map.of("status", "deactivated"));
+            node.service().patch(close.path() + "/roles/" + limited, Map.of("description", "edited"));
+
+            var rooms = fx.populated();
+            var wiki = fx.org("wiki");
+            long gone = fx.role(wiki, "Gone", List.of("page.read"));
+            node.service().delete(wiki.path() + "/roles/" + gone);
+            var deletedOrg = fx.org("close");
+            node.service().delete(deletedOrg.path());
+
+            List<String> reads = List.of("/v1/orgs?limit=1000", "/v1/models/wiki", close.path() + "/roles?limit=1000",
+                    close.path() + "/members?limit=1000", rooms.org().path() + "/roles?limit=1000",
+                    rooms.org().path() + "/members?limit=1000", rooms.org().path() + "/resources/room/r1/assignments",
+                    close.path() + "/members/" + caller + "/keys", wiki.path() + "/roles");
+            Map<String, JsonNode> before = read(node, reads);
+            List<JsonNode> decisionsBefore = decisions(node, close, caller, rooms);
+            long revision = node.revision();
+
+            node.restart();
+
+            assertThat(node.revision()).isEqualTo(revision);
+            assertThat(read(node, reads)).isEqualTo(before);
+            assertThat(decisions(node, close, caller, rooms)).isEqualTo(decisionsBefore);
+            assertThat(node.service().get(deletedOrg.path()).status()).isEqualTo(404);
+            assertThat(node.service().get(wiki.path() + "/roles/" + gone).status()).isEqualTo(404);
+
+            assertThat(node.as(close.adminKey()).get(close.path()).status()).isEqualTo(200);
+            assertThat(node.as(callerKey.get("key").stringValue()).get(close.path() + "/roles").status()).isEqualTo(200);
+            assertThat(node.as(leaverKey.get("key").stringValue()).get(close.path() + "/roles").status()).isEqualTo(401);
+            assertThat(node.as(revokedKey.get("key").stringValue()).get(close.path() + "/roles").status()).isEqualTo(401);
+            assertThat(node.as(deletedOrg.adminKey()).get("/v1/models").status()).isEqualTo(401);
+
+            Http.Res next = node.service().post(close.path() + "/roles", Map.of("name", "After restart",
+                    "permissions", List.of("view_all_leads")));
+            assertThat(next.status()).isEqualTo(201);
+            assertThat(next.revision()).isEqualTo(revision + 1);
+            assertThat(fx.org("wiki").json().at("/admin_member/role_id").isIntegralNumber()).isTrue();
+        }
+    }
+
+    private static Map<String, JsonNode> read(TestNode node, List<String> paths) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (String path : paths) {
+            Http.Res res = node.service().get(path);
+            assertThat(res.status()).as("GET %s: %s", path, res).isEqualTo(200);
+            out.put(path, res.json());
+        }
+        return out;
+    }
+
+    /** Answers of the decision API that depend on roles, members, assignments and visibility. */
+    private static List<JsonNode> decisions(TestNode node, Fixtures.Org close, long caller, Fixtures.Populated rooms) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String permission : List.of("calling", "export", "view_all_leads")) {
+            out.add(check(node, close.path(), Map.of("member_id", caller, "permission", permission)));
+            out.add(check(node, close.path(), Map.of("user_id", "leaver", "permission", permission)));
+            out.add(check(node, close.path(), Map.of("member_id", close.adminId(), "permission", permission)));
+        }
+        for (String room : List.of("r1", "r2")) {
+            for (long member : List.of(rooms.member(), rooms.external())) {
+                out.add(check(node, rooms.org().path(), Map.of("member_id", member, "permission", "canViewRoomDetails",
+                        "resource", Map.of("type", "room", "id", room))));
+            }
+        }
+        out.add(withoutRevision(node.service().get(close.path() + "/members/" + caller + "/visibility-filter").json()));
+        out.add(withoutRevision(node.service().get(rooms.org().path() + "/members/" + rooms.external()
+                + "/permissions?resource_type=room&resource_id=r1").json()));
+        return out;
+    }
+
+    private static JsonNode check(TestNode node, String orgPath, Map<String, Object> body) {
+        Http.Res res = node.service().post(orgPath + "/check", body);
+        assertThat(res.status()).as("check %s: %s", body, res).isEqualTo(200);
+        return res.json().get("allowed");
+    }
+
+    private static JsonNode withoutRevision(JsonNode json) {
+        ((tools.jackson.databind.node.ObjectNode) json).remove("revision");
+        return json;
+    }
+}

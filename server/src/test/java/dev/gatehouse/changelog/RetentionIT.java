@@ -1,0 +1,191 @@
+package dev.gatehouse.changelog;
+
+import dev.gatehouse.app.Config;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Change-log retention deletes old events in batches but never what a live node or an active webhook still
+ * needs, nor the newest record; a node that missed pruned events reloads its state instead of drifting.
+ */
+class RetentionIT {
+
+    private static TestNode node(String url, int days) {
+        return TestNode.startOn(url, c -> c.withEventSettings(days, Config.DEFAULT_WEBHOOK_RETRY_WINDOW,
+                Config.DEFAULT_WEBHOOK_TIMEOUT));
+    }
+
+    private static Jdbi jdbi(TestNode node) {
+        return node.node().services().store().jdbi();
+    }
+
+    private static long latest(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT max(revision) FROM change_log").mapTo(Long.class).one());
+    }
+
+    private static long oldest(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT min(revision) FROM change_log").mapTo(Long.class).one());
+    }
+
+    /** Makes every record up to {@code revision} two days old. */
+    private static void age(Jdbi jdbi, long revision) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE change_log SET occurred_at = now() - interval '2 days' "
+                + "WHERE revision <= :r").bind("r", revision).execute());
+    }
+
+    @Test
+    void deletesOnlyEventsOlderThanTheRetention_andNeverTheNewest() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            for (int i = 0; i < 5; i++) {
+                fx.role(org, "Old " + i, List.of("view_all_leads"));
+            }
+            Jdbi jdbi = jdbi(node);
+            long cut = latest(jdbi);
+            long young = node.service().post(org.path() + "/roles", Map.of("name", "Young", "permissions",
+                    List.of("view_all_leads"))).revision();
+            age(jdbi, cut);
+
+            assertThat(node.node().retention().runOnce()).isEqualTo(cut);
+            assertThat(oldest(jdbi)).isEqualTo(cut + 1);
+            assertThat(node.service().get(org.path() + "/events?limit=1000").json().get("items"))
+                    .extracting(e -> e.get("revision").longValue()).containsExactly(young);
+            assertThat(node.service().get(org.path() + "/events/" + cut).status()).isEqualTo(404);
+
+            age(jdbi, young);
+            assertThat(node.node().retention().runOnce()).as("the newest record stays").isZero();
+            assertThat(latest(jdbi)).isEqualTo(young);
+            long next = node.service().post(org.path() + "/roles", Map.of("name", "Next", "permissions",
+                    List.of("view_all_leads"))).revision();
+            assertThat(next).as("revisions keep counting").isEqualTo(young + 1);
+        }
+    }
+
+    @Test
+    void pruning_runsInSmallBatches() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            Jdbi jdbi = jdbi(node);
+            // Many old records, written directly: more than two batches.
+            long from = latest(jdbi);
+            jdbi.useHandle(h -> h.createUpdate("""
+                    INSERT INTO change_log (revision, org_id, occurred_at, actor_type, object_type, object_id, action,
+                                            changed_fields)
+                    SELECT :from + g, :org, now(), 'system', 'probe', g::text, 'created', '{}'
+                      FROM generate_series(1, 2500) g""").bind("from", from).bind("org", org.id()).execute());
+            long last = latest(jdbi);
+            Await.until(Duration.ofSeconds(5), "the node applied the records",
+                    () -> node.node().services().feed().applied() >= last);
+            age(jdbi, last);
+            assertThat(node.node().retention().runOnce()).isEqualTo(last - 1);
+            assertThat(oldest(jdbi)).isEqualTo(last);
+        }
+    }
+
+    @Test
+    void neverDeletesWhatALiveNodeOrAnActiveWebhookStillNeeds() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            Jdbi jdbi = jdbi(node);
+            // A subscription whose receiver never answers: its first event stays undelivered.
+            Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/never"));
+            long webhookEvent = hook.revision();
+            for (int i = 0; i < 5; i++) {
+                fx.role(org, "R" + i, List.of("view_all_leads"));
+            }
+            // Another node that has applied only revision 2 and is still alive.
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO gatehouse_nodes (node_id, host, started_at, seen_at, "
+                    + "applied_revision) VALUES ('lagging', 'elsewhere', now(), now(), 2)").execute());
+            age(jdbi, latest(jdbi));
+
+            assertThat(node.node().retention().runOnce()).isEqualTo(2);
+            assertThat(oldest(jdbi)).isEqualTo(3);
+
+            jdbi.useHandle(h -> h.createUpdate("UPDATE gatehouse_nodes SET seen_at = now() - interval '10 minutes' "
+                    + "WHERE node_id = 'lagging'").execute());
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("kept for the webhook").isEqualTo(webhookEvent);
+
+            long id = hook.json().get("id").longValue();
+            assertThat(node.service().patch(org.path() + "/webhooks/" + id, Map.of("status", "paused")).status())
+                    .isEqualTo(200);
+            age(jdbi, latest(jdbi));
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("a paused subscription holds nothing back").isEqualTo(latest(jdbi));
+        }
+    }
+
+    @Test
+    void retentionZero_keepsEverything() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 0)) {
+            new Fixtures(node).org("close");
+            Jdbi jdbi = jdbi(node);
+            age(jdbi, latest(jdbi));
+            assertThat(node.node().retention().runOnce()).isZero();
+            assertThat(oldest(jdbi)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNodeThatMissedPrunedEvents_reloadsItsStateFromTheTables() throws IOException {
+        String url = TestDatabase.freshDatabaseUrl();
+        try (TestNode a = node(url, 0); TestNode b = node(url, 0)) {
+            try (InputStream in = RetentionIT.class.getResourceAsStream("/models/docs.json")) {
+                assertThat(a.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isEqualTo(201);
+            }
+            Fixtures fx = new Fixtures(a);
+            var org = fx.org("docs");
+            long role = fx.role(org, "Reader", List.of("doc.read", "records.all"));
+            long member = fx.member(org, "reader", role);
+            Map<String, Object> check = Map.of("member_id", member, "permission", "doc.write");
+            long applied = a.node().services().feed().applied();
+            assertThat(b.service().post(org.path() + "/check", Map.of("member_id", member, "permission", "doc.write",
+                    "min_revision", applied)).get("allowed").booleanValue()).isFalse();
+
+            // A change to the tables whose record was pruned before any node applied it, followed by one
+            // that was not: every node sees a gap in the revisions.
+            Jdbi jdbi = jdbi(a);
+            long after = jdbi.inTransaction(h -> {
+                h.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", 0x6761746568L)
+                        .mapTo(String.class).one();
+                long next = h.createQuery("SELECT max(revision) + 1 FROM change_log").mapTo(Long.class).one();
+                h.createUpdate("UPDATE roles SET permissions = ARRAY['doc.read', 'doc.write', 'records.all'] "
+                        + "WHERE id = :id").bind("id", role).execute();
+                h.createUpdate("INSERT INTO change_log (revision, org_id, occurred_at, actor_type, object_type, "
+                                + "object_id, action, changed_fields) VALUES (:r, :org, now(), 'system', 'probe', 'x', "
+                                + "'created', '{}')")
+                        .bind("r", next + 1).bind("org", org.id()).execute();
+                h.createQuery("SELECT CAST(pg_notify(:c, :r) AS text)").bind("c", ChangeLogStore.CHANNEL)
+                        .bind("r", String.valueOf(next + 1)).mapTo(String.class).one();
+                return next + 1;
+            });
+            for (TestNode node : List.of(a, b)) {
+                Await.until(Duration.ofSeconds(10), "the node reloads past the gap",
+                        () -> node.node().services().feed().applied() >= after);
+                assertThat(node.service().post(org.path() + "/check", check).get("allowed").booleanValue())
+                        .as("state reloaded from the tables").isTrue();
+            }
+            assertThat(b.node().engine().digest()).isEqualTo(a.node().engine().digest());
+            long write = a.service().patch(org.path() + "/roles/" + role, Map.of("permissions",
+                    List.of("doc.read", "records.all"))).revision();
+            assertThat(b.service().post(org.path() + "/check", Map.of("member_id", member, "permission", "doc.write",
+                    "min_revision", write)).get("allowed").booleanValue()).as("and carries on from the log").isFalse();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.gatehouse.event;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventsIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static List<JsonNode> items(Http.Res res) {
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        List<JsonNode> out = new ArrayList<>();
+        res.get("items").forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void everyWrite_isAnEvent_newestFirst_withActorFieldsAndSnapshots() {
+        var org = fx.org("close");
+        Http.Res created = node.service().post(org.path() + "/roles", Map.of("name", "Caller", "permissions",
+                List.of("calling", "view_all_leads")));
+        long role = created.json().get("id").longValue();
+        Http.Res renamed = node.service().patch(org.path() + "/roles/" + role, Map.of("name", "Dialer"));
+        Http.Res deleted = node.service().delete(org.path() + "/roles/" + role);
+
+        List<JsonNode> events = items(node.service().get(org.path() + "/events?object_type=role&object_id=" + role));
+        assertThat(events).extracting(e -> e.get("action").stringValue()).containsExactly("deleted", "updated", "created");
+        assertThat(events).extracting(e -> e.get("revision").longValue())
+                .containsExactly(deleted.revision(), renamed.revision(), created.revision());
+        JsonNode update = events.get(1);
+        assertThat(update.get("org_id").longValue()).isEqualTo(org.id());
+        assertThat(update.get("object_type").stringValue()).isEqualTo("role");
+        assertThat(update.get("object_id").stringValue()).isEqualTo(String.valueOf(role));
+        assertThat(update.get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("name");
+        assertThat(update.get("before").get("name").stringValue()).isEqualTo("Caller");
+        assertThat(update.get("after").get("name").stringValue()).isEqualTo("Dialer");
+        assertThat(update.get("actor").get("type").stringValue()).isEqualTo("service");
+        assertThat(update.get("actor").get("key_id").stringValue()).isNotEmpty();
+        assertThat(Instant.parse(update.get("occurred_at").stringValue())).isBefore(Instant.now().plusSeconds(5));
+        assertThat(events.get(0).get("after").isNull()).isTrue();
+        assertThat(events.get(2).get("before").isNull()).isTrue();
+
+        JsonNode one = node.service().get(org.path() + "/events/" + renamed.revision()).json();
+        assertThat(one).isEqualTo(update);
+    }
+
+    @Test
+    void memberWrites_recordTheMemberAndTheKeyUsed() {
+        var org = fx.org("close");
+        Http.Res res = org.admin().post(org.path() + "/roles", Map.of("name", "Closer", "permissions",
+                List.of("view_all_leads")));
+        JsonNode event = node.service().get(org.path() + "/events/" + res.revision()).json();
+        assertThat(event.get("actor").get("type").stringValue()).isEqualTo("member");
+        assertThat(event.get("actor").get("member_id").longValue()).isEqualTo(org.adminId());
+        String keyId = event.get("actor").get("key_id").stringValue();
+        assertThat(org.adminKey()).contains(keyId);
+
+        assertThat(items(node.service().get(org.path() + "/events?actor_type=member&actor_id=" + org.adminId())))
+                .extracting(e -> e.get("revision").longValue()).containsExactly(res.revision());
+        assertThat(items(node.service().get(org.path() + "/events?key_id=" + keyId))).hasSize(1);
+        assertThat(items(node.service().get(org.path() + "/events?actor_type=service"))).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.get("actor").get("type").stringValue()).isEqualTo("service"));
+    }
+
+    @Test
+    void filters_combineObjectTypesActionsAndTimeRange() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long m1 = fx.member(org, "f1", user);
+        long m2 = fx.member(org, "f2", user);
+        node.service().patch(org.path() + "/members/" + m1, Map.of("status", "deactivated"));
+        Instant after = Instant.now().plusSeconds(1);
+
+        assertThat(items(node.service().get(org.path() + "/events?object_type=member&action=created")))
+                .extracting(e -> e.get("object_id").stringValue())
+                .containsExactly(String.valueOf(m2), String.valueOf(m1), String.valueOf(org.adminId()));
+        assertThat(items(node.service().get(org.path() + "/events?action=deactivated,created&object_type=member"
+                + "&object_id=" + m1))).extracting(e -> e.get("action").stringValue())
+                .containsExactly("deactivated", "created");
+        assertThat(items(node.service().get(org.path() + "/events?object_type=member&object_type=organization"
+                + "&order=asc&limit=1"))).extracting(e -> e.get("object_type").stringValue())
+                .containsExactly("organization");
+        String range = "&since=" + enc(before.toString()) + "&until=" + enc(after.toString());
+        assertThat(items(node.service().get(org.path() + "/events?object_type=member" + range))).hasSize(3);
+        assertThat(items(node.service().get(org.path() + "/events?object_type=member&until=" + enc(before.toString()))))
+                .hasSize(1);
+        assertThat(items(node.service().get(org.path() + "/events?since=" + enc(after.toString())))).isEmpty();
+    }
+
+    @Test
+    void pages_coverEveryEventOnce_inBothOrders() {
+        var org = fx.org("close");
+        for (int i = 0; i < 7; i++) {
+            fx.role(org, "R" + i, List.of("view_all_leads"));
+        }
+        List<JsonNode> all = items(node.service().get(org.path() + "/events?limit=1000"));
+        assertThat(all.size()).isGreaterThan(10);
+        List<Long> desc = collect(org.path() + "/events?limit=3");
+        List<Long> asc = collect(org.path() + "/events?limit=4&order=asc");
+        List<Long> expected = all.stream().map(e -> e.get("revision").longValue()).toList();
+        assertThat(desc).containsExactlyElementsOf(expected);
+        assertThat(asc).containsExactlyElementsOf(reversed(expected));
+
+        long middle = expected.get(5);
+        assertThat(items(node.service().get(org.path() + "/events?order=asc&after_revision=" + middle)))
+                .extracting(e -> e.get("revision").longValue()).containsExactlyElementsOf(reversed(expected.subList(0, 5)));
+        assertThat(items(node.service().get(org.path() + "/events?before_revision=" + middle)))
+                .extracting(e -> e.get("revision").longValue())
+                .containsExactlyElementsOf(expected.subList(6, expected.size()));
+    }
+
+    private static List<Long> collect(String first) {
+        List<Long> out = new ArrayList<>();
+        String path = first;
+        for (int guard = 0; guard < 100; guard++) {
+            Http.Res res = node.service().get(path);
+            items(res).forEach(e -> out.add(e.get("revision").longValue()));
+            JsonNode next = res.get("next_cursor");
+            if (next == null || next.isNull()) {
+                return out;
+            }
+            path = first + "&cursor=" + next.stringValue();
+        }
+        throw new AssertionError("pagination did not end");
+    }
+
+    @Test
+    void organizations_seeOnlyTheirOwnEvents() {
+        var a = fx.org("close");
+        var b = fx.org("close");
+        long revisionOfB = node.service().post(b.path() + "/roles", Map.of("name", "B only", "permissions",
+                List.of("view_all_leads"))).revision();
+        assertThat(items(a.admin().get(a.path() + "/events?limit=1000")))
+                .allSatisfy(e -> assertThat(e.get("org_id").longValue()).isEqualTo(a.id()));
+        assertThat(a.admin().get(b.path() + "/events").status()).isEqualTo(404);
+        assertThat(a.admin().get(b.path() + "/events/" + revisionOfB).status()).isEqualTo(404);
+        Http.Res foreign = node.service().get(a.path() + "/events/" + revisionOfB);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.get("code").stringValue()).isEqualTo("event_not_found");
+        assertThat(node.service().get("/v1/orgs/999999/events").status()).isEqualTo(404);
+        assertThat(node.anonymous().get(a.path() + "/events").status()).isEqualTo(401);
+    }
+
+    @Test
+    void memberKeys_needTheRoleManagementPermission() {
+        var org = fx.org("close");
+        Http user = fx.keyFor(org, fx.member(org, "plain", fx.roleId(org, "User")));
+        Http.Res refused = user.get(org.path() + "/events");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.get("code").stringValue()).isEqualTo("permission_required");
+        assertThat(refused.get("detail").stringValue()).contains("manage_organization");
+        assertThat(org.admin().get(org.path() + "/events").status()).isEqualTo(200);
+    }
+
+    @Test
+    void historyOutlivesADeletedOrganization_forServiceKeys() {
+        var org = fx.org("close");
+        long deleted = node.service().delete(org.path()).revision();
+        List<JsonNode> events = items(node.service().get(org.path() + "/events"));
+        assertThat(events.get(0).get("revision").longValue()).isEqualTo(deleted);
+        assertThat(events.get(0).get("object_type").stringValue()).isEqualTo("organization");
+        assertThat(events.get(0).get("action").stringValue()).isEqualTo("deleted");
+    }
+
+    @Test
+    void badQueries_are400_namingEveryParameter() {
+        var org = fx.org("close");
+        Http.Res res = node.service().get(org.path() + "/events?order=sideways&since=yesterday&actor_id=x"
+                + "&object_type=Role!&colour=blue&actor_type=robot");
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).isEqualTo("invalid_query");
+        assertThat(res.get("errors").propertyNames()).containsExactlyInAnyOrder("order", "since", "actor_id",
+                "object_type", "colour", "actor_type");
+        assertThat(node.service().get(org.path() + "/events?limit=0").status()).isEqualTo(400);
+        assertThat(node.service().get(org.path() + "/events?cursor=bogus").status()).isEqualTo(400);
+        assertThat(node.service().get(org.path() + "/events/abc").status()).isEqualTo(400);
+        assertThat(node.service().get(org.path() + "/events/123456789").get("code").stringValue())
+                .isEqualTo("event_not_found");
+    }
+
+    private static List<Long> reversed(List<Long> list) {
+        List<Long> copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.gatehouse.group;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GroupsIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static long group(Fixtures.Org org, String name) {
+        Http.Res res = node.service().post(org.path() + "/groups", Map.of("name", name));
+        assertThat(res.status()).isEqualTo(201);
+        return res.get("id").longValue();
+    }
+
+    @Test
+    void create_get_list_withTheNativeShape() {
+        var org = fx.org("close");
+        Http.Res created = node.service().post(org.path() + "/groups", Map.of("name", "Support"));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.header("Gatehouse-Revision")).isNotNull();
+        JsonNode g = created.json();
+        assertThat(g.propertyNames()).containsExactly("id", "org_id", "name", "members", "version", "created_at",
+                "updated_at");
+        assertThat(g.get("members")).isEmpty();
+        assertThat(g.get("version").intValue()).isEqualTo(1);
+        long id = g.get("id").longValue();
+        Http.Res one = node.service().get(org.path() + "/groups/" + id);
+        assertThat(one.header("ETag")).isEqualTo("\"1\"");
+        assertThat(one.get("name").stringValue()).isEqualTo("Support");
+        group(org, "Sales");
+        Http.Res page = node.service().get(org.path() + "/groups?limit=1");
+        assertThat(page.get("items")).hasSize(1);
+        String cursor = page.get("next_cursor").stringValue();
+        Http.Res rest = node.service().get(org.path() + "/groups?limit=1&cursor=" + cursor);
+        assertThat(rest.get("items").get(0).get("name").stringValue()).isEqualTo("Sales");
+    }
+
+    @Test
+    void names_areUniqueIgnoringCase_andValidated() {
+        var org = fx.org("close");
+        group(org, "Support");
+        Http.Res dup = node.service().post(org.path() + "/groups", Map.of("name", "SUPPORT"));
+        assertThat(dup.status()).isEqualTo(409);
+        assertThat(dup.get("code").stringValue()).isEqualTo("group_name_taken");
+        assertThat(node.service().post(org.path() + "/groups", Map.of("name", " ")).status()).isEqualTo(400);
+        Http.Res unknown = node.service().post(org.path() + "/groups", Map.of("name", "X", "color", "red"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.get("errors").has("color")).isTrue();
+    }
+
+    @Test
+    void members_areAddedByMemberIdOrUserId_listed_andRemoved() {
+        var org = fx.org("close");
+        long g = group(org, "Team");
+        long user = fx.roleId(org, "User");
+        long a = fx.member(org, "a", user);
+        fx.member(org, "b", user);
+        Http.Res byId = node.service().post(org.path() + "/groups/" + g + "/members", Map.of("member_id", a));
+        assertThat(byId.status()).isEqualTo(201);
+        assertThat(byId.get("user_id").stringValue()).isEqualTo("a");
+        Http.Res again = node.service().post(org.path() + "/groups/" + g + "/members", Map.of("member_id", a));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(node.service().post(org.path() + "/groups/" + g + "/members", Map.of("user_id", "b")).status())
+                .isEqualTo(201);
+        JsonNode members = node.service().get(org.path() + "/groups/" + g + "/members").json().get("items");
+        assertThat(members).extracting(m -> m.get("user_id").stringValue()).containsExactly("a", "b");
+        assertThat(node.service().get(org.path() + "/groups/" + g).json().get("version").intValue()).isEqualTo(3);
+        assertThat(node.service().delete(org.path() + "/groups/" + g + "/members/b").status()).isEqualTo(204);
+        Http.Res notIn = node.service().delete(org.path() + "/groups/" + g + "/members/b");
+        assertThat(notIn.status()).isEqualTo(404);
+        assertThat(notIn.get("code").stringValue()).isEqualTo("group_member_not_found");
+        assertThat(node.service().post(org.path() + "/groups/" + g + "/members", Map.of()).status()).isEqualTo(400);
+        assertThat(node.service().post(org.path() + "/groups/" + g + "/members", Map.of("member_id", a, "user_id", "a"))
+                .status()).isEqualTo(400);
+        assertThat(node.service().post(org.path() + "/groups/" + g + "/members", Map.of("user_id", "zz")).status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void patch_renames_andHonoursIfMatch() {
+        var org = fx.org("close");
+        long g = group(org, "Old");
+        Http.Res renamed = node.service().header("If-Match", "\"1\"").patch(org.path() + "/groups/" + g,
+                Map.of("name", "New"));
+        assertThat(renamed.status()).isEqualTo(200);
+        assertThat(renamed.header("ETag")).isEqualTo("\"2\"");
+        Http.Res stale = node.service().header("If-Match", "\"1\"").patch(org.path() + "/groups/" + g,
+                Map.of("name", "Newer"));
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(node.service().header("If-Match", "\"1\"").delete(org.path() + "/groups/" + g).status()).isEqualTo(412);
+        assertThat(node.service().get(org.path() + "/groups/" + g).get("name").stringValue()).isEqualTo("New");
+        assertThat(node.service().delete(org.path() + "/groups/" + g).status()).isEqualTo(204);
+        assertThat(node.service().get(org.path() + "/groups/" + g).status()).isEqualTo(404);
+    }
+
+    @Test
+    void managingGroups_needsTheModelsMemberManagementPermission() {
+        var org = fx.org("close");
+        long g = group(org, "Team");
+        Http rep = fx.keyFor(org, fx.member(org, "rep", fx.roleId(org, "Super User")));
+        assertThat(rep.get(org.path() + "/groups").status()).isEqualTo(200);
+        Http.Res create = rep.post(org.path() + "/groups", Map.of("name", "Mine"));
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.get("detail").stringValue()).contains("manage_organization");
+        assertThat(rep.patch(org.path() + "/groups/" + g, Map.of("name", "Mine")).status()).isEqualTo(403);
+        assertThat(rep.post(org.path() + "/groups/" + g + "/members", Map.of("user_id", "rep")).status()).isEqualTo(403);
+        assertThat(rep.delete(org.path() + "/groups/" + g).status()).isEqualTo(403);
+        assertThat(org.admin().post(org.path() + "/groups", Map.of("name", "Admins")).status()).isEqualTo(201);
+    }
+
+    @Test
+    void anotherOrganizationsGroups_areInvisible() {
+        var org = fx.org("close");
+        var other = fx.org("close");
+        long theirs = group(other, "Theirs");
+        assertThat(org.admin().get(org.path() + "/groups/" + theirs).status()).isEqualTo(404);
+        assertThat(org.admin().get(other.path() + "/groups/" + theirs).status()).isEqualTo(404);
+        assertThat(node.service().get(org.path() + "/groups/" + theirs).status()).isEqualTo(404);
+    }
+
+    @Test
+    void removingAMember_removesItFromItsGroups() {
+        var org = fx.org("close");
+        long g = group(org, "Team");
+        long m = fx.member(org, "leaver", fx.roleId(org, "User"));
+        node.service().post(org.path() + "/groups/" + g + "/members", Map.of("member_id", m));
+        assertThat(node.service().delete(org.path() + "/members/" + m).status()).isEqualTo(204);
+        assertThat(node.service().get(org.path() + "/groups/" + g).json().get("members")).isEmpty();
+    }
+
+    @Test
+    void everyChange_isAGroupChangeRecordListingTheMembers() {
+        var org = fx.org("rooms");
+        long g = group(org, "Room team");
+        long m = fx.member(org, "x", fx.roleId(org, roomsRole(org)));
+        long before = node.node().services().feed().applied();
+        node.service().post(org.path() + "/groups/" + g + "/members", Map.of("member_id", m));
+        var records = node.node().services().feed().read(h -> node.node().services().feed().log().readAfter(h, before, 10));
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).objectType()).isEqualTo("group");
+        assertThat(records.get(0).action()).isEqualTo("updated");
+        assertThat(records.get(0).changedFields()).containsExactly("members");
+        assertThat(records.get(0).after().get("members").get(0).get("user_id").stringValue()).isEqualTo("x");
+    }
+
+    private static String roomsRole(Fixtures.Org org) {
+        for (JsonNode role : node.service().get(org.path() + "/roles").json().get("items")) {
+            if (!role.get("external").booleanValue()) {
+                return role.get("name").stringValue();
+            }
+        }
+        throw new AssertionError("no internal role");
+    }
+}

@@ -1,0 +1,239 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Routes;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad input on every route of the native route table (so routes added later are covered without touching
+ * this class): garbage in each path parameter, malformed and mistyped bodies, unknown fields, oversized
+ * bodies, wrong content types, bad limits and cursors, missing credentials. Every answer must be a 4xx
+ * problem+json, and the change-log revision must not move.
+ */
+class BadInputIT {
+
+    /** Field names of native request bodies; each is sent with values of the wrong type. */
+    static final List<String> FIELDS = List.of("name", "model", "admin", "description", "permissions", "external",
+            "visibility", "user_id", "email", "first_name", "last_name", "role_id", "status", "member_id",
+            "permission", "resource", "explain", "min_revision", "checks", "type", "limit", "cursor", "record", "id");
+    /** Values no field of the native API accepts, whatever its type. */
+    static final List<String> WRONG_TYPED = List.of("{\"zz_nested\": true}", "[true]", "1.5");
+    static final List<String> MALFORMED = List.of("{", "}", "{\"name\": }", "{\"name\": \"a\",}", "[]", "\"text\"",
+            "42", "null", "true", "{\"a\": 1, \"a\": 2}", "{} {}", "{'name': 'single quotes'}", "\u00ff\u00fe",
+            "[".repeat(5000) + "]".repeat(5000), "{\"zz_unknown_field\": 1}");
+    static final List<String> BAD_LIMITS = List.of("0", "-1", "1001", "abc", "99999999999", "1.5", "");
+    /** Query parameters some GET route reads, with values no route accepts: never a 5xx. */
+    static final List<String> QUERY_GARBAGE = List.of("status=bogus", "role_id=abc", "role_id=99999999999999999999",
+            "resource_type=nope&resource_id=x", "resource_type=room", "resource_id=r1", "resource_type=room&resource_id="
+            + "x".repeat(300), "resource_type=&resource_id=", "limit=1&limit=2", "cursor=&limit=");
+    static final List<String> BAD_CURSORS = List.of("!!!", "Zm9v", "Yzk6MQ", "%00", "x".repeat(2000));
+
+    static TestNode node;
+    static Fixtures.Populated world;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        world = new Fixtures(node).populated();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** Values that no path parameter of that name accepts, with a fallback for names added later. */
+    static List<String> garbage(String param) {
+        List<String> values = new ArrayList<>(List.of("x".repeat(1000)));
+        switch (param) {
+            case "org", "role", "group" -> values.addAll(List.of("abc", "0", "-1", "1.5", "99999999999999999999", "%20",
+                    "1e3"));
+            case "member" -> values.addAll(List.of("no-such-user", "0", "-1", "%20", "x".repeat(201)));
+            case "key" -> values.addAll(List.of("nope", "0", "-1"));
+            case "type" -> values.addAll(List.of("nope", "%20", "organization"));
+            case "id" -> values.add("x".repeat(201));
+            case "model" -> values.addAll(List.of("nope", "0", "-1"));
+            default -> { }
+        }
+        return values;
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> everyRoute_rejectsBadInput_andChangesNothing() {
+        return Routes.nativeRoutes(node).stream().map(route -> {
+            // A parameter this class does not know yet (a route added later) gets a placeholder, so the route is
+            // still walked; add a real fixture value to Fixtures.populated() to cover it fully.
+            Map<String, String> valid = new HashMap<>(world.params());
+            boolean known = valid.keySet().containsAll(Routes.params(route.path()));
+            Routes.params(route.path()).forEach(p -> valid.putIfAbsent(p, "1"));
+            String method = route.method().name();
+            List<DynamicTest> tests = new ArrayList<>();
+            String path = Routes.fill(route.path(), valid);
+            String body = Routes.takesBody(route) ? "{}" : null;
+            tests.add(rejects("without credentials", () -> node.anonymous().raw(method, path, body, "application/json"),
+                    401));
+            tests.add(rejects("with an unknown key", () -> node.as("ghm_000000000000000000000000_"
+                    + "x".repeat(43)).raw(method, path, body, "application/json"), 401));
+            for (String param : Routes.params(route.path())) {
+                for (String bad : garbage(param)) {
+                    Map<String, String> values = new HashMap<>(valid);
+                    values.put(param, bad);
+                    String badPath = Routes.fill(route.path(), values);
+                    tests.add(rejects("{" + param + "} = " + abbreviate(bad),
+                            () -> node.service().raw(method, badPath, body, "application/json"), 0));
+                }
+            }
+            if (Routes.takesBody(route)) {
+                for (String bad : MALFORMED) {
+                    tests.add(rejects("body " + abbreviate(bad),
+                            () -> node.service().raw(method, path, bad, "application/json"), 400));
+                }
+                for (String field : FIELDS) {
+                    for (String value : WRONG_TYPED) {
+                        String bad = "{\"" + field + "\": " + value + "}";
+                        tests.add(rejects("body " + bad, () -> node.service().raw(method, path, bad, "application/json"),
+                                400));
+                    }
+                }
+                tests.add(rejects("body over 1 MiB", () -> node.service().raw(method, path,
+                        "{\"name\": \"" + "x".repeat(1024 * 1024 + 16) + "\"}", "application/json"), 413));
+                tests.add(rejects("content type text/plain",
+                        () -> node.service().raw(method, path, "{}", "text/plain"), 0));
+            }
+            if (method.equals("GET")) {
+                for (String query : QUERY_GARBAGE) {
+                    tests.add(DynamicTest.dynamicTest("query " + abbreviate(query), () -> {
+                        long before = node.appliedRevision();
+                        Http.Res res = node.service().get(path + "?" + query);
+                        assertThat(res.status()).as("%s", res).isLessThan(500);
+                        if (res.status() >= 400) {
+                            assertProblem(res, 0);
+                        }
+                        assertThat(node.appliedRevision()).isEqualTo(before);
+                    }));
+                }
+            }
+            if (method.equals("GET") && known && isList(path)) {
+                for (String limit : BAD_LIMITS) {
+                    tests.add(rejects("limit=" + limit, () -> node.service().get(path + "?limit=" + limit), 400));
+                }
+                for (String cursor : BAD_CURSORS) {
+                    tests.add(rejects("cursor=" + abbreviate(cursor), () -> node.service().get(path + "?cursor=" + cursor),
+                            400));
+                }
+            }
+            long[] start = new long[1];
+            tests.add(0, DynamicTest.dynamicTest("revision before (readyz)", () -> start[0] = node.revision()));
+            tests.add(DynamicTest.dynamicTest("revision unchanged (readyz)",
+                    () -> assertThat(node.revision()).isEqualTo(start[0])));
+            return DynamicContainer.dynamicContainer(method + " " + route.path(), tests);
+        });
+    }
+
+    /** A list route answers a plain GET with {@code items}. */
+    private static boolean isList(String path) {
+        Http.Res res = node.service().get(path);
+        assertThat(res.status()).as("GET %s with valid ids: %s", path, res).isEqualTo(200);
+        return res.json() != null && res.json().has("items");
+    }
+
+    /** A request that must fail with a 4xx problem (with {@code status}, unless 0) and change nothing. */
+    private static DynamicTest rejects(String name, java.util.function.Supplier<Http.Res> request, int status) {
+        return DynamicTest.dynamicTest(name, () -> {
+            long before = node.appliedRevision();
+            Http.Res res = request.get();
+            assertProblem(res, status);
+            assertThat(node.appliedRevision()).as("revision after %s", name).isEqualTo(before);
+        });
+    }
+
+    static void assertProblem(Http.Res res, int status) {
+        String shown = abbreviate(res.toString(), 300);
+        assertThat(res.status()).as("status of %s", shown).isBetween(400, 499);
+        if (status != 0) {
+            assertThat(res.status()).as("status of %s", shown).isEqualTo(status);
+        }
+        assertThat(res.header("Content-Type")).as("content type of %s", shown).startsWith("application/problem+json");
+        assertThat(res.json().get("status").intValue()).isEqualTo(res.status());
+        assertThat(res.json().get("code").stringValue()).isNotBlank();
+        assertThat(res.json().get("detail").stringValue()).isNotBlank();
+    }
+
+    private static String abbreviate(String s) {
+        return abbreviate(s, 40);
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "... (" + s.length() + " chars)";
+    }
+
+    @Test
+    void problems_nameWhatIsWrong() {
+        String roles = world.org().path() + "/roles";
+        Http.Res malformed = node.service().raw("POST", roles, "{\"name\": ", "application/json");
+        assertThat(malformed.get("code").stringValue()).isEqualTo("invalid_json");
+        assertThat(malformed.get("detail").stringValue()).contains("malformed JSON");
+
+        Http.Res fields = node.service().raw("POST", roles, "{\"nme\": \"Typo\", \"permissions\": \"calling\", "
+                + "\"external\": \"yes\"}", "application/json");
+        assertThat(fields.status()).isEqualTo(400);
+        assertThat(fields.get("code").stringValue()).isEqualTo("invalid_input");
+        JsonNode errors = fields.get("errors");
+        assertThat(errors.get("nme").stringValue()).isEqualTo("unknown field");
+        assertThat(errors.get("name").stringValue()).isEqualTo("is required");
+        assertThat(errors.get("permissions").stringValue()).contains("array");
+        assertThat(errors.get("external").stringValue()).contains("true or false");
+        assertThat(fields.get("detail").stringValue()).contains("nme", "name", "permissions", "external");
+
+        Http.Res id = node.service().get("/v1/orgs/abc");
+        assertThat(id.status()).isEqualTo(400);
+        assertThat(id.get("code").stringValue()).isEqualTo("invalid_id");
+        assertThat(id.get("detail").stringValue()).contains("org", "abc");
+        assertThat(id.get("errors").has("org")).isTrue();
+
+        Http.Res limit = node.service().get(roles + "?limit=5000");
+        assertThat(limit.get("code").stringValue()).isEqualTo("invalid_limit");
+        assertThat(limit.get("detail").stringValue()).contains("5000", "1000");
+        Http.Res cursor = node.service().get(roles + "?cursor=bogus");
+        assertThat(cursor.get("code").stringValue()).isEqualTo("invalid_cursor");
+
+        Http.Res tooLarge = node.service().raw("POST", roles, "{\"name\": \"" + "x".repeat(1024 * 1024 + 1) + "\"}",
+                "application/json");
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.get("code").stringValue()).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void cursorsAndLimitsInBodies_areValidated() {
+        long before = node.revision();
+        String org = world.org().path();
+        for (String cursor : BAD_CURSORS) {
+            Http.Res resources = node.service().post(org + "/lookup/resources", Map.of("member_id", world.member(),
+                    "permission", "canViewRoomDetails", "type", "room", "cursor", cursor));
+            assertProblem(resources, 400);
+            Http.Res members = node.service().post(org + "/lookup/members", Map.of("permission", "canViewRoomDetails",
+                    "cursor", cursor));
+            assertProblem(members, 400);
+        }
+        for (long limit : List.of(0L, -1L, 1001L, Long.MAX_VALUE)) {
+            assertProblem(node.service().post(org + "/lookup/members", Map.of("permission", "canViewRoomDetails",
+                    "limit", limit)), 400);
+        }
+        assertThat(node.revision()).isEqualTo(before);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.app.Config;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CloseConventionsIT {
+
+    private static final Pattern RATE_LIMIT = Pattern.compile("limit=(\\d+), remaining=(\\d+), reset=(\\d+)");
+
+    static TestNode node;
+    static CloseFixtures close;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        close = new CloseFixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static Http anonymous() {
+        return new Http(node.baseUrl() + CloseApi.PREFIX, null);
+    }
+
+    @Test
+    void apiKey_worksAsBasicUserNameWithEmptyPassword_andAsBearer() {
+        var org = close.org();
+        String key = org.org().adminKey();
+        assertThat(close.client(key).get("/me/").status()).isEqualTo(200);
+        assertThat(new Http(node.baseUrl() + CloseApi.PREFIX, key).get("/me/").status()).isEqualTo(200);
+        String noColon = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+        assertThat(anonymous().header("Authorization", "Basic " + noColon).get("/me/").status()).isEqualTo(200);
+    }
+
+    @Test
+    void missingOrWrongKey_is401_inClosesErrorShape_withTheRateLimitHeader() {
+        Http.Res none = anonymous().get("/role/");
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.get("error").stringValue()).isNotBlank();
+        assertThat(none.header("RateLimit")).matches(RATE_LIMIT);
+        Http.Res wrong = close.client("m_nokey_secret").get("/role/");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.get("error").isString()).isTrue();
+    }
+
+    @Test
+    void serviceKey_isRefused_becauseACloseKeyActsAsOneUser() {
+        Http.Res res = close.client(TestNode.SERVICE_KEY).get("/role/");
+        assertThat(res.status()).isEqualTo(403);
+        assertThat(res.get("error").stringValue()).contains("member");
+    }
+
+    @Test
+    void organizationsOfAnotherModel_areRefusedClearly() {
+        Fixtures.Org rooms = new Fixtures(node).org("rooms");
+        Http.Res res = close.client(rooms.adminKey()).get("/role/");
+        assertThat(res.status()).isEqualTo(403);
+        assertThat(res.get("error").stringValue()).contains("\"rooms\"").contains("\"close\"");
+        assertThat(close.client(rooms.adminKey()).post("/role/", Map.of("name", "X", "permissions", List.of())).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aMemberKey_seesOnlyItsOwnOrganization() {
+        var org = close.org();
+        var other = close.org();
+        assertThat(org.admin().get("/organization/" + other.closeId() + "/").status()).isEqualTo(404);
+        assertThat(org.admin().put("/organization/" + other.closeId() + "/", Map.of("name", "Mine")).status()).isEqualTo(404);
+        assertThat(org.admin().get("/user/").get("data")).extracting(u -> u.get("id").stringValue())
+                .containsExactly(org.org().json().get("admin_member").get("user_id").stringValue());
+    }
+
+    @Test
+    void paths_workWithAndWithoutTheTrailingSlash() {
+        var org = close.org();
+        assertThat(org.admin().get("/role").status()).isEqualTo(200);
+        assertThat(org.admin().get("/role/admin").get("id").stringValue()).isEqualTo("admin");
+        assertThat(org.admin().get("/organization/" + org.closeId()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void fields_trimsObjectsAndListItems() {
+        var org = close.org();
+        JsonNode role = org.admin().get("/role/admin/?_fields=id,name").json();
+        assertThat(role.propertyNames()).containsExactly("id", "name");
+        JsonNode list = org.admin().get("/role/?_fields=id").json();
+        assertThat(list.get("data").get(0).propertyNames()).containsExactly("id");
+        assertThat(list.has("has_more")).isTrue();
+        JsonNode me = org.admin().get("/me/?_fields=id,memberships").json();
+        assertThat(me.propertyNames()).containsExactly("id", "memberships");
+    }
+
+    @Test
+    void paramsInAJsonBody_withMethodOverride_runTheGet() {
+        var org = close.org();
+        Http override = org.admin().header("x-http-method-override", "GET");
+        Http.Res list = override.post("/role/", Map.of("_params", Map.of("_limit", 1, "_fields", "id")));
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.get("data")).hasSize(1);
+        assertThat(list.get("data").get(0).propertyNames()).containsExactly("id");
+        assertThat(list.get("has_more").booleanValue()).isTrue();
+        assertThat(org.admin().get("/role/").get("data")).hasSize(4);
+        assertThat(override.post("/me/", Map.of("_params", Map.of())).get("id").isString()).isTrue();
+        Http.Res bad = override.post("/role/", Map.of("_params", Map.of("_limit", 500)));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.get("field-errors").has("_limit")).isTrue();
+        assertThat(org.admin().post("/me/", Map.of()).status()).isEqualTo(405);
+    }
+
+    @Test
+    void everyResponse_carriesTheRateLimitHeader() {
+        var org = close.org();
+        for (Http.Res res : List.of(org.admin().get("/role/"), org.admin().get("/role/nope/"),
+                org.admin().get("/nowhere/"), org.admin().delete("/role/"),
+                org.admin().post("/role/", Map.of("name", "")), org.admin().post("/group/", Map.of("name", "G")))) {
+            assertThat(res.header("RateLimit")).as(res.toString()).matches(RATE_LIMIT);
+        }
+        var first = RATE_LIMIT.matcher(org.admin().get("/group/").header("RateLimit"));
+        var second = RATE_LIMIT.matcher(org.admin().get("/group/").header("RateLimit"));
+        assertThat(first.matches() && second.matches()).isTrue();
+        assertThat(Integer.parseInt(second.group(2))).isEqualTo(Integer.parseInt(first.group(2)) - 1);
+        assertThat(first.group(1)).isEqualTo(String.valueOf(Config.DEFAULT_CLOSE_RATE_LIMIT.requests()));
+    }
+
+    @Test
+    void aKeyOverItsBudget_gets429_perKeyAndEndpointGroup() {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new Config.RateLimit(3, 60)))) {
+            CloseFixtures fx = new CloseFixtures(limited);
+            var org = fx.org();
+            org.admin().get("/role/");
+            org.admin().get("/role/");
+            assertThat(org.admin().get("/role/").header("RateLimit")).startsWith("limit=3, remaining=0, reset=");
+            Http.Res refused = org.admin().get("/role/");
+            assertThat(refused.status()).isEqualTo(429);
+            var header = RATE_LIMIT.matcher(refused.header("RateLimit"));
+            assertThat(header.matches()).isTrue();
+            assertThat(header.group(1)).isEqualTo("3");
+            assertThat(header.group(2)).isEqualTo("0");
+            assertThat(Integer.parseInt(header.group(3))).isBetween(1, 60);
+            assertThat(refused.get("error").get("rate_reset").intValue()).isBetween(1, 60);
+            assertThat(refused.header("Retry-After")).isNotNull();
+            assertThat(org.admin().get("/role/admin/").status()).isEqualTo(200);
+            assertThat(org.admin().get("/role?_limit=1").status()).isEqualTo(429);
+            Http second = fx.member(org, "second", "User");
+            assertThat(second.get("/role/").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void badInput_isAClose400_neverA500() {
+        var org = close.org();
+        Http.Res malformed = org.admin().raw("POST", "/role/", "{\"name\": ", "application/json");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.get("errors").get(0).stringValue()).contains("JSON");
+        assertThat(malformed.get("field-errors").isObject()).isTrue();
+        Http.Res array = org.admin().raw("POST", "/role/", "[1]", "application/json");
+        assertThat(array.status()).isEqualTo(400);
+        Http.Res empty = org.admin().raw("PUT", "/role/admin/", "", "application/json");
+        assertThat(empty.status()).isIn(400, 403);
+        Http.Res text = org.admin().raw("POST", "/group/", "name=x", "text/plain");
+        assertThat(text.status()).isEqualTo(415);
+        assertThat(text.get("error").isString()).isTrue();
+        Http.Res wrongType = org.admin().post("/group/", Map.of("name", List.of("x")));
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.get("field-errors").has("name")).isTrue();
+        Http.Res tz = org.admin().header("X-TZ-Offset", "east").get("/event/?date_updated__gte=2020-01-01");
+        assertThat(tz.status()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownRoutesAndMethods_answerInClosesShape() {
+        var org = close.org();
+        Http.Res notFound = org.admin().get("/lead/");
+        assertThat(notFound.status()).isEqualTo(404);
+        assertThat(notFound.get("error").isString()).isTrue();
+        Http.Res notAllowed = org.admin().delete("/me/");
+        assertThat(notAllowed.status()).isEqualTo(405);
+        assertThat(notAllowed.get("error").isString()).isTrue();
+    }
+
+    @Test
+    void aDeactivatedMembersKey_is401() {
+        var org = close.org();
+        long member = close.member(org, "gone", close.native_().roleId(org.org(), "User"));
+        Http gone = close.client(close.key(org, member));
+        node.service().patch(org.path() + "/members/" + member, Map.of("status", "deactivated"));
+        Http.Res res = gone.get("/role/");
+        assertThat(res.status()).isEqualTo(401);
+        assertThat(res.get("error").isString()).isTrue();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CloseEventsIT {
+
+    static TestNode node;
+    static CloseFixtures close;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        close = new CloseFixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static List<String> kinds(JsonNode data) {
+        List<String> out = new ArrayList<>();
+        data.forEach(e -> out.add(e.get("object_type").stringValue() + "." + e.get("action").stringValue()));
+        return out;
+    }
+
+    private static String q(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void log_showsMembershipAndGroupChanges_newestFirst_inClosesShape() {
+        var org = close.org();
+        JsonNode created = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", "user")).json();
+        String memb = created.get("id").stringValue();
+        String user = created.get("user_id").stringValue();
+        org.admin().put("/membership/" + memb + "/", Map.of("role_id", "restricteduser"));
+        org.admin().put("/membership/" + memb + "/", Map.of("auto_record_calls", "enabled"));
+        String group = org.admin().post("/group/", Map.of("name", "Support")).get("id").stringValue();
+        org.admin().post("/group/" + group + "/member/", Map.of("user_id", user));
+        org.admin().delete("/membership/" + memb + "/");
+        org.admin().post("/role/", Map.of("name", "Hidden", "permissions", List.of("view_all_leads")));
+
+        JsonNode data = org.admin().get("/event/").get("data");
+        assertThat(kinds(data)).containsExactly("membership.deactivated", "group.updated", "group.created",
+                "membership.updated", "membership.updated", "membership.activated", "membership.activated");
+
+        JsonNode deactivated = data.get(0);
+        assertThat(deactivated.get("id").stringValue()).matches("ev_[0-9A-Za-z]{22}");
+        assertThat(deactivated.get("object_id").stringValue()).isEqualTo(memb);
+        assertThat(deactivated.get("organization_id").stringValue()).isEqualTo(org.closeId());
+        assertThat(deactivated.get("user_id").stringValue()).isEqualTo(org.org().json().get("admin_member").get("user_id").stringValue());
+        assertThat(deactivated.get("api_key_id").stringValue()).isNotBlank();
+        assertThat(deactivated.get("date_created").stringValue()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+
+        JsonNode groupUpdate = data.get(1);
+        assertThat(groupUpdate.get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("members");
+        assertThat(groupUpdate.get("previous_data").get("members")).isEmpty();
+        assertThat(groupUpdate.get("data").get("members").get(0).get("user_id").stringValue()).isEqualTo(user);
+
+        JsonNode settings = data.get(3);
+        assertThat(settings.get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("auto_record_calls");
+        assertThat(settings.get("previous_data").get("auto_record_calls").stringValue()).isEqualTo("unset");
+        assertThat(settings.get("data").get("auto_record_calls").stringValue()).isEqualTo("enabled");
+        assertThat(settings.get("object_id").stringValue()).isEqualTo(memb);
+
+        JsonNode roleChange = data.get(4);
+        assertThat(roleChange.get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("role_id");
+        assertThat(roleChange.get("previous_data").get("role_id").stringValue()).isEqualTo("user");
+        assertThat(roleChange.get("data").get("role_id").stringValue()).isEqualTo("restricteduser");
+
+        JsonNode provisioned = data.get(5);
+        assertThat(provisioned.get("data").get("user_id").stringValue()).isEqualTo(user);
+        assertThat(provisioned.get("changed_fields")).isEmpty();
+        assertThat(provisioned.get("previous_data").isObject()).isTrue();
+    }
+
+    @Test
+    void roleEvents_appearOnlyWhenAskedFor() {
+        var org = close.org();
+        String role = org.admin().post("/role/", Map.of("name", "Caller", "permissions", List.of("calling", "view_all_leads")))
+                .get("id").stringValue();
+        org.admin().put("/role/" + role + "/", Map.of("name", "Dialer"));
+        assertThat(kinds(org.admin().get("/event/").get("data"))).doesNotContain("role.created", "role.updated");
+        JsonNode roles = org.admin().get("/event/?object_type=role").get("data");
+        assertThat(kinds(roles)).startsWith("role.updated", "role.created");
+        assertThat(roles.get(0).get("object_id").stringValue()).isEqualTo(role);
+        assertThat(roles.get(0).get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("name");
+        assertThat(roles.get(0).get("previous_data").get("name").stringValue()).isEqualTo("Caller");
+        assertThat(roles.get(0).get("data").get("id").stringValue()).isEqualTo(role);
+        assertThat(org.admin().get("/event/?object_type=role&object_id=" + role).get("data")).hasSize(2);
+        JsonNode builtIns = org.admin().get("/event/?object_type=role&object_id=admin").get("data");
+        assertThat(kinds(builtIns)).containsExactly("role.created");
+        assertThat(builtIns.get(0).get("data").get("date_created").stringValue()).isEqualTo("0001-01-01T00:00:00");
+    }
+
+    @Test
+    void filters_narrowByTypeObjectActionUserAndDate() {
+        var org = close.org();
+        String memb = org.admin().post("/membership/", Map.of("email", "a@example.com", "role_id", "user")).get("id").stringValue();
+        String group = org.admin().post("/group/", Map.of("name", "G")).get("id").stringValue();
+        long managerRole = close.role(org, "Manager", List.of("manage_organization", "calling", "view_all_leads"));
+        Http manager = close.client(close.key(org, close.member(org, "mgr", managerRole)));
+        manager.put("/group/" + group + "/", Map.of("name", "G2"));
+
+        assertThat(kinds(org.admin().get("/event/?object_type=group").get("data"))).containsExactly("group.updated", "group.created");
+        assertThat(org.admin().get("/event/?object_id=" + memb).get("data")).hasSize(1);
+        assertThat(org.admin().get("/event/?object_type=group&object_id=" + memb).get("data")).isEmpty();
+        assertThat(kinds(org.admin().get("/event/?object_type=membership&action=activated").get("data")))
+                .containsOnly("membership.activated").hasSize(3);
+        assertThat(org.admin().get("/event/?action=deactivated").get("data")).isEmpty();
+        assertThat(org.admin().get("/event/?object_type=lead").get("data")).isEmpty();
+        assertThat(org.admin().get("/event/?lead_id=lead_x").get("data")).isEmpty();
+        JsonNode byManager = org.admin().get("/event/?user_id=mgr").get("data");
+        assertThat(kinds(byManager)).containsExactly("group.updated");
+        assertThat(org.admin().get("/event/?user_id=nobody").get("data")).isEmpty();
+
+        DateTimeFormatter naive = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+        String renamedAt = byManager.get(0).get("date_updated").stringValue();
+        assertThat(kinds(org.admin().get("/event/?date_updated__gte=" + q(renamedAt)).get("data")))
+                .containsExactly("group.updated");
+        assertThat(org.admin().get("/event/?date_updated__gt=" + q(renamedAt)).get("data")).isEmpty();
+        assertThat(org.admin().get("/event/?date_updated__lt=" + q(renamedAt)).get("data")).hasSizeGreaterThan(2);
+        String future = naive.format(Instant.now().plusSeconds(3600));
+        assertThat(org.admin().get("/event/?date_updated__gte=" + q(future)).get("data")).isEmpty();
+        String inAnHourUtc = naive.format(Instant.now().plusSeconds(3600));
+        assertThat(org.admin().get("/event/?date_updated__gte=" + q(inAnHourUtc)).get("data")).isEmpty();
+        assertThat(org.admin().header("X-TZ-Offset", "5.0").get("/event/?date_updated__gte=" + q(inAnHourUtc))
+                .get("data")).hasSizeGreaterThan(2);
+        assertThat(org.admin().get("/event/?date_updated__gte=" + q(future + "+00:00")).get("data")).isEmpty();
+        Http.Res badDate = org.admin().get("/event/?date_updated__gte=yesterday");
+        assertThat(badDate.status()).isEqualTo(400);
+        assertThat(badDate.get("field-errors").has("date_updated__gte")).isTrue();
+    }
+
+    @Test
+    void cursors_pageOlderWithNext_andPollNewerWithPrevious() {
+        var org = close.org();
+        for (int i = 0; i < 5; i++) {
+            org.admin().post("/group/", Map.of("name", "G" + i));
+        }
+        Http.Res first = org.admin().get("/event/?object_type=group&_limit=2");
+        assertThat(first.get("data")).extracting(e -> e.get("data").get("name").stringValue()).containsExactly("G4", "G3");
+        List<String> names = new ArrayList<>();
+        first.get("data").forEach(e -> names.add(e.get("data").get("name").stringValue()));
+        String next = first.get("cursor_next").stringValue();
+        while (next != null) {
+            Http.Res page = org.admin().get("/event/?object_type=group&_limit=2&_cursor=" + next);
+            page.get("data").forEach(e -> names.add(e.get("data").get("name").stringValue()));
+            next = page.get("cursor_next").isNull() ? null : page.get("cursor_next").stringValue();
+        }
+        assertThat(names).containsExactly("G4", "G3", "G2", "G1", "G0");
+
+        String poll = first.get("cursor_previous").stringValue();
+        Http.Res nothingYet = org.admin().get("/event/?object_type=group&_cursor=" + poll);
+        assertThat(nothingYet.get("data")).isEmpty();
+        assertThat(nothingYet.get("cursor_previous").stringValue()).isEqualTo(poll);
+        org.admin().post("/group/", Map.of("name", "G5"));
+        org.admin().post("/group/", Map.of("name", "G6"));
+        Http.Res newer = org.admin().get("/event/?object_type=group&_cursor=" + poll);
+        assertThat(newer.get("data")).extracting(e -> e.get("data").get("name").stringValue()).containsExactly("G6", "G5");
+
+        var empty = close.org();
+        Http.Res none = empty.admin().get("/event/?object_type=group");
+        assertThat(none.get("data")).isEmpty();
+        assertThat(none.get("cursor_next").isNull()).isTrue();
+        String from = none.get("cursor_previous").stringValue();
+        empty.admin().post("/group/", Map.of("name", "First"));
+        assertThat(empty.admin().get("/event/?object_type=group&_cursor=" + from).get("data")).hasSize(1);
+    }
+
+    @Test
+    void paging_followsClosesBounds() {
+        var org = close.org();
+        assertThat(org.admin().get("/event/?_limit=50").status()).isEqualTo(200);
+        Http.Res tooMany = org.admin().get("/event/?_limit=51");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.get("field-errors").has("_limit")).isTrue();
+        assertThat(org.admin().get("/event/?_skip=10").get("field-errors").has("_skip")).isTrue();
+        assertThat(org.admin().get("/event/?_cursor=garbage").get("field-errors").has("_cursor")).isTrue();
+    }
+
+    @Test
+    void oneEvent_byId_onlyInItsOrganization() {
+        var org = close.org();
+        org.admin().post("/group/", Map.of("name", "One"));
+        JsonNode event = org.admin().get("/event/?_limit=1").get("data").get(0);
+        Http.Res res = org.admin().get("/event/" + event.get("id").stringValue() + "/");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.json()).isEqualTo(event);
+        var other = close.org();
+        assertThat(other.admin().get("/event/" + event.get("id").stringValue() + "/").status()).isEqualTo(404);
+        assertThat(org.admin().get("/event/ev_nope/").status()).isEqualTo(404);
+        assertThat(org.admin().get("/event/" + CloseIds.encode(CloseIds.EVENT, 1) + "/").status()).isEqualTo(404);
+    }
+
+    @Test
+    void theLog_isReadableByEveryMember() {
+        var org = close.org();
+        Http rep = close.member(org, "rep", "Restricted User");
+        assertThat(rep.get("/event/").status()).isEqualTo(200);
+        assertThat(rep.get("/event/").get("data")).isNotEmpty();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CloseGroupsIT {
+
+    static TestNode node;
+    static CloseFixtures close;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        close = new CloseFixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void create_is201_withNoMembers_andNamesAreUnique() {
+        var org = close.org();
+        Http.Res res = org.admin().post("/group/", Map.of("name", "Support"));
+        assertThat(res.status()).isEqualTo(201);
+        assertThat(res.get("id").stringValue()).matches("group_[0-9A-Za-z]{22}");
+        assertThat(res.get("organization_id").stringValue()).isEqualTo(org.closeId());
+        assertThat(res.get("members")).isEmpty();
+        Http.Res dup = org.admin().post("/group/", Map.of("name", "support"));
+        assertThat(dup.status()).isEqualTo(400);
+        assertThat(dup.get("error").stringValue()).contains("Support");
+        assertThat(org.admin().post("/group/", Map.of()).get("field-errors").has("name")).isTrue();
+        assertThat(org.admin().post("/group/", Map.of("name", "X", "members", "y")).get("field-errors").has("members")).isTrue();
+    }
+
+    @Test
+    void list_hasNoMembers_getHasThem() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Sales")).get("id").stringValue();
+        String admin = org.org().json().get("admin_member").get("user_id").stringValue();
+        assertThat(org.admin().post("/group/" + id + "/member/", Map.of("user_id", admin)).status()).isEqualTo(201);
+        JsonNode list = org.admin().get("/group/").json();
+        assertThat(list.get("data").get(0).propertyNames()).containsExactly("id", "name", "organization_id");
+        assertThat(list.get("has_more").booleanValue()).isFalse();
+        JsonNode one = org.admin().get("/group/" + id + "/").json();
+        assertThat(one.get("members")).extracting(m -> m.get("user_id").stringValue()).containsExactly(admin);
+    }
+
+    @Test
+    void members_areAddedAndRemovedIdempotently() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Closers")).get("id").stringValue();
+        close.member(org, "rep-a", "User");
+        Http.Res added = org.admin().post("/group/" + id + "/member/", Map.of("user_id", "rep-a"));
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(added.json().propertyNames()).containsExactly("user_id");
+        assertThat(added.get("user_id").stringValue()).isEqualTo("rep-a");
+        assertThat(org.admin().post("/group/" + id + "/member/", Map.of("user_id", "rep-a")).status()).isEqualTo(201);
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).hasSize(1);
+        Http.Res removed = org.admin().delete("/group/" + id + "/member/rep-a/");
+        assertThat(removed.status()).isEqualTo(204);
+        assertThat(removed.body()).isEmpty();
+        assertThat(org.admin().delete("/group/" + id + "/member/rep-a/").status()).isEqualTo(204);
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
+        assertThat(org.admin().post("/group/" + id + "/member/", Map.of("user_id", "nobody")).status()).isEqualTo(404);
+        assertThat(org.admin().delete("/group/" + id + "/member/nobody/").status()).isEqualTo(404);
+    }
+
+    @Test
+    void rename_andDelete() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Old")).get("id").stringValue();
+        org.admin().post("/group/", Map.of("name", "Taken"));
+        Http.Res renamed = org.admin().put("/group/" + id + "/", Map.of("name", "New"));
+        assertThat(renamed.status()).isEqualTo(200);
+        assertThat(renamed.get("name").stringValue()).isEqualTo("New");
+        assertThat(org.admin().put("/group/" + id + "/", Map.of("name", "TAKEN")).status()).isEqualTo(400);
+        Http.Res deleted = org.admin().delete("/group/" + id + "/");
+        assertThat(deleted.status()).isEqualTo(204);
+        Http.Res gone = org.admin().get("/group/" + id + "/");
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.get("error").stringValue()).contains(id);
+        assertThat(org.admin().delete("/group/" + id + "/").status()).isEqualTo(404);
+    }
+
+    @Test
+    void managingGroups_needsManageOrganization_readingDoesNot() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Team")).get("id").stringValue();
+        Http rep = close.member(org, "rep-b", "User");
+        assertThat(rep.get("/group/").status()).isEqualTo(200);
+        assertThat(rep.get("/group/" + id + "/").status()).isEqualTo(200);
+        assertThat(rep.post("/group/", Map.of("name", "Mine")).status()).isEqualTo(403);
+        assertThat(rep.put("/group/" + id + "/", Map.of("name", "Mine")).status()).isEqualTo(403);
+        assertThat(rep.post("/group/" + id + "/member/", Map.of("user_id", "rep-b")).status()).isEqualTo(403);
+        assertThat(rep.delete("/group/" + id + "/").status()).isEqualTo(403);
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
+    }
+
+    @Test
+    void groupsOfAnotherOrganization_areNotFound() {
+        var org = close.org();
+        var other = close.org();
+        String theirs = other.admin().post("/group/", Map.of("name", "Theirs")).get("id").stringValue();
+        assertThat(org.admin().get("/group/" + theirs + "/").status()).isEqualTo(404);
+        assertThat(org.admin().put("/group/" + theirs + "/", Map.of("name", "Mine")).status()).isEqualTo(404);
+        assertThat(org.admin().delete("/group/" + theirs + "/").status()).isEqualTo(404);
+        assertThat(org.admin().get("/group/").get("data")).isEmpty();
+        assertThat(org.admin().get("/group/group_nope/").status()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,281 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CloseMembershipsIT {
+
+    static TestNode node;
+    static CloseFixtures close;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        close = new CloseFixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return array.valueStream().map(JsonNode::stringValue).toList();
+    }
+
+    private static List<String> rolePermissions(CloseFixtures.Org org, String roleId) {
+        return strings(org.admin().get("/role/" + roleId + "/").get("permissions"));
+    }
+
+    @Test
+    void create_byEmail_addsANewPersonWithACloseUserId() {
+        var org = close.org();
+        Http.Res res = org.admin().post("/membership/", Map.of("email", "new.rep@example.com", "role_id", "user"));
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.get("id").stringValue()).matches("memb_[0-9A-Za-z]{43}");
+        assertThat(res.get("user_id").stringValue()).matches("user_[0-9A-Za-z]{43}");
+        assertThat(res.get("organization_id").stringValue()).isEqualTo(org.closeId());
+        assertThat(res.get("role_id").stringValue()).isEqualTo("user");
+        assertThat(strings(res.get("permissions_granted"))).isEqualTo(rolePermissions(org, "user"));
+        JsonNode member = node.service().get(org.path() + "/members/" + res.get("user_id").stringValue()).json();
+        assertThat(member.get("email").stringValue()).isEqualTo("new.rep@example.com");
+        assertThat(member.get("status").stringValue()).isEqualTo("active");
+        assertThat(member.get("role_id").longValue()).isEqualTo(close.native_().roleId(org.org(), "User"));
+    }
+
+    @Test
+    void create_acceptsACustomRoleId() {
+        var org = close.org();
+        String role = org.admin().post("/role/", Map.of("name", "Caller", "permissions", List.of("calling", "view_all_leads")))
+                .get("id").stringValue();
+        Http.Res res = org.admin().post("/membership/", Map.of("email", "caller@example.com", "role_id", role));
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.get("role_id").stringValue()).isEqualTo(role);
+        assertThat(strings(res.get("permissions_granted"))).containsExactly("calling", "view_all_leads");
+    }
+
+    @Test
+    void create_reactivatesADeactivatedMember_keepingItsMembership() {
+        var org = close.org();
+        String id = org.admin().post("/membership/", Map.of("email", "back@example.com", "role_id", "user")).get("id").stringValue();
+        assertThat(org.admin().delete("/membership/" + id + "/").status()).isEqualTo(200);
+        Http.Res again = org.admin().post("/membership/", Map.of("email", "BACK@example.com", "role_id", "restricteduser"));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.get("id").stringValue()).isEqualTo(id);
+        assertThat(again.get("role_id").stringValue()).isEqualTo("restricteduser");
+        JsonNode orgJson = org.admin().get("/organization/" + org.closeId() + "/").json();
+        assertThat(orgJson.get("memberships")).extracting(m -> m.get("id").stringValue()).contains(id);
+        assertThat(orgJson.get("inactive_memberships")).isEmpty();
+    }
+
+    @Test
+    void create_refusedForAnActiveMember() {
+        var org = close.org();
+        Http.Res res = org.admin().post("/membership/", Map.of("email", "admin" + "@example.com", "role_id", "user"));
+        assertThat(res.status()).isEqualTo(200);
+        Http.Res again = org.admin().post("/membership/", Map.of("email", "admin@example.com", "role_id", "user"));
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.get("error").stringValue()).contains("already an active member");
+    }
+
+    @Test
+    void create_withARoleThatManagesTheOrganization_isForbidden() {
+        var org = close.org();
+        Http.Res res = org.admin().post("/membership/", Map.of("email", "boss@example.com", "role_id", "admin"));
+        assertThat(res.status()).isEqualTo(403);
+        assertThat(res.get("error").stringValue()).contains("manage_organization");
+        assertThat(node.service().get(org.path() + "/members").json().get("items")).hasSize(1);
+    }
+
+    @Test
+    void create_validatesItsTwoFields() {
+        var org = close.org();
+        Http.Res missing = org.admin().post("/membership/", Map.of("email", "x@example.com"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.get("field-errors").has("role_id")).isTrue();
+        Http.Res extra = org.admin().post("/membership/", Map.of("email", "x@example.com", "role_id", "user",
+                "first_name", "X"));
+        assertThat(extra.get("field-errors").get("first_name").stringValue()).isEqualTo("Unknown field.");
+        assertThat(org.admin().post("/membership/", Map.of("email", "not-an-email", "role_id", "user"))
+                .get("field-errors").has("email")).isTrue();
+        assertThat(org.admin().post("/membership/", Map.of("email", "x@example.com", "role_id", "role_nope"))
+                .get("field-errors").has("role_id")).isTrue();
+        assertThat(node.service().get(org.path() + "/members").json().get("items")).hasSize(1);
+    }
+
+    @Test
+    void managingMemberships_needsManageOrganization() {
+        var org = close.org();
+        Http superuser = close.member(org, "su-1", "Super User");
+        Http.Res res = superuser.post("/membership/", Map.of("email", "friend@example.com", "role_id", "user"));
+        assertThat(res.status()).isEqualTo(403);
+        String admin = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        assertThat(superuser.put("/membership/" + admin + "/", Map.of("track_email_opens", true)).status()).isEqualTo(403);
+        assertThat(superuser.delete("/membership/" + admin + "/").status()).isEqualTo(403);
+    }
+
+    @Test
+    void update_changesRoleAndSettings_andPermissionsGrantedFollowTheRole() {
+        var org = close.org();
+        String id = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", "user")).get("id").stringValue();
+        Http.Res res = org.admin().put("/membership/" + id + "/", Map.of("role_id", "superuser", "auto_record_calls",
+                "enabled", "track_email_opens", true, "default_caller_id", "phon_123", "default_caller_id_mode", "fixed",
+                "hangup_recording_url", "https://example.com/bye.mp3", "may_workflows_impersonate", true));
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.get("role_id").stringValue()).isEqualTo("superuser");
+        assertThat(strings(res.get("permissions_granted"))).isEqualTo(rolePermissions(org, "superuser"));
+        assertThat(res.get("auto_record_calls").stringValue()).isEqualTo("enabled");
+        assertThat(res.get("track_email_opens").booleanValue()).isTrue();
+        assertThat(res.get("default_caller_id").stringValue()).isEqualTo("phon_123");
+        assertThat(res.get("default_caller_id_mode").stringValue()).isEqualTo("fixed");
+        assertThat(res.get("hangup_recording_url").stringValue()).isEqualTo("https://example.com/bye.mp3");
+        assertThat(res.get("may_workflows_impersonate").booleanValue()).isTrue();
+
+        Http.Res settingsOnly = org.admin().put("/membership/" + id + "/", Map.of("auto_record_calls", "disabled"));
+        assertThat(settingsOnly.get("role_id").stringValue()).isEqualTo("superuser");
+        assertThat(settingsOnly.get("auto_record_calls").stringValue()).isEqualTo("disabled");
+        assertThat(settingsOnly.get("default_caller_id").stringValue()).isEqualTo("phon_123");
+        JsonNode entry = org.admin().get("/organization/" + org.closeId() + "/").get("memberships").get(1);
+        assertThat(entry.get("auto_record_calls").stringValue()).isEqualTo("disabled");
+        assertThat(entry.get("track_email_opens").booleanValue()).isTrue();
+    }
+
+    @Test
+    void update_rejectsUnknownFieldsAndBadValues_changingNothing() {
+        var org = close.org();
+        String id = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", "user")).get("id").stringValue();
+        Http.Res unknown = org.admin().put("/membership/" + id + "/", Map.of("role_id", "restricteduser", "email", "x@y.z"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.get("field-errors").get("email").stringValue()).isEqualTo("Unknown field.");
+        assertThat(org.admin().put("/membership/" + id + "/", Map.of("auto_record_calls", "sometimes"))
+                .get("field-errors").has("auto_record_calls")).isTrue();
+        assertThat(org.admin().put("/membership/" + id + "/", Map.of("track_email_opens", "yes"))
+                .get("field-errors").has("track_email_opens")).isTrue();
+        assertThat(org.admin().put("/membership/" + id + "/", Map.of("role_id", "owner"))
+                .get("field-errors").has("role_id")).isTrue();
+        JsonNode entry = org.admin().get("/organization/" + org.closeId() + "/").get("memberships").get(1);
+        assertThat(entry.get("role_id").stringValue()).isEqualTo("user");
+        assertThat(org.admin().put("/membership/memb_unknown/", Map.of("role_id", "user")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void bulkUpdate_changesEveryListedMembership_inOneTransaction() {
+        var org = close.org();
+        String a = org.admin().post("/membership/", Map.of("email", "a@example.com", "role_id", "user")).get("id").stringValue();
+        String b = org.admin().post("/membership/", Map.of("email", "b@example.com", "role_id", "user")).get("id").stringValue();
+        Http.Res res = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", a + "," + b),
+                "role_id", "restricteduser"));
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.get("count").intValue()).isEqualTo(2);
+        JsonNode members = org.admin().get("/organization/" + org.closeId() + "/").get("memberships");
+        assertThat(members).filteredOn(m -> !m.get("role_id").stringValue().equals("admin"))
+                .extracting(m -> m.get("role_id").stringValue()).containsExactly("restricteduser", "restricteduser");
+
+        String foreign = CloseIds.encode(CloseIds.MEMBERSHIP, 999_999);
+        Http.Res partial = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", List.of(a, foreign)),
+                "role_id", "user"));
+        assertThat(partial.status()).isEqualTo(404);
+        assertThat(org.admin().get("/organization/" + org.closeId() + "/").get("memberships"))
+                .filteredOn(m -> m.get("id").stringValue().equals(a))
+                .extracting(m -> m.get("role_id").stringValue()).containsExactly("restricteduser");
+        assertThat(org.admin().put("/membership/", Map.of("role_id", "user")).get("field-errors").has("_params")).isTrue();
+        assertThat(org.admin().put("/membership/", Map.of("_params", Map.of("email", "a@example.com"), "role_id", "user"))
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    void delete_deactivatesTheMembership_andItsKeyStopsWorking() {
+        var org = close.org();
+        long role = close.native_().roleId(org.org(), "User");
+        long member = close.member(org, "leaver", role);
+        Http leaver = close.client(close.key(org, member));
+        assertThat(leaver.get("/me/").status()).isEqualTo(200);
+        String id = CloseIds.encode(CloseIds.MEMBERSHIP, member);
+        Http.Res res = org.admin().delete("/membership/" + id + "/");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(node.service().get(org.path() + "/members/" + member).json().get("status").stringValue())
+                .isEqualTo("deactivated");
+        JsonNode orgJson = org.admin().get("/organization/" + org.closeId() + "/").json();
+        assertThat(orgJson.get("inactive_memberships")).extracting(m -> m.get("id").stringValue()).containsExactly(id);
+        assertThat(leaver.get("/me/").status()).isEqualTo(401);
+        assertThat(org.admin().delete("/membership/" + id + "/").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theLastMemberAbleToManageRoles_cannotBeDeactivatedOrDemoted() {
+        var org = close.org();
+        String me = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        Http.Res deactivate = org.admin().delete("/membership/" + me + "/");
+        assertThat(deactivate.status()).isEqualTo(400);
+        assertThat(deactivate.get("error").stringValue()).contains("last");
+        assertThat(org.admin().put("/membership/" + me + "/", Map.of("role_id", "user")).status()).isEqualTo(400);
+        assertThat(org.admin().get("/me/").get("memberships").get(0).get("role_id").stringValue()).isEqualTo("admin");
+    }
+
+    @Test
+    void aManagerCannotHandOutARoleBeyondItsOwnPermissions() {
+        var org = close.org();
+        long manager = close.role(org, "Manager", List.of("manage_organization", "calling", "view_all_leads"));
+        Http key = close.client(close.key(org, close.member(org, "mgr", manager)));
+        String rep = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", "restricteduser"))
+                .get("id").stringValue();
+        Http.Res res = key.put("/membership/" + rep + "/", Map.of("role_id", "superuser"));
+        assertThat(res.status()).isEqualTo(403);
+        assertThat(key.post("/membership/", Map.of("email", "x@example.com", "role_id", "user")).status()).isEqualTo(403);
+    }
+
+    @Test
+    void pinnedViews_areReplacedInOrder_byTheMemberOrAManager() {
+        var org = close.org();
+        long role = close.native_().roleId(org.org(), "User");
+        long member = close.member(org, "pinner", role);
+        Http pinner = close.client(close.key(org, member));
+        String id = CloseIds.encode(CloseIds.MEMBERSHIP, member);
+        String path = "/membership/" + id + "/pinned_views/";
+        assertThat(pinner.get(path).get("saved_view_ids")).isEmpty();
+        Http.Res set = pinner.put(path, Map.of("saved_view_ids", List.of("save_b", "save_a", "save_c")));
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(strings(pinner.get(path).get("saved_view_ids"))).containsExactly("save_b", "save_a", "save_c");
+        assertThat(strings(org.admin().put(path, Map.of("saved_view_ids", List.of("save_a"))).get("saved_view_ids")))
+                .containsExactly("save_a");
+        assertThat(strings(org.admin().get(path).get("saved_view_ids"))).containsExactly("save_a");
+
+        assertThat(pinner.put(path, Map.of("saved_view_ids", List.of("lead_x"))).status()).isEqualTo(400);
+        assertThat(pinner.put(path, Map.of("saved_view_ids", List.of("save_a", "save_a"))).status()).isEqualTo(400);
+        assertThat(pinner.put(path, Map.of("views", List.of())).status()).isEqualTo(400);
+        Http other = close.member(org, "other", "User");
+        assertThat(other.get(path).status()).isEqualTo(403);
+        assertThat(other.put(path, Map.of("saved_view_ids", List.of())).status()).isEqualTo(403);
+        assertThat(strings(pinner.get(path).get("saved_view_ids"))).containsExactly("save_a");
+    }
+
+    @Test
+    void membershipsOfAnotherOrganization_areNotFound() {
+        var org = close.org();
+        var other = close.org();
+        String theirs = other.admin().post("/membership/", Map.of("email", "t@example.com", "role_id", "user"))
+                .get("id").stringValue();
+        assertThat(org.admin().put("/membership/" + theirs + "/", Map.of("role_id", "restricteduser")).status()).isEqualTo(404);
+        assertThat(org.admin().delete("/membership/" + theirs + "/").status()).isEqualTo(404);
+        assertThat(org.admin().get("/membership/" + theirs + "/pinned_views/").status()).isEqualTo(404);
+        assertThat(org.admin().put("/membership/", Map.of("_params", Map.of("id__in", theirs), "role_id", "user"))
+                .status()).isEqualTo(404);
+    }
+
+    @Test
+    void membershipsHaveNoGet() {
+        var org = close.org();
+        String me = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        Http.Res res = org.admin().get("/membership/" + me + "/");
+        assertThat(res.status()).isEqualTo(405);
+        assertThat(res.get("error").isString()).isTrue();
+    }
+}

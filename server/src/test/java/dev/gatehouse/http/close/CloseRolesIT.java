@@ -1,0 +1,276 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CloseRolesIT {
+
+    static TestNode node;
+    static CloseFixtures close;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        close = new CloseFixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static Map<String, Object> role(String name, List<String> permissions) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("permissions", permissions);
+        return body;
+    }
+
+    @Test
+    void list_showsBuiltInsUnderPlainIds_notEditable_withBuiltInDates() {
+        var org = close.org();
+        Http.Res res = org.admin().get("/role/");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.get("has_more").booleanValue()).isFalse();
+        JsonNode data = res.get("data");
+        assertThat(data).extracting(r -> r.get("id").stringValue())
+                .containsExactly("admin", "superuser", "user", "restricteduser");
+        for (JsonNode r : data) {
+            assertThat(r.get("editable").booleanValue()).isFalse();
+            assertThat(r.get("date_created").stringValue()).isEqualTo("0001-01-01T00:00:00");
+            assertThat(r.get("date_updated").stringValue()).isEqualTo("0001-01-01T00:00:00");
+            assertThat(r.get("organization_id").stringValue()).isEqualTo(org.closeId());
+            assertThat(r.get("visibility_user_lcf_ids").isNull()).isTrue();
+        }
+        assertThat(data.get(3).get("permissions")).extracting(JsonNode::stringValue).containsExactly(
+                "delete_own_activities", "delete_own_opportunities", "delete_own_tasks", "calling", "view_all_leads");
+        assertThat(data.get(0).get("permissions")).hasSize(24);
+        assertThat(data.get(1).get("permissions")).hasSize(23);
+        assertThat(data.get(2).get("permissions")).hasSize(13);
+        JsonNode native_ = node.service().get(org.path() + "/roles").json().get("items");
+        assertThat(native_).extracting(r -> r.get("key").stringValue())
+                .containsExactly("admin", "superuser", "user", "restricteduser");
+    }
+
+    @Test
+    void create_is201_withACustomRoleIdInClosesFormat_andEditable() {
+        var org = close.org();
+        Http.Res res = org.admin().post("/role/", role("Account Manager", List.of("bulk_edit", "export", "view_all_leads")));
+        assertThat(res.status()).isEqualTo(201);
+        assertThat(res.get("id").stringValue()).matches("role_[0-9A-Za-z]{43}");
+        assertThat(res.get("editable").booleanValue()).isTrue();
+        assertThat(res.get("date_created").stringValue()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00");
+        assertThat(org.admin().get("/role/" + res.get("id").stringValue() + "/").get("name").stringValue())
+                .isEqualTo("Account Manager");
+    }
+
+    @Test
+    void create_toleratesTheReadOnlyFieldsClosesCloneScriptSends() {
+        var org = close.org();
+        Map<String, Object> copy = role("Cloned", List.of("calling", "view_all_leads"));
+        copy.put("editable", true);
+        copy.put("date_created", "2023-05-03T10:11:12.000000+00:00");
+        copy.put("date_updated", "2023-05-03T10:11:12.000000+00:00");
+        copy.put("visibility_user_lcf_ids", null);
+        copy.put("visibility_user_lcf_behavior", null);
+        Http.Res res = org.admin().post("/role/", copy);
+        assertThat(res.status()).isEqualTo(201);
+        assertThat(res.get("date_created").stringValue()).doesNotStartWith("2023");
+    }
+
+    @Test
+    void create_rejectsUnknownFields_andMissingOnes_asValidationErrors() {
+        var org = close.org();
+        Map<String, Object> body = role("Typo", List.of("view_all_leads"));
+        body.put("permision", List.of("export"));
+        Http.Res unknown = org.admin().post("/role/", body);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.get("errors").isArray()).isTrue();
+        assertThat(unknown.get("field-errors").get("permision").stringValue()).isEqualTo("Unknown field.");
+        Http.Res missing = org.admin().post("/role/", Map.of("permissions", List.of("view_all_leads")));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.get("field-errors").has("name")).isTrue();
+        assertThat(org.admin().get("/role/").get("data")).hasSize(4);
+    }
+
+    @Test
+    void create_unknownPermission_isAFieldErrorNamingIt() {
+        var org = close.org();
+        Http.Res res = org.admin().post("/role/", role("Flyer", List.of("view_all_leads", "fly")));
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.get("field-errors").get("permissions").stringValue()).contains("fly");
+    }
+
+    @Test
+    void create_duplicateName_isRefusedWithAnError() {
+        var org = close.org();
+        assertThat(org.admin().post("/role/", role("Closer", List.of("view_all_leads"))).status()).isEqualTo(201);
+        Http.Res dup = org.admin().post("/role/", role("CLOSER", List.of("view_all_leads")));
+        assertThat(dup.status()).isEqualTo(400);
+        assertThat(dup.get("error").stringValue()).contains("Closer");
+    }
+
+    @Test
+    void leadVisibility_requiredWithoutViewAllLeads_forbiddenWithIt_andMapsToTheNativeVisibility() {
+        var org = close.org();
+        Http.Res missing = org.admin().post("/role/", role("Limited", List.of("calling")));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.get("field-errors").get("visibility_user_lcf_ids").stringValue()).contains("view_all_leads");
+
+        Map<String, Object> both = role("All", List.of("view_all_leads"));
+        both.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        both.put("visibility_user_lcf_behavior", "require_assignment");
+        Http.Res forbidden = org.admin().post("/role/", both);
+        assertThat(forbidden.status()).isEqualTo(400);
+        assertThat(forbidden.get("field-errors").get("visibility_user_lcf_ids").stringValue()).contains("empty");
+
+        Map<String, Object> half = role("Half", List.of("calling"));
+        half.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        Http.Res halfRes = org.admin().post("/role/", half);
+        assertThat(halfRes.status()).isEqualTo(400);
+        assertThat(halfRes.get("field-errors").has("visibility_user_lcf_behavior")).isTrue();
+
+        Map<String, Object> bad = role("Bad", List.of("calling"));
+        bad.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        bad.put("visibility_user_lcf_behavior", "sometimes");
+        assertThat(org.admin().post("/role/", bad).get("field-errors").has("visibility_user_lcf_behavior")).isTrue();
+
+        Map<String, Object> tooMany = role("Many", List.of("calling"));
+        tooMany.put("visibility_user_lcf_ids", List.of("cf_a", "cf_b", "cf_c", "cf_d"));
+        tooMany.put("visibility_user_lcf_behavior", "allow_unassigned");
+        assertThat(org.admin().post("/role/", tooMany).status()).isEqualTo(400);
+
+        Map<String, Object> limited = role("Limited", List.of("calling"));
+        limited.put("visibility_user_lcf_ids", List.of("cf_owner", "cf_setter"));
+        limited.put("visibility_user_lcf_behavior", "allow_unassigned");
+        Http.Res ok = org.admin().post("/role/", limited);
+        assertThat(ok.status()).isEqualTo(201);
+        assertThat(ok.get("visibility_user_lcf_ids")).extracting(JsonNode::stringValue).containsExactly("cf_owner", "cf_setter");
+        assertThat(ok.get("visibility_user_lcf_behavior").stringValue()).isEqualTo("allow_unassigned");
+        JsonNode nativeRole = node.service().get(org.path() + "/roles?limit=100").json().get("items").get(4);
+        assertThat(nativeRole.get("visibility").get("user_field_ids")).hasSize(2);
+        assertThat(nativeRole.get("visibility").get("unassigned").stringValue()).isEqualTo("allow_unassigned");
+    }
+
+    @Test
+    void put_behavesAsPatch_onlySentFieldsChange() {
+        var org = close.org();
+        Map<String, Object> limited = role("Setter", List.of("calling"));
+        limited.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        limited.put("visibility_user_lcf_behavior", "require_assignment");
+        String id = org.admin().post("/role/", limited).get("id").stringValue();
+
+        Http.Res renamed = org.admin().put("/role/" + id + "/", Map.of("name", "Appointment Setter"));
+        assertThat(renamed.status()).isEqualTo(200);
+        assertThat(renamed.get("permissions")).extracting(JsonNode::stringValue).containsExactly("calling");
+        assertThat(renamed.get("visibility_user_lcf_ids")).hasSize(1);
+
+        Http.Res behavior = org.admin().put("/role/" + id + "/", Map.of("visibility_user_lcf_behavior", "allow_unassigned"));
+        assertThat(behavior.get("visibility_user_lcf_ids")).extracting(JsonNode::stringValue).containsExactly("cf_owner");
+        assertThat(behavior.get("visibility_user_lcf_behavior").stringValue()).isEqualTo("allow_unassigned");
+        assertThat(behavior.get("name").stringValue()).isEqualTo("Appointment Setter");
+
+        Map<String, Object> seeAll = new LinkedHashMap<>();
+        seeAll.put("permissions", List.of("calling", "view_all_leads"));
+        seeAll.put("visibility_user_lcf_ids", null);
+        Http.Res widened = org.admin().put("/role/" + id + "/", seeAll);
+        assertThat(widened.status()).isEqualTo(200);
+        assertThat(widened.get("visibility_user_lcf_ids").isNull()).isTrue();
+        assertThat(widened.get("visibility_user_lcf_behavior").isNull()).isTrue();
+
+        Http.Res narrowedWithoutFields = org.admin().put("/role/" + id + "/", Map.of("permissions", List.of("calling")));
+        assertThat(narrowedWithoutFields.status()).isEqualTo(400);
+        assertThat(org.admin().get("/role/" + id + "/").get("permissions")).hasSize(2);
+    }
+
+    @Test
+    void builtInRoles_cannotBeEditedOrDeleted() {
+        var org = close.org();
+        Http.Res edit = org.admin().put("/role/user/", Map.of("name", "Rep"));
+        assertThat(edit.status()).isEqualTo(403);
+        assertThat(edit.get("error").stringValue()).contains("built-in");
+        assertThat(org.admin().delete("/role/restricteduser/").status()).isEqualTo(403);
+        assertThat(org.admin().get("/role/user/").get("name").stringValue()).isEqualTo("User");
+    }
+
+    @Test
+    void delete_refusedWhileMembersHoldRole_thenAllowedOnceMovedOff() {
+        var org = close.org();
+        String id = org.admin().post("/role/", role("Caller", List.of("calling", "view_all_leads"))).get("id").stringValue();
+        long roleId = CloseIds.decode(CloseIds.ROLE, id);
+        long member = close.member(org, "caller-1", roleId);
+        Http.Res refused = org.admin().delete("/role/" + id + "/");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.get("error").stringValue()).contains(id).contains("1 users").contains("role_id");
+        Http.Res moved = org.admin().put("/membership/" + CloseIds.encode(CloseIds.MEMBERSHIP, member) + "/",
+                Map.of("role_id", "user"));
+        assertThat(moved.status()).isEqualTo(200);
+        Http.Res deleted = org.admin().delete("/role/" + id + "/");
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.body()).isEqualTo("{}");
+        assertThat(org.admin().get("/role/" + id + "/").status()).isEqualTo(404);
+    }
+
+    @Test
+    void get_unknownOrForeignRole_is404() {
+        var org = close.org();
+        var other = close.org();
+        String foreign = other.admin().post("/role/", role("Theirs", List.of("view_all_leads"))).get("id").stringValue();
+        Http.Res res = org.admin().get("/role/" + foreign + "/");
+        assertThat(res.status()).isEqualTo(404);
+        assertThat(res.get("error").stringValue()).contains(foreign);
+        assertThat(org.admin().get("/role/role_doesnotexist/").status()).isEqualTo(404);
+        assertThat(org.admin().get("/role/owner/").status()).isEqualTo(404);
+        assertThat(org.admin().put("/role/" + foreign + "/", Map.of("name", "Mine")).status()).isEqualTo(404);
+        assertThat(org.admin().delete("/role/" + foreign + "/").status()).isEqualTo(404);
+    }
+
+    @Test
+    void writes_needManageOrganization_readsDoNot() {
+        var org = close.org();
+        Http superuser = close.member(org, "su-1", "Super User");
+        assertThat(superuser.get("/role/").status()).isEqualTo(200);
+        Http.Res create = superuser.post("/role/", role("Mine", List.of("view_all_leads")));
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.get("error").stringValue()).contains("manage_organization");
+        String id = org.admin().post("/role/", role("Theirs", List.of("view_all_leads"))).get("id").stringValue();
+        assertThat(superuser.put("/role/" + id + "/", Map.of("name", "Mine")).status()).isEqualTo(403);
+        assertThat(superuser.delete("/role/" + id + "/").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aManagerCannotCreateARoleBeyondItsOwnPermissions() {
+        var org = close.org();
+        long manager = close.role(org, "Manager", List.of("manage_organization", "calling", "view_all_leads"));
+        Http key = close.client(close.key(org, close.member(org, "mgr-1", manager)));
+        Http.Res escalate = key.post("/role/", role("Exporter", List.of("export", "view_all_leads")));
+        assertThat(escalate.status()).isEqualTo(403);
+        assertThat(escalate.get("error").stringValue()).contains("export");
+        assertThat(key.post("/role/", role("Dialer", List.of("calling", "view_all_leads"))).status()).isEqualTo(201);
+    }
+
+    @Test
+    void list_pagesWithSkipAndLimit_withinClosesBounds() {
+        var org = close.org();
+        Http.Res first = org.admin().get("/role/?_limit=3");
+        assertThat(first.get("data")).hasSize(3);
+        assertThat(first.get("has_more").booleanValue()).isTrue();
+        Http.Res second = org.admin().get("/role/?_skip=3&_limit=3");
+        assertThat(second.get("data")).extracting(r -> r.get("id").stringValue()).containsExactly("restricteduser");
+        assertThat(second.get("has_more").booleanValue()).isFalse();
+        for (String bad : List.of("_limit=101", "_limit=0", "_limit=x", "_skip=-1", "_skip=10001")) {
+            Http.Res res = org.admin().get("/role/?" + bad);
+            assertThat(res.status()).as(bad).isEqualTo(400);
+            assertThat(res.get("field-errors").has(bad.substring(0, bad.indexOf('=')))).as(bad).isTrue();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.http.Route;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Routes;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad input on every route of the Rooms dialect (routes added later are walked too): garbage in each path
+ * parameter and query parameter, malformed and mistyped bodies, oversized bodies, missing credentials. Never a
+ * 5xx; every error in Rooms' ApiError shape.
+ */
+class RoomsBadInputIT {
+
+    static final List<String> FIELDS = List.of("name", "isExternal", "permissions", "firstName", "lastName", "email",
+            "roleId", "accessLevel", "defaultOfficeId", "offices", "regions", "eSignPermissionProfileId", "reason",
+            "ownerId", "officeId", "transactionSideId", "templateId", "listingSource", "fieldData", "revocationDate",
+            "subscribeToRoomsActivityNotifications", "redirectUrl");
+    static final List<String> WRONG_TYPED = List.of("{\"zz_nested\": true}", "[true]", "1.5", "99999999999",
+            "\"" + "x".repeat(3000) + "\"");
+    static final List<String> MALFORMED = List.of("{", "}", "{\"name\": }", "[]", "\"text\"", "42", "null",
+            "{\"a\": 1, \"a\": 2}", "{} {}", "\u00ff\u00fe", "[".repeat(5000) + "]".repeat(5000));
+    static final List<String> QUERY_GARBAGE = List.of("count=abc", "count=0", "count=101", "count=1&count=2",
+            "startPosition=-1", "startPosition=99999999999", "filterContext=x", "onlyAssignable=x",
+            "includeIsAssigned=x", "sort=x", "status=x", "accessLevel=x", "roleId=abc", "roleId=99999999999",
+            "lockedOnly=x", "defaultOfficeId=x", "titleId=99999999999", "roomStatus=x,open", "officeId=x",
+            "fieldDataChangedStartDate=x", "roomClosedEndDate=2024-13-45", "includeFieldData=x",
+            "assigneeEmail=" + "x".repeat(300), "filter=" + "%25".repeat(10), "filter=" + "x".repeat(3000));
+
+    static TestNode node;
+    static Map<String, String> valid;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        RoomsAccount a = new RoomsAccount(node, new Fixtures(node));
+        int role = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int user = a.invite(a.admin, room, "carl@out.test", buyer);
+        a.user("Bob", role, "Contributor");
+        valid = Map.of("accountId", a.org.accountId(), "roleId", String.valueOf(role), "userId", String.valueOf(user),
+                "roomId", String.valueOf(room));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static List<String> garbage(String param) {
+        List<String> values = new ArrayList<>(List.of("x".repeat(1000), "%20", "0", "-1"));
+        if (param.equals("accountId")) {
+            values.addAll(List.of("abc", UUID.randomUUID().toString(), "00000000-0000-0000-0000-00000000000g",
+                    "1-1-1-1-1"));
+        } else {
+            values.addAll(List.of("abc", "1.5", "1e3", "2147483648", "99999999999999999999", "999999"));
+        }
+        return values;
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> everyRoomsRoute_answersBadInputWithA4xxInTheRoomsShape() {
+        List<Route> routes = node.node().http().routes().stream().filter(r -> r.path().startsWith("/restapi/")).toList();
+        assertThat(routes).hasSizeGreaterThanOrEqualTo(23);
+        return routes.stream().map(route -> {
+            String method = route.method().name();
+            Map<String, String> values = new HashMap<>(valid);
+            Routes.params(route.path()).forEach(p -> values.putIfAbsent(p, "1"));
+            String path = Routes.fill(route.path(), values);
+            String body = Routes.takesBody(route) ? "{}" : null;
+            List<DynamicTest> tests = new ArrayList<>();
+            tests.add(test("without credentials", () -> node.anonymous().raw(method, path, body, "application/json"), 401));
+            tests.add(test("with an unknown key", () -> node.as("m_nope_" + "x".repeat(43))
+                    .raw(method, path, body, "application/json"), 401));
+            for (String param : Routes.params(route.path())) {
+                for (String bad : garbage(param)) {
+                    Map<String, String> badValues = new HashMap<>(values);
+                    badValues.put(param, bad);
+                    String badPath = Routes.fill(route.path(), badValues);
+                    tests.add(test("{" + param + "} = " + abbreviate(bad),
+                            () -> node.service().raw(method, badPath, body, "application/json"), 4));
+                }
+            }
+            if (Routes.takesBody(route)) {
+                for (String bad : MALFORMED) {
+                    tests.add(test("body " + abbreviate(bad), () -> node.service().raw(method, path, bad,
+                            "application/json"), 0));
+                }
+                for (String field : FIELDS) {
+                    for (String value : WRONG_TYPED) {
+                        String bad = "{\"" + field + "\": " + value + "}";
+                        tests.add(test("body " + abbreviate(bad), () -> node.service().raw(method, path, bad,
+                                "application/json-patch+json"), 0));
+                    }
+                }
+                // 413 where the body is read; routes that ignore their body (unlock, restore) answer as without it
+                tests.add(test("body over 1 MiB", () -> node.service().raw(method, path,
+                        "{\"name\": \"" + "x".repeat(1024 * 1024 + 16) + "\"}", "application/json"), 4));
+                tests.add(test("content type text/plain", () -> node.service().raw(method, path, "{\"a\": 1}",
+                        "text/plain"), 0));
+            }
+            if (method.equals("GET")) {
+                for (String query : QUERY_GARBAGE) {
+                    tests.add(test("query " + abbreviate(query), () -> node.service().get(path + "?" + query), 0));
+                }
+            }
+            return DynamicContainer.dynamicContainer(method + " " + route.path(), tests);
+        });
+    }
+
+    /**
+     * A request that must not fail on the server: any 2xx is fine (Rooms ignores what it does not read), an
+     * error is in Rooms' shape; {@code expected} 4 demands a 4xx, another non-zero value that exact status.
+     */
+    private static DynamicTest test(String name, Supplier<Http.Res> request, int expected) {
+        return DynamicTest.dynamicTest(name, () -> {
+            Http.Res res = request.get();
+            String shown = abbreviate(res.toString(), 300);
+            assertThat(res.status()).as(shown).isLessThan(500);
+            if (expected == 4) {
+                assertThat(res.status()).as(shown).isBetween(400, 499);
+            } else if (expected != 0) {
+                assertThat(res.status()).as(shown).isEqualTo(expected);
+            }
+            if (res.status() >= 400) {
+                assertThat(res.header("Content-Type")).as(shown).startsWith("application/json");
+                assertThat(res.json().propertyNames()).as(shown).containsExactly("errorCode", "message", "referenceId");
+                assertThat(res.json().get("message").stringValue()).as(shown).isNotBlank();
+            }
+        });
+    }
+
+    private static String abbreviate(String s) {
+        return abbreviate(s, 40);
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "... (" + s.length() + " chars)";
+    }
+}

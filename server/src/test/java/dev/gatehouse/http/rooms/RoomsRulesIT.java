@@ -1,0 +1,453 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static dev.gatehouse.http.rooms.RoomsAccount.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every rule of the Rooms dialect, each with the request it refuses. */
+class RoomsRulesIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    // ---------------------------------------------------------------- roles
+
+    @Test
+    void roleManagement_needsCanManageAccount() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        Http bob = a.as(a.user("Bob", agent, "Company"));
+        error(bob.post(a.base + "/roles", Map.of("name", "Mine")), 403, "PERMISSION_REQUIRED", "canManageAccount");
+        error(bob.put(a.base + "/roles/" + agent, Map.of("name", "Boss")), 403, "PERMISSION_REQUIRED");
+        error(bob.delete(a.base + "/roles/" + agent), 403, "PERMISSION_REQUIRED");
+        assertThat(bob.get(a.base + "/roles").status()).isEqualTo(200);
+        assertThat(bob.get(a.base + "/roles/" + agent).status()).isEqualTo(200);
+    }
+
+    @Test
+    void roles_cannotGrantMoreThanTheCallerHolds() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int manager = a.role("Manager", false, "canManageAccount");
+        Http mia = a.as(a.user("Mia", manager, "Company"));
+        error(mia.post(a.base + "/roles", Map.of("name", "Bigger", "permissions", Map.of("canCreateRooms", true))),
+                403, "PRIVILEGE_ESCALATION", "canCreateRooms");
+        assertThat(mia.post(a.base + "/roles", Map.of("name", "Same", "permissions",
+                Map.of("canManageAccount", true))).status()).isEqualTo(201);
+    }
+
+    @Test
+    void roleBodies_areValidated_andOldOrUnknownPermissionsIgnored() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        error(a.admin.post(a.base + "/roles", Map.of()), 400, "INVALID_INPUT", "name");
+        error(a.admin.post(a.base + "/roles", Map.of("name", "X", "permissions", Map.of("canCreateRooms", "yes"))),
+                400, "INVALID_INPUT", "permissions.canCreateRooms");
+        error(a.admin.post(a.base + "/roles", Map.of("name", "X", "isExternal", "no")), 400, "INVALID_INPUT", "isExternal");
+        error(a.admin.post(a.base + "/roles", Map.of("name", "X", "permissions", List.of())), 400, "INVALID_INPUT",
+                "permissions");
+        Http.Res created = a.admin.post(a.base + "/roles", Map.of("name", "Legacy", "isDefaultForAdmin", true,
+                "permissions", Map.of("isVisibleInRooms", true, "canCreateAndManagePackages", true, "canFly", true,
+                        "canCreateRooms", true, "canManageLogo", false)));
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode permissions = created.get("permissions");
+        assertThat(permissions.propertyNames()).hasSize(66).doesNotContain("isVisibleInRooms", "canFly");
+        assertThat(permissions.get("canCreateRooms").booleanValue()).isTrue();
+        assertThat(permissions.get("canManageLogo").booleanValue()).isFalse();
+        assertThat(created.get("isDefaultForAdmin").booleanValue()).isFalse();
+        assertThat(a.admin.get(a.base + "/roles").get("roles")).filteredOn(r -> r.get("isDefaultForAdmin").booleanValue())
+                .hasSize(1);
+        error(a.admin.post(a.base + "/roles", Map.of("name", "LEGACY")), 409, "ROLE_NAME_TAKEN", "Legacy");
+    }
+
+    @Test
+    void defaultAdmin_isImmutable() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int admin = a.defaultAdminRole();
+        error(a.admin.put(a.base + "/roles/" + admin, Map.of("name", "Root")), 403, "SYSTEM_ROLE_IMMUTABLE");
+        error(a.admin.delete(a.base + "/roles/" + admin), 403, "SYSTEM_ROLE_IMMUTABLE");
+    }
+
+    @Test
+    void heldRoles_cannotBeDeleted_norSwitchBetweenInternalAndExternal() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        a.user("Bob", agent, "Contributor");
+        error(a.admin.delete(a.base + "/roles/" + agent), 409, "ROLE_IN_USE", "1 members");
+        error(a.admin.put(a.base + "/roles/" + agent, Map.of("isExternal", true)), 409, "ROLE_IN_USE");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int carl = a.invite(a.admin, room, "carl@buyer.test", buyer);
+        a.admin.post(a.base + "/rooms/" + room + "/users/" + carl + "/revoke_access", Map.of());
+        error(a.admin.delete(a.base + "/roles/" + buyer), 409, "ROLE_IN_USE", "revoked");
+        assertThat(a.admin.get(a.base + "/roles/" + buyer + "?includeIsAssigned=true").get("isAssigned").booleanValue())
+                .isTrue();
+    }
+
+    @Test
+    void roleIds_andPaging_areValidated() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        error(a.admin.get(a.base + "/roles/abc"), 400, "INVALID_ID", "roleId");
+        error(a.admin.get(a.base + "/roles/3000000000"), 400, "INVALID_ID", "2147483647");
+        error(a.admin.get(a.base + "/roles/999999"), 404, "ROLE_NOT_FOUND");
+        error(a.admin.get(a.base + "/roles?count=0"), 400, "INVALID_REQUEST_PARAMETER", "count");
+        error(a.admin.get(a.base + "/roles?count=101"), 400, "INVALID_REQUEST_PARAMETER", "count");
+        error(a.admin.get(a.base + "/roles?startPosition=-1"), 400, "INVALID_REQUEST_PARAMETER", "startPosition");
+        error(a.admin.get(a.base + "/roles?filterContext=Mine"), 400, "INVALID_REQUEST_PARAMETER", "filterContext");
+        error(a.admin.get(a.base + "/roles?onlyAssignable=maybe"), 400, "INVALID_REQUEST_PARAMETER", "onlyAssignable");
+        error(a.admin.get(a.base + "/roles/1?includeIsAssigned=1"), 400, "INVALID_REQUEST_PARAMETER");
+        JsonNode beyond = a.admin.get(a.base + "/roles?startPosition=5").json();
+        assertThat(beyond.get("roles")).isEmpty();
+        assertThat(beyond.get("resultSetSize").intValue()).isZero();
+        assertThat(beyond.get("endPosition").intValue()).isEqualTo(4);
+        assertThat(beyond.get("totalRowCount").intValue()).isEqualTo(1);
+        assertThat(beyond.get("nextUri").isNull()).isTrue();
+        assertThat(beyond.get("priorUri").stringValue()).endsWith("startPosition=0&count=100");
+    }
+
+    @Test
+    void gatehouseIdsBeyond32Bits_areRefusedClearly() {
+        try (TestNode big = TestNode.start()) {
+            try (var c = java.sql.DriverManager.getConnection(big.databaseUrl(), "postgres", "");
+                 var st = c.createStatement()) {
+                st.execute("ALTER TABLE roles ALTER COLUMN id RESTART WITH 3000000000");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            RoomsAccount a = new RoomsAccount(big, new Fixtures(big));
+            error(a.admin.get(a.base + "/roles"), 409, "ID_OUT_OF_RANGE", "role 3000000000", "32-bit");
+            error(a.admin.post(a.base + "/roles", Map.of("name", "Huge")), 409, "ID_OUT_OF_RANGE");
+        }
+    }
+
+    // ---------------------------------------------------------------- users
+
+    /** A JSON body under construction. */
+    static final class Body extends java.util.LinkedHashMap<String, Object> {
+        Body with(String field, Object value) {
+            put(field, value);
+            return this;
+        }
+    }
+
+    static Body invitee(String name, int roleId, String accessLevel) {
+        return new Body().with("firstName", name).with("lastName", "Test").with("email", name + "@acme.test")
+                .with("roleId", roleId).with("accessLevel", accessLevel);
+    }
+
+    @Test
+    void inviting_needsTheAddMemberPermissionOfTheInviteesAccessLevel() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int lower = a.role("Lower", false, "canAddMemberAndSetRoleLowerAccessLevel", "canCreateRooms");
+        int same = a.role("Same", false, "canAddMemberAndSetRoleSameAccessLevel", "canCreateRooms");
+        Http bob = a.as(a.user("Bob", agent, "Company"));
+        Http lea = a.as(a.user("Lea", lower, "Company"));
+        Http sam = a.as(a.user("Sam", same, "Company"));
+        error(bob.post(a.base + "/users/invite_user", invitee("x1", agent, "Contributor")), 403, "PERMISSION_REQUIRED",
+                "canAddMemberAndSetRoleLowerAccessLevel");
+        assertThat(lea.post(a.base + "/users/invite_user", invitee("x2", agent, "Contributor")).status()).isEqualTo(201);
+        error(lea.post(a.base + "/users/invite_user", invitee("x3", agent, "Company")), 403, "PERMISSION_REQUIRED",
+                "canAddMemberAndSetRoleSameAccessLevel");
+        assertThat(sam.post(a.base + "/users/invite_user", invitee("x4", agent, "Company")).status()).isEqualTo(201);
+        assertThat(sam.post(a.base + "/users/invite_user", invitee("x5", agent, "Office")
+                .with("offices", List.of(1))).status()).isEqualTo(201);
+        error(sam.post(a.base + "/users/invite_user", invitee("x6", agent, "Admin")), 403, "ACCESS_LEVEL_TOO_HIGH",
+                "Admin", "Company");
+        error(sam.post(a.base + "/users/invite_user", invitee("x7", a.defaultAdminRole(), "Contributor")), 403,
+                "PRIVILEGE_ESCALATION");
+    }
+
+    @Test
+    void inviteBodies_areValidated() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        error(a.admin.post(a.base + "/users/invite_user", Map.of()), 400, "INVALID_INPUT", "firstName", "lastName",
+                "email", "roleId", "accessLevel");
+        error(a.admin.post(a.base + "/users/invite_user", invitee("y", agent, "Boss")), 400, "INVALID_INPUT",
+                "accessLevel");
+        error(a.admin.post(a.base + "/users/invite_user", invitee("y", agent, "Region")), 400, "INVALID_INPUT", "regions");
+        error(a.admin.post(a.base + "/users/invite_user", invitee("y", agent, "Office")), 400, "INVALID_INPUT", "offices");
+        error(a.admin.post(a.base + "/users/invite_user", invitee("y", agent, "Contributor").with("email", "nope")), 400,
+                "INVALID_INPUT", "email");
+        error(a.admin.post(a.base + "/users/invite_user", invitee("y", buyer, "Contributor")), 400, "INVALID_INPUT",
+                "external");
+        error(a.admin.post(a.base + "/users/invite_user", invitee("y", 999999, "Contributor")), 400, "INVALID_INPUT",
+                "not found");
+        assertThat(a.admin.post(a.base + "/users/invite_user", invitee("y", agent, "Contributor")).status()).isEqualTo(201);
+        error(a.admin.post(a.base + "/users/invite_user", invitee("y", agent, "Contributor")), 409, "MEMBER_EXISTS");
+    }
+
+    @Test
+    void managingUsers_needsTheManagePermissionOfTheirAccessLevel() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int manager = a.role("Manager", false, "canManageMemberLowerAccessLevel", "canCreateRooms");
+        int target = a.user("Tom", agent, "Contributor");
+        int peer = a.user("Pat", agent, "Office");
+        Http bob = a.as(a.user("Bob", agent, "Office"));
+        Http max = a.as(a.user("Max", manager, "Office"));
+        error(bob.put(a.base + "/users/" + target, Map.of("defaultOfficeId", 4)), 403, "PERMISSION_REQUIRED",
+                "canManageMemberLowerAccessLevel");
+        error(bob.post(a.base + "/users/" + target + "/lock", Map.of("reason", "x")), 403, "PERMISSION_REQUIRED");
+        error(bob.post(a.base + "/users/" + target + "/unlock", Map.of()), 403, "PERMISSION_REQUIRED");
+        assertThat(max.put(a.base + "/users/" + target, Map.of("defaultOfficeId", 4)).get("defaultOfficeId").intValue())
+                .isEqualTo(4);
+        error(max.put(a.base + "/users/" + peer, Map.of("defaultOfficeId", 4)), 403, "PERMISSION_REQUIRED",
+                "canManageMemberSameAccessLevel");
+        error(max.put(a.base + "/users/" + target, Map.of()), 400, "INVALID_INPUT", "defaultOfficeId");
+        error(max.post(a.base + "/users/" + target + "/lock", Map.of()), 400, "INVALID_INPUT", "reason");
+        assertThat(max.post(a.base + "/users/" + target + "/lock", Map.of("reason", "audit")).status()).isEqualTo(204);
+        assertThat(max.post(a.base + "/users/" + target + "/lock", Map.of("reason", "again")).status()).isEqualTo(204);
+        assertThat(a.admin.get(a.base + "/users/" + target).get("isLockedOut").booleanValue()).isTrue();
+    }
+
+    @Test
+    void lockedUsers_cannotAct_andTheLastAdminCannotBeLockedOrRemoved() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bobId = a.user("Bob", agent, "Contributor");
+        Http bob = a.as(bobId);
+        assertThat(bob.get(a.base + "/roles").status()).isEqualTo(200);
+        a.admin.post(a.base + "/users/" + bobId + "/lock", Map.of("reason", "gone"));
+        error(bob.get(a.base + "/roles"), 401, "KEY_MEMBER_INACTIVE");
+        a.admin.post(a.base + "/users/" + bobId + "/unlock", Map.of());
+        assertThat(bob.get(a.base + "/roles").status()).isEqualTo(200);
+        error(a.admin.post(a.base + "/users/" + a.org.adminId() + "/lock", Map.of("reason", "me")), 409,
+                "LAST_ROLE_MANAGER");
+        error(a.admin.delete(a.base + "/users/" + a.org.adminId()), 409, "LAST_ROLE_MANAGER");
+    }
+
+    @Test
+    void removingUsers_needsTheRemovePermissionOfTheirAccessLevel() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int remover = a.role("Remover", false, "canRemoveCompanyMemberSameAccessLevel", "canCreateRooms");
+        int target = a.user("Tom", agent, "Company");
+        Http bob = a.as(a.user("Bob", agent, "Company"));
+        Http ria = a.as(a.user("Ria", remover, "Company"));
+        error(bob.delete(a.base + "/users/" + target), 403, "PERMISSION_REQUIRED", "canRemoveCompanyMember");
+        assertThat(ria.delete(a.base + "/users/" + target).status()).isEqualTo(204);
+        error(ria.delete(a.base + "/users/" + target), 404, "USER_NOT_FOUND");
+    }
+
+    @Test
+    void users_areCompanyMembersOnly_andQueriesAreValidated() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int carl = a.invite(a.admin, room, "carl@buyer.test", buyer);
+        error(a.admin.get(a.base + "/users/" + carl), 404, "USER_NOT_FOUND");
+        assertThat(a.admin.get(a.base + "/users").get("userSummaries")).hasSize(1);
+        error(a.admin.get(a.base + "/users?sort=Age"), 400, "INVALID_REQUEST_PARAMETER", "sort");
+        error(a.admin.get(a.base + "/users?status=Gone"), 400, "INVALID_REQUEST_PARAMETER", "status");
+        error(a.admin.get(a.base + "/users?accessLevel=God"), 400, "INVALID_REQUEST_PARAMETER", "accessLevel");
+        error(a.admin.get(a.base + "/users?lockedOnly=yes"), 400, "INVALID_REQUEST_PARAMETER", "lockedOnly");
+        error(a.admin.get(a.base + "/users?roleId=x"), 400, "INVALID_ID", "roleId");
+        assertThat(a.admin.get(a.base + "/users?filter=%25").get("userSummaries")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- rooms
+
+    @Test
+    void creatingRooms_needsCanCreateRooms_andARoleWithinTheCallersOwn() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int viewer = a.role("Viewer", false, "canViewRoomDetails");
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        Http vic = a.as(a.user("Vic", viewer, "Contributor"));
+        Http bob = a.as(a.user("Bob", agent, "Contributor"));
+        error(vic.post(a.base + "/rooms", Map.of("name", "R", "roleId", viewer)), 403, "PERMISSION_REQUIRED",
+                "canCreateRooms");
+        error(bob.post(a.base + "/rooms", Map.of("name", "R", "roleId", a.defaultAdminRole())), 403,
+                "PRIVILEGE_ESCALATION");
+        error(bob.post(a.base + "/rooms", Map.of()), 400, "INVALID_INPUT", "name", "roleId");
+        error(bob.post(a.base + "/rooms", Map.of("name", "R", "roleId", 999999)), 400, "INVALID_INPUT", "not found");
+        error(bob.post(a.base + "/rooms", Map.of("name", "R", "roleId", agent, "listingSource", "Rumour")), 400,
+                "INVALID_INPUT", "listingSource");
+        error(a.admin.post(a.base + "/rooms", Map.of("name", "R", "roleId", agent, "ownerId", 999999)), 400,
+                "INVALID_INPUT", "ownerId");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int carl = a.invite(a.admin, room, "carl@buyer.test", buyer);
+        error(a.admin.post(a.base + "/rooms", Map.of("name", "R", "roleId", buyer, "ownerId", carl)), 400,
+                "INVALID_INPUT", "external");
+        assertThat(bob.post(a.base + "/rooms", Map.of("name", "Mine", "roleId", agent)).status()).isEqualTo(201);
+    }
+
+    @Test
+    void rooms_areSeenOnlyByTheirUsers_orWithAutoAccess() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails");
+        Http bob = a.as(a.user("Bob", agent, "Contributor"));
+        int adminRoom = a.room(a.admin, "Admin's", a.defaultAdminRole());
+        int bobRoom = a.room(bob, "Bob's", agent);
+        error(bob.get(a.base + "/rooms/" + adminRoom), 404, "ROOM_NOT_FOUND");
+        error(bob.get(a.base + "/rooms/" + adminRoom + "/users"), 404, "ROOM_NOT_FOUND");
+        error(bob.get(a.base + "/rooms/" + adminRoom + "/assignable_roles"), 404, "ROOM_NOT_FOUND");
+        assertThat(bob.get(a.base + "/rooms").get("rooms")).extracting(r -> r.get("roomId").intValue())
+                .containsExactly(bobRoom);
+        assertThat(a.admin.get(a.base + "/rooms").get("rooms")).hasSize(2);
+        assertThat(a.admin.get(a.base + "/rooms/" + bobRoom).status()).isEqualTo(200);
+        error(a.admin.get(a.base + "/rooms/999999"), 404, "ROOM_NOT_FOUND");
+        RoomsAccount other = new RoomsAccount(node, fx);
+        error(other.admin.get(other.base + "/rooms/" + bobRoom), 404, "ROOM_NOT_FOUND");
+        error(a.admin.get(a.base + "/rooms?roomStatus=archived"), 400, "INVALID_REQUEST_PARAMETER", "roomStatus");
+        error(a.admin.get(a.base + "/rooms?fieldDataChangedStartDate=yesterday"), 400, "INVALID_REQUEST_PARAMETER",
+                "fieldDataChangedStartDate");
+        assertThat(a.admin.get(a.base + "/rooms?roomStatus=closed").get("rooms")).isEmpty();
+        assertThat(a.admin.get(a.base + "/rooms?roomStatus=open").get("rooms")).hasSize(2);
+        assertThat(a.admin.get(a.base + "/rooms?roomClosedStartDate=2020-01-01").get("rooms")).isEmpty();
+        assertThat(a.admin.get(a.base + "/rooms?fieldDataChangedStartDate=2000-01-01T00:00:00Z").get("rooms")).hasSize(2);
+        assertThat(a.admin.get(a.base + "/rooms?fieldDataChangedEndDate=2000-01-01").get("rooms")).isEmpty();
+    }
+
+    @Test
+    void deletingRooms_needsDeleteRightsInTheCallersRoomRole() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int owner = a.role("Owner", false, "canCreateRooms", "canDeleteOwnedRooms");
+        int plain = a.role("Plain", false, "canCreateRooms");
+        int deleter = a.role("Deleter", false, "canDeleteRooms");
+        int ownerId = a.user("Olga", owner, "Contributor");
+        int plainId = a.user("Paul", plain, "Contributor");
+        Http olga = a.as(ownerId);
+        Http paul = a.as(plainId);
+        int olgas = a.room(olga, "Olga's", owner);
+        int pauls = a.room(paul, "Paul's", plain);
+        error(paul.delete(a.base + "/rooms/" + pauls), 403, "PERMISSION_REQUIRED", "canDeleteOwnedRooms");
+        a.invite(node.service(), pauls, "olga@acme.test", owner);
+        error(olga.delete(a.base + "/rooms/" + pauls), 403, "PERMISSION_REQUIRED");
+        assertThat(olga.delete(a.base + "/rooms/" + olgas).status()).isEqualTo(204);
+        // the admin sees every room (autoAccessToRooms) but acts only where it holds a room role: a service key does
+        error(a.admin.put(a.base + "/rooms/" + pauls + "/users/" + plainId, Map.of("roleId", deleter)), 403,
+                "PERMISSION_REQUIRED", "canEditAnyRoomRole");
+        assertThat(node.service().put(a.base + "/rooms/" + pauls + "/users/" + plainId, Map.of("roleId", deleter))
+                .status()).isEqualTo(200);
+        assertThat(paul.delete(a.base + "/rooms/" + pauls).status()).isEqualTo(204);
+        error(a.admin.delete(a.base + "/rooms/" + pauls), 404, "ROOM_NOT_FOUND");
+    }
+
+    @Test
+    void inviting_needsCanAddUsersToRoomsInTheRoomRole_notTheCompanyRole() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canViewRoomDetails");
+        int reviewer = a.role("Reviewer", false, "canViewRoomDetails");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int bobId = a.user("Bob", agent, "Contributor");
+        Http bob = a.as(bobId);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "bob@acme.test", reviewer);
+        error(bob.post(a.base + "/rooms/" + room + "/users", Map.of("email", "x@y.test", "firstName", "X",
+                "lastName", "Y", "roleId", buyer)), 403, "PERMISSION_REQUIRED", "canAddUsersToRooms", "room role");
+        a.admin.put(a.base + "/rooms/" + room + "/users/" + bobId, Map.of("roleId", agent));
+        assertThat(a.invite(bob, room, "x@y.test", buyer)).isPositive();
+    }
+
+    @Test
+    void roomInvites_areValidated() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String users = a.base + "/rooms/" + room + "/users";
+        error(a.admin.post(users, Map.of()), 400, "INVALID_INPUT", "email", "firstName", "lastName", "roleId");
+        error(a.admin.post(users, Map.of("email", "out@side.test", "firstName", "O", "lastName", "S", "roleId", agent)),
+                400, "INVALID_INPUT", "external");
+        int out = a.invite(a.admin, room, "out@side.test", buyer);
+        error(a.admin.post(users, Map.of("email", "OUT@side.test", "firstName", "O", "lastName", "S", "roleId", buyer)),
+                409, "ROOM_USER_EXISTS", String.valueOf(out));
+        error(a.admin.post(a.base + "/rooms/999999/users", Map.of("email", "z@z.test", "firstName", "Z", "lastName",
+                "Z", "roleId", buyer)), 404, "ROOM_NOT_FOUND");
+    }
+
+    @Test
+    void changingRoomRoles_needsEditAny_orEditInvitedForOnesOwnInvitees() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int host = a.role("Host", false, "canAddUsersToRooms", "canEditInvitedRoomRole", "canViewRoomDetails");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int seller = a.role("Seller", true, "canViewRoomDetails");
+        int hanaId = a.user("Hana", host, "Contributor");
+        Http hana = a.as(hanaId);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "hana@acme.test", host);
+        int byAdmin = a.invite(a.admin, room, "one@out.test", buyer);
+        int byHana = a.invite(hana, room, "two@out.test", buyer);
+        error(hana.put(a.base + "/rooms/" + room + "/users/" + byAdmin, Map.of("roleId", seller)), 403,
+                "PERMISSION_REQUIRED", "canEditAnyRoomRole", "canEditInvitedRoomRole");
+        Http.Res changed = hana.put(a.base + "/rooms/" + room + "/users/" + byHana, Map.of("roleId", seller));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.get("invitedByUserId").intValue()).isEqualTo(hanaId);
+        error(a.admin.put(a.base + "/rooms/" + room + "/users/" + byHana, Map.of("roleId", 999999)), 400, "INVALID_INPUT");
+        error(a.admin.put(a.base + "/rooms/" + room + "/users/" + a.org.adminId() + 999, Map.of("roleId", buyer)),
+                404, "ROOM_USER_NOT_FOUND");
+    }
+
+    @Test
+    void revokingAccess_needsManageAccess_andKeepsTheRoleForRestore() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int host = a.role("Host", false, "canAddUsersToRooms", "canManageInvitedUserRoomAccess", "canViewRoomDetails");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        Http hana = a.as(a.user("Hana", host, "Contributor"));
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "hana@acme.test", host);
+        int byAdmin = a.invite(a.admin, room, "one@out.test", buyer);
+        int byHana = a.invite(hana, room, "two@out.test", buyer);
+        String path = a.base + "/rooms/" + room + "/users/";
+        error(hana.post(path + byAdmin + "/revoke_access", Map.of()), 403, "PERMISSION_REQUIRED",
+                "canManageAnyUserRoomAccess");
+        assertThat(hana.post(path + byHana + "/revoke_access", Map.of()).status()).isEqualTo(204);
+        assertThat(a.allowed(byHana, "canViewRoomDetails", room)).isFalse();
+        error(hana.post(path + byHana + "/revoke_access", Map.of()), 409, "ROOM_ACCESS_REVOKED");
+        error(a.admin.post(path + byAdmin + "/restore_access", Map.of()), 409, "ROOM_ACCESS_NOT_REVOKED");
+        error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z")), 400,
+                "INVALID_INPUT", "revocationDate");
+        error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "soon")), 400,
+                "INVALID_REQUEST_PARAMETER", "revocationDate");
+        assertThat(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "2020-01-01T00:00:00Z"))
+                .status()).isEqualTo(204);
+        error(a.admin.post(path + "999999/revoke_access", Map.of()), 404, "ROOM_USER_NOT_FOUND");
+        assertThat(hana.post(path + byHana + "/restore_access", Map.of()).status()).isEqualTo(204);
+        assertThat(a.allowed(byHana, "canViewRoomDetails", room)).isTrue();
+        assertThat(a.admin.get(a.base + "/rooms/" + room + "/users").get("users"))
+                .extracting(u -> u.get("userId").intValue()).contains(byHana).doesNotContain(byAdmin);
+    }
+
+    @Test
+    void assignableRoles_areTheExternalRoles_withTheInviteesCompanyRoleForInternalCallers() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        a.role("Buyer", true, "canViewRoomDetails");
+        a.role("Bystander", true);
+        a.role("Seller", true, "canViewRoomDetails");
+        a.user("Bob", agent, "Contributor");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/assignable_roles";
+        JsonNode all = a.admin.get(path + "?assigneeEmail=bob@acme.test").json();
+        assertThat(all.get("roles")).extracting(r -> r.get("name").stringValue())
+                .containsExactly("Buyer", "Bystander", "Seller");
+        assertThat(all.get("currentRoleId").intValue()).isEqualTo(agent);
+        JsonNode filtered = a.admin.get(path + "?filter=b&count=1").json();
+        assertThat(filtered.get("roles")).extracting(r -> r.get("name").stringValue()).containsExactly("Buyer");
+        assertThat(filtered.get("totalRowCount").intValue()).isEqualTo(2);
+        assertThat(filtered.get("nextUri").stringValue()).contains("filter=b", "startPosition=1");
+        assertThat(a.admin.get(path + "?assigneeEmail=nobody@x.test").json().has("currentRoleId")).isFalse();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.gatehouse.http.rooms.RoomsAccount.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the Rooms SDKs depend on at the HTTP level: keys, content types, bodies, error shape, accounts. */
+class RoomsWireIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void missingOrInvalidKeys_are401InTheRoomsShape() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        Http.Res none = node.anonymous().get(a.base + "/roles");
+        error(none, 401, "UNAUTHENTICATED", "API key");
+        assertThat(none.header("WWW-Authenticate")).contains("Bearer");
+        error(node.as("m_nope_nope").get(a.base + "/roles"), 401, "INVALID_KEY");
+    }
+
+    @Test
+    void memberAndServiceKeys_areAccepted_asBearerOrBasic() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        assertThat(a.admin.get(a.base + "/roles").status()).isEqualTo(200);
+        assertThat(node.service().get(a.base + "/roles").status()).isEqualTo(200);
+        String basic = java.util.Base64.getEncoder().encodeToString((a.org.adminKey() + ":").getBytes());
+        assertThat(node.anonymous().header("Authorization", "Basic " + basic).get(a.base + "/roles").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void jsonBodies_areReadUnderEveryJsonContentType() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int n = 0;
+        for (String type : new String[] {"application/json", "application/json-patch+json", "text/json",
+                "application/vnd.example+json", "application/json; charset=utf-8", "TEXT/JSON"}) {
+            Http.Res res = a.admin.raw("POST", a.base + "/roles", "{\"name\": \"Role " + (++n) + "\"}", type);
+            assertThat(res.status()).as(type + ": " + res).isEqualTo(201);
+            assertThat(res.header("Content-Type")).startsWith("application/json");
+        }
+        error(a.admin.raw("POST", a.base + "/roles", "{\"name\": \"Plain\"}", "text/plain"), 400,
+                "UNSUPPORTED_MEDIA_TYPE", "text/plain");
+        error(a.admin.raw("POST", a.base + "/roles", "{\"name\": ", "application/json"), 400, "INVALID_JSON");
+        error(a.admin.raw("POST", a.base + "/roles", "[{\"name\": \"A\"}]", "application/json"), 400, "INVALID_JSON");
+        error(a.admin.raw("POST", a.base + "/roles", "{\"name\": \"A\", \"name\": \"B\"}", "application/json"), 400,
+                "INVALID_JSON");
+    }
+
+    @Test
+    void aJsonPatchBodyOfEmptyObject_onDelete_isIgnored() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int role = a.role("Short-lived", false);
+        Http.Res res = a.admin.raw("DELETE", a.base + "/roles/" + role, "{}", "application/json-patch+json");
+        assertThat(res.status()).isEqualTo(204);
+        assertThat(res.body()).isEmpty();
+        assertThat(res.header("Gatehouse-Revision")).isNotNull();
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        assertThat(a.admin.raw("DELETE", a.base + "/rooms/" + room, "{}", "application/json").status()).isEqualTo(204);
+    }
+
+    @Test
+    void aContentTypeOnGet_isIgnored() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        Http.Res res = a.admin.header("Content-Type", "application/json").get(a.base + "/roles");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.header("Content-Type")).startsWith("application/json");
+        assertThat(a.admin.header("Content-Type", "text/plain").get(a.base + "/users").status()).isEqualTo(200);
+    }
+
+    @Test
+    void writes_answerWithTheirRevision() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        Http.Res created = a.admin.post(a.base + "/roles", Map.of("name", "Tracked"));
+        assertThat(created.revision()).isPositive();
+        Http.Res check = node.service().post(a.org.path() + "/check", Map.of("member_id", a.org.adminId(),
+                "permission", "canCreateRooms", "min_revision", created.revision()));
+        assertThat(check.get("allowed").booleanValue()).isTrue();
+    }
+
+    @Test
+    void accounts_areAddressedByGuid_andOnlyRoomsOrganizationsAnswer() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        error(a.admin.get("/restapi/v2/accounts/42/roles"), 400, "INVALID_ACCOUNT_ID", "GUID");
+        error(a.admin.get("/restapi/v2/accounts/" + UUID.randomUUID() + "/roles"), 404, "ORGANIZATION_NOT_FOUND");
+        RoomsAccount other = new RoomsAccount(node, fx);
+        error(a.admin.get(other.base + "/roles"), 404, "ORGANIZATION_NOT_FOUND");
+        assertThat(node.service().get(other.base + "/roles").status()).isEqualTo(200);
+
+        Fixtures.Org close = fx.org("close");
+        Http.Res refused = node.as(close.adminKey()).get("/restapi/v2/accounts/" + close.accountId() + "/roles");
+        error(refused, 400, "NOT_A_ROOMS_ACCOUNT", "\"close\"", "\"rooms\"");
+        error(node.service().get("/restapi/v2/accounts/" + close.accountId()), 400, "NOT_A_ROOMS_ACCOUNT");
+    }
+
+    @Test
+    void unknownRoutesAndMethods_answerInTheRoomsShape() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        for (Http.Res res : java.util.List.of(a.admin.get(a.base + "/offices"), a.admin.get("/restapi/v1/whatever"),
+                a.admin.patch(a.base + "/roles/1", Map.of("name", "x")))) {
+            assertThat(res.status()).as(res.toString()).isIn(404, 405);
+            assertThat(res.header("Content-Type")).startsWith("application/json");
+            assertThat(res.json().propertyNames()).containsExactly("errorCode", "message", "referenceId");
+        }
+        assertThat(a.admin.patch(a.base + "/roles/1", Map.of("name", "x")).status()).isEqualTo(405);
+    }
+
+    @Test
+    void bodiesAreOptionalWhereRoomsMakesThemOptional() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int carl = a.invite(a.admin, room, "carl@out.test", buyer);
+        String path = a.base + "/rooms/" + room + "/users/" + carl;
+        assertThat(a.admin.raw("POST", path + "/revoke_access", "", "application/json-patch+json").status())
+                .isEqualTo(204);
+        assertThat(a.admin.raw("POST", path + "/restore_access", "", null).status()).isEqualTo(204);
+        error(a.admin.raw("POST", a.base + "/roles", "", "application/json"), 400, "INVALID_INPUT", "name");
+    }
+}

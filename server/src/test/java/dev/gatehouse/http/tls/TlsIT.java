@@ -1,0 +1,111 @@
+package dev.gatehouse.http.tls;
+
+import dev.gatehouse.app.Config;
+import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The HTTPS listener: a generated self-signed certificate, kept across restarts, or a configured keystore. */
+class TlsIT {
+
+    @Test
+    void startWithTls_servesAGeneratedCertificate_thatClientsCanTrust_andKeepsItAcrossRestarts() throws Exception {
+        try (TestNode node = TestNode.startWithTls()) {
+            Path dir = node.dataDir().resolve("tls");
+            assertThat(dir.resolve(TlsKeys.KEYSTORE_FILE)).isRegularFile();
+            assertThat(Files.getPosixFilePermissions(dir.resolve(TlsKeys.PASSWORD_FILE)))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(dir.resolve(TlsKeys.CERTIFICATE_FILE))));
+
+            HttpResponse<String> res = get(trusting(cert), node.httpsBaseUrl() + "/healthz");
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.sslSession()).get().satisfies(s -> assertThat(s.getPeerCertificates()[0]).isEqualTo(cert));
+            assertThat(node.service().get("/healthz").status()).isEqualTo(200);
+            assertThat(node.node().tlsPort()).isNotEqualTo(node.node().port());
+            assertThatThrownBy(() -> get(HttpClient.newHttpClient(), node.httpsBaseUrl() + "/healthz"))
+                    .hasCauseInstanceOf(SSLHandshakeException.class);
+
+            node.restart();
+            HttpResponse<String> again = get(trusting(cert), node.httpsBaseUrl() + "/healthz");
+            assertThat(again.sslSession().orElseThrow().getPeerCertificates()[0]).isEqualTo(cert);
+        }
+    }
+
+    @Test
+    void aConfiguredKeystore_isServedInsteadOfAGeneratedOne() throws Exception {
+        Path dir = Files.createTempDirectory("gatehouse-tls");
+        SelfSignedCertificate.Generated own = SelfSignedCertificate.generate("Operator's own", List.of("localhost"),
+                List.of("127.0.0.1"), Duration.ofDays(10));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("mine", own.keyPair().getPrivate(), "s3cret".toCharArray(), new Certificate[] {own.certificate()});
+        Path file = dir.resolve("own.p12");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, "s3cret".toCharArray());
+        }
+        Path data = Files.createTempDirectory("gatehouse-node");
+        try (Gatehouse node = Gatehouse.start(config(data, file, "s3cret"))) {
+            HttpResponse<String> res = get(trusting(own.certificate()), "https://127.0.0.1:" + node.tlsPort() + "/healthz");
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(data.resolve("tls")).doesNotExist();
+        }
+        assertThatThrownBy(() -> Gatehouse.start(config(Files.createTempDirectory("gatehouse-node"), file, "wrong")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrong password");
+    }
+
+    @Test
+    void tlsOptions_areValidatedWithTheConfiguration() {
+        Path data = Path.of("data");
+        assertThatThrownBy(() -> new Config("127.0.0.1", 0, null, data, null, null, null, null, "INFO", 4, false, 200)
+                .withTlsKeystore(Path.of("pom.xml"), "x")).hasMessageContaining("--tls-keystore needs --tls-port");
+        assertThatThrownBy(() -> new Config("127.0.0.1", 0, 8443, data, null, null, null, null, "INFO", 4, false, 200)
+                .withTlsKeystore(Path.of("no-such.p12"), "x"))
+                .hasMessageContaining("--tls-keystore must be a keystore file");
+        assertThatThrownBy(() -> new Config("127.0.0.1", 0, 70000, data, null, null, null, null, "INFO", 4, false, 200))
+                .hasMessageContaining("--tls-port");
+    }
+
+    private static Config config(Path data, Path keystore, String password) {
+        return new Config("127.0.0.1", 0, 0, data, TestDatabase.freshDatabaseUrl(), "postgres", null,
+                TestNode.SERVICE_KEY, "INFO", 4, false, 200).withTlsKeystore(keystore, password);
+    }
+
+    /** A client that trusts exactly this certificate and verifies host names as usual. */
+    private static HttpClient trusting(X509Certificate cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("gatehouse", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,222 @@
+package dev.gatehouse.member;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MembersIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void internalMember_holdsExactlyOneInternalCompanyRole() {
+        var org = fx.org("rooms");
+        long internal = fx.role(org, "Agent", List.of("canCreateRooms"));
+        long external = fx.role(org, Map.of("name", "Guest", "permissions", List.of("canViewRoomDetails"), "external", true));
+
+        Http.Res missing = node.service().post(org.path() + "/members", Map.of("user_id", "u1", "email", "u1@example.com"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.get("errors").has("role_id")).isTrue();
+
+        Http.Res externalRole = node.service().post(org.path() + "/members", Map.of("user_id", "u1",
+                "email", "u1@example.com", "role_id", external));
+        assertThat(externalRole.status()).isEqualTo(400);
+        assertThat(externalRole.get("errors").get("role_id").stringValue()).contains("external");
+
+        Http.Res unknownRole = node.service().post(org.path() + "/members", Map.of("user_id", "u1",
+                "email", "u1@example.com", "role_id", 999_999));
+        assertThat(unknownRole.status()).isEqualTo(400);
+        assertThat(unknownRole.get("errors").get("role_id").stringValue()).contains("999999");
+
+        Http.Res ok = node.service().post(org.path() + "/members", Map.of("user_id", "u1", "email", "u1@example.com",
+                "first_name", "Una", "role_id", internal));
+        assertThat(ok.status()).isEqualTo(201);
+        assertThat(ok.get("role_id").longValue()).isEqualTo(internal);
+        assertThat(ok.get("external").booleanValue()).isFalse();
+        assertThat(ok.get("status").stringValue()).isEqualTo("active");
+        assertThat(ok.get("version").intValue()).isEqualTo(1);
+        assertThat(ok.header("ETag")).isEqualTo("\"1\"");
+
+        Http.Res toExternal = node.service().patch(org.path() + "/members/u1", Map.of("role_id", external));
+        assertThat(toExternal.status()).isEqualTo(400);
+        Http.Res becomeExternal = node.service().patch(org.path() + "/members/u1", Map.of("external", true));
+        assertThat(becomeExternal.status()).isEqualTo(400);
+        assertThat(node.service().get(org.path() + "/members/u1").get("role_id").longValue()).isEqualTo(internal);
+    }
+
+    @Test
+    void externalMember_holdsNoCompanyRole() {
+        var org = fx.org("rooms");
+        long guest = fx.role(org, Map.of("name", "Guest", "permissions", List.of("canViewRoomDetails"), "external", true));
+        Http.Res withRole = node.service().post(org.path() + "/members", Map.of("user_id", "x1",
+                "email", "x1@example.com", "external", true, "role_id", guest));
+        assertThat(withRole.status()).isEqualTo(400);
+        assertThat(withRole.get("errors").has("role_id")).isTrue();
+
+        Http.Res ok = node.service().post(org.path() + "/members", Map.of("user_id", "x1", "email", "x1@example.com",
+                "external", true));
+        assertThat(ok.status()).isEqualTo(201);
+        assertThat(ok.get("role_id").isNull()).isTrue();
+        assertThat(ok.get("external").booleanValue()).isTrue();
+
+        Http.Res giveRole = node.service().patch(org.path() + "/members/x1", Map.of("role_id", fx.roleId(org, "Default Admin")));
+        assertThat(giveRole.status()).isEqualTo(400);
+        Http.Res internal = node.service().patch(org.path() + "/members/x1", Map.of("external", false));
+        assertThat(internal.status()).isEqualTo(400);
+    }
+
+    @Test
+    void closeOrganization_hasNoExternalMembers() {
+        var org = fx.org("close");
+        Http.Res res = node.service().post(org.path() + "/members", Map.of("user_id", "x1", "email", "x1@example.com",
+                "external", true));
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.get("errors").get("external").stringValue()).contains("close");
+        Http.Res externalRole = node.service().post(org.path() + "/roles", Map.of("name", "Guest",
+                "permissions", List.of("view_all_leads"), "external", true));
+        assertThat(externalRole.status()).isEqualTo(400);
+        assertThat(externalRole.get("errors").has("external")).isTrue();
+    }
+
+    @Test
+    void lookup_byGatehouseId_orByTheProductsUserId() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        long id = fx.member(org, "crm-42", user);
+        JsonNode byId = node.service().get(org.path() + "/members/" + id).json();
+        JsonNode byUserId = node.service().get(org.path() + "/members/crm-42").json();
+        assertThat(byId).isEqualTo(byUserId);
+        assertThat(byId.get("user_id").stringValue()).isEqualTo("crm-42");
+
+        // A numeric user id that is not a member id still finds its member.
+        long numeric = fx.member(org, "900000001", user);
+        assertThat(node.service().get(org.path() + "/members/900000001").get("id").longValue()).isEqualTo(numeric);
+        Http.Res missing = node.service().get(org.path() + "/members/nobody");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.get("code").stringValue()).isEqualTo("member_not_found");
+        assertThat(missing.get("detail").stringValue()).contains("nobody");
+        assertThat(node.service().patch(org.path() + "/members/crm-42", Map.of("first_name", "Cora")).get("first_name")
+                .stringValue()).isEqualTo("Cora");
+    }
+
+    @Test
+    void userIdAndEmail_areUniquePerOrganization() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        fx.member(org, "dup", user);
+        Http.Res sameUser = node.service().post(org.path() + "/members", Map.of("user_id", "dup",
+                "email", "other@example.com", "role_id", user));
+        assertThat(sameUser.status()).isEqualTo(409);
+        assertThat(sameUser.get("code").stringValue()).isEqualTo("member_exists");
+        Http.Res sameEmail = node.service().post(org.path() + "/members", Map.of("user_id", "other",
+                "email", "DUP@Example.com", "role_id", user));
+        assertThat(sameEmail.status()).isEqualTo(409);
+        assertThat(sameEmail.get("detail").stringValue()).contains("email");
+        long other = fx.member(org, "other", user);
+        Http.Res takeEmail = node.service().patch(org.path() + "/members/" + other, Map.of("email", "dup@example.com"));
+        assertThat(takeEmail.status()).isEqualTo(409);
+        Http.Res changeUserId = node.service().patch(org.path() + "/members/" + other, Map.of("user_id", "renamed"));
+        assertThat(changeUserId.status()).isEqualTo(400);
+
+        // Another organization may reuse both.
+        var second = fx.org("close");
+        fx.member(second, "dup", fx.roleId(second, "User"));
+    }
+
+    @Test
+    void deactivation_keepsTheMember_andItsKeyStopsWorking() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        long member = fx.member(org, "leaver", user);
+        Http key = fx.keyFor(org, member);
+        assertThat(key.get(org.path() + "/roles").status()).isEqualTo(200);
+        assertThat(key.get("/v1/models").status()).isEqualTo(200);
+
+        Http.Res deactivated = node.service().patch(org.path() + "/members/leaver", Map.of("status", "deactivated"));
+        assertThat(deactivated.status()).isEqualTo(200);
+        assertThat(deactivated.get("status").stringValue()).isEqualTo("deactivated");
+        assertThat(deactivated.get("role_id").longValue()).isEqualTo(user);
+
+        JsonNode kept = node.service().get(org.path() + "/members/" + member).json();
+        assertThat(kept.get("status").stringValue()).isEqualTo("deactivated");
+        assertThat(node.service().get(org.path() + "/members?status=deactivated").json().get("items"))
+                .extracting(m -> m.get("id").longValue()).containsExactly(member);
+        assertThat(node.service().get(org.path() + "/members?status=active").json().get("items"))
+                .extracting(m -> m.get("id").longValue()).doesNotContain(member);
+
+        for (String path : List.of(org.path() + "/roles", org.path(), "/v1/models", "/v1/models/close",
+                org.path() + "/members/" + member + "/keys")) {
+            Http.Res res = key.get(path);
+            assertThat(res.status()).as("GET %s with a deactivated member's key: %s", path, res).isEqualTo(401);
+        }
+
+        Http.Res reactivated = node.service().patch(org.path() + "/members/leaver", Map.of("status", "active"));
+        assertThat(reactivated.status()).isEqualTo(200);
+        assertThat(key.get(org.path() + "/roles").status()).isEqualTo(200);
+    }
+
+    @Test
+    void delete_removesTheMember_andItsKeys() {
+        var org = fx.org("close");
+        long member = fx.member(org, "gone", fx.roleId(org, "User"));
+        Http key = fx.keyFor(org, member);
+        assertThat(node.service().delete(org.path() + "/members/gone").status()).isEqualTo(204);
+        assertThat(node.service().get(org.path() + "/members/" + member).status()).isEqualTo(404);
+        assertThat(key.get(org.path() + "/roles").status()).isEqualTo(401);
+        assertThat(node.service().delete(org.path() + "/members/gone").status()).isEqualTo(404);
+    }
+
+    @Test
+    void patch_withStaleIfMatch_is412_andChangesNothing() {
+        var org = fx.org("close");
+        long member = fx.member(org, "v", fx.roleId(org, "User"));
+        Http.Res first = node.service().header("If-Match", "\"1\"").patch(org.path() + "/members/" + member,
+                Map.of("last_name", "One"));
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.get("version").intValue()).isEqualTo(2);
+        Http.Res stale = node.service().header("If-Match", "\"1\"").patch(org.path() + "/members/" + member,
+                Map.of("last_name", "Two"));
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.get("code").stringValue()).isEqualTo("version_mismatch");
+        Http.Res staleDelete = node.service().header("If-Match", "\"1\"").delete(org.path() + "/members/" + member);
+        assertThat(staleDelete.status()).isEqualTo(412);
+        assertThat(node.service().get(org.path() + "/members/" + member).get("last_name").stringValue()).isEqualTo("One");
+    }
+
+    @Test
+    void list_isPaginatedAndFilterable() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        for (int i = 0; i < 5; i++) {
+            fx.member(org, "p" + i, user);
+        }
+        Http.Res page1 = node.service().get(org.path() + "/members?limit=4");
+        assertThat(page1.json().get("items")).hasSize(4);
+        String cursor = page1.json().get("next_cursor").stringValue();
+        Http.Res page2 = node.service().get(org.path() + "/members?limit=4&cursor=" + cursor);
+        assertThat(page2.json().get("items")).hasSize(2);
+        assertThat(page2.json().get("next_cursor").isNull()).isTrue();
+        assertThat(node.service().get(org.path() + "/members?role_id=" + user).json().get("items")).hasSize(5);
+        assertThat(node.service().get(org.path() + "/members?status=gone").status()).isEqualTo(400);
+    }
+}

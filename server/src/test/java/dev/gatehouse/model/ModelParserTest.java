@@ -1,0 +1,149 @@
+package dev.gatehouse.model;
+
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Json;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class ModelParserTest {
+
+    /** A small valid model; each case below breaks one thing in a fresh copy. */
+    static ObjectNode valid() {
+        return (ObjectNode) Json.readTree("""
+                {"id": "crm", "name": "CRM", "external_roles": true,
+                 "categories": [{"key": "admin", "name": "Admin"}, {"key": "data"}],
+                 "permissions": [
+                   {"key": "manage", "category": "admin"},
+                   {"key": "read", "category": "data", "scopes": ["organization", "deal"]},
+                   {"key": "all_records", "category": "data"}],
+                 "resource_types": [{"key": "deal", "inherits_company_role": true}],
+                 "system_roles": [
+                   {"key": "owner", "name": "Owner", "permissions": ["manage", "read", "all_records"], "default_for_admin": true},
+                   {"key": "guest", "name": "Guest", "permissions": ["read"], "external": true}],
+                 "management": {"roles": "manage", "members": "manage", "assignments": "manage"},
+                 "visibility": {"sees_all_permission": "all_records", "max_fields": 2}}""");
+    }
+
+    @Test
+    void builtIns_parse() {
+        PermissionModel close = ModelRegistry.builtIn("close");
+        assertThat(close.builtIn()).isTrue();
+        assertThat(close.permissionCount()).isEqualTo(24);
+        assertThat(close.systemRoles()).extracting(SystemRole::key)
+                .containsExactly("admin", "superuser", "user", "restricteduser");
+        assertThat(close.management().roles()).isEqualTo("manage_organization");
+        assertThat(close.visibility()).hasValueSatisfying(v -> assertThat(v.seesAllPermission()).isEqualTo("view_all_leads"));
+        assertThat(close.externalRoles()).isFalse();
+
+        PermissionModel rooms = ModelRegistry.builtIn("rooms");
+        assertThat(rooms.externalRoles()).isTrue();
+        assertThat(rooms.resourceType("room")).hasValueSatisfying(t -> assertThat(t.inheritsCompanyRole()).isFalse());
+        assertThat(rooms.systemRoles()).filteredOn(SystemRole::defaultForAdmin).hasSize(1);
+        assertThat(rooms.visibility()).isEmpty();
+    }
+
+    @Test
+    void validModel_parsesWithDefaults() {
+        PermissionModel m = ModelParser.parse(valid(), false);
+        assertThat(m.id()).isEqualTo("crm");
+        assertThat(m.builtIn()).isFalse();
+        assertThat(m.categories().get(1).name()).isEqualTo("data");
+        assertThat(m.permissions().get(0).scopes()).containsExactly(PermissionModel.ORGANIZATION_SCOPE);
+        assertThat(m.permissions().get(1).appliesTo("deal")).isTrue();
+        assertThat(m.indexOf("all_records")).isEqualTo(2);
+        assertThat(m.canonical(java.util.List.of("all_records", "manage", "manage"))).containsExactly("manage", "all_records");
+        assertThat(m.visibility().orElseThrow().maxFields()).isEqualTo(2);
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                breaks("unknown top-level field", "colour", m -> m.put("colour", "red")),
+                breaks("missing id", "id", m -> m.remove("id")),
+                breaks("id not matching the pattern", "id", m -> m.put("id", "Bad Id!")),
+                breaks("blank name", "name", m -> m.put("name", "  ")),
+                breaks("name of the wrong type", "name", m -> m.put("name", 7)),
+                breaks("duplicate category", "categories[1].key", m -> cat(m, 1).put("key", "admin")),
+                breaks("unknown field in a category", "categories[0].icon", m -> cat(m, 0).put("icon", "x")),
+                breaks("unknown category", "permissions[0].category", m -> perm(m, 0).put("category", "nope")),
+                breaks("duplicate permission key", "permissions[2].key", m -> perm(m, 2).put("key", "read")),
+                breaks("permission key with spaces", "permissions[0].key", m -> perm(m, 0).put("key", "a b")),
+                breaks("unknown scope", "permissions[1].scopes", m -> ((ArrayNode) perm(m, 1).get("scopes")).add("planet")),
+                breaks("no permissions", "permissions", m -> m.putArray("permissions")),
+                breaks("permissions not an array", "permissions", m -> m.put("permissions", "manage")),
+                breaks("duplicate resource type", "resource_types[1].key",
+                        m -> ((ArrayNode) m.get("resource_types")).addObject().put("key", "deal")),
+                breaks("resource type named like the organization scope", "resource_types[0].key",
+                        m -> ((ObjectNode) m.get("resource_types").get(0)).put("key", "organization")),
+                breaks("system role naming an unknown permission", "system_roles[0].permissions",
+                        m -> ((ArrayNode) role(m, 0).get("permissions")).add("fly")),
+                breaks("duplicate system role key", "system_roles[1].key", m -> role(m, 1).put("key", "owner")),
+                breaks("duplicate system role name ignoring case", "system_roles[1].name", m -> role(m, 1).put("name", "OWNER")),
+                breaks("external system role without external roles", "system_roles[1].external",
+                        m -> m.put("external_roles", false)),
+                breaks("two default admin roles", "system_roles", m -> role(m, 1).put("default_for_admin", true)),
+                breaks("missing management", "management", m -> m.remove("management")),
+                breaks("management naming an unknown permission", "management.members",
+                        m -> ((ObjectNode) m.get("management")).put("members", "fly")),
+                breaks("visibility naming an unknown permission", "visibility.sees_all_permission",
+                        m -> ((ObjectNode) m.get("visibility")).put("sees_all_permission", "fly")),
+                breaks("visibility max_fields out of range", "visibility.max_fields",
+                        m -> ((ObjectNode) m.get("visibility")).put("max_fields", 0)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void invalidModel_isRejectedNamingTheField(String what, String field, Consumer<ObjectNode> mutation) {
+        ObjectNode model = valid();
+        mutation.accept(model);
+        assertThatThrownBy(() -> ModelParser.parse(model, false))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.code()).isEqualTo("invalid_input");
+                    assertThat(e.fieldErrors()).containsKey(field);
+                    assertThat(e.detail()).contains(field);
+                });
+    }
+
+    @Test
+    void everyMistake_isReportedAtOnce() {
+        ObjectNode model = valid();
+        model.put("id", "X");
+        perm(model, 0).put("category", "nope");
+        ((ArrayNode) role(model, 0).get("permissions")).add("fly").add("swim");
+        InvalidInputException e = (InvalidInputException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ModelParser.parse(model, false));
+        assertThat(e.fieldErrors()).containsKeys("id", "permissions[0].category", "system_roles[0].permissions");
+        assertThat(e.fieldErrors().get("system_roles[0].permissions")).contains("fly", "swim");
+    }
+
+    @Test
+    void notAnObject_isRejected() {
+        assertThatThrownBy(() -> ModelParser.parse(Json.readTree("[1, 2]"), false))
+                .isInstanceOf(InvalidInputException.class);
+    }
+
+    private static Arguments breaks(String what, String field, Consumer<ObjectNode> mutation) {
+        return arguments(what, field, mutation);
+    }
+
+    private static ObjectNode cat(ObjectNode m, int i) {
+        return (ObjectNode) m.get("categories").get(i);
+    }
+
+    private static ObjectNode perm(ObjectNode m, int i) {
+        return (ObjectNode) m.get("permissions").get(i);
+    }
+
+    private static ObjectNode role(ObjectNode m, int i) {
+        return (ObjectNode) m.get("system_roles").get(i);
+    }
+}

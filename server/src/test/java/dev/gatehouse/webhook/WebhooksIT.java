@@ -1,0 +1,363 @@
+package dev.gatehouse.webhook;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WebhooksIT {
+
+    /** Short limits so that retries, timeouts and pausing happen within a test. */
+    static final Duration WINDOW = Duration.ofSeconds(2);
+    static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), c -> c.withEventSettings(0, WINDOW, TIMEOUT));
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static Http.Res subscribe(Fixtures.Org org, String url, Map<String, Object> more) {
+        Map<String, Object> body = new LinkedHashMap<>(more);
+        body.put("url", url);
+        Http.Res res = node.service().post(org.path() + "/webhooks", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        return res;
+    }
+
+    /** Verifies a request the way docs/webhooks.md tells receivers to, with the JDK only. */
+    static void assertSigned(Receiver.Request request, String secret) throws Exception {
+        String timestamp = request.header("Gatehouse-Timestamp");
+        assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp))).isLessThan(300);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+        String expected = "v1=" + HexFormat.of().formatHex(mac.doFinal(request.body()));
+        assertThat(request.header("Gatehouse-Signature")).isEqualTo(expected);
+    }
+
+    private static List<JsonNode> deliveries(Fixtures.Org org, long webhook) {
+        Http.Res res = node.service().get(org.path() + "/webhooks/" + webhook + "/deliveries?limit=1000");
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        List<JsonNode> out = new ArrayList<>();
+        res.get("items").forEach(out::add);
+        return out;
+    }
+
+    /** Creates a role; returns the revision of its creation. */
+    private static long roleRevision(Fixtures.Org org, String name) {
+        Http.Res res = node.service().post(org.path() + "/roles", Map.of("name", name, "permissions",
+                List.of("view_all_leads")));
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        return res.revision();
+    }
+
+    private static JsonNode webhook(Fixtures.Org org, long id) {
+        return node.service().get(org.path() + "/webhooks/" + id).json();
+    }
+
+    @Test
+    void crud_showsTheSecretOnlyOnCreate_andRecordsChangesWithoutIt() {
+        var org = fx.org("close");
+        Http.Res created = subscribe(org, "https://hooks.example.com/gatehouse", Map.of("description", "CRM sync",
+                "object_types", List.of("role", "member"), "actions", List.of("created")));
+        long id = created.json().get("id").longValue();
+        String secret = created.get("secret").stringValue();
+        assertThat(secret).startsWith("whsec_").hasSizeGreaterThan(40);
+        assertThat(created.get("status").stringValue()).isEqualTo("active");
+        assertThat(created.get("object_types")).extracting(JsonNode::stringValue).containsExactly("role", "member");
+        assertThat(created.header("Gatehouse-Revision")).isNotNull();
+
+        JsonNode read = webhook(org, id);
+        assertThat(read.has("secret")).isFalse();
+        assertThat(read.get("delivery").get("attempts").intValue()).isZero();
+        assertThat(node.service().get(org.path() + "/webhooks").json().get("items")).hasSize(1);
+
+        Http.Res patched = node.service().header("If-Match", "\"1\"").patch(org.path() + "/webhooks/" + id,
+                Map.of("actions", List.of(), "status", "paused"));
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.get("status").stringValue()).isEqualTo("paused");
+        assertThat(patched.get("paused_reason").stringValue()).isEqualTo("paused through the API");
+        assertThat(patched.json().has("secret")).isFalse();
+        assertThat(node.service().header("If-Match", "\"1\"").patch(org.path() + "/webhooks/" + id,
+                Map.of("description", "x")).status()).isEqualTo(412);
+
+        Http.Res rotated = node.service().patch(org.path() + "/webhooks/" + id, Map.of("rotate_secret", true,
+                "status", "active"));
+        assertThat(rotated.get("secret").stringValue()).startsWith("whsec_").isNotEqualTo(secret);
+        assertThat(rotated.get("paused_reason").isNull()).isTrue();
+
+        String history = node.service().get(org.path() + "/events?object_type=webhook&order=asc").body();
+        assertThat(history).doesNotContain(secret).doesNotContain(rotated.get("secret").stringValue())
+                .contains("\"created\"", "\"paused\"", "\"resumed\"");
+
+        assertThat(node.service().delete(org.path() + "/webhooks/" + id).status()).isEqualTo(204);
+        assertThat(node.service().get(org.path() + "/webhooks/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void badSubscriptions_are400_andMembersNeedRoleManagement() {
+        var org = fx.org("close");
+        for (String url : List.of("ftp://example.com/x", "not a url", "/relative", "https://user:pw@example.com/")) {
+            Http.Res res = node.service().post(org.path() + "/webhooks", Map.of("url", url));
+            assertThat(res.status()).as(url).isEqualTo(400);
+            assertThat(res.get("errors").has("url")).as(url).isTrue();
+        }
+        Http.Res res = node.service().post(org.path() + "/webhooks", Map.of("url", "https://example.com/",
+                "object_types", List.of("Role"), "status", "sleeping", "colour", "blue"));
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.get("errors").propertyNames()).contains("object_types", "status", "colour");
+        assertThat(node.service().post(org.path() + "/webhooks", Map.of()).status()).isEqualTo(400);
+
+        Http user = fx.keyFor(org, fx.member(org, "viewer", fx.roleId(org, "User")));
+        assertThat(user.post(org.path() + "/webhooks", Map.of("url", "https://example.com/")).status()).isEqualTo(403);
+        assertThat(user.get(org.path() + "/webhooks").status()).isEqualTo(403);
+        assertThat(org.admin().post(org.path() + "/webhooks", Map.of("url", "https://example.com/")).status())
+                .isEqualTo(201);
+        var other = fx.org("close");
+        assertThat(org.admin().get(other.path() + "/webhooks").status()).isEqualTo(404);
+    }
+
+    @Test
+    void deliversEveryMatchingEvent_once_inRevisionOrder_signed() throws Exception {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.ok())) {
+            Http.Res sub = subscribe(org, receiver.url(), Map.of("object_types", List.of("role")));
+            long id = sub.json().get("id").longValue();
+            String secret = sub.get("secret").stringValue();
+            List<Long> expected = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                expected.add(node.service().post(org.path() + "/roles", Map.of("name", "R" + i, "permissions",
+                        List.of("view_all_leads"))).revision());
+                fx.member(org, "m" + i, fx.roleId(org, "User"));
+            }
+            long renamed = node.service().patch(org.path() + "/roles/" + fx.roleId(org, "R0"), Map.of("name", "R0b"))
+                    .revision();
+            expected.add(renamed);
+            Await.until(Duration.ofSeconds(10), "6 role events are delivered",
+                    () -> webhook(org, id).get("delivery").get("revision").longValue() >= renamed);
+            Thread.sleep(200);
+            assertThat(receiver.revisions()).containsExactlyElementsOf(expected);
+            for (Receiver.Request r : receiver.requests()) {
+                assertSigned(r, secret);
+                assertThat(r.header("Gatehouse-Webhook-Id")).isEqualTo(String.valueOf(id));
+                assertThat(r.header("Content-Type")).isEqualTo("application/json");
+                assertThat(r.header("Gatehouse-Delivery-Attempt")).isEqualTo("1");
+            }
+            JsonNode last = Json.readTree(receiver.requests().get(5).text());
+            JsonNode sameFromApi = node.service().get(org.path() + "/events/" + renamed).json();
+            assertThat(last).isEqualTo(sameFromApi);
+            assertThat(deliveries(org, id)).hasSize(6).allSatisfy(d -> {
+                assertThat(d.get("outcome").stringValue()).isEqualTo("succeeded");
+                assertThat(d.get("status_code").intValue()).isEqualTo(200);
+                assertThat(d.get("node_id").stringValue()).isEqualTo(node.node().nodes().nodeId());
+            });
+            node.service().delete(org.path() + "/webhooks/" + id);
+        }
+    }
+
+    @Test
+    void failingReceiver_isRetriedWithBackoff_beforeAnyLaterEvent() throws Exception {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(n -> n <= 2 ? 500 : 200)) {
+            Http.Res sub = subscribe(org, receiver.url(), Map.of("object_types", List.of("role")));
+            long id = sub.json().get("id").longValue();
+            long first = roleRevision(org, "A");
+            long second = roleRevision(org, "B");
+            Await.until(Duration.ofSeconds(15), "both events are delivered",
+                    () -> webhook(org, id).get("delivery").get("revision").longValue() >= second);
+            assertThat(receiver.revisions()).containsExactly(first, first, first, second);
+            List<Receiver.Request> requests = receiver.requests();
+            assertThat(requests).extracting(r -> r.header("Gatehouse-Delivery-Attempt"))
+                    .containsExactly("1", "2", "3", "1");
+            long firstWait = requests.get(1).receivedNanos() - requests.get(0).receivedNanos();
+            long secondWait = requests.get(2).receivedNanos() - requests.get(1).receivedNanos();
+            assertThat(firstWait).isGreaterThanOrEqualTo(Duration.ofMillis(900).toNanos());
+            assertThat(secondWait).isGreaterThanOrEqualTo(Duration.ofMillis(1900).toNanos());
+            for (Receiver.Request r : requests) {
+                assertSigned(r, sub.get("secret").stringValue());
+            }
+            List<JsonNode> log = deliveries(org, id);
+            assertThat(log).extracting(d -> d.get("outcome").stringValue())
+                    .containsExactly("succeeded", "succeeded", "failed", "failed");
+            assertThat(log.get(3).get("error").stringValue()).isEqualTo("HTTP 500");
+            assertThat(log.get(3).get("status_code").intValue()).isEqualTo(500);
+            assertThat(deliveries(org, id).get(2).get("attempt").intValue()).isEqualTo(2);
+            assertThat(node.service().get(org.path() + "/webhooks/" + id + "/deliveries?outcome=failed").json()
+                    .get("items")).hasSize(2);
+            assertThat(webhook(org, id).get("delivery").get("attempts").intValue()).isZero();
+            node.service().delete(org.path() + "/webhooks/" + id);
+        }
+    }
+
+    @Test
+    void hangingReceiver_timesOut_andTheEventIsRetried() {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.hanging())) {
+            long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id").longValue();
+            long revision = roleRevision(org, "Hung");
+            Await.until(Duration.ofSeconds(10), "the first attempt times out",
+                    () -> !deliveries(org, id).isEmpty());
+            JsonNode failed = deliveries(org, id).get(0);
+            assertThat(failed.get("error").stringValue()).isEqualTo("timed out after " + TIMEOUT.toMillis() + " ms");
+            assertThat(failed.get("status_code").isNull()).isTrue();
+            assertThat(failed.get("duration_ms").intValue()).isGreaterThanOrEqualTo((int) TIMEOUT.toMillis() - 50);
+            receiver.behave(Receiver.ok());
+            Await.until(Duration.ofSeconds(10), "the retry succeeds", () -> deliveries(org, id).get(0)
+                    .get("outcome").stringValue().equals("succeeded"));
+            assertThat(receiver.revisions()).containsOnly(revision);
+            node.service().delete(org.path() + "/webhooks/" + id);
+        }
+    }
+
+    @Test
+    void slowReceiver_isWaitedFor_andDoesNotHoldUpOtherSubscriptions() {
+        var org = fx.org("close");
+        try (Receiver slow = new Receiver(Receiver.slow(600)); Receiver fast = new Receiver(Receiver.ok())) {
+            long slowId = subscribe(org, slow.url(), Map.of("object_types", List.of("role"))).json().get("id").longValue();
+            long fastId = subscribe(org, fast.url(), Map.of("object_types", List.of("role"))).json().get("id").longValue();
+            List<Long> expected = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                expected.add(roleRevision(org, "S" + i));
+            }
+            Await.until(Duration.ofSeconds(5), "the fast receiver has everything", () -> fast.revisions().size() >= 4);
+            assertThat(slow.revisions().size()).as("the slow one is still behind").isLessThan(4);
+            long last = expected.get(3);
+            Await.until(Duration.ofSeconds(15), "the slow receiver has everything", () -> webhook(org, slowId)
+                    .get("delivery").get("revision").longValue() >= last);
+            assertThat(slow.revisions()).containsExactlyElementsOf(expected);
+            assertThat(fast.revisions()).containsExactlyElementsOf(expected);
+            assertThat(deliveries(org, slowId)).hasSize(4).allSatisfy(d -> {
+                assertThat(d.get("outcome").stringValue()).isEqualTo("succeeded");
+                assertThat(d.get("duration_ms").intValue()).isGreaterThanOrEqualTo(550);
+            });
+            node.service().delete(org.path() + "/webhooks/" + slowId);
+            node.service().delete(org.path() + "/webhooks/" + fastId);
+        }
+    }
+
+    @Test
+    void sustainedFailure_pausesTheSubscription_withTheReason_andResumingDeliversTheEvent() {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.failing(503))) {
+            long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id").longValue();
+            long revision = roleRevision(org, "Doomed");
+            Await.until(Duration.ofSeconds(15), "the subscription is paused",
+                    () -> webhook(org, id).get("status").stringValue().equals("paused"));
+            JsonNode paused = webhook(org, id);
+            assertThat(paused.get("paused_reason").stringValue())
+                    .contains("delivery of revision " + revision + " failed", "HTTP 503", "retry window");
+            assertThat(paused.get("paused_at").isNull()).isFalse();
+            assertThat(paused.get("delivery").get("last_error").stringValue()).isEqualTo("HTTP 503");
+            JsonNode pauseEvent = node.service().get(org.path() + "/events?object_type=webhook&action=paused").json()
+                    .get("items").get(0);
+            assertThat(pauseEvent.get("actor").get("type").stringValue()).isEqualTo("system");
+            assertThat(pauseEvent.get("after").get("paused_reason").stringValue()).contains("HTTP 503");
+
+            int attempts = receiver.requests().size();
+            roleRevision(org, "While paused");
+            receiver.behave(Receiver.ok());
+            assertThat(receiver.requests()).hasSize(attempts);
+            Http.Res resumed = node.service().patch(org.path() + "/webhooks/" + id, Map.of("status", "active"));
+            assertThat(resumed.get("delivery").get("attempts").intValue()).isZero();
+            Await.until(Duration.ofSeconds(10), "both events arrive after resuming",
+                    () -> receiver.revisions().stream().distinct().count() == 2);
+            assertThat(receiver.revisions().get(attempts)).isEqualTo(revision);
+            node.service().delete(org.path() + "/webhooks/" + id);
+        }
+    }
+
+    @Test
+    void pendingDeliveries_surviveARestart() {
+        try (TestNode own = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                c -> c.withEventSettings(0, Duration.ofHours(1), TIMEOUT));
+             Receiver receiver = new Receiver(Receiver.failing(500))) {
+            Fixtures f = new Fixtures(own);
+            var org = f.org("close");
+            Http.Res sub = own.service().post(org.path() + "/webhooks", Map.of("url", receiver.url(),
+                    "object_types", List.of("role")));
+            long id = sub.json().get("id").longValue();
+            long revision = own.service().post(org.path() + "/roles", Map.of("name", "Kept", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Await.until(Duration.ofSeconds(10), "a failed attempt", () -> !receiver.requests().isEmpty());
+            own.restart();
+            receiver.behave(Receiver.ok());
+            Await.until(Duration.ofSeconds(15), "delivery after the restart", () -> own.service()
+                    .get(org.path() + "/webhooks/" + id).json().get("delivery").get("revision").longValue() >= revision);
+            assertThat(receiver.revisions()).containsOnly(revision);
+            assertThat(receiver.requests().get(receiver.requests().size() - 1).header("Gatehouse-Delivery-Attempt"))
+                    .isNotEqualTo("1");
+        }
+    }
+
+    @Test
+    void severalNodes_deliverASubscriptionFromOneNodeAtATime_andAnotherTakesOver() {
+        String url = TestDatabase.freshDatabaseUrl();
+        List<TestNode> cluster = new ArrayList<>();
+        try (Receiver receiver = new Receiver(Receiver.slow(100))) {
+            for (int i = 0; i < 3; i++) {
+                cluster.add(TestNode.startOn(url, c -> c.withEventSettings(0, Duration.ofHours(1), TIMEOUT)));
+            }
+            Fixtures f = new Fixtures(cluster.get(0));
+            var org = f.org("close");
+            Http.Res sub = cluster.get(0).service().post(org.path() + "/webhooks", Map.of("url", receiver.url(),
+                    "object_types", List.of("role")));
+            long id = sub.json().get("id").longValue();
+            List<Long> expected = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Http.Res res = cluster.get(i % 3).service().post(org.path() + "/roles", Map.of("name", "N" + i,
+                        "permissions", List.of("view_all_leads")));
+                assertThat(res.status()).as(res.toString()).isEqualTo(201);
+                expected.add(res.revision());
+            }
+            Await.until(Duration.ofSeconds(15), "a few deliveries", () -> receiver.revisions().size() >= 3);
+            // Stop whichever node is delivering: another node carries on from where delivery stood.
+            String delivering = cluster.get(1).service().get(org.path() + "/webhooks/" + id + "/deliveries?limit=1")
+                    .json().get("items").get(0).get("node_id").stringValue();
+            TestNode stopped = cluster.stream().filter(n -> n.node().nodes().nodeId().equals(delivering))
+                    .findFirst().orElseThrow();
+            stopped.close();
+            cluster.remove(stopped);
+            TestNode survivor = cluster.get(0);
+            Await.until(Duration.ofSeconds(90), "every event arrives", () -> receiver.revisions().containsAll(expected));
+            assertThat(receiver.revisions()).as("in revision order, each once").containsExactlyElementsOf(expected);
+            assertThat(receiver.maxInFlight()).as("one request at a time").isEqualTo(1);
+            long last = expected.get(expected.size() - 1);
+            Await.until(Duration.ofSeconds(10), "the last delivery is recorded", () -> survivor.service()
+                    .get(org.path() + "/webhooks/" + id).json().get("delivery").get("revision").longValue() >= last);
+            List<String> nodesThatDelivered = new ArrayList<>();
+            survivor.service().get(org.path() + "/webhooks/" + id + "/deliveries?limit=100").json().get("items")
+                    .forEach(d -> nodesThatDelivered.add(d.get("node_id").stringValue()));
+            assertThat(nodesThatDelivered).contains(delivering).hasSize(expected.size());
+            assertThat(nodesThatDelivered.stream().distinct().count()).as("taken over").isGreaterThan(1);
+        } finally {
+            cluster.forEach(TestNode::close);
+        }
+    }
+}
