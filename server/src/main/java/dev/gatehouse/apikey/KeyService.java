@@ -115,11 +115,16 @@ public final class KeyService implements ChangeListener {
         return store.read(h -> keys.listForMember(h, member.id(), afterKeyId, limit));
     }
 
+    /** Revokes a member's key; revoking it again changes nothing and records nothing. */
     public Written<ApiKey> revokeMemberKey(Principal principal, long orgId, Member member, String keyId) {
         requireSelfOrService(principal, member);
         return store.write(Access.actor(principal), orgId, tx -> {
-            ApiKey revoked = keys.revoke(tx.handle(), keyId, member.id(), SqlTime.now()).orElseThrow(() ->
+            ApiKey current = keys.find(tx.handle(), keyId, member.id()).orElseThrow(() ->
                     new NotFoundException("key_not_found", "member " + member.id() + " has no key " + keyId));
+            if (current.revoked()) {
+                return current;
+            }
+            ApiKey revoked = keys.revoke(tx.handle(), keyId, member.id(), SqlTime.now()).orElseThrow();
             tx.change(orgId, "api_key", keyId, "deleted", null, KeySnapshot.of(revoked));
             return revoked;
         });

@@ -39,6 +39,11 @@ final class KeyStore {
                 .bind("m", memberId).bind("after", afterKeyId).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 
+    Optional<ApiKey> find(Handle h, String keyId, long memberId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE key_id = :k AND member_id = :m")
+                .bind("k", keyId).bind("m", memberId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
     Optional<ApiKey> revoke(Handle h, String keyId, long memberId, Instant now) {
         return h.createQuery("UPDATE api_keys SET revoked_at = coalesce(revoked_at, :now) WHERE key_id = :k "
                         + "AND member_id = :m RETURNING " + COLUMNS)

@@ -253,6 +253,9 @@ class ApiAuthorizationIT {
         assertThat(laptop.get(org.path() + "/roles").status()).isEqualTo(200);
 
         assertThat(mine.delete(org.path() + "/members/me/keys/" + keyId).status()).isEqualTo(204);
+        long afterRevoke = node.revision();
+        assertThat(mine.delete(org.path() + "/members/me/keys/" + keyId).status()).as("revoking again").isEqualTo(204);
+        assertThat(node.revision()).as("a second revoke records nothing").isEqualTo(afterRevoke);
         Http.Res revoked = laptop.get(org.path() + "/roles");
         assertThat(revoked.status()).isEqualTo(401);
         assertThat(revoked.get("code").stringValue()).isEqualTo("invalid_key");
