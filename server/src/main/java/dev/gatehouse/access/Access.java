@@ -74,7 +74,4 @@ public final class Access {
         }
     }
 
-    public static boolean isService(Principal principal) {
-        return principal instanceof Principal.Service;
-    }
 }

@@ -48,10 +48,6 @@ public final class Json {
         return MAPPER.writeValueAsString(value);
     }
 
-    public static JsonNode tree(Object value) {
-        return MAPPER.valueToTree(value);
-    }
-
     public static JsonNode readTree(String text) {
         return MAPPER.readTree(text);
     }
