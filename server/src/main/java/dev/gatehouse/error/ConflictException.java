@@ -10,4 +10,9 @@ public final class ConflictException extends GatehouseException {
     public ConflictException(String code, String detail) {
         super(code, detail);
     }
+
+    /** A conflict with {@link #context()} facts, e.g. a limit reached. */
+    public ConflictException(String code, String detail, java.util.Map<String, Object> context) {
+        super(code, detail, context);
+    }
 }
