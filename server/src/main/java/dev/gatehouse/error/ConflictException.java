@@ -1,5 +1,7 @@
 package dev.gatehouse.error;
 
+import java.util.Map;
+
 /** See {@link GatehouseException}; default code {@code conflict}. */
 public final class ConflictException extends GatehouseException {
 
@@ -12,7 +14,7 @@ public final class ConflictException extends GatehouseException {
     }
 
     /** A conflict with {@link #context()} facts, e.g. a limit reached. */
-    public ConflictException(String code, String detail, java.util.Map<String, Object> context) {
+    public ConflictException(String code, String detail, Map<String, Object> context) {
         super(code, detail, context);
     }
 }

@@ -1,5 +1,7 @@
 package dev.gatehouse.error;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,7 +23,7 @@ public abstract sealed class GatehouseException extends RuntimeException
     GatehouseException(String code, String detail, Map<String, Object> context) {
         super(detail);
         this.code = code;
-        this.context = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(context));
+        this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
     }
 
     /** Stable machine-readable code, e.g. {@code role_in_use}. */

@@ -6,6 +6,8 @@ import dev.gatehouse.limit.Limits;
 import dev.gatehouse.limit.OrgLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import tools.jackson.databind.JsonNode;
 
@@ -56,7 +58,7 @@ public final class Tx {
      */
     public void change(Long orgId, String objectType, Object objectId, String action, JsonNode before,
                        JsonNode after, JsonNode delta, String... deltaFields) {
-        java.util.SortedSet<String> fields = new java.util.TreeSet<>(Snapshots.changedFields(before, after));
+        SortedSet<String> fields = new TreeSet<>(Snapshots.changedFields(before, after));
         fields.addAll(List.of(deltaFields));
         changes.add(new PendingChange(orgId, objectType, String.valueOf(objectId), action, List.copyOf(fields), before,
                 after, delta));
