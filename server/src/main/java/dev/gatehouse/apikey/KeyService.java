@@ -132,6 +132,9 @@ public final class KeyService implements ChangeListener {
 
     /** Issues a key inside a running transaction. */
     public Issued issue(Tx tx, String kind, Long orgId, Long memberId, String name) {
+        if (memberId != null) {
+            tx.limits().beforeAddingKey(memberId);
+        }
         Secrets.Generated generated = Secrets.generate(kind.equals("service") ? "s" : "m");
         ApiKey key = keys.insert(tx.handle(), generated.keyId(), generated.hash(), kind, orgId, memberId, name,
                 SqlTime.now());

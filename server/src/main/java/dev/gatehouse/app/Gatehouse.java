@@ -108,7 +108,7 @@ public final class Gatehouse implements AutoCloseable {
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
         feed = new ChangeFeed(database.jdbi(), log);
-        Store store = new Store(database.jdbi(), log, feed);
+        Store store = new Store(database.jdbi(), log, feed, config.limits());
         engine = new DecisionEngine(models::get);
         Access access = new Access(engine);
         KeyService keys = new KeyService(store, config.serviceKey());

@@ -79,6 +79,9 @@ public final class Main implements Runnable {
         @Option(names = "--webhook-timeout", defaultValue = "${env:GATEHOUSE_WEBHOOK_TIMEOUT:-10s}", description = "time limit of one webhook request, e.g. 10s (GATEHOUSE_WEBHOOK_TIMEOUT, default 10s)")
         String webhookTimeout;
 
+        @CommandLine.Mixin
+        LimitOptions limits;
+
         @Override
         public Integer call() throws Exception {
             Config config;
@@ -87,7 +90,7 @@ public final class Main implements Runnable {
                         serviceKey, logLevel, poolSize, true, pollMillis,
                         Config.RateLimit.parse("--close-rate-limit", closeRateLimit), tlsKeystore, tlsKeystorePassword,
                         eventRetentionDays, Config.duration("--webhook-retry-window", webhookRetryWindow),
-                        Config.duration("--webhook-timeout", webhookTimeout));
+                        Config.duration("--webhook-timeout", webhookTimeout), limits.limits());
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;

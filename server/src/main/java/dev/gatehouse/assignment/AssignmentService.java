@@ -70,6 +70,9 @@ public final class AssignmentService {
         }
         access.requireNoEscalation(principal, model, role.permissions());
         Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        if (before == null) {
+            tx.limits().beforeAddingAssignment(orgId, type, resourceId);
+        }
         Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
         tx.change(orgId, "assignment", after.objectId(), before == null ? "created" : "updated",
                 before == null ? null : AssignmentSnapshot.of(before), AssignmentSnapshot.of(after));

@@ -94,14 +94,15 @@ public final class ChangeFeed {
         int delivered = 0;
         while (true) {
             long from = applied;
-            List<ChangeRecord> batch = jdbi.withHandle(h -> log.readAfter(h, from, BATCH));
+            ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, BATCH, ChangeLogStore.READ_BYTES));
+            List<ChangeRecord> batch = read.records();
             if (!batch.isEmpty() && batch.get(0).revision() != from + 1) {
                 resynchronize(from, batch.get(0).revision());
                 continue;
             }
             batch.forEach(this::deliver);
             delivered += batch.size();
-            if (batch.size() < BATCH) {
+            if (batch.size() < BATCH && !read.more()) {
                 return delivered;
             }
         }

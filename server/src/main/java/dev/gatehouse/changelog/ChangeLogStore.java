@@ -24,6 +24,8 @@ import tools.jackson.databind.JsonNode;
 public final class ChangeLogStore {
 
     private static final long REVISION_LOCK = 0x6761746568L;
+    /** How many bytes of stored records one read of the tailer or the feed brings in at most (one record more). */
+    public static final long READ_BYTES = 8L << 20;
     /** The LISTEN/NOTIFY channel announcing new revisions. */
     public static final String CHANNEL = "gatehouse_changes";
 
@@ -38,20 +40,23 @@ public final class ChangeLogStore {
         List<ChangeRecord> records = new ArrayList<>(changes.size());
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
-                                        object_id, action, changed_fields, before, after)
+                                        object_id, action, changed_fields, before, after, delta, size_bytes)
                 VALUES (:revision, :org, :at, :actorType, :actorId, :keyId, :objectType, :objectId, :action,
-                        :fields, CAST(:before AS jsonb), CAST(:after AS jsonb))""");
+                        :fields, CAST(:before AS jsonb), CAST(:after AS jsonb), CAST(:delta AS jsonb), :size)""");
         for (PendingChange c : changes) {
             ChangeRecord r = new ChangeRecord(next++, c.orgId(), now, actor, c.objectType(), c.objectId(), c.action(),
-                    c.changedFields(), c.before(), c.after());
+                    c.changedFields(), c.before(), c.after(), c.delta());
             records.add(r);
+            String before = r.before() == null ? null : Json.writeString(r.before());
+            String after = r.after() == null ? null : Json.writeString(r.after());
+            String delta = r.delta() == null ? null : Json.writeString(r.delta());
             batch.bind("revision", r.revision()).bind("org", r.orgId())
                     .bind("at", SqlTime.utc(now))
                     .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
                     .bind("objectType", r.objectType()).bind("objectId", r.objectId()).bind("action", r.action())
                     .bind("fields", r.changedFields().toArray(new String[0]))
-                    .bind("before", r.before() == null ? null : Json.writeString(r.before()))
-                    .bind("after", r.after() == null ? null : Json.writeString(r.after()))
+                    .bind("before", before).bind("after", after).bind("delta", delta)
+                    .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta))
                     .add();
         }
         batch.execute();
@@ -61,11 +66,29 @@ public final class ChangeLogStore {
         return records;
     }
 
-    /** Records with revision greater than {@code after}, oldest first, at most {@code limit}. */
+    /** Records with revision greater than {@code after}, oldest first, at most {@code limit} and {@link #READ_BYTES}. */
     public List<ChangeRecord> readAfter(Handle handle, long after, int limit) {
-        return handle.createQuery("SELECT * FROM change_log WHERE revision > :after ORDER BY revision LIMIT :limit")
-                .bind("after", after).bind("limit", limit)
-                .map((rs, ctx) -> map(rs)).list();
+        return readAfter(handle, after, limit, READ_BYTES).records();
+    }
+
+    /**
+     * Records with revision greater than {@code after}, oldest first: at most {@code limit} of them, and no more
+     * once their stored size reaches {@code maxBytes} (always at least one, so a reader makes progress).
+     */
+    public Batch readAfter(Handle handle, long after, int limit, long maxBytes) {
+        return ByteBudget.read(handle, "revision > :after", q -> q.bind("after", after), true, limit, maxBytes);
+    }
+
+    /**
+     * A bounded read of the log.
+     *
+     * @param more whether the read stopped at its byte budget before its count limit: more records may follow
+     *             even though fewer than the limit came back
+     */
+    public record Batch(List<ChangeRecord> records, boolean more) {
+        public Batch {
+            records = List.copyOf(records);
+        }
     }
 
     public long latestRevision(Handle handle) {
@@ -82,7 +105,29 @@ public final class ChangeLogStore {
                 new Actor(rs.getString("actor_type"), actor, rs.getString("key_id")),
                 rs.getString("object_type"), rs.getString("object_id"), rs.getString("action"),
                 Arrays.asList((String[]) rs.getArray("changed_fields").getArray()),
-                json(rs.getString("before")), json(rs.getString("after")));
+                json(rs.getString("before")), json(rs.getString("after")), json(rs.getString("delta")));
+    }
+
+    /** The UTF-8 length of a JSON text (0 for null), counted without encoding it. */
+    static int utf8Length(String text) {
+        if (text == null) {
+            return 0;
+        }
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static JsonNode json(String text) {

@@ -8,11 +8,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * One committed change: the unit of the change log, of the events API, of webhooks and of the way
  * state enters every node's engine. {@code before} and {@code after} are snapshots in the native API's
- * representation (null when the object did not exist before or does not exist after).
+ * representation (null when the object did not exist before or does not exist after). {@code delta} says
+ * what the change did where the snapshots leave it out to stay small (a group's {@code members_added} and
+ * {@code members_removed}); null for most records.
  */
 public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, String objectType,
                            String objectId, String action, List<String> changedFields, JsonNode before,
-                           JsonNode after) {
+                           JsonNode after, JsonNode delta) {
     public ChangeRecord {
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(actor, "actor");
@@ -20,5 +22,11 @@ public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor 
         Objects.requireNonNull(objectId, "objectId");
         Objects.requireNonNull(action, "action");
         changedFields = List.copyOf(changedFields);
+    }
+
+    /** A record without a delta. */
+    public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, String objectType, String objectId,
+                        String action, List<String> changedFields, JsonNode before, JsonNode after) {
+        this(revision, orgId, occurredAt, actor, objectType, objectId, action, changedFields, before, after, null);
     }
 }

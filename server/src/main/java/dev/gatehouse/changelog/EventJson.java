@@ -13,6 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  *  "object_type": "role", "object_id": "12", "action": "updated",
  *  "changed_fields": ["name"], "before": {…}, "after": {…}}
  * }</pre>
+ * and, only on records that have one, {@code "delta"}: what the change did beyond the snapshots (a group's
+ * {@code members_added} and {@code members_removed}).
  */
 public final class EventJson {
 
@@ -35,6 +37,9 @@ public final class EventJson {
         r.changedFields().forEach(fields::add);
         n.set("before", r.before() == null ? n.nullNode() : r.before());
         n.set("after", r.after() == null ? n.nullNode() : r.after());
+        if (r.delta() != null) {
+            n.set("delta", r.delta());
+        }
         return n;
     }
 }

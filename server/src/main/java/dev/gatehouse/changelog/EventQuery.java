@@ -15,7 +15,11 @@ import static dev.gatehouse.store.SqlTime.utc;
  * A query over one organization's change log: the events API, webhook delivery and anything else that
  * reads history. Every filter is optional; sets match any of their values; each time bound adds a
  * condition on {@code occurred_at} ({@code since <= occurred_at < until}, or exclusive {@code after} and
- * inclusive {@code through}); the revision range is {@code afterRevision < revision < beforeRevision}. Results come newest first unless {@link Builder#ascending}, at most {@code limit}.
+ * inclusive {@code through}); the revision range is {@code afterRevision < revision < beforeRevision}. Results come
+ * newest first unless {@link Builder#ascending}, at most {@code limit}, and no more once their stored size reaches
+ * {@code maxBytes} (default {@value #MAX_PAGE_BYTES}; always at least one record, see {@link ByteBudget}):
+ * {@link #page} tells such a short page from the end of the log, so a cursor after its last record continues
+ * exactly where it stopped.
  *
  * <p>Uses the indexes {@code (org_id, revision)} and {@code (org_id, object_type, object_id, revision)};
  * a time range without a revision range scans the organization's log from the newest (or oldest) end.
@@ -24,6 +28,8 @@ import static dev.gatehouse.store.SqlTime.utc;
 public final class EventQuery {
 
     public static final int MAX_LIMIT = 1000;
+    /** The default byte budget of one page: the stored size of its records' snapshots and deltas. */
+    public static final long MAX_PAGE_BYTES = 4L << 20;
 
     private final long orgId;
     private final Set<String> objectTypes;
@@ -37,6 +43,7 @@ public final class EventQuery {
     private final Long beforeRevision;
     private final boolean ascending;
     private final int limit;
+    private final long maxBytes;
 
     private EventQuery(Builder b) {
         this.orgId = b.orgId;
@@ -51,6 +58,7 @@ public final class EventQuery {
         this.beforeRevision = b.beforeRevision;
         this.ascending = b.ascending;
         this.limit = b.limit;
+        this.maxBytes = b.maxBytes;
     }
 
     public static Builder forOrg(long orgId) {
@@ -71,7 +79,12 @@ public final class EventQuery {
 
     /** Runs the query. */
     public List<ChangeRecord> run(Handle handle) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM change_log WHERE org_id = :org");
+        return page(handle).records();
+    }
+
+    /** Runs the query; {@link ChangeLogStore.Batch#more} when the byte budget cut the page short of its limit. */
+    public ChangeLogStore.Batch page(Handle handle) {
+        StringBuilder sql = new StringBuilder("org_id = :org");
         List<Binder> binders = new ArrayList<>();
         binders.add(q -> q.bind("org", orgId));
         if (!objectTypes.isEmpty()) {
@@ -112,10 +125,8 @@ public final class EventQuery {
             sql.append(" AND revision < :before");
             binders.add(q -> q.bind("before", beforeRevision));
         }
-        sql.append(ascending ? " ORDER BY revision ASC" : " ORDER BY revision DESC").append(" LIMIT :limit");
-        Query query = handle.createQuery(sql.toString()).bind("limit", limit);
-        binders.forEach(b -> b.bind(query));
-        return query.map((rs, ctx) -> ChangeLogStore.map(rs)).list();
+        return ByteBudget.read(handle, sql.toString(), query -> binders.forEach(b -> b.bind(query)), ascending, limit,
+                maxBytes);
     }
 
     /** One event of the organization by revision; empty when it belongs to another or was pruned. */
@@ -160,7 +171,7 @@ public final class EventQuery {
         if (beforeRevision != null) {
             j.add("before=" + beforeRevision);
         }
-        return j.add(ascending ? "asc" : "desc").add("limit=" + limit).toString();
+        return j.add(ascending ? "asc" : "desc").add("limit=" + limit).add("maxBytes=" + maxBytes).toString();
     }
 
     /** A condition {@code occurred_at <operator> at}. */
@@ -185,6 +196,7 @@ public final class EventQuery {
         private Long beforeRevision;
         private boolean ascending;
         private int limit = 100;
+        private long maxBytes = MAX_PAGE_BYTES;
 
         private Builder(long orgId) {
             this.orgId = orgId;
@@ -270,6 +282,15 @@ public final class EventQuery {
                 throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + value);
             }
             this.limit = value;
+            return this;
+        }
+
+        /** The byte budget of the page (see the class comment). */
+        public Builder maxBytes(long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxBytes must be positive, got " + value);
+            }
+            this.maxBytes = value;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.gatehouse.error;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,10 +14,16 @@ public abstract sealed class GatehouseException extends RuntimeException
                 ForbiddenException, PreconditionFailedException, UnavailableException {
 
     private final String code;
+    private final Map<String, Object> context;
 
     GatehouseException(String code, String detail) {
+        this(code, detail, Map.of());
+    }
+
+    GatehouseException(String code, String detail, Map<String, Object> context) {
         super(detail);
         this.code = code;
+        this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
     }
 
     /** Stable machine-readable code, e.g. {@code role_in_use}. */
@@ -25,6 +33,14 @@ public abstract sealed class GatehouseException extends RuntimeException
 
     public String detail() {
         return getMessage();
+    }
+
+    /**
+     * Facts about the failure for programs, beside the detail for people (e.g. a limit's name, maximum and current
+     * count), in a stable order; empty for most failures. Values are strings and numbers, never secrets.
+     */
+    public Map<String, Object> context() {
+        return context;
     }
 
     /** Per-field errors; empty unless the input was invalid. */

@@ -2,6 +2,7 @@ package dev.gatehouse.event;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.error.NotFoundException;
@@ -30,9 +31,14 @@ public final class EventService {
     }
 
     public List<ChangeRecord> list(Principal principal, EventQuery query) {
+        return page(principal, query).records();
+    }
+
+    /** One page of events, which may end early at the query's byte budget ({@link ChangeLogStore.Batch#more}). */
+    public ChangeLogStore.Batch page(Principal principal, EventQuery query) {
         return store.read(h -> {
             requireReader(h, principal, query.orgId());
-            return query.run(h);
+            return query.page(h);
         });
     }
 

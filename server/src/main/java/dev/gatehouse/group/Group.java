@@ -17,6 +17,10 @@ public record Group(long id, long orgId, String name, List<GroupMember> members,
         members = List.copyOf(members);
     }
 
+    public GroupHeader header() {
+        return new GroupHeader(id, orgId, name, version, createdAt, updatedAt);
+    }
+
     public boolean hasMember(long memberId) {
         return members.stream().anyMatch(m -> m.memberId() == memberId);
     }

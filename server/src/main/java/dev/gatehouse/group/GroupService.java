@@ -10,6 +10,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -19,17 +20,20 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 /**
  * Groups of an organization and their rules: names unique per organization ignoring case; managing groups
  * and their members needs the model's member-management permission; reads need only access to the
- * organization; adding a member twice or removing a non-member changes nothing (and logs nothing); a group
- * holds at most {@value #MAX_MEMBERS} members, so its change-log snapshot (which lists them) stays bounded;
- * updates honour the expected version. Every change, including a member change, is a change of object type
- * {@code group} whose snapshot lists the members. Thread-safe.
+ * organization; adding a member twice or removing a non-member changes nothing (and logs nothing); how many
+ * groups an organization and members a group may have is limited ({@code Tx#limits}); updates honour the
+ * expected version.
+ *
+ * <p>Every change, including a member change, is a change of object type {@code group} whose snapshots leave out
+ * the member list ({@link GroupSnapshot#logged}), so a row costs the same whatever the group's size: a member
+ * change is an {@code updated} record with a {@link GroupSnapshot#delta} of the member added or removed (changed
+ * fields {@code member_count}, {@code members}); a deletion's delta removes every member, which the members-per-group
+ * limit bounds. {@link GroupHistory} derives a group's member list at any recorded change from these. Thread-safe.
  */
 public final class GroupService {
 
-    public static final int MAX_MEMBERS = 5000;
-
-    /** The outcome of a member change: the group after it, the member, and whether anything changed. */
-    public record MemberChange(Group group, Member member, boolean changed) {
+    /** The outcome of a member change: the member, and whether anything changed. */
+    public record MemberChange(Member member, boolean changed) {
     }
 
     private final Store store;
@@ -66,8 +70,9 @@ public final class GroupService {
             Handle h = tx.handle();
             requireManage(principal, h, orgId, "creating a group");
             requireFreeName(h, orgId, name, 0L);
+            tx.limits().beforeAddingGroup(orgId);
             Group group = groups.insert(h, orgId, name, SqlTime.now());
-            tx.change(orgId, "group", group.id(), "created", null, GroupSnapshot.of(group));
+            tx.change(orgId, "group", group.id(), "created", null, GroupSnapshot.logged(group.header(), 0));
             return group;
         });
     }
@@ -85,7 +90,9 @@ public final class GroupService {
                 requireFreeName(h, orgId, name, groupId);
             }
             Group renamed = groups.update(h, groupId, name, SqlTime.now());
-            tx.change(orgId, "group", groupId, "updated", GroupSnapshot.of(current), GroupSnapshot.of(renamed));
+            int count = renamed.members().size();
+            tx.change(orgId, "group", groupId, "updated", GroupSnapshot.logged(current.header(), count),
+                    GroupSnapshot.logged(renamed.header(), count));
             return renamed;
         });
     }
@@ -97,7 +104,9 @@ public final class GroupService {
             Group current = find(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             groups.delete(h, groupId);
-            tx.change(orgId, "group", groupId, "deleted", GroupSnapshot.of(current), null);
+            tx.change(orgId, "group", groupId, "deleted", GroupSnapshot.logged(current.header(),
+                    current.members().size()), null, GroupSnapshot.delta(List.of(), current.members()),
+                    GroupSnapshot.MEMBERS);
             return current;
         });
     }
@@ -107,19 +116,17 @@ public final class GroupService {
         return store.write(Access.actor(principal), orgId, tx -> {
             Handle h = tx.handle();
             requireManage(principal, h, orgId, "adding a group member");
-            Group current = find(h, orgId, groupId);
+            GroupHeader current = findHeader(h, orgId, groupId);
             Member member = members.resolve(h, orgId, memberRef);
-            if (current.hasMember(member.id())) {
-                return new MemberChange(current, member, false);
+            if (groups.isMember(h, groupId, member.id())) {
+                return new MemberChange(member, false);
             }
-            if (current.members().size() >= MAX_MEMBERS) {
-                throw new ConflictException("group_full", "group " + groupId + " already has " + MAX_MEMBERS
-                        + " members, the most a group can hold");
-            }
+            tx.limits().beforeAddingGroupMember(groupId);
+            int count = groups.memberCount(h, groupId);
             groups.addMember(h, groupId, member.id(), SqlTime.now());
-            Group updated = groups.update(h, groupId, current.name(), SqlTime.now());
-            tx.change(orgId, "group", groupId, "updated", GroupSnapshot.of(current), GroupSnapshot.of(updated));
-            return new MemberChange(updated, member, true);
+            recordMemberChange(tx, current, count, count + 1, List.of(new GroupMember(member.id(), member.userId())),
+                    List.of());
+            return new MemberChange(member, true);
         });
     }
 
@@ -128,15 +135,39 @@ public final class GroupService {
         return store.write(Access.actor(principal), orgId, tx -> {
             Handle h = tx.handle();
             requireManage(principal, h, orgId, "removing a group member");
-            Group current = find(h, orgId, groupId);
+            GroupHeader current = findHeader(h, orgId, groupId);
             Member member = members.resolve(h, orgId, memberRef);
             if (!groups.removeMember(h, groupId, member.id())) {
-                return new MemberChange(current, member, false);
+                return new MemberChange(member, false);
             }
-            Group updated = groups.update(h, groupId, current.name(), SqlTime.now());
-            tx.change(orgId, "group", groupId, "updated", GroupSnapshot.of(current), GroupSnapshot.of(updated));
-            return new MemberChange(updated, member, true);
+            int count = groups.memberCount(h, groupId);
+            recordMemberChange(tx, current, count + 1, count, List.of(),
+                    List.of(new GroupMember(member.id(), member.userId())));
+            return new MemberChange(member, true);
         });
+    }
+
+    /**
+     * Takes a member out of every group of its organization inside a running transaction, recording each as a
+     * member change; for a member being removed from the organization (its group rows would otherwise vanish with
+     * it unrecorded).
+     */
+    public static void leaveAll(Tx tx, long orgId, long memberId, String userId) {
+        GroupStore store = new GroupStore();
+        Handle h = tx.handle();
+        for (GroupHeader group : store.groupsOf(h, orgId, memberId)) {
+            store.removeMember(h, group.id(), memberId);
+            int count = store.memberCount(h, group.id());
+            recordMemberChange(tx, group, count + 1, count, List.of(), List.of(new GroupMember(memberId, userId)));
+        }
+    }
+
+    /** Bumps the group's version and records the change with its delta. */
+    private static void recordMemberChange(Tx tx, GroupHeader current, int countBefore, int countAfter,
+                                           List<GroupMember> added, List<GroupMember> removed) {
+        GroupHeader updated = new GroupStore().touch(tx.handle(), current.id(), SqlTime.now());
+        tx.change(current.orgId(), "group", current.id(), "updated", GroupSnapshot.logged(current, countBefore),
+                GroupSnapshot.logged(updated, countAfter), GroupSnapshot.delta(added, removed), GroupSnapshot.MEMBERS);
     }
 
     private void requireManage(Principal principal, Handle h, long orgId, String what) {
@@ -149,6 +180,11 @@ public final class GroupService {
             throw new ConflictException("group_name_taken", "organization " + orgId + " already has a group named \""
                     + g.name() + "\" (id " + g.id() + ")");
         });
+    }
+
+    private GroupHeader findHeader(Handle h, long orgId, long groupId) {
+        return groups.findHeader(h, orgId, groupId).orElseThrow(() ->
+                new NotFoundException("group_not_found", "group " + groupId + " not found in organization " + orgId));
     }
 
     private Group find(Handle h, long orgId, long groupId) {

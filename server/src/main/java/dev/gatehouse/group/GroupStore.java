@@ -18,12 +18,9 @@ public final class GroupStore {
 
     private static final String COLUMNS = "id, org_id, name, version, created_at, updated_at";
 
-    /** A group row without its members; {@link #withMembers} completes it. */
-    private record Row(long id, long orgId, String name, int version, Instant createdAt, Instant updatedAt) {
-    }
 
     public Group insert(Handle h, long orgId, String name, Instant now) {
-        Row row = h.createQuery("INSERT INTO groups (org_id, name, version, created_at, updated_at) "
+        GroupHeader row = h.createQuery("INSERT INTO groups (org_id, name, version, created_at, updated_at) "
                         + "VALUES (:org, :name, 1, :now, :now) RETURNING " + COLUMNS)
                 .bind("org", orgId).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
         return new Group(row.id(), row.orgId(), row.name(), List.of(), row.version(), row.createdAt(), row.updatedAt());
@@ -43,15 +40,40 @@ public final class GroupStore {
 
     /** Groups with id greater than {@code after}, ascending, with their members. */
     public List<Group> list(Handle h, long orgId, long after, int limit) {
-        List<Row> rows = h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id > :after "
+        List<GroupHeader> rows = h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id > :after "
                         + "ORDER BY id LIMIT :limit")
                 .bind("org", orgId).bind("after", after).bind("limit", limit).map((rs, ctx) -> row(rs)).list();
         return withMembers(h, rows);
     }
 
+    /** A group without its members (the change log records groups so). */
+    public Optional<GroupHeader> findHeader(Handle h, long orgId, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", id).map((rs, ctx) -> row(rs)).findOne();
+    }
+
+    /** Bumps the version of a group whose members changed. */
+    public GroupHeader touch(Handle h, long id, Instant now) {
+        return h.createQuery("UPDATE groups SET version = version + 1, updated_at = :now WHERE id = :id RETURNING "
+                        + COLUMNS)
+                .bind("id", id).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
+    }
+
+    public boolean isMember(Handle h, long groupId, long memberId) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = :g AND member_id = :m)")
+                .bind("g", groupId).bind("m", memberId).mapTo(Boolean.class).one();
+    }
+
+    /** The groups of an organization that hold a member, ascending by id. */
+    public List<GroupHeader> groupsOf(Handle h, long orgId, long memberId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id IN "
+                        + "(SELECT group_id FROM group_members WHERE member_id = :m) ORDER BY id")
+                .bind("org", orgId).bind("m", memberId).map((rs, ctx) -> row(rs)).list();
+    }
+
     /** Renames and/or bumps the version (a member change is a change of the group). */
     public Group update(Handle h, long id, String name, Instant now) {
-        Row row = h.createQuery("UPDATE groups SET name = :name, version = version + 1, updated_at = :now "
+        GroupHeader row = h.createQuery("UPDATE groups SET name = :name, version = version + 1, updated_at = :now "
                         + "WHERE id = :id RETURNING " + COLUMNS)
                 .bind("id", id).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
         return withMembers(h, List.of(row)).get(0);
@@ -79,29 +101,29 @@ public final class GroupStore {
                 .mapTo(Integer.class).one();
     }
 
-    private static List<Group> withMembers(Handle h, List<Row> rows) {
+    private static List<Group> withMembers(Handle h, List<GroupHeader> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
         Map<Long, List<GroupMember>> members = new HashMap<>();
         h.createQuery("SELECT gm.group_id, m.id, m.user_id FROM group_members gm JOIN members m ON m.id = gm.member_id "
                         + "WHERE gm.group_id = ANY (:ids) ORDER BY gm.group_id, m.id")
-                .bind("ids", rows.stream().mapToLong(Row::id).boxed().toArray(Long[]::new))
+                .bind("ids", rows.stream().mapToLong(GroupHeader::id).boxed().toArray(Long[]::new))
                 .map((rs, ctx) -> {
                     members.computeIfAbsent(rs.getLong("group_id"), k -> new ArrayList<>())
                             .add(new GroupMember(rs.getLong("id"), rs.getString("user_id")));
                     return 0;
                 }).forEach(x -> { });
         List<Group> groups = new ArrayList<>(rows.size());
-        for (Row r : rows) {
+        for (GroupHeader r : rows) {
             groups.add(new Group(r.id(), r.orgId(), r.name(), members.getOrDefault(r.id(), List.of()), r.version(),
                     r.createdAt(), r.updatedAt()));
         }
         return groups;
     }
 
-    private static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getLong("id"), rs.getLong("org_id"), rs.getString("name"), rs.getInt("version"),
+    private static GroupHeader row(ResultSet rs) throws SQLException {
+        return new GroupHeader(rs.getLong("id"), rs.getLong("org_id"), rs.getString("name"), rs.getInt("version"),
                 instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 }

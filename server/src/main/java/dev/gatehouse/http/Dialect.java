@@ -1,5 +1,6 @@
 package dev.gatehouse.http;
 
+import dev.gatehouse.error.GatehouseException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -18,4 +19,12 @@ public interface Dialect {
 
     /** Writes an error response. {@code fieldErrors} is empty unless the input was invalid. */
     void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors);
+
+    /**
+     * Writes the error response of a typed failure; a dialect that shows {@link GatehouseException#context()}
+     * (structured facts such as a limit's numbers) overrides this.
+     */
+    default void error(Context ctx, int status, GatehouseException e) {
+        error(ctx, status, e.code(), e.detail(), e.fieldErrors());
+    }
 }

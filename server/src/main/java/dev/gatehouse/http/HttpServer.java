@@ -126,7 +126,7 @@ public final class HttpServer {
         if (status == 503) {
             ctx.header("Retry-After", "1");
         }
-        dialect(ctx).error(ctx, status, e.code(), e.detail(), e.fieldErrors());
+        dialect(ctx).error(ctx, status, e);
     }
 
     /** The HTTP status of each kind of failure, the same in every dialect. */

@@ -5,6 +5,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
@@ -91,6 +92,7 @@ public final class MemberService {
             requireCompanyRole(h, principal, model, orgId, in.roleId());
         }
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
+        tx.limits().beforeAddingMember(orgId);
         Member member = members.insert(h, orgId, in, SqlTime.now());
         tx.change(orgId, "member", member.id(), "created", null, MemberSnapshot.of(member));
         return member;
@@ -153,7 +155,7 @@ public final class MemberService {
         return updated;
     }
 
-    /** Removes a member, its resource assignments and its keys. */
+    /** Removes a member, its resource assignments and its keys, and takes it out of its groups. */
     public Written<Member> delete(Principal principal, long orgId, String ref, Integer expectedVersion) {
         return store.write(Access.actor(principal), orgId, tx -> {
             Handle h = tx.handle();
@@ -171,6 +173,7 @@ public final class MemberService {
      */
     public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
+        GroupService.leaveAll(tx, orgId, current.id(), current.userId());
         members.delete(tx.handle(), current.id());
         tx.change(orgId, "member", current.id(), "deleted", MemberSnapshot.of(current), null);
         return current;

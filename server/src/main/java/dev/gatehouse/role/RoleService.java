@@ -74,6 +74,7 @@ public final class RoleService {
             RoleRules.check(model, permissions, external, input.visibility());
             access.requireNoEscalation(principal, model, permissions);
             requireFreeName(h, orgId, input.name(), 0L);
+            tx.limits().beforeAddingRole(orgId);
             Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
                     model.canonical(permissions), external, false, input.visibility(), SqlTime.now());
             tx.change(orgId, "role", role.id(), "created", null, RoleSnapshot.of(role));

@@ -9,6 +9,7 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.limit.Limits;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Function;
@@ -30,11 +31,18 @@ public final class Store {
     private final Jdbi jdbi;
     private final ChangeLogStore log;
     private final ChangeFeed feed;
+    private final Limits limits;
 
     public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed) {
+        this(jdbi, log, feed, Limits.DEFAULTS);
+    }
+
+    /** A store whose writes enforce {@code limits} ({@link Tx#limits()}). */
+    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits) {
         this.jdbi = jdbi;
         this.log = log;
         this.feed = feed;
+        this.limits = limits;
     }
 
     /**
@@ -55,7 +63,7 @@ public final class Store {
                         throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
                     }
                 }
-                Tx tx = new Tx(handle, actor);
+                Tx tx = new Tx(handle, actor, limits);
                 T value = work.apply(tx);
                 return new Result<>(value, log.append(handle, actor, tx.changes()));
             });

@@ -2,8 +2,12 @@ package dev.gatehouse.store;
 
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.changelog.PendingChange;
+import dev.gatehouse.limit.Limits;
+import dev.gatehouse.limit.OrgLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import tools.jackson.databind.JsonNode;
 
@@ -16,10 +20,13 @@ public final class Tx {
     private final Handle handle;
     private final Actor actor;
     private final List<PendingChange> changes = new ArrayList<>();
+    private final Limits limits;
+    private OrgLimits orgLimits;
 
-    Tx(Handle handle, Actor actor) {
+    Tx(Handle handle, Actor actor, Limits limits) {
         this.handle = handle;
         this.actor = actor;
+        this.limits = limits;
     }
 
     public Handle handle() {
@@ -30,11 +37,31 @@ public final class Tx {
         return actor;
     }
 
+    /** The deployment's per-organization limits, checked in this transaction (under its organization's lock). */
+    public OrgLimits limits() {
+        if (orgLimits == null) {
+            orgLimits = new OrgLimits(limits, handle);
+        }
+        return orgLimits;
+    }
+
     /** Records a change; {@code changedFields} is derived from the two snapshots. */
     public void change(Long orgId, String objectType, Object objectId, String action, JsonNode before,
                        JsonNode after) {
         changes.add(new PendingChange(orgId, objectType, String.valueOf(objectId), action,
-                Snapshots.changedFields(before, after), before, after));
+                Snapshots.changedFields(before, after), before, after, null));
+    }
+
+    /**
+     * Records a change whose snapshots leave out what {@code delta} says (see {@link PendingChange});
+     * {@code changedFields} are those that differ between the snapshots plus {@code deltaFields}.
+     */
+    public void change(Long orgId, String objectType, Object objectId, String action, JsonNode before,
+                       JsonNode after, JsonNode delta, String... deltaFields) {
+        SortedSet<String> fields = new TreeSet<>(Snapshots.changedFields(before, after));
+        fields.addAll(List.of(deltaFields));
+        changes.add(new PendingChange(orgId, objectType, String.valueOf(objectId), action, List.copyOf(fields), before,
+                after, delta));
     }
 
     List<PendingChange> changes() {

@@ -150,7 +150,7 @@ class GroupsIT {
     }
 
     @Test
-    void everyChange_isAGroupChangeRecordListingTheMembers() {
+    void memberChange_isAGroupChangeRecordWithADelta_notTheMemberList() {
         var org = fx.org("rooms");
         long g = group(org, "Room team");
         long m = fx.member(org, "x", fx.roleId(org, roomsRole(org)));
@@ -160,8 +160,12 @@ class GroupsIT {
         assertThat(records).hasSize(1);
         assertThat(records.get(0).objectType()).isEqualTo("group");
         assertThat(records.get(0).action()).isEqualTo("updated");
-        assertThat(records.get(0).changedFields()).containsExactly("members");
-        assertThat(records.get(0).after().get("members").get(0).get("user_id").stringValue()).isEqualTo("x");
+        assertThat(records.get(0).changedFields()).containsExactly("member_count", "members");
+        assertThat(records.get(0).before().has("members")).isFalse();
+        assertThat(records.get(0).after().has("members")).isFalse();
+        assertThat(records.get(0).after().get("member_count").intValue()).isEqualTo(1);
+        assertThat(records.get(0).delta().get("members_added").get(0).get("user_id").stringValue()).isEqualTo("x");
+        assertThat(records.get(0).delta().get("members_removed")).isEmpty();
     }
 
     private static String roomsRole(Fixtures.Org org) {

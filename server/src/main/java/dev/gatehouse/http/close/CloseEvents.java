@@ -1,6 +1,8 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.group.GroupHistory;
+import dev.gatehouse.group.GroupMember;
 import dev.gatehouse.json.Json;
 import java.time.Instant;
 import java.util.Iterator;
@@ -26,8 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  *
  * <p>{@code data} is the object in Close's shape (after the change; before it for deletions), limited to the
- * fields the native record carries; {@code changed_fields} and {@code previous_data} compare the two Close
- * shapes. Stateless.
+ * fields the native record carries — a group's members derived from the change log ({@link GroupHistory});
+ * {@code changed_fields} and {@code previous_data} compare the two Close shapes. Stateless.
  */
 final class CloseEvents {
 
@@ -114,8 +116,12 @@ final class CloseEvents {
         };
     }
 
-    /** Close's event object for a record. */
-    static ObjectNode event(ChangeRecord r, OrgRoles roles, Map<Long, String> actorUserIds) {
+    /**
+     * Close's event object for a record; {@code groupMembers} is the group's member list around a {@code group}
+     * record (the change log records deltas, Close shows whole lists), null for other records.
+     */
+    static ObjectNode event(ChangeRecord r, OrgRoles roles, Map<Long, String> actorUserIds,
+                            GroupHistory.Members groupMembers) {
         ObjectNode n = Json.object();
         n.put("id", CloseIds.encode(CloseIds.EVENT, r.revision()));
         n.put("date_created", CloseTime.naive(r.occurredAt()));
@@ -128,8 +134,10 @@ final class CloseEvents {
         n.put("object_id", objectId(r));
         n.putNull("lead_id");
         n.put("action", closeAction(r));
-        ObjectNode before = r.before() == null ? null : data(r, r.before(), roles);
-        ObjectNode after = r.after() == null ? null : data(r, r.after(), roles);
+        ObjectNode before = r.before() == null ? null
+                : data(r, r.before(), roles, groupMembers == null ? null : groupMembers.before());
+        ObjectNode after = r.after() == null ? null
+                : data(r, r.after(), roles, groupMembers == null ? null : groupMembers.after());
         ArrayNode changed = n.putArray("changed_fields");
         ObjectNode previous = Json.object();
         if (before != null && after != null) {
@@ -148,7 +156,7 @@ final class CloseEvents {
     }
 
     /** A native snapshot in Close's shape. */
-    private static ObjectNode data(ChangeRecord r, JsonNode s, OrgRoles roles) {
+    private static ObjectNode data(ChangeRecord r, JsonNode s, OrgRoles roles, List<GroupMember> groupMembers) {
         ObjectNode d = Json.object();
         switch (r.objectType()) {
             case "member" -> {
@@ -172,7 +180,11 @@ final class CloseEvents {
                 d.put("name", s.get("name").stringValue());
                 d.put("organization_id", CloseWire.orgId(r.orgId()));
                 ArrayNode members = d.putArray("members");
-                s.get("members").forEach(m -> members.addObject().put("user_id", m.get("user_id").stringValue()));
+                if (groupMembers != null) {
+                    groupMembers.forEach(m -> members.addObject().put("user_id", m.userId()));
+                } else if (s.has("members")) {
+                    s.get("members").forEach(m -> members.addObject().put("user_id", m.get("user_id").stringValue()));
+                }
             }
             default -> role(r, s, d);
         }

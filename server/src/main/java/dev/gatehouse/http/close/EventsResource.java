@@ -1,9 +1,11 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
@@ -28,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /event/}: Close's event log, read from the change log (see {@link CloseEvents} for what appears and
  * how). Newest first; cursor paging with {@code _cursor} → {@code cursor_next} (older) and
  * {@code cursor_previous} (newer: on a first page it points past the newest event, so polling it returns what
- * happened since); {@code _limit} up to 50; no {@code _skip}. Readable by every member of the organization.
+ * happened since); {@code _limit} up to 50, and a page also ends at {@link EventQuery#MAX_PAGE_BYTES} of stored
+ * events (its cursors continue after it); no {@code _skip}. Readable by every member of the organization.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -101,8 +104,9 @@ final class EventsResource {
             query.beforeRevision(cursor.revision());
         }
         EventQuery built = query.limit(limit + 1).build();
-        List<ChangeRecord> rows = services.store().read(built::run);
-        boolean more = rows.size() > limit;
+        ChangeLogStore.Batch read = services.store().read(built::page);
+        List<ChangeRecord> rows = read.records();
+        boolean more = rows.size() > limit || read.more();
         List<ChangeRecord> items = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
         String next;
         if (cursor != null && cursor.newer()) {
@@ -130,7 +134,9 @@ final class EventsResource {
         ObjectNode body = Json.object();
         var data = body.putArray("data");
         var wanted = req.fieldsWanted();
-        items.forEach(r -> data.add(CloseReply.trim(CloseEvents.event(r, roles, actors), wanted)));
+        Map<Long, GroupHistory.Members> groupMembers = services.store().read(h -> GroupHistory.around(h, req.orgId(), items));
+        items.forEach(r -> data.add(CloseReply.trim(CloseEvents.event(r, roles, actors, groupMembers.get(r.revision())),
+                wanted)));
         body.put("cursor_next", next);
         body.put("cursor_previous", previous);
         CloseReply.write(req, 200, body);
@@ -145,7 +151,9 @@ final class EventsResource {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
         }
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        CloseReply.object(req, 200, CloseEvents.event(record, roles, actorUserIds(req, List.of(record))));
+        var groupMembers = services.store().read(h -> GroupHistory.around(h, req.orgId(), List.of(record)));
+        CloseReply.object(req, 200, CloseEvents.event(record, roles, actorUserIds(req, List.of(record)),
+                groupMembers.get(record.revision())));
     }
 
     /**

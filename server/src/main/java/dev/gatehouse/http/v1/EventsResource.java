@@ -1,5 +1,6 @@
 package dev.gatehouse.http.v1;
 
+import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventJson;
 import dev.gatehouse.changelog.EventQuery;
@@ -25,7 +26,8 @@ import java.util.Set;
  * {@code object_type}, {@code object_id}, {@code action}, {@code actor_type} ({@code service | member |
  * system}), {@code actor_id} (member id), {@code key_id}, {@code since} / {@code until} (ISO-8601 instants,
  * {@code since <= occurred_at < until}), {@code after_revision} / {@code before_revision} (exclusive),
- * {@code order} ({@code desc | asc}), {@code limit}, {@code cursor}. Unknown parameters are a 400.
+ * {@code order} ({@code desc | asc}), {@code limit}, {@code cursor}. Unknown parameters are a 400. A page also
+ * ends at {@link EventQuery#MAX_PAGE_BYTES} of stored events, with a {@code next_cursor} that continues after it.
  */
 final class EventsResource {
 
@@ -53,8 +55,8 @@ final class EventsResource {
         long orgId = V1.id(ctx, "org");
         int limit = V1.limit(ctx);
         EventQuery query = query(ctx, orgId, limit);
-        List<ChangeRecord> items = events.list(principal, query);
-        V1.page(ctx, items, limit, ChangeRecord::revision, EventJson::of);
+        ChangeLogStore.Batch page = events.page(principal, query);
+        V1.page(ctx, page.records(), limit, page.more(), ChangeRecord::revision, EventJson::of);
     }
 
     private void get(Context ctx) {

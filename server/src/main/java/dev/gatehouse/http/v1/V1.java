@@ -150,11 +150,17 @@ final class V1 {
     /** A page of items; {@code lastId} positions the next page when the page was full. */
     static <T> void page(Context ctx, List<T> items, int limit, java.util.function.ToLongFunction<T> id,
                          java.util.function.Function<T, JsonNode> render) {
+        page(ctx, items, limit, false, id, render);
+    }
+
+    /** A page of items that may also have ended early ({@code cutShort}: more follow though it is not full). */
+    static <T> void page(Context ctx, List<T> items, int limit, boolean cutShort,
+                         java.util.function.ToLongFunction<T> id, java.util.function.Function<T, JsonNode> render) {
         ObjectNode body = Json.object();
         ArrayNode array = body.putArray("items");
         items.forEach(item -> array.add(render.apply(item)));
-        body.put("next_cursor", items.size() == limit ? cursor(String.valueOf(id.applyAsLong(items.get(items.size() - 1))))
-                : null);
+        boolean more = !items.isEmpty() && (items.size() == limit || cutShort);
+        body.put("next_cursor", more ? cursor(String.valueOf(id.applyAsLong(items.get(items.size() - 1)))) : null);
         ok(ctx, body);
     }
 

@@ -1,0 +1,89 @@
+package dev.gatehouse.limit;
+
+import dev.gatehouse.error.ConflictException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Enforces {@link Limits} inside a write transaction. Each check runs just before a write adds one object and
+ * refuses it with a 409 {@code limit_reached} whose {@link ConflictException#context() context} names the limit
+ * ({@code limit}), its value ({@code maximum}) and the current count ({@code current}); the transaction then
+ * changes nothing. The writes of one organization are serialized by its row lock (see {@code Store.write}), so
+ * concurrent writers cannot both pass a check and overshoot. A count reads at most {@code maximum} index entries;
+ * only a refused write counts them all, for the error.
+ *
+ * <p>Not thread-safe: one instance per transaction, bound to its handle.
+ */
+public final class OrgLimits {
+
+    private final Limits limits;
+    private final Handle handle;
+
+    public OrgLimits(Limits limits, Handle handle) {
+        this.limits = limits;
+        this.handle = handle;
+    }
+
+    /** Before a role is created. */
+    public void beforeAddingRole(long orgId) {
+        require("roles_per_org", limits.rolesPerOrg(), "organization " + orgId, "roles",
+                "roles WHERE org_id = :org", q -> q.bind("org", orgId));
+    }
+
+    /** Before a member is created. */
+    public void beforeAddingMember(long orgId) {
+        require("members_per_org", limits.membersPerOrg(), "organization " + orgId, "members",
+                "members WHERE org_id = :org", q -> q.bind("org", orgId));
+    }
+
+    /** Before a group is created. */
+    public void beforeAddingGroup(long orgId) {
+        require("groups_per_org", limits.groupsPerOrg(), "organization " + orgId, "groups",
+                "groups WHERE org_id = :org", q -> q.bind("org", orgId));
+    }
+
+    /** Before a key is issued to a member. */
+    public void beforeAddingKey(long memberId) {
+        require("keys_per_member", limits.keysPerMember(), "member " + memberId, "active keys",
+                "api_keys WHERE member_id = :member AND revoked_at IS NULL", q -> q.bind("member", memberId));
+    }
+
+    /** Before a member gets a role on a resource it had none on. */
+    public void beforeAddingAssignment(long orgId, String type, String resourceId) {
+        require("assignments_per_resource", limits.assignmentsPerResource(), type + " " + resourceId,
+                "members with a role on it",
+                "assignments WHERE org_id = :org AND resource_type = :type AND resource_id = :rid",
+                q -> q.bind("org", orgId).bind("type", type).bind("rid", resourceId));
+    }
+
+    /** Before a member joins a group. */
+    public void beforeAddingGroupMember(long groupId) {
+        require("members_per_group", limits.membersPerGroup(), "group " + groupId, "members",
+                "group_members WHERE group_id = :group", q -> q.bind("group", groupId));
+    }
+
+    private void require(String limit, int maximum, String subject, String things, String from, Binder binder) {
+        Query capped = handle.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT :cap) counted")
+                .bind("cap", maximum);
+        binder.bind(capped);
+        if (capped.mapTo(Long.class).one() < maximum) {
+            return;
+        }
+        Query all = handle.createQuery("SELECT count(*) FROM " + from);
+        binder.bind(all);
+        long current = all.mapTo(Long.class).one();
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("limit", limit);
+        context.put("maximum", maximum);
+        context.put("current", current);
+        throw new ConflictException("limit_reached", subject + " already has " + current + " " + things
+                + ", its limit (" + limit + " = " + maximum + "); remove one first or raise --max-"
+                + limit.replace('_', '-'), context);
+    }
+
+    private interface Binder {
+        void bind(Query query);
+    }
+}
