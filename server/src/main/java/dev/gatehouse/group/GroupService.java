@@ -1,15 +1,16 @@
 package dev.gatehouse.group;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -18,8 +19,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Groups of an organization and their rules: names unique per organization ignoring case; managing groups
- * and their members needs the model's member-management permission; reads need only access to the
- * organization; adding a member twice or removing a non-member changes nothing (and logs nothing); a group
+ * and their members needs the model's member-management permission; internal members read every group,
+ * external members none (groups look nonexistent to them); adding a member twice or removing a non-member changes nothing (and logs nothing); a group
  * holds at most {@value #MAX_MEMBERS} members, so its change-log snapshot (which lists them) stays bounded;
  * updates honour the expected version. Every change, including a member change, is a change of object type
  * {@code group} whose snapshot lists the members. Thread-safe.
@@ -32,39 +33,38 @@ public final class GroupService {
     public record MemberChange(Group group, Member member, boolean changed) {
     }
 
-    private final Store store;
     private final GroupStore groups = new GroupStore();
     private final OrgModels orgModels;
     private final MemberService members;
     private final Access access;
 
-    public GroupService(Store store, OrgModels orgModels, MemberService members, Access access) {
-        this.store = store;
+    public GroupService(OrgModels orgModels, MemberService members, Access access) {
         this.orgModels = orgModels;
         this.members = members;
         this.access = access;
     }
 
     public List<Group> list(Principal principal, long orgId, long after, int limit) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             orgModels.organization(h, orgId);
-            return groups.list(h, orgId, after, limit);
+            return caller.external() ? List.<Group>of() : groups.list(h, orgId, after, limit);
         });
     }
 
     public Group get(Principal principal, long orgId, long groupId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             orgModels.organization(h, orgId);
+            if (caller.external()) {
+                throw notFound(orgId, groupId);
+            }
             return find(h, orgId, groupId);
         });
     }
 
     public Written<Group> create(Principal principal, long orgId, String name) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "creating a group");
+            requireManage(caller, h, orgId, "creating a group");
             requireFreeName(h, orgId, name, 0L);
             Group group = groups.insert(h, orgId, name, SqlTime.now());
             tx.change(orgId, "group", group.id(), "created", null, GroupSnapshot.of(group));
@@ -73,9 +73,9 @@ public final class GroupService {
     }
 
     public Written<Group> rename(Principal principal, long orgId, long groupId, String name, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "renaming a group");
+            requireManage(caller, h, orgId, "renaming a group");
             Group current = find(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             if (current.name().equals(name)) {
@@ -91,9 +91,9 @@ public final class GroupService {
     }
 
     public Written<Group> delete(Principal principal, long orgId, long groupId, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "deleting a group");
+            requireManage(caller, h, orgId, "deleting a group");
             Group current = find(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             groups.delete(h, groupId);
@@ -102,13 +102,13 @@ public final class GroupService {
         });
     }
 
-    /** Adds a member (by member id or user id); adding an existing member changes nothing. */
-    public Written<MemberChange> addMember(Principal principal, long orgId, long groupId, String memberRef) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+    /** Adds a member; adding an existing member changes nothing. */
+    public Written<MemberChange> addMember(Principal principal, long orgId, long groupId, MemberRef memberRef) {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "adding a group member");
+            requireManage(caller, h, orgId, "adding a group member");
             Group current = find(h, orgId, groupId);
-            Member member = members.resolve(h, orgId, memberRef);
+            Member member = members.resolve(h, caller, orgId, memberRef);
             if (current.hasMember(member.id())) {
                 return new MemberChange(current, member, false);
             }
@@ -123,13 +123,13 @@ public final class GroupService {
         });
     }
 
-    /** Removes a member (by member id or user id); removing a non-member changes nothing. */
-    public Written<MemberChange> removeMember(Principal principal, long orgId, long groupId, String memberRef) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+    /** Removes a member; removing a non-member changes nothing. */
+    public Written<MemberChange> removeMember(Principal principal, long orgId, long groupId, MemberRef memberRef) {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "removing a group member");
+            requireManage(caller, h, orgId, "removing a group member");
             Group current = find(h, orgId, groupId);
-            Member member = members.resolve(h, orgId, memberRef);
+            Member member = members.resolve(h, caller, orgId, memberRef);
             if (!groups.removeMember(h, groupId, member.id())) {
                 return new MemberChange(current, member, false);
             }
@@ -139,9 +139,9 @@ public final class GroupService {
         });
     }
 
-    private void requireManage(Principal principal, Handle h, long orgId, String what) {
+    private void requireManage(Caller caller, Handle h, long orgId, String what) {
         PermissionModel model = orgModels.model(h, orgId);
-        access.requirePermission(principal, orgId, model.management().members(), what);
+        caller.require(model.management().members(), what);
     }
 
     private void requireFreeName(Handle h, long orgId, String name, long self) {
@@ -152,7 +152,10 @@ public final class GroupService {
     }
 
     private Group find(Handle h, long orgId, long groupId) {
-        return groups.find(h, orgId, groupId).orElseThrow(() ->
-                new NotFoundException("group_not_found", "group " + groupId + " not found in organization " + orgId));
+        return groups.find(h, orgId, groupId).orElseThrow(() -> notFound(orgId, groupId));
+    }
+
+    private static NotFoundException notFound(long orgId, long groupId) {
+        return new NotFoundException("group_not_found", "group " + groupId + " not found in organization " + orgId);
     }
 }
