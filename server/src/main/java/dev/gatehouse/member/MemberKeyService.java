@@ -46,6 +46,7 @@ public final class MemberKeyService {
     /** A member's keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
     public List<ApiKey> list(Principal principal, long orgId, MemberRef ref, String afterKeyId, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
+            orgModels.organization(h, orgId);
             Member member = members.resolve(h, caller, orgId, ref);
             requireSelfOrManager(h, caller, orgId, member, "listing the keys of member " + member.id());
             return keys.list(h, member.id(), afterKeyId, limit);
@@ -64,7 +65,7 @@ public final class MemberKeyService {
     private void requireSelfOrManager(Handle h, Caller caller, long orgId, Member member, String what) {
         if (!caller.is(member.id())) {
             members.requireMay(h, caller, orgModels.model(h, orgId), MemberRules.Action.MANAGE, member,
-                    member.roleId(), what);
+                    member.roleId(), member.external(), what);
         }
     }
 }

@@ -89,7 +89,7 @@ public final class MemberService {
         return access.write(principal, orgId, (tx, caller) -> {
             PermissionModel model = model(tx.handle(), orgId);
             boolean external = Boolean.TRUE.equals(in.external());
-            rules.requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, external ? null : in.roleId(),
+            requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, external ? null : in.roleId(),
                     external, "adding a member");
             return insert(tx, caller, model, orgId, in);
         });
@@ -128,7 +128,7 @@ public final class MemberService {
             Member current = resolve(tx.handle(), caller, orgId, ref);
             requireVersion("member", current.id(), current.version(), expectedVersion);
             requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
-                    in.roleId() == null ? current.roleId() : in.roleId(), "updating a member");
+                    in.roleId() == null ? current.roleId() : in.roleId(), current.external(), "updating a member");
             return update(tx, caller, model, orgId, current, in);
         });
     }
@@ -181,7 +181,8 @@ public final class MemberService {
             PermissionModel model = model(tx.handle(), orgId);
             Member current = resolve(tx.handle(), caller, orgId, ref);
             requireVersion("member", current.id(), current.version(), expectedVersion);
-            requireMay(tx.handle(), caller, model, MemberRules.Action.REMOVE, current, null, "removing a member");
+            requireMay(tx.handle(), caller, model, MemberRules.Action.REMOVE, current, null, current.external(),
+                    "removing a member");
             return delete(tx, model, orgId, current);
         });
     }
@@ -209,12 +210,13 @@ public final class MemberService {
     }
 
     /**
-     * The gate of the model's {@link MemberRules} for {@code caller} doing {@code action} to {@code current},
-     * for services that change a member's companion data (a dialect's profile) or its keys.
+     * The gate of the model's {@link MemberRules} (see there) — for this service's own entry points, and for
+     * services that add or change members inside a transaction of their own (a dialect's membership or user
+     * endpoints, a member's keys).
      */
     public void requireMay(Handle h, Caller caller, PermissionModel model, MemberRules.Action action, Member current,
-                           Long roleAfter, String what) {
-        rules.requireMay(h, caller, model, action, current, roleAfter, current.external(), what);
+                           Long roleAfter, boolean external, String what) {
+        rules.requireMay(h, caller, model, action, current, roleAfter, external, what);
     }
 
     /** The one member an external caller may see (itself); null when the caller sees every member. */

@@ -131,7 +131,7 @@ public final class RoomsUserService {
     private void requireMay(Handle h, Caller caller, long orgId, MemberRules.Action action, RoomsUser user,
                             String what) {
         members.requireMay(h, caller, orgModels.model(h, orgId), action, user.member(),
-                action == MemberRules.Action.REMOVE ? null : user.member().roleId(), what);
+                action == MemberRules.Action.REMOVE ? null : user.member().roleId(), false, what);
     }
 
     private static MemberInput status(String status) {

@@ -59,7 +59,7 @@ class StalePermissionIT {
                 key.get("key").stringValue(), manager);
     }
 
-    /** How the manager loses its privilege, and what it then tries. */
+    /** How the manager loses its privilege, and the status its attempt is then refused with. */
     enum Loss {
         DEMOTION(403) {
             Http.Res lose(Http service, Manager m) {
@@ -84,16 +84,15 @@ class StalePermissionIT {
         }
 
         abstract Http.Res lose(Http service, Manager m);
-
     }
+
+    static final String MARK = "Still in charge";
 
     /** The write a losing key attempts: promote itself back (the reproduction), and leave a mark. */
     static Http.Res attempt(Http key, Manager m) {
         return key.patch(m.org().path() + "/members/" + m.memberId(), Map.of("role_id", m.managerRole(),
                 "first_name", MARK));
     }
-
-    static final String MARK = "Still in charge";
 
     /** Whether the attempt committed: the mark is in the database. */
     static boolean attemptCommitted(Manager m) {

@@ -11,6 +11,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
@@ -82,7 +83,8 @@ final class MembershipsResource {
         var written = services.access().write(req.caller(), orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = services.orgModels().model(h, orgId);
-            caller.require(model.management().members(), "adding a membership");
+            services.members().requireMay(h, caller, model, MemberRules.Action.ADD, null, role.id(), false,
+                    "adding a membership");
             if (role.permissions().contains(model.management().roles())) {
                 throw new ForbiddenException("role_not_allowed", "A membership created through the API cannot "
                         + "hold a role that grants " + model.management().roles() + " (\"" + role.name() + "\"); "
@@ -168,8 +170,9 @@ final class MembershipsResource {
     private void deactivate(CloseRequest req) {
         long memberId = memberId(req.path("id"));
         services.access().write(req.caller(), req.orgId(), (tx, caller) -> {
-            PermissionModel model = requireManager(tx.handle(), caller, req.orgId(), "deactivating a membership");
             Member member = member(tx.handle(), caller, req.orgId(), memberId);
+            PermissionModel model = requireManager(tx.handle(), caller, req.orgId(), member,
+                    "deactivating a membership");
             if (member.active()) {
                 services.members().update(tx, caller, model, req.orgId(), member,
                         new MemberInput(null, null, null, null, null, null, Member.DEACTIVATED));
@@ -182,9 +185,9 @@ final class MembershipsResource {
     private void pinnedViews(CloseRequest req) {
         long memberId = memberId(req.path("id"));
         List<String> ids = services.access().read(req.caller(), req.orgId(), (h, caller) -> {
-            member(h, caller, req.orgId(), memberId);
+            Member member = member(h, caller, req.orgId(), memberId);
             if (!caller.is(memberId)) {
-                requireManager(h, caller, req.orgId(), "reading another member's pinned views");
+                requireManager(h, caller, req.orgId(), member, "reading another member's pinned views");
             }
             return closeStore.pinnedViews(h, memberId);
         });
@@ -217,7 +220,7 @@ final class MembershipsResource {
             Handle h = tx.handle();
             Member member = member(h, caller, req.orgId(), memberId);
             if (!caller.is(memberId)) {
-                requireManager(h, caller, req.orgId(), "setting another member's pinned views");
+                requireManager(h, caller, req.orgId(), member, "setting another member's pinned views");
             }
             List<String> before = closeStore.pinnedViews(h, memberId);
             if (!before.equals(ids)) {
@@ -236,8 +239,10 @@ final class MembershipsResource {
 
     private Updated apply(Tx tx, Caller caller, long orgId, long memberId, MembershipChanges changes) {
         Handle h = tx.handle();
-        PermissionModel model = requireManager(h, caller, orgId, "updating a membership");
         Member member = member(h, caller, orgId, memberId);
+        PermissionModel model = services.orgModels().model(h, orgId);
+        services.members().requireMay(h, caller, model, MemberRules.Action.MANAGE, member,
+                changes.role() != null ? changes.role().id() : member.roleId(), false, "updating a membership");
         if (changes.role() != null && !Objects.equals(changes.role().id(), member.roleId())) {
             member = services.members().update(tx, caller, model, orgId, member,
                     new MemberInput(null, null, null, null, changes.role().id(), null, null));
@@ -252,10 +257,11 @@ final class MembershipsResource {
         return new Updated(member, after);
     }
 
-    /** The gate of {@link dev.gatehouse.member.MemberRules} for Close's model: manage_organization. */
-    private PermissionModel requireManager(Handle h, Caller caller, long orgId, String what) {
+    /** The member gate ({@link MemberRules}; on Close's model: {@code manage_organization}); returns the model. */
+    private PermissionModel requireManager(Handle h, Caller caller, long orgId, Member member, String what) {
         PermissionModel model = services.orgModels().model(h, orgId);
-        caller.require(model.management().members(), what);
+        services.members().requireMay(h, caller, model, MemberRules.Action.MANAGE, member, member.roleId(),
+                member.external(), what);
         return model;
     }
 
