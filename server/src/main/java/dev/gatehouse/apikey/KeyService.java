@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Issues, lists, revokes and authenticates API keys. Who may manage a member's keys is decided by the member
- * package ({@code MemberKeyService}); this class holds the keys themselves. Authentication is on every request, so verified keys
- * are cached by public id; the cache is invalidated from the change log (key revoked, member deactivated,
- * reactivated or removed, organization removed), which keeps every node in step. A key of a deactivated
- * member does not authenticate. A key configured at startup ({@code GATEHOUSE_SERVICE_KEY}) is held in
- * memory only, as a hash. Thread-safe.
+ * Issues, lists, revokes and authenticates API keys; who may manage a member's keys is decided by the member
+ * package ({@code MemberKeyService}). Authentication is on every request, so verified keys are cached by
+ * public id; the cache is invalidated from the change log (key revoked, member deactivated, reactivated or
+ * removed, organization removed), which keeps every node in step. A key of a deactivated member does not
+ * authenticate (and deactivation revokes it, {@link #revokeAll}). A key configured at startup
+ * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash. Thread-safe.
  */
 public final class KeyService implements ChangeListener {
 

@@ -221,7 +221,8 @@ public final class AssignmentService {
     private static ResourceType resourceType(PermissionModel model, String type, String resourceId) {
         ResourceType resourceType = model.resourceType(type).orElseThrow(() -> new InvalidInputException(
                 "unknown_resource_type", "model " + model.id() + " has no resource type \"" + type + "\"; it has "
-                + model.resourceTypes().stream().map(ResourceType::key).toList(), Map.of("type", "unknown resource type")));
+                + model.resourceTypes().stream().map(ResourceType::key).toList(),
+                Map.of("type", "unknown resource type")));
         if (resourceId.isEmpty() || resourceId.length() > MAX_RESOURCE_ID) {
             throw InvalidInputException.field("id", "a resource id has 1 to " + MAX_RESOURCE_ID + " characters");
         }

@@ -20,8 +20,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 /**
  * Groups of an organization and their rules: names unique per organization ignoring case; managing groups
  * and their members needs the model's member-management permission; internal members read every group,
- * external members none (groups look nonexistent to them); adding a member twice or removing a non-member changes nothing (and logs nothing); a group
- * holds at most {@value #MAX_MEMBERS} members, so its change-log snapshot (which lists them) stays bounded;
+ * external members none (groups look nonexistent to them); adding a member twice or removing a non-member
+ * changes nothing (and logs nothing); a group holds at most {@value #MAX_MEMBERS} members, so its change-log snapshot (which lists them) stays bounded;
  * updates honour the expected version. Every change, including a member change, is a change of object type
  * {@code group} whose snapshot lists the members. Thread-safe.
  */
