@@ -22,19 +22,21 @@ server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do grep -q "listening" "$data/server.out" 2>/dev/null && break; sleep 1; done
 gh="http://127.0.0.1:$port"
-org=$(curl -sf -u "$key:" "$gh/v1/orgs" -H 'Content-Type: application/json' \
-  -d '{"name":"Bench","model":"rooms","admin":{"user_id":"admin","email":"admin@bench.test"}}' | jq .id)
+created=$(curl -sf -u "$key:" "$gh/v1/orgs" -H 'Content-Type: application/json' \
+  -d '{"name":"Bench","model":"rooms","admin":{"user_id":"admin","email":"admin@bench.test"}}')
+org=$(jq .id <<<"$created"); account=$(jq -r .account_id <<<"$created")
 role=$(curl -sf -u "$key:" "$gh/v1/orgs/$org/roles" -H 'Content-Type: application/json' \
   -d '{"name":"Agent","permissions":["canCreateRooms","canViewRoomDetails"]}' | jq .id)
+# Member u<i> owns room <i> (created through the Rooms dialect: room roles are held only in rooms that exist).
 for i in $(seq 1 20); do
-  curl -sf -u "$key:" "$gh/v1/orgs/$org/members" -H 'Content-Type: application/json' \
-    -d "{\"user_id\":\"u$i\",\"email\":\"u$i@bench.test\",\"role_id\":$role}" >/dev/null
-  curl -sf -u "$key:" -X PUT "$gh/v1/orgs/$org/resources/room/r$i/assignments/u$i" -H 'Content-Type: application/json' \
-    -d "{\"role_id\":$role}" >/dev/null
+  member=$(curl -sf -u "$key:" "$gh/v1/orgs/$org/members" -H 'Content-Type: application/json' \
+    -d "{\"user_id\":\"u$i\",\"email\":\"u$i@bench.test\",\"role_id\":$role}" | jq .id)
+  curl -sf -u "$key:" "$gh/restapi/v2/accounts/$account/rooms" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"r$i\",\"roleId\":$role,\"ownerId\":$member}" >/dev/null
 done
 export GH_KEY="$key"
-single='{"user_id":"u7","permission":"canViewRoomDetails","resource":{"type":"room","id":"r7"}}'
-batch=$(jq -cn '{checks: [range(100) | {user_id: ("u" + ((. % 20) + 1 | tostring)), permission: "canViewRoomDetails", resource: {type: "room", id: ("r" + ((. % 7) + 1 | tostring))}}]}')
+single='{"user_id":"u7","permission":"canViewRoomDetails","resource":{"type":"room","id":"7"}}'
+batch=$(jq -cn '{checks: [range(100) | {user_id: ("u" + ((. % 20) + 1 | tostring)), permission: "canViewRoomDetails", resource: {type: "room", id: ((. % 7) + 1 | tostring)}}]}')
 # Sanity: the bodies wrk sends are answered as intended.
 echo "check answer: $(curl -sf -u "$key:" "$gh/v1/orgs/$org/check" -H 'Content-Type: application/json' -d "$single")"
 echo "batch answer: $(curl -sf -u "$key:" "$gh/v1/orgs/$org/check/batch" -H 'Content-Type: application/json' -d "$batch" \

@@ -6,25 +6,59 @@ import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Tx;
+import dev.gatehouse.store.Written;
 import java.util.List;
-import java.util.Set;
+import java.util.function.BiFunction;
+import org.jdbi.v3.core.Handle;
 
 /**
- * Authorization of the management API itself: who may read and change what. Service keys may do
- * everything; member keys act inside their own organization only (any other organization looks as if it
- * did not exist) with the permissions of their member's company role, read from the engine. Thread-safe.
+ * Authorization of the management API itself: who may read and change what. Service keys may do everything;
+ * member keys act inside their own organization only, with the permissions of their member's company role.
+ *
+ * <p><b>One way in.</b> Every management read and write of an organization runs through {@link #read} or
+ * {@link #write}, which, in this order: (1) refuse a member key addressing another organization with exactly
+ * the 404 a nonexistent organization gets, before any lookup or lock, so another tenant learns nothing, not
+ * even by timing; (2) open the transaction (a write locks the organization's row first); (3) read the
+ * caller's own state from the database — key not revoked, member present and active, its company role
+ * ({@link Caller}). All permission, no-escalation and model-specific checks are made against that
+ * {@link Caller}, never against the in-memory engine, which applies a commit only after it: so a write
+ * queued behind a demotion, deactivation or key revocation is judged by the state after it, on every node.
+ * The engine stays the source of decisions; {@link #requireOrg} serves the decision API.
+ *
+ * <p>Thread-safe.
  */
 public final class Access {
 
+    private final Store store;
     private final DecisionEngine engine;
 
-    public Access(DecisionEngine engine) {
+    public Access(Store store, DecisionEngine engine) {
+        this.store = store;
         this.engine = engine;
     }
 
-    public static Actor actor(Principal principal) {
-        return principal instanceof Principal.Member m ? Actor.member(m.memberId(), m.keyId())
-                : Actor.service(principal.keyId());
+    /** A write of one organization by {@code principal}, authorized against the state it is serialized after. */
+    public <T> Written<T> write(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
+        requireOwnOrganization(principal, orgId);
+        return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+    }
+
+    /** A read of one organization by {@code principal}, with the caller's state as of the read. */
+    public <T> T read(Principal principal, long orgId, BiFunction<Handle, Caller, T> query) {
+        requireOwnOrganization(principal, orgId);
+        return store.read(h -> query.apply(h, caller(h, principal, orgId)));
+    }
+
+    /**
+     * A deployment-level write (models, new organizations): service keys only. The {@link Caller} (the service
+     * key, organization 0) is for services that also write inside the new organization (its first admin).
+     */
+    public <T> Written<T> writeDeployment(Principal principal, String what, BiFunction<Tx, Caller, T> work) {
+        requireService(principal, what);
+        Caller caller = Caller.service((Principal.Service) principal, 0L);
+        return store.write(actor(principal), null, tx -> work.apply(tx, caller));
     }
 
     public void requireService(Principal principal, String what) {
@@ -33,45 +67,69 @@ public final class Access {
         }
     }
 
-    /** The caller may see the organization at all (a member key only its own). */
+    /**
+     * For the decision API, which answers from the engine: the caller may see the organization at all (a
+     * member key only its own, while its member is active in the engine).
+     */
     public void requireOrg(Principal principal, long orgId) {
-        if (principal instanceof Principal.Member m) {
-            if (m.orgId() != orgId) {
-                throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
-            }
-            requireActive(m);
-        }
-    }
-
-    /** The caller may see the organization and holds {@code permission} there (service keys always do). */
-    public void requirePermission(Principal principal, long orgId, String permission, String what) {
-        requireOrg(principal, orgId);
-        if (principal instanceof Principal.Member m && !engine.check(orgId, m.memberId(), permission)) {
-            throw new ForbiddenException("permission_required", what + " needs the permission \"" + permission
-                    + "\", which member " + m.memberId() + " does not have");
-        }
-    }
-
-    private void requireActive(Principal.Member m) {
-        if (!engine.isActive(m.orgId(), m.memberId())) {
-            throw new UnauthenticatedException("key_member_inactive",
-                    "the key's member " + m.memberId() + " is deactivated or removed");
+        requireOwnOrganization(principal, orgId);
+        if (principal instanceof Principal.Member m && !engine.isActive(m.orgId(), m.memberId())) {
+            throw inactive(m);
         }
     }
 
     /**
-     * No privilege escalation: a member may only create or hand out a role whose permissions are all its
-     * own. Service keys are exempt.
+     * No privilege escalation: a member may only create, widen or hand out a role whose permissions are all
+     * its own and which sees no records its own company role does not (no more user fields, no records naming
+     * nobody unless its own role sees those, all records only if its own role does). Service keys are exempt.
      */
-    public void requireNoEscalation(Principal principal, PermissionModel model, List<String> rolePermissions) {
-        if (principal instanceof Principal.Member m) {
-            Set<String> own = Set.copyOf(engine.permissions(m.orgId(), m.memberId(), null, null));
-            List<String> beyond = model.canonical(rolePermissions).stream().filter(p -> !own.contains(p)).toList();
-            if (!beyond.isEmpty()) {
-                throw new ForbiddenException("privilege_escalation", "the role grants permissions the caller "
-                        + "does not hold: " + beyond);
+    public void requireNoEscalation(Caller caller, PermissionModel model, Grant handedOut) {
+        if (caller.isService()) {
+            return;
+        }
+        List<String> beyond = model.canonical(handedOut.permissions()).stream().filter(p -> !caller.has(p)).toList();
+        if (!beyond.isEmpty()) {
+            throw new ForbiddenException("privilege_escalation", "the role grants permissions the caller "
+                    + "does not hold: " + beyond);
+        }
+        if (model.visibility().isPresent()) {
+            String wider = handedOut.visibilityBeyond(caller.grant());
+            if (wider != null) {
+                throw new ForbiddenException("privilege_escalation", "the role sees " + wider);
             }
         }
     }
 
+    private static Actor actor(Principal principal) {
+        return principal instanceof Principal.Member m ? Actor.member(m.memberId(), m.keyId())
+                : Actor.service(principal.keyId());
+    }
+
+    /** Another organization looks exactly as if it did not exist (the store's and the loader's 404). */
+    private static void requireOwnOrganization(Principal principal, long orgId) {
+        if (principal instanceof Principal.Member m && m.orgId() != orgId) {
+            throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
+        }
+    }
+
+    private static Caller caller(Handle h, Principal principal, long orgId) {
+        if (principal instanceof Principal.Service s) {
+            return Caller.service(s, orgId);
+        }
+        Principal.Member m = (Principal.Member) principal;
+        CallerStore.KeyState state = CallerStore.keyState(h, m.keyId(), orgId, m.memberId())
+                .orElseThrow(() -> inactive(m));
+        if (state.revoked()) {
+            throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+        }
+        if (!state.active()) {
+            throw inactive(m);
+        }
+        return Caller.member(m, state.external(), state.roleId(), state.grant());
+    }
+
+    private static UnauthenticatedException inactive(Principal.Member m) {
+        return new UnauthenticatedException("key_member_inactive",
+                "the key's member " + m.memberId() + " is deactivated or removed");
+    }
 }

@@ -1,29 +1,27 @@
 package dev.gatehouse.apikey;
 
-import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
-import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
-import dev.gatehouse.member.Member;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
-import dev.gatehouse.store.Written;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
 
 /**
- * Issues, lists, revokes and authenticates API keys. Authentication is on every request, so verified keys
- * are cached by public id; the cache is invalidated from the change log (key revoked, member deactivated,
- * reactivated or removed, organization removed), which keeps every node in step. A key of a deactivated
- * member does not authenticate. A key configured at startup ({@code GATEHOUSE_SERVICE_KEY}) is held in
- * memory only, as a hash. Thread-safe.
+ * Issues, lists, revokes and authenticates API keys; who may manage a member's keys is decided by the member
+ * package ({@code MemberKeyService}). Authentication is on every request, so verified keys are cached by
+ * public id; the cache is invalidated from the change log (key revoked, member deactivated, reactivated or
+ * removed, organization removed), which keeps every node in step. A key of a deactivated member does not
+ * authenticate (and deactivation revokes it, {@link #revokeAll}). A key configured at startup
+ * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash. Thread-safe.
  */
 public final class KeyService implements ChangeListener {
 
@@ -102,32 +100,34 @@ public final class KeyService implements ChangeListener {
         }).value();
     }
 
-    /** A new key for a member: by a service key, or by the member for itself. */
-    public Written<Issued> createMemberKey(Principal principal, long orgId, Member member, String name) {
-        requireSelfOrService(principal, member);
-        return store.write(Access.actor(principal), orgId, tx -> issue(tx, "member", orgId, member.id(),
-                name == null ? "" : name));
-    }
-
     /** A member's keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
-    public List<ApiKey> listMemberKeys(Principal principal, Member member, String afterKeyId, int limit) {
-        requireSelfOrService(principal, member);
-        return store.read(h -> keys.listForMember(h, member.id(), afterKeyId, limit));
+    public List<ApiKey> list(Handle h, long memberId, String afterKeyId, int limit) {
+        return keys.listForMember(h, memberId, afterKeyId, limit);
     }
 
-    /** Revokes a member's key; revoking it again changes nothing and records nothing. */
-    public Written<ApiKey> revokeMemberKey(Principal principal, long orgId, Member member, String keyId) {
-        requireSelfOrService(principal, member);
-        return store.write(Access.actor(principal), orgId, tx -> {
-            ApiKey current = keys.find(tx.handle(), keyId, member.id()).orElseThrow(() ->
-                    new NotFoundException("key_not_found", "member " + member.id() + " has no key " + keyId));
-            if (current.revoked()) {
-                return current;
-            }
-            ApiKey revoked = keys.revoke(tx.handle(), keyId, member.id(), SqlTime.now()).orElseThrow();
-            tx.change(orgId, "api_key", keyId, "deleted", null, KeySnapshot.of(revoked));
-            return revoked;
-        });
+    /**
+     * Revokes a member's key inside a running transaction of its organization; revoking it again changes
+     * nothing and records nothing. 404 when the member has no such key.
+     */
+    public ApiKey revoke(Tx tx, long orgId, long memberId, String keyId) {
+        ApiKey current = keys.find(tx.handle(), keyId, memberId).orElseThrow(() ->
+                new NotFoundException("key_not_found", "member " + memberId + " has no key " + keyId));
+        if (current.revoked()) {
+            return current;
+        }
+        ApiKey revoked = keys.revoke(tx.handle(), keyId, memberId, SqlTime.now()).orElseThrow();
+        tx.change(orgId, "api_key", keyId, "deleted", null, KeySnapshot.of(revoked));
+        return revoked;
+    }
+
+    /**
+     * Revokes every key of a member that is not revoked yet, inside a running transaction (the member is being
+     * deactivated); each revocation is a change record like a single one. Returns how many.
+     */
+    public int revokeAll(Tx tx, long orgId, long memberId) {
+        List<ApiKey> revoked = keys.revokeAll(tx.handle(), memberId, SqlTime.now());
+        revoked.forEach(key -> tx.change(orgId, "api_key", key.keyId(), "deleted", null, KeySnapshot.of(key)));
+        return revoked.size();
     }
 
     /** Issues a key inside a running transaction. */
@@ -140,13 +140,6 @@ public final class KeyService implements ChangeListener {
                 SqlTime.now());
         tx.change(orgId, "api_key", key.keyId(), "created", null, KeySnapshot.of(key));
         return new Issued(key, generated.token());
-    }
-
-    private static void requireSelfOrService(Principal principal, Member member) {
-        if (principal instanceof Principal.Member m && m.memberId() != member.id()) {
-            throw new ForbiddenException("forbidden", "only a service key or member " + member.id()
-                    + " itself can manage its keys");
-        }
     }
 
     /** Forgets every verified key (after this node reloaded its state and may have missed revocations). */

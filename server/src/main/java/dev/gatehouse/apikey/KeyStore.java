@@ -50,6 +50,13 @@ final class KeyStore {
                 .bind("k", keyId).bind("m", memberId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** Revokes every key of the member not revoked yet; returns them as revoked. */
+    List<ApiKey> revokeAll(Handle h, long memberId, Instant now) {
+        return h.createQuery("UPDATE api_keys SET revoked_at = :now WHERE member_id = :m AND revoked_at IS NULL "
+                        + "RETURNING " + COLUMNS)
+                .bind("m", memberId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).list();
+    }
+
     boolean anyServiceKey(Handle h) {
         return h.createQuery("SELECT 1 FROM api_keys WHERE kind = 'service' AND revoked_at IS NULL LIMIT 1")
                 .mapTo(Integer.class).findOne().isPresent();

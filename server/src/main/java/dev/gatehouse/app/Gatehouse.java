@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
@@ -19,12 +20,16 @@ import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.http.v1.NativeApi;
+import dev.gatehouse.member.MemberKeyService;
+import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.ModelService;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.role.RoleService;
+import dev.gatehouse.room.RoomsPermissions;
+import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.store.Database;
 import dev.gatehouse.store.EmbeddedDatabase;
 import dev.gatehouse.store.EngineLoader;
@@ -42,6 +47,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +78,9 @@ public final class Gatehouse implements AutoCloseable {
     /** The services of a node, for dialects and tests that need them directly. */
     public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           AssignmentService assignments, OrgModels orgModels, ChangeFeed feed, Auth auth,
-                           GroupService groups, EventService events, WebhookService webhooks) {
+                           MemberKeyService memberKeys, AssignmentService assignments, OrgModels orgModels,
+                           ChangeFeed feed, Auth auth, GroupService groups, EventService events,
+                           WebhookService webhooks) {
     }
 
     private Gatehouse(Config config) {
@@ -110,15 +117,18 @@ public final class Gatehouse implements AutoCloseable {
         feed = new ChangeFeed(database.jdbi(), log);
         Store store = new Store(database.jdbi(), log, feed, config.limits());
         engine = new DecisionEngine(models::get);
-        Access access = new Access(engine);
+        Access access = new Access(store, engine);
         KeyService keys = new KeyService(store, config.serviceKey());
         OrgModels orgModels = new OrgModels(models);
+        RoomsRules roomsRules = new RoomsRules();
         ModelService modelService = new ModelService(store, models, access);
-        MemberService members = new MemberService(store, orgModels, access);
-        RoleService roles = new RoleService(store, orgModels, access);
+        MemberService members = new MemberService(access, orgModels,
+                MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)), keys);
+        MemberKeyService memberKeys = new MemberKeyService(access, members, keys, orgModels);
+        RoleService roles = new RoleService(orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
-        GroupService groups = new GroupService(store, orgModels, members, access);
-        EventService events = new EventService(store, orgModels, access);
+        GroupService groups = new GroupService(orgModels, members, access);
+        EventService events = new EventService(orgModels, access);
         WebhookService webhooks = new WebhookService(store, orgModels, access);
         feed.addListener(models);
         feed.addListener(engine);
@@ -131,9 +141,10 @@ public final class Gatehouse implements AutoCloseable {
             keys.forgetAll();
             return at;
         });
-        AssignmentService assignments = new AssignmentService(store, members, orgModels, access);
-        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, assignments,
-                orgModels, feed, new Auth(keys), groups, events, webhooks);
+        AssignmentService assignments = new AssignmentService(access, members, orgModels,
+                AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
+        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
+                assignments, orgModels, feed, new Auth(keys), groups, events, webhooks);
 
         modelService.loadStored();
         long started = System.nanoTime();

@@ -1,74 +1,84 @@
 package dev.gatehouse.assignment;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.SqlTime;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Resource assignments: a member's role on one resource of a type the model declares. External members may
- * hold only external roles; managing assignments needs the model's permission for it and follows the
- * no-escalation rule. Each write is one row and one change record, whatever the size of the organization.
- * Thread-safe.
+ * hold only external roles; nobody but a service key hands out a role beyond their own; which resources exist,
+ * who sees them and who may change roles on them are the model's {@link AssignmentRules}, applied here for
+ * every API. A resource the caller may not see answers exactly like one that does not exist. Each write is one
+ * row and one change record, whatever the size of the organization. Thread-safe.
  */
 public final class AssignmentService {
 
     public static final int MAX_RESOURCE_ID = 200;
 
-    private final Store store;
+    private final Access access;
     private final AssignmentStore assignments = new AssignmentStore();
     private final RoleStore roles = new RoleStore();
     private final MemberService members;
     private final OrgModels orgModels;
-    private final Access access;
+    private final AssignmentRules rules;
 
-    public AssignmentService(Store store, MemberService members, OrgModels orgModels, Access access) {
-        this.store = store;
+    public AssignmentService(Access access, MemberService members, OrgModels orgModels, AssignmentRules rules) {
+        this.access = access;
         this.members = members;
         this.orgModels = orgModels;
-        this.access = access;
+        this.rules = rules;
     }
 
     /** Gives a member a role on a resource, replacing any role it had there. */
-    public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, String memberRef,
+    public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef,
                                    long roleId) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            PermissionModel model = checkResource(h, orgId, type, resourceId);
-            access.requirePermission(principal, orgId, model.management().assignments(), "assigning a resource role");
-            Member member = members.resolve(h, orgId, memberRef);
-            return put(tx, principal, model, orgId, type, resourceId, member, roleId);
+            PermissionModel model = orgModels.model(h, orgId);
+            ResourceType resourceType = resourceType(model, type, resourceId);
+            String what = "assigning a role on " + type + " " + resourceId;
+            rules.requireMayManage(caller, model, what);
+            requireVisible(h, caller, model, resourceType, resourceId);
+            Member member = members.resolve(h, caller, orgId, memberRef);
+            boolean replacing = assignments.find(h, orgId, type, resourceId, member.id()).isPresent();
+            rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, replacing, what);
+            return put(tx, caller, model, orgId, type, resourceId, member, roleId);
         });
     }
 
     /**
      * Gives a member a role on a resource inside a running transaction, with every rule of {@link #put(Principal,
-     * long, String, String, String, long)} except the management permission, which the caller has checked
-     * (dialects whose originals gate this by other permissions, e.g. Rooms' room creator getting a room role).
+     * long, String, String, MemberRef, long)} except the gates of {@link AssignmentRules}, which the calling
+     * service has applied (Rooms' room creator getting its room role, an invitation into a room).
      */
-    public Assignment put(Tx tx, Principal principal, PermissionModel model, long orgId, String type, String resourceId,
+    public Assignment put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
                           Member member, long roleId) {
         Handle h = tx.handle();
-        checkResource(h, orgId, type, resourceId);
+        rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
         Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
         if (member.external() && !role.external()) {
             throw InvalidInputException.field("role_id", "member " + member.id() + " is external and may hold only "
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
         }
-        access.requireNoEscalation(principal, model, role.permissions());
+        access.requireNoEscalation(caller, model, role.grant());
         Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
@@ -79,89 +89,112 @@ public final class AssignmentService {
         return after;
     }
 
-    public Assignment get(Principal principal, long orgId, String type, String resourceId, String memberRef) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
-            checkResource(h, orgId, type, resourceId);
-            Member member = members.resolve(h, orgId, memberRef);
-            return assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() ->
-                    new NotFoundException("assignment_not_found", "member " + member.id() + " has no role on "
-                            + type + " " + resourceId));
+    public Assignment get(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef) {
+        return access.read(principal, orgId, (h, caller) -> {
+            PermissionModel model = orgModels.model(h, orgId);
+            requireVisible(h, caller, model, resourceType(model, type, resourceId), resourceId);
+            Member member = members.resolve(h, caller, orgId, memberRef);
+            return find(h, orgId, type, resourceId, member);
         });
     }
 
     public List<Assignment> listByResource(Principal principal, long orgId, String type, String resourceId,
                                            long afterMember, int limit) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
-            checkResource(h, orgId, type, resourceId);
+        return access.read(principal, orgId, (h, caller) -> {
+            PermissionModel model = orgModels.model(h, orgId);
+            requireVisible(h, caller, model, resourceType(model, type, resourceId), resourceId);
             return assignments.listByResource(h, orgId, type, resourceId, afterMember, limit);
         });
     }
 
-    public List<Assignment> listByMember(Principal principal, long orgId, String memberRef, String afterType,
+    /** A member's assignments on the resources the caller sees, ordered by (type, resource id). */
+    public List<Assignment> listByMember(Principal principal, long orgId, MemberRef memberRef, String afterType,
                                          String afterId, int limit) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
-            orgModels.model(h, orgId);
-            Member member = members.resolve(h, orgId, memberRef);
-            return assignments.listByMember(h, orgId, member.id(), afterType, afterId, limit);
+        return access.read(principal, orgId, (h, caller) -> {
+            PermissionModel model = orgModels.model(h, orgId);
+            Member member = members.resolve(h, caller, orgId, memberRef);
+            List<String> partlySeen = model.resourceTypes().stream().filter(t -> !rules.seesAll(caller, model, t))
+                    .map(ResourceType::key).toList();
+            return assignments.listByMember(h, orgId, member.id(), afterType, afterId, limit,
+                    partlySeen.isEmpty() ? null : caller.memberId(), partlySeen);
         });
     }
 
-    public Written<Assignment> remove(Principal principal, long orgId, String type, String resourceId, String memberRef) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+    public Written<Assignment> remove(Principal principal, long orgId, String type, String resourceId,
+                                      MemberRef memberRef) {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            PermissionModel model = checkResource(h, orgId, type, resourceId);
-            access.requirePermission(principal, orgId, model.management().assignments(), "removing a resource role");
-            Member member = members.resolve(h, orgId, memberRef);
-            return remove(tx, orgId, type, resourceId, member);
+            PermissionModel model = orgModels.model(h, orgId);
+            ResourceType resourceType = resourceType(model, type, resourceId);
+            String what = "removing a role on " + type + " " + resourceId;
+            rules.requireMayManage(caller, model, what);
+            requireVisible(h, caller, model, resourceType, resourceId);
+            Member member = members.resolve(h, caller, orgId, memberRef);
+            Assignment current = find(h, orgId, type, resourceId, member);
+            rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
+            assignments.delete(h, current);
+            record(tx, List.of(current));
+            return current;
         });
     }
 
     /**
-     * Removes a member's role on a resource inside a running transaction (404 when it has none); the caller
-     * has checked the permission gating it.
+     * Removes a member's role on a resource inside a running transaction (404 when it has none); the calling
+     * service has applied the gates of {@link AssignmentRules} (e.g. Rooms' revoking of room access).
      */
     public Assignment remove(Tx tx, long orgId, String type, String resourceId, Member member) {
-        Handle h = tx.handle();
-        checkResource(h, orgId, type, resourceId);
-        Assignment current = assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() ->
-                new NotFoundException("assignment_not_found", "member " + member.id() + " has no role on "
-                        + type + " " + resourceId));
-        assignments.delete(h, current);
+        Assignment current = find(tx.handle(), orgId, type, resourceId, member);
+        assignments.delete(tx.handle(), current);
         record(tx, List.of(current));
         return current;
     }
 
     /** Removes every assignment on one resource (the resource was deleted); returns how many. */
     public Written<Integer> removeResource(Principal principal, long orgId, String type, String resourceId) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            PermissionModel model = checkResource(h, orgId, type, resourceId);
-            access.requirePermission(principal, orgId, model.management().assignments(), "removing resource roles");
+            PermissionModel model = orgModels.model(h, orgId);
+            ResourceType resourceType = resourceType(model, type, resourceId);
+            String what = "removing every role on " + type + " " + resourceId;
+            rules.requireMayManage(caller, model, what);
+            requireVisible(h, caller, model, resourceType, resourceId);
+            rules.requireMayUnassign(h, caller, model, resourceType, resourceId, null, what);
             return removeResource(tx, orgId, type, resourceId).size();
         });
     }
 
     /**
-     * Removes every assignment on one resource inside a running transaction; the caller has checked the
-     * permission gating it (e.g. deleting a Rooms room).
+     * Removes every assignment on one resource inside a running transaction; the calling service has checked
+     * the permission gating it (e.g. deleting a Rooms room).
      */
     public List<Assignment> removeResource(Tx tx, long orgId, String type, String resourceId) {
-        checkResource(tx.handle(), orgId, type, resourceId);
         List<Assignment> removed = assignments.deleteByResource(tx.handle(), orgId, type, resourceId);
         record(tx, removed);
         return removed;
     }
 
-    /** Removes every assignment of one member; returns how many. */
-    public Written<Integer> removeMember(Principal principal, long orgId, String memberRef) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+    /**
+     * Removes every assignment of one member; returns how many. The caller must be allowed to remove each of
+     * them, so a member key cannot clear roles on resources it does not see (nor learn which those are).
+     */
+    public Written<Integer> removeMember(Principal principal, long orgId, MemberRef memberRef) {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().assignments(), "removing resource roles");
-            Member member = members.resolve(h, orgId, memberRef);
+            String what = "removing every resource role of a member";
+            rules.requireMayManage(caller, model, what);
+            Member member = members.resolve(h, caller, orgId, memberRef);
+            List<Assignment> held = assignments.listByMember(h, orgId, member.id(), "", "", Integer.MAX_VALUE, null,
+                    List.of());
+            for (Assignment a : held) {
+                ResourceType resourceType = model.resourceType(a.resourceType()).orElse(null);
+                if (resourceType == null || !rules.sees(h, caller, model, resourceType, a.resourceId())) {
+                    throw new ForbiddenException("permission_required", what + " needs access to every resource "
+                            + "member " + member.id() + " holds a role on; member " + caller.memberId()
+                            + " cannot see all of them");
+                }
+                rules.requireMayUnassign(h, caller, model, resourceType, a.resourceId(), member, what);
+            }
             List<Assignment> removed = assignments.deleteByMember(h, orgId, member.id());
             record(tx, removed);
             return removed.size();
@@ -174,16 +207,28 @@ public final class AssignmentService {
         }
     }
 
-    private PermissionModel checkResource(Handle h, long orgId, String type, String resourceId) {
-        PermissionModel model = orgModels.model(h, orgId);
-        if (model.resourceType(type).isEmpty()) {
-            throw new InvalidInputException("unknown_resource_type", "model " + model.id() + " has no resource type \""
-                    + type + "\"; it has " + model.resourceTypes().stream().map(t -> t.key()).toList(),
-                    java.util.Map.of("type", "unknown resource type"));
+    private Assignment find(Handle h, long orgId, String type, String resourceId, Member member) {
+        return assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() ->
+                new NotFoundException("assignment_not_found", "member " + member.id() + " has no role on "
+                        + type + " " + resourceId));
+    }
+
+    /** The resource exists (where the model tracks them) and the caller sees it; else the same 404 either way. */
+    private void requireVisible(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
+        rules.requireExists(h, caller.orgId(), model, type, resourceId);
+        if (!rules.sees(h, caller, model, type, resourceId)) {
+            throw rules.notFound(model, type, resourceId);
         }
+    }
+
+    private static ResourceType resourceType(PermissionModel model, String type, String resourceId) {
+        ResourceType resourceType = model.resourceType(type).orElseThrow(() -> new InvalidInputException(
+                "unknown_resource_type", "model " + model.id() + " has no resource type \"" + type + "\"; it has "
+                + model.resourceTypes().stream().map(ResourceType::key).toList(),
+                Map.of("type", "unknown resource type")));
         if (resourceId.isEmpty() || resourceId.length() > MAX_RESOURCE_ID) {
             throw InvalidInputException.field("id", "a resource id has 1 to " + MAX_RESOURCE_ID + " characters");
         }
-        return model;
+        return resourceType;
     }
 }

@@ -38,11 +38,21 @@ public final class AssignmentStore {
                 .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 
-    /** Assignments of one member, ordered by (type, resource id) after the given position. */
-    public List<Assignment> listByMember(Handle h, long orgId, long memberId, String afterType, String afterId, int limit) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org AND member_id = :member "
-                        + "AND (resource_type, resource_id) > (:type, :rid) ORDER BY resource_type, resource_id LIMIT :limit")
+    /**
+     * Assignments of one member, ordered by (type, resource id) after the given position. When {@code viewer} is
+     * not null, those on resources of the {@code partlySeen} types are left out unless the viewer holds a role on
+     * the same resource.
+     */
+    public List<Assignment> listByMember(Handle h, long orgId, long memberId, String afterType, String afterId, int limit,
+                                         Long viewer, List<String> partlySeen) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM assignments a WHERE org_id = :org AND member_id = :member "
+                        + "AND (resource_type, resource_id) > (:type, :rid) "
+                        + "AND (CAST(:viewer AS bigint) IS NULL OR resource_type <> ALL (:partly) OR EXISTS (SELECT 1 "
+                        + "FROM assignments v WHERE v.org_id = a.org_id AND v.resource_type = a.resource_type "
+                        + "AND v.resource_id = a.resource_id AND v.member_id = :viewer)) "
+                        + "ORDER BY resource_type, resource_id LIMIT :limit")
                 .bind("org", orgId).bind("member", memberId).bind("type", afterType).bind("rid", afterId)
+                .bind("viewer", viewer).bind("partly", partlySeen.toArray(new String[0]))
                 .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 

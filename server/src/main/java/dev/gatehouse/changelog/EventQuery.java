@@ -44,6 +44,18 @@ public final class EventQuery {
     private final boolean ascending;
     private final int limit;
     private final long maxBytes;
+    private final Audience audience;
+
+    /**
+     * A reader who sees only part of the log: records of the {@code shared} object types, and records of the
+     * {@code personal} types whose object id is {@code self}.
+     */
+    public record Audience(Set<String> shared, Set<String> personal, String self) {
+        public Audience {
+            shared = Set.copyOf(shared);
+            personal = Set.copyOf(personal);
+        }
+    }
 
     private EventQuery(Builder b) {
         this.orgId = b.orgId;
@@ -59,6 +71,7 @@ public final class EventQuery {
         this.ascending = b.ascending;
         this.limit = b.limit;
         this.maxBytes = b.maxBytes;
+        this.audience = b.audience;
     }
 
     public static Builder forOrg(long orgId) {
@@ -117,6 +130,11 @@ public final class EventQuery {
             sql.append(" AND occurred_at ").append(bound.operator()).append(" :").append(name);
             binders.add(q -> q.bind(name, utc(bound.at())));
         }
+        if (audience != null) {
+            sql.append(" AND (object_type = ANY(:shared) OR (object_type = ANY(:personal) AND object_id = :self))");
+            binders.add(q -> q.bind("shared", audience.shared().toArray(new String[0]))
+                    .bind("personal", audience.personal().toArray(new String[0])).bind("self", audience.self()));
+        }
         if (afterRevision != null) {
             sql.append(" AND revision > :after");
             binders.add(q -> q.bind("after", afterRevision));
@@ -165,6 +183,9 @@ public final class EventQuery {
             j.add("keyId=" + keyId);
         }
         timeBounds.forEach(b -> j.add("occurred_at" + b.operator() + b.at()));
+        if (audience != null) {
+            j.add("audience=" + audience);
+        }
         if (afterRevision != null) {
             j.add("after=" + afterRevision);
         }
@@ -197,9 +218,16 @@ public final class EventQuery {
         private boolean ascending;
         private int limit = 100;
         private long maxBytes = MAX_PAGE_BYTES;
+        private Audience audience;
 
         private Builder(long orgId) {
             this.orgId = orgId;
+        }
+
+        /** Only what this reader may see (null: everything). */
+        public Builder audience(Audience value) {
+            this.audience = value;
+            return this;
         }
 
         public Builder objectTypes(Set<String> values) {

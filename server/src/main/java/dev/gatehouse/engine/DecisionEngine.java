@@ -127,12 +127,19 @@ public final class DecisionEngine implements ChangeListener {
 
     /** The member id for the product's own user id. */
     public long memberIdOf(long orgId, String userId) {
-        MemberEntry member = org(orgId).membersByUserId.get(userId);
-        if (member == null) {
+        Long id = findMemberId(orgId, userId);
+        if (id == null) {
             throw new NotFoundException("member_not_found", "no member with user_id \"" + userId
                     + "\" in organization " + orgId);
         }
-        return member.id();
+        return id;
+    }
+
+    /** The member id for the product's own user id; null when the organization has no such member. */
+    public Long findMemberId(long orgId, String userId) {
+        OrgState org = orgs.get(orgId);
+        MemberEntry member = org == null ? null : org.membersByUserId.get(userId);
+        return member == null ? null : member.id();
     }
 
     /** Whether the member exists and is active (false for unknown organizations and members). */

@@ -1,31 +1,41 @@
 package dev.gatehouse.event;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.Store;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
 import org.jdbi.v3.core.Handle;
 
 /**
- * An organization's history, read from the change log. Who may read it: a service key, for any
- * organization (also one deleted since: history outlives it); a member key, for its own organization only,
- * when its member holds the permission the model names for managing roles ({@code management.roles}) —
- * the same people who can change what the history shows. Thread-safe.
+ * An organization's history, read from the change log. Who may read it all (a <em>reader</em>): a service key,
+ * for any organization (also one deleted since: history outlives it); a member key, for its own organization
+ * only, when its member holds the permission the model names for managing roles ({@code management.roles}) —
+ * the same people who can change what the history shows. The native events API serves readers only. A
+ * dialect whose original shows its event log to every user (Close) shows other members a part of it
+ * ({@link #pageVisible}): changes of the organization, its roles and groups ({@link #SHARED}) to internal
+ * members, and changes of their own member record and its settings ({@link #PERSONAL}) to each member — not
+ * other members' settings, keys or assignments. Thread-safe.
  */
 public final class EventService {
 
-    private final Store store;
+    /** Object types about the organization as a whole, which every internal member may read anyway. */
+    public static final Set<String> SHARED = Set.of("organization", "role", "group");
+    /** Object types about one member, whose object id is the member's id, readable by that member. */
+    public static final Set<String> PERSONAL = Set.of("member", "close_membership_settings", "close_pinned_views",
+            "rooms_profile");
+
     private final OrgModels orgModels;
     private final Access access;
 
-    public EventService(Store store, OrgModels orgModels, Access access) {
-        this.store = store;
+    public EventService(OrgModels orgModels, Access access) {
         this.orgModels = orgModels;
         this.access = access;
     }
@@ -36,33 +46,63 @@ public final class EventService {
 
     /** One page of events, which may end early at the query's byte budget ({@link ChangeLogStore.Batch#more}). */
     public ChangeLogStore.Batch page(Principal principal, EventQuery query) {
-        return store.read(h -> {
-            requireReader(h, principal, query.orgId());
+        return read(principal, query.orgId(), (h, caller) -> {
+            requireReader(h, caller, query.orgId());
             return query.page(h);
         });
     }
 
     public ChangeRecord get(Principal principal, long orgId, long revision) {
-        return store.read(h -> {
-            requireReader(h, principal, orgId);
+        return read(principal, orgId, (h, caller) -> {
+            requireReader(h, caller, orgId);
             return EventQuery.find(h, orgId, revision).orElseThrow(() -> new NotFoundException("event_not_found",
                     "organization " + orgId + " has no event at revision " + revision
                             + " (it belongs to another organization, does not exist yet or was removed by retention)"));
         });
     }
 
-    /** The rule of the class comment; see {@link Access} for how other organizations look (404). */
-    public void requireReader(Handle h, Principal principal, long orgId) {
-        if (principal instanceof Principal.Member) {
-            access.requireOrg(principal, orgId);
-            PermissionModel model = orgModels.model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().roles(), "reading the organization's events");
-            return;
+    /**
+     * One page of the events of the query that the caller may see: all for a reader, else its part (class
+     * comment); it may end early at the query's byte budget ({@link ChangeLogStore.Batch#more}).
+     */
+    public ChangeLogStore.Batch pageVisible(Principal principal, EventQuery.Builder query, long orgId) {
+        return access.read(principal, orgId, (h, caller) -> query.audience(audience(h, caller, orgId)).build().page(h));
+    }
+
+    /** One event the caller may see (see {@link #pageVisible}); empty when there is none. */
+    public Optional<ChangeRecord> findVisible(Principal principal, long orgId, long revision) {
+        List<ChangeRecord> found = pageVisible(principal, EventQuery.forOrg(orgId).afterRevision(revision - 1)
+                .beforeRevision(revision + 1).limit(1), orgId).records();
+        return found.stream().findFirst();
+    }
+
+    private EventQuery.Audience audience(Handle h, Caller caller, long orgId) {
+        if (caller.has(orgModels.model(h, orgId).management().roles())) {
+            return null;
         }
-        boolean exists = h.createQuery("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = :org)")
-                .bind("org", orgId).mapTo(Boolean.class).one();
-        if (!exists && !EventQuery.hasHistory(h, orgId)) {
-            throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
+        return new EventQuery.Audience(caller.external() ? Set.of() : SHARED, PERSONAL,
+                String.valueOf(caller.memberId()));
+    }
+
+    /** Service keys may read the history of an organization deleted since; member keys go through access. */
+    private <T> T read(Principal principal, long orgId, BiFunction<Handle, Caller, T> query) {
+        if (principal instanceof Principal.Member) {
+            return access.read(principal, orgId, query);
+        }
+        return access.read(principal, orgId, (h, caller) -> {
+            boolean exists = h.createQuery("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = :org)")
+                    .bind("org", orgId).mapTo(Boolean.class).one();
+            if (!exists && !EventQuery.hasHistory(h, orgId)) {
+                throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
+            }
+            return query.apply(h, caller);
+        });
+    }
+
+    /** The rule of the class comment for readers. */
+    private void requireReader(Handle h, Caller caller, long orgId) {
+        if (!caller.isService()) {
+            caller.require(orgModels.model(h, orgId).management().roles(), "reading the organization's events");
         }
     }
 }

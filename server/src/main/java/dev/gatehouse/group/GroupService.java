@@ -1,15 +1,16 @@
 package dev.gatehouse.group;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -19,10 +20,10 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Groups of an organization and their rules: names unique per organization ignoring case; managing groups
- * and their members needs the model's member-management permission; reads need only access to the
- * organization; adding a member twice or removing a non-member changes nothing (and logs nothing); how many
- * groups an organization and members a group may have is limited ({@code Tx#limits}); updates honour the
- * expected version.
+ * and their members needs the model's member-management permission; internal members read every group,
+ * external members none (groups look nonexistent to them); adding a member twice or removing a non-member
+ * changes nothing (and logs nothing); how many groups an organization and members a group may have is limited
+ * ({@code Tx#limits}); updates honour the expected version.
  *
  * <p>Every change, including a member change, is a change of object type {@code group} whose snapshots leave out
  * the member list ({@link GroupSnapshot#logged}), so a row costs the same whatever the group's size: a member
@@ -36,39 +37,38 @@ public final class GroupService {
     public record MemberChange(Member member, boolean changed) {
     }
 
-    private final Store store;
     private final GroupStore groups = new GroupStore();
     private final OrgModels orgModels;
     private final MemberService members;
     private final Access access;
 
-    public GroupService(Store store, OrgModels orgModels, MemberService members, Access access) {
-        this.store = store;
+    public GroupService(OrgModels orgModels, MemberService members, Access access) {
         this.orgModels = orgModels;
         this.members = members;
         this.access = access;
     }
 
     public List<Group> list(Principal principal, long orgId, long after, int limit) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             orgModels.organization(h, orgId);
-            return groups.list(h, orgId, after, limit);
+            return caller.external() ? List.<Group>of() : groups.list(h, orgId, after, limit);
         });
     }
 
     public Group get(Principal principal, long orgId, long groupId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             orgModels.organization(h, orgId);
+            if (caller.external()) {
+                throw notFound(orgId, groupId);
+            }
             return find(h, orgId, groupId);
         });
     }
 
     public Written<Group> create(Principal principal, long orgId, String name) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "creating a group");
+            requireManage(caller, h, orgId, "creating a group");
             requireFreeName(h, orgId, name, 0L);
             tx.limits().beforeAddingGroup(orgId);
             Group group = groups.insert(h, orgId, name, SqlTime.now());
@@ -78,9 +78,9 @@ public final class GroupService {
     }
 
     public Written<Group> rename(Principal principal, long orgId, long groupId, String name, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "renaming a group");
+            requireManage(caller, h, orgId, "renaming a group");
             Group current = find(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             if (current.name().equals(name)) {
@@ -98,9 +98,9 @@ public final class GroupService {
     }
 
     public Written<Group> delete(Principal principal, long orgId, long groupId, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "deleting a group");
+            requireManage(caller, h, orgId, "deleting a group");
             Group current = find(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             groups.delete(h, groupId);
@@ -111,13 +111,13 @@ public final class GroupService {
         });
     }
 
-    /** Adds a member (by member id or user id); adding an existing member changes nothing. */
-    public Written<MemberChange> addMember(Principal principal, long orgId, long groupId, String memberRef) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+    /** Adds a member; adding an existing member changes nothing. */
+    public Written<MemberChange> addMember(Principal principal, long orgId, long groupId, MemberRef memberRef) {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "adding a group member");
+            requireManage(caller, h, orgId, "adding a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
-            Member member = members.resolve(h, orgId, memberRef);
+            Member member = members.resolve(h, caller, orgId, memberRef);
             if (groups.isMember(h, groupId, member.id())) {
                 return new MemberChange(member, false);
             }
@@ -130,13 +130,13 @@ public final class GroupService {
         });
     }
 
-    /** Removes a member (by member id or user id); removing a non-member changes nothing. */
-    public Written<MemberChange> removeMember(Principal principal, long orgId, long groupId, String memberRef) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+    /** Removes a member; removing a non-member changes nothing. */
+    public Written<MemberChange> removeMember(Principal principal, long orgId, long groupId, MemberRef memberRef) {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(principal, h, orgId, "removing a group member");
+            requireManage(caller, h, orgId, "removing a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
-            Member member = members.resolve(h, orgId, memberRef);
+            Member member = members.resolve(h, caller, orgId, memberRef);
             if (!groups.removeMember(h, groupId, member.id())) {
                 return new MemberChange(member, false);
             }
@@ -170,9 +170,9 @@ public final class GroupService {
                 GroupSnapshot.logged(updated, countAfter), GroupSnapshot.delta(added, removed), GroupSnapshot.MEMBERS);
     }
 
-    private void requireManage(Principal principal, Handle h, long orgId, String what) {
+    private void requireManage(Caller caller, Handle h, long orgId, String what) {
         PermissionModel model = orgModels.model(h, orgId);
-        access.requirePermission(principal, orgId, model.management().members(), what);
+        caller.require(model.management().members(), what);
     }
 
     private void requireFreeName(Handle h, long orgId, String name, long self) {
@@ -183,12 +183,14 @@ public final class GroupService {
     }
 
     private GroupHeader findHeader(Handle h, long orgId, long groupId) {
-        return groups.findHeader(h, orgId, groupId).orElseThrow(() ->
-                new NotFoundException("group_not_found", "group " + groupId + " not found in organization " + orgId));
+        return groups.findHeader(h, orgId, groupId).orElseThrow(() -> notFound(orgId, groupId));
     }
 
     private Group find(Handle h, long orgId, long groupId) {
-        return groups.find(h, orgId, groupId).orElseThrow(() ->
-                new NotFoundException("group_not_found", "group " + groupId + " not found in organization " + orgId));
+        return groups.find(h, orgId, groupId).orElseThrow(() -> notFound(orgId, groupId));
+    }
+
+    private static NotFoundException notFound(long orgId, long groupId) {
+        return new NotFoundException("group_not_found", "group " + groupId + " not found in organization " + orgId);
     }
 }

@@ -1,7 +1,9 @@
 package dev.gatehouse.member;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
@@ -11,72 +13,95 @@ import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.SqlTime;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Members of an organization and their rules: internal members hold exactly one internal company role,
- * external members none; user ids and emails are unique per organization; nobody but a service key hands
- * out a role with permissions beyond their own; the last active member able to manage roles cannot be
- * demoted, deactivated or removed; updates honour the expected version. Thread-safe.
+ * external members none; user ids and emails are unique per organization; who may add, change and remove
+ * members is the model's {@link MemberRules} (a member key needs the model's member-management permission,
+ * and on {@code rooms} organizations Rooms' access-level gates, through every API); nobody but a service key
+ * hands out a role with permissions or record visibility beyond their own; the last active member able to
+ * manage roles cannot be demoted, deactivated or removed; deactivating a member revokes its keys, and
+ * reactivating it does not revive them; updates honour the expected version.
+ *
+ * <p>Reads: an external member sees only itself (others look nonexistent); internal members see the whole
+ * directory. Members are named by {@link MemberRef}. Thread-safe.
  */
 public final class MemberService {
 
-    private final Store store;
+    private final Access access;
     private final MemberStore members = new MemberStore();
     private final RoleStore roles = new RoleStore();
     private final OrgModels orgModels;
-    private final Access access;
+    private final MemberRules rules;
+    private final KeyService keys;
 
-    public MemberService(Store store, OrgModels orgModels, Access access) {
-        this.store = store;
-        this.orgModels = orgModels;
+    public MemberService(Access access, OrgModels orgModels, MemberRules rules, KeyService keys) {
         this.access = access;
+        this.orgModels = orgModels;
+        this.rules = rules;
+        this.keys = keys;
     }
 
     public List<Member> list(Principal principal, long orgId, long after, int limit, String status, Long roleId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             model(h, orgId);
-            return members.list(h, orgId, after, limit, status, roleId);
+            return members.list(h, orgId, after, limit, status, roleId, onlySelf(caller));
         });
     }
 
-    /** Members by id, in ascending id order (unknown ids are skipped). */
+    /** Members by id, in ascending id order (unknown ids, and ids the caller may not see, are skipped). */
     public List<Member> getAll(Principal principal, long orgId, List<Long> ids) {
-        access.requireOrg(principal, orgId);
-        return ids.isEmpty() ? List.of() : store.read(h -> members.findAll(h, orgId, ids));
+        return access.read(principal, orgId, (h, caller) -> {
+            Long only = onlySelf(caller);
+            List<Long> wanted = only == null ? ids : ids.stream().filter(only::equals).toList();
+            return wanted.isEmpty() ? List.of() : members.findAll(h, orgId, wanted);
+        });
     }
 
-    /** A member by Gatehouse id or, failing that, by the product's own user id. */
-    public Member get(Principal principal, long orgId, String ref) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+    /** The member a reference names; 404 when none the caller may see, 409 when it is ambiguous. */
+    public Member get(Principal principal, long orgId, MemberRef ref) {
+        return access.read(principal, orgId, (h, caller) -> {
             model(h, orgId);
-            return resolve(h, orgId, ref);
+            return resolve(h, caller, orgId, ref);
         });
+    }
+
+    /** Like {@link #get}, empty instead of a 404. */
+    public Optional<Member> find(Principal principal, long orgId, MemberRef ref) {
+        try {
+            return Optional.of(get(principal, orgId, ref));
+        } catch (NotFoundException e) {
+            if ("member_not_found".equals(e.code())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     public Written<Member> create(Principal principal, long orgId, MemberInput in) {
-        return store.write(Access.actor(principal), orgId, tx -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().members(), "adding a member");
-            return insert(tx, principal, model, orgId, in);
+        return access.write(principal, orgId, (tx, caller) -> {
+            PermissionModel model = model(tx.handle(), orgId);
+            boolean external = Boolean.TRUE.equals(in.external());
+            requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, external ? null : in.roleId(),
+                    external, "adding a member");
+            return insert(tx, caller, model, orgId, in);
         });
     }
 
     /**
-     * Adds a member inside a running transaction (also used when an organization is created with its first
-     * admin); the caller has checked the management permission.
+     * Adds a member inside a running transaction with every rule of {@link #create} except the gate of
+     * {@link MemberRules}, which the calling service has applied (a dialect's own gate, such as Rooms' access
+     * level asked for an invitee, or a room invitation; an organization's first admin).
      */
-    public Member insert(Tx tx, Principal principal, PermissionModel model, long orgId, MemberInput in) {
+    public Member insert(Tx tx, Caller caller, PermissionModel model, long orgId, MemberInput in) {
         Handle h = tx.handle();
         boolean external = Boolean.TRUE.equals(in.external());
         if (external && !model.externalRoles()) {
@@ -89,7 +114,7 @@ public final class MemberService {
             throw InvalidInputException.field("role_id", "is required for internal members");
         }
         if (!external) {
-            requireCompanyRole(h, principal, model, orgId, in.roleId());
+            requireCompanyRole(h, caller, model, orgId, in.roleId());
         }
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
@@ -98,30 +123,24 @@ public final class MemberService {
         return member;
     }
 
-    public Written<Member> update(Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> update(tx, principal, orgId, ref, in, expectedVersion));
+    public Written<Member> update(Principal principal, long orgId, MemberRef ref, MemberInput in,
+                                  Integer expectedVersion) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            PermissionModel model = model(tx.handle(), orgId);
+            Member current = resolve(tx.handle(), caller, orgId, ref);
+            requireVersion("member", current.id(), current.version(), expectedVersion);
+            requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+                    in.roleId() == null ? current.roleId() : in.roleId(), current.external(), "updating a member");
+            return update(tx, caller, model, orgId, current, in);
+        });
     }
 
     /**
-     * Updates a member inside a running transaction of its organization (a dialect that changes more in the
-     * same request); checks the management permission like {@link #update(Principal, long, String,
-     * MemberInput, Integer)}.
+     * Updates a member inside a running transaction with every rule of {@link #update(Principal, long, MemberRef,
+     * MemberInput, Integer)} except the gate of {@link MemberRules}, which the calling service has applied
+     * ({@link #requireMay}, or a dialect's own gate).
      */
-    public Member update(Tx tx, Principal principal, long orgId, String ref, MemberInput in, Integer expectedVersion) {
-        Handle h = tx.handle();
-        PermissionModel model = model(h, orgId);
-        access.requirePermission(principal, orgId, model.management().members(), "updating a member");
-        Member current = resolve(h, orgId, ref);
-        requireVersion("member", current.id(), current.version(), expectedVersion);
-        return update(tx, principal, model, orgId, current, in);
-    }
-
-    /**
-     * Updates a member inside a running transaction with every rule of {@link #update(Principal, long, String,
-     * MemberInput, Integer)} except the management permission, which the caller has checked (dialects whose
-     * originals gate member changes by other permissions).
-     */
-    public Member update(Tx tx, Principal principal, PermissionModel model, long orgId, Member current, MemberInput in) {
+    public Member update(Tx tx, Caller caller, PermissionModel model, long orgId, Member current, MemberInput in) {
         Handle h = tx.handle();
         if (in.userId() != null && !in.userId().equals(current.userId())) {
             throw InvalidInputException.field("user_id", "cannot be changed");
@@ -134,7 +153,7 @@ public final class MemberService {
         }
         Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
         if (!Objects.equals(roleId, current.roleId())) {
-            requireCompanyRole(h, principal, model, orgId, roleId);
+            requireCompanyRole(h, caller, model, orgId, roleId);
         }
         String status = in.status() == null ? current.status() : in.status();
         if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
@@ -152,24 +171,27 @@ public final class MemberService {
         String action = current.active() == updated.active() ? "updated"
                 : updated.active() ? "activated" : "deactivated";
         tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
+        if (current.active() && !updated.active()) {
+            keys.revokeAll(tx, orgId, current.id());
+        }
         return updated;
     }
 
     /** Removes a member, its resource assignments and its keys, and takes it out of its groups. */
-    public Written<Member> delete(Principal principal, long orgId, String ref, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().members(), "removing a member");
-            Member current = resolve(h, orgId, ref);
+    public Written<Member> delete(Principal principal, long orgId, MemberRef ref, Integer expectedVersion) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            PermissionModel model = model(tx.handle(), orgId);
+            Member current = resolve(tx.handle(), caller, orgId, ref);
             requireVersion("member", current.id(), current.version(), expectedVersion);
+            requireMay(tx.handle(), caller, model, MemberRules.Action.REMOVE, current, null, current.external(),
+                    "removing a member");
             return delete(tx, model, orgId, current);
         });
     }
 
     /**
-     * Removes a member inside a running transaction with every rule of {@link #delete(Principal, long, String,
-     * Integer)} except the management permission, which the caller has checked.
+     * Removes a member inside a running transaction with every rule of {@link #delete(Principal, long, MemberRef,
+     * Integer)} except the gate of {@link MemberRules}, which the calling service has applied.
      */
     public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
@@ -179,25 +201,39 @@ public final class MemberService {
         return current;
     }
 
-    /** Resolves a path reference: a Gatehouse id when it is numeric and exists, else a user id. */
-    public Member resolve(Handle h, long orgId, String ref) {
-        if (ref.chars().allMatch(Character::isDigit) && ref.length() <= 18) {
-            var byId = members.find(h, orgId, Long.parseLong(ref));
-            if (byId.isPresent()) {
-                return byId.get();
-            }
-        }
-        return members.findByUserId(h, orgId, ref).orElseThrow(() -> new NotFoundException("member_not_found",
-                "no member with id or user_id \"" + ref + "\" in organization " + orgId));
+    /**
+     * The member a reference names, as {@code caller} may see it (an external member sees only itself); 404
+     * when there is none, 409 when a bare number names two different members (see {@link MemberRef}).
+     */
+    public Member resolve(Handle h, Caller caller, long orgId, MemberRef ref) {
+        Long only = onlySelf(caller);
+        return ref.resolve(orgId, id -> members.find(h, orgId, id).filter(m -> only == null || only == m.id()),
+                userId -> members.findByUserId(h, orgId, userId).filter(m -> only == null || only == m.id()),
+                Member::id);
     }
 
-    private void requireCompanyRole(Handle h, Principal principal, PermissionModel model, long orgId, long roleId) {
+    /**
+     * The gate of the model's {@link MemberRules} (see there) — for this service's own entry points, and for
+     * services that add or change members inside a transaction of their own (a dialect's membership or user
+     * endpoints, a member's keys).
+     */
+    public void requireMay(Handle h, Caller caller, PermissionModel model, MemberRules.Action action, Member current,
+                           Long roleAfter, boolean external, String what) {
+        rules.requireMay(h, caller, model, action, current, roleAfter, external, what);
+    }
+
+    /** The one member an external caller may see (itself); null when the caller sees every member. */
+    private static Long onlySelf(Caller caller) {
+        return caller.external() ? caller.memberId() : null;
+    }
+
+    private void requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {
         Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
         if (role.external()) {
             throw InvalidInputException.field("role_id", "role " + roleId + " is external; a company role must be internal");
         }
-        access.requireNoEscalation(principal, model, role.permissions());
+        access.requireNoEscalation(caller, model, role.grant());
     }
 
     private void requireUnique(Handle h, long orgId, String userId, String email, long self) {

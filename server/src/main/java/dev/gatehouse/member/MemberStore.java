@@ -55,13 +55,17 @@ public final class MemberStore {
                 .bind("org", orgId).bind("email", email).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** Members with id greater than {@code after}, ascending, optionally only one status or role. */
-    public List<Member> list(Handle h, long orgId, long after, int limit, String status, Long roleId) {
+    /**
+     * Members with id greater than {@code after}, ascending, optionally only one status or role, and only the
+     * member {@code only} when it is not null.
+     */
+    public List<Member> list(Handle h, long orgId, long after, int limit, String status, Long roleId, Long only) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND id > :after "
                         + "AND (CAST(:status AS text) IS NULL OR status = :status) "
-                        + "AND (CAST(:role AS bigint) IS NULL OR role_id = :role) ORDER BY id LIMIT :limit")
+                        + "AND (CAST(:role AS bigint) IS NULL OR role_id = :role) "
+                        + "AND (CAST(:only AS bigint) IS NULL OR id = :only) ORDER BY id LIMIT :limit")
                 .bind("org", orgId).bind("after", after).bind("status", status).bind("role", roleId)
-                .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+                .bind("only", only).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 
     public void delete(Handle h, long id) {

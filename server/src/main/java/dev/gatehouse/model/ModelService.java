@@ -34,7 +34,7 @@ public final class ModelService {
     public Written<PermissionModel> register(Principal principal, JsonNode definition) {
         access.requireService(principal, "registering a model");
         PermissionModel model = ModelParser.parse(definition, false);
-        return store.write(Access.actor(principal), null, tx -> {
+        return access.writeDeployment(principal, "registering a model", (tx, caller) -> {
             if (registry.get(model.id()) != null || tx.handle().createQuery("SELECT 1 FROM models WHERE id = :id")
                     .bind("id", model.id()).mapTo(Integer.class).findOne().isPresent()) {
                 throw new ConflictException("model_exists", "a model with id \"" + model.id() + "\" already exists");

@@ -4,6 +4,7 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberService;
@@ -55,7 +56,7 @@ public final class OrgService {
             throw InvalidInputException.field("model", "unknown model \"" + modelId + "\"; known: "
                     + orgModels.registry().all().stream().map(PermissionModel::id).toList());
         }
-        return store.write(Access.actor(principal), null, tx -> {
+        return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
             Organization org = orgs.insert(tx.handle(), name, modelId, SqlTime.now());
             tx.change(org.id(), "organization", org.id(), "created", null, OrgSnapshot.of(org));
             List<Role> seeded = RoleService.seed(tx, org.id(), model);
@@ -67,7 +68,7 @@ public final class OrgService {
                             && !r.external()).findFirst())
                     .orElseThrow(() -> InvalidInputException.field("admin", "model " + modelId
                             + " has no system role for an admin"));
-            Member member = members.insert(tx, principal, model, org.id(), new MemberInput(admin.userId(),
+            Member member = members.insert(tx, caller, model, org.id(), new MemberInput(admin.userId(),
                     admin.email(), admin.firstName(), admin.lastName(), adminRole.id(), false, null));
             return new Created(org, member, keys.issue(tx, "member", org.id(), member.id(), "admin"));
         });
@@ -75,30 +76,37 @@ public final class OrgService {
 
     /** Organizations the caller can see, ascending by id after {@code after}. */
     public List<Organization> list(Principal principal, long after, int limit) {
-        Long only = principal instanceof Principal.Member m ? m.orgId() : null;
-        if (only != null) {
-            access.requireOrg(principal, only);
+        if (principal instanceof Principal.Member m) {
+            return access.read(principal, m.orgId(), (h, caller) -> orgs.list(h, after, limit, m.orgId()));
         }
-        return store.read(h -> orgs.list(h, after, limit, only));
+        return store.read(h -> orgs.list(h, after, limit, null));
     }
 
     public Organization get(Principal principal, long orgId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> orgModels.organization(h, orgId));
+        return access.read(principal, orgId, (h, caller) -> orgModels.organization(h, orgId));
     }
 
-    /** The organization addressed by its account GUID (the Rooms dialect's id). */
+    /**
+     * The organization addressed by its account GUID (the Rooms dialect's id). A member key's own account is
+     * compared first, so another organization's account answers exactly like one that does not exist.
+     */
     public Organization getByAccount(Principal principal, UUID accountId) {
-        Organization org = store.read(h -> orgs.findByAccount(h, accountId)).orElseThrow(() ->
-                new dev.gatehouse.error.NotFoundException("organization_not_found", "account " + accountId + " not found"));
-        access.requireOrg(principal, org.id());
-        return org;
+        NotFoundException notFound = new NotFoundException("organization_not_found", "account " + accountId
+                + " not found");
+        if (principal instanceof Principal.Member m) {
+            Organization own = get(principal, m.orgId());
+            if (!own.accountId().equals(accountId)) {
+                throw notFound;
+            }
+            return own;
+        }
+        return store.read(h -> orgs.findByAccount(h, accountId)).orElseThrow(() -> notFound);
     }
 
     public Written<Organization> rename(Principal principal, long orgId, String name, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             PermissionModel model = orgModels.model(tx.handle(), orgId);
-            access.requirePermission(principal, orgId, model.management().roles(), "renaming the organization");
+            caller.require(model.management().roles(), "renaming the organization");
             Organization current = orgModels.organization(tx.handle(), orgId);
             requireVersion("organization", orgId, current.version(), expectedVersion);
             Organization renamed = orgs.rename(tx.handle(), orgId, name, SqlTime.now());
@@ -109,9 +117,8 @@ public final class OrgService {
 
     /** Deletes an organization and everything in it (service keys only); its history stays in the log. */
     public Written<Organization> delete(Principal principal, long orgId) {
-        access.requireOrg(principal, orgId);
-        access.requireService(principal, "deleting an organization");
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
+            access.requireService(principal, "deleting an organization");
             Organization current = orgModels.organization(tx.handle(), orgId);
             orgs.delete(tx.handle(), orgId);
             tx.change(orgId, "organization", orgId, "deleted", OrgSnapshot.of(current), null);

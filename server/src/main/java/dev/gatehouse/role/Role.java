@@ -1,8 +1,10 @@
 package dev.gatehouse.role;
 
+import dev.gatehouse.access.Grant;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A role of one organization: a named set of permissions from the organization's model.
@@ -21,5 +23,16 @@ public record Role(long id, long orgId, String systemKey, String name, String de
 
     public boolean system() {
         return systemKey != null;
+    }
+
+    /** What this role grants: its permissions and the records it sees. */
+    public Grant grant() {
+        return grant(permissions, visibility);
+    }
+
+    /** What a role with these permissions and visibility settings grants (null settings: all records). */
+    public static Grant grant(List<String> permissions, RoleVisibility visibility) {
+        return new Grant(Set.copyOf(permissions), visibility == null ? null : visibility.userFieldIds(),
+                visibility != null && RoleVisibility.ALLOW_UNASSIGNED.equals(visibility.unassigned()));
     }
 }

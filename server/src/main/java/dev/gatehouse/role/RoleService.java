@@ -1,6 +1,7 @@
 package dev.gatehouse.role;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
@@ -10,12 +11,12 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
@@ -23,56 +24,58 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 /**
  * Roles of an organization and their rules: system roles are immutable; custom role names are unique per
  * organization ignoring case; permissions come from the model; the visibility rule holds; nobody but a
- * service key grants permissions beyond their own; a held role cannot be deleted; an update never leaves
- * the organization without an active member able to manage roles; updates honour the expected version.
- * Thread-safe.
+ * service key grants permissions, or record visibility, beyond their own (also not by widening its own role);
+ * a held role cannot be deleted; an update never leaves the organization without an active member able to
+ * manage roles; updates honour the expected version. Reads: internal members see every role, an external
+ * member only the roles it holds on resources. Thread-safe.
  */
 public final class RoleService {
 
-    private final Store store;
     private final RoleStore roles = new RoleStore();
     private final MemberStore members = new MemberStore();
     private final OrgModels orgModels;
     private final Access access;
 
-    public RoleService(Store store, OrgModels orgModels, Access access) {
-        this.store = store;
+    public RoleService(OrgModels orgModels, Access access) {
         this.orgModels = orgModels;
         this.access = access;
     }
 
     public List<Role> list(Principal principal, long orgId, long after, int limit) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             model(h, orgId);
-            return roles.list(h, orgId, after, limit);
+            return readable(h, caller, orgId, after, limit);
         });
     }
 
+    /** The roles {@code caller} may read (see the class comment), by id after {@code after}. */
+    public List<Role> readable(Handle h, Caller caller, long orgId, long after, int limit) {
+        return roles.list(h, orgId, after, limit, heldOnly(caller));
+    }
+
     public Role get(Principal principal, long orgId, long roleId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             model(h, orgId);
-            return find(h, orgId, roleId);
+            return readable(roles.find(h, orgId, roleId), h, caller).orElseThrow(() -> notFound(orgId, roleId));
         });
     }
 
     /** The role with a system key (e.g. Close's {@code admin}). */
     public Role getBySystemKey(Principal principal, long orgId, String key) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> roles.findBySystemKey(h, orgId, key).orElseThrow(() ->
-                new NotFoundException("role_not_found", "role \"" + key + "\" not found in organization " + orgId)));
+        return access.read(principal, orgId, (h, caller) -> readable(roles.findBySystemKey(h, orgId, key), h, caller)
+                .orElseThrow(() -> new NotFoundException("role_not_found", "role \"" + key + "\" not found in "
+                        + "organization " + orgId)));
     }
 
     public Written<Role> create(Principal principal, long orgId, RoleInput input) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().roles(), "creating a role");
+            caller.require(model.management().roles(), "creating a role");
             List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
             boolean external = Boolean.TRUE.equals(input.external());
             RoleRules.check(model, permissions, external, input.visibility());
-            access.requireNoEscalation(principal, model, permissions);
+            access.requireNoEscalation(caller, model, Role.grant(permissions, input.visibility()));
             requireFreeName(h, orgId, input.name(), 0L);
             tx.limits().beforeAddingRole(orgId);
             Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
@@ -83,10 +86,10 @@ public final class RoleService {
     }
 
     public Written<Role> update(Principal principal, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().roles(), "updating a role");
+            caller.require(model.management().roles(), "updating a role");
             Role current = find(h, orgId, roleId);
             requireNotSystem(current, "edited");
             requireVersion("role", current.id(), current.version(), expectedVersion);
@@ -94,7 +97,7 @@ public final class RoleService {
             boolean external = input.external() == null ? current.external() : input.external();
             RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
             RoleRules.check(model, permissions, external, visibility);
-            access.requireNoEscalation(principal, model, permissions);
+            access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
             String name = input.name() == null ? current.name() : input.name();
             if (!name.equalsIgnoreCase(current.name())) {
                 requireFreeName(h, orgId, name, roleId);
@@ -122,10 +125,10 @@ public final class RoleService {
     }
 
     public Written<Role> delete(Principal principal, long orgId, long roleId, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = model(h, orgId);
-            access.requirePermission(principal, orgId, model.management().roles(), "deleting a role");
+            caller.require(model.management().roles(), "deleting a role");
             Role current = find(h, orgId, roleId);
             requireNotSystem(current, "deleted");
             requireVersion("role", current.id(), current.version(), expectedVersion);
@@ -162,8 +165,22 @@ public final class RoleService {
     }
 
     private Role find(Handle h, long orgId, long roleId) {
-        return roles.find(h, orgId, roleId).orElseThrow(() ->
-                new NotFoundException("role_not_found", "role " + roleId + " not found in organization " + orgId));
+        return roles.find(h, orgId, roleId).orElseThrow(() -> notFound(orgId, roleId));
+    }
+
+    private static NotFoundException notFound(long orgId, long roleId) {
+        return new NotFoundException("role_not_found", "role " + roleId + " not found in organization " + orgId);
+    }
+
+    /** The role when {@code caller} may read it (see the class comment). */
+    private Optional<Role> readable(Optional<Role> role, Handle h, Caller caller) {
+        Long held = heldOnly(caller);
+        return held == null ? role : role.filter(r -> roles.isHeldOnResource(h, r.id(), held));
+    }
+
+    /** The member whose held roles alone {@code caller} may read (an external caller itself), or null for all. */
+    private static Long heldOnly(Caller caller) {
+        return caller.external() ? caller.memberId() : null;
     }
 
     private static void requireNotSystem(Role current, String verb) {

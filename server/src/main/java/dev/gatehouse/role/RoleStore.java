@@ -59,11 +59,22 @@ public final class RoleStore {
                 .bind("org", orgId).bind("name", name).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** Roles of the organization with id greater than {@code after}, ascending. */
-    public List<Role> list(Handle h, long orgId, long after, int limit) {
+    /**
+     * Roles of the organization with id greater than {@code after}, ascending; when {@code heldBy} is not null,
+     * only those the member holds on a resource.
+     */
+    public List<Role> list(Handle h, long orgId, long after, int limit, Long heldBy) {
         return h.createQuery("SELECT " + COLUMNS + " FROM roles WHERE org_id = :org AND id > :after "
-                        + "ORDER BY id LIMIT :limit")
-                .bind("org", orgId).bind("after", after).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+                        + "AND (CAST(:held AS bigint) IS NULL OR id IN (SELECT role_id FROM assignments "
+                        + "WHERE member_id = :held)) ORDER BY id LIMIT :limit")
+                .bind("org", orgId).bind("after", after).bind("held", heldBy).bind("limit", limit)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Whether the member holds the role on some resource. */
+    public boolean isHeldOnResource(Handle h, long roleId, long memberId) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM assignments WHERE role_id = :role AND member_id = :m)")
+                .bind("role", roleId).bind("m", memberId).mapTo(Boolean.class).one();
     }
 
     public void delete(Handle h, long id) {

@@ -31,4 +31,14 @@ public record Room(int id, long orgId, String name, Integer officeId, String sta
     public static String resourceId(int roomId) {
         return Integer.toString(roomId);
     }
+
+    /** The room id a resource id names ({@link #resourceId(int)} written exactly), or -1. */
+    public static int parseResourceId(String resourceId) {
+        if (resourceId.isEmpty() || resourceId.length() > 10 || resourceId.charAt(0) == '0'
+                || !resourceId.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        long id = Long.parseLong(resourceId);
+        return id <= Integer.MAX_VALUE ? (int) id : -1;
+    }
 }

@@ -3,7 +3,6 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentService;
-import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
@@ -15,7 +14,6 @@ import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
@@ -24,7 +22,6 @@ import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.Room.RESOURCE_TYPE;
 import static dev.gatehouse.room.RoomsPermissions.ADD_USERS_TO_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.AUTO_ACCESS_TO_ROOMS;
 import static dev.gatehouse.room.RoomsPermissions.CREATE_ROOMS;
 import static dev.gatehouse.room.RoomsPermissions.DELETE_OWNED_ROOMS;
 import static dev.gatehouse.room.RoomsPermissions.DELETE_ROOMS;
@@ -52,7 +49,8 @@ import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCES
  *       restoring gives it back.</li>
  * </ul>
  *
- * Service keys pass every gate. Thread-safe.
+ * The gates themselves are {@link RoomsRules}, which the assignment and member services apply too, so that
+ * the native API cannot go around them. Service keys pass every gate. Thread-safe.
  */
 public final class RoomService {
 
@@ -65,33 +63,30 @@ public final class RoomService {
     public record Invite(String email, String firstName, String lastName, long roleId, String transactionSideId) {
     }
 
-    private final Store store;
+    private final Access access;
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
     private final MemberStore memberStore = new MemberStore();
     private final MemberService members;
     private final AssignmentService assignments;
     private final OrgModels orgModels;
-    private final Access access;
-    private final DecisionEngine engine;
+    private final RoomsRules rules;
 
-    public RoomService(Store store, MemberService members, AssignmentService assignments, OrgModels orgModels,
-                       Access access, DecisionEngine engine) {
-        this.store = store;
+    public RoomService(Access access, MemberService members, AssignmentService assignments, OrgModels orgModels,
+                       RoomsRules rules) {
+        this.access = access;
         this.members = members;
         this.assignments = assignments;
         this.orgModels = orgModels;
-        this.access = access;
-        this.engine = engine;
+        this.rules = rules;
     }
 
     public Written<Room> create(Principal principal, long orgId, NewRoom in) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            access.requirePermission(principal, orgId, CREATE_ROOMS, "creating a room");
-            Long caller = memberId(principal);
-            Long ownerId = in.ownerId() != null ? in.ownerId() : caller;
+            caller.require(CREATE_ROOMS, "creating a room");
+            Long ownerId = in.ownerId() != null ? in.ownerId() : caller.memberId();
             if (ownerId == null) {
                 throw InvalidInputException.field("ownerId", "is required when a service key creates a room: "
                         + "the owner gets the room role");
@@ -105,41 +100,35 @@ public final class RoomService {
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);
             Instant now = SqlTime.now();
-            Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller, in.transactionSideId(),
-                    in.templateId(), in.listingSource(), in.fieldDataJson(), now);
+            Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
+                    in.transactionSideId(), in.templateId(), in.listingSource(), in.fieldDataJson(), now);
             tx.change(orgId, "room", room.id(), "created", null, RoomsSnapshots.room(room));
-            assignments.put(tx, principal, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId());
-            rooms.invited(h, orgId, room.id(), owner.id(), caller, in.transactionSideId(), now);
+            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId());
+            rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), in.transactionSideId(), now);
             return room;
         });
     }
 
     public Room get(Principal principal, long orgId, int roomId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> visible(h, principal, orgId, roomId));
+        return access.read(principal, orgId, (h, caller) -> rules.visibleRoom(h, caller, roomId));
     }
 
     /** Rooms the caller may see (see the class comment), by id. */
     public Slice<Room> list(Principal principal, long orgId, RoomQuery query) {
-        access.requireOrg(principal, orgId);
-        Long viewer = memberId(principal);
-        if (viewer != null && engine.check(orgId, viewer, AUTO_ACCESS_TO_ROOMS)) {
-            viewer = null;
-        }
-        Long only = viewer;
-        return store.read(h -> rooms.list(h, orgId, only, query));
+        return access.read(principal, orgId, (h, caller) -> rooms.list(h, orgId,
+                rules.seesAllRooms(caller) ? null : caller.memberId(), query));
     }
 
     /** Deletes a room with every role held in it. */
     public Written<Room> delete(Principal principal, long orgId, int roomId) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            Room room = visible(h, principal, orgId, roomId);
-            if (principal instanceof Principal.Member m && !roomGrants(m, room, DELETE_ROOMS)
-                    && !(room.ownerIds().contains(m.memberId()) && roomGrants(m, room, DELETE_OWNED_ROOMS))) {
+            Room room = rules.visibleRoom(h, caller, roomId);
+            if (!rules.roomGrants(h, caller, room, DELETE_ROOMS) && !(room.ownerIds().contains(caller.memberId())
+                    && rules.roomGrants(h, caller, room, DELETE_OWNED_ROOMS))) {
                 throw new ForbiddenException("permission_required", "deleting room " + roomId + " needs \""
                         + DELETE_ROOMS + "\", or \"" + DELETE_OWNED_ROOMS + "\" in a room the caller owns, in the "
-                        + "caller's room role; member " + m.memberId() + " has neither");
+                        + "caller's room role; member " + caller.memberId() + " has neither");
             }
             assignments.removeResource(tx, orgId, RESOURCE_TYPE, room.resourceId());
             rooms.delete(h, roomId);
@@ -151,9 +140,8 @@ public final class RoomService {
     /** The users with access to a room (revoked ones are left out). */
     public Slice<RoomUser> users(Principal principal, long orgId, int roomId, String filter, UserSort sort, int start,
                                  int count) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
-            visible(h, principal, orgId, roomId);
+        return access.read(principal, orgId, (h, caller) -> {
+            rules.visibleRoom(h, caller, roomId);
             return rooms.roomUsers(h, orgId, roomId, filter, sort, start, count);
         });
     }
@@ -163,14 +151,15 @@ public final class RoomService {
      * (an outsider), who may hold only external roles; a member already in the room is a conflict.
      */
     public Written<RoomUser> invite(Principal principal, long orgId, int roomId, Invite in) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            Room room = visible(h, principal, orgId, roomId);
-            requireRoomPermission(principal, room, ADD_USERS_TO_ROOMS, null, null, "inviting a user into room " + roomId);
+            Room room = rules.visibleRoom(h, caller, roomId);
+            rules.requireRoomPermission(h, caller, room, ADD_USERS_TO_ROOMS, null, null,
+                    "inviting a user into room " + roomId);
             Member member = memberStore.findByEmail(h, orgId, in.email()).orElse(null);
             if (member == null) {
-                member = members.insert(tx, principal, model, orgId, new MemberInput(in.email(), in.email(),
+                member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
                         in.firstName(), in.lastName(), null, true, null));
             } else {
                 long id = member.id();
@@ -180,11 +169,10 @@ public final class RoomService {
                             : "; change its role with PUT …/rooms/" + roomId + "/users/" + id));
                 });
             }
-            assignments.put(tx, principal, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
-            Long caller = memberId(principal);
-            rooms.invited(h, orgId, roomId, member.id(), caller, in.transactionSideId(), SqlTime.now());
+            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
+            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.transactionSideId(), SqlTime.now());
             tx.change(orgId, "room_user", roomId + "/" + member.id(), "created", null,
-                    RoomsSnapshots.roomUser(roomId, member.id(), caller, in.transactionSideId(), null));
+                    RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.transactionSideId(), null));
             return rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow();
         });
     }
@@ -192,19 +180,19 @@ public final class RoomService {
     /** Changes a room user's role and/or transaction side ({@code sideGiven}: set it, even to null). */
     public Written<RoomUser> updateUser(Principal principal, long orgId, int roomId, long memberId, Long roleId,
                                         String side, boolean sideGiven) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            Room room = visible(h, principal, orgId, roomId);
+            Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
-            requireRoomPermission(principal, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE, current.invitedBy(),
+            rules.requireRoomPermission(h, caller, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE, current.invitedBy(),
                     "changing the role of user " + memberId + " in room " + roomId);
             if (current.revoked()) {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is revoked; restore it first");
             }
             if (roleId != null) {
-                assignments.put(tx, principal, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId);
+                assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId);
             }
             if (sideGiven) {
                 rooms.side(h, orgId, roomId, memberId, side, SqlTime.now());
@@ -218,11 +206,11 @@ public final class RoomService {
 
     /** Revokes a user's access to a room as of {@code at}: its room role stops counting, and is remembered. */
     public Written<RoomUser> revoke(Principal principal, long orgId, int roomId, long memberId, Instant at) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            Room room = visible(h, principal, orgId, roomId);
+            Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
-            requireRoomPermission(principal, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
+            rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), "revoking the access of user " + memberId + " to room " + roomId);
             if (current.revoked()) {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
@@ -237,36 +225,23 @@ public final class RoomService {
 
     /** Gives a revoked user its room role back. */
     public Written<RoomUser> restore(Principal principal, long orgId, int roomId, long memberId) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            Room room = visible(h, principal, orgId, roomId);
+            Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
-            requireRoomPermission(principal, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
+            rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), "restoring the access of user " + memberId + " to room " + roomId);
             if (!current.revoked()) {
                 throw new ConflictException("room_access_not_revoked", "user " + memberId + "'s access to room "
                         + roomId + " is not revoked");
             }
             rooms.revoked(h, orgId, roomId, memberId, null, null, SqlTime.now());
-            assignments.put(tx, principal, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(),
+            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(),
                     current.roleId());
             roomUserChanged(tx, orgId, current, current.roleId(), null);
             return roomUser(h, orgId, roomId, memberId);
         });
-    }
-
-    /** A room the caller may see; 404 for rooms that do not exist and rooms it may not see alike. */
-    Room visible(Handle h, Principal principal, long orgId, int roomId) {
-        Room room = rooms.find(h, orgId, roomId).orElse(null);
-        if (room != null && principal instanceof Principal.Member m && !rooms.holdsRole(h, orgId, roomId, m.memberId())
-                && !engine.check(orgId, m.memberId(), AUTO_ACCESS_TO_ROOMS)) {
-            room = null;
-        }
-        if (room == null) {
-            throw new NotFoundException("room_not_found", "room " + roomId + " not found");
-        }
-        return room;
     }
 
     private RoomUser roomUser(Handle h, long orgId, int roomId, long memberId) {
@@ -281,33 +256,5 @@ public final class RoomService {
                         revokedBefore),
                 RoomsSnapshots.roomUser(current.roomId(), memberId, current.invitedBy(), current.transactionSideId(),
                         revokedAfter));
-    }
-
-    /**
-     * The caller's room role grants {@code any}, or grants {@code invited} and the caller invited the user
-     * concerned ({@code invitedBy}); service keys always pass.
-     */
-    private void requireRoomPermission(Principal principal, Room room, String any, String invited, Long invitedBy,
-                                       String what) {
-        if (!(principal instanceof Principal.Member m)) {
-            return;
-        }
-        if (roomGrants(m, room, any)) {
-            return;
-        }
-        if (invited != null && invitedBy != null && invitedBy == m.memberId() && roomGrants(m, room, invited)) {
-            return;
-        }
-        throw new ForbiddenException("permission_required", what + " needs \"" + any + "\""
-                + (invited == null ? "" : ", or \"" + invited + "\" for users the caller invited,")
-                + " in the caller's room role; member " + m.memberId() + " does not have it");
-    }
-
-    private boolean roomGrants(Principal.Member m, Room room, String permission) {
-        return engine.check(m.orgId(), m.memberId(), permission, RESOURCE_TYPE, room.resourceId());
-    }
-
-    private static Long memberId(Principal principal) {
-        return principal instanceof Principal.Member m ? m.memberId() : null;
     }
 }

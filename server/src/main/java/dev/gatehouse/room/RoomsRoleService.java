@@ -1,16 +1,16 @@
 package dev.gatehouse.room;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.Permission;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleService;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.Store;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,61 +40,56 @@ public final class RoomsRoleService {
 
     private static final int MAX_ROLES = 100_000;
 
-    private final Store store;
+    private final Access access;
     private final RoleStore roles = new RoleStore();
     private final RoomStore rooms = new RoomStore();
     private final MemberStore members = new MemberStore();
-    private final RoomService roomService;
+    private final RoleService roleService;
+    private final RoomsRules rules;
     private final OrgModels orgModels;
-    private final Access access;
-    private final DecisionEngine engine;
 
-    public RoomsRoleService(Store store, RoomService roomService, OrgModels orgModels, Access access,
-                            DecisionEngine engine) {
-        this.store = store;
-        this.roomService = roomService;
-        this.orgModels = orgModels;
+    public RoomsRoleService(Access access, RoleService roleService, RoomsRules rules, OrgModels orgModels) {
         this.access = access;
-        this.engine = engine;
+        this.roleService = roleService;
+        this.rules = rules;
+        this.orgModels = orgModels;
     }
 
-    /** The organization's roles in the context, whose name starts with {@code namePrefix} (ignoring case), by id. */
+    /**
+     * The roles the caller may read (see {@link RoleService}) in the context, whose name starts with
+     * {@code namePrefix} (ignoring case), by id.
+     */
     public List<Role> list(Principal principal, long orgId, Context context, String namePrefix) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             PermissionModel model = orgModels.model(h, orgId);
-            Predicate<Role> assignable = assignable(principal, orgId, model, context);
-            return roles.list(h, orgId, 0L, MAX_ROLES).stream().filter(assignable)
+            Predicate<Role> assignable = assignable(caller, model, context);
+            return roleService.readable(h, caller, orgId, 0L, MAX_ROLES).stream().filter(assignable)
                     .filter(r -> startsWith(r.name(), namePrefix)).toList();
         });
     }
 
     /** Whether a role is held: as a company role, a room role, or remembered for a revoked room user. */
     public boolean isAssigned(Principal principal, long orgId, long roleId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
+        return access.read(principal, orgId, (h, caller) -> {
             long[] held = roles.holders(h, roleId);
             return held[0] + held[1] + rooms.revokedHolding(h, roleId) > 0;
         });
     }
 
     /**
-     * The external roles assignable in a room, by id, whose name starts with {@code namePrefix}; with the
-     * company role of the invitee {@code assigneeEmail} when the caller and the invitee are both internal.
+     * The external roles assignable in a room the caller sees, by id, whose name starts with {@code namePrefix};
+     * with the company role of the invitee {@code assigneeEmail} when the caller and the invitee are both internal.
      */
     public Assignable assignable(Principal principal, long orgId, int roomId, String assigneeEmail, String namePrefix,
                                  int start, int count) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> {
-            roomService.visible(h, principal, orgId, roomId);
-            List<Role> external = roles.list(h, orgId, 0L, MAX_ROLES).stream().filter(Role::external)
+        return access.read(principal, orgId, (h, caller) -> {
+            rules.visibleRoom(h, caller, roomId);
+            List<Role> external = roles.list(h, orgId, 0L, MAX_ROLES, null).stream().filter(Role::external)
                     .filter(r -> startsWith(r.name(), namePrefix)).toList();
             List<Role> page = external.subList(Math.min(start, external.size()),
                     Math.min(start + count, external.size()));
             Long current = null;
-            boolean callerInternal = !(principal instanceof Principal.Member m)
-                    || members.find(h, orgId, m.memberId()).map(x -> !x.external()).orElse(false);
-            if (assigneeEmail != null && callerInternal) {
+            if (assigneeEmail != null && !caller.external()) {
                 current = members.findByEmail(h, orgId, assigneeEmail).filter(x -> !x.external())
                         .map(Member::roleId).orElse(null);
             }
@@ -102,13 +97,12 @@ public final class RoomsRoleService {
         });
     }
 
-    private Predicate<Role> assignable(Principal principal, long orgId, PermissionModel model, Context context) {
-        if (context == Context.ALL_ROLES || !(principal instanceof Principal.Member m)) {
+    private static Predicate<Role> assignable(Caller caller, PermissionModel model, Context context) {
+        if (context == Context.ALL_ROLES || caller.isService()) {
             return r -> true;
         }
-        Set<String> own = new HashSet<>(engine.permissions(orgId, m.memberId(), null, null));
         if (context == Context.ASSIGNABLE_BY_ALL_PERMISSIONS) {
-            return r -> own.containsAll(r.permissions());
+            return r -> r.permissions().stream().allMatch(caller::has);
         }
         Set<String> company = new HashSet<>();
         for (Permission p : model.permissions()) {
@@ -116,7 +110,7 @@ public final class RoomsRoleService {
                 company.add(p.key());
             }
         }
-        return r -> r.permissions().stream().filter(company::contains).allMatch(own::contains);
+        return r -> r.permissions().stream().filter(company::contains).allMatch(caller::has);
     }
 
     private static boolean startsWith(String name, String prefix) {

@@ -1,17 +1,16 @@
 package dev.gatehouse.room;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.engine.DecisionEngine;
-import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
+import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -19,35 +18,25 @@ import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_LOWER;
 import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
-import static dev.gatehouse.room.RoomsPermissions.MANAGE_MEMBER_LOWER;
-import static dev.gatehouse.room.RoomsPermissions.MANAGE_MEMBER_SAME;
-import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_LOWER;
-import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
 
 /**
  * Rooms' company users: internal members plus their Rooms profile. The member rules (unique email, an internal
  * company role, no privilege escalation, never the last member able to manage roles) stay in
- * {@link MemberService}; this adds Rooms' gates by access level:
+ * {@link MemberService}, and so do Rooms' access-level gates ({@link RoomsRules}, applied by the member service
+ * whichever API is used): inviting is gated by the level asked for the invitee, updating, locking and unlocking
+ * by {@code canManageMember…}, removing by {@code canRemoveCompanyMember…}; service keys pass every gate.
  *
- * <ul>
- *   <li>acting on a user of a <em>lower</em> access level than the caller's needs the "…LowerAccessLevel" or
- *       the "…SameAccessLevel" permission of the action; on the <em>same</em> level, the "…SameAccessLevel"
- *       one; on a higher level, nothing allows it (inviting: the level asked for the new user);</li>
- *   <li>the actions are invite ({@code canAddMemberAndSetRole…}), update, lock and unlock
- *       ({@code canManageMember…}) and remove ({@code canRemoveCompanyMember…}); service keys pass every gate.</li>
- * </ul>
- *
- * A lock deactivates the member (no key of it works, every decision about it is a denial) and keeps the
- * reason; an unlock activates it again. Thread-safe.
+ * <p>A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
+ * reason; an unlock activates it again (with new keys to be issued: revoked keys stay revoked). Company users
+ * are read by internal members; an external member (an outsider in rooms) sees none. Thread-safe.
  */
 public final class RoomsUserService {
 
-    private final Store store;
+    private final Access access;
     private final RoomsUserStore users = new RoomsUserStore();
     private final MemberService members;
     private final OrgModels orgModels;
-    private final Access access;
-    private final DecisionEngine engine;
+    private final RoomsRules rules;
 
     /** Who to invite; see Rooms' UserToInvite. */
     public record Invite(String firstName, String lastName, String email, long roleId, AccessLevel accessLevel,
@@ -55,31 +44,33 @@ public final class RoomsUserService {
                          String eSignPermissionProfileId) {
     }
 
-    public RoomsUserService(Store store, MemberService members, OrgModels orgModels, Access access,
-                            DecisionEngine engine) {
-        this.store = store;
+    public RoomsUserService(Access access, MemberService members, OrgModels orgModels, RoomsRules rules) {
+        this.access = access;
         this.members = members;
         this.orgModels = orgModels;
-        this.access = access;
-        this.engine = engine;
+        this.rules = rules;
     }
 
     public Slice<RoomsUser> list(Principal principal, long orgId, UserQuery query) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> users.search(h, orgId, query));
+        return access.read(principal, orgId, (h, caller) -> caller.external() ? new Slice<RoomsUser>(List.of(), 0)
+                : users.search(h, orgId, query));
     }
 
     public RoomsUser get(Principal principal, long orgId, long memberId) {
-        access.requireOrg(principal, orgId);
-        return store.read(h -> find(h, orgId, memberId));
+        return access.read(principal, orgId, (h, caller) -> {
+            if (caller.external()) {
+                throw notFound(orgId, memberId);
+            }
+            return find(h, orgId, memberId);
+        });
     }
 
     public Written<RoomsUser> invite(Principal principal, long orgId, Invite in) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            requireLevel(h, principal, orgId, in.accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME, "inviting a user");
-            Member member = members.insert(tx, principal, model, orgId, new MemberInput(in.email(), in.email(),
+            rules.requireLevel(h, caller, in.accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME, "inviting a user");
+            Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
                     in.firstName(), in.lastName(), in.roleId(), false, null));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null);
@@ -90,11 +81,10 @@ public final class RoomsUserService {
 
     /** Sets the default office, the one field Rooms lets a client change. */
     public Written<RoomsUser> updateDefaultOffice(Principal principal, long orgId, long memberId, Integer officeId) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, orgId, memberId);
-            requireLevel(h, principal, orgId, current.profile().accessLevel(), MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME,
-                    "updating a user");
+            requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, "updating a user");
             save(tx, orgId, current.profile(), current.profile().withDefaultOffice(officeId));
             return find(h, orgId, memberId);
         });
@@ -112,16 +102,15 @@ public final class RoomsUserService {
 
     private Written<RoomsUser> setLockedOut(Principal principal, long orgId, long memberId, boolean lockedOut,
                                             String reason, String doing) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, orgId, memberId);
-            requireLevel(h, principal, orgId, current.profile().accessLevel(), MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME,
-                    doing);
+            requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, doing);
             if (current.lockedOut() == lockedOut) {
                 return current;
             }
             PermissionModel model = orgModels.model(h, orgId);
-            members.update(tx, principal, model, orgId, current.member(),
+            members.update(tx, caller, model, orgId, current.member(),
                     status(lockedOut ? Member.DEACTIVATED : Member.ACTIVE));
             save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
             return find(h, orgId, memberId);
@@ -130,19 +119,19 @@ public final class RoomsUserService {
 
     /** Removes a user from the company: the member, its room roles and its keys. */
     public Written<RoomsUser> remove(Principal principal, long orgId, long memberId) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, orgId, memberId);
-            requireLevel(h, principal, orgId, current.profile().accessLevel(), REMOVE_MEMBER_LOWER, REMOVE_MEMBER_SAME,
-                    "removing a user");
+            requireMay(h, caller, orgId, MemberRules.Action.REMOVE, current, "removing a user");
             members.delete(tx, orgModels.model(h, orgId), orgId, current.member());
             return current;
         });
     }
 
-    /** The access level of a member: stored, or the default (see {@link RoomsProfile}); external: the lowest. */
-    private AccessLevel level(Handle h, long orgId, long memberId) {
-        return users.find(h, orgId, memberId).map(u -> u.profile().accessLevel()).orElse(AccessLevel.CONTRIBUTOR);
+    private void requireMay(Handle h, Caller caller, long orgId, MemberRules.Action action, RoomsUser user,
+                            String what) {
+        members.requireMay(h, caller, orgModels.model(h, orgId), action, user.member(),
+                action == MemberRules.Action.REMOVE ? null : user.member().roleId(), false, what);
     }
 
     private static MemberInput status(String status) {
@@ -156,29 +145,11 @@ public final class RoomsUserService {
     }
 
     private RoomsUser find(Handle h, long orgId, long memberId) {
-        return users.find(h, orgId, memberId).orElseThrow(() -> new NotFoundException("user_not_found",
-                "no company user " + memberId + " in account of organization " + orgId));
+        return users.find(h, orgId, memberId).orElseThrow(() -> notFound(orgId, memberId));
     }
 
-    /** Rooms' gate for acting on a user of access level {@code target}; see the class comment. */
-    private void requireLevel(Handle h, Principal principal, long orgId, AccessLevel target, String lower, String same,
-                              String what) {
-        access.requireOrg(principal, orgId);
-        if (!(principal instanceof Principal.Member m)) {
-            return;
-        }
-        AccessLevel own = level(h, orgId, m.memberId());
-        int cmp = target.compareTo(own);
-        if (cmp > 0) {
-            throw new ForbiddenException("access_level_too_high", what + " with access level " + target.wire()
-                    + " is above the caller's own access level " + own.wire() + " (member " + m.memberId() + ")");
-        }
-        boolean allowed = engine.check(orgId, m.memberId(), same)
-                || (cmp < 0 && engine.check(orgId, m.memberId(), lower));
-        if (!allowed) {
-            throw new ForbiddenException("permission_required", what + " with access level " + target.wire()
-                    + " needs \"" + (cmp < 0 ? lower + "\" or \"" + same : same) + "\", which member " + m.memberId()
-                    + " (access level " + own.wire() + ") does not have");
-        }
+    private static NotFoundException notFound(long orgId, long memberId) {
+        return new NotFoundException("user_not_found", "no company user " + memberId + " in account of organization "
+                + orgId);
     }
 }

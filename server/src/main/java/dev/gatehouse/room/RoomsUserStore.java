@@ -30,6 +30,18 @@ final class RoomsUserStore {
                 .map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /**
+     * The access level of a member (null: one being added) holding company role {@code roleId}: its stored level,
+     * else the default for the role (Admin for the model's default admin role, else Contributor).
+     */
+    AccessLevel level(Handle h, long orgId, Long memberId, Long roleId) {
+        String level = h.createQuery("SELECT coalesce((SELECT access_level FROM rooms_profiles WHERE member_id = :m "
+                        + "AND org_id = :org), CASE WHEN (SELECT default_for_admin FROM roles WHERE id = :role "
+                        + "AND org_id = :org) THEN 'Admin' ELSE 'Contributor' END)")
+                .bind("m", memberId).bind("org", orgId).bind("role", roleId).mapTo(String.class).one();
+        return AccessLevel.parse(level).orElseThrow();
+    }
+
     Slice<RoomsUser> search(Handle h, long orgId, UserQuery q) {
         if (q.pendingOnly()) {
             return new Slice<>(List.of(), 0);

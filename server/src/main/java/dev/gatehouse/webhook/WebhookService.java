@@ -1,6 +1,7 @@
 package dev.gatehouse.webhook;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.error.ConflictException;
@@ -54,16 +55,16 @@ public final class WebhookService {
     }
 
     public List<Detailed> list(Principal principal, long orgId, long after, int limit) {
-        return store.read(h -> {
-            requireManager(h, principal, orgId, "listing webhooks");
+        return access.read(principal, orgId, (h, caller) -> {
+            requireManager(h, caller, orgId, "listing webhooks");
             return webhooks.list(h, orgId, after, limit).stream()
                     .map(w -> new Detailed(w, webhooks.state(h, w.id()).orElse(null))).toList();
         });
     }
 
     public Detailed get(Principal principal, long orgId, long id) {
-        return store.read(h -> {
-            requireManager(h, principal, orgId, "reading a webhook");
+        return access.read(principal, orgId, (h, caller) -> {
+            requireManager(h, caller, orgId, "reading a webhook");
             Webhook w = find(h, orgId, id);
             return new Detailed(w, webhooks.state(h, id).orElse(null));
         });
@@ -72,9 +73,9 @@ public final class WebhookService {
     public Written<WithSecret> create(Principal principal, long orgId, WebhookInput in) {
         Objects.requireNonNull(in.url(), "url");
         String url = checkUrl(in.url());
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManager(h, principal, orgId, "creating a webhook");
+            requireManager(h, caller, orgId, "creating a webhook");
             long count = webhooks.count(h, orgId);
             if (count >= MAX_PER_ORG) {
                 throw new ConflictException("webhook_limit", "organization " + orgId + " already has " + count
@@ -96,9 +97,9 @@ public final class WebhookService {
     public Written<WithSecret> update(Principal principal, long orgId, long id, WebhookInput in,
                                       Integer expectedVersion) {
         String url = in.url() == null ? null : checkUrl(in.url());
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManager(h, principal, orgId, "updating a webhook");
+            requireManager(h, caller, orgId, "updating a webhook");
             Webhook current = webhooks.findForUpdate(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
             requireVersion("webhook", id, current.version(), expectedVersion);
             String status = in.status() == null ? current.status() : in.status();
@@ -129,9 +130,9 @@ public final class WebhookService {
     }
 
     public Written<Webhook> delete(Principal principal, long orgId, long id, Integer expectedVersion) {
-        return store.write(Access.actor(principal), orgId, tx -> {
+        return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManager(h, principal, orgId, "deleting a webhook");
+            requireManager(h, caller, orgId, "deleting a webhook");
             Webhook current = webhooks.findForUpdate(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
             requireVersion("webhook", id, current.version(), expectedVersion);
             webhooks.delete(h, id);
@@ -142,8 +143,8 @@ public final class WebhookService {
 
     /** Delivery attempts, newest first, with id below {@code before} (0: from the newest). */
     public List<Delivery> deliveries(Principal principal, long orgId, long id, long before, String outcome, int limit) {
-        return store.read(h -> {
-            requireManager(h, principal, orgId, "reading webhook deliveries");
+        return access.read(principal, orgId, (h, caller) -> {
+            requireManager(h, caller, orgId, "reading webhook deliveries");
             find(h, orgId, id);
             return webhooks.deliveries(h, id, before, outcome, limit);
         });
@@ -180,10 +181,9 @@ public final class WebhookService {
         return new NotFoundException("webhook_not_found", "webhook " + id + " not found in organization " + orgId);
     }
 
-    private void requireManager(Handle h, Principal principal, long orgId, String what) {
-        access.requireOrg(principal, orgId);
+    private void requireManager(Handle h, Caller caller, long orgId, String what) {
         PermissionModel model = orgModels.model(h, orgId);
-        access.requirePermission(principal, orgId, model.management().roles(), what);
+        caller.require(model.management().roles(), what);
     }
 
     /** An absolute http(s) URL with a host and no credentials, at most 2048 characters. */

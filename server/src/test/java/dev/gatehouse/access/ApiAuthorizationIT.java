@@ -128,16 +128,19 @@ class ApiAuthorizationIT {
     void noEscalation_inResourceAssignments() {
         var org = fx.org("rooms");
         long assigner = fx.role(org, "Assigner", List.of("canAddUsersToRooms", "canViewRoomDetails"));
-        Http key = fx.keyFor(org, fx.member(org, "a", assigner));
+        long assignerId = fx.member(org, "a", assigner);
+        Http key = fx.keyFor(org, assignerId);
+        String room = fx.room(org, "Deal", assignerId, assigner);
         long strong = fx.role(org, Map.of("name", "Strong guest", "permissions", List.of("canViewRoomDetails",
                 "canDeleteRooms"), "external", true));
         long weak = fx.role(org, Map.of("name", "Weak guest", "permissions", List.of("canViewRoomDetails"), "external", true));
         long guest = fx.external(org, "guest");
-        Http.Res refused = key.put(org.path() + "/resources/room/r1/assignments/" + guest, Map.of("role_id", strong));
+        Http.Res refused = key.put(org.path() + "/resources/room/" + room + "/assignments/" + guest,
+                Map.of("role_id", strong));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.get("code").stringValue()).isEqualTo("privilege_escalation");
-        assertThat(key.put(org.path() + "/resources/room/r1/assignments/" + guest, Map.of("role_id", weak)).status())
-                .isEqualTo(200);
+        assertThat(key.put(org.path() + "/resources/room/" + room + "/assignments/" + guest, Map.of("role_id", weak))
+                .status()).isEqualTo(200);
     }
 
     @Test
@@ -228,7 +231,7 @@ class ApiAuthorizationIT {
     }
 
     @Test
-    void member_managesItsOwnKeys_butNotAnotherMembers() {
+    void member_managesItsOwnKeys_andOnlyMemberManagersRevokeAnothers() {
         var org = fx.org("close");
         long user = fx.roleId(org, "User");
         long me = fx.member(org, "me", user);
@@ -249,11 +252,16 @@ class ApiAuthorizationIT {
                 theirs.get(org.path() + "/members/me/keys"),
                 theirs.post(org.path() + "/members/me/keys", Map.of("name", "stolen")),
                 theirs.delete(org.path() + "/members/me/keys/" + keyId),
-                org.admin().delete(org.path() + "/members/me/keys/" + keyId))) {
+                org.admin().post(org.path() + "/members/me/keys", Map.of("name", "minted by a manager")))) {
             assertThat(refused.status()).as("%s", refused).isEqualTo(403);
         }
         assertThat(laptop.get(org.path() + "/roles").status()).isEqualTo(200);
+        assertThat(org.admin().get(org.path() + "/members/me/keys").json().get("items"))
+                .extracting(k -> k.get("id").stringValue()).contains(keyId);
 
+        String otherKey = mine.post(org.path() + "/members/me/keys", Map.of("name", "phone")).get("id").stringValue();
+        assertThat(org.admin().delete(org.path() + "/members/me/keys/" + otherKey).status())
+                .as("a member manager revokes another member's key").isEqualTo(204);
         assertThat(mine.delete(org.path() + "/members/me/keys/" + keyId).status()).isEqualTo(204);
         long afterRevoke = node.revision();
         assertThat(mine.delete(org.path() + "/members/me/keys/" + keyId).status()).as("revoking again").isEqualTo(204);

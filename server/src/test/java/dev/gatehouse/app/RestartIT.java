@@ -50,7 +50,7 @@ class RestartIT {
 
             List<String> reads = List.of("/v1/orgs?limit=1000", "/v1/models/wiki", close.path() + "/roles?limit=1000",
                     close.path() + "/members?limit=1000", rooms.org().path() + "/roles?limit=1000",
-                    rooms.org().path() + "/members?limit=1000", rooms.org().path() + "/resources/room/r1/assignments",
+                    rooms.org().path() + "/members?limit=1000", rooms.org().path() + "/resources/room/" + rooms.params().get("id") + "/assignments",
                     close.path() + "/members/" + caller + "/keys", wiki.path() + "/roles");
             Map<String, JsonNode> before = read(node, reads);
             List<JsonNode> decisionsBefore = decisions(node, close, caller, rooms);
@@ -96,7 +96,7 @@ class RestartIT {
             out.add(check(node, close.path(), Map.of("user_id", "leaver", "permission", permission)));
             out.add(check(node, close.path(), Map.of("member_id", close.adminId(), "permission", permission)));
         }
-        for (String room : List.of("r1", "r2")) {
+        for (String room : List.of(rooms.params().get("id"), "9999")) {
             for (long member : List.of(rooms.member(), rooms.external())) {
                 out.add(check(node, rooms.org().path(), Map.of("member_id", member, "permission", "canViewRoomDetails",
                         "resource", Map.of("type", "room", "id", room))));
@@ -104,7 +104,7 @@ class RestartIT {
         }
         out.add(withoutRevision(node.service().get(close.path() + "/members/" + caller + "/visibility-filter").json()));
         out.add(withoutRevision(node.service().get(rooms.org().path() + "/members/" + rooms.external()
-                + "/permissions?resource_type=room&resource_id=r1").json()));
+                + "/permissions?resource_type=room&resource_id=" + rooms.params().get("id")).json()));
         return out;
     }
 

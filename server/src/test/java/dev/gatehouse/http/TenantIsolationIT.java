@@ -1,14 +1,18 @@
 package dev.gatehouse.http;
 
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.Routes;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Nothing crosses organizations: on every route under {@code /v1/orgs/{org}} of the route table (so routes
  * added later are covered too), a key of organization A gets a 404 for organization B, however valid the
  * request would be in B, and changes nothing; ids of B's objects used inside A are not found either, for
- * member keys and service keys alike. A last pass proves the requests are otherwise valid: the same request
+ * member keys and service keys alike. Another organization answers exactly like one that does not exist —
+ * status, code and detail, also where the answer would depend on its model, and for Rooms account ids — and its
+ * lock is never taken by a refused caller. A last pass proves the requests are otherwise valid: the same request
  * succeeds in its own organization.
  */
 class TenantIsolationIT {
@@ -155,6 +161,87 @@ class TenantIsolationIT {
                     assertThat(res.status()).as("%s in its own organization: %s (a route that takes a body needs "
                             + "an entry in BODIES)", key(route), res).isBetween(200, 299);
                 }));
+    }
+
+    /** An organization id that no organization has. */
+    static final String NONEXISTENT = "987654321";
+
+    /**
+     * A member key gets, for another organization, exactly the answer it gets for an organization that does not
+     * exist (the organization's id aside): no oracle of existence or model. The second pass asks about a resource
+     * type no model has, whose error would name the model.
+     */
+    @TestFactory
+    Stream<DynamicContainer> anotherOrganization_answersExactlyLikeOneThatDoesNotExist() {
+        return orgRoutes().stream().map(route -> {
+            List<DynamicTest> tests = new ArrayList<>();
+            for (String type : List.of("room", "planet")) {
+                Map<String, String> existing = new HashMap<>(b.params());
+                existing.put("type", type);
+                Map<String, String> missing = new HashMap<>(existing);
+                missing.put("org", NONEXISTENT);
+                String method = route.method().name();
+                tests.add(DynamicTest.dynamicTest("resource type " + type, () -> {
+                    Http.Res theirs = a.memberKey().raw(method, Routes.fill(route.path(), existing),
+                            body(route, existing), "application/json");
+                    Http.Res nobodys = a.memberKey().raw(method, Routes.fill(route.path(), missing),
+                            body(route, missing), "application/json");
+                    assertThat(answer(theirs, b.params().get("org"))).isEqualTo(answer(nobodys, NONEXISTENT));
+                }));
+            }
+            return DynamicContainer.dynamicContainer(key(route), tests);
+        });
+    }
+
+    @Test
+    void anotherRoomsAccount_answersExactlyLikeOneThatDoesNotExist() {
+        var close = new Fixtures(node).org("close");
+        String missing = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+        for (String other : List.of(b.org().accountId(), close.accountId())) {
+            for (String path : List.of("/roles", "/users", "/rooms", "/rooms/1/users")) {
+                Http.Res theirs = a.memberKey().get("/restapi/v2/accounts/" + other + path);
+                Http.Res nobodys = a.memberKey().get("/restapi/v2/accounts/" + missing + path);
+                assertThat(theirs.status()).as("%s", theirs).isEqualTo(404);
+                assertThat(theirs.get("errorCode").stringValue()).isEqualTo(nobodys.get("errorCode").stringValue());
+                assertThat(theirs.get("message").stringValue().replace(other, "{account}"))
+                        .isEqualTo(nobodys.get("message").stringValue().replace(missing, "{account}"));
+            }
+            Http.Res write = a.memberKey().post("/restapi/v2/accounts/" + other + "/rooms", Map.of("name", "Mine",
+                    "roleId", 1));
+            assertThat(write.status()).isEqualTo(404);
+        }
+    }
+
+    /** A refused caller takes no lock of another organization: its writes are refused while the lock is held. */
+    @Test
+    void anotherOrganizationsLock_isNeverTakenByARefusedCaller() {
+        Map<String, String> values = b.params();
+        List<String[]> writes = List.of(
+                new String[] {"PATCH", "/v1/orgs/{org}", "{\"name\": \"Mine\"}"},
+                new String[] {"POST", "/v1/orgs/{org}/roles", BODIES.get("POST /v1/orgs/{org}/roles")},
+                new String[] {"DELETE", "/v1/orgs/{org}/members/{member}", null},
+                new String[] {"PUT", "/v1/orgs/{org}/resources/planet/p1/assignments/{member}", "{\"role_id\": 1}"},
+                new String[] {"POST", "/v1/orgs/{org}/webhooks", "{\"url\": \"https://example.com/hook\"}"});
+        try (OrgRowLock lock = OrgRowLock.hold(node, b.org().id())) {
+            List<CompletableFuture<Http.Res>> answers = new ArrayList<>();
+            for (String[] w : writes) {
+                answers.add(CompletableFuture.supplyAsync(() -> a.memberKey().raw(w[0], Routes.fill(w[1], values), w[2],
+                        "application/json")));
+            }
+            Await.until(Duration.ofSeconds(20), "every write is answered, or one waits for the lock",
+                    () -> answers.stream().allMatch(CompletableFuture::isDone) || lock.waiters() > 0);
+            assertThat(lock.waiters()).as("writes waiting for another organization's lock").isZero();
+            for (CompletableFuture<Http.Res> answer : answers) {
+                assertThat(answer.join().status()).as("%s", answer.join()).isEqualTo(404);
+            }
+        }
+    }
+
+    /** Status, code and detail of an answer, with the organization's id written as {@code {org}}. */
+    private static List<Object> answer(Http.Res res, String orgId) {
+        String code = res.json() == null ? null : res.json().path("code").asString();
+        String detail = res.json() == null ? res.body() : res.json().path("detail").asString();
+        return List.of(res.status(), String.valueOf(code), String.valueOf(detail).replace(orgId, "{org}"));
     }
 
     @Test

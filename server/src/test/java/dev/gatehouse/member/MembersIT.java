@@ -144,7 +144,7 @@ class MembersIT {
     }
 
     @Test
-    void deactivation_keepsTheMember_andItsKeyStopsWorking() {
+    void deactivation_keepsTheMember_andRevokesItsKeysForGood() {
         var org = fx.org("close");
         long user = fx.roleId(org, "User");
         long member = fx.member(org, "leaver", user);
@@ -172,7 +172,8 @@ class MembersIT {
 
         Http.Res reactivated = node.service().patch(org.path() + "/members/leaver", Map.of("status", "active"));
         assertThat(reactivated.status()).isEqualTo(200);
-        assertThat(key.get(org.path() + "/roles").status()).isEqualTo(200);
+        assertThat(key.get(org.path() + "/roles").status()).as("deactivation revoked the key for good").isEqualTo(401);
+        assertThat(fx.keyFor(org, member).get(org.path() + "/roles").status()).isEqualTo(200);
     }
 
     @Test

@@ -143,8 +143,8 @@ class RolesIT {
         var org = fx.org("rooms");
         long guest = fx.role(org, Map.of("name", "Guest", "permissions", List.of("canViewRoomDetails"), "external", true));
         long member = fx.external(org, "g1");
-        fx.assign(org, "r1", member, guest);
-        fx.assign(org, "r2", member, guest);
+        fx.assign(org, fx.room(org), member, guest);
+        fx.assign(org, fx.room(org), member, guest);
         Http.Res refused = node.service().delete(org.path() + "/roles/" + guest);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.get("code").stringValue()).isEqualTo("role_in_use");

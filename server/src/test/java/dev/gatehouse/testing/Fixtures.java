@@ -18,8 +18,8 @@ public final class Fixtures {
     /**
      * A {@code rooms} organization holding one of everything a native route can address: a custom internal
      * and a custom external role, an internal member with a key of its own and an external member, both holding
-     * a role on room {@code r1}, and a group holding the internal member. {@code params} names them as path
-     * parameters.
+     * a role on a room (the internal member owns it; {@code params} names it {@code id}), and a group holding the
+     * internal member. {@code params} names them as path parameters.
      */
     public record Populated(Org org, long internalRole, long externalRole, long member, long external, String keyId,
                             Http memberKey, Map<String, String> params) {
@@ -97,8 +97,8 @@ public final class Fixtures {
         if (key.status() != 201) {
             throw new AssertionError("creating a key: " + key);
         }
-        assign(org, "r1", external, externalRole);
-        assign(org, "r1", member, internal);
+        String room = room(org, "Room " + org.id(), member, internal);
+        assign(org, room, external, externalRole);
         Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "Team " + org.id()));
         if (group.status() != 201) {
             throw new AssertionError("creating a group: " + group);
@@ -116,13 +116,31 @@ public final class Fixtures {
         }
         Map<String, String> params = new HashMap<>(Map.of("org", String.valueOf(org.id()),
                 "role", String.valueOf(internal), "member", String.valueOf(member),
-                "key", key.json().get("id").stringValue(), "type", "room", "id", "r1", "model", "rooms",
+                "key", key.json().get("id").stringValue(), "type", "room", "id", room, "model", "rooms",
                 "group", groupId));
         params.put("webhook", String.valueOf(webhook.json().get("id").longValue()));
         params.put("revision", String.valueOf(webhook.revision()));
         params = Map.copyOf(params);
         return new Populated(org, internal, externalRole, member, external, key.json().get("id").stringValue(),
                 node.as(key.json().get("key").stringValue()), params);
+    }
+
+    /**
+     * A room of a {@code rooms} organization, created through the Rooms dialect by the service key, whose owner
+     * gets {@code roleId} in it; returns its resource id. (Room roles can be held only in rooms that exist.)
+     */
+    public String room(Org org, String name, long ownerId, long roleId) {
+        Http.Res res = node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name", name,
+                "roleId", roleId, "ownerId", ownerId));
+        if (res.status() != 201) {
+            throw new AssertionError("creating a room: " + res);
+        }
+        return String.valueOf(res.json().get("roomId").longValue());
+    }
+
+    /** A room owned by the organization's first admin, with the model's default admin role in it. */
+    public String room(Org org) {
+        return room(org, "Room " + (++counter), org.adminId(), roleId(org, "Default Admin"));
     }
 
     /** Gives a member a role on a room. */

@@ -27,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Close is silent: docs/dialects/close.md).
  *
  * <p>Every request passes the same gate, in this order: the API key is read (HTTP Basic with the key as
- * user name, or Bearer); the caller's budget for the endpoint group is taken ({@code RateLimit} header on
+ * user name, or Bearer); the caller's budget for the endpoint group is taken — per member, whichever of its
+ * keys is used ({@code RateLimit} header on
  * every response, 429 when spent); the key must be a member key (a Close key acts as one user of one
  * organization); the organization must use the {@code close} model. Then the resource runs, calling the
  * same services as the native API, so the same rules hold. Errors take Close's shapes:
@@ -140,7 +141,7 @@ public final class CloseApi implements Dialect {
             } catch (UnauthenticatedException e) {
                 unauthenticated = e;
             }
-            String caller = principal != null ? "key:" + principal.keyId() : "ip:" + ctx.ip();
+            String caller = budgetOwner(principal, ctx);
             RateLimiter.Outcome budget = limiter.acquire(caller, group);
             ctx.header(RATE_LIMIT_HEADER, budget.header());
             if (!budget.allowed()) {
@@ -166,11 +167,22 @@ public final class CloseApi implements Dialect {
         };
     }
 
+    /**
+     * Whose budget a request spends: a member's, shared by all of its keys (so minting more keys buys nothing);
+     * a service key's own; the client address's before a key is known.
+     */
+    static String budgetOwner(Principal principal, Context ctx) {
+        if (principal instanceof Principal.Member m) {
+            return "member:" + m.orgId() + "/" + m.memberId();
+        }
+        return principal != null ? "key:" + principal.keyId() : "ip:" + ctx.ip();
+    }
+
     private static void rateLimited(Context ctx, RateLimiter.Outcome budget) {
         ObjectNode body = Json.object();
         ObjectNode error = body.putObject("error");
-        error.put("message", "API call limit reached (" + budget.limit() + " requests per window for this key and "
-                + "endpoint); retry in " + budget.resetSeconds() + " seconds.");
+        error.put("message", "API call limit reached (" + budget.limit() + " requests per window for this user and "
+                + "endpoint, whichever of its keys is used); retry in " + budget.resetSeconds() + " seconds.");
         error.put("rate_reset", budget.resetSeconds());
         error.put("rate_limit", budget.limit());
         ctx.header("Retry-After", String.valueOf(budget.resetSeconds()));

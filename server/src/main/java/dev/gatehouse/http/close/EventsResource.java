@@ -10,6 +10,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.role.Role;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * how). Newest first; cursor paging with {@code _cursor} → {@code cursor_next} (older) and
  * {@code cursor_previous} (newer: on a first page it points past the newest event, so polling it returns what
  * happened since); {@code _limit} up to 50, and a page also ends at {@link EventQuery#MAX_PAGE_BYTES} of stored
- * events (its cursors continue after it); no {@code _skip}. Readable by every member of the organization.
+ * events (its cursors continue after it); no {@code _skip}. Every member reads it, but only what
+ * {@link dev.gatehouse.event.EventService#pageVisible} lets it see: with {@code manage_organization} everything,
+ * else the changes of roles, groups and of its own membership.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -103,8 +106,7 @@ final class EventsResource {
         } else if (cursor != null) {
             query.beforeRevision(cursor.revision());
         }
-        EventQuery built = query.limit(limit + 1).build();
-        ChangeLogStore.Batch read = services.store().read(built::page);
+        ChangeLogStore.Batch read = services.events().pageVisible(req.caller(), query.limit(limit + 1), req.orgId());
         List<ChangeRecord> rows = read.records();
         boolean more = rows.size() > limit || read.more();
         List<ChangeRecord> items = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
@@ -146,7 +148,7 @@ final class EventsResource {
         String raw = req.path("id");
         long revision = CloseIds.decode(CloseIds.EVENT, raw);
         ChangeRecord record = revision < 0 ? null
-                : services.store().read(h -> EventQuery.find(h, req.orgId(), revision)).orElse(null);
+                : services.events().findVisible(req.caller(), req.orgId(), revision).orElse(null);
         if (record == null || CloseEvents.closeType(record.objectType()) == null) {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
         }
@@ -188,7 +190,7 @@ final class EventsResource {
         query.objectTypes(selected.objectTypes()).actions(selected.actions());
         String userId = blankToNull(req.param("user_id"));
         if (userId != null) {
-            Long actor = services.store().read(h -> memberStore.findByUserId(h, req.orgId(), userId))
+            Long actor = services.members().find(req.caller(), req.orgId(), MemberRef.userId(userId))
                     .map(m -> m.id()).orElse(null);
             if (actor == null) {
                 return null;

@@ -8,7 +8,7 @@ import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
-import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.member.MemberRef;
 import java.util.List;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,7 +23,6 @@ final class GroupsResource {
 
     private final GroupService groups;
     private final Gatehouse.Services services;
-    private final MemberStore memberStore = new MemberStore();
 
     GroupsResource(Gatehouse.Services services) {
         this.groups = services.groups();
@@ -86,7 +85,7 @@ final class GroupsResource {
         String userId = f.text("user_id", true, 200);
         f.check();
         Member member = user(req, userId);
-        inGroup(req, () -> groups.addMember(req.caller(), req.orgId(), id, String.valueOf(member.id())));
+        inGroup(req, () -> groups.addMember(req.caller(), req.orgId(), id, MemberRef.id(member.id())));
         ObjectNode body = Json.object();
         body.put("user_id", member.userId());
         CloseReply.object(req, 201, body);
@@ -96,12 +95,12 @@ final class GroupsResource {
     private void removeMember(CloseRequest req) {
         long id = groupId(req);
         Member member = user(req, req.path("user_id"));
-        inGroup(req, () -> groups.removeMember(req.caller(), req.orgId(), id, String.valueOf(member.id())));
+        inGroup(req, () -> groups.removeMember(req.caller(), req.orgId(), id, MemberRef.id(member.id())));
         CloseReply.noContent(req);
     }
 
     private Member user(CloseRequest req, String userId) {
-        return services.store().read(h -> memberStore.findByUserId(h, req.orgId(), userId)).orElseThrow(() ->
+        return services.members().find(req.caller(), req.orgId(), MemberRef.userId(userId)).orElseThrow(() ->
                 new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(userId) + "\" not found."));
     }
 

@@ -1,7 +1,6 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.access.Access;
-import dev.gatehouse.access.Principal;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
@@ -11,6 +10,8 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
+import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
@@ -78,12 +79,12 @@ final class MembershipsResource {
             f.error("role_id", "Unknown role \"" + Fields.abbreviate(roleRef) + "\".");
         }
         f.check();
-        Principal.Member caller = req.caller();
         long orgId = req.orgId();
-        var written = services.store().write(Access.actor(caller), orgId, tx -> {
+        var written = services.access().write(req.caller(), orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = services.orgModels().model(h, orgId);
-            services.access().requirePermission(caller, orgId, model.management().members(), "adding a membership");
+            services.members().requireMay(h, caller, model, MemberRules.Action.ADD, null, role.id(), false,
+                    "adding a membership");
             if (role.permissions().contains(model.management().roles())) {
                 throw new ForbiddenException("role_not_allowed", "A membership created through the API cannot "
                         + "hold a role that grants " + model.management().roles() + " (\"" + role.name() + "\"); "
@@ -95,8 +96,8 @@ final class MembershipsResource {
                         + "organization (membership " + CloseWire.membershipId(member.id()) + ").");
             }
             if (member != null) {
-                member = services.members().update(tx, caller, orgId, String.valueOf(member.id()),
-                        new MemberInput(null, null, null, null, role.id(), null, Member.ACTIVE), null);
+                member = services.members().update(tx, caller, model, orgId, member,
+                        new MemberInput(null, null, null, null, role.id(), null, Member.ACTIVE));
             } else {
                 member = services.members().insert(tx, caller, model, orgId,
                         new MemberInput(CloseIds.newUserId(), email, null, null, role.id(), false, null));
@@ -112,7 +113,7 @@ final class MembershipsResource {
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
         MembershipChanges changes = MembershipChanges.read(f, roles, Set.of());
         long memberId = memberId(req.path("id"));
-        var written = services.store().write(Access.actor(req.caller()), req.orgId(), tx -> apply(tx, req.caller(),
+        var written = services.access().write(req.caller(), req.orgId(), (tx, caller) -> apply(tx, caller,
                 req.orgId(), memberId, changes));
         CloseReply.object(req, 200, CloseWire.membership(written.value().member(), roles, written.value().settings()));
     }
@@ -154,9 +155,9 @@ final class MembershipsResource {
             }
         }
         f.check();
-        var written = services.store().write(Access.actor(req.caller()), req.orgId(), tx -> {
+        var written = services.access().write(req.caller(), req.orgId(), (tx, caller) -> {
             for (long id : ids) {
-                apply(tx, req.caller(), req.orgId(), id, changes);
+                apply(tx, caller, req.orgId(), id, changes);
             }
             return ids.size();
         });
@@ -168,13 +169,13 @@ final class MembershipsResource {
     /** Deactivates the membership (the member stays, without access); deactivating twice changes nothing. */
     private void deactivate(CloseRequest req) {
         long memberId = memberId(req.path("id"));
-        services.store().write(Access.actor(req.caller()), req.orgId(), tx -> {
-            Member member = member(tx.handle(), req.orgId(), memberId);
+        services.access().write(req.caller(), req.orgId(), (tx, caller) -> {
+            Member member = member(tx.handle(), caller, req.orgId(), memberId);
+            PermissionModel model = requireManager(tx.handle(), caller, req.orgId(), member,
+                    "deactivating a membership");
             if (member.active()) {
-                services.members().update(tx, req.caller(), req.orgId(), String.valueOf(memberId),
-                        new MemberInput(null, null, null, null, null, null, Member.DEACTIVATED), null);
-            } else {
-                requireManager(tx.handle(), req.caller(), req.orgId(), "deactivating a membership");
+                services.members().update(tx, caller, model, req.orgId(), member,
+                        new MemberInput(null, null, null, null, null, null, Member.DEACTIVATED));
             }
             return member;
         });
@@ -183,10 +184,10 @@ final class MembershipsResource {
 
     private void pinnedViews(CloseRequest req) {
         long memberId = memberId(req.path("id"));
-        List<String> ids = services.store().read(h -> {
-            member(h, req.orgId(), memberId);
-            if (req.caller().memberId() != memberId) {
-                requireManager(h, req.caller(), req.orgId(), "reading another member's pinned views");
+        List<String> ids = services.access().read(req.caller(), req.orgId(), (h, caller) -> {
+            Member member = member(h, caller, req.orgId(), memberId);
+            if (!caller.is(memberId)) {
+                requireManager(h, caller, req.orgId(), member, "reading another member's pinned views");
             }
             return closeStore.pinnedViews(h, memberId);
         });
@@ -215,11 +216,11 @@ final class MembershipsResource {
         }
         f.check();
         long memberId = memberId(req.path("id"));
-        services.store().write(Access.actor(req.caller()), req.orgId(), tx -> {
+        services.access().write(req.caller(), req.orgId(), (tx, caller) -> {
             Handle h = tx.handle();
-            Member member = member(h, req.orgId(), memberId);
-            if (req.caller().memberId() != memberId) {
-                requireManager(h, req.caller(), req.orgId(), "setting another member's pinned views");
+            Member member = member(h, caller, req.orgId(), memberId);
+            if (!caller.is(memberId)) {
+                requireManager(h, caller, req.orgId(), member, "setting another member's pinned views");
             }
             List<String> before = closeStore.pinnedViews(h, memberId);
             if (!before.equals(ids)) {
@@ -236,13 +237,15 @@ final class MembershipsResource {
     private record Updated(Member member, MembershipSettings settings) {
     }
 
-    private Updated apply(Tx tx, Principal.Member caller, long orgId, long memberId, MembershipChanges changes) {
+    private Updated apply(Tx tx, Caller caller, long orgId, long memberId, MembershipChanges changes) {
         Handle h = tx.handle();
-        requireManager(h, caller, orgId, "updating a membership");
-        Member member = member(h, orgId, memberId);
+        Member member = member(h, caller, orgId, memberId);
+        PermissionModel model = services.orgModels().model(h, orgId);
+        services.members().requireMay(h, caller, model, MemberRules.Action.MANAGE, member,
+                changes.role() != null ? changes.role().id() : member.roleId(), false, "updating a membership");
         if (changes.role() != null && !Objects.equals(changes.role().id(), member.roleId())) {
-            member = services.members().update(tx, caller, orgId, String.valueOf(memberId),
-                    new MemberInput(null, null, null, null, changes.role().id(), null, null), null);
+            member = services.members().update(tx, caller, model, orgId, member,
+                    new MemberInput(null, null, null, null, changes.role().id(), null, null));
         }
         MembershipSettings before = closeStore.settings(h, memberId);
         MembershipSettings after = changes.applyTo(before);
@@ -254,9 +257,12 @@ final class MembershipsResource {
         return new Updated(member, after);
     }
 
-    private void requireManager(Handle h, Principal.Member caller, long orgId, String what) {
+    /** The member gate ({@link MemberRules}; on Close's model: {@code manage_organization}); returns the model. */
+    private PermissionModel requireManager(Handle h, Caller caller, long orgId, Member member, String what) {
         PermissionModel model = services.orgModels().model(h, orgId);
-        services.access().requirePermission(caller, orgId, model.management().members(), what);
+        services.members().requireMay(h, caller, model, MemberRules.Action.MANAGE, member, member.roleId(),
+                member.external(), what);
+        return model;
     }
 
     private static long memberId(String closeId) {
@@ -267,9 +273,12 @@ final class MembershipsResource {
         return id;
     }
 
-    private Member member(Handle h, long orgId, long memberId) {
-        return memberStore.find(h, orgId, memberId)
-                .orElseThrow(() -> notFound(CloseWire.membershipId(memberId)));
+    private Member member(Handle h, Caller caller, long orgId, long memberId) {
+        try {
+            return services.members().resolve(h, caller, orgId, MemberRef.id(memberId));
+        } catch (NotFoundException e) {
+            throw notFound(CloseWire.membershipId(memberId));
+        }
     }
 
     private static NotFoundException notFound(String closeId) {

@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Close's rate limits: a budget of requests per window for each (caller, endpoint group), where the caller
- * is an API key (or, before a key is known, the client address) and the endpoint group is the method and
- * route template. Fixed windows: the first request of a caller and group opens a window of the configured
+ * is a member — all of its keys share one budget — (or, before a key is known, the client address) and the
+ * endpoint group is the method and route template. Fixed windows: the first request of a caller and group opens a window of the configured
  * length; when the budget is spent, requests are refused until it ends. Every outcome carries what Close's
  * {@code RateLimit} header reports: the limit, what is left, and whole seconds until the window resets.
  *

@@ -6,6 +6,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.org.Organization;
 import java.util.List;
@@ -29,7 +30,6 @@ final class UsersResource {
             "-date_created", "created_at DESC, id DESC");
 
     private final Gatehouse.Services services;
-    private final MemberStore memberStore = new MemberStore();
     private final CloseMembershipStore closeStore = new CloseMembershipStore();
 
     UsersResource(Gatehouse.Services services) {
@@ -44,7 +44,7 @@ final class UsersResource {
     }
 
     private void me(CloseRequest req) {
-        Member me = services.members().get(req.caller(), req.orgId(), String.valueOf(req.caller().memberId()));
+        Member me = services.members().get(req.caller(), req.orgId(), MemberRef.id(req.caller().memberId()));
         Organization org = services.orgs().get(req.caller(), req.orgId());
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
         MembershipSettings settings = services.store().read(h -> closeStore.settings(h, me.id()));
@@ -79,7 +79,7 @@ final class UsersResource {
 
     private void get(CloseRequest req) {
         String id = req.path("id");
-        Member member = services.store().read(h -> memberStore.findByUserId(h, req.orgId(), id)).orElseThrow(() ->
+        Member member = services.members().find(req.caller(), req.orgId(), MemberRef.userId(id)).orElseThrow(() ->
                 new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(id) + "\" not found."));
         CloseReply.object(req, 200, CloseWire.user(member));
     }

@@ -6,6 +6,7 @@ import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsRoleService;
+import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.room.RoomsUserService;
 import dev.gatehouse.error.GatehouseException;
 import io.javalin.http.Context;
@@ -40,10 +41,10 @@ public final class RoomsApi implements Dialect {
 
     /** The dialect with its room-package services built over a node's services. */
     public static RoomsApi over(Gatehouse.Services s) {
-        RoomService rooms = new RoomService(s.store(), s.members(), s.assignments(), s.orgModels(), s.access(),
-                s.engine());
-        return new RoomsApi(s, rooms, new RoomsUserService(s.store(), s.members(), s.orgModels(), s.access(), s.engine()),
-                new RoomsRoleService(s.store(), rooms, s.orgModels(), s.access(), s.engine()));
+        RoomsRules rules = new RoomsRules();
+        RoomService rooms = new RoomService(s.access(), s.members(), s.assignments(), s.orgModels(), rules);
+        return new RoomsApi(s, rooms, new RoomsUserService(s.access(), s.members(), s.orgModels(), rules),
+                new RoomsRoleService(s.access(), s.roles(), rules, s.orgModels()));
     }
 
     @Override

@@ -44,20 +44,20 @@ final class AssignmentsResource {
         Long roleId = f.id("role_id", true);
         f.check();
         var written = assignments.put(principal, orgId, ctx.pathParam("type"), ctx.pathParam("id"),
-                ctx.pathParam("member"), roleId);
+                MembersResource.ref(ctx), roleId);
         V1.written(ctx, 200, written, AssignmentSnapshot.of(written.value()));
     }
 
     private void get(Context ctx) {
         var principal = auth.principal(ctx);
         V1.ok(ctx, AssignmentSnapshot.of(assignments.get(principal, V1.id(ctx, "org"), ctx.pathParam("type"),
-                ctx.pathParam("id"), ctx.pathParam("member"))));
+                ctx.pathParam("id"), MembersResource.ref(ctx))));
     }
 
     private void remove(Context ctx) {
         var principal = auth.principal(ctx);
         V1.written(ctx, 204, assignments.remove(principal, V1.id(ctx, "org"), ctx.pathParam("type"),
-                ctx.pathParam("id"), ctx.pathParam("member")), null);
+                ctx.pathParam("id"), MembersResource.ref(ctx)), null);
     }
 
     private void listByResource(Context ctx) {
@@ -75,7 +75,7 @@ final class AssignmentsResource {
 
     private void removeMember(Context ctx) {
         var principal = auth.principal(ctx);
-        var written = assignments.removeMember(principal, V1.id(ctx, "org"), ctx.pathParam("member"));
+        var written = assignments.removeMember(principal, V1.id(ctx, "org"), MembersResource.ref(ctx));
         V1.written(ctx, 200, written, Json.object().put("removed", written.value()));
     }
 
@@ -91,7 +91,7 @@ final class AssignmentsResource {
             afterType = position[0];
             afterId = position[1];
         }
-        List<Assignment> page = assignments.listByMember(principal, V1.id(ctx, "org"), ctx.pathParam("member"),
+        List<Assignment> page = assignments.listByMember(principal, V1.id(ctx, "org"), MembersResource.ref(ctx),
                 afterType, afterId, limit);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");

@@ -15,6 +15,7 @@ import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberSnapshot;
 import dev.gatehouse.model.ModelRegistry;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -270,7 +272,7 @@ final class DecisionsResource {
         Principal principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         access.requireOrg(principal, orgId);
-        long memberId = askedMember(principal, orgId, ctx.pathParam("member"));
+        long memberId = askedMember(principal, orgId, MembersResource.ref(ctx));
         ObjectNode body = filterJson(engine.visibilityFilter(orgId, memberId));
         body.put("revision", engine.revision());
         V1.ok(ctx, body);
@@ -280,7 +282,7 @@ final class DecisionsResource {
         Principal principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         access.requireOrg(principal, orgId);
-        long memberId = askedMember(principal, orgId, ctx.pathParam("member"));
+        long memberId = askedMember(principal, orgId, MembersResource.ref(ctx));
         String type = ctx.queryParam("resource_type");
         String resourceId = ctx.queryParam("resource_id");
         if ((type == null) != (resourceId == null)) {
@@ -310,36 +312,17 @@ final class DecisionsResource {
         return n;
     }
 
-    /** The member a request asks about, by member id or user id, once the caller may ask about it. */
-    private long askedMember(Principal principal, long orgId, Long memberRef, String userId) {
-        long memberId = memberId(orgId, memberRef, userId);
+    /** The member a request's body asks about, by member id or user id, once the caller may ask about it. */
+    private long askedMember(Principal principal, long orgId, Long memberId, String userId) {
+        return askedMember(principal, orgId, memberId != null ? MemberRef.id(memberId) : MemberRef.userId(userId));
+    }
+
+    /** The member a request asks about (resolved from the engine by {@link MemberRef}), once the caller may ask. */
+    private long askedMember(Principal principal, long orgId, MemberRef ref) {
+        long memberId = ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
+                userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
         requireMayAsk(principal, orgId, memberId);
         return memberId;
-    }
-
-    /** The member a request's path asks about ({@code {member}}: member id or user id), once the caller may ask. */
-    private long askedMember(Principal principal, long orgId, String pathRef) {
-        long memberId = pathMember(orgId, pathRef);
-        requireMayAsk(principal, orgId, memberId);
-        return memberId;
-    }
-
-    private long memberId(long orgId, Long memberId, String userId) {
-        if (memberId != null) {
-            if (!engine.hasMember(orgId, memberId)) {
-                throw new dev.gatehouse.error.NotFoundException("member_not_found", "member " + memberId
-                        + " not found in organization " + orgId);
-            }
-            return memberId;
-        }
-        return engine.memberIdOf(orgId, userId);
-    }
-
-    private long pathMember(long orgId, String ref) {
-        if (ref.chars().allMatch(Character::isDigit) && ref.length() <= 18 && engine.hasMember(orgId, Long.parseLong(ref))) {
-            return Long.parseLong(ref);
-        }
-        return engine.memberIdOf(orgId, ref);
     }
 
     private void requireMayAsk(Principal principal, long orgId, long memberId) {

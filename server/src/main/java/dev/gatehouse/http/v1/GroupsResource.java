@@ -1,9 +1,9 @@
 package dev.gatehouse.http.v1;
 
-import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.group.GroupMember;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.group.GroupSnapshot;
 import dev.gatehouse.http.Auth;
@@ -100,7 +100,8 @@ final class GroupsResource {
             f.error("user_id", "give member_id or user_id, not both");
         }
         f.check();
-        var written = groups.addMember(principal, orgId, groupId, memberId != null ? String.valueOf(memberId) : userId);
+        var written = groups.addMember(principal, orgId, groupId,
+                memberId != null ? MemberRef.id(memberId) : MemberRef.userId(userId));
         var member = written.value().member();
         V1.written(ctx, written.value().changed() ? 201 : 200, written,
                 member(new GroupMember(member.id(), member.userId())));
@@ -110,11 +111,7 @@ final class GroupsResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         long groupId = V1.id(ctx, "group");
-        String ref = ctx.pathParam("member");
-        if (ref.isEmpty() || ref.length() > 200) {
-            throw InvalidInputException.field("member", "must be a member id or user id");
-        }
-        var written = groups.removeMember(principal, orgId, groupId, ref);
+        var written = groups.removeMember(principal, orgId, groupId, MembersResource.ref(ctx));
         if (!written.value().changed()) {
             throw new NotFoundException("group_member_not_found", "member " + written.value().member().id()
                     + " is not in group " + groupId);

@@ -1,7 +1,6 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.apikey.ApiKey;
-import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.apikey.KeySnapshot;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
@@ -9,6 +8,8 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
+import dev.gatehouse.member.MemberKeyService;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberSnapshot;
 import io.javalin.http.Context;
@@ -17,16 +18,19 @@ import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code /v1/orgs/{org}/members}: members and their API keys. */
+/**
+ * {@code /v1/orgs/{org}/members}: members and their API keys. {@code {member}} is a {@link MemberRef}: a member
+ * id, a user id, {@code id:<member id>} or {@code user:<user id>}.
+ */
 final class MembersResource {
 
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
 
     private final MemberService members;
-    private final KeyService keys;
+    private final MemberKeyService keys;
     private final Auth auth;
 
-    MembersResource(MemberService members, KeyService keys, Auth auth) {
+    MembersResource(MemberService members, MemberKeyService keys, Auth auth) {
         this.members = members;
         this.keys = keys;
         this.auth = auth;
@@ -107,8 +111,7 @@ final class MembersResource {
         var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
         String after = V1.afterText(ctx);
-        Member member = members.get(principal, V1.id(ctx, "org"), ref(ctx));
-        List<ApiKey> page = keys.listMemberKeys(principal, member, after, limit);
+        List<ApiKey> page = keys.list(principal, V1.id(ctx, "org"), ref(ctx), after, limit);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.forEach(k -> items.add(KeySnapshot.of(k)));
@@ -119,14 +122,14 @@ final class MembersResource {
     private void createKey(Context ctx) {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
-        Member member = members.get(principal, orgId, ref(ctx));
+        MemberRef member = ref(ctx);
         String name = null;
         if (ctx.bodyAsBytes().length > 0) {
             Fields f = V1.body(ctx).allowOnly(Set.of("name"));
             name = f.string("name", false, 200);
             f.check();
         }
-        var written = keys.createMemberKey(principal, orgId, member, name);
+        var written = keys.create(principal, orgId, member, name);
         ObjectNode body = KeySnapshot.of(written.value().key());
         body.put("key", written.value().token());
         V1.written(ctx, 201, written, body);
@@ -134,16 +137,10 @@ final class MembersResource {
 
     private void revokeKey(Context ctx) {
         var principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        Member member = members.get(principal, orgId, ref(ctx));
-        V1.written(ctx, 204, keys.revokeMemberKey(principal, orgId, member, ctx.pathParam("key")), null);
+        V1.written(ctx, 204, keys.revoke(principal, V1.id(ctx, "org"), ref(ctx), ctx.pathParam("key")), null);
     }
 
-    private static String ref(Context ctx) {
-        String ref = ctx.pathParam("member");
-        if (ref.isEmpty() || ref.length() > 200) {
-            throw dev.gatehouse.error.InvalidInputException.field("member", "must be a member id or user id");
-        }
-        return ref;
+    static MemberRef ref(Context ctx) {
+        return MemberRef.parse(ctx.pathParam("member"), "member");
     }
 }

@@ -22,7 +22,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new ModelsResource(s.modelService(), auth).routes());
         all.addAll(new OrgsResource(s.orgs(), auth).routes());
         all.addAll(new RolesResource(s.roles(), auth).routes());
-        all.addAll(new MembersResource(s.members(), s.keys(), auth).routes());
+        all.addAll(new MembersResource(s.members(), s.memberKeys(), auth).routes());
         all.addAll(new GroupsResource(s.groups(), auth).routes());
         all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
         all.addAll(new DecisionsResource(s.engine(), s.feed(), s.access(), s.members(), s.models(), auth).routes());

@@ -396,8 +396,10 @@ class RoomsSdkIT {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
         assertThat(allowed(org, carl.getUserId(), "canViewRoomDetails", roomId)).isFalse();
         assertThat(allowed(org, org.adminId(), "canAddDocuments", roomId)).isFalse();
-        assertThat(node.service().get(org.path() + "/resources/room/" + roomId + "/assignments").get("items"))
-                .isEmpty();
+        assertThat(node.service().get(org.path() + "/members/" + carl.getUserId() + "/assignments").get("items"))
+                .extracting(x -> x.at("/resource/id").stringValue()).doesNotContain(String.valueOf(roomId));
+        assertThat(node.service().get(org.path() + "/resources/room/" + roomId + "/assignments").status())
+                .as("a deleted room holds no roles and takes none").isEqualTo(404);
     }
 
     private static RoomInvite invite(String email, String first, String last, int roleId) {

@@ -1,0 +1,58 @@
+package dev.gatehouse.access;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/** SQL for a caller's own state: its key, its member and its roles. Stateless. */
+final class CallerStore {
+
+    /** A member key's state: whether the key is revoked, the member's status and its company role's grant. */
+    record KeyState(boolean revoked, boolean active, boolean external, Long roleId, Grant grant) {
+    }
+
+    private CallerStore() {
+    }
+
+    /** The state behind a member key; empty when the key or its member no longer exists. */
+    static Optional<KeyState> keyState(Handle h, String keyId, long orgId, long memberId) {
+        return h.createQuery("SELECT k.revoked_at IS NOT NULL AS revoked, m.status, m.external, m.role_id, "
+                        + "r.permissions, r.visibility IS NULL AS sees_all, "
+                        + "ARRAY(SELECT jsonb_array_elements_text(r.visibility -> 'user_field_ids')) AS fields, "
+                        + "r.visibility ->> 'unassigned' = 'allow_unassigned' AS allow_unassigned "
+                        + "FROM api_keys k JOIN members m ON m.id = k.member_id AND m.org_id = :org "
+                        + "LEFT JOIN roles r ON r.id = m.role_id WHERE k.key_id = :key AND k.member_id = :member")
+                .bind("key", keyId).bind("org", orgId).bind("member", memberId)
+                .map((rs, ctx) -> keyState(rs)).findOne();
+    }
+
+    private static KeyState keyState(ResultSet rs) throws SQLException {
+        long role = rs.getLong("role_id");
+        Long roleId = rs.wasNull() ? null : role;
+        Grant grant = Grant.NONE;
+        if (roleId != null) {
+            grant = new Grant(Set.copyOf(strings(rs, "permissions")),
+                    rs.getBoolean("sees_all") ? null : strings(rs, "fields"), rs.getBoolean("allow_unassigned"));
+        }
+        return new KeyState(rs.getBoolean("revoked"), "active".equals(rs.getString("status")),
+                rs.getBoolean("external"), roleId, grant);
+    }
+
+    /** The permissions of the member's role on one resource; null when it holds none there. */
+    static Set<String> assignedPermissions(Handle h, long orgId, long memberId, String type, String resourceId) {
+        return h.createQuery("SELECT r.permissions FROM assignments a JOIN roles r ON r.id = a.role_id "
+                        + "WHERE a.org_id = :org AND a.resource_type = :type AND a.resource_id = :rid "
+                        + "AND a.member_id = :member")
+                .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("member", memberId)
+                .map((rs, ctx) -> Set.copyOf(strings(rs, "permissions"))).findOne().orElse(null);
+    }
+
+    private static List<String> strings(ResultSet rs, String column) throws SQLException {
+        java.sql.Array array = rs.getArray(column);
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+}

@@ -1,0 +1,111 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Which resources exist and who may see them and hand out roles on them: the rules {@link AssignmentService}
+ * applies, whichever API calls it. The defaults (any model): resources are not tracked (any id may be
+ * addressed); internal members see every resource, external members only those they hold a role on; managing
+ * assignments needs the model's {@code management.assignments} permission. A model may bring its own rules
+ * (the {@code rooms} model: rooms must exist, are seen by their users and with {@code autoAccessToRooms}, and
+ * the caller's room role gates who may be added, changed and removed), chosen by model id with
+ * {@link #byModel}. Service keys see everything and pass every gate. Implementations read what they need
+ * through the handle of the request's transaction. Thread-safe.
+ */
+public interface AssignmentRules {
+
+    /** The defaults of the class comment. */
+    AssignmentRules GENERIC = new AssignmentRules() {
+    };
+
+    /** 404 ({@link #notFound}) when the model tracks the type's resources and this one does not exist. */
+    default void requireExists(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId) {
+    }
+
+    /** What a resource that does not exist, or that the caller may not see, answers: the same 404. */
+    default NotFoundException notFound(PermissionModel model, ResourceType type, String resourceId) {
+        return new NotFoundException("resource_not_found", type.key() + " " + resourceId + " not found");
+    }
+
+    /** Whether the caller sees every resource of the type (else only those it holds a role on). */
+    default boolean seesAll(Caller caller, PermissionModel model, ResourceType type) {
+        return !caller.external();
+    }
+
+    /** Whether the caller sees an existing resource. */
+    default boolean sees(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
+        return seesAll(caller, model, type) || caller.holdsRoleOn(h, type.key(), resourceId);
+    }
+
+    /** 403 unless the caller may change assignments at all; checked before anything is looked up. */
+    default void requireMayManage(Caller caller, PermissionModel model, String what) {
+        caller.require(model.management().assignments(), what);
+    }
+
+    /**
+     * 403 unless the caller may give {@code member} a role on a resource it sees ({@code replacing}: the member
+     * holds one there already).
+     */
+    default void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type,
+                                  String resourceId, Member member, boolean replacing, String what) {
+    }
+
+    /** 403 unless the caller may take {@code member}'s role on a resource it sees away (null: everyone's). */
+    default void requireMayUnassign(Handle h, Caller caller, PermissionModel model, ResourceType type,
+                                    String resourceId, Member member, String what) {
+    }
+
+    /** The rules of each model by id, {@link #GENERIC} for any other model. */
+    static AssignmentRules byModel(Map<String, AssignmentRules> rules) {
+        Map<String, AssignmentRules> copy = Map.copyOf(rules);
+        return new AssignmentRules() {
+            private AssignmentRules of(PermissionModel model) {
+                return copy.getOrDefault(model.id(), GENERIC);
+            }
+
+            @Override
+            public void requireExists(Handle h, long orgId, PermissionModel model, ResourceType type,
+                                      String resourceId) {
+                of(model).requireExists(h, orgId, model, type, resourceId);
+            }
+
+            @Override
+            public NotFoundException notFound(PermissionModel model, ResourceType type, String resourceId) {
+                return of(model).notFound(model, type, resourceId);
+            }
+
+            @Override
+            public boolean seesAll(Caller caller, PermissionModel model, ResourceType type) {
+                return of(model).seesAll(caller, model, type);
+            }
+
+            @Override
+            public boolean sees(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
+                return of(model).sees(h, caller, model, type, resourceId);
+            }
+
+            @Override
+            public void requireMayManage(Caller caller, PermissionModel model, String what) {
+                of(model).requireMayManage(caller, model, what);
+            }
+
+            @Override
+            public void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type,
+                                         String resourceId, Member member, boolean replacing, String what) {
+                of(model).requireMayAssign(h, caller, model, type, resourceId, member, replacing, what);
+            }
+
+            @Override
+            public void requireMayUnassign(Handle h, Caller caller, PermissionModel model, ResourceType type,
+                                           String resourceId, Member member, String what) {
+                of(model).requireMayUnassign(h, caller, model, type, resourceId, member, what);
+            }
+        };
+    }
+}

@@ -1,0 +1,120 @@
+package dev.gatehouse.member;
+
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.json.Fields;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * How a request names a member, and the one rule that turns the name into a member. Three forms:
+ *
+ * <ul>
+ *   <li>{@code id:42} — the Gatehouse member id (a body's {@code member_id});</li>
+ *   <li>{@code user:u-42} — the product's own user id (a body's {@code user_id}), taken verbatim after the
+ *       prefix, so {@code user:id:7} names the user whose id is {@code id:7};</li>
+ *   <li>a bare value — a user id, or, when it is all digits, a member id or a user id: if both exist and are
+ *       different members the name is ambiguous, a 409 {@code ambiguous_member} naming both explicit forms,
+ *       never a silent pick.</li>
+ * </ul>
+ *
+ * Lookups are passed in, so the same rule resolves against the database (management API) and against the
+ * engine (decision API). Immutable.
+ */
+public sealed interface MemberRef {
+
+    int MAX_LENGTH = 200;
+    String ID_PREFIX = "id:";
+    String USER_PREFIX = "user:";
+
+    /** {@code id:…}. */
+    record ById(long id) implements MemberRef {
+    }
+
+    /** {@code user:…}. */
+    record ByUserId(String userId) implements MemberRef {
+    }
+
+    /** A value with neither prefix. */
+    record Bare(String value) implements MemberRef {
+    }
+
+    static MemberRef id(long id) {
+        return new ById(id);
+    }
+
+    static MemberRef userId(String userId) {
+        return new ByUserId(userId);
+    }
+
+    /** The member named by a path segment such as {@code /members/{member}}; a 400 naming {@code field} if malformed. */
+    static MemberRef parse(String raw, String field) {
+        if (raw == null || raw.isEmpty() || raw.length() > MAX_LENGTH) {
+            throw invalid(field, raw);
+        }
+        if (raw.startsWith(ID_PREFIX)) {
+            String digits = raw.substring(ID_PREFIX.length());
+            long id = digits(digits);
+            if (id <= 0) {
+                throw invalid(field, raw);
+            }
+            return new ById(id);
+        }
+        if (raw.startsWith(USER_PREFIX)) {
+            String userId = raw.substring(USER_PREFIX.length());
+            if (userId.isEmpty()) {
+                throw invalid(field, raw);
+            }
+            return new ByUserId(userId);
+        }
+        return new Bare(raw);
+    }
+
+    /**
+     * The member this names, found with {@code byId} and {@code byUserId} (each empty when there is none, or
+     * none the caller may see); 404 {@code member_not_found} when there is none, 409 {@code ambiguous_member}
+     * when a bare number is one member's id and another's user id.
+     */
+    default <T> T resolve(long orgId, LongFunction<Optional<T>> byId, Function<String, Optional<T>> byUserId,
+                          ToLongFunction<T> idOf) {
+        if (this instanceof ById r) {
+            return byId.apply(r.id()).orElseThrow(() -> new NotFoundException("member_not_found",
+                    "no member with id " + r.id() + " in organization " + orgId));
+        }
+        if (this instanceof ByUserId r) {
+            return byUserId.apply(r.userId()).orElseThrow(() -> new NotFoundException("member_not_found",
+                    "no member with user_id \"" + Fields.abbreviate(r.userId()) + "\" in organization " + orgId));
+        }
+        return resolveBare(((Bare) this).value(), orgId, byId, byUserId, idOf);
+    }
+
+    private static <T> T resolveBare(String value, long orgId, LongFunction<Optional<T>> byId,
+                                     Function<String, Optional<T>> byUserId, ToLongFunction<T> idOf) {
+        long id = digits(value);
+        Optional<T> asId = id > 0 ? byId.apply(id) : Optional.empty();
+        Optional<T> asUser = byUserId.apply(value);
+        if (asId.isPresent() && asUser.isPresent() && idOf.applyAsLong(asId.get()) != idOf.applyAsLong(asUser.get())) {
+            throw new ConflictException("ambiguous_member", "\"" + value + "\" is the id of member " + id
+                    + " and the user_id of member " + idOf.applyAsLong(asUser.get()) + "; name one of them as "
+                    + ID_PREFIX + value + " or " + USER_PREFIX + value);
+        }
+        return asId.or(() -> asUser).orElseThrow(() -> new NotFoundException("member_not_found",
+                "no member with id or user_id \"" + Fields.abbreviate(value) + "\" in organization " + orgId));
+    }
+
+    /** The value as a positive id of at most 18 digits, or -1. */
+    private static long digits(String value) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(value);
+    }
+
+    private static InvalidInputException invalid(String field, String raw) {
+        return InvalidInputException.field(field, "must name a member as <member id>, <user id>, " + ID_PREFIX
+                + "<member id> or " + USER_PREFIX + "<user id>, got \"" + Fields.abbreviate(raw == null ? "" : raw) + "\"");
+    }
+}

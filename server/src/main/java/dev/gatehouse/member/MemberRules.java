@@ -1,0 +1,43 @@
+package dev.gatehouse.member;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.model.PermissionModel;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Who may add, change and remove members: the gate {@link MemberService} applies, whichever API calls it. By
+ * default a member key needs the model's member-management permission ({@code management.members}); a model
+ * may bring its own rules (the {@code rooms} model gates company users by access level), chosen by model id
+ * with {@link #byModel}. Service keys pass every gate. Implementations read what they need through the handle
+ * of the request's transaction, so they judge the state the request is serialized after. Thread-safe.
+ */
+public interface MemberRules {
+
+    /** What is done to the member. */
+    enum Action {
+        ADD, MANAGE, REMOVE
+    }
+
+    /** The model's member-management permission. */
+    MemberRules GENERIC = (h, caller, model, action, current, roleAfter, external, what) ->
+            caller.require(model.management().members(), what);
+
+    /**
+     * 403 unless {@code caller} may do {@code action} to a member.
+     *
+     * @param current   the member as it is; null when adding one
+     * @param roleAfter its company role afterwards (null for an external member, and when removing)
+     * @param external  whether the member is, or is to be, external
+     * @param what      what is being done, for the error ("updating a member")
+     */
+    void requireMay(Handle h, Caller caller, PermissionModel model, Action action, Member current, Long roleAfter,
+                    boolean external, String what);
+
+    /** The rules of each model by id, {@link #GENERIC} for any other model. */
+    static MemberRules byModel(Map<String, MemberRules> rules) {
+        Map<String, MemberRules> copy = Map.copyOf(rules);
+        return (h, caller, model, action, current, roleAfter, external, what) -> copy.getOrDefault(model.id(), GENERIC)
+                .requireMay(h, caller, model, action, current, roleAfter, external, what);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.gatehouse.room;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.AssignmentRules;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRules;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_LOWER;
+import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
+import static dev.gatehouse.room.RoomsPermissions.ADD_USERS_TO_ROOMS;
+import static dev.gatehouse.room.RoomsPermissions.AUTO_ACCESS_TO_ROOMS;
+import static dev.gatehouse.room.RoomsPermissions.EDIT_ANY_ROOM_ROLE;
+import static dev.gatehouse.room.RoomsPermissions.EDIT_INVITED_ROOM_ROLE;
+import static dev.gatehouse.room.RoomsPermissions.MANAGE_ANY_USER_ROOM_ACCESS;
+import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCESS;
+import static dev.gatehouse.room.RoomsPermissions.MANAGE_MEMBER_LOWER;
+import static dev.gatehouse.room.RoomsPermissions.MANAGE_MEMBER_SAME;
+import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_LOWER;
+import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
+
+/**
+ * The {@code rooms} model's rules, held once and applied by the member and assignment services (so through
+ * the native API too) and by the Rooms dialect's services:
+ *
+ * <ul>
+ *   <li><b>Access levels</b> ({@link MemberRules}): acting on a company user (internal member) whose level is
+ *       lower than the caller's needs the action's "…LowerAccessLevel" or "…SameAccessLevel" permission, on the
+ *       same level the "…SameAccessLevel" one, on a higher level nothing (403 {@code access_level_too_high});
+ *       adding is {@code canAddMemberAndSetRole…}, changing (role, status, profile, keys) {@code canManageMember…},
+ *       removing {@code canRemoveCompanyMember…}. A change of company role is judged at the higher of the levels
+ *       before and after it. External members (outsiders) need the model's member-management permission.</li>
+ *   <li><b>Rooms exist and are seen</b> ({@link AssignmentRules}): a room role can be held only in a room that
+ *       exists (no roles handed out for a future room id); a member sees a room when it holds a role in it or its
+ *       company role has {@code autoAccessToRooms}; other rooms answer exactly like rooms that do not exist.</li>
+ *   <li><b>Room-role gates</b>: in a room, the caller's room role must grant {@code canAddUsersToRooms} to add
+ *       someone, {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a
+ *       role, {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to take one away;
+ *       a user whose access is revoked is restored, not re-assigned (409).</li>
+ * </ul>
+ *
+ * Everything about the caller — its company role, its access level, its room role — is read through the handle
+ * of the request's transaction, never from the engine. Service keys pass every gate. Stateless, thread-safe.
+ */
+public final class RoomsRules implements MemberRules, AssignmentRules {
+
+    /** The model's room type: only a role held in the room counts there, never the company role. */
+    private static final ResourceType ROOM = new ResourceType(Room.RESOURCE_TYPE, "Room", false);
+
+    private final RoomStore rooms = new RoomStore();
+    private final RoomsUserStore users = new RoomsUserStore();
+
+    // ---------------------------------------------------------------- members (access levels)
+
+    @Override
+    public void requireMay(Handle h, Caller caller, PermissionModel model, Action action, Member current,
+                           Long roleAfter, boolean external, String what) {
+        if (caller.isService()) {
+            return;
+        }
+        if (external) {
+            MemberRules.GENERIC.requireMay(h, caller, model, action, current, roleAfter, true, what);
+            return;
+        }
+        AccessLevel target = current == null ? null : users.level(h, caller.orgId(), current.id(), current.roleId());
+        if (action != Action.REMOVE) {
+            AccessLevel after = users.level(h, caller.orgId(), current == null ? null : current.id(), roleAfter);
+            target = target == null || after.compareTo(target) > 0 ? after : target;
+        }
+        switch (action) {
+            case ADD -> requireLevel(h, caller, target, ADD_MEMBER_LOWER, ADD_MEMBER_SAME, what);
+            case MANAGE -> requireLevel(h, caller, target, MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME, what);
+            case REMOVE -> requireLevel(h, caller, target, REMOVE_MEMBER_LOWER, REMOVE_MEMBER_SAME, what);
+            default -> throw new IllegalStateException("unknown action " + action);
+        }
+    }
+
+    /** Rooms' gate for acting on a company user of access level {@code target}; see the class comment. */
+    void requireLevel(Handle h, Caller caller, AccessLevel target, String lower, String same, String what) {
+        if (caller.isService()) {
+            return;
+        }
+        AccessLevel own = users.level(h, caller.orgId(), caller.memberId(), caller.roleId());
+        int cmp = target.compareTo(own);
+        if (cmp > 0) {
+            throw new ForbiddenException("access_level_too_high", what + " with access level " + target.wire()
+                    + " is above the caller's own access level " + own.wire() + " (member " + caller.memberId() + ")");
+        }
+        if (!caller.has(same) && !(cmp < 0 && caller.has(lower))) {
+            throw new ForbiddenException("permission_required", what + " with access level " + target.wire()
+                    + " needs \"" + (cmp < 0 ? lower + "\" or \"" + same : same) + "\", which member "
+                    + caller.memberId() + " (access level " + own.wire() + ") does not have");
+        }
+    }
+
+    // ---------------------------------------------------------------- rooms (existence, visibility, room roles)
+
+    /** A room the caller may see; 404 for rooms that do not exist and rooms it may not see alike. */
+    Room visibleRoom(Handle h, Caller caller, int roomId) {
+        Room room = rooms.find(h, caller.orgId(), roomId).orElse(null);
+        if (room == null || !seesRoom(h, caller, room.resourceId())) {
+            throw roomNotFound(String.valueOf(roomId));
+        }
+        return room;
+    }
+
+    /** Whether the caller sees every room (else only those it holds a role in). */
+    boolean seesAllRooms(Caller caller) {
+        return caller.has(AUTO_ACCESS_TO_ROOMS);
+    }
+
+    /**
+     * The caller's room role grants {@code any}, or grants {@code invited} and the caller invited the user
+     * concerned ({@code invitedBy}); service keys always pass.
+     */
+    void requireRoomPermission(Handle h, Caller caller, Room room, String any, String invited, Long invitedBy,
+                               String what) {
+        if (caller.isService()) {
+            return;
+        }
+        Set<String> own = caller.permissionsOn(h, ROOM, room.resourceId());
+        if (own.contains(any)) {
+            return;
+        }
+        if (invited != null && invitedBy != null && caller.is(invitedBy) && own.contains(invited)) {
+            return;
+        }
+        throw new ForbiddenException("permission_required", what + " needs \"" + any + "\""
+                + (invited == null ? "" : ", or \"" + invited + "\" for users the caller invited,")
+                + " in the caller's room role; member " + caller.memberId() + " does not have it");
+    }
+
+    /** Whether the caller's room role in the room grants {@code permission} (service keys: always). */
+    boolean roomGrants(Handle h, Caller caller, Room room, String permission) {
+        Set<String> own = caller.permissionsOn(h, ROOM, room.resourceId());
+        return own == null || own.contains(permission);
+    }
+
+    @Override
+    public void requireExists(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId) {
+        if (isRoom(type)) {
+            int roomId = Room.parseResourceId(resourceId);
+            if (roomId <= 0 || rooms.find(h, orgId, roomId).isEmpty()) {
+                throw roomNotFound(resourceId);
+            }
+        }
+    }
+
+    @Override
+    public NotFoundException notFound(PermissionModel model, ResourceType type, String resourceId) {
+        return isRoom(type) ? roomNotFound(resourceId) : AssignmentRules.super.notFound(model, type, resourceId);
+    }
+
+    @Override
+    public boolean seesAll(Caller caller, PermissionModel model, ResourceType type) {
+        return isRoom(type) ? seesAllRooms(caller) : AssignmentRules.super.seesAll(caller, model, type);
+    }
+
+    @Override
+    public void requireMayManage(Caller caller, PermissionModel model, String what) {
+        // Room roles are gated by the caller's role in each room, not by a company permission.
+    }
+
+    @Override
+    public void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
+                                 Member member, boolean replacing, String what) {
+        if (!isRoom(type)) {
+            caller.require(model.management().assignments(), what);
+            return;
+        }
+        Room room = visibleRoom(h, caller, Room.parseResourceId(resourceId));
+        RoomUser current = rooms.roomUser(h, caller.orgId(), room.id(), member.id()).orElse(null);
+        if (current != null && current.revoked()) {
+            throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
+                    + room.id() + " is revoked; restore it instead");
+        }
+        if (replacing) {
+            requireRoomPermission(h, caller, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE,
+                    current == null ? null : current.invitedBy(), what);
+        } else {
+            requireRoomPermission(h, caller, room, ADD_USERS_TO_ROOMS, null, null, what);
+        }
+    }
+
+    @Override
+    public void requireMayUnassign(Handle h, Caller caller, PermissionModel model, ResourceType type,
+                                   String resourceId, Member member, String what) {
+        if (!isRoom(type)) {
+            caller.require(model.management().assignments(), what);
+            return;
+        }
+        Room room = visibleRoom(h, caller, Room.parseResourceId(resourceId));
+        Long invitedBy = member == null ? null
+                : rooms.roomUser(h, caller.orgId(), room.id(), member.id()).map(RoomUser::invitedBy).orElse(null);
+        requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS,
+                member == null ? null : MANAGE_INVITED_USER_ROOM_ACCESS, invitedBy, what);
+    }
+
+    private boolean seesRoom(Handle h, Caller caller, String resourceId) {
+        return seesAllRooms(caller) || caller.holdsRoleOn(h, Room.RESOURCE_TYPE, resourceId);
+    }
+
+    private static boolean isRoom(ResourceType type) {
+        return Room.RESOURCE_TYPE.equals(type.key());
+    }
+
+    private static NotFoundException roomNotFound(String roomId) {
+        return new NotFoundException("room_not_found", "room " + roomId + " not found");
+    }
+}

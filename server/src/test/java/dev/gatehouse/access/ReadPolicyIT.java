@@ -1,0 +1,160 @@
+package dev.gatehouse.access;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reads have a policy (docs/security.md, "Reads"): an external member sees only itself and what it is assigned
+ * to — not the member directory, other roles, groups or company users; a room (and its participants) is seen by
+ * its users and with {@code autoAccessToRooms}, through every API; another member's keys only by a member
+ * manager; Close's event log shows a member without {@code manage_organization} no other member's changes.
+ * Whatever a caller may not read answers like something that does not exist.
+ */
+class ReadPolicyIT {
+
+    static TestNode node;
+    static Fixtures fx;
+    static Fixtures.Org org;
+    static String base;
+    static long agentRole;
+    static long guestRole;
+    static long agent;
+    static long guest;
+    static Http agentKey;
+    static Http guestKey;
+    static String shared;
+    static String hidden;
+    static long group;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        org = fx.org("rooms");
+        base = "/restapi/v2/accounts/" + org.accountId();
+        agentRole = fx.role(org, "Agent", List.of("canCreateRooms", "canViewRoomDetails", "canAddUsersToRooms"));
+        guestRole = fx.role(org, Map.of("name", "Buyer", "permissions", List.of("canViewRoomDetails"), "external", true));
+        agent = fx.member(org, "agent", agentRole);
+        guest = fx.external(org, "guest");
+        agentKey = fx.keyFor(org, agent);
+        guestKey = fx.keyFor(org, guest);
+        shared = fx.room(org, "Shared", agent, agentRole);
+        fx.assign(org, shared, guest, guestRole);
+        hidden = fx.room(org);
+        group = node.service().post(org.path() + "/groups", Map.of("name", "Team")).get("id").longValue();
+        node.service().post(org.path() + "/groups/" + group + "/members", Map.of("member_id", agent));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void anExternalMember_seesOnlyItself_andWhatItIsAssignedTo() {
+        assertThat(ids(guestKey.get(org.path() + "/members"), "id")).containsExactly(guest);
+        assertThat(guestKey.get(org.path() + "/members/" + guest).status()).isEqualTo(200);
+        for (String other : List.of(org.path() + "/members/" + agent, org.path() + "/members/" + org.adminId(),
+                org.path() + "/members/agent", org.path() + "/members/" + agent + "/keys",
+                org.path() + "/members/" + agent + "/assignments")) {
+            Http.Res res = guestKey.get(other);
+            assertThat(res.status()).as("%s: %s", other, res).isEqualTo(404);
+            assertThat(res.get("code").stringValue()).isEqualTo("member_not_found");
+        }
+        assertThat(ids(guestKey.get(org.path() + "/roles"), "id")).containsExactly(guestRole);
+        assertThat(guestKey.get(org.path() + "/roles/" + agentRole).status()).isEqualTo(404);
+        assertThat(guestKey.get(org.path() + "/groups").json().get("items")).isEmpty();
+        assertThat(guestKey.get(org.path() + "/groups/" + group).status()).isEqualTo(404);
+
+        assertThat(ids(guestKey.get(org.path() + "/resources/room/" + shared + "/assignments"), "member_id"))
+                .as("the participants of its own room").containsExactly(agent, guest);
+        assertThat(guestKey.get(org.path() + "/resources/room/" + hidden + "/assignments").status()).isEqualTo(404);
+        assertThat(ids(guestKey.get(org.path() + "/members/" + guest + "/assignments"), "member_id"))
+                .containsExactly(guest);
+
+        assertThat(guestKey.get(base + "/users").json().get("userSummaries")).isEmpty();
+        assertThat(guestKey.get(base + "/users/" + agent).status()).isEqualTo(404);
+        assertThat(guestKey.get(base + "/rooms").json().get("rooms")).extracting(r -> String.valueOf(r.get("roomId")
+                .longValue())).containsExactly(shared);
+        assertThat(guestKey.get(base + "/roles").json().get("roles")).extracting(r -> r.get("roleId").longValue())
+                .containsExactly(guestRole);
+    }
+
+    @Test
+    void aRoom_andItsParticipants_areSeenByItsUsers_throughEveryApi() {
+        assertThat(agentKey.get(org.path() + "/resources/room/" + shared + "/assignments").status()).isEqualTo(200);
+        Http.Res hiddenRoom = agentKey.get(org.path() + "/resources/room/" + hidden + "/assignments");
+        assertThat(hiddenRoom.status()).isEqualTo(404);
+        assertThat(hiddenRoom.get("code").stringValue()).isEqualTo("room_not_found");
+        assertThat(agentKey.get(base + "/rooms/" + hidden + "/users").status()).isEqualTo(404);
+        assertThat(ids(agentKey.get(org.path() + "/members/" + org.adminId() + "/assignments"), "member_id"))
+                .as("the admin's roles in rooms the agent cannot see are left out").isEmpty();
+        assertThat(ids(node.service().get(org.path() + "/members/" + org.adminId() + "/assignments"), "member_id"))
+                .hasSize(1);
+        // With autoAccessToRooms, every room.
+        long viewAll = fx.role(org, "All rooms", List.of("autoAccessToRooms", "canViewRoomDetails"));
+        Http all = fx.keyFor(org, fx.member(org, "all-rooms", viewAll));
+        assertThat(all.get(org.path() + "/resources/room/" + hidden + "/assignments").status()).isEqualTo(200);
+        assertThat(ids(all.get(org.path() + "/members/" + org.adminId() + "/assignments"), "member_id")).hasSize(1);
+    }
+
+    @Test
+    void internalMembers_readTheDirectory_butOnlyMemberManagersReadOthersKeys() {
+        assertThat(ids(agentKey.get(org.path() + "/members"), "id")).contains(org.adminId(), agent, guest);
+        Http.Res keys = agentKey.get(org.path() + "/members/" + org.adminId() + "/keys");
+        assertThat(keys.status()).isEqualTo(403);
+        assertThat(agentKey.get(org.path() + "/members/" + agent + "/keys").status()).isEqualTo(200);
+        assertThat(org.admin().get(org.path() + "/members/" + agent + "/keys").status()).isEqualTo(200);
+    }
+
+    @Test
+    void closeEventLog_showsAMemberWithoutManageOrganization_noOtherMembersChanges() {
+        var close = fx.org("close");
+        long user = fx.roleId(close, "User");
+        Http u = fx.keyFor(close, fx.member(close, "u1", user));
+        long v = fx.member(close, "v1", user);
+        node.service().patch(close.path() + "/members/" + v, Map.of("first_name", "Changed"));
+        String theirs = fx.keyFor(close, v).get("/api/v1/me/").json().at("/memberships/0/id").stringValue();
+        assertThat(close.admin().put("/api/v1/membership/" + theirs + "/", Map.of("role_id", "restricteduser"))
+                .status()).isEqualTo(200);
+        String mine = u.get("/api/v1/me/").json().at("/memberships/0/id").stringValue();
+
+        List<JsonNode> seen = events(u);
+        assertThat(seen).filteredOn(e -> e.get("object_type").stringValue().equals("membership"))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.get("object_id").stringValue()).isEqualTo(mine));
+        assertThat(u.get("/api/v1/event/?object_type=role").get("data")).as("role changes stay readable").isNotEmpty();
+
+        List<JsonNode> all = events(close.admin());
+        List<JsonNode> others = all.stream().filter(e -> e.get("object_type").stringValue().equals("membership")
+                && !e.get("object_id").stringValue().equals(mine)).toList();
+        assertThat(others).as("a manager sees every membership's changes").isNotEmpty();
+        for (JsonNode other : others) {
+            assertThat(u.get("/api/v1/event/" + other.get("id").stringValue() + "/").status()).isEqualTo(404);
+        }
+    }
+
+    private static List<JsonNode> events(Http key) {
+        Http.Res res = key.get("/api/v1/event/?_limit=50");
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        List<JsonNode> out = new ArrayList<>();
+        res.get("data").forEach(out::add);
+        return out;
+    }
+
+    private static List<Long> ids(Http.Res res, String field) {
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        List<Long> out = new ArrayList<>();
+        res.get("items").forEach(item -> out.add(item.get(field).longValue()));
+        return out;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.gatehouse.apikey;
+
+import dev.gatehouse.app.Config;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keys have a lifecycle: deactivating a member revokes all of its keys (each revocation in the change log),
+ * and reactivating it revives none; a member manager lists and revokes another member's keys but cannot mint
+ * one; rate limits count per member, so minting more keys buys no more requests.
+ */
+class KeyLifecycleIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void deactivation_revokesEveryKey_inTheChangeLog_andReactivationRevivesNone() {
+        var org = fx.org("close");
+        long member = fx.member(org, "leaver", fx.roleId(org, "User"));
+        List<String> ids = new ArrayList<>();
+        List<Http> keys = new ArrayList<>();
+        for (String name : List.of("laptop", "phone")) {
+            Http.Res created = node.service().post(org.path() + "/members/" + member + "/keys", Map.of("name", name));
+            ids.add(created.get("id").stringValue());
+            keys.add(node.as(created.get("key").stringValue()));
+        }
+        keys.forEach(key -> assertThat(key.get(org.path()).status()).isEqualTo(200));
+
+        Http.Res deactivated = node.service().patch(org.path() + "/members/" + member, Map.of("status", "deactivated"));
+        assertThat(deactivated.status()).isEqualTo(200);
+        JsonNode revocations = node.service().get(org.path() + "/events?object_type=api_key&action=deleted").json()
+                .get("items");
+        assertThat(revocations).extracting(e -> e.get("object_id").stringValue()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(revocations).allSatisfy(e -> assertThat(e.get("revision").longValue())
+                .isLessThanOrEqualTo(deactivated.revision()));
+        assertThat(node.service().get(org.path() + "/members/" + member + "/keys").json().get("items"))
+                .allSatisfy(k -> assertThat(k.get("revoked_at").isNull()).isFalse());
+
+        assertThat(node.service().patch(org.path() + "/members/" + member, Map.of("status", "active")).status())
+                .isEqualTo(200);
+        for (Http key : keys) {
+            Http.Res refused = key.get(org.path());
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.get("code").stringValue()).isEqualTo("invalid_key");
+        }
+        assertThat(fx.keyFor(org, member).get(org.path()).status()).as("a key issued after reactivation").isEqualTo(200);
+    }
+
+    @Test
+    void everyWayOfDeactivating_revokesTheKeys() {
+        var close = fx.org("close");
+        long user = fx.member(close, "closed", fx.roleId(close, "User"));
+        Http closeKey = fx.keyFor(close, user);
+        String membership = closeKey.get("/api/v1/me/").json().at("/memberships/0/id").stringValue();
+        assertThat(close.admin().delete("/api/v1/membership/" + membership + "/").status()).isEqualTo(200);
+        assertThat(closeKey.get(close.path()).get("code").stringValue()).isEqualTo("invalid_key");
+
+        var rooms = fx.org("rooms");
+        long agent = fx.member(rooms, "locked", fx.role(rooms, "Agent", List.of("canCreateRooms")));
+        Http roomsKey = fx.keyFor(rooms, agent);
+        String base = "/restapi/v2/accounts/" + rooms.accountId();
+        assertThat(rooms.admin().post(base + "/users/" + agent + "/lock", Map.of("reason", "left")).status())
+                .isEqualTo(204);
+        assertThat(rooms.admin().post(base + "/users/" + agent + "/unlock", Map.of()).status()).isEqualTo(204);
+        assertThat(roomsKey.get(rooms.path()).get("code").stringValue()).isEqualTo("invalid_key");
+    }
+
+    @Test
+    void memberManagers_listAndRevokeOthersKeys_butNeverMintThem() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        long member = fx.member(org, "owner", user);
+        Http.Res created = node.service().post(org.path() + "/members/" + member + "/keys", Map.of("name", "lost"));
+        String lost = created.get("id").stringValue();
+        Http lostKey = node.as(created.get("key").stringValue());
+        Http colleague = fx.keyFor(org, fx.member(org, "colleague", user));
+        String keys = org.path() + "/members/" + member + "/keys";
+
+        assertThat(colleague.get(keys).status()).isEqualTo(403);
+        assertThat(colleague.delete(keys + "/" + lost).status()).isEqualTo(403);
+        Http.Res mint = org.admin().post(keys, Map.of("name", "minted for someone else"));
+        assertThat(mint.status()).isEqualTo(403);
+        assertThat(mint.json().has("key")).isFalse();
+
+        assertThat(org.admin().get(keys).json().get("items")).extracting(k -> k.get("id").stringValue()).contains(lost);
+        assertThat(org.admin().delete(keys + "/" + lost).status()).isEqualTo(204);
+        assertThat(lostKey.get(org.path()).status()).isEqualTo(401);
+        JsonNode revoked = node.service().get(org.path() + "/events?object_type=api_key&action=deleted").json()
+                .get("items").get(0);
+        assertThat(revoked.get("object_id").stringValue()).isEqualTo(lost);
+        assertThat(revoked.at("/actor/member_id").longValue()).isEqualTo(org.adminId());
+    }
+
+    @Test
+    void closeRateLimits_countPerMember_whicheverKeyIsUsed() {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new Config.RateLimit(3, 3600)))) {
+            Fixtures lfx = new Fixtures(limited);
+            var org = lfx.org("close");
+            long member = lfx.member(org, "busy", lfx.roleId(org, "User"));
+            Http first = lfx.keyFor(org, member);
+            for (int i = 0; i < 3; i++) {
+                assertThat(first.get("/api/v1/me/").status()).isEqualTo(200);
+            }
+            assertThat(first.get("/api/v1/me/").status()).isEqualTo(429);
+            Http.Res fresh = lfx.keyFor(org, member).get("/api/v1/me/");
+            assertThat(fresh.status()).as("a freshly minted key of the same member").isEqualTo(429);
+            assertThat(fresh.header("RateLimit")).contains("remaining=0");
+            assertThat(lfx.keyFor(org, lfx.member(org, "other", lfx.roleId(org, "User"))).get("/api/v1/me/").status())
+                    .as("another member's budget").isEqualTo(200);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.gatehouse.member;
+
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The one rule that turns a member's name into a member, over an in-memory directory. */
+class MemberRefTest {
+
+    /** Member ids to user ids: 3 is user "u-three", 7 is user "3", 9 is user "id:3". */
+    static final Map<Long, String> DIRECTORY = Map.of(3L, "u-three", 7L, "3", 9L, "id:3");
+
+    static long resolve(String raw) {
+        return MemberRef.parse(raw, "member").resolve(1L,
+                id -> Optional.ofNullable(DIRECTORY.get(id)).map(u -> id),
+                userId -> DIRECTORY.entrySet().stream().filter(e -> e.getValue().equals(userId)).map(Map.Entry::getKey)
+                        .findFirst(),
+                Long::longValue);
+    }
+
+    @Test
+    void aBareNumberNamingTwoMembers_isAConflictNamingBothForms() {
+        assertThatThrownBy(() -> resolve("3")).isInstanceOfSatisfying(ConflictException.class, e -> {
+            assertThat(e.code()).isEqualTo("ambiguous_member");
+            assertThat(e.detail()).contains("member 3", "member 7", "id:3", "user:3");
+        });
+    }
+
+    @Test
+    void explicitForms_nameOneMember() {
+        assertThat(resolve("id:3")).isEqualTo(3L);
+        assertThat(resolve("user:3")).isEqualTo(7L);
+        assertThat(resolve("user:id:3")).isEqualTo(9L);
+        assertThat(resolve("user:u-three")).isEqualTo(3L);
+    }
+
+    @Test
+    void unambiguousBareValues_resolve() {
+        assertThat(resolve("u-three")).isEqualTo(3L);
+        assertThat(resolve("7")).as("only a member id").isEqualTo(7L);
+        assertThat(resolve("id:3")).as("the explicit form wins over a user id spelled like it").isEqualTo(3L);
+    }
+
+    @Test
+    void unknownNames_areNotFound_andMalformedOnesInvalid() {
+        for (String raw : new String[] {"42", "nobody", "id:42", "user:nobody"}) {
+            assertThatThrownBy(() -> resolve(raw)).as(raw).isInstanceOfSatisfying(NotFoundException.class,
+                    e -> assertThat(e.code()).isEqualTo("member_not_found"));
+        }
+        for (String raw : new String[] {"", "id:", "id:x", "id:0", "id:-3", "id:1234567890123456789", "user:",
+                "x".repeat(201)}) {
+            assertThatThrownBy(() -> resolve(raw)).as(raw).isInstanceOfSatisfying(InvalidInputException.class,
+                    e -> assertThat(e.fieldErrors()).containsKey("member"));
+        }
+    }
+}
