@@ -168,9 +168,9 @@ ha_patroni_list() {
 # Starts both PostgreSQL members and waits for a primary with a synchronous standby.
 ha_start_postgres() {
     ha_start_patroni 1
-    ha_await 90 "a PostgreSQL primary" ha_primary
+    ha_await 180 "a PostgreSQL primary" ha_primary
     ha_start_patroni 2
-    ha_await 120 "a synchronous standby" ha_has_sync_standby
+    ha_await 180 "a synchronous standby" ha_has_sync_standby
     ha_log "PostgreSQL primary pg$(ha_primary) (pg1 on ${HA_PG_PORT[1]}, pg2 on ${HA_PG_PORT[2]}), synchronous standby streaming"
 }
 
@@ -229,7 +229,7 @@ ha_start_node() {
     ha_spawn "node-$name" "$HA_SCRATCH/node-$name.log" java -Xms64m -Xmx384m -XX:+UseSerialGC -jar "$HA_JAR" serve \
         --host 127.0.0.1 --port "$port" --data-dir "$HA_SCRATCH/node-$name" --database-url "$url" \
         --database-user gatehouse --database-password "$HA_GATEHOUSE_PASSWORD" --service-key "$HA_SERVICE_KEY"
-    ha_await 120 "Gatehouse node $name" curl -sf "http://127.0.0.1:$port/readyz"
+    ha_await 300 "Gatehouse node $name" curl -sf "http://127.0.0.1:$port/readyz"
     ha_log "Gatehouse node $name on http://127.0.0.1:$port"
 }
 

@@ -365,6 +365,9 @@ public final class FailoverLoad {
             System.out.println("  none");
         }
         long duplicates = all.size() - all.stream().map(Ack::revision).distinct().count();
+        long not503 = failed.stream().filter(f -> f.kind().equals("write") && !f.outcome().startsWith("503")).count();
+        System.out.printf("writes that failed otherwise than with a retryable 503: %d%n", not503);
+        result.setProperty("writes_failed_not_503", String.valueOf(not503));
         eventTimes.forEach((label, t) -> result.setProperty("event." + label, String.format("%.2f", t[1])));
         if (cutNode != null && eventTimes.containsKey("cut") && eventTimes.containsKey("restore")) {
             window(cutNode, all, failed, result);
