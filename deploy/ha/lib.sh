@@ -10,7 +10,7 @@
 # Everything lives in one scratch directory and is stopped by ha_teardown, which the scripts run from an
 # EXIT trap. Sourced, not executed. Settings (environment):
 #   GATEHOUSE_JAR     use this server jar instead of building one from the checkout
-#   HA_JDBC_OPTIONS   extra JDBC URL parameters for the nodes (default: see HA_DEFAULT_JDBC_OPTIONS)
+#   HA_JDBC_OPTIONS   the JDBC URL parameters of the nodes (default: HA_DEFAULT_JDBC_OPTIONS below)
 #   HA_KEEP=1         keep the scratch directory (logs, data) after the run
 #   HA_PG_BIN         PostgreSQL binaries (default /usr/lib/postgresql/15/bin)
 #   HA_IDLE_IN_TRANSACTION_TIMEOUT  idle_in_transaction_session_timeout of the gatehouse role (default 5s)
@@ -19,7 +19,7 @@ HA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HA_REPO=$(cd "$HA_DIR/../.." && pwd)
 HA_PG_BIN=${HA_PG_BIN:-/usr/lib/postgresql/15/bin}
 # How the nodes find the primary and how long they wait for it (see docs/deployment.md, "High availability").
-HA_DEFAULT_JDBC_OPTIONS="targetServerType=primary&hostRecheckSeconds=2&connectTimeout=3&loginTimeout=5&socketTimeout=30"
+HA_DEFAULT_JDBC_OPTIONS="targetServerType=primary&connectTimeout=3&loginTimeout=5&socketTimeout=30"
 HA_JDBC_OPTIONS=${HA_JDBC_OPTIONS:-$HA_DEFAULT_JDBC_OPTIONS}
 HA_PIDS=()
 HA_NAMES=()
@@ -222,20 +222,33 @@ ha_jdbc_url() {
     echo "jdbc:postgresql://127.0.0.1:$1,127.0.0.1:$2/gatehouse?$HA_JDBC_OPTIONS"
 }
 
-# Starts a Gatehouse node. Usage: ha_start_node NAME PORT JDBC_URL
-ha_start_node() {
+# Launches a Gatehouse node without waiting for it. Usage: ha_launch_node NAME PORT JDBC_URL
+ha_launch_node() {
     local name=$1 port=$2 url=$3
     mkdir -p "$HA_SCRATCH/node-$name"
     ha_spawn "node-$name" "$HA_SCRATCH/node-$name.log" java -Xms64m -Xmx384m -XX:+UseSerialGC -jar "$HA_JAR" serve \
         --host 127.0.0.1 --port "$port" --data-dir "$HA_SCRATCH/node-$name" --database-url "$url" \
         --database-user gatehouse --database-password "$HA_GATEHOUSE_PASSWORD" --service-key "$HA_SERVICE_KEY"
-    ha_await 300 "Gatehouse node $name" curl -sf "http://127.0.0.1:$port/readyz"
-    ha_log "Gatehouse node $name on http://127.0.0.1:$port"
 }
 
+# Waits until a launched node is ready. Usage: ha_await_node NAME PORT
+ha_await_node() {
+    ha_await 300 "Gatehouse node $1" curl -sf "http://127.0.0.1:$2/readyz"
+    ha_log "Gatehouse node $1 on http://127.0.0.1:$2"
+}
+
+# Starts a Gatehouse node and waits until it is ready. Usage: ha_start_node NAME PORT JDBC_URL
+ha_start_node() {
+    ha_launch_node "$@"
+    ha_await_node "$1" "$2"
+}
+
+# Nodes A (straight to PostgreSQL) and B (through the proxy), started together.
 ha_start_nodes() {
-    ha_start_node A "$HA_NODE_PORT_A" "$(ha_jdbc_url "${HA_PG_PORT[1]}" "${HA_PG_PORT[2]}")"
-    ha_start_node B "$HA_NODE_PORT_B" "$(ha_jdbc_url "${HA_PROXY_PORT[1]}" "${HA_PROXY_PORT[2]}")"
+    ha_launch_node A "$HA_NODE_PORT_A" "$(ha_jdbc_url "${HA_PG_PORT[1]}" "${HA_PG_PORT[2]}")"
+    ha_launch_node B "$HA_NODE_PORT_B" "$(ha_jdbc_url "${HA_PROXY_PORT[1]}" "${HA_PROXY_PORT[2]}")"
+    ha_await_node A "$HA_NODE_PORT_A"
+    ha_await_node B "$HA_NODE_PORT_B"
 }
 
 # The whole topology, from packages to two serving nodes.
