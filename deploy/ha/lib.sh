@@ -76,6 +76,7 @@ ha_init() {
     HA_PROXY_CONTROL_PORT=$(ha_free_port)
     HA_NODE_PORT_A=$(ha_free_port)
     HA_NODE_PORT_B=$(ha_free_port)
+    # shellcheck disable=SC2034  # node C: started by the tests that source this file
     HA_NODE_PORT_C=$(ha_free_port)
     HA_SUPERUSER_PASSWORD=$(ha_secret)
     HA_GATEHOUSE_PASSWORD=$(ha_secret)
