@@ -19,7 +19,7 @@ HA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HA_REPO=$(cd "$HA_DIR/../.." && pwd)
 HA_PG_BIN=${HA_PG_BIN:-/usr/lib/postgresql/15/bin}
 # How the nodes find the primary and how long they wait for it (see docs/deployment.md, "High availability").
-HA_DEFAULT_JDBC_OPTIONS="targetServerType=primary&connectTimeout=3&loginTimeout=5&socketTimeout=30"
+HA_DEFAULT_JDBC_OPTIONS="targetServerType=primary&connectTimeout=3&loginTimeout=10&socketTimeout=30"
 HA_JDBC_OPTIONS=${HA_JDBC_OPTIONS:-$HA_DEFAULT_JDBC_OPTIONS}
 HA_PIDS=()
 HA_NAMES=()
@@ -232,9 +232,15 @@ ha_launch_node() {
         --database-user gatehouse --database-password "$HA_GATEHOUSE_PASSWORD" --service-key "$HA_SERVICE_KEY"
 }
 
-# Waits until a launched node is ready. Usage: ha_await_node NAME PORT
+# Waits until a launched node is ready; fails at once when its process has ended. Usage: ha_await_node NAME PORT
 ha_await_node() {
-    ha_await 300 "Gatehouse node $1" curl -sf "http://127.0.0.1:$2/readyz"
+    local pid deadline=$((SECONDS + 300))
+    pid=$(ha_pid_of "node-$1")
+    until curl -sf -o /dev/null "http://127.0.0.1:$2/readyz"; do
+        kill -0 "$pid" 2>/dev/null || ha_die "Gatehouse node $1 exited while starting (see node-$1.log)"
+        [ $SECONDS -ge $deadline ] && ha_die "timed out after 300s waiting for Gatehouse node $1"
+        sleep 0.3
+    done
     ha_log "Gatehouse node $1 on http://127.0.0.1:$2"
 }
 
