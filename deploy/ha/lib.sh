@@ -103,7 +103,9 @@ ha_spawn() {
 ha_pid_of() {
     local i
     for i in "${!HA_NAMES[@]}"; do
-        [ "${HA_NAMES[$i]}" = "$1" ] && echo "${HA_PIDS[$i]}"
+        if [ "${HA_NAMES[$i]}" = "$1" ]; then
+            echo "${HA_PIDS[$i]}"
+        fi
     done
 }
 
