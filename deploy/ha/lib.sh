@@ -23,6 +23,7 @@ HA_DEFAULT_JDBC_OPTIONS="targetServerType=primary&connectTimeout=3&loginTimeout=
 HA_JDBC_OPTIONS=${HA_JDBC_OPTIONS:-$HA_DEFAULT_JDBC_OPTIONS}
 HA_PIDS=()
 HA_NAMES=()
+declare -A HA_NODE_URL
 HA_USED_PORTS=" "
 
 ha_log() { printf '%s [ha] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -229,21 +230,31 @@ ha_jdbc_url() {
 ha_launch_node() {
     local name=$1 port=$2 url=$3
     mkdir -p "$HA_SCRATCH/node-$name"
+    HA_NODE_URL[$name]=$url
     ha_spawn "node-$name" "$HA_SCRATCH/node-$name.log" java -Xms64m -Xmx384m -XX:+UseSerialGC -jar "$HA_JAR" serve \
         --host 127.0.0.1 --port "$port" --data-dir "$HA_SCRATCH/node-$name" --database-url "$url" \
         --database-user gatehouse --database-password "$HA_GATEHOUSE_PASSWORD" --service-key "$HA_SERVICE_KEY"
 }
 
-# Waits until a launched node is ready; fails at once when its process has ended. Usage: ha_await_node NAME PORT
+# Waits until a launched node is ready. A node that cannot reach the database at start exits (on a heavily
+# loaded machine its first connection can time out); like a process supervisor, this starts it again, at
+# most twice. Usage: ha_await_node NAME PORT
 ha_await_node() {
-    local pid deadline=$((SECONDS + 300))
-    pid=$(ha_pid_of "node-$1")
-    until curl -sf -o /dev/null "http://127.0.0.1:$2/readyz"; do
-        kill -0 "$pid" 2>/dev/null || ha_die "Gatehouse node $1 exited while starting (see node-$1.log)"
-        [ $SECONDS -ge $deadline ] && ha_die "timed out after 300s waiting for Gatehouse node $1"
+    local name=$1 port=$2 pid attempt=1 deadline=$((SECONDS + 300))
+    pid=$(ha_pid_of "node-$name" | tail -n 1)
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            [ $attempt -ge 3 ] && ha_die "Gatehouse node $name exited while starting, $attempt times (see node-$name.log)"
+            ha_log "Gatehouse node $name exited while starting ($(grep -m1 -E 'Exception|rror' "$HA_SCRATCH/node-$name.log" | cut -c1-200)); starting it again"
+            mv "$HA_SCRATCH/node-$name.log" "$HA_SCRATCH/node-$name.attempt$attempt.log"
+            ha_launch_node "$name" "$port" "${HA_NODE_URL[$name]}"
+            pid=$(ha_pid_of "node-$name" | tail -n 1)
+            attempt=$((attempt + 1))
+        fi
+        [ $SECONDS -ge $deadline ] && ha_die "timed out after 300s waiting for Gatehouse node $name"
         sleep 0.3
     done
-    ha_log "Gatehouse node $1 on http://127.0.0.1:$2"
+    ha_log "Gatehouse node $name on http://127.0.0.1:$port"
 }
 
 # Starts a Gatehouse node and waits until it is ready. Usage: ha_start_node NAME PORT JDBC_URL

@@ -80,7 +80,7 @@ final class Verify {
         Properties result = new Properties();
         result.setProperty("lost", String.valueOf(lost.size()));
         result.setProperty("digests_equal", String.valueOf(equal));
-        FailoverLoad.Results.save(out, result);
+        Results.save(out, result);
     }
 
     /** The user ids of the organization's members, as the database has them (listed through {@code node}). */
