@@ -68,8 +68,13 @@ final class Api {
     }
 
     Reply send(Node node, String method, String path, String json, Duration timeout) {
+        return sendAs(key, node, method, path, json, timeout);
+    }
+
+    /** A request authenticated with another key than the one this client was made with. */
+    Reply sendAs(String apiKey, Node node, String method, String path, String json, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(node.base().resolve(path)).timeout(timeout)
-                .header("Authorization", "Bearer " + key);
+                .header("Authorization", "Bearer " + apiKey);
         if (json == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

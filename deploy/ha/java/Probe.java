@@ -7,8 +7,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * One request of each kind sent to a node at once — readiness, a check, a check with a {@code min_revision}
- * far beyond the node, a write, the metrics — so that all answers describe the same moment; each complete
+ * One request of each kind sent to a node at once — readiness, a check, a check with an API key the node has
+ * not used yet (on the first probe of a node), a check with a {@code min_revision} far beyond the node, a
+ * write, the metrics — so that all answers describe the same moment; each complete
  * answer is printed with its latency and its {@code Gatehouse-*} and {@code Retry-After} headers. The failover
  * tests probe a node while it cannot reach the database: the printout is the evidence of how it behaves.
  */
@@ -26,6 +27,8 @@ final class Probe {
         Map<String, Supplier<Api.Reply>> requests = new LinkedHashMap<>();
         requests.put("GET /readyz", () -> api.get(node, "/readyz", timeout));
         requests.put("POST check", () -> api.post(node, setup.path("/check"), check + "}", timeout));
+        requests.put("POST check with a key the node has not used yet", () -> api.sendAs(setup.adminKey(), node, "POST",
+                setup.path("/check"), check + "}", timeout));
         requests.put("POST check with min_revision beyond the node", () -> api.post(node, setup.path("/check"),
                 check + ",\"min_revision\":" + (applied + 1_000_000) + "}", timeout));
         requests.put("POST member (a write)", () -> api.post(node, setup.path("/members"), "{\"user_id\":\""

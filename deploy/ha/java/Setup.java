@@ -4,13 +4,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The organization the failover load works in: on the built-in {@code rooms} model, a role Agent (with
  * {@link FailoverLoad#PERMISSION}) and a role Viewer (without), and members {@code check-0..n-1}, the even
- * ones Agents, so that every check has a known answer. Immutable.
+ * ones Agents, so that every check has a known answer; {@code adminKey} is the key of the organization's first
+ * admin, which the load never uses (the probes use it as a key no node has cached yet). Immutable.
  */
-record Setup(long org, long agent, long viewer, long revision) {
+record Setup(long org, long agent, long viewer, long revision, String adminKey) {
+
+    private static final Pattern ADMIN_KEY = Pattern.compile("\"admin_key\"\\s*:\\s*\\{[^}]*\"key\"\\s*:\\s*\"([^\"]+)\"");
 
     static boolean allowed(int checkMember) {
         return checkMember % 2 == 0;
@@ -36,7 +41,11 @@ record Setup(long org, long agent, long viewer, long revision) {
                     + "\",\"email\":\"check-" + i + "@ha.test\",\"role_id\":" + (allowed(i) ? agent : viewer) + "}", timeout));
             revision = Long.parseLong(member.header("Gatehouse-Revision").orElseThrow());
         }
-        return new Setup(orgId, agent, viewer, revision);
+        Matcher key = ADMIN_KEY.matcher(org.body());
+        if (!key.find()) {
+            throw new IllegalStateException("no admin key in " + org.body());
+        }
+        return new Setup(orgId, agent, viewer, revision, key.group(1));
     }
 
     /** Waits until every node has applied the setup. */
@@ -58,6 +67,7 @@ record Setup(long org, long agent, long viewer, long revision) {
         p.setProperty("agent", String.valueOf(agent));
         p.setProperty("viewer", String.valueOf(viewer));
         p.setProperty("revision", String.valueOf(revision));
+        p.setProperty("admin_key", adminKey);
         try (var out = Files.newBufferedWriter(file)) {
             p.store(out, "failover load organization");
         }
@@ -69,7 +79,8 @@ record Setup(long org, long agent, long viewer, long revision) {
             p.load(in);
         }
         return new Setup(Long.parseLong(p.getProperty("org")), Long.parseLong(p.getProperty("agent")),
-                Long.parseLong(p.getProperty("viewer")), Long.parseLong(p.getProperty("revision")));
+                Long.parseLong(p.getProperty("viewer")), Long.parseLong(p.getProperty("revision")),
+                p.getProperty("admin_key"));
     }
 
     private static Api.Reply expect(Api.Reply reply) {
