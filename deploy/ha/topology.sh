@@ -8,6 +8,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ha_up
+# From here on Ctrl-C is the normal way to stop: tear down without dumping the logs.
+trap 'exit 0' INT TERM
 primary=$(ha_primary)
 cat <<INFO
 
