@@ -24,7 +24,7 @@ end
 
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors=%d\n",
+  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d status_errors=%d socket_errors=%d\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.status + e.connect + e.read + e.write + e.timeout))
+    e.status, e.connect + e.read + e.write + e.timeout))
 end

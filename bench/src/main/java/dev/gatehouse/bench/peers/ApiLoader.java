@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  */
 final class ApiLoader implements GatehouseLoader {
 
-    static final int THREADS = 4;
+    static final int THREADS = 8;
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -68,7 +68,7 @@ final class ApiLoader implements GatehouseLoader {
         }
         for (int u = 0; u < w.usersPerTenant(); u++) {
             send(server, key, "POST", "/v1/orgs/" + org + "/members", "{\"user_id\":\"" + Workload.userId(t, u)
-                    + "\",\"role_id\":" + roles[Workload.companyRole(t, u)] + "}");
+                    + "\",\"email\":\"" + Workload.userId(t, u) + "@peers.test\",\"role_id\":" + roles[Workload.companyRole(t, u)] + "}");
         }
         for (int r = 0; r < w.roomsPerTenant(); r++) {
             for (int k = 0; k < w.membersPerRoom(); k++) {

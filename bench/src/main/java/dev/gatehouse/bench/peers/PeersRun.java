@@ -40,7 +40,7 @@ public final class PeersRun {
 
     private static final String SERVICE_KEY = "peers-bench-service-key-0123456789";
     private static final Pattern WRK_RESULT = Pattern.compile(
-            "RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors=(\\d+)");
+            "RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) status_errors=(\\d+) socket_errors=(\\d+)");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Options options;
@@ -110,7 +110,9 @@ public final class PeersRun {
             entry.put("load_s", round(s.loadSeconds, 2));
             entry.put("load_method", s.loadMethod);
             entry.put("rss_mib", round(s.proc.rssKib() / 1024.0, 1));
-            long children = s.proc.descendantsRssKib();
+            long children = s.name.equals("gatehouse")
+                    ? Proc.rssKibOfProcessesMentioning(work.resolve("gatehouse-data").toString())
+                    : s.proc.descendantsRssKib();
             if (children > 0) {
                 entry.put("child_processes_rss_mib", round(children / 1024.0, 1));
             }
@@ -119,7 +121,7 @@ public final class PeersRun {
             entry.put("kinds", kinds);
             bySystem.put(s.name, entry);
         }
-        result.put("http", Map.of("tool", "wrk " + wrkVersion() + " -t1 -c" + options.connections + " -d"
+        result.put("http", Map.of("tool", "wrk " + wrkVersion() + " -t1 -c" + options.connections + " --timeout 10s -d"
                         + options.seconds + "s (after " + options.warmup + " s of warm-up), " + options.rounds
                         + " interleaved rounds", "clock_ticks_per_s", Proc.CLOCK_TICKS, "systems", bySystem));
         result.put("finished", Instant.now().toString());
@@ -299,6 +301,7 @@ public final class PeersRun {
         long requestsDone = Long.parseLong(m.group(1));
         double seconds = Long.parseLong(m.group(2)) / 1e6;
         long errors = Long.parseLong(m.group(5));
+        long socketErrors = Long.parseLong(m.group(6));
         double cpuSeconds = cpu / (double) Proc.CLOCK_TICKS;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("round", round + 1);
@@ -307,20 +310,21 @@ public final class PeersRun {
         r.put("p99_ms", round(Long.parseLong(m.group(4)) / 1000.0, 3));
         r.put("cpu_us_per_request", round(cpuSeconds * 1e6 / requestsDone, 1));
         r.put("cores_used", round(cpuSeconds / wall, 2));
-        r.put("errors", errors);
+        r.put("status_errors", errors);
+        r.put("socket_errors_or_timeouts", socketErrors);
         r.put("load_average", Machine.loadAverage());
         log("round %d %-9s %-7s %,10.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %6.1f us CPU/req  %.2f cores%s", round + 1,
                 s.name, kind, requestsDone / seconds, Long.parseLong(m.group(3)) / 1000.0,
                 Long.parseLong(m.group(4)) / 1000.0, cpuSeconds * 1e6 / requestsDone, cpuSeconds / wall,
-                errors > 0 ? "  ERRORS " + errors : "");
+                socketErrors > 0 ? "  (" + socketErrors + " timeouts or socket errors)" : "");
         if (errors > 0) {
-            throw new IllegalStateException(s.name + " answered " + errors + " requests with errors under load:\n" + out);
+            throw new IllegalStateException(s.name + " answered " + errors + " requests with an error status under load:\n" + out);
         }
         return r;
     }
 
     private String runWrk(HttpSystem s, Path requests, int seconds) throws Exception {
-        ProcessBuilder b = new ProcessBuilder("wrk", "-t1", "-c" + options.connections, "-d" + seconds + "s", "--latency",
+        ProcessBuilder b = new ProcessBuilder("wrk", "-t1", "-c" + options.connections, "-d" + seconds + "s", "--timeout", "10s", "--latency",
                 "-s", options.root.resolve("bench/peers/requests.lua").toString(), s.base.toString())
                 .redirectErrorStream(true);
         b.environment().put("PEERS_REQUESTS", requests.toString());

@@ -105,6 +105,25 @@ final class Proc {
         }).sum();
     }
 
+    /**
+     * Resident memory of every process whose command line mentions {@code text} (e.g. the PostgreSQL server
+     * and backends of an embedded database, which are not children of the process that started them), in KiB.
+     */
+    static long rssKibOfProcessesMentioning(String text) {
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).mapToLong(p -> {
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                    return cmdline.contains(text) ? rssKib(Long.parseLong(p.getFileName().toString())) : 0;
+                } catch (IOException | UncheckedIOException gone) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String read(Path path) {
         try {
             return Files.readString(path);
