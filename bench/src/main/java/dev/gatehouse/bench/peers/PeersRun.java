@@ -111,7 +111,7 @@ public final class PeersRun {
             entry.put("load_method", s.loadMethod);
             entry.put("rss_mib", round(s.proc.rssKib() / 1024.0, 1));
             long children = s.name.equals("gatehouse")
-                    ? Proc.rssKibOfProcessesMentioning(work.resolve("gatehouse-data").toString())
+                    ? s.proc.otherProcessesRssKib(work.resolve("gatehouse-data").toString())
                     : s.proc.descendantsRssKib();
             if (children > 0) {
                 entry.put("child_processes_rss_mib", round(children / 1024.0, 1));

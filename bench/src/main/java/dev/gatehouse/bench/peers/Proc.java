@@ -106,15 +106,16 @@ final class Proc {
     }
 
     /**
-     * Resident memory of every process whose command line mentions {@code text} (e.g. the PostgreSQL server
+     * Resident memory of every other process whose command line mentions {@code text} (e.g. the PostgreSQL server
      * and backends of an embedded database, which are not children of the process that started them), in KiB.
      */
-    static long rssKibOfProcessesMentioning(String text) {
+    long otherProcessesRssKib(String text) {
         try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).mapToLong(p -> {
                 try {
                     String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    return cmdline.contains(text) ? rssKib(Long.parseLong(p.getFileName().toString())) : 0;
+                    long pid = Long.parseLong(p.getFileName().toString());
+                    return pid != pid() && cmdline.contains(text) ? rssKib(pid) : 0;
                 } catch (IOException | UncheckedIOException gone) {
                     return 0;
                 }
