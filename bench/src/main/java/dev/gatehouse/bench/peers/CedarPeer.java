@@ -45,12 +45,10 @@ public final class CedarPeer {
     private static final EntityTypeName ROOM = type("Room");
     private static final EntityTypeName ACTION = type("Action");
 
-    private final Workload workload;
     private final List<PolicySet> policySets;
     private final BasicAuthorizationEngine engine = new BasicAuthorizationEngine();
 
-    private CedarPeer(Workload workload, List<PolicySet> policySets) {
-        this.workload = workload;
+    private CedarPeer(List<PolicySet> policySets) {
         this.policySets = policySets;
     }
 
@@ -64,7 +62,7 @@ public final class CedarPeer {
         for (int t = 0; t < w.tenants(); t++) {
             sets.add(policySet(w, t));
         }
-        return new CedarPeer(w, sets);
+        return new CedarPeer(sets);
     }
 
     /** Tenant {@code t}'s policies in Cedar syntax (static policies and templates), for the documentation. */
@@ -154,9 +152,5 @@ public final class CedarPeer {
         } catch (AuthException e) {
             throw new IllegalStateException("Cedar failed to decide " + p.request(), e);
         }
-    }
-
-    public Workload workload() {
-        return workload;
     }
 }
