@@ -6,6 +6,7 @@
 # Environment (all optional):
 #   PEERS_OUT=bench/peers/results   where http.json, jmh.json, summary.json and the charts go
 #   PEERS_SECONDS=15 PEERS_WARMUP=5 PEERS_ROUNDS=3 PEERS_CONNECTIONS=16   wrk timing, per system and kind
+#   PEERS_TENANTS=100 PEERS_USERS=100   the HTTP workload: tenants, users per tenant
 #   PEERS_SIZES=10,100,1000         tenants (of 100 users) for the in-process latency against dataset size
 #   PEERS_SKIP_HTTP=1 / PEERS_SKIP_JMH=1   reuse the other half's previous results
 set -euo pipefail
@@ -41,7 +42,7 @@ echo "building the server and the benchmarks…" >&2
 if [ -z "${PEERS_SKIP_HTTP:-}" ]; then
   java -cp "$jar" dev.gatehouse.bench.peers.PeersRun --root "$root" --cache "$cache" --out "$out" \
     --seconds "${PEERS_SECONDS:-15}" --warmup "${PEERS_WARMUP:-5}" --rounds "${PEERS_ROUNDS:-3}" \
-    --connections "${PEERS_CONNECTIONS:-16}"
+    --connections "${PEERS_CONNECTIONS:-16}" --tenants "${PEERS_TENANTS:-100}" --users "${PEERS_USERS:-100}"
 fi
 if [ -z "${PEERS_SKIP_JMH:-}" ]; then
   java -jar "$jar" PeersInProcessBenchmark -p tenants="${PEERS_SIZES:-10,100,1000}" -f 1 -wi 3 -i 5 \
