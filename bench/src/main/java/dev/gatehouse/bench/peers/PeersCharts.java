@@ -14,6 +14,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -130,8 +131,7 @@ public final class PeersCharts {
         NumberAxis linear = new NumberAxis(axis);
         CategoryPlot plot;
         if (log) {
-            LogAxis range = new LogAxis(axis);
-            range.setBase(10);
+            LogAxis range = decades(new LogAxis(axis));
             range.setSmallestValue(1);
             renderer.setBase(1);
             plot = new CategoryPlot(data, new CategoryAxis(), range, renderer);
@@ -161,12 +161,8 @@ public final class PeersCharts {
                 }
             }
         }
-        LogAxis users = new LogAxis("users in the dataset (100 per tenant)");
-        users.setBase(10);
-        users.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
-        LogAxis latency = new LogAxis("nanoseconds per check (log scale)");
-        latency.setBase(10);
-        latency.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        LogAxis users = decades(new LogAxis("users in the dataset (100 per tenant)"));
+        LogAxis latency = decades(new LogAxis("nanoseconds per check (log scale)"));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         List<String> order = PeersReport.IN_PROCESS_SYSTEMS;
         for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -188,6 +184,15 @@ public final class PeersCharts {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         return chart("In-process check latency against dataset size (lower is better)",
                 "JMH average time, median of iterations; solid: company checks, dashed: room checks", plot);
+    }
+
+    /** Ticks at the powers of ten only, written out in full. */
+    private static LogAxis decades(LogAxis axis) {
+        axis.setBase(10);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setMinorTickMarksVisible(true);
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        return axis;
     }
 
     private static JFreeChart chart(String title, String note, org.jfree.chart.plot.Plot plot) {
