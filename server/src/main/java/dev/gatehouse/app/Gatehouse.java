@@ -93,15 +93,21 @@ public final class Gatehouse implements AutoCloseable {
 
     private void startUp() {
         String jdbcUrl;
+        String user;
+        String password;
         if (config.databaseUrl() == null) {
             embedded = EmbeddedDatabase.start(config.dataDir(), config.durable());
             resources.add(embedded);
             jdbcUrl = embedded.jdbcUrl();
+            user = EmbeddedDatabase.USER;
+            password = embedded.password();
             LOG.info("embedded PostgreSQL on port {} with data under {}", embedded.port(), config.dataDir());
         } else {
             jdbcUrl = Config.jdbcUrl(config.databaseUrl());
+            user = config.databaseUser();
+            password = config.databasePassword();
         }
-        database = new Database(jdbcUrl, config.databaseUser(), config.databasePassword(), config.poolSize());
+        database = new Database(jdbcUrl, user, password, config.poolSize());
         resources.add(0, database);
         database.migrate();
 
@@ -146,11 +152,11 @@ public final class Gatehouse implements AutoCloseable {
         ChangeTailer tailer = new ChangeTailer(feed, () -> {
             try {
                 Properties props = new Properties();
-                if (config.databaseUser() != null) {
-                    props.setProperty("user", config.databaseUser());
+                if (user != null) {
+                    props.setProperty("user", user);
                 }
-                if (config.databasePassword() != null) {
-                    props.setProperty("password", config.databasePassword());
+                if (password != null) {
+                    props.setProperty("password", password);
                 }
                 // Named, so that operators (and pg_stat_activity) can tell the listening connection apart.
                 props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
