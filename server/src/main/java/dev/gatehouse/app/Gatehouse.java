@@ -14,6 +14,7 @@ import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.ReadinessGate;
 import dev.gatehouse.http.close.CloseApi;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
@@ -32,6 +33,8 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookService;
 import dev.gatehouse.webhook.WebhookSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -129,7 +132,7 @@ public final class Gatehouse implements AutoCloseable {
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
-        feed.onGap(() -> {
+        feed.resyncWith(() -> {
             modelService.loadStored();
             DecisionEngine reloaded = new DecisionEngine(models::get);
             long at = EngineLoader.load(database.jdbi(), reloaded);
@@ -181,11 +184,16 @@ public final class Gatehouse implements AutoCloseable {
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
+        Gauge.builder("gatehouse.feed.in.sync", feed, f -> f.inSync() ? 1 : 0)
+                .description("1 while this node's state holds every change it has seen; 0 while it reloads").register(metrics);
+        FunctionCounter.builder("gatehouse.feed.reloads", feed, ChangeFeed::reloads)
+                .description("reloads of the whole state after a change could not be applied or the log had a gap")
+                .register(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services, List.of()),
-                new CloseApi(services, config.closeRateLimit()),
-                RoomsApi.over(services),
+                ReadinessGate.over(new NativeApi(services, List.of()), feed),
+                ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
+                ReadinessGate.over(RoomsApi.over(services), feed),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
                 config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())

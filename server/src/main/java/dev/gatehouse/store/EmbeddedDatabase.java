@@ -12,10 +12,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,14 +190,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private static void awaitExit(long pid) {
-        ProcessHandle.of(pid).ifPresent(process -> {
-            try {
-                process.onExit().get(ORPHAN_EXIT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("the PostgreSQL server (process " + pid + ") did not exit within "
-                        + ORPHAN_EXIT_SECONDS + " s of being stopped", e);
-            }
-        });
+        if (!Postmaster.awaitExit(pid, Duration.ofSeconds(ORPHAN_EXIT_SECONDS))) {
+            throw new IllegalStateException("the PostgreSQL server (process " + pid + ") did not exit within "
+                    + ORPHAN_EXIT_SECONDS + " s of being stopped");
+        }
     }
 
     private void verify() {

@@ -13,7 +13,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +121,28 @@ final class Postmaster {
         if (!stop(programs, pgData, "fast") && !stop(programs, pgData, "immediate")) {
             LOG.error("could not stop the PostgreSQL server {} over {}:\n{}", pid, pgData, tail(tail));
         }
+        awaitExit(pid, STOP_TIMEOUT);
         awaitOutput(output);
+    }
+
+    /**
+     * Waits until process {@code pid} has exited: {@code pg_ctl stop} returns once the server removed its
+     * lock file, a moment before the process is gone. False if it is still there after {@code timeout}.
+     */
+    static boolean awaitExit(long pid, Duration timeout) {
+        ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+        if (process == null) {
+            return true;
+        }
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return !process.isAlive();
+        }
     }
 
     /**

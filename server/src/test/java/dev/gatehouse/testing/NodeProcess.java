@@ -125,6 +125,20 @@ public final class NodeProcess implements AutoCloseable {
         waitFor();
     }
 
+    /**
+     * SIGKILL of the node and of every process it started that is still its descendant (as when a whole
+     * process group is killed): nothing of the node survives that could clean up after it.
+     */
+    public void killWithDescendants() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        waitFor();
+        for (ProcessHandle descendant : descendants) {
+            descendant.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+    }
+
     /** SIGTERM: a graceful stop; returns the exit code. */
     public int terminate() {
         process.destroy();
