@@ -51,7 +51,10 @@ public final class ChangeFeed {
     private long lastCatchUp;
     /** Why this node's state cannot be trusted, while it cannot; null when in sync. */
     private volatile OutOfSync outOfSync;
-    /** 0 while the next reload may run at once; otherwise the current backoff, until {@link #retryAt}. */
+    /**
+     * 0 while the next reload may run at once; otherwise the current backoff, until {@link #retryAt}. Reset
+     * whenever the feed has caught up with no failure.
+     */
     private long backoffMillis;
     private long retryAt;
     private volatile long reloads;
@@ -131,7 +134,9 @@ public final class ChangeFeed {
                 }
                 continue;
             }
-            deliver(record);
+            if (!deliver(record) && !reloadIfDue()) {
+                return;
+            }
         }
         if (outOfSync == null) {
             backoffMillis = 0;
@@ -195,6 +200,10 @@ public final class ChangeFeed {
             applied = at;
             outOfSync = null;
             reloads++;
+            // A change failing again before the feed has caught up cleanly waits before the next reload: a
+            // listener that fails on every record must not turn each new record into a full reload.
+            backoffMillis = Math.max(backoffMillis, FIRST_RETRY_MILLIS);
+            retryAt = System.nanoTime() + backoffMillis * 1_000_000L;
             LOG.warn("reloaded this node's state from the database at revision {} ({}); answering again", at,
                     out.reason());
             notifyAll();
