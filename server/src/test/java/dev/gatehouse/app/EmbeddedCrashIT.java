@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +41,7 @@ class EmbeddedCrashIT {
             assertRestartSucceeds(dataDir, orgId, killed);
         } finally {
             stopIfAlive(postmaster);
+            delete(dataDir);
         }
     }
 
@@ -64,6 +67,7 @@ class EmbeddedCrashIT {
             assertThat(alive(postmaster)).as("the orphan was stopped").isFalse();
         } finally {
             stopIfAlive(postmaster);
+            delete(dataDir);
         }
     }
 
@@ -102,6 +106,14 @@ class EmbeddedCrashIT {
 
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** Leaves no database server behind when an assertion failed half way. */
