@@ -40,7 +40,7 @@ public final class RebuildFromPostgres {
         System.out.printf(Locale.ROOT, "dataset %s: %,d organizations, %,d members, %,d assignments; data under %s%n",
                 data.name(), data.orgs(), data.members(), data.assignments(), dir);
         try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dir, false);
-             Database db = new Database(postgres.jdbcUrl(), "postgres", null, 4)) {
+             Database db = new Database(postgres.jdbcUrl(), EmbeddedDatabase.USER, postgres.password(), 4)) {
             db.migrate();
             Jdbi jdbi = db.jdbi();
             if (holds(jdbi, data)) {

@@ -15,6 +15,7 @@ import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.ReadinessGate;
 import dev.gatehouse.http.close.CloseApi;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
@@ -37,6 +38,8 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookService;
 import dev.gatehouse.webhook.WebhookSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -100,15 +103,21 @@ public final class Gatehouse implements AutoCloseable {
 
     private void startUp() {
         String jdbcUrl;
+        String user;
+        String password;
         if (config.databaseUrl() == null) {
             embedded = EmbeddedDatabase.start(config.dataDir(), config.durable());
             resources.add(embedded);
             jdbcUrl = embedded.jdbcUrl();
+            user = EmbeddedDatabase.USER;
+            password = embedded.password();
             LOG.info("embedded PostgreSQL on port {} with data under {}", embedded.port(), config.dataDir());
         } else {
             jdbcUrl = Config.jdbcUrl(config.databaseUrl());
+            user = config.databaseUser();
+            password = config.databasePassword();
         }
-        database = new Database(jdbcUrl, config.databaseUser(), config.databasePassword(), config.poolSize());
+        database = new Database(jdbcUrl, user, password, config.poolSize());
         resources.add(0, database);
         database.migrate();
 
@@ -133,7 +142,7 @@ public final class Gatehouse implements AutoCloseable {
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
-        feed.onGap(() -> {
+        feed.resyncWith(() -> {
             modelService.loadStored();
             DecisionEngine reloaded = new DecisionEngine(models::get);
             long at = EngineLoader.load(database.jdbi(), reloaded);
@@ -157,11 +166,11 @@ public final class Gatehouse implements AutoCloseable {
         ChangeTailer tailer = new ChangeTailer(feed, () -> {
             try {
                 Properties props = new Properties();
-                if (config.databaseUser() != null) {
-                    props.setProperty("user", config.databaseUser());
+                if (user != null) {
+                    props.setProperty("user", user);
                 }
-                if (config.databasePassword() != null) {
-                    props.setProperty("password", config.databasePassword());
+                if (password != null) {
+                    props.setProperty("password", password);
                 }
                 // Named, so that operators (and pg_stat_activity) can tell the listening connection apart.
                 props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
@@ -186,11 +195,16 @@ public final class Gatehouse implements AutoCloseable {
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
+        Gauge.builder("gatehouse.feed.in.sync", feed, f -> f.inSync() ? 1 : 0)
+                .description("1 while this node's state holds every change it has seen; 0 while it reloads").register(metrics);
+        FunctionCounter.builder("gatehouse.feed.reloads", feed, ChangeFeed::reloads)
+                .description("reloads of the whole state after a change could not be applied or the log had a gap")
+                .register(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                new NativeApi(services, List.of()),
-                new CloseApi(services, config.closeRateLimit()),
-                RoomsApi.over(services),
+                ReadinessGate.over(new NativeApi(services, List.of()), feed),
+                ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
+                ReadinessGate.over(RoomsApi.over(services), feed),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
         HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
                 config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())

@@ -15,12 +15,22 @@ import org.slf4j.LoggerFactory;
  * nodes are read from the change log by {@link #catchUp()}. Both paths end in the same delivery, so there
  * is one way state enters the engine.
  *
+ * <p><b>Applied means applied by every listener.</b> {@link #applied()} — what {@code /readyz}, the
+ * {@code Gatehouse-Revision} waits and the node registry report — advances past a record only once every
+ * listener took it. A listener that throws leaves this node's state without that change: the feed then
+ * marks itself <em>out of sync</em> ({@link #inSync()} false, {@link #requireInSync()} refuses with a retryable
+ * {@code node_resyncing}), delivers nothing more, and asks its {@link Resync} to reload the whole state from
+ * the tables. A reload that fails is retried with exponential backoff ({@link #FIRST_RETRY_MILLIS} doubling
+ * to {@link #MAX_RETRY_MILLIS}) whenever the feed is driven ({@link #catchUp()}, which the tailer calls at least
+ * every poll interval); the node stays out of sync until one succeeds, then carries on from the snapshot's
+ * revision.
+ *
  * <p><b>Gaps.</b> Revisions are gapless (see {@link ChangeLogStore}), so a missing revision can only mean
  * that retention deleted records this node had not applied yet (a node frozen for longer than the
- * retention period). The feed then cannot replay history; it asks its {@link Resync} to reload the whole
- * state from the tables and carries on from the revision of that snapshot.
+ * retention period). The feed cannot replay history and recovers the same way, by a reload.
  *
- * <p>Thread-safety: delivery is serialized on this object; {@link #applied()} is a volatile read.
+ * <p>Thread-safety: delivery and reloads are serialized on this object; {@link #applied()} and
+ * {@link #inSync()} are volatile reads.
  */
 public final class ChangeFeed {
 
@@ -29,12 +39,29 @@ public final class ChangeFeed {
     /** Waiting checks read the log at most this often between notifications (the tailer also reads it). */
     private static final long AWAIT_READ_NANOS = 20_000_000L;
 
+    /** Delay before the second reload attempt; each further failure doubles it. */
+    static final long FIRST_RETRY_MILLIS = 250;
+    static final long MAX_RETRY_MILLIS = 30_000;
+
     private final Jdbi jdbi;
     private final ChangeLogStore log;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long applied;
     private volatile Resync resync;
     private long lastCatchUp;
+    /** Why this node's state cannot be trusted, while it cannot; null when in sync. */
+    private volatile OutOfSync outOfSync;
+    /**
+     * 0 while the next reload may run at once; otherwise the current backoff, until {@link #retryAt}. Reset
+     * whenever the feed has caught up with no failure.
+     */
+    private long backoffMillis;
+    private long retryAt;
+    private volatile long reloads;
+
+    /** The first revision this node could not apply, and why. */
+    private record OutOfSync(long revision, String reason) {
+    }
 
     public ChangeFeed(Jdbi jdbi, ChangeLogStore log) {
         this.jdbi = jdbi;
@@ -45,13 +72,14 @@ public final class ChangeFeed {
         listeners.add(listener);
     }
 
-    /** Reloads this node's state from the tables when the log can no longer be replayed (see class comment). */
+    /** Reloads this node's state from the tables when the log cannot be replayed onto it (see class comment). */
     public interface Resync {
         /** Rebuilds every listener's state from a consistent snapshot and returns that snapshot's revision. */
         long reload();
     }
 
-    public void onGap(Resync resync) {
+    /** How this node reloads its state when it is out of sync (see class comment). */
+    public void resyncWith(Resync resync) {
         this.resync = resync;
     }
 
@@ -64,6 +92,25 @@ public final class ChangeFeed {
         return applied;
     }
 
+    /** False while this node's state lacks a change it could not apply and is being reloaded. */
+    public boolean inSync() {
+        return outOfSync == null;
+    }
+
+    /** Throws the retryable {@code node_resyncing} error while this node is out of sync. */
+    public void requireInSync() {
+        OutOfSync out = outOfSync;
+        if (out != null) {
+            throw new UnavailableException("node_resyncing", "this node could not apply revision " + out.revision()
+                    + " of the change log and is reloading its state from the database; retry shortly");
+        }
+    }
+
+    /** How many times this node reloaded its whole state (after a failed change or a gap in the log). */
+    public long reloads() {
+        return reloads;
+    }
+
     /**
      * Delivers records this node just committed, reading the revisions before them (other nodes' writes)
      * from the log. Never throws: the transaction has committed, so should that read fail, the tailer
@@ -71,6 +118,9 @@ public final class ChangeFeed {
      */
     public synchronized void publish(List<ChangeRecord> records) {
         for (ChangeRecord record : records) {
+            if (outOfSync != null && !reloadIfDue()) {
+                return; // the tailer retries the reload; these records are in the tables it reloads from
+            }
             if (record.revision() <= applied) {
                 continue;
             }
@@ -84,65 +134,115 @@ public final class ChangeFeed {
                 }
                 continue;
             }
-            deliver(record);
+            if (!deliver(record) && !reloadIfDue()) {
+                return;
+            }
+        }
+        if (outOfSync == null) {
+            backoffMillis = 0;
         }
     }
 
-    /** Reads and delivers every record after {@link #applied()}; returns how many were delivered. */
+    /**
+     * Reads and delivers every record after {@link #applied()}; returns how many were delivered. While out of
+     * sync, first reloads the state if the backoff allows, and otherwise returns 0 at once.
+     */
     public synchronized int catchUp() {
         lastCatchUp = System.nanoTime();
         int delivered = 0;
         while (true) {
+            if (outOfSync != null && !reloadIfDue()) {
+                return delivered;
+            }
             long from = applied;
             ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, BATCH, ChangeLogStore.READ_BYTES));
             List<ChangeRecord> batch = read.records();
             if (!batch.isEmpty() && batch.get(0).revision() != from + 1) {
-                resynchronize(from, batch.get(0).revision());
+                long next = batch.get(0).revision();
+                LOG.error("revisions {}..{} were deleted from the change log before this node applied them (it was "
+                        + "behind for longer than the retention period); reloading all state from the database",
+                        from + 1, next - 1);
+                outOfSync = new OutOfSync(next - 1, "revisions " + (from + 1) + ".." + (next - 1)
+                        + " were deleted from the change log");
                 continue;
             }
-            batch.forEach(this::deliver);
-            delivered += batch.size();
-            if (batch.size() < BATCH && !read.more()) {
+            for (ChangeRecord record : batch) {
+                if (!deliver(record)) {
+                    break;
+                }
+                delivered++;
+            }
+            if (outOfSync == null && batch.size() < BATCH && !read.more()) {
+                backoffMillis = 0;
                 return delivered;
             }
         }
     }
 
-    private void resynchronize(long from, long next) {
+    /**
+     * Reloads the whole state unless a failed attempt's backoff has not run out; true once in sync again. The
+     * snapshot must reach the revision that could not be applied, or the attempt counts as failed.
+     */
+    private boolean reloadIfDue() {
+        if (backoffMillis > 0 && System.nanoTime() - retryAt < 0) {
+            return false;
+        }
+        OutOfSync out = outOfSync;
         Resync r = resync;
-        if (r == null) {
-            throw new IllegalStateException("the change log has no revisions " + (from + 1) + ".." + (next - 1)
-                    + " (deleted by retention) and this feed cannot reload its state");
+        try {
+            if (r == null) {
+                throw new IllegalStateException("this feed has no way to reload its state");
+            }
+            long at = r.reload();
+            if (at < out.revision()) {
+                throw new IllegalStateException("the reloaded state is at revision " + at + ", still before "
+                        + out.revision());
+            }
+            applied = at;
+            outOfSync = null;
+            reloads++;
+            // A change failing again before the feed has caught up cleanly waits before the next reload: a
+            // listener that fails on every record must not turn each new record into a full reload.
+            backoffMillis = Math.max(backoffMillis, FIRST_RETRY_MILLIS);
+            retryAt = System.nanoTime() + backoffMillis * 1_000_000L;
+            LOG.warn("reloaded this node's state from the database at revision {} ({}); answering again", at,
+                    out.reason());
+            notifyAll();
+            return true;
+        } catch (RuntimeException e) {
+            backoffMillis = backoffMillis == 0 ? FIRST_RETRY_MILLIS : Math.min(backoffMillis * 2, MAX_RETRY_MILLIS);
+            retryAt = System.nanoTime() + backoffMillis * 1_000_000L;
+            LOG.error("reloading this node's state from the database failed ({}); the node stays out of service "
+                    + "and tries again in {} ms", e.toString(), backoffMillis);
+            return false;
         }
-        LOG.error("revisions {}..{} were deleted from the change log before this node applied them (it was behind "
-                + "for longer than the retention period); reloading all state from the database", from + 1, next - 1);
-        long at = r.reload();
-        if (at < next - 1) {
-            throw new IllegalStateException("reloaded state at revision " + at + " is still before the gap ending at "
-                    + (next - 1));
-        }
-        applied = at;
-        notifyAll();
     }
 
-    private void deliver(ChangeRecord record) {
+    /** Hands a record to every listener; false, and out of sync, when one of them fails. */
+    private boolean deliver(ChangeRecord record) {
         for (ChangeListener listener : listeners) {
             try {
                 listener.onChange(record);
             } catch (RuntimeException e) {
-                LOG.error("listener {} failed on revision {} ({} {} {})", listener.getClass().getSimpleName(),
-                        record.revision(), record.objectType(), record.objectId(), record.action(), e);
+                LOG.error("listener {} failed on revision {} ({} {} {}); this node stops answering and reloads its "
+                        + "state from the database", listener.getClass().getSimpleName(), record.revision(),
+                        record.objectType(), record.objectId(), record.action(), e);
+                outOfSync = new OutOfSync(record.revision(), listener.getClass().getSimpleName()
+                        + " failed on revision " + record.revision());
+                return false;
             }
         }
         applied = record.revision();
         notifyAll();
+        return true;
     }
 
     /**
      * Returns once this node has applied {@code revision}, catching up from the log first; after
-     * {@code timeoutMillis} without reaching it, a retryable {@link UnavailableException}.
+     * {@code timeoutMillis} without reaching it, or while out of sync, a retryable {@link UnavailableException}.
      */
     public void awaitRevision(long revision, long timeoutMillis) {
+        requireInSync();
         if (applied >= revision) {
             return;
         }
@@ -150,6 +250,7 @@ public final class ChangeFeed {
         synchronized (this) {
             tryCatchUp(true);
             while (applied < revision) {
+                requireInSync();
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
                     throw new UnavailableException("revision_not_reached", "this node has applied revision "

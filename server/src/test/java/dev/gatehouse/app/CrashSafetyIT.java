@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -243,7 +242,7 @@ class CrashSafetyIT {
     }
 
     private static int registeredNodes(String url) {
-        try (var c = DriverManager.getConnection(url, "postgres", "");
+        try (var c = TestDatabase.connect(url);
              var rs = c.createStatement().executeQuery("SELECT count(*) FROM gatehouse_nodes")) {
             rs.next();
             return rs.getInt(1);

@@ -3,6 +3,7 @@ package dev.gatehouse.changelog;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +38,7 @@ class ChangeLogIT {
     static void start() {
         node = TestNode.start();
         fx = new Fixtures(node);
-        db = Jdbi.create(node.databaseUrl(), "postgres", "");
+        db = TestDatabase.jdbi(node.databaseUrl());
     }
 
     @AfterAll

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * A Gatehouse node in its own operating-system process ({@code java -cp <this JVM's class path>
- * dev.gatehouse.app.Main serve …}) over a test database, for tests that kill or signal it.
+ * dev.gatehouse.app.Main serve …}) over a test database or its own embedded one, for tests that kill or
+ * signal it.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -35,16 +37,31 @@ public final class NodeProcess implements AutoCloseable {
         drain(process.getErrorStream(), stderr, false);
     }
 
-    /** Starts a node on a random port and waits until it listens. */
+    /** Starts a node over a database of the test server on a random port and waits until it listens. */
     public static NodeProcess start(String databaseUrl, Path dataDir) {
+        return start(dataDir, List.of("--database-url", databaseUrl, "--database-user", TestDatabase.USER),
+                Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()));
+    }
+
+    /**
+     * Starts a node over its own embedded PostgreSQL under {@code dataDir} (created on first start, kept
+     * across restarts) on a random port and waits until it listens.
+     */
+    public static NodeProcess startEmbedded(Path dataDir) {
+        return start(dataDir, List.of(), Map.of());
+    }
+
+    private static NodeProcess start(Path dataDir, List<String> database, Map<String, String> environment) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "dev.gatehouse.app.Main", "serve", "--port", "0", "--host", "127.0.0.1",
-                "--database-url", databaseUrl, "--database-user", "postgres",
                 "--service-key", TestNode.SERVICE_KEY, "--data-dir", dataDir.toString(),
                 "--poll-millis", "200", "--pool-size", "4"));
+        command.addAll(database);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
         try {
-            NodeProcess node = new NodeProcess(new ProcessBuilder(command).start());
+            NodeProcess node = new NodeProcess(builder.start());
             node.awaitListening();
             return node;
         } catch (IOException e) {
@@ -75,7 +92,7 @@ public final class NodeProcess implements AutoCloseable {
 
     private void awaitListening() {
         try {
-            port.get(60, TimeUnit.SECONDS);
+            port.get(120, TimeUnit.SECONDS);
         } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
             process.destroyForcibly();
             throw new AssertionError("node process did not start: " + e.getMessage() + "\nstdout:\n" + stdout
@@ -106,6 +123,20 @@ public final class NodeProcess implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         waitFor();
+    }
+
+    /**
+     * SIGKILL of the node and of every process it started that is still its descendant (as when a whole
+     * process group is killed): nothing of the node survives that could clean up after it.
+     */
+    public void killWithDescendants() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        waitFor();
+        for (ProcessHandle descendant : descendants) {
+            descendant.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
     }
 
     /** SIGTERM: a graceful stop; returns the exit code. */

@@ -10,13 +10,17 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * One real PostgreSQL per test JVM (embedded, fsync off), and a fresh empty database per caller, so test
- * classes never see each other's data.
+ * classes never see each other's data. Like every embedded server it demands a password: connect with
+ * {@link #connect}, {@link #jdbi}, or {@link #USER} and {@link #password()}.
  */
 public final class TestDatabase {
 
+    /** The user every test connection uses (the embedded server's superuser). */
+    public static final String USER = EmbeddedDatabase.USER;
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedDatabase instance;
 
@@ -39,12 +43,27 @@ public final class TestDatabase {
     /** Creates a new empty database and returns its JDBC URL. */
     public static String freshDatabaseUrl() {
         String name = "gh_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(server().jdbcUrl(), "postgres", "");
+        try (Connection c = connect(server().jdbcUrl());
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return server().jdbcUrl(name);
+    }
+
+    /** The password of {@link #USER}. */
+    public static String password() {
+        return server().password();
+    }
+
+    /** A connection to a database of the test server, as {@link #USER}. */
+    public static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url, USER, password());
+    }
+
+    /** JDBI over a database of the test server, as {@link #USER}. */
+    public static Jdbi jdbi(String url) {
+        return Jdbi.create(url, USER, password());
     }
 }

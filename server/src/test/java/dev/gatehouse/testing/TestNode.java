@@ -64,8 +64,8 @@ public final class TestNode implements AutoCloseable {
     }
 
     private Config config() {
-        return tweak.apply(new Config("127.0.0.1", 0, tlsPort, dataDir, databaseUrl, "postgres", null, SERVICE_KEY,
-                "INFO", 4, false, 200));
+        return tweak.apply(new Config("127.0.0.1", 0, tlsPort, dataDir, databaseUrl, TestDatabase.USER,
+                TestDatabase.password(), SERVICE_KEY, "INFO", 4, false, 200));
     }
 
     /** Stops the node and starts it again over the same database: a restart. */

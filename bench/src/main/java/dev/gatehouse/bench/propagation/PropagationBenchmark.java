@@ -53,7 +53,7 @@ public final class PropagationBenchmark {
         Path dir = Files.createTempDirectory("gatehouse-propagation");
         try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir, durable)) {
             String url = pg.jdbcUrl("propagation");
-            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), EmbeddedDatabase.USER, pg.password())) {
                 c.createStatement().execute("CREATE DATABASE propagation");
             }
             List<Gatehouse> cluster = new ArrayList<>();
@@ -61,7 +61,7 @@ public final class PropagationBenchmark {
             try {
                 for (int i = 0; i < nodes; i++) {
                     Gatehouse node = Gatehouse.start(new Config("127.0.0.1", 0, null, dir.resolve("node" + i), url,
-                            "postgres", null, KEY, "WARN", 8, durable, 1000));
+                            EmbeddedDatabase.USER, pg.password(), KEY, "WARN", 8, durable, 1000));
                     ConcurrentHashMap<Long, Long> times = new ConcurrentHashMap<>();
                     node.services().feed().addListener((ChangeListener) r -> times.put(r.revision(), System.nanoTime()));
                     cluster.add(node);

@@ -15,8 +15,9 @@ import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 /**
- * Operations endpoints: liveness, readiness (database reachable, engine loaded), Prometheus metrics and
- * the OpenAPI contract. Errors anywhere outside another dialect's prefix use the native problem shape.
+ * Operations endpoints: liveness, readiness (database reachable, engine loaded, every change applied —
+ * {@link ChangeFeed#inSync()}), Prometheus metrics and the OpenAPI contract. Errors anywhere outside another
+ * dialect's prefix use the native problem shape.
  */
 public final class OpsDialect implements Dialect {
 
@@ -60,9 +61,11 @@ public final class OpsDialect implements Dialect {
         } catch (Exception e) {
             database = false;
         }
-        boolean ok = database && ready.getAsBoolean();
+        boolean loaded = ready.getAsBoolean();
+        boolean inSync = feed.inSync();
+        boolean ok = database && loaded && inSync;
         ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "not_ready", "database", database,
-                "engine_loaded", ready.getAsBoolean(), "revision", feed.applied()));
+                "engine_loaded", loaded, "in_sync", inSync, "revision", feed.applied()));
     }
 
     @Override

@@ -38,6 +38,7 @@ class OpsIT {
         assertThat(res.get("status").stringValue()).isEqualTo("ready");
         assertThat(res.get("database").booleanValue()).isTrue();
         assertThat(res.get("engine_loaded").booleanValue()).isTrue();
+        assertThat(res.get("in_sync").booleanValue()).isTrue();
         Http.Res write = node.service().post("/v1/orgs", java.util.Map.of("name", "R", "model", "close"));
         assertThat(node.revision()).isEqualTo(write.revision()).isGreaterThan(before);
     }

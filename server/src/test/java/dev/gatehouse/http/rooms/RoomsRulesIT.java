@@ -2,6 +2,7 @@ package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ class RoomsRulesIT {
     @Test
     void gatehouseIdsBeyond32Bits_areRefusedClearly() {
         try (TestNode big = TestNode.start()) {
-            try (var c = java.sql.DriverManager.getConnection(big.databaseUrl(), "postgres", "");
+            try (var c = TestDatabase.connect(big.databaseUrl());
                  var st = c.createStatement()) {
                 st.execute("ALTER TABLE roles ALTER COLUMN id RESTART WITH 3000000000");
             } catch (java.sql.SQLException e) {

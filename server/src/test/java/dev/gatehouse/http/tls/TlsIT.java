@@ -89,8 +89,8 @@ class TlsIT {
     }
 
     private static Config config(Path data, Path keystore, String password) {
-        return new Config("127.0.0.1", 0, 0, data, TestDatabase.freshDatabaseUrl(), "postgres", null,
-                TestNode.SERVICE_KEY, "INFO", 4, false, 200).withTlsKeystore(keystore, password);
+        return new Config("127.0.0.1", 0, 0, data, TestDatabase.freshDatabaseUrl(), TestDatabase.USER,
+                TestDatabase.password(), TestNode.SERVICE_KEY, "INFO", 4, false, 200).withTlsKeystore(keystore, password);
     }
 
     /** A client that trusts exactly this certificate and verifies host names as usual. */

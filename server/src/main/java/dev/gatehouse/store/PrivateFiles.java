@@ -1,0 +1,131 @@
+package dev.gatehouse.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Files and directories only the user running Gatehouse may touch: directories {@code 0700}, secrets
+ * {@code 0600}, written atomically. On file systems without POSIX permissions the modes are skipped (the
+ * platform's own access control applies). Stateless and thread-safe.
+ */
+final class PrivateFiles {
+
+    static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    private PrivateFiles() {
+    }
+
+    /**
+     * Creates {@code dir} (and missing parents) as {@code 0700}, or narrows an existing one to {@code 0700}.
+     *
+     * @return true when an existing directory was narrowed
+     */
+    static boolean directory(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, attributes(DIRECTORY));
+            }
+            return restrict(dir, DIRECTORY);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the private directory " + dir, e);
+        }
+    }
+
+    /** Sets {@code path}'s mode; returns true when it changed. Symbolic links are not followed. */
+    static boolean restrict(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if (!POSIX || Files.isSymbolicLink(path)) {
+            return false;
+        }
+        if (Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+            return false;
+        }
+        Files.setPosixFilePermissions(path, mode);
+        return true;
+    }
+
+    /** Reads a secret written by {@link #writeSecret}, narrowing its mode to {@code 0600} if it was wider. */
+    static String readSecret(Path file) {
+        try {
+            restrict(file, SECRET);
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * Writes {@code text} to {@code file} as {@code 0600}: into a new file created with that mode, synced, then
+     * moved over {@code file} in one step, so the file is never readable by others nor half written.
+     */
+    static void writeSecret(Path file, String text) {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(temp);
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), attributes(SECRET))) {
+                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            restrict(temp, SECRET);
+            move(temp, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Replaces {@code target} with {@code source}, atomically where the file system can. */
+    static void move(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Deletes a directory tree without following symbolic links (a link is removed, never its target). The
+     * directory is made private first, so nobody else can add to it while it is being removed.
+     */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            restrict(dir, DIRECTORY);
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path path : paths) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    static FileAttribute<?>[] attributes(Set<PosixFilePermission> mode) {
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)} : new FileAttribute<?>[0];
+    }
+
+    static boolean posix() {
+        return POSIX;
+    }
+}

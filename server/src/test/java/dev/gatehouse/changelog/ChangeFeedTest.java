@@ -1,0 +1,103 @@
+package dev.gatehouse.changelog;
+
+import dev.gatehouse.error.UnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The feed's bookkeeping when a listener fails, driven through {@link ChangeFeed#publish} (records this node
+ * committed, delivered without reading the log): the failed revision is never counted as applied, the node is
+ * out of sync until a reload reaching that revision succeeds.
+ */
+class ChangeFeedTest {
+
+    private final ChangeFeed feed = new ChangeFeed(null, null);
+    private final List<Long> seen = new ArrayList<>();
+    private final AtomicInteger reloadCalls = new AtomicInteger();
+
+    ChangeFeedTest() {
+        feed.startAt(0);
+        feed.addListener(record -> {
+            if ("poison".equals(record.objectId())) {
+                throw new IllegalStateException("cannot apply " + record.revision());
+            }
+            seen.add(record.revision());
+        });
+    }
+
+    @Test
+    void listenerFailure_isNotCountedAsApplied_andTakesTheFeedOutOfSync() {
+        feed.resyncWith(() -> {
+            reloadCalls.incrementAndGet();
+            throw new IllegalStateException("database unreachable");
+        });
+
+        feed.publish(List.of(record(1, "a"), record(2, "poison"), record(3, "b")));
+
+        assertThat(feed.applied()).isEqualTo(1);
+        assertThat(seen).containsExactly(1L);
+        assertThat(feed.inSync()).isFalse();
+        assertThat(reloadCalls).as("a reload is tried at once").hasValue(1);
+        assertThatThrownBy(feed::requireInSync).isInstanceOf(UnavailableException.class)
+                .satisfies(e -> assertThat(((UnavailableException) e).code()).isEqualTo("node_resyncing"))
+                .hasMessageContaining("revision 2");
+        assertThatThrownBy(() -> feed.awaitRevision(1, 10)).as("even for a revision already applied")
+                .isInstanceOf(UnavailableException.class);
+        assertThat(feed.reloads()).isZero();
+    }
+
+    @Test
+    void successfulReload_bringsTheFeedBackInSync_atTheSnapshotRevision() {
+        feed.resyncWith(() -> {
+            reloadCalls.incrementAndGet();
+            return 3;
+        });
+
+        feed.publish(List.of(record(1, "a"), record(2, "poison"), record(3, "b")));
+
+        assertThat(feed.inSync()).isTrue();
+        assertThat(feed.applied()).isEqualTo(3);
+        assertThat(seen).as("records up to the snapshot come from the reload, not the listeners").containsExactly(1L);
+        assertThat(feed.reloads()).isEqualTo(1);
+        feed.requireInSync();
+        feed.awaitRevision(3, 10);
+
+        feed.publish(List.of(record(4, "c")));
+        assertThat(seen).containsExactly(1L, 4L);
+        assertThat(feed.applied()).isEqualTo(4);
+    }
+
+    @Test
+    void reloadThatStopsBeforeTheFailedRevision_doesNotCount() {
+        feed.resyncWith(() -> {
+            reloadCalls.incrementAndGet();
+            return 1;
+        });
+
+        feed.publish(List.of(record(1, "a"), record(2, "poison")));
+
+        assertThat(reloadCalls).hasValue(1);
+        assertThat(feed.inSync()).isFalse();
+        assertThat(feed.applied()).isEqualTo(1);
+        assertThat(feed.reloads()).isZero();
+    }
+
+    @Test
+    void withoutAWayToReload_theFeedStaysOutOfSync() {
+        feed.publish(List.of(record(1, "poison")));
+
+        assertThat(feed.inSync()).isFalse();
+        assertThat(feed.applied()).isZero();
+    }
+
+    private static ChangeRecord record(long revision, String objectId) {
+        return new ChangeRecord(revision, 1L, Instant.EPOCH, Actor.SYSTEM, "role", objectId, "update", List.of(),
+                null, null);
+    }
+}
