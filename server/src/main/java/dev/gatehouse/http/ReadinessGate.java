@@ -1,6 +1,7 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.error.GatehouseException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -48,5 +49,10 @@ public final class ReadinessGate implements Dialect {
     @Override
     public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
         dialect.error(ctx, status, code, detail, fieldErrors);
+    }
+
+    @Override
+    public void error(Context ctx, int status, GatehouseException e) {
+        dialect.error(ctx, status, e);
     }
 }
