@@ -103,8 +103,8 @@ class RetentionIT {
             Fixtures fx = new Fixtures(node);
             var org = fx.org("close");
             Jdbi jdbi = jdbi(node);
-            // A subscription whose receiver never answers: its first event stays undelivered.
-            Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/never"));
+            // A subscription whose host never resolves (.invalid): its first event stays undelivered.
+            Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://never.invalid/"));
             long webhookEvent = hook.revision();
             for (int i = 0; i < 5; i++) {
                 fx.role(org, "R" + i, List.of("view_all_leads"));
