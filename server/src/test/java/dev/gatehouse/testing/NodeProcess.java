@@ -37,12 +37,23 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts a node on a random port and waits until it listens. */
     public static NodeProcess start(String databaseUrl, Path dataDir) {
+        return start(databaseUrl, dataDir, List.of(), List.of());
+    }
+
+    /**
+     * Starts a node with extra JVM options (e.g. {@code -Djdk.net.hosts.file=…}) and extra {@code serve}
+     * options, and waits until it listens.
+     */
+    public static NodeProcess start(String databaseUrl, Path dataDir, List<String> jvmOptions, List<String> options) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.gatehouse.app.Main", "serve", "--port", "0", "--host", "127.0.0.1",
                 "--database-url", databaseUrl, "--database-user", "postgres",
                 "--service-key", TestNode.SERVICE_KEY, "--data-dir", dataDir.toString(),
                 "--poll-millis", "200", "--pool-size", "4"));
+        command.addAll(options);
         try {
             NodeProcess node = new NodeProcess(new ProcessBuilder(command).start());
             node.awaitListening();
