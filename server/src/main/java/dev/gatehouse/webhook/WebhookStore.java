@@ -213,11 +213,20 @@ final class WebhookStore {
                 + "WHERE lease_owner = :node AND lease_until > now()").bind("node", node).execute();
     }
 
-    /** Change-log records above this are still to be delivered to some active subscription. */
+    /**
+     * Change-log records above this are still to be delivered to some active subscription: for each, from
+     * the first record of its organization after its cursor. A subscription that has delivered everything of
+     * its organization holds nothing back (its organization's next record will be newer than anything
+     * retention may delete), however long ago its cursor last moved.
+     */
     static long neededAfter(Handle h) {
-        return h.createQuery("SELECT coalesce(min(c.revision), " + Long.MAX_VALUE + ") FROM webhook_cursors c "
-                        + "JOIN webhooks w ON w.id = c.webhook_id WHERE w.status = 'active'")
-                .mapTo(Long.class).one();
+        return h.createQuery("""
+                SELECT coalesce(min(next.revision) - 1, :none) FROM webhook_cursors c
+                  JOIN webhooks w ON w.id = c.webhook_id
+                  CROSS JOIN LATERAL (SELECT min(l.revision) AS revision FROM change_log l
+                                       WHERE l.org_id = c.org_id AND l.revision > c.revision) next
+                 WHERE w.status = 'active'""")
+                .bind("none", Long.MAX_VALUE).mapTo(Long.class).one();
     }
 
     /** Events a subscription did not receive because retention deleted them: revisions after {@code after}, up to {@code last}. */

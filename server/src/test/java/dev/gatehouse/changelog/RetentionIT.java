@@ -183,6 +183,30 @@ class RetentionIT {
     }
 
     @Test
+    void anActiveWebhookThatHasEverythingOfItsOrganization_holdsNothingBack() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
+            Fixtures fx = new Fixtures(node);
+            var idle = fx.org("close");
+            var busy = fx.org("close");
+            Jdbi jdbi = jdbi(node);
+            Http.Res hook = node.service().post(idle.path() + "/webhooks", Map.of("url", "https://idle.invalid/",
+                    "object_types", List.of("group")));
+            long created = hook.revision();
+            long id = hook.json().get("id").longValue();
+            Await.until(Duration.ofSeconds(10), "its own (unmatched) creation event is skipped", () -> node.service()
+                    .get(idle.path() + "/webhooks/" + id).json().get("delivery").get("revision").longValue() >= created);
+            for (int i = 0; i < 5; i++) {
+                fx.role(busy, "R" + i, List.of("view_all_leads"));
+            }
+            age(jdbi, latest(jdbi));
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("another organization's records are not held for an idle subscription")
+                    .isEqualTo(latest(jdbi));
+            assertThat(deliveries(node, idle, id)).isEmpty();
+        }
+    }
+
+    @Test
     void eventsAPausedWebhookMissed_arePruned_andTheLossIsRecorded_thenDeliveryResumesAfterThem() {
         try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
             Fixtures fx = new Fixtures(node);
