@@ -1,5 +1,6 @@
 package dev.gatehouse.webhook;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -155,6 +156,18 @@ final class DeliveryClient implements AutoCloseable {
         @Override
         public void resolve(String host, int port, Map<String, Object> context,
                             Promise<List<InetSocketAddress>> promise) {
+            InetAddress literal = literal(host);
+            if (literal != null) {
+                // An address literal needs no lookup: check it here rather than on another thread.
+                try {
+                    targets.check(host, List.of(literal));
+                } catch (RefusedAddressException e) {
+                    promise.failed(e);
+                    return;
+                }
+                promise.succeeded(List.of(new InetSocketAddress(literal, port)));
+                return;
+            }
             dns.resolve(host, port, context, new Promise<>() {
                 @Override
                 public void succeeded(List<InetSocketAddress> found) {
@@ -174,6 +187,16 @@ final class DeliveryClient implements AutoCloseable {
                     promise.failed(failure);
                 }
             });
+        }
+
+        /** The address a dotted-quad or bracketed IPv6 host stands for, or null for a name. */
+        private static InetAddress literal(String host) {
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            try {
+                return IpNetwork.literal(bare);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
     }
 }
