@@ -53,11 +53,13 @@ class WebhookFairnessIT {
             }
             subscribe(node, b, fastB.url(), "role");
             long eventOfA = role(node, a, "Held");
-            Await.until(Duration.ofSeconds(10), "A's deliveries are under way",
+            // A precondition, not the point: generous, as the node's first requests may be slow on a busy machine.
+            Await.until(Duration.ofSeconds(60), "A's deliveries are under way",
                     () -> hangingA.inFlight() >= ORG_CONCURRENCY);
 
             long eventOfB = role(node, b, "Prompt");
-            Await.until(Duration.ofSeconds(10), "B's event is delivered while A's receivers still hold their requests",
+            // A holds its requests for up to the 60 s timeout; the previous dispatcher made B wait all that time.
+            Await.until(Duration.ofSeconds(20), "B's event is delivered while A's receivers still hold their requests",
                     () -> fastB.revisions().contains(eventOfB));
             assertThat(hangingA.requests()).as("A's requests, all still held").hasSize(ORG_CONCURRENCY);
             assertThat(hangingA.maxInFlight()).as("A never had more than its share of workers")
@@ -87,7 +89,7 @@ class WebhookFairnessIT {
             for (int i = 0; i < backlog; i++) {
                 role(node, org, "Backlog " + i);
             }
-            Await.until(Duration.ofSeconds(10), "the slow subscriptions are busy",
+            Await.until(Duration.ofSeconds(60), "the slow subscriptions are busy",
                     () -> slow.inFlight() >= ORG_CONCURRENCY);
             Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "Waiting"));
             assertThat(group.status()).isEqualTo(201);
