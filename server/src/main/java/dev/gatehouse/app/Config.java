@@ -1,9 +1,11 @@
 package dev.gatehouse.app;
 
 import dev.gatehouse.limit.Limits;
+import dev.gatehouse.webhook.IpNetwork;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -22,17 +24,22 @@ import java.util.regex.Pattern;
  * @param eventRetentionDays  change-log records older than this many days are deleted; 0 keeps them all
  * @param webhookRetryWindow  how long a failing webhook event is retried before the subscription is paused
  * @param webhookTimeout      how long one webhook request may take
+ * @param webhookAllowedNetworks networks webhooks may reach besides public addresses
+ * @param webhookRetentionHold   how long past the retention period an active webhook subscription that is
+ *                               behind keeps change-log records from being deleted
  * @param limits              the per-organization limits ({@link Limits}; null for the defaults)
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
                      long pollMillis, RateLimit closeRateLimit, Path tlsKeystore, String tlsKeystorePassword,
-                     int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout, Limits limits) {
+                     int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout,
+                     List<IpNetwork> webhookAllowedNetworks, Duration webhookRetentionHold, Limits limits) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     public static final Duration DEFAULT_WEBHOOK_RETRY_WINDOW = Duration.ofHours(24);
     public static final Duration DEFAULT_WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_WEBHOOK_RETENTION_HOLD = Duration.ofDays(7);
 
     /** The Close dialect's default: 100 requests per second per API key and endpoint group. */
     public static final RateLimit DEFAULT_CLOSE_RATE_LIMIT = new RateLimit(100, 1);
@@ -92,21 +99,21 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
                   long pollMillis, RateLimit closeRateLimit) {
         this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
                 durable, pollMillis, closeRateLimit, null, null, 0, DEFAULT_WEBHOOK_RETRY_WINDOW,
-                DEFAULT_WEBHOOK_TIMEOUT, Limits.DEFAULTS);
+                DEFAULT_WEBHOOK_TIMEOUT, List.of(), DEFAULT_WEBHOOK_RETENTION_HOLD, Limits.DEFAULTS);
     }
 
     /** A copy with another Close rate limit. */
     public Config withCloseRateLimit(RateLimit limit) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, limit, tlsKeystore, tlsKeystorePassword, eventRetentionDays,
-                webhookRetryWindow, webhookTimeout, limits);
+                webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold, limits);
     }
 
     /** A copy whose HTTPS listener serves this keystore instead of a generated certificate. */
     public Config withTlsKeystore(Path keystore, String password) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, keystore, password, eventRetentionDays,
-                webhookRetryWindow, webhookTimeout, limits);
+                webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold, limits);
     }
 
     public Config {
@@ -188,20 +195,35 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
                 || webhookTimeout.compareTo(Duration.ofMinutes(2)) > 0) {
             throw new IllegalArgumentException("--webhook-timeout must be 100ms..2m, got " + webhookTimeout);
         }
+        webhookAllowedNetworks = webhookAllowedNetworks == null ? List.of() : List.copyOf(webhookAllowedNetworks);
+        if (webhookRetentionHold == null) {
+            webhookRetentionHold = DEFAULT_WEBHOOK_RETENTION_HOLD;
+        }
+        if (webhookRetentionHold.isNegative() || webhookRetentionHold.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException("--webhook-retention-hold must be 0s..365d, got " + webhookRetentionHold);
+        }
     }
 
     /** This configuration with other change-log settings (retention, webhook retry window and timeout). */
     public Config withEventSettings(int retentionDays, Duration retryWindow, Duration timeout) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword, retentionDays,
-                retryWindow, timeout, limits);
+                retryWindow, timeout, webhookAllowedNetworks, webhookRetentionHold, limits);
     }
 
     /** This configuration with other per-organization limits. */
     public Config withLimits(Limits other) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword,
-                eventRetentionDays, webhookRetryWindow, webhookTimeout, other);
+                eventRetentionDays, webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold,
+                other);
+    }
+
+    /** This configuration with other webhook networks and retention hold ({@code --webhook-allowed-networks} …). */
+    public Config withWebhookLimits(List<IpNetwork> allowedNetworks, Duration retentionHold) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword,
+                eventRetentionDays, webhookRetryWindow, webhookTimeout, allowedNetworks, retentionHold, limits);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

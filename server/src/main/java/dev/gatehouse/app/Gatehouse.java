@@ -36,6 +36,7 @@ import dev.gatehouse.store.EmbeddedDatabase;
 import dev.gatehouse.store.EngineLoader;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.webhook.WebhookDispatcher;
+import dev.gatehouse.webhook.WebhookRetention;
 import dev.gatehouse.webhook.WebhookService;
 import dev.gatehouse.webhook.WebhookSettings;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -138,7 +139,9 @@ public final class Gatehouse implements AutoCloseable {
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
         GroupService groups = new GroupService(orgModels, members, access);
         EventService events = new EventService(orgModels, access);
-        WebhookService webhooks = new WebhookService(store, orgModels, access);
+        WebhookSettings webhookSettings = WebhookSettings.of(config.webhookRetryWindow(), config.webhookTimeout())
+                .withAllowedNetworks(config.webhookAllowedNetworks());
+        WebhookService webhooks = new WebhookService(store, orgModels, access, webhookSettings.targets());
         feed.addListener(models);
         feed.addListener(engine);
         feed.addListener(keys);
@@ -182,12 +185,11 @@ public final class Gatehouse implements AutoCloseable {
         resources.add(0, tailer);
         nodes = new NodeRegistry(database.jdbi(), feed).start();
         resources.add(0, nodes);
-        dispatcher = new WebhookDispatcher(database.jdbi(), webhooks,
-                WebhookSettings.of(config.webhookRetryWindow(), config.webhookTimeout()), nodes.nodeId());
+        dispatcher = new WebhookDispatcher(database.jdbi(), webhooks, webhookSettings, nodes.nodeId());
         feed.addListener(dispatcher);
         resources.add(0, dispatcher.start());
-        retention = new Retention(database.jdbi(), nodes, config.eventRetentionDays(),
-                List.of(WebhookDispatcher::neededAfter)).start();
+        retention = new Retention(database.jdbi(), nodes, config.eventRetentionDays(), config.webhookRetentionHold(),
+                List.of(new WebhookRetention(nodes.nodeId()))).start();
         resources.add(0, retention);
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

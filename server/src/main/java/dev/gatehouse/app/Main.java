@@ -1,6 +1,7 @@
 package dev.gatehouse.app;
 
 import ch.qos.logback.classic.Level;
+import dev.gatehouse.webhook.IpNetwork;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -79,6 +80,12 @@ public final class Main implements Runnable {
         @Option(names = "--webhook-timeout", defaultValue = "${env:GATEHOUSE_WEBHOOK_TIMEOUT:-10s}", description = "time limit of one webhook request, e.g. 10s (GATEHOUSE_WEBHOOK_TIMEOUT, default 10s)")
         String webhookTimeout;
 
+        @Option(names = "--webhook-allowed-networks", defaultValue = "${env:GATEHOUSE_WEBHOOK_ALLOWED_NETWORKS}", description = "networks webhooks may reach besides public addresses, comma-separated CIDRs, e.g. 127.0.0.0/8,10.0.0.0/8 (GATEHOUSE_WEBHOOK_ALLOWED_NETWORKS, default none)")
+        String webhookAllowedNetworks;
+
+        @Option(names = "--webhook-retention-hold", defaultValue = "${env:GATEHOUSE_WEBHOOK_RETENTION_HOLD:-7d}", description = "how long past --event-retention-days an active webhook that is behind keeps events from deletion, e.g. 7d (GATEHOUSE_WEBHOOK_RETENTION_HOLD, default 7d)")
+        String webhookRetentionHold;
+
         @CommandLine.Mixin
         LimitOptions limits;
 
@@ -90,7 +97,9 @@ public final class Main implements Runnable {
                         serviceKey, logLevel, poolSize, true, pollMillis,
                         Config.RateLimit.parse("--close-rate-limit", closeRateLimit), tlsKeystore, tlsKeystorePassword,
                         eventRetentionDays, Config.duration("--webhook-retry-window", webhookRetryWindow),
-                        Config.duration("--webhook-timeout", webhookTimeout), limits.limits());
+                        Config.duration("--webhook-timeout", webhookTimeout),
+                        IpNetwork.parseList("--webhook-allowed-networks", webhookAllowedNetworks),
+                        Config.duration("--webhook-retention-hold", webhookRetentionHold), limits.limits());
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;

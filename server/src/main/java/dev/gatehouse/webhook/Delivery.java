@@ -7,7 +7,9 @@ import java.time.Instant;
  *
  * @param statusCode the receiver's HTTP status, or null when no response arrived
  * @param outcome    {@code succeeded} (a 2xx answer) or {@code failed}
- * @param error      what went wrong ("HTTP 500", "timed out after 10000 ms", …), or null
+ * @param error      the failure's class ({@code http_status 500}, {@code timeout}, … see {@link DeliveryFailure}),
+ *                   never network error text; {@code events_pruned} (attempt 0) when retention deleted events
+ *                   the subscription had not received; null on success
  * @param nodeId     the node that made the attempt
  */
 public record Delivery(long id, long webhookId, long revision, int attempt, Instant attemptedAt, int durationMs,

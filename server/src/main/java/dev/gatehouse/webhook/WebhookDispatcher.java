@@ -5,29 +5,20 @@ import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventJson;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.json.Json;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,18 +32,43 @@ import org.slf4j.LoggerFactory;
  * SKIP LOCKED)}, which sets a lease (owner, expiry, a token incremented on every claim). Every later write
  * of the cursor is fenced by that token, so a node that lost its lease (it hung past the expiry and another
  * node took over) can no longer move the cursor. Leases are renewed after each delivered event and released
- * when there is nothing left, after a failure and on shutdown; a crashed node's leases simply expire.
+ * when there is nothing left, when the claim's budget is spent, after a failure and on shutdown; a crashed
+ * node's leases simply expire.
+ *
+ * <p><b>Fairness between organizations.</b> One organization's slow receivers must not delay another's
+ * deliveries, so three rules bound what a subscription can take from others:
+ * <ul>
+ *   <li><i>Per-organization concurrency:</i> an organization holds at most {@code orgConcurrency} leases at
+ *       once, counted over all nodes (claims of all nodes are serialized by an advisory lock), so with
+ *       {@code workers} threads per node, {@code workers − orgConcurrency} stay free for everyone else.</li>
+ *   <li><i>Time-budgeted claims:</i> a worker delivers a claimed subscription for at most
+ *       {@code claimBudget} (and {@value #EVENTS_PER_CLAIM} events), then finishes the request in flight and
+ *       hands the subscription back. A worker thus frees up after one slow request at most, and a busy
+ *       subscription queues again behind the others.</li>
+ *   <li><i>Fair order:</i> a free worker goes to the organization with the fewest deliveries in progress,
+ *       then to the subscription served least recently ({@link WebhookStore#claim}).</li>
+ * </ul>
+ * An organization whose receivers all hang therefore holds {@code orgConcurrency} workers for up to the
+ * request timeout each, and no more; another organization's event is claimed by the next free worker.
+ *
+ * <p><b>Where requests may go.</b> Every request goes through a {@link DeliveryClient}, which resolves the
+ * target, refuses it unless every address is public or in an allowed network ({@link TargetPolicy}), and
+ * connects to exactly the addresses it checked; redirects are never followed. A refused target is a failed
+ * attempt like any other. Failures are recorded by class only ({@link DeliveryFailure}: {@code timeout},
+ * {@code connect_failed}, {@code http_status 503}, …), never with an exception's text.
  *
  * <p><b>Order and retries.</b> Per subscription one request is in flight at a time, events in revision
- * order; the cursor moves past an event only after a 2xx answer. A failure (any other status, a timeout, a
- * refused connection) schedules the same event again after an exponentially growing wait. When one event
- * has been failing for longer than the retry window, the subscription is paused (by the system, with the
- * reason, recorded in the change log); resuming it retries the same event. Events that do not match a
- * subscription's filters are skipped by moving the cursor.
+ * order; the cursor moves past an event only after a 2xx answer. A failure schedules the same event again
+ * after an exponentially growing wait. When one event has been failing for longer than the retry window,
+ * the subscription is paused (by the system, with the reason, recorded in the change log); resuming it
+ * retries the same event. Events that do not match a subscription's filters are skipped by moving the
+ * cursor.
  *
  * <p><b>Durability.</b> Cursors, due times and the delivery log live in the database, so a restart (or
  * another node) carries on where delivery stood. An event delivered but not yet recorded when a node died
  * is delivered again: receivers deduplicate by {@code Gatehouse-Webhook-Id} and {@code Gatehouse-Event-Revision}.
+ * Change-log retention keeps an active subscription's undelivered events for a bounded time only
+ * ({@link WebhookRetention}).
  *
  * <p>Thread-safe. One scheduling thread claims work; up to {@code workers} threads deliver.
  */
@@ -71,7 +87,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final WebhookStore store = new WebhookStore();
     private final WebhookSettings settings;
     private final String nodeId;
-    private final HttpClient client;
+    private final DeliveryClient client;
     private final ExecutorService workers;
     private final Semaphore free;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
@@ -86,11 +102,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         this.service = service;
         this.settings = settings;
         this.nodeId = nodeId;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeout())
-                .build();
+        this.client = new DeliveryClient(settings.targets(), settings.timeout());
         this.workers = Executors.newFixedThreadPool(settings.workers(), r -> {
             Thread t = new Thread(r, "gatehouse-webhook-worker");
             t.setDaemon(true);
@@ -154,7 +166,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         if (slots == 0) {
             return;
         }
-        List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> store.claim(h, nodeId, slots, settings.lease()));
+        List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> store.claim(h, nodeId, slots,
+                settings.orgConcurrency(), settings.lease()));
         for (WebhookStore.Claim claim : claims) {
             if (!inFlight.add(claim.webhookId())) {
                 continue; // cannot happen while its lease is held; never deliver one subscription twice at once
@@ -187,12 +200,16 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         }
     }
 
-    /** Works through one claimed subscription until nothing is due, a failure, the budget, or a lost lease. */
+    /**
+     * Works through one claimed subscription until nothing is due, a failure, the budget (events or time), or
+     * a lost lease.
+     */
     private void deliver(WebhookStore.Claim claim) {
         long id = claim.webhookId();
         long token = claim.leaseToken();
         int handled = 0;
-        while (running.get() && handled < EVENTS_PER_CLAIM) {
+        long deadline = System.nanoTime() + settings.claimBudget().toNanos();
+        while (running.get() && handled < EVENTS_PER_CLAIM && System.nanoTime() - deadline < 0) {
             Optional<WebhookStore.Target> found = jdbi.withHandle(h -> store.target(h, id, token));
             if (found.isEmpty() || !found.get().webhook().active()) {
                 // deleted, paused, or the lease was lost: the cursor is no longer ours to move
@@ -249,53 +266,25 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         int attempt = target.attempts() + 1;
         byte[] body = Json.write(EventJson.of(event));
         long timestamp = Instant.now().getEpochSecond();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Gatehouse-Webhook-Id", String.valueOf(w.id()));
+        headers.put("Gatehouse-Event-Revision", String.valueOf(event.revision()));
+        headers.put("Gatehouse-Delivery-Attempt", String.valueOf(attempt));
+        headers.put("Gatehouse-Timestamp", String.valueOf(timestamp));
+        headers.put("Gatehouse-Signature", WebhookSigner.sign(target.secret(), timestamp, body));
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Integer status = null;
-        String error;
+        DeliveryClient.Answer answer;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(w.url()))
-                    .timeout(settings.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Gatehouse-Webhooks/1")
-                    .header("Gatehouse-Webhook-Id", String.valueOf(w.id()))
-                    .header("Gatehouse-Event-Revision", String.valueOf(event.revision()))
-                    .header("Gatehouse-Delivery-Attempt", String.valueOf(attempt))
-                    .header("Gatehouse-Timestamp", String.valueOf(timestamp))
-                    .header("Gatehouse-Signature", WebhookSigner.sign(target.secret(), timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            CompletableFuture<HttpResponse<Void>> pending = client.sendAsync(request,
-                    HttpResponse.BodyHandlers.discarding());
-            HttpResponse<Void> response;
-            try {
-                // The request timeout covers the answer's headers; this also bounds a body that never ends.
-                response = pending.get(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                pending.cancel(true);
-                throw new HttpTimeoutException("no complete answer");
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-            }
-            status = response.statusCode();
-            error = status >= 200 && status < 300 ? null
-                    : "HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
-        } catch (HttpTimeoutException e) {
-            error = "timed out after " + settings.timeout().toMillis() + " ms";
-        } catch (ConnectException e) {
-            error = "could not connect: " + (e.getMessage() == null ? "connection refused" : e.getMessage());
-        } catch (IOException e) {
-            error = "request failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            answer = client.post(w.url(), headers, body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error = "interrupted while shutting down";
-        } catch (IllegalArgumentException e) {
-            error = "invalid request: " + e.getMessage();
+            answer = DeliveryClient.Answer.failed(DeliveryFailure.CANCELLED);
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000L);
-        boolean ok = error == null;
-        Integer code = status;
-        String failure = error;
+        boolean ok = answer.succeeded();
+        Integer code = answer.status();
+        String failure = answer.error();
         long id = w.id();
         long token = target.leaseToken();
         Optional<WebhookStore.Failure> failed = jdbi.inTransaction(h -> {
@@ -348,11 +337,6 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         } while (deleted == PRUNE_BATCH && running.get());
     }
 
-    /** For change-log retention: records above this revision are still to be delivered to an active subscription. */
-    public static long neededAfter(Handle h) {
-        return WebhookStore.neededAfter(h);
-    }
-
     /** Stops claiming, lets requests in flight finish (up to the request timeout) and gives back every lease. */
     @Override
     public void close() {
@@ -373,5 +357,6 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("could not release webhook leases of {}: {}", nodeId, e.getMessage());
         }
+        client.close();
     }
 }

@@ -14,6 +14,7 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,9 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * Webhook subscriptions of an organization and their rules. Who may manage them: service keys, and member
  * keys of the organization whose member holds the model's role-management permission (the same rule as
  * the events API, since a subscription receives the same events). URLs are absolute {@code http} or
- * {@code https} URLs without credentials; an organization has at most {@link #MAX_PER_ORG}
+ * {@code https} URLs without credentials whose host is not, and does not resolve to, an address inside the
+ * network ({@link TargetPolicy}; checked once the caller is authorized, and again at every delivery); an
+ * organization has at most {@link #MAX_PER_ORG}
  * subscriptions. Every change is recorded in the change log as object type {@code webhook}; the secret
  * never appears there. Thread-safe.
  */
@@ -47,11 +50,13 @@ public final class WebhookService {
     private final WebhookStore webhooks = new WebhookStore();
     private final OrgModels orgModels;
     private final Access access;
+    private final TargetPolicy targets;
 
-    public WebhookService(Store store, OrgModels orgModels, Access access) {
+    public WebhookService(Store store, OrgModels orgModels, Access access, TargetPolicy targets) {
         this.store = store;
         this.orgModels = orgModels;
         this.access = access;
+        this.targets = targets;
     }
 
     public List<Detailed> list(Principal principal, long orgId, long after, int limit) {
@@ -73,6 +78,12 @@ public final class WebhookService {
     public Written<WithSecret> create(Principal principal, long orgId, WebhookInput in) {
         Objects.requireNonNull(in.url(), "url");
         String url = checkUrl(in.url());
+        // Authorized before the target is looked up: a caller without the right learns nothing about names.
+        access.read(principal, orgId, (h, caller) -> {
+            requireManager(h, caller, orgId, "creating a webhook");
+            return null;
+        });
+        checkTarget(url);
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManager(h, caller, orgId, "creating a webhook");
@@ -97,6 +108,13 @@ public final class WebhookService {
     public Written<WithSecret> update(Principal principal, long orgId, long id, WebhookInput in,
                                       Integer expectedVersion) {
         String url = in.url() == null ? null : checkUrl(in.url());
+        if (url != null) {
+            access.read(principal, orgId, (h, caller) -> {
+                requireManager(h, caller, orgId, "updating a webhook");
+                return null;
+            });
+            checkTarget(url);
+        }
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManager(h, caller, orgId, "updating a webhook");
@@ -184,6 +202,30 @@ public final class WebhookService {
     private void requireManager(Handle h, Caller caller, long orgId, String what) {
         PermissionModel model = orgModels.model(h, orgId);
         caller.require(model.management().roles(), what);
+    }
+
+    /**
+     * Refuses a URL whose host is, or resolves to, an address webhooks may not reach. A name that does not
+     * resolve (yet) is accepted: every delivery resolves and checks again, and fails with {@code dns_failed}
+     * or {@code refused_address} until it resolves to an acceptable address. For a name, the answer does not
+     * say which address or kind of address it resolved to.
+     */
+    private void checkTarget(String url) {
+        String host = URI.create(url).getHost();
+        try {
+            targets.resolve(host);
+        } catch (UnknownHostException e) {
+            // accepted; checked again at every delivery
+        } catch (RefusedAddressException e) {
+            boolean literal = host.startsWith("[") || host.equals(e.address().getHostAddress());
+            throw InvalidInputException.field("url", literal
+                    ? "must not point inside the network: " + host + " is a " + e.kind().description()
+                            + " address; webhooks may only reach public addresses unless the operator allows more "
+                            + "with --webhook-allowed-networks"
+                    : "must not point inside the network: " + host + " resolves to a non-public address; webhooks "
+                            + "may only reach public addresses unless the operator allows more with "
+                            + "--webhook-allowed-networks");
+        }
     }
 
     /** An absolute http(s) URL with a host and no credentials, at most 2048 characters. */

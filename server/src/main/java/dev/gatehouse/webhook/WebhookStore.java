@@ -20,6 +20,8 @@ import static dev.gatehouse.store.SqlTime.utc;
  */
 final class WebhookStore {
 
+    /** Serializes claims of all nodes, so that per-organization lease counts are exact. */
+    private static final long CLAIM_LOCK = 0x676174656BL;
     private static final String COLUMNS = "id, org_id, url, description, object_types, actions, status, paused_reason, "
             + "paused_at, version, created_at, updated_at";
 
@@ -116,26 +118,46 @@ final class WebhookStore {
 
     /**
      * Claims up to {@code n} active subscriptions that have something to deliver and are due, for
-     * {@code lease}: rows another node is claiming right now are skipped, rows leased by another node are
-     * not eligible.
+     * {@code lease}, fairly across organizations:
+     * <ul>
+     *   <li>an organization never holds more than {@code perOrg} leases at once (leases held by every node
+     *       count; claims of all nodes are serialized by an advisory lock, so the count is exact);</li>
+     *   <li>candidates are ranked by the lease they would be for their organization — its leases held now plus
+     *       their rank among its candidates — so a free slot goes to the organization with the fewest
+     *       deliveries in progress, and ties go to the subscription served least recently.</li>
+     * </ul>
+     * Rows being written by a worker right now are skipped, rows leased by any node are not eligible. A
+     * released lease keeps its end time in {@code lease_until} (it is in the past once released): that is
+     * when the subscription was last served.
      */
-    List<Claim> claim(Handle h, String node, int n, Duration lease) {
+    List<Claim> claim(Handle h, String node, int n, int perOrg, Duration lease) {
+        h.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", CLAIM_LOCK).mapTo(String.class).one();
         return h.createQuery("""
+                WITH held AS (
+                    SELECT org_id, count(*) AS leases FROM webhook_cursors WHERE lease_until > now() GROUP BY org_id),
+                due AS (
+                    SELECT c2.webhook_id, c2.lease_until AS served,
+                           coalesce(held.leases, 0) + row_number() OVER (PARTITION BY c2.org_id
+                                   ORDER BY c2.lease_until NULLS FIRST, c2.webhook_id) AS slot
+                      FROM webhook_cursors c2
+                      JOIN webhooks w ON w.id = c2.webhook_id
+                      LEFT JOIN held ON held.org_id = c2.org_id
+                     WHERE w.status = 'active'
+                       AND (c2.lease_until IS NULL OR c2.lease_until <= now())
+                       AND (c2.next_attempt_at IS NULL OR c2.next_attempt_at <= now())
+                       AND c2.revision < (SELECT coalesce(max(l.revision), 0) FROM change_log l
+                                           WHERE l.org_id = c2.org_id))
                 UPDATE webhook_cursors c
                    SET lease_owner = :node, lease_until = now() + make_interval(secs => :lease),
                        lease_token = c.lease_token + 1
                  WHERE c.webhook_id IN (
-                       SELECT c2.webhook_id FROM webhook_cursors c2 JOIN webhooks w ON w.id = c2.webhook_id
-                        WHERE w.status = 'active'
-                          AND (c2.lease_until IS NULL OR c2.lease_until < now())
-                          AND (c2.next_attempt_at IS NULL OR c2.next_attempt_at <= now())
-                          AND c2.revision < (SELECT coalesce(max(l.revision), 0) FROM change_log l
-                                              WHERE l.org_id = c2.org_id)
-                        ORDER BY c2.next_attempt_at NULLS FIRST, c2.webhook_id
+                       SELECT c3.webhook_id FROM webhook_cursors c3 JOIN due ON due.webhook_id = c3.webhook_id
+                        WHERE due.slot <= :perOrg
+                        ORDER BY due.slot, due.served NULLS FIRST, c3.webhook_id
                         LIMIT :n
-                          FOR UPDATE OF c2 SKIP LOCKED)
+                          FOR UPDATE OF c3 SKIP LOCKED)
                 RETURNING c.webhook_id, c.org_id, c.lease_token""")
-                .bind("node", node).bind("lease", seconds(lease)).bind("n", n)
+                .bind("node", node).bind("lease", seconds(lease)).bind("n", n).bind("perOrg", perOrg)
                 .map((rs, ctx) -> new Claim(rs.getLong("webhook_id"), rs.getLong("org_id"), rs.getLong("lease_token")))
                 .list();
     }
@@ -168,7 +190,7 @@ final class WebhookStore {
                 UPDATE webhook_cursors
                    SET attempts = attempts + 1, failing_since = coalesce(failing_since, now()),
                        next_attempt_at = now() + make_interval(secs => :backoff), last_error = :error,
-                       lease_owner = NULL, lease_until = NULL
+                       lease_owner = NULL, lease_until = now()
                  WHERE webhook_id = :id AND lease_token = :token
                 RETURNING attempts, now() - failing_since >= make_interval(secs => :window) AS exhausted,
                           extract(epoch FROM now() - failing_since)::float8 AS failing_for""")
@@ -179,23 +201,62 @@ final class WebhookStore {
                 .findOne();
     }
 
-    /** Gives up a lease (nothing left to deliver, budget spent, or shutting down). */
+    /** Gives up a lease (nothing left to deliver, budget spent, or shutting down); it ends now. */
     void release(Handle h, long id, long token) {
-        h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = NULL WHERE webhook_id = :id "
+        h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = now() WHERE webhook_id = :id "
                 + "AND lease_token = :token").bind("id", id).bind("token", token).execute();
     }
 
     /** Gives up every lease a node holds. */
     int releaseAll(Handle h, String node) {
-        return h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = NULL "
-                + "WHERE lease_owner = :node").bind("node", node).execute();
+        return h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = now() "
+                + "WHERE lease_owner = :node AND lease_until > now()").bind("node", node).execute();
     }
 
-    /** Change-log records above this are still to be delivered to some active subscription. */
+    /**
+     * Change-log records above this are still to be delivered to some active subscription: for each, from
+     * the first record of its organization after its cursor. A subscription that has delivered everything of
+     * its organization holds nothing back (its organization's next record will be newer than anything
+     * retention may delete), however long ago its cursor last moved.
+     */
     static long neededAfter(Handle h) {
-        return h.createQuery("SELECT coalesce(min(c.revision), " + Long.MAX_VALUE + ") FROM webhook_cursors c "
-                        + "JOIN webhooks w ON w.id = c.webhook_id WHERE w.status = 'active'")
-                .mapTo(Long.class).one();
+        return h.createQuery("""
+                SELECT coalesce(min(next.revision) - 1, :none) FROM webhook_cursors c
+                  JOIN webhooks w ON w.id = c.webhook_id
+                  CROSS JOIN LATERAL (SELECT min(l.revision) AS revision FROM change_log l
+                                       WHERE l.org_id = c.org_id AND l.revision > c.revision) next
+                 WHERE w.status = 'active'""")
+                .bind("none", Long.MAX_VALUE).mapTo(Long.class).one();
+    }
+
+    /** Events a subscription did not receive because retention deleted them: revisions after {@code after}, up to {@code last}. */
+    record Lost(long webhookId, long orgId, long after, long last) {
+    }
+
+    /**
+     * Before change-log records up to {@code through} are deleted: moves every cursor still below it (active
+     * or paused subscriptions) to {@code through}, and returns those that had events matching their filters
+     * in between, which they will now never receive. Locks the cursor rows it moves.
+     */
+    List<Lost> skipPruned(Handle h, long through) {
+        return h.createQuery("""
+                WITH behind AS (
+                    SELECT c.webhook_id, c.org_id, c.revision AS was,
+                           (SELECT max(l.revision) FROM change_log l
+                             WHERE l.org_id = c.org_id AND l.revision > c.revision AND l.revision <= :through
+                               AND (cardinality(w.object_types) = 0 OR l.object_type = ANY (w.object_types))
+                               AND (cardinality(w.actions) = 0 OR l.action = ANY (w.actions))) AS last_lost
+                      FROM webhook_cursors c JOIN webhooks w ON w.id = c.webhook_id
+                     WHERE c.revision < :through
+                       FOR UPDATE OF c),
+                moved AS (
+                    UPDATE webhook_cursors c SET revision = :through FROM behind b
+                     WHERE c.webhook_id = b.webhook_id AND c.revision < :through)
+                SELECT webhook_id, org_id, was, last_lost FROM behind WHERE last_lost IS NOT NULL""")
+                .bind("through", through)
+                .map((rs, ctx) -> new Lost(rs.getLong("webhook_id"), rs.getLong("org_id"), rs.getLong("was"),
+                        rs.getLong("last_lost")))
+                .list();
     }
 
     // ---------------------------------------------------------------- delivery log

@@ -1,7 +1,14 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.webhook.IpNetwork;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,6 +73,35 @@ class ConfigTest {
                 .hasMessageContaining("--pool-size");
         assertThatThrownBy(() -> new Config("h", 80, null, DIR, null, null, null, null, "INFO", 8, true, 1))
                 .hasMessageContaining("--poll-millis");
+    }
+
+    @Test
+    void webhookLimits_defaultToNoExtraNetworksAndAWeeksHold_andNameTheirOptions() {
+        Config c = config(80, null, null, "INFO");
+        assertThat(c.webhookAllowedNetworks()).isEmpty();
+        assertThat(c.webhookRetentionHold()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.withWebhookLimits(IpNetwork.parseList("--webhook-allowed-networks", "127.0.0.0/8"), Duration.ZERO)
+                .webhookAllowedNetworks()).extracting(IpNetwork::toString).containsExactly("127.0.0.0/8");
+        assertThatThrownBy(() -> c.withWebhookLimits(List.of(), Duration.ofDays(366)))
+                .hasMessageContaining("--webhook-retention-hold").hasMessageContaining("PT8784H");
+        assertThatThrownBy(() -> c.withWebhookLimits(List.of(), Duration.ofSeconds(-1)))
+                .hasMessageContaining("--webhook-retention-hold");
+    }
+
+    @Test
+    void badWebhookAllowedNetworks_stopTheCommand_namingTheOptionAndTheBadValue() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = new CommandLine(new Main()).execute("serve", "--data-dir", DIR.toString(),
+                    "--webhook-allowed-networks", "127.0.0.0/8,10.0.0.1/8");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--webhook-allowed-networks", "10.0.0.1/8");
     }
 
     @Test

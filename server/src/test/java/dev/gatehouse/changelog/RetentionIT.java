@@ -10,10 +10,12 @@ import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,8 +44,20 @@ class RetentionIT {
 
     /** Makes every record up to {@code revision} two days old. */
     private static void age(Jdbi jdbi, long revision) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE change_log SET occurred_at = now() - interval '2 days' "
-                + "WHERE revision <= :r").bind("r", revision).execute());
+        age(jdbi, revision, 2);
+    }
+
+    /** Makes every record up to {@code revision} {@code days} days old. */
+    private static void age(Jdbi jdbi, long revision, int days) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE change_log SET occurred_at = now() - make_interval(days => :d) "
+                + "WHERE revision <= :r").bind("r", revision).bind("d", days).execute());
+    }
+
+    private static List<JsonNode> deliveries(TestNode node, Fixtures.Org org, long webhook) {
+        List<JsonNode> out = new ArrayList<>();
+        node.service().get(org.path() + "/webhooks/" + webhook + "/deliveries?limit=1000").json().get("items")
+                .forEach(out::add);
+        return out;
     }
 
     @Test
@@ -103,8 +117,8 @@ class RetentionIT {
             Fixtures fx = new Fixtures(node);
             var org = fx.org("close");
             Jdbi jdbi = jdbi(node);
-            // A subscription whose receiver never answers: its first event stays undelivered.
-            Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/never"));
+            // A subscription whose host never resolves (.invalid): its first event stays undelivered.
+            Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://never.invalid/"));
             long webhookEvent = hook.revision();
             for (int i = 0; i < 5; i++) {
                 fx.role(org, "R" + i, List.of("view_all_leads"));
@@ -128,6 +142,105 @@ class RetentionIT {
             age(jdbi, latest(jdbi));
             node.node().retention().runOnce();
             assertThat(oldest(jdbi)).as("a paused subscription holds nothing back").isEqualTo(latest(jdbi));
+        }
+    }
+
+    @Test
+    void anActiveWebhookThatStaysBehind_holdsEventsOnlyUntilItsHoldEnds_thenTheLossIsRecorded() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            Jdbi jdbi = jdbi(node);
+            long id = node.service().post(org.path() + "/webhooks", Map.of("url", "https://never.invalid/",
+                    "object_types", List.of("role"))).json().get("id").longValue();
+            long lastRole = 0;
+            for (int i = 0; i < 5; i++) {
+                lastRole = node.service().post(org.path() + "/roles", Map.of("name", "R" + i, "permissions",
+                        List.of("view_all_leads"))).revision();
+            }
+            long newest = node.service().post(org.path() + "/groups", Map.of("name", "Newest")).revision();
+            long held = node.service().get(org.path() + "/webhooks/" + id).json().get("delivery").get("revision")
+                    .longValue();
+
+            age(jdbi, latest(jdbi), 2);
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("within the hold (%s past the retention)", Config.DEFAULT_WEBHOOK_RETENTION_HOLD)
+                    .isEqualTo(held + 1);
+            assertThat(deliveries(node, org, id)).noneMatch(d -> d.get("error").stringValue().equals("events_pruned"));
+
+            age(jdbi, latest(jdbi), 1 + 7 + 1);
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("past the hold, the subscription no longer holds pruning back")
+                    .isEqualTo(newest);
+            JsonNode lost = deliveries(node, org, id).stream()
+                    .filter(d -> d.get("error").stringValue().equals("events_pruned")).findFirst().orElseThrow();
+            assertThat(lost.get("outcome").stringValue()).isEqualTo("failed");
+            assertThat(lost.get("revision").longValue()).as("the newest matching event lost").isEqualTo(lastRole);
+            assertThat(lost.get("attempt").intValue()).isZero();
+            assertThat(node.service().get(org.path() + "/webhooks/" + id).json().get("delivery").get("revision")
+                    .longValue()).isGreaterThanOrEqualTo(lastRole);
+        }
+    }
+
+    @Test
+    void anActiveWebhookThatHasEverythingOfItsOrganization_holdsNothingBack() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
+            Fixtures fx = new Fixtures(node);
+            var idle = fx.org("close");
+            var busy = fx.org("close");
+            Jdbi jdbi = jdbi(node);
+            Http.Res hook = node.service().post(idle.path() + "/webhooks", Map.of("url", "https://idle.invalid/",
+                    "object_types", List.of("group")));
+            long created = hook.revision();
+            long id = hook.json().get("id").longValue();
+            Await.until(Duration.ofSeconds(10), "its own (unmatched) creation event is skipped", () -> node.service()
+                    .get(idle.path() + "/webhooks/" + id).json().get("delivery").get("revision").longValue() >= created);
+            for (int i = 0; i < 5; i++) {
+                fx.role(busy, "R" + i, List.of("view_all_leads"));
+            }
+            age(jdbi, latest(jdbi));
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("another organization's records are not held for an idle subscription")
+                    .isEqualTo(latest(jdbi));
+            assertThat(deliveries(node, idle, id)).isEmpty();
+        }
+    }
+
+    @Test
+    void eventsAPausedWebhookMissed_arePruned_andTheLossIsRecorded_thenDeliveryResumesAfterThem() {
+        try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            Jdbi jdbi = jdbi(node);
+            long id = node.service().post(org.path() + "/webhooks", Map.of("url", "https://paused.invalid/",
+                    "object_types", List.of("role"), "status", "paused")).json().get("id").longValue();
+            long missed = 0;
+            for (int i = 0; i < 3; i++) {
+                missed = node.service().post(org.path() + "/roles", Map.of("name", "Missed " + i, "permissions",
+                        List.of("view_all_leads"))).revision();
+            }
+            long newest = node.service().post(org.path() + "/groups", Map.of("name", "Newest")).revision();
+            age(jdbi, latest(jdbi));
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("a paused subscription holds nothing back").isEqualTo(newest);
+            List<JsonNode> log = deliveries(node, org, id);
+            assertThat(log).hasSize(1);
+            assertThat(log.get(0).get("error").stringValue()).isEqualTo("events_pruned");
+            assertThat(log.get(0).get("revision").longValue()).isEqualTo(missed);
+            assertThat(node.service().get(org.path() + "/webhooks/" + id).json().get("delivery").get("revision")
+                    .longValue()).as("the cursor moved past what is gone").isGreaterThanOrEqualTo(missed);
+
+            age(jdbi, latest(jdbi));
+            node.node().retention().runOnce();
+            assertThat(deliveries(node, org, id)).as("recorded once, not at every run").hasSize(1);
+
+            assertThat(node.service().patch(org.path() + "/webhooks/" + id, Map.of("status", "active")).status())
+                    .isEqualTo(200);
+            long next = node.service().post(org.path() + "/roles", Map.of("name", "After", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Await.until(Duration.ofSeconds(10), "an attempt after resuming", () -> deliveries(node, org, id).size() > 1);
+            assertThat(deliveries(node, org, id).get(0).get("revision").longValue())
+                    .as("delivery carries on after the lost events").isEqualTo(next);
         }
     }
 

@@ -60,7 +60,7 @@ class TenantIsolationIT {
             Map.entry("POST /v1/orgs/{org}/groups", "{\"name\": \"Intruders\"}"),
             Map.entry("PATCH /v1/orgs/{org}/groups/{group}", "{\"name\": \"Renamed group\"}"),
             Map.entry("POST /v1/orgs/{org}/groups/{group}/members", "{\"member_id\": {member}}"),
-            Map.entry("POST /v1/orgs/{org}/webhooks", "{\"url\": \"http://127.0.0.1:9/intruder\", "
+            Map.entry("POST /v1/orgs/{org}/webhooks", "{\"url\": \"https://intruder.invalid/hook\", "
                     + "\"status\": \"paused\"}"),
             Map.entry("PATCH /v1/orgs/{org}/webhooks/{webhook}", "{\"description\": \"changed\"}"));
     /** Path parameters naming an object of one organization (as opposed to a type or a resource id). */

@@ -108,8 +108,8 @@ public final class Fixtures {
         if (joined.status() != 201) {
             throw new AssertionError("adding a group member: " + joined);
         }
-        // A subscription whose receiver never answers (port 9, discard): its deliveries just keep failing.
-        Http.Res webhook = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/fixture",
+        // A subscription whose host never resolves (.invalid, RFC 6761): its deliveries just keep failing.
+        Http.Res webhook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://fixture.invalid/hook",
                 "object_types", List.of("group")));
         if (webhook.status() != 201) {
             throw new AssertionError("creating a webhook: " + webhook);

@@ -39,8 +39,18 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts a node over a database of the test server on a random port and waits until it listens. */
     public static NodeProcess start(String databaseUrl, Path dataDir) {
-        return start(dataDir, List.of("--database-url", databaseUrl, "--database-user", TestDatabase.USER),
-                Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()));
+        return start(databaseUrl, dataDir, List.of(), List.of());
+    }
+
+    /**
+     * Starts a node over a database of the test server with extra JVM options (e.g.
+     * {@code -Djdk.net.hosts.file=…}) and extra {@code serve} options, and waits until it listens.
+     */
+    public static NodeProcess start(String databaseUrl, Path dataDir, List<String> jvmOptions, List<String> options) {
+        List<String> arguments = new ArrayList<>(List.of("--database-url", databaseUrl, "--database-user",
+                TestDatabase.USER));
+        arguments.addAll(options);
+        return start(dataDir, jvmOptions, arguments, Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()));
     }
 
     /**
@@ -48,16 +58,19 @@ public final class NodeProcess implements AutoCloseable {
      * across restarts) on a random port and waits until it listens.
      */
     public static NodeProcess startEmbedded(Path dataDir) {
-        return start(dataDir, List.of(), Map.of());
+        return start(dataDir, List.of(), List.of(), Map.of());
     }
 
-    private static NodeProcess start(Path dataDir, List<String> database, Map<String, String> environment) {
+    private static NodeProcess start(Path dataDir, List<String> jvmOptions, List<String> options,
+                                     Map<String, String> environment) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.gatehouse.app.Main", "serve", "--port", "0", "--host", "127.0.0.1",
                 "--service-key", TestNode.SERVICE_KEY, "--data-dir", dataDir.toString(),
                 "--poll-millis", "200", "--pool-size", "4"));
-        command.addAll(database);
+        command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         try {

@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -69,6 +72,14 @@ final class Receiver implements AutoCloseable {
         };
     }
 
+    /** Holds every request until {@code release} opens (or a minute passes), then acknowledges it. */
+    static Behaviour waitingFor(CountDownLatch release) {
+        return n -> {
+            release.await(60, TimeUnit.SECONDS);
+            return 204;
+        };
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "test-receiver");
@@ -80,6 +91,7 @@ final class Receiver implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Behaviour behaviour;
+    private final Map<String, String> answerHeaders = new ConcurrentHashMap<>();
 
     Receiver(Behaviour behaviour) {
         this.behaviour = behaviour;
@@ -105,6 +117,7 @@ final class Receiver implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
+                answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
                 exchange.sendResponseHeaders(status, -1);
             } finally {
                 inFlight.decrementAndGet();
@@ -114,6 +127,20 @@ final class Receiver implements AutoCloseable {
 
     void behave(Behaviour next) {
         this.behaviour = next;
+    }
+
+    /** Adds a header to every answer from now on (e.g. {@code Location} with a 3xx status). */
+    void answerWith(String name, String value) {
+        answerHeaders.put(name, value);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Requests being answered right now. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     String url() {

@@ -1,5 +1,6 @@
 package dev.gatehouse.webhook;
 
+import dev.gatehouse.app.Config;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
@@ -32,10 +33,34 @@ class WebhooksIT {
     static TestNode node;
     static Fixtures fx;
 
+    /** The test receivers listen on loopback, which webhooks may reach only when the operator allows it. */
+    static Config reachingLoopback(Config c) {
+        return c.withWebhookLimits(IpNetwork.parseList("--webhook-allowed-networks", "127.0.0.0/8"),
+                Config.DEFAULT_WEBHOOK_RETENTION_HOLD);
+    }
+
     @BeforeAll
     static void start() {
-        node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), c -> c.withEventSettings(0, WINDOW, TIMEOUT));
+        node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                c -> reachingLoopback(c.withEventSettings(0, WINDOW, TIMEOUT)));
         fx = new Fixtures(node);
+        warmUp(node, fx);
+    }
+
+    /**
+     * Delivers one event before the tests: a node's first delivery loads its HTTP client, which on a busy
+     * machine can alone take longer than the 1 s limit these tests use, and would turn a first attempt into
+     * a timeout that the tests do not expect.
+     */
+    static void warmUp(TestNode node, Fixtures fx) {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.ok())) {
+            long id = node.service().post(org.path() + "/webhooks", Map.of("url", receiver.url())).json().get("id")
+                    .longValue();
+            Await.until(Duration.ofSeconds(60), "a first delivery succeeds", () -> node.service()
+                    .get(org.path() + "/webhooks/" + id + "/deliveries?outcome=succeeded").json().get("items").size() > 0);
+            node.service().delete(org.path() + "/webhooks/" + id);
+        }
     }
 
     @AfterAll
@@ -206,7 +231,7 @@ class WebhooksIT {
             List<JsonNode> log = deliveries(org, id);
             assertThat(log).extracting(d -> d.get("outcome").stringValue())
                     .containsExactly("succeeded", "succeeded", "failed", "failed");
-            assertThat(log.get(3).get("error").stringValue()).isEqualTo("HTTP 500");
+            assertThat(log.get(3).get("error").stringValue()).isEqualTo("http_status 500");
             assertThat(log.get(3).get("status_code").intValue()).isEqualTo(500);
             assertThat(deliveries(org, id).get(2).get("attempt").intValue()).isEqualTo(2);
             assertThat(node.service().get(org.path() + "/webhooks/" + id + "/deliveries?outcome=failed").json()
@@ -225,7 +250,7 @@ class WebhooksIT {
             Await.until(Duration.ofSeconds(10), "the first attempt times out",
                     () -> !deliveries(org, id).isEmpty());
             JsonNode failed = deliveries(org, id).get(0);
-            assertThat(failed.get("error").stringValue()).isEqualTo("timed out after " + TIMEOUT.toMillis() + " ms");
+            assertThat(failed.get("error").stringValue()).isEqualTo("timeout");
             assertThat(failed.get("status_code").isNull()).isTrue();
             assertThat(failed.get("duration_ms").intValue()).isGreaterThanOrEqualTo((int) TIMEOUT.toMillis() - 50);
             receiver.behave(Receiver.ok());
@@ -272,13 +297,13 @@ class WebhooksIT {
                     () -> webhook(org, id).get("status").stringValue().equals("paused"));
             JsonNode paused = webhook(org, id);
             assertThat(paused.get("paused_reason").stringValue())
-                    .contains("delivery of revision " + revision + " failed", "HTTP 503", "retry window");
+                    .contains("delivery of revision " + revision + " failed", "http_status 503", "retry window");
             assertThat(paused.get("paused_at").isNull()).isFalse();
-            assertThat(paused.get("delivery").get("last_error").stringValue()).isEqualTo("HTTP 503");
+            assertThat(paused.get("delivery").get("last_error").stringValue()).isEqualTo("http_status 503");
             JsonNode pauseEvent = node.service().get(org.path() + "/events?object_type=webhook&action=paused").json()
                     .get("items").get(0);
             assertThat(pauseEvent.get("actor").get("type").stringValue()).isEqualTo("system");
-            assertThat(pauseEvent.get("after").get("paused_reason").stringValue()).contains("HTTP 503");
+            assertThat(pauseEvent.get("after").get("paused_reason").stringValue()).contains("http_status 503");
 
             int attempts = receiver.requests().size();
             roleRevision(org, "While paused");
@@ -296,7 +321,7 @@ class WebhooksIT {
     @Test
     void pendingDeliveries_surviveARestart() {
         try (TestNode own = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
-                c -> c.withEventSettings(0, Duration.ofHours(1), TIMEOUT));
+                c -> reachingLoopback(c.withEventSettings(0, Duration.ofHours(1), TIMEOUT)));
              Receiver receiver = new Receiver(Receiver.failing(500))) {
             Fixtures f = new Fixtures(own);
             var org = f.org("close");
@@ -322,7 +347,8 @@ class WebhooksIT {
         List<TestNode> cluster = new ArrayList<>();
         try (Receiver receiver = new Receiver(Receiver.slow(100))) {
             for (int i = 0; i < 3; i++) {
-                cluster.add(TestNode.startOn(url, c -> c.withEventSettings(0, Duration.ofHours(1), TIMEOUT)));
+                cluster.add(TestNode.startOn(url, c -> reachingLoopback(c.withEventSettings(0, Duration.ofHours(1),
+                        TIMEOUT))));
             }
             Fixtures f = new Fixtures(cluster.get(0));
             var org = f.org("close");

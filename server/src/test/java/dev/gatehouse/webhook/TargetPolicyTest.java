@@ -1,0 +1,56 @@
+package dev.gatehouse.webhook;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TargetPolicyTest {
+
+    static final TargetPolicy DEFAULT = new TargetPolicy(List.of());
+
+    static InetAddress a(String literal) {
+        return IpNetwork.literal(literal);
+    }
+
+    @Test
+    void byDefault_onlyPublicAddressesMayBeCalled() {
+        assertThat(DEFAULT.refusal(a("93.184.215.14"))).isNull();
+        assertThat(DEFAULT.refusal(a("2606:4700:4700::1111"))).isNull();
+        assertThat(DEFAULT.refusal(a("127.0.0.1"))).isEqualTo(AddressKind.LOOPBACK);
+        assertThat(DEFAULT.refusal(a("169.254.169.254"))).isEqualTo(AddressKind.LINK_LOCAL);
+        assertThat(DEFAULT.refusal(a("::1"))).isEqualTo(AddressKind.LOOPBACK);
+        assertThat(DEFAULT.refusal(a("fd00:ec2::254"))).isEqualTo(AddressKind.UNIQUE_LOCAL);
+    }
+
+    @Test
+    void allowedNetworks_reallowExactlyTheirRanges_mappedFormsIncluded() throws Exception {
+        TargetPolicy policy = new TargetPolicy(IpNetwork.parseList("--webhook-allowed-networks",
+                "127.0.0.0/8,10.1.0.0/16,fd12::/16"));
+        assertThat(policy.refusal(a("127.0.0.1"))).isNull();
+        assertThat(policy.refusal(AddressKindTest.ipv6("00000000000000000000ffff7f000001"))).isNull();
+        assertThat(policy.refusal(a("10.1.255.255"))).isNull();
+        assertThat(policy.refusal(a("10.2.0.0"))).isEqualTo(AddressKind.PRIVATE);
+        assertThat(policy.refusal(a("fd12::1"))).isNull();
+        assertThat(policy.refusal(a("fd13::1"))).isEqualTo(AddressKind.UNIQUE_LOCAL);
+        assertThat(policy.refusal(a("::1"))).as("IPv6 loopback is not in 127.0.0.0/8").isEqualTo(AddressKind.LOOPBACK);
+        assertThat(policy.refusal(a("169.254.169.254"))).isEqualTo(AddressKind.LINK_LOCAL);
+    }
+
+    @Test
+    void aNameIsRefused_whenAnyOfItsAddressesIs() {
+        assertThatThrownBy(() -> DEFAULT.check("mixed.example", List.of(a("93.184.215.14"), a("10.0.0.5"))))
+                .isInstanceOf(RefusedAddressException.class)
+                .satisfies(e -> assertThat(((RefusedAddressException) e).kind()).isEqualTo(AddressKind.PRIVATE));
+    }
+
+    @Test
+    void resolve_refusesEveryNotationOfANonPublicAddress() {
+        for (String host : List.of("127.0.0.1", "[::1]", "::1", "[::ffff:127.0.0.1]", "0.0.0.0", "[::]",
+                "169.254.169.254", "[fe80::1]", "2130706433", "localhost")) {
+            assertThatThrownBy(() -> DEFAULT.resolve(host)).as(host).isInstanceOf(RefusedAddressException.class);
+        }
+    }
+}
