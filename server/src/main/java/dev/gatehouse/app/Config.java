@@ -1,5 +1,6 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.http.HttpSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,11 +22,13 @@ import java.util.regex.Pattern;
  * @param eventRetentionDays  change-log records older than this many days are deleted; 0 keeps them all
  * @param webhookRetryWindow  how long a failing webhook event is retried before the subscription is paused
  * @param webhookTimeout      how long one webhook request may take
+ * @param http                the HTTP edge: request deadlines, connections per address, management port
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
                      long pollMillis, RateLimit closeRateLimit, Path tlsKeystore, String tlsKeystorePassword,
-                     int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout) {
+                     int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout,
+                     HttpSettings http) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
@@ -90,21 +93,21 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
                   long pollMillis, RateLimit closeRateLimit) {
         this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
                 durable, pollMillis, closeRateLimit, null, null, 0, DEFAULT_WEBHOOK_RETRY_WINDOW,
-                DEFAULT_WEBHOOK_TIMEOUT);
+                DEFAULT_WEBHOOK_TIMEOUT, HttpSettings.DEFAULTS);
     }
 
     /** A copy with another Close rate limit. */
     public Config withCloseRateLimit(RateLimit limit) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, limit, tlsKeystore, tlsKeystorePassword, eventRetentionDays,
-                webhookRetryWindow, webhookTimeout);
+                webhookRetryWindow, webhookTimeout, http);
     }
 
     /** A copy whose HTTPS listener serves this keystore instead of a generated certificate. */
     public Config withTlsKeystore(Path keystore, String password) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, keystore, password, eventRetentionDays,
-                webhookRetryWindow, webhookTimeout);
+                webhookRetryWindow, webhookTimeout, http);
     }
 
     public Config {
@@ -171,6 +174,14 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         if (webhookTimeout == null) {
             webhookTimeout = DEFAULT_WEBHOOK_TIMEOUT;
         }
+        if (http == null) {
+            http = HttpSettings.DEFAULTS;
+        }
+        Integer management = http.managementPort();
+        if (management != null && management != 0 && (management == port || management.equals(tlsPort))) {
+            throw new IllegalArgumentException("--management-port must differ from --port and --tls-port, got "
+                    + management);
+        }
         if (eventRetentionDays < 0 || eventRetentionDays > 36_500) {
             throw new IllegalArgumentException("--event-retention-days must be 0 (keep all) to 36500, got "
                     + eventRetentionDays);
@@ -189,7 +200,14 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
     public Config withEventSettings(int retentionDays, Duration retryWindow, Duration timeout) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword, retentionDays,
-                retryWindow, timeout);
+                retryWindow, timeout, http);
+    }
+
+    /** A copy with other HTTP edge settings. */
+    public Config withHttp(HttpSettings settings) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword,
+                eventRetentionDays, webhookRetryWindow, webhookTimeout, settings);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

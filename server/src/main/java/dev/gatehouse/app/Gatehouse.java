@@ -180,11 +180,11 @@ public final class Gatehouse implements AutoCloseable {
                 new NativeApi(services, List.of()),
                 new CloseApi(services, config.closeRateLimit()),
                 RoomsApi.over(services),
-                new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
+                new OpsDialect(database.dataSource(), feed, metrics, () -> ready, services.auth()));
         HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
                 config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())
                         : TlsKeys.selfSigned(config.dataDir(), config.host()));
-        http = new HttpServer(dialects, metrics, config.host(), null, tls).start(config.port());
+        http = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
         resources.add(0, http::stop);
         ready = true;
     }
@@ -196,6 +196,11 @@ public final class Gatehouse implements AutoCloseable {
     /** The HTTPS port, or 0 when TLS is off. */
     public int tlsPort() {
         return http.tlsPort();
+    }
+
+    /** The management port ({@code /metrics} without a key), or 0 when there is none. */
+    public int managementPort() {
+        return http.managementPort();
     }
 
     public HttpServer http() {

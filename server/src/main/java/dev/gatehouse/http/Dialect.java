@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * One HTTP dialect (native, Close, Rooms): its routes and its error shape. The server picks the dialect
  * of a failed request by path prefix and lets it render the error, so every dialect answers in its own
- * format, including for unknown routes and malformed requests.
+ * format, including for unknown routes, malformed requests and errors Jetty raises before any route runs
+ * (oversized URIs and headers, malformed HTTP).
  */
 public interface Dialect {
 
@@ -16,6 +17,19 @@ public interface Dialect {
 
     List<Route> routes();
 
-    /** Writes an error response. {@code fieldErrors} is empty unless the input was invalid. */
-    void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors);
+    /**
+     * An error in this dialect's shape, without any request at hand (also used for errors raised below the
+     * routes). {@code fieldErrors} is empty unless the input was invalid.
+     */
+    ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors);
+
+    /** Writes an error response: {@link #errorReply} by default; a dialect may add headers. */
+    default void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+        ErrorReply reply = errorReply(status, code, detail, fieldErrors);
+        ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
+    }
+
+    /** An error response: its status (a dialect may map the one asked for), content type and body. */
+    record ErrorReply(int status, String contentType, byte[] body) {
+    }
 }

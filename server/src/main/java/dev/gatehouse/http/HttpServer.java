@@ -8,6 +8,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.http.edge.Edge;
 import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.json.Json;
 import io.javalin.Javalin;
@@ -25,14 +26,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +37,9 @@ import org.slf4j.MDC;
 
 /**
  * The HTTP server: every dialect's routes in one table, errors rendered in the shape of the dialect that
- * owns the path, a timer per route template and status. Unexpected exceptions become a logged 500 with an
- * opaque error id; they are bugs.
+ * owns the path (Jetty's own errors included), a timer per route template and status. Unexpected exceptions
+ * become a logged 500 with an opaque error id; they are bugs. Slow and greedy clients are contained at the
+ * {@link Edge}.
  */
 public final class HttpServer {
 
@@ -59,22 +57,28 @@ public final class HttpServer {
     private final String host;
     private volatile int httpPort;
     private volatile ServerConnector tlsConnector;
+    private volatile ServerConnector managementConnector;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final List<Route> routes;
     private final List<Dialect> dialects;
 
     public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty) {
-        this(dialects, metrics, host, jetty, null);
+        this(dialects, metrics, host, jetty, null, HttpSettings.DEFAULTS);
     }
 
-    /** @param tls also listen with HTTPS, or null */
-    public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty, Tls tls) {
+    /**
+     * @param tls      also listen with HTTPS, or null
+     * @param settings the edge's deadlines and limits, and the management port
+     */
+    public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty, Tls tls,
+                      HttpSettings settings) {
         this.host = host;
         this.dialects = dialects.stream().sorted(Comparator.comparing((Dialect d) -> d.prefix().length()).reversed())
                 .toList();
         List<Route> all = new ArrayList<>();
         dialects.forEach(d -> all.addAll(d.routes()));
         this.routes = List.copyOf(all);
+        Edge edge = new Edge(settings, MAX_BODY_BYTES, this::dialect);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -82,14 +86,19 @@ public final class HttpServer {
             config.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
             config.http.prefer405over404 = true;
             config.jetty.host = host;
+            config.jetty.modifyServer(edge::install);
             if (jetty != null) {
                 config.jetty.modifyServer(jetty);
             }
+            // with any connector configured Javalin adds none of its own: HTTP first (port() reads it)
+            config.jetty.addConnector((server, http) -> edge.connector(server, http, host, httpPort));
             if (tls != null) {
-                // with any connector configured Javalin adds none of its own: HTTP first (port() reads it), then HTTPS
-                config.jetty.addConnector((server, http) -> connector(server, host, httpPort,
-                        new HttpConnectionFactory(http)));
-                config.jetty.addConnector((server, http) -> tlsConnector = httpsConnector(server, http, tls));
+                config.jetty.addConnector((server, http) -> tlsConnector = edge.secureConnector(server,
+                        secured(http), host, tls.port(), sslContext(tls)));
+            }
+            if (settings.managementPort() != null) {
+                config.jetty.addConnector((server, http) -> managementConnector = edge.managementConnector(server,
+                        http, host, settings.managementPort()));
             }
             for (Route route : routes) {
                 config.routes.addHttpHandler(route.method(), route.path(), route.handler());
@@ -156,7 +165,11 @@ public final class HttpServer {
     }
 
     private Dialect dialect(Context ctx) {
-        String path = ctx.path();
+        return dialect(ctx.path());
+    }
+
+    /** The dialect owning a path: the longest matching prefix. */
+    private Dialect dialect(String path) {
         for (Dialect d : dialects) {
             if (path.startsWith(d.prefix())) {
                 return d;
@@ -165,37 +178,38 @@ public final class HttpServer {
         return dialects.get(dialects.size() - 1);
     }
 
-    private static String codeFor(int status) {
+    /** The stable error code of an HTTP status the routes did not choose themselves (Javalin's and Jetty's). */
+    public static String codeFor(int status) {
         return switch (status) {
+            case 400 -> "bad_request";
             case 404 -> "route_not_found";
             case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
             case 413 -> "body_too_large";
+            case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
-            case 400 -> "bad_request";
+            case 431 -> "headers_too_large";
+            case 500 -> "internal_error";
+            case 501 -> "not_implemented";
+            case 503 -> "unavailable";
+            case 505 -> "http_version_not_supported";
             default -> "http_" + status;
         };
     }
 
-    private static ServerConnector connector(Server server, String host, int port, ConnectionFactory... factories) {
-        ServerConnector connector = new ServerConnector(server, factories);
-        connector.setHost(host);
-        connector.setPort(port);
-        return connector;
+    /** SNI host checks are off: a self-signed certificate is reached by whatever name or address the client uses. */
+    private static HttpConfiguration secured(HttpConfiguration http) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        return https;
     }
 
-    /**
-     * HTTPS with the given key. SNI host checks are off: a self-signed certificate is reached by whatever name
-     * or address the client uses.
-     */
-    private ServerConnector httpsConnector(Server server, HttpConfiguration http, Tls tls) {
+    private static SslContextFactory.Server sslContext(Tls tls) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(tls.keys().keyStore());
         ssl.setKeyStorePassword(new String(tls.keys().password()));
         ssl.setKeyManagerPassword(new String(tls.keys().password()));
-        HttpConfiguration https = new HttpConfiguration(http);
-        https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-        return connector(server, host, tls.port(), new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                new HttpConnectionFactory(https));
+        return ssl;
     }
 
     public HttpServer start(int port) {
@@ -211,6 +225,12 @@ public final class HttpServer {
     /** The HTTPS port, or 0 when HTTPS is off. */
     public int tlsPort() {
         ServerConnector connector = tlsConnector;
+        return connector == null ? 0 : connector.getLocalPort();
+    }
+
+    /** The management port, or 0 when there is none. */
+    public int managementPort() {
+        ServerConnector connector = managementConnector;
         return connector == null ? 0 : connector.getLocalPort();
     }
 

@@ -8,10 +8,12 @@ import tools.jackson.databind.node.ObjectNode;
 /** Errors as {@code application/problem+json} (RFC 9457) with a stable {@code code}: the native shape. */
 public final class Problem {
 
+    public static final String CONTENT_TYPE = "application/problem+json";
+
     private Problem() {
     }
 
-    public static void write(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+    public static Dialect.ErrorReply reply(int status, String code, String detail, Map<String, String> fieldErrors) {
         ObjectNode body = Json.object();
         body.put("type", "https://gatehouse.dev/problems/" + code);
         body.put("title", io.javalin.http.HttpStatus.forStatus(status).getMessage());
@@ -22,6 +24,11 @@ public final class Problem {
             ObjectNode errors = body.putObject("errors");
             fieldErrors.forEach(errors::put);
         }
-        ctx.status(status).contentType("application/problem+json").result(Json.write(body));
+        return new Dialect.ErrorReply(status, CONTENT_TYPE, Json.write(body));
+    }
+
+    public static void write(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+        Dialect.ErrorReply reply = reply(status, code, detail, fieldErrors);
+        ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
     }
 }

@@ -195,6 +195,15 @@ public final class CloseApi implements Dialect {
         if (ctx.res().getHeader(RATE_LIMIT_HEADER) == null) {
             ctx.header(RATE_LIMIT_HEADER, limiter.acquire("ip:" + ctx.ip(), "unmatched").header());
         }
+        Dialect.super.error(ctx, status, code, detail, fieldErrors);
+    }
+
+    /**
+     * {@code {"errors": [...], "field-errors": {...}}} for invalid input, {@code {"error": "..."}} otherwise;
+     * conflicts and failed preconditions, which Close has no status for, are 400.
+     */
+    @Override
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors) {
         ObjectNode body = Json.object();
         int closeStatus = status;
         if (status == 400) {
@@ -211,6 +220,6 @@ public final class CloseApi implements Dialect {
             }
             body.put("error", detail);
         }
-        ctx.status(closeStatus).contentType("application/json").result(Json.write(body));
+        return new ErrorReply(closeStatus, "application/json", Json.write(body));
     }
 }

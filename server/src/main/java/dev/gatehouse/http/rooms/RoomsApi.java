@@ -7,7 +7,6 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.RoomsUserService;
-import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,11 +56,11 @@ public final class RoomsApi implements Dialect {
 
     /** Rooms' ApiError: the stable code in upper case, the detail, and a reference id for this occurrence. */
     @Override
-    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors) {
         ObjectNode body = Json.object();
         body.put("errorCode", code.toUpperCase(Locale.ROOT));
         body.put("message", detail);
         body.put("referenceId", UUID.randomUUID().toString());
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        return new ErrorReply(status, "application/json", Json.write(body));
     }
 }

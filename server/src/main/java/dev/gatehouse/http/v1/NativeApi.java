@@ -5,7 +5,6 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
-import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class NativeApi implements Dialect {
     }
 
     @Override
-    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
-        Problem.write(ctx, status, code, detail, fieldErrors);
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors) {
+        return Problem.reply(status, code, detail, fieldErrors);
     }
 }
