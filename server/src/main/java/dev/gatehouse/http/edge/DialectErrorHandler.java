@@ -96,7 +96,8 @@ final class DialectErrorHandler extends ErrorHandler {
             default -> HttpStatus.getMessage(status);
         };
         String reason = printable(message);
-        return reason.isEmpty() || reason.equalsIgnoreCase(what) ? what : what + ": " + reason;
+        boolean nothingMore = reason.isEmpty() || reason.equalsIgnoreCase(what) || reason.equalsIgnoreCase(HttpStatus.getMessage(status));
+        return nothingMore ? what : what + ": " + reason;
     }
 
     /** Jetty's reason, printable ASCII only and short: it may quote a character of the request. */
