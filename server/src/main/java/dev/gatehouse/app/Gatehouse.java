@@ -154,6 +154,7 @@ public final class Gatehouse implements AutoCloseable {
                 }
                 // Named, so that operators (and pg_stat_activity) can tell the listening connection apart.
                 props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
+                Database.hideServerErrorDetail(props);
                 return DriverManager.getConnection(jdbcUrl, props);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);

@@ -159,7 +159,10 @@ public final class HttpServer {
     private void unexpected(Exception e, Context ctx) {
         String errorId = UUID.randomUUID().toString();
         MDC.put("error_id", errorId);
-        LOG.error("unexpected error {} on {} {}", errorId, ctx.method(), ctx.path(), e);
+        // the route template, not the path: a path may name a person (a user id can be an email address)
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        LOG.error("unexpected error {} on {} {}", errorId, ctx.method(), endpoint == null ? "(no route)" : endpoint.path,
+                e);
         MDC.remove("error_id");
         dialect(ctx).error(ctx, 500, "internal_error", "an unexpected error occurred; error id " + errorId, Map.of());
     }
