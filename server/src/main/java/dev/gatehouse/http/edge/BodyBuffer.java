@@ -20,9 +20,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * Reads every request body in full, without holding a thread while it arrives, before the application (which
  * reads bodies with blocking I/O) sees the request. A body must arrive within the body deadline of its
  * request's head, or the request is answered 408 and its connection closed; a body larger than the limit is
- * answered 413 as soon as that is known (from {@code Content-Length}, or while reading a chunked body). So a
- * client trickling bodies ties up a connection and at most the limit in memory, never one of the request
- * threads that every tenant shares.
+ * answered 413. So a client trickling bodies ties up a connection and at most the limit in memory, never one
+ * of the request threads that every tenant shares.
+ *
+ * <p>An oversized body of up to {@link #DRAIN_FACTOR} times the limit is read and thrown away before the 413
+ * goes out: closing a connection with unread bytes makes TCP reset it, and the reset can destroy the 413 on
+ * its way to the client. A larger one is answered at once and its connection closed.
  *
  * <p>The bytes are copied out of Jetty's network buffers (retaining those buffers instead would let a body
  * sent one byte at a time pin one buffer per byte). Most bodies arrive with their head: they are read on the
@@ -34,6 +37,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 final class BodyBuffer extends Handler.Wrapper {
 
     private static final int FIRST_BUFFER = 8 * 1024;
+    static final int DRAIN_FACTOR = 4;
 
     private final long maxBytes;
     private final long timeoutMillis;
@@ -49,8 +53,8 @@ final class BodyBuffer extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         long declared = request.getLength();
-        if (declared > maxBytes) {
-            tooLarge(request, response, callback);
+        if (declared > maxBytes * DRAIN_FACTOR) {
+            tooLarge(request, response, callback, false);
             return true;
         }
         new Loading(request, response, callback, declared).start();
@@ -70,8 +74,11 @@ final class BodyBuffer extends Handler.Wrapper {
         return false;
     }
 
-    private void tooLarge(Request request, Response response, Callback callback) {
-        closeAfter(response);
+    /** @param drained whether the whole body was read (else the connection is closed after the answer) */
+    private void tooLarge(Request request, Response response, Callback callback, boolean drained) {
+        if (!drained) {
+            closeAfter(response);
+        }
         Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413,
                 "request body larger than " + maxBytes + " bytes");
     }
@@ -89,6 +96,8 @@ final class BodyBuffer extends Handler.Wrapper {
         private final Callback callback;
         private byte[] bytes;
         private int size;
+        /** Bytes read and thrown away once the body proved too large; -1 while it fits. */
+        private long discarded = -1;
         /** Guarded by this: set once, by the outcome (body complete, too large, failed or timed out). */
         private boolean finished;
         private Scheduler.Task deadline;
@@ -97,7 +106,11 @@ final class BodyBuffer extends Handler.Wrapper {
             this.request = request;
             this.response = response;
             this.callback = callback;
-            this.bytes = new byte[(int) Math.min(Math.max(declared, 16), FIRST_BUFFER)];
+            if (declared > maxBytes) {
+                discarded = 0;
+            } else {
+                bytes = new byte[(int) Math.min(Math.max(declared, 16), FIRST_BUFFER)];
+            }
         }
 
         void start() {
@@ -135,10 +148,14 @@ final class BodyBuffer extends Handler.Wrapper {
                         failure = chunk.getFailure();
                         outcome = Outcome.FAILED;
                     } else {
-                        boolean fits = append(chunk.getByteBuffer());
+                        take(chunk.getByteBuffer());
                         boolean last = chunk.isLast();
                         chunk.release();
-                        outcome = !fits ? Outcome.TOO_LARGE : last ? Outcome.COMPLETE : null;
+                        if (discarded > maxBytes * DRAIN_FACTOR) {
+                            outcome = Outcome.TOO_LARGE_UNREAD;
+                        } else if (last) {
+                            outcome = discarded >= 0 ? Outcome.TOO_LARGE : Outcome.COMPLETE;
+                        }
                     }
                 }
                 finished = true;
@@ -152,22 +169,29 @@ final class BodyBuffer extends Handler.Wrapper {
                         handOn();
                     }
                 }
-                case TOO_LARGE -> tooLarge(request, response, callback);
+                case TOO_LARGE -> tooLarge(request, response, callback, true);
+                case TOO_LARGE_UNREAD -> tooLarge(request, response, callback, false);
                 case FAILED -> callback.failed(failure);
             }
         }
 
-        private boolean append(ByteBuffer chunk) {
+        /** Keeps the bytes while the body fits the limit; counts and drops them once it does not. */
+        private void take(ByteBuffer chunk) {
             int n = chunk.remaining();
-            if ((long) size + n > maxBytes) {
-                return false;
+            if (discarded < 0 && (long) size + n > maxBytes) {
+                discarded = size;
+                bytes = null;
+            }
+            if (discarded >= 0) {
+                discarded += n;
+                chunk.position(chunk.limit());
+                return;
             }
             if (size + n > bytes.length) {
                 bytes = Arrays.copyOf(bytes, (int) Math.min(maxBytes, Math.max(size + n, 2L * bytes.length)));
             }
             chunk.get(bytes, size, n);
             size += n;
-            return true;
         }
 
         private void expire() {
@@ -194,7 +218,7 @@ final class BodyBuffer extends Handler.Wrapper {
         }
     }
 
-    private enum Outcome { COMPLETE, TOO_LARGE, FAILED }
+    private enum Outcome { COMPLETE, TOO_LARGE, TOO_LARGE_UNREAD, FAILED }
 
     /** A request whose body was read already: the application reads it from memory. */
     private static final class BufferedRequest extends Request.Wrapper {
