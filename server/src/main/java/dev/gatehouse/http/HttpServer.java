@@ -11,6 +11,7 @@ import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.http.edge.Edge;
 import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.json.Text;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.http.Context;
@@ -101,7 +102,10 @@ public final class HttpServer {
                         http, host, settings.managementPort()));
             }
             for (Route route : routes) {
-                config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+                config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+                    checkParameters(ctx);
+                    route.handler().handle(ctx);
+                });
             }
             config.routes.exception(GatehouseException.class, (e, ctx) -> render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -125,6 +129,30 @@ public final class HttpServer {
                         .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
             });
         });
+    }
+
+    /**
+     * Path and query parameters, names and values, hold no control character and no unpaired surrogate
+     * ({@link Text#problem}): one check for every route of every dialect, before any of them reads a parameter.
+     */
+    private static void checkParameters(Context ctx) {
+        for (Map.Entry<String, String> param : ctx.pathParamMap().entrySet()) {
+            rejectParameter("path parameter", param.getKey(), Text.problem(param.getValue(), false));
+        }
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            rejectParameter("query parameter", param.getKey(), Text.problem(param.getKey(), false));
+            for (String value : param.getValue()) {
+                rejectParameter("query parameter", param.getKey(), Text.problem(value, false));
+            }
+        }
+    }
+
+    private static void rejectParameter(String kind, String name, String problem) {
+        if (problem != null) {
+            String shown = Text.printable(name);
+            throw new InvalidInputException("invalid_parameter", kind + " " + shown + " " + problem,
+                    Map.of(shown, problem));
+        }
     }
 
     private void render(Context ctx, GatehouseException e) {
