@@ -100,6 +100,7 @@ final class BodyBuffer extends Handler.Wrapper {
         private long discarded = -1;
         /** Guarded by this: set once, by the outcome (body complete, too large, failed or timed out). */
         private boolean finished;
+        /** Guarded by this; null until the body proves not to have arrived with its head. */
         private Scheduler.Task deadline;
 
         Loading(Request request, Response response, Callback callback, long declared) {
@@ -113,10 +114,15 @@ final class BodyBuffer extends Handler.Wrapper {
             }
         }
 
+        /** Reads what has arrived; only a body still incomplete after that gets a deadline (and costs a timer). */
         void start() {
-            deadline = request.getComponents().getScheduler().schedule(this::expire, timeoutMillis,
-                    TimeUnit.MILLISECONDS);
             read(false);
+            synchronized (this) {
+                if (!finished) {
+                    deadline = request.getComponents().getScheduler().schedule(this::expire, timeoutMillis,
+                            TimeUnit.MILLISECONDS);
+                }
+            }
         }
 
         /** Demand callback: more content, EOF or a failure arrived. */
@@ -159,8 +165,10 @@ final class BodyBuffer extends Handler.Wrapper {
                     }
                 }
                 finished = true;
+                if (deadline != null) {
+                    deadline.cancel();
+                }
             }
-            deadline.cancel();
             switch (outcome) {
                 case COMPLETE -> {
                     if (inCallback) {

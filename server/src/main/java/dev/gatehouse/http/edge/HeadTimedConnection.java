@@ -3,7 +3,6 @@ package dev.gatehouse.http.edge;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
@@ -18,6 +17,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * timeout alone lets a client keep a connection forever by sending one byte just before each timeout.
  * Waiting for the first byte of a request is bounded by the idle timeout; bodies by {@link BodyBuffer}.
  *
+ * <p>A head normally arrives whole, in one read: the deadline is armed only when a read ends with a head
+ * begun but not complete, so ordinary requests cost no timer. A deadline fires only for the head it was
+ * armed for ({@link #headStarted} identifies it), so a late or duplicate timer can never cut off a request
+ * being handled.
+ *
  * <p>It also remembers the target of the request line being parsed, so that an error raised before the request
  * exists (headers too large, a malformed header) can still be answered in the shape of the dialect that owns the
  * path ({@link DialectErrorHandler}).
@@ -26,15 +30,17 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * {@code startRequest}, {@code headerComplete}); covered by {@code SlowClientsIT} and {@code JettyErrorsIT},
  * which fail should a Jetty upgrade change them.
  *
- * <p>Thread-safe: the parser callbacks run on one thread at a time; the deadline fires on the scheduler's.
+ * <p>Thread-safe: the parser callbacks and {@link #onFillable} run on one thread at a time; the deadline fires
+ * on the scheduler's; the fields they share are volatile.
  */
 final class HeadTimedConnection extends HttpConnection {
 
     private final Scheduler scheduler;
     private final long headMillis;
-    /** Number of the deadline now armed; 0 when none is. */
-    private final AtomicLong armed = new AtomicLong();
-    private final AtomicLong generations = new AtomicLong();
+    /** {@link System#nanoTime()} at the first byte of the head being read (never 0); 0 when none is. */
+    private volatile long headStarted;
+    /** The {@link #headStarted} the pending deadline was armed for. */
+    private volatile long timedHead;
     private volatile Scheduler.Task pending;
     private volatile String target;
 
@@ -55,7 +61,8 @@ final class HeadTimedConnection extends HttpConnection {
             @Override
             public void messageBegin() {
                 target = null;
-                arm();
+                long now = System.nanoTime();
+                headStarted = now == 0 ? 1 : now;
                 super.messageBegin();
             }
 
@@ -67,47 +74,52 @@ final class HeadTimedConnection extends HttpConnection {
 
             @Override
             public boolean headerComplete() {
-                disarm();
+                endHead();
                 return super.headerComplete();
             }
 
             @Override
             public void badMessage(HttpException failure) {
-                disarm();
+                endHead();
                 super.badMessage(failure);
             }
 
             @Override
             public void earlyEOF() {
-                disarm();
+                endHead();
                 super.earlyEOF();
             }
         };
     }
 
+    /** After each read: a head begun and not complete gets its deadline. */
+    @Override
+    public void onFillable() {
+        super.onFillable();
+        long started = headStarted;
+        if (started != 0 && timedHead != started) {
+            timedHead = started;
+            long left = headMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            pending = scheduler.schedule(() -> expire(started), Math.max(left, 0), TimeUnit.MILLISECONDS);
+        }
+    }
+
     @Override
     public void onClose(Throwable cause) {
-        disarm();
+        endHead();
         super.onClose(cause);
     }
 
-    private void arm() {
-        long generation = generations.incrementAndGet();
-        armed.set(generation);
-        Scheduler.Task task = scheduler.schedule(() -> expire(generation), headMillis, TimeUnit.MILLISECONDS);
-        pending = task;
-    }
-
-    private void disarm() {
-        armed.set(0);
+    private void endHead() {
+        headStarted = 0;
         Scheduler.Task task = pending;
         if (task != null) {
             task.cancel();
         }
     }
 
-    private void expire(long generation) {
-        if (armed.compareAndSet(generation, 0)) {
+    private void expire(long started) {
+        if (headStarted == started) {
             getEndPoint().close(new TimeoutException("request head not received within " + headMillis + " ms"));
         }
     }
