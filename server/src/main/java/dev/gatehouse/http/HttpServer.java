@@ -55,7 +55,6 @@ public final class HttpServer {
     }
 
     private final Javalin app;
-    private final String host;
     private volatile int httpPort;
     private volatile ServerConnector tlsConnector;
     private volatile ServerConnector managementConnector;
@@ -73,7 +72,6 @@ public final class HttpServer {
      */
     public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty, Tls tls,
                       HttpSettings settings) {
-        this.host = host;
         this.dialects = dialects.stream().sorted(Comparator.comparing((Dialect d) -> d.prefix().length()).reversed())
                 .toList();
         List<Route> all = new ArrayList<>();
