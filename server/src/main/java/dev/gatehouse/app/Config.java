@@ -1,5 +1,6 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.limit.Limits;
 import dev.gatehouse.webhook.IpNetwork;
 import java.net.URI;
@@ -28,12 +29,14 @@ import java.util.regex.Pattern;
  * @param webhookRetentionHold   how long past the retention period an active webhook subscription that is
  *                               behind keeps change-log records from being deleted
  * @param limits              the per-organization limits ({@link Limits}; null for the defaults)
+ * @param http                the HTTP edge: request deadlines, connections per address, management port
  */
 public record Config(String host, int port, Integer tlsPort, Path dataDir, String databaseUrl, String databaseUser,
                      String databasePassword, String serviceKey, String logLevel, int poolSize, boolean durable,
                      long pollMillis, RateLimit closeRateLimit, Path tlsKeystore, String tlsKeystorePassword,
                      int eventRetentionDays, Duration webhookRetryWindow, Duration webhookTimeout,
-                     List<IpNetwork> webhookAllowedNetworks, Duration webhookRetentionHold, Limits limits) {
+                     List<IpNetwork> webhookAllowedNetworks, Duration webhookRetentionHold, Limits limits,
+                     HttpSettings http) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
@@ -99,21 +102,22 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
                   long pollMillis, RateLimit closeRateLimit) {
         this(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey, logLevel, poolSize,
                 durable, pollMillis, closeRateLimit, null, null, 0, DEFAULT_WEBHOOK_RETRY_WINDOW,
-                DEFAULT_WEBHOOK_TIMEOUT, List.of(), DEFAULT_WEBHOOK_RETENTION_HOLD, Limits.DEFAULTS);
+                DEFAULT_WEBHOOK_TIMEOUT, List.of(), DEFAULT_WEBHOOK_RETENTION_HOLD, Limits.DEFAULTS,
+                HttpSettings.DEFAULTS);
     }
 
     /** A copy with another Close rate limit. */
     public Config withCloseRateLimit(RateLimit limit) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, limit, tlsKeystore, tlsKeystorePassword, eventRetentionDays,
-                webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold, limits);
+                webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold, limits, http);
     }
 
     /** A copy whose HTTPS listener serves this keystore instead of a generated certificate. */
     public Config withTlsKeystore(Path keystore, String password) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, keystore, password, eventRetentionDays,
-                webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold, limits);
+                webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold, limits, http);
     }
 
     public Config {
@@ -183,6 +187,14 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         if (limits == null) {
             limits = Limits.DEFAULTS;
         }
+        if (http == null) {
+            http = HttpSettings.DEFAULTS;
+        }
+        Integer management = http.managementPort();
+        if (management != null && management != 0 && (management == port || management.equals(tlsPort))) {
+            throw new IllegalArgumentException("--management-port must differ from --port and --tls-port, got "
+                    + management);
+        }
         if (eventRetentionDays < 0 || eventRetentionDays > 36_500) {
             throw new IllegalArgumentException("--event-retention-days must be 0 (keep all) to 36500, got "
                     + eventRetentionDays);
@@ -208,7 +220,7 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
     public Config withEventSettings(int retentionDays, Duration retryWindow, Duration timeout) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword, retentionDays,
-                retryWindow, timeout, webhookAllowedNetworks, webhookRetentionHold, limits);
+                retryWindow, timeout, webhookAllowedNetworks, webhookRetentionHold, limits, http);
     }
 
     /** This configuration with other per-organization limits. */
@@ -216,14 +228,22 @@ public record Config(String host, int port, Integer tlsPort, Path dataDir, Strin
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword,
                 eventRetentionDays, webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold,
-                other);
+                other, http);
     }
 
     /** This configuration with other webhook networks and retention hold ({@code --webhook-allowed-networks} …). */
     public Config withWebhookLimits(List<IpNetwork> allowedNetworks, Duration retentionHold) {
         return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
                 logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword,
-                eventRetentionDays, webhookRetryWindow, webhookTimeout, allowedNetworks, retentionHold, limits);
+                eventRetentionDays, webhookRetryWindow, webhookTimeout, allowedNetworks, retentionHold, limits, http);
+    }
+
+    /** A copy with other HTTP edge settings. */
+    public Config withHttp(HttpSettings settings) {
+        return new Config(host, port, tlsPort, dataDir, databaseUrl, databaseUser, databasePassword, serviceKey,
+                logLevel, poolSize, durable, pollMillis, closeRateLimit, tlsKeystore, tlsKeystorePassword,
+                eventRetentionDays, webhookRetryWindow, webhookTimeout, webhookAllowedNetworks, webhookRetentionHold,
+                limits, settings);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

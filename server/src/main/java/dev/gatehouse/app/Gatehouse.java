@@ -177,6 +177,7 @@ public final class Gatehouse implements AutoCloseable {
                 }
                 // Named, so that operators (and pg_stat_activity) can tell the listening connection apart.
                 props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
+                Database.hideServerErrorDetail(props);
                 return DriverManager.getConnection(jdbcUrl, props);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
@@ -207,11 +208,11 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new NativeApi(services, List.of()), feed),
                 ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
                 ReadinessGate.over(RoomsApi.over(services), feed),
-                new OpsDialect(database.dataSource(), feed, metrics, () -> ready));
+                new OpsDialect(database.dataSource(), feed, metrics, () -> ready, services.auth()));
         HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
                 config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())
                         : TlsKeys.selfSigned(config.dataDir(), config.host()));
-        http = new HttpServer(dialects, metrics, config.host(), null, tls).start(config.port());
+        http = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
         resources.add(0, http::stop);
         ready = true;
     }
@@ -223,6 +224,11 @@ public final class Gatehouse implements AutoCloseable {
     /** The HTTPS port, or 0 when TLS is off. */
     public int tlsPort() {
         return http.tlsPort();
+    }
+
+    /** The management port ({@code /metrics} without a key), or 0 when there is none. */
+    public int managementPort() {
+        return http.managementPort();
     }
 
     public HttpServer http() {

@@ -1,6 +1,7 @@
 package dev.gatehouse.app;
 
 import ch.qos.logback.classic.Level;
+import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.webhook.IpNetwork;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -89,6 +90,21 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         LimitOptions limits;
 
+        @Option(names = "--request-header-timeout", defaultValue = "${env:GATEHOUSE_REQUEST_HEADER_TIMEOUT:-10s}", description = "a connection must send a complete request head within this time, e.g. 10s (GATEHOUSE_REQUEST_HEADER_TIMEOUT, default 10s)")
+        String requestHeaderTimeout;
+
+        @Option(names = "--request-body-timeout", defaultValue = "${env:GATEHOUSE_REQUEST_BODY_TIMEOUT:-30s}", description = "a request body must arrive in full within this time, else 408 (GATEHOUSE_REQUEST_BODY_TIMEOUT, default 30s)")
+        String requestBodyTimeout;
+
+        @Option(names = "--idle-timeout", defaultValue = "${env:GATEHOUSE_IDLE_TIMEOUT:-30s}", description = "close connections idle this long (GATEHOUSE_IDLE_TIMEOUT, default 30s)")
+        String idleTimeout;
+
+        @Option(names = "--max-connections-per-address", defaultValue = "${env:GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS:-256}", description = "open connections per client IP address; 0 for no limit (GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS, default 256)")
+        int maxConnectionsPerAddress;
+
+        @Option(names = "--management-port", defaultValue = "${env:GATEHOUSE_MANAGEMENT_PORT}", description = "serve /metrics on this port without a key, and not on --port (GATEHOUSE_MANAGEMENT_PORT; unset: /metrics needs the service key)")
+        Integer managementPort;
+
         @Override
         public Integer call() throws Exception {
             Config config;
@@ -99,7 +115,11 @@ public final class Main implements Runnable {
                         eventRetentionDays, Config.duration("--webhook-retry-window", webhookRetryWindow),
                         Config.duration("--webhook-timeout", webhookTimeout),
                         IpNetwork.parseList("--webhook-allowed-networks", webhookAllowedNetworks),
-                        Config.duration("--webhook-retention-hold", webhookRetentionHold), limits.limits());
+                        Config.duration("--webhook-retention-hold", webhookRetentionHold), limits.limits(),
+                        new HttpSettings(Config.duration("--request-header-timeout", requestHeaderTimeout),
+                                Config.duration("--request-body-timeout", requestBodyTimeout),
+                                Config.duration("--idle-timeout", idleTimeout), maxConnectionsPerAddress,
+                                managementPort));
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
@@ -121,6 +141,9 @@ public final class Main implements Runnable {
             System.out.println("Gatehouse listening on http://" + hostShown + ":" + node.port());
             if (node.tlsPort() > 0) {
                 System.out.println("Gatehouse listening on https://" + hostShown + ":" + node.tlsPort());
+            }
+            if (node.managementPort() > 0) {
+                System.out.println("Gatehouse metrics on http://" + hostShown + ":" + node.managementPort() + "/metrics");
             }
             if (node.generatedServiceKey() != null) {
                 System.out.println("Service key (shown once, stored hashed): " + node.generatedServiceKey());

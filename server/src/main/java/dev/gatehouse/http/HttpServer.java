@@ -8,8 +8,10 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.http.edge.Edge;
 import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.json.Text;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.http.Context;
@@ -25,14 +27,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +38,9 @@ import org.slf4j.MDC;
 
 /**
  * The HTTP server: every dialect's routes in one table, errors rendered in the shape of the dialect that
- * owns the path, a timer per route template and status. Unexpected exceptions become a logged 500 with an
- * opaque error id; they are bugs.
+ * owns the path (Jetty's own errors included), a timer per route template and status. Unexpected exceptions
+ * become a logged 500 with an opaque error id; they are bugs. Slow and greedy clients are contained at the
+ * {@link Edge}.
  */
 public final class HttpServer {
 
@@ -56,25 +55,29 @@ public final class HttpServer {
     }
 
     private final Javalin app;
-    private final String host;
     private volatile int httpPort;
     private volatile ServerConnector tlsConnector;
+    private volatile ServerConnector managementConnector;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final List<Route> routes;
     private final List<Dialect> dialects;
 
     public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty) {
-        this(dialects, metrics, host, jetty, null);
+        this(dialects, metrics, host, jetty, null, HttpSettings.DEFAULTS);
     }
 
-    /** @param tls also listen with HTTPS, or null */
-    public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty, Tls tls) {
-        this.host = host;
+    /**
+     * @param tls      also listen with HTTPS, or null
+     * @param settings the edge's deadlines and limits, and the management port
+     */
+    public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty, Tls tls,
+                      HttpSettings settings) {
         this.dialects = dialects.stream().sorted(Comparator.comparing((Dialect d) -> d.prefix().length()).reversed())
                 .toList();
         List<Route> all = new ArrayList<>();
         dialects.forEach(d -> all.addAll(d.routes()));
         this.routes = List.copyOf(all);
+        Edge edge = new Edge(settings, MAX_BODY_BYTES, this::dialect);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -82,17 +85,25 @@ public final class HttpServer {
             config.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
             config.http.prefer405over404 = true;
             config.jetty.host = host;
+            config.jetty.modifyServer(edge::install);
             if (jetty != null) {
                 config.jetty.modifyServer(jetty);
             }
+            // with any connector configured Javalin adds none of its own: HTTP first (port() reads it)
+            config.jetty.addConnector((server, http) -> edge.connector(server, http, host, httpPort));
             if (tls != null) {
-                // with any connector configured Javalin adds none of its own: HTTP first (port() reads it), then HTTPS
-                config.jetty.addConnector((server, http) -> connector(server, host, httpPort,
-                        new HttpConnectionFactory(http)));
-                config.jetty.addConnector((server, http) -> tlsConnector = httpsConnector(server, http, tls));
+                config.jetty.addConnector((server, http) -> tlsConnector = edge.secureConnector(server,
+                        secured(http), host, tls.port(), sslContext(tls)));
+            }
+            if (settings.managementPort() != null) {
+                config.jetty.addConnector((server, http) -> managementConnector = edge.managementConnector(server,
+                        http, host, settings.managementPort()));
             }
             for (Route route : routes) {
-                config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+                config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+                    checkParameters(ctx);
+                    route.handler().handle(ctx);
+                });
             }
             config.routes.exception(GatehouseException.class, (e, ctx) -> render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -116,6 +127,30 @@ public final class HttpServer {
                         .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
             });
         });
+    }
+
+    /**
+     * Path and query parameters, names and values, hold no control character and no unpaired surrogate
+     * ({@link Text#problem}): one check for every route of every dialect, before any of them reads a parameter.
+     */
+    private static void checkParameters(Context ctx) {
+        for (Map.Entry<String, String> param : ctx.pathParamMap().entrySet()) {
+            rejectParameter("path parameter", param.getKey(), Text.problem(param.getValue(), false));
+        }
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            rejectParameter("query parameter", param.getKey(), Text.problem(param.getKey(), false));
+            for (String value : param.getValue()) {
+                rejectParameter("query parameter", param.getKey(), Text.problem(value, false));
+            }
+        }
+    }
+
+    private static void rejectParameter(String kind, String name, String problem) {
+        if (problem != null) {
+            String shown = Text.printable(name);
+            throw new InvalidInputException("invalid_parameter", kind + " " + shown + " " + problem,
+                    Map.of(shown, problem));
+        }
     }
 
     private void render(Context ctx, GatehouseException e) {
@@ -150,13 +185,20 @@ public final class HttpServer {
     private void unexpected(Exception e, Context ctx) {
         String errorId = UUID.randomUUID().toString();
         MDC.put("error_id", errorId);
-        LOG.error("unexpected error {} on {} {}", errorId, ctx.method(), ctx.path(), e);
+        // the route template, not the path: a path may name a person (a user id can be an email address)
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        LOG.error("unexpected error {} on {} {}", errorId, ctx.method(), endpoint == null ? "(no route)" : endpoint.path,
+                e);
         MDC.remove("error_id");
         dialect(ctx).error(ctx, 500, "internal_error", "an unexpected error occurred; error id " + errorId, Map.of());
     }
 
     private Dialect dialect(Context ctx) {
-        String path = ctx.path();
+        return dialect(ctx.path());
+    }
+
+    /** The dialect owning a path: the longest matching prefix. */
+    private Dialect dialect(String path) {
         for (Dialect d : dialects) {
             if (path.startsWith(d.prefix())) {
                 return d;
@@ -165,37 +207,38 @@ public final class HttpServer {
         return dialects.get(dialects.size() - 1);
     }
 
-    private static String codeFor(int status) {
+    /** The stable error code of an HTTP status the routes did not choose themselves (Javalin's and Jetty's). */
+    public static String codeFor(int status) {
         return switch (status) {
+            case 400 -> "bad_request";
             case 404 -> "route_not_found";
             case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
             case 413 -> "body_too_large";
+            case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
-            case 400 -> "bad_request";
+            case 431 -> "headers_too_large";
+            case 500 -> "internal_error";
+            case 501 -> "not_implemented";
+            case 503 -> "unavailable";
+            case 505 -> "http_version_not_supported";
             default -> "http_" + status;
         };
     }
 
-    private static ServerConnector connector(Server server, String host, int port, ConnectionFactory... factories) {
-        ServerConnector connector = new ServerConnector(server, factories);
-        connector.setHost(host);
-        connector.setPort(port);
-        return connector;
+    /** SNI host checks are off: a self-signed certificate is reached by whatever name or address the client uses. */
+    private static HttpConfiguration secured(HttpConfiguration http) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        return https;
     }
 
-    /**
-     * HTTPS with the given key. SNI host checks are off: a self-signed certificate is reached by whatever name
-     * or address the client uses.
-     */
-    private ServerConnector httpsConnector(Server server, HttpConfiguration http, Tls tls) {
+    private static SslContextFactory.Server sslContext(Tls tls) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(tls.keys().keyStore());
         ssl.setKeyStorePassword(new String(tls.keys().password()));
         ssl.setKeyManagerPassword(new String(tls.keys().password()));
-        HttpConfiguration https = new HttpConfiguration(http);
-        https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-        return connector(server, host, tls.port(), new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                new HttpConnectionFactory(https));
+        return ssl;
     }
 
     public HttpServer start(int port) {
@@ -211,6 +254,12 @@ public final class HttpServer {
     /** The HTTPS port, or 0 when HTTPS is off. */
     public int tlsPort() {
         ServerConnector connector = tlsConnector;
+        return connector == null ? 0 : connector.getLocalPort();
+    }
+
+    /** The management port, or 0 when there is none. */
+    public int managementPort() {
+        ServerConnector connector = managementConnector;
         return connector == null ? 0 : connector.getLocalPort();
     }
 

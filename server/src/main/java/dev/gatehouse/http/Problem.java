@@ -8,16 +8,14 @@ import tools.jackson.databind.node.ObjectNode;
 /** Errors as {@code application/problem+json} (RFC 9457) with a stable {@code code}: the native shape. */
 public final class Problem {
 
+    public static final String CONTENT_TYPE = "application/problem+json";
+
     private Problem() {
     }
 
-    public static void write(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
-        write(ctx, status, code, detail, fieldErrors, Map.of());
-    }
-
-    /** With {@code context} facts as extension members beside the standard ones (RFC 9457 §3.2). */
-    public static void write(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors,
-                             Map<String, Object> context) {
+    /** The problem document, with {@code context} facts as extension members (RFC 9457 §3.2). */
+    public static Dialect.ErrorReply reply(int status, String code, String detail, Map<String, String> fieldErrors,
+                                           Map<String, Object> context) {
         ObjectNode body = Json.object();
         body.put("type", "https://gatehouse.dev/problems/" + code);
         body.put("title", io.javalin.http.HttpStatus.forStatus(status).getMessage());
@@ -29,6 +27,11 @@ public final class Problem {
             fieldErrors.forEach(errors::put);
         }
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
-        ctx.status(status).contentType("application/problem+json").result(Json.write(body));
+        return new Dialect.ErrorReply(status, CONTENT_TYPE, Json.write(body));
+    }
+
+    public static void write(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
+        Dialect.ErrorReply reply = reply(status, code, detail, fieldErrors, Map.of());
+        ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
     }
 }

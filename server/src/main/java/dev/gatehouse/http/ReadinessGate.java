@@ -1,7 +1,6 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.changelog.ChangeFeed;
-import dev.gatehouse.error.GatehouseException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +46,14 @@ public final class ReadinessGate implements Dialect {
     }
 
     @Override
-    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
-        dialect.error(ctx, status, code, detail, fieldErrors);
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
+                                 Map<String, Object> context) {
+        return dialect.errorReply(status, code, detail, fieldErrors, context);
     }
 
     @Override
-    public void error(Context ctx, int status, GatehouseException e) {
-        dialect.error(ctx, status, e);
+    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors,
+                      Map<String, Object> context) {
+        dialect.error(ctx, status, code, detail, fieldErrors, context);
     }
 }

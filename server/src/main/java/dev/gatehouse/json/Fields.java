@@ -12,6 +12,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads typed fields from one JSON object and collects every problem with its field name, so that a
  * request with three mistakes gets one answer naming all three. Call {@link #check()} after reading.
+ * Strings of a parsed request body are already free of control characters and unpaired surrogates
+ * ({@link Json#parse} refuses them, {@link Text}).
  *
  * <p>Not thread-safe: one instance per request.
  */

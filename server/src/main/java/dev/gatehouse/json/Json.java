@@ -24,16 +24,22 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses a request body; malformed JSON becomes a 400 naming where it broke. */
+    /**
+     * Parses a request body; malformed JSON becomes a 400 naming where it broke, a string no field may hold
+     * ({@link Text#problem}) a 400 naming the field.
+     */
     public static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw new InvalidInputException("invalid_json", "request body is empty; a JSON object was expected");
         }
+        JsonNode tree;
         try {
-            return MAPPER.readTree(body);
+            tree = MAPPER.readTree(body);
         } catch (JacksonException e) {
-            throw new InvalidInputException("invalid_json", "malformed JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException("invalid_json", "malformed JSON: " + Text.printable(e.getOriginalMessage()));
         }
+        Text.check(tree);
+        return tree;
     }
 
     public static ObjectNode object() {

@@ -102,11 +102,17 @@ public final class Store {
                 case "23503":
                     return new ConflictException("referenced", "the object is referenced by, or references, "
                             + "an object that does not exist or still exists");
-                case "22001", "22P02", "22003", "22023", "54000":
+                case "54000":
                     return new InvalidInputException("invalid_input", "a value is out of range or malformed");
                 case "40001", "40P01", "55P03", "57014":
                     return new UnavailableException("retry", "a concurrent write interfered; retry the request");
                 default:
+                    // class 22, data exception: a value PostgreSQL cannot take (a NUL in text 22021, a date out of
+                    // range 22008, malformed 22007 or 22P02, too long 22001, out of range 22003, …). The edge should
+                    // have refused it already; this is the last line.
+                    if (state.startsWith("22")) {
+                        return new InvalidInputException("invalid_input", "a value is out of range or malformed");
+                    }
                     if (state.startsWith("08")) {
                         return new UnavailableException("database_unavailable", "the database is unreachable");
                     }

@@ -22,8 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Bad input on every route of the native route table (so routes added later are covered without touching
  * this class): garbage in each path parameter, malformed and mistyped bodies, unknown fields, oversized
- * bodies, wrong content types, bad limits and cursors, missing credentials. Every answer must be a 4xx
- * problem+json, and the change-log revision must not move.
+ * bodies, wrong content types, bad limits and cursors, missing credentials; control characters, unpaired
+ * surrogates, broken UTF-8 and numbers at the edges of int32, int64 and double in every body field, path
+ * parameter and query parameter; times beyond year 9999. Every answer must be a 4xx problem+json, and the
+ * change-log revision must not move.
  */
 class BadInputIT {
 
@@ -42,6 +44,26 @@ class BadInputIT {
             "resource_type=nope&resource_id=x", "resource_type=room", "resource_id=r1", "resource_type=room&resource_id="
             + "x".repeat(300), "resource_type=&resource_id=", "limit=1&limit=2", "cursor=&limit=");
     static final List<String> BAD_CURSORS = List.of("!!!", "Zm9v", "Yzk6MQ", "%00", "x".repeat(2000));
+    /** Strings no field accepts, as JSON: control characters and unpaired surrogates. */
+    static final List<String> BAD_TEXT = List.of("\"\\u0000\"", "\"a\\u0001b\"", "\"\\u007f\"", "\"\\u0085\"",
+            "\"\\ud800\"", "\"x\\udc00\"", "[\"\\u0000\"]", "{\"a\\u0000\": 1}");
+    /** Numbers at and beyond the edges of 32- and 64-bit integers and of doubles. */
+    static final List<String> BOUNDARY_NUMBERS = List.of("0", "-1", "2147483647", "2147483648", "-2147483648",
+            "-2147483649", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+            "1e308", "-1e308", "1e400");
+    /** Path segments (percent-encoded) that are control characters, broken UTF-8 or numbers at the edges. */
+    static final List<String> PATH_EDGES = List.of("%01", "%1F", "%7F", "%C2%85", "%ED%A0%80", "%C0%80", "%FF");
+    static final List<String> PATH_NUMBERS = List.of("2147483647", "2147483648", "-2147483648", "9223372036854775807",
+            "9223372036854775808", "-9223372036854775809", "1e308");
+    /** Every query parameter a native route reads. */
+    static final List<String> QUERY_NAMES = List.of("limit", "cursor", "status", "role_id", "resource_type",
+            "resource_id", "outcome", "object_type", "action", "object_id", "actor_type", "actor_id", "key_id", "since",
+            "until", "after_revision", "before_revision", "order");
+    /** Values of any query parameter: control characters, broken UTF-8, numbers at the edges. */
+    static final List<String> QUERY_EDGES = List.of("%00", "%ED%A0%80", "-1", "9223372036854775808", "1e308");
+    /** Times beyond what anything stores, for the time filters. */
+    static final List<String> FAR_TIMES = List.of("%2B999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z",
+            "%2B10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999-18:00");
 
     static TestNode node;
     static Fixtures.Populated world;
@@ -60,6 +82,11 @@ class BadInputIT {
     /** Values that no path parameter of that name accepts, with a fallback for names added later. */
     static List<String> garbage(String param) {
         List<String> values = new ArrayList<>(List.of("x".repeat(1000)));
+        values.addAll(PATH_EDGES);
+        if (!param.equals("id")) {
+            // a resource id is free text, so a number is a valid one
+            values.addAll(PATH_NUMBERS);
+        }
         switch (param) {
             case "org", "role", "group" -> values.addAll(List.of("abc", "0", "-1", "1.5", "99999999999999999999", "%20",
                     "1e3"));
@@ -110,13 +137,31 @@ class BadInputIT {
                                 400));
                     }
                 }
+                // every field at once: the native readers collect every field's problem before answering
+                for (String value : BAD_TEXT) {
+                    String bad = everyField(value);
+                    tests.add(rejects("every field " + value, () -> node.service().raw(method, path, bad,
+                            "application/json"), 400));
+                }
+                for (String value : BOUNDARY_NUMBERS) {
+                    String bad = everyField(value);
+                    tests.add(rejects("every field " + value, () -> node.service().raw(method, path, bad,
+                            "application/json"), 0));
+                }
                 tests.add(rejects("body over 1 MiB", () -> node.service().raw(method, path,
                         "{\"name\": \"" + "x".repeat(1024 * 1024 + 16) + "\"}", "application/json"), 413));
                 tests.add(rejects("content type text/plain",
                         () -> node.service().raw(method, path, "{}", "text/plain"), 0));
             }
             if (method.equals("GET")) {
-                for (String query : QUERY_GARBAGE) {
+                List<String> queries = new ArrayList<>(QUERY_GARBAGE);
+                for (String name : QUERY_NAMES) {
+                    QUERY_EDGES.forEach(value -> queries.add(name + "=" + value));
+                }
+                for (String name : List.of("since", "until")) {
+                    FAR_TIMES.forEach(value -> queries.add(name + "=" + value));
+                }
+                for (String query : queries) {
                     tests.add(DynamicTest.dynamicTest("query " + abbreviate(query), () -> {
                         long before = node.appliedRevision();
                         Http.Res res = node.service().get(path + "?" + query);
@@ -143,6 +188,15 @@ class BadInputIT {
                     () -> assertThat(node.revision()).isEqualTo(start[0])));
             return DynamicContainer.dynamicContainer(method + " " + route.path(), tests);
         });
+    }
+
+    /** A body with every field of {@link #FIELDS} set to {@code value} (JSON). */
+    static String everyField(String value) {
+        StringBuilder body = new StringBuilder("{");
+        for (String field : FIELDS) {
+            body.append(body.length() > 1 ? ", " : "").append('"').append(field).append("\": ").append(value);
+        }
+        return body.append('}').toString();
     }
 
     /** A list route answers a plain GET with {@code items}. */

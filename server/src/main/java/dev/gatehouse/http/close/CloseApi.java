@@ -8,7 +8,6 @@ import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.error.GatehouseException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -204,21 +203,21 @@ public final class CloseApi implements Dialect {
      * get a {@code RateLimit} header, counted against the client address.
      */
     @Override
-    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
-        error(ctx, status, detail, fieldErrors, Map.of());
-    }
-
-    /** Close's shape, with the failure's {@code context} facts as members beside {@code error}. */
-    @Override
-    public void error(Context ctx, int status, GatehouseException e) {
-        error(ctx, status, e.detail(), e.fieldErrors(), e.context());
-    }
-
-    private void error(Context ctx, int status, String detail, Map<String, String> fieldErrors,
-                       Map<String, Object> context) {
+    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors,
+                      Map<String, Object> context) {
         if (ctx.res().getHeader(RATE_LIMIT_HEADER) == null) {
             ctx.header(RATE_LIMIT_HEADER, limiter.acquire("ip:" + ctx.ip(), "unmatched").header());
         }
+        Dialect.super.error(ctx, status, code, detail, fieldErrors, context);
+    }
+
+    /**
+     * {@code {"errors": [...], "field-errors": {...}}} for invalid input, {@code {"error": "..."}} otherwise;
+     * conflicts and failed preconditions, which Close has no status for, are 400.
+     */
+    @Override
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
+                                 Map<String, Object> context) {
         ObjectNode body = Json.object();
         int closeStatus = status;
         if (status == 400) {
@@ -236,6 +235,6 @@ public final class CloseApi implements Dialect {
             body.put("error", detail);
         }
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
-        ctx.status(closeStatus).contentType("application/json").result(Json.write(body));
+        return new ErrorReply(closeStatus, "application/json", Json.write(body));
     }
 }

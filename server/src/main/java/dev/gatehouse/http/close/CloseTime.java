@@ -1,6 +1,8 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Text;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -38,6 +40,15 @@ final class CloseTime {
      * hours from UTC), or a plain date (midnight there).
      */
     static Instant parse(String field, String text, ZoneOffset callerOffset) {
+        Instant instant = parseAnyYear(field, text, callerOffset);
+        if (!Text.representable(instant)) {
+            throw new InvalidInputException("invalid_input", field + ": the date must lie within years 1 to 9999, "
+                    + "got \"" + Fields.abbreviate(text) + "\"", Map.of(field, "Not a valid datetime."));
+        }
+        return instant;
+    }
+
+    private static Instant parseAnyYear(String field, String text, ZoneOffset callerOffset) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException ignored) {
@@ -51,7 +62,8 @@ final class CloseTime {
         try {
             return LocalDate.parse(text).atStartOfDay().toInstant(callerOffset);
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException("invalid_input", field + ": not an ISO 8601 date: \"" + text + "\"",
+            throw new InvalidInputException("invalid_input", field + ": not an ISO 8601 date: \""
+                    + Fields.abbreviate(text) + "\"",
                     Map.of(field, "Not a valid datetime."));
         }
     }

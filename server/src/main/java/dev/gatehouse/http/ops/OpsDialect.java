@@ -1,7 +1,12 @@
 package dev.gatehouse.http.ops;
 
+import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.MetricsAccess;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
 import io.javalin.http.Context;
@@ -16,8 +21,9 @@ import javax.sql.DataSource;
 
 /**
  * Operations endpoints: liveness, readiness (database reachable, engine loaded, every change applied —
- * {@link ChangeFeed#inSync()}), Prometheus metrics and the OpenAPI contract. Errors anywhere outside another
- * dialect's prefix use the native problem shape.
+ * {@link ChangeFeed#inSync()}), Prometheus metrics (for the service key, or on the management port:
+ * {@link MetricsAccess}) and the OpenAPI contract. Errors anywhere outside another dialect's prefix use the
+ * native problem shape.
  */
 public final class OpsDialect implements Dialect {
 
@@ -26,8 +32,12 @@ public final class OpsDialect implements Dialect {
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier ready;
     private final byte[] openapi;
+    private final Auth auth;
 
-    public OpsDialect(DataSource db, ChangeFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+    /** @param auth reads the key of a {@code /metrics} request on a port where metrics need the service key */
+    public OpsDialect(DataSource db, ChangeFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier ready,
+                      Auth auth) {
+        this.auth = auth;
         this.db = db;
         this.feed = feed;
         this.metrics = metrics;
@@ -49,9 +59,23 @@ public final class OpsDialect implements Dialect {
         return List.of(
                 Route.get("/healthz", ctx -> ctx.json(Map.of("status", "ok"))),
                 Route.get("/readyz", this::readyz),
-                Route.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(metrics.scrape())),
+                Route.get("/metrics", this::metrics),
                 Route.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi)));
+    }
+
+    /** Prometheus text, to whom the port the request came in on allows ({@link MetricsAccess}). */
+    private void metrics(Context ctx) {
+        switch (MetricsAccess.of(ctx)) {
+            case HIDDEN -> throw new NotFoundException("route_not_found",
+                    "no route GET /metrics on this port: metrics are served on the management port");
+            case SERVICE_KEY -> {
+                if (!(auth.principal(ctx) instanceof Principal.Service)) {
+                    throw new ForbiddenException("service_key_required", "reading metrics needs the service key");
+                }
+            }
+            case OPEN -> { }
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     }
 
     private void readyz(Context ctx) {
@@ -69,7 +93,8 @@ public final class OpsDialect implements Dialect {
     }
 
     @Override
-    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
-        Problem.write(ctx, status, code, detail, fieldErrors);
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
+                                 Map<String, Object> context) {
+        return Problem.reply(status, code, detail, fieldErrors, context);
     }
 }

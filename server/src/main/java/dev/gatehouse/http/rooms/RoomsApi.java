@@ -8,8 +8,6 @@ import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.room.RoomsUserService;
-import dev.gatehouse.error.GatehouseException;
-import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,22 +57,13 @@ public final class RoomsApi implements Dialect {
 
     /** Rooms' ApiError: the stable code in upper case, the detail, and a reference id for this occurrence. */
     @Override
-    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
-        apiError(ctx, status, code, detail, Map.of());
-    }
-
-    /** The ApiError with the failure's {@code context} facts as members after {@code referenceId}. */
-    @Override
-    public void error(Context ctx, int status, GatehouseException e) {
-        apiError(ctx, status, e.code(), e.detail(), e.context());
-    }
-
-    private static void apiError(Context ctx, int status, String code, String detail, Map<String, Object> context) {
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
+                                 Map<String, Object> context) {
         ObjectNode body = Json.object();
         body.put("errorCode", code.toUpperCase(Locale.ROOT));
         body.put("message", detail);
         body.put("referenceId", UUID.randomUUID().toString());
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        return new ErrorReply(status, "application/json", Json.write(body));
     }
 }

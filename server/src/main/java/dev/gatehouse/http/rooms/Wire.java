@@ -3,6 +3,7 @@ package dev.gatehouse.http.rooms;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Text;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.room.Slice;
 import dev.gatehouse.store.Written;
@@ -119,8 +120,9 @@ final class Wire {
                 + Fields.abbreviate(raw) + "\"", Map.of(name, "must be true or false"));
     }
 
+    /** The position of a page's first item; bounded so that the position after the page is an int too. */
     static int start(Context ctx) {
-        return queryInt(ctx, "startPosition", 0, 0, Integer.MAX_VALUE);
+        return queryInt(ctx, "startPosition", 0, 0, Integer.MAX_VALUE - MAX_COUNT);
     }
 
     static int count(Context ctx) {
@@ -134,6 +136,15 @@ final class Wire {
     }
 
     static Instant date(String name, String raw) {
+        Instant instant = dateAnyYear(name, raw);
+        if (!Text.representable(instant)) {
+            throw new InvalidInputException("invalid_request_parameter", name + " must lie within years 1 to 9999, got \""
+                    + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
+        }
+        return instant;
+    }
+
+    private static Instant dateAnyYear(String name, String raw) {
         try {
             return OffsetDateTime.parse(raw).toInstant();
         } catch (DateTimeParseException e) {

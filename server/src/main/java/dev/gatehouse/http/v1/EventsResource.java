@@ -9,6 +9,7 @@ import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Text;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -207,11 +208,15 @@ final class EventsResource {
             return null;
         }
         try {
-            return OffsetDateTime.parse(raw).toInstant();
+            Instant instant = OffsetDateTime.parse(raw).toInstant();
+            if (Text.representable(instant)) {
+                return instant;
+            }
+            errors.put(name, "must lie within years 1 to 9999, got \"" + Fields.abbreviate(raw) + "\"");
         } catch (DateTimeParseException e) {
             errors.put(name, "must be an ISO-8601 time with an offset, e.g. 2026-05-01T10:00:00Z, got \""
                     + Fields.abbreviate(raw) + "\"");
-            return null;
         }
+        return null;
     }
 }

@@ -5,8 +5,6 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
-import dev.gatehouse.error.GatehouseException;
-import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +42,8 @@ public final class NativeApi implements Dialect {
     }
 
     @Override
-    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
-        Problem.write(ctx, status, code, detail, fieldErrors);
-    }
-
-    /** The problem document with the failure's {@code context} as extension members. */
-    @Override
-    public void error(Context ctx, int status, GatehouseException e) {
-        Problem.write(ctx, status, e.code(), e.detail(), e.fieldErrors(), e.context());
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
+                                 Map<String, Object> context) {
+        return Problem.reply(status, code, detail, fieldErrors, context);
     }
 }

@@ -49,7 +49,7 @@ class OpsIT {
         node.service().get(org.path());
         node.service().get(org.path() + "/roles");
         node.service().get("/v1/orgs/abc");
-        Http.Res res = node.anonymous().get("/metrics");
+        Http.Res res = node.service().get("/metrics");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.header("Content-Type")).startsWith("text/plain");
         String text = res.body();
@@ -60,6 +60,45 @@ class OpsIT {
         assertThat(text).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/v1/orgs/\\{org}/roles\"");
         assertThat(text).doesNotContain("route=\"/v1/orgs/" + org.id() + "\"");
         assertThat(text).contains("hikaricp_connections", "jvm_memory_used_bytes");
+    }
+
+    @Test
+    void metrics_needTheServiceKey() {
+        Http.Res anonymous = node.anonymous().get("/metrics");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(anonymous.body()).doesNotContain("jvm_memory");
+        var org = new Fixtures(node).org("close");
+        Http.Res member = org.admin().get("/metrics");
+        assertThat(member.status()).isEqualTo(403);
+        assertThat(member.get("code").stringValue()).isEqualTo("service_key_required");
+        assertThat(member.body()).doesNotContain("jvm_memory");
+        assertThat(node.service().get("/metrics").body()).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void withAManagementPort_metricsAreServedThereWithoutAKey_andNotOnThePublicPort() {
+        try (TestNode managed = TestNode.start(c -> c.withHttp(c.http().withManagementPort(0)))) {
+            int port = managed.node().managementPort();
+            assertThat(port).isPositive().isNotEqualTo(managed.node().port());
+            Http management = new Http("http://127.0.0.1:" + port, null);
+            Http.Res metrics = management.get("/metrics");
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+            assertThat(management.get("/healthz").status()).isEqualTo(200);
+            assertThat(management.get("/readyz").status()).isEqualTo(200);
+
+            Http.Res api = new Http("http://127.0.0.1:" + port, TestNode.SERVICE_KEY).get("/v1/orgs");
+            assertThat(api.status()).as("the API is not served on the management port").isEqualTo(404);
+            assertThat(api.header("Content-Type")).startsWith("application/problem+json");
+
+            Http.Res hidden = managed.service().get("/metrics");
+            assertThat(hidden.status()).as("metrics on the public port, even with the service key").isEqualTo(404);
+            assertThat(hidden.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(hidden.body()).doesNotContain("jvm_memory");
+            assertThat(managed.service().get("/metrics/").status()).isEqualTo(404);
+            assertThat(managed.anonymous().get("/healthz").status()).isEqualTo(200);
+        }
     }
 
     @Test

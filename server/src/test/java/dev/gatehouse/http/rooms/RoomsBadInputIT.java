@@ -22,8 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bad input on every route of the Rooms dialect (routes added later are walked too): garbage in each path
- * parameter and query parameter, malformed and mistyped bodies, oversized bodies, missing credentials. Never a
- * 5xx; every error in Rooms' ApiError shape.
+ * parameter and query parameter, malformed and mistyped bodies, oversized bodies, missing credentials; control
+ * characters, unpaired surrogates, broken UTF-8 and numbers at the edges of int32, int64 and double in every
+ * body field, path parameter and query parameter; dates beyond year 9999. Never a 5xx; every error in Rooms'
+ * ApiError shape.
  */
 class RoomsBadInputIT {
 
@@ -41,6 +43,22 @@ class RoomsBadInputIT {
             "lockedOnly=x", "defaultOfficeId=x", "titleId=99999999999", "roomStatus=x,open", "officeId=x",
             "fieldDataChangedStartDate=x", "roomClosedEndDate=2024-13-45", "includeFieldData=x",
             "assigneeEmail=" + "x".repeat(300), "filter=" + "%25".repeat(10), "filter=" + "x".repeat(3000));
+
+    /** Strings no field accepts, as JSON: control characters and unpaired surrogates. */
+    static final List<String> BAD_TEXT = List.of("\"\\u0000\"", "\"a\\u0001b\"", "\"\\u007f\"", "\"\\ud800\"",
+            "\"x\\udc00\"", "[\"\\u0000\"]");
+    /** Numbers at and beyond the edges of 32- and 64-bit integers and of doubles. */
+    static final List<String> BOUNDARY_NUMBERS = List.of("-1", "2147483648", "9223372036854775808", "1e308");
+    /** Path segments: control characters, broken UTF-8, numbers at the edges. */
+    static final List<String> PATH_EDGES = List.of("%01", "%7F", "%C2%85", "%ED%A0%80", "%FF", "2147483647",
+            "-2147483648", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1e308");
+    /** Every query parameter a Rooms route reads. */
+    static final List<String> QUERY_NAMES = List.of("count", "startPosition", "filterContext", "onlyAssignable",
+            "includeIsAssigned", "sort", "status", "accessLevel", "roleId", "lockedOnly", "defaultOfficeId", "titleId",
+            "roomStatus", "officeId", "fieldDataChangedStartDate", "fieldDataChangedEndDate", "roomClosedStartDate",
+            "roomClosedEndDate", "includeFieldData", "assigneeEmail", "filter", "search");
+    static final List<String> QUERY_EDGES = List.of("%00", "%ED%A0%80", "-1", "2147483647", "9223372036854775808");
+    static final List<String> FAR_TIMES = List.of("%2B999999999-12-31T23:59:59Z", "-999999999-01-01", "%2B10000-01-01");
 
     static TestNode node;
     static Map<String, String> valid;
@@ -65,6 +83,7 @@ class RoomsBadInputIT {
 
     static List<String> garbage(String param) {
         List<String> values = new ArrayList<>(List.of("x".repeat(1000), "%20", "0", "-1"));
+        values.addAll(PATH_EDGES);
         if (param.equals("accountId")) {
             values.addAll(List.of("abc", UUID.randomUUID().toString(), "00000000-0000-0000-0000-00000000000g",
                     "1-1-1-1-1"));
@@ -108,15 +127,34 @@ class RoomsBadInputIT {
                         tests.add(test("body " + abbreviate(bad), () -> node.service().raw(method, path, bad,
                                 "application/json-patch+json"), 0));
                     }
+                    for (String value : BOUNDARY_NUMBERS) {
+                        String bad = "{\"" + field + "\": " + value + "}";
+                        tests.add(test("body " + abbreviate(bad), () -> node.service().raw(method, path, bad,
+                                "application/json"), 0));
+                    }
                 }
-                // 413 where the body is read; routes that ignore their body (unlock, restore) answer as without it
+                // text no field accepts, in every field at once: refused wherever the body is read
+                for (String value : BAD_TEXT) {
+                    String bad = everyField(value);
+                    tests.add(test("every field " + value, () -> node.service().raw(method, path, bad,
+                            "application/json"), 0));
+                }
+                // the edge refuses an oversized body before any route runs, whether the route reads its body or not
                 tests.add(test("body over 1 MiB", () -> node.service().raw(method, path,
-                        "{\"name\": \"" + "x".repeat(1024 * 1024 + 16) + "\"}", "application/json"), 4));
+                        "{\"name\": \"" + "x".repeat(1024 * 1024 + 16) + "\"}", "application/json"), 413));
                 tests.add(test("content type text/plain", () -> node.service().raw(method, path, "{\"a\": 1}",
                         "text/plain"), 0));
             }
             if (method.equals("GET")) {
-                for (String query : QUERY_GARBAGE) {
+                List<String> queries = new ArrayList<>(QUERY_GARBAGE);
+                for (String name : QUERY_NAMES) {
+                    QUERY_EDGES.forEach(value -> queries.add(name + "=" + value));
+                }
+                for (String name : List.of("fieldDataChangedStartDate", "fieldDataChangedEndDate", "roomClosedStartDate",
+                        "roomClosedEndDate")) {
+                    FAR_TIMES.forEach(value -> queries.add(name + "=" + value));
+                }
+                for (String query : queries) {
                     tests.add(test("query " + abbreviate(query), () -> node.service().get(path + "?" + query), 0));
                 }
             }
@@ -144,6 +182,15 @@ class RoomsBadInputIT {
                 assertThat(res.json().get("message").stringValue()).as(shown).isNotBlank();
             }
         });
+    }
+
+    /** A body with every field of {@link #FIELDS} set to {@code value} (JSON). */
+    static String everyField(String value) {
+        StringBuilder body = new StringBuilder("{");
+        for (String field : FIELDS) {
+            body.append(body.length() > 1 ? ", " : "").append('"').append(field).append("\": ").append(value);
+        }
+        return body.append('}').toString();
     }
 
     private static String abbreviate(String s) {

@@ -1,0 +1,256 @@
+package dev.gatehouse.http.edge;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * Reads every request body in full, without holding a thread while it arrives, before the application (which
+ * reads bodies with blocking I/O) sees the request. A body must arrive within the body deadline of its
+ * request's head, or the request is answered 408 and its connection closed; a body larger than the limit is
+ * answered 413. So a client trickling bodies ties up a connection and at most the limit in memory, never one
+ * of the request threads that every tenant shares.
+ *
+ * <p>An oversized body of up to {@link #DRAIN_FACTOR} times the limit is read and thrown away before the 413
+ * goes out: closing a connection with unread bytes makes TCP reset it, and the reset can destroy the 413 on
+ * its way to the client. A larger one is answered at once and its connection closed.
+ *
+ * <p>The bytes are copied out of Jetty's network buffers (retaining those buffers instead would let a body
+ * sent one byte at a time pin one buffer per byte). Most bodies arrive with their head: they are read on the
+ * calling thread and handed on without a dispatch.
+ *
+ * <p>Thread-safe: each request's reading is serialized by Jetty's demand mechanism and guarded by the
+ * {@link Loading} lock against its deadline.
+ */
+final class BodyBuffer extends Handler.Wrapper {
+
+    private static final int FIRST_BUFFER = 8 * 1024;
+    static final int DRAIN_FACTOR = 4;
+
+    private final long maxBytes;
+    private final long timeoutMillis;
+
+    BodyBuffer(long maxBytes, Duration timeout) {
+        this.maxBytes = maxBytes;
+        this.timeoutMillis = timeout.toMillis();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!hasBody(request)) {
+            return super.handle(request, response, callback);
+        }
+        long declared = request.getLength();
+        if (declared > maxBytes * DRAIN_FACTOR) {
+            tooLarge(request, response, callback, false);
+            return true;
+        }
+        new Loading(request, response, callback, declared).start();
+        return true;
+    }
+
+    private static boolean hasBody(Request request) {
+        for (HttpField field : request.getHeaders()) {
+            HttpHeader header = field.getHeader();
+            if (header == HttpHeader.CONTENT_LENGTH && field.getLongValue() > 0) {
+                return true;
+            }
+            if (header == HttpHeader.TRANSFER_ENCODING && field.contains(HttpHeaderValue.CHUNKED.asString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @param drained whether the whole body was read (else the connection is closed after the answer) */
+    private void tooLarge(Request request, Response response, Callback callback, boolean drained) {
+        if (!drained) {
+            closeAfter(response);
+        }
+        Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413,
+                "request body larger than " + maxBytes + " bytes");
+    }
+
+    /** The rest of the body is not read: the connection cannot carry another request. */
+    private static void closeAfter(Response response) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    }
+
+    /** One body being read: a demand callback, against a deadline. */
+    private final class Loading implements Invocable.Task {
+
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private byte[] bytes;
+        private int size;
+        /** Bytes read and thrown away once the body proved too large; -1 while it fits. */
+        private long discarded = -1;
+        /** Guarded by this: set once, by the outcome (body complete, too large, failed or timed out). */
+        private boolean finished;
+        /** Guarded by this; null until the body proves not to have arrived with its head. */
+        private Scheduler.Task deadline;
+
+        Loading(Request request, Response response, Callback callback, long declared) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            if (declared > maxBytes) {
+                discarded = 0;
+            } else {
+                bytes = new byte[(int) Math.min(Math.max(declared, 16), FIRST_BUFFER)];
+            }
+        }
+
+        /** Reads what has arrived; only a body still incomplete after that gets a deadline (and costs a timer). */
+        void start() {
+            read(false);
+            synchronized (this) {
+                if (!finished) {
+                    deadline = request.getComponents().getScheduler().schedule(this::expire, timeoutMillis,
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+
+        /** Demand callback: more content, EOF or a failure arrived. */
+        @Override
+        public void run() {
+            read(true);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
+        private void read(boolean inCallback) {
+            Outcome outcome;
+            Throwable failure = null;
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                outcome = null;
+                while (outcome == null) {
+                    Content.Chunk chunk = request.read();
+                    if (chunk == null) {
+                        request.demand(this);
+                        return;
+                    }
+                    if (Content.Chunk.isFailure(chunk)) {
+                        failure = chunk.getFailure();
+                        outcome = Outcome.FAILED;
+                    } else {
+                        take(chunk.getByteBuffer());
+                        boolean last = chunk.isLast();
+                        chunk.release();
+                        if (discarded > maxBytes * DRAIN_FACTOR) {
+                            outcome = Outcome.TOO_LARGE_UNREAD;
+                        } else if (last) {
+                            outcome = discarded >= 0 ? Outcome.TOO_LARGE : Outcome.COMPLETE;
+                        }
+                    }
+                }
+                finished = true;
+                if (deadline != null) {
+                    deadline.cancel();
+                }
+            }
+            switch (outcome) {
+                case COMPLETE -> {
+                    if (inCallback) {
+                        request.getContext().execute(this::handOn);
+                    } else {
+                        handOn();
+                    }
+                }
+                case TOO_LARGE -> tooLarge(request, response, callback, true);
+                case TOO_LARGE_UNREAD -> tooLarge(request, response, callback, false);
+                case FAILED -> callback.failed(failure);
+            }
+        }
+
+        /** Keeps the bytes while the body fits the limit; counts and drops them once it does not. */
+        private void take(ByteBuffer chunk) {
+            int n = chunk.remaining();
+            if (discarded < 0 && (long) size + n > maxBytes) {
+                discarded = size;
+                bytes = null;
+            }
+            if (discarded >= 0) {
+                discarded += n;
+                chunk.position(chunk.limit());
+                return;
+            }
+            if (size + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(maxBytes, Math.max(size + n, 2L * bytes.length)));
+            }
+            chunk.get(bytes, size, n);
+            size += n;
+        }
+
+        private void expire() {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+            }
+            closeAfter(response);
+            Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408,
+                    "request body not received within " + timeoutMillis + " ms");
+        }
+
+        private void handOn() {
+            Request buffered = new BufferedRequest(request, ByteBuffer.wrap(bytes, 0, size));
+            try {
+                if (!getHandler().handle(buffered, response, callback)) {
+                    Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                }
+            } catch (Throwable t) {
+                Response.writeError(request, response, callback, t);
+            }
+        }
+    }
+
+    private enum Outcome { COMPLETE, TOO_LARGE, TOO_LARGE_UNREAD, FAILED }
+
+    /** A request whose body was read already: the application reads it from memory. */
+    private static final class BufferedRequest extends Request.Wrapper {
+
+        private Content.Chunk body;
+
+        BufferedRequest(Request request, ByteBuffer body) {
+            super(request);
+            this.body = Content.Chunk.from(body, true);
+        }
+
+        @Override
+        public Content.Chunk read() {
+            Content.Chunk chunk = body;
+            if (chunk == null) {
+                return Content.Chunk.EOF;
+            }
+            body = null;
+            return chunk;
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            demandCallback.run();
+        }
+    }
+}

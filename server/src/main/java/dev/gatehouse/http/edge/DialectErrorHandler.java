@@ -1,0 +1,115 @@
+package dev.gatehouse.http.edge;
+
+import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.HttpServer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.QuietException;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Errors Jetty raises itself — malformed HTTP (400), a body too slow (408) or too large (413), a URI (414)
+ * or headers (431) too large, an unsupported version (505) — rendered like every other error: in the shape
+ * of the dialect that owns the path, never as Jetty's HTML page. The path is the request's, or, when the
+ * request could not be built, the target of the request line as far as it was parsed
+ * ({@link HeadTimedConnection#target()}); with neither (the request line itself was bad) the default
+ * dialect answers. The detail never echoes request data beyond Jetty's short reason.
+ *
+ * <p>Thread-safe (immutable).
+ */
+final class DialectErrorHandler extends ErrorHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DialectErrorHandler.class);
+
+    private final Function<String, Dialect> dialects;
+
+    DialectErrorHandler(Function<String, Dialect> dialects) {
+        this.dialects = dialects;
+    }
+
+    /** Every method gets an error body (Jetty's default leaves PUT, PATCH and DELETE errors empty). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+                                    Callback callback) {
+        if (status >= 500 && cause != null && !clientGone(cause)) {
+            String errorId = UUID.randomUUID().toString();
+            MDC.put("error_id", errorId);
+            LOG.error("unexpected error {} below the routes", errorId, cause);
+            MDC.remove("error_id");
+            message = "an unexpected error occurred; error id " + errorId;
+        }
+        Dialect.ErrorReply reply = dialects.apply(path(request)).errorReply(status, HttpServer.codeFor(status),
+                detail(status, message), Map.of(), Map.of());
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
+        response.write(true, ByteBuffer.wrap(reply.body()), callback);
+    }
+
+    /** The client closed or reset the connection: nothing to answer, nothing to log. */
+    private static boolean clientGone(Throwable cause) {
+        return cause instanceof IOException || cause instanceof QuietException;
+    }
+
+    private static String path(Request request) {
+        if (request.getConnectionMetaData() instanceof HeadTimedConnection connection && connection.target() != null) {
+            String target = connection.target();
+            if (target.startsWith("/")) {
+                int query = target.indexOf('?');
+                return query < 0 ? target : target.substring(0, query);
+            }
+            try {
+                String path = HttpURI.from(target).getPath();
+                return path == null ? "/" : path;
+            } catch (RuntimeException e) {
+                return "/";
+            }
+        }
+        return request.getHttpURI().getPath();
+    }
+
+    private static String detail(int status, String message) {
+        String what = switch (status) {
+            case 400 -> "malformed HTTP request";
+            case 408 -> "the request was not received in time";
+            case 413 -> "request body too large";
+            case 414 -> "request URI too long";
+            case 431 -> "request headers too large";
+            case 505 -> "HTTP version not supported; use HTTP/1.1";
+            default -> HttpStatus.getMessage(status);
+        };
+        String reason = printable(message);
+        boolean nothingMore = reason.isEmpty() || reason.equalsIgnoreCase(what) || reason.equalsIgnoreCase(HttpStatus.getMessage(status));
+        return nothingMore ? what : what + ": " + reason;
+    }
+
+    /** Jetty's reason, printable ASCII only and short: it may quote a character of the request. */
+    private static String printable(String message) {
+        if (message == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < message.length() && out.length() < 200; i++) {
+            char c = message.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString().strip();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.gatehouse.http.edge;
+
+import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.HttpSettings;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The HTTP edge between the network and the application, where one client's slowness or malformed HTTP is
+ * contained before it can cost anyone else:
+ * <ul>
+ *   <li>each request head must arrive within {@link HttpSettings#headerTimeout()} ({@link HeadTimedConnection});
+ *   <li>each body is read without a thread, within {@link HttpSettings#bodyTimeout()} and the size limit
+ *       ({@link BodyBuffer});
+ *   <li>connections idle for {@link HttpSettings#idleTimeout()} are closed;
+ *   <li>one remote address holds at most {@link HttpSettings#maxConnectionsPerAddress()} connections
+ *       ({@link AddressLimit});
+ *   <li>the management port serves only the operations endpoints ({@link PortRules});
+ *   <li>errors raised by Jetty itself take the shape of the dialect owning the path ({@link DialectErrorHandler}).
+ * </ul>
+ * Thread-safe once built.
+ */
+public final class Edge {
+
+    /** Name of the management connector. */
+    static final String MANAGEMENT = "management";
+
+    private final HttpSettings settings;
+    private final long maxBodyBytes;
+    private final Function<String, Dialect> dialects;
+    private final AddressLimit addressLimit;
+
+    /** @param dialects the dialect owning a path, for errors */
+    public Edge(HttpSettings settings, long maxBodyBytes, Function<String, Dialect> dialects) {
+        this.settings = settings;
+        this.maxBodyBytes = maxBodyBytes;
+        this.dialects = dialects;
+        this.addressLimit = settings.maxConnectionsPerAddress() == 0 ? null
+                : new AddressLimit(settings.maxConnectionsPerAddress());
+    }
+
+    /** Puts the edge's handlers in front of the server's and its error handler in place of Jetty's. */
+    public void install(Server server) {
+        PortRules ports = new PortRules(settings.managementPort() != null);
+        ports.setHandler(new BodyBuffer(maxBodyBytes, settings.bodyTimeout()));
+        server.insertHandler(ports);
+        server.setErrorHandler(new DialectErrorHandler(dialects));
+    }
+
+    /** The public HTTP connector. */
+    public ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
+        return limited(connector(server, host, port, new EdgeConnectionFactory(http, settings.headerTimeout())));
+    }
+
+    /** The public HTTPS connector. */
+    public ServerConnector secureConnector(Server server, HttpConfiguration https, String host, int port,
+                                           SslContextFactory.Server ssl) {
+        return limited(connector(server, host, port, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new EdgeConnectionFactory(https, settings.headerTimeout())));
+    }
+
+    /** The management connector: operations endpoints only, no limit per address. */
+    public ServerConnector managementConnector(Server server, HttpConfiguration http, String host, int port) {
+        ServerConnector connector = connector(server, host, port,
+                new EdgeConnectionFactory(new HttpConfiguration(http), settings.headerTimeout()));
+        connector.setName(MANAGEMENT);
+        return connector;
+    }
+
+    private ServerConnector connector(Server server, String host, int port, ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, factories);
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        return connector;
+    }
+
+    private ServerConnector limited(ServerConnector connector) {
+        if (addressLimit != null) {
+            connector.addEventListener(addressLimit);
+        }
+        return connector;
+    }
+}

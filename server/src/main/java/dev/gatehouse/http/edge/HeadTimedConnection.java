@@ -1,0 +1,126 @@
+package dev.gatehouse.http.edge;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * An HTTP/1.1 connection that must deliver each request head (request line and headers) within a deadline
+ * counted from the head's first byte; a connection that trickles its head slower is closed. Jetty's idle
+ * timeout alone lets a client keep a connection forever by sending one byte just before each timeout.
+ * Waiting for the first byte of a request is bounded by the idle timeout; bodies by {@link BodyBuffer}.
+ *
+ * <p>A head normally arrives whole, in one read: the deadline is armed only when a read ends with a head
+ * begun but not complete, so ordinary requests cost no timer. A deadline fires only for the head it was
+ * armed for ({@link #headStarted} identifies it), so a late or duplicate timer can never cut off a request
+ * being handled.
+ *
+ * <p>It also remembers the target of the request line being parsed, so that an error raised before the request
+ * exists (headers too large, a malformed header) can still be answered in the shape of the dialect that owns the
+ * path ({@link DialectErrorHandler}).
+ *
+ * <p>Builds on Jetty's {@code HttpConnection} and its parser callbacks ({@code messageBegin},
+ * {@code startRequest}, {@code headerComplete}); covered by {@code SlowClientsIT} and {@code JettyErrorsIT},
+ * which fail should a Jetty upgrade change them.
+ *
+ * <p>Thread-safe: the parser callbacks and {@link #onFillable} run on one thread at a time; the deadline fires
+ * on the scheduler's; the fields they share are volatile.
+ */
+final class HeadTimedConnection extends HttpConnection {
+
+    private final Scheduler scheduler;
+    private final long headMillis;
+    /** {@link System#nanoTime()} at the first byte of the head being read (never 0); 0 when none is. */
+    private volatile long headStarted;
+    /** The {@link #headStarted} the pending deadline was armed for. */
+    private volatile long timedHead;
+    private volatile Scheduler.Task pending;
+    private volatile String target;
+
+    HeadTimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration headTimeout) {
+        super(config, connector, endPoint);
+        this.scheduler = connector.getScheduler();
+        this.headMillis = headTimeout.toMillis();
+    }
+
+    /** The request target of the request line last parsed on this connection, or null. */
+    String target() {
+        return target;
+    }
+
+    @Override
+    protected RequestHandler newRequestHandler() {
+        return new RequestHandler() {
+            @Override
+            public void messageBegin() {
+                target = null;
+                long now = System.nanoTime();
+                headStarted = now == 0 ? 1 : now;
+                super.messageBegin();
+            }
+
+            @Override
+            public void startRequest(String method, String uri, HttpVersion version) {
+                target = uri;
+                super.startRequest(method, uri, version);
+            }
+
+            @Override
+            public boolean headerComplete() {
+                endHead();
+                return super.headerComplete();
+            }
+
+            @Override
+            public void badMessage(HttpException failure) {
+                endHead();
+                super.badMessage(failure);
+            }
+
+            @Override
+            public void earlyEOF() {
+                endHead();
+                super.earlyEOF();
+            }
+        };
+    }
+
+    /** After each read: a head begun and not complete gets its deadline. */
+    @Override
+    public void onFillable() {
+        super.onFillable();
+        long started = headStarted;
+        if (started != 0 && timedHead != started) {
+            timedHead = started;
+            long left = headMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            pending = scheduler.schedule(() -> expire(started), Math.max(left, 0), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        endHead();
+        super.onClose(cause);
+    }
+
+    private void endHead() {
+        headStarted = 0;
+        Scheduler.Task task = pending;
+        if (task != null) {
+            task.cancel();
+        }
+    }
+
+    private void expire(long started) {
+        if (headStarted == started) {
+            getEndPoint().close(new TimeoutException("request head not received within " + headMillis + " ms"));
+        }
+    }
+}

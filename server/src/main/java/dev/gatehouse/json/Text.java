@@ -1,0 +1,104 @@
+package dev.gatehouse.json;
+
+import dev.gatehouse.error.InvalidInputException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What text and times a request may carry, checked once for every dialect: request bodies when parsed
+ * ({@link Json#parse}), path and query parameters before any route runs. No string may hold a control
+ * character — C0 and C1, DEL, NUL; only tab, line feed and carriage return, in bodies — or an unpaired
+ * surrogate (not text at all; PostgreSQL refuses the first and mangles the second). A time must lie within
+ * years 1 to 9999, which every store and client can represent.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class Text {
+
+    /** The earliest and latest instants a request may name (a day of slack either side for offsets). */
+    static final Instant EARLIEST = Instant.parse("0000-12-31T00:00:00Z");
+    static final Instant LATEST = Instant.parse("+10000-01-02T00:00:00Z");
+
+    private Text() {
+    }
+
+    /**
+     * Null when {@code s} is acceptable, else what is wrong with it ("must not contain the control character
+     * U+0000"), ready to follow a field name.
+     *
+     * @param lineBreaks whether tab, line feed and carriage return are allowed (free text in bodies)
+     */
+    public static String problem(String s, boolean lineBreaks) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "must not contain an unpaired surrogate (U+" + hex(c) + " at position " + i + ")";
+            } else if (isControl(c) && !(lineBreaks && (c == '\t' || c == '\n' || c == '\r'))) {
+                return "must not contain the control character U+" + hex(c) + " (at position " + i + ")";
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code instant} lies within years 1 to 9999 (give or take a day, for offsets). */
+    public static boolean representable(Instant instant) {
+        return !instant.isBefore(EARLIEST) && instant.isBefore(LATEST);
+    }
+
+    /** Throws a 400 naming the first string in the tree (value or property name) that {@link #problem} refuses. */
+    static void check(JsonNode root) {
+        record Item(JsonNode node, String path) {
+        }
+        Deque<Item> pending = new ArrayDeque<>();
+        pending.push(new Item(root, ""));
+        while (!pending.isEmpty()) {
+            Item item = pending.pop();
+            JsonNode node = item.node();
+            if (node.isString()) {
+                reject(item.path().isEmpty() ? "body" : item.path(), problem(node.stringValue(), true));
+            } else if (node.isObject()) {
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
+                    String path = item.path().isEmpty() ? field.getKey() : item.path() + "." + field.getKey();
+                    String nameProblem = problem(field.getKey(), false);
+                    if (nameProblem != null) {
+                        reject(printable(path), "the field name " + nameProblem);
+                    }
+                    pending.push(new Item(field.getValue(), path));
+                }
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    pending.push(new Item(node.get(i), item.path() + "[" + i + "]"));
+                }
+            }
+        }
+    }
+
+    private static void reject(String field, String problem) {
+        if (problem != null) {
+            throw new InvalidInputException("invalid_text", field + ": " + problem, Map.of(field, problem));
+        }
+    }
+
+    /** {@code s} with every character {@link #problem} would refuse replaced by {@code ?}, for messages. */
+    public static String printable(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(isControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return out.toString();
+    }
+
+    private static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+    }
+
+    private static String hex(char c) {
+        return String.format("%04X", (int) c);
+    }
+}

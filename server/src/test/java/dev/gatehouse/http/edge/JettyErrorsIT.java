@@ -1,0 +1,124 @@
+package dev.gatehouse.http.edge;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.RawHttp;
+import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Errors Jetty raises before any route runs — headers too large, malformed HTTP, a body too large, a URI too
+ * long, an unknown HTTP version — come in the JSON shape of the dialect owning the path, never as HTML. When
+ * the request line itself cannot be read (URI too long, bad version) no path is known and the native problem
+ * shape answers.
+ */
+class JettyErrorsIT {
+
+    /** One malformed request, for a path: what it is, how to write it, the status and code it must get. */
+    record Case(String name, Function<String, String> request, int status, String code) {
+    }
+
+    static final List<Case> WITH_PATH = List.of(
+            new Case("headers too large", p -> "GET " + p + " HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
+                    + "\r\n\r\n", 431, "headers_too_large"),
+            new Case("a header without a colon", p -> "GET " + p + " HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400,
+                    "bad_request"),
+            new Case("a NUL in a header", p -> "GET " + p + " HTTP/1.1\r\nHost: x\r\nX-Nul: a\u0000b\r\n\r\n", 400,
+                    "bad_request"),
+            new Case("no Host", p -> "GET " + p + " HTTP/1.1\r\n\r\n", 400, "bad_request"),
+            new Case("a Content-Length far over 1 MiB", p -> "POST " + p + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: 20000000\r\nContent-Type: application/json\r\n\r\n{", 413, "body_too_large"),
+            new Case("a Content-Length that is no number", p -> "POST " + p + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: abc\r\n\r\n", 400, "bad_request"),
+            new Case("an unsupported Transfer-Encoding", p -> "POST " + p + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Transfer-Encoding: gzip\r\n\r\n", 400, "bad_request"),
+            new Case("an encoded NUL in the path", p -> "GET " + p + "/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400,
+                    "bad_request"));
+    static final List<Case> WITHOUT_PATH = List.of(
+            new Case("a URI too long", p -> "GET " + p + "/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414,
+                    "uri_too_long"),
+            new Case("an unknown HTTP version", p -> "GET " + p + " HTTP/9.9\r\nHost: x\r\n\r\n", 505,
+                    "http_version_not_supported"));
+
+    static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> jettyErrors_comeInTheShapeOfTheDialectOwningThePath() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : WITH_PATH) {
+            tests.add(test("native: " + c.name(), c, "/v1/orgs", JettyErrorsIT::assertProblem));
+            tests.add(test("operations: " + c.name(), c, "/healthz", JettyErrorsIT::assertProblem));
+            tests.add(test("Close: " + c.name(), c, "/api/v1/role/", JettyErrorsIT::assertClose));
+            tests.add(test("Rooms: " + c.name(), c, "/restapi/v2/accounts/x/roles", JettyErrorsIT::assertRooms));
+        }
+        for (Case c : WITHOUT_PATH) {
+            for (String path : List.of("/v1/orgs", "/api/v1/role/", "/restapi/v2/accounts/x/roles")) {
+                tests.add(test(path + ": " + c.name(), c, path, JettyErrorsIT::assertProblem));
+            }
+        }
+        return tests.stream();
+    }
+
+    interface Shape {
+        void check(RawHttp.Response res, Case c);
+    }
+
+    private static DynamicTest test(String name, Case c, String path, Shape shape) {
+        return DynamicTest.dynamicTest(name, () -> {
+            try (RawHttp connection = RawHttp.connect(node.node().port())) {
+                RawHttp.Response res = connection.send(c.request().apply(path)).read(Duration.ofSeconds(5));
+                shape.check(res, c);
+            }
+        });
+    }
+
+    private static void assertProblem(RawHttp.Response res, Case c) {
+        assertThat(res.status()).as(res.body()).isEqualTo(c.status());
+        assertThat(res.header("Content-Type")).startsWith("application/problem+json");
+        JsonNode problem = Json.readTree(res.body());
+        assertThat(problem.get("status").intValue()).isEqualTo(c.status());
+        assertThat(problem.get("code").stringValue()).isEqualTo(c.code());
+        assertThat(problem.get("detail").stringValue()).isNotBlank();
+    }
+
+    private static void assertClose(RawHttp.Response res, Case c) {
+        assertThat(res.status()).as(res.body()).isEqualTo(c.status());
+        assertThat(res.header("Content-Type")).startsWith("application/json");
+        JsonNode body = Json.readTree(res.body());
+        if (c.status() == 400) {
+            assertThat(body.get("errors").get(0).stringValue()).isNotBlank();
+            assertThat(body.get("field-errors").isObject()).isTrue();
+        } else {
+            assertThat(body.get("error").stringValue()).isNotBlank();
+        }
+    }
+
+    private static void assertRooms(RawHttp.Response res, Case c) {
+        assertThat(res.status()).as(res.body()).isEqualTo(c.status());
+        assertThat(res.header("Content-Type")).startsWith("application/json");
+        JsonNode body = Json.readTree(res.body());
+        assertThat(body.propertyNames()).containsExactly("errorCode", "message", "referenceId");
+        assertThat(body.get("errorCode").stringValue()).isEqualTo(c.code().toUpperCase(Locale.ROOT));
+    }
+}
