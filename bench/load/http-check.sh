@@ -6,22 +6,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 duration="${1:-15}"
 connections="${2:-16}"
-port="${GH_BENCH_PORT:-18090}"
-key="bench-service-key-0123456789"
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)…" >&2
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null; else sudo apt-get install -y -q wrk >/dev/null; fi
-fi
-if ! command -v jq >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q jq >/dev/null; else sudo apt-get install -y -q jq >/dev/null; fi
-fi
-data="$(mktemp -d)"
-GATEHOUSE_SERVICE_KEY="$key" GATEHOUSE_LOG_LEVEL=WARN GATEHOUSE_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:--Xmx1g}" \
-  "$root/gatehouse" serve --port "$port" --host 127.0.0.1 --data-dir "$data" > "$data/server.out" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do grep -q "listening" "$data/server.out" 2>/dev/null && break; sleep 1; done
-gh="http://127.0.0.1:$port"
+source "$root/bench/load/server.sh"
+gh_tools
+gh_start
 created=$(curl -sf -u "$key:" "$gh/v1/orgs" -H 'Content-Type: application/json' \
   -d '{"name":"Bench","model":"rooms","admin":{"user_id":"admin","email":"admin@bench.test"}}')
 org=$(jq .id <<<"$created"); account=$(jq -r .account_id <<<"$created")

@@ -1,0 +1,37 @@
+# Sourced by the load scripts: starts one Gatehouse server on an embedded PostgreSQL in a fresh data
+# directory on loopback and stops it (and removes the directory) when the calling script exits.
+#   GATEHOUSE_JAR   run this jar instead of the checkout's ./gatehouse (e.g. another build, to compare)
+#   GH_BENCH_PORT   the port (default 18090)
+# After gh_start: $gh is the base URL, $key the service key, $data the data directory.
+key="bench-service-key-0123456789"
+
+gh_tools() { # wrk and jq, from Debian, when missing
+  local tool
+  for tool in wrk jq; do
+    command -v "$tool" >/dev/null && continue
+    echo "installing $tool (Debian package)…" >&2
+    if [ "$(id -u)" = 0 ]; then apt-get install -y -q "$tool" >/dev/null; else sudo apt-get install -y -q "$tool" >/dev/null; fi
+  done
+}
+
+gh_start() { # extra serve options…
+  local port="${GH_BENCH_PORT:-18090}"
+  data="$(mktemp -d)"
+  gh="http://127.0.0.1:$port"
+  local launcher=("$root/gatehouse")
+  [ -n "${GATEHOUSE_JAR:-}" ] && launcher=(java ${GATEHOUSE_JAVA_OPTS:--Xmx1g} -jar "$GATEHOUSE_JAR")
+  GATEHOUSE_SERVICE_KEY="$key" GATEHOUSE_LOG_LEVEL=WARN GATEHOUSE_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:--Xmx1g}" \
+    "${launcher[@]}" serve --port "$port" --host 127.0.0.1 --data-dir "$data" "$@" > "$data/server.out" 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+  for _ in $(seq 1 180); do
+    grep -q "listening" "$data/server.out" 2>/dev/null && return 0
+    kill -0 $server 2>/dev/null || break
+    sleep 1
+  done
+  echo "the server did not start:" >&2; cat "$data/server.out" >&2; return 1
+}
+
+gh_post() { # path json → response body (service key)
+  curl -sf -u "$key:" "$gh$1" -H 'Content-Type: application/json' -d "$2"
+}
