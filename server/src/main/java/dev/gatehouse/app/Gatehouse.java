@@ -20,6 +20,7 @@ import dev.gatehouse.http.close.CloseApi;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
+import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberRules;
@@ -32,6 +33,7 @@ import dev.gatehouse.role.RoleService;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.store.Database;
+import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.store.EmbeddedDatabase;
 import dev.gatehouse.store.EngineLoader;
 import dev.gatehouse.store.Store;
@@ -106,19 +108,20 @@ public final class Gatehouse implements AutoCloseable {
         String jdbcUrl;
         String user;
         String password;
-        if (config.databaseUrl() == null) {
-            embedded = EmbeddedDatabase.start(config.dataDir(), config.durable());
+        DatabaseSettings databaseSettings = config.database();
+        if (databaseSettings.embedded()) {
+            embedded = EmbeddedDatabase.start(config.dataDir(), databaseSettings.durable());
             resources.add(embedded);
             jdbcUrl = embedded.jdbcUrl();
             user = EmbeddedDatabase.USER;
             password = embedded.password();
             LOG.info("embedded PostgreSQL on port {} with data under {}", embedded.port(), config.dataDir());
         } else {
-            jdbcUrl = Config.jdbcUrl(config.databaseUrl());
-            user = config.databaseUser();
-            password = config.databasePassword();
+            jdbcUrl = DatabaseSettings.jdbcUrl(databaseSettings.url());
+            user = databaseSettings.user();
+            password = databaseSettings.password();
         }
-        database = new Database(jdbcUrl, user, password, config.poolSize());
+        database = new Database(jdbcUrl, user, password, databaseSettings.poolSize());
         resources.add(0, database);
         database.migrate();
 
@@ -139,8 +142,7 @@ public final class Gatehouse implements AutoCloseable {
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
         GroupService groups = new GroupService(orgModels, members, access);
         EventService events = new EventService(orgModels, access);
-        WebhookSettings webhookSettings = WebhookSettings.of(config.webhookRetryWindow(), config.webhookTimeout())
-                .withAllowedNetworks(config.webhookAllowedNetworks());
+        WebhookSettings webhookSettings = config.webhooks();
         WebhookService webhooks = new WebhookService(store, orgModels, access, webhookSettings.targets());
         feed.addListener(models);
         feed.addListener(engine);
@@ -182,15 +184,15 @@ public final class Gatehouse implements AutoCloseable {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
             }
-        }, config.pollMillis()).start();
+        }, config.changeLog().pollMillis()).start();
         resources.add(0, tailer);
         nodes = new NodeRegistry(database.jdbi(), feed).start();
         resources.add(0, nodes);
         dispatcher = new WebhookDispatcher(database.jdbi(), webhooks, webhookSettings, nodes.nodeId());
         feed.addListener(dispatcher);
         resources.add(0, dispatcher.start());
-        retention = new Retention(database.jdbi(), nodes, config.eventRetentionDays(), config.webhookRetentionHold(),
-                List.of(new WebhookRetention(nodes.nodeId()))).start();
+        retention = new Retention(database.jdbi(), nodes, config.changeLog().retentionDays(),
+                webhookSettings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId()))).start();
         resources.add(0, retention);
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -209,8 +211,9 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
                 ReadinessGate.over(RoomsApi.over(services), feed),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready, services.auth()));
-        HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
-                config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())
+        TlsSettings tlsSettings = config.tls();
+        HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
+                tlsSettings.keystore() != null ? TlsKeys.configured(tlsSettings.keystore(), tlsSettings.keystorePassword())
                         : TlsKeys.selfSigned(config.dataDir(), config.host()));
         http = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
         resources.add(0, http::stop);

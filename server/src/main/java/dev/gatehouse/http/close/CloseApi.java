@@ -1,7 +1,6 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.app.Config;
 import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.UnauthenticatedException;
@@ -82,11 +81,11 @@ public final class CloseApi implements Dialect {
     private final Map<Long, String> orgModels = new ConcurrentHashMap<>();
     private final List<Route> routes;
 
-    public CloseApi(Gatehouse.Services services, Config.RateLimit rateLimit) {
+    public CloseApi(Gatehouse.Services services, RateLimit rateLimit) {
         this(services, rateLimit, System::currentTimeMillis);
     }
 
-    CloseApi(Gatehouse.Services services, Config.RateLimit rateLimit, LongSupplier clockMillis) {
+    CloseApi(Gatehouse.Services services, RateLimit rateLimit, LongSupplier clockMillis) {
         this.services = services;
         this.limiter = new RateLimiter(rateLimit, clockMillis);
         List<Endpoint> endpoints = new ArrayList<>();
