@@ -11,6 +11,7 @@ import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.Retention;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.enginefeed.EngineFeed;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
@@ -35,7 +36,6 @@ import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.store.Database;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.store.EmbeddedDatabase;
-import dev.gatehouse.store.EngineLoader;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookRetention;
@@ -72,7 +72,7 @@ public final class Gatehouse implements AutoCloseable {
     private EmbeddedDatabase embedded;
     private Database database;
     private ChangeFeed feed;
-    private DecisionEngine engine;
+    private EngineFeed engineFeed;
     private Services services;
     private HttpServer http;
     private NodeRegistry nodes;
@@ -129,8 +129,8 @@ public final class Gatehouse implements AutoCloseable {
         ChangeLogStore log = new ChangeLogStore();
         feed = new ChangeFeed(database.jdbi(), log);
         Store store = new Store(database.jdbi(), log, feed, config.limits());
-        engine = new DecisionEngine(models::get);
-        Access access = new Access(store, engine);
+        engineFeed = new EngineFeed(models::catalog);
+        Access access = new Access(store, engineFeed.engine());
         KeyService keys = new KeyService(store, config.serviceKey());
         OrgModels orgModels = new OrgModels(models);
         RoomsRules roomsRules = new RoomsRules();
@@ -145,26 +145,25 @@ public final class Gatehouse implements AutoCloseable {
         WebhookSettings webhookSettings = config.webhooks();
         WebhookService webhooks = new WebhookService(store, orgModels, access, webhookSettings.targets());
         feed.addListener(models);
-        feed.addListener(engine);
+        feed.addListener(engineFeed);
         feed.addListener(keys);
         feed.resyncWith(() -> {
             modelService.loadStored();
-            DecisionEngine reloaded = new DecisionEngine(models::get);
-            long at = EngineLoader.load(database.jdbi(), reloaded);
-            engine.replaceWith(reloaded);
+            long at = engineFeed.reload(database.jdbi());
             keys.forgetAll();
             return at;
         });
         AssignmentService assignments = new AssignmentService(access, members, orgModels,
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
-        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
-                assignments, orgModels, feed, new Auth(keys), groups, events, webhooks);
+        services = new Services(store, models, engineFeed.engine(), access, keys, modelService, orgs, roles, members,
+                memberKeys, assignments, orgModels, feed, new Auth(keys), groups, events, webhooks);
 
         modelService.loadStored();
         long started = System.nanoTime();
-        long revision = EngineLoader.load(database.jdbi(), engine);
+        long revision = engineFeed.load(database.jdbi());
         feed.startAt(revision);
-        LOG.info("engine loaded {} organizations at revision {} in {} ms", engine.organizationCount(), revision,
+        LOG.info("engine loaded {} organizations at revision {} in {} ms", engineFeed.engine().organizationCount(),
+                revision,
                 (System.nanoTime() - started) / 1_000_000);
         generatedServiceKey = keys.bootstrapServiceKey();
 
@@ -242,8 +241,9 @@ public final class Gatehouse implements AutoCloseable {
         return services;
     }
 
+    /** This node's decision engine (read side). */
     public DecisionEngine engine() {
-        return engine;
+        return engineFeed.engine();
     }
 
     /** This node's entry in the node registry (its id names it in webhook leases and deliveries). */

@@ -53,7 +53,8 @@ public final class ChangeLogStore {
             batch.bind("revision", r.revision()).bind("org", r.orgId())
                     .bind("at", SqlTime.utc(now))
                     .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
-                    .bind("objectType", r.objectType()).bind("objectId", r.objectId()).bind("action", r.action())
+                    .bind("objectType", r.objectType().wire()).bind("objectId", r.objectId())
+                    .bind("action", r.action().wire())
                     .bind("fields", r.changedFields().toArray(new String[0]))
                     .bind("before", before).bind("after", after).bind("delta", delta)
                     .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta))
@@ -100,10 +101,20 @@ public final class ChangeLogStore {
         Long actor = rs.wasNull() ? null : actorId;
         long orgId = rs.getLong("org_id");
         Long org = rs.wasNull() ? null : orgId;
-        return new ChangeRecord(rs.getLong("revision"), org,
+        long revision = rs.getLong("revision");
+        ObjectType type;
+        Action action;
+        try {
+            type = ObjectType.of(rs.getString("object_type"));
+            action = Action.of(rs.getString("action"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("change-log revision " + revision + " cannot be read: " + e.getMessage(),
+                    e);
+        }
+        return new ChangeRecord(revision, org,
                 rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
                 new Actor(rs.getString("actor_type"), actor, rs.getString("key_id")),
-                rs.getString("object_type"), rs.getString("object_id"), rs.getString("action"),
+                type, rs.getString("object_id"), action,
                 Arrays.asList((String[]) rs.getArray("changed_fields").getArray()),
                 json(rs.getString("before")), json(rs.getString("after")), json(rs.getString("delta")));
     }

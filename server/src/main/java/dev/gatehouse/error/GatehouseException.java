@@ -21,7 +21,12 @@ public abstract sealed class GatehouseException extends RuntimeException
     }
 
     GatehouseException(String code, String detail, Map<String, Object> context) {
-        super(detail);
+        this(code, detail, context, null);
+    }
+
+    /** @param cause the failure this one reports (a lower layer's exception), or null */
+    GatehouseException(String code, String detail, Map<String, Object> context, Throwable cause) {
+        super(detail, cause);
         this.code = code;
         this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
     }

@@ -6,6 +6,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.org.OrgModels;
 import java.util.List;
@@ -27,10 +28,10 @@ import org.jdbi.v3.core.Handle;
 public final class EventService {
 
     /** Object types about the organization as a whole, which every internal member may read anyway. */
-    public static final Set<String> SHARED = Set.of("organization", "role", "group");
+    public static final Set<ObjectType> SHARED = Set.of(ObjectType.ORGANIZATION, ObjectType.ROLE, ObjectType.GROUP);
     /** Object types about one member, whose object id is the member's id, readable by that member. */
-    public static final Set<String> PERSONAL = Set.of("member", "close_membership_settings", "close_pinned_views",
-            "rooms_profile");
+    public static final Set<ObjectType> PERSONAL = Set.of(ObjectType.MEMBER, ObjectType.CLOSE_MEMBERSHIP_SETTINGS,
+            ObjectType.CLOSE_PINNED_VIEWS, ObjectType.ROOMS_PROFILE);
 
     private final OrgModels orgModels;
     private final Access access;

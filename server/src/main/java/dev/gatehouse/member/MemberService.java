@@ -4,6 +4,8 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
@@ -119,7 +121,7 @@ public final class MemberService {
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
         Member member = members.insert(h, orgId, in, SqlTime.now());
-        tx.change(orgId, "member", member.id(), "created", null, MemberSnapshot.of(member));
+        tx.change(orgId, ObjectType.MEMBER, member.id(), Action.CREATED, null, LoggedMember.of(member));
         return member;
     }
 
@@ -168,9 +170,9 @@ public final class MemberService {
             requireNotLastManager(h, model, orgId, current, changed);
         }
         Member updated = members.update(h, changed, SqlTime.now());
-        String action = current.active() == updated.active() ? "updated"
-                : updated.active() ? "activated" : "deactivated";
-        tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
+        Action action = current.active() == updated.active() ? Action.UPDATED
+                : updated.active() ? Action.ACTIVATED : Action.DEACTIVATED;
+        tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));
         if (current.active() && !updated.active()) {
             keys.revokeAll(tx, orgId, current.id());
         }
@@ -197,7 +199,7 @@ public final class MemberService {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
         GroupService.leaveAll(tx, orgId, current.id(), current.userId());
         members.delete(tx.handle(), current.id());
-        tx.change(orgId, "member", current.id(), "deleted", MemberSnapshot.of(current), null);
+        tx.change(orgId, ObjectType.MEMBER, current.id(), Action.DELETED, LoggedMember.of(current), null);
         return current;
     }
 

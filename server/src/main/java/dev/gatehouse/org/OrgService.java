@@ -3,6 +3,8 @@ package dev.gatehouse.org;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
@@ -58,7 +60,7 @@ public final class OrgService {
         }
         return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
             Organization org = orgs.insert(tx.handle(), name, modelId, SqlTime.now());
-            tx.change(org.id(), "organization", org.id(), "created", null, OrgSnapshot.of(org));
+            tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
             List<Role> seeded = RoleService.seed(tx, org.id(), model);
             if (admin == null) {
                 return new Created(org, null, null);
@@ -110,7 +112,8 @@ public final class OrgService {
             Organization current = orgModels.organization(tx.handle(), orgId);
             requireVersion("organization", orgId, current.version(), expectedVersion);
             Organization renamed = orgs.rename(tx.handle(), orgId, name, SqlTime.now());
-            tx.change(orgId, "organization", orgId, "updated", OrgSnapshot.of(current), OrgSnapshot.of(renamed));
+            tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.UPDATED, LoggedOrganization.of(current),
+                    LoggedOrganization.of(renamed));
             return renamed;
         });
     }
@@ -121,7 +124,7 @@ public final class OrgService {
             access.requireService(principal, "deleting an organization");
             Organization current = orgModels.organization(tx.handle(), orgId);
             orgs.delete(tx.handle(), orgId);
-            tx.change(orgId, "organization", orgId, "deleted", OrgSnapshot.of(current), null);
+            tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.DELETED, LoggedOrganization.of(current), null);
             return current;
         });
     }

@@ -3,6 +3,8 @@ package dev.gatehouse.role;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
@@ -80,7 +82,7 @@ public final class RoleService {
             tx.limits().beforeAddingRole(orgId);
             Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
                     model.canonical(permissions), external, false, input.visibility(), SqlTime.now());
-            tx.change(orgId, "role", role.id(), "created", null, RoleSnapshot.of(role));
+            tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
             return role;
         });
     }
@@ -119,7 +121,7 @@ public final class RoleService {
                     model.canonical(permissions), external, false, visibility, current.version(),
                     current.createdAt(), current.updatedAt());
             Role updated = roles.update(h, changed, SqlTime.now());
-            tx.change(orgId, "role", roleId, "updated", RoleSnapshot.of(current), RoleSnapshot.of(updated));
+            tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
             return updated;
         });
     }
@@ -138,7 +140,7 @@ public final class RoleService {
                         + " members and " + held[1] + " resource assignments; move them to another role first");
             }
             roles.delete(h, roleId);
-            tx.change(orgId, "role", roleId, "deleted", RoleSnapshot.of(current), null);
+            tx.change(orgId, ObjectType.ROLE, roleId, Action.DELETED, LoggedRole.of(current), null);
             return current;
         });
     }
@@ -151,7 +153,7 @@ public final class RoleService {
         for (SystemRole sr : model.systemRoles()) {
             Role role = store.insert(tx.handle(), orgId, sr.key(), sr.name(), sr.description(),
                     model.canonical(sr.permissions()), sr.external(), sr.defaultForAdmin(), null, now);
-            tx.change(orgId, "role", role.id(), "created", null, RoleSnapshot.of(role));
+            tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
             seeded.add(role);
         }
         return seeded;

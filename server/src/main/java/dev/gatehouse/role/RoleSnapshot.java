@@ -4,7 +4,7 @@ import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The native representation of a role, also its change-log snapshot. */
+/** The native API's representation of a role; the change log stores {@link LoggedRole} instead. */
 public final class RoleSnapshot {
 
     private RoleSnapshot() {

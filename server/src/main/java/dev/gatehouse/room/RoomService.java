@@ -3,6 +3,8 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
@@ -102,7 +104,7 @@ public final class RoomService {
             Instant now = SqlTime.now();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
                     in.transactionSideId(), in.templateId(), in.listingSource(), in.fieldDataJson(), now);
-            tx.change(orgId, "room", room.id(), "created", null, RoomsSnapshots.room(room));
+            tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId());
             rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), in.transactionSideId(), now);
             return room;
@@ -132,7 +134,7 @@ public final class RoomService {
             }
             assignments.removeResource(tx, orgId, RESOURCE_TYPE, room.resourceId());
             rooms.delete(h, roomId);
-            tx.change(orgId, "room", roomId, "deleted", RoomsSnapshots.room(room), null);
+            tx.change(orgId, ObjectType.ROOM, roomId, Action.DELETED, RoomsSnapshots.room(room), null);
             return room;
         });
     }
@@ -171,7 +173,7 @@ public final class RoomService {
             }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
             rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.transactionSideId(), SqlTime.now());
-            tx.change(orgId, "room_user", roomId + "/" + member.id(), "created", null,
+            tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
                     RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.transactionSideId(), null));
             return rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow();
         });
@@ -196,7 +198,7 @@ public final class RoomService {
             }
             if (sideGiven) {
                 rooms.side(h, orgId, roomId, memberId, side, SqlTime.now());
-                tx.change(orgId, "room_user", roomId + "/" + memberId, "updated",
+                tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + memberId, Action.UPDATED,
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), current.transactionSideId(), null),
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), side, null));
             }
@@ -251,7 +253,7 @@ public final class RoomService {
 
     private void roomUserChanged(Tx tx, long orgId, RoomUser current, Long revokedBefore, Long revokedAfter) {
         long memberId = current.member().id();
-        tx.change(orgId, "room_user", current.roomId() + "/" + memberId, "updated",
+        tx.change(orgId, ObjectType.ROOM_USER, current.roomId() + "/" + memberId, Action.UPDATED,
                 RoomsSnapshots.roomUser(current.roomId(), memberId, current.invitedBy(), current.transactionSideId(),
                         revokedBefore),
                 RoomsSnapshots.roomUser(current.roomId(), memberId, current.invitedBy(), current.transactionSideId(),

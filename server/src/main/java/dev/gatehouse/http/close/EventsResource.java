@@ -149,7 +149,7 @@ final class EventsResource {
         long revision = CloseIds.decode(CloseIds.EVENT, raw);
         ChangeRecord record = revision < 0 ? null
                 : services.events().findVisible(req.caller(), req.orgId(), revision).orElse(null);
-        if (record == null || CloseEvents.closeType(record.objectType()) == null) {
+        if (record == null || CloseEvents.closeType(record.objectType().wire()) == null) {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
         }
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());

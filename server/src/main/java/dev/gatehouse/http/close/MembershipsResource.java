@@ -2,6 +2,8 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
@@ -225,7 +227,7 @@ final class MembershipsResource {
             List<String> before = closeStore.pinnedViews(h, memberId);
             if (!before.equals(ids)) {
                 closeStore.savePinnedViews(h, req.orgId(), memberId, ids, SqlTime.now());
-                tx.change(req.orgId(), "close_pinned_views", memberId, "updated",
+                tx.change(req.orgId(), ObjectType.CLOSE_PINNED_VIEWS, memberId, Action.UPDATED,
                         pinnedSnapshot(member, before), pinnedSnapshot(member, ids));
             }
             return ids;
@@ -251,8 +253,8 @@ final class MembershipsResource {
         MembershipSettings after = changes.applyTo(before);
         if (!after.equals(before)) {
             closeStore.save(h, orgId, after, SqlTime.now());
-            tx.change(orgId, "close_membership_settings", memberId, "updated", before.snapshot(member.userId()),
-                    after.snapshot(member.userId()));
+            tx.change(orgId, ObjectType.CLOSE_MEMBERSHIP_SETTINGS, memberId, Action.UPDATED,
+                    before.snapshot(member.userId()), after.snapshot(member.userId()));
         }
         return new Updated(member, after);
     }

@@ -5,17 +5,34 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All assignments of one organization on one resource type, indexed both ways: by resource (for checks
- * and "who is here") and by member (sorted resource ids, for "where can this member act").
+ * and "who is here") and by member (sorted resource ids, for "where can this member act"), together with
+ * what the catalog says of the type (whether it inherits the company role, which permissions apply on it).
  *
- * <p>Readers are lock-free; writes come from the engine's single applying thread. Every write is
+ * <p>Readers are lock-free; writes come from the engine's single writer. Every write is
  * O(assignments on the resource + assignments of the member), independent of the organization's size.
  */
 final class ResourceIndex {
 
     private static final String[] NONE = new String[0];
 
+    final String type;
+    /** Whether a member without an assignment here falls back to its company role. */
+    final boolean inheritsCompanyRole;
+    /** The permissions that apply on this type, as a bit set over permission numbers. */
+    private final long[] applicable;
     final ConcurrentHashMap<String, ResourceEntry> byResource = new ConcurrentHashMap<>();
     final LongMap<String[]> byMember = new LongMap<>();
+
+    ResourceIndex(Catalog catalog, Catalog.ResourceType type) {
+        this.type = type.key();
+        this.inheritsCompanyRole = type.inheritsCompanyRole();
+        this.applicable = catalog.applicableOn(type.key());
+    }
+
+    /** Whether a permission (by number) applies on this type. */
+    boolean applies(int permission) {
+        return RoleEntry.isSet(applicable, permission);
+    }
 
     ResourceEntry resource(String resourceId) {
         return byResource.get(resourceId);

@@ -31,7 +31,7 @@ final class EngineDigest {
     static String of(LongMap<OrgState> orgs) {
         EngineDigest d = new EngineDigest();
         for (OrgState org : sorted(orgs).values()) {
-            d.add("org", org.id, org.model.id());
+            d.add("org", org.id, org.catalog.id());
             for (RoleEntry role : sorted(org.roles).values()) {
                 d.add("role", role.id(), role.name(), role.external(), Arrays.toString(role.bits()),
                         role.visibility() == null ? "all"

@@ -1,4 +1,4 @@
-package dev.gatehouse.engine;
+package dev.gatehouse.enginefeed;
 
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;

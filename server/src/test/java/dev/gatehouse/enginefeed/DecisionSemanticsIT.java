@@ -1,4 +1,4 @@
-package dev.gatehouse.engine;
+package dev.gatehouse.enginefeed;
 
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
