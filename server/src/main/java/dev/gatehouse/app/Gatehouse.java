@@ -9,6 +9,8 @@ import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.Retention;
+import dev.gatehouse.closemembership.CloseMembershipService;
+import dev.gatehouse.decision.DecisionService;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.enginefeed.EngineFeed;
@@ -31,8 +33,11 @@ import dev.gatehouse.model.ModelService;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.role.RoleService;
+import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
+import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.RoomsRules;
+import dev.gatehouse.room.RoomsUserService;
 import dev.gatehouse.store.Database;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.store.EmbeddedDatabase;
@@ -86,7 +91,9 @@ public final class Gatehouse implements AutoCloseable {
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
                            MemberKeyService memberKeys, AssignmentService assignments, OrgModels orgModels,
                            ChangeFeed feed, Auth auth, GroupService groups, EventService events,
-                           WebhookService webhooks) {
+                           WebhookService webhooks, DecisionService decisions,
+                           CloseMembershipService closeMemberships, RoomService rooms, RoomsUserService roomsUsers,
+                           RoomsRoleService roomsRoles) {
     }
 
     private Gatehouse(Config config) {
@@ -141,7 +148,7 @@ public final class Gatehouse implements AutoCloseable {
         RoleService roles = new RoleService(orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
         GroupService groups = new GroupService(orgModels, members, access);
-        EventService events = new EventService(orgModels, access);
+        EventService events = new EventService(orgModels, access, feed);
         WebhookSettings webhookSettings = config.webhooks();
         WebhookService webhooks = new WebhookService(store, orgModels, access, webhookSettings.targets());
         feed.addListener(models);
@@ -155,8 +162,14 @@ public final class Gatehouse implements AutoCloseable {
         });
         AssignmentService assignments = new AssignmentService(access, members, orgModels,
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
-        services = new Services(store, models, engineFeed.engine(), access, keys, modelService, orgs, roles, members,
-                memberKeys, assignments, orgModels, feed, new Auth(keys), groups, events, webhooks);
+        DecisionEngine engine = engineFeed.engine();
+        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
+                assignments, orgModels, feed, new Auth(keys), groups, events, webhooks,
+                new DecisionService(engine, feed, access, members, models),
+                new CloseMembershipService(access, members, orgModels),
+                new RoomService(access, members, assignments, orgModels, roomsRules),
+                new RoomsUserService(access, members, orgModels, roomsRules),
+                new RoomsRoleService(access, roles, roomsRules, orgModels));
 
         modelService.loadStored();
         long started = System.nanoTime();
@@ -208,8 +221,8 @@ public final class Gatehouse implements AutoCloseable {
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(services, List.of()), feed),
                 ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
-                ReadinessGate.over(RoomsApi.over(services), feed),
-                new OpsDialect(database.dataSource(), feed, metrics, () -> ready, services.auth()));
+                ReadinessGate.over(new RoomsApi(services), feed),
+                new OpsDialect(database::reachable, feed, metrics, () -> ready, services.auth()));
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
                 tlsSettings.keystore() != null ? TlsKeys.configured(tlsSettings.keystore(), tlsSettings.keystorePassword())

@@ -59,6 +59,12 @@ public final class MemberService {
         });
     }
 
+    /** Active members in {@code order}, a page at a time by offset (directories such as Close's users). */
+    public List<Member> listActive(Principal principal, long orgId, MemberOrder order, int offset, int limit) {
+        return access.read(principal, orgId, (h, caller) -> members.listActive(h, orgId, order, offset, limit,
+                onlySelf(caller)));
+    }
+
     /** Members by id, in ascending id order (unknown ids, and ids the caller may not see, are skipped). */
     public List<Member> getAll(Principal principal, long orgId, List<Long> ids) {
         return access.read(principal, orgId, (h, caller) -> {

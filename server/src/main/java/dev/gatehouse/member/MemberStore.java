@@ -68,6 +68,15 @@ public final class MemberStore {
                 .bind("only", only).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 
+    /** Active members in {@code order}, skipping {@code offset}, and only the member {@code only} when it is not null. */
+    public List<Member> listActive(Handle h, long orgId, MemberOrder order, int offset, int limit, Long only) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND status = 'active' "
+                        + "AND (CAST(:only AS bigint) IS NULL OR id = :only) ORDER BY " + order.sql()
+                        + " OFFSET :offset LIMIT :limit")
+                .bind("org", orgId).bind("only", only).bind("offset", offset).bind("limit", limit)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
     public void delete(Handle h, long id) {
         h.createUpdate("DELETE FROM members WHERE id = :id").bind("id", id).execute();
     }

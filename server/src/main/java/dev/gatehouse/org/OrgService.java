@@ -17,7 +17,9 @@ import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
@@ -42,6 +44,8 @@ public final class OrgService {
     private final MemberService members;
     private final KeyService keys;
     private final Access access;
+    /** Organization id to model id: an organization never changes its model. */
+    private final Map<Long, String> modelIds = new ConcurrentHashMap<>();
 
     public OrgService(Store store, OrgModels orgModels, MemberService members, KeyService keys, Access access) {
         this.store = store;
@@ -86,6 +90,17 @@ public final class OrgService {
 
     public Organization get(Principal principal, long orgId) {
         return access.read(principal, orgId, (h, caller) -> orgModels.organization(h, orgId));
+    }
+
+    /**
+     * The id of the model an organization uses, for a dialect that serves organizations of one model only and asks
+     * on every request: the caller must be able to address the organization (a member key only its own, while
+     * its member is active), which is answered from this node's memory; the model is read from the database once
+     * per organization (it never changes).
+     */
+    public String modelId(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
+        return modelIds.computeIfAbsent(orgId, id -> get(principal, id).modelId());
     }
 
     /**

@@ -104,10 +104,11 @@ public final class RoleService {
             if (!name.equalsIgnoreCase(current.name())) {
                 requireFreeName(h, orgId, name, roleId);
             }
-            long[] held = roles.holders(h, roleId);
-            if (external != current.external() && held[0] + held[1] > 0) {
-                throw new ConflictException("role_in_use", "role " + roleId + " cannot change between internal and "
-                        + "external while held (" + held[0] + " members, " + held[1] + " assignments)");
+            RoleHolders held = roles.holders(h, roleId);
+            if (external != current.external() && held.any()) {
+                throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
+                        + "internal and external while held (" + held.members() + " members, " + held.assignments()
+                        + " assignments)");
             }
             String manage = model.management().roles();
             if (current.permissions().contains(manage) && !permissions.contains(manage)
@@ -134,10 +135,11 @@ public final class RoleService {
             Role current = find(h, orgId, roleId);
             requireNotSystem(current, "deleted");
             requireVersion("role", current.id(), current.version(), expectedVersion);
-            long[] held = roles.holders(h, roleId);
-            if (held[0] + held[1] > 0) {
-                throw new ConflictException("role_in_use", "role " + roleId + " is held by " + held[0]
-                        + " members and " + held[1] + " resource assignments; move them to another role first");
+            RoleHolders held = roles.holders(h, roleId);
+            if (held.any()) {
+                throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "
+                        + held.members() + " members and " + held.assignments() + " resource assignments; move them "
+                        + "to another role first");
             }
             roles.delete(h, roleId);
             tx.change(orgId, ObjectType.ROLE, roleId, Action.DELETED, LoggedRole.of(current), null);
@@ -186,7 +188,7 @@ public final class RoleService {
     }
 
     private static void requireNotSystem(Role current, String verb) {
-        if (current.system()) {
+        if (!current.editable()) {
             throw new ForbiddenException("system_role_immutable", "role " + current.id() + " (\"" + current.name()
                     + "\") is a system role and cannot be " + verb);
         }

@@ -20,7 +20,7 @@ public final class RoleSnapshot {
         ArrayNode permissions = n.putArray("permissions");
         role.permissions().forEach(permissions::add);
         n.put("system", role.system());
-        n.put("editable", !role.system());
+        n.put("editable", role.editable());
         n.put("external", role.external());
         n.put("default_for_admin", role.defaultForAdmin());
         if (role.visibility() == null) {

@@ -82,12 +82,12 @@ public final class RoleStore {
     }
 
     /** How many members hold the role as company role, and how many resource assignments use it. */
-    public long[] holders(Handle h, long roleId) {
+    public RoleHolders holders(Handle h, long roleId) {
         long members = h.createQuery("SELECT count(*) FROM members WHERE role_id = :id").bind("id", roleId)
                 .mapTo(Long.class).one();
         long assignments = h.createQuery("SELECT count(*) FROM assignments WHERE role_id = :id").bind("id", roleId)
                 .mapTo(Long.class).one();
-        return new long[] {members, assignments};
+        return new RoleHolders(roleId, members, assignments);
     }
 
     private static String json(RoleVisibility visibility) {

@@ -18,6 +18,7 @@ import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -64,6 +65,9 @@ public final class RoomService {
     /** Whom to invite into a room; see Rooms' RoomInvite. */
     public record Invite(String email, String firstName, String lastName, long roleId, String transactionSideId) {
     }
+
+    /** How far a client's clock may run ahead: a revocation date "now" may lie this much in the future. */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final Access access;
     private final RoomStore rooms = new RoomStore();
@@ -206,8 +210,17 @@ public final class RoomService {
         });
     }
 
-    /** Revokes a user's access to a room as of {@code at}: its room role stops counting, and is remembered. */
+    /**
+     * Revokes a user's access to a room as of {@code at} (null: now), which must not lie in the future (beyond
+     * {@link #CLOCK_SKEW}): revocations are not scheduled. Its room role stops counting, and is remembered.
+     */
     public Written<RoomUser> revoke(Principal principal, long orgId, int roomId, long memberId, Instant at) {
+        Instant now = Instant.now();
+        if (at != null && at.isAfter(now.plus(CLOCK_SKEW))) {
+            throw InvalidInputException.field("revocationDate", "must not be in the future: scheduled revocations are "
+                    + "not supported, got " + at);
+        }
+        Instant revokedAt = at == null ? now : at;
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             Room room = rules.visibleRoom(h, caller, roomId);
@@ -219,7 +232,7 @@ public final class RoomService {
                         + " is already revoked");
             }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
-            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), at, SqlTime.now());
+            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), revokedAt, SqlTime.now());
             roomUserChanged(tx, orgId, current, null, current.roleId());
             return roomUser(h, orgId, roomId, memberId);
         });

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -78,7 +77,6 @@ public final class CloseApi implements Dialect {
 
     private final Gatehouse.Services services;
     private final RateLimiter limiter;
-    private final Map<Long, String> orgModels = new ConcurrentHashMap<>();
     private final List<Route> routes;
 
     public CloseApi(Gatehouse.Services services, RateLimit rateLimit) {
@@ -90,7 +88,7 @@ public final class CloseApi implements Dialect {
         this.limiter = new RateLimiter(rateLimit, clockMillis);
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new RolesResource(services).endpoints());
-        endpoints.addAll(new MembershipsResource(services).endpoints());
+        endpoints.addAll(new MembershipsResource(services.closeMemberships(), services.roles()).endpoints());
         endpoints.addAll(new UsersResource(services).endpoints());
         endpoints.addAll(new OrganizationResource(services).endpoints());
         endpoints.addAll(new GroupsResource(services).endpoints());
@@ -153,9 +151,7 @@ public final class CloseApi implements Dialect {
                 throw new ForbiddenException("member_key_required", "The Close API acts as one user of one "
                         + "organization: use a member's API key, not a service key.");
             }
-            services.access().requireOrg(member, member.orgId());
-            String model = orgModels.computeIfAbsent(member.orgId(),
-                    id -> services.orgs().get(member, id).modelId());
+            String model = services.orgs().modelId(member, member.orgId());
             if (!MODEL.equals(model)) {
                 throw new ForbiddenException("not_a_close_organization", "Organization "
                         + CloseWire.orgId(member.orgId()) + " uses the \"" + model + "\" permission model; the Close "

@@ -1,25 +1,27 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.closemembership.MembershipSettings;
+import dev.gatehouse.closemembership.MembershipUpdate;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.role.Role;
 import java.util.List;
 import java.util.Set;
 
 /**
- * What one membership update asks for: a role (by Close id) and any of Close's membership settings. Null
- * fields stay as they are; the two free-text fields can be cleared with null or "" ({@code …Sent} says
- * whether they were in the body). Immutable.
+ * Reads the body of a membership update: a role (by Close id) and any of Close's membership settings, into a
+ * {@link MembershipUpdate}. The two free-text fields can be cleared with null or "". Stateless.
  */
-record MembershipChanges(Role role, String autoRecordCalls, Boolean trackEmailOpens, boolean callerIdSent,
-                         String defaultCallerId, String defaultCallerIdMode, boolean hangupSent,
-                         String hangupRecordingUrl, Boolean mayWorkflowsImpersonate) {
+final class MembershipBody {
 
     /** The fields Close documents as editable on a membership. */
     static final Set<String> EDITABLE = Set.of("role_id", "auto_record_calls", "default_caller_id",
             "default_caller_id_mode", "hangup_recording_url", "may_workflows_impersonate", "track_email_opens");
 
+    private MembershipBody() {
+    }
+
     /** Reads and validates a body; {@code extra} names other fields it may hold. A 400 names every problem. */
-    static MembershipChanges read(Fields f, OrgRoles roles, Set<String> extra) {
+    static MembershipUpdate read(Fields f, OrgRoles roles, Set<String> extra) {
         for (String name : f.node().propertyNames()) {
             if (!EDITABLE.contains(name) && !extra.contains(name)) {
                 f.error(name, "Unknown field.");
@@ -46,18 +48,8 @@ record MembershipChanges(Role role, String autoRecordCalls, Boolean trackEmailOp
             }
         }
         f.check();
-        return new MembershipChanges(role, autoRecord, track, f.has("default_caller_id"), blankToNull(callerId), mode,
-                f.has("hangup_recording_url"), blankToNull(hangup), impersonate);
-    }
-
-    MembershipSettings applyTo(MembershipSettings s) {
-        return new MembershipSettings(s.memberId(),
-                autoRecordCalls == null ? s.autoRecordCalls() : autoRecordCalls,
-                trackEmailOpens == null ? s.trackEmailOpens() : trackEmailOpens,
-                callerIdSent ? defaultCallerId : s.defaultCallerId(),
-                defaultCallerIdMode == null ? s.defaultCallerIdMode() : defaultCallerIdMode,
-                hangupSent ? hangupRecordingUrl : s.hangupRecordingUrl(),
-                mayWorkflowsImpersonate == null ? s.mayWorkflowsImpersonate() : mayWorkflowsImpersonate);
+        return new MembershipUpdate(role == null ? null : role.id(), autoRecord, track, f.has("default_caller_id"),
+                blankToNull(callerId), mode, f.has("hangup_recording_url"), blankToNull(hangup), impersonate);
     }
 
     private static String oneOf(Fields f, String name, Set<String> allowed) {

@@ -1,4 +1,4 @@
-package dev.gatehouse.http.close;
+package dev.gatehouse.closemembership;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,8 +11,8 @@ import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.store.SqlTime.utc;
 
-/** SQL for the Close dialect's own membership state: settings and pinned views. Stateless. */
-final class CloseMembershipStore {
+/** SQL for Close's own membership state: settings and pinned views, one row of each per member. Stateless. */
+final class MembershipSettingsStore {
 
     private static final String COLUMNS = "member_id, auto_record_calls, track_email_opens, default_caller_id, "
             + "default_caller_id_mode, hangup_recording_url, may_workflows_impersonate";
