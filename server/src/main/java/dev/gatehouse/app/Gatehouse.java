@@ -17,6 +17,7 @@ import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.ReadinessGate;
 import dev.gatehouse.http.close.CloseApi;
+import dev.gatehouse.http.console.ConsoleDialect;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
@@ -208,6 +209,7 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new NativeApi(services, List.of()), feed),
                 ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
                 ReadinessGate.over(RoomsApi.over(services), feed),
+                new ConsoleDialect(),
                 new OpsDialect(database.dataSource(), feed, metrics, () -> ready, services.auth()));
         HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
                 config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())
