@@ -44,7 +44,8 @@ export async function render(view, app, rest, params) {
           e.errors = {member: e.errors.user_id || e.errors.member_id, ...e.errors};
         }
         if (e.status === 404 && /member/.test(e.detail || '')) e.errors = {member: e.detail, ...(e.errors || {})};
-        if (e.code === 'unknown_permission') e.errors = {permission: e.detail, ...(e.errors || {})};
+        if (e.code === 'unknown_permission') e.errors = {...(e.errors || {}), permission: e.detail};
+        if (e.errors && e.errors['resource.id']) e.errors = {...e.errors, resource_id: e.errors['resource.id']};
         showProblem(form, e);
       }
     });

@@ -81,7 +81,8 @@ function createOrg(app, models) {
       fill(result, h('div', {class: 'notice notice-ok', role: 'status'},
         h('p', {}, `Organization ${org.name} created (id ${org.id}).`),
         org.admin_key ? h('p', {}, 'The admin’s key, shown only now: ', h('code', {class: 'secret-value'}, org.admin_key.key)) : null,
-        h('a', {href: '#/operators'}, 'Show it in the list')));
+        h('button', {type: 'button', class: 'secondary', on: {click: () => app.go(`#/operators?t=${Date.now()}`)}},
+          'Show it in the list')));
       app.say(`Organization ${org.name} created.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;

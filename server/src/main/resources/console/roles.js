@@ -102,8 +102,7 @@ async function editor(view, app, role, params) {
     const removed = base.permissions.filter(p => !theirs.permissions.includes(p));
     fill(conflict,
       h('h2', {}, 'Someone else changed this role'),
-      h('p', {}, `${explain(e)} It is now at version ${theirs.version}; you started from version ${base.version}. `
-        + 'Your edits were not saved and are still in the form.'),
+      h('p', {}, `${explain(e)} Your edits were not saved and are still in the form.`),
       h('ul', {},
         theirs.name !== base.name ? h('li', {}, `Name: “${base.name}” → “${theirs.name}”`) : null,
         added.length ? h('li', {}, `They added: ${added.join(', ')}`) : null,

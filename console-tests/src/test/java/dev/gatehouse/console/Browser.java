@@ -178,8 +178,19 @@ final class Browser implements AutoCloseable {
         return (Boolean) script("return document.documentElement.scrollWidth > window.innerWidth + 1");
     }
 
-    /** Saves what the window shows as {@code name.png} in the screenshot folder. */
+    /** Saves what the window shows, scrolled to the top, as {@code name.png} in the screenshot folder. */
     void screenshot(String name) {
+        script("window.scrollTo(0, 0)");
+        capture(name);
+    }
+
+    /** Saves what the window shows with {@code element} near its top as {@code name.png}. */
+    void screenshot(String name, WebElement element) {
+        script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -120)", element);
+        capture(name);
+    }
+
+    private void capture(String name) {
         script("document.activeElement && document.activeElement.blur && document.activeElement.blur()");
         byte[] png = driver.getScreenshotAs(OutputType.BYTES);
         try {
