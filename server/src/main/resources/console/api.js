@@ -1,7 +1,7 @@
 // The console's only way to the server: the native API on the same origin, the key in the Authorization header.
 //
 // Where the key lives: in this module's memory, and in sessionStorage so that a reload of the tab keeps the
-// session; sessionStorage belongs to this tab alone and is emptied when the tab closes. Never in localStorage,
+// session; sessionStorage belongs to this tab alone and is emptied when the tab closes. Never in local storage,
 // a cookie or a URL. Sign-out forgets both.
 
 const STORE = 'gatehouse.console.session';

@@ -27,7 +27,7 @@ export async function render(view, app, rest, params) {
         {label: 'Model', cell: o => o.model},
         {label: 'Account id', cell: o => h('code', {}, o.account_id || '')},
         {label: '', cell: o => h('span', {class: 'row-actions'},
-          h('button', {type: 'button', on: {click: () => {
+          h('button', {type: 'button', class: 'small', on: {click: () => {
             api.remember({...api.current(), org: o.id});
             app.go('#/roles');
           }}}, `Manage ${o.name}`),
