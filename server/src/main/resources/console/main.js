@@ -27,9 +27,12 @@ const app = {
   go(hash) {
     if (location.hash === hash) route(); else location.hash = hash;
   },
+  /** A short message in the status line (announced by screen readers); it stays until the next screen but one. */
   say(text) {
     document.getElementById('status').textContent = text;
+    app.said = routing;
   },
+  said: -1,
   /** Loads (or reloads) the organization the session works in, and its model. */
   async openOrg(id) {
     app.org = await api.get(`/v1/orgs/${id}`);
@@ -84,6 +87,7 @@ let routing = 0;
 
 async function route() {
   const turn = ++routing;
+  if (app.said < turn - 1) document.getElementById('status').textContent = '';
   const main = document.getElementById('main');
   const {section, rest, params} = parse(location.hash);
   const s = api.current();
