@@ -38,7 +38,9 @@ async function list(view, app, roles, params) {
     app.go(`#/members${api.query(values(search))}`);
   });
 
-  const firstPage = cursor ? h('a', {class: 'button secondary', href: `#/members${api.query(filters)}`}, 'First page') : null;
+  const firstPage = cursor ? [
+    h('button', {type: 'button', class: 'secondary', on: {click: () => history.back()}}, 'Previous page'),
+    h('a', {class: 'button secondary', href: `#/members${api.query(filters)}`}, 'First page')] : null;
   const next = page.next_cursor ? h('a', {class: 'button secondary', rel: 'next',
     href: `#/members${api.query({...filters, cursor: page.next_cursor})}`}, 'Next page') : null;
 

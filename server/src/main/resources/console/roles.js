@@ -27,7 +27,7 @@ async function list(view, app) {
     table([
       {label: 'Name', cell: r => h('a', {href: `#/roles/${r.id}`}, r.name)},
       {label: 'Kind', cell: r => r.system ? h('span', {class: 'badge'}, 'System · read-only') : 'Custom'},
-      {label: 'Members', cell: kind},
+      {label: 'Internal or external', cell: kind},
       {label: 'Permissions', cell: r => `${r.permissions.length} of ${app.model.permissions.length}`},
       {label: 'Default for admins', cell: r => r.default_for_admin ? 'Yes' : ''},
     ], roles, {caption: 'Roles', empty: 'No roles yet.'}));
