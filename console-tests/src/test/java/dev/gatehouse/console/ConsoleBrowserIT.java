@@ -350,6 +350,47 @@ class ConsoleBrowserIT {
         assertThat(node.service().get("/v1/orgs/" + id).status()).isEqualTo(404);
     }
 
+    @Test
+    @Order(5)
+    void members_pageThroughAManyMemberOrganization_andSearchIt() {
+        Fixtures.Org org = fixtures.org("close");
+        long user = fixtures.roleId(org, "User");
+        for (int i = 0; i < 120; i++) {
+            fixtures.member(org, String.format("m-%03d", i), user);
+        }
+        signIn(org.adminKey(), "Roles");
+        go("#/members", "Members");
+        assertThat(firstUserId()).isEqualTo("admin-" + userIdSuffix(org));
+        assertThat(browser.driver().findElements(By.cssSelector("tbody tr"))).hasSize(50);
+        browser.click(browser.link("Next page"));
+        browser.waitUntil(d -> firstUserId().equals("m-049"));
+        browser.click(browser.link("Next page"));
+        browser.waitUntil(d -> firstUserId().equals("m-099"));
+        assertThat(browser.driver().findElements(By.cssSelector("tbody tr"))).hasSize(21);
+        assertThat(browser.driver().findElements(By.xpath("//a[normalize-space()='Next page']"))).isEmpty();
+        browser.press("Previous page");
+        browser.waitUntil(d -> firstUserId().equals("m-049"));
+        browser.type("Search", "m-11");
+        browser.press("Search");
+        browser.waitUntil(d -> d.findElements(By.cssSelector("tbody tr")).size() == 10);
+        assertThat(firstUserId()).isEqualTo("m-110");
+    }
+
+    /** The user id in the first row of the members table. */
+    static String firstUserId() {
+        try {
+            List<WebElement> cells = browser.driver().findElements(By.cssSelector("tbody tr td:first-child"));
+            return cells.isEmpty() ? "" : cells.get(0).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return "";
+        }
+    }
+
+    /** Fixtures name an organization's first admin admin-N; N as the organization's JSON shows it. */
+    static String userIdSuffix(Fixtures.Org org) {
+        return org.json().get("admin_member").get("user_id").stringValue().substring("admin-".length());
+    }
+
     static WebElement permission(String key) {
         return browser.waitFor(By.cssSelector("form input[data-permission='" + key + "']"));
     }
