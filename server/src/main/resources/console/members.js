@@ -236,7 +236,8 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
         + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
       {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
       {label: 'Since', cell: a => when(a.created_at)},
-      {label: '', cell: a => h('button', {type: 'button', class: 'danger small', on: {click: async () => {
+      {label: '', cell: a => h('button', {type: 'button', class: 'danger small',
+        'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
         try {
           await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
             + `/assignments/id:${member.id}`);

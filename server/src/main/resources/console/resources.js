@@ -90,7 +90,8 @@ async function resource(app, type, id) {
       {label: 'Member', cell: a => h('a', {href: `#/members/${a.member_id}`}, people.get(a.member_id)?.user_id || `id:${a.member_id}`)},
       {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id) || String(a.role_id))},
       {label: 'Since', cell: a => when(a.created_at)},
-      {label: '', cell: a => h('button', {type: 'button', class: 'danger small', on: {click: async () => {
+      {label: '', cell: a => h('button', {type: 'button', class: 'danger small',
+        'aria-label': `Remove the role of ${people.get(a.member_id)?.user_id || `member ${a.member_id}`} here`, on: {click: async () => {
         try {
           await api.del(`${path}/id:${a.member_id}`);
           reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);

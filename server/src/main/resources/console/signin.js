@@ -6,7 +6,8 @@ import {showProblem, clearProblem} from './problems.js';
 
 export async function render(main, app) {
   const key = h('input', {name: 'key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true});
-  const form = h('form', {class: 'card signin', novalidate: true},
+  // method post: should the script ever not stop the submission, the key goes in a body, never in a URL
+  const form = h('form', {class: 'card signin', method: 'post', novalidate: true},
     field('API key', key, 'A member key of an organization admin, or the service key of this deployment. '
       + 'It is kept only in this browser tab and forgotten when you sign out or close the tab.'),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Sign in')));

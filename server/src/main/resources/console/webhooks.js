@@ -33,7 +33,8 @@ export async function render(view, app, rest, params) {
       fill(secret, secretNotice(created.secret));
       app.say('Webhook created.');
       form.reset();
-      list.replaceWith(listOf([created, ...hooks]));
+      hooks.unshift(created);
+      fill(list, listOf(hooks));
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(form, e);
@@ -46,7 +47,7 @@ export async function render(view, app, rest, params) {
     {label: 'Delivered up to', cell: w => w.delivery ? String(w.delivery.revision) : ''},
     {label: 'Last error', cell: w => (w.delivery && w.delivery.last_error) || ''},
   ], items, {caption: 'Webhooks', empty: 'No webhooks yet.'});
-  const list = listOf(hooks);
+  const list = h('div', {}, listOf(hooks));
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Webhooks')),
     h('p', {class: 'lead'}, 'Signed HTTP requests for every change, delivered in order and retried.'),

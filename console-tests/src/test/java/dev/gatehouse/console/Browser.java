@@ -33,6 +33,8 @@ final class Browser implements AutoCloseable {
 
     static final Dimension LAPTOP = new Dimension(1280, 860);
     static final Dimension TABLET = new Dimension(820, 1100);
+    /** A laptop width with room for a long form in one picture. */
+    static final Dimension TALL = new Dimension(1280, 1300);
 
     private final ChromeDriver driver;
     private final String base;

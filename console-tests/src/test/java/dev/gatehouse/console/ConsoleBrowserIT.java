@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -243,8 +244,9 @@ class ConsoleBrowserIT {
         browser.heading("Sign in");
         browser.press("Sign in");
         assertThat(browser.fieldError("API key")).containsIgnoringCase("a key is needed");
-        browser.type("API key", "not-a-key-of-this-deployment");
-        browser.press("Sign in");
+        // by keyboard alone: the key field has the focus, Enter submits
+        browser.waitUntil(d -> "key".equals(d.switchTo().activeElement().getDomAttribute("name")));
+        browser.driver().switchTo().activeElement().sendKeys("not-a-key-of-this-deployment", Keys.ENTER);
         assertThat(browser.fieldError("API key")).contains("not valid");
         assertThat(browser.formProblem()).contains("The key was not accepted");
         browser.screenshot("signin-error");
@@ -277,6 +279,19 @@ class ConsoleBrowserIT {
         browser.waitForText(By.cssSelector(".secret"), "shown only now");
         check("webhooks");
         browser.screenshot("webhooks");
+        browser.click(browser.link("https://receiver.invalid/gatehouse"));
+        browser.heading("https://receiver.invalid/gatehouse");
+        browser.press("Pause");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Webhook paused.");
+        browser.press("Rotate secret");
+        browser.waitForText(By.cssSelector(".secret"), "shown only now");
+        String rotated = browser.driver().findElement(By.cssSelector(".secret-value")).getText();
+        assertThat(rotated).isNotBlank();
+        Http.Res hooks = node.service().get(org.path() + "/webhooks");
+        assertThat(hooks.get("items").get(0).get("status").stringValue()).isEqualTo("paused");
+        browser.press("Resume");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Webhook resumed.");
+        check("webhook");
 
         go("#/groups", "Groups");
         browser.type("New group name", "Deal desk");
@@ -326,7 +341,8 @@ class ConsoleBrowserIT {
         browser.click(permission("view_all_leads"));
         assertThat(fields.isEnabled()).isFalse();
         assertThat(browser.driver().findElement(By.cssSelector(".visibility-note")).getText()).contains("sees every record");
-        browser.screenshot("role-editor-close", browser.waitFor(By.cssSelector("fieldset[data-category='visibility']")));
+        browser.size(Browser.TALL);
+        browser.screenshot("role-editor-close", browser.waitFor(By.cssSelector("fieldset.visibility")));
         browser.size(Browser.TABLET);
         browser.click(permission("view_all_leads"));
         assertThat(fields.isEnabled()).isTrue();
