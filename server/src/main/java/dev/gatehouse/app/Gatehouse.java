@@ -20,6 +20,7 @@ import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.ReadinessGate;
 import dev.gatehouse.http.close.CloseApi;
+import dev.gatehouse.http.console.ConsoleDialect;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
@@ -222,6 +223,7 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new NativeApi(services, List.of()), feed),
                 ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
                 ReadinessGate.over(new RoomsApi(services), feed),
+                new ConsoleDialect(),
                 new OpsDialect(database::reachable, feed, metrics, () -> ready, services.auth()));
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),

@@ -53,9 +53,15 @@ public final class MemberService {
     }
 
     public List<Member> list(Principal principal, long orgId, long after, int limit, String status, Long roleId) {
+        return list(principal, orgId, after, limit, status, roleId, null);
+    }
+
+    /** A page of members (see {@link MemberStore#list}); {@code search} null or a text to look for. */
+    public List<Member> list(Principal principal, long orgId, long after, int limit, String status, Long roleId,
+                             String search) {
         return access.read(principal, orgId, (h, caller) -> {
             model(h, orgId);
-            return members.list(h, orgId, after, limit, status, roleId, onlySelf(caller));
+            return members.list(h, orgId, after, limit, status, roleId, search, onlySelf(caller));
         });
     }
 
