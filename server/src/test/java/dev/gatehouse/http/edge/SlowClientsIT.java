@@ -149,12 +149,13 @@ class SlowClientsIT {
                     .timeout(ORDINARY).header("Authorization", "Bearer " + TestNode.SERVICE_KEY)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("member_id", world.member(),
-                            "permission", "canViewRoomDetails", "resource", Map.of("type", "room", "id", "r1")))))
+                            "permission", "canViewRoomDetails", "resource", Map.of("type", "room", "id",
+                                    world.params().get("id"))))))
                     .build();
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> res = CLIENT.send(ordinary, HttpResponse.BodyHandlers.ofString());
                 assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-                assertThat(Json.readTree(res.body()).get("allowed").booleanValue()).isTrue();
+                assertThat(Json.readTree(res.body()).get("allowed").booleanValue()).as(res.body()).isTrue();
             }
         } finally {
             trickle.shutdownNow();
