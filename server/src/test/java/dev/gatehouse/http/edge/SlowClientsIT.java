@@ -149,7 +149,8 @@ class SlowClientsIT {
                     .timeout(ORDINARY).header("Authorization", "Bearer " + TestNode.SERVICE_KEY)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(Map.of("member_id", world.member(),
-                            "permission", "canViewRoomDetails", "resource", Map.of("type", "room", "id", "r1")))))
+                            "permission", "canViewRoomDetails",
+                            "resource", Map.of("type", "room", "id", world.params().get("id"))))))
                     .build();
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> res = CLIENT.send(ordinary, HttpResponse.BodyHandlers.ofString());
