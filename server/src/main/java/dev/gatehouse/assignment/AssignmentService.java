@@ -59,9 +59,9 @@ public final class AssignmentService {
             rules.requireMayManage(caller, model, what);
             requireVisible(h, caller, model, resourceType, resourceId);
             Member member = members.resolve(h, caller, orgId, memberRef);
-            boolean replacing = assignments.find(h, orgId, type, resourceId, member.id()).isPresent();
-            rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, replacing, what);
-            return put(tx, caller, model, orgId, type, resourceId, member, roleId);
+            Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+            rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, before != null, what);
+            return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
         });
     }
 
@@ -74,6 +74,17 @@ public final class AssignmentService {
                           Member member, long roleId) {
         Handle h = tx.handle();
         rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
+        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
+    }
+
+    /**
+     * The write both {@code put}s share, once the resource is known to exist; {@code before} is the member's
+     * current assignment there (null: none), read once per request.
+     */
+    private Assignment write(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
+                             Member member, long roleId, Assignment before) {
+        Handle h = tx.handle();
         Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
         if (member.external() && !role.external()) {
@@ -81,7 +92,6 @@ public final class AssignmentService {
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
         }
         access.requireNoEscalation(caller, model, role.grant());
-        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }

@@ -221,9 +221,10 @@ public final class MemberService {
      */
     public Member resolve(Handle h, Caller caller, long orgId, MemberRef ref) {
         Long only = onlySelf(caller);
-        return ref.resolve(orgId, id -> members.find(h, orgId, id).filter(m -> only == null || only == m.id()),
-                userId -> members.findByUserId(h, orgId, userId).filter(m -> only == null || only == m.id()),
-                Member::id);
+        List<Member> named = members.findNamed(h, orgId, ref.namedId(), ref.namedUserId()).stream()
+                .filter(m -> only == null || only == m.id()).toList();
+        return ref.resolve(orgId, id -> named.stream().filter(m -> m.id() == id).findFirst(),
+                userId -> named.stream().filter(m -> userId.equals(m.userId())).findFirst(), Member::id);
     }
 
     /**

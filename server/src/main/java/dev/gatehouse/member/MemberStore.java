@@ -50,6 +50,15 @@ public final class MemberStore {
                 .bind("org", orgId).bind("user", userId).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /**
+     * The members (at most two) a {@link MemberRef} may name — the one with member id {@code id}, the one with
+     * user id {@code userId} — in one query; -1 and null name nobody.
+     */
+    public List<Member> findNamed(Handle h, long orgId, long id, String userId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND (id = :id OR user_id = :user)")
+                .bind("org", orgId).bind("id", id).bind("user", userId).map((rs, ctx) -> map(rs)).list();
+    }
+
     public Optional<Member> findByEmail(Handle h, long orgId, String email) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND lower(email) = lower(:email)")
                 .bind("org", orgId).bind("email", email).map((rs, ctx) -> map(rs)).findOne();
