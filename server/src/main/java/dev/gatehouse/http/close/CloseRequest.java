@@ -124,6 +124,23 @@ final class CloseRequest {
         return bounded("_limit", max, 1, max);
     }
 
+    /**
+     * {@code _limit} where Close caps rather than refuses: any positive number, served as at most {@code max}
+     * (the event log's 50); zero, negative or not a number is still a 400.
+     */
+    int cappedLimit(int max) {
+        String raw = param("_limit");
+        if (raw == null || raw.isEmpty()) {
+            return max;
+        }
+        String digits = raw.strip();
+        if (digits.matches("[0-9]{1,30}") && !digits.matches("0+")) {
+            return digits.length() > 9 ? max : Math.min(max, Integer.parseInt(digits));
+        }
+        throw new InvalidInputException("invalid_input", "_limit must be a positive integer, got \""
+                + Fields.abbreviate(raw) + "\"", Map.of("_limit", "Must be a positive integer."));
+    }
+
     int bounded(String name, int defaultValue, int min, int max) {
         String raw = param(name);
         if (raw == null || raw.isEmpty()) {

@@ -28,8 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /event/}: Close's event log, read from the change log (see {@link CloseEvents} for what appears and
  * how). Newest first; cursor paging with {@code _cursor} → {@code cursor_next} (older) and
  * {@code cursor_previous} (newer: on a first page it points past the newest event, so polling it returns what
- * happened since); {@code _limit} up to 50, and a page also ends at {@link EventQuery#MAX_PAGE_BYTES} of stored
- * events (its cursors continue after it); no {@code _skip}. Every member reads it, but only what
+ * happened since); {@code _limit} up to 50 (larger values are capped at 50, as Close does), and a page also
+ * ends at {@link EventQuery#MAX_PAGE_BYTES} of stored events (its cursors continue after it); no {@code _skip}. Every member reads it, but only what
  * {@link dev.gatehouse.event.EventService#pageVisible} lets it see: with {@code manage_organization} everything,
  * else the changes of roles, groups and of its own membership.
  *
@@ -89,7 +89,7 @@ final class EventsResource {
             throw new InvalidInputException("invalid_input", "the event log pages with _cursor, not _skip",
                     Map.of("_skip", "Not supported; use _cursor."));
         }
-        int limit = req.limit(MAX_LIMIT);
+        int limit = req.cappedLimit(MAX_LIMIT);
         String rawCursor = req.param("_cursor");
         Cursor cursor = rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor);
         EventQuery.Builder query = filter(req);

@@ -188,11 +188,29 @@ class CloseEventsIT {
     void paging_followsClosesBounds() {
         var org = close.org();
         assertThat(org.admin().get("/event/?_limit=50").status()).isEqualTo(200);
-        Http.Res tooMany = org.admin().get("/event/?_limit=51");
-        assertThat(tooMany.status()).isEqualTo(400);
-        assertThat(tooMany.get("field-errors").has("_limit")).isTrue();
+        for (String bad : List.of("0", "-1", "ten", "1.5")) {
+            Http.Res refused = org.admin().get("/event/?_limit=" + bad);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.get("field-errors").has("_limit")).as(bad).isTrue();
+        }
         assertThat(org.admin().get("/event/?_skip=10").get("field-errors").has("_skip")).isTrue();
         assertThat(org.admin().get("/event/?_cursor=garbage").get("field-errors").has("_cursor")).isTrue();
+    }
+
+    @Test
+    void limitAbove50_isCappedAt50_asCloseDocuments() {
+        var org = close.org();
+        for (int i = 0; i < 52; i++) {
+            org.admin().post("/group/", Map.of("name", "G" + i));
+        }
+        for (String limit : List.of("51", "1000", "99999999999999")) {
+            Http.Res page = org.admin().get("/event/?object_type=group&_limit=" + limit);
+            assertThat(page.status()).as(limit).isEqualTo(200);
+            assertThat(page.get("data")).as(limit).hasSize(50);
+            String next = page.get("cursor_next").stringValue();
+            assertThat(org.admin().get("/event/?object_type=group&_limit=" + limit + "&_cursor=" + next).get("data"))
+                    .as(limit).hasSize(2);
+        }
     }
 
     @Test
