@@ -84,8 +84,9 @@ public final class Caller {
     /** 403 {@code permission_required} unless the company role grants {@code permission}. */
     public void require(String permission, String what) {
         if (!has(permission)) {
-            throw new ForbiddenException("permission_required", what + " needs the permission \"" + permission
-                    + "\", which member " + memberId() + " does not have");
+            throw ForbiddenException.about(new MissingPermission(permission, what, memberId()), "permission_required",
+                    what + " needs the permission \"" + permission + "\", which member " + memberId()
+                            + " does not have");
         }
     }
 

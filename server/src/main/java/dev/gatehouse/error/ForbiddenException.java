@@ -1,5 +1,7 @@
 package dev.gatehouse.error;
 
+import java.util.Map;
+
 /** See {@link GatehouseException}; default code {@code forbidden}. */
 public final class ForbiddenException extends GatehouseException {
 
@@ -9,5 +11,14 @@ public final class ForbiddenException extends GatehouseException {
 
     public ForbiddenException(String code, String detail) {
         super(code, detail);
+    }
+
+    private ForbiddenException(Object subject, String code, String detail) {
+        super(code, detail, Map.of(), subject, null);
+    }
+
+    /** A refusal about {@code subject} ({@link #subject(Class)}), e.g. the permission the caller lacks. */
+    public static ForbiddenException about(Object subject, String code, String detail) {
+        return new ForbiddenException(subject, code, detail);
     }
 }

@@ -179,7 +179,7 @@ public final class GroupService {
 
     private void requireFreeName(Handle h, long orgId, String name, long self) {
         groups.findByName(h, orgId, name).filter(g -> g.id() != self).ifPresent(g -> {
-            throw new ConflictException("group_name_taken", "organization " + orgId + " already has a group named \""
+            throw ConflictException.about(g, "group_name_taken", "organization " + orgId + " already has a group named \""
                     + g.name() + "\" (id " + g.id() + ")");
         });
     }

@@ -254,12 +254,12 @@ public final class MemberService {
     private void requireUnique(Handle h, long orgId, String userId, String email, long self) {
         if (userId != null) {
             members.findByUserId(h, orgId, userId).filter(m -> m.id() != self).ifPresent(m -> {
-                throw new ConflictException("member_exists", "organization " + orgId + " already has a member with "
+                throw ConflictException.about(m, "member_exists", "organization " + orgId + " already has a member with "
                         + "user_id \"" + userId + "\" (id " + m.id() + ")");
             });
         }
         members.findByEmail(h, orgId, email).filter(m -> m.id() != self).ifPresent(m -> {
-            throw new ConflictException("member_exists", "organization " + orgId + " already has a member with "
+            throw ConflictException.about(m, "member_exists", "organization " + orgId + " already has a member with "
                     + "email \"" + email + "\" (id " + m.id() + ")");
         });
     }
@@ -275,7 +275,7 @@ public final class MemberService {
         boolean managesAfter = after != null && after.active()
                 && roles.find(h, orgId, after.roleId()).map(r -> r.permissions().contains(manage)).orElse(false);
         if (!managesAfter && members.countManagers(h, orgId, manage, current.id(), 0L) == 0) {
-            throw new ConflictException("last_role_manager", "member " + current.id() + " is the last active member "
+            throw ConflictException.about(current, "last_role_manager", "member " + current.id() + " is the last active member "
                     + "of organization " + orgId + " able to manage roles (\"" + manage + "\"); it cannot be "
                     + (after == null ? "removed" : after.active() ? "demoted" : "deactivated"));
         }

@@ -114,8 +114,8 @@ public final class RoleService {
             if (current.permissions().contains(manage) && !permissions.contains(manage)
                     && members.countManagers(h, orgId, manage, 0L, roleId) == 0
                     && members.countManagers(h, orgId, manage, 0L, 0L) > 0) {
-                throw new ConflictException("last_role_manager", "removing \"" + manage + "\" from role " + roleId
-                        + " would leave organization " + orgId + " without an active member able to manage roles");
+                throw ConflictException.about(current, "last_role_manager", "removing \"" + manage + "\" from role "
+                        + roleId + " would leave organization " + orgId + " without an active member able to manage roles");
             }
             Role changed = new Role(current.id(), orgId, null, name,
                     input.description() == null ? current.description() : input.description(),
@@ -163,7 +163,7 @@ public final class RoleService {
 
     private void requireFreeName(Handle h, long orgId, String name, long self) {
         roles.findByName(h, orgId, name).filter(r -> r.id() != self).ifPresent(r -> {
-            throw new ConflictException("role_name_taken", "organization " + orgId + " already has a role named \""
+            throw ConflictException.about(r, "role_name_taken", "organization " + orgId + " already has a role named \""
                     + r.name() + "\" (id " + r.id() + ")");
         });
     }

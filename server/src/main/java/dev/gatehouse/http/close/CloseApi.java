@@ -3,6 +3,7 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
@@ -43,6 +44,8 @@ public final class CloseApi implements Dialect {
     public static final String MODEL = "close";
     static final String OVERRIDE_HEADER = "x-http-method-override";
     static final String RATE_LIMIT_HEADER = "RateLimit";
+    /** The request attribute holding the member a request acts as, once the gate has passed. */
+    private static final String CALLER_ATTRIBUTE = "gatehouse.close.caller";
 
     /** A resource's handler, called after the gate. */
     @FunctionalInterface
@@ -77,6 +80,7 @@ public final class CloseApi implements Dialect {
 
     private final Gatehouse.Services services;
     private final RateLimiter limiter;
+    private final CloseErrors errors;
     private final List<Route> routes;
 
     public CloseApi(Gatehouse.Services services, RateLimit rateLimit) {
@@ -86,6 +90,7 @@ public final class CloseApi implements Dialect {
     CloseApi(Gatehouse.Services services, RateLimit rateLimit, LongSupplier clockMillis) {
         this.services = services;
         this.limiter = new RateLimiter(rateLimit, clockMillis);
+        this.errors = new CloseErrors(services.roles());
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new RolesResource(services).endpoints());
         endpoints.addAll(new MembershipsResource(services.closeMemberships(), services.roles()).endpoints());
@@ -157,6 +162,7 @@ public final class CloseApi implements Dialect {
                         + CloseWire.orgId(member.orgId()) + " uses the \"" + model + "\" permission model; the Close "
                         + "API serves only organizations using the \"close\" model.");
             }
+            ctx.attribute(CALLER_ATTRIBUTE, member);
             handler.handle(new CloseRequest(ctx, member));
         };
     }
@@ -191,6 +197,13 @@ public final class CloseApi implements Dialect {
     @Override
     public List<Route> routes() {
         return routes;
+    }
+
+    /** A service's failure, phrased with Close ids ({@link CloseErrors}), in Close's shape. */
+    @Override
+    public void error(Context ctx, int status, GatehouseException e) {
+        Principal.Member caller = ctx.attribute(CALLER_ATTRIBUTE);
+        error(ctx, status, e.code(), errors.detail(e, caller), e.fieldErrors(), e.context());
     }
 
     /**

@@ -3,20 +3,16 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.closemembership.Membership;
 import dev.gatehouse.closemembership.MembershipUpdate;
-import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.member.Member;
-import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -72,17 +68,7 @@ final class MembershipsResource {
             f.error("role_id", "Unknown role \"" + Fields.abbreviate(roleRef) + "\".");
         }
         f.check();
-        Membership added;
-        try {
-            added = memberships.add(req.caller(), req.orgId(), email, role.id(), CloseIds.newUserId()).value();
-        } catch (ConflictException e) {
-            Member existing = e.subject(Member.class).orElse(null);
-            if ("membership_exists".equals(e.code()) && existing != null) {
-                throw new ConflictException(e.code(), email + " is already an active member of this organization "
-                        + "(membership " + CloseWire.membershipId(existing.id()) + ").", e);
-            }
-            throw e;
-        }
+        Membership added = memberships.add(req.caller(), req.orgId(), email, role.id(), CloseIds.newUserId()).value();
         CloseReply.object(req, 200, CloseWire.membership(added.member(), orgRoles, added.settings()));
     }
 
@@ -92,7 +78,7 @@ final class MembershipsResource {
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
         MembershipUpdate update = MembershipBody.read(f, orgRoles, Set.of());
         long memberId = memberId(req.path("id"));
-        Membership updated = inMemberships(() -> memberships.update(req.caller(), req.orgId(), memberId, update))
+        Membership updated = memberships.update(req.caller(), req.orgId(), memberId, update)
                 .value();
         CloseReply.object(req, 200, CloseWire.membership(updated.member(), orgRoles, updated.settings()));
     }
@@ -134,7 +120,7 @@ final class MembershipsResource {
             }
         }
         f.check();
-        int count = inMemberships(() -> memberships.updateAll(req.caller(), req.orgId(), ids, update)).value();
+        int count = memberships.updateAll(req.caller(), req.orgId(), ids, update).value();
         ObjectNode body = Json.object();
         body.put("count", count);
         CloseReply.object(req, 200, body);
@@ -143,13 +129,13 @@ final class MembershipsResource {
     /** Deactivates the membership (the member stays, without access); deactivating twice changes nothing. */
     private void deactivate(CloseRequest req) {
         long memberId = memberId(req.path("id"));
-        inMemberships(() -> memberships.deactivate(req.caller(), req.orgId(), memberId));
+        memberships.deactivate(req.caller(), req.orgId(), memberId);
         CloseReply.empty(req);
     }
 
     private void pinnedViews(CloseRequest req) {
         long memberId = memberId(req.path("id"));
-        List<String> ids = inMemberships(() -> memberships.pinnedViews(req.caller(), req.orgId(), memberId));
+        List<String> ids = memberships.pinnedViews(req.caller(), req.orgId(), memberId);
         CloseReply.object(req, 200, pinned(ids));
     }
 
@@ -175,36 +161,17 @@ final class MembershipsResource {
         }
         f.check();
         long memberId = memberId(req.path("id"));
-        List<String> saved = inMemberships(() -> memberships.setPinnedViews(req.caller(), req.orgId(), memberId, ids))
-                .value();
+        List<String> saved = memberships.setPinnedViews(req.caller(), req.orgId(), memberId, ids).value();
         CloseReply.object(req, 200, pinned(saved));
-    }
-
-    /** Runs a membership operation, reporting a membership that does not exist by its Close id. */
-    private static <T> T inMemberships(Supplier<T> operation) {
-        try {
-            return operation.get();
-        } catch (NotFoundException e) {
-            MemberRef.ById missing = e.subject(MemberRef.ById.class).orElse(null);
-            if ("member_not_found".equals(e.code()) && missing != null) {
-                throw notFound(CloseWire.membershipId(missing.id()), e);
-            }
-            throw e;
-        }
     }
 
     private static long memberId(String closeId) {
         long id = CloseIds.decode(CloseIds.MEMBERSHIP, closeId);
         if (id < 0) {
-            throw notFound(closeId, null);
+            throw new NotFoundException("membership_not_found", "Membership \"" + Fields.abbreviate(closeId)
+                    + "\" not found.");
         }
         return id;
-    }
-
-    private static NotFoundException notFound(String closeId, NotFoundException cause) {
-        String detail = "Membership \"" + Fields.abbreviate(closeId) + "\" not found.";
-        return cause == null ? new NotFoundException("membership_not_found", detail)
-                : new NotFoundException("membership_not_found", detail, cause);
     }
 
     private static ObjectNode pinned(List<String> ids) {

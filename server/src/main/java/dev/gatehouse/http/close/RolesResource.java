@@ -1,14 +1,12 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.app.Gatehouse;
-import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.model.VisibilityRule;
 import dev.gatehouse.role.Role;
-import dev.gatehouse.role.RoleHolders;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.role.RoleVisibility;
@@ -101,17 +99,7 @@ final class RolesResource {
     private void delete(CloseRequest req) {
         Role current = find(req, req.path("id"));
         requireEditable(current, "deleted");
-        try {
-            roles.delete(req.caller(), req.orgId(), current.id(), null);
-        } catch (ConflictException e) {
-            RoleHolders held = e.subject(RoleHolders.class).orElse(null);
-            if ("role_in_use".equals(e.code()) && held != null) {
-                throw new ConflictException(e.code(), "Role " + OrgRoles.closeId(current) + " (\"" + current.name()
-                        + "\") is assigned to " + held.members() + " users; move all users off this role first by "
-                        + "updating their role_id.", e);
-            }
-            throw e;
-        }
+        roles.delete(req.caller(), req.orgId(), current.id(), null);
         CloseReply.empty(req);
     }
 

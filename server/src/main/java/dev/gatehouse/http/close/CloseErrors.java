@@ -1,0 +1,120 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.access.MissingPermission;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.group.Group;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleHolders;
+import dev.gatehouse.role.RoleService;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The Close dialect's wording of the services' failures: every failure that names an object names it by its
+ * Close id ({@code role_…} or a built-in role's key, {@code memb_…}, {@code user_…},
+ * {@code group_…}), never by Gatehouse's internal numbers. Phrased from the failure's code and typed
+ * {@link GatehouseException#subject subject}, never by parsing the service's message. A failure without such a
+ * subject keeps its detail unless the detail names an internal number (the services' "role 12 not found in
+ * organization 3"), which is replaced by a plain sentence without it ({@link #PLAIN}); failures the dialect's
+ * resources phrased themselves already use Close ids and stay as they are.
+ *
+ * <p>Thread-safe: no state but the role service, used to name a role still held.
+ */
+final class CloseErrors {
+
+    /** Codes whose service messages carry internal ids, with the sentence that replaces them when no subject helps. */
+    private static final Map<String, String> PLAIN = Map.of(
+            "role_not_found", "Role not found.",
+            "group_not_found", "Group not found.",
+            "organization_not_found", "Organization not found.",
+            "member_not_found", "Membership not found.",
+            "member_exists", "A membership with this email address or user id already exists.",
+            "membership_exists", "This email address already has an active membership in this organization.",
+            "role_name_taken", "This organization already has a role with this name.",
+            "group_name_taken", "This organization already has a group with this name.",
+            "last_role_manager", "This would leave the organization without an active member able to manage roles.",
+            "role_in_use", "The role is assigned to users; move all users off this role first by updating their "
+                    + "role_id.");
+
+    /** How the services name objects by internal number ("organization 12", "role 7", "(id 31)"). */
+    private static final Pattern INTERNAL_ID = Pattern.compile(
+            "\\b(organization|account|role|member|group|key|id|revision) \\d+\\b");
+
+    private final RoleService roles;
+
+    CloseErrors(RoleService roles) {
+        this.roles = roles;
+    }
+
+    /**
+     * The detail Close clients see for {@code e}; {@code caller} is the member the request acted as, or null when
+     * the failure came before the gate.
+     */
+    String detail(GatehouseException e, Principal.Member caller) {
+        if (e.getCause() instanceof GatehouseException) {
+            return e.detail();
+        }
+        String phrased = switch (e.code()) {
+            case "member_not_found" -> e.subject(MemberRef.ById.class)
+                    .map(ref -> "Membership \"" + CloseWire.membershipId(ref.id()) + "\" not found.").orElse(null);
+            case "member_exists" -> e.subject(Member.class)
+                    .map(m -> "A membership with this email address or user id already exists: "
+                            + CloseWire.membershipId(m.id()) + " (user " + m.userId() + ").").orElse(null);
+            case "membership_exists" -> e.subject(Member.class)
+                    .map(m -> m.email() + " is already an active member of this organization (membership "
+                            + CloseWire.membershipId(m.id()) + ").").orElse(null);
+            case "role_name_taken" -> e.subject(Role.class)
+                    .map(r -> "This organization already has a role named \"" + r.name() + "\" ("
+                            + OrgRoles.closeId(r) + ").").orElse(null);
+            case "group_name_taken" -> e.subject(Group.class)
+                    .map(g -> "This organization already has a group named \"" + g.name() + "\" ("
+                            + CloseWire.groupId(g.id()) + ").").orElse(null);
+            case "last_role_manager" -> lastManager(e);
+            case "permission_required" -> e.subject(MissingPermission.class).map(CloseErrors::missing).orElse(null);
+            case "role_in_use" -> e.subject(RoleHolders.class).map(held -> roleInUse(held, caller)).orElse(null);
+            default -> null;
+        };
+        if (phrased != null) {
+            return phrased;
+        }
+        if (!INTERNAL_ID.matcher(e.detail()).find()) {
+            return e.detail();
+        }
+        return PLAIN.getOrDefault(e.code(), "The request was refused (" + e.code() + ").");
+    }
+
+    private static String missing(MissingPermission m) {
+        String what = m.what().isEmpty() ? m.what() : Character.toUpperCase(m.what().charAt(0)) + m.what().substring(1);
+        return what + " needs the permission \"" + m.permission() + "\""
+                + (m.memberId() == null ? "." : ", which membership " + CloseWire.membershipId(m.memberId())
+                + " does not have.");
+    }
+
+    private static String lastManager(GatehouseException e) {
+        String member = e.subject(Member.class).map(m -> "Membership " + CloseWire.membershipId(m.id()) + " (user "
+                + m.userId() + ") is the last active membership able to manage roles; give another active "
+                + "membership such a role first.").orElse(null);
+        return member != null ? member : e.subject(Role.class).map(r -> "Role " + OrgRoles.closeId(r) + " (\""
+                + r.name() + "\") is the only role of an active member able to manage roles; it must keep that "
+                + "permission.").orElse(null);
+    }
+
+    private String roleInUse(RoleHolders held, Principal.Member caller) {
+        String id = CloseIds.encode(CloseIds.ROLE, held.roleId());
+        String named = id;
+        if (caller != null) {
+            try {
+                Role role = roles.get(caller, caller.orgId(), held.roleId());
+                named = OrgRoles.closeId(role) + " (\"" + role.name() + "\")";
+            } catch (NotFoundException gone) {
+                // deleted meanwhile: its id alone
+            }
+        }
+        return "Role " + named + " is assigned to " + held.members() + " users; move all users off this role first "
+                + "by updating their role_id.";
+    }
+}

@@ -1,0 +1,39 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.member.MemberRef;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dialect's wording of service failures: Close ids from typed subjects, never internal numbers. */
+class CloseErrorsTest {
+
+    private final CloseErrors errors = new CloseErrors(null);
+
+    @Test
+    void missingMembership_namedByItsCloseId() {
+        var e = NotFoundException.about(new MemberRef.ById(42), "member_not_found", "member 42 not found in organization 7");
+        assertThat(errors.detail(e, null)).isEqualTo("Membership \"" + CloseWire.membershipId(42) + "\" not found.");
+    }
+
+    @Test
+    void internalNumbersWithoutSubject_becomePlainSentences() {
+        assertThat(errors.detail(new NotFoundException("role_not_found", "role 9 not found in organization 7"), null))
+                .isEqualTo("Role not found.");
+        assertThat(errors.detail(new ForbiddenException("forbidden", "only a service key or member 12 itself"), null))
+                .doesNotContainPattern("\\d");
+        assertThat(errors.detail(new ConflictException("last_role_manager", "member 3 is the last active member of "
+                + "organization 7 able to manage roles"), null)).doesNotContainPattern("\\d");
+    }
+
+    @Test
+    void detailsAlreadyInCloseTerms_stayAsTheyAre() {
+        String phrased = "Role \"role_abc\" not found.";
+        assertThat(errors.detail(new NotFoundException("role_not_found", phrased), null)).isEqualTo(phrased);
+        assertThat(errors.detail(new ForbiddenException("permission_required", "adding a membership needs the "
+                + "permission \"manage_organization\""), null)).contains("manage_organization");
+    }
+}
