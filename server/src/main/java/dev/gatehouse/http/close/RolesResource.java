@@ -138,7 +138,9 @@ final class RolesResource {
     /**
      * The two lead-visibility fields of a request, resolved against the role's current visibility for a
      * PUT. Close's rule: both empty when the permissions include {@code view_all_leads}, both set otherwise.
-     * Clearing either field (null or []) clears both.
+     * Clearing either field (null or []) clears both. A PUT that gives the role {@code view_all_leads} and sends
+     * neither field clears both (the role's stored fields would otherwise break the rule); sending non-empty
+     * fields with {@code view_all_leads} stays a 400.
      */
     private record Visibility(boolean idsSent, List<String> ids, boolean behaviorSent, String behavior,
                               Fields fields) {
@@ -158,6 +160,9 @@ final class RolesResource {
         /** The visibility to store, or a 400 in Close's terms when it breaks the model's rule. */
         RoleVisibility resolve(Role current, List<String> permissions, VisibilityRule rule) {
             RoleVisibility existing = current == null ? null : current.visibility();
+            if (!idsSent && !behaviorSent && permissions.contains(rule.seesAllPermission())) {
+                existing = null;
+            }
             List<String> finalIds = idsSent ? ids : existing == null ? null : existing.userFieldIds();
             String finalBehavior = behaviorSent ? behavior : existing == null ? null : existing.unassigned();
             boolean noIds = finalIds == null || finalIds.isEmpty();

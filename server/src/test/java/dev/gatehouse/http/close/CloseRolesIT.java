@@ -193,6 +193,35 @@ class CloseRolesIT {
     }
 
     @Test
+    void put_addingViewAllLeads_withoutVisibilityFields_clearsThem_butSentFieldsStayRefused() {
+        var org = close.org();
+        Map<String, Object> limited = role("Setter", List.of("calling"));
+        limited.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        limited.put("visibility_user_lcf_behavior", "require_assignment");
+        String id = org.admin().post("/role/", limited).get("id").stringValue();
+
+        Map<String, Object> withFields = new LinkedHashMap<>();
+        withFields.put("permissions", List.of("calling", "view_all_leads"));
+        withFields.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        Http.Res refused = org.admin().put("/role/" + id + "/", withFields);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.get("field-errors").get("visibility_user_lcf_ids").stringValue()).contains("empty");
+        Http.Res behaviorOnly = org.admin().put("/role/" + id + "/", Map.of("permissions",
+                List.of("calling", "view_all_leads"), "visibility_user_lcf_behavior", "allow_unassigned"));
+        assertThat(behaviorOnly.status()).isEqualTo(400);
+        assertThat(org.admin().get("/role/" + id + "/").get("visibility_user_lcf_ids")).hasSize(1);
+
+        Http.Res widened = org.admin().put("/role/" + id + "/", Map.of("permissions", List.of("calling", "view_all_leads")));
+        assertThat(widened.status()).isEqualTo(200);
+        assertThat(widened.get("permissions")).extracting(JsonNode::stringValue).contains("view_all_leads");
+        assertThat(widened.get("visibility_user_lcf_ids").isNull()).isTrue();
+        assertThat(widened.get("visibility_user_lcf_behavior").isNull()).isTrue();
+        JsonNode stored = org.admin().get("/role/" + id + "/").json();
+        assertThat(stored.get("visibility_user_lcf_ids").isNull()).isTrue();
+        assertThat(stored.get("visibility_user_lcf_behavior").isNull()).isTrue();
+    }
+
+    @Test
     void builtInRoles_cannotBeEditedOrDeleted() {
         var org = close.org();
         Http.Res edit = org.admin().put("/role/user/", Map.of("name", "Rep"));
