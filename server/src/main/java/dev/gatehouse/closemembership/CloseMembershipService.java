@@ -4,6 +4,7 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Close's memberships: provisioning people by email, role changes together with Close's membership settings,
@@ -118,6 +120,15 @@ public final class CloseMembershipService {
     }
 
     /** A member's own settings (for the caller itself, or any member the caller may see). */
+    /**
+     * For each membership record among {@code records} (events already shown to the caller), by revision, the
+     * other half of the membership as it stood then ({@link MembershipHistory}): the settings snapshot beside a
+     * {@code member} record, the member snapshot beside a {@code close_membership_settings} record.
+     */
+    public Map<Long, JsonNode> otherHalves(Principal principal, long orgId, List<ChangeRecord> records) {
+        return access.read(principal, orgId, (h, caller) -> MembershipHistory.otherHalves(h, orgId, records));
+    }
+
     public MembershipSettings settings(Principal principal, long orgId, long memberId) {
         return access.read(principal, orgId, (h, caller) -> settingsStore.settings(h, member(h, caller, orgId,
                 memberId).id()));

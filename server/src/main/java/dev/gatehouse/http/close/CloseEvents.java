@@ -5,6 +5,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.group.GroupMember;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.role.Role;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,8 +30,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>Everything else (organizations, API keys, assignments, pinned views) stays out of Close's log.</li>
  * </ul>
  *
- * <p>{@code data} is the object in Close's shape (after the change; before it for deletions), limited to the
- * fields the native record carries — a group's members derived from the change log ({@link GroupHistory});
+ * <p>{@code data} is the object in Close's shape (after the change; before it for deletions): a membership whole,
+ * as {@code /membership/} returns it, from the record and the other half around it
+ * ({@link dev.gatehouse.closemembership.CloseMembershipService#otherHalves}); a group with its members derived
+ * from the change log ({@link GroupHistory});
  * {@code changed_fields} and {@code previous_data} compare the two Close shapes. Stateless.
  */
 final class CloseEvents {
@@ -48,6 +52,16 @@ final class CloseEvents {
             "close_membership_settings", List.of("updated"),
             "group", List.of("created", "updated", "deleted"),
             "role", List.of("created", "updated", "deleted"));
+
+    /** Close's membership settings, as {@code close_membership_settings} snapshots name them. */
+    private static final List<String> SETTINGS = List.of("auto_record_calls", "track_email_opens",
+            "default_caller_id", "default_caller_id_mode", "hangup_recording_url", "may_workflows_impersonate");
+
+    /**
+     * Fields that change only with another one, and are not listed as changed: dates, and a membership's alias of
+     * role_id and the role's permissions.
+     */
+    private static final Set<String> DERIVED = Set.of("date_updated", "role", "permissions_granted");
 
     private CloseEvents() {
     }
@@ -119,10 +133,12 @@ final class CloseEvents {
 
     /**
      * Close's event object for a record; {@code groupMembers} is the group's member list around a {@code group}
-     * record (the change log records deltas, Close shows whole lists), null for other records.
+     * record (the change log records deltas, Close shows whole lists), null for other records;
+     * {@code otherHalf} the membership's other snapshot around a membership record (the settings beside a
+     * {@code member} record, the member beside a settings record: Close shows whole memberships), else null.
      */
     static ObjectNode event(ChangeRecord r, OrgRoles roles, Map<Long, String> actorUserIds,
-                            GroupHistory.Members groupMembers) {
+                            GroupHistory.Members groupMembers, JsonNode otherHalf) {
         ObjectNode n = Json.object();
         n.put("id", CloseIds.encode(CloseIds.EVENT, r.revision()));
         n.put("date_created", CloseTime.naive(r.occurredAt()));
@@ -136,15 +152,15 @@ final class CloseEvents {
         n.putNull("lead_id");
         n.put("action", closeAction(r));
         ObjectNode before = r.before() == null ? null
-                : data(r, r.before(), roles, groupMembers == null ? null : groupMembers.before());
+                : data(r, r.before(), roles, groupMembers == null ? null : groupMembers.before(), otherHalf);
         ObjectNode after = r.after() == null ? null
-                : data(r, r.after(), roles, groupMembers == null ? null : groupMembers.after());
+                : data(r, r.after(), roles, groupMembers == null ? null : groupMembers.after(), otherHalf);
         ArrayNode changed = n.putArray("changed_fields");
         ObjectNode previous = Json.object();
         if (before != null && after != null) {
             for (Iterator<String> it = after.propertyNames().iterator(); it.hasNext(); ) {
                 String field = it.next();
-                if (!field.equals("date_updated") && !after.get(field).equals(before.get(field))) {
+                if (!DERIVED.contains(field) && !after.get(field).equals(before.get(field))) {
                     changed.add(field);
                     previous.set(field, before.get(field));
                 }
@@ -157,25 +173,12 @@ final class CloseEvents {
     }
 
     /** A native snapshot in Close's shape. */
-    private static ObjectNode data(ChangeRecord r, JsonNode s, OrgRoles roles, List<GroupMember> groupMembers) {
+    private static ObjectNode data(ChangeRecord r, JsonNode s, OrgRoles roles, List<GroupMember> groupMembers,
+                                   JsonNode otherHalf) {
         ObjectNode d = Json.object();
         switch (r.objectType().wire()) {
-            case "member" -> {
-                d.put("id", CloseWire.membershipId(s.get("id").longValue()));
-                d.put("organization_id", CloseWire.orgId(r.orgId()));
-                d.put("user_id", s.get("user_id").stringValue());
-                JsonNode role = s.get("role_id");
-                d.put("role_id", role == null || role.isNull() ? null : roles.closeId(role.longValue()));
-            }
-            case "close_membership_settings" -> {
-                d.put("id", CloseWire.membershipId(s.get("member_id").longValue()));
-                d.put("organization_id", CloseWire.orgId(r.orgId()));
-                d.put("user_id", s.get("user_id").stringValue());
-                for (String field : List.of("auto_record_calls", "track_email_opens", "default_caller_id",
-                        "default_caller_id_mode", "hangup_recording_url", "may_workflows_impersonate")) {
-                    d.set(field, s.get(field));
-                }
-            }
+            case "member" -> membership(r, s, otherHalf, roles, d);
+            case "close_membership_settings" -> membership(r, otherHalf, s, roles, d);
             case "group" -> {
                 d.put("id", CloseWire.groupId(s.get("id").longValue()));
                 d.put("name", s.get("name").stringValue());
@@ -190,6 +193,34 @@ final class CloseEvents {
             default -> role(r, s, d);
         }
         return d;
+    }
+
+    /**
+     * The whole membership, in the shape {@code /membership/} returns ({@link CloseWire#membership}), from its
+     * member and settings snapshots; a half not known leaves its fields null. {@code permissions_granted} are the
+     * role's permissions now (the log does not join a membership to its role's history).
+     */
+    private static void membership(ChangeRecord r, JsonNode member, JsonNode settings, OrgRoles roles, ObjectNode d) {
+        d.put("id", CloseWire.membershipId(Long.parseLong(r.objectId())));
+        d.put("organization_id", CloseWire.orgId(r.orgId()));
+        JsonNode userId = member != null ? member.get("user_id") : settings == null ? null : settings.get("user_id");
+        d.put("user_id", userId == null || userId.isNull() ? null : userId.stringValue());
+        JsonNode role = member == null ? null : member.get("role_id");
+        String roleId = role == null || role.isNull() ? null : roles.closeId(role.longValue());
+        d.put("role_id", roleId);
+        ArrayNode granted = d.putArray("permissions_granted");
+        Role current = role == null || role.isNull() ? null : roles.byId(role.longValue());
+        if (current != null) {
+            current.permissions().forEach(granted::add);
+        }
+        d.put("role", roleId);
+        for (String field : SETTINGS) {
+            JsonNode value = settings == null ? null : settings.get(field);
+            d.set(field, value == null ? NullNode.getInstance() : value);
+        }
+        d.put("is_free", false);
+        d.put("plan_type", CloseWire.PLAN_TYPE);
+        d.putNull("primary_personal_number");
     }
 
     private static void role(ChangeRecord r, JsonNode s, ObjectNode d) {

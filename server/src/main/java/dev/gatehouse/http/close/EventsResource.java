@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,9 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * how). Newest first; cursor paging with {@code _cursor} → {@code cursor_next} (older) and
  * {@code cursor_previous} (newer: on a first page it points past the newest event, so polling it returns what
  * happened since); {@code _limit} up to 50 (larger values are capped at 50, as Close does), and a page also
- * ends at {@link EventQuery#MAX_PAGE_BYTES} of stored events (its cursors continue after it); no {@code _skip}. Every member reads it, but only what
- * {@link dev.gatehouse.event.EventService#pageVisible} lets it see: with {@code manage_organization} everything,
- * else the changes of roles, groups and of its own membership.
+ * ends at {@link EventQuery#MAX_PAGE_BYTES} of stored events (its cursors continue after it); no {@code _skip}.
+ * Every member reads it, but only what {@link dev.gatehouse.event.EventService#pageVisible} lets it see: with
+ * {@code manage_organization} everything, else the changes of roles, groups and of its own membership.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -129,11 +130,12 @@ final class EventsResource {
         }
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
         EventService.Around around = services.events().around(req.caller(), req.orgId(), items);
+        Map<Long, JsonNode> halves = services.closeMemberships().otherHalves(req.caller(), req.orgId(), items);
         ObjectNode body = Json.object();
         var data = body.putArray("data");
         var wanted = req.fieldsWanted();
         items.forEach(r -> data.add(CloseReply.trim(CloseEvents.event(r, roles, around.actorUserIds(),
-                around.groupMembers().get(r.revision())), wanted)));
+                around.groupMembers().get(r.revision()), halves.get(r.revision())), wanted)));
         body.put("cursor_next", next);
         body.put("cursor_previous", previous);
         CloseReply.write(req, 200, body);
@@ -149,8 +151,9 @@ final class EventsResource {
         }
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
         EventService.Around around = services.events().around(req.caller(), req.orgId(), List.of(record));
+        Map<Long, JsonNode> halves = services.closeMemberships().otherHalves(req.caller(), req.orgId(), List.of(record));
         CloseReply.object(req, 200, CloseEvents.event(record, roles, around.actorUserIds(),
-                around.groupMembers().get(record.revision())));
+                around.groupMembers().get(record.revision()), halves.get(record.revision())));
     }
 
     /**

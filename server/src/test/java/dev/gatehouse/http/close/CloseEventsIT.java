@@ -91,6 +91,27 @@ class CloseEventsIT {
     }
 
     @Test
+    void membershipEvents_carryTheWholeMembership_asItStoodThen() {
+        var org = close.org();
+        JsonNode created = org.admin().post("/membership/", Map.of("email", "whole@example.com", "role_id", "user")).json();
+        String memb = created.get("id").stringValue();
+        org.admin().put("/membership/" + memb + "/", Map.of("auto_record_calls", "enabled"));
+        JsonNode now = org.admin().put("/membership/" + memb + "/", Map.of("role_id", "restricteduser")).json();
+
+        JsonNode data = org.admin().get("/event/?object_id=" + memb).get("data");
+        assertThat(kinds(data)).containsExactly("membership.updated", "membership.updated", "membership.activated");
+        assertThat(data.get(0).get("data")).isEqualTo(now);
+        assertThat(data.get(0).get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("role_id");
+        JsonNode settingsChange = data.get(1).get("data");
+        assertThat(settingsChange.get("role_id").stringValue()).isEqualTo("user");
+        assertThat(settingsChange.get("auto_record_calls").stringValue()).isEqualTo("enabled");
+        assertThat(settingsChange.propertyNames()).containsExactlyInAnyOrderElementsOf(now.propertyNames());
+        assertThat(data.get(2).get("data")).isEqualTo(created);
+        String eventId = data.get(1).get("id").stringValue();
+        assertThat(org.admin().get("/event/" + eventId + "/").get("data")).isEqualTo(settingsChange);
+    }
+
+    @Test
     void roleEvents_appearOnlyWhenAskedFor() {
         var org = close.org();
         String role = org.admin().post("/role/", Map.of("name", "Caller", "permissions", List.of("calling", "view_all_leads")))
