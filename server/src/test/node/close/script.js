@@ -50,6 +50,9 @@ async function main() {
   await step('role.read', () => close._get('/role/' + role.id + '/'));
   await step('role.update', () => close._put('/role/' + role.id + '/', { name: 'Key Account Manager' }));
   await step('role.invalid', () => close._post('/role/', { permissions: ['view_all_leads'] }));
+  await step('role.duplicate', () => close._post('/role/', {
+    name: 'Key Account Manager', permissions: ['view_all_leads'],
+  }));
   const membership = await step('membership.create', () => close._post('/membership/', {
     email: 'npm.rep@example.com', role_id: role.id,
   }));
@@ -72,6 +75,7 @@ async function main() {
   await step('group.delete', () => close._delete('/group/' + group.id + '/'));
   const events = await step('event.search', () => close.event.search({ object_type: 'membership', _limit: 5 }));
   await step('event.read', () => close.event.read(events.data[0].id));
+  await step('event.search.capped', () => close.event.search({ _limit: 100 }));
   await step('organization.update', () => close.organization.update(orgId, { name: 'Renamed by npm' }));
   await step('membership.delete', () => close._delete('/membership/' + membership.id + '/'));
   console.log('DONE');

@@ -60,6 +60,8 @@ class CloseClientIT {
         assertThat(resolved(steps, "role.read").get("name").stringValue()).isEqualTo("Account Manager");
         assertThat(resolved(steps, "role.update").get("name").stringValue()).isEqualTo("Key Account Manager");
         assertThat(rejected(steps, "role.invalid").get("field-errors").has("name")).isTrue();
+        assertThat(rejected(steps, "role.duplicate").get("error").stringValue()).contains(role.get("id").stringValue())
+                .doesNotContainPattern("(organization|id) \\d");
 
         JsonNode membership = resolved(steps, "membership.create");
         assertThat(membership.get("role_id").stringValue()).isEqualTo(role.get("id").stringValue());
@@ -85,8 +87,11 @@ class CloseClientIT {
         JsonNode events = resolved(steps, "event.search");
         assertThat(events.get("data")).isNotEmpty().allSatisfy(e ->
                 assertThat(e.get("object_type").stringValue()).isEqualTo("membership"));
-        assertThat(resolved(steps, "event.read").get("id").stringValue())
-                .isEqualTo(events.get("data").get(0).get("id").stringValue());
+        JsonNode event = resolved(steps, "event.read");
+        assertThat(event.get("id").stringValue()).isEqualTo(events.get("data").get(0).get("id").stringValue());
+        assertThat(event.get("data").get("id").stringValue()).isEqualTo(membership.get("id").stringValue());
+        assertThat(event.get("data").propertyNames()).containsAll(membership.propertyNames());
+        assertThat(resolved(steps, "event.search.capped").get("data")).isNotEmpty().hasSizeLessThanOrEqualTo(50);
         assertThat(resolved(steps, "organization.update").get("name").stringValue()).isEqualTo("Renamed by npm");
         assertThat(resolved(steps, "membership.delete").isEmpty()).isTrue();
 
