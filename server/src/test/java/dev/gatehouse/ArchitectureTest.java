@@ -14,17 +14,21 @@ import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The shape docs/architecture.md promises, checked on the compiled main classes: dialects (everything under
  * {@code http}) translate between their wire format and the services, and nothing more. They open no
  * transaction, run no SQL, write no change record and ask the engine nothing themselves; those belong to the
  * services (and, for decisions, to {@code decision/DecisionService}), where every API reaches the same rules.
+ * The packages form no cycle, and the engine depends on the JDK alone.
  */
 @AnalyzeClasses(packages = "dev.gatehouse", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -57,4 +61,19 @@ class ArchitectureTest {
             .should().dependOnClassesThat(belongToAnyOf(DecisionEngine.class))
             .because("who may ask about whom, and which member a request names, are decided once, in "
                     + "decision/DecisionService");
+
+    /**
+     * The packages form layers: a package never depends, directly or around a loop, on one that depends on it.
+     * Where a lower feature must reach a higher one it declares a small interface that the node wires (as
+     * {@code member/MemberRemoval}, which groups implement).
+     */
+    @ArchTest
+    static final ArchRule packagesFormNoCycles = slices().matching("dev.gatehouse.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule engineDependsOnTheJdkAlone = classes().that().resideInAPackage("dev.gatehouse.engine..")
+            .should().onlyDependOnClassesThat(resideInAnyPackage("dev.gatehouse.engine..", "java..")
+                    .and(not(resideInAnyPackage("java.sql..", "java.net.."))))
+            .because("the engine is a module of its own that knows no HTTP, SQL or JSON: the server feeds it "
+                    + "operations and asks it questions");
 }

@@ -10,10 +10,11 @@ import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.Retention;
 import dev.gatehouse.closemembership.CloseMembershipService;
+import dev.gatehouse.custommodel.ModelService;
 import dev.gatehouse.decision.DecisionService;
-import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.enginefeed.EngineFeed;
+import dev.gatehouse.event.EventService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
@@ -30,8 +31,7 @@ import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
-import dev.gatehouse.model.ModelService;
-import dev.gatehouse.org.OrgModels;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.room.RoomService;
@@ -144,7 +144,7 @@ public final class Gatehouse implements AutoCloseable {
         RoomsRules roomsRules = new RoomsRules();
         ModelService modelService = new ModelService(store, models, access);
         MemberService members = new MemberService(access, orgModels,
-                MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)), keys);
+                MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)), keys, GroupService::leaveAll);
         MemberKeyService memberKeys = new MemberKeyService(access, members, keys, orgModels);
         RoleService roles = new RoleService(orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
@@ -220,9 +220,12 @@ public final class Gatehouse implements AutoCloseable {
                 .register(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
-                ReadinessGate.over(new NativeApi(services, List.of()), feed),
-                ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
-                ReadinessGate.over(new RoomsApi(services), feed),
+                ReadinessGate.over(new NativeApi(new NativeApi.Services(services.auth(), modelService, orgs, roles,
+                        members, memberKeys, groups, assignments, services.decisions(), events, webhooks)), feed),
+                ReadinessGate.over(new CloseApi(new CloseApi.Services(services.auth(), models, orgs, roles, members,
+                        services.closeMemberships(), groups, events), config.closeRateLimit()), feed),
+                ReadinessGate.over(new RoomsApi(new RoomsApi.Services(services.auth(), models, orgs, roles,
+                        services.roomsRoles(), services.roomsUsers(), services.rooms())), feed),
                 new ConsoleDialect(),
                 new OpsDialect(database::reachable, feed, metrics, () -> ready, services.auth()));
         TlsSettings tlsSettings = config.tls();

@@ -10,8 +10,8 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -52,14 +52,14 @@ public final class GroupService {
 
     public List<Group> list(Principal principal, long orgId, long after, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
-            orgModels.organization(h, orgId);
+            orgModels.requireExists(h, orgId);
             return caller.external() ? List.<Group>of() : groups.list(h, orgId, after, limit);
         });
     }
 
     public Group get(Principal principal, long orgId, long groupId) {
         return access.read(principal, orgId, (h, caller) -> {
-            orgModels.organization(h, orgId);
+            orgModels.requireExists(h, orgId);
             if (caller.external()) {
                 throw notFound(orgId, groupId);
             }
@@ -152,15 +152,17 @@ public final class GroupService {
     /**
      * Takes a member out of every group of its organization inside a running transaction, recording each as a
      * member change; for a member being removed from the organization (its group rows would otherwise vanish with
-     * it unrecorded).
+     * it unrecorded): the members' {@link dev.gatehouse.member.MemberRemoval}.
      */
-    public static void leaveAll(Tx tx, long orgId, long memberId, String userId) {
+    public static void leaveAll(Tx tx, long orgId, Member member) {
+        long memberId = member.id();
         GroupStore store = new GroupStore();
         Handle h = tx.handle();
         for (GroupHeader group : store.groupsOf(h, orgId, memberId)) {
             store.removeMember(h, group.id(), memberId);
             int count = store.memberCount(h, group.id());
-            recordMemberChange(tx, group, count + 1, count, List.of(), List.of(new GroupMember(memberId, userId)));
+            recordMemberChange(tx, group, count + 1, count, List.of(),
+                    List.of(new GroupMember(memberId, member.userId())));
         }
     }
 

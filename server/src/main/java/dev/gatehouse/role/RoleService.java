@@ -8,10 +8,9 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -34,7 +33,6 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 public final class RoleService {
 
     private final RoleStore roles = new RoleStore();
-    private final MemberStore members = new MemberStore();
     private final OrgModels orgModels;
     private final Access access;
 
@@ -112,8 +110,8 @@ public final class RoleService {
             }
             String manage = model.management().roles();
             if (current.permissions().contains(manage) && !permissions.contains(manage)
-                    && members.countManagers(h, orgId, manage, 0L, roleId) == 0
-                    && members.countManagers(h, orgId, manage, 0L, 0L) > 0) {
+                    && roles.countManagers(h, orgId, manage, 0L, roleId) == 0
+                    && roles.countManagers(h, orgId, manage, 0L, 0L) > 0) {
                 throw new ConflictException("last_role_manager", "removing \"" + manage + "\" from role " + roleId
                         + " would leave organization " + orgId + " without an active member able to manage roles");
             }

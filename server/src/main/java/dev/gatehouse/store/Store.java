@@ -65,7 +65,7 @@ public final class Store {
                 }
                 Tx tx = new Tx(handle, actor, limits);
                 T value = work.apply(tx);
-                return new Result<>(value, log.append(handle, actor, tx.changes()));
+                return new Result<>(value, log.append(handle, actor, SqlTime.now(), tx.changes()));
             });
         } catch (JdbiException e) {
             throw translate(e);

@@ -7,6 +7,7 @@ import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class OutOfSyncIT {
         long foreignWrite(String update, ObjectNode after) {
             return TestDatabase.jdbi(node.databaseUrl()).inTransaction(h -> {
                 h.createUpdate(update).bind("id", roleId).execute();
-                List<ChangeRecord> records = new ChangeLogStore().append(h, Actor.SYSTEM, List.of(new PendingChange(
+                List<ChangeRecord> records = new ChangeLogStore().append(h, Actor.SYSTEM, Instant.now(), List.of(new PendingChange(
                         org.id(), ObjectType.ROLE, String.valueOf(roleId), Action.UPDATED, List.of("permissions"), null, after,
                         null)));
                 return records.get(0).revision();
