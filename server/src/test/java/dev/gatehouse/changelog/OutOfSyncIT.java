@@ -43,7 +43,7 @@ class OutOfSyncIT {
                     + "WHERE id = :id", after);
 
             Await.until(Duration.ofSeconds(30), "the node reloaded its state",
-                    () -> node.node().services().feed().reloads() == 1);
+                    () -> node.node().core().feed().reloads() == 1);
             assertThat(node.appliedRevision()).isGreaterThanOrEqualTo(revision);
             assertThat(scene.allowed(revision)).as("answered from state that has the change").isTrue();
             assertThat(node.anonymous().get("/readyz").status()).isEqualTo(200);
@@ -87,7 +87,7 @@ class OutOfSyncIT {
             Await.until(Duration.ofSeconds(90), "the node is ready again",
                     () -> node.anonymous().get("/readyz").status() == 200);
 
-            assertThat(node.node().services().feed().reloads()).isEqualTo(1);
+            assertThat(node.node().core().feed().reloads()).isEqualTo(1);
             assertThat(node.revision()).isGreaterThanOrEqualTo(revision);
             assertThat(scene.allowed(revision)).isTrue();
             assertThat(closeApi.get("/me/").status()).isEqualTo(200);

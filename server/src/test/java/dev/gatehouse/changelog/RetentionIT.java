@@ -30,7 +30,7 @@ class RetentionIT {
     }
 
     private static Jdbi jdbi(TestNode node) {
-        return node.node().services().store().jdbi();
+        return node.node().core().store().jdbi();
     }
 
     private static long latest(Jdbi jdbi) {
@@ -103,7 +103,7 @@ class RetentionIT {
                       FROM generate_series(1, 2500) g""").bind("from", from).bind("org", org.id()).execute());
             long last = latest(jdbi);
             Await.until(Duration.ofSeconds(5), "the node applied the records",
-                    () -> node.node().services().feed().applied() >= last);
+                    () -> node.node().core().feed().applied() >= last);
             age(jdbi, last);
             assertThat(node.node().retention().runOnce()).isEqualTo(last - 1);
             assertThat(oldest(jdbi)).isEqualTo(last);
@@ -267,7 +267,7 @@ class RetentionIT {
             long role = fx.role(org, "Reader", List.of("doc.read", "records.all"));
             long member = fx.member(org, "reader", role);
             Map<String, Object> check = Map.of("member_id", member, "permission", "doc.write");
-            long applied = a.node().services().feed().applied();
+            long applied = a.node().core().feed().applied();
             assertThat(b.service().post(org.path() + "/check", Map.of("member_id", member, "permission", "doc.write",
                     "min_revision", applied)).get("allowed").booleanValue()).isFalse();
 
@@ -290,7 +290,7 @@ class RetentionIT {
             });
             for (TestNode node : List.of(a, b)) {
                 Await.until(Duration.ofSeconds(10), "the node reloads past the gap",
-                        () -> node.node().services().feed().applied() >= after);
+                        () -> node.node().core().feed().applied() >= after);
                 assertThat(node.service().post(org.path() + "/check", check).get("allowed").booleanValue())
                         .as("state reloaded from the tables").isTrue();
             }

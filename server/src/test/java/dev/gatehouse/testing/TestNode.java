@@ -117,7 +117,7 @@ public final class TestNode implements AutoCloseable {
 
     /** The change-log revision this node has applied, read in process (the number {@link #revision()} reports). */
     public long appliedRevision() {
-        return node.services().feed().applied();
+        return node.core().feed().applied();
     }
 
     /** The change-log revision this node has applied, as {@code GET /readyz} reports it. */
