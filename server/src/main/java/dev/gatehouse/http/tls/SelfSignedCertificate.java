@@ -26,7 +26,7 @@ import java.util.List;
  * <p>The certificate names {@code CN=<commonName>} as subject and issuer and carries a subjectAltName with the
  * given DNS names and IP addresses, so clients that verify host names accept it once they trust it.
  */
-public final class SelfSignedCertificate {
+final class SelfSignedCertificate {
 
     /** A generated key pair and its certificate. */
     public record Generated(KeyPair keyPair, X509Certificate certificate) {
