@@ -1,7 +1,9 @@
 package dev.gatehouse;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.AccessTarget.CodeUnitAccessTarget;
 import com.tngtech.archunit.core.domain.AccessTarget.CodeUnitCallTarget;
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -14,6 +16,7 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.assignment.LoggedAssignment;
 import dev.gatehouse.changelog.PendingChange;
 import dev.gatehouse.engine.DecisionEngine;
@@ -96,8 +99,8 @@ class ArchitectureTest {
     static void publicTypesAreUsedFromAnotherPackage(JavaClasses all) {
         classes().that().resideInAPackage("dev.gatehouse..").and().arePublic().and().areTopLevelClasses()
                 .and().resideOutsideOfPackages("dev.gatehouse.app", "dev.gatehouse.engine..")
-                .and(not(belongToAnyOf(ChangeDecoder.class, EngineLoader.class, LoggedOrganization.class, LoggedRole.class,
-                        LoggedMember.class, LoggedAssignment.class, RoomsPermissions.class)))
+                .and(not(belongToAnyOf(ChangeDecoder.class, EngineLoader.class, LoggedOrganization.class,
+                        LoggedRole.class, LoggedMember.class, LoggedAssignment.class, RoomsPermissions.class)))
                 .should(new ArchCondition<>("be used from another package") {
                     @Override
                     public void check(JavaClass type, ConditionEvents events) {
@@ -131,6 +134,30 @@ class ArchitectureTest {
         }
         return false;
     }
+
+    /** A read of the wall clock, called or referenced: {@code now()} and the system clocks of {@code java.time}, … */
+    private static final DescribedPredicate<JavaAccess<?>> READS_THE_SYSTEM_CLOCK = DescribedPredicate.describe(
+            "reads the system clock (Instant.now(), System.currentTimeMillis(), Clock.systemUTC(), new Date(), ...)",
+            access -> {
+                String owner = access.getTargetOwner().getName();
+                String name = access.getName();
+                return owner.startsWith("java.time.") && (name.equals("now") || name.startsWith("system"))
+                        || owner.equals("java.lang.System") && name.equals("currentTimeMillis")
+                        || owner.equals("java.util.Date") && name.equals("<init>")
+                        && access.getTarget() instanceof CodeUnitAccessTarget target
+                        && target.getRawParameterTypes().isEmpty();
+            });
+
+    /**
+     * One clock: production code reads the time from the node's {@code InstantSource}, which only the node itself
+     * creates ({@code app/Gatehouse}), so tests can move it. {@code System.nanoTime()}, which measures durations,
+     * is not a reading of the time.
+     */
+    @ArchTest
+    static final ArchRule timeComesFromTheNodesClock = noClasses().that().resideInAPackage("dev.gatehouse..")
+            .and().doNotBelongToAnyOf(Gatehouse.class)
+            .should().accessTargetWhere(READS_THE_SYSTEM_CLOCK)
+            .because("the node's clock is injected; a test advances it instead of sleeping");
 
     @ArchTest
     static final ArchRule engineDependsOnTheJdkAlone = classes().that().resideInAPackage("dev.gatehouse.engine..")

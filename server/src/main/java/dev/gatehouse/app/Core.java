@@ -11,6 +11,7 @@ import dev.gatehouse.limit.Limits;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.store.Store;
+import java.time.InstantSource;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +49,12 @@ public final class Core {
         this.modelService = modelService;
     }
 
-    /** Connects the core over {@code jdbi}; nothing is read from the database yet. */
-    static Core wire(Jdbi jdbi, Limits limits, String serviceKey) {
+    /** Connects the core over {@code jdbi}, its writes timed by {@code clock}; nothing is read from the database yet. */
+    static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock) {
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
         ChangeFeed feed = new ChangeFeed(jdbi, log);
-        Store store = new Store(jdbi, log, feed, limits);
+        Store store = new Store(jdbi, log, feed, limits, clock);
         EngineFeed engineFeed = new EngineFeed(models::catalog);
         Access access = new Access(store, engineFeed.engine());
         KeyService keys = new KeyService(store, serviceKey);

@@ -39,6 +39,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,7 @@ public final class Gatehouse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
 
     private final Config config;
+    private final InstantSource clock;
     /** What {@link #close} stops, first to last (the reverse of starting). */
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Core core;
@@ -71,12 +73,24 @@ public final class Gatehouse implements AutoCloseable {
     private String generatedServiceKey;
     private volatile boolean ready;
 
-    private Gatehouse(Config config) {
+    private Gatehouse(Config config, InstantSource clock) {
         this.config = config;
+        this.clock = clock;
     }
 
+    /** Starts a node on the system clock. */
     public static Gatehouse start(Config config) {
-        Gatehouse node = new Gatehouse(config);
+        return start(config, InstantSource.system());
+    }
+
+    /**
+     * Starts a node whose every reading of the time comes from {@code clock}: the time a write stamps, webhook
+     * signatures, due times and retry windows, retention, rate-limit windows, certificate validity. (Durations the
+     * node measures for itself, such as timeouts, use {@link System#nanoTime}; leases between nodes and node liveness
+     * use the database's time.)
+     */
+    public static Gatehouse start(Config config, InstantSource clock) {
+        Gatehouse node = new Gatehouse(config, clock);
         try {
             node.startUp();
             return node;
@@ -89,7 +103,7 @@ public final class Gatehouse implements AutoCloseable {
     private void startUp() {
         Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
         Database database = storage.database();
-        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey());
+        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock);
         RoomsRules roomsRules = new RoomsRules();
         directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)),
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
@@ -112,7 +126,7 @@ public final class Gatehouse implements AutoCloseable {
                         directory.assignments(), decisions, events, webhooks)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
-                        config.closeRateLimit()), feed),
+                        config.closeRateLimit(), clock), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules), feed),
                 new ConsoleDialect(),
                 new OpsDialect(database::reachable, feed, metrics, () -> ready, auth));
@@ -130,17 +144,17 @@ public final class Gatehouse implements AutoCloseable {
         nodes = stopFirst(new NodeRegistry(storage.database().jdbi(), feed).start());
         WebhookSettings settings = config.webhooks();
         WebhookDispatcher dispatcher = new WebhookDispatcher(storage.database().jdbi(), webhooks, settings,
-                nodes.nodeId());
+                nodes.nodeId(), clock);
         feed.addListener(dispatcher);
         stopFirst(dispatcher.start());
         retention = stopFirst(new Retention(storage.database().jdbi(), nodes, config.changeLog().retentionDays(),
-                settings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId()))).start());
+                settings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId(), clock)), clock).start());
     }
 
     /** The Rooms dialect over Rooms' own domain (rooms, room users, its views of roles), built for it here. */
     private RoomsApi roomsApi(Auth auth, RoomsRules rules) {
         RoomService rooms = new RoomService(core.access(), directory.members(), directory.assignments(),
-                core.orgModels(), rules);
+                core.orgModels(), rules, clock);
         RoomsUserService users = new RoomsUserService(core.access(), directory.members(), core.orgModels(), rules);
         RoomsRoleService roles = new RoomsRoleService(core.access(), directory.roles(), rules, core.orgModels());
         return new RoomsApi(new RoomsApi.Services(auth, core.models(), directory.orgs(), directory.roles(), roles,
@@ -168,7 +182,7 @@ public final class Gatehouse implements AutoCloseable {
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
                 tlsSettings.keystore() != null ? TlsKeys.configured(tlsSettings.keystore(), tlsSettings.keystorePassword())
-                        : TlsKeys.selfSigned(config.dataDir(), config.host()));
+                        : TlsKeys.selfSigned(config.dataDir(), config.host(), clock));
         HttpServer server = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
         stopFirst(server::stop);
         return server;

@@ -16,7 +16,6 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class AssignmentService {
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
+        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, tx.now());
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return after;

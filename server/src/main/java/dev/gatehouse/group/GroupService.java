@@ -12,7 +12,6 @@ import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class GroupService {
             requireManage(caller, h, orgId, "creating a group");
             requireFreeName(h, orgId, name, 0L);
             tx.limits().beforeAddingGroup(orgId);
-            Group group = groups.insert(h, orgId, name, SqlTime.now());
+            Group group = groups.insert(h, orgId, name, tx.now());
             tx.change(orgId, ObjectType.GROUP, group.id(), Action.CREATED, null, LoggedGroup.of(group.header(), 0));
             return group;
         });
@@ -91,7 +90,7 @@ public final class GroupService {
             if (!current.name().equalsIgnoreCase(name)) {
                 requireFreeName(h, orgId, name, groupId);
             }
-            Group renamed = groups.update(h, groupId, name, SqlTime.now());
+            Group renamed = groups.update(h, groupId, name, tx.now());
             int count = renamed.members().size();
             tx.change(orgId, ObjectType.GROUP, groupId, Action.UPDATED, LoggedGroup.of(current.header(), count),
                     LoggedGroup.of(renamed.header(), count));
@@ -125,7 +124,7 @@ public final class GroupService {
             }
             tx.limits().beforeAddingGroupMember(groupId);
             int count = groups.memberCount(h, groupId);
-            groups.addMember(h, groupId, member.id(), SqlTime.now());
+            groups.addMember(h, groupId, member.id(), tx.now());
             recordMemberChange(tx, current, count, count + 1, List.of(new GroupMember(member.id(), member.userId())),
                     List.of());
             return new MemberChange(member, true);
@@ -169,7 +168,7 @@ public final class GroupService {
     /** Bumps the group's version and records the change with its delta. */
     private static void recordMemberChange(Tx tx, GroupHeader current, int countBefore, int countAfter,
                                            List<GroupMember> added, List<GroupMember> removed) {
-        GroupHeader updated = new GroupStore().touch(tx.handle(), current.id(), SqlTime.now());
+        GroupHeader updated = new GroupStore().touch(tx.handle(), current.id(), tx.now());
         tx.change(current.orgId(), ObjectType.GROUP, current.id(), Action.UPDATED, LoggedGroup.of(current, countBefore),
                 LoggedGroup.of(updated, countAfter), LoggedGroup.delta(added, removed), LoggedGroup.MEMBERS);
     }

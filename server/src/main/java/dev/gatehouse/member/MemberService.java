@@ -13,7 +13,6 @@ import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -135,7 +134,7 @@ public final class MemberService {
         }
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
-        Member member = members.insert(h, orgId, in, SqlTime.now());
+        Member member = members.insert(h, orgId, in, tx.now());
         tx.change(orgId, ObjectType.MEMBER, member.id(), Action.CREATED, null, LoggedMember.of(member));
         return member;
     }
@@ -184,7 +183,7 @@ public final class MemberService {
         if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
             requireNotLastManager(h, model, orgId, current, changed);
         }
-        Member updated = members.update(h, changed, SqlTime.now());
+        Member updated = members.update(h, changed, tx.now());
         Action action = current.active() == updated.active() ? Action.UPDATED
                 : updated.active() ? Action.ACTIVATED : Action.DEACTIVATED;
         tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));

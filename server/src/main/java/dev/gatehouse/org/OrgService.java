@@ -14,7 +14,6 @@ import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -65,7 +64,7 @@ public final class OrgService {
                     + orgModels.registry().all().stream().map(PermissionModel::id).toList());
         }
         return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
-            Organization org = orgs.insert(tx.handle(), name, modelId, SqlTime.now());
+            Organization org = orgs.insert(tx.handle(), name, modelId, tx.now());
             tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
             List<Role> seeded = RoleService.seed(tx, org.id(), model);
             if (admin == null) {
@@ -128,7 +127,7 @@ public final class OrgService {
             caller.require(model.management().roles(), "renaming the organization");
             Organization current = organization(tx.handle(), orgId);
             requireVersion("organization", orgId, current.version(), expectedVersion);
-            Organization renamed = orgs.rename(tx.handle(), orgId, name, SqlTime.now());
+            Organization renamed = orgs.rename(tx.handle(), orgId, name, tx.now());
             tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.UPDATED, LoggedOrganization.of(current),
                     LoggedOrganization.of(renamed));
             return renamed;

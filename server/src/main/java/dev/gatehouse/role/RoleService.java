@@ -11,7 +11,6 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
@@ -79,7 +78,7 @@ public final class RoleService {
             requireFreeName(h, orgId, input.name(), 0L);
             tx.limits().beforeAddingRole(orgId);
             Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
-                    model.canonical(permissions), external, false, input.visibility(), SqlTime.now());
+                    model.canonical(permissions), external, false, input.visibility(), tx.now());
             tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
             return role;
         });
@@ -119,7 +118,7 @@ public final class RoleService {
                     input.description() == null ? current.description() : input.description(),
                     model.canonical(permissions), external, false, visibility, current.version(),
                     current.createdAt(), current.updatedAt());
-            Role updated = roles.update(h, changed, SqlTime.now());
+            Role updated = roles.update(h, changed, tx.now());
             tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
             return updated;
         });
@@ -148,7 +147,7 @@ public final class RoleService {
     /** Seeds the model's system roles into a new organization, inside its creating transaction. */
     public static List<Role> seed(Tx tx, long orgId, PermissionModel model) {
         RoleStore store = new RoleStore();
-        Instant now = SqlTime.now();
+        Instant now = tx.now();
         List<Role> seeded = new ArrayList<>();
         for (SystemRole sr : model.systemRoles()) {
             Role role = store.insert(tx.handle(), orgId, sr.key(), sr.name(), sr.description(),

@@ -8,6 +8,7 @@ import dev.gatehouse.json.Json;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final WebhookStore store = new WebhookStore();
     private final WebhookSettings settings;
     private final String nodeId;
+    private final InstantSource clock;
     private final DeliveryClient client;
     private final ExecutorService workers;
     private final Semaphore free;
@@ -97,8 +99,11 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private boolean woken;
     private long lastPrune;
 
-    public WebhookDispatcher(Jdbi jdbi, WebhookService service, WebhookSettings settings, String nodeId) {
+    /** @param clock the node's clock: signature timestamps, attempt times, due times and the retry window */
+    public WebhookDispatcher(Jdbi jdbi, WebhookService service, WebhookSettings settings, String nodeId,
+                             InstantSource clock) {
         this.jdbi = jdbi;
+        this.clock = clock;
         this.service = service;
         this.settings = settings;
         this.nodeId = nodeId;
@@ -167,7 +172,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             return;
         }
         List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> store.claim(h, nodeId, slots,
-                settings.orgConcurrency(), settings.lease()));
+                settings.orgConcurrency(), settings.lease(), clock.instant()));
         for (WebhookStore.Claim claim : claims) {
             if (!inFlight.add(claim.webhookId())) {
                 continue; // cannot happen while its lease is held; never deliver one subscription twice at once
@@ -265,14 +270,14 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         Webhook w = target.webhook();
         int attempt = target.attempts() + 1;
         byte[] body = Json.write(EventJson.of(event));
-        long timestamp = Instant.now().getEpochSecond();
+        long timestamp = clock.instant().getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Gatehouse-Webhook-Id", String.valueOf(w.id()));
         headers.put("Gatehouse-Event-Revision", String.valueOf(event.revision()));
         headers.put("Gatehouse-Delivery-Attempt", String.valueOf(attempt));
         headers.put("Gatehouse-Timestamp", String.valueOf(timestamp));
         headers.put("Gatehouse-Signature", WebhookSigner.sign(target.secret(), timestamp, body));
-        Instant started = Instant.now();
+        Instant started = clock.instant();
         long t0 = System.nanoTime();
         DeliveryClient.Answer answer;
         try {
@@ -294,7 +299,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 boolean held = store.advance(h, id, token, event.revision(), true, settings.lease());
                 return held ? Optional.<WebhookStore.Failure>empty() : Optional.of(LEASE_LOST);
             }
-            return Optional.of(store.fail(h, id, token, failure, settings.backoff(attempt), settings.retryWindow())
+            return Optional.of(store.fail(h, id, token, failure, settings.backoff(attempt), settings.retryWindow(),
+                    clock.instant())
                     .orElse(LEASE_LOST));
         });
         if (failed.isEmpty()) {
@@ -333,7 +339,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         lastPrune = now;
         int deleted;
         do {
-            deleted = jdbi.withHandle(h -> store.pruneDeliveries(h, settings.deliveryLogDays(), PRUNE_BATCH));
+            deleted = jdbi.withHandle(h -> store.pruneDeliveries(h, settings.deliveryLogDays(), PRUNE_BATCH,
+                    clock.instant()));
         } while (deleted == PRUNE_BATCH && running.get());
     }
 

@@ -4,6 +4,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import dev.gatehouse.webhook.WebhookSettings;
@@ -85,6 +86,31 @@ class RetentionIT {
             long next = node.service().post(org.path() + "/roles", Map.of("name", "Next", "permissions",
                     List.of("view_all_leads"))).revision();
             assertThat(next).as("revisions keep counting").isEqualTo(young + 1);
+        }
+    }
+
+    /**
+     * A record's age is its time on the node's clock: as the clock passes the retention period the records of
+     * before are pruned, with no record rewritten and no waiting.
+     */
+    @Test
+    void recordsPassTheRetentionPeriodAsTheNodesClockMoves() {
+        TestClock clock = new TestClock().freeze();
+        try (TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                c -> c.withChangeLog(c.changeLog().withRetentionDays(1)), clock)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            fx.role(org, "Day one", List.of("view_all_leads"));
+            Jdbi jdbi = jdbi(node);
+            long dayOne = latest(jdbi);
+            clock.advance(Duration.ofHours(23));
+            long young = node.service().post(org.path() + "/roles", Map.of("name", "Day two", "permissions",
+                    List.of("view_all_leads"))).revision();
+            assertThat(node.node().retention().runOnce()).as("nothing is a day old yet").isZero();
+
+            clock.advance(Duration.ofHours(1).plusSeconds(1));
+            assertThat(node.node().retention().runOnce()).isEqualTo(dayOne);
+            assertThat(oldest(jdbi)).isEqualTo(young);
         }
     }
 

@@ -18,12 +18,12 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -104,14 +104,11 @@ public final class CloseApi implements Dialect {
     private final RateLimiter limiter;
     private final List<Route> routes;
 
-    public CloseApi(Services services, RateLimit rateLimit) {
-        this(services, rateLimit, System::currentTimeMillis);
-    }
-
-    CloseApi(Services s, RateLimit rateLimit, LongSupplier clockMillis) {
+    /** @param clock the node's clock, which the rate limit's windows follow */
+    public CloseApi(Services s, RateLimit rateLimit, InstantSource clock) {
         this.auth = s.auth();
         this.orgs = s.orgs();
-        this.limiter = new RateLimiter(rateLimit, clockMillis);
+        this.limiter = new RateLimiter(rateLimit, clock::millis);
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new RolesResource(s.roles(), s.models()).endpoints());
         endpoints.addAll(new MembershipsResource(s.memberships(), s.roles()).endpoints());
