@@ -53,7 +53,7 @@ public final class Core {
     static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock) {
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
-        ChangeFeed feed = new ChangeFeed(jdbi, log);
+        ChangeFeed feed = new ChangeFeed(jdbi, log, clock);
         Store store = new Store(jdbi, log, feed, limits, clock);
         EngineFeed engineFeed = new EngineFeed(models::catalog);
         Access access = new Access(store, engineFeed.engine());

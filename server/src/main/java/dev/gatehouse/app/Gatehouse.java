@@ -3,6 +3,7 @@ package dev.gatehouse.app;
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeTailer;
+import dev.gatehouse.changelog.FeedMetrics;
 import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.Retention;
 import dev.gatehouse.closemembership.CloseMembershipService;
@@ -31,8 +32,7 @@ import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookRetention;
 import dev.gatehouse.webhook.WebhookService;
 import dev.gatehouse.webhook.WebhookSettings;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -103,21 +103,23 @@ public final class Gatehouse implements AutoCloseable {
     private void startUp() {
         Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
         Database database = storage.database();
+        PrometheusMeterRegistry metrics = metrics(database);
         core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock);
+        FeedMetrics.register(core.feed(), metrics);
         RoomsRules roomsRules = new RoomsRules();
         directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)),
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
         EventService events = new EventService(core.orgModels(), core.access(), core.feed());
         WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(),
                 config.webhooks().targets());
-        decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models());
+        decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models(),
+                metrics);
         closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
 
         core.load();
         generatedServiceKey = core.keys().bootstrapServiceKey();
-        startBackgroundJobs(storage, webhooks);
+        startBackgroundJobs(storage, webhooks, metrics);
 
-        PrometheusMeterRegistry metrics = metrics(core.feed(), database);
         Auth auth = new Auth(core.keys());
         ChangeFeed feed = core.feed();
         List<Dialect> dialects = List.of(
@@ -126,7 +128,7 @@ public final class Gatehouse implements AutoCloseable {
                         directory.assignments(), decisions, events, webhooks)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
-                        config.closeRateLimit(), clock), feed),
+                        config.closeRateLimit(), clock, metrics), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules), feed),
                 new ConsoleDialect(),
                 new OpsDialect(database::reachable, feed, metrics, () -> ready, auth));
@@ -138,13 +140,13 @@ public final class Gatehouse implements AutoCloseable {
      * The change tailer (other nodes' writes), this node's entry in the node registry, webhook delivery and
      * change-log retention, each stopped before what it uses.
      */
-    private void startBackgroundJobs(Storage storage, WebhookService webhooks) {
+    private void startBackgroundJobs(Storage storage, WebhookService webhooks, MeterRegistry metrics) {
         ChangeFeed feed = core.feed();
         stopFirst(new ChangeTailer(feed, storage::listeningConnection, config.changeLog().pollMillis()).start());
         nodes = stopFirst(new NodeRegistry(storage.database().jdbi(), feed).start());
         WebhookSettings settings = config.webhooks();
         WebhookDispatcher dispatcher = new WebhookDispatcher(storage.database().jdbi(), webhooks, settings,
-                nodes.nodeId(), clock);
+                nodes.nodeId(), clock, metrics);
         feed.addListener(dispatcher);
         stopFirst(dispatcher.start());
         retention = stopFirst(new Retention(storage.database().jdbi(), nodes, config.changeLog().retentionDays(),
@@ -161,18 +163,16 @@ public final class Gatehouse implements AutoCloseable {
                 users, rooms));
     }
 
-    /** JVM, pool and change-feed metrics, for {@code /metrics}. */
-    private static PrometheusMeterRegistry metrics(ChangeFeed feed, Database database) {
+    /**
+     * The node's meters, served at {@code /metrics}: JVM and pool here; each feature registers its own as it is
+     * wired (the change feed, decisions, webhooks, the Close rate limit, HTTP routes).
+     */
+    private static PrometheusMeterRegistry metrics(Database database) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        Gauge.builder("gatehouse.feed.in.sync", feed, f -> f.inSync() ? 1 : 0)
-                .description("1 while this node's state holds every change it has seen; 0 while it reloads").register(metrics);
-        FunctionCounter.builder("gatehouse.feed.reloads", feed, ChangeFeed::reloads)
-                .description("reloads of the whole state after a change could not be applied or the log had a gap")
-                .register(metrics);
         database.pool().setMetricRegistry(metrics);
         return metrics;
     }

@@ -5,6 +5,7 @@ import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventJson;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.json.Json;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Delivers change-log events to webhook subscriptions, at least once and in revision order per
@@ -71,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * Change-log retention keeps an active subscription's undelivered events for a bounded time only
  * ({@link WebhookRetention}).
  *
+ * <p><b>Metrics.</b> Every attempt is counted by outcome and failure class, and the scheduling thread samples the
+ * deployment's backlog every {@value #BACKLOG_SAMPLE_SECONDS} s ({@link WebhookMetrics}). A worker's log lines carry
+ * the subscription's organization ({@code org_id}).
+ *
  * <p>Thread-safe. One scheduling thread claims work; up to {@code workers} threads deliver.
  */
 public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
@@ -81,6 +87,10 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private static final int READ_BATCH = 100;
     private static final int PRUNE_BATCH = 1000;
     private static final long MIN_ROUND_MILLIS = 20;
+    /** How often the backlog meters are refreshed from the database. */
+    static final long BACKLOG_SAMPLE_SECONDS = 5;
+    /** The logging context key of the organization a worker delivers for (the same as a request's). */
+    private static final String ORG_ID = "org_id";
     private static final WebhookStore.Failure LEASE_LOST = new WebhookStore.Failure(0, false, Duration.ZERO);
 
     private final Jdbi jdbi;
@@ -89,6 +99,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final WebhookSettings settings;
     private final String nodeId;
     private final InstantSource clock;
+    private final WebhookMetrics metrics;
     private final DeliveryClient client;
     private final ExecutorService workers;
     private final Semaphore free;
@@ -98,12 +109,17 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final Thread scheduler;
     private boolean woken;
     private long lastPrune;
+    private long lastBacklogSample;
 
-    /** @param clock the node's clock: signature timestamps, attempt times, due times and the retry window */
+    /**
+     * @param clock   the node's clock: signature timestamps, attempt times, due times and the retry window
+     * @param metrics where attempts and the backlog are reported
+     */
     public WebhookDispatcher(Jdbi jdbi, WebhookService service, WebhookSettings settings, String nodeId,
-                             InstantSource clock) {
+                             InstantSource clock, MeterRegistry metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.metrics = new WebhookMetrics(metrics, clock);
         this.service = service;
         this.settings = settings;
         this.nodeId = nodeId;
@@ -144,6 +160,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             try {
                 claimAndDeliver();
                 pruneDeliveryLog();
+                sampleBacklog();
             } catch (RuntimeException e) {
                 LOG.warn("webhook scheduling failed: {}", e.getMessage());
             }
@@ -183,6 +200,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 continue;
             }
             workers.execute(() -> {
+                MDC.put(ORG_ID, String.valueOf(claim.orgId()));
                 try {
                     deliver(claim);
                 } catch (RuntimeException e) {
@@ -197,6 +215,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                         // the lease expires by itself
                     }
                 } finally {
+                    MDC.remove(ORG_ID);
                     inFlight.remove(claim.webhookId());
                     free.release();
                     wakeUp();
@@ -287,6 +306,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             answer = DeliveryClient.Answer.failed(DeliveryFailure.CANCELLED);
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000L);
+        metrics.attempted(answer.failure());
         boolean ok = answer.succeeded();
         Integer code = answer.status();
         String failure = answer.error();
@@ -342,6 +362,16 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             deleted = jdbi.withHandle(h -> store.pruneDeliveries(h, settings.deliveryLogDays(), PRUNE_BATCH,
                     clock.instant()));
         } while (deleted == PRUNE_BATCH && running.get());
+    }
+
+    /** Reads the backlog for the meters, at most every {@link #BACKLOG_SAMPLE_SECONDS}. */
+    private void sampleBacklog() {
+        long now = System.nanoTime();
+        if (lastBacklogSample != 0 && now - lastBacklogSample < TimeUnit.SECONDS.toNanos(BACKLOG_SAMPLE_SECONDS)) {
+            return;
+        }
+        lastBacklogSample = now;
+        metrics.backlog(jdbi.withHandle(store::backlog));
     }
 
     /** Stops claiming, lets requests in flight finish (up to the request timeout) and gives back every lease. */

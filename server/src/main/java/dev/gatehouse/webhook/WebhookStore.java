@@ -35,6 +35,14 @@ final class WebhookStore {
     record Claim(long webhookId, long orgId, long leaseToken) {
     }
 
+    /**
+     * What active subscriptions have yet to deliver: how many are behind their organization's newest change, and
+     * when the oldest change one of them has not passed yet was made (null when none is behind).
+     */
+    record Backlog(long subscriptions, Instant oldest) {
+        static final Backlog NONE = new Backlog(0, null);
+    }
+
     /** What a failed attempt led to. */
     record Failure(int attempts, boolean exhausted, Duration failingFor) {
     }
@@ -291,6 +299,19 @@ final class WebhookStore {
                         (Integer) rs.getObject("status_code"), rs.getString("outcome"), rs.getString("error"),
                         rs.getString("node_id")))
                 .list();
+    }
+
+    /** The deployment's webhook backlog (every node reads the same): see {@link Backlog}. */
+    Backlog backlog(Handle h) {
+        return h.createQuery("""
+                SELECT count(*) AS behind, min(pending.occurred_at) AS oldest
+                  FROM webhook_cursors c
+                  JOIN webhooks w ON w.id = c.webhook_id AND w.status = 'active'
+                 CROSS JOIN LATERAL (SELECT l.occurred_at FROM change_log l
+                                      WHERE l.org_id = c.org_id AND l.revision > c.revision
+                                      ORDER BY l.revision LIMIT 1) pending""")
+                .map((rs, ctx) -> new Backlog(rs.getLong("behind"), instant(rs, "oldest")))
+                .one();
     }
 
     /** Deletes up to {@code batch} delivery-log rows older than {@code days} at {@code now}; returns how many. */

@@ -5,6 +5,7 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -122,7 +123,8 @@ class PageBytesIT {
 
     @Test
     void feedCatchUp_readsPastAReadCutByBytes_deliveringEveryRecordOnce() {
-        ChangeFeed feed = new ChangeFeed(node.node().core().store().jdbi(), new ChangeLogStore());
+        ChangeFeed feed = new ChangeFeed(node.node().core().store().jdbi(), new ChangeLogStore(),
+                InstantSource.system());
         List<Long> delivered = new ArrayList<>();
         feed.addListener(r -> delivered.add(r.revision()));
         feed.startAt(before);

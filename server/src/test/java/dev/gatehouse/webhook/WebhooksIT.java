@@ -5,6 +5,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Scrape;
 import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class WebhooksIT {
 
@@ -262,6 +264,63 @@ class WebhooksIT {
         } finally {
             clock.run();
         }
+    }
+
+    /**
+     * Attempts are counted by outcome and failure class; the backlog shows the subscription that has a change to
+     * deliver and that change's age on the node's clock until it is delivered. On a node of its own, so that no
+     * other test's subscription is in its backlog, with a minute's backoff that only the clock ends.
+     */
+    @Test
+    void deliveryAttempts_areCountedByOutcomeAndClass_andTheBacklogShowsWhatIsPending() {
+        TestClock own = new TestClock();
+        try (TestNode metered = TestNode.startOn(TestDatabase.freshDatabaseUrl(), c -> reachingLoopback(
+                c.withWebhooks(c.webhooks().withBackoff(Duration.ofMinutes(1), Duration.ofMinutes(15)))), own);
+             Receiver receiver = new Receiver(n -> n <= 1 ? 503 : 200)) {
+            Fixtures mine = new Fixtures(metered);
+            warmUp(metered, mine);
+            var org = mine.org("close");
+            Scrape before = Scrape.of(metered);
+            own.freeze();
+            long id = metered.service().post(org.path() + "/webhooks", Map.of("url", receiver.url(),
+                    "object_types", List.of("role"))).json().get("id").longValue();
+            long created = metered.service().post(org.path() + "/roles", Map.of("name", "Pending", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Await.until(Duration.ofSeconds(15), "the first attempt has failed", () -> metered.service()
+                    .get(org.path() + "/webhooks/" + id).json().get("delivery").get("attempts").intValue() == 1);
+            Await.until(Duration.ofSeconds(15), "the backlog holds the subscription",
+                    () -> Scrape.of(metered).value("gatehouse_webhook_backlog_subscriptions") == 1);
+            own.advance(Duration.ofSeconds(30));
+
+            Scrape failing = Scrape.of(metered);
+            assertThat(delta(before, failing, "gatehouse_webhook_deliveries_total", "outcome", "failed")).isEqualTo(1);
+            assertThat(delta(before, failing, "gatehouse_webhook_deliveries_total", "outcome", "succeeded")).isZero();
+            assertThat(delta(before, failing, "gatehouse_webhook_delivery_failures_total", "class", "http_status"))
+                    .isEqualTo(1);
+            assertThat(delta(before, failing, "gatehouse_webhook_delivery_failures_total", "class", "timeout"))
+                    .isZero();
+            assertThat(failing.value("gatehouse_webhook_backlog_oldest_seconds")).as("the role's creation, 30 s ago")
+                    .isCloseTo(30.0, within(0.001));
+            assertThat(failing.text()).as("no status code or organization in a label")
+                    .doesNotContain("class=\"http_status 503\"", "org_id=");
+
+            own.advance(Duration.ofSeconds(30));
+            Await.until(Duration.ofSeconds(15), "the event is delivered once the backoff has passed",
+                    () -> metered.service().get(org.path() + "/webhooks/" + id).json().get("delivery")
+                            .get("revision").longValue() >= created);
+            Await.until(Duration.ofSeconds(15), "the backlog is empty again",
+                    () -> Scrape.of(metered).value("gatehouse_webhook_backlog_subscriptions") == 0);
+            Scrape delivered = Scrape.of(metered);
+            assertThat(delta(before, delivered, "gatehouse_webhook_deliveries_total", "outcome", "succeeded"))
+                    .isEqualTo(1);
+            assertThat(delivered.value("gatehouse_webhook_backlog_oldest_seconds")).isZero();
+        } finally {
+            own.run();
+        }
+    }
+
+    private static double delta(Scrape before, Scrape after, String name, String label, String value) {
+        return after.value(name, label, value) - before.value(name, label, value);
     }
 
     /** The subscription's delivery state once {@code n} attempts at its current event have failed. */

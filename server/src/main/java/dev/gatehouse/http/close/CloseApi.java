@@ -18,6 +18,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Every request passes the same gate, in this order: the API key is read (HTTP Basic with the key as
  * user name, or Bearer); the caller's budget for the endpoint group is taken — per member, whichever of its
  * keys is used ({@code RateLimit} header on
- * every response, 429 when spent); the key must be a member key (a Close key acts as one user of one
+ * every response, 429 when spent, counted in {@code gatehouse_rate_limit_rejections_total{api="close"}}); the key must be a member key (a Close key acts as one user of one
  * organization); the organization must use the {@code close} model. Then the resource runs, calling the
  * same services as the native API, so the same rules hold. Errors take Close's shapes:
  * {@code {"errors": [...], "field-errors": {...}}} for invalid input (400), {@code {"error": "..."}}
@@ -102,13 +104,19 @@ public final class CloseApi implements Dialect {
     private final Auth auth;
     private final OrgService orgs;
     private final RateLimiter limiter;
+    private final Counter rejections;
     private final List<Route> routes;
 
-    /** @param clock the node's clock, which the rate limit's windows follow */
-    public CloseApi(Services s, RateLimit rateLimit, InstantSource clock) {
+    /**
+     * @param clock   the node's clock, which the rate limit's windows follow
+     * @param metrics where requests refused by the rate limit are counted
+     */
+    public CloseApi(Services s, RateLimit rateLimit, InstantSource clock, MeterRegistry metrics) {
         this.auth = s.auth();
         this.orgs = s.orgs();
         this.limiter = new RateLimiter(rateLimit, clock::millis);
+        this.rejections = Counter.builder("gatehouse.rate.limit.rejections").tag("api", "close")
+                .description("requests refused because the caller's rate limit was spent (429)").register(metrics);
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new RolesResource(s.roles(), s.models()).endpoints());
         endpoints.addAll(new MembershipsResource(s.memberships(), s.roles()).endpoints());
@@ -164,6 +172,7 @@ public final class CloseApi implements Dialect {
             RateLimiter.Outcome budget = limiter.acquire(caller, group);
             ctx.header(RATE_LIMIT_HEADER, budget.header());
             if (!budget.allowed()) {
+                rejections.increment();
                 rateLimited(ctx, budget);
                 return;
             }
