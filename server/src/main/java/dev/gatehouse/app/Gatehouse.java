@@ -85,7 +85,8 @@ public final class Gatehouse implements AutoCloseable {
 
     /**
      * Starts a node whose every reading of the time comes from {@code clock}: the time a write stamps, webhook
-     * signatures, due times and retry windows, retention, rate-limit windows, certificate validity. (Durations the
+     * signatures, due times and retry windows, retention, rate-limit windows, certificate validity, the change
+     * feed's lag and the webhook backlog's age. (Durations the
      * node measures for itself, such as timeouts, use {@link System#nanoTime}; leases between nodes and node liveness
      * use the database's time.)
      */
