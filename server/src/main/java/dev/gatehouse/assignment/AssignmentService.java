@@ -11,12 +11,11 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -95,7 +94,7 @@ public final class AssignmentService {
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
+        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, tx.now());
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return after;

@@ -19,8 +19,16 @@ public final class Auth {
         this.keys = keys;
     }
 
+    /**
+     * The request's caller. A member key also names the organization the request acts in, for the logging context
+     * ({@link LogContext}), unless the request named one already.
+     */
     public Principal principal(Context ctx) {
-        return keys.authenticate(token(ctx.header("Authorization")));
+        Principal principal = keys.authenticate(token(ctx.header("Authorization")));
+        if (principal instanceof Principal.Member member) {
+            LogContext.orgUnlessNamed(member.orgId());
+        }
+        return principal;
     }
 
     static String token(String header) {

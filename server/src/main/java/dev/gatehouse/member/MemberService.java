@@ -9,12 +9,10 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.group.GroupService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -44,12 +42,16 @@ public final class MemberService {
     private final OrgModels orgModels;
     private final MemberRules rules;
     private final KeyService keys;
+    private final MemberRemoval removal;
 
-    public MemberService(Access access, OrgModels orgModels, MemberRules rules, KeyService keys) {
+    /** @param removal what other features undo when a member is removed (its groups) */
+    public MemberService(Access access, OrgModels orgModels, MemberRules rules, KeyService keys,
+                         MemberRemoval removal) {
         this.access = access;
         this.orgModels = orgModels;
         this.rules = rules;
         this.keys = keys;
+        this.removal = removal;
     }
 
     public List<Member> list(Principal principal, long orgId, long after, int limit, String status, Long roleId) {
@@ -132,7 +134,7 @@ public final class MemberService {
         }
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
-        Member member = members.insert(h, orgId, in, SqlTime.now());
+        Member member = members.insert(h, orgId, in, tx.now());
         tx.change(orgId, ObjectType.MEMBER, member.id(), Action.CREATED, null, LoggedMember.of(member));
         return member;
     }
@@ -181,7 +183,7 @@ public final class MemberService {
         if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
             requireNotLastManager(h, model, orgId, current, changed);
         }
-        Member updated = members.update(h, changed, SqlTime.now());
+        Member updated = members.update(h, changed, tx.now());
         Action action = current.active() == updated.active() ? Action.UPDATED
                 : updated.active() ? Action.ACTIVATED : Action.DEACTIVATED;
         tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));
@@ -209,7 +211,7 @@ public final class MemberService {
      */
     public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
-        GroupService.leaveAll(tx, orgId, current.id(), current.userId());
+        removal.removing(tx, orgId, current);
         members.delete(tx.handle(), current.id());
         tx.change(orgId, ObjectType.MEMBER, current.id(), Action.DELETED, LoggedMember.of(current), null);
         return current;
@@ -274,7 +276,7 @@ public final class MemberService {
         }
         boolean managesAfter = after != null && after.active()
                 && roles.find(h, orgId, after.roleId()).map(r -> r.permissions().contains(manage)).orElse(false);
-        if (!managesAfter && members.countManagers(h, orgId, manage, current.id(), 0L) == 0) {
+        if (!managesAfter && roles.countManagers(h, orgId, manage, current.id(), 0L) == 0) {
             throw new ConflictException("last_role_manager", "member " + current.id() + " is the last active member "
                     + "of organization " + orgId + " able to manage roles (\"" + manage + "\"); it cannot be "
                     + (after == null ? "removed" : after.active() ? "demoted" : "deactivated"));

@@ -3,6 +3,7 @@ package dev.gatehouse.http.rooms;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.LogContext;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.PermissionModel;
@@ -48,6 +49,7 @@ final class Accounts {
                     Map.of("accountId", "must be a GUID"));
         }
         Organization org = orgs.getByAccount(principal, UUID.fromString(raw));
+        LogContext.org(org.id());
         if (!RoomsPermissions.MODEL.equals(org.modelId())) {
             throw new InvalidInputException("not_a_rooms_account", "account " + raw + " (organization " + org.id()
                     + ") uses the model \"" + org.modelId() + "\"; the Rooms API serves only organizations on the \""

@@ -3,7 +3,7 @@ package dev.gatehouse.http.v1;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.model.ModelService;
+import dev.gatehouse.custommodel.ModelService;
 import dev.gatehouse.model.PermissionModel;
 import io.javalin.http.Context;
 import java.util.List;
