@@ -33,6 +33,7 @@ import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.ModelService;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.org.OrgService;
+import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
@@ -94,7 +95,7 @@ public final class Gatehouse implements AutoCloseable {
                            ChangeFeed feed, Auth auth, GroupService groups, EventService events,
                            WebhookService webhooks, DecisionService decisions,
                            CloseMembershipService closeMemberships, RoomService rooms, RoomsUserService roomsUsers,
-                           RoomsRoleService roomsRoles) {
+                           RoomsRoleService roomsRoles, PreviewService previews) {
     }
 
     private Gatehouse(Config config) {
@@ -170,7 +171,8 @@ public final class Gatehouse implements AutoCloseable {
                 new CloseMembershipService(access, members, orgModels),
                 new RoomService(access, members, assignments, orgModels, roomsRules),
                 new RoomsUserService(access, members, orgModels, roomsRules),
-                new RoomsRoleService(access, roles, roomsRules, orgModels));
+                new RoomsRoleService(access, roles, roomsRules, orgModels),
+                new PreviewService(access, roles, members, assignments, engine, feed));
 
         modelService.loadStored();
         long started = System.nanoTime();

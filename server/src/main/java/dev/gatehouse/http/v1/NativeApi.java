@@ -27,6 +27,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(new EngineResource(s.decisions(), auth).routes());
+        all.addAll(new PreviewResource(s.previews(), auth).routes());
         all.addAll(more);
         this.routes = List.copyOf(all);
     }
