@@ -142,7 +142,7 @@ async function detail(view, app, roles, id, params) {
       h('div', {class: 'actions'},
         h('button', {type: 'submit'}, 'Change company role'),
         h('button', {type: 'button', class: 'secondary', on: {click: () =>
-          pane.refresh({member: {id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
+          pane.refresh({member: {member_id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
       pane.element);
     form.addEventListener('submit', event => {
       event.preventDefault();
@@ -151,13 +151,19 @@ async function detail(view, app, roles, id, params) {
     roleSection = form;
   }
 
+  const statusPane = preview.panel(app);
+  const nextStatus = member.status === 'active' ? 'deactivated' : 'active';
   const statusForm = h('form', {class: 'card', novalidate: true},
     h('h2', {}, 'Status'),
     h('p', {}, member.status === 'active'
       ? 'Deactivating keeps the member for history, removes all its access and revokes all its keys.'
       : 'This member is deactivated: it has no access. Reactivating restores its roles but no keys.'),
     h('div', {class: 'actions'}, h('button', {type: 'submit', class: member.status === 'active' ? 'danger' : ''},
-      member.status === 'active' ? 'Deactivate member' : 'Reactivate member')));
+      member.status === 'active' ? 'Deactivate member' : 'Reactivate member'),
+      h('button', {type: 'button', class: 'secondary', on: {click: () =>
+        statusPane.refresh({member: {member_id: member.id, status: nextStatus}})}},
+        member.status === 'active' ? 'Preview deactivation' : 'Preview reactivation')),
+    statusPane.element);
   statusForm.addEventListener('submit', event => {
     event.preventDefault();
     const status = member.status === 'active' ? 'deactivated' : 'active';

@@ -53,7 +53,8 @@ async function resource(app, type, id) {
 
   const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
   const role = select('role_id', roles.map(r => ({value: r.id, label: `${r.name}${r.external ? ' (external)' : ''}`})));
-  const change = () => ({assignment: {resource: {type, id}, member: member.value.trim(), role_id: Number(role.value)}});
+  const change = () => ({assignment: {resource: {type, id}, ...preview.memberField(member.value),
+    role_id: Number(role.value)}});
   const assign = h('form', {class: 'card', novalidate: true},
     h('h2', {}, `Give a role on ${type} ${id}`),
     h('div', {class: 'cols'},

@@ -120,10 +120,10 @@ class ConsoleBrowserIT {
         }
         assertThat(agent).isPositive();
 
-        // the preview panel has its place; this server says plainly that it has no preview
+        // a preview of an edit of the new role: nobody holds it yet, so nobody gains or loses anything
         browser.click(permission("canDeleteOwnedDocuments"));
         browser.press("Preview changes");
-        browser.waitForText(By.cssSelector(".preview"), "Preview not available");
+        browser.waitForText(By.cssSelector(".preview"), "Nobody gains or loses anything");
         browser.click(permission("canDeleteOwnedDocuments"));
 
         // give it to a member: search, open, preview, save
@@ -139,7 +139,16 @@ class ConsoleBrowserIT {
         check("member");
         browser.choose("Company role", "Deal Agent");
         browser.press("Preview change");
-        browser.waitForText(By.cssSelector(".preview"), "Preview not available");
+        // Bob's Starter role held canCreateRooms alone: he gains the new role's permissions and loses that one
+        browser.waitForText(By.cssSelector(".preview"), "1 member gains and 1 member loses permissions.");
+        String shown = browser.driver().findElement(By.cssSelector(".preview")).getText();
+        assertThat(shown).contains("canAddDocuments organization-wide: 1 member (u-bob)",
+                "canViewRoomDetails organization-wide: 1 member (u-bob)");
+        assertThat(browser.driver().findElement(By.cssSelector(".preview-losses")).getText())
+                .contains("canCreateRooms organization-wide: 1 member (u-bob)").doesNotContain("canAddDocuments");
+        assertThat(node.service().get(org.path() + "/members/user:u-bob").get("role_id").longValue())
+                .as("a preview saves nothing").isEqualTo(starter);
+        browser.screenshot("member-preview", browser.driver().findElement(By.cssSelector(".preview")));
         browser.press("Change company role");
         browser.waitForText(By.cssSelector(".notice-ok"), "Company role changed to Deal Agent.");
         browser.screenshot("member");
