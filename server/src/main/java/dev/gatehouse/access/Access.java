@@ -149,8 +149,8 @@ public final class Access {
             return Caller.service(s, orgId);
         }
         Principal.Member m = (Principal.Member) principal;
-        CallerStore.KeyState state = CallerStore.keyState(h, m.keyId(), orgId, m.memberId())
-                .orElseThrow(() -> inactive(m));
+        CallerStore.KeyState state = (m.viaToken() ? CallerStore.memberState(h, orgId, m.memberId())
+                : CallerStore.keyState(h, m.keyId(), orgId, m.memberId())).orElseThrow(() -> inactive(m));
         if (state.revoked()) {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
         }

@@ -31,6 +31,7 @@ import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.ModelService;
+import dev.gatehouse.oidc.OidcService;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.preview.PreviewService;
@@ -165,8 +166,9 @@ public final class Gatehouse implements AutoCloseable {
         AssignmentService assignments = new AssignmentService(access, members, orgModels,
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
         DecisionEngine engine = engineFeed.engine();
+        OidcService oidc = new OidcService(config.oidc(), engine);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
-                assignments, orgModels, feed, new Auth(keys), groups, events, webhooks,
+                assignments, orgModels, feed, new Auth(keys, oidc), groups, events, webhooks,
                 new DecisionService(engine, feed, access, members, models),
                 new CloseMembershipService(access, members, orgModels),
                 new RoomService(access, members, assignments, orgModels, roomsRules),
@@ -225,7 +227,7 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new NativeApi(services, List.of()), feed),
                 ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
                 ReadinessGate.over(new RoomsApi(services), feed),
-                new ConsoleDialect(),
+                new ConsoleDialect(oidc),
                 new OpsDialect(database::reachable, feed, metrics, () -> ready, services.auth()));
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),

@@ -15,7 +15,7 @@ public final class NativeApi implements Dialect {
     private final List<Route> routes;
 
     public NativeApi(Gatehouse.Services s, List<Route> more) {
-        Auth auth = s.auth();
+        Auth auth = s.auth().within(NativeApi::orgOf);
         List<Route> all = new ArrayList<>();
         all.addAll(new ModelsResource(s.modelService(), auth).routes());
         all.addAll(new OrgsResource(s.orgs(), auth).routes());
@@ -30,6 +30,15 @@ public final class NativeApi implements Dialect {
         all.addAll(new PreviewResource(s.previews(), auth).routes());
         all.addAll(more);
         this.routes = List.copyOf(all);
+    }
+
+    /** The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. */
+    static Long orgOf(io.javalin.http.Context ctx) {
+        String raw = ctx.pathParamMap().get("org");
+        if (raw == null || raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        return Long.parseLong(raw);
     }
 
     @Override
