@@ -74,7 +74,8 @@ function renderNav(active) {
   fill(nav, h('ul', {}, links.map(([key, label]) => h('li', {},
     h('a', {href: `#/${key}`, 'aria-current': key === active ? 'page' : false}, label)))));
   fill(who,
-    h('span', {class: 'who-text'}, s.kind === 'operator' ? 'Operator (service key)' : 'Organization admin (member key)',
+    h('span', {class: 'who-text'}, s.kind === 'operator' ? 'Operator (service key)'
+      : s.via ? `Signed in with ${new URL(s.via).host}` : 'Organization admin (member key)',
       app.org ? ` · ${app.org.name} (${app.org.model})` : ''),
     s.kind === 'operator' && app.org ? h('button', {type: 'button', class: 'link', on: {click: () => {
       app.leaveOrg();
@@ -137,4 +138,4 @@ async function route() {
 window.addEventListener('hashchange', () => {
   if (location.hash.startsWith('#/') || location.hash === '') route();
 });
-route();
+signin.finishRedirect(app).finally(route);
