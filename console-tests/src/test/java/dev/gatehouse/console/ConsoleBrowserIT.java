@@ -420,7 +420,7 @@ class ConsoleBrowserIT {
         browser.type("Organization id", String.valueOf(other.id()));
         browser.press("Sign in with " + host);
         browser.heading("Sign in");
-        browser.waitForText(By.cssSelector(".signin-oidc"), "you are no active member of organization " + other.id());
+        browser.waitForText(By.cssSelector(".signin-oidc"), "You are no active member of organization " + other.id());
         assertThat(browser.url()).doesNotContain("code=").doesNotContain("state=");
 
         browser.type("Organization id", String.valueOf(org.id()));
