@@ -67,6 +67,14 @@ public final class PreviewService {
     }
 
     /**
+     * Refuses a caller that may not address the organization at all — a member key of another organization gets
+     * the 404 a nonexistent one gets — before its request is read, as every route does.
+     */
+    public void requireOrganization(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
+    }
+
+    /**
      * The preview of {@code change} as {@code principal} may see it; each effect lists its first {@code limit}
      * members by id, or every one when {@code all}.
      */

@@ -47,6 +47,7 @@ final class PreviewResource {
     private void preview(Context ctx) {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
+        previews.requireOrganization(principal, orgId);
         Fields f = V1.body(ctx).allowOnly(Set.of("role", "member", "assignment", "limit", "all"));
         Long limit = f.integer("limit", false, 0, V1.MAX_LIMIT);
         boolean all = Boolean.TRUE.equals(f.bool("all"));
