@@ -36,7 +36,7 @@ const app = {
   /** Loads (or reloads) the organization the session works in, and its model. */
   async openOrg(id) {
     app.org = await api.get(`/v1/orgs/${id}`);
-    app.model = await api.get(`/v1/models/${encodeURIComponent(app.org.model)}`);
+    app.model = await api.get(`/v1/orgs/${app.org.id}/model`);
   },
   leaveOrg() {
     app.org = null;

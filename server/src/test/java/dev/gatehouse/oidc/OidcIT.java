@@ -58,6 +58,7 @@ class OidcIT {
     void aValidToken_actsAsTheMember_withItsAccess_andIsNamedInTheHistory() {
         Http asAdmin = bearer(issuer.token(admin));
         assertThat(asAdmin.get(org.path() + "/roles").status()).isEqualTo(200);
+        assertThat(asAdmin.get(org.path() + "/model").get("id").stringValue()).isEqualTo("rooms");
         Http.Res created = asAdmin.post(org.path() + "/roles", Map.of("name", "Made with a token",
                 "permissions", List.of("canCreateRooms")));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

@@ -17,7 +17,7 @@ public final class NativeApi implements Dialect {
     public NativeApi(Gatehouse.Services s, List<Route> more) {
         Auth auth = s.auth().within(NativeApi::orgOf);
         List<Route> all = new ArrayList<>();
-        all.addAll(new ModelsResource(s.modelService(), auth).routes());
+        all.addAll(new ModelsResource(s.modelService(), s.orgs(), auth).routes());
         all.addAll(new OrgsResource(s.orgs(), auth).routes());
         all.addAll(new RolesResource(s.roles(), auth).routes());
         all.addAll(new MembersResource(s.members(), s.memberKeys(), auth).routes());
