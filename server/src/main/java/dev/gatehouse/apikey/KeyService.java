@@ -152,26 +152,21 @@ public final class KeyService implements ChangeListener {
 
     @Override
     public void onChange(ChangeRecord record) {
-        switch (record.objectType()) {
-            case API_KEY -> {
+        ObjectType type = record.objectType();
+        if (type == ObjectType.API_KEY) {
+            evictions.incrementAndGet();
+            cache.remove(record.objectId());
+        } else if (type == ObjectType.MEMBER) {
+            if (record.after() == null || record.changedFields().contains("status")) {
                 evictions.incrementAndGet();
-                cache.remove(record.objectId());
+                long memberId = Long.parseLong(record.objectId());
+                cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
             }
-            case MEMBER -> {
-                if (record.after() == null || record.changedFields().contains("status")) {
-                    evictions.incrementAndGet();
-                    long memberId = Long.parseLong(record.objectId());
-                    cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
-                }
-            }
-            case ORGANIZATION -> {
-                if (record.after() == null && record.orgId() != null) {
-                    evictions.incrementAndGet();
-                    long orgId = record.orgId();
-                    cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
-                }
-            }
-            default -> {
+        } else if (type == ObjectType.ORGANIZATION) {
+            if (record.after() == null && record.orgId() != null) {
+                evictions.incrementAndGet();
+                long orgId = record.orgId();
+                cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
             }
         }
     }

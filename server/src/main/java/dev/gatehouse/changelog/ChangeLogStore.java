@@ -101,20 +101,11 @@ public final class ChangeLogStore {
         Long actor = rs.wasNull() ? null : actorId;
         long orgId = rs.getLong("org_id");
         Long org = rs.wasNull() ? null : orgId;
-        long revision = rs.getLong("revision");
-        ObjectType type;
-        Action action;
-        try {
-            type = ObjectType.of(rs.getString("object_type"));
-            action = Action.of(rs.getString("action"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("change-log revision " + revision + " cannot be read: " + e.getMessage(),
-                    e);
-        }
-        return new ChangeRecord(revision, org,
+        return new ChangeRecord(rs.getLong("revision"), org,
                 rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
                 new Actor(rs.getString("actor_type"), actor, rs.getString("key_id")),
-                type, rs.getString("object_id"), action,
+                ObjectType.of(rs.getString("object_type")), rs.getString("object_id"),
+                Action.of(rs.getString("action")),
                 Arrays.asList((String[]) rs.getArray("changed_fields").getArray()),
                 json(rs.getString("before")), json(rs.getString("after")), json(rs.getString("delta")));
     }

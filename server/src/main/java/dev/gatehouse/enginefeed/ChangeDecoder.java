@@ -2,6 +2,7 @@ package dev.gatehouse.enginefeed;
 
 import dev.gatehouse.assignment.LoggedAssignment;
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.member.MemberStatus;
@@ -15,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The one decoder from the change log into the engine: turns a committed change record into the engine
  * operations it stands for. Organizations, roles, members and assignments decide; every other object type
- * decodes to no operation (models reach the engine through the model registry, which must apply a model's record
- * before an organization names it — it listens first).
+ * decodes to no operation — also one only a newer version knows (models reach the engine through the model
+ * registry, which must apply a model's record before an organization names it — it listens first).
  *
  * <p>A snapshot is read by the field names of its object type's change-log codec ({@code LoggedRole} and its
  * siblings), never by the native API's: renaming an API field cannot change a decision, and every record the
@@ -33,13 +34,20 @@ public final class ChangeDecoder {
     }
 
     public static List<EngineOp> decode(ChangeRecord record) {
-        return switch (record.objectType()) {
-            case ORGANIZATION -> organization(record);
-            case ROLE -> role(record);
-            case MEMBER -> member(record);
-            case ASSIGNMENT -> assignment(record);
-            default -> List.of();
-        };
+        ObjectType type = record.objectType();
+        if (type == ObjectType.ORGANIZATION) {
+            return organization(record);
+        }
+        if (type == ObjectType.ROLE) {
+            return role(record);
+        }
+        if (type == ObjectType.MEMBER) {
+            return member(record);
+        }
+        if (type == ObjectType.ASSIGNMENT) {
+            return assignment(record);
+        }
+        return List.of();
     }
 
     private static List<EngineOp> organization(ChangeRecord record) {

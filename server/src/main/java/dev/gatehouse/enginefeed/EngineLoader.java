@@ -38,9 +38,9 @@ public final class EngineLoader {
             h.createQuery("SELECT id, org_id, user_id, role_id, external, status FROM members").setFetchSize(FETCH)
                     .map((rs, ctx) -> {
                         long roleId = rs.getLong("role_id");
+                        Long companyRole = rs.wasNull() ? null : roleId;
                         return EngineOps.member(rs.getLong("org_id"), rs.getLong("id"), rs.getString("user_id"),
-                                rs.wasNull() ? null : roleId, rs.getBoolean("external"),
-                                MemberStatus.of(rs.getString("status")));
+                                companyRole, rs.getBoolean("external"), MemberStatus.of(rs.getString("status")));
                     })
                     .forEach(writer::apply);
             h.createQuery("SELECT org_id, resource_type, resource_id, member_id, role_id FROM assignments")

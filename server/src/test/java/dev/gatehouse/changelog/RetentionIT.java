@@ -99,7 +99,7 @@ class RetentionIT {
             jdbi.useHandle(h -> h.createUpdate("""
                     INSERT INTO change_log (revision, org_id, occurred_at, actor_type, object_type, object_id, action,
                                             changed_fields)
-                    SELECT :from + g, :org, now(), 'system', 'group', g::text, 'created', '{}'
+                    SELECT :from + g, :org, now(), 'system', 'probe', g::text, 'created', '{}'
                       FROM generate_series(1, 2500) g""").bind("from", from).bind("org", org.id()).execute());
             long last = latest(jdbi);
             Await.until(Duration.ofSeconds(5), "the node applied the records",
@@ -281,7 +281,7 @@ class RetentionIT {
                 h.createUpdate("UPDATE roles SET permissions = ARRAY['doc.read', 'doc.write', 'records.all'] "
                         + "WHERE id = :id").bind("id", role).execute();
                 h.createUpdate("INSERT INTO change_log (revision, org_id, occurred_at, actor_type, object_type, "
-                                + "object_id, action, changed_fields) VALUES (:r, :org, now(), 'system', 'group', 'x', "
+                                + "object_id, action, changed_fields) VALUES (:r, :org, now(), 'system', 'probe', 'x', "
                                 + "'created', '{}')")
                         .bind("r", next + 1).bind("org", org.id()).execute();
                 h.createQuery("SELECT CAST(pg_notify(:c, :r) AS text)").bind("c", ChangeLogStore.CHANNEL)
