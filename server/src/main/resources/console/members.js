@@ -235,6 +235,7 @@ function groupsSection(app, member, groups, reload) {
 
 function assignmentsSection(app, member, assignments, roleName, reload) {
   const out = h('div', {});
+  const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what'});
   return h('section', {class: 'card', 'aria-label': 'Roles on resources'},
     h('h2', {}, 'Roles on resources'),
     assignments === null ? notice('You may not see this member’s resource roles.', 'info') : table([
@@ -242,16 +243,23 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
         + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
       {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
       {label: 'Since', cell: a => when(a.created_at)},
-      {label: '', cell: a => h('button', {type: 'button', class: 'danger small',
-        'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
-        try {
-          await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
-            + `/assignments/id:${member.id}`);
-          reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
-        } catch (e) {
-          if (!(e instanceof api.ApiError)) throw e;
-          fill(out, notice(explain(e), 'error'));
-        }
-      }}}, 'Remove')},
-    ], assignments, {empty: 'No roles on resources.'}), out);
+      {label: '', cell: a => h('span', {class: 'row-actions'},
+        h('button', {type: 'button', class: 'secondary small',
+          'aria-label': `Preview removing the role on ${a.resource.type} ${a.resource.id}`, on: {click: () =>
+            removal.refresh({assignment: {resource: {type: a.resource.type, id: a.resource.id}, member_id: member.id,
+              role_id: null}})}},
+        'Preview removal'),
+        h('button', {type: 'button', class: 'danger small',
+          'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
+          try {
+            await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
+              + `/assignments/id:${member.id}`);
+            reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
+          } catch (e) {
+            if (!(e instanceof api.ApiError)) throw e;
+            fill(out, notice(explain(e), 'error'));
+          }
+        }}}, 'Remove'))},
+    ], assignments, {empty: 'No roles on resources.'}), out,
+    assignments && assignments.length ? removal.element : null);
 }

@@ -174,6 +174,15 @@ class ConsoleBrowserIT {
         browser.waitForText(By.cssSelector("tbody"), "u-bob");
         check("resources");
         browser.screenshot("resources");
+        // a removal previewed before it is made: the room role alone decides there, so Bob would lose all of it
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Preview removing the role of u-bob here']")));
+        By removal = By.cssSelector("section.preview[aria-label='Preview of removing a role']");
+        browser.waitForText(removal, "0 members gain and 1 member loses permissions.");
+        assertThat(browser.driver().findElement(removal).findElement(By.cssSelector(".preview-losses")).getText())
+                .contains("canAddDocuments on room " + room + ": 1 member (u-bob)",
+                        "canViewRoomDetails on room " + room + ": 1 member (u-bob)");
+        assertThat(node.service().get(org.path() + "/resources/room/" + room + "/assignments").get("items"))
+                .as("a preview removes nothing").hasSize(2);
 
         // the explorer: allowed in the room, and why
         go("#/explorer", "Access explorer");
