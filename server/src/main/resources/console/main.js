@@ -98,11 +98,25 @@ async function route() {
     await signin.render(main, app);
     return;
   }
+  // A member's session always names its organization; one that does not is no session to work in.
+  if (s.kind !== 'operator' && !s.org) return app.signOut();
   try {
     if (s.org && (!app.org || String(app.org.id) !== String(s.org))) await app.openOrg(s.org);
   } catch (e) {
+    if (turn !== routing) return;
     if (e instanceof api.ApiError && e.status === 401) return app.signOut();
-    app.leaveOrg();
+    if (s.kind === 'operator' && e instanceof api.ApiError && e.status === 404) {
+      app.leaveOrg(); // the organization an operator opened is gone: back to the list
+    } else {
+      // The organization could not be loaded (the server unreachable, or refusing for now): say so and keep the
+      // session as it is — dropping its organization would leave nothing to work in.
+      app.org = null;
+      renderNav(null);
+      fill(main, h('div', {class: 'view'}, h('h1', {}, 'Something went wrong'),
+        notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'),
+        h('div', {class: 'actions'}, h('button', {type: 'button', on: {click: () => route()}}, 'Try again'))));
+      return;
+    }
   }
   const found = ORG_SECTIONS.find(([key]) => key === section);
   let view = found && app.org ? found[2] : null;

@@ -458,6 +458,29 @@ class ConsoleBrowserIT {
         assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
     }
 
+    @Test
+    @Order(7)
+    void anOrganizationThatCannotBeLoaded_isShownAsAProblem_andTheSessionKeepsIt() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey(), "Roles");
+        // the tab is reloaded while the network drops every request for the organization
+        browser.failRequests("*/v1/orgs/*");
+        try {
+            browser.reload();
+            browser.heading("Something went wrong");
+            assertThat(browser.driver().findElement(By.cssSelector(".notice-error")).getText())
+                    .contains("could not be reached");
+            assertThat(browser.script("return String(JSON.parse(sessionStorage.getItem('gatehouse.console.session'))"
+                    + ".org)")).as("the session still names its organization").isEqualTo(String.valueOf(org.id()));
+            check("an organization that cannot be loaded");
+        } finally {
+            browser.failRequests();
+        }
+        browser.press("Try again");
+        browser.heading("Roles");
+        assertThat(browser.driver().findElement(By.tagName("table")).getText()).contains("Default Admin");
+    }
+
     /** The user id in the first row of the members table. */
     static String firstUserId() {
         try {
