@@ -84,6 +84,7 @@ function renderNav(active) {
     h('button', {type: 'button', class: 'secondary', on: {click: app.signOut}}, 'Sign out'));
 }
 
+/** Counts routes: each draws the page only while it is the latest, so a slower earlier one never overwrites it. */
 let routing = 0;
 
 async function route() {
@@ -118,6 +119,8 @@ async function route() {
       return;
     }
   }
+  // Another route began while this one waited (a link followed while the organization loaded): it draws the page.
+  if (turn !== routing) return;
   const found = ORG_SECTIONS.find(([key]) => key === section);
   let view = found && app.org ? found[2] : null;
   let key = found ? section : null;

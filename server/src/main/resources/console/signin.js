@@ -169,7 +169,8 @@ export async function finishRedirect(app) {
   }
   api.remember({key: tokens.access_token, kind: 'member', org: pending.org, via: pending.issuer});
   app.say('Signed in.');
-  if (!location.hash || location.hash.startsWith('#/signin')) location.hash = '#/roles';
+  // The screen to land on, without a hashchange: the console routes once when this returns.
+  if (!location.hash || location.hash.startsWith('#/signin')) history.replaceState(null, '', `${location.pathname}#/roles`);
 }
 
 function idTokenNonce(idToken) {

@@ -87,6 +87,19 @@ final class Browser implements AutoCloseable {
     }
 
     /**
+     * Runs {@code script} in every page this tab loads from now on, before the page's own scripts (through the
+     * DevTools protocol); returns the id {@link #notOnEveryPage} takes.
+     */
+    String onEveryPage(String script) {
+        return (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script))
+                .get("identifier");
+    }
+
+    void notOnEveryPage(String id) {
+        driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+    }
+
+    /**
      * Makes the browser fail every request whose URL matches one of {@code patterns} ({@code *} for any text), as
      * if the network dropped them; none: requests go through again. Through the DevTools protocol.
      */

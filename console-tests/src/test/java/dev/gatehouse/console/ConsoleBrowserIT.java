@@ -481,6 +481,64 @@ class ConsoleBrowserIT {
         assertThat(browser.driver().findElement(By.tagName("table")).getText()).contains("Default Admin");
     }
 
+    /**
+     * Wraps the page's fetch: the first load of an organization ({@code GET /v1/orgs/{id}}) waits until
+     * {@code window.release()}; {@code window.modelsLoaded} counts loaded models, raised in a task of its own after
+     * the page has done what it does with one.
+     */
+    static final String HOLD_FIRST_ORGANIZATION_LOAD = """
+            (() => {
+              const original = window.fetch.bind(window);
+              let loads = 0;
+              let release;
+              const held = new Promise(resolve => { release = resolve; });
+              window.release = () => release();
+              window.held = false;
+              window.modelsLoaded = 0;
+              window.fetch = async (input, init) => {
+                const path = new URL(String(input), location.href).pathname;
+                if (/^\\/v1\\/orgs\\/\\d+$/.test(path) && ++loads === 1) {
+                  window.held = true;
+                  await held;
+                }
+                const response = await original(input, init);
+                if (/^\\/v1\\/orgs\\/\\d+\\/model$/.test(path)) {
+                  const text = response.text.bind(response);
+                  response.text = async () => {
+                    const body = await text();
+                    setTimeout(() => { window.modelsLoaded++; }, 0);
+                    return body;
+                  };
+                }
+                return response;
+              };
+            })();
+            """;
+
+    @Test
+    @Order(8)
+    void aScreenLeftWhileTheOrganizationLoads_isNotDrawnOverTheNextOne() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey(), "Roles");
+        String hold = browser.onEveryPage(HOLD_FIRST_ORGANIZATION_LOAD);
+        try {
+            // the tab is reloaded on the roles; while the organization loads, the admin follows a link to Members
+            browser.reload();
+            browser.waitUntil(d -> Boolean.TRUE.equals(browser.script("return window.held")));
+            browser.script("location.hash = '#/members'");
+            browser.heading("Members");
+            // the roles' route gets its organization now, after the members' route has drawn the page
+            browser.script("window.release()");
+            browser.waitUntil(d -> Long.valueOf(2).equals(browser.script("return window.modelsLoaded")));
+            assertThat(browser.script("return document.querySelector('main h1')?.textContent ?? "
+                    + "document.getElementById('main').innerText")).isEqualTo("Members");
+            assertThat(browser.script("return document.querySelector('#nav a[aria-current=page]').textContent"))
+                    .isEqualTo("Members");
+        } finally {
+            browser.notOnEveryPage(hold);
+        }
+    }
+
     /** The user id in the first row of the members table. */
     static String firstUserId() {
         try {
