@@ -235,7 +235,8 @@ function groupsSection(app, member, groups, reload) {
 
 function assignmentsSection(app, member, assignments, roleName, reload) {
   const out = h('div', {});
-  const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what'});
+  const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what',
+    hint: 'Press Preview removal next to a role to see what removing it would take away.'});
   return h('section', {class: 'card', 'aria-label': 'Roles on resources'},
     h('h2', {}, 'Roles on resources'),
     assignments === null ? notice('You may not see this member’s resource roles.', 'info') : table([

@@ -8,16 +8,18 @@ import {h, fill} from './dom.js';
 import {explain} from './problems.js';
 
 /**
- * A preview panel: {element, refresh(change)}; `label` names its region when a screen has more than one. `change` is the body of the preview request, one of
+ * A preview panel: {element, refresh(change)}; `label` names its region when a screen has more than one, `hint` is
+ * what it says before the first preview. `change` is the body of the preview request, one of
  *   {role: {id, version, permissions, external, visibility, …}}     an edit of an existing role
  *   {member: {member_id | user_id, role_id?, status?}}              a member's company role or status
  *   {assignment: {resource: {type, id}, member_id | user_id, role_id}}  a role on a resource (role_id null: removal)
  */
-export function panel(app, {label = 'Preview of the change', title = 'Preview: who gains and who loses'} = {}) {
+export function panel(app, {label = 'Preview of the change', title = 'Preview: who gains and who loses',
+  hint = 'Change something, then preview it before you save.'} = {}) {
   const body = h('div', {class: 'preview-body'});
   const element = h('section', {class: 'preview', 'aria-label': label, 'aria-live': 'polite'}, h('h2', {}, title),
     body);
-  fill(body, h('p', {class: 'muted'}, 'Change something, then preview it before you save.'));
+  fill(body, h('p', {class: 'muted'}, hint));
   async function refresh(change, {all = false} = {}) {
     fill(body, h('p', {class: 'muted'}, 'Computing the preview…'));
     try {

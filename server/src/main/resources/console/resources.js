@@ -50,7 +50,8 @@ async function resource(app, type, id) {
   const reload = done => app.go(`#/resources${api.query({type, id, done, t: Date.now()})}`);
   const out = h('div', {});
   const pane = preview.panel(app);
-  const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what'});
+  const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what',
+    hint: 'Press Preview removal next to a role to see what removing it would take away.'});
   const who = a => people.get(a.member_id)?.user_id || `member ${a.member_id}`;
 
   const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
