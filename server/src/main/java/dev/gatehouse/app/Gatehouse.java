@@ -22,6 +22,8 @@ import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberRules;
+import dev.gatehouse.oidc.OidcService;
+import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsRoleService;
@@ -116,22 +118,25 @@ public final class Gatehouse implements AutoCloseable {
         decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models(),
                 metrics);
         closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
+        OidcService oidc = new OidcService(config.oidc(), core.engine());
+        PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),
+                core.engine(), core.feed());
 
         core.load();
         generatedServiceKey = core.keys().bootstrapServiceKey();
         startBackgroundJobs(storage, webhooks, metrics);
 
-        Auth auth = new Auth(core.keys());
+        Auth auth = new Auth(core.keys(), oidc);
         ChangeFeed feed = core.feed();
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
-                        directory.assignments(), decisions, events, webhooks)), feed),
+                        directory.assignments(), decisions, events, webhooks, previews)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
                         config.closeRateLimit(), clock, metrics), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules), feed),
-                new ConsoleDialect(),
+                new ConsoleDialect(oidc),
                 new OpsDialect(database::reachable, feed, metrics, () -> ready, auth));
         http = startHttp(dialects, metrics);
         ready = true;

@@ -75,11 +75,14 @@ public final class MemberService {
 
     /** Members by id, in ascending id order (unknown ids, and ids the caller may not see, are skipped). */
     public List<Member> getAll(Principal principal, long orgId, List<Long> ids) {
-        return access.read(principal, orgId, (h, caller) -> {
-            Long only = onlySelf(caller);
-            List<Long> wanted = only == null ? ids : ids.stream().filter(only::equals).toList();
-            return wanted.isEmpty() ? List.of() : members.findAll(h, orgId, wanted);
-        });
+        return access.read(principal, orgId, (h, caller) -> readable(h, caller, orgId, ids));
+    }
+
+    /** {@link #getAll} inside a running transaction, as {@code caller} may see them. */
+    public List<Member> readable(Handle h, Caller caller, long orgId, List<Long> ids) {
+        Long only = onlySelf(caller);
+        List<Long> wanted = only == null ? ids : ids.stream().filter(only::equals).toList();
+        return wanted.isEmpty() ? List.of() : members.findAll(h, orgId, wanted);
     }
 
     /** The member a reference names; 404 when none the caller may see, 409 when it is ambiguous. */
@@ -141,14 +144,20 @@ public final class MemberService {
 
     public Written<Member> update(Principal principal, long orgId, MemberRef ref, MemberInput in,
                                   Integer expectedVersion) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            PermissionModel model = model(tx.handle(), orgId);
-            Member current = resolve(tx.handle(), caller, orgId, ref);
-            requireVersion("member", current.id(), current.version(), expectedVersion);
-            requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
-                    in.roleId() == null ? current.roleId() : in.roleId(), current.external(), "updating a member");
-            return update(tx, caller, model, orgId, current, in);
-        });
+        return access.write(principal, orgId, (tx, caller) -> update(tx, caller, orgId, ref, in, expectedVersion));
+    }
+
+    /**
+     * {@link #update(Principal, long, MemberRef, MemberInput, Integer)} inside a running transaction of the
+     * organization (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Member update(Tx tx, Caller caller, long orgId, MemberRef ref, MemberInput in, Integer expectedVersion) {
+        PermissionModel model = model(tx.handle(), orgId);
+        Member current = resolve(tx.handle(), caller, orgId, ref);
+        requireVersion("member", current.id(), current.version(), expectedVersion);
+        requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+                in.roleId() == null ? current.roleId() : in.roleId(), current.external(), "updating a member");
+        return update(tx, caller, model, orgId, current, in);
     }
 
     /**
@@ -237,6 +246,11 @@ public final class MemberService {
     public void requireMay(Handle h, Caller caller, PermissionModel model, MemberRules.Action action, Member current,
                            Long roleAfter, boolean external, String what) {
         rules.requireMay(h, caller, model, action, current, roleAfter, external, what);
+    }
+
+    /** Whether {@code caller} may read every member of its organization (an external member reads only itself). */
+    public static boolean seesEveryone(Caller caller) {
+        return onlySelf(caller) == null;
     }
 
     /** The one member an external caller may see (itself); null when the caller sees every member. */

@@ -18,6 +18,7 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
@@ -119,6 +120,14 @@ public final class OrgService {
             return own;
         }
         return store.read(h -> orgs.findByAccount(h, accountId)).orElseThrow(() -> notFound);
+    }
+
+    /**
+     * The id of the organization with this account GUID, or empty — for authentication only (which organization an
+     * access token presented on a Rooms path acts in); it reveals nothing, the request still has to authenticate.
+     */
+    public Optional<Long> idOfAccount(UUID accountId) {
+        return store.read(h -> orgs.findByAccount(h, accountId)).map(Organization::id);
     }
 
     public Written<Organization> rename(Principal principal, long orgId, String name, Integer expectedVersion) {

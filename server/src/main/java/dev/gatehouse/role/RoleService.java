@@ -85,43 +85,49 @@ public final class RoleService {
     }
 
     public Written<Role> update(Principal principal, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            caller.require(model.management().roles(), "updating a role");
-            Role current = find(h, orgId, roleId);
-            requireNotSystem(current, "edited");
-            requireVersion("role", current.id(), current.version(), expectedVersion);
-            List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
-            boolean external = input.external() == null ? current.external() : input.external();
-            RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
-            RoleRules.check(model, permissions, external, visibility);
-            access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
-            String name = input.name() == null ? current.name() : input.name();
-            if (!name.equalsIgnoreCase(current.name())) {
-                requireFreeName(h, orgId, name, roleId);
-            }
-            RoleHolders held = roles.holders(h, roleId);
-            if (external != current.external() && held.any()) {
-                throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
-                        + "internal and external while held (" + held.members() + " members, " + held.assignments()
-                        + " assignments)");
-            }
-            String manage = model.management().roles();
-            if (current.permissions().contains(manage) && !permissions.contains(manage)
-                    && roles.countManagers(h, orgId, manage, 0L, roleId) == 0
-                    && roles.countManagers(h, orgId, manage, 0L, 0L) > 0) {
-                throw new ConflictException("last_role_manager", "removing \"" + manage + "\" from role " + roleId
-                        + " would leave organization " + orgId + " without an active member able to manage roles");
-            }
-            Role changed = new Role(current.id(), orgId, null, name,
-                    input.description() == null ? current.description() : input.description(),
-                    model.canonical(permissions), external, false, visibility, current.version(),
-                    current.createdAt(), current.updatedAt());
-            Role updated = roles.update(h, changed, tx.now());
-            tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
-            return updated;
-        });
+        return access.write(principal, orgId, (tx, caller) -> update(tx, caller, orgId, roleId, input, expectedVersion));
+    }
+
+    /**
+     * {@link #update(Principal, long, long, RoleInput, Integer)} inside a running transaction of the organization
+     * (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Role update(Tx tx, Caller caller, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
+        Handle h = tx.handle();
+        PermissionModel model = model(h, orgId);
+        caller.require(model.management().roles(), "updating a role");
+        Role current = find(h, orgId, roleId);
+        requireNotSystem(current, "edited");
+        requireVersion("role", current.id(), current.version(), expectedVersion);
+        List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
+        boolean external = input.external() == null ? current.external() : input.external();
+        RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
+        RoleRules.check(model, permissions, external, visibility);
+        access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
+        String name = input.name() == null ? current.name() : input.name();
+        if (!name.equalsIgnoreCase(current.name())) {
+            requireFreeName(h, orgId, name, roleId);
+        }
+        RoleHolders held = roles.holders(h, roleId);
+        if (external != current.external() && held.any()) {
+            throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
+                    + "internal and external while held (" + held.members() + " members, " + held.assignments()
+                    + " assignments)");
+        }
+        String manage = model.management().roles();
+        if (current.permissions().contains(manage) && !permissions.contains(manage)
+                && roles.countManagers(h, orgId, manage, 0L, roleId) == 0
+                && roles.countManagers(h, orgId, manage, 0L, 0L) > 0) {
+            throw new ConflictException("last_role_manager", "removing \"" + manage + "\" from role " + roleId
+                    + " would leave organization " + orgId + " without an active member able to manage roles");
+        }
+        Role changed = new Role(current.id(), orgId, null, name,
+                input.description() == null ? current.description() : input.description(),
+                model.canonical(permissions), external, false, visibility, current.version(),
+                current.createdAt(), current.updatedAt());
+        Role updated = roles.update(h, changed, tx.now());
+        tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
+        return updated;
     }
 
     public Written<Role> delete(Principal principal, long orgId, long roleId, Integer expectedVersion) {

@@ -83,4 +83,9 @@ public final class Tx {
     List<PendingChange> changes() {
         return changes;
     }
+
+    /** The changes recorded so far, as they would be appended at commit (a rehearsal reads them). */
+    public List<PendingChange> pending() {
+        return List.copyOf(changes);
+    }
 }

@@ -40,6 +40,12 @@ final class Accounts {
         this.models = models;
     }
 
+    /** The organization of a path's {@code accountId}, for access tokens; null when it names none. */
+    static Long orgOf(Context ctx, OrgService orgs) {
+        String raw = ctx.pathParamMap().get("accountId");
+        return raw == null || !GUID.matcher(raw).matches() ? null : orgs.idOfAccount(UUID.fromString(raw)).orElse(null);
+    }
+
     Account resolve(Context ctx) {
         Principal principal = auth.principal(ctx);
         String raw = ctx.pathParam("accountId");

@@ -47,7 +47,7 @@ public final class RoomsApi implements Dialect {
     }
 
     public RoomsApi(Services s) {
-        Accounts accounts = new Accounts(s.auth(), s.orgs(), s.models());
+        Accounts accounts = new Accounts(s.auth().within(ctx -> Accounts.orgOf(ctx, s.orgs())), s.orgs(), s.models());
         List<Route> all = new ArrayList<>();
         all.addAll(new RolesEndpoints(accounts, s.roles(), s.roomsRoles()).routes());
         all.addAll(new UsersEndpoints(accounts, s.roomsUsers()).routes());

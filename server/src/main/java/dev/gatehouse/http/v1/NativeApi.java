@@ -13,6 +13,7 @@ import dev.gatehouse.http.Route;
 import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.org.OrgService;
+import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.webhook.WebhookService;
 import io.javalin.http.Handler;
@@ -31,7 +32,8 @@ public final class NativeApi implements Dialect {
     /** What the native API uses: the caller's key and the service of each resource it serves. */
     public record Services(Auth auth, ModelService models, OrgService orgs, RoleService roles, MemberService members,
                            MemberKeyService memberKeys, GroupService groups, AssignmentService assignments,
-                           DecisionService decisions, EventService events, WebhookService webhooks) {
+                           DecisionService decisions, EventService events, WebhookService webhooks,
+                           PreviewService previews) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -44,15 +46,16 @@ public final class NativeApi implements Dialect {
             Objects.requireNonNull(decisions, "decisions");
             Objects.requireNonNull(events, "events");
             Objects.requireNonNull(webhooks, "webhooks");
+            Objects.requireNonNull(previews, "previews");
         }
     }
 
     private final List<Route> routes;
 
     public NativeApi(Services s) {
-        Auth auth = s.auth();
+        Auth auth = s.auth().within(NativeApi::orgOf);
         List<Route> all = new ArrayList<>();
-        all.addAll(new ModelsResource(s.models(), auth).routes());
+        all.addAll(new ModelsResource(s.models(), s.orgs(), auth).routes());
         all.addAll(new OrgsResource(s.orgs(), auth).routes());
         all.addAll(new RolesResource(s.roles(), auth).routes());
         all.addAll(new MembersResource(s.members(), s.memberKeys(), auth).routes());
@@ -62,6 +65,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(new EngineResource(s.decisions(), auth).routes());
+        all.addAll(new PreviewResource(s.previews(), auth).routes());
         this.routes = all.stream().map(NativeApi::namingTheOrg).toList();
     }
 
@@ -78,6 +82,15 @@ public final class NativeApi implements Dialect {
             }
             handler.handle(ctx);
         });
+    }
+
+    /** The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. */
+    static Long orgOf(io.javalin.http.Context ctx) {
+        String raw = ctx.pathParamMap().get("org");
+        if (raw == null || raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        return Long.parseLong(raw);
     }
 
     @Override
