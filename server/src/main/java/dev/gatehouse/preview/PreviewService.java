@@ -116,7 +116,7 @@ public final class PreviewService {
     /** The engine operations of the changes the rehearsed write recorded, by the one decoder. */
     private static List<EngineOp> decode(Tx tx) {
         List<EngineOp> ops = new ArrayList<>();
-        Instant now = Instant.now();
+        Instant now = tx.now();
         for (PendingChange c : tx.pending()) {
             ops.addAll(ChangeDecoder.decode(new ChangeRecord(0L, c.orgId(), now, tx.actor(), c.objectType(),
                     c.objectId(), c.action(), c.changedFields(), c.before(), c.after(), c.delta())));
