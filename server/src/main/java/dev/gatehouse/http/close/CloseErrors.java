@@ -76,6 +76,7 @@ final class CloseErrors {
             case "last_role_manager" -> lastManager(e);
             case "permission_required" -> e.subject(MissingPermission.class).map(CloseErrors::missing).orElse(null);
             case "role_in_use" -> e.subject(RoleHolders.class).map(held -> roleInUse(held, caller)).orElse(null);
+            case "limit_reached" -> limitReached(e);
             default -> null;
         };
         if (phrased != null) {
@@ -85,6 +86,21 @@ final class CloseErrors {
             return e.detail();
         }
         return PLAIN.getOrDefault(e.code(), "The request was refused (" + e.code() + ").");
+    }
+
+    /**
+     * A per-organization limit, from the facts its context carries (the limit's name, maximum and current count);
+     * null without them.
+     */
+    private static String limitReached(GatehouseException e) {
+        Object limit = e.context().get("limit");
+        Object maximum = e.context().get("maximum");
+        Object current = e.context().get("current");
+        if (limit == null || maximum == null || current == null) {
+            return null;
+        }
+        return "Limit reached: " + limit + " allows " + maximum + " and there are " + current + "; remove one first "
+                + "or ask the operator to raise --max-" + limit.toString().replace('_', '-') + ".";
     }
 
     private static String missing(MissingPermission m) {

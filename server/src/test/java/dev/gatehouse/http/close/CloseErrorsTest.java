@@ -4,6 +4,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.MemberRef;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,15 @@ class CloseErrorsTest {
                 .doesNotContainPattern("\\d");
         assertThat(errors.detail(new ConflictException("last_role_manager", "member 3 is the last active member of "
                 + "organization 7 able to manage roles"), null)).doesNotContainPattern("\\d");
+    }
+
+    @Test
+    void limitReached_namesTheLimitFromItsContext_notTheOrganizationsNumber() {
+        var e = new ConflictException("limit_reached", "organization 7 already has 3 groups, its limit "
+                + "(groups_per_org = 3); remove one first or raise --max-groups-per-org",
+                Map.of("limit", "groups_per_org", "maximum", 3, "current", 3));
+        assertThat(errors.detail(e, null)).contains("groups_per_org", "3", "--max-groups-per-org")
+                .doesNotContain("organization 7");
     }
 
     @Test
