@@ -125,7 +125,8 @@ public final class Gatehouse implements AutoCloseable {
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
         feed = new ChangeFeed(database.jdbi(), log);
-        Store store = new Store(database.jdbi(), log, feed, config.limits());
+        Store store = new Store(database.jdbi(), log, feed, config.limits(), Store.lanesFor(config.poolSize()));
+        resources.add(0, store);
         engine = new DecisionEngine(models::get);
         Access access = new Access(store, engine);
         KeyService keys = new KeyService(store, config.serviceKey());
@@ -203,6 +204,8 @@ public final class Gatehouse implements AutoCloseable {
         FunctionCounter.builder("gatehouse.feed.reloads", feed, ChangeFeed::reloads)
                 .description("reloads of the whole state after a change could not be applied or the log had a gap")
                 .register(metrics);
+        Gauge.builder("gatehouse.writes.waiting", store, Store::waitingWrites)
+                .description("writes queued for a write lane (group commit)").register(metrics);
         database.pool().setMetricRegistry(metrics);
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(services, List.of()), feed),

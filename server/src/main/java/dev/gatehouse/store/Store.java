@@ -24,44 +24,69 @@ import org.jdbi.v3.core.JdbiException;
  * records go to this node's {@link ChangeFeed}, so the write is visible to decisions before the caller
  * answers. Database constraint violations become typed {@link GatehouseException}s here.
  *
- * <p>Thread-safe.
+ * <p>Concurrent writes share transactions and flushes ({@link GroupCommit}): each still runs inside its own
+ * savepoint after its organization's lock, changes nothing when refused, and is answered only once committed.
+ * {@link #writeAlone} runs a long write (a chunk of a bulk import) in a transaction of its own instead, so that it
+ * holds up no batch of other requests.
+ *
+ * <p>Thread-safe. {@link #close} stops the write lanes (pending writes fail with a retryable error).
  */
-public final class Store {
+public final class Store implements AutoCloseable {
+
+    /** Write lanes for a pool of {@code poolSize} connections: half of it, 1 to 4. */
+    public static int lanesFor(int poolSize) {
+        return Math.max(1, Math.min(4, poolSize / 2));
+    }
 
     private final Jdbi jdbi;
     private final ChangeLogStore log;
     private final ChangeFeed feed;
     private final Limits limits;
+    private final GroupCommit groupCommit;
 
     public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed) {
-        this(jdbi, log, feed, Limits.DEFAULTS);
+        this(jdbi, log, feed, Limits.DEFAULTS, 0);
     }
 
-    /** A store whose writes enforce {@code limits} ({@link Tx#limits()}). */
-    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits) {
+    /**
+     * A store whose writes enforce {@code limits} ({@link Tx#limits()}) and share transactions across
+     * {@code lanes} write lanes ({@link GroupCommit}; 0 for one transaction per write).
+     */
+    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, int lanes) {
         this.jdbi = jdbi;
         this.log = log;
         this.feed = feed;
         this.limits = limits;
+        this.groupCommit = lanes == 0 ? null : new GroupCommit(jdbi, log, feed, limits, lanes);
     }
 
     /**
-     * Runs {@code work} in one transaction.
+     * Runs {@code work} in a transaction, with the writes of other requests that wait at the same time
+     * ({@link GroupCommit}), and returns once it has committed and this node has applied it.
      *
      * @param orgId the organization to lock, or null for deployment-level writes
      */
     public <T> Written<T> write(Actor actor, Long orgId, Function<Tx, T> work) {
+        if (groupCommit == null || GroupCommit.onLane()) {
+            return writeAlone(actor, orgId, work);
+        }
+        return groupCommit.write(actor, orgId, work);
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own on the calling thread: for a long write that should not
+     * hold up the writes batched with it. Same promises as {@link #write}.
+     *
+     * @param orgId the organization to lock, or null for deployment-level writes
+     */
+    public <T> Written<T> writeAlone(Actor actor, Long orgId, Function<Tx, T> work) {
         record Result<T>(T value, List<ChangeRecord> records) {
         }
         Result<T> result;
         try {
             result = jdbi.inTransaction(handle -> {
                 if (orgId != null) {
-                    boolean exists = handle.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE")
-                            .bind("id", orgId).mapTo(Integer.class).findOne().isPresent();
-                    if (!exists) {
-                        throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
-                    }
+                    lockOrganization(handle, orgId);
                 }
                 Tx tx = new Tx(handle, actor, limits);
                 T value = work.apply(tx);
@@ -70,10 +95,26 @@ public final class Store {
         } catch (JdbiException e) {
             throw translate(e);
         }
-        feed.publish(result.records());
+        if (!result.records().isEmpty()) {
+            feed.publish(result.records());
+        }
         long revision = result.records().isEmpty() ? feed.applied()
                 : result.records().get(result.records().size() - 1).revision();
         return new Written<>(result.value(), revision);
+    }
+
+    /** How many writes wait for a write lane right now (0 without group commit). */
+    public int waitingWrites() {
+        return groupCommit == null ? 0 : groupCommit.waiting();
+    }
+
+    /** Takes the row lock that serializes the writes of one organization; 404 when it does not exist. */
+    static void lockOrganization(Handle handle, long orgId) {
+        boolean exists = handle.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE")
+                .bind("id", orgId).mapTo(Integer.class).findOne().isPresent();
+        if (!exists) {
+            throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
+        }
     }
 
     public <T> T read(Function<Handle, T> query) {
@@ -86,6 +127,13 @@ public final class Store {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    @Override
+    public void close() {
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
     }
 
     /** Maps a database failure to the exception tree; unknown failures stay unchecked bugs. */
