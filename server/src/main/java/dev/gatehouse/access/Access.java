@@ -45,6 +45,15 @@ public final class Access {
         return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
     }
 
+    /**
+     * Like {@link #write}, in a transaction of its own on the calling thread ({@link Store#writeAlone}): for long
+     * writes such as a chunk of a bulk import, which would hold up the writes batched with them.
+     */
+    public <T> Written<T> writeAlone(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
+        requireOwnOrganization(principal, orgId);
+        return store.writeAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+    }
+
     /** A read of one organization by {@code principal}, with the caller's state as of the read. */
     public <T> T read(Principal principal, long orgId, BiFunction<Handle, Caller, T> query) {
         requireOwnOrganization(principal, orgId);

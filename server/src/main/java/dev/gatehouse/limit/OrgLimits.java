@@ -1,7 +1,10 @@
 package dev.gatehouse.limit;
 
 import dev.gatehouse.error.ConflictException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -58,6 +61,58 @@ public final class OrgLimits {
                 q -> q.bind("org", orgId).bind("type", type).bind("rid", resourceId));
     }
 
+    /**
+     * Counts of the members holding a role on resources of one type, to check many added assignments with few
+     * queries ({@link AssignmentCounts#load}, then {@link AssignmentCounts#beforeAdding} per assignment).
+     */
+    public AssignmentCounts assignmentCounts(long orgId, String type) {
+        return new AssignmentCounts(orgId, type);
+    }
+
+    /** Counts of members holding a role per resource of one type, kept up to date by {@link #beforeAdding}. */
+    public final class AssignmentCounts {
+
+        private final long orgId;
+        private final String type;
+        private final Map<String, Integer> counts = new HashMap<>();
+
+        private AssignmentCounts(long orgId, String type) {
+            this.orgId = orgId;
+            this.type = type;
+        }
+
+        /** Reads the counts of the resources not read yet, in one query. */
+        public void load(Collection<String> resourceIds) {
+            List<String> unknown = resourceIds.stream().filter(id -> !counts.containsKey(id)).distinct().toList();
+            if (unknown.isEmpty()) {
+                return;
+            }
+            unknown.forEach(id -> counts.put(id, 0));
+            handle.createQuery("SELECT resource_id, count(*) AS n FROM assignments WHERE org_id = :org "
+                            + "AND resource_type = :type AND resource_id = ANY (:rids) GROUP BY resource_id")
+                    .bind("org", orgId).bind("type", type).bind("rids", unknown.toArray(new String[0]))
+                    .map((rs, ctx) -> Map.entry(rs.getString("resource_id"), rs.getInt("n")))
+                    .forEach(count -> counts.put(count.getKey(), count.getValue()));
+        }
+
+        /**
+         * Like {@link OrgLimits#beforeAddingAssignment} for a resource {@link #load loaded} before: refuses at the
+         * limit, else counts the new assignment.
+         */
+        public void beforeAdding(String resourceId) {
+            Integer current = counts.get(resourceId);
+            if (current == null) {
+                throw new IllegalStateException(type + " " + resourceId + " was not loaded");
+            }
+            int maximum = limits.assignmentsPerResource();
+            if (current >= maximum) {
+                refuse("assignments_per_resource", maximum, current, type + " " + resourceId,
+                        "members with a role on it");
+            }
+            counts.put(resourceId, current + 1);
+        }
+    }
+
     /** Before a member joins a group. */
     public void beforeAddingGroupMember(long groupId) {
         require("members_per_group", limits.membersPerGroup(), "group " + groupId, "members",
@@ -73,7 +128,10 @@ public final class OrgLimits {
         }
         Query all = handle.createQuery("SELECT count(*) FROM " + from);
         binder.bind(all);
-        long current = all.mapTo(Long.class).one();
+        refuse(limit, maximum, all.mapTo(Long.class).one(), subject, things);
+    }
+
+    private static void refuse(String limit, int maximum, long current, String subject, String things) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("limit", limit);
         context.put("maximum", maximum);

@@ -50,6 +50,12 @@ public final class MemberStore {
                 .bind("org", orgId).bind("user", userId).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** The members with the given user ids (those that exist). */
+    public List<Member> findAllByUserId(Handle h, long orgId, List<String> userIds) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND user_id = ANY (:users)")
+                .bind("org", orgId).bind("users", userIds.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
+    }
+
     public Optional<Member> findByEmail(Handle h, long orgId, String email) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND lower(email) = lower(:email)")
                 .bind("org", orgId).bind("email", email).map((rs, ctx) -> map(rs)).findOne();

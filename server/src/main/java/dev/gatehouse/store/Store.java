@@ -137,7 +137,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Maps a database failure to the exception tree; unknown failures stay unchecked bugs. */
-    static RuntimeException translate(JdbiException e) {
+    public static RuntimeException translate(JdbiException e) {
         Throwable cause = e.getCause();
         while (cause != null && !(cause instanceof SQLException)) {
             cause = cause.getCause();
