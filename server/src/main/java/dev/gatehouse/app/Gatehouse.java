@@ -4,6 +4,10 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.bulk.BulkServices;
+import dev.gatehouse.bulk.ExportService;
+import dev.gatehouse.bulk.ImportOptions;
+import dev.gatehouse.bulk.ImportService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
@@ -84,7 +88,7 @@ public final class Gatehouse implements AutoCloseable {
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
                            MemberKeyService memberKeys, AssignmentService assignments, OrgModels orgModels,
                            ChangeFeed feed, Auth auth, GroupService groups, EventService events,
-                           WebhookService webhooks) {
+                           WebhookService webhooks, ImportService imports, ExportService exports) {
     }
 
     private Gatehouse(Config config) {
@@ -156,8 +160,10 @@ public final class Gatehouse implements AutoCloseable {
         });
         AssignmentService assignments = new AssignmentService(access, members, orgModels,
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
+        BulkServices bulk = new BulkServices(access, orgModels, roles, members, groups, assignments);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
-                assignments, orgModels, feed, new Auth(keys), groups, events, webhooks);
+                assignments, orgModels, feed, new Auth(keys), groups, events, webhooks,
+                new ImportService(bulk, ImportOptions.DEFAULT_MAX_LINES), new ExportService(bulk));
 
         modelService.loadStored();
         long started = System.nanoTime();

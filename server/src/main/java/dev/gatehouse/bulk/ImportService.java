@@ -44,10 +44,18 @@ public final class ImportService {
     static final int MAX_LINE_BYTES = 1 << 20;
 
     private final BulkServices services;
+    private final long maxLines;
     private final Semaphore running = new Semaphore(CONCURRENT);
 
-    public ImportService(BulkServices services) {
+    /** @param maxLines lines one request may carry ({@link ImportOptions#maxLines()}) */
+    public ImportService(BulkServices services, long maxLines) {
         this.services = services;
+        this.maxLines = maxLines;
+    }
+
+    /** Lines one request may carry, counted from its {@code from_line}. */
+    public long maxLines() {
+        return maxLines;
     }
 
     /**

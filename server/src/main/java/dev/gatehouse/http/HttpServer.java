@@ -77,7 +77,9 @@ public final class HttpServer {
         List<Route> all = new ArrayList<>();
         dialects.forEach(d -> all.addAll(d.routes()));
         this.routes = List.copyOf(all);
-        Edge edge = new Edge(settings, MAX_BODY_BYTES, this::dialect);
+        List<Route> streamed = routes.stream().filter(Route::streamsBody).toList();
+        Edge edge = new Edge(settings, MAX_BODY_BYTES, this::dialect,
+                (method, path) -> streamed.stream().anyMatch(r -> r.matches(method, path)));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -27,6 +27,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(new EngineResource(s.engine(), s.feed(), s.access(), auth).routes());
+        all.addAll(new BulkResource(s.imports(), s.exports(), auth).routes());
         all.addAll(more);
         this.routes = List.copyOf(all);
     }
