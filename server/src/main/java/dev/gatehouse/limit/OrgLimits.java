@@ -15,7 +15,8 @@ import org.jdbi.v3.core.statement.Query;
  * ({@code limit}), its value ({@code maximum}) and the current count ({@code current}); the transaction then
  * changes nothing. The writes of one organization are serialized by its row lock (see {@code Store.write}), so
  * concurrent writers cannot both pass a check and overshoot. A count reads at most {@code maximum} index entries;
- * only a refused write counts them all, for the error.
+ * only a refused write counts them all, for the error. Within one transaction a subject is counted once and then
+ * kept up to date as objects are added ({@link #counted}).
  *
  * <p>Not thread-safe: one instance per transaction, bound to its handle.
  */
@@ -23,6 +24,13 @@ public final class OrgLimits {
 
     private final Limits limits;
     private final Handle handle;
+    /**
+     * What this transaction counted, per limit and subject, plus what it added since: never below the true count
+     * (rows are added only through these checks while the organization is locked; removals make it an
+     * overestimate), so a count below the maximum passes without reading again, and only a count at the maximum
+     * is read again before refusing. Many additions in one transaction (a bulk import) cost one count each.
+     */
+    private final Map<String, Long> counted = new HashMap<>();
 
     public OrgLimits(Limits limits, Handle handle) {
         this.limits = limits;
@@ -110,6 +118,7 @@ public final class OrgLimits {
                         "members with a role on it");
             }
             counts.put(resourceId, current + 1);
+            counted.computeIfPresent("assignments_per_resource " + type + " " + resourceId, (k, n) -> n + 1);
         }
     }
 
@@ -120,10 +129,18 @@ public final class OrgLimits {
     }
 
     private void require(String limit, int maximum, String subject, String things, String from, Binder binder) {
+        String key = limit + " " + subject;
+        Long known = counted.get(key);
+        if (known != null && known < maximum) {
+            counted.put(key, known + 1);
+            return;
+        }
         Query capped = handle.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT :cap) counted")
                 .bind("cap", maximum);
         binder.bind(capped);
-        if (capped.mapTo(Long.class).one() < maximum) {
+        long count = capped.mapTo(Long.class).one();
+        if (count < maximum) {
+            counted.put(key, count + 1);
             return;
         }
         Query all = handle.createQuery("SELECT count(*) FROM " + from);
