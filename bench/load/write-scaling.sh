@@ -8,8 +8,10 @@
 # server_cpu_ms=… pg_cpu_ms=… commits=… wal_syncs=…", the last four per write (CPU time of the server's JVM and
 # of the PostgreSQL processes, transactions committed and WAL flushes): they say what each write costs whatever
 # the neighbours on a shared machine take. Needs psql for the last two.
-# Usage: bench/load/write-scaling.sh [duration_seconds=10] [rounds=1] [build.jar …]
-#   Without jars, runs the checkout (./gatehouse). GH_CLIENTS and GH_ORGS override the lists ("1 16 64").
+# Usage: bench/load/write-scaling.sh [duration_seconds=10] [rounds=1] [build …]
+#   A build is a jar, or label=jar, or label=jar=java options (e.g. "lanes1=head.jar=-Dsome.property=1").
+#   Without builds, runs the checkout (./gatehouse). GH_CLIENTS and GH_ORGS override the lists ("1 16 64");
+#   GH_WARM_UP_SECONDS (default 120) of writes by 16 clients come first, for the JIT.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 duration="${1:-10}"
@@ -61,12 +63,16 @@ wal() { # transactions committed and WAL flushes so far
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); wrk, the server and PostgreSQL share the cores"
 for round in $(seq 1 "$rounds"); do
   for build in "${builds[@]}"; do
-    name="${build:-checkout}"; name="$(basename "$name" .jar)"
+    IFS='=' read -r first jar opts <<<"$build"
+    if [ -z "$jar" ]; then jar="$first"; name="$(basename "${first:-checkout}" .jar)"; else name="$first"; fi
     (
-      [ -n "$build" ] && export GATEHOUSE_JAR="$build"
+      [ -n "$jar" ] && export GATEHOUSE_JAR="$jar"
+      [ -n "$opts" ] && export GATEHOUSE_JAVA_OPTS="-Xmx1g $opts"
       gh_start
       setup
       export GH_KEY="$key"
+      # JIT warm-up: on a busy machine the compiler needs minutes of load before the code runs compiled
+      GH_TARGETS="$all_targets" wrk -t1 -c16 -d"${GH_WARM_UP_SECONDS:-120}s" -s "$root/bench/load/write.lua" "$gh" >/dev/null
       for orgs in $orgs_list; do
         GH_TARGETS="$(echo "$all_targets" | tr ';' '\n' | head -n "$orgs" | tr '\n' ';')"
         export GH_TARGETS

@@ -13,7 +13,7 @@ public record ImportOptions(int chunkLines, long fromLine, long maxLines) {
 
     public static final int DEFAULT_CHUNK_LINES = 5_000;
     public static final int MAX_CHUNK_LINES = 10_000;
-    /** The default of {@code --max-import-lines}. */
+    /** Lines one request may carry (from {@code fromLine}); more get {@code too_many_lines}. */
     public static final long DEFAULT_MAX_LINES = 2_000_000;
 
     public ImportOptions {
