@@ -31,8 +31,7 @@ echo "batch answer: $(curl -sf -u "$key:" "$gh/v1/orgs/$org/check/batch" -H 'Con
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); wrk and server share the cores"
 run() { # name path body
   GH_PATH="$2" GH_BODY="$3" wrk -t1 -c"$connections" -d5s -s "$root/bench/load/check.lua" "$gh" >/dev/null  # warm-up
-  GH_PATH="$2" GH_BODY="$3" wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$root/bench/load/check.lua" "$gh" \
-    | grep RESULT | sed "s/^RESULT/$1/"
+  GH_PATH="$2" GH_BODY="$3" gh_wrk "$1" -t1 -c"$connections" -d"${duration}s" --latency -s "$root/bench/load/check.lua" "$gh"
 }
 run check "/v1/orgs/$org/check" "$single"
 run batch100 "/v1/orgs/$org/check/batch" "$batch"

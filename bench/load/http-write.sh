@@ -29,5 +29,4 @@ done
 export GH_KEY="$key" GH_TARGETS="$targets"
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); wrk and server share the cores"
 wrk -t1 -c"$connections" -d5s -s "$root/bench/load/write.lua" "$gh" >/dev/null  # warm-up
-wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$root/bench/load/write.lua" "$gh" | grep RESULT \
-  | sed "s/^RESULT/write c=$connections orgs=$orgs/"
+gh_wrk "write c=$connections orgs=$orgs" -t1 -c"$connections" -d"${duration}s" --latency -s "$root/bench/load/write.lua" "$gh"

@@ -35,3 +35,24 @@ gh_start() { # extra serve options…
 gh_post() { # path json → response body (service key)
   curl -sf -u "$key:" "$gh$1" -H 'Content-Type: application/json' -d "$2"
 }
+
+gh_cpu_ticks() { # CPU time (clock ticks) used so far by the server and its embedded PostgreSQL processes
+  local total=0 pid postmaster
+  postmaster=$(pgrep -f -- "-D $data" 2>/dev/null | head -1)
+  for pid in $server $postmaster $( [ -n "$postmaster" ] && pgrep -P "$postmaster"); do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
+  done
+  echo "$total"
+}
+
+gh_wrk() { # label wrk-args… : runs wrk, prints its RESULT line with the server's CPU µs per request appended
+  local label="$1" before after out requests
+  shift
+  before=$(gh_cpu_ticks)
+  out=$(wrk "$@" | grep RESULT)
+  after=$(gh_cpu_ticks)
+  requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
+  echo "$out cpu_us_per_request=$(( (after - before) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))" \
+    | sed "s/^RESULT/$label/"
+}

@@ -1,6 +1,8 @@
 package dev.gatehouse.bench;
 
-import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineBuilder;
+import dev.gatehouse.engine.EngineOp;
+import dev.gatehouse.engine.EngineWriter;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +50,10 @@ public class AssignmentWriteBenchmark {
     @Param({"10", "500"})
     public int perMember;
 
-    private DecisionEngine engine;
-    private final long[] orgs = new long[OPS];
-    private final String[] docs = new String[OPS];
-    private final long[] members = new long[OPS];
-    private final long[] roles = new long[OPS];
+    private EngineWriter engine;
+    /** The writes, prepared once so that the benchmark measures applying them. */
+    private final EngineOp[] assign = new EngineOp[OPS];
+    private final EngineOp[] remove = new EngineOp[OPS];
     private int next;
 
     @Setup(Level.Trial)
@@ -60,23 +61,24 @@ public class AssignmentWriteBenchmark {
         int orgCount = Math.max(1, total / orgSize);
         // at least two members, so there is always a document the writing member does not hold
         int memberCount = Math.max(2, orgSize / perMember);
-        engine = Dataset.newEngine();
+        EngineBuilder builder = Dataset.newEngine();
         List<String> all = Dataset.PERMISSIONS;
         for (int o = 0; o < orgCount; o++) {
             long org = Dataset.orgId(o);
-            engine.putOrganization(org, Dataset.MODEL_ID);
-            engine.putRole(org, Dataset.roleId(o, 3), "admin", all, false, null, false);
-            engine.putRole(org, Dataset.roleId(o, 2), "editor", all.subList(0, 2), false, null, false);
-            engine.putRole(org, Dataset.roleId(o, 1), "viewer", all.subList(0, 1), false, null, false);
+            builder.organization(org, Dataset.MODEL_ID)
+                    .role(org, Dataset.roleId(o, 3), "admin", all)
+                    .role(org, Dataset.roleId(o, 2), "editor", all.subList(0, 2))
+                    .role(org, Dataset.roleId(o, 1), "viewer", all.subList(0, 1));
             for (int i = 0; i < memberCount; i++) {
                 long member = memberId(o, memberCount, i);
-                engine.putMember(org, member, Dataset.userId(member), Dataset.roleId(o, 1), false, true);
+                builder.member(org, member, Dataset.userId(member), Dataset.roleId(o, 1));
             }
             for (int d = 0; d < orgSize; d++) {
-                engine.putAssignment(org, Dataset.DOC, Dataset.docId(d), memberId(o, memberCount, d % memberCount),
+                builder.assignment(org, Dataset.DOC, Dataset.docId(d), memberId(o, memberCount, d % memberCount),
                         Dataset.roleId(o, 1));
             }
         }
+        engine = builder.writer();
         SplittableRandom random = new SplittableRandom(3);
         for (int n = 0; n < OPS; n++) {
             int o = random.nextInt(orgCount);
@@ -85,10 +87,11 @@ public class AssignmentWriteBenchmark {
             if (i == d % memberCount) {
                 i = (i + 1) % memberCount;
             }
-            orgs[n] = Dataset.orgId(o);
-            docs[n] = Dataset.docId(d);
-            members[n] = memberId(o, memberCount, i);
-            roles[n] = Dataset.roleId(o, 1 + random.nextInt(3));
+            long org = Dataset.orgId(o);
+            long member = memberId(o, memberCount, i);
+            assign[n] = new EngineOp.PutAssignment(org, Dataset.DOC, Dataset.docId(d), member,
+                    Dataset.roleId(o, 1 + random.nextInt(3)));
+            remove[n] = new EngineOp.RemoveAssignment(org, Dataset.DOC, Dataset.docId(d), member);
         }
     }
 
@@ -100,7 +103,7 @@ public class AssignmentWriteBenchmark {
     @Benchmark
     public void assignThenRemove() {
         int n = next++ & (OPS - 1);
-        engine.putAssignment(orgs[n], Dataset.DOC, docs[n], members[n], roles[n]);
-        engine.removeAssignment(orgs[n], Dataset.DOC, docs[n], members[n]);
+        engine.apply(assign[n]);
+        engine.apply(remove[n]);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.bench;
 
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineBuilder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,8 +67,9 @@ public class CasbinComparisonBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Workload workload) {
-            engine = Dataset.newEngine();
-            workload.data().load(engine);
+            EngineBuilder builder = Dataset.newEngine();
+            workload.data().load(builder);
+            engine = builder.build();
             company = workload.company();
             resource = workload.resource();
             CheckBenchmark.verify(engine, company);

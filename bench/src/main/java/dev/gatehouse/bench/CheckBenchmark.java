@@ -1,6 +1,7 @@
 package dev.gatehouse.bench;
 
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineBuilder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,8 +55,9 @@ public class CheckBenchmark {
     public void setUp() {
         Dataset data = Dataset.named(dataset);
         docType = new String(Dataset.DOC.toCharArray());
-        engine = Dataset.newEngine();
-        data.load(engine);
+        EngineBuilder builder = Dataset.newEngine();
+        data.load(builder);
+        engine = builder.build();
         company = Checks.of(data, hotOrgs, false, 0.25, 1);
         resource = Checks.of(data, hotOrgs, true, 0.25, 2);
         verify(engine, company);

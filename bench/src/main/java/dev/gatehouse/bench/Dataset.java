@@ -1,6 +1,8 @@
 package dev.gatehouse.bench;
 
+import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineBuilder;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.model.ModelParser;
 import dev.gatehouse.model.PermissionModel;
@@ -77,10 +79,10 @@ public record Dataset(String name, int orgs, int membersPerOrg, int docsPerOrg) 
         }
     }
 
-    /** A fresh engine that knows the benchmark model (and only it). */
-    public static DecisionEngine newEngine() {
-        PermissionModel model = model();
-        return new DecisionEngine(id -> MODEL_ID.equals(id) ? model : null);
+    /** A fresh, empty engine that knows the benchmark model (and only it), to fill with {@link #load}. */
+    public static EngineBuilder newEngine() {
+        Catalog catalog = model().catalog();
+        return DecisionEngine.builder(catalog);
     }
 
     // ---------------------------------------------------------------- the data, by formula
@@ -145,34 +147,38 @@ public record Dataset(String name, int orgs, int membersPerOrg, int docsPerOrg) 
         return rank >= neededRank(permission);
     }
 
-    /** Loads organizations, roles, members and assignments through the engine's write methods. */
-    public void load(DecisionEngine engine) {
+    /** Loads organizations, roles, members and assignments as engine operations. */
+    public void load(EngineBuilder engine) {
         loadDirectory(engine);
         loadAssignments(engine);
     }
 
     /** Organizations, roles and members only. */
-    public void loadDirectory(DecisionEngine engine) {
+    public void loadDirectory(EngineBuilder engine) {
         List<List<String>> grants = List.of(List.of(), PERMISSIONS.subList(0, 1), PERMISSIONS.subList(0, 2),
                 PERMISSIONS);
         for (int o = 0; o < orgs; o++) {
             long org = orgId(o);
-            engine.putOrganization(org, MODEL_ID);
+            engine.organization(org, MODEL_ID);
             for (int rank = 3; rank >= 1; rank--) {
-                engine.putRole(org, roleId(o, rank), ROLE_NAMES[rank], grants.get(rank), false, null, false);
+                engine.role(org, roleId(o, rank), ROLE_NAMES[rank], grants.get(rank));
             }
             for (int i = 0; i < membersPerOrg; i++) {
                 int rank = companyRank(o, i);
                 long member = memberId(o, i);
-                engine.putMember(org, member, userId(member), rank == 0 ? 0L : roleId(o, rank), rank == 0, true);
+                if (rank == 0) {
+                    engine.externalMember(org, member, userId(member));
+                } else {
+                    engine.member(org, member, userId(member), roleId(o, rank));
+                }
             }
         }
     }
 
-    public void loadAssignments(DecisionEngine engine) {
+    public void loadAssignments(EngineBuilder engine) {
         for (int o = 0; o < orgs; o++) {
             for (int d = 0; d < docsPerOrg; d++) {
-                engine.putAssignment(orgId(o), DOC, docId(d), memberId(o, docMember(o, d)), roleId(o, docRank(o, d)));
+                engine.assignment(orgId(o), DOC, docId(d), memberId(o, docMember(o, d)), roleId(o, docRank(o, d)));
             }
         }
     }

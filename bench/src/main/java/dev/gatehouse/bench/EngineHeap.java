@@ -1,13 +1,13 @@
 package dev.gatehouse.bench;
 
-import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineBuilder;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Locale;
 import javax.management.ObjectName;
 
 /**
- * Heap the engine needs for a dataset: loads it through the engine's write methods and reports the heap
+ * Heap the engine needs for a dataset: loads it as engine operations and reports the heap
  * in use after a full collection before anything is loaded, after organizations, roles and members, and
  * after the assignments, then the largest classes on the heap. Run with a fixed heap, e.g.
  * {@code java -Xms3g -Xmx3g -cp bench/target/benchmarks.jar dev.gatehouse.bench.EngineHeap large}.
@@ -27,7 +27,7 @@ public final class EngineHeap {
                 data.name(), data.orgs(), data.members(), data.assignments(), Runtime.getRuntime().maxMemory() >> 20);
 
         long empty = usedAfterGc();
-        DecisionEngine engine = Dataset.newEngine();
+        EngineBuilder engine = Dataset.newEngine();
         long start = System.nanoTime();
         data.loadDirectory(engine);
         long directoryNanos = System.nanoTime() - start;
@@ -54,7 +54,7 @@ public final class EngineHeap {
             text.lines().limit(25).forEach(System.out::println);
         }
         // keep the engine reachable until every measurement is taken
-        System.out.println("organizations held: " + engine.organizationCount());
+        System.out.println("organizations held: " + engine.build().organizationCount());
     }
 
     /** Heap in use after full collections, once the number has settled. */

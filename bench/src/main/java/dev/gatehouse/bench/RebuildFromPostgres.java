@@ -1,9 +1,10 @@
 package dev.gatehouse.bench;
 
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineBuilder;
+import dev.gatehouse.enginefeed.EngineLoader;
 import dev.gatehouse.store.Database;
 import dev.gatehouse.store.EmbeddedDatabase;
-import dev.gatehouse.store.EngineLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,16 +53,16 @@ public final class RebuildFromPostgres {
             }
 
             long before = EngineHeap.usedAfterGc();
-            DecisionEngine engine = Dataset.newEngine();
+            EngineBuilder engine = Dataset.newEngine();
             long start = System.nanoTime();
-            EngineLoader.load(jdbi, engine);
+            EngineLoader.load(jdbi, engine.writer());
             double seconds = (System.nanoTime() - start) / 1e9;
             long rows = data.orgs() * 4L + data.members() + data.assignments();
             System.out.printf(Locale.ROOT, "EngineLoader.load: %.1f s (%,.0f rows/s)%n", seconds, rows / seconds);
             long after = EngineHeap.usedAfterGc();
             System.out.printf(Locale.ROOT, "engine heap after full GC: %,d MiB (%.0f bytes per assignment, all included)%n",
                     (after - before) >> 20, (after - before) / (double) data.assignments());
-            verify(engine, data);
+            verify(engine.build(), data);
         }
     }
 

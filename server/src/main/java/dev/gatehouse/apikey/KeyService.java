@@ -1,9 +1,11 @@
 package dev.gatehouse.apikey;
 
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.store.SqlTime;
@@ -116,7 +118,7 @@ public final class KeyService implements ChangeListener {
             return current;
         }
         ApiKey revoked = keys.revoke(tx.handle(), keyId, memberId, SqlTime.now()).orElseThrow();
-        tx.change(orgId, "api_key", keyId, "deleted", null, KeySnapshot.of(revoked));
+        tx.change(orgId, ObjectType.API_KEY, keyId, Action.DELETED, null, LoggedKey.of(revoked));
         return revoked;
     }
 
@@ -126,7 +128,8 @@ public final class KeyService implements ChangeListener {
      */
     public int revokeAll(Tx tx, long orgId, long memberId) {
         List<ApiKey> revoked = keys.revokeAll(tx.handle(), memberId, SqlTime.now());
-        revoked.forEach(key -> tx.change(orgId, "api_key", key.keyId(), "deleted", null, KeySnapshot.of(key)));
+        revoked.forEach(key -> tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.DELETED, null,
+                LoggedKey.of(key)));
         return revoked.size();
     }
 
@@ -138,7 +141,7 @@ public final class KeyService implements ChangeListener {
         Secrets.Generated generated = Secrets.generate(kind.equals("service") ? "s" : "m");
         ApiKey key = keys.insert(tx.handle(), generated.keyId(), generated.hash(), kind, orgId, memberId, name,
                 SqlTime.now());
-        tx.change(orgId, "api_key", key.keyId(), "created", null, KeySnapshot.of(key));
+        tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.CREATED, null, LoggedKey.of(key));
         return new Issued(key, generated.token());
     }
 
@@ -149,26 +152,21 @@ public final class KeyService implements ChangeListener {
 
     @Override
     public void onChange(ChangeRecord record) {
-        switch (record.objectType()) {
-            case "api_key" -> {
+        ObjectType type = record.objectType();
+        if (type == ObjectType.API_KEY) {
+            evictions.incrementAndGet();
+            cache.remove(record.objectId());
+        } else if (type == ObjectType.MEMBER) {
+            if (record.after() == null || record.changedFields().contains("status")) {
                 evictions.incrementAndGet();
-                cache.remove(record.objectId());
+                long memberId = Long.parseLong(record.objectId());
+                cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
             }
-            case "member" -> {
-                if (record.after() == null || record.changedFields().contains("status")) {
-                    evictions.incrementAndGet();
-                    long memberId = Long.parseLong(record.objectId());
-                    cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.memberId() == memberId);
-                }
-            }
-            case "organization" -> {
-                if (record.after() == null && record.orgId() != null) {
-                    evictions.incrementAndGet();
-                    long orgId = record.orgId();
-                    cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
-                }
-            }
-            default -> {
+        } else if (type == ObjectType.ORGANIZATION) {
+            if (record.after() == null && record.orgId() != null) {
+                evictions.incrementAndGet();
+                long orgId = record.orgId();
+                cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
             }
         }
     }

@@ -3,7 +3,10 @@ package dev.gatehouse.apikey;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The native representation of a key (never its secret or hash), also its change-log snapshot. */
+/**
+ * The native API's representation of a key (never its secret or hash); the change log stores {@link LoggedKey}
+ * instead.
+ */
 public final class KeySnapshot {
 
     private KeySnapshot() {

@@ -13,17 +13,22 @@ import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.Retention;
+import dev.gatehouse.closemembership.CloseMembershipService;
+import dev.gatehouse.decision.DecisionService;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.enginefeed.EngineFeed;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.ReadinessGate;
 import dev.gatehouse.http.close.CloseApi;
+import dev.gatehouse.http.console.ConsoleDialect;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
+import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberRules;
@@ -33,11 +38,14 @@ import dev.gatehouse.model.ModelService;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.role.RoleService;
+import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
+import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.RoomsRules;
+import dev.gatehouse.room.RoomsUserService;
 import dev.gatehouse.store.Database;
+import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.store.EmbeddedDatabase;
-import dev.gatehouse.store.EngineLoader;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookRetention;
@@ -74,7 +82,7 @@ public final class Gatehouse implements AutoCloseable {
     private EmbeddedDatabase embedded;
     private Database database;
     private ChangeFeed feed;
-    private DecisionEngine engine;
+    private EngineFeed engineFeed;
     private Services services;
     private HttpServer http;
     private NodeRegistry nodes;
@@ -88,7 +96,9 @@ public final class Gatehouse implements AutoCloseable {
                            ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
                            MemberKeyService memberKeys, AssignmentService assignments, OrgModels orgModels,
                            ChangeFeed feed, Auth auth, GroupService groups, EventService events,
-                           WebhookService webhooks, ImportService imports, ExportService exports) {
+                           WebhookService webhooks, DecisionService decisions,
+                           CloseMembershipService closeMemberships, RoomService rooms, RoomsUserService roomsUsers,
+                           RoomsRoleService roomsRoles, ImportService imports, ExportService exports) {
     }
 
     private Gatehouse(Config config) {
@@ -110,29 +120,31 @@ public final class Gatehouse implements AutoCloseable {
         String jdbcUrl;
         String user;
         String password;
-        if (config.databaseUrl() == null) {
-            embedded = EmbeddedDatabase.start(config.dataDir(), config.durable());
+        DatabaseSettings databaseSettings = config.database();
+        if (databaseSettings.embedded()) {
+            embedded = EmbeddedDatabase.start(config.dataDir(), databaseSettings.durable());
             resources.add(embedded);
             jdbcUrl = embedded.jdbcUrl();
             user = EmbeddedDatabase.USER;
             password = embedded.password();
             LOG.info("embedded PostgreSQL on port {} with data under {}", embedded.port(), config.dataDir());
         } else {
-            jdbcUrl = Config.jdbcUrl(config.databaseUrl());
-            user = config.databaseUser();
-            password = config.databasePassword();
+            jdbcUrl = DatabaseSettings.jdbcUrl(databaseSettings.url());
+            user = databaseSettings.user();
+            password = databaseSettings.password();
         }
-        database = new Database(jdbcUrl, user, password, config.poolSize());
+        database = new Database(jdbcUrl, user, password, databaseSettings.poolSize());
         resources.add(0, database);
         database.migrate();
 
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
         feed = new ChangeFeed(database.jdbi(), log);
-        Store store = new Store(database.jdbi(), log, feed, config.limits(), Store.lanesFor(config.poolSize()));
+        Store store = new Store(database.jdbi(), log, feed, config.limits(),
+                Store.lanesFor(config.database().poolSize()));
         resources.add(0, store);
-        engine = new DecisionEngine(models::get);
-        Access access = new Access(store, engine);
+        engineFeed = new EngineFeed(models::catalog);
+        Access access = new Access(store, engineFeed.engine());
         KeyService keys = new KeyService(store, config.serviceKey());
         OrgModels orgModels = new OrgModels(models);
         RoomsRules roomsRules = new RoomsRules();
@@ -143,33 +155,37 @@ public final class Gatehouse implements AutoCloseable {
         RoleService roles = new RoleService(orgModels, access);
         OrgService orgs = new OrgService(store, orgModels, members, keys, access);
         GroupService groups = new GroupService(orgModels, members, access);
-        EventService events = new EventService(orgModels, access);
-        WebhookSettings webhookSettings = WebhookSettings.of(config.webhookRetryWindow(), config.webhookTimeout())
-                .withAllowedNetworks(config.webhookAllowedNetworks());
+        EventService events = new EventService(orgModels, access, feed);
+        WebhookSettings webhookSettings = config.webhooks();
         WebhookService webhooks = new WebhookService(store, orgModels, access, webhookSettings.targets());
         feed.addListener(models);
-        feed.addListener(engine);
+        feed.addListener(engineFeed);
         feed.addListener(keys);
         feed.resyncWith(() -> {
             modelService.loadStored();
-            DecisionEngine reloaded = new DecisionEngine(models::get);
-            long at = EngineLoader.load(database.jdbi(), reloaded);
-            engine.replaceWith(reloaded);
+            long at = engineFeed.reload(database.jdbi());
             keys.forgetAll();
             return at;
         });
         AssignmentService assignments = new AssignmentService(access, members, orgModels,
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
+        DecisionEngine engine = engineFeed.engine();
         BulkServices bulk = new BulkServices(access, orgModels, roles, members, groups, assignments);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
                 assignments, orgModels, feed, new Auth(keys), groups, events, webhooks,
+                new DecisionService(engine, feed, access, members, models),
+                new CloseMembershipService(access, members, orgModels),
+                new RoomService(access, members, assignments, orgModels, roomsRules),
+                new RoomsUserService(access, members, orgModels, roomsRules),
+                new RoomsRoleService(access, roles, roomsRules, orgModels),
                 new ImportService(bulk, ImportOptions.DEFAULT_MAX_LINES), new ExportService(bulk));
 
         modelService.loadStored();
         long started = System.nanoTime();
-        long revision = EngineLoader.load(database.jdbi(), engine);
+        long revision = engineFeed.load(database.jdbi());
         feed.startAt(revision);
-        LOG.info("engine loaded {} organizations at revision {} in {} ms", engine.organizationCount(), revision,
+        LOG.info("engine loaded {} organizations at revision {} in {} ms", engineFeed.engine().organizationCount(),
+                revision,
                 (System.nanoTime() - started) / 1_000_000);
         generatedServiceKey = keys.bootstrapServiceKey();
 
@@ -189,15 +205,15 @@ public final class Gatehouse implements AutoCloseable {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
             }
-        }, config.pollMillis()).start();
+        }, config.changeLog().pollMillis()).start();
         resources.add(0, tailer);
         nodes = new NodeRegistry(database.jdbi(), feed).start();
         resources.add(0, nodes);
         dispatcher = new WebhookDispatcher(database.jdbi(), webhooks, webhookSettings, nodes.nodeId());
         feed.addListener(dispatcher);
         resources.add(0, dispatcher.start());
-        retention = new Retention(database.jdbi(), nodes, config.eventRetentionDays(), config.webhookRetentionHold(),
-                List.of(new WebhookRetention(nodes.nodeId()))).start();
+        retention = new Retention(database.jdbi(), nodes, config.changeLog().retentionDays(),
+                webhookSettings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId()))).start();
         resources.add(0, retention);
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -216,10 +232,12 @@ public final class Gatehouse implements AutoCloseable {
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(services, List.of()), feed),
                 ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
-                ReadinessGate.over(RoomsApi.over(services), feed),
-                new OpsDialect(database.dataSource(), feed, metrics, () -> ready, services.auth()));
-        HttpServer.Tls tls = config.tlsPort() == null ? null : new HttpServer.Tls(config.tlsPort(),
-                config.tlsKeystore() != null ? TlsKeys.configured(config.tlsKeystore(), config.tlsKeystorePassword())
+                ReadinessGate.over(new RoomsApi(services), feed),
+                new ConsoleDialect(),
+                new OpsDialect(database::reachable, feed, metrics, () -> ready, services.auth()));
+        TlsSettings tlsSettings = config.tls();
+        HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
+                tlsSettings.keystore() != null ? TlsKeys.configured(tlsSettings.keystore(), tlsSettings.keystorePassword())
                         : TlsKeys.selfSigned(config.dataDir(), config.host()));
         http = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
         resources.add(0, http::stop);
@@ -248,8 +266,9 @@ public final class Gatehouse implements AutoCloseable {
         return services;
     }
 
+    /** This node's decision engine (read side). */
     public DecisionEngine engine() {
-        return engine;
+        return engineFeed.engine();
     }
 
     /** This node's entry in the node registry (its id names it in webhook leases and deliveries). */

@@ -1,6 +1,8 @@
 package dev.gatehouse.assignment;
 
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.limit.OrgLimits;
 import dev.gatehouse.member.Member;
@@ -128,8 +130,8 @@ public final class AssignmentBatch {
                 before == null ? now : before.createdAt(), now);
         current.put(key, after);
         pending.put(key, after);
-        tx.change(orgId, "assignment", after.objectId(), before == null ? "created" : "updated",
-                before == null ? null : AssignmentSnapshot.of(before), AssignmentSnapshot.of(after));
+        tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
+                before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return before == null ? Outcome.CREATED : Outcome.UPDATED;
     }
 

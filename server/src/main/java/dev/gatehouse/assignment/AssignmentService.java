@@ -3,6 +3,8 @@ package dev.gatehouse.assignment;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
@@ -84,8 +86,8 @@ public final class AssignmentService {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
         Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
-        tx.change(orgId, "assignment", after.objectId(), before == null ? "created" : "updated",
-                before == null ? null : AssignmentSnapshot.of(before), AssignmentSnapshot.of(after));
+        tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
+                before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return after;
     }
 
@@ -240,7 +242,7 @@ public final class AssignmentService {
 
     private static void record(Tx tx, List<Assignment> removed) {
         for (Assignment a : removed) {
-            tx.change(a.orgId(), "assignment", a.objectId(), "deleted", AssignmentSnapshot.of(a), null);
+            tx.change(a.orgId(), ObjectType.ASSIGNMENT, a.objectId(), Action.DELETED, LoggedAssignment.of(a), null);
         }
     }
 

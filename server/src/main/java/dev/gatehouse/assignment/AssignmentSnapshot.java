@@ -3,7 +3,7 @@ package dev.gatehouse.assignment;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The native representation of an assignment, also its change-log snapshot. */
+/** The native API's representation of an assignment; the change log stores {@link LoggedAssignment} instead. */
 public final class AssignmentSnapshot {
 
     private AssignmentSnapshot() {

@@ -76,7 +76,8 @@ public final class ChangeLogStore {
                 batch.bind("revision", r.revision()).bind("org", r.orgId())
                         .bind("at", SqlTime.utc(now))
                         .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
-                        .bind("objectType", r.objectType()).bind("objectId", r.objectId()).bind("action", r.action())
+                        .bind("objectType", r.objectType().wire()).bind("objectId", r.objectId())
+                        .bind("action", r.action().wire())
                         .bind("fields", r.changedFields().toArray(new String[0]))
                         .bind("before", before).bind("after", after).bind("delta", delta)
                         .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta))
@@ -127,7 +128,8 @@ public final class ChangeLogStore {
         return new ChangeRecord(rs.getLong("revision"), org,
                 rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
                 new Actor(rs.getString("actor_type"), actor, rs.getString("key_id")),
-                rs.getString("object_type"), rs.getString("object_id"), rs.getString("action"),
+                ObjectType.of(rs.getString("object_type")), rs.getString("object_id"),
+                Action.of(rs.getString("action")),
                 Arrays.asList((String[]) rs.getArray("changed_fields").getArray()),
                 json(rs.getString("before")), json(rs.getString("after")), json(rs.getString("delta")));
     }

@@ -7,13 +7,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One committed change: the unit of the change log, of the events API, of webhooks and of the way
- * state enters every node's engine. {@code before} and {@code after} are snapshots in the native API's
- * representation (null when the object did not exist before or does not exist after). {@code delta} says
- * what the change did where the snapshots leave it out to stay small (a group's {@code members_added} and
+ * state enters every node's engine. {@code before} and {@code after} are the object's stored snapshots (null
+ * when the object did not exist before or does not exist after), written by the object's own change-log codec
+ * (e.g. {@code role/LoggedRole}), never by an API renderer: their field names are a storage format, shown
+ * as they are by the events API and webhooks and read by the engine's decoder. {@code delta} says what the
+ * change did where the snapshots leave it out to stay small (a group's {@code members_added} and
  * {@code members_removed}); null for most records.
  */
-public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, String objectType,
-                           String objectId, String action, List<String> changedFields, JsonNode before,
+public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
+                           String objectId, Action action, List<String> changedFields, JsonNode before,
                            JsonNode after, JsonNode delta) {
     public ChangeRecord {
         Objects.requireNonNull(occurredAt, "occurredAt");
@@ -25,8 +27,8 @@ public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor 
     }
 
     /** A record without a delta. */
-    public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, String objectType, String objectId,
-                        String action, List<String> changedFields, JsonNode before, JsonNode after) {
+    public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
+                        String objectId, Action action, List<String> changedFields, JsonNode before, JsonNode after) {
         this(revision, orgId, occurredAt, actor, objectType, objectId, action, changedFields, before, after, null);
     }
 }

@@ -30,9 +30,9 @@ public final class EventJson {
         actor.put("type", r.actor().type());
         actor.put("member_id", r.actor().id());
         actor.put("key_id", r.actor().keyId());
-        n.put("object_type", r.objectType());
+        n.put("object_type", r.objectType().wire());
         n.put("object_id", r.objectId());
-        n.put("action", r.action());
+        n.put("action", r.action().wire());
         ArrayNode fields = n.putArray("changed_fields");
         r.changedFields().forEach(fields::add);
         n.set("before", r.before() == null ? n.nullNode() : r.before());

@@ -50,11 +50,15 @@ public final class EventQuery {
      * A reader who sees only part of the log: records of the {@code shared} object types, and records of the
      * {@code personal} types whose object id is {@code self}.
      */
-    public record Audience(Set<String> shared, Set<String> personal, String self) {
+    public record Audience(Set<ObjectType> shared, Set<ObjectType> personal, String self) {
         public Audience {
             shared = Set.copyOf(shared);
             personal = Set.copyOf(personal);
         }
+    }
+
+    private static String[] wire(Set<ObjectType> types) {
+        return types.stream().map(ObjectType::wire).toArray(String[]::new);
     }
 
     private EventQuery(Builder b) {
@@ -132,8 +136,8 @@ public final class EventQuery {
         }
         if (audience != null) {
             sql.append(" AND (object_type = ANY(:shared) OR (object_type = ANY(:personal) AND object_id = :self))");
-            binders.add(q -> q.bind("shared", audience.shared().toArray(new String[0]))
-                    .bind("personal", audience.personal().toArray(new String[0])).bind("self", audience.self()));
+            binders.add(q -> q.bind("shared", wire(audience.shared())).bind("personal", wire(audience.personal()))
+                    .bind("self", audience.self()));
         }
         if (afterRevision != null) {
             sql.append(" AND revision > :after");

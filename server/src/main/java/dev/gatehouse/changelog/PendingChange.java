@@ -1,15 +1,19 @@
 package dev.gatehouse.changelog;
 
 import java.util.List;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A change made inside a transaction that is not yet committed; it gets its revision at commit. {@code delta} as in
  * {@link ChangeRecord}, usually null.
  */
-public record PendingChange(Long orgId, String objectType, String objectId, String action,
+public record PendingChange(Long orgId, ObjectType objectType, String objectId, Action action,
                             List<String> changedFields, JsonNode before, JsonNode after, JsonNode delta) {
     public PendingChange {
+        Objects.requireNonNull(objectType, "objectType");
+        Objects.requireNonNull(objectId, "objectId");
+        Objects.requireNonNull(action, "action");
         changedFields = List.copyOf(changedFields);
     }
 }

@@ -17,7 +17,12 @@ public final class InvalidInputException extends GatehouseException {
     }
 
     public InvalidInputException(String code, String detail, Map<String, String> fieldErrors) {
-        super(code, detail);
+        this(code, detail, fieldErrors, null);
+    }
+
+    /** Reports {@code cause} (a lower layer's failure, e.g. the engine's) under this tree's code. */
+    public InvalidInputException(String code, String detail, Map<String, String> fieldErrors, Throwable cause) {
+        super(code, detail, Map.of(), null, cause);
         this.fieldErrors = Map.copyOf(new LinkedHashMap<>(fieldErrors));
     }
 

@@ -3,12 +3,19 @@ package dev.gatehouse.event;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.group.GroupHistory;
+import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.org.OrgModels;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -22,22 +29,53 @@ import org.jdbi.v3.core.Handle;
  * dialect whose original shows its event log to every user (Close) shows other members a part of it
  * ({@link #pageVisible}): changes of the organization, its roles and groups ({@link #SHARED}) to internal
  * members, and changes of their own member record and its settings ({@link #PERSONAL}) to each member — not
- * other members' settings, keys or assignments. Thread-safe.
+ * other members' settings, keys or assignments. A dialect that shows events in its own shape asks
+ * {@link #around} for what the records alone do not say (a group's whole member list, who the actors are).
+ * Thread-safe.
  */
 public final class EventService {
 
     /** Object types about the organization as a whole, which every internal member may read anyway. */
-    public static final Set<String> SHARED = Set.of("organization", "role", "group");
+    public static final Set<ObjectType> SHARED = Set.of(ObjectType.ORGANIZATION, ObjectType.ROLE, ObjectType.GROUP);
     /** Object types about one member, whose object id is the member's id, readable by that member. */
-    public static final Set<String> PERSONAL = Set.of("member", "close_membership_settings", "close_pinned_views",
-            "rooms_profile");
+    public static final Set<ObjectType> PERSONAL = Set.of(ObjectType.MEMBER, ObjectType.CLOSE_MEMBERSHIP_SETTINGS,
+            ObjectType.CLOSE_PINNED_VIEWS, ObjectType.ROOMS_PROFILE);
+
+    /**
+     * What shown events need beside their records: for each {@code group} record (by revision) the group's members
+     * just before and after it, and the user ids of the members who made the changes (absent for service keys and
+     * for members removed since).
+     */
+    public record Around(Map<Long, GroupHistory.Members> groupMembers, Map<Long, String> actorUserIds) {
+    }
 
     private final OrgModels orgModels;
     private final Access access;
+    private final ChangeFeed feed;
+    private final MemberStore members = new MemberStore();
 
-    public EventService(OrgModels orgModels, Access access) {
+    public EventService(OrgModels orgModels, Access access, ChangeFeed feed) {
         this.orgModels = orgModels;
         this.access = access;
+        this.feed = feed;
+    }
+
+    /** The newest revision this node has applied: where a reader polling for what happens next starts. */
+    public long appliedRevision() {
+        return feed.applied();
+    }
+
+    /** See {@link Around}; {@code records} are events the caller was shown ({@link #pageVisible}). */
+    public Around around(Principal principal, long orgId, List<ChangeRecord> records) {
+        return access.read(principal, orgId, (h, caller) -> {
+            Map<Long, GroupHistory.Members> groupMembers = GroupHistory.around(h, orgId, records);
+            List<Long> actors = records.stream().map(r -> r.actor().id()).filter(Objects::nonNull).distinct().toList();
+            Map<Long, String> actorUserIds = new HashMap<>();
+            if (!actors.isEmpty()) {
+                members.findAll(h, orgId, actors).forEach(m -> actorUserIds.put(m.id(), m.userId()));
+            }
+            return new Around(groupMembers, actorUserIds);
+        });
     }
 
     public List<ChangeRecord> list(Principal principal, EventQuery query) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.group;
 
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.json.Json;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,7 +41,7 @@ public final class GroupHistory {
         Map<String, Long> oldest = new HashMap<>();
         Set<Long> wanted = new HashSet<>();
         for (ChangeRecord r : records) {
-            if (r.objectType().equals("group")) {
+            if (r.objectType() == ObjectType.GROUP) {
                 oldest.merge(r.objectId(), r.revision(), Math::min);
                 wanted.add(r.revision());
             }
@@ -91,10 +92,10 @@ public final class GroupHistory {
             members.clear();
             read(listedBefore, members);
         } else if (delta != null) {
-            for (JsonNode m : delta.path(GroupSnapshot.MEMBERS_ADDED)) {
+            for (JsonNode m : delta.path(LoggedGroup.MEMBERS_ADDED)) {
                 members.remove(m.get("member_id").longValue());
             }
-            read(delta.path(GroupSnapshot.MEMBERS_REMOVED), members);
+            read(delta.path(LoggedGroup.MEMBERS_REMOVED), members);
         }
         if (wanted.contains(revision)) {
             out.put(revision, new Members(before == null ? null : list(members), afterList));

@@ -3,6 +3,8 @@ package dev.gatehouse.group;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
@@ -77,7 +79,7 @@ public final class GroupService {
         requireFreeName(h, orgId, name, 0L);
         tx.limits().beforeAddingGroup(orgId);
         Group group = groups.insert(h, orgId, name, SqlTime.now());
-        tx.change(orgId, "group", group.id(), "created", null, GroupSnapshot.logged(group.header(), 0));
+        tx.change(orgId, ObjectType.GROUP, group.id(), Action.CREATED, null, LoggedGroup.of(group.header(), 0));
         return group;
     }
 
@@ -100,8 +102,8 @@ public final class GroupService {
             }
             Group renamed = groups.update(h, groupId, name, SqlTime.now());
             int count = renamed.members().size();
-            tx.change(orgId, "group", groupId, "updated", GroupSnapshot.logged(current.header(), count),
-                    GroupSnapshot.logged(renamed.header(), count));
+            tx.change(orgId, ObjectType.GROUP, groupId, Action.UPDATED, LoggedGroup.of(current.header(), count),
+                    LoggedGroup.of(renamed.header(), count));
             return renamed;
         });
     }
@@ -122,9 +124,9 @@ public final class GroupService {
     public Group delete(Tx tx, Caller caller, long orgId, Group current) {
         requireManage(caller, tx.handle(), orgId, "deleting a group");
         groups.delete(tx.handle(), current.id());
-        tx.change(orgId, "group", current.id(), "deleted", GroupSnapshot.logged(current.header(),
-                current.members().size()), null, GroupSnapshot.delta(List.of(), current.members()),
-                GroupSnapshot.MEMBERS);
+        tx.change(orgId, ObjectType.GROUP, current.id(), Action.DELETED, LoggedGroup.of(current.header(),
+                current.members().size()), null, LoggedGroup.delta(List.of(), current.members()),
+                LoggedGroup.MEMBERS);
         return current;
     }
 
@@ -197,8 +199,8 @@ public final class GroupService {
     private static void recordMemberChange(Tx tx, GroupHeader current, int countBefore, int countAfter,
                                            List<GroupMember> added, List<GroupMember> removed) {
         GroupHeader updated = new GroupStore().touch(tx.handle(), current.id(), SqlTime.now());
-        tx.change(current.orgId(), "group", current.id(), "updated", GroupSnapshot.logged(current, countBefore),
-                GroupSnapshot.logged(updated, countAfter), GroupSnapshot.delta(added, removed), GroupSnapshot.MEMBERS);
+        tx.change(current.orgId(), ObjectType.GROUP, current.id(), Action.UPDATED, LoggedGroup.of(current, countBefore),
+                LoggedGroup.of(updated, countAfter), LoggedGroup.delta(added, removed), LoggedGroup.MEMBERS);
     }
 
     private void requireManage(Caller caller, Handle h, long orgId, String what) {

@@ -11,8 +11,8 @@ import java.util.Objects;
 public record Member(long id, long orgId, String userId, String email, String firstName, String lastName,
                      Long roleId, boolean external, String status, int version, Instant createdAt, Instant updatedAt) {
 
-    public static final String ACTIVE = "active";
-    public static final String DEACTIVATED = "deactivated";
+    public static final String ACTIVE = MemberStatus.ACTIVE.wire();
+    public static final String DEACTIVATED = MemberStatus.DEACTIVATED.wire();
 
     public Member {
         Objects.requireNonNull(userId, "userId");

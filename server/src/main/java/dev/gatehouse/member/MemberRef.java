@@ -76,16 +76,17 @@ public sealed interface MemberRef {
     /**
      * The member this names, found with {@code byId} and {@code byUserId} (each empty when there is none, or
      * none the caller may see); 404 {@code member_not_found} when there is none, 409 {@code ambiguous_member}
-     * when a bare number is one member's id and another's user id.
+     * when a bare number is one member's id and another's user id. A 404 carries this reference as its
+     * {@link dev.gatehouse.error.GatehouseException#subject subject}.
      */
     default <T> T resolve(long orgId, LongFunction<Optional<T>> byId, Function<String, Optional<T>> byUserId,
                           ToLongFunction<T> idOf) {
         if (this instanceof ById r) {
-            return byId.apply(r.id()).orElseThrow(() -> new NotFoundException("member_not_found",
+            return byId.apply(r.id()).orElseThrow(() -> NotFoundException.about(r, "member_not_found",
                     "no member with id " + r.id() + " in organization " + orgId));
         }
         if (this instanceof ByUserId r) {
-            return byUserId.apply(r.userId()).orElseThrow(() -> new NotFoundException("member_not_found",
+            return byUserId.apply(r.userId()).orElseThrow(() -> NotFoundException.about(r, "member_not_found",
                     "no member with user_id \"" + Fields.abbreviate(r.userId()) + "\" in organization " + orgId));
         }
         return resolveBare(((Bare) this).value(), orgId, byId, byUserId, idOf);
@@ -101,7 +102,7 @@ public sealed interface MemberRef {
                     + " and the user_id of member " + idOf.applyAsLong(asUser.get()) + "; name one of them as "
                     + ID_PREFIX + value + " or " + USER_PREFIX + value);
         }
-        return asId.or(() -> asUser).orElseThrow(() -> new NotFoundException("member_not_found",
+        return asId.or(() -> asUser).orElseThrow(() -> NotFoundException.about(new Bare(value), "member_not_found",
                 "no member with id or user_id \"" + Fields.abbreviate(value) + "\" in organization " + orgId));
     }
 

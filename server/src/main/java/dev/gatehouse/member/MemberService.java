@@ -4,6 +4,8 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
@@ -54,10 +56,22 @@ public final class MemberService {
     }
 
     public List<Member> list(Principal principal, long orgId, long after, int limit, String status, Long roleId) {
+        return list(principal, orgId, after, limit, status, roleId, null);
+    }
+
+    /** A page of members (see {@link MemberStore#list}); {@code search} null or a text to look for. */
+    public List<Member> list(Principal principal, long orgId, long after, int limit, String status, Long roleId,
+                             String search) {
         return access.read(principal, orgId, (h, caller) -> {
             model(h, orgId);
-            return members.list(h, orgId, after, limit, status, roleId, onlySelf(caller));
+            return members.list(h, orgId, after, limit, status, roleId, search, onlySelf(caller));
         });
+    }
+
+    /** Active members in {@code order}, a page at a time by offset (directories such as Close's users). */
+    public List<Member> listActive(Principal principal, long orgId, MemberOrder order, int offset, int limit) {
+        return access.read(principal, orgId, (h, caller) -> members.listActive(h, orgId, order, offset, limit,
+                onlySelf(caller)));
     }
 
     /** Members by id, in ascending id order (unknown ids, and ids the caller may not see, are skipped). */
@@ -122,7 +136,7 @@ public final class MemberService {
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
         Member member = members.insert(h, orgId, in, SqlTime.now());
-        tx.change(orgId, "member", member.id(), "created", null, MemberSnapshot.of(member));
+        tx.change(orgId, ObjectType.MEMBER, member.id(), Action.CREATED, null, LoggedMember.of(member));
         return member;
     }
 
@@ -171,9 +185,9 @@ public final class MemberService {
             requireNotLastManager(h, model, orgId, current, changed);
         }
         Member updated = members.update(h, changed, SqlTime.now());
-        String action = current.active() == updated.active() ? "updated"
-                : updated.active() ? "activated" : "deactivated";
-        tx.change(orgId, "member", current.id(), action, MemberSnapshot.of(current), MemberSnapshot.of(updated));
+        Action action = current.active() == updated.active() ? Action.UPDATED
+                : updated.active() ? Action.ACTIVATED : Action.DEACTIVATED;
+        tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));
         if (current.active() && !updated.active()) {
             keys.revokeAll(tx, orgId, current.id());
         }
@@ -200,7 +214,7 @@ public final class MemberService {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
         GroupService.leaveAll(tx, orgId, current.id(), current.userId());
         members.delete(tx.handle(), current.id());
-        tx.change(orgId, "member", current.id(), "deleted", MemberSnapshot.of(current), null);
+        tx.change(orgId, ObjectType.MEMBER, current.id(), Action.DELETED, LoggedMember.of(current), null);
         return current;
     }
 

@@ -3,7 +3,7 @@ package dev.gatehouse.member;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The native representation of a member, also its change-log snapshot. */
+/** The native API's representation of a member; the change log stores {@link LoggedMember} instead. */
 public final class MemberSnapshot {
 
     private MemberSnapshot() {

@@ -62,16 +62,30 @@ public final class MemberStore {
     }
 
     /**
-     * Members with id greater than {@code after}, ascending, optionally only one status or role, and only the
+     * Members with id greater than {@code after}, ascending, optionally only one status or role, only those whose
+     * user id, email or name contains {@code search} (ignoring case; taken literally, no wildcards), and only the
      * member {@code only} when it is not null.
      */
-    public List<Member> list(Handle h, long orgId, long after, int limit, String status, Long roleId, Long only) {
+    public List<Member> list(Handle h, long orgId, long after, int limit, String status, Long roleId, String search,
+                             Long only) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND id > :after "
                         + "AND (CAST(:status AS text) IS NULL OR status = :status) "
                         + "AND (CAST(:role AS bigint) IS NULL OR role_id = :role) "
+                        + "AND (CAST(:search AS text) IS NULL OR strpos(lower(user_id), lower(:search)) > 0 "
+                        + "OR strpos(lower(email), lower(:search)) > 0 "
+                        + "OR strpos(lower(concat_ws(' ', first_name, last_name)), lower(:search)) > 0) "
                         + "AND (CAST(:only AS bigint) IS NULL OR id = :only) ORDER BY id LIMIT :limit")
                 .bind("org", orgId).bind("after", after).bind("status", status).bind("role", roleId)
-                .bind("only", only).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+                .bind("search", search).bind("only", only).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Active members in {@code order}, skipping {@code offset}, and only the member {@code only} when it is not null. */
+    public List<Member> listActive(Handle h, long orgId, MemberOrder order, int offset, int limit, Long only) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND status = 'active' "
+                        + "AND (CAST(:only AS bigint) IS NULL OR id = :only) ORDER BY " + order.sql()
+                        + " OFFSET :offset LIMIT :limit")
+                .bind("org", orgId).bind("only", only).bind("offset", offset).bind("limit", limit)
+                .map((rs, ctx) -> map(rs)).list();
     }
 
     public void delete(Handle h, long id) {

@@ -2,6 +2,8 @@ package dev.gatehouse.model;
 
 import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Json;
 import java.io.IOException;
@@ -45,6 +47,12 @@ public final class ModelRegistry implements ChangeListener {
         return models.get(id);
     }
 
+    /** The decision engine's catalog of a model, or null when no such model is known. */
+    public Catalog catalog(String id) {
+        PermissionModel model = models.get(id);
+        return model == null ? null : model.catalog();
+    }
+
     public PermissionModel require(String id) {
         PermissionModel model = models.get(id);
         if (model == null) {
@@ -63,7 +71,7 @@ public final class ModelRegistry implements ChangeListener {
 
     @Override
     public void onChange(ChangeRecord record) {
-        if ("model".equals(record.objectType()) && record.after() != null) {
+        if (record.objectType() == ObjectType.MODEL && record.after() != null) {
             add(ModelParser.parse(record.after(), false));
         }
     }

@@ -2,6 +2,8 @@ package dev.gatehouse.model;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.store.Store;
@@ -41,7 +43,7 @@ public final class ModelService {
             }
             tx.handle().createUpdate("INSERT INTO models (id, definition) VALUES (:id, CAST(:d AS jsonb))")
                     .bind("id", model.id()).bind("d", Json.writeString(definition)).execute();
-            tx.change(null, "model", model.id(), "created", null, definition);
+            tx.change(null, ObjectType.MODEL, model.id(), Action.CREATED, null, definition);
             return model;
         });
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.model;
 
+import dev.gatehouse.engine.Catalog;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A permission model: the catalog an organization uses (permissions, resource types, system roles, the
  * permissions that gate management, and the record-visibility rule).
  *
  * <p>Immutable and thread-safe. Permissions are numbered in catalog order; engines store permission sets as
- * bit sets over those numbers ({@link #indexOf(String)}).
+ * bit sets over those numbers ({@link #indexOf(String)}). {@link #catalog()} is what the decision engine knows of
+ * the model.
  */
 public final class PermissionModel {
 
@@ -33,6 +36,7 @@ public final class PermissionModel {
     private final VisibilityRule visibility;
     private final Map<String, Integer> index;
     private final Map<String, ResourceType> resourceTypesByKey;
+    private final Catalog catalog;
 
     public PermissionModel(String id, String name, String description, boolean builtIn, boolean externalRoles,
                            List<Category> categories, List<Permission> permissions, List<ResourceType> resourceTypes,
@@ -60,6 +64,11 @@ public final class PermissionModel {
             types.put(type.key(), type);
         }
         this.resourceTypesByKey = Map.copyOf(types);
+        this.catalog = new Catalog(id,
+                this.permissions.stream().map(p -> new Catalog.Permission(p.key(), p.scopes().stream()
+                        .filter(scope -> !scope.equals(ORGANIZATION_SCOPE)).collect(Collectors.toSet()))).toList(),
+                this.resourceTypes.stream().map(t -> new Catalog.ResourceType(t.key(), t.inheritsCompanyRole()))
+                        .toList());
     }
 
     public String id() { return id; }
@@ -74,6 +83,8 @@ public final class PermissionModel {
     public List<SystemRole> systemRoles() { return systemRoles; }
     public Management management() { return management; }
     public Optional<VisibilityRule> visibility() { return Optional.ofNullable(visibility); }
+    /** What the decision engine knows of this model: its permissions, where each applies, its resource types. */
+    public Catalog catalog() { return catalog; }
 
     public int permissionCount() {
         return permissions.size();

@@ -3,6 +3,8 @@ package dev.gatehouse.org;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
@@ -15,7 +17,9 @@ import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
@@ -40,6 +44,8 @@ public final class OrgService {
     private final MemberService members;
     private final KeyService keys;
     private final Access access;
+    /** Organization id to model id: an organization never changes its model. */
+    private final Map<Long, String> modelIds = new ConcurrentHashMap<>();
 
     public OrgService(Store store, OrgModels orgModels, MemberService members, KeyService keys, Access access) {
         this.store = store;
@@ -58,7 +64,7 @@ public final class OrgService {
         }
         return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
             Organization org = orgs.insert(tx.handle(), name, modelId, SqlTime.now());
-            tx.change(org.id(), "organization", org.id(), "created", null, OrgSnapshot.of(org));
+            tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
             List<Role> seeded = RoleService.seed(tx, org.id(), model);
             if (admin == null) {
                 return new Created(org, null, null);
@@ -87,6 +93,17 @@ public final class OrgService {
     }
 
     /**
+     * The id of the model an organization uses, for a dialect that serves organizations of one model only and asks
+     * on every request: the caller must be able to address the organization (a member key only its own, while
+     * its member is active), which is answered from this node's memory; the model is read from the database once
+     * per organization (it never changes).
+     */
+    public String modelId(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
+        return modelIds.computeIfAbsent(orgId, id -> get(principal, id).modelId());
+    }
+
+    /**
      * The organization addressed by its account GUID (the Rooms dialect's id). A member key's own account is
      * compared first, so another organization's account answers exactly like one that does not exist.
      */
@@ -110,7 +127,8 @@ public final class OrgService {
             Organization current = orgModels.organization(tx.handle(), orgId);
             requireVersion("organization", orgId, current.version(), expectedVersion);
             Organization renamed = orgs.rename(tx.handle(), orgId, name, SqlTime.now());
-            tx.change(orgId, "organization", orgId, "updated", OrgSnapshot.of(current), OrgSnapshot.of(renamed));
+            tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.UPDATED, LoggedOrganization.of(current),
+                    LoggedOrganization.of(renamed));
             return renamed;
         });
     }
@@ -121,7 +139,7 @@ public final class OrgService {
             access.requireService(principal, "deleting an organization");
             Organization current = orgModels.organization(tx.handle(), orgId);
             orgs.delete(tx.handle(), orgId);
-            tx.change(orgId, "organization", orgId, "deleted", OrgSnapshot.of(current), null);
+            tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.DELETED, LoggedOrganization.of(current), null);
             return current;
         });
     }

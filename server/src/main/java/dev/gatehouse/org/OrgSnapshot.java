@@ -3,7 +3,7 @@ package dev.gatehouse.org;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The native representation of an organization, also its change-log snapshot. */
+/** The native API's representation of an organization; the change log stores {@link LoggedOrganization} instead. */
 public final class OrgSnapshot {
 
     private OrgSnapshot() {

@@ -25,6 +25,11 @@ public record Role(long id, long orgId, String systemKey, String name, String de
         return systemKey != null;
     }
 
+    /** System roles are immutable: only a custom role can be edited or deleted. */
+    public boolean editable() {
+        return !system();
+    }
+
     /** What this role grants: its permissions and the records it sees. */
     public Grant grant() {
         return grant(permissions, visibility);

@@ -33,18 +33,18 @@ final class RoleRules {
             if (visibility != null) {
                 errors.put("visibility", "model " + model.id() + " has no record visibility; must be null");
             }
-        } else if (permissions.contains(rule.seesAllPermission())) {
-            if (visibility != null) {
-                errors.put("visibility", "must be null when the role has " + rule.seesAllPermission());
-            }
-        } else if (visibility == null || visibility.userFieldIds().isEmpty()) {
-            errors.put("visibility", "is required without " + rule.seesAllPermission()
-                    + ": list 1 to " + rule.maxFields() + " user field ids and an unassigned behaviour");
-        } else if (visibility.userFieldIds().size() > rule.maxFields()) {
-            errors.put("visibility.user_field_ids", "at most " + rule.maxFields() + " fields, got "
-                    + visibility.userFieldIds().size());
-        } else if (visibility.userFieldIds().stream().distinct().count() != visibility.userFieldIds().size()) {
-            errors.put("visibility.user_field_ids", "must not repeat a field");
+        } else {
+            RoleVisibility.problem(rule, permissions, visibility).ifPresent(problem -> {
+                switch (problem) {
+                    case SEES_ALL_WITH_FIELDS -> errors.put("visibility", "must be null when the role has "
+                            + rule.seesAllPermission());
+                    case FIELDS_REQUIRED -> errors.put("visibility", "is required without " + rule.seesAllPermission()
+                            + ": list 1 to " + rule.maxFields() + " user field ids and an unassigned behaviour");
+                    case TOO_MANY_FIELDS -> errors.put("visibility.user_field_ids", "at most " + rule.maxFields()
+                            + " fields, got " + visibility.userFieldIds().size());
+                    case REPEATED_FIELD -> errors.put("visibility.user_field_ids", "must not repeat a field");
+                }
+            });
         }
         if (!errors.isEmpty()) {
             String detail = errors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())

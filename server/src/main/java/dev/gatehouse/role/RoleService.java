@@ -3,6 +3,8 @@ package dev.gatehouse.role;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
@@ -86,7 +88,7 @@ public final class RoleService {
         tx.limits().beforeAddingRole(orgId);
         Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
                 model.canonical(permissions), external, false, input.visibility(), SqlTime.now());
-        tx.change(orgId, "role", role.id(), "created", null, RoleSnapshot.of(role));
+        tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
         return role;
     }
 
@@ -119,10 +121,11 @@ public final class RoleService {
         if (!name.equalsIgnoreCase(current.name())) {
             requireFreeName(h, orgId, name, roleId);
         }
-        long[] held = roles.holders(h, roleId);
-        if (external != current.external() && held[0] + held[1] > 0) {
-            throw new ConflictException("role_in_use", "role " + roleId + " cannot change between internal and "
-                    + "external while held (" + held[0] + " members, " + held[1] + " assignments)");
+        RoleHolders held = roles.holders(h, roleId);
+        if (external != current.external() && held.any()) {
+            throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
+                    + "internal and external while held (" + held.members() + " members, " + held.assignments()
+                    + " assignments)");
         }
         String manage = model.management().roles();
         if (current.permissions().contains(manage) && !permissions.contains(manage)
@@ -136,7 +139,7 @@ public final class RoleService {
                 model.canonical(permissions), external, false, visibility, current.version(),
                 current.createdAt(), current.updatedAt());
         Role updated = roles.update(h, changed, SqlTime.now());
-        tx.change(orgId, "role", roleId, "updated", RoleSnapshot.of(current), RoleSnapshot.of(updated));
+        tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
         return updated;
     }
 
@@ -160,13 +163,14 @@ public final class RoleService {
         long roleId = current.id();
         caller.require(model.management().roles(), "deleting a role");
         requireNotSystem(current, "deleted");
-        long[] held = roles.holders(h, roleId);
-        if (held[0] + held[1] > 0) {
-            throw new ConflictException("role_in_use", "role " + roleId + " is held by " + held[0]
-                    + " members and " + held[1] + " resource assignments; move them to another role first");
+        RoleHolders held = roles.holders(h, roleId);
+        if (held.any()) {
+            throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "
+                    + held.members() + " members and " + held.assignments() + " resource assignments; move them "
+                    + "to another role first");
         }
         roles.delete(h, roleId);
-        tx.change(orgId, "role", roleId, "deleted", RoleSnapshot.of(current), null);
+        tx.change(orgId, ObjectType.ROLE, roleId, Action.DELETED, LoggedRole.of(current), null);
         return current;
     }
 
@@ -188,7 +192,7 @@ public final class RoleService {
         for (SystemRole sr : model.systemRoles()) {
             Role role = store.insert(tx.handle(), orgId, sr.key(), sr.name(), sr.description(),
                     model.canonical(sr.permissions()), sr.external(), sr.defaultForAdmin(), null, now);
-            tx.change(orgId, "role", role.id(), "created", null, RoleSnapshot.of(role));
+            tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
             seeded.add(role);
         }
         return seeded;
@@ -221,7 +225,7 @@ public final class RoleService {
     }
 
     private static void requireNotSystem(Role current, String verb) {
-        if (current.system()) {
+        if (!current.editable()) {
             throw new ForbiddenException("system_role_immutable", "role " + current.id() + " (\"" + current.name()
                     + "\") is a system role and cannot be " + verb);
         }

@@ -4,7 +4,7 @@ import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The native representation of a role, also its change-log snapshot. */
+/** The native API's representation of a role; the change log stores {@link LoggedRole} instead. */
 public final class RoleSnapshot {
 
     private RoleSnapshot() {
@@ -20,7 +20,7 @@ public final class RoleSnapshot {
         ArrayNode permissions = n.putArray("permissions");
         role.permissions().forEach(permissions::add);
         n.put("system", role.system());
-        n.put("editable", !role.system());
+        n.put("editable", role.editable());
         n.put("external", role.external());
         n.put("default_for_admin", role.defaultForAdmin());
         if (role.visibility() == null) {

@@ -82,12 +82,12 @@ public final class RoleStore {
     }
 
     /** How many members hold the role as company role, and how many resource assignments use it. */
-    public long[] holders(Handle h, long roleId) {
+    public RoleHolders holders(Handle h, long roleId) {
         long members = h.createQuery("SELECT count(*) FROM members WHERE role_id = :id").bind("id", roleId)
                 .mapTo(Long.class).one();
         long assignments = h.createQuery("SELECT count(*) FROM assignments WHERE role_id = :id").bind("id", roleId)
                 .mapTo(Long.class).one();
-        return new long[] {members, assignments};
+        return new RoleHolders(roleId, members, assignments);
     }
 
     private static String json(RoleVisibility visibility) {
@@ -101,15 +101,27 @@ public final class RoleStore {
         return Json.writeString(n);
     }
 
-    static Role map(ResultSet rs) throws SQLException {
-        String visibilityJson = rs.getString("visibility");
-        RoleVisibility visibility = null;
-        if (visibilityJson != null) {
-            JsonNode v = Json.readTree(visibilityJson);
-            List<String> fields = new ArrayList<>();
-            v.get("user_field_ids").forEach(f -> fields.add(f.stringValue()));
-            visibility = new RoleVisibility(fields, v.get("unassigned").stringValue());
+    /**
+     * The settings held in a role row's {@code visibility} column (null: the role sees all records). A column
+     * lacking a part is an {@link IllegalStateException} naming it.
+     */
+    public static RoleVisibility visibility(String column) {
+        if (column == null) {
+            return null;
         }
+        JsonNode v = Json.readTree(column);
+        JsonNode userFieldIds = v.get("user_field_ids");
+        JsonNode unassigned = v.get("unassigned");
+        if (userFieldIds == null || !userFieldIds.isArray() || unassigned == null || !unassigned.isString()) {
+            throw new IllegalStateException("a role's visibility column lacks user_field_ids or unassigned: " + column);
+        }
+        List<String> fields = new ArrayList<>();
+        userFieldIds.forEach(f -> fields.add(f.stringValue()));
+        return new RoleVisibility(fields, unassigned.stringValue());
+    }
+
+    static Role map(ResultSet rs) throws SQLException {
+        RoleVisibility visibility = visibility(rs.getString("visibility"));
         return new Role(rs.getLong("id"), rs.getLong("org_id"), rs.getString("system_key"), rs.getString("name"),
                 rs.getString("description"), Arrays.asList((String[]) rs.getArray("permissions").getArray()),
                 rs.getBoolean("external"), rs.getBoolean("default_for_admin"), visibility, rs.getInt("version"),

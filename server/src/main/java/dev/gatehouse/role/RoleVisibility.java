@@ -1,18 +1,54 @@
 package dev.gatehouse.role;
 
+import dev.gatehouse.model.VisibilityRule;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Record-visibility settings of a role that does not see all records: the user-reference fields that
  * make a record visible to a member named in them, and what happens to records naming nobody.
+ * {@link #problem} states the model's rule for them, once, for every API.
  */
 public record RoleVisibility(List<String> userFieldIds, String unassigned) {
 
     public static final String REQUIRE_ASSIGNMENT = "require_assignment";
     public static final String ALLOW_UNASSIGNED = "allow_unassigned";
     public static final Set<String> BEHAVIOURS = Set.of(REQUIRE_ASSIGNMENT, ALLOW_UNASSIGNED);
+
+    /** How a role's visibility settings break its model's {@link VisibilityRule}, in the order they are checked. */
+    public enum Problem {
+        /** The role sees all records (it holds the rule's permission), so it must have no settings. */
+        SEES_ALL_WITH_FIELDS,
+        /** The role does not see all records, so it must list user fields. */
+        FIELDS_REQUIRED,
+        /** More user fields than the rule's {@code maxFields}. */
+        TOO_MANY_FIELDS,
+        /** A user field listed twice. */
+        REPEATED_FIELD
+    }
+
+    /**
+     * The first way {@code visibility} (null: none) breaks {@code rule} for a role with {@code permissions}; empty
+     * when it holds. A role holding the rule's "sees all" permission has no settings; any other role lists 1 to
+     * {@code maxFields} distinct user fields.
+     */
+    public static Optional<Problem> problem(VisibilityRule rule, List<String> permissions, RoleVisibility visibility) {
+        if (permissions.contains(rule.seesAllPermission())) {
+            return visibility == null ? Optional.empty() : Optional.of(Problem.SEES_ALL_WITH_FIELDS);
+        }
+        if (visibility == null || visibility.userFieldIds().isEmpty()) {
+            return Optional.of(Problem.FIELDS_REQUIRED);
+        }
+        if (visibility.userFieldIds().size() > rule.maxFields()) {
+            return Optional.of(Problem.TOO_MANY_FIELDS);
+        }
+        if (visibility.userFieldIds().stream().distinct().count() != visibility.userFieldIds().size()) {
+            return Optional.of(Problem.REPEATED_FIELD);
+        }
+        return Optional.empty();
+    }
 
     public RoleVisibility {
         userFieldIds = List.copyOf(userFieldIds);

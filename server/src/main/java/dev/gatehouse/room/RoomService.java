@@ -3,6 +3,8 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
@@ -16,6 +18,7 @@ import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -63,6 +66,9 @@ public final class RoomService {
     public record Invite(String email, String firstName, String lastName, long roleId, String transactionSideId) {
     }
 
+    /** How far a client's clock may run ahead: a revocation date "now" may lie this much in the future. */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
     private final Access access;
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
@@ -102,7 +108,7 @@ public final class RoomService {
             Instant now = SqlTime.now();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
                     in.transactionSideId(), in.templateId(), in.listingSource(), in.fieldDataJson(), now);
-            tx.change(orgId, "room", room.id(), "created", null, RoomsSnapshots.room(room));
+            tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId());
             rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), in.transactionSideId(), now);
             return room;
@@ -132,7 +138,7 @@ public final class RoomService {
             }
             assignments.removeResource(tx, orgId, RESOURCE_TYPE, room.resourceId());
             rooms.delete(h, roomId);
-            tx.change(orgId, "room", roomId, "deleted", RoomsSnapshots.room(room), null);
+            tx.change(orgId, ObjectType.ROOM, roomId, Action.DELETED, RoomsSnapshots.room(room), null);
             return room;
         });
     }
@@ -171,7 +177,7 @@ public final class RoomService {
             }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
             rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.transactionSideId(), SqlTime.now());
-            tx.change(orgId, "room_user", roomId + "/" + member.id(), "created", null,
+            tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
                     RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.transactionSideId(), null));
             return rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow();
         });
@@ -196,7 +202,7 @@ public final class RoomService {
             }
             if (sideGiven) {
                 rooms.side(h, orgId, roomId, memberId, side, SqlTime.now());
-                tx.change(orgId, "room_user", roomId + "/" + memberId, "updated",
+                tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + memberId, Action.UPDATED,
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), current.transactionSideId(), null),
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), side, null));
             }
@@ -204,8 +210,17 @@ public final class RoomService {
         });
     }
 
-    /** Revokes a user's access to a room as of {@code at}: its room role stops counting, and is remembered. */
+    /**
+     * Revokes a user's access to a room as of {@code at} (null: now), which must not lie in the future (beyond
+     * {@link #CLOCK_SKEW}): revocations are not scheduled. Its room role stops counting, and is remembered.
+     */
     public Written<RoomUser> revoke(Principal principal, long orgId, int roomId, long memberId, Instant at) {
+        Instant now = Instant.now();
+        if (at != null && at.isAfter(now.plus(CLOCK_SKEW))) {
+            throw InvalidInputException.field("revocationDate", "must not be in the future: scheduled revocations are "
+                    + "not supported, got " + at);
+        }
+        Instant revokedAt = at == null ? now : at;
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             Room room = rules.visibleRoom(h, caller, roomId);
@@ -217,7 +232,7 @@ public final class RoomService {
                         + " is already revoked");
             }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
-            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), at, SqlTime.now());
+            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), revokedAt, SqlTime.now());
             roomUserChanged(tx, orgId, current, null, current.roleId());
             return roomUser(h, orgId, roomId, memberId);
         });
@@ -251,7 +266,7 @@ public final class RoomService {
 
     private void roomUserChanged(Tx tx, long orgId, RoomUser current, Long revokedBefore, Long revokedAfter) {
         long memberId = current.member().id();
-        tx.change(orgId, "room_user", current.roomId() + "/" + memberId, "updated",
+        tx.change(orgId, ObjectType.ROOM_USER, current.roomId() + "/" + memberId, Action.UPDATED,
                 RoomsSnapshots.roomUser(current.roomId(), memberId, current.invitedBy(), current.transactionSideId(),
                         revokedBefore),
                 RoomsSnapshots.roomUser(current.roomId(), memberId, current.invitedBy(), current.transactionSideId(),

@@ -3,6 +3,8 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
@@ -140,7 +142,7 @@ public final class RoomsUserService {
 
     private void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
         users.upsert(tx.handle(), orgId, after, SqlTime.now());
-        tx.change(orgId, "rooms_profile", after.memberId(), before == null ? "created" : "updated",
+        tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
     }
 

@@ -78,6 +78,15 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /** Whether a pooled connection answers within two seconds (readiness); never throws. */
+    public boolean reachable() {
+        try (var connection = pool.getConnection()) {
+            return connection.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     public HikariDataSource pool() {
         return pool;
     }

@@ -1,6 +1,8 @@
 package dev.gatehouse.store;
 
+import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.changelog.PendingChange;
 import dev.gatehouse.limit.Limits;
 import dev.gatehouse.limit.OrgLimits;
@@ -45,8 +47,11 @@ public final class Tx {
         return orgLimits;
     }
 
-    /** Records a change; {@code changedFields} is derived from the two snapshots. */
-    public void change(Long orgId, String objectType, Object objectId, String action, JsonNode before,
+    /**
+     * Records a change; {@code changedFields} is derived from the two snapshots, which the object type's
+     * change-log codec wrote (never an API renderer).
+     */
+    public void change(Long orgId, ObjectType objectType, Object objectId, Action action, JsonNode before,
                        JsonNode after) {
         changes.add(new PendingChange(orgId, objectType, String.valueOf(objectId), action,
                 Snapshots.changedFields(before, after), before, after, null));
@@ -56,7 +61,7 @@ public final class Tx {
      * Records a change whose snapshots leave out what {@code delta} says (see {@link PendingChange});
      * {@code changedFields} are those that differ between the snapshots plus {@code deltaFields}.
      */
-    public void change(Long orgId, String objectType, Object objectId, String action, JsonNode before,
+    public void change(Long orgId, ObjectType objectType, Object objectId, Action action, JsonNode before,
                        JsonNode after, JsonNode delta, String... deltaFields) {
         SortedSet<String> fields = new TreeSet<>(Snapshots.changedFields(before, after));
         fields.addAll(List.of(deltaFields));

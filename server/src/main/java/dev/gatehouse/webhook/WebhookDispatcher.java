@@ -226,7 +226,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             ChangeRecord next = null;
             long skipped = target.revision();
             for (ChangeRecord r : batch) {
-                if (target.webhook().matches(r.objectType(), r.action())) {
+                if (target.webhook().matches(r.objectType().wire(), r.action().wire())) {
                     next = r;
                     break;
                 }

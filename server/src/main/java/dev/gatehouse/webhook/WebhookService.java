@@ -3,7 +3,9 @@ package dev.gatehouse.webhook;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
@@ -36,7 +38,6 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 public final class WebhookService {
 
     public static final int MAX_PER_ORG = 100;
-    public static final String OBJECT_TYPE = "webhook";
 
     /** A subscription with the secret that was just generated for it (shown only here). */
     public record WithSecret(Webhook webhook, DeliveryState delivery, String secret) {
@@ -95,7 +96,7 @@ public final class WebhookService {
             String secret = WebhookSigner.newSecret();
             Webhook w = webhooks.insert(h, orgId, new WebhookInput(url, in.description(), in.objectTypes(),
                     in.actions(), in.status(), false), secret, SqlTime.now());
-            tx.change(orgId, OBJECT_TYPE, w.id(), "created", null, WebhookSnapshot.of(w));
+            tx.change(orgId, ObjectType.WEBHOOK, w.id(), Action.CREATED, null, LoggedWebhook.of(w));
             return new WithSecret(w, webhooks.state(h, w.id()).orElse(null), secret);
         });
     }
@@ -141,8 +142,8 @@ public final class WebhookService {
                 secret = WebhookSigner.newSecret();
                 webhooks.setSecret(h, id, secret);
             }
-            String action = resumed ? "resumed" : paused ? "paused" : "updated";
-            tx.change(orgId, OBJECT_TYPE, id, action, WebhookSnapshot.of(current), WebhookSnapshot.of(updated));
+            Action action = resumed ? Action.RESUMED : paused ? Action.PAUSED : Action.UPDATED;
+            tx.change(orgId, ObjectType.WEBHOOK, id, action, LoggedWebhook.of(current), LoggedWebhook.of(updated));
             return new WithSecret(updated, webhooks.state(h, id).orElse(null), secret);
         });
     }
@@ -154,7 +155,7 @@ public final class WebhookService {
             Webhook current = webhooks.findForUpdate(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
             requireVersion("webhook", id, current.version(), expectedVersion);
             webhooks.delete(h, id);
-            tx.change(orgId, OBJECT_TYPE, id, "deleted", WebhookSnapshot.of(current), null);
+            tx.change(orgId, ObjectType.WEBHOOK, id, Action.DELETED, LoggedWebhook.of(current), null);
             return current;
         });
     }
@@ -183,7 +184,8 @@ public final class WebhookService {
                 Webhook paused = webhooks.update(tx.handle(), new Webhook(id, orgId, current.url(), current.description(),
                         current.objectTypes(), current.actions(), Webhook.PAUSED, reason, now, current.version(),
                         current.createdAt(), current.updatedAt()), now);
-                tx.change(orgId, OBJECT_TYPE, id, "paused", WebhookSnapshot.of(current), WebhookSnapshot.of(paused));
+                tx.change(orgId, ObjectType.WEBHOOK, id, Action.PAUSED, LoggedWebhook.of(current),
+                        LoggedWebhook.of(paused));
                 return true;
             }).value();
         } catch (NotFoundException e) {

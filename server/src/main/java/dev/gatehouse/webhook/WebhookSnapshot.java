@@ -5,8 +5,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The native representation of a subscription (never its secret), also its change-log snapshot; the API
- * adds the delivery state, which changes with every delivery and is not part of the history.
+ * The native API's representation of a subscription (never its secret), with its delivery state; the change
+ * log stores {@link LoggedWebhook} instead.
  */
 public final class WebhookSnapshot {
 

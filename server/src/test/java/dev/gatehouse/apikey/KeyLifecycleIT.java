@@ -1,6 +1,6 @@
 package dev.gatehouse.apikey;
 
-import dev.gatehouse.app.Config;
+import dev.gatehouse.http.close.RateLimit;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
@@ -115,7 +115,7 @@ class KeyLifecycleIT {
 
     @Test
     void closeRateLimits_countPerMember_whicheverKeyIsUsed() {
-        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new Config.RateLimit(3, 3600)))) {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(3, 3600)))) {
             Fixtures lfx = new Fixtures(limited);
             var org = lfx.org("close");
             long member = lfx.member(org, "busy", lfx.roleId(org, "User"));

@@ -1,114 +1,126 @@
 package dev.gatehouse.app;
 
-import dev.gatehouse.webhook.IpNetwork;
+import dev.gatehouse.changelog.ChangeLogSettings;
+import dev.gatehouse.http.HttpSettings;
+import dev.gatehouse.http.close.RateLimit;
+import dev.gatehouse.http.tls.TlsSettings;
+import dev.gatehouse.limit.Limits;
+import dev.gatehouse.store.DatabaseSettings;
+import dev.gatehouse.webhook.WebhookSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** What {@link Config} itself checks, and how {@code serve}'s options become the features' settings. */
 class ConfigTest {
 
     private static final Path DIR = Path.of("data");
 
-    private static Config config(int port, String databaseUrl, String serviceKey, String logLevel) {
-        return new Config("127.0.0.1", port, null, DIR, databaseUrl, null, null, serviceKey, logLevel, 8, true, 1000);
+    private static Config config(int port, String serviceKey, String logLevel) {
+        return Config.defaults("127.0.0.1", port, DIR).withServiceKey(serviceKey).withLogLevel(logLevel);
     }
 
     @Test
     void validValues_areNormalised() {
-        Config c = config(8080, "  ", " ", "debug");
+        Config c = config(8080, " ", "debug");
         assertThat(c.logLevel()).isEqualTo("DEBUG");
-        assertThat(c.databaseUrl()).isNull();
         assertThat(c.serviceKey()).isNull();
         assertThat(c.dataDir().isAbsolute()).isTrue();
-        assertThat(config(0, "postgresql://u:p@db:5433/gh", "0123456789abcdef", null).logLevel()).isEqualTo("INFO");
+        assertThat(config(0, "0123456789abcdef", null).logLevel()).isEqualTo("INFO");
+    }
+
+    @Test
+    void everyFeature_startsAtItsDefaults() {
+        Config c = Config.defaults("127.0.0.1", 0, DIR);
+        assertThat(c.http()).isEqualTo(HttpSettings.DEFAULTS);
+        assertThat(c.tls()).isEqualTo(TlsSettings.OFF);
+        assertThat(c.database()).isEqualTo(DatabaseSettings.EMBEDDED);
+        assertThat(c.changeLog()).isEqualTo(ChangeLogSettings.DEFAULTS);
+        assertThat(c.webhooks()).isEqualTo(WebhookSettings.DEFAULTS);
+        assertThat(c.limits()).isEqualTo(Limits.DEFAULTS);
+        assertThat(c.closeRateLimit()).isEqualTo(RateLimit.DEFAULT);
+    }
+
+    @Test
+    void serveWithoutOptions_givesTheSameDefaults() {
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs();
+        Config c = serve.config();
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.dataDir()).isEqualTo(DIR.toAbsolutePath().normalize());
+        assertThat(c).isEqualTo(Config.defaults("0.0.0.0", 8080, DIR));
     }
 
     @Test
     void badPort_namesTheOption() {
-        assertThatThrownBy(() -> config(70000, null, null, "INFO")).hasMessageContaining("--port").hasMessageContaining("70000");
-        assertThatThrownBy(() -> config(-1, null, null, "INFO")).hasMessageContaining("--port");
-        assertThatThrownBy(() -> new Config("h", 80, 65536, DIR, null, null, null, null, "INFO", 8, true, 1000))
-                .hasMessageContaining("--tls-port");
+        assertThatThrownBy(() -> config(70000, null, "INFO")).hasMessageContaining("--port").hasMessageContaining("70000");
+        assertThatThrownBy(() -> config(-1, null, "INFO")).hasMessageContaining("--port");
     }
 
     @Test
     void badLogLevel_namesTheOption() {
-        assertThatThrownBy(() -> config(80, null, null, "LOUD")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> config(80, null, "LOUD")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--log-level").hasMessageContaining("LOUD");
     }
 
     @Test
-    void badDatabaseUrl_namesTheOption_withoutThePassword() {
-        assertThatThrownBy(() -> config(80, "mysql://root:secret@db/x", null, "INFO"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url")
-                .hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> config(80, "jdbc:mysql://db/x?password=secret", null, "INFO"))
-                .hasMessageContaining("--database-url").hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> config(80, "postgresql://u:secret@bad host/x", null, "INFO"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url")
-                .hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> config(80, "postgresql:///gh", null, "INFO"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url");
-    }
-
-    @Test
     void shortServiceKey_namesTheOption_withoutTheKey() {
-        assertThatThrownBy(() -> config(80, null, "tooshort", "INFO")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> config(80, "tooshort", "INFO")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--service-key").hasMessageContaining("16").hasMessageNotContaining("tooshort");
     }
 
     @Test
-    void otherLimits_nameTheirOptions() {
-        assertThatThrownBy(() -> new Config("h", 80, null, null, null, null, null, null, "INFO", 8, true, 1000))
-                .hasMessageContaining("--data-dir");
-        assertThatThrownBy(() -> new Config("h", 80, null, DIR, null, null, null, null, "INFO", 0, true, 1000))
-                .hasMessageContaining("--pool-size");
-        assertThatThrownBy(() -> new Config("h", 80, null, DIR, null, null, null, null, "INFO", 8, true, 1))
-                .hasMessageContaining("--poll-millis");
+    void missingDataDir_namesTheOption() {
+        assertThatThrownBy(() -> Config.defaults("h", 80, null)).hasMessageContaining("--data-dir");
     }
 
     @Test
-    void webhookLimits_defaultToNoExtraNetworksAndAWeeksHold_andNameTheirOptions() {
-        Config c = config(80, null, null, "INFO");
-        assertThat(c.webhookAllowedNetworks()).isEmpty();
-        assertThat(c.webhookRetentionHold()).isEqualTo(Duration.ofDays(7));
-        assertThat(c.withWebhookLimits(IpNetwork.parseList("--webhook-allowed-networks", "127.0.0.0/8"), Duration.ZERO)
-                .webhookAllowedNetworks()).extracting(IpNetwork::toString).containsExactly("127.0.0.0/8");
-        assertThatThrownBy(() -> c.withWebhookLimits(List.of(), Duration.ofDays(366)))
-                .hasMessageContaining("--webhook-retention-hold").hasMessageContaining("PT8784H");
-        assertThatThrownBy(() -> c.withWebhookLimits(List.of(), Duration.ofSeconds(-1)))
-                .hasMessageContaining("--webhook-retention-hold");
+    void theManagementPort_mustDifferFromTheOtherPorts() {
+        Config config = Config.defaults("h", 8080, DIR).withTls(TlsSettings.on(8443));
+        assertThatThrownBy(() -> config.withHttp(HttpSettings.DEFAULTS.withManagementPort(8080)))
+                .hasMessageContaining("--management-port must differ");
+        assertThatThrownBy(() -> config.withHttp(HttpSettings.DEFAULTS.withManagementPort(8443)))
+                .hasMessageContaining("--management-port must differ");
+        assertThat(config.withHttp(HttpSettings.DEFAULTS.withManagementPort(9090)).http().managementPort())
+                .isEqualTo(9090);
     }
 
     @Test
-    void badWebhookAllowedNetworks_stopTheCommand_namingTheOptionAndTheBadValue() {
+    void badOptions_stopTheCommand_namingTheOptionAndTheBadValue() {
+        assertThat(serveFails("--webhook-allowed-networks", "127.0.0.0/8,10.0.0.1/8"))
+                .contains("--webhook-allowed-networks", "10.0.0.1/8");
+        assertThat(serveFails("--pool-size", "0")).contains("--pool-size");
+        assertThat(serveFails("--poll-millis", "1")).contains("--poll-millis");
+        assertThat(serveFails("--webhook-retention-hold", "400d")).contains("--webhook-retention-hold");
+        assertThat(serveFails("--close-rate-limit", "ten")).contains("--close-rate-limit");
+        assertThat(serveFails("--database-url", "mysql://root:secret@db/x")).contains("--database-url")
+                .doesNotContain("secret");
+    }
+
+    /** What {@code serve} prints to standard error when it refuses these options (and exits 2). */
+    private static String serveFails(String... options) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new Main()).execute("serve", "--data-dir", DIR.toString(),
-                    "--webhook-allowed-networks", "127.0.0.0/8,10.0.0.1/8");
+            String[] args = new String[options.length + 3];
+            args[0] = "serve";
+            args[1] = "--data-dir";
+            args[2] = DIR.toString();
+            System.arraycopy(options, 0, args, 3, options.length);
+            code = new CommandLine(new Main()).execute(args);
         } finally {
             System.setErr(original);
         }
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--webhook-allowed-networks", "10.0.0.1/8");
-    }
-
-    @Test
-    void libpqUrls_becomeJdbcUrls() {
-        assertThat(Config.jdbcUrl("postgresql://u:p@db:5433/gh?sslmode=require"))
-                .isEqualTo("jdbc:postgresql://db:5433/gh?sslmode=require&user=u&password=p");
-        assertThat(Config.jdbcUrl("postgres://db")).isEqualTo("jdbc:postgresql://db/postgres");
-        assertThat(Config.jdbcUrl("jdbc:postgresql://db/x")).isEqualTo("jdbc:postgresql://db/x");
+        return err.toString(StandardCharsets.UTF_8);
     }
 }

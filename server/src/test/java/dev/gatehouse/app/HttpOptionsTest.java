@@ -18,11 +18,11 @@ class HttpOptionsTest {
                 Duration.ofSeconds(30), 256, null));
         Main.Serve serve = new Main.Serve();
         new CommandLine(serve).parseArgs();
-        assertThat(Config.duration("h", serve.requestHeaderTimeout)).isEqualTo(HttpSettings.DEFAULT_HEADER_TIMEOUT);
-        assertThat(Config.duration("b", serve.requestBodyTimeout)).isEqualTo(HttpSettings.DEFAULT_BODY_TIMEOUT);
-        assertThat(Config.duration("i", serve.idleTimeout)).isEqualTo(HttpSettings.DEFAULT_IDLE_TIMEOUT);
-        assertThat(serve.maxConnectionsPerAddress).isEqualTo(HttpSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
-        assertThat(serve.managementPort).isNull();
+        assertThat(Config.duration("h", serve.http.requestHeaderTimeout)).isEqualTo(HttpSettings.DEFAULT_HEADER_TIMEOUT);
+        assertThat(Config.duration("b", serve.http.requestBodyTimeout)).isEqualTo(HttpSettings.DEFAULT_BODY_TIMEOUT);
+        assertThat(Config.duration("i", serve.http.idleTimeout)).isEqualTo(HttpSettings.DEFAULT_IDLE_TIMEOUT);
+        assertThat(serve.http.maxConnectionsPerAddress).isEqualTo(HttpSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+        assertThat(serve.http.managementPort).isNull();
     }
 
     @Test
@@ -48,13 +48,5 @@ class HttpOptionsTest {
                 .hasMessageContaining("--max-connections-per-address");
         assertThatThrownBy(() -> HttpSettings.DEFAULTS.withManagementPort(70_000))
                 .hasMessageContaining("--management-port");
-        Config config = new Config("h", 8080, 8443, java.nio.file.Path.of("data"), null, null, null, null, "INFO", 8,
-                true, 1000);
-        assertThatThrownBy(() -> config.withHttp(HttpSettings.DEFAULTS.withManagementPort(8080)))
-                .hasMessageContaining("--management-port must differ");
-        assertThatThrownBy(() -> config.withHttp(HttpSettings.DEFAULTS.withManagementPort(8443)))
-                .hasMessageContaining("--management-port must differ");
-        assertThat(config.withHttp(HttpSettings.DEFAULTS.withManagementPort(9090)).http().managementPort())
-                .isEqualTo(9090);
     }
 }

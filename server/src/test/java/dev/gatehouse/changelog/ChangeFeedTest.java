@@ -97,7 +97,7 @@ class ChangeFeedTest {
     }
 
     private static ChangeRecord record(long revision, String objectId) {
-        return new ChangeRecord(revision, 1L, Instant.EPOCH, Actor.SYSTEM, "role", objectId, "update", List.of(),
+        return new ChangeRecord(revision, 1L, Instant.EPOCH, Actor.SYSTEM, ObjectType.ROLE, objectId, Action.UPDATED, List.of(),
                 null, null);
     }
 }

@@ -140,7 +140,8 @@ class OutOfSyncIT {
             return TestDatabase.jdbi(node.databaseUrl()).inTransaction(h -> {
                 h.createUpdate(update).bind("id", roleId).execute();
                 List<ChangeRecord> records = new ChangeLogStore().append(h, Actor.SYSTEM, List.of(new PendingChange(
-                        org.id(), "role", String.valueOf(roleId), "update", List.of("permissions"), null, after, null)));
+                        org.id(), ObjectType.ROLE, String.valueOf(roleId), Action.UPDATED, List.of("permissions"), null, after,
+                        null)));
                 return records.get(0).revision();
             });
         }

@@ -39,7 +39,7 @@ class PageBytesIT {
         for (int i = 0; i < ROWS; i++) {
             long id = 900_000 + i;
             revisions.add(node.node().services().store().write(Actor.SYSTEM, org.id(), tx -> {
-                tx.change(org.id(), "group", id, "updated", legacyGroup(id, "before"), legacyGroup(id, "after"));
+                tx.change(org.id(), ObjectType.GROUP, id, Action.UPDATED, legacyGroup(id, "before"), legacyGroup(id, "after"));
                 return null;
             }).revision());
         }

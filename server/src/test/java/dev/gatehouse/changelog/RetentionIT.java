@@ -1,12 +1,12 @@
 package dev.gatehouse.changelog;
 
-import dev.gatehouse.app.Config;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import dev.gatehouse.webhook.WebhookSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -26,8 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetentionIT {
 
     private static TestNode node(String url, int days) {
-        return TestNode.startOn(url, c -> c.withEventSettings(days, Config.DEFAULT_WEBHOOK_RETRY_WINDOW,
-                Config.DEFAULT_WEBHOOK_TIMEOUT));
+        return TestNode.startOn(url, c -> c.withChangeLog(c.changeLog().withRetentionDays(days)));
     }
 
     private static Jdbi jdbi(TestNode node) {
@@ -164,7 +163,8 @@ class RetentionIT {
 
             age(jdbi, latest(jdbi), 2);
             node.node().retention().runOnce();
-            assertThat(oldest(jdbi)).as("within the hold (%s past the retention)", Config.DEFAULT_WEBHOOK_RETENTION_HOLD)
+            assertThat(oldest(jdbi))
+                    .as("within the hold (%s past the retention)", WebhookSettings.DEFAULT_RETENTION_HOLD)
                     .isEqualTo(held + 1);
             assertThat(deliveries(node, org, id)).noneMatch(d -> d.get("error").stringValue().equals("events_pruned"));
 

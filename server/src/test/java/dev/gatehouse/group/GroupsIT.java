@@ -158,8 +158,8 @@ class GroupsIT {
         node.service().post(org.path() + "/groups/" + g + "/members", Map.of("member_id", m));
         var records = node.node().services().feed().read(h -> node.node().services().feed().log().readAfter(h, before, 10));
         assertThat(records).hasSize(1);
-        assertThat(records.get(0).objectType()).isEqualTo("group");
-        assertThat(records.get(0).action()).isEqualTo("updated");
+        assertThat(records.get(0).objectType().wire()).isEqualTo("group");
+        assertThat(records.get(0).action().wire()).isEqualTo("updated");
         assertThat(records.get(0).changedFields()).containsExactly("member_count", "members");
         assertThat(records.get(0).before().has("members")).isFalse();
         assertThat(records.get(0).after().has("members")).isFalse();

@@ -1,5 +1,7 @@
 package dev.gatehouse.role;
 
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RolesIT {
 
@@ -99,6 +102,22 @@ class RolesIT {
         assertThat(refused.get("detail").stringValue()).contains("1 members");
         node.service().patch(org.path() + "/members/" + member, Map.of("role_id", fx.roleId(org, "User")));
         assertThat(node.service().delete(org.path() + "/roles/" + role).status()).isEqualTo(204);
+    }
+
+    @Test
+    void delete_refusedWhileHeld_carriesItsHolders_whichTheProblemDoesNotShow() {
+        var org = fx.org("close");
+        long role = fx.role(org, "Caller", List.of("calling", "view_all_leads"));
+        fx.member(org, "h1", role);
+        fx.member(org, "h2", role);
+        RoleService roles = node.node().services().roles();
+        assertThatThrownBy(() -> roles.delete(new Principal.Service("test"), org.id(), role, null))
+                .isInstanceOfSatisfying(ConflictException.class, e -> {
+                    assertThat(e.code()).isEqualTo("role_in_use");
+                    assertThat(e.subject(RoleHolders.class)).contains(new RoleHolders(role, 2, 0));
+                });
+        Http.Res refused = node.service().delete(org.path() + "/roles/" + role);
+        assertThat(refused.json().propertyNames()).containsExactly("type", "title", "status", "code", "detail");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.gatehouse.testing;
 
 import dev.gatehouse.app.Config;
+import dev.gatehouse.changelog.ChangeLogSettings;
+import dev.gatehouse.http.tls.TlsSettings;
+import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.app.Gatehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,8 +67,10 @@ public final class TestNode implements AutoCloseable {
     }
 
     private Config config() {
-        return tweak.apply(new Config("127.0.0.1", 0, tlsPort, dataDir, databaseUrl, TestDatabase.USER,
-                TestDatabase.password(), SERVICE_KEY, "INFO", 4, false, 200));
+        Config config = Config.defaults("127.0.0.1", 0, dataDir).withServiceKey(SERVICE_KEY)
+                .withDatabase(new DatabaseSettings(databaseUrl, TestDatabase.USER, TestDatabase.password(), 4, false))
+                .withChangeLog(ChangeLogSettings.DEFAULTS.withPollMillis(200));
+        return tweak.apply(tlsPort == null ? config : config.withTls(TlsSettings.on(tlsPort)));
     }
 
     /** Stops the node and starts it again over the same database: a restart. */

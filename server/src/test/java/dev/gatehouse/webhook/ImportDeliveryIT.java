@@ -27,7 +27,7 @@ class ImportDeliveryIT {
     @BeforeAll
     static void start() {
         node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), c -> WebhooksIT.reachingLoopback(
-                c.withEventSettings(0, Duration.ofSeconds(30), Duration.ofSeconds(5))));
+                c.withWebhooks(c.webhooks().withRetry(Duration.ofSeconds(30), Duration.ofSeconds(5)))));
         fx = new Fixtures(node);
         WebhooksIT.warmUp(node, fx);
     }

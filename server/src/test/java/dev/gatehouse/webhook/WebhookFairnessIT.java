@@ -40,8 +40,8 @@ class WebhookFairnessIT {
     void anOrganizationWhoseReceiversHang_cannotDelayAnotherOrganizationsDeliveries() {
         CountDownLatch release = new CountDownLatch(1);
         // Requests may take a minute: A's receivers hold theirs until the test releases them.
-        try (TestNode node = TestNode.start(c -> WebhooksIT.reachingLoopback(c.withEventSettings(0,
-                Duration.ofHours(1), Duration.ofSeconds(60))));
+        try (TestNode node = TestNode.start(c -> WebhooksIT.reachingLoopback(
+                c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), Duration.ofSeconds(60)))));
              Receiver hangingA = new Receiver(Receiver.waitingFor(release));
              Receiver fastB = new Receiver(Receiver.ok())) {
             Fixtures fx = new Fixtures(node);
@@ -76,8 +76,8 @@ class WebhookFairnessIT {
 
     @Test
     void aSlowSubscription_handsItsWorkerBackAfterItsBudget_soOthersOfItsOrganizationGetTheirTurn() {
-        try (TestNode node = TestNode.start(c -> WebhooksIT.reachingLoopback(c.withEventSettings(0,
-                Duration.ofHours(1), Duration.ofSeconds(10))));
+        try (TestNode node = TestNode.start(c -> WebhooksIT.reachingLoopback(
+                c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), Duration.ofSeconds(10)))));
              Receiver slow = new Receiver(Receiver.slow(300));
              Receiver fast = new Receiver(Receiver.ok())) {
             Fixtures fx = new Fixtures(node);

@@ -29,7 +29,33 @@ class WebhookSettingsTest {
     @Test
     void anOrganizationCannotBeGivenMoreThanEveryWorker() {
         assertThatThrownBy(() -> new WebhookSettings(Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofMinutes(1), 4, Duration.ofMillis(500), 30, 5, Duration.ofSeconds(1), List.of()))
-                .hasMessageContaining("orgConcurrency").hasMessageContaining("5");
+                Duration.ofMinutes(1), 4, Duration.ofMillis(500), 30, 5, Duration.ofSeconds(1), List.of(),
+                Duration.ZERO)).hasMessageContaining("orgConcurrency").hasMessageContaining("5");
+    }
+
+    @Test
+    void operatorDefaults_arePinned() {
+        assertThat(WebhookSettings.DEFAULTS.retryWindow()).isEqualTo(Duration.ofHours(24));
+        assertThat(WebhookSettings.DEFAULTS.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(WebhookSettings.DEFAULTS.retentionHold()).isEqualTo(Duration.ofDays(7));
+        assertThat(WebhookSettings.DEFAULTS.allowedNetworks()).isEmpty();
+    }
+
+    @Test
+    void operatorValues_outOfRange_nameTheirOption() {
+        WebhookSettings d = WebhookSettings.DEFAULTS;
+        assertThatThrownBy(() -> d.withRetry(Duration.ofMillis(999), d.timeout()))
+                .hasMessageContaining("--webhook-retry-window must be 1s..30d");
+        assertThatThrownBy(() -> d.withRetry(Duration.ofDays(31), d.timeout()))
+                .hasMessageContaining("--webhook-retry-window");
+        assertThatThrownBy(() -> d.withRetry(d.retryWindow(), Duration.ofMillis(99)))
+                .hasMessageContaining("--webhook-timeout must be 100ms..2m");
+        assertThatThrownBy(() -> d.withRetry(d.retryWindow(), Duration.ofMinutes(3)))
+                .hasMessageContaining("--webhook-timeout");
+        assertThatThrownBy(() -> d.withRetentionHold(Duration.ofDays(366)))
+                .hasMessageContaining("--webhook-retention-hold").hasMessageContaining("PT8784H");
+        assertThatThrownBy(() -> d.withRetentionHold(Duration.ofSeconds(-1)))
+                .hasMessageContaining("--webhook-retention-hold");
+        assertThat(d.withRetentionHold(Duration.ZERO).retentionHold()).isZero();
     }
 }

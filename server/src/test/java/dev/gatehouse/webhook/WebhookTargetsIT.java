@@ -46,7 +46,7 @@ class WebhookTargetsIT {
             "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:7f00:1::1]/", "http://[::127.0.0.1]/");
 
     static Config withTimeout(Config c) {
-        return c.withEventSettings(0, Duration.ofHours(1), TIMEOUT);
+        return c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), TIMEOUT));
     }
 
     static Config reachingLoopback(Config c) {

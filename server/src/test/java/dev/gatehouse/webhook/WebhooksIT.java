@@ -35,14 +35,14 @@ class WebhooksIT {
 
     /** The test receivers listen on loopback, which webhooks may reach only when the operator allows it. */
     static Config reachingLoopback(Config c) {
-        return c.withWebhookLimits(IpNetwork.parseList("--webhook-allowed-networks", "127.0.0.0/8"),
-                Config.DEFAULT_WEBHOOK_RETENTION_HOLD);
+        return c.withWebhooks(c.webhooks().withAllowedNetworks(IpNetwork.parseList("--webhook-allowed-networks",
+                "127.0.0.0/8")));
     }
 
     @BeforeAll
     static void start() {
         node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
-                c -> reachingLoopback(c.withEventSettings(0, WINDOW, TIMEOUT)));
+                c -> reachingLoopback(c.withWebhooks(c.webhooks().withRetry(WINDOW, TIMEOUT))));
         fx = new Fixtures(node);
         warmUp(node, fx);
     }
@@ -321,7 +321,7 @@ class WebhooksIT {
     @Test
     void pendingDeliveries_surviveARestart() {
         try (TestNode own = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
-                c -> reachingLoopback(c.withEventSettings(0, Duration.ofHours(1), TIMEOUT)));
+                c -> reachingLoopback(c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), TIMEOUT))));
              Receiver receiver = new Receiver(Receiver.failing(500))) {
             Fixtures f = new Fixtures(own);
             var org = f.org("close");
@@ -347,8 +347,8 @@ class WebhooksIT {
         List<TestNode> cluster = new ArrayList<>();
         try (Receiver receiver = new Receiver(Receiver.slow(100))) {
             for (int i = 0; i < 3; i++) {
-                cluster.add(TestNode.startOn(url, c -> reachingLoopback(c.withEventSettings(0, Duration.ofHours(1),
-                        TIMEOUT))));
+                cluster.add(TestNode.startOn(url, c -> reachingLoopback(
+                        c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), TIMEOUT)))));
             }
             Fixtures f = new Fixtures(cluster.get(0));
             var org = f.org("close");

@@ -1,6 +1,7 @@
 package dev.gatehouse.bench.peers;
 
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineBuilder;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.model.ModelParser;
 import dev.gatehouse.model.PermissionModel;
@@ -44,28 +45,25 @@ public final class EnginePeer {
     }
 
     public static EnginePeer load(Workload w) {
-        PermissionModel model = model();
-        DecisionEngine engine = new DecisionEngine(id -> MODEL_ID.equals(id) ? model : null);
+        EngineBuilder engine = DecisionEngine.builder(model().catalog());
         for (int t = 0; t < w.tenants(); t++) {
             long org = t + 1L;
-            engine.putOrganization(org, MODEL_ID);
+            engine.organization(org, MODEL_ID);
             for (int role = 0; role < Workload.ROLES.size(); role++) {
-                engine.putRole(org, roleId(t, role), Workload.ROLES.get(role), Workload.grantedPermissions(t, role),
-                        false, null, false);
+                engine.role(org, roleId(t, role), Workload.ROLES.get(role), Workload.grantedPermissions(t, role));
             }
             for (int u = 0; u < w.usersPerTenant(); u++) {
-                engine.putMember(org, memberId(w, t, u), Workload.userId(t, u), roleId(t, Workload.companyRole(t, u)),
-                        false, true);
+                engine.member(org, memberId(w, t, u), Workload.userId(t, u), roleId(t, Workload.companyRole(t, u)));
             }
             for (int r = 0; r < w.roomsPerTenant(); r++) {
                 for (int k = 0; k < w.membersPerRoom(); k++) {
                     int u = w.roomMember(t, r, k);
-                    engine.putAssignment(org, ROOM, Workload.roomId(t, r), memberId(w, t, u),
+                    engine.assignment(org, ROOM, Workload.roomId(t, r), memberId(w, t, u),
                             roleId(t, w.roomRole(t, r, u)));
                 }
             }
         }
-        return new EnginePeer(w, engine);
+        return new EnginePeer(w, engine.build());
     }
 
     static long roleId(int t, int role) {

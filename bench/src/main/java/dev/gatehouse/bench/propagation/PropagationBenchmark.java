@@ -3,6 +3,7 @@ package dev.gatehouse.bench.propagation;
 import dev.gatehouse.app.Config;
 import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.changelog.ChangeListener;
+import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.store.EmbeddedDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -60,8 +61,9 @@ public final class PropagationBenchmark {
             List<ConcurrentHashMap<Long, Long>> applied = new ArrayList<>();
             try {
                 for (int i = 0; i < nodes; i++) {
-                    Gatehouse node = Gatehouse.start(new Config("127.0.0.1", 0, null, dir.resolve("node" + i), url,
-                            EmbeddedDatabase.USER, pg.password(), KEY, "WARN", 8, durable, 1000));
+                    Gatehouse node = Gatehouse.start(Config.defaults("127.0.0.1", 0, dir.resolve("node" + i))
+                            .withServiceKey(KEY).withLogLevel("WARN")
+                            .withDatabase(new DatabaseSettings(url, EmbeddedDatabase.USER, pg.password(), 8, durable)));
                     ConcurrentHashMap<Long, Long> times = new ConcurrentHashMap<>();
                     node.services().feed().addListener((ChangeListener) r -> times.put(r.revision(), System.nanoTime()));
                     cluster.add(node);

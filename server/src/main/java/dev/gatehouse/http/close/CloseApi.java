@@ -1,7 +1,6 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.app.Config;
 import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.UnauthenticatedException;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -79,19 +77,18 @@ public final class CloseApi implements Dialect {
 
     private final Gatehouse.Services services;
     private final RateLimiter limiter;
-    private final Map<Long, String> orgModels = new ConcurrentHashMap<>();
     private final List<Route> routes;
 
-    public CloseApi(Gatehouse.Services services, Config.RateLimit rateLimit) {
+    public CloseApi(Gatehouse.Services services, RateLimit rateLimit) {
         this(services, rateLimit, System::currentTimeMillis);
     }
 
-    CloseApi(Gatehouse.Services services, Config.RateLimit rateLimit, LongSupplier clockMillis) {
+    CloseApi(Gatehouse.Services services, RateLimit rateLimit, LongSupplier clockMillis) {
         this.services = services;
         this.limiter = new RateLimiter(rateLimit, clockMillis);
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new RolesResource(services).endpoints());
-        endpoints.addAll(new MembershipsResource(services).endpoints());
+        endpoints.addAll(new MembershipsResource(services.closeMemberships(), services.roles()).endpoints());
         endpoints.addAll(new UsersResource(services).endpoints());
         endpoints.addAll(new OrganizationResource(services).endpoints());
         endpoints.addAll(new GroupsResource(services).endpoints());
@@ -154,9 +151,7 @@ public final class CloseApi implements Dialect {
                 throw new ForbiddenException("member_key_required", "The Close API acts as one user of one "
                         + "organization: use a member's API key, not a service key.");
             }
-            services.access().requireOrg(member, member.orgId());
-            String model = orgModels.computeIfAbsent(member.orgId(),
-                    id -> services.orgs().get(member, id).modelId());
+            String model = services.orgs().modelId(member, member.orgId());
             if (!MODEL.equals(model)) {
                 throw new ForbiddenException("not_a_close_organization", "Organization "
                         + CloseWire.orgId(member.orgId()) + " uses the \"" + model + "\" permission model; the Close "

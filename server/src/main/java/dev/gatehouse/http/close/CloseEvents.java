@@ -1,6 +1,7 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.group.GroupMember;
 import dev.gatehouse.json.Json;
@@ -62,17 +63,17 @@ final class CloseEvents {
     }
 
     static String closeAction(ChangeRecord r) {
-        if (r.objectType().equals("member")) {
-            return switch (r.action()) {
+        if (r.objectType() == ObjectType.MEMBER) {
+            return switch (r.action().wire()) {
                 case "created", "activated" -> "activated";
                 case "deactivated", "deleted" -> "deactivated";
                 default -> "updated";
             };
         }
-        if (r.objectType().equals("close_membership_settings")) {
+        if (r.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS) {
             return "updated";
         }
-        return r.action();
+        return r.action().wire();
     }
 
     /**
@@ -103,7 +104,7 @@ final class CloseEvents {
 
     /** The Close id of the object a record is about. */
     static String objectId(ChangeRecord r) {
-        return switch (r.objectType()) {
+        return switch (r.objectType().wire()) {
             case "member", "close_membership_settings" ->
                     CloseWire.membershipId(Long.parseLong(r.objectId()));
             case "group" -> CloseWire.groupId(Long.parseLong(r.objectId()));
@@ -130,7 +131,7 @@ final class CloseEvents {
         n.put("user_id", r.actor().id() == null ? null : actorUserIds.get(r.actor().id()));
         n.putNull("request_id");
         n.put("api_key_id", r.actor().keyId());
-        n.put("object_type", closeType(r.objectType()));
+        n.put("object_type", closeType(r.objectType().wire()));
         n.put("object_id", objectId(r));
         n.putNull("lead_id");
         n.put("action", closeAction(r));
@@ -158,7 +159,7 @@ final class CloseEvents {
     /** A native snapshot in Close's shape. */
     private static ObjectNode data(ChangeRecord r, JsonNode s, OrgRoles roles, List<GroupMember> groupMembers) {
         ObjectNode d = Json.object();
-        switch (r.objectType()) {
+        switch (r.objectType().wire()) {
             case "member" -> {
                 d.put("id", CloseWire.membershipId(s.get("id").longValue()));
                 d.put("organization_id", CloseWire.orgId(r.orgId()));

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
@@ -62,7 +63,12 @@ final class CloseWire {
         n.put("user_id", member.userId());
         putRole(n, member, roles);
         n.put("role", n.get("role_id").stringValue());
-        settings.putFields(n);
+        n.put("auto_record_calls", settings.autoRecordCalls());
+        n.put("track_email_opens", settings.trackEmailOpens());
+        n.put("default_caller_id", settings.defaultCallerId());
+        n.put("default_caller_id_mode", settings.defaultCallerIdMode());
+        n.put("hangup_recording_url", settings.hangupRecordingUrl());
+        n.put("may_workflows_impersonate", settings.mayWorkflowsImpersonate());
         n.put("is_free", false);
         n.put("plan_type", PLAN_TYPE);
         n.putNull("primary_personal_number");

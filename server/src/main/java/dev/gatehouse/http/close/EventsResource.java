@@ -5,23 +5,20 @@ import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.error.InvalidInputException;
-import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
-import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.role.Role;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -50,7 +47,6 @@ final class EventsResource {
                     "date_updated__lte", EventQuery.Builder::through));
 
     private final Gatehouse.Services services;
-    private final MemberStore memberStore = new MemberStore();
 
     EventsResource(Gatehouse.Services services) {
         this.services = services;
@@ -127,18 +123,17 @@ final class EventsResource {
         } else if (cursor != null && cursor.newer()) {
             previous = cursor.encode();
         } else if (cursor == null) {
-            previous = new Cursor(true, services.feed().applied()).encode();
+            previous = new Cursor(true, services.events().appliedRevision()).encode();
         } else {
             previous = null;
         }
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        Map<Long, String> actors = actorUserIds(req, items);
+        EventService.Around around = services.events().around(req.caller(), req.orgId(), items);
         ObjectNode body = Json.object();
         var data = body.putArray("data");
         var wanted = req.fieldsWanted();
-        Map<Long, GroupHistory.Members> groupMembers = services.store().read(h -> GroupHistory.around(h, req.orgId(), items));
-        items.forEach(r -> data.add(CloseReply.trim(CloseEvents.event(r, roles, actors, groupMembers.get(r.revision())),
-                wanted)));
+        items.forEach(r -> data.add(CloseReply.trim(CloseEvents.event(r, roles, around.actorUserIds(),
+                around.groupMembers().get(r.revision())), wanted)));
         body.put("cursor_next", next);
         body.put("cursor_previous", previous);
         CloseReply.write(req, 200, body);
@@ -149,13 +144,13 @@ final class EventsResource {
         long revision = CloseIds.decode(CloseIds.EVENT, raw);
         ChangeRecord record = revision < 0 ? null
                 : services.events().findVisible(req.caller(), req.orgId(), revision).orElse(null);
-        if (record == null || CloseEvents.closeType(record.objectType()) == null) {
+        if (record == null || CloseEvents.closeType(record.objectType().wire()) == null) {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
         }
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        var groupMembers = services.store().read(h -> GroupHistory.around(h, req.orgId(), List.of(record)));
-        CloseReply.object(req, 200, CloseEvents.event(record, roles, actorUserIds(req, List.of(record)),
-                groupMembers.get(record.revision())));
+        EventService.Around around = services.events().around(req.caller(), req.orgId(), List.of(record));
+        CloseReply.object(req, 200, CloseEvents.event(record, roles, around.actorUserIds(),
+                around.groupMembers().get(record.revision())));
     }
 
     /**
@@ -217,17 +212,6 @@ final class EventsResource {
         }
         Role role = OrgRoles.load(services.roles(), req.caller(), req.orgId()).resolve(closeId);
         return role == null ? null : String.valueOf(role.id());
-    }
-
-    /** The Close user ids of the members who made the changes (null for service keys and removed members). */
-    private Map<Long, String> actorUserIds(CloseRequest req, List<ChangeRecord> records) {
-        List<Long> ids = records.stream().map(r -> r.actor().id()).filter(Objects::nonNull).distinct().toList();
-        Map<Long, String> out = new HashMap<>();
-        if (!ids.isEmpty()) {
-            services.store().read(h -> memberStore.findAll(h, req.orgId(), ids))
-                    .forEach(m -> out.put(m.id(), m.userId()));
-        }
-        return out;
     }
 
     private static String blankToNull(String s) {

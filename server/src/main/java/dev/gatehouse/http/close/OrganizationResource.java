@@ -1,6 +1,7 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
@@ -27,7 +28,6 @@ final class OrganizationResource {
             "require_unsubscribe_link");
 
     private final Gatehouse.Services services;
-    private final CloseMembershipStore closeStore = new CloseMembershipStore();
 
     OrganizationResource(Gatehouse.Services services) {
         this.services = services;
@@ -75,7 +75,8 @@ final class OrganizationResource {
             }
         }
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        Map<Long, MembershipSettings> settings = services.store().read(h -> closeStore.settingsOf(h, req.orgId()));
+        Map<Long, MembershipSettings> settings = services.closeMemberships().settingsOf(req.caller(),
+                req.orgId());
         List<ObjectNode> active = new ArrayList<>();
         List<ObjectNode> inactive = new ArrayList<>();
         long after = 0L;

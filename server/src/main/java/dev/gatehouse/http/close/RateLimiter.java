@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Config;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -37,7 +36,7 @@ final class RateLimiter {
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
     private final AtomicLong calls = new AtomicLong();
 
-    RateLimiter(Config.RateLimit budget, LongSupplier clockMillis) {
+    RateLimiter(RateLimit budget, LongSupplier clockMillis) {
         this.limit = budget.requests();
         this.windowMillis = budget.seconds() * 1000L;
         this.clock = clockMillis;

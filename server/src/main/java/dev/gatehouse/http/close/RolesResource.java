@@ -6,25 +6,27 @@ import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
+import dev.gatehouse.model.VisibilityRule;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleHolders;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.role.RoleVisibility;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /role/}: Close's roles over {@link RoleService}. Reads need membership of the organization;
  * writes need {@code manage_organization} (the model's role-management permission, checked by the service).
+ * Close keeps a role's lead visibility in two fields; this class merges them into one setting and, as Close
+ * does, refuses a setting that breaks the model's visibility rule ({@link RoleVisibility#problem}) in Close's
+ * words before anything else is checked.
  *
  * <p>Thread-safe: no state of its own.
  */
 final class RolesResource {
 
-    static final String SEES_ALL = "view_all_leads";
     static final String LCF_IDS = "visibility_user_lcf_ids";
     static final String LCF_BEHAVIOR = "visibility_user_lcf_behavior";
     private static final Set<String> WRITABLE = Set.of("name", "permissions", LCF_IDS, LCF_BEHAVIOR);
@@ -32,12 +34,14 @@ final class RolesResource {
     private static final Set<String> READ_ONLY = Set.of("id", "organization_id", "editable", "date_created",
             "date_updated");
 
-    private static final Pattern HELD_BY = Pattern.compile("held by (\\d+) members");
-
     private final RoleService roles;
+    /** The visibility rule of Close's model, the only model this dialect serves. */
+    private final VisibilityRule visibilityRule;
 
     RolesResource(Gatehouse.Services services) {
         this.roles = services.roles();
+        this.visibilityRule = services.models().require(CloseApi.MODEL).visibility().orElseThrow(() ->
+                new IllegalStateException("the " + CloseApi.MODEL + " model has no visibility rule"));
     }
 
     List<Endpoint> endpoints() {
@@ -68,7 +72,7 @@ final class RolesResource {
         List<String> permissions = f.strings("permissions", true, 1000, 128);
         Visibility v = Visibility.read(f);
         f.check();
-        RoleVisibility visibility = v.resolve(null, permissions);
+        RoleVisibility visibility = v.resolve(null, permissions, visibilityRule);
         var written = roles.create(req.caller(), req.orgId(), new RoleInput(name, null, permissions, null, visibility,
                 true));
         CloseReply.object(req, 201, CloseWire.role(written.value()));
@@ -88,7 +92,7 @@ final class RolesResource {
         Visibility v = Visibility.read(f);
         f.check();
         List<String> finalPermissions = permissions == null ? current.permissions() : permissions;
-        RoleVisibility visibility = v.resolve(current, finalPermissions);
+        RoleVisibility visibility = v.resolve(current, finalPermissions, visibilityRule);
         var written = roles.update(req.caller(), req.orgId(), current.id(), new RoleInput(name, null, permissions, null,
                 visibility, true), null);
         CloseReply.object(req, 200, CloseWire.role(written.value()));
@@ -100,11 +104,11 @@ final class RolesResource {
         try {
             roles.delete(req.caller(), req.orgId(), current.id(), null);
         } catch (ConflictException e) {
-            if ("role_in_use".equals(e.code())) {
-                Matcher held = HELD_BY.matcher(e.detail());
+            RoleHolders held = e.subject(RoleHolders.class).orElse(null);
+            if ("role_in_use".equals(e.code()) && held != null) {
                 throw new ConflictException(e.code(), "Role " + OrgRoles.closeId(current) + " (\"" + current.name()
-                        + "\") is assigned to " + (held.find() ? held.group(1) : "some") + " users; move all users "
-                        + "off this role first by updating their role_id.");
+                        + "\") is assigned to " + held.members() + " users; move all users off this role first by "
+                        + "updating their role_id.", e);
             }
             throw e;
         }
@@ -129,7 +133,7 @@ final class RolesResource {
     }
 
     private static void requireEditable(Role role, String what) {
-        if (role.system()) {
+        if (!role.editable()) {
             throw new ForbiddenException("system_role_immutable", "Role " + role.systemKey() + " (\"" + role.name()
                     + "\") is a built-in role and cannot be " + what + ".");
         }
@@ -163,8 +167,8 @@ final class RolesResource {
             return new Visibility(f.has(LCF_IDS), ids, f.has(LCF_BEHAVIOR), behavior, f);
         }
 
-        /** The visibility to store, or a 400 in Close's terms when it breaks the rule. */
-        RoleVisibility resolve(Role current, List<String> permissions) {
+        /** The visibility to store, or a 400 in Close's terms when it breaks the model's rule. */
+        RoleVisibility resolve(Role current, List<String> permissions, VisibilityRule rule) {
             RoleVisibility existing = current == null ? null : current.visibility();
             List<String> finalIds = idsSent ? ids : existing == null ? null : existing.userFieldIds();
             String finalBehavior = behaviorSent ? behavior : existing == null ? null : existing.unassigned();
@@ -180,17 +184,18 @@ final class RolesResource {
                 finalIds = null;
                 finalBehavior = null;
             }
-            boolean seesAll = permissions.contains(SEES_ALL);
-            if (seesAll && finalIds != null) {
-                fields.error(LCF_IDS, "Must be empty when permissions include view_all_leads.");
-            } else if (!seesAll && finalIds == null) {
-                fields.error(LCF_IDS, "Required when permissions do not include view_all_leads: list the User-type "
-                        + "lead custom fields that grant visibility.");
-            } else if (finalIds != null && finalIds.size() > 3) {
-                fields.error(LCF_IDS, "At most 3 custom fields, got " + finalIds.size() + ".");
+            RoleVisibility visibility = finalIds == null ? null : new RoleVisibility(finalIds, finalBehavior);
+            RoleVisibility.Problem problem = RoleVisibility.problem(rule, permissions, visibility).orElse(null);
+            if (problem == RoleVisibility.Problem.SEES_ALL_WITH_FIELDS) {
+                fields.error(LCF_IDS, "Must be empty when permissions include " + rule.seesAllPermission() + ".");
+            } else if (problem == RoleVisibility.Problem.FIELDS_REQUIRED) {
+                fields.error(LCF_IDS, "Required when permissions do not include " + rule.seesAllPermission()
+                        + ": list the User-type lead custom fields that grant visibility.");
+            } else if (problem == RoleVisibility.Problem.TOO_MANY_FIELDS) {
+                fields.error(LCF_IDS, "At most " + rule.maxFields() + " custom fields, got " + finalIds.size() + ".");
             }
             fields.check();
-            return finalIds == null ? null : new RoleVisibility(finalIds, finalBehavior);
+            return visibility;
         }
     }
 }

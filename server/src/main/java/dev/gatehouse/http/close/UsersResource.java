@@ -1,13 +1,14 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberOrder;
 import dev.gatehouse.member.MemberRef;
-import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.org.Organization;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +23,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class UsersResource {
 
-    /** Close's {@code _order_by} values for users, as SQL. */
-    private static final Map<String, String> ORDER = Map.of(
-            "last_name,first_name", "lower(last_name) NULLS LAST, lower(first_name) NULLS LAST, id",
-            "first_name,last_name", "lower(first_name) NULLS LAST, lower(last_name) NULLS LAST, id",
-            "date_created", "created_at, id",
-            "-date_created", "created_at DESC, id DESC");
+    /** Close's {@code _order_by} values for users. */
+    private static final Map<String, MemberOrder> ORDER = Map.of(
+            "last_name,first_name", MemberOrder.LAST_NAME_FIRST_NAME,
+            "first_name,last_name", MemberOrder.FIRST_NAME_LAST_NAME,
+            "date_created", MemberOrder.CREATED,
+            "-date_created", MemberOrder.CREATED_DESCENDING);
 
     private final Gatehouse.Services services;
-    private final CloseMembershipStore closeStore = new CloseMembershipStore();
 
     UsersResource(Gatehouse.Services services) {
         this.services = services;
@@ -47,7 +47,7 @@ final class UsersResource {
         Member me = services.members().get(req.caller(), req.orgId(), MemberRef.id(req.caller().memberId()));
         Organization org = services.orgs().get(req.caller(), req.orgId());
         OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        MembershipSettings settings = services.store().read(h -> closeStore.settings(h, me.id()));
+        MembershipSettings settings = services.closeMemberships().settings(req.caller(), req.orgId(), me.id());
         ObjectNode n = CloseWire.user(me);
         n.remove("organizations");
         n.remove("email_verified_at");
@@ -63,17 +63,14 @@ final class UsersResource {
         int skip = req.skip();
         int limit = req.limit(CloseRequest.MAX_LIMIT);
         String orderBy = req.param("_order_by");
-        String order = orderBy == null || orderBy.isBlank() ? "id" : ORDER.get(orderBy.replace(" ", ""));
+        MemberOrder order = orderBy == null || orderBy.isBlank() ? MemberOrder.ID
+                : ORDER.get(orderBy.replace(" ", ""));
         if (order == null) {
             throw new InvalidInputException("invalid_input", "_order_by must be one of " + ORDER.keySet().stream()
                     .sorted().toList() + ", got \"" + Fields.abbreviate(orderBy) + "\"",
                     Map.of("_order_by", "Must be last_name,first_name or first_name,last_name."));
         }
-        List<Member> page = services.store().read(h -> h.createQuery("SELECT " + MemberStore.COLUMNS
-                        + " FROM members WHERE org_id = :org AND status = 'active' ORDER BY " + order
-                        + " OFFSET :skip LIMIT :limit")
-                .bind("org", req.orgId()).bind("skip", skip).bind("limit", limit + 1)
-                .map((rs, ctx) -> MemberStore.map(rs)).list());
+        List<Member> page = services.members().listActive(req.caller(), req.orgId(), order, skip, limit + 1);
         CloseReply.list(req, page.stream().limit(limit).map(CloseWire::user).toList(), page.size() > limit);
     }
 

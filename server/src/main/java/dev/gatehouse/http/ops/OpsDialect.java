@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 
 /**
  * Operations endpoints: liveness, readiness (database reachable, engine loaded, every change applied —
@@ -27,18 +26,21 @@ import javax.sql.DataSource;
  */
 public final class OpsDialect implements Dialect {
 
-    private final DataSource db;
+    private final BooleanSupplier databaseReachable;
     private final ChangeFeed feed;
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier ready;
     private final byte[] openapi;
     private final Auth auth;
 
-    /** @param auth reads the key of a {@code /metrics} request on a port where metrics need the service key */
-    public OpsDialect(DataSource db, ChangeFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier ready,
-                      Auth auth) {
+    /**
+     * @param databaseReachable whether the database answers now (never throws)
+     * @param auth reads the key of a {@code /metrics} request on a port where metrics need the service key
+     */
+    public OpsDialect(BooleanSupplier databaseReachable, ChangeFeed feed, PrometheusMeterRegistry metrics,
+                      BooleanSupplier ready, Auth auth) {
         this.auth = auth;
-        this.db = db;
+        this.databaseReachable = databaseReachable;
         this.feed = feed;
         this.metrics = metrics;
         this.ready = ready;
@@ -79,12 +81,7 @@ public final class OpsDialect implements Dialect {
     }
 
     private void readyz(Context ctx) {
-        boolean database;
-        try (var connection = db.getConnection()) {
-            database = connection.isValid(2);
-        } catch (Exception e) {
-            database = false;
-        }
+        boolean database = databaseReachable.getAsBoolean();
         boolean loaded = ready.getAsBoolean();
         boolean inSync = feed.inSync();
         boolean ok = database && loaded && inSync;

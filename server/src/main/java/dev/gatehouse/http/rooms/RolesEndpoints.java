@@ -1,6 +1,5 @@
 package dev.gatehouse.http.rooms;
 
-import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
@@ -18,8 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /v2/accounts/{accountId}} (AccountSummary) and {@code …/roles}: Rooms' roles over
- * {@link RoleService}, which keeps every rule (management needs the model's {@code canManageAccount}, system
- * roles are immutable, unique names, no escalation, a held role cannot be deleted).
+ * {@link RoleService} and {@link RoomsRoleService}, which keep every rule (management needs the model's
+ * {@code canManageAccount}, system roles are immutable, unique names, no escalation, a held role cannot be
+ * deleted).
  */
 final class RolesEndpoints {
 
@@ -131,15 +131,6 @@ final class RolesEndpoints {
     private void delete(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         int roleId = Wire.pathId(ctx, "roleId");
-        try {
-            Wire.written(ctx, 204, roles.delete(a.principal(), a.orgId(), roleId, null), null);
-        } catch (ConflictException e) {
-            if ("referenced".equals(e.code())) {
-                // the one other reference to a role: room users whose access is revoked keep it for restore
-                throw new ConflictException("role_in_use", "role " + roleId + " is the room role of room users whose "
-                        + "access is revoked (it comes back on restore); restore or remove them first");
-            }
-            throw e;
-        }
+        Wire.written(ctx, 204, roomsRoles.delete(a.principal(), a.orgId(), roleId), null);
     }
 }

@@ -4,10 +4,6 @@ import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.room.RoomService;
-import dev.gatehouse.room.RoomsRoleService;
-import dev.gatehouse.room.RoomsRules;
-import dev.gatehouse.room.RoomsUserService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The DocuSign Rooms v2 dialect under {@code /restapi} (the SDKs' base path ends there): accounts, roles,
  * users, rooms, room users and assignable roles for organizations on the {@code rooms} model, with Rooms'
  * models and its error shape {@code {errorCode, message, referenceId}}. A thin translation: every rule lives
- * in the services. See docs/dialects/rooms.md.
+ * in the services (the {@code room} package's for rooms, room users and Rooms' views of roles and users), which
+ * the node builds once for every API. See docs/dialects/rooms.md.
  */
 public final class RoomsApi implements Dialect {
 
@@ -28,21 +25,13 @@ public final class RoomsApi implements Dialect {
 
     private final List<Route> routes;
 
-    public RoomsApi(Gatehouse.Services s, RoomService rooms, RoomsUserService users, RoomsRoleService roomsRoles) {
+    public RoomsApi(Gatehouse.Services s) {
         Accounts accounts = new Accounts(s.auth(), s.orgs(), s.models());
         List<Route> all = new ArrayList<>();
-        all.addAll(new RolesEndpoints(accounts, s.roles(), roomsRoles).routes());
-        all.addAll(new UsersEndpoints(accounts, users).routes());
-        all.addAll(new RoomsEndpoints(accounts, rooms, roomsRoles).routes());
+        all.addAll(new RolesEndpoints(accounts, s.roles(), s.roomsRoles()).routes());
+        all.addAll(new UsersEndpoints(accounts, s.roomsUsers()).routes());
+        all.addAll(new RoomsEndpoints(accounts, s.rooms(), s.roomsRoles()).routes());
         this.routes = List.copyOf(all);
-    }
-
-    /** The dialect with its room-package services built over a node's services. */
-    public static RoomsApi over(Gatehouse.Services s) {
-        RoomsRules rules = new RoomsRules();
-        RoomService rooms = new RoomService(s.access(), s.members(), s.assignments(), s.orgModels(), rules);
-        return new RoomsApi(s, rooms, new RoomsUserService(s.access(), s.members(), s.orgModels(), rules),
-                new RoomsRoleService(s.access(), s.roles(), rules, s.orgModels()));
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.UserSort;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,8 +25,6 @@ final class RoomsEndpoints {
     private static final String ROOM = ROOMS + "/{roomId}";
     private static final String ROOM_USER = ROOM + "/users/{userId}";
     private static final Set<String> LISTING_SOURCES = Set.of("PublicRecords", "MLS");
-    /** Clock skew tolerated on a revocation date "now" sent by a client. */
-    private static final Duration SKEW = Duration.ofMinutes(5);
 
     private final Accounts accounts;
     private final RoomService rooms;
@@ -175,8 +172,8 @@ final class RoomsEndpoints {
     }
 
     /**
-     * {@code revocationDate} (optional) is when access ended: now or earlier. Gatehouse does not schedule
-     * revocations, so a later date is refused.
+     * {@code revocationDate} (optional) is when access ended: now or earlier (a later date is the service's 400:
+     * Gatehouse does not schedule revocations).
      */
     private void revoke(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
@@ -185,12 +182,7 @@ final class RoomsEndpoints {
         Fields f = Wire.body(ctx);
         String raw = f.string("revocationDate", false, 64);
         f.check();
-        Instant now = Instant.now();
-        Instant at = raw == null || raw.isBlank() ? now : Wire.date("revocationDate", raw.strip());
-        if (at.isAfter(now.plus(SKEW))) {
-            throw InvalidInputException.field("revocationDate", "must not be in the future: scheduled revocations are "
-                    + "not supported, got " + raw);
-        }
+        Instant at = raw == null || raw.isBlank() ? null : Wire.date("revocationDate", raw.strip());
         Wire.written(ctx, 204, rooms.revoke(a.principal(), a.orgId(), roomId, userId, at), null);
     }
 

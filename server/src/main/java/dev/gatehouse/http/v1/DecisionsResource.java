@@ -1,64 +1,48 @@
 package dev.gatehouse.http.v1;
 
-import dev.gatehouse.access.Access;
-import dev.gatehouse.access.Principal;
-import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.decision.DecisionService;
+import dev.gatehouse.decision.OrgDecisions;
+import dev.gatehouse.decision.OrgDecisions.CheckRequest;
 import dev.gatehouse.engine.Decision;
-import dev.gatehouse.engine.DecisionEngine;
-import dev.gatehouse.engine.Page;
 import dev.gatehouse.engine.VisibilityFilter;
-import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.GatehouseException;
-import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
-import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberSnapshot;
-import dev.gatehouse.model.ModelRegistry;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The decision API: check, batch check, lookups, effective permissions and record visibility, all answered
- * from the in-memory engine. A request may carry {@code min_revision} (the {@code Gatehouse-Revision} of a
- * write): it is answered only once this node has applied that revision, or fails with a retryable 503.
+ * The decision API: check, batch check, lookups, effective permissions and record visibility, answered by
+ * {@link DecisionService} from the in-memory engine. A request may carry {@code min_revision} (the
+ * {@code Gatehouse-Revision} of a write): it is answered only once this node has applied that revision, or fails
+ * with a retryable 503. Who may ask about whom is the service's rule; this class reads requests and writes
+ * answers. The caller's right to address the organization is checked before the body is read.
  *
- * <p>Service keys may ask about any member; a member key may ask about itself, and about others only with
- * the model's member-management permission.
+ * <p>Thread-safe: no state of its own.
  */
 final class DecisionsResource {
 
     static final int MAX_BATCH = 1000;
-    static final long REVISION_WAIT_MILLIS = 2000;
     private static final Set<String> CHECK_FIELDS = Set.of("member_id", "user_id", "permission", "resource", "explain",
             "min_revision");
 
-    private final DecisionEngine engine;
-    private final ChangeFeed feed;
-    private final Access access;
-    private final MemberService members;
-    private final ModelRegistry models;
+    private final DecisionService decisions;
     private final Auth auth;
 
-    DecisionsResource(DecisionEngine engine, ChangeFeed feed, Access access, MemberService members,
-                      ModelRegistry models, Auth auth) {
-        this.engine = engine;
-        this.feed = feed;
-        this.access = access;
-        this.members = members;
-        this.models = models;
+    DecisionsResource(DecisionService decisions, Auth auth) {
+        this.decisions = decisions;
         this.auth = auth;
     }
 
@@ -73,59 +57,68 @@ final class DecisionsResource {
                 Route.get("/v1/orgs/{org}/members/{member}/permissions", this::permissions));
     }
 
-    /** A parsed check request. */
-    private record CheckRequest(Long memberId, String userId, String permission, String type, String resourceId,
-                                boolean explain) {
+    /** The decisions the request's caller may ask in the organization of its path. */
+    private OrgDecisions decisions(Context ctx) {
+        return decisions.in(auth.principal(ctx), V1.id(ctx, "org"));
     }
 
     private void check(Context ctx) {
-        Principal principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        access.requireOrg(principal, orgId);
+        OrgDecisions org = decisions(ctx);
         Fields f = V1.body(ctx);
         CheckRequest request = parseCheck(f);
-        Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
+        Long minRevision = minRevision(f);
         f.check();
-        awaitRevision(minRevision);
-        V1.ok(ctx, decide(principal, orgId, request));
+        V1.ok(ctx, checkJson(org.atRevision(minRevision).check(request)));
     }
 
     private void batch(Context ctx) {
-        Principal principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        access.requireOrg(principal, orgId);
+        OrgDecisions org = decisions(ctx);
         Fields f = V1.body(ctx).allowOnly(Set.of("checks", "min_revision"));
         List<Fields> items = f.objects("checks", true, MAX_BATCH);
-        Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
+        Long minRevision = minRevision(f);
         List<CheckRequest> requests = new ArrayList<>(items.size());
         for (Fields item : items) {
             requests.add(parseCheck(item));
         }
         f.check();
-        awaitRevision(minRevision);
+        OrgDecisions.BatchResult answered = org.atRevision(minRevision).checkAll(requests);
         ObjectNode body = Json.object();
         ArrayNode results = body.putArray("results");
-        for (CheckRequest request : requests) {
-            try {
-                results.add(decide(principal, orgId, request));
-            } catch (GatehouseException e) {
+        for (OrgDecisions.BatchItem item : answered.items()) {
+            if (item.failure() == null) {
+                results.add(checkJson(item.result()));
+            } else {
+                GatehouseException e = item.failure();
                 ObjectNode error = results.addObject().putObject("error");
                 error.put("status", HttpServer.status(e)).put("code", e.code()).put("detail", e.detail());
             }
         }
-        body.put("revision", engine.revision());
+        body.put("revision", answered.revision());
         V1.ok(ctx, body);
     }
 
     private CheckRequest parseCheck(Fields f) {
         f.allowOnly(CHECK_FIELDS);
-        Long memberId = f.id("member_id", false);
-        String userId = f.string("user_id", false, 200);
-        requireOneMember(f, memberId, userId);
+        MemberRef member = member(f);
         String permission = f.string("permission", true, 128);
         ResourceRef resource = resource(f);
         boolean explain = Boolean.TRUE.equals(f.bool("explain"));
-        return new CheckRequest(memberId, userId, permission, resource.type(), resource.id(), explain);
+        return new CheckRequest(member, permission, resource.type(), resource.id(), explain);
+    }
+
+    private static ObjectNode checkJson(OrgDecisions.CheckResult result) {
+        ObjectNode out = Json.object();
+        out.put("allowed", result.allowed());
+        out.put("revision", result.revision());
+        Decision d = result.explanation();
+        if (d != null) {
+            ObjectNode e = out.putObject("explanation");
+            e.put("path", d.path().wire());
+            e.put("role_id", d.roleId());
+            e.put("reason", d.reason());
+            e.put("member_id", result.memberId());
+        }
+        return out;
     }
 
     /** A resource named in a request body; both null when the body names none. */
@@ -143,11 +136,15 @@ final class DecisionsResource {
         return new ResourceRef(type, resourceId(resource));
     }
 
-    /** A body names its member by exactly one of member_id and user_id (reported only when all else is well). */
-    private static void requireOneMember(Fields f, Long memberId, String userId) {
-        if ((memberId == null) == (userId == null) && !f.hasErrors()) {
-            f.error("member_id", "give exactly one of member_id and user_id");
-        }
+    /** The member a check names by exactly one of {@code member_id} and {@code user_id}. */
+    private static MemberRef member(Fields f) {
+        Long memberId = f.id("member_id", false);
+        String userId = f.string("user_id", false, 200);
+        return oneMember(f, memberId, userId);
+    }
+
+    private static Long minRevision(Fields f) {
+        return f.integer("min_revision", false, 0, Long.MAX_VALUE);
     }
 
     private static String resourceId(Fields resource) {
@@ -162,85 +159,55 @@ final class DecisionsResource {
         return text;
     }
 
-    private ObjectNode decide(Principal principal, long orgId, CheckRequest r) {
-        long memberId = askedMember(principal, orgId, r.memberId(), r.userId());
-        ObjectNode out = Json.object();
-        if (r.explain()) {
-            Decision d = engine.explain(orgId, memberId, r.permission(), r.type(), r.resourceId());
-            out.put("allowed", d.allowed());
-            out.put("revision", d.revision());
-            ObjectNode e = out.putObject("explanation");
-            e.put("path", d.path().wire());
-            e.put("role_id", d.roleId());
-            e.put("reason", d.reason());
-            e.put("member_id", memberId);
-        } else {
-            long revision = engine.revision();
-            out.put("allowed", engine.check(orgId, memberId, r.permission(), r.type(), r.resourceId()));
-            out.put("revision", revision);
-        }
-        return out;
-    }
-
     private void lookupResources(Context ctx) {
-        Principal principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        access.requireOrg(principal, orgId);
+        OrgDecisions org = decisions(ctx);
         Fields f = V1.body(ctx).allowOnly(Set.of("member_id", "user_id", "permission", "type", "limit", "cursor",
                 "min_revision"));
-        Long memberRef = f.id("member_id", false);
+        Long memberId = f.id("member_id", false);
         String userId = f.string("user_id", false, 200);
         String permission = f.string("permission", true, 128);
         String type = f.string("type", true, 64);
         Long limit = f.integer("limit", false, 1, V1.MAX_LIMIT);
         String cursor = f.string("cursor", false, 400);
-        Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
-        requireOneMember(f, memberRef, userId);
+        Long minRevision = minRevision(f);
+        MemberRef member = oneMember(f, memberId, userId);
         f.check();
-        awaitRevision(minRevision);
-        long memberId = askedMember(principal, orgId, memberRef, userId);
-        String after = cursor == null ? null : V1.decodeCursorText(cursor);
-        Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after,
-                limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
+        OrgDecisions.ResourceLookup found = org.atRevision(minRevision).lookupResources(member, permission, type,
+                cursor == null ? null : V1.decodeCursorText(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
-        page.items().forEach(items::add);
-        body.put("next_cursor", page.nextCursor() == null ? null : V1.cursor(page.nextCursor()));
-        body.put("all_unassigned", engine.inheritsOnUnassigned(orgId, memberId, permission, type));
-        body.put("revision", engine.revision());
+        found.page().items().forEach(items::add);
+        String next = found.page().nextCursor();
+        body.put("next_cursor", next == null ? null : V1.cursor(next));
+        body.put("all_unassigned", found.allUnassigned());
+        body.put("revision", found.revision());
         V1.ok(ctx, body);
     }
 
     private void lookupMembers(Context ctx) {
-        Principal principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        access.requireOrg(principal, orgId);
-        requireMemberManager(principal, orgId);
+        OrgDecisions org = decisions(ctx).aboutOthers();
         Fields f = V1.body(ctx).allowOnly(Set.of("permission", "resource", "limit", "cursor", "min_revision"));
         String permission = f.string("permission", true, 128);
         ResourceRef resource = resource(f);
         Long limit = f.integer("limit", false, 1, V1.MAX_LIMIT);
         String cursor = f.string("cursor", false, 400);
-        Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
+        Long minRevision = minRevision(f);
         f.check();
-        awaitRevision(minRevision);
-        Long after = cursor == null ? null : Long.parseLong(V1.decodeCursor(cursor));
-        Page<Long> page = engine.lookupMembers(orgId, permission, resource.type(), resource.id(), after,
+        OrgDecisions.MemberLookup found = org.atRevision(minRevision).lookupMembers(permission, resource.type(),
+                resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(cursor)),
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
-        members.getAll(principal, orgId, page.items()).forEach(m -> items.add(MemberSnapshot.of(m)));
-        body.put("next_cursor", page.nextCursor() == null ? null : V1.cursor(page.nextCursor()));
-        body.put("revision", engine.revision());
+        found.members().forEach(m -> items.add(MemberSnapshot.of(m)));
+        body.put("next_cursor", found.nextCursor() == null ? null : V1.cursor(found.nextCursor()));
+        body.put("revision", found.revision());
         V1.ok(ctx, body);
     }
 
     private void visibilityCheck(Context ctx) {
-        Principal principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        access.requireOrg(principal, orgId);
+        OrgDecisions org = decisions(ctx);
         Fields f = V1.body(ctx).allowOnly(Set.of("member_id", "user_id", "record", "min_revision"));
-        Long memberRef = f.id("member_id", false);
+        Long memberId = f.id("member_id", false);
         String userId = f.string("user_id", false, 200);
         Fields record = f.object("record", true);
         Map<String, List<String>> values = new HashMap<>();
@@ -256,47 +223,37 @@ final class DecisionsResource {
                 }
             }
         }
-        Long minRevision = f.integer("min_revision", false, 0, Long.MAX_VALUE);
-        requireOneMember(f, memberRef, userId);
+        Long minRevision = minRevision(f);
+        MemberRef member = oneMember(f, memberId, userId);
         f.check();
-        awaitRevision(minRevision);
-        long memberId = askedMember(principal, orgId, memberRef, userId);
+        OrgDecisions.Visibility answer = org.atRevision(minRevision).visibility(member, values);
         ObjectNode body = Json.object();
-        body.put("visible", engine.visible(orgId, memberId, values));
-        body.set("filter", filterJson(engine.visibilityFilter(orgId, memberId)));
-        body.put("revision", engine.revision());
+        body.put("visible", answer.visible());
+        body.set("filter", filterJson(answer.filter()));
+        body.put("revision", answer.revision());
         V1.ok(ctx, body);
     }
 
     private void visibilityFilter(Context ctx) {
-        Principal principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        access.requireOrg(principal, orgId);
-        long memberId = askedMember(principal, orgId, MembersResource.ref(ctx));
-        ObjectNode body = filterJson(engine.visibilityFilter(orgId, memberId));
-        body.put("revision", engine.revision());
+        OrgDecisions.Filter answer = decisions(ctx).visibilityFilter(MembersResource.ref(ctx));
+        ObjectNode body = filterJson(answer.filter());
+        body.put("revision", answer.revision());
         V1.ok(ctx, body);
     }
 
     private void permissions(Context ctx) {
-        Principal principal = auth.principal(ctx);
-        long orgId = V1.id(ctx, "org");
-        access.requireOrg(principal, orgId);
-        long memberId = askedMember(principal, orgId, MembersResource.ref(ctx));
-        String type = ctx.queryParam("resource_type");
-        String resourceId = ctx.queryParam("resource_id");
-        if ((type == null) != (resourceId == null)) {
-            throw new InvalidInputException("invalid_input", "give both resource_type and resource_id, or neither",
-                    Map.of(type == null ? "resource_type" : "resource_id", "is required with the other"));
-        }
+        OrgDecisions org = decisions(ctx);
+        OrgDecisions.Permissions answer = org.permissions(MembersResource.ref(ctx), ctx.queryParam("resource_type"),
+                ctx.queryParam("resource_id"));
         ObjectNode body = Json.object();
-        body.put("member_id", memberId);
-        if (type != null) {
-            body.putObject("resource").put("type", type).put("id", resourceId);
+        body.put("member_id", answer.memberId());
+        if (ctx.queryParam("resource_type") != null) {
+            body.putObject("resource").put("type", ctx.queryParam("resource_type"))
+                    .put("id", ctx.queryParam("resource_id"));
         }
         ArrayNode granted = body.putArray("permissions");
-        engine.permissions(orgId, memberId, type, resourceId).forEach(granted::add);
-        body.put("revision", engine.revision());
+        answer.permissions().forEach(granted::add);
+        body.put("revision", answer.revision());
         V1.ok(ctx, body);
     }
 
@@ -312,42 +269,14 @@ final class DecisionsResource {
         return n;
     }
 
-    /** The member a request's body asks about, by member id or user id, once the caller may ask about it. */
-    private long askedMember(Principal principal, long orgId, Long memberId, String userId) {
-        return askedMember(principal, orgId, memberId != null ? MemberRef.id(memberId) : MemberRef.userId(userId));
-    }
-
-    /** The member a request asks about (resolved from the engine by {@link MemberRef}), once the caller may ask. */
-    private long askedMember(Principal principal, long orgId, MemberRef ref) {
-        long memberId = ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
-                userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
-        requireMayAsk(principal, orgId, memberId);
-        return memberId;
-    }
-
-    private void requireMayAsk(Principal principal, long orgId, long memberId) {
-        if (principal instanceof Principal.Member m && m.memberId() != memberId) {
-            requireMemberManager(principal, orgId);
+    /**
+     * The member a body names by exactly one of {@code member_id} and {@code user_id} (a missing or doubled one is
+     * reported only when all else is well); null when it names none.
+     */
+    private static MemberRef oneMember(Fields f, Long memberId, String userId) {
+        if ((memberId == null) == (userId == null) && !f.hasErrors()) {
+            f.error("member_id", "give exactly one of member_id and user_id");
         }
-    }
-
-    private void requireMemberManager(Principal principal, long orgId) {
-        if (principal instanceof Principal.Member m) {
-            String manage = engineModelManagement(orgId);
-            if (!engine.check(orgId, m.memberId(), manage)) {
-                throw new ForbiddenException("permission_required", "asking about other members needs \"" + manage
-                        + "\", which member " + m.memberId() + " does not have");
-            }
-        }
-    }
-
-    private String engineModelManagement(long orgId) {
-        return models.require(engine.modelOf(orgId)).management().members();
-    }
-
-    private void awaitRevision(Long minRevision) {
-        if (minRevision != null) {
-            feed.awaitRevision(minRevision, REVISION_WAIT_MILLIS);
-        }
+        return memberId != null ? MemberRef.id(memberId) : userId != null ? MemberRef.userId(userId) : null;
     }
 }

@@ -64,7 +64,11 @@ final class MembersResource {
                 throw dev.gatehouse.error.InvalidInputException.field("role_id", "must be an integer id");
             }
         }
-        V1.page(ctx, members.list(principal, V1.id(ctx, "org"), V1.after(ctx), limit, status, roleId), limit,
+        String search = ctx.queryParam("q");
+        if (search != null && (search.isBlank() || search.length() > 200)) {
+            throw dev.gatehouse.error.InvalidInputException.field("q", "must hold 1 to 200 characters to search for");
+        }
+        V1.page(ctx, members.list(principal, V1.id(ctx, "org"), V1.after(ctx), limit, status, roleId, search), limit,
                 Member::id, MemberSnapshot::of);
     }
 

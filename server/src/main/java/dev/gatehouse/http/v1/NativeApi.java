@@ -23,10 +23,10 @@ public final class NativeApi implements Dialect {
         all.addAll(new MembersResource(s.members(), s.memberKeys(), auth).routes());
         all.addAll(new GroupsResource(s.groups(), auth).routes());
         all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
-        all.addAll(new DecisionsResource(s.engine(), s.feed(), s.access(), s.members(), s.models(), auth).routes());
+        all.addAll(new DecisionsResource(s.decisions(), auth).routes());
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
-        all.addAll(new EngineResource(s.engine(), s.feed(), s.access(), auth).routes());
+        all.addAll(new EngineResource(s.decisions(), auth).routes());
         all.addAll(new BulkResource(s.imports(), s.exports(), auth).routes());
         all.addAll(more);
         this.routes = List.copyOf(all);

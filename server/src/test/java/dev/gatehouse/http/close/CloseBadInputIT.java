@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Config;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.Routes;
@@ -57,7 +56,7 @@ class CloseBadInputIT {
     @BeforeAll
     static void start() {
         // a budget no walk exhausts: the walk is about bad input, not about the rate limit
-        node = TestNode.start(c -> c.withCloseRateLimit(new Config.RateLimit(1_000_000, 1)));
+        node = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(1_000_000, 1)));
         CloseFixtures close = new CloseFixtures(node);
         CloseFixtures.Org org = close.org();
         admin = org.admin();

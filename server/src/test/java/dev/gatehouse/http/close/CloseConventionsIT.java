@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Config;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
@@ -135,12 +134,12 @@ class CloseConventionsIT {
         var second = RATE_LIMIT.matcher(org.admin().get("/group/").header("RateLimit"));
         assertThat(first.matches() && second.matches()).isTrue();
         assertThat(Integer.parseInt(second.group(2))).isEqualTo(Integer.parseInt(first.group(2)) - 1);
-        assertThat(first.group(1)).isEqualTo(String.valueOf(Config.DEFAULT_CLOSE_RATE_LIMIT.requests()));
+        assertThat(first.group(1)).isEqualTo(String.valueOf(RateLimit.DEFAULT.requests()));
     }
 
     @Test
     void aKeyOverItsBudget_gets429_perKeyAndEndpointGroup() {
-        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new Config.RateLimit(3, 60)))) {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(3, 60)))) {
             CloseFixtures fx = new CloseFixtures(limited);
             var org = fx.org();
             org.admin().get("/role/");

@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Config;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.util.List;
@@ -127,7 +126,7 @@ class CloseGoldenIT {
         Golden.assertMatches("error-bad-request.json", ok(admin.raw("POST", "/group/", "{", "application/json"), 400));
         Golden.assertMatches("error.json", ok(admin.get("/role/role_nope/"), 404));
         Golden.assertMatches("error.json", ok(admin.put("/role/admin/", Map.of("name", "Boss")), 403));
-        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new Config.RateLimit(1, 60)))) {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(1, 60)))) {
             var org = new CloseFixtures(limited).org();
             org.admin().get("/group/");
             Golden.assertMatches("error-rate-limited.json", ok(org.admin().get("/group/"), 429));

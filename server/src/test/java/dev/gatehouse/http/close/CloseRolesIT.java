@@ -221,6 +221,19 @@ class CloseRolesIT {
     }
 
     @Test
+    void delete_refusedWhileHeld_namesHowManyUsersHoldIt() {
+        var org = close.org();
+        String id = org.admin().post("/role/", role("Dialer", List.of("calling", "view_all_leads"))).get("id").stringValue();
+        long roleId = CloseIds.decode(CloseIds.ROLE, id);
+        close.member(org, "dialer-1", roleId);
+        close.member(org, "dialer-2", roleId);
+        Http.Res refused = org.admin().delete("/role/" + id + "/");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.get("error").stringValue()).isEqualTo("Role " + id + " (\"Dialer\") is assigned to 2 users; "
+                + "move all users off this role first by updating their role_id.");
+    }
+
+    @Test
     void get_unknownOrForeignRole_is404() {
         var org = close.org();
         var other = close.org();

@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Config;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RateLimiterTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final RateLimiter limiter = new RateLimiter(new Config.RateLimit(3, 10), now::get);
+    private final RateLimiter limiter = new RateLimiter(new RateLimit(3, 10), now::get);
 
     @Test
     void budget_isCountedDownThenRefused_untilTheWindowEnds() {
@@ -39,15 +38,15 @@ class RateLimiterTest {
 
     @Test
     void configuration_parsesAndValidates() {
-        assertThat(Config.RateLimit.parse("--close-rate-limit", "100")).isEqualTo(new Config.RateLimit(100, 1));
-        assertThat(Config.RateLimit.parse("--close-rate-limit", " 600/60 ")).isEqualTo(new Config.RateLimit(600, 60));
-        assertThatThrownBy(() -> Config.RateLimit.parse("--close-rate-limit", "0"))
+        assertThat(RateLimit.parse("--close-rate-limit", "100")).isEqualTo(new RateLimit(100, 1));
+        assertThat(RateLimit.parse("--close-rate-limit", " 600/60 ")).isEqualTo(new RateLimit(600, 60));
+        assertThatThrownBy(() -> RateLimit.parse("--close-rate-limit", "0"))
                 .hasMessageContaining("--close-rate-limit").hasMessageContaining("\"0\"");
-        assertThatThrownBy(() -> Config.RateLimit.parse("--close-rate-limit", "ten"))
+        assertThatThrownBy(() -> RateLimit.parse("--close-rate-limit", "ten"))
                 .hasMessageContaining("--close-rate-limit");
-        assertThatThrownBy(() -> Config.RateLimit.parse("--close-rate-limit", "1/2/3"))
+        assertThatThrownBy(() -> RateLimit.parse("--close-rate-limit", "1/2/3"))
                 .hasMessageContaining("--close-rate-limit");
-        assertThatThrownBy(() -> Config.RateLimit.parse("--close-rate-limit", "5/0"))
+        assertThatThrownBy(() -> RateLimit.parse("--close-rate-limit", "5/0"))
                 .hasMessageContaining("seconds");
     }
 }

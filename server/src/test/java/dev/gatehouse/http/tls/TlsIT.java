@@ -2,6 +2,7 @@ package dev.gatehouse.http.tls;
 
 import dev.gatehouse.app.Config;
 import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.ByteArrayInputStream;
@@ -76,21 +77,11 @@ class TlsIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrong password");
     }
 
-    @Test
-    void tlsOptions_areValidatedWithTheConfiguration() {
-        Path data = Path.of("data");
-        assertThatThrownBy(() -> new Config("127.0.0.1", 0, null, data, null, null, null, null, "INFO", 4, false, 200)
-                .withTlsKeystore(Path.of("pom.xml"), "x")).hasMessageContaining("--tls-keystore needs --tls-port");
-        assertThatThrownBy(() -> new Config("127.0.0.1", 0, 8443, data, null, null, null, null, "INFO", 4, false, 200)
-                .withTlsKeystore(Path.of("no-such.p12"), "x"))
-                .hasMessageContaining("--tls-keystore must be a keystore file");
-        assertThatThrownBy(() -> new Config("127.0.0.1", 0, 70000, data, null, null, null, null, "INFO", 4, false, 200))
-                .hasMessageContaining("--tls-port");
-    }
-
     private static Config config(Path data, Path keystore, String password) {
-        return new Config("127.0.0.1", 0, 0, data, TestDatabase.freshDatabaseUrl(), TestDatabase.USER,
-                TestDatabase.password(), TestNode.SERVICE_KEY, "INFO", 4, false, 200).withTlsKeystore(keystore, password);
+        return Config.defaults("127.0.0.1", 0, data).withServiceKey(TestNode.SERVICE_KEY)
+                .withDatabase(new DatabaseSettings(TestDatabase.freshDatabaseUrl(), TestDatabase.USER,
+                        TestDatabase.password(), 4, false))
+                .withTls(TlsSettings.on(0).withKeystore(keystore, password));
     }
 
     /** A client that trusts exactly this certificate and verifies host names as usual. */

@@ -1,0 +1,139 @@
+package dev.gatehouse.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the engine needs to know of a permission model: its permissions, numbered in catalog order (roles hold
+ * their permissions as bit sets over those numbers), the resource types on which each permission applies, and
+ * whether a resource type inherits the company role. An application builds one catalog per model (Gatehouse's
+ * server from its {@code PermissionModel}) and hands the engine a way to find it by id.
+ *
+ * <p>Immutable and thread-safe; share one instance among every organization of a model.
+ */
+public final class Catalog {
+
+    private final String id;
+    private final List<Permission> permissions;
+    private final List<ResourceType> resourceTypes;
+    private final Map<String, Integer> numbers;
+
+    /**
+     * @param id            the model's id, as organizations name it
+     * @param permissions   in catalog order; keys unique
+     * @param resourceTypes keys unique; every resource type a permission names must be among them
+     */
+    public Catalog(String id, List<Permission> permissions, List<ResourceType> resourceTypes) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.permissions = List.copyOf(permissions);
+        this.resourceTypes = List.copyOf(resourceTypes);
+        Set<String> types = new HashSet<>();
+        for (ResourceType type : this.resourceTypes) {
+            if (!types.add(type.key())) {
+                throw new IllegalArgumentException("catalog " + id + ": duplicate resource type " + type.key());
+            }
+        }
+        Map<String, Integer> byKey = new HashMap<>();
+        for (int i = 0; i < this.permissions.size(); i++) {
+            Permission permission = this.permissions.get(i);
+            if (byKey.put(permission.key(), i) != null) {
+                throw new IllegalArgumentException("catalog " + id + ": duplicate permission " + permission.key());
+            }
+            for (String type : permission.resourceTypes()) {
+                if (!types.contains(type)) {
+                    throw new IllegalArgumentException("catalog " + id + ": permission " + permission.key()
+                            + " names unknown resource type " + type);
+                }
+            }
+        }
+        this.numbers = Map.copyOf(byKey);
+    }
+
+    /**
+     * One permission of the catalog.
+     *
+     * @param resourceTypes the resource types on which it applies (a check on any other type is refused)
+     */
+    public record Permission(String key, Set<String> resourceTypes) {
+        public Permission {
+            Objects.requireNonNull(key, "key");
+            resourceTypes = Set.copyOf(resourceTypes);
+        }
+    }
+
+    /**
+     * A kind of resource on which members can hold their own role.
+     *
+     * @param inheritsCompanyRole whether a member without an assignment on such a resource falls back to its
+     *                            company role (false: only members assigned there have access)
+     */
+    public record ResourceType(String key, boolean inheritsCompanyRole) {
+        public ResourceType {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public List<Permission> permissions() {
+        return permissions;
+    }
+
+    public List<ResourceType> resourceTypes() {
+        return resourceTypes;
+    }
+
+    /** The number of a permission, or -1 when the catalog has no such permission. */
+    int numberOf(String permission) {
+        Integer number = numbers.get(permission);
+        return number == null ? -1 : number;
+    }
+
+    /** A bit set over permission numbers: the known keys among {@code keys} (unknown keys are skipped). */
+    long[] bits(List<String> keys) {
+        long[] bits = new long[(permissions.size() + 63) >>> 6];
+        for (String key : keys) {
+            int number = numberOf(key);
+            if (number >= 0) {
+                bits[number >>> 6] |= 1L << number;
+            }
+        }
+        return bits;
+    }
+
+    /** The keys of the set bits, in catalog order. */
+    List<String> keys(long[] bits) {
+        List<String> keys = new ArrayList<>();
+        for (int number = 0; number < permissions.size(); number++) {
+            if (RoleEntry.isSet(bits, number)) {
+                keys.add(permissions.get(number).key());
+            }
+        }
+        return keys;
+    }
+
+    /** The permissions that apply on a resource type, as a bit set over permission numbers. */
+    long[] applicableOn(String resourceType) {
+        long[] bits = new long[(permissions.size() + 63) >>> 6];
+        for (int number = 0; number < permissions.size(); number++) {
+            if (permissions.get(number).resourceTypes().contains(resourceType)) {
+                bits[number >>> 6] |= 1L << number;
+            }
+        }
+        return bits;
+    }
+
+    @Override
+    public String toString() {
+        return "Catalog[" + id + ", " + permissions.size() + " permissions, resource types "
+                + Arrays.toString(resourceTypes.stream().map(ResourceType::key).toArray()) + "]";
+    }
+}

@@ -1,0 +1,108 @@
+package dev.gatehouse.engine;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The in-memory decision engine, as its readers see it: per-organization indexes of roles, members and resource
+ * assignments, answering "may this member do this, here?" without locks, I/O or allocation.
+ *
+ * <p><b>Decision semantics</b> (DESIGN §3): a deactivated member is denied; with a resource, an assignment on it
+ * decides entirely; without one, an internal member falls back to the company role only where the resource type
+ * inherits company roles; without a resource, internal members use the company role and external members are
+ * denied. Every question below asks that one rule ({@code DecidingRole}). Unknown organizations, members,
+ * permissions and resource types are {@link EngineException}s, never a silent {@code false}; they are checked in
+ * that order, before any answer.
+ *
+ * <p><b>State enters one way</b>: as {@link EngineOp}s applied by the engine's one {@link EngineWriter}, which
+ * whoever creates the engine keeps (Gatehouse's change feed; tests and benchmarks through {@link #builder}).
+ * This interface has no write method.
+ *
+ * <p>Thread-safe: any number of readers, concurrently with the writer; each answer reflects the state after some
+ * whole number of applied operations.
+ */
+public interface DecisionEngine {
+
+    /** An engine to fill by hand, for tests, benchmarks and library use; {@code catalogs} by their ids. */
+    static EngineBuilder builder(Catalog... catalogs) {
+        Map<String, Catalog> byId = new HashMap<>();
+        Arrays.stream(catalogs).forEach(catalog -> byId.put(catalog.id(), catalog));
+        return builder(Map.copyOf(byId)::get);
+    }
+
+    /** An engine to fill by hand whose organizations' catalogs are found by id (null when unknown). */
+    static EngineBuilder builder(Function<String, Catalog> catalogs) {
+        return new EngineBuilder(EngineWriter.create(catalogs));
+    }
+
+    /** The revision of the last change applied (0 for an engine filled without revisions). */
+    long revision();
+
+    /** Organization-wide check. */
+    default boolean check(long orgId, long memberId, String permission) {
+        return check(orgId, memberId, permission, null, null);
+    }
+
+    /** Check on a resource; {@code resourceType == null} means organization-wide. */
+    boolean check(long orgId, long memberId, String permission, String resourceType, String resourceId);
+
+    /** The same decision as {@link #check}, with the role and path that made it and the revision it was made at. */
+    Decision explain(long orgId, long memberId, String permission, String resourceType, String resourceId);
+
+    /**
+     * Effective permissions of a member, organization-wide ({@code resourceType == null}) or on one resource, in
+     * catalog order.
+     */
+    List<String> permissions(long orgId, long memberId, String resourceType, String resourceId);
+
+    /** The record-visibility filter of a member's company role. */
+    VisibilityFilter visibilityFilter(long orgId, long memberId);
+
+    /** Whether a record with the given user-reference field values is visible to the member. */
+    default boolean visible(long orgId, long memberId, Map<String, List<String>> fields) {
+        return visibilityFilter(orgId, memberId).admits(fields);
+    }
+
+    /**
+     * Resources of a type on which the member holds an assignment whose role grants the permission, in
+     * resource-id order, after {@code cursor}. Where the type inherits company roles, the member can also act on
+     * every resource without an assignment when the company role grants the permission; callers learn that from
+     * {@link #inheritsOnUnassigned}.
+     */
+    Page<String> lookupResources(long orgId, long memberId, String permission, String resourceType, String cursor,
+                                 int limit);
+
+    /** Whether the member may also act on every resource of the type where it holds no assignment. */
+    boolean inheritsOnUnassigned(long orgId, long memberId, String permission, String resourceType);
+
+    /**
+     * Members (ids ascending, after {@code cursor}) who may do the permission organization-wide
+     * ({@code resourceType == null}) or on one resource.
+     */
+    Page<Long> lookupMembers(long orgId, String permission, String resourceType, String resourceId, Long cursor,
+                             int limit);
+
+    /** The member id for the product's own user id; null when the organization (or the member) is unknown. */
+    Long findMemberId(long orgId, String userId);
+
+    /** Whether the organization holds the member (false for unknown organizations). */
+    boolean hasMember(long orgId, long memberId);
+
+    /** Whether the member exists and is active (false for unknown organizations and members). */
+    boolean isActive(long orgId, long memberId);
+
+    /** The id of an organization's catalog (its model). */
+    String modelOf(long orgId);
+
+    /** Number of organizations held. */
+    int organizationCount();
+
+    /**
+     * A digest of the whole decision state: engines with equal digests answer every question alike. O(state)
+     * and serialized with the writer; for tests and diagnostics, never on the check path.
+     */
+    String digest();
+}

@@ -1,0 +1,107 @@
+package dev.gatehouse.engine;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One change to the engine's state, as a value: the only thing {@link EngineWriter} applies. A {@code Put…}
+ * creates or replaces an object whole; a {@code Remove…} of something absent changes nothing. Ids are positive.
+ * Gatehouse's server derives these from its change log (one decoder) and from its tables at startup (the same
+ * operations), so state rebuilt from the tables and state kept up to date change by change cannot drift.
+ */
+public sealed interface EngineOp {
+
+    /** The organization the operation belongs to. */
+    long orgId();
+
+    /** Adds an organization using the catalog {@code catalogId}; an existing one keeps its state unless the catalog changed. */
+    record PutOrganization(long orgId, String catalogId) implements EngineOp {
+        public PutOrganization {
+            positive(orgId, "orgId");
+            Objects.requireNonNull(catalogId, "catalogId");
+        }
+    }
+
+    /** Drops an organization and everything in it. */
+    record RemoveOrganization(long orgId) implements EngineOp {
+        public RemoveOrganization {
+            positive(orgId, "orgId");
+        }
+    }
+
+    /**
+     * Creates or replaces a role. Permission keys the catalog does not know are ignored (a role never grants
+     * what its model lacks).
+     *
+     * @param visibility null when the role sees all records
+     */
+    record PutRole(long orgId, long roleId, String name, List<String> permissions, boolean external,
+                   Visibility visibility) implements EngineOp {
+        public PutRole {
+            positive(orgId, "orgId");
+            positive(roleId, "roleId");
+            Objects.requireNonNull(name, "name");
+            permissions = List.copyOf(permissions);
+        }
+    }
+
+    record RemoveRole(long orgId, long roleId) implements EngineOp {
+        public RemoveRole {
+            positive(orgId, "orgId");
+            positive(roleId, "roleId");
+        }
+    }
+
+    /**
+     * Creates or replaces a member.
+     *
+     * @param roleId the company role; 0 for an external member, which has none
+     * @param active false for a deactivated member, which is denied everything
+     */
+    record PutMember(long orgId, long memberId, String userId, long roleId, boolean external, boolean active)
+            implements EngineOp {
+        public PutMember {
+            positive(orgId, "orgId");
+            positive(memberId, "memberId");
+            Objects.requireNonNull(userId, "userId");
+            if (roleId < 0) {
+                throw new IllegalArgumentException("roleId must be positive, or 0 for none: " + roleId);
+            }
+        }
+    }
+
+    /** Drops a member and every assignment it holds. */
+    record RemoveMember(long orgId, long memberId) implements EngineOp {
+        public RemoveMember {
+            positive(orgId, "orgId");
+            positive(memberId, "memberId");
+        }
+    }
+
+    /** Gives a member a role on one resource, replacing the role it held there. */
+    record PutAssignment(long orgId, String resourceType, String resourceId, long memberId, long roleId)
+            implements EngineOp {
+        public PutAssignment {
+            positive(orgId, "orgId");
+            Objects.requireNonNull(resourceType, "resourceType");
+            Objects.requireNonNull(resourceId, "resourceId");
+            positive(memberId, "memberId");
+            positive(roleId, "roleId");
+        }
+    }
+
+    record RemoveAssignment(long orgId, String resourceType, String resourceId, long memberId) implements EngineOp {
+        public RemoveAssignment {
+            positive(orgId, "orgId");
+            Objects.requireNonNull(resourceType, "resourceType");
+            Objects.requireNonNull(resourceId, "resourceId");
+            positive(memberId, "memberId");
+        }
+    }
+
+    private static void positive(long id, String name) {
+        if (id <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + id);
+        }
+    }
+}

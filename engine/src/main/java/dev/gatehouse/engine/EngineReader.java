@@ -1,0 +1,167 @@
+package dev.gatehouse.engine;
+
+import java.util.List;
+
+/**
+ * The questions of {@link DecisionEngine}, answered from an {@link EngineState}: each one validates the names it
+ * is given (organization, member, permission, resource type, in that order), asks {@link DecidingRole} which
+ * role decides, and reads that role. The lookups are in {@link Lookups}.
+ *
+ * <p>The check path ({@link #check}) is a handful of map reads, one binary search in a resource's assignments
+ * and one bit test: no lock, no I/O, no allocation. Thread-safe; takes no lock except in {@link #digest}.
+ */
+final class EngineReader implements DecisionEngine {
+
+    private final EngineState state;
+    private final Object writeLock;
+
+    /** @param writeLock the writer's monitor, held while a digest walks the whole state */
+    EngineReader(EngineState state, Object writeLock) {
+        this.state = state;
+        this.writeLock = writeLock;
+    }
+
+    @Override
+    public long revision() {
+        return state.revision;
+    }
+
+    @Override
+    public boolean check(long orgId, long memberId, String permission, String resourceType, String resourceId) {
+        OrgState org = state.org(orgId);
+        MemberEntry member = EngineState.member(org, memberId);
+        int p = EngineState.permission(org, permission);
+        if (resourceType == null) {
+            return DecidingRole.grants(org, DecidingRole.of(member, null, null), p);
+        }
+        ResourceIndex index = EngineState.resourceIndex(org, resourceType, p);
+        return DecidingRole.grants(org, DecidingRole.of(member, index, index.resource(resourceId)), p);
+    }
+
+    @Override
+    public Decision explain(long orgId, long memberId, String permission, String resourceType, String resourceId) {
+        long at = state.revision;
+        OrgState org = state.org(orgId);
+        MemberEntry member = EngineState.member(org, memberId);
+        int p = EngineState.permission(org, permission);
+        ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, p);
+        long decided = DecidingRole.of(member, index, index == null ? null : index.resource(resourceId));
+        if (decided == DecidingRole.NONE) {
+            return new Decision(false, Decision.Path.NONE, null, whyNoRole(member, index, resourceId), at);
+        }
+        long roleId = DecidingRole.roleId(decided);
+        RoleEntry role = org.roles.get(roleId);
+        boolean allowed = role != null && role.grants(p);
+        String via = DecidingRole.onResource(decided) ? "the member's role on " + resourceType + " " + resourceId
+                : "the member's company role";
+        String name = role == null ? "#" + roleId : "\"" + role.name() + "\"";
+        return new Decision(allowed, DecidingRole.onResource(decided) ? Decision.Path.RESOURCE_ROLE
+                : Decision.Path.COMPANY_ROLE, roleId, via + ", " + name + ", " + (allowed ? "grants " : "lacks ")
+                + permission, at);
+    }
+
+    /** Says, for people, why {@link DecidingRole} found no role. */
+    private static String whyNoRole(MemberEntry member, ResourceIndex index, String resourceId) {
+        if (!member.active()) {
+            return "member " + member.id() + " is deactivated";
+        }
+        if (index == null) {
+            return "external member: no company role applies outside resources";
+        }
+        if (member.roleId() == 0L) {
+            return "external member with no role on " + index.type + " " + resourceId;
+        }
+        return "no role on " + index.type + " " + resourceId + ", and " + index.type
+                + " does not inherit company roles";
+    }
+
+    @Override
+    public List<String> permissions(long orgId, long memberId, String resourceType, String resourceId) {
+        OrgState org = state.org(orgId);
+        MemberEntry member = EngineState.member(org, memberId);
+        ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, -1);
+        RoleEntry role = DecidingRole.role(org,
+                DecidingRole.of(member, index, index == null ? null : index.resource(resourceId)));
+        return role == null ? List.of() : org.catalog.keys(role.bits());
+    }
+
+    @Override
+    public VisibilityFilter visibilityFilter(long orgId, long memberId) {
+        OrgState org = state.org(orgId);
+        MemberEntry member = EngineState.member(org, memberId);
+        RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, null, null));
+        if (role == null) {
+            return new VisibilityFilter(false, true, member.userId(), List.of(), false, null);
+        }
+        if (role.visibility() == null) {
+            return new VisibilityFilter(true, false, member.userId(), List.of(), true, role.id());
+        }
+        return new VisibilityFilter(false, false, member.userId(), role.visibility().userFieldIds(),
+                role.visibility().allowUnassigned(), role.id());
+    }
+
+    @Override
+    public Page<String> lookupResources(long orgId, long memberId, String permission, String resourceType,
+                                        String cursor, int limit) {
+        OrgState org = state.org(orgId);
+        MemberEntry member = EngineState.member(org, memberId);
+        int p = EngineState.permission(org, permission);
+        return Lookups.resources(org, member, p, EngineState.resourceIndex(org, resourceType, p), cursor, limit);
+    }
+
+    @Override
+    public boolean inheritsOnUnassigned(long orgId, long memberId, String permission, String resourceType) {
+        OrgState org = state.org(orgId);
+        MemberEntry member = EngineState.member(org, memberId);
+        int p = EngineState.permission(org, permission);
+        ResourceIndex index = EngineState.resourceIndex(org, resourceType, p);
+        return DecidingRole.grants(org, DecidingRole.of(member, index, null), p);
+    }
+
+    @Override
+    public Page<Long> lookupMembers(long orgId, String permission, String resourceType, String resourceId,
+                                    Long cursor, int limit) {
+        OrgState org = state.org(orgId);
+        int p = EngineState.permission(org, permission);
+        ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, p);
+        return Lookups.members(org, p, index, index == null ? null : index.resource(resourceId),
+                cursor == null ? 0L : cursor, limit);
+    }
+
+    @Override
+    public Long findMemberId(long orgId, String userId) {
+        OrgState org = state.orgs.get(orgId);
+        MemberEntry member = org == null ? null : org.membersByUserId.get(userId);
+        return member == null ? null : member.id();
+    }
+
+    @Override
+    public boolean hasMember(long orgId, long memberId) {
+        OrgState org = state.orgs.get(orgId);
+        return org != null && org.members.get(memberId) != null;
+    }
+
+    @Override
+    public boolean isActive(long orgId, long memberId) {
+        OrgState org = state.orgs.get(orgId);
+        MemberEntry member = org == null ? null : org.members.get(memberId);
+        return member != null && member.active();
+    }
+
+    @Override
+    public String modelOf(long orgId) {
+        return state.org(orgId).catalog.id();
+    }
+
+    @Override
+    public int organizationCount() {
+        return state.orgs.size();
+    }
+
+    @Override
+    public String digest() {
+        synchronized (writeLock) {
+            return EngineDigest.of(state.orgs);
+        }
+    }
+}

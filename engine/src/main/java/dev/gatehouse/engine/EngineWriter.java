@@ -1,0 +1,138 @@
+package dev.gatehouse.engine;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The one way state enters an engine: applies {@link EngineOp}s to it. Whoever creates the engine holds its
+ * writer and hands out only {@link #engine()}, the read side — in Gatehouse's server, the change feed's listener
+ * (changes in revision order) and the loader (a snapshot of the tables at startup and on a reload).
+ *
+ * <p><b>Revisions.</b> {@link #apply(long, List)} applies the operations of one change at most once: a revision at
+ * or below the last applied one is skipped, so a snapshot marked with {@link #markRevision} and the changes
+ * after it compose without double application. {@link #apply(EngineOp)} applies an operation outside that
+ * bookkeeping (loading a snapshot, library use).
+ *
+ * <p><b>Cost.</b> Every operation replaces immutable entries: a role or member write is O(1), an assignment write
+ * O(assignments on that resource + of that member), never O(organization); removing a member also drops its
+ * assignments.
+ *
+ * <p>Thread rules: all writes are serialized on this object's monitor; readers take no lock and see each single
+ * write atomically. An operation that names an unknown organization, catalog or resource type throws an
+ * {@link EngineException} and changes nothing; the operations of that change before it stay applied, and its
+ * revision is not recorded — the caller must reload (Gatehouse's feed then replaces the whole state).
+ */
+public final class EngineWriter {
+
+    private final EngineState state;
+    private final DecisionEngine engine;
+
+    private EngineWriter(Function<String, Catalog> catalogs) {
+        this.state = new EngineState(catalogs);
+        this.engine = new EngineReader(state, this);
+    }
+
+    /** A writer over a new, empty engine whose organizations find their catalogs by id (null when unknown). */
+    public static EngineWriter create(Function<String, Catalog> catalogs) {
+        return new EngineWriter(catalogs);
+    }
+
+    /** The engine this writer fills: its read side, for everyone else. */
+    public DecisionEngine engine() {
+        return engine;
+    }
+
+    /** The revision of the last change applied. */
+    public long revision() {
+        return state.revision;
+    }
+
+    /** Applies the operations of the change at {@code revision}, unless that revision was applied already. */
+    public synchronized boolean apply(long revision, List<EngineOp> ops) {
+        if (revision <= state.revision) {
+            return false;
+        }
+        for (EngineOp op : ops) {
+            apply(op);
+        }
+        state.revision = revision;
+        return true;
+    }
+
+    /** Marks a loaded snapshot as being at {@code revision}; changes up to it are skipped later. */
+    public synchronized void markRevision(long revision) {
+        state.revision = revision;
+    }
+
+    /** Applies one operation, outside the revision bookkeeping. */
+    public synchronized void apply(EngineOp op) {
+        if (op instanceof EngineOp.PutAssignment a) {
+            EngineState.resourceIndex(state.org(a.orgId()), a.resourceType(), -1)
+                    .put(a.resourceId(), a.memberId(), a.roleId());
+        } else if (op instanceof EngineOp.RemoveAssignment a) {
+            EngineState.resourceIndex(state.org(a.orgId()), a.resourceType(), -1).remove(a.resourceId(), a.memberId());
+        } else if (op instanceof EngineOp.PutMember m) {
+            putMember(m);
+        } else if (op instanceof EngineOp.RemoveMember m) {
+            removeMember(m);
+        } else if (op instanceof EngineOp.PutRole r) {
+            OrgState org = state.org(r.orgId());
+            org.roles.put(r.roleId(), new RoleEntry(r.roleId(), r.name(), org.catalog.bits(r.permissions()),
+                    r.external(), r.visibility()));
+        } else if (op instanceof EngineOp.RemoveRole r) {
+            state.org(r.orgId()).roles.remove(r.roleId());
+        } else if (op instanceof EngineOp.PutOrganization o) {
+            putOrganization(o);
+        } else if (op instanceof EngineOp.RemoveOrganization o) {
+            state.orgs.remove(o.orgId());
+        } else {
+            throw new IllegalArgumentException("unknown operation " + op);
+        }
+    }
+
+    private void putOrganization(EngineOp.PutOrganization op) {
+        OrgState existing = state.orgs.get(op.orgId());
+        if (existing == null || !existing.catalog.id().equals(op.catalogId())) {
+            Catalog catalog = state.catalogs.apply(op.catalogId());
+            if (catalog == null) {
+                throw new EngineException.UnknownCatalog(op.orgId(), op.catalogId());
+            }
+            state.orgs.put(op.orgId(), new OrgState(op.orgId(), catalog));
+        }
+    }
+
+    private void putMember(EngineOp.PutMember op) {
+        OrgState org = state.org(op.orgId());
+        MemberEntry previous = org.members.get(op.memberId());
+        MemberEntry entry = new MemberEntry(op.memberId(), op.userId(), op.roleId(), op.external(), op.active());
+        org.members.put(op.memberId(), entry);
+        if (previous != null && !previous.userId().equals(op.userId())) {
+            org.membersByUserId.remove(previous.userId(), previous);
+        }
+        org.membersByUserId.put(op.userId(), entry);
+    }
+
+    private void removeMember(EngineOp.RemoveMember op) {
+        OrgState org = state.org(op.orgId());
+        MemberEntry previous = org.members.get(op.memberId());
+        if (previous != null) {
+            org.members.remove(op.memberId());
+            org.membersByUserId.remove(previous.userId(), previous);
+            for (ResourceIndex index : org.resources.values()) {
+                index.removeMember(op.memberId());
+            }
+        }
+    }
+
+    /**
+     * Takes over the whole state of {@code loaded} (a writer whose engine was just loaded from a snapshot) in one
+     * step: readers see either the old state or the new one. {@code loaded} is left empty.
+     */
+    public synchronized void replaceWith(EngineWriter loaded) {
+        synchronized (loaded) {
+            state.orgs = loaded.state.orgs;
+            state.revision = loaded.state.revision;
+            loaded.state.orgs = new LongMap<>(8);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.gatehouse.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-memory indexes of one organization: its catalog, roles, members (by id and by the product's user id)
+ * and one {@link ResourceIndex} per resource type of the catalog. Readers are lock-free; all writes come from
+ * the engine's single writer.
+ */
+final class OrgState {
+
+    final long id;
+    final Catalog catalog;
+    final LongMap<RoleEntry> roles = new LongMap<>();
+    final LongMap<MemberEntry> members = new LongMap<>();
+    final ConcurrentHashMap<String, MemberEntry> membersByUserId = new ConcurrentHashMap<>();
+    /** One index per resource type of the catalog; the map itself never changes. */
+    final Map<String, ResourceIndex> resources;
+
+    OrgState(long id, Catalog catalog) {
+        this.id = id;
+        this.catalog = catalog;
+        Map<String, ResourceIndex> indexes = new HashMap<>();
+        for (Catalog.ResourceType type : catalog.resourceTypes()) {
+            indexes.put(type.key(), new ResourceIndex(catalog, type));
+        }
+        this.resources = Map.copyOf(indexes);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.gatehouse.apikey;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * How the change log stores an API key (object type {@code api_key}; never its secret or hash): the snapshot
+ * in a record's {@code before} and {@code after}. A storage format, kept apart from the native API's rendering
+ * ({@link KeySnapshot}); the events API and webhooks show it as stored. Existing rows hold this shape; change it
+ * only compatibly. Stateless.
+ */
+public final class LoggedKey {
+
+    private LoggedKey() {
+    }
+
+    public static ObjectNode of(ApiKey key) {
+        ObjectNode n = Json.object();
+        n.put("id", key.keyId());
+        n.put("kind", key.kind());
+        n.put("org_id", key.orgId());
+        n.put("member_id", key.memberId());
+        n.put("name", key.name());
+        n.put("created_at", key.createdAt().toString());
+        n.put("revoked_at", key.revokedAt() == null ? null : key.revokedAt().toString());
+        return n;
+    }
+}

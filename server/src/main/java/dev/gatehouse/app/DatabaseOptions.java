@@ -1,0 +1,25 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.store.DatabaseSettings;
+import picocli.CommandLine.Option;
+
+/** The {@code serve} options of the database ({@link DatabaseSettings}), each with its {@code GATEHOUSE_*} variable. */
+final class DatabaseOptions {
+
+    @Option(names = "--database-url", defaultValue = "${env:GATEHOUSE_DATABASE_URL}", description = "external PostgreSQL; embedded when unset (GATEHOUSE_DATABASE_URL)")
+    String url;
+
+    @Option(names = "--database-user", defaultValue = "${env:GATEHOUSE_DATABASE_USER}", description = "user for --database-url (GATEHOUSE_DATABASE_USER)")
+    String user;
+
+    @Option(names = "--database-password", defaultValue = "${env:GATEHOUSE_DATABASE_PASSWORD}", description = "password for --database-url (GATEHOUSE_DATABASE_PASSWORD)")
+    String password;
+
+    @Option(names = "--pool-size", defaultValue = "${env:GATEHOUSE_POOL_SIZE:-8}", description = "database connections (GATEHOUSE_POOL_SIZE, default 8)")
+    int poolSize;
+
+    /** Durable always: only tests turn synchronous commits off, through {@link DatabaseSettings} directly. */
+    DatabaseSettings settings() {
+        return new DatabaseSettings(url, user, password, poolSize, true);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.gatehouse.decision;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.ModelRegistry;
+
+/**
+ * Decisions, for every API that asks them (the native {@code /v1} decision routes today; a dialect, a client
+ * library or a console tomorrow): the one place that decides who may ask about whom, turns a request's
+ * {@link dev.gatehouse.member.MemberRef} into a member, waits for a consistency token and then asks the engine.
+ * Every call into the engine made for a decision is made here or in {@link OrgDecisions}.
+ *
+ * <p>Who may ask: a service key about any member of any organization; a member key only inside its own
+ * organization while its member is active ({@link Access#requireOrg}), about itself, and about other members —
+ * including "which members may…" — only when its company role holds the model's member-management permission.
+ * A member key addressing another organization gets the 404 a nonexistent one gets.
+ *
+ * <p>The check path stays as cheap as the engine: authorizing and resolving a member are a few map reads of
+ * the engine's state, with no lock, no I/O and no database round trip (only a member lookup, which returns
+ * member records, reads the database). Thread-safe.
+ */
+public final class DecisionService {
+
+    /** How long a request carrying {@code min_revision} waits for this node to apply it. */
+    public static final long REVISION_WAIT_MILLIS = 2000;
+
+    private static final int DIGEST_ATTEMPTS = 5;
+
+    private final DecisionEngine engine;
+    private final ChangeFeed feed;
+    private final Access access;
+    private final MemberService members;
+    private final ModelRegistry models;
+
+    public DecisionService(DecisionEngine engine, ChangeFeed feed, Access access, MemberService members,
+                           ModelRegistry models) {
+        this.engine = engine;
+        this.feed = feed;
+        this.access = access;
+        this.members = members;
+        this.models = models;
+    }
+
+    /**
+     * The decisions {@code principal} may ask in one organization; refused first (before the request's body
+     * is read) when it may not address the organization at all.
+     */
+    public OrgDecisions in(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
+        return new OrgDecisions(this, principal, orgId, false);
+    }
+
+    /**
+     * The revision this node's engine has applied and a digest of its whole decision state (service key only):
+     * two nodes reporting the same revision and digest answer every decision alike. The digest costs O(state).
+     * It names a revision only when the applied revision did not move around the computation (retried a few
+     * times otherwise); {@code revision} is null when it kept moving.
+     */
+    public EngineState engineState(Principal principal) {
+        access.requireService(principal, "reading the engine state");
+        long before;
+        long after;
+        String digest;
+        int attempt = 0;
+        do {
+            before = feed.applied();
+            digest = engine.digest();
+            after = feed.applied();
+        } while (before != after && ++attempt < DIGEST_ATTEMPTS);
+        return new EngineState(before == after ? after : null, digest, engine.organizationCount());
+    }
+
+    /** See {@link #engineState}. */
+    public record EngineState(Long revision, String digest, int organizations) {
+    }
+
+    DecisionEngine engine() {
+        return engine;
+    }
+
+    MemberService members() {
+        return members;
+    }
+
+    /** The permission that lets a member key ask about other members of its organization. */
+    String memberManagement(long orgId) {
+        return models.require(engine.modelOf(orgId)).management().members();
+    }
+
+    void awaitRevision(Long minRevision) {
+        if (minRevision != null) {
+            feed.awaitRevision(minRevision, REVISION_WAIT_MILLIS);
+        }
+    }
+}

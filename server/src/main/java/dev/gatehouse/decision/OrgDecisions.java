@@ -1,0 +1,190 @@
+package dev.gatehouse.decision;
+
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.Page;
+import dev.gatehouse.engine.VisibilityFilter;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The decisions one caller may ask in one organization, obtained from {@link DecisionService#in}, which has
+ * checked that the caller may address the organization. Each question names its member by
+ * {@link MemberRef}, resolved against the engine (404 {@code member_not_found}, 409 {@code ambiguous_member}),
+ * and a member key asking about another member needs the model's member-management permission (403
+ * {@code permission_required}); {@link #aboutOthers} checks that up front. Each answer carries the engine
+ * revision it was read at.
+ *
+ * <p>Unknown permissions and resource types are 400s, from the engine. Immutable; lives for one request.
+ */
+public final class OrgDecisions {
+
+    /** One check: a member, a permission, optionally one resource ({@code resourceType} and {@code resourceId}). */
+    public record CheckRequest(MemberRef member, String permission, String resourceType, String resourceId,
+                               boolean explain) {
+    }
+
+    /** A check's answer; {@code explanation} only when asked for. */
+    public record CheckResult(boolean allowed, long revision, long memberId, Decision explanation) {
+    }
+
+    /** One check of a batch: its result, or the failure that kept it from being answered. */
+    public record BatchItem(CheckResult result, GatehouseException failure) {
+    }
+
+    /** A batch's answers, in the order asked, and the revision after the last. */
+    public record BatchResult(List<BatchItem> items, long revision) {
+    }
+
+    /** Resources the member may act on, and whether it may also act on every resource it has no role on. */
+    public record ResourceLookup(Page<String> page, boolean allUnassigned, long revision) {
+    }
+
+    /** Members who may act, as member records (ascending id), with the cursor after the last. */
+    public record MemberLookup(List<Member> members, String nextCursor, long revision) {
+    }
+
+    /** Whether a record is visible to the member, and the member's whole visibility filter. */
+    public record Visibility(boolean visible, VisibilityFilter filter, long revision) {
+    }
+
+    /** A member's visibility filter. */
+    public record Filter(VisibilityFilter filter, long revision) {
+    }
+
+    /** A member's effective permissions, organization-wide or on one resource, in catalog order. */
+    public record Permissions(long memberId, List<String> permissions, long revision) {
+    }
+
+    private final DecisionService service;
+    private final DecisionEngine engine;
+    private final Principal principal;
+    private final long orgId;
+    private final boolean othersAllowed;
+
+    OrgDecisions(DecisionService service, Principal principal, long orgId, boolean othersAllowed) {
+        this.service = service;
+        this.engine = service.engine();
+        this.principal = principal;
+        this.orgId = orgId;
+        this.othersAllowed = othersAllowed;
+    }
+
+    /** These decisions, once the caller may ask about every member (a service key, or a member manager). */
+    public OrgDecisions aboutOthers() {
+        if (othersAllowed) {
+            return this;
+        }
+        requireMemberManager();
+        return new OrgDecisions(service, principal, orgId, true);
+    }
+
+    /**
+     * These decisions, once this node has applied {@code minRevision} (a write's {@code Gatehouse-Revision}; null
+     * asks for none): waits at most {@link DecisionService#REVISION_WAIT_MILLIS}, then a retryable 503
+     * {@code revision_not_reached}.
+     */
+    public OrgDecisions atRevision(Long minRevision) {
+        service.awaitRevision(minRevision);
+        return this;
+    }
+
+    public CheckResult check(CheckRequest request) {
+        long memberId = askedMember(request.member());
+        if (request.explain()) {
+            Decision d = engine.explain(orgId, memberId, request.permission(), request.resourceType(),
+                    request.resourceId());
+            return new CheckResult(d.allowed(), d.revision(), memberId, d);
+        }
+        long revision = engine.revision();
+        boolean allowed = engine.check(orgId, memberId, request.permission(), request.resourceType(),
+                request.resourceId());
+        return new CheckResult(allowed, revision, memberId, null);
+    }
+
+    /** Every check in order; one that fails (an unknown member, permission…) fails alone. */
+    public BatchResult checkAll(List<CheckRequest> requests) {
+        List<BatchItem> items = new ArrayList<>(requests.size());
+        for (CheckRequest request : requests) {
+            try {
+                items.add(new BatchItem(check(request), null));
+            } catch (GatehouseException e) {
+                items.add(new BatchItem(null, e));
+            }
+        }
+        return new BatchResult(items, engine.revision());
+    }
+
+    /** Resources of {@code type} the member may do {@code permission} on, by id after {@code after}. */
+    public ResourceLookup lookupResources(MemberRef member, String permission, String type, String after, int limit) {
+        long memberId = askedMember(member);
+        Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after, limit);
+        boolean allUnassigned = engine.inheritsOnUnassigned(orgId, memberId, permission, type);
+        return new ResourceLookup(page, allUnassigned, engine.revision());
+    }
+
+    /**
+     * Members who may do {@code permission} organization-wide ({@code resourceType} null) or on one resource,
+     * by id after {@code after}; asks {@link #aboutOthers} first.
+     */
+    public MemberLookup lookupMembers(String permission, String resourceType, String resourceId, Long after,
+                                      int limit) {
+        OrgDecisions allowed = aboutOthers();
+        Page<Long> page = engine.lookupMembers(orgId, permission, resourceType, resourceId, after, limit);
+        List<Member> found = service.members().getAll(allowed.principal, orgId, page.items());
+        return new MemberLookup(found, page.nextCursor(), engine.revision());
+    }
+
+    /** Whether a record whose user fields hold {@code fields} is visible to the member. */
+    public Visibility visibility(MemberRef member, Map<String, List<String>> fields) {
+        long memberId = askedMember(member);
+        boolean visible = engine.visible(orgId, memberId, fields);
+        VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
+        return new Visibility(visible, filter, engine.revision());
+    }
+
+    public Filter visibilityFilter(MemberRef member) {
+        long memberId = askedMember(member);
+        VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
+        return new Filter(filter, engine.revision());
+    }
+
+    /** Organization-wide with both {@code resourceType} and {@code resourceId} null, else on that resource. */
+    public Permissions permissions(MemberRef member, String resourceType, String resourceId) {
+        long memberId = askedMember(member);
+        if ((resourceType == null) != (resourceId == null)) {
+            throw new InvalidInputException("invalid_input", "give both resource_type and resource_id, or neither",
+                    Map.of(resourceType == null ? "resource_type" : "resource_id", "is required with the other"));
+        }
+        List<String> granted = engine.permissions(orgId, memberId, resourceType, resourceId);
+        return new Permissions(memberId, granted, engine.revision());
+    }
+
+    /** The member a request names (resolved from the engine by {@link MemberRef}), once the caller may ask. */
+    private long askedMember(MemberRef ref) {
+        long memberId = ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
+                userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
+        if (!othersAllowed && principal instanceof Principal.Member m && m.memberId() != memberId) {
+            requireMemberManager();
+        }
+        return memberId;
+    }
+
+    private void requireMemberManager() {
+        if (principal instanceof Principal.Member m) {
+            String manage = service.memberManagement(orgId);
+            if (!engine.check(orgId, m.memberId(), manage)) {
+                throw new ForbiddenException("permission_required", "asking about other members needs \"" + manage
+                        + "\", which member " + m.memberId() + " does not have");
+            }
+        }
+    }
+}

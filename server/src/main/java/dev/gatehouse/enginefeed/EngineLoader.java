@@ -1,0 +1,55 @@
+package dev.gatehouse.enginefeed;
+
+import dev.gatehouse.engine.EngineWriter;
+import dev.gatehouse.member.MemberStatus;
+import dev.gatehouse.role.RoleStore;
+import java.util.Arrays;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * Fills an engine from the tables, at startup and when a node reloads its state: one repeatable-read snapshot of
+ * organizations, roles, members and assignments, together with the change-log revision that snapshot corresponds
+ * to. Later changes then arrive through the change feed from that revision on.
+ *
+ * <p>Each row becomes the same engine operation the change record of that object would decode to (both are built
+ * by {@link EngineOps}), so an engine rebuilt from the tables and one kept up to date change by change hold the
+ * same state. Reads only the columns that decide, streamed; each row is applied as it arrives.
+ */
+public final class EngineLoader {
+
+    private static final int FETCH = 10_000;
+
+    private EngineLoader() {
+    }
+
+    /** Loads everything into {@code writer}'s engine and returns the revision it is now at. */
+    public static long load(Jdbi jdbi, EngineWriter writer) {
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            long revision = h.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
+            h.createQuery("SELECT id, model_id FROM organizations").setFetchSize(FETCH)
+                    .map((rs, ctx) -> EngineOps.organization(rs.getLong("id"), rs.getString("model_id")))
+                    .forEach(writer::apply);
+            h.createQuery("SELECT id, org_id, name, permissions, external, visibility FROM roles").setFetchSize(FETCH)
+                    .map((rs, ctx) -> EngineOps.role(rs.getLong("org_id"), rs.getLong("id"), rs.getString("name"),
+                            Arrays.asList((String[]) rs.getArray("permissions").getArray()), rs.getBoolean("external"),
+                            RoleStore.visibility(rs.getString("visibility"))))
+                    .forEach(writer::apply);
+            h.createQuery("SELECT id, org_id, user_id, role_id, external, status FROM members").setFetchSize(FETCH)
+                    .map((rs, ctx) -> {
+                        long roleId = rs.getLong("role_id");
+                        Long companyRole = rs.wasNull() ? null : roleId;
+                        return EngineOps.member(rs.getLong("org_id"), rs.getLong("id"), rs.getString("user_id"),
+                                companyRole, rs.getBoolean("external"), MemberStatus.of(rs.getString("status")));
+                    })
+                    .forEach(writer::apply);
+            h.createQuery("SELECT org_id, resource_type, resource_id, member_id, role_id FROM assignments")
+                    .setFetchSize(FETCH)
+                    .map((rs, ctx) -> EngineOps.assignment(rs.getLong("org_id"), rs.getString("resource_type"),
+                            rs.getString("resource_id"), rs.getLong("member_id"), rs.getLong("role_id")))
+                    .forEach(writer::apply);
+            writer.markRevision(revision);
+            return revision;
+        });
+    }
+}

@@ -1,0 +1,99 @@
+package dev.gatehouse.http.console;
+
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.Problem;
+import dev.gatehouse.http.Route;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin console: a browser application served at {@code /console/} from the server's own class path (no
+ * CDN, nothing fetched elsewhere), which calls the native API on the same origin. {@code /} and
+ * {@code /console} redirect to {@code /console/}. The application routes on the URL's fragment
+ * ({@code /console/#/roles}), so every other path under {@code /console/} that names no file is a 404.
+ *
+ * <p>Every answer carries the console's security headers: a Content-Security-Policy that allows scripts,
+ * styles, images and requests only from this origin (no inline script, no style attributes, no framing),
+ * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer}. Files are revalidated on each
+ * use ({@code Cache-Control: no-cache} with a strong {@code ETag}; a matching {@code If-None-Match} answers 304),
+ * so a new server version is picked up at once. The console never receives a key from the server: the key is
+ * typed into the browser and sent only in the {@code Authorization} header of API calls.
+ *
+ * <p>Not behind the readiness gate: the console loads while the node reloads, and its API calls get the 503.
+ * Immutable and thread-safe.
+ */
+public final class ConsoleDialect implements Dialect {
+
+    static final String PREFIX = "/console";
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    private final ConsoleFiles files = new ConsoleFiles("/console/");
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(
+                Route.get("/", this::toConsole),
+                Route.get(PREFIX, this::index),
+                Route.get(PREFIX + "/{file}", ctx -> serve(ctx, ctx.pathParam("file"))));
+    }
+
+    private void toConsole(Context ctx) {
+        secure(ctx);
+        ctx.header("Cache-Control", "no-cache");
+        ctx.redirect(PREFIX + "/");
+    }
+
+    /** {@code /console/} serves the page; {@code /console} (the same route to Javalin) redirects there. */
+    private void index(Context ctx) {
+        if (!ctx.path().endsWith("/")) {
+            toConsole(ctx);
+            return;
+        }
+        serve(ctx, "index.html");
+    }
+
+    private void serve(Context ctx, String name) {
+        secure(ctx);
+        ConsoleFiles.File file = files.find(name).orElseThrow(() -> new NotFoundException("route_not_found",
+                "no console file " + name + " (the console's own pages are under /console/#/)"));
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("ETag", file.etag());
+        String known = ctx.header("If-None-Match");
+        if (known != null && List.of(known.split("\\s*,\\s*")).contains(file.etag())) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(file.contentType()).result(file.bytes());
+    }
+
+    private static void secure(Context ctx) {
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+    }
+
+    /** Errors under {@code /console} (unknown files, malformed requests) carry the security headers too. */
+    @Override
+    public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors,
+                      Map<String, Object> context) {
+        secure(ctx);
+        Dialect.super.error(ctx, status, code, detail, fieldErrors, context);
+    }
+
+    @Override
+    public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
+                                 Map<String, Object> context) {
+        return Problem.reply(status, code, detail, fieldErrors, context);
+    }
+}

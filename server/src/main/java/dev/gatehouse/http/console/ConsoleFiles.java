@@ -1,0 +1,72 @@
+package dev.gatehouse.http.console;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The console's static files, read from the class path under {@code /console/} and kept in memory once read.
+ * Only flat names of the form {@code name.ext} with a known extension are served, so no request can reach
+ * another resource of the class path. Each file carries its content type and a strong entity tag (a digest of
+ * its bytes), which lets browsers revalidate cheaply. Thread-safe.
+ */
+final class ConsoleFiles {
+
+    /** A file: its bytes, content type and entity tag (quoted). */
+    record File(byte[] bytes, String contentType, String etag) {
+    }
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}\\.[a-z]{2,4}");
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "svg", "image/svg+xml");
+
+    private final String root;
+    private final Map<String, Optional<File>> cache = new ConcurrentHashMap<>();
+
+    /** @param root the class-path folder, e.g. {@code /console/} */
+    ConsoleFiles(String root) {
+        this.root = root;
+    }
+
+    /** The file of that name, or empty when the name is not a console file. */
+    Optional<File> find(String name) {
+        if (!NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
+        if (type == null) {
+            return Optional.empty();
+        }
+        return cache.computeIfAbsent(name, n -> load(n, type));
+    }
+
+    private Optional<File> load(String name, String type) {
+        try (InputStream in = ConsoleFiles.class.getResourceAsStream(root + name)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            byte[] bytes = in.readAllBytes();
+            return Optional.of(new File(bytes, type, '"' + digest(bytes) + '"'));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read console file " + name, e);
+        }
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.gatehouse.store;
+
+import java.net.URI;
+
+/**
+ * Where a node keeps its data: an external PostgreSQL ({@code url}), or the embedded one under the data
+ * directory when {@code url} is null; the connection pool's size; and whether commits wait for the disk.
+ * Validated here; the messages name the command-line option and never show a password. Immutable.
+ *
+ * @param url      JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db}) URL;
+ *                 null (or blank) for the embedded database
+ * @param user     user for {@code url}; null to take it from the URL
+ * @param password password for {@code url}; null to take it from the URL
+ * @param poolSize database connections of this node (1–200)
+ * @param durable  fsync and synchronous commit on the embedded database (off only in tests)
+ */
+public record DatabaseSettings(String url, String user, String password, int poolSize, boolean durable) {
+
+    public static final int DEFAULT_POOL_SIZE = 8;
+
+    /** The embedded database, 8 connections, durable. */
+    public static final DatabaseSettings EMBEDDED = new DatabaseSettings(null, null, null, DEFAULT_POOL_SIZE, true);
+
+    public DatabaseSettings {
+        if (url != null && url.isBlank()) {
+            url = null;
+        }
+        if (url != null) {
+            String jdbc;
+            try {
+                jdbc = jdbcUrl(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--database-url is not a valid URL: " + redact(url));
+            }
+            if (!jdbc.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("--database-url must be a PostgreSQL URL (jdbc:postgresql://… or "
+                        + "postgresql://…), got " + redact(url));
+            }
+        }
+        if (poolSize < 1 || poolSize > 200) {
+            throw new IllegalArgumentException("--pool-size must be 1..200, got " + poolSize);
+        }
+    }
+
+    /** An external database at {@code url}, with the other settings of this one. */
+    public DatabaseSettings external(String url, String user, String password) {
+        return new DatabaseSettings(url, user, password, poolSize, durable);
+    }
+
+    public DatabaseSettings withPoolSize(int size) {
+        return new DatabaseSettings(url, user, password, size, durable);
+    }
+
+    public DatabaseSettings withDurable(boolean durable) {
+        return new DatabaseSettings(url, user, password, poolSize, durable);
+    }
+
+    public boolean embedded() {
+        return url == null;
+    }
+
+    /** A JDBC URL for either accepted form; credentials in a libpq URL stay in the URL as parameters. */
+    public static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:")) {
+            return url;
+        }
+        if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+            URI uri = URI.create(url);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host in " + redact(url));
+            }
+            StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
+            if (uri.getPort() > 0) {
+                jdbc.append(':').append(uri.getPort());
+            }
+            jdbc.append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath());
+            StringBuilder query = new StringBuilder(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+            if (uri.getRawUserInfo() != null) {
+                String[] parts = uri.getRawUserInfo().split(":", 2);
+                query.append(query.length() > 0 ? "&" : "").append("user=").append(parts[0]);
+                if (parts.length > 1) {
+                    query.append("&password=").append(parts[1]);
+                }
+            }
+            if (query.length() > 0) {
+                jdbc.append('?').append(query);
+            }
+            return jdbc.toString();
+        }
+        return url;
+    }
+
+    /** The URL without its password, for messages. */
+    static String redact(String url) {
+        return url.replaceAll("://[^@/]*@", "://***@").replaceAll("password=[^&]*", "password=***");
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseSettings[url=" + (url == null ? "embedded" : redact(url)) + ", user=" + user + ", poolSize="
+                + poolSize + ", durable=" + durable + "]";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.gatehouse.webhook;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * How the change log stores a webhook subscription (object type {@code webhook}; never its secret, nor its
+ * delivery state, which changes with every delivery and is not history): the snapshot in a record's
+ * {@code before} and {@code after}. A storage format, kept apart from the native API's rendering
+ * ({@link WebhookSnapshot}); the events API and webhooks show it as stored. Existing rows hold this shape; change
+ * it only compatibly. Stateless.
+ */
+public final class LoggedWebhook {
+
+    private LoggedWebhook() {
+    }
+
+    public static ObjectNode of(Webhook w) {
+        ObjectNode n = Json.object();
+        n.put("id", w.id());
+        n.put("org_id", w.orgId());
+        n.put("url", w.url());
+        n.put("description", w.description());
+        ArrayNode types = n.putArray("object_types");
+        w.objectTypes().forEach(types::add);
+        ArrayNode actions = n.putArray("actions");
+        w.actions().forEach(actions::add);
+        n.put("status", w.status());
+        n.put("paused_reason", w.pausedReason());
+        n.put("paused_at", w.pausedAt() == null ? null : w.pausedAt().toString());
+        n.put("version", w.version());
+        n.put("created_at", w.createdAt().toString());
+        n.put("updated_at", w.updatedAt().toString());
+        return n;
+    }
+}

@@ -1,0 +1,98 @@
+// The console's only way to the server: the native API on the same origin, the key in the Authorization header.
+//
+// Where the key lives: in this module's memory, and in sessionStorage so that a reload of the tab keeps the
+// session; sessionStorage belongs to this tab alone and is emptied when the tab closes. Never in local storage,
+// a cookie or a URL. Sign-out forgets both.
+
+const STORE = 'gatehouse.console.session';
+
+/** A problem document from the API (status, code, detail, errors per field, and any further members). */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.detail ? body.detail : `HTTP ${status}`);
+    this.status = status;
+    Object.assign(this, body || {});
+    this.status = status;
+    this.code = (body && body.code) || `http_${status}`;
+  }
+}
+
+let session = read();
+
+function read() {
+  try {
+    const raw = sessionStorage.getItem(STORE);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The signed-in session: {key, kind: 'operator' | 'member', org} or null. */
+export function current() {
+  return session;
+}
+
+export function remember(next) {
+  session = next;
+  sessionStorage.setItem(STORE, JSON.stringify(next));
+}
+
+export function forget() {
+  session = null;
+  sessionStorage.removeItem(STORE);
+}
+
+/**
+ * Calls the API: call('GET', '/v1/orgs'), call('PATCH', path, {body, ifMatch: 3}). Resolves to {status, body,
+ * revision, etag}; rejects with an ApiError for any status from 400 up, or a TypeError when the server cannot
+ * be reached. `key` overrides the session's key (sign-in tries a key before keeping it).
+ */
+export async function call(method, path, {body, ifMatch, key} = {}) {
+  const headers = {Accept: 'application/json'};
+  const secret = key || (session && session.key);
+  if (secret) headers.Authorization = `Bearer ${secret}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (ifMatch !== undefined && ifMatch !== null) headers['If-Match'] = `"${ifMatch}"`;
+  const response = await fetch(path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'omit', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer',
+  });
+  const text = await response.text();
+  let parsed = null;
+  if (text && /json/.test(response.headers.get('Content-Type') || '')) parsed = JSON.parse(text);
+  if (response.status >= 400) throw new ApiError(response.status, parsed);
+  return {status: response.status, body: parsed, revision: response.headers.get('Gatehouse-Revision')};
+}
+
+export const get = (path, options) => call('GET', path, options).then(r => r.body);
+export const post = (path, body, options = {}) => call('POST', path, {...options, body}).then(r => r.body);
+export const put = (path, body, options = {}) => call('PUT', path, {...options, body}).then(r => r.body);
+export const patch = (path, body, options = {}) => call('PATCH', path, {...options, body}).then(r => r.body);
+export const del = (path, options) => call('DELETE', path, options).then(r => r.body);
+
+/** A query string from an object, leaving out empty values; arrays repeat the name. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    for (const v of Array.isArray(value) ? value : [value]) q.append(name, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Encodes one path segment. */
+export const seg = value => encodeURIComponent(String(value));
+
+/** Every item of a paginated list (for small lists such as roles): follows next_cursor. */
+export async function all(path, params = {}) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(path + query({...params, limit: 1000, cursor}));
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}

@@ -1,0 +1,101 @@
+// Building the page without HTML strings: every text goes through textContent, so nothing the API returns
+// can become markup. Event handlers are attached here, never as attributes (the console's CSP forbids those).
+
+/** An element: h('button', {type: 'button', on: {click: fn}}, 'Save'). Attributes false/null are left out. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === 'on') {
+      for (const [event, fn] of Object.entries(value)) el.addEventListener(event, fn);
+    } else if (name === 'class') {
+      el.className = value;
+    } else if (name === 'dataset') {
+      Object.assign(el.dataset, value);
+    } else if (name === 'checked' || name === 'disabled' || name === 'value' || name === 'selected') {
+      el[name] = value;
+    } else {
+      el.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces an element's content. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+let ids = 0;
+/** A fresh id for pairing labels with controls. */
+export function uid(prefix = 'f') {
+  ids += 1;
+  return `${prefix}-${ids}`;
+}
+
+/**
+ * A labelled control with a slot for its error: field('Email', h('input', {name: 'email'})). The control's
+ * name is the API field it feeds, so that a problem's per-field errors land next to it (showProblem).
+ */
+export function field(label, control, hint) {
+  const id = control.id || uid();
+  control.id = id;
+  const error = h('p', {class: 'field-error', id: `${id}-error`, hidden: true});
+  const described = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' ');
+  control.setAttribute('aria-describedby', described);
+  return h('div', {class: 'field', dataset: {field: control.name || ''}},
+    h('label', {for: id}, label),
+    control,
+    hint ? h('p', {class: 'hint', id: `${id}-hint`}, hint) : null,
+    error);
+}
+
+/** A select of options [{value, label}] with one selected. */
+export function select(name, options, selected, attrs = {}) {
+  return h('select', {name, ...attrs},
+    options.map(o => h('option', {value: String(o.value), selected: String(o.value) === String(selected)}, o.label)));
+}
+
+/** A table: columns [{label, cell: row => node|text}], one row per item; an empty note when there are none. */
+export function table(columns, rows, {caption, empty = 'Nothing here yet.', rowClass} = {}) {
+  if (!rows.length) return h('p', {class: 'empty'}, empty);
+  return h('div', {class: 'table-wrap'}, h('table', {},
+    caption ? h('caption', {}, caption) : null,
+    h('thead', {}, h('tr', {}, columns.map(c => h('th', {scope: 'col'}, c.label)))),
+    h('tbody', {}, rows.map(row => h('tr', {class: rowClass ? rowClass(row) : null},
+      columns.map(c => h('td', {dataset: {label: c.label}}, c.cell(row))))))));
+}
+
+/** The values of a form's named controls (checkboxes as booleans; empty strings left out). */
+export function values(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === 'checkbox') out[el.name] = el.checked;
+    else if (el.type === 'radio') { if (el.checked) out[el.name] = el.value; }
+    else if (el.value.trim() !== '') out[el.name] = el.value.trim();
+  }
+  return out;
+}
+
+/** A status line that screen readers announce. */
+export function notice(text, kind = 'info') {
+  return h('p', {class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status'}, text);
+}
+
+/** A short date and time in the browser's locale. */
+export function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}

@@ -1,0 +1,115 @@
+// The access explorer: "may X do P (on R)?" with the engine's explanation; "who may do P (on R)?";
+// "where may X do P?"; and a member's effective permissions as a matrix.
+import * as api from './api.js';
+import {h, fill, field, select, table, values} from './dom.js';
+import {showProblem, clearProblem} from './problems.js';
+import {matrix} from './matrix.js';
+
+/** A body's member: `id:42` names the Gatehouse id, anything else (optionally `user:`…) the product's user id. */
+export function memberRef(text) {
+  const t = (text || '').trim();
+  if (/^id:\d+$/.test(t)) return {member_id: Number(t.slice(3))};
+  return {user_id: t.startsWith('user:') ? t.slice(5) : t};
+}
+
+export async function render(view, app, rest, params) {
+  const model = app.model;
+  const listId = 'permission-keys';
+  const permissions = h('datalist', {id: listId}, model.permissions.map(p => h('option', {value: p.key}, p.description)));
+  const types = model.resource_types || [];
+  const typeOptions = [{value: '', label: 'Organization-wide'}, ...types.map(t => ({value: t.key, label: t.name || t.key}))];
+  const member = () => h('input', {name: 'member', value: params.get('member') || '', autocomplete: 'off', required: true});
+  const permission = () => h('input', {name: 'permission', list: listId, autocomplete: 'off', required: true});
+  const resourceFields = () => [field('On resource type', select('resource_type', typeOptions, '')),
+    field('Resource id', h('input', {name: 'resource_id', autocomplete: 'off'}))];
+  const resource = v => v.resource_type ? {resource: {type: v.resource_type, id: v.resource_id || ''}} : {};
+  const memberHint = 'A user id, or id:<member id>';
+
+  function tool(title, intro, controls, button, run) {
+    const result = h('div', {class: 'result', 'aria-live': 'polite'});
+    const form = h('form', {class: 'card tool', novalidate: true},
+      h('h2', {}, title), h('p', {class: 'muted'}, intro),
+      h('div', {class: 'cols'}, controls),
+      h('div', {class: 'actions'}, h('button', {type: 'submit'}, button)),
+      result);
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      clearProblem(form);
+      fill(result);
+      try {
+        fill(result, await run(values(form)));
+      } catch (e) {
+        if (!(e instanceof api.ApiError)) throw e;
+        if (e.errors && (e.errors.user_id || e.errors.member_id)) {
+          e.errors = {member: e.errors.user_id || e.errors.member_id, ...e.errors};
+        }
+        if (e.status === 404 && /member/.test(e.detail || '')) e.errors = {member: e.detail, ...(e.errors || {})};
+        if (e.code === 'unknown_permission') e.errors = {...(e.errors || {}), permission: e.detail};
+        if (e.errors && e.errors['resource.id']) e.errors = {...e.errors, resource_id: e.errors['resource.id']};
+        showProblem(form, e);
+      }
+    });
+    return form;
+  }
+
+  const check = tool('May a member do this?', 'Asks the engine, with the explanation of its answer.',
+    [field('Member', member(), memberHint), field('Permission', permission()), resourceFields()], 'Check',
+    async v => {
+      const answer = await api.post(`${app.orgPath()}/check`, {...memberRef(v.member), permission: v.permission,
+        ...resource(v), explain: true});
+      const ex = answer.explanation || {};
+      return h('div', {class: `verdict ${answer.allowed ? 'allowed' : 'denied'}`},
+        h('p', {class: 'verdict-word'}, answer.allowed ? 'Allowed' : 'Denied'),
+        h('p', {class: 'explanation'}, ex.reason || ''),
+        h('p', {class: 'muted'}, `Decided by: ${pathWords(ex.path)}${ex.role_id ? ` (role ${ex.role_id})` : ''}`
+          + ` · at revision ${answer.revision}`));
+    });
+
+  const who = tool('Who may do this?', 'Active members who may, organization-wide or on one resource.',
+    [field('Permission', permission()), resourceFields()], 'Find members',
+    async v => {
+      const page = await api.post(`${app.orgPath()}/lookup/members`, {permission: v.permission, ...resource(v), limit: 100});
+      return h('div', {},
+        table([
+          {label: 'Member', cell: m => h('a', {href: `#/members/${m.id}`}, m.user_id)},
+          {label: 'Email', cell: m => m.email},
+        ], page.items, {caption: `Members who may ${v.permission}`, empty: 'Nobody may.'}),
+        page.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 100.') : null);
+    });
+
+  const where = types.length ? tool('Where may a member do this?', 'Resources on which the member’s role grants it.',
+    [field('Member', member(), memberHint), field('Permission', permission()),
+      field('Resource type', select('type', types.map(t => ({value: t.key, label: t.name || t.key})), types[0].key))],
+    'Find resources',
+    async v => {
+      const page = await api.post(`${app.orgPath()}/lookup/resources`, {...memberRef(v.member), permission: v.permission,
+        type: v.type, limit: 100});
+      return h('div', {},
+        page.items.length ? h('ul', {class: 'plain'}, page.items.map(id => h('li', {},
+          h('a', {href: `#/resources${api.query({type: v.type, id})}`}, `${v.type} ${id}`)))) : h('p', {}, 'On none by assignment.'),
+        page.all_unassigned ? h('p', {}, `Also every ${v.type} where the member holds no role (its company role applies there).`) : null);
+    }) : null;
+
+  const effective = tool('Effective permissions', 'Everything the member may do, organization-wide or on one resource.',
+    [field('Member', member(), memberHint), resourceFields()], 'Show permissions',
+    async v => {
+      const ref = memberRef(v.member);
+      const who = ref.member_id ? `id:${ref.member_id}` : `user:${ref.user_id}`;
+      const q = v.resource_type ? api.query({resource_type: v.resource_type, resource_id: v.resource_id}) : '';
+      const answer = await api.get(`${app.orgPath()}/members/${api.seg(who)}/permissions${q}`);
+      return h('div', {},
+        h('p', {}, `${answer.permissions.length} of ${model.permissions.length} permissions`
+          + (v.resource_type ? ` on ${v.resource_type} ${v.resource_id}` : ' organization-wide') + '.'),
+        matrix(model, answer.permissions, {readOnly: true, label: 'Effective permissions'}).element);
+    });
+
+  fill(view,
+    h('div', {class: 'heading'}, h('h1', {}, 'Access explorer')),
+    h('p', {class: 'lead'}, 'Ask the engine what members may do, and why.'),
+    permissions,
+    h('div', {class: 'grid-2'}, check, who, where, effective));
+}
+
+function pathWords(path) {
+  return {company_role: 'the company role', resource_role: 'the role on the resource', none: 'no role'}[path] || path || '';
+}

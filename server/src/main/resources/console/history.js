@@ -1,0 +1,88 @@
+// History: the organization's events (every committed change), filtered and paged, and each change's
+// before/after side by side.
+import * as api from './api.js';
+import {h, fill, field, select, table, values, when} from './dom.js';
+
+const TYPES = ['role', 'member', 'assignment', 'group', 'api_key', 'organization', 'webhook'];
+const ACTORS = ['service', 'member', 'system'];
+
+export async function render(view, app, rest, params) {
+  if (rest[0]) return detail(view, app, rest[0]);
+  const filters = {};
+  for (const name of ['object_type', 'object_id', 'action', 'actor_type', 'actor_id', 'since', 'until']) {
+    if (params.get(name)) filters[name] = params.get(name);
+  }
+  const cursor = params.get('cursor') || '';
+  const page = await api.get(`${app.orgPath()}/events${api.query({...filters, limit: 50, cursor})}`);
+  const local = iso => (iso ? toLocalInput(iso) : '');
+
+  const form = h('form', {class: 'filters', novalidate: true},
+    field('Object type', select('object_type', [{value: '', label: 'Any'}, ...TYPES.map(t => ({value: t, label: t}))],
+      filters.object_type || '')),
+    field('Object id', h('input', {name: 'object_id', value: filters.object_id || '', autocomplete: 'off'})),
+    field('Action', h('input', {name: 'action', value: filters.action || '', autocomplete: 'off'}),
+      'e.g. created, updated, deleted'),
+    field('Actor', select('actor_type', [{value: '', label: 'Anyone'}, ...ACTORS.map(a => ({value: a, label: a}))],
+      filters.actor_type || '')),
+    field('Since', h('input', {name: 'since', type: 'datetime-local', value: local(filters.since)})),
+    field('Until', h('input', {name: 'until', type: 'datetime-local', value: local(filters.until)})),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Filter')));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const v = values(form);
+    for (const name of ['since', 'until']) if (v[name]) v[name] = new Date(v[name]).toISOString();
+    app.go(`#/history${api.query(v)}`);
+  });
+
+  fill(view,
+    h('div', {class: 'heading'}, h('h1', {}, 'History')),
+    h('p', {class: 'lead'}, 'Every committed change of the organization, newest first.'),
+    form,
+    table([
+      {label: 'Revision', cell: e => h('a', {href: `#/history/${e.revision}`}, String(e.revision))},
+      {label: 'When', cell: e => when(e.occurred_at)},
+      {label: 'Who', cell: actor},
+      {label: 'What', cell: e => `${e.object_type} ${e.object_id}`},
+      {label: 'Action', cell: e => e.action},
+      {label: 'Changed', cell: e => (e.changed_fields || []).join(', ')},
+    ], page.items, {caption: 'Events', empty: 'No events match.'}),
+    h('nav', {class: 'pager', 'aria-label': 'Pages of events'},
+      cursor ? h('a', {class: 'button secondary', href: `#/history${api.query(filters)}`}, 'Newest') : null,
+      page.next_cursor ? h('a', {class: 'button secondary', rel: 'next',
+        href: `#/history${api.query({...filters, cursor: page.next_cursor})}`}, 'Older') : null));
+}
+
+function actor(e) {
+  const a = e.actor || {};
+  if (a.type === 'member') return `member ${a.member_id}${a.key_id ? ` (key ${a.key_id})` : ''}`;
+  return a.type || '';
+}
+
+function toLocalInput(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const show = v => (v === undefined ? '' : JSON.stringify(v, null, 1));
+
+async function detail(view, app, revision) {
+  const e = await api.get(`${app.orgPath()}/events/${api.seg(revision)}`);
+  const before = e.before || {};
+  const after = e.after || {};
+  const changed = new Set(e.changed_fields || []);
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const rows = names.map(name => ({name, before: before[name], after: after[name],
+    changed: changed.has(name) || show(before[name]) !== show(after[name])}));
+  fill(view,
+    h('p', {class: 'crumbs'}, h('a', {href: '#/history'}, 'History'), ' / '),
+    h('h1', {}, `Revision ${e.revision}: ${e.object_type} ${e.object_id} ${e.action}`),
+    h('p', {class: 'muted'}, `${when(e.occurred_at)} · by ${actor(e)}`),
+    table([
+      {label: 'Field', cell: r => r.changed ? h('strong', {}, r.name) : r.name},
+      {label: 'Before', cell: r => h('pre', {}, e.before ? show(r.before) : '(did not exist)')},
+      {label: 'After', cell: r => h('pre', {}, e.after ? show(r.after) : '(deleted)')},
+    ], rows, {caption: 'Before and after', rowClass: r => (r.changed ? 'changed' : null)}),
+    e.delta ? h('section', {}, h('h2', {}, 'Delta'), h('pre', {}, JSON.stringify(e.delta, null, 1))) : null);
+}

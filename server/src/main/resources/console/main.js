@@ -1,0 +1,140 @@
+// The console's shell: sign-in state, the organization at hand, navigation and routing on the URL fragment
+// (#/roles, #/members/42, …), so the server serves one page and the key never appears in a path.
+import * as api from './api.js';
+import {h, fill, notice} from './dom.js';
+import {explain} from './problems.js';
+import * as signin from './signin.js';
+import * as roles from './roles.js';
+import * as members from './members.js';
+import * as groups from './groups.js';
+import * as resources from './resources.js';
+import * as explorer from './explorer.js';
+import * as history from './history.js';
+import * as webhooks from './webhooks.js';
+import * as operators from './operators.js';
+
+const ORG_SECTIONS = [
+  ['roles', 'Roles', roles], ['members', 'Members', members], ['groups', 'Groups', groups],
+  ['resources', 'Resources', resources], ['explorer', 'Access explorer', explorer],
+  ['history', 'History', history], ['webhooks', 'Webhooks', webhooks],
+];
+
+/** What every screen may use: the session, the organization and its model, navigation. */
+const app = {
+  org: null,
+  model: null,
+  orgPath: () => `/v1/orgs/${app.org.id}`,
+  go(hash) {
+    if (location.hash === hash) route(); else location.hash = hash;
+  },
+  /** A short message in the status line (announced by screen readers); it stays until the next screen but one. */
+  say(text) {
+    document.getElementById('status').textContent = text;
+    app.said = routing;
+  },
+  said: -1,
+  /** Loads (or reloads) the organization the session works in, and its model. */
+  async openOrg(id) {
+    app.org = await api.get(`/v1/orgs/${id}`);
+    app.model = await api.get(`/v1/models/${encodeURIComponent(app.org.model)}`);
+  },
+  leaveOrg() {
+    app.org = null;
+    app.model = null;
+    const s = api.current();
+    api.remember({...s, org: null});
+  },
+  signOut() {
+    api.forget();
+    app.org = null;
+    app.model = null;
+    app.say('Signed out.');
+    app.go('#/signin');
+  },
+};
+
+function parse(hash) {
+  const [path, q] = (hash.replace(/^#\/?/, '') || '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return {section: parts[0] || '', rest: parts.slice(1), params: new URLSearchParams(q || '')};
+}
+
+function renderNav(active) {
+  const s = api.current();
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  if (!s) {
+    fill(nav);
+    fill(who);
+    return;
+  }
+  const links = [];
+  if (s.kind === 'operator') links.push(['operators', 'Operators']);
+  if (app.org) ORG_SECTIONS.forEach(([key, label]) => links.push([key, label]));
+  fill(nav, h('ul', {}, links.map(([key, label]) => h('li', {},
+    h('a', {href: `#/${key}`, 'aria-current': key === active ? 'page' : false}, label)))));
+  fill(who,
+    h('span', {class: 'who-text'}, s.kind === 'operator' ? 'Operator (service key)' : 'Organization admin (member key)',
+      app.org ? ` · ${app.org.name} (${app.org.model})` : ''),
+    s.kind === 'operator' && app.org ? h('button', {type: 'button', class: 'link', on: {click: () => {
+      app.leaveOrg();
+      app.go('#/operators');
+    }}}, 'Leave organization') : null,
+    h('button', {type: 'button', class: 'secondary', on: {click: app.signOut}}, 'Sign out'));
+}
+
+let routing = 0;
+
+async function route() {
+  const turn = ++routing;
+  if (app.said < turn - 1) document.getElementById('status').textContent = '';
+  const main = document.getElementById('main');
+  const {section, rest, params} = parse(location.hash);
+  const s = api.current();
+  if (!s || section === 'signin') {
+    if (s && section === 'signin') return app.go('#/');
+    renderNav(null);
+    await signin.render(main, app);
+    return;
+  }
+  try {
+    if (s.org && (!app.org || String(app.org.id) !== String(s.org))) await app.openOrg(s.org);
+  } catch (e) {
+    if (e instanceof api.ApiError && e.status === 401) return app.signOut();
+    app.leaveOrg();
+  }
+  const found = ORG_SECTIONS.find(([key]) => key === section);
+  let view = found && app.org ? found[2] : null;
+  let key = found ? section : null;
+  if (section === 'operators' && s.kind === 'operator') {
+    view = operators;
+    key = 'operators';
+  }
+  if (!view) {
+    return app.go(s.kind === 'operator' && !app.org ? '#/operators' : '#/roles');
+  }
+  renderNav(key);
+  fill(main, h('p', {class: 'loading'}, 'Loading…'));
+  try {
+    const content = h('div', {class: 'view'});
+    await view.render(content, app, rest, params);
+    if (turn !== routing) return;
+    fill(main, content);
+    const heading = main.querySelector('h1');
+    if (heading) {
+      document.title = `${heading.textContent} · Gatehouse console`;
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    }
+  } catch (e) {
+    if (turn !== routing) return;
+    if (e instanceof api.ApiError && e.status === 401) return app.signOut();
+    fill(main, h('h1', {}, 'Something went wrong'),
+      notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'));
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  if (location.hash.startsWith('#/') || location.hash === '') route();
+});
+route();

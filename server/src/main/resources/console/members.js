@@ -1,0 +1,251 @@
+// Members: search and page through any number of them, add internal and external members, and for one member
+// its profile, company role (with a preview of the change), status, API keys, groups and resource roles.
+import * as api from './api.js';
+import {h, fill, field, select, table, values, notice, when} from './dom.js';
+import {showProblem, clearProblem, explain} from './problems.js';
+import * as preview from './preview.js';
+
+const PAGE = 50;
+
+export async function render(view, app, rest, params) {
+  const roles = await api.all(`${app.orgPath()}/roles`);
+  if (rest[0]) return detail(view, app, roles, rest[0], params);
+  return list(view, app, roles, params);
+}
+
+export const display = m => [m.first_name, m.last_name].filter(Boolean).join(' ');
+
+function roleOptions(roles, {external = false, blank} = {}) {
+  const options = roles.filter(r => r.external === external).map(r => ({value: r.id, label: r.name}));
+  return blank ? [{value: '', label: blank}, ...options] : options;
+}
+
+async function list(view, app, roles, params) {
+  const filters = {q: params.get('q') || '', status: params.get('status') || '', role_id: params.get('role_id') || ''};
+  const cursor = params.get('cursor') || '';
+  const page = await api.get(`${app.orgPath()}/members${api.query({...filters, limit: PAGE, cursor})}`);
+  const roleName = new Map(roles.map(r => [r.id, r.name]));
+
+  const search = h('form', {class: 'filters', role: 'search', novalidate: true},
+    field('Search', h('input', {name: 'q', type: 'search', value: filters.q, autocomplete: 'off'}),
+      'Part of a user id, email or name'),
+    field('Status', select('status', [{value: '', label: 'Any'}, {value: 'active', label: 'Active'},
+      {value: 'deactivated', label: 'Deactivated'}], filters.status)),
+    field('Company role', select('role_id', roleOptions(roles, {blank: 'Any'}), filters.role_id)),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Search')));
+  search.addEventListener('submit', async event => {
+    event.preventDefault();
+    app.go(`#/members${api.query(values(search))}`);
+  });
+
+  const firstPage = cursor ? [
+    h('button', {type: 'button', class: 'secondary', on: {click: () => history.back()}}, 'Previous page'),
+    h('a', {class: 'button secondary', href: `#/members${api.query(filters)}`}, 'First page')] : null;
+  const next = page.next_cursor ? h('a', {class: 'button secondary', rel: 'next',
+    href: `#/members${api.query({...filters, cursor: page.next_cursor})}`}, 'Next page') : null;
+
+  fill(view,
+    h('div', {class: 'heading'}, h('h1', {}, 'Members')),
+    search,
+    table([
+      {label: 'User id', cell: m => h('a', {href: `#/members/${m.id}`}, m.user_id)},
+      {label: 'Name', cell: display},
+      {label: 'Email', cell: m => m.email},
+      {label: 'Company role', cell: m => m.external ? 'External' : (roleName.get(m.role_id) || m.role_id)},
+      {label: 'Status', cell: m => m.status === 'active' ? 'Active' : h('span', {class: 'badge muted'}, 'Deactivated')},
+    ], page.items, {caption: `Members${filters.q ? ` matching “${filters.q}”` : ''}`, empty: 'No member matches.'}),
+    h('nav', {class: 'pager', 'aria-label': 'Pages of members'}, firstPage, next),
+    createForm(app, roles));
+}
+
+function createForm(app, roles) {
+  const external = app.model.external_roles ? h('input', {type: 'checkbox', name: 'external'}) : null;
+  const role = select('role_id', roleOptions(roles), roles.find(r => !r.external && !r.system)?.id);
+  const roleField = field('Company role', role);
+  const form = h('form', {class: 'card', novalidate: true},
+    h('h2', {}, 'Add a member'),
+    h('div', {class: 'cols'},
+      field('User id', h('input', {name: 'user_id', required: true, autocomplete: 'off'}), 'Your product’s own id for the person'),
+      field('Email', h('input', {name: 'email', type: 'email', required: true, autocomplete: 'off'})),
+      field('First name', h('input', {name: 'first_name', autocomplete: 'off'})),
+      field('Last name', h('input', {name: 'last_name', autocomplete: 'off'}))),
+    external ? h('div', {class: 'field check', dataset: {field: 'external'}}, h('label', {}, external,
+      ' External member — someone outside the company, with roles on resources only')) : null,
+    roleField,
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Add member')));
+  if (external) external.addEventListener('change', () => { role.disabled = external.checked; roleField.hidden = external.checked; });
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(form);
+    const body = values(form);
+    if (body.external) delete body.role_id; else delete body.external;
+    if (body.role_id) body.role_id = Number(body.role_id);
+    try {
+      const created = await api.post(`${app.orgPath()}/members`, body);
+      app.say(`Member ${created.user_id} added.`);
+      app.go(`#/members/${created.id}`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      showProblem(form, e);
+    }
+  });
+  return form;
+}
+
+async function detail(view, app, roles, id, params) {
+  const path = `${app.orgPath()}/members/${api.seg(id)}`;
+  const member = await api.get(path);
+  const base = `${app.orgPath()}/members/id:${member.id}`;
+  const roleName = new Map(roles.map(r => [r.id, r.name]));
+  const [keys, assignments, groups] = await Promise.all([
+    api.get(`${base}/keys?limit=100`).then(p => p.items).catch(() => null),
+    api.get(`${base}/assignments?limit=100`).then(p => p.items).catch(() => null),
+    api.all(`${app.orgPath()}/groups`).catch(() => []),
+  ]);
+  const reload = note => app.go(`#/members/${member.id}${note ? `?done=${encodeURIComponent(note)}` : ''}`);
+
+  async function write(form, body, message) {
+    clearProblem(form);
+    try {
+      await api.patch(base, body, {ifMatch: member.version});
+      app.say(message);
+      reload(message);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      const box = showProblem(form, e);
+      if (e.status === 412) {
+        box.append(h('button', {type: 'button', on: {click: () => reload()}}, 'Load the current version'));
+      }
+    }
+  }
+
+  const profile = h('form', {class: 'card', novalidate: true},
+    h('h2', {}, 'Profile'),
+    h('div', {class: 'cols'},
+      field('Email', h('input', {name: 'email', type: 'email', value: member.email, autocomplete: 'off'})),
+      field('First name', h('input', {name: 'first_name', value: member.first_name || '', autocomplete: 'off'})),
+      field('Last name', h('input', {name: 'last_name', value: member.last_name || '', autocomplete: 'off'}))),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save profile')));
+  profile.addEventListener('submit', event => {
+    event.preventDefault();
+    write(profile, values(profile), 'Profile saved.');
+  });
+
+  let roleSection = null;
+  if (!member.external) {
+    const pane = preview.panel(app);
+    const choice = select('role_id', roleOptions(roles), member.role_id);
+    const form = h('form', {class: 'card', novalidate: true},
+      h('h2', {}, 'Company role'),
+      h('p', {}, 'The role that decides what the member may do across the organization.'),
+      field('Company role', choice),
+      h('div', {class: 'actions'},
+        h('button', {type: 'submit'}, 'Change company role'),
+        h('button', {type: 'button', class: 'secondary', on: {click: () =>
+          pane.refresh({member: {id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
+      pane.element);
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      write(form, {role_id: Number(choice.value)}, `Company role changed to ${roleName.get(Number(choice.value))}.`);
+    });
+    roleSection = form;
+  }
+
+  const statusForm = h('form', {class: 'card', novalidate: true},
+    h('h2', {}, 'Status'),
+    h('p', {}, member.status === 'active'
+      ? 'Deactivating keeps the member for history, removes all its access and revokes all its keys.'
+      : 'This member is deactivated: it has no access. Reactivating restores its roles but no keys.'),
+    h('div', {class: 'actions'}, h('button', {type: 'submit', class: member.status === 'active' ? 'danger' : ''},
+      member.status === 'active' ? 'Deactivate member' : 'Reactivate member')));
+  statusForm.addEventListener('submit', event => {
+    event.preventDefault();
+    const status = member.status === 'active' ? 'deactivated' : 'active';
+    write(statusForm, {status}, status === 'active' ? 'Member reactivated.' : 'Member deactivated.');
+  });
+
+  fill(view,
+    h('p', {class: 'crumbs'}, h('a', {href: '#/members'}, 'Members'), ' / '),
+    h('div', {class: 'heading'}, h('h1', {}, member.user_id),
+      h('span', {class: 'badge'}, member.external ? 'External' : (roleName.get(member.role_id) || '')),
+      member.status !== 'active' ? h('span', {class: 'badge muted'}, 'Deactivated') : null),
+    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    h('p', {class: 'muted'}, `Member id ${member.id} · ${member.email}`),
+    h('div', {class: 'grid-2'}, profile, roleSection, statusForm,
+      keysSection(app, base, keys, reload),
+      groupsSection(app, member, groups, reload)),
+    assignmentsSection(app, member, assignments, roleName, reload),
+    h('p', {}, h('a', {href: `#/explorer?member=${encodeURIComponent(member.user_id)}`}, 'Explore this member’s access')));
+}
+
+function keysSection(app, base, keys, reload) {
+  const out = h('div', {});
+  const active = keys ? keys.filter(k => !k.revoked_at) : [];
+  return h('section', {class: 'card', 'aria-label': 'API keys'},
+    h('h2', {}, 'API keys'),
+    keys === null ? notice('You may not see this member’s keys.', 'info') : table([
+      {label: 'Key id', cell: k => h('code', {}, k.id)},
+      {label: 'Name', cell: k => k.name || ''},
+      {label: 'Created', cell: k => when(k.created_at)},
+      {label: '', cell: k => h('button', {type: 'button', class: 'danger small', 'aria-label': `Revoke key ${k.id}`,
+        on: {click: async () => {
+          try {
+            await api.del(`${base}/keys/${api.seg(k.id)}`);
+            reload(`Key ${k.id} revoked.`);
+          } catch (e) {
+            if (!(e instanceof api.ApiError)) throw e;
+            fill(out, notice(explain(e), 'error'));
+          }
+        }}}, 'Revoke')},
+    ], active, {empty: 'No active keys.'}), out);
+}
+
+function groupsSection(app, member, groups, reload) {
+  const mine = groups.filter(g => (g.members || []).some(m => m.member_id === member.id));
+  const others = groups.filter(g => !mine.includes(g));
+  const out = h('div', {});
+  const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error')); };
+  const choice = select('group', others.map(g => ({value: g.id, label: g.name})));
+  const add = h('form', {class: 'inline', novalidate: true}, field('Add to group', choice),
+    h('button', {type: 'submit', disabled: !others.length}, 'Add'));
+  add.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      await api.post(`${app.orgPath()}/groups/${choice.value}/members`, {member_id: member.id});
+      reload('Added to the group.');
+    } catch (e) { fail(e); }
+  });
+  return h('section', {class: 'card', 'aria-label': 'Groups'},
+    h('h2', {}, 'Groups'),
+    mine.length ? h('ul', {class: 'plain'}, mine.map(g => h('li', {}, g.name, ' ',
+      h('button', {type: 'button', class: 'link', 'aria-label': `Remove from ${g.name}`, on: {click: async () => {
+        try {
+          await api.del(`${app.orgPath()}/groups/${g.id}/members/id:${member.id}`);
+          reload(`Removed from ${g.name}.`);
+        } catch (e) { fail(e); }
+      }}}, 'Remove')))) : h('p', {class: 'muted'}, 'In no group.'),
+    member.external ? null : add, out);
+}
+
+function assignmentsSection(app, member, assignments, roleName, reload) {
+  const out = h('div', {});
+  return h('section', {class: 'card', 'aria-label': 'Roles on resources'},
+    h('h2', {}, 'Roles on resources'),
+    assignments === null ? notice('You may not see this member’s resource roles.', 'info') : table([
+      {label: 'Resource', cell: a => h('a', {href: `#/resources?type=${encodeURIComponent(a.resource.type)}&id=`
+        + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
+      {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
+      {label: 'Since', cell: a => when(a.created_at)},
+      {label: '', cell: a => h('button', {type: 'button', class: 'danger small',
+        'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
+        try {
+          await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
+            + `/assignments/id:${member.id}`);
+          reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
+        } catch (e) {
+          if (!(e instanceof api.ApiError)) throw e;
+          fill(out, notice(explain(e), 'error'));
+        }
+      }}}, 'Remove')},
+    ], assignments, {empty: 'No roles on resources.'}), out);
+}

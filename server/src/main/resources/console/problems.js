@@ -1,0 +1,70 @@
+// API problems in plain words, placed next to the field they concern.
+import {h} from './dom.js';
+
+const WORDS = {
+  unauthenticated: 'The key was not accepted. Check that it is complete and has not been revoked.',
+  invalid_key: 'The key was not accepted. Check that it is complete and has not been revoked.',
+  forbidden: 'Your key is not allowed to do this.',
+  privilege_escalation: 'You cannot grant permissions or visibility that your own role does not have.',
+  role_in_use: 'This role is still held, so it cannot be deleted or changed that way.',
+  version_mismatch: 'Someone else changed this since you opened it.',
+  limit_reached: 'A limit of this deployment has been reached.',
+  unknown_permission: 'The model has no such permission.',
+  last_role_manager: 'This is the last active member who can manage roles; keep at least one.',
+  ambiguous_member: 'That number names two different members; use id:… or user:… to choose one.',
+  invalid_input: 'Some fields need attention.',
+  node_resyncing: 'The server is reloading its state; try again in a moment.',
+  revision_not_reached: 'The server has not caught up with the latest change yet; try again in a moment.',
+  route_not_found: 'The server does not offer this.',
+};
+
+/** Plain words for a problem: a sentence for its code (when known) and the server's own detail. */
+export function explain(problem) {
+  const lead = WORDS[problem.code] || (problem.status >= 500 ? 'The server could not complete the request.' : null);
+  const detail = problem.detail ? sentence(problem.detail) : '';
+  return lead && detail && !sameWords(lead, detail) ? `${lead} ${detail}` : (lead || detail || 'The request failed.');
+}
+
+function sentence(text) {
+  const t = text.trim();
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+}
+
+function sameWords(a, b) {
+  return a.toLowerCase().startsWith(b.toLowerCase().slice(0, 20));
+}
+
+/** Clears the errors shown in a form. */
+export function clearProblem(form) {
+  form.querySelectorAll('.field-error').forEach(el => { el.hidden = true; el.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach(el => el.removeAttribute('aria-invalid'));
+  form.querySelectorAll('.form-problem').forEach(el => el.remove());
+}
+
+/**
+ * Shows a problem in a form: each per-field error under its control (matched by the control's name, or by a
+ * [data-field] wrapper such as a permission matrix), and the whole in plain words at the top. Moves focus to
+ * the first field in error, or to the message.
+ */
+export function showProblem(form, problem) {
+  clearProblem(form);
+  const errors = problem.errors || {};
+  let first = null;
+  const unplaced = [];
+  for (const [name, message] of Object.entries(errors)) {
+    const wrapper = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    const slot = wrapper && wrapper.querySelector('.field-error');
+    if (!slot) { unplaced.push(`${name}: ${message}`); continue; }
+    slot.textContent = sentence(message);
+    slot.hidden = false;
+    const control = wrapper.querySelector('input, select, textarea');
+    if (control) control.setAttribute('aria-invalid', 'true');
+    first = first || control || slot;
+  }
+  const box = h('div', {class: 'form-problem', role: 'alert', tabindex: '-1'},
+    h('p', {}, explain(problem)),
+    unplaced.length ? h('ul', {}, unplaced.map(u => h('li', {}, u))) : null);
+  form.prepend(box);
+  (first || box).focus();
+  return box;
+}

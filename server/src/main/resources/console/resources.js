@@ -1,0 +1,106 @@
+// Resources: for a resource type of the model (rooms in `rooms`), one resource's assignments — who holds which
+// role there — with assigning and removing, each change previewable before it is saved.
+import * as api from './api.js';
+import {h, fill, field, select, table, values, notice, when} from './dom.js';
+import {showProblem, clearProblem, explain} from './problems.js';
+import * as preview from './preview.js';
+
+export async function render(view, app, rest, params) {
+  const types = app.model.resource_types || [];
+  const heading = h('div', {class: 'heading'}, h('h1', {}, 'Resources'));
+  if (!types.length) {
+    fill(view, heading, notice(`The ${app.model.id} model declares no resource types: every role is a company role.`,
+      'info'));
+    return;
+  }
+  const type = params.get('type') || types[0].key;
+  const id = params.get('id') || '';
+  const pick = h('form', {class: 'filters', novalidate: true},
+    field('Resource type', select('type', types.map(t => ({value: t.key, label: t.name || t.key})), type)),
+    field('Resource id', h('input', {name: 'id', value: id, required: true, autocomplete: 'off'}),
+      types.find(t => t.key === type)?.inherits_company_role ? 'Members without a role here use their company role.'
+        : 'Only members with a role here may act on it.'),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Show assignments')));
+  pick.addEventListener('submit', event => {
+    event.preventDefault();
+    app.go(`#/resources${api.query(values(pick))}`);
+  });
+  fill(view, heading,
+    h('p', {class: 'lead'}, 'A role on one resource decides alone what its holder may do there.'),
+    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    pick);
+  if (id) view.append(await resource(app, type, id));
+}
+
+async function resource(app, type, id) {
+  const path = `${app.orgPath()}/resources/${api.seg(type)}/${api.seg(id)}/assignments`;
+  const roles = await api.all(`${app.orgPath()}/roles`);
+  const roleName = new Map(roles.map(r => [r.id, r.name]));
+  let page;
+  try {
+    page = await api.get(`${path}?limit=200`);
+  } catch (e) {
+    if (!(e instanceof api.ApiError)) throw e;
+    return notice(explain(e), 'error');
+  }
+  const ids = page.items.map(a => a.member_id);
+  const people = new Map();
+  await Promise.all(ids.slice(0, 200).map(mid => api.get(`${app.orgPath()}/members/id:${mid}`)
+    .then(m => people.set(mid, m)).catch(() => null)));
+  const reload = done => app.go(`#/resources${api.query({type, id, done, t: Date.now()})}`);
+  const out = h('div', {});
+  const pane = preview.panel(app);
+
+  const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
+  const role = select('role_id', roles.map(r => ({value: r.id, label: `${r.name}${r.external ? ' (external)' : ''}`})));
+  const change = () => ({assignment: {resource: {type, id}, member: member.value.trim(), role_id: Number(role.value)}});
+  const assign = h('form', {class: 'card', novalidate: true},
+    h('h2', {}, `Give a role on ${type} ${id}`),
+    h('div', {class: 'cols'},
+      field('Member (user id, or id:<member id>)', member),
+      field('Role', role)),
+    h('div', {class: 'actions'},
+      h('button', {type: 'submit'}, 'Assign role'),
+      h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh(change())}}, 'Preview change')),
+    pane.element);
+  assign.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(assign);
+    if (!member.value.trim()) {
+      showProblem(assign, {code: 'invalid_input', detail: 'name the member',
+        errors: {member: 'enter a user id or id:<member id>'}});
+      return;
+    }
+    try {
+      await api.put(`${path}/${api.seg(member.value.trim())}`, {role_id: Number(role.value)});
+      reload(`Role ${roleName.get(Number(role.value))} given to ${member.value.trim()}.`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      if (e.code === 'member_not_found' || (e.status === 404 && /member/.test(e.detail || ''))) {
+        e.errors = {member: e.detail || 'no such member', ...(e.errors || {})};
+      }
+      showProblem(assign, e);
+    }
+  });
+
+  return h('section', {'aria-label': `Assignments on ${type} ${id}`},
+    h('h2', {}, `Who holds a role on ${type} ${id}`),
+    out,
+    table([
+      {label: 'Member', cell: a => h('a', {href: `#/members/${a.member_id}`}, people.get(a.member_id)?.user_id || `id:${a.member_id}`)},
+      {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id) || String(a.role_id))},
+      {label: 'Since', cell: a => when(a.created_at)},
+      {label: '', cell: a => h('button', {type: 'button', class: 'danger small',
+        'aria-label': `Remove the role of ${people.get(a.member_id)?.user_id || `member ${a.member_id}`} here`, on: {click: async () => {
+        try {
+          await api.del(`${path}/id:${a.member_id}`);
+          reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
+        } catch (e) {
+          if (!(e instanceof api.ApiError)) throw e;
+          fill(out, notice(explain(e), 'error'));
+        }
+      }}}, 'Remove')},
+    ], page.items, {empty: 'Nobody holds a role here.'}),
+    page.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 200.') : null,
+    assign);
+}

@@ -1,0 +1,197 @@
+// Roles: the list (system roles marked read-only) and the editor — a permission matrix grouped by the model's
+// categories, internal or external, record visibility where the model has it (Close's lead visibility, off while
+// the role sees every record), saved with If-Match so that someone else's edit is shown, never overwritten.
+import * as api from './api.js';
+import {h, fill, field, table, notice} from './dom.js';
+import {showProblem, clearProblem, explain} from './problems.js';
+import {matrix} from './matrix.js';
+import * as preview from './preview.js';
+
+export async function render(view, app, rest, params) {
+  if (rest[0] === 'new') return editor(view, app, null, params);
+  if (rest[0]) return editor(view, app, await api.get(`${app.orgPath()}/roles/${api.seg(rest[0])}`), params);
+  return list(view, app);
+}
+
+export function kind(role) {
+  return role.external ? 'External' : 'Internal';
+}
+
+async function list(view, app) {
+  const roles = await api.all(`${app.orgPath()}/roles`);
+  fill(view,
+    h('div', {class: 'heading'}, h('h1', {}, 'Roles'),
+      h('a', {class: 'button', href: '#/roles/new'}, 'New role')),
+    h('p', {class: 'lead'}, `Roles of ${app.org.name}, built from the ${app.model.name || app.model.id} model's `
+      + `${app.model.permissions.length} permissions. System roles come with the model and cannot be changed.`),
+    table([
+      {label: 'Name', cell: r => h('a', {href: `#/roles/${r.id}`}, r.name)},
+      {label: 'Kind', cell: r => r.system ? h('span', {class: 'badge'}, 'System · read-only') : 'Custom'},
+      {label: 'Internal or external', cell: kind},
+      {label: 'Permissions', cell: r => `${r.permissions.length} of ${app.model.permissions.length}`},
+      {label: 'Default for admins', cell: r => r.default_for_admin ? 'Yes' : ''},
+    ], roles, {caption: 'Roles', empty: 'No roles yet.'}));
+}
+
+async function editor(view, app, role, params) {
+  const model = app.model;
+  const readOnly = role ? (role.system || role.editable === false) : false;
+  const seesAll = model.visibility ? model.visibility.sees_all_permission : null;
+  let base = role;
+  const name = h('input', {name: 'name', value: role ? role.name : '', required: true, maxlength: 100,
+    disabled: readOnly, autocomplete: 'off'});
+  const description = h('textarea', {name: 'description', rows: 2, disabled: readOnly},
+    role && role.description ? role.description : '');
+  const external = model.external_roles ? h('input', {type: 'checkbox', name: 'external',
+    checked: role ? role.external : false, disabled: readOnly}) : null;
+  const grid = matrix(model, role ? role.permissions : [], {readOnly, onChange: keys => syncVisibility(keys)});
+  const visibility = seesAll ? visibilityFields(role, readOnly) : null;
+  const pane = preview.panel(app);
+  const conflict = h('div', {class: 'conflict', hidden: true, role: 'alert', tabindex: '-1'});
+  const saved = params.get('saved') ? notice('Role saved.', 'ok') : null;
+
+  function syncVisibility(keys) {
+    if (!visibility) return;
+    visibility.setDisabled(readOnly || keys.includes(seesAll));
+  }
+  syncVisibility(grid.selected());
+
+  function body() {
+    const out = {name: name.value.trim(), description: description.value.trim(), permissions: grid.selected()};
+    if (external) out.external = external.checked;
+    if (seesAll) out.visibility = out.permissions.includes(seesAll) ? null : visibility.value();
+    return out;
+  }
+
+  const form = h('form', {class: 'role-form', novalidate: true},
+    h('div', {class: 'cols'},
+      field('Name', name),
+      field('Description', description)),
+    external ? h('div', {class: 'field check', dataset: {field: 'external'}},
+      h('label', {}, external, ' External role — for people outside the company, given on resources only'),
+      h('p', {class: 'field-error', hidden: true})) : null,
+    visibility ? visibility.element : null,
+    h('h2', {}, 'Permissions'),
+    grid.element,
+    readOnly ? null : h('div', {class: 'actions sticky'},
+      h('button', {type: 'submit'}, role ? 'Save changes' : 'Create role'),
+      role ? h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh({role: {id: role.id,
+        ...body()}})}}, 'Preview changes') : null,
+      h('a', {href: '#/roles', class: 'button secondary'}, 'Cancel')));
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(form);
+    conflict.hidden = true;
+    try {
+      const result = role
+        ? await api.patch(`${app.orgPath()}/roles/${role.id}`, body(), {ifMatch: base.version})
+        : await api.post(`${app.orgPath()}/roles`, body());
+      app.say(`Role “${result.name}” saved.`);
+      app.go(`#/roles/${result.id}?saved=${result.version}`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      if (e.code === 'version_mismatch' || e.status === 412) return showConflict(e);
+      showProblem(form, e);
+    }
+  });
+
+  async function showConflict(e) {
+    const theirs = await api.get(`${app.orgPath()}/roles/${role.id}`);
+    const added = theirs.permissions.filter(p => !base.permissions.includes(p));
+    const removed = base.permissions.filter(p => !theirs.permissions.includes(p));
+    fill(conflict,
+      h('h2', {}, 'Someone else changed this role'),
+      h('p', {}, `${explain(e)} Your edits were not saved and are still in the form.`),
+      h('ul', {},
+        theirs.name !== base.name ? h('li', {}, `Name: “${base.name}” → “${theirs.name}”`) : null,
+        added.length ? h('li', {}, `They added: ${added.join(', ')}`) : null,
+        removed.length ? h('li', {}, `They removed: ${removed.join(', ')}`) : null),
+      h('div', {class: 'actions'},
+        h('button', {type: 'button', on: {click: () => app.go(`#/roles/${role.id}`)}}, 'Discard mine, load theirs'),
+        h('button', {type: 'button', class: 'secondary', on: {click: () => {
+          base = theirs;
+          conflict.hidden = true;
+          app.say(`Your edits will now replace version ${theirs.version}.`);
+        }}}, 'Keep mine over theirs')));
+    conflict.hidden = false;
+    conflict.focus();
+  }
+
+  fill(view,
+    h('p', {class: 'crumbs'}, h('a', {href: '#/roles'}, 'Roles'), ' / '),
+    h('div', {class: 'heading'}, h('h1', {}, role ? role.name : 'New role'),
+      role && role.system ? h('span', {class: 'badge'}, 'System role · read-only') : null,
+      role ? h('span', {class: 'badge'}, kind(role)) : null),
+    saved, conflict,
+    readOnly ? notice('System roles come with the model and cannot be changed or deleted.', 'info') : null,
+    form,
+    role && !readOnly ? pane.element : null,
+    role && !readOnly ? deleteSection(app, role, () => base) : null);
+}
+
+/** Record visibility (Close's lead visibility): which user fields make a record visible, and unassigned records. */
+function visibilityFields(role, readOnly) {
+  const v = role && role.visibility ? role.visibility : {user_field_ids: [], unassigned: 'require_assignment'};
+  const fields = h('input', {name: 'visibility.user_field_ids', value: v.user_field_ids.join(', '),
+    autocomplete: 'off'});
+  const radio = (value, text) => h('label', {class: 'radio'},
+    h('input', {type: 'radio', name: 'visibility.unassigned', value, checked: v.unassigned === value}), ` ${text}`);
+  const note = h('p', {class: 'hint visibility-note'});
+  const controls = [fields];
+  const radios = [radio('require_assignment', 'Only records assigned to the member'),
+    radio('allow_unassigned', 'Also records assigned to nobody')];
+  radios.forEach(r => controls.push(r.querySelector('input')));
+  const element = h('fieldset', {class: 'visibility', dataset: {field: 'visibility'}},
+    h('legend', {}, 'Record visibility'), note,
+    h('p', {class: 'field-error', hidden: true}),
+    field('User fields that make a record visible (comma-separated field ids)', fields),
+    h('div', {class: 'field', dataset: {field: 'visibility.unassigned'}, role: 'radiogroup',
+      'aria-label': 'Records assigned to nobody'}, radios, h('p', {class: 'field-error', hidden: true})));
+  return {
+    element,
+    setDisabled(off) {
+      controls.forEach(c => { c.disabled = off; });
+      element.classList.toggle('disabled', off);
+      note.textContent = off ? 'This role sees every record (its “see all” permission is on), so these settings '
+        + 'do not apply.' : 'Without the “see all” permission, the role sees only records whose user fields name the member.';
+    },
+    value() {
+      const chosen = radios.map(r => r.querySelector('input')).find(r => r.checked);
+      return {user_field_ids: fields.value.split(',').map(s => s.trim()).filter(Boolean),
+        unassigned: chosen ? chosen.value : 'require_assignment'};
+    },
+  };
+}
+
+function deleteSection(app, role, current) {
+  const out = h('div', {class: 'delete-result'});
+  const confirmRow = h('div', {class: 'actions', hidden: true},
+    h('span', {}, `Delete “${role.name}” for good?`),
+    h('button', {type: 'button', class: 'danger', on: {click: remove}}, 'Yes, delete'),
+    h('button', {type: 'button', class: 'secondary', on: {click: () => { confirmRow.hidden = true; }}}, 'Keep it'));
+  async function remove() {
+    confirmRow.hidden = true;
+    try {
+      await api.del(`${app.orgPath()}/roles/${role.id}`, {ifMatch: current().version});
+      app.say(`Role “${role.name}” deleted.`);
+      app.go('#/roles');
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      fill(out, notice(explain(e), 'error'));
+      if (e.code === 'role_in_use') {
+        const holders = await api.get(`${app.orgPath()}/members${api.query({role_id: role.id, limit: 25})}`);
+        out.append(holders.items.length ? h('div', {class: 'holders'},
+          h('h3', {}, 'Members holding this role as their company role'),
+          h('ul', {}, holders.items.map(m => h('li', {}, h('a', {href: `#/members/${m.id}`}, m.user_id), ` — ${m.email}`))),
+          holders.next_cursor ? h('p', {}, h('a', {href: `#/members?role_id=${role.id}`}, 'All of them…')) : null)
+          : h('p', {}, 'No member holds it as company role: it is held on resources (see Resources).'));
+      }
+    }
+  }
+  return h('section', {class: 'danger-zone', 'aria-label': 'Delete the role'},
+    h('h2', {}, 'Delete'),
+    h('p', {}, 'A role that members or assignments still hold cannot be deleted; move them to another role first.'),
+    h('button', {type: 'button', class: 'danger', on: {click: () => { confirmRow.hidden = false; }}}, 'Delete role…'),
+    confirmRow, out);
+}

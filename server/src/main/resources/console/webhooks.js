@@ -1,0 +1,119 @@
+// Webhooks: subscriptions of URLs to the organization's events — create, pause and resume, rotate the signing
+// secret (shown once), and every delivery attempt.
+import * as api from './api.js';
+import {h, fill, field, table, values, notice, when} from './dom.js';
+import {showProblem, clearProblem, explain} from './problems.js';
+
+const TYPES = ['role', 'member', 'assignment', 'group', 'api_key', 'organization', 'webhook'];
+
+export async function render(view, app, rest, params) {
+  if (rest[0]) return detail(view, app, rest[0], params);
+  const hooks = await api.all(`${app.orgPath()}/webhooks`);
+  const secret = h('div', {});
+  const form = h('form', {class: 'card', novalidate: true},
+    h('h2', {}, 'Subscribe a URL'),
+    h('div', {class: 'cols'},
+      field('URL', h('input', {name: 'url', type: 'url', required: true, autocomplete: 'off'}),
+        'A public http:// or https:// address'),
+      field('Description', h('input', {name: 'description', autocomplete: 'off'}))),
+    h('fieldset', {class: 'checks', dataset: {field: 'object_types'}}, h('legend', {}, 'Object types (none: all)'),
+      TYPES.map(t => h('label', {class: 'check'}, h('input', {type: 'checkbox', dataset: {type: t}}), ` ${t}`)),
+      h('p', {class: 'field-error', hidden: true})),
+    field('Actions (comma-separated; empty: all)', h('input', {name: 'actions', autocomplete: 'off'})),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create webhook')));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(form);
+    const v = values(form);
+    const body = {url: v.url || '', object_types: [...form.querySelectorAll('[data-type]:checked')].map(b => b.dataset.type)};
+    if (v.description) body.description = v.description;
+    if (v.actions) body.actions = v.actions.split(',').map(s => s.trim()).filter(Boolean);
+    try {
+      const created = await api.post(`${app.orgPath()}/webhooks`, body);
+      fill(secret, secretNotice(created.secret));
+      app.say('Webhook created.');
+      form.reset();
+      hooks.unshift(created);
+      fill(list, listOf(hooks));
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      showProblem(form, e);
+    }
+  });
+  const listOf = items => table([
+    {label: 'URL', cell: w => h('a', {href: `#/webhooks/${w.id}`}, w.url)},
+    {label: 'Status', cell: w => w.status + (w.paused_reason ? ` (${w.paused_reason})` : '')},
+    {label: 'Objects', cell: w => (w.object_types || []).join(', ') || 'all'},
+    {label: 'Delivered up to', cell: w => w.delivery ? String(w.delivery.revision) : ''},
+    {label: 'Last error', cell: w => (w.delivery && w.delivery.last_error) || ''},
+  ], items, {caption: 'Webhooks', empty: 'No webhooks yet.'});
+  const list = h('div', {}, listOf(hooks));
+  fill(view,
+    h('div', {class: 'heading'}, h('h1', {}, 'Webhooks')),
+    h('p', {class: 'lead'}, 'Signed HTTP requests for every change, delivered in order and retried.'),
+    secret, list, form);
+}
+
+function secretNotice(value) {
+  return h('div', {class: 'notice notice-ok secret', role: 'status'},
+    h('p', {}, 'The signing secret, shown only now — copy it to the receiver:'),
+    h('code', {class: 'secret-value'}, value));
+}
+
+async function detail(view, app, id, params) {
+  const path = `${app.orgPath()}/webhooks/${api.seg(id)}`;
+  const hook = await api.get(path);
+  const deliveries = await api.get(`${path}/deliveries?limit=50`);
+  const out = h('div', {});
+  async function change(body, message) {
+    try {
+      const result = await api.patch(path, body, {ifMatch: hook.version});
+      if (result.secret) {
+        fill(out, secretNotice(result.secret));
+        hook.version = result.version;
+        app.say(message);
+        return;
+      }
+      app.go(`#/webhooks/${hook.id}?done=${encodeURIComponent(message)}`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      fill(out, notice(explain(e), 'error'));
+    }
+  }
+  fill(view,
+    h('p', {class: 'crumbs'}, h('a', {href: '#/webhooks'}, 'Webhooks'), ' / '),
+    h('h1', {}, hook.url),
+    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    h('dl', {class: 'facts'},
+      h('dt', {}, 'Status'), h('dd', {}, hook.status + (hook.paused_reason ? ` — ${hook.paused_reason}` : '')),
+      h('dt', {}, 'Objects'), h('dd', {}, (hook.object_types || []).join(', ') || 'all'),
+      h('dt', {}, 'Actions'), h('dd', {}, (hook.actions || []).join(', ') || 'all'),
+      h('dt', {}, 'Delivered up to revision'), h('dd', {}, hook.delivery ? String(hook.delivery.revision) : ''),
+      h('dt', {}, 'Failing since'), h('dd', {}, hook.delivery ? when(hook.delivery.failing_since) : '')),
+    h('div', {class: 'actions'},
+      hook.status === 'active'
+        ? h('button', {type: 'button', class: 'secondary', on: {click: () => change({status: 'paused'}, 'Webhook paused.')}}, 'Pause')
+        : h('button', {type: 'button', on: {click: () => change({status: 'active'}, 'Webhook resumed.')}}, 'Resume'),
+      h('button', {type: 'button', class: 'secondary', on: {click: () => change({rotate_secret: true}, 'Secret rotated.')}},
+        'Rotate secret'),
+      h('button', {type: 'button', class: 'danger', on: {click: async () => {
+        try {
+          await api.del(path, {ifMatch: hook.version});
+          app.go('#/webhooks');
+        } catch (e) {
+          if (!(e instanceof api.ApiError)) throw e;
+          fill(out, notice(explain(e), 'error'));
+        }
+      }}}, 'Delete')),
+    out,
+    h('h2', {}, 'Deliveries'),
+    table([
+      {label: 'When', cell: d => when(d.attempted_at)},
+      {label: 'Revision', cell: d => String(d.revision)},
+      {label: 'Attempt', cell: d => String(d.attempt)},
+      {label: 'Outcome', cell: d => d.outcome},
+      {label: 'HTTP status', cell: d => d.status_code === null || d.status_code === undefined ? '' : String(d.status_code)},
+      {label: 'Error', cell: d => d.error || ''},
+      {label: 'Time', cell: d => `${d.duration_ms} ms`},
+    ], deliveries.items, {caption: 'Delivery attempts, newest first', empty: 'No deliveries yet.'}));
+}

@@ -1,0 +1,387 @@
+package dev.gatehouse.enginefeed;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Decision semantics (DESIGN §3), asked of two engines holding the same state: the node that made every
+ * write (its engine updated incrementally from change records) and a second node started afterwards on the
+ * same database (its engine rebuilt from the tables). Every assertion runs against both, so the two can
+ * never disagree.
+ */
+class DecisionSemanticsIT {
+
+    static final Map<String, Object> GUEST_VISIBILITY = Map.of("user_field_ids", List.of("owner_id"),
+            "unassigned", "require_assignment");
+    static TestNode writer;
+    static TestNode rebuilt;
+    static Fixtures fx;
+    static Fixtures.Org org;
+    static final Map<String, Long> ids = new HashMap<>();
+
+    @BeforeAll
+    static void scenario() throws IOException {
+        writer = TestNode.start();
+        fx = new Fixtures(writer);
+        try (InputStream in = DecisionSemanticsIT.class.getResourceAsStream("/models/docs.json")) {
+            assertThat(writer.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isEqualTo(201);
+        }
+        org = fx.org("docs");
+        ids.put("editor", fx.role(org, "Editor", List.of("doc.read", "doc.write", "records.all")));
+        ids.put("viewer", fx.role(org, "Viewer", List.of("doc.read", "records.all")));
+        ids.put("limited", fx.role(org, Map.of("name", "Limited", "permissions", List.of("doc.read"),
+                "visibility", Map.of("user_field_ids", List.of("owner_id", "rep_id"), "unassigned", "require_assignment"))));
+        ids.put("open", fx.role(org, Map.of("name", "Open", "permissions", List.of("doc.read"),
+                "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned", "allow_unassigned"))));
+        ids.put("guest", fx.role(org, Map.of("name", "Guest", "permissions", List.of("doc.read"), "external", true, "visibility", GUEST_VISIBILITY)));
+        ids.put("alice", fx.member(org, "alice", ids.get("editor")));
+        ids.put("bob", fx.member(org, "bob", ids.get("viewer")));
+        ids.put("carol", fx.member(org, "carol", ids.get("limited")));
+        ids.put("dave", fx.member(org, "dave", ids.get("open")));
+        ids.put("eve", fx.external(org, "eve"));
+        ids.put("frank", fx.member(org, "frank", ids.get("editor")));
+        assign("doc", "d1", "alice", "viewer");
+        assign("doc", "d2", "bob", "editor");
+        assign("room", "r1", "eve", "guest");
+        assign("room", "r1", "bob", "editor");
+        assign("doc", "d9", "frank", "editor");
+        assertThat(writer.service().patch(org.path() + "/members/frank", Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+        rebuilt = TestNode.startOn(writer.databaseUrl());
+    }
+
+    static void assign(String type, String id, String member, String role) {
+        Http.Res res = writer.service().put(org.path() + "/resources/" + type + "/" + id + "/assignments/" + member,
+                Map.of("role_id", ids.get(role)));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        rebuilt.close();
+        writer.close();
+    }
+
+    static Stream<String> engines() {
+        return Stream.of("incremental", "rebuilt");
+    }
+
+    static Http api(String engine) {
+        return engine.equals("incremental") ? writer.service() : rebuilt.service();
+    }
+
+    static boolean allowed(String engine, String user, String permission, String type, String id) {
+        Map<String, Object> body = new HashMap<>(Map.of("user_id", user, "permission", permission));
+        if (type != null) {
+            body.put("resource", Map.of("type", type, "id", id));
+        }
+        Http.Res res = api(engine).post(org.path() + "/check", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.get("allowed").booleanValue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void companyRole_decidesOrganizationWide(String engine) {
+        assertThat(allowed(engine, "alice", "doc.write", null, null)).isTrue();
+        assertThat(allowed(engine, "bob", "doc.write", null, null)).isFalse();
+        assertThat(allowed(engine, "bob", "doc.read", null, null)).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void resourceRole_overridesCompanyRole_inBothDirections(String engine) {
+        assertThat(allowed(engine, "alice", "doc.write", "doc", "d1")).as("editor demoted to viewer on d1").isFalse();
+        assertThat(allowed(engine, "alice", "doc.read", "doc", "d1")).isTrue();
+        assertThat(allowed(engine, "bob", "doc.write", "doc", "d2")).as("viewer promoted to editor on d2").isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void withoutAssignment_fallsBackToCompanyRole_onlyWhereTheTypeInherits(String engine) {
+        assertThat(allowed(engine, "alice", "doc.write", "doc", "d3")).as("doc inherits").isTrue();
+        assertThat(allowed(engine, "alice", "doc.read", "room", "r2")).as("room does not inherit").isFalse();
+        assertThat(allowed(engine, "bob", "doc.write", "room", "r1")).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void externalMembers_actOnlyThroughResourceRoles(String engine) {
+        assertThat(allowed(engine, "eve", "doc.read", null, null)).isFalse();
+        assertThat(allowed(engine, "eve", "doc.read", "room", "r1")).isTrue();
+        assertThat(allowed(engine, "eve", "doc.write", "room", "r1")).isFalse();
+        assertThat(allowed(engine, "eve", "doc.read", "room", "r2")).isFalse();
+        assertThat(allowed(engine, "eve", "doc.read", "doc", "d3")).as("no company role to inherit").isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void deactivatedMembers_areDeniedEverywhere(String engine) {
+        assertThat(allowed(engine, "frank", "doc.read", null, null)).isFalse();
+        assertThat(allowed(engine, "frank", "doc.read", "doc", "d9")).isFalse();
+        assertThat(allowed(engine, "frank", "doc.read", "doc", "d3")).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void unknownPermissionOrType_is400_unknownMember_is404(String engine) {
+        Http.Res perm = api(engine).post(org.path() + "/check", Map.of("user_id", "alice", "permission", "doc.fly"));
+        assertThat(perm.status()).isEqualTo(400);
+        assertThat(perm.get("detail").stringValue()).contains("doc.fly");
+        Http.Res type = api(engine).post(org.path() + "/check", Map.of("user_id", "alice", "permission", "doc.read",
+                "resource", Map.of("type", "spaceship", "id", "x")));
+        assertThat(type.status()).isEqualTo(400);
+        assertThat(type.get("code").stringValue()).isEqualTo("unknown_resource_type");
+        assertThat(api(engine).post(org.path() + "/check", Map.of("user_id", "nobody", "permission", "doc.read"))
+                .status()).isEqualTo(404);
+        assertThat(api(engine).post(org.path() + "/check", Map.of("member_id", 999_999, "permission", "doc.read"))
+                .status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void explanation_namesRoleAndPath(String engine) {
+        JsonNode onDoc = api(engine).post(org.path() + "/check", Map.of("user_id", "alice", "permission", "doc.write",
+                "resource", Map.of("type", "doc", "id", "d1"), "explain", true)).json();
+        assertThat(onDoc.get("allowed").booleanValue()).isFalse();
+        assertThat(onDoc.get("explanation").get("path").stringValue()).isEqualTo("resource_role");
+        assertThat(onDoc.get("explanation").get("role_id").longValue()).isEqualTo(ids.get("viewer"));
+        JsonNode company = api(engine).post(org.path() + "/check", Map.of("user_id", "alice", "permission", "doc.write",
+                "explain", true)).json();
+        assertThat(company.get("explanation").get("path").stringValue()).isEqualTo("company_role");
+        assertThat(company.get("explanation").get("role_id").longValue()).isEqualTo(ids.get("editor"));
+        JsonNode none = api(engine).post(org.path() + "/check", Map.of("user_id", "eve", "permission", "doc.read",
+                "explain", true)).json();
+        assertThat(none.get("explanation").get("path").stringValue()).isEqualTo("none");
+        assertThat(none.get("revision").longValue()).isPositive();
+    }
+
+    static boolean visible(String engine, String user, Map<String, List<String>> fields) {
+        Http.Res res = api(engine).post(org.path() + "/visibility/check", Map.of("user_id", user,
+                "record", Map.of("fields", fields)));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.get("visible").booleanValue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void visibility_requireAssignment(String engine) {
+        assertThat(visible(engine, "carol", Map.of("owner_id", List.of("carol")))).isTrue();
+        assertThat(visible(engine, "carol", Map.of("owner_id", List.of("x"), "rep_id", List.of("carol")))).isTrue();
+        assertThat(visible(engine, "carol", Map.of("owner_id", List.of("x")))).isFalse();
+        assertThat(visible(engine, "carol", Map.of())).as("unassigned record").isFalse();
+        assertThat(visible(engine, "carol", Map.of("other_field", List.of("carol")))).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void visibility_allowUnassigned_andSeesAll(String engine) {
+        assertThat(visible(engine, "dave", Map.of())).isTrue();
+        assertThat(visible(engine, "dave", Map.of("owner_id", List.of()))).isTrue();
+        assertThat(visible(engine, "dave", Map.of("owner_id", List.of("x")))).isFalse();
+        assertThat(visible(engine, "dave", Map.of("owner_id", List.of("dave")))).isTrue();
+        assertThat(visible(engine, "alice", Map.of("owner_id", List.of("x")))).isTrue();
+        assertThat(visible(engine, "eve", Map.of())).as("external: no company role").isFalse();
+        assertThat(visible(engine, "frank", Map.of())).as("deactivated").isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void visibilityFilter_isTheRuleItself(String engine) {
+        JsonNode carol = api(engine).get(org.path() + "/members/carol/visibility-filter").json();
+        assertThat(carol.get("sees_all").booleanValue()).isFalse();
+        assertThat(carol.get("user_id").stringValue()).isEqualTo("carol");
+        assertThat(carol.get("user_field_ids")).extracting(JsonNode::stringValue).containsExactly("owner_id", "rep_id");
+        assertThat(carol.get("unassigned_visible").booleanValue()).isFalse();
+        assertThat(api(engine).get(org.path() + "/members/alice/visibility-filter").json().get("sees_all").booleanValue())
+                .isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void effectivePermissions_orgWideAndOnResource(String engine) {
+        assertThat(api(engine).get(org.path() + "/members/bob/permissions").json().get("permissions"))
+                .extracting(JsonNode::stringValue).containsExactly("doc.read", "records.all");
+        assertThat(api(engine).get(org.path() + "/members/bob/permissions?resource_type=doc&resource_id=d2").json()
+                .get("permissions")).extracting(JsonNode::stringValue).containsExactly("doc.read", "doc.write", "records.all");
+        assertThat(api(engine).get(org.path() + "/members/eve/permissions?resource_type=room&resource_id=r1").json()
+                .get("permissions")).extracting(JsonNode::stringValue).containsExactly("doc.read");
+    }
+
+    static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "eve", "frank");
+    static final List<String[]> RESOURCES = List.of(new String[] {"doc", "d1"}, new String[] {"doc", "d2"},
+            new String[] {"doc", "d3"}, new String[] {"doc", "d9"}, new String[] {"room", "r1"}, new String[] {"room", "r2"});
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void lookupMembers_agreesWithCheck_everywhere(String engine) {
+        for (String permission : List.of("doc.read", "doc.write")) {
+            List<String> orgWide = lookupMembers(engine, permission, null);
+            for (String user : USERS) {
+                assertThat(orgWide.contains(user)).as(user + " " + permission)
+                        .isEqualTo(allowed(engine, user, permission, null, null));
+            }
+            for (String[] r : RESOURCES) {
+                List<String> here = lookupMembers(engine, permission, Map.of("type", r[0], "id", r[1]));
+                for (String user : USERS) {
+                    assertThat(here.contains(user)).as(user + " " + permission + " on " + r[0] + " " + r[1])
+                            .isEqualTo(allowed(engine, user, permission, r[0], r[1]));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void lookupResources_agreesWithCheck(String engine) {
+        for (String user : USERS) {
+            for (String type : List.of("doc", "room")) {
+                JsonNode res = api(engine).post(org.path() + "/lookup/resources", Map.of("user_id", user,
+                        "permission", "doc.write", "type", type)).json();
+                List<String> found = new ArrayList<>();
+                res.get("items").forEach(n -> found.add(n.stringValue()));
+                for (String[] r : RESOURCES) {
+                    if (!r[0].equals(type)) {
+                        continue;
+                    }
+                    boolean assignedHere = !api(engine).get(org.path() + "/resources/" + type + "/" + r[1]
+                            + "/assignments/" + user).body().contains("assignment_not_found");
+                    boolean allowedHere = allowed(engine, user, "doc.write", type, r[1]);
+                    if (assignedHere) {
+                        assertThat(found.contains(r[1])).as(user + " on " + r[1]).isEqualTo(allowedHere);
+                    } else {
+                        assertThat(res.get("all_unassigned").booleanValue()).as(user + " unassigned " + r[1])
+                                .isEqualTo(allowedHere);
+                    }
+                }
+            }
+        }
+    }
+
+    static List<String> lookupMembers(String engine, String permission, Map<String, String> resource) {
+        List<String> users = new ArrayList<>();
+        String cursor = null;
+        do {
+            Map<String, Object> body = new HashMap<>(Map.of("permission", permission, "limit", 2));
+            if (resource != null) {
+                body.put("resource", resource);
+            }
+            if (cursor != null) {
+                body.put("cursor", cursor);
+            }
+            JsonNode page = api(engine).post(org.path() + "/lookup/members", body).json();
+            page.get("items").forEach(m -> users.add(m.get("user_id").stringValue()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").stringValue();
+        } while (cursor != null);
+        return users;
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void batch_answersInOrder_withPerItemErrors(String engine) {
+        JsonNode res = api(engine).post(org.path() + "/check/batch", Map.of("checks", List.of(
+                Map.of("user_id", "alice", "permission", "doc.write"),
+                Map.of("user_id", "bob", "permission", "doc.write"),
+                Map.of("user_id", "alice", "permission", "doc.fly"),
+                Map.of("user_id", "bob", "permission", "doc.write", "resource", Map.of("type", "doc", "id", "d2"))))).json();
+        JsonNode results = res.get("results");
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0).get("allowed").booleanValue()).isTrue();
+        assertThat(results.get(1).get("allowed").booleanValue()).isFalse();
+        assertThat(results.get(2).get("error").get("code").stringValue()).isEqualTo("unknown_permission");
+        assertThat(results.get(3).get("allowed").booleanValue()).isTrue();
+    }
+
+    @Test
+    void batch_refusesMoreThanOneThousandChecks() {
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            checks.add(Map.of("user_id", "alice", "permission", "doc.read"));
+        }
+        assertThat(writer.service().post(org.path() + "/check/batch", Map.of("checks", checks)).status()).isEqualTo(400);
+        assertThat(writer.service().post(org.path() + "/check/batch", Map.of("checks", checks.subList(0, 1000)))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void minRevision_readsYourWrites_andRefusesToAnswerFromTheFuture() {
+        var other = fx.org("docs");
+        long editor = fx.role(other, "Editor", List.of("doc.read", "doc.write", "records.all"));
+        Http.Res created = writer.service().post(other.path() + "/members", Map.of("user_id", "zed",
+                "email", "zed@example.com", "role_id", editor));
+        long revision = created.revision();
+        Http.Res check = writer.service().post(other.path() + "/check", Map.of("user_id", "zed",
+                "permission", "doc.write", "min_revision", revision));
+        assertThat(check.get("allowed").booleanValue()).isTrue();
+        assertThat(check.get("revision").longValue()).isGreaterThanOrEqualTo(revision);
+        Http.Res future = writer.service().post(other.path() + "/check", Map.of("user_id", "zed",
+                "permission", "doc.write", "min_revision", revision + 1_000_000));
+        assertThat(future.status()).isEqualTo(503);
+        assertThat(future.get("code").stringValue()).isEqualTo("revision_not_reached");
+        assertThat(future.header("Retry-After")).isNotNull();
+    }
+
+    @Test
+    void removingAMember_orAResource_removesTheirAssignments() {
+        var other = fx.org("docs");
+        long editor = fx.role(other, "Editor", List.of("doc.read", "doc.write", "records.all"));
+        long guest = fx.role(other, Map.of("name", "Guest", "permissions", List.of("doc.read"), "external", true, "visibility", GUEST_VISIBILITY));
+        fx.member(other, "m1", editor);
+        fx.external(other, "x1");
+        writer.service().put(other.path() + "/resources/room/r1/assignments/x1", Map.of("role_id", guest));
+        writer.service().put(other.path() + "/resources/room/r1/assignments/m1", Map.of("role_id", editor));
+        writer.service().put(other.path() + "/resources/room/r2/assignments/m1", Map.of("role_id", editor));
+        assertThat(writer.service().delete(other.path() + "/resources/room/r1/assignments").get("removed").intValue())
+                .isEqualTo(2);
+        assertThat(writer.service().post(other.path() + "/check", Map.of("user_id", "x1", "permission", "doc.read",
+                "resource", Map.of("type", "room", "id", "r1"))).get("allowed").booleanValue()).isFalse();
+        assertThat(writer.service().delete(other.path() + "/members/m1/assignments").get("removed").intValue()).isEqualTo(1);
+        assertThat(writer.service().post(other.path() + "/check", Map.of("user_id", "m1", "permission", "doc.read",
+                "resource", Map.of("type", "room", "id", "r2"))).get("allowed").booleanValue()).isFalse();
+        assertThat(writer.service().delete(other.path() + "/roles/" + guest).status()).as("no longer held").isEqualTo(204);
+    }
+
+    @Test
+    void assignments_followTheRules() {
+        var other = fx.org("docs");
+        long editor = fx.role(other, "Editor", List.of("doc.read", "doc.write", "records.all"));
+        long viewer = fx.role(other, "Viewer", List.of("doc.read", "records.all"));
+        long guest = fx.role(other, Map.of("name", "Guest", "permissions", List.of("doc.read"), "external", true, "visibility", GUEST_VISIBILITY));
+        fx.external(other, "x1");
+        Http.Res internalToExternal = writer.service().put(other.path() + "/resources/room/r1/assignments/x1",
+                Map.of("role_id", editor));
+        assertThat(internalToExternal.status()).isEqualTo(400);
+        assertThat(writer.service().put(other.path() + "/resources/planet/p1/assignments/x1", Map.of("role_id", guest))
+                .status()).isEqualTo(400);
+        Http viewerKey = fx.keyFor(other, fx.member(other, "v1", viewer));
+        assertThat(viewerKey.put(other.path() + "/resources/room/r1/assignments/x1", Map.of("role_id", guest)).status())
+                .as("viewer lacks members.manage").isEqualTo(403);
+        long manager = fx.role(other, "Manager", List.of("members.manage", "doc.read", "records.all"));
+        Http managerKey = fx.keyFor(other, fx.member(other, "mgr", manager));
+        assertThat(managerKey.put(other.path() + "/resources/room/r1/assignments/v1", Map.of("role_id", editor))
+                .get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(managerKey.put(other.path() + "/resources/room/r1/assignments/v1", Map.of("role_id", viewer))
+                .status()).isEqualTo(200);
+        Http.Res held = writer.service().delete(other.path() + "/roles/" + viewer);
+        assertThat(held.status()).isEqualTo(409);
+        assertThat(held.get("detail").stringValue()).contains("1 resource assignments");
+    }
+}

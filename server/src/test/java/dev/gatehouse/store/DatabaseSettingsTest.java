@@ -1,0 +1,52 @@
+package dev.gatehouse.store;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DatabaseSettingsTest {
+
+    @Test
+    void defaults_areTheEmbeddedDatabase_eightConnections_durable() {
+        assertThat(DatabaseSettings.EMBEDDED).isEqualTo(new DatabaseSettings(null, null, null, 8, true));
+        assertThat(DatabaseSettings.EMBEDDED.embedded()).isTrue();
+        assertThat(DatabaseSettings.EMBEDDED.external("  ", null, null).embedded()).isTrue();
+        assertThat(DatabaseSettings.EMBEDDED.external("postgresql://u:p@db:5433/gh", null, null).embedded()).isFalse();
+    }
+
+    @Test
+    void badDatabaseUrl_namesTheOption_withoutThePassword() {
+        DatabaseSettings d = DatabaseSettings.EMBEDDED;
+        assertThatThrownBy(() -> d.external("mysql://root:secret@db/x", null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> d.external("jdbc:mysql://db/x?password=secret", null, null))
+                .hasMessageContaining("--database-url").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> d.external("postgresql://u:secret@bad host/x", null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> d.external("postgresql:///gh", null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url");
+    }
+
+    @Test
+    void poolSize_outOfRange_namesTheOption() {
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withPoolSize(0)).hasMessageContaining("--pool-size must be 1..200");
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withPoolSize(201)).hasMessageContaining("--pool-size");
+    }
+
+    @Test
+    void libpqUrls_becomeJdbcUrls() {
+        assertThat(DatabaseSettings.jdbcUrl("postgresql://u:p@db:5433/gh?sslmode=require"))
+                .isEqualTo("jdbc:postgresql://db:5433/gh?sslmode=require&user=u&password=p");
+        assertThat(DatabaseSettings.jdbcUrl("postgres://db")).isEqualTo("jdbc:postgresql://db/postgres");
+        assertThat(DatabaseSettings.jdbcUrl("jdbc:postgresql://db/x")).isEqualTo("jdbc:postgresql://db/x");
+    }
+
+    @Test
+    void toString_neverShowsThePassword() {
+        assertThat(DatabaseSettings.EMBEDDED.external("postgresql://u:secret@db/gh", "u", "other-secret").toString())
+                .doesNotContain("secret");
+    }
+}
