@@ -140,8 +140,7 @@ public final class Gatehouse implements AutoCloseable {
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
         feed = new ChangeFeed(database.jdbi(), log);
-        Store store = new Store(database.jdbi(), log, feed, config.limits(),
-                Store.lanesFor(config.database().poolSize()));
+        Store store = new Store(database.jdbi(), log, feed, config.limits(), databaseSettings.lanes());
         resources.add(0, store);
         engineFeed = new EngineFeed(models::catalog);
         Access access = new Access(store, engineFeed.engine());

@@ -1,6 +1,6 @@
 package dev.gatehouse.bulk;
 
-import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.TooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -59,7 +59,7 @@ final class LineReader {
             }
             int n = position - start;
             if ((long) size + n > maxLineBytes) {
-                throw new LineFailure(number + 1, new InvalidInputException("line_too_long", "the line is longer "
+                throw new LineFailure(number + 1, new TooLargeException("line_too_long", "the line is longer "
                         + "than " + maxLineBytes + " bytes"));
             }
             if (size + n > line.length) {

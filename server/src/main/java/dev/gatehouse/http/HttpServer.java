@@ -6,6 +6,7 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
+import dev.gatehouse.error.TooLargeException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.http.edge.Edge;
@@ -180,6 +181,8 @@ public final class HttpServer {
             return 403;
         } else if (e instanceof PreconditionFailedException) {
             return 412;
+        } else if (e instanceof TooLargeException) {
+            return 413;
         }
         return 503;
     }

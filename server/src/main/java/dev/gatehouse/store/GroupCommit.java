@@ -90,6 +90,10 @@ final class GroupCommit implements AutoCloseable {
         return Thread.currentThread() instanceof Lane;
     }
 
+    int lanes() {
+        return lanes.size();
+    }
+
     /** How many writes wait for a lane right now. */
     int waiting() {
         return queue.size();

@@ -33,11 +33,6 @@ import org.jdbi.v3.core.JdbiException;
  */
 public final class Store implements AutoCloseable {
 
-    /** Write lanes for a pool of {@code poolSize} connections: half of it, 1 to 4. */
-    public static int lanesFor(int poolSize) {
-        return Math.max(1, Math.min(4, poolSize / 2));
-    }
-
     private final Jdbi jdbi;
     private final ChangeLogStore log;
     private final ChangeFeed feed;
@@ -101,6 +96,11 @@ public final class Store implements AutoCloseable {
         long revision = result.records().isEmpty() ? feed.applied()
                 : result.records().get(result.records().size() - 1).revision();
         return new Written<>(result.value(), revision);
+    }
+
+    /** The write lanes (0: one transaction per write). */
+    public int lanes() {
+        return groupCommit == null ? 0 : groupCommit.lanes();
     }
 
     /** How many writes wait for a write lane right now (0 without group commit). */

@@ -123,13 +123,35 @@ class GroupCommitIT {
         assertThat(marks()).isZero();
     }
 
+    @Test
+    void aNodeWithoutWriteLanes_commitsEachWriteInItsOwnTransaction() {
+        try (TestNode alone = TestNode.startOn(node.databaseUrl(),
+                c -> c.withDatabase(c.database().withWriteLanes(0)))) {
+            Store own = alone.node().services().store();
+            assertThat(own.lanes()).isZero();
+            assertThat(store.lanes()).as("the test node's lanes, chosen by its pool of 4").isEqualTo(2);
+            Fixtures.Org org = fx.org("rooms");
+            List<CompletableFuture<Written<Role>>> writes = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String name = "Own " + i;
+                writes.add(CompletableFuture.supplyAsync(() -> alone.node().services().roles().create(SERVICE,
+                        org.id(), new RoleInput(name, null, List.of(), false, null, false))));
+            }
+            List<Long> revisions = writes.stream().map(w -> w.join().revision()).toList();
+            assertThat(revisions).doesNotHaveDuplicates();
+            assertThat(transactionsOf(revisions)).isEqualTo(8);
+            assertThat(own.waitingWrites()).isZero();
+        }
+        assertGapless();
+    }
+
     /**
      * Holds {@code blocked}'s row lock and queues one write of it per lane, so that every lane waits for the lock
      * and whatever is queued next waits for a lane; closing the lock lets them all go.
      */
     private static OrgRowLock occupyEveryLane(Fixtures.Org blocked) {
         OrgRowLock lock = OrgRowLock.hold(node, blocked.id());
-        int lanes = Store.lanesFor(4);
+        int lanes = store.lanes();
         for (int i = 0; i < lanes; i++) {
             int n = i;
             CompletableFuture.supplyAsync(() -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));

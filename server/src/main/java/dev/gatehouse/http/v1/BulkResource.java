@@ -36,8 +36,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class BulkResource {
 
     static final String NDJSON = "application/x-ndjson";
+    /** Body types taken as NDJSON: a JSON object per line (so a body of one JSON object is one line). */
     private static final Set<String> BODY_TYPES = Set.of(NDJSON, "application/ndjson", "application/jsonl",
-            "application/json-lines", "text/plain");
+            "application/json-lines", "application/json", "text/plain");
 
     /** What is left of a failed import's body is read and dropped up to this many bytes. */
     static final long DRAIN_BYTES = 64L << 20;
