@@ -6,7 +6,8 @@
 # has applied the import's revision; the same imports (at most 200,000 assignments) into another organization
 # first warm the JIT up (GH_WARM_UP=0: no warm-up). Prints one line per import: lines, seconds until the answer,
 # seconds until the other node had applied it, objects per second for both, and the CPU time each process took
-# per line (whatever the neighbours on a shared machine take, that is what one line costs).
+# per line (whatever the neighbours on a shared machine take, that is what one line costs). Then exports the
+# organization twice and prints lines per second of the second export.
 # Usage: bench/load/bulk-import.sh [assignments=1000000] [members=10000] [resources=20000] [chunk_lines=5000]
 #   GATEHOUSE_JAR=path/to.jar runs that build instead of the checkout.
 set -euo pipefail
@@ -99,6 +100,20 @@ if [ "${GH_WARM_UP:-1}" = 1 ]; then # the same imports into another organization
 fi
 run members "$work/members.ndjson"
 run assignments "$work/assignments.ndjson"
+# export: the measured organization (roles, members, assignments) as NDJSON, from the first node, twice (the
+# first warms the JIT up); lines per second until the last byte
+for pass in warm-up measured; do
+  read -r c0 p0 o0 <<<"$(ticks)"
+  start=$(date +%s.%N)
+  curl -sf -u "$key:" "$gh/v1/orgs/$org/export" -o "$work/export.ndjson"
+  done_at=$(date +%s.%N)
+  read -r c1 p1 o1 <<<"$(ticks)"
+  lines=$(wc -l < "$work/export.ndjson")
+  awk -v n="$pass" -v l="$lines" -v s="$start" -v e="$done_at" -v b="$(stat -c %s "$work/export.ndjson")" \
+    -v cs=$((c1 - c0)) -v ps=$((p1 - p0)) 'BEGIN {
+    printf "export %s lines=%d bytes=%d seconds=%.2f per_s=%.0f cpu_us_per_line: node=%.1f postgres=%.1f\n", \
+      n, l, b, e - s, l / (e - s), cs * 1e4 / l, ps * 1e4 / l }'
+done
 check=$(curl -sf -u "$key:" "$other_gh/v1/orgs/$org/check" -H 'Content-Type: application/json' \
   -d '{"user_id": "u0", "permission": "doc.write", "resource": {"type": "doc", "id": "d0"}}' | jq -c .)
 echo "other node decides: u0 doc.write on d0 → $check"

@@ -9,7 +9,7 @@
 # of the PostgreSQL processes, transactions committed and WAL flushes): they say what each write costs whatever
 # the neighbours on a shared machine take. Needs psql for the last two.
 # Usage: bench/load/write-scaling.sh [duration_seconds=10] [rounds=1] [build …]
-#   A build is a jar, or label=jar, or label=jar=java options (e.g. "lanes1=head.jar=-Dsome.property=1").
+#   A build is a jar, or label=jar, or label=jar=serve options (e.g. "lanes0=head.jar=--write-lanes 0").
 #   Without builds, runs the checkout (./gatehouse). GH_CLIENTS and GH_ORGS override the lists ("1 16 64");
 #   GH_WARM_UP_SECONDS (default 120) of writes by 16 clients come first, for the JIT.
 set -euo pipefail
@@ -67,8 +67,8 @@ for round in $(seq 1 "$rounds"); do
     if [ -z "$jar" ]; then jar="$first"; name="$(basename "${first:-checkout}" .jar)"; else name="$first"; fi
     (
       [ -n "$jar" ] && export GATEHOUSE_JAR="$jar"
-      [ -n "$opts" ] && export GATEHOUSE_JAVA_OPTS="-Xmx1g $opts"
-      gh_start
+      # shellcheck disable=SC2086 # the serve options are words
+      gh_start $opts
       setup
       export GH_KEY="$key"
       # JIT warm-up: on a busy machine the compiler needs minutes of load before the code runs compiled
