@@ -72,15 +72,20 @@ for round in $(seq 1 "$rounds"); do
       setup
       export GH_KEY="$key"
       # JIT warm-up: on a busy machine the compiler needs minutes of load before the code runs compiled
-      GH_TARGETS="$all_targets" wrk -t1 -c16 -d"${GH_WARM_UP_SECONDS:-120}s" -s "$root/bench/load/write.lua" "$gh" >/dev/null
+      GH_TARGETS="$all_targets" wrk -t1 -c16 -d"${GH_WARM_UP_SECONDS:-120}s" -s "$root/bench/load/write.lua" "$gh" \
+        >/dev/null || true
       for orgs in $orgs_list; do
         GH_TARGETS="$(echo "$all_targets" | tr ';' '\n' | head -n "$orgs" | tr '\n' ';')"
         export GH_TARGETS
         for clients in $clients_list; do
-          wrk -t1 -c"$clients" -d2s -s "$root/bench/load/write.lua" "$gh" >/dev/null  # warm-up
+          wrk -t1 -c"$clients" -d2s -s "$root/bench/load/write.lua" "$gh" >/dev/null || true  # warm-up
           read -r cpu0 pg0 <<<"$(ticks)"; read -r commits0 syncs0 <<<"$(wal)"
           result=$(wrk -t1 -c"$clients" -d"${duration}s" --timeout 10s --latency -s "$root/bench/load/write.lua" "$gh" \
-            | grep RESULT)
+            | grep RESULT || true)
+          if [ -z "$result" ]; then # a run that failed is reported, and the others still run
+            echo "$name round=$round write c=$clients orgs=$orgs FAILED: wrk gave no result"
+            continue
+          fi
           read -r cpu1 pg1 <<<"$(ticks)"; read -r commits1 syncs1 <<<"$(wal)"
           writes=$(sed 's/.*requests_per_s=\([0-9]*\).*/\1/' <<<"$result"); writes=$((writes * duration))
           [ "$writes" -gt 0 ] || writes=1
