@@ -10,7 +10,6 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,7 +124,7 @@ public final class AssignmentBatch {
         if (before == null) {
             counts.get(w.type()).beforeAdding(w.resourceId());
         }
-        Instant now = SqlTime.now();
+        Instant now = tx.now();
         Assignment after = new Assignment(orgId, w.type(), w.resourceId(), w.member().id(), role.id(),
                 before == null ? now : before.createdAt(), now);
         current.put(key, after);

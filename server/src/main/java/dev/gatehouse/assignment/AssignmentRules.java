@@ -49,14 +49,18 @@ public interface AssignmentRules {
     }
 
     /**
-     * 403 unless the caller may give {@code member} a role on a resource it sees ({@code replacing}: the member
+     * 403 unless the caller may give {@code member} a role on a resource that exists and that it sees (the service
+     * checked both first, so implementations need not read the resource again; {@code replacing}: the member
      * holds one there already).
      */
     default void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type,
                                   String resourceId, Member member, boolean replacing, String what) {
     }
 
-    /** 403 unless the caller may take {@code member}'s role on a resource it sees away (null: everyone's). */
+    /**
+     * 403 unless the caller may take {@code member}'s role on a resource that exists and that it sees away (null:
+     * everyone's); like {@link #requireMayAssign}, the resource is not read again.
+     */
     default void requireMayUnassign(Handle h, Caller caller, PermissionModel model, ResourceType type,
                                     String resourceId, Member member, String what) {
     }

@@ -11,12 +11,11 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -51,18 +50,26 @@ public final class AssignmentService {
     /** Gives a member a role on a resource, replacing any role it had there. */
     public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef,
                                    long roleId) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
-            ResourceType resourceType = resourceType(model, type, resourceId);
-            String what = "assigning a role on " + type + " " + resourceId;
-            rules.requireMayManage(caller, model, what);
-            requireVisible(h, caller, model, resourceType, resourceId);
-            Member member = members.resolve(h, caller, orgId, memberRef);
-            boolean replacing = assignments.find(h, orgId, type, resourceId, member.id()).isPresent();
-            rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, replacing, what);
-            return put(tx, caller, model, orgId, type, resourceId, member, roleId);
-        });
+        return access.write(principal, orgId, (tx, caller) -> put(tx, caller, orgId, type, resourceId, memberRef,
+                roleId));
+    }
+
+    /**
+     * {@link #put(Principal, long, String, String, MemberRef, long)} inside a running transaction of the
+     * organization (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Assignment put(Tx tx, Caller caller, long orgId, String type, String resourceId, MemberRef memberRef,
+                          long roleId) {
+        Handle h = tx.handle();
+        PermissionModel model = orgModels.model(h, orgId);
+        ResourceType resourceType = resourceType(model, type, resourceId);
+        String what = "assigning a role on " + type + " " + resourceId;
+        rules.requireMayManage(caller, model, what);
+        requireVisible(h, caller, model, resourceType, resourceId);
+        Member member = members.resolve(h, caller, orgId, memberRef);
+        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, before != null, what);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
     }
 
     /**
@@ -74,6 +81,17 @@ public final class AssignmentService {
                           Member member, long roleId) {
         Handle h = tx.handle();
         rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
+        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
+    }
+
+    /**
+     * The write both {@code put}s share, once the resource is known to exist; {@code before} is the member's
+     * current assignment there (null: none), read once per request.
+     */
+    private Assignment write(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
+                             Member member, long roleId, Assignment before) {
+        Handle h = tx.handle();
         Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
         if (member.external() && !role.external()) {
@@ -81,11 +99,10 @@ public final class AssignmentService {
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
         }
         access.requireNoEscalation(caller, model, role.grant());
-        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
+        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, tx.now());
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return after;
@@ -161,20 +178,36 @@ public final class AssignmentService {
 
     public Written<Assignment> remove(Principal principal, long orgId, String type, String resourceId,
                                       MemberRef memberRef) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
-            ResourceType resourceType = resourceType(model, type, resourceId);
-            String what = "removing a role on " + type + " " + resourceId;
-            rules.requireMayManage(caller, model, what);
-            requireVisible(h, caller, model, resourceType, resourceId);
-            Member member = members.resolve(h, caller, orgId, memberRef);
-            Assignment current = find(h, orgId, type, resourceId, member);
-            rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
-            assignments.delete(h, current);
-            record(tx, List.of(current));
-            return current;
-        });
+        return access.write(principal, orgId, (tx, caller) -> remove(tx, caller, orgId, type, resourceId, memberRef));
+    }
+
+    /**
+     * {@link #remove(Principal, long, String, String, MemberRef)} inside a running transaction of the organization
+     * (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Assignment remove(Tx tx, Caller caller, long orgId, String type, String resourceId, MemberRef memberRef) {
+        Handle h = tx.handle();
+        PermissionModel model = orgModels.model(h, orgId);
+        ResourceType resourceType = resourceType(model, type, resourceId);
+        String what = "removing a role on " + type + " " + resourceId;
+        rules.requireMayManage(caller, model, what);
+        requireVisible(h, caller, model, resourceType, resourceId);
+        Member member = members.resolve(h, caller, orgId, memberRef);
+        Assignment current = find(h, orgId, type, resourceId, member);
+        rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
+        assignments.delete(h, current);
+        record(tx, List.of(current));
+        return current;
+    }
+
+    /**
+     * Whether {@code caller} sees one resource (one the model does not track counts as existing): what a preview
+     * may show of changes on it.
+     */
+    public boolean sees(Handle h, Caller caller, long orgId, String type, String resourceId) {
+        PermissionModel model = orgModels.model(h, orgId);
+        ResourceType resourceType = model.resourceType(type).orElse(null);
+        return resourceType != null && rules.sees(h, caller, model, resourceType, resourceId);
     }
 
     /**

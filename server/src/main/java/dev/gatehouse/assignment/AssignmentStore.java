@@ -11,7 +11,7 @@ import static dev.gatehouse.store.SqlTime.instant;
 import static dev.gatehouse.store.SqlTime.utc;
 
 /** SQL for resource assignments. Stateless. */
-public final class AssignmentStore {
+final class AssignmentStore {
 
     private static final String COLUMNS = "org_id, resource_type, resource_id, member_id, role_id, created_at, updated_at";
 

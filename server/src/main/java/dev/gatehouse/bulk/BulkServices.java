@@ -4,7 +4,7 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.member.MemberService;
-import dev.gatehouse.org.OrgModels;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.role.RoleService;
 import java.util.Objects;
 

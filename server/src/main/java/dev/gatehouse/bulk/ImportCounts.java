@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
  * How many objects of each kind an import created, updated, deleted or left as they were. One per chunk while
  * it is written, added to the import's total once the chunk has committed. Not thread-safe.
  */
-public final class ImportCounts {
+final class ImportCounts {
 
     /** What a line did to its object. */
     public enum Outcome { CREATED, UPDATED, DELETED, UNCHANGED }

@@ -1,14 +1,15 @@
 package dev.gatehouse.changelog;
 
 import dev.gatehouse.json.Json;
-import dev.gatehouse.store.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import tools.jackson.databind.JsonNode;
@@ -29,14 +30,19 @@ public final class ChangeLogStore {
     /** The LISTEN/NOTIFY channel announcing new revisions. */
     public static final String CHANNEL = "gatehouse_changes";
 
-    public List<ChangeRecord> append(Handle handle, Actor actor, List<PendingChange> changes) {
-        return append(handle, List.of(new Authored(actor, changes)));
+    /**
+     * Appends one write's changes, all at time {@code at} (the write's time, microsecond precision as stored), and
+     * returns them as records with their revisions.
+     */
+    public List<ChangeRecord> append(Handle handle, Actor actor, Instant at, List<PendingChange> changes) {
+        return append(handle, List.of(new Authored(actor, at, changes)));
     }
 
-    /** The changes of one write and who made them. */
-    public record Authored(Actor actor, List<PendingChange> changes) {
+    /** The changes of one write, who made them and the write's time ({@code Tx.now()}). */
+    public record Authored(Actor actor, Instant at, List<PendingChange> changes) {
         public Authored {
-            java.util.Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(at, "at");
             changes = List.copyOf(changes);
         }
     }
@@ -44,7 +50,7 @@ public final class ChangeLogStore {
     /**
      * Appends the changes of several writes that commit in one transaction (group commit), in the given order,
      * under one hold of the revision lock: one revision sequence for all of them, each record with its own
-     * write's actor. Returns the records in the same order.
+     * write's actor and time. Returns the records in the same order.
      */
     public List<ChangeRecord> append(Handle handle, List<Authored> writes) {
         int count = 0;
@@ -57,7 +63,6 @@ public final class ChangeLogStore {
         handle.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", REVISION_LOCK).mapTo(String.class).one();
         long next = handle.createQuery("SELECT coalesce(max(revision), 0) + 1 FROM change_log")
                 .mapTo(Long.class).one();
-        Instant now = SqlTime.now();
         List<ChangeRecord> records = new ArrayList<>(count);
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
@@ -66,15 +71,16 @@ public final class ChangeLogStore {
                         :fields, CAST(:before AS jsonb), CAST(:after AS jsonb), CAST(:delta AS jsonb), :size)""");
         for (Authored write : writes) {
             Actor actor = write.actor();
+            Instant at = write.at();
             for (PendingChange c : write.changes()) {
-                ChangeRecord r = new ChangeRecord(next++, c.orgId(), now, actor, c.objectType(), c.objectId(),
+                ChangeRecord r = new ChangeRecord(next++, c.orgId(), at, actor, c.objectType(), c.objectId(),
                         c.action(), c.changedFields(), c.before(), c.after(), c.delta());
                 records.add(r);
                 String before = r.before() == null ? null : Json.writeString(r.before());
                 String after = r.after() == null ? null : Json.writeString(r.after());
                 String delta = r.delta() == null ? null : Json.writeString(r.delta());
                 batch.bind("revision", r.revision()).bind("org", r.orgId())
-                        .bind("at", SqlTime.utc(now))
+                        .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                         .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
                         .bind("objectType", r.objectType().wire()).bind("objectId", r.objectId())
                         .bind("action", r.action().wire())

@@ -106,6 +106,22 @@ public sealed interface MemberRef {
                 "no member with id or user_id \"" + Fields.abbreviate(value) + "\" in organization " + orgId));
     }
 
+    /** The member id this reference may name: {@code id:N}'s, a bare number's, else -1. */
+    default long namedId() {
+        if (this instanceof ById r) {
+            return r.id();
+        }
+        return this instanceof Bare r ? digits(r.value()) : -1;
+    }
+
+    /** The user id this reference may name: {@code user:X}'s, a bare value's, else null. */
+    default String namedUserId() {
+        if (this instanceof ByUserId r) {
+            return r.userId();
+        }
+        return this instanceof Bare r ? r.value() : null;
+    }
+
     /** The value as a positive id of at most 18 digits, or -1. */
     private static long digits(String value) {
         if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {

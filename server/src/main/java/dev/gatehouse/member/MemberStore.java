@@ -56,6 +56,15 @@ public final class MemberStore {
                 .bind("org", orgId).bind("users", userIds.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
     }
 
+    /**
+     * The members (at most two) a {@link MemberRef} may name — the one with member id {@code id}, the one with
+     * user id {@code userId} — in one query; -1 and null name nobody.
+     */
+    public List<Member> findNamed(Handle h, long orgId, long id, String userId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND (id = :id OR user_id = :user)")
+                .bind("org", orgId).bind("id", id).bind("user", userId).map((rs, ctx) -> map(rs)).list();
+    }
+
     public Optional<Member> findByEmail(Handle h, long orgId, String email) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND lower(email) = lower(:email)")
                 .bind("org", orgId).bind("email", email).map((rs, ctx) -> map(rs)).findOne();
@@ -90,17 +99,6 @@ public final class MemberStore {
 
     public void delete(Handle h, long id) {
         h.createUpdate("DELETE FROM members WHERE id = :id").bind("id", id).execute();
-    }
-
-    /**
-     * Active internal members whose company role grants {@code permission}, leaving out one member and/or
-     * the holders of one role (0 for none): "who could still manage roles after this change".
-     */
-    public long countManagers(Handle h, long orgId, String permission, long excludeMember, long excludeRole) {
-        return h.createQuery("SELECT count(*) FROM members m JOIN roles r ON r.id = m.role_id WHERE m.org_id = :org "
-                        + "AND m.status = 'active' AND :perm = ANY (r.permissions) AND m.id <> :xm AND r.id <> :xr")
-                .bind("org", orgId).bind("perm", permission).bind("xm", excludeMember).bind("xr", excludeRole)
-                .mapTo(Long.class).one();
     }
 
     /** A member from a row with the member columns (also a join's, such as the room package's). */

@@ -13,13 +13,13 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -70,6 +70,7 @@ public final class RoomService {
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final Access access;
+    private final InstantSource clock;
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
     private final MemberStore memberStore = new MemberStore();
@@ -78,9 +79,11 @@ public final class RoomService {
     private final OrgModels orgModels;
     private final RoomsRules rules;
 
+    /** @param clock the node's clock, which a revocation date is checked against */
     public RoomService(Access access, MemberService members, AssignmentService assignments, OrgModels orgModels,
-                       RoomsRules rules) {
+                       RoomsRules rules, InstantSource clock) {
         this.access = access;
+        this.clock = clock;
         this.members = members;
         this.assignments = assignments;
         this.orgModels = orgModels;
@@ -105,7 +108,7 @@ public final class RoomService {
             }
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);
-            Instant now = SqlTime.now();
+            Instant now = tx.now();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
                     in.transactionSideId(), in.templateId(), in.listingSource(), in.fieldDataJson(), now);
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
@@ -176,7 +179,7 @@ public final class RoomService {
                 });
             }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
-            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.transactionSideId(), SqlTime.now());
+            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.transactionSideId(), tx.now());
             tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
                     RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.transactionSideId(), null));
             return rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow();
@@ -201,7 +204,7 @@ public final class RoomService {
                 assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId);
             }
             if (sideGiven) {
-                rooms.side(h, orgId, roomId, memberId, side, SqlTime.now());
+                rooms.side(h, orgId, roomId, memberId, side, tx.now());
                 tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + memberId, Action.UPDATED,
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), current.transactionSideId(), null),
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), side, null));
@@ -215,7 +218,7 @@ public final class RoomService {
      * {@link #CLOCK_SKEW}): revocations are not scheduled. Its room role stops counting, and is remembered.
      */
     public Written<RoomUser> revoke(Principal principal, long orgId, int roomId, long memberId, Instant at) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (at != null && at.isAfter(now.plus(CLOCK_SKEW))) {
             throw InvalidInputException.field("revocationDate", "must not be in the future: scheduled revocations are "
                     + "not supported, got " + at);
@@ -232,7 +235,7 @@ public final class RoomService {
                         + " is already revoked");
             }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
-            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), revokedAt, SqlTime.now());
+            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), revokedAt, tx.now());
             roomUserChanged(tx, orgId, current, null, current.roleId());
             return roomUser(h, orgId, roomId, memberId);
         });
@@ -251,7 +254,7 @@ public final class RoomService {
                 throw new ConflictException("room_access_not_revoked", "user " + memberId + "'s access to room "
                         + roomId + " is not revoked");
             }
-            rooms.revoked(h, orgId, roomId, memberId, null, null, SqlTime.now());
+            rooms.revoked(h, orgId, roomId, memberId, null, null, tx.now());
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(),
                     current.roleId());
             roomUserChanged(tx, orgId, current, current.roleId(), null);

@@ -121,10 +121,15 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
      */
     void requireRoomPermission(Handle h, Caller caller, Room room, String any, String invited, Long invitedBy,
                                String what) {
+        requireRoomPermission(h, caller, room.resourceId(), any, invited, invitedBy, what);
+    }
+
+    private void requireRoomPermission(Handle h, Caller caller, String roomResourceId, String any, String invited,
+                                       Long invitedBy, String what) {
         if (caller.isService()) {
             return;
         }
-        Set<String> own = caller.permissionsOn(h, ROOM, room.resourceId());
+        Set<String> own = caller.permissionsOn(h, ROOM, roomResourceId);
         if (own.contains(any)) {
             return;
         }
@@ -174,17 +179,18 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             caller.require(model.management().assignments(), what);
             return;
         }
-        Room room = visibleRoom(h, caller, Room.parseResourceId(resourceId));
-        RoomUser current = rooms.roomUser(h, caller.orgId(), room.id(), member.id()).orElse(null);
+        // The room exists and the caller sees it (the contract of this method): it is not read again.
+        int roomId = Room.parseResourceId(resourceId);
+        RoomUser current = rooms.roomUser(h, caller.orgId(), roomId, member.id()).orElse(null);
         if (current != null && current.revoked()) {
             throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
-                    + room.id() + " is revoked; restore it instead");
+                    + roomId + " is revoked; restore it instead");
         }
         if (replacing) {
-            requireRoomPermission(h, caller, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE,
+            requireRoomPermission(h, caller, resourceId, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE,
                     current == null ? null : current.invitedBy(), what);
         } else {
-            requireRoomPermission(h, caller, room, ADD_USERS_TO_ROOMS, null, null, what);
+            requireRoomPermission(h, caller, resourceId, ADD_USERS_TO_ROOMS, null, null, what);
         }
     }
 
@@ -195,10 +201,10 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             caller.require(model.management().assignments(), what);
             return;
         }
-        Room room = visibleRoom(h, caller, Room.parseResourceId(resourceId));
-        Long invitedBy = member == null ? null
-                : rooms.roomUser(h, caller.orgId(), room.id(), member.id()).map(RoomUser::invitedBy).orElse(null);
-        requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS,
+        // The room exists and the caller sees it (the contract of this method): it is not read again.
+        Long invitedBy = member == null ? null : rooms.roomUser(h, caller.orgId(), Room.parseResourceId(resourceId),
+                member.id()).map(RoomUser::invitedBy).orElse(null);
+        requireRoomPermission(h, caller, resourceId, MANAGE_ANY_USER_ROOM_ACCESS,
                 member == null ? null : MANAGE_INVITED_USER_ROOM_ACCESS, invitedBy, what);
     }
 

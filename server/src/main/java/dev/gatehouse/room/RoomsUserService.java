@@ -10,9 +10,8 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -141,7 +140,7 @@ public final class RoomsUserService {
     }
 
     private void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
-        users.upsert(tx.handle(), orgId, after, SqlTime.now());
+        users.upsert(tx.handle(), orgId, after, tx.now());
         tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
     }

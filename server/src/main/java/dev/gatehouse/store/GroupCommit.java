@@ -7,6 +7,8 @@ import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.PendingChange;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,11 +67,12 @@ final class GroupCommit implements AutoCloseable {
     private final ChangeLogStore log;
     private final ChangeFeed feed;
     private final Limits limits;
+    private final InstantSource clock;
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> lanes = new ArrayList<>();
     private volatile boolean open = true;
 
-    GroupCommit(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, int lanes) {
+    GroupCommit(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes) {
         if (lanes < 1) {
             throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
         }
@@ -77,6 +80,7 @@ final class GroupCommit implements AutoCloseable {
         this.log = log;
         this.feed = feed;
         this.limits = limits;
+        this.clock = clock;
         for (int i = 0; i < lanes; i++) {
             Thread lane = new Lane(this::run, "gatehouse-write-" + i);
             lane.setDaemon(true);
@@ -153,8 +157,7 @@ final class GroupCommit implements AutoCloseable {
                     if (savepoints) {
                         handle.savepoint(SAVEPOINT);
                     }
-                    Tx tx = new Tx(handle, request.actor, limits);
-                    if (request.run(tx)) {
+                    if (request.run(handle, limits, clock)) {
                         if (savepoints) {
                             handle.releaseSavepoint(SAVEPOINT);
                         }
@@ -169,7 +172,7 @@ final class GroupCommit implements AutoCloseable {
                 }
                 List<ChangeLogStore.Authored> authored = new ArrayList<>(succeeded.size());
                 for (Request<?> request : succeeded) {
-                    authored.add(new ChangeLogStore.Authored(request.actor, request.changes));
+                    authored.add(new ChangeLogStore.Authored(request.actor, request.at, request.changes));
                 }
                 records = log.append(handle, authored);
                 handle.commit();
@@ -245,6 +248,7 @@ final class GroupCommit implements AutoCloseable {
         final Function<Tx, T> work;
         final CompletableFuture<Written<T>> answer = new CompletableFuture<>();
         T value;
+        Instant at;
         List<PendingChange> changes = List.of();
         Throwable failure;
 
@@ -254,13 +258,18 @@ final class GroupCommit implements AutoCloseable {
             this.work = work;
         }
 
-        /** Runs the work inside the batch's transaction; false when it failed (its failure kept for the answer). */
-        boolean run(Tx tx) {
+        /**
+         * Runs the work inside the batch's transaction, after its organization's lock, at the time the clock reads
+         * then; false when it failed (its failure kept for the answer).
+         */
+        boolean run(Handle handle, Limits limits, InstantSource clock) {
             try {
                 if (orgId != null) {
-                    Store.lockOrganization(tx.handle(), orgId);
+                    Store.lockOrganization(handle, orgId);
                 }
+                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()));
                 value = work.apply(tx);
+                at = tx.now();
                 changes = List.copyOf(tx.changes());
                 return true;
             } catch (JdbiException e) {

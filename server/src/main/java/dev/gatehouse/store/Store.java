@@ -11,6 +11,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -24,10 +25,14 @@ import org.jdbi.v3.core.JdbiException;
  * records go to this node's {@link ChangeFeed}, so the write is visible to decisions before the caller
  * answers. Database constraint violations become typed {@link GatehouseException}s here.
  *
+ * <p>A write has one time, read from the node's clock when its transaction starts ({@link Tx#now()}; in a shared
+ * transaction, when its own savepoint starts): the rows it stamps and its change records carry the same instant.
+ *
  * <p>Concurrent writes share transactions and flushes ({@link GroupCommit}): each still runs inside its own
  * savepoint after its organization's lock, changes nothing when refused, and is answered only once committed.
- * {@link #writeAlone} runs a long write (a chunk of a bulk import) in a transaction of its own instead, so that it
- * holds up no batch of other requests.
+ * {@link #writeAlone} runs a write in a transaction of its own instead: a long one (a chunk of a bulk import),
+ * so that it holds up no batch of other requests, and a rehearsal, which must see only committed state and is
+ * rolled back whole.
  *
  * <p>Thread-safe. {@link #close} stops the write lanes (pending writes fail with a retryable error).
  */
@@ -37,22 +42,29 @@ public final class Store implements AutoCloseable {
     private final ChangeLogStore log;
     private final ChangeFeed feed;
     private final Limits limits;
+    private final InstantSource clock;
     private final GroupCommit groupCommit;
 
-    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed) {
-        this(jdbi, log, feed, Limits.DEFAULTS, 0);
+    /**
+     * A store whose writes enforce {@code limits} ({@link Tx#limits()}), take their time from {@code clock}
+     * ({@link Tx#now()}) and each run in a transaction of their own.
+     */
+    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock) {
+        this(jdbi, log, feed, limits, clock, 0);
     }
 
     /**
-     * A store whose writes enforce {@code limits} ({@link Tx#limits()}) and share transactions across
-     * {@code lanes} write lanes ({@link GroupCommit}; 0 for one transaction per write).
+     * A store whose writes enforce {@code limits} ({@link Tx#limits()}), take their time from {@code clock}
+     * ({@link Tx#now()}) and share transactions across {@code lanes} write lanes ({@link GroupCommit}; 0 for one
+     * transaction per write).
      */
-    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, int lanes) {
+    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes) {
         this.jdbi = jdbi;
         this.log = log;
         this.feed = feed;
         this.limits = limits;
-        this.groupCommit = lanes == 0 ? null : new GroupCommit(jdbi, log, feed, limits, lanes);
+        this.clock = clock;
+        this.groupCommit = lanes == 0 ? null : new GroupCommit(jdbi, log, feed, limits, clock, lanes);
     }
 
     /**
@@ -83,9 +95,9 @@ public final class Store implements AutoCloseable {
                 if (orgId != null) {
                     lockOrganization(handle, orgId);
                 }
-                Tx tx = new Tx(handle, actor, limits);
+                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()));
                 T value = work.apply(tx);
-                return new Result<>(value, log.append(handle, actor, tx.changes()));
+                return new Result<>(value, log.append(handle, actor, tx.now(), tx.changes()));
             });
         } catch (JdbiException e) {
             throw translate(e);
@@ -136,7 +148,10 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Maps a database failure to the exception tree; unknown failures stay unchecked bugs. */
+    /**
+     * Maps a database failure to the exception tree; unknown failures stay unchecked bugs. Public for work inside a
+     * write that catches a failure to say where it happened (a bulk import names the failing line).
+     */
     public static RuntimeException translate(JdbiException e) {
         Throwable cause = e.getCause();
         while (cause != null && !(cause instanceof SQLException)) {

@@ -59,4 +59,16 @@ class MemberRefTest {
                     e -> assertThat(e.fieldErrors()).containsKey("member"));
         }
     }
+
+    @Test
+    void theIdsAReferenceMayName_areTheOnesItsFormAllows() {
+        assertThat(MemberRef.parse("id:3", "member").namedId()).isEqualTo(3L);
+        assertThat(MemberRef.parse("id:3", "member").namedUserId()).isNull();
+        assertThat(MemberRef.parse("user:3", "member").namedId()).isEqualTo(-1L);
+        assertThat(MemberRef.parse("user:3", "member").namedUserId()).isEqualTo("3");
+        assertThat(MemberRef.parse("3", "member").namedId()).isEqualTo(3L);
+        assertThat(MemberRef.parse("3", "member").namedUserId()).isEqualTo("3");
+        assertThat(MemberRef.parse("u-3", "member").namedId()).isEqualTo(-1L);
+        assertThat(MemberRef.parse("u-3", "member").namedUserId()).isEqualTo("u-3");
+    }
 }

@@ -10,12 +10,17 @@ import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,14 +44,15 @@ class GroupCommitIT {
     static Fixtures fx;
     static Jdbi db;
     static Store store;
+    static final TestClock clock = new TestClock();
 
     @BeforeAll
     static void start() {
-        node = TestNode.start();
+        node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
         fx = new Fixtures(node);
         db = TestDatabase.jdbi(node.databaseUrl());
         db.useHandle(h -> h.execute("CREATE TABLE test_marks (org_id bigint NOT NULL, mark text NOT NULL)"));
-        store = node.node().services().store();
+        store = node.node().core().store();
     }
 
     @AfterAll
@@ -112,6 +118,52 @@ class GroupCommitIT {
     }
 
     @Test
+    void writesOfOneBatch_takeTheirTimeFromTheNodesClock() {
+        Fixtures.Org org = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        List<CompletableFuture<Written<Role>>> writes = new ArrayList<>();
+        Instant expected;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            clock.freeze().advance(Duration.ofDays(400));
+            expected = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            writes.add(queue(() -> createRole(org, "Timed A")));
+            writes.add(queue(() -> createRole(org, "Timed B")));
+            lock.release();
+            List<Long> revisions = writes.stream().map(w -> w.join().revision()).toList();
+            assertThat(transactionsOf(revisions)).isEqualTo(1);
+            List<Instant> logged = db.withHandle(h -> h.createQuery("SELECT occurred_at FROM change_log "
+                    + "WHERE revision = ANY(:revisions)").bind("revisions", revisions.toArray(new Long[0]))
+                    .mapTo(OffsetDateTime.class).list()).stream().map(OffsetDateTime::toInstant).toList();
+            assertThat(logged).containsExactly(expected, expected);
+            assertThat(writes.stream().map(w -> w.join().value().createdAt()).toList())
+                    .containsExactly(expected, expected);
+        } finally {
+            clock.run();
+        }
+    }
+
+    @Test
+    void aRehearsal_seesCommittedStateOnly_neverTheUncommittedWritesOfABatch() {
+        Fixtures.Org org = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        CompletableFuture<Written<Role>> queued;
+        CompletableFuture<List<String>> rehearsed;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            queued = queue(() -> createRole(org, "Queued"));
+            rehearsed = CompletableFuture.supplyAsync(() -> node.node().core().access().rehearse(SERVICE, org.id(),
+                    (tx, caller) -> tx.handle().createQuery("SELECT name FROM roles WHERE org_id = :org")
+                            .bind("org", org.id()).mapTo(String.class).list()));
+            // a rehearsal queued for a lane would join the queued write's batch, after it
+            Await.until(Duration.ofSeconds(20), "the rehearsal ends or waits for a lane",
+                    () -> rehearsed.isDone() || store.waitingWrites() == 2);
+            lock.release();
+        }
+        queued.join();
+        assertThat(rehearsed.join()).as("roles the rehearsal saw").doesNotContain("Queued");
+        assertThat(roleNames(org)).contains("Queued");
+    }
+
+    @Test
     void aLoneWrite_isAnsweredAtOnce_andAFailedOneChangesNothing() {
         Fixtures.Org org = fx.org("rooms");
         Written<Role> created = createRole(org, "Alone");
@@ -127,14 +179,14 @@ class GroupCommitIT {
     void aNodeWithoutWriteLanes_commitsEachWriteInItsOwnTransaction() {
         try (TestNode alone = TestNode.startOn(node.databaseUrl(),
                 c -> c.withDatabase(c.database().withWriteLanes(0)))) {
-            Store own = alone.node().services().store();
+            Store own = alone.node().core().store();
             assertThat(own.lanes()).isZero();
             assertThat(store.lanes()).as("the test node's lanes, chosen by its pool of 4").isEqualTo(2);
             Fixtures.Org org = fx.org("rooms");
             List<CompletableFuture<Written<Role>>> writes = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String name = "Own " + i;
-                writes.add(CompletableFuture.supplyAsync(() -> alone.node().services().roles().create(SERVICE,
+                writes.add(CompletableFuture.supplyAsync(() -> alone.node().directory().roles().create(SERVICE,
                         org.id(), new RoleInput(name, null, List.of(), false, null, false))));
             }
             List<Long> revisions = writes.stream().map(w -> w.join().revision()).toList();
@@ -152,12 +204,13 @@ class GroupCommitIT {
     private static OrgRowLock occupyEveryLane(Fixtures.Org blocked) {
         OrgRowLock lock = OrgRowLock.hold(node, blocked.id());
         int lanes = store.lanes();
-        for (int i = 0; i < lanes; i++) {
-            int n = i;
-            CompletableFuture.supplyAsync(() -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
-        }
         try {
-            Await.until(Duration.ofSeconds(20), "every lane waits for the lock", () -> lock.waiters() == lanes);
+            // one at a time: two blockers queued together could be taken into one lane's batch
+            for (int i = 0; i < lanes; i++) {
+                int n = i;
+                CompletableFuture.supplyAsync(() -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
+                Await.until(Duration.ofSeconds(20), "lane " + n + " waits for the lock", () -> lock.waiters() == n + 1);
+            }
             return lock;
         } catch (RuntimeException | Error e) {
             lock.release();
@@ -174,7 +227,7 @@ class GroupCommitIT {
     }
 
     private static Written<Role> createRole(Fixtures.Org org, String name) {
-        return node.node().services().roles().create(SERVICE, org.id(),
+        return node.node().directory().roles().create(SERVICE, org.id(),
                 new RoleInput(name, null, List.of(), false, null, false));
     }
 

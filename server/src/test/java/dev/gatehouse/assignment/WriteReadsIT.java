@@ -1,0 +1,106 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A room-assignment write reads each row it needs once: the room, the member named in the path, and the
+ * member's current assignment there. Every statement is a round trip inside the organization's lock, so a
+ * rule that reads a row again costs every write of the organization — this pins the count the rules need.
+ */
+class WriteReadsIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void puttingARoomRole_readsTheRoomTheMemberAndTheAssignmentOnce() {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms", "canViewRoomDetails"));
+        long viewer = fx.role(org, "Viewer", List.of("canViewRoomDetails"));
+        long owner = fx.member(org, "owner", agent);
+        long member = fx.member(org, "42", agent);
+        String room = fx.room(org, "Deal", owner, agent);
+        String path = org.path() + "/resources/room/" + room + "/assignments/";
+
+        for (long role : List.of(viewer, agent)) { // a new assignment, then a replaced one
+            List<String> statements = statementsOf(() -> {
+                Http.Res put = node.service().put(path + member, Map.of("role_id", role));
+                assertThat(put.status()).as(put.toString()).isEqualTo(200);
+            });
+            assertThat(reads(statements, "rooms")).as(String.join("\n", statements)).isEqualTo(1);
+            assertThat(reads(statements, "members")).as(String.join("\n", statements)).isEqualTo(1);
+            assertThat(reads(statements, "assignments")).as(String.join("\n", statements)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void removingARoomRole_readsTheMemberAndTheAssignmentOnce() {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms", "canViewRoomDetails"));
+        long owner = fx.member(org, "owner", agent);
+        long member = fx.member(org, "7", agent);
+        String room = fx.room(org, "Deal", owner, agent);
+        fx.assign(org, room, member, agent);
+
+        List<String> statements = statementsOf(() -> assertThat(node.service().delete(org.path() + "/resources/room/"
+                + room + "/assignments/" + member).status()).isEqualTo(204));
+        assertThat(reads(statements, "rooms")).as(String.join("\n", statements)).isEqualTo(1);
+        assertThat(reads(statements, "members")).as(String.join("\n", statements)).isEqualTo(1);
+        assertThat(reads(statements, "assignments")).as(String.join("\n", statements)).isEqualTo(1);
+    }
+
+    /**
+     * Statements reading rows of one table directly ({@code SELECT <columns> FROM <table> WHERE}); joins and
+     * counts are other rules' reads (the room's users, the limits).
+     */
+    private static long reads(List<String> statements, String table) {
+        Pattern read = Pattern.compile("^SELECT (?!1 |count\\()[^()]*\\bFROM " + table + " WHERE\\b");
+        return statements.stream().filter(s -> read.matcher(s).find()).count();
+    }
+
+    /** The SQL the node ran while {@code request} ran (background work reads other tables). */
+    private static List<String> statementsOf(Runnable request) {
+        Jdbi jdbi = node.node().core().store().jdbi();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        SqlStatements config = jdbi.getConfig(SqlStatements.class);
+        SqlLogger before = config.getSqlLogger();
+        config.setSqlLogger(new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                seen.add(context.getRenderedSql().replaceAll("\\s+", " "));
+            }
+        });
+        try {
+            request.run();
+        } finally {
+            config.setSqlLogger(before);
+        }
+        return seen;
+    }
+}
