@@ -46,16 +46,29 @@ public final class Access {
     }
 
     /**
+     * Like {@link #write}, in a transaction of its own on the calling thread ({@link Store#writeAlone}): for long
+     * writes such as a chunk of a bulk import, which would hold up the writes batched with them.
+     */
+    public <T> Written<T> writeAlone(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
+        requireOwnOrganization(principal, orgId);
+        return store.writeAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+    }
+
+    /**
      * A rehearsal of a write: {@code work} runs exactly as in {@link #write} — the organization locked, the caller's
      * state read after the lock, every rule and gate — and its transaction is then rolled back, so nothing is
      * committed, logged or published (sequences aside, which PostgreSQL never rolls back). Refuses what
      * {@link #write} refuses, with the same errors. Returns what {@code work} returned; {@link Tx#pending()} says
      * what the write would have recorded.
+     *
+     * <p>A rehearsal runs in a transaction of its own ({@link Store#writeAlone}), never in a group commit's shared
+     * one: it must see committed state only (the state the engine's copy of the organization has), not a batch's
+     * uncommitted writes, and its waiting for the engine must hold up no other request.
      */
     public <T> T rehearse(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
         requireOwnOrganization(principal, orgId);
         try {
-            store.write(actor(principal), orgId, tx -> {
+            store.writeAlone(actor(principal), orgId, tx -> {
                 throw new Rehearsed(work.apply(tx, caller(tx.handle(), principal, orgId)));
             });
         } catch (Rehearsed done) {

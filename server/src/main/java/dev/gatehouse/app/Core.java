@@ -49,12 +49,16 @@ public final class Core {
         this.modelService = modelService;
     }
 
-    /** Connects the core over {@code jdbi}, its writes timed by {@code clock}; nothing is read from the database yet. */
-    static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock) {
+    /**
+     * Connects the core over {@code jdbi}, its writes timed by {@code clock} and sharing transactions across
+     * {@code writeLanes} write lanes (0: one transaction per write); nothing is read from the database yet. The
+     * store's lanes run until the store is closed.
+     */
+    static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock, int writeLanes) {
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
         ChangeFeed feed = new ChangeFeed(jdbi, log, clock);
-        Store store = new Store(jdbi, log, feed, limits, clock);
+        Store store = new Store(jdbi, log, feed, limits, clock, writeLanes);
         EngineFeed engineFeed = new EngineFeed(models::catalog);
         Access access = new Access(store, engineFeed.engine());
         KeyService keys = new KeyService(store, serviceKey);

@@ -18,8 +18,11 @@ final class DatabaseOptions {
     @Option(names = "--pool-size", defaultValue = "${env:GATEHOUSE_POOL_SIZE:-8}", description = "database connections (GATEHOUSE_POOL_SIZE, default 8)")
     int poolSize;
 
+    @Option(names = "--write-lanes", defaultValue = "${env:GATEHOUSE_WRITE_LANES}", description = "write lanes: concurrent writes share one transaction and one flush per lane (group commit); 0 for one transaction per write (GATEHOUSE_WRITE_LANES, default half of --pool-size, 1 to 4)")
+    Integer writeLanes;
+
     /** Durable always: only tests turn synchronous commits off, through {@link DatabaseSettings} directly. */
     DatabaseSettings settings() {
-        return new DatabaseSettings(url, user, password, poolSize, true);
+        return new DatabaseSettings(url, user, password, poolSize, true, writeLanes);
     }
 }

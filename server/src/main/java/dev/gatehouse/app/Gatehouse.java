@@ -1,6 +1,10 @@
 package dev.gatehouse.app;
 
 import dev.gatehouse.assignment.AssignmentRules;
+import dev.gatehouse.bulk.BulkServices;
+import dev.gatehouse.bulk.ExportService;
+import dev.gatehouse.bulk.ImportOptions;
+import dev.gatehouse.bulk.ImportService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.changelog.FeedMetrics;
@@ -30,6 +34,7 @@ import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.room.RoomsUserService;
 import dev.gatehouse.store.Database;
+import dev.gatehouse.store.WriteMetrics;
 import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookRetention;
 import dev.gatehouse.webhook.WebhookService;
@@ -107,8 +112,10 @@ public final class Gatehouse implements AutoCloseable {
         Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
         Database database = storage.database();
         PrometheusMeterRegistry metrics = metrics(database);
-        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock);
+        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock, config.database().lanes());
+        stopFirst(core.store());
         FeedMetrics.register(core.feed(), metrics);
+        WriteMetrics.register(core.store(), metrics);
         RoomsRules roomsRules = new RoomsRules();
         directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)),
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
@@ -121,6 +128,10 @@ public final class Gatehouse implements AutoCloseable {
         OidcService oidc = new OidcService(config.oidc(), core.engine());
         PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),
                 core.engine(), core.feed());
+        BulkServices bulk = new BulkServices(core.access(), core.orgModels(), directory.roles(), directory.members(),
+                directory.groups(), directory.assignments());
+        ImportService imports = new ImportService(bulk, ImportOptions.DEFAULT_MAX_LINES);
+        ExportService exports = new ExportService(bulk);
 
         core.load();
         generatedServiceKey = core.keys().bootstrapServiceKey();
@@ -131,7 +142,7 @@ public final class Gatehouse implements AutoCloseable {
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
-                        directory.assignments(), decisions, events, webhooks, previews)), feed),
+                        directory.assignments(), decisions, events, webhooks, previews, imports, exports)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
                         config.closeRateLimit(), clock, metrics), feed),

@@ -1,6 +1,8 @@
 package dev.gatehouse.app;
 
 import ch.qos.logback.classic.Level;
+import dev.gatehouse.cli.ExportCommand;
+import dev.gatehouse.cli.ImportCommand;
 import dev.gatehouse.http.close.RateLimit;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Option;
 /** The {@code gatehouse} command line. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Self-hosted, multi-tenant roles and permissions service.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, ImportCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -108,6 +108,43 @@ public final class AssignmentService {
         return after;
     }
 
+    /**
+     * Many assignments given inside a running transaction, with every rule of
+     * {@link #put(Principal, long, String, String, MemberRef, long)} applied to each ({@link AssignmentBatch}).
+     */
+    public AssignmentBatch batch(Tx tx, Caller caller, PermissionModel model, long orgId) {
+        return new AssignmentBatch(this, assignments, tx, caller, model, orgId);
+    }
+
+    /**
+     * Removes a member's role on a resource inside a running transaction with every rule of
+     * {@link #remove(Principal, long, String, String, MemberRef)}; false, and nothing recorded, when it has none.
+     */
+    public boolean removeIfHeld(Tx tx, Caller caller, PermissionModel model, long orgId, String type,
+                                String resourceId, Member member) {
+        Handle h = tx.handle();
+        ResourceType resourceType = resourceType(model, type, resourceId);
+        String what = "removing a role on " + type + " " + resourceId;
+        rules.requireMayManage(caller, model, what);
+        requireVisible(h, caller, model, resourceType, resourceId);
+        Assignment current = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        if (current == null) {
+            return false;
+        }
+        rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
+        assignments.delete(h, current);
+        record(tx, List.of(current));
+        return true;
+    }
+
+    AssignmentRules rules() {
+        return rules;
+    }
+
+    Access access() {
+        return access;
+    }
+
     public Assignment get(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef) {
         return access.read(principal, orgId, (h, caller) -> {
             PermissionModel model = orgModels.model(h, orgId);
@@ -249,14 +286,14 @@ public final class AssignmentService {
     }
 
     /** The resource exists (where the model tracks them) and the caller sees it; else the same 404 either way. */
-    private void requireVisible(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
+    void requireVisible(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
         rules.requireExists(h, caller.orgId(), model, type, resourceId);
         if (!rules.sees(h, caller, model, type, resourceId)) {
             throw rules.notFound(model, type, resourceId);
         }
     }
 
-    private static ResourceType resourceType(PermissionModel model, String type, String resourceId) {
+    static ResourceType resourceType(PermissionModel model, String type, String resourceId) {
         ResourceType resourceType = model.resourceType(type).orElseThrow(() -> new InvalidInputException(
                 "unknown_resource_type", "model " + model.id() + " has no resource type \"" + type + "\"; it has "
                 + model.resourceTypes().stream().map(ResourceType::key).toList(),

@@ -23,6 +23,48 @@ final class AssignmentStore {
                 .bind("role", roleId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
     }
 
+    /**
+     * Inserts or updates many assignments of one organization in one statement; each keeps the given
+     * {@code created_at} on insert and gets its role and {@code updated_at} on update. Keys must be distinct.
+     */
+    public void upsertAll(Handle h, List<Assignment> rows) {
+        int n = rows.size();
+        String[] types = new String[n];
+        String[] rids = new String[n];
+        Long[] members = new Long[n];
+        Long[] roles = new Long[n];
+        String[] created = new String[n];
+        String[] updated = new String[n];
+        for (int i = 0; i < n; i++) {
+            Assignment a = rows.get(i);
+            types[i] = a.resourceType();
+            rids[i] = a.resourceId();
+            members[i] = a.memberId();
+            roles[i] = a.roleId();
+            created[i] = a.createdAt().toString();
+            updated[i] = a.updatedAt().toString();
+        }
+        h.createUpdate("INSERT INTO assignments (" + COLUMNS + ") SELECT :org, * FROM unnest(CAST(:types AS text[]), "
+                        + "CAST(:rids AS text[]), CAST(:members AS bigint[]), CAST(:roles AS bigint[]), "
+                        + "CAST(:created AS timestamptz[]), CAST(:updated AS timestamptz[])) "
+                        + "ON CONFLICT (org_id, resource_type, resource_id, member_id) DO UPDATE SET "
+                        + "role_id = EXCLUDED.role_id, updated_at = EXCLUDED.updated_at")
+                .bind("org", rows.isEmpty() ? 0L : rows.get(0).orgId()).bind("types", types).bind("rids", rids)
+                .bind("members", members).bind("roles", roles).bind("created", created).bind("updated", updated)
+                .execute();
+    }
+
+    /** The assignments among the given keys ({@code types[i]}, {@code rids[i]}, {@code members[i]}) that exist. */
+    public List<Assignment> findAll(Handle h, long orgId, List<String> types, List<String> rids, List<Long> members) {
+        return h.createQuery("SELECT a." + COLUMNS.replace(", ", ", a.") + " FROM assignments a JOIN unnest("
+                        + "CAST(:types AS text[]), CAST(:rids AS text[]), CAST(:members AS bigint[])) "
+                        + "AS k(resource_type, resource_id, member_id) ON a.org_id = :org "
+                        + "AND a.resource_type = k.resource_type AND a.resource_id = k.resource_id "
+                        + "AND a.member_id = k.member_id")
+                .bind("org", orgId).bind("types", types.toArray(new String[0])).bind("rids", rids.toArray(new String[0]))
+                .bind("members", members.toArray(new Long[0])).map((rs, ctx) -> map(rs)).list();
+    }
+
     public Optional<Assignment> find(Handle h, long orgId, String type, String resourceId, long memberId) {
         return h.createQuery("SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org AND resource_type = :type "
                         + "AND resource_id = :rid AND member_id = :member")

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import tools.jackson.databind.JsonNode;
@@ -34,34 +35,60 @@ public final class ChangeLogStore {
      * returns them as records with their revisions.
      */
     public List<ChangeRecord> append(Handle handle, Actor actor, Instant at, List<PendingChange> changes) {
-        if (changes.isEmpty()) {
+        return append(handle, List.of(new Authored(actor, at, changes)));
+    }
+
+    /** The changes of one write, who made them and the write's time ({@code Tx.now()}). */
+    public record Authored(Actor actor, Instant at, List<PendingChange> changes) {
+        public Authored {
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(at, "at");
+            changes = List.copyOf(changes);
+        }
+    }
+
+    /**
+     * Appends the changes of several writes that commit in one transaction (group commit), in the given order,
+     * under one hold of the revision lock: one revision sequence for all of them, each record with its own
+     * write's actor and time. Returns the records in the same order.
+     */
+    public List<ChangeRecord> append(Handle handle, List<Authored> writes) {
+        int count = 0;
+        for (Authored write : writes) {
+            count += write.changes().size();
+        }
+        if (count == 0) {
             return List.of();
         }
         handle.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", REVISION_LOCK).mapTo(String.class).one();
         long next = handle.createQuery("SELECT coalesce(max(revision), 0) + 1 FROM change_log")
                 .mapTo(Long.class).one();
-        List<ChangeRecord> records = new ArrayList<>(changes.size());
+        List<ChangeRecord> records = new ArrayList<>(count);
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
                                         object_id, action, changed_fields, before, after, delta, size_bytes)
                 VALUES (:revision, :org, :at, :actorType, :actorId, :keyId, :objectType, :objectId, :action,
                         :fields, CAST(:before AS jsonb), CAST(:after AS jsonb), CAST(:delta AS jsonb), :size)""");
-        for (PendingChange c : changes) {
-            ChangeRecord r = new ChangeRecord(next++, c.orgId(), at, actor, c.objectType(), c.objectId(), c.action(),
-                    c.changedFields(), c.before(), c.after(), c.delta());
-            records.add(r);
-            String before = r.before() == null ? null : Json.writeString(r.before());
-            String after = r.after() == null ? null : Json.writeString(r.after());
-            String delta = r.delta() == null ? null : Json.writeString(r.delta());
-            batch.bind("revision", r.revision()).bind("org", r.orgId())
-                    .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                    .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
-                    .bind("objectType", r.objectType().wire()).bind("objectId", r.objectId())
-                    .bind("action", r.action().wire())
-                    .bind("fields", r.changedFields().toArray(new String[0]))
-                    .bind("before", before).bind("after", after).bind("delta", delta)
-                    .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta))
-                    .add();
+        for (Authored write : writes) {
+            Actor actor = write.actor();
+            Instant at = write.at();
+            for (PendingChange c : write.changes()) {
+                ChangeRecord r = new ChangeRecord(next++, c.orgId(), at, actor, c.objectType(), c.objectId(),
+                        c.action(), c.changedFields(), c.before(), c.after(), c.delta());
+                records.add(r);
+                String before = r.before() == null ? null : Json.writeString(r.before());
+                String after = r.after() == null ? null : Json.writeString(r.after());
+                String delta = r.delta() == null ? null : Json.writeString(r.delta());
+                batch.bind("revision", r.revision()).bind("org", r.orgId())
+                        .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                        .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
+                        .bind("objectType", r.objectType().wire()).bind("objectId", r.objectId())
+                        .bind("action", r.action().wire())
+                        .bind("fields", r.changedFields().toArray(new String[0]))
+                        .bind("before", before).bind("after", after).bind("delta", delta)
+                        .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta))
+                        .add();
+            }
         }
         batch.execute();
         // Delivered at commit: wakes the tailers of the other nodes.

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public abstract sealed class GatehouseException extends RuntimeException
         permits NotFoundException, ConflictException, InvalidInputException, UnauthenticatedException,
-                ForbiddenException, PreconditionFailedException, UnavailableException {
+                ForbiddenException, PreconditionFailedException, TooLargeException, UnavailableException {
 
     private final String code;
     private final Map<String, Object> context;

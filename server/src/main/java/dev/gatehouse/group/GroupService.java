@@ -15,6 +15,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
@@ -67,15 +68,23 @@ public final class GroupService {
     }
 
     public Written<Group> create(Principal principal, long orgId, String name) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            requireManage(caller, h, orgId, "creating a group");
-            requireFreeName(h, orgId, name, 0L);
-            tx.limits().beforeAddingGroup(orgId);
-            Group group = groups.insert(h, orgId, name, tx.now());
-            tx.change(orgId, ObjectType.GROUP, group.id(), Action.CREATED, null, LoggedGroup.of(group.header(), 0));
-            return group;
-        });
+        return access.write(principal, orgId, (tx, caller) -> create(tx, caller, orgId, name));
+    }
+
+    /** Creates a group inside a running transaction of its organization, with every rule of {@link #create}. */
+    public Group create(Tx tx, Caller caller, long orgId, String name) {
+        Handle h = tx.handle();
+        requireManage(caller, h, orgId, "creating a group");
+        requireFreeName(h, orgId, name, 0L);
+        tx.limits().beforeAddingGroup(orgId);
+        Group group = groups.insert(h, orgId, name, tx.now());
+        tx.change(orgId, ObjectType.GROUP, group.id(), Action.CREATED, null, LoggedGroup.of(group.header(), 0));
+        return group;
+    }
+
+    /** The group named {@code name} (ignoring case). */
+    public Optional<Group> findByName(Handle h, long orgId, String name) {
+        return groups.findByName(h, orgId, name);
     }
 
     public Written<Group> rename(Principal principal, long orgId, long groupId, String name, Integer expectedVersion) {
@@ -100,16 +109,24 @@ public final class GroupService {
 
     public Written<Group> delete(Principal principal, long orgId, long groupId, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            requireManage(caller, h, orgId, "deleting a group");
-            Group current = find(h, orgId, groupId);
+            requireManage(caller, tx.handle(), orgId, "deleting a group");
+            Group current = find(tx.handle(), orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
-            groups.delete(h, groupId);
-            tx.change(orgId, ObjectType.GROUP, groupId, Action.DELETED, LoggedGroup.of(current.header(),
-                    current.members().size()), null, LoggedGroup.delta(List.of(), current.members()),
-                    LoggedGroup.MEMBERS);
-            return current;
+            return delete(tx, caller, orgId, current);
         });
+    }
+
+    /**
+     * Deletes a group inside a running transaction of its organization, with every rule of {@link #delete} but the
+     * version check.
+     */
+    public Group delete(Tx tx, Caller caller, long orgId, Group current) {
+        requireManage(caller, tx.handle(), orgId, "deleting a group");
+        groups.delete(tx.handle(), current.id());
+        tx.change(orgId, ObjectType.GROUP, current.id(), Action.DELETED, LoggedGroup.of(current.header(),
+                current.members().size()), null, LoggedGroup.delta(List.of(), current.members()),
+                LoggedGroup.MEMBERS);
+        return current;
     }
 
     /** Adds a member; adding an existing member changes nothing. */
@@ -118,17 +135,24 @@ public final class GroupService {
             Handle h = tx.handle();
             requireManage(caller, h, orgId, "adding a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
-            Member member = members.resolve(h, caller, orgId, memberRef);
-            if (groups.isMember(h, groupId, member.id())) {
-                return new MemberChange(member, false);
-            }
-            tx.limits().beforeAddingGroupMember(groupId);
-            int count = groups.memberCount(h, groupId);
-            groups.addMember(h, groupId, member.id(), tx.now());
-            recordMemberChange(tx, current, count, count + 1, List.of(new GroupMember(member.id(), member.userId())),
-                    List.of());
-            return new MemberChange(member, true);
+            return addMember(tx, caller, orgId, current, members.resolve(h, caller, orgId, memberRef));
         });
+    }
+
+    /** Adds a member inside a running transaction of its organization, with every rule of {@link #addMember}. */
+    public MemberChange addMember(Tx tx, Caller caller, long orgId, GroupHeader current, Member member) {
+        Handle h = tx.handle();
+        requireManage(caller, h, orgId, "adding a group member");
+        long groupId = current.id();
+        if (groups.isMember(h, groupId, member.id())) {
+            return new MemberChange(member, false);
+        }
+        tx.limits().beforeAddingGroupMember(groupId);
+        int count = groups.memberCount(h, groupId);
+        groups.addMember(h, groupId, member.id(), tx.now());
+        recordMemberChange(tx, current, count, count + 1, List.of(new GroupMember(member.id(), member.userId())),
+                List.of());
+        return new MemberChange(member, true);
     }
 
     /** Removes a member; removing a non-member changes nothing. */
@@ -137,15 +161,22 @@ public final class GroupService {
             Handle h = tx.handle();
             requireManage(caller, h, orgId, "removing a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
-            Member member = members.resolve(h, caller, orgId, memberRef);
-            if (!groups.removeMember(h, groupId, member.id())) {
-                return new MemberChange(member, false);
-            }
-            int count = groups.memberCount(h, groupId);
-            recordMemberChange(tx, current, count + 1, count, List.of(),
-                    List.of(new GroupMember(member.id(), member.userId())));
-            return new MemberChange(member, true);
+            return removeMember(tx, caller, orgId, current, members.resolve(h, caller, orgId, memberRef));
         });
+    }
+
+    /** Removes a member inside a running transaction of its organization, with every rule of {@link #removeMember}. */
+    public MemberChange removeMember(Tx tx, Caller caller, long orgId, GroupHeader current, Member member) {
+        Handle h = tx.handle();
+        requireManage(caller, h, orgId, "removing a group member");
+        long groupId = current.id();
+        if (!groups.removeMember(h, groupId, member.id())) {
+            return new MemberChange(member, false);
+        }
+        int count = groups.memberCount(h, groupId);
+        recordMemberChange(tx, current, count + 1, count, List.of(),
+                List.of(new GroupMember(member.id(), member.userId())));
+        return new MemberChange(member, true);
     }
 
     /**

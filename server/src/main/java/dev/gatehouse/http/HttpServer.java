@@ -6,6 +6,7 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
+import dev.gatehouse.error.TooLargeException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.http.edge.Edge;
@@ -85,7 +86,9 @@ public final class HttpServer {
         List<Route> all = new ArrayList<>();
         dialects.forEach(d -> all.addAll(d.routes()));
         this.routes = List.copyOf(all);
-        Edge edge = new Edge(settings, MAX_BODY_BYTES, this::dialect);
+        List<Route> streamed = routes.stream().filter(Route::streamsBody).toList();
+        Edge edge = new Edge(settings, MAX_BODY_BYTES, this::dialect,
+                (method, path) -> streamed.stream().anyMatch(r -> r.matches(method, path)));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -191,6 +194,8 @@ public final class HttpServer {
             return 403;
         } else if (e instanceof PreconditionFailedException) {
             return 412;
+        } else if (e instanceof TooLargeException) {
+            return 413;
         }
         return 503;
     }

@@ -24,7 +24,7 @@ public final class ReadinessGate implements Dialect {
     private ReadinessGate(Dialect dialect, ChangeFeed feed) {
         this.dialect = dialect;
         this.routes = dialect.routes().stream()
-                .map(route -> new Route(route.method(), route.path(), ctx -> {
+                .map(route -> route.withHandler(ctx -> {
                     feed.requireInSync();
                     route.handler().handle(ctx);
                 }))

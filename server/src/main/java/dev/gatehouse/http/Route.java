@@ -4,12 +4,20 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.Objects;
 
-/** One entry of the route table: method, path template (Javalin syntax, {@code {name}}) and handler. */
-public record Route(HandlerType method, String path, Handler handler) {
+/**
+ * One entry of the route table: method, path template (Javalin syntax, {@code {name}}) and handler. A route
+ * that {@code streamsBody} reads its request body itself, as it arrives and of any size (a bulk import); every
+ * other route gets its body read in full, within the edge's deadline and size limit, before it runs.
+ */
+public record Route(HandlerType method, String path, Handler handler, boolean streamsBody) {
     public Route {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(handler, "handler");
+    }
+
+    public Route(HandlerType method, String path, Handler handler) {
+        this(method, path, handler, false);
     }
 
     public static Route get(String path, Handler handler) {
@@ -18,6 +26,11 @@ public record Route(HandlerType method, String path, Handler handler) {
 
     public static Route post(String path, Handler handler) {
         return new Route(HandlerType.POST, path, handler);
+    }
+
+    /** A POST route that reads its body itself, as a stream (see the class comment). */
+    public static Route postStreamed(String path, Handler handler) {
+        return new Route(HandlerType.POST, path, handler, true);
     }
 
     public static Route put(String path, Handler handler) {
@@ -30,5 +43,29 @@ public record Route(HandlerType method, String path, Handler handler) {
 
     public static Route delete(String path, Handler handler) {
         return new Route(HandlerType.DELETE, path, handler);
+    }
+
+    /** The same route with another handler (a wrapper around this one's). */
+    public Route withHandler(Handler other) {
+        return new Route(method, path, other, streamsBody);
+    }
+
+    /** Whether a request's method and path (without query) address this route's template. */
+    public boolean matches(String requestMethod, String requestPath) {
+        if (!method.name().equalsIgnoreCase(requestMethod)) {
+            return false;
+        }
+        String[] template = path.split("/", -1);
+        String[] actual = requestPath.split("/", -1);
+        if (template.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < template.length; i++) {
+            boolean parameter = template[i].startsWith("{") && template[i].endsWith("}");
+            if (parameter ? actual[i].isEmpty() : !template[i].equals(actual[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,7 +1,10 @@
 package dev.gatehouse.limit;
 
 import dev.gatehouse.error.ConflictException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -12,7 +15,8 @@ import org.jdbi.v3.core.statement.Query;
  * ({@code limit}), its value ({@code maximum}) and the current count ({@code current}); the transaction then
  * changes nothing. The writes of one organization are serialized by its row lock (see {@code Store.write}), so
  * concurrent writers cannot both pass a check and overshoot. A count reads at most {@code maximum} index entries;
- * only a refused write counts them all, for the error.
+ * only a refused write counts them all, for the error. Within one transaction a subject is counted once and then
+ * kept up to date as objects are added ({@link #counted}).
  *
  * <p>Not thread-safe: one instance per transaction, bound to its handle.
  */
@@ -20,6 +24,13 @@ public final class OrgLimits {
 
     private final Limits limits;
     private final Handle handle;
+    /**
+     * What this transaction counted, per limit and subject, plus what it added since: never below the true count
+     * (rows are added only through these checks while the organization is locked; removals make it an
+     * overestimate), so a count below the maximum passes without reading again, and only a count at the maximum
+     * is read again before refusing. Many additions in one transaction (a bulk import) cost one count each.
+     */
+    private final Map<String, Long> counted = new HashMap<>();
 
     public OrgLimits(Limits limits, Handle handle) {
         this.limits = limits;
@@ -58,6 +69,59 @@ public final class OrgLimits {
                 q -> q.bind("org", orgId).bind("type", type).bind("rid", resourceId));
     }
 
+    /**
+     * Counts of the members holding a role on resources of one type, to check many added assignments with few
+     * queries ({@link AssignmentCounts#load}, then {@link AssignmentCounts#beforeAdding} per assignment).
+     */
+    public AssignmentCounts assignmentCounts(long orgId, String type) {
+        return new AssignmentCounts(orgId, type);
+    }
+
+    /** Counts of members holding a role per resource of one type, kept up to date by {@link #beforeAdding}. */
+    public final class AssignmentCounts {
+
+        private final long orgId;
+        private final String type;
+        private final Map<String, Integer> counts = new HashMap<>();
+
+        private AssignmentCounts(long orgId, String type) {
+            this.orgId = orgId;
+            this.type = type;
+        }
+
+        /** Reads the counts of the resources not read yet, in one query. */
+        public void load(Collection<String> resourceIds) {
+            List<String> unknown = resourceIds.stream().filter(id -> !counts.containsKey(id)).distinct().toList();
+            if (unknown.isEmpty()) {
+                return;
+            }
+            unknown.forEach(id -> counts.put(id, 0));
+            handle.createQuery("SELECT resource_id, count(*) AS n FROM assignments WHERE org_id = :org "
+                            + "AND resource_type = :type AND resource_id = ANY (:rids) GROUP BY resource_id")
+                    .bind("org", orgId).bind("type", type).bind("rids", unknown.toArray(new String[0]))
+                    .map((rs, ctx) -> Map.entry(rs.getString("resource_id"), rs.getInt("n")))
+                    .forEach(count -> counts.put(count.getKey(), count.getValue()));
+        }
+
+        /**
+         * Like {@link OrgLimits#beforeAddingAssignment} for a resource {@link #load loaded} before: refuses at the
+         * limit, else counts the new assignment.
+         */
+        public void beforeAdding(String resourceId) {
+            Integer current = counts.get(resourceId);
+            if (current == null) {
+                throw new IllegalStateException(type + " " + resourceId + " was not loaded");
+            }
+            int maximum = limits.assignmentsPerResource();
+            if (current >= maximum) {
+                refuse("assignments_per_resource", maximum, current, type + " " + resourceId,
+                        "members with a role on it");
+            }
+            counts.put(resourceId, current + 1);
+            counted.computeIfPresent("assignments_per_resource " + type + " " + resourceId, (k, n) -> n + 1);
+        }
+    }
+
     /** Before a member joins a group. */
     public void beforeAddingGroupMember(long groupId) {
         require("members_per_group", limits.membersPerGroup(), "group " + groupId, "members",
@@ -65,15 +129,26 @@ public final class OrgLimits {
     }
 
     private void require(String limit, int maximum, String subject, String things, String from, Binder binder) {
+        String key = limit + " " + subject;
+        Long known = counted.get(key);
+        if (known != null && known < maximum) {
+            counted.put(key, known + 1);
+            return;
+        }
         Query capped = handle.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT :cap) counted")
                 .bind("cap", maximum);
         binder.bind(capped);
-        if (capped.mapTo(Long.class).one() < maximum) {
+        long count = capped.mapTo(Long.class).one();
+        if (count < maximum) {
+            counted.put(key, count + 1);
             return;
         }
         Query all = handle.createQuery("SELECT count(*) FROM " + from);
         binder.bind(all);
-        long current = all.mapTo(Long.class).one();
+        refuse(limit, maximum, all.mapTo(Long.class).one(), subject, things);
+    }
+
+    private static void refuse(String limit, int maximum, long current, String subject, String things) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("limit", limit);
         context.put("maximum", maximum);

@@ -15,7 +15,10 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -236,6 +239,24 @@ public final class MemberService {
                 .filter(m -> only == null || only == m.id()).toList();
         return ref.resolve(orgId, id -> named.stream().filter(m -> m.id() == id).findFirst(),
                 userId -> named.stream().filter(m -> userId.equals(m.userId())).findFirst(), Member::id);
+    }
+
+    /**
+     * The members with the given user ids that {@code caller} may see (an external member sees only itself), by
+     * user id; user ids without such a member are missing from the map. One query, for bulk writes.
+     */
+    public Map<String, Member> resolveUserIds(Handle h, Caller caller, long orgId, Collection<String> userIds) {
+        Long only = onlySelf(caller);
+        Map<String, Member> found = new HashMap<>();
+        if (userIds.isEmpty()) {
+            return found;
+        }
+        for (Member m : members.findAllByUserId(h, orgId, List.copyOf(userIds))) {
+            if (only == null || only == m.id()) {
+                found.put(m.userId(), m);
+            }
+        }
+        return found;
     }
 
     /**

@@ -50,6 +50,12 @@ public final class MemberStore {
                 .bind("org", orgId).bind("user", userId).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** The members with the given user ids (those that exist). */
+    public List<Member> findAllByUserId(Handle h, long orgId, List<String> userIds) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND user_id = ANY (:users)")
+                .bind("org", orgId).bind("users", userIds.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
+    }
+
     /**
      * The members (at most two) a {@link MemberRef} may name — the one with member id {@code id}, the one with
      * user id {@code userId} — in one query; -1 and null name nobody.

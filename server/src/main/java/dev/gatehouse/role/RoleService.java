@@ -67,21 +67,26 @@ public final class RoleService {
     }
 
     public Written<Role> create(Principal principal, long orgId, RoleInput input) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            caller.require(model.management().roles(), "creating a role");
-            List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
-            boolean external = Boolean.TRUE.equals(input.external());
-            RoleRules.check(model, permissions, external, input.visibility());
-            access.requireNoEscalation(caller, model, Role.grant(permissions, input.visibility()));
-            requireFreeName(h, orgId, input.name(), 0L);
-            tx.limits().beforeAddingRole(orgId);
-            Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
-                    model.canonical(permissions), external, false, input.visibility(), tx.now());
-            tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
-            return role;
-        });
+        return access.write(principal, orgId, (tx, caller) -> create(tx, caller, model(tx.handle(), orgId), orgId, input));
+    }
+
+    /**
+     * Creates a role inside a running transaction of its organization with every rule of
+     * {@link #create(Principal, long, RoleInput)} (a bulk import's role lines).
+     */
+    public Role create(Tx tx, Caller caller, PermissionModel model, long orgId, RoleInput input) {
+        Handle h = tx.handle();
+        caller.require(model.management().roles(), "creating a role");
+        List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
+        boolean external = Boolean.TRUE.equals(input.external());
+        RoleRules.check(model, permissions, external, input.visibility());
+        access.requireNoEscalation(caller, model, Role.grant(permissions, input.visibility()));
+        requireFreeName(h, orgId, input.name(), 0L);
+        tx.limits().beforeAddingRole(orgId);
+        Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
+                model.canonical(permissions), external, false, input.visibility(), tx.now());
+        tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
+        return role;
     }
 
     public Written<Role> update(Principal principal, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
@@ -93,12 +98,23 @@ public final class RoleService {
      * (a write, or a rehearsal of one: a preview), with every rule and gate.
      */
     public Role update(Tx tx, Caller caller, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
-        Handle h = tx.handle();
-        PermissionModel model = model(h, orgId);
+        PermissionModel model = model(tx.handle(), orgId);
         caller.require(model.management().roles(), "updating a role");
-        Role current = find(h, orgId, roleId);
+        Role current = find(tx.handle(), orgId, roleId);
         requireNotSystem(current, "edited");
         requireVersion("role", current.id(), current.version(), expectedVersion);
+        return update(tx, caller, model, orgId, current, input);
+    }
+
+    /**
+     * Updates a role inside a running transaction of its organization with every rule of
+     * {@link #update(Principal, long, long, RoleInput, Integer)} but the version check (a bulk import's role lines).
+     */
+    public Role update(Tx tx, Caller caller, PermissionModel model, long orgId, Role current, RoleInput input) {
+        Handle h = tx.handle();
+        long roleId = current.id();
+        caller.require(model.management().roles(), "updating a role");
+        requireNotSystem(current, "edited");
         List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
         boolean external = input.external() == null ? current.external() : input.external();
         RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
@@ -132,22 +148,43 @@ public final class RoleService {
 
     public Written<Role> delete(Principal principal, long orgId, long roleId, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
+            PermissionModel model = model(tx.handle(), orgId);
             caller.require(model.management().roles(), "deleting a role");
-            Role current = find(h, orgId, roleId);
+            Role current = find(tx.handle(), orgId, roleId);
             requireNotSystem(current, "deleted");
             requireVersion("role", current.id(), current.version(), expectedVersion);
-            RoleHolders held = roles.holders(h, roleId);
-            if (held.any()) {
-                throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "
-                        + held.members() + " members and " + held.assignments() + " resource assignments; move them "
-                        + "to another role first");
-            }
-            roles.delete(h, roleId);
-            tx.change(orgId, ObjectType.ROLE, roleId, Action.DELETED, LoggedRole.of(current), null);
-            return current;
+            return delete(tx, caller, model, orgId, current);
         });
+    }
+
+    /**
+     * Deletes a role inside a running transaction of its organization with every rule of
+     * {@link #delete(Principal, long, long, Integer)} but the version check (a bulk import's role lines).
+     */
+    public Role delete(Tx tx, Caller caller, PermissionModel model, long orgId, Role current) {
+        Handle h = tx.handle();
+        long roleId = current.id();
+        caller.require(model.management().roles(), "deleting a role");
+        requireNotSystem(current, "deleted");
+        RoleHolders held = roles.holders(h, roleId);
+        if (held.any()) {
+            throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "
+                    + held.members() + " members and " + held.assignments() + " resource assignments; move them "
+                    + "to another role first");
+        }
+        roles.delete(h, roleId);
+        tx.change(orgId, ObjectType.ROLE, roleId, Action.DELETED, LoggedRole.of(current), null);
+        return current;
+    }
+
+    /** Every role of the organization (at most the roles-per-organization limit), by id. */
+    public List<Role> all(Handle h, long orgId) {
+        return roles.list(h, orgId, 0L, Integer.MAX_VALUE, null);
+    }
+
+    /** The role named {@code name} (ignoring case), system roles included. */
+    public Optional<Role> findByName(Handle h, long orgId, String name) {
+        return roles.findByName(h, orgId, name);
     }
 
     /** Seeds the model's system roles into a new organization, inside its creating transaction. */

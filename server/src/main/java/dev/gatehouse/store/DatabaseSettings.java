@@ -4,22 +4,31 @@ import java.net.URI;
 
 /**
  * Where a node keeps its data: an external PostgreSQL ({@code url}), or the embedded one under the data
- * directory when {@code url} is null; the connection pool's size; and whether commits wait for the disk.
- * Validated here; the messages name the command-line option and never show a password. Immutable.
+ * directory when {@code url} is null; the connection pool's size; whether commits wait for the disk; and how
+ * many write lanes share transactions ({@link Store}, group commit). Validated here; the messages name the
+ * command-line option and never show a password. Immutable.
  *
- * @param url      JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db}) URL;
- *                 null (or blank) for the embedded database
- * @param user     user for {@code url}; null to take it from the URL
- * @param password password for {@code url}; null to take it from the URL
- * @param poolSize database connections of this node (1–200)
- * @param durable  fsync and synchronous commit on the embedded database (off only in tests)
+ * @param url        JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db}) URL;
+ *                   null (or blank) for the embedded database
+ * @param user       user for {@code url}; null to take it from the URL
+ * @param password   password for {@code url}; null to take it from the URL
+ * @param poolSize   database connections of this node (1–200)
+ * @param durable    fsync and synchronous commit on the embedded database (off only in tests)
+ * @param writeLanes write lanes, 0 (one transaction per write) to {@code poolSize}; null for
+ *                   {@link #lanes() half the pool, 1 to 4}
  */
-public record DatabaseSettings(String url, String user, String password, int poolSize, boolean durable) {
+public record DatabaseSettings(String url, String user, String password, int poolSize, boolean durable,
+                               Integer writeLanes) {
 
     public static final int DEFAULT_POOL_SIZE = 8;
 
-    /** The embedded database, 8 connections, durable. */
+    /** The embedded database, 8 connections, durable, write lanes chosen by the pool size. */
     public static final DatabaseSettings EMBEDDED = new DatabaseSettings(null, null, null, DEFAULT_POOL_SIZE, true);
+
+    /** Write lanes chosen by the pool size ({@link #lanes()}). */
+    public DatabaseSettings(String url, String user, String password, int poolSize, boolean durable) {
+        this(url, user, password, poolSize, durable, null);
+    }
 
     public DatabaseSettings {
         if (url != null && url.isBlank()) {
@@ -40,19 +49,36 @@ public record DatabaseSettings(String url, String user, String password, int poo
         if (poolSize < 1 || poolSize > 200) {
             throw new IllegalArgumentException("--pool-size must be 1..200, got " + poolSize);
         }
+        if (writeLanes != null && (writeLanes < 0 || writeLanes > poolSize)) {
+            throw new IllegalArgumentException("--write-lanes must be 0..--pool-size (" + poolSize + "), got "
+                    + writeLanes);
+        }
+    }
+
+    /**
+     * The write lanes this node runs: {@code writeLanes} when set, else half the pool, 1 to 4 (a lane holds a
+     * connection only while its batch runs; the rest of the pool serves reads and bulk imports).
+     */
+    public int lanes() {
+        return writeLanes != null ? writeLanes : Math.max(1, Math.min(4, poolSize / 2));
     }
 
     /** An external database at {@code url}, with the other settings of this one. */
     public DatabaseSettings external(String url, String user, String password) {
-        return new DatabaseSettings(url, user, password, poolSize, durable);
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes);
     }
 
     public DatabaseSettings withPoolSize(int size) {
-        return new DatabaseSettings(url, user, password, size, durable);
+        return new DatabaseSettings(url, user, password, size, durable, writeLanes);
     }
 
     public DatabaseSettings withDurable(boolean durable) {
-        return new DatabaseSettings(url, user, password, poolSize, durable);
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes);
+    }
+
+    /** @param lanes write lanes, 0 to the pool size; null to choose by the pool size */
+    public DatabaseSettings withWriteLanes(Integer lanes) {
+        return new DatabaseSettings(url, user, password, poolSize, durable, lanes);
     }
 
     public boolean embedded() {
@@ -98,6 +124,6 @@ public record DatabaseSettings(String url, String user, String password, int poo
     @Override
     public String toString() {
         return "DatabaseSettings[url=" + (url == null ? "embedded" : redact(url)) + ", user=" + user + ", poolSize="
-                + poolSize + ", durable=" + durable + "]";
+                + poolSize + ", durable=" + durable + ", writeLanes=" + writeLanes + "]";
     }
 }

@@ -25,48 +25,75 @@ import org.jdbi.v3.core.JdbiException;
  * records go to this node's {@link ChangeFeed}, so the write is visible to decisions before the caller
  * answers. Database constraint violations become typed {@link GatehouseException}s here.
  *
- * <p>A write has one time, read from the node's clock when its transaction starts ({@link Tx#now()}): the rows it
- * stamps and its change records carry the same instant.
+ * <p>A write has one time, read from the node's clock when its transaction starts ({@link Tx#now()}; in a shared
+ * transaction, when its own savepoint starts): the rows it stamps and its change records carry the same instant.
  *
- * <p>Thread-safe.
+ * <p>Concurrent writes share transactions and flushes ({@link GroupCommit}): each still runs inside its own
+ * savepoint after its organization's lock, changes nothing when refused, and is answered only once committed.
+ * {@link #writeAlone} runs a write in a transaction of its own instead: a long one (a chunk of a bulk import),
+ * so that it holds up no batch of other requests, and a rehearsal, which must see only committed state and is
+ * rolled back whole.
+ *
+ * <p>Thread-safe. {@link #close} stops the write lanes (pending writes fail with a retryable error).
  */
-public final class Store {
+public final class Store implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final ChangeLogStore log;
     private final ChangeFeed feed;
     private final Limits limits;
     private final InstantSource clock;
+    private final GroupCommit groupCommit;
 
     /**
-     * A store whose writes enforce {@code limits} ({@link Tx#limits()}) and take their time from {@code clock}
-     * ({@link Tx#now()}).
+     * A store whose writes enforce {@code limits} ({@link Tx#limits()}), take their time from {@code clock}
+     * ({@link Tx#now()}) and each run in a transaction of their own.
      */
     public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock) {
+        this(jdbi, log, feed, limits, clock, 0);
+    }
+
+    /**
+     * A store whose writes enforce {@code limits} ({@link Tx#limits()}), take their time from {@code clock}
+     * ({@link Tx#now()}) and share transactions across {@code lanes} write lanes ({@link GroupCommit}; 0 for one
+     * transaction per write).
+     */
+    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes) {
         this.jdbi = jdbi;
         this.log = log;
         this.feed = feed;
         this.limits = limits;
         this.clock = clock;
+        this.groupCommit = lanes == 0 ? null : new GroupCommit(jdbi, log, feed, limits, clock, lanes);
     }
 
     /**
-     * Runs {@code work} in one transaction.
+     * Runs {@code work} in a transaction, with the writes of other requests that wait at the same time
+     * ({@link GroupCommit}), and returns once it has committed and this node has applied it.
      *
      * @param orgId the organization to lock, or null for deployment-level writes
      */
     public <T> Written<T> write(Actor actor, Long orgId, Function<Tx, T> work) {
+        if (groupCommit == null || GroupCommit.onLane()) {
+            return writeAlone(actor, orgId, work);
+        }
+        return groupCommit.write(actor, orgId, work);
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own on the calling thread: for a long write that should not
+     * hold up the writes batched with it. Same promises as {@link #write}.
+     *
+     * @param orgId the organization to lock, or null for deployment-level writes
+     */
+    public <T> Written<T> writeAlone(Actor actor, Long orgId, Function<Tx, T> work) {
         record Result<T>(T value, List<ChangeRecord> records) {
         }
         Result<T> result;
         try {
             result = jdbi.inTransaction(handle -> {
                 if (orgId != null) {
-                    boolean exists = handle.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE")
-                            .bind("id", orgId).mapTo(Integer.class).findOne().isPresent();
-                    if (!exists) {
-                        throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
-                    }
+                    lockOrganization(handle, orgId);
                 }
                 Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()));
                 T value = work.apply(tx);
@@ -75,10 +102,31 @@ public final class Store {
         } catch (JdbiException e) {
             throw translate(e);
         }
-        feed.publish(result.records());
+        if (!result.records().isEmpty()) {
+            feed.publish(result.records());
+        }
         long revision = result.records().isEmpty() ? feed.applied()
                 : result.records().get(result.records().size() - 1).revision();
         return new Written<>(result.value(), revision);
+    }
+
+    /** The write lanes (0: one transaction per write). */
+    public int lanes() {
+        return groupCommit == null ? 0 : groupCommit.lanes();
+    }
+
+    /** How many writes wait for a write lane right now (0 without group commit). */
+    public int waitingWrites() {
+        return groupCommit == null ? 0 : groupCommit.waiting();
+    }
+
+    /** Takes the row lock that serializes the writes of one organization; 404 when it does not exist. */
+    static void lockOrganization(Handle handle, long orgId) {
+        boolean exists = handle.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE")
+                .bind("id", orgId).mapTo(Integer.class).findOne().isPresent();
+        if (!exists) {
+            throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
+        }
     }
 
     public <T> T read(Function<Handle, T> query) {
@@ -93,8 +141,18 @@ public final class Store {
         return jdbi;
     }
 
-    /** Maps a database failure to the exception tree; unknown failures stay unchecked bugs. */
-    static RuntimeException translate(JdbiException e) {
+    @Override
+    public void close() {
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
+    }
+
+    /**
+     * Maps a database failure to the exception tree; unknown failures stay unchecked bugs. Public for work inside a
+     * write that catches a failure to say where it happened (a bulk import names the failing line).
+     */
+    public static RuntimeException translate(JdbiException e) {
         Throwable cause = e.getCause();
         while (cause != null && !(cause instanceof SQLException)) {
             cause = cause.getCause();

@@ -59,6 +59,17 @@ class ConfigTest {
     }
 
     @Test
+    void writeLanes_option_becomesTheDatabaseSetting_fromItsEnvironmentVariable() {
+        Main.Serve serve = new Main.Serve();
+        CommandLine command = new CommandLine(serve);
+        assertThat(command.getCommandSpec().findOption("--write-lanes").defaultValueString(false))
+                .startsWith("${env:GATEHOUSE_WRITE_LANES");
+        command.parseArgs("--write-lanes", "0");
+        assertThat(serve.config().database().writeLanes()).isZero();
+        assertThat(serve.config().database().lanes()).isZero();
+    }
+
+    @Test
     void badPort_namesTheOption() {
         assertThatThrownBy(() -> config(70000, null, "INFO")).hasMessageContaining("--port").hasMessageContaining("70000");
         assertThatThrownBy(() -> config(-1, null, "INFO")).hasMessageContaining("--port");
@@ -97,6 +108,7 @@ class ConfigTest {
         assertThat(serveFails("--webhook-allowed-networks", "127.0.0.0/8,10.0.0.1/8"))
                 .contains("--webhook-allowed-networks", "10.0.0.1/8");
         assertThat(serveFails("--pool-size", "0")).contains("--pool-size");
+        assertThat(serveFails("--write-lanes", "9")).contains("--write-lanes", "9");
         assertThat(serveFails("--poll-millis", "1")).contains("--poll-millis");
         assertThat(serveFails("--webhook-retention-hold", "400d")).contains("--webhook-retention-hold");
         assertThat(serveFails("--close-rate-limit", "ten")).contains("--close-rate-limit");

@@ -64,7 +64,8 @@ class TenantIsolationIT {
             Map.entry("POST /v1/orgs/{org}/groups/{group}/members", "{\"member_id\": {member}}"),
             Map.entry("POST /v1/orgs/{org}/webhooks", "{\"url\": \"https://intruder.invalid/hook\", "
                     + "\"status\": \"paused\"}"),
-            Map.entry("PATCH /v1/orgs/{org}/webhooks/{webhook}", "{\"description\": \"changed\"}"));
+            Map.entry("PATCH /v1/orgs/{org}/webhooks/{webhook}", "{\"description\": \"changed\"}"),
+            Map.entry("POST /v1/orgs/{org}/import", "{\"type\": \"group\", \"name\": \"Imported\"}"));
     /** Path parameters naming an object of one organization (as opposed to a type or a resource id). */
     static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group", "webhook", "revision");
 

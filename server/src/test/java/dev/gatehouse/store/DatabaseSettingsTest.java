@@ -37,6 +37,27 @@ class DatabaseSettingsTest {
     }
 
     @Test
+    void writeLanes_followThePoolSize_unlessSet() {
+        assertThat(DatabaseSettings.EMBEDDED.writeLanes()).isNull();
+        assertThat(DatabaseSettings.EMBEDDED.lanes()).isEqualTo(4);
+        assertThat(DatabaseSettings.EMBEDDED.withPoolSize(1).lanes()).isEqualTo(1);
+        assertThat(DatabaseSettings.EMBEDDED.withPoolSize(5).lanes()).isEqualTo(2);
+        assertThat(DatabaseSettings.EMBEDDED.withPoolSize(50).lanes()).isEqualTo(4);
+        assertThat(DatabaseSettings.EMBEDDED.withWriteLanes(0).lanes()).isZero();
+        assertThat(DatabaseSettings.EMBEDDED.withWriteLanes(8).lanes()).isEqualTo(8);
+        assertThat(DatabaseSettings.EMBEDDED.withWriteLanes(3).withPoolSize(20).lanes()).isEqualTo(3);
+    }
+
+    @Test
+    void writeLanes_outOfRange_nameTheOption() {
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withWriteLanes(-1))
+                .hasMessageContaining("--write-lanes must be 0..--pool-size (8), got -1");
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withWriteLanes(9)).hasMessageContaining("--write-lanes");
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withWriteLanes(4).withPoolSize(2))
+                .hasMessageContaining("--write-lanes");
+    }
+
+    @Test
     void libpqUrls_becomeJdbcUrls() {
         assertThat(DatabaseSettings.jdbcUrl("postgresql://u:p@db:5433/gh?sslmode=require"))
                 .isEqualTo("jdbc:postgresql://db:5433/gh?sslmode=require&user=u&password=p");

@@ -34,7 +34,7 @@ public final class Http {
         return copy;
     }
 
-    /** A response: status, headers, raw body and the body parsed as JSON (null when not JSON). */
+    /** A response: status, headers, raw body and the body parsed as JSON (null when not JSON, or NDJSON). */
     public record Res(int status, HttpResponse<String> raw, JsonNode json) {
         public String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
@@ -102,7 +102,7 @@ public final class Http {
             HttpResponse<String> response = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             String type = response.headers().firstValue("Content-Type").orElse("");
-            if (type.contains("json") && !response.body().isEmpty()) {
+            if (type.contains("json") && !type.contains("ndjson") && !response.body().isEmpty()) {
                 json = Json.readTree(response.body());
             }
             return new Res(response.statusCode(), response, json);

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -31,6 +32,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * sent one byte at a time pin one buffer per byte). Most bodies arrive with their head: they are read on the
  * calling thread and handed on without a dispatch.
  *
+ * <p>Requests to a route that streams its body (a bulk import, any size) pass unread: the application reads
+ * them as they arrive, bounded by the connection's idle timeout.
+ *
  * <p>Thread-safe: each request's reading is serialized by Jetty's demand mechanism and guarded by the
  * {@link Loading} lock against its deadline.
  */
@@ -41,15 +45,18 @@ final class BodyBuffer extends Handler.Wrapper {
 
     private final long maxBytes;
     private final long timeoutMillis;
+    private final BiPredicate<String, String> streamed;
 
-    BodyBuffer(long maxBytes, Duration timeout) {
+    /** @param streamed requests (method, path) whose bodies the application reads itself, as a stream */
+    BodyBuffer(long maxBytes, Duration timeout, BiPredicate<String, String> streamed) {
         this.maxBytes = maxBytes;
         this.timeoutMillis = timeout.toMillis();
+        this.streamed = streamed;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (!hasBody(request)) {
+        if (!hasBody(request) || streamed.test(request.getMethod(), Request.getPathInContext(request))) {
             return super.handle(request, response, callback);
         }
         long declared = request.getLength();

@@ -2,6 +2,7 @@ package dev.gatehouse.http.edge;
 
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpSettings;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -17,7 +18,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * <ul>
  *   <li>each request head must arrive within {@link HttpSettings#headerTimeout()} ({@link HeadTimedConnection});
  *   <li>each body is read without a thread, within {@link HttpSettings#bodyTimeout()} and the size limit
- *       ({@link BodyBuffer});
+ *       ({@link BodyBuffer}) — except for routes that stream their bodies (a bulk import), which the idle
+ *       timeout alone bounds;
  *   <li>connections idle for {@link HttpSettings#idleTimeout()} are closed;
  *   <li>one remote address holds at most {@link HttpSettings#maxConnectionsPerAddress()} connections
  *       ({@link AddressLimit});
@@ -35,12 +37,24 @@ public final class Edge {
     private final long maxBodyBytes;
     private final Function<String, Dialect> dialects;
     private final AddressLimit addressLimit;
+    private final BiPredicate<String, String> streamed;
 
     /** @param dialects the dialect owning a path, for errors */
     public Edge(HttpSettings settings, long maxBodyBytes, Function<String, Dialect> dialects) {
+        this(settings, maxBodyBytes, dialects, (method, path) -> false);
+    }
+
+    /**
+     * @param dialects the dialect owning a path, for errors
+     * @param streamed whether a request (method, path) goes to a route that reads its body itself, as a stream
+     *                 of any size: its body is not buffered, only the connection's idle timeout applies to it
+     */
+    public Edge(HttpSettings settings, long maxBodyBytes, Function<String, Dialect> dialects,
+                BiPredicate<String, String> streamed) {
         this.settings = settings;
         this.maxBodyBytes = maxBodyBytes;
         this.dialects = dialects;
+        this.streamed = streamed;
         this.addressLimit = settings.maxConnectionsPerAddress() == 0 ? null
                 : new AddressLimit(settings.maxConnectionsPerAddress());
     }
@@ -48,7 +62,7 @@ public final class Edge {
     /** Puts the edge's handlers in front of the server's and its error handler in place of Jetty's. */
     public void install(Server server) {
         PortRules ports = new PortRules(settings.managementPort() != null);
-        ports.setHandler(new BodyBuffer(maxBodyBytes, settings.bodyTimeout()));
+        ports.setHandler(new BodyBuffer(maxBodyBytes, settings.bodyTimeout(), streamed));
         server.insertHandler(ports);
         server.setErrorHandler(new DialectErrorHandler(dialects));
     }

@@ -1,6 +1,8 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.bulk.ExportService;
+import dev.gatehouse.bulk.ImportService;
 import dev.gatehouse.custommodel.ModelService;
 import dev.gatehouse.decision.DecisionService;
 import dev.gatehouse.event.EventService;
@@ -33,7 +35,7 @@ public final class NativeApi implements Dialect {
     public record Services(Auth auth, ModelService models, OrgService orgs, RoleService roles, MemberService members,
                            MemberKeyService memberKeys, GroupService groups, AssignmentService assignments,
                            DecisionService decisions, EventService events, WebhookService webhooks,
-                           PreviewService previews) {
+                           PreviewService previews, ImportService imports, ExportService exports) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -47,6 +49,8 @@ public final class NativeApi implements Dialect {
             Objects.requireNonNull(events, "events");
             Objects.requireNonNull(webhooks, "webhooks");
             Objects.requireNonNull(previews, "previews");
+            Objects.requireNonNull(imports, "imports");
+            Objects.requireNonNull(exports, "exports");
         }
     }
 
@@ -65,6 +69,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(new EngineResource(s.decisions(), auth).routes());
+        all.addAll(new BulkResource(s.imports(), s.exports(), auth).routes());
         all.addAll(new PreviewResource(s.previews(), auth).routes());
         this.routes = all.stream().map(NativeApi::namingTheOrg).toList();
     }
@@ -75,7 +80,7 @@ public final class NativeApi implements Dialect {
             return route;
         }
         Handler handler = route.handler();
-        return new Route(route.method(), route.path(), ctx -> {
+        return route.withHandler(ctx -> {
             String org = ctx.pathParam("org");
             if (V1.isId(org)) {
                 LogContext.org(Long.parseLong(org));

@@ -1,0 +1,144 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.limit.OrgLimits;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.Tx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Many assignments given in one transaction (a bulk import), with every rule of
+ * {@link AssignmentService#put(dev.gatehouse.access.Principal, long, String, String, dev.gatehouse.member.MemberRef, long)}
+ * applied to each one, in order, exactly as if each were put alone — but with the reads shared: {@link #prepare}
+ * reads the current assignments of a whole run in one query, the limits' counts in one query per resource type,
+ * and roles and resources once each; {@link #put} checks one assignment against those (and against the
+ * assignments put before it), records its change, and keeps its row; {@link #flush} writes the kept rows in one
+ * statement. An assignment that already holds the role changes nothing and records nothing.
+ *
+ * <p>{@link #flush} must run before anything else touches assignments in the transaction. Not thread-safe; lives
+ * for one transaction.
+ */
+public final class AssignmentBatch {
+
+    /** One assignment to give: {@code member}'s role {@code roleId} on a resource. */
+    public record Wanted(String type, String resourceId, Member member, long roleId) {
+    }
+
+    /** What {@link #put} did with one assignment. */
+    public enum Outcome { CREATED, UPDATED, UNCHANGED }
+
+    private record Key(String type, String resourceId, long memberId) {
+    }
+
+    private final AssignmentService service;
+    private final AssignmentStore store;
+    private final RoleStore roles = new RoleStore();
+    private final Tx tx;
+    private final Caller caller;
+    private final PermissionModel model;
+    private final long orgId;
+    /** The assignments as they stand in this transaction (null: none), for keys prepared or put. */
+    private final Map<Key, Assignment> current = new HashMap<>();
+    private final Map<Key, Assignment> pending = new LinkedHashMap<>();
+    private final Map<String, OrgLimits.AssignmentCounts> counts = new HashMap<>();
+    private final Set<String> visible = new HashSet<>();
+    private final Map<Long, Optional<Role>> roleCache = new HashMap<>();
+    private final Set<Long> notBeyondCaller = new HashSet<>();
+
+    AssignmentBatch(AssignmentService service, AssignmentStore store, Tx tx, Caller caller, PermissionModel model,
+                    long orgId) {
+        this.service = service;
+        this.store = store;
+        this.tx = tx;
+        this.caller = caller;
+        this.model = model;
+        this.orgId = orgId;
+    }
+
+    /** Reads what checking {@code wanted} needs, in a few queries (see the class comment). */
+    public void prepare(List<Wanted> wanted) {
+        List<Key> unknown = new ArrayList<>();
+        Map<String, Set<String>> resources = new HashMap<>();
+        for (Wanted w : wanted) {
+            Key key = new Key(w.type(), w.resourceId(), w.member().id());
+            if (!current.containsKey(key) && !pending.containsKey(key)) {
+                unknown.add(key);
+            }
+            resources.computeIfAbsent(w.type(), t -> new HashSet<>()).add(w.resourceId());
+        }
+        if (!unknown.isEmpty()) {
+            for (Key key : unknown) {
+                current.put(key, null);
+            }
+            for (Assignment a : store.findAll(tx.handle(), orgId, unknown.stream().map(Key::type).toList(),
+                    unknown.stream().map(Key::resourceId).toList(), unknown.stream().map(Key::memberId).toList())) {
+                current.put(new Key(a.resourceType(), a.resourceId(), a.memberId()), a);
+            }
+        }
+        resources.forEach((type, ids) -> counts.computeIfAbsent(type, t -> tx.limits().assignmentCounts(orgId, t))
+                .load(ids));
+    }
+
+    /** Checks and records one assignment (prepared with {@link #prepare}); the typed refusal of a single put. */
+    public Outcome put(Wanted w) {
+        ResourceType type = AssignmentService.resourceType(model, w.type(), w.resourceId());
+        String what = "assigning a role on " + w.type() + " " + w.resourceId();
+        service.rules().requireMayManage(caller, model, what);
+        if (visible.add(w.type() + "/" + w.resourceId())) {
+            service.requireVisible(tx.handle(), caller, model, type, w.resourceId());
+        }
+        Key key = new Key(w.type(), w.resourceId(), w.member().id());
+        if (!current.containsKey(key)) {
+            throw new IllegalStateException("assignment " + key + " was not prepared");
+        }
+        Assignment before = current.get(key);
+        service.rules().requireMayAssign(tx.handle(), caller, model, type, w.resourceId(), w.member(),
+                before != null, what);
+        Role role = roleCache.computeIfAbsent(w.roleId(), id -> roles.find(tx.handle(), orgId, id)).orElseThrow(() ->
+                InvalidInputException.field("role_id", "role " + w.roleId() + " not found in organization " + orgId));
+        if (w.member().external() && !role.external()) {
+            throw InvalidInputException.field("role_id", "member " + w.member().id() + " is external and may hold "
+                    + "only external roles; role " + role.id() + " (\"" + role.name() + "\") is internal");
+        }
+        if (notBeyondCaller.add(role.id())) {
+            service.access().requireNoEscalation(caller, model, role.grant());
+        }
+        if (before != null && before.roleId() == role.id()) {
+            return Outcome.UNCHANGED;
+        }
+        if (before == null) {
+            counts.get(w.type()).beforeAdding(w.resourceId());
+        }
+        Instant now = tx.now();
+        Assignment after = new Assignment(orgId, w.type(), w.resourceId(), w.member().id(), role.id(),
+                before == null ? now : before.createdAt(), now);
+        current.put(key, after);
+        pending.put(key, after);
+        tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
+                before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
+        return before == null ? Outcome.CREATED : Outcome.UPDATED;
+    }
+
+    /** Writes the assignments put since the last flush, in one statement. */
+    public void flush() {
+        if (!pending.isEmpty()) {
+            store.upsertAll(tx.handle(), List.copyOf(pending.values()));
+            pending.clear();
+        }
+    }
+}

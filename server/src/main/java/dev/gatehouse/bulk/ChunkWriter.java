@@ -1,0 +1,365 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.AssignmentBatch;
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.group.Group;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberInput;
+import dev.gatehouse.member.MemberRules;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleInput;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Tx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.JdbiException;
+
+/**
+ * Writes the lines of one chunk inside its transaction, in order, each through the service that owns its kind of
+ * object and with every rule that service applies to the caller's own request (roles, members and groups one by
+ * one; consecutive assignment upserts together through an {@link AssignmentBatch}). Names resolve against the
+ * state the earlier lines left: roles and groups by name ignoring case, members by user id. A line that changes
+ * nothing records nothing. The first line that fails ends the chunk with a {@link LineFailure}; the caller rolls
+ * the chunk back.
+ *
+ * <p>Not thread-safe; lives for one chunk.
+ */
+final class ChunkWriter {
+
+    private final BulkServices services;
+    private final Tx tx;
+    private final Caller caller;
+    private final PermissionModel model;
+    private final long orgId;
+    private final ImportCounts counts;
+    /** Roles by lower-case name, and the ids of all roles; loaded at the start, kept current by role lines. */
+    private final Map<String, Role> rolesByName = new HashMap<>();
+    private final Set<Long> roleIds = new HashSet<>();
+    /** Members by user id: a member present, or absent (empty) — only for user ids looked up already. */
+    private final Map<String, Optional<Member>> members = new HashMap<>();
+    private final Map<String, Optional<Group>> groups = new HashMap<>();
+
+    ChunkWriter(BulkServices services, Tx tx, Caller caller, PermissionModel model, long orgId, ImportCounts counts) {
+        this.services = services;
+        this.tx = tx;
+        this.caller = caller;
+        this.model = model;
+        this.orgId = orgId;
+        this.counts = counts;
+    }
+
+    void write(List<ImportLine> lines) {
+        for (Role role : services.roles().all(tx.handle(), orgId)) {
+            remember(role);
+        }
+        lookUpMembers(lines);
+        int i = 0;
+        while (i < lines.size()) {
+            ImportLine line = lines.get(i);
+            if (line instanceof ImportLine.Assignment a && !a.delete()) {
+                int end = i + 1;
+                while (end < lines.size() && lines.get(end) instanceof ImportLine.Assignment next && !next.delete()) {
+                    end++;
+                }
+                assign(lines.subList(i, end));
+                i = end;
+                continue;
+            }
+            try {
+                counts.count(line.kind(), writeOne(line));
+            } catch (GatehouseException e) {
+                throw new LineFailure(line.line(), e);
+            } catch (JdbiException e) {
+                throw failure(line, e);
+            }
+            i++;
+        }
+    }
+
+    private ImportCounts.Outcome writeOne(ImportLine line) {
+        if (line instanceof ImportLine.Header h) {
+            return header(h);
+        } else if (line instanceof ImportLine.Role r) {
+            return r.delete() ? deleteRole(r) : upsertRole(r);
+        } else if (line instanceof ImportLine.Member m) {
+            return m.delete() ? deleteMember(m) : upsertMember(m);
+        } else if (line instanceof ImportLine.Group g) {
+            return g.delete() ? deleteGroup(g) : upsertGroup(g);
+        } else if (line instanceof ImportLine.GroupMember gm) {
+            return groupMember(gm);
+        }
+        return unassign((ImportLine.Assignment) line);
+    }
+
+    private ImportCounts.Outcome header(ImportLine.Header h) {
+        if (!h.model().equals(model.id())) {
+            throw new InvalidInputException("model_mismatch", "these lines are of model \"" + h.model()
+                    + "\"; organization " + orgId + " uses model \"" + model.id() + "\"", Map.of("model", "mismatch"));
+        }
+        return ImportCounts.Outcome.UNCHANGED;
+    }
+
+    // ---------------------------------------------------------------- roles
+
+    private ImportCounts.Outcome upsertRole(ImportLine.Role line) {
+        Role current = rolesByName.get(key(line.name()));
+        RoleInput input = new RoleInput(line.name(), line.description(), line.permissions(), line.external(),
+                line.visibility(), line.visibilitySet());
+        if (current == null) {
+            remember(services.roles().create(tx, caller, model, orgId, input));
+            return ImportCounts.Outcome.CREATED;
+        }
+        if (!differs(current, line)) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        Role updated = services.roles().update(tx, caller, model, orgId, current, input);
+        rolesByName.remove(key(current.name()));
+        remember(updated);
+        return ImportCounts.Outcome.UPDATED;
+    }
+
+    private boolean differs(Role current, ImportLine.Role line) {
+        return !current.name().equals(line.name())
+                || line.description() != null && !line.description().equals(current.description())
+                || !Set.copyOf(model.canonical(line.permissions())).equals(Set.copyOf(current.permissions()))
+                || line.external() != null && line.external() != current.external()
+                || line.visibilitySet() && !Objects.equals(line.visibility(), current.visibility());
+    }
+
+    private ImportCounts.Outcome deleteRole(ImportLine.Role line) {
+        Role current = rolesByName.get(key(line.name()));
+        if (current == null) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        services.roles().delete(tx, caller, model, orgId, current);
+        rolesByName.remove(key(current.name()));
+        roleIds.remove(current.id());
+        return ImportCounts.Outcome.DELETED;
+    }
+
+    private void remember(Role role) {
+        rolesByName.put(key(role.name()), role);
+        roleIds.add(role.id());
+    }
+
+    /** The id of the role a line names; a 400 naming the field when there is none. */
+    private long roleId(ImportLine.RoleRef ref) {
+        if (ref.id() != null) {
+            if (!roleIds.contains(ref.id())) {
+                throw unknown("role_id", "role " + ref.id() + " not found in organization " + orgId);
+            }
+            return ref.id();
+        }
+        Role role = rolesByName.get(key(ref.name()));
+        if (role == null) {
+            throw unknown("role", "role \"" + ref.name() + "\" not found in organization " + orgId);
+        }
+        return role.id();
+    }
+
+    // ---------------------------------------------------------------- members
+
+    private ImportCounts.Outcome upsertMember(ImportLine.Member line) {
+        Member current = member(line.userId());
+        Long roleId = line.role() == null ? null : roleId(line.role());
+        if (current == null) {
+            services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
+                    line.external(), "adding a member");
+            Member added = services.members().insert(tx, caller, model, orgId, new MemberInput(line.userId(),
+                    line.email(), line.firstName(), line.lastName(), roleId, line.external(), null));
+            if (Member.DEACTIVATED.equals(line.status())) {
+                services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, added, roleId,
+                        line.external(), "updating a member");
+                added = services.members().update(tx, caller, model, orgId, added, new MemberInput(null, null, null,
+                        null, null, null, line.status()));
+            }
+            members.put(line.userId(), Optional.of(added));
+            return ImportCounts.Outcome.CREATED;
+        }
+        boolean differs = !current.email().equals(line.email())
+                || line.firstName() != null && !line.firstName().equals(current.firstName())
+                || line.lastName() != null && !line.lastName().equals(current.lastName())
+                || !Objects.equals(roleId, current.roleId())
+                || line.external() != current.external()
+                || line.status() != null && !line.status().equals(current.status());
+        if (!differs) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+                roleId == null ? current.roleId() : roleId, current.external(), "updating a member");
+        Member updated = services.members().update(tx, caller, model, orgId, current, new MemberInput(null,
+                line.email(), line.firstName(), line.lastName(), roleId, line.external(), line.status()));
+        members.put(line.userId(), Optional.of(updated));
+        return ImportCounts.Outcome.UPDATED;
+    }
+
+    private ImportCounts.Outcome deleteMember(ImportLine.Member line) {
+        Member current = member(line.userId());
+        if (current == null) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.REMOVE, current, null,
+                current.external(), "removing a member");
+        services.members().delete(tx, model, orgId, current);
+        members.put(line.userId(), Optional.empty());
+        return ImportCounts.Outcome.DELETED;
+    }
+
+    /** Reads the members every line of the chunk names, in one query. */
+    private void lookUpMembers(List<ImportLine> lines) {
+        Set<String> userIds = new HashSet<>();
+        for (ImportLine line : lines) {
+            if (line instanceof ImportLine.Member m) {
+                userIds.add(m.userId());
+            } else if (line instanceof ImportLine.GroupMember gm) {
+                userIds.add(gm.userId());
+            } else if (line instanceof ImportLine.Assignment a) {
+                userIds.add(a.userId());
+            }
+        }
+        userIds.removeAll(members.keySet());
+        Map<String, Member> found = services.members().resolveUserIds(tx.handle(), caller, orgId, userIds);
+        for (String userId : userIds) {
+            members.put(userId, Optional.ofNullable(found.get(userId)));
+        }
+    }
+
+    private Member member(String userId) {
+        return members.computeIfAbsent(userId, id -> Optional.ofNullable(services.members()
+                .resolveUserIds(tx.handle(), caller, orgId, List.of(id)).get(id))).orElse(null);
+    }
+
+    private Member existingMember(String userId) {
+        Member member = member(userId);
+        if (member == null) {
+            throw unknown("user_id", "no member with user_id \"" + userId + "\" in organization " + orgId);
+        }
+        return member;
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    private ImportCounts.Outcome upsertGroup(ImportLine.Group line) {
+        if (group(line.name()) != null) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        groups.put(key(line.name()), Optional.of(services.groups().create(tx, caller, orgId, line.name())));
+        return ImportCounts.Outcome.CREATED;
+    }
+
+    private ImportCounts.Outcome deleteGroup(ImportLine.Group line) {
+        Group current = group(line.name());
+        if (current == null) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        services.groups().delete(tx, caller, orgId, current);
+        groups.put(key(line.name()), Optional.empty());
+        return ImportCounts.Outcome.DELETED;
+    }
+
+    private ImportCounts.Outcome groupMember(ImportLine.GroupMember line) {
+        Group group = group(line.group());
+        if (group == null) {
+            throw unknown("group", "no group named \"" + line.group() + "\" in organization " + orgId);
+        }
+        Member member = existingMember(line.userId());
+        if (line.delete()) {
+            return services.groups().removeMember(tx, caller, orgId, group.header(), member).changed()
+                    ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UNCHANGED;
+        }
+        return services.groups().addMember(tx, caller, orgId, group.header(), member).changed()
+                ? ImportCounts.Outcome.CREATED : ImportCounts.Outcome.UNCHANGED;
+    }
+
+    private Group group(String name) {
+        return groups.computeIfAbsent(key(name), n -> services.groups().findByName(tx.handle(), orgId, name))
+                .orElse(null);
+    }
+
+    // ---------------------------------------------------------------- assignments
+
+    /**
+     * Consecutive assignment upserts: names resolved in order, then checked and written together; the first line
+     * that fails, whether its names or its rules, is the one reported.
+     */
+    private void assign(List<ImportLine> run) {
+        List<AssignmentBatch.Wanted> wanted = new ArrayList<>(run.size());
+        LineFailure unresolved = null;
+        for (ImportLine line : run) {
+            ImportLine.Assignment a = (ImportLine.Assignment) line;
+            try {
+                wanted.add(new AssignmentBatch.Wanted(a.type(), a.resourceId(), existingMember(a.userId()),
+                        roleId(a.role())));
+            } catch (GatehouseException e) {
+                unresolved = new LineFailure(a.line(), e);
+                break;
+            }
+        }
+        AssignmentBatch batch = services.assignments().batch(tx, caller, model, orgId);
+        try {
+            batch.prepare(wanted);
+        } catch (GatehouseException e) {
+            throw new LineFailure(run.get(0).line(), e);
+        } catch (JdbiException e) {
+            throw failure(run.get(0), e);
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            AssignmentBatch.Outcome outcome;
+            try {
+                outcome = batch.put(wanted.get(i));
+            } catch (GatehouseException e) {
+                throw new LineFailure(run.get(i).line(), e);
+            } catch (JdbiException e) {
+                throw failure(run.get(i), e);
+            }
+            counts.count(ImportLine.Kind.ASSIGNMENT, switch (outcome) {
+                case CREATED -> ImportCounts.Outcome.CREATED;
+                case UPDATED -> ImportCounts.Outcome.UPDATED;
+                case UNCHANGED -> ImportCounts.Outcome.UNCHANGED;
+            });
+        }
+        if (unresolved != null) {
+            throw unresolved;
+        }
+        try {
+            batch.flush();
+        } catch (GatehouseException e) {
+            throw new LineFailure(run.get(0).line(), e);
+        } catch (JdbiException e) {
+            throw failure(run.get(0), e);
+        }
+    }
+
+    private ImportCounts.Outcome unassign(ImportLine.Assignment line) {
+        Member member = member(line.userId());
+        if (member == null) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        return services.assignments().removeIfHeld(tx, caller, model, orgId, line.type(), line.resourceId(), member)
+                ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UNCHANGED;
+    }
+
+    /** A database failure while writing a line: typed when the store knows it, else a bug, as is. */
+    private static RuntimeException failure(ImportLine line, JdbiException e) {
+        RuntimeException translated = Store.translate(e);
+        return translated instanceof GatehouseException typed ? new LineFailure(line.line(), typed) : translated;
+    }
+
+    private static InvalidInputException unknown(String field, String detail) {
+        return new InvalidInputException("unknown_reference", detail, Map.of(field, "not found"));
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+}

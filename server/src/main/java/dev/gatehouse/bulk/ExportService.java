@@ -1,0 +1,152 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.role.Role;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Export: an organization's custom roles, members, groups, group memberships and assignments as NDJSON lines that
+ * {@link ImportService} takes back (roles held named by name, members by user id), all read in one repeatable-read
+ * snapshot, so the lines are the organization as of one revision — the first line, a {@code header}, names it and
+ * the model. System roles come from the model and are not exported. Rows are streamed from the database to the
+ * output as they are read; memory holds the organization's roles only. A service key may export any organization;
+ * a member key needs the model's management permissions for roles, members and assignments. Thread-safe.
+ */
+public final class ExportService {
+
+    private static final int FETCH = 1_000;
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final BulkServices services;
+
+    public ExportService(BulkServices services) {
+        this.services = services;
+    }
+
+    /**
+     * Writes the organization to {@code out}; {@code atRevision} hears the snapshot's revision before the first
+     * byte is written (the answer's consistency token).
+     */
+    public void export(Principal principal, long orgId, LongConsumer atRevision, OutputStream out) {
+        services.access().read(principal, orgId, (h, caller) -> {
+            PermissionModel model = services.orgModels().model(h, orgId);
+            requireMayExport(caller, model);
+            h.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
+                tx.execute("SET TRANSACTION READ ONLY");
+                long revision = tx.createQuery("SELECT coalesce(max(revision), 0) FROM change_log")
+                        .mapTo(Long.class).one();
+                atRevision.accept(revision);
+                write(tx, orgId, model, revision, out);
+            });
+            return null;
+        });
+    }
+
+    private static void requireMayExport(Caller caller, PermissionModel model) {
+        String what = "exporting an organization";
+        caller.require(model.management().roles(), what);
+        caller.require(model.management().members(), what);
+        caller.require(model.management().assignments(), what);
+    }
+
+    private void write(Handle h, long orgId, PermissionModel model, long revision, OutputStream out) {
+        ObjectNode header = line("header");
+        header.put("model", model.id());
+        header.put("org_id", orgId);
+        header.put("revision", revision);
+        emit(out, header);
+        Map<Long, String> roleNames = new HashMap<>();
+        for (Role role : services.roles().all(h, orgId)) {
+            roleNames.put(role.id(), role.name());
+            if (!role.system()) {
+                emit(out, role(role));
+            }
+        }
+        h.createQuery("SELECT " + MemberStore.COLUMNS + " FROM members WHERE org_id = :org ORDER BY id")
+                .bind("org", orgId).setFetchSize(FETCH).map((rs, ctx) -> MemberStore.map(rs))
+                .forEach(m -> emit(out, member(m, roleNames)));
+        h.createQuery("SELECT name FROM groups WHERE org_id = :org ORDER BY id").bind("org", orgId)
+                .setFetchSize(FETCH).mapTo(String.class).forEach(name -> emit(out, line("group").put("name", name)));
+        h.createQuery("SELECT g.name, m.user_id FROM group_members gm JOIN groups g ON g.id = gm.group_id "
+                        + "JOIN members m ON m.id = gm.member_id WHERE g.org_id = :org ORDER BY g.id, m.id")
+                .bind("org", orgId).setFetchSize(FETCH)
+                .map((rs, ctx) -> line("group_member").put("group", rs.getString(1)).put("user_id", rs.getString(2)))
+                .forEach(n -> emit(out, n));
+        h.createQuery("SELECT a.resource_type, a.resource_id, m.user_id, a.role_id FROM assignments a "
+                        + "JOIN members m ON m.id = a.member_id WHERE a.org_id = :org "
+                        + "ORDER BY a.resource_type, a.resource_id, a.member_id")
+                .bind("org", orgId).setFetchSize(FETCH)
+                .map((rs, ctx) -> {
+                    ObjectNode n = line("assignment");
+                    n.putObject("resource").put("type", rs.getString(1)).put("id", rs.getString(2));
+                    n.put("user_id", rs.getString(3));
+                    n.put("role", roleNames.get(rs.getLong(4)));
+                    return n;
+                })
+                .forEach(n -> emit(out, n));
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode role(Role role) {
+        ObjectNode n = line("role");
+        n.put("name", role.name());
+        n.put("description", role.description());
+        ArrayNode permissions = n.putArray("permissions");
+        role.permissions().forEach(permissions::add);
+        n.put("external", role.external());
+        if (role.visibility() == null) {
+            n.putNull("visibility");
+        } else {
+            ObjectNode v = n.putObject("visibility");
+            ArrayNode fields = v.putArray("user_field_ids");
+            role.visibility().userFieldIds().forEach(fields::add);
+            v.put("unassigned", role.visibility().unassigned());
+        }
+        return n;
+    }
+
+    private static ObjectNode member(Member m, Map<Long, String> roleNames) {
+        ObjectNode n = line("member");
+        n.put("user_id", m.userId());
+        n.put("email", m.email());
+        n.put("first_name", m.firstName());
+        n.put("last_name", m.lastName());
+        if (m.roleId() != null) {
+            n.put("role", roleNames.get(m.roleId()));
+        }
+        n.put("external", m.external());
+        n.put("status", m.status());
+        return n;
+    }
+
+    private static ObjectNode line(String type) {
+        return Json.object().put("type", type);
+    }
+
+    private static void emit(OutputStream out, ObjectNode line) {
+        try {
+            out.write(Json.write(line));
+            out.write(NEWLINE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

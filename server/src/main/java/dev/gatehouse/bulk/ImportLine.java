@@ -1,0 +1,135 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.role.RoleVisibility;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One line of an import, parsed and validated on its own ({@link LineParser}): an upsert or a delete of one
+ * object, named the way an export names it — roles and groups by name, members by {@code user_id}, a role held
+ * by its name ({@code role}) or its id ({@code role_id}). {@link #line()} is the line's number in the body,
+ * from 1. Immutable.
+ */
+sealed interface ImportLine {
+
+    long line();
+
+    /** Delete rather than upsert. */
+    boolean delete();
+
+    /** The kind of object, as the answer's counts name it. */
+    Kind kind();
+
+    /** The kinds of object a line may address: its {@code type}. */
+    enum Kind {
+        HEADER("header"), ROLE("role"), MEMBER("member"), GROUP("group"), GROUP_MEMBER("group_member"),
+        ASSIGNMENT("assignment");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        String wire() {
+            return wire;
+        }
+    }
+
+    /** A role held: by id in the organization, or by name (ignoring case). Exactly one is set. */
+    record RoleRef(Long id, String name) {
+        public RoleRef {
+            if ((id == null) == (name == null)) {
+                throw new IllegalArgumentException("a role is named by id or by name");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return id != null ? "role " + id : "role \"" + name + "\"";
+        }
+    }
+
+    /** An export's first line: the model its objects belong to. Changes nothing. */
+    record Header(long line, String model) implements ImportLine {
+        @Override
+        public boolean delete() {
+            return false;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.HEADER;
+        }
+    }
+
+    /** A custom role, by name; {@code permissions} is null only for a delete. */
+    record Role(long line, boolean delete, String name, String description, List<String> permissions,
+                Boolean external, RoleVisibility visibility, boolean visibilitySet) implements ImportLine {
+        public Role {
+            Objects.requireNonNull(name, "name");
+            permissions = permissions == null ? null : List.copyOf(permissions);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ROLE;
+        }
+    }
+
+    /**
+     * A member, by user id; for an upsert {@code email} is set, and {@code role} unless external; {@code status}
+     * null leaves an existing member's status as it is (a new member is active).
+     */
+    record Member(long line, boolean delete, String userId, String email, String firstName, String lastName,
+                  RoleRef role, boolean external, String status) implements ImportLine {
+        public Member {
+            Objects.requireNonNull(userId, "userId");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.MEMBER;
+        }
+    }
+
+    /** A group, by name. */
+    record Group(long line, boolean delete, String name) implements ImportLine {
+        public Group {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.GROUP;
+        }
+    }
+
+    /** A member's place in a group. */
+    record GroupMember(long line, boolean delete, String group, String userId) implements ImportLine {
+        public GroupMember {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(userId, "userId");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.GROUP_MEMBER;
+        }
+    }
+
+    /** A member's role on one resource; {@code role} is null only for a delete. */
+    record Assignment(long line, boolean delete, String type, String resourceId, String userId, RoleRef role)
+            implements ImportLine {
+        public Assignment {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(resourceId, "resourceId");
+            Objects.requireNonNull(userId, "userId");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ASSIGNMENT;
+        }
+    }
+}

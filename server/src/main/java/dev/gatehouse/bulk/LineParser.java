@@ -1,0 +1,179 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.role.RoleVisibility;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads one import line: a JSON object with {@code type} (what it addresses), optional {@code op}
+ * ({@code upsert}, the default, or {@code delete}) and the object's fields under the native API's names (see
+ * docs/api.md, "Bulk import and export"). Unknown fields, wrong types and missing required fields are a 400
+ * naming every bad field, as the native API answers them; whether the names resolve is for the writer to say.
+ * Stateless, thread-safe.
+ */
+final class LineParser {
+
+    static final Set<String> OPS = Set.of("upsert", "delete");
+    private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
+
+    private LineParser() {
+    }
+
+    /** The line's object; a 400 when it is not a valid line. {@code cutOff}: the body ended inside this line. */
+    static ImportLine parse(long line, byte[] bytes, boolean cutOff) {
+        JsonNode node;
+        try {
+            node = Json.parse(bytes);
+        } catch (InvalidInputException e) {
+            if (cutOff) {
+                throw new InvalidInputException("truncated_line", "the body ends inside this line, which is not a "
+                        + "complete JSON object; send the whole line");
+            }
+            throw e;
+        }
+        Fields f = Fields.of(node);
+        String type = f.string("type", true, 32);
+        String op = f.string("op", false, 16);
+        if (op != null && !OPS.contains(op)) {
+            f.error("op", "must be one of " + OPS.stream().sorted().toList());
+        }
+        f.check();
+        boolean delete = "delete".equals(op);
+        ImportLine parsed = switch (type) {
+            case "header" -> header(line, f);
+            case "role" -> role(line, f, delete);
+            case "member" -> member(line, f, delete);
+            case "group" -> group(line, f, delete);
+            case "group_member" -> groupMember(line, f, delete);
+            case "assignment" -> assignment(line, f, delete);
+            default -> throw new InvalidInputException("invalid_input", "type: must be one of " + List.of("header",
+                    "role", "member", "group", "group_member", "assignment") + ", got \"" + Fields.abbreviate(type)
+                    + "\"", Map.of("type", "unknown type"));
+        };
+        f.check();
+        return parsed;
+    }
+
+    private static ImportLine header(long line, Fields f) {
+        f.allowOnly(Set.of("type", "model", "org_id", "revision", "exported_at"));
+        String model = f.text("model", true, 100);
+        return valid(f, () -> new ImportLine.Header(line, model));
+    }
+
+    private static ImportLine role(long line, Fields f, boolean delete) {
+        if (delete) {
+            f.allowOnly(Set.of("type", "op", "name"));
+            String name = f.text("name", true, 100);
+            return valid(f, () -> new ImportLine.Role(line, true, name, null, null, null, null, false));
+        }
+        f.allowOnly(Set.of("type", "op", "name", "description", "permissions", "external", "visibility"));
+        String name = f.text("name", true, 100);
+        String description = f.string("description", false, 2000);
+        List<String> permissions = f.strings("permissions", true, 4096, 128);
+        Boolean external = f.bool("external");
+        RoleVisibility visibility = null;
+        Fields v = f.object("visibility", false);
+        if (v != null) {
+            v.allowOnly(Set.of("user_field_ids", "unassigned"));
+            List<String> fields = v.strings("user_field_ids", true, 100, 128);
+            String unassigned = v.string("unassigned", true, 64);
+            if (unassigned != null && !RoleVisibility.BEHAVIOURS.contains(unassigned)) {
+                v.error("unassigned", "must be one of " + RoleVisibility.BEHAVIOURS);
+            } else if (fields != null && unassigned != null) {
+                visibility = new RoleVisibility(fields, unassigned);
+            }
+        }
+        RoleVisibility visible = visibility;
+        return valid(f, () -> new ImportLine.Role(line, false, name, description, permissions, external, visible,
+                f.has("visibility")));
+    }
+
+    private static ImportLine member(long line, Fields f, boolean delete) {
+        if (delete) {
+            f.allowOnly(Set.of("type", "op", "user_id"));
+            String userId = f.text("user_id", true, 200);
+            return valid(f, () -> new ImportLine.Member(line, true, userId, null, null, null, null, false, null));
+        }
+        f.allowOnly(Set.of("type", "op", "user_id", "email", "first_name", "last_name", "role", "role_id",
+                "external", "status"));
+        String userId = f.text("user_id", true, 200);
+        String email = f.email("email", true);
+        String first = f.string("first_name", false, 200);
+        String last = f.string("last_name", false, 200);
+        boolean external = Boolean.TRUE.equals(f.bool("external"));
+        ImportLine.RoleRef role = roleRef(f, !external);
+        if (external && role != null) {
+            f.error(f.has("role") ? "role" : "role_id", "external members hold no company role; must be absent");
+        }
+        String status = f.string("status", false, 32);
+        if (status != null && !STATUSES.contains(status)) {
+            f.error("status", "must be one of " + STATUSES.stream().sorted().toList());
+        }
+        return valid(f, () -> new ImportLine.Member(line, false, userId, email, first, last, role, external,
+                status));
+    }
+
+    private static ImportLine group(long line, Fields f, boolean delete) {
+        f.allowOnly(Set.of("type", "op", "name"));
+        String name = f.text("name", true, 100);
+        return valid(f, () -> new ImportLine.Group(line, delete, name));
+    }
+
+    private static ImportLine groupMember(long line, Fields f, boolean delete) {
+        f.allowOnly(Set.of("type", "op", "group", "user_id"));
+        String group = f.text("group", true, 100);
+        String userId = f.text("user_id", true, 200);
+        return valid(f, () -> new ImportLine.GroupMember(line, delete, group, userId));
+    }
+
+    private static ImportLine assignment(long line, Fields f, boolean delete) {
+        f.allowOnly(delete ? Set.of("type", "op", "resource", "user_id")
+                : Set.of("type", "op", "resource", "user_id", "role", "role_id"));
+        Fields resource = f.object("resource", true);
+        String type = null;
+        String id = null;
+        if (resource != null) {
+            resource.allowOnly(Set.of("type", "id"));
+            type = resource.text("type", true, 64);
+            id = resource.string("id", true, 200);
+            if (id != null && id.isEmpty()) {
+                resource.error("id", "must not be empty");
+            }
+        }
+        String userId = f.text("user_id", true, 200);
+        ImportLine.RoleRef role = delete ? null : roleRef(f, true);
+        String resourceType = type;
+        String resourceId = id;
+        return valid(f, () -> new ImportLine.Assignment(line, delete, resourceType, resourceId, userId, role));
+    }
+
+    /** {@code role} (a name) or {@code role_id}: one of them when required, never both. */
+    private static ImportLine.RoleRef roleRef(Fields f, boolean required) {
+        String name = f.text("role", false, 100);
+        Long id = f.id("role_id", false);
+        if (name != null && id != null) {
+            f.error("role", "name the role by role or by role_id, not both");
+            return null;
+        }
+        if (name == null && id == null) {
+            if (required && !f.has("role") && !f.has("role_id")) {
+                f.error("role", "is required (or role_id)");
+            }
+            return null;
+        }
+        return new ImportLine.RoleRef(id, name);
+    }
+
+    /** Builds the line once every field is valid: field errors first, as the native API reports them. */
+    private static ImportLine valid(Fields f, Supplier<ImportLine> line) {
+        f.check();
+        return line.get();
+    }
+}

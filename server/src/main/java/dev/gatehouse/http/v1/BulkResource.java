@@ -1,0 +1,238 @@
+package dev.gatehouse.http.v1;
+
+import dev.gatehouse.bulk.ExportService;
+import dev.gatehouse.bulk.ImportFailedException;
+import dev.gatehouse.bulk.ImportOptions;
+import dev.gatehouse.bulk.ImportProgress;
+import dev.gatehouse.bulk.ImportService;
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.Problem;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Bulk import and export under {@code /v1/orgs/{org}}: {@code POST …/import} streams NDJSON lines in
+ * ({@link ImportService}), {@code GET …/export} streams them out ({@link ExportService}). An import asked for
+ * with {@code Accept: application/x-ndjson} answers with progress lines as chunks commit, then one result or
+ * error line; otherwise with one JSON answer at the end. A failing line is a problem document naming the line,
+ * with {@code committed_lines} and {@code resume_from_line} beside the line's own status and code.
+ */
+final class BulkResource {
+
+    static final String NDJSON = "application/x-ndjson";
+    /** Body types taken as NDJSON: a JSON object per line (so a body of one JSON object is one line). */
+    private static final Set<String> BODY_TYPES = Set.of(NDJSON, "application/ndjson", "application/jsonl",
+            "application/json-lines", "application/json", "text/plain");
+
+    /** What is left of a failed import's body is read and dropped up to this many bytes. */
+    static final long DRAIN_BYTES = 64L << 20;
+
+    private final ImportService imports;
+    private final ExportService exports;
+    private final Auth auth;
+
+    BulkResource(ImportService imports, ExportService exports, Auth auth) {
+        this.imports = imports;
+        this.exports = exports;
+        this.auth = auth;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.postStreamed("/v1/orgs/{org}/import", this::importLines),
+                Route.get("/v1/orgs/{org}/export", this::export));
+    }
+
+    private void importLines(Context ctx) throws IOException {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        requireLinesBody(ctx);
+        ImportOptions options = options(ctx);
+        boolean streamed = accepts(ctx, NDJSON);
+        ProgressLines lines = streamed ? new ProgressLines(ctx) : null;
+        ImportProgress done;
+        try {
+            done = imports.run(principal, orgId, ctx.req().getInputStream(), options,
+                    lines == null ? p -> { } : lines::progress);
+        } catch (UncheckedIOException e) {
+            if (lines != null && lines.started()) {
+                return; // the client went away while reading progress: the committed chunks stay
+            }
+            throw e;
+        } catch (ImportFailedException e) {
+            if (lines != null && lines.started()) {
+                lines.end("error", problem(e));
+                return;
+            }
+            drain(ctx);
+            revision(ctx, e.progress());
+            ObjectNode body = problem(e);
+            ctx.status(body.get("status").intValue()).contentType(Problem.CONTENT_TYPE).result(Json.write(body));
+            return;
+        }
+        if (lines != null && lines.started()) {
+            lines.end("result", done.json());
+            return;
+        }
+        revision(ctx, done);
+        if (lines != null) {
+            ctx.status(200).contentType(NDJSON).result(Json.writeString(Json.object().set("result", done.json())) + "\n");
+        } else {
+            V1.ok(ctx, done.json());
+        }
+    }
+
+    private void export(Context ctx) {
+        var principal = auth.principal(ctx);
+        long orgId = V1.id(ctx, "org");
+        boolean[] started = {false};
+        try {
+            OutputStream out = new BufferedOutputStream(ctx.outputStream(), 64 * 1024);
+            exports.export(principal, orgId, revision -> {
+                ctx.status(200).contentType(NDJSON);
+                ctx.header(V1.REVISION_HEADER, String.valueOf(revision));
+                started[0] = true;
+            }, out);
+        } catch (UncheckedIOException e) {
+            if (!started[0]) {
+                throw e;
+            }
+            // the client went away mid-export: nothing left to answer
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a body the import stopped reading, up to {@link #DRAIN_BYTES}, so that the
+     * answer is not lost to a connection reset; a longer rest closes the connection after the answer.
+     */
+    private static void drain(Context ctx) {
+        byte[] sink = new byte[64 * 1024];
+        long left = DRAIN_BYTES;
+        try {
+            var in = ctx.req().getInputStream();
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
+            }
+            if (left <= 0) {
+                ctx.header("Connection", "close");
+            }
+        } catch (IOException ignored) {
+            ctx.header("Connection", "close");
+        }
+    }
+
+    private static void requireLinesBody(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null) {
+            return;
+        }
+        String bare = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!BODY_TYPES.contains(bare)) {
+            throw new InvalidInputException("unsupported_media_type", "Content-Type must be " + NDJSON
+                    + " (one JSON object per line), got \"" + Fields.abbreviate(type) + "\"");
+        }
+    }
+
+    private ImportOptions options(Context ctx) {
+        int chunk = (int) longParam(ctx, "chunk_lines", ImportOptions.DEFAULT_CHUNK_LINES, 1,
+                ImportOptions.MAX_CHUNK_LINES);
+        long from = longParam(ctx, "from_line", 1, 1, Long.MAX_VALUE / 2);
+        return new ImportOptions(chunk, from, imports.maxLines());
+    }
+
+    private static long longParam(Context ctx, String name, long fallback, long min, long max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_parameter", name + " must be an integer from " + min + " to " + max
+                + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "must be " + min + ".." + max));
+    }
+
+    private static boolean accepts(Context ctx, String type) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(type);
+    }
+
+    private static void revision(Context ctx, ImportProgress progress) {
+        if (progress.revision() > 0) {
+            ctx.header(V1.REVISION_HEADER, String.valueOf(progress.revision()));
+        }
+    }
+
+    /** The problem document of a failed import: the line's own failure, and where the import stands. */
+    private static ObjectNode problem(ImportFailedException e) {
+        GatehouseException reason = e.reason();
+        Map<String, Object> context = new LinkedHashMap<>(reason.context());
+        context.put("line", e.line());
+        context.put("committed_lines", e.progress().committedLines());
+        context.put("resume_from_line", e.progress().committedLines() + 1);
+        context.put("revision", e.progress().revision());
+        context.put("progress", e.progress().json());
+        byte[] body = Problem.reply(HttpServer.status(reason), reason.code(), "line " + e.line() + ": "
+                + reason.detail(), reason.fieldErrors(), context).body();
+        return (ObjectNode) Json.MAPPER.readTree(body);
+    }
+
+    /** Progress lines: the status goes out with the first one, so an import failing early still gets its own. */
+    private static final class ProgressLines {
+
+        private final Context ctx;
+        private OutputStream out;
+
+        ProgressLines(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        boolean started() {
+            return out != null;
+        }
+
+        void progress(ImportProgress progress) {
+            write("progress", progress.json());
+        }
+
+        void end(String kind, JsonNode body) {
+            write(kind, body);
+        }
+
+        private void write(String kind, JsonNode body) {
+            try {
+                if (out == null) {
+                    ctx.status(200).contentType(NDJSON);
+                    out = ctx.outputStream();
+                }
+                out.write(Json.write(Json.object().set(kind, body)));
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

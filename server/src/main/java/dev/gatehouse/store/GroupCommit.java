@@ -1,0 +1,315 @@
+package dev.gatehouse.store;
+
+import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.changelog.ChangeLogStore;
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.PendingChange;
+import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.limit.Limits;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: the writes of many requests in one transaction, under one hold of the revision lock, with one
+ * flush to disk.
+ *
+ * <p><b>Why.</b> Every write appends to the change log under the deployment-wide revision lock, which is held
+ * through the commit's flush (that is what makes revisions gapless and visible in order, see
+ * {@link ChangeLogStore}). With one request per transaction a deployment therefore commits at most one write
+ * per flush, however many clients write. Here requests wait in one queue; each of a few <em>lanes</em> (worker
+ * threads) takes every request waiting, up to {@link #MAX_BATCH}, and runs them as one <em>batch</em>:
+ * <ol>
+ *   <li>one transaction; the requests one after another in order of organization id, each inside its own
+ *       savepoint: it locks its organization's row, runs its work, and is released — or, when it fails, rolled
+ *       back to its savepoint alone, so a refused write changes nothing;</li>
+ *   <li>the change records of every request that succeeded, appended in that order under one hold of the
+ *       revision lock, and one commit;</li>
+ *   <li>the records delivered to this node's {@link ChangeFeed}, then every request answered.</li>
+ * </ol>
+ * While one lane holds the revision lock and flushes, the others run their batches' work; the more requests
+ * wait, the larger the batches, so the flushes per second stay bounded while the writes per second grow.
+ *
+ * <p><b>Invariants.</b> A request is answered only once its batch has committed (or failed), a successful one
+ * also only once this node has applied its records (read-your-writes). A batch of one request runs exactly as a
+ * lone transaction: no savepoint. Each request runs against the state its predecessors in the batch left, after
+ * its organization's lock, as it would have in a transaction of its own queued behind theirs. Sorting a batch by
+ * organization id (deployment-level writes first, arrival order within an organization) makes every lane take
+ * organization locks in ascending order, so lanes never deadlock on each other; a lane waiting for a lock another
+ * lane holds waits for that lane's commit. At most {@link #MAX_BATCH} savepoints per transaction: PostgreSQL
+ * caches 64 subtransaction ids per session, and a transaction with more slows every snapshot on the server. When
+ * the commit fails, every request of the batch gets that failure — refused ones too, since what refused them may
+ * not have committed.
+ *
+ * <p><b>Thread-safety.</b> {@link #write} may be called from any thread but a lane's (the {@link Store} runs
+ * a write made from inside a lane's work in a transaction of its own); each lane owns its batch.
+ */
+final class GroupCommit implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    /** Requests per transaction at most (savepoints; see the class comment). */
+    static final int MAX_BATCH = 32;
+    private static final String SAVEPOINT = "gatehouse_write";
+
+    private final Jdbi jdbi;
+    private final ChangeLogStore log;
+    private final ChangeFeed feed;
+    private final Limits limits;
+    private final InstantSource clock;
+    private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> lanes = new ArrayList<>();
+    private volatile boolean open = true;
+
+    GroupCommit(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+        }
+        this.jdbi = jdbi;
+        this.log = log;
+        this.feed = feed;
+        this.limits = limits;
+        this.clock = clock;
+        for (int i = 0; i < lanes; i++) {
+            Thread lane = new Lane(this::run, "gatehouse-write-" + i);
+            lane.setDaemon(true);
+            this.lanes.add(lane);
+            lane.start();
+        }
+    }
+
+    /** Whether the calling thread is one of this node's lanes (a write made from inside a batch's work). */
+    static boolean onLane() {
+        return Thread.currentThread() instanceof Lane;
+    }
+
+    int lanes() {
+        return lanes.size();
+    }
+
+    /** How many writes wait for a lane right now. */
+    int waiting() {
+        return queue.size();
+    }
+
+    /** Queues a write and waits for its batch; its outcome as {@link Store#write} promises it. */
+    <T> Written<T> write(Actor actor, Long orgId, Function<Tx, T> work) {
+        Request<T> request = new Request<>(actor, orgId, work);
+        if (!open) {
+            throw stopping();
+        }
+        queue.add(request);
+        if (!open && queue.remove(request)) {
+            throw stopping();
+        }
+        return request.answer();
+    }
+
+    private void run() {
+        List<Request<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (open || !queue.isEmpty()) {
+            try {
+                Request<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                if (open) {
+                    LOG.warn("write lane {} interrupted; it stops", Thread.currentThread().getName());
+                }
+                return;
+            } catch (Throwable t) {
+                // runBatch answers its requests; this is the last line, so that no caller ever waits forever
+                for (Request<?> request : batch) {
+                    request.fail(t);
+                }
+                LOG.error("write lane {} failed outside a batch", Thread.currentThread().getName(), t);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** One transaction for the whole batch; see the class comment. */
+    private void runBatch(List<Request<?>> batch) {
+        batch.sort(Comparator.comparing((Request<?> r) -> r.orgId, Comparator.nullsFirst(Comparator.naturalOrder())));
+        boolean savepoints = batch.size() > 1;
+        List<ChangeRecord> records;
+        List<Request<?>> succeeded = new ArrayList<>(batch.size());
+        try (Handle handle = jdbi.open()) {
+            try {
+                handle.begin();
+                for (Request<?> request : batch) {
+                    if (savepoints) {
+                        handle.savepoint(SAVEPOINT);
+                    }
+                    if (request.run(handle, limits, clock)) {
+                        if (savepoints) {
+                            handle.releaseSavepoint(SAVEPOINT);
+                        }
+                        succeeded.add(request);
+                    } else if (savepoints) {
+                        handle.rollbackToSavepoint(SAVEPOINT);
+                    } else {
+                        handle.rollback();
+                        request.refuse();
+                        return;
+                    }
+                }
+                List<ChangeLogStore.Authored> authored = new ArrayList<>(succeeded.size());
+                for (Request<?> request : succeeded) {
+                    authored.add(new ChangeLogStore.Authored(request.actor, request.at, request.changes));
+                }
+                records = log.append(handle, authored);
+                handle.commit();
+            } catch (RuntimeException | Error e) {
+                if (handle.isInTransaction()) {
+                    try {
+                        handle.rollback();
+                    } catch (RuntimeException rollback) {
+                        e.addSuppressed(rollback);
+                    }
+                }
+                throw e;
+            }
+        } catch (RuntimeException | Error e) {
+            Throwable failure = e instanceof JdbiException j ? Store.translate(j) : e;
+            for (Request<?> request : batch) {
+                request.fail(failure);
+            }
+            return;
+        }
+        if (!records.isEmpty()) {
+            feed.publish(records);
+        }
+        int next = 0;
+        for (Request<?> request : succeeded) {
+            request.succeed(records.subList(next, next + request.changes.size()), feed);
+            next += request.changes.size();
+        }
+        for (Request<?> request : batch) {
+            request.refuse();
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        for (Thread lane : lanes) {
+            try {
+                lane.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Thread lane : lanes) {
+            lane.interrupt();
+        }
+        Request<?> left;
+        while ((left = queue.poll()) != null) {
+            left.fail(stopping());
+        }
+    }
+
+    private static UnavailableException stopping() {
+        return new UnavailableException("node_stopping", "this node is stopping; retry the write on another node");
+    }
+
+    /** A lane's thread, so that {@link #onLane()} can tell it apart. */
+    private static final class Lane extends Thread {
+        Lane(Runnable run, String name) {
+            super(run, name);
+        }
+    }
+
+    /**
+     * One queued write: its work, then (on its lane) its outcome — a value and changes, or a failure — then its
+     * answer. Fields other than {@link #answer} are touched by the lane only.
+     */
+    private static final class Request<T> {
+
+        final Actor actor;
+        final Long orgId;
+        final Function<Tx, T> work;
+        final CompletableFuture<Written<T>> answer = new CompletableFuture<>();
+        T value;
+        Instant at;
+        List<PendingChange> changes = List.of();
+        Throwable failure;
+
+        Request(Actor actor, Long orgId, Function<Tx, T> work) {
+            this.actor = actor;
+            this.orgId = orgId;
+            this.work = work;
+        }
+
+        /**
+         * Runs the work inside the batch's transaction, after its organization's lock, at the time the clock reads
+         * then; false when it failed (its failure kept for the answer).
+         */
+        boolean run(Handle handle, Limits limits, InstantSource clock) {
+            try {
+                if (orgId != null) {
+                    Store.lockOrganization(handle, orgId);
+                }
+                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()));
+                value = work.apply(tx);
+                at = tx.now();
+                changes = List.copyOf(tx.changes());
+                return true;
+            } catch (JdbiException e) {
+                failure = Store.translate(e);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            return false;
+        }
+
+        /** Answers a request that succeeded, once its batch committed and its records are applied. */
+        void succeed(List<ChangeRecord> records, ChangeFeed feed) {
+            long revision = records.isEmpty() ? feed.applied() : records.get(records.size() - 1).revision();
+            answer.complete(new Written<>(value, revision));
+        }
+
+        /** Answers a request that failed (a no-op for one that succeeded), once its batch has ended. */
+        void refuse() {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            }
+        }
+
+        void fail(Throwable t) {
+            answer.completeExceptionally(t);
+        }
+
+        Written<T> answer() {
+            try {
+                return answer.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.gatehouse.store;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The write path's meters: how many writes wait for a write lane ({@link GroupCommit}; always 0 with one transaction
+ * per write). Read from the {@link Store} when scraped; nothing is counted here. Documented in docs/deployment.md.
+ */
+public final class WriteMetrics {
+
+    private WriteMetrics() {
+    }
+
+    /** Registers the store's meters on {@code registry}. */
+    public static void register(Store store, MeterRegistry registry) {
+        Gauge.builder("gatehouse.writes.waiting", store, Store::waitingWrites)
+                .description("writes queued for a write lane (group commit)")
+                .register(registry);
+    }
+}

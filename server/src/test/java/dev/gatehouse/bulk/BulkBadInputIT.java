@@ -1,0 +1,148 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static dev.gatehouse.bulk.Bulk.importBody;
+import static dev.gatehouse.bulk.Bulk.line;
+import static dev.gatehouse.bulk.Bulk.role;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad input to an import: each case's body starts with a valid line and breaks at line 2, in the first chunk, so
+ * the answer must be a 4xx naming line 2 with the line's own code, and the organization must be unchanged
+ * (the chunk, line 1 included, rolled back).
+ */
+class BulkBadInputIT {
+
+    static TestNode node;
+    static Fixtures fx;
+    static final String FIRST = role("Fine", List.of("doc.read", "records.all"));
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        Bulk.registerDocsModel(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static Stream<Arguments> badLines() {
+        return Stream.of(
+                Arguments.of("malformed JSON", FIRST + "\n{\"type\": \"role\", \"name\": \n", "invalid_json"),
+                Arguments.of("not an object", FIRST + "\n[1, 2]\n", "invalid_json"),
+                Arguments.of("unknown field", FIRST + "\n" + line("type", "role", "name", "X", "permissions",
+                        List.of("doc.read", "records.all"), "colour", "red") + "\n", "invalid_input"),
+                Arguments.of("unknown type", FIRST + "\n" + line("type", "planet", "name", "X") + "\n", "invalid_input"),
+                Arguments.of("unknown op", FIRST + "\n" + line("type", "role", "op", "merge", "name", "X") + "\n",
+                        "invalid_input"),
+                Arguments.of("missing role reference", FIRST + "\n" + Bulk.member("u1", "Nope") + "\n",
+                        "unknown_reference"),
+                Arguments.of("missing member reference", FIRST + "\n" + Bulk.assignment("doc", "d1", "nobody",
+                        "Fine") + "\n", "unknown_reference"),
+                Arguments.of("body stops mid-line", FIRST + "\n{\"type\": \"role\", \"name\": \"Cut", "truncated_line"),
+                Arguments.of("control character", FIRST + "\n{\"type\": \"role\", \"name\": \"A\\u0000B\", "
+                        + "\"permissions\": []}\n", "invalid_text"),
+                Arguments.of("line too long", FIRST + "\n" + line("type", "role", "name", "X", "description",
+                        "x".repeat(1 << 20)) + "\n", "line_too_long"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badLines")
+    void aBadLine_isA400NamingIt_andChangesNothing(String name, String body, String code) {
+        check(body, code, 2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("laterLines")
+    void aBadLineFurtherOn_isNamedToo(String name, String body, String code, int line) {
+        check(body, code, line);
+    }
+
+    static Stream<Arguments> laterLines() {
+        return Stream.of(
+                Arguments.of("unknown resource type", FIRST + "\n" + Bulk.member("u1", "Fine") + "\n"
+                        + Bulk.assignment("planet", "p1", "u1", "Fine") + "\n", "unknown_resource_type", 3),
+                Arguments.of("an assignment breaking a rule among good ones", FIRST + "\n" + Bulk.member("u1", "Fine")
+                        + "\n" + line("type", "member", "user_id", "g1", "email", "g1@example.com", "external", true)
+                        + "\n" + Bulk.assignment("doc", "d1", "u1", "Fine") + "\n"
+                        + Bulk.assignment("doc", "d2", "g1", "Fine") + "\n"
+                        + Bulk.assignment("doc", "d3", "u1", "Fine") + "\n", "invalid_input", 5));
+    }
+
+    private static void check(String body, String code, int line) {
+        Fixtures.Org org = fx.org("docs");
+        long revision = node.appliedRevision();
+        Http.Res res = importBody(node.service(), org.id(), "", body);
+
+        // a line over the line limit is too large (413), as a JSON body over the body limit is; the rest is invalid
+        assertThat(res.status()).as("%s", res).isEqualTo(code.equals("line_too_long") ? 413 : 400);
+        assertThat(res.get("code").stringValue()).isEqualTo(code);
+        assertThat(res.get("detail").stringValue()).startsWith("line " + line + ": ");
+        assertThat(res.get("line").longValue()).isEqualTo(line);
+        assertThat(res.get("committed_lines").longValue()).isZero();
+        assertThat(res.get("resume_from_line").longValue()).isEqualTo(1);
+        assertThat(node.service().get(org.path() + "/roles?limit=1000").json().get("items"))
+                .extracting(r -> r.get("name").stringValue()).doesNotContain("Fine");
+        assertThat(node.appliedRevision()).as("nothing was committed").isEqualTo(revision);
+    }
+
+    @Test
+    void tenMillionLines_stopAtTheLineLimit_withNothingCommitted() {
+        Fixtures.Org org = fx.org("docs");
+        long limit = ImportOptions.DEFAULT_MAX_LINES;
+        Http.Res res = importBody(node.service(), org.id(), "", FIRST + "\n" + "\n".repeat(10_000_000 - 1));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).isEqualTo("too_many_lines");
+        assertThat(res.get("line").longValue()).isEqualTo(limit + 1);
+        assertThat(res.get("detail").stringValue()).contains("from_line=" + (limit + 1));
+        assertThat(res.get("committed_lines").longValue()).isZero();
+        assertThat(node.service().get(org.path() + "/roles?limit=1000").json().get("items"))
+                .extracting(r -> r.get("name").stringValue()).doesNotContain("Fine");
+    }
+
+    @Test
+    void aBodyThatIsNotNdjson_isRefusedBeforeAnyLine() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res res = node.service().raw("POST", org.path() + "/import", FIRST, "application/xml");
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).isEqualTo("unsupported_media_type");
+    }
+
+    @Test
+    void badParameters_areRefusedBeforeAnyLine() {
+        Fixtures.Org org = fx.org("docs");
+        for (String query : List.of("chunk_lines=0", "chunk_lines=10001", "chunk_lines=x", "from_line=0")) {
+            Http.Res res = importBody(node.service(), org.id(), query, FIRST + "\n");
+            assertThat(res.status()).as(query).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as(query).isEqualTo("invalid_parameter");
+        }
+    }
+
+    @Test
+    void anotherOrganizationsMemberKey_getsTheSame404AsAMissingOrganization() {
+        Fixtures.Org mine = fx.org("docs");
+        Fixtures.Org theirs = fx.org("docs");
+        Http.Res res = importBody(mine.admin(), theirs.id(), "", FIRST + "\n");
+        Http.Res missing = importBody(mine.admin(), 999_999_999L, "", FIRST + "\n");
+        assertThat(res.status()).isEqualTo(404);
+        assertThat(res.get("code").stringValue()).isEqualTo(missing.get("code").stringValue());
+        assertThat(Map.of("roles", node.service().get(theirs.path() + "/roles?limit=1000").json().get("items").size()))
+                .isEqualTo(Map.of("roles", 1));
+    }
+}

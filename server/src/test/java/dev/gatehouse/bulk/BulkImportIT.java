@@ -1,0 +1,195 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.gatehouse.bulk.Bulk.assignment;
+import static dev.gatehouse.bulk.Bulk.importLines;
+import static dev.gatehouse.bulk.Bulk.line;
+import static dev.gatehouse.bulk.Bulk.member;
+import static dev.gatehouse.bulk.Bulk.role;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /v1/orgs/{org}/import} writes every kind of object through the rules of the caller's own requests,
+ * answers with counts and the revision its writes reach (a consistency token), changes nothing — and records
+ * nothing — when imported again, and commits chunk by chunk: a failing line rolls back its own chunk only and
+ * names where to resume.
+ */
+class BulkImportIT {
+
+    static TestNode node;
+    static Fixtures fx;
+    static Jdbi db;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        db = TestDatabase.jdbi(node.databaseUrl());
+        Bulk.registerDocsModel(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static final List<String> READ = List.of("doc.read", "records.all");
+
+    static final List<String> EVERYTHING = List.of(
+            role("Editor", List.of("doc.read", "doc.write", "records.all")),
+            line("type", "role", "name", "Guest", "permissions", List.of("doc.read"), "external", true,
+                    "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned", "require_assignment")),
+            member("alice", "Editor"),
+            line("type", "member", "user_id", "eve", "email", "eve@example.com", "external", true),
+            line("type", "member", "user_id", "zed", "email", "zed@example.com", "role", "Editor",
+                    "status", "deactivated"),
+            line("type", "group", "name", "Team"),
+            line("type", "group_member", "group", "Team", "user_id", "alice"),
+            assignment("doc", "d1", "alice", "Editor"),
+            assignment("room", "r1", "eve", "Guest"));
+
+    @Test
+    void import_writesEveryKind_answersCountsAndRevision_andTheEngineDecidesAtIt() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res res = importLines(node.service(), org.id(), "", EVERYTHING);
+
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("lines").longValue()).isEqualTo(9);
+        assertThat(res.get("committed_lines").longValue()).isEqualTo(9);
+        assertThat(res.get("chunks").intValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("role").get("created").longValue()).isEqualTo(2);
+        assertThat(res.get("counts").get("member").get("created").longValue()).isEqualTo(3);
+        assertThat(res.get("counts").get("group").get("created").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("group_member").get("created").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("assignment").get("created").longValue()).isEqualTo(2);
+        long revision = res.get("revision").longValue();
+        assertThat(res.revision()).isEqualTo(revision);
+
+        Http.Res check = node.service().post(org.path() + "/check/batch", Map.of("checks", List.of(
+                Map.of("user_id", "alice", "permission", "doc.write", "resource", Map.of("type", "doc", "id", "d1"),
+                        "min_revision", revision),
+                Map.of("user_id", "eve", "permission", "doc.read", "resource", Map.of("type", "room", "id", "r1")),
+                Map.of("user_id", "eve", "permission", "doc.write", "resource", Map.of("type", "room", "id", "r1")),
+                Map.of("user_id", "zed", "permission", "doc.read"))));
+        assertThat(check.status()).as("%s", check).isEqualTo(200);
+        assertThat(check.get("results")).extracting(r -> r.get("allowed").booleanValue())
+                .containsExactly(true, true, false, false);
+        assertThat(node.service().get(org.path() + "/members/zed").get("status").stringValue())
+                .isEqualTo("deactivated");
+    }
+
+    @Test
+    void importingTheSameLinesAgain_changesNothing_andRecordsNothing() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", EVERYTHING).status()).isEqualTo(200);
+        long rows = changeLogRows();
+
+        Http.Res again = importLines(node.service(), org.id(), "", EVERYTHING);
+
+        assertThat(again.status()).as("%s", again).isEqualTo(200);
+        for (String kind : List.of("role", "member", "group", "group_member", "assignment")) {
+            assertThat(again.get("counts").get(kind).get("created").longValue()).as(kind).isZero();
+            assertThat(again.get("counts").get(kind).get("updated").longValue()).as(kind).isZero();
+        }
+        assertThat(again.get("counts").get("assignment").get("unchanged").longValue()).isEqualTo(2);
+        assertThat(changeLogRows()).isEqualTo(rows);
+    }
+
+    @Test
+    void upsertsAndDeletes_changeWhatDiffers() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", EVERYTHING).status()).isEqualTo(200);
+
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(
+                role("Viewer", List.of("doc.read", "records.all")),
+                role("Editor", List.of("doc.read", "doc.write", "doc.delete", "records.all")),
+                assignment("doc", "d1", "alice", "Viewer"),
+                line("type", "assignment", "op", "delete", "resource", Map.of("type", "room", "id", "r1"),
+                        "user_id", "eve"),
+                line("type", "group_member", "op", "delete", "group", "Team", "user_id", "alice"),
+                line("type", "member", "op", "delete", "user_id", "zed"),
+                line("type", "group", "op", "delete", "name", "Team")));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("counts").get("role").get("created").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("role").get("updated").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("assignment").get("updated").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("assignment").get("deleted").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("group_member").get("deleted").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("member").get("deleted").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("group").get("deleted").longValue()).isEqualTo(1);
+        Http.Res check = node.service().post(org.path() + "/check", Map.of("user_id", "alice",
+                "permission", "doc.write", "resource", Map.of("type", "doc", "id", "d1"),
+                "min_revision", res.revision()));
+        assertThat(check.get("allowed").booleanValue()).as("alice holds Viewer on d1 now").isFalse();
+        assertThat(node.service().get(org.path() + "/members/zed").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aFailingLine_rollsBackItsChunkOnly_namesTheLine_andTheImportResumesFromTheChunk() {
+        Fixtures.Org org = fx.org("docs");
+        List<String> lines = List.of(
+                role("A", READ),
+                role("B", READ),
+                member("m1", "A"),
+                assignment("doc", "d1", "m1", "Missing"),
+                member("m2", "B"));
+
+        Http.Res failed = importLines(node.service(), org.id(), "chunk_lines=2", lines);
+
+        assertThat(failed.status()).as("%s", failed).isEqualTo(400);
+        assertThat(failed.get("code").stringValue()).isEqualTo("unknown_reference");
+        assertThat(failed.get("detail").stringValue()).startsWith("line 4: ").contains("\"Missing\"");
+        assertThat(failed.get("line").longValue()).isEqualTo(4);
+        assertThat(failed.get("committed_lines").longValue()).isEqualTo(2);
+        assertThat(failed.get("resume_from_line").longValue()).isEqualTo(3);
+        assertThat(roleNames(org)).contains("A", "B");
+        assertThat(node.service().get(org.path() + "/members/m1").status()).as("line 3 was rolled back").isEqualTo(404);
+
+        List<String> fixed = List.of(lines.get(0), lines.get(1), lines.get(2), assignment("doc", "d1", "m1", "B"),
+                lines.get(4));
+        Http.Res resumed = importLines(node.service(), org.id(), "chunk_lines=2&from_line=3", fixed);
+
+        assertThat(resumed.status()).as("%s", resumed).isEqualTo(200);
+        assertThat(resumed.get("skipped_lines").longValue()).isEqualTo(2);
+        assertThat(resumed.get("counts").get("member").get("created").longValue()).isEqualTo(2);
+        assertThat(resumed.get("counts").get("assignment").get("created").longValue()).isEqualTo(1);
+    }
+
+    @Test
+    void progress_streamsOneLinePerChunk_thenTheResult() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res res = Bulk.importBody(node.service().header("Accept", "application/x-ndjson"), org.id(),
+                "chunk_lines=1", Bulk.body(List.of(role("P1", READ), role("P2", READ), role("P3", READ))));
+
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.header("Content-Type")).startsWith("application/x-ndjson");
+        List<String> lines = List.of(res.body().split("\n"));
+        assertThat(lines).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Json.readTree(lines.get(i)).get("progress").get("committed_lines").longValue()).isEqualTo(i + 1);
+        }
+        assertThat(Json.readTree(lines.get(3)).get("result").get("counts").get("role")
+                .get("created").longValue()).isEqualTo(3);
+    }
+
+    static long changeLogRows() {
+        return db.withHandle(h -> h.createQuery("SELECT count(*) FROM change_log").mapTo(Long.class).one());
+    }
+
+    static List<String> roleNames(Fixtures.Org org) {
+        return db.withHandle(h -> h.createQuery("SELECT name FROM roles WHERE org_id = :org").bind("org", org.id())
+                .mapTo(String.class).list());
+    }
+}

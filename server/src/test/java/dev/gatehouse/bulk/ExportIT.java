@@ -1,0 +1,189 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /v1/orgs/{org}/export}: lines the import takes back, at the revision the answer names; importing an
+ * organization's export into a new organization gives every member the same decisions there — compared check by
+ * check over every permission, with no resource and on each resource — and the same record visibility. Export
+ * needs a service key or a member key with the model's management permissions.
+ */
+class ExportIT {
+
+    static final List<String> PERMISSIONS = List.of("doc.read", "doc.write", "doc.delete", "members.manage",
+            "records.all");
+    static final List<Map<String, String>> RESOURCES = List.of(Map.of("type", "doc", "id", "d1"),
+            Map.of("type", "doc", "id", "d2"), Map.of("type", "doc", "id", "d9"), Map.of("type", "room", "id", "r1"),
+            Map.of("type", "room", "id", "r2"));
+
+    static TestNode node;
+    static Fixtures fx;
+    static Fixtures.Org source;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        Bulk.registerDocsModel(node);
+        source = fx.org("docs");
+        long editor = fx.role(source, "Editor", List.of("doc.read", "doc.write", "records.all"));
+        long viewer = fx.role(source, "Viewer", List.of("doc.read", "records.all"));
+        long limited = fx.role(source, Map.of("name", "Limited", "permissions", List.of("doc.read"),
+                "visibility", Map.of("user_field_ids", List.of("owner_id", "rep_id"), "unassigned", "require_assignment")));
+        long guest = fx.role(source, Map.of("name", "Guest", "permissions", List.of("doc.read"), "external", true,
+                "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned", "allow_unassigned")));
+        fx.member(source, "alice", editor);
+        fx.member(source, "bob", viewer);
+        fx.member(source, "carol", limited);
+        fx.external(source, "eve");
+        fx.member(source, "frank", editor);
+        assign("doc", "d1", "alice", viewer);
+        assign("doc", "d2", "bob", editor);
+        assign("room", "r1", "eve", guest);
+        assign("room", "r1", "bob", editor);
+        assign("doc", "d9", "frank", editor);
+        assertThat(node.service().patch(source.path() + "/members/frank", Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+        long team = node.service().post(source.path() + "/groups", Map.of("name", "Team")).json().get("id").longValue();
+        assertThat(node.service().post(source.path() + "/groups/" + team + "/members", Map.of("user_id", "alice"))
+                .status()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static void assign(String type, String id, String userId, long role) {
+        Http.Res res = node.service().put(source.path() + "/resources/" + type + "/" + id + "/assignments/" + userId,
+                Map.of("role_id", role));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+    }
+
+    @Test
+    void export_isLinesOfOneRevision_namedInTheHeaderAndTheAnswer() {
+        Http.Res res = node.service().get(source.path() + "/export");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.header("Content-Type")).startsWith("application/x-ndjson");
+        List<JsonNode> lines = lines(res.body());
+        JsonNode header = lines.get(0);
+        assertThat(header.get("type").stringValue()).isEqualTo("header");
+        assertThat(header.get("model").stringValue()).isEqualTo("docs");
+        assertThat(header.get("revision").longValue()).isEqualTo(res.revision());
+        assertThat(lines).extracting(l -> l.get("type").stringValue()).containsSubsequence("header", "role", "member",
+                "group", "group_member", "assignment");
+        assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("role"))
+                .extracting(l -> l.get("name").stringValue()).containsExactly("Editor", "Viewer", "Limited", "Guest");
+        assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("assignment")).hasSize(5);
+    }
+
+    @Test
+    void importOfAnExport_intoANewOrganization_decidesIdentically() {
+        Http.Res exported = node.service().get(source.path() + "/export");
+        Fixtures.Org copy = fx.org("docs");
+
+        Http.Res imported = Bulk.importBody(node.service(), copy.id(), "", exported.body());
+
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        long revision = imported.revision();
+        List<String> users = new ArrayList<>();
+        for (JsonNode line : lines(exported.body())) {
+            if (line.get("type").stringValue().equals("member")) {
+                users.add(line.get("user_id").stringValue());
+            }
+        }
+        assertThat(users).contains("alice", "bob", "carol", "eve", "frank");
+        assertThat(decisions(copy, users, revision)).isEqualTo(decisions(source, users, revision));
+        assertThat(visibility(copy, users)).isEqualTo(visibility(source, users));
+        List<JsonNode> again = lines(node.service().get(copy.path() + "/export").body());
+        assertThat(withoutHeader(again)).containsAll(withoutHeader(lines(exported.body())));
+    }
+
+    @Test
+    void export_needsAServiceKeyOrTheManagementPermissions() {
+        Fixtures.Org org = fx.org("docs");
+        long plain = fx.role(org, "Plain", List.of("doc.read", "records.all"));
+        long plainMember = fx.member(org, "plain", plain);
+        Http plainKey = fx.keyFor(org, plainMember);
+
+        assertThat(node.service().get(org.path() + "/export").status()).isEqualTo(200);
+        assertThat(org.admin().get(org.path() + "/export").status()).as("the owner holds members.manage")
+                .isEqualTo(200);
+        Http.Res refused = plainKey.get(org.path() + "/export");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.get("code").stringValue()).isEqualTo("permission_required");
+        Http.Res foreign = org.admin().get(source.path() + "/export");
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.get("code").stringValue()).isEqualTo("organization_not_found");
+    }
+
+    /** Every member's answer for every permission, without a resource and on each resource. */
+    static Map<String, List<JsonNode>> decisions(Fixtures.Org org, List<String> users, long revision) {
+        Map<String, List<JsonNode>> out = new LinkedHashMap<>();
+        for (String user : users) {
+            List<Object> checks = new ArrayList<>();
+            for (String permission : PERMISSIONS) {
+                checks.add(Map.of("user_id", user, "permission", permission, "min_revision", revision));
+                for (Map<String, String> resource : RESOURCES) {
+                    checks.add(Map.of("user_id", user, "permission", permission, "resource", resource));
+                }
+            }
+            Http.Res res = node.service().post(org.path() + "/check/batch", Map.of("checks", checks));
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+            List<JsonNode> answers = new ArrayList<>();
+            res.get("results").forEach(r -> {
+                ObjectNode answer = ((ObjectNode) r).deepCopy();
+                answer.remove("revision");
+                answers.add(answer);
+            });
+            assertThat(answers).as("answers for %s", user).anyMatch(a -> a.has("allowed"));
+            out.put(user, answers);
+        }
+        return out;
+    }
+
+    /** Whether each member sees records naming it, someone else, or nobody. */
+    static Map<String, List<Boolean>> visibility(Fixtures.Org org, List<String> users) {
+        Map<String, List<Boolean>> out = new LinkedHashMap<>();
+        for (String user : users) {
+            List<Boolean> seen = new ArrayList<>();
+            for (Map<String, Object> fields : List.<Map<String, Object>>of(Map.of("owner_id", List.of(user)),
+                    Map.of("owner_id", List.of("someone")), Map.of("rep_id", List.of(user)), Map.of())) {
+                Http.Res res = node.service().post(org.path() + "/visibility/check", Map.of("user_id", user,
+                        "record", Map.of("fields", fields)));
+                assertThat(res.status()).as("%s", res).isEqualTo(200);
+                seen.add(res.get("visible").booleanValue());
+            }
+            out.put(user, seen);
+        }
+        return out;
+    }
+
+    static List<JsonNode> lines(String body) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (!line.isEmpty()) {
+                out.add(Json.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    static List<JsonNode> withoutHeader(List<JsonNode> lines) {
+        return lines.stream().filter(l -> !l.get("type").stringValue().equals("header")).toList();
+    }
+}

@@ -1,0 +1,262 @@
+package dev.gatehouse.store;
+
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleInput;
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.OrgRowLock;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestClock;
+import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Group commit ({@link GroupCommit}) against the real store of a node: writes that wait at the same time commit
+ * in one transaction, in order of organization, with gapless revisions; a write that fails inside such a
+ * transaction is rolled back alone — whether the database refused a statement of it or its rules refused it —
+ * and the others commit. To make writes wait together deterministically, the test holds one organization's row
+ * lock while a write of it occupies every lane, queues the writes under test, and then lets go.
+ */
+class GroupCommitIT {
+
+    private static final Principal SERVICE = new Principal.Service("test");
+
+    static TestNode node;
+    static Fixtures fx;
+    static Jdbi db;
+    static Store store;
+    static final TestClock clock = new TestClock();
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
+        fx = new Fixtures(node);
+        db = TestDatabase.jdbi(node.databaseUrl());
+        db.useHandle(h -> h.execute("CREATE TABLE test_marks (org_id bigint NOT NULL, mark text NOT NULL)"));
+        store = node.node().core().store();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void writesWaitingTogether_commitInOneTransaction_inOrderOfOrganization_withGaplessRevisions() {
+        Fixtures.Org first = fx.org("rooms");
+        Fixtures.Org second = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        List<CompletableFuture<Written<Role>>> writes = new ArrayList<>();
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            writes.add(queue(() -> createRole(second, "Second A")));
+            writes.add(queue(() -> createRole(first, "First A")));
+            writes.add(queue(() -> createRole(second, "Second B")));
+            writes.add(queue(() -> createRole(first, "First B")));
+            lock.release();
+        }
+        List<Long> revisions = writes.stream().map(w -> w.join().revision()).toList();
+
+        assertThat(transactionsOf(revisions)).as("the four writes' transactions").isEqualTo(1);
+        // sorted by organization id, arrival order within one: First A, First B, Second A, Second B
+        long lowest = revisions.stream().mapToLong(Long::longValue).min().orElseThrow();
+        assertThat(revisions).containsExactly(lowest + 2, lowest, lowest + 3, lowest + 1);
+        assertThat(node.appliedRevision()).isGreaterThanOrEqualTo(lowest + 3);
+        assertGapless();
+    }
+
+    @Test
+    void aWriteFailingInsideABatch_isRolledBackAlone_andTheOthersCommit() {
+        Fixtures.Org org = fx.org("rooms");
+        Fixtures.Org other = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        CompletableFuture<Written<Role>> before;
+        CompletableFuture<Written<Object>> statementFails;
+        CompletableFuture<Written<Object>> ruleFails;
+        CompletableFuture<Written<Role>> after;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            before = queue(() -> createRole(org, "Before"));
+            statementFails = queue(() -> store.write(Actor.SYSTEM, org.id(), tx -> {
+                mark(tx, org, "division");
+                return tx.handle().createQuery("SELECT 1 / 0").mapTo(Integer.class).one();
+            }));
+            ruleFails = queue(() -> store.write(Actor.SYSTEM, other.id(), tx -> {
+                mark(tx, other, "conflict");
+                throw new ConflictException("test_conflict", "refused by a rule after writing");
+            }));
+            after = queue(() -> createRole(org, "After"));
+            lock.release();
+        }
+
+        assertThatThrownBy(statementFails::join).hasCauseInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(ruleFails::join).hasCauseInstanceOf(ConflictException.class);
+        long first = before.join().revision();
+        long second = after.join().revision();
+        assertThat(second).isEqualTo(first + 1);
+        assertThat(transactionsOf(List.of(first, second))).isEqualTo(1);
+        assertThat(marks()).as("rows written by the failed writes").isZero();
+        assertThat(roleNames(org)).contains("Before", "After");
+        assertGapless();
+    }
+
+    @Test
+    void writesOfOneBatch_takeTheirTimeFromTheNodesClock() {
+        Fixtures.Org org = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        List<CompletableFuture<Written<Role>>> writes = new ArrayList<>();
+        Instant expected;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            clock.freeze().advance(Duration.ofDays(400));
+            expected = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            writes.add(queue(() -> createRole(org, "Timed A")));
+            writes.add(queue(() -> createRole(org, "Timed B")));
+            lock.release();
+            List<Long> revisions = writes.stream().map(w -> w.join().revision()).toList();
+            assertThat(transactionsOf(revisions)).isEqualTo(1);
+            List<Instant> logged = db.withHandle(h -> h.createQuery("SELECT occurred_at FROM change_log "
+                    + "WHERE revision = ANY(:revisions)").bind("revisions", revisions.toArray(new Long[0]))
+                    .mapTo(OffsetDateTime.class).list()).stream().map(OffsetDateTime::toInstant).toList();
+            assertThat(logged).containsExactly(expected, expected);
+            assertThat(writes.stream().map(w -> w.join().value().createdAt()).toList())
+                    .containsExactly(expected, expected);
+        } finally {
+            clock.run();
+        }
+    }
+
+    @Test
+    void aRehearsal_seesCommittedStateOnly_neverTheUncommittedWritesOfABatch() {
+        Fixtures.Org org = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        CompletableFuture<Written<Role>> queued;
+        CompletableFuture<List<String>> rehearsed;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            queued = queue(() -> createRole(org, "Queued"));
+            rehearsed = CompletableFuture.supplyAsync(() -> node.node().core().access().rehearse(SERVICE, org.id(),
+                    (tx, caller) -> tx.handle().createQuery("SELECT name FROM roles WHERE org_id = :org")
+                            .bind("org", org.id()).mapTo(String.class).list()));
+            // a rehearsal queued for a lane would join the queued write's batch, after it
+            Await.until(Duration.ofSeconds(20), "the rehearsal ends or waits for a lane",
+                    () -> rehearsed.isDone() || store.waitingWrites() == 2);
+            lock.release();
+        }
+        queued.join();
+        assertThat(rehearsed.join()).as("roles the rehearsal saw").doesNotContain("Queued");
+        assertThat(roleNames(org)).contains("Queued");
+    }
+
+    @Test
+    void aLoneWrite_isAnsweredAtOnce_andAFailedOneChangesNothing() {
+        Fixtures.Org org = fx.org("rooms");
+        Written<Role> created = createRole(org, "Alone");
+        assertThat(created.revision()).isEqualTo(node.appliedRevision());
+        assertThatThrownBy(() -> store.write(Actor.SYSTEM, org.id(), tx -> {
+            mark(tx, org, "alone");
+            return tx.handle().createQuery("SELECT 1 / 0").mapTo(Integer.class).one();
+        })).isInstanceOf(InvalidInputException.class);
+        assertThat(marks()).isZero();
+    }
+
+    @Test
+    void aNodeWithoutWriteLanes_commitsEachWriteInItsOwnTransaction() {
+        try (TestNode alone = TestNode.startOn(node.databaseUrl(),
+                c -> c.withDatabase(c.database().withWriteLanes(0)))) {
+            Store own = alone.node().core().store();
+            assertThat(own.lanes()).isZero();
+            assertThat(store.lanes()).as("the test node's lanes, chosen by its pool of 4").isEqualTo(2);
+            Fixtures.Org org = fx.org("rooms");
+            List<CompletableFuture<Written<Role>>> writes = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String name = "Own " + i;
+                writes.add(CompletableFuture.supplyAsync(() -> alone.node().directory().roles().create(SERVICE,
+                        org.id(), new RoleInput(name, null, List.of(), false, null, false))));
+            }
+            List<Long> revisions = writes.stream().map(w -> w.join().revision()).toList();
+            assertThat(revisions).doesNotHaveDuplicates();
+            assertThat(transactionsOf(revisions)).isEqualTo(8);
+            assertThat(own.waitingWrites()).isZero();
+        }
+        assertGapless();
+    }
+
+    /**
+     * Holds {@code blocked}'s row lock and queues one write of it per lane, so that every lane waits for the lock
+     * and whatever is queued next waits for a lane; closing the lock lets them all go.
+     */
+    private static OrgRowLock occupyEveryLane(Fixtures.Org blocked) {
+        OrgRowLock lock = OrgRowLock.hold(node, blocked.id());
+        int lanes = store.lanes();
+        try {
+            // one at a time: two blockers queued together could be taken into one lane's batch
+            for (int i = 0; i < lanes; i++) {
+                int n = i;
+                CompletableFuture.supplyAsync(() -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
+                Await.until(Duration.ofSeconds(20), "lane " + n + " waits for the lock", () -> lock.waiters() == n + 1);
+            }
+            return lock;
+        } catch (RuntimeException | Error e) {
+            lock.release();
+            throw e;
+        }
+    }
+
+    /** Starts a write on its own thread and returns once it waits in the queue (so arrival order is known). */
+    private static <T> CompletableFuture<T> queue(Supplier<T> write) {
+        int waiting = store.waitingWrites();
+        CompletableFuture<T> future = CompletableFuture.supplyAsync(write);
+        Await.until(Duration.ofSeconds(20), "the write is queued", () -> store.waitingWrites() == waiting + 1);
+        return future;
+    }
+
+    private static Written<Role> createRole(Fixtures.Org org, String name) {
+        return node.node().directory().roles().create(SERVICE, org.id(),
+                new RoleInput(name, null, List.of(), false, null, false));
+    }
+
+    private static void mark(Tx tx, Fixtures.Org org, String mark) {
+        tx.handle().createUpdate("INSERT INTO test_marks (org_id, mark) VALUES (:org, :mark)").bind("org", org.id())
+                .bind("mark", mark).execute();
+    }
+
+    /** How many transactions wrote the change-log rows of these revisions (rows of one transaction share xmin). */
+    private static long transactionsOf(List<Long> revisions) {
+        return db.withHandle(h -> h.createQuery("SELECT count(DISTINCT CAST(xmin AS text)) FROM change_log "
+                + "WHERE revision = ANY(:revisions)").bind("revisions", revisions.toArray(new Long[0]))
+                .mapTo(Long.class).one());
+    }
+
+    private static long marks() {
+        return db.withHandle(h -> h.createQuery("SELECT count(*) FROM test_marks").mapTo(Long.class).one());
+    }
+
+    private static List<String> roleNames(Fixtures.Org org) {
+        return db.withHandle(h -> h.createQuery("SELECT name FROM roles WHERE org_id = :org").bind("org", org.id())
+                .mapTo(String.class).list());
+    }
+
+    private static void assertGapless() {
+        List<Long> all = db.withHandle(h -> h.createQuery("SELECT revision FROM change_log ORDER BY revision")
+                .mapTo(Long.class).list());
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i)).as("revision at position %d", i).isEqualTo(all.get(0) + i);
+        }
+    }
+}
