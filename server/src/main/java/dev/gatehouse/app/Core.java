@@ -10,6 +10,7 @@ import dev.gatehouse.enginefeed.EngineFeed;
 import dev.gatehouse.limit.Limits;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.store.DatabaseHealth;
 import dev.gatehouse.store.Store;
 import java.time.InstantSource;
 import org.jdbi.v3.core.Jdbi;
@@ -51,14 +52,16 @@ public final class Core {
 
     /**
      * Connects the core over {@code jdbi}, its writes timed by {@code clock} and sharing transactions across
-     * {@code writeLanes} write lanes (0: one transaction per write); nothing is read from the database yet. The
-     * store's lanes run until the store is closed.
+     * {@code writeLanes} write lanes (0: one transaction per write), knowing from {@code health} whether the
+     * database answers; nothing is read from the database yet. The store's lanes run until the store is closed.
      */
-    static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock, int writeLanes) {
+    static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock, int writeLanes,
+                     DatabaseHealth health) {
         ModelRegistry models = new ModelRegistry();
         ChangeLogStore log = new ChangeLogStore();
         ChangeFeed feed = new ChangeFeed(jdbi, log, clock);
-        Store store = new Store(jdbi, log, feed, limits, clock, writeLanes);
+        feed.databaseReachable(health::reachable);
+        Store store = new Store(jdbi, log, feed, limits, clock, writeLanes, health);
         EngineFeed engineFeed = new EngineFeed(models::catalog);
         Access access = new Access(store, engineFeed.engine());
         KeyService keys = new KeyService(store, serviceKey);

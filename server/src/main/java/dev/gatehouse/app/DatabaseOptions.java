@@ -21,8 +21,15 @@ final class DatabaseOptions {
     @Option(names = "--write-lanes", defaultValue = "${env:GATEHOUSE_WRITE_LANES}", description = "write lanes: concurrent writes share one transaction and one flush per lane (group commit); 0 for one transaction per write (GATEHOUSE_WRITE_LANES, default half of --pool-size, 1 to 4)")
     Integer writeLanes;
 
+    @Option(names = "--database-probe-interval-ms", defaultValue = "${env:GATEHOUSE_DATABASE_PROBE_INTERVAL_MS:-1000}", description = "how often the node checks that the database answers (GATEHOUSE_DATABASE_PROBE_INTERVAL_MS, default 1000)")
+    long probeIntervalMillis;
+
+    @Option(names = "--database-probe-timeout-ms", defaultValue = "${env:GATEHOUSE_DATABASE_PROBE_TIMEOUT_MS:-2000}", description = "a check without an answer this long finds the database unreachable: writes are refused at once, decisions answered from memory (GATEHOUSE_DATABASE_PROBE_TIMEOUT_MS, default 2000)")
+    long probeTimeoutMillis;
+
     /** Durable always: only tests turn synchronous commits off, through {@link DatabaseSettings} directly. */
     DatabaseSettings settings() {
-        return new DatabaseSettings(url, user, password, poolSize, true, writeLanes);
+        return new DatabaseSettings(url, user, password, poolSize, true, writeLanes,
+                new DatabaseSettings.Probe(probeIntervalMillis, probeTimeoutMillis));
     }
 }

@@ -112,7 +112,8 @@ public final class Gatehouse implements AutoCloseable {
         Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
         Database database = storage.database();
         PrometheusMeterRegistry metrics = metrics(database);
-        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock, config.database().lanes());
+        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock, config.database().lanes(),
+                storage.health());
         stopFirst(core.store());
         FeedMetrics.register(core.feed(), metrics);
         WriteMetrics.register(core.store(), metrics);
@@ -148,7 +149,7 @@ public final class Gatehouse implements AutoCloseable {
                         config.closeRateLimit(), clock, metrics), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules), feed),
                 new ConsoleDialect(oidc),
-                new OpsDialect(database::reachable, feed, metrics, () -> ready, auth));
+                new OpsDialect(storage.health()::reachable, feed, metrics, () -> ready, auth));
         http = startHttp(dialects, metrics);
         ready = true;
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.store.Database;
+import dev.gatehouse.store.DatabaseHealth;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.store.EmbeddedDatabase;
 import java.nio.file.Path;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's PostgreSQL: the embedded server under the data directory or the configured external one, its
- * connection pool migrated to the current schema, and the separate connections the change tailer listens on.
- * {@link #close} closes the pool, then stops an embedded server. Thread-safe.
+ * connection pool migrated to the current schema, the probe that knows whether it answers ({@link DatabaseHealth}),
+ * and the separate connections the change tailer listens on. {@link #close} stops the probe, closes the pool, then
+ * stops an embedded server. Thread-safe.
  */
 final class Storage implements AutoCloseable {
 
@@ -23,13 +25,16 @@ final class Storage implements AutoCloseable {
 
     private final EmbeddedDatabase embedded;
     private final Database database;
+    private final DatabaseHealth health;
     private final String jdbcUrl;
     private final String user;
     private final String password;
 
-    private Storage(EmbeddedDatabase embedded, Database database, String jdbcUrl, String user, String password) {
+    private Storage(EmbeddedDatabase embedded, Database database, DatabaseHealth health, String jdbcUrl, String user,
+                    String password) {
         this.embedded = embedded;
         this.database = database;
+        this.health = health;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -39,6 +44,7 @@ final class Storage implements AutoCloseable {
     static Storage start(Path dataDir, DatabaseSettings settings) {
         EmbeddedDatabase embedded = null;
         Database database = null;
+        DatabaseHealth health = null;
         try {
             String jdbcUrl;
             String user;
@@ -54,11 +60,16 @@ final class Storage implements AutoCloseable {
                 user = settings.user();
                 password = settings.password();
             }
-            database = new Database(jdbcUrl, user, password, settings.poolSize());
+            String url = jdbcUrl;
+            Properties probeProperties = connectionProperties(user, password, "gatehouse-probe");
+            health = new DatabaseHealth(timeout -> probeConnection(url, probeProperties, timeout),
+                    settings.probe().intervalMillis(), settings.probe().timeoutMillis());
+            database = new Database(jdbcUrl, user, password, settings.poolSize(), health);
             database.migrate();
-            return new Storage(embedded, database, jdbcUrl, user, password);
+            health.start();
+            return new Storage(embedded, database, health, jdbcUrl, user, password);
         } catch (RuntimeException e) {
-            new Storage(embedded, database, null, null, null).close();
+            new Storage(embedded, database, health, null, null, null).close();
             throw e;
         }
     }
@@ -67,29 +78,58 @@ final class Storage implements AutoCloseable {
         return database;
     }
 
+    /** Whether the database answers now. */
+    DatabaseHealth health() {
+        return health;
+    }
+
     /**
      * A new connection outside the pool, named {@link ChangeTailer#APPLICATION_NAME} so that operators (and
      * {@code pg_stat_activity}) can tell the listening connection apart.
      */
     Connection listeningConnection() {
         try {
-            Properties props = new Properties();
-            if (user != null) {
-                props.setProperty("user", user);
-            }
-            if (password != null) {
-                props.setProperty("password", password);
-            }
-            props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
-            Database.hideServerErrorDetail(props);
-            return DriverManager.getConnection(jdbcUrl, props);
+            return DriverManager.getConnection(jdbcUrl,
+                    connectionProperties(user, password, ChangeTailer.APPLICATION_NAME));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * A new connection outside the pool for the {@link DatabaseHealth} probe, giving up on connecting and logging
+     * in after {@code timeoutMillis} (rounded up to whole seconds, the driver's unit; the probe bounds each
+     * statement to the millisecond itself).
+     */
+    private static Connection probeConnection(String jdbcUrl, Properties properties, long timeoutMillis)
+            throws SQLException {
+        Properties props = new Properties();
+        props.putAll(properties);
+        String seconds = Long.toString(Math.max(1, (timeoutMillis + 999) / 1000));
+        props.setProperty("connectTimeout", seconds);
+        props.setProperty("loginTimeout", seconds);
+        props.setProperty("socketTimeout", seconds);
+        return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    private static Properties connectionProperties(String user, String password, String applicationName) {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", applicationName);
+        Database.hideServerErrorDetail(props);
+        return props;
+    }
+
     @Override
     public void close() {
+        if (health != null) {
+            health.close();
+        }
         try {
             if (database != null) {
                 database.close();

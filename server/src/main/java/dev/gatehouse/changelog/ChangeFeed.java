@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -77,6 +78,8 @@ public final class ChangeFeed {
     private volatile long head;
     /** When this node last knew that it had applied every revision of the log. */
     private volatile Instant current;
+    /** Whether the database answers now, known without waiting; a wait for a revision fails at once while not. */
+    private volatile BooleanSupplier databaseReachable = () -> true;
 
     /** The first revision this node could not apply, and why. */
     private record OutOfSync(long revision, String reason) {
@@ -91,6 +94,14 @@ public final class ChangeFeed {
 
     public void addListener(ChangeListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Tells the feed whether the database answers now ({@code reachable} must never block): while it does not,
+     * a wait for a revision this node lacks fails at once instead of reading the log until its deadline.
+     */
+    public void databaseReachable(BooleanSupplier reachable) {
+        this.databaseReachable = reachable;
     }
 
     /** Reloads this node's state from the tables when the log cannot be replayed onto it (see class comment). */
@@ -322,11 +333,13 @@ public final class ChangeFeed {
         if (applied >= revision) {
             return;
         }
+        requireDatabaseFor(revision);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         synchronized (this) {
             tryCatchUp(true);
             while (applied < revision) {
                 requireInSync();
+                requireDatabaseFor(revision);
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
                     throw new UnavailableException("revision_not_reached", "this node has applied revision "
@@ -342,6 +355,15 @@ public final class ChangeFeed {
                     tryCatchUp(false);
                 }
             }
+        }
+    }
+
+    /** A wait for a revision this node lacks cannot end while the database, which holds it, is unreachable. */
+    private void requireDatabaseFor(long revision) {
+        if (!databaseReachable.getAsBoolean()) {
+            throw new UnavailableException("revision_not_reached", "this node has applied revision " + applied
+                    + ", not the requested " + revision + ", and cannot reach the database to read it; retry shortly, "
+                    + "or on another node");
         }
     }
 

@@ -14,9 +14,20 @@ import java.util.Map;
  * that dialect's error shape instead. Operations endpoints are not wrapped: {@code /readyz} reports the same
  * condition to load balancers.
  *
- * <p>Costs one volatile read per request. Immutable and thread-safe.
+ * <p>Every response of the wrapped dialect also says how current the node is: {@code Gatehouse-Revision}, the
+ * revision it had applied when it answered (a write: the revision it committed) — as {@code min_revision}, it
+ * asks any node for state at least as new as this answer — and {@code Gatehouse-Staleness}, {@link ChangeFeed#lagSeconds()} — the
+ * seconds since the node last knew it held every change, a fraction of a second while all is well, growing while
+ * it cannot reach the database and answers from memory.
+ *
+ * <p>Costs a few volatile reads and a clock reading per request. Immutable and thread-safe.
  */
 public final class ReadinessGate implements Dialect {
+
+    /** The node's applied revision when it answered, or the revision a write committed. */
+    public static final String REVISION = "Gatehouse-Revision";
+    /** Seconds since the node last knew it held every change ({@link ChangeFeed#lagSeconds()}). */
+    public static final String STALENESS = "Gatehouse-Staleness";
 
     private final Dialect dialect;
     private final List<Route> routes;
@@ -25,10 +36,24 @@ public final class ReadinessGate implements Dialect {
         this.dialect = dialect;
         this.routes = dialect.routes().stream()
                 .map(route -> route.withHandler(ctx -> {
-                    feed.requireInSync();
-                    route.handler().handle(ctx);
+                    try {
+                        feed.requireInSync();
+                        route.handler().handle(ctx);
+                    } finally {
+                        if (ctx.res().getHeader(REVISION) == null) {
+                            ctx.header(REVISION, Long.toString(feed.applied()));
+                        }
+                        ctx.header(STALENESS, seconds(feed.lagSeconds()));
+                    }
                 }))
                 .toList();
+    }
+
+    /** Seconds with three decimals ({@code 0.250}), without the cost of a format string on every request. */
+    static String seconds(double seconds) {
+        long millis = Math.max(0, Math.round(seconds * 1000));
+        long fraction = millis % 1000;
+        return (millis / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
     /** {@code dialect}, refusing every request while {@code feed} is out of sync. */

@@ -2,13 +2,22 @@ package dev.gatehouse.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleListener;
+import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementException;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool, JDBI and the schema. {@link #migrate()} applies the Flyway migrations under
@@ -18,16 +27,27 @@ import org.jdbi.v3.core.statement.StatementExceptions;
  * bound arguments ({@link #withoutArguments}), and the driver leaves PostgreSQL's error detail (which quotes
  * the failing row, e.g. "Failing row contains (…)") out of its messages ({@link #hideServerErrorDetail}). So an
  * unexpected error, logged in full as a bug, shows which statement failed and why, but no email, name or
- * secret it was writing. Thread-safe.
+ * secret it was writing.
+ *
+ * <p>With a {@link DatabaseHealth}, the node does not wait for a database it knows is unreachable: while it is,
+ * every JDBI handle fails to open at once ({@code 08001}, which the store turns into a retryable
+ * {@code 503 database_unavailable}), and the moment it is found unreachable the connections of every handle open
+ * then are aborted, so that the statements waiting on them fail now rather than when TCP gives up. Thread-safe.
  */
 public final class Database implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int SQL_SHOWN = 500;
 
     private final HikariDataSource pool;
     private final Jdbi jdbi;
 
     public Database(String jdbcUrl, String user, String password, int poolSize) {
+        this(jdbcUrl, user, password, poolSize, null);
+    }
+
+    /** @param health whether the database answers now; null to always try it */
+    public Database(String jdbcUrl, String user, String password, int poolSize, DatabaseHealth health) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -43,7 +63,19 @@ public final class Database implements AutoCloseable {
         hideServerErrorDetail(driver);
         config.setDataSourceProperties(driver);
         this.pool = new HikariDataSource(config);
-        this.jdbi = Jdbi.create(pool);
+        if (health == null) {
+            this.jdbi = Jdbi.create(pool);
+        } else {
+            this.jdbi = Jdbi.create(() -> {
+                if (!health.reachable()) {
+                    throw new SQLTransientConnectionException("the database is unreachable", "08001");
+                }
+                return pool.getConnection();
+            });
+            OpenHandles open = new OpenHandles();
+            jdbi.getConfig(Handles.class).addListener(open);
+            health.onLost(open::abortAll);
+        }
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::withoutArguments);
     }
 
@@ -78,17 +110,34 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** Whether a pooled connection answers within two seconds (readiness); never throws. */
-    public boolean reachable() {
-        try (var connection = pool.getConnection()) {
-            return connection.isValid(2);
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     public HikariDataSource pool() {
         return pool;
+    }
+
+    /** The handles open now, whose connections are aborted when the database is lost. */
+    private static final class OpenHandles implements HandleListener {
+
+        private final Set<Handle> handles = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void handleCreated(Handle handle) {
+            handles.add(handle);
+        }
+
+        @Override
+        public void handleClosed(Handle handle) {
+            handles.remove(handle);
+        }
+
+        void abortAll() {
+            for (Handle handle : handles) {
+                try {
+                    handle.getConnection().abort(Runnable::run);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("aborting a connection: {}", e.toString());
+                }
+            }
+        }
     }
 
     @Override

@@ -4,8 +4,9 @@ import java.net.URI;
 
 /**
  * Where a node keeps its data: an external PostgreSQL ({@code url}), or the embedded one under the data
- * directory when {@code url} is null; the connection pool's size; whether commits wait for the disk; and how
- * many write lanes share transactions ({@link Store}, group commit). Validated here; the messages name the
+ * directory when {@code url} is null; the connection pool's size; whether commits wait for the disk; how
+ * many write lanes share transactions ({@link Store}, group commit); and how often and how patiently the node
+ * checks that the database answers ({@link DatabaseHealth}). Validated here; the messages name the
  * command-line option and never show a password. Immutable.
  *
  * @param url        JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db}) URL;
@@ -16,9 +17,29 @@ import java.net.URI;
  * @param durable    fsync and synchronous commit on the embedded database (off only in tests)
  * @param writeLanes write lanes, 0 (one transaction per write) to {@code poolSize}; null for
  *                   {@link #lanes() half the pool, 1 to 4}
+ * @param probe      the database probe's interval and timeout
  */
 public record DatabaseSettings(String url, String user, String password, int poolSize, boolean durable,
-                               Integer writeLanes) {
+                               Integer writeLanes, Probe probe) {
+
+    /**
+     * The {@link DatabaseHealth} probe: a {@code SELECT 1} every {@code intervalMillis}, the database unreachable
+     * when one gets no answer within {@code timeoutMillis} (and nothing else the node did succeeded meanwhile).
+     */
+    public record Probe(long intervalMillis, long timeoutMillis) {
+
+        /** Every second, two seconds' patience. */
+        public static final Probe DEFAULT = new Probe(1000, 2000);
+
+        public Probe {
+            if (intervalMillis < 50 || intervalMillis > 60_000) {
+                throw new IllegalArgumentException("--database-probe-interval-ms must be 50..60000, got " + intervalMillis);
+            }
+            if (timeoutMillis < 100 || timeoutMillis > 60_000) {
+                throw new IllegalArgumentException("--database-probe-timeout-ms must be 100..60000, got " + timeoutMillis);
+            }
+        }
+    }
 
     public static final int DEFAULT_POOL_SIZE = 8;
 
@@ -27,10 +48,13 @@ public record DatabaseSettings(String url, String user, String password, int poo
 
     /** Write lanes chosen by the pool size ({@link #lanes()}). */
     public DatabaseSettings(String url, String user, String password, int poolSize, boolean durable) {
-        this(url, user, password, poolSize, durable, null);
+        this(url, user, password, poolSize, durable, null, Probe.DEFAULT);
     }
 
     public DatabaseSettings {
+        if (probe == null) {
+            probe = Probe.DEFAULT;
+        }
         if (url != null && url.isBlank()) {
             url = null;
         }
@@ -65,20 +89,26 @@ public record DatabaseSettings(String url, String user, String password, int poo
 
     /** An external database at {@code url}, with the other settings of this one. */
     public DatabaseSettings external(String url, String user, String password) {
-        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes);
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes, probe);
     }
 
     public DatabaseSettings withPoolSize(int size) {
-        return new DatabaseSettings(url, user, password, size, durable, writeLanes);
+        return new DatabaseSettings(url, user, password, size, durable, writeLanes, probe);
     }
 
     public DatabaseSettings withDurable(boolean durable) {
-        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes);
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes, probe);
     }
 
     /** @param lanes write lanes, 0 to the pool size; null to choose by the pool size */
     public DatabaseSettings withWriteLanes(Integer lanes) {
-        return new DatabaseSettings(url, user, password, poolSize, durable, lanes);
+        return new DatabaseSettings(url, user, password, poolSize, durable, lanes, probe);
+    }
+
+    /** This database, probed every {@code intervalMillis} with {@code timeoutMillis}' patience. */
+    public DatabaseSettings withProbe(long intervalMillis, long timeoutMillis) {
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes,
+                new Probe(intervalMillis, timeoutMillis));
     }
 
     public boolean embedded() {

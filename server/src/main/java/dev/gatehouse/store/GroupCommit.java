@@ -68,11 +68,14 @@ final class GroupCommit implements AutoCloseable {
     private final ChangeFeed feed;
     private final Limits limits;
     private final InstantSource clock;
+    private final Store store;
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> lanes = new ArrayList<>();
     private volatile boolean open = true;
 
-    GroupCommit(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes) {
+    /** @param store translates the batches' failures ({@link Store#failure}) and hears of their successes */
+    GroupCommit(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes,
+                Store store) {
         if (lanes < 1) {
             throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
         }
@@ -81,6 +84,7 @@ final class GroupCommit implements AutoCloseable {
         this.feed = feed;
         this.limits = limits;
         this.clock = clock;
+        this.store = store;
         for (int i = 0; i < lanes; i++) {
             Thread lane = new Lane(this::run, "gatehouse-write-" + i);
             lane.setDaemon(true);
@@ -150,6 +154,7 @@ final class GroupCommit implements AutoCloseable {
         boolean savepoints = batch.size() > 1;
         List<ChangeRecord> records;
         List<Request<?>> succeeded = new ArrayList<>(batch.size());
+        boolean committing = false;
         try (Handle handle = jdbi.open()) {
             try {
                 handle.begin();
@@ -175,6 +180,7 @@ final class GroupCommit implements AutoCloseable {
                     authored.add(new ChangeLogStore.Authored(request.actor, request.at, request.changes));
                 }
                 records = log.append(handle, authored);
+                committing = true;
                 handle.commit();
             } catch (RuntimeException | Error e) {
                 if (handle.isInTransaction()) {
@@ -187,12 +193,13 @@ final class GroupCommit implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException | Error e) {
-            Throwable failure = e instanceof JdbiException j ? Store.translate(j) : e;
+            Throwable failure = e instanceof JdbiException j ? store.failure(j, committing) : e;
             for (Request<?> request : batch) {
                 request.fail(failure);
             }
             return;
         }
+        store.succeeded();
         if (!records.isEmpty()) {
             feed.publish(records);
         }

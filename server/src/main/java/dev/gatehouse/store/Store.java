@@ -44,27 +44,31 @@ public final class Store implements AutoCloseable {
     private final Limits limits;
     private final InstantSource clock;
     private final GroupCommit groupCommit;
+    private final DatabaseHealth health;
 
     /**
      * A store whose writes enforce {@code limits} ({@link Tx#limits()}), take their time from {@code clock}
      * ({@link Tx#now()}) and each run in a transaction of their own.
      */
     public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock) {
-        this(jdbi, log, feed, limits, clock, 0);
+        this(jdbi, log, feed, limits, clock, 0, null);
     }
 
     /**
      * A store whose writes enforce {@code limits} ({@link Tx#limits()}), take their time from {@code clock}
      * ({@link Tx#now()}) and share transactions across {@code lanes} write lanes ({@link GroupCommit}; 0 for one
-     * transaction per write).
+     * transaction per write), told by {@code health} (null: nobody) when database work succeeds or fails as if
+     * the database were gone.
      */
-    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes) {
+    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock, int lanes,
+                 DatabaseHealth health) {
         this.jdbi = jdbi;
         this.log = log;
         this.feed = feed;
         this.limits = limits;
         this.clock = clock;
-        this.groupCommit = lanes == 0 ? null : new GroupCommit(jdbi, log, feed, limits, clock, lanes);
+        this.health = health;
+        this.groupCommit = lanes == 0 ? null : new GroupCommit(jdbi, log, feed, limits, clock, lanes, this);
     }
 
     /**
@@ -90,6 +94,7 @@ public final class Store implements AutoCloseable {
         record Result<T>(T value, List<ChangeRecord> records) {
         }
         Result<T> result;
+        boolean[] committing = {false};
         try {
             result = jdbi.inTransaction(handle -> {
                 if (orgId != null) {
@@ -97,11 +102,14 @@ public final class Store implements AutoCloseable {
                 }
                 Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()));
                 T value = work.apply(tx);
-                return new Result<>(value, log.append(handle, actor, tx.now(), tx.changes()));
+                Result<T> done = new Result<>(value, log.append(handle, actor, tx.now(), tx.changes()));
+                committing[0] = true;
+                return done;
             });
         } catch (JdbiException e) {
-            throw translate(e);
+            throw failure(e, committing[0]);
         }
+        succeeded();
         if (!result.records().isEmpty()) {
             feed.publish(result.records());
         }
@@ -130,11 +138,51 @@ public final class Store implements AutoCloseable {
     }
 
     public <T> T read(Function<Handle, T> query) {
+        T value;
         try {
-            return jdbi.withHandle(query::apply);
+            value = jdbi.withHandle(query::apply);
         } catch (JdbiException e) {
-            throw translate(e);
+            throw failure(e, false);
         }
+        succeeded();
+        return value;
+    }
+
+    /** Whether the database answers now, or null when this store is not told. */
+    public DatabaseHealth health() {
+        return health;
+    }
+
+    /** Database work succeeded: the database answers. */
+    void succeeded() {
+        if (health != null) {
+            health.succeeded();
+        }
+    }
+
+    /**
+     * A failure of database work as the exception tree has it ({@link #translate}), or as a lost database while
+     * the database is known to be lost; one that looks like a lost database makes the probe look at once, and when it struck while the transaction committed, the write's
+     * outcome is unknown and the answer says so.
+     */
+    RuntimeException failure(JdbiException e, boolean committing) {
+        RuntimeException failure = translate(e);
+        if (failure == e && health != null && !health.reachable()) {
+            // a failure the tree does not know, met while the database is known lost: what the loss left behind
+            // (a connection the node aborted, a rollback on it), not a bug
+            failure = DatabaseHealth.unavailable();
+        }
+        if (failure instanceof UnavailableException u && "database_unavailable".equals(u.code())) {
+            if (health != null) {
+                health.suspect();
+            }
+            if (committing) {
+                return new UnavailableException("write_outcome_unknown", "the connection to the database broke while "
+                        + "the write committed, so whether it took effect is unknown: read it back, or retry it if "
+                        + "repeating it is harmless");
+            }
+        }
+        return failure;
     }
 
     public Jdbi jdbi() {
@@ -176,7 +224,8 @@ public final class Store implements AutoCloseable {
                     if (state.startsWith("22")) {
                         return new InvalidInputException("invalid_input", "a value is out of range or malformed");
                     }
-                    if (state.startsWith("08")) {
+                    // class 08, connection exception; 57P01-57P03, the server shutting down, crashed or starting
+                    if (state.startsWith("08") || state.startsWith("57P0")) {
                         return new UnavailableException("database_unavailable", "the database is unreachable");
                     }
             }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The write path's meters: how many writes wait for a write lane ({@link GroupCommit}; always 0 with one transaction
- * per write). Read from the {@link Store} when scraped; nothing is counted here. Documented in docs/deployment.md.
+ * per write), and whether the database answers ({@link DatabaseHealth}; writes are refused while it does not). Read from the {@link Store} when scraped; nothing is counted here. Documented in docs/deployment.md.
  */
 public final class WriteMetrics {
 
@@ -17,5 +17,12 @@ public final class WriteMetrics {
         Gauge.builder("gatehouse.writes.waiting", store, Store::waitingWrites)
                 .description("writes queued for a write lane (group commit)")
                 .register(registry);
+        DatabaseHealth health = store.health();
+        if (health != null) {
+            Gauge.builder("gatehouse.database.reachable", health, h -> h.reachable() ? 1 : 0)
+                    .description("1 while the database answers this node's probe, 0 while it is unreachable "
+                            + "(decisions answered from memory, writes refused)")
+                    .register(registry);
+        }
     }
 }

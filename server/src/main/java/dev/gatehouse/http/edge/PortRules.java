@@ -15,7 +15,7 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PortRules extends Handler.Wrapper {
 
-    static final Set<String> MANAGEMENT_PATHS = Set.of("/metrics", "/healthz", "/readyz");
+    static final Set<String> MANAGEMENT_PATHS = Set.of("/metrics", "/healthz", "/readyz", "/readyz/writes");
 
     private final boolean managementPort;
 

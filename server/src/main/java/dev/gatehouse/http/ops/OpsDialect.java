@@ -14,13 +14,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Operations endpoints: liveness, readiness (database reachable, engine loaded, every change applied —
- * {@link ChangeFeed#inSync()}), Prometheus metrics (for the service key, or on the management port:
+ * Operations endpoints: liveness; readiness for decisions ({@code /readyz}: engine loaded, every change it has
+ * seen applied — {@link ChangeFeed#inSync()} — whether or not the database answers, since decisions are answered
+ * from memory) and for writes ({@code /readyz/writes}: that, and the database reachable now); Prometheus metrics (for the service key, or on the management port:
  * {@link MetricsAccess}) and the OpenAPI contract. Errors anywhere outside another dialect's prefix use the
  * native problem shape.
  */
@@ -34,7 +36,7 @@ public final class OpsDialect implements Dialect {
     private final Auth auth;
 
     /**
-     * @param databaseReachable whether the database answers now (never throws)
+     * @param databaseReachable whether the database answers now (never throws, never blocks)
      * @param auth reads the key of a {@code /metrics} request on a port where metrics need the service key
      */
     public OpsDialect(BooleanSupplier databaseReachable, ChangeFeed feed, PrometheusMeterRegistry metrics,
@@ -60,7 +62,8 @@ public final class OpsDialect implements Dialect {
     public List<Route> routes() {
         return List.of(
                 Route.get("/healthz", ctx -> ctx.json(Map.of("status", "ok"))),
-                Route.get("/readyz", this::readyz),
+                Route.get("/readyz", ctx -> readyz(ctx, false)),
+                Route.get("/readyz/writes", ctx -> readyz(ctx, true)),
                 Route.get("/metrics", this::metrics),
                 Route.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi)));
     }
@@ -80,13 +83,23 @@ public final class OpsDialect implements Dialect {
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     }
 
-    private void readyz(Context ctx) {
+    /** Ready for decisions, or (for {@code writes}) for writes too; the same body either way. */
+    private void readyz(Context ctx, boolean writes) {
         boolean database = databaseReachable.getAsBoolean();
         boolean loaded = ready.getAsBoolean();
         boolean inSync = feed.inSync();
-        boolean ok = database && loaded && inSync;
-        ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "not_ready", "database", database,
-                "engine_loaded", loaded, "in_sync", inSync, "revision", feed.applied()));
+        boolean reads = loaded && inSync;
+        boolean ok = reads && (database || !writes);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ok ? "ready" : "not_ready");
+        body.put("reads", reads);
+        body.put("writes", reads && database);
+        body.put("database", database);
+        body.put("engine_loaded", loaded);
+        body.put("in_sync", inSync);
+        body.put("revision", feed.applied());
+        body.put("staleness_seconds", Math.round(feed.lagSeconds() * 1000) / 1000.0);
+        ctx.status(ok ? 200 : 503).json(body);
     }
 
     @Override

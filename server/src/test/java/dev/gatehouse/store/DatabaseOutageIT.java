@@ -1,0 +1,132 @@
+package dev.gatehouse.store;
+
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TcpCut;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A node cut off from its database — by a network that silently drops packets, so that nothing is refused or
+ * reset and the node learns of it only by its own timeouts — keeps answering decisions from memory and says how
+ * stale it is; refuses writes, reads of stored data and waits for revisions it lacks at once with a retryable
+ * 503 instead of making each request wait for a connection; answers a write already in flight when the network
+ * broke with a retryable 503; stays ready for reads but not for writes; and catches up by itself once the network
+ * returns. (The database itself is fine: another node keeps writing.)
+ */
+class DatabaseOutageIT {
+
+    /** A probe every 200 ms, giving up after 1 s: the outage is noticed within about a second. */
+    private static TestNode cutOffNode(String url) {
+        return TestNode.startOn(url, c -> c.withDatabase(c.database().withProbe(200, 1000)));
+    }
+
+    @Test
+    void cutOff_answersDecisionsFromMemory_refusesWhatNeedsTheDatabaseAtOnce_andCatchesUpAfterwards() throws Exception {
+        String direct = TestDatabase.freshDatabaseUrl();
+        int postgres = TestDatabase.server().port();
+        try (TcpCut network = TcpCut.to(postgres);
+             TestNode other = TestNode.startOn(direct);
+             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+            Fixtures fx = new Fixtures(other);
+            Fixtures.Org org = fx.org("close");
+            long role = fx.role(org, "Reader", List.of("view_all_leads"));
+            long member = fx.member(org, "reader", role);
+            Http admin = node.as(org.adminKey());
+            Map<String, Object> check = Map.of("member_id", member, "permission", "view_all_leads");
+            long written = other.appliedRevision();
+            Await.until(Duration.ofSeconds(20), "the node applied the other node's writes",
+                    () -> node.appliedRevision() >= written);
+            assertThat(admin.post(org.path() + "/check", check).get("allowed").booleanValue()).isTrue();
+
+            network.cut();
+            Await.until(Duration.ofSeconds(20), "the node noticed the outage",
+                    () -> !node.node().core().store().health().reachable());
+
+            Http.Res decided = admin.post(org.path() + "/check", check);
+            assertThat(decided.status()).as("a decision is answered from memory").isEqualTo(200);
+            assertThat(decided.get("allowed").booleanValue()).isTrue();
+            assertThat(decided.header("Gatehouse-Revision")).isEqualTo(String.valueOf(node.appliedRevision()));
+            assertThat(Double.parseDouble(decided.header("Gatehouse-Staleness"))).isGreaterThan(0);
+
+            Http.Res write = admin.post(org.path() + "/roles", Map.of("name", "Blocked", "permissions",
+                    List.of("view_all_leads")));
+            assertThat(write.status()).isEqualTo(503);
+            assertThat(write.get("code").stringValue()).isEqualTo("database_unavailable");
+            assertThat(write.header("Retry-After")).isEqualTo("1");
+            Http.Res read = admin.get(org.path() + "/roles");
+            assertThat(read.status()).as("stored data cannot be read").isEqualTo(503);
+            assertThat(read.get("code").stringValue()).isEqualTo("database_unavailable");
+            Http.Res newKey = node.as("ghm_" + "0".repeat(24) + "_" + "A".repeat(43)).post(org.path() + "/check", check);
+            assertThat(newKey.status()).as("a key this node does not know is looked up in the database").isEqualTo(503);
+            assertThat(newKey.get("code").stringValue()).isEqualTo("database_unavailable");
+            long ahead = other.service().post(org.path() + "/roles", Map.of("name", "Later", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Http.Res waiting = admin.post(org.path() + "/check", Map.of("member_id", member, "permission",
+                    "view_all_leads", "min_revision", ahead));
+            assertThat(waiting.status()).isEqualTo(503);
+            assertThat(waiting.get("code").stringValue()).isEqualTo("revision_not_reached");
+
+            Http.Res reads = node.anonymous().get("/readyz");
+            assertThat(reads.status()).as("ready for decisions").isEqualTo(200);
+            assertThat(reads.get("database").booleanValue()).isFalse();
+            assertThat(reads.get("writes").booleanValue()).isFalse();
+            assertThat(node.anonymous().get("/readyz/writes").status()).isEqualTo(503);
+
+            network.restore();
+            Await.until(Duration.ofSeconds(30), "the node caught up after the network returned",
+                    () -> node.appliedRevision() >= ahead);
+            assertThat(node.anonymous().get("/readyz/writes").status()).isEqualTo(200);
+            assertThat(admin.post(org.path() + "/roles", Map.of("name", "After", "permissions",
+                    List.of("view_all_leads"))).status()).isEqualTo(201);
+            assertThat(node.node().engine().digest()).isEqualTo(other.node().engine().digest());
+        }
+    }
+
+    @Test
+    void aWriteInFlightWhenTheNetworkBreaks_isAnsweredWithARetryable503() throws Exception {
+        String direct = TestDatabase.freshDatabaseUrl();
+        int postgres = TestDatabase.server().port();
+        try (TcpCut network = TcpCut.to(postgres);
+             TestNode other = TestNode.startOn(direct);
+             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+            Fixtures fx = new Fixtures(other);
+            Fixtures.Org org = fx.org("close");
+            Http admin = node.as(org.adminKey());
+            long written = other.appliedRevision();
+            Await.until(Duration.ofSeconds(20), "the node applied the other node's writes",
+                    () -> node.appliedRevision() >= written);
+            // the organization's row is locked by the other node, so the node's write waits in the database ...
+            try (var lock = other.node().core().store().jdbi().open()) {
+                lock.begin();
+                lock.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE").bind("id", org.id())
+                        .mapTo(Integer.class).one();
+                CompletableFuture<Http.Res> inFlight = CompletableFuture.supplyAsync(() -> admin.post(org.path()
+                        + "/roles", Map.of("name", "In flight", "permissions", List.of("view_all_leads"))));
+                Await.until(Duration.ofSeconds(20), "the write waits for the lock", () -> waitingForLock(other));
+                // ... when the network breaks: the node aborts it rather than waiting for TCP to give up
+                network.cut();
+                Http.Res answer = inFlight.get(60, TimeUnit.SECONDS);
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.get("code").stringValue()).isIn("database_unavailable", "write_outcome_unknown");
+                lock.rollback();
+            }
+            network.restore();
+        }
+    }
+
+    private static boolean waitingForLock(TestNode node) {
+        return node.node().core().store().jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+                .mapTo(Long.class).one()) > 0;
+    }
+}
