@@ -26,6 +26,7 @@ final class Probe {
         String probeUser = "probe-" + node.name() + "-" + (long) (seconds * 10);
         Map<String, Supplier<Api.Reply>> requests = new LinkedHashMap<>();
         requests.put("GET /readyz", () -> api.get(node, "/readyz", timeout));
+        requests.put("GET /readyz/writes", () -> api.get(node, "/readyz/writes", timeout));
         requests.put("POST check", () -> api.post(node, setup.path("/check"), check + "}", timeout));
         requests.put("POST check with a key the node has not used yet", () -> api.sendAs(setup.adminKey(), node, "POST",
                 setup.path("/check"), check + "}", timeout));
