@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * threads) takes every request waiting, up to {@link #MAX_BATCH}, and runs them as one <em>batch</em>:
  * <ol>
  *   <li>one transaction; the requests one after another in order of organization id, each inside its own
- *       savepoint: it locks its organization's row, runs its work, and is released — or, when it fails, rolled
- *       back to its savepoint alone, so a refused write changes nothing;</li>
+ *       savepoint: it locks its organization's row, reads its time from the node's clock ({@link Tx#now()}), runs
+ *       its work, and is released — or, when it fails, rolled back to its savepoint alone, so a refused write
+ *       changes nothing;</li>
  *   <li>the change records of every request that succeeded, appended in that order under one hold of the
- *       revision lock, and one commit;</li>
+ *       revision lock (each with its own request's actor and time), and one commit;</li>
  *   <li>the records delivered to this node's {@link ChangeFeed}, then every request answered.</li>
  * </ol>
  * While one lane holds the revision lock and flushes, the others run their batches' work; the more requests

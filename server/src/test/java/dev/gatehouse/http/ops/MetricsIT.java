@@ -101,6 +101,14 @@ class MetricsIT {
     }
 
     @Test
+    void writesWaitingForALane_readZeroOnceEveryWriteIsAnswered() {
+        var org = fx.org("close");
+        node.service().post(org.path() + "/roles", Map.of("name", "Queued", "permissions", List.of("calling")));
+
+        assertThat(Scrape.of(node).value("gatehouse_writes_waiting")).isZero();
+    }
+
+    @Test
     void closeRequestsOverTheRateLimit_areCounted() {
         try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(2, 60)))) {
             var org = new Fixtures(limited).org("close");
