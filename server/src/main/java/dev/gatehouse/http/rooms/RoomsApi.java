@@ -53,6 +53,6 @@ public final class RoomsApi implements Dialect {
         body.put("message", detail);
         body.put("referenceId", UUID.randomUUID().toString());
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
-        return new ErrorReply(status, "application/json", Json.write(body));
+        return new ErrorReply(status, "application/json", Wire.write(body));
     }
 }

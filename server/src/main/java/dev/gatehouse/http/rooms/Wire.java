@@ -23,17 +23,24 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Request and response conventions of the Rooms dialect, in one place: 32-bit ids, query parameters, the
- * JSON content types Rooms accepts, dates as {@code 2019-07-17T17:45:42.783Z}, and the paging envelope.
+ * JSON content types Rooms accepts, dates as {@code 2019-07-17T17:45:42.783Z}, the paging envelope, and the
+ * dialect's one JSON writer, which leaves out every property whose value is null, at any depth (Rooms does;
+ * its Node SDKs read an explicit {@code null} as the string {@code "null"}).
  */
 final class Wire {
 
     static final int MAX_COUNT = 100;
     static final String REVISION_HEADER = "Gatehouse-Revision";
+
+    /** Every Rooms body (responses and errors) is written by this writer: null properties are left out. */
+    private static final ObjectWriter WRITER = Json.MAPPER.writer().without(JsonNodeFeature.WRITE_NULL_PROPERTIES);
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -224,7 +231,12 @@ final class Wire {
     }
 
     static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        ctx.status(status).contentType("application/json").result(write(body));
+    }
+
+    /** A Rooms body as bytes, without its null properties. */
+    static byte[] write(JsonNode body) {
+        return WRITER.writeValueAsBytes(body);
     }
 
     /** A write's response: the body (none for 204) and the revision it committed at. */
@@ -241,7 +253,7 @@ final class Wire {
      * Rooms' paging envelope around {@code items} (the page starting at {@code start}): {@code resultSetSize},
      * {@code startPosition}, {@code endPosition} (the last item's zero-based index: start - 1 on an empty page),
      * {@code totalRowCount}, and {@code nextUri} / {@code priorUri} (this request with another startPosition,
-     * relative to the base path, null on the last / first page).
+     * relative to the base path, left out on the last / first page).
      */
     static <T> ObjectNode page(Context ctx, String field, Slice<T> slice, int start, int count,
                                Function<T, JsonNode> render) {
@@ -274,7 +286,7 @@ final class Wire {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** Puts a field unless the value is null (Rooms leaves out what it does not know). */
+    /** Puts a field unless the value is null (Rooms leaves out what it does not know; see {@link #WRITER}). */
     static void put(ObjectNode n, String field, Object value) {
         if (value == null) {
             return;

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The exact shapes of the Rooms dialect's responses (property names, types, what is left out), compared with
- * golden files under src/test/resources/golden/rooms. One scenario on a fresh node, so ids are stable.
+ * golden files under src/test/resources/golden/rooms, none with an explicit null anywhere. One scenario on a
+ * fresh node, so ids are stable.
  */
 class RoomsGoldenIT {
 
@@ -82,6 +83,19 @@ class RoomsGoldenIT {
     private static JsonNode status(Http.Res res, int status) {
         assertThat(res.status()).as(res.toString()).isEqualTo(status);
         assertThat(res.header("Content-Type")).startsWith("application/json");
+        assertNoNulls(res.json(), "$", res.toString());
         return res.json();
+    }
+
+    /** Rooms leaves out what it has no value for: no property of any response is an explicit null. */
+    static void assertNoNulls(JsonNode node, String path, String shown) {
+        assertThat(node.isNull()).as(path + " is null in " + shown).isFalse();
+        if (node.isObject()) {
+            node.properties().forEach(e -> assertNoNulls(e.getValue(), path + "." + e.getKey(), shown));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                assertNoNulls(node.get(i), path + "[" + i + "]", shown);
+            }
+        }
     }
 }

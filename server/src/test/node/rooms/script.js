@@ -1,0 +1,116 @@
+'use strict';
+// Drives Gatehouse's Rooms dialect with one of DocuSign's Node SDKs, unchanged: docusign-rooms 3.0.0 (axios) or
+// 2.0.0 (superagent, the version DocuSign's official code examples pin), installed under the aliases
+// docusign-rooms-3 and docusign-rooms-2.
+// Usage: node script.js <sdk module> <baseUrl> <apiKey> <accountId>   (baseUrl like http://127.0.0.1:8080)
+// Prints one JSON line per step: {"step", "outcome": "resolved" | "rejected", "value"}, then "DONE".
+// A rejection's value is {status, body}: the HTTP status and the parsed ApiError.
+
+const [sdkModule, baseUrl, apiKey, accountId] = process.argv.slice(2);
+if (!sdkModule || !baseUrl || !apiKey || !accountId) {
+  console.error('usage: node script.js <sdk module> <baseUrl> <apiKey> <accountId>');
+  process.exit(2);
+}
+const rooms = require(sdkModule);
+
+const client = new rooms.ApiClient();
+client.setBasePath(baseUrl.replace(/\/$/, '') + '/restapi');
+client.addDefaultHeader('Authorization', 'Bearer ' + apiKey);
+const roles = new rooms.RolesApi(client);
+const users = new rooms.UsersApi(client);
+const roomsApi = new rooms.RoomsApi(client);
+
+/** The SDKs reject with {statusCode, body} (3.0.0) or a superagent error with status and response (2.0.0). */
+function failure(e) {
+  if (e && e.statusCode !== undefined) {
+    return { status: e.statusCode, body: e.body };
+  }
+  if (e && e.status !== undefined) {
+    return { status: e.status, body: e.response ? e.response.body : null };
+  }
+  return { status: null, body: String(e && e.stack ? e.stack : e) };
+}
+
+async function step(name, call) {
+  let line;
+  try {
+    line = { step: name, outcome: 'resolved', value: await call() };
+  } catch (e) {
+    line = { step: name, outcome: 'rejected', value: failure(e) };
+  }
+  console.log(JSON.stringify(line));
+  return line.value;
+}
+
+const MAX_PAGES = 50;
+
+/**
+ * The usual paging loop: ask for a page, go on while it has a nextUri. Returns the ids seen, the number of pages,
+ * the totalRowCount of the first page and whether the loop ended by itself (a nextUri on the last page — such as
+ * the string "null" the SDKs make of an explicit null — keeps it going until MAX_PAGES).
+ */
+async function pageAll(list, itemsOf, idOf) {
+  const ids = [];
+  let pages = 0;
+  let total;
+  let page;
+  let startPosition = 0;
+  do {
+    page = await list({ startPosition, count: 2 });
+    pages++;
+    if (total === undefined) {
+      total = page.totalRowCount;
+    }
+    (itemsOf(page) || []).forEach((item) => ids.push(idOf(item)));
+    startPosition = page.endPosition + 1;
+  } while (page.nextUri && pages < MAX_PAGES);
+  return { ids, pages, total, ended: !page.nextUri, lastNextUri: page.nextUri === undefined ? 'absent' : page.nextUri };
+}
+
+async function main() {
+  const everyRole = await roles.getRoles(accountId, { filterContext: 'AllRoles' });
+  const adminRole = everyRole.roles.find((r) => r.isDefaultForAdmin).roleId;
+  const agent = await step('role.create', () => roles.createRole(accountId, {
+    body: { name: 'Node Agent', isExternal: false, permissions: { canCreateRooms: true, canViewRoomDetails: true } },
+  }));
+  for (const name of ['Node Buyer', 'Node Seller', 'Node Lender']) {
+    await step('role.create.external', () => roles.createRole(accountId, {
+      body: { name, isExternal: true, permissions: { canViewRoomDetails: true } },
+    }));
+  }
+  for (const name of ['Ann', 'Ben', 'Cid']) {
+    await step('user.invite', () => users.inviteUser(accountId, {
+      body: {
+        firstName: name, lastName: 'Node', email: name.toLowerCase() + '@node.test', roleId: agent.roleId,
+        accessLevel: 'Contributor',
+      },
+    }));
+  }
+  const room = await step('room.create', () => roomsApi.createRoom(accountId, {
+    body: { name: '1 Node Street', roleId: adminRole, fieldData: { data: { address1: '1 Node Street' } } },
+  }));
+  for (const name of ['2 Node Street', '3 Node Street']) {
+    await step('room.create.more', () => roomsApi.createRoom(accountId, { body: { name, roleId: adminRole } }));
+  }
+  const buyer = (await roles.getRoles(accountId, { filter: 'Node Buyer' })).roles[0];
+  for (const name of ['Dee', 'Eve', 'Fay']) {
+    await step('room.user.invite', () => roomsApi.inviteUser(accountId, room.roomId, {
+      body: { email: name.toLowerCase() + '@buyer.test', firstName: name, lastName: 'Buyer', roleId: buyer.roleId },
+    }));
+  }
+
+  await step('page.roles', () => pageAll((o) => roles.getRoles(accountId, o), (p) => p.roles, (r) => r.roleId));
+  await step('page.users', () => pageAll((o) => users.getUsers(accountId, o), (p) => p.userSummaries,
+    (u) => u.userId));
+  await step('page.rooms', () => pageAll((o) => roomsApi.getRooms(accountId, o), (p) => p.rooms, (r) => r.roomId));
+  await step('page.room.users', () => pageAll((o) => roomsApi.getRoomUsers(accountId, room.roomId, o),
+    (p) => p.users, (u) => u.userId));
+  await step('page.assignable.roles', () => pageAll((o) => roomsApi.getAssignableRoles(accountId, room.roomId, o),
+    (p) => p.roles, (r) => r.roleId));
+  console.log('DONE');
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : e);
+  process.exit(1);
+});
