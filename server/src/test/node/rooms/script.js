@@ -99,6 +99,14 @@ async function main() {
     }));
   }
 
+  await step('room.fieldData.get', () => roomsApi.getRoomFieldData(accountId, room.roomId));
+  await step('room.fieldData.update', () => roomsApi.updateRoomFieldData(accountId, room.roomId, {
+    body: { data: { city: 'Nodeville' } },
+  }));
+  await step('rooms.changedSince.past', () => roomsApi.getRooms(accountId,
+    { fieldDataChangedStartDate: '2000/01/01 00:00:00' }));
+  await step('rooms.changedSince.future', () => roomsApi.getRooms(accountId, { fieldDataChangedStartDate: '2999-01-01' }));
+
   await step('page.roles', () => pageAll((o) => roles.getRoles(accountId, o), (p) => p.roles, (r) => r.roleId));
   await step('page.users', () => pageAll((o) => users.getUsers(accountId, o), (p) => p.userSummaries,
     (u) => u.userId));

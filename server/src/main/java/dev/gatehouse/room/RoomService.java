@@ -32,6 +32,7 @@ import static dev.gatehouse.room.RoomsPermissions.EDIT_ANY_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.EDIT_INVITED_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_ANY_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCESS;
+import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
 
 /**
  * Rooms and the users in them. A room is a resource of type {@code room}; a user's room role is its resource
@@ -44,7 +45,8 @@ import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCES
  *       gets the given room role;</li>
  *   <li>a member sees a room when it holds a role in it, or its company role has {@code autoAccessToRooms};
  *       other rooms look nonexistent (404);</li>
- *   <li>in a room, the caller's room role must grant: {@code canAddUsersToRooms} to invite;
+ *   <li>in a room, the caller's room role must grant: {@code canViewAndEditRoomDetails} to change its field
+ *       data; {@code canAddUsersToRooms} to invite;
  *       {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a user's
  *       role or side; {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to revoke
  *       and restore access; {@code canDeleteRooms}, or {@code canDeleteOwnedRooms} in a room it owns, to delete;</li>
@@ -117,6 +119,24 @@ public final class RoomService {
 
     public Room get(Principal principal, long orgId, int roomId) {
         return access.read(principal, orgId, (h, caller) -> rules.visibleRoom(h, caller, roomId));
+    }
+
+    /**
+     * Merges {@code fieldDataJson} (a JSON object: the properties to set, null removing one) into the room's field
+     * data; needs {@code canViewAndEditRoomDetails} in the caller's room role. Reading it needs only to see the
+     * room ({@link #get}).
+     */
+    public Written<Room> updateFieldData(Principal principal, long orgId, int roomId, String fieldDataJson) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            Room room = rules.visibleRoom(h, caller, roomId);
+            rules.requireRoomPermission(h, caller, room, VIEW_AND_EDIT_ROOM_DETAILS, null, null,
+                    "changing the field data of room " + roomId);
+            Room after = rooms.mergeFieldData(h, roomId, fieldDataJson, SqlTime.now());
+            tx.change(orgId, ObjectType.ROOM, roomId, Action.UPDATED, RoomsSnapshots.room(room),
+                    RoomsSnapshots.room(after));
+            return after;
+        });
     }
 
     /** Rooms the caller may see (see the class comment), by id. */

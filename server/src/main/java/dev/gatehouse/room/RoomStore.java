@@ -48,6 +48,16 @@ final class RoomStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /**
+     * Merges {@code dataJson} (a JSON object) into the room's field data: the properties it names get its values,
+     * a null value removes the property, the others stay; the room's {@code updated_at} moves to {@code now}.
+     */
+    Room mergeFieldData(Handle h, int id, String dataJson, Instant now) {
+        return h.createQuery("UPDATE rooms SET field_data = jsonb_strip_nulls(coalesce(field_data, '{}'::jsonb) "
+                        + "|| CAST(:data AS jsonb)), updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", id).bind("data", dataJson).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
     void delete(Handle h, int id) {
         h.createUpdate("DELETE FROM rooms WHERE id = :id").bind("id", id).execute();
     }

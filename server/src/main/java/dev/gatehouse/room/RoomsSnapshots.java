@@ -22,6 +22,7 @@ final class RoomsSnapshots {
         n.put("created_by", room.createdBy());
         n.put("transaction_side_id", room.transactionSideId());
         n.put("created_at", room.createdAt().toString());
+        n.set("field_data", room.fieldDataJson() == null ? null : Json.readTree(room.fieldDataJson()));
         return n;
     }
 

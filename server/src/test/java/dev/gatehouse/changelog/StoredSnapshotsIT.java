@@ -140,6 +140,7 @@ class StoredSnapshotsIT {
                 "defaultOfficeId", 4)), 201);
         int room = ok(rooms.admin().post(base + "/rooms", Map.of("name", "12 Elm Street", "roleId", adminRole,
                 "officeId", 4)), 201).get("roomId").intValue();
+        ok(rooms.admin().put(base + "/rooms/" + room + "/field_data", Map.of("data", Map.of("city", "Boston"))), 200);
         ok(rooms.admin().post(base + "/rooms/" + room + "/users", Map.of("email", "bob@acme.test", "firstName", "Bob",
                 "lastName", "Broker", "roleId", adminRole)), 201);
 

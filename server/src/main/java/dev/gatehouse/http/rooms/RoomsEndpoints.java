@@ -42,6 +42,8 @@ final class RoomsEndpoints {
                 Route.post(ROOMS, this::create),
                 Route.get(ROOM, this::get),
                 Route.delete(ROOM, this::delete),
+                Route.get(ROOM + "/field_data", this::fieldData),
+                Route.put(ROOM + "/field_data", this::updateFieldData),
                 Route.get(ROOM + "/users", this::users),
                 Route.post(ROOM + "/users", this::invite),
                 Route.put(ROOM_USER, this::updateUser),
@@ -120,6 +122,28 @@ final class RoomsEndpoints {
         int roomId = Wire.pathId(ctx, "roomId");
         boolean includeFieldData = Wire.queryBool(ctx, "includeFieldData", false);
         Wire.json(ctx, 200, RoomsJson.room(rooms.get(a.principal(), a.orgId(), roomId), includeFieldData));
+    }
+
+    /** Rooms' FieldData of a room: {@code {"data": {…}}}, what its Details tab shows. */
+    private void fieldData(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.json(ctx, 200, RoomsJson.fieldData(rooms.get(a.principal(), a.orgId(), Wire.pathId(ctx, "roomId"))));
+    }
+
+    /** FieldDataForUpdate {@code {"data": {…}}}: the fields to set (null removes one); answers the whole FieldData. */
+    private void updateFieldData(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        Fields f = Wire.body(ctx);
+        JsonNode data = f.node().get("data");
+        if (data == null || data.isNull()) {
+            f.error("data", "is required: an object of the fields to set");
+        } else if (!data.isObject()) {
+            f.error("data", "must be an object");
+        }
+        f.check();
+        var written = rooms.updateFieldData(a.principal(), a.orgId(), roomId, Json.writeString(data));
+        Wire.written(ctx, 200, written, RoomsJson.fieldData(written.value()));
     }
 
     private void delete(Context ctx) {

@@ -98,9 +98,15 @@ final class RoomsJson {
         room.ownerIds().forEach(id -> owners.add(int32(id, "user")));
         n.put("fieldDataLastUpdatedDate", Wire.date(room.updatedAt()));
         if (includeFieldData) {
-            JsonNode data = room.fieldDataJson() == null ? Json.object() : Json.readTree(room.fieldDataJson());
-            n.putObject("fieldData").set("data", data);
+            n.set("fieldData", fieldData(room));
         }
+        return n;
+    }
+
+    /** Rooms' FieldData: {@code {"data": {…}}}, an empty object when the room has none. */
+    static ObjectNode fieldData(Room room) {
+        ObjectNode n = Json.object();
+        n.set("data", room.fieldDataJson() == null ? Json.object() : Json.readTree(room.fieldDataJson()));
         return n;
     }
 

@@ -11,7 +11,8 @@ import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
@@ -46,6 +48,10 @@ final class Wire {
             .withZone(ZoneOffset.UTC);
     /** {@code application/json}, {@code text/json} and {@code application/*+json} (e.g. json-patch+json). */
     private static final Pattern JSON_TYPE = Pattern.compile("application/json|text/json|application/[a-z0-9.!#$&^_-]+\\+json");
+
+    /** Rooms' documented forms: a date with - or /, then optionally a space (or T) and the time of day. */
+    private static final Pattern ROOMS_DATE = Pattern.compile(
+            "(\\d{4})([-/])(\\d{1,2})\\2(\\d{1,2})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?)?");
 
     private Wire() {
     }
@@ -136,10 +142,14 @@ final class Wire {
         return queryInt(ctx, "count", MAX_COUNT, 1, MAX_COUNT);
     }
 
-    /** A date-time ({@code 2024-05-01T10:00:00Z}, with any offset) or a date (midnight UTC), or null. */
+    /**
+     * A date-time in one of the forms Rooms documents for its date filters — {@code yyyy-mm-dd hh:mm:ss} or
+     * {@code yyyy/mm/dd hh:mm:ss}, the time optional (00:00:00), UTC — or ISO-8601 ({@code 2024-05-01T10:00:00Z},
+     * any offset; without one, UTC); null when absent.
+     */
     static Instant queryDate(Context ctx, String name) {
         String raw = query(ctx, name);
-        return raw == null ? null : date(name, raw);
+        return raw == null ? null : date(name, raw.strip());
     }
 
     static Instant date(String name, String raw) {
@@ -154,18 +164,26 @@ final class Wire {
     private static Instant dateAnyYear(String name, String raw) {
         try {
             return OffsetDateTime.parse(raw).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException e2) {
+        } catch (DateTimeParseException notIsoWithOffset) {
+            Matcher m = ROOMS_DATE.matcher(raw);
+            if (m.matches()) {
                 try {
-                    return java.time.LocalDateTime.parse(raw).toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException e3) {
-                    throw new InvalidInputException("invalid_request_parameter", name + " must be a date-time such as "
-                            + "2024-05-01T10:00:00Z, got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
+                    LocalDateTime local = LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)),
+                            Integer.parseInt(m.group(4)), number(m.group(5)), number(m.group(6)), number(m.group(7)),
+                            m.group(8) == null ? 0 : Integer.parseInt((m.group(8) + "00000000").substring(0, 9)));
+                    return local.toInstant(ZoneOffset.UTC);
+                } catch (DateTimeException outOfRange) {
+                    // reported below
                 }
             }
+            throw new InvalidInputException("invalid_request_parameter", name + " must be a date-time such as "
+                    + "2024-05-01 10:00:00, 2024/05/01 or 2024-05-01T10:00:00Z (UTC unless an offset is given), got \""
+                    + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
         }
+    }
+
+    private static int number(String digits) {
+        return digits == null ? 0 : Integer.parseInt(digits);
     }
 
     // ---------------------------------------------------------------- bodies

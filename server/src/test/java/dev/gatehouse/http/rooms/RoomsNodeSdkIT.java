@@ -53,7 +53,7 @@ class RoomsNodeSdkIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"docusign-rooms-3", "docusign-rooms-2"})
-    void nodeSdk_pagesThroughEveryList_untilNoNextUri(String sdk) throws Exception {
+    void nodeSdk_drivesTheRoomsDialect_andPagesThroughEveryList(String sdk) throws Exception {
         Fixtures.Org org = fx.org("rooms");
         Map<String, Outcome> steps = run(sdk, org);
 
@@ -62,6 +62,15 @@ class RoomsNodeSdkIT {
         assertPaged(steps, "page.rooms", 3, 2);
         assertPaged(steps, "page.room.users", 4, 2);
         assertPaged(steps, "page.assignable.roles", 3, 2);
+        JsonNode room = resolved(steps, "room.create");
+        assertThat(resolved(steps, "room.fieldData.get").at("/data/address1").stringValue()).isEqualTo("1 Node Street");
+        JsonNode updated = resolved(steps, "room.fieldData.update").get("data");
+        assertThat(updated.get("address1").stringValue()).isEqualTo("1 Node Street");
+        assertThat(updated.get("city").stringValue()).isEqualTo("Nodeville");
+        assertThat(resolved(steps, "rooms.changedSince.past").get("rooms")).hasSize(3);
+        assertThat(resolved(steps, "rooms.changedSince.future").get("rooms")).isEmpty();
+        assertThat(room.get("roomId").intValue()).isPositive();
+
         List<Integer> roleIds = new ArrayList<>();
         node.service().get(org.path() + "/roles").json().get("items").forEach(r -> roleIds.add(r.get("id").intValue()));
         assertThat(ints(resolved(steps, "page.roles").get("ids"))).containsExactlyElementsOf(roleIds);

@@ -9,6 +9,7 @@ import com.docusign.rooms.client.ApiException;
 import com.docusign.rooms.model.AccountSummary;
 import com.docusign.rooms.model.AssignableRoles;
 import com.docusign.rooms.model.FieldDataForCreate;
+import com.docusign.rooms.model.FieldDataForUpdate;
 import com.docusign.rooms.model.LockedOutDetails;
 import com.docusign.rooms.model.Permissions;
 import com.docusign.rooms.model.Role;
@@ -319,6 +320,15 @@ class RoomsSdkIT {
         assertThat(rooms.getRoom(acct, roomId, withData).getFieldData().getData())
                 .containsEntry("address1", "12 Elm Street");
         assertThat(rooms.getRoom(acct, roomId).getFieldData()).isNull();
+        assertThat(rooms.getRoomFieldData(acct, roomId).getData()).containsEntry("address1", "12 Elm Street");
+        assertThat(rooms.updateRoomFieldData(acct, roomId, new FieldDataForUpdate().putDataItem("city", "Boston"))
+                .getData()).containsEntry("address1", "12 Elm Street").containsEntry("city", "Boston");
+        RoomsApi.GetRoomsOptions changedSince = rooms.new GetRoomsOptions();
+        changedSince.setFieldDataChangedStartDate("2000/01/01 00:00:00");
+        assertThat(rooms.getRooms(acct, changedSince).getRooms()).extracting(RoomSummary::getRoomId)
+                .containsExactly(roomId);
+        changedSince.setFieldDataChangedStartDate("2999-01-01");
+        assertThat(rooms.getRooms(acct, changedSince).getRooms()).isEmpty();
         assertThat(rooms.getRooms(acct).getRooms()).extracting(RoomSummary::getRoomId).containsExactly(roomId);
 
         // an outsider becomes an external member holding the external role
