@@ -94,11 +94,18 @@ async function main() {
   }
   const buyer = (await roles.getRoles(accountId, { filter: 'Node Buyer' })).roles[0];
   for (const name of ['Dee', 'Eve', 'Fay']) {
-    await step('room.user.invite', () => roomsApi.inviteUser(accountId, room.roomId, {
+    await step('room.user.invite.' + name, () => roomsApi.inviteUser(accountId, room.roomId, {
       body: { email: name.toLowerCase() + '@buyer.test', firstName: name, lastName: 'Buyer', roleId: buyer.roleId },
     }));
   }
 
+  await step('room.user.invite.again', () => roomsApi.inviteUser(accountId, room.roomId, {
+    body: { email: 'dee@buyer.test', firstName: 'Dee', lastName: 'Buyer', roleId: buyer.roleId },
+  }));
+  await step('room.user.invite.badSide', () => roomsApi.inviteUser(accountId, room.roomId, {
+    body: { email: 'gus@buyer.test', firstName: 'Gus', lastName: 'Buyer', roleId: buyer.roleId,
+      transactionSideId: 'sideways' },
+  }));
   await step('room.fieldData.get', () => roomsApi.getRoomFieldData(accountId, room.roomId));
   await step('room.fieldData.update', () => roomsApi.updateRoomFieldData(accountId, room.roomId, {
     body: { data: { city: 'Nodeville' } },

@@ -1,6 +1,7 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.error.GatehouseException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,11 @@ public final class ReadinessGate implements Dialect {
     public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
                                  Map<String, Object> context) {
         return dialect.errorReply(status, code, detail, fieldErrors, context);
+    }
+
+    @Override
+    public void error(Context ctx, int status, GatehouseException e) {
+        dialect.error(ctx, status, e);
     }
 
     @Override

@@ -60,12 +60,20 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
 public final class RoomService {
 
     /** A room to create; see Rooms' RoomForCreate. */
-    public record NewRoom(String name, long roleId, Long ownerId, Integer officeId, String transactionSideId,
+    public record NewRoom(String name, long roleId, Long ownerId, Integer officeId, TransactionSide transactionSide,
                           Integer templateId, String listingSource, String fieldDataJson) {
     }
 
     /** Whom to invite into a room; see Rooms' RoomInvite. */
-    public record Invite(String email, String firstName, String lastName, long roleId, String transactionSideId) {
+    public record Invite(String email, String firstName, String lastName, long roleId, TransactionSide transactionSide) {
+        String sideId() {
+            return transactionSide == null ? null : transactionSide.wire();
+        }
+    }
+
+    /** The outcome of an invitation: the user in the room, and whether the invitation added it ({@code false}: it
+     *  was in the room already and nothing changed). */
+    public record Invited(RoomUser user, boolean added) {
     }
 
     /** How far a client's clock may run ahead: a revocation date "now" may lie this much in the future. */
@@ -108,11 +116,12 @@ public final class RoomService {
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);
             Instant now = SqlTime.now();
+            String side = in.transactionSide() == null ? null : in.transactionSide().wire();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
-                    in.transactionSideId(), in.templateId(), in.listingSource(), in.fieldDataJson(), now);
+                    side, in.templateId(), in.listingSource(), in.fieldDataJson(), now);
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId());
-            rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), in.transactionSideId(), now);
+            rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
             return room;
         });
     }
@@ -174,9 +183,11 @@ public final class RoomService {
 
     /**
      * Invites a user into a room with a room role. An email that no member has becomes a new external member
-     * (an outsider), who may hold only external roles; a member already in the room is a conflict.
+     * (an outsider), who may hold only external roles. Inviting a user already in the room changes nothing and
+     * answers it as it is there ({@link Invited#added()} false: its role and side change with {@link #updateUser});
+     * one whose access is revoked is a conflict (restore it).
      */
-    public Written<RoomUser> invite(Principal principal, long orgId, int roomId, Invite in) {
+    public Written<Invited> invite(Principal principal, long orgId, int roomId, Invite in) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
@@ -188,24 +199,27 @@ public final class RoomService {
                 member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
                         in.firstName(), in.lastName(), null, true, null));
             } else {
-                long id = member.id();
-                rooms.roomUser(h, orgId, roomId, id).ifPresent(existing -> {
-                    throw new ConflictException("room_user_exists", "user " + id + " (" + in.email() + ") is already "
-                            + "in room " + roomId + (existing.revoked() ? " with access revoked; restore its access"
-                            : "; change its role with PUT …/rooms/" + roomId + "/users/" + id));
-                });
+                RoomUser existing = rooms.roomUser(h, orgId, roomId, member.id()).orElse(null);
+                if (existing != null && existing.revoked()) {
+                    throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
+                            + roomId + " is revoked; restore it instead of inviting it again");
+                }
+                if (existing != null) {
+                    return new Invited(existing, false);
+                }
             }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
-            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.transactionSideId(), SqlTime.now());
+            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.sideId(), SqlTime.now());
             tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
-                    RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.transactionSideId(), null));
-            return rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow();
+                    RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.sideId(), null));
+            return new Invited(rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow(), true);
         });
     }
 
     /** Changes a room user's role and/or transaction side ({@code sideGiven}: set it, even to null). */
     public Written<RoomUser> updateUser(Principal principal, long orgId, int roomId, long memberId, Long roleId,
-                                        String side, boolean sideGiven) {
+                                        TransactionSide transactionSide, boolean sideGiven) {
+        String side = transactionSide == null ? null : transactionSide.wire();
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);

@@ -1,9 +1,11 @@
 package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
+import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,13 +46,26 @@ public final class RoomsApi implements Dialect {
         return routes;
     }
 
-    /** Rooms' ApiError: the stable code in upper case, the detail, and a reference id for this occurrence. */
+    /**
+     * A typed failure in Rooms' words ({@link RoomsErrors}): its fields by their Rooms names, and the organization
+     * the request addressed as its account.
+     */
+    @Override
+    public void error(Context ctx, int status, GatehouseException e) {
+        error(ctx, status, e.code(), RoomsErrors.message(e.detail(), e.fieldErrors(), Accounts.resolved(ctx)),
+                Map.of(), e.context());
+    }
+
+    /**
+     * Rooms' ApiError: the stable code in upper case, the detail (fields by their Rooms names), and a reference id
+     * for this occurrence.
+     */
     @Override
     public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
                                  Map<String, Object> context) {
         ObjectNode body = Json.object();
         body.put("errorCode", code.toUpperCase(Locale.ROOT));
-        body.put("message", detail);
+        body.put("message", RoomsErrors.message(detail, fieldErrors, null));
         body.put("referenceId", UUID.randomUUID().toString());
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
         return new ErrorReply(status, "application/json", Wire.write(body));

@@ -29,6 +29,9 @@ final class UsersEndpoints {
         return List.of(
                 Route.get(USERS, this::list),
                 Route.post(USERS + "/invite_user", this::invite),
+                Route.post(USERS + "/invite_classic_admin", this::inviteClassic),
+                Route.post(USERS + "/invite_classic_manager", this::inviteClassic),
+                Route.post(USERS + "/invite_classic_agent", this::inviteClassic),
                 Route.get(USERS + "/{userId}", this::get),
                 Route.put(USERS + "/{userId}", this::update),
                 Route.delete(USERS + "/{userId}", this::remove),
@@ -122,6 +125,18 @@ final class UsersEndpoints {
         var written = users.invite(a.principal(), a.orgId(), new RoomsUserService.Invite(firstName, lastName, email,
                 roleId, level, defaultOfficeId, offices, regions, eSign));
         Wire.written(ctx, 201, written, RoomsJson.user(written.value()));
+    }
+
+    /**
+     * The v5 ("classic") invitations: Gatehouse's accounts are v6 companies ({@code companyVersion} v6), so like
+     * Rooms on a v6 account these are refused (400), saying that v5 companies are not offered yet.
+     */
+    private void inviteClassic(Context ctx) {
+        accounts.resolve(ctx);
+        String verb = ctx.path().substring(ctx.path().lastIndexOf('/') + 1);
+        throw new InvalidInputException("classic_company_not_offered", "POST …/users/" + verb + " invites into a "
+                + "Rooms v5 (classic) company; this account is a v6 company and Gatehouse does not offer v5 companies "
+                + "yet: invite with POST …/users/invite_user and a roleId");
     }
 
     /** Rooms' UserForUpdate has one field, {@code defaultOfficeId}: the company role cannot change here. */

@@ -8,6 +8,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.room.Slice;
 import dev.gatehouse.store.Written;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -191,7 +192,7 @@ final class Wire {
     /**
      * The JSON object body; an empty body reads as {@code {}}. Rooms accepts {@code application/json},
      * {@code application/json-patch+json} (a plain JSON object, not a patch), {@code text/json} and
-     * {@code application/*+json}; another content type on a non-empty body is a 415.
+     * {@code application/*+json}; another content type on a non-empty body is a 415 ({@code UNSUPPORTED_MEDIA_TYPE}).
      */
     static Fields body(Context ctx) {
         byte[] bytes = ctx.bodyAsBytes();
@@ -202,9 +203,9 @@ final class Wire {
         if (type != null && !type.isBlank()) {
             String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
             if (!JSON_TYPE.matcher(media).matches()) {
-                throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, "
+                throw new HttpResponseException(415, "Content-Type must be application/json, "
                         + "application/json-patch+json, text/json or application/*+json, got \""
-                        + Fields.abbreviate(type) + "\"");
+                        + Text.printable(Fields.abbreviate(type)) + "\"");
             }
         }
         return Fields.of(bytes);

@@ -62,6 +62,12 @@ class RoomsNodeSdkIT {
         assertPaged(steps, "page.rooms", 3, 2);
         assertPaged(steps, "page.room.users", 4, 2);
         assertPaged(steps, "page.assignable.roles", 3, 2);
+        JsonNode dee = resolved(steps, "room.user.invite.Dee");
+        assertThat(resolved(steps, "room.user.invite.again").get("userId").intValue())
+                .isEqualTo(dee.get("userId").intValue());
+        JsonNode badSide = rejected(steps, "room.user.invite.badSide");
+        assertThat(badSide.get("status").intValue()).isEqualTo(400);
+        assertThat(badSide.at("/body/message").stringValue()).contains("transactionSideId");
         JsonNode room = resolved(steps, "room.create");
         assertThat(resolved(steps, "room.fieldData.get").at("/data/address1").stringValue()).isEqualTo("1 Node Street");
         JsonNode updated = resolved(steps, "room.fieldData.update").get("data");

@@ -374,8 +374,31 @@ class RoomsRulesIT {
         error(a.admin.post(users, Map.of("email", "out@side.test", "firstName", "O", "lastName", "S", "roleId", agent)),
                 400, "INVALID_INPUT", "external");
         int out = a.invite(a.admin, room, "out@side.test", buyer);
-        error(a.admin.post(users, Map.of("email", "OUT@side.test", "firstName", "O", "lastName", "S", "roleId", buyer)),
-                409, "ROOM_USER_EXISTS", String.valueOf(out));
+        error(a.admin.post(users, Map.of("email", "z@side.test", "firstName", "Z", "lastName", "S", "roleId", buyer,
+                "transactionSideId", "both")), 400, "INVALID_INPUT", "transactionSideId", "buy", "sell", "listbuy", "refi");
+        assertThat(a.admin.get(users).get("users")).hasSize(2);
+        Http.Res side = a.admin.post(users, Map.of("email", "s@side.test", "firstName", "S", "lastName", "S",
+                "roleId", buyer, "transactionSideId", "ListBuy"));
+        assertThat(side.status()).as(side.toString()).isEqualTo(201);
+        assertThat(side.get("transactionSideId").stringValue()).isEqualTo("listbuy");
+        error(a.admin.put(users + "/" + side.get("userId").intValue(), Map.of("transactionSideId", "seller")), 400,
+                "INVALID_INPUT", "transactionSideId");
+        error(a.admin.post(a.base + "/rooms", Map.of("name", "S", "roleId", a.defaultAdminRole(),
+                "transactionSideId", "x")), 400, "INVALID_INPUT", "transactionSideId");
+
+        // inviting someone already in the room answers the user as it is there (200), changing nothing
+        int seller = a.role("Seller", true, "canViewRoomDetails", "canAddDocuments");
+        Http.Res again = a.admin.post(users, Map.of("email", "OUT@side.test", "firstName", "O", "lastName", "S",
+                "roleId", seller, "transactionSideId", "sell"));
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.get("userId").intValue()).isEqualTo(out);
+        assertThat(again.get("roleId").intValue()).as("the role it holds, unchanged").isEqualTo(buyer);
+        assertThat(again.json().has("transactionSideId")).isFalse();
+        assertThat(again.header("Gatehouse-Revision")).isNotNull();
+        assertThat(a.allowed(out, "canAddDocuments", room)).isFalse();
+        a.admin.post(users + "/" + out + "/revoke_access", Map.of());
+        error(a.admin.post(users, Map.of("email", "out@side.test", "firstName", "O", "lastName", "S", "roleId", buyer)),
+                409, "ROOM_ACCESS_REVOKED", String.valueOf(out), "restore");
         error(a.admin.post(a.base + "/rooms/999999/users", Map.of("email", "z@z.test", "firstName", "Z", "lastName",
                 "Z", "roleId", buyer)), 404, "ROOM_NOT_FOUND");
     }

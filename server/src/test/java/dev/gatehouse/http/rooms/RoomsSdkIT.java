@@ -335,6 +335,15 @@ class RoomsSdkIT {
         RoomInviteResponse carl = rooms.inviteUser(acct, roomId, invite("carl@buyer.test", "Carl", "Client",
                 buyer.getRoleId()));
         assertThat(carl.getRoomId()).isEqualTo(roomId);
+        assertThat(rooms.inviteUser(acct, roomId, invite("carl@buyer.test", "Carl", "Client", buyer.getRoleId()))
+                .getUserId()).as("inviting someone already in the room answers it as it is").isEqualTo(carl.getUserId());
+        RoomInvite sideways = invite("sid@buyer.test", "Sid", "Client", buyer.getRoleId());
+        sideways.setTransactionSideId("sideways");
+        assertThatThrownBy(() -> rooms.inviteUser(acct, roomId, sideways))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(400);
+                    assertThat(e.getResponseBody()).contains("transactionSideId");
+                });
         assertThat(carl.getRoleId()).isEqualTo(buyer.getRoleId());
         JsonMember carlMember = JsonMember.of(node.service().get(org.path() + "/members/" + carl.getUserId()).json());
         assertThat(carlMember.external()).isTrue();
