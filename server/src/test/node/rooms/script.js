@@ -19,6 +19,9 @@ client.addDefaultHeader('Authorization', 'Bearer ' + apiKey);
 const roles = new rooms.RolesApi(client);
 const users = new rooms.UsersApi(client);
 const roomsApi = new rooms.RoomsApi(client);
+const offices = new rooms.OfficesApi(client);
+const regions = new rooms.RegionsApi(client);
+const profiles = new rooms.ESignPermissionProfilesApi(client);
 
 /** The SDKs reject with {statusCode, body} (3.0.0) or a superagent error with status and response (2.0.0). */
 function failure(e) {
@@ -78,6 +81,34 @@ async function main() {
       body: { name, isExternal: true, permissions: { canViewRoomDetails: true } },
     }));
   }
+  const north = await step('region.create', () => regions.createRegion(accountId, { body: { name: 'North' } }));
+  for (const name of ['South', 'West']) {
+    await step('region.create.more', () => regions.createRegion(accountId, { body: { name } }));
+  }
+  const office = await step('office.create', () => offices.createOffice(accountId, {
+    body: { name: 'Node Office', regionId: north.regionId, city: 'Nodeville' },
+  }));
+  for (const name of ['Annex', 'Depot']) {
+    await step('office.create.more', () => offices.createOffice(accountId, { body: { name } }));
+  }
+  await step('office.get', () => offices.getOffice(accountId, office.officeId));
+  await step('region.get', () => regions.getRegion(accountId, north.regionId));
+  const profileList = await step('esign.profiles', () => profiles.getESignPermissionProfiles(accountId));
+  const ola = await step('user.invite.withOffice', () => users.inviteUser(accountId, {
+    body: {
+      firstName: 'Ola', lastName: 'Node', email: 'ola@node.test', roleId: agent.roleId, accessLevel: 'Office',
+      defaultOfficeId: office.officeId, offices: [office.officeId],
+      eSignPermissionProfileId: profileList.permissionProfiles[0].eSignPermissionProfileId,
+    },
+  }));
+  await step('user.addToRegion', () => users.addUserToRegion(accountId, ola.userId,
+    { body: { regionId: north.regionId } }));
+  await step('user.removeFromOffice', () => users.removeUserFromOffice(accountId, ola.userId,
+    { body: { officeId: office.officeId } }));
+  await step('user.reinvite', () => users.reinviteUser(accountId, ola.userId));
+  await step('user.placed', () => users.getUser(accountId, ola.userId));
+  await step('user.addToOffice.missing', () => users.addUserToOffice(accountId, ola.userId,
+    { body: { officeId: 999999 } }));
   for (const name of ['Ann', 'Ben', 'Cid']) {
     await step('user.invite', () => users.inviteUser(accountId, {
       body: {
@@ -120,6 +151,10 @@ async function main() {
   await step('page.rooms', () => pageAll((o) => roomsApi.getRooms(accountId, o), (p) => p.rooms, (r) => r.roomId));
   await step('page.room.users', () => pageAll((o) => roomsApi.getRoomUsers(accountId, room.roomId, o),
     (p) => p.users, (u) => u.userId));
+  await step('page.offices', () => pageAll((o) => offices.getOffices(accountId, o), (p) => p.officeSummaries,
+    (o) => o.officeId));
+  await step('page.regions', () => pageAll((o) => regions.getRegions(accountId, o), (p) => p.regionSummaries,
+    (r) => r.regionId));
   await step('page.assignable.roles', () => pageAll((o) => roomsApi.getAssignableRoles(accountId, room.roomId, o),
     (p) => p.roles, (r) => r.roleId));
   console.log('DONE');

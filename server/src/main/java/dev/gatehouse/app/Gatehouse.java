@@ -37,6 +37,7 @@ import dev.gatehouse.role.RoleService;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsRoleService;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.room.RoomsUserService;
 import dev.gatehouse.store.Database;
@@ -94,7 +95,7 @@ public final class Gatehouse implements AutoCloseable {
                            ChangeFeed feed, Auth auth, GroupService groups, EventService events,
                            WebhookService webhooks, DecisionService decisions,
                            CloseMembershipService closeMemberships, RoomService rooms, RoomsUserService roomsUsers,
-                           RoomsRoleService roomsRoles) {
+                           RoomsRoleService roomsRoles, OfficeService offices) {
     }
 
     private Gatehouse(Config config) {
@@ -164,13 +165,14 @@ public final class Gatehouse implements AutoCloseable {
         AssignmentService assignments = new AssignmentService(access, members, orgModels,
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
         DecisionEngine engine = engineFeed.engine();
+        OfficeService offices = new OfficeService(access, orgModels);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
                 assignments, orgModels, feed, new Auth(keys), groups, events, webhooks,
                 new DecisionService(engine, feed, access, members, models),
                 new CloseMembershipService(access, members, orgModels),
-                new RoomService(access, members, assignments, orgModels, roomsRules),
-                new RoomsUserService(access, members, orgModels, roomsRules),
-                new RoomsRoleService(access, roles, roomsRules, orgModels));
+                new RoomService(access, members, assignments, orgModels, roomsRules, offices),
+                new RoomsUserService(access, members, orgModels, roomsRules, offices),
+                new RoomsRoleService(access, roles, roomsRules, orgModels), offices);
 
         modelService.loadStored();
         long started = System.nanoTime();

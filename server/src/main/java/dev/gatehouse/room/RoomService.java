@@ -14,6 +14,7 @@ import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
@@ -87,14 +88,16 @@ public final class RoomService {
     private final AssignmentService assignments;
     private final OrgModels orgModels;
     private final RoomsRules rules;
+    private final OfficeService offices;
 
     public RoomService(Access access, MemberService members, AssignmentService assignments, OrgModels orgModels,
-                       RoomsRules rules) {
+                       RoomsRules rules, OfficeService offices) {
         this.access = access;
         this.members = members;
         this.assignments = assignments;
         this.orgModels = orgModels;
         this.rules = rules;
+        this.offices = offices;
     }
 
     public Written<Room> create(Principal principal, long orgId, NewRoom in) {
@@ -112,6 +115,9 @@ public final class RoomService {
             if (owner.external()) {
                 throw InvalidInputException.field("ownerId", "user " + ownerId + " is external; a room owner must "
                         + "be a company user");
+            }
+            if (in.officeId() != null) {
+                offices.requireOffices(h, orgId, "officeId", List.of(in.officeId()));
             }
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);

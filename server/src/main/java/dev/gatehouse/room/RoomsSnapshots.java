@@ -47,6 +47,7 @@ final class RoomsSnapshots {
         ArrayNode regions = n.putArray("regions");
         p.regions().forEach(regions::add);
         n.put("locked", p.lockReason() != null);
+        n.put("invited_at", p.invitedAt() == null ? null : p.invitedAt().toString());
         return n;
     }
 }

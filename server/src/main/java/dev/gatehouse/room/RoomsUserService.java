@@ -11,6 +11,7 @@ import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
@@ -39,6 +40,7 @@ public final class RoomsUserService {
     private final MemberService members;
     private final OrgModels orgModels;
     private final RoomsRules rules;
+    private final OfficeService offices;
 
     /** Who to invite; see Rooms' UserToInvite. */
     public record Invite(String firstName, String lastName, String email, long roleId, AccessLevel accessLevel,
@@ -46,11 +48,13 @@ public final class RoomsUserService {
                          String eSignPermissionProfileId) {
     }
 
-    public RoomsUserService(Access access, MemberService members, OrgModels orgModels, RoomsRules rules) {
+    public RoomsUserService(Access access, MemberService members, OrgModels orgModels, RoomsRules rules,
+                            OfficeService offices) {
         this.access = access;
         this.members = members;
         this.orgModels = orgModels;
         this.rules = rules;
+        this.offices = offices;
     }
 
     public Slice<RoomsUser> list(Principal principal, long orgId, UserQuery query) {
@@ -72,10 +76,15 @@ public final class RoomsUserService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             rules.requireLevel(h, caller, in.accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME, "inviting a user");
+            if (in.defaultOfficeId() != null) {
+                offices.requireOffices(h, orgId, "defaultOfficeId", List.of(in.defaultOfficeId()));
+            }
+            offices.requireOffices(h, orgId, "offices", in.offices());
+            offices.requireRegions(h, orgId, "regions", in.regions());
             Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
                     in.firstName(), in.lastName(), in.roleId(), false, null));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
-                    in.offices(), in.regions(), in.eSignPermissionProfileId(), null);
+                    in.offices(), in.regions(), in.eSignPermissionProfileId(), null, SqlTime.now());
             save(tx, orgId, null, profile);
             return find(h, orgId, member.id());
         });
@@ -87,7 +96,61 @@ public final class RoomsUserService {
             Handle h = tx.handle();
             RoomsUser current = find(h, orgId, memberId);
             requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, "updating a user");
+            if (officeId != null) {
+                offices.requireOffices(h, orgId, "defaultOfficeId", List.of(officeId));
+            }
             save(tx, orgId, current.profile(), current.profile().withDefaultOffice(officeId));
+            return find(h, orgId, memberId);
+        });
+    }
+
+    /**
+     * Adds a user to an office of the organization ({@code member} true) or removes it from one; adding an office
+     * the user is in, or removing one it is not in, changes nothing. Gated like an update.
+     */
+    public Written<RoomsUser> setOffice(Principal principal, long orgId, long memberId, int officeId, boolean member) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            RoomsUser current = find(h, orgId, memberId);
+            requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, member ? "adding a user to an office"
+                    : "removing a user from an office");
+            offices.requireOffices(h, orgId, "officeId", List.of(officeId));
+            RoomsProfile after = current.profile().withOffice(officeId, member);
+            if (after != current.profile()) {
+                save(tx, orgId, current.profile(), after);
+            }
+            return find(h, orgId, memberId);
+        });
+    }
+
+    /** Adds a user to a region or removes it from one, like {@link #setOffice}. */
+    public Written<RoomsUser> setRegion(Principal principal, long orgId, long memberId, int regionId, boolean member) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            RoomsUser current = find(h, orgId, memberId);
+            requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, member ? "adding a user to a region"
+                    : "removing a user from a region");
+            offices.requireRegions(h, orgId, "regionId", List.of(regionId));
+            RoomsProfile after = current.profile().withRegion(regionId, member);
+            if (after != current.profile()) {
+                save(tx, orgId, current.profile(), after);
+            }
+            return find(h, orgId, memberId);
+        });
+    }
+
+    /**
+     * Sends a user's invitation again. Gatehouse sends no e-mail: the new invitation time is recorded (a
+     * {@code rooms_profile} change of {@code invited_at}), for the product to act on. Gated like inviting a user
+     * of its access level.
+     */
+    public Written<RoomsUser> reinvite(Principal principal, long orgId, long memberId) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            RoomsUser current = find(h, orgId, memberId);
+            rules.requireLevel(h, caller, current.profile().accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME,
+                    "re-inviting a user");
+            save(tx, orgId, current.profile(), current.profile().withInvitedAt(SqlTime.now()));
             return find(h, orgId, memberId);
         });
     }

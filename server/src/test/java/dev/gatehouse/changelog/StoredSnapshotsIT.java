@@ -135,11 +135,22 @@ class StoredSnapshotsIT {
         Fixtures.Org rooms = fx.org("rooms");
         String base = "/restapi/v2/accounts/" + rooms.accountId();
         int adminRole = ok(rooms.admin().get(base + "/roles"), 200).get("roles").get(0).get("roleId").intValue();
-        ok(rooms.admin().post(base + "/users/invite_user", Map.of("firstName", "Bob", "lastName", "Broker",
-                "email", "bob@acme.test", "roleId", adminRole, "accessLevel", "Office", "offices", List.of(4),
-                "defaultOfficeId", 4)), 201);
+        String roomsPath = rooms.path();
+        int region = ok(service.post(roomsPath + "/regions", Map.of("name", "North")), 201).get("id").intValue();
+        ok(service.patch(roomsPath + "/regions/" + region, Map.of("name", "North East")), 200);
+        ok(service.delete(roomsPath + "/regions/" + ok(service.post(roomsPath + "/regions", Map.of("name", "Gone")), 201)
+                .get("id").intValue()), 204);
+        int office = ok(service.post(roomsPath + "/offices", Map.of("name", "Main", "region_id", region, "city", "Boston")),
+                201).get("id").intValue();
+        ok(service.patch(roomsPath + "/offices/" + office, Map.of("phone", "+1 617 555 0100")), 200);
+        ok(service.delete(roomsPath + "/offices/" + ok(service.post(roomsPath + "/offices", Map.of("name", "Gone")), 201)
+                .get("id").intValue()), 204);
+        int bob = ok(rooms.admin().post(base + "/users/invite_user", Map.of("firstName", "Bob", "lastName", "Broker",
+                "email", "bob@acme.test", "roleId", adminRole, "accessLevel", "Office", "offices", List.of(office),
+                "defaultOfficeId", office)), 201).get("userId").intValue();
+        ok(rooms.admin().post(base + "/users/" + bob + "/add_to_region", Map.of("regionId", region)), 204);
         int room = ok(rooms.admin().post(base + "/rooms", Map.of("name", "12 Elm Street", "roleId", adminRole,
-                "officeId", 4)), 201).get("roomId").intValue();
+                "officeId", office)), 201).get("roomId").intValue();
         ok(rooms.admin().put(base + "/rooms/" + room + "/field_data", Map.of("data", Map.of("city", "Boston"))), 200);
         ok(rooms.admin().post(base + "/rooms/" + room + "/users", Map.of("email", "bob@acme.test", "firstName", "Bob",
                 "lastName", "Broker", "roleId", adminRole)), 201);

@@ -33,6 +33,7 @@ public final class RoomsApi implements Dialect {
         all.addAll(new RolesEndpoints(accounts, s.roles(), s.roomsRoles()).routes());
         all.addAll(new UsersEndpoints(accounts, s.roomsUsers()).routes());
         all.addAll(new RoomsEndpoints(accounts, s.rooms(), s.roomsRoles()).routes());
+        all.addAll(new OfficesEndpoints(accounts, s.offices()).routes());
         this.routes = List.copyOf(all);
     }
 

@@ -36,7 +36,12 @@ final class UsersEndpoints {
                 Route.put(USERS + "/{userId}", this::update),
                 Route.delete(USERS + "/{userId}", this::remove),
                 Route.post(USERS + "/{userId}/lock", this::lock),
-                Route.post(USERS + "/{userId}/unlock", this::unlock));
+                Route.post(USERS + "/{userId}/unlock", this::unlock),
+                Route.post(USERS + "/{userId}/reinvite", this::reinvite),
+                Route.post(USERS + "/{userId}/add_to_office", ctx -> office(ctx, true)),
+                Route.post(USERS + "/{userId}/remove_from_office", ctx -> office(ctx, false)),
+                Route.post(USERS + "/{userId}/add_to_region", ctx -> region(ctx, true)),
+                Route.post(USERS + "/{userId}/remove_from_region", ctx -> region(ctx, false)));
     }
 
     private void list(Context ctx) {
@@ -162,6 +167,32 @@ final class UsersEndpoints {
         String reason = f.text("reason", true, 1000);
         f.check();
         Wire.written(ctx, 204, users.lock(a.principal(), a.orgId(), userId, reason), null);
+    }
+
+    /** Gatehouse sends no e-mail: the invitation time is recorded for the product to act on; 204. */
+    private void reinvite(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.written(ctx, 204, users.reinvite(a.principal(), a.orgId(), Wire.pathId(ctx, "userId")), null);
+    }
+
+    /** DesignatedOffice {@code {officeId}}: adds the user to the office or removes it; 204. */
+    private void office(Context ctx, boolean add) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        Integer officeId = Wire.id(f, "officeId", true);
+        f.check();
+        Wire.written(ctx, 204, users.setOffice(a.principal(), a.orgId(), userId, officeId, add), null);
+    }
+
+    /** DesignatedRegion {@code {regionId}}: adds the user to the region or removes it; 204. */
+    private void region(Context ctx, boolean add) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        Integer regionId = Wire.id(f, "regionId", true);
+        f.check();
+        Wire.written(ctx, 204, users.setRegion(a.principal(), a.orgId(), userId, regionId, add), null);
     }
 
     private void unlock(Context ctx) {

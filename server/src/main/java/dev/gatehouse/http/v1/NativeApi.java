@@ -22,6 +22,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new RolesResource(s.roles(), auth).routes());
         all.addAll(new MembersResource(s.members(), s.memberKeys(), auth).routes());
         all.addAll(new GroupsResource(s.groups(), auth).routes());
+        all.addAll(new OfficesResource(s.offices(), auth).routes());
         all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
         all.addAll(new DecisionsResource(s.decisions(), auth).routes());
         all.addAll(new EventsResource(s.events(), auth).routes());

@@ -58,10 +58,24 @@ class RoomsNodeSdkIT {
         Map<String, Outcome> steps = run(sdk, org);
 
         assertPaged(steps, "page.roles", 5, 3);
-        assertPaged(steps, "page.users", 4, 2);
+        assertPaged(steps, "page.users", 5, 3);
+        assertPaged(steps, "page.offices", 3, 2);
+        assertPaged(steps, "page.regions", 3, 2);
         assertPaged(steps, "page.rooms", 3, 2);
         assertPaged(steps, "page.room.users", 4, 2);
         assertPaged(steps, "page.assignable.roles", 3, 2);
+        JsonNode office = resolved(steps, "office.create");
+        assertThat(resolved(steps, "office.get").get("city").stringValue()).isEqualTo("Nodeville");
+        assertThat(resolved(steps, "region.get").get("name").stringValue()).isEqualTo("North");
+        assertThat(resolved(steps, "esign.profiles").get("permissionProfiles")).hasSize(3);
+        assertThat(resolved(steps, "user.invite.withOffice").get("defaultOfficeId").intValue())
+                .isEqualTo(office.get("officeId").intValue());
+        JsonNode placed = resolved(steps, "user.placed");
+        assertThat(placed.get("offices")).isEmpty();
+        assertThat(ints(placed.get("regions"))).containsExactly(office.get("regionId").intValue());
+        resolved(steps, "user.reinvite");
+        assertThat(rejected(steps, "user.addToOffice.missing").get("status").intValue()).isEqualTo(400);
+
         JsonNode dee = resolved(steps, "room.user.invite.Dee");
         assertThat(resolved(steps, "room.user.invite.again").get("userId").intValue())
                 .isEqualTo(dee.get("userId").intValue());

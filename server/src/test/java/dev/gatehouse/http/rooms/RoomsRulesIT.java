@@ -170,7 +170,7 @@ class RoomsRulesIT {
                 "canAddMemberAndSetRoleSameAccessLevel");
         assertThat(sam.post(a.base + "/users/invite_user", invitee("x4", agent, "Company")).status()).isEqualTo(201);
         assertThat(sam.post(a.base + "/users/invite_user", invitee("x5", agent, "Office")
-                .with("offices", List.of(1))).status()).isEqualTo(201);
+                .with("offices", List.of(a.office))).status()).isEqualTo(201);
         error(sam.post(a.base + "/users/invite_user", invitee("x6", agent, "Admin")), 403, "ACCESS_LEVEL_TOO_HIGH",
                 "Admin", "Company");
         error(sam.post(a.base + "/users/invite_user", invitee("x7", a.defaultAdminRole(), "Contributor")), 403,
@@ -207,13 +207,13 @@ class RoomsRulesIT {
         int peer = a.user("Pat", agent, "Office");
         Http bob = a.as(a.user("Bob", agent, "Office"));
         Http max = a.as(a.user("Max", manager, "Office"));
-        error(bob.put(a.base + "/users/" + target, Map.of("defaultOfficeId", 4)), 403, "PERMISSION_REQUIRED",
+        error(bob.put(a.base + "/users/" + target, Map.of("defaultOfficeId", a.office)), 403, "PERMISSION_REQUIRED",
                 "canManageMemberLowerAccessLevel");
         error(bob.post(a.base + "/users/" + target + "/lock", Map.of("reason", "x")), 403, "PERMISSION_REQUIRED");
         error(bob.post(a.base + "/users/" + target + "/unlock", Map.of()), 403, "PERMISSION_REQUIRED");
-        assertThat(max.put(a.base + "/users/" + target, Map.of("defaultOfficeId", 4)).get("defaultOfficeId").intValue())
-                .isEqualTo(4);
-        error(max.put(a.base + "/users/" + peer, Map.of("defaultOfficeId", 4)), 403, "PERMISSION_REQUIRED",
+        assertThat(max.put(a.base + "/users/" + target, Map.of("defaultOfficeId", a.office)).get("defaultOfficeId")
+                .intValue()).isEqualTo(a.office);
+        error(max.put(a.base + "/users/" + peer, Map.of("defaultOfficeId", a.office)), 403, "PERMISSION_REQUIRED",
                 "canManageMemberSameAccessLevel");
         error(max.put(a.base + "/users/" + target, Map.of()), 400, "INVALID_INPUT", "defaultOfficeId");
         error(max.post(a.base + "/users/" + target + "/lock", Map.of()), 400, "INVALID_INPUT", "reason");
