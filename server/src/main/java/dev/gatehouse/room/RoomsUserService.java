@@ -5,6 +5,7 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
@@ -29,7 +30,8 @@ import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
  * whichever API is used): inviting is gated by the level asked for the invitee, updating, locking and unlocking
  * by {@code canManageMember…}, removing by {@code canRemoveCompanyMember…}; service keys pass every gate.
  *
- * <p>A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
+ * <p>{@code invite_user} adds the member {@code invited} (Rooms' Pending): it has no access until its invitation
+ * is accepted (the native {@code …/members/{member}/accept}). A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
  * reason; an unlock activates it again (with new keys to be issued: revoked keys stay revoked). Company users
  * are read by internal members; an external member (an outsider in rooms) sees none. Thread-safe.
  */
@@ -82,7 +84,7 @@ public final class RoomsUserService {
             offices.requireOffices(h, orgId, "offices", in.offices());
             offices.requireRegions(h, orgId, "regions", in.regions());
             Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
-                    in.firstName(), in.lastName(), in.roleId(), false, null));
+                    in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null, SqlTime.now());
             save(tx, orgId, null, profile);
@@ -140,9 +142,9 @@ public final class RoomsUserService {
     }
 
     /**
-     * Sends a user's invitation again. Gatehouse sends no e-mail: the new invitation time is recorded (a
+     * Sends a pending user's invitation again. Gatehouse sends no e-mail: the new invitation time is recorded (a
      * {@code rooms_profile} change of {@code invited_at}), for the product to act on. Gated like inviting a user
-     * of its access level.
+     * of its access level; a user that has accepted its invitation is a 409 {@code user_not_pending}.
      */
     public Written<RoomsUser> reinvite(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -150,6 +152,10 @@ public final class RoomsUserService {
             RoomsUser current = find(h, orgId, memberId);
             rules.requireLevel(h, caller, current.profile().accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME,
                     "re-inviting a user");
+            if (!current.member().invited()) {
+                throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
+                        + "was accepted (or it never had one), so there is nothing to send again");
+            }
             save(tx, orgId, current.profile(), current.profile().withInvitedAt(SqlTime.now()));
             return find(h, orgId, memberId);
         });

@@ -45,10 +45,10 @@ final class RoomsUserStore {
     }
 
     Slice<RoomsUser> search(Handle h, long orgId, UserQuery q) {
-        if (q.pendingOnly()) {
-            return new Slice<>(List.of(), 0);
-        }
         StringBuilder where = new StringBuilder();
+        if (q.pending() != null) {
+            where.append(q.pending() ? " AND m.status = 'invited'" : " AND m.status <> 'invited'");
+        }
         if (q.filter() != null && !q.filter().isEmpty()) {
             where.append(" AND (lower(coalesce(m.first_name, '')) LIKE :p ESCAPE '!' OR lower(coalesce(m.last_name, '')) "
                     + "LIKE :p ESCAPE '!' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE :p ESCAPE '!' "

@@ -80,10 +80,13 @@ final class UsersEndpoints {
                 Map.of("accessLevel", "unknown value")));
     }
 
-    /** {@code status}: {@code Active} (every user here) or {@code Pending} (none: there are no invitations). */
-    private static boolean pending(Context ctx) {
+    /** {@code status}: {@code Active} (accepted their invitation), {@code Pending} (not yet), or absent (both). */
+    private static Boolean pending(Context ctx) {
         String raw = Wire.query(ctx, "status");
-        if (raw == null || raw.equalsIgnoreCase("Active")) {
+        if (raw == null) {
+            return null;
+        }
+        if (raw.equalsIgnoreCase("Active")) {
             return false;
         }
         if (raw.equalsIgnoreCase("Pending")) {

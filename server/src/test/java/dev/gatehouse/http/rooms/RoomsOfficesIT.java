@@ -200,7 +200,7 @@ class RoomsOfficesIT {
     void reinvite_recordsTheInvitation_andAnswers204() {
         RoomsAccount a = new RoomsAccount(node, fx);
         int agent = a.role("Agent", false, "canCreateRooms");
-        int bob = a.user("Bob", agent, "Contributor");
+        int bob = a.invited("Bob", agent, "Contributor");
         String path = a.org.path() + "/events?object_type=rooms_profile&object_id=" + bob;
         JsonNode invited = node.service().get(path).json().get("items").get(0);
         Http.Res res = a.admin.post(a.base + "/users/" + bob + "/reinvite", Map.of());
@@ -215,6 +215,7 @@ class RoomsOfficesIT {
         error(carl.post(a.base + "/users/" + bob + "/reinvite", Map.of()), 403, "PERMISSION_REQUIRED",
                 "canAddMemberAndSetRole");
         error(a.admin.post(a.base + "/users/999999/reinvite", Map.of()), 404, "USER_NOT_FOUND");
+        error(a.admin.post(a.base + "/users/" + a.org.adminId() + "/reinvite", Map.of()), 409, "USER_NOT_PENDING");
     }
 
     @Test
@@ -232,6 +233,7 @@ class RoomsOfficesIT {
                 .containsExactly(a.office, miami, tampa, lone);
         int reg = a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("reg", agent, "Region")
                 .with("regions", List.of(south))).get("userId").intValue();
+        assertThat(node.service().post(a.org.path() + "/members/" + reg + "/accept", Map.of()).status()).isEqualTo(200);
         assertThat(ids(a.as(reg).get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries", "officeId"))
                 .containsExactly(miami, tampa);
         assertThat(ids(a.admin.get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries", "officeId"))

@@ -251,9 +251,15 @@ class RoomsSdkIT {
         assertThat(bea.getEmail()).isEqualTo("bea@acme.test");
         assertThat(bea.getRoleId()).isEqualTo(agent.getRoleId());
         assertThat(bea.getAccessLevel()).isEqualTo(User.AccessLevelEnum.CONTRIBUTOR);
-        assertThat(bea.getStatus()).isEqualTo("Active");
+        assertThat(bea.getStatus()).as("invited, not yet accepted").isEqualTo("Pending");
         assertThat(bea.isIsLockedOut()).isFalse();
         assertThat(bea.getDefaultOfficeId()).isEqualTo(seven);
+        assertThat(allowed(org, bea.getUserId(), "canCreateRooms", null)).as("pending users may do nothing").isFalse();
+        assertThat(emails(users, acct, o -> o.setStatus("Pending"))).containsExactly("bea@acme.test");
+        users.reinviteUser(acct, bea.getUserId());
+        assertThat(node.service().post(org.path() + "/members/" + bea.getUserId() + "/accept", Map.of()).status())
+                .isEqualTo(200);
+        assertThat(users.getUser(acct, bea.getUserId()).getStatus()).isEqualTo("Active");
         assertThat(allowed(org, bea.getUserId(), "canCreateRooms", null)).isTrue();
 
         assertThat(emails(users, acct, o -> o.setFilter("BE"))).containsExactly("bea@acme.test");
