@@ -137,6 +137,10 @@ async function main() {
     body: { email: 'gus@buyer.test', firstName: 'Gus', lastName: 'Buyer', roleId: buyer.roleId,
       transactionSideId: 'sideways' },
   }));
+  const fay = (await roomsApi.getRoomUsers(accountId, room.roomId, { filter: 'fay' })).users[0];
+  await step('room.user.revoke.later', () => roomsApi.revokeRoomUserAccess(accountId, room.roomId, fay.userId, {
+    body: { revocationDate: new Date(Date.now() + 24 * 3600 * 1000) },
+  }));
   await step('room.fieldData.get', () => roomsApi.getRoomFieldData(accountId, room.roomId));
   await step('room.fieldData.update', () => roomsApi.updateRoomFieldData(accountId, room.roomId, {
     body: { data: { city: 'Nodeville' } },

@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.assignment.AssignmentExpiry;
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
@@ -162,8 +163,8 @@ public final class Gatehouse implements AutoCloseable {
             keys.forgetAll();
             return at;
         });
-        AssignmentService assignments = new AssignmentService(access, members, orgModels,
-                AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
+        AssignmentRules assignmentRules = AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules));
+        AssignmentService assignments = new AssignmentService(access, members, orgModels, assignmentRules);
         DecisionEngine engine = engineFeed.engine();
         OfficeService offices = new OfficeService(access, orgModels);
         services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
@@ -209,6 +210,7 @@ public final class Gatehouse implements AutoCloseable {
         retention = new Retention(database.jdbi(), nodes, config.changeLog().retentionDays(),
                 webhookSettings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId()))).start();
         resources.add(0, retention);
+        resources.add(0, new AssignmentExpiry(store, orgModels, assignmentRules).start());
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);

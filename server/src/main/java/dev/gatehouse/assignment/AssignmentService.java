@@ -19,8 +19,11 @@ import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -48,9 +51,13 @@ public final class AssignmentService {
         this.rules = rules;
     }
 
-    /** Gives a member a role on a resource, replacing any role it had there. */
+    /**
+     * Gives a member a role on a resource until {@code expiresAt} (null: until removed), replacing any role it had
+     * there; {@code expiresAt} must lie in the future.
+     */
     public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef,
-                                   long roleId) {
+                                   long roleId, Instant expiresAt) {
+        requireFuture(expiresAt);
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
@@ -61,8 +68,15 @@ public final class AssignmentService {
             Member member = members.resolve(h, caller, orgId, memberRef);
             Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
             rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, before != null, what);
-            return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
+            return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
         });
+    }
+
+    /** 400 unless a role's end lies in the future (null: it has none). */
+    public static void requireFuture(Instant expiresAt) {
+        if (expiresAt != null && !expiresAt.isAfter(SqlTime.now())) {
+            throw InvalidInputException.field("expires_at", "must lie in the future, got " + expiresAt);
+        }
     }
 
     /**
@@ -71,11 +85,32 @@ public final class AssignmentService {
      * service has applied (Rooms' room creator getting its room role, an invitation into a room).
      */
     public Assignment put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
-                          Member member, long roleId) {
+                          Member member, long roleId, Instant expiresAt) {
         Handle h = tx.handle();
         rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
         Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
-        return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
+    }
+
+    /**
+     * Sets when a member's existing role on a resource ends ({@code expiresAt}; null: never), inside a running
+     * transaction whose caller the calling service has authorized (Rooms' scheduled revocation, and its
+     * cancellation). The role itself does not change, so nothing is handed out. Returns the assignment as it is now.
+     */
+    public Assignment endAt(Tx tx, Assignment current, Instant expiresAt) {
+        if (Objects.equals(current.expiresAt(), expiresAt)) {
+            return current;
+        }
+        Assignment after = assignments.upsert(tx.handle(), current.orgId(), current.resourceType(),
+                current.resourceId(), current.memberId(), current.roleId(), expiresAt, SqlTime.now());
+        tx.change(current.orgId(), ObjectType.ASSIGNMENT, after.objectId(), Action.UPDATED,
+                LoggedAssignment.of(current), LoggedAssignment.of(after));
+        return after;
+    }
+
+    /** A member's role on a resource inside a running transaction, if it holds one. */
+    public Optional<Assignment> find(Tx tx, long orgId, String type, String resourceId, long memberId) {
+        return assignments.find(tx.handle(), orgId, type, resourceId, memberId);
     }
 
     /**
@@ -83,7 +118,7 @@ public final class AssignmentService {
      * current assignment there (null: none), read once per request.
      */
     private Assignment write(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
-                             Member member, long roleId, Assignment before) {
+                             Member member, long roleId, Instant expiresAt, Assignment before) {
         Handle h = tx.handle();
         Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
@@ -95,7 +130,8 @@ public final class AssignmentService {
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, SqlTime.now());
+        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, expiresAt,
+                SqlTime.now());
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return after;

@@ -19,7 +19,6 @@ import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -52,7 +51,7 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *       role or side; {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to revoke
  *       and restore access; {@code canDeleteRooms}, or {@code canDeleteOwnedRooms} in a room it owns, to delete;</li>
  *   <li>revoking access removes the assignment (so every decision denies) and remembers the role;
- *       restoring gives it back.</li>
+ *       restoring gives it back; a revocation dated later ends the assignment then (a time-bound assignment).</li>
  * </ul>
  *
  * The gates themselves are {@link RoomsRules}, which the assignment and member services apply too, so that
@@ -76,9 +75,6 @@ public final class RoomService {
      *  was in the room already and nothing changed). */
     public record Invited(RoomUser user, boolean added) {
     }
-
-    /** How far a client's clock may run ahead: a revocation date "now" may lie this much in the future. */
-    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final Access access;
     private final RoomStore rooms = new RoomStore();
@@ -126,7 +122,7 @@ public final class RoomService {
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
                     side, in.templateId(), in.listingSource(), in.fieldDataJson(), now);
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
-            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId());
+            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId(), null);
             rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
             return room;
         });
@@ -214,7 +210,7 @@ public final class RoomService {
                     return new Invited(existing, false);
                 }
             }
-            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
+            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId(), null);
             rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.sideId(), SqlTime.now());
             tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
                     RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.sideId(), null));
@@ -238,7 +234,9 @@ public final class RoomService {
                         + " is revoked; restore it first");
             }
             if (roleId != null) {
-                assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId);
+                // a scheduled end of its access stays scheduled
+                assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId,
+                        current.accessEndsAt());
             }
             if (sideGiven) {
                 rooms.side(h, orgId, roomId, memberId, side, SqlTime.now());
@@ -251,15 +249,15 @@ public final class RoomService {
     }
 
     /**
-     * Revokes a user's access to a room as of {@code at} (null: now), which must not lie in the future (beyond
-     * {@link #CLOCK_SKEW}): revocations are not scheduled. Its room role stops counting, and is remembered.
+     * Revokes a user's access to a room as of {@code at} (null: now). Now or earlier: its room role stops counting
+     * at once, and is remembered. A later date schedules the revocation: the user keeps its access until then, when
+     * its room role — a time-bound assignment ending at {@code at} — ends
+     * ({@link dev.gatehouse.assignment.AssignmentExpiry}) and the revocation is recorded as of that date. Revoking
+     * again moves the date (or revokes at once); restoring access cancels it.
      */
     public Written<RoomUser> revoke(Principal principal, long orgId, int roomId, long memberId, Instant at) {
         Instant now = Instant.now();
-        if (at != null && at.isAfter(now.plus(CLOCK_SKEW))) {
-            throw InvalidInputException.field("revocationDate", "must not be in the future: scheduled revocations are "
-                    + "not supported, got " + at);
-        }
+        boolean scheduled = at != null && at.isAfter(now);
         Instant revokedAt = at == null ? now : at;
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
@@ -271,6 +269,11 @@ public final class RoomService {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is already revoked");
             }
+            if (scheduled) {
+                assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
+                        .orElseThrow(), at);
+                return roomUser(h, orgId, roomId, memberId);
+            }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
             rooms.revoked(h, orgId, roomId, memberId, current.roleId(), revokedAt, SqlTime.now());
             roomUserChanged(tx, orgId, current, null, current.roleId());
@@ -278,7 +281,10 @@ public final class RoomService {
         });
     }
 
-    /** Gives a revoked user its room role back. */
+    /**
+     * Gives a revoked user its room role back; for a user whose revocation is scheduled, cancels it (its access no
+     * longer ends).
+     */
     public Written<RoomUser> restore(Principal principal, long orgId, int roomId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
@@ -287,13 +293,18 @@ public final class RoomService {
             RoomUser current = roomUser(h, orgId, roomId, memberId);
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), "restoring the access of user " + memberId + " to room " + roomId);
+            if (!current.revoked() && current.accessEndsAt() != null) {
+                assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
+                        .orElseThrow(), null);
+                return roomUser(h, orgId, roomId, memberId);
+            }
             if (!current.revoked()) {
                 throw new ConflictException("room_access_not_revoked", "user " + memberId + "'s access to room "
                         + roomId + " is not revoked");
             }
             rooms.revoked(h, orgId, roomId, memberId, null, null, SqlTime.now());
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(),
-                    current.roleId());
+                    current.roleId(), null);
             roomUserChanged(tx, orgId, current, current.roleId(), null);
             return roomUser(h, orgId, roomId, memberId);
         });

@@ -2,6 +2,7 @@ package dev.gatehouse.changelog;
 
 import dev.gatehouse.enginefeed.ChangeDecoder;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Golden;
 import dev.gatehouse.testing.Http;
@@ -113,6 +114,8 @@ class StoredSnapshotsIT {
         ok(service.put(assignment, Map.of("role_id", editor)), 200);
         ok(service.put(assignment, Map.of("role_id", limited)), 200);
         ok(service.delete(assignment), 204);
+        ok(service.put(path + "/resources/doc/d2/assignments/" + alice, Map.of("role_id", editor, "expires_at",
+                java.time.Instant.now().plusSeconds(1).toString())), 200);
         ok(service.put(path + "/resources/room/r1/assignments/" + guest,
                 Map.of("role_id", fx.role(org, Map.of("name", "Guest", "permissions", List.of("doc.read"), "external",
                         true, "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned",
@@ -162,6 +165,8 @@ class StoredSnapshotsIT {
         ok(closeApi.put("/membership/" + membership + "/", Map.of("auto_record_calls", "enabled")), 200);
         ok(closeApi.put("/membership/" + membership + "/pinned_views/", Map.of("saved_view_ids",
                 List.of("save_0123456789abcdefghijkl"))), 200);
+        Await.until(java.time.Duration.ofSeconds(30), "the time-bound assignment has expired", () -> !service.get(path
+                + "/events?object_type=assignment&action=expired").json().get("items").isEmpty());
     }
 
     private static JsonNode ok(Http.Res res, int... expected) {

@@ -212,8 +212,8 @@ final class RoomsEndpoints {
     }
 
     /**
-     * {@code revocationDate} (optional) is when access ended: now or earlier (a later date is the service's 400:
-     * Gatehouse does not schedule revocations).
+     * {@code revocationDate} (optional; Rooms' formats or ISO-8601) is when access ends: now or earlier revokes at
+     * once, a later date schedules the revocation (the user keeps access until then).
      */
     private void revoke(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);

@@ -83,6 +83,12 @@ class RoomsNodeSdkIT {
         assertThat(badSide.get("status").intValue()).isEqualTo(400);
         assertThat(badSide.at("/body/message").stringValue()).contains("transactionSideId");
         JsonNode room = resolved(steps, "room.create");
+        resolved(steps, "room.user.revoke.later");
+        JsonNode fay = resolved(steps, "room.user.invite.Fay");
+        assertThat(node.service().post(org.path() + "/check", Map.of("member_id", fay.get("userId").intValue(),
+                "permission", "canViewRoomDetails", "resource", Map.of("type", "room", "id",
+                        String.valueOf(room.get("roomId").intValue())))).get("allowed").booleanValue())
+                .as("a revocation dated tomorrow keeps access until then").isTrue();
         assertThat(resolved(steps, "room.fieldData.get").at("/data/address1").stringValue()).isEqualTo("1 Node Street");
         JsonNode updated = resolved(steps, "room.fieldData.update").get("data");
         assertThat(updated.get("address1").stringValue()).isEqualTo("1 Node Street");

@@ -442,8 +442,11 @@ class RoomsRulesIT {
         assertThat(a.allowed(byHana, "canViewRoomDetails", room)).isFalse();
         error(hana.post(path + byHana + "/revoke_access", Map.of()), 409, "ROOM_ACCESS_REVOKED");
         error(a.admin.post(path + byAdmin + "/restore_access", Map.of()), 409, "ROOM_ACCESS_NOT_REVOKED");
-        error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z")), 400,
-                "INVALID_INPUT", "revocationDate");
+        assertThat(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z"))
+                .status()).as("a later date schedules the revocation").isEqualTo(204);
+        assertThat(a.allowed(byAdmin, "canViewRoomDetails", room)).as("access until then").isTrue();
+        error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "+10001-01-01T00:00:00Z")),
+                400, "INVALID_REQUEST_PARAMETER", "revocationDate");
         error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "soon")), 400,
                 "INVALID_REQUEST_PARAMETER", "revocationDate");
         assertThat(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "2020-01-01T00:00:00Z"))

@@ -470,6 +470,11 @@ class RoomsSdkIT {
         assertThat(assignable.getTotalRowCount()).isEqualTo(2);
         assertThat(rooms.getAssignableRoles(acct, roomId).getCurrentRoleId()).isNull();
 
+        rooms.revokeRoomUserAccess(acct, roomId, (int) bob, new RoomUserRemovalDetail()
+                .revocationDate(java.time.Instant.now().plusSeconds(86400).toString()));
+        assertThat(allowed(org, bob, "canAddDocuments", roomId)).as("revoked as of tomorrow: access until then").isTrue();
+        rooms.restoreRoomUserAccess(acct, roomId, (int) bob);
+
         RoomUserRemovalDetail now = new RoomUserRemovalDetail();
         rooms.revokeRoomUserAccess(acct, roomId, carl.getUserId(), now);
         assertThat(allowed(org, carl.getUserId(), "canViewRoomDetails", roomId)).isFalse();
