@@ -36,7 +36,7 @@ const app = {
   /** Loads (or reloads) the organization the session works in, and its model. */
   async openOrg(id) {
     app.org = await api.get(`/v1/orgs/${id}`);
-    app.model = await api.get(`/v1/models/${encodeURIComponent(app.org.model)}`);
+    app.model = await api.get(`/v1/orgs/${app.org.id}/model`);
   },
   leaveOrg() {
     app.org = null;
@@ -74,7 +74,8 @@ function renderNav(active) {
   fill(nav, h('ul', {}, links.map(([key, label]) => h('li', {},
     h('a', {href: `#/${key}`, 'aria-current': key === active ? 'page' : false}, label)))));
   fill(who,
-    h('span', {class: 'who-text'}, s.kind === 'operator' ? 'Operator (service key)' : 'Organization admin (member key)',
+    h('span', {class: 'who-text'}, s.kind === 'operator' ? 'Operator (service key)'
+      : s.via ? `Signed in with ${new URL(s.via).host}` : 'Organization admin (member key)',
       app.org ? ` · ${app.org.name} (${app.org.model})` : ''),
     s.kind === 'operator' && app.org ? h('button', {type: 'button', class: 'link', on: {click: () => {
       app.leaveOrg();
@@ -83,6 +84,7 @@ function renderNav(active) {
     h('button', {type: 'button', class: 'secondary', on: {click: app.signOut}}, 'Sign out'));
 }
 
+/** Counts routes: each draws the page only while it is the latest, so a slower earlier one never overwrites it. */
 let routing = 0;
 
 async function route() {
@@ -97,12 +99,28 @@ async function route() {
     await signin.render(main, app);
     return;
   }
+  // A member's session always names its organization; one that does not is no session to work in.
+  if (s.kind !== 'operator' && !s.org) return app.signOut();
   try {
     if (s.org && (!app.org || String(app.org.id) !== String(s.org))) await app.openOrg(s.org);
   } catch (e) {
+    if (turn !== routing) return;
     if (e instanceof api.ApiError && e.status === 401) return app.signOut();
-    app.leaveOrg();
+    if (s.kind === 'operator' && e instanceof api.ApiError && e.status === 404) {
+      app.leaveOrg(); // the organization an operator opened is gone: back to the list
+    } else {
+      // The organization could not be loaded (the server unreachable, or refusing for now): say so and keep the
+      // session as it is — dropping its organization would leave nothing to work in.
+      app.org = null;
+      renderNav(null);
+      fill(main, h('div', {class: 'view'}, h('h1', {}, 'Something went wrong'),
+        notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'),
+        h('div', {class: 'actions'}, h('button', {type: 'button', on: {click: () => route()}}, 'Try again'))));
+      return;
+    }
   }
+  // Another route began while this one waited (a link followed while the organization loaded): it draws the page.
+  if (turn !== routing) return;
   const found = ORG_SECTIONS.find(([key]) => key === section);
   let view = found && app.org ? found[2] : null;
   let key = found ? section : null;
@@ -137,4 +155,4 @@ async function route() {
 window.addEventListener('hashchange', () => {
   if (location.hash.startsWith('#/') || location.hash === '') route();
 });
-route();
+signin.finishRedirect(app).finally(route);

@@ -142,7 +142,7 @@ async function detail(view, app, roles, id, params) {
       h('div', {class: 'actions'},
         h('button', {type: 'submit'}, 'Change company role'),
         h('button', {type: 'button', class: 'secondary', on: {click: () =>
-          pane.refresh({member: {id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
+          pane.refresh({member: {member_id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
       pane.element);
     form.addEventListener('submit', event => {
       event.preventDefault();
@@ -151,13 +151,19 @@ async function detail(view, app, roles, id, params) {
     roleSection = form;
   }
 
+  const statusPane = preview.panel(app);
+  const nextStatus = member.status === 'active' ? 'deactivated' : 'active';
   const statusForm = h('form', {class: 'card', novalidate: true},
     h('h2', {}, 'Status'),
     h('p', {}, member.status === 'active'
       ? 'Deactivating keeps the member for history, removes all its access and revokes all its keys.'
       : 'This member is deactivated: it has no access. Reactivating restores its roles but no keys.'),
     h('div', {class: 'actions'}, h('button', {type: 'submit', class: member.status === 'active' ? 'danger' : ''},
-      member.status === 'active' ? 'Deactivate member' : 'Reactivate member')));
+      member.status === 'active' ? 'Deactivate member' : 'Reactivate member'),
+      h('button', {type: 'button', class: 'secondary', on: {click: () =>
+        statusPane.refresh({member: {member_id: member.id, status: nextStatus}})}},
+        member.status === 'active' ? 'Preview deactivation' : 'Preview reactivation')),
+    statusPane.element);
   statusForm.addEventListener('submit', event => {
     event.preventDefault();
     const status = member.status === 'active' ? 'deactivated' : 'active';
@@ -229,6 +235,8 @@ function groupsSection(app, member, groups, reload) {
 
 function assignmentsSection(app, member, assignments, roleName, reload) {
   const out = h('div', {});
+  const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what',
+    hint: 'Press Preview removal next to a role to see what removing it would take away.'});
   return h('section', {class: 'card', 'aria-label': 'Roles on resources'},
     h('h2', {}, 'Roles on resources'),
     assignments === null ? notice('You may not see this member’s resource roles.', 'info') : table([
@@ -236,16 +244,23 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
         + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
       {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
       {label: 'Since', cell: a => when(a.created_at)},
-      {label: '', cell: a => h('button', {type: 'button', class: 'danger small',
-        'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
-        try {
-          await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
-            + `/assignments/id:${member.id}`);
-          reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
-        } catch (e) {
-          if (!(e instanceof api.ApiError)) throw e;
-          fill(out, notice(explain(e), 'error'));
-        }
-      }}}, 'Remove')},
-    ], assignments, {empty: 'No roles on resources.'}), out);
+      {label: '', cell: a => h('span', {class: 'row-actions'},
+        h('button', {type: 'button', class: 'secondary small',
+          'aria-label': `Preview removing the role on ${a.resource.type} ${a.resource.id}`, on: {click: () =>
+            removal.refresh({assignment: {resource: {type: a.resource.type, id: a.resource.id}, member_id: member.id,
+              role_id: null}})}},
+        'Preview removal'),
+        h('button', {type: 'button', class: 'danger small',
+          'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
+          try {
+            await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
+              + `/assignments/id:${member.id}`);
+            reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
+          } catch (e) {
+            if (!(e instanceof api.ApiError)) throw e;
+            fill(out, notice(explain(e), 'error'));
+          }
+        }}}, 'Remove'))},
+    ], assignments, {empty: 'No roles on resources.'}), out,
+    assignments && assignments.length ? removal.element : null);
 }

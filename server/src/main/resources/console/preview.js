@@ -1,31 +1,34 @@
 // "Who gains and who loses which permissions, where" before a change is saved. Every form that changes access —
 // the role editor, a member's company role, an assignment — owns one preview panel and asks it to refresh with
-// the change it would save. The panel asks the server (POST /v1/orgs/{org}/preview); a server without that
-// endpoint answers 404 and the panel says that no preview is available. It never guesses.
+// the change it would save. The panel asks the server (POST /v1/orgs/{org}/preview), which rehearses that very
+// write without making it: a change the signed-in key may not make is refused here as the save would be. It never
+// guesses.
 import * as api from './api.js';
 import {h, fill} from './dom.js';
 import {explain} from './problems.js';
 
 /**
- * A preview panel: {element, refresh(change)}. `change` is what the form would save, one of
- *   {role: {id, permissions, external, visibility}}            an edit of an existing role
- *   {member: {id, role_id?, status?}}                           a member's company role or status
- *   {assignment: {resource: {type, id}, member_id, role_id}}    a role on a resource (role_id null: removal)
+ * A preview panel: {element, refresh(change)}; `label` names its region when a screen has more than one, `hint` is
+ * what it says before the first preview. `change` is the body of the preview request, one of
+ *   {role: {id, version, permissions, external, visibility, …}}     an edit of an existing role
+ *   {member: {member_id | user_id, role_id?, status?}}              a member's company role or status
+ *   {assignment: {resource: {type, id}, member_id | user_id, role_id}}  a role on a resource (role_id null: removal)
  */
-export function panel(app) {
+export function panel(app, {label = 'Preview of the change', title = 'Preview: who gains and who loses',
+  hint = 'Change something, then preview it before you save.'} = {}) {
   const body = h('div', {class: 'preview-body'});
-  const element = h('section', {class: 'preview', 'aria-label': 'Preview of the change', 'aria-live': 'polite'},
-    h('h2', {}, 'Preview: who gains and who loses'), body);
-  fill(body, h('p', {class: 'muted'}, 'Change something, then preview it before you save.'));
-  async function refresh(change) {
+  const element = h('section', {class: 'preview', 'aria-label': label, 'aria-live': 'polite'}, h('h2', {}, title),
+    body);
+  fill(body, h('p', {class: 'muted'}, hint));
+  async function refresh(change, {all = false} = {}) {
     fill(body, h('p', {class: 'muted'}, 'Computing the preview…'));
     try {
-      const result = await api.post(`${app.orgPath()}/preview`, change);
-      fill(body, render(result));
+      const result = await api.post(`${app.orgPath()}/preview`, all ? {...change, all: true} : change);
+      fill(body, render(result, () => refresh(change, {all: true})));
     } catch (e) {
       if (e instanceof api.ApiError && e.status === 404 && e.code === 'route_not_found') {
         fill(body, h('p', {class: 'muted preview-unavailable'}, 'Preview not available: this server does not offer '
-          + 'previews yet. The change can still be saved.'));
+          + 'previews. The change can still be saved.'));
       } else {
         fill(body, h('p', {class: 'notice notice-error'}, e instanceof api.ApiError ? explain(e) : e.message));
       }
@@ -34,12 +37,45 @@ export function panel(app) {
   return {element, refresh};
 }
 
-function render(result) {
-  const section = (title, entries) => h('div', {class: 'preview-part'}, h('h3', {}, title),
-    entries && entries.length ? h('ul', {}, entries.map(entry => h('li', {},
-      h('code', {}, entry.permission), entry.where ? ` on ${entry.where}` : ' organization-wide', ': ',
-      `${entry.count} member${entry.count === 1 ? '' : 's'}`,
-      entry.members && entry.members.length ? ` (${entry.members.map(m => m.user_id || m.member_id).join(', ')}`
-        + `${entry.count > entry.members.length ? ', …' : ''})` : ''))) : h('p', {class: 'muted'}, 'Nobody.'));
-  return h('div', {}, section('Gain', result.gains), section('Lose', result.losses));
+/** "organization-wide", "on room 12", "on every doc where they hold no role of their own". */
+export function where(w) {
+  if (w.scope === 'organization') return 'organization-wide';
+  if (w.scope === 'unassigned') return `on every ${w.type} where they hold no role of their own`;
+  return `on ${w.type} ${w.id}`;
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const names = members => members.items.map(m => m.user_id).join(', ');
+
+function render(result, showAll) {
+  const incomplete = [...result.gains, ...result.losses].some(e => !e.members.complete)
+    || !result.visibility_changed.complete;
+  const section = (title, cls, entries) => h('div', {class: `preview-part ${cls}`}, h('h3', {}, title),
+    entries.length ? h('ul', {}, entries.map(entry => h('li', {},
+      h('code', {}, entry.permission), ` ${where(entry.where)}: `,
+      h('strong', {}, plural(entry.members.count, 'member', 'members')),
+      entry.members.items.length ? ` (${names(entry.members)}${entry.members.complete ? '' : ', …'})` : '')))
+      : h('p', {class: 'muted'}, 'Nobody.'));
+  const visibility = result.visibility_changed;
+  return h('div', {},
+    h('p', {class: 'preview-summary'}, result.gains.length || result.losses.length || visibility.count
+      ? `${plural(result.members_gaining, 'member gains', 'members gain')} and `
+        + `${plural(result.members_losing, 'member loses', 'members lose')} permissions.`
+      : 'Nobody gains or loses anything: this change alters no decision.'),
+    section('Gain', 'preview-gains', result.gains),
+    section('Lose', 'preview-losses', result.losses),
+    visibility.count ? h('p', {class: 'preview-visibility'},
+      `Record visibility changes for ${plural(visibility.count, 'member', 'members')}`
+      + (visibility.items.length ? ` (${names(visibility)}${visibility.complete ? '' : ', …'})` : '') + '.') : null,
+    h('p', {class: 'muted'}, `As of revision ${result.revision}; nothing has been saved yet.`),
+    incomplete ? h('button', {type: 'button', class: 'secondary small', on: {click: showAll}}, 'Show every member')
+      : null);
+}
+
+/** A member named in a form ("u-bob", "user:u-bob", "id:12") as the preview's member_id or user_id. */
+export function memberField(text) {
+  const value = text.trim();
+  const id = /^id:(\d+)$/.exec(value);
+  if (id) return {member_id: Number(id[1])};
+  return {user_id: value.startsWith('user:') ? value.slice(5) : value};
 }

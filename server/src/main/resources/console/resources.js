@@ -50,10 +50,14 @@ async function resource(app, type, id) {
   const reload = done => app.go(`#/resources${api.query({type, id, done, t: Date.now()})}`);
   const out = h('div', {});
   const pane = preview.panel(app);
+  const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what',
+    hint: 'Press Preview removal next to a role to see what removing it would take away.'});
+  const who = a => people.get(a.member_id)?.user_id || `member ${a.member_id}`;
 
   const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
   const role = select('role_id', roles.map(r => ({value: r.id, label: `${r.name}${r.external ? ' (external)' : ''}`})));
-  const change = () => ({assignment: {resource: {type, id}, member: member.value.trim(), role_id: Number(role.value)}});
+  const change = () => ({assignment: {resource: {type, id}, ...preview.memberField(member.value),
+    role_id: Number(role.value)}});
   const assign = h('form', {class: 'card', novalidate: true},
     h('h2', {}, `Give a role on ${type} ${id}`),
     h('div', {class: 'cols'},
@@ -90,17 +94,23 @@ async function resource(app, type, id) {
       {label: 'Member', cell: a => h('a', {href: `#/members/${a.member_id}`}, people.get(a.member_id)?.user_id || `id:${a.member_id}`)},
       {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id) || String(a.role_id))},
       {label: 'Since', cell: a => when(a.created_at)},
-      {label: '', cell: a => h('button', {type: 'button', class: 'danger small',
-        'aria-label': `Remove the role of ${people.get(a.member_id)?.user_id || `member ${a.member_id}`} here`, on: {click: async () => {
-        try {
-          await api.del(`${path}/id:${a.member_id}`);
-          reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
-        } catch (e) {
-          if (!(e instanceof api.ApiError)) throw e;
-          fill(out, notice(explain(e), 'error'));
-        }
-      }}}, 'Remove')},
+      {label: '', cell: a => h('span', {class: 'row-actions'},
+        h('button', {type: 'button', class: 'secondary small',
+          'aria-label': `Preview removing the role of ${who(a)} here`, on: {click: () =>
+            removal.refresh({assignment: {resource: {type, id}, member_id: a.member_id, role_id: null}})}},
+        'Preview removal'),
+        h('button', {type: 'button', class: 'danger small',
+          'aria-label': `Remove the role of ${who(a)} here`, on: {click: async () => {
+          try {
+            await api.del(`${path}/id:${a.member_id}`);
+            reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
+          } catch (e) {
+            if (!(e instanceof api.ApiError)) throw e;
+            fill(out, notice(explain(e), 'error'));
+          }
+        }}}, 'Remove'))},
     ], page.items, {empty: 'Nobody holds a role here.'}),
+    page.items.length ? removal.element : null,
     page.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 200.') : null,
     assign);
 }

@@ -76,7 +76,7 @@ async function editor(view, app, role, params) {
     readOnly ? null : h('div', {class: 'actions sticky'},
       h('button', {type: 'submit'}, role ? 'Save changes' : 'Create role'),
       role ? h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh({role: {id: role.id,
-        ...body()}})}}, 'Preview changes') : null,
+        version: base.version, ...body()}})}}, 'Preview changes') : null,
       h('a', {href: '#/roles', class: 'button secondary'}, 'Cancel')));
 
   form.addEventListener('submit', async event => {

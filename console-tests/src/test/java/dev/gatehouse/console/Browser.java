@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -78,6 +79,33 @@ final class Browser implements AutoCloseable {
 
     String url() {
         return driver.getCurrentUrl();
+    }
+
+    /** Reloads the page, as a person pressing F5 does. */
+    void reload() {
+        driver.navigate().refresh();
+    }
+
+    /**
+     * Runs {@code script} in every page this tab loads from now on, before the page's own scripts (through the
+     * DevTools protocol); returns the id {@link #notOnEveryPage} takes.
+     */
+    String onEveryPage(String script) {
+        return (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script))
+                .get("identifier");
+    }
+
+    void notOnEveryPage(String id) {
+        driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+    }
+
+    /**
+     * Makes the browser fail every request whose URL matches one of {@code patterns} ({@code *} for any text), as
+     * if the network dropped them; none: requests go through again. Through the DevTools protocol.
+     */
+    void failRequests(String... patterns) {
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of(patterns)));
     }
 
     void size(Dimension size) {

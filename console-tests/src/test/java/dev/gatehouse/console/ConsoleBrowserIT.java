@@ -2,6 +2,7 @@ package dev.gatehouse.console;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
 
+    static TestIssuer issuer;
     static TestNode node;
     static Fixtures fixtures;
     static Browser browser;
 
     @BeforeAll
     static void start() {
-        node = TestNode.start();
+        issuer = TestIssuer.start();
+        node = TestNode.start(config -> config.withOidc(issuer.settings()));
         fixtures = new Fixtures(node);
         browser = new Browser(node.baseUrl());
     }
@@ -44,6 +47,7 @@ class ConsoleBrowserIT {
             browser.close();
         }
         node.close();
+        issuer.close();
     }
 
     @AfterEach
@@ -120,10 +124,10 @@ class ConsoleBrowserIT {
         }
         assertThat(agent).isPositive();
 
-        // the preview panel has its place; this server says plainly that it has no preview
+        // a preview of an edit of the new role: nobody holds it yet, so nobody gains or loses anything
         browser.click(permission("canDeleteOwnedDocuments"));
         browser.press("Preview changes");
-        browser.waitForText(By.cssSelector(".preview"), "Preview not available");
+        browser.waitForText(By.cssSelector(".preview"), "Nobody gains or loses anything");
         browser.click(permission("canDeleteOwnedDocuments"));
 
         // give it to a member: search, open, preview, save
@@ -139,7 +143,16 @@ class ConsoleBrowserIT {
         check("member");
         browser.choose("Company role", "Deal Agent");
         browser.press("Preview change");
-        browser.waitForText(By.cssSelector(".preview"), "Preview not available");
+        // Bob's Starter role held canCreateRooms alone: he gains the new role's permissions and loses that one
+        browser.waitForText(By.cssSelector(".preview"), "1 member gains and 1 member loses permissions.");
+        String shown = browser.driver().findElement(By.cssSelector(".preview")).getText();
+        assertThat(shown).contains("canAddDocuments organization-wide: 1 member (u-bob)",
+                "canViewRoomDetails organization-wide: 1 member (u-bob)");
+        assertThat(browser.driver().findElement(By.cssSelector(".preview-losses")).getText())
+                .contains("canCreateRooms organization-wide: 1 member (u-bob)").doesNotContain("canAddDocuments");
+        assertThat(node.service().get(org.path() + "/members/user:u-bob").get("role_id").longValue())
+                .as("a preview saves nothing").isEqualTo(starter);
+        browser.screenshot("member-preview", browser.driver().findElement(By.cssSelector(".preview")));
         browser.press("Change company role");
         browser.waitForText(By.cssSelector(".notice-ok"), "Company role changed to Deal Agent.");
         browser.screenshot("member");
@@ -161,6 +174,15 @@ class ConsoleBrowserIT {
         browser.waitForText(By.cssSelector("tbody"), "u-bob");
         check("resources");
         browser.screenshot("resources");
+        // a removal previewed before it is made: the room role alone decides there, so Bob would lose all of it
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Preview removing the role of u-bob here']")));
+        By removal = By.cssSelector("section.preview[aria-label='Preview of removing a role']");
+        browser.waitForText(removal, "0 members gain and 1 member loses permissions.");
+        assertThat(browser.driver().findElement(removal).findElement(By.cssSelector(".preview-losses")).getText())
+                .contains("canAddDocuments on room " + room + ": 1 member (u-bob)",
+                        "canViewRoomDetails on room " + room + ": 1 member (u-bob)");
+        assertThat(node.service().get(org.path() + "/resources/room/" + room + "/assignments").get("items"))
+                .as("a preview removes nothing").hasSize(2);
 
         // the explorer: allowed in the room, and why
         go("#/explorer", "Access explorer");
@@ -390,6 +412,131 @@ class ConsoleBrowserIT {
         browser.press("Search");
         browser.waitUntil(d -> d.findElements(By.cssSelector("tbody tr")).size() == 10);
         assertThat(firstUserId()).isEqualTo("m-110");
+    }
+
+    @Test
+    @Order(6)
+    void organizationAdmin_signsInWithTheIdentityProvider_authorizationCodeWithPkce() {
+        Fixtures.Org org = fixtures.org("rooms");
+        String host = issuer.issuer().replaceFirst("^http://", "").replaceFirst("/.*$", "");
+        issuer.signInAs(org.json().get("admin_member").get("user_id").stringValue());
+        int exchanged = issuer.exchanges();
+
+        // someone the issuer vouches for but who is no member of the organization asked for: refused, in words
+        Fixtures.Org other = fixtures.org("rooms");
+        browser.open("/");
+        browser.heading("Sign in");
+        browser.type("Organization id", String.valueOf(other.id()));
+        browser.press("Sign in with " + host);
+        browser.heading("Sign in");
+        browser.waitForText(By.cssSelector(".signin-oidc"), "You are no active member of organization " + other.id());
+        assertThat(browser.url()).doesNotContain("code=").doesNotContain("state=");
+
+        browser.type("Organization id", String.valueOf(org.id()));
+        check("sign-in with the identity provider");
+        browser.press("Sign in with " + host);
+        browser.heading("Roles");
+        assertThat(issuer.exchanges()).isEqualTo(exchanged + 2);
+        // the code and state left the address bar; the token lives only in this tab's sessionStorage
+        assertThat(browser.url()).doesNotContain("code=").doesNotContain("state=").doesNotContain("eyJ");
+        assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
+        assertThat(browser.script("return sessionStorage.getItem('gatehouse.console.oidc')")).isNull();
+        assertThat(browser.driver().findElement(By.id("who")).getText()).contains("Signed in with " + host);
+        assertThat(browser.driver().findElement(By.tagName("table")).getText()).contains("Default Admin");
+        // it acts as the admin: a role made through the console is the admin's, made with a token
+        browser.click(browser.link("New role"));
+        browser.heading("New role");
+        browser.type("Name", "Via the identity provider");
+        browser.click(permission("canViewRoomDetails"));
+        browser.press("Create role");
+        browser.heading("Via the identity provider");
+        var event = node.service().get(org.path() + "/events?object_type=role&limit=1").get("items").get(0);
+        assertThat(event.get("actor").get("member_id").longValue()).isEqualTo(org.adminId());
+        assertThat(event.get("actor").get("key_id").stringValue()).startsWith("oidc:");
+        browser.press("Sign out");
+        browser.heading("Sign in");
+        assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
+    }
+
+    @Test
+    @Order(7)
+    void anOrganizationThatCannotBeLoaded_isShownAsAProblem_andTheSessionKeepsIt() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey(), "Roles");
+        // the tab is reloaded while the network drops every request for the organization
+        browser.failRequests("*/v1/orgs/*");
+        try {
+            browser.reload();
+            browser.heading("Something went wrong");
+            assertThat(browser.driver().findElement(By.cssSelector(".notice-error")).getText())
+                    .contains("could not be reached");
+            assertThat(browser.script("return String(JSON.parse(sessionStorage.getItem('gatehouse.console.session'))"
+                    + ".org)")).as("the session still names its organization").isEqualTo(String.valueOf(org.id()));
+            check("an organization that cannot be loaded");
+        } finally {
+            browser.failRequests();
+        }
+        browser.press("Try again");
+        browser.heading("Roles");
+        assertThat(browser.driver().findElement(By.tagName("table")).getText()).contains("Default Admin");
+    }
+
+    /**
+     * Wraps the page's fetch: the first load of an organization ({@code GET /v1/orgs/{id}}) waits until
+     * {@code window.release()}; {@code window.modelsLoaded} counts loaded models, raised in a task of its own after
+     * the page has done what it does with one.
+     */
+    static final String HOLD_FIRST_ORGANIZATION_LOAD = """
+            (() => {
+              const original = window.fetch.bind(window);
+              let loads = 0;
+              let release;
+              const held = new Promise(resolve => { release = resolve; });
+              window.release = () => release();
+              window.held = false;
+              window.modelsLoaded = 0;
+              window.fetch = async (input, init) => {
+                const path = new URL(String(input), location.href).pathname;
+                if (/^\\/v1\\/orgs\\/\\d+$/.test(path) && ++loads === 1) {
+                  window.held = true;
+                  await held;
+                }
+                const response = await original(input, init);
+                if (/^\\/v1\\/orgs\\/\\d+\\/model$/.test(path)) {
+                  const text = response.text.bind(response);
+                  response.text = async () => {
+                    const body = await text();
+                    setTimeout(() => { window.modelsLoaded++; }, 0);
+                    return body;
+                  };
+                }
+                return response;
+              };
+            })();
+            """;
+
+    @Test
+    @Order(8)
+    void aScreenLeftWhileTheOrganizationLoads_isNotDrawnOverTheNextOne() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey(), "Roles");
+        String hold = browser.onEveryPage(HOLD_FIRST_ORGANIZATION_LOAD);
+        try {
+            // the tab is reloaded on the roles; while the organization loads, the admin follows a link to Members
+            browser.reload();
+            browser.waitUntil(d -> Boolean.TRUE.equals(browser.script("return window.held")));
+            browser.script("location.hash = '#/members'");
+            browser.heading("Members");
+            // the roles' route gets its organization now, after the members' route has drawn the page
+            browser.script("window.release()");
+            browser.waitUntil(d -> Long.valueOf(2).equals(browser.script("return window.modelsLoaded")));
+            assertThat(browser.script("return document.querySelector('main h1')?.textContent ?? "
+                    + "document.getElementById('main').innerText")).isEqualTo("Members");
+            assertThat(browser.script("return document.querySelector('#nav a[aria-current=page]').textContent"))
+                    .isEqualTo("Members");
+        } finally {
+            browser.notOnEveryPage(hold);
+        }
     }
 
     /** The user id in the first row of the members table. */

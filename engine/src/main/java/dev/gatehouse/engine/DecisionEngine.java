@@ -85,6 +85,20 @@ public interface DecisionEngine {
     Page<Long> lookupMembers(long orgId, String permission, String resourceType, String resourceId, Long cursor,
                              int limit);
 
+    /**
+     * What {@code ops} — one proposed change to organization {@code orgId}, such as a role's new permissions, a
+     * member's new company role or status, an assignment given or taken — would change in who may do what: the
+     * permissions members would gain and lose, where, each with its number of members and the first {@code limit}
+     * of them by id. Computed on private copies of the organization's state at the current revision, by the same
+     * writer code and decision rule as everything else; the engine itself is not changed. O(organization);
+     * never on the check path.
+     *
+     * @throws EngineException          for an unknown organization, or an operation naming an unknown resource type
+     * @throws IllegalArgumentException for an operation of another organization, one removing the organization or
+     *                                  changing its model, or a negative limit
+     */
+    Impact whatIf(long orgId, List<EngineOp> ops, int limit);
+
     /** The member id for the product's own user id; null when the organization (or the member) is unknown. */
     Long findMemberId(long orgId, String userId);
 

@@ -129,6 +129,11 @@ final class EngineReader implements DecisionEngine {
     }
 
     @Override
+    public Impact whatIf(long orgId, List<EngineOp> ops, int limit) {
+        return WhatIf.of(state, writeLock, orgId, ops, limit);
+    }
+
+    @Override
     public Long findMemberId(long orgId, String userId) {
         OrgState org = state.orgs.get(orgId);
         MemberEntry member = org == null ? null : org.membersByUserId.get(userId);

@@ -28,7 +28,12 @@ public final class EngineWriter {
     private final DecisionEngine engine;
 
     private EngineWriter(Function<String, Catalog> catalogs) {
-        this.state = new EngineState(catalogs);
+        this(new EngineState(catalogs));
+    }
+
+    /** A writer over a given state (a what-if's private copy, {@link WhatIf}). */
+    EngineWriter(EngineState state) {
+        this.state = state;
         this.engine = new EngineReader(state, this);
     }
 

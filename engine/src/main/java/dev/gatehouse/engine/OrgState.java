@@ -28,4 +28,17 @@ final class OrgState {
         }
         this.resources = Map.copyOf(indexes);
     }
+
+    /**
+     * A private copy of this state for a what-if ({@link WhatIf}): new maps holding the same immutable entries,
+     * O(roles + members + assignments). The caller holds the writer's monitor, so the copy is of one moment.
+     */
+    OrgState copy() {
+        OrgState copy = new OrgState(id, catalog);
+        roles.forEach(copy.roles::put);
+        members.forEach(copy.members::put);
+        copy.membersByUserId.putAll(membersByUserId);
+        resources.forEach((type, index) -> index.copyInto(copy.resources.get(type)));
+        return copy;
+    }
 }

@@ -34,6 +34,21 @@ final class ResourceIndex {
         return RoleEntry.isSet(applicable, permission);
     }
 
+    /** The permissions of {@code bits} that apply on this type. */
+    long[] applicableOf(long[] bits) {
+        long[] out = new long[applicable.length];
+        for (int i = 0; i < out.length && i < bits.length; i++) {
+            out[i] = bits[i] & applicable[i];
+        }
+        return out;
+    }
+
+    /** Puts this index's entries (immutable, shared) into {@code empty}, an index of the same type. */
+    void copyInto(ResourceIndex empty) {
+        empty.byResource.putAll(byResource);
+        byMember.forEach(empty.byMember::put);
+    }
+
     ResourceEntry resource(String resourceId) {
         return byResource.get(resourceId);
     }

@@ -45,6 +45,38 @@ public final class Access {
         return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
     }
 
+    /**
+     * A rehearsal of a write: {@code work} runs exactly as in {@link #write} — the organization locked, the caller's
+     * state read after the lock, every rule and gate — and its transaction is then rolled back, so nothing is
+     * committed, logged or published (sequences aside, which PostgreSQL never rolls back). Refuses what
+     * {@link #write} refuses, with the same errors. Returns what {@code work} returned; {@link Tx#pending()} says
+     * what the write would have recorded.
+     */
+    public <T> T rehearse(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
+        requireOwnOrganization(principal, orgId);
+        try {
+            store.write(actor(principal), orgId, tx -> {
+                throw new Rehearsed(work.apply(tx, caller(tx.handle(), principal, orgId)));
+            });
+        } catch (Rehearsed done) {
+            @SuppressWarnings("unchecked")
+            T value = (T) done.value;
+            return value;
+        }
+        throw new IllegalStateException("a rehearsal ended without rolling back");
+    }
+
+    /** Carries a rehearsal's result out of its transaction, rolling the transaction back. */
+    private static final class Rehearsed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Object value;
+
+        Rehearsed(Object value) {
+            super("rehearsal", null, false, false);
+            this.value = value;
+        }
+    }
+
     /** A read of one organization by {@code principal}, with the caller's state as of the read. */
     public <T> T read(Principal principal, long orgId, BiFunction<Handle, Caller, T> query) {
         requireOwnOrganization(principal, orgId);
@@ -117,8 +149,8 @@ public final class Access {
             return Caller.service(s, orgId);
         }
         Principal.Member m = (Principal.Member) principal;
-        CallerStore.KeyState state = CallerStore.keyState(h, m.keyId(), orgId, m.memberId())
-                .orElseThrow(() -> inactive(m));
+        CallerStore.KeyState state = (m.viaToken() ? CallerStore.memberState(h, orgId, m.memberId())
+                : CallerStore.keyState(h, m.keyId(), orgId, m.memberId())).orElseThrow(() -> inactive(m));
         if (state.revoked()) {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
         }

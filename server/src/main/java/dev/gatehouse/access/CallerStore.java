@@ -30,6 +30,18 @@ final class CallerStore {
                 .map((rs, ctx) -> keyState(rs)).findOne();
     }
 
+    /** The state of a member acting through an access token (no key): as {@link #keyState}, never revoked. */
+    static Optional<KeyState> memberState(Handle h, long orgId, long memberId) {
+        return h.createQuery("SELECT false AS revoked, m.status, m.external, m.role_id, "
+                        + "r.permissions, r.visibility IS NULL AS sees_all, "
+                        + "ARRAY(SELECT jsonb_array_elements_text(r.visibility -> 'user_field_ids')) AS fields, "
+                        + "r.visibility ->> 'unassigned' = 'allow_unassigned' AS allow_unassigned "
+                        + "FROM members m LEFT JOIN roles r ON r.id = m.role_id "
+                        + "WHERE m.id = :member AND m.org_id = :org")
+                .bind("org", orgId).bind("member", memberId)
+                .map((rs, ctx) -> keyState(rs)).findOne();
+    }
+
     private static KeyState keyState(ResultSet rs) throws SQLException {
         long role = rs.getLong("role_id");
         Long roleId = rs.wasNull() ? null : role;

@@ -10,7 +10,16 @@ public sealed interface Principal permits Principal.Service, Principal.Member {
     record Service(String keyId) implements Principal {
     }
 
-    /** A member key: acts as one member of one organization, with that member's permissions. */
-    record Member(String keyId, long orgId, long memberId) implements Principal {
+    /**
+     * A member key, or an access token of the configured identity provider ({@code viaToken}): acts as one member
+     * of one organization, with that member's permissions. A token's {@code keyId} names it in the change log
+     * ({@code oidc:…}); it is no key, so there is none to revoke or look up.
+     */
+    record Member(String keyId, long orgId, long memberId, boolean viaToken) implements Principal {
+
+        /** A member key. */
+        public Member(String keyId, long orgId, long memberId) {
+            this(keyId, orgId, memberId, false);
+        }
     }
 }

@@ -8,7 +8,6 @@ import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.security.MessageDigest;
@@ -118,7 +117,7 @@ public final class KeyService implements ChangeListener {
         if (current.revoked()) {
             return current;
         }
-        ApiKey revoked = keys.revoke(tx.handle(), keyId, memberId, SqlTime.now()).orElseThrow();
+        ApiKey revoked = keys.revoke(tx.handle(), keyId, memberId, tx.now()).orElseThrow();
         tx.change(orgId, ObjectType.API_KEY, keyId, Action.DELETED, null, LoggedKey.of(revoked));
         return revoked;
     }
@@ -128,7 +127,7 @@ public final class KeyService implements ChangeListener {
      * deactivated); each revocation is a change record like a single one. Returns how many.
      */
     public int revokeAll(Tx tx, long orgId, long memberId) {
-        List<ApiKey> revoked = keys.revokeAll(tx.handle(), memberId, SqlTime.now());
+        List<ApiKey> revoked = keys.revokeAll(tx.handle(), memberId, tx.now());
         revoked.forEach(key -> tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.DELETED, null,
                 LoggedKey.of(key)));
         return revoked.size();
@@ -141,7 +140,7 @@ public final class KeyService implements ChangeListener {
         }
         Secrets.Generated generated = Secrets.generate(kind.equals("service") ? "s" : "m");
         ApiKey key = keys.insert(tx.handle(), generated.keyId(), generated.hash(), kind, orgId, memberId, name,
-                SqlTime.now());
+                tx.now());
         tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.CREATED, null, LoggedKey.of(key));
         return new Issued(key, generated.token());
     }

@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link KeySnapshot}); the events API and webhooks show it as stored. Existing rows hold this shape; change it
  * only compatibly. Stateless.
  */
-public final class LoggedKey {
+final class LoggedKey {
 
     private LoggedKey() {
     }

@@ -5,6 +5,7 @@ import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.http.close.RateLimit;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.limit.Limits;
+import dev.gatehouse.oidc.OidcSettings;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.webhook.WebhookSettings;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * The configuration of one node: where it listens, its data directory, service key and log level, and the
  * settings each feature owns and validates itself ({@link HttpSettings}, {@link TlsSettings},
  * {@link DatabaseSettings}, {@link ChangeLogSettings}, {@link WebhookSettings}, {@link Limits}, the Close
- * dialect's {@link RateLimit}). Built from command-line options whose defaults come from environment
+ * dialect's {@link RateLimit}, {@link OidcSettings}). Built from command-line options whose defaults come from environment
  * variables ({@link Main}); this record checks only what concerns more than one feature. Every message names
  * the option and the bad value. Immutable.
  *
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public record Config(String host, int port, Path dataDir, String serviceKey, String logLevel, HttpSettings http,
                      TlsSettings tls, DatabaseSettings database, ChangeLogSettings changeLog,
-                     WebhookSettings webhooks, Limits limits, RateLimit closeRateLimit) {
+                     WebhookSettings webhooks, Limits limits, RateLimit closeRateLimit, OidcSettings oidc) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
@@ -62,6 +63,7 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
         webhooks = Objects.requireNonNullElse(webhooks, WebhookSettings.DEFAULTS);
         limits = Objects.requireNonNullElse(limits, Limits.DEFAULTS);
         closeRateLimit = Objects.requireNonNullElse(closeRateLimit, RateLimit.DEFAULT);
+        oidc = Objects.requireNonNullElse(oidc, OidcSettings.OFF);
         Integer management = http.managementPort();
         if (management != null && management != 0 && (management == port || management.equals(tls.port()))) {
             throw new IllegalArgumentException("--management-port must differ from --port and --tls-port, got "
@@ -71,52 +73,57 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
 
     /** A node on {@code host:port} over the embedded database in {@code dataDir}, every feature at its defaults. */
     public static Config defaults(String host, int port, Path dataDir) {
-        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null);
+        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Config withServiceKey(String key) {
         return new Config(host, port, dataDir, key, logLevel, http, tls, database, changeLog, webhooks, limits,
-                closeRateLimit);
+                closeRateLimit, oidc);
     }
 
     public Config withLogLevel(String level) {
         return new Config(host, port, dataDir, serviceKey, level, http, tls, database, changeLog, webhooks, limits,
-                closeRateLimit);
+                closeRateLimit, oidc);
     }
 
     public Config withHttp(HttpSettings settings) {
         return new Config(host, port, dataDir, serviceKey, logLevel, settings, tls, database, changeLog, webhooks,
-                limits, closeRateLimit);
+                limits, closeRateLimit, oidc);
     }
 
     public Config withTls(TlsSettings settings) {
         return new Config(host, port, dataDir, serviceKey, logLevel, http, settings, database, changeLog, webhooks,
-                limits, closeRateLimit);
+                limits, closeRateLimit, oidc);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
         return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, settings, changeLog, webhooks, limits,
-                closeRateLimit);
+                closeRateLimit, oidc);
     }
 
     public Config withChangeLog(ChangeLogSettings settings) {
         return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, settings, webhooks, limits,
-                closeRateLimit);
+                closeRateLimit, oidc);
     }
 
     public Config withWebhooks(WebhookSettings settings) {
         return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, settings, limits,
-                closeRateLimit);
+                closeRateLimit, oidc);
     }
 
     public Config withLimits(Limits other) {
         return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, webhooks, other,
-                closeRateLimit);
+                closeRateLimit, oidc);
+    }
+
+    public Config withOidc(OidcSettings settings) {
+        return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, webhooks, limits,
+                closeRateLimit, settings);
     }
 
     public Config withCloseRateLimit(RateLimit limit) {
         return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, webhooks, limits,
-                limit);
+                limit, oidc);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

@@ -1,21 +1,16 @@
 package dev.gatehouse.app;
 
-import dev.gatehouse.access.Access;
-import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.assignment.AssignmentExpiry;
 import dev.gatehouse.assignment.AssignmentRules;
-import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
-import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeTailer;
+import dev.gatehouse.changelog.FeedMetrics;
 import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.Retention;
 import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.decision.DecisionService;
-import dev.gatehouse.event.EventService;
 import dev.gatehouse.engine.DecisionEngine;
-import dev.gatehouse.enginefeed.EngineFeed;
-import dev.gatehouse.group.GroupService;
+import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
@@ -27,84 +22,83 @@ import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.http.v1.NativeApi;
-import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberRules;
-import dev.gatehouse.member.MemberService;
-import dev.gatehouse.model.ModelRegistry;
-import dev.gatehouse.model.ModelService;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.org.OrgService;
-import dev.gatehouse.role.RoleService;
+import dev.gatehouse.office.OfficeService;
+import dev.gatehouse.oidc.OidcService;
+import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsRoleService;
-import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.room.RoomsRules;
 import dev.gatehouse.room.RoomsUserService;
 import dev.gatehouse.store.Database;
-import dev.gatehouse.store.DatabaseSettings;
-import dev.gatehouse.store.EmbeddedDatabase;
-import dev.gatehouse.store.Store;
 import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookRetention;
 import dev.gatehouse.webhook.WebhookService;
 import dev.gatehouse.webhook.WebhookSettings;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.sql.DriverManager;
-import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Gatehouse node, assembled: storage, change feed, engine, services and HTTP. {@link #start} brings it
- * up in dependency order (database, migrations, engine rebuilt from the database, then HTTP);
- * {@link #close} takes it down in reverse. Thread-safe after start.
+ * One Gatehouse node, assembled feature by feature: the database ({@link Storage}), what every feature stands on
+ * ({@link Core}: store, change feed, models, engine, access, keys), the management domain ({@link Directory}),
+ * history, webhooks and decisions, each dialect's own domain, the background jobs, metrics and HTTP. This class
+ * is the one place that knows them all; each feature, and each dialect, receives only what it uses.
+ *
+ * <p>{@link #start} brings the node up in dependency order (database and migrations, the engine rebuilt from the
+ * database, background jobs, then HTTP); {@link #close} takes it down in reverse. Thread-safe after start.
  */
 public final class Gatehouse implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
 
     private final Config config;
+    private final InstantSource clock;
+    /** What {@link #close} stops, first to last (the reverse of starting). */
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private EmbeddedDatabase embedded;
-    private Database database;
-    private ChangeFeed feed;
-    private EngineFeed engineFeed;
-    private Services services;
-    private HttpServer http;
+    private Core core;
+    private Directory directory;
+    private DecisionService decisions;
+    private CloseMembershipService closeMemberships;
+    private OfficeService offices;
+    private AssignmentExpiry expiry;
     private NodeRegistry nodes;
     private Retention retention;
-    private WebhookDispatcher dispatcher;
+    private HttpServer http;
     private String generatedServiceKey;
     private volatile boolean ready;
 
-    /** The services of a node, for dialects and tests that need them directly. */
-    public record Services(Store store, ModelRegistry models, DecisionEngine engine, Access access, KeyService keys,
-                           ModelService modelService, OrgService orgs, RoleService roles, MemberService members,
-                           MemberKeyService memberKeys, AssignmentService assignments, OrgModels orgModels,
-                           ChangeFeed feed, Auth auth, GroupService groups, EventService events,
-                           WebhookService webhooks, DecisionService decisions,
-                           CloseMembershipService closeMemberships, RoomService rooms, RoomsUserService roomsUsers,
-                           RoomsRoleService roomsRoles, OfficeService offices) {
-    }
-
-    private Gatehouse(Config config) {
+    private Gatehouse(Config config, InstantSource clock) {
         this.config = config;
+        this.clock = clock;
     }
 
+    /** Starts a node on the system clock. */
     public static Gatehouse start(Config config) {
-        Gatehouse node = new Gatehouse(config);
+        return start(config, InstantSource.system());
+    }
+
+    /**
+     * Starts a node whose every reading of the time comes from {@code clock}: the time a write stamps, webhook
+     * signatures, due times and retry windows, retention, rate-limit windows, the end of time-bound assignments,
+     * certificate validity, the change
+     * feed's lag and the webhook backlog's age. (Durations the
+     * node measures for itself, such as timeouts, use {@link System#nanoTime}; leases between nodes and node liveness
+     * use the database's time.)
+     */
+    public static Gatehouse start(Config config, InstantSource clock) {
+        Gatehouse node = new Gatehouse(config, clock);
         try {
             node.startUp();
             return node;
@@ -115,127 +109,114 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     private void startUp() {
-        String jdbcUrl;
-        String user;
-        String password;
-        DatabaseSettings databaseSettings = config.database();
-        if (databaseSettings.embedded()) {
-            embedded = EmbeddedDatabase.start(config.dataDir(), databaseSettings.durable());
-            resources.add(embedded);
-            jdbcUrl = embedded.jdbcUrl();
-            user = EmbeddedDatabase.USER;
-            password = embedded.password();
-            LOG.info("embedded PostgreSQL on port {} with data under {}", embedded.port(), config.dataDir());
-        } else {
-            jdbcUrl = DatabaseSettings.jdbcUrl(databaseSettings.url());
-            user = databaseSettings.user();
-            password = databaseSettings.password();
-        }
-        database = new Database(jdbcUrl, user, password, databaseSettings.poolSize());
-        resources.add(0, database);
-        database.migrate();
-
-        ModelRegistry models = new ModelRegistry();
-        ChangeLogStore log = new ChangeLogStore();
-        feed = new ChangeFeed(database.jdbi(), log);
-        Store store = new Store(database.jdbi(), log, feed, config.limits());
-        engineFeed = new EngineFeed(models::catalog);
-        Access access = new Access(store, engineFeed.engine());
-        KeyService keys = new KeyService(store, config.serviceKey());
-        OrgModels orgModels = new OrgModels(models);
+        Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
+        Database database = storage.database();
+        PrometheusMeterRegistry metrics = metrics(database);
+        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock);
+        FeedMetrics.register(core.feed(), metrics);
         RoomsRules roomsRules = new RoomsRules();
-        ModelService modelService = new ModelService(store, models, access);
-        MemberService members = new MemberService(access, orgModels,
-                MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)), keys);
-        MemberKeyService memberKeys = new MemberKeyService(access, members, keys, orgModels);
-        RoleService roles = new RoleService(orgModels, access);
-        OrgService orgs = new OrgService(store, orgModels, members, keys, access);
-        GroupService groups = new GroupService(orgModels, members, access);
-        EventService events = new EventService(orgModels, access, feed);
-        WebhookSettings webhookSettings = config.webhooks();
-        WebhookService webhooks = new WebhookService(store, orgModels, access, webhookSettings.targets());
-        feed.addListener(models);
-        feed.addListener(engineFeed);
-        feed.addListener(keys);
-        feed.resyncWith(() -> {
-            modelService.loadStored();
-            long at = engineFeed.reload(database.jdbi());
-            keys.forgetAll();
-            return at;
-        });
         AssignmentRules assignmentRules = AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules));
-        AssignmentService assignments = new AssignmentService(access, members, orgModels, assignmentRules);
-        DecisionEngine engine = engineFeed.engine();
-        OfficeService offices = new OfficeService(access, orgModels);
-        services = new Services(store, models, engine, access, keys, modelService, orgs, roles, members, memberKeys,
-                assignments, orgModels, feed, new Auth(keys), groups, events, webhooks,
-                new DecisionService(engine, feed, access, members, models),
-                new CloseMembershipService(access, members, orgModels),
-                new RoomService(access, members, assignments, orgModels, roomsRules, offices),
-                new RoomsUserService(access, members, orgModels, roomsRules, offices),
-                new RoomsRoleService(access, roles, roomsRules, orgModels), offices);
+        directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)),
+                assignmentRules);
+        offices = new OfficeService(core.access(), core.orgModels());
+        EventService events = new EventService(core.orgModels(), core.access(), core.feed());
+        WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(),
+                config.webhooks().targets());
+        decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models(),
+                metrics);
+        closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
+        OidcService oidc = new OidcService(config.oidc(), core.engine());
+        PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),
+                core.engine(), core.feed());
 
-        modelService.loadStored();
-        long started = System.nanoTime();
-        long revision = engineFeed.load(database.jdbi());
-        feed.startAt(revision);
-        LOG.info("engine loaded {} organizations at revision {} in {} ms", engineFeed.engine().organizationCount(),
-                revision,
-                (System.nanoTime() - started) / 1_000_000);
-        generatedServiceKey = keys.bootstrapServiceKey();
+        core.load();
+        generatedServiceKey = core.keys().bootstrapServiceKey();
+        startBackgroundJobs(storage, webhooks, assignmentRules, metrics);
 
-        ChangeTailer tailer = new ChangeTailer(feed, () -> {
-            try {
-                Properties props = new Properties();
-                if (user != null) {
-                    props.setProperty("user", user);
-                }
-                if (password != null) {
-                    props.setProperty("password", password);
-                }
-                // Named, so that operators (and pg_stat_activity) can tell the listening connection apart.
-                props.setProperty("ApplicationName", ChangeTailer.APPLICATION_NAME);
-                Database.hideServerErrorDetail(props);
-                return DriverManager.getConnection(jdbcUrl, props);
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot open the listening connection: " + e.getMessage(), e);
-            }
-        }, config.changeLog().pollMillis()).start();
-        resources.add(0, tailer);
-        nodes = new NodeRegistry(database.jdbi(), feed).start();
-        resources.add(0, nodes);
-        dispatcher = new WebhookDispatcher(database.jdbi(), webhooks, webhookSettings, nodes.nodeId());
+        Auth auth = new Auth(core.keys(), oidc);
+        ChangeFeed feed = core.feed();
+        List<Dialect> dialects = List.of(
+                ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
+                        directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
+                        directory.assignments(), decisions, events, webhooks, previews, offices)), feed),
+                ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
+                        directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
+                        config.closeRateLimit(), clock, metrics), feed),
+                ReadinessGate.over(roomsApi(auth, roomsRules), feed),
+                new ConsoleDialect(oidc),
+                new OpsDialect(database::reachable, feed, metrics, () -> ready, auth));
+        http = startHttp(dialects, metrics);
+        ready = true;
+    }
+
+    /**
+     * The change tailer (other nodes' writes), this node's entry in the node registry, webhook delivery,
+     * change-log retention and the end of time-bound assignments, each stopped before what it uses.
+     */
+    private void startBackgroundJobs(Storage storage, WebhookService webhooks, AssignmentRules assignmentRules,
+                                     MeterRegistry metrics) {
+        ChangeFeed feed = core.feed();
+        stopFirst(new ChangeTailer(feed, storage::listeningConnection, config.changeLog().pollMillis()).start());
+        nodes = stopFirst(new NodeRegistry(storage.database().jdbi(), feed).start());
+        WebhookSettings settings = config.webhooks();
+        WebhookDispatcher dispatcher = new WebhookDispatcher(storage.database().jdbi(), webhooks, settings,
+                nodes.nodeId(), clock, metrics);
         feed.addListener(dispatcher);
-        resources.add(0, dispatcher.start());
-        retention = new Retention(database.jdbi(), nodes, config.changeLog().retentionDays(),
-                webhookSettings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId()))).start();
-        resources.add(0, retention);
-        resources.add(0, new AssignmentExpiry(store, orgModels, assignmentRules).start());
+        stopFirst(dispatcher.start());
+        retention = stopFirst(new Retention(storage.database().jdbi(), nodes, config.changeLog().retentionDays(),
+                settings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId(), clock)), clock).start());
+        expiry = stopFirst(new AssignmentExpiry(core.store(), core.orgModels(), assignmentRules, clock).start());
+    }
 
+    /**
+     * The Rooms dialect over Rooms' own domain (rooms, room users, its views of roles), built for it here, and the
+     * offices and regions of a {@code rooms} organization, which the native API manages too.
+     */
+    private RoomsApi roomsApi(Auth auth, RoomsRules rules) {
+        RoomService rooms = new RoomService(core.access(), directory.members(), directory.assignments(),
+                core.orgModels(), rules, offices);
+        RoomsUserService users = new RoomsUserService(core.access(), directory.members(), core.orgModels(), rules,
+                offices);
+        RoomsRoleService roles = new RoomsRoleService(core.access(), directory.roles(), rules, core.orgModels());
+        return new RoomsApi(new RoomsApi.Services(auth, core.models(), directory.orgs(), directory.roles(), roles,
+                users, rooms, offices));
+    }
+
+    /**
+     * The node's meters, served at {@code /metrics}: JVM and pool here; each feature registers its own as it is
+     * wired (the change feed, decisions, webhooks, the Close rate limit, HTTP routes).
+     */
+    private static PrometheusMeterRegistry metrics(Database database) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        Gauge.builder("gatehouse.feed.in.sync", feed, f -> f.inSync() ? 1 : 0)
-                .description("1 while this node's state holds every change it has seen; 0 while it reloads").register(metrics);
-        FunctionCounter.builder("gatehouse.feed.reloads", feed, ChangeFeed::reloads)
-                .description("reloads of the whole state after a change could not be applied or the log had a gap")
-                .register(metrics);
         database.pool().setMetricRegistry(metrics);
-        List<Dialect> dialects = List.of(
-                ReadinessGate.over(new NativeApi(services, List.of()), feed),
-                ReadinessGate.over(new CloseApi(services, config.closeRateLimit()), feed),
-                ReadinessGate.over(new RoomsApi(services), feed),
-                new ConsoleDialect(),
-                new OpsDialect(database::reachable, feed, metrics, () -> ready, services.auth()));
+        return metrics;
+    }
+
+    /** HTTP (and HTTPS when configured) for every dialect. */
+    private HttpServer startHttp(List<Dialect> dialects, PrometheusMeterRegistry metrics) {
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
                 tlsSettings.keystore() != null ? TlsKeys.configured(tlsSettings.keystore(), tlsSettings.keystorePassword())
-                        : TlsKeys.selfSigned(config.dataDir(), config.host()));
-        http = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
-        resources.add(0, http::stop);
-        ready = true;
+                        : TlsKeys.selfSigned(config.dataDir(), config.host(), clock));
+        HttpServer server = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
+        stopFirst(server::stop);
+        return server;
+    }
+
+    /** Registers what must stop before everything started so far (it uses them). */
+    private <T extends AutoCloseable> T stopFirst(T resource) {
+        resources.add(0, resource);
+        return resource;
+    }
+
+    /** Registers what must stop after everything started so far. */
+    private <T extends AutoCloseable> T stopLast(T resource) {
+        resources.add(resource);
+        return resource;
     }
 
     public int port() {
@@ -256,13 +237,39 @@ public final class Gatehouse implements AutoCloseable {
         return http;
     }
 
-    public Services services() {
-        return services;
+    /** The store, change feed, models, engine, access and keys, for tests and tools that work in process. */
+    public Core core() {
+        return core;
+    }
+
+    /** Organizations, roles, members, groups and assignments, for tests that work in process. */
+    public Directory directory() {
+        return directory;
+    }
+
+    /** The decision service the native API asks, for tests that work in process. */
+    public DecisionService decisions() {
+        return decisions;
+    }
+
+    /** Close's membership settings and pinned views, for tests that work in process. */
+    public CloseMembershipService closeMemberships() {
+        return closeMemberships;
+    }
+
+    /** The offices and regions of {@code rooms} organizations, for tests that work in process. */
+    public OfficeService offices() {
+        return offices;
+    }
+
+    /** The job that ends time-bound assignments ({@link AssignmentExpiry#runOnce} ends those due now). */
+    public AssignmentExpiry expiry() {
+        return expiry;
     }
 
     /** This node's decision engine (read side). */
     public DecisionEngine engine() {
-        return engineFeed.engine();
+        return core.engine();
     }
 
     /** This node's entry in the node registry (its id names it in webhook leases and deliveries). */

@@ -65,11 +65,14 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         LimitOptions limits;
 
+        @CommandLine.Mixin
+        OidcOptions oidc;
+
         /** The configuration; an {@link IllegalArgumentException} naming the option when a value is bad. */
         Config config() {
             return new Config(host, port, dataDir, serviceKey, logLevel, http.settings(), tls.settings(),
                     database.settings(), changeLog.settings(), webhooks.settings(), limits.limits(),
-                    RateLimit.parse("--close-rate-limit", closeRateLimit));
+                    RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings());
         }
 
         @Override

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A member's role on one resource (a room role in DocuSign terms). Inside that resource, this role alone
  * decides what the member may do.
  *
- * @param expiresAt when the role ends by itself (null: when it is removed); once the database's clock passes it,
+ * @param expiresAt when the role ends by itself (null: when it is removed); once a node's clock reaches it,
  *                  {@link AssignmentExpiry} removes the assignment as a change of its own
  */
 public record Assignment(long orgId, String resourceType, String resourceId, long memberId, long roleId,

@@ -11,9 +11,9 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.SqlTime;
@@ -57,31 +57,47 @@ public final class AssignmentService {
      */
     public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef,
                                    long roleId, Instant expiresAt) {
-        requireFuture(expiresAt);
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
-            ResourceType resourceType = resourceType(model, type, resourceId);
-            String what = "assigning a role on " + type + " " + resourceId;
-            rules.requireMayManage(caller, model, what);
-            requireVisible(h, caller, model, resourceType, resourceId);
-            Member member = members.resolve(h, caller, orgId, memberRef);
-            Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
-            rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, before != null, what);
-            return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
-        });
+        return access.write(principal, orgId, (tx, caller) -> put(tx, caller, orgId, type, resourceId, memberRef,
+                roleId, expiresAt));
     }
 
-    /** 400 unless a role's end lies in the future (null: it has none). */
-    public static void requireFuture(Instant expiresAt) {
-        if (expiresAt != null && !expiresAt.isAfter(SqlTime.now())) {
+    /**
+     * {@link #put(Principal, long, String, String, MemberRef, long, Instant)} inside a running transaction of the
+     * organization (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Assignment put(Tx tx, Caller caller, long orgId, String type, String resourceId, MemberRef memberRef,
+                          long roleId, Instant expiresAt) {
+        requireFuture(tx, stored(expiresAt));
+        Handle h = tx.handle();
+        PermissionModel model = orgModels.model(h, orgId);
+        ResourceType resourceType = resourceType(model, type, resourceId);
+        String what = "assigning a role on " + type + " " + resourceId;
+        rules.requireMayManage(caller, model, what);
+        requireVisible(h, caller, model, resourceType, resourceId);
+        Member member = members.resolve(h, caller, orgId, memberRef);
+        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, before != null, what);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
+    }
+
+    /**
+     * An end as PostgreSQL keeps it (microseconds, truncated as the write's own time is): compared, stored and
+     * reported alike, so an end given with finer precision is not rounded past the time the expiry compares it with.
+     */
+    private static Instant stored(Instant expiresAt) {
+        return expiresAt == null ? null : SqlTime.micros(expiresAt);
+    }
+
+    /** 400 unless a role's end lies after the write's time (null: it has none). */
+    private static void requireFuture(Tx tx, Instant expiresAt) {
+        if (expiresAt != null && !expiresAt.isAfter(tx.now())) {
             throw InvalidInputException.field("expires_at", "must lie in the future, got " + expiresAt);
         }
     }
 
     /**
      * Gives a member a role on a resource inside a running transaction, with every rule of {@link #put(Principal,
-     * long, String, String, MemberRef, long)} except the gates of {@link AssignmentRules}, which the calling
+     * long, String, String, MemberRef, long, Instant)} except the gates of {@link AssignmentRules}, which the calling
      * service has applied (Rooms' room creator getting its room role, an invitation into a room).
      */
     public Assignment put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
@@ -98,11 +114,12 @@ public final class AssignmentService {
      * cancellation). The role itself does not change, so nothing is handed out. Returns the assignment as it is now.
      */
     public Assignment endAt(Tx tx, Assignment current, Instant expiresAt) {
-        if (Objects.equals(current.expiresAt(), expiresAt)) {
+        Instant end = stored(expiresAt);
+        if (Objects.equals(current.expiresAt(), end)) {
             return current;
         }
         Assignment after = assignments.upsert(tx.handle(), current.orgId(), current.resourceType(),
-                current.resourceId(), current.memberId(), current.roleId(), expiresAt, SqlTime.now());
+                current.resourceId(), current.memberId(), current.roleId(), end, tx.now());
         tx.change(current.orgId(), ObjectType.ASSIGNMENT, after.objectId(), Action.UPDATED,
                 LoggedAssignment.of(current), LoggedAssignment.of(after));
         return after;
@@ -130,8 +147,8 @@ public final class AssignmentService {
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, expiresAt,
-                SqlTime.now());
+        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, stored(expiresAt),
+                tx.now());
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return after;
@@ -170,20 +187,36 @@ public final class AssignmentService {
 
     public Written<Assignment> remove(Principal principal, long orgId, String type, String resourceId,
                                       MemberRef memberRef) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
-            ResourceType resourceType = resourceType(model, type, resourceId);
-            String what = "removing a role on " + type + " " + resourceId;
-            rules.requireMayManage(caller, model, what);
-            requireVisible(h, caller, model, resourceType, resourceId);
-            Member member = members.resolve(h, caller, orgId, memberRef);
-            Assignment current = find(h, orgId, type, resourceId, member);
-            rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
-            assignments.delete(h, current);
-            record(tx, List.of(current));
-            return current;
-        });
+        return access.write(principal, orgId, (tx, caller) -> remove(tx, caller, orgId, type, resourceId, memberRef));
+    }
+
+    /**
+     * {@link #remove(Principal, long, String, String, MemberRef)} inside a running transaction of the organization
+     * (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Assignment remove(Tx tx, Caller caller, long orgId, String type, String resourceId, MemberRef memberRef) {
+        Handle h = tx.handle();
+        PermissionModel model = orgModels.model(h, orgId);
+        ResourceType resourceType = resourceType(model, type, resourceId);
+        String what = "removing a role on " + type + " " + resourceId;
+        rules.requireMayManage(caller, model, what);
+        requireVisible(h, caller, model, resourceType, resourceId);
+        Member member = members.resolve(h, caller, orgId, memberRef);
+        Assignment current = find(h, orgId, type, resourceId, member);
+        rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
+        assignments.delete(h, current);
+        record(tx, List.of(current));
+        return current;
+    }
+
+    /**
+     * Whether {@code caller} sees one resource (one the model does not track counts as existing): what a preview
+     * may show of changes on it.
+     */
+    public boolean sees(Handle h, Caller caller, long orgId, String type, String resourceId) {
+        PermissionModel model = orgModels.model(h, orgId);
+        ResourceType resourceType = model.resourceType(type).orElse(null);
+        return resourceType != null && rules.sees(h, caller, model, resourceType, resourceId);
     }
 
     /**

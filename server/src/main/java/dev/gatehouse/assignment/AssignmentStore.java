@@ -11,7 +11,7 @@ import static dev.gatehouse.store.SqlTime.instant;
 import static dev.gatehouse.store.SqlTime.utc;
 
 /** SQL for resource assignments. Stateless. */
-public final class AssignmentStore {
+final class AssignmentStore {
 
     private static final String COLUMNS = "org_id, resource_type, resource_id, member_id, role_id, created_at, updated_at, "
             + "expires_at";
@@ -27,16 +27,16 @@ public final class AssignmentStore {
                 .map((rs, ctx) -> map(rs)).one();
     }
 
-    /** Organizations holding assignments whose end the database's clock has passed, at most {@code limit}. */
-    List<Long> organizationsWithExpired(Handle h, int limit) {
-        return h.createQuery("SELECT DISTINCT org_id FROM assignments WHERE expires_at <= now() LIMIT :limit")
-                .bind("limit", limit).mapTo(Long.class).list();
+    /** Organizations holding assignments whose end has come by {@code now}, at most {@code limit}. */
+    List<Long> organizationsWithExpired(Handle h, Instant now, int limit) {
+        return h.createQuery("SELECT DISTINCT org_id FROM assignments WHERE expires_at <= :now LIMIT :limit")
+                .bind("now", utc(now)).bind("limit", limit).mapTo(Long.class).list();
     }
 
-    /** Deletes the organization's assignments whose end the database's clock has passed; returns them. */
-    List<Assignment> deleteExpired(Handle h, long orgId) {
-        return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND expires_at <= now() RETURNING " + COLUMNS)
-                .bind("org", orgId).map((rs, ctx) -> map(rs)).list();
+    /** Deletes the organization's assignments whose end has come by {@code now}; returns them. */
+    List<Assignment> deleteExpired(Handle h, long orgId, Instant now) {
+        return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND expires_at <= :now RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).list();
     }
 
     public Optional<Assignment> find(Handle h, long orgId, String type, String resourceId, long memberId) {

@@ -1,6 +1,9 @@
 package dev.gatehouse.changelog;
 
 import dev.gatehouse.error.UnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -29,8 +32,17 @@ import org.slf4j.LoggerFactory;
  * that retention deleted records this node had not applied yet (a node frozen for longer than the
  * retention period). The feed cannot replay history and recovers the same way, by a reload.
  *
- * <p>Thread-safety: delivery and reloads are serialized on this object; {@link #applied()} and
- * {@link #inSync()} are volatile reads.
+ * <p><b>Lag.</b> The feed notes the newest revision it knows the log holds ({@link #head()}): from this node's
+ * commits, from its reads of the log and from the tailer's notifications; {@code head − applied} is how many
+ * revisions it lacks. It also notes when it last <em>knew</em> it lacked none — a read of the log that reached its
+ * end with everything applied, or a notification of a revision already applied, while in sync — and
+ * {@link #lagSeconds()} is the time since then on the node's clock: at most about one poll interval while all is
+ * well (the tailer reads the log at least that often), growing while the node is out of sync, cannot reach the
+ * database, or is working through a backlog. A node cut off from the database cannot know how many revisions it
+ * lacks, but its lag in seconds keeps growing.
+ *
+ * <p>Thread-safety: delivery and reloads are serialized on this object; {@link #applied()}, {@link #inSync()}
+ * and the lag and failure counts are volatile reads.
  */
 public final class ChangeFeed {
 
@@ -58,14 +70,23 @@ public final class ChangeFeed {
     private long backoffMillis;
     private long retryAt;
     private volatile long reloads;
+    private volatile long listenerFailures;
+    private volatile long gaps;
+    private final InstantSource clock;
+    /** The newest revision this node knows the log holds. */
+    private volatile long head;
+    /** When this node last knew that it had applied every revision of the log. */
+    private volatile Instant current;
 
     /** The first revision this node could not apply, and why. */
     private record OutOfSync(long revision, String reason) {
     }
 
-    public ChangeFeed(Jdbi jdbi, ChangeLogStore log) {
+    /** @param clock the node's clock, on which the feed's lag is measured */
+    public ChangeFeed(Jdbi jdbi, ChangeLogStore log, InstantSource clock) {
         this.jdbi = jdbi;
         this.log = log;
+        this.clock = clock;
     }
 
     public void addListener(ChangeListener listener) {
@@ -86,6 +107,8 @@ public final class ChangeFeed {
     /** Starts the feed at a revision whose state was loaded by other means (a snapshot). */
     public synchronized void startAt(long revision) {
         applied = revision;
+        noteHead(revision);
+        current = clock.instant();
     }
 
     public long applied() {
@@ -111,12 +134,58 @@ public final class ChangeFeed {
         return reloads;
     }
 
+    /** How many times a listener failed on a change (each failure takes the node out of sync). */
+    public long listenerFailures() {
+        return listenerFailures;
+    }
+
+    /** How many times the log lacked revisions this node had not applied yet (retention deleted them). */
+    public long gaps() {
+        return gaps;
+    }
+
+    /** The newest revision this node knows the change log holds; at least {@link #applied()}. */
+    public long head() {
+        return Math.max(head, applied);
+    }
+
+    /**
+     * Seconds of the node's clock since this node last knew it had applied every revision of the log (see the
+     * class comment); 0 before it has started.
+     */
+    public double lagSeconds() {
+        Instant since = current;
+        if (since == null) {
+            return 0;
+        }
+        Duration lag = Duration.between(since, clock.instant());
+        return lag.isNegative() ? 0 : lag.toNanos() / 1e9;
+    }
+
+    /** The log holds {@code revision}: a notification said so. When this node has applied it, it is current. */
+    public synchronized void seen(long revision) {
+        noteHead(revision);
+        if (applied >= revision && outOfSync == null) {
+            current = clock.instant();
+        }
+    }
+
+    /** Raises the head to {@code revision}. Under this object's lock. */
+    private void noteHead(long revision) {
+        if (revision > head) {
+            head = revision;
+        }
+    }
+
     /**
      * Delivers records this node just committed, reading the revisions before them (other nodes' writes)
      * from the log. Never throws: the transaction has committed, so should that read fail, the tailer
      * applies the records shortly instead.
      */
     public synchronized void publish(List<ChangeRecord> records) {
+        if (!records.isEmpty()) {
+            noteHead(records.get(records.size() - 1).revision());
+        }
         for (ChangeRecord record : records) {
             if (outOfSync != null && !reloadIfDue()) {
                 return; // the tailer retries the reload; these records are in the tables it reloads from
@@ -157,8 +226,12 @@ public final class ChangeFeed {
             long from = applied;
             ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, BATCH, ChangeLogStore.READ_BYTES));
             List<ChangeRecord> batch = read.records();
+            if (!batch.isEmpty()) {
+                noteHead(batch.get(batch.size() - 1).revision());
+            }
             if (!batch.isEmpty() && batch.get(0).revision() != from + 1) {
                 long next = batch.get(0).revision();
+                gaps++;
                 LOG.error("revisions {}..{} were deleted from the change log before this node applied them (it was "
                         + "behind for longer than the retention period); reloading all state from the database",
                         from + 1, next - 1);
@@ -174,6 +247,7 @@ public final class ChangeFeed {
             }
             if (outOfSync == null && batch.size() < BATCH && !read.more()) {
                 backoffMillis = 0;
+                current = clock.instant();
                 return delivered;
             }
         }
@@ -199,6 +273,7 @@ public final class ChangeFeed {
                         + out.revision());
             }
             applied = at;
+            noteHead(at);
             outOfSync = null;
             reloads++;
             // A change failing again before the feed has caught up cleanly waits before the next reload: a
@@ -229,6 +304,7 @@ public final class ChangeFeed {
                         record.objectType(), record.objectId(), record.action(), e);
                 outOfSync = new OutOfSync(record.revision(), listener.getClass().getSimpleName()
                         + " failed on revision " + record.revision());
+                listenerFailures++;
                 return false;
             }
         }

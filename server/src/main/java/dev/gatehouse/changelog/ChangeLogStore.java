@@ -1,11 +1,11 @@
 package dev.gatehouse.changelog;
 
 import dev.gatehouse.json.Json;
-import dev.gatehouse.store.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,14 +29,17 @@ public final class ChangeLogStore {
     /** The LISTEN/NOTIFY channel announcing new revisions. */
     public static final String CHANNEL = "gatehouse_changes";
 
-    public List<ChangeRecord> append(Handle handle, Actor actor, List<PendingChange> changes) {
+    /**
+     * Appends one write's changes, all at time {@code at} (the write's time, microsecond precision as stored), and
+     * returns them as records with their revisions.
+     */
+    public List<ChangeRecord> append(Handle handle, Actor actor, Instant at, List<PendingChange> changes) {
         if (changes.isEmpty()) {
             return List.of();
         }
         handle.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", REVISION_LOCK).mapTo(String.class).one();
         long next = handle.createQuery("SELECT coalesce(max(revision), 0) + 1 FROM change_log")
                 .mapTo(Long.class).one();
-        Instant now = SqlTime.now();
         List<ChangeRecord> records = new ArrayList<>(changes.size());
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
@@ -44,14 +47,14 @@ public final class ChangeLogStore {
                 VALUES (:revision, :org, :at, :actorType, :actorId, :keyId, :objectType, :objectId, :action,
                         :fields, CAST(:before AS jsonb), CAST(:after AS jsonb), CAST(:delta AS jsonb), :size)""");
         for (PendingChange c : changes) {
-            ChangeRecord r = new ChangeRecord(next++, c.orgId(), now, actor, c.objectType(), c.objectId(), c.action(),
+            ChangeRecord r = new ChangeRecord(next++, c.orgId(), at, actor, c.objectType(), c.objectId(), c.action(),
                     c.changedFields(), c.before(), c.after(), c.delta());
             records.add(r);
             String before = r.before() == null ? null : Json.writeString(r.before());
             String after = r.after() == null ? null : Json.writeString(r.after());
             String delta = r.delta() == null ? null : Json.writeString(r.delta());
             batch.bind("revision", r.revision()).bind("org", r.orgId())
-                    .bind("at", SqlTime.utc(now))
+                    .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                     .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
                     .bind("objectType", r.objectType().wire()).bind("objectId", r.objectId())
                     .bind("action", r.action().wire())

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Keeps this node in step with writes made by other nodes. A background thread holds one dedicated
  * connection that LISTENs on the change-log channel and catches the feed up whenever a notification
  * announces a revision it has not applied, and in any case every {@code pollMillis}, so a lost
- * notification costs at most one poll interval.
+ * notification costs at most one poll interval. Every announced revision is passed on to the feed
+ * ({@link ChangeFeed#seen}), which measures its lag by them.
  *
  * <p>Failure handling: a failed read of the log is logged and retried at the next wake-up, without giving
  * up the listening connection. The listening connection is checked every {@link #VALIDATE_MILLIS}; when it
@@ -103,7 +104,11 @@ public final class ChangeTailer implements AutoCloseable {
             if (!running.get()) {
                 return;
             }
-            if (notes == null || notes.length == 0 || feed.applied() < maxRevision(notes)) {
+            long announced = notes == null || notes.length == 0 ? 0 : maxRevision(notes);
+            if (announced > 0 && announced < Long.MAX_VALUE) {
+                feed.seen(announced);
+            }
+            if (announced == 0 || feed.applied() < announced) {
                 catchUp();
             }
             if (System.nanoTime() - validated > VALIDATE_MILLIS * 1_000_000L) {

@@ -1,6 +1,8 @@
 package dev.gatehouse.changelog;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,8 +10,6 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-
-import static dev.gatehouse.store.SqlTime.utc;
 
 /**
  * A query over one organization's change log: the events API, webhook delivery and anything else that
@@ -132,7 +132,7 @@ public final class EventQuery {
             TimeBound bound = timeBounds.get(i);
             String name = "time" + i;
             sql.append(" AND occurred_at ").append(bound.operator()).append(" :").append(name);
-            binders.add(q -> q.bind(name, utc(bound.at())));
+            binders.add(q -> q.bind(name, OffsetDateTime.ofInstant(bound.at(), ZoneOffset.UTC)));
         }
         if (audience != null) {
             sql.append(" AND (object_type = ANY(:shared) OR (object_type = ANY(:personal) AND object_id = :self))");

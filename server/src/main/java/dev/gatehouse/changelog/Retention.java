@@ -1,6 +1,9 @@
 package dev.gatehouse.changelog;
 
 import java.time.Duration;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records are taken in revision order and pruning stops at the first one inside the retention period
  * (or, past a holder's mark, inside retention plus {@code maxHold}), so clock differences between nodes can
- * only make it keep more, never delete a record that is too young.
+ * only make it keep more, never delete a record that is too young. A record's age is measured on the node's
+ * clock, which stamped it.
  *
  * <p>Thread-safe.
  */
@@ -55,14 +59,17 @@ public final class Retention implements AutoCloseable {
     private final int days;
     private final Duration maxHold;
     private final List<Holder> holders;
+    private final InstantSource clock;
     private final ScheduledExecutorService timer;
 
     /**
      * @param self    this node's registry entry, refreshed before each run so that its own horizon is current
      * @param days    records older than this many days are deleted; 0 keeps everything
      * @param maxHold how long past the retention period a holder may keep a record it still needs
+     * @param clock   the node's clock, against which a record's age is measured
      */
-    public Retention(Jdbi jdbi, NodeRegistry self, int days, Duration maxHold, List<Holder> holders) {
+    public Retention(Jdbi jdbi, NodeRegistry self, int days, Duration maxHold, List<Holder> holders,
+                     InstantSource clock) {
         if (days < 0) {
             throw new IllegalArgumentException("retention days must be >= 0, got " + days);
         }
@@ -74,6 +81,7 @@ public final class Retention implements AutoCloseable {
         this.days = days;
         this.maxHold = maxHold;
         this.holders = List.copyOf(holders);
+        this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-retention");
             t.setDaemon(true);
@@ -134,10 +142,12 @@ public final class Retention implements AutoCloseable {
         long held = held(h);
         record Row(long revision, boolean old, boolean overdue) {
         }
-        List<Row> rows = h.createQuery("SELECT revision, occurred_at < now() - make_interval(days => :days) AS old, "
-                        + "occurred_at < now() - make_interval(days => :days) - make_interval(secs => :hold) AS overdue "
-                        + "FROM change_log WHERE revision <= :horizon ORDER BY revision LIMIT :batch")
-                .bind("days", days).bind("hold", (double) maxHold.toSeconds()).bind("horizon", horizon)
+        List<Row> rows = h.createQuery("SELECT revision, occurred_at < cutoff AS old, "
+                        + "occurred_at < cutoff - make_interval(secs => :hold) AS overdue FROM change_log, "
+                        + "(SELECT CAST(:now AS timestamptz) - make_interval(days => :days) AS cutoff) AS retention "
+                        + "WHERE revision <= :horizon ORDER BY revision LIMIT :batch")
+                .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).bind("days", days)
+                .bind("hold", (double) maxHold.toSeconds()).bind("horizon", horizon)
                 .bind("batch", BATCH)
                 .map((rs, ctx) -> new Row(rs.getLong("revision"), rs.getBoolean("old"), rs.getBoolean("overdue")))
                 .list();

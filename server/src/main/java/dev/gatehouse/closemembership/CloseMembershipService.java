@@ -14,11 +14,10 @@ import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -150,7 +149,7 @@ public final class CloseMembershipService {
             }
             List<String> before = settingsStore.pinnedViews(h, memberId);
             if (!before.equals(wanted)) {
-                settingsStore.savePinnedViews(h, orgId, memberId, wanted, SqlTime.now());
+                settingsStore.savePinnedViews(h, orgId, memberId, wanted, tx.now());
                 tx.change(orgId, ObjectType.CLOSE_PINNED_VIEWS, memberId, Action.UPDATED,
                         MembershipSnapshots.pinnedViews(member, before), MembershipSnapshots.pinnedViews(member, wanted));
             }
@@ -171,7 +170,7 @@ public final class CloseMembershipService {
         MembershipSettings before = settingsStore.settings(h, memberId);
         MembershipSettings after = update.applyTo(before);
         if (!after.equals(before)) {
-            settingsStore.save(h, orgId, after, SqlTime.now());
+            settingsStore.save(h, orgId, after, tx.now());
             tx.change(orgId, ObjectType.CLOSE_MEMBERSHIP_SETTINGS, memberId, Action.UPDATED,
                     MembershipSnapshots.settings(before, member.userId()),
                     MembershipSnapshots.settings(after, member.userId()));

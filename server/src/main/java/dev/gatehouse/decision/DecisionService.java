@@ -6,6 +6,7 @@ import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Decisions, for every API that asks them (the native {@code /v1} decision routes today; a dialect, a client
@@ -20,7 +21,7 @@ import dev.gatehouse.model.ModelRegistry;
  *
  * <p>The check path stays as cheap as the engine: authorizing and resolving a member are a few map reads of
  * the engine's state, with no lock, no I/O and no database round trip (only a member lookup, which returns
- * member records, reads the database). Thread-safe.
+ * member records, reads the database). Every question is counted and timed ({@link DecisionMetrics}). Thread-safe.
  */
 public final class DecisionService {
 
@@ -34,14 +35,17 @@ public final class DecisionService {
     private final Access access;
     private final MemberService members;
     private final ModelRegistry models;
+    private final DecisionMetrics metrics;
 
+    /** @param metrics where decisions are counted and timed */
     public DecisionService(DecisionEngine engine, ChangeFeed feed, Access access, MemberService members,
-                           ModelRegistry models) {
+                           ModelRegistry models, MeterRegistry metrics) {
         this.engine = engine;
         this.feed = feed;
         this.access = access;
         this.members = members;
         this.models = models;
+        this.metrics = new DecisionMetrics(metrics);
     }
 
     /**
@@ -83,6 +87,10 @@ public final class DecisionService {
 
     MemberService members() {
         return members;
+    }
+
+    DecisionMetrics metrics() {
+        return metrics;
     }
 
     /** The permission that lets a member key ask about other members of its organization. */

@@ -1,6 +1,7 @@
 package dev.gatehouse.decision;
 
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.decision.DecisionMetrics.Api;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.Page;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The decisions one caller may ask in one organization, obtained from {@link DecisionService#in}, which has
@@ -23,7 +25,8 @@ import java.util.Optional;
  * {@code permission_required}); {@link #aboutOthers} checks that up front. Each answer carries the engine
  * revision it was read at.
  *
- * <p>Unknown permissions and resource types are 400s, from the engine. Immutable; lives for one request.
+ * <p>Unknown permissions and resource types are 400s, from the engine. Each question is counted by its API and
+ * result, and timed ({@link DecisionMetrics}). Immutable; lives for one request.
  */
 public final class OrgDecisions {
 
@@ -66,6 +69,7 @@ public final class OrgDecisions {
 
     private final DecisionService service;
     private final DecisionEngine engine;
+    private final DecisionMetrics metrics;
     private final Principal principal;
     private final long orgId;
     private final boolean othersAllowed;
@@ -73,6 +77,7 @@ public final class OrgDecisions {
     OrgDecisions(DecisionService service, Principal principal, long orgId, boolean othersAllowed) {
         this.service = service;
         this.engine = service.engine();
+        this.metrics = service.metrics();
         this.principal = principal;
         this.orgId = orgId;
         this.othersAllowed = othersAllowed;
@@ -98,6 +103,19 @@ public final class OrgDecisions {
     }
 
     public CheckResult check(CheckRequest request) {
+        long started = System.nanoTime();
+        CheckResult result;
+        try {
+            result = answer(request);
+        } catch (GatehouseException e) {
+            metrics.rejected(Api.CHECK, started);
+            throw e;
+        }
+        metrics.checked(Api.CHECK, result.allowed(), started);
+        return result;
+    }
+
+    private CheckResult answer(CheckRequest request) {
         long memberId = askedMember(request.member());
         if (request.explain()) {
             Decision d = engine.explain(orgId, memberId, request.permission(), request.resourceType(),
@@ -112,23 +130,36 @@ public final class OrgDecisions {
 
     /** Every check in order; one that fails (an unknown member, permission…) fails alone. */
     public BatchResult checkAll(List<CheckRequest> requests) {
+        long started = System.nanoTime();
         List<BatchItem> items = new ArrayList<>(requests.size());
+        int allowed = 0;
+        int denied = 0;
         for (CheckRequest request : requests) {
             try {
-                items.add(new BatchItem(check(request), null));
+                CheckResult result = answer(request);
+                items.add(new BatchItem(result, null));
+                if (result.allowed()) {
+                    allowed++;
+                } else {
+                    denied++;
+                }
             } catch (GatehouseException e) {
                 items.add(new BatchItem(null, e));
             }
         }
-        return new BatchResult(items, engine.revision());
+        BatchResult answered = new BatchResult(items, engine.revision());
+        metrics.batch(allowed, denied, requests.size() - allowed - denied, started);
+        return answered;
     }
 
     /** Resources of {@code type} the member may do {@code permission} on, by id after {@code after}. */
     public ResourceLookup lookupResources(MemberRef member, String permission, String type, String after, int limit) {
-        long memberId = askedMember(member);
-        Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after, limit);
-        boolean allUnassigned = engine.inheritsOnUnassigned(orgId, memberId, permission, type);
-        return new ResourceLookup(page, allUnassigned, engine.revision());
+        return timed(Api.LOOKUP_RESOURCES, () -> {
+            long memberId = askedMember(member);
+            Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after, limit);
+            boolean allUnassigned = engine.inheritsOnUnassigned(orgId, memberId, permission, type);
+            return new ResourceLookup(page, allUnassigned, engine.revision());
+        });
     }
 
     /**
@@ -137,35 +168,57 @@ public final class OrgDecisions {
      */
     public MemberLookup lookupMembers(String permission, String resourceType, String resourceId, Long after,
                                       int limit) {
-        OrgDecisions allowed = aboutOthers();
-        Page<Long> page = engine.lookupMembers(orgId, permission, resourceType, resourceId, after, limit);
-        List<Member> found = service.members().getAll(allowed.principal, orgId, page.items());
-        return new MemberLookup(found, page.nextCursor(), engine.revision());
+        return timed(Api.LOOKUP_MEMBERS, () -> {
+            OrgDecisions allowed = aboutOthers();
+            Page<Long> page = engine.lookupMembers(orgId, permission, resourceType, resourceId, after, limit);
+            List<Member> found = service.members().getAll(allowed.principal, orgId, page.items());
+            return new MemberLookup(found, page.nextCursor(), engine.revision());
+        });
     }
 
     /** Whether a record whose user fields hold {@code fields} is visible to the member. */
     public Visibility visibility(MemberRef member, Map<String, List<String>> fields) {
-        long memberId = askedMember(member);
-        boolean visible = engine.visible(orgId, memberId, fields);
-        VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
-        return new Visibility(visible, filter, engine.revision());
+        return timed(Api.VISIBILITY_CHECK, () -> {
+            long memberId = askedMember(member);
+            boolean visible = engine.visible(orgId, memberId, fields);
+            VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
+            return new Visibility(visible, filter, engine.revision());
+        });
     }
 
     public Filter visibilityFilter(MemberRef member) {
-        long memberId = askedMember(member);
-        VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
-        return new Filter(filter, engine.revision());
+        return timed(Api.VISIBILITY_FILTER, () -> {
+            long memberId = askedMember(member);
+            VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
+            return new Filter(filter, engine.revision());
+        });
     }
 
     /** Organization-wide with both {@code resourceType} and {@code resourceId} null, else on that resource. */
     public Permissions permissions(MemberRef member, String resourceType, String resourceId) {
-        long memberId = askedMember(member);
-        if ((resourceType == null) != (resourceId == null)) {
-            throw new InvalidInputException("invalid_input", "give both resource_type and resource_id, or neither",
-                    Map.of(resourceType == null ? "resource_type" : "resource_id", "is required with the other"));
+        return timed(Api.PERMISSIONS, () -> {
+            long memberId = askedMember(member);
+            if ((resourceType == null) != (resourceId == null)) {
+                throw new InvalidInputException("invalid_input", "give both resource_type and resource_id, or neither",
+                        Map.of(resourceType == null ? "resource_type" : "resource_id", "is required with the other"));
+            }
+            List<String> granted = engine.permissions(orgId, memberId, resourceType, resourceId);
+            return new Permissions(memberId, granted, engine.revision());
+        });
+    }
+
+    /** Answers a question other than a check, counted as answered or rejected and timed under {@code api}. */
+    private <T> T timed(Api api, Supplier<T> question) {
+        long started = System.nanoTime();
+        T answer;
+        try {
+            answer = question.get();
+        } catch (GatehouseException e) {
+            metrics.rejected(api, started);
+            throw e;
         }
-        List<String> granted = engine.permissions(orgId, memberId, resourceType, resourceId);
-        return new Permissions(memberId, granted, engine.revision());
+        metrics.answered(api, started);
+        return answer;
     }
 
     /** The member a request names (resolved from the engine by {@link MemberRef}), once the caller may ask. */

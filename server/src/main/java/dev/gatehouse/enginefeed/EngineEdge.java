@@ -3,6 +3,8 @@ package dev.gatehouse.enginefeed;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.EngineException;
+import dev.gatehouse.engine.EngineOp;
+import dev.gatehouse.engine.Impact;
 import dev.gatehouse.engine.Page;
 import dev.gatehouse.engine.VisibilityFilter;
 import dev.gatehouse.error.GatehouseException;
@@ -114,6 +116,15 @@ final class EngineEdge implements DecisionEngine {
                                     Long cursor, int limit) {
         try {
             return engine.lookupMembers(orgId, permission, resourceType, resourceId, cursor, limit);
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public Impact whatIf(long orgId, List<EngineOp> ops, int limit) {
+        try {
+            return engine.whatIf(orgId, ops, limit);
         } catch (EngineException e) {
             throw translate(e);
         }

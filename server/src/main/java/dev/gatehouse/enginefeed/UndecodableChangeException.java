@@ -8,7 +8,7 @@ import dev.gatehouse.changelog.ObjectType;
  * missing or of the wrong kind). The node cannot apply it: the change feed takes the node out of sync and reloads
  * its state from the tables. Carries the record's coordinates and the field, for the log and for programs.
  */
-public final class UndecodableChangeException extends RuntimeException {
+final class UndecodableChangeException extends RuntimeException {
 
     private final long revision;
     private final ObjectType objectType;

@@ -11,7 +11,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.member.MemberStore;
-import dev.gatehouse.org.OrgModels;
+import dev.gatehouse.model.OrgModels;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -10,9 +10,8 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -52,14 +51,14 @@ public final class GroupService {
 
     public List<Group> list(Principal principal, long orgId, long after, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
-            orgModels.organization(h, orgId);
+            orgModels.requireExists(h, orgId);
             return caller.external() ? List.<Group>of() : groups.list(h, orgId, after, limit);
         });
     }
 
     public Group get(Principal principal, long orgId, long groupId) {
         return access.read(principal, orgId, (h, caller) -> {
-            orgModels.organization(h, orgId);
+            orgModels.requireExists(h, orgId);
             if (caller.external()) {
                 throw notFound(orgId, groupId);
             }
@@ -73,7 +72,7 @@ public final class GroupService {
             requireManage(caller, h, orgId, "creating a group");
             requireFreeName(h, orgId, name, 0L);
             tx.limits().beforeAddingGroup(orgId);
-            Group group = groups.insert(h, orgId, name, SqlTime.now());
+            Group group = groups.insert(h, orgId, name, tx.now());
             tx.change(orgId, ObjectType.GROUP, group.id(), Action.CREATED, null, LoggedGroup.of(group.header(), 0));
             return group;
         });
@@ -91,7 +90,7 @@ public final class GroupService {
             if (!current.name().equalsIgnoreCase(name)) {
                 requireFreeName(h, orgId, name, groupId);
             }
-            Group renamed = groups.update(h, groupId, name, SqlTime.now());
+            Group renamed = groups.update(h, groupId, name, tx.now());
             int count = renamed.members().size();
             tx.change(orgId, ObjectType.GROUP, groupId, Action.UPDATED, LoggedGroup.of(current.header(), count),
                     LoggedGroup.of(renamed.header(), count));
@@ -125,7 +124,7 @@ public final class GroupService {
             }
             tx.limits().beforeAddingGroupMember(groupId);
             int count = groups.memberCount(h, groupId);
-            groups.addMember(h, groupId, member.id(), SqlTime.now());
+            groups.addMember(h, groupId, member.id(), tx.now());
             recordMemberChange(tx, current, count, count + 1, List.of(new GroupMember(member.id(), member.userId())),
                     List.of());
             return new MemberChange(member, true);
@@ -152,22 +151,24 @@ public final class GroupService {
     /**
      * Takes a member out of every group of its organization inside a running transaction, recording each as a
      * member change; for a member being removed from the organization (its group rows would otherwise vanish with
-     * it unrecorded).
+     * it unrecorded): the members' {@link dev.gatehouse.member.MemberRemoval}.
      */
-    public static void leaveAll(Tx tx, long orgId, long memberId, String userId) {
+    public static void leaveAll(Tx tx, long orgId, Member member) {
+        long memberId = member.id();
         GroupStore store = new GroupStore();
         Handle h = tx.handle();
         for (GroupHeader group : store.groupsOf(h, orgId, memberId)) {
             store.removeMember(h, group.id(), memberId);
             int count = store.memberCount(h, group.id());
-            recordMemberChange(tx, group, count + 1, count, List.of(), List.of(new GroupMember(memberId, userId)));
+            recordMemberChange(tx, group, count + 1, count, List.of(),
+                    List.of(new GroupMember(memberId, member.userId())));
         }
     }
 
     /** Bumps the group's version and records the change with its delta. */
     private static void recordMemberChange(Tx tx, GroupHeader current, int countBefore, int countAfter,
                                            List<GroupMember> added, List<GroupMember> removed) {
-        GroupHeader updated = new GroupStore().touch(tx.handle(), current.id(), SqlTime.now());
+        GroupHeader updated = new GroupStore().touch(tx.handle(), current.id(), tx.now());
         tx.change(current.orgId(), ObjectType.GROUP, current.id(), Action.UPDATED, LoggedGroup.of(current, countBefore),
                 LoggedGroup.of(updated, countAfter), LoggedGroup.delta(added, removed), LoggedGroup.MEMBERS);
     }

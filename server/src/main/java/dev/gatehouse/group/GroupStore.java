@@ -14,7 +14,7 @@ import static dev.gatehouse.store.SqlTime.instant;
 import static dev.gatehouse.store.SqlTime.utc;
 
 /** SQL for groups and their members. Stateless. */
-public final class GroupStore {
+final class GroupStore {
 
     private static final String COLUMNS = "id, org_id, name, version, created_at, updated_at";
 

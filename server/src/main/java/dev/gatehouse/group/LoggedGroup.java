@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
  * rendering ({@link GroupSnapshot}); the events API and webhooks show it as stored, {@link GroupHistory} reads the
  * deltas back. Existing rows hold this shape; change it only compatibly. Stateless.
  */
-public final class LoggedGroup {
+final class LoggedGroup {
 
     /** The delta's fields, and the changed field a member change reports. */
     public static final String MEMBERS_ADDED = "members_added";

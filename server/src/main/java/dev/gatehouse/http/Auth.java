@@ -3,24 +3,64 @@ package dev.gatehouse.http;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.oidc.OidcService;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Reads the API key of a request: {@code Authorization: Bearer <key>}, or HTTP Basic with the key as
- * user name and an empty password. Thread-safe.
+ * Reads the credential of a request — {@code Authorization: Bearer <key>}, or HTTP Basic with the key as user name
+ * and an empty password — and says who it is: an API key ({@link KeyService}), or, when an OpenID Connect issuer is
+ * configured, one of its JWT access tokens ({@link OidcService}), which acts as the member of the organization the
+ * request's path names. Which organization that is, each dialect says with an {@link OrgLocator}
+ * ({@link #within}); without one (routes whose path names no organization) a token is refused. Thread-safe.
  */
 public final class Auth {
 
-    private final KeyService keys;
-
-    public Auth(KeyService keys) {
-        this.keys = keys;
+    /** The organization a request's path names (the native API's {@code {org}}, Rooms' account), or null. */
+    @FunctionalInterface
+    public interface OrgLocator {
+        Long orgOf(Context ctx);
     }
 
+    private final KeyService keys;
+    private final OidcService tokens;
+    private final OrgLocator locator;
+
+    public Auth(KeyService keys) {
+        this(keys, null, ctx -> null);
+    }
+
+    /** @param tokens the identity provider's tokens, or null when none are accepted */
+    public Auth(KeyService keys, OidcService tokens) {
+        this(keys, tokens, ctx -> null);
+    }
+
+    private Auth(KeyService keys, OidcService tokens, OrgLocator locator) {
+        this.keys = keys;
+        this.tokens = tokens;
+        this.locator = locator;
+    }
+
+    /** This authentication for a dialect whose paths name their organization as {@code locator} finds it. */
+    public Auth within(OrgLocator locator) {
+        return new Auth(keys, tokens, locator);
+    }
+
+    /**
+     * The request's caller. A member key also names the organization the request acts in, for the logging context
+     * ({@link LogContext}), unless the request named one already.
+     */
     public Principal principal(Context ctx) {
-        return keys.authenticate(token(ctx.header("Authorization")));
+        String credential = token(ctx.header("Authorization"));
+        if (tokens != null && tokens.enabled() && OidcService.looksLikeJwt(credential)) {
+            return tokens.authenticate(credential, locator.orgOf(ctx));
+        }
+        Principal principal = keys.authenticate(credential);
+        if (principal instanceof Principal.Member member) {
+            LogContext.orgUnlessNamed(member.orgId());
+        }
+        return principal;
     }
 
     static String token(String header) {

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,10 +42,17 @@ import org.slf4j.MDC;
  * owns the path (Jetty's own errors included), a timer per route template and status. Unexpected exceptions
  * become a logged 500 with an opaque error id; they are bugs. Slow and greedy clients are contained at the
  * {@link Edge}.
+ *
+ * <p>Every request starts with an empty logging context and ends by clearing it ({@link LogContext}): lines logged
+ * while serving it carry its organization, and no other. At DEBUG, logger {@value #REQUEST_LOGGER} writes one line
+ * per request (method, route template, status, milliseconds).
  */
 public final class HttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    /** The logger of the one line per request, at DEBUG. */
+    public static final String REQUEST_LOGGER = "dev.gatehouse.http.requests";
+    private static final Logger REQUESTS = LoggerFactory.getLogger(REQUEST_LOGGER);
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     /** HTTPS beside HTTP: its port (0 for a random one) and the key and certificate it serves. */
@@ -101,6 +109,7 @@ public final class HttpServer {
             }
             for (Route route : routes) {
                 config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+                    LogContext.clear();
                     checkParameters(ctx);
                     route.handler().handle(ctx);
                 });
@@ -125,6 +134,10 @@ public final class HttpServer {
                                 .tag("method", method).tag("route", template).tag("status", String.valueOf(status))
                                 .register(metrics))
                         .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
+                if (REQUESTS.isDebugEnabled()) {
+                    REQUESTS.debug("{} {} {} {} ms", method, template, status, String.format(Locale.ROOT, "%.1f", ms));
+                }
+                LogContext.clear();
             });
         });
     }

@@ -6,7 +6,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.error.ForbiddenException;
-import dev.gatehouse.org.OrgModels;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -46,7 +46,7 @@ public final class MemberKeyService {
     /** A member's keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
     public List<ApiKey> list(Principal principal, long orgId, MemberRef ref, String afterKeyId, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
-            orgModels.organization(h, orgId);
+            orgModels.requireExists(h, orgId);
             Member member = members.resolve(h, caller, orgId, ref);
             requireSelfOrManager(h, caller, orgId, member, "listing the keys of member " + member.id());
             return keys.list(h, member.id(), afterKeyId, limit);

@@ -9,12 +9,10 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.group.GroupService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -45,12 +43,16 @@ public final class MemberService {
     private final OrgModels orgModels;
     private final MemberRules rules;
     private final KeyService keys;
+    private final MemberRemoval removal;
 
-    public MemberService(Access access, OrgModels orgModels, MemberRules rules, KeyService keys) {
+    /** @param removal what other features undo when a member is removed (its groups) */
+    public MemberService(Access access, OrgModels orgModels, MemberRules rules, KeyService keys,
+                         MemberRemoval removal) {
         this.access = access;
         this.orgModels = orgModels;
         this.rules = rules;
         this.keys = keys;
+        this.removal = removal;
     }
 
     public List<Member> list(Principal principal, long orgId, long after, int limit, String status, Long roleId) {
@@ -74,11 +76,14 @@ public final class MemberService {
 
     /** Members by id, in ascending id order (unknown ids, and ids the caller may not see, are skipped). */
     public List<Member> getAll(Principal principal, long orgId, List<Long> ids) {
-        return access.read(principal, orgId, (h, caller) -> {
-            Long only = onlySelf(caller);
-            List<Long> wanted = only == null ? ids : ids.stream().filter(only::equals).toList();
-            return wanted.isEmpty() ? List.of() : members.findAll(h, orgId, wanted);
-        });
+        return access.read(principal, orgId, (h, caller) -> readable(h, caller, orgId, ids));
+    }
+
+    /** {@link #getAll} inside a running transaction, as {@code caller} may see them. */
+    public List<Member> readable(Handle h, Caller caller, long orgId, List<Long> ids) {
+        Long only = onlySelf(caller);
+        List<Long> wanted = only == null ? ids : ids.stream().filter(only::equals).toList();
+        return wanted.isEmpty() ? List.of() : members.findAll(h, orgId, wanted);
     }
 
     /** The member a reference names; 404 when none the caller may see, 409 when it is ambiguous. */
@@ -136,21 +141,27 @@ public final class MemberService {
         }
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
-        Member member = members.insert(h, orgId, in, SqlTime.now());
+        Member member = members.insert(h, orgId, in, tx.now());
         tx.change(orgId, ObjectType.MEMBER, member.id(), Action.CREATED, null, LoggedMember.of(member));
         return member;
     }
 
     public Written<Member> update(Principal principal, long orgId, MemberRef ref, MemberInput in,
                                   Integer expectedVersion) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            PermissionModel model = model(tx.handle(), orgId);
-            Member current = resolve(tx.handle(), caller, orgId, ref);
-            requireVersion("member", current.id(), current.version(), expectedVersion);
-            requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
-                    in.roleId() == null ? current.roleId() : in.roleId(), current.external(), "updating a member");
-            return update(tx, caller, model, orgId, current, in);
-        });
+        return access.write(principal, orgId, (tx, caller) -> update(tx, caller, orgId, ref, in, expectedVersion));
+    }
+
+    /**
+     * {@link #update(Principal, long, MemberRef, MemberInput, Integer)} inside a running transaction of the
+     * organization (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Member update(Tx tx, Caller caller, long orgId, MemberRef ref, MemberInput in, Integer expectedVersion) {
+        PermissionModel model = model(tx.handle(), orgId);
+        Member current = resolve(tx.handle(), caller, orgId, ref);
+        requireVersion("member", current.id(), current.version(), expectedVersion);
+        requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+                in.roleId() == null ? current.roleId() : in.roleId(), current.external(), "updating a member");
+        return update(tx, caller, model, orgId, current, in);
     }
 
     /**
@@ -189,7 +200,7 @@ public final class MemberService {
         if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
             requireNotLastManager(h, model, orgId, current, changed);
         }
-        Member updated = members.update(h, changed, SqlTime.now());
+        Member updated = members.update(h, changed, tx.now());
         Action action = current.active() == updated.active() ? Action.UPDATED
                 : updated.active() ? Action.ACTIVATED : Action.DEACTIVATED;
         tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));
@@ -240,7 +251,7 @@ public final class MemberService {
      */
     public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
-        GroupService.leaveAll(tx, orgId, current.id(), current.userId());
+        removal.removing(tx, orgId, current);
         members.delete(tx.handle(), current.id());
         tx.change(orgId, ObjectType.MEMBER, current.id(), Action.DELETED, LoggedMember.of(current), null);
         return current;
@@ -266,6 +277,11 @@ public final class MemberService {
     public void requireMay(Handle h, Caller caller, PermissionModel model, MemberRules.Action action, Member current,
                            Long roleAfter, boolean external, String what) {
         rules.requireMay(h, caller, model, action, current, roleAfter, external, what);
+    }
+
+    /** Whether {@code caller} may read every member of its organization (an external member reads only itself). */
+    public static boolean seesEveryone(Caller caller) {
+        return onlySelf(caller) == null;
     }
 
     /** The one member an external caller may see (itself); null when the caller sees every member. */
@@ -305,7 +321,7 @@ public final class MemberService {
         }
         boolean managesAfter = after != null && after.active()
                 && roles.find(h, orgId, after.roleId()).map(r -> r.permissions().contains(manage)).orElse(false);
-        if (!managesAfter && members.countManagers(h, orgId, manage, current.id(), 0L) == 0) {
+        if (!managesAfter && roles.countManagers(h, orgId, manage, current.id(), 0L) == 0) {
             throw new ConflictException("last_role_manager", "member " + current.id() + " is the last active member "
                     + "of organization " + orgId + " able to manage roles (\"" + manage + "\"); it cannot be "
                     + (after == null ? "removed" : after.active() ? "demoted" : "deactivated"));

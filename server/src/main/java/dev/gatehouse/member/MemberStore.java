@@ -21,7 +21,8 @@ public final class MemberStore {
         return h.createQuery("INSERT INTO members (org_id, user_id, email, first_name, last_name, role_id, external, "
                         + "status, version, created_at, updated_at) VALUES (:org, :user, :email, :first, :last, :role, "
                         + ":external, :status, 1, :now, :now) RETURNING " + COLUMNS)
-                .bind("status", in.status() == null ? Member.ACTIVE : in.status()).bind("org", orgId).bind("user", in.userId()).bind("email", in.email()).bind("first", in.firstName())
+                .bind("org", orgId).bind("user", in.userId()).bind("email", in.email()).bind("first", in.firstName())
+                .bind("status", in.status() == null ? Member.ACTIVE : in.status())
                 .bind("last", in.lastName()).bind("role", in.roleId()).bind("external", Boolean.TRUE.equals(in.external()))
                 .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
     }
@@ -93,17 +94,6 @@ public final class MemberStore {
 
     public void delete(Handle h, long id) {
         h.createUpdate("DELETE FROM members WHERE id = :id").bind("id", id).execute();
-    }
-
-    /**
-     * Active internal members whose company role grants {@code permission}, leaving out one member and/or
-     * the holders of one role (0 for none): "who could still manage roles after this change".
-     */
-    public long countManagers(Handle h, long orgId, String permission, long excludeMember, long excludeRole) {
-        return h.createQuery("SELECT count(*) FROM members m JOIN roles r ON r.id = m.role_id WHERE m.org_id = :org "
-                        + "AND m.status = 'active' AND :perm = ANY (r.permissions) AND m.id <> :xm AND r.id <> :xr")
-                .bind("org", orgId).bind("perm", permission).bind("xm", excludeMember).bind("xr", excludeRole)
-                .mapTo(Long.class).one();
     }
 
     /** A member from a row with the member columns (also a join's, such as the room package's). */

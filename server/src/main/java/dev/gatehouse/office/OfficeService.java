@@ -9,8 +9,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.store.Written;
 import java.util.Collection;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class OfficeService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManage(h, caller, orgId, "creating a region");
-            Region region = store.insertRegion(h, orgId, name, SqlTime.now());
+            Region region = store.insertRegion(h, orgId, name, tx.now());
             tx.change(orgId, ObjectType.REGION, region.id(), Action.CREATED, null, LoggedOffices.region(region));
             return region;
         });
@@ -91,7 +90,7 @@ public final class OfficeService {
             if (current.name().equals(name)) {
                 return current;
             }
-            Region renamed = store.renameRegion(h, regionId, name, SqlTime.now());
+            Region renamed = store.renameRegion(h, regionId, name, tx.now());
             tx.change(orgId, ObjectType.REGION, regionId, Action.UPDATED, LoggedOffices.region(current),
                     LoggedOffices.region(renamed));
             return renamed;
@@ -143,7 +142,7 @@ public final class OfficeService {
             Handle h = tx.handle();
             requireManage(h, caller, orgId, "creating an office");
             requireRegion(h, orgId, fields.regionId());
-            Office office = store.insertOffice(h, orgId, fields, SqlTime.now());
+            Office office = store.insertOffice(h, orgId, fields, tx.now());
             tx.change(orgId, ObjectType.OFFICE, office.id(), Action.CREATED, null, LoggedOffices.office(office));
             return office;
         });
@@ -165,7 +164,7 @@ public final class OfficeService {
                 return current;
             }
             requireRegion(h, orgId, after.regionId());
-            Office updated = store.updateOffice(h, officeId, after, SqlTime.now());
+            Office updated = store.updateOffice(h, officeId, after, tx.now());
             tx.change(orgId, ObjectType.OFFICE, officeId, Action.UPDATED, LoggedOffices.office(current),
                     LoggedOffices.office(updated));
             return updated;

@@ -10,16 +10,18 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
@@ -63,7 +65,7 @@ public final class OrgService {
                     + orgModels.registry().all().stream().map(PermissionModel::id).toList());
         }
         return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
-            Organization org = orgs.insert(tx.handle(), name, modelId, SqlTime.now());
+            Organization org = orgs.insert(tx.handle(), name, modelId, tx.now());
             tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
             List<Role> seeded = RoleService.seed(tx, org.id(), model);
             if (admin == null) {
@@ -89,7 +91,7 @@ public final class OrgService {
     }
 
     public Organization get(Principal principal, long orgId) {
-        return access.read(principal, orgId, (h, caller) -> orgModels.organization(h, orgId));
+        return access.read(principal, orgId, (h, caller) -> organization(h, orgId));
     }
 
     /**
@@ -120,13 +122,21 @@ public final class OrgService {
         return store.read(h -> orgs.findByAccount(h, accountId)).orElseThrow(() -> notFound);
     }
 
+    /**
+     * The id of the organization with this account GUID, or empty — for authentication only (which organization an
+     * access token presented on a Rooms path acts in); it reveals nothing, the request still has to authenticate.
+     */
+    public Optional<Long> idOfAccount(UUID accountId) {
+        return store.read(h -> orgs.findByAccount(h, accountId)).map(Organization::id);
+    }
+
     public Written<Organization> rename(Principal principal, long orgId, String name, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             PermissionModel model = orgModels.model(tx.handle(), orgId);
             caller.require(model.management().roles(), "renaming the organization");
-            Organization current = orgModels.organization(tx.handle(), orgId);
+            Organization current = organization(tx.handle(), orgId);
             requireVersion("organization", orgId, current.version(), expectedVersion);
-            Organization renamed = orgs.rename(tx.handle(), orgId, name, SqlTime.now());
+            Organization renamed = orgs.rename(tx.handle(), orgId, name, tx.now());
             tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.UPDATED, LoggedOrganization.of(current),
                     LoggedOrganization.of(renamed));
             return renamed;
@@ -137,10 +147,15 @@ public final class OrgService {
     public Written<Organization> delete(Principal principal, long orgId) {
         return access.write(principal, orgId, (tx, caller) -> {
             access.requireService(principal, "deleting an organization");
-            Organization current = orgModels.organization(tx.handle(), orgId);
+            Organization current = organization(tx.handle(), orgId);
             orgs.delete(tx.handle(), orgId);
             tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.DELETED, LoggedOrganization.of(current), null);
             return current;
         });
+    }
+
+    private Organization organization(Handle h, long orgId) {
+        return orgs.find(h, orgId).orElseThrow(() ->
+                new NotFoundException("organization_not_found", "organization " + orgId + " not found"));
     }
 }

@@ -12,7 +12,7 @@ import static dev.gatehouse.store.SqlTime.instant;
 import static dev.gatehouse.store.SqlTime.utc;
 
 /** SQL for organizations. Stateless. */
-public final class OrgStore {
+final class OrgStore {
 
     private static final String COLUMNS = "id, account_id, name, model_id, version, created_at, updated_at";
 

@@ -8,11 +8,9 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
@@ -34,7 +32,6 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 public final class RoleService {
 
     private final RoleStore roles = new RoleStore();
-    private final MemberStore members = new MemberStore();
     private final OrgModels orgModels;
     private final Access access;
 
@@ -81,50 +78,56 @@ public final class RoleService {
             requireFreeName(h, orgId, input.name(), 0L);
             tx.limits().beforeAddingRole(orgId);
             Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
-                    model.canonical(permissions), external, false, input.visibility(), SqlTime.now());
+                    model.canonical(permissions), external, false, input.visibility(), tx.now());
             tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
             return role;
         });
     }
 
     public Written<Role> update(Principal principal, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = model(h, orgId);
-            caller.require(model.management().roles(), "updating a role");
-            Role current = find(h, orgId, roleId);
-            requireNotSystem(current, "edited");
-            requireVersion("role", current.id(), current.version(), expectedVersion);
-            List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
-            boolean external = input.external() == null ? current.external() : input.external();
-            RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
-            RoleRules.check(model, permissions, external, visibility);
-            access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
-            String name = input.name() == null ? current.name() : input.name();
-            if (!name.equalsIgnoreCase(current.name())) {
-                requireFreeName(h, orgId, name, roleId);
-            }
-            RoleHolders held = roles.holders(h, roleId);
-            if (external != current.external() && held.any()) {
-                throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
-                        + "internal and external while held (" + held.members() + " members, " + held.assignments()
-                        + " assignments)");
-            }
-            String manage = model.management().roles();
-            if (current.permissions().contains(manage) && !permissions.contains(manage)
-                    && members.countManagers(h, orgId, manage, 0L, roleId) == 0
-                    && members.countManagers(h, orgId, manage, 0L, 0L) > 0) {
-                throw new ConflictException("last_role_manager", "removing \"" + manage + "\" from role " + roleId
-                        + " would leave organization " + orgId + " without an active member able to manage roles");
-            }
-            Role changed = new Role(current.id(), orgId, null, name,
-                    input.description() == null ? current.description() : input.description(),
-                    model.canonical(permissions), external, false, visibility, current.version(),
-                    current.createdAt(), current.updatedAt());
-            Role updated = roles.update(h, changed, SqlTime.now());
-            tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
-            return updated;
-        });
+        return access.write(principal, orgId, (tx, caller) -> update(tx, caller, orgId, roleId, input, expectedVersion));
+    }
+
+    /**
+     * {@link #update(Principal, long, long, RoleInput, Integer)} inside a running transaction of the organization
+     * (a write, or a rehearsal of one: a preview), with every rule and gate.
+     */
+    public Role update(Tx tx, Caller caller, long orgId, long roleId, RoleInput input, Integer expectedVersion) {
+        Handle h = tx.handle();
+        PermissionModel model = model(h, orgId);
+        caller.require(model.management().roles(), "updating a role");
+        Role current = find(h, orgId, roleId);
+        requireNotSystem(current, "edited");
+        requireVersion("role", current.id(), current.version(), expectedVersion);
+        List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
+        boolean external = input.external() == null ? current.external() : input.external();
+        RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
+        RoleRules.check(model, permissions, external, visibility);
+        access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
+        String name = input.name() == null ? current.name() : input.name();
+        if (!name.equalsIgnoreCase(current.name())) {
+            requireFreeName(h, orgId, name, roleId);
+        }
+        RoleHolders held = roles.holders(h, roleId);
+        if (external != current.external() && held.any()) {
+            throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
+                    + "internal and external while held (" + held.members() + " members, " + held.assignments()
+                    + " assignments)");
+        }
+        String manage = model.management().roles();
+        if (current.permissions().contains(manage) && !permissions.contains(manage)
+                && roles.countManagers(h, orgId, manage, 0L, roleId) == 0
+                && roles.countManagers(h, orgId, manage, 0L, 0L) > 0) {
+            throw new ConflictException("last_role_manager", "removing \"" + manage + "\" from role " + roleId
+                    + " would leave organization " + orgId + " without an active member able to manage roles");
+        }
+        Role changed = new Role(current.id(), orgId, null, name,
+                input.description() == null ? current.description() : input.description(),
+                model.canonical(permissions), external, false, visibility, current.version(),
+                current.createdAt(), current.updatedAt());
+        Role updated = roles.update(h, changed, tx.now());
+        tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
+        return updated;
     }
 
     public Written<Role> delete(Principal principal, long orgId, long roleId, Integer expectedVersion) {
@@ -150,7 +153,7 @@ public final class RoleService {
     /** Seeds the model's system roles into a new organization, inside its creating transaction. */
     public static List<Role> seed(Tx tx, long orgId, PermissionModel model) {
         RoleStore store = new RoleStore();
-        Instant now = SqlTime.now();
+        Instant now = tx.now();
         List<Role> seeded = new ArrayList<>();
         for (SystemRole sr : model.systemRoles()) {
             Role role = store.insert(tx.handle(), orgId, sr.key(), sr.name(), sr.description(),

@@ -90,6 +90,17 @@ public final class RoleStore {
         return new RoleHolders(roleId, members, assignments);
     }
 
+    /**
+     * Active internal members whose company role grants {@code permission}, leaving out one member and/or
+     * the holders of one role (0 for none): "who could still manage roles after this change".
+     */
+    public long countManagers(Handle h, long orgId, String permission, long excludeMember, long excludeRole) {
+        return h.createQuery("SELECT count(*) FROM members m JOIN roles r ON r.id = m.role_id WHERE m.org_id = :org "
+                        + "AND m.status = 'active' AND :perm = ANY (r.permissions) AND m.id <> :xm AND r.id <> :xr")
+                .bind("org", orgId).bind("perm", permission).bind("xm", excludeMember).bind("xr", excludeRole)
+                .mapTo(Long.class).one();
+    }
+
     private static String json(RoleVisibility visibility) {
         if (visibility == null) {
             return null;

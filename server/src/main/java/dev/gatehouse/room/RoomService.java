@@ -13,10 +13,9 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.OfficeService;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
@@ -117,7 +116,7 @@ public final class RoomService {
             }
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);
-            Instant now = SqlTime.now();
+            Instant now = tx.now();
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
                     side, in.templateId(), in.listingSource(), in.fieldDataJson(), now);
@@ -143,7 +142,7 @@ public final class RoomService {
             Room room = rules.visibleRoom(h, caller, roomId);
             rules.requireRoomPermission(h, caller, room, VIEW_AND_EDIT_ROOM_DETAILS, null, null,
                     "changing the field data of room " + roomId);
-            Room after = rooms.mergeFieldData(h, roomId, fieldDataJson, SqlTime.now());
+            Room after = rooms.mergeFieldData(h, roomId, fieldDataJson, tx.now());
             tx.change(orgId, ObjectType.ROOM, roomId, Action.UPDATED, RoomsSnapshots.room(room),
                     RoomsSnapshots.room(after));
             return after;
@@ -211,7 +210,7 @@ public final class RoomService {
                 }
             }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId(), null);
-            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.sideId(), SqlTime.now());
+            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.sideId(), tx.now());
             tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
                     RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.sideId(), null));
             return new Invited(rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow(), true);
@@ -239,7 +238,7 @@ public final class RoomService {
                         current.accessEndsAt());
             }
             if (sideGiven) {
-                rooms.side(h, orgId, roomId, memberId, side, SqlTime.now());
+                rooms.side(h, orgId, roomId, memberId, side, tx.now());
                 tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + memberId, Action.UPDATED,
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), current.transactionSideId(), null),
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), side, null));
@@ -256,11 +255,9 @@ public final class RoomService {
      * again moves the date (or revokes at once); restoring access cancels it.
      */
     public Written<RoomUser> revoke(Principal principal, long orgId, int roomId, long memberId, Instant at) {
-        Instant now = Instant.now();
-        boolean scheduled = at != null && at.isAfter(now);
-        Instant revokedAt = at == null ? now : at;
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
+            boolean scheduled = at != null && at.isAfter(tx.now());
             Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
@@ -275,7 +272,7 @@ public final class RoomService {
                 return roomUser(h, orgId, roomId, memberId);
             }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
-            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), revokedAt, SqlTime.now());
+            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), at == null ? tx.now() : at, tx.now());
             roomUserChanged(tx, orgId, current, null, current.roleId());
             return roomUser(h, orgId, roomId, memberId);
         });
@@ -302,7 +299,7 @@ public final class RoomService {
                 throw new ConflictException("room_access_not_revoked", "user " + memberId + "'s access to room "
                         + roomId + " is not revoked");
             }
-            rooms.revoked(h, orgId, roomId, memberId, null, null, SqlTime.now());
+            rooms.revoked(h, orgId, roomId, memberId, null, null, tx.now());
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(),
                     current.roleId(), null);
             roomUserChanged(tx, orgId, current, current.roleId(), null);

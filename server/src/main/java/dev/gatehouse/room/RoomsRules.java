@@ -11,7 +11,6 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -226,10 +225,11 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             return;
         }
         rooms.revoked(tx.handle(), assignment.orgId(), roomId, assignment.memberId(), assignment.roleId(),
-                assignment.expiresAt(), SqlTime.now());
+                assignment.expiresAt(), tx.now());
         rooms.roomUser(tx.handle(), assignment.orgId(), roomId, assignment.memberId()).ifPresent(user ->
                 tx.change(assignment.orgId(), ObjectType.ROOM_USER, roomId + "/" + assignment.memberId(),
-                        dev.gatehouse.changelog.Action.UPDATED, // (MemberRules.Action is the one in scope)
+                        // fully qualified: inside a MemberRules, Action names MemberRules.Action
+                        dev.gatehouse.changelog.Action.UPDATED,
                         RoomsSnapshots.roomUser(roomId, assignment.memberId(), user.invitedBy(),
                                 user.transactionSideId(), null),
                         RoomsSnapshots.roomUser(roomId, assignment.memberId(), user.invitedBy(),

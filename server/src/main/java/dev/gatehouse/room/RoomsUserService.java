@@ -11,10 +11,9 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.OfficeService;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -86,7 +85,7 @@ public final class RoomsUserService {
             Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
                     in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
-                    in.offices(), in.regions(), in.eSignPermissionProfileId(), null, SqlTime.now());
+                    in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
             save(tx, orgId, null, profile);
             return find(h, orgId, member.id());
         });
@@ -156,7 +155,7 @@ public final class RoomsUserService {
                 throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
                         + "was accepted (or it never had one), so there is nothing to send again");
             }
-            save(tx, orgId, current.profile(), current.profile().withInvitedAt(SqlTime.now()));
+            save(tx, orgId, current.profile(), current.profile().withInvitedAt(tx.now()));
             return find(h, orgId, memberId);
         });
     }
@@ -210,7 +209,7 @@ public final class RoomsUserService {
     }
 
     private void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
-        users.upsert(tx.handle(), orgId, after, SqlTime.now());
+        users.upsert(tx.handle(), orgId, after, tx.now());
         tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
     }

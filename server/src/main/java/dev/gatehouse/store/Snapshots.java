@@ -7,7 +7,7 @@ import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /** Helpers for change-log snapshots. */
-public final class Snapshots {
+final class Snapshots {
 
     /** Bookkeeping fields that change with every write and are not reported as changed. */
     private static final Set<String> BOOKKEEPING = Set.of("version", "updated_at");

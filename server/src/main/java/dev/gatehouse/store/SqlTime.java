@@ -7,15 +7,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
-/** Time values as PostgreSQL stores them: UTC, microsecond precision. */
+/** Time values as PostgreSQL stores them: UTC, microsecond precision. The time itself comes from the node's clock. */
 public final class SqlTime {
 
     private SqlTime() {
     }
 
-    /** Now, truncated to what {@code timestamptz} keeps, so a value read back equals the value written. */
-    public static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    /** {@code instant} truncated to what {@code timestamptz} keeps, so a value read back equals the value written. */
+    public static Instant micros(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     public static OffsetDateTime utc(Instant instant) {

@@ -11,6 +11,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -24,6 +25,9 @@ import org.jdbi.v3.core.JdbiException;
  * records go to this node's {@link ChangeFeed}, so the write is visible to decisions before the caller
  * answers. Database constraint violations become typed {@link GatehouseException}s here.
  *
+ * <p>A write has one time, read from the node's clock when its transaction starts ({@link Tx#now()}): the rows it
+ * stamps and its change records carry the same instant.
+ *
  * <p>Thread-safe.
  */
 public final class Store {
@@ -32,17 +36,18 @@ public final class Store {
     private final ChangeLogStore log;
     private final ChangeFeed feed;
     private final Limits limits;
+    private final InstantSource clock;
 
-    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed) {
-        this(jdbi, log, feed, Limits.DEFAULTS);
-    }
-
-    /** A store whose writes enforce {@code limits} ({@link Tx#limits()}). */
-    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits) {
+    /**
+     * A store whose writes enforce {@code limits} ({@link Tx#limits()}) and take their time from {@code clock}
+     * ({@link Tx#now()}).
+     */
+    public Store(Jdbi jdbi, ChangeLogStore log, ChangeFeed feed, Limits limits, InstantSource clock) {
         this.jdbi = jdbi;
         this.log = log;
         this.feed = feed;
         this.limits = limits;
+        this.clock = clock;
     }
 
     /**
@@ -63,9 +68,9 @@ public final class Store {
                         throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
                     }
                 }
-                Tx tx = new Tx(handle, actor, limits);
+                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()));
                 T value = work.apply(tx);
-                return new Result<>(value, log.append(handle, actor, tx.changes()));
+                return new Result<>(value, log.append(handle, actor, tx.now(), tx.changes()));
             });
         } catch (JdbiException e) {
             throw translate(e);

@@ -6,6 +6,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.changelog.PendingChange;
 import dev.gatehouse.limit.Limits;
 import dev.gatehouse.limit.OrgLimits;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -23,12 +24,14 @@ public final class Tx {
     private final Actor actor;
     private final List<PendingChange> changes = new ArrayList<>();
     private final Limits limits;
+    private final Instant now;
     private OrgLimits orgLimits;
 
-    Tx(Handle handle, Actor actor, Limits limits) {
+    Tx(Handle handle, Actor actor, Limits limits, Instant now) {
         this.handle = handle;
         this.actor = actor;
         this.limits = limits;
+        this.now = now;
     }
 
     public Handle handle() {
@@ -37,6 +40,14 @@ public final class Tx {
 
     public Actor actor() {
         return actor;
+    }
+
+    /**
+     * The write's time, read once from the node's clock as the transaction started, at the precision PostgreSQL
+     * keeps: every row the write stamps and every change record it appends carry it.
+     */
+    public Instant now() {
+        return now;
     }
 
     /** The deployment's per-organization limits, checked in this transaction (under its organization's lock). */
@@ -71,5 +82,10 @@ public final class Tx {
 
     List<PendingChange> changes() {
         return changes;
+    }
+
+    /** The changes recorded so far, as they would be appended at commit (a rehearsal reads them). */
+    public List<PendingChange> pending() {
+        return List.copyOf(changes);
     }
 }

@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link WebhookSnapshot}); the events API and webhooks show it as stored. Existing rows hold this shape; change
  * it only compatibly. Stateless.
  */
-public final class LoggedWebhook {
+final class LoggedWebhook {
 
     private LoggedWebhook() {
     }

@@ -5,9 +5,11 @@ import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventJson;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.json.Json;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Delivers change-log events to webhook subscriptions, at least once and in revision order per
@@ -70,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * Change-log retention keeps an active subscription's undelivered events for a bounded time only
  * ({@link WebhookRetention}).
  *
+ * <p><b>Metrics.</b> Every attempt is counted by outcome and failure class, and the scheduling thread samples the
+ * deployment's backlog every {@value #BACKLOG_SAMPLE_SECONDS} s ({@link WebhookMetrics}). A worker's log lines carry
+ * the subscription's organization ({@code org_id}).
+ *
  * <p>Thread-safe. One scheduling thread claims work; up to {@code workers} threads deliver.
  */
 public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
@@ -80,6 +87,10 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private static final int READ_BATCH = 100;
     private static final int PRUNE_BATCH = 1000;
     private static final long MIN_ROUND_MILLIS = 20;
+    /** How often the backlog meters are refreshed from the database. */
+    static final long BACKLOG_SAMPLE_SECONDS = 5;
+    /** The logging context key of the organization a worker delivers for (the same as a request's). */
+    private static final String ORG_ID = "org_id";
     private static final WebhookStore.Failure LEASE_LOST = new WebhookStore.Failure(0, false, Duration.ZERO);
 
     private final Jdbi jdbi;
@@ -87,6 +98,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final WebhookStore store = new WebhookStore();
     private final WebhookSettings settings;
     private final String nodeId;
+    private final InstantSource clock;
+    private final WebhookMetrics metrics;
     private final DeliveryClient client;
     private final ExecutorService workers;
     private final Semaphore free;
@@ -96,9 +109,17 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final Thread scheduler;
     private boolean woken;
     private long lastPrune;
+    private long lastBacklogSample;
 
-    public WebhookDispatcher(Jdbi jdbi, WebhookService service, WebhookSettings settings, String nodeId) {
+    /**
+     * @param clock   the node's clock: signature timestamps, attempt times, due times and the retry window
+     * @param metrics where attempts and the backlog are reported
+     */
+    public WebhookDispatcher(Jdbi jdbi, WebhookService service, WebhookSettings settings, String nodeId,
+                             InstantSource clock, MeterRegistry metrics) {
         this.jdbi = jdbi;
+        this.clock = clock;
+        this.metrics = new WebhookMetrics(metrics, clock);
         this.service = service;
         this.settings = settings;
         this.nodeId = nodeId;
@@ -139,6 +160,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             try {
                 claimAndDeliver();
                 pruneDeliveryLog();
+                sampleBacklog();
             } catch (RuntimeException e) {
                 LOG.warn("webhook scheduling failed: {}", e.getMessage());
             }
@@ -167,7 +189,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             return;
         }
         List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> store.claim(h, nodeId, slots,
-                settings.orgConcurrency(), settings.lease()));
+                settings.orgConcurrency(), settings.lease(), clock.instant()));
         for (WebhookStore.Claim claim : claims) {
             if (!inFlight.add(claim.webhookId())) {
                 continue; // cannot happen while its lease is held; never deliver one subscription twice at once
@@ -178,6 +200,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 continue;
             }
             workers.execute(() -> {
+                MDC.put(ORG_ID, String.valueOf(claim.orgId()));
                 try {
                     deliver(claim);
                 } catch (RuntimeException e) {
@@ -192,6 +215,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                         // the lease expires by itself
                     }
                 } finally {
+                    MDC.remove(ORG_ID);
                     inFlight.remove(claim.webhookId());
                     free.release();
                     wakeUp();
@@ -265,14 +289,14 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         Webhook w = target.webhook();
         int attempt = target.attempts() + 1;
         byte[] body = Json.write(EventJson.of(event));
-        long timestamp = Instant.now().getEpochSecond();
+        long timestamp = clock.instant().getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Gatehouse-Webhook-Id", String.valueOf(w.id()));
         headers.put("Gatehouse-Event-Revision", String.valueOf(event.revision()));
         headers.put("Gatehouse-Delivery-Attempt", String.valueOf(attempt));
         headers.put("Gatehouse-Timestamp", String.valueOf(timestamp));
         headers.put("Gatehouse-Signature", WebhookSigner.sign(target.secret(), timestamp, body));
-        Instant started = Instant.now();
+        Instant started = clock.instant();
         long t0 = System.nanoTime();
         DeliveryClient.Answer answer;
         try {
@@ -282,6 +306,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             answer = DeliveryClient.Answer.failed(DeliveryFailure.CANCELLED);
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000L);
+        metrics.attempted(answer.failure());
         boolean ok = answer.succeeded();
         Integer code = answer.status();
         String failure = answer.error();
@@ -294,7 +319,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 boolean held = store.advance(h, id, token, event.revision(), true, settings.lease());
                 return held ? Optional.<WebhookStore.Failure>empty() : Optional.of(LEASE_LOST);
             }
-            return Optional.of(store.fail(h, id, token, failure, settings.backoff(attempt), settings.retryWindow())
+            return Optional.of(store.fail(h, id, token, failure, settings.backoff(attempt), settings.retryWindow(),
+                    clock.instant())
                     .orElse(LEASE_LOST));
         });
         if (failed.isEmpty()) {
@@ -333,8 +359,19 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         lastPrune = now;
         int deleted;
         do {
-            deleted = jdbi.withHandle(h -> store.pruneDeliveries(h, settings.deliveryLogDays(), PRUNE_BATCH));
+            deleted = jdbi.withHandle(h -> store.pruneDeliveries(h, settings.deliveryLogDays(), PRUNE_BATCH,
+                    clock.instant()));
         } while (deleted == PRUNE_BATCH && running.get());
+    }
+
+    /** Reads the backlog for the meters, at most every {@link #BACKLOG_SAMPLE_SECONDS}. */
+    private void sampleBacklog() {
+        long now = System.nanoTime();
+        if (lastBacklogSample != 0 && now - lastBacklogSample < TimeUnit.SECONDS.toNanos(BACKLOG_SAMPLE_SECONDS)) {
+            return;
+        }
+        lastBacklogSample = now;
+        metrics.backlog(jdbi.withHandle(store::backlog));
     }
 
     /** Stops claiming, lets requests in flight finish (up to the request timeout) and gives back every lease. */

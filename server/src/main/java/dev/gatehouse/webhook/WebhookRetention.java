@@ -1,7 +1,7 @@
 package dev.gatehouse.webhook;
 
 import dev.gatehouse.changelog.Retention;
-import java.time.Instant;
+import java.time.InstantSource;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * holds nothing. When records a subscription had not received are deleted all the same — it was paused, or
  * further behind than that — its cursor moves past them and the loss is recorded where the organization
  * sees it: a {@code failed} entry with error {@code events_pruned} in the subscription's deliveries log,
- * whose revision is the newest matching event lost. Stateless apart from the node id; thread-safe.
+ * whose revision is the newest matching event lost. Stateless apart from the node id and clock; thread-safe.
  */
 public final class WebhookRetention implements Retention.Holder {
 
@@ -20,10 +20,15 @@ public final class WebhookRetention implements Retention.Holder {
 
     private final WebhookStore store = new WebhookStore();
     private final String nodeId;
+    private final InstantSource clock;
 
-    /** @param nodeId the node recorded as the author of {@code events_pruned} entries */
-    public WebhookRetention(String nodeId) {
+    /**
+     * @param nodeId the node recorded as the author of {@code events_pruned} entries
+     * @param clock  the node's clock, which dates those entries
+     */
+    public WebhookRetention(String nodeId, InstantSource clock) {
         this.nodeId = nodeId;
+        this.clock = clock;
     }
 
     @Override
@@ -34,7 +39,7 @@ public final class WebhookRetention implements Retention.Holder {
     @Override
     public void pruning(Handle h, long through) {
         for (WebhookStore.Lost lost : store.skipPruned(h, through)) {
-            store.logDelivery(h, lost.webhookId(), lost.last(), 0, Instant.now(), 0, null, Delivery.FAILED,
+            store.logDelivery(h, lost.webhookId(), lost.last(), 0, clock.instant(), 0, null, Delivery.FAILED,
                     DeliveryFailure.EVENTS_PRUNED.code(), nodeId);
             LOG.warn("webhook {} of organization {} will not receive its events after revision {} up to {}: "
                     + "retention deleted them", lost.webhookId(), lost.orgId(), lost.after(), lost.last());

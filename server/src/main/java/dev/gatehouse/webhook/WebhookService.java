@@ -9,9 +9,8 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.org.OrgModels;
-import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.net.URI;
@@ -95,7 +94,7 @@ public final class WebhookService {
             }
             String secret = WebhookSigner.newSecret();
             Webhook w = webhooks.insert(h, orgId, new WebhookInput(url, in.description(), in.objectTypes(),
-                    in.actions(), in.status(), false), secret, SqlTime.now());
+                    in.actions(), in.status(), false), secret, tx.now());
             tx.change(orgId, ObjectType.WEBHOOK, w.id(), Action.CREATED, null, LoggedWebhook.of(w));
             return new WithSecret(w, webhooks.state(h, w.id()).orElse(null), secret);
         });
@@ -125,7 +124,7 @@ public final class WebhookService {
             boolean resumed = !current.active() && Webhook.ACTIVE.equals(status);
             boolean paused = current.active() && Webhook.PAUSED.equals(status);
             boolean moved = url != null && !url.equals(current.url());
-            Instant now = SqlTime.now();
+            Instant now = tx.now();
             Webhook changed = new Webhook(id, orgId, url == null ? current.url() : url,
                     in.description() == null ? current.description() : in.description(),
                     in.objectTypes() == null ? current.objectTypes() : in.objectTypes(),
@@ -180,7 +179,7 @@ public final class WebhookService {
                 if (current == null || !current.active()) {
                     return false;
                 }
-                Instant now = SqlTime.now();
+                Instant now = tx.now();
                 Webhook paused = webhooks.update(tx.handle(), new Webhook(id, orgId, current.url(), current.description(),
                         current.objectTypes(), current.actions(), Webhook.PAUSED, reason, now, current.version(),
                         current.createdAt(), current.updatedAt()), now);

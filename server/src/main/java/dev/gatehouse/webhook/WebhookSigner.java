@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * header (Unix seconds) and {@code body} the raw request body. docs/webhooks.md shows how to verify it.
  * Thread-safe.
  */
-public final class WebhookSigner {
+final class WebhookSigner {
 
     public static final String SCHEME = "v1";
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -14,9 +14,11 @@ import static dev.gatehouse.store.SqlTime.utc;
 
 /**
  * SQL for subscriptions ({@code webhooks}), their delivery cursors ({@code webhook_cursors}) and the
- * delivery log ({@code webhook_deliveries}). Database time ({@code now()}) is used for everything that
- * nodes compare — leases, due times, how long a subscription has been failing — so clock differences
- * between nodes do not matter. Stateless.
+ * delivery log ({@code webhook_deliveries}). Two clocks, each where it belongs: leases — which node may deliver a
+ * subscription — run on database time ({@code now()}), so that no difference between the nodes' clocks can let two
+ * nodes hold one lease; due times, how long a subscription has been failing and the delivery log's age run on the
+ * node's clock ({@code :now}, passed in), which tests advance (a skew between nodes only moves a retry a little
+ * earlier or later). Stateless.
  */
 final class WebhookStore {
 
@@ -31,6 +33,14 @@ final class WebhookStore {
 
     /** A subscription claimed for delivery by this node. */
     record Claim(long webhookId, long orgId, long leaseToken) {
+    }
+
+    /**
+     * What active subscriptions have yet to deliver: how many are behind their organization's newest change, and
+     * when the oldest change one of them has not passed yet was made (null when none is behind).
+     */
+    record Backlog(long subscriptions, Instant oldest) {
+        static final Backlog NONE = new Backlog(0, null);
     }
 
     /** What a failed attempt led to. */
@@ -130,7 +140,7 @@ final class WebhookStore {
      * released lease keeps its end time in {@code lease_until} (it is in the past once released): that is
      * when the subscription was last served.
      */
-    List<Claim> claim(Handle h, String node, int n, int perOrg, Duration lease) {
+    List<Claim> claim(Handle h, String node, int n, int perOrg, Duration lease, Instant now) {
         h.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", CLAIM_LOCK).mapTo(String.class).one();
         return h.createQuery("""
                 WITH held AS (
@@ -144,7 +154,7 @@ final class WebhookStore {
                       LEFT JOIN held ON held.org_id = c2.org_id
                      WHERE w.status = 'active'
                        AND (c2.lease_until IS NULL OR c2.lease_until <= now())
-                       AND (c2.next_attempt_at IS NULL OR c2.next_attempt_at <= now())
+                       AND (c2.next_attempt_at IS NULL OR c2.next_attempt_at <= CAST(:now AS timestamptz))
                        AND c2.revision < (SELECT coalesce(max(l.revision), 0) FROM change_log l
                                            WHERE l.org_id = c2.org_id))
                 UPDATE webhook_cursors c
@@ -158,6 +168,7 @@ final class WebhookStore {
                           FOR UPDATE OF c3 SKIP LOCKED)
                 RETURNING c.webhook_id, c.org_id, c.lease_token""")
                 .bind("node", node).bind("lease", seconds(lease)).bind("n", n).bind("perOrg", perOrg)
+                .bind("now", utc(now))
                 .map((rs, ctx) -> new Claim(rs.getLong("webhook_id"), rs.getLong("org_id"), rs.getLong("lease_token")))
                 .list();
     }
@@ -184,18 +195,24 @@ final class WebhookStore {
                 .execute() == 1;
     }
 
-    /** Records a failed attempt, schedules the next one and gives up the lease; empty when the lease was lost. */
-    Optional<Failure> fail(Handle h, long id, long token, String error, Duration backoff, Duration window) {
+    /**
+     * Records a failed attempt made at {@code now}, schedules the next one {@code backoff} later and gives up the
+     * lease; empty when the lease was lost.
+     */
+    Optional<Failure> fail(Handle h, long id, long token, String error, Duration backoff, Duration window,
+                           Instant now) {
         return h.createQuery("""
+                WITH clock AS (SELECT CAST(:now AS timestamptz) AS now)
                 UPDATE webhook_cursors
-                   SET attempts = attempts + 1, failing_since = coalesce(failing_since, now()),
-                       next_attempt_at = now() + make_interval(secs => :backoff), last_error = :error,
+                   SET attempts = attempts + 1, failing_since = coalesce(failing_since, clock.now),
+                       next_attempt_at = clock.now + make_interval(secs => :backoff), last_error = :error,
                        lease_owner = NULL, lease_until = now()
+                  FROM clock
                  WHERE webhook_id = :id AND lease_token = :token
-                RETURNING attempts, now() - failing_since >= make_interval(secs => :window) AS exhausted,
-                          extract(epoch FROM now() - failing_since)::float8 AS failing_for""")
+                RETURNING attempts, clock.now - failing_since >= make_interval(secs => :window) AS exhausted,
+                          extract(epoch FROM clock.now - failing_since)::float8 AS failing_for""")
                 .bind("id", id).bind("token", token).bind("error", error).bind("backoff", seconds(backoff))
-                .bind("window", seconds(window))
+                .bind("window", seconds(window)).bind("now", utc(now))
                 .map((rs, ctx) -> new Failure(rs.getInt("attempts"), rs.getBoolean("exhausted"),
                         Duration.ofMillis((long) (rs.getDouble("failing_for") * 1000))))
                 .findOne();
@@ -284,11 +301,24 @@ final class WebhookStore {
                 .list();
     }
 
-    /** Deletes up to {@code batch} delivery-log rows older than {@code days}; returns how many. */
-    int pruneDeliveries(Handle h, int days, int batch) {
+    /** The deployment's webhook backlog (every node reads the same): see {@link Backlog}. */
+    Backlog backlog(Handle h) {
+        return h.createQuery("""
+                SELECT count(*) AS behind, min(pending.occurred_at) AS oldest
+                  FROM webhook_cursors c
+                  JOIN webhooks w ON w.id = c.webhook_id AND w.status = 'active'
+                 CROSS JOIN LATERAL (SELECT l.occurred_at FROM change_log l
+                                      WHERE l.org_id = c.org_id AND l.revision > c.revision
+                                      ORDER BY l.revision LIMIT 1) pending""")
+                .map((rs, ctx) -> new Backlog(rs.getLong("behind"), instant(rs, "oldest")))
+                .one();
+    }
+
+    /** Deletes up to {@code batch} delivery-log rows older than {@code days} at {@code now}; returns how many. */
+    int pruneDeliveries(Handle h, int days, int batch, Instant now) {
         return h.createUpdate("DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
-                        + "WHERE attempted_at < now() - make_interval(days => :days) LIMIT :batch)")
-                .bind("days", days).bind("batch", batch).execute();
+                        + "WHERE attempted_at < CAST(:now AS timestamptz) - make_interval(days => :days) LIMIT :batch)")
+                .bind("now", utc(now)).bind("days", days).bind("batch", batch).execute();
     }
 
     // ---------------------------------------------------------------- mapping

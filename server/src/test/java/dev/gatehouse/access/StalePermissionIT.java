@@ -95,7 +95,7 @@ class StalePermissionIT {
 
     /** Whether the attempt committed: the mark is in the database. */
     static boolean attemptCommitted(Manager m) {
-        return node.node().services().store().read(h -> h.createQuery("SELECT first_name FROM members WHERE id = :id")
+        return node.node().core().store().read(h -> h.createQuery("SELECT first_name FROM members WHERE id = :id")
                 .bind("id", m.memberId()).mapTo(String.class).findOne()).map(MARK::equals).orElse(false);
     }
 

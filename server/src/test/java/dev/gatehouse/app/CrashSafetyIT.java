@@ -135,9 +135,9 @@ class CrashSafetyIT {
                     assertThat(answers(api, org, member)).as("member %d", member)
                             .isEqualTo(answers(fresh.service(), org, member));
                 }
-                long latest = fresh.node().services().feed().applied();
+                long latest = fresh.node().core().feed().applied();
                 Await.until(Duration.ofSeconds(10), "the follower catches up",
-                        () -> follower.node().services().feed().applied() >= latest);
+                        () -> follower.node().core().feed().applied() >= latest);
                 assertThat(follower.node().engine().digest()).isEqualTo(fresh.node().engine().digest());
             } finally {
                 restarted.close();

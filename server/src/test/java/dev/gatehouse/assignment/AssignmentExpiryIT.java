@@ -3,6 +3,8 @@ package dev.gatehouse.assignment;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestClock;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,19 +23,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Time-bound assignments ({@code expires_at}): the role counts on every decision path until its end, then a node
  * removes it as one {@code expired} change that every node applies — two nodes on one database answer alike —
- * and Rooms' revocations dated later ride on them.
+ * and Rooms' revocations dated later ride on them. Ends are reckoned on the nodes' clock, which the test stops and
+ * moves (the database's clock does not move with it); the expiry job, running every second, is what the test waits
+ * for.
  */
 class AssignmentExpiryIT {
 
     static final Duration PATIENCE = Duration.ofSeconds(30);
+    static final Duration HOUR = Duration.ofHours(1);
+    static final TestClock clock = new TestClock().freeze();
     static TestNode first;
     static TestNode second;
     static Fixtures fx;
 
     @BeforeAll
     static void start() {
-        first = TestNode.start();
-        second = TestNode.startOn(first.databaseUrl());
+        first = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
+        second = TestNode.startOn(first.databaseUrl(), UnaryOperator.identity(), clock);
         fx = new Fixtures(first);
     }
 
@@ -48,7 +55,7 @@ class AssignmentExpiryIT {
         String org = w.org().path();
         String room = w.params().get("id");
         String assignment = org + "/resources/room/" + room + "/assignments/" + w.external();
-        Instant end = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.MILLIS);
+        Instant end = clock.instant().plus(HOUR).truncatedTo(ChronoUnit.MILLIS);
         Http.Res put = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", end.toString()));
         assertThat(put.status()).as(put.toString()).isEqualTo(200);
         assertThat(Instant.parse(put.get("expires_at").stringValue())).isEqualTo(end);
@@ -57,8 +64,11 @@ class AssignmentExpiryIT {
             assertThat(lookupResources(node, w, put.revision())).contains(room);
         }
 
+        first.node().expiry().runOnce();
+        assertThat(allowed(first, w, room, null)).as("an hour before its end").isTrue();
+
+        clock.advance(HOUR);
         Await.until(PATIENCE, "the role has ended", () -> !allowed(first, w, room, null));
-        assertThat(Instant.now()).isAfterOrEqualTo(end);
         JsonNode events = first.service().get(org + "/events?object_type=assignment&action=expired").json().get("items");
         assertThat(events).as("recorded once, though two nodes run the job").hasSize(1);
         JsonNode expired = events.get(0);
@@ -66,6 +76,8 @@ class AssignmentExpiryIT {
         assertThat(expired.at("/before/role_id").longValue()).isEqualTo(w.externalRole());
         assertThat(expired.at("/before/expires_at").stringValue()).isEqualTo(end.toString());
         assertThat(expired.get("after").isNull()).isTrue();
+        assertThat(Instant.parse(expired.get("occurred_at").stringValue())).as("recorded at its end, not before")
+                .isAfterOrEqualTo(end);
         long revision = expired.get("revision").longValue();
         for (TestNode node : List.of(first, second)) {
             assertThat(allowed(node, w, room, revision)).as("after its end, at the same revision").isFalse();
@@ -74,6 +86,22 @@ class AssignmentExpiryIT {
         }
         assertThat(first.service().get("/v1/engine").get("digest").stringValue())
                 .isEqualTo(second.service().get("/v1/engine").get("digest").stringValue());
+    }
+
+    @Test
+    void anEndGivenInNanoseconds_isKeptInMicroseconds_andEndsWhenTheClockReachesIt() {
+        Fixtures.Populated w = fx.populated();
+        String room = w.params().get("id");
+        String assignment = w.org().path() + "/resources/room/" + room + "/assignments/" + w.external();
+        Instant now = clock.instant();
+        // 999 ns past a microsecond: rounded to the nearest microsecond, it would lie after the clock reading it
+        Instant end = now.plus(HOUR).truncatedTo(ChronoUnit.MICROS).plusNanos(999);
+        Http.Res put = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", end.toString()));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(Instant.parse(put.get("expires_at").stringValue())).isEqualTo(end.truncatedTo(ChronoUnit.MICROS));
+
+        clock.advance(Duration.between(now, end));
+        Await.until(PATIENCE, "the role has ended", () -> !allowed(first, w, room, null));
     }
 
     @Test
@@ -88,15 +116,18 @@ class AssignmentExpiryIT {
             Http.Res res = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", bad));
             assertThat(res.status()).as(bad).isEqualTo(400);
         }
+        Http.Res byTheNodesClock = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
+                clock.instant().minusSeconds(1).toString()));
+        assertThat(byTheNodesClock.status()).as("past by the node's clock").isEqualTo(400);
         Http.Res later = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
-                Instant.now().plusSeconds(2).toString()));
+                clock.instant().plus(HOUR).toString()));
         assertThat(later.status()).isEqualTo(200);
         Map<String, Object> forever = new HashMap<>();
         forever.put("role_id", w.externalRole());
         forever.put("expires_at", null);
         assertThat(first.service().put(assignment, forever).json().get("expires_at").isNull()).isTrue();
-        Await.until(PATIENCE, "a few seconds have passed", () -> Instant.now().isAfter(Instant.parse(
-                later.get("expires_at").stringValue()).plus(AssignmentExpiry.INTERVAL.multipliedBy(3))));
+        clock.advance(HOUR.multipliedBy(2));
+        assertThat(first.node().expiry().runOnce() + second.node().expiry().runOnce()).isZero();
         assertThat(allowed(first, w, w.params().get("id"), null)).as("its end was cleared").isTrue();
         assertThat(first.service().get(w.org().path() + "/events?object_type=assignment&action=expired")
                 .get("items")).isEmpty();
@@ -114,13 +145,14 @@ class AssignmentExpiryIT {
         int carl = admin.post(base + "/rooms/" + room + "/users", Map.of("email", "carl@out.test", "firstName", "C",
                 "lastName", "O", "roleId", buyer)).get("userId").intValue();
         String user = base + "/rooms/" + room + "/users/" + carl;
-        Instant end = Instant.now().plusSeconds(3);
+        Instant end = clock.instant().plus(HOUR);
 
         Http.Res revoke = admin.post(user + "/revoke_access", Map.of("revocationDate", end.toString()));
         assertThat(revoke.status()).as(revoke.toString()).isEqualTo(204);
         assertThat(roomAllowed(org, carl, room)).as("until the date").isTrue();
         assertThat(userIds(admin, base, room)).contains(carl);
 
+        clock.advance(HOUR);
         Await.until(PATIENCE, "the revocation took effect", () -> !roomAllowed(org, carl, room));
         assertThat(userIds(admin, base, room)).doesNotContain(carl);
         Http.Res change = admin.put(user, Map.of("transactionSideId", "buy"));
@@ -146,12 +178,12 @@ class AssignmentExpiryIT {
         int carl = admin.post(base + "/rooms/" + room + "/users", Map.of("email", "carl@out.test", "firstName", "C",
                 "lastName", "O", "roleId", buyer)).get("userId").intValue();
         String user = base + "/rooms/" + room + "/users/" + carl;
-        Instant end = Instant.now().plusSeconds(2);
+        Instant end = clock.instant().plus(HOUR);
         assertThat(admin.post(user + "/revoke_access", Map.of("revocationDate", end.toString())).status())
                 .isEqualTo(204);
         assertThat(admin.post(user + "/restore_access", Map.of()).status()).isEqualTo(204);
-        Await.until(PATIENCE, "the cancelled date has passed", () -> Instant.now().isAfter(
-                end.plus(AssignmentExpiry.INTERVAL.multipliedBy(3))));
+        clock.advance(HOUR.multipliedBy(2));
+        assertThat(first.node().expiry().runOnce() + second.node().expiry().runOnce()).isZero();
         assertThat(roomAllowed(org, carl, room)).isTrue();
         assertThat(userIds(admin, base, room)).contains(carl);
     }

@@ -86,7 +86,7 @@ class WriteReadsIT {
 
     /** The SQL the node ran while {@code request} ran (background work reads other tables). */
     private static List<String> statementsOf(Runnable request) {
-        Jdbi jdbi = node.node().services().store().jdbi();
+        Jdbi jdbi = node.node().core().store().jdbi();
         List<String> seen = new CopyOnWriteArrayList<>();
         SqlStatements config = jdbi.getConfig(SqlStatements.class);
         SqlLogger before = config.getSqlLogger();

@@ -1,6 +1,8 @@
 package dev.gatehouse.changelog;
 
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.testing.TestClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ChangeFeedTest {
 
-    private final ChangeFeed feed = new ChangeFeed(null, null);
+    private final TestClock clock = new TestClock().freeze();
+    private final ChangeFeed feed = new ChangeFeed(null, null, clock);
     private final List<Long> seen = new ArrayList<>();
     private final AtomicInteger reloadCalls = new AtomicInteger();
 
@@ -50,6 +53,44 @@ class ChangeFeedTest {
         assertThatThrownBy(() -> feed.awaitRevision(1, 10)).as("even for a revision already applied")
                 .isInstanceOf(UnavailableException.class);
         assertThat(feed.reloads()).isZero();
+    }
+
+    @Test
+    void lag_isTheTimeSinceTheFeedLastKnewItHadEveryRevision() {
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(feed.lagSeconds()).as("since the start").isEqualTo(5.0);
+        feed.publish(List.of(record(1, "a")));
+        feed.seen(1); // the notification of this node's own commit
+        assertThat(feed.head()).isEqualTo(1);
+        assertThat(feed.lagSeconds()).isZero();
+
+        feed.seen(3); // another node committed up to 3; this one has not read it yet
+        assertThat(feed.head()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(feed.lagSeconds()).isEqualTo(30.0);
+
+        feed.publish(List.of(record(2, "b"), record(3, "c")));
+        assertThat(feed.applied()).isEqualTo(3);
+        feed.seen(2);
+        assertThat(feed.head()).as("an older notification moves nothing").isEqualTo(3);
+        assertThat(feed.lagSeconds()).as("a notification of an applied revision: current again").isZero();
+    }
+
+    @Test
+    void listenerFailure_isCounted_andTheFeedStaysBehindWhileOutOfSync() {
+        feed.resyncWith(() -> {
+            throw new IllegalStateException("database unreachable");
+        });
+
+        feed.publish(List.of(record(1, "a"), record(2, "poison")));
+        clock.advance(Duration.ofSeconds(10));
+        feed.seen(1);
+
+        assertThat(feed.listenerFailures()).isEqualTo(1);
+        assertThat(feed.gaps()).isZero();
+        assertThat(feed.head()).isEqualTo(2);
+        assertThat(feed.applied()).isEqualTo(1);
+        assertThat(feed.lagSeconds()).as("no notification makes a node out of sync current").isEqualTo(10.0);
     }
 
     @Test

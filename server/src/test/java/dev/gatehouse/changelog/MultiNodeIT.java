@@ -100,7 +100,7 @@ class MultiNodeIT {
         var org = fx.org("docs");
         long role = fx.role(org, "Waiting", List.of("doc.read", "records.all"));
         long member = fx.member(org, "waiter", role);
-        long next = a.node().services().feed().applied() + 1;
+        long next = a.node().core().feed().applied() + 1;
         // The check on B asks for a revision nobody has written yet; the write on A arrives while it waits.
         CompletableFuture<Http.Res> waiting = CompletableFuture.supplyAsync(() -> check(b, org, member, "doc.write", next));
         Thread.sleep(300);
@@ -117,7 +117,7 @@ class MultiNodeIT {
     void aCheckWithARevisionNotReachedInTime_isARetryable503() {
         var org = fx.org("docs");
         long member = org.adminId();
-        long future = c.node().services().feed().applied() + 1_000_000;
+        long future = c.node().core().feed().applied() + 1_000_000;
         long started = System.nanoTime();
         Http.Res res = check(c, org, member, "doc.read", future);
         long waited = (System.nanoTime() - started) / 1_000_000;
@@ -155,7 +155,7 @@ class MultiNodeIT {
 
     /** Updates a role and appends its change record the way Store does, minus pg_notify. */
     private static long commitWithoutNotify(long orgId, long roleId, JsonNode before, JsonNode after) {
-        Jdbi jdbi = a.node().services().store().jdbi();
+        Jdbi jdbi = a.node().core().store().jdbi();
         return jdbi.inTransaction(h -> {
             h.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", 0x6761746568L)
                     .mapTo(String.class).one();
@@ -178,7 +178,7 @@ class MultiNodeIT {
         var org = fx.org("docs");
         long role = fx.role(org, "Reconnect", List.of("doc.read", "records.all"));
         long member = fx.member(org, "reconnect", role);
-        Jdbi jdbi = a.node().services().store().jdbi();
+        Jdbi jdbi = a.node().core().store().jdbi();
         int killed = jdbi.withHandle(h -> h.createQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                 + "WHERE datname = current_database() AND application_name = 'gatehouse-listener'")
                 .mapTo(Integer.class).one());
@@ -186,7 +186,7 @@ class MultiNodeIT {
         long revision = a.service().patch(org.path() + "/roles/" + role, Map.of("permissions",
                 List.of("doc.read", "doc.write", "records.all"))).revision();
         for (TestNode node : nodes) {
-            Await.until(Duration.ofSeconds(5), "node catches up", () -> node.node().services().feed().applied() >= revision);
+            Await.until(Duration.ofSeconds(5), "node catches up", () -> node.node().core().feed().applied() >= revision);
         }
         Await.until(Duration.ofSeconds(10), "every node listens again", () -> jdbi.withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gatehouse-listener'")
@@ -225,9 +225,9 @@ class MultiNodeIT {
             f.get(60, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        long latest = nodes.stream().mapToLong(n -> n.node().services().feed().applied()).max().orElseThrow();
+        long latest = nodes.stream().mapToLong(n -> n.node().core().feed().applied()).max().orElseThrow();
         for (TestNode node : nodes) {
-            Await.until(Duration.ofSeconds(5), "convergence", () -> node.node().services().feed().applied() >= latest);
+            Await.until(Duration.ofSeconds(5), "convergence", () -> node.node().core().feed().applied() >= latest);
         }
         try (TestNode fresh = TestNode.startOn(url)) {
             String expected = fresh.node().engine().digest();
@@ -239,7 +239,7 @@ class MultiNodeIT {
 
     @Test
     void everyNodeIsRegistered_withTheRevisionItApplied() {
-        Jdbi jdbi = a.node().services().store().jdbi();
+        Jdbi jdbi = a.node().core().store().jdbi();
         List<NodeRegistry.Node> registered = jdbi.withHandle(NodeRegistry::list);
         assertThat(registered).extracting(NodeRegistry.Node::nodeId).contains(a.node().nodes().nodeId(),
                 b.node().nodes().nodeId(), c.node().nodes().nodeId());

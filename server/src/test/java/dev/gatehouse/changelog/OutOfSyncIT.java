@@ -4,9 +4,12 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Scrape;
+import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,7 +45,7 @@ class OutOfSyncIT {
                     + "WHERE id = :id", after);
 
             Await.until(Duration.ofSeconds(30), "the node reloaded its state",
-                    () -> node.node().services().feed().reloads() == 1);
+                    () -> node.node().core().feed().reloads() == 1);
             assertThat(node.appliedRevision()).isGreaterThanOrEqualTo(revision);
             assertThat(scene.allowed(revision)).as("answered from state that has the change").isTrue();
             assertThat(node.anonymous().get("/readyz").status()).isEqualTo(200);
@@ -86,11 +89,48 @@ class OutOfSyncIT {
             Await.until(Duration.ofSeconds(90), "the node is ready again",
                     () -> node.anonymous().get("/readyz").status() == 200);
 
-            assertThat(node.node().services().feed().reloads()).isEqualTo(1);
+            assertThat(node.node().core().feed().reloads()).isEqualTo(1);
             assertThat(node.revision()).isGreaterThanOrEqualTo(revision);
             assertThat(scene.allowed(revision)).isTrue();
             assertThat(closeApi.get("/me/").status()).isEqualTo(200);
             assertSameAsAFreshNode(node);
+        }
+    }
+
+    /**
+     * The metrics of a node stuck behind a change it cannot apply: the failure is counted, the engine's revision
+     * stays before the change while the change log's is at it, and the lag grows with the node's clock.
+     */
+    @Test
+    void aChangeTheNodeCannotApply_isCounted_andItsLagGrowsUntilTheNodeHasIt() {
+        TestClock clock = new TestClock().freeze();
+        try (TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), c -> c, clock)) {
+            Scene scene = Scene.of(node);
+            ObjectNode after = scene.roleAfter();
+            after.putObject("visibility").putArray("user_field_ids");
+            long revision = scene.foreignWrite("UPDATE roles SET permissions = " + HELD + ", '" + GRANTED + "'], "
+                    + "visibility = '{\"user_field_ids\": []}' WHERE id = :id", after);
+            Await.until(Duration.ofSeconds(30), "the node reports it is not ready",
+                    () -> node.anonymous().get("/readyz").status() == 503);
+            clock.advance(Duration.ofSeconds(90));
+
+            Scrape behind = Scrape.of(node);
+            assertThat(behind.value("gatehouse_feed_apply_failures_total", "reason", "listener_failed")).isEqualTo(1);
+            assertThat(behind.value("gatehouse_feed_in_sync")).isZero();
+            assertThat(behind.value("gatehouse_engine_revision")).isEqualTo(revision - 1);
+            assertThat(behind.value("gatehouse_changelog_revision")).isEqualTo(revision);
+            assertThat(behind.value("gatehouse_engine_lag_revisions")).isEqualTo(1);
+            assertThat(behind.value("gatehouse_engine_lag_seconds")).isEqualTo(90.0);
+
+            TestDatabase.jdbi(node.databaseUrl()).useHandle(h -> h.createUpdate(
+                    "UPDATE roles SET visibility = NULL WHERE id = :id").bind("id", scene.roleId).execute());
+            Await.until(Duration.ofSeconds(90), "the node is ready again",
+                    () -> node.anonymous().get("/readyz").status() == 200);
+            Scrape caughtUp = Scrape.of(node);
+            assertThat(caughtUp.value("gatehouse_engine_revision")).isGreaterThanOrEqualTo(revision);
+            assertThat(caughtUp.value("gatehouse_engine_lag_revisions")).isZero();
+            assertThat(caughtUp.value("gatehouse_engine_lag_seconds")).isZero();
+            assertThat(caughtUp.value("gatehouse_feed_reloads_total")).isEqualTo(1);
         }
     }
 
@@ -139,7 +179,7 @@ class OutOfSyncIT {
         long foreignWrite(String update, ObjectNode after) {
             return TestDatabase.jdbi(node.databaseUrl()).inTransaction(h -> {
                 h.createUpdate(update).bind("id", roleId).execute();
-                List<ChangeRecord> records = new ChangeLogStore().append(h, Actor.SYSTEM, List.of(new PendingChange(
+                List<ChangeRecord> records = new ChangeLogStore().append(h, Actor.SYSTEM, Instant.now(), List.of(new PendingChange(
                         org.id(), ObjectType.ROLE, String.valueOf(roleId), Action.UPDATED, List.of("permissions"), null, after,
                         null)));
                 return records.get(0).revision();

@@ -5,6 +5,7 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,7 +39,7 @@ class PageBytesIT {
         before = node.appliedRevision();
         for (int i = 0; i < ROWS; i++) {
             long id = 900_000 + i;
-            revisions.add(node.node().services().store().write(Actor.SYSTEM, org.id(), tx -> {
+            revisions.add(node.node().core().store().write(Actor.SYSTEM, org.id(), tx -> {
                 tx.change(org.id(), ObjectType.GROUP, id, Action.UPDATED, legacyGroup(id, "before"), legacyGroup(id, "after"));
                 return null;
             }).revision());
@@ -107,14 +108,14 @@ class PageBytesIT {
 
     @Test
     void logReads_stopAtTheBudget_withAtLeastOneRow_andSayMoreFollow() {
-        ChangeLogStore log = node.node().services().feed().log();
-        var first = node.node().services().store().read(h -> log.readAfter(h, before, 1000, EventQuery.MAX_PAGE_BYTES));
+        ChangeLogStore log = node.node().core().feed().log();
+        var first = node.node().core().store().read(h -> log.readAfter(h, before, 1000, EventQuery.MAX_PAGE_BYTES));
         assertThat(first.records()).extracting(ChangeRecord::revision).containsExactlyElementsOf(revisions.subList(0, 2));
         assertThat(first.more()).isTrue();
-        var tiny = node.node().services().store().read(h -> log.readAfter(h, before, 1000, 1));
+        var tiny = node.node().core().store().read(h -> log.readAfter(h, before, 1000, 1));
         assertThat(tiny.records()).extracting(ChangeRecord::revision).containsExactly(revisions.get(0));
         assertThat(tiny.more()).isTrue();
-        var last = node.node().services().store().read(h -> log.readAfter(h, revisions.get(ROWS - 2), 1000,
+        var last = node.node().core().store().read(h -> log.readAfter(h, revisions.get(ROWS - 2), 1000,
                 EventQuery.MAX_PAGE_BYTES));
         assertThat(last.records()).extracting(ChangeRecord::revision).containsExactly(revisions.get(ROWS - 1));
         assertThat(last.more()).isFalse();
@@ -122,7 +123,8 @@ class PageBytesIT {
 
     @Test
     void feedCatchUp_readsPastAReadCutByBytes_deliveringEveryRecordOnce() {
-        ChangeFeed feed = new ChangeFeed(node.node().services().store().jdbi(), new ChangeLogStore());
+        ChangeFeed feed = new ChangeFeed(node.node().core().store().jdbi(), new ChangeLogStore(),
+                InstantSource.system());
         List<Long> delivered = new ArrayList<>();
         feed.addListener(r -> delivered.add(r.revision()));
         feed.startAt(before);

@@ -4,6 +4,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import dev.gatehouse.webhook.WebhookSettings;
@@ -30,7 +31,7 @@ class RetentionIT {
     }
 
     private static Jdbi jdbi(TestNode node) {
-        return node.node().services().store().jdbi();
+        return node.node().core().store().jdbi();
     }
 
     private static long latest(Jdbi jdbi) {
@@ -88,6 +89,31 @@ class RetentionIT {
         }
     }
 
+    /**
+     * A record's age is its time on the node's clock: as the clock passes the retention period the records of
+     * before are pruned, with no record rewritten and no waiting.
+     */
+    @Test
+    void recordsPassTheRetentionPeriodAsTheNodesClockMoves() {
+        TestClock clock = new TestClock().freeze();
+        try (TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                c -> c.withChangeLog(c.changeLog().withRetentionDays(1)), clock)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            fx.role(org, "Day one", List.of("view_all_leads"));
+            Jdbi jdbi = jdbi(node);
+            long dayOne = latest(jdbi);
+            clock.advance(Duration.ofHours(23));
+            long young = node.service().post(org.path() + "/roles", Map.of("name", "Day two", "permissions",
+                    List.of("view_all_leads"))).revision();
+            assertThat(node.node().retention().runOnce()).as("nothing is a day old yet").isZero();
+
+            clock.advance(Duration.ofHours(1).plusSeconds(1));
+            assertThat(node.node().retention().runOnce()).isEqualTo(dayOne);
+            assertThat(oldest(jdbi)).isEqualTo(young);
+        }
+    }
+
     @Test
     void pruning_runsInSmallBatches() {
         try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {
@@ -103,7 +129,7 @@ class RetentionIT {
                       FROM generate_series(1, 2500) g""").bind("from", from).bind("org", org.id()).execute());
             long last = latest(jdbi);
             Await.until(Duration.ofSeconds(5), "the node applied the records",
-                    () -> node.node().services().feed().applied() >= last);
+                    () -> node.node().core().feed().applied() >= last);
             age(jdbi, last);
             assertThat(node.node().retention().runOnce()).isEqualTo(last - 1);
             assertThat(oldest(jdbi)).isEqualTo(last);
@@ -267,7 +293,7 @@ class RetentionIT {
             long role = fx.role(org, "Reader", List.of("doc.read", "records.all"));
             long member = fx.member(org, "reader", role);
             Map<String, Object> check = Map.of("member_id", member, "permission", "doc.write");
-            long applied = a.node().services().feed().applied();
+            long applied = a.node().core().feed().applied();
             assertThat(b.service().post(org.path() + "/check", Map.of("member_id", member, "permission", "doc.write",
                     "min_revision", applied)).get("allowed").booleanValue()).isFalse();
 
@@ -290,7 +316,7 @@ class RetentionIT {
             });
             for (TestNode node : List.of(a, b)) {
                 Await.until(Duration.ofSeconds(10), "the node reloads past the gap",
-                        () -> node.node().services().feed().applied() >= after);
+                        () -> node.node().core().feed().applied() >= after);
                 assertThat(node.service().post(org.path() + "/check", check).get("allowed").booleanValue())
                         .as("state reloaded from the tables").isTrue();
             }

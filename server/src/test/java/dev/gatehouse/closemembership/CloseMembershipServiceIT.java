@@ -34,10 +34,10 @@ class CloseMembershipServiceIT {
     @BeforeAll
     static void start() {
         node = TestNode.start();
-        memberships = node.node().services().closeMemberships();
+        memberships = node.node().closeMemberships();
         fx = new Fixtures(node);
         org = fx.org("close");
-        admin = node.node().services().keys().authenticate(org.adminKey());
+        admin = node.node().core().keys().authenticate(org.adminKey());
         callerRole = fx.role(org, "Caller", List.of("calling", "view_all_leads"));
     }
 

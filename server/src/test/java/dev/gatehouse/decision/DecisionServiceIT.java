@@ -37,7 +37,7 @@ class DecisionServiceIT {
     @BeforeAll
     static void start() {
         node = TestNode.start();
-        decisions = node.node().services().decisions();
+        decisions = node.node().decisions();
         Fixtures fx = new Fixtures(node);
         org = fx.org("rooms");
         other = fx.org("rooms");
@@ -47,8 +47,8 @@ class DecisionServiceIT {
         room = fx.room(org, "Deal", agent, agentRole);
         String agentToken = node.service().post(org.path() + "/members/" + agent + "/keys", Map.of())
                 .get("key").stringValue();
-        agentKey = node.node().services().keys().authenticate(agentToken);
-        adminKey = node.node().services().keys().authenticate(org.adminKey());
+        agentKey = node.node().core().keys().authenticate(agentToken);
+        adminKey = node.node().core().keys().authenticate(org.adminKey());
     }
 
     @AfterAll

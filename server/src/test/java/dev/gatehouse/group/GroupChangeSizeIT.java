@@ -68,7 +68,7 @@ class GroupChangeSizeIT {
         long group = node.service().post(org.path() + "/groups", Map.of("name", "Everyone " + size + " " + System.nanoTime()))
                 .get("id").longValue();
         long role = fx.roleId(org, "User");
-        node.node().services().store().jdbi().useTransaction(h -> {
+        node.node().core().store().jdbi().useTransaction(h -> {
             h.createUpdate("INSERT INTO members (org_id, user_id, email, role_id, external, status, version, created_at, "
                             + "updated_at) SELECT :org, 'bulk-' || :group || '-' || n, 'bulk-' || :group || '-' || n "
                             + "|| '@example.com', :role, false, 'active', 1, now(), now() FROM generate_series(1, :size) n")
@@ -82,14 +82,14 @@ class GroupChangeSizeIT {
 
     /** The UTF-8 size of the row's documents as PostgreSQL prints them. */
     private static long rowBytes(long revision) {
-        return node.node().services().store().read(h -> h.createQuery("SELECT coalesce(octet_length(before::text), 0) "
+        return node.node().core().store().read(h -> h.createQuery("SELECT coalesce(octet_length(before::text), 0) "
                         + "+ coalesce(octet_length(after::text), 0) + coalesce(octet_length(delta::text), 0) "
                         + "FROM change_log WHERE revision = :r AND object_type = 'group'")
                 .bind("r", revision).mapTo(Long.class).one());
     }
 
     private static long storedSize(long revision) {
-        return node.node().services().store().read(h -> h.createQuery("SELECT size_bytes FROM change_log WHERE revision = :r")
+        return node.node().core().store().read(h -> h.createQuery("SELECT size_bytes FROM change_log WHERE revision = :r")
                 .bind("r", revision).mapTo(Long.class).one());
     }
 }

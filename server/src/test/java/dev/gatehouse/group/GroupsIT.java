@@ -154,9 +154,9 @@ class GroupsIT {
         var org = fx.org("rooms");
         long g = group(org, "Room team");
         long m = fx.member(org, "x", fx.roleId(org, roomsRole(org)));
-        long before = node.node().services().feed().applied();
+        long before = node.node().core().feed().applied();
         node.service().post(org.path() + "/groups/" + g + "/members", Map.of("member_id", m));
-        var records = node.node().services().feed().read(h -> node.node().services().feed().log().readAfter(h, before, 10));
+        var records = node.node().core().feed().read(h -> node.node().core().feed().log().readAfter(h, before, 10));
         assertThat(records).hasSize(1);
         assertThat(records.get(0).objectType().wire()).isEqualTo("group");
         assertThat(records.get(0).action().wire()).isEqualTo("updated");

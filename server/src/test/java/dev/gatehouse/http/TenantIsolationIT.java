@@ -61,6 +61,8 @@ class TenantIsolationIT {
             Map.entry("POST /v1/orgs/{org}/lookup/members", "{\"permission\": \"canViewRoomDetails\", "
                     + "\"resource\": {\"type\": \"room\", \"id\": \"r1\"}}"),
             Map.entry("POST /v1/orgs/{org}/visibility/check", "{\"member_id\": {member}, \"record\": {\"fields\": {}}}"),
+            Map.entry("POST /v1/orgs/{org}/preview", "{\"member\": {\"member_id\": {member}, \"status\": "
+                    + "\"deactivated\"}}"),
             Map.entry("POST /v1/orgs/{org}/groups", "{\"name\": \"Intruders\"}"),
             Map.entry("PATCH /v1/orgs/{org}/groups/{group}", "{\"name\": \"Renamed group\"}"),
             Map.entry("POST /v1/orgs/{org}/groups/{group}/members", "{\"member_id\": {member}}"),

@@ -110,7 +110,7 @@ class RolesIT {
         long role = fx.role(org, "Caller", List.of("calling", "view_all_leads"));
         fx.member(org, "h1", role);
         fx.member(org, "h2", role);
-        RoleService roles = node.node().services().roles();
+        RoleService roles = node.node().directory().roles();
         assertThatThrownBy(() -> roles.delete(new Principal.Service("test"), org.id(), role, null))
                 .isInstanceOfSatisfying(ConflictException.class, e -> {
                     assertThat(e.code()).isEqualTo("role_in_use");

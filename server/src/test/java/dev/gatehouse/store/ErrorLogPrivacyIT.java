@@ -42,7 +42,7 @@ class ErrorLogPrivacyIT {
         try (TestNode node = TestNode.start()) {
             Fixtures.Org org = new Fixtures(node).org("close");
             String email = "leaky.person@example.com";
-            node.node().services().store().jdbi().useHandle(h -> h.execute("ALTER TABLE members ADD CONSTRAINT "
+            node.node().core().store().jdbi().useHandle(h -> h.execute("ALTER TABLE members ADD CONSTRAINT "
                     + "test_refuses_one_email CHECK (email <> '" + email + "') NOT VALID"));
 
             Http.Res res = node.service().post(org.path() + "/members", Map.of("user_id", "leaky", "email", email,
@@ -63,7 +63,7 @@ class ErrorLogPrivacyIT {
         try (TestNode node = TestNode.start()) {
             Fixtures.Populated world = new Fixtures(node).populated();
             // every later write of a subscription row fails; the rows written so far stay (NOT VALID)
-            node.node().services().store().jdbi().useHandle(h -> h.execute("ALTER TABLE webhooks ADD CONSTRAINT "
+            node.node().core().store().jdbi().useHandle(h -> h.execute("ALTER TABLE webhooks ADD CONSTRAINT "
                     + "test_refuses_updates CHECK (version < 0) NOT VALID"));
 
             Http.Res res = node.service().patch(world.org().path() + "/webhooks/" + world.params().get("webhook"),

@@ -37,7 +37,7 @@ public final class FrozenFeed implements AutoCloseable {
     }
 
     public static FrozenFeed of(TestNode node) {
-        return new FrozenFeed(node.node().services().feed());
+        return new FrozenFeed(node.node().core().feed());
     }
 
     @Override

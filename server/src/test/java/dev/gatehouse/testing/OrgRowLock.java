@@ -24,7 +24,7 @@ public final class OrgRowLock implements AutoCloseable {
 
     /** Takes the row lock of {@code orgId} in the node's database. */
     public static OrgRowLock hold(TestNode node, long orgId) {
-        return new OrgRowLock(node.node().services().store().jdbi(), orgId);
+        return new OrgRowLock(node.node().core().store().jdbi(), orgId);
     }
 
     /** How many of the server's transactions wait for an organization's row lock right now. */

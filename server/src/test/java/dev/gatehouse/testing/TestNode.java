@@ -1,14 +1,15 @@
 package dev.gatehouse.testing;
 
 import dev.gatehouse.app.Config;
+import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.changelog.ChangeLogSettings;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.store.DatabaseSettings;
-import dev.gatehouse.app.Gatehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.function.UnaryOperator;
 
 /** A real Gatehouse node on a random port over a test database, with a known service key. */
@@ -20,12 +21,14 @@ public final class TestNode implements AutoCloseable {
     private final Path dataDir;
     private final Integer tlsPort;
     private final UnaryOperator<Config> tweak;
+    private final InstantSource clock;
     private Gatehouse node;
 
-    private TestNode(String databaseUrl, Integer tlsPort, UnaryOperator<Config> tweak) {
+    private TestNode(String databaseUrl, Integer tlsPort, UnaryOperator<Config> tweak, InstantSource clock) {
         this.databaseUrl = databaseUrl;
         this.tlsPort = tlsPort;
         this.tweak = tweak;
+        this.clock = clock;
         try {
             this.dataDir = Files.createTempDirectory("gatehouse-node");
         } catch (IOException e) {
@@ -50,7 +53,12 @@ public final class TestNode implements AutoCloseable {
 
     /** A node over the given database with settings changed from the test defaults (kept across restarts). */
     public static TestNode startOn(String databaseUrl, UnaryOperator<Config> tweak) {
-        return started(new TestNode(databaseUrl, null, tweak));
+        return startOn(databaseUrl, tweak, InstantSource.system());
+    }
+
+    /** A node over the given database whose time the test moves ({@link TestClock}), kept across restarts. */
+    public static TestNode startOn(String databaseUrl, UnaryOperator<Config> tweak, InstantSource clock) {
+        return started(new TestNode(databaseUrl, null, tweak, clock));
     }
 
     /**
@@ -58,11 +66,12 @@ public final class TestNode implements AutoCloseable {
      * certificate generated into its data directory ({@link #httpsBaseUrl()}, {@link #dataDir()}).
      */
     public static TestNode startWithTls() {
-        return started(new TestNode(TestDatabase.freshDatabaseUrl(), 0, UnaryOperator.identity()));
+        return started(new TestNode(TestDatabase.freshDatabaseUrl(), 0, UnaryOperator.identity(),
+                InstantSource.system()));
     }
 
     private static TestNode started(TestNode t) {
-        t.node = Gatehouse.start(t.config());
+        t.node = Gatehouse.start(t.config(), t.clock);
         return t;
     }
 
@@ -76,7 +85,7 @@ public final class TestNode implements AutoCloseable {
     /** Stops the node and starts it again over the same database: a restart. */
     public void restart() {
         node.close();
-        node = Gatehouse.start(config());
+        node = Gatehouse.start(config(), clock);
     }
 
     public Gatehouse node() {
@@ -117,7 +126,7 @@ public final class TestNode implements AutoCloseable {
 
     /** The change-log revision this node has applied, read in process (the number {@link #revision()} reports). */
     public long appliedRevision() {
-        return node.services().feed().applied();
+        return node.core().feed().applied();
     }
 
     /** The change-log revision this node has applied, as {@code GET /readyz} reports it. */

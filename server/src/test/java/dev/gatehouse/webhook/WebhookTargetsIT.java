@@ -8,6 +8,7 @@ import dev.gatehouse.testing.NodeProcess;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -196,7 +197,12 @@ class WebhookTargetsIT {
         }
     }
 
-    /** A loopback TCP endpoint that, for every connection, sends {@code answer} (may be empty) and hangs up. */
+    /**
+     * A loopback TCP endpoint that, for every connection, sends {@code answer} (may be empty) and hangs up. It hangs
+     * up by ending its output and reading what the client sends until the client closes: closing a socket with
+     * unread input resets the connection, and a reset can overtake the answer, turning a TLS client's
+     * "not TLS" into "connection reset" on a slow machine.
+     */
     static final class RawEndpoint implements AutoCloseable {
         private final ServerSocket socket;
 
@@ -205,10 +211,15 @@ class WebhookTargetsIT {
             Thread t = new Thread(() -> {
                 while (!socket.isClosed()) {
                     try (Socket s = socket.accept()) {
+                        s.setSoTimeout(10_000);
                         s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
                         s.getOutputStream().flush();
+                        s.shutdownOutput();
+                        s.getInputStream().transferTo(OutputStream.nullOutputStream());
                     } catch (IOException e) {
-                        return;
+                        if (socket.isClosed()) {
+                            return;
+                        }
                     }
                 }
             }, "test-raw-endpoint");

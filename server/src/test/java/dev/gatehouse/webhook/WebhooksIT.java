@@ -5,6 +5,8 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Scrape;
+import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class WebhooksIT {
 
@@ -30,6 +33,8 @@ class WebhooksIT {
     static final Duration WINDOW = Duration.ofSeconds(2);
     static final Duration TIMEOUT = Duration.ofSeconds(1);
 
+    /** The shared node's clock: it runs, and a test that waits out a backoff or the retry window moves it. */
+    static final TestClock clock = new TestClock();
     static TestNode node;
     static Fixtures fx;
 
@@ -42,7 +47,7 @@ class WebhooksIT {
     @BeforeAll
     static void start() {
         node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
-                c -> reachingLoopback(c.withWebhooks(c.webhooks().withRetry(WINDOW, TIMEOUT))));
+                c -> reachingLoopback(c.withWebhooks(c.webhooks().withRetry(WINDOW, TIMEOUT))), clock);
         fx = new Fixtures(node);
         warmUp(node, fx);
     }
@@ -207,30 +212,48 @@ class WebhooksIT {
         }
     }
 
+    /**
+     * The waits between attempts are the backoff on the node's clock, which stands still here: no retry comes before
+     * the test moves the clock by the backoff, and the attempts are recorded exactly that far apart.
+     */
     @Test
     void failingReceiver_isRetriedWithBackoff_beforeAnyLaterEvent() throws Exception {
         var org = fx.org("close");
+        clock.freeze();
         try (Receiver receiver = new Receiver(n -> n <= 2 ? 500 : 200)) {
             Http.Res sub = subscribe(org, receiver.url(), Map.of("object_types", List.of("role")));
             long id = sub.json().get("id").longValue();
             long first = roleRevision(org, "A");
             long second = roleRevision(org, "B");
+            JsonNode failing = awaitAttempts(org, id, 1);
+            Instant firstAt = Instant.parse(deliveries(org, id).get(0).get("attempted_at").stringValue());
+            assertThat(Instant.parse(failing.get("next_attempt_at").stringValue()))
+                    .isEqualTo(firstAt.plus(Duration.ofSeconds(1)));
+            assertThat(receiver.requests()).as("no retry before the backoff has passed").hasSize(1);
+            clock.advance(Duration.ofSeconds(1));
+            failing = awaitAttempts(org, id, 2);
+            Instant secondAt = Instant.parse(deliveries(org, id).get(0).get("attempted_at").stringValue());
+            assertThat(Instant.parse(failing.get("next_attempt_at").stringValue()))
+                    .isEqualTo(secondAt.plus(Duration.ofSeconds(2)));
+            assertThat(receiver.requests()).as("no retry before the backoff has passed").hasSize(2);
+            clock.advance(Duration.ofSeconds(2));
             Await.until(Duration.ofSeconds(15), "both events are delivered",
                     () -> webhook(org, id).get("delivery").get("revision").longValue() >= second);
             assertThat(receiver.revisions()).containsExactly(first, first, first, second);
             List<Receiver.Request> requests = receiver.requests();
             assertThat(requests).extracting(r -> r.header("Gatehouse-Delivery-Attempt"))
                     .containsExactly("1", "2", "3", "1");
-            long firstWait = requests.get(1).receivedNanos() - requests.get(0).receivedNanos();
-            long secondWait = requests.get(2).receivedNanos() - requests.get(1).receivedNanos();
-            assertThat(firstWait).isGreaterThanOrEqualTo(Duration.ofMillis(900).toNanos());
-            assertThat(secondWait).isGreaterThanOrEqualTo(Duration.ofMillis(1900).toNanos());
             for (Receiver.Request r : requests) {
                 assertSigned(r, sub.get("secret").stringValue());
             }
             List<JsonNode> log = deliveries(org, id);
             assertThat(log).extracting(d -> d.get("outcome").stringValue())
                     .containsExactly("succeeded", "succeeded", "failed", "failed");
+            assertThat(log).extracting(d -> Instant.parse(d.get("attempted_at").stringValue()))
+                    .as("attempts a backoff apart on the node's clock")
+                    .containsExactly(secondAt.plus(Duration.ofSeconds(2)), secondAt.plus(Duration.ofSeconds(2)),
+                            secondAt, firstAt);
+            assertThat(Duration.between(firstAt, secondAt)).isEqualTo(Duration.ofSeconds(1));
             assertThat(log.get(3).get("error").stringValue()).isEqualTo("http_status 500");
             assertThat(log.get(3).get("status_code").intValue()).isEqualTo(500);
             assertThat(deliveries(org, id).get(2).get("attempt").intValue()).isEqualTo(2);
@@ -238,7 +261,75 @@ class WebhooksIT {
                     .get("items")).hasSize(2);
             assertThat(webhook(org, id).get("delivery").get("attempts").intValue()).isZero();
             node.service().delete(org.path() + "/webhooks/" + id);
+        } finally {
+            clock.run();
         }
+    }
+
+    /**
+     * Attempts are counted by outcome and failure class; the backlog shows the subscription that has a change to
+     * deliver and that change's age on the node's clock until it is delivered. On a node of its own, so that no
+     * other test's subscription is in its backlog, with a minute's backoff that only the clock ends.
+     */
+    @Test
+    void deliveryAttempts_areCountedByOutcomeAndClass_andTheBacklogShowsWhatIsPending() {
+        TestClock own = new TestClock();
+        try (TestNode metered = TestNode.startOn(TestDatabase.freshDatabaseUrl(), c -> reachingLoopback(
+                c.withWebhooks(c.webhooks().withBackoff(Duration.ofMinutes(1), Duration.ofMinutes(15)))), own);
+             Receiver receiver = new Receiver(n -> n <= 1 ? 503 : 200)) {
+            Fixtures mine = new Fixtures(metered);
+            warmUp(metered, mine);
+            var org = mine.org("close");
+            Scrape before = Scrape.of(metered);
+            own.freeze();
+            long id = metered.service().post(org.path() + "/webhooks", Map.of("url", receiver.url(),
+                    "object_types", List.of("role"))).json().get("id").longValue();
+            long created = metered.service().post(org.path() + "/roles", Map.of("name", "Pending", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Await.until(Duration.ofSeconds(15), "the first attempt has failed", () -> metered.service()
+                    .get(org.path() + "/webhooks/" + id).json().get("delivery").get("attempts").intValue() == 1);
+            Await.until(Duration.ofSeconds(15), "the backlog holds the subscription",
+                    () -> Scrape.of(metered).value("gatehouse_webhook_backlog_subscriptions") == 1);
+            own.advance(Duration.ofSeconds(30));
+
+            Scrape failing = Scrape.of(metered);
+            assertThat(delta(before, failing, "gatehouse_webhook_deliveries_total", "outcome", "failed")).isEqualTo(1);
+            assertThat(delta(before, failing, "gatehouse_webhook_deliveries_total", "outcome", "succeeded")).isZero();
+            assertThat(delta(before, failing, "gatehouse_webhook_delivery_failures_total", "class", "http_status"))
+                    .isEqualTo(1);
+            assertThat(delta(before, failing, "gatehouse_webhook_delivery_failures_total", "class", "timeout"))
+                    .isZero();
+            assertThat(failing.value("gatehouse_webhook_backlog_oldest_seconds")).as("the role's creation, 30 s ago")
+                    .isCloseTo(30.0, within(0.001));
+            assertThat(failing.text()).as("no status code or organization in a label")
+                    .doesNotContain("class=\"http_status 503\"", "org_id=");
+
+            own.advance(Duration.ofSeconds(30));
+            Await.until(Duration.ofSeconds(15), "the event is delivered once the backoff has passed",
+                    () -> metered.service().get(org.path() + "/webhooks/" + id).json().get("delivery")
+                            .get("revision").longValue() >= created);
+            Await.until(Duration.ofSeconds(15), "the backlog is empty again",
+                    () -> Scrape.of(metered).value("gatehouse_webhook_backlog_subscriptions") == 0);
+            Scrape delivered = Scrape.of(metered);
+            assertThat(delta(before, delivered, "gatehouse_webhook_deliveries_total", "outcome", "succeeded"))
+                    .isEqualTo(1);
+            assertThat(delivered.value("gatehouse_webhook_backlog_oldest_seconds")).isZero();
+        } finally {
+            own.run();
+        }
+    }
+
+    private static double delta(Scrape before, Scrape after, String name, String label, String value) {
+        return after.value(name, label, value) - before.value(name, label, value);
+    }
+
+    /** The subscription's delivery state once {@code n} attempts at its current event have failed. */
+    private static JsonNode awaitAttempts(Fixtures.Org org, long id, int n) {
+        Await.until(Duration.ofSeconds(15), n + " failed attempts",
+                () -> webhook(org, id).get("delivery").get("attempts").intValue() >= n);
+        JsonNode delivery = webhook(org, id).get("delivery");
+        assertThat(delivery.get("attempts").intValue()).isEqualTo(n);
+        return delivery;
     }
 
     @Test
@@ -291,10 +382,24 @@ class WebhooksIT {
     void sustainedFailure_pausesTheSubscription_withTheReason_andResumingDeliversTheEvent() {
         var org = fx.org("close");
         try (Receiver receiver = new Receiver(Receiver.failing(503))) {
-            long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id").longValue();
-            long revision = roleRevision(org, "Doomed");
-            Await.until(Duration.ofSeconds(15), "the subscription is paused",
-                    () -> webhook(org, id).get("status").stringValue().equals("paused"));
+            clock.freeze();
+            long id;
+            long revision;
+            try {
+                id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id")
+                        .longValue();
+                revision = roleRevision(org, "Doomed");
+                awaitAttempts(org, id, 1);
+                clock.advance(Duration.ofSeconds(1));
+                awaitAttempts(org, id, 2);
+                assertThat(webhook(org, id).get("status").stringValue()).as("1 s into a 2 s retry window")
+                        .isEqualTo("active");
+                clock.advance(Duration.ofSeconds(2));
+                Await.until(Duration.ofSeconds(15), "the subscription is paused once the retry window has passed",
+                        () -> webhook(org, id).get("status").stringValue().equals("paused"));
+            } finally {
+                clock.run();
+            }
             JsonNode paused = webhook(org, id);
             assertThat(paused.get("paused_reason").stringValue())
                     .contains("delivery of revision " + revision + " failed", "http_status 503", "retry window");

@@ -65,7 +65,7 @@ public final class PropagationBenchmark {
                             .withServiceKey(KEY).withLogLevel("WARN")
                             .withDatabase(new DatabaseSettings(url, EmbeddedDatabase.USER, pg.password(), 8, durable)));
                     ConcurrentHashMap<Long, Long> times = new ConcurrentHashMap<>();
-                    node.services().feed().addListener((ChangeListener) r -> times.put(r.revision(), System.nanoTime()));
+                    node.core().feed().addListener((ChangeListener) r -> times.put(r.revision(), System.nanoTime()));
                     cluster.add(node);
                     applied.add(times);
                 }

@@ -1,21 +1,31 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.event.EventService;
+import dev.gatehouse.group.GroupService;
+import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.org.OrgService;
+import dev.gatehouse.role.RoleService;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import java.util.Objects;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -26,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Every request passes the same gate, in this order: the API key is read (HTTP Basic with the key as
  * user name, or Bearer); the caller's budget for the endpoint group is taken — per member, whichever of its
  * keys is used ({@code RateLimit} header on
- * every response, 429 when spent); the key must be a member key (a Close key acts as one user of one
+ * every response, 429 when spent, counted in {@code gatehouse_rate_limit_rejections_total{api="close"}}); the key must be a member key (a Close key acts as one user of one
  * organization); the organization must use the {@code close} model. Then the resource runs, calling the
  * same services as the native API, so the same rules hold. Errors take Close's shapes:
  * {@code {"errors": [...], "field-errors": {...}}} for invalid input (400), {@code {"error": "..."}}
@@ -75,24 +85,45 @@ public final class CloseApi implements Dialect {
             "visibility.user_field_ids", "visibility_user_lcf_ids",
             "visibility.unassigned", "visibility_user_lcf_behavior");
 
-    private final Gatehouse.Services services;
-    private final RateLimiter limiter;
-    private final List<Route> routes;
-
-    public CloseApi(Gatehouse.Services services, RateLimit rateLimit) {
-        this(services, rateLimit, System::currentTimeMillis);
+    /** What the Close dialect uses: the caller's key, Close's model, and the services its resources call. */
+    public record Services(Auth auth, ModelRegistry models, OrgService orgs, RoleService roles,
+                           MemberService members, CloseMembershipService memberships, GroupService groups,
+                           EventService events) {
+        public Services {
+            Objects.requireNonNull(auth, "auth");
+            Objects.requireNonNull(models, "models");
+            Objects.requireNonNull(orgs, "orgs");
+            Objects.requireNonNull(roles, "roles");
+            Objects.requireNonNull(members, "members");
+            Objects.requireNonNull(memberships, "memberships");
+            Objects.requireNonNull(groups, "groups");
+            Objects.requireNonNull(events, "events");
+        }
     }
 
-    CloseApi(Gatehouse.Services services, RateLimit rateLimit, LongSupplier clockMillis) {
-        this.services = services;
-        this.limiter = new RateLimiter(rateLimit, clockMillis);
+    private final Auth auth;
+    private final OrgService orgs;
+    private final RateLimiter limiter;
+    private final Counter rejections;
+    private final List<Route> routes;
+
+    /**
+     * @param clock   the node's clock, which the rate limit's windows follow
+     * @param metrics where requests refused by the rate limit are counted
+     */
+    public CloseApi(Services s, RateLimit rateLimit, InstantSource clock, MeterRegistry metrics) {
+        this.auth = s.auth();
+        this.orgs = s.orgs();
+        this.limiter = new RateLimiter(rateLimit, clock::millis);
+        this.rejections = Counter.builder("gatehouse.rate.limit.rejections").tag("api", "close")
+                .description("requests refused because the caller's rate limit was spent (429)").register(metrics);
         List<Endpoint> endpoints = new ArrayList<>();
-        endpoints.addAll(new RolesResource(services).endpoints());
-        endpoints.addAll(new MembershipsResource(services.closeMemberships(), services.roles()).endpoints());
-        endpoints.addAll(new UsersResource(services).endpoints());
-        endpoints.addAll(new OrganizationResource(services).endpoints());
-        endpoints.addAll(new GroupsResource(services).endpoints());
-        endpoints.addAll(new EventsResource(services).endpoints());
+        endpoints.addAll(new RolesResource(s.roles(), s.models()).endpoints());
+        endpoints.addAll(new MembershipsResource(s.memberships(), s.roles()).endpoints());
+        endpoints.addAll(new UsersResource(s.members(), s.orgs(), s.roles(), s.memberships()).endpoints());
+        endpoints.addAll(new OrganizationResource(s.orgs(), s.members(), s.roles(), s.memberships()).endpoints());
+        endpoints.addAll(new GroupsResource(s.groups(), s.members()).endpoints());
+        endpoints.addAll(new EventsResource(s.events(), s.members(), s.roles()).endpoints());
         this.routes = List.copyOf(routes(endpoints));
     }
 
@@ -133,7 +164,7 @@ public final class CloseApi implements Dialect {
             Principal principal = null;
             UnauthenticatedException unauthenticated = null;
             try {
-                principal = services.auth().principal(ctx);
+                principal = auth.principal(ctx);
             } catch (UnauthenticatedException e) {
                 unauthenticated = e;
             }
@@ -141,6 +172,7 @@ public final class CloseApi implements Dialect {
             RateLimiter.Outcome budget = limiter.acquire(caller, group);
             ctx.header(RATE_LIMIT_HEADER, budget.header());
             if (!budget.allowed()) {
+                rejections.increment();
                 rateLimited(ctx, budget);
                 return;
             }
@@ -151,7 +183,7 @@ public final class CloseApi implements Dialect {
                 throw new ForbiddenException("member_key_required", "The Close API acts as one user of one "
                         + "organization: use a member's API key, not a service key.");
             }
-            String model = services.orgs().modelId(member, member.orgId());
+            String model = orgs.modelId(member, member.orgId());
             if (!MODEL.equals(model)) {
                 throw new ForbiddenException("not_a_close_organization", "Organization "
                         + CloseWire.orgId(member.orgId()) + " uses the \"" + model + "\" permission model; the Close "

@@ -18,7 +18,7 @@ import java.security.SecureRandom;
  *
  * <p>Thread-safe (stateless).
  */
-public final class CloseIds {
+final class CloseIds {
 
     public static final String ROLE = "role_";
     public static final String MEMBERSHIP = "memb_";

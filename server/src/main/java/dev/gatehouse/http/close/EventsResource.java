@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
@@ -11,7 +10,9 @@ import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.member.MemberService;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleService;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,10 +47,14 @@ final class EventsResource {
                     "date_updated__lt", EventQuery.Builder::until,
                     "date_updated__lte", EventQuery.Builder::through));
 
-    private final Gatehouse.Services services;
+    private final EventService events;
+    private final MemberService members;
+    private final RoleService roles;
 
-    EventsResource(Gatehouse.Services services) {
-        this.services = services;
+    EventsResource(EventService events, MemberService members, RoleService roles) {
+        this.events = events;
+        this.members = members;
+        this.roles = roles;
     }
 
     List<Endpoint> endpoints() {
@@ -102,7 +107,7 @@ final class EventsResource {
         } else if (cursor != null) {
             query.beforeRevision(cursor.revision());
         }
-        ChangeLogStore.Batch read = services.events().pageVisible(req.caller(), query.limit(limit + 1), req.orgId());
+        ChangeLogStore.Batch read = events.pageVisible(req.caller(), query.limit(limit + 1), req.orgId());
         List<ChangeRecord> rows = read.records();
         boolean more = rows.size() > limit || read.more();
         List<ChangeRecord> items = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
@@ -123,12 +128,12 @@ final class EventsResource {
         } else if (cursor != null && cursor.newer()) {
             previous = cursor.encode();
         } else if (cursor == null) {
-            previous = new Cursor(true, services.events().appliedRevision()).encode();
+            previous = new Cursor(true, events.appliedRevision()).encode();
         } else {
             previous = null;
         }
-        OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        EventService.Around around = services.events().around(req.caller(), req.orgId(), items);
+        OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
+        EventService.Around around = events.around(req.caller(), req.orgId(), items);
         ObjectNode body = Json.object();
         var data = body.putArray("data");
         var wanted = req.fieldsWanted();
@@ -143,12 +148,12 @@ final class EventsResource {
         String raw = req.path("id");
         long revision = CloseIds.decode(CloseIds.EVENT, raw);
         ChangeRecord record = revision < 0 ? null
-                : services.events().findVisible(req.caller(), req.orgId(), revision).orElse(null);
+                : events.findVisible(req.caller(), req.orgId(), revision).orElse(null);
         if (record == null || CloseEvents.closeType(record.objectType().wire()) == null) {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
         }
-        OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        EventService.Around around = services.events().around(req.caller(), req.orgId(), List.of(record));
+        OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
+        EventService.Around around = events.around(req.caller(), req.orgId(), List.of(record));
         CloseReply.object(req, 200, CloseEvents.event(record, roles, around.actorUserIds(),
                 around.groupMembers().get(record.revision())));
     }
@@ -185,7 +190,7 @@ final class EventsResource {
         query.objectTypes(selected.objectTypes()).actions(selected.actions());
         String userId = blankToNull(req.param("user_id"));
         if (userId != null) {
-            Long actor = services.members().find(req.caller(), req.orgId(), MemberRef.userId(userId))
+            Long actor = members.find(req.caller(), req.orgId(), MemberRef.userId(userId))
                     .map(m -> m.id()).orElse(null);
             if (actor == null) {
                 return null;
@@ -210,7 +215,7 @@ final class EventsResource {
             long id = CloseIds.decode(prefix, closeId);
             return id < 0 ? null : String.valueOf(id);
         }
-        Role role = OrgRoles.load(services.roles(), req.caller(), req.orgId()).resolve(closeId);
+        Role role = OrgRoles.load(this.roles, req.caller(), req.orgId()).resolve(closeId);
         return role == null ? null : String.valueOf(role.id());
     }
 

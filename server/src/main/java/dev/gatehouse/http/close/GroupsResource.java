@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.group.GroupService;
@@ -9,6 +8,7 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.member.MemberService;
 import java.util.List;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,11 +22,11 @@ import tools.jackson.databind.node.ObjectNode;
 final class GroupsResource {
 
     private final GroupService groups;
-    private final Gatehouse.Services services;
+    private final MemberService members;
 
-    GroupsResource(Gatehouse.Services services) {
-        this.groups = services.groups();
-        this.services = services;
+    GroupsResource(GroupService groups, MemberService members) {
+        this.groups = groups;
+        this.members = members;
     }
 
     List<Endpoint> endpoints() {
@@ -100,7 +100,7 @@ final class GroupsResource {
     }
 
     private Member user(CloseRequest req, String userId) {
-        return services.members().find(req.caller(), req.orgId(), MemberRef.userId(userId)).orElseThrow(() ->
+        return members.find(req.caller(), req.orgId(), MemberRef.userId(userId)).orElseThrow(() ->
                 new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(userId) + "\" not found."));
     }
 

@@ -1,12 +1,15 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.org.OrgService;
 import dev.gatehouse.org.Organization;
+import dev.gatehouse.role.RoleService;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,10 +30,16 @@ final class OrganizationResource {
     private static final Set<String> UNSUPPORTED = Set.of("currency", "lead_statuses", "enable_unsubscribe_link",
             "require_unsubscribe_link");
 
-    private final Gatehouse.Services services;
+    private final OrgService orgs;
+    private final MemberService members;
+    private final RoleService roles;
+    private final CloseMembershipService memberships;
 
-    OrganizationResource(Gatehouse.Services services) {
-        this.services = services;
+    OrganizationResource(OrgService orgs, MemberService members, RoleService roles, CloseMembershipService memberships) {
+        this.orgs = orgs;
+        this.members = members;
+        this.roles = roles;
+        this.memberships = memberships;
     }
 
     List<Endpoint> endpoints() {
@@ -41,7 +50,7 @@ final class OrganizationResource {
 
     private void get(CloseRequest req) {
         requireOwn(req);
-        CloseReply.object(req, 200, render(req, services.orgs().get(req.caller(), req.orgId())));
+        CloseReply.object(req, 200, render(req, orgs.get(req.caller(), req.orgId())));
     }
 
     private void update(CloseRequest req) {
@@ -59,8 +68,8 @@ final class OrganizationResource {
             f.error("name", "This field may not be null.");
         }
         f.check();
-        Organization org = name == null ? services.orgs().get(req.caller(), req.orgId())
-                : services.orgs().rename(req.caller(), req.orgId(), name, null).value();
+        Organization org = name == null ? orgs.get(req.caller(), req.orgId())
+                : orgs.rename(req.caller(), req.orgId(), name, null).value();
         ObjectNode body = render(req, org);
         body.put("currency_symbol", "$");
         CloseReply.object(req, 200, body);
@@ -74,14 +83,14 @@ final class OrganizationResource {
                 expand.add(part.strip());
             }
         }
-        OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        Map<Long, MembershipSettings> settings = services.closeMemberships().settingsOf(req.caller(),
+        OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
+        Map<Long, MembershipSettings> settings = memberships.settingsOf(req.caller(),
                 req.orgId());
         List<ObjectNode> active = new ArrayList<>();
         List<ObjectNode> inactive = new ArrayList<>();
         long after = 0L;
         while (true) {
-            List<Member> page = services.members().list(req.caller(), req.orgId(), after, PAGE, null, null);
+            List<Member> page = members.list(req.caller(), req.orgId(), after, PAGE, null, null);
             for (Member m : page) {
                 MembershipSettings s = settings.getOrDefault(m.id(), MembershipSettings.defaults(m.id()));
                 if (m.active()) {

@@ -1,11 +1,11 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
+import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.VisibilityRule;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleHolders;
@@ -38,9 +38,9 @@ final class RolesResource {
     /** The visibility rule of Close's model, the only model this dialect serves. */
     private final VisibilityRule visibilityRule;
 
-    RolesResource(Gatehouse.Services services) {
-        this.roles = services.roles();
-        this.visibilityRule = services.models().require(CloseApi.MODEL).visibility().orElseThrow(() ->
+    RolesResource(RoleService roles, ModelRegistry models) {
+        this.roles = roles;
+        this.visibilityRule = models.require(CloseApi.MODEL).visibility().orElseThrow(() ->
                 new IllegalStateException("the " + CloseApi.MODEL + " model has no visibility rule"));
     }
 

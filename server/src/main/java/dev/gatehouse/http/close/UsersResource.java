@@ -1,6 +1,6 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
@@ -9,7 +9,10 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberOrder;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.org.OrgService;
 import dev.gatehouse.org.Organization;
+import dev.gatehouse.role.RoleService;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,10 +33,16 @@ final class UsersResource {
             "date_created", MemberOrder.CREATED,
             "-date_created", MemberOrder.CREATED_DESCENDING);
 
-    private final Gatehouse.Services services;
+    private final MemberService members;
+    private final OrgService orgs;
+    private final RoleService roles;
+    private final CloseMembershipService memberships;
 
-    UsersResource(Gatehouse.Services services) {
-        this.services = services;
+    UsersResource(MemberService members, OrgService orgs, RoleService roles, CloseMembershipService memberships) {
+        this.members = members;
+        this.orgs = orgs;
+        this.roles = roles;
+        this.memberships = memberships;
     }
 
     List<Endpoint> endpoints() {
@@ -44,10 +53,10 @@ final class UsersResource {
     }
 
     private void me(CloseRequest req) {
-        Member me = services.members().get(req.caller(), req.orgId(), MemberRef.id(req.caller().memberId()));
-        Organization org = services.orgs().get(req.caller(), req.orgId());
-        OrgRoles roles = OrgRoles.load(services.roles(), req.caller(), req.orgId());
-        MembershipSettings settings = services.closeMemberships().settings(req.caller(), req.orgId(), me.id());
+        Member me = members.get(req.caller(), req.orgId(), MemberRef.id(req.caller().memberId()));
+        Organization org = orgs.get(req.caller(), req.orgId());
+        OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
+        MembershipSettings settings = memberships.settings(req.caller(), req.orgId(), me.id());
         ObjectNode n = CloseWire.user(me);
         n.remove("organizations");
         n.remove("email_verified_at");
@@ -70,13 +79,13 @@ final class UsersResource {
                     .sorted().toList() + ", got \"" + Fields.abbreviate(orderBy) + "\"",
                     Map.of("_order_by", "Must be last_name,first_name or first_name,last_name."));
         }
-        List<Member> page = services.members().listActive(req.caller(), req.orgId(), order, skip, limit + 1);
+        List<Member> page = members.listActive(req.caller(), req.orgId(), order, skip, limit + 1);
         CloseReply.list(req, page.stream().limit(limit).map(CloseWire::user).toList(), page.size() > limit);
     }
 
     private void get(CloseRequest req) {
         String id = req.path("id");
-        Member member = services.members().find(req.caller(), req.orgId(), MemberRef.userId(id)).orElseThrow(() ->
+        Member member = members.find(req.caller(), req.orgId(), MemberRef.userId(id)).orElseThrow(() ->
                 new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(id) + "\" not found."));
         CloseReply.object(req, 200, CloseWire.user(member));
     }

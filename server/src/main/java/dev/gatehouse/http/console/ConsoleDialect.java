@@ -4,9 +4,13 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.oidc.OidcService;
+import dev.gatehouse.oidc.OidcSettings;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The admin console: a browser application served at {@code /console/} from the server's own class path (no
@@ -27,11 +31,23 @@ import java.util.Map;
 public final class ConsoleDialect implements Dialect {
 
     static final String PREFIX = "/console";
+    static final String SIGN_IN = "sign-in.json";
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
     private final ConsoleFiles files = new ConsoleFiles("/console/");
+    private final OidcService oidc;
+
+    /** A console offering sign-in with keys only. */
+    public ConsoleDialect() {
+        this(new OidcService(OidcSettings.OFF, null));
+    }
+
+    /** A console that also offers sign-in with {@code oidc}'s issuer when it is configured. */
+    public ConsoleDialect(OidcService oidc) {
+        this.oidc = oidc;
+    }
 
     @Override
     public String prefix() {
@@ -43,7 +59,23 @@ public final class ConsoleDialect implements Dialect {
         return List.of(
                 Route.get("/", this::toConsole),
                 Route.get(PREFIX, this::index),
+                Route.get(PREFIX + "/" + SIGN_IN, this::signIn),
                 Route.get(PREFIX + "/{file}", ctx -> serve(ctx, ctx.pathParam("file"))));
+    }
+
+    /**
+     * {@code /console/sign-in.json}: how the console may sign people in besides keys — {@code {"oidc": null}}, or
+     * the issuer, the console's client id and the issuer's authorization and token endpoints (a 503 while the issuer
+     * cannot be reached). Public: it holds nothing secret.
+     */
+    private void signIn(Context ctx) {
+        secure(ctx);
+        ctx.header("Cache-Control", "no-store");
+        ObjectNode body = Json.object();
+        oidc.console().ifPresentOrElse(c -> body.putObject("oidc").put("issuer", c.issuer())
+                .put("client_id", c.clientId()).put("authorization_endpoint", c.authorizationEndpoint().toString())
+                .put("token_endpoint", c.tokenEndpoint().toString()).put("scope", c.scope()), () -> body.putNull("oidc"));
+        ctx.contentType("application/json").result(Json.write(body));
     }
 
     private void toConsole(Context ctx) {
@@ -75,8 +107,15 @@ public final class ConsoleDialect implements Dialect {
         ctx.contentType(file.contentType()).result(file.bytes());
     }
 
-    private static void secure(Context ctx) {
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    /** The console's policy; with an OIDC issuer, requests may also go to its token endpoint (the code exchange). */
+    String contentSecurityPolicy() {
+        String origin = oidc.tokenEndpointOrigin();
+        return origin == null ? CONTENT_SECURITY_POLICY
+                : CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' " + origin);
+    }
+
+    private void secure(Context ctx) {
+        ctx.header("Content-Security-Policy", contentSecurityPolicy());
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("X-Frame-Options", "DENY");

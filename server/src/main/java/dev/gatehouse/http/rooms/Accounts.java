@@ -3,6 +3,7 @@ package dev.gatehouse.http.rooms;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.LogContext;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.PermissionModel;
@@ -40,6 +41,12 @@ final class Accounts {
         this.models = models;
     }
 
+    /** The organization of a path's {@code accountId}, for access tokens; null when it names none. */
+    static Long orgOf(Context ctx, OrgService orgs) {
+        String raw = ctx.pathParamMap().get("accountId");
+        return raw == null || !GUID.matcher(raw).matches() ? null : orgs.idOfAccount(UUID.fromString(raw)).orElse(null);
+    }
+
     Account resolve(Context ctx) {
         Principal principal = auth.principal(ctx);
         String raw = ctx.pathParam("accountId");
@@ -49,6 +56,7 @@ final class Accounts {
                     Map.of("accountId", "must be a GUID"));
         }
         Organization org = orgs.getByAccount(principal, UUID.fromString(raw));
+        LogContext.org(org.id());
         if (!RoomsPermissions.MODEL.equals(org.modelId())) {
             throw new InvalidInputException("not_a_rooms_account", "account " + raw + " (organization " + org.id()
                     + ") uses the model \"" + org.modelId() + "\"; the Rooms API serves only organizations on the \""

@@ -1,15 +1,23 @@
 package dev.gatehouse.http.rooms;
 
-import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.office.OfficeService;
+import dev.gatehouse.org.OrgService;
+import dev.gatehouse.role.RoleService;
+import dev.gatehouse.room.RoomService;
+import dev.gatehouse.room.RoomsRoleService;
+import dev.gatehouse.room.RoomsUserService;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,8 +35,24 @@ public final class RoomsApi implements Dialect {
 
     private final List<Route> routes;
 
-    public RoomsApi(Gatehouse.Services s) {
-        Accounts accounts = new Accounts(s.auth(), s.orgs(), s.models());
+    /** What the Rooms dialect uses: the caller's key, the models, and the services its endpoints call. */
+    public record Services(Auth auth, ModelRegistry models, OrgService orgs, RoleService roles,
+                           RoomsRoleService roomsRoles, RoomsUserService roomsUsers, RoomService rooms,
+                           OfficeService offices) {
+        public Services {
+            Objects.requireNonNull(auth, "auth");
+            Objects.requireNonNull(models, "models");
+            Objects.requireNonNull(orgs, "orgs");
+            Objects.requireNonNull(roles, "roles");
+            Objects.requireNonNull(roomsRoles, "roomsRoles");
+            Objects.requireNonNull(roomsUsers, "roomsUsers");
+            Objects.requireNonNull(rooms, "rooms");
+            Objects.requireNonNull(offices, "offices");
+        }
+    }
+
+    public RoomsApi(Services s) {
+        Accounts accounts = new Accounts(s.auth().within(ctx -> Accounts.orgOf(ctx, s.orgs())), s.orgs(), s.models());
         List<Route> all = new ArrayList<>();
         all.addAll(new RolesEndpoints(accounts, s.roles(), s.roomsRoles()).routes());
         all.addAll(new UsersEndpoints(accounts, s.roomsUsers()).routes());

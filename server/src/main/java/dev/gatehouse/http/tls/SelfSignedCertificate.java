@@ -12,8 +12,9 @@ import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.ZonedDateTime;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ import java.util.List;
  * <p>The certificate names {@code CN=<commonName>} as subject and issuer and carries a subjectAltName with the
  * given DNS names and IP addresses, so clients that verify host names accept it once they trust it.
  */
-public final class SelfSignedCertificate {
+final class SelfSignedCertificate {
 
     /** A generated key pair and its certificate. */
     public record Generated(KeyPair keyPair, X509Certificate certificate) {
@@ -41,21 +42,22 @@ public final class SelfSignedCertificate {
     private SelfSignedCertificate() {
     }
 
+    /** A certificate valid from a few minutes before {@code now} for {@code validity}. */
     public static Generated generate(String commonName, List<String> dnsNames, List<String> ipAddresses,
-                                     Duration validity) {
+                                     Duration validity, Instant now) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048, new SecureRandom());
             KeyPair keys = generator.generateKeyPair();
             byte[] algorithm = Der.sequence(Der.oid(SHA256_WITH_RSA), Der.nul());
             byte[] name = Der.sequence(Der.set(Der.sequence(Der.oid(COMMON_NAME), Der.utf8String(commonName))));
-            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+            ZonedDateTime from = now.atZone(ZoneOffset.UTC);
             byte[] tbs = Der.sequence(
                     Der.explicit(0, Der.integer(2)),
                     Der.integer(new BigInteger(127, new SecureRandom()).add(BigInteger.ONE)),
                     algorithm,
                     name,
-                    Der.sequence(Der.time(now.minusMinutes(5)), Der.time(now.plus(validity))),
+                    Der.sequence(Der.time(from.minusMinutes(5)), Der.time(from.plus(validity))),
                     name,
                     keys.getPublic().getEncoded(),
                     Der.explicit(3, Der.sequence(

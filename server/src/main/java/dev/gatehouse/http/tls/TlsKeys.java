@@ -17,9 +17,12 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +62,8 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
         return new TlsKeys(store, pw, certificate, file, false);
     }
 
-    /** The self-signed keystore under {@code <dataDir>/tls}, generated when missing or expired. */
-    public static TlsKeys selfSigned(Path dataDir, String host) {
+    /** The self-signed keystore under {@code <dataDir>/tls}, generated when missing or expired by {@code clock}. */
+    public static TlsKeys selfSigned(Path dataDir, String host, InstantSource clock) {
         Path dir = dataDir.resolve("tls");
         Path file = dir.resolve(KEYSTORE_FILE);
         Path passwordFile = dir.resolve(PASSWORD_FILE);
@@ -69,17 +72,17 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
             KeyStore store = read(file, pw, "the generated keystore");
             X509Certificate certificate = firstKeyCertificate(store, file);
             try {
-                certificate.checkValidity();
+                certificate.checkValidity(Date.from(clock.instant()));
                 return new TlsKeys(store, pw, certificate, file, false);
             } catch (CertificateExpiredException | CertificateNotYetValidException e) {
                 LOG.warn("the self-signed certificate in {} is no longer valid ({}); generating a new one", file,
                         e.getMessage());
             }
         }
-        return generate(dir, host);
+        return generate(dir, host, clock.instant());
     }
 
-    private static TlsKeys generate(Path dir, String host) {
+    private static TlsKeys generate(Path dir, String host, Instant now) {
         List<String> dns = new ArrayList<>(List.of("localhost"));
         List<String> ips = new ArrayList<>(List.of("127.0.0.1", "::1"));
         if (host != null && !host.isBlank() && !host.equals("0.0.0.0") && !host.equals("::")) {
@@ -92,7 +95,7 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
             }
         }
         SelfSignedCertificate.Generated generated = SelfSignedCertificate.generate("Gatehouse self-signed", dns, ips,
-                VALIDITY);
+                VALIDITY, now);
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         char[] pw = Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();

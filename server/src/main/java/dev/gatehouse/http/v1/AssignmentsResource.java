@@ -54,7 +54,7 @@ final class AssignmentsResource {
     }
 
     /** An optional ISO-8601 date-time with an offset ({@code 2025-06-30T17:00:00Z}); null when absent or null. */
-    private static Instant time(Fields f, String name) {
+    static Instant time(Fields f, String name) {
         String raw = f.string(name, false, 64);
         if (raw == null) {
             return null;

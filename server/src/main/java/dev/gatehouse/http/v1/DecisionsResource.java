@@ -147,7 +147,7 @@ final class DecisionsResource {
         return f.integer("min_revision", false, 0, Long.MAX_VALUE);
     }
 
-    private static String resourceId(Fields resource) {
+    static String resourceId(Fields resource) {
         JsonNode id = resource.node().get("id");
         if (id != null && id.isIntegralNumber()) {
             return id.asString();
@@ -273,7 +273,7 @@ final class DecisionsResource {
      * The member a body names by exactly one of {@code member_id} and {@code user_id} (a missing or doubled one is
      * reported only when all else is well); null when it names none.
      */
-    private static MemberRef oneMember(Fields f, Long memberId, String userId) {
+    static MemberRef oneMember(Fields f, Long memberId, String userId) {
         if ((memberId == null) == (userId == null) && !f.hasErrors()) {
             f.error("member_id", "give exactly one of member_id and user_id");
         }

@@ -115,9 +115,12 @@ final class MembersResource {
         V1.written(ctx, 200, written, MemberSnapshot.of(written.value()));
     }
 
-    /** Marks an invited member's invitation accepted: it becomes active. */
+    /** Marks an invited member's invitation accepted: it becomes active. No body, or an empty object. */
     private void accept(Context ctx) {
         var principal = auth.principal(ctx);
+        if (ctx.bodyAsBytes().length > 0) {
+            V1.body(ctx).allowOnly(Set.of()).check();
+        }
         var written = members.accept(principal, V1.id(ctx, "org"), ref(ctx));
         V1.written(ctx, 200, written, MemberSnapshot.of(written.value()));
     }

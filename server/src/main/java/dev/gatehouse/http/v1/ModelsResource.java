@@ -3,8 +3,9 @@ package dev.gatehouse.http.v1;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.model.ModelService;
+import dev.gatehouse.custommodel.ModelService;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.org.OrgService;
 import io.javalin.http.Context;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
@@ -14,10 +15,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class ModelsResource {
 
     private final ModelService models;
+    private final OrgService orgs;
     private final Auth auth;
 
-    ModelsResource(ModelService models, Auth auth) {
+    ModelsResource(ModelService models, OrgService orgs, Auth auth) {
         this.models = models;
+        this.orgs = orgs;
         this.auth = auth;
     }
 
@@ -25,7 +28,17 @@ final class ModelsResource {
         return List.of(
                 Route.get("/v1/models", this::list),
                 Route.post("/v1/models", this::register),
-                Route.get("/v1/models/{model}", this::get));
+                Route.get("/v1/models/{model}", this::get),
+                Route.get("/v1/orgs/{org}/model", this::ofOrganization));
+    }
+
+    /**
+     * The model an organization uses, for whoever may read the organization — also an access token, which acts in
+     * the organization its path names and so cannot read {@code /v1/models/{model}}.
+     */
+    private void ofOrganization(Context ctx) {
+        var principal = auth.principal(ctx);
+        V1.ok(ctx, json(models.get(orgs.get(principal, V1.id(ctx, "org")).modelId())));
     }
 
     /** Models in id order, paginated like every list. */

@@ -1,23 +1,63 @@
 package dev.gatehouse.http.v1;
 
-import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.custommodel.ModelService;
+import dev.gatehouse.decision.DecisionService;
+import dev.gatehouse.event.EventService;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.LogContext;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.member.MemberKeyService;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.office.OfficeService;
+import dev.gatehouse.org.OrgService;
+import dev.gatehouse.preview.PreviewService;
+import dev.gatehouse.role.RoleService;
+import dev.gatehouse.webhook.WebhookService;
+import io.javalin.http.Handler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** The native API under {@code /v1}: JSON in and out, errors as problem+json. */
+/**
+ * The native API under {@code /v1}: JSON in and out, errors as problem+json. A route under
+ * {@code /v1/orgs/{org}} names its organization in the logging context ({@link LogContext}) before it runs.
+ * Thread-safe.
+ */
 public final class NativeApi implements Dialect {
+
+    /** What the native API uses: the caller's key and the service of each resource it serves. */
+    public record Services(Auth auth, ModelService models, OrgService orgs, RoleService roles, MemberService members,
+                           MemberKeyService memberKeys, GroupService groups, AssignmentService assignments,
+                           DecisionService decisions, EventService events, WebhookService webhooks,
+                           PreviewService previews, OfficeService offices) {
+        public Services {
+            Objects.requireNonNull(auth, "auth");
+            Objects.requireNonNull(models, "models");
+            Objects.requireNonNull(orgs, "orgs");
+            Objects.requireNonNull(roles, "roles");
+            Objects.requireNonNull(members, "members");
+            Objects.requireNonNull(memberKeys, "memberKeys");
+            Objects.requireNonNull(groups, "groups");
+            Objects.requireNonNull(assignments, "assignments");
+            Objects.requireNonNull(decisions, "decisions");
+            Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(webhooks, "webhooks");
+            Objects.requireNonNull(previews, "previews");
+            Objects.requireNonNull(offices, "offices");
+        }
+    }
 
     private final List<Route> routes;
 
-    public NativeApi(Gatehouse.Services s, List<Route> more) {
-        Auth auth = s.auth();
+    public NativeApi(Services s) {
+        Auth auth = s.auth().within(NativeApi::orgOf);
         List<Route> all = new ArrayList<>();
-        all.addAll(new ModelsResource(s.modelService(), auth).routes());
+        all.addAll(new ModelsResource(s.models(), s.orgs(), auth).routes());
         all.addAll(new OrgsResource(s.orgs(), auth).routes());
         all.addAll(new RolesResource(s.roles(), auth).routes());
         all.addAll(new MembersResource(s.members(), s.memberKeys(), auth).routes());
@@ -28,8 +68,32 @@ public final class NativeApi implements Dialect {
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(new EngineResource(s.decisions(), auth).routes());
-        all.addAll(more);
-        this.routes = List.copyOf(all);
+        all.addAll(new PreviewResource(s.previews(), auth).routes());
+        this.routes = all.stream().map(NativeApi::namingTheOrg).toList();
+    }
+
+    /** The route, first putting the organization of its path in the logging context when it has one. */
+    private static Route namingTheOrg(Route route) {
+        if (!route.path().contains("{org}")) {
+            return route;
+        }
+        Handler handler = route.handler();
+        return new Route(route.method(), route.path(), ctx -> {
+            String org = ctx.pathParam("org");
+            if (V1.isId(org)) {
+                LogContext.org(Long.parseLong(org));
+            }
+            handler.handle(ctx);
+        });
+    }
+
+    /** The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. */
+    static Long orgOf(io.javalin.http.Context ctx) {
+        String raw = ctx.pathParamMap().get("org");
+        if (raw == null || raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        return Long.parseLong(raw);
     }
 
     @Override

@@ -68,7 +68,12 @@ final class RolesResource {
     }
 
     private static RoleInput input(Fields f, boolean create) {
-        f.allowOnly(FIELDS);
+        return input(f, create, Set.of());
+    }
+
+    /** A role's fields; {@code more} are further fields the caller reads itself (a preview's role id and version). */
+    static RoleInput input(Fields f, boolean create, Set<String> more) {
+        f.allowOnly(more.isEmpty() ? FIELDS : union(FIELDS, more));
         String name = f.text("name", create, 100);
         String description = f.string("description", false, 2000);
         List<String> permissions = f.strings("permissions", create, 4096, 128);
@@ -87,5 +92,11 @@ final class RolesResource {
         }
         f.check();
         return new RoleInput(name, description, permissions, external, visibility, f.has("visibility"));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
     }
 }

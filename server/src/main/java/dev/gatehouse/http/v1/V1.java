@@ -33,6 +33,15 @@ final class V1 {
                 + "got \"" + Fields.abbreviate(value) + "\"";
     }
 
+    /** Whether {@code raw} is a positive numeric id, as {@link #id} reads one. */
+    static boolean isId(String raw) {
+        try {
+            return Long.parseLong(raw) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** A positive numeric id from the path; anything else is a 400 naming the parameter. */
     static long id(Context ctx, String param) {
         String raw = ctx.pathParam(param);

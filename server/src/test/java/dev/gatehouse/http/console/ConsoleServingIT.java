@@ -117,6 +117,16 @@ class ConsoleServingIT {
         }
     }
 
+    @Test
+    void signInOptions_withoutAnIssuer_areKeysOnly_andThePolicyReachesNoOtherOrigin() {
+        Http.Res res = node.anonymous().get("/console/sign-in.json");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.json().get("oidc").isNull()).as(res.toString()).isTrue();
+        assertThat(res.header("Cache-Control")).isEqualTo("no-store");
+        assertSecure(res);
+        assertThat(node.anonymous().get("/console/").header("Content-Security-Policy")).contains("connect-src 'self';");
+    }
+
     private static void assertSecure(Http.Res res) {
         String csp = res.header("Content-Security-Policy");
         assertThat(csp).contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",

@@ -119,7 +119,7 @@ class RoomsWireIT {
     @Test
     void unknownRoutesAndMethods_answerInTheRoomsShape() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        for (Http.Res res : java.util.List.of(a.admin.get(a.base + "/offices"), a.admin.get("/restapi/v1/whatever"),
+        for (Http.Res res : java.util.List.of(a.admin.get(a.base + "/form_libraries"), a.admin.get("/restapi/v1/whatever"),
                 a.admin.patch(a.base + "/roles/1", Map.of("name", "x")))) {
             assertThat(res.status()).as(res.toString()).isIn(404, 405);
             assertThat(res.header("Content-Type")).startsWith("application/json");

@@ -32,7 +32,8 @@ class SelfSignedCertificateTest {
     @Test
     void generated_isAValidSelfSignedServerCertificateWithTheNamesAsked() throws Exception {
         SelfSignedCertificate.Generated g = SelfSignedCertificate.generate("Gatehouse test",
-                List.of("localhost", "gatehouse.internal"), List.of("127.0.0.1", "::1"), Duration.ofDays(30));
+                List.of("localhost", "gatehouse.internal"), List.of("127.0.0.1", "::1"), Duration.ofDays(30),
+                Instant.now());
         X509Certificate cert = g.certificate();
         cert.verify(g.keyPair().getPublic());
         cert.checkValidity();
@@ -51,7 +52,7 @@ class SelfSignedCertificateTest {
     @Test
     void pem_roundTrips() throws Exception {
         X509Certificate cert = SelfSignedCertificate.generate("pem", List.of("localhost"), List.of(),
-                Duration.ofDays(1)).certificate();
+                Duration.ofDays(1), Instant.now()).certificate();
         byte[] pem = TlsKeys.pem(cert);
         assertThat(new String(pem)).startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
         X509Certificate read = (X509Certificate) CertificateFactory.getInstance("X.509")

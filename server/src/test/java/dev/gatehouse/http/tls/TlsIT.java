@@ -19,6 +19,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -59,7 +60,7 @@ class TlsIT {
     void aConfiguredKeystore_isServedInsteadOfAGeneratedOne() throws Exception {
         Path dir = Files.createTempDirectory("gatehouse-tls");
         SelfSignedCertificate.Generated own = SelfSignedCertificate.generate("Operator's own", List.of("localhost"),
-                List.of("127.0.0.1"), Duration.ofDays(10));
+                List.of("127.0.0.1"), Duration.ofDays(10), Instant.now());
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("mine", own.keyPair().getPrivate(), "s3cret".toCharArray(), new Certificate[] {own.certificate()});

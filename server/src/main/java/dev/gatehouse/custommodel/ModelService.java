@@ -1,4 +1,4 @@
-package dev.gatehouse.model;
+package dev.gatehouse.custommodel;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
@@ -6,17 +6,25 @@ import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.model.ModelParser;
+import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Lists models and registers custom ones (service keys only). Thread-safe. */
+/**
+ * Lists models and registers custom ones (service keys only). A custom model is stored in the {@code models}
+ * table and its definition is its change record's snapshot, from which every node's {@link ModelRegistry} learns
+ * it; {@link #loadStored} reads the table at startup and after a reload. Thread-safe.
+ */
 public final class ModelService {
 
     private final Store store;
     private final ModelRegistry registry;
     private final Access access;
+    private final CustomModelStore models = new CustomModelStore();
 
     public ModelService(Store store, ModelRegistry registry, Access access) {
         this.store = store;
@@ -37,12 +45,10 @@ public final class ModelService {
         access.requireService(principal, "registering a model");
         PermissionModel model = ModelParser.parse(definition, false);
         return access.writeDeployment(principal, "registering a model", (tx, caller) -> {
-            if (registry.get(model.id()) != null || tx.handle().createQuery("SELECT 1 FROM models WHERE id = :id")
-                    .bind("id", model.id()).mapTo(Integer.class).findOne().isPresent()) {
+            if (registry.get(model.id()) != null || models.exists(tx.handle(), model.id())) {
                 throw new ConflictException("model_exists", "a model with id \"" + model.id() + "\" already exists");
             }
-            tx.handle().createUpdate("INSERT INTO models (id, definition) VALUES (:id, CAST(:d AS jsonb))")
-                    .bind("id", model.id()).bind("d", Json.writeString(definition)).execute();
+            models.insert(tx.handle(), model.id(), Json.writeString(definition));
             tx.change(null, ObjectType.MODEL, model.id(), Action.CREATED, null, definition);
             return model;
         });
@@ -50,7 +56,6 @@ public final class ModelService {
 
     /** Loads the custom models stored in the database (at startup). */
     public void loadStored() {
-        store.read(h -> h.createQuery("SELECT definition FROM models").mapTo(String.class).list())
-                .forEach(text -> registry.add(ModelParser.parse(Json.readTree(text), false)));
+        store.read(models::definitions).forEach(text -> registry.add(ModelParser.parse(Json.readTree(text), false)));
     }
 }

@@ -1,0 +1,42 @@
+package dev.gatehouse.model;
+
+import dev.gatehouse.error.NotFoundException;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The model each organization uses, read inside a read or a write: every service asks it first, so an unknown
+ * organization is a 404 {@code organization_not_found} before anything else is looked at. An organization never
+ * changes its model. Thread-safe.
+ */
+public final class OrgModels {
+
+    private final ModelRegistry models;
+
+    public OrgModels(ModelRegistry models) {
+        this.models = models;
+    }
+
+    /** The id of the model organization {@code orgId} uses; 404 when there is no such organization. */
+    public String modelId(Handle h, long orgId) {
+        return h.createQuery("SELECT model_id FROM organizations WHERE id = :id").bind("id", orgId)
+                .mapTo(String.class).findOne().orElseThrow(() -> notFound(orgId));
+    }
+
+    /** 404 {@code organization_not_found} unless organization {@code orgId} exists. */
+    public void requireExists(Handle h, long orgId) {
+        modelId(h, orgId);
+    }
+
+    /** The model organization {@code orgId} uses; 404 when there is no such organization. */
+    public PermissionModel model(Handle h, long orgId) {
+        return models.require(modelId(h, orgId));
+    }
+
+    public ModelRegistry registry() {
+        return models;
+    }
+
+    private static NotFoundException notFound(long orgId) {
+        return new NotFoundException("organization_not_found", "organization " + orgId + " not found");
+    }
+}

@@ -1,0 +1,87 @@
+package dev.gatehouse.oidc;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.error.UnavailableException;
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.util.Set;
+
+/**
+ * Verifies the issuer's JWT access tokens: a JWS whose signature checks against the issuer's JWKS with an
+ * asymmetric algorithm ({@link #ALGORITHMS}: RSA and EC only — never {@code none}, never an HMAC, so a public key
+ * can never serve as a shared secret), {@code typ} absent, {@code JWT} or {@code at+jwt}, {@code iss} the configured
+ * issuer exactly, {@code aud} holding the configured audience, {@code exp} in the future and {@code nbf} (when
+ * present) in the past, within {@link #CLOCK_SKEW_SECONDS}, and the user claim present.
+ *
+ * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}) is cached for {@link #JWKS_TTL_MILLIS}; a token
+ * naming a key id the cache lacks makes it fetch the set again — how rotation is followed — at most once per
+ * {@link #MIN_REFETCH_MILLIS}, so tokens with made-up key ids cannot turn into a flood of fetches.
+ *
+ * <p>Thread-safe (the processor and the key source are).
+ */
+final class TokenVerifier {
+
+    static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512);
+    static final int CLOCK_SKEW_SECONDS = 60;
+    static final long JWKS_TTL_MILLIS = 15 * 60_000L;
+    static final long MIN_REFETCH_MILLIS = 1_000L;
+    private static final int TIMEOUT_MILLIS = 5_000;
+    private static final int MAX_JWKS_BYTES = 256 * 1024;
+
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    TokenVerifier(OidcSettings settings, Discovery.Document document) {
+        JWKSource<SecurityContext> keys;
+        try {
+            keys = JWKSourceBuilder.<SecurityContext>create(document.jwksUri().toURL(),
+                            new DefaultResourceRetriever(TIMEOUT_MILLIS, TIMEOUT_MILLIS, MAX_JWKS_BYTES))
+                    .cache(JWKS_TTL_MILLIS, TIMEOUT_MILLIS)
+                    .rateLimited(MIN_REFETCH_MILLIS)
+                    .retrying(false)
+                    .build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("jwks_uri is not a URL: " + document.jwksUri(), e);
+        }
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
+                new JOSEObjectType("at+jwt"), null));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                Set.of(settings.audience()), new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                Set.of("exp", settings.userClaim()), null);
+        claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
+        processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    /** The verified claims; 401 {@code invalid_token} saying why not, 503 when the keys cannot be fetched. */
+    JWTClaimsSet verify(String token) {
+        try {
+            return processor.process(token, null);
+        } catch (KeySourceException e) {
+            throw new UnavailableException("oidc_unavailable", "the identity provider's keys cannot be fetched ("
+                    + e.getMessage() + "); retry shortly");
+        } catch (ParseException | BadJOSEException e) {
+            throw invalid(e.getMessage());
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw invalid("the signature cannot be checked: " + e.getMessage());
+        }
+    }
+
+    static UnauthenticatedException invalid(String why) {
+        return new UnauthenticatedException("invalid_token", "the access token is not valid: " + why);
+    }
+}

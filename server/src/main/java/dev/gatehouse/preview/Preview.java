@@ -1,0 +1,50 @@
+package dev.gatehouse.preview;
+
+import dev.gatehouse.member.Member;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The answer to a preview: who would gain and who would lose which permissions, where, if a proposed change were
+ * made — as far as the caller may see (resources it does not see, and members it may not read, are left out).
+ *
+ * @param revision          the engine revision of the state the change was applied to
+ * @param gains             per permission and place, the members who would gain it (places organization-wide
+ *                          first, then by resource type — every resource without a role of the member's own
+ *                          first — and id; permissions in the model's order)
+ * @param losses            the same for losses
+ * @param membersGaining    distinct members who would gain anything
+ * @param membersLosing     distinct members who would lose anything
+ * @param visibilityChanged members whose record visibility would change (a role's visibility settings)
+ */
+public record Preview(long revision, List<Effect> gains, List<Effect> losses, int membersGaining, int membersLosing,
+                      Members visibilityChanged) {
+
+    public Preview {
+        gains = List.copyOf(gains);
+        losses = List.copyOf(losses);
+        Objects.requireNonNull(visibilityChanged, "visibilityChanged");
+    }
+
+    /**
+     * One permission gained or lost in one place: organization-wide ({@code resourceType} null), on one resource,
+     * or on every resource of a type where the member holds no role of its own ({@code resourceId} null).
+     */
+    public record Effect(String permission, String resourceType, String resourceId, Members members) {
+        public Effect {
+            Objects.requireNonNull(permission, "permission");
+            Objects.requireNonNull(members, "members");
+        }
+    }
+
+    /** How many members, and the first of them by id ({@link #complete} when every one is listed). */
+    public record Members(int count, List<Member> first) {
+        public Members {
+            first = List.copyOf(first);
+        }
+
+        public boolean complete() {
+            return first.size() == count;
+        }
+    }
+}

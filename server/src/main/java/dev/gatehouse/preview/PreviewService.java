@@ -1,0 +1,204 @@
+package dev.gatehouse.preview;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.changelog.ChangeLogStore;
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.PendingChange;
+import dev.gatehouse.decision.DecisionService;
+import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineOp;
+import dev.gatehouse.engine.Impact;
+import dev.gatehouse.enginefeed.ChangeDecoder;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.role.RoleService;
+import dev.gatehouse.store.Tx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Previews of changes: who would gain and who would lose which permissions, where, if a proposed change were made
+ * — computed without making it.
+ *
+ * <p><b>How.</b> The change is <i>rehearsed</i> ({@link Access#rehearse}): the write it previews runs in a
+ * transaction of its own — the organization locked, the caller read after the lock, every rule and gate of that
+ * write's service — which is then rolled back, so a preview is refused exactly as the write would be (403, 404,
+ * 409, 412 and 400 alike) and changes nothing. The change records the write would have appended are decoded by the
+ * engine's one decoder ({@link ChangeDecoder}) into engine operations, and the engine applies them to a private
+ * copy of the organization's state ({@link DecisionEngine#whatIf}) once this node has applied every change
+ * committed before the rehearsal took the organization's lock — so the copy is the state the write would have
+ * been applied to. The live engine and the database are untouched.
+ *
+ * <p><b>What the caller sees.</b> Nothing beyond what it may read: effects on resources it does not see (a room
+ * it holds no role in, without {@code autoAccessToRooms}) are left out, and members it may not read (everyone but
+ * itself, for an external member) are neither listed nor counted.
+ *
+ * <p>Thread-safe.
+ */
+public final class PreviewService {
+
+    private final Access access;
+    private final RoleService roles;
+    private final MemberService members;
+    private final AssignmentService assignments;
+    private final DecisionEngine engine;
+    private final ChangeFeed feed;
+    private final ChangeLogStore log = new ChangeLogStore();
+
+    public PreviewService(Access access, RoleService roles, MemberService members, AssignmentService assignments,
+                          DecisionEngine engine, ChangeFeed feed) {
+        this.access = access;
+        this.roles = roles;
+        this.members = members;
+        this.assignments = assignments;
+        this.engine = engine;
+        this.feed = feed;
+    }
+
+    /**
+     * Refuses a caller that may not address the organization at all — a member key of another organization gets
+     * the 404 a nonexistent one gets — before its request is read, as every route does.
+     */
+    public void requireOrganization(Principal principal, long orgId) {
+        access.requireOrg(principal, orgId);
+    }
+
+    /**
+     * The preview of {@code change} as {@code principal} may see it; each effect lists its first {@code limit}
+     * members by id, or every one when {@code all}.
+     */
+    public Preview preview(Principal principal, long orgId, ProposedChange change, int limit, boolean all) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be 0 or more: " + limit);
+        }
+        Objects.requireNonNull(change, "change");
+        return access.rehearse(principal, orgId, (tx, caller) -> {
+            rehearse(tx, caller, orgId, change);
+            List<EngineOp> ops = decode(tx);
+            feed.awaitRevision(log.latestRevision(tx.handle()), DecisionService.REVISION_WAIT_MILLIS);
+            Shown shown = new Shown(tx.handle(), caller, orgId, all ? Integer.MAX_VALUE : limit);
+            boolean everyone = MemberService.seesEveryone(caller);
+            Impact impact = engine.whatIf(orgId, ops, everyone ? shown.limit : Integer.MAX_VALUE);
+            if (everyone && shown.seesEveryPlace(impact)) {
+                return shown.of(impact, true);
+            }
+            // Some of it is hidden from the caller: count only what it may see, from the complete lists.
+            return shown.of(engine.whatIf(orgId, ops, Integer.MAX_VALUE), false);
+        });
+    }
+
+    /** Runs the write the change stands for, with every rule and gate of its service. */
+    private void rehearse(Tx tx, Caller caller, long orgId, ProposedChange change) {
+        if (change instanceof ProposedChange.RoleEdit r) {
+            roles.update(tx, caller, orgId, r.roleId(), r.input(), r.expectedVersion());
+        } else if (change instanceof ProposedChange.MemberEdit m) {
+            members.update(tx, caller, orgId, m.member(), m.input(), m.expectedVersion());
+        } else if (change instanceof ProposedChange.AssignmentPut a) {
+            assignments.put(tx, caller, orgId, a.resourceType(), a.resourceId(), a.member(), a.roleId(),
+                    a.expiresAt());
+        } else if (change instanceof ProposedChange.AssignmentRemoval a) {
+            assignments.remove(tx, caller, orgId, a.resourceType(), a.resourceId(), a.member());
+        } else {
+            throw new IllegalArgumentException("unknown change " + change);
+        }
+    }
+
+    /** The engine operations of the changes the rehearsed write recorded, by the one decoder. */
+    private static List<EngineOp> decode(Tx tx) {
+        List<EngineOp> ops = new ArrayList<>();
+        Instant now = tx.now();
+        for (PendingChange c : tx.pending()) {
+            ops.addAll(ChangeDecoder.decode(new ChangeRecord(0L, c.orgId(), now, tx.actor(), c.objectType(),
+                    c.objectId(), c.action(), c.changedFields(), c.before(), c.after(), c.delta())));
+        }
+        return ops;
+    }
+
+    /** An {@link Impact} cut to what one caller may see, with member records instead of ids. */
+    private final class Shown {
+        private final Handle handle;
+        private final Caller caller;
+        private final long orgId;
+        private final int limit;
+        private final Map<String, Boolean> seen = new HashMap<>();
+
+        Shown(Handle handle, Caller caller, long orgId, int limit) {
+            this.handle = handle;
+            this.caller = caller;
+            this.orgId = orgId;
+            this.limit = limit;
+        }
+
+        boolean seesEveryPlace(Impact impact) {
+            return impact.gains().stream().allMatch(this::seesPlace) && impact.losses().stream().allMatch(this::seesPlace);
+        }
+
+        /**
+         * @param exact whether the caller sees all of {@code impact}: its counts stand; else they are counted
+         *              here from its complete member lists
+         */
+        Preview of(Impact impact, boolean exact) {
+            List<Impact.Effect> gains = impact.gains().stream().filter(this::seesPlace).toList();
+            List<Impact.Effect> losses = impact.losses().stream().filter(this::seesPlace).toList();
+            List<Long> listed = new ArrayList<>();
+            gains.forEach(e -> listed.addAll(e.members().ids()));
+            losses.forEach(e -> listed.addAll(e.members().ids()));
+            listed.addAll(impact.visibilityChanged().ids());
+            Map<Long, Member> readable = new HashMap<>();
+            members.readable(handle, caller, orgId, listed.stream().distinct().toList())
+                    .forEach(m -> readable.put(m.id(), m));
+            Function<Impact.Members, Preview.Members> shown = m -> members(m, readable, exact);
+            List<Preview.Effect> shownGains = effects(gains, shown);
+            List<Preview.Effect> shownLosses = effects(losses, shown);
+            return new Preview(impact.revision(), shownGains, shownLosses,
+                    exact ? impact.membersGaining() : distinct(gains, readable),
+                    exact ? impact.membersLosing() : distinct(losses, readable), shown.apply(impact.visibilityChanged()));
+        }
+
+        private boolean seesPlace(Impact.Effect effect) {
+            Impact.Where w = effect.where();
+            if (w.organizationWide() || w.resourceId() == null) {
+                return true;
+            }
+            return seen.computeIfAbsent(w.resourceType() + "\u0000" + w.resourceId(),
+                    k -> assignments.sees(handle, caller, orgId, w.resourceType(), w.resourceId()));
+        }
+
+        /** The members of an effect the caller may read, the first {@link #limit} of them listed. */
+        private Preview.Members members(Impact.Members found, Map<Long, Member> readable, boolean exact) {
+            Predicate<Long> known = readable::containsKey;
+            List<Member> first = found.ids().stream().filter(known).limit(limit).map(readable::get).toList();
+            int count = exact ? found.count() : (int) found.ids().stream().filter(known).count();
+            return new Preview.Members(count, first);
+        }
+
+        private List<Preview.Effect> effects(List<Impact.Effect> effects,
+                                             Function<Impact.Members, Preview.Members> shown) {
+            List<Preview.Effect> out = new ArrayList<>();
+            for (Impact.Effect e : effects) {
+                Preview.Members m = shown.apply(e.members());
+                if (m.count() > 0) {
+                    out.add(new Preview.Effect(e.permission(), e.where().resourceType(), e.where().resourceId(), m));
+                }
+            }
+            return out;
+        }
+
+        /** Distinct members the caller may read among complete lists. */
+        private static int distinct(List<Impact.Effect> effects, Map<Long, Member> readable) {
+            return (int) effects.stream().flatMap(e -> e.members().ids().stream()).filter(readable::containsKey)
+                    .distinct().count();
+        }
+    }
+}

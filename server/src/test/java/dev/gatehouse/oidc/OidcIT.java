@@ -1,0 +1,177 @@
+package dev.gatehouse.oidc;
+
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestIssuer;
+import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Access tokens of an OpenID Connect issuer the test runs itself ({@link TestIssuer}: discovery, JWKS, keys made
+ * here), against the real server: a valid token acts as the member of the path's organization whose user id it
+ * names, with exactly that member's access; every bad token — expired, not yet valid, wrong audience, wrong issuer,
+ * forged signature, unknown user, {@code alg: none}, HMAC with the public key — is a 401 in each dialect's own
+ * shape; a rotated key is followed.
+ */
+class OidcIT {
+
+    static TestIssuer issuer;
+    static TestNode node;
+    static Fixtures fx;
+    static Fixtures.Org org;
+    static String admin;
+    static long starter;
+
+    @BeforeAll
+    static void start() {
+        issuer = TestIssuer.start();
+        node = TestNode.start(config -> config.withOidc(issuer.settings()));
+        fx = new Fixtures(node);
+        org = fx.org("rooms");
+        admin = node.service().get(org.path() + "/members/" + org.adminId()).get("user_id").stringValue();
+        starter = fx.role(org, "Starter", List.of("canCreateRooms"));
+        fx.member(org, "u-sam", starter);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+        issuer.close();
+    }
+
+    static Http bearer(String token) {
+        return node.as(token);
+    }
+
+    @Test
+    void aValidToken_actsAsTheMember_withItsAccess_andIsNamedInTheHistory() {
+        Http asAdmin = bearer(issuer.token(admin));
+        assertThat(asAdmin.get(org.path() + "/roles").status()).isEqualTo(200);
+        assertThat(asAdmin.get(org.path() + "/model").get("id").stringValue()).isEqualTo("rooms");
+        Http.Res created = asAdmin.post(org.path() + "/roles", Map.of("name", "Made with a token",
+                "permissions", List.of("canCreateRooms")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode event = node.service().get(org.path() + "/events?object_type=role&limit=1").get("items").get(0);
+        assertThat(event.get("actor").get("member_id").longValue()).isEqualTo(org.adminId());
+        assertThat(event.get("after").get("name").stringValue()).isEqualTo("Made with a token");
+        assertThat(event.get("actor").get("key_id").stringValue()).matches("oidc:[0-9a-f]{16}");
+
+        // Sam's token has Sam's access, no more: the same refusal as Sam's key.
+        Http samToken = bearer(issuer.token("u-sam"));
+        Http samKey = fx.keyFor(org, node.service().get(org.path() + "/members/user:u-sam").get("id").longValue());
+        Http.Res byToken = samToken.post(org.path() + "/roles", Map.of("name", "Nope", "permissions", List.of()));
+        Http.Res byKey = samKey.post(org.path() + "/roles", Map.of("name", "Nope", "permissions", List.of()));
+        assertThat(byToken.status()).isEqualTo(403).isEqualTo(byKey.status());
+        assertThat(byToken.get("code")).isEqualTo(byKey.get("code"));
+        Http.Res own = samToken.get(org.path() + "/members/user:u-sam/permissions");
+        assertThat(own.status()).as(own.toString()).isEqualTo(200);
+        assertThat(own.get("permissions").toString()).contains("canCreateRooms");
+        assertThat(samToken.post(org.path() + "/check", Map.of("user_id", admin, "permission", "canCreateRooms"))
+                .status()).isEqualTo(byKey.status());
+    }
+
+    @Test
+    void aValidToken_worksOnRooms_butNotWherePathsNameNoOrganization() {
+        String token = issuer.token(admin);
+        Http.Res rooms = bearer(token).get("/restapi/v2/accounts/" + org.accountId() + "/roles");
+        assertThat(rooms.status()).as(rooms.toString()).isEqualTo(200);
+
+        Http.Res close = bearer(token).get("/api/v1/me/");
+        assertThat(close.status()).isEqualTo(401);
+        assertThat(close.json().has("error")).as(close.toString()).isTrue();
+        Http.Res list = bearer(token).get("/v1/orgs");
+        assertThat(list.status()).isEqualTo(401);
+        assertThat(list.get("code").stringValue()).isEqualTo("invalid_token");
+    }
+
+    @Test
+    void badTokens_areRefused_401_inEachDialectsShape() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("expired", issuer.token(admin, b -> b.expirationTime(Date.from(new Date().toInstant()
+                .minus(Duration.ofMinutes(5))))));
+        bad.put("not yet valid", issuer.token(admin, b -> b.notBeforeTime(Date.from(new Date().toInstant()
+                .plus(Duration.ofMinutes(5))))));
+        bad.put("wrong audience", issuer.token(admin, b -> b.audience("another-api")));
+        bad.put("wrong issuer", issuer.token(admin, b -> b.issuer("http://127.0.0.1:1/elsewhere")));
+        bad.put("no user claim", issuer.token(admin, b -> b.claim(TestIssuer.USER_CLAIM, null)));
+        bad.put("forged signature", issuer.forgedToken(admin));
+        bad.put("unknown user", issuer.token("u-nobody"));
+        bad.put("alg none", issuer.unsignedToken(admin));
+        bad.put("HMAC with the public key", issuer.hmacWithPublicKey(admin));
+        bad.put("tampered claims", tamper(issuer.token("u-sam"), admin));
+
+        bad.forEach((what, token) -> {
+            Http.Res v1 = bearer(token).get(org.path() + "/roles");
+            assertThat(v1.status()).as(what + ": " + v1).isEqualTo(401);
+            assertThat(v1.get("code").stringValue()).as(what).isEqualTo("invalid_token");
+            assertThat(v1.header("Content-Type")).as(what).contains("problem+json");
+
+            Http.Res rooms = bearer(token).get("/restapi/v2/accounts/" + org.accountId() + "/roles");
+            assertThat(rooms.status()).as(what + ": " + rooms).isEqualTo(401);
+            assertThat(rooms.get("errorCode").stringValue()).as(what).isEqualTo("INVALID_TOKEN");
+
+            Http.Res close = bearer(token).get("/api/v1/me/");
+            assertThat(close.status()).as(what + ": " + close).isEqualTo(401);
+            assertThat(close.json().has("error")).as(what).isTrue();
+        });
+    }
+
+    /** The token's payload replaced by one naming {@code userId}, its signature kept. */
+    static String tamper(String token, String userId) {
+        String[] parts = token.split("\\.");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+                java.nio.charset.StandardCharsets.UTF_8).replace("\"u-sam\"", "\"" + userId + "\"");
+        return parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+    }
+
+    @Test
+    void aTokenActsOnlyInTheOrganizationOfItsMember_andNotForADeactivatedOne() {
+        Fixtures.Org other = fx.org("rooms");
+        assertThat(bearer(issuer.token(admin)).get(other.path() + "/roles").status()).isEqualTo(401);
+
+        fx.member(org, "u-leaving", starter);
+        String token = issuer.token("u-leaving");
+        assertThat(bearer(token).get(org.path() + "/members/user:u-leaving/permissions").status()).isEqualTo(200);
+        assertThat(node.service().patch(org.path() + "/members/user:u-leaving", Map.of("status", "deactivated"))
+                .status()).isEqualTo(200);
+        Http.Res after = bearer(token).get(org.path() + "/members/user:u-leaving/permissions");
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.get("code").stringValue()).isEqualTo("key_member_inactive");
+    }
+
+    @Test
+    void aRotatedKey_isFollowed() {
+        assertThat(bearer(issuer.token(admin)).get(org.path() + "/roles").status()).isEqualTo(200);
+        issuer.rotate();
+        String rotated = issuer.token(admin);
+        // The key source fetches the set again for an unknown key id, at most once a second.
+        Await.until(Duration.ofSeconds(10), "the rotated key is accepted",
+                () -> bearer(rotated).get(org.path() + "/roles").status() == 200);
+    }
+
+    @Test
+    void theConsole_learnsTheIssuersEndpoints_andMayCallItsTokenEndpoint() {
+        Http.Res signIn = node.anonymous().get("/console/sign-in.json");
+        assertThat(signIn.status()).isEqualTo(200);
+        JsonNode oidc = signIn.get("oidc");
+        assertThat(oidc.get("issuer").stringValue()).isEqualTo(issuer.issuer());
+        assertThat(oidc.get("client_id").stringValue()).isEqualTo(TestIssuer.CLIENT_ID);
+        assertThat(oidc.get("authorization_endpoint").stringValue()).isEqualTo(issuer.issuer() + "/authorize");
+        assertThat(oidc.get("token_endpoint").stringValue()).isEqualTo(issuer.issuer() + "/token");
+        String origin = issuer.issuer().replace("/issuer", "");
+        assertThat(node.anonymous().get("/console/").header("Content-Security-Policy"))
+                .contains("connect-src 'self' " + origin + ";");
+    }
+}

@@ -1,0 +1,365 @@
+package dev.gatehouse.preview;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /v1/orgs/{org}/preview} against the real server and database: exact gains and losses of each kind
+ * of change on known fixtures (a {@code rooms} organization, whose rooms do not inherit company roles, and one on
+ * the {@code docs} test model, whose documents do), that nothing is written, that a preview is refused exactly as
+ * the write it previews, that it shows nothing the caller may not see, and bad input.
+ */
+class PreviewIT {
+
+    static TestNode node;
+    static Fixtures fx;
+    static Fixtures.Org org;
+    static long agent;
+    static long viewer;
+    static long guest;
+    static long m1;
+    static long m3;
+    static String room;
+    static Http m1Key;
+    static Http m2Key;
+    static Http roleManager;
+
+    @BeforeAll
+    static void scenario() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        org = fx.org("rooms");
+        agent = fx.role(org, "Agent", List.of("canCreateRooms", "canViewRoomDetails", "canAddDocuments"));
+        viewer = fx.role(org, "Viewer", List.of("canViewRoomDetails"));
+        guest = fx.role(org, Map.of("name", "Guest", "permissions", List.of("canViewRoomDetails"), "external", true));
+        m1 = fx.member(org, "m1", agent);
+        long m2 = fx.member(org, "m2", agent);
+        m3 = fx.member(org, "m3", viewer);
+        fx.external(org, "g1");
+        room = fx.room(org, "Elm Street", m1, agent);
+        m1Key = fx.keyFor(org, m1);
+        m2Key = fx.keyFor(org, m2);
+        // Manages roles and may hand out the Agent's permissions, but sees no room it holds no role in.
+        long manager = fx.role(org, "Role manager", List.of("canManageAccount", "canCreateRooms", "canViewRoomDetails",
+                "canAddDocuments", "canDeleteRooms"));
+        roleManager = fx.keyFor(org, fx.member(org, "manager", manager));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static Http.Res preview(Http as, Fixtures.Org in, Map<String, Object> body) {
+        return as.post(in.path() + "/preview", body);
+    }
+
+    /** "permission @ place: [user ids]" per effect, e.g. "canDeleteRooms @ room/1: [m1]". */
+    static List<String> lines(JsonNode effects) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : effects) {
+            JsonNode w = e.get("where");
+            String place = switch (w.get("scope").stringValue()) {
+                case "organization" -> "org";
+                case "unassigned" -> w.get("type").stringValue() + "/*";
+                default -> w.get("type").stringValue() + "/" + w.get("id").stringValue();
+            };
+            List<String> users = new ArrayList<>();
+            e.get("members").get("items").forEach(m -> users.add(m.get("user_id").stringValue()));
+            out.add(e.get("permission").stringValue() + " @ " + place + ": " + users);
+        }
+        return out;
+    }
+
+    static Map<String, Object> roleEdit(long roleId, List<String> permissions) {
+        return Map.of("role", Map.of("id", roleId, "permissions", permissions));
+    }
+
+    @Test
+    void roleEdit_showsGainsAndLosses_organizationWideAndInTheRoomsWhereTheRoleIsHeld() {
+        Http.Res res = preview(org.admin(), org, roleEdit(agent, List.of("canCreateRooms", "canAddDocuments",
+                "canDeleteRooms")));
+
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(lines(res.get("gains"))).containsExactly(
+                "canDeleteRooms @ org: [m1, m2]",
+                "canDeleteRooms @ room/" + room + ": [m1]");
+        assertThat(lines(res.get("losses"))).containsExactly(
+                "canViewRoomDetails @ org: [m1, m2]",
+                "canViewRoomDetails @ room/" + room + ": [m1]");
+        assertThat(res.get("members_gaining").intValue()).isEqualTo(2);
+        assertThat(res.get("members_losing").intValue()).isEqualTo(2);
+        assertThat(res.get("gains").get(0).get("members").get("count").intValue()).isEqualTo(2);
+        assertThat(res.get("gains").get(0).get("members").get("complete").booleanValue()).isTrue();
+        assertThat(res.get("revision").longValue()).isEqualTo(node.appliedRevision());
+    }
+
+    @Test
+    void companyRoleChange_showsWhatTheNewRoleAdds() {
+        Http.Res res = preview(org.admin(), org, Map.of("member", Map.of("member_id", m3, "role_id", agent)));
+
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(lines(res.get("gains"))).containsExactly(
+                "canCreateRooms @ org: [m3]",
+                "canAddDocuments @ org: [m3]");
+        assertThat(res.get("losses")).isEmpty();
+    }
+
+    @Test
+    void deactivation_losesTheCompanyRoleAndEveryRoomRole_andRevokesNoKey() {
+        Http.Res res = preview(org.admin(), org, Map.of("member", Map.of("user_id", "m1", "status", "deactivated")));
+
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(lines(res.get("losses"))).containsExactly(
+                "canCreateRooms @ org: [m1]",
+                "canViewRoomDetails @ org: [m1]",
+                "canAddDocuments @ org: [m1]",
+                "canCreateRooms @ room/" + room + ": [m1]",
+                "canViewRoomDetails @ room/" + room + ": [m1]",
+                "canAddDocuments @ room/" + room + ": [m1]");
+        // The write would have revoked m1's keys; the rehearsal was rolled back.
+        assertThat(m1Key.get(org.path() + "/roles").status()).isEqualTo(200);
+    }
+
+    @Test
+    void assignment_putAndRemoval_changeOnlyThatRoom() {
+        // The organization's admin holds no role in the room, which Rooms requires of whoever assigns there.
+        Http.Res put = preview(node.service(), org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                "id", room), "user_id", "g1", "role_id", guest)));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(lines(put.get("gains"))).containsExactly("canViewRoomDetails @ room/" + room + ": [g1]");
+        assertThat(put.get("losses")).isEmpty();
+
+        Map<String, Object> removal = new HashMap<>(Map.of("resource", Map.of("type", "room", "id", room),
+                "member_id", m1));
+        removal.put("role_id", null);
+        Http.Res removed = preview(node.service(), org, Map.of("assignment", removal));
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+        assertThat(lines(removed.get("losses"))).containsExactly(
+                "canCreateRooms @ room/" + room + ": [m1]",
+                "canViewRoomDetails @ room/" + room + ": [m1]",
+                "canAddDocuments @ room/" + room + ": [m1]");
+    }
+
+    @Test
+    void invitedMember_isAllowedNothing_soOnlyAcceptingItsInvitationPreviewsAGain() {
+        Fixtures.Org invitations = fx.org("rooms");
+        long reader = fx.role(invitations, "Reader", List.of("canViewRoomDetails"));
+        long owner = fx.member(invitations, "owner", fx.role(invitations, "Owner", List.of("canCreateRooms",
+                "canViewRoomDetails")));
+        String house = fx.room(invitations, "Oak Lane", owner, reader);
+        Http.Res invited = node.service().post(invitations.path() + "/members", Map.of("user_id", "ivy",
+                "email", "ivy@in.test", "role_id", reader, "status", "invited"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+
+        Http.Res roomRole = preview(node.service(), invitations, Map.of("assignment", Map.of("resource",
+                Map.of("type", "room", "id", house), "user_id", "ivy", "role_id", reader)));
+        assertThat(roomRole.status()).as(roomRole.toString()).isEqualTo(200);
+        assertThat(roomRole.get("gains")).as("an invited member is allowed nothing, in a room neither").isEmpty();
+
+        Http.Res accepting = preview(invitations.admin(), invitations, Map.of("member", Map.of("user_id", "ivy",
+                "status", "active")));
+        assertThat(accepting.status()).as(accepting.toString()).isEqualTo(200);
+        assertThat(lines(accepting.get("gains"))).containsExactly("canViewRoomDetails @ org: [ivy]");
+        assertThat(accepting.get("losses")).isEmpty();
+        assertThat(node.service().get(invitations.path() + "/members/" + invited.get("id").longValue())
+                .get("status").stringValue()).as("rehearsed only").isEqualTo("invited");
+
+        assertSameRefusal(preview(invitations.admin(), invitations, Map.of("member", Map.of("user_id", "owner",
+                        "status", "invited"))),
+                invitations.admin().patch(invitations.path() + "/members/" + owner, Map.of("status", "invited")),
+                400);
+    }
+
+    @Test
+    void timeBoundAssignment_previewsAsTheGainItIsUntilItsEnd_andAPastEndIsRefusedAsByTheWrite() {
+        String tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).toString();
+        Http.Res put = preview(node.service(), org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                "id", room), "user_id", "g1", "role_id", guest, "expires_at", tomorrow)));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(lines(put.get("gains"))).containsExactly("canViewRoomDetails @ room/" + room + ": [g1]");
+
+        assertSameRefusal(preview(node.service(), org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                        "id", room), "user_id", "g1", "role_id", guest, "expires_at", "2020-01-01T00:00:00Z"))),
+                node.service().put(org.path() + "/resources/room/" + room + "/assignments/g1", Map.of("role_id", guest,
+                        "expires_at", "2020-01-01T00:00:00Z")), 400);
+
+        Map<String, Object> removal = new HashMap<>(Map.of("resource", Map.of("type", "room", "id", room),
+                "user_id", "g1", "expires_at", tomorrow));
+        removal.put("role_id", null);
+        Http.Res ended = preview(node.service(), org, Map.of("assignment", removal));
+        assertProblem(ended, 400, "invalid_input");
+        assertThat(ended.json().at("/errors/assignment.expires_at").stringValue()).contains("removal");
+    }
+
+    @Test
+    void inheritingResources_followTheCompanyRole_unlessAnAssignmentOverridesIt() throws IOException {
+        try (InputStream in = PreviewIT.class.getResourceAsStream("/models/docs.json")) {
+            Http.Res registered = node.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(registered.status()).as(registered.toString()).isIn(201, 409);
+        }
+        Fixtures.Org docs = fx.org("docs");
+        long editor = fx.role(docs, "Editor", List.of("doc.read", "doc.write", "records.all"));
+        long docViewer = fx.role(docs, "Viewer", List.of("doc.read", "records.all"));
+        fx.member(docs, "alice", editor);
+        fx.member(docs, "bob", docViewer);
+        assertThat(node.service().put(docs.path() + "/resources/doc/d1/assignments/alice",
+                Map.of("role_id", docViewer)).status()).isEqualTo(200);
+
+        Http.Res edit = preview(node.service(), docs, roleEdit(docViewer, List.of("doc.read", "doc.delete",
+                "records.all")));
+        assertThat(edit.status()).as(edit.toString()).isEqualTo(200);
+        assertThat(lines(edit.get("gains"))).containsExactly(
+                "doc.delete @ org: [bob]",
+                "doc.delete @ doc/*: [bob]",
+                "doc.delete @ doc/d1: [alice]");
+
+        Http.Res override = preview(node.service(), docs, Map.of("assignment", Map.of("resource",
+                Map.of("type", "doc", "id", "d5"), "user_id", "alice", "role_id", docViewer)));
+        assertThat(override.status()).as(override.toString()).isEqualTo(200);
+        assertThat(lines(override.get("losses"))).containsExactly("doc.write @ doc/d5: [alice]");
+        assertThat(override.get("gains")).isEmpty();
+    }
+
+    @Test
+    void nothingIsWritten_theEngineTheLogAndTheTablesAreAsBefore() {
+        String engineBefore = node.service().get("/v1/engine").body();
+        String roleBefore = node.service().get(org.path() + "/roles/" + agent).body();
+        String memberBefore = node.service().get(org.path() + "/members/" + m1).body();
+        String roomBefore = node.service().get(org.path() + "/resources/room/" + room + "/assignments").body();
+        String eventsBefore = node.service().get(org.path() + "/events?limit=1000").body();
+
+        assertThat(preview(org.admin(), org, roleEdit(agent, List.of())).status()).isEqualTo(200);
+        assertThat(preview(org.admin(), org, Map.of("member", Map.of("member_id", m1, "status", "deactivated",
+                "role_id", viewer))).status()).isEqualTo(200);
+        assertThat(preview(node.service(), org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                "id", room), "user_id", "g1", "role_id", guest))).status()).isEqualTo(200);
+
+        assertThat(node.service().get("/v1/engine").body()).isEqualTo(engineBefore);
+        assertThat(node.service().get(org.path() + "/roles/" + agent).body()).isEqualTo(roleBefore);
+        assertThat(node.service().get(org.path() + "/members/" + m1).body()).isEqualTo(memberBefore);
+        assertThat(node.service().get(org.path() + "/resources/room/" + room + "/assignments").body())
+                .isEqualTo(roomBefore);
+        assertThat(node.service().get(org.path() + "/events?limit=1000").body()).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void refusedExactlyAsTheWrite_forACallerWhoCouldNotMakeTheChange() {
+        // m1's Agent role cannot manage roles.
+        assertSameRefusal(preview(m1Key, org, roleEdit(agent, List.of())),
+                m1Key.patch(org.path() + "/roles/" + agent, Map.of("permissions", List.of())), 403);
+        // m2 holds no role in the room and cannot see it: the room does not exist for m2.
+        assertSameRefusal(preview(m2Key, org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                        "id", room), "user_id", "m3", "role_id", viewer))),
+                m2Key.put(org.path() + "/resources/room/" + room + "/assignments/m3", Map.of("role_id", viewer)), 404);
+        // Another organization looks nonexistent.
+        Fixtures.Org other = fx.org("rooms");
+        assertSameRefusal(preview(m1Key, other, roleEdit(agent, List.of())),
+                m1Key.patch(other.path() + "/roles/" + agent, Map.of("permissions", List.of())), 404);
+        // A stale version is the write's 412.
+        assertSameRefusal(preview(org.admin(), org, Map.of("role", Map.of("id", agent, "version", 99,
+                        "permissions", List.of()))),
+                org.admin().header("If-Match", "\"99\"").patch(org.path() + "/roles/" + agent,
+                        Map.of("permissions", List.of())), 412);
+        // Escalation: the role manager cannot hand out canManageRoomOwners, which it lacks.
+        assertSameRefusal(preview(roleManager, org, roleEdit(agent, List.of("canManageRoomOwners"))),
+                roleManager.patch(org.path() + "/roles/" + agent, Map.of("permissions",
+                        List.of("canManageRoomOwners"))), 403);
+    }
+
+    static void assertSameRefusal(Http.Res preview, Http.Res write, int status) {
+        assertThat(write.status()).as(write.toString()).isEqualTo(status);
+        assertThat(preview.status()).as(preview.toString()).isEqualTo(status);
+        assertThat(preview.get("code")).isEqualTo(write.get("code"));
+    }
+
+    @Test
+    void effectsOnRoomsTheCallerDoesNotSee_areLeftOut() {
+        Http.Res res = preview(roleManager, org, roleEdit(agent, List.of("canCreateRooms", "canAddDocuments",
+                "canDeleteRooms")));
+
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(lines(res.get("gains"))).containsExactly("canDeleteRooms @ org: [m1, m2]");
+        assertThat(lines(res.get("losses"))).containsExactly("canViewRoomDetails @ org: [m1, m2]");
+        assertThat(res.body()).doesNotContain("\"resource\"");
+    }
+
+    @Test
+    void limit_listsTheFirstMembers_andAllListsEveryOne() {
+        Fixtures.Org crowd = fx.org("rooms");
+        long many = fx.role(crowd, "Many", List.of("canCreateRooms"));
+        for (int i = 10; i < 22; i++) {
+            fx.member(crowd, "c" + i, many);
+        }
+        Map<String, Object> change = Map.of("id", many, "permissions", List.of("canCreateRooms", "canAddDocuments"));
+
+        JsonNode byDefault = preview(node.service(), crowd, Map.of("role", change)).get("gains").get(0).get("members");
+        assertThat(byDefault.get("count").intValue()).isEqualTo(12);
+        assertThat(byDefault.get("items")).hasSize(10);
+        assertThat(byDefault.get("items").get(0).get("user_id").stringValue()).isEqualTo("c10");
+        assertThat(byDefault.get("complete").booleanValue()).isFalse();
+
+        JsonNode three = preview(node.service(), crowd, Map.of("role", change, "limit", 3)).get("gains").get(0)
+                .get("members");
+        assertThat(three.get("items")).hasSize(3);
+        assertThat(three.get("count").intValue()).isEqualTo(12);
+
+        JsonNode all = preview(node.service(), crowd, Map.of("role", change, "all", true)).get("gains").get(0)
+                .get("members");
+        assertThat(all.get("items")).hasSize(12);
+        assertThat(all.get("complete").booleanValue()).isTrue();
+    }
+
+    @Test
+    void badInput_isA4xxNamingTheProblem() {
+        assertProblem(preview(org.admin(), org, Map.of()), 400, "invalid_input");
+        assertProblem(preview(org.admin(), org, Map.of("role", Map.of("id", agent), "member",
+                Map.of("member_id", m1, "status", "active"))), 400, "invalid_input");
+        assertProblem(preview(org.admin(), org, Map.of("role", Map.of("id", agent), "colour", "red")), 400,
+                "invalid_input");
+        assertProblem(preview(org.admin(), org, Map.of("role", "agent")), 400, "invalid_input");
+        assertProblem(preview(org.admin(), org, roleEdit(agent, List.of("canFly"))), 400, "unknown_permission");
+        assertProblem(preview(org.admin(), org, roleEdit(999_999, List.of())), 404, "role_not_found");
+        assertProblem(preview(org.admin(), org, Map.of("member", Map.of("member_id", m1))), 400, "invalid_input");
+        assertProblem(preview(org.admin(), org, Map.of("member", Map.of("member_id", m1, "status", "asleep"))), 400,
+                "invalid_input");
+        assertProblem(preview(org.admin(), org, Map.of("member", Map.of("user_id", "nobody", "status",
+                "deactivated"))), 404, "member_not_found");
+        assertProblem(preview(org.admin(), org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                "id", room), "user_id", "g1"))), 400, "invalid_input");
+        assertProblem(preview(org.admin(), org, Map.of("assignment", Map.of("resource", Map.of("type", "desk",
+                "id", "1"), "user_id", "g1", "role_id", guest))), 400, "unknown_resource_type");
+        assertProblem(preview(org.admin(), org, Map.of("role", Map.of("id", agent), "limit", 5000)), 400,
+                "invalid_input");
+        Http.Res office = preview(org.admin(), org, Map.of("office", Map.of("name", "Downtown")));
+        assertProblem(office, 400, "invalid_input");
+        assertThat(office.json().at("/errors/office").stringValue()).contains("nothing to preview");
+        assertProblem(org.admin().header("Content-Type", "text/plain").post(org.path() + "/preview", "x"), 400,
+                null);
+        assertProblem(node.anonymous().post(org.path() + "/preview", roleEdit(agent, List.of())), 401,
+                "unauthenticated");
+    }
+
+    static void assertProblem(Http.Res res, int status, String code) {
+        assertThat(res.status()).as(res.toString()).isEqualTo(status);
+        if (code != null) {
+            assertThat(res.get("code").stringValue()).as(res.toString()).isEqualTo(code);
+        }
+    }
+}
