@@ -30,7 +30,7 @@ async function list(view, app, roles, params) {
     field('Search', h('input', {name: 'q', type: 'search', value: filters.q, autocomplete: 'off'}),
       'Part of a user id, email or name'),
     field('Status', select('status', [{value: '', label: 'Any'}, {value: 'active', label: 'Active'},
-      {value: 'deactivated', label: 'Deactivated'}], filters.status)),
+      {value: 'invited', label: 'Invited'}, {value: 'deactivated', label: 'Deactivated'}], filters.status)),
     field('Company role', select('role_id', roleOptions(roles, {blank: 'Any'}), filters.role_id)),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Search')));
   search.addEventListener('submit', async event => {
@@ -52,7 +52,7 @@ async function list(view, app, roles, params) {
       {label: 'Name', cell: display},
       {label: 'Email', cell: m => m.email},
       {label: 'Company role', cell: m => m.external ? 'External' : (roleName.get(m.role_id) || m.role_id)},
-      {label: 'Status', cell: m => m.status === 'active' ? 'Active' : h('span', {class: 'badge muted'}, 'Deactivated')},
+      {label: 'Status', cell: m => m.status === 'active' ? 'Active' : h('span', {class: 'badge muted'}, statusLabel(m))},
     ], page.items, {caption: `Members${filters.q ? ` matching “${filters.q}”` : ''}`, empty: 'No member matches.'}),
     h('nav', {class: 'pager', 'aria-label': 'Pages of members'}, firstPage, next),
     createForm(app, roles));
@@ -153,28 +153,33 @@ async function detail(view, app, roles, id, params) {
 
   const statusPane = preview.panel(app);
   const nextStatus = member.status === 'active' ? 'deactivated' : 'active';
+  const change = {
+    active: {text: 'Deactivating keeps the member for history, removes all its access and revokes all its keys.',
+      button: 'Deactivate member', preview: 'Preview deactivation', done: 'Member deactivated.'},
+    invited: {text: 'This member is invited: it has no access until its invitation is accepted, which gives it '
+        + 'its roles.', button: 'Mark invitation accepted', preview: 'Preview acceptance',
+      done: 'Invitation accepted.'},
+    deactivated: {text: 'This member is deactivated: it has no access. Reactivating restores its roles but no keys.',
+      button: 'Reactivate member', preview: 'Preview reactivation', done: 'Member reactivated.'},
+  }[member.status] || {};
   const statusForm = h('form', {class: 'card', novalidate: true},
     h('h2', {}, 'Status'),
-    h('p', {}, member.status === 'active'
-      ? 'Deactivating keeps the member for history, removes all its access and revokes all its keys.'
-      : 'This member is deactivated: it has no access. Reactivating restores its roles but no keys.'),
+    h('p', {}, change.text),
     h('div', {class: 'actions'}, h('button', {type: 'submit', class: member.status === 'active' ? 'danger' : ''},
-      member.status === 'active' ? 'Deactivate member' : 'Reactivate member'),
+      change.button),
       h('button', {type: 'button', class: 'secondary', on: {click: () =>
-        statusPane.refresh({member: {member_id: member.id, status: nextStatus}})}},
-        member.status === 'active' ? 'Preview deactivation' : 'Preview reactivation')),
+        statusPane.refresh({member: {member_id: member.id, status: nextStatus}})}}, change.preview)),
     statusPane.element);
   statusForm.addEventListener('submit', event => {
     event.preventDefault();
-    const status = member.status === 'active' ? 'deactivated' : 'active';
-    write(statusForm, {status}, status === 'active' ? 'Member reactivated.' : 'Member deactivated.');
+    write(statusForm, {status: nextStatus}, change.done);
   });
 
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/members'}, 'Members'), ' / '),
     h('div', {class: 'heading'}, h('h1', {}, member.user_id),
       h('span', {class: 'badge'}, member.external ? 'External' : (roleName.get(member.role_id) || '')),
-      member.status !== 'active' ? h('span', {class: 'badge muted'}, 'Deactivated') : null),
+      member.status !== 'active' ? h('span', {class: 'badge muted'}, statusLabel(member)) : null),
     params.get('done') ? notice(params.get('done'), 'ok') : null,
     h('p', {class: 'muted'}, `Member id ${member.id} · ${member.email}`),
     h('div', {class: 'grid-2'}, profile, roleSection, statusForm,
@@ -263,4 +268,9 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
         }}}, 'Remove'))},
     ], assignments, {empty: 'No roles on resources.'}), out,
     assignments && assignments.length ? removal.element : null);
+}
+
+/** How a member's status other than active reads. */
+function statusLabel(member) {
+  return member.status === 'invited' ? 'Invited' : 'Deactivated';
 }

@@ -539,6 +539,36 @@ class ConsoleBrowserIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void invitedMember_isShownInvited_andItsAcceptancePreviewedAndMarked() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "Agent", List.of("canCreateRooms"));
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "u-ivy", "email",
+                "ivy@in.test", "role_id", agent, "status", "invited"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        signIn(org.adminKey(), "Roles");
+
+        go("#/members?status=invited", "Members");
+        browser.waitUntil(d -> firstUserId().equals("u-ivy"));
+        assertThat(browser.driver().findElements(By.cssSelector("tbody tr"))).hasSize(1);
+        assertThat(browser.driver().findElement(By.cssSelector("tbody tr")).getText()).contains("Invited");
+        browser.click(browser.link("u-ivy"));
+        browser.heading("u-ivy");
+        check("invited member");
+        By status = By.xpath("//form[h2[normalize-space()='Status']]");
+        assertThat(browser.waitFor(status).getText()).contains("no access until its invitation is accepted");
+        browser.press("Preview acceptance");
+        browser.waitForText(By.xpath("//form[h2[normalize-space()='Status']]//section[contains(@class,'preview')]"),
+                "1 member gains and 0 members lose permissions.");
+        assertThat(node.service().get(org.path() + "/members/user:u-ivy").get("status").stringValue())
+                .as("a preview saves nothing").isEqualTo("invited");
+        browser.press("Mark invitation accepted");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Invitation accepted.");
+        assertThat(node.service().get(org.path() + "/members/user:u-ivy").get("status").stringValue())
+                .isEqualTo("active");
+    }
+
     /** The user id in the first row of the members table. */
     static String firstUserId() {
         try {

@@ -175,6 +175,7 @@ public final class Access {
 
     private static UnauthenticatedException inactive(Principal.Member m) {
         return new UnauthenticatedException("key_member_inactive",
-                "the key's member " + m.memberId() + " is deactivated or removed");
+                "the key's member " + m.memberId() + " is not active (deactivated, invited and not yet accepted, "
+                        + "or removed)");
     }
 }

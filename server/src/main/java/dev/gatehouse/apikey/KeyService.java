@@ -77,7 +77,8 @@ public final class KeyService implements ChangeListener {
         }
         if (!cached.memberActive() && cached.principal() instanceof Principal.Member m) {
             throw new UnauthenticatedException("key_member_inactive",
-                    "the key's member " + m.memberId() + " is deactivated");
+                    "the key's member " + m.memberId() + " is not active (deactivated, or invited and not yet "
+                            + "accepted)");
         }
         return cached.principal();
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.assignment.AssignmentExpiry;
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.bulk.BulkServices;
 import dev.gatehouse.bulk.ExportService;
@@ -26,6 +27,7 @@ import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.http.v1.NativeApi;
 import dev.gatehouse.member.MemberRules;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.oidc.OidcService;
 import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.room.RoomService;
@@ -74,6 +76,8 @@ public final class Gatehouse implements AutoCloseable {
     private Directory directory;
     private DecisionService decisions;
     private CloseMembershipService closeMemberships;
+    private OfficeService offices;
+    private AssignmentExpiry expiry;
     private NodeRegistry nodes;
     private Retention retention;
     private HttpServer http;
@@ -92,7 +96,8 @@ public final class Gatehouse implements AutoCloseable {
 
     /**
      * Starts a node whose every reading of the time comes from {@code clock}: the time a write stamps, webhook
-     * signatures, due times and retry windows, retention, rate-limit windows, certificate validity, the change
+     * signatures, due times and retry windows, retention, rate-limit windows, the end of time-bound assignments,
+     * certificate validity, the change
      * feed's lag and the webhook backlog's age. (Durations the
      * node measures for itself, such as timeouts, use {@link System#nanoTime}; leases between nodes and node liveness
      * use the database's time.)
@@ -118,8 +123,10 @@ public final class Gatehouse implements AutoCloseable {
         FeedMetrics.register(core.feed(), metrics);
         WriteMetrics.register(core.store(), metrics);
         RoomsRules roomsRules = new RoomsRules();
+        AssignmentRules assignmentRules = AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules));
         directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)),
-                AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
+                assignmentRules);
+        offices = new OfficeService(core.access(), core.orgModels());
         EventService events = new EventService(core.orgModels(), core.access(), core.feed());
         WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(),
                 config.webhooks().targets());
@@ -136,14 +143,14 @@ public final class Gatehouse implements AutoCloseable {
 
         core.load();
         generatedServiceKey = core.keys().bootstrapServiceKey();
-        startBackgroundJobs(storage, webhooks, metrics);
+        startBackgroundJobs(storage, webhooks, assignmentRules, metrics);
 
         Auth auth = new Auth(core.keys(), oidc);
         ChangeFeed feed = core.feed();
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
-                        directory.assignments(), decisions, events, webhooks, previews, imports, exports)), feed),
+                        directory.assignments(), decisions, events, webhooks, previews, imports, exports, offices)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
                         config.closeRateLimit(), clock, metrics), feed),
@@ -155,10 +162,11 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     /**
-     * The change tailer (other nodes' writes), this node's entry in the node registry, webhook delivery and
-     * change-log retention, each stopped before what it uses.
+     * The change tailer (other nodes' writes), this node's entry in the node registry, webhook delivery,
+     * change-log retention and the end of time-bound assignments, each stopped before what it uses.
      */
-    private void startBackgroundJobs(Storage storage, WebhookService webhooks, MeterRegistry metrics) {
+    private void startBackgroundJobs(Storage storage, WebhookService webhooks, AssignmentRules assignmentRules,
+                                     MeterRegistry metrics) {
         ChangeFeed feed = core.feed();
         stopFirst(new ChangeTailer(feed, storage::listeningConnection, config.changeLog().pollMillis()).start());
         nodes = stopFirst(new NodeRegistry(storage.database().jdbi(), feed).start());
@@ -169,16 +177,21 @@ public final class Gatehouse implements AutoCloseable {
         stopFirst(dispatcher.start());
         retention = stopFirst(new Retention(storage.database().jdbi(), nodes, config.changeLog().retentionDays(),
                 settings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId(), clock)), clock).start());
+        expiry = stopFirst(new AssignmentExpiry(core.store(), core.orgModels(), assignmentRules, clock).start());
     }
 
-    /** The Rooms dialect over Rooms' own domain (rooms, room users, its views of roles), built for it here. */
+    /**
+     * The Rooms dialect over Rooms' own domain (rooms, room users, its views of roles), built for it here, and the
+     * offices and regions of a {@code rooms} organization, which the native API manages too.
+     */
     private RoomsApi roomsApi(Auth auth, RoomsRules rules) {
         RoomService rooms = new RoomService(core.access(), directory.members(), directory.assignments(),
-                core.orgModels(), rules, clock);
-        RoomsUserService users = new RoomsUserService(core.access(), directory.members(), core.orgModels(), rules);
+                core.orgModels(), rules, offices);
+        RoomsUserService users = new RoomsUserService(core.access(), directory.members(), core.orgModels(), rules,
+                offices);
         RoomsRoleService roles = new RoomsRoleService(core.access(), directory.roles(), rules, core.orgModels());
         return new RoomsApi(new RoomsApi.Services(auth, core.models(), directory.orgs(), directory.roles(), roles,
-                users, rooms));
+                users, rooms, offices));
     }
 
     /**
@@ -254,6 +267,16 @@ public final class Gatehouse implements AutoCloseable {
     /** Close's membership settings and pinned views, for tests that work in process. */
     public CloseMembershipService closeMemberships() {
         return closeMemberships;
+    }
+
+    /** The offices and regions of {@code rooms} organizations, for tests that work in process. */
+    public OfficeService offices() {
+        return offices;
+    }
+
+    /** The job that ends time-bound assignments ({@link AssignmentExpiry#runOnce} ends those due now). */
+    public AssignmentExpiry expiry() {
+        return expiry;
     }
 
     /** This node's decision engine (read side). */

@@ -5,6 +5,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.store.Tx;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
@@ -65,6 +66,14 @@ public interface AssignmentRules {
                                     String resourceId, Member member, String what) {
     }
 
+    /**
+     * A time-bound assignment's end has come: {@link AssignmentExpiry} removed it, inside {@code tx} (which records
+     * the removal). A model that keeps state of its own about assignments brings it in line here (Rooms remembers
+     * the role of a user whose room access ended, for restoring it).
+     */
+    default void expired(Tx tx, PermissionModel model, Assignment assignment) {
+    }
+
     /** The rules of each model by id, {@link #GENERIC} for any other model. */
     static AssignmentRules byModel(Map<String, AssignmentRules> rules) {
         Map<String, AssignmentRules> copy = Map.copyOf(rules);
@@ -109,6 +118,11 @@ public interface AssignmentRules {
             public void requireMayUnassign(Handle h, Caller caller, PermissionModel model, ResourceType type,
                                            String resourceId, Member member, String what) {
                 of(model).requireMayUnassign(h, caller, model, type, resourceId, member, what);
+            }
+
+            @Override
+            public void expired(Tx tx, PermissionModel model, Assignment assignment) {
+                of(model).expired(tx, model, assignment);
             }
         };
     }

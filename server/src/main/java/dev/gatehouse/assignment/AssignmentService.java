@@ -16,10 +16,14 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -47,19 +51,23 @@ public final class AssignmentService {
         this.rules = rules;
     }
 
-    /** Gives a member a role on a resource, replacing any role it had there. */
+    /**
+     * Gives a member a role on a resource until {@code expiresAt} (null: until removed), replacing any role it had
+     * there; {@code expiresAt} must lie in the future.
+     */
     public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef,
-                                   long roleId) {
+                                   long roleId, Instant expiresAt) {
         return access.write(principal, orgId, (tx, caller) -> put(tx, caller, orgId, type, resourceId, memberRef,
-                roleId));
+                roleId, expiresAt));
     }
 
     /**
-     * {@link #put(Principal, long, String, String, MemberRef, long)} inside a running transaction of the
+     * {@link #put(Principal, long, String, String, MemberRef, long, Instant)} inside a running transaction of the
      * organization (a write, or a rehearsal of one: a preview), with every rule and gate.
      */
     public Assignment put(Tx tx, Caller caller, long orgId, String type, String resourceId, MemberRef memberRef,
-                          long roleId) {
+                          long roleId, Instant expiresAt) {
+        requireFuture(tx, stored(expiresAt));
         Handle h = tx.handle();
         PermissionModel model = orgModels.model(h, orgId);
         ResourceType resourceType = resourceType(model, type, resourceId);
@@ -69,20 +77,57 @@ public final class AssignmentService {
         Member member = members.resolve(h, caller, orgId, memberRef);
         Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
         rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, before != null, what);
-        return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
+    }
+
+    /**
+     * An end as PostgreSQL keeps it (microseconds, truncated as the write's own time is): compared, stored and
+     * reported alike, so an end given with finer precision is not rounded past the time the expiry compares it with.
+     */
+    private static Instant stored(Instant expiresAt) {
+        return expiresAt == null ? null : SqlTime.micros(expiresAt);
+    }
+
+    /** 400 unless a role's end lies after the write's time (null: it has none). */
+    private static void requireFuture(Tx tx, Instant expiresAt) {
+        if (expiresAt != null && !expiresAt.isAfter(tx.now())) {
+            throw InvalidInputException.field("expires_at", "must lie in the future, got " + expiresAt);
+        }
     }
 
     /**
      * Gives a member a role on a resource inside a running transaction, with every rule of {@link #put(Principal,
-     * long, String, String, MemberRef, long)} except the gates of {@link AssignmentRules}, which the calling
+     * long, String, String, MemberRef, long, Instant)} except the gates of {@link AssignmentRules}, which the calling
      * service has applied (Rooms' room creator getting its room role, an invitation into a room).
      */
     public Assignment put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
-                          Member member, long roleId) {
+                          Member member, long roleId, Instant expiresAt) {
         Handle h = tx.handle();
         rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
         Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
-        return write(tx, caller, model, orgId, type, resourceId, member, roleId, before);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
+    }
+
+    /**
+     * Sets when a member's existing role on a resource ends ({@code expiresAt}; null: never), inside a running
+     * transaction whose caller the calling service has authorized (Rooms' scheduled revocation, and its
+     * cancellation). The role itself does not change, so nothing is handed out. Returns the assignment as it is now.
+     */
+    public Assignment endAt(Tx tx, Assignment current, Instant expiresAt) {
+        Instant end = stored(expiresAt);
+        if (Objects.equals(current.expiresAt(), end)) {
+            return current;
+        }
+        Assignment after = assignments.upsert(tx.handle(), current.orgId(), current.resourceType(),
+                current.resourceId(), current.memberId(), current.roleId(), end, tx.now());
+        tx.change(current.orgId(), ObjectType.ASSIGNMENT, after.objectId(), Action.UPDATED,
+                LoggedAssignment.of(current), LoggedAssignment.of(after));
+        return after;
+    }
+
+    /** A member's role on a resource inside a running transaction, if it holds one. */
+    public Optional<Assignment> find(Tx tx, long orgId, String type, String resourceId, long memberId) {
+        return assignments.find(tx.handle(), orgId, type, resourceId, memberId);
     }
 
     /**
@@ -90,7 +135,7 @@ public final class AssignmentService {
      * current assignment there (null: none), read once per request.
      */
     private Assignment write(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
-                             Member member, long roleId, Assignment before) {
+                             Member member, long roleId, Instant expiresAt, Assignment before) {
         Handle h = tx.handle();
         Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
@@ -102,7 +147,8 @@ public final class AssignmentService {
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, tx.now());
+        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, stored(expiresAt),
+                tx.now());
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
         return after;

@@ -17,6 +17,7 @@ public final class AssignmentSnapshot {
         n.put("role_id", a.roleId());
         n.put("created_at", a.createdAt().toString());
         n.put("updated_at", a.updatedAt().toString());
+        n.put("expires_at", a.expiresAt() == null ? null : a.expiresAt().toString());
         return n;
     }
 }

@@ -13,14 +13,30 @@ import static dev.gatehouse.store.SqlTime.utc;
 /** SQL for resource assignments. Stateless. */
 final class AssignmentStore {
 
-    private static final String COLUMNS = "org_id, resource_type, resource_id, member_id, role_id, created_at, updated_at";
+    private static final String COLUMNS = "org_id, resource_type, resource_id, member_id, role_id, created_at, updated_at, "
+            + "expires_at";
 
-    public Assignment upsert(Handle h, long orgId, String type, String resourceId, long memberId, long roleId, Instant now) {
-        return h.createQuery("INSERT INTO assignments (" + COLUMNS + ") VALUES (:org, :type, :rid, :member, :role, :now, :now) "
-                        + "ON CONFLICT (org_id, resource_type, resource_id, member_id) DO UPDATE SET role_id = :role, "
-                        + "updated_at = :now RETURNING " + COLUMNS)
+    /** Gives the member the role on the resource until {@code expiresAt} (null: no end), replacing its role there. */
+    public Assignment upsert(Handle h, long orgId, String type, String resourceId, long memberId, long roleId,
+                             Instant expiresAt, Instant now) {
+        return h.createQuery("INSERT INTO assignments (" + COLUMNS + ") VALUES (:org, :type, :rid, :member, :role, :now, "
+                        + ":now, :expires) ON CONFLICT (org_id, resource_type, resource_id, member_id) DO UPDATE SET "
+                        + "role_id = :role, expires_at = :expires, updated_at = :now RETURNING " + COLUMNS)
                 .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("member", memberId)
-                .bind("role", roleId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+                .bind("role", roleId).bind("expires", utc(expiresAt)).bind("now", utc(now))
+                .map((rs, ctx) -> map(rs)).one();
+    }
+
+    /** Organizations holding assignments whose end has come by {@code now}, at most {@code limit}. */
+    List<Long> organizationsWithExpired(Handle h, Instant now, int limit) {
+        return h.createQuery("SELECT DISTINCT org_id FROM assignments WHERE expires_at <= :now LIMIT :limit")
+                .bind("now", utc(now)).bind("limit", limit).mapTo(Long.class).list();
+    }
+
+    /** Deletes the organization's assignments whose end has come by {@code now}; returns them. */
+    List<Assignment> deleteExpired(Handle h, long orgId, Instant now) {
+        return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND expires_at <= :now RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).list();
     }
 
     /**
@@ -118,6 +134,7 @@ final class AssignmentStore {
 
     static Assignment map(ResultSet rs) throws SQLException {
         return new Assignment(rs.getLong("org_id"), rs.getString("resource_type"), rs.getString("resource_id"),
-                rs.getLong("member_id"), rs.getLong("role_id"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getLong("member_id"), rs.getLong("role_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "expires_at"));
     }
 }

@@ -18,6 +18,8 @@ public final class LoggedAssignment {
     public static final String RESOURCE_ID = "id";
     public static final String MEMBER_ID = "member_id";
     public static final String ROLE_ID = "role_id";
+    /** When the role ends by itself (null: it does not); shown, not decoded: its end is a change of its own. */
+    public static final String EXPIRES_AT = "expires_at";
 
     private LoggedAssignment() {
     }
@@ -30,6 +32,7 @@ public final class LoggedAssignment {
         n.put(ROLE_ID, a.roleId());
         n.put("created_at", a.createdAt().toString());
         n.put("updated_at", a.updatedAt().toString());
+        n.put(EXPIRES_AT, a.expiresAt() == null ? null : a.expiresAt().toString());
         return n;
     }
 }

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * What a change did to its object. {@link #wire()} is the name stored in {@code change_log.action} and shown by
  * the events API and webhooks; those names are API and never change. Members are {@link #ACTIVATED} and
- * {@link #DEACTIVATED} where their status changes, webhook subscriptions {@link #PAUSED} and {@link #RESUMED};
- * every other change is created, updated or deleted.
+ * {@link #DEACTIVATED} where their status changes, webhook subscriptions {@link #PAUSED} and {@link #RESUMED},
+ * time-bound assignments {@link #EXPIRED} when their end has come; every other change is created, updated or
+ * deleted.
  *
  * <p>An open enumeration, for the reason {@link ObjectType} gives: the constants are every action this version
  * writes and compare with {@code ==}; a stored name only a newer version knows reads as an action of its own,
@@ -26,6 +27,8 @@ public final class Action {
     public static final Action DEACTIVATED = known("deactivated");
     public static final Action PAUSED = known("paused");
     public static final Action RESUMED = known("resumed");
+    /** A time-bound assignment whose end has come, removed by the system. */
+    public static final Action EXPIRED = known("expired");
 
     private final String wire;
 

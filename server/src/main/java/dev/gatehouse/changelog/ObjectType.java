@@ -32,6 +32,9 @@ public final class ObjectType {
     public static final ObjectType ROOM = known("room");
     public static final ObjectType ROOM_USER = known("room_user");
     public static final ObjectType ROOMS_PROFILE = known("rooms_profile");
+    /** Rooms: an office and a region of a {@code rooms} organization. */
+    public static final ObjectType OFFICE = known("office");
+    public static final ObjectType REGION = known("region");
     /** Close: a membership's settings and its pinned views. */
     public static final ObjectType CLOSE_MEMBERSHIP_SETTINGS = known("close_membership_settings");
     public static final ObjectType CLOSE_PINNED_VIEWS = known("close_pinned_views");

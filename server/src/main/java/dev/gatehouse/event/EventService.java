@@ -36,7 +36,8 @@ import org.jdbi.v3.core.Handle;
 public final class EventService {
 
     /** Object types about the organization as a whole, which every internal member may read anyway. */
-    public static final Set<ObjectType> SHARED = Set.of(ObjectType.ORGANIZATION, ObjectType.ROLE, ObjectType.GROUP);
+    public static final Set<ObjectType> SHARED = Set.of(ObjectType.ORGANIZATION, ObjectType.ROLE, ObjectType.GROUP,
+            ObjectType.OFFICE, ObjectType.REGION);
     /** Object types about one member, whose object id is the member's id, readable by that member. */
     public static final Set<ObjectType> PERSONAL = Set.of(ObjectType.MEMBER, ObjectType.CLOSE_MEMBERSHIP_SETTINGS,
             ObjectType.CLOSE_PINNED_VIEWS, ObjectType.ROOMS_PROFILE);

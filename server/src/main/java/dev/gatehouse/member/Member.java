@@ -6,13 +6,14 @@ import java.util.Objects;
 /**
  * A person inside an organization. An internal member holds exactly one company role ({@code roleId});
  * an external member holds none and acts only through resource assignments. A deactivated member is kept
- * for history and has no access.
+ * for history and has no access; an invited one has none until its invitation is accepted.
  */
 public record Member(long id, long orgId, String userId, String email, String firstName, String lastName,
                      Long roleId, boolean external, String status, int version, Instant createdAt, Instant updatedAt) {
 
     public static final String ACTIVE = MemberStatus.ACTIVE.wire();
     public static final String DEACTIVATED = MemberStatus.DEACTIVATED.wire();
+    public static final String INVITED = MemberStatus.INVITED.wire();
 
     public Member {
         Objects.requireNonNull(userId, "userId");
@@ -26,5 +27,10 @@ public record Member(long id, long orgId, String userId, String email, String fi
 
     public boolean active() {
         return ACTIVE.equals(status);
+    }
+
+    /** Added but not yet accepted its invitation: no access until then. */
+    public boolean invited() {
+        return INVITED.equals(status);
     }
 }

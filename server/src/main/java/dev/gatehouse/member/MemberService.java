@@ -32,7 +32,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * and on {@code rooms} organizations Rooms' access-level gates, through every API); nobody but a service key
  * hands out a role with permissions or record visibility beyond their own; the last active member able to
  * manage roles cannot be demoted, deactivated or removed; deactivating a member revokes its keys, and
- * reactivating it does not revive them; updates honour the expected version.
+ * reactivating it does not revive them; a member may be added {@code invited} (no access until its invitation is
+ * {@link #accept accepted}, and never invited again); updates honour the expected version.
  *
  * <p>Reads: an external member sees only itself (others look nonexistent); internal members see the whole
  * directory. Members are named by {@link MemberRef}. Thread-safe.
@@ -138,6 +139,9 @@ public final class MemberService {
         if (!external) {
             requireCompanyRole(h, caller, model, orgId, in.roleId());
         }
+        if (in.status() != null && !in.status().equals(Member.ACTIVE) && !in.status().equals(Member.INVITED)) {
+            throw InvalidInputException.field("status", "a new member is active or invited, not " + in.status());
+        }
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
         Member member = members.insert(h, orgId, in, tx.now());
@@ -184,6 +188,10 @@ public final class MemberService {
             requireCompanyRole(h, caller, model, orgId, roleId);
         }
         String status = in.status() == null ? current.status() : in.status();
+        if (Member.INVITED.equals(status) && !current.invited()) {
+            throw InvalidInputException.field("status", "member " + current.id() + " is " + current.status()
+                    + "; only a new member is invited");
+        }
         if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
             requireUnique(h, orgId, null, in.email(), current.id());
         }
@@ -199,10 +207,33 @@ public final class MemberService {
         Action action = current.active() == updated.active() ? Action.UPDATED
                 : updated.active() ? Action.ACTIVATED : Action.DEACTIVATED;
         tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));
-        if (current.active() && !updated.active()) {
+        if (!Member.DEACTIVATED.equals(current.status()) && Member.DEACTIVATED.equals(updated.status())) {
             keys.revokeAll(tx, orgId, current.id());
         }
         return updated;
+    }
+
+    /**
+     * Marks an invited member's invitation accepted: it becomes active (an {@code activated} change) and from then
+     * on acts and is allowed what its roles grant. Gated like any change of the member. Accepting for an active
+     * member changes nothing (an invitation accepted twice); a deactivated one is a 409 {@code member_not_invited}.
+     */
+    public Written<Member> accept(Principal principal, long orgId, MemberRef ref) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            PermissionModel model = model(tx.handle(), orgId);
+            Member current = resolve(tx.handle(), caller, orgId, ref);
+            requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current, current.roleId(),
+                    current.external(), "accepting a member's invitation");
+            if (current.active()) {
+                return current;
+            }
+            if (!current.invited()) {
+                throw new ConflictException("member_not_invited", "member " + current.id() + " is " + current.status()
+                        + ", not invited: there is no invitation to accept");
+            }
+            return update(tx, caller, model, orgId, current, new MemberInput(null, null, null, null, null, null,
+                    Member.ACTIVE));
+        });
     }
 
     /** Removes a member, its resource assignments and its keys, and takes it out of its groups. */

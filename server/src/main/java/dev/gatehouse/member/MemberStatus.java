@@ -3,12 +3,15 @@ package dev.gatehouse.member;
 import java.util.Locale;
 
 /**
- * A member's status: {@link #ACTIVE}, or {@link #DEACTIVATED} (kept for history, no access). {@link #wire()} is
- * the name the tables, the change log and the native API use.
+ * A member's status: {@link #ACTIVE}; {@link #DEACTIVATED} (kept for history, no access); or {@link #INVITED}
+ * (added, but with no access until its invitation is accepted, which makes it active — Rooms' Pending). Only an
+ * active member acts and is allowed anything. {@link #wire()} is the name the tables, the change log and the
+ * native API use.
  */
 public enum MemberStatus {
     ACTIVE,
-    DEACTIVATED;
+    DEACTIVATED,
+    INVITED;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 

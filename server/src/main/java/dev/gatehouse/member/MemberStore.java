@@ -20,8 +20,9 @@ public final class MemberStore {
     public Member insert(Handle h, long orgId, MemberInput in, Instant now) {
         return h.createQuery("INSERT INTO members (org_id, user_id, email, first_name, last_name, role_id, external, "
                         + "status, version, created_at, updated_at) VALUES (:org, :user, :email, :first, :last, :role, "
-                        + ":external, 'active', 1, :now, :now) RETURNING " + COLUMNS)
+                        + ":external, :status, 1, :now, :now) RETURNING " + COLUMNS)
                 .bind("org", orgId).bind("user", in.userId()).bind("email", in.email()).bind("first", in.firstName())
+                .bind("status", in.status() == null ? Member.ACTIVE : in.status())
                 .bind("last", in.lastName()).bind("role", in.roleId()).bind("external", Boolean.TRUE.equals(in.external()))
                 .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
     }

@@ -105,7 +105,8 @@ public final class PreviewService {
         } else if (change instanceof ProposedChange.MemberEdit m) {
             members.update(tx, caller, orgId, m.member(), m.input(), m.expectedVersion());
         } else if (change instanceof ProposedChange.AssignmentPut a) {
-            assignments.put(tx, caller, orgId, a.resourceType(), a.resourceId(), a.member(), a.roleId());
+            assignments.put(tx, caller, orgId, a.resourceType(), a.resourceId(), a.member(), a.roleId(),
+                    a.expiresAt());
         } else if (change instanceof ProposedChange.AssignmentRemoval a) {
             assignments.remove(tx, caller, orgId, a.resourceType(), a.resourceId(), a.member());
         } else {

@@ -3,6 +3,7 @@ package dev.gatehouse.preview;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.role.RoleInput;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -26,8 +27,12 @@ public sealed interface ProposedChange {
         }
     }
 
-    /** {@code PUT …/resources/{type}/{id}/assignments/{member}}: a member's role on one resource. */
-    record AssignmentPut(String resourceType, String resourceId, MemberRef member, long roleId)
+    /**
+     * {@code PUT …/resources/{type}/{id}/assignments/{member}}: a member's role on one resource, until
+     * {@code expiresAt} (null: until removed). A role with an end counts until then, so it previews as the gain it
+     * is now; its end, when it comes, is a change of its own.
+     */
+    record AssignmentPut(String resourceType, String resourceId, MemberRef member, long roleId, Instant expiresAt)
             implements ProposedChange {
         public AssignmentPut {
             Objects.requireNonNull(resourceType, "resourceType");

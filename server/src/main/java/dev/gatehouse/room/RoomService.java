@@ -15,11 +15,10 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -32,6 +31,7 @@ import static dev.gatehouse.room.RoomsPermissions.EDIT_ANY_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.EDIT_INVITED_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_ANY_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCESS;
+import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
 
 /**
  * Rooms and the users in them. A room is a resource of type {@code room}; a user's room role is its resource
@@ -44,12 +44,13 @@ import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCES
  *       gets the given room role;</li>
  *   <li>a member sees a room when it holds a role in it, or its company role has {@code autoAccessToRooms};
  *       other rooms look nonexistent (404);</li>
- *   <li>in a room, the caller's room role must grant: {@code canAddUsersToRooms} to invite;
+ *   <li>in a room, the caller's room role must grant: {@code canViewAndEditRoomDetails} to change its field
+ *       data; {@code canAddUsersToRooms} to invite;
  *       {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a user's
  *       role or side; {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to revoke
  *       and restore access; {@code canDeleteRooms}, or {@code canDeleteOwnedRooms} in a room it owns, to delete;</li>
  *   <li>revoking access removes the assignment (so every decision denies) and remembers the role;
- *       restoring gives it back.</li>
+ *       restoring gives it back; a revocation dated later ends the assignment then (a time-bound assignment).</li>
  * </ul>
  *
  * The gates themselves are {@link RoomsRules}, which the assignment and member services apply too, so that
@@ -58,19 +59,23 @@ import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCES
 public final class RoomService {
 
     /** A room to create; see Rooms' RoomForCreate. */
-    public record NewRoom(String name, long roleId, Long ownerId, Integer officeId, String transactionSideId,
+    public record NewRoom(String name, long roleId, Long ownerId, Integer officeId, TransactionSide transactionSide,
                           Integer templateId, String listingSource, String fieldDataJson) {
     }
 
     /** Whom to invite into a room; see Rooms' RoomInvite. */
-    public record Invite(String email, String firstName, String lastName, long roleId, String transactionSideId) {
+    public record Invite(String email, String firstName, String lastName, long roleId, TransactionSide transactionSide) {
+        String sideId() {
+            return transactionSide == null ? null : transactionSide.wire();
+        }
     }
 
-    /** How far a client's clock may run ahead: a revocation date "now" may lie this much in the future. */
-    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** The outcome of an invitation: the user in the room, and whether the invitation added it ({@code false}: it
+     *  was in the room already and nothing changed). */
+    public record Invited(RoomUser user, boolean added) {
+    }
 
     private final Access access;
-    private final InstantSource clock;
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
     private final MemberStore memberStore = new MemberStore();
@@ -78,16 +83,16 @@ public final class RoomService {
     private final AssignmentService assignments;
     private final OrgModels orgModels;
     private final RoomsRules rules;
+    private final OfficeService offices;
 
-    /** @param clock the node's clock, which a revocation date is checked against */
     public RoomService(Access access, MemberService members, AssignmentService assignments, OrgModels orgModels,
-                       RoomsRules rules, InstantSource clock) {
+                       RoomsRules rules, OfficeService offices) {
         this.access = access;
-        this.clock = clock;
         this.members = members;
         this.assignments = assignments;
         this.orgModels = orgModels;
         this.rules = rules;
+        this.offices = offices;
     }
 
     public Written<Room> create(Principal principal, long orgId, NewRoom in) {
@@ -106,20 +111,42 @@ public final class RoomService {
                 throw InvalidInputException.field("ownerId", "user " + ownerId + " is external; a room owner must "
                         + "be a company user");
             }
+            if (in.officeId() != null) {
+                offices.requireOffices(h, orgId, "officeId", List.of(in.officeId()));
+            }
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);
             Instant now = tx.now();
+            String side = in.transactionSide() == null ? null : in.transactionSide().wire();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
-                    in.transactionSideId(), in.templateId(), in.listingSource(), in.fieldDataJson(), now);
+                    side, in.templateId(), in.listingSource(), in.fieldDataJson(), now);
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
-            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId());
-            rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), in.transactionSideId(), now);
+            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId(), null);
+            rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
             return room;
         });
     }
 
     public Room get(Principal principal, long orgId, int roomId) {
         return access.read(principal, orgId, (h, caller) -> rules.visibleRoom(h, caller, roomId));
+    }
+
+    /**
+     * Merges {@code fieldDataJson} (a JSON object: the properties to set, null removing one) into the room's field
+     * data; needs {@code canViewAndEditRoomDetails} in the caller's room role. Reading it needs only to see the
+     * room ({@link #get}).
+     */
+    public Written<Room> updateFieldData(Principal principal, long orgId, int roomId, String fieldDataJson) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            Room room = rules.visibleRoom(h, caller, roomId);
+            rules.requireRoomPermission(h, caller, room, VIEW_AND_EDIT_ROOM_DETAILS, null, null,
+                    "changing the field data of room " + roomId);
+            Room after = rooms.mergeFieldData(h, roomId, fieldDataJson, tx.now());
+            tx.change(orgId, ObjectType.ROOM, roomId, Action.UPDATED, RoomsSnapshots.room(room),
+                    RoomsSnapshots.room(after));
+            return after;
+        });
     }
 
     /** Rooms the caller may see (see the class comment), by id. */
@@ -157,9 +184,11 @@ public final class RoomService {
 
     /**
      * Invites a user into a room with a room role. An email that no member has becomes a new external member
-     * (an outsider), who may hold only external roles; a member already in the room is a conflict.
+     * (an outsider), who may hold only external roles. Inviting a user already in the room changes nothing and
+     * answers it as it is there ({@link Invited#added()} false: its role and side change with {@link #updateUser});
+     * one whose access is revoked is a conflict (restore it).
      */
-    public Written<RoomUser> invite(Principal principal, long orgId, int roomId, Invite in) {
+    public Written<Invited> invite(Principal principal, long orgId, int roomId, Invite in) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
@@ -171,24 +200,27 @@ public final class RoomService {
                 member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
                         in.firstName(), in.lastName(), null, true, null));
             } else {
-                long id = member.id();
-                rooms.roomUser(h, orgId, roomId, id).ifPresent(existing -> {
-                    throw new ConflictException("room_user_exists", "user " + id + " (" + in.email() + ") is already "
-                            + "in room " + roomId + (existing.revoked() ? " with access revoked; restore its access"
-                            : "; change its role with PUT …/rooms/" + roomId + "/users/" + id));
-                });
+                RoomUser existing = rooms.roomUser(h, orgId, roomId, member.id()).orElse(null);
+                if (existing != null && existing.revoked()) {
+                    throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
+                            + roomId + " is revoked; restore it instead of inviting it again");
+                }
+                if (existing != null) {
+                    return new Invited(existing, false);
+                }
             }
-            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId());
-            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.transactionSideId(), tx.now());
+            assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId(), null);
+            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.sideId(), tx.now());
             tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
-                    RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.transactionSideId(), null));
-            return rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow();
+                    RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.sideId(), null));
+            return new Invited(rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow(), true);
         });
     }
 
     /** Changes a room user's role and/or transaction side ({@code sideGiven}: set it, even to null). */
     public Written<RoomUser> updateUser(Principal principal, long orgId, int roomId, long memberId, Long roleId,
-                                        String side, boolean sideGiven) {
+                                        TransactionSide transactionSide, boolean sideGiven) {
+        String side = transactionSide == null ? null : transactionSide.wire();
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
@@ -201,7 +233,9 @@ public final class RoomService {
                         + " is revoked; restore it first");
             }
             if (roleId != null) {
-                assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId);
+                // a scheduled end of its access stays scheduled
+                assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId,
+                        current.accessEndsAt());
             }
             if (sideGiven) {
                 rooms.side(h, orgId, roomId, memberId, side, tx.now());
@@ -214,18 +248,16 @@ public final class RoomService {
     }
 
     /**
-     * Revokes a user's access to a room as of {@code at} (null: now), which must not lie in the future (beyond
-     * {@link #CLOCK_SKEW}): revocations are not scheduled. Its room role stops counting, and is remembered.
+     * Revokes a user's access to a room as of {@code at} (null: now). Now or earlier: its room role stops counting
+     * at once, and is remembered. A later date schedules the revocation: the user keeps its access until then, when
+     * its room role — a time-bound assignment ending at {@code at} — ends
+     * ({@link dev.gatehouse.assignment.AssignmentExpiry}) and the revocation is recorded as of that date. Revoking
+     * again moves the date (or revokes at once); restoring access cancels it.
      */
     public Written<RoomUser> revoke(Principal principal, long orgId, int roomId, long memberId, Instant at) {
-        Instant now = clock.instant();
-        if (at != null && at.isAfter(now.plus(CLOCK_SKEW))) {
-            throw InvalidInputException.field("revocationDate", "must not be in the future: scheduled revocations are "
-                    + "not supported, got " + at);
-        }
-        Instant revokedAt = at == null ? now : at;
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
+            boolean scheduled = at != null && at.isAfter(tx.now());
             Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
@@ -234,14 +266,22 @@ public final class RoomService {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is already revoked");
             }
+            if (scheduled) {
+                assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
+                        .orElseThrow(), at);
+                return roomUser(h, orgId, roomId, memberId);
+            }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
-            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), revokedAt, tx.now());
+            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), at == null ? tx.now() : at, tx.now());
             roomUserChanged(tx, orgId, current, null, current.roleId());
             return roomUser(h, orgId, roomId, memberId);
         });
     }
 
-    /** Gives a revoked user its room role back. */
+    /**
+     * Gives a revoked user its room role back; for a user whose revocation is scheduled, cancels it (its access no
+     * longer ends).
+     */
     public Written<RoomUser> restore(Principal principal, long orgId, int roomId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
@@ -250,13 +290,18 @@ public final class RoomService {
             RoomUser current = roomUser(h, orgId, roomId, memberId);
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), "restoring the access of user " + memberId + " to room " + roomId);
+            if (!current.revoked() && current.accessEndsAt() != null) {
+                assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
+                        .orElseThrow(), null);
+                return roomUser(h, orgId, roomId, memberId);
+            }
             if (!current.revoked()) {
                 throw new ConflictException("room_access_not_revoked", "user " + memberId + "'s access to room "
                         + roomId + " is not revoked");
             }
             rooms.revoked(h, orgId, roomId, memberId, null, null, tx.now());
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(),
-                    current.roleId());
+                    current.roleId(), null);
             roomUserChanged(tx, orgId, current, current.roleId(), null);
             return roomUser(h, orgId, roomId, memberId);
         });

@@ -22,7 +22,7 @@ final class RoomStore {
             + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at";
     private static final String ROOM_USER_COLUMNS = Sql.MEMBER_COLUMNS + ", ro.id AS room_role_id, "
             + "ro.name AS room_role_name, a.member_id IS NULL AS revoked, ru.invited_by, ru.transaction_side_id, "
-            + "ru.revoked_at, p.title_id";
+            + "ru.revoked_at, a.expires_at AS access_ends_at, p.title_id";
     /** Rooms the viewer holds a role in; {@code :viewer} null means every room. */
     private static final String VISIBLE = " FROM rooms r WHERE r.org_id = :org AND r.status = ANY (:statuses) "
             + "AND (CAST(:office AS integer) IS NULL OR r.office_id = :office) "
@@ -46,6 +46,16 @@ final class RoomStore {
     Optional<Room> find(Handle h, long orgId, int id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM rooms WHERE org_id = :org AND id = :id")
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /**
+     * Merges {@code dataJson} (a JSON object) into the room's field data: the properties it names get its values,
+     * a null value removes the property, the others stay; the room's {@code updated_at} moves to {@code now}.
+     */
+    Room mergeFieldData(Handle h, int id, String dataJson, Instant now) {
+        return h.createQuery("UPDATE rooms SET field_data = jsonb_strip_nulls(coalesce(field_data, '{}'::jsonb) "
+                        + "|| CAST(:data AS jsonb)), updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", id).bind("data", dataJson).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
     }
 
     void delete(Handle h, int id) {
@@ -150,7 +160,7 @@ final class RoomStore {
     private static RoomUser mapUser(ResultSet rs, int roomId) throws SQLException {
         return new RoomUser(roomId, MemberStore.map(rs), rs.getLong("room_role_id"), rs.getString("room_role_name"),
                 rs.getBoolean("revoked"), Sql.longOrNull(rs, "invited_by"), rs.getString("transaction_side_id"),
-                Sql.integer(rs, "title_id"), instant(rs, "revoked_at"));
+                Sql.integer(rs, "title_id"), instant(rs, "revoked_at"), instant(rs, "access_ends_at"));
     }
 
     private static Room map(ResultSet rs) throws SQLException {

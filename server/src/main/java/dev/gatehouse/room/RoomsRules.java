@@ -1,7 +1,9 @@
 package dev.gatehouse.room;
 
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentRules;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
@@ -9,6 +11,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.store.Tx;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -206,6 +209,31 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
                 member.id()).map(RoomUser::invitedBy).orElse(null);
         requireRoomPermission(h, caller, resourceId, MANAGE_ANY_USER_ROOM_ACCESS,
                 member == null ? null : MANAGE_INVITED_USER_ROOM_ACCESS, invitedBy, what);
+    }
+
+    /**
+     * A room role whose end has come (a revocation scheduled for a later date): the user's access to the room is now
+     * revoked like an immediate revocation — its role remembered for a restore, as of the scheduled date.
+     */
+    @Override
+    public void expired(Tx tx, PermissionModel model, Assignment assignment) {
+        if (!Room.RESOURCE_TYPE.equals(assignment.resourceType())) {
+            return;
+        }
+        int roomId = Room.parseResourceId(assignment.resourceId());
+        if (roomId <= 0 || rooms.find(tx.handle(), assignment.orgId(), roomId).isEmpty()) {
+            return;
+        }
+        rooms.revoked(tx.handle(), assignment.orgId(), roomId, assignment.memberId(), assignment.roleId(),
+                assignment.expiresAt(), tx.now());
+        rooms.roomUser(tx.handle(), assignment.orgId(), roomId, assignment.memberId()).ifPresent(user ->
+                tx.change(assignment.orgId(), ObjectType.ROOM_USER, roomId + "/" + assignment.memberId(),
+                        // fully qualified: inside a MemberRules, Action names MemberRules.Action
+                        dev.gatehouse.changelog.Action.UPDATED,
+                        RoomsSnapshots.roomUser(roomId, assignment.memberId(), user.invitedBy(),
+                                user.transactionSideId(), null),
+                        RoomsSnapshots.roomUser(roomId, assignment.memberId(), user.invitedBy(),
+                                user.transactionSideId(), assignment.roleId())));
     }
 
     private boolean seesRoom(Handle h, Caller caller, String resourceId) {

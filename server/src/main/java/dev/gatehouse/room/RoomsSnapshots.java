@@ -22,6 +22,7 @@ final class RoomsSnapshots {
         n.put("created_by", room.createdBy());
         n.put("transaction_side_id", room.transactionSideId());
         n.put("created_at", room.createdAt().toString());
+        n.set("field_data", room.fieldDataJson() == null ? null : Json.readTree(room.fieldDataJson()));
         return n;
     }
 
@@ -46,6 +47,7 @@ final class RoomsSnapshots {
         ArrayNode regions = n.putArray("regions");
         p.regions().forEach(regions::add);
         n.put("locked", p.lockReason() != null);
+        n.put("invited_at", p.invitedAt() == null ? null : p.invitedAt().toString());
         return n;
     }
 }

@@ -3,7 +3,10 @@ package dev.gatehouse.room;
 import dev.gatehouse.member.Member;
 import java.util.Objects;
 
-/** A company user as Rooms sees it: an internal member and its Rooms fields. Locked out = deactivated. */
+/**
+ * A company user as Rooms sees it: an internal member and its Rooms fields. Locked out = deactivated; Pending =
+ * invited (neither may act).
+ */
 public record RoomsUser(Member member, RoomsProfile profile) {
     public RoomsUser {
         Objects.requireNonNull(member, "member");
@@ -11,6 +14,6 @@ public record RoomsUser(Member member, RoomsProfile profile) {
     }
 
     public boolean lockedOut() {
-        return !member.active();
+        return Member.DEACTIVATED.equals(member.status());
     }
 }

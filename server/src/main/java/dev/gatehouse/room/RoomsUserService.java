@@ -5,6 +5,7 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
@@ -12,6 +13,7 @@ import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -27,7 +29,8 @@ import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
  * whichever API is used): inviting is gated by the level asked for the invitee, updating, locking and unlocking
  * by {@code canManageMember…}, removing by {@code canRemoveCompanyMember…}; service keys pass every gate.
  *
- * <p>A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
+ * <p>{@code invite_user} adds the member {@code invited} (Rooms' Pending): it has no access until its invitation
+ * is accepted (the native {@code …/members/{member}/accept}). A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
  * reason; an unlock activates it again (with new keys to be issued: revoked keys stay revoked). Company users
  * are read by internal members; an external member (an outsider in rooms) sees none. Thread-safe.
  */
@@ -38,6 +41,7 @@ public final class RoomsUserService {
     private final MemberService members;
     private final OrgModels orgModels;
     private final RoomsRules rules;
+    private final OfficeService offices;
 
     /** Who to invite; see Rooms' UserToInvite. */
     public record Invite(String firstName, String lastName, String email, long roleId, AccessLevel accessLevel,
@@ -45,11 +49,13 @@ public final class RoomsUserService {
                          String eSignPermissionProfileId) {
     }
 
-    public RoomsUserService(Access access, MemberService members, OrgModels orgModels, RoomsRules rules) {
+    public RoomsUserService(Access access, MemberService members, OrgModels orgModels, RoomsRules rules,
+                            OfficeService offices) {
         this.access = access;
         this.members = members;
         this.orgModels = orgModels;
         this.rules = rules;
+        this.offices = offices;
     }
 
     public Slice<RoomsUser> list(Principal principal, long orgId, UserQuery query) {
@@ -71,10 +77,15 @@ public final class RoomsUserService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             rules.requireLevel(h, caller, in.accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME, "inviting a user");
+            if (in.defaultOfficeId() != null) {
+                offices.requireOffices(h, orgId, "defaultOfficeId", List.of(in.defaultOfficeId()));
+            }
+            offices.requireOffices(h, orgId, "offices", in.offices());
+            offices.requireRegions(h, orgId, "regions", in.regions());
             Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
-                    in.firstName(), in.lastName(), in.roleId(), false, null));
+                    in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
-                    in.offices(), in.regions(), in.eSignPermissionProfileId(), null);
+                    in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
             save(tx, orgId, null, profile);
             return find(h, orgId, member.id());
         });
@@ -86,7 +97,65 @@ public final class RoomsUserService {
             Handle h = tx.handle();
             RoomsUser current = find(h, orgId, memberId);
             requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, "updating a user");
+            if (officeId != null) {
+                offices.requireOffices(h, orgId, "defaultOfficeId", List.of(officeId));
+            }
             save(tx, orgId, current.profile(), current.profile().withDefaultOffice(officeId));
+            return find(h, orgId, memberId);
+        });
+    }
+
+    /**
+     * Adds a user to an office of the organization ({@code member} true) or removes it from one; adding an office
+     * the user is in, or removing one it is not in, changes nothing. Gated like an update.
+     */
+    public Written<RoomsUser> setOffice(Principal principal, long orgId, long memberId, int officeId, boolean member) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            RoomsUser current = find(h, orgId, memberId);
+            requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, member ? "adding a user to an office"
+                    : "removing a user from an office");
+            offices.requireOffices(h, orgId, "officeId", List.of(officeId));
+            RoomsProfile after = current.profile().withOffice(officeId, member);
+            if (after != current.profile()) {
+                save(tx, orgId, current.profile(), after);
+            }
+            return find(h, orgId, memberId);
+        });
+    }
+
+    /** Adds a user to a region or removes it from one, like {@link #setOffice}. */
+    public Written<RoomsUser> setRegion(Principal principal, long orgId, long memberId, int regionId, boolean member) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            RoomsUser current = find(h, orgId, memberId);
+            requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, member ? "adding a user to a region"
+                    : "removing a user from a region");
+            offices.requireRegions(h, orgId, "regionId", List.of(regionId));
+            RoomsProfile after = current.profile().withRegion(regionId, member);
+            if (after != current.profile()) {
+                save(tx, orgId, current.profile(), after);
+            }
+            return find(h, orgId, memberId);
+        });
+    }
+
+    /**
+     * Sends a pending user's invitation again. Gatehouse sends no e-mail: the new invitation time is recorded (a
+     * {@code rooms_profile} change of {@code invited_at}), for the product to act on. Gated like inviting a user
+     * of its access level; a user that has accepted its invitation is a 409 {@code user_not_pending}.
+     */
+    public Written<RoomsUser> reinvite(Principal principal, long orgId, long memberId) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            RoomsUser current = find(h, orgId, memberId);
+            rules.requireLevel(h, caller, current.profile().accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME,
+                    "re-inviting a user");
+            if (!current.member().invited()) {
+                throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
+                        + "was accepted (or it never had one), so there is nothing to send again");
+            }
+            save(tx, orgId, current.profile(), current.profile().withInvitedAt(tx.now()));
             return find(h, orgId, memberId);
         });
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.room;
 
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.store.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,7 +23,8 @@ final class RoomsUserStore {
     private static final String FROM = " FROM members m JOIN roles r ON r.id = m.role_id "
             + "LEFT JOIN rooms_profiles p ON p.member_id = m.id WHERE m.org_id = :org AND NOT m.external";
     private static final String SELECT = "SELECT " + Sql.MEMBER_COLUMNS + ", " + LEVEL + " AS level, "
-            + "p.default_office_id, p.title_id, p.offices, p.regions, p.esign_permission_profile_id, p.lock_reason"
+            + "p.default_office_id, p.title_id, p.offices, p.regions, p.esign_permission_profile_id, p.lock_reason, "
+            + "p.invited_at"
             + FROM;
 
     Optional<RoomsUser> find(Handle h, long orgId, long memberId) {
@@ -43,10 +45,10 @@ final class RoomsUserStore {
     }
 
     Slice<RoomsUser> search(Handle h, long orgId, UserQuery q) {
-        if (q.pendingOnly()) {
-            return new Slice<>(List.of(), 0);
-        }
         StringBuilder where = new StringBuilder();
+        if (q.pending() != null) {
+            where.append(q.pending() ? " AND m.status = 'invited'" : " AND m.status <> 'invited'");
+        }
         if (q.filter() != null && !q.filter().isEmpty()) {
             where.append(" AND (lower(coalesce(m.first_name, '')) LIKE :p ESCAPE '!' OR lower(coalesce(m.last_name, '')) "
                     + "LIKE :p ESCAPE '!' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE :p ESCAPE '!' "
@@ -96,15 +98,16 @@ final class RoomsUserStore {
 
     void upsert(Handle h, long orgId, RoomsProfile p, Instant now) {
         h.createUpdate("INSERT INTO rooms_profiles (member_id, org_id, access_level, default_office_id, title_id, offices, "
-                        + "regions, esign_permission_profile_id, lock_reason, created_at, updated_at) VALUES (:member, :org, "
-                        + ":level, :office, :title, :offices, :regions, :esign, :reason, :now, :now) "
+                        + "regions, esign_permission_profile_id, lock_reason, invited_at, created_at, updated_at) VALUES "
+                        + "(:member, :org, :level, :office, :title, :offices, :regions, :esign, :reason, :invited, :now, :now) "
                         + "ON CONFLICT (member_id) DO UPDATE SET access_level = :level, default_office_id = :office, "
                         + "title_id = :title, offices = :offices, regions = :regions, esign_permission_profile_id = :esign, "
-                        + "lock_reason = :reason, updated_at = :now")
+                        + "lock_reason = :reason, invited_at = :invited, updated_at = :now")
                 .bind("member", p.memberId()).bind("org", orgId).bind("level", p.accessLevel().wire())
                 .bind("office", p.defaultOfficeId()).bind("title", p.titleId())
                 .bind("offices", p.offices().toArray(new Integer[0])).bind("regions", p.regions().toArray(new Integer[0]))
-                .bind("esign", p.eSignPermissionProfileId()).bind("reason", p.lockReason()).bind("now", utc(now))
+                .bind("esign", p.eSignPermissionProfileId()).bind("reason", p.lockReason())
+                .bind("invited", utc(p.invitedAt())).bind("now", utc(now))
                 .execute();
     }
 
@@ -115,6 +118,6 @@ final class RoomsUserStore {
         List<Integer> regions = rs.getArray("regions") == null ? new ArrayList<>() : Sql.integers(rs, "regions");
         return new RoomsUser(member, new RoomsProfile(member.id(), level, Sql.integer(rs, "default_office_id"),
                 Sql.integer(rs, "title_id"), offices, regions, rs.getString("esign_permission_profile_id"),
-                rs.getString("lock_reason")));
+                rs.getString("lock_reason"), SqlTime.instant(rs, "invited_at")));
     }
 }

@@ -59,6 +59,10 @@ class ManagementEscalationIT {
         long agentRole = fx.role(org, "Agent", List.of("canCreateRooms", "canViewRoomDetails"));
         long mm = invite(base, "carl", managerRole, "Contributor");
         long ada = invite(base, "ada", agentRole, "Admin");
+        for (long invited : List.of(mm, ada)) {
+            assertThat(node.service().post(org.path() + "/members/" + invited + "/accept", Map.of()).status())
+                    .as("accepting the invitation").isEqualTo(200);
+        }
         return new Rooms(org, base, managerRole, agentRole, mm, fx.keyFor(org, mm), ada);
     }
 

@@ -2,6 +2,7 @@ package dev.gatehouse.changelog;
 
 import dev.gatehouse.enginefeed.ChangeDecoder;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Golden;
 import dev.gatehouse.testing.Http;
@@ -113,6 +114,8 @@ class StoredSnapshotsIT {
         ok(service.put(assignment, Map.of("role_id", editor)), 200);
         ok(service.put(assignment, Map.of("role_id", limited)), 200);
         ok(service.delete(assignment), 204);
+        ok(service.put(path + "/resources/doc/d2/assignments/" + alice, Map.of("role_id", editor, "expires_at",
+                java.time.Instant.now().plusSeconds(1).toString())), 200);
         ok(service.put(path + "/resources/room/r1/assignments/" + guest,
                 Map.of("role_id", fx.role(org, Map.of("name", "Guest", "permissions", List.of("doc.read"), "external",
                         true, "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned",
@@ -135,11 +138,23 @@ class StoredSnapshotsIT {
         Fixtures.Org rooms = fx.org("rooms");
         String base = "/restapi/v2/accounts/" + rooms.accountId();
         int adminRole = ok(rooms.admin().get(base + "/roles"), 200).get("roles").get(0).get("roleId").intValue();
-        ok(rooms.admin().post(base + "/users/invite_user", Map.of("firstName", "Bob", "lastName", "Broker",
-                "email", "bob@acme.test", "roleId", adminRole, "accessLevel", "Office", "offices", List.of(4),
-                "defaultOfficeId", 4)), 201);
+        String roomsPath = rooms.path();
+        int region = ok(service.post(roomsPath + "/regions", Map.of("name", "North")), 201).get("id").intValue();
+        ok(service.patch(roomsPath + "/regions/" + region, Map.of("name", "North East")), 200);
+        ok(service.delete(roomsPath + "/regions/" + ok(service.post(roomsPath + "/regions", Map.of("name", "Gone")), 201)
+                .get("id").intValue()), 204);
+        int office = ok(service.post(roomsPath + "/offices", Map.of("name", "Main", "region_id", region, "city", "Boston")),
+                201).get("id").intValue();
+        ok(service.patch(roomsPath + "/offices/" + office, Map.of("phone", "+1 617 555 0100")), 200);
+        ok(service.delete(roomsPath + "/offices/" + ok(service.post(roomsPath + "/offices", Map.of("name", "Gone")), 201)
+                .get("id").intValue()), 204);
+        int bob = ok(rooms.admin().post(base + "/users/invite_user", Map.of("firstName", "Bob", "lastName", "Broker",
+                "email", "bob@acme.test", "roleId", adminRole, "accessLevel", "Office", "offices", List.of(office),
+                "defaultOfficeId", office)), 201).get("userId").intValue();
+        ok(rooms.admin().post(base + "/users/" + bob + "/add_to_region", Map.of("regionId", region)), 204);
         int room = ok(rooms.admin().post(base + "/rooms", Map.of("name", "12 Elm Street", "roleId", adminRole,
-                "officeId", 4)), 201).get("roomId").intValue();
+                "officeId", office)), 201).get("roomId").intValue();
+        ok(rooms.admin().put(base + "/rooms/" + room + "/field_data", Map.of("data", Map.of("city", "Boston"))), 200);
         ok(rooms.admin().post(base + "/rooms/" + room + "/users", Map.of("email", "bob@acme.test", "firstName", "Bob",
                 "lastName", "Broker", "roleId", adminRole)), 201);
 
@@ -150,6 +165,8 @@ class StoredSnapshotsIT {
         ok(closeApi.put("/membership/" + membership + "/", Map.of("auto_record_calls", "enabled")), 200);
         ok(closeApi.put("/membership/" + membership + "/pinned_views/", Map.of("saved_view_ids",
                 List.of("save_0123456789abcdefghijkl"))), 200);
+        Await.until(java.time.Duration.ofSeconds(30), "the time-bound assignment has expired", () -> !service.get(path
+                + "/events?object_type=assignment&action=expired").json().get("items").isEmpty());
     }
 
     private static JsonNode ok(Http.Res res, int... expected) {

@@ -50,7 +50,7 @@ class ChangeDecoderTest {
             new RoleVisibility(List.of("owner_id", "rep_id"), RoleVisibility.ALLOW_UNASSIGNED), 3, T, T);
     static final Member MEMBER = new Member(30, ORG, "u-30", "u30@example.com", "Ann", null, 12L, false, Member.ACTIVE,
             1, T, T);
-    static final Assignment ASSIGNMENT = new Assignment(ORG, "room", "r-9", 30, 12, T, T);
+    static final Assignment ASSIGNMENT = new Assignment(ORG, "room", "r-9", 30, 12, T, T, null);
 
     @ParameterizedTest
     @MethodSource("objectTypes")
@@ -78,9 +78,9 @@ class ChangeDecoderTest {
     void storedNames_areTheOnesTheEventsApiHasAlwaysShown() {
         assertThat(ObjectType.values()).extracting(ObjectType::wire).containsExactly("organization", "model", "role",
                 "member", "assignment", "group", "api_key", "webhook", "room", "room_user", "rooms_profile",
-                "close_membership_settings", "close_pinned_views");
+                "office", "region", "close_membership_settings", "close_pinned_views");
         assertThat(Action.values()).extracting(Action::wire).containsExactly("created", "updated", "deleted",
-                "activated", "deactivated", "paused", "resumed");
+                "activated", "deactivated", "paused", "resumed", "expired");
     }
 
     /** A record written by a newer version keeps its names, and decodes to nothing. */

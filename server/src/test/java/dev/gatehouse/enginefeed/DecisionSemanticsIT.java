@@ -65,7 +65,21 @@ class DecisionSemanticsIT {
         assign("doc", "d9", "frank", "editor");
         assertThat(writer.service().patch(org.path() + "/members/frank", Map.of("status", "deactivated")).status())
                 .isEqualTo(200);
+        ids.put("gina", invited("gina", ids.get("editor")));
+        assign("doc", "d8", "gina", "editor");
+        ids.put("hank", invited("hank", ids.get("viewer")));
+        assign("doc", "d8", "hank", "editor");
+        assertThat(writer.service().post(org.path() + "/members/hank/accept", Map.of()).status()).isEqualTo(200);
         rebuilt = TestNode.startOn(writer.databaseUrl());
+    }
+
+    /** A member added {@code invited}: it has no access until its invitation is accepted. */
+    static long invited(String user, long roleId) {
+        Http.Res res = writer.service().post(org.path() + "/members", Map.of("user_id", user, "email",
+                user + "@example.com", "role_id", roleId, "status", "invited"));
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        assertThat(res.get("status").stringValue()).isEqualTo("invited");
+        return res.get("id").longValue();
     }
 
     static void assign(String type, String id, String member, String role) {
@@ -138,6 +152,19 @@ class DecisionSemanticsIT {
         assertThat(allowed(engine, "frank", "doc.read", null, null)).isFalse();
         assertThat(allowed(engine, "frank", "doc.read", "doc", "d9")).isFalse();
         assertThat(allowed(engine, "frank", "doc.read", "doc", "d3")).isFalse();
+    }
+
+    /** An invited member is allowed nothing — by its company role or its resource roles — until it accepts. */
+    @ParameterizedTest
+    @MethodSource("engines")
+    void invitedMembers_areDeniedEverywhere_untilTheyAccept(String engine) {
+        assertThat(allowed(engine, "gina", "doc.read", null, null)).isFalse();
+        assertThat(allowed(engine, "gina", "doc.write", "doc", "d8")).isFalse();
+        assertThat(allowed(engine, "gina", "doc.read", "doc", "d3")).isFalse();
+        assertThat(visible(engine, "gina", Map.of())).isFalse();
+        assertThat(allowed(engine, "hank", "doc.read", null, null)).as("accepted").isTrue();
+        assertThat(allowed(engine, "hank", "doc.write", "doc", "d8")).as("accepted, its room role counts").isTrue();
+        assertThat(allowed(engine, "hank", "doc.write", null, null)).isFalse();
     }
 
     @ParameterizedTest
@@ -226,9 +253,9 @@ class DecisionSemanticsIT {
                 .get("permissions")).extracting(JsonNode::stringValue).containsExactly("doc.read");
     }
 
-    static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "eve", "frank");
+    static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "eve", "frank", "gina", "hank");
     static final List<String[]> RESOURCES = List.of(new String[] {"doc", "d1"}, new String[] {"doc", "d2"},
-            new String[] {"doc", "d3"}, new String[] {"doc", "d9"}, new String[] {"room", "r1"}, new String[] {"room", "r2"});
+            new String[] {"doc", "d3"}, new String[] {"doc", "d8"}, new String[] {"doc", "d9"}, new String[] {"room", "r1"}, new String[] {"room", "r2"});
 
     @ParameterizedTest
     @MethodSource("engines")

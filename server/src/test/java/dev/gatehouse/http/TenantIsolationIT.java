@@ -42,6 +42,10 @@ class TenantIsolationIT {
      */
     static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("PATCH /v1/orgs/{org}", "{\"name\": \"Renamed\"}"),
+            Map.entry("POST /v1/orgs/{org}/regions", "{\"name\": \"Intruder\"}"),
+            Map.entry("PATCH /v1/orgs/{org}/regions/{region}", "{\"name\": \"Renamed\"}"),
+            Map.entry("POST /v1/orgs/{org}/offices", "{\"name\": \"Intruder\", \"region_id\": {region}}"),
+            Map.entry("PATCH /v1/orgs/{org}/offices/{office}", "{\"city\": \"Changed\"}"),
             Map.entry("POST /v1/orgs/{org}/roles", "{\"name\": \"Intruder\", \"permissions\": [\"canCreateRooms\"]}"),
             Map.entry("PATCH /v1/orgs/{org}/roles/{role}", "{\"description\": \"changed\"}"),
             Map.entry("POST /v1/orgs/{org}/members", "{\"user_id\": \"intruder\", \"email\": \"intruder@example.com\", "
@@ -67,7 +71,8 @@ class TenantIsolationIT {
             Map.entry("PATCH /v1/orgs/{org}/webhooks/{webhook}", "{\"description\": \"changed\"}"),
             Map.entry("POST /v1/orgs/{org}/import", "{\"type\": \"group\", \"name\": \"Imported\"}"));
     /** Path parameters naming an object of one organization (as opposed to a type or a resource id). */
-    static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group", "webhook", "revision");
+    static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group", "webhook", "revision", "office",
+            "region");
 
     static TestNode node;
     static Fixtures.Populated a;

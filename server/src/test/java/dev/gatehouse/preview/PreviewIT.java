@@ -6,6 +6,8 @@ import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -156,6 +158,57 @@ class PreviewIT {
     }
 
     @Test
+    void invitedMember_isAllowedNothing_soOnlyAcceptingItsInvitationPreviewsAGain() {
+        Fixtures.Org invitations = fx.org("rooms");
+        long reader = fx.role(invitations, "Reader", List.of("canViewRoomDetails"));
+        long owner = fx.member(invitations, "owner", fx.role(invitations, "Owner", List.of("canCreateRooms",
+                "canViewRoomDetails")));
+        String house = fx.room(invitations, "Oak Lane", owner, reader);
+        Http.Res invited = node.service().post(invitations.path() + "/members", Map.of("user_id", "ivy",
+                "email", "ivy@in.test", "role_id", reader, "status", "invited"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+
+        Http.Res roomRole = preview(node.service(), invitations, Map.of("assignment", Map.of("resource",
+                Map.of("type", "room", "id", house), "user_id", "ivy", "role_id", reader)));
+        assertThat(roomRole.status()).as(roomRole.toString()).isEqualTo(200);
+        assertThat(roomRole.get("gains")).as("an invited member is allowed nothing, in a room neither").isEmpty();
+
+        Http.Res accepting = preview(invitations.admin(), invitations, Map.of("member", Map.of("user_id", "ivy",
+                "status", "active")));
+        assertThat(accepting.status()).as(accepting.toString()).isEqualTo(200);
+        assertThat(lines(accepting.get("gains"))).containsExactly("canViewRoomDetails @ org: [ivy]");
+        assertThat(accepting.get("losses")).isEmpty();
+        assertThat(node.service().get(invitations.path() + "/members/" + invited.get("id").longValue())
+                .get("status").stringValue()).as("rehearsed only").isEqualTo("invited");
+
+        assertSameRefusal(preview(invitations.admin(), invitations, Map.of("member", Map.of("user_id", "owner",
+                        "status", "invited"))),
+                invitations.admin().patch(invitations.path() + "/members/" + owner, Map.of("status", "invited")),
+                400);
+    }
+
+    @Test
+    void timeBoundAssignment_previewsAsTheGainItIsUntilItsEnd_andAPastEndIsRefusedAsByTheWrite() {
+        String tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).toString();
+        Http.Res put = preview(node.service(), org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                "id", room), "user_id", "g1", "role_id", guest, "expires_at", tomorrow)));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(lines(put.get("gains"))).containsExactly("canViewRoomDetails @ room/" + room + ": [g1]");
+
+        assertSameRefusal(preview(node.service(), org, Map.of("assignment", Map.of("resource", Map.of("type", "room",
+                        "id", room), "user_id", "g1", "role_id", guest, "expires_at", "2020-01-01T00:00:00Z"))),
+                node.service().put(org.path() + "/resources/room/" + room + "/assignments/g1", Map.of("role_id", guest,
+                        "expires_at", "2020-01-01T00:00:00Z")), 400);
+
+        Map<String, Object> removal = new HashMap<>(Map.of("resource", Map.of("type", "room", "id", room),
+                "user_id", "g1", "expires_at", tomorrow));
+        removal.put("role_id", null);
+        Http.Res ended = preview(node.service(), org, Map.of("assignment", removal));
+        assertProblem(ended, 400, "invalid_input");
+        assertThat(ended.json().at("/errors/assignment.expires_at").stringValue()).contains("removal");
+    }
+
+    @Test
     void inheritingResources_followTheCompanyRole_unlessAnAssignmentOverridesIt() throws IOException {
         try (InputStream in = PreviewIT.class.getResourceAsStream("/models/docs.json")) {
             Http.Res registered = node.service().post("/v1/models", Json.MAPPER.readTree(in));
@@ -294,6 +347,9 @@ class PreviewIT {
                 "id", "1"), "user_id", "g1", "role_id", guest))), 400, "unknown_resource_type");
         assertProblem(preview(org.admin(), org, Map.of("role", Map.of("id", agent), "limit", 5000)), 400,
                 "invalid_input");
+        Http.Res office = preview(org.admin(), org, Map.of("office", Map.of("name", "Downtown")));
+        assertProblem(office, 400, "invalid_input");
+        assertThat(office.json().at("/errors/office").stringValue()).contains("nothing to preview");
         assertProblem(org.admin().header("Content-Type", "text/plain").post(org.path() + "/preview", "x"), 400,
                 null);
         assertProblem(node.anonymous().post(org.path() + "/preview", roleEdit(agent, List.of())), 401,

@@ -19,7 +19,7 @@ public final class Fixtures {
      * A {@code rooms} organization holding one of everything a native route can address: a custom internal
      * and a custom external role, an internal member with a key of its own and an external member, both holding
      * a role on a room (the internal member owns it; {@code params} names it {@code id}), and a group holding the
-     * internal member. {@code params} names them as path parameters.
+     * internal member, and a region with an office in it. {@code params} names them as path parameters.
      */
     public record Populated(Org org, long internalRole, long externalRole, long member, long external, String keyId,
                             Http memberKey, Map<String, String> params) {
@@ -114,12 +114,20 @@ public final class Fixtures {
         if (webhook.status() != 201) {
             throw new AssertionError("creating a webhook: " + webhook);
         }
+        Http.Res region = node.service().post(org.path() + "/regions", Map.of("name", "Region " + org.id()));
+        Http.Res office = node.service().post(org.path() + "/offices", Map.of("name", "Office " + org.id(),
+                "region_id", region.json().get("id").intValue()));
+        if (office.status() != 201) {
+            throw new AssertionError("creating an office: " + office);
+        }
         Map<String, String> params = new HashMap<>(Map.of("org", String.valueOf(org.id()),
                 "role", String.valueOf(internal), "member", String.valueOf(member),
                 "key", key.json().get("id").stringValue(), "type", "room", "id", room, "model", "rooms",
                 "group", groupId));
         params.put("webhook", String.valueOf(webhook.json().get("id").longValue()));
         params.put("revision", String.valueOf(webhook.revision()));
+        params.put("region", String.valueOf(region.json().get("id").intValue()));
+        params.put("office", String.valueOf(office.json().get("id").intValue()));
         params = Map.copyOf(params);
         return new Populated(org, internal, externalRole, member, external, key.json().get("id").stringValue(),
                 node.as(key.json().get("key").stringValue()), params);

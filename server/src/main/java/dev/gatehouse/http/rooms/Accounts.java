@@ -28,6 +28,7 @@ final class Accounts {
         }
     }
 
+    private static final String ATTRIBUTE = "gatehouse.rooms.account";
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final Auth auth;
@@ -61,6 +62,13 @@ final class Accounts {
                     + ") uses the model \"" + org.modelId() + "\"; the Rooms API serves only organizations on the \""
                     + RoomsPermissions.MODEL + "\" model");
         }
-        return new Account(principal, org, models.require(org.modelId()));
+        Account account = new Account(principal, org, models.require(org.modelId()));
+        ctx.attribute(ATTRIBUTE, account);
+        return account;
+    }
+
+    /** The account a request resolved to, for wording its failures; null when it failed before. */
+    static Account resolved(Context ctx) {
+        return ctx.attribute(ATTRIBUTE);
     }
 }

@@ -1,15 +1,18 @@
 package dev.gatehouse.http.rooms;
 
+import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.RoomsUserService;
+import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +37,8 @@ public final class RoomsApi implements Dialect {
 
     /** What the Rooms dialect uses: the caller's key, the models, and the services its endpoints call. */
     public record Services(Auth auth, ModelRegistry models, OrgService orgs, RoleService roles,
-                           RoomsRoleService roomsRoles, RoomsUserService roomsUsers, RoomService rooms) {
+                           RoomsRoleService roomsRoles, RoomsUserService roomsUsers, RoomService rooms,
+                           OfficeService offices) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -43,6 +47,7 @@ public final class RoomsApi implements Dialect {
             Objects.requireNonNull(roomsRoles, "roomsRoles");
             Objects.requireNonNull(roomsUsers, "roomsUsers");
             Objects.requireNonNull(rooms, "rooms");
+            Objects.requireNonNull(offices, "offices");
         }
     }
 
@@ -52,6 +57,7 @@ public final class RoomsApi implements Dialect {
         all.addAll(new RolesEndpoints(accounts, s.roles(), s.roomsRoles()).routes());
         all.addAll(new UsersEndpoints(accounts, s.roomsUsers()).routes());
         all.addAll(new RoomsEndpoints(accounts, s.rooms(), s.roomsRoles()).routes());
+        all.addAll(new OfficesEndpoints(accounts, s.offices()).routes());
         this.routes = List.copyOf(all);
     }
 
@@ -65,15 +71,28 @@ public final class RoomsApi implements Dialect {
         return routes;
     }
 
-    /** Rooms' ApiError: the stable code in upper case, the detail, and a reference id for this occurrence. */
+    /**
+     * A typed failure in Rooms' words ({@link RoomsErrors}): its fields by their Rooms names, and the organization
+     * the request addressed as its account.
+     */
+    @Override
+    public void error(Context ctx, int status, GatehouseException e) {
+        error(ctx, status, e.code(), RoomsErrors.message(e.detail(), e.fieldErrors(), Accounts.resolved(ctx)),
+                Map.of(), e.context());
+    }
+
+    /**
+     * Rooms' ApiError: the stable code in upper case, the detail (fields by their Rooms names), and a reference id
+     * for this occurrence.
+     */
     @Override
     public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
                                  Map<String, Object> context) {
         ObjectNode body = Json.object();
         body.put("errorCode", code.toUpperCase(Locale.ROOT));
-        body.put("message", detail);
+        body.put("message", RoomsErrors.message(detail, fieldErrors, null));
         body.put("referenceId", UUID.randomUUID().toString());
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
-        return new ErrorReply(status, "application/json", Json.write(body));
+        return new ErrorReply(status, "application/json", Wire.write(body));
     }
 }

@@ -7,6 +7,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.room.RoomQuery;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsRoleService;
+import dev.gatehouse.room.TransactionSide;
 import dev.gatehouse.room.UserSort;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -42,6 +43,8 @@ final class RoomsEndpoints {
                 Route.post(ROOMS, this::create),
                 Route.get(ROOM, this::get),
                 Route.delete(ROOM, this::delete),
+                Route.get(ROOM + "/field_data", this::fieldData),
+                Route.put(ROOM + "/field_data", this::updateFieldData),
                 Route.get(ROOM + "/users", this::users),
                 Route.post(ROOM + "/users", this::invite),
                 Route.put(ROOM_USER, this::updateUser),
@@ -93,7 +96,7 @@ final class RoomsEndpoints {
         Integer roleId = Wire.id(f, "roleId", true);
         Integer ownerId = Wire.id(f, "ownerId", false);
         Integer officeId = Wire.integer(f, "officeId");
-        String side = f.text("transactionSideId", false, 50);
+        TransactionSide side = side(f);
         Integer templateId = Wire.integer(f, "templateId");
         String listingSource = f.string("listingSource", false, 50);
         if (listingSource != null && !LISTING_SOURCES.contains(listingSource)) {
@@ -122,6 +125,28 @@ final class RoomsEndpoints {
         Wire.json(ctx, 200, RoomsJson.room(rooms.get(a.principal(), a.orgId(), roomId), includeFieldData));
     }
 
+    /** Rooms' FieldData of a room: {@code {"data": {…}}}, what its Details tab shows. */
+    private void fieldData(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.json(ctx, 200, RoomsJson.fieldData(rooms.get(a.principal(), a.orgId(), Wire.pathId(ctx, "roomId"))));
+    }
+
+    /** FieldDataForUpdate {@code {"data": {…}}}: the fields to set (null removes one); answers the whole FieldData. */
+    private void updateFieldData(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int roomId = Wire.pathId(ctx, "roomId");
+        Fields f = Wire.body(ctx);
+        JsonNode data = f.node().get("data");
+        if (data == null || data.isNull()) {
+            f.error("data", "is required: an object of the fields to set");
+        } else if (!data.isObject()) {
+            f.error("data", "must be an object");
+        }
+        f.check();
+        var written = rooms.updateFieldData(a.principal(), a.orgId(), roomId, Json.writeString(data));
+        Wire.written(ctx, 200, written, RoomsJson.fieldData(written.value()));
+    }
+
     private void delete(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         Wire.written(ctx, 204, rooms.delete(a.principal(), a.orgId(), Wire.pathId(ctx, "roomId")), null);
@@ -143,6 +168,7 @@ final class RoomsEndpoints {
                 Wire.query(ctx, "filter"), sort, start, count), start, count, u -> RoomsJson.roomUserSummary(u, company)));
     }
 
+    /** RoomInvite: 201 with the user added, or 200 with the user as it already is in the room (nothing changes). */
     private void invite(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         int roomId = Wire.pathId(ctx, "roomId");
@@ -151,11 +177,25 @@ final class RoomsEndpoints {
         String firstName = f.text("firstName", true, 200);
         String lastName = f.text("lastName", true, 200);
         Integer roleId = Wire.id(f, "roleId", true);
-        String side = f.text("transactionSideId", false, 50);
+        TransactionSide side = side(f);
         f.check();
         var written = rooms.invite(a.principal(), a.orgId(), roomId, new RoomService.Invite(email, firstName, lastName,
                 roleId, side));
-        Wire.written(ctx, 201, written, RoomsJson.roomInviteResponse(written.value()));
+        RoomService.Invited invited = written.value();
+        Wire.written(ctx, invited.added() ? 201 : 200, written, RoomsJson.roomInviteResponse(invited.user()));
+    }
+
+    /** {@code transactionSideId}: one of Rooms' sides (buy, sell, listbuy, refi), or absent or null. */
+    private static TransactionSide side(Fields f) {
+        String raw = f.text("transactionSideId", false, 50);
+        if (raw == null) {
+            return null;
+        }
+        return TransactionSide.parse(raw).orElseGet(() -> {
+            f.error("transactionSideId", "must be one of " + TransactionSide.names() + ", got \""
+                    + Fields.abbreviate(raw) + "\"");
+            return null;
+        });
     }
 
     private void updateUser(Context ctx) {
@@ -164,7 +204,7 @@ final class RoomsEndpoints {
         int userId = Wire.pathId(ctx, "userId");
         Fields f = Wire.body(ctx);
         Integer roleId = Wire.id(f, "roleId", false);
-        String side = f.text("transactionSideId", false, 50);
+        TransactionSide side = side(f);
         f.check();
         var written = rooms.updateUser(a.principal(), a.orgId(), roomId, userId,
                 roleId == null ? null : roleId.longValue(), side, f.has("transactionSideId"));
@@ -172,8 +212,8 @@ final class RoomsEndpoints {
     }
 
     /**
-     * {@code revocationDate} (optional) is when access ended: now or earlier (a later date is the service's 400:
-     * Gatehouse does not schedule revocations).
+     * {@code revocationDate} (optional; Rooms' formats or ISO-8601) is when access ends: now or earlier revokes at
+     * once, a later date schedules the revocation (the user keeps access until then).
      */
     private void revoke(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);

@@ -17,8 +17,9 @@ import static dev.gatehouse.http.rooms.Wire.put;
 /** The Rooms wire representations (property names exactly as in Rooms' models), made from domain objects. */
 final class RoomsJson {
 
-    /** Gatehouse has no invitation flow: a user exists and can act from its creation on. */
+    /** Rooms' user statuses: Pending until the invitation is accepted (the member is invited), then Active. */
     static final String ACTIVE = "Active";
+    static final String PENDING = "Pending";
 
     private RoomsJson() {
     }
@@ -54,7 +55,7 @@ final class RoomsJson {
         Member m = user.member();
         ObjectNode n = person(m);
         n.put("isLockedOut", user.lockedOut());
-        n.put("status", ACTIVE);
+        n.put("status", m.invited() ? PENDING : ACTIVE);
         n.put("accessLevel", user.profile().accessLevel().wire());
         put(n, "defaultOfficeId", user.profile().defaultOfficeId());
         put(n, "titleId", user.profile().titleId());
@@ -98,9 +99,15 @@ final class RoomsJson {
         room.ownerIds().forEach(id -> owners.add(int32(id, "user")));
         n.put("fieldDataLastUpdatedDate", Wire.date(room.updatedAt()));
         if (includeFieldData) {
-            JsonNode data = room.fieldDataJson() == null ? Json.object() : Json.readTree(room.fieldDataJson());
-            n.putObject("fieldData").set("data", data);
+            n.set("fieldData", fieldData(room));
         }
+        return n;
+    }
+
+    /** Rooms' FieldData: {@code {"data": {…}}}, an empty object when the room has none. */
+    static ObjectNode fieldData(Room room) {
+        ObjectNode n = Json.object();
+        n.set("data", room.fieldDataJson() == null ? Json.object() : Json.readTree(room.fieldDataJson()));
         return n;
     }
 

@@ -29,11 +29,19 @@ final class UsersEndpoints {
         return List.of(
                 Route.get(USERS, this::list),
                 Route.post(USERS + "/invite_user", this::invite),
+                Route.post(USERS + "/invite_classic_admin", this::inviteClassic),
+                Route.post(USERS + "/invite_classic_manager", this::inviteClassic),
+                Route.post(USERS + "/invite_classic_agent", this::inviteClassic),
                 Route.get(USERS + "/{userId}", this::get),
                 Route.put(USERS + "/{userId}", this::update),
                 Route.delete(USERS + "/{userId}", this::remove),
                 Route.post(USERS + "/{userId}/lock", this::lock),
-                Route.post(USERS + "/{userId}/unlock", this::unlock));
+                Route.post(USERS + "/{userId}/unlock", this::unlock),
+                Route.post(USERS + "/{userId}/reinvite", this::reinvite),
+                Route.post(USERS + "/{userId}/add_to_office", ctx -> office(ctx, true)),
+                Route.post(USERS + "/{userId}/remove_from_office", ctx -> office(ctx, false)),
+                Route.post(USERS + "/{userId}/add_to_region", ctx -> region(ctx, true)),
+                Route.post(USERS + "/{userId}/remove_from_region", ctx -> region(ctx, false)));
     }
 
     private void list(Context ctx) {
@@ -72,10 +80,13 @@ final class UsersEndpoints {
                 Map.of("accessLevel", "unknown value")));
     }
 
-    /** {@code status}: {@code Active} (every user here) or {@code Pending} (none: there are no invitations). */
-    private static boolean pending(Context ctx) {
+    /** {@code status}: {@code Active} (accepted their invitation), {@code Pending} (not yet), or absent (both). */
+    private static Boolean pending(Context ctx) {
         String raw = Wire.query(ctx, "status");
-        if (raw == null || raw.equalsIgnoreCase("Active")) {
+        if (raw == null) {
+            return null;
+        }
+        if (raw.equalsIgnoreCase("Active")) {
             return false;
         }
         if (raw.equalsIgnoreCase("Pending")) {
@@ -124,6 +135,18 @@ final class UsersEndpoints {
         Wire.written(ctx, 201, written, RoomsJson.user(written.value()));
     }
 
+    /**
+     * The v5 ("classic") invitations: Gatehouse's accounts are v6 companies ({@code companyVersion} v6), so like
+     * Rooms on a v6 account these are refused (400), saying that v5 companies are not offered yet.
+     */
+    private void inviteClassic(Context ctx) {
+        accounts.resolve(ctx);
+        String verb = ctx.path().substring(ctx.path().lastIndexOf('/') + 1);
+        throw new InvalidInputException("classic_company_not_offered", "POST …/users/" + verb + " invites into a "
+                + "Rooms v5 (classic) company; this account is a v6 company and Gatehouse does not offer v5 companies "
+                + "yet: invite with POST …/users/invite_user and a roleId");
+    }
+
     /** Rooms' UserForUpdate has one field, {@code defaultOfficeId}: the company role cannot change here. */
     private void update(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
@@ -147,6 +170,32 @@ final class UsersEndpoints {
         String reason = f.text("reason", true, 1000);
         f.check();
         Wire.written(ctx, 204, users.lock(a.principal(), a.orgId(), userId, reason), null);
+    }
+
+    /** Gatehouse sends no e-mail: the invitation time is recorded for the product to act on; 204. */
+    private void reinvite(Context ctx) {
+        Accounts.Account a = accounts.resolve(ctx);
+        Wire.written(ctx, 204, users.reinvite(a.principal(), a.orgId(), Wire.pathId(ctx, "userId")), null);
+    }
+
+    /** DesignatedOffice {@code {officeId}}: adds the user to the office or removes it; 204. */
+    private void office(Context ctx, boolean add) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        Integer officeId = Wire.id(f, "officeId", true);
+        f.check();
+        Wire.written(ctx, 204, users.setOffice(a.principal(), a.orgId(), userId, officeId, add), null);
+    }
+
+    /** DesignatedRegion {@code {regionId}}: adds the user to the region or removes it; 204. */
+    private void region(Context ctx, boolean add) {
+        Accounts.Account a = accounts.resolve(ctx);
+        int userId = Wire.pathId(ctx, "userId");
+        Fields f = Wire.body(ctx);
+        Integer regionId = Wire.id(f, "regionId", true);
+        f.check();
+        Wire.written(ctx, 204, users.setRegion(a.principal(), a.orgId(), userId, regionId, add), null);
     }
 
     private void unlock(Context ctx) {

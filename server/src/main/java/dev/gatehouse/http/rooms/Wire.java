@@ -8,10 +8,12 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.room.Slice;
 import dev.gatehouse.store.Written;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,24 +23,36 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Request and response conventions of the Rooms dialect, in one place: 32-bit ids, query parameters, the
- * JSON content types Rooms accepts, dates as {@code 2019-07-17T17:45:42.783Z}, and the paging envelope.
+ * JSON content types Rooms accepts, dates as {@code 2019-07-17T17:45:42.783Z}, the paging envelope, and the
+ * dialect's one JSON writer, which leaves out every property whose value is null, at any depth (Rooms does;
+ * its Node SDKs read an explicit {@code null} as the string {@code "null"}).
  */
 final class Wire {
 
     static final int MAX_COUNT = 100;
     static final String REVISION_HEADER = "Gatehouse-Revision";
 
+    /** Every Rooms body (responses and errors) is written by this writer: null properties are left out. */
+    private static final ObjectWriter WRITER = Json.MAPPER.writer().without(JsonNodeFeature.WRITE_NULL_PROPERTIES);
+
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
     /** {@code application/json}, {@code text/json} and {@code application/*+json} (e.g. json-patch+json). */
     private static final Pattern JSON_TYPE = Pattern.compile("application/json|text/json|application/[a-z0-9.!#$&^_-]+\\+json");
+
+    /** Rooms' documented forms: a date with - or /, then optionally a space (or T) and the time of day. */
+    private static final Pattern ROOMS_DATE = Pattern.compile(
+            "(\\d{4})([-/])(\\d{1,2})\\2(\\d{1,2})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?)?");
 
     private Wire() {
     }
@@ -129,10 +143,14 @@ final class Wire {
         return queryInt(ctx, "count", MAX_COUNT, 1, MAX_COUNT);
     }
 
-    /** A date-time ({@code 2024-05-01T10:00:00Z}, with any offset) or a date (midnight UTC), or null. */
+    /**
+     * A date-time in one of the forms Rooms documents for its date filters — {@code yyyy-mm-dd hh:mm:ss} or
+     * {@code yyyy/mm/dd hh:mm:ss}, the time optional (00:00:00), UTC — or ISO-8601 ({@code 2024-05-01T10:00:00Z},
+     * any offset; without one, UTC); null when absent.
+     */
     static Instant queryDate(Context ctx, String name) {
         String raw = query(ctx, name);
-        return raw == null ? null : date(name, raw);
+        return raw == null ? null : date(name, raw.strip());
     }
 
     static Instant date(String name, String raw) {
@@ -147,18 +165,26 @@ final class Wire {
     private static Instant dateAnyYear(String name, String raw) {
         try {
             return OffsetDateTime.parse(raw).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException e2) {
+        } catch (DateTimeParseException notIsoWithOffset) {
+            Matcher m = ROOMS_DATE.matcher(raw);
+            if (m.matches()) {
                 try {
-                    return java.time.LocalDateTime.parse(raw).toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException e3) {
-                    throw new InvalidInputException("invalid_request_parameter", name + " must be a date-time such as "
-                            + "2024-05-01T10:00:00Z, got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
+                    LocalDateTime local = LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)),
+                            Integer.parseInt(m.group(4)), number(m.group(5)), number(m.group(6)), number(m.group(7)),
+                            m.group(8) == null ? 0 : Integer.parseInt((m.group(8) + "00000000").substring(0, 9)));
+                    return local.toInstant(ZoneOffset.UTC);
+                } catch (DateTimeException outOfRange) {
+                    // reported below
                 }
             }
+            throw new InvalidInputException("invalid_request_parameter", name + " must be a date-time such as "
+                    + "2024-05-01 10:00:00, 2024/05/01 or 2024-05-01T10:00:00Z (UTC unless an offset is given), got \""
+                    + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
         }
+    }
+
+    private static int number(String digits) {
+        return digits == null ? 0 : Integer.parseInt(digits);
     }
 
     // ---------------------------------------------------------------- bodies
@@ -166,7 +192,7 @@ final class Wire {
     /**
      * The JSON object body; an empty body reads as {@code {}}. Rooms accepts {@code application/json},
      * {@code application/json-patch+json} (a plain JSON object, not a patch), {@code text/json} and
-     * {@code application/*+json}; another content type on a non-empty body is a 415.
+     * {@code application/*+json}; another content type on a non-empty body is a 415 ({@code UNSUPPORTED_MEDIA_TYPE}).
      */
     static Fields body(Context ctx) {
         byte[] bytes = ctx.bodyAsBytes();
@@ -177,9 +203,9 @@ final class Wire {
         if (type != null && !type.isBlank()) {
             String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
             if (!JSON_TYPE.matcher(media).matches()) {
-                throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, "
+                throw new HttpResponseException(415, "Content-Type must be application/json, "
                         + "application/json-patch+json, text/json or application/*+json, got \""
-                        + Fields.abbreviate(type) + "\"");
+                        + Text.printable(Fields.abbreviate(type)) + "\"");
             }
         }
         return Fields.of(bytes);
@@ -224,7 +250,12 @@ final class Wire {
     }
 
     static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        ctx.status(status).contentType("application/json").result(write(body));
+    }
+
+    /** A Rooms body as bytes, without its null properties. */
+    static byte[] write(JsonNode body) {
+        return WRITER.writeValueAsBytes(body);
     }
 
     /** A write's response: the body (none for 204) and the revision it committed at. */
@@ -241,7 +272,7 @@ final class Wire {
      * Rooms' paging envelope around {@code items} (the page starting at {@code start}): {@code resultSetSize},
      * {@code startPosition}, {@code endPosition} (the last item's zero-based index: start - 1 on an empty page),
      * {@code totalRowCount}, and {@code nextUri} / {@code priorUri} (this request with another startPosition,
-     * relative to the base path, null on the last / first page).
+     * relative to the base path, left out on the last / first page).
      */
     static <T> ObjectNode page(Context ctx, String field, Slice<T> slice, int start, int count,
                                Function<T, JsonNode> render) {
@@ -274,7 +305,7 @@ final class Wire {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** Puts a field unless the value is null (Rooms leaves out what it does not know). */
+    /** Puts a field unless the value is null (Rooms leaves out what it does not know; see {@link #WRITER}). */
     static void put(ObjectNode n, String field, Object value) {
         if (value == null) {
             return;

@@ -24,7 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class MembersResource {
 
-    private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
+    /** Every status, for the list filter; a new member's; a change's (invited is left by accepting). */
+    private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED, Member.INVITED);
+    private static final Set<String> NEW_STATUSES = Set.of(Member.ACTIVE, Member.INVITED);
+    private static final Set<String> UPDATED_STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
 
     private final MemberService members;
     private final MemberKeyService keys;
@@ -43,6 +46,7 @@ final class MembersResource {
                 Route.get("/v1/orgs/{org}/members/{member}", this::get),
                 Route.patch("/v1/orgs/{org}/members/{member}", this::update),
                 Route.delete("/v1/orgs/{org}/members/{member}", this::delete),
+                Route.post("/v1/orgs/{org}/members/{member}/accept", this::accept),
                 Route.get("/v1/orgs/{org}/members/{member}/keys", this::listKeys),
                 Route.post("/v1/orgs/{org}/members/{member}/keys", this::createKey),
                 Route.delete("/v1/orgs/{org}/members/{member}/keys/{key}", this::revokeKey));
@@ -80,10 +84,15 @@ final class MembersResource {
     private void create(Context ctx) {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
-        Fields f = V1.body(ctx).allowOnly(Set.of("user_id", "email", "first_name", "last_name", "role_id", "external"));
+        Fields f = V1.body(ctx).allowOnly(Set.of("user_id", "email", "first_name", "last_name", "role_id", "external",
+                "status"));
+        String status = f.string("status", false, 32);
+        if (status != null && !NEW_STATUSES.contains(status)) {
+            f.error("status", "must be one of " + NEW_STATUSES);
+        }
         MemberInput in = new MemberInput(f.text("user_id", true, 200), f.email("email", true),
                 f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
-                f.bool("external"), null);
+                f.bool("external"), status);
         f.check();
         var written = members.create(principal, orgId, in);
         V1.written(ctx, 201, written, MemberSnapshot.of(written.value()));
@@ -95,14 +104,24 @@ final class MembersResource {
         Fields f = V1.body(ctx).allowOnly(Set.of("user_id", "email", "first_name", "last_name", "role_id", "external",
                 "status"));
         String status = f.string("status", false, 32);
-        if (status != null && !STATUSES.contains(status)) {
-            f.error("status", "must be one of " + STATUSES);
+        if (status != null && !UPDATED_STATUSES.contains(status)) {
+            f.error("status", "must be one of " + UPDATED_STATUSES);
         }
         MemberInput in = new MemberInput(f.string("user_id", false, 200), f.email("email", false),
                 f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
                 f.bool("external"), status);
         f.check();
         var written = members.update(principal, orgId, ref(ctx), in, V1.ifMatch(ctx));
+        V1.written(ctx, 200, written, MemberSnapshot.of(written.value()));
+    }
+
+    /** Marks an invited member's invitation accepted: it becomes active. No body, or an empty object. */
+    private void accept(Context ctx) {
+        var principal = auth.principal(ctx);
+        if (ctx.bodyAsBytes().length > 0) {
+            V1.body(ctx).allowOnly(Set.of()).check();
+        }
+        var written = members.accept(principal, V1.id(ctx, "org"), ref(ctx));
         V1.written(ctx, 200, written, MemberSnapshot.of(written.value()));
     }
 

@@ -14,6 +14,7 @@ import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.role.RoleService;
@@ -35,7 +36,8 @@ public final class NativeApi implements Dialect {
     public record Services(Auth auth, ModelService models, OrgService orgs, RoleService roles, MemberService members,
                            MemberKeyService memberKeys, GroupService groups, AssignmentService assignments,
                            DecisionService decisions, EventService events, WebhookService webhooks,
-                           PreviewService previews, ImportService imports, ExportService exports) {
+                           PreviewService previews, ImportService imports, ExportService exports,
+                           OfficeService offices) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -51,6 +53,7 @@ public final class NativeApi implements Dialect {
             Objects.requireNonNull(previews, "previews");
             Objects.requireNonNull(imports, "imports");
             Objects.requireNonNull(exports, "exports");
+            Objects.requireNonNull(offices, "offices");
         }
     }
 
@@ -64,6 +67,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new RolesResource(s.roles(), auth).routes());
         all.addAll(new MembersResource(s.members(), s.memberKeys(), auth).routes());
         all.addAll(new GroupsResource(s.groups(), auth).routes());
+        all.addAll(new OfficesResource(s.offices(), auth).routes());
         all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
         all.addAll(new DecisionsResource(s.decisions(), auth).routes());
         all.addAll(new EventsResource(s.events(), auth).routes());

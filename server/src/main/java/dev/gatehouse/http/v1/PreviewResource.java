@@ -13,6 +13,7 @@ import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.preview.ProposedChange;
 import dev.gatehouse.role.RoleInput;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
@@ -24,12 +25,15 @@ import tools.jackson.databind.node.ObjectNode;
  * state; nothing is written). The body names exactly one change — {@code role}, {@code member} or
  * {@code assignment}, each with the fields of the write it previews — and optionally {@code limit} (members
  * listed per effect, default {@value #DEFAULT_MEMBERS}) or {@code all: true} (every member). Refused exactly as
- * that write would be. Thread-safe: no state of its own.
+ * that write would be. Offices and regions grant nothing, so a change of one is refused as having nothing to
+ * preview. Thread-safe: no state of its own.
  */
 final class PreviewResource {
 
     static final int DEFAULT_MEMBERS = 10;
     private static final Set<String> KINDS = Set.of("role", "member", "assignment");
+    /** Writes that exist but decide nothing, so have no preview: named as such rather than as unknown fields. */
+    private static final List<String> DECIDE_NOTHING = List.of("office", "region");
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
 
     private final PreviewService previews;
@@ -48,7 +52,14 @@ final class PreviewResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         previews.requireOrganization(principal, orgId);
-        Fields f = V1.body(ctx).allowOnly(Set.of("role", "member", "assignment", "limit", "all"));
+        Fields f = V1.body(ctx);
+        for (String name : DECIDE_NOTHING) {
+            if (f.has(name)) {
+                f.error(name, "an office or region changes nobody's permissions: there is nothing to preview "
+                        + "(preview a role, member or assignment change)");
+            }
+        }
+        f.allowOnly(Set.of("role", "member", "assignment", "limit", "all"));
         Long limit = f.integer("limit", false, 0, V1.MAX_LIMIT);
         boolean all = Boolean.TRUE.equals(f.bool("all"));
         long kinds = KINDS.stream().filter(f::has).count();
@@ -96,9 +107,12 @@ final class PreviewResource {
                 version == null ? null : version.intValue());
     }
 
-    /** {@code assignment: {resource: {type, id}, member_id | user_id, role_id}}; {@code role_id: null} removes. */
+    /**
+     * {@code assignment: {resource: {type, id}, member_id | user_id, role_id, expires_at?}}; {@code role_id: null}
+     * removes.
+     */
     private static ProposedChange assignment(Fields f) {
-        f.allowOnly(Set.of("resource", "member_id", "user_id", "role_id"));
+        f.allowOnly(Set.of("resource", "member_id", "user_id", "role_id", "expires_at"));
         Fields resource = f.object("resource", true);
         String type = null;
         String id = null;
@@ -112,9 +126,13 @@ final class PreviewResource {
             f.error("role_id", "is required: a role id to give, or null to take the member's role away");
         }
         Long roleId = f.id("role_id", false);
+        Instant expiresAt = AssignmentsResource.time(f, "expires_at");
+        if (roleId == null && expiresAt != null) {
+            f.error("expires_at", "ends a role given with role_id; a removal (role_id null) has no end");
+        }
         f.check();
         return roleId == null ? new ProposedChange.AssignmentRemoval(type, id, ref)
-                : new ProposedChange.AssignmentPut(type, id, ref, roleId);
+                : new ProposedChange.AssignmentPut(type, id, ref, roleId, expiresAt);
     }
 
     static ObjectNode json(Preview preview) {

@@ -16,12 +16,21 @@ final class RoomsAccount {
     final Fixtures.Org org;
     final String base;
     final Http admin;
+    /** A region of the account, and an office in it, made through the Rooms dialect. */
+    final int region;
+    final int office;
 
     RoomsAccount(TestNode node, Fixtures fx) {
         this.node = node;
         this.org = fx.org("rooms");
         this.base = "/restapi/v2/accounts/" + org.accountId();
         this.admin = node.as(org.adminKey());
+        Http.Res region = admin.post(base + "/regions", Map.of("name", "North"));
+        assertThat(region.status()).as(region.toString()).isEqualTo(201);
+        this.region = region.get("regionId").intValue();
+        Http.Res office = admin.post(base + "/offices", Map.of("name", "Main Street", "regionId", this.region));
+        assertThat(office.status()).as(office.toString()).isEqualTo(201);
+        this.office = office.get("officeId").intValue();
     }
 
     /** A Rooms client acting with a member's fresh key. */
@@ -51,12 +60,21 @@ final class RoomsAccount {
         return res.get("roleId").intValue();
     }
 
-    /** A company user invited by the admin; returns its user id. */
+    /** A company user invited by the admin, who has accepted its invitation (so it is Active); returns its id. */
     int user(String name, int roleId, String accessLevel) {
+        int id = invited(name, roleId, accessLevel);
+        Http.Res accepted = node.service().post(org.path() + "/members/" + id + "/accept", Map.of());
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        return id;
+    }
+
+    /** A company user invited by the admin, still Pending (an invited member: no access yet); returns its id. */
+    int invited(String name, int roleId, String accessLevel) {
         Http.Res res = admin.post(base + "/users/invite_user", Map.of("firstName", name, "lastName", "Test",
                 "email", name.toLowerCase() + "@acme.test", "roleId", roleId, "accessLevel", accessLevel,
-                "offices", List.of(1), "regions", List.of(1)));
+                "offices", List.of(office), "regions", List.of(region)));
         assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        assertThat(res.get("status").stringValue()).isEqualTo("Pending");
         return res.get("userId").intValue();
     }
 

@@ -32,7 +32,8 @@ class RoomsBadInputIT {
     static final List<String> FIELDS = List.of("name", "isExternal", "permissions", "firstName", "lastName", "email",
             "roleId", "accessLevel", "defaultOfficeId", "offices", "regions", "eSignPermissionProfileId", "reason",
             "ownerId", "officeId", "transactionSideId", "templateId", "listingSource", "fieldData", "revocationDate",
-            "subscribeToRoomsActivityNotifications", "redirectUrl");
+            "subscribeToRoomsActivityNotifications", "redirectUrl", "data", "regionId", "address1", "city", "stateId",
+            "postalCode", "countryId", "timeZoneId", "phone");
     static final List<String> WRONG_TYPED = List.of("{\"zz_nested\": true}", "[true]", "1.5", "99999999999",
             "\"" + "x".repeat(3000) + "\"");
     static final List<String> MALFORMED = List.of("{", "}", "{\"name\": }", "[]", "\"text\"", "42", "null",
@@ -56,7 +57,7 @@ class RoomsBadInputIT {
     static final List<String> QUERY_NAMES = List.of("count", "startPosition", "filterContext", "onlyAssignable",
             "includeIsAssigned", "sort", "status", "accessLevel", "roleId", "lockedOnly", "defaultOfficeId", "titleId",
             "roomStatus", "officeId", "fieldDataChangedStartDate", "fieldDataChangedEndDate", "roomClosedStartDate",
-            "roomClosedEndDate", "includeFieldData", "assigneeEmail", "filter", "search");
+            "roomClosedEndDate", "includeFieldData", "assigneeEmail", "filter", "search", "onlyAccessible");
     static final List<String> QUERY_EDGES = List.of("%00", "%ED%A0%80", "-1", "2147483647", "9223372036854775808");
     static final List<String> FAR_TIMES = List.of("%2B999999999-12-31T23:59:59Z", "-999999999-01-01", "%2B10000-01-01");
 
@@ -73,7 +74,8 @@ class RoomsBadInputIT {
         int user = a.invite(a.admin, room, "carl@out.test", buyer);
         a.user("Bob", role, "Contributor");
         valid = Map.of("accountId", a.org.accountId(), "roleId", String.valueOf(role), "userId", String.valueOf(user),
-                "roomId", String.valueOf(room));
+                "roomId", String.valueOf(room), "officeId", String.valueOf(a.office), "regionId",
+                String.valueOf(a.region));
     }
 
     @AfterAll

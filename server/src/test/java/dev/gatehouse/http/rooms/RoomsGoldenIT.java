@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The exact shapes of the Rooms dialect's responses (property names, types, what is left out), compared with
- * golden files under src/test/resources/golden/rooms. One scenario on a fresh node, so ids are stable.
+ * golden files under src/test/resources/golden/rooms, none with an explicit null anywhere. One scenario on a
+ * fresh node, so ids are stable.
  */
 class RoomsGoldenIT {
 
@@ -38,16 +39,32 @@ class RoomsGoldenIT {
             golden.assertMatches("roles-list", ok(admin.get(base + "/roles?count=2")));
             golden.assertMatches("role-get", ok(admin.get(base + "/roles/" + agentId + "?includeIsAssigned=true")));
 
+            JsonNode region = created(admin.post(base + "/regions", Map.of("name", "New England")));
+            golden.assertMatches("region-created", region);
+            int regionId = region.get("regionId").intValue();
+            JsonNode office = created(admin.post(base + "/offices", Map.of("name", "Boston", "regionId", regionId,
+                    "address1", "1 Beacon Street", "city", "Boston", "stateId", "MA", "postalCode", "02108",
+                    "countryId", "US", "timeZoneId", "Eastern Standard Time", "phone", "+1 617 555 0100")));
+            golden.assertMatches("office-created", office);
+            int officeId = office.get("officeId").intValue();
+            created(admin.post(base + "/offices", Map.of("name", "Cambridge")));
+            golden.assertMatches("offices-list", ok(admin.get(base + "/offices?count=1")));
+            golden.assertMatches("office-get", ok(admin.get(base + "/offices/" + officeId)));
+            golden.assertMatches("regions-list", ok(admin.get(base + "/regions")));
+            golden.assertMatches("region-get", ok(admin.get(base + "/regions/" + regionId)));
+            golden.assertMatches("esign-permission-profiles", ok(admin.get(base + "/esign_permission_profiles")));
+
             JsonNode bob = created(admin.post(base + "/users/invite_user", Map.of("firstName", "Bob", "lastName",
-                    "Broker", "email", "bob@acme.test", "roleId", agentId, "accessLevel", "Office", "offices", List.of(4),
-                    "defaultOfficeId", 4, "eSignPermissionProfileId", "p-1")));
+                    "Broker", "email", "bob@acme.test", "roleId", agentId, "accessLevel", "Office", "offices",
+                    List.of(officeId), "regions", List.of(regionId), "defaultOfficeId", officeId,
+                    "eSignPermissionProfileId", "docusign_sender")));
             golden.assertMatches("user-invited", bob);
             golden.assertMatches("users-list", ok(admin.get(base + "/users?sort=EmailAsc")));
             golden.assertMatches("user-get", ok(admin.get(base + "/users/" + bob.get("userId").intValue())));
 
             int adminRole = ok(admin.get(base + "/roles")).get("roles").get(0).get("roleId").intValue();
             JsonNode room = created(admin.post(base + "/rooms", Map.of("name", "12 Elm Street", "roleId", adminRole,
-                    "officeId", 4, "transactionSideId", "sell", "fieldData", Map.of("data", Map.of("address1",
+                    "officeId", officeId, "transactionSideId", "sell", "fieldData", Map.of("data", Map.of("address1",
                             "12 Elm Street", "zipCode", "02134")))));
             golden.assertMatches("room-created", room);
             String roomPath = base + "/rooms/" + room.get("roomId").intValue();
@@ -82,6 +99,19 @@ class RoomsGoldenIT {
     private static JsonNode status(Http.Res res, int status) {
         assertThat(res.status()).as(res.toString()).isEqualTo(status);
         assertThat(res.header("Content-Type")).startsWith("application/json");
+        assertNoNulls(res.json(), "$", res.toString());
         return res.json();
+    }
+
+    /** Rooms leaves out what it has no value for: no property of any response is an explicit null. */
+    static void assertNoNulls(JsonNode node, String path, String shown) {
+        assertThat(node.isNull()).as(path + " is null in " + shown).isFalse();
+        if (node.isObject()) {
+            node.properties().forEach(e -> assertNoNulls(e.getValue(), path + "." + e.getKey(), shown));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                assertNoNulls(node.get(i), path + "[" + i + "]", shown);
+            }
+        }
     }
 }

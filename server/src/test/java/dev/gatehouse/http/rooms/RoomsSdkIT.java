@@ -1,6 +1,9 @@
 package dev.gatehouse.http.rooms;
 
 import com.docusign.rooms.api.AccountsApi;
+import com.docusign.rooms.api.ESignPermissionProfilesApi;
+import com.docusign.rooms.api.OfficesApi;
+import com.docusign.rooms.api.RegionsApi;
 import com.docusign.rooms.api.RolesApi;
 import com.docusign.rooms.api.RoomsApi;
 import com.docusign.rooms.api.UsersApi;
@@ -8,13 +11,22 @@ import com.docusign.rooms.client.ApiClient;
 import com.docusign.rooms.client.ApiException;
 import com.docusign.rooms.model.AccountSummary;
 import com.docusign.rooms.model.AssignableRoles;
+import com.docusign.rooms.model.DesignatedOffice;
+import com.docusign.rooms.model.DesignatedRegion;
+import com.docusign.rooms.model.ESignPermissionProfile;
 import com.docusign.rooms.model.FieldDataForCreate;
+import com.docusign.rooms.model.FieldDataForUpdate;
 import com.docusign.rooms.model.LockedOutDetails;
+import com.docusign.rooms.model.Office;
+import com.docusign.rooms.model.OfficeForCreate;
+import com.docusign.rooms.model.OfficeSummary;
 import com.docusign.rooms.model.Permissions;
 import com.docusign.rooms.model.Role;
 import com.docusign.rooms.model.RoleForCreate;
 import com.docusign.rooms.model.RoleForUpdate;
 import com.docusign.rooms.model.RoleSummary;
+import com.docusign.rooms.model.Region;
+import com.docusign.rooms.model.RegionSummary;
 import com.docusign.rooms.model.RoleSummaryList;
 import com.docusign.rooms.model.Room;
 import com.docusign.rooms.model.RoomForCreate;
@@ -222,6 +234,9 @@ class RoomsSdkIT {
         ApiClient client = client(org.adminKey());
         Role agent = role(new RolesApi(client), acct, "Agent", false, new Permissions().canCreateRooms(true));
         UsersApi users = new UsersApi(client);
+        OfficesApi offices = new OfficesApi(client);
+        int seven = offices.createOffice(acct, new OfficeForCreate().name("Seven")).getOfficeId();
+        int nine = offices.createOffice(acct, new OfficeForCreate().name("Nine")).getOfficeId();
 
         UserToInvite invite = new UserToInvite();
         invite.setFirstName("Bea");
@@ -229,16 +244,22 @@ class RoomsSdkIT {
         invite.setEmail("bea@acme.test");
         invite.setRoleId(agent.getRoleId());
         invite.setAccessLevel(UserToInvite.AccessLevelEnum.CONTRIBUTOR);
-        invite.setDefaultOfficeId(7);
+        invite.setDefaultOfficeId(seven);
         invite.setESignPermissionProfileId("profile-1");
         User bea = users.inviteUser(acct, invite);
         assertThat(bea.getUserId()).isPositive();
         assertThat(bea.getEmail()).isEqualTo("bea@acme.test");
         assertThat(bea.getRoleId()).isEqualTo(agent.getRoleId());
         assertThat(bea.getAccessLevel()).isEqualTo(User.AccessLevelEnum.CONTRIBUTOR);
-        assertThat(bea.getStatus()).isEqualTo("Active");
+        assertThat(bea.getStatus()).as("invited, not yet accepted").isEqualTo("Pending");
         assertThat(bea.isIsLockedOut()).isFalse();
-        assertThat(bea.getDefaultOfficeId()).isEqualTo(7);
+        assertThat(bea.getDefaultOfficeId()).isEqualTo(seven);
+        assertThat(allowed(org, bea.getUserId(), "canCreateRooms", null)).as("pending users may do nothing").isFalse();
+        assertThat(emails(users, acct, o -> o.setStatus("Pending"))).containsExactly("bea@acme.test");
+        users.reinviteUser(acct, bea.getUserId());
+        assertThat(node.service().post(org.path() + "/members/" + bea.getUserId() + "/accept", Map.of()).status())
+                .isEqualTo(200);
+        assertThat(users.getUser(acct, bea.getUserId()).getStatus()).isEqualTo("Active");
         assertThat(allowed(org, bea.getUserId(), "canCreateRooms", null)).isTrue();
 
         assertThat(emails(users, acct, o -> o.setFilter("BE"))).containsExactly("bea@acme.test");
@@ -257,8 +278,14 @@ class RoomsSdkIT {
         assertThat(first.getNextUri()).contains("startPosition=1");
 
         UserForUpdate update = new UserForUpdate();
-        update.setDefaultOfficeId(9);
-        assertThat(users.updateUser(acct, bea.getUserId(), update).getDefaultOfficeId()).isEqualTo(9);
+        update.setDefaultOfficeId(nine);
+        assertThat(users.updateUser(acct, bea.getUserId(), update).getDefaultOfficeId()).isEqualTo(nine);
+        update.setDefaultOfficeId(999999);
+        assertThatThrownBy(() -> users.updateUser(acct, bea.getUserId(), update))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(400);
+                    assertThat(e.getResponseBody()).contains("defaultOfficeId", "999999");
+                });
 
         LockedOutDetails lock = new LockedOutDetails();
         lock.setReason("left the company");
@@ -273,6 +300,63 @@ class RoomsSdkIT {
         users.removeUser(acct, bea.getUserId());
         assertThatThrownBy(() -> users.getUser(acct, bea.getUserId()))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+    }
+
+    @Test
+    void officesRegionsAndProfiles_areLookedUpBeforeInviting_andUsersMoveBetweenThem() throws ApiException {
+        var org = fx.org("rooms");
+        String acct = org.accountId();
+        ApiClient client = client(org.adminKey());
+        Role agent = role(new RolesApi(client), acct, "Agent", false, new Permissions().canCreateRooms(true));
+        RegionsApi regions = new RegionsApi(client);
+        OfficesApi offices = new OfficesApi(client);
+        UsersApi users = new UsersApi(client);
+
+        Region north = regions.createRegion(acct, new Region().name("North"));
+        assertThat(north.getRegionId()).isPositive();
+        assertThat(north.getCreatedDate()).isNotNull();
+        Office boston = offices.createOffice(acct, new OfficeForCreate().name("Boston").regionId(north.getRegionId())
+                .city("Boston").stateId("MA"));
+        assertThat(boston.getRegionId()).isEqualTo(north.getRegionId());
+        assertThat(boston.getCity()).isEqualTo("Boston");
+        assertThat(boston.getAddress1()).isNull();
+        Office salem = offices.createOffice(acct, new OfficeForCreate().name("Salem"));
+        assertThat(offices.getOffices(acct).getOfficeSummaries()).extracting(OfficeSummary::getName)
+                .containsExactly("Boston", "Salem");
+        assertThat(offices.getOffice(acct, boston.getOfficeId()).getStateId()).isEqualTo("MA");
+        assertThat(regions.getRegions(acct).getRegionSummaries()).extracting(RegionSummary::getName)
+                .containsExactly("North");
+        assertThat(regions.getRegion(acct, north.getRegionId()).getName()).isEqualTo("North");
+        List<ESignPermissionProfile> profiles = new ESignPermissionProfilesApi(client).getESignPermissionProfiles(acct)
+                .getPermissionProfiles();
+        assertThat(profiles).extracting(ESignPermissionProfile::getName).contains("DocuSign Sender");
+
+        UserToInvite invite = new UserToInvite().firstName("Ola").lastName("Office").email("ola@acme.test")
+                .roleId(agent.getRoleId()).accessLevel(UserToInvite.AccessLevelEnum.OFFICE)
+                .defaultOfficeId(boston.getOfficeId()).offices(List.of(boston.getOfficeId()))
+                .eSignPermissionProfileId(profiles.get(0).getESignPermissionProfileId());
+        int ola = users.inviteUser(acct, invite).getUserId();
+        users.addUserToOffice(acct, ola, new DesignatedOffice().officeId(salem.getOfficeId()));
+        users.addUserToRegion(acct, ola, new DesignatedRegion().regionId(north.getRegionId()));
+        User placed = users.getUser(acct, ola);
+        assertThat(placed.getOffices()).containsExactly(boston.getOfficeId(), salem.getOfficeId());
+        assertThat(placed.getRegions()).containsExactly(north.getRegionId());
+        users.removeUserFromOffice(acct, ola, new DesignatedOffice().officeId(boston.getOfficeId()));
+        users.removeUserFromRegion(acct, ola, new DesignatedRegion().regionId(north.getRegionId()));
+        User moved = users.getUser(acct, ola);
+        assertThat(moved.getOffices()).containsExactly(salem.getOfficeId());
+        assertThat(moved.getRegions()).isEmpty();
+        users.reinviteUser(acct, ola);
+
+        assertThatThrownBy(() -> users.addUserToOffice(acct, ola, new DesignatedOffice().officeId(999999)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
+        assertThatThrownBy(() -> offices.deleteOffice(acct, boston.getOfficeId()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getResponseBody()).contains("OFFICE_IN_USE");
+                });
+        offices.deleteOffice(acct, offices.createOffice(acct, new OfficeForCreate().name("Temporary")).getOfficeId());
+        assertThat(offices.getOffices(acct).getTotalRowCount()).isEqualTo(2);
     }
 
     private static List<String> emails(UsersApi users, String acct,
@@ -300,7 +384,8 @@ class RoomsSdkIT {
         RoomForCreate create = new RoomForCreate();
         create.setName("12 Elm Street");
         create.setRoleId(adminRole);
-        create.setOfficeId(3);
+        int office = new OfficesApi(client).createOffice(acct, new OfficeForCreate().name("Elm")).getOfficeId();
+        create.setOfficeId(office);
         create.setTransactionSideId("sell");
         FieldDataForCreate data = new FieldDataForCreate();
         data.setData(Map.of("address1", "12 Elm Street"));
@@ -309,7 +394,7 @@ class RoomsSdkIT {
         int roomId = room.getRoomId();
         assertThat(room.getName()).isEqualTo("12 Elm Street");
         assertThat(room.getCompanyId()).isEqualTo((int) org.id());
-        assertThat(room.getOfficeId()).isEqualTo(3);
+        assertThat(room.getOfficeId()).isEqualTo(office);
         assertThat(room.getCreatedByUserId()).isEqualTo((int) org.adminId());
         assertThat(room.getRoomOwnerIds()).containsExactly((int) org.adminId());
         assertThat(allowed(org, org.adminId(), "canAddDocuments", roomId)).isTrue();
@@ -319,12 +404,30 @@ class RoomsSdkIT {
         assertThat(rooms.getRoom(acct, roomId, withData).getFieldData().getData())
                 .containsEntry("address1", "12 Elm Street");
         assertThat(rooms.getRoom(acct, roomId).getFieldData()).isNull();
+        assertThat(rooms.getRoomFieldData(acct, roomId).getData()).containsEntry("address1", "12 Elm Street");
+        assertThat(rooms.updateRoomFieldData(acct, roomId, new FieldDataForUpdate().putDataItem("city", "Boston"))
+                .getData()).containsEntry("address1", "12 Elm Street").containsEntry("city", "Boston");
+        RoomsApi.GetRoomsOptions changedSince = rooms.new GetRoomsOptions();
+        changedSince.setFieldDataChangedStartDate("2000/01/01 00:00:00");
+        assertThat(rooms.getRooms(acct, changedSince).getRooms()).extracting(RoomSummary::getRoomId)
+                .containsExactly(roomId);
+        changedSince.setFieldDataChangedStartDate("2999-01-01");
+        assertThat(rooms.getRooms(acct, changedSince).getRooms()).isEmpty();
         assertThat(rooms.getRooms(acct).getRooms()).extracting(RoomSummary::getRoomId).containsExactly(roomId);
 
         // an outsider becomes an external member holding the external role
         RoomInviteResponse carl = rooms.inviteUser(acct, roomId, invite("carl@buyer.test", "Carl", "Client",
                 buyer.getRoleId()));
         assertThat(carl.getRoomId()).isEqualTo(roomId);
+        assertThat(rooms.inviteUser(acct, roomId, invite("carl@buyer.test", "Carl", "Client", buyer.getRoleId()))
+                .getUserId()).as("inviting someone already in the room answers it as it is").isEqualTo(carl.getUserId());
+        RoomInvite sideways = invite("sid@buyer.test", "Sid", "Client", buyer.getRoleId());
+        sideways.setTransactionSideId("sideways");
+        assertThatThrownBy(() -> rooms.inviteUser(acct, roomId, sideways))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(400);
+                    assertThat(e.getResponseBody()).contains("transactionSideId");
+                });
         assertThat(carl.getRoleId()).isEqualTo(buyer.getRoleId());
         JsonMember carlMember = JsonMember.of(node.service().get(org.path() + "/members/" + carl.getUserId()).json());
         assertThat(carlMember.external()).isTrue();
@@ -366,6 +469,11 @@ class RoomsSdkIT {
         assertThat(assignable.getCurrentRoleId()).isEqualTo(agent.getRoleId());
         assertThat(assignable.getTotalRowCount()).isEqualTo(2);
         assertThat(rooms.getAssignableRoles(acct, roomId).getCurrentRoleId()).isNull();
+
+        rooms.revokeRoomUserAccess(acct, roomId, (int) bob, new RoomUserRemovalDetail()
+                .revocationDate(java.time.Instant.now().plusSeconds(86400).toString()));
+        assertThat(allowed(org, bob, "canAddDocuments", roomId)).as("revoked as of tomorrow: access until then").isTrue();
+        rooms.restoreRoomUserAccess(acct, roomId, (int) bob);
 
         RoomUserRemovalDetail now = new RoomUserRemovalDetail();
         rooms.revokeRoomUserAccess(acct, roomId, carl.getUserId(), now);

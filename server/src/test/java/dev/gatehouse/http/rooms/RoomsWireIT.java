@@ -58,8 +58,12 @@ class RoomsWireIT {
             assertThat(res.status()).as(type + ": " + res).isEqualTo(201);
             assertThat(res.header("Content-Type")).startsWith("application/json");
         }
-        error(a.admin.raw("POST", a.base + "/roles", "{\"name\": \"Plain\"}", "text/plain"), 400,
+        error(a.admin.raw("POST", a.base + "/roles", "{\"name\": \"Plain\"}", "text/plain"), 415,
                 "UNSUPPORTED_MEDIA_TYPE", "text/plain");
+        error(a.admin.raw("PUT", a.base + "/users/" + a.org.adminId(), "defaultOfficeId=1",
+                "application/x-www-form-urlencoded"), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertThat(a.admin.get(a.base + "/roles").get("roles")).extracting(r -> r.get("name").stringValue())
+                .doesNotContain("Plain");
         error(a.admin.raw("POST", a.base + "/roles", "{\"name\": ", "application/json"), 400, "INVALID_JSON");
         error(a.admin.raw("POST", a.base + "/roles", "[{\"name\": \"A\"}]", "application/json"), 400, "INVALID_JSON");
         error(a.admin.raw("POST", a.base + "/roles", "{\"name\": \"A\", \"name\": \"B\"}", "application/json"), 400,
@@ -115,7 +119,7 @@ class RoomsWireIT {
     @Test
     void unknownRoutesAndMethods_answerInTheRoomsShape() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        for (Http.Res res : java.util.List.of(a.admin.get(a.base + "/offices"), a.admin.get("/restapi/v1/whatever"),
+        for (Http.Res res : java.util.List.of(a.admin.get(a.base + "/form_libraries"), a.admin.get("/restapi/v1/whatever"),
                 a.admin.patch(a.base + "/roles/1", Map.of("name", "x")))) {
             assertThat(res.status()).as(res.toString()).isIn(404, 405);
             assertThat(res.header("Content-Type")).startsWith("application/json");

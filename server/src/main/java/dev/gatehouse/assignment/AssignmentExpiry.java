@@ -1,0 +1,112 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.store.Store;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends time-bound assignments. Every {@link #INTERVAL} it finds the organizations holding assignments whose
+ * {@code expires_at} the node's clock has reached and, per organization, removes them in one ordinary write
+ * ({@link Store#write}, actor {@code system}) of those whose end lies at or before the write's own time
+ * ({@link dev.gatehouse.store.Tx#now()}), so an expiry is never recorded before the end it records: each removal is
+ * a change record of action {@link Action#EXPIRED} with the assignment as {@code before}, and the model's
+ * {@link AssignmentRules#expired} runs in the same transaction.
+ *
+ * <p><b>Why a write, not a clock in the engine.</b> Decisions are answered from the engine, which only the change
+ * log feeds; an expiry that is a change record reaches every node's engine by the same path as any other write, at
+ * the same revision, so all nodes answer alike at every revision (and {@code min_revision} reads one's own
+ * expiry). The price is a delay: an assignment counts until the first run after its end, at most about
+ * {@link #INTERVAL} (plus the write) later — documented as the precision of {@code expires_at}.
+ *
+ * <p><b>Several nodes.</b> Every node runs the job; the write locks the organization's row and deletes only rows
+ * still expired under that lock, so a second node arriving at the same organization finds nothing left and writes
+ * nothing: each expiry is recorded exactly once, whichever node's clock reaches it first. (Nodes whose clocks
+ * disagree move the moment of an expiry by their difference, as they do every write's time; never its outcome.)
+ *
+ * <p>Thread-safe; {@link #runOnce} may be called by tests.
+ */
+public final class AssignmentExpiry implements AutoCloseable {
+
+    /** How often expired assignments are looked for. */
+    public static final Duration INTERVAL = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentExpiry.class);
+    private static final int ORGANIZATIONS_PER_RUN = 100;
+
+    private final Store store;
+    private final OrgModels orgModels;
+    private final AssignmentRules rules;
+    private final AssignmentStore assignments = new AssignmentStore();
+    private final InstantSource clock;
+    private final ScheduledExecutorService timer;
+
+    /** @param clock the node's clock, the one the store's writes take their time from */
+    public AssignmentExpiry(Store store, OrgModels orgModels, AssignmentRules rules, InstantSource clock) {
+        this.store = store;
+        this.clock = clock;
+        this.orgModels = orgModels;
+        this.rules = rules;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gatehouse-assignment-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public AssignmentExpiry start() {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int ended = runOnce();
+                if (ended > 0) {
+                    LOG.info("{} time-bound assignments ended", ended);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("ending time-bound assignments failed: {}", e.getMessage());
+            }
+        }, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Ends every assignment whose end has come now; returns how many this node ended. */
+    public int runOnce() {
+        int ended = 0;
+        List<Long> orgs = store.read(h -> assignments.organizationsWithExpired(h, clock.instant(),
+                ORGANIZATIONS_PER_RUN));
+        for (long orgId : orgs) {
+            try {
+                ended += store.write(Actor.SYSTEM, orgId, tx -> {
+                    List<Assignment> expired = assignments.deleteExpired(tx.handle(), orgId, tx.now());
+                    if (expired.isEmpty()) {
+                        return 0;
+                    }
+                    PermissionModel model = orgModels.model(tx.handle(), orgId);
+                    for (Assignment a : expired) {
+                        tx.change(orgId, ObjectType.ASSIGNMENT, a.objectId(), Action.EXPIRED, LoggedAssignment.of(a),
+                                null);
+                        rules.expired(tx, model, a);
+                    }
+                    return expired.size();
+                }).value();
+            } catch (RuntimeException e) {
+                // one organization (deleted meanwhile, say) must not keep the others' roles alive
+                LOG.warn("ending time-bound assignments of organization {} failed: {}", orgId, e.getMessage());
+            }
+        }
+        return ended;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

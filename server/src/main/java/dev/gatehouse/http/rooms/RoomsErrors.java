@@ -1,0 +1,61 @@
+package dev.gatehouse.http.rooms;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How a failure is worded in Rooms' terms. The services name fields by their native names ({@code role_id},
+ * {@code first_name}) and an organization by its Gatehouse id; a Rooms client knows {@code roleId},
+ * {@code firstName} and its account's GUID. Both are rephrased from typed facts — the failure's field errors and
+ * the account the request resolved — never guessed from the text. Stateless.
+ */
+final class RoomsErrors {
+
+    /** Native field names whose Rooms name is not their camel case: a member is a Rooms user, its user id its email. */
+    private static final Map<String, String> RENAMED = Map.of("member_id", "userId", "user_id", "email",
+            "resource_id", "roomId");
+
+    private RoomsErrors() {
+    }
+
+    /** Rooms' name of a field a service names: {@code role_id} is {@code roleId}; Rooms' own names stay. */
+    static String field(String name) {
+        String renamed = RENAMED.get(name);
+        if (renamed != null) {
+            return renamed;
+        }
+        StringBuilder out = new StringBuilder(name.length());
+        boolean upper = false;
+        for (char c : name.toCharArray()) {
+            if (c == '_') {
+                upper = out.length() > 0;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The detail with each field a field error names ({@code "role_id: …"}, as field errors are written) under its
+     * Rooms name, and the organization the request addressed named as its account.
+     */
+    static String message(String detail, Map<String, String> fieldErrors, Accounts.Account account) {
+        String out = detail;
+        for (String name : fieldErrors.keySet()) {
+            String rooms = field(name);
+            if (!rooms.equals(name)) {
+                out = out.replaceAll("(^|; )" + Pattern.quote(name) + ": ",
+                        "$1" + Matcher.quoteReplacement(rooms) + ": ");
+            }
+        }
+        if (account != null) {
+            out = out.replaceAll("\\b(?:account of )?organization " + account.orgId() + "\\b",
+                    Matcher.quoteReplacement("account " + account.org().accountId().toString().toLowerCase(Locale.ROOT)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,246 @@
+package dev.gatehouse.office;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.store.Written;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
+
+/**
+ * Offices and regions of a {@code rooms} organization, for every API (the native {@code /v1/orgs/{org}/offices}
+ * and {@code …/regions}, the Rooms dialect's {@code …/offices}, {@code …/regions}). Rules:
+ *
+ * <ul>
+ *   <li>they exist only in organizations on the {@code rooms} model (400 {@code not_a_rooms_organization});</li>
+ *   <li>internal members read them all; external members (outsiders in rooms) see none, as if none existed;</li>
+ *   <li>creating, changing and deleting them needs {@code canManageAccount}, Rooms' company-settings permission
+ *       (service keys pass);</li>
+ *   <li>an office's region must exist; an office still holding rooms or named by users (default office, office
+ *       list), or a region still holding offices or named by users, cannot be deleted (409 with the counts);</li>
+ *   <li>other services check the office and region ids they are given through {@link #requireOffices} and
+ *       {@link #requireRegions}, inside their own transaction.</li>
+ * </ul>
+ *
+ * Every change is recorded as an {@code office} or {@code region} change. Thread-safe.
+ */
+public final class OfficeService {
+
+    /** Rooms' company-settings permission, which gates managing offices and regions. */
+    public static final String MANAGE = "canManageAccount";
+    private static final String ROOMS_MODEL = "rooms";
+
+    private final Access access;
+    private final OrgModels orgModels;
+    private final OfficeStore store = new OfficeStore();
+
+    public OfficeService(Access access, OrgModels orgModels) {
+        this.access = access;
+        this.orgModels = orgModels;
+    }
+
+    // ---------------------------------------------------------------- regions
+
+    public OfficePage<Region> regions(Principal principal, long orgId, int afterId, int offset, int limit) {
+        return access.read(principal, orgId, (h, caller) -> {
+            requireRoomsOrg(h, orgId);
+            return caller.external() ? new OfficePage<Region>(List.of(), 0)
+                    : store.regions(h, orgId, afterId, offset, limit);
+        });
+    }
+
+    public Region region(Principal principal, long orgId, int regionId) {
+        return access.read(principal, orgId, (h, caller) -> {
+            requireRoomsOrg(h, orgId);
+            if (caller.external()) {
+                throw regionNotFound(regionId);
+            }
+            return findRegion(h, orgId, regionId);
+        });
+    }
+
+    public Written<Region> createRegion(Principal principal, long orgId, String name) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            requireManage(h, caller, orgId, "creating a region");
+            Region region = store.insertRegion(h, orgId, name, tx.now());
+            tx.change(orgId, ObjectType.REGION, region.id(), Action.CREATED, null, LoggedOffices.region(region));
+            return region;
+        });
+    }
+
+    public Written<Region> renameRegion(Principal principal, long orgId, int regionId, String name,
+                                        Integer expectedVersion) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            requireManage(h, caller, orgId, "renaming a region");
+            Region current = findRegion(h, orgId, regionId);
+            requireVersion("region", current.id(), current.version(), expectedVersion);
+            if (current.name().equals(name)) {
+                return current;
+            }
+            Region renamed = store.renameRegion(h, regionId, name, tx.now());
+            tx.change(orgId, ObjectType.REGION, regionId, Action.UPDATED, LoggedOffices.region(current),
+                    LoggedOffices.region(renamed));
+            return renamed;
+        });
+    }
+
+    public Written<Region> deleteRegion(Principal principal, long orgId, int regionId, Integer expectedVersion) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            requireManage(h, caller, orgId, "deleting a region");
+            Region current = findRegion(h, orgId, regionId);
+            requireVersion("region", current.id(), current.version(), expectedVersion);
+            OfficeStore.References refs = store.regionReferences(h, orgId, regionId);
+            if (refs.any()) {
+                throw new ConflictException("region_in_use", "region " + regionId + " still holds " + refs.offices()
+                        + " offices and is among the regions of " + refs.users() + " users; move them first");
+            }
+            store.deleteRegion(h, regionId);
+            tx.change(orgId, ObjectType.REGION, regionId, Action.DELETED, LoggedOffices.region(current), null);
+            return current;
+        });
+    }
+
+    // ---------------------------------------------------------------- offices
+
+    /** Offices matching the query ({@link OfficeQuery}), by id. */
+    public OfficePage<Office> offices(Principal principal, long orgId, OfficeQuery query) {
+        return access.read(principal, orgId, (h, caller) -> {
+            requireRoomsOrg(h, orgId);
+            if (caller.external()) {
+                return new OfficePage<Office>(List.of(), 0);
+            }
+            return store.offices(h, orgId, query, query.onlyAccessible() ? caller.memberId() : null);
+        });
+    }
+
+    public Office office(Principal principal, long orgId, int officeId) {
+        return access.read(principal, orgId, (h, caller) -> {
+            requireRoomsOrg(h, orgId);
+            if (caller.external()) {
+                throw officeNotFound(officeId);
+            }
+            return findOffice(h, orgId, officeId);
+        });
+    }
+
+    public Written<Office> createOffice(Principal principal, long orgId, OfficeFields fields) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            requireManage(h, caller, orgId, "creating an office");
+            requireRegion(h, orgId, fields.regionId());
+            Office office = store.insertOffice(h, orgId, fields, tx.now());
+            tx.change(orgId, ObjectType.OFFICE, office.id(), Action.CREATED, null, LoggedOffices.office(office));
+            return office;
+        });
+    }
+
+    /** Changes the parts of an office named in {@code given} to their values in {@code change}. */
+    public Written<Office> updateOffice(Principal principal, long orgId, int officeId, OfficeFields change,
+                                        Set<OfficeFields.Field> given, Integer expectedVersion) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            requireManage(h, caller, orgId, "changing an office");
+            Office current = findOffice(h, orgId, officeId);
+            requireVersion("office", current.id(), current.version(), expectedVersion);
+            OfficeFields after = current.fields().with(change, given);
+            if (after.name() == null) {
+                throw InvalidInputException.field("name", "is required: an office has a name");
+            }
+            if (after.equals(current.fields())) {
+                return current;
+            }
+            requireRegion(h, orgId, after.regionId());
+            Office updated = store.updateOffice(h, officeId, after, tx.now());
+            tx.change(orgId, ObjectType.OFFICE, officeId, Action.UPDATED, LoggedOffices.office(current),
+                    LoggedOffices.office(updated));
+            return updated;
+        });
+    }
+
+    public Written<Office> deleteOffice(Principal principal, long orgId, int officeId, Integer expectedVersion) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            requireManage(h, caller, orgId, "deleting an office");
+            Office current = findOffice(h, orgId, officeId);
+            requireVersion("office", current.id(), current.version(), expectedVersion);
+            OfficeStore.References refs = store.officeReferences(h, orgId, officeId);
+            if (refs.any()) {
+                throw new ConflictException("office_in_use", "office " + officeId + " still holds " + refs.rooms()
+                        + " rooms and is the default office or among the offices of " + refs.users()
+                        + " users; move them first");
+            }
+            store.deleteOffice(h, officeId);
+            tx.change(orgId, ObjectType.OFFICE, officeId, Action.DELETED, LoggedOffices.office(current), null);
+            return current;
+        });
+    }
+
+    // ---------------------------------------------------------------- for other services
+
+    /** Every id names an office of the organization; else a 400 on {@code field} naming the ones that do not. */
+    public void requireOffices(Handle h, long orgId, String field, Collection<Integer> ids) {
+        List<Integer> missing = store.missingOffices(h, orgId, ids);
+        if (!missing.isEmpty()) {
+            throw InvalidInputException.field(field, (missing.size() == 1 ? "no office " + missing.get(0)
+                    : "no offices " + missing) + " exists here; create offices first");
+        }
+    }
+
+    /** Every id names a region of the organization; else a 400 on {@code field} naming the ones that do not. */
+    public void requireRegions(Handle h, long orgId, String field, Collection<Integer> ids) {
+        List<Integer> missing = store.missingRegions(h, orgId, ids);
+        if (!missing.isEmpty()) {
+            throw InvalidInputException.field(field, (missing.size() == 1 ? "no region " + missing.get(0)
+                    : "no regions " + missing) + " exists here; create regions first");
+        }
+    }
+
+    private void requireRegion(Handle h, long orgId, Integer regionId) {
+        if (regionId != null) {
+            requireRegions(h, orgId, "regionId", List.of(regionId));
+        }
+    }
+
+    private void requireManage(Handle h, Caller caller, long orgId, String what) {
+        requireRoomsOrg(h, orgId);
+        caller.require(MANAGE, what);
+    }
+
+    private void requireRoomsOrg(Handle h, long orgId) {
+        PermissionModel model = orgModels.model(h, orgId);
+        if (!ROOMS_MODEL.equals(model.id())) {
+            throw new InvalidInputException("not_a_rooms_organization", "offices and regions belong to organizations "
+                    + "on the \"" + ROOMS_MODEL + "\" model; this one uses \"" + model.id() + "\"");
+        }
+    }
+
+    private Region findRegion(Handle h, long orgId, int regionId) {
+        return store.findRegion(h, orgId, regionId).orElseThrow(() -> regionNotFound(regionId));
+    }
+
+    private Office findOffice(Handle h, long orgId, int officeId) {
+        return store.findOffice(h, orgId, officeId).orElseThrow(() -> officeNotFound(officeId));
+    }
+
+    private static NotFoundException regionNotFound(int id) {
+        return new NotFoundException("region_not_found", "region " + id + " not found");
+    }
+
+    private static NotFoundException officeNotFound(int id) {
+        return new NotFoundException("office_not_found", "office " + id + " not found");
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gatehouse.office;
+
+import dev.gatehouse.json.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The native API's JSON of offices and regions ({@code /v1/orgs/{org}/offices}, {@code …/regions}). Stateless. */
+public final class OfficeSnapshot {
+
+    private OfficeSnapshot() {
+    }
+
+    public static ObjectNode region(Region r) {
+        ObjectNode n = Json.object();
+        n.put("id", r.id());
+        n.put("name", r.name());
+        n.put("version", r.version());
+        n.put("created_at", r.createdAt().toString());
+        n.put("updated_at", r.updatedAt().toString());
+        return n;
+    }
+
+    public static ObjectNode office(Office o) {
+        OfficeFields f = o.fields();
+        ObjectNode n = Json.object();
+        n.put("id", o.id());
+        n.put("name", f.name());
+        n.put("region_id", f.regionId());
+        n.put("address1", f.address1());
+        n.put("address2", f.address2());
+        n.put("city", f.city());
+        n.put("state_id", f.stateId());
+        n.put("postal_code", f.postalCode());
+        n.put("country_id", f.countryId());
+        n.put("time_zone_id", f.timeZoneId());
+        n.put("phone", f.phone());
+        n.put("version", o.version());
+        n.put("created_at", o.createdAt().toString());
+        n.put("updated_at", o.updatedAt().toString());
+        return n;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestClock;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Time-bound assignments ({@code expires_at}): the role counts on every decision path until its end, then a node
+ * removes it as one {@code expired} change that every node applies — two nodes on one database answer alike —
+ * and Rooms' revocations dated later ride on them. Ends are reckoned on the nodes' clock, which the test stops and
+ * moves (the database's clock does not move with it); the expiry job, running every second, is what the test waits
+ * for.
+ */
+class AssignmentExpiryIT {
+
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+    static final Duration HOUR = Duration.ofHours(1);
+    static final TestClock clock = new TestClock().freeze();
+    static TestNode first;
+    static TestNode second;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        first = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
+        second = TestNode.startOn(first.databaseUrl(), UnaryOperator.identity(), clock);
+        fx = new Fixtures(first);
+    }
+
+    @AfterAll
+    static void stop() {
+        second.close();
+        first.close();
+    }
+
+    @Test
+    void aTimeBoundRole_countsUntilItsEnd_thenEndsOnEveryNode_asOneExpiredChange() {
+        Fixtures.Populated w = fx.populated();
+        String org = w.org().path();
+        String room = w.params().get("id");
+        String assignment = org + "/resources/room/" + room + "/assignments/" + w.external();
+        Instant end = clock.instant().plus(HOUR).truncatedTo(ChronoUnit.MILLIS);
+        Http.Res put = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", end.toString()));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(Instant.parse(put.get("expires_at").stringValue())).isEqualTo(end);
+        for (TestNode node : List.of(first, second)) {
+            assertThat(allowed(node, w, room, put.revision())).as("before its end").isTrue();
+            assertThat(lookupResources(node, w, put.revision())).contains(room);
+        }
+
+        first.node().expiry().runOnce();
+        assertThat(allowed(first, w, room, null)).as("an hour before its end").isTrue();
+
+        clock.advance(HOUR);
+        Await.until(PATIENCE, "the role has ended", () -> !allowed(first, w, room, null));
+        JsonNode events = first.service().get(org + "/events?object_type=assignment&action=expired").json().get("items");
+        assertThat(events).as("recorded once, though two nodes run the job").hasSize(1);
+        JsonNode expired = events.get(0);
+        assertThat(expired.at("/actor/type").stringValue()).isEqualTo("system");
+        assertThat(expired.at("/before/role_id").longValue()).isEqualTo(w.externalRole());
+        assertThat(expired.at("/before/expires_at").stringValue()).isEqualTo(end.toString());
+        assertThat(expired.get("after").isNull()).isTrue();
+        assertThat(Instant.parse(expired.get("occurred_at").stringValue())).as("recorded at its end, not before")
+                .isAfterOrEqualTo(end);
+        long revision = expired.get("revision").longValue();
+        for (TestNode node : List.of(first, second)) {
+            assertThat(allowed(node, w, room, revision)).as("after its end, at the same revision").isFalse();
+            assertThat(lookupResources(node, w, revision)).doesNotContain(room);
+            assertThat(node.service().get(assignment).status()).isEqualTo(404);
+        }
+        assertThat(first.service().get("/v1/engine").get("digest").stringValue())
+                .isEqualTo(second.service().get("/v1/engine").get("digest").stringValue());
+    }
+
+    @Test
+    void anEndGivenInNanoseconds_isKeptInMicroseconds_andEndsWhenTheClockReachesIt() {
+        Fixtures.Populated w = fx.populated();
+        String room = w.params().get("id");
+        String assignment = w.org().path() + "/resources/room/" + room + "/assignments/" + w.external();
+        Instant now = clock.instant();
+        // 999 ns past a microsecond: rounded to the nearest microsecond, it would lie after the clock reading it
+        Instant end = now.plus(HOUR).truncatedTo(ChronoUnit.MICROS).plusNanos(999);
+        Http.Res put = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", end.toString()));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(Instant.parse(put.get("expires_at").stringValue())).isEqualTo(end.truncatedTo(ChronoUnit.MICROS));
+
+        clock.advance(Duration.between(now, end));
+        Await.until(PATIENCE, "the role has ended", () -> !allowed(first, w, room, null));
+    }
+
+    @Test
+    void anEnd_isReplacedOrClearedByTheNextPut_andMustLieInTheFuture() {
+        Fixtures.Populated w = fx.populated();
+        String assignment = w.org().path() + "/resources/room/" + w.params().get("id") + "/assignments/" + w.external();
+        Http.Res past = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
+                "2020-01-01T00:00:00Z"));
+        assertThat(past.status()).isEqualTo(400);
+        assertThat(past.json().at("/errors/expires_at").stringValue()).contains("future");
+        for (String bad : List.of("tomorrow", "2030-01-01", "+10001-01-01T00:00:00Z")) {
+            Http.Res res = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", bad));
+            assertThat(res.status()).as(bad).isEqualTo(400);
+        }
+        Http.Res byTheNodesClock = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
+                clock.instant().minusSeconds(1).toString()));
+        assertThat(byTheNodesClock.status()).as("past by the node's clock").isEqualTo(400);
+        Http.Res later = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
+                clock.instant().plus(HOUR).toString()));
+        assertThat(later.status()).isEqualTo(200);
+        Map<String, Object> forever = new HashMap<>();
+        forever.put("role_id", w.externalRole());
+        forever.put("expires_at", null);
+        assertThat(first.service().put(assignment, forever).json().get("expires_at").isNull()).isTrue();
+        clock.advance(HOUR.multipliedBy(2));
+        assertThat(first.node().expiry().runOnce() + second.node().expiry().runOnce()).isZero();
+        assertThat(allowed(first, w, w.params().get("id"), null)).as("its end was cleared").isTrue();
+        assertThat(first.service().get(w.org().path() + "/events?object_type=assignment&action=expired")
+                .get("items")).isEmpty();
+    }
+
+    @Test
+    void aRoomsRevocationDatedLater_keepsAccessUntilThen_thenRevokes_andRestoreBringsItBack() {
+        Fixtures.Org org = fx.org("rooms");
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        Http admin = org.admin();
+        int adminRole = admin.get(base + "/roles").get("roles").get(0).get("roleId").intValue();
+        int buyer = admin.post(base + "/roles", Map.of("name", "Buyer", "isExternal", true, "permissions",
+                Map.of("canViewRoomDetails", true))).get("roleId").intValue();
+        int room = admin.post(base + "/rooms", Map.of("name", "R", "roleId", adminRole)).get("roomId").intValue();
+        int carl = admin.post(base + "/rooms/" + room + "/users", Map.of("email", "carl@out.test", "firstName", "C",
+                "lastName", "O", "roleId", buyer)).get("userId").intValue();
+        String user = base + "/rooms/" + room + "/users/" + carl;
+        Instant end = clock.instant().plus(HOUR);
+
+        Http.Res revoke = admin.post(user + "/revoke_access", Map.of("revocationDate", end.toString()));
+        assertThat(revoke.status()).as(revoke.toString()).isEqualTo(204);
+        assertThat(roomAllowed(org, carl, room)).as("until the date").isTrue();
+        assertThat(userIds(admin, base, room)).contains(carl);
+
+        clock.advance(HOUR);
+        Await.until(PATIENCE, "the revocation took effect", () -> !roomAllowed(org, carl, room));
+        assertThat(userIds(admin, base, room)).doesNotContain(carl);
+        Http.Res change = admin.put(user, Map.of("transactionSideId", "buy"));
+        assertThat(change.status()).isEqualTo(409);
+        JsonNode roomUserEvent = first.service().get(org.path() + "/events?object_type=room_user&limit=1").json()
+                .get("items").get(0);
+        assertThat(roomUserEvent.at("/actor/type").stringValue()).isEqualTo("system");
+        assertThat(roomUserEvent.at("/after/revoked_role_id").longValue()).isEqualTo(buyer);
+
+        assertThat(admin.post(user + "/restore_access", Map.of()).status()).isEqualTo(204);
+        assertThat(roomAllowed(org, carl, room)).isTrue();
+    }
+
+    @Test
+    void restoringAccess_cancelsARevocationDatedLater() {
+        Fixtures.Org org = fx.org("rooms");
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        Http admin = org.admin();
+        int adminRole = admin.get(base + "/roles").get("roles").get(0).get("roleId").intValue();
+        int buyer = admin.post(base + "/roles", Map.of("name", "Buyer", "isExternal", true, "permissions",
+                Map.of("canViewRoomDetails", true))).get("roleId").intValue();
+        int room = admin.post(base + "/rooms", Map.of("name", "R", "roleId", adminRole)).get("roomId").intValue();
+        int carl = admin.post(base + "/rooms/" + room + "/users", Map.of("email", "carl@out.test", "firstName", "C",
+                "lastName", "O", "roleId", buyer)).get("userId").intValue();
+        String user = base + "/rooms/" + room + "/users/" + carl;
+        Instant end = clock.instant().plus(HOUR);
+        assertThat(admin.post(user + "/revoke_access", Map.of("revocationDate", end.toString())).status())
+                .isEqualTo(204);
+        assertThat(admin.post(user + "/restore_access", Map.of()).status()).isEqualTo(204);
+        clock.advance(HOUR.multipliedBy(2));
+        assertThat(first.node().expiry().runOnce() + second.node().expiry().runOnce()).isZero();
+        assertThat(roomAllowed(org, carl, room)).isTrue();
+        assertThat(userIds(admin, base, room)).contains(carl);
+    }
+
+    static boolean allowed(TestNode node, Fixtures.Populated w, String room, Long minRevision) {
+        Map<String, Object> body = new HashMap<>(Map.of("member_id", w.external(), "permission", "canViewRoomDetails",
+                "resource", Map.of("type", "room", "id", room)));
+        if (minRevision != null) {
+            body.put("min_revision", minRevision);
+        }
+        Http.Res res = node.service().post(w.org().path() + "/check", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.get("allowed").booleanValue();
+    }
+
+    static List<String> lookupResources(TestNode node, Fixtures.Populated w, long minRevision) {
+        Http.Res res = node.service().post(w.org().path() + "/lookup/resources", Map.of("member_id", w.external(),
+                "permission", "canViewRoomDetails", "type", "room", "min_revision", minRevision));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.get("items").valueStream().map(JsonNode::stringValue).toList();
+    }
+
+    static boolean roomAllowed(Fixtures.Org org, int member, int room) {
+        return first.service().post(org.path() + "/check", Map.of("member_id", member, "permission",
+                "canViewRoomDetails", "resource", Map.of("type", "room", "id", String.valueOf(room))))
+                .get("allowed").booleanValue();
+    }
+
+    static List<Integer> userIds(Http admin, String base, int room) {
+        return admin.get(base + "/rooms/" + room + "/users").get("users").valueStream()
+                .map(u -> u.get("userId").intValue()).toList();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static dev.gatehouse.http.rooms.RoomsAccount.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A room's field data ({@code GET|PUT …/rooms/{roomId}/field_data}) and the room list's date filters. */
+class RoomsFieldDataIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void fieldData_isRead_andMergedByPut_whichRecordsARoomChange() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        Http.Res created = a.admin.post(a.base + "/rooms", Map.of("name", "12 Elm Street", "roleId",
+                a.defaultAdminRole(), "fieldData", Map.of("data", Map.of("address1", "12 Elm Street", "city", "Boston"))));
+        int room = created.get("roomId").intValue();
+        String path = a.base + "/rooms/" + room + "/field_data";
+
+        JsonNode read = a.admin.get(path).json();
+        assertThat(read.propertyNames()).containsExactly("data");
+        assertThat(read.get("data").get("address1").stringValue()).isEqualTo("12 Elm Street");
+
+        Map<String, Object> update = new HashMap<>();
+        update.put("city", "Cambridge");
+        update.put("zipCode", "02139");
+        update.put("address1", null);
+        Http.Res put = a.admin.put(path, Map.of("data", update));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(put.revision()).isPositive();
+        JsonNode data = put.get("data");
+        assertThat(data.propertyNames()).containsExactlyInAnyOrder("city", "zipCode");
+        assertThat(data.get("city").stringValue()).isEqualTo("Cambridge");
+        assertThat(a.admin.get(path).get("data")).isEqualTo(data);
+        assertThat(a.admin.get(a.base + "/rooms/" + room + "?includeFieldData=true").get("fieldData").get("data"))
+                .isEqualTo(data);
+
+        JsonNode event = node.service().get(a.org.path() + "/events?object_type=room&limit=1").get("items").get(0);
+        assertThat(event.get("action").stringValue()).isEqualTo("updated");
+        assertThat(event.get("object_id").stringValue()).isEqualTo(String.valueOf(room));
+        assertThat(event.get("changed_fields")).extracting(JsonNode::stringValue).contains("field_data");
+        assertThat(event.at("/after/field_data/city").stringValue()).isEqualTo("Cambridge");
+    }
+
+    @Test
+    void fieldData_ofARoomWithoutAny_isAnEmptyObject() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "Bare", a.defaultAdminRole());
+        JsonNode read = a.admin.get(a.base + "/rooms/" + room + "/field_data").json();
+        assertThat(read.get("data").isObject()).isTrue();
+        assertThat(read.get("data").isEmpty()).isTrue();
+    }
+
+    @Test
+    void changingFieldData_needsCanViewAndEditRoomDetails_inTheCallersRoomRole() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int viewer = a.role("Viewer", false, "canCreateRooms", "canViewRoomDetails");
+        int editor = a.role("Editor", false, "canCreateRooms", "canViewAndEditRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int vic = a.user("Vic", viewer, "Contributor");
+        int eda = a.user("Eda", editor, "Contributor");
+        a.invite(a.admin, room, "vic@acme.test", viewer);
+        a.invite(a.admin, room, "eda@acme.test", editor);
+        String path = a.base + "/rooms/" + room + "/field_data";
+        Map<String, Object> body = Map.of("data", Map.of("city", "Boston"));
+
+        Http vicKey = a.as(vic);
+        assertThat(vicKey.get(path).status()).isEqualTo(200);
+        error(vicKey.put(path, body), 403, "PERMISSION_REQUIRED", "canViewAndEditRoomDetails");
+        assertThat(a.as(eda).put(path, body).status()).isEqualTo(200);
+        assertThat(node.service().put(path, Map.of("data", Map.of("state", "MA"))).get("data").propertyNames())
+                .containsExactlyInAnyOrder("city", "state");
+
+        int outsider = a.user("Oto", editor, "Contributor");
+        error(a.as(outsider).get(path), 404, "ROOM_NOT_FOUND");
+        error(a.as(outsider).put(path, body), 404, "ROOM_NOT_FOUND");
+    }
+
+    @Test
+    void fieldDataBodies_areValidated() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/field_data";
+        error(a.admin.put(path, Map.of()), 400, "INVALID_INPUT", "data");
+        error(a.admin.put(path, Map.of("data", List.of("x"))), 400, "INVALID_INPUT", "data");
+        error(a.admin.put(path, Map.of("data", "x")), 400, "INVALID_INPUT", "data");
+        error(a.admin.get(a.base + "/rooms/999999/field_data"), 404, "ROOM_NOT_FOUND");
+        assertThat(a.admin.get(path).get("data").isEmpty()).as("nothing changed").isTrue();
+    }
+
+    @Test
+    void fieldDataChangedFilters_acceptRoomsDocumentedFormats() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "Dated", a.defaultAdminRole());
+        assertThat(a.admin.put(a.base + "/rooms/" + room + "/field_data", Map.of("data", Map.of("city", "Boston")))
+                .status()).isEqualTo(200);
+        Instant changed = Instant.parse(a.admin.get(a.base + "/rooms/" + room).get("fieldDataLastUpdatedDate")
+                .stringValue());
+        Instant second = changed.truncatedTo(ChronoUnit.SECONDS);
+        Instant day = changed.truncatedTo(ChronoUnit.DAYS);
+
+        assertThat(rooms(a, "fieldDataChangedStartDate", format("yyyy-MM-dd HH:mm:ss", second))).containsExactly(room);
+        assertThat(rooms(a, "fieldDataChangedStartDate", format("yyyy/MM/dd HH:mm:ss", second.plusSeconds(1))))
+                .isEmpty();
+        assertThat(rooms(a, "fieldDataChangedStartDate", format("yyyy/MM/dd", day))).containsExactly(room);
+        assertThat(rooms(a, "fieldDataChangedStartDate", format("yyyy-MM-dd", day.plus(1, ChronoUnit.DAYS)))).isEmpty();
+        assertThat(rooms(a, "fieldDataChangedEndDate", format("yyyy/MM/dd", day.plus(1, ChronoUnit.DAYS))))
+                .containsExactly(room);
+        assertThat(rooms(a, "fieldDataChangedEndDate", format("yyyy-MM-dd HH:mm:ss", second.minusSeconds(1))))
+                .isEmpty();
+        assertThat(rooms(a, "fieldDataChangedStartDate", second.toString())).containsExactly(room);
+        assertThat(rooms(a, "fieldDataChangedStartDate", format("yyyy-MM-dd'T'HH:mm:ss", second))).containsExactly(room);
+        assertThat(rooms(a, "roomClosedStartDate", format("yyyy/MM/dd", day))).as("rooms are never closed").isEmpty();
+
+        for (String bad : List.of("2024-13-01", "2024/02/30", "2024-05-01 25:00:00", "2024-05/01", "01/05/2024",
+                "2024-05-01 10", "yesterday")) {
+            error(a.admin.get(a.base + "/rooms?fieldDataChangedStartDate=" + encode(bad)), 400,
+                    "INVALID_REQUEST_PARAMETER", "fieldDataChangedStartDate");
+        }
+    }
+
+    private static List<Integer> rooms(RoomsAccount a, String filter, String value) {
+        Http.Res res = a.admin.get(a.base + "/rooms?" + filter + "=" + encode(value));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.json().get("rooms").findValues("roomId").stream().map(JsonNode::intValue).toList();
+    }
+
+    private static String format(String pattern, Instant instant) {
+        return DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC).format(instant);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static dev.gatehouse.http.rooms.RoomsAccount.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Invitations: a user invited through Rooms is Pending — an {@code invited} member, allowed nothing — until the
+ * product accepts its invitation through the native API; then it is Active.
+ */
+class RoomsInvitationsIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void anInvitedUser_isPending_andAllowedNothing_untilItsInvitationIsAccepted() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int bob = a.invited("Bob", agent, "Contributor");
+        a.invite(a.admin, room, "bob@acme.test", agent);
+        String member = a.org.path() + "/members/" + bob;
+
+        assertThat(a.admin.get(a.base + "/users/" + bob).get("status").stringValue()).isEqualTo("Pending");
+        assertThat(node.service().get(member).get("status").stringValue()).isEqualTo("invited");
+        assertThat(ids(a.admin.get(a.base + "/users?status=Pending").json())).containsExactly(bob);
+        assertThat(ids(a.admin.get(a.base + "/users?status=Active").json())).doesNotContain(bob);
+        assertThat(ids(a.admin.get(a.base + "/users").json())).contains(bob);
+
+        assertThat(allowed(a, bob, "canCreateRooms", null)).isFalse();
+        assertThat(a.allowed(bob, "canViewRoomDetails", room)).as("its room role waits too").isFalse();
+        assertThat(node.service().post(a.org.path() + "/lookup/members", Map.of("permission", "canViewRoomDetails",
+                "resource", Map.of("type", "room", "id", String.valueOf(room)))).get("items"))
+                .extracting(m -> m.get("id").longValue()).doesNotContain((long) bob);
+        Http bobKey = a.as(bob);
+        error(bobKey.get(a.base + "/roles"), 401, "KEY_MEMBER_INACTIVE", "invited");
+
+        Http.Res accepted = node.service().post(member + "/accept", Map.of());
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        assertThat(accepted.get("status").stringValue()).isEqualTo("active");
+        JsonNode event = node.service().get(a.org.path() + "/events?object_type=member&object_id=" + bob + "&limit=1")
+                .json().get("items").get(0);
+        assertThat(event.get("action").stringValue()).isEqualTo("activated");
+        assertThat(event.at("/before/status").stringValue()).isEqualTo("invited");
+
+        assertThat(a.admin.get(a.base + "/users/" + bob).get("status").stringValue()).isEqualTo("Active");
+        assertThat(node.service().post(a.org.path() + "/check", Map.of("member_id", bob, "permission",
+                "canCreateRooms", "min_revision", accepted.revision())).get("allowed").booleanValue()).isTrue();
+        assertThat(a.allowed(bob, "canViewRoomDetails", room)).isTrue();
+        assertThat(bobKey.get(a.base + "/roles").status()).as("a key minted while invited works once accepted")
+                .isEqualTo(200);
+
+        Http.Res again = node.service().post(member + "/accept", Map.of());
+        assertThat(again.status()).as("accepted twice: nothing changes").isEqualTo(200);
+        assertThat(again.get("version").intValue()).isEqualTo(accepted.get("version").intValue());
+        node.service().patch(member, Map.of("status", "deactivated"));
+        Http.Res locked = node.service().post(member + "/accept", Map.of());
+        assertThat(locked.status()).isEqualTo(409);
+        assertThat(locked.get("code").stringValue()).isEqualTo("member_not_invited");
+        error(a.admin.post(a.base + "/users/" + bob + "/reinvite", Map.of()), 409, "USER_NOT_PENDING");
+    }
+
+    @Test
+    void acceptingAnInvitation_isGatedLikeChangingTheMember() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int manager = a.role("Manager", false, "canManageMemberLowerAccessLevel", "canCreateRooms");
+        int bob = a.invited("Bob", agent, "Contributor");
+        Http cid = a.as(a.user("Cid", agent, "Office"));
+        Http max = a.as(a.user("Max", manager, "Office"));
+        Http.Res refused = cid.post(a.org.path() + "/members/" + bob + "/accept", Map.of());
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(node.service().get(a.org.path() + "/members/" + bob).get("status").stringValue())
+                .isEqualTo("invited");
+        assertThat(max.post(a.org.path() + "/members/" + bob + "/accept", Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void nativeMembers_mayBeAddedInvited_butNeverGoBackToInvited() {
+        Fixtures.Org org = fx.org("close");
+        long role = fx.roleId(org, "user");
+        Http.Res created = node.service().post(org.path() + "/members", Map.of("user_id", "u-new", "email",
+                "new@example.com", "role_id", role, "status", "invited"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.get("status").stringValue()).isEqualTo("invited");
+        assertThat(node.service().get(org.path() + "/members?status=invited").get("items"))
+                .extracting(m -> m.get("user_id").stringValue()).containsExactly("u-new");
+
+        Http.Res deactivatedAtBirth = node.service().post(org.path() + "/members", Map.of("user_id", "u-x", "email",
+                "x@example.com", "role_id", role, "status", "deactivated"));
+        assertThat(deactivatedAtBirth.status()).isEqualTo(400);
+        Http.Res backToInvited = node.service().patch(org.path() + "/members/" + org.adminId(), Map.of("status",
+                "invited"));
+        assertThat(backToInvited.status()).isEqualTo(400);
+        assertThat(backToInvited.json().at("/errors/status").stringValue()).contains("active", "deactivated");
+
+        Http.Res activated = node.service().patch(org.path() + "/members/user:u-new", Map.of("status", "active"));
+        assertThat(activated.get("status").stringValue()).as("activating is accepting").isEqualTo("active");
+    }
+
+    static boolean allowed(RoomsAccount a, long member, String permission, Integer room) {
+        Map<String, Object> body = room == null ? Map.of("member_id", member, "permission", permission)
+                : Map.of("member_id", member, "permission", permission, "resource", Map.of("type", "room", "id",
+                String.valueOf(room)));
+        return node.service().post(a.org.path() + "/check", body).get("allowed").booleanValue();
+    }
+
+    static List<Integer> ids(JsonNode users) {
+        return users.get("userSummaries").valueStream().map(u -> u.get("userId").intValue()).toList();
+    }
+}

@@ -1,0 +1,260 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static dev.gatehouse.http.rooms.RoomsAccount.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Offices and regions: objects of a {@code rooms} organization, managed through {@code /v1} and the Rooms dialect
+ * alike, checked wherever an id names them, and the user verbs that place users in them.
+ */
+class RoomsOfficesIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void officesAndRegions_madeThroughV1_areRoomsOffices_andTheOtherWayRound() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        Http v1 = a.admin;
+        String org = a.org.path();
+        Http.Res region = v1.post(org + "/regions", Map.of("name", "South"));
+        assertThat(region.status()).as(region.toString()).isEqualTo(201);
+        assertThat(region.revision()).isPositive();
+        int south = region.get("id").intValue();
+        Http.Res office = v1.post(org + "/offices", Map.of("name", "Miami", "region_id", south, "city", "Miami",
+                "postal_code", "33101"));
+        assertThat(office.status()).as(office.toString()).isEqualTo(201);
+        int miami = office.get("id").intValue();
+        assertThat(office.get("version").intValue()).isEqualTo(1);
+        assertThat(office.json().get("phone").isNull()).isTrue();
+
+        JsonNode rooms = a.admin.get(a.base + "/offices/" + miami).json();
+        assertThat(rooms.get("officeId").intValue()).isEqualTo(miami);
+        assertThat(rooms.get("regionId").intValue()).isEqualTo(south);
+        assertThat(rooms.get("postalCode").stringValue()).isEqualTo("33101");
+        assertThat(rooms.has("phone")).isFalse();
+        assertThat(a.admin.get(a.base + "/regions/" + south).get("name").stringValue()).isEqualTo("South");
+        assertThat(node.service().get(org + "/offices/" + a.office).get("region_id").intValue()).isEqualTo(a.region);
+
+        Http.Res patched = v1.patch(org + "/offices/" + miami, Map.of("phone", "+1 305 555 0100", "city", "Miami Beach"));
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertThat(patched.get("version").intValue()).isEqualTo(2);
+        assertThat(patched.get("postal_code").stringValue()).as("fields not sent stay").isEqualTo("33101");
+        Map<String, Object> clear = new HashMap<>();
+        clear.put("region_id", null);
+        assertThat(v1.patch(org + "/offices/" + miami, clear).json().get("region_id").isNull()).isTrue();
+        assertThat(v1.header("If-Match", "\"1\"").patch(org + "/offices/" + miami, Map.of("city", "X")).status())
+                .isEqualTo(412);
+        assertThat(v1.patch(org + "/regions/" + south, Map.of("name", "Deep South")).get("name").stringValue())
+                .isEqualTo("Deep South");
+
+        assertThat(ids(a.admin.get(a.base + "/offices?search=MIA").json(), "officeSummaries", "officeId"))
+                .containsExactly(miami);
+        assertThat(ids(v1.get(org + "/offices?q=street").json(), "items", "id")).containsExactly(a.office);
+        JsonNode page = v1.get(org + "/offices?limit=1").json();
+        assertThat(ids(page, "items", "id")).containsExactly(a.office);
+        assertThat(ids(v1.get(org + "/offices?limit=1&cursor=" + page.get("next_cursor").stringValue()).json(), "items",
+                "id")).containsExactly(miami);
+
+        JsonNode events = node.service().get(org + "/events?object_type=office,region&order=asc").json().get("items");
+        assertThat(events).extracting(e -> e.get("object_type").stringValue() + " " + e.get("action").stringValue())
+                .containsExactly("region created", "office created", "region created", "office created",
+                        "office updated", "office updated", "region updated");
+    }
+
+    @Test
+    void managingOffices_needsCanManageAccount_andOutsidersSeeNone() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int manager = a.role("Manager", false, "canManageAccount");
+        Http bob = a.as(a.user("Bob", agent, "Contributor"));
+        Http mia = a.as(a.user("Mia", manager, "Company"));
+        error(bob.post(a.base + "/offices", Map.of("name", "Mine")), 403, "PERMISSION_REQUIRED", "canManageAccount");
+        error(bob.post(a.base + "/regions", Map.of("name", "Mine")), 403, "PERMISSION_REQUIRED", "canManageAccount");
+        error(bob.delete(a.base + "/offices/" + a.office), 403, "PERMISSION_REQUIRED");
+        assertThat(bob.patch(a.org.path() + "/offices/" + a.office, Map.of("name", "Mine")).status()).isEqualTo(403);
+        assertThat(bob.get(a.base + "/offices/" + a.office).status()).isEqualTo(200);
+        assertThat(mia.post(a.base + "/offices", Map.of("name", "Hers")).status()).isEqualTo(201);
+
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        Http carl = a.as(a.invite(a.admin, room, "carl@out.test", buyer));
+        assertThat(carl.get(a.base + "/offices").get("officeSummaries")).isEmpty();
+        error(carl.get(a.base + "/offices/" + a.office), 404, "OFFICE_NOT_FOUND");
+        error(carl.get(a.base + "/regions/" + a.region), 404, "REGION_NOT_FOUND");
+        assertThat(carl.get(a.org.path() + "/regions").get("items")).isEmpty();
+
+        Fixtures.Org close = fx.org("close");
+        Http.Res refused = node.service().post(close.path() + "/offices", Map.of("name", "Nope"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.get("code").stringValue()).isEqualTo("not_a_rooms_organization");
+    }
+
+    @Test
+    void officeAndRegionIds_areCheckedWhereverTheyAreGiven() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        RoomsAccount other = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.user("Bob", agent, "Contributor");
+        for (int missing : List.of(999999, other.office)) {
+            error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Contributor")
+                    .with("defaultOfficeId", missing)), 400, "INVALID_INPUT", "defaultOfficeId", "no office " + missing);
+            error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Office")
+                    .with("offices", List.of(a.office, missing))), 400, "INVALID_INPUT", "offices", String.valueOf(missing));
+            error(a.admin.post(a.base + "/rooms", Map.of("name", "R", "roleId", a.defaultAdminRole(), "officeId",
+                    missing)), 400, "INVALID_INPUT", "officeId");
+            error(a.admin.put(a.base + "/users/" + bob, Map.of("defaultOfficeId", missing)), 400, "INVALID_INPUT",
+                    "defaultOfficeId");
+            error(a.admin.post(a.base + "/users/" + bob + "/add_to_office", Map.of("officeId", missing)), 400,
+                    "INVALID_INPUT", "officeId");
+            error(a.admin.post(a.base + "/offices", Map.of("name", "O", "regionId", missing)), 400, "INVALID_INPUT",
+                    "regionId");
+        }
+        for (int missing : List.of(999999, other.region)) {
+            error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Region")
+                    .with("regions", List.of(missing))), 400, "INVALID_INPUT", "regions", "no region " + missing);
+            error(a.admin.post(a.base + "/users/" + bob + "/add_to_region", Map.of("regionId", missing)), 400,
+                    "INVALID_INPUT", "regionId");
+        }
+        error(a.admin.get(a.base + "/offices/" + other.office), 404, "OFFICE_NOT_FOUND");
+        error(a.admin.delete(a.base + "/regions/" + other.region), 404, "REGION_NOT_FOUND");
+        assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).as("nobody was invited").isEqualTo(2);
+    }
+
+    @Test
+    void officesAndRegionsInUse_cannotBeDeleted() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.user("Bob", agent, "Contributor");
+        error(a.admin.delete(a.base + "/offices/" + a.office), 409, "OFFICE_IN_USE", "1 users");
+        error(a.admin.delete(a.base + "/regions/" + a.region), 409, "REGION_IN_USE", "1 offices", "1 users");
+        int annex = a.admin.post(a.base + "/offices", Map.of("name", "Annex")).get("officeId").intValue();
+        a.admin.post(a.base + "/rooms", Map.of("name", "R", "roleId", a.defaultAdminRole(), "officeId", annex));
+        error(a.admin.delete(a.base + "/offices/" + annex), 409, "OFFICE_IN_USE", "1 rooms");
+
+        a.admin.post(a.base + "/users/" + bob + "/remove_from_office", Map.of("officeId", a.office));
+        a.admin.post(a.base + "/users/" + bob + "/remove_from_region", Map.of("regionId", a.region));
+        Http.Res moved = a.admin.delete(a.base + "/offices/" + a.office);
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(204);
+        assertThat(a.admin.delete(a.base + "/regions/" + a.region).status()).isEqualTo(204);
+        error(a.admin.get(a.base + "/offices/" + a.office), 404, "OFFICE_NOT_FOUND");
+    }
+
+    @Test
+    void userVerbs_placeUsersInOfficesAndRegions_underTheManageGate() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int manager = a.role("Manager", false, "canManageMemberLowerAccessLevel", "canCreateRooms");
+        int annex = a.admin.post(a.base + "/offices", Map.of("name", "Annex")).get("officeId").intValue();
+        int bob = a.user("Bob", agent, "Contributor");
+        String user = a.base + "/users/" + bob;
+
+        Http.Res added = a.admin.post(user + "/add_to_office", Map.of("officeId", annex));
+        assertThat(added.status()).isEqualTo(204);
+        assertThat(added.header("Gatehouse-Revision")).isNotNull();
+        assertThat(a.admin.post(user + "/add_to_office", Map.of("officeId", annex)).status()).isEqualTo(204);
+        assertThat(ints(a.admin.get(user).get("offices"))).containsExactly(a.office, annex);
+        assertThat(a.admin.post(user + "/remove_from_office", Map.of("officeId", a.office)).status()).isEqualTo(204);
+        assertThat(a.admin.post(user + "/remove_from_office", Map.of("officeId", a.office)).status()).isEqualTo(204);
+        assertThat(ints(a.admin.get(user).get("offices"))).containsExactly(annex);
+        assertThat(a.admin.post(user + "/remove_from_region", Map.of("regionId", a.region)).status()).isEqualTo(204);
+        assertThat(a.admin.get(user).get("regions")).isEmpty();
+        error(a.admin.post(user + "/add_to_office", Map.of()), 400, "INVALID_INPUT", "officeId");
+        error(a.admin.post(user + "/add_to_region", Map.of("regionId", "x")), 400, "INVALID_INPUT", "regionId");
+
+        Http bea = a.as(a.user("Bea", agent, "Office"));
+        error(bea.post(user + "/add_to_office", Map.of("officeId", a.office)), 403, "PERMISSION_REQUIRED",
+                "canManageMemberLowerAccessLevel");
+        Http max = a.as(a.user("Max", manager, "Office"));
+        assertThat(max.post(user + "/add_to_region", Map.of("regionId", a.region)).status()).isEqualTo(204);
+
+        JsonNode changes = node.service().get(a.org.path() + "/events?object_type=rooms_profile&object_id=" + bob)
+                .json().get("items");
+        assertThat(changes).extracting(e -> String.join(",", e.get("changed_fields").valueStream()
+                .map(JsonNode::stringValue).toList())).startsWith("regions", "regions", "offices", "offices");
+    }
+
+    @Test
+    void reinvite_recordsTheInvitation_andAnswers204() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.invited("Bob", agent, "Contributor");
+        String path = a.org.path() + "/events?object_type=rooms_profile&object_id=" + bob;
+        JsonNode invited = node.service().get(path).json().get("items").get(0);
+        Http.Res res = a.admin.post(a.base + "/users/" + bob + "/reinvite", Map.of());
+        assertThat(res.status()).isEqualTo(204);
+        assertThat(res.body()).isEmpty();
+        JsonNode again = node.service().get(path).json().get("items").get(0);
+        assertThat(again.get("revision").longValue()).isEqualTo(res.revision());
+        assertThat(again.get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("invited_at");
+        assertThat(again.at("/before/invited_at").stringValue()).isEqualTo(invited.at("/after/invited_at").stringValue());
+
+        Http carl = a.as(a.user("Carl", agent, "Contributor"));
+        error(carl.post(a.base + "/users/" + bob + "/reinvite", Map.of()), 403, "PERMISSION_REQUIRED",
+                "canAddMemberAndSetRole");
+        error(a.admin.post(a.base + "/users/999999/reinvite", Map.of()), 404, "USER_NOT_FOUND");
+        error(a.admin.post(a.base + "/users/" + a.org.adminId() + "/reinvite", Map.of()), 409, "USER_NOT_PENDING");
+    }
+
+    @Test
+    void onlyAccessible_listsTheOfficesAUserWorksIn() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int south = a.admin.post(a.base + "/regions", Map.of("name", "South")).get("regionId").intValue();
+        int miami = a.admin.post(a.base + "/offices", Map.of("name", "Miami", "regionId", south)).get("officeId").intValue();
+        int tampa = a.admin.post(a.base + "/offices", Map.of("name", "Tampa", "regionId", south)).get("officeId").intValue();
+        int lone = a.admin.post(a.base + "/offices", Map.of("name", "Lone")).get("officeId").intValue();
+        Http bob = a.as(a.user("Bob", agent, "Contributor"));
+        assertThat(ids(bob.get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries", "officeId"))
+                .containsExactly(a.office);
+        assertThat(ids(bob.get(a.base + "/offices").json(), "officeSummaries", "officeId"))
+                .containsExactly(a.office, miami, tampa, lone);
+        int reg = a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("reg", agent, "Region")
+                .with("regions", List.of(south))).get("userId").intValue();
+        assertThat(node.service().post(a.org.path() + "/members/" + reg + "/accept", Map.of()).status()).isEqualTo(200);
+        assertThat(ids(a.as(reg).get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries", "officeId"))
+                .containsExactly(miami, tampa);
+        assertThat(ids(a.admin.get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries", "officeId"))
+                .as("the admin works everywhere").containsExactly(a.office, miami, tampa, lone);
+        error(a.admin.get(a.base + "/offices?onlyAccessible=maybe"), 400, "INVALID_REQUEST_PARAMETER", "onlyAccessible");
+    }
+
+    @Test
+    void eSignPermissionProfiles_listTheStandardProfiles() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        JsonNode profiles = a.admin.get(a.base + "/esign_permission_profiles").json().get("permissionProfiles");
+        assertThat(profiles).extracting(p -> p.get("name").stringValue())
+                .containsExactly("Account Administrator", "DocuSign Sender", "DocuSign Viewer");
+        assertThat(profiles).allSatisfy(p -> assertThat(p.get("eSignPermissionProfileId").stringValue()).isNotBlank());
+    }
+
+    static List<Integer> ids(JsonNode page, String field, String id) {
+        return page.get(field).valueStream().map(n -> n.get(id).intValue()).toList();
+    }
+
+    static List<Integer> ints(JsonNode array) {
+        return array.valueStream().map(JsonNode::intValue).toList();
+    }
+}
