@@ -15,6 +15,7 @@ import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.ReadinessGate;
 import dev.gatehouse.http.close.CloseApi;
+import dev.gatehouse.http.close.CloseWebhookFormat;
 import dev.gatehouse.http.console.ConsoleDialect;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
@@ -113,11 +114,12 @@ public final class Gatehouse implements AutoCloseable {
         directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)),
                 AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)));
         EventService events = new EventService(core.orgModels(), core.access(), core.feed());
+        closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
         WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(),
-                config.webhooks().targets());
+                config.webhooks().targets(),
+                List.of(new CloseWebhookFormat(directory.roles(), events, closeMemberships)));
         decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models(),
                 metrics);
-        closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
         OidcService oidc = new OidcService(config.oidc(), core.engine());
         PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),
                 core.engine(), core.feed());
