@@ -135,7 +135,7 @@ public final class Gatehouse implements AutoCloseable {
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
                         directory.assignments(), decisions, events, webhooks, previews)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
-                        directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
+                        directory.roles(), directory.members(), closeMemberships, directory.groups(), events, webhooks),
                         config.closeRateLimit(), clock, metrics), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules), feed),
                 new ConsoleDialect(oidc),
