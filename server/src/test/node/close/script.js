@@ -77,6 +77,15 @@ async function main() {
   await step('event.read', () => close.event.read(events.data[0].id));
   await step('event.search.capped', () => close.event.search({ _limit: 100 }));
   await step('organization.update', () => close.organization.update(orgId, { name: 'Renamed by npm' }));
+  const hook = await step('webhook.create', () => close._post('/webhook/', {
+    url: 'https://hooks.example.com/npm', events: [{ object_type: 'membership', action: 'updated' }],
+  }));
+  await step('webhook.list', () => close._get('/webhook/'));
+  await step('webhook.pause', () => close._put('/webhook/' + hook.id + '/', { status: 'paused' }));
+  await step('webhook.read', () => close._get('/webhook/' + hook.id + '/'));
+  await step('webhook.invalid', () => close._post('/webhook/', { url: 'https://hooks.example.com/npm' }));
+  await step('webhook.delete', () => close._delete('/webhook/' + hook.id + '/'));
+  await step('webhook.read.deleted', () => close._get('/webhook/' + hook.id + '/'));
   await step('membership.delete', () => close._delete('/membership/' + membership.id + '/'));
   console.log('DONE');
 }

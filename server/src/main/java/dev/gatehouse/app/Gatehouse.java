@@ -20,6 +20,7 @@ import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.ReadinessGate;
 import dev.gatehouse.http.close.CloseApi;
+import dev.gatehouse.http.close.CloseWebhookFormat;
 import dev.gatehouse.http.console.ConsoleDialect;
 import dev.gatehouse.http.ops.OpsDialect;
 import dev.gatehouse.http.rooms.RoomsApi;
@@ -128,11 +129,12 @@ public final class Gatehouse implements AutoCloseable {
                 assignmentRules);
         offices = new OfficeService(core.access(), core.orgModels());
         EventService events = new EventService(core.orgModels(), core.access(), core.feed());
+        closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
         WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(),
-                config.webhooks().targets());
+                config.webhooks().targets(),
+                List.of(new CloseWebhookFormat(directory.roles(), events, closeMemberships)));
         decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models(),
                 metrics);
-        closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
         OidcService oidc = new OidcService(config.oidc(), core.engine());
         PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),
                 core.engine(), core.feed());
@@ -152,7 +154,7 @@ public final class Gatehouse implements AutoCloseable {
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
                         directory.assignments(), decisions, events, webhooks, previews, imports, exports, offices)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
-                        directory.roles(), directory.members(), closeMemberships, directory.groups(), events),
+                        directory.roles(), directory.members(), closeMemberships, directory.groups(), events, webhooks),
                         config.closeRateLimit(), clock, metrics), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules), feed),
                 new ConsoleDialect(oidc),

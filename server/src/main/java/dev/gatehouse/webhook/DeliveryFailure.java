@@ -32,6 +32,8 @@ enum DeliveryFailure {
     BAD_RESPONSE("bad_response"),
     /** The stored URL cannot be requested. */
     INVALID_URL("invalid_url"),
+    /** The subscription's format could not build the request (its data could not be read); nothing was sent. */
+    FORMAT_FAILED("format_failed"),
     /**
      * Not an attempt: events the subscription had not received yet were deleted by change-log retention (it
      * was paused, or further behind than retention waits for); the entry's revision is the newest of them.

@@ -8,8 +8,9 @@ import tools.jackson.databind.node.ObjectNode;
  * How the change log stores a webhook subscription (object type {@code webhook}; never its secret, nor its
  * delivery state, which changes with every delivery and is not history): the snapshot in a record's
  * {@code before} and {@code after}. A storage format, kept apart from the native API's rendering
- * ({@link WebhookSnapshot}); the events API and webhooks show it as stored. Existing rows hold this shape; change
- * it only compatibly. Stateless.
+ * ({@link WebhookSnapshot}); the events API and webhooks show it as stored. A subscription of a dialect's format
+ * also has its {@code format} and {@code options} (the native ones have neither). Existing rows hold this shape;
+ * change it only compatibly. Stateless.
  */
 final class LoggedWebhook {
 
@@ -32,6 +33,14 @@ final class LoggedWebhook {
         n.put("version", w.version());
         n.put("created_at", w.createdAt().toString());
         n.put("updated_at", w.updatedAt().toString());
+        if (!NativeFormat.NAME.equals(w.format())) {
+            n.put("format", w.format());
+            if (w.options() == null) {
+                n.putNull("options");
+            } else {
+                n.set("options", w.options());
+            }
+        }
         return n;
     }
 }

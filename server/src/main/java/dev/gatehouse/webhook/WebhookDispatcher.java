@@ -2,17 +2,13 @@ package dev.gatehouse.webhook;
 
 import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
-import dev.gatehouse.changelog.EventJson;
 import dev.gatehouse.changelog.EventQuery;
-import dev.gatehouse.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +55,12 @@ import org.slf4j.MDC;
  * connects to exactly the addresses it checked; redirects are never followed. A refused target is a failed
  * attempt like any other. Failures are recorded by class only ({@link DeliveryFailure}: {@code timeout},
  * {@code connect_failed}, {@code http_status 503}, …), never with an exception's text.
+ *
+ * <p><b>What is sent.</b> Each subscription's requests are built by its {@link WebhookFormat}: the native one, or a
+ * dialect's (Close's event envelope and signature headers), which may also decline an event its object types and
+ * actions let through (its finer filters); such an event is skipped like any unmatched one. Everything else here —
+ * order, retries, pausing, fairness, the target policy, the deliveries log — is the same for every format. A format
+ * that fails to build a request makes a failed attempt ({@code format_failed}: nothing was sent), retried like any.
  *
  * <p><b>Order and retries.</b> Per subscription one request is in flight at a time, events in revision
  * order; the cursor moves past an event only after a 2xx answer. A failure schedules the same event again
@@ -247,12 +249,17 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 jdbi.useHandle(h -> store.release(h, id, token));
                 return;
             }
+            WebhookFormat format = service.format(target.webhook().format());
             ChangeRecord next = null;
+            Prepared prepared = null;
             long skipped = target.revision();
             for (ChangeRecord r : batch) {
                 if (target.webhook().matches(r.objectType().wire(), r.action().wire())) {
-                    next = r;
-                    break;
+                    prepared = prepare(format, target, r);
+                    if (prepared != null) {
+                        next = r;
+                        break;
+                    }
                 }
                 skipped = r.revision();
             }
@@ -266,7 +273,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 handled += batch.size();
                 continue;
             }
-            if (!send(target, next)) {
+            if (!send(target, next, prepared)) {
                 return;
             }
             handled++;
@@ -284,26 +291,40 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         return false;
     }
 
+    /**
+     * The request for one event in the subscription's format, or {@code failed} when the format could not build it;
+     * null when the subscription does not want the event after all.
+     */
+    private record Prepared(WebhookFormat.Request request, boolean failed) {
+    }
+
+    private Prepared prepare(WebhookFormat format, WebhookStore.Target target, ChangeRecord event) {
+        try {
+            return format.request(target.webhook(), event, target.secret(), clock.instant().getEpochSecond(),
+                    target.attempts() + 1).map(r -> new Prepared(r, false)).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("webhook {}: the {} format could not build the request for revision {}: {}",
+                    target.webhook().id(), format.name(), event.revision(), e.toString());
+            return new Prepared(null, true);
+        }
+    }
+
     /** One attempt at one event; true when it succeeded and the lease is still held. */
-    private boolean send(WebhookStore.Target target, ChangeRecord event) {
+    private boolean send(WebhookStore.Target target, ChangeRecord event, Prepared prepared) {
         Webhook w = target.webhook();
         int attempt = target.attempts() + 1;
-        byte[] body = Json.write(EventJson.of(event));
-        long timestamp = clock.instant().getEpochSecond();
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Gatehouse-Webhook-Id", String.valueOf(w.id()));
-        headers.put("Gatehouse-Event-Revision", String.valueOf(event.revision()));
-        headers.put("Gatehouse-Delivery-Attempt", String.valueOf(attempt));
-        headers.put("Gatehouse-Timestamp", String.valueOf(timestamp));
-        headers.put("Gatehouse-Signature", WebhookSigner.sign(target.secret(), timestamp, body));
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         DeliveryClient.Answer answer;
-        try {
-            answer = client.post(w.url(), headers, body);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answer = DeliveryClient.Answer.failed(DeliveryFailure.CANCELLED);
+        if (prepared.failed()) {
+            answer = DeliveryClient.Answer.failed(DeliveryFailure.FORMAT_FAILED);
+        } else {
+            try {
+                answer = client.post(w.url(), prepared.request().headers(), prepared.request().body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answer = DeliveryClient.Answer.failed(DeliveryFailure.CANCELLED);
+            }
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000L);
         metrics.attempted(answer.failure());

@@ -17,8 +17,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 
@@ -31,19 +33,30 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * {@code https} URLs without credentials whose host is not, and does not resolve to, an address inside the
  * network ({@link TargetPolicy}; checked once the caller is authorized, and again at every delivery); an
  * organization has at most {@link #MAX_PER_ORG}
- * subscriptions. Every change is recorded in the change log as object type {@code webhook}; the secret
- * never appears there. Thread-safe.
+ * subscriptions, of every format together. Every change is recorded in the change log as object type
+ * {@code webhook}; the secret never appears there.
+ *
+ * <p><b>Formats.</b> A subscription has a {@link WebhookFormat}, chosen at creation: the native one, or one a
+ * dialect registered (Close's). Its API is the one that made it: another format's API does not find it, and only
+ * its own may change its filters (the native API may still pause, resume, move, describe, rotate or delete it). A
+ * format whose original shows the signing secret on every read ({@link WebhookFormat#showsSecret}) gets it with
+ * every subscription it reads; the native format shows it only when it is made. Thread-safe.
  */
 public final class WebhookService {
 
     public static final int MAX_PER_ORG = 100;
+    /** The reason a subscription paused through an API carries. */
+    public static final String PAUSED_BY_API = "paused through the API";
 
-    /** A subscription with the secret that was just generated for it (shown only here). */
+    /** A subscription with its secret: the one just made (create, rotation), or its format shows it on reads. */
     public record WithSecret(Webhook webhook, DeliveryState delivery, String secret) {
     }
 
-    /** A subscription with where its delivery stands. */
-    public record Detailed(Webhook webhook, DeliveryState delivery) {
+    /**
+     * A subscription with where its delivery stands, and its secret when its format shows it on every read (else
+     * null).
+     */
+    public record Detailed(Webhook webhook, DeliveryState delivery, String secret) {
     }
 
     private final Store store;
@@ -51,32 +64,60 @@ public final class WebhookService {
     private final OrgModels orgModels;
     private final Access access;
     private final TargetPolicy targets;
+    private final Map<String, WebhookFormat> formats = new HashMap<>();
 
-    public WebhookService(Store store, OrgModels orgModels, Access access, TargetPolicy targets) {
+    /** @param formats the formats of dialects, beside the native one */
+    public WebhookService(Store store, OrgModels orgModels, Access access, TargetPolicy targets,
+                          List<WebhookFormat> formats) {
         this.store = store;
         this.orgModels = orgModels;
         this.access = access;
         this.targets = targets;
+        this.formats.put(NativeFormat.NAME, new NativeFormat());
+        formats.forEach(f -> {
+            if (this.formats.putIfAbsent(f.name(), f) != null) {
+                throw new IllegalArgumentException("two webhook formats are named " + f.name());
+            }
+        });
     }
 
+    /** The format of a subscription (every stored format is registered: the schema admits only those). */
+    WebhookFormat format(String name) {
+        WebhookFormat f = formats.get(name);
+        if (f == null) {
+            throw new IllegalStateException("unknown webhook format " + name);
+        }
+        return f;
+    }
+
+    /** Subscriptions of every format, after id {@code after}. */
     public List<Detailed> list(Principal principal, long orgId, long after, int limit) {
+        return list(principal, orgId, after, limit, null);
+    }
+
+    /** Subscriptions of one format only (null: every format), after id {@code after}. */
+    public List<Detailed> list(Principal principal, long orgId, long after, int limit, String format) {
         return access.read(principal, orgId, (h, caller) -> {
             requireManager(h, caller, orgId, "listing webhooks");
-            return webhooks.list(h, orgId, after, limit).stream()
-                    .map(w -> new Detailed(w, webhooks.state(h, w.id()).orElse(null))).toList();
+            return webhooks.list(h, orgId, after, limit, format).stream().map(w -> detailed(h, w)).toList();
         });
     }
 
     public Detailed get(Principal principal, long orgId, long id) {
+        return get(principal, orgId, id, null);
+    }
+
+    /** A subscription; of {@code format} only, unless null (another format's is not found). */
+    public Detailed get(Principal principal, long orgId, long id, String format) {
         return access.read(principal, orgId, (h, caller) -> {
             requireManager(h, caller, orgId, "reading a webhook");
-            Webhook w = find(h, orgId, id);
-            return new Detailed(w, webhooks.state(h, id).orElse(null));
+            return detailed(h, find(h, orgId, id, format));
         });
     }
 
     public Written<WithSecret> create(Principal principal, long orgId, WebhookInput in) {
         Objects.requireNonNull(in.url(), "url");
+        WebhookFormat format = format(in.format() == null ? NativeFormat.NAME : in.format());
         String url = checkUrl(in.url());
         // Authorized before the target is looked up: a caller without the right learns nothing about names.
         access.read(principal, orgId, (h, caller) -> {
@@ -92,9 +133,10 @@ public final class WebhookService {
                 throw new ConflictException("webhook_limit", "organization " + orgId + " already has " + count
                         + " webhooks, the most allowed");
             }
-            String secret = WebhookSigner.newSecret();
+            String secret = format.newSecret();
             Webhook w = webhooks.insert(h, orgId, new WebhookInput(url, in.description(), in.objectTypes(),
-                    in.actions(), in.status(), false), secret, tx.now());
+                    in.actions(), in.status(), false, format.name(), in.options()), secret, caller.memberId(),
+                    tx.now());
             tx.change(orgId, ObjectType.WEBHOOK, w.id(), Action.CREATED, null, LoggedWebhook.of(w));
             return new WithSecret(w, webhooks.state(h, w.id()).orElse(null), secret);
         });
@@ -118,8 +160,10 @@ public final class WebhookService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManager(h, caller, orgId, "updating a webhook");
-            Webhook current = webhooks.findForUpdate(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
+            Webhook current = webhooks.findForUpdate(h, orgId, id).filter(w -> of(w, in.format()))
+                    .orElseThrow(() -> notFound(orgId, id));
             requireVersion("webhook", id, current.version(), expectedVersion);
+            requireOwnFilters(current, in);
             String status = in.status() == null ? current.status() : in.status();
             boolean resumed = !current.active() && Webhook.ACTIVE.equals(status);
             boolean paused = current.active() && Webhook.PAUSED.equals(status);
@@ -129,17 +173,20 @@ public final class WebhookService {
                     in.description() == null ? current.description() : in.description(),
                     in.objectTypes() == null ? current.objectTypes() : in.objectTypes(),
                     in.actions() == null ? current.actions() : in.actions(), status,
-                    paused ? "paused through the API" : resumed ? null : current.pausedReason(),
+                    paused ? PAUSED_BY_API : resumed ? null : current.pausedReason(),
                     paused ? now : resumed ? null : current.pausedAt(), current.version(), current.createdAt(),
-                    current.updatedAt());
+                    current.updatedAt(), current.format(), in.options() == null ? current.options() : in.options(),
+                    current.createdBy(), caller.memberId());
             Webhook updated = webhooks.update(h, changed, now);
             if (resumed || moved) {
                 webhooks.resetFailures(h, id);
             }
             String secret = null;
             if (in.rotateSecret()) {
-                secret = WebhookSigner.newSecret();
+                secret = format(current.format()).newSecret();
                 webhooks.setSecret(h, id, secret);
+            } else if (format(current.format()).showsSecret()) {
+                secret = webhooks.secret(h, id);
             }
             Action action = resumed ? Action.RESUMED : paused ? Action.PAUSED : Action.UPDATED;
             tx.change(orgId, ObjectType.WEBHOOK, id, action, LoggedWebhook.of(current), LoggedWebhook.of(updated));
@@ -148,10 +195,16 @@ public final class WebhookService {
     }
 
     public Written<Webhook> delete(Principal principal, long orgId, long id, Integer expectedVersion) {
+        return delete(principal, orgId, id, expectedVersion, null);
+    }
+
+    /** Deletes a subscription; of {@code format} only, unless null (another format's is not found). */
+    public Written<Webhook> delete(Principal principal, long orgId, long id, Integer expectedVersion, String format) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManager(h, caller, orgId, "deleting a webhook");
-            Webhook current = webhooks.findForUpdate(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
+            Webhook current = webhooks.findForUpdate(h, orgId, id).filter(w -> of(w, format))
+                    .orElseThrow(() -> notFound(orgId, id));
             requireVersion("webhook", id, current.version(), expectedVersion);
             webhooks.delete(h, id);
             tx.change(orgId, ObjectType.WEBHOOK, id, Action.DELETED, LoggedWebhook.of(current), null);
@@ -163,7 +216,7 @@ public final class WebhookService {
     public List<Delivery> deliveries(Principal principal, long orgId, long id, long before, String outcome, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
             requireManager(h, caller, orgId, "reading webhook deliveries");
-            find(h, orgId, id);
+            find(h, orgId, id, null);
             return webhooks.deliveries(h, id, before, outcome, limit);
         });
     }
@@ -180,9 +233,7 @@ public final class WebhookService {
                     return false;
                 }
                 Instant now = tx.now();
-                Webhook paused = webhooks.update(tx.handle(), new Webhook(id, orgId, current.url(), current.description(),
-                        current.objectTypes(), current.actions(), Webhook.PAUSED, reason, now, current.version(),
-                        current.createdAt(), current.updatedAt()), now);
+                Webhook paused = webhooks.update(tx.handle(), current.withStatus(Webhook.PAUSED, reason, now), now);
                 tx.change(orgId, ObjectType.WEBHOOK, id, Action.PAUSED, LoggedWebhook.of(current),
                         LoggedWebhook.of(paused));
                 return true;
@@ -192,8 +243,33 @@ public final class WebhookService {
         }
     }
 
-    private Webhook find(Handle h, long orgId, long id) {
-        return webhooks.find(h, orgId, id).orElseThrow(() -> notFound(orgId, id));
+    private Webhook find(Handle h, long orgId, long id, String format) {
+        return webhooks.find(h, orgId, id).filter(w -> of(w, format)).orElseThrow(() -> notFound(orgId, id));
+    }
+
+    /** Whether {@code w} is of {@code format}; every format is asked for when it is null. */
+    private static boolean of(Webhook w, String format) {
+        return format == null || format.equals(w.format());
+    }
+
+    private Detailed detailed(Handle h, Webhook w) {
+        return new Detailed(w, webhooks.state(h, w.id()).orElse(null),
+                format(w.format()).showsSecret() ? webhooks.secret(h, w.id()) : null);
+    }
+
+    /**
+     * A subscription's filters are changed only through the API of its format, which keeps its object types and
+     * actions and its own finer filters ({@link Webhook#options}) in step.
+     */
+    private static void requireOwnFilters(Webhook current, WebhookInput in) {
+        if (in.format() != null || current.format().equals(NativeFormat.NAME)) {
+            return;
+        }
+        String field = in.objectTypes() != null ? "object_types" : in.actions() != null ? "actions" : null;
+        if (field != null) {
+            throw InvalidInputException.field(field, "cannot be changed here: the subscription was made in the \""
+                    + current.format() + "\" format, whose own API sets the events it receives");
+        }
     }
 
     private static NotFoundException notFound(long orgId, long id) {

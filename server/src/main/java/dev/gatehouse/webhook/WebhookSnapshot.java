@@ -5,8 +5,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The native API's representation of a subscription (never its secret), with its delivery state; the change
- * log stores {@link LoggedWebhook} instead.
+ * The native API's representation of a subscription (never its secret), with its delivery state and its format
+ * ({@code gatehouse}, or a dialect's with that format's {@code options}); the change log stores
+ * {@link LoggedWebhook} instead.
  */
 public final class WebhookSnapshot {
 
@@ -29,6 +30,12 @@ public final class WebhookSnapshot {
         n.put("version", w.version());
         n.put("created_at", w.createdAt().toString());
         n.put("updated_at", w.updatedAt().toString());
+        n.put("format", w.format());
+        if (w.options() == null) {
+            n.putNull("options");
+        } else {
+            n.set("options", w.options());
+        }
         return n;
     }
 

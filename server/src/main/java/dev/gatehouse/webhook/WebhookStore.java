@@ -1,5 +1,6 @@
 package dev.gatehouse.webhook;
 
+import dev.gatehouse.json.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -25,7 +26,7 @@ final class WebhookStore {
     /** Serializes claims of all nodes, so that per-organization lease counts are exact. */
     private static final long CLAIM_LOCK = 0x676174656BL;
     private static final String COLUMNS = "id, org_id, url, description, object_types, actions, status, paused_reason, "
-            + "paused_at, version, created_at, updated_at";
+            + "paused_at, version, created_at, updated_at, format, options, created_by, updated_by";
 
     /** A subscription as the delivering node needs it, with its secret and cursor. */
     record Target(Webhook webhook, String secret, long revision, int attempts, long leaseToken) {
@@ -49,14 +50,18 @@ final class WebhookStore {
 
     // ---------------------------------------------------------------- subscriptions
 
-    Webhook insert(Handle h, long orgId, WebhookInput in, String secret, Instant now) {
+    /** A new subscription of {@code in.format()}, made by member {@code by} (null: a service key). */
+    Webhook insert(Handle h, long orgId, WebhookInput in, String secret, Long by, Instant now) {
         Webhook w = h.createQuery("INSERT INTO webhooks (org_id, url, description, object_types, actions, status, "
-                        + "secret, version, created_at, updated_at) VALUES (:org, :url, :description, :types, :actions, "
-                        + ":status, :secret, 1, :now, :now) RETURNING " + COLUMNS)
+                        + "secret, version, created_at, updated_at, format, options, created_by, updated_by) VALUES (:org, "
+                        + ":url, :description, :types, :actions, :status, :secret, 1, :now, :now, :format, "
+                        + "CAST(:options AS jsonb), :by, :by) RETURNING " + COLUMNS)
                 .bind("org", orgId).bind("url", in.url()).bind("description", in.description() == null ? ""
                         : in.description())
                 .bind("types", array(in.objectTypes())).bind("actions", array(in.actions()))
                 .bind("status", in.status() == null ? Webhook.ACTIVE : in.status()).bind("secret", secret)
+                .bind("format", in.format()).bind("options", in.options() == null ? null : Json.writeString(in.options()))
+                .bind("by", by)
                 .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
         // Deliveries start after everything this organization has committed so far (its writes are
         // serialized by the organization lock this transaction holds), so the first one is this creation.
@@ -69,11 +74,18 @@ final class WebhookStore {
     Webhook update(Handle h, Webhook w, Instant now) {
         return h.createQuery("UPDATE webhooks SET url = :url, description = :description, object_types = :types, "
                         + "actions = :actions, status = :status, paused_reason = :reason, paused_at = :pausedAt, "
-                        + "version = version + 1, updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
+                        + "options = CAST(:options AS jsonb), updated_by = :by, version = version + 1, updated_at = :now "
+                        + "WHERE id = :id RETURNING " + COLUMNS)
                 .bind("id", w.id()).bind("url", w.url()).bind("description", w.description())
+                .bind("options", w.options() == null ? null : Json.writeString(w.options()))
+                .bind("by", w.updatedBy())
                 .bind("types", array(w.objectTypes())).bind("actions", array(w.actions())).bind("status", w.status())
                 .bind("reason", w.pausedReason()).bind("pausedAt", utc(w.pausedAt())).bind("now", utc(now))
                 .map((rs, ctx) -> map(rs)).one();
+    }
+
+    String secret(Handle h, long id) {
+        return h.createQuery("SELECT secret FROM webhooks WHERE id = :id").bind("id", id).mapTo(String.class).one();
     }
 
     void setSecret(Handle h, long id, String secret) {
@@ -92,10 +104,12 @@ final class WebhookStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    List<Webhook> list(Handle h, long orgId, long after, int limit) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND id > :after ORDER BY id "
-                        + "LIMIT :limit")
-                .bind("org", orgId).bind("after", after).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    /** Subscriptions after id {@code after}: of {@code format} only, unless it is null. */
+    List<Webhook> list(Handle h, long orgId, long after, int limit, String format) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND id > :after"
+                        + (format == null ? "" : " AND format = :format") + " ORDER BY id LIMIT :limit")
+                .bind("org", orgId).bind("after", after).bind("limit", limit).bind("format", format)
+                .map((rs, ctx) -> map(rs)).list();
     }
 
     long count(Handle h, long orgId) {
@@ -176,7 +190,8 @@ final class WebhookStore {
     /** The subscription with secret and cursor, while {@code token} still holds its lease; empty otherwise. */
     Optional<Target> target(Handle h, long id, long token) {
         return h.createQuery("SELECT w.id, w.org_id, w.url, w.description, w.object_types, w.actions, w.status, "
-                        + "w.paused_reason, w.paused_at, w.version, w.created_at, w.updated_at, w.secret, c.revision, "
+                        + "w.paused_reason, w.paused_at, w.version, w.created_at, w.updated_at, w.format, w.options, "
+                        + "w.created_by, w.updated_by, w.secret, c.revision, "
                         + "c.attempts, c.lease_token FROM webhooks w JOIN webhook_cursors c ON c.webhook_id = w.id "
                         + "WHERE w.id = :id AND c.lease_token = :token AND c.lease_until > now()")
                 .bind("id", id).bind("token", token)
@@ -324,11 +339,14 @@ final class WebhookStore {
     // ---------------------------------------------------------------- mapping
 
     private static Webhook map(ResultSet rs) throws SQLException {
+        String options = rs.getString("options");
         return new Webhook(rs.getLong("id"), rs.getLong("org_id"), rs.getString("url"), rs.getString("description"),
                 Arrays.asList((String[]) rs.getArray("object_types").getArray()),
                 Arrays.asList((String[]) rs.getArray("actions").getArray()), rs.getString("status"),
                 rs.getString("paused_reason"), instant(rs, "paused_at"), rs.getInt("version"),
-                instant(rs, "created_at"), instant(rs, "updated_at"));
+                instant(rs, "created_at"), instant(rs, "updated_at"), rs.getString("format"),
+                options == null ? null : Json.readTree(options), (Long) rs.getObject("created_by"),
+                (Long) rs.getObject("updated_by"));
     }
 
     private static String[] array(List<String> values) {

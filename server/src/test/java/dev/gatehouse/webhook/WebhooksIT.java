@@ -118,6 +118,8 @@ class WebhooksIT {
         Http.Res created = subscribe(org, "https://hooks.example.com/gatehouse", Map.of("description", "CRM sync",
                 "object_types", List.of("role", "member"), "actions", List.of("created")));
         long id = created.json().get("id").longValue();
+        assertThat(created.json().get("format").stringValue()).isEqualTo("gatehouse");
+        assertThat(created.json().get("options").isNull()).isTrue();
         String secret = created.get("secret").stringValue();
         assertThat(secret).startsWith("whsec_").hasSizeGreaterThan(40);
         assertThat(created.get("status").stringValue()).isEqualTo("active");

@@ -15,6 +15,7 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.role.RoleService;
+import dev.gatehouse.webhook.WebhookService;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -31,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Close-compatible dialect under {@code /api/v1}: roles, memberships, users, {@code /me/}, the
- * organization, groups and the event log, with Close's conventions (reference: close-api.md; choices where
+ * organization, groups, the event log and webhook subscriptions, with Close's conventions (reference: close-api.md; choices where
  * Close is silent: docs/dialects/close.md).
  *
  * <p>Every request passes the same gate, in this order: the API key is read (HTTP Basic with the key as
@@ -91,7 +92,7 @@ public final class CloseApi implements Dialect {
     /** What the Close dialect uses: the caller's key, Close's model, and the services its resources call. */
     public record Services(Auth auth, ModelRegistry models, OrgService orgs, RoleService roles,
                            MemberService members, CloseMembershipService memberships, GroupService groups,
-                           EventService events) {
+                           EventService events, WebhookService webhooks) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -101,6 +102,7 @@ public final class CloseApi implements Dialect {
             Objects.requireNonNull(memberships, "memberships");
             Objects.requireNonNull(groups, "groups");
             Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(webhooks, "webhooks");
         }
     }
 
@@ -129,6 +131,7 @@ public final class CloseApi implements Dialect {
         endpoints.addAll(new OrganizationResource(s.orgs(), s.members(), s.roles(), s.memberships()).endpoints());
         endpoints.addAll(new GroupsResource(s.groups(), s.members()).endpoints());
         endpoints.addAll(new EventsResource(s.events(), s.members(), s.roles(), s.memberships()).endpoints());
+        endpoints.addAll(new WebhooksResource(s.webhooks(), s.members()).endpoints());
         this.routes = List.copyOf(routes(endpoints));
     }
 

@@ -10,6 +10,7 @@ import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleHolders;
 import dev.gatehouse.role.RoleService;
+import dev.gatehouse.webhook.WebhookService;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -27,18 +28,21 @@ import java.util.regex.Pattern;
 final class CloseErrors {
 
     /** Codes whose service messages carry internal ids, with the sentence that replaces them when no subject helps. */
-    private static final Map<String, String> PLAIN = Map.of(
-            "role_not_found", "Role not found.",
-            "group_not_found", "Group not found.",
-            "organization_not_found", "Organization not found.",
-            "member_not_found", "Membership not found.",
-            "member_exists", "A membership with this email address or user id already exists.",
-            "membership_exists", "This email address already has an active membership in this organization.",
-            "role_name_taken", "This organization already has a role with this name.",
-            "group_name_taken", "This organization already has a group with this name.",
-            "last_role_manager", "This would leave the organization without an active member able to manage roles.",
-            "role_in_use", "The role is assigned to users; move all users off this role first by updating their "
-                    + "role_id.");
+    private static final Map<String, String> PLAIN = Map.ofEntries(
+            Map.entry("role_not_found", "Role not found."),
+            Map.entry("group_not_found", "Group not found."),
+            Map.entry("webhook_not_found", "Webhook subscription not found."),
+            Map.entry("webhook_limit", "This organization already has as many webhook subscriptions as allowed ("
+                    + WebhookService.MAX_PER_ORG + ")."),
+            Map.entry("organization_not_found", "Organization not found."),
+            Map.entry("member_not_found", "Membership not found."),
+            Map.entry("member_exists", "A membership with this email address or user id already exists."),
+            Map.entry("membership_exists", "This email address already has an active membership in this organization."),
+            Map.entry("role_name_taken", "This organization already has a role with this name."),
+            Map.entry("group_name_taken", "This organization already has a group with this name."),
+            Map.entry("last_role_manager", "This would leave the organization without an active member able to manage roles."),
+            Map.entry("role_in_use", "The role is assigned to users; move all users off this role first by updating their "
+                    + "role_id."));
 
     /** How the services name objects by internal number ("organization 12", "role 7", "(id 31)"). */
     private static final Pattern INTERNAL_ID = Pattern.compile(

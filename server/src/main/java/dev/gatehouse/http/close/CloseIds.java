@@ -7,7 +7,8 @@ import java.security.SecureRandom;
 
 /**
  * Close-style ids for Gatehouse's numeric ids: a type prefix and a fixed number of base62 characters
- * ({@code role_} + 43, {@code memb_} + 43, {@code orga_} + 43, {@code group_} + 22, {@code ev_} + 22).
+ * ({@code role_} + 43, {@code memb_} + 43, {@code orga_} + 43, {@code group_} + 22, {@code ev_} + 22,
+ * {@code whsub_} + 22).
  *
  * <p>The first 11 characters are the numeric id passed through a fixed bijection of the 64-bit integers
  * (multiplications by odd constants and xor-shifts, salted by the prefix), so consecutive ids do not look
@@ -26,6 +27,7 @@ final class CloseIds {
     public static final String GROUP = "group_";
     public static final String EVENT = "ev_";
     public static final String USER = "user_";
+    public static final String WEBHOOK = "whsub_";
 
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final int HEAD = 11;
@@ -38,9 +40,9 @@ final class CloseIds {
     private CloseIds() {
     }
 
-    /** The length of the part after the prefix: 22 for groups and events, 43 for everything else. */
+    /** The length of the part after the prefix: 22 for groups, events and webhooks, 43 for everything else. */
     static int length(String prefix) {
-        return prefix.equals(GROUP) || prefix.equals(EVENT) ? 22 : 43;
+        return prefix.equals(GROUP) || prefix.equals(EVENT) || prefix.equals(WEBHOOK) ? 22 : 43;
     }
 
     public static String encode(String prefix, long id) {

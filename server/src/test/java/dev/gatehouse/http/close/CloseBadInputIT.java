@@ -31,7 +31,8 @@ class CloseBadInputIT {
     /** Field names of Close request bodies. */
     static final List<String> FIELDS = List.of("name", "permissions", "visibility_user_lcf_ids",
             "visibility_user_lcf_behavior", "role_id", "email", "first_name", "last_name", "user_id", "id__in",
-            "pinned_views", "_params", "currency", "organization_id", "source");
+            "pinned_views", "_params", "currency", "organization_id", "source", "url", "events", "status",
+            "verify_ssl");
     static final List<String> WRONG_TYPED = List.of("{\"zz_nested\": true}", "[true]", "1.5", "\"" + "x".repeat(3000)
             + "\"");
     static final List<String> BAD_TEXT = List.of("\"\\u0000\"", "\"a\\u0001b\"", "\"\\u007f\"", "\"\\ud800\"",
@@ -65,9 +66,11 @@ class CloseBadInputIT {
         String role = admin.post("/role/", Map.of("name", "Walked", "permissions", List.of("view_all_leads")))
                 .get("id").stringValue();
         String event = admin.get("/event/").get("data").get(0).get("id").stringValue();
+        String webhook = admin.post("/webhook/", Map.of("url", "https://hooks.example.com/walked", "events",
+                List.of(Map.of("object_type", "group", "action", "created")))).get("id").stringValue();
         ids = Map.of("group", group, "role", role, "membership", me.get("memberships").get(0).get("id").stringValue(),
                 "organization", org.closeId(), "user", me.get("id").stringValue(), "event", event,
-                "user_id", me.get("id").stringValue());
+                "user_id", me.get("id").stringValue(), "webhook", webhook);
     }
 
     @AfterAll

@@ -44,7 +44,7 @@ class CloseClientIT {
     }
 
     @Test
-    void closesNpmClient_managesRolesMembershipsGroupsAndReadsEvents() throws Exception {
+    void closesNpmClient_managesRolesMembershipsGroupsWebhooksAndReadsEvents() throws Exception {
         CloseFixtures close = new CloseFixtures(node);
         var org = close.org();
         String adminUserId = org.org().json().get("admin_member").get("user_id").stringValue();
@@ -93,6 +93,17 @@ class CloseClientIT {
         assertThat(event.get("data").propertyNames()).containsAll(membership.propertyNames());
         assertThat(resolved(steps, "event.search.capped").get("data")).isNotEmpty().hasSizeLessThanOrEqualTo(50);
         assertThat(resolved(steps, "organization.update").get("name").stringValue()).isEqualTo("Renamed by npm");
+
+        JsonNode hook = rejected(steps, "webhook.create");
+        assertThat(hook.get("id").stringValue()).matches("whsub_[0-9A-Za-z]{22}");
+        assertThat(hook.get("signature_key").stringValue()).matches("[0-9a-f]{64}");
+        assertThat(resolved(steps, "webhook.list").get("data")).extracting(h -> h.get("id").stringValue())
+                .containsExactly(hook.get("id").stringValue());
+        assertThat(resolved(steps, "webhook.pause").get("status").stringValue()).isEqualTo("paused");
+        assertThat(resolved(steps, "webhook.read").get("pause_reason").stringValue()).isEqualTo("api");
+        assertThat(rejected(steps, "webhook.invalid").get("field-errors").has("events")).isTrue();
+        assertThat(resolved(steps, "webhook.delete").isEmpty()).isTrue();
+        assertThat(rejected(steps, "webhook.read.deleted").get("error").stringValue()).contains("not found");
         assertThat(resolved(steps, "membership.delete").isEmpty()).isTrue();
 
         assertThat(node.service().get(org.path()).json().get("name").stringValue()).isEqualTo("Renamed by npm");

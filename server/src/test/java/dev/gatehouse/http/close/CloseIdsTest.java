@@ -15,13 +15,14 @@ class CloseIdsTest {
         assertThat(CloseIds.encode(CloseIds.ORGANIZATION, 1)).matches("orga_[0-9A-Za-z]{43}");
         assertThat(CloseIds.encode(CloseIds.GROUP, 1)).matches("group_[0-9A-Za-z]{22}");
         assertThat(CloseIds.encode(CloseIds.EVENT, 1)).matches("ev_[0-9A-Za-z]{22}");
+        assertThat(CloseIds.encode(CloseIds.WEBHOOK, 1)).matches("whsub_[0-9A-Za-z]{22}");
         assertThat(CloseIds.newUserId()).matches("user_[0-9A-Za-z]{43}");
     }
 
     @Test
     void decode_invertsEncode_forSmallAndHugeIds() {
         for (long id : new long[] {1, 2, 3, 1000, 123_456_789, Long.MAX_VALUE / 3, Long.MAX_VALUE}) {
-            for (String prefix : new String[] {CloseIds.ROLE, CloseIds.MEMBERSHIP, CloseIds.GROUP, CloseIds.EVENT}) {
+            for (String prefix : new String[] {CloseIds.ROLE, CloseIds.MEMBERSHIP, CloseIds.GROUP, CloseIds.EVENT, CloseIds.WEBHOOK}) {
                 assertThat(CloseIds.decode(prefix, CloseIds.encode(prefix, id))).isEqualTo(id);
             }
         }

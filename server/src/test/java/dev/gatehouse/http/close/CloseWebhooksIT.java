@@ -1,0 +1,359 @@
+package dev.gatehouse.http.close;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import dev.gatehouse.webhook.IpNetwork;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Close's webhook subscriptions ({@code /api/v1/webhook/}) over a real node, delivered to receivers on loopback
+ * (which the node is configured to reach) by the same machinery as native webhooks: Close's subscription object,
+ * its event filters, pausing, its envelope and signature, its errors, and tenants' isolation.
+ */
+class CloseWebhooksIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static TestNode node;
+    static CloseFixtures close;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start(c -> c.withWebhooks(c.webhooks()
+                .withAllowedNetworks(IpNetwork.parseList("--webhook-allowed-networks", "127.0.0.0/8"))
+                .withBackoff(Duration.ofMillis(100), Duration.ofMillis(400))));
+        close = new CloseFixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static Map<String, Object> entry(String objectType, String action) {
+        return Map.of("object_type", objectType, "action", action);
+    }
+
+    private static Map<String, Object> entry(String objectType, String action, Map<String, Object> extraFilter) {
+        return Map.of("object_type", objectType, "action", action, "extra_filter", extraFilter);
+    }
+
+    private static JsonNode subscribe(CloseFixtures.Org org, String url, List<Map<String, Object>> events) {
+        Http.Res res = org.admin().post("/webhook/", Map.of("url", url, "events", events));
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        return res.json();
+    }
+
+    /** A member of {@code org} with the built-in "User" role; returns its Close membership id. */
+    private static String membership(CloseFixtures.Org org, String userId) {
+        long member = close.member(org, userId, close.native_().roleId(org.org(), "User"));
+        return CloseWire.membershipId(member);
+    }
+
+    private static void setRole(CloseFixtures.Org org, String membershipId, String roleId) {
+        Http.Res res = org.admin().put("/membership/" + membershipId + "/", Map.of("role_id", roleId));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+    }
+
+    private static List<CloseReceiver.Delivery> await(CloseReceiver receiver, int n) {
+        Await.until(WAIT, n + " deliveries", () -> receiver.deliveries().size() >= n);
+        return receiver.deliveries();
+    }
+
+    @Test
+    void create_answers201WithClosesSubscription_andGetListAndTheNativeApiShowIt() {
+        var org = close.org();
+        String adminUserId = org.org().json().get("admin_member").get("user_id").stringValue();
+        List<Map<String, Object>> events = List.of(entry("membership", "updated"), entry("group", "created"));
+        JsonNode created = subscribe(org, "https://hooks.example.com/close", events);
+
+        String id = created.get("id").stringValue();
+        assertThat(id).matches("whsub_[0-9A-Za-z]{22}");
+        assertThat(created.get("url").stringValue()).isEqualTo("https://hooks.example.com/close");
+        assertThat(created.get("events")).isEqualTo(Json.MAPPER.valueToTree(events));
+        assertThat(created.get("status").stringValue()).isEqualTo("active");
+        assertThat(created.get("signature_key").stringValue()).matches("[0-9a-f]{64}");
+        assertThat(created.get("health_status").stringValue()).isEqualTo("healthy");
+        assertThat(created.get("latest_error").isNull()).isTrue();
+        assertThat(created.get("pause_reason").isNull()).isTrue();
+        assertThat(created.get("verify_ssl").booleanValue()).isTrue();
+        assertThat(created.get("created_by").stringValue()).isEqualTo(adminUserId);
+        assertThat(created.get("updated_by").stringValue()).isEqualTo(adminUserId);
+        assertThat(created.get("date_created").stringValue()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+        assertThat(created.propertyNames()).containsExactlyInAnyOrder("id", "url", "events", "status",
+                "signature_key", "health_status", "latest_error", "pause_reason", "counters",
+                "recent_consecutive_fail_buckets_cnt", "created_by", "updated_by", "date_created", "date_updated",
+                "verify_ssl");
+
+        assertThat(org.admin().get("/webhook/" + id + "/").json()).isEqualTo(created);
+        JsonNode list = org.admin().get("/webhook/").json();
+        assertThat(list.get("data")).containsExactly(created);
+        assertThat(list.get("has_more").booleanValue()).isFalse();
+
+        // the native API sees the same subscription, in the close format, without its key
+        JsonNode natives = node.service().get(org.path() + "/webhooks").json().get("items");
+        assertThat(natives).hasSize(1);
+        assertThat(natives.get(0).get("format").stringValue()).isEqualTo("close");
+        assertThat(natives.get(0).get("object_types")).extracting(JsonNode::stringValue)
+                .containsExactlyInAnyOrder("member", "close_membership_settings", "group");
+        assertThat(natives.get(0).toString()).doesNotContain(created.get("signature_key").stringValue());
+    }
+
+    @Test
+    void deliveries_carryClosesEnvelope_signedAsCloseTellsIntegrators_andEqualTheEventLog() throws Exception {
+        var org = close.org();
+        String ann = membership(org, "ann");
+        try (CloseReceiver receiver = new CloseReceiver()) {
+            JsonNode sub = subscribe(org, receiver.url(), List.of(entry("membership", "updated"),
+                    entry("group", "created"), entry("group", "updated")));
+            String key = sub.get("signature_key").stringValue();
+
+            setRole(org, ann, "superuser");
+            assertThat(org.admin().post("/role/", Map.of("name", "Unwatched", "permissions", List.of("view_all_leads")))
+                    .status()).isEqualTo(201);
+            String group = org.admin().post("/group/", Map.of("name", "Ops")).get("id").stringValue();
+            assertThat(org.admin().post("/group/" + group + "/member/", Map.of("user_id", "ann")).status())
+                    .isEqualTo(201);
+
+            List<CloseReceiver.Delivery> got = await(receiver, 3);
+            assertThat(got).hasSize(3);
+            long now = Instant.now().getEpochSecond();
+            for (CloseReceiver.Delivery d : got) {
+                assertThat(d.verify(key)).as("signature of " + d.json()).isTrue();
+                assertThat(Math.abs(now - Long.parseLong(d.sigTimestamp()))).isLessThan(300);
+                assertThat(d.contentType()).startsWith("application/json");
+                assertThat(d.json().propertyNames()).containsExactly("subscription_id", "event");
+                assertThat(d.json().get("subscription_id").stringValue()).isEqualTo(sub.get("id").stringValue());
+                JsonNode logged = org.admin().get("/event/" + d.event().get("id").stringValue() + "/").json();
+                assertThat(d.event()).isEqualTo(logged);
+            }
+            assertThat(got).extracting(d -> d.event().get("object_type").stringValue() + " "
+                    + d.event().get("action").stringValue())
+                    .containsExactly("membership updated", "group created", "group updated");
+            JsonNode membershipEvent = got.get(0).event();
+            assertThat(membershipEvent.get("object_id").stringValue()).isEqualTo(ann);
+            assertThat(membershipEvent.get("data").get("role_id").stringValue()).isEqualTo("superuser");
+            assertThat(membershipEvent.get("previous_data").get("role_id").stringValue()).isEqualTo("user");
+            assertThat(got.get(2).event().get("data").get("members").get(0).get("user_id").stringValue())
+                    .isEqualTo("ann");
+
+            // a tampered body or another key fails the same check
+            CloseReceiver.Delivery first = got.get(0);
+            byte[] tampered = first.body().clone();
+            tampered[tampered.length - 2] ^= 1;
+            assertThat(new CloseReceiver.Delivery(first.sigHash(), first.sigTimestamp(), first.contentType(), tampered)
+                    .verify(key)).isFalse();
+            assertThat(first.verify("00".repeat(32))).isFalse();
+        }
+    }
+
+    @Test
+    void extraFilter_deliversOnlyTheEventsItMatches() throws Exception {
+        var org = close.org();
+        String ann = membership(org, "ann");
+        String bob = membership(org, "bob");
+        Map<String, Object> toSuperuser = Map.of("type", "field_accessor", "field", "data", "filter",
+                Map.of("type", "field_accessor", "field", "role_id", "filter", Map.of("type", "equals", "value",
+                        "superuser")));
+        try (CloseReceiver receiver = new CloseReceiver()) {
+            JsonNode sub = subscribe(org, receiver.url(), List.of(entry("membership", "updated", toSuperuser)));
+            assertThat(sub.get("events").get(0).get("extra_filter")).isEqualTo(Json.MAPPER.valueToTree(toSuperuser));
+
+            setRole(org, bob, "restricteduser");   // not matched
+            setRole(org, ann, "superuser");        // matched
+            setRole(org, bob, "superuser");        // matched
+
+            // deliveries go in revision order, so once bob's second change arrived, nothing else is pending
+            List<CloseReceiver.Delivery> got = await(receiver, 2);
+            assertThat(got).extracting(d -> d.event().get("object_id").stringValue()).containsExactly(ann, bob);
+            assertThat(got).allSatisfy(d -> assertThat(d.event().get("data").get("role_id").stringValue())
+                    .isEqualTo("superuser"));
+        }
+    }
+
+    @Test
+    void pausedSubscription_receivesNothing_untilResumed_thenWhatWaited() {
+        var org = close.org();
+        String ann = membership(org, "ann");
+        try (CloseReceiver paused = new CloseReceiver(); CloseReceiver control = new CloseReceiver()) {
+            String id = subscribe(org, paused.url(), List.of(entry("membership", "updated"))).get("id").stringValue();
+            subscribe(org, control.url(), List.of(entry("membership", "updated")));
+
+            Http.Res pause = org.admin().put("/webhook/" + id + "/", Map.of("status", "paused"));
+            assertThat(pause.status()).as(pause.toString()).isEqualTo(200);
+            assertThat(pause.get("status").stringValue()).isEqualTo("paused");
+            assertThat(pause.get("pause_reason").stringValue()).isEqualTo("api");
+
+            setRole(org, ann, "superuser");
+            await(control, 1);
+            assertThat(paused.deliveries()).isEmpty();
+
+            Http.Res resume = org.admin().put("/webhook/" + id + "/", Map.of("status", "active"));
+            assertThat(resume.status()).as(resume.toString()).isEqualTo(200);
+            assertThat(resume.get("status").stringValue()).isEqualTo("active");
+            assertThat(resume.get("pause_reason").isNull()).isTrue();
+            List<CloseReceiver.Delivery> got = await(paused, 1);
+            assertThat(got.get(0).event()).isEqualTo(control.deliveries().get(0).event());
+        }
+    }
+
+    @Test
+    void failingReceiver_getsTheSameEventAgain_untilItAccepts() throws Exception {
+        var org = close.org();
+        String ann = membership(org, "ann");
+        try (CloseReceiver receiver = new CloseReceiver(n -> n <= 2 ? 503 : 200)) {
+            JsonNode sub = subscribe(org, receiver.url(), List.of(entry("membership", "updated")));
+            setRole(org, ann, "superuser");
+            List<CloseReceiver.Delivery> got = await(receiver, 3);
+            assertThat(got).extracting(d -> d.event().get("id").stringValue()).containsOnly(
+                    got.get(0).event().get("id").stringValue());
+            for (CloseReceiver.Delivery d : got) {
+                assertThat(d.verify(sub.get("signature_key").stringValue())).isTrue();
+            }
+            Await.until(WAIT, "the subscription is healthy again", () -> "healthy".equals(org.admin()
+                    .get("/webhook/" + sub.get("id").stringValue() + "/").get("health_status").stringValue()));
+        }
+    }
+
+    @Test
+    void update_changesOnlyWhatIsSent_andEventsReplaceTheFilters() {
+        var org = close.org();
+        JsonNode sub = subscribe(org, "https://hooks.example.com/a", List.of(entry("membership", "updated")));
+        String id = sub.get("id").stringValue();
+
+        Http.Res moved = org.admin().put("/webhook/" + id + "/", Map.of("url", "https://hooks.example.com/b"));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+        assertThat(moved.get("url").stringValue()).isEqualTo("https://hooks.example.com/b");
+        assertThat(moved.get("events")).isEqualTo(sub.get("events"));
+        assertThat(moved.get("signature_key")).isEqualTo(sub.get("signature_key"));
+
+        Http.Res refiltered = org.admin().put("/webhook/" + id + "/", Map.of("events",
+                List.of(entry("group", "deleted"))));
+        assertThat(refiltered.status()).as(refiltered.toString()).isEqualTo(200);
+        assertThat(refiltered.get("events")).hasSize(1);
+        assertThat(refiltered.get("events").get(0).get("object_type").stringValue()).isEqualTo("group");
+        assertThat(refiltered.get("url").stringValue()).isEqualTo("https://hooks.example.com/b");
+        JsonNode natively = node.service().get(org.path() + "/webhooks").json().get("items").get(0);
+        assertThat(natively.get("object_types")).extracting(JsonNode::stringValue).containsExactly("group");
+        assertThat(natively.get("actions")).extracting(JsonNode::stringValue).containsExactly("deleted");
+
+        // the native API may pause a Close subscription, but not change its events
+        Http.Res nativeFilter = node.service().patch(org.path() + "/webhooks/" + natively.get("id").longValue(),
+                Map.of("object_types", List.of("role")));
+        assertThat(nativeFilter.status()).as(nativeFilter.toString()).isEqualTo(400);
+        assertThat(org.admin().get("/webhook/" + id + "/").get("events")).isEqualTo(refiltered.get("events"));
+    }
+
+    @Test
+    void delete_answers200_andTheSubscriptionIsGone() {
+        var org = close.org();
+        String id = subscribe(org, "https://hooks.example.com/close", List.of(entry("group", "created")))
+                .get("id").stringValue();
+        Http.Res deleted = org.admin().delete("/webhook/" + id + "/");
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(deleted.json().isEmpty()).isTrue();
+        Http.Res gone = org.admin().get("/webhook/" + id + "/");
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.get("error").stringValue()).isEqualTo("Webhook subscription \"" + id + "\" not found.");
+        assertThat(org.admin().delete("/webhook/" + id + "/").status()).isEqualTo(404);
+        assertThat(org.admin().get("/webhook/").get("data")).isEmpty();
+    }
+
+    @Test
+    void badInput_isA400InClosesShape_andCreatesNothing() {
+        var org = close.org();
+        String ok = "https://hooks.example.com/close";
+        List<Map<String, Object>> good = List.of(entry("membership", "updated"));
+        Map<String, Map<String, Object>> cases = new LinkedHashMap<>();
+        cases.put("url", Map.of("events", good));
+        cases.put("events", Map.of("url", ok));
+        cases.put("events ", Map.of("url", ok, "events", List.of()));
+        cases.put("events  ", Map.of("url", ok, "events", "membership"));
+        cases.put("events[0]", Map.of("url", ok, "events", List.of(entry("lead", "created"))));
+        cases.put("events[0] ", Map.of("url", ok, "events", List.of(entry("membership", "created"))));
+        cases.put("events[0]  ", Map.of("url", ok, "events", List.of(Map.of("object_type", "group", "action",
+                "created", "extra", true))));
+        cases.put("events[0]   ", Map.of("url", ok, "events", List.of(entry("group", "created",
+                Map.of("type", "regex", "value", "x")))));
+        cases.put("events[1]", Map.of("url", ok, "events", List.of(entry("group", "created"),
+                entry("group", "updated", Map.of("type", "field_accessor", "field", "data")))));
+        cases.put("verify_ssl", Map.of("url", ok, "events", good, "verify_ssl", false));
+        cases.put("status", Map.of("url", ok, "events", good, "status", "active"));
+        cases.put("url ", Map.of("url", "ftp://hooks.example.com/", "events", good));
+        cases.put("url  ", Map.of("url", "http://10.1.2.3/hooks", "events", good));
+        cases.forEach((field, body) -> {
+            Http.Res res = org.admin().post("/webhook/", body);
+            assertThat(res.status()).as(field + ": " + res).isEqualTo(400);
+            assertThat(res.get("errors").isArray()).as(res.toString()).isTrue();
+            assertThat(res.get("field-errors").has(field.strip())).as(field + ": " + res).isTrue();
+        });
+        assertThat(org.admin().get("/webhook/").get("data")).isEmpty();
+
+        String id = subscribe(org, ok, good).get("id").stringValue();
+        Http.Res badStatus = org.admin().put("/webhook/" + id + "/", Map.of("status", "stopped"));
+        assertThat(badStatus.status()).as(badStatus.toString()).isEqualTo(400);
+        assertThat(badStatus.get("field-errors").has("status")).isTrue();
+        Http.Res badEvents = org.admin().put("/webhook/" + id + "/", Map.of("events", List.of(entry("lead", "created"))));
+        assertThat(badEvents.status()).as(badEvents.toString()).isEqualTo(400);
+        assertThat(org.admin().get("/webhook/" + id + "/").get("events").get(0).get("object_type").stringValue())
+                .isEqualTo("membership");
+        Http.Res notJson = org.admin().raw("POST", "/webhook/", "url=x", "application/x-www-form-urlencoded");
+        assertThat(notJson.status()).as(notJson.toString()).isEqualTo(415);
+        assertThat(org.admin().get("/webhook/whsub_nonsense/").status()).isEqualTo(404);
+    }
+
+    @Test
+    void otherTenants_andNativeSubscriptions_areInvisible() {
+        var mine = close.org();
+        var theirs = close.org();
+        String id = subscribe(mine, "https://hooks.example.com/mine", List.of(entry("group", "created")))
+                .get("id").stringValue();
+        long nativeId = node.service().post(mine.path() + "/webhooks", Map.of("url", "https://hooks.example.com/native"))
+                .json().get("id").longValue();
+
+        for (Http.Res res : List.of(theirs.admin().get("/webhook/" + id + "/"),
+                theirs.admin().put("/webhook/" + id + "/", Map.of("status", "paused")),
+                theirs.admin().delete("/webhook/" + id + "/"))) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(404);
+            assertThat(res.body()).doesNotContain("https://hooks.example.com/mine");
+        }
+        assertThat(theirs.admin().get("/webhook/").get("data")).isEmpty();
+        assertThat(mine.admin().get("/webhook/" + id + "/").get("status").stringValue()).isEqualTo("active");
+
+        // a subscription made natively is not a Close subscription
+        assertThat(mine.admin().get("/webhook/").get("data")).hasSize(1);
+        String nativeAsClose = CloseIds.encode(CloseIds.WEBHOOK, nativeId);
+        assertThat(mine.admin().get("/webhook/" + nativeAsClose + "/").status()).isEqualTo(404);
+        assertThat(mine.admin().delete("/webhook/" + nativeAsClose + "/").status()).isEqualTo(404);
+        assertThat(node.service().get(mine.path() + "/webhooks/" + nativeId).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aMemberWithoutManageOrganization_isRefused403() {
+        var org = close.org();
+        Http user = close.member(org, "ann", "User");
+        List<Http.Res> refused = new ArrayList<>();
+        refused.add(user.get("/webhook/"));
+        refused.add(user.post("/webhook/", Map.of("url", "https://hooks.example.com/x",
+                "events", List.of(entry("group", "created")))));
+        for (Http.Res res : refused) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(403);
+            assertThat(res.get("error").stringValue()).contains("manage_organization")
+                    .doesNotContainPattern("(organization|member|id) \\d");
+        }
+        assertThat(org.admin().get("/webhook/").get("data")).isEmpty();
+    }
+}
