@@ -118,7 +118,7 @@ public final class AssignmentBatch {
         if (notBeyondCaller.add(role.id())) {
             service.access().requireNoEscalation(caller, model, role.grant());
         }
-        if (before != null && before.roleId() == role.id()) {
+        if (before != null && before.roleId() == role.id() && before.expiresAt() == null) {
             return Outcome.UNCHANGED;
         }
         if (before == null) {
@@ -126,7 +126,7 @@ public final class AssignmentBatch {
         }
         Instant now = tx.now();
         Assignment after = new Assignment(orgId, w.type(), w.resourceId(), w.member().id(), role.id(),
-                before == null ? now : before.createdAt(), now);
+                before == null ? now : before.createdAt(), now, null);
         current.put(key, after);
         pending.put(key, after);
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,

@@ -41,7 +41,8 @@ final class AssignmentStore {
 
     /**
      * Inserts or updates many assignments of one organization in one statement; each keeps the given
-     * {@code created_at} on insert and gets its role and {@code updated_at} on update. Keys must be distinct.
+     * {@code created_at} on insert and gets its role, {@code updated_at} and {@code expires_at} on update. Keys must be
+     * distinct.
      */
     public void upsertAll(Handle h, List<Assignment> rows) {
         int n = rows.size();
@@ -51,6 +52,7 @@ final class AssignmentStore {
         Long[] roles = new Long[n];
         String[] created = new String[n];
         String[] updated = new String[n];
+        String[] expires = new String[n];
         for (int i = 0; i < n; i++) {
             Assignment a = rows.get(i);
             types[i] = a.resourceType();
@@ -59,15 +61,17 @@ final class AssignmentStore {
             roles[i] = a.roleId();
             created[i] = a.createdAt().toString();
             updated[i] = a.updatedAt().toString();
+            expires[i] = a.expiresAt() == null ? null : a.expiresAt().toString();
         }
         h.createUpdate("INSERT INTO assignments (" + COLUMNS + ") SELECT :org, * FROM unnest(CAST(:types AS text[]), "
                         + "CAST(:rids AS text[]), CAST(:members AS bigint[]), CAST(:roles AS bigint[]), "
-                        + "CAST(:created AS timestamptz[]), CAST(:updated AS timestamptz[])) "
+                        + "CAST(:created AS timestamptz[]), CAST(:updated AS timestamptz[]), "
+                        + "CAST(:expires AS timestamptz[])) "
                         + "ON CONFLICT (org_id, resource_type, resource_id, member_id) DO UPDATE SET "
-                        + "role_id = EXCLUDED.role_id, updated_at = EXCLUDED.updated_at")
+                        + "role_id = EXCLUDED.role_id, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at")
                 .bind("org", rows.isEmpty() ? 0L : rows.get(0).orgId()).bind("types", types).bind("rids", rids)
                 .bind("members", members).bind("roles", roles).bind("created", created).bind("updated", updated)
-                .execute();
+                .bind("expires", expires).execute();
     }
 
     /** The assignments among the given keys ({@code types[i]}, {@code rids[i]}, {@code members[i]}) that exist. */
