@@ -103,9 +103,13 @@ public final class NodeProcess implements AutoCloseable {
         t.start();
     }
 
+    /**
+     * Waits for the node to listen: up to five minutes, as a first start unpacks PostgreSQL and creates a cluster,
+     * which took over two minutes on a loaded 2-core machine; a node that never starts still fails the test.
+     */
     private void awaitListening() {
         try {
-            port.get(120, TimeUnit.SECONDS);
+            port.get(300, TimeUnit.SECONDS);
         } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
             process.destroyForcibly();
             throw new AssertionError("node process did not start: " + e.getMessage() + "\nstdout:\n" + stdout
