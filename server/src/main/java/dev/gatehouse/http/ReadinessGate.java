@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>Every response of the wrapped dialect also says how current the node is: {@code Gatehouse-Revision}, the
  * revision it had applied when it answered (a write: the revision it committed) — as {@code min_revision}, it
- * asks any node for state at least as new as this answer — and {@code Gatehouse-Staleness}, {@link ChangeFeed#lagSeconds()} — the
+ * asks any node for state at least as new as this answer; an error carries none, so a refused write never looks
+ * like one that committed — and {@code Gatehouse-Staleness}, {@link ChangeFeed#lagSeconds()} — the
  * seconds since the node last knew it held every change, a fraction of a second while all is well, growing while
  * it cannot reach the database and answers from memory.
  *
@@ -39,10 +40,10 @@ public final class ReadinessGate implements Dialect {
                     try {
                         feed.requireInSync();
                         route.handler().handle(ctx);
-                    } finally {
                         if (ctx.res().getHeader(REVISION) == null) {
                             ctx.header(REVISION, Long.toString(feed.applied()));
                         }
+                    } finally {
                         ctx.header(STALENESS, seconds(feed.lagSeconds()));
                     }
                 }))

@@ -86,8 +86,11 @@ class DatabaseOutageIT {
             Await.until(Duration.ofSeconds(30), "the node caught up after the network returned",
                     () -> node.appliedRevision() >= ahead);
             assertThat(node.anonymous().get("/readyz/writes").status()).isEqualTo(200);
-            assertThat(admin.post(org.path() + "/roles", Map.of("name", "After", "permissions",
-                    List.of("view_all_leads"))).status()).isEqualTo(201);
+            Http.Res after = admin.post(org.path() + "/roles", Map.of("name", "After", "permissions",
+                    List.of("view_all_leads")));
+            assertThat(after.status()).isEqualTo(201);
+            Await.until(Duration.ofSeconds(20), "the other node applied the write made after the outage",
+                    () -> other.appliedRevision() >= after.revision());
             assertThat(node.node().engine().digest()).isEqualTo(other.node().engine().digest());
         }
     }
