@@ -109,6 +109,7 @@ async function main() {
   await step('user.placed', () => users.getUser(accountId, ola.userId));
   await step('user.addToOffice.missing', () => users.addUserToOffice(accountId, ola.userId,
     { body: { officeId: 999999 } }));
+  await step('office.delete.inUse', () => offices.deleteOffice(accountId, office.officeId));
   for (const name of ['Ann', 'Ben', 'Cid']) {
     await step('user.invite', () => users.inviteUser(accountId, {
       body: {
@@ -141,6 +142,15 @@ async function main() {
   await step('room.user.revoke.later', () => roomsApi.revokeRoomUserAccess(accountId, room.roomId, fay.userId, {
     body: { revocationDate: new Date(Date.now() + 24 * 3600 * 1000) },
   }));
+  const gus = await step('room.user.invite.Gus', () => roomsApi.inviteUser(accountId, room.roomId, {
+    body: { email: 'gus@buyer.test', firstName: 'Gus', lastName: 'Buyer', roleId: buyer.roleId },
+  }));
+  await step('room.user.revoke.later.Gus', () => roomsApi.revokeRoomUserAccess(accountId, room.roomId, gus.userId, {
+    body: { revocationDate: new Date(Date.now() + 24 * 3600 * 1000) },
+  }));
+  await step('room.user.restore.cancels', () => roomsApi.restoreRoomUserAccess(accountId, room.roomId, gus.userId));
+  await step('users.pending', () => users.getUsers(accountId, { status: 'Pending' }));
+  await step('users.active', () => users.getUsers(accountId, { status: 'Active' }));
   await step('room.fieldData.get', () => roomsApi.getRoomFieldData(accountId, room.roomId));
   await step('room.fieldData.update', () => roomsApi.updateRoomFieldData(accountId, room.roomId, {
     body: { data: { city: 'Nodeville' } },

@@ -2,6 +2,7 @@ package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class RoomsNodeSdkIT {
         assertPaged(steps, "page.offices", 3, 2);
         assertPaged(steps, "page.regions", 3, 2);
         assertPaged(steps, "page.rooms", 3, 2);
-        assertPaged(steps, "page.room.users", 4, 2);
+        assertPaged(steps, "page.room.users", 5, 3);
         assertPaged(steps, "page.assignable.roles", 3, 2);
         JsonNode office = resolved(steps, "office.create");
         assertThat(resolved(steps, "office.get").get("city").stringValue()).isEqualTo("Nodeville");
@@ -74,7 +75,16 @@ class RoomsNodeSdkIT {
         assertThat(placed.get("offices")).isEmpty();
         assertThat(ints(placed.get("regions"))).containsExactly(office.get("regionId").intValue());
         resolved(steps, "user.reinvite");
+        assertThat(placed.get("status").stringValue()).as("invited, not yet accepted").isEqualTo("Pending");
         assertThat(rejected(steps, "user.addToOffice.missing").get("status").intValue()).isEqualTo(400);
+        JsonNode inUse = rejected(steps, "office.delete.inUse");
+        assertThat(inUse.get("status").intValue()).isEqualTo(409);
+        assertThat(inUse.at("/body/errorCode").stringValue()).isEqualTo("OFFICE_IN_USE");
+        assertThat(resolved(steps, "users.pending").get("userSummaries").valueStream()
+                .map(u -> u.get("email").stringValue()).toList())
+                .containsExactlyInAnyOrder("ola@node.test", "ann@node.test", "ben@node.test", "cid@node.test");
+        assertThat(resolved(steps, "users.active").get("userSummaries").valueStream()
+                .map(u -> u.get("status").stringValue()).toList()).isNotEmpty().containsOnly("Active");
 
         JsonNode dee = resolved(steps, "room.user.invite.Dee");
         assertThat(resolved(steps, "room.user.invite.again").get("userId").intValue())
@@ -89,6 +99,12 @@ class RoomsNodeSdkIT {
                 "permission", "canViewRoomDetails", "resource", Map.of("type", "room", "id",
                         String.valueOf(room.get("roomId").intValue())))).get("allowed").booleanValue())
                 .as("a revocation dated tomorrow keeps access until then").isTrue();
+        resolved(steps, "room.user.restore.cancels");
+        JsonNode gus = resolved(steps, "room.user.invite.Gus");
+        Http.Res gusRole = node.service().get(org.path() + "/resources/room/" + room.get("roomId").intValue()
+                + "/assignments/" + gus.get("userId").intValue());
+        assertThat(gusRole.status()).as(gusRole.toString()).isEqualTo(200);
+        assertThat(gusRole.json().get("expires_at").isNull()).as("restoring cancelled the scheduled end").isTrue();
         assertThat(resolved(steps, "room.fieldData.get").at("/data/address1").stringValue()).isEqualTo("1 Node Street");
         JsonNode updated = resolved(steps, "room.fieldData.update").get("data");
         assertThat(updated.get("address1").stringValue()).isEqualTo("1 Node Street");
