@@ -5,6 +5,7 @@ import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.PendingChange;
+import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
 import java.time.Instant;
@@ -195,6 +196,17 @@ final class GroupCommit implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             Throwable failure = e instanceof JdbiException j ? store.failure(j, committing) : e;
+            if (!(failure instanceof GatehouseException)) {
+                // e.g. the rollback on a connection one of the requests found lost, which the pool then closed
+                // (its "Connection is closed" carries no SQL state): that loss is the batch's failure
+                for (Request<?> request : batch) {
+                    if (request.failure instanceof UnavailableException lost
+                            && "database_unavailable".equals(lost.code())) {
+                        failure = lost;
+                        break;
+                    }
+                }
+            }
             for (Request<?> request : batch) {
                 request.fail(failure);
             }

@@ -127,6 +127,41 @@ class DatabaseOutageIT {
         }
     }
 
+    /**
+     * The database goes away under a write before the probe can notice (its interval is a minute here): the pool
+     * closes the broken connection, so the batch's rollback fails with the pool's "Connection is closed", which
+     * carries no SQL state — the answer is still the retryable 503 of the lost connection, not a 500.
+     */
+    @Test
+    void aConnectionLostUnderAWrite_beforeTheProbeNotices_isARetryable503() throws Exception {
+        String direct = TestDatabase.freshDatabaseUrl();
+        int postgres = TestDatabase.server().port();
+        try (TcpCut network = TcpCut.to(postgres);
+             TestNode other = TestNode.startOn(direct);
+             TestNode node = TestNode.startOn(direct.replace(":" + postgres + "/", ":" + network.port() + "/"),
+                     c -> c.withDatabase(c.database().withProbe(60_000, 60_000)))) {
+            Fixtures fx = new Fixtures(other);
+            Fixtures.Org org = fx.org("close");
+            Http admin = node.as(org.adminKey());
+            long written = other.appliedRevision();
+            Await.until(Duration.ofSeconds(20), "the node applied the other node's writes",
+                    () -> node.appliedRevision() >= written);
+            try (var lock = other.node().core().store().jdbi().open()) {
+                lock.begin();
+                lock.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE").bind("id", org.id())
+                        .mapTo(Integer.class).one();
+                CompletableFuture<Http.Res> inFlight = CompletableFuture.supplyAsync(() -> admin.post(org.path()
+                        + "/roles", Map.of("name", "In flight", "permissions", List.of("view_all_leads"))));
+                Await.until(Duration.ofSeconds(20), "the write waits for the lock", () -> waitingForLock(other));
+                network.reset();
+                Http.Res answer = inFlight.get(60, TimeUnit.SECONDS);
+                assertThat(answer.status()).as("%s", answer).isEqualTo(503);
+                assertThat(answer.get("code").stringValue()).isEqualTo("database_unavailable");
+                lock.rollback();
+            }
+        }
+    }
+
     private static boolean waitingForLock(TestNode node) {
         return node.node().core().store().jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")

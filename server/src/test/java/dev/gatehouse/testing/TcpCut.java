@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback TCP proxy in front of a server (PostgreSQL) that a test can cut off: {@link #cut()} holds every
  * byte in both directions and every new connection, as a network that silently drops packets does — nothing is
- * refused or reset, so a client learns of it only by its own timeouts; {@link #restore()} lets bytes flow again.
+ * refused or reset, so a client learns of it only by its own timeouts; {@link #restore()} lets bytes flow again;
+ * {@link #reset()} instead closes every connection open now, as a server that went away does.
  * Each connection is pumped by two daemon threads. Thread-safe; {@link #close} stops everything.
  */
 public final class TcpCut implements AutoCloseable {
@@ -55,6 +56,12 @@ public final class TcpCut implements AutoCloseable {
             held = false;
             gate.notifyAll();
         }
+    }
+
+    /** Closes every connection open now (new ones still pass). */
+    public void reset() {
+        sockets.forEach(TcpCut::closeQuietly);
+        sockets.clear();
     }
 
     private void accept() {
