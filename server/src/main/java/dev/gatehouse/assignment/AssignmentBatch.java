@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,8 +36,8 @@ import java.util.Set;
  */
 public final class AssignmentBatch {
 
-    /** One assignment to give: {@code member}'s role {@code roleId} on a resource. */
-    public record Wanted(String type, String resourceId, Member member, long roleId) {
+    /** One assignment to give: {@code member}'s role {@code roleId} on a resource, until {@code expiresAt} (null: no end). */
+    public record Wanted(String type, String resourceId, Member member, long roleId, Instant expiresAt) {
     }
 
     /** What {@link #put} did with one assignment. */
@@ -118,15 +119,17 @@ public final class AssignmentBatch {
         if (notBeyondCaller.add(role.id())) {
             service.access().requireNoEscalation(caller, model, role.grant());
         }
-        if (before != null && before.roleId() == role.id() && before.expiresAt() == null) {
+        Instant expiresAt = AssignmentService.stored(w.expiresAt());
+        if (before != null && before.roleId() == role.id() && Objects.equals(before.expiresAt(), expiresAt)) {
             return Outcome.UNCHANGED;
         }
+        AssignmentService.requireFuture(tx, expiresAt);
         if (before == null) {
             counts.get(w.type()).beforeAdding(w.resourceId());
         }
         Instant now = tx.now();
         Assignment after = new Assignment(orgId, w.type(), w.resourceId(), w.member().id(), role.id(),
-                before == null ? now : before.createdAt(), now, null);
+                before == null ? now : before.createdAt(), now, expiresAt);
         current.put(key, after);
         pending.put(key, after);
         tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,

@@ -84,12 +84,12 @@ public final class AssignmentService {
      * An end as PostgreSQL keeps it (microseconds, truncated as the write's own time is): compared, stored and
      * reported alike, so an end given with finer precision is not rounded past the time the expiry compares it with.
      */
-    private static Instant stored(Instant expiresAt) {
+    static Instant stored(Instant expiresAt) {
         return expiresAt == null ? null : SqlTime.micros(expiresAt);
     }
 
     /** 400 unless a role's end lies after the write's time (null: it has none). */
-    private static void requireFuture(Tx tx, Instant expiresAt) {
+    static void requireFuture(Tx tx, Instant expiresAt) {
         if (expiresAt != null && !expiresAt.isAfter(tx.now())) {
             throw InvalidInputException.field("expires_at", "must lie in the future, got " + expiresAt);
         }

@@ -176,7 +176,8 @@ final class ChunkWriter {
             services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
                     line.external(), "adding a member");
             Member added = services.members().insert(tx, caller, model, orgId, new MemberInput(line.userId(),
-                    line.email(), line.firstName(), line.lastName(), roleId, line.external(), null));
+                    line.email(), line.firstName(), line.lastName(), roleId, line.external(),
+                    Member.INVITED.equals(line.status()) ? Member.INVITED : null));
             if (Member.DEACTIVATED.equals(line.status())) {
                 services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, added, roleId,
                         line.external(), "updating a member");
@@ -299,7 +300,7 @@ final class ChunkWriter {
             ImportLine.Assignment a = (ImportLine.Assignment) line;
             try {
                 wanted.add(new AssignmentBatch.Wanted(a.type(), a.resourceId(), existingMember(a.userId()),
-                        roleId(a.role())));
+                        roleId(a.role()), a.expiresAt()));
             } catch (GatehouseException e) {
                 unresolved = new LineFailure(a.line(), e);
                 break;

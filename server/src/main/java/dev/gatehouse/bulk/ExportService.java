@@ -7,9 +7,11 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.store.SqlTime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -86,7 +88,7 @@ public final class ExportService {
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> line("group_member").put("group", rs.getString(1)).put("user_id", rs.getString(2)))
                 .forEach(n -> emit(out, n));
-        h.createQuery("SELECT a.resource_type, a.resource_id, m.user_id, a.role_id FROM assignments a "
+        h.createQuery("SELECT a.resource_type, a.resource_id, m.user_id, a.role_id, a.expires_at FROM assignments a "
                         + "JOIN members m ON m.id = a.member_id WHERE a.org_id = :org "
                         + "ORDER BY a.resource_type, a.resource_id, a.member_id")
                 .bind("org", orgId).setFetchSize(FETCH)
@@ -95,6 +97,10 @@ public final class ExportService {
                     n.putObject("resource").put("type", rs.getString(1)).put("id", rs.getString(2));
                     n.put("user_id", rs.getString(3));
                     n.put("role", roleNames.get(rs.getLong(4)));
+                    Instant expiresAt = SqlTime.instant(rs, "expires_at");
+                    if (expiresAt != null) {
+                        n.put("expires_at", expiresAt.toString());
+                    }
                     return n;
                 })
                 .forEach(n -> emit(out, n));

@@ -2,6 +2,7 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.role.RoleVisibility;
 import java.util.List;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -118,9 +119,12 @@ sealed interface ImportLine {
         }
     }
 
-    /** A member's role on one resource; {@code role} is null only for a delete. */
-    record Assignment(long line, boolean delete, String type, String resourceId, String userId, RoleRef role)
-            implements ImportLine {
+    /**
+     * A member's role on one resource; {@code role} is null only for a delete; {@code expiresAt} when the role ends
+     * by itself (null: never).
+     */
+    record Assignment(long line, boolean delete, String type, String resourceId, String userId, RoleRef role,
+                      Instant expiresAt) implements ImportLine {
         public Assignment {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(resourceId, "resourceId");

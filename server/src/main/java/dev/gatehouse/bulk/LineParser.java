@@ -5,6 +5,7 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.role.RoleVisibility;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 final class LineParser {
 
     static final Set<String> OPS = Set.of("upsert", "delete");
-    private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
+    private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.INVITED, Member.DEACTIVATED);
 
     private LineParser() {
     }
@@ -135,7 +136,7 @@ final class LineParser {
 
     private static ImportLine assignment(long line, Fields f, boolean delete) {
         f.allowOnly(delete ? Set.of("type", "op", "resource", "user_id")
-                : Set.of("type", "op", "resource", "user_id", "role", "role_id"));
+                : Set.of("type", "op", "resource", "user_id", "role", "role_id", "expires_at"));
         Fields resource = f.object("resource", true);
         String type = null;
         String id = null;
@@ -149,9 +150,11 @@ final class LineParser {
         }
         String userId = f.text("user_id", true, 200);
         ImportLine.RoleRef role = delete ? null : roleRef(f, true);
+        Instant expiresAt = f.instant("expires_at");
         String resourceType = type;
         String resourceId = id;
-        return valid(f, () -> new ImportLine.Assignment(line, delete, resourceType, resourceId, userId, role));
+        return valid(f, () -> new ImportLine.Assignment(line, delete, resourceType, resourceId, userId, role,
+                expiresAt));
     }
 
     /** {@code role} (a name) or {@code role_id}: one of them when required, never both. */

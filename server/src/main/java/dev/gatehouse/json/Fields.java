@@ -1,6 +1,9 @@
 package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +111,28 @@ public final class Fields {
             return null;
         }
         return email;
+    }
+
+    /**
+     * An optional ISO-8601 date-time with an offset ({@code 2025-06-30T17:00:00Z}) within years 1 to 9999; null
+     * when absent or null.
+     */
+    public Instant instant(String name) {
+        String raw = string(name, false, 64);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(raw).toInstant();
+            if (Text.representable(instant)) {
+                return instant;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        error(name, "must be an ISO-8601 date-time with an offset within years 1 to 9999, such as "
+                + "2025-06-30T17:00:00Z, got \"" + abbreviate(raw) + "\"");
+        return null;
     }
 
     public Boolean bool(String name) {

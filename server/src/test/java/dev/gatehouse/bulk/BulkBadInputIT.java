@@ -81,7 +81,16 @@ class BulkBadInputIT {
                         + "\n" + line("type", "member", "user_id", "g1", "email", "g1@example.com", "external", true)
                         + "\n" + Bulk.assignment("doc", "d1", "u1", "Fine") + "\n"
                         + Bulk.assignment("doc", "d2", "g1", "Fine") + "\n"
-                        + Bulk.assignment("doc", "d3", "u1", "Fine") + "\n", "invalid_input", 5));
+                        + Bulk.assignment("doc", "d3", "u1", "Fine") + "\n", "invalid_input", 5),
+                Arguments.of("a role ending in the past", FIRST + "\n" + Bulk.member("u1", "Fine") + "\n"
+                        + line("type", "assignment", "resource", Map.of("type", "doc", "id", "d1"), "user_id", "u1",
+                        "role", "Fine", "expires_at", "2001-01-01T00:00:00Z") + "\n", "invalid_input", 3),
+                Arguments.of("an end that is not a date-time", FIRST + "\n" + Bulk.member("u1", "Fine") + "\n"
+                        + line("type", "assignment", "resource", Map.of("type", "doc", "id", "d1"), "user_id", "u1",
+                        "role", "Fine", "expires_at", "tomorrow") + "\n", "invalid_input", 3),
+                Arguments.of("an existing member invited again", FIRST + "\n" + Bulk.member("u1", "Fine") + "\n"
+                        + line("type", "member", "user_id", "u1", "email", "u1@example.com", "role", "Fine",
+                        "status", "invited") + "\n", "invalid_input", 3));
     }
 
     private static void check(String body, String code, int line) {

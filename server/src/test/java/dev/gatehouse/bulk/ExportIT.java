@@ -30,6 +30,9 @@ class ExportIT {
             Map.of("type", "doc", "id", "d2"), Map.of("type", "doc", "id", "d9"), Map.of("type", "room", "id", "r1"),
             Map.of("type", "room", "id", "r2"));
 
+    /** When carol's role on d1 ends: an export carries it, and the import keeps it. */
+    static final String ENDS = "2099-01-01T00:00:00Z";
+
     static TestNode node;
     static Fixtures fx;
     static Fixtures.Org source;
@@ -56,6 +59,13 @@ class ExportIT {
         assign("room", "r1", "eve", guest);
         assign("room", "r1", "bob", editor);
         assign("doc", "d9", "frank", editor);
+        Http.Res ending = node.service().put(source.path() + "/resources/doc/d1/assignments/carol",
+                Map.of("role_id", editor, "expires_at", ENDS));
+        assertThat(ending.status()).as("%s", ending).isEqualTo(200);
+        Http.Res invited = node.service().post(source.path() + "/members", Map.of("user_id", "gina",
+                "email", "gina@docs.test", "role_id", editor, "status", "invited"));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        assign("doc", "d2", "gina", editor);
         assertThat(node.service().patch(source.path() + "/members/frank", Map.of("status", "deactivated")).status())
                 .isEqualTo(200);
         long team = node.service().post(source.path() + "/groups", Map.of("name", "Team")).json().get("id").longValue();
@@ -88,7 +98,13 @@ class ExportIT {
                 "group", "group_member", "assignment");
         assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("role"))
                 .extracting(l -> l.get("name").stringValue()).containsExactly("Editor", "Viewer", "Limited", "Guest");
-        assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("assignment")).hasSize(5);
+        assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("assignment")).hasSize(7);
+        assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("assignment")
+                        && l.get("user_id").stringValue().equals("carol"))
+                .extracting(l -> l.path("expires_at").asString(null)).containsExactly(ENDS);
+        assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("member")
+                        && l.get("user_id").stringValue().equals("gina"))
+                .extracting(l -> l.get("status").stringValue()).containsExactly("invited");
     }
 
     @Test
@@ -106,11 +122,15 @@ class ExportIT {
                 users.add(line.get("user_id").stringValue());
             }
         }
-        assertThat(users).contains("alice", "bob", "carol", "eve", "frank");
+        assertThat(users).contains("alice", "bob", "carol", "eve", "frank", "gina");
         assertThat(decisions(copy, users, revision)).isEqualTo(decisions(source, users, revision));
         assertThat(visibility(copy, users)).isEqualTo(visibility(source, users));
         List<JsonNode> again = lines(node.service().get(copy.path() + "/export").body());
         assertThat(withoutHeader(again)).containsAll(withoutHeader(lines(exported.body())));
+        assertThat(node.service().get(copy.path() + "/members/gina").get("status").stringValue())
+                .as("an invited member stays invited: no access until it accepts").isEqualTo("invited");
+        assertThat(node.service().get(copy.path() + "/resources/doc/d1/assignments/carol").get("expires_at")
+                .stringValue()).as("a role that ends keeps its end").isEqualTo(ENDS);
     }
 
     @Test

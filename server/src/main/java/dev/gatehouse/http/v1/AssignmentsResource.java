@@ -7,11 +7,8 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.json.Text;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
@@ -46,31 +43,13 @@ final class AssignmentsResource {
         long orgId = V1.id(ctx, "org");
         Fields f = V1.body(ctx).allowOnly(Set.of("role_id", "expires_at"));
         Long roleId = f.id("role_id", true);
-        Instant expiresAt = time(f, "expires_at");
+        Instant expiresAt = f.instant("expires_at");
         f.check();
         var written = assignments.put(principal, orgId, ctx.pathParam("type"), ctx.pathParam("id"),
                 MembersResource.ref(ctx), roleId, expiresAt);
         V1.written(ctx, 200, written, AssignmentSnapshot.of(written.value()));
     }
 
-    /** An optional ISO-8601 date-time with an offset ({@code 2025-06-30T17:00:00Z}); null when absent or null. */
-    static Instant time(Fields f, String name) {
-        String raw = f.string(name, false, 64);
-        if (raw == null) {
-            return null;
-        }
-        try {
-            Instant instant = OffsetDateTime.parse(raw).toInstant();
-            if (Text.representable(instant)) {
-                return instant;
-            }
-        } catch (DateTimeParseException e) {
-            // reported below
-        }
-        f.error(name, "must be an ISO-8601 date-time with an offset within years 1 to 9999, such as "
-                + "2025-06-30T17:00:00Z, got \"" + Fields.abbreviate(raw) + "\"");
-        return null;
-    }
 
     private void get(Context ctx) {
         var principal = auth.principal(ctx);

@@ -126,7 +126,7 @@ final class PreviewResource {
             f.error("role_id", "is required: a role id to give, or null to take the member's role away");
         }
         Long roleId = f.id("role_id", false);
-        Instant expiresAt = AssignmentsResource.time(f, "expires_at");
+        Instant expiresAt = f.instant("expires_at");
         if (roleId == null && expiresAt != null) {
             f.error("expires_at", "ends a role given with role_id; a removal (role_id null) has no end");
         }
