@@ -49,11 +49,15 @@ ha_require_packages() {
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# A free TCP port on loopback, not handed out before by this run.
+# A free TCP port on loopback, not handed out before by this run, and below the kernel's ephemeral range: a port
+# in that range can be taken by any outgoing connection (the load's, the pool's) between the choice and the bind
+# of a node started later in the run (node C), which then fails with "Port already in use".
 ha_free_port() {
-    local port
+    local port low
+    read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
+    [ "$low" -gt 12000 ] || low=32768
     while true; do
-        port=$((20000 + RANDOM % 30000))
+        port=$((10000 + RANDOM % (low - 10000)))
         case "$HA_USED_PORTS" in *" $port "*) continue ;; esac
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             HA_USED_PORTS="$HA_USED_PORTS$port "
