@@ -54,6 +54,15 @@ public final class ImportCommand implements Callable<Integer> {
             return ERROR;
         }
         try {
+            // A refusal that needs no line (a bad key, an organization missing or not the key's) is asked for first:
+            // answered while the body is still being sent, it would reach the client as a connection the server
+            // closed, not as the refusal.
+            HttpResponse<byte[]> reachable = remote.client().send(remote.request("/v1/orgs/" + org).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (reachable.statusCode() != 200) {
+                System.err.println("gatehouse import: " + Problems.describe(reachable.statusCode(), reachable.body()));
+                return ERROR;
+            }
             HttpRequest request = remote.request("/v1/orgs/" + org + "/import?chunk_lines=" + chunkLines
                             + "&from_line=" + fromLine)
                     .header("Content-Type", "application/x-ndjson").header("Accept", "application/x-ndjson")

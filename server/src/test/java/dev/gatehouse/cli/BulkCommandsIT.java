@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,13 +130,15 @@ class BulkCommandsIT {
     }
 
     @Test
+    @Timeout(120) // before the refusal was asked for first, the import could wait forever for its answer
     void aBadKey_exitsTwo() throws IOException {
         Run export = run(new ExportCommand(), "--org", "1", "--url", node.baseUrl(), "--key", "not-a-key");
         assertThat(export.exit()).isEqualTo(2);
         assertThat(export.err()).contains("401");
 
+        // large enough that the refusal comes while the body would still be on its way
         Path file = Files.createTempFile("gatehouse-import", ".ndjson");
-        Files.writeString(file, "{\"type\": \"group\", \"name\": \"G\"}\n");
+        Files.writeString(file, "{\"type\": \"group\", \"name\": \"G\"}\n".repeat(500_000));
         Run imported = run(new ImportCommand(), "--org", "1", "--url", node.baseUrl(), "--key", "not-a-key",
                 file.toString());
         assertThat(imported.exit()).isEqualTo(2);
