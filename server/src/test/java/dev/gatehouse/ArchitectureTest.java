@@ -24,6 +24,7 @@ import dev.gatehouse.enginefeed.ChangeDecoder;
 import dev.gatehouse.enginefeed.EngineLoader;
 import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.org.LoggedOrganization;
+import dev.gatehouse.resource.LoggedResource;
 import dev.gatehouse.role.LoggedRole;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.store.SqlTime;
@@ -100,7 +101,8 @@ class ArchitectureTest {
         classes().that().resideInAPackage("dev.gatehouse..").and().arePublic().and().areTopLevelClasses()
                 .and().resideOutsideOfPackages("dev.gatehouse.app", "dev.gatehouse.engine..")
                 .and(not(belongToAnyOf(ChangeDecoder.class, EngineLoader.class, LoggedOrganization.class,
-                        LoggedRole.class, LoggedMember.class, LoggedAssignment.class, RoomsPermissions.class)))
+                        LoggedRole.class, LoggedMember.class, LoggedAssignment.class, LoggedResource.class,
+                        RoomsPermissions.class)))
                 .should(new ArchCondition<>("be used from another package") {
                     @Override
                     public void check(JavaClass type, ConditionEvents events) {

@@ -1,7 +1,11 @@
 package dev.gatehouse.bench;
 
+import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.EngineBuilder;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,6 +28,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * over every organization and member, so most lookups miss the CPU caches (the worst case; {@link #hotOrgs}
  * narrows the requests to a hot working set that stays in cache).
  * The setup verifies every pre-generated answer against the engine before measuring.
+ *
+ * <p>{@link #hierarchyRole} measures the resource hierarchy on an engine of its own ({@link Tree}): the role that
+ * decides sits {@code depth} levels above the document checked (0: on the document itself), so a check walks
+ * {@code depth + 1} levels, and a denial (no role anywhere) walks the whole chain.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -92,5 +100,112 @@ public class CheckBenchmark {
         int n = next++ & Checks.MASK;
         Checks c = resource;
         bh.consume(engine.check(c.orgId[n], c.memberId[n], c.permission[n], docType, c.resourceId[n]));
+    }
+
+    /** Check on a document whose deciding role sits {@link Tree#depth} levels above it. */
+    @Benchmark
+    public void hierarchyRole(Tree tree, Blackhole bh) {
+        int n = next++ & Tree.MASK;
+        bh.consume(tree.engine.check(tree.orgId[n], tree.memberId[n], tree.permission[n], docType, tree.docId[n]));
+    }
+
+    /**
+     * A hierarchy engine: {@link #ORGS} organizations of {@link #MEMBERS} members and {@link #DOCS} documents each;
+     * a document belongs to folder {@code a<d/10>} (type {@code l1}), which belongs to {@code b<d/100>} ({@code l2}),
+     * which belongs to {@code c0} ({@code l3}) — linked up to {@code depth} levels. Each resource at level
+     * {@code depth} holds one assignment (viewer or editor, by formula), and no type inherits the company role, so
+     * only that assignment can allow. Requests: {@link #SIZE} pre-generated tuples, half of them asked by the
+     * holder, verified against the formula before measuring.
+     */
+    @State(Scope.Benchmark)
+    public static class Tree {
+
+        static final int ORGS = 1_000;
+        static final int MEMBERS = 100;
+        static final int DOCS = 1_000;
+        static final int SIZE = 1 << 16;
+        static final int MASK = SIZE - 1;
+        static final List<String> LEVELS = List.of("doc", "l1", "l2", "l3");
+        static final List<String> PERMISSIONS = List.of("doc.read", "doc.write");
+
+        /** How many levels above the document the deciding role sits: 0 to 3. */
+        @Param({"0", "1", "2", "3"})
+        public int depth;
+
+        DecisionEngine engine;
+        final long[] orgId = new long[SIZE];
+        final long[] memberId = new long[SIZE];
+        final String[] permission = new String[SIZE];
+        final String[] docId = new String[SIZE];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Set<String> all = Set.copyOf(LEVELS);
+            Catalog catalog = new Catalog("bench-tree", PERMISSIONS.stream()
+                    .map(p -> new Catalog.Permission(p, all)).toList(), List.of(
+                    new Catalog.ResourceType("doc", false, "l1"), new Catalog.ResourceType("l1", false, "l2"),
+                    new Catalog.ResourceType("l2", false, "l3"), new Catalog.ResourceType("l3", false)));
+            EngineBuilder builder = DecisionEngine.builder(catalog);
+            for (int o = 0; o < ORGS; o++) {
+                long org = o + 1L;
+                builder.organization(org, "bench-tree")
+                        .role(org, 1, "viewer", List.of("doc.read"))
+                        .role(org, 2, "editor", List.of("doc.read", "doc.write"));
+                for (int i = 0; i < MEMBERS; i++) {
+                    builder.member(org, member(o, i), "user-" + member(o, i), 1);
+                }
+                for (int d = 0; d < DOCS; d++) {
+                    for (int level = 0; level < depth; level++) {
+                        builder.resource(org, LEVELS.get(level), at(level, d), at(level + 1, d));
+                    }
+                    String holderAt = at(depth, d);
+                    builder.assignment(org, LEVELS.get(depth), holderAt, member(o, holder(o, holderAt)),
+                            rank(o, holderAt));
+                }
+            }
+            engine = builder.build();
+            Random random = new Random(0x3C6EF372FE94F82BL + depth);
+            for (int n = 0; n < SIZE; n++) {
+                int o = random.nextInt(ORGS);
+                int d = random.nextInt(DOCS);
+                int p = random.nextInt(PERMISSIONS.size());
+                String holderAt = at(depth, d);
+                int i = random.nextBoolean() ? holder(o, holderAt) : random.nextInt(MEMBERS);
+                orgId[n] = o + 1L;
+                memberId[n] = member(o, i);
+                permission[n] = PERMISSIONS.get(p);
+                docId[n] = at(0, d);
+                boolean expected = i == holder(o, holderAt) && rank(o, holderAt) > p;
+                if (engine.check(orgId[n], memberId[n], permission[n], "doc", docId[n]) != expected) {
+                    throw new IllegalStateException("hierarchy check #" + n + " (org " + orgId[n] + ", member "
+                            + memberId[n] + ", " + permission[n] + ", doc " + docId[n] + ", depth " + depth
+                            + ") answered " + !expected);
+                }
+            }
+        }
+
+        private static long member(int o, int i) {
+            return (long) o * MEMBERS + i + 1;
+        }
+
+        /** The id of document {@code d}'s ancestor {@code level} levels up (0: the document). */
+        private static String at(int level, int d) {
+            return switch (level) {
+                case 0 -> "doc-" + d;
+                case 1 -> "a" + d / 10;
+                case 2 -> "b" + d / 100;
+                default -> "c0";
+            };
+        }
+
+        /** The member index holding the one assignment on a resource. */
+        private static int holder(int o, String resourceId) {
+            return Math.floorMod(resourceId.hashCode() * 31 + o, MEMBERS);
+        }
+
+        /** The role held there: 1 viewer, 2 editor. */
+        private static long rank(int o, String resourceId) {
+            return 1 + Math.floorMod(resourceId.hashCode() + o * 7, 2);
+        }
     }
 }

@@ -39,6 +39,7 @@ public final class Catalog {
                 throw new IllegalArgumentException("catalog " + id + ": duplicate resource type " + type.key());
             }
         }
+        checkHierarchy(id, this.resourceTypes);
         Map<String, Integer> byKey = new HashMap<>();
         for (int i = 0; i < this.permissions.size(); i++) {
             Permission permission = this.permissions.get(i);
@@ -70,13 +71,55 @@ public final class Catalog {
     /**
      * A kind of resource on which members can hold their own role.
      *
-     * @param inheritsCompanyRole whether a member without an assignment on such a resource falls back to its
-     *                            company role (false: only members assigned there have access)
+     * @param inheritsCompanyRole whether a member without an assignment on such a resource (nor on any of its
+     *                            ancestors) falls back to its company role (false: only members assigned there,
+     *                            or on an ancestor, have access) — the company role "still applies beneath"
+     * @param parentType          the type of this type's parent resources (a room's office), null for a type at
+     *                            the top; a member's role on a parent applies on its children that hold no
+     *                            assignment of that member
      */
-    public record ResourceType(String key, boolean inheritsCompanyRole) {
+    public record ResourceType(String key, boolean inheritsCompanyRole, String parentType) {
         public ResourceType {
             Objects.requireNonNull(key, "key");
+            if (key.equals(parentType)) {
+                throw new IllegalArgumentException("resource type " + key + " cannot be its own parent type");
+            }
         }
+
+        /** A type at the top of the hierarchy (no parent type). */
+        public ResourceType(String key, boolean inheritsCompanyRole) {
+            this(key, inheritsCompanyRole, null);
+        }
+    }
+
+    /** Every parent type must be a type of the catalog, and following parents must end (no cycle). */
+    private static void checkHierarchy(String id, List<ResourceType> types) {
+        Map<String, String> parents = new HashMap<>();
+        types.forEach(type -> parents.put(type.key(), type.parentType()));
+        for (ResourceType type : types) {
+            if (type.parentType() != null && !parents.containsKey(type.parentType())) {
+                throw new IllegalArgumentException("catalog " + id + ": resource type " + type.key()
+                        + " names unknown parent type " + type.parentType());
+            }
+            String at = type.parentType();
+            for (int depth = 0; at != null; depth++) {
+                if (depth >= types.size()) {
+                    throw new IllegalArgumentException("catalog " + id + ": the parent types of resource type "
+                            + type.key() + " form a cycle");
+                }
+                at = parents.get(at);
+            }
+        }
+    }
+
+    /** The resource type with this key, or null. */
+    ResourceType resourceType(String key) {
+        for (ResourceType type : resourceTypes) {
+            if (type.key().equals(key)) {
+                return type;
+            }
+        }
+        return null;
     }
 
     public String id() {

@@ -2,18 +2,24 @@ package dev.gatehouse.engine;
 
 /**
  * Which role decides what a member may do, here — the one place the rule is written (DESIGN §3); check,
- * explain, effective permissions, visibility and both lookups all ask {@link #of}:
+ * explain, effective permissions, visibility, both lookups and what-ifs all ask {@link #of}:
  * <ol>
  *   <li>a deactivated member: no role;</li>
  *   <li>on a resource where the member holds an assignment: that role, entirely (stronger or weaker than the
  *       company role);</li>
- *   <li>on a resource without one: the company role where the resource type inherits it, else no role;</li>
+ *   <li>on a resource without one: the member's assignment on the nearest ancestor that holds one (its parent,
+ *       then the parent's parent, along the catalog's parent types), which then decides just as entirely;</li>
+ *   <li>with no assignment on the resource or any ancestor: the company role where the resource's type inherits
+ *       it, else no role;</li>
  *   <li>organization-wide: the company role; external members have none.</li>
  * </ol>
  *
  * <p>The answer is a {@code long}, so that asking allocates nothing on the check path: {@link #NONE} for no
- * role, a role id ({@code > 0}) for a role assigned on the resource, a negated role id ({@code < 0}) for the
- * company role. {@link #roleId} and {@link #onResource} read it. Stateless.
+ * role, a role id ({@code > 0}) for a role assigned on the resource or an ancestor, a negated role id
+ * ({@code < 0}) for the company role. {@link #roleId} and {@link #onResource} read it; a {@link Source} passed
+ * in learns which resource's assignment decided. Cost: per level of the hierarchy one map read for the
+ * resource's assignments, one binary search in them and one map read for its parent — O(depth), and the depth is
+ * at most the number of the catalog's resource types. Stateless.
  */
 final class DecidingRole {
 
@@ -24,18 +30,33 @@ final class DecidingRole {
     }
 
     /**
-     * @param index    the resource type's index, null for an organization-wide question
-     * @param resource the assignments on the resource asked about, null when it has none (or the question is
-     *                 organization-wide)
+     * @param index      the resource type's index, null for an organization-wide question
+     * @param resourceId the resource asked about (null when the question is organization-wide)
      */
-    static long of(MemberEntry member, ResourceIndex index, ResourceEntry resource) {
+    static long of(MemberEntry member, ResourceIndex index, String resourceId) {
+        return of(member, index, resourceId, null);
+    }
+
+    /** As {@link #of(MemberEntry, ResourceIndex, String)}; {@code source}, when given, learns where it decided. */
+    static long of(MemberEntry member, ResourceIndex index, String resourceId, Source source) {
         if (!member.active()) {
             return NONE;
         }
         if (index != null) {
-            long assigned = resource == null ? 0L : resource.roleOf(member.id());
-            if (assigned != 0L) {
-                return assigned;
+            ResourceIndex at = index;
+            String id = resourceId;
+            while (at != null && id != null) {
+                ResourceEntry entry = at.resource(id);
+                long assigned = entry == null ? 0L : entry.roleOf(member.id());
+                if (assigned != 0L) {
+                    if (source != null) {
+                        source.index = at;
+                        source.resourceId = id;
+                    }
+                    return assigned;
+                }
+                id = at.parentOf(id);
+                at = at.parent;
             }
             if (!index.inheritsCompanyRole) {
                 return NONE;
@@ -49,7 +70,7 @@ final class DecidingRole {
         return decided < 0 ? -decided : decided;
     }
 
-    /** Whether the deciding role is the member's assignment on the resource (not its company role). */
+    /** Whether the deciding role is an assignment, on the resource or an ancestor (not the company role). */
     static boolean onResource(long decided) {
         return decided > 0;
     }
@@ -66,5 +87,11 @@ final class DecidingRole {
     /** The deciding role's entry, or null when no role decides (or it is no longer held). */
     static RoleEntry role(OrgState org, long decided) {
         return decided == NONE ? null : org.roles.get(roleId(decided));
+    }
+
+    /** Where an assignment decided: the resource's index and id. Mutable; one per question, not shared. */
+    static final class Source {
+        ResourceIndex index;
+        String resourceId;
     }
 }

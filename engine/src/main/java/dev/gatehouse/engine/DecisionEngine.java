@@ -11,8 +11,9 @@ import java.util.function.Function;
  * assignments, answering "may this member do this, here?" without locks, I/O or allocation.
  *
  * <p><b>Decision semantics</b> (DESIGN §3): a deactivated member is denied; with a resource, an assignment on it
- * decides entirely; without one, an internal member falls back to the company role only where the resource type
- * inherits company roles; without a resource, internal members use the company role and external members are
+ * decides entirely; without one, the member's assignment on the nearest ancestor holding one decides (the resource
+ * hierarchy: {@link Catalog.ResourceType#parentType()}, {@link EngineOp.PutResource}); without either, an internal
+ * member falls back to the company role only where the resource type inherits company roles; without a resource, internal members use the company role and external members are
  * denied. Every question below asks that one rule ({@code DecidingRole}). Unknown organizations, members,
  * permissions and resource types are {@link EngineException}s, never a silent {@code false}; they are checked in
  * that order, before any answer.
@@ -67,15 +68,18 @@ public interface DecisionEngine {
     }
 
     /**
-     * Resources of a type on which the member holds an assignment whose role grants the permission, in
-     * resource-id order, after {@code cursor}. Where the type inherits company roles, the member can also act on
+     * Resources of a type on which the member's deciding assignment — on the resource, or on the nearest ancestor
+     * holding one — grants the permission, in resource-id order, after {@code cursor}. Where the type inherits company roles, the member can also act on
      * every resource without an assignment when the company role grants the permission; callers learn that from
      * {@link #inheritsOnUnassigned}.
      */
     Page<String> lookupResources(long orgId, long memberId, String permission, String resourceType, String cursor,
                                  int limit);
 
-    /** Whether the member may also act on every resource of the type where it holds no assignment. */
+    /**
+     * Whether the member may also act on every resource of the type where it holds no assignment (on the resource
+     * nor on any ancestor).
+     */
     boolean inheritsOnUnassigned(long orgId, long memberId, String permission, String resourceType);
 
     /**

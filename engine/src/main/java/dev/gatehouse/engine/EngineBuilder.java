@@ -58,6 +58,11 @@ public final class EngineBuilder {
         return apply(new EngineOp.PutAssignment(orgId, resourceType, resourceId, memberId, roleId));
     }
 
+    /** Puts a resource under a parent (a resource of its type's parent type); null for none. */
+    public EngineBuilder resource(long orgId, String resourceType, String resourceId, String parentId) {
+        return apply(new EngineOp.PutResource(orgId, resourceType, resourceId, parentId));
+    }
+
     /** The engine as filled so far (later steps still show in it). */
     public DecisionEngine build() {
         return writer.engine();

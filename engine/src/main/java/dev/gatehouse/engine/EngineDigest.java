@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * A SHA-256 over everything that decides: organizations and their models, roles (permissions, external,
- * visibility), members (user id, company role, status) and resource assignments, each visited in a fixed
- * order. Two engines with equal digests answer every question alike. For tests and diagnostics
+ * visibility), members (user id, company role, status), resources' parents and resource assignments, each
+ * visited in a fixed order. Two engines with equal digests answer every question alike. For tests and diagnostics
  * (O(state) per call); never on the check path.
  */
 final class EngineDigest {
@@ -41,6 +41,9 @@ final class EngineDigest {
                 d.add("member", member.id(), member.userId(), member.roleId(), member.external(), member.active());
             }
             for (Map.Entry<String, ResourceIndex> type : new TreeMap<>(org.resources).entrySet()) {
+                for (Map.Entry<String, String> link : new TreeMap<>(type.getValue().parents).entrySet()) {
+                    d.add("parent", type.getKey(), link.getKey(), link.getValue());
+                }
                 for (ResourceEntry entry : new TreeMap<>(type.getValue().byResource).values()) {
                     for (int i = 0; i < entry.memberIds.length; i++) {
                         d.add("assignment", type.getKey(), entry.resourceId, entry.memberIds[i], entry.roleIds[i]);

@@ -99,6 +99,29 @@ public sealed interface EngineOp {
         }
     }
 
+    /**
+     * Records a resource's place in the hierarchy: its parent (a resource of its type's parent type), or none.
+     * Moving a resource is this one operation; every question follows the new link at once.
+     *
+     * @param parentId null for a resource without a parent
+     */
+    record PutResource(long orgId, String resourceType, String resourceId, String parentId) implements EngineOp {
+        public PutResource {
+            positive(orgId, "orgId");
+            Objects.requireNonNull(resourceType, "resourceType");
+            Objects.requireNonNull(resourceId, "resourceId");
+        }
+    }
+
+    /** Forgets a resource's parent (the resource was deleted); its assignments and its children's links stay. */
+    record RemoveResource(long orgId, String resourceType, String resourceId) implements EngineOp {
+        public RemoveResource {
+            positive(orgId, "orgId");
+            Objects.requireNonNull(resourceType, "resourceType");
+            Objects.requireNonNull(resourceId, "resourceId");
+        }
+    }
+
     private static void positive(long id, String name) {
         if (id <= 0) {
             throw new IllegalArgumentException(name + " must be positive: " + id);

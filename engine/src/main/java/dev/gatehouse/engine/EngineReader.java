@@ -7,8 +7,9 @@ import java.util.List;
  * is given (organization, member, permission, resource type, in that order), asks {@link DecidingRole} which
  * role decides, and reads that role. The lookups are in {@link Lookups}.
  *
- * <p>The check path ({@link #check}) is a handful of map reads, one binary search in a resource's assignments
- * and one bit test: no lock, no I/O, no allocation. Thread-safe; takes no lock except in {@link #digest}.
+ * <p>The check path ({@link #check}) is a handful of map reads, per level of the resource hierarchy one binary
+ * search in a resource's assignments and one parent read (O(depth)), and one bit test: no lock, no I/O, no
+ * allocation. Thread-safe; takes no lock except in {@link #digest}.
  */
 final class EngineReader implements DecisionEngine {
 
@@ -35,7 +36,7 @@ final class EngineReader implements DecisionEngine {
             return DecidingRole.grants(org, DecidingRole.of(member, null, null), p);
         }
         ResourceIndex index = EngineState.resourceIndex(org, resourceType, p);
-        return DecidingRole.grants(org, DecidingRole.of(member, index, index.resource(resourceId)), p);
+        return DecidingRole.grants(org, DecidingRole.of(member, index, resourceId), p);
     }
 
     @Override
@@ -45,19 +46,27 @@ final class EngineReader implements DecisionEngine {
         MemberEntry member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, p);
-        long decided = DecidingRole.of(member, index, index == null ? null : index.resource(resourceId));
+        DecidingRole.Source source = new DecidingRole.Source();
+        long decided = DecidingRole.of(member, index, resourceId, source);
         if (decided == DecidingRole.NONE) {
             return new Decision(false, Decision.Path.NONE, null, whyNoRole(member, index, resourceId), at);
         }
         long roleId = DecidingRole.roleId(decided);
         RoleEntry role = org.roles.get(roleId);
         boolean allowed = role != null && role.grants(p);
-        String via = DecidingRole.onResource(decided) ? "the member's role on " + resourceType + " " + resourceId
-                : "the member's company role";
         String name = role == null ? "#" + roleId : "\"" + role.name() + "\"";
-        return new Decision(allowed, DecidingRole.onResource(decided) ? Decision.Path.RESOURCE_ROLE
-                : Decision.Path.COMPANY_ROLE, roleId, via + ", " + name + ", " + (allowed ? "grants " : "lacks ")
-                + permission, at);
+        String verdict = name + ", " + (allowed ? "grants " : "lacks ") + permission;
+        if (!DecidingRole.onResource(decided)) {
+            return new Decision(allowed, Decision.Path.COMPANY_ROLE, roleId, "the member's company role, " + verdict,
+                    at);
+        }
+        if (source.index == index && source.resourceId.equals(resourceId)) {
+            return new Decision(allowed, Decision.Path.RESOURCE_ROLE, roleId,
+                    "the member's role on " + resourceType + " " + resourceId + ", " + verdict, at);
+        }
+        return new Decision(allowed, Decision.Path.PARENT_RESOURCE_ROLE, roleId, "the member's role on "
+                + source.index.type + " " + source.resourceId + ", an ancestor of " + resourceType + " " + resourceId
+                + ", " + verdict, at, new Decision.Resource(source.index.type, source.resourceId));
     }
 
     /** Says, for people, why {@link DecidingRole} found no role. */
@@ -68,10 +77,11 @@ final class EngineReader implements DecisionEngine {
         if (index == null) {
             return "external member: no company role applies outside resources";
         }
+        String where = index.parent == null ? "" : " or its ancestors";
         if (member.roleId() == 0L) {
-            return "external member with no role on " + index.type + " " + resourceId;
+            return "external member with no role on " + index.type + " " + resourceId + where;
         }
-        return "no role on " + index.type + " " + resourceId + ", and " + index.type
+        return "no role on " + index.type + " " + resourceId + where + ", and " + index.type
                 + " does not inherit company roles";
     }
 
@@ -80,8 +90,7 @@ final class EngineReader implements DecisionEngine {
         OrgState org = state.org(orgId);
         MemberEntry member = EngineState.member(org, memberId);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, -1);
-        RoleEntry role = DecidingRole.role(org,
-                DecidingRole.of(member, index, index == null ? null : index.resource(resourceId)));
+        RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, index, resourceId));
         return role == null ? List.of() : org.catalog.keys(role.bits());
     }
 
@@ -124,8 +133,7 @@ final class EngineReader implements DecisionEngine {
         OrgState org = state.org(orgId);
         int p = EngineState.permission(org, permission);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, p);
-        return Lookups.members(org, p, index, index == null ? null : index.resource(resourceId),
-                cursor == null ? 0L : cursor, limit);
+        return Lookups.members(org, p, index, resourceId, cursor == null ? 0L : cursor, limit);
     }
 
     @Override

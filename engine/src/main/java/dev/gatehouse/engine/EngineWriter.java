@@ -14,8 +14,9 @@ import java.util.function.Function;
  * bookkeeping (loading a snapshot, library use).
  *
  * <p><b>Cost.</b> Every operation replaces immutable entries: a role or member write is O(1), an assignment write
- * O(assignments on that resource + of that member), never O(organization); removing a member also drops its
- * assignments.
+ * O(assignments on that resource + of that member), a resource's parent (a move) O(children of the old and new
+ * parent), never O(organization); removing a member also drops its assignments. A parent given to a resource
+ * whose type has no parent type is an {@link IllegalArgumentException} and changes nothing.
  *
  * <p>Thread rules: all writes are serialized on this object's monitor; readers take no lock and see each single
  * write atomically. An operation that names an unknown organization, catalog or resource type throws an
@@ -76,6 +77,11 @@ public final class EngineWriter {
                     .put(a.resourceId(), a.memberId(), a.roleId());
         } else if (op instanceof EngineOp.RemoveAssignment a) {
             EngineState.resourceIndex(state.org(a.orgId()), a.resourceType(), -1).remove(a.resourceId(), a.memberId());
+        } else if (op instanceof EngineOp.PutResource r) {
+            EngineState.resourceIndex(state.org(r.orgId()), r.resourceType(), -1)
+                    .setParent(r.resourceId(), r.parentId());
+        } else if (op instanceof EngineOp.RemoveResource r) {
+            EngineState.resourceIndex(state.org(r.orgId()), r.resourceType(), -1).setParent(r.resourceId(), null);
         } else if (op instanceof EngineOp.PutMember m) {
             putMember(m);
         } else if (op instanceof EngineOp.RemoveMember m) {

@@ -2,7 +2,10 @@ package dev.gatehouse.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The two lookups, "where may this member do P" and "who may do P here", as walks over the indexes that ask
@@ -12,25 +15,39 @@ import java.util.List;
  */
 final class Lookups {
 
+    private static final long[] NO_MEMBERS = new long[0];
+
     private Lookups() {
     }
 
     /**
-     * Resources of {@code index}'s type on which the member's assignment grants the permission, ids ascending,
-     * after {@code cursor}. Cost: O(assignments of the member).
+     * Resources of {@code index}'s type on which the member's assignment — its own, or one on an ancestor that
+     * the resource inherits — grants the permission, ids ascending, after {@code cursor}. The candidates are the
+     * resources of the type the member is assigned on and the descendants of the type under the resources of
+     * ancestor types it is assigned on; each is then asked of {@link DecidingRole}, so a nearer assignment that
+     * lacks the permission hides the ancestor's. Cost: O(assignments of the member on the type and its ancestor
+     * types + the descendants of those ancestors), independent of the rest of the organization.
      */
     static Page<String> resources(OrgState org, MemberEntry member, int permission, ResourceIndex index,
                                   String cursor, int limit) {
+        TreeSet<String> candidates = new TreeSet<>(Arrays.asList(index.resourcesOf(member.id())));
+        for (ResourceIndex ancestor = index.parent; ancestor != null; ancestor = ancestor.parent) {
+            for (String held : ancestor.resourcesOf(member.id())) {
+                ancestor.forEachDescendant(held, (type, id) -> {
+                    if (type == index) {
+                        candidates.add(id);
+                    }
+                });
+            }
+        }
         List<String> items = new ArrayList<>();
-        String[] ids = index.resourcesOf(member.id());
-        int start = cursor == null ? 0 : after(Arrays.binarySearch(ids, cursor));
-        for (int i = start; i < ids.length; i++) {
-            long decided = DecidingRole.of(member, index, index.resource(ids[i]));
+        for (String id : cursor == null ? candidates : candidates.tailSet(cursor, false)) {
+            long decided = DecidingRole.of(member, index, id);
             if (DecidingRole.onResource(decided) && DecidingRole.grants(org, decided, permission)) {
                 if (items.size() == limit) {
                     return new Page<>(items, items.get(limit - 1));
                 }
-                items.add(ids[i]);
+                items.add(id);
             }
         }
         return new Page<>(items, null);
@@ -38,25 +55,30 @@ final class Lookups {
 
     /**
      * Members (ids ascending, above {@code after}) who may do the permission organization-wide ({@code index}
-     * null) or on one resource ({@code resource}: its assignments, null when it has none). Where only an
-     * assignment can decide (a type that does not inherit the company role) only the resource's assigned members
-     * are candidates; otherwise every member is. Cost: O(candidates).
+     * null) or on one resource ({@code resourceId}). Where only an assignment can decide (a type that does not
+     * inherit the company role) the members assigned on the resource or one of its ancestors are the candidates;
+     * otherwise every member is. Cost: O(candidates × depth).
      */
-    static Page<Long> members(OrgState org, int permission, ResourceIndex index, ResourceEntry resource, long after,
+    static Page<Long> members(OrgState org, int permission, ResourceIndex index, String resourceId, long after,
                               int limit) {
         Collector found = new Collector();
         if (index == null || index.inheritsCompanyRole) {
             org.members.forEach((id, member) -> {
-                if (id > after && DecidingRole.grants(org, DecidingRole.of(member, index, resource), permission)) {
+                if (id > after && DecidingRole.grants(org, DecidingRole.of(member, index, resourceId), permission)) {
                     found.add(id);
                 }
             });
-        } else if (resource != null) {
-            for (long id : resource.memberIds) {
-                MemberEntry member = org.members.get(id);
-                if (id > after && member != null
-                        && DecidingRole.grants(org, DecidingRole.of(member, index, resource), permission)) {
-                    found.add(id);
+        } else {
+            Set<Long> seen = new HashSet<>();
+            ResourceIndex at = index;
+            for (String id = resourceId; at != null && id != null; id = at.parentOf(id), at = at.parent) {
+                ResourceEntry entry = at.resource(id);
+                for (long memberId : entry == null ? NO_MEMBERS : entry.memberIds) {
+                    MemberEntry member = org.members.get(memberId);
+                    if (memberId > after && member != null && seen.add(memberId) && DecidingRole.grants(org,
+                            DecidingRole.of(member, index, resourceId), permission)) {
+                        found.add(memberId);
+                    }
                 }
             }
         }
@@ -67,10 +89,6 @@ final class Lookups {
         }
         String next = sorted.length > limit ? String.valueOf(sorted[limit - 1]) : null;
         return new Page<>(items, next);
-    }
-
-    private static int after(int searchResult) {
-        return searchResult >= 0 ? searchResult + 1 : -searchResult - 1;
     }
 
     /** A growable array of member ids. */

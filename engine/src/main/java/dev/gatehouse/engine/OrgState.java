@@ -24,9 +24,24 @@ final class OrgState {
         this.catalog = catalog;
         Map<String, ResourceIndex> indexes = new HashMap<>();
         for (Catalog.ResourceType type : catalog.resourceTypes()) {
-            indexes.put(type.key(), new ResourceIndex(catalog, type));
+            index(catalog, type, indexes);
         }
         this.resources = Map.copyOf(indexes);
+    }
+
+    /** The index of {@code type}, built after its parent type's (the catalog's parent types have no cycle). */
+    private static ResourceIndex index(Catalog catalog, Catalog.ResourceType type, Map<String, ResourceIndex> built) {
+        ResourceIndex index = built.get(type.key());
+        if (index == null) {
+            ResourceIndex parent = type.parentType() == null ? null
+                    : index(catalog, catalog.resourceType(type.parentType()), built);
+            index = new ResourceIndex(catalog, type, parent);
+            if (parent != null) {
+                parent.childTypes.add(index);
+            }
+            built.put(type.key(), index);
+        }
+        return index;
     }
 
     /**

@@ -6,10 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * All assignments of one organization on one resource type, indexed both ways: by resource (for checks
  * and "who is here") and by member (sorted resource ids, for "where can this member act"), together with
- * what the catalog says of the type (whether it inherits the company role, which permissions apply on it).
+ * what the catalog says of the type (whether it inherits the company role, which permissions apply on it, its
+ * parent type) and the hierarchy's links of its resources: each resource's parent (a resource of the parent
+ * type's index, {@link #parent}) and, per parent, its children of this type (sorted ids).
  *
- * <p>Readers are lock-free; writes come from the engine's single writer. Every write is
- * O(assignments on the resource + assignments of the member), independent of the organization's size.
+ * <p>Readers are lock-free; writes come from the engine's single writer. Every assignment write is
+ * O(assignments on the resource + assignments of the member), a parent write O(children of the old and the new
+ * parent); both independent of the organization's size.
  */
 final class ResourceIndex {
 
@@ -22,11 +25,98 @@ final class ResourceIndex {
     private final long[] applicable;
     final ConcurrentHashMap<String, ResourceEntry> byResource = new ConcurrentHashMap<>();
     final LongMap<String[]> byMember = new LongMap<>();
+    /** The index of the parent type, null for a type at the top of the hierarchy. */
+    final ResourceIndex parent;
+    /** Resource id → its parent's id (a resource of {@link #parent}'s type); resources without a parent absent. */
+    final ConcurrentHashMap<String, String> parents = new ConcurrentHashMap<>();
+    /**
+     * The indexes of the types whose parent type is this one. Filled while the organization's state is built,
+     * before anyone can read it; never changed after.
+     */
+    final java.util.List<ResourceIndex> childTypes = new java.util.ArrayList<>(1);
+    /** Parent id → the sorted ids of its children of this type. */
+    final ConcurrentHashMap<String, String[]> children = new ConcurrentHashMap<>();
 
-    ResourceIndex(Catalog catalog, Catalog.ResourceType type) {
+    /** @param parent the index of the type's parent type (built first), null when it has none */
+    ResourceIndex(Catalog catalog, Catalog.ResourceType type, ResourceIndex parent) {
         this.type = type.key();
         this.inheritsCompanyRole = type.inheritsCompanyRole();
         this.applicable = catalog.applicableOn(type.key());
+        this.parent = parent;
+    }
+
+    /** The parent of a resource of this type, null when it has none. */
+    String parentOf(String resourceId) {
+        return parent == null ? null : parents.get(resourceId);
+    }
+
+    /** The sorted ids of the resources of this type whose parent is {@code parentId}. */
+    String[] childrenOf(String parentId) {
+        String[] ids = children.get(parentId);
+        return ids == null ? NONE : ids;
+    }
+
+    /**
+     * Sets (or, with null, clears) a resource's parent: one write that every question sees at once, since they
+     * all follow the links. Replaces the sorted child lists of the old and the new parent.
+     */
+    void setParent(String resourceId, String parentId) {
+        if (parentId != null && parent == null) {
+            throw new IllegalArgumentException("resource type " + type + " has no parent type; " + resourceId
+                    + " cannot have parent " + parentId);
+        }
+        String previous = parents.get(resourceId);
+        if (java.util.Objects.equals(previous, parentId)) {
+            return;
+        }
+        if (previous != null) {
+            String[] rest = without(childrenOf(previous), resourceId);
+            if (rest.length == 0) {
+                children.remove(previous);
+            } else {
+                children.put(previous, rest);
+            }
+        }
+        if (parentId == null) {
+            parents.remove(resourceId);
+        } else {
+            parents.put(resourceId, parentId);
+            children.put(parentId, with(childrenOf(parentId), resourceId));
+        }
+    }
+
+    /** Visits every descendant of one resource of this type (children first, then theirs), any depth. */
+    void forEachDescendant(String resourceId, java.util.function.BiConsumer<ResourceIndex, String> visit) {
+        for (ResourceIndex childType : childTypes) {
+            for (String child : childType.childrenOf(resourceId)) {
+                visit.accept(childType, child);
+                childType.forEachDescendant(child, visit);
+            }
+        }
+    }
+
+    private static String[] with(String[] ids, String id) {
+        int at = Arrays.binarySearch(ids, id);
+        if (at >= 0) {
+            return ids;
+        }
+        at = -at - 1;
+        String[] grown = new String[ids.length + 1];
+        System.arraycopy(ids, 0, grown, 0, at);
+        grown[at] = id;
+        System.arraycopy(ids, at, grown, at + 1, ids.length - at);
+        return grown;
+    }
+
+    private static String[] without(String[] ids, String id) {
+        int at = Arrays.binarySearch(ids, id);
+        if (at < 0) {
+            return ids;
+        }
+        String[] shrunk = new String[ids.length - 1];
+        System.arraycopy(ids, 0, shrunk, 0, at);
+        System.arraycopy(ids, at + 1, shrunk, at, ids.length - at - 1);
+        return shrunk;
     }
 
     /** Whether a permission (by number) applies on this type. */
@@ -47,6 +137,8 @@ final class ResourceIndex {
     void copyInto(ResourceIndex empty) {
         empty.byResource.putAll(byResource);
         byMember.forEach(empty.byMember::put);
+        empty.parents.putAll(parents);
+        empty.children.putAll(children);
     }
 
     ResourceEntry resource(String resourceId) {

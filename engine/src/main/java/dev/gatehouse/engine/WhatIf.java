@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * through a writer of its own (the very code the live writer runs) — the <i>after</i> state. The places a change
  * can reach are collected from the operations in both states: a role reaches its holders as company role
  * (organization-wide, and the unassigned resources of types that inherit it) and its assignments; a member, its
- * company role's places and its assignments; an assignment, its one resource. For each (place, member) pair the
+ * company role's places and its assignments; an assignment, its resource and that resource's descendants; a
+ * resource's new parent, every member on the resource and its descendants. For each (place, member) pair the
  * deciding role is asked of {@link DecidingRole} in both states — the one rule every question asks — and the
  * permission bits that differ (restricted to those that apply on the place's type) are the gains and losses.
  * Members are visited in ascending id per place, so each effect lists its first members by id.
@@ -86,10 +87,38 @@ final class WhatIf {
         } else if (op instanceof EngineOp.RemoveMember m) {
             memberPlaces(org, m.memberId(), reached);
         } else if (op instanceof EngineOp.PutAssignment a) {
-            add(reached, Impact.Where.resource(a.resourceType(), a.resourceId()), a.memberId());
+            assignmentPlaces(org, a.resourceType(), a.resourceId(), a.memberId(), reached);
         } else if (op instanceof EngineOp.RemoveAssignment a) {
-            add(reached, Impact.Where.resource(a.resourceType(), a.resourceId()), a.memberId());
+            assignmentPlaces(org, a.resourceType(), a.resourceId(), a.memberId(), reached);
+        } else if (op instanceof EngineOp.PutResource r) {
+            movedPlaces(org, r.resourceType(), r.resourceId(), reached);
+        } else if (op instanceof EngineOp.RemoveResource r) {
+            movedPlaces(org, r.resourceType(), r.resourceId(), reached);
         }
+    }
+
+    /** An assignment reaches its member on its resource and on every descendant of it. */
+    private static void assignmentPlaces(OrgState org, String type, String resourceId, long memberId,
+                                         Map<Impact.Where, SortedSet<Long>> reached) {
+        add(reached, Impact.Where.resource(type, resourceId), memberId);
+        ResourceIndex index = org.resources.get(type);
+        if (index != null) {
+            index.forEachDescendant(resourceId, (child, id) -> add(reached, Impact.Where.resource(child.type, id),
+                    memberId));
+        }
+    }
+
+    /** A resource given another parent (or none) reaches every member on it and on its descendants. */
+    private static void movedPlaces(OrgState org, String type, String resourceId,
+                                    Map<Impact.Where, SortedSet<Long>> reached) {
+        ResourceIndex index = org.resources.get(type);
+        if (index == null) {
+            return;
+        }
+        List<Impact.Where> places = new ArrayList<>();
+        places.add(Impact.Where.resource(type, resourceId));
+        index.forEachDescendant(resourceId, (child, id) -> places.add(Impact.Where.resource(child.type, id)));
+        org.members.forEach((memberId, member) -> places.forEach(where -> add(reached, where, memberId)));
     }
 
     private static void holdersOf(OrgState org, long roleId, Map<Impact.Where, SortedSet<Long>> reached) {
@@ -102,7 +131,7 @@ final class WhatIf {
             for (ResourceEntry entry : index.byResource.values()) {
                 for (int i = 0; i < entry.memberIds.length; i++) {
                     if (entry.roleIds[i] == roleId) {
-                        add(reached, Impact.Where.resource(index.type, entry.resourceId), entry.memberIds[i]);
+                        assignmentPlaces(org, index.type, entry.resourceId, entry.memberIds[i], reached);
                     }
                 }
             }
@@ -113,7 +142,7 @@ final class WhatIf {
         companyPlaces(org, memberId, reached);
         for (ResourceIndex index : org.resources.values()) {
             for (String resourceId : index.resourcesOf(memberId)) {
-                add(reached, Impact.Where.resource(index.type, resourceId), memberId);
+                assignmentPlaces(org, index.type, resourceId, memberId, reached);
             }
         }
     }
@@ -186,8 +215,7 @@ final class WhatIf {
             return role == null ? new long[0] : role.bits();
         }
         ResourceIndex index = org.resources.get(where.resourceType());
-        ResourceEntry resource = where.resourceId() == null ? null : index.resource(where.resourceId());
-        RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, index, resource));
+        RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, index, where.resourceId()));
         return role == null ? new long[0] : index.applicableOf(role.bits());
     }
 

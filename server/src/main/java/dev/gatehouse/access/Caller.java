@@ -92,8 +92,9 @@ public final class Caller {
 
     /**
      * The caller's permissions on one resource, read in this transaction by the decision rule (DESIGN §3): its
-     * role assigned there decides entirely; without one, an internal member's company role applies where the
-     * type inherits company roles; else none. A service key gets null (every permission).
+     * role assigned there decides entirely; without one, its role on the nearest ancestor holding one (the
+     * resource hierarchy); without either, an internal member's company role applies where the type inherits
+     * company roles; else none. A service key gets null (every permission).
      */
     public Set<String> permissionsOn(Handle h, ResourceType type, String resourceId) {
         if (grant == null) {
@@ -106,7 +107,7 @@ public final class Caller {
         return !external && type.inheritsCompanyRole() ? grant.permissions() : Set.of();
     }
 
-    /** Whether the caller holds a role on the resource (service keys: always). */
+    /** Whether the caller holds a role on the resource or one of its ancestors (service keys: always). */
     public boolean holdsRoleOn(Handle h, String type, String resourceId) {
         return grant == null || CallerStore.assignedPermissions(h, orgId, memberId(), type, resourceId) != null;
     }

@@ -54,14 +54,27 @@ final class CallerStore {
                 rs.getBoolean("external"), roleId, grant);
     }
 
-    /** The permissions of the member's role on one resource; null when it holds none there. */
+    /**
+     * The permissions of the member's role on one resource — its own there, else its role on the nearest ancestor
+     * holding one (the resource hierarchy, table {@code resources}), as the engine's rule reads it; null when it
+     * holds none there or above. One statement: the chain of parents (at most {@link #MAX_DEPTH} levels; a model's
+     * parent types have no cycle) joined with the member's assignments, nearest first.
+     */
     static Set<String> assignedPermissions(Handle h, long orgId, long memberId, String type, String resourceId) {
-        return h.createQuery("SELECT r.permissions FROM assignments a JOIN roles r ON r.id = a.role_id "
-                        + "WHERE a.org_id = :org AND a.resource_type = :type AND a.resource_id = :rid "
-                        + "AND a.member_id = :member")
+        return h.createQuery("WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
+                        + "SELECT CAST(:type AS text), CAST(:rid AS text), 0 "
+                        + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
+                        + "ON p.org_id = :org AND p.resource_type = c.resource_type AND p.resource_id = c.resource_id "
+                        + "WHERE p.parent_id IS NOT NULL AND c.depth < " + MAX_DEPTH + ") "
+                        + "SELECT r.permissions FROM chain c JOIN assignments a ON a.org_id = :org "
+                        + "AND a.resource_type = c.resource_type AND a.resource_id = c.resource_id "
+                        + "AND a.member_id = :member JOIN roles r ON r.id = a.role_id ORDER BY c.depth LIMIT 1")
                 .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("member", memberId)
                 .map((rs, ctx) -> Set.copyOf(strings(rs, "permissions"))).findOne().orElse(null);
     }
+
+    /** More levels than any model has resource types (a model declares at most 50). */
+    private static final int MAX_DEPTH = 64;
 
     private static List<String> strings(ResultSet rs, String column) throws SQLException {
         java.sql.Array array = rs.getArray(column);

@@ -31,6 +31,7 @@ import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.oidc.OidcService;
 import dev.gatehouse.preview.PreviewService;
+import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsRoleService;
@@ -152,7 +153,8 @@ public final class Gatehouse implements AutoCloseable {
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
-                        directory.assignments(), decisions, events, webhooks, previews, imports, exports, offices)), feed),
+                        directory.assignments(), decisions, events, webhooks, previews, imports, exports, offices,
+                        new ResourceService(core.access(), core.orgModels(), directory.assignments()))), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events, webhooks),
                         config.closeRateLimit(), clock, metrics), feed),

@@ -257,6 +257,15 @@ public final class AssignmentService {
     }
 
     /**
+     * 404 unless the resource exists where the model tracks its type's resources (rooms of a {@code rooms}
+     * organization) and {@code caller} sees it — the same 404 either way; the type must be the model's.
+     */
+    public void requireVisible(Handle h, Caller caller, long orgId, String type, String resourceId) {
+        PermissionModel model = orgModels.model(h, orgId);
+        requireVisible(h, caller, model, resourceType(model, type, resourceId), resourceId);
+    }
+
+    /**
      * Removes a member's role on a resource inside a running transaction (404 when it has none); the calling
      * service has applied the gates of {@link AssignmentRules} (e.g. Rooms' revoking of room access).
      */

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * What a change-log record is about. {@link #wire()} is the name stored in {@code change_log.object_type} and
  * shown by the events API and webhooks ({@code "api_key"} for {@link #API_KEY}); those names are API and never
- * change. Only {@link #ORGANIZATION}, {@link #ROLE}, {@link #MEMBER} and {@link #ASSIGNMENT} enter the decision
- * engine; {@link #MODEL} feeds the model registry.
+ * change. Only {@link #ORGANIZATION}, {@link #ROLE}, {@link #MEMBER}, {@link #ASSIGNMENT} and {@link #RESOURCE}
+ * enter the decision engine; {@link #MODEL} feeds the model registry.
  *
  * <p>An open enumeration: the constants are every type this version writes, and {@link #of} returns them, so they
  * compare with {@code ==}. The change log is shared by every node, including nodes of a newer version during an
@@ -38,6 +38,8 @@ public final class ObjectType {
     /** Close: a membership's settings and its pinned views. */
     public static final ObjectType CLOSE_MEMBERSHIP_SETTINGS = known("close_membership_settings");
     public static final ObjectType CLOSE_PINNED_VIEWS = known("close_pinned_views");
+    /** A resource's place in the hierarchy (its parent). */
+    public static final ObjectType RESOURCE = known("resource");
 
     private final String wire;
 

@@ -7,6 +7,7 @@ import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.member.MemberStatus;
 import dev.gatehouse.org.LoggedOrganization;
+import dev.gatehouse.resource.LoggedResource;
 import dev.gatehouse.role.LoggedRole;
 import dev.gatehouse.role.RoleVisibility;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The one decoder from the change log into the engine: turns a committed change record into the engine
- * operations it stands for. Organizations, roles, members and assignments decide; every other object type
+ * operations it stands for. Organizations, roles, members, assignments and resources (their parents) decide;
+ * every other object type
  * decodes to no operation — also one only a newer version knows (models reach the engine through the model
  * registry, which must apply a model's record before an organization names it — it listens first).
  *
@@ -46,6 +48,9 @@ public final class ChangeDecoder {
         }
         if (type == ObjectType.ASSIGNMENT) {
             return assignment(record);
+        }
+        if (type == ObjectType.RESOURCE) {
+            return resource(record);
         }
         return List.of();
     }
@@ -97,6 +102,23 @@ public final class ChangeDecoder {
             return List.of(new EngineOp.RemoveAssignment(orgId, type, id, memberId));
         }
         return List.of(EngineOps.assignment(orgId, type, id, memberId, after.number(LoggedAssignment.ROLE_ID)));
+    }
+
+    private static List<EngineOp> resource(ChangeRecord record) {
+        long orgId = orgId(record);
+        Snapshot after = Snapshot.of(record, "after", record.after());
+        Snapshot state = after != null ? after : Snapshot.of(record, "before", record.before());
+        if (state == null) {
+            throw new UndecodableChangeException(record, "before", "is missing from a removed resource", null);
+        }
+        String type = state.text(LoggedResource.TYPE);
+        String id = state.text(LoggedResource.ID);
+        if (after == null) {
+            return List.of(EngineOps.resourceRemoved(orgId, type, id));
+        }
+        Snapshot parent = after.objectOrNull(LoggedResource.PARENT);
+        return List.of(EngineOps.resource(orgId, type, id,
+                parent == null ? null : parent.text(LoggedResource.PARENT_ID)));
     }
 
     private static long orgId(ChangeRecord record) {

@@ -9,8 +9,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * Fills an engine from the tables, at startup and when a node reloads its state: one repeatable-read snapshot of
- * organizations, roles, members and assignments, together with the change-log revision that snapshot corresponds
- * to. Later changes then arrive through the change feed from that revision on.
+ * organizations, roles, members, resources (their parents) and assignments, together with the change-log
+ * revision that snapshot corresponds to. Later changes then arrive through the change feed from that revision on.
  *
  * <p>Each row becomes the same engine operation the change record of that object would decode to (both are built
  * by {@link EngineOps}), so an engine rebuilt from the tables and one kept up to date change by change hold the
@@ -42,6 +42,10 @@ public final class EngineLoader {
                         return EngineOps.member(rs.getLong("org_id"), rs.getLong("id"), rs.getString("user_id"),
                                 companyRole, rs.getBoolean("external"), MemberStatus.of(rs.getString("status")));
                     })
+                    .forEach(writer::apply);
+            h.createQuery("SELECT org_id, resource_type, resource_id, parent_id FROM resources").setFetchSize(FETCH)
+                    .map((rs, ctx) -> EngineOps.resource(rs.getLong("org_id"), rs.getString("resource_type"),
+                            rs.getString("resource_id"), rs.getString("parent_id")))
                     .forEach(writer::apply);
             h.createQuery("SELECT org_id, resource_type, resource_id, member_id, role_id FROM assignments")
                     .setFetchSize(FETCH)

@@ -37,6 +37,15 @@ final class EngineOps {
                 status == MemberStatus.ACTIVE);
     }
 
+    /** @param parentId null for a resource at the top of the hierarchy */
+    static EngineOp resource(long orgId, String resourceType, String resourceId, String parentId) {
+        return new EngineOp.PutResource(orgId, resourceType, resourceId, parentId);
+    }
+
+    static EngineOp resourceRemoved(long orgId, String resourceType, String resourceId) {
+        return new EngineOp.RemoveResource(orgId, resourceType, resourceId);
+    }
+
     static EngineOp assignment(long orgId, String resourceType, String resourceId, long memberId, long roleId) {
         return new EngineOp.PutAssignment(orgId, resourceType, resourceId, memberId, roleId);
     }

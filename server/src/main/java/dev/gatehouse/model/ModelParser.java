@@ -46,14 +46,21 @@ public final class ModelParser {
 
         List<ResourceType> types = new ArrayList<>();
         Set<String> scopes = new HashSet<>(Set.of(PermissionModel.ORGANIZATION_SCOPE));
-        for (Fields t : f.objects("resource_types", false, 50)) {
-            t.allowOnly(Set.of("key", "name", "inherits_company_role"));
+        List<Fields> typeFields = f.objects("resource_types", false, 50);
+        for (Fields t : typeFields) {
+            t.allowOnly(Set.of("key", "name", "inherits_company_role", "parent_type"));
             String key = key(t, "key");
             if (key != null && !scopes.add(key)) {
                 t.error("key", "duplicate or reserved resource type \"" + key + "\"");
             }
             types.add(new ResourceType(key == null ? "?" : key, t.string("name", false, 200),
-                    Boolean.TRUE.equals(t.bool("inherits_company_role"))));
+                    Boolean.TRUE.equals(t.bool("inherits_company_role")), t.string("parent_type", false, 128)));
+        }
+        for (int i = 0; i < types.size(); i++) {
+            String problem = hierarchyProblem(types, types.get(i));
+            if (problem != null) {
+                typeFields.get(i).error("parent_type", problem);
+            }
         }
 
         List<Permission> permissions = new ArrayList<>();
@@ -146,6 +153,29 @@ public final class ModelParser {
         f.check();
         return new PermissionModel(id, name, description, builtIn, externalRoles, categories, permissions, types,
                 systemRoles, management, visibility);
+    }
+
+    /**
+     * Why a resource type's {@code parent_type} is wrong (null when it is right): it must name another resource
+     * type of the model, and following parent types must end at a type without one (no cycle).
+     */
+    private static String hierarchyProblem(List<ResourceType> types, ResourceType type) {
+        if (type.parentType() == null) {
+            return null;
+        }
+        java.util.Map<String, String> parents = new java.util.HashMap<>();
+        types.forEach(t -> parents.putIfAbsent(t.key(), t.parentType()));
+        if (!parents.containsKey(type.parentType())) {
+            return "unknown resource type \"" + Fields.abbreviate(type.parentType()) + "\"";
+        }
+        String at = type.parentType();
+        for (int depth = 0; at != null; depth++) {
+            if (at.equals(type.key()) || depth > types.size()) {
+                return "the parent types of \"" + type.key() + "\" form a cycle";
+            }
+            at = parents.get(at);
+        }
+        return null;
     }
 
     private static String key(Fields f, String field) {

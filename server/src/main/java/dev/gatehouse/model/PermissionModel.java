@@ -67,7 +67,8 @@ public final class PermissionModel {
         this.catalog = new Catalog(id,
                 this.permissions.stream().map(p -> new Catalog.Permission(p.key(), p.scopes().stream()
                         .filter(scope -> !scope.equals(ORGANIZATION_SCOPE)).collect(Collectors.toSet()))).toList(),
-                this.resourceTypes.stream().map(t -> new Catalog.ResourceType(t.key(), t.inheritsCompanyRole()))
+                this.resourceTypes.stream().map(t -> new Catalog.ResourceType(t.key(), t.inheritsCompanyRole(),
+                        t.parentType()))
                         .toList());
     }
 

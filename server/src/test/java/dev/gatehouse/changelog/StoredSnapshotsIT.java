@@ -121,6 +121,16 @@ class StoredSnapshotsIT {
                         true, "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned",
                                 "require_assignment"))))), 200);
 
+        try (InputStream in = StoredSnapshotsIT.class.getResourceAsStream("/models/sites.json")) {
+            ok(service.post("/v1/models", Json.MAPPER.readTree(in)), 201);
+        }
+        String sites = fx.org("sites").path();
+        ok(service.put(sites + "/resources/region/eu", Map.of()), 201);
+        ok(service.put(sites + "/resources/region/us", Map.of()), 201);
+        ok(service.put(sites + "/resources/office/o1", Map.of("parent", Map.of("type", "region", "id", "eu"))), 201);
+        ok(service.put(sites + "/resources/office/o1", Map.of("parent", Map.of("type", "region", "id", "us"))), 200);
+        ok(service.delete(sites + "/resources/office/o1"), 204);
+
         long group = ok(service.post(path + "/groups", Map.of("name", "Reps")), 201).get("id").longValue();
         ok(service.patch(path + "/groups/" + group, Map.of("name", "Sales reps")), 200);
         ok(service.post(path + "/groups/" + group + "/members", Map.of("member_id", alice)), 200, 201);

@@ -14,6 +14,8 @@ import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.org.LoggedOrganization;
 import dev.gatehouse.org.Organization;
+import dev.gatehouse.resource.LoggedResource;
+import dev.gatehouse.resource.Resource;
 import dev.gatehouse.role.LoggedRole;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleVisibility;
@@ -42,7 +44,7 @@ class ChangeDecoderTest {
     static final long ORG = 7;
     static final Instant T = Instant.parse("2026-05-01T10:00:00.123456Z");
     static final Set<ObjectType> DECIDING = Set.of(ObjectType.ORGANIZATION, ObjectType.ROLE, ObjectType.MEMBER,
-            ObjectType.ASSIGNMENT);
+            ObjectType.ASSIGNMENT, ObjectType.RESOURCE);
 
     static final Organization ORGANIZATION = new Organization(ORG, UUID.fromString("0f0e0d0c-0b0a-4908-8706-050403020100"),
             "Acme", "close", 1, T, T);
@@ -51,6 +53,7 @@ class ChangeDecoderTest {
     static final Member MEMBER = new Member(30, ORG, "u-30", "u30@example.com", "Ann", null, 12L, false, Member.ACTIVE,
             1, T, T);
     static final Assignment ASSIGNMENT = new Assignment(ORG, "room", "r-9", 30, 12, T, T, null);
+    static final Resource RESOURCE = new Resource(ORG, "room", "r-9", "office", "o-2", T, T);
 
     @ParameterizedTest
     @MethodSource("objectTypes")
@@ -78,7 +81,7 @@ class ChangeDecoderTest {
     void storedNames_areTheOnesTheEventsApiHasAlwaysShown() {
         assertThat(ObjectType.values()).extracting(ObjectType::wire).containsExactly("organization", "model", "role",
                 "member", "assignment", "group", "api_key", "webhook", "room", "room_user", "rooms_profile",
-                "office", "region", "close_membership_settings", "close_pinned_views");
+                "office", "region", "close_membership_settings", "close_pinned_views", "resource");
         assertThat(Action.values()).extracting(Action::wire).containsExactly("created", "updated", "deleted",
                 "activated", "deactivated", "paused", "resumed", "expired");
     }
@@ -114,8 +117,10 @@ class ChangeDecoderTest {
                 : type == ObjectType.ROLE ? LoggedRole.of(ROLE)
                 : type == ObjectType.MEMBER ? LoggedMember.of(MEMBER)
                 : type == ObjectType.ASSIGNMENT ? LoggedAssignment.of(ASSIGNMENT)
+                : type == ObjectType.RESOURCE ? LoggedResource.of(RESOURCE)
                 : Json.object().put("id", 1).put("name", "not deciding");
-        String objectId = type == ObjectType.ASSIGNMENT ? ASSIGNMENT.objectId() : type == ObjectType.ROLE ? "12"
+        String objectId = type == ObjectType.ASSIGNMENT ? ASSIGNMENT.objectId()
+                : type == ObjectType.RESOURCE ? RESOURCE.objectId() : type == ObjectType.ROLE ? "12"
                 : type == ObjectType.MEMBER ? "30" : String.valueOf(ORG);
         ChangeRecord record = new ChangeRecord(42, ORG, T, Actor.SYSTEM, type, objectId, action, List.of(),
                 removed ? snapshot : null, removed ? null : snapshot);
@@ -135,6 +140,9 @@ class ChangeDecoderTest {
         } else if (type == ObjectType.MEMBER) {
             expected = removed ? new EngineOp.RemoveMember(ORG, 30)
                     : new EngineOp.PutMember(ORG, 30, "u-30", 12, false, true);
+        } else if (type == ObjectType.RESOURCE) {
+            expected = removed ? new EngineOp.RemoveResource(ORG, "room", "r-9")
+                    : new EngineOp.PutResource(ORG, "room", "r-9", "o-2");
         } else {
             expected = removed ? new EngineOp.RemoveAssignment(ORG, "room", "r-9", 30)
                     : new EngineOp.PutAssignment(ORG, "room", "r-9", 30, 12);
@@ -183,6 +191,17 @@ class ChangeDecoderTest {
                 .containsExactly(new EngineOp.PutAssignment(2, "room", "r1", 9, 5));
         assertThat(ChangeDecoder.decode(stored(ObjectType.ORGANIZATION, "2", organization)))
                 .containsExactly(new EngineOp.PutOrganization(2, "close"));
+    }
+
+    @Test
+    void aResourceAtTheTop_decodesWithoutAParent() {
+        Resource top = new Resource(ORG, "region", "eu", null, null, T, T);
+        assertThat(ChangeDecoder.decode(created(ObjectType.RESOURCE, top.objectId(), LoggedResource.of(top))))
+                .containsExactly(new EngineOp.PutResource(ORG, "region", "eu", null));
+        ObjectNode noId = LoggedResource.of(RESOURCE);
+        noId.remove(LoggedResource.ID);
+        assertThatThrownBy(() -> ChangeDecoder.decode(created(ObjectType.RESOURCE, RESOURCE.objectId(), noId)))
+                .isInstanceOf(UndecodableChangeException.class).hasMessageContaining("after.id");
     }
 
     @Test

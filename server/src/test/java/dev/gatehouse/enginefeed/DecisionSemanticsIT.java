@@ -36,6 +36,8 @@ class DecisionSemanticsIT {
     static Fixtures fx;
     static Fixtures.Org org;
     static final Map<String, Long> ids = new HashMap<>();
+    static Fixtures.Org site;
+    static final Map<String, Long> siteIds = new HashMap<>();
 
     @BeforeAll
     static void scenario() throws IOException {
@@ -70,7 +72,60 @@ class DecisionSemanticsIT {
         ids.put("hank", invited("hank", ids.get("viewer")));
         assign("doc", "d8", "hank", "editor");
         assertThat(writer.service().post(org.path() + "/members/hank/accept", Map.of()).status()).isEqualTo(200);
+        hierarchy();
         rebuilt = TestNode.startOn(writer.databaseUrl());
+    }
+
+    /**
+     * The {@code sites} organization: regions ⊃ offices ⊃ rooms (no company role beneath), folders ⊃ docs (company
+     * role beneath). Room r3 is recorded under office east and then moved to west; room r6 is recorded and deleted.
+     */
+    static void hierarchy() throws IOException {
+        try (InputStream in = DecisionSemanticsIT.class.getResourceAsStream("/models/sites.json")) {
+            assertThat(writer.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isEqualTo(201);
+        }
+        site = fx.org("sites");
+        siteIds.put("manager", fx.role(site, "Manager", List.of("room.view", "room.edit", "doc.read")));
+        siteIds.put("viewer", fx.role(site, "Viewer", List.of("room.view", "doc.read")));
+        siteIds.put("nothing", fx.role(site, "Nothing", List.of()));
+        siteIds.put("alice", fx.member(site, "alice", siteIds.get("viewer")));
+        siteIds.put("bob", fx.member(site, "bob", siteIds.get("viewer")));
+        siteIds.put("carol", fx.member(site, "carol", siteIds.get("manager")));
+        place("region", "europe", null, 201);
+        place("region", "america", null, 201);
+        place("office", "east", "europe", 201);
+        place("office", "west", "europe", 201);
+        place("office", "ny", "america", 201);
+        place("room", "r1", "east", 201);
+        place("room", "r2", "east", 201);
+        place("room", "r3", "east", 201);
+        place("room", "r4", "ny", 201);
+        place("room", "r5", null, 201);
+        place("room", "r6", "east", 201);
+        place("folder", "f1", null, 201);
+        place("doc", "d1", "f1", 201);
+        siteAssign("region", "europe", "alice", "manager");
+        siteAssign("office", "west", "alice", "viewer");
+        siteAssign("room", "r2", "alice", "nothing");
+        siteAssign("room", "r4", "bob", "manager");
+        siteAssign("folder", "f1", "carol", "nothing");
+        place("room", "r3", "west", 200);
+        assertThat(writer.service().delete(site.path() + "/resources/room/r6").status()).isEqualTo(204);
+    }
+
+    static final Map<String, String> PARENT_TYPES = Map.of("office", "region", "room", "office", "doc", "folder");
+
+    static void place(String type, String id, String parent, int status) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("parent", parent == null ? null : Map.of("type", PARENT_TYPES.get(type), "id", parent));
+        Http.Res res = writer.service().put(site.path() + "/resources/" + type + "/" + id, body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(status);
+    }
+
+    static void siteAssign(String type, String id, String member, String role) {
+        Http.Res res = writer.service().put(site.path() + "/resources/" + type + "/" + id + "/assignments/" + member,
+                Map.of("role_id", siteIds.get(role)));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
     }
 
     /** A member added {@code invited}: it has no access until its invitation is accepted. */
@@ -410,5 +465,132 @@ class DecisionSemanticsIT {
         Http.Res held = writer.service().delete(other.path() + "/roles/" + viewer);
         assertThat(held.status()).isEqualTo(409);
         assertThat(held.get("detail").stringValue()).contains("1 resource assignments");
+    }
+
+    static JsonNode siteCheck(String engine, String user, String permission, String type, String id) {
+        Http.Res res = api(engine).post(site.path() + "/check", Map.of("user_id", user, "permission", permission,
+                "resource", Map.of("type", type, "id", id), "explain", true));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.json();
+    }
+
+    static boolean siteAllowed(String engine, String user, String permission, String type, String id) {
+        return siteCheck(engine, user, permission, type, id).get("allowed").booleanValue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void hierarchy_aRoleOnAnAncestor_appliesBeneath_untilTheChildHasTheMembersOwn(String engine) {
+        JsonNode viaRegion = siteCheck(engine, "alice", "room.edit", "room", "r1");
+        assertThat(viaRegion.get("allowed").booleanValue()).isTrue();
+        assertThat(viaRegion.get("explanation").get("path").stringValue()).isEqualTo("parent_resource_role");
+        assertThat(viaRegion.get("explanation").get("ancestor").get("type").stringValue()).isEqualTo("region");
+        assertThat(viaRegion.get("explanation").get("ancestor").get("id").stringValue()).isEqualTo("europe");
+        assertThat(viaRegion.get("explanation").get("role_id").longValue()).isEqualTo(siteIds.get("manager"));
+        assertThat(siteAllowed(engine, "alice", "room.edit", "office", "east")).isTrue();
+        JsonNode moved = siteCheck(engine, "alice", "room.edit", "room", "r3");
+        assertThat(moved.get("allowed").booleanValue()).as("r3 moved under west, where alice is a viewer").isFalse();
+        assertThat(moved.get("explanation").get("ancestor").get("id").stringValue()).isEqualTo("west");
+        assertThat(siteAllowed(engine, "alice", "room.view", "room", "r3")).isTrue();
+        JsonNode own = siteCheck(engine, "alice", "room.view", "room", "r2");
+        assertThat(own.get("allowed").booleanValue()).as("her own role on r2 decides alone").isFalse();
+        assertThat(own.get("explanation").get("path").stringValue()).isEqualTo("resource_role");
+        assertThat(siteAllowed(engine, "alice", "room.view", "room", "r4")).as("another region").isFalse();
+        assertThat(siteAllowed(engine, "alice", "room.view", "room", "r5")).as("a room at the top").isFalse();
+        assertThat(siteAllowed(engine, "alice", "room.view", "room", "r6")).as("a deleted room").isFalse();
+        assertThat(siteAllowed(engine, "bob", "room.edit", "room", "r4")).isTrue();
+        assertThat(siteAllowed(engine, "bob", "room.view", "room", "r1")).as("rooms do not inherit").isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void hierarchy_theCompanyRoleApplies_beneathTypesThatInheritIt(String engine) {
+        assertThat(siteCheck(engine, "alice", "doc.read", "doc", "d1").get("explanation").get("path").stringValue())
+                .isEqualTo("company_role");
+        JsonNode carol = siteCheck(engine, "carol", "doc.read", "doc", "d1");
+        assertThat(carol.get("allowed").booleanValue()).as("her role on folder f1 decides").isFalse();
+        assertThat(carol.get("explanation").get("ancestor").get("id").stringValue()).isEqualTo("f1");
+        assertThat(siteAllowed(engine, "carol", "doc.read", "doc", "d2")).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void hierarchy_lookupsAndEffectivePermissions_followIt(String engine) {
+        assertThat(siteResources(engine, "alice", "room.view", "room")).containsExactly("r1", "r3");
+        assertThat(siteResources(engine, "alice", "room.edit", "room")).containsExactly("r1");
+        assertThat(siteResources(engine, "alice", "room.edit", "office")).containsExactly("east");
+        assertThat(siteResources(engine, "bob", "room.view", "room")).containsExactly("r4");
+        for (String[] r : List.of(new String[] {"room", "r1"}, new String[] {"room", "r3"}, new String[] {"room", "r4"},
+                new String[] {"office", "west"})) {
+            List<String> users = new ArrayList<>();
+            api(engine).post(site.path() + "/lookup/members", Map.of("permission", "room.view", "resource",
+                    Map.of("type", r[0], "id", r[1]))).json().get("items").forEach(m -> users.add(m.get("user_id")
+                    .stringValue()));
+            for (String user : List.of("alice", "bob", "carol")) {
+                assertThat(users.contains(user)).as(user + " on " + r[0] + " " + r[1])
+                        .isEqualTo(siteAllowed(engine, user, "room.view", r[0], r[1]));
+            }
+        }
+        assertThat(api(engine).get(site.path() + "/members/alice/permissions?resource_type=room&resource_id=r1")
+                .json().get("permissions")).extracting(JsonNode::stringValue)
+                .containsExactly("room.view", "room.edit", "doc.read");
+    }
+
+    /** Every page of {@code lookup/resources}, one item per page. */
+    static List<String> siteResources(String engine, String user, String permission, String type) {
+        List<String> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            Map<String, Object> body = new HashMap<>(Map.of("user_id", user, "permission", permission, "type", type,
+                    "limit", 1));
+            if (cursor != null) {
+                body.put("cursor", cursor);
+            }
+            JsonNode page = api(engine).post(site.path() + "/lookup/resources", body).json();
+            page.get("items").forEach(n -> found.add(n.stringValue()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").stringValue();
+        } while (cursor != null);
+        return found;
+    }
+
+    @Test
+    void hierarchy_resourcesAreRead_listedAndGuarded() {
+        Http api = writer.service();
+        JsonNode r3 = api.get(site.path() + "/resources/room/r3").json();
+        assertThat(r3.get("parent").get("type").stringValue()).isEqualTo("office");
+        assertThat(r3.get("parent").get("id").stringValue()).isEqualTo("west");
+        assertThat(api.get(site.path() + "/resources/room/r6").status()).isEqualTo(404);
+        JsonNode first = api.get(site.path() + "/resources/office/east/children?limit=1").json();
+        assertThat(first.get("items").get(0).get("id").stringValue()).isEqualTo("r1");
+        JsonNode second = api.get(site.path() + "/resources/office/east/children?limit=1&cursor="
+                + first.get("next_cursor").stringValue()).json();
+        assertThat(second.get("items").get(0).get("id").stringValue()).isEqualTo("r2");
+
+        Http.Res topWithParent = api.put(site.path() + "/resources/region/asia", Map.of("parent",
+                Map.of("type", "region", "id", "europe")));
+        assertThat(topWithParent.status()).as(topWithParent.toString()).isEqualTo(400);
+        assertThat(topWithParent.body()).contains("parent");
+        Http.Res wrongType = api.put(site.path() + "/resources/room/r9", Map.of("parent",
+                Map.of("type", "region", "id", "europe")));
+        assertThat(wrongType.status()).as(wrongType.toString()).isEqualTo(400);
+        Http.Res unrecorded = api.put(site.path() + "/resources/room/r9", Map.of("parent",
+                Map.of("type", "office", "id", "nowhere")));
+        assertThat(unrecorded.status()).as(unrecorded.toString()).isEqualTo(400);
+        assertThat(api.put(site.path() + "/resources/planet/p1", Map.of()).status()).isEqualTo(400);
+        assertThat(api.put(site.path() + "/resources/room/r9", Map.of("parent", "east")).status()).isEqualTo(400);
+        assertThat(api.put(site.path() + "/resources/room/r9", Map.of("mother", Map.of())).status()).isEqualTo(400);
+        assertThat(api.get(site.path() + "/resources/room/r9").status()).as("nothing was recorded").isEqualTo(404);
+        Http alice = fx.keyFor(site, siteIds.get("alice"));
+        Http.Res forbidden = alice.put(site.path() + "/resources/room/r1", Map.of("parent",
+                Map.of("type", "office", "id", "west")));
+        assertThat(forbidden.status()).as("moving needs management.assignments: " + forbidden).isEqualTo(403);
+        assertThat(api.get(site.path() + "/resources/room/r1").json().get("parent").get("id").stringValue())
+                .isEqualTo("east");
+        assertThat(alice.get(site.path() + "/resources/room/r1").status()).as("internal members read it")
+                .isEqualTo(200);
+        Http.Res inUse = api.delete(site.path() + "/resources/office/east");
+        assertThat(inUse.status()).as(inUse.toString()).isEqualTo(409);
+        assertThat(inUse.body()).contains("resource_has_children");
+        assertThat(api.get(site.path() + "/resources/office/east").status()).isEqualTo(200);
     }
 }

@@ -84,6 +84,16 @@ class ModelParserTest {
                         m -> ((ArrayNode) m.get("resource_types")).addObject().put("key", "deal")),
                 breaks("resource type named like the organization scope", "resource_types[0].key",
                         m -> ((ObjectNode) m.get("resource_types").get(0)).put("key", "organization")),
+                breaks("parent type naming an unknown type", "resource_types[0].parent_type",
+                        m -> ((ObjectNode) m.get("resource_types").get(0)).put("parent_type", "planet")),
+                breaks("a type its own parent", "resource_types[0].parent_type",
+                        m -> ((ObjectNode) m.get("resource_types").get(0)).put("parent_type", "deal")),
+                breaks("parent types forming a cycle", "resource_types[1].parent_type",
+                        m -> {
+                            ((ObjectNode) m.get("resource_types").get(0)).put("parent_type", "desk");
+                            ((ArrayNode) m.get("resource_types")).addObject().put("key", "desk")
+                                    .put("parent_type", "deal");
+                        }),
                 breaks("system role naming an unknown permission", "system_roles[0].permissions",
                         m -> ((ArrayNode) role(m, 0).get("permissions")).add("fly")),
                 breaks("duplicate system role key", "system_roles[1].key", m -> role(m, 1).put("key", "owner")),
@@ -111,6 +121,18 @@ class ModelParserTest {
                     assertThat(e.fieldErrors()).containsKey(field);
                     assertThat(e.detail()).contains(field);
                 });
+    }
+
+    @Test
+    void parentTypes_formTheCatalogsHierarchy() {
+        ObjectNode model = valid();
+        ((ArrayNode) model.get("resource_types")).addObject().put("key", "desk");
+        ((ObjectNode) model.get("resource_types").get(0)).put("parent_type", "desk");
+        PermissionModel m = ModelParser.parse(model, false);
+        assertThat(m.resourceType("deal")).hasValueSatisfying(t -> assertThat(t.parentType()).isEqualTo("desk"));
+        assertThat(m.resourceType("desk")).hasValueSatisfying(t -> assertThat(t.parentType()).isNull());
+        assertThat(m.catalog().resourceTypes()).extracting(dev.gatehouse.engine.Catalog.ResourceType::parentType)
+                .containsExactly("desk", null);
     }
 
     @Test

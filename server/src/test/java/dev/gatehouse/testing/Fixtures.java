@@ -99,6 +99,10 @@ public final class Fixtures {
         }
         String room = room(org, "Room " + org.id(), member, internal);
         assign(org, room, external, externalRole);
+        Http.Res recorded = node.service().put(org.path() + "/resources/room/" + room, Map.of());
+        if (recorded.status() != 201) {
+            throw new AssertionError("recording the room in the resource hierarchy: " + recorded);
+        }
         Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "Team " + org.id()));
         if (group.status() != 201) {
             throw new AssertionError("creating a group: " + group);

@@ -115,6 +115,9 @@ final class DecisionsResource {
             ObjectNode e = out.putObject("explanation");
             e.put("path", d.path().wire());
             e.put("role_id", d.roleId());
+            if (d.ancestor() != null) {
+                e.putObject("ancestor").put("type", d.ancestor().type()).put("id", d.ancestor().id());
+            }
             e.put("reason", d.reason());
             e.put("member_id", result.memberId());
         }

@@ -84,7 +84,7 @@ final class ModelsResource {
         });
         ArrayNode types = n.putArray("resource_types");
         m.resourceTypes().forEach(t -> types.addObject().put("key", t.key()).put("name", t.name())
-                .put("inherits_company_role", t.inheritsCompanyRole()));
+                .put("inherits_company_role", t.inheritsCompanyRole()).put("parent_type", t.parentType()));
         ArrayNode roles = n.putArray("system_roles");
         m.systemRoles().forEach(r -> {
             ObjectNode o = roles.addObject().put("key", r.key()).put("name", r.name())

@@ -17,6 +17,7 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.preview.PreviewService;
+import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.webhook.WebhookService;
 import io.javalin.http.Handler;
@@ -37,7 +38,7 @@ public final class NativeApi implements Dialect {
                            MemberKeyService memberKeys, GroupService groups, AssignmentService assignments,
                            DecisionService decisions, EventService events, WebhookService webhooks,
                            PreviewService previews, ImportService imports, ExportService exports,
-                           OfficeService offices) {
+                           OfficeService offices, ResourceService resources) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -54,6 +55,7 @@ public final class NativeApi implements Dialect {
             Objects.requireNonNull(imports, "imports");
             Objects.requireNonNull(exports, "exports");
             Objects.requireNonNull(offices, "offices");
+            Objects.requireNonNull(resources, "resources");
         }
     }
 
@@ -69,6 +71,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new GroupsResource(s.groups(), auth).routes());
         all.addAll(new OfficesResource(s.offices(), auth).routes());
         all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
+        all.addAll(new ResourcesResource(s.resources(), auth).routes());
         all.addAll(new DecisionsResource(s.decisions(), auth).routes());
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());

@@ -1,0 +1,178 @@
+package dev.gatehouse.resource;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.store.Written;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The resource hierarchy: which resource is the parent of which, for the types whose model declares a parent type
+ * (a room belongs to an office, an office to a region). Recording a resource, moving it to another parent and
+ * taking it out are each one row and one change record ({@code resource}), which every node's engine applies, so a
+ * move takes effect in every decision at once, however many resources lie beneath.
+ *
+ * <p>Rules: the parent must be a recorded resource of the type's declared parent type (cycles cannot arise:
+ * the model's parent types have none); a type without a parent type records resources at the top only; a resource
+ * with children cannot be deleted (409); changing the hierarchy changes who may act, so it needs the model's
+ * {@code management.assignments} permission, like handing out roles; reading needs to see the resource (external
+ * members: where they hold a role). Assignments do not depend on a record: deleting one leaves them. Thread-safe.
+ */
+public final class ResourceService {
+
+    private final Access access;
+    private final OrgModels orgModels;
+    private final AssignmentService assignments;
+    private final ResourceStore resources = new ResourceStore();
+
+    public ResourceService(Access access, OrgModels orgModels, AssignmentService assignments) {
+        this.access = access;
+        this.orgModels = orgModels;
+        this.assignments = assignments;
+    }
+
+    /** A parent named in a request: a resource of the type's parent type. */
+    public record ParentRef(String type, String id) {
+        public ParentRef {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * Records a resource under {@code parent} (null: at the top), or moves it there. {@code created} in the result
+     * tells which.
+     */
+    public Written<Put> put(Principal principal, long orgId, String type, String id, ParentRef parent) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            PermissionModel model = orgModels.model(h, orgId);
+            ResourceType resourceType = resourceType(model, type, id);
+            caller.require(model.management().assignments(), "placing " + type + " " + id + " in the hierarchy");
+            assignments.requireVisible(h, caller, orgId, type, id);
+            if (parent != null) {
+                requireParent(h, caller, model, orgId, resourceType, parent);
+            }
+            Resource before = resources.find(h, orgId, type, id).orElse(null);
+            if (before != null && Objects.equals(before.parentType(), parent == null ? null : parent.type())
+                    && Objects.equals(before.parentId(), parent == null ? null : parent.id())) {
+                return new Put(before, false);
+            }
+            Resource after = resources.upsert(h, orgId, type, id, parent == null ? null : parent.type(),
+                    parent == null ? null : parent.id(), tx.now());
+            tx.change(orgId, ObjectType.RESOURCE, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
+                    before == null ? null : LoggedResource.of(before), LoggedResource.of(after));
+            return new Put(after, before == null);
+        });
+    }
+
+    /** A resource as recorded, and whether this write recorded it first. */
+    public record Put(Resource resource, boolean created) {
+    }
+
+    private void requireParent(Handle h, Caller caller, PermissionModel model, long orgId, ResourceType type,
+                               ParentRef parent) {
+        if (type.parentType() == null) {
+            throw InvalidInputException.field("parent", "resource type \"" + type.key() + "\" of model "
+                    + model.id() + " has no parent type; its resources have no parent");
+        }
+        if (!type.parentType().equals(parent.type())) {
+            throw InvalidInputException.field("parent.type", "the parent of a " + type.key() + " is a "
+                    + type.parentType() + ", got \"" + parent.type() + "\"");
+        }
+        if (parent.id().isEmpty() || parent.id().length() > AssignmentService.MAX_RESOURCE_ID) {
+            throw InvalidInputException.field("parent.id", "a resource id has 1 to "
+                    + AssignmentService.MAX_RESOURCE_ID + " characters");
+        }
+        if (resources.find(h, orgId, parent.type(), parent.id()).isEmpty()
+                || !assignments.sees(h, caller, orgId, parent.type(), parent.id())) {
+            // a parent the caller does not see answers like one that is not recorded
+            throw InvalidInputException.field("parent.id", parent.type() + " " + parent.id() + " is not a recorded "
+                    + "resource; record it first (PUT …/resources/" + parent.type() + "/{id})");
+        }
+    }
+
+    public Resource get(Principal principal, long orgId, String type, String id) {
+        return access.read(principal, orgId, (h, caller) -> visible(h, caller, orgId, type, id));
+    }
+
+    /**
+     * The children of a resource (of every type whose parent type is its type), by (type, id) after a position;
+     * those the caller does not see are left out.
+     */
+    public Children children(Principal principal, long orgId, String type, String id, String afterType,
+                             String afterId, int limit) {
+        return access.read(principal, orgId, (h, caller) -> {
+            visible(h, caller, orgId, type, id);
+            List<Resource> read = resources.children(h, orgId, type, id, afterType, afterId, limit);
+            List<Resource> seen = read.stream()
+                    .filter(child -> assignments.sees(h, caller, orgId, child.type(), child.id())).toList();
+            return new Children(seen, read.size() == limit ? read.get(limit - 1) : null);
+        });
+    }
+
+    /**
+     * One page of children.
+     *
+     * @param lastRead the last child read for a full page (the next page starts after it), null on the last page
+     */
+    public record Children(List<Resource> items, Resource lastRead) {
+        public Children {
+            items = List.copyOf(items);
+        }
+    }
+
+    /** Takes a resource out of the hierarchy; 409 while it has children. Its assignments stay. */
+    public Written<Resource> delete(Principal principal, long orgId, String type, String id) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            PermissionModel model = orgModels.model(h, orgId);
+            resourceType(model, type, id);
+            caller.require(model.management().assignments(), "taking " + type + " " + id
+                    + " out of the hierarchy");
+            Resource current = visible(h, caller, orgId, type, id);
+            int children = resources.countChildren(h, orgId, type, id);
+            if (children > 0) {
+                throw new ConflictException("resource_has_children", type + " " + id + " has " + children
+                        + " child resource(s); move or delete them first",
+                        Map.<String, Object>of("children", children));
+            }
+            resources.delete(h, current);
+            tx.change(orgId, ObjectType.RESOURCE, current.objectId(), Action.DELETED, LoggedResource.of(current),
+                    null);
+            return current;
+        });
+    }
+
+    /** The recorded resource; 404 when it is not recorded, or the caller does not see it (the same 404). */
+    private Resource visible(Handle h, Caller caller, long orgId, String type, String id) {
+        resourceType(orgModels.model(h, orgId), type, id);
+        assignments.requireVisible(h, caller, orgId, type, id);
+        return resources.find(h, orgId, type, id).orElseThrow(() -> new NotFoundException("resource_not_found",
+                type + " " + id + " is not a recorded resource"));
+    }
+
+    private static ResourceType resourceType(PermissionModel model, String type, String id) {
+        ResourceType resourceType = model.resourceType(type).orElseThrow(() -> new InvalidInputException(
+                "unknown_resource_type", "model " + model.id() + " has no resource type \"" + type + "\"; it has "
+                + model.resourceTypes().stream().map(ResourceType::key).toList(),
+                Map.of("type", "unknown resource type")));
+        if (id.isEmpty() || id.length() > AssignmentService.MAX_RESOURCE_ID) {
+            throw InvalidInputException.field("id", "a resource id has 1 to " + AssignmentService.MAX_RESOURCE_ID
+                    + " characters");
+        }
+        return resourceType;
+    }
+}
