@@ -75,4 +75,9 @@ final class HttpOrgClient implements OrgClient {
     public Bulk bulk() {
         return new HttpBulk(requests, path);
     }
+
+    @Override
+    public Offices offices() {
+        return new HttpOffices(requests, path);
+    }
 }

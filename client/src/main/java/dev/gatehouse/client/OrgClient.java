@@ -2,7 +2,8 @@ package dev.gatehouse.client;
 
 /**
  * Everything inside one organization, reached through {@link GatehouseClient#org(long)}: its roles, members, keys,
- * resource assignments, groups, decisions, history, webhooks and bulk import and export. A view over the client's
+ * resource assignments, groups, decisions, history, webhooks, bulk import and export, and (on the
+ * {@code rooms} model) offices and regions. A view over the client's
  * one connection pool and session: cheap to make, immutable and thread-safe.
  */
 public interface OrgClient {
@@ -33,4 +34,7 @@ public interface OrgClient {
     Webhooks webhooks();
 
     Bulk bulk();
+
+    /** Offices and regions ({@code rooms} organizations only). */
+    Offices offices();
 }

@@ -190,9 +190,12 @@ final class Transport {
     }
 
     private static <T> BodyHandler<Outcome<T>> outcome(BodyHandler<T> success) {
-        return info -> info.statusCode() >= 200 && info.statusCode() < 300
-                ? BodySubscribers.mapping(success.apply(info), body -> new Outcome<T>(body, null))
-                : BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> new Outcome<T>(null, bytes));
+        return info -> {
+            if (info.statusCode() >= 200 && info.statusCode() < 300) {
+                return BodySubscribers.mapping(success.apply(info), body -> new Outcome<T>(body, null));
+            }
+            return BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> new Outcome<T>(null, bytes));
+        };
     }
 
     private static void sleep(Duration wait, GatehouseException failure) {

@@ -274,4 +274,30 @@ class ClientCrudIT {
                 .afterRevision(oldestFirst.get(2).revision()))).extracting(Event::action).containsExactly("updated");
         assertThat(org.events().get(oldestFirst.get(3).revision()).objectId()).isEqualTo(String.valueOf(first.id()));
     }
+
+    @Test
+    void officesAndRegions_onARoomsOrganizationOnly() {
+        OrgClient rooms = gatehouse.org(gatehouse.organizations().create(Organizations.NewOrganization.of(
+                "Rooms " + System.nanoTime(), "rooms").withAdmin("admin", "admin@example.com")).organization().id());
+        Offices.Region west = rooms.offices().createRegion("West");
+        Offices.Office office = rooms.offices().create(Offices.OfficeInput.named("Seattle").inRegion(west.id())
+                .withAddress("1 Pike St", null, "Seattle", "WA", "98101", "US").withPhone("+1 206 555 0100"));
+        rooms.offices().create(Offices.OfficeInput.named("Portland"));
+        rooms.offices().create(Offices.OfficeInput.named("Boise"));
+        assertThat(office.regionId()).isEqualTo(west.id());
+        assertThat(rooms.offices().get(office.id()).city()).isEqualTo("Seattle");
+        assertThat(rooms.offices().list().map(Offices.Office::name)).containsExactly("Seattle", "Portland", "Boise");
+        assertThat(rooms.offices().list("port").map(Offices.Office::name)).containsExactly("Portland");
+        assertThat(rooms.offices().update(office.id(), Offices.OfficeInput.named("Seattle HQ")).name())
+                .isEqualTo("Seattle HQ");
+        assertThat(rooms.offices().renameRegion(west.id(), "Pacific").name()).isEqualTo("Pacific");
+        assertThat(rooms.offices().regions().map(Offices.Region::name)).containsExactly("Pacific");
+        assertThatThrownBy(() -> rooms.offices().deleteRegion(west.id())).isInstanceOf(ConflictException.class);
+        rooms.offices().delete(office.id());
+        rooms.offices().deleteRegion(west.id());
+        assertThatThrownBy(() -> rooms.offices().region(west.id())).isInstanceOf(NotFoundException.class);
+
+        OrgClient docs = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        assertThatThrownBy(() -> docs.offices().list().toList()).isInstanceOf(InvalidInputException.class);
+    }
 }
