@@ -22,6 +22,7 @@ public abstract sealed class GatehouseException extends RuntimeException
 
     private final int status;
     private final String code;
+    private final String detail;
     private final Map<String, String> fieldErrors;
     private final JsonNode problem;
     private final Duration retryAfter;
@@ -30,6 +31,7 @@ public abstract sealed class GatehouseException extends RuntimeException
         super(p.message(), cause);
         this.status = p.status();
         this.code = p.code();
+        this.detail = p.detail();
         this.fieldErrors = p.fieldErrors();
         this.problem = p.document();
         this.retryAfter = p.retryAfter();
@@ -47,7 +49,7 @@ public abstract sealed class GatehouseException extends RuntimeException
 
     /** What is wrong, for people (the problem document's {@code detail}). */
     public String detail() {
-        return problem.path("detail").isString() ? problem.get("detail").stringValue() : getMessage();
+        return detail;
     }
 
     /** Per-field errors (field name to reason); empty unless the input was invalid. */

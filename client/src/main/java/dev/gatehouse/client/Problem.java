@@ -19,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link GatehouseException}. A body that is not a problem document (a proxy's page) still yields an exception,
  * with a code made from the status. Immutable.
  */
-record Problem(int status, String code, String message, Map<String, String> fieldErrors, JsonNode document,
+record Problem(int status, String code, String detail, Map<String, String> fieldErrors, JsonNode document,
                Duration retryAfter) {
 
     Problem {
@@ -40,19 +40,24 @@ record Problem(int status, String code, String message, Map<String, String> fiel
             }
         }
         Duration retryAfter = headers.firstValue("Retry-After").flatMap(Problem::retryAfter).orElse(null);
-        return new Problem(status, code, "HTTP " + status + " " + code + ": " + detail, fields, document, retryAfter);
+        return new Problem(status, code, detail, fields, document, retryAfter);
     }
 
     /** A failure before any answer: {@code code} and what happened. */
     static Problem local(String code, String detail) {
         ObjectNode document = Wire.MAPPER.createObjectNode().put("code", code).put("detail", detail);
-        return new Problem(0, code, code + ": " + detail, Map.of(), document, null);
+        return new Problem(0, code, detail, Map.of(), document, null);
     }
 
     /** A 503 the client concludes itself (as the server would answer it), without an answer to show. */
     static Problem unavailable(String code, String detail) {
         ObjectNode document = Wire.MAPPER.createObjectNode().put("status", 503).put("code", code).put("detail", detail);
-        return new Problem(503, code, "HTTP 503 " + code + ": " + detail, Map.of(), document, null);
+        return new Problem(503, code, detail, Map.of(), document, null);
+    }
+
+    /** The exception's message: the status (when an answer came), the code and the detail. */
+    String message() {
+        return (status == 0 ? "" : "HTTP " + status + " ") + code + ": " + detail;
     }
 
     /** The exception of this problem's kind. */
