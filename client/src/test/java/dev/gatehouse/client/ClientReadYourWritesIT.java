@@ -48,7 +48,8 @@ class ClientReadYourWritesIT {
             Check bobWrites = Check.of(bob.ref(), "doc.write").on("doc", "d1");
             assertThat(tokenless.org(org.id()).decisions().check(bobWrites).allowed()).isFalse();
 
-            try (FrozenFeed frozen = FrozenFeed.of(second)) {
+            FrozenFeed frozen = FrozenFeed.of(second);
+            try {
                 org.assignments().assign(ResourceRef.of("doc", "d1"), bob.ref(), editor);
                 long written = writer.revision();
                 assertThat(tokenless.org(org.id()).decisions().check(bobWrites).allowed())
@@ -66,6 +67,8 @@ class ClientReadYourWritesIT {
                     assertThat(seen.revision()).isGreaterThanOrEqualTo(written);
                     CheckResultAssert.allowedAtLeast(session.org(org.id()).decisions().check(bobWrites), written);
                 }
+            } finally {
+                frozen.close();
             }
         }
     }
@@ -78,14 +81,20 @@ class ClientReadYourWritesIT {
             Member alice = org.members().add(NewMember.internal("alice", "alice@example.com",
                     org.roles().create(DocsOrg.viewer()).id()));
             awaitApplied(second, writer.revision());
-            try (GatehouseClient reader = DocsOrg.serviceClient(second, 100); FrozenFeed frozen = FrozenFeed.of(second)) {
-                org.members().update(alice.ref(), Members.MemberUpdate.role(editor));
-                reader.observeRevision(writer.revision());
-                CompletableFuture<Decisions.CheckResult> check = CompletableFuture.supplyAsync(
-                        () -> reader.org(org.id()).decisions().check(Check.of(alice.ref(), "doc.write")));
-                Thread.sleep(300);
-                frozen.close();
-                CheckResultAssert.allowedAtLeast(check.get(10, TimeUnit.SECONDS), writer.revision());
+            try (GatehouseClient reader = DocsOrg.serviceClient(second, 100)) {
+                FrozenFeed frozen = FrozenFeed.of(second);
+                try {
+                    org.members().update(alice.ref(), Members.MemberUpdate.role(editor));
+                    reader.observeRevision(writer.revision());
+                    CompletableFuture<Decisions.CheckResult> check = CompletableFuture.supplyAsync(
+                            () -> reader.org(org.id()).decisions().check(Check.of(alice.ref(), "doc.write")));
+                    Thread.sleep(300);
+                    assertThat(check).as("the check waits for the session's revision").isNotDone();
+                    frozen.close();
+                    CheckResultAssert.allowedAtLeast(check.get(10, TimeUnit.SECONDS), writer.revision());
+                } finally {
+                    frozen.close();
+                }
             }
         }
     }
