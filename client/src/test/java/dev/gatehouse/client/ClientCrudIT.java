@@ -300,4 +300,21 @@ class ClientCrudIT {
         OrgClient docs = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
         assertThatThrownBy(() -> docs.offices().list().toList()).isInstanceOf(InvalidInputException.class);
     }
+
+    /** The example of docs/client.md, "Five minutes", as written there. */
+    @Test
+    void fiveMinuteExampleOfTheDocs_works() {
+        var created = gatehouse.organizations().create(
+                Organizations.NewOrganization.of("Acme " + System.nanoTime(), "rooms").withAdmin("u-ada", "ada@acme.test"));
+        OrgClient acme = gatehouse.org(created.organization().id());
+        long agent = acme.roles().create(RoleInput.of("Agent", List.of("canCreateRooms"))).id();
+        acme.members().add(NewMember.internal("u-bob", "bob@acme.test", agent));
+        boolean allowed = acme.decisions().check(Decisions.Check.of(MemberRef.user("u-bob"), "canCreateRooms"))
+                .allowed();
+        var why = acme.decisions().explain(Decisions.Check.of(MemberRef.user("u-bob"), "canCreateRooms"));
+        assertThat(allowed).isTrue();
+        assertThat(why.explanation().path()).isEqualTo(Decisions.DecisionPath.COMPANY_ROLE);
+        assertThat(acme.members().list().map(m -> m.userId() + " " + m.status()))
+                .containsExactly("u-ada ACTIVE", "u-bob ACTIVE");
+    }
 }
