@@ -1,0 +1,168 @@
+package dev.gatehouse.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A client of one Gatehouse deployment's native API (docs/client.md), acting with one API key:
+ *
+ * <pre>{@code
+ * try (GatehouseClient gatehouse = GatehouseClient.builder().url("http://localhost:8080").key(key).build()) {
+ *     OrgClient acme = gatehouse.org(7);
+ *     boolean allowed = acme.decisions().check(Check.of(MemberRef.user("u-42"), "doc.read").on("doc", "d1")).allowed();
+ * }
+ * }</pre>
+ *
+ * <p><b>A session.</b> The client keeps the highest {@code Gatehouse-Revision} its answers carried
+ * ({@link #revision()}) and sends it with every decision as {@code min_revision}: whichever node answers, a decision
+ * reflects this client's own writes and never goes back in time. Hand {@link #revision()} to another process and
+ * start its client with {@link Builder#revision(long)} to carry the guarantee across.
+ *
+ * <p><b>Failures</b> are unchecked {@link GatehouseException}s, one subclass per kind. 429s and retryable 503s are
+ * retried with backoff as {@link RetryPolicy} says; lists are {@link java.util.stream.Stream}s that page by
+ * themselves (closing one early is not required, but export streams hold a connection until closed).
+ *
+ * <p>Thread-safe: share one client across threads; {@link #close()} stops its threads.
+ */
+public interface GatehouseClient extends AutoCloseable {
+
+    /** A builder for a client; {@link Builder#url} and {@link Builder#key} are required. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    Models models();
+
+    Organizations organizations();
+
+    /** Everything inside organization {@code orgId}. */
+    OrgClient org(long orgId);
+
+    /** The revision the answering node's engine has applied and a digest of its decision state (service key). */
+    EngineState engine();
+
+    /** The session's revision: the highest {@code Gatehouse-Revision} seen (0 before any). */
+    long revision();
+
+    /** Raises the session's revision to at least {@code revision} (a token from elsewhere); never lowers it. */
+    void observeRevision(long revision);
+
+    /** Stops the client's threads; calls after it throw {@link IllegalStateException}. Idempotent. */
+    @Override
+    void close();
+
+    /**
+     * A node's engine state ({@code GET /v1/engine}): nodes reporting the same revision and digest answer every
+     * decision alike.
+     *
+     * @param revision the applied revision the digest reflects, or null when writes kept moving it
+     */
+    record EngineState(Long revision, String digest, long organizations) {
+
+        static EngineState from(JsonNode n) {
+            return new EngineState(Wire.longOrNull(n, "revision"), Wire.text(n, "digest"),
+                    Wire.number(n, "organizations"));
+        }
+    }
+
+    /**
+     * Configures a {@link GatehouseClient}; the built client is immutable, the builder is not (and not thread-safe).
+     * Defaults: connect timeout 5 s, request timeout 30 s, bulk timeout 1 h, {@link RetryPolicy#DEFAULT}, 100 items per
+     * page, session revision 0.
+     */
+    final class Builder {
+
+        private URI url;
+        private String key;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration bulkTimeout = Duration.ofHours(1);
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private int pageSize = 100;
+        private long revision;
+
+        private Builder() {
+        }
+
+        /** The deployment's base URL, e.g. {@code http://localhost:8080} (http or https). */
+        public Builder url(String baseUrl) {
+            URI parsed = URI.create(Objects.requireNonNull(baseUrl, "url"));
+            if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
+                throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\"");
+            }
+            this.url = parsed;
+            return this;
+        }
+
+        /** The API key (a service key or a member key); sent as {@code Authorization: Bearer}. */
+        public Builder key(String apiKey) {
+            Objects.requireNonNull(apiKey, "key");
+            if (apiKey.isBlank()) {
+                throw new IllegalArgumentException("key must not be blank");
+            }
+            this.key = apiKey;
+            return this;
+        }
+
+        /** How long to wait for a connection. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long to wait for each answer (each attempt). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** How long to wait for an import's answer or an export's first line. */
+        public Builder bulkTimeout(Duration timeout) {
+            this.bulkTimeout = positive(timeout, "bulkTimeout");
+            return this;
+        }
+
+        /** When to send a request again ({@link RetryPolicy#none()} never does). */
+        public Builder retry(RetryPolicy policy) {
+            this.retry = Objects.requireNonNull(policy, "retry");
+            return this;
+        }
+
+        /** Items fetched per page by lists and lookups (1–1,000). */
+        public Builder pageSize(int items) {
+            if (items < 1 || items > 1000) {
+                throw new IllegalArgumentException("pageSize must be 1..1000, got " + items);
+            }
+            this.pageSize = items;
+            return this;
+        }
+
+        /** The session's starting revision: a {@code Gatehouse-Revision} this client's reads must reflect. */
+        public Builder revision(long startRevision) {
+            if (startRevision < 0) {
+                throw new IllegalArgumentException("revision must be >= 0, got " + startRevision);
+            }
+            this.revision = startRevision;
+            return this;
+        }
+
+        /** The client; its settings cannot change afterwards. */
+        public GatehouseClient build() {
+            if (url == null || key == null) {
+                throw new IllegalStateException("a GatehouseClient needs url(…) and key(…)");
+            }
+            return HttpGatehouseClient.create(url, key, connectTimeout, requestTimeout, bulkTimeout, retry, pageSize,
+                    revision);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

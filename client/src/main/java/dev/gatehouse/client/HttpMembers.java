@@ -1,0 +1,76 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.client.Transport.Safety;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** {@link Members} over the native API. Immutable and thread-safe. */
+final class HttpMembers implements Members {
+
+    private final Requests requests;
+    private final String path;
+
+    HttpMembers(Requests requests, String orgPath) {
+        this.requests = requests;
+        this.path = orgPath + "/members";
+    }
+
+    @Override
+    public Stream<Member> list() {
+        return list(MemberQuery.all());
+    }
+
+    @Override
+    public Stream<Member> list(MemberQuery query) {
+        Objects.requireNonNull(query, "query");
+        Query q = new Query(path).add("status", query.status() == null ? null : query.status().wire())
+                .add("role_id", query.roleId()).add("q", query.text());
+        return requests.pages(q.toString(), Member::from);
+    }
+
+    @Override
+    public Member get(MemberRef member) {
+        return Member.from(requests.get(path(member)));
+    }
+
+    @Override
+    public Member add(NewMember member) {
+        return Member.from(requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(member, "member").json(),
+                null));
+    }
+
+    @Override
+    public Member update(MemberRef member, MemberUpdate changes) {
+        return patch(member, changes, null);
+    }
+
+    @Override
+    public Member update(MemberRef member, MemberUpdate changes, long expectedVersion) {
+        return patch(member, changes, expectedVersion);
+    }
+
+    private Member patch(MemberRef member, MemberUpdate changes, Long version) {
+        return Member.from(requests.send("PATCH", path(member), Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), version));
+    }
+
+    @Override
+    public Member accept(MemberRef member) {
+        // accepting an accepted member changes nothing: safe to repeat
+        return Member.from(requests.send("POST", path(member) + "/accept", Safety.IDEMPOTENT, null, null));
+    }
+
+    @Override
+    public void remove(MemberRef member) {
+        requests.send("DELETE", path(member), Safety.IDEMPOTENT, null, null);
+    }
+
+    @Override
+    public void remove(MemberRef member, long expectedVersion) {
+        requests.send("DELETE", path(member), Safety.IDEMPOTENT, null, expectedVersion);
+    }
+
+    private String path(MemberRef member) {
+        return path + "/" + Objects.requireNonNull(member, "member").pathSegment();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.client.Transport.Safety;
+import java.util.Objects;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+
+/** {@link Models} over the native API. Immutable and thread-safe. */
+final class HttpModels implements Models {
+
+    private final Requests requests;
+
+    HttpModels(Requests requests) {
+        this.requests = requests;
+    }
+
+    @Override
+    public Stream<Model> list() {
+        return requests.pages("/v1/models", Model::from);
+    }
+
+    @Override
+    public Model get(String id) {
+        return Model.from(requests.get("/v1/models/" + Wire.encode(Objects.requireNonNull(id, "id"))));
+    }
+
+    @Override
+    public Model register(JsonNode definition) {
+        return Model.from(requests.send("POST", "/v1/models", Safety.WRITE, Objects.requireNonNull(definition,
+                "definition"), null));
+    }
+}

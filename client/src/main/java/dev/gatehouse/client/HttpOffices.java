@@ -1,0 +1,79 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.client.Transport.Safety;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** {@link Offices} over the native API. Immutable and thread-safe. */
+final class HttpOffices implements Offices {
+
+    private final Requests requests;
+    private final String regions;
+    private final String offices;
+
+    HttpOffices(Requests requests, String orgPath) {
+        this.requests = requests;
+        this.regions = orgPath + "/regions";
+        this.offices = orgPath + "/offices";
+    }
+
+    @Override
+    public Stream<Region> regions() {
+        return requests.pages(regions, Region::from);
+    }
+
+    @Override
+    public Region region(long regionId) {
+        return Region.from(requests.get(regions + "/" + regionId));
+    }
+
+    @Override
+    public Region createRegion(String name) {
+        return Region.from(requests.send("POST", regions, Safety.WRITE,
+                Wire.object().put("name", Objects.requireNonNull(name, "name")), null));
+    }
+
+    @Override
+    public Region renameRegion(long regionId, String name) {
+        return Region.from(requests.send("PATCH", regions + "/" + regionId, Safety.WRITE,
+                Wire.object().put("name", Objects.requireNonNull(name, "name")), null));
+    }
+
+    @Override
+    public void deleteRegion(long regionId) {
+        requests.send("DELETE", regions + "/" + regionId, Safety.IDEMPOTENT, null, null);
+    }
+
+    @Override
+    public Stream<Office> list() {
+        return requests.pages(offices, Office::from);
+    }
+
+    @Override
+    public Stream<Office> list(String text) {
+        return requests.pages(new Query(offices).add("q", Objects.requireNonNull(text, "text")).toString(),
+                Office::from);
+    }
+
+    @Override
+    public Office get(long officeId) {
+        return Office.from(requests.get(offices + "/" + officeId));
+    }
+
+    @Override
+    public Office create(OfficeInput office) {
+        return Office.from(requests.send("POST", offices, Safety.WRITE, Objects.requireNonNull(office, "office").json(),
+                null));
+    }
+
+    @Override
+    public Office update(long officeId, OfficeInput changes) {
+        return Office.from(requests.send("PATCH", offices + "/" + officeId, Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), null));
+    }
+
+    @Override
+    public void delete(long officeId) {
+        requests.send("DELETE", offices + "/" + officeId, Safety.IDEMPOTENT, null, null);
+    }
+}

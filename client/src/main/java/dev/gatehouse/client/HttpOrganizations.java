@@ -1,0 +1,51 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.client.Transport.Safety;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** {@link Organizations} over the native API. Immutable and thread-safe. */
+final class HttpOrganizations implements Organizations {
+
+    private final Requests requests;
+
+    HttpOrganizations(Requests requests) {
+        this.requests = requests;
+    }
+
+    @Override
+    public Stream<Organization> list() {
+        return requests.pages("/v1/orgs", Organization::from);
+    }
+
+    @Override
+    public Organization get(long orgId) {
+        return Organization.from(requests.get("/v1/orgs/" + orgId));
+    }
+
+    @Override
+    public CreatedOrganization create(NewOrganization organization) {
+        return CreatedOrganization.from(requests.send("POST", "/v1/orgs", Safety.WRITE,
+                Objects.requireNonNull(organization, "organization").json(), null));
+    }
+
+    @Override
+    public Organization rename(long orgId, String name) {
+        return patch(orgId, name, null);
+    }
+
+    @Override
+    public Organization rename(long orgId, String name, long expectedVersion) {
+        return patch(orgId, name, expectedVersion);
+    }
+
+    private Organization patch(long orgId, String name, Long version) {
+        return Organization.from(requests.send("PATCH", "/v1/orgs/" + orgId, Safety.WRITE,
+                Wire.object().put("name", Objects.requireNonNull(name, "name")), version));
+    }
+
+    @Override
+    public void delete(long orgId) {
+        requests.send("DELETE", "/v1/orgs/" + orgId, Safety.IDEMPOTENT, null, null);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.client.Transport.Safety;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** {@link Roles} over the native API. Immutable and thread-safe. */
+final class HttpRoles implements Roles {
+
+    private final Requests requests;
+    private final String path;
+
+    HttpRoles(Requests requests, String orgPath) {
+        this.requests = requests;
+        this.path = orgPath + "/roles";
+    }
+
+    @Override
+    public Stream<Role> list() {
+        return requests.pages(path, Role::from);
+    }
+
+    @Override
+    public Role get(long roleId) {
+        return Role.from(requests.get(path + "/" + roleId));
+    }
+
+    @Override
+    public Role create(RoleInput role) {
+        return Role.from(requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(role, "role").json(), null));
+    }
+
+    @Override
+    public Role update(long roleId, RoleInput changes) {
+        return patch(roleId, changes, null);
+    }
+
+    @Override
+    public Role update(long roleId, RoleInput changes, long expectedVersion) {
+        return patch(roleId, changes, expectedVersion);
+    }
+
+    private Role patch(long roleId, RoleInput changes, Long version) {
+        return Role.from(requests.send("PATCH", path + "/" + roleId, Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), version));
+    }
+
+    @Override
+    public void delete(long roleId) {
+        requests.send("DELETE", path + "/" + roleId, Safety.IDEMPOTENT, null, null);
+    }
+
+    @Override
+    public void delete(long roleId, long expectedVersion) {
+        requests.send("DELETE", path + "/" + roleId, Safety.IDEMPOTENT, null, expectedVersion);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.gatehouse.client;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An organization's roles ({@code /v1/orgs/{org}/roles}): the model's system roles and custom ones. Managing them
+ * needs the model's role-management permission, and nobody grants more than it holds. Thread-safe.
+ */
+public interface Roles {
+
+    /** Every role, system roles first, paging by itself. */
+    Stream<Role> list();
+
+    Role get(long roleId);
+
+    Role create(RoleInput role);
+
+    /** Changes the fields {@code changes} sets (null components are left as they are). */
+    Role update(long roleId, RoleInput changes);
+
+    /** {@link #update(long, RoleInput)} if the role is still at {@code expectedVersion}. */
+    Role update(long roleId, RoleInput changes, long expectedVersion);
+
+    /** Deletes a custom role nobody holds ({@link ConflictException} {@code role_in_use} otherwise). */
+    void delete(long roleId);
+
+    /** {@link #delete(long)} if the role is still at {@code expectedVersion}. */
+    void delete(long roleId, long expectedVersion);
+
+    /**
+     * A role.
+     *
+     * @param key        the model's key of a system role, or null for a custom role
+     * @param visibility which records its holders see, or null (sees all, or the model has no visibility rule)
+     */
+    record Role(long id, long orgId, String key, String name, String description, List<String> permissions,
+                boolean system, boolean editable, boolean external, boolean defaultForAdmin, Visibility visibility,
+                long version, Instant createdAt, Instant updatedAt) {
+
+        public Role {
+            permissions = List.copyOf(permissions);
+        }
+
+        static Role from(JsonNode n) {
+            return new Role(Wire.number(n, "id"), Wire.number(n, "org_id"), Wire.text(n, "key"), Wire.text(n, "name"),
+                    Wire.text(n, "description"), Wire.strings(n, "permissions"), Wire.flag(n, "system"),
+                    Wire.flag(n, "editable"), Wire.flag(n, "external"), Wire.flag(n, "default_for_admin"),
+                    Visibility.from(Wire.node(n, "visibility")), Wire.number(n, "version"),
+                    Wire.instant(n, "created_at"), Wire.instant(n, "updated_at"));
+        }
+    }
+
+    /**
+     * Which records a role's holders see (models with a visibility rule): records whose {@code userFieldIds} hold
+     * the member's user id, and with {@link Unassigned#ALLOW_UNASSIGNED} also records none of them holds anyone.
+     */
+    record Visibility(List<String> userFieldIds, Unassigned unassigned) {
+
+        public Visibility {
+            userFieldIds = List.copyOf(userFieldIds);
+            Objects.requireNonNull(unassigned, "unassigned");
+        }
+
+        static Visibility from(JsonNode n) {
+            return n == null ? null : new Visibility(Wire.strings(n, "user_field_ids"),
+                    Unassigned.valueOf(Wire.text(n, "unassigned").toUpperCase(Locale.ROOT)));
+        }
+
+        ObjectNode json() {
+            ObjectNode n = Wire.object();
+            n.set("user_field_ids", Wire.array(userFieldIds));
+            n.put("unassigned", unassigned.name().toLowerCase(Locale.ROOT));
+            return n;
+        }
+    }
+
+    /** Whether records that name nobody in the role's user fields are visible. */
+    enum Unassigned { REQUIRE_ASSIGNMENT, ALLOW_UNASSIGNED }
+
+    /**
+     * A role to create, or the changes to one: null components are not sent.
+     *
+     * @param external   whether it is an external role (models with external roles), or null
+     * @param visibility its visibility, or null to send none
+     */
+    record RoleInput(String name, String description, List<String> permissions, Boolean external,
+                     Visibility visibility) {
+
+        public RoleInput {
+            permissions = permissions == null ? null : List.copyOf(permissions);
+        }
+
+        /** A role named {@code name} granting {@code permissions}. */
+        public static RoleInput of(String name, List<String> permissions) {
+            return new RoleInput(Objects.requireNonNull(name, "name"), null, permissions, null, null);
+        }
+
+        /** Changes to the permissions alone. */
+        public static RoleInput permissions(List<String> permissions) {
+            return new RoleInput(null, null, Objects.requireNonNull(permissions, "permissions"), null, null);
+        }
+
+        public RoleInput withDescription(String text) {
+            return new RoleInput(name, text, permissions, external, visibility);
+        }
+
+        public RoleInput withExternal(boolean isExternal) {
+            return new RoleInput(name, description, permissions, isExternal, visibility);
+        }
+
+        public RoleInput withVisibility(Visibility rule) {
+            return new RoleInput(name, description, permissions, external, rule);
+        }
+
+        ObjectNode json() {
+            ObjectNode n = Wire.object();
+            Wire.putIfSet(n, "name", name);
+            Wire.putIfSet(n, "description", description);
+            Wire.putIfSet(n, "permissions", permissions);
+            Wire.putIfSet(n, "external", external);
+            if (visibility != null) {
+                n.set("visibility", visibility.json());
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.gatehouse.client;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sends one request of the native API and reads its answer: authentication, timeouts, the retry loop of
+ * {@link RetryPolicy}, problem documents turned into {@link GatehouseException}s, and the session's revision.
+ *
+ * <p><b>Session revision.</b> Every successful answer carries {@code Gatehouse-Revision} (a write: the revision it
+ * committed; anything else: the revision the node had applied). {@link #revision} keeps the largest seen, only ever
+ * rising; decision requests send it as {@code min_revision}, so a later read on any node sees this session's writes
+ * and never goes back in time (read-your-writes and monotonic reads). An error never raises it.
+ *
+ * <p><b>Retries.</b> A request is {@link Safety#IDEMPOTENT} (a read, a decision, a {@code PUT}, a {@code DELETE}) or a
+ * {@link Safety#WRITE}; a write is sent again only when the failure proves it was not applied (a refused connection,
+ * 429, a 503 whose code is in {@link #NOT_APPLIED}). Bodies come from a supplier so each attempt sends them afresh;
+ * a body that cannot be replayed is sent once.
+ *
+ * <p>Thread-safe: the JDK client is, the revision is an atomic, and nothing else changes after construction.
+ */
+final class Transport {
+
+    /** The header of a write's committed revision, and of the revision any other answer reflects. */
+    static final String REVISION_HEADER = "Gatehouse-Revision";
+
+    /** 503 codes the server uses only when it refused the request before applying anything. */
+    static final Set<String> NOT_APPLIED = Set.of("database_unavailable", "revision_not_reached", "node_resyncing",
+            "node_stopping", "imports_busy", "retry");
+
+    /** Whether a request may be repeated when its outcome is unknown. */
+    enum Safety { IDEMPOTENT, WRITE }
+
+    /**
+     * One request.
+     *
+     * @param body        a fresh body for each attempt, or null for none
+     * @param replayable  whether {@code body} can be sent more than once
+     * @param timeout     how long to wait for the answer's headers
+     */
+    record Call(String method, String path, Safety safety, Supplier<HttpRequest.BodyPublisher> body,
+                boolean replayable, String contentType, String accept, Long ifMatch, Duration timeout) {
+    }
+
+    /** A successful answer: status, headers, body (the JSON tree, or null for a body-less or non-JSON one). */
+    record Answer(int status, HttpHeaders headers, JsonNode body) {
+    }
+
+    /** A successful answer whose body {@code handler} read (a stream, lines, bytes). */
+    record Reply<T>(int status, HttpHeaders headers, T body) {
+    }
+
+    /** The body of a response, or the bytes of a failed one. */
+    private record Outcome<T>(T body, byte[] failure) {
+    }
+
+    private final HttpClient http;
+    private final ExecutorService executor;
+    private final String base;
+    private final String authorization;
+    private final RetryPolicy retry;
+    private final AtomicLong revision;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Transport(HttpClient http, ExecutorService executor, URI base, String key, RetryPolicy retry, long revision) {
+        this.http = http;
+        this.executor = executor;
+        String url = base.toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.authorization = "Bearer " + key;
+        this.retry = retry;
+        this.revision = new AtomicLong(revision);
+    }
+
+    long revision() {
+        return revision.get();
+    }
+
+    void observe(long seen) {
+        revision.accumulateAndGet(seen, Math::max);
+    }
+
+    /** Raises the session's revision to an answer's {@code Gatehouse-Revision}; a malformed one is ignored. */
+    void observe(HttpHeaders headers) {
+        headers.firstValue(REVISION_HEADER).ifPresent(value -> {
+            try {
+                observe(Long.parseLong(value.trim()));
+            } catch (NumberFormatException notANumber) {
+                // not the server's header (a proxy's?): it proves nothing about what the session has seen
+            }
+        });
+    }
+
+    /** Sends {@code call}, answering a 2xx with its JSON body (parsed when there is one). */
+    Answer json(Call call) {
+        Reply<byte[]> reply = send(call, HttpResponse.BodyHandlers.ofByteArray());
+        byte[] bytes = reply.body();
+        JsonNode body = bytes.length == 0 ? null : Wire.MAPPER.readTree(bytes);
+        return new Answer(reply.status(), reply.headers(), body);
+    }
+
+    /**
+     * Sends {@code call}, retrying as {@link RetryPolicy} allows; answers a 2xx response with its body as
+     * {@code handler} reads it, throws the {@link GatehouseException} of anything else.
+     */
+    <T> Reply<T> send(Call call, BodyHandler<T> handler) {
+        int attempts = call.replayable() ? retry.maxAttempts() : 1;
+        for (int attempt = 1; ; attempt++) {
+            if (closed.get()) {
+                throw new IllegalStateException("this GatehouseClient is closed");
+            }
+            GatehouseException failure;
+            boolean retryable;
+            try {
+                HttpResponse<Outcome<T>> response = http.send(request(call), outcome(handler));
+                Outcome<T> outcome = response.body();
+                if (outcome.failure() == null) {
+                    observe(response.headers());
+                    return new Reply<>(response.statusCode(), response.headers(), outcome.body());
+                }
+                Problem problem = Problem.of(response.statusCode(), response.headers(), outcome.failure());
+                failure = problem.exception();
+                retryable = retryable(problem.status(), problem.code(), call.safety());
+            } catch (HttpConnectTimeoutException | ConnectException notConnected) {
+                failure = new TransportException(Problem.local("connect_failed", call.method() + " " + call.path()
+                        + ": could not connect to " + base + " (" + notConnected + ")"), notConnected);
+                retryable = true;
+            } catch (HttpTimeoutException timeout) {
+                failure = new TransportException(Problem.local("timeout", call.method() + " " + call.path()
+                        + ": no answer within " + call.timeout()), timeout);
+                retryable = call.safety() == Safety.IDEMPOTENT;
+            } catch (IOException broken) {
+                failure = new TransportException(Problem.local("io_error", call.method() + " " + call.path() + ": "
+                        + broken), broken);
+                retryable = call.safety() == Safety.IDEMPOTENT;
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new TransportException(Problem.local("interrupted", call.method() + " " + call.path()
+                        + ": interrupted"), interrupted);
+            }
+            Duration wait = retryable && attempt < attempts ? retry.delay(attempt, failure.retryAfter().orElse(null))
+                    : null;
+            if (wait == null) {
+                throw failure;
+            }
+            sleep(wait, failure);
+        }
+    }
+
+    /** Whether a failed answer may be sent again: see the class comment. */
+    static boolean retryable(int status, String code, Safety safety) {
+        if (status == 429 || status == 503 && NOT_APPLIED.contains(code)) {
+            return true;
+        }
+        return (status == 503 || status == 502 || status == 504) && safety == Safety.IDEMPOTENT;
+    }
+
+    private HttpRequest request(Call call) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + call.path()))
+                .timeout(call.timeout())
+                .header("Authorization", authorization)
+                .header("Accept", call.accept())
+                .header("User-Agent", "gatehouse-client");
+        if (call.ifMatch() != null) {
+            builder.header("If-Match", "\"" + call.ifMatch() + "\"");
+        }
+        if (call.body() != null) {
+            builder.header("Content-Type", call.contentType());
+            builder.method(call.method(), call.body().get());
+        } else {
+            builder.method(call.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        return builder.build();
+    }
+
+    private static <T> BodyHandler<Outcome<T>> outcome(BodyHandler<T> success) {
+        return info -> {
+            if (info.statusCode() >= 200 && info.statusCode() < 300) {
+                return BodySubscribers.mapping(success.apply(info), body -> new Outcome<T>(body, null));
+            }
+            return BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> new Outcome<T>(null, bytes));
+        };
+    }
+
+    private static void sleep(Duration wait, GatehouseException failure) {
+        try {
+            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            failure.addSuppressed(interrupted);
+            throw failure;
+        }
+    }
+
+    /** Stops the client's threads; later requests throw {@link IllegalStateException}. Idempotent. */
+    void close() {
+        if (closed.compareAndSet(false, true) && executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}

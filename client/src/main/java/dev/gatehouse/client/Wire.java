@@ -1,0 +1,126 @@
+package dev.gatehouse.client;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reading and writing the native API's JSON by hand, field by field: the records stay free of annotations and
+ * reflection, a field the server adds later is ignored, and a field it leaves out reads as null (or false, 0, an
+ * empty list). Stateless and thread-safe.
+ */
+final class Wire {
+
+    /** The one mapper: duplicate keys rejected, big numbers exact; used only for trees, never for binding. */
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private Wire() {
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    static Long longOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asLong();
+    }
+
+    static long number(JsonNode node, String field) {
+        Long value = longOrNull(node, field);
+        return value == null ? 0 : value;
+    }
+
+    static boolean flag(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isBoolean() && value.booleanValue();
+    }
+
+    static Instant instant(JsonNode node, String field) {
+        String value = text(node, field);
+        return value == null ? null : OffsetDateTime.parse(value).toInstant();
+    }
+
+    static List<String> strings(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        List<String> out = new ArrayList<>();
+        if (value != null && value.isArray()) {
+            for (JsonNode item : value) {
+                out.add(item.asString());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The node of {@code field}, or null when absent or JSON null. */
+    static JsonNode node(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    static <T> List<T> list(JsonNode node, String field, Function<JsonNode, T> read) {
+        JsonNode value = node.get(field);
+        List<T> out = new ArrayList<>();
+        if (value != null && value.isArray()) {
+            for (JsonNode item : value) {
+                out.add(read.apply(item));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    static ArrayNode array(Collection<String> values) {
+        ArrayNode array = MAPPER.createArrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    /** Puts {@code value} when it is not null (a field left out keeps its server-side default or value). */
+    static void putIfSet(ObjectNode node, String field, Object value) {
+        if (value == null) {
+            return;
+        }
+        if (value instanceof String s) {
+            node.put(field, s);
+        } else if (value instanceof Long l) {
+            node.put(field, l);
+        } else if (value instanceof Integer i) {
+            node.put(field, i);
+        } else if (value instanceof Boolean b) {
+            node.put(field, b);
+        } else if (value instanceof Instant t) {
+            node.put(field, t.toString());
+        } else if (value instanceof JsonNode n) {
+            node.set(field, n);
+        } else if (value instanceof Collection<?> c) {
+            ArrayNode array = node.putArray(field);
+            c.forEach(item -> array.add(String.valueOf(item)));
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + value.getClass().getName() + " in " + field);
+        }
+    }
+
+    /** A path segment or query value, percent-encoded (spaces as %20, never +). */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
