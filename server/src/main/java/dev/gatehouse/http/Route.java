@@ -55,17 +55,29 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
         if (!method.name().equalsIgnoreCase(requestMethod)) {
             return false;
         }
-        String[] template = path.split("/", -1);
-        String[] actual = requestPath.split("/", -1);
-        if (template.length != actual.length) {
-            return false;
-        }
-        for (int i = 0; i < template.length; i++) {
-            boolean parameter = template[i].startsWith("{") && template[i].endsWith("}");
-            if (parameter ? actual[i].isEmpty() : !template[i].equals(actual[i])) {
+        // segment by segment, without splitting (the edge asks this of every request with a body)
+        int t = 0;
+        int a = 0;
+        while (true) {
+            int tEnd = end(path, t);
+            int aEnd = end(requestPath, a);
+            boolean parameter = tEnd > t && path.charAt(t) == '{' && path.charAt(tEnd - 1) == '}';
+            if (parameter ? aEnd == a : tEnd - t != aEnd - a || !path.regionMatches(t, requestPath, a, tEnd - t)) {
                 return false;
             }
+            boolean templateDone = tEnd == path.length();
+            boolean actualDone = aEnd == requestPath.length();
+            if (templateDone || actualDone) {
+                return templateDone && actualDone;
+            }
+            t = tEnd + 1;
+            a = aEnd + 1;
         }
-        return true;
+    }
+
+    /** Where the segment starting at {@code from} ends: the next '/' or the end of {@code s}. */
+    private static int end(String s, int from) {
+        int slash = s.indexOf('/', from);
+        return slash < 0 ? s.length() : slash;
     }
 }

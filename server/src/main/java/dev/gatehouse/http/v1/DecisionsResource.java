@@ -14,6 +14,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberSnapshot;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,13 +63,34 @@ final class DecisionsResource {
         return decisions.in(auth.principal(ctx), V1.id(ctx, "org"));
     }
 
+    /**
+     * A plain body ({@link PlainCheckBody}: the common case) is read from the token stream and a plain answer
+     * written as bytes; any other body is read, and any explanation written, the general way. Both give the same
+     * answers: the fast path only skips building and walking JSON trees.
+     */
     private void check(Context ctx) {
         OrgDecisions org = decisions(ctx);
-        Fields f = V1.body(ctx);
-        CheckRequest request = parseCheck(f);
-        Long minRevision = minRevision(f);
-        f.check();
-        V1.ok(ctx, checkJson(org.atRevision(minRevision).check(request)));
+        byte[] body = V1.jsonBody(ctx);
+        CheckRequest request = PlainCheckBody.read(body);
+        Long minRevision = null;
+        if (request == null) {
+            Fields f = Fields.of(body);
+            request = parseCheck(f);
+            minRevision = minRevision(f);
+            f.check();
+        }
+        OrgDecisions.CheckResult result = org.atRevision(minRevision).check(request);
+        if (result.explanation() == null) {
+            ctx.status(200).contentType("application/json").result(plainAnswer(result.allowed(), result.revision()));
+        } else {
+            V1.ok(ctx, checkJson(result));
+        }
+    }
+
+    /** {@code {"allowed":…,"revision":…}}, byte for byte what {@link #checkJson} writes for an answer without explanation. */
+    static byte[] plainAnswer(boolean allowed, long revision) {
+        return ((allowed ? "{\"allowed\":true,\"revision\":" : "{\"allowed\":false,\"revision\":") + revision + "}")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private void batch(Context ctx) {
@@ -97,7 +119,7 @@ final class DecisionsResource {
         V1.ok(ctx, body);
     }
 
-    private CheckRequest parseCheck(Fields f) {
+    static CheckRequest parseCheck(Fields f) {
         f.allowOnly(CHECK_FIELDS);
         MemberRef member = member(f);
         String permission = f.string("permission", true, 128);
