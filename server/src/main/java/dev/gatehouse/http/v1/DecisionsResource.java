@@ -14,6 +14,8 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberSnapshot;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +72,7 @@ final class DecisionsResource {
      */
     private void check(Context ctx) {
         OrgDecisions org = decisions(ctx);
-        byte[] body = V1.jsonBody(ctx);
+        byte[] body = checkBody(ctx);
         CheckRequest request = PlainCheckBody.read(body);
         Long minRevision = null;
         if (request == null) {
@@ -84,6 +86,23 @@ final class DecisionsResource {
             ctx.status(200).contentType("application/json").result(plainAnswer(result.allowed(), result.revision()));
         } else {
             V1.ok(ctx, checkJson(result));
+        }
+    }
+
+    /**
+     * The check's body: read straight from the request when its length is declared — the edge has read it in full
+     * already, within the size limit — else as every route reads it.
+     */
+    private static byte[] checkBody(Context ctx) {
+        V1.requireJson(ctx);
+        long length = ctx.req().getContentLengthLong();
+        if (length < 0 || length > HttpServer.MAX_BODY_BYTES) {
+            return ctx.bodyAsBytes();
+        }
+        try {
+            return ctx.req().getInputStream().readNBytes((int) length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
