@@ -51,8 +51,8 @@ final class DecisionsResource {
 
     List<Route> routes() {
         return List.of(
-                Route.post("/v1/orgs/{org}/check", this::check),
-                Route.post("/v1/orgs/{org}/check/batch", this::batch),
+                Route.postFirst("/v1/orgs/{org}/check", this::check),
+                Route.postFirst("/v1/orgs/{org}/check/batch", this::batch),
                 Route.post("/v1/orgs/{org}/lookup/resources", this::lookupResources),
                 Route.post("/v1/orgs/{org}/lookup/members", this::lookupMembers),
                 Route.post("/v1/orgs/{org}/visibility/check", this::visibilityCheck),
