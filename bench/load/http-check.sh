@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # HTTP load on the decision API: starts a server on an embedded PostgreSQL, creates a small organization,
-# then drives POST /check and POST /check/batch (100 checks per request) with wrk on loopback.
-# Usage: bench/load/http-check.sh [duration_seconds=15] [connections=16]
+# then drives POST /check, GET /healthz (the same server's trivial route: the ceiling for /check) and
+# POST /check/batch (100 checks per request) with wrk on loopback, <rounds> times in turn.
+# Usage: bench/load/http-check.sh [duration_seconds=15] [connections=16] [rounds=1]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 duration="${1:-15}"
 connections="${2:-16}"
+rounds="${3:-1}"
 source "$root/bench/load/server.sh"
 gh_tools
 gh_start
@@ -33,6 +35,9 @@ run() { # name path body
   GH_PATH="$2" GH_BODY="$3" wrk -t1 -c"$connections" -d5s -s "$root/bench/load/check.lua" "$gh" >/dev/null  # warm-up
   GH_PATH="$2" GH_BODY="$3" gh_wrk "$1" -t1 -c"$connections" -d"${duration}s" --latency -s "$root/bench/load/check.lua" "$gh"
 }
-run check "/v1/orgs/$org/check" "$single"
-run batch100 "/v1/orgs/$org/check/batch" "$batch"
+for _ in $(seq 1 "$rounds"); do
+  run check "/v1/orgs/$org/check" "$single"
+  GH_METHOD=GET run healthz /healthz ""
+  run batch100 "/v1/orgs/$org/check/batch" "$batch"
+done
 echo "(batch100: checks/s = requests_per_s × 100)"

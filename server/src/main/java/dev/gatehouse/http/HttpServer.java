@@ -110,7 +110,7 @@ public final class HttpServer {
                 config.jetty.addConnector((server, http) -> managementConnector = edge.managementConnector(server,
                         http, host, settings.managementPort()));
             }
-            for (Route route : routes) {
+            for (Route route : registrationOrder(routes)) {
                 config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
                     LogContext.clear();
                     checkParameters(ctx);
@@ -143,6 +143,30 @@ public final class HttpServer {
                 LogContext.clear();
             });
         });
+    }
+
+    /**
+     * The routes {@link Route#triedFirst} first (the router tries templates in the order they were added), then
+     * the others, each group in table order; refused when a moved route could be shadowed by one it passes.
+     */
+    static List<Route> registrationOrder(List<Route> routes) {
+        List<Route> first = new ArrayList<>();
+        List<Route> rest = new ArrayList<>();
+        for (Route route : routes) {
+            if (route.triedFirst()) {
+                for (Route passed : rest) {
+                    if (passed.overlaps(route)) {
+                        throw new IllegalStateException("route " + route.method() + " " + route.path()
+                                + " cannot be tried first: " + passed.path() + " before it matches the same paths");
+                    }
+                }
+                first.add(route);
+            } else {
+                rest.add(route);
+            }
+        }
+        first.addAll(rest);
+        return first;
     }
 
     /**

@@ -8,8 +8,13 @@ import java.util.Objects;
  * One entry of the route table: method, path template (Javalin syntax, {@code {name}}) and handler. A route
  * that {@code streamsBody} reads its request body itself, as it arrives and of any size (a bulk import); every
  * other route gets its body read in full, within the edge's deadline and size limit, before it runs.
+ *
+ * <p>A route {@code triedFirst} is matched before all others of its method: the router tries templates one
+ * after the other, and a route asked far more often than the rest (a check) should not pay for trying them.
+ * {@link HttpServer} refuses to start when a route it would move could be shadowed by one it passes
+ * ({@link #overlaps}).
  */
-public record Route(HandlerType method, String path, Handler handler, boolean streamsBody) {
+public record Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst) {
     public Route {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
@@ -17,7 +22,37 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
     }
 
     public Route(HandlerType method, String path, Handler handler) {
-        this(method, path, handler, false);
+        this(method, path, handler, false, false);
+    }
+
+    /** A POST route matched before every other (see the class comment). */
+    public static Route postFirst(String path, Handler handler) {
+        return new Route(HandlerType.POST, path, handler, false, true);
+    }
+
+    /**
+     * Whether some request could match both routes: the same method and number of segments, and at each
+     * segment equal text or a parameter on either side.
+     */
+    public boolean overlaps(Route other) {
+        if (method != other.method) {
+            return false;
+        }
+        String[] a = path.split("/", -1);
+        String[] b = other.path.split("/", -1);
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!isParameter(a[i]) && !isParameter(b[i]) && !a[i].equals(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isParameter(String segment) {
+        return segment.startsWith("{") && segment.endsWith("}") || segment.contains("*") || segment.contains("<");
     }
 
     public static Route get(String path, Handler handler) {
@@ -30,7 +65,7 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
 
     /** A POST route that reads its body itself, as a stream (see the class comment). */
     public static Route postStreamed(String path, Handler handler) {
-        return new Route(HandlerType.POST, path, handler, true);
+        return new Route(HandlerType.POST, path, handler, true, false);
     }
 
     public static Route put(String path, Handler handler) {
@@ -47,7 +82,7 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
 
     /** The same route with another handler (a wrapper around this one's). */
     public Route withHandler(Handler other) {
-        return new Route(method, path, other, streamsBody);
+        return new Route(method, path, other, streamsBody, triedFirst);
     }
 
     /** Whether a request's method and path (without query) address this route's template. */
@@ -55,17 +90,29 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
         if (!method.name().equalsIgnoreCase(requestMethod)) {
             return false;
         }
-        String[] template = path.split("/", -1);
-        String[] actual = requestPath.split("/", -1);
-        if (template.length != actual.length) {
-            return false;
-        }
-        for (int i = 0; i < template.length; i++) {
-            boolean parameter = template[i].startsWith("{") && template[i].endsWith("}");
-            if (parameter ? actual[i].isEmpty() : !template[i].equals(actual[i])) {
+        // segment by segment, without splitting (the edge asks this of every request with a body)
+        int t = 0;
+        int a = 0;
+        while (true) {
+            int tEnd = end(path, t);
+            int aEnd = end(requestPath, a);
+            boolean parameter = tEnd > t && path.charAt(t) == '{' && path.charAt(tEnd - 1) == '}';
+            if (parameter ? aEnd == a : tEnd - t != aEnd - a || !path.regionMatches(t, requestPath, a, tEnd - t)) {
                 return false;
             }
+            boolean templateDone = tEnd == path.length();
+            boolean actualDone = aEnd == requestPath.length();
+            if (templateDone || actualDone) {
+                return templateDone && actualDone;
+            }
+            t = tEnd + 1;
+            a = aEnd + 1;
         }
-        return true;
+    }
+
+    /** Where the segment starting at {@code from} ends: the next '/' or the end of {@code s}. */
+    private static int end(String s, int from) {
+        int slash = s.indexOf('/', from);
+        return slash < 0 ? s.length() : slash;
     }
 }

@@ -13,7 +13,7 @@ interface GatehouseLoader {
     record Loaded(long[] orgIds) {
     }
 
-    /** A short description for the results ("native API, one request per object"). */
+    /** A short description for the results ("bulk import, one request per tenant"). */
     String description();
 
     Loaded load(Workload workload, URI server, String serviceKey) throws Exception;

@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PeersRun {
 
     /** How Gatehouse is loaded: the one place to change when a faster load path exists. */
-    static final GatehouseLoader LOADER = new ApiLoader();
+    static final GatehouseLoader LOADER = new BulkImportLoader();
 
     private static final String SERVICE_KEY = "peers-bench-service-key-0123456789";
     private static final Pattern WRK_RESULT = Pattern.compile(

@@ -59,12 +59,17 @@ final class V1 {
 
     /** The JSON object body; a non-JSON content type (code {@code unsupported_media_type}) and malformed JSON are 400s. */
     static Fields body(Context ctx) {
+        requireJson(ctx);
+        return Fields.of(ctx.bodyAsBytes());
+    }
+
+    /** A 400 {@code unsupported_media_type} unless the body's content type is JSON (or absent). */
+    static void requireJson(Context ctx) {
         String type = ctx.contentType();
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, got \""
                     + Fields.abbreviate(type) + "\"");
         }
-        return Fields.of(ctx.bodyAsBytes());
     }
 
     /** The version from {@code If-Match} ("3", 3 or W/"3"), or null when absent. */

@@ -1,0 +1,132 @@
+package dev.gatehouse.bench.peers;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Loads the workload through Gatehouse's bulk import ({@code POST /v1/orgs/{org}/import}, NDJSON; docs/api.md
+ * "Bulk import and export"): registers the model, then per tenant creates the organization (one request) and
+ * imports its three roles, its members (each with its company role, by name) and its room assignments in one
+ * request of {@code 3 + users + room assignments} lines — one chunk, so one PostgreSQL transaction per tenant.
+ * Each answer's counts are checked: every role, member and assignment of the tenant created, nothing else.
+ * Tenants are loaded by {@link #THREADS} threads in parallel: a node runs at most two imports at once and
+ * answers a third {@code 503 imports_busy}. Thread-safe: holds no state between loads.
+ */
+final class BulkImportLoader implements GatehouseLoader {
+
+    static final int THREADS = 2;
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Override
+    public String description() {
+        return "bulk import (POST /v1/orgs/{org}/import, NDJSON), one request per tenant after creating its "
+                + "organization, " + THREADS + " tenants in parallel";
+    }
+
+    @Override
+    public Loaded load(Workload w, URI server, String serviceKey) throws Exception {
+        send(server, serviceKey, "/v1/models", "application/json", EnginePeer.modelJson());
+        long[] orgIds = new long[w.tenants()];
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < w.tenants(); t++) {
+                int tenant = t;
+                done.add(pool.submit(() -> {
+                    orgIds[tenant] = loadTenant(w, tenant, server, serviceKey);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Loaded(orgIds);
+    }
+
+    private long loadTenant(Workload w, int t, URI server, String key) throws Exception {
+        Matcher m = ID.matcher(send(server, key, "/v1/orgs", "application/json",
+                "{\"name\":\"" + Workload.tenantId(t) + "\",\"model\":\"" + EnginePeer.MODEL_ID + "\"}"));
+        if (!m.find()) {
+            throw new IllegalStateException("no organization id for tenant " + t);
+        }
+        long org = Long.parseLong(m.group(1));
+        String lines = ndjson(w, t);
+        JsonNode answer = JSON.readTree(send(server, key, "/v1/orgs/" + org + "/import", "application/x-ndjson", lines));
+        int assignments = w.roomsPerTenant() * w.membersPerRoom();
+        expectCreated(answer, "role", Workload.ROLES.size(), t);
+        expectCreated(answer, "member", w.usersPerTenant(), t);
+        expectCreated(answer, "assignment", assignments, t);
+        long total = Workload.ROLES.size() + w.usersPerTenant() + assignments;
+        if (answer.path("committed_lines").asLong() != total) {
+            throw new IllegalStateException("tenant " + t + ": import committed " + answer.path("committed_lines")
+                    + " of " + total + " lines: " + answer);
+        }
+        return org;
+    }
+
+    /** Tenant {@code t}'s roles, members and room assignments, one NDJSON line each. */
+    static String ndjson(Workload w, int t) {
+        StringBuilder b = new StringBuilder();
+        for (int role = 0; role < Workload.ROLES.size(); role++) {
+            String permissions = Workload.grantedPermissions(t, role).stream().map(p -> "\"" + p + "\"")
+                    .collect(Collectors.joining(",", "[", "]"));
+            b.append("{\"type\":\"role\",\"name\":\"").append(Workload.ROLES.get(role)).append("\",\"permissions\":")
+                    .append(permissions).append("}\n");
+        }
+        for (int u = 0; u < w.usersPerTenant(); u++) {
+            String user = Workload.userId(t, u);
+            b.append("{\"type\":\"member\",\"user_id\":\"").append(user).append("\",\"email\":\"").append(user)
+                    .append("@peers.test\",\"role\":\"").append(Workload.ROLES.get(Workload.companyRole(t, u)))
+                    .append("\"}\n");
+        }
+        for (int r = 0; r < w.roomsPerTenant(); r++) {
+            for (int k = 0; k < w.membersPerRoom(); k++) {
+                int u = w.roomMember(t, r, k);
+                b.append("{\"type\":\"assignment\",\"resource\":{\"type\":\"").append(EnginePeer.ROOM)
+                        .append("\",\"id\":\"").append(Workload.roomId(t, r)).append("\"},\"user_id\":\"")
+                        .append(Workload.userId(t, u)).append("\",\"role\":\"")
+                        .append(Workload.ROLES.get(w.roomRole(t, r, u))).append("\"}\n");
+            }
+        }
+        return b.toString();
+    }
+
+    private static void expectCreated(JsonNode answer, String type, int expected, int t) {
+        JsonNode counts = answer.path("counts").path(type);
+        if (counts.path("created").asInt() != expected || counts.path("updated").asInt() != 0
+                || counts.path("deleted").asInt() != 0) {
+            throw new IllegalStateException("tenant " + t + ": expected " + expected + " " + type + "s created, got "
+                    + counts + " in " + answer);
+        }
+    }
+
+    private String send(URI server, String key, String path, String contentType, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + key).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+}
