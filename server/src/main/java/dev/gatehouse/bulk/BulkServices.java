@@ -5,12 +5,13 @@ import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.RoleService;
 import java.util.Objects;
 
 /** The services whose rules an import applies line by line, and the access gate it runs through. Immutable. */
 public record BulkServices(Access access, OrgModels orgModels, RoleService roles, MemberService members,
-                           GroupService groups, AssignmentService assignments) {
+                           GroupService groups, AssignmentService assignments, ResourceService resources) {
     public BulkServices {
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(orgModels, "orgModels");
@@ -18,5 +19,6 @@ public record BulkServices(Access access, OrgModels orgModels, RoleService roles
         Objects.requireNonNull(members, "members");
         Objects.requireNonNull(groups, "groups");
         Objects.requireNonNull(assignments, "assignments");
+        Objects.requireNonNull(resources, "resources");
     }
 }

@@ -9,6 +9,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.store.Store;
@@ -97,6 +98,8 @@ final class ChunkWriter {
             return g.delete() ? deleteGroup(g) : upsertGroup(g);
         } else if (line instanceof ImportLine.GroupMember gm) {
             return groupMember(gm);
+        } else if (line instanceof ImportLine.Resource r) {
+            return resource(r);
         }
         return unassign((ImportLine.Assignment) line);
     }
@@ -285,6 +288,22 @@ final class ChunkWriter {
     private Group group(String name) {
         return groups.computeIfAbsent(key(name), n -> services.groups().findByName(tx.handle(), orgId, name))
                 .orElse(null);
+    }
+
+    // ---------------------------------------------------------------- the resource hierarchy
+
+    private ImportCounts.Outcome resource(ImportLine.Resource line) {
+        if (line.delete()) {
+            return services.resources().delete(tx, caller, model, orgId, line.type(), line.id())
+                    ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UNCHANGED;
+        }
+        ResourceService.ParentRef parent = line.parentType() == null ? null
+                : new ResourceService.ParentRef(line.parentType(), line.parentId());
+        ResourceService.Put put = services.resources().put(tx, caller, model, orgId, line.type(), line.id(), parent);
+        if (put.created()) {
+            return ImportCounts.Outcome.CREATED;
+        }
+        return put.changed() ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.UNCHANGED;
     }
 
     // ---------------------------------------------------------------- assignments

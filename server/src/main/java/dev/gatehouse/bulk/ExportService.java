@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Export: an organization's custom roles, members, groups, group memberships and assignments as NDJSON lines that
+ * Export: an organization's custom roles, members, groups, group memberships, resource hierarchy and assignments as
+ * NDJSON lines that
  * {@link ImportService} takes back (roles held named by name, members by user id), all read in one repeatable-read
  * snapshot, so the lines are the organization as of one revision — the first line, a {@code header}, names it and
  * the model. System roles come from the model and are not exported. Rows are streamed from the database to the
@@ -87,6 +88,24 @@ public final class ExportService {
                         + "JOIN members m ON m.id = gm.member_id WHERE g.org_id = :org ORDER BY g.id, m.id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> line("group_member").put("group", rs.getString(1)).put("user_id", rs.getString(2)))
+                .forEach(n -> emit(out, n));
+        // the hierarchy, parents before their children (an import records a parent first)
+        h.createQuery("WITH RECURSIVE placed AS (SELECT resource_type, resource_id, parent_type, parent_id, 0 AS depth "
+                        + "FROM resources WHERE org_id = :org AND parent_id IS NULL UNION ALL "
+                        + "SELECT r.resource_type, r.resource_id, r.parent_type, r.parent_id, p.depth + 1 FROM resources r "
+                        + "JOIN placed p ON r.org_id = :org AND r.parent_type = p.resource_type "
+                        + "AND r.parent_id = p.resource_id) "
+                        + "SELECT resource_type, resource_id, parent_type, parent_id FROM placed "
+                        + "ORDER BY depth, resource_type, resource_id")
+                .bind("org", orgId).setFetchSize(FETCH)
+                .map((rs, ctx) -> {
+                    ObjectNode n = line("resource");
+                    n.putObject("resource").put("type", rs.getString(1)).put("id", rs.getString(2));
+                    if (rs.getString(3) != null) {
+                        n.putObject("parent").put("type", rs.getString(3)).put("id", rs.getString(4));
+                    }
+                    return n;
+                })
                 .forEach(n -> emit(out, n));
         h.createQuery("SELECT a.resource_type, a.resource_id, m.user_id, a.role_id, a.expires_at FROM assignments a "
                         + "JOIN members m ON m.id = a.member_id WHERE a.org_id = :org "

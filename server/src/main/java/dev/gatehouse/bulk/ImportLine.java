@@ -24,7 +24,7 @@ sealed interface ImportLine {
     /** The kinds of object a line may address: its {@code type}. */
     enum Kind {
         HEADER("header"), ROLE("role"), MEMBER("member"), GROUP("group"), GROUP_MEMBER("group_member"),
-        ASSIGNMENT("assignment");
+        RESOURCE("resource"), ASSIGNMENT("assignment");
 
         private final String wire;
 
@@ -116,6 +116,23 @@ sealed interface ImportLine {
         @Override
         public Kind kind() {
             return Kind.GROUP_MEMBER;
+        }
+    }
+
+    /**
+     * A resource's place in the hierarchy: under the parent ({@code parentType}, {@code parentId}), or at the top
+     * when both are null; a delete takes it out.
+     */
+    record Resource(long line, boolean delete, String type, String id, String parentType, String parentId)
+            implements ImportLine {
+        public Resource {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(id, "id");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.RESOURCE;
         }
     }
 

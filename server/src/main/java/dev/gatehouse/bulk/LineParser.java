@@ -53,9 +53,10 @@ final class LineParser {
             case "member" -> member(line, f, delete);
             case "group" -> group(line, f, delete);
             case "group_member" -> groupMember(line, f, delete);
+            case "resource" -> resource(line, f, delete);
             case "assignment" -> assignment(line, f, delete);
             default -> throw new InvalidInputException("invalid_input", "type: must be one of " + List.of("header",
-                    "role", "member", "group", "group_member", "assignment") + ", got \"" + Fields.abbreviate(type)
+                    "role", "member", "group", "group_member", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
                     + "\"", Map.of("type", "unknown type"));
         };
         f.check();
@@ -132,6 +133,28 @@ final class LineParser {
         String group = f.text("group", true, 100);
         String userId = f.text("user_id", true, 200);
         return valid(f, () -> new ImportLine.GroupMember(line, delete, group, userId));
+    }
+
+    private static ImportLine resource(long line, Fields f, boolean delete) {
+        f.allowOnly(delete ? Set.of("type", "op", "resource") : Set.of("type", "op", "resource", "parent"));
+        String[] resource = resourceRef(f.object("resource", true));
+        String[] parent = delete ? null : resourceRef(f.object("parent", false));
+        return valid(f, () -> new ImportLine.Resource(line, delete, resource[0], resource[1],
+                parent == null ? null : parent[0], parent == null ? null : parent[1]));
+    }
+
+    /** {@code {type, id}}: the type and the id, or null when the object is absent (its errors are collected). */
+    private static String[] resourceRef(Fields ref) {
+        if (ref == null) {
+            return null;
+        }
+        ref.allowOnly(Set.of("type", "id"));
+        String type = ref.text("type", true, 64);
+        String id = ref.string("id", true, 200);
+        if (id != null && id.isEmpty()) {
+            ref.error("id", "must not be empty");
+        }
+        return new String[] {type, id};
     }
 
     private static ImportLine assignment(long line, Fields f, boolean delete) {

@@ -12,6 +12,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.Map;
@@ -56,30 +57,36 @@ public final class ResourceService {
      * tells which.
      */
     public Written<Put> put(Principal principal, long orgId, String type, String id, ParentRef parent) {
-        return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
-            ResourceType resourceType = resourceType(model, type, id);
-            caller.require(model.management().assignments(), "placing " + type + " " + id + " in the hierarchy");
-            assignments.requireVisible(h, caller, orgId, type, id);
-            if (parent != null) {
-                requireParent(h, caller, model, orgId, resourceType, parent);
-            }
-            Resource before = resources.find(h, orgId, type, id).orElse(null);
-            if (before != null && Objects.equals(before.parentType(), parent == null ? null : parent.type())
-                    && Objects.equals(before.parentId(), parent == null ? null : parent.id())) {
-                return new Put(before, false);
-            }
-            Resource after = resources.upsert(h, orgId, type, id, parent == null ? null : parent.type(),
-                    parent == null ? null : parent.id(), tx.now());
-            tx.change(orgId, ObjectType.RESOURCE, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
-                    before == null ? null : LoggedResource.of(before), LoggedResource.of(after));
-            return new Put(after, before == null);
-        });
+        return access.write(principal, orgId, (tx, caller) ->
+                put(tx, caller, orgModels.model(tx.handle(), orgId), orgId, type, id, parent));
     }
 
-    /** A resource as recorded, and whether this write recorded it first. */
-    public record Put(Resource resource, boolean created) {
+    /**
+     * {@link #put(Principal, long, String, String, ParentRef)} inside a running transaction of the organization (an
+     * import), with every rule and gate.
+     */
+    public Put put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String id, ParentRef parent) {
+        Handle h = tx.handle();
+        ResourceType resourceType = resourceType(model, type, id);
+        caller.require(model.management().assignments(), "placing " + type + " " + id + " in the hierarchy");
+        assignments.requireVisible(h, caller, orgId, type, id);
+        if (parent != null) {
+            requireParent(h, caller, model, orgId, resourceType, parent);
+        }
+        Resource before = resources.find(h, orgId, type, id).orElse(null);
+        if (before != null && Objects.equals(before.parentType(), parent == null ? null : parent.type())
+                && Objects.equals(before.parentId(), parent == null ? null : parent.id())) {
+            return new Put(before, false, false);
+        }
+        Resource after = resources.upsert(h, orgId, type, id, parent == null ? null : parent.type(),
+                parent == null ? null : parent.id(), tx.now());
+        tx.change(orgId, ObjectType.RESOURCE, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
+                before == null ? null : LoggedResource.of(before), LoggedResource.of(after));
+        return new Put(after, before == null, true);
+    }
+
+    /** A resource as recorded, whether this write recorded it first, and whether it changed anything. */
+    public record Put(Resource resource, boolean created, boolean changed) {
     }
 
     private void requireParent(Handle h, Caller caller, PermissionModel model, long orgId, ResourceType type,
@@ -143,17 +150,44 @@ public final class ResourceService {
             caller.require(model.management().assignments(), "taking " + type + " " + id
                     + " out of the hierarchy");
             Resource current = visible(h, caller, orgId, type, id);
-            int children = resources.countChildren(h, orgId, type, id);
-            if (children > 0) {
-                throw new ConflictException("resource_has_children", type + " " + id + " has " + children
-                        + " child resource(s); move or delete them first",
-                        Map.<String, Object>of("children", children));
-            }
-            resources.delete(h, current);
-            tx.change(orgId, ObjectType.RESOURCE, current.objectId(), Action.DELETED, LoggedResource.of(current),
-                    null);
+            delete(tx, current);
             return current;
         });
+    }
+
+    /**
+     * Takes a resource out of the hierarchy inside a running transaction (an import), with every rule and gate;
+     * false when it is not recorded (or the caller does not see it).
+     */
+    public boolean delete(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String id) {
+        resourceType(model, type, id);
+        caller.require(model.management().assignments(), "taking " + type + " " + id + " out of the hierarchy");
+        Handle h = tx.handle();
+        if (!assignments.sees(h, caller, orgId, type, id)) {
+            return false;
+        }
+        Resource current = resources.find(h, orgId, type, id).orElse(null);
+        if (current == null) {
+            return false;
+        }
+        delete(tx, current);
+        return true;
+    }
+
+    private void delete(Tx tx, Resource current) {
+        Handle h = tx.handle();
+        long orgId = current.orgId();
+        String type = current.type();
+        String id = current.id();
+        int children = resources.countChildren(h, orgId, type, id);
+        if (children > 0) {
+            throw new ConflictException("resource_has_children", type + " " + id + " has " + children
+                    + " child resource(s); move or delete them first",
+                    Map.<String, Object>of("children", children));
+        }
+        resources.delete(h, current);
+        tx.change(orgId, ObjectType.RESOURCE, current.objectId(), Action.DELETED, LoggedResource.of(current),
+                null);
     }
 
     /** The recorded resource; 404 when it is not recorded, or the caller does not see it (the same 404). */

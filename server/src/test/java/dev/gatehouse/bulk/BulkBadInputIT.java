@@ -52,6 +52,11 @@ class BulkBadInputIT {
                         "invalid_input"),
                 Arguments.of("missing role reference", FIRST + "\n" + Bulk.member("u1", "Nope") + "\n",
                         "unknown_reference"),
+                Arguments.of("a parent for a type without a parent type", FIRST + "\n" + line("type", "resource",
+                        "resource", Map.of("type", "doc", "id", "d1"), "parent", Map.of("type", "doc", "id", "d0"))
+                        + "\n", "invalid_input"),
+                Arguments.of("a resource line without its resource", FIRST + "\n" + line("type", "resource",
+                        "parent", Map.of("type", "doc", "id", "d0")) + "\n", "invalid_input"),
                 Arguments.of("missing member reference", FIRST + "\n" + Bulk.assignment("doc", "d1", "nobody",
                         "Fine") + "\n", "unknown_reference"),
                 Arguments.of("body stops mid-line", FIRST + "\n{\"type\": \"role\", \"name\": \"Cut", "truncated_line"),

@@ -4,6 +4,8 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,6 +151,48 @@ class ExportIT {
         Http.Res foreign = org.admin().get(source.path() + "/export");
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.get("code").stringValue()).isEqualTo("organization_not_found");
+    }
+
+    @Test
+    void theResourceHierarchy_travelsWithTheExport_parentsFirst() throws IOException {
+        try (InputStream in = ExportIT.class.getResourceAsStream("/models/sites.json")) {
+            assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isIn(201, 409);
+        }
+        Fixtures.Org sites = fx.org("sites");
+        long manager = fx.role(sites, "Manager", List.of("room.view", "room.edit"));
+        long viewer = fx.role(sites, "Viewer", List.of("room.view"));
+        fx.member(sites, "mia", viewer);
+        place(sites, "region", "eu", null);
+        place(sites, "office", "paris", Map.of("type", "region", "id", "eu"));
+        place(sites, "room", "r1", Map.of("type", "office", "id", "paris"));
+        assertThat(node.service().put(sites.path() + "/resources/region/eu/assignments/mia", Map.of("role_id",
+                manager)).status()).isEqualTo(200);
+        Http.Res exported = node.service().get(sites.path() + "/export");
+        List<JsonNode> resources = lines(exported.body()).stream()
+                .filter(l -> l.get("type").stringValue().equals("resource")).toList();
+        assertThat(resources).extracting(l -> l.get("resource").get("id").stringValue())
+                .containsExactly("eu", "paris", "r1");
+
+        Fixtures.Org copy = fx.org("sites");
+        Http.Res imported = Bulk.importBody(node.service(), copy.id(), "", exported.body());
+
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(imported.get("counts").get("resource").get("created").longValue()).isEqualTo(3);
+        Map<String, Object> check = Map.of("user_id", "mia", "permission", "room.edit",
+                "resource", Map.of("type", "room", "id", "r1"), "min_revision", imported.revision());
+        assertThat(node.service().post(copy.path() + "/check", check).get("allowed").booleanValue())
+                .as("the region's role reaches the room through the imported hierarchy").isTrue();
+        assertThat(withoutHeader(lines(node.service().get(copy.path() + "/export").body())))
+                .as("the copy's own admin aside, the same lines").containsAll(withoutHeader(lines(exported.body())));
+        Http.Res again = Bulk.importBody(node.service(), copy.id(), "", exported.body());
+        assertThat(again.get("counts").get("resource").get("unchanged").longValue()).isEqualTo(3);
+    }
+
+    private static void place(Fixtures.Org org, String type, String id, Map<String, String> parent) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("parent", parent);
+        Http.Res res = node.service().put(org.path() + "/resources/" + type + "/" + id, body);
+        assertThat(res.status()).as("%s", res).isIn(200, 201);
     }
 
     /** Every member's answer for every permission, without a resource and on each resource. */
