@@ -80,4 +80,9 @@ final class HttpOrgClient implements OrgClient {
     public Offices offices() {
         return new HttpOffices(requests, path);
     }
+
+    @Override
+    public Resources resources() {
+        return new HttpResources(requests, path);
+    }
 }

@@ -37,4 +37,7 @@ public interface OrgClient {
 
     /** Offices and regions ({@code rooms} organizations only). */
     Offices offices();
+
+    /** The resource hierarchy: which resource lies under which. */
+    Resources resources();
 }
