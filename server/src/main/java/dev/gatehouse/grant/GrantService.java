@@ -33,8 +33,9 @@ import org.jdbi.v3.core.Handle;
  * model lets be granted (400 naming {@code permissions}); the member's company role must be one of the model's
  * grant-taking system roles (409 {@code grants_not_taken}; a member moved to another role later keeps its row, and
  * the engine counts its grants only while the role takes them); granting needs the model's
- * {@code management.members} permission, and no escalation: a member may grant only permissions its own company
- * role holds (revoking needs no such permission). Thread-safe.
+ * {@code management.members} permission, and no escalation: a member may grant only permissions it holds itself
+ * (its company role's, with its own grants where they count, as {@code Access} reads the caller); revoking needs
+ * no such permission. Thread-safe.
  */
 public final class GrantService {
 

@@ -481,8 +481,12 @@ class DecisionSemanticsIT {
         assertThat(agent.get("code").stringValue()).isEqualTo("grants_not_taken");
         Http mia = fx.keyFor(granting, grantIds.get("mia"));
         assertThat(putGrants(mia, "max", List.of("members.manage")).status())
-                .as("a grant of the management permission does not yet open management routes to its holder")
-                .isEqualTo(403);
+                .as("her grant of the management permission counts for her own calls too").isEqualTo(200);
+        Http.Res beyondHers = putGrants(mia, "max", List.of("members.manage", "room.delete"));
+        assertThat(beyondHers.status()).as("room.delete is hers by grant: she may pass it on").isEqualTo(200);
+        assertThat(putGrants(mia, "max", List.of()).status()).isEqualTo(200);
+        Http abe = fx.keyFor(granting, grantIds.get("abe"));
+        assertThat(putGrants(abe, "max", List.of("members.manage")).status()).isEqualTo(403);
         Http.Res read = writer.service().get(granting.path() + "/members/mia/grants");
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.get("permissions").toString()).isEqualTo("[\"members.manage\",\"room.delete\"]");
