@@ -111,5 +111,5 @@ export async function render(view, app, rest, params) {
 }
 
 function pathWords(path) {
-  return {company_role: 'the company role', resource_role: 'the role on the resource', parent_resource_role: 'the role on an ancestor of the resource', none: 'no role'}[path] || path || '';
+  return {company_role: 'the company role', resource_role: 'the role on the resource', parent_resource_role: 'the role on an ancestor of the resource', member_grant: 'a grant to the member', none: 'no role'}[path] || path || '';
 }

@@ -22,6 +22,7 @@ import dev.gatehouse.changelog.PendingChange;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.enginefeed.ChangeDecoder;
 import dev.gatehouse.enginefeed.EngineLoader;
+import dev.gatehouse.grant.LoggedGrants;
 import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.org.LoggedOrganization;
 import dev.gatehouse.resource.LoggedResource;
@@ -102,7 +103,7 @@ class ArchitectureTest {
                 .and().resideOutsideOfPackages("dev.gatehouse.app", "dev.gatehouse.engine..")
                 .and(not(belongToAnyOf(ChangeDecoder.class, EngineLoader.class, LoggedOrganization.class,
                         LoggedRole.class, LoggedMember.class, LoggedAssignment.class, LoggedResource.class,
-                        RoomsPermissions.class)))
+                        LoggedGrants.class, RoomsPermissions.class)))
                 .should(new ArchCondition<>("be used from another package") {
                     @Override
                     public void check(JavaClass type, ConditionEvents events) {

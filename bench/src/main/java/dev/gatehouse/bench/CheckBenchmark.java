@@ -32,6 +32,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@link #hierarchyRole} measures the resource hierarchy on an engine of its own ({@link Tree}): the role that
  * decides sits {@code depth} levels above the document checked (0: on the document itself), so a check walks
  * {@code depth + 1} levels, and a denial (no role anywhere) walks the whole chain.
+ *
+ * <p>{@link #memberGrant} measures per-member grants on an engine of its own ({@link Grants}): organization-wide
+ * checks of members whose company role takes grants, where most answers need the grant read beside the role.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -107,6 +110,78 @@ public class CheckBenchmark {
     public void hierarchyRole(Tree tree, Blackhole bh) {
         int n = next++ & Tree.MASK;
         bh.consume(tree.engine.check(tree.orgId[n], tree.memberId[n], tree.permission[n], docType, tree.docId[n]));
+    }
+
+    /** Organization-wide check where the company role lacks most permissions and the member's grants decide. */
+    @Benchmark
+    public void memberGrant(Grants grants, Blackhole bh) {
+        int n = next++ & Grants.MASK;
+        bh.consume(grants.engine.check(grants.orgId[n], grants.memberId[n], grants.permission[n]));
+    }
+
+    /**
+     * A grants engine: {@link #ORGS} organizations of {@link #MEMBERS} members, all holding the system role
+     * {@code manager} (which grants {@code p0} and takes grants of {@code p1}..{@code p3}); member {@code i} of
+     * organization {@code o} holds the grants whose bits are set in {@link #grantBits}, none for a third of them.
+     * Requests: {@link #SIZE} pre-generated organization-wide checks of a random permission, verified against the
+     * formula before measuring.
+     */
+    @State(Scope.Benchmark)
+    public static class Grants {
+
+        static final int ORGS = 1_000;
+        static final int MEMBERS = 100;
+        static final int SIZE = 1 << 16;
+        static final int MASK = SIZE - 1;
+        static final List<String> PERMISSIONS = List.of("p0", "p1", "p2", "p3");
+
+        DecisionEngine engine;
+        final long[] orgId = new long[SIZE];
+        final long[] memberId = new long[SIZE];
+        final String[] permission = new String[SIZE];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Catalog catalog = new Catalog("bench-grants", PERMISSIONS.stream()
+                    .map(p -> new Catalog.Permission(p, Set.of())).toList(), List.of(),
+                    new Catalog.MemberGrants(Set.of("p1", "p2", "p3"), Set.of("manager")));
+            EngineBuilder builder = DecisionEngine.builder(catalog);
+            for (int o = 0; o < ORGS; o++) {
+                long org = o + 1L;
+                builder.organization(org, "bench-grants").systemRole(org, 1, "manager", "Manager", List.of("p0"));
+                for (int i = 0; i < MEMBERS; i++) {
+                    long member = (long) o * MEMBERS + i + 1;
+                    builder.member(org, member, "user-" + member, 1);
+                    int bits = grantBits(o, i);
+                    if (bits != 0) {
+                        List<String> granted = PERMISSIONS.stream()
+                                .filter(p -> (bits & (1 << PERMISSIONS.indexOf(p))) != 0).toList();
+                        builder.grants(org, member, granted);
+                    }
+                }
+            }
+            engine = builder.build();
+            Random random = new Random(0x5BE0CD19137E2179L);
+            for (int n = 0; n < SIZE; n++) {
+                int o = random.nextInt(ORGS);
+                int i = random.nextInt(MEMBERS);
+                int p = random.nextInt(PERMISSIONS.size());
+                orgId[n] = o + 1L;
+                memberId[n] = (long) o * MEMBERS + i + 1;
+                permission[n] = PERMISSIONS.get(p);
+                boolean expected = p == 0 || (grantBits(o, i) & (1 << p)) != 0;
+                if (engine.check(orgId[n], memberId[n], permission[n]) != expected) {
+                    throw new IllegalStateException("grant check #" + n + " (org " + orgId[n] + ", member "
+                            + memberId[n] + ", " + permission[n] + ") answered " + !expected);
+                }
+            }
+        }
+
+        /** The grants of member {@code i} of organization {@code o}: bits 1..3 for p1..p3, 0 for a third. */
+        private static int grantBits(int o, int i) {
+            int h = Math.floorMod(o * 31 + i * 17, 24);
+            return h < 8 ? 0 : (h % 7 + 1) << 1 & 0b1110;
+        }
     }
 
     /**

@@ -12,8 +12,10 @@ import java.util.Set;
 /**
  * What the engine needs to know of a permission model: its permissions, numbered in catalog order (roles hold
  * their permissions as bit sets over those numbers), the resource types on which each permission applies, and
- * whether a resource type inherits the company role. An application builds one catalog per model (Gatehouse's
- * server from its {@code PermissionModel}) and hands the engine a way to find it by id.
+ * whether a resource type inherits the company role, and which permissions may be granted to an individual member
+ * of which system roles ({@link #grants()}: per-member grants, which extend such a member's company role). An
+ * application builds one catalog per model (Gatehouse's server from its {@code PermissionModel}) and hands the
+ * engine a way to find it by id.
  *
  * <p>Immutable and thread-safe; share one instance among every organization of a model.
  */
@@ -23,13 +25,22 @@ public final class Catalog {
     private final List<Permission> permissions;
     private final List<ResourceType> resourceTypes;
     private final Map<String, Integer> numbers;
+    private final MemberGrants grants;
+    private final long[] grantableBits;
+
+    /** A catalog without per-member grants. */
+    public Catalog(String id, List<Permission> permissions, List<ResourceType> resourceTypes) {
+        this(id, permissions, resourceTypes, MemberGrants.NONE);
+    }
 
     /**
      * @param id            the model's id, as organizations name it
      * @param permissions   in catalog order; keys unique
      * @param resourceTypes keys unique; every resource type a permission names must be among them
+     * @param grants        which permissions may be granted to an individual member, and to members of which
+     *                      system roles; each permission one of the catalog
      */
-    public Catalog(String id, List<Permission> permissions, List<ResourceType> resourceTypes) {
+    public Catalog(String id, List<Permission> permissions, List<ResourceType> resourceTypes, MemberGrants grants) {
         this.id = Objects.requireNonNull(id, "id");
         this.permissions = List.copyOf(permissions);
         this.resourceTypes = List.copyOf(resourceTypes);
@@ -54,6 +65,33 @@ public final class Catalog {
             }
         }
         this.numbers = Map.copyOf(byKey);
+        this.grants = Objects.requireNonNull(grants, "grants");
+        for (String key : grants.permissions()) {
+            if (!byKey.containsKey(key)) {
+                throw new IllegalArgumentException("catalog " + id + ": grantable permission " + key
+                        + " is not a permission of the catalog");
+            }
+        }
+        this.grantableBits = bits(List.copyOf(grants.permissions()));
+    }
+
+    /**
+     * The bounds of per-member grants: a member may hold grants of {@code permissions} only, and they count only
+     * while its company role is a system role whose key is among {@code roles}.
+     */
+    public record MemberGrants(Set<String> permissions, Set<String> roles) {
+        /** No grants at all. */
+        public static final MemberGrants NONE = new MemberGrants(Set.of(), Set.of());
+
+        public MemberGrants {
+            permissions = Set.copyOf(permissions);
+            roles = Set.copyOf(roles);
+        }
+
+        /** Whether members holding the role with this system key (null for a custom role) gain their grants. */
+        public boolean takenBy(String roleKey) {
+            return roleKey != null && roles.contains(roleKey);
+        }
     }
 
     /**
@@ -132,6 +170,20 @@ public final class Catalog {
 
     public List<ResourceType> resourceTypes() {
         return resourceTypes;
+    }
+
+    /** The bounds of per-member grants ({@link MemberGrants#NONE}: the catalog has none). */
+    public MemberGrants grants() {
+        return grants;
+    }
+
+    /** The grantable keys among {@code keys}, as a bit set over permission numbers (others are skipped). */
+    long[] grantBits(List<String> keys) {
+        long[] bits = bits(keys);
+        for (int word = 0; word < bits.length; word++) {
+            bits[word] &= grantableBits[word];
+        }
+        return bits;
     }
 
     /** The number of a permission, or -1 when the catalog has no such permission. */

@@ -13,6 +13,10 @@ package dev.gatehouse.engine;
  *       it, else no role;</li>
  *   <li>organization-wide: the company role; external members have none.</li>
  * </ol>
+ * Where the company role decides and that role takes grants (the model names the roles whose members may be
+ * given grants), the member's per-member grants are added to it: {@link #allows} and {@link #bits} answer for
+ * role ∪ grants. An assignment, on the resource or an ancestor, still decides alone: grants extend the company
+ * role, never a resource role.
  *
  * <p>The answer is a {@code long}, so that asking allocates nothing on the check path: {@link #NONE} for no
  * role, a role id ({@code > 0}) for a role assigned on the resource or an ancestor, a negated role id
@@ -25,6 +29,8 @@ final class DecidingRole {
 
     /** No role applies: every permission is denied. */
     static final long NONE = 0L;
+
+    private static final long[] NO_GRANTS = new long[0];
 
     private DecidingRole() {
     }
@@ -75,13 +81,47 @@ final class DecidingRole {
         return decided > 0;
     }
 
-    /** Whether the deciding role grants the permission (by number); a role no longer held grants nothing. */
-    static boolean grants(OrgState org, long decided, int permission) {
+    /**
+     * Whether the member may do the permission (by number) where {@code decided} was found: the deciding role
+     * grants it, or the company role decides, takes grants, and the member holds a grant of it. A role no longer
+     * held grants nothing (and takes no grants). No allocation.
+     */
+    static boolean allows(OrgState org, MemberEntry member, long decided, int permission) {
         if (decided == NONE) {
             return false;
         }
         RoleEntry role = org.roles.get(roleId(decided));
-        return role != null && role.grants(permission);
+        return role != null && (role.grants(permission) || (decided < 0 && role.takesGrants()
+                && RoleEntry.isSet(grantsOf(org, member), permission)));
+    }
+
+    /** Whether {@link #allows} holds only through a grant: the deciding role itself lacks the permission. */
+    static boolean byGrant(OrgState org, MemberEntry member, long decided, int permission) {
+        RoleEntry role = role(org, decided);
+        return role != null && !role.grants(permission) && allows(org, member, decided, permission);
+    }
+
+    /** Role ∪ grants where {@code decided} was found, as permission bits; null when no role decides. */
+    static long[] bits(OrgState org, MemberEntry member, long decided) {
+        RoleEntry role = role(org, decided);
+        if (role == null) {
+            return null;
+        }
+        long[] grants = decided < 0 && role.takesGrants() ? grantsOf(org, member) : NO_GRANTS;
+        if (grants.length == 0) {
+            return role.bits();
+        }
+        long[] union = role.bits().clone();
+        for (int word = 0; word < union.length && word < grants.length; word++) {
+            union[word] |= grants[word];
+        }
+        return union;
+    }
+
+    /** The member's per-member grants (an empty array for none); the array is shared, never to be changed. */
+    static long[] grantsOf(OrgState org, MemberEntry member) {
+        long[] grants = org.grants.get(member.id());
+        return grants == null ? NO_GRANTS : grants;
     }
 
     /** The deciding role's entry, or null when no role decides (or it is no longer held). */

@@ -35,6 +35,11 @@ public record Decision(boolean allowed, Path path, Long roleId, String reason, l
         RESOURCE_ROLE,
         /** The member's assignment on an ancestor of the resource (the nearest one holding one). */
         PARENT_RESOURCE_ROLE,
+        /**
+         * A per-member grant: the company role decides and lacks the permission, but the member was granted it
+         * (the decision's role is still the company role).
+         */
+        MEMBER_GRANT,
         /** No role applies. */
         NONE;
 

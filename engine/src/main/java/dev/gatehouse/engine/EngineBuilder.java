@@ -44,6 +44,16 @@ public final class EngineBuilder {
         return apply(new EngineOp.PutRole(orgId, roleId, name, permissions, external, visibility));
     }
 
+    /** An internal system role that sees all records, with the model's key for it (grants follow the key). */
+    public EngineBuilder systemRole(long orgId, long roleId, String key, String name, List<String> permissions) {
+        return apply(new EngineOp.PutRole(orgId, roleId, name, permissions, false, null, key));
+    }
+
+    /** Replaces a member's per-member grants. */
+    public EngineBuilder grants(long orgId, long memberId, List<String> permissions) {
+        return apply(new EngineOp.PutGrants(orgId, memberId, permissions));
+    }
+
     /** An active internal member with its company role. */
     public EngineBuilder member(long orgId, long memberId, String userId, long roleId) {
         return apply(new EngineOp.PutMember(orgId, memberId, userId, roleId, false, true));

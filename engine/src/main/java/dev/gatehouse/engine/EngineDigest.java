@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * A SHA-256 over everything that decides: organizations and their models, roles (permissions, external,
- * visibility), members (user id, company role, status), resources' parents and resource assignments, each
+ * visibility, whether they take grants), members (user id, company role, status), per-member grants, resources'
+ * parents and resource assignments, each
  * visited in a fixed order. Two engines with equal digests answer every question alike. For tests and diagnostics
  * (O(state) per call); never on the check path.
  */
@@ -35,10 +36,14 @@ final class EngineDigest {
             for (RoleEntry role : sorted(org.roles).values()) {
                 d.add("role", role.id(), role.name(), role.external(), Arrays.toString(role.bits()),
                         role.visibility() == null ? "all"
-                                : role.visibility().userFieldIds() + "/" + role.visibility().allowUnassigned());
+                                : role.visibility().userFieldIds() + "/" + role.visibility().allowUnassigned(),
+                        role.takesGrants());
             }
             for (MemberEntry member : sorted(org.members).values()) {
                 d.add("member", member.id(), member.userId(), member.roleId(), member.external(), member.active());
+            }
+            for (Map.Entry<Long, long[]> grants : sorted(org.grants).entrySet()) {
+                d.add("grants", grants.getKey(), Arrays.toString(grants.getValue()));
             }
             for (Map.Entry<String, ResourceIndex> type : new TreeMap<>(org.resources).entrySet()) {
                 for (Map.Entry<String, String> link : new TreeMap<>(type.getValue().parents).entrySet()) {

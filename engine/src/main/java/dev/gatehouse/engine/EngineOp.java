@@ -33,15 +33,24 @@ public sealed interface EngineOp {
      * Creates or replaces a role. Permission keys the catalog does not know are ignored (a role never grants
      * what its model lacks).
      *
-     * @param visibility null when the role sees all records
+     * @param visibility  null when the role sees all records
+     * @param key        the model's key of a system role, null for a custom role; members holding a system role
+     *                   the catalog names ({@link Catalog.MemberGrants#roles()}) as company role gain their
+     *                   per-member grants ({@link PutGrants}) where it decides
      */
     record PutRole(long orgId, long roleId, String name, List<String> permissions, boolean external,
-                   Visibility visibility) implements EngineOp {
+                   Visibility visibility, String key) implements EngineOp {
         public PutRole {
             positive(orgId, "orgId");
             positive(roleId, "roleId");
             Objects.requireNonNull(name, "name");
             permissions = List.copyOf(permissions);
+        }
+
+        /** A custom role (no system key). */
+        public PutRole(long orgId, long roleId, String name, List<String> permissions, boolean external,
+                       Visibility visibility) {
+            this(orgId, roleId, name, permissions, external, visibility, null);
         }
     }
 
@@ -70,7 +79,7 @@ public sealed interface EngineOp {
         }
     }
 
-    /** Drops a member and every assignment it holds. */
+    /** Drops a member and every assignment and grant it holds. */
     record RemoveMember(long orgId, long memberId) implements EngineOp {
         public RemoveMember {
             positive(orgId, "orgId");
@@ -96,6 +105,19 @@ public sealed interface EngineOp {
             Objects.requireNonNull(resourceType, "resourceType");
             Objects.requireNonNull(resourceId, "resourceId");
             positive(memberId, "memberId");
+        }
+    }
+
+    /**
+     * Replaces a member's per-member grants: permissions it holds beside its company role, wherever that role
+     * decides and is one the catalog lets take grants ({@link Catalog.MemberGrants}). An empty list removes them
+     * all. Keys the catalog does not allow as grants are ignored, as a role ignores unknown keys.
+     */
+    record PutGrants(long orgId, long memberId, List<String> permissions) implements EngineOp {
+        public PutGrants {
+            positive(orgId, "orgId");
+            positive(memberId, "memberId");
+            permissions = List.copyOf(permissions);
         }
     }
 

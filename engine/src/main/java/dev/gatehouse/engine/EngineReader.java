@@ -33,10 +33,10 @@ final class EngineReader implements DecisionEngine {
         MemberEntry member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
         if (resourceType == null) {
-            return DecidingRole.grants(org, DecidingRole.of(member, null, null), p);
+            return DecidingRole.allows(org, member, DecidingRole.of(member, null, null), p);
         }
         ResourceIndex index = EngineState.resourceIndex(org, resourceType, p);
-        return DecidingRole.grants(org, DecidingRole.of(member, index, resourceId), p);
+        return DecidingRole.allows(org, member, DecidingRole.of(member, index, resourceId), p);
     }
 
     @Override
@@ -57,6 +57,10 @@ final class EngineReader implements DecisionEngine {
         String name = role == null ? "#" + roleId : "\"" + role.name() + "\"";
         String verdict = name + ", " + (allowed ? "grants " : "lacks ") + permission;
         if (!DecidingRole.onResource(decided)) {
+            if (DecidingRole.byGrant(org, member, decided, p)) {
+                return new Decision(true, Decision.Path.MEMBER_GRANT, roleId, "a grant of " + permission
+                        + " to the member, beside its company role " + name, at);
+            }
             return new Decision(allowed, Decision.Path.COMPANY_ROLE, roleId, "the member's company role, " + verdict,
                     at);
         }
@@ -90,8 +94,8 @@ final class EngineReader implements DecisionEngine {
         OrgState org = state.org(orgId);
         MemberEntry member = EngineState.member(org, memberId);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, -1);
-        RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, index, resourceId));
-        return role == null ? List.of() : org.catalog.keys(role.bits());
+        long[] bits = DecidingRole.bits(org, member, DecidingRole.of(member, index, resourceId));
+        return bits == null ? List.of() : org.catalog.keys(bits);
     }
 
     @Override
@@ -124,7 +128,7 @@ final class EngineReader implements DecisionEngine {
         MemberEntry member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
         ResourceIndex index = EngineState.resourceIndex(org, resourceType, p);
-        return DecidingRole.grants(org, DecidingRole.of(member, index, null), p);
+        return DecidingRole.allows(org, member, DecidingRole.of(member, index, null), p);
     }
 
     @Override

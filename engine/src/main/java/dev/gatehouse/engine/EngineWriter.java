@@ -15,7 +15,8 @@ import java.util.function.Function;
  *
  * <p><b>Cost.</b> Every operation replaces immutable entries: a role or member write is O(1), an assignment write
  * O(assignments on that resource + of that member), a resource's parent (a move) O(children of the old and new
- * parent), never O(organization); removing a member also drops its assignments. A parent given to a resource
+ * parent), never O(organization); a member's grants are replaced whole, O(1); removing a member also drops its
+ * assignments and grants. A parent given to a resource
  * whose type has no parent type is an {@link IllegalArgumentException} and changes nothing.
  *
  * <p>Thread rules: all writes are serialized on this object's monitor; readers take no lock and see each single
@@ -89,7 +90,9 @@ public final class EngineWriter {
         } else if (op instanceof EngineOp.PutRole r) {
             OrgState org = state.org(r.orgId());
             org.roles.put(r.roleId(), new RoleEntry(r.roleId(), r.name(), org.catalog.bits(r.permissions()),
-                    r.external(), r.visibility()));
+                    r.external(), r.visibility(), org.catalog.grants().takenBy(r.key())));
+        } else if (op instanceof EngineOp.PutGrants g) {
+            putGrants(g);
         } else if (op instanceof EngineOp.RemoveRole r) {
             state.org(r.orgId()).roles.remove(r.roleId());
         } else if (op instanceof EngineOp.PutOrganization o) {
@@ -123,12 +126,27 @@ public final class EngineWriter {
         org.membersByUserId.put(op.userId(), entry);
     }
 
+    private void putGrants(EngineOp.PutGrants op) {
+        OrgState org = state.org(op.orgId());
+        long[] bits = org.catalog.grantBits(op.permissions());
+        boolean any = false;
+        for (long word : bits) {
+            any |= word != 0L;
+        }
+        if (any) {
+            org.grants.put(op.memberId(), bits);
+        } else {
+            org.grants.remove(op.memberId());
+        }
+    }
+
     private void removeMember(EngineOp.RemoveMember op) {
         OrgState org = state.org(op.orgId());
         MemberEntry previous = org.members.get(op.memberId());
         if (previous != null) {
             org.members.remove(op.memberId());
             org.membersByUserId.remove(previous.userId(), previous);
+            org.grants.remove(op.memberId());
             for (ResourceIndex index : org.resources.values()) {
                 index.removeMember(op.memberId());
             }

@@ -43,7 +43,7 @@ final class Lookups {
         List<String> items = new ArrayList<>();
         for (String id : cursor == null ? candidates : candidates.tailSet(cursor, false)) {
             long decided = DecidingRole.of(member, index, id);
-            if (DecidingRole.onResource(decided) && DecidingRole.grants(org, decided, permission)) {
+            if (DecidingRole.onResource(decided) && DecidingRole.allows(org, member, decided, permission)) {
                 if (items.size() == limit) {
                     return new Page<>(items, items.get(limit - 1));
                 }
@@ -57,14 +57,16 @@ final class Lookups {
      * Members (ids ascending, above {@code after}) who may do the permission organization-wide ({@code index}
      * null) or on one resource ({@code resourceId}). Where only an assignment can decide (a type that does not
      * inherit the company role) the members assigned on the resource or one of its ancestors are the candidates;
-     * otherwise every member is. Cost: O(candidates × depth).
+     * otherwise every member is (and per-member grants count where the company role decides). Cost:
+     * O(candidates × depth).
      */
     static Page<Long> members(OrgState org, int permission, ResourceIndex index, String resourceId, long after,
                               int limit) {
         Collector found = new Collector();
         if (index == null || index.inheritsCompanyRole) {
             org.members.forEach((id, member) -> {
-                if (id > after && DecidingRole.grants(org, DecidingRole.of(member, index, resourceId), permission)) {
+                if (id > after && DecidingRole.allows(org, member, DecidingRole.of(member, index, resourceId),
+                        permission)) {
                     found.add(id);
                 }
             });
@@ -75,8 +77,8 @@ final class Lookups {
                 ResourceEntry entry = at.resource(id);
                 for (long memberId : entry == null ? NO_MEMBERS : entry.memberIds) {
                     MemberEntry member = org.members.get(memberId);
-                    if (memberId > after && member != null && seen.add(memberId) && DecidingRole.grants(org,
-                            DecidingRole.of(member, index, resourceId), permission)) {
+                    if (memberId > after && member != null && seen.add(memberId) && DecidingRole.allows(org,
+                            member, DecidingRole.of(member, index, resourceId), permission)) {
                         found.add(memberId);
                     }
                 }

@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The in-memory indexes of one organization: its catalog, roles, members (by id and by the product's user id)
- * and one {@link ResourceIndex} per resource type of the catalog. Readers are lock-free; all writes come from
+ * one {@link ResourceIndex} per resource type of the catalog, and each member's per-member grants (a bit set over
+ * the catalog's grantable permissions, by member id; immutable arrays, replaced whole). Readers are lock-free; all writes come from
  * the engine's single writer.
  */
 final class OrgState {
@@ -16,6 +17,8 @@ final class OrgState {
     final LongMap<RoleEntry> roles = new LongMap<>();
     final LongMap<MemberEntry> members = new LongMap<>();
     final ConcurrentHashMap<String, MemberEntry> membersByUserId = new ConcurrentHashMap<>();
+    /** Member id → its grants; only members with at least one grant are present. */
+    final LongMap<long[]> grants = new LongMap<>();
     /** One index per resource type of the catalog; the map itself never changes. */
     final Map<String, ResourceIndex> resources;
 
@@ -46,13 +49,14 @@ final class OrgState {
 
     /**
      * A private copy of this state for a what-if ({@link WhatIf}): new maps holding the same immutable entries,
-     * O(roles + members + assignments). The caller holds the writer's monitor, so the copy is of one moment.
+     * O(roles + members + grants + assignments). The caller holds the writer's monitor, so the copy is of one moment.
      */
     OrgState copy() {
         OrgState copy = new OrgState(id, catalog);
         roles.forEach(copy.roles::put);
         members.forEach(copy.members::put);
         copy.membersByUserId.putAll(membersByUserId);
+        grants.forEach(copy.grants::put);
         resources.forEach((type, index) -> index.copyInto(copy.resources.get(type)));
         return copy;
     }

@@ -18,9 +18,9 @@ import java.util.TreeSet;
  * O(organization), so the copy is of one revision) — the <i>before</i> state; a second copy gets the operations
  * through a writer of its own (the very code the live writer runs) — the <i>after</i> state. The places a change
  * can reach are collected from the operations in both states: a role reaches its holders as company role
- * (organization-wide, and the unassigned resources of types that inherit it) and its assignments; a member, its
- * company role's places and its assignments; an assignment, its resource and that resource's descendants; a
- * resource's new parent, every member on the resource and its descendants. For each (place, member) pair the
+ * (organization-wide, and the unassigned resources of types that inherit it) and its assignments; a member (or its
+ * grants), its company role's places and its assignments; an assignment, its resource and that resource's
+ * descendants; a resource's new parent, every member on the resource and its descendants. For each (place, member) pair the
  * deciding role is asked of {@link DecidingRole} in both states — the one rule every question asks — and the
  * permission bits that differ (restricted to those that apply on the place's type) are the gains and losses.
  * Members are visited in ascending id per place, so each effect lists its first members by id.
@@ -86,6 +86,8 @@ final class WhatIf {
             memberPlaces(org, m.memberId(), reached);
         } else if (op instanceof EngineOp.RemoveMember m) {
             memberPlaces(org, m.memberId(), reached);
+        } else if (op instanceof EngineOp.PutGrants g) {
+            memberPlaces(org, g.memberId(), reached);
         } else if (op instanceof EngineOp.PutAssignment a) {
             assignmentPlaces(org, a.resourceType(), a.resourceId(), a.memberId(), reached);
         } else if (op instanceof EngineOp.RemoveAssignment a) {
@@ -204,19 +206,22 @@ final class WhatIf {
         return new Impact(revision, gains, losses, gaining.size(), losing.size(), visibility.members());
     }
 
-    /** The permissions the member's deciding role grants at {@code where} (only those that apply there). */
+    /**
+     * The permissions the member's deciding role grants at {@code where}, with its per-member grants where they
+     * count (only those that apply there).
+     */
     private static long[] granted(OrgState org, Impact.Where where, long memberId) {
         MemberEntry member = org.members.get(memberId);
         if (member == null) {
             return new long[0];
         }
         if (where.organizationWide()) {
-            RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, null, null));
-            return role == null ? new long[0] : role.bits();
+            long[] bits = DecidingRole.bits(org, member, DecidingRole.of(member, null, null));
+            return bits == null ? new long[0] : bits;
         }
         ResourceIndex index = org.resources.get(where.resourceType());
-        RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, index, where.resourceId()));
-        return role == null ? new long[0] : index.applicableOf(role.bits());
+        long[] bits = DecidingRole.bits(org, member, DecidingRole.of(member, index, where.resourceId()));
+        return bits == null ? new long[0] : index.applicableOf(bits);
     }
 
     /** Whether the member's records are decided alike: no role (none), all records, or the same settings. */

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The engine against a straightforward reference implementation of the decision rule (maps and a walk up the
- * parents, no indexes), over random hierarchies, moves, roles, members and assignments: every check, explanation,
+ * parents, no indexes), over random hierarchies, moves, roles (some taking per-member grants), members, grants
+ * (some of permissions the catalog does not allow as grants) and assignments: every check, explanation,
  * effective permission set and both lookups (paged at random sizes) must agree, and an engine rebuilt from the
  * final state must have the digest of the one changed step by step. Seeds are fixed, so a failure names one
  * that reproduces it.
@@ -24,6 +25,9 @@ class HierarchyReferenceTest {
     static final List<String> TYPES = List.of("region", "office", "room", "tag");
     static final Map<String, String> PARENT_TYPE = Map.of("office", "region", "room", "office");
     static final List<String> PERMISSIONS = List.of("p0", "p1", "p2", "p3");
+    static final Set<String> GRANTABLE = Set.of("p1", "p2");
+    /** System role keys whose members' grants count; a role's key is "k" + a role id, or none (a custom role). */
+    static final Set<String> GRANT_ROLES = Set.of("k10", "k11", "k12");
     static final int IDS_PER_TYPE = 6;
     static final long FIRST_ROLE = 10;
     static final int ROLES = 4;
@@ -46,7 +50,8 @@ class HierarchyReferenceTest {
             types.add(new Catalog.ResourceType(type, inherits.get(type), PARENT_TYPE.get(type)));
         }
         Catalog catalog = new Catalog("random", PERMISSIONS.stream()
-                .map(p -> new Catalog.Permission(p, Set.copyOf(TYPES))).toList(), types);
+                .map(p -> new Catalog.Permission(p, Set.copyOf(TYPES))).toList(), types,
+                new Catalog.MemberGrants(GRANTABLE, GRANT_ROLES));
         EngineBuilder builder = DecisionEngine.builder(catalog).organization(ORG, "random");
         Reference ref = new Reference(inherits);
         for (int step = 0; step < 150; step++) {
@@ -69,12 +74,15 @@ class HierarchyReferenceTest {
         long role = FIRST_ROLE + random.nextInt(ROLES);
         String type = TYPES.get(random.nextInt(TYPES.size()));
         String id = id(type, random.nextInt(IDS_PER_TYPE));
-        int kind = ref.roles.size() < ROLES || ref.members.size() < 2 ? random.nextInt(2) : random.nextInt(10);
+        int kind = ref.roles.size() < ROLES || ref.members.size() < 2 ? random.nextInt(2) : random.nextInt(12);
         return switch (kind) {
             case 0 -> {
                 List<String> granted = PERMISSIONS.stream().filter(p -> random.nextInt(3) > 0).toList();
-                yield new EngineOp.PutRole(ORG, role, "role " + role, granted, false, null);
+                yield new EngineOp.PutRole(ORG, role, "role " + role, granted, false, null,
+                        random.nextInt(3) == 0 ? null : "k" + (role + random.nextInt(2)));
             }
+            case 10, 11 -> new EngineOp.PutGrants(ORG, member,
+                    PERMISSIONS.stream().filter(p -> random.nextInt(3) == 0).toList());
             case 1 -> {
                 boolean external = random.nextInt(4) == 0;
                 yield new EngineOp.PutMember(ORG, member, "user" + member, external ? 0 : role, external,
@@ -113,12 +121,13 @@ class HierarchyReferenceTest {
                         assertThat(engine.check(ORG, member, p, type, id)).as(here).isEqualTo(allowed);
                         Decision d = engine.explain(ORG, member, p, type, id);
                         assertThat(d.allowed()).as(here).isEqualTo(allowed);
-                        assertThat(d.path()).as(here).isEqualTo(found.path());
+                        assertThat(d.path()).as(here).isEqualTo(ref.path(member, p, found));
                         assertThat(d.roleId()).as(here).isEqualTo(found.roleId());
                         assertThat(d.ancestor()).as(here).isEqualTo(found.ancestor());
                         assertThat(engine.permissions(ORG, member, type, id)).as(here)
-                                .isEqualTo(ref.permissions(found));
+                                .isEqualTo(ref.permissions(member, found));
                         if (allowed && found.path() != Decision.Path.COMPANY_ROLE) {
+                            // an assignment decided, so no grant counted
                             expected.add(id);
                         }
                     }
@@ -168,6 +177,10 @@ class HierarchyReferenceTest {
     private static final class Reference {
         final Map<String, Boolean> inherits;
         final Map<Long, List<String>> roles = new TreeMap<>();
+        /** role → its system key (absent for a custom role). */
+        final Map<Long, String> keys = new TreeMap<>();
+        /** member → its grants as put (grantable or not: the reference filters when it decides). */
+        final Map<Long, List<String>> grants = new TreeMap<>();
         final Map<Long, EngineOp.PutMember> members = new TreeMap<>();
         /** "type/id" → parent id (of the parent type). */
         final Map<String, String> parents = new TreeMap<>();
@@ -181,13 +194,26 @@ class HierarchyReferenceTest {
         void apply(EngineOp op) {
             if (op instanceof EngineOp.PutRole r) {
                 roles.put(r.roleId(), r.permissions());
+                if (r.key() == null) {
+                    keys.remove(r.roleId());
+                } else {
+                    keys.put(r.roleId(), r.key());
+                }
             } else if (op instanceof EngineOp.RemoveRole r) {
                 roles.remove(r.roleId());
+                keys.remove(r.roleId());
+            } else if (op instanceof EngineOp.PutGrants g) {
+                if (g.permissions().stream().anyMatch(GRANTABLE::contains)) {
+                    grants.put(g.memberId(), g.permissions());
+                } else {
+                    grants.remove(g.memberId());
+                }
             } else if (op instanceof EngineOp.PutMember m) {
                 members.put(m.memberId(), m);
             } else if (op instanceof EngineOp.RemoveMember m) {
                 // removing a member drops its assignments; removing one that is absent changes nothing
                 if (members.remove(m.memberId()) != null) {
+                    grants.remove(m.memberId());
                     assignments.values().removeIf(a -> a.memberId() == m.memberId());
                 }
             } else if (op instanceof EngineOp.PutAssignment a) {
@@ -235,21 +261,38 @@ class HierarchyReferenceTest {
         }
 
         boolean allows(long memberId, String p, String type, String id) {
-            Found found = decide(memberId, type, id);
-            return found.roleId() != null && roles.getOrDefault(found.roleId(), List.of()).contains(p);
+            return permissions(memberId, decide(memberId, type, id)).contains(p);
         }
 
-        List<String> permissions(Found found) {
-            List<String> held = found.roleId() == null ? List.of() : roles.getOrDefault(found.roleId(), List.of());
-            return PERMISSIONS.stream().filter(held::contains).toList();
+        /** The deciding role's permissions, with the member's grantable grants where its company role takes them. */
+        List<String> permissions(long memberId, Found found) {
+            if (found.roleId() == null || !roles.containsKey(found.roleId())) {
+                return List.of();
+            }
+            List<String> held = roles.get(found.roleId());
+            boolean withGrants = found.path() == Decision.Path.COMPANY_ROLE
+                    && keys.containsKey(found.roleId()) && GRANT_ROLES.contains(keys.get(found.roleId()));
+            List<String> granted = withGrants ? grants.getOrDefault(memberId, List.of()) : List.of();
+            return PERMISSIONS.stream()
+                    .filter(p -> held.contains(p) || (granted.contains(p) && GRANTABLE.contains(p))).toList();
+        }
+
+        /** The explanation's path: a company-role decision the role itself does not allow is a grant's. */
+        Decision.Path path(long memberId, String p, Found found) {
+            boolean byRole = found.roleId() != null && roles.getOrDefault(found.roleId(), List.of()).contains(p);
+            if (found.path() == Decision.Path.COMPANY_ROLE && !byRole && permissions(memberId, found).contains(p)) {
+                return Decision.Path.MEMBER_GRANT;
+            }
+            return found.path();
         }
 
         /** The state as operations, the way a loader would read it from tables. */
         List<EngineOp> snapshot() {
             List<EngineOp> ops = new ArrayList<>();
             roles.forEach((id, permissions) -> ops.add(new EngineOp.PutRole(ORG, id, "role " + id, permissions,
-                    false, null)));
+                    false, null, keys.get(id))));
             ops.addAll(members.values());
+            grants.forEach((member, permissions) -> ops.add(new EngineOp.PutGrants(ORG, member, permissions)));
             parents.forEach((key, parent) -> {
                 String[] parts = key.split("/");
                 ops.add(new EngineOp.PutResource(ORG, parts[0], parts[1], parent));

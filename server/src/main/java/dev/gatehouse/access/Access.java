@@ -1,6 +1,7 @@
 package dev.gatehouse.access;
 
 import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
@@ -9,8 +10,11 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -33,10 +37,13 @@ public final class Access {
 
     private final Store store;
     private final DecisionEngine engine;
+    private final Function<String, Catalog> catalogs;
 
-    public Access(Store store, DecisionEngine engine) {
+    /** @param catalogs each model's catalog by id (null when unknown): which roles take per-member grants */
+    public Access(Store store, DecisionEngine engine, Function<String, Catalog> catalogs) {
         this.store = store;
         this.engine = engine;
+        this.catalogs = catalogs;
     }
 
     /** A write of one organization by {@code principal}, authorized against the state it is serialized after. */
@@ -157,7 +164,7 @@ public final class Access {
         }
     }
 
-    private static Caller caller(Handle h, Principal principal, long orgId) {
+    private Caller caller(Handle h, Principal principal, long orgId) {
         if (principal instanceof Principal.Service s) {
             return Caller.service(s, orgId);
         }
@@ -170,7 +177,24 @@ public final class Access {
         if (!state.active()) {
             throw inactive(m);
         }
-        return Caller.member(m, state.external(), state.roleId(), state.grant());
+        return Caller.member(m, state.external(), state.roleId(), withGrants(state));
+    }
+
+    /**
+     * The company role's grant, with the member's per-member grants where the model lets the role take them —
+     * role ∪ grants, the engine's rule ({@code DecidingRole}) read in this transaction.
+     */
+    private Grant withGrants(CallerStore.KeyState state) {
+        if (state.granted().isEmpty() || state.modelId() == null) {
+            return state.grant();
+        }
+        Catalog catalog = catalogs.apply(state.modelId());
+        if (catalog == null || !catalog.grants().takenBy(state.roleKey())) {
+            return state.grant();
+        }
+        Set<String> permissions = new HashSet<>(state.grant().permissions());
+        state.granted().stream().filter(catalog.grants().permissions()::contains).forEach(permissions::add);
+        return new Grant(permissions, state.grant().visibleFields(), state.grant().allowUnassigned());
     }
 
     private static UnauthenticatedException inactive(Principal.Member m) {

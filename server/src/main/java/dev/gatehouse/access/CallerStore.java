@@ -12,8 +12,20 @@ import org.jdbi.v3.core.Handle;
 final class CallerStore {
 
     /** A member key's state: whether the key is revoked, the member's status and its company role's grant. */
-    record KeyState(boolean revoked, boolean active, boolean external, Long roleId, Grant grant) {
+    /**
+     * @param grant what the company role grants
+     * @param roleKey the company role's system key (null for a custom role or none)
+     * @param granted the member's per-member grants as stored (empty for none); they count only where the model
+     *                lets the role take them
+     */
+    record KeyState(boolean revoked, boolean active, boolean external, Long roleId, Grant grant, String roleKey,
+                    String modelId, List<String> granted) {
     }
+
+    /** The member's own grants, the role's system key and the organization's model, for {@link KeyState}. */
+    private static final String GRANTS = "r.system_key, (SELECT o.model_id FROM organizations o WHERE o.id = m.org_id) "
+            + "AS model_id, (SELECT g.permissions FROM member_grants g WHERE g.org_id = m.org_id "
+            + "AND g.member_id = m.id) AS granted, ";
 
     private CallerStore() {
     }
@@ -21,7 +33,7 @@ final class CallerStore {
     /** The state behind a member key; empty when the key or its member no longer exists. */
     static Optional<KeyState> keyState(Handle h, String keyId, long orgId, long memberId) {
         return h.createQuery("SELECT k.revoked_at IS NOT NULL AS revoked, m.status, m.external, m.role_id, "
-                        + "r.permissions, r.visibility IS NULL AS sees_all, "
+                        + "r.permissions, r.visibility IS NULL AS sees_all, " + GRANTS
                         + "ARRAY(SELECT jsonb_array_elements_text(r.visibility -> 'user_field_ids')) AS fields, "
                         + "r.visibility ->> 'unassigned' = 'allow_unassigned' AS allow_unassigned "
                         + "FROM api_keys k JOIN members m ON m.id = k.member_id AND m.org_id = :org "
@@ -33,7 +45,7 @@ final class CallerStore {
     /** The state of a member acting through an access token (no key): as {@link #keyState}, never revoked. */
     static Optional<KeyState> memberState(Handle h, long orgId, long memberId) {
         return h.createQuery("SELECT false AS revoked, m.status, m.external, m.role_id, "
-                        + "r.permissions, r.visibility IS NULL AS sees_all, "
+                        + "r.permissions, r.visibility IS NULL AS sees_all, " + GRANTS
                         + "ARRAY(SELECT jsonb_array_elements_text(r.visibility -> 'user_field_ids')) AS fields, "
                         + "r.visibility ->> 'unassigned' = 'allow_unassigned' AS allow_unassigned "
                         + "FROM members m LEFT JOIN roles r ON r.id = m.role_id "
@@ -50,8 +62,10 @@ final class CallerStore {
             grant = new Grant(Set.copyOf(strings(rs, "permissions")),
                     rs.getBoolean("sees_all") ? null : strings(rs, "fields"), rs.getBoolean("allow_unassigned"));
         }
+        java.sql.Array granted = rs.getArray("granted");
         return new KeyState(rs.getBoolean("revoked"), "active".equals(rs.getString("status")),
-                rs.getBoolean("external"), roleId, grant);
+                rs.getBoolean("external"), roleId, grant, rs.getString("system_key"), rs.getString("model_id"),
+                granted == null ? List.of() : Arrays.asList((String[]) granted.getArray()));
     }
 
     /**

@@ -63,7 +63,7 @@ public final class Core {
         feed.databaseReachable(health::reachable);
         Store store = new Store(jdbi, log, feed, limits, clock, writeLanes, health);
         EngineFeed engineFeed = new EngineFeed(models::catalog);
-        Access access = new Access(store, engineFeed.engine());
+        Access access = new Access(store, engineFeed.engine(), models::catalog);
         KeyService keys = new KeyService(store, serviceKey);
         ModelService modelService = new ModelService(store, models, access);
         feed.addListener(models);

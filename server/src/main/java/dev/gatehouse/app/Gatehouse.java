@@ -15,6 +15,7 @@ import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.decision.DecisionService;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.event.EventService;
+import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
@@ -155,7 +156,7 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
                         directory.assignments(), decisions, events, webhooks, previews, imports, exports, offices,
-                        resources)), feed),
+                        resources, new GrantService(core.access(), core.orgModels(), directory.members()))), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events, webhooks),
                         config.closeRateLimit(), clock, metrics), feed),

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * What a change-log record is about. {@link #wire()} is the name stored in {@code change_log.object_type} and
  * shown by the events API and webhooks ({@code "api_key"} for {@link #API_KEY}); those names are API and never
- * change. Only {@link #ORGANIZATION}, {@link #ROLE}, {@link #MEMBER}, {@link #ASSIGNMENT} and {@link #RESOURCE}
- * enter the decision engine; {@link #MODEL} feeds the model registry.
+ * change. Only {@link #ORGANIZATION}, {@link #ROLE}, {@link #MEMBER}, {@link #ASSIGNMENT}, {@link #RESOURCE} and
+ * {@link #MEMBER_GRANTS} enter the decision engine; {@link #MODEL} feeds the model registry.
  *
  * <p>An open enumeration: the constants are every type this version writes, and {@link #of} returns them, so they
  * compare with {@code ==}. The change log is shared by every node, including nodes of a newer version during an
@@ -40,6 +40,8 @@ public final class ObjectType {
     public static final ObjectType CLOSE_PINNED_VIEWS = known("close_pinned_views");
     /** A resource's place in the hierarchy (its parent). */
     public static final ObjectType RESOURCE = known("resource");
+    /** A member's per-member grants (the set, replaced whole). */
+    public static final ObjectType MEMBER_GRANTS = known("member_grants");
 
     private final String wire;
 

@@ -4,6 +4,7 @@ import dev.gatehouse.assignment.LoggedAssignment;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.engine.EngineOp;
+import dev.gatehouse.grant.LoggedGrants;
 import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.member.MemberStatus;
 import dev.gatehouse.org.LoggedOrganization;
@@ -52,6 +53,9 @@ public final class ChangeDecoder {
         if (type == ObjectType.RESOURCE) {
             return resource(record);
         }
+        if (type == ObjectType.MEMBER_GRANTS) {
+            return grants(record);
+        }
         return List.of();
     }
 
@@ -71,8 +75,8 @@ public final class ChangeDecoder {
             return List.of(new EngineOp.RemoveRole(orgId, objectId(record)));
         }
         Snapshot visibility = after.objectOrNull(LoggedRole.VISIBILITY);
-        return List.of(EngineOps.role(orgId, after.number(LoggedRole.ID), after.text(LoggedRole.NAME),
-                after.strings(LoggedRole.PERMISSIONS), after.bool(LoggedRole.EXTERNAL),
+        return List.of(EngineOps.role(orgId, after.number(LoggedRole.ID), after.textOrNull(LoggedRole.KEY),
+                after.text(LoggedRole.NAME), after.strings(LoggedRole.PERMISSIONS), after.bool(LoggedRole.EXTERNAL),
                 visibility == null ? null : visibility.roleVisibility()));
     }
 
@@ -121,6 +125,17 @@ public final class ChangeDecoder {
                 parent == null ? null : parent.text(LoggedResource.PARENT_ID)));
     }
 
+    /** A member's grants replaced whole; removed (no {@code after}) is the empty set. */
+    private static List<EngineOp> grants(ChangeRecord record) {
+        long orgId = orgId(record);
+        Snapshot after = Snapshot.of(record, "after", record.after());
+        if (after == null) {
+            return List.of(EngineOps.grants(orgId, objectId(record), List.of()));
+        }
+        return List.of(EngineOps.grants(orgId, after.number(LoggedGrants.MEMBER_ID),
+                after.strings(LoggedGrants.PERMISSIONS)));
+    }
+
     private static long orgId(ChangeRecord record) {
         if (record.orgId() == null) {
             throw new UndecodableChangeException(record, "org_id", "is missing", null);
@@ -156,6 +171,12 @@ public final class ChangeDecoder {
         String text(String name) {
             JsonNode value = node.get(name);
             return field(name, value != null && value.isString(), "a string").stringValue();
+        }
+
+        /** A string, or null where the field is absent or null. */
+        String textOrNull(String name) {
+            JsonNode value = node.get(name);
+            return value == null || value.isNull() ? null : text(name);
         }
 
         long number(String name) {

@@ -30,8 +30,10 @@ public final class EngineLoader {
             h.createQuery("SELECT id, model_id FROM organizations").setFetchSize(FETCH)
                     .map((rs, ctx) -> EngineOps.organization(rs.getLong("id"), rs.getString("model_id")))
                     .forEach(writer::apply);
-            h.createQuery("SELECT id, org_id, name, permissions, external, visibility FROM roles").setFetchSize(FETCH)
-                    .map((rs, ctx) -> EngineOps.role(rs.getLong("org_id"), rs.getLong("id"), rs.getString("name"),
+            h.createQuery("SELECT id, org_id, system_key, name, permissions, external, visibility FROM roles")
+                    .setFetchSize(FETCH)
+                    .map((rs, ctx) -> EngineOps.role(rs.getLong("org_id"), rs.getLong("id"),
+                            rs.getString("system_key"), rs.getString("name"),
                             Arrays.asList((String[]) rs.getArray("permissions").getArray()), rs.getBoolean("external"),
                             RoleStore.visibility(rs.getString("visibility"))))
                     .forEach(writer::apply);
@@ -51,6 +53,10 @@ public final class EngineLoader {
                     .setFetchSize(FETCH)
                     .map((rs, ctx) -> EngineOps.assignment(rs.getLong("org_id"), rs.getString("resource_type"),
                             rs.getString("resource_id"), rs.getLong("member_id"), rs.getLong("role_id")))
+                    .forEach(writer::apply);
+            h.createQuery("SELECT org_id, member_id, permissions FROM member_grants").setFetchSize(FETCH)
+                    .map((rs, ctx) -> EngineOps.grants(rs.getLong("org_id"), rs.getLong("member_id"),
+                            Arrays.asList((String[]) rs.getArray("permissions").getArray())))
                     .forEach(writer::apply);
             writer.markRevision(revision);
             return revision;

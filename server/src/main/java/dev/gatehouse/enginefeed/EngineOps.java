@@ -22,12 +22,16 @@ final class EngineOps {
         return new EngineOp.PutOrganization(orgId, modelId);
     }
 
-    /** @param visibility null when the role sees all records */
-    static EngineOp role(long orgId, long roleId, String name, List<String> permissions, boolean external,
-                         RoleVisibility visibility) {
+    /**
+     * @param systemKey  the model's key of a system role, null for a custom role (the model's member grants name
+     *                   the system roles whose members' grants count)
+     * @param visibility null when the role sees all records
+     */
+    static EngineOp role(long orgId, long roleId, String systemKey, String name, List<String> permissions,
+                         boolean external, RoleVisibility visibility) {
         return new EngineOp.PutRole(orgId, roleId, name, permissions, external, visibility == null ? null
                 : new Visibility(visibility.userFieldIds(),
-                        RoleVisibility.ALLOW_UNASSIGNED.equals(visibility.unassigned())));
+                        RoleVisibility.ALLOW_UNASSIGNED.equals(visibility.unassigned())), systemKey);
     }
 
     /** @param roleId the company role, null for an external member */
@@ -44,6 +48,11 @@ final class EngineOps {
 
     static EngineOp resourceRemoved(long orgId, String resourceType, String resourceId) {
         return new EngineOp.RemoveResource(orgId, resourceType, resourceId);
+    }
+
+    /** A member's per-member grants, replaced whole (empty: none). */
+    static EngineOp grants(long orgId, long memberId, List<String> permissions) {
+        return new EngineOp.PutGrants(orgId, memberId, permissions);
     }
 
     static EngineOp assignment(long orgId, String resourceType, String resourceId, long memberId, long roleId) {

@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a permission model from its JSON definition and validates it: unknown categories or scopes,
- * duplicate keys, and system roles or management entries naming unknown permissions are all reported
+ * duplicate keys, and system roles, management entries or member grants naming unknown permissions (or roles) are
+ * all reported
  * with the field they are in.
  */
 public final class ModelParser {
@@ -18,7 +19,7 @@ public final class ModelParser {
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{1,62}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,127}");
     private static final Set<String> TOP = Set.of("id", "name", "description", "external_roles", "categories",
-            "permissions", "resource_types", "system_roles", "management", "visibility");
+            "permissions", "resource_types", "system_roles", "management", "visibility", "member_grants");
 
     private ModelParser() {
     }
@@ -150,9 +151,52 @@ public final class ModelParser {
                 visibility = new VisibilityRule(seesAll, max == null ? 3 : max.intValue());
             }
         }
+        MemberGrants memberGrants = memberGrants(f, permissionKeys, systemRoles);
         f.check();
         return new PermissionModel(id, name, description, builtIn, externalRoles, categories, permissions, types,
-                systemRoles, management, visibility);
+                systemRoles, management, visibility, memberGrants);
+    }
+
+    /**
+     * {@code member_grants}: {@code permissions} (known, at least one, no repeats) that may be granted to members
+     * of {@code roles} (keys of internal system roles — external members have no company role for grants to
+     * extend). Absent: the model has no grants.
+     */
+    private static MemberGrants memberGrants(Fields f, Set<String> permissionKeys, List<SystemRole> systemRoles) {
+        Fields g = f.object("member_grants", false);
+        if (g == null) {
+            return MemberGrants.NONE;
+        }
+        g.allowOnly(Set.of("permissions", "roles"));
+        List<String> granted = g.strings("permissions", true, 4096, 128);
+        if (granted != null) {
+            List<String> unknown = granted.stream().filter(k -> !permissionKeys.contains(k)).toList();
+            if (!unknown.isEmpty()) {
+                g.error("permissions", "unknown permissions " + unknown);
+            } else if (granted.isEmpty()) {
+                g.error("permissions", "must list at least one permission");
+            } else if (Set.copyOf(granted).size() != granted.size()) {
+                g.error("permissions", "lists a permission twice");
+            }
+        }
+        List<String> roles = g.strings("roles", true, 50, 128);
+        if (roles != null) {
+            java.util.Map<String, SystemRole> byKey = new java.util.HashMap<>();
+            systemRoles.forEach(r -> byKey.put(r.key(), r));
+            for (String key : roles) {
+                SystemRole role = byKey.get(key);
+                if (role == null) {
+                    g.error("roles", "unknown system role \"" + Fields.abbreviate(key) + "\"");
+                } else if (role.external()) {
+                    g.error("roles", "system role \"" + key + "\" is external: external members have no company "
+                            + "role for grants to extend");
+                }
+            }
+            if (roles.isEmpty()) {
+                g.error("roles", "must list at least one system role");
+            }
+        }
+        return granted == null || roles == null ? MemberGrants.NONE : new MemberGrants(granted, roles);
     }
 
     /**

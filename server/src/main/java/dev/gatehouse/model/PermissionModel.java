@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * A permission model: the catalog an organization uses (permissions, resource types, system roles, the
- * permissions that gate management, and the record-visibility rule).
+ * permissions that gate management, the record-visibility rule and the bounds of per-member grants).
  *
  * <p>Immutable and thread-safe. Permissions are numbered in catalog order; engines store permission sets as
  * bit sets over those numbers ({@link #indexOf(String)}). {@link #catalog()} is what the decision engine knows of
@@ -34,13 +35,15 @@ public final class PermissionModel {
     private final List<SystemRole> systemRoles;
     private final Management management;
     private final VisibilityRule visibility;
+    private final MemberGrants memberGrants;
     private final Map<String, Integer> index;
     private final Map<String, ResourceType> resourceTypesByKey;
     private final Catalog catalog;
 
     public PermissionModel(String id, String name, String description, boolean builtIn, boolean externalRoles,
                            List<Category> categories, List<Permission> permissions, List<ResourceType> resourceTypes,
-                           List<SystemRole> systemRoles, Management management, VisibilityRule visibility) {
+                           List<SystemRole> systemRoles, Management management, VisibilityRule visibility,
+                           MemberGrants memberGrants) {
         this.id = Objects.requireNonNull(id, "id");
         this.name = Objects.requireNonNull(name, "name");
         this.description = description == null ? "" : description;
@@ -52,6 +55,7 @@ public final class PermissionModel {
         this.systemRoles = List.copyOf(systemRoles);
         this.management = Objects.requireNonNull(management, "management");
         this.visibility = visibility;
+        this.memberGrants = Objects.requireNonNull(memberGrants, "memberGrants");
         Map<String, Integer> idx = new HashMap<>();
         for (int i = 0; i < this.permissions.size(); i++) {
             if (idx.put(this.permissions.get(i).key(), i) != null) {
@@ -69,7 +73,8 @@ public final class PermissionModel {
                         .filter(scope -> !scope.equals(ORGANIZATION_SCOPE)).collect(Collectors.toSet()))).toList(),
                 this.resourceTypes.stream().map(t -> new Catalog.ResourceType(t.key(), t.inheritsCompanyRole(),
                         t.parentType()))
-                        .toList());
+                        .toList(),
+                new Catalog.MemberGrants(Set.copyOf(memberGrants.permissions()), Set.copyOf(memberGrants.roles())));
     }
 
     public String id() { return id; }
@@ -84,6 +89,8 @@ public final class PermissionModel {
     public List<SystemRole> systemRoles() { return systemRoles; }
     public Management management() { return management; }
     public Optional<VisibilityRule> visibility() { return Optional.ofNullable(visibility); }
+    /** Which permissions may be granted to an individual member, and to members of which system roles. */
+    public MemberGrants memberGrants() { return memberGrants; }
     /** What the decision engine knows of this model: its permissions, where each applies, its resource types. */
     public Catalog catalog() { return catalog; }
 

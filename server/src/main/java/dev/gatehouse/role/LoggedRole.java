@@ -16,6 +16,8 @@ public final class LoggedRole {
     /** Fields the engine's decoder reads back. */
     public static final String ID = "id";
     public static final String NAME = "name";
+    /** The model's key of a system role, null for a custom role (per-member grants follow it). */
+    public static final String KEY = "key";
     public static final String PERMISSIONS = "permissions";
     public static final String EXTERNAL = "external";
     /** {@code null}, or an object of {@link #USER_FIELD_IDS} and {@link #UNASSIGNED}. */
@@ -30,7 +32,7 @@ public final class LoggedRole {
         ObjectNode n = Json.object();
         n.put(ID, role.id());
         n.put("org_id", role.orgId());
-        n.put("key", role.systemKey());
+        n.put(KEY, role.systemKey());
         n.put(NAME, role.name());
         n.put("description", role.description());
         ArrayNode permissions = n.putArray(PERMISSIONS);

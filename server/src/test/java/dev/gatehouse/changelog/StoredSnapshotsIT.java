@@ -131,6 +131,16 @@ class StoredSnapshotsIT {
         ok(service.put(sites + "/resources/office/o1", Map.of("parent", Map.of("type", "region", "id", "us"))), 200);
         ok(service.delete(sites + "/resources/office/o1"), 204);
 
+        try (InputStream in = StoredSnapshotsIT.class.getResourceAsStream("/models/grants.json")) {
+            ok(service.post("/v1/models", Json.MAPPER.readTree(in)), 201);
+        }
+        Fixtures.Org granting = fx.org("grants");
+        fx.member(granting, "mia", fx.roleId(granting, "Manager"));
+        ok(service.put(granting.path() + "/members/mia/grants", Map.of("permissions", List.of("room.delete"))), 200);
+        ok(service.put(granting.path() + "/members/mia/grants",
+                Map.of("permissions", List.of("room.delete", "members.manage"))), 200);
+        ok(service.put(granting.path() + "/members/mia/grants", Map.of("permissions", List.of())), 200);
+
         long group = ok(service.post(path + "/groups", Map.of("name", "Reps")), 201).get("id").longValue();
         ok(service.patch(path + "/groups/" + group, Map.of("name", "Sales reps")), 200);
         ok(service.post(path + "/groups/" + group + "/members", Map.of("member_id", alice)), 200, 201);

@@ -10,6 +10,8 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.Visibility;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.grant.GrantSet;
+import dev.gatehouse.grant.LoggedGrants;
 import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.org.LoggedOrganization;
@@ -44,7 +46,7 @@ class ChangeDecoderTest {
     static final long ORG = 7;
     static final Instant T = Instant.parse("2026-05-01T10:00:00.123456Z");
     static final Set<ObjectType> DECIDING = Set.of(ObjectType.ORGANIZATION, ObjectType.ROLE, ObjectType.MEMBER,
-            ObjectType.ASSIGNMENT, ObjectType.RESOURCE);
+            ObjectType.ASSIGNMENT, ObjectType.RESOURCE, ObjectType.MEMBER_GRANTS);
 
     static final Organization ORGANIZATION = new Organization(ORG, UUID.fromString("0f0e0d0c-0b0a-4908-8706-050403020100"),
             "Acme", "close", 1, T, T);
@@ -54,6 +56,7 @@ class ChangeDecoderTest {
             1, T, T);
     static final Assignment ASSIGNMENT = new Assignment(ORG, "room", "r-9", 30, 12, T, T, null);
     static final Resource RESOURCE = new Resource(ORG, "room", "r-9", "office", "o-2", T, T);
+    static final GrantSet GRANTS = new GrantSet(ORG, 30, "u-30", List.of("canManageRooms", "canExport"), T, T);
 
     @ParameterizedTest
     @MethodSource("objectTypes")
@@ -81,7 +84,8 @@ class ChangeDecoderTest {
     void storedNames_areTheOnesTheEventsApiHasAlwaysShown() {
         assertThat(ObjectType.values()).extracting(ObjectType::wire).containsExactly("organization", "model", "role",
                 "member", "assignment", "group", "api_key", "webhook", "room", "room_user", "rooms_profile",
-                "office", "region", "close_membership_settings", "close_pinned_views", "resource");
+                "office", "region", "close_membership_settings", "close_pinned_views", "resource",
+                "member_grants");
         assertThat(Action.values()).extracting(Action::wire).containsExactly("created", "updated", "deleted",
                 "activated", "deactivated", "paused", "resumed", "expired");
     }
@@ -118,10 +122,11 @@ class ChangeDecoderTest {
                 : type == ObjectType.MEMBER ? LoggedMember.of(MEMBER)
                 : type == ObjectType.ASSIGNMENT ? LoggedAssignment.of(ASSIGNMENT)
                 : type == ObjectType.RESOURCE ? LoggedResource.of(RESOURCE)
+                : type == ObjectType.MEMBER_GRANTS ? LoggedGrants.of(GRANTS)
                 : Json.object().put("id", 1).put("name", "not deciding");
         String objectId = type == ObjectType.ASSIGNMENT ? ASSIGNMENT.objectId()
                 : type == ObjectType.RESOURCE ? RESOURCE.objectId() : type == ObjectType.ROLE ? "12"
-                : type == ObjectType.MEMBER ? "30" : String.valueOf(ORG);
+                : type == ObjectType.MEMBER || type == ObjectType.MEMBER_GRANTS ? "30" : String.valueOf(ORG);
         ChangeRecord record = new ChangeRecord(42, ORG, T, Actor.SYSTEM, type, objectId, action, List.of(),
                 removed ? snapshot : null, removed ? null : snapshot);
 
@@ -140,6 +145,8 @@ class ChangeDecoderTest {
         } else if (type == ObjectType.MEMBER) {
             expected = removed ? new EngineOp.RemoveMember(ORG, 30)
                     : new EngineOp.PutMember(ORG, 30, "u-30", 12, false, true);
+        } else if (type == ObjectType.MEMBER_GRANTS) {
+            expected = new EngineOp.PutGrants(ORG, 30, removed ? List.of() : List.of("canManageRooms", "canExport"));
         } else if (type == ObjectType.RESOURCE) {
             expected = removed ? new EngineOp.RemoveResource(ORG, "room", "r-9")
                     : new EngineOp.PutResource(ORG, "room", "r-9", "o-2");
@@ -158,7 +165,7 @@ class ChangeDecoderTest {
         assertThat(ChangeDecoder.decode(created(ObjectType.MEMBER, "31", LoggedMember.of(external))))
                 .containsExactly(new EngineOp.PutMember(ORG, 31, "x-31", 0, true, false));
         assertThat(ChangeDecoder.decode(created(ObjectType.ROLE, "13", LoggedRole.of(seesAll))))
-                .containsExactly(new EngineOp.PutRole(ORG, 13, "Admin", List.of("calling"), false, null));
+                .containsExactly(new EngineOp.PutRole(ORG, 13, "Admin", List.of("calling"), false, null, "admin"));
     }
 
     /**

@@ -38,6 +38,8 @@ class DecisionSemanticsIT {
     static final Map<String, Long> ids = new HashMap<>();
     static Fixtures.Org site;
     static final Map<String, Long> siteIds = new HashMap<>();
+    static Fixtures.Org granting;
+    static final Map<String, Long> grantIds = new HashMap<>();
 
     @BeforeAll
     static void scenario() throws IOException {
@@ -73,6 +75,7 @@ class DecisionSemanticsIT {
         assign("doc", "d8", "hank", "editor");
         assertThat(writer.service().post(org.path() + "/members/hank/accept", Map.of()).status()).isEqualTo(200);
         hierarchy();
+        grants();
         rebuilt = TestNode.startOn(writer.databaseUrl());
     }
 
@@ -111,6 +114,43 @@ class DecisionSemanticsIT {
         siteAssign("folder", "f1", "carol", "nothing");
         place("room", "r3", "west", 200);
         assertThat(writer.service().delete(site.path() + "/resources/room/r6").status()).isEqualTo(204);
+    }
+
+    /**
+     * The {@code grants} organization: Managers may be granted members.manage and room.delete. Mia (Manager) holds
+     * both, Max (Manager) held members.manage and had it taken away, Abe (Agent) could be given none; Mia's own
+     * role on office east (Agent) decides alone in its rooms. Dora (custom role Deputy: members.manage and
+     * room.view) may grant only what she holds.
+     */
+    static void grants() throws IOException {
+        try (InputStream in = DecisionSemanticsIT.class.getResourceAsStream("/models/grants.json")) {
+            assertThat(writer.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isEqualTo(201);
+        }
+        granting = fx.org("grants");
+        long manager = fx.roleId(granting, "Manager");
+        long agent = fx.roleId(granting, "Agent");
+        long deputy = fx.role(granting, "Deputy", List.of("members.manage", "room.view"));
+        grantIds.put("mia", fx.member(granting, "mia", manager));
+        grantIds.put("max", fx.member(granting, "max", manager));
+        grantIds.put("abe", fx.member(granting, "abe", agent));
+        grantIds.put("dora", fx.member(granting, "dora", deputy));
+        Http dora = fx.keyFor(granting, grantIds.get("dora"));
+        assertThat(putGrants(writer.service(), "mia", List.of("room.delete", "members.manage")).status())
+                .isEqualTo(200);
+        assertThat(putGrants(dora, "max", List.of("members.manage")).status()).isEqualTo(200);
+        assertThat(putGrants(writer.service(), "max", List.of()).status()).isEqualTo(200);
+        assertThat(writer.service().put(granting.path() + "/resources/office/east", Map.of()).status())
+                .isEqualTo(201);
+        Http.Res placed = writer.service().put(granting.path() + "/resources/room/r1",
+                Map.of("parent", Map.of("type", "office", "id", "east")));
+        assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
+        Http.Res assigned = writer.service().put(granting.path() + "/resources/office/east/assignments/mia",
+                Map.of("role_id", agent));
+        assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+    }
+
+    static Http.Res putGrants(Http as, String member, List<String> permissions) {
+        return as.put(granting.path() + "/members/" + member + "/grants", Map.of("permissions", permissions));
     }
 
     static final Map<String, String> PARENT_TYPES = Map.of("office", "region", "room", "office", "doc", "folder");
@@ -390,6 +430,73 @@ class DecisionSemanticsIT {
         assertThat(results.get(1).get("allowed").booleanValue()).isFalse();
         assertThat(results.get(2).get("error").get("code").stringValue()).isEqualTo("unknown_permission");
         assertThat(results.get(3).get("allowed").booleanValue()).isTrue();
+    }
+
+    static JsonNode grantCheck(String engine, String user, String permission, String type, String id) {
+        Map<String, Object> body = new HashMap<>(Map.of("user_id", user, "permission", permission, "explain", true));
+        if (type != null) {
+            body.put("resource", Map.of("type", type, "id", id));
+        }
+        Http.Res res = api(engine).post(granting.path() + "/check", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.json();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void memberGrants_addToTheCompanyRole_whereItDecides_withThePathMemberGrant(String engine) {
+        JsonNode orgWide = grantCheck(engine, "mia", "members.manage", null, null);
+        assertThat(orgWide.get("allowed").booleanValue()).isTrue();
+        assertThat(orgWide.toString()).contains("member_grant");
+        assertThat(grantCheck(engine, "max", "members.manage", null, null).get("allowed").booleanValue())
+                .as("taken away").isFalse();
+        assertThat(grantCheck(engine, "mia", "room.delete", "room", "r9").get("allowed").booleanValue())
+                .as("an unassigned room inherits the company role, and with it the grants").isTrue();
+        assertThat(grantCheck(engine, "mia", "room.delete", "room", "r1").get("allowed").booleanValue())
+                .as("her role on office east, r1's parent, decides alone").isFalse();
+        assertThat(grantCheck(engine, "mia", "settings.edit", null, null).get("allowed").booleanValue()).isFalse();
+        JsonNode effective = api(engine).get(granting.path() + "/members/mia/permissions").json();
+        assertThat(effective.toString()).contains("members.manage").contains("room.delete");
+        List<String> who = new ArrayList<>();
+        api(engine).post(granting.path() + "/lookup/members", Map.of("permission", "members.manage")).json()
+                .get("items").forEach(m -> who.add(m.get("user_id").stringValue()));
+        assertThat(who).contains("mia", "dora").doesNotContain("max", "abe");
+        List<String> inRoom = new ArrayList<>();
+        api(engine).post(granting.path() + "/lookup/members", Map.of("permission", "room.delete",
+                "resource", Map.of("type", "room", "id", "r1"))).json()
+                .get("items").forEach(m -> inRoom.add(m.get("user_id").stringValue()));
+        assertThat(inRoom).doesNotContain("mia");
+    }
+
+    @Test
+    void memberGrants_areBoundedByTheModel_gated_andNeverEscalate() {
+        Http dora = fx.keyFor(granting, grantIds.get("dora"));
+        Http.Res escalating = putGrants(dora, "max", List.of("room.delete"));
+        assertThat(escalating.status()).as(escalating.toString()).isEqualTo(403);
+        assertThat(escalating.get("code").stringValue()).isEqualTo("privilege_escalation");
+        Http.Res notGrantable = putGrants(writer.service(), "mia", List.of("settings.edit"));
+        assertThat(notGrantable.status()).as(notGrantable.toString()).isEqualTo(400);
+        Http.Res agent = putGrants(writer.service(), "abe", List.of("members.manage"));
+        assertThat(agent.status()).as(agent.toString()).isEqualTo(409);
+        assertThat(agent.get("code").stringValue()).isEqualTo("grants_not_taken");
+        Http mia = fx.keyFor(granting, grantIds.get("mia"));
+        assertThat(putGrants(mia, "max", List.of("members.manage")).status())
+                .as("her grant of the management permission counts for her own calls too").isEqualTo(200);
+        Http.Res beyondHers = putGrants(mia, "max", List.of("members.manage", "room.delete"));
+        assertThat(beyondHers.status()).as("room.delete is hers by grant: she may pass it on").isEqualTo(200);
+        assertThat(putGrants(mia, "max", List.of()).status()).isEqualTo(200);
+        Http abe = fx.keyFor(granting, grantIds.get("abe"));
+        assertThat(putGrants(abe, "max", List.of("members.manage")).status()).isEqualTo(403);
+        Http.Res read = writer.service().get(granting.path() + "/members/mia/grants");
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.get("permissions").toString()).isEqualTo("[\"members.manage\",\"room.delete\"]");
+        Http.Res none = writer.service().get(org.path() + "/members/alice/grants");
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.get("permissions").size()).isZero();
+        Http.Res docs = writer.service().put(org.path() + "/members/alice/grants",
+                Map.of("permissions", List.of("doc.read")));
+        assertThat(docs.status()).isEqualTo(400);
+        assertThat(docs.get("code").stringValue()).isEqualTo("grants_not_allowed");
     }
 
     @Test

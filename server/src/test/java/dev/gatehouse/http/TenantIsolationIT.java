@@ -42,6 +42,7 @@ class TenantIsolationIT {
      */
     static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("PATCH /v1/orgs/{org}", "{\"name\": \"Renamed\"}"),
+            Map.entry("PUT /v1/orgs/{org}/members/{member}/grants", "{\"permissions\": []}"),
             Map.entry("POST /v1/orgs/{org}/regions", "{\"name\": \"Intruder\"}"),
             Map.entry("PATCH /v1/orgs/{org}/regions/{region}", "{\"name\": \"Renamed\"}"),
             Map.entry("POST /v1/orgs/{org}/offices", "{\"name\": \"Intruder\", \"region_id\": {region}}"),

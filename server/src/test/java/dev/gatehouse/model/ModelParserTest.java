@@ -107,7 +107,18 @@ class ModelParserTest {
                 breaks("visibility naming an unknown permission", "visibility.sees_all_permission",
                         m -> ((ObjectNode) m.get("visibility")).put("sees_all_permission", "fly")),
                 breaks("visibility max_fields out of range", "visibility.max_fields",
-                        m -> ((ObjectNode) m.get("visibility")).put("max_fields", 0)));
+                        m -> ((ObjectNode) m.get("visibility")).put("max_fields", 0)),
+                breaks("member grants of an unknown permission", "member_grants.permissions",
+                        m -> ((ArrayNode) grants(m).get("permissions")).add("fly")),
+                breaks("member grants of no permission", "member_grants.permissions",
+                        m -> grants(m).putArray("permissions")),
+                breaks("member grants to an unknown role", "member_grants.roles",
+                        m -> ((ArrayNode) grants(m).get("roles")).add("captain")),
+                breaks("member grants to an external role", "member_grants.roles",
+                        m -> ((ArrayNode) grants(m).get("roles")).add("guest")),
+                breaks("member grants without roles", "member_grants.roles", m -> grants(m).remove("roles")),
+                breaks("member grants with an unknown field", "member_grants.scope",
+                        m -> grants(m).put("scope", "deal")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -121,6 +132,27 @@ class ModelParserTest {
                     assertThat(e.fieldErrors()).containsKey(field);
                     assertThat(e.detail()).contains(field);
                 });
+    }
+
+    /** Gives the model valid member grants (read, to owners) and returns them, for a case to break. */
+    static ObjectNode grants(ObjectNode model) {
+        ObjectNode grants = model.putObject("member_grants");
+        grants.putArray("permissions").add("read");
+        grants.putArray("roles").add("owner");
+        return grants;
+    }
+
+    @Test
+    void memberGrants_boundTheCatalogsGrants() {
+        assertThat(ModelParser.parse(valid(), false).memberGrants().allowed()).isFalse();
+        ObjectNode model = valid();
+        ((ArrayNode) grants(model).get("permissions")).add("all_records");
+        PermissionModel m = ModelParser.parse(model, false);
+        assertThat(m.memberGrants().permissions()).containsExactly("read", "all_records");
+        assertThat(m.memberGrants().roles()).containsExactly("owner");
+        assertThat(m.catalog().grants().permissions()).containsExactlyInAnyOrder("read", "all_records");
+        assertThat(m.catalog().grants().takenBy("owner")).isTrue();
+        assertThat(m.catalog().grants().takenBy("guest")).isFalse();
     }
 
     @Test

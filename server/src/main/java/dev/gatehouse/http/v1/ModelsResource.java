@@ -97,6 +97,15 @@ final class ModelsResource {
                 .put("assignments", m.management().assignments());
         m.visibility().ifPresentOrElse(v -> n.putObject("visibility").put("sees_all_permission", v.seesAllPermission())
                 .put("max_fields", v.maxFields()), () -> n.putNull("visibility"));
+        if (m.memberGrants().allowed()) {
+            ObjectNode grants = n.putObject("member_grants");
+            ArrayNode grantable = grants.putArray("permissions");
+            m.memberGrants().permissions().forEach(grantable::add);
+            ArrayNode takers = grants.putArray("roles");
+            m.memberGrants().roles().forEach(takers::add);
+        } else {
+            n.putNull("member_grants");
+        }
         return n;
     }
 }

@@ -6,6 +6,7 @@ import dev.gatehouse.bulk.ImportService;
 import dev.gatehouse.custommodel.ModelService;
 import dev.gatehouse.decision.DecisionService;
 import dev.gatehouse.event.EventService;
+import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
@@ -38,7 +39,7 @@ public final class NativeApi implements Dialect {
                            MemberKeyService memberKeys, GroupService groups, AssignmentService assignments,
                            DecisionService decisions, EventService events, WebhookService webhooks,
                            PreviewService previews, ImportService imports, ExportService exports,
-                           OfficeService offices, ResourceService resources) {
+                           OfficeService offices, ResourceService resources, GrantService grants) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -56,6 +57,7 @@ public final class NativeApi implements Dialect {
             Objects.requireNonNull(exports, "exports");
             Objects.requireNonNull(offices, "offices");
             Objects.requireNonNull(resources, "resources");
+            Objects.requireNonNull(grants, "grants");
         }
     }
 
@@ -72,6 +74,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new OfficesResource(s.offices(), auth).routes());
         all.addAll(new AssignmentsResource(s.assignments(), auth).routes());
         all.addAll(new ResourcesResource(s.resources(), auth).routes());
+        all.addAll(new GrantsResource(s.grants(), auth).routes());
         all.addAll(new DecisionsResource(s.decisions(), auth).routes());
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());

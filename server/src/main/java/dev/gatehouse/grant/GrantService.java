@@ -1,0 +1,121 @@
+package dev.gatehouse.grant;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Grant;
+import dev.gatehouse.access.Principal;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.MemberGrants;
+import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.Written;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Per-member grants: permissions one member holds beside its company role, within the bounds its organization's
+ * model sets ({@code member_grants}: which permissions, to members of which system roles). A member's set is read
+ * and replaced whole: one row and one change record ({@code member_grants}) per write, which every node's engine
+ * applies; an empty set removes the row.
+ *
+ * <p>Rules: granting anything needs a model that allows grants (else 400 {@code grants_not_allowed}; the empty
+ * set is always accepted, and changes nothing there); every permission must be one the
+ * model lets be granted (400 naming {@code permissions}); the member's company role must be one of the model's
+ * grant-taking system roles (409 {@code grants_not_taken}; a member moved to another role later keeps its row, and
+ * the engine counts its grants only while the role takes them); granting needs the model's
+ * {@code management.members} permission, and no escalation: a member may grant only permissions it holds itself
+ * (its company role's, with its own grants where they count, as {@code Access} reads the caller); revoking needs
+ * no such permission. Thread-safe.
+ */
+public final class GrantService {
+
+    private final Access access;
+    private final OrgModels orgModels;
+    private final MemberService members;
+    private final GrantStore grants = new GrantStore();
+    private final RoleStore roles = new RoleStore();
+
+    public GrantService(Access access, OrgModels orgModels, MemberService members) {
+        this.access = access;
+        this.orgModels = orgModels;
+        this.members = members;
+    }
+
+    /** A member and its grants (null: none). */
+    public record Held(Member member, GrantSet grants) {
+    }
+
+    /** The member's grants; 404 when the caller does not see the member. */
+    public Held get(Principal principal, long orgId, MemberRef ref) {
+        return access.read(principal, orgId, (h, caller) -> {
+            Member member = members.resolve(h, caller, orgId, ref);
+            return new Held(member, grants.find(h, orgId, member.id()).orElse(null));
+        });
+    }
+
+    /** Replaces the member's grants with {@code permissions} (empty: none). */
+    public Written<Held> put(Principal principal, long orgId, MemberRef ref, List<String> permissions) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            PermissionModel model = orgModels.model(h, orgId);
+            MemberGrants bounds = model.memberGrants();
+            if (!bounds.allowed() && !permissions.isEmpty()) {
+                throw new InvalidInputException("grants_not_allowed", "model " + model.id()
+                        + " allows no per-member grants (it has no member_grants)",
+                        Map.of("permissions", "the model allows no grants"));
+            }
+            List<String> beyond = permissions.stream().filter(p -> !bounds.permissions().contains(p)).toList();
+            if (!beyond.isEmpty()) {
+                throw InvalidInputException.field("permissions", "model " + model.id() + " does not let "
+                        + beyond + " be granted; it lets " + bounds.permissions());
+            }
+            caller.require(model.management().members(), "changing a member's grants");
+            Member member = members.resolve(h, caller, orgId, ref);
+            GrantSet before = grants.find(h, orgId, member.id()).orElse(null);
+            Set<String> wanted = new LinkedHashSet<>(permissions);
+            List<String> ordered = bounds.permissions().stream().filter(wanted::contains).toList();
+            if (before != null && before.permissions().equals(ordered)) {
+                return new Held(member, before);
+            }
+            if (before == null && ordered.isEmpty()) {
+                return new Held(member, null);
+            }
+            if (!ordered.isEmpty()) {
+                requireTakesGrants(h, model, bounds, member);
+            }
+            List<String> added = ordered.stream()
+                    .filter(p -> before == null || !before.permissions().contains(p)).toList();
+            access.requireNoEscalation(caller, model, new Grant(Set.copyOf(added), List.of(), false));
+            GrantSet after = null;
+            if (ordered.isEmpty()) {
+                grants.delete(h, orgId, member.id());
+            } else {
+                after = grants.upsert(h, orgId, member.id(), ordered, tx.now());
+            }
+            tx.change(orgId, ObjectType.MEMBER_GRANTS, member.id(),
+                    before == null ? Action.CREATED : after == null ? Action.DELETED : Action.UPDATED,
+                    before == null ? null : LoggedGrants.of(before), after == null ? null : LoggedGrants.of(after));
+            return new Held(member, after);
+        });
+    }
+
+    private void requireTakesGrants(Handle h, PermissionModel model, MemberGrants bounds, Member member) {
+        Role role = member.roleId() == null ? null : roles.find(h, member.orgId(), member.roleId()).orElse(null);
+        if (role == null || role.systemKey() == null || !bounds.roles().contains(role.systemKey())) {
+            throw new ConflictException("grants_not_taken", "member " + member.id() + "'s company role "
+                    + (role == null ? "(none)" : "\"" + role.name() + "\"") + " takes no grants; model "
+                    + model.id() + " allows grants to members of the system roles " + bounds.roles(),
+                    Map.<String, Object>of("roles", bounds.roles()));
+        }
+    }
+}
