@@ -141,8 +141,9 @@ public final class Gatehouse implements AutoCloseable {
         PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),
                 core.engine(), core.feed());
         ResourceService resources = new ResourceService(core.access(), core.orgModels(), directory.assignments());
+        GrantService grants = new GrantService(core.access(), core.orgModels(), directory.members());
         BulkServices bulk = new BulkServices(core.access(), core.orgModels(), directory.roles(), directory.members(),
-                directory.groups(), directory.assignments(), resources);
+                directory.groups(), directory.assignments(), resources, grants);
         ImportService imports = new ImportService(bulk, ImportOptions.DEFAULT_MAX_LINES);
         ExportService exports = new ExportService(bulk);
 
@@ -156,7 +157,7 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
                         directory.assignments(), decisions, events, webhooks, previews, imports, exports, offices,
-                        resources, new GrantService(core.access(), core.orgModels(), directory.members()))), feed),
+                        resources, grants)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events, webhooks),
                         config.closeRateLimit(), clock, metrics), feed),

@@ -2,6 +2,7 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
@@ -11,7 +12,8 @@ import java.util.Objects;
 
 /** The services whose rules an import applies line by line, and the access gate it runs through. Immutable. */
 public record BulkServices(Access access, OrgModels orgModels, RoleService roles, MemberService members,
-                           GroupService groups, AssignmentService assignments, ResourceService resources) {
+                           GroupService groups, AssignmentService assignments, ResourceService resources,
+                           GrantService grants) {
     public BulkServices {
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(orgModels, "orgModels");
@@ -20,5 +22,6 @@ public record BulkServices(Access access, OrgModels orgModels, RoleService roles
         Objects.requireNonNull(groups, "groups");
         Objects.requireNonNull(assignments, "assignments");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(grants, "grants");
     }
 }

@@ -4,6 +4,7 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentBatch;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
@@ -100,6 +101,8 @@ final class ChunkWriter {
             return groupMember(gm);
         } else if (line instanceof ImportLine.Resource r) {
             return resource(r);
+        } else if (line instanceof ImportLine.Grants g) {
+            return grants(g);
         }
         return unassign((ImportLine.Assignment) line);
     }
@@ -288,6 +291,18 @@ final class ChunkWriter {
     private Group group(String name) {
         return groups.computeIfAbsent(key(name), n -> services.groups().findByName(tx.handle(), orgId, name))
                 .orElse(null);
+    }
+
+    // ---------------------------------------------------------------- per-member grants
+
+    private ImportCounts.Outcome grants(ImportLine.Grants line) {
+        Member member = existingMember(line.userId());
+        GrantService.Replaced replaced = services.grants().put(tx, caller, model, orgId, member, line.permissions());
+        if (!replaced.changed()) {
+            return ImportCounts.Outcome.UNCHANGED;
+        }
+        return replaced.before() == null ? ImportCounts.Outcome.CREATED
+                : replaced.after() == null ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UPDATED;
     }
 
     // ---------------------------------------------------------------- the resource hierarchy

@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Export: an organization's custom roles, members, groups, group memberships, resource hierarchy and assignments as
+ * Export: an organization's custom roles, members, per-member grants, groups, group memberships, resource hierarchy
+ * and assignments as
  * NDJSON lines that
  * {@link ImportService} takes back (roles held named by name, members by user id), all read in one repeatable-read
  * snapshot, so the lines are the organization as of one revision — the first line, a {@code header}, names it and
@@ -88,6 +89,18 @@ public final class ExportService {
                         + "JOIN members m ON m.id = gm.member_id WHERE g.org_id = :org ORDER BY g.id, m.id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> line("group_member").put("group", rs.getString(1)).put("user_id", rs.getString(2)))
+                .forEach(n -> emit(out, n));
+        h.createQuery("SELECT m.user_id, g.permissions FROM member_grants g JOIN members m ON m.id = g.member_id "
+                        + "WHERE g.org_id = :org ORDER BY m.id")
+                .bind("org", orgId).setFetchSize(FETCH)
+                .map((rs, ctx) -> {
+                    ObjectNode n = line("grants").put("user_id", rs.getString(1));
+                    ArrayNode granted = n.putArray("permissions");
+                    for (String permission : (String[]) rs.getArray(2).getArray()) {
+                        granted.add(permission);
+                    }
+                    return n;
+                })
                 .forEach(n -> emit(out, n));
         // the hierarchy, parents before their children (an import records a parent first)
         h.createQuery("WITH RECURSIVE placed AS (SELECT resource_type, resource_id, parent_type, parent_id, 0 AS depth "

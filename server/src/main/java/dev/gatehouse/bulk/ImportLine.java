@@ -24,7 +24,7 @@ sealed interface ImportLine {
     /** The kinds of object a line may address: its {@code type}. */
     enum Kind {
         HEADER("header"), ROLE("role"), MEMBER("member"), GROUP("group"), GROUP_MEMBER("group_member"),
-        RESOURCE("resource"), ASSIGNMENT("assignment");
+        GRANTS("grants"), RESOURCE("resource"), ASSIGNMENT("assignment");
 
         private final String wire;
 
@@ -116,6 +116,19 @@ sealed interface ImportLine {
         @Override
         public Kind kind() {
             return Kind.GROUP_MEMBER;
+        }
+    }
+
+    /** A member's per-member grants, the whole set ({@code permissions}); a delete, or an empty set, removes them. */
+    record Grants(long line, boolean delete, String userId, List<String> permissions) implements ImportLine {
+        public Grants {
+            Objects.requireNonNull(userId, "userId");
+            permissions = List.copyOf(permissions);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.GRANTS;
         }
     }
 

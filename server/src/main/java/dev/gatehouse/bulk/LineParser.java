@@ -53,10 +53,11 @@ final class LineParser {
             case "member" -> member(line, f, delete);
             case "group" -> group(line, f, delete);
             case "group_member" -> groupMember(line, f, delete);
+            case "grants" -> grants(line, f, delete);
             case "resource" -> resource(line, f, delete);
             case "assignment" -> assignment(line, f, delete);
             default -> throw new InvalidInputException("invalid_input", "type: must be one of " + List.of("header",
-                    "role", "member", "group", "group_member", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
+                    "role", "member", "group", "group_member", "grants", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
                     + "\"", Map.of("type", "unknown type"));
         };
         f.check();
@@ -133,6 +134,13 @@ final class LineParser {
         String group = f.text("group", true, 100);
         String userId = f.text("user_id", true, 200);
         return valid(f, () -> new ImportLine.GroupMember(line, delete, group, userId));
+    }
+
+    private static ImportLine grants(long line, Fields f, boolean delete) {
+        f.allowOnly(delete ? Set.of("type", "op", "user_id") : Set.of("type", "op", "user_id", "permissions"));
+        String userId = f.text("user_id", true, 200);
+        List<String> permissions = delete ? List.of() : f.strings("permissions", true, 1_000, 200);
+        return valid(f, () -> new ImportLine.Grants(line, delete, userId, permissions));
     }
 
     private static ImportLine resource(long line, Fields f, boolean delete) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.grant;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Grant;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
@@ -15,6 +16,7 @@ import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,47 +68,65 @@ public final class GrantService {
     /** Replaces the member's grants with {@code permissions} (empty: none). */
     public Written<Held> put(Principal principal, long orgId, MemberRef ref, List<String> permissions) {
         return access.write(principal, orgId, (tx, caller) -> {
-            Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
-            MemberGrants bounds = model.memberGrants();
-            if (!bounds.allowed() && !permissions.isEmpty()) {
-                throw new InvalidInputException("grants_not_allowed", "model " + model.id()
-                        + " allows no per-member grants (it has no member_grants)",
-                        Map.of("permissions", "the model allows no grants"));
-            }
-            List<String> beyond = permissions.stream().filter(p -> !bounds.permissions().contains(p)).toList();
-            if (!beyond.isEmpty()) {
-                throw InvalidInputException.field("permissions", "model " + model.id() + " does not let "
-                        + beyond + " be granted; it lets " + bounds.permissions());
-            }
+            PermissionModel model = orgModels.model(tx.handle(), orgId);
+            requireGrantable(model, permissions);
             caller.require(model.management().members(), "changing a member's grants");
-            Member member = members.resolve(h, caller, orgId, ref);
-            GrantSet before = grants.find(h, orgId, member.id()).orElse(null);
-            Set<String> wanted = new LinkedHashSet<>(permissions);
-            List<String> ordered = bounds.permissions().stream().filter(wanted::contains).toList();
-            if (before != null && before.permissions().equals(ordered)) {
-                return new Held(member, before);
-            }
-            if (before == null && ordered.isEmpty()) {
-                return new Held(member, null);
-            }
-            if (!ordered.isEmpty()) {
-                requireTakesGrants(h, model, bounds, member);
-            }
-            List<String> added = ordered.stream()
-                    .filter(p -> before == null || !before.permissions().contains(p)).toList();
-            access.requireNoEscalation(caller, model, new Grant(Set.copyOf(added), List.of(), false));
-            GrantSet after = null;
-            if (ordered.isEmpty()) {
-                grants.delete(h, orgId, member.id());
-            } else {
-                after = grants.upsert(h, orgId, member.id(), ordered, tx.now());
-            }
-            tx.change(orgId, ObjectType.MEMBER_GRANTS, member.id(),
-                    before == null ? Action.CREATED : after == null ? Action.DELETED : Action.UPDATED,
-                    before == null ? null : LoggedGrants.of(before), after == null ? null : LoggedGrants.of(after));
-            return new Held(member, after);
+            Member member = members.resolve(tx.handle(), caller, orgId, ref);
+            Replaced replaced = put(tx, caller, model, orgId, member, permissions);
+            return new Held(member, replaced.changed() ? replaced.after() : replaced.before());
         });
+    }
+
+    /** What {@link #put(Tx, Caller, PermissionModel, long, Member, List)} found and left (null: no grants). */
+    public record Replaced(GrantSet before, GrantSet after, boolean changed) {
+    }
+
+    /**
+     * Replaces {@code member}'s grants inside a running transaction of the organization (an import), with every
+     * rule of {@link #put(Principal, long, MemberRef, List)}.
+     */
+    public Replaced put(Tx tx, Caller caller, PermissionModel model, long orgId, Member member,
+                        List<String> permissions) {
+        Handle h = tx.handle();
+        MemberGrants bounds = model.memberGrants();
+        requireGrantable(model, permissions);
+        caller.require(model.management().members(), "changing a member's grants");
+        GrantSet before = grants.find(h, orgId, member.id()).orElse(null);
+        Set<String> wanted = new LinkedHashSet<>(permissions);
+        List<String> ordered = bounds.permissions().stream().filter(wanted::contains).toList();
+        if (before != null && before.permissions().equals(ordered) || before == null && ordered.isEmpty()) {
+            return new Replaced(before, before, false);
+        }
+        if (!ordered.isEmpty()) {
+            requireTakesGrants(h, model, bounds, member);
+        }
+        List<String> added = ordered.stream()
+                .filter(p -> before == null || !before.permissions().contains(p)).toList();
+        access.requireNoEscalation(caller, model, new Grant(Set.copyOf(added), List.of(), false));
+        GrantSet after = null;
+        if (ordered.isEmpty()) {
+            grants.delete(h, orgId, member.id());
+        } else {
+            after = grants.upsert(h, orgId, member.id(), ordered, tx.now());
+        }
+        tx.change(orgId, ObjectType.MEMBER_GRANTS, member.id(),
+                before == null ? Action.CREATED : after == null ? Action.DELETED : Action.UPDATED,
+                before == null ? null : LoggedGrants.of(before), after == null ? null : LoggedGrants.of(after));
+        return new Replaced(before, after, true);
+    }
+
+    private static void requireGrantable(PermissionModel model, List<String> permissions) {
+        MemberGrants bounds = model.memberGrants();
+        if (!bounds.allowed() && !permissions.isEmpty()) {
+            throw new InvalidInputException("grants_not_allowed", "model " + model.id()
+                    + " allows no per-member grants (it has no member_grants)",
+                    Map.of("permissions", "the model allows no grants"));
+        }
+        List<String> beyond = permissions.stream().filter(p -> !bounds.permissions().contains(p)).toList();
+        if (!beyond.isEmpty()) {
+            throw InvalidInputException.field("permissions", "model " + model.id() + " does not let "
+                    + beyond + " be granted; it lets " + bounds.permissions());
+        }
     }
 
     private void requireTakesGrants(Handle h, PermissionModel model, MemberGrants bounds, Member member) {

@@ -188,6 +188,38 @@ class ExportIT {
         assertThat(again.get("counts").get("resource").get("unchanged").longValue()).isEqualTo(3);
     }
 
+    @Test
+    void perMemberGrants_travelWithTheExport() throws IOException {
+        try (InputStream in = ExportIT.class.getResourceAsStream("/models/grants.json")) {
+            assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isIn(201, 409);
+        }
+        Fixtures.Org granting = fx.org("grants");
+        fx.member(granting, "mia", fx.roleId(granting, "Manager"));
+        Http.Res granted = node.service().put(granting.path() + "/members/mia/grants",
+                Map.of("permissions", List.of("room.delete")));
+        assertThat(granted.status()).as("%s", granted).isEqualTo(200);
+        Http.Res exported = node.service().get(granting.path() + "/export");
+        assertThat(lines(exported.body())).filteredOn(l -> l.get("type").stringValue().equals("grants"))
+                .extracting(l -> l.get("user_id").stringValue() + " " + l.get("permissions"))
+                .containsExactly("mia [\"room.delete\"]");
+
+        Fixtures.Org copy = fx.org("grants");
+        Http.Res imported = Bulk.importBody(node.service(), copy.id(), "", exported.body());
+
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(imported.get("counts").get("grants").get("created").longValue()).isEqualTo(1);
+        Map<String, Object> check = Map.of("user_id", "mia", "permission", "room.delete", "explain", true,
+                "min_revision", imported.revision());
+        Http.Res decided = node.service().post(copy.path() + "/check", check);
+        assertThat(decided.get("allowed").booleanValue()).as("%s", decided).isTrue();
+        assertThat(decided.get("explanation").get("path").stringValue()).isEqualTo("member_grant");
+        Http.Res removed = Bulk.importBody(node.service(), copy.id(), "",
+                "{\"type\": \"grants\", \"op\": \"delete\", \"user_id\": \"mia\"}\n");
+        assertThat(removed.get("counts").get("grants").get("deleted").longValue()).isEqualTo(1);
+        assertThat(node.service().post(copy.path() + "/check", Map.of("user_id", "mia", "permission", "room.delete",
+                "min_revision", removed.revision())).get("allowed").booleanValue()).isFalse();
+    }
+
     private static void place(Fixtures.Org org, String type, String id, Map<String, String> parent) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("parent", parent);
