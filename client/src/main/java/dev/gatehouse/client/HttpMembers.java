@@ -1,8 +1,10 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@link Members} over the native API. Immutable and thread-safe. */
 final class HttpMembers implements Members {
@@ -52,6 +54,19 @@ final class HttpMembers implements Members {
     private Member patch(MemberRef member, MemberUpdate changes, Long version) {
         return Member.from(requests.send("PATCH", path(member), Safety.WRITE,
                 Objects.requireNonNull(changes, "changes").json(), version));
+    }
+
+    @Override
+    public List<String> grants(MemberRef member) {
+        return Wire.strings(requests.get(path(member) + "/grants"), "permissions");
+    }
+
+    @Override
+    public List<String> setGrants(MemberRef member, List<String> permissions) {
+        ObjectNode body = Wire.object();
+        Objects.requireNonNull(permissions, "permissions").forEach(body.putArray("permissions")::add);
+        return Wire.strings(requests.send("PUT", path(member) + "/grants", Safety.IDEMPOTENT, body, null),
+                "permissions");
     }
 
     @Override

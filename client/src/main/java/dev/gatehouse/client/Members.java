@@ -1,5 +1,6 @@
 package dev.gatehouse.client;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -30,6 +31,19 @@ public interface Members {
 
     /** Marks an invited member's invitation accepted: it becomes active (an active one is answered unchanged). */
     Member accept(MemberRef member);
+
+    /**
+     * The member's per-member grants (empty: none): permissions the model lets be granted to members of some
+     * system roles, decided beside the company role.
+     */
+    List<String> grants(MemberRef member);
+
+    /**
+     * Replaces the member's per-member grants with {@code permissions} (empty: removes them); refused beyond the
+     * model's bounds (400), for a member whose company role takes none (409 {@code grants_not_taken}), or beyond what
+     * the caller holds itself (403). Returns the set as stored.
+     */
+    List<String> setGrants(MemberRef member, List<String> permissions);
 
     /** Removes the member, its assignments and keys. */
     void remove(MemberRef member);

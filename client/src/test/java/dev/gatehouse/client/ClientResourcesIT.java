@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The resource hierarchy through the client against the real server (the {@code sites} test model: regions hold
+ * The resource hierarchy and per-member grants through the client against the real server (the {@code sites} test model: regions hold
  * offices, offices hold rooms): record, read, list children across pages, move, refuse deleting a parent, delete;
  * a region's role decides in its rooms and stops deciding once a room moves out.
  */
@@ -74,5 +74,28 @@ class ClientResourcesIT {
         org.resources().delete(ResourceRef.of("room", "r2"));
         assertThatThrownBy(() -> org.resources().get(ResourceRef.of("room", "r2")))
                 .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void memberGrants_setReadAndDecide() throws IOException {
+        try (InputStream in = ClientResourcesIT.class.getResourceAsStream("/models/grants.json")) {
+            gatehouse.models().register(Wire.MAPPER.readTree(in));
+        }
+        OrgClient org = gatehouse.org(gatehouse.organizations().create(NewOrganization.of("Grants " + System.nanoTime(),
+                "grants").withAdmin("admin", "admin@example.com")).organization().id());
+        long manager = org.roles().list().filter(r -> r.name().equals("Manager")).findFirst().orElseThrow().id();
+        org.members().add(Members.NewMember.internal("mia", "mia@example.com", manager));
+        MemberRef mia = MemberRef.user("mia");
+        Check delete = Check.of(mia, "room.delete");
+        assertThat(org.decisions().check(delete).allowed()).isFalse();
+
+        assertThat(org.members().setGrants(mia, List.of("room.delete"))).containsExactly("room.delete");
+
+        assertThat(org.members().grants(mia)).containsExactly("room.delete");
+        assertThat(org.decisions().check(delete).allowed()).as("read-your-writes: the grant decides").isTrue();
+        assertThatThrownBy(() -> org.members().setGrants(mia, List.of("settings.edit")))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(org.members().setGrants(mia, List.of())).isEmpty();
+        assertThat(org.decisions().check(delete).allowed()).isFalse();
     }
 }
