@@ -145,14 +145,21 @@ final class LineParser {
 
     private static ImportLine resource(long line, Fields f, boolean delete) {
         f.allowOnly(delete ? Set.of("type", "op", "resource") : Set.of("type", "op", "resource", "parent"));
-        String[] resource = resourceRef(f.object("resource", true));
-        String[] parent = delete ? null : resourceRef(f.object("parent", false));
-        return valid(f, () -> new ImportLine.Resource(line, delete, resource[0], resource[1],
-                parent == null ? null : parent[0], parent == null ? null : parent[1]));
+        ResourceRef resource = resourceRef(f.object("resource", true));
+        ResourceRef parent = delete ? null : resourceRef(f.object("parent", false));
+        return valid(f, () -> new ImportLine.Resource(line, delete, resource.type(), resource.id(),
+                parent == null ? null : parent.type(), parent == null ? null : parent.id()));
     }
 
-    /** {@code {type, id}}: the type and the id, or null when the object is absent (its errors are collected). */
-    private static String[] resourceRef(Fields ref) {
+    /** A resource named by a line: {@code {type, id}}. */
+    private record ResourceRef(String type, String id) {
+    }
+
+    /**
+     * A {@code {type, id}} object's type and id (either null when invalid, its errors collected), or null when the
+     * object is absent.
+     */
+    private static ResourceRef resourceRef(Fields ref) {
         if (ref == null) {
             return null;
         }
@@ -162,29 +169,17 @@ final class LineParser {
         if (id != null && id.isEmpty()) {
             ref.error("id", "must not be empty");
         }
-        return new String[] {type, id};
+        return new ResourceRef(type, id);
     }
 
     private static ImportLine assignment(long line, Fields f, boolean delete) {
         f.allowOnly(delete ? Set.of("type", "op", "resource", "user_id")
                 : Set.of("type", "op", "resource", "user_id", "role", "role_id", "expires_at"));
-        Fields resource = f.object("resource", true);
-        String type = null;
-        String id = null;
-        if (resource != null) {
-            resource.allowOnly(Set.of("type", "id"));
-            type = resource.text("type", true, 64);
-            id = resource.string("id", true, 200);
-            if (id != null && id.isEmpty()) {
-                resource.error("id", "must not be empty");
-            }
-        }
+        ResourceRef resource = resourceRef(f.object("resource", true));
         String userId = f.text("user_id", true, 200);
         ImportLine.RoleRef role = delete ? null : roleRef(f, true);
         Instant expiresAt = f.instant("expires_at");
-        String resourceType = type;
-        String resourceId = id;
-        return valid(f, () -> new ImportLine.Assignment(line, delete, resourceType, resourceId, userId, role,
+        return valid(f, () -> new ImportLine.Assignment(line, delete, resource.type(), resource.id(), userId, role,
                 expiresAt));
     }
 
