@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +12,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@link Decisions} over the native API. Decision requests are reads sent as {@code POST}: safe to repeat. Each
- * carries the session's revision as {@code min_revision} when it has one; the two {@code GET}s, which take none, are
- * asked again (every {@link #POLL}) until their answer's {@code revision} reaches it, for at most {@link #WAIT} — as
- * long as the server itself waits — and then fail as the server would, with 503 {@code revision_not_reached}.
- * Immutable and thread-safe.
+ * carries the session's revision as {@code min_revision} when it has one — in the body, or as a query parameter of
+ * the two {@code GET}s — so the node answering waits until it has applied the session's writes (or answers 503
+ * {@code revision_not_reached}). Immutable and thread-safe.
  */
 final class HttpDecisions implements Decisions {
 
-    static final Duration WAIT = Duration.ofSeconds(2);
-    static final Duration POLL = Duration.ofMillis(20);
 
     private final Requests requests;
     private final String orgPath;
@@ -95,14 +91,14 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public EffectivePermissions permissions(MemberRef member) {
-        return EffectivePermissions.from(fresh(memberPath(member) + "/permissions"));
+        return EffectivePermissions.from(fresh(new Query(memberPath(member) + "/permissions")));
     }
 
     @Override
     public EffectivePermissions permissions(MemberRef member, ResourceRef resource) {
         Objects.requireNonNull(resource, "resource");
         return EffectivePermissions.from(fresh(new Query(memberPath(member) + "/permissions")
-                .add("resource_type", resource.type()).add("resource_id", resource.id()).toString()));
+                .add("resource_type", resource.type()).add("resource_id", resource.id())));
     }
 
     @Override
@@ -116,7 +112,7 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public VisibilityFilter visibilityFilter(MemberRef member) {
-        JsonNode answer = fresh(memberPath(member) + "/visibility-filter");
+        JsonNode answer = fresh(new Query(memberPath(member) + "/visibility-filter"));
         return VisibilityFilter.from(answer, Wire.number(answer, "revision"));
     }
 
@@ -138,28 +134,10 @@ final class HttpDecisions implements Decisions {
         return body;
     }
 
-    /** A {@code GET} whose answer's {@code revision} has reached the session's: see the class comment. */
-    private JsonNode fresh(String path) {
-        long wanted = requests.transport.revision();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            JsonNode answer = requests.get(path);
-            long revision = Wire.number(answer, "revision");
-            if (revision >= wanted) {
-                return answer;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw Problem.unavailable("revision_not_reached", "the node answering " + path + " had applied "
-                        + "revision " + revision + " after " + WAIT.toMillis() + " ms, not this session's revision "
-                        + wanted).exception();
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw Problem.local("interrupted", "interrupted while waiting for revision " + wanted).exception();
-            }
-        }
+    /** A {@code GET} of a decision read, with the session's revision as {@code min_revision} when it has one. */
+    private JsonNode fresh(Query query) {
+        long revision = requests.transport.revision();
+        return requests.get((revision > 0 ? query.add("min_revision", revision) : query).toString());
     }
 
     private String memberPath(MemberRef member) {

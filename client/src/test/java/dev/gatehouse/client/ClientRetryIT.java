@@ -158,4 +158,20 @@ class ClientRetryIT {
             assertThat(got.get(2).body()).contains("\"min_revision\":43");
         }
     }
+    @Test
+    void writesRevision_isSentWithTheDecisionGets_asAQueryParameter() {
+        try (FakeServer server = new FakeServer(Answer.json(201, GROUP).withHeader("Gatehouse-Revision", "42"),
+                Answer.json(200, "{\"member_id\": 7, \"permissions\": [], \"revision\": 42}"),
+                Answer.json(200, "{\"member_id\": 7, \"resource\": {\"type\": \"doc\", \"id\": \"a b\"}, "
+                        + "\"permissions\": [], \"revision\": 42}"));
+             GatehouseClient client = client(server, RetryPolicy.DEFAULT)) {
+            client.org(1).groups().create("Sales");
+            client.org(1).decisions().permissions(MemberRef.id(7));
+            client.org(1).decisions().permissions(MemberRef.id(7), ResourceRef.of("doc", "a b"));
+            List<Received> got = server.received();
+            assertThat(got.get(1).path()).isEqualTo("/v1/orgs/1/members/id:7/permissions?min_revision=42");
+            assertThat(got.get(2).path())
+                    .isEqualTo("/v1/orgs/1/members/id:7/permissions?resource_type=doc&resource_id=a%20b&min_revision=42");
+        }
+    }
 }

@@ -29,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The decision API: check, batch check, lookups, effective permissions and record visibility, answered by
  * {@link DecisionService} from the in-memory engine. A request may carry {@code min_revision} (the
- * {@code Gatehouse-Revision} of a write): it is answered only once this node has applied that revision, or fails
+ * {@code Gatehouse-Revision} of a write; in the body, or as a query parameter of the two {@code GET} routes): it is
+ * answered only once this node has applied that revision, or fails
  * with a retryable 503. Who may ask about whom is the service's rule; this class reads requests and writes
  * answers. The caller's right to address the organization is checked before the body is read.
  *
@@ -279,14 +280,15 @@ final class DecisionsResource {
     }
 
     private void visibilityFilter(Context ctx) {
-        OrgDecisions.Filter answer = decisions(ctx).visibilityFilter(MembersResource.ref(ctx));
+        OrgDecisions.Filter answer = decisions(ctx).atRevision(V1.minRevision(ctx))
+                .visibilityFilter(MembersResource.ref(ctx));
         ObjectNode body = filterJson(answer.filter());
         body.put("revision", answer.revision());
         V1.ok(ctx, body);
     }
 
     private void permissions(Context ctx) {
-        OrgDecisions org = decisions(ctx);
+        OrgDecisions org = decisions(ctx).atRevision(V1.minRevision(ctx));
         OrgDecisions.Permissions answer = org.permissions(MembersResource.ref(ctx), ctx.queryParam("resource_type"),
                 ctx.queryParam("resource_id"));
         ObjectNode body = Json.object();

@@ -108,6 +108,27 @@ final class V1 {
                 + Fields.abbreviate(raw) + "\"", Map.of("limit", "must be 1.." + MAX_LIMIT));
     }
 
+    /**
+     * The {@code min_revision} query parameter of a read answered from this node's engine (the {@code GET} twin of
+     * the decision bodies' field): null when absent.
+     */
+    static Long minRevision(Context ctx) {
+        String raw = ctx.queryParam("min_revision");
+        if (raw == null) {
+            return null;
+        }
+        try {
+            long revision = Long.parseLong(raw);
+            if (revision >= 0) {
+                return revision;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("invalid_parameter", "min_revision must be an integer from 0, got \""
+                + Fields.abbreviate(raw) + "\"", Map.of("min_revision", "must be an integer from 0"));
+    }
+
     /** The position after which a page starts: 0 without a cursor. */
     static long after(Context ctx) {
         String raw = ctx.queryParam("cursor");
