@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberRules;
@@ -19,7 +20,10 @@ public record Directory(OrgService orgs, RoleService roles, MemberService member
 
     static Directory wire(Core core, MemberRules memberRules, AssignmentRules assignmentRules) {
         MemberService members = new MemberService(core.access(), core.orgModels(), memberRules, core.keys(),
-                GroupService::leaveAll);
+                (tx, orgId, member) -> {
+                    GroupService.leaveAll(tx, orgId, member);
+                    GrantService.dropAll(tx, orgId, member);
+                });
         return new Directory(
                 new OrgService(core.store(), core.orgModels(), members, core.keys(), core.access()),
                 new RoleService(core.orgModels(), core.access()),

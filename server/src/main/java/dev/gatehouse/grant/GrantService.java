@@ -115,6 +115,20 @@ public final class GrantService {
         return new Replaced(before, after, true);
     }
 
+    /**
+     * Removes a member's grants inside the transaction removing the member, recording it as a change (action
+     * deleted, the grants as before) — their row would otherwise vanish with the member, unrecorded: part of the
+     * members' {@link dev.gatehouse.member.MemberRemoval}.
+     */
+    public static void dropAll(Tx tx, long orgId, Member member) {
+        GrantStore store = new GrantStore();
+        GrantSet before = store.find(tx.handle(), orgId, member.id()).orElse(null);
+        if (before != null) {
+            store.delete(tx.handle(), orgId, member.id());
+            tx.change(orgId, ObjectType.MEMBER_GRANTS, member.id(), Action.DELETED, LoggedGrants.of(before), null);
+        }
+    }
+
     private static void requireGrantable(PermissionModel model, List<String> permissions) {
         MemberGrants bounds = model.memberGrants();
         if (!bounds.allowed() && !permissions.isEmpty()) {
