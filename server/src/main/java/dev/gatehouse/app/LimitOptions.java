@@ -24,9 +24,12 @@ final class LimitOptions {
     @Option(names = "--max-members-per-group", defaultValue = "${env:GATEHOUSE_MAX_MEMBERS_PER_GROUP:-5000}", description = "members one group may hold (GATEHOUSE_MAX_MEMBERS_PER_GROUP, default 5000)")
     int membersPerGroup;
 
+    @Option(names = "--max-resources-per-org", defaultValue = "${env:GATEHOUSE_MAX_RESOURCES_PER_ORG:-1000000}", description = "resources one organization may record in its hierarchy (GATEHOUSE_MAX_RESOURCES_PER_ORG, default 1000000)")
+    int resourcesPerOrg;
+
     /** The limits; an {@link IllegalArgumentException} naming the option when one is out of range. */
     Limits limits() {
         return new Limits(rolesPerOrg, membersPerOrg, groupsPerOrg, keysPerMember, assignmentsPerResource,
-                membersPerGroup);
+                membersPerGroup, resourcesPerOrg);
     }
 }

@@ -2,8 +2,8 @@ package dev.gatehouse.limit;
 
 /**
  * The per-organization limits of a deployment: how many roles, members and groups one organization may have,
- * how many active keys one member, how many members one resource may have assignments for, and how many members
- * one group may hold. They bound what one tenant can make the service store, keep in memory and write into a
+ * how many active keys one member, how many members one resource may have assignments for, how many members
+ * one group may hold, and how many resources one organization may record in its hierarchy. They bound what one tenant can make the service store, keep in memory and write into a
  * single change-log row. Validated at construction with messages naming the command-line option; immutable.
  *
  * @param rolesPerOrg            roles of one organization, its model's system roles included
@@ -12,12 +12,13 @@ package dev.gatehouse.limit;
  * @param keysPerMember          active (not revoked) API keys of one member
  * @param assignmentsPerResource members holding a role on one resource
  * @param membersPerGroup        members of one group (the change log lists them all once, when the group is deleted)
+ * @param resourcesPerOrg        resources one organization records in its hierarchy (each kept in every node's memory)
  */
 public record Limits(int rolesPerOrg, int membersPerOrg, int groupsPerOrg, int keysPerMember,
-                     int assignmentsPerResource, int membersPerGroup) {
+                     int assignmentsPerResource, int membersPerGroup, int resourcesPerOrg) {
 
     /** The defaults: generous for any real organization, small enough to keep one tenant from exhausting a node. */
-    public static final Limits DEFAULTS = new Limits(1_000, 100_000, 1_000, 20, 10_000, 5_000);
+    public static final Limits DEFAULTS = new Limits(1_000, 100_000, 1_000, 20, 10_000, 5_000, 1_000_000);
 
     public Limits {
         check("--max-roles-per-org", rolesPerOrg, 10_000_000);
@@ -26,6 +27,7 @@ public record Limits(int rolesPerOrg, int membersPerOrg, int groupsPerOrg, int k
         check("--max-keys-per-member", keysPerMember, 1_000);
         check("--max-assignments-per-resource", assignmentsPerResource, 10_000_000);
         check("--max-members-per-group", membersPerGroup, 100_000);
+        check("--max-resources-per-org", resourcesPerOrg, 100_000_000);
     }
 
     private static void check(String option, int value, int max) {

@@ -61,6 +61,12 @@ public final class OrgLimits {
                 "api_keys WHERE member_id = :member AND revoked_at IS NULL", q -> q.bind("member", memberId));
     }
 
+    /** Before a resource is recorded in the organization's hierarchy (not when one recorded moves). */
+    public void beforeAddingResource(long orgId) {
+        require("resources_per_org", limits.resourcesPerOrg(), "organization " + orgId, "resources",
+                "resources WHERE org_id = :org", q -> q.bind("org", orgId));
+    }
+
     /** Before a member gets a role on a resource it had none on. */
     public void beforeAddingAssignment(long orgId, String type, String resourceId) {
         require("assignments_per_resource", limits.assignmentsPerResource(), type + " " + resourceId,

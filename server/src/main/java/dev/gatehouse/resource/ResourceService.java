@@ -78,6 +78,9 @@ public final class ResourceService {
                 && Objects.equals(before.parentId(), parent == null ? null : parent.id())) {
             return new Put(before, false, false);
         }
+        if (before == null) {
+            tx.limits().beforeAddingResource(orgId);
+        }
         Resource after = resources.upsert(h, orgId, type, id, parent == null ? null : parent.type(),
                 parent == null ? null : parent.id(), tx.now());
         tx.change(orgId, ObjectType.RESOURCE, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,

@@ -17,7 +17,8 @@ class LimitOptionsTest {
             "--max-groups-per-org", "GATEHOUSE_MAX_GROUPS_PER_ORG",
             "--max-keys-per-member", "GATEHOUSE_MAX_KEYS_PER_MEMBER",
             "--max-assignments-per-resource", "GATEHOUSE_MAX_ASSIGNMENTS_PER_RESOURCE",
-            "--max-members-per-group", "GATEHOUSE_MAX_MEMBERS_PER_GROUP");
+            "--max-members-per-group", "GATEHOUSE_MAX_MEMBERS_PER_GROUP",
+            "--max-resources-per-org", "GATEHOUSE_MAX_RESOURCES_PER_ORG");
 
     private static LimitOptions parse(String... args) {
         LimitOptions options = new LimitOptions();
@@ -41,7 +42,7 @@ class LimitOptionsTest {
     @Test
     void options_setTheLimits_andBadValuesNameTheOption() {
         assertThat(parse("--max-keys-per-member", "3", "--max-members-per-group", "50").limits())
-                .isEqualTo(new Limits(1_000, 100_000, 1_000, 3, 10_000, 50));
+                .isEqualTo(new Limits(1_000, 100_000, 1_000, 3, 10_000, 50, 1_000_000));
         assertThatThrownBy(() -> parse("--max-groups-per-org", "0").limits()).hasMessageContaining("--max-groups-per-org");
         assertThatThrownBy(() -> parse("--max-roles-per-org", "many")).hasMessageContaining("--max-roles-per-org");
     }

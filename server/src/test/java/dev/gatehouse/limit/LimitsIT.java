@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LimitsIT {
 
-    private static final Limits SMALL = new Limits(10, 6, 3, 3, 3, 2);
+    private static final Limits SMALL = new Limits(10, 6, 3, 3, 3, 2, 4);
     /** A model with a resource type whose resources Gatehouse does not track (any id can be assigned). */
     private static final String DESK = "limits-desk";
     static TestNode node;
@@ -50,6 +50,12 @@ class LimitsIT {
                  "management": {"roles": "admin.manage", "members": "admin.manage", "assignments": "admin.manage"}}
                 """.formatted(DESK)));
         assertThat(model.status()).as(model.toString()).isEqualTo(201);
+        try (java.io.InputStream in = LimitsIT.class.getResourceAsStream("/models/sites.json")) {
+            Http.Res sites = node.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(sites.status()).as(sites.toString()).isEqualTo(201);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -107,6 +113,24 @@ class LimitsIT {
             pool.shutdown();
         }
         assertThat(node.service().get(org.path() + "/members").get("items")).hasSize(SMALL.membersPerOrg());
+    }
+
+    @Test
+    void resourcesPerOrg_refusesTheResourceBeyondTheLimit_butNotAMove() {
+        var org = fx.org("sites");
+        String resources = org.path() + "/resources/";
+        assertThat(node.service().put(resources + "region/eu", Map.of()).status()).isEqualTo(201);
+        assertThat(node.service().put(resources + "region/us", Map.of()).status()).isEqualTo(201);
+        assertThat(node.service().put(resources + "office/o1", Map.of("parent", Map.of("type", "region", "id", "eu")))
+                .status()).isEqualTo(201);
+        assertThat(node.service().put(resources + "folder/f1", Map.of()).status()).isEqualTo(201);
+        assertLimitReached(node.service().put(resources + "folder/f2", Map.of()), "resources_per_org",
+                SMALL.resourcesPerOrg());
+        assertThat(node.service().get(resources + "folder/f2").status()).isEqualTo(404);
+        Http.Res moved = node.service().put(resources + "office/o1", Map.of("parent", Map.of("type", "region", "id", "us")));
+        assertThat(moved.status()).as("moving a recorded resource adds none: %s", moved).isEqualTo(200);
+        assertThat(node.service().delete(resources + "folder/f1").status()).isEqualTo(204);
+        assertThat(node.service().put(resources + "folder/f2", Map.of()).status()).isEqualTo(201);
     }
 
     @Test
