@@ -15,6 +15,7 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -84,6 +85,7 @@ public final class RoomService {
     private final OrgModels orgModels;
     private final RoomsRules rules;
     private final OfficeService offices;
+    private final ClassicHierarchy hierarchy;
 
     public RoomService(Access access, MemberService members, AssignmentService assignments, OrgModels orgModels,
                        RoomsRules rules, OfficeService offices) {
@@ -93,13 +95,18 @@ public final class RoomService {
         this.orgModels = orgModels;
         this.rules = rules;
         this.offices = offices;
+        this.hierarchy = new ClassicHierarchy(assignments);
     }
 
     public Written<Room> create(Principal principal, long orgId, NewRoom in) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            caller.require(CREATE_ROOMS, "creating a room");
+            boolean classic = ClassicHierarchy.applies(model);
+            if (!classic || !caller.has(RoomsPermissions.MANAGE_COMPANY_ROOMS)) {
+                // v5: an Admin, an Agent (both roles create rooms) or a Manager granted canManageCompanyRooms
+                caller.require(CREATE_ROOMS, "creating a room");
+            }
             Long ownerId = in.ownerId() != null ? in.ownerId() : caller.memberId();
             if (ownerId == null) {
                 throw InvalidInputException.field("ownerId", "is required when a service key creates a room: "
@@ -116,11 +123,18 @@ public final class RoomService {
             }
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);
+            if (classic && officeId == null) {
+                throw InvalidInputException.field("officeId", "is required in a v5 (classic) company when the owner "
+                        + "has no default office: a room lies in an office, whose managers manage it");
+            }
             Instant now = tx.now();
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
                     side, in.templateId(), in.listingSource(), in.fieldDataJson(), now);
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
+            if (classic) {
+                hierarchy.room(tx, orgId, room.id(), officeId);
+            }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId(), null);
             rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
             return room;
@@ -160,7 +174,12 @@ public final class RoomService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             Room room = rules.visibleRoom(h, caller, roomId);
-            if (!rules.roomGrants(h, caller, room, DELETE_ROOMS) && !(room.ownerIds().contains(caller.memberId())
+            boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
+            // v5 adds a Manager of the room granted canDeleteCompanyRooms
+            boolean classicManager = classic && caller.has(RoomsPermissions.DELETE_COMPANY_ROOMS)
+                    && rules.managesRoom(h, caller, room);
+            if (!classicManager && !rules.roomGrants(h, caller, room, DELETE_ROOMS)
+                    && !(room.ownerIds().contains(caller.memberId())
                     && rules.roomGrants(h, caller, room, DELETE_OWNED_ROOMS))) {
                 throw new ForbiddenException("permission_required", "deleting room " + roomId + " needs \""
                         + DELETE_ROOMS + "\", or \"" + DELETE_OWNED_ROOMS + "\" in a room the caller owns, in the "
@@ -169,6 +188,9 @@ public final class RoomService {
             assignments.removeResource(tx, orgId, RESOURCE_TYPE, room.resourceId());
             rooms.delete(h, roomId);
             tx.change(orgId, ObjectType.ROOM, roomId, Action.DELETED, RoomsSnapshots.room(room), null);
+            if (classic) {
+                hierarchy.remove(tx, orgId, ClassicHierarchy.ROOM, roomId);
+            }
             return room;
         });
     }

@@ -76,11 +76,41 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             AccessLevel after = users.level(h, caller.orgId(), current == null ? null : current.id(), roleAfter);
             target = target == null || after.compareTo(target) > 0 ? after : target;
         }
+        if (RoomsPermissions.classic(model.id())) {
+            requireClassic(h, caller, target, what);
+            return;
+        }
         switch (action) {
             case ADD -> requireLevel(h, caller, target, ADD_MEMBER_LOWER, ADD_MEMBER_SAME, what);
             case MANAGE -> requireLevel(h, caller, target, MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME, what);
             case REMOVE -> requireLevel(h, caller, target, REMOVE_MEMBER_LOWER, REMOVE_MEMBER_SAME, what);
             default -> throw new IllegalStateException("unknown action " + action);
+        }
+    }
+
+    /** Inviting (or re-inviting) a company user of access level {@code level}: v6's or v5's gate by the model. */
+    void requireMayInvite(Handle h, Caller caller, PermissionModel model, AccessLevel level, String what) {
+        if (RoomsPermissions.classic(model.id())) {
+            requireClassic(h, caller, level, what);
+        } else {
+            requireLevel(h, caller, level, ADD_MEMBER_LOWER, ADD_MEMBER_SAME, what);
+        }
+    }
+
+    /**
+     * A v5 company's gate for managing members (the 2021 specification: {@code canManageCompanyMembers}, which the
+     * Admin role holds and a Manager may be granted), for adding, changing and removing alike; nobody acts on a user
+     * above its own access level.
+     */
+    private void requireClassic(Handle h, Caller caller, AccessLevel target, String what) {
+        if (caller.isService()) {
+            return;
+        }
+        caller.require(RoomsPermissions.MANAGE_COMPANY_MEMBERS, what);
+        AccessLevel own = users.level(h, caller.orgId(), caller.memberId(), caller.roleId());
+        if (target != null && target.compareTo(own) > 0) {
+            throw new ForbiddenException("access_level_too_high", what + " with access level " + target.wire()
+                    + " is above the caller's own access level " + own.wire() + " (member " + caller.memberId() + ")");
         }
     }
 
@@ -113,9 +143,22 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         return room;
     }
 
-    /** Whether the caller sees every room (else only those it holds a role in). */
+    /**
+     * Whether the caller sees every room (else only those it holds a role in, on the room or an ancestor): its company
+     * role has {@code autoAccessToRooms}, or — a v5 company's Manager — it is granted {@code autoAccessToCompanyRooms}.
+     */
     boolean seesAllRooms(Caller caller) {
-        return caller.has(AUTO_ACCESS_TO_ROOMS);
+        return caller.has(AUTO_ACCESS_TO_ROOMS) || caller.has(RoomsPermissions.AUTO_ACCESS_TO_COMPANY_ROOMS);
+    }
+
+    /**
+     * In a v5 company, whether the caller manages the room: the role deciding there for it (its own, or a Manager's or
+     * Admin's on the room's office, region or company) is one that edits any room role, which the Manager and Admin
+     * roles do and the Agent role does not. Service keys manage every room.
+     */
+    boolean managesRoom(Handle h, Caller caller, Room room) {
+        Set<String> own = caller.permissionsOn(h, ROOM, room.resourceId());
+        return own == null || own.contains(EDIT_ANY_ROOM_ROLE);
     }
 
     /**
@@ -189,12 +232,34 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
                     + roomId + " is revoked; restore it instead");
         }
-        if (replacing) {
+        if (replacing && RoomsPermissions.classic(model.id())) {
+            requireClassicRoomUserChange(h, caller, roomId, current == null ? null : current.invitedBy(), what);
+        } else if (replacing) {
             requireRoomPermission(h, caller, resourceId, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE,
                     current == null ? null : current.invitedBy(), what);
         } else {
             requireRoomPermission(h, caller, resourceId, ADD_USERS_TO_ROOMS, null, null, what);
         }
+    }
+
+    /**
+     * A v5 company's PutRoomUser (the 2021 specification): the inviter, any room owner, or a Manager granted
+     * {@code canManageCompanyRooms} who manages the room (Admins hold every flag).
+     */
+    private void requireClassicRoomUserChange(Handle h, Caller caller, int roomId, Long invitedBy, String what) {
+        if (caller.isService() || invitedBy != null && caller.is(invitedBy)) {
+            return;
+        }
+        Room room = rooms.find(h, caller.orgId(), roomId).orElseThrow(() -> roomNotFound(String.valueOf(roomId)));
+        if (room.ownerIds().contains(caller.memberId())) {
+            return;
+        }
+        if (caller.has(RoomsPermissions.MANAGE_COMPANY_ROOMS) && managesRoom(h, caller, room)) {
+            return;
+        }
+        throw new ForbiddenException("permission_required", what + " needs, in a v5 company, the user's inviter, a "
+                + "room owner, or a manager of the room granted \"" + RoomsPermissions.MANAGE_COMPANY_ROOMS
+                + "\"; member " + caller.memberId() + " is none of these");
     }
 
     @Override
