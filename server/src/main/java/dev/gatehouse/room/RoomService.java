@@ -6,7 +6,6 @@ import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
-import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
@@ -25,11 +24,6 @@ import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.Room.RESOURCE_TYPE;
 import static dev.gatehouse.room.RoomsPermissions.ADD_USERS_TO_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.CREATE_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.DELETE_OWNED_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.DELETE_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.EDIT_ANY_ROOM_ROLE;
-import static dev.gatehouse.room.RoomsPermissions.EDIT_INVITED_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_ANY_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
@@ -103,10 +97,7 @@ public final class RoomService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             boolean classic = ClassicHierarchy.applies(model);
-            if (!classic || !caller.has(RoomsPermissions.MANAGE_COMPANY_ROOMS)) {
-                // v5: an Admin, an Agent (both roles create rooms) or a Manager granted canManageCompanyRooms
-                caller.require(CREATE_ROOMS, "creating a room");
-            }
+            rules.requireMayCreateRoom(h, caller, model);
             Long ownerId = in.ownerId() != null ? in.ownerId() : caller.memberId();
             if (ownerId == null) {
                 throw InvalidInputException.field("ownerId", "is required when a service key creates a room: "
@@ -174,17 +165,9 @@ public final class RoomService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             Room room = rules.visibleRoom(h, caller, roomId);
-            boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
-            // v5 adds a Manager of the room granted canDeleteCompanyRooms
-            boolean classicManager = classic && caller.has(RoomsPermissions.DELETE_COMPANY_ROOMS)
-                    && rules.managesRoom(h, caller, room);
-            if (!classicManager && !rules.roomGrants(h, caller, room, DELETE_ROOMS)
-                    && !(room.ownerIds().contains(caller.memberId())
-                    && rules.roomGrants(h, caller, room, DELETE_OWNED_ROOMS))) {
-                throw new ForbiddenException("permission_required", "deleting room " + roomId + " needs \""
-                        + DELETE_ROOMS + "\", or \"" + DELETE_OWNED_ROOMS + "\" in a room the caller owns, in the "
-                        + "caller's room role; member " + caller.memberId() + " has neither");
-            }
+            PermissionModel model = orgModels.model(h, orgId);
+            boolean classic = ClassicHierarchy.applies(model);
+            rules.requireMayDeleteRoom(h, caller, model, room);
             assignments.removeResource(tx, orgId, RESOURCE_TYPE, room.resourceId());
             rooms.delete(h, roomId);
             tx.change(orgId, ObjectType.ROOM, roomId, Action.DELETED, RoomsSnapshots.room(room), null);
@@ -248,7 +231,7 @@ public final class RoomService {
             PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
-            rules.requireRoomPermission(h, caller, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE, current.invitedBy(),
+            rules.requireMayChangeRoomUser(h, caller, model, room, current.invitedBy(),
                     "changing the role of user " + memberId + " in room " + roomId);
             if (current.revoked()) {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId

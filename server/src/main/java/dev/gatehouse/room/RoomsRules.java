@@ -11,6 +11,8 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -58,6 +60,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
 
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
+    private final RoleStore roles = new RoleStore();
 
     // ---------------------------------------------------------------- members (access levels)
 
@@ -151,6 +154,56 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         return caller.has(AUTO_ACCESS_TO_ROOMS) || caller.has(RoomsPermissions.AUTO_ACCESS_TO_COMPANY_ROOMS);
     }
 
+    /** The system key of the caller's company role ({@code admin}, {@code manager}, {@code agent} on v5); null if none. */
+    String companyRoleKey(Handle h, Caller caller) {
+        return caller.roleId() == null ? null
+                : roles.find(h, caller.orgId(), caller.roleId()).map(Role::systemKey).orElse(null);
+    }
+
+    /**
+     * Creating a room: {@code canCreateRooms}; in a v5 company a Manager needs {@code canManageCompanyRooms} instead
+     * (the 2021 specification: an Admin, an Agent, or a Manager with that flag).
+     */
+    void requireMayCreateRoom(Handle h, Caller caller, PermissionModel model) {
+        if (RoomsPermissions.classic(model.id()) && !caller.isService()
+                && RoomsPermissions.MANAGER_ROLE.equals(companyRoleKey(h, caller))) {
+            caller.require(RoomsPermissions.MANAGE_COMPANY_ROOMS, "creating a room as a manager of a v5 company");
+        } else {
+            caller.require(RoomsPermissions.CREATE_ROOMS, "creating a room");
+        }
+    }
+
+    /**
+     * Deleting a room. v6: the caller's room role grants {@code canDeleteRooms}, or {@code canDeleteOwnedRooms} in a
+     * room it owns. v5 (the 2021 specification): an Admin (whose role grants {@code canDeleteRooms}), a Manager of the
+     * room granted {@code canDeleteCompanyRooms}, or an Agent owning the room (the Agent role's "agents can delete
+     * rooms" is {@code canDeleteOwnedRooms}, on).
+     */
+    void requireMayDeleteRoom(Handle h, Caller caller, PermissionModel model, Room room) {
+        if (caller.isService() || roomGrants(h, caller, room, RoomsPermissions.DELETE_ROOMS)) {
+            return;
+        }
+        boolean owner = room.ownerIds().contains(caller.memberId());
+        if (RoomsPermissions.classic(model.id())) {
+            String key = companyRoleKey(h, caller);
+            if (RoomsPermissions.MANAGER_ROLE.equals(key) && caller.has(RoomsPermissions.DELETE_COMPANY_ROOMS)
+                    && managesRoom(h, caller, room)
+                    || RoomsPermissions.AGENT_ROLE.equals(key) && owner
+                    && roomGrants(h, caller, room, RoomsPermissions.DELETE_OWNED_ROOMS)) {
+                return;
+            }
+            throw new ForbiddenException("permission_required", "deleting room " + room.id() + " in a v5 company "
+                    + "needs an Admin, a manager of the room granted \"" + RoomsPermissions.DELETE_COMPANY_ROOMS
+                    + "\", or the agent owning it; member " + caller.memberId() + " is none of these");
+        }
+        if (owner && roomGrants(h, caller, room, RoomsPermissions.DELETE_OWNED_ROOMS)) {
+            return;
+        }
+        throw new ForbiddenException("permission_required", "deleting room " + room.id() + " needs \""
+                + RoomsPermissions.DELETE_ROOMS + "\", or \"" + RoomsPermissions.DELETE_OWNED_ROOMS + "\" in a room "
+                + "the caller owns, in the caller's room role; member " + caller.memberId() + " has neither");
+    }
+
     /**
      * In a v5 company, whether the caller manages the room: the role deciding there for it (its own, or a Manager's or
      * Admin's on the room's office, region or company) is one that edits any room role, which the Manager and Admin
@@ -185,6 +238,20 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         throw new ForbiddenException("permission_required", what + " needs \"" + any + "\""
                 + (invited == null ? "" : ", or \"" + invited + "\" for users the caller invited,")
                 + " in the caller's room role; member " + caller.memberId() + " does not have it");
+    }
+
+    /**
+     * Changing a room user's role or side (PutRoomUser): on v6 the caller's room role grants
+     * {@code canEditAnyRoomRole}, or {@code canEditInvitedRoomRole} for a user it invited; on v5 the 2021
+     * specification's rule ({@link #requireClassicRoomUserChange}).
+     */
+    void requireMayChangeRoomUser(Handle h, Caller caller, PermissionModel model, Room room, Long invitedBy,
+                                  String what) {
+        if (RoomsPermissions.classic(model.id())) {
+            requireClassicRoomUserChange(h, caller, room.id(), invitedBy, what);
+        } else {
+            requireRoomPermission(h, caller, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE, invitedBy, what);
+        }
     }
 
     /** Whether the caller's room role in the room grants {@code permission} (service keys: always). */
