@@ -185,7 +185,7 @@ final class UsersEndpoints {
             }
         } else if (kind == ClassicKind.AGENT) {
             defaultOfficeId = Wire.id(f, "officeId", true);
-            Wire.integer(f, "companyTypeId");
+            f.string("companyTypeId", false, 100);
         }
         f.check();
         var written = users.inviteClassic(a.principal(), a.orgId(), new RoomsUserService.ClassicInvite(kind, firstName,
