@@ -84,7 +84,7 @@ class RoomsClassicIT {
         assertThat(a.admin.get(a.base + "/users/" + managerId).get("permissions")).isEqualTo(flags);
 
         Http.Res agent = a.admin.post(a.base + "/users/invite_classic_agent", Map.of("firstName", "Abe",
-                "lastName", "Agent", "email", "abe@classic.test", "officeId", a.o3, "companyTypeId", 2));
+                "lastName", "Agent", "email", "abe@classic.test", "officeId", a.o3, "companyTypeId", "2"));
         assertThat(agent.status()).as(agent.toString()).isEqualTo(201);
         assertThat(agent.get("accessLevel").stringValue()).isEqualTo("Contributor");
         assertThat(agent.get("defaultOfficeId").intValue()).isEqualTo(a.o3);
