@@ -20,11 +20,14 @@ import org.jdbi.v3.core.Handle;
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
- * Offices and regions of a {@code rooms} organization, for every API (the native {@code /v1/orgs/{org}/offices}
+ * Offices and regions of a {@code rooms} or {@code rooms_v5} organization, for every API (the native {@code /v1/orgs/{org}/offices}
  * and {@code …/regions}, the Rooms dialect's {@code …/offices}, {@code …/regions}). Rules:
  *
  * <ul>
- *   <li>they exist only in organizations on the {@code rooms} model (400 {@code not_a_rooms_organization});</li>
+ *   <li>they exist only in organizations on the {@code rooms} and {@code rooms_v5} models (400
+ *       {@code not_a_rooms_organization});</li>
+ *   <li>in a v5 company ({@code rooms_v5}) every office lies in a region, and both are placed in the resource
+ *       hierarchy ({@link ClassicHierarchy}) in the same write that creates, moves or deletes them;</li>
  *   <li>internal members read them all; external members (outsiders in rooms) see none, as if none existed;</li>
  *   <li>creating, changing and deleting them needs {@code canManageAccount}, Rooms' company-settings permission
  *       (service keys pass);</li>

@@ -50,7 +50,12 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       a user whose access is revoked is restored, not re-assigned (409).</li>
  * </ul>
  *
- * Everything about the caller — its company role, its access level, its room role — is read through the handle
+ * On a v5 ("classic") company ({@code rooms_v5}) the 2021 specification's rules replace some of these: member
+ * management needs {@code canManageCompanyMembers}; a Manager creates rooms with {@code canManageCompanyRooms} and
+ * deletes the rooms it manages with {@code canDeleteCompanyRooms}; a room user is changed by its inviter, a room
+ * owner or a Manager of the room with {@code canManageCompanyRooms} (see docs/dialects/rooms.md, "v5 companies").
+ *
+ * <p>Everything about the caller — its company role, its access level, its room role — is read through the handle
  * of the request's transaction, never from the engine. Service keys pass every gate. Stateless, thread-safe.
  */
 public final class RoomsRules implements MemberRules, AssignmentRules {
