@@ -126,10 +126,12 @@ public final class Gatehouse implements AutoCloseable {
         FeedMetrics.register(core.feed(), metrics);
         WriteMetrics.register(core.store(), metrics);
         RoomsRules roomsRules = new RoomsRules();
-        AssignmentRules assignmentRules = AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules));
-        directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules)),
+        AssignmentRules assignmentRules = AssignmentRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules,
+                RoomsPermissions.MODEL_V5, roomsRules));
+        directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules,
+                RoomsPermissions.MODEL_V5, roomsRules)),
                 assignmentRules);
-        offices = new OfficeService(core.access(), core.orgModels());
+        offices = new OfficeService(core.access(), core.orgModels(), directory.assignments());
         EventService events = new EventService(core.orgModels(), core.access(), core.feed());
         closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
         WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(),
@@ -161,7 +163,7 @@ public final class Gatehouse implements AutoCloseable {
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events, webhooks),
                         config.closeRateLimit(), clock, metrics), feed),
-                ReadinessGate.over(roomsApi(auth, roomsRules), feed),
+                ReadinessGate.over(roomsApi(auth, roomsRules, grants), feed),
                 new ConsoleDialect(oidc),
                 new OpsDialect(storage.health()::reachable, feed, metrics, () -> ready, auth));
         http = startHttp(dialects, metrics);
@@ -191,11 +193,11 @@ public final class Gatehouse implements AutoCloseable {
      * The Rooms dialect over Rooms' own domain (rooms, room users, its views of roles), built for it here, and the
      * offices and regions of a {@code rooms} organization, which the native API manages too.
      */
-    private RoomsApi roomsApi(Auth auth, RoomsRules rules) {
+    private RoomsApi roomsApi(Auth auth, RoomsRules rules, GrantService grants) {
         RoomService rooms = new RoomService(core.access(), directory.members(), directory.assignments(),
                 core.orgModels(), rules, offices);
         RoomsUserService users = new RoomsUserService(core.access(), directory.members(), core.orgModels(), rules,
-                offices);
+                offices, directory.assignments(), grants);
         RoomsRoleService roles = new RoomsRoleService(core.access(), directory.roles(), rules, core.orgModels());
         return new RoomsApi(new RoomsApi.Services(auth, core.models(), directory.orgs(), directory.roles(), roles,
                 users, rooms, offices));

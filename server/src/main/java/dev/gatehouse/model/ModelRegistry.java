@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ModelRegistry implements ChangeListener {
 
-    public static final List<String> BUILT_IN = List.of("close", "rooms");
+    public static final List<String> BUILT_IN = List.of("close", "rooms", "rooms_v5");
 
     private final ConcurrentHashMap<String, PermissionModel> models = new ConcurrentHashMap<>();
 

@@ -3,6 +3,7 @@ package dev.gatehouse.office;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
@@ -19,11 +20,14 @@ import org.jdbi.v3.core.Handle;
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
- * Offices and regions of a {@code rooms} organization, for every API (the native {@code /v1/orgs/{org}/offices}
+ * Offices and regions of a {@code rooms} or {@code rooms_v5} organization, for every API (the native {@code /v1/orgs/{org}/offices}
  * and {@code …/regions}, the Rooms dialect's {@code …/offices}, {@code …/regions}). Rules:
  *
  * <ul>
- *   <li>they exist only in organizations on the {@code rooms} model (400 {@code not_a_rooms_organization});</li>
+ *   <li>they exist only in organizations on the {@code rooms} and {@code rooms_v5} models (400
+ *       {@code not_a_rooms_organization});</li>
+ *   <li>in a v5 company ({@code rooms_v5}) every office lies in a region, and both are placed in the resource
+ *       hierarchy ({@link ClassicHierarchy}) in the same write that creates, moves or deletes them;</li>
  *   <li>internal members read them all; external members (outsiders in rooms) see none, as if none existed;</li>
  *   <li>creating, changing and deleting them needs {@code canManageAccount}, Rooms' company-settings permission
  *       (service keys pass);</li>
@@ -44,10 +48,12 @@ public final class OfficeService {
     private final Access access;
     private final OrgModels orgModels;
     private final OfficeStore store = new OfficeStore();
+    private final ClassicHierarchy hierarchy;
 
-    public OfficeService(Access access, OrgModels orgModels) {
+    public OfficeService(Access access, OrgModels orgModels, AssignmentService assignments) {
         this.access = access;
         this.orgModels = orgModels;
+        this.hierarchy = new ClassicHierarchy(assignments);
     }
 
     // ---------------------------------------------------------------- regions
@@ -76,6 +82,10 @@ public final class OfficeService {
             requireManage(h, caller, orgId, "creating a region");
             Region region = store.insertRegion(h, orgId, name, tx.now());
             tx.change(orgId, ObjectType.REGION, region.id(), Action.CREATED, null, LoggedOffices.region(region));
+            PermissionModel model = orgModels.model(h, orgId);
+            if (ClassicHierarchy.applies(model)) {
+                hierarchy.region(tx, caller, model, orgId, region.id());
+            }
             return region;
         });
     }
@@ -110,6 +120,9 @@ public final class OfficeService {
             }
             store.deleteRegion(h, regionId);
             tx.change(orgId, ObjectType.REGION, regionId, Action.DELETED, LoggedOffices.region(current), null);
+            if (ClassicHierarchy.applies(orgModels.model(h, orgId))) {
+                hierarchy.remove(tx, orgId, ClassicHierarchy.REGION, regionId);
+            }
             return current;
         });
     }
@@ -142,8 +155,15 @@ public final class OfficeService {
             Handle h = tx.handle();
             requireManage(h, caller, orgId, "creating an office");
             requireRegion(h, orgId, fields.regionId());
+            boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
+            if (classic) {
+                requireClassicRegion(fields.regionId());
+            }
             Office office = store.insertOffice(h, orgId, fields, tx.now());
             tx.change(orgId, ObjectType.OFFICE, office.id(), Action.CREATED, null, LoggedOffices.office(office));
+            if (classic) {
+                hierarchy.office(tx, orgId, office.id(), office.regionId());
+            }
             return office;
         });
     }
@@ -164,9 +184,17 @@ public final class OfficeService {
                 return current;
             }
             requireRegion(h, orgId, after.regionId());
+            boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
+            if (classic) {
+                requireClassicRegion(after.regionId());
+            }
             Office updated = store.updateOffice(h, officeId, after, tx.now());
             tx.change(orgId, ObjectType.OFFICE, officeId, Action.UPDATED, LoggedOffices.office(current),
                     LoggedOffices.office(updated));
+            if (classic) {
+                // a move to another region is one write, which every room beneath follows
+                hierarchy.office(tx, orgId, officeId, updated.regionId());
+            }
             return updated;
         });
     }
@@ -185,6 +213,9 @@ public final class OfficeService {
             }
             store.deleteOffice(h, officeId);
             tx.change(orgId, ObjectType.OFFICE, officeId, Action.DELETED, LoggedOffices.office(current), null);
+            if (ClassicHierarchy.applies(orgModels.model(h, orgId))) {
+                hierarchy.remove(tx, orgId, ClassicHierarchy.OFFICE, officeId);
+            }
             return current;
         });
     }
@@ -215,6 +246,17 @@ public final class OfficeService {
         }
     }
 
+    /**
+     * In a v5 company every office lies in a region: the company, its regions and offices form the hierarchy through
+     * which a Manager's reach and an Admin's role on the company apply to the rooms beneath.
+     */
+    private static void requireClassicRegion(Integer regionId) {
+        if (regionId == null) {
+            throw InvalidInputException.field("regionId", "is required in a v5 (classic) company: every office lies "
+                    + "in a region, through which the region's and the company's managers reach its rooms");
+        }
+    }
+
     private void requireManage(Handle h, Caller caller, long orgId, String what) {
         requireRoomsOrg(h, orgId);
         caller.require(MANAGE, what);
@@ -222,9 +264,9 @@ public final class OfficeService {
 
     private void requireRoomsOrg(Handle h, long orgId) {
         PermissionModel model = orgModels.model(h, orgId);
-        if (!ROOMS_MODEL.equals(model.id())) {
+        if (!ROOMS_MODEL.equals(model.id()) && !ClassicHierarchy.applies(model)) {
             throw new InvalidInputException("not_a_rooms_organization", "offices and regions belong to organizations "
-                    + "on the \"" + ROOMS_MODEL + "\" model; this one uses \"" + model.id() + "\"");
+                    + "on the \"" + ROOMS_MODEL + "\" and \"rooms_v5\" models; this one uses \"" + model.id() + "\"");
         }
     }
 

@@ -6,7 +6,6 @@ import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
-import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
@@ -15,6 +14,7 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -24,11 +24,6 @@ import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.Room.RESOURCE_TYPE;
 import static dev.gatehouse.room.RoomsPermissions.ADD_USERS_TO_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.CREATE_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.DELETE_OWNED_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.DELETE_ROOMS;
-import static dev.gatehouse.room.RoomsPermissions.EDIT_ANY_ROOM_ROLE;
-import static dev.gatehouse.room.RoomsPermissions.EDIT_INVITED_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_ANY_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
@@ -84,6 +79,7 @@ public final class RoomService {
     private final OrgModels orgModels;
     private final RoomsRules rules;
     private final OfficeService offices;
+    private final ClassicHierarchy hierarchy;
 
     public RoomService(Access access, MemberService members, AssignmentService assignments, OrgModels orgModels,
                        RoomsRules rules, OfficeService offices) {
@@ -93,13 +89,15 @@ public final class RoomService {
         this.orgModels = orgModels;
         this.rules = rules;
         this.offices = offices;
+        this.hierarchy = new ClassicHierarchy(assignments);
     }
 
     public Written<Room> create(Principal principal, long orgId, NewRoom in) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            caller.require(CREATE_ROOMS, "creating a room");
+            boolean classic = ClassicHierarchy.applies(model);
+            rules.requireMayCreateRoom(h, caller, model);
             Long ownerId = in.ownerId() != null ? in.ownerId() : caller.memberId();
             if (ownerId == null) {
                 throw InvalidInputException.field("ownerId", "is required when a service key creates a room: "
@@ -116,11 +114,18 @@ public final class RoomService {
             }
             Integer officeId = in.officeId() != null ? in.officeId()
                     : users.find(h, orgId, owner.id()).map(u -> u.profile().defaultOfficeId()).orElse(null);
+            if (classic && officeId == null) {
+                throw InvalidInputException.field("officeId", "is required in a v5 (classic) company when the owner "
+                        + "has no default office: a room lies in an office, whose managers manage it");
+            }
             Instant now = tx.now();
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
             Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
                     side, in.templateId(), in.listingSource(), in.fieldDataJson(), now);
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
+            if (classic) {
+                hierarchy.room(tx, orgId, room.id(), officeId);
+            }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId(), null);
             rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
             return room;
@@ -160,15 +165,15 @@ public final class RoomService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             Room room = rules.visibleRoom(h, caller, roomId);
-            if (!rules.roomGrants(h, caller, room, DELETE_ROOMS) && !(room.ownerIds().contains(caller.memberId())
-                    && rules.roomGrants(h, caller, room, DELETE_OWNED_ROOMS))) {
-                throw new ForbiddenException("permission_required", "deleting room " + roomId + " needs \""
-                        + DELETE_ROOMS + "\", or \"" + DELETE_OWNED_ROOMS + "\" in a room the caller owns, in the "
-                        + "caller's room role; member " + caller.memberId() + " has neither");
-            }
+            PermissionModel model = orgModels.model(h, orgId);
+            boolean classic = ClassicHierarchy.applies(model);
+            rules.requireMayDeleteRoom(h, caller, model, room);
             assignments.removeResource(tx, orgId, RESOURCE_TYPE, room.resourceId());
             rooms.delete(h, roomId);
             tx.change(orgId, ObjectType.ROOM, roomId, Action.DELETED, RoomsSnapshots.room(room), null);
+            if (classic) {
+                hierarchy.remove(tx, orgId, ClassicHierarchy.ROOM, roomId);
+            }
             return room;
         });
     }
@@ -226,7 +231,7 @@ public final class RoomService {
             PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
-            rules.requireRoomPermission(h, caller, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE, current.invitedBy(),
+            rules.requireMayChangeRoomUser(h, caller, model, room, current.invitedBy(),
                     "changing the role of user " + memberId + " in room " + roomId);
             if (current.revoked()) {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId

@@ -23,13 +23,25 @@ final class RoomStore {
     private static final String ROOM_USER_COLUMNS = Sql.MEMBER_COLUMNS + ", ro.id AS room_role_id, "
             + "ro.name AS room_role_name, a.member_id IS NULL AS revoked, ru.invited_by, ru.transaction_side_id, "
             + "ru.revoked_at, a.expires_at AS access_ends_at, p.title_id";
-    /** Rooms the viewer holds a role in; {@code :viewer} null means every room. */
+    /**
+     * For the room {@code r}: the viewer holds a role on it or on one of its ancestors in the resource hierarchy (a v5
+     * company's office, region or company), walking up its recorded parents; a room without a record is its own chain.
+     */
+    private static final String HELD_ON_ROOM_OR_ANCESTOR = "WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
+            + "SELECT CAST('room' AS text), CAST(r.id AS text), 0 "
+            + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
+            + "ON p.org_id = r.org_id AND p.resource_type = c.resource_type AND p.resource_id = c.resource_id "
+            + "WHERE p.parent_id IS NOT NULL AND c.depth < 16) "
+            + "SELECT 1 FROM chain c JOIN assignments a ON a.org_id = r.org_id AND a.resource_type = c.resource_type "
+            + "AND a.resource_id = c.resource_id AND a.member_id = :viewer";
+
+    /** Rooms the viewer holds a role in, or on an ancestor of; {@code :viewer} null means every room. */
     private static final String VISIBLE = " FROM rooms r WHERE r.org_id = :org AND r.status = ANY (:statuses) "
             + "AND (CAST(:office AS integer) IS NULL OR r.office_id = :office) "
             + "AND (CAST(:from AS timestamptz) IS NULL OR r.updated_at >= :from) "
             + "AND (CAST(:to AS timestamptz) IS NULL OR r.updated_at <= :to) "
-            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.org_id = r.org_id "
-            + "AND a.resource_type = 'room' AND a.resource_id = CAST(r.id AS text) AND a.member_id = :viewer))";
+            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (" + HELD_ON_ROOM_OR_ANCESTOR + "))";
+
 
     Room insert(Handle h, long orgId, String name, Integer officeId, List<Long> ownerIds, Long createdBy, String side,
                 Integer templateId, String listingSource, String fieldDataJson, Instant now) {

@@ -11,6 +11,8 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -48,7 +50,12 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       a user whose access is revoked is restored, not re-assigned (409).</li>
  * </ul>
  *
- * Everything about the caller — its company role, its access level, its room role — is read through the handle
+ * On a v5 ("classic") company ({@code rooms_v5}) the 2021 specification's rules replace some of these: member
+ * management needs {@code canManageCompanyMembers}; a Manager creates rooms with {@code canManageCompanyRooms} and
+ * deletes the rooms it manages with {@code canDeleteCompanyRooms}; a room user is changed by its inviter, a room
+ * owner or a Manager of the room with {@code canManageCompanyRooms} (see docs/dialects/rooms.md, "v5 companies").
+ *
+ * <p>Everything about the caller — its company role, its access level, its room role — is read through the handle
  * of the request's transaction, never from the engine. Service keys pass every gate. Stateless, thread-safe.
  */
 public final class RoomsRules implements MemberRules, AssignmentRules {
@@ -58,6 +65,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
 
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
+    private final RoleStore roles = new RoleStore();
 
     // ---------------------------------------------------------------- members (access levels)
 
@@ -76,11 +84,41 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             AccessLevel after = users.level(h, caller.orgId(), current == null ? null : current.id(), roleAfter);
             target = target == null || after.compareTo(target) > 0 ? after : target;
         }
+        if (RoomsPermissions.classic(model.id())) {
+            requireClassic(h, caller, target, what);
+            return;
+        }
         switch (action) {
             case ADD -> requireLevel(h, caller, target, ADD_MEMBER_LOWER, ADD_MEMBER_SAME, what);
             case MANAGE -> requireLevel(h, caller, target, MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME, what);
             case REMOVE -> requireLevel(h, caller, target, REMOVE_MEMBER_LOWER, REMOVE_MEMBER_SAME, what);
             default -> throw new IllegalStateException("unknown action " + action);
+        }
+    }
+
+    /** Inviting (or re-inviting) a company user of access level {@code level}: v6's or v5's gate by the model. */
+    void requireMayInvite(Handle h, Caller caller, PermissionModel model, AccessLevel level, String what) {
+        if (RoomsPermissions.classic(model.id())) {
+            requireClassic(h, caller, level, what);
+        } else {
+            requireLevel(h, caller, level, ADD_MEMBER_LOWER, ADD_MEMBER_SAME, what);
+        }
+    }
+
+    /**
+     * A v5 company's gate for managing members (the 2021 specification: {@code canManageCompanyMembers}, which the
+     * Admin role holds and a Manager may be granted), for adding, changing and removing alike; nobody acts on a user
+     * above its own access level.
+     */
+    private void requireClassic(Handle h, Caller caller, AccessLevel target, String what) {
+        if (caller.isService()) {
+            return;
+        }
+        caller.require(RoomsPermissions.MANAGE_COMPANY_MEMBERS, what);
+        AccessLevel own = users.level(h, caller.orgId(), caller.memberId(), caller.roleId());
+        if (target != null && target.compareTo(own) > 0) {
+            throw new ForbiddenException("access_level_too_high", what + " with access level " + target.wire()
+                    + " is above the caller's own access level " + own.wire() + " (member " + caller.memberId() + ")");
         }
     }
 
@@ -113,9 +151,72 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         return room;
     }
 
-    /** Whether the caller sees every room (else only those it holds a role in). */
+    /**
+     * Whether the caller sees every room (else only those it holds a role in, on the room or an ancestor): its company
+     * role has {@code autoAccessToRooms}, or — a v5 company's Manager — it is granted {@code autoAccessToCompanyRooms}.
+     */
     boolean seesAllRooms(Caller caller) {
-        return caller.has(AUTO_ACCESS_TO_ROOMS);
+        return caller.has(AUTO_ACCESS_TO_ROOMS) || caller.has(RoomsPermissions.AUTO_ACCESS_TO_COMPANY_ROOMS);
+    }
+
+    /** The system key of the caller's company role ({@code admin}, {@code manager}, {@code agent} on v5); null if none. */
+    String companyRoleKey(Handle h, Caller caller) {
+        return caller.roleId() == null ? null
+                : roles.find(h, caller.orgId(), caller.roleId()).map(Role::systemKey).orElse(null);
+    }
+
+    /**
+     * Creating a room: {@code canCreateRooms}; in a v5 company a Manager needs {@code canManageCompanyRooms} instead
+     * (the 2021 specification: an Admin, an Agent, or a Manager with that flag).
+     */
+    void requireMayCreateRoom(Handle h, Caller caller, PermissionModel model) {
+        if (RoomsPermissions.classic(model.id()) && !caller.isService()
+                && RoomsPermissions.MANAGER_ROLE.equals(companyRoleKey(h, caller))) {
+            caller.require(RoomsPermissions.MANAGE_COMPANY_ROOMS, "creating a room as a manager of a v5 company");
+        } else {
+            caller.require(RoomsPermissions.CREATE_ROOMS, "creating a room");
+        }
+    }
+
+    /**
+     * Deleting a room. v6: the caller's room role grants {@code canDeleteRooms}, or {@code canDeleteOwnedRooms} in a
+     * room it owns. v5 (the 2021 specification): an Admin (whose role grants {@code canDeleteRooms}), a Manager of the
+     * room granted {@code canDeleteCompanyRooms}, or an Agent owning the room (the Agent role's "agents can delete
+     * rooms" is {@code canDeleteOwnedRooms}, on).
+     */
+    void requireMayDeleteRoom(Handle h, Caller caller, PermissionModel model, Room room) {
+        if (caller.isService() || roomGrants(h, caller, room, RoomsPermissions.DELETE_ROOMS)) {
+            return;
+        }
+        boolean owner = room.ownerIds().contains(caller.memberId());
+        if (RoomsPermissions.classic(model.id())) {
+            String key = companyRoleKey(h, caller);
+            if (RoomsPermissions.MANAGER_ROLE.equals(key) && caller.has(RoomsPermissions.DELETE_COMPANY_ROOMS)
+                    && managesRoom(h, caller, room)
+                    || RoomsPermissions.AGENT_ROLE.equals(key) && owner
+                    && roomGrants(h, caller, room, RoomsPermissions.DELETE_OWNED_ROOMS)) {
+                return;
+            }
+            throw new ForbiddenException("permission_required", "deleting room " + room.id() + " in a v5 company "
+                    + "needs an Admin, a manager of the room granted \"" + RoomsPermissions.DELETE_COMPANY_ROOMS
+                    + "\", or the agent owning it; member " + caller.memberId() + " is none of these");
+        }
+        if (owner && roomGrants(h, caller, room, RoomsPermissions.DELETE_OWNED_ROOMS)) {
+            return;
+        }
+        throw new ForbiddenException("permission_required", "deleting room " + room.id() + " needs \""
+                + RoomsPermissions.DELETE_ROOMS + "\", or \"" + RoomsPermissions.DELETE_OWNED_ROOMS + "\" in a room "
+                + "the caller owns, in the caller's room role; member " + caller.memberId() + " has neither");
+    }
+
+    /**
+     * In a v5 company, whether the caller manages the room: the role deciding there for it (its own, or a Manager's or
+     * Admin's on the room's office, region or company) is one that edits any room role, which the Manager and Admin
+     * roles do and the Agent role does not. Service keys manage every room.
+     */
+    boolean managesRoom(Handle h, Caller caller, Room room) {
+        Set<String> own = caller.permissionsOn(h, ROOM, room.resourceId());
+        return own == null || own.contains(EDIT_ANY_ROOM_ROLE);
     }
 
     /**
@@ -142,6 +243,20 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         throw new ForbiddenException("permission_required", what + " needs \"" + any + "\""
                 + (invited == null ? "" : ", or \"" + invited + "\" for users the caller invited,")
                 + " in the caller's room role; member " + caller.memberId() + " does not have it");
+    }
+
+    /**
+     * Changing a room user's role or side (PutRoomUser): on v6 the caller's room role grants
+     * {@code canEditAnyRoomRole}, or {@code canEditInvitedRoomRole} for a user it invited; on v5 the 2021
+     * specification's rule ({@link #requireClassicRoomUserChange}).
+     */
+    void requireMayChangeRoomUser(Handle h, Caller caller, PermissionModel model, Room room, Long invitedBy,
+                                  String what) {
+        if (RoomsPermissions.classic(model.id())) {
+            requireClassicRoomUserChange(h, caller, room.id(), invitedBy, what);
+        } else {
+            requireRoomPermission(h, caller, room, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE, invitedBy, what);
+        }
     }
 
     /** Whether the caller's room role in the room grants {@code permission} (service keys: always). */
@@ -189,12 +304,34 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
                     + roomId + " is revoked; restore it instead");
         }
-        if (replacing) {
+        if (replacing && RoomsPermissions.classic(model.id())) {
+            requireClassicRoomUserChange(h, caller, roomId, current == null ? null : current.invitedBy(), what);
+        } else if (replacing) {
             requireRoomPermission(h, caller, resourceId, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE,
                     current == null ? null : current.invitedBy(), what);
         } else {
             requireRoomPermission(h, caller, resourceId, ADD_USERS_TO_ROOMS, null, null, what);
         }
+    }
+
+    /**
+     * A v5 company's PutRoomUser (the 2021 specification): the inviter, any room owner, or a Manager granted
+     * {@code canManageCompanyRooms} who manages the room (Admins hold every flag).
+     */
+    private void requireClassicRoomUserChange(Handle h, Caller caller, int roomId, Long invitedBy, String what) {
+        if (caller.isService() || invitedBy != null && caller.is(invitedBy)) {
+            return;
+        }
+        Room room = rooms.find(h, caller.orgId(), roomId).orElseThrow(() -> roomNotFound(String.valueOf(roomId)));
+        if (room.ownerIds().contains(caller.memberId())) {
+            return;
+        }
+        if (caller.has(RoomsPermissions.MANAGE_COMPANY_ROOMS) && managesRoom(h, caller, room)) {
+            return;
+        }
+        throw new ForbiddenException("permission_required", what + " needs, in a v5 company, the user's inviter, a "
+                + "room owner, or a manager of the room granted \"" + RoomsPermissions.MANAGE_COMPANY_ROOMS
+                + "\"; member " + caller.memberId() + " is none of these");
     }
 
     @Override

@@ -5,7 +5,10 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
@@ -14,6 +17,8 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.OfficeService;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -42,6 +47,9 @@ public final class RoomsUserService {
     private final OrgModels orgModels;
     private final RoomsRules rules;
     private final OfficeService offices;
+    private final GrantService grants;
+    private final ClassicReach reach;
+    private final RoleStore roles = new RoleStore();
 
     /** Who to invite; see Rooms' UserToInvite. */
     public record Invite(String firstName, String lastName, String email, long roleId, AccessLevel accessLevel,
@@ -49,13 +57,42 @@ public final class RoomsUserService {
                          String eSignPermissionProfileId) {
     }
 
+    /** The three kinds of user a v5 company invites, by the system role each gets. */
+    public enum ClassicKind {
+        ADMIN(RoomsPermissions.ADMIN_ROLE), MANAGER(RoomsPermissions.MANAGER_ROLE), AGENT(RoomsPermissions.AGENT_ROLE);
+
+        private final String roleKey;
+
+        ClassicKind(String roleKey) {
+            this.roleKey = roleKey;
+        }
+    }
+
+    /**
+     * Who to invite into a v5 company; see Rooms' ClassicAdminToInvite, ClassicManagerToInvite and
+     * ClassicAgentToInvite.
+     *
+     * @param flags the ClassicManagerPermissions flags that are on (Managers only; empty otherwise)
+     */
+    public record ClassicInvite(ClassicKind kind, String firstName, String lastName, String email,
+                                AccessLevel accessLevel, Integer defaultOfficeId, Integer titleId, List<Integer> offices,
+                                List<Integer> regions, List<String> flags, String eSignPermissionProfileId) {
+        public ClassicInvite {
+            offices = List.copyOf(offices);
+            regions = List.copyOf(regions);
+            flags = List.copyOf(flags);
+        }
+    }
+
     public RoomsUserService(Access access, MemberService members, OrgModels orgModels, RoomsRules rules,
-                            OfficeService offices) {
+                            OfficeService offices, AssignmentService assignments, GrantService grants) {
         this.access = access;
         this.members = members;
         this.orgModels = orgModels;
         this.rules = rules;
         this.offices = offices;
+        this.grants = grants;
+        this.reach = new ClassicReach(assignments);
     }
 
     public Slice<RoomsUser> list(Principal principal, long orgId, UserQuery query) {
@@ -91,6 +128,44 @@ public final class RoomsUserService {
         });
     }
 
+    /**
+     * Invites a user into a v5 ("classic") company with one of its fixed roles: Admin, Manager (with its access level,
+     * offices or regions, title and ClassicManagerPermissions, kept as per-member grants) or Agent. Gated as Rooms
+     * gates it: an Admin, or a Manager granted {@code canManageCompanyMembers} (no escalation: a Manager can neither
+     * make an Admin nor grant a flag it lacks). The user is Pending (invited) until accepted, and from then on manages
+     * the rooms its role on the hierarchy reaches ({@link ClassicReach}).
+     */
+    public Written<RoomsUser> inviteClassic(Principal principal, long orgId, ClassicInvite in) {
+        return access.write(principal, orgId, (tx, caller) -> {
+            Handle h = tx.handle();
+            PermissionModel model = orgModels.model(h, orgId);
+            if (!RoomsPermissions.classic(model.id())) {
+                throw new InvalidInputException("classic_company_only", "inviting a classic "
+                        + in.kind().roleKey + " needs a v5 (classic) company, on the \"" + RoomsPermissions.MODEL_V5
+                        + "\" model; this one uses \"" + model.id() + "\"");
+            }
+            rules.requireMayInvite(h, caller, model, in.accessLevel(), "inviting a " + in.kind().roleKey);
+            if (in.defaultOfficeId() != null) {
+                offices.requireOffices(h, orgId, in.kind() == ClassicKind.AGENT ? "officeId" : "defaultOfficeId",
+                        List.of(in.defaultOfficeId()));
+            }
+            offices.requireOffices(h, orgId, "offices", in.offices());
+            offices.requireRegions(h, orgId, "regions", in.regions());
+            Role role = roles.findBySystemKey(h, orgId, in.kind().roleKey).orElseThrow(() -> new IllegalStateException(
+                    "organization " + orgId + " on model " + model.id() + " lacks the system role " + in.kind().roleKey));
+            Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
+                    in.firstName(), in.lastName(), role.id(), false, Member.INVITED));
+            RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), in.titleId(),
+                    in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
+            save(tx, orgId, null, profile);
+            if (!in.flags().isEmpty()) {
+                grants.put(tx, caller, model, orgId, member, in.flags());
+            }
+            reach.update(tx, caller, model, orgId, member, null, profile);
+            return find(h, orgId, member.id());
+        });
+    }
+
     /** Sets the default office, the one field Rooms lets a client change. */
     public Written<RoomsUser> updateDefaultOffice(Principal principal, long orgId, long memberId, Integer officeId) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -119,6 +194,7 @@ public final class RoomsUserService {
             RoomsProfile after = current.profile().withOffice(officeId, member);
             if (after != current.profile()) {
                 save(tx, orgId, current.profile(), after);
+                updateReach(tx, caller, orgId, current, after);
             }
             return find(h, orgId, memberId);
         });
@@ -135,6 +211,7 @@ public final class RoomsUserService {
             RoomsProfile after = current.profile().withRegion(regionId, member);
             if (after != current.profile()) {
                 save(tx, orgId, current.profile(), after);
+                updateReach(tx, caller, orgId, current, after);
             }
             return find(h, orgId, memberId);
         });
@@ -149,7 +226,7 @@ public final class RoomsUserService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, orgId, memberId);
-            rules.requireLevel(h, caller, current.profile().accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME,
+            rules.requireMayInvite(h, caller, orgModels.model(h, orgId), current.profile().accessLevel(),
                     "re-inviting a user");
             if (!current.member().invited()) {
                 throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
@@ -196,6 +273,14 @@ public final class RoomsUserService {
             members.delete(tx, orgModels.model(h, orgId), orgId, current.member());
             return current;
         });
+    }
+
+    /** In a v5 company, a Manager's offices and regions are its reach: its roles on the hierarchy follow them. */
+    private void updateReach(Tx tx, Caller caller, long orgId, RoomsUser current, RoomsProfile after) {
+        PermissionModel model = orgModels.model(tx.handle(), orgId);
+        if (RoomsPermissions.classic(model.id())) {
+            reach.update(tx, caller, model, orgId, current.member(), current.profile(), after);
+        }
     }
 
     private void requireMay(Handle h, Caller caller, long orgId, MemberRules.Action action, RoomsUser user,

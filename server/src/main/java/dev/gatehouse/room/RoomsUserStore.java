@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -21,10 +22,12 @@ final class RoomsUserStore {
     private static final String LEVEL = "coalesce(p.access_level, CASE WHEN r.default_for_admin THEN 'Admin' "
             + "ELSE 'Contributor' END)";
     private static final String FROM = " FROM members m JOIN roles r ON r.id = m.role_id "
-            + "LEFT JOIN rooms_profiles p ON p.member_id = m.id WHERE m.org_id = :org AND NOT m.external";
+            + "LEFT JOIN rooms_profiles p ON p.member_id = m.id "
+            + "LEFT JOIN member_grants g ON g.org_id = m.org_id AND g.member_id = m.id "
+            + "WHERE m.org_id = :org AND NOT m.external";
     private static final String SELECT = "SELECT " + Sql.MEMBER_COLUMNS + ", " + LEVEL + " AS level, "
             + "p.default_office_id, p.title_id, p.offices, p.regions, p.esign_permission_profile_id, p.lock_reason, "
-            + "p.invited_at"
+            + "p.invited_at, g.permissions AS grants"
             + FROM;
 
     Optional<RoomsUser> find(Handle h, long orgId, long memberId) {
@@ -116,8 +119,10 @@ final class RoomsUserStore {
         AccessLevel level = AccessLevel.parse(rs.getString("level")).orElseThrow();
         List<Integer> offices = rs.getArray("offices") == null ? new ArrayList<>() : Sql.integers(rs, "offices");
         List<Integer> regions = rs.getArray("regions") == null ? new ArrayList<>() : Sql.integers(rs, "regions");
+        java.sql.Array grants = rs.getArray("grants");
         return new RoomsUser(member, new RoomsProfile(member.id(), level, Sql.integer(rs, "default_office_id"),
                 Sql.integer(rs, "title_id"), offices, regions, rs.getString("esign_permission_profile_id"),
-                rs.getString("lock_reason"), SqlTime.instant(rs, "invited_at")));
+                rs.getString("lock_reason"), SqlTime.instant(rs, "invited_at")),
+                grants == null ? List.of() : Arrays.asList((String[]) grants.getArray()));
     }
 }

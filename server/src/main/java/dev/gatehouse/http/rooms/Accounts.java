@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves a request's caller and the account it addresses: an organization by its GUID {@code account_id},
- * visible to the caller, on the {@code rooms} model (any other model is refused with a message naming it).
+ * visible to the caller, on the {@code rooms} model (a v6 company) or the {@code rooms_v5} model (a v5 "classic"
+ * company); any other model is refused with a message naming it.
  */
 final class Accounts {
 
@@ -25,6 +26,11 @@ final class Accounts {
     record Account(Principal principal, Organization org, PermissionModel model) {
         long orgId() {
             return org.id();
+        }
+
+        /** A v5 ("classic") company: an organization on the {@code rooms_v5} model. */
+        boolean classic() {
+            return RoomsPermissions.classic(model.id());
         }
     }
 
@@ -57,10 +63,10 @@ final class Accounts {
         }
         Organization org = orgs.getByAccount(principal, UUID.fromString(raw));
         LogContext.org(org.id());
-        if (!RoomsPermissions.MODEL.equals(org.modelId())) {
+        if (!RoomsPermissions.servedByRooms(org.modelId())) {
             throw new InvalidInputException("not_a_rooms_account", "account " + raw + " (organization " + org.id()
                     + ") uses the model \"" + org.modelId() + "\"; the Rooms API serves only organizations on the \""
-                    + RoomsPermissions.MODEL + "\" model");
+                    + RoomsPermissions.MODEL + "\" (v6) and \"" + RoomsPermissions.MODEL_V5 + "\" (v5) models");
         }
         Account account = new Account(principal, org, models.require(org.modelId()));
         ctx.attribute(ATTRIBUTE, account);

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Rooms' {@code Permissions}: a flat object of booleans, one per permission of the {@code rooms} model, all
+ * Rooms' {@code Permissions}: a flat object of booleans, one per permission of the {@code rooms} model (on
+ * {@code rooms_v5}, the same 66: its ClassicManagerPermissions flags are shown per user), all
  * of them always present in responses. Requests may name fewer (missing = false), older names
  * ({@code isVisibleInRooms}, {@code canCreateAndManagePackages}) and unknown ones: those are ignored, as the
  * SDKs ignore unknown properties.
@@ -21,6 +22,12 @@ final class PermissionsJson {
     /** Names older SDKs and the spec's NullablePermissions send, accepted and ignored. */
     static final Set<String> RETIRED = Set.of("isVisibleInRooms", "canCreateAndManagePackages");
 
+    /**
+     * The {@code rooms_v5} model's category of ClassicManagerPermissions' flags: a user's, shown in
+     * {@code User.permissions}, never in a role's 66 booleans.
+     */
+    private static final String CLASSIC_CATEGORY = "classic_manager";
+
     private PermissionsJson() {
     }
 
@@ -28,7 +35,9 @@ final class PermissionsJson {
         Set<String> set = Set.copyOf(granted);
         ObjectNode n = Json.object();
         for (Permission p : model.permissions()) {
-            n.put(p.key(), set.contains(p.key()));
+            if (!CLASSIC_CATEGORY.equals(p.category())) {
+                n.put(p.key(), set.contains(p.key()));
+            }
         }
         return n;
     }

@@ -46,13 +46,13 @@ final class RolesEndpoints {
                 Route.delete(ROLES + "/{roleId}", this::delete));
     }
 
-    /** Rooms v6's AccountSummary of the organization. */
+    /** Rooms' AccountSummary of the organization: {@code companyVersion} v5 on the {@code rooms_v5} model, else v6. */
     private void account(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         ObjectNode n = Json.object();
         n.put("companyId", Wire.int32(a.orgId(), "organization"));
         n.put("name", a.org().name());
-        n.put("companyVersion", "v6");
+        n.put("companyVersion", a.classic() ? "v5" : "v6");
         n.put("docuSignAccountGuid", a.org().accountId().toString());
         n.put("defaultFieldSetId", UUID.nameUUIDFromBytes(("fieldset:" + a.org().accountId())
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
@@ -104,6 +104,7 @@ final class RolesEndpoints {
 
     private void create(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
+        RoomsApi.requireV6(a, "POST …/roles (custom roles)", "its roles cannot be created, changed or deleted");
         Fields f = Wire.body(ctx);
         String name = f.text("name", true, MAX_NAME);
         Boolean external = f.bool("isExternal");
@@ -117,6 +118,7 @@ final class RolesEndpoints {
     /** PUT: fields that are absent stay as they are; {@code permissions}, when given, is the whole set. */
     private void update(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
+        RoomsApi.requireV6(a, "PUT …/roles/{roleId} (custom roles)", "its roles cannot be created, changed or deleted");
         int roleId = Wire.pathId(ctx, "roleId");
         Fields f = Wire.body(ctx);
         String name = f.text("name", false, MAX_NAME);
@@ -130,6 +132,7 @@ final class RolesEndpoints {
 
     private void delete(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
+        RoomsApi.requireV6(a, "DELETE …/roles/{roleId} (custom roles)", "its roles cannot be created, changed or deleted");
         int roleId = Wire.pathId(ctx, "roleId");
         Wire.written(ctx, 204, roomsRoles.delete(a.principal(), a.orgId(), roleId), null);
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Route;
@@ -59,6 +60,18 @@ public final class RoomsApi implements Dialect {
         all.addAll(new RoomsEndpoints(accounts, s.rooms(), s.roomsRoles()).routes());
         all.addAll(new OfficesEndpoints(accounts, s.offices()).routes());
         this.routes = List.copyOf(all);
+    }
+
+    /**
+     * Refuses a Rooms v6 call on a v5 ("classic") company: the 2021 specification makes custom roles,
+     * {@code invite_user} and assignable roles v6 only and documents no answer for a v5 company, so this is a 400
+     * {@code V6_COMPANY_ONLY} in Rooms' error shape, saying what to call instead.
+     */
+    static void requireV6(Accounts.Account account, String call, String instead) {
+        if (account.classic()) {
+            throw new InvalidInputException("v6_company_only", call + " is a Rooms v6 call; this account is a v5 "
+                    + "(classic) company, whose roles are the fixed Admin, Manager and Agent: " + instead);
+        }
     }
 
     @Override

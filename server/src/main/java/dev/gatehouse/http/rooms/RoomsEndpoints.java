@@ -235,6 +235,8 @@ final class RoomsEndpoints {
 
     private void assignableRoles(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
+        RoomsApi.requireV6(a, "GET …/rooms/{roomId}/assignable_roles", "invite with the Admin, Manager or Agent role "
+                + "(GET …/roles lists them)");
         int roomId = Wire.pathId(ctx, "roomId");
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);

@@ -6,7 +6,9 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.room.Room;
 import dev.gatehouse.room.RoomUser;
+import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsUser;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -63,12 +65,21 @@ final class RoomsJson {
         return n;
     }
 
-    static ObjectNode user(RoomsUser user) {
+    /**
+     * Rooms' User; in a v5 company ({@code classic}) with {@code permissions}, its ClassicManagerPermissions (13
+     * booleans), for Managers and Admins.
+     */
+    static ObjectNode user(RoomsUser user, boolean classic) {
         ObjectNode n = userSummary(user);
         ArrayNode offices = n.putArray("offices");
         user.profile().offices().forEach(offices::add);
         ArrayNode regions = n.putArray("regions");
         user.profile().regions().forEach(regions::add);
+        Set<String> flags = classic ? user.classicFlags() : null;
+        if (flags != null) {
+            ObjectNode permissions = n.putObject("permissions");
+            RoomsPermissions.CLASSIC_MANAGER_FLAGS.forEach(flag -> permissions.put(flag, flags.contains(flag)));
+        }
         return n;
     }
 

@@ -4,10 +4,13 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.room.AccessLevel;
+import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsUserService;
+import dev.gatehouse.room.RoomsUserService.ClassicKind;
 import dev.gatehouse.room.UserQuery;
 import dev.gatehouse.room.UserSort;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,9 +32,9 @@ final class UsersEndpoints {
         return List.of(
                 Route.get(USERS, this::list),
                 Route.post(USERS + "/invite_user", this::invite),
-                Route.post(USERS + "/invite_classic_admin", this::inviteClassic),
-                Route.post(USERS + "/invite_classic_manager", this::inviteClassic),
-                Route.post(USERS + "/invite_classic_agent", this::inviteClassic),
+                Route.post(USERS + "/invite_classic_admin", ctx -> inviteClassic(ctx, ClassicKind.ADMIN)),
+                Route.post(USERS + "/invite_classic_manager", ctx -> inviteClassic(ctx, ClassicKind.MANAGER)),
+                Route.post(USERS + "/invite_classic_agent", ctx -> inviteClassic(ctx, ClassicKind.AGENT)),
                 Route.get(USERS + "/{userId}", this::get),
                 Route.put(USERS + "/{userId}", this::update),
                 Route.delete(USERS + "/{userId}", this::remove),
@@ -98,11 +101,13 @@ final class UsersEndpoints {
 
     private void get(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
-        Wire.json(ctx, 200, RoomsJson.user(users.get(a.principal(), a.orgId(), Wire.pathId(ctx, "userId"))));
+        Wire.json(ctx, 200, RoomsJson.user(users.get(a.principal(), a.orgId(), Wire.pathId(ctx, "userId")), a.classic()));
     }
 
     private void invite(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
+        RoomsApi.requireV6(a, "POST …/users/invite_user", "invite with …/users/invite_classic_admin, "
+                + "invite_classic_manager or invite_classic_agent");
         Fields f = Wire.body(ctx);
         String firstName = f.text("firstName", true, MAX_NAME);
         String lastName = f.text("lastName", true, MAX_NAME);
@@ -132,19 +137,90 @@ final class UsersEndpoints {
         f.check();
         var written = users.invite(a.principal(), a.orgId(), new RoomsUserService.Invite(firstName, lastName, email,
                 roleId, level, defaultOfficeId, offices, regions, eSign));
-        Wire.written(ctx, 201, written, RoomsJson.user(written.value()));
+        Wire.written(ctx, 201, written, RoomsJson.user(written.value(), a.classic()));
     }
 
     /**
-     * The v5 ("classic") invitations: Gatehouse's accounts are v6 companies ({@code companyVersion} v6), so like
-     * Rooms on a v6 account these are refused (400), saying that v5 companies are not offered yet.
+     * The v5 ("classic") invitations, each answering 201 User: ClassicAdminToInvite {@code {firstName*, lastName*,
+     * email*}}; ClassicManagerToInvite {@code {firstName*, lastName*, email*, defaultOfficeId*, titleId*,
+     * accessLevel* (Company|Region|Office), permissions* (ClassicManagerPermissions), offices, regions,
+     * eSignPermissionProfileId}}; ClassicAgentToInvite {@code {firstName*, lastName*, email*, officeId*,
+     * companyTypeId, eSignPermissionProfileId}}. On a v6 company they are refused (400), as the 2021 specification
+     * makes them v5 calls.
      */
-    private void inviteClassic(Context ctx) {
-        accounts.resolve(ctx);
+    private void inviteClassic(Context ctx, ClassicKind kind) {
+        Accounts.Account a = accounts.resolve(ctx);
         String verb = ctx.path().substring(ctx.path().lastIndexOf('/') + 1);
-        throw new InvalidInputException("classic_company_not_offered", "POST …/users/" + verb + " invites into a "
-                + "Rooms v5 (classic) company; this account is a v6 company and Gatehouse does not offer v5 companies "
-                + "yet: invite with POST …/users/invite_user and a roleId");
+        if (!a.classic()) {
+            throw new InvalidInputException("classic_company_only", "POST …/users/" + verb + " invites into a "
+                    + "Rooms v5 (classic) company; this account is a v6 company: invite with POST …/users/invite_user "
+                    + "and a roleId");
+        }
+        Fields f = Wire.body(ctx);
+        String firstName = f.text("firstName", true, MAX_NAME);
+        String lastName = f.text("lastName", true, MAX_NAME);
+        String email = f.email("email", true);
+        String eSign = kind == ClassicKind.ADMIN ? null : f.string("eSignPermissionProfileId", false, 100);
+        AccessLevel level = switch (kind) {
+            case ADMIN -> AccessLevel.ADMIN;
+            case AGENT -> AccessLevel.CONTRIBUTOR;
+            case MANAGER -> managerLevel(f);
+        };
+        Integer defaultOfficeId = null;
+        Integer titleId = null;
+        List<Integer> offices = List.of();
+        List<Integer> regions = List.of();
+        List<String> flags = List.of();
+        if (kind == ClassicKind.MANAGER) {
+            defaultOfficeId = Wire.id(f, "defaultOfficeId", true);
+            titleId = Wire.id(f, "titleId", true);
+            offices = Wire.integers(f, "offices");
+            regions = Wire.integers(f, "regions");
+            flags = flags(f);
+            if (level == AccessLevel.REGION && regions.isEmpty()) {
+                f.error("regions", "is required with accessLevel Region: the regions whose rooms the manager manages");
+            }
+            if (level == AccessLevel.OFFICE && offices.isEmpty()) {
+                f.error("offices", "is required with accessLevel Office: the offices whose rooms the manager manages");
+            }
+        } else if (kind == ClassicKind.AGENT) {
+            defaultOfficeId = Wire.id(f, "officeId", true);
+            f.string("companyTypeId", false, 100);
+        }
+        f.check();
+        var written = users.inviteClassic(a.principal(), a.orgId(), new RoomsUserService.ClassicInvite(kind, firstName,
+                lastName, email, level, defaultOfficeId, titleId, offices, regions, flags, eSign));
+        Wire.written(ctx, 201, written, RoomsJson.user(written.value(), true));
+    }
+
+    /** A manager's {@code accessLevel}: Company, Region or Office (required). */
+    private static AccessLevel managerLevel(Fields f) {
+        String name = f.text("accessLevel", true, 32);
+        if (name == null) {
+            return null;
+        }
+        AccessLevel level = AccessLevel.parse(name).orElse(null);
+        if (level != AccessLevel.COMPANY && level != AccessLevel.REGION && level != AccessLevel.OFFICE) {
+            f.error("accessLevel", "must be Company, Region or Office for a manager, got \""
+                    + Fields.abbreviate(name) + "\"");
+            return null;
+        }
+        return level;
+    }
+
+    /** ClassicManagerPermissions (required): its 13 booleans, a missing one false; unknown names are ignored. */
+    private static List<String> flags(Fields f) {
+        Fields permissions = f.object("permissions", true);
+        if (permissions == null) {
+            return List.of();
+        }
+        List<String> on = new ArrayList<>();
+        for (String flag : RoomsPermissions.CLASSIC_MANAGER_FLAGS) {
+            if (Boolean.TRUE.equals(permissions.bool(flag))) {
+                on.add(flag);
+            }
+        }
+        return on;
     }
 
     /** Rooms' UserForUpdate has one field, {@code defaultOfficeId}: the company role cannot change here. */
@@ -155,7 +231,7 @@ final class UsersEndpoints {
         Long office = f.integer("defaultOfficeId", true, Integer.MIN_VALUE, Integer.MAX_VALUE);
         f.check();
         var written = users.updateDefaultOffice(a.principal(), a.orgId(), userId, office.intValue());
-        Wire.written(ctx, 200, written, RoomsJson.user(written.value()));
+        Wire.written(ctx, 200, written, RoomsJson.user(written.value(), a.classic()));
     }
 
     private void remove(Context ctx) {

@@ -65,11 +65,11 @@ class RoomsErrorsIT {
     }
 
     @Test
-    void classicInvitations_answerThatV5CompaniesAreNotOfferedYet() {
+    void classicInvitations_onAV6Company_answerThatTheyAreV5Calls() {
         RoomsAccount a = new RoomsAccount(node, fx);
         for (String verb : List.of("invite_classic_admin", "invite_classic_manager", "invite_classic_agent")) {
             error(a.admin.post(a.base + "/users/" + verb, Map.of("firstName", "C", "lastName", "L",
-                    "email", verb + "@acme.test")), 400, "CLASSIC_COMPANY_NOT_OFFERED", verb, "v5", "invite_user");
+                    "email", verb + "@acme.test")), 400, "CLASSIC_COMPANY_ONLY", verb, "v5", "invite_user");
             error(node.anonymous().post(a.base + "/users/" + verb, Map.of()), 401, "UNAUTHENTICATED");
         }
         assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).isEqualTo(1);

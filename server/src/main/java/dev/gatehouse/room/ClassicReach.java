@@ -1,0 +1,77 @@
+package dev.gatehouse.room;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.ClassicHierarchy;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.Tx;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Which rooms a v5 company's Manager or Admin manages, written as roles on the hierarchy
+ * ({@link ClassicHierarchy}): a Manager of access level {@code Office} holds the Manager role on each of its offices,
+ * {@code Region} on each of its regions, {@code Company} on the company; an Admin holds the Admin role on the
+ * company. The decision engine then answers for every room beneath, as for any resource hierarchy; an Agent
+ * ({@code Contributor}) holds roles only in the rooms it creates or is invited to. Called inside the transaction that
+ * changes the user's role, access level, offices or regions, after that write's gates. Stateless apart from its
+ * collaborators, thread-safe.
+ */
+final class ClassicReach {
+
+    /** A place in the hierarchy. */
+    private record Place(String type, String id) {
+    }
+
+    private final AssignmentService assignments;
+    private final RoleStore roles = new RoleStore();
+
+    ClassicReach(AssignmentService assignments) {
+        this.assignments = assignments;
+    }
+
+    /**
+     * Moves {@code member}'s reach from what {@code before} (null: a new user) gave it to what {@code after} gives it:
+     * roles on places it no longer reaches are taken away, new ones given.
+     */
+    void update(Tx tx, Caller caller, PermissionModel model, long orgId, Member member, RoomsProfile before,
+                RoomsProfile after) {
+        Role role = member.roleId() == null ? null : roles.find(tx.handle(), orgId, member.roleId()).orElse(null);
+        String key = role == null ? null : role.systemKey();
+        Set<Place> old = before == null ? Set.of() : places(key, before);
+        Set<Place> now = places(key, after);
+        for (Place place : old) {
+            if (!now.contains(place)) {
+                assignments.find(tx, orgId, place.type(), place.id(), member.id()).ifPresent(held ->
+                        assignments.remove(tx, orgId, place.type(), place.id(), member));
+            }
+        }
+        for (Place place : now) {
+            boolean held = assignments.find(tx, orgId, place.type(), place.id(), member.id())
+                    .filter(a -> a.roleId() == role.id()).isPresent();
+            if (!held) {
+                assignments.put(tx, caller, model, orgId, place.type(), place.id(), member, role.id(), null);
+            }
+        }
+    }
+
+    private static Set<Place> places(String roleKey, RoomsProfile profile) {
+        Set<Place> out = new LinkedHashSet<>();
+        if (RoomsPermissions.ADMIN_ROLE.equals(roleKey)) {
+            out.add(new Place(ClassicHierarchy.COMPANY, ClassicHierarchy.COMPANY_ID));
+        } else if (RoomsPermissions.MANAGER_ROLE.equals(roleKey)) {
+            switch (profile.accessLevel()) {
+                case OFFICE -> profile.offices().forEach(id -> out.add(new Place(ClassicHierarchy.OFFICE, id.toString())));
+                case REGION -> profile.regions().forEach(id -> out.add(new Place(ClassicHierarchy.REGION, id.toString())));
+                case COMPANY, ADMIN -> out.add(new Place(ClassicHierarchy.COMPANY, ClassicHierarchy.COMPANY_ID));
+                default -> {
+                    // a Manager at Contributor level manages no rooms beyond its own
+                }
+            }
+        }
+        return out;
+    }
+}

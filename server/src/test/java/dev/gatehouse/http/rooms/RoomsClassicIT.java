@@ -1,0 +1,343 @@
+package dev.gatehouse.http.rooms;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static dev.gatehouse.http.rooms.RoomsAccount.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rooms v5 ("classic") companies over plain HTTP: the account summary, the fixed roles, the classic invitations and
+ * their gates and bad input, the rooms a Manager manages through its offices, regions or the company, the v5 rules
+ * on shared endpoints, v6-only calls refused, and a v6 company beside it unaffected.
+ */
+class RoomsClassicIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void v5Company_saysV5_andHasTheThreeFixedRoles() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http.Res account = a.admin.get(a.base);
+        assertThat(account.status()).isEqualTo(200);
+        assertThat(account.get("companyVersion").stringValue()).isEqualTo("v5");
+        JsonNode roles = a.admin.get(a.base + "/roles").get("roles");
+        assertThat(roles).extracting(r -> r.get("name").stringValue()).containsExactly("Admin", "Manager", "Agent");
+        assertThat(roles).filteredOn(r -> r.get("isDefaultForAdmin").booleanValue())
+                .extracting(r -> r.get("name").stringValue()).containsExactly("Admin");
+        JsonNode manager = a.admin.get(a.base + "/roles/" + a.role("Manager")).get("permissions");
+        assertThat(manager.propertyNames()).hasSize(66).doesNotContain("canManageCompanyMembers");
+        assertThat(manager.get("canEditAnyRoomRole").booleanValue()).isTrue();
+        assertThat(manager.get("autoAccessToRooms").booleanValue()).isFalse();
+    }
+
+    @Test
+    void classicInvitations_makeUsersWithTheirV5Fields() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http.Res admin = a.admin.post(a.base + "/users/invite_classic_admin", Map.of("firstName", "Ann",
+                "lastName", "Admin", "email", "ann@classic.test"));
+        assertThat(admin.status()).as(admin.toString()).isEqualTo(201);
+        assertThat(admin.get("accessLevel").stringValue()).isEqualTo("Admin");
+        assertThat(admin.get("roleId").intValue()).isEqualTo(a.role("Admin"));
+        assertThat(admin.get("status").stringValue()).isEqualTo("Pending");
+        assertThat(admin.get("permissions").get("canManageCompanyMembers").booleanValue()).isTrue();
+
+        Http.Res manager = a.admin.post(a.base + "/users/invite_classic_manager", a.manager("Max", "Office",
+                List.of(a.o1, a.o2), List.of(), "canManageCompanyRooms", "isOfficeManager"));
+        assertThat(manager.status()).as(manager.toString()).isEqualTo(201);
+        assertThat(manager.get("accessLevel").stringValue()).isEqualTo("Office");
+        assertThat(manager.get("titleId").intValue()).isEqualTo(7);
+        assertThat(manager.get("defaultOfficeId").intValue()).isEqualTo(a.o1);
+        assertThat(manager.get("offices")).extracting(JsonNode::intValue).containsExactly(a.o1, a.o2);
+        assertThat(manager.get("roleId").intValue()).isEqualTo(a.role("Manager"));
+        JsonNode flags = manager.get("permissions");
+        assertThat(flags.propertyNames()).hasSize(13);
+        assertThat(flags.get("canManageCompanyRooms").booleanValue()).isTrue();
+        assertThat(flags.get("isOfficeManager").booleanValue()).isTrue();
+        assertThat(flags.get("canManageCompanyMembers").booleanValue()).isFalse();
+        int managerId = manager.get("userId").intValue();
+        // the flags are the member's grants in the native API, and what GET …/users/{id} shows
+        JsonNode grants = node.service().get(a.org.path() + "/members/" + managerId + "/grants").json();
+        assertThat(grants.get("permissions")).extracting(JsonNode::stringValue)
+                .containsExactly("canManageCompanyRooms", "isOfficeManager");
+        assertThat(a.admin.get(a.base + "/users/" + managerId).get("permissions")).isEqualTo(flags);
+
+        Http.Res agent = a.admin.post(a.base + "/users/invite_classic_agent", Map.of("firstName", "Abe",
+                "lastName", "Agent", "email", "abe@classic.test", "officeId", a.o3, "companyTypeId", "2"));
+        assertThat(agent.status()).as(agent.toString()).isEqualTo(201);
+        assertThat(agent.get("accessLevel").stringValue()).isEqualTo("Contributor");
+        assertThat(agent.get("defaultOfficeId").intValue()).isEqualTo(a.o3);
+        assertThat(agent.json().has("permissions")).isFalse();
+        assertThat(agent.get("roleId").intValue()).isEqualTo(a.role("Agent"));
+        assertThat(a.userCount()).isEqualTo(4);
+    }
+
+    @Test
+    void managers_manageTheRoomsOfTheirOfficesRegionsOrCompany_throughTheHierarchy() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        int agent = a.acceptedAgent("Ada", a.o1);
+        Http ada = a.as(agent);
+        int r1 = a.room(ada, "In one", a.o1, agentRole);
+        int r2 = a.room(ada, "In two", a.o2, agentRole);
+        int r3 = a.room(ada, "In three", a.o3, agentRole);
+        int office = a.acceptedManager("Olga", "Office", List.of(a.o1), List.of());
+        int region = a.acceptedManager("Rita", "Region", List.of(), List.of(a.north));
+        int company = a.acceptedManager("Carl", "Company", List.of(), List.of());
+        int otherAgent = a.acceptedAgent("Bo", a.o1);
+
+        String manage = "canEditAnyRoomRole";
+        assertThat(List.of(a.allowed(office, manage, r1), a.allowed(office, manage, r2), a.allowed(office, manage, r3)))
+                .containsExactly(true, false, false);
+        assertThat(List.of(a.allowed(region, manage, r1), a.allowed(region, manage, r2), a.allowed(region, manage, r3)))
+                .containsExactly(true, true, false);
+        assertThat(List.of(a.allowed(company, manage, r1), a.allowed(company, manage, r2),
+                a.allowed(company, manage, r3))).containsExactly(true, true, true);
+        // the organization's first admin holds the Admin role on the company; an agent reaches only its own rooms
+        assertThat(a.allowed(a.org.adminId(), "canDeleteRooms", r3)).isTrue();
+        assertThat(a.allowed(otherAgent, "canViewRoomDetails", r1)).isFalse();
+        assertThat(a.allowed(agent, "canViewRoomDetails", r1)).isTrue();
+
+        JsonNode explained = node.service().post(a.org.path() + "/check", Map.of("member_id", region,
+                "permission", manage, "resource", Map.of("type", "room", "id", String.valueOf(r2)), "explain", true))
+                .get("explanation");
+        assertThat(explained.get("path").stringValue()).isEqualTo("parent_resource_role");
+        assertThat(explained.get("ancestor").get("type").stringValue()).isEqualTo("region");
+        assertThat(explained.get("ancestor").get("id").stringValue()).isEqualTo(String.valueOf(a.north));
+
+        // what the managers see in Rooms follows the same reach
+        assertThat(roomIds(a, a.as(office))).containsExactly(r1);
+        assertThat(roomIds(a, a.as(region))).containsExactly(r1, r2);
+        assertThat(roomIds(a, a.as(company))).containsExactly(r1, r2, r3);
+
+        // office and region membership move the reach at once
+        assertThat(a.admin.post(a.base + "/users/" + office + "/add_to_office", Map.of("officeId", a.o3)).status())
+                .isEqualTo(204);
+        assertThat(a.admin.post(a.base + "/users/" + office + "/remove_from_office", Map.of("officeId", a.o1))
+                .status()).isEqualTo(204);
+        assertThat(List.of(a.allowed(office, manage, r1), a.allowed(office, manage, r3))).containsExactly(false, true);
+        assertThat(a.admin.post(a.base + "/users/" + region + "/add_to_region", Map.of("regionId", a.south)).status())
+                .isEqualTo(204);
+        assertThat(a.allowed(region, manage, r3)).isTrue();
+
+        // moving an office to another region is one write that every room beneath follows
+        Http.Res moved = node.service().patch(a.org.path() + "/offices/" + a.o2, Map.of("region_id", a.south));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+        assertThat(a.admin.post(a.base + "/users/" + region + "/remove_from_region", Map.of("regionId", a.south))
+                .status()).isEqualTo(204);
+        assertThat(List.of(a.allowed(region, manage, r1), a.allowed(region, manage, r2))).containsExactly(true, false);
+    }
+
+    @Test
+    void autoAccessToCompanyRooms_letsAManagerSeeEveryRoom() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http ada = a.as(a.acceptedAgent("Ada", a.o3));
+        int r3 = a.room(ada, "South room", a.o3, a.role("Agent"));
+        Http plain = a.as(a.acceptedManager("Pia", "Office", List.of(a.o1), List.of()));
+        Http seeing = a.as(a.acceptedManager("Sam", "Office", List.of(a.o1), List.of(), "autoAccessToCompanyRooms"));
+        assertThat(roomIds(a, plain)).isEmpty();
+        error(plain.get(a.base + "/rooms/" + r3), 404, "ROOM_NOT_FOUND");
+        assertThat(roomIds(a, seeing)).containsExactly(r3);
+        assertThat(seeing.get(a.base + "/rooms/" + r3).status()).isEqualTo(200);
+    }
+
+    @Test
+    void classicInvitations_needAnAdminOrAManagerGrantedCanManageCompanyMembers() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http ada = a.as(a.acceptedAgent("Ada", a.o1));
+        Http plain = a.as(a.acceptedManager("Pia", "Company", List.of(), List.of(), "canManageCompanyRooms"));
+        Http members = a.as(a.acceptedManager("Mo", "Company", List.of(), List.of(), "canManageCompanyMembers"));
+        int before = a.userCount();
+        Map<String, Object> newAgent = Map.of("firstName", "New", "lastName", "Agent", "email", "new@classic.test",
+                "officeId", a.o1);
+        error(ada.post(a.base + "/users/invite_classic_agent", newAgent), 403, "PERMISSION_REQUIRED",
+                "canManageCompanyMembers");
+        error(plain.post(a.base + "/users/invite_classic_agent", newAgent), 403, "PERMISSION_REQUIRED",
+                "canManageCompanyMembers");
+        error(members.post(a.base + "/users/invite_classic_admin", Map.of("firstName", "New", "lastName", "Admin",
+                "email", "boss@classic.test")), 403, "ACCESS_LEVEL_TOO_HIGH", "Admin");
+        // no escalation: a manager grants only flags it holds itself
+        error(members.post(a.base + "/users/invite_classic_manager", a.manager("Deb", "Office", List.of(a.o1),
+                List.of(), "canDeleteCompanyRooms")), 403, "PRIVILEGE_ESCALATION", "canDeleteCompanyRooms");
+        assertThat(a.userCount()).isEqualTo(before);
+        Http.Res agent = members.post(a.base + "/users/invite_classic_agent", newAgent);
+        assertThat(agent.status()).as(agent.toString()).isEqualTo(201);
+        Http.Res manager = members.post(a.base + "/users/invite_classic_manager", a.manager("Dan", "Office",
+                List.of(a.o1), List.of(), "canManageCompanyMembers"));
+        assertThat(manager.status()).as(manager.toString()).isEqualTo(201);
+        assertThat(a.userCount()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void classicInvitations_refuseBadInput_andChangeNothing() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int before = a.userCount();
+        int events = events(a);
+        String manager = a.base + "/users/invite_classic_manager";
+        error(a.admin.post(a.base + "/users/invite_classic_admin", Map.of("lastName", "X")), 400, "INVALID_INPUT",
+                "firstName", "email");
+        error(a.admin.post(a.base + "/users/invite_classic_agent", Map.of("firstName", "A", "lastName", "B",
+                "email", "a@classic.test")), 400, "INVALID_INPUT", "officeId");
+        error(a.admin.post(a.base + "/users/invite_classic_agent", Map.of("firstName", "A", "lastName", "B",
+                "email", "a@classic.test", "officeId", 999999)), 400, "INVALID_INPUT", "officeId", "999999");
+        error(a.admin.post(manager, Map.of("firstName", "A", "lastName", "B", "email", "m@classic.test")), 400,
+                "INVALID_INPUT", "defaultOfficeId", "titleId", "accessLevel", "permissions");
+        for (String level : List.of("Admin", "Contributor", "Boss")) {
+            error(a.admin.post(manager, with(a.manager("Lev", "Office", List.of(a.o1), List.of()), "accessLevel",
+                    level)), 400, "INVALID_INPUT", "accessLevel", level);
+        }
+        error(a.admin.post(manager, a.manager("Off", "Office", List.of(), List.of())), 400, "INVALID_INPUT",
+                "offices");
+        error(a.admin.post(manager, with(a.manager("Reg", "Region", List.of(a.o1), List.of()), "regions", List.of())),
+                400, "INVALID_INPUT", "regions");
+        error(a.admin.post(manager, with(a.manager("Per", "Company", List.of(), List.of()), "permissions", List.of())),
+                400, "INVALID_INPUT", "permissions");
+        error(a.admin.post(manager, with(a.manager("Per", "Company", List.of(), List.of()), "permissions",
+                Map.of("canManageCompanyRooms", "yes"))), 400, "INVALID_INPUT", "permissions.canManageCompanyRooms");
+        error(a.admin.post(manager, a.manager("Gone", "Region", List.of(), List.of(424242))), 400, "INVALID_INPUT",
+                "regions", "424242");
+        assertThat(a.userCount()).isEqualTo(before);
+        assertThat(events(a)).isEqualTo(events);
+    }
+
+    @Test
+    void sharedEndpoints_followTheV5Rules() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int managerRole = a.role("Manager");
+        int agentRole = a.role("Agent");
+        int plainId = a.acceptedManager("Pia", "Office", List.of(a.o1), List.of());
+        Http plain = a.as(plainId);
+        Http runner = a.as(a.acceptedManager("Rae", "Office", List.of(a.o1), List.of(), "canManageCompanyRooms",
+                "canDeleteCompanyRooms"));
+        int adaId = a.acceptedAgent("Ada", a.o1);
+        Http ada = a.as(adaId);
+
+        // creating a room: an Admin, an Agent, or a Manager granted canManageCompanyRooms
+        error(plain.post(a.base + "/rooms", Map.of("name", "No", "roleId", managerRole, "officeId", a.o1)), 403,
+                "PERMISSION_REQUIRED", "canManageCompanyRooms");
+        int managed = a.room(runner, "Managed", a.o1, managerRole);
+        int own = a.room(ada, "Own", a.o1, agentRole);
+        int other = a.room(ada, "Other", a.o1, agentRole);
+        // a room lies in an office: the Admin has no default office, so it must name one
+        error(a.admin.post(a.base + "/rooms", Map.of("name", "Nowhere", "roleId", a.role("Admin"))), 400,
+                "INVALID_INPUT", "officeId");
+
+        // changing a room user: its inviter, a room owner, or a manager of the room granted canManageCompanyRooms
+        int bo = a.acceptedAgent("Bo", a.o2);
+        assertThat(ada.post(a.base + "/rooms/" + own + "/users", Map.of("email", "bo@classic.test", "firstName",
+                "Bo", "lastName", "Agent", "roleId", agentRole)).status()).isEqualTo(201);
+        error(plain.put(a.base + "/rooms/" + own + "/users/" + bo, Map.of("transactionSideId", "buy")), 403,
+                "PERMISSION_REQUIRED", "canManageCompanyRooms");
+        assertThat(runner.put(a.base + "/rooms/" + own + "/users/" + bo, Map.of("transactionSideId", "buy"))
+                .status()).isEqualTo(200);
+        assertThat(ada.put(a.base + "/rooms/" + own + "/users/" + bo, Map.of("transactionSideId", "sell"))
+                .status()).isEqualTo(200);
+
+        // deleting a room: an Admin, a manager of the room granted canDeleteCompanyRooms, or its agent owner
+        error(plain.delete(a.base + "/rooms/" + own), 403, "PERMISSION_REQUIRED", "canDeleteCompanyRooms");
+        // an agent in the room that does not own it cannot delete it
+        error(a.as(bo).delete(a.base + "/rooms/" + own), 403, "PERMISSION_REQUIRED", "agent owning it");
+        assertThat(a.as(plainId).get(a.base + "/rooms/" + own).status()).isEqualTo(200);
+        assertThat(runner.delete(a.base + "/rooms/" + own).status()).isEqualTo(204);
+        assertThat(ada.delete(a.base + "/rooms/" + other).status()).isEqualTo(204);
+        assertThat(a.admin.delete(a.base + "/rooms/" + managed).status()).isEqualTo(204);
+        assertThat(node.service().get(a.org.path() + "/resources/room/" + own).status()).isEqualTo(404);
+
+        // member management: canManageCompanyMembers
+        error(plain.post(a.base + "/users/" + adaId + "/lock", Map.of("reason", "x")), 403, "PERMISSION_REQUIRED",
+                "canManageCompanyMembers");
+        error(ada.post(a.base + "/users/" + plainId + "/add_to_office", Map.of("officeId", a.o2)), 403,
+                "PERMISSION_REQUIRED", "canManageCompanyMembers");
+        Http members = a.as(a.acceptedManager("Mo", "Company", List.of(), List.of(), "canManageCompanyMembers"));
+        assertThat(members.post(a.base + "/users/" + adaId + "/lock", Map.of("reason", "x")).status()).isEqualTo(204);
+        assertThat(members.post(a.base + "/users/" + plainId + "/add_to_office", Map.of("officeId", a.o2)).status())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void v6OnlyCalls_onAV5Company_are400_andChangeNothing() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        int room = a.room(a.as(a.acceptedAgent("Ada", a.o1)), "Room", a.o1, agentRole);
+        int users = a.userCount();
+        error(a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "A", "lastName", "B", "email",
+                "v6@classic.test", "roleId", agentRole, "accessLevel", "Contributor")), 400, "V6_COMPANY_ONLY",
+                "invite_user", "invite_classic_agent");
+        error(a.admin.post(a.base + "/roles", Map.of("name", "Custom")), 400, "V6_COMPANY_ONLY", "v5");
+        error(a.admin.put(a.base + "/roles/" + agentRole, Map.of("name", "Renamed")), 400, "V6_COMPANY_ONLY");
+        error(a.admin.delete(a.base + "/roles/" + agentRole), 400, "V6_COMPANY_ONLY");
+        error(a.admin.get(a.base + "/rooms/" + room + "/assignable_roles"), 400, "V6_COMPANY_ONLY",
+                "assignable_roles");
+        assertThat(a.userCount()).isEqualTo(users);
+        assertThat(a.admin.get(a.base + "/roles").get("roles")).extracting(r -> r.get("name").stringValue())
+                .containsExactly("Admin", "Manager", "Agent");
+    }
+
+    @Test
+    void v5Offices_lieInARegion() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        error(a.admin.post(a.base + "/offices", Map.of("name", "Lonely")), 400, "INVALID_INPUT", "regionId");
+        Http.Res cleared = node.service().patch(a.org.path() + "/offices/" + a.o1,
+                new LinkedHashMap<>(java.util.Collections.singletonMap("region_id", null)));
+        assertThat(cleared.status()).as(cleared.toString()).isEqualTo(400);
+        assertThat(node.service().get(a.org.path() + "/resources/office/" + a.o1).get("parent").get("id")
+                .stringValue()).isEqualTo(String.valueOf(a.north));
+    }
+
+    @Test
+    void aV6Company_isUnaffected() {
+        RoomsAccount v6 = new RoomsAccount(node, fx);
+        assertThat(v6.admin.get(v6.base).get("companyVersion").stringValue()).isEqualTo("v6");
+        error(v6.admin.post(v6.base + "/users/invite_classic_manager", Map.of("firstName", "C")), 400,
+                "CLASSIC_COMPANY_ONLY", "v6 company", "invite_user");
+        int role = v6.role("Coordinator", false, "canCreateRooms");
+        int user = v6.user("Vic", role, "Company");
+        JsonNode shown = v6.admin.get(v6.base + "/users/" + user).json();
+        assertThat(shown.has("permissions")).isFalse();
+        assertThat(v6.admin.get(v6.base + "/roles/" + role).get("permissions").propertyNames()).hasSize(66);
+        int room = v6.room(v6.admin, "No office needed", v6.defaultAdminRole());
+        assertThat(v6.admin.get(v6.base + "/rooms/" + room + "/assignable_roles").status()).isEqualTo(200);
+        assertThat(node.service().get(v6.org.path() + "/resources/room/" + room).status()).isEqualTo(404);
+    }
+
+    private static List<Integer> roomIds(ClassicAccount a, Http as) {
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode room : as.get(a.base + "/rooms").get("rooms")) {
+            out.add(room.get("roomId").intValue());
+        }
+        return out;
+    }
+
+    private static int events(ClassicAccount a) {
+        Http.Res page = node.service().get(a.org.path() + "/events?limit=1000");
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        return page.get("items").size();
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String field, Object value) {
+        Map<String, Object> out = new LinkedHashMap<>(body);
+        out.put(field, value);
+        return out;
+    }
+}
