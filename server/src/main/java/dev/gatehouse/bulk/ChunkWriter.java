@@ -10,6 +10,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.resource.Placement;
 import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleInput;
@@ -314,7 +315,7 @@ final class ChunkWriter {
         }
         ResourceService.ParentRef parent = line.parentType() == null ? null
                 : new ResourceService.ParentRef(line.parentType(), line.parentId());
-        ResourceService.Put put = services.resources().put(tx, caller, model, orgId, line.type(), line.id(), parent);
+        Placement.Placed put = services.resources().put(tx, caller, model, orgId, line.type(), line.id(), parent);
         if (put.created()) {
             return ImportCounts.Outcome.CREATED;
         }

@@ -7,26 +7,34 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The hierarchy written by a service that keeps its own objects there (a Rooms v5 company's company, regions,
- * offices and rooms), inside that service's running transaction and under the gates it has applied: the same row and
- * the same {@code resource} change record as {@link ResourceService#put}, without the caller's
- * {@code management.assignments} gate, which is for placing resources by hand. The calling service answers for the
- * parent's type and existence. Stateless, thread-safe.
+ * The one writer of the hierarchy's rows, inside a running transaction and under the gates its caller has applied:
+ * {@link ResourceService} after its rules for placing resources by hand (the {@code management.assignments} gate,
+ * the parent's type and existence), and a service that keeps its own objects there (a Rooms v5 company's company,
+ * regions, offices and rooms) after its own. Each change is one row and one {@code resource} change record; a
+ * resource recorded anew passes the organization's {@code resources_per_org} limit. Stateless, thread-safe.
  */
 public final class Placement {
 
     private final ResourceStore resources = new ResourceStore();
 
     /** Records a resource under a parent (both null: at the top) or moves it there; nothing when it is there already. */
-    public void place(Tx tx, long orgId, String type, String id, String parentType, String parentId) {
+    public Placed place(Tx tx, long orgId, String type, String id, String parentType, String parentId) {
         Resource before = resources.find(tx.handle(), orgId, type, id).orElse(null);
         if (before != null && Objects.equals(before.parentType(), parentType)
                 && Objects.equals(before.parentId(), parentId)) {
-            return;
+            return new Placed(before, false, false);
+        }
+        if (before == null) {
+            tx.limits().beforeAddingResource(orgId);
         }
         Resource after = resources.upsert(tx.handle(), orgId, type, id, parentType, parentId, tx.now());
         tx.change(orgId, ObjectType.RESOURCE, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : LoggedResource.of(before), LoggedResource.of(after));
+        return new Placed(after, before == null, true);
+    }
+
+    /** A resource as recorded, whether this write recorded it first, and whether it changed anything. */
+    public record Placed(Resource resource, boolean created, boolean changed) {
     }
 
     /** The resource as recorded, if it is. */
@@ -40,7 +48,13 @@ public final class Placement {
         if (current == null) {
             return;
         }
+        remove(tx, current);
+    }
+
+    /** Takes a recorded resource out of the hierarchy (the caller has seen to its children). */
+    void remove(Tx tx, Resource current) {
         resources.delete(tx.handle(), current);
-        tx.change(orgId, ObjectType.RESOURCE, current.objectId(), Action.DELETED, LoggedResource.of(current), null);
+        tx.change(current.orgId(), ObjectType.RESOURCE, current.objectId(), Action.DELETED,
+                LoggedResource.of(current), null);
     }
 }

@@ -37,6 +37,7 @@ public final class ResourceService {
     private final OrgModels orgModels;
     private final AssignmentService assignments;
     private final ResourceStore resources = new ResourceStore();
+    private final Placement placement = new Placement();
 
     public ResourceService(Access access, OrgModels orgModels, AssignmentService assignments) {
         this.access = access;
@@ -56,7 +57,7 @@ public final class ResourceService {
      * Records a resource under {@code parent} (null: at the top), or moves it there. {@code created} in the result
      * tells which.
      */
-    public Written<Put> put(Principal principal, long orgId, String type, String id, ParentRef parent) {
+    public Written<Placement.Placed> put(Principal principal, long orgId, String type, String id, ParentRef parent) {
         return access.write(principal, orgId, (tx, caller) ->
                 put(tx, caller, orgModels.model(tx.handle(), orgId), orgId, type, id, parent));
     }
@@ -65,7 +66,7 @@ public final class ResourceService {
      * {@link #put(Principal, long, String, String, ParentRef)} inside a running transaction of the organization (an
      * import), with every rule and gate.
      */
-    public Put put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String id, ParentRef parent) {
+    public Placement.Placed put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String id, ParentRef parent) {
         Handle h = tx.handle();
         ResourceType resourceType = resourceType(model, type, id);
         caller.require(model.management().assignments(), "placing " + type + " " + id + " in the hierarchy");
@@ -73,23 +74,8 @@ public final class ResourceService {
         if (parent != null) {
             requireParent(h, caller, model, orgId, resourceType, parent);
         }
-        Resource before = resources.find(h, orgId, type, id).orElse(null);
-        if (before != null && Objects.equals(before.parentType(), parent == null ? null : parent.type())
-                && Objects.equals(before.parentId(), parent == null ? null : parent.id())) {
-            return new Put(before, false, false);
-        }
-        if (before == null) {
-            tx.limits().beforeAddingResource(orgId);
-        }
-        Resource after = resources.upsert(h, orgId, type, id, parent == null ? null : parent.type(),
-                parent == null ? null : parent.id(), tx.now());
-        tx.change(orgId, ObjectType.RESOURCE, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
-                before == null ? null : LoggedResource.of(before), LoggedResource.of(after));
-        return new Put(after, before == null, true);
-    }
-
-    /** A resource as recorded, whether this write recorded it first, and whether it changed anything. */
-    public record Put(Resource resource, boolean created, boolean changed) {
+        return placement.place(tx, orgId, type, id, parent == null ? null : parent.type(),
+                parent == null ? null : parent.id());
     }
 
     private void requireParent(Handle h, Caller caller, PermissionModel model, long orgId, ResourceType type,
@@ -188,9 +174,7 @@ public final class ResourceService {
                     + " child resource(s); move or delete them first",
                     Map.<String, Object>of("children", children));
         }
-        resources.delete(h, current);
-        tx.change(orgId, ObjectType.RESOURCE, current.objectId(), Action.DELETED, LoggedResource.of(current),
-                null);
+        placement.remove(tx, current);
     }
 
     /** The recorded resource; 404 when it is not recorded, or the caller does not see it (the same 404). */
