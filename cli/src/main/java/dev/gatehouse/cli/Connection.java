@@ -46,8 +46,10 @@ final class Connection {
         ConfigFile.Profile file = null;
         String resolvedUrl = firstOf(url, env.get("GATEHOUSE_URL"));
         String resolvedKey = firstOf(key, env.get("GATEHOUSE_KEY"));
-        if (resolvedUrl == null || resolvedKey == null) {
-            file = ConfigFile.load(configPath(env), firstOf(profile, env.get("GATEHOUSE_PROFILE")));
+        String profileName = firstOf(profile, env.get("GATEHOUSE_PROFILE"));
+        // the file is read when it has something to add, or a profile is named (a wrong name is an error)
+        if (resolvedUrl == null || resolvedKey == null || profileName != null) {
+            file = ConfigFile.load(configPath(env), profileName);
             resolvedUrl = firstOf(resolvedUrl, file.url());
             resolvedKey = firstOf(resolvedKey, file.key());
         }

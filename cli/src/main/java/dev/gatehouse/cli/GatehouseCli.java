@@ -10,6 +10,7 @@ import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code gatehouse} command (docs/cli.md): {@code serve} runs a node (the server's own command, mounted as is);
@@ -29,6 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "line refused), 2 an error (usage, unreachable server, refused request).",
                 "Server and key: --url/--key, else GATEHOUSE_URL/GATEHOUSE_KEY, else the config file (docs/cli.md)."})
 public final class GatehouseCli implements Runnable {
+
+    @Spec
+    CommandSpec spec;
 
     private final Map<String, String> env;
     private final InputStream stdin;
@@ -68,7 +72,7 @@ public final class GatehouseCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command (gatehouse --help lists them)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command (gatehouse --help lists them)");
     }
 
     /** The root of the command {@code spec} belongs to. */
