@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = "Self-hosted, multi-tenant roles and permissions service: run a node, or manage and query one.",
         subcommands = {Main.Serve.class, OrgsCommand.class, RolesCommand.class, MembersCommand.class,
                 AssignmentsCommand.class, CheckCommand.class, EventsCommand.class, ImportCommand.class,
-                ExportCommand.class},
+                ExportCommand.class, ApplyCommand.class},
         footer = {"", "Exit codes: 0 success, 1 a negative answer (check denied, apply has pending changes, an import "
                 + "line refused), 2 an error (usage, unreachable server, refused request).",
                 "Server and key: --url/--key, else GATEHOUSE_URL/GATEHOUSE_KEY, else the config file (docs/cli.md)."})
