@@ -89,7 +89,9 @@ class CliCommandsIT {
 
         Cli.Run bad = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Bad", "-p", "noSuchPermission");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("400");
+        assertThat(bad.out()).isEmpty();
+        assertThat(bad.err()).startsWith("gatehouse roles create: 400 unknown_permission: ")
+                .contains("\n  permissions: unknown permissions [noSuchPermission] (model rooms)");
 
         assertThat(Cli.run(node, "roles", "delete", "Agent", "--org", id(org)).exit()).isZero();
         Cli.Run gone = Cli.run(node, "roles", "get", "Agent", "--org", id(org));
