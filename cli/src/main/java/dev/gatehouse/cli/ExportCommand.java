@@ -8,20 +8,20 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 
 /**
  * {@code gatehouse export --org ORG}: the organization as NDJSON on standard output (roles, members, groups,
  * assignments at one revision, the first line a header naming it), progress on standard error. Exits 0 when the
- * export is complete, 2 on any error.
+ * export is complete, 2 on any error — a standard output closed early included (the export then stops).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write an organization's roles, members, groups and assignments as NDJSON to standard output.")
 final class ExportCommand implements Callable<Integer> {
 
     private static final int PLAIN_EVERY = 10_000;
+    private static final int CHECK_EVERY = 1_000;
 
     @Spec
     CommandSpec spec;
@@ -50,6 +50,11 @@ final class ExportCommand implements Callable<Integer> {
                 }
                 out.println(line);
                 lines++;
+                if (lines % CHECK_EVERY == 0 && out.checkError()) {
+                    // the reader went away (| head): stop reading the export instead of fetching it all for nothing
+                    progress.finish("standard output closed after " + lines + " lines; export stopped");
+                    return ExitCodes.ERROR;
+                }
                 bytes += line.length() + 1;
                 progress.step(lines, 0, lines + " lines, " + (bytes / 1024) + " KiB", lines % PLAIN_EVERY == 0,
                         false);

@@ -2,9 +2,14 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.app.Main;
 import dev.gatehouse.client.GatehouseException;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import picocli.CommandLine;
@@ -54,7 +59,14 @@ public final class GatehouseCli implements Runnable {
         boolean console = System.console() != null;
         GatehouseCli cli = new GatehouseCli(System.getenv(), System.in,
                 terminal("gatehouse.stdout.terminal", console), terminal("gatehouse.stderr.terminal", console));
-        System.exit(cli.commandLine().execute(args));
+        CommandLine line = cli.commandLine();
+        // Data is written in blocks, not a write per line; each command flushes when it is done or waits.
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
+                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        line.setOut(out);
+        int exit = line.execute(args);
+        out.flush();
+        System.exit(exit);
     }
 
     private static boolean terminal(String property, boolean fallback) {

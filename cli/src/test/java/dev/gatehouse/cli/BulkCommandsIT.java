@@ -6,6 +6,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -127,5 +128,38 @@ class BulkCommandsIT {
         Cli.Run run = Cli.run(env, System.in, "import", "--org", "1", "/nonexistent/gatehouse.ndjson");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("cannot read /nonexistent/gatehouse.ndjson");
+    }
+
+    @Test
+    void export_stops_whenStandardOutputCloses() throws IOException {
+        Fixtures.Org org = fx.org("close");
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < 2_500; i++) {
+            members.append(Json.writeString(Map.of("type", "member", "user_id", "p" + i, "email", "p" + i
+                    + "@example.com", "role", "User"))).append('\n');
+        }
+        assertThat(Cli.runWithInput(node, members.toString(), "import", "--org", String.valueOf(org.id()), "-")
+                .exit()).isZero();
+        StringBuilder received = new StringBuilder();
+        Writer closingEarly = new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                if (received.length() > 10_000) {
+                    throw new IOException("Broken pipe");
+                }
+                received.append(chars, offset, length);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Cli.Run run = Cli.run(Cli.env(node), System.in, closingEarly, "export", "--org", String.valueOf(org.id()));
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("standard output closed after 1000 lines");
     }
 }

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,12 +49,18 @@ final class Cli {
 
     static Run run(Map<String, String> env, InputStream stdin, String... args) {
         StringWriter out = new StringWriter();
+        Run run = run(env, stdin, out, args);
+        return new Run(run.exit(), out.toString(), run.err());
+    }
+
+    /** A run writing its standard output to {@code out} (the result's {@code out} is then empty). */
+    static Run run(Map<String, String> env, InputStream stdin, Writer out, String... args) {
         StringWriter err = new StringWriter();
         picocli.CommandLine line = new GatehouseCli(env, stdin, false, false).commandLine();
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         int exit = line.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return new Run(exit, "", err.toString());
     }
 
     static Run runWithInput(TestNode node, String stdin, String... args) {
