@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -27,6 +28,15 @@ public interface Bulk {
 
     /** Imports NDJSON read from {@code lines} (not closed here); sent once, never retried (it cannot be re-read). */
     ImportResult importFrom(InputStream lines, ImportOptions options);
+
+    /**
+     * {@link #importFrom(Path, ImportOptions)}, handing {@code progress} the totals so far (the result's fields) each
+     * time a chunk commits, on the calling thread, before the result is answered.
+     */
+    ImportResult importFrom(Path file, ImportOptions options, Consumer<ImportResult> progress);
+
+    /** {@link #importFrom(InputStream, ImportOptions)} with {@code progress} as above. */
+    ImportResult importFrom(InputStream lines, ImportOptions options, Consumer<ImportResult> progress);
 
     /**
      * The organization as NDJSON lines, streamed as they arrive: a {@code header} line (model, organization,

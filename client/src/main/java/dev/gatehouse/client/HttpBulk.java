@@ -5,17 +5,24 @@ import dev.gatehouse.client.Transport.Reply;
 import dev.gatehouse.client.Transport.Safety;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@link Bulk} over the native API. Imports and exports wait for their answer up to the client's bulk timeout, not
@@ -40,17 +47,7 @@ final class HttpBulk implements Bulk {
 
     @Override
     public ImportResult importFrom(Path file, ImportOptions options) {
-        Objects.requireNonNull(file, "file");
-        if (!Files.isReadable(file)) {
-            throw new UncheckedIOException(new FileNotFoundException("cannot read " + file));
-        }
-        return send(() -> {
-            try {
-                return HttpRequest.BodyPublishers.ofFile(file);
-            } catch (FileNotFoundException gone) {
-                throw new UncheckedIOException(gone);
-            }
-        }, true, options);
+        return send(fileBody(file), true, options);
     }
 
     @Override
@@ -59,14 +56,78 @@ final class HttpBulk implements Bulk {
         return send(() -> HttpRequest.BodyPublishers.ofInputStream(() -> lines), false, options);
     }
 
+    @Override
+    public ImportResult importFrom(Path file, ImportOptions options, Consumer<ImportResult> progress) {
+        return sendFollowing(fileBody(file), true, options, progress);
+    }
+
+    @Override
+    public ImportResult importFrom(InputStream lines, ImportOptions options, Consumer<ImportResult> progress) {
+        Objects.requireNonNull(lines, "lines");
+        return sendFollowing(() -> HttpRequest.BodyPublishers.ofInputStream(() -> lines), false, options, progress);
+    }
+
+    private static Supplier<BodyPublisher> fileBody(Path file) {
+        Objects.requireNonNull(file, "file");
+        if (!Files.isReadable(file)) {
+            throw new UncheckedIOException(new FileNotFoundException("cannot read " + file));
+        }
+        return () -> {
+            try {
+                return HttpRequest.BodyPublishers.ofFile(file);
+            } catch (FileNotFoundException gone) {
+                throw new UncheckedIOException(gone);
+            }
+        };
+    }
+
     private ImportResult send(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options) {
+        // a write, but sending the same lines again changes nothing more: retried when the server did not apply it
+        Reply<byte[]> reply = requests.transport.send(importCall(body, replayable, options, Requests.JSON),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return ImportResult.from(Wire.MAPPER.readTree(reply.body()));
+    }
+
+    /**
+     * The import answered as NDJSON: a {@code progress} line per committed chunk, then the {@code result}, or an
+     * {@code error} (a problem document) once progress was sent.
+     */
+    private ImportResult sendFollowing(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options,
+                                       Consumer<ImportResult> progress) {
+        Objects.requireNonNull(progress, "progress");
+        Reply<InputStream> reply = requests.transport.send(importCall(body, replayable, options, NDJSON),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(reply.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode answer = Wire.MAPPER.readTree(line);
+                if (answer.has("progress")) {
+                    progress.accept(ImportResult.from(answer.get("progress")));
+                } else if (answer.has("result")) {
+                    ImportResult result = ImportResult.from(answer.get("result"));
+                    requests.transport.observe(result.revision());
+                    return result;
+                } else if (answer.has("error")) {
+                    JsonNode problem = answer.get("error");
+                    throw Problem.of(problem.path("status").asInt(500), HttpHeaders.of(Map.of(), (name, value) -> true),
+                            Wire.MAPPER.writeValueAsBytes(problem)).exception();
+                }
+            }
+        } catch (IOException broken) {
+            throw new TransportException(Problem.local("io_error", "POST " + orgPath + "/import: " + broken), broken);
+        }
+        throw new TransportException(Problem.local("io_error", "POST " + orgPath
+                + "/import: the answer ended without a result"), null);
+    }
+
+    private Call importCall(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options, String accept) {
         Objects.requireNonNull(options, "options");
         String path = new Query(orgPath + "/import").add("chunk_lines", options.chunkLines())
                 .add("from_line", options.fromLine()).toString();
-        // a write, but sending the same lines again changes nothing more: retried when the server did not apply it
-        Reply<byte[]> reply = requests.transport.send(new Call("POST", path, Safety.WRITE, body, replayable, NDJSON,
-                Requests.JSON, null, requests.bulkTimeout), HttpResponse.BodyHandlers.ofByteArray());
-        return ImportResult.from(Wire.MAPPER.readTree(reply.body()));
+        return new Call("POST", path, Safety.WRITE, body, replayable, NDJSON, accept, null, requests.bulkTimeout);
     }
 
     @Override

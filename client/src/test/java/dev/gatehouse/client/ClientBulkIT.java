@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -107,5 +108,35 @@ class ClientBulkIT {
         assertThat(e.problem().get("resume_from_line").asLong()).isEqualTo(2);
         assertThat(target.roles().list().map(Roles.Role::name)).contains("Reader");
         assertThat(target.members().list().map(Members.Member::userId)).doesNotContain("zed");
+    }
+
+    @Test
+    void importWithProgress_handsOverEachCommittedChunk_thenTheResult_orTheFailingLine(@TempDir Path dir)
+            throws IOException {
+        OrgClient target = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        Path file = dir.resolve("three.ndjson");
+        Files.write(file, List.of(
+                "{\"type\": \"role\", \"name\": \"Reader\", \"permissions\": [\"doc.read\", \"records.all\"]}",
+                "{\"type\": \"member\", \"user_id\": \"yan\", \"email\": \"yan@example.com\", \"role\": \"Reader\"}",
+                "{\"type\": \"member\", \"user_id\": \"zoe\", \"email\": \"zoe@example.com\", \"role\": \"Reader\"}"));
+        List<ImportResult> progress = new ArrayList<>();
+        ImportResult result = target.bulk().importFrom(file, ImportOptions.defaults().withChunkLines(1), progress::add);
+        assertThat(progress).extracting(ImportResult::committedLines).containsExactly(1L, 2L, 3L);
+        assertThat(result.committedLines()).isEqualTo(3);
+        assertThat(result.counts().get("member").created()).isEqualTo(2);
+        assertThat(gatehouse.revision()).isGreaterThanOrEqualTo(result.revision());
+
+        Path bad = dir.resolve("bad.ndjson");
+        Files.write(bad, List.of(
+                "{\"type\": \"member\", \"user_id\": \"amy\", \"email\": \"amy@example.com\", \"role\": \"Reader\"}",
+                "{\"type\": \"member\", \"user_id\": \"ann\", \"email\": \"ann@example.com\", \"role\": \"Nope\"}"));
+        List<ImportResult> before = new ArrayList<>();
+        GatehouseException e = catchThrowableOfType(GatehouseException.class, () -> target.bulk().importFrom(
+                new ByteArrayInputStream(Files.readAllBytes(bad)), ImportOptions.defaults().withChunkLines(1),
+                before::add));
+        assertThat(before).extracting(ImportResult::committedLines).containsExactly(1L);
+        assertThat(e).isInstanceOf(InvalidInputException.class);
+        assertThat(e.code()).isEqualTo("unknown_reference");
+        assertThat(e.problem().get("resume_from_line").asLong()).isEqualTo(2);
     }
 }

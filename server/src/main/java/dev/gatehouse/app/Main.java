@@ -1,8 +1,6 @@
 package dev.gatehouse.app;
 
 import ch.qos.logback.classic.Level;
-import dev.gatehouse.cli.ExportCommand;
-import dev.gatehouse.cli.ImportCommand;
 import dev.gatehouse.http.close.RateLimit;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,10 +10,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code gatehouse} command line. */
+/**
+ * The server jar's command line: {@code serve}. The full {@code gatehouse} command (the cli module, docs/cli.md)
+ * mounts {@link Serve} beside its client commands.
+ */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Self-hosted, multi-tenant roles and permissions service.",
-        subcommands = {Main.Serve.class, ImportCommand.class, ExportCommand.class})
+        subcommands = {Main.Serve.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -29,7 +30,7 @@ public final class Main implements Runnable {
 
     /** {@code gatehouse serve}: starts a node and runs until SIGTERM or SIGINT. */
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the server.")
-    static final class Serve implements Callable<Integer> {
+    public static final class Serve implements Callable<Integer> {
 
         @Option(names = "--port", defaultValue = "${env:GATEHOUSE_PORT:-8080}", description = "HTTP port (GATEHOUSE_PORT, default 8080)")
         int port;

@@ -1,14 +1,12 @@
 package dev.gatehouse.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.TestNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code gatehouse export} and {@code gatehouse import} against a real server: an export written by the one is
@@ -42,26 +37,6 @@ class BulkCommandsIT {
         node.close();
     }
 
-    /** What a command printed and how it exited. */
-    record Run(int exit, String out, String err) {
-    }
-
-    static synchronized Run run(Object command, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(command).execute(args);
-            return new Run(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void exportThenImport_copiesAnOrganization_showingProgress() throws IOException {
         Fixtures.Org source = fx.org("close");
@@ -69,22 +44,29 @@ class BulkCommandsIT {
         for (int i = 0; i < 5; i++) {
             fx.member(source, "m" + i, role);
         }
-        Run exported = run(new ExportCommand(), "--org", String.valueOf(source.id()), "--url", node.baseUrl(),
-                "--key", TestNode.SERVICE_KEY);
-        assertThat(exported.exit()).as(exported.err()).isZero();
+        Cli.Run exported = Cli.run(node, "export", "--org", String.valueOf(source.id()));
+        assertThat(exported.exit()).as(exported.toString()).isZero();
         assertThat(exported.err()).contains("at revision");
+        String[] lines = exported.out().split("\n");
+        assertThat(Json.readTree(lines[0]).get("type").stringValue()).isEqualTo("header");
+        assertThat(lines).allSatisfy(line -> assertThat(Json.readTree(line).has("type")).isTrue());
         Path file = Files.createTempFile("gatehouse-export", ".ndjson");
         Files.writeString(file, exported.out());
 
         Fixtures.Org copy = fx.org("close");
-        Run imported = run(new ImportCommand(), "--org", String.valueOf(copy.id()), "--url", node.baseUrl(),
-                "--key", TestNode.SERVICE_KEY, "--chunk-lines", "2", file.toString());
+        Cli.Run imported = Cli.run(node, "import", "--org", String.valueOf(copy.id()), "--chunk-lines", "2",
+                file.toString());
 
-        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.exit()).as(imported.toString()).isZero();
         assertThat(imported.err()).contains("lines committed");
         assertThat(Json.readTree(imported.out().strip()).get("counts").get("member").get("created").longValue())
                 .isEqualTo(6);
         assertThat(node.service().get(copy.path() + "/members/m4").status()).isEqualTo(200);
+
+        Cli.Run again = Cli.run(node, "import", "--org", String.valueOf(copy.id()), file.toString());
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(Json.readTree(again.out().strip()).get("counts").get("member").get("created").longValue())
+                .isZero();
     }
 
     @Test
@@ -95,10 +77,11 @@ class BulkCommandsIT {
                 Json.writeString(Map.of("type", "member", "user_id", "a", "email", "a@example.com", "role", "User")),
                 Json.writeString(Map.of("type", "member", "user_id", "b", "email", "b@example.com", "role", "Nope")))
                 + "\n");
-        Run run = run(new ImportCommand(), "--org", String.valueOf(org.id()), "--url", node.baseUrl(), "--key",
-                TestNode.SERVICE_KEY, "--chunk-lines", "1", file.toString());
-        assertThat(run.exit()).isEqualTo(1);
+        Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), "--chunk-lines", "1",
+                file.toString());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("line 2: ").contains("--from-line 2");
+        assertThat(node.service().get(org.path() + "/members/a").status()).isEqualTo(200);
     }
 
     @Test
@@ -106,9 +89,8 @@ class BulkCommandsIT {
         Fixtures.Org org = fx.org("close");
         Path file = Files.createTempFile("gatehouse-import", ".ndjson");
         Files.writeString(file, "{\"type\": \"member\", \"user_id\": \"a\", \"colour\": \"red\"}\n");
-        Run run = run(new ImportCommand(), "--org", String.valueOf(org.id()), "--url", node.baseUrl(), "--key",
-                TestNode.SERVICE_KEY, file.toString());
-        assertThat(run.exit()).isEqualTo(1);
+        Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), file.toString());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("line 1: ").contains("nothing is committed");
         assertThat(node.service().get(org.path() + "/members/a").status()).isEqualTo(404);
     }
@@ -116,40 +98,68 @@ class BulkCommandsIT {
     @Test
     void standardInput_isImported() {
         Fixtures.Org org = fx.org("close");
-        InputStream in = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(Json.writeString(Map.of("type", "member", "user_id", "s",
-                    "email", "s@example.com", "role", "User")).getBytes(StandardCharsets.UTF_8)));
-            Run run = run(new ImportCommand(), "--org", String.valueOf(org.id()), "--url", node.baseUrl(), "--key",
-                    TestNode.SERVICE_KEY, "-");
-            assertThat(run.exit()).as(run.err()).isZero();
-        } finally {
-            System.setIn(in);
-        }
+        Cli.Run run = Cli.runWithInput(node, Json.writeString(Map.of("type", "member", "user_id", "s",
+                "email", "s@example.com", "role", "User")), "import", "--org", String.valueOf(org.id()), "-");
+        assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(node.service().get(org.path() + "/members/s").status()).isEqualTo(200);
     }
 
     @Test
     @Timeout(120) // before the refusal was asked for first, the import could wait forever for its answer
     void aBadKey_exitsTwo() throws IOException {
-        Run export = run(new ExportCommand(), "--org", "1", "--url", node.baseUrl(), "--key", "not-a-key");
+        Map<String, String> env = Cli.env(node);
+        env.put("GATEHOUSE_KEY", "not-a-key");
+        Cli.Run export = Cli.run(env, System.in, "export", "--org", "1");
         assertThat(export.exit()).isEqualTo(2);
         assertThat(export.err()).contains("401");
 
-        // large enough that the refusal comes while the body would still be on its way
+        // large enough (15 MB) that the refusal comes while the body would still be on its way
         Path file = Files.createTempFile("gatehouse-import", ".ndjson");
         Files.writeString(file, "{\"type\": \"group\", \"name\": \"G\"}\n".repeat(500_000));
-        Run imported = run(new ImportCommand(), "--org", "1", "--url", node.baseUrl(), "--key", "not-a-key",
-                file.toString());
-        assertThat(imported.exit()).isEqualTo(2);
+        Cli.Run imported = Cli.run(env, System.in, "import", "--org", "1", file.toString());
+        assertThat(imported.exit()).as(imported.toString()).isEqualTo(2);
         assertThat(imported.err()).contains("401");
     }
 
     @Test
     void aMissingFile_exitsTwo_withoutCallingTheServer() {
-        Run run = run(new ImportCommand(), "--org", "1", "--url", "http://127.0.0.1:1", "--key", "k",
-                "/nonexistent/gatehouse.ndjson");
+        Map<String, String> env = Cli.env(node);
+        env.put("GATEHOUSE_URL", "http://127.0.0.1:1");
+        Cli.Run run = Cli.run(env, System.in, "import", "--org", "1", "/nonexistent/gatehouse.ndjson");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("cannot read /nonexistent/gatehouse.ndjson");
+    }
+
+    @Test
+    void export_stops_whenStandardOutputCloses() throws IOException {
+        Fixtures.Org org = fx.org("close");
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < 2_500; i++) {
+            members.append(Json.writeString(Map.of("type", "member", "user_id", "p" + i, "email", "p" + i
+                    + "@example.com", "role", "User"))).append('\n');
+        }
+        assertThat(Cli.runWithInput(node, members.toString(), "import", "--org", String.valueOf(org.id()), "-")
+                .exit()).isZero();
+        StringBuilder received = new StringBuilder();
+        Writer closingEarly = new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                if (received.length() > 10_000) {
+                    throw new IOException("Broken pipe");
+                }
+                received.append(chars, offset, length);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Cli.Run run = Cli.run(Cli.env(node), System.in, closingEarly, "export", "--org", String.valueOf(org.id()));
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("standard output closed after 1000 lines");
     }
 }

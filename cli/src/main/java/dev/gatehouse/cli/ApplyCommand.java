@@ -1,0 +1,117 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.client.GatehouseClient;
+import dev.gatehouse.client.GatehouseException;
+import dev.gatehouse.client.OrgClient;
+import dev.gatehouse.client.Organizations.Organization;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code gatehouse apply -f FILE.yaml [--yes] [--prune]}: makes an organization's custom roles, members (their
+ * company roles and status) and, where declared, their resource roles match a YAML file (docs/cli.md, "apply").
+ * It always shows the plan first; without {@code --yes} it changes nothing and exits 1 when changes are pending, 0
+ * when none are. The file is read and checked whole, and every reference in it resolved, before anything changes;
+ * a second apply of the same file finds nothing to do. Objects the file does not declare are removed only with
+ * {@code prune: true} in the file or {@code --prune}.
+ */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Make an organization's roles and members match a YAML file: shows the plan, applies it with "
+                + "--yes.", "Exit codes: 0 nothing to change (or applied), 1 changes pending (without --yes), 2 an "
+                + "error (nothing changed unless it says what was applied)."})
+final class ApplyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE.yaml",
+            description = "the declarations (- for standard input); the format is in docs/cli.md")
+    String file;
+
+    @Option(names = "--org", paramLabel = "ORG", description = "the organization (else the file's org:)")
+    Long org;
+
+    @Option(names = "--prune", description = "also remove custom roles, members and (declared members') resource "
+            + "roles the file does not declare (as prune: true does)")
+    boolean prune;
+
+    @Option(names = {"-y", "--yes"}, description = "apply the plan (without it, only show it)")
+    boolean yes;
+
+    @Mixin
+    Connection connection;
+
+    @Override
+    public Integer call() {
+        ApplyFile declared = ApplyFile.parse(read(), "-".equals(file) ? "standard input" : file);
+        long orgId = organization(declared);
+        PrintWriter out = spec.commandLine().getOut();
+        try (GatehouseClient gatehouse = connection.open()) {
+            OrgClient target = gatehouse.org(orgId);
+            Organization organization = target.get();
+            Plan plan = Plan.compute(target, declared, prune || declared.prune());
+            String name = orgId + " (\"" + organization.name() + "\", model " + organization.model() + ")";
+            plan.print(out, name);
+            if (plan.changes().isEmpty()) {
+                return ExitCodes.OK;
+            }
+            if (!yes) {
+                Said.done(spec, "nothing changed; run again with --yes to apply this plan");
+                return ExitCodes.NO;
+            }
+            AtomicInteger applied = new AtomicInteger();
+            try {
+                plan.apply(target, change -> applied.incrementAndGet());
+            } catch (GatehouseException | CliException e) {
+                Plan.Change failed = plan.changes().get(applied.get());
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": applied " + applied.get() + " of "
+                        + plan.changes().size() + " changes; " + failed.action().sign + " " + failed.subject()
+                        + " failed: " + (e instanceof GatehouseException g ? Problems.describe(g) : e.getMessage()));
+                spec.commandLine().getErr().flush();
+                return ExitCodes.ERROR;
+            }
+            out.println("Applied: " + plan.count(Plan.Action.CREATE) + " created, " + plan.count(Plan.Action.CHANGE)
+                    + " changed, " + plan.count(Plan.Action.REMOVE) + " removed.");
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    private JsonNode read() {
+        try {
+            if ("-".equals(file)) {
+                return Yaml.read(GatehouseCli.of(spec).stdin());
+            }
+            Path path = Path.of(file);
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new CliException("cannot read " + file);
+            }
+            return Yaml.read(path);
+        } catch (JacksonException e) {
+            throw new CliException(file + " is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")"));
+        }
+    }
+
+    private long organization(ApplyFile declared) {
+        if (org != null && declared.org() != null && !org.equals(declared.org())) {
+            throw new CliException("--org " + org + " and the file's org: " + declared.org() + " differ");
+        }
+        Long id = org != null ? org : declared.org();
+        if (id == null) {
+            throw new CliException("name the organization: --org ORG, or org: in the file");
+        }
+        return id;
+    }
+}

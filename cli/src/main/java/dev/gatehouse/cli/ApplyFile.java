@@ -1,0 +1,157 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.client.Members.Status;
+import dev.gatehouse.client.ResourceRef;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An organization's roles and members as an apply file declares them (docs/cli.md, "apply"), read and checked
+ * whole before anything is compared or changed: unknown fields, wrong types, missing names and duplicates are
+ * errors naming where they are. Immutable.
+ *
+ * @param org   the organization's id, or null when the file leaves it to {@code --org}
+ * @param prune whether objects the file does not declare are removed
+ */
+record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl> members) {
+
+    private static final Set<String> TOP = Set.of("org", "prune", "roles", "members");
+    private static final Set<String> ROLE = Set.of("name", "description", "permissions", "external");
+    private static final Set<String> MEMBER = Set.of("user_id", "email", "first_name", "last_name", "role",
+            "external", "status", "assignments");
+    private static final Set<String> ASSIGNMENT = Set.of("resource", "role");
+
+    ApplyFile {
+        roles = List.copyOf(roles);
+        members = List.copyOf(members);
+    }
+
+    /**
+     * A custom role.
+     *
+     * @param description null: not managed
+     * @param permissions null: not managed
+     * @param external    null: not managed (it can only be set when the role is created)
+     */
+    record RoleDecl(String name, String description, List<String> permissions, Boolean external) {
+    }
+
+    /**
+     * A member, by the product's user id.
+     *
+     * @param role        its company role's name (or id), null for an external member
+     * @param status      null: not managed
+     * @param assignments null: the member's resource roles are not managed
+     */
+    record MemberDecl(String userId, String email, String firstName, String lastName, String role, boolean external,
+                      Status status, List<AssignmentDecl> assignments) {
+    }
+
+    /** A member's role on one resource. */
+    record AssignmentDecl(ResourceRef resource, String role) {
+    }
+
+    /** The declarations of the YAML tree {@code root}, read from {@code source} (for messages). */
+    static ApplyFile parse(JsonNode root, String source) {
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new CliException(source + ": the file is empty");
+        }
+        Yaml.requireObject(root, source, TOP);
+        Long org = null;
+        JsonNode orgNode = root.get("org");
+        if (orgNode != null && !orgNode.isNull()) {
+            if (!orgNode.canConvertToLong() || !orgNode.isIntegralNumber()) {
+                throw new CliException(source + ": org must be an organization's id (a number), got " + orgNode);
+            }
+            org = orgNode.longValue();
+        }
+        boolean prune = Yaml.flag(root, "prune", source, false);
+
+        List<RoleDecl> roles = new ArrayList<>();
+        Set<String> roleNames = new HashSet<>();
+        List<JsonNode> roleNodes = Yaml.items(root, "roles", source);
+        for (int i = 0; i < roleNodes.size(); i++) {
+            String where = source + ": roles[" + i + "]";
+            JsonNode node = roleNodes.get(i);
+            Yaml.requireObject(node, where, ROLE);
+            String name = required(node, "name", where);
+            if (!roleNames.add(name)) {
+                throw new CliException(where + ": role \"" + name + "\" is declared twice");
+            }
+            JsonNode external = node.get("external");
+            roles.add(new RoleDecl(name, Yaml.text(node, "description", where), Yaml.texts(node, "permissions", where),
+                    external == null || external.isNull() ? null : Yaml.flag(node, "external", where, false)));
+        }
+
+        List<MemberDecl> members = new ArrayList<>();
+        Set<String> userIds = new HashSet<>();
+        List<JsonNode> memberNodes = Yaml.items(root, "members", source);
+        for (int i = 0; i < memberNodes.size(); i++) {
+            String where = source + ": members[" + i + "]";
+            JsonNode node = memberNodes.get(i);
+            Yaml.requireObject(node, where, MEMBER);
+            String userId = required(node, "user_id", where);
+            if (!userIds.add(userId)) {
+                throw new CliException(where + ": member \"" + userId + "\" is declared twice");
+            }
+            boolean external = Yaml.flag(node, "external", where, false);
+            String role = Yaml.text(node, "role", where);
+            if (external == (role != null)) {
+                throw new CliException(where + ": member \"" + userId + "\" needs a company role (role: NAME), or "
+                        + "external: true without one");
+            }
+            String statusText = Yaml.text(node, "status", where);
+            Status status = null;
+            if (statusText != null) {
+                try {
+                    status = Status.valueOf(statusText.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(where + ": status must be active, invited or deactivated, got \""
+                            + statusText + "\"");
+                }
+            }
+            members.add(new MemberDecl(userId, required(node, "email", where), Yaml.text(node, "first_name", where),
+                    Yaml.text(node, "last_name", where), role, external, status, assignments(node, where)));
+        }
+        return new ApplyFile(org, prune, roles, members);
+    }
+
+    private static List<AssignmentDecl> assignments(JsonNode member, String where) {
+        JsonNode value = member.get("assignments");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        List<AssignmentDecl> assignments = new ArrayList<>();
+        Set<ResourceRef> resources = new HashSet<>();
+        List<JsonNode> nodes = Yaml.items(member, "assignments", where);
+        for (int i = 0; i < nodes.size(); i++) {
+            String at = where + ".assignments[" + i + "]";
+            JsonNode node = nodes.get(i);
+            Yaml.requireObject(node, at, ASSIGNMENT);
+            ResourceRef resource;
+            try {
+                resource = Lookup.resource(required(node, "resource", at));
+            } catch (CliException e) {
+                throw new CliException(at + ": " + e.getMessage());
+            }
+            if (!resources.add(resource)) {
+                throw new CliException(at + ": resource " + resource.type() + ":" + resource.id()
+                        + " is declared twice for this member");
+            }
+            assignments.add(new AssignmentDecl(resource, required(node, "role", at)));
+        }
+        return assignments;
+    }
+
+    private static String required(JsonNode node, String field, String where) {
+        String value = Yaml.text(node, field, where);
+        if (value == null || value.isBlank()) {
+            throw new CliException(where + ": " + field + " is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.gatehouse.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The command line's config file (docs/cli.md, "Configuration"), YAML:
+ *
+ * <pre>
+ * url: http://localhost:8080        # used when no profile is selected or the profile does not say
+ * key: gh_…
+ * default_profile: staging          # optional
+ * profiles:
+ *   staging: {url: https://gatehouse.staging.example, key: gh_…}
+ * </pre>
+ *
+ * A missing file is no error (nothing is configured); a malformed one, an unknown field or an unknown profile is.
+ * Stateless.
+ */
+final class ConfigFile {
+
+    private static final Set<String> TOP = Set.of("url", "key", "default_profile", "profiles");
+    private static final Set<String> PROFILE = Set.of("url", "key");
+
+    private ConfigFile() {
+    }
+
+    /**
+     * What the file says, for a profile.
+     *
+     * @param source the file read, or null when there was none
+     */
+    record Profile(String url, String key, Path source) {
+    }
+
+    /** The settings of {@code profileName} (or the file's default profile, or its top level) in {@code path}. */
+    static Profile load(Path path, String profileName) {
+        if (path == null || !Files.exists(path)) {
+            if (profileName != null) {
+                throw new CliException("profile \"" + profileName + "\" asked for, but there is no config file"
+                        + (path == null ? "" : " at " + path));
+            }
+            return new Profile(null, null, null);
+        }
+        JsonNode root;
+        try {
+            root = Yaml.read(path);
+        } catch (JacksonException e) {
+            throw new CliException("config file " + path + " is not valid YAML: " + e.getOriginalMessage());
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return new Profile(null, null, path);
+        }
+        Yaml.requireObject(root, path + "", TOP);
+        String selected = profileName != null ? profileName : Yaml.text(root, "default_profile", path + "");
+        String url = Yaml.text(root, "url", path + "");
+        String key = Yaml.text(root, "key", path + "");
+        if (selected != null) {
+            JsonNode profile = root.path("profiles").path(selected);
+            if (!profile.isObject()) {
+                throw new CliException("config file " + path + " has no profile \"" + selected + "\"");
+            }
+            String where = path + ": profiles." + selected;
+            Yaml.requireObject(profile, where, PROFILE);
+            url = firstOf(Yaml.text(profile, "url", where), url);
+            key = firstOf(Yaml.text(profile, "key", where), key);
+        }
+        return new Profile(url, key, path);
+    }
+
+    private static String firstOf(String first, String second) {
+        return first != null ? first : second;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.gatehouse.cli;
+
+import static dev.gatehouse.cli.Table.col;
+
+import dev.gatehouse.client.Events.Event;
+import dev.gatehouse.client.Events.EventQuery;
+import dev.gatehouse.client.GatehouseClient;
+import dev.gatehouse.client.OrgClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gatehouse events [--follow]}: an organization's change history. Without {@code --follow}, the newest
+ * {@code --limit} events (newest first, or oldest first with {@code --oldest-first}); with it, every event committed
+ * from now on (or after {@code --after-revision}), oldest first, one per line as it comes — until interrupted or, with
+ * {@code --limit}, after that many. In JSON, a list is one array and a followed stream one object per line (NDJSON).
+ */
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "An organization's change history; --follow prints new events as they are committed.")
+final class EventsCommand implements Callable<Integer> {
+
+    static final Table.Columns<Event> COLUMNS = Table.Columns.of(col("REVISION", Event::revision),
+            col("OCCURRED_AT", Event::occurredAt), col("ACTOR", EventsCommand::actor),
+            col("OBJECT", e -> e.objectType() + ":" + e.objectId()), col("ACTION", Event::action),
+            col("CHANGED", Event::changedFields));
+
+    @Option(names = {"-f", "--follow"}, description = "keep printing events as they are committed")
+    boolean follow;
+
+    @Option(names = {"-n", "--limit"}, description = "at most this many (default 20; following: no limit)")
+    Integer limit;
+
+    @Option(names = "--oldest-first", description = "list oldest first")
+    boolean oldestFirst;
+
+    @Option(names = "--after-revision", paramLabel = "REVISION", description = "only events after this revision")
+    Long afterRevision;
+
+    @Option(names = "--type", paramLabel = "OBJECT_TYPE", description = "only this object type (role, member, "
+            + "assignment, group, …; repeat for several)")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = "--action", description = "only this action (created, updated, deleted, …; repeat)")
+    List<String> actions = new ArrayList<>();
+
+    @Option(names = "--interval", paramLabel = "MILLIS", defaultValue = "1000",
+            description = "following, how often to ask for new events (default 1000 ms)")
+    long intervalMillis;
+
+    @Mixin
+    OrgOption org;
+
+    @Mixin
+    Connection connection;
+
+    @Mixin
+    Output output;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (intervalMillis < 10) {
+            throw new CliException("--interval must be at least 10 ms, got " + intervalMillis);
+        }
+        try (GatehouseClient gatehouse = connection.open()) {
+            OrgClient organization = gatehouse.org(org.id);
+            if (follow) {
+                follow(organization);
+            } else {
+                EventQuery query = narrowed(oldestFirst ? EventQuery.oldestFirst() : EventQuery.newestFirst());
+                try (Stream<Event> events = organization.events().list(query)) {
+                    output.list(events.limit(limit == null ? 20 : limit).toList(), COLUMNS);
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private void follow(OrgClient organization) throws InterruptedException {
+        long after;
+        if (afterRevision != null) {
+            after = afterRevision;
+        } else {
+            // from now on: after the newest event of any kind
+            try (Stream<Event> newest = organization.events().list(EventQuery.newestFirst())) {
+                after = newest.findFirst().map(Event::revision).orElse(0L);
+            }
+        }
+        PrintWriter out = output.out();
+        boolean json = output.format() == Output.Format.JSON;
+        long printed = 0;
+        Duration interval = Duration.ofMillis(intervalMillis);
+        while (limit == null || printed < limit) {
+            try (Stream<Event> events = organization.events().list(narrowed(EventQuery.oldestFirst())
+                    .afterRevision(after))) {
+                Iterator<Event> each = events.iterator();
+                while (each.hasNext() && (limit == null || printed < limit)) {
+                    Event event = each.next();
+                    out.println(json ? Output.LINES.writeValueAsString(event) : line(event));
+                    out.flush();
+                    after = event.revision();
+                    printed++;
+                }
+            }
+            if (limit != null && printed >= limit) {
+                break;
+            }
+            Thread.sleep(interval.toMillis());
+        }
+    }
+
+    private EventQuery narrowed(EventQuery query) {
+        EventQuery narrowed = query.objectTypes(types.toArray(String[]::new)).actions(actions.toArray(String[]::new));
+        return afterRevision == null ? narrowed : narrowed.afterRevision(afterRevision);
+    }
+
+    private static String line(Event e) {
+        return e.revision() + "  " + e.occurredAt() + "  " + actor(e) + "  " + e.objectType() + ":" + e.objectId()
+                + "  " + e.action() + (e.changedFields().isEmpty() ? "" : "  " + String.join(",", e.changedFields()));
+    }
+
+    private static String actor(Event e) {
+        if (e.actor() == null) {
+            return "";
+        }
+        return e.actor().type() + (e.actor().memberId() == null ? "" : ":" + e.actor().memberId());
+    }
+}

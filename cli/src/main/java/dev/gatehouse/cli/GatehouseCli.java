@@ -1,0 +1,127 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.app.Main;
+import dev.gatehouse.client.GatehouseException;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code gatehouse} command (docs/cli.md): {@code serve} runs a node (the server's own command, mounted as is);
+ * every other command talks to a running deployment through the Java client.
+ *
+ * <p>The root holds what a run reads from its surroundings — the environment, standard input and whether standard
+ * output and standard error are terminals — so that tests run every command in-process with their own. Exit codes
+ * ({@link ExitCodes}): 0 success, 1 a negative answer (denied, changes pending, an import line refused), 2 an error.
+ * Not thread-safe: one instance per run.
+ */
+@Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
+        description = "Self-hosted, multi-tenant roles and permissions service: run a node, or manage and query one.",
+        subcommands = {Main.Serve.class, OrgsCommand.class, RolesCommand.class, MembersCommand.class,
+                AssignmentsCommand.class, CheckCommand.class, EventsCommand.class, ImportCommand.class,
+                ExportCommand.class, ApplyCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 a negative answer (check denied, apply has pending changes, an import "
+                + "line refused), 2 an error (usage, unreachable server, refused request).",
+                "Server and key: --url/--key, else GATEHOUSE_URL/GATEHOUSE_KEY, else the config file (docs/cli.md)."})
+public final class GatehouseCli implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final InputStream stdin;
+    private final boolean stdoutTerminal;
+    private final boolean stderrTerminal;
+
+    /**
+     * A run with this environment and standard input, and whether standard output and error are terminals.
+     */
+    public GatehouseCli(Map<String, String> env, InputStream stdin, boolean stdoutTerminal, boolean stderrTerminal) {
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+        this.stdin = Objects.requireNonNull(stdin, "stdin");
+        this.stdoutTerminal = stdoutTerminal;
+        this.stderrTerminal = stderrTerminal;
+    }
+
+    public static void main(String[] args) {
+        // The launcher says which streams are terminals (test -t); run without it, a console means both are.
+        boolean console = System.console() != null;
+        GatehouseCli cli = new GatehouseCli(System.getenv(), System.in,
+                terminal("gatehouse.stdout.terminal", console), terminal("gatehouse.stderr.terminal", console));
+        CommandLine line = cli.commandLine();
+        // Data is written in blocks, not a write per line; each command flushes when it is done or waits.
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
+                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        line.setOut(out);
+        int exit = line.execute(args);
+        out.flush();
+        System.exit(exit);
+    }
+
+    private static boolean terminal(String property, boolean fallback) {
+        String value = System.getProperty(property);
+        return value == null ? fallback : Boolean.parseBoolean(value);
+    }
+
+    /** This run's command line, with the problem printing and exit codes of every command. */
+    public CommandLine commandLine() {
+        CommandLine line = new CommandLine(this);
+        line.setExecutionExceptionHandler(GatehouseCli::failed);
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        return line;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command (gatehouse --help lists them)");
+    }
+
+    /** The root of the command {@code spec} belongs to. */
+    static GatehouseCli of(CommandSpec spec) {
+        return (GatehouseCli) spec.root().userObject();
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+
+    boolean stdoutTerminal() {
+        return stdoutTerminal;
+    }
+
+    boolean stderrTerminal() {
+        return stderrTerminal;
+    }
+
+    /** A command's failure: the server's problem (or what went wrong here) on standard error, exit 2. */
+    private static int failed(Exception failure, CommandLine line, CommandLine.ParseResult parsed) {
+        PrintWriter err = line.getErr();
+        String name = line.getCommandSpec().qualifiedName();
+        if (failure instanceof GatehouseException problem) {
+            err.println(name + ": " + Problems.describe(problem));
+        } else if (failure instanceof CliException | failure instanceof IllegalArgumentException
+                | failure instanceof UncheckedIOException | failure instanceof IllegalStateException) {
+            err.println(name + ": " + failure.getMessage());
+        } else {
+            err.println(name + ": unexpected error: " + failure);
+            failure.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.ERROR;
+    }
+}

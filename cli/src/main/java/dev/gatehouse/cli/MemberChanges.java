@@ -1,0 +1,148 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.cli.ApplyFile.AssignmentDecl;
+import dev.gatehouse.cli.ApplyFile.MemberDecl;
+import dev.gatehouse.cli.Plan.Action;
+import dev.gatehouse.cli.Plan.Change;
+import dev.gatehouse.client.Assignments.Assignment;
+import dev.gatehouse.client.Members.Member;
+import dev.gatehouse.client.Members.MemberUpdate;
+import dev.gatehouse.client.Members.NewMember;
+import dev.gatehouse.client.Members.Status;
+import dev.gatehouse.client.MemberRef;
+import dev.gatehouse.client.ResourceRef;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The part of a {@link Plan} about one declared member: the member created or its fields changed, and (when the file
+ * lists its assignments) its roles on resources created, changed or, with prune, removed. Stateless.
+ */
+final class MemberChanges {
+
+    private MemberChanges() {
+    }
+
+    static List<Change> memberChange(MemberDecl decl, Member member, Map<Long, String> roleNames,
+                                             Map<String, Long> roleIds) {
+        String subject = "member \"" + decl.userId() + "\"";
+        if (member == null) {
+            List<String> details = new ArrayList<>();
+            details.add("email " + decl.email());
+            details.add(decl.external() ? "external" : "role \"" + decl.role() + "\"");
+            if (decl.firstName() != null || decl.lastName() != null) {
+                details.add("name \"" + Objects.toString(decl.firstName(), "") + " "
+                        + Objects.toString(decl.lastName(), "") + "\"");
+            }
+            if (decl.status() != null && decl.status() != Status.ACTIVE) {
+                details.add(decl.status().name().toLowerCase(Locale.ROOT));
+            }
+            return List.of(new Change(Action.CREATE, subject, details, (org, ids) -> {
+                NewMember added = decl.external() ? NewMember.external(decl.userId(), decl.email())
+                        : NewMember.internal(decl.userId(), decl.email(), roleId(decl.role(), ids));
+                if (decl.firstName() != null || decl.lastName() != null) {
+                    added = added.withName(decl.firstName(), decl.lastName());
+                }
+                if (decl.status() == Status.INVITED) {
+                    added = added.invited();
+                }
+                Member created = org.members().add(added);
+                if (decl.status() == Status.DEACTIVATED) {
+                    org.members().update(created.ref(), MemberUpdate.status(Status.DEACTIVATED));
+                }
+            }));
+        }
+        if (decl.external() != member.external()) {
+            throw new CliException(subject + " is " + (member.external() ? "external" : "internal")
+                    + " in the organization: remove it to add it as " + (decl.external() ? "external" : "internal"));
+        }
+        List<String> details = new ArrayList<>();
+        String email = changed("email", member.email(), decl.email(), details);
+        String firstName = changed("first_name", member.firstName(), decl.firstName(), details);
+        String lastName = changed("last_name", member.lastName(), decl.lastName(), details);
+        boolean roleChanges = false;
+        if (!decl.external()) {
+            Long target = roleIds.get(decl.role());
+            if (target == null && decl.role().chars().allMatch(Character::isDigit)) {
+                target = Long.parseLong(decl.role());
+            }
+            if (!Objects.equals(target, member.roleId())) {
+                roleChanges = true;
+                details.add("role \"" + roleNames.getOrDefault(member.roleId(), String.valueOf(member.roleId()))
+                        + "\" -> \"" + decl.role() + "\"");
+            }
+        }
+        Status status = null;
+        if (decl.status() != null && decl.status() != member.status()) {
+            status = decl.status();
+            details.add("status " + member.status().name().toLowerCase(Locale.ROOT) + " -> "
+                    + status.name().toLowerCase(Locale.ROOT));
+        }
+        if (details.isEmpty()) {
+            return List.of();
+        }
+        boolean newRole = roleChanges;
+        Status newStatus = status;
+        return List.of(new Change(Action.CHANGE, subject, details, (org, ids) -> org.members().update(member.ref(),
+                new MemberUpdate(email, firstName, lastName, newRole ? roleId(decl.role(), ids) : null, newStatus))));
+    }
+
+    static void assignmentDiff(MemberDecl decl, List<Assignment> current, boolean prune,
+                                       Map<Long, String> roleNames, Map<String, Long> roleIds,
+                                       Set<String> declaredRoles, Set<String> pruned, List<Change> changes,
+                                       List<Change> removals, List<String> kept) {
+        Map<ResourceRef, Assignment> held = new LinkedHashMap<>();
+        current.forEach(a -> held.put(a.resource(), a));
+        MemberRef member = MemberRef.user(decl.userId());
+        for (AssignmentDecl a : decl.assignments()) {
+            String subject = "assignment of \"" + decl.userId() + "\" on " + text(a.resource());
+            Plan.checkRole(a.role(), subject, declaredRoles, roleIds, pruned);
+            Assignment now = held.get(a.resource());
+            if (now == null) {
+                changes.add(new Change(Action.CREATE, subject, List.of("role \"" + a.role() + "\""),
+                        (org, ids) -> org.assignments().assign(a.resource(), member, roleId(a.role(), ids))));
+            } else if (!Objects.equals(roleIds.get(a.role()), now.roleId())) {
+                changes.add(new Change(Action.CHANGE, subject, List.of("role \"" + roleNames.getOrDefault(now.roleId(),
+                        String.valueOf(now.roleId())) + "\" -> \"" + a.role() + "\""),
+                        (org, ids) -> org.assignments().assign(a.resource(), member, roleId(a.role(), ids))));
+            }
+            held.remove(a.resource());
+        }
+        for (Assignment undeclared : held.values()) {
+            String subject = "assignment of \"" + decl.userId() + "\" on " + text(undeclared.resource());
+            if (prune) {
+                removals.add(new Change(Action.REMOVE, subject, List.of(),
+                        (org, ids) -> org.assignments().remove(undeclared.resource(), member)));
+            } else {
+                kept.add(subject);
+            }
+        }
+    }
+
+    static Long roleId(String role, Map<String, Long> ids) {
+        Long id = ids.get(role);
+        if (id == null) {
+            id = Long.parseLong(role);
+        }
+        return id;
+    }
+
+    /** The declared value when it is set and differs from the current one (noting the change), else null. */
+    private static String changed(String field, String current, String declared, List<String> details) {
+        if (declared == null || declared.equals(current)) {
+            return null;
+        }
+        details.add(field + " \"" + Objects.toString(current, "") + "\" -> \"" + declared + "\"");
+        return declared;
+    }
+
+    private static String text(ResourceRef resource) {
+        return resource.type() + ":" + resource.id();
+    }
+
+}

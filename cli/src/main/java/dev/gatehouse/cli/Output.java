@@ -1,0 +1,83 @@
+package dev.gatehouse.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.EnumFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How a read shows what it got: {@code --output json} (the API's field names, snake_case; a list as one array; stable
+ * for scripts) or {@code --output table} (columns for people). The default is a table when standard output is a
+ * terminal, JSON otherwise. A picocli mixin; not thread-safe.
+ */
+final class Output {
+
+    /** The two forms. */
+    enum Format { JSON, TABLE }
+
+    /** The client's records written as the API names their fields. Thread-safe. */
+    static final JsonMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    /** One value per line (NDJSON), for output that streams. Thread-safe. */
+    static final JsonMapper LINES = JSON.rebuild().disable(SerializationFeature.INDENT_OUTPUT).build();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "json|table",
+            description = "json (stable, for scripts) or table; default: table on a terminal, else json")
+    Format format;
+
+    Format format() {
+        return format != null ? format : GatehouseCli.of(spec).stdoutTerminal() ? Format.TABLE : Format.JSON;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** One object: its JSON, or a two-column table of its fields. */
+    <T> void one(T value, Table.Columns<T> columns) {
+        if (format() == Format.JSON) {
+            out().println(JSON.writeValueAsString(value));
+        } else {
+            Table.vertical(out(), columns, value);
+        }
+        out().flush();
+    }
+
+    /** A list: a JSON array, or a table with a row per item. */
+    <T> void list(List<T> values, Table.Columns<T> columns) {
+        if (format() == Format.JSON) {
+            out().println(JSON.writeValueAsString(values));
+        } else {
+            Table.rows(out(), columns, values);
+        }
+        out().flush();
+    }
+
+    /** A cell's text for a table: empty for null, lists joined by commas. */
+    static String cell(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof List<?> items) {
+            return String.join(",", items.stream().map(String::valueOf).toList());
+        }
+        return String.valueOf(value);
+    }
+
+    /** A column: its header and how a row's cell is read. */
+    record Column<T>(String header, Function<T, Object> read) {
+    }
+}

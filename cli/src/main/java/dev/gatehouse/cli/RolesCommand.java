@@ -1,0 +1,202 @@
+package dev.gatehouse.cli;
+
+import static dev.gatehouse.cli.Table.col;
+
+import dev.gatehouse.client.GatehouseClient;
+import dev.gatehouse.client.OrgClient;
+import dev.gatehouse.client.Roles.Role;
+import dev.gatehouse.client.Roles.RoleInput;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gatehouse roles list|get|create|update|delete}: an organization's roles. */
+@Command(name = "roles", mixinStandardHelpOptions = true,
+        description = "List, show, create, change and delete an organization's roles.",
+        subcommands = {RolesCommand.List.class, RolesCommand.Get.class, RolesCommand.Create.class,
+                RolesCommand.Update.class, RolesCommand.Delete.class})
+final class RolesCommand {
+
+    static final Table.Columns<Role> COLUMNS = Table.Columns.of(col("ID", Role::id), col("NAME", Role::name),
+            col("KEY", Role::key), col("SYSTEM", Role::system), col("VERSION", Role::version),
+            col("PERMISSIONS", Role::permissions));
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every role, system roles first.")
+    static final class List implements Callable<Integer> {
+
+        @Mixin
+        OrgOption org;
+
+        @Mixin
+        Connection connection;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() {
+            try (GatehouseClient gatehouse = connection.open()) {
+                output.list(gatehouse.org(org.id).roles().list().toList(), COLUMNS);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "One role.")
+    static final class Get implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ROLE", description = "the role's id, name or (system roles) key")
+        String role;
+
+        @Mixin
+        OrgOption org;
+
+        @Mixin
+        Connection connection;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() {
+            try (GatehouseClient gatehouse = connection.open()) {
+                output.one(Lookup.role(gatehouse.org(org.id), role), COLUMNS);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a custom role.")
+    static final class Create implements Callable<Integer> {
+
+        @Option(names = "--name", required = true, description = "its name")
+        String name;
+
+        @Option(names = "--description", description = "what it is for")
+        String description;
+
+        @Option(names = {"-p", "--permission"}, paramLabel = "PERMISSION",
+                description = "a permission it grants (repeat, or separate with commas)")
+        java.util.List<String> permissions = new ArrayList<>();
+
+        @Option(names = "--external", description = "an external role (models with external roles)")
+        boolean external;
+
+        @Mixin
+        OrgOption org;
+
+        @Mixin
+        Connection connection;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() {
+            RoleInput input = RoleInput.of(name, Lookup.permissions(permissions));
+            if (description != null) {
+                input = input.withDescription(description);
+            }
+            if (external) {
+                input = input.withExternal(true);
+            }
+            try (GatehouseClient gatehouse = connection.open()) {
+                output.one(gatehouse.org(org.id).roles().create(input), COLUMNS);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change a role: only what the options name changes.")
+    static final class Update implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ROLE", description = "the role's id or name")
+        String role;
+
+        @Option(names = "--name", description = "a new name")
+        String name;
+
+        @Option(names = "--description", description = "a new description")
+        String description;
+
+        @Option(names = {"-p", "--permission"}, paramLabel = "PERMISSION",
+                description = "the permissions it grants from now on, replacing its own (repeat, or commas)")
+        java.util.List<String> permissions;
+
+        @Option(names = "--add-permission", paramLabel = "PERMISSION", description = "a permission to add")
+        java.util.List<String> add = new ArrayList<>();
+
+        @Option(names = "--remove-permission", paramLabel = "PERMISSION", description = "a permission to remove")
+        java.util.List<String> remove = new ArrayList<>();
+
+        @Option(names = "--if-version", paramLabel = "VERSION",
+                description = "change it only if it is still at this version (else exit 2, version_mismatch)")
+        Long ifVersion;
+
+        @Mixin
+        OrgOption org;
+
+        @Mixin
+        Connection connection;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() {
+            if (permissions != null && (!add.isEmpty() || !remove.isEmpty())) {
+                throw new CliException("--permission replaces the permissions: give it, or --add-permission and "
+                        + "--remove-permission, not both");
+            }
+            try (GatehouseClient gatehouse = connection.open()) {
+                OrgClient organization = gatehouse.org(org.id);
+                Role current = Lookup.role(organization, role);
+                java.util.List<String> granted = null;
+                if (permissions != null) {
+                    granted = Lookup.permissions(permissions);
+                } else if (!add.isEmpty() || !remove.isEmpty()) {
+                    java.util.List<String> changed = new ArrayList<>(current.permissions());
+                    Lookup.permissions(add).stream().filter(p -> !changed.contains(p)).forEach(changed::add);
+                    changed.removeAll(Lookup.permissions(remove));
+                    granted = changed;
+                }
+                if (name == null && description == null && granted == null) {
+                    throw new CliException("nothing to change: give --name, --description or permissions");
+                }
+                RoleInput changes = new RoleInput(name, description, granted, null, null);
+                Role updated = ifVersion == null ? organization.roles().update(current.id(), changes)
+                        : organization.roles().update(current.id(), changes, ifVersion);
+                output.one(updated, COLUMNS);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a custom role nobody holds.")
+    static final class Delete implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ROLE", description = "the role's id or name")
+        String role;
+
+        @Mixin
+        OrgOption org;
+
+        @Mixin
+        Connection connection;
+
+        @Override
+        public Integer call() {
+            try (GatehouseClient gatehouse = connection.open()) {
+                OrgClient organization = gatehouse.org(org.id);
+                Role found = Lookup.role(organization, role);
+                organization.roles().delete(found.id());
+                Said.done(connection.spec, "deleted role " + found.id() + " (" + found.name() + ")");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code gatehouse apply -f FILE.yaml} against a real server: the plan before anything changes, {@code --yes}
+ * applying it, a second apply finding nothing to do, changes shown field by field, removals only with prune, and a
+ * bad file refused with nothing changed.
+ */
+class ApplyCommandIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** The organization's admin, declared so that prune keeps it. */
+    static String admin(Fixtures.Org org) {
+        JsonNode admin = org.json().get("admin_member");
+        return "  - user_id: " + admin.get("user_id").stringValue() + "\n    email: " + admin.get("email").stringValue()
+                + "\n    role: Default Admin\n";
+    }
+
+    static Path file(String yaml) throws IOException {
+        Path file = Files.createTempFile("gatehouse-apply", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    static Cli.Run apply(Fixtures.Org org, Path file, String... more) {
+        List<String> args = new ArrayList<>(List.of("apply", "--org", String.valueOf(org.id()), "-f",
+                file.toString()));
+        args.addAll(List.of(more));
+        return Cli.run(node, args.toArray(String[]::new));
+    }
+
+    static JsonNode roles(Fixtures.Org org) {
+        return node.service().get(org.path() + "/roles?limit=1000").json().get("items");
+    }
+
+    static List<String> roleNames(Fixtures.Org org) {
+        List<String> names = new ArrayList<>();
+        roles(org).forEach(r -> names.add(r.get("name").stringValue()));
+        return names;
+    }
+
+    @Test
+    void plan_thenYes_thenNothingToDo_thenAChange() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String room = fx.room(org);
+        Path declared = file("""
+                roles:
+                  - name: Agent
+                    description: Sells rooms
+                    permissions: [canCreateRooms, canViewRoomDetails]
+                  - name: Viewer
+                    permissions: [canViewRoomDetails]
+                members:
+                %s  - user_id: u-ann
+                    email: ann@acme.test
+                    first_name: Ann
+                    role: Agent
+                  - user_id: u-ben
+                    email: ben@acme.test
+                    role: Viewer
+                    status: invited
+                    assignments:
+                      - resource: room:%s
+                        role: Default Admin
+                """.formatted(admin(org), room));
+
+        Cli.Run plan = apply(org, declared);
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.out()).contains("+ role \"Agent\": permissions canCreateRooms, canViewRoomDetails; "
+                        + "description \"Sells rooms\"")
+                .contains("+ member \"u-ben\": email ben@acme.test; role \"Viewer\"; invited")
+                .contains("+ assignment of \"u-ben\" on room:" + room + ": role \"Default Admin\"")
+                .contains("5 to create, 0 to change, 0 to remove.");
+        assertThat(plan.err()).contains("nothing changed");
+        assertThat(roleNames(org)).doesNotContain("Agent", "Viewer");
+        assertThat(node.service().get(org.path() + "/members/user:u-ann").status()).isEqualTo(404);
+
+        Cli.Run applied = apply(org, declared, "--yes");
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        assertThat(applied.out()).contains("Applied: 5 created, 0 changed, 0 removed.");
+        JsonNode ann = node.service().get(org.path() + "/members/user:u-ann").json();
+        assertThat(ann.get("role_id").longValue()).isEqualTo(fx.roleId(org, "Agent"));
+        assertThat(ann.get("first_name").stringValue()).isEqualTo("Ann");
+        assertThat(node.service().get(org.path() + "/members/user:u-ben").json().get("status").stringValue())
+                .isEqualTo("invited");
+        assertThat(node.service().get(org.path() + "/resources/room/" + room + "/assignments/user:u-ben").json()
+                .get("role_id").longValue()).isEqualTo(fx.roleId(org, "Default Admin"));
+
+        Cli.Run again = apply(org, declared, "--yes");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.out()).startsWith("No changes");
+        assertThat(apply(org, declared).exit()).isZero();
+
+        Path changed = file(Files.readString(declared).replace("[canCreateRooms, canViewRoomDetails]",
+                "[canCreateRooms, canCloseRooms]").replace("ann@acme.test", "ann@acme.example")
+                .replace("role: Viewer", "role: Agent").replace("status: invited", "status: active"));
+        Cli.Run changePlan = apply(org, changed);
+        assertThat(changePlan.exit()).as(changePlan.toString()).isEqualTo(1);
+        assertThat(changePlan.out())
+                .contains("~ role \"Agent\": permissions +canCloseRooms -canViewRoomDetails")
+                .contains("~ member \"u-ann\": email \"ann@acme.test\" -> \"ann@acme.example\"")
+                .contains("~ member \"u-ben\": role \"Viewer\" -> \"Agent\"; status invited -> active")
+                .contains("0 to create, 3 to change, 0 to remove.");
+        assertThat(apply(org, changed, "--yes").exit()).isZero();
+        JsonNode agent = node.service().get(org.path() + "/roles/" + fx.roleId(org, "Agent")).json();
+        assertThat(agent.get("permissions").toString()).contains("canCloseRooms").doesNotContain("canViewRoomDetails");
+        assertThat(node.service().get(org.path() + "/members/user:u-ben").json().get("status").stringValue())
+                .isEqualTo("active");
+        assertThat(apply(org, changed).out()).startsWith("No changes");
+    }
+
+    @Test
+    void undeclaredObjects_areKept_unlessPruned() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        long old = fx.role(org, "Old", List.of("canViewRoomDetails"));
+        fx.member(org, "u-old", old);
+        String room = fx.room(org);
+        fx.role(org, "Kept", List.of("canCreateRooms"));
+        long keeper = fx.member(org, "u-keep", fx.roleId(org, "Kept"));
+        fx.assign(org, room, keeper, fx.roleId(org, "Default Admin"));
+        String yaml = """
+                roles:
+                  - name: Kept
+                    permissions: [canCreateRooms]
+                members:
+                %s  - user_id: u-keep
+                    email: u-keep@example.com
+                    role: Kept
+                    assignments: []
+                """.formatted(admin(org));
+        Path declared = file(yaml);
+
+        Cli.Run kept = apply(org, declared, "--yes");
+        assertThat(kept.exit()).as(kept.toString()).isZero();
+        assertThat(kept.out()).startsWith("No changes").contains("3 not declared and kept")
+                .contains("role \"Old\"").contains("member \"u-old\"")
+                .contains("assignment of \"u-keep\" on room:" + room);
+        assertThat(roleNames(org)).contains("Old");
+
+        Cli.Run plan = apply(org, declared, "--prune");
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.out()).contains("- assignment of \"u-keep\" on room:" + room).contains("- member \"u-old\"")
+                .contains("- role \"Old\"").contains("0 to create, 0 to change, 3 to remove.");
+        assertThat(roleNames(org)).contains("Old");
+
+        Path pruning = file("prune: true\n" + yaml);
+        Cli.Run pruned = apply(org, pruning, "--yes");
+        assertThat(pruned.exit()).as(pruned.toString()).isZero();
+        assertThat(roleNames(org)).doesNotContain("Old").contains("Kept");
+        assertThat(node.service().get(org.path() + "/members/user:u-old").status()).isEqualTo(404);
+        assertThat(node.service().get(org.path() + "/resources/room/" + room + "/assignments/user:u-keep").status())
+                .isEqualTo(404);
+        assertThat(apply(org, pruning).out()).startsWith("No changes");
+    }
+
+    @Test
+    void aBadFile_isRefused_withNothingChanged() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String good = "roles:\n  - name: Agent\n    permissions: [canCreateRooms]\n";
+        List<String[]> cases = List.of(
+                new String[] {good + "members: [unclosed\n", "is not valid YAML"},
+                new String[] {good + "colour: red\n", "unknown field \"colour\""},
+                new String[] {good + "  - name: Agent\n", "declared twice"},
+                new String[] {good + "  - name: Other\n    permissions: [noSuchPermission]\n",
+                        "unknown permission \"noSuchPermission\""},
+                new String[] {good + "members:\n  - user_id: u-x\n    email: x@acme.test\n    role: Nope\n",
+                        "no role \"Nope\""},
+                new String[] {good + "members:\n  - user_id: u-x\n    email: x@acme.test\n",
+                        "needs a company role"},
+                new String[] {good + "members:\n  - user_id: u-x\n    email: x@acme.test\n    role: Agent\n"
+                        + "    assignments:\n      - resource: room\n        role: Agent\n", "TYPE:ID"},
+                new String[] {"roles:\n  - name: Default Admin\n", "is a system role"},
+                new String[] {"org: 999999\n" + good, "differ"});
+        for (String[] c : cases) {
+            Cli.Run run = apply(org, file(c[0]), "--yes");
+            assertThat(run.exit()).as(c[1] + "\n" + run).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains(c[1]);
+        }
+        assertThat(roleNames(org)).doesNotContain("Agent", "Other");
+        Cli.Run missing = Cli.run(node, "apply", "-f", "/nonexistent/gatehouse.yaml", "--org", "1");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot read /nonexistent/gatehouse.yaml");
+    }
+
+    @Test
+    void standardInput_andTheFilesOrg_areRead() {
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run run = Cli.runWithInput(node, "org: " + org.id() + "\nroles:\n  - name: Agent\n    permissions: "
+                + "[canCreateRooms]\n", "apply", "-f", "-", "--yes");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(roleNames(org)).contains("Agent");
+    }
+}

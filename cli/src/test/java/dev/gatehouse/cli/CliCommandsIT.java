@@ -1,0 +1,315 @@
+package dev.gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every {@code gatehouse} client command against a real server, run in-process: organizations, roles, members and
+ * assignments end to end with their JSON output parsed back; {@code check}'s exit codes and explanation; events
+ * followed as they are committed; where the URL and key come from; {@code --help} everywhere.
+ */
+class CliCommandsIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static String id(Fixtures.Org org) {
+        return String.valueOf(org.id());
+    }
+
+    @Test
+    void orgs_createListGetDelete() {
+        Cli.Run created = Cli.run(node, "orgs", "create", "--name", "Acme CLI", "--model", "rooms", "--admin-user",
+                "u-ada", "--admin-email", "ada@acme.test", "-o", "json");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        JsonNode json = created.json();
+        String org = json.get("organization").get("id").asString();
+        assertThat(json.get("admin_member").get("user_id").stringValue()).isEqualTo("u-ada");
+        assertThat(json.get("admin_key").get("key").stringValue()).isNotBlank();
+
+        Cli.Run listed = Cli.run(node, "orgs", "list", "-o", "json");
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.json().findValuesAsString("name")).contains("Acme CLI");
+
+        Cli.Run got = Cli.run(node, "orgs", "get", org, "-o", "table");
+        assertThat(got.exit()).isZero();
+        assertThat(got.out()).contains("NAME").contains("Acme CLI").contains("rooms");
+
+        Cli.Run deleted = Cli.run(node, "orgs", "delete", org);
+        assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        Cli.Run gone = Cli.run(node, "orgs", "get", org);
+        assertThat(gone.exit()).isEqualTo(2);
+        assertThat(gone.err()).contains("404").contains("not_found");
+    }
+
+    @Test
+    void roles_createListGetUpdateDelete() {
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run created = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Agent", "-p",
+                "canCreateRooms,canViewRoomDetails", "--description", "sells", "-o", "json");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(created.json().get("permissions").toString()).contains("canCreateRooms");
+
+        Cli.Run table = Cli.run(node, "roles", "list", "--org", id(org), "-o", "table");
+        assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("ID").contains("PERMISSIONS");
+        assertThat(table.out()).contains("Agent").contains("Default Admin");
+
+        Cli.Run updated = Cli.run(node, "roles", "update", "Agent", "--org", id(org), "--add-permission",
+                "canCloseRooms", "--remove-permission", "canViewRoomDetails", "-o", "json");
+        assertThat(updated.exit()).as(updated.toString()).isZero();
+        assertThat(Cli.run(node, "roles", "get", "Agent", "--org", id(org), "-o", "json").json().get("permissions")
+                .toString()).contains("canCloseRooms").doesNotContain("canViewRoomDetails");
+
+        Cli.Run bad = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Bad", "-p", "noSuchPermission");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.out()).isEmpty();
+        assertThat(bad.err()).startsWith("gatehouse roles create: 400 unknown_permission: ")
+                .contains("\n  permissions: unknown permissions [noSuchPermission] (model rooms)");
+
+        assertThat(Cli.run(node, "roles", "delete", "Agent", "--org", id(org)).exit()).isZero();
+        Cli.Run gone = Cli.run(node, "roles", "get", "Agent", "--org", id(org));
+        assertThat(gone.exit()).isEqualTo(2);
+        assertThat(gone.err()).contains("no role named \"Agent\"");
+    }
+
+    @Test
+    void members_addListGetUpdateRemove() {
+        Fixtures.Org org = fx.org("rooms");
+        fx.role(org, "Agent", List.of("canCreateRooms"));
+        fx.role(org, "Viewer", List.of("canViewRoomDetails"));
+        Cli.Run added = Cli.run(node, "members", "add", "--org", id(org), "--user", "u-bob", "--email",
+                "bob@acme.test", "--role", "Agent", "--first-name", "Bob", "-o", "json");
+        assertThat(added.exit()).as(added.toString()).isZero();
+        assertThat(added.json().get("status").stringValue()).isEqualTo("active");
+
+        Cli.Run listed = Cli.run(node, "members", "list", "--org", id(org), "--role", "Agent", "-o", "json");
+        assertThat(listed.json().findValuesAsString("user_id")).containsExactly("u-bob");
+
+        Cli.Run updated = Cli.run(node, "members", "update", "--org", id(org), "--user", "u-bob", "--role", "Viewer",
+                "-o", "json");
+        assertThat(updated.exit()).as(updated.toString()).isZero();
+        long viewer = fx.roleId(org, "Viewer");
+        assertThat(Cli.run(node, "members", "get", "--org", id(org), "--user", "u-bob", "-o", "json").json()
+                .get("role_id").longValue()).isEqualTo(viewer);
+
+        Cli.Run both = Cli.run(node, "members", "get", "--org", id(org), "--user", "u-bob", "--member-id", "1");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("exactly one of --user");
+
+        assertThat(Cli.run(node, "members", "remove", "--org", id(org), "--user", "u-bob").exit()).isZero();
+        assertThat(node.service().get(org.path() + "/members/user:u-bob").status()).isEqualTo(404);
+    }
+
+    @Test
+    void assignments_setListRemove() {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        fx.member(org, "u-cat", agent);
+        String room = fx.room(org);
+        Cli.Run set = Cli.run(node, "assignments", "set", "--org", id(org), "--resource", "room:" + room, "--user",
+                "u-cat", "--role", "Default Admin", "-o", "json");
+        assertThat(set.exit()).as(set.toString()).isZero();
+        assertThat(set.json().get("resource").get("id").stringValue()).isEqualTo(room);
+
+        Cli.Run onRoom = Cli.run(node, "assignments", "list", "--org", id(org), "--resource", "room:" + room,
+                "-o", "json");
+        assertThat(onRoom.exit()).as(onRoom.toString()).isZero();
+        assertThat(onRoom.json().size()).isEqualTo(2); // the owner's and u-cat's
+        Cli.Run ofMember = Cli.run(node, "assignments", "list", "--org", id(org), "--user", "u-cat", "-o", "table");
+        assertThat(ofMember.out()).contains("room:" + room);
+
+        assertThat(Cli.run(node, "assignments", "remove", "--org", id(org), "--resource", "room:" + room, "--user",
+                "u-cat").exit()).isZero();
+        assertThat(Cli.run(node, "assignments", "list", "--org", id(org), "--user", "u-cat", "-o", "json").json()
+                .size()).isZero();
+    }
+
+    @Test
+    void check_exitsZeroWhenAllowed_oneWhenDenied_twoOnAnError() {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        fx.member(org, "u-dan", agent);
+
+        Cli.Run allowed = Cli.run(node, "check", "--org", id(org), "--user", "u-dan", "--permission",
+                "canCreateRooms", "-o", "json");
+        assertThat(allowed.exit()).as(allowed.toString()).isZero();
+        assertThat(allowed.json().get("allowed").booleanValue()).isTrue();
+
+        Cli.Run denied = Cli.run(node, "check", "--org", id(org), "--user", "u-dan", "--permission", "canCloseRooms",
+                "-o", "table");
+        assertThat(denied.exit()).isEqualTo(1);
+        assertThat(denied.out().strip()).isEqualTo("denied");
+
+        Cli.Run unknownMember = Cli.run(node, "check", "--org", id(org), "--user", "u-nobody", "--permission",
+                "canCreateRooms");
+        assertThat(unknownMember.exit()).isEqualTo(2);
+        assertThat(unknownMember.err()).contains("404");
+        Cli.Run unknownPermission = Cli.run(node, "check", "--org", id(org), "--user", "u-dan", "--permission",
+                "noSuchPermission");
+        assertThat(unknownPermission.exit()).isEqualTo(2);
+        assertThat(unknownPermission.err()).contains("400");
+        Cli.Run usage = Cli.run(node, "check", "--org", id(org), "--user", "u-dan");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("--permission");
+        Map<String, String> unreachable = Cli.env(node);
+        unreachable.put("GATEHOUSE_URL", "http://127.0.0.1:1");
+        Cli.Run down = Cli.run(unreachable, System.in, "check", "--org", id(org), "--user", "u-dan", "--permission",
+                "canCreateRooms");
+        assertThat(down.exit()).isEqualTo(2);
+        assertThat(down.err()).contains("connect_failed");
+    }
+
+    @Test
+    void check_explain_saysWhichRoleDecided() {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        long member = fx.member(org, "u-eve", agent);
+        String room = fx.room(org);
+        fx.assign(org, room, member, fx.roleId(org, "Default Admin"));
+
+        Cli.Run table = Cli.run(node, "check", "--org", id(org), "--user", "u-eve", "--permission", "canCreateRooms",
+                "--explain", "-o", "table");
+        assertThat(table.exit()).as(table.toString()).isZero();
+        assertThat(table.out()).startsWith("allowed").contains("path:   company_role").contains("role:   " + agent);
+
+        Cli.Run onRoom = Cli.run(node, "check", "--org", id(org), "--user", "u-eve", "--permission",
+                "canSubmitRoomsForReview", "--resource", "room:" + room, "--explain", "-o", "json");
+        assertThat(onRoom.exit()).as(onRoom.toString()).isZero();
+        JsonNode why = onRoom.json().get("explanation");
+        assertThat(why.get("path").stringValue()).isEqualTo("resource_role");
+        assertThat(why.get("role_id").longValue()).isEqualTo(fx.roleId(org, "Default Admin"));
+        assertThat(why.get("reason").stringValue()).isNotBlank();
+    }
+
+    @Test
+    @Timeout(60)
+    void eventsFollow_printsAWriteAsItIsCommitted_thenStops() throws Exception {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        Cli.Run newest = Cli.run(node, "events", "--org", id(org), "--limit", "1", "-o", "json");
+        assertThat(newest.exit()).as(newest.toString()).isZero();
+        assertThat(newest.json().get(0).get("object_type").stringValue()).isEqualTo("role");
+        String after = newest.json().get(0).get("revision").asString();
+
+        CompletableFuture<Cli.Run> following = CompletableFuture.supplyAsync(() -> Cli.run(node, "events", "--org",
+                id(org), "--follow", "--after-revision", after, "--limit", "1", "--interval", "50", "-o", "json"));
+        Thread.sleep(300);
+        assertThat(following).isNotDone();
+        fx.member(org, "u-fay", agent);
+
+        Cli.Run followed = following.get(30, TimeUnit.SECONDS);
+        assertThat(followed.exit()).as(followed.toString()).isZero();
+        List<String> lines = followed.out().lines().toList();
+        assertThat(lines).hasSize(1);
+        JsonNode event = Output.JSON.readTree(lines.get(0));
+        assertThat(event.get("object_type").stringValue()).isEqualTo("member");
+        assertThat(event.get("action").stringValue()).isEqualTo("created");
+        assertThat(event.get("after").get("user_id").stringValue()).isEqualTo("u-fay");
+    }
+
+    @Test
+    void urlAndKey_comeFromTheFlag_elseTheEnvironment_elseTheConfigFile() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Path config = Files.createTempFile("gatehouse-config", ".yaml");
+        Files.writeString(config, "url: http://127.0.0.1:1\nkey: file-top-level-key\ndefault_profile: test\n"
+                + "profiles:\n  test:\n    url: " + node.baseUrl() + "\n    key: " + TestNode.SERVICE_KEY + "\n"
+                + "  wrong:\n    key: wrong-profile-key\n");
+        Map<String, String> env = Cli.env(node);
+        env.remove("GATEHOUSE_URL");
+        env.remove("GATEHOUSE_KEY");
+        env.put("GATEHOUSE_CONFIG", config.toString());
+        String[] get = {"orgs", "get", id(org), "-o", "json"};
+
+        // the file's default profile alone
+        assertThat(Cli.run(env, System.in, get).exit()).isZero();
+        // another profile: its key, and the file's top-level url
+        Cli.Run wrongProfile = Cli.run(env, System.in, concat(get, "--profile", "wrong"));
+        assertThat(wrongProfile.exit()).isEqualTo(2);
+        assertThat(wrongProfile.err()).contains("connect_failed").contains("127.0.0.1:1");
+        // the environment's key beats the file's
+        env.put("GATEHOUSE_KEY", "env-key-not-valid");
+        Cli.Run envKey = Cli.run(env, System.in, get);
+        assertThat(envKey.exit()).isEqualTo(2);
+        assertThat(envKey.err()).contains("401");
+        // the flag beats the environment
+        assertThat(Cli.run(env, System.in, concat(get, "--key", TestNode.SERVICE_KEY)).exit()).isZero();
+        // the environment's url beats the file's
+        env.put("GATEHOUSE_URL", "http://127.0.0.1:1");
+        Cli.Run envUrl = Cli.run(env, System.in, concat(get, "--key", TestNode.SERVICE_KEY));
+        assertThat(envUrl.err()).contains("connect_failed");
+        // and the flag beats it
+        assertThat(Cli.run(env, System.in, concat(get, "--key", TestNode.SERVICE_KEY, "--url", node.baseUrl()))
+                .exit()).isZero();
+
+        Cli.Run unknownProfile = Cli.run(env, System.in, concat(get, "--profile", "nope"));
+        assertThat(unknownProfile.exit()).isEqualTo(2);
+        assertThat(unknownProfile.err()).contains("no profile \"nope\"");
+        Files.writeString(config, "url: [unclosed\n");
+        env.remove("GATEHOUSE_KEY");
+        Cli.Run malformed = Cli.run(env, System.in, get);
+        assertThat(malformed.exit()).isEqualTo(2);
+        assertThat(malformed.err()).contains("is not valid YAML");
+        Map<String, String> nothing = Map.of("HOME", "/nonexistent/gatehouse-test-home");
+        Cli.Run noKey = Cli.run(nothing, System.in, get);
+        assertThat(noKey.exit()).isEqualTo(2);
+        assertThat(noKey.err()).contains("no API key");
+    }
+
+    @Test
+    void help_onEveryCommandAndSubcommand() {
+        List<String[]> commands = new ArrayList<>();
+        collect(new GatehouseCli(Map.of(), System.in, false, false).commandLine(), new ArrayList<>(), commands);
+        assertThat(commands).hasSizeGreaterThan(20);
+        for (String[] command : commands) {
+            Cli.Run help = Cli.run(Map.of(), System.in, concat(command, "--help"));
+            assertThat(help.exit()).as(String.join(" ", command)).isZero();
+            assertThat(help.out()).as(String.join(" ", command)).startsWith("Usage: gatehouse");
+        }
+        Cli.Run none = Cli.run(Map.of(), System.in);
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("Usage: gatehouse").contains("check");
+    }
+
+    private static void collect(CommandLine line, List<String> path, List<String[]> into) {
+        into.add(path.toArray(String[]::new));
+        for (Map.Entry<String, CommandLine> sub : line.getSubcommands().entrySet()) {
+            List<String> deeper = new ArrayList<>(path);
+            deeper.add(sub.getKey());
+            collect(sub.getValue(), deeper, into);
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = new String[first.length + more.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}
