@@ -103,15 +103,21 @@ final class AssignmentStore {
     /**
      * Assignments of one member, ordered by (type, resource id) after the given position. When {@code viewer} is
      * not null, those on resources of the {@code partlySeen} types are left out unless the viewer holds a role on
-     * the same resource.
+     * the same resource or one of its ancestors — what it sees of each one by one.
      */
     public List<Assignment> listByMember(Handle h, long orgId, long memberId, String afterType, String afterId, int limit,
                                          Long viewer, List<String> partlySeen) {
         return h.createQuery("SELECT " + COLUMNS + " FROM assignments a WHERE org_id = :org AND member_id = :member "
                         + "AND (resource_type, resource_id) > (:type, :rid) "
-                        + "AND (CAST(:viewer AS bigint) IS NULL OR resource_type <> ALL (:partly) OR EXISTS (SELECT 1 "
-                        + "FROM assignments v WHERE v.org_id = a.org_id AND v.resource_type = a.resource_type "
-                        + "AND v.resource_id = a.resource_id AND v.member_id = :viewer)) "
+                        + "AND (CAST(:viewer AS bigint) IS NULL OR resource_type <> ALL (:partly) OR EXISTS ("
+                        + "WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
+                        + "SELECT a.resource_type, a.resource_id, 0 "
+                        + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
+                        + "ON p.org_id = a.org_id AND p.resource_type = c.resource_type "
+                        + "AND p.resource_id = c.resource_id WHERE p.parent_id IS NOT NULL AND c.depth < 64) "
+                        + "SELECT 1 FROM chain c JOIN assignments v ON v.org_id = a.org_id "
+                        + "AND v.resource_type = c.resource_type AND v.resource_id = c.resource_id "
+                        + "AND v.member_id = :viewer)) "
                         + "ORDER BY resource_type, resource_id LIMIT :limit")
                 .bind("org", orgId).bind("member", memberId).bind("type", afterType).bind("rid", afterId)
                 .bind("viewer", viewer).bind("partly", partlySeen.toArray(new String[0]))

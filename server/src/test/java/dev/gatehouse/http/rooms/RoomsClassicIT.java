@@ -150,6 +150,33 @@ class RoomsClassicIT {
     }
 
     @Test
+    void aManagerListingAnAgentsAssignments_seesThoseInRoomsWithinItsReach() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        int agent = a.acceptedAgent("Ann", a.o1);
+        Http ann = a.as(agent);
+        int r1 = a.room(ann, "Mine one", a.o1, agentRole);
+        int r2 = a.room(ann, "Mine two", a.o2, agentRole);
+        int r3 = a.room(ann, "Mine three", a.o1, agentRole);
+        Http olga = a.as(a.acceptedManager("Oona", "Office", List.of(a.o1), List.of()));
+        String assignments = a.org.path() + "/resources/room/%d/assignments/" + agent;
+        assertThat(olga.get(assignments.formatted(r1)).status()).as("one by one").isEqualTo(200);
+        assertThat(olga.get(assignments.formatted(r2)).status()).isEqualTo(404);
+
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        do {
+            Http.Res page = olga.get(a.org.path() + "/members/" + agent + "/assignments?limit=1"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            page.get("items").forEach(item -> listed.add(item.get("resource").get("type").stringValue() + ":"
+                    + item.get("resource").get("id").stringValue()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").stringValue();
+        } while (cursor != null);
+        assertThat(listed).containsExactlyInAnyOrder("room:" + r1, "room:" + r3);
+    }
+
+    @Test
     void autoAccessToCompanyRooms_letsAManagerSeeEveryRoom() {
         ClassicAccount a = new ClassicAccount(node, fx);
         Http ada = a.as(a.acceptedAgent("Ada", a.o3));
