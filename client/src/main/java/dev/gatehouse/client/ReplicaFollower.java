@@ -43,7 +43,10 @@ final class ReplicaFollower implements GatehouseReplica {
     private final ScheduledExecutorService watchdog;
     private final Thread follower;
     private volatile boolean closed;
+    /** The change stream being read, which the watchdog may close; null between connections. */
     private volatile InputStream stream;
+    /** The snapshot being read (as long as it takes; only {@link #close()} cuts it short). */
+    private volatile InputStream loading;
     private volatile long lastHeard = System.nanoTime();
     private volatile long resyncs;
     private volatile long reconnects;
@@ -96,11 +99,14 @@ final class ReplicaFollower implements GatehouseReplica {
             if (res.statusCode() != 200) {
                 throw Problem.of(res.statusCode(), res.headers(), body.readAllBytes()).exception();
             }
-            stream = body;
+            loading = body;
+            if (closed) {
+                return;
+            }
             state.loadSnapshot(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)));
             heard();
         } finally {
-            stream = null;
+            loading = null;
         }
     }
 
@@ -259,9 +265,10 @@ final class ReplicaFollower implements GatehouseReplica {
         closed = true;
         watchdog.shutdownNow();
         follower.interrupt();
-        InputStream open = stream;
-        if (open != null) {
-            closeQuietly(open);
+        for (InputStream open : new InputStream[] {stream, loading}) {
+            if (open != null) {
+                closeQuietly(open);
+            }
         }
         try {
             if (follower.isAlive() && Thread.currentThread() != follower) {
