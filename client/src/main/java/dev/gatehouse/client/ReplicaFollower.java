@@ -74,7 +74,7 @@ final class ReplicaFollower implements GatehouseReplica {
     static GatehouseReplica start(ReplicaSettings settings) {
         ReplicaFollower replica = new ReplicaFollower(settings);
         try {
-            replica.loadSnapshot();
+            replica.loadSnapshot(() -> { });
         } catch (IOException e) {
             replica.close();
             throw Problem.local("transport", "loading the snapshot failed: " + e.getMessage()).exception();
@@ -92,7 +92,8 @@ final class ReplicaFollower implements GatehouseReplica {
         return replica;
     }
 
-    private void loadSnapshot() throws IOException, InterruptedException {
+    /** Loads a snapshot and swaps it in; {@code counted} runs just before the swap (a resync is counted then). */
+    private void loadSnapshot(Runnable counted) throws IOException, InterruptedException {
         HttpResponse<InputStream> res = http.send(request(settings.uri("/v1/snapshot", null)),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = res.body()) {
@@ -103,7 +104,7 @@ final class ReplicaFollower implements GatehouseReplica {
             if (closed) {
                 return;
             }
-            state.loadSnapshot(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)));
+            state.loadSnapshot(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), counted);
             heard();
         } finally {
             loading = null;
@@ -123,8 +124,7 @@ final class ReplicaFollower implements GatehouseReplica {
         while (!closed) {
             try {
                 if (resync) {
-                    loadSnapshot();
-                    resyncs++;
+                    loadSnapshot(() -> resyncs++);
                     resync = false;
                 }
                 if (stream(new boolean[1])) {

@@ -52,8 +52,9 @@ final class ReplicaState {
     /**
      * Reads a whole snapshot ({@code GET /v1/snapshot}'s lines) into a fresh engine and swaps it in; returns its
      * revision. A snapshot cut short (no {@code end} line, or a count that differs) changes nothing.
+     * {@code beforeSwap} runs once the snapshot is complete, just before readers and waiters can see it.
      */
-    long loadSnapshot(BufferedReader lines) throws IOException {
+    long loadSnapshot(BufferedReader lines, Runnable beforeSwap) throws IOException {
         EngineWriter fresh = EngineWriter.create(catalogs::get);
         Map<Long, Members.Member> freshMembers = new ConcurrentHashMap<>();
         long revision = -1;
@@ -82,6 +83,7 @@ final class ReplicaState {
                             + " were read");
                 }
                 fresh.markRevision(revision);
+                beforeSwap.run();
                 synchronized (this) {
                     writer.replaceWith(fresh);
                     members = freshMembers;
