@@ -164,8 +164,20 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule engineDependsOnTheJdkAlone = classes().that().resideInAPackage("dev.gatehouse.engine..")
+            .and().resideOutsideOfPackage("dev.gatehouse.engine.wire..")
             .should().onlyDependOnClassesThat(resideInAnyPackage("dev.gatehouse.engine..", "java..")
                     .and(not(resideInAnyPackage("java.sql..", "java.net.."))))
             .because("the engine is a module of its own that knows no HTTP, SQL or JSON: the server feeds it "
                     + "operations and asks it questions");
+
+    @ArchTest
+    static final ArchRule engineWireAddsJsonAlone = classes().that().resideInAPackage("dev.gatehouse.engine.wire..")
+            .should().onlyDependOnClassesThat(resideInAnyPackage("dev.gatehouse.engine..", "java..", "tools.jackson..")
+                    .and(not(resideInAnyPackage("java.sql..", "java.net.."))))
+            .because("the wire codec writes and reads the engine's operations and catalogs as JSON, nothing more");
+
+    @ArchTest
+    static final ArchRule theDecisionPathKnowsNoJson = noClasses().that().resideInAPackage("dev.gatehouse.engine")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.gatehouse.engine.wire..", "tools.jackson..")
+            .because("the check path stays free of the codec: only replication reads and writes JSON");
 }

@@ -126,18 +126,24 @@ public interface Decisions {
      * @param roleId   the deciding role, or null when none did
      * @param reason   the server's explanation for people
      * @param memberId the member the check was about
+     * @param ancestor the ancestor resource whose assignment decided ({@link DecisionPath#PARENT_RESOURCE_ROLE}),
+     *                 else null
      */
-    record Explanation(DecisionPath path, Long roleId, String reason, long memberId) {
+    record Explanation(DecisionPath path, Long roleId, String reason, long memberId, ResourceRef ancestor) {
 
         static Explanation from(JsonNode n) {
             String path = Wire.text(n, "path");
             return new Explanation(path == null ? null : DecisionPath.valueOf(path.toUpperCase(Locale.ROOT)),
-                    Wire.longOrNull(n, "role_id"), Wire.text(n, "reason"), Wire.number(n, "member_id"));
+                    Wire.longOrNull(n, "role_id"), Wire.text(n, "reason"), Wire.number(n, "member_id"),
+                    ResourceRef.from(Wire.node(n, "ancestor")));
         }
     }
 
-    /** Which role decided: the company role, a role on the resource, or none. */
-    enum DecisionPath { COMPANY_ROLE, RESOURCE_ROLE, NONE }
+    /**
+     * Which role decided: the company role, a role on the resource, a role on the nearest ancestor holding one, the
+     * company role with the member's own grants, or none.
+     */
+    enum DecisionPath { COMPANY_ROLE, RESOURCE_ROLE, PARENT_RESOURCE_ROLE, MEMBER_GRANT, NONE }
 
     /** The answers of a batch, in the order of its checks, all at {@code revision}. */
     record BatchResult(List<BatchItem> items, long revision) {

@@ -6,6 +6,7 @@ import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.store.Store;
@@ -30,8 +31,14 @@ public final class KeyService implements ChangeListener {
     public record Issued(ApiKey key, String token) {
     }
 
-    private record Cached(byte[] hash, Principal principal, boolean memberActive) {
+    /** The kind of a replica key, as {@code api_keys.kind} stores it. */
+    public static final String REPLICA = "replica";
+
+    /** A verified key: a principal for the APIs, or (a replica key) a reader of the replication streams only. */
+    private record Cached(byte[] hash, Principal principal, ReplicaReader replica, boolean memberActive) {
     }
+
+    private static final Cached CONFIGURED = new Cached(null, new Principal.Service("configured"), null, true);
 
     private final Store store;
     private final KeyStore keys = new KeyStore();
@@ -46,15 +53,48 @@ public final class KeyService implements ChangeListener {
         this.configuredServiceKeyHash = configuredServiceKey == null ? null : Secrets.sha256(configuredServiceKey);
     }
 
-    /** The caller behind a presented key; 401 for anything unknown, malformed or revoked. */
+    /**
+     * The caller behind a presented key; 401 for anything unknown, malformed or revoked, 403 for a replica key,
+     * which reads the snapshot and the change stream only ({@link #authenticateReader}).
+     */
     public Principal authenticate(String token) {
+        Cached cached = verify(token);
+        if (cached.principal() == null) {
+            throw new ForbiddenException("replica_key_read_only", "a replica key can only read GET /v1/snapshot and "
+                    + "GET /v1/changes");
+        }
+        if (!cached.memberActive() && cached.principal() instanceof Principal.Member m) {
+            throw new UnauthenticatedException("key_member_inactive",
+                    "the key's member " + m.memberId() + " is not active (deactivated, or invited and not yet "
+                            + "accepted)");
+        }
+        return cached.principal();
+    }
+
+    /**
+     * Who may read the snapshot and the change stream with a presented key: a service key (every organization) or
+     * a replica key (its scope); 401 as {@link #authenticate}, 403 {@code replica_key_required} for a member key.
+     */
+    public ReplicaReader authenticateReader(String token) {
+        Cached cached = verify(token);
+        if (cached.replica() != null) {
+            return cached.replica();
+        }
+        if (cached.principal() instanceof Principal.Service service) {
+            return new ReplicaReader(service.keyId(), null);
+        }
+        throw new ForbiddenException("replica_key_required", "the snapshot and the change stream are read with a "
+                + "service key or a replica key; a member key cannot read them");
+    }
+
+    private Cached verify(String token) {
         if (token == null || token.isEmpty() || token.length() > 512) {
             throw new UnauthenticatedException("unauthenticated", "an API key is required");
         }
         Secrets.Parsed parsed = Secrets.parse(token);
         if (parsed == null) {
             if (configuredServiceKeyHash != null && MessageDigest.isEqual(configuredServiceKeyHash, Secrets.sha256(token))) {
-                return new Principal.Service("configured");
+                return CONFIGURED;
             }
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
         }
@@ -62,7 +102,7 @@ public final class KeyService implements ChangeListener {
         if (cached == null) {
             long seen = evictions.get();
             cached = store.read(h -> keys.findForAuth(h, parsed.keyId())).filter(s -> !s.key().revoked())
-                    .map(s -> new Cached(s.hash(), principalOf(s.key()), s.memberActive())).orElse(null);
+                    .map(KeyService::cached).orElse(null);
             if (cached == null) {
                 throw new UnauthenticatedException("invalid_key", "the API key is not valid");
             }
@@ -75,17 +115,17 @@ public final class KeyService implements ChangeListener {
         if (!Secrets.matches(cached.hash(), parsed.secret())) {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
         }
-        if (!cached.memberActive() && cached.principal() instanceof Principal.Member m) {
-            throw new UnauthenticatedException("key_member_inactive",
-                    "the key's member " + m.memberId() + " is not active (deactivated, or invited and not yet "
-                            + "accepted)");
-        }
-        return cached.principal();
+        return cached;
     }
 
-    private static Principal principalOf(ApiKey key) {
-        return "service".equals(key.kind()) ? new Principal.Service(key.keyId())
-                : new Principal.Member(key.keyId(), key.orgId(), key.memberId());
+    private static Cached cached(KeyStore.Stored stored) {
+        ApiKey key = stored.key();
+        return switch (key.kind()) {
+            case "service" -> new Cached(stored.hash(), new Principal.Service(key.keyId()), null, true);
+            case REPLICA -> new Cached(stored.hash(), null, new ReplicaReader(key.keyId(), key.orgId()), true);
+            default -> new Cached(stored.hash(), new Principal.Member(key.keyId(), key.orgId(), key.memberId()), null,
+                    stored.memberActive());
+        };
     }
 
     /** Generates the first service key when none exists and none is configured; null otherwise. */
@@ -138,11 +178,31 @@ public final class KeyService implements ChangeListener {
         if (memberId != null) {
             tx.limits().beforeAddingKey(memberId);
         }
-        Secrets.Generated generated = Secrets.generate(kind.equals("service") ? "s" : "m");
+        Secrets.Generated generated = Secrets.generate(kind.equals("service") ? "s" : kind.equals(REPLICA) ? "r" : "m");
         ApiKey key = keys.insert(tx.handle(), generated.keyId(), generated.hash(), kind, orgId, memberId, name,
                 tx.now());
         tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.CREATED, null, LoggedKey.of(key));
         return new Issued(key, generated.token());
+    }
+
+    /** Replica keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
+    public List<ApiKey> listReplicaKeys(Handle h, String afterKeyId, int limit) {
+        return keys.listReplicaKeys(h, afterKeyId, limit);
+    }
+
+    /**
+     * Revokes a replica key inside a running transaction; revoking it again changes nothing and records nothing.
+     * 404 when there is no such replica key.
+     */
+    public ApiKey revokeReplicaKey(Tx tx, String keyId) {
+        ApiKey current = keys.findReplicaKey(tx.handle(), keyId).orElseThrow(() ->
+                new NotFoundException("key_not_found", "there is no replica key " + keyId));
+        if (current.revoked()) {
+            return current;
+        }
+        ApiKey revoked = keys.revokeReplicaKey(tx.handle(), keyId, tx.now()).orElseThrow();
+        tx.change(revoked.orgId(), ObjectType.API_KEY, keyId, Action.DELETED, null, LoggedKey.of(revoked));
+        return revoked;
     }
 
     /** Forgets every verified key (after this node reloaded its state and may have missed revocations). */
@@ -166,7 +226,8 @@ public final class KeyService implements ChangeListener {
             if (record.after() == null && record.orgId() != null) {
                 evictions.incrementAndGet();
                 long orgId = record.orgId();
-                cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId);
+                cache.values().removeIf(c -> c.principal() instanceof Principal.Member m && m.orgId() == orgId
+                        || c.replica() != null && c.replica().orgId() != null && c.replica().orgId() == orgId);
             }
         }
     }

@@ -57,6 +57,25 @@ final class KeyStore {
                 .bind("m", memberId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).list();
     }
 
+    /** Replica keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
+    List<ApiKey> listReplicaKeys(Handle h, String afterKeyId, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE kind = 'replica' AND id > coalesce("
+                        + "(SELECT id FROM api_keys WHERE key_id = :after AND kind = 'replica'), 0) ORDER BY id LIMIT :limit")
+                .bind("after", afterKeyId).bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Revokes a replica key (keeping the first revocation's time); empty when there is no such replica key. */
+    Optional<ApiKey> revokeReplicaKey(Handle h, String keyId, Instant now) {
+        return h.createQuery("UPDATE api_keys SET revoked_at = coalesce(revoked_at, :now) WHERE key_id = :k "
+                        + "AND kind = 'replica' RETURNING " + COLUMNS)
+                .bind("k", keyId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    Optional<ApiKey> findReplicaKey(Handle h, String keyId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE key_id = :k AND kind = 'replica'")
+                .bind("k", keyId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
     boolean anyServiceKey(Handle h) {
         return h.createQuery("SELECT 1 FROM api_keys WHERE kind = 'service' AND revoked_at IS NULL LIMIT 1")
                 .mapTo(Integer.class).findOne().isPresent();

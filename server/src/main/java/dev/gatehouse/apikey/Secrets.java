@@ -50,7 +50,7 @@ final class Secrets {
 
     /** Splits a presented key; null when it is not in Gatehouse's format. */
     static Parsed parse(String token) {
-        if (token.length() != 72 || !(token.startsWith("ghs_") || token.startsWith("ghm_")) || token.charAt(28) != '_') {
+        if (token.length() != 72 || !(token.startsWith("ghs_") || token.startsWith("ghm_") || token.startsWith("ghr_")) || token.charAt(28) != '_') {
             return null;
         }
         String keyId = token.substring(4, 28);

@@ -28,6 +28,9 @@ import dev.gatehouse.http.rooms.RoomsApi;
 import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.http.v1.NativeApi;
+import dev.gatehouse.replication.ReplicationHub;
+import dev.gatehouse.replication.ReplicationService;
+import dev.gatehouse.apikey.ReplicaKeyService;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.oidc.OidcService;
@@ -75,6 +78,8 @@ public final class Gatehouse implements AutoCloseable {
     private final InstantSource clock;
     /** What {@link #close} stops, first to last (the reverse of starting). */
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Recent changes as engine operations, for the change streams replicas follow. */
+    private ReplicationHub replicationHub;
     private Core core;
     private Directory directory;
     private DecisionService decisions;
@@ -149,17 +154,23 @@ public final class Gatehouse implements AutoCloseable {
         ImportService imports = new ImportService(bulk, ImportOptions.DEFAULT_MAX_LINES);
         ExportService exports = new ExportService(bulk);
 
+        replicationHub = new ReplicationHub();
+        core.feed().addListener(replicationHub);
         core.load();
         generatedServiceKey = core.keys().bootstrapServiceKey();
         startBackgroundJobs(storage, webhooks, assignmentRules, metrics);
 
         Auth auth = new Auth(core.keys(), oidc);
         ChangeFeed feed = core.feed();
+        ReplicationService replication = new ReplicationService(storage.database().jdbi(), feed, replicationHub,
+                core.models()::catalog);
+        ReplicaKeyService replicaKeys = new ReplicaKeyService(core.access(), core.store(), core.keys(),
+                core.orgModels());
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),
                         directory.assignments(), decisions, events, webhooks, previews, imports, exports, offices,
-                        resources, grants)), feed),
+                        resources, grants, replication, replicaKeys)), feed),
                 ReadinessGate.over(new CloseApi(new CloseApi.Services(auth, core.models(), directory.orgs(),
                         directory.roles(), directory.members(), closeMemberships, directory.groups(), events, webhooks),
                         config.closeRateLimit(), clock, metrics), feed),
@@ -167,6 +178,7 @@ public final class Gatehouse implements AutoCloseable {
                 new ConsoleDialect(oidc),
                 new OpsDialect(storage.health()::reachable, feed, metrics, () -> ready, auth));
         http = startHttp(dialects, metrics);
+        stopFirst(replicationHub);
         ready = true;
     }
 

@@ -1,9 +1,12 @@
 package dev.gatehouse.enginefeed;
 
+import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.EngineWriter;
 import dev.gatehouse.member.MemberStatus;
 import dev.gatehouse.role.RoleStore;
 import java.util.Arrays;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
@@ -27,39 +30,54 @@ public final class EngineLoader {
     public static long load(Jdbi jdbi, EngineWriter writer) {
         return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
             long revision = h.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
-            h.createQuery("SELECT id, model_id FROM organizations").setFetchSize(FETCH)
-                    .map((rs, ctx) -> EngineOps.organization(rs.getLong("id"), rs.getString("model_id")))
-                    .forEach(writer::apply);
-            h.createQuery("SELECT id, org_id, system_key, name, permissions, external, visibility FROM roles")
-                    .setFetchSize(FETCH)
-                    .map((rs, ctx) -> EngineOps.role(rs.getLong("org_id"), rs.getLong("id"),
-                            rs.getString("system_key"), rs.getString("name"),
-                            Arrays.asList((String[]) rs.getArray("permissions").getArray()), rs.getBoolean("external"),
-                            RoleStore.visibility(rs.getString("visibility"))))
-                    .forEach(writer::apply);
-            h.createQuery("SELECT id, org_id, user_id, role_id, external, status FROM members").setFetchSize(FETCH)
-                    .map((rs, ctx) -> {
-                        long roleId = rs.getLong("role_id");
-                        Long companyRole = rs.wasNull() ? null : roleId;
-                        return EngineOps.member(rs.getLong("org_id"), rs.getLong("id"), rs.getString("user_id"),
-                                companyRole, rs.getBoolean("external"), MemberStatus.of(rs.getString("status")));
-                    })
-                    .forEach(writer::apply);
-            h.createQuery("SELECT org_id, resource_type, resource_id, parent_id FROM resources").setFetchSize(FETCH)
-                    .map((rs, ctx) -> EngineOps.resource(rs.getLong("org_id"), rs.getString("resource_type"),
-                            rs.getString("resource_id"), rs.getString("parent_id")))
-                    .forEach(writer::apply);
-            h.createQuery("SELECT org_id, resource_type, resource_id, member_id, role_id FROM assignments")
-                    .setFetchSize(FETCH)
-                    .map((rs, ctx) -> EngineOps.assignment(rs.getLong("org_id"), rs.getString("resource_type"),
-                            rs.getString("resource_id"), rs.getLong("member_id"), rs.getLong("role_id")))
-                    .forEach(writer::apply);
-            h.createQuery("SELECT org_id, member_id, permissions FROM member_grants").setFetchSize(FETCH)
-                    .map((rs, ctx) -> EngineOps.grants(rs.getLong("org_id"), rs.getLong("member_id"),
-                            Arrays.asList((String[]) rs.getArray("permissions").getArray())))
-                    .forEach(writer::apply);
+            read(h, null, writer::apply);
             writer.markRevision(revision);
             return revision;
         });
+    }
+
+    /**
+     * Hands every row of the tables that decide to {@code sink} as the operation its change record would decode to,
+     * organizations first, then roles, members, resources (parents before children do not matter: a parent link
+     * names an id), assignments and grants; only organization {@code orgId}'s when it is not null. Runs in the
+     * caller's transaction (repeatable read, for a consistent snapshot), streamed: rows are handed over as they
+     * arrive, never held.
+     */
+    public static void read(Handle h, Long orgId, Consumer<EngineOp> sink) {
+        String byOrg = orgId == null ? "" : " WHERE org_id = :org";
+        query(h, "SELECT id, model_id FROM organizations" + (orgId == null ? "" : " WHERE id = :org"), orgId)
+                .map((rs, ctx) -> EngineOps.organization(rs.getLong("id"), rs.getString("model_id")))
+                .forEach(sink);
+        query(h, "SELECT id, org_id, system_key, name, permissions, external, visibility FROM roles" + byOrg, orgId)
+                .map((rs, ctx) -> EngineOps.role(rs.getLong("org_id"), rs.getLong("id"),
+                        rs.getString("system_key"), rs.getString("name"),
+                        Arrays.asList((String[]) rs.getArray("permissions").getArray()), rs.getBoolean("external"),
+                        RoleStore.visibility(rs.getString("visibility"))))
+                .forEach(sink);
+        query(h, "SELECT id, org_id, user_id, role_id, external, status FROM members" + byOrg, orgId)
+                .map((rs, ctx) -> {
+                    long roleId = rs.getLong("role_id");
+                    Long companyRole = rs.wasNull() ? null : roleId;
+                    return EngineOps.member(rs.getLong("org_id"), rs.getLong("id"), rs.getString("user_id"),
+                            companyRole, rs.getBoolean("external"), MemberStatus.of(rs.getString("status")));
+                })
+                .forEach(sink);
+        query(h, "SELECT org_id, resource_type, resource_id, parent_id FROM resources" + byOrg, orgId)
+                .map((rs, ctx) -> EngineOps.resource(rs.getLong("org_id"), rs.getString("resource_type"),
+                        rs.getString("resource_id"), rs.getString("parent_id")))
+                .forEach(sink);
+        query(h, "SELECT org_id, resource_type, resource_id, member_id, role_id FROM assignments" + byOrg, orgId)
+                .map((rs, ctx) -> EngineOps.assignment(rs.getLong("org_id"), rs.getString("resource_type"),
+                        rs.getString("resource_id"), rs.getLong("member_id"), rs.getLong("role_id")))
+                .forEach(sink);
+        query(h, "SELECT org_id, member_id, permissions FROM member_grants" + byOrg, orgId)
+                .map((rs, ctx) -> EngineOps.grants(rs.getLong("org_id"), rs.getLong("member_id"),
+                        Arrays.asList((String[]) rs.getArray("permissions").getArray())))
+                .forEach(sink);
+    }
+
+    private static org.jdbi.v3.core.statement.Query query(Handle h, String sql, Long orgId) {
+        org.jdbi.v3.core.statement.Query query = h.createQuery(sql).setFetchSize(FETCH);
+        return orgId == null ? query : query.bind("org", orgId.longValue());
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.apikey.KeyService;
+import dev.gatehouse.apikey.ReplicaReader;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.oidc.OidcService;
 import io.javalin.http.Context;
@@ -61,6 +62,14 @@ public final class Auth {
             LogContext.orgUnlessNamed(member.orgId());
         }
         return principal;
+    }
+
+    /**
+     * Who reads the snapshot and the change stream: a service key or a replica key ({@link KeyService#authenticateReader});
+     * a member key is a 403, an access token a 401 (it is no key).
+     */
+    public ReplicaReader reader(Context ctx) {
+        return keys.authenticateReader(token(ctx.header("Authorization")));
     }
 
     static String token(String header) {

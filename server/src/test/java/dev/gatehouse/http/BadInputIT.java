@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,9 @@ class BadInputIT {
     /** Times beyond what anything stores, for the time filters. */
     static final List<String> FAR_TIMES = List.of("%2B999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z",
             "%2B10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999-18:00");
+
+    /** GET routes that answer nothing without a query parameter ({@code /v1/changes} needs {@code after}). */
+    static final Set<String> NEEDS_QUERY = Set.of("/v1/changes");
 
     static TestNode node;
     static Fixtures.Populated world;
@@ -173,7 +177,9 @@ class BadInputIT {
                     }));
                 }
             }
-            if (method.equals("GET") && known && isList(path)) {
+            if (method.equals("GET") && NEEDS_QUERY.contains(route.path())) {
+                tests.add(rejects("without its required query parameter", () -> node.service().get(path), 400));
+            } else if (method.equals("GET") && known && isList(path)) {
                 for (String limit : BAD_LIMITS) {
                     tests.add(rejects("limit=" + limit, () -> node.service().get(path + "?limit=" + limit), 400));
                 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.v1;
 
+import dev.gatehouse.apikey.ReplicaKeyService;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.bulk.ExportService;
 import dev.gatehouse.bulk.ImportService;
@@ -18,6 +19,7 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.preview.PreviewService;
+import dev.gatehouse.replication.ReplicationService;
 import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.webhook.WebhookService;
@@ -39,7 +41,8 @@ public final class NativeApi implements Dialect {
                            MemberKeyService memberKeys, GroupService groups, AssignmentService assignments,
                            DecisionService decisions, EventService events, WebhookService webhooks,
                            PreviewService previews, ImportService imports, ExportService exports,
-                           OfficeService offices, ResourceService resources, GrantService grants) {
+                           OfficeService offices, ResourceService resources, GrantService grants,
+                           ReplicationService replication, ReplicaKeyService replicaKeys) {
         public Services {
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(models, "models");
@@ -58,6 +61,8 @@ public final class NativeApi implements Dialect {
             Objects.requireNonNull(offices, "offices");
             Objects.requireNonNull(resources, "resources");
             Objects.requireNonNull(grants, "grants");
+            Objects.requireNonNull(replication, "replication");
+            Objects.requireNonNull(replicaKeys, "replicaKeys");
         }
     }
 
@@ -81,6 +86,8 @@ public final class NativeApi implements Dialect {
         all.addAll(new EngineResource(s.decisions(), auth).routes());
         all.addAll(new BulkResource(s.imports(), s.exports(), auth).routes());
         all.addAll(new PreviewResource(s.previews(), auth).routes());
+        all.addAll(new ReplicationResource(s.replication(), auth).routes());
+        all.addAll(new ReplicaKeysResource(s.replicaKeys(), auth).routes());
         this.routes = all.stream().map(NativeApi::namingTheOrg).toList();
     }
 

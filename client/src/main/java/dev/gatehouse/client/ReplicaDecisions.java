@@ -1,0 +1,238 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.engine.Decision;
+import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineException;
+import dev.gatehouse.engine.Page;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@link Decisions} in one organization answered by a replica's engine, with the server's semantics
+ * ({@code decision/OrgDecisions}): the member named by id or user id, asked of the engine; the engine's refusals
+ * turned into the same statuses and codes as the server's ({@code enginefeed/EngineEdge}): unknown organizations and
+ * members 404, unknown permissions and resource types and permissions that do not apply there 400. Every answer
+ * carries the revision it was made at. Thread-safe, as the engine.
+ */
+final class ReplicaDecisions implements Decisions {
+
+    private static final int MAX_BATCH = 1000;
+    private static final int PAGE = 1000;
+
+    private final ReplicaState state;
+    private final DecisionEngine engine;
+    private final long orgId;
+
+    ReplicaDecisions(ReplicaState state, long orgId) {
+        this.state = state;
+        this.engine = state.engine();
+        this.orgId = orgId;
+    }
+
+    @Override
+    public CheckResult check(Check check) {
+        return answer(check);
+    }
+
+    @Override
+    public CheckResult explain(Check check) {
+        return answer(new Check(check.member(), check.permission(), check.resource(), true));
+    }
+
+    private CheckResult answer(Check check) {
+        try {
+            long memberId = member(check.member());
+            String type = check.resource() == null ? null : check.resource().type();
+            String id = check.resource() == null ? null : check.resource().id();
+            if (check.explain()) {
+                Decision d = engine.explain(orgId, memberId, check.permission(), type, id);
+                ResourceRef ancestor = d.ancestor() == null ? null : ResourceRef.of(d.ancestor().type(),
+                        d.ancestor().id());
+                return new CheckResult(d.allowed(), d.revision(), new Explanation(DecisionPath.valueOf(
+                        d.path().name()), d.roleId(), d.reason(), memberId, ancestor));
+            }
+            long revision = engine.revision();
+            return new CheckResult(engine.check(orgId, memberId, check.permission(), type, id), revision, null);
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public BatchResult checkAll(List<Check> checks) {
+        if (checks.size() > MAX_BATCH) {
+            throw problem(400, "invalid_input", "a batch holds at most " + MAX_BATCH + " checks, got "
+                    + checks.size(), Map.of("checks", "at most " + MAX_BATCH));
+        }
+        List<BatchItem> items = new ArrayList<>(checks.size());
+        for (Check check : checks) {
+            try {
+                items.add(new BatchItem(answer(check), null));
+            } catch (GatehouseException e) {
+                items.add(new BatchItem(null, new BatchError(e.status(), e.code(), e.detail())));
+            }
+        }
+        return new BatchResult(items, engine.revision());
+    }
+
+    @Override
+    public ResourceLookup lookupResources(MemberRef member, String permission, String type) {
+        try {
+            long memberId = member(member);
+            long revision = engine.revision();
+            List<String> ids = new ArrayList<>();
+            String cursor = null;
+            do {
+                Page<String> page = engine.lookupResources(orgId, memberId, permission, type, cursor, PAGE);
+                ids.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            return new ResourceLookup(ids, engine.inheritsOnUnassigned(orgId, memberId, permission, type), revision);
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public Stream<Members.Member> lookupMembers(String permission) {
+        return members(permission, null, null);
+    }
+
+    @Override
+    public Stream<Members.Member> lookupMembers(String permission, ResourceRef resource) {
+        Objects.requireNonNull(resource, "resource");
+        return members(permission, resource.type(), resource.id());
+    }
+
+    private Stream<Members.Member> members(String permission, String type, String id) {
+        try {
+            requireOrganization();
+            List<Members.Member> found = new ArrayList<>();
+            Long cursor = null;
+            do {
+                Page<Long> page = engine.lookupMembers(orgId, permission, type, id, cursor, PAGE);
+                for (Long memberId : page.items()) {
+                    Members.Member member = state.member(memberId);
+                    if (member != null) {
+                        found.add(member);
+                    }
+                }
+                cursor = page.nextCursor() == null ? null : Long.valueOf(page.nextCursor());
+            } while (cursor != null);
+            return found.stream();
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public EffectivePermissions permissions(MemberRef member) {
+        return permissions(member, null);
+    }
+
+    @Override
+    public EffectivePermissions permissions(MemberRef member, ResourceRef resource) {
+        try {
+            long memberId = member(member);
+            long revision = engine.revision();
+            List<String> granted = engine.permissions(orgId, memberId, resource == null ? null : resource.type(),
+                    resource == null ? null : resource.id());
+            return new EffectivePermissions(memberId, resource, granted, revision);
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public VisibilityCheck visible(MemberRef member, Map<String, List<String>> recordFields) {
+        try {
+            long memberId = member(member);
+            long revision = engine.revision();
+            dev.gatehouse.engine.VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
+            return new VisibilityCheck(filter.admits(recordFields), filter(filter, 0), revision);
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public VisibilityFilter visibilityFilter(MemberRef member) {
+        try {
+            long memberId = member(member);
+            long revision = engine.revision();
+            return filter(engine.visibilityFilter(orgId, memberId), revision);
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public JsonNode preview(JsonNode change) {
+        throw new UnsupportedOperationException("a preview rehearses a write on the server: ask a GatehouseClient");
+    }
+
+    private static VisibilityFilter filter(dev.gatehouse.engine.VisibilityFilter f, long revision) {
+        return new VisibilityFilter(f.seesAll(), f.seesNone(), f.userId(), f.userFieldIds(), f.unassignedVisible(),
+                f.roleId(), revision);
+    }
+
+    /** The member a reference names in this organization; 404 as the server answers. */
+    private long member(MemberRef ref) {
+        requireOrganization();
+        if (ref.memberId() != null) {
+            if (engine.hasMember(orgId, ref.memberId())) {
+                return ref.memberId();
+            }
+            throw problem(404, "member_not_found", "organization " + orgId + " has no member " + ref.memberId(),
+                    Map.of());
+        }
+        Long found = engine.findMemberId(orgId, ref.userId());
+        if (found == null) {
+            throw problem(404, "member_not_found", "organization " + orgId + " has no member with user id \""
+                    + ref.userId() + "\"", Map.of());
+        }
+        return found;
+    }
+
+    private void requireOrganization() {
+        try {
+            engine.modelOf(orgId);
+        } catch (EngineException e) {
+            throw translate(e);
+        }
+    }
+
+    /** The server's answer to the engine's refusal ({@code enginefeed/EngineEdge}). */
+    static GatehouseException translate(EngineException e) {
+        if (e instanceof EngineException.UnknownOrganization) {
+            return problem(404, "organization_not_found", e.getMessage(), Map.of());
+        }
+        if (e instanceof EngineException.UnknownMember) {
+            return problem(404, "member_not_found", e.getMessage(), Map.of());
+        }
+        if (e instanceof EngineException.UnknownPermission) {
+            return problem(400, "unknown_permission", e.getMessage(), Map.of("permission", "unknown permission"));
+        }
+        if (e instanceof EngineException.UnknownResourceType) {
+            return problem(400, "unknown_resource_type", e.getMessage(),
+                    Map.of("resource.type", "unknown resource type"));
+        }
+        if (e instanceof EngineException.PermissionNotApplicable n) {
+            return problem(400, "permission_not_applicable", e.getMessage(),
+                    Map.of("permission", "does not apply to " + n.resourceType()));
+        }
+        return problem(400, e.getClass().getSimpleName().toLowerCase(Locale.ROOT), e.getMessage(), Map.of());
+    }
+
+    private static GatehouseException problem(int status, String code, String detail, Map<String, String> fields) {
+        ObjectNode document = Wire.MAPPER.createObjectNode().put("status", status).put("code", code)
+                .put("detail", detail);
+        return new Problem(status, code, detail, fields, document, null).exception();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.gatehouse.client;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@link GatehouseReplica}: loads a snapshot, then follows {@code GET /v1/changes} (Server-Sent Events) on a
+ * thread of its own ({@code gatehouse-replica-N}).
+ *
+ * <p><b>Algorithm.</b> The follow loop opens the stream after {@link ReplicaState#revision()}, applies each
+ * {@code change} event, and notes every event (heartbeats too) as news. When the stream ends or fails it opens it
+ * again from the revision held, waiting 100 ms doubling to the configured maximum between failed attempts (reset by
+ * any event received). A 410 {@code resync_required} answer, a {@code resync} event or a change that cannot be
+ * applied makes it load a fresh snapshot first. A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream
+ * that brought no news for longer than the stale bound, since a connection can die without ending (a peer gone
+ * without a FIN); the loop then reconnects.
+ *
+ * <p>Thread-safety: the follow thread alone writes the state; {@link #stream} and the counters are volatile;
+ * {@link #close()} may be called from any thread, once or more.
+ */
+final class ReplicaFollower implements GatehouseReplica {
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+
+    private final ReplicaSettings settings;
+    private final ReplicaState state = new ReplicaState();
+    private final ExecutorService httpThreads;
+    private final HttpClient http;
+    private final ScheduledExecutorService watchdog;
+    private final Thread follower;
+    private volatile boolean closed;
+    /** The change stream being read, which the watchdog may close; null between connections. */
+    private volatile InputStream stream;
+    /** The snapshot being read (as long as it takes; only {@link #close()} cuts it short). */
+    private volatile InputStream loading;
+    private volatile long lastHeard = System.nanoTime();
+    private volatile long resyncs;
+    private volatile long reconnects;
+
+    private ReplicaFollower(ReplicaSettings settings) {
+        this.settings = settings;
+        int n = THREADS.incrementAndGet();
+        this.httpThreads = Executors.newCachedThreadPool(daemon("gatehouse-replica-http-" + n));
+        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).executor(httpThreads).build();
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("gatehouse-replica-watchdog-" + n));
+        this.follower = daemon("gatehouse-replica-" + n).newThread(this::follow);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, count.getAndIncrement() == 0 ? name : name + "-" + count.get());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** A replica with its first snapshot loaded and its follower started. */
+    static GatehouseReplica start(ReplicaSettings settings) {
+        ReplicaFollower replica = new ReplicaFollower(settings);
+        try {
+            replica.loadSnapshot(() -> { });
+        } catch (IOException e) {
+            replica.close();
+            throw Problem.local("transport", "loading the snapshot failed: " + e.getMessage()).exception();
+        } catch (RuntimeException e) {
+            replica.close();
+            throw e;
+        } catch (InterruptedException e) {
+            replica.close();
+            Thread.currentThread().interrupt();
+            throw Problem.local("interrupted", "interrupted while loading the snapshot").exception();
+        }
+        long check = Math.max(50, settings.heartbeat().toMillis() / 2);
+        replica.watchdog.scheduleWithFixedDelay(replica::closeIfSilent, check, check, TimeUnit.MILLISECONDS);
+        replica.follower.start();
+        return replica;
+    }
+
+    /** Loads a snapshot and swaps it in; {@code counted} runs just before the swap (a resync is counted then). */
+    private void loadSnapshot(Runnable counted) throws IOException, InterruptedException {
+        HttpResponse<InputStream> res = http.send(request(settings.uri("/v1/snapshot", null)),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = res.body()) {
+            if (res.statusCode() != 200) {
+                throw Problem.of(res.statusCode(), res.headers(), body.readAllBytes()).exception();
+            }
+            loading = body;
+            if (closed) {
+                return;
+            }
+            state.loadSnapshot(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), counted);
+            heard();
+        } finally {
+            loading = null;
+        }
+    }
+
+    private HttpRequest request(java.net.URI uri) {
+        // the timeout runs until the answer's head arrives; the body is watched by the watchdog
+        return HttpRequest.newBuilder(uri).timeout(settings.connectTimeout().plus(settings.staleAfter()))
+                .header("Authorization", "Bearer " + settings.key())
+                .header("User-Agent", "gatehouse-replica").GET().build();
+    }
+
+    private void follow() {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        boolean resync = false;
+        while (!closed) {
+            try {
+                if (resync) {
+                    loadSnapshot(() -> resyncs++);
+                    resync = false;
+                }
+                if (stream(new boolean[1])) {
+                    backoff = FIRST_BACKOFF_MILLIS;
+                }
+            } catch (ReplicaState.ResyncNeeded e) {
+                resync = true;
+            } catch (IOException | RuntimeException e) {
+                // a broken or refused connection: try again after the backoff
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            reconnects++;
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
+        }
+    }
+
+    /**
+     * Follows one connection until it ends; true when it brought at least one event. Throws
+     * {@link ReplicaState.ResyncNeeded} when the replica must reload a snapshot.
+     */
+    private boolean stream(boolean[] news) throws IOException, InterruptedException {
+        String query = "after=" + state.revision() + "&heartbeat=" + settings.heartbeat().toMillis() + "ms";
+        HttpResponse<InputStream> res = http.send(request(settings.uri("/v1/changes", query)),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = res.body()) {
+            if (res.statusCode() == 410) {
+                throw new ReplicaState.ResyncNeeded("the server asks for a resync: "
+                        + new String(body.readAllBytes(), StandardCharsets.UTF_8), null);
+            }
+            if (res.statusCode() != 200) {
+                throw Problem.of(res.statusCode(), res.headers(), body.readAllBytes()).exception();
+            }
+            stream = body;
+            if (closed) {
+                return false;
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            String event = null;
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (event != null) {
+                        dispatch(event, data.toString());
+                        news[0] = true;
+                    }
+                    event = null;
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).strip());
+                }
+            }
+            return news[0];
+        } finally {
+            stream = null;
+        }
+    }
+
+    private void dispatch(String event, String data) {
+        heard();
+        switch (event) {
+            case "change" -> state.apply(Wire.MAPPER.readTree(data));
+            case "resync" -> throw new ReplicaState.ResyncNeeded("the server asks for a resync: " + data, null);
+            default -> {
+                // heartbeats are news and nothing more; unknown events from a newer server are ignored
+            }
+        }
+    }
+
+    private void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    /** The watchdog: a stream silent for longer than the stale bound is closed, so the loop reconnects. */
+    private void closeIfSilent() {
+        InputStream open = stream;
+        if (open != null && isStale()) {
+            closeQuietly(open);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing is all that was wanted
+        }
+    }
+
+    @Override
+    public Decisions decisions(long orgId) {
+        return new ReplicaDecisions(state, orgId);
+    }
+
+    @Override
+    public long revision() {
+        return state.revision();
+    }
+
+    @Override
+    public boolean awaitRevision(long revision, Duration timeout) throws InterruptedException {
+        return state.awaitRevision(revision, timeout.toMillis());
+    }
+
+    @Override
+    public Duration staleness() {
+        return Duration.ofNanos(System.nanoTime() - lastHeard);
+    }
+
+    @Override
+    public boolean isStale() {
+        return staleness().compareTo(settings.staleAfter()) > 0;
+    }
+
+    @Override
+    public long resyncs() {
+        return resyncs;
+    }
+
+    @Override
+    public long reconnects() {
+        return reconnects;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watchdog.shutdownNow();
+        follower.interrupt();
+        for (InputStream open : new InputStream[] {stream, loading}) {
+            if (open != null) {
+                closeQuietly(open);
+            }
+        }
+        try {
+            if (follower.isAlive() && Thread.currentThread() != follower) {
+                follower.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        httpThreads.shutdownNow();
+    }
+}

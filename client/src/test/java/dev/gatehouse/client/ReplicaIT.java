@@ -1,0 +1,245 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.client.Decisions.Check;
+import dev.gatehouse.client.Members.NewMember;
+import dev.gatehouse.testing.TestNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The in-process replica against the real server: it bootstraps from the snapshot and answers as the server does,
+ * follows writes as they commit, keeps to its organization, runs with a replica key, resumes after the network drops
+ * and after the node restarts, resyncs when the history it needs is gone, and says when it is stale. The network is a
+ * {@link LoopbackProxy} the tests cut and freeze.
+ */
+class ReplicaIT {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static TestNode node;
+    static GatehouseClient gatehouse;
+    static OrgClient org;
+    static OrgClient other;
+    static long editor;
+    static long viewer;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        gatehouse = DocsOrg.serviceClient(node, 100);
+        org = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        other = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        editor = org.roles().create(DocsOrg.editor()).id();
+        viewer = org.roles().create(DocsOrg.viewer()).id();
+        org.members().add(NewMember.internal("alice", "alice@example.com", editor));
+        org.members().add(NewMember.internal("bob", "bob@example.com", viewer));
+        org.assignments().assign(ResourceRef.of("doc", "d1"), MemberRef.user("bob"), editor);
+    }
+
+    @AfterAll
+    static void stop() {
+        gatehouse.close();
+        node.close();
+    }
+
+    static GatehouseReplica.Builder replicaOf(String url, String key) {
+        return GatehouseReplica.builder().url(url).key(key).heartbeat(Duration.ofMillis(200))
+                .staleAfter(Duration.ofSeconds(1)).maxBackoff(Duration.ofMillis(300));
+    }
+
+    static String replicaKey(Long orgId) {
+        Map<String, Object> body = orgId == null ? Map.of() : Map.of("org_id", orgId);
+        return node.service().post("/v1/replica-keys", body).get("key").stringValue();
+    }
+
+    static boolean allowed(Decisions decisions, String user, String permission, String type, String id) {
+        Check check = Check.of(MemberRef.user(user), permission);
+        return decisions.check(type == null ? check : check.on(type, id)).allowed();
+    }
+
+    @Test
+    void bootstrap_answersAsTheServer_atTheServersRevision() {
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), TestNode.SERVICE_KEY).build()) {
+            assertThat(replica.revision()).isGreaterThanOrEqualTo(gatehouse.revision());
+            Decisions local = replica.decisions(org.id());
+            for (String user : List.of("alice", "bob")) {
+                for (String permission : List.of("doc.read", "doc.write")) {
+                    for (String doc : List.of("d1", "d2")) {
+                        assertThat(allowed(local, user, permission, "doc", doc)).as(user + " " + permission + " " + doc)
+                                .isEqualTo(allowed(org.decisions(), user, permission, "doc", doc));
+                    }
+                    assertThat(allowed(local, user, permission, null, null))
+                            .isEqualTo(allowed(org.decisions(), user, permission, null, null));
+                }
+            }
+            assertThatThrownBy(() -> allowed(local, "nobody", "doc.read", null, null))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("member_not_found");
+            assertThatThrownBy(() -> allowed(local, "alice", "doc.fly", null, null))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown_permission");
+            assertThatThrownBy(() -> allowed(replica.decisions(999_999), "alice", "doc.read", null, null))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("organization_not_found");
+            assertThat(replica.isStale()).isFalse();
+        }
+    }
+
+    @Test
+    void followsWrites_asTheyCommit() throws InterruptedException {
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), TestNode.SERVICE_KEY).build()) {
+            Decisions local = replica.decisions(org.id());
+            assertThat(allowed(local, "bob", "doc.write", "doc", "d7")).isFalse();
+            org.assignments().assign(ResourceRef.of("doc", "d7"), MemberRef.user("bob"), editor);
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
+            assertThat(allowed(local, "bob", "doc.write", "doc", "d7")).isTrue();
+            org.members().add(NewMember.internal("newcomer", "newcomer@example.com", editor));
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
+            assertThat(allowed(local, "newcomer", "doc.write", null, null)).isTrue();
+            assertThat(local.lookupMembers("doc.write").map(Members.Member::userId)).contains("newcomer", "alice");
+            assertThat(replica.awaitRevision(gatehouse.revision() + 1_000, Duration.ofMillis(100))).isFalse();
+        }
+    }
+
+    @Test
+    void anOrgScopedReplica_holdsItsOrganizationAlone_yetAdvancesWithEveryRevision() throws InterruptedException {
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), replicaKey(org.id())).build()) {
+            assertThat(allowed(replica.decisions(org.id()), "alice", "doc.write", null, null)).isTrue();
+            assertThatThrownBy(() -> allowed(replica.decisions(other.id()), "admin", "doc.read", null, null))
+                    .isInstanceOf(NotFoundException.class);
+            other.members().add(NewMember.internal("elsewhere", "elsewhere@example.com", other.roles().list()
+                    .filter(r -> r.name().equals("Owner")).findFirst().orElseThrow().id()));
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).as("another organization's revision")
+                    .isTrue();
+            assertThatThrownBy(() -> allowed(replica.decisions(other.id()), "elsewhere", "doc.read", null, null))
+                    .isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    @Test
+    void aReplicaKey_readsTheStreamsAndNothingElse() {
+        String key = replicaKey(null);
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), key).build();
+             GatehouseClient asReplica = GatehouseClient.builder().url(node.baseUrl()).key(key)
+                     .retry(RetryPolicy.none()).build()) {
+            assertThat(allowed(replica.decisions(org.id()), "alice", "doc.read", null, null)).isTrue();
+            assertThatThrownBy(() -> asReplica.org(org.id()).members().list().count())
+                    .isInstanceOf(ForbiddenException.class).hasMessageContaining("replica_key_read_only");
+        }
+        String memberKey = org.keys().issue(MemberRef.user("alice"), "k").key();
+        assertThatThrownBy(() -> replicaOf(node.baseUrl(), memberKey).build())
+                .isInstanceOf(ForbiddenException.class).hasMessageContaining("replica_key_required");
+    }
+
+    /** A node of its own for a test that restarts it, with a client that follows it to its new port. */
+    static final class Restartable implements AutoCloseable {
+        final TestNode node = TestNode.start();
+        GatehouseClient gatehouse = DocsOrg.serviceClient(node, 100);
+        final OrgClient org;
+        final long editor;
+
+        Restartable() {
+            org = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+            editor = org.roles().create(DocsOrg.editor()).id();
+            org.members().add(NewMember.internal("bob", "bob@example.com", org.roles().create(DocsOrg.viewer()).id()));
+        }
+
+        void restart(LoopbackProxy proxy) {
+            long revision = gatehouse.revision();
+            gatehouse.close();
+            node.restart();
+            proxy.target(node.node().port());
+            gatehouse = GatehouseClient.builder().url(node.baseUrl()).key(TestNode.SERVICE_KEY).revision(revision)
+                    .build();
+        }
+
+        void assign(String doc) {
+            gatehouse.org(org.id()).assignments().assign(ResourceRef.of("doc", doc), MemberRef.user("bob"), editor);
+        }
+
+        @Override
+        public void close() {
+            gatehouse.close();
+            node.close();
+        }
+    }
+
+    @Test
+    void resumesFromItsRevision_afterTheNetworkDrops_andAfterTheNodeRestarts() throws Exception {
+        try (Restartable own = new Restartable(); LoopbackProxy proxy = new LoopbackProxy(own.node.node().port());
+             GatehouseReplica replica = replicaOf(proxy.url(), TestNode.SERVICE_KEY).build()) {
+            Decisions local = replica.decisions(own.org.id());
+            own.assign("d7");
+            assertThat(replica.awaitRevision(own.gatehouse.revision(), WAIT)).as("following").isTrue();
+            proxy.cut();
+            own.assign("d8");
+            assertThat(replica.awaitRevision(own.gatehouse.revision(), WAIT)).as("caught up after the cut").isTrue();
+            assertThat(allowed(local, "bob", "doc.write", "doc", "d8")).isTrue();
+            assertThat(replica.reconnects()).isPositive();
+            assertThat(replica.resyncs()).as("resumed, not reloaded").isZero();
+
+            own.restart(proxy);
+            proxy.cut();
+            own.assign("d9");
+            assertThat(replica.awaitRevision(own.gatehouse.revision(), WAIT)).as("caught up after the restart")
+                    .isTrue();
+            assertThat(allowed(local, "bob", "doc.write", "doc", "d9")).isTrue();
+            assertThat(replica.resyncs()).isZero();
+        }
+    }
+
+    @Test
+    void saysWhenItIsStale_andRecoversWhenNewsArrive() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(node.node().port());
+             GatehouseReplica replica = replicaOf(proxy.url(), TestNode.SERVICE_KEY).build()) {
+            assertThat(replica.isStale()).isFalse();
+            proxy.freeze();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!replica.isStale() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(replica.isStale()).isTrue();
+            assertThat(replica.staleness()).isGreaterThan(Duration.ofSeconds(1));
+            assertThat(allowed(replica.decisions(org.id()), "alice", "doc.read", null, null))
+                    .as("still answers from what it holds").isTrue();
+            proxy.thaw();
+            proxy.cut();
+            deadline = System.nanoTime() + WAIT.toNanos();
+            while (replica.isStale() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(replica.isStale()).isFalse();
+        }
+    }
+
+    @Test
+    void resyncsFromASnapshot_whenTheHistoryItNeedsIsGone() throws Exception {
+        try (Restartable own = new Restartable(); LoopbackProxy proxy = new LoopbackProxy(own.node.node().port());
+             GatehouseReplica replica = replicaOf(proxy.url(), TestNode.SERVICE_KEY).build()) {
+            Decisions local = replica.decisions(own.org.id());
+            proxy.freeze();
+            long held = replica.revision();
+            own.assign("d10");
+            own.assign("d11");
+            long head = own.gatehouse.revision();
+            try (Connection db = DriverManager.getConnection(own.node.databaseUrl(), dev.gatehouse.testing.TestDatabase.USER,
+                    dev.gatehouse.testing.TestDatabase.password()); Statement sql = db.createStatement()) {
+                // what retention does to a replica that fell behind: the revisions after its own are pruned
+                sql.executeUpdate("DELETE FROM change_log WHERE revision > " + held + " AND revision < " + head);
+            }
+            own.restart(proxy); // a node that holds the pruned revisions in memory would still serve them
+            proxy.cut();
+            proxy.thaw();
+            assertThat(replica.awaitRevision(head, WAIT)).isTrue();
+            assertThat(replica.resyncs()).isEqualTo(1);
+            assertThat(allowed(local, "bob", "doc.write", "doc", "d10")).isTrue();
+            assertThat(allowed(local, "bob", "doc.write", "doc", "d11")).isTrue();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.gatehouse.http.v1;
+
+import dev.gatehouse.apikey.ReplicaReader;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.Problem;
+import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Json;
+import dev.gatehouse.replication.ChangeStream;
+import dev.gatehouse.replication.ReplicationService;
+import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What an in-process replica reads (docs/api.md, "Replication"), with a service key or a replica key:
+ * {@code GET /v1/snapshot} streams the decision state at one revision as NDJSON, and {@code GET /v1/changes?after=N}
+ * the committed changes after revision N — as Server-Sent Events that stay open (events {@code change},
+ * {@code heartbeat}, {@code resync}), or, with {@code wait}, as one long-polled JSON page. A follower whose
+ * position the log can no longer serve is answered 410 {@code resync_required} (an SSE stream that meets it sends a
+ * {@code resync} event and ends).
+ *
+ * <p>A stream holds one request thread while open; it ends when the client goes away (a write fails, at the latest
+ * at the next heartbeat) or when the node stops.
+ */
+final class ReplicationResource {
+
+    static final String NDJSON = "application/x-ndjson";
+    private static final int MAX_ITEMS = 1000;
+    private static final long MAX_WAIT_MILLIS = 60_000;
+    private static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
+    private static final long MIN_HEARTBEAT_MILLIS = 100;
+    private static final long MAX_HEARTBEAT_MILLIS = 25_000;
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})(ms|s)?");
+
+    private final ReplicationService replication;
+    private final Auth auth;
+
+    ReplicationResource(ReplicationService replication, Auth auth) {
+        this.replication = replication;
+        this.auth = auth;
+    }
+
+    List<Route> routes() {
+        return List.of(Route.get("/v1/snapshot", this::snapshot), Route.get("/v1/changes", this::changes));
+    }
+
+    private void snapshot(Context ctx) {
+        ReplicaReader reader = auth.reader(ctx);
+        Long orgId = org(ctx);
+        boolean[] started = {false};
+        try {
+            OutputStream out = new BufferedOutputStream(ctx.res().getOutputStream(), 64 * 1024);
+            replication.snapshot(reader, orgId, revision -> {
+                ctx.status(200).contentType(NDJSON);
+                ctx.header(V1.REVISION_HEADER, String.valueOf(revision));
+                started[0] = true;
+            }, line -> {
+                try {
+                    out.write(Json.write(line));
+                    out.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            out.flush();
+        } catch (IOException | UncheckedIOException e) {
+            if (!started[0]) {
+                throw e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
+            }
+            // the client went away mid-snapshot: nothing left to answer
+        }
+    }
+
+    private void changes(Context ctx) throws InterruptedException {
+        ReplicaReader reader = auth.reader(ctx);
+        Long orgId = org(ctx);
+        long after = after(ctx);
+        String waitParam = ctx.queryParam("wait");
+        Long waitMillis = waitParam == null ? null : duration("wait", waitParam, 0, MAX_WAIT_MILLIS);
+        String beatParam = ctx.queryParam("heartbeat");
+        long heartbeat = beatParam == null ? DEFAULT_HEARTBEAT_MILLIS
+                : duration("heartbeat", beatParam, MIN_HEARTBEAT_MILLIS, MAX_HEARTBEAT_MILLIS);
+        int limit = ctx.queryParam("limit") == null ? MAX_ITEMS : V1.limit(ctx);
+        ChangeStream stream;
+        ChangeStream.Page first;
+        try {
+            stream = replication.changes(reader, orgId, after);
+            first = stream.next(limit, waitMillis == null ? 0 : waitMillis);
+        } catch (ConflictException e) {
+            if (ChangeStream.RESYNC_REQUIRED.equals(e.code())) {
+                gone(ctx, e);
+                return;
+            }
+            throw e;
+        }
+        if (first == null) {
+            throw new dev.gatehouse.error.UnavailableException("node_stopping", "this node is stopping; reconnect");
+        }
+        if (waitMillis != null) {
+            ObjectNode body = Json.object();
+            body.put("revision", first.revision());
+            ArrayNode items = body.putArray("changes");
+            first.items().forEach(items::add);
+            ctx.header(V1.REVISION_HEADER, String.valueOf(replication.applied()));
+            V1.ok(ctx, body);
+            return;
+        }
+        sse(ctx, stream, first, limit, heartbeat);
+    }
+
+    private void sse(Context ctx, ChangeStream stream, ChangeStream.Page first, int limit, long heartbeat)
+            throws InterruptedException {
+        ctx.status(200).contentType("text/event-stream; charset=utf-8");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("X-Accel-Buffering", "no");
+        try {
+            OutputStream out = ctx.res().getOutputStream();
+            heartbeat(out, stream.revision());
+            ChangeStream.Page page = first;
+            while (page != null) {
+                if (page.items().isEmpty()) {
+                    heartbeat(out, page.revision());
+                } else {
+                    StringBuilder events = new StringBuilder();
+                    for (ObjectNode item : page.items()) {
+                        events.append("id: ").append(item.get("revision").longValue()).append("\nevent: change\ndata: ")
+                                .append(Json.writeString(item)).append("\n\n");
+                    }
+                    out.write(events.toString().getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                try {
+                    page = stream.next(limit, heartbeat);
+                } catch (ConflictException e) {
+                    if (!ChangeStream.RESYNC_REQUIRED.equals(e.code())) {
+                        throw e;
+                    }
+                    ObjectNode problem = Json.object().put("code", e.code()).put("detail", e.getMessage());
+                    out.write(("event: resync\ndata: " + Json.writeString(problem) + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    return;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // the client went away: the stream ends
+        }
+    }
+
+    private void heartbeat(OutputStream out, long revision) throws IOException {
+        out.write(("event: heartbeat\ndata: {\"revision\":" + revision + ",\"applied\":" + replication.applied()
+                + "}\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void gone(Context ctx, ConflictException e) {
+        var reply = Problem.reply(410, e.code(), e.getMessage(), Map.of(), Map.of());
+        ctx.status(410).contentType(reply.contentType()).result(reply.body());
+    }
+
+    private static Long org(Context ctx) {
+        String raw = ctx.queryParam("org");
+        if (raw == null) {
+            return null;
+        }
+        if (!V1.isId(raw)) {
+            throw new InvalidInputException("invalid_org", "org must be a positive integer id, got \""
+                    + Fields.abbreviate(raw) + "\"", Map.of("org", "must be a positive integer id"));
+        }
+        return Long.parseLong(raw);
+    }
+
+    private static long after(Context ctx) {
+        String raw = ctx.queryParam("after");
+        if (raw != null && raw.length() <= 18 && !raw.isEmpty() && raw.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(raw);
+        }
+        throw new InvalidInputException("invalid_after", raw == null ? "after is required: the revision to follow "
+                + "from (0, or a snapshot's revision)" : "after must be a revision, an integer of 0 or more, got \""
+                + Fields.abbreviate(raw) + "\"", Map.of("after", "must be an integer of 0 or more"));
+    }
+
+    private static long duration(String name, String raw, long min, long max) {
+        Matcher m = DURATION.matcher(raw);
+        if (m.matches()) {
+            long millis = Long.parseLong(m.group(1)) * ("ms".equals(m.group(2)) ? 1 : 1000);
+            if (millis >= min && millis <= max) {
+                return millis;
+            }
+        }
+        throw new InvalidInputException("invalid_" + name, name + " must be a duration from " + min + "ms to "
+                + max / 1000 + "s (\"30s\", \"500ms\", or seconds), got \"" + Fields.abbreviate(raw) + "\"",
+                Map.of(name, "must be a duration from " + min + "ms to " + max / 1000 + "s"));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.gatehouse.replication;
+
+import dev.gatehouse.apikey.ReplicaReader;
+import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.changelog.ChangeLogStore;
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.engine.Catalog;
+import dev.gatehouse.engine.EngineOp;
+import dev.gatehouse.engine.wire.EngineWire;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.json.Json;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One follower's position in the change stream: hands out the committed changes after it, in revision order, as
+ * items {@code {"revision", "catalogs"?, "ops"}}, then moves past them. Recent changes come from the node's
+ * {@link ReplicationHub}; older ones from the change log, decoded by the same decoder; when the log no longer holds
+ * the next revision (retention deleted it, or it lies beyond the log's end) or a change cannot be decoded, the
+ * follower must start again from a snapshot ({@link #resyncRequired}).
+ *
+ * <p>Scope: a follower of one organization receives only that organization's operations; a run of changes that are
+ * none of its business becomes one item without operations at the run's last revision, so its revision still
+ * advances (a wait for a {@code min_revision} ends). A catalog travels with the first item of this stream whose
+ * operations put an organization on it. Changes are served only up to what this node has applied.
+ *
+ * <p>Not thread-safe: one per connection.
+ */
+public final class ChangeStream {
+
+    private static final int LOG_BATCH = 1000;
+
+    private final ReplicationHub hub;
+    private final ChangeFeed feed;
+    private final Function<String, Catalog> catalogs;
+    private final Long orgId;
+    private final Set<String> catalogsSent = new HashSet<>();
+    private long cursor;
+
+    ChangeStream(ReplicationHub hub, ChangeFeed feed, Function<String, Catalog> catalogs, ReplicaReader reader,
+                 Long orgId, long after) {
+        this.hub = hub;
+        this.feed = feed;
+        this.catalogs = catalogs;
+        this.orgId = orgId != null ? orgId : reader.orgId();
+        this.cursor = after;
+    }
+
+    /** The revision this follower has been given everything up to. */
+    public long revision() {
+        return cursor;
+    }
+
+    /** A page of items: what follows the position, and the position after it. */
+    public record Page(List<ObjectNode> items, long revision) {
+    }
+
+    /**
+     * The next items (at most {@code max} changes' worth), waiting up to {@code waitMillis} for one to be committed;
+     * an empty page when none was. A {@code resync_required} conflict when the follower must start from a snapshot;
+     * null once the node is stopping.
+     */
+    public Page next(int max, long waitMillis) throws InterruptedException {
+        List<ReplicationHub.Change> changes = fetch(max);
+        if (changes.isEmpty()) {
+            if (!hub.await(cursor, waitMillis)) {
+                return null;
+            }
+            changes = fetch(max);
+        }
+        return new Page(render(changes), cursor);
+    }
+
+    private List<ReplicationHub.Change> fetch(int max) {
+        List<ReplicationHub.Change> held = hub.after(cursor, max);
+        if (held != null) {
+            return held;
+        }
+        long applied = feed.applied();
+        if (cursor >= applied) {
+            return List.of();
+        }
+        ChangeLogStore.Batch batch = feed.read(h -> feed.log().readAfter(h, cursor, Math.min(max, LOG_BATCH),
+                ChangeLogStore.READ_BYTES));
+        List<ReplicationHub.Change> read = new ArrayList<>();
+        for (ChangeRecord record : batch.records()) {
+            if (record.revision() > applied) {
+                break;
+            }
+            read.add(ReplicationHub.decode(record));
+        }
+        if (read.isEmpty() || read.get(0).revision() != cursor + 1) {
+            throw resyncRequired("revisions after " + cursor + " are no longer in the change log (retention); "
+                    + "load a snapshot and follow from its revision");
+        }
+        return read;
+    }
+
+    private List<ObjectNode> render(List<ReplicationHub.Change> changes) {
+        List<ObjectNode> items = new ArrayList<>();
+        long skipped = 0;
+        for (ReplicationHub.Change change : changes) {
+            if (change.revision() != cursor + 1) {
+                throw resyncRequired("revision " + (cursor + 1) + " is missing from the stream");
+            }
+            if (change.undecodable() != null) {
+                throw resyncRequired("revision " + change.revision() + " cannot be decoded ("
+                        + change.undecodable() + ")");
+            }
+            cursor = change.revision();
+            List<EngineOp> ops = change.ops().stream().filter(op -> orgId == null || op.orgId() == orgId).toList();
+            if (ops.isEmpty()) {
+                skipped = cursor;
+                continue;
+            }
+            skipped = 0;
+            ObjectNode item = Json.object();
+            item.put("revision", cursor);
+            ArrayNode opsJson = Json.MAPPER.createArrayNode();
+            ArrayNode catalogsJson = null;
+            for (EngineOp op : ops) {
+                if (op instanceof EngineOp.PutOrganization o && catalogsSent.add(o.catalogId())) {
+                    Catalog catalog = catalogs.apply(o.catalogId());
+                    if (catalog != null) {
+                        catalogsJson = catalogsJson == null ? Json.MAPPER.createArrayNode() : catalogsJson;
+                        catalogsJson.add(EngineWire.write(catalog));
+                    }
+                }
+                opsJson.add(EngineWire.write(op));
+            }
+            if (catalogsJson != null) {
+                item.set("catalogs", catalogsJson);
+            }
+            item.set("ops", opsJson);
+            items.add(item);
+        }
+        if (skipped != 0) {
+            ObjectNode item = Json.object();
+            item.put("revision", skipped);
+            item.set("ops", Json.MAPPER.createArrayNode());
+            items.add(item);
+        }
+        return items;
+    }
+
+    /** The answer that tells a follower to start again from a snapshot. */
+    static ConflictException resyncRequired(String detail) {
+        return new ConflictException(RESYNC_REQUIRED, detail);
+    }
+
+    /** The code of {@link #resyncRequired}. */
+    public static final String RESYNC_REQUIRED = "resync_required";
+}

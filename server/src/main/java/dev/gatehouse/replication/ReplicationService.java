@@ -1,0 +1,126 @@
+package dev.gatehouse.replication;
+
+import dev.gatehouse.apikey.ReplicaReader;
+import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.engine.Catalog;
+import dev.gatehouse.engine.wire.EngineWire;
+import dev.gatehouse.enginefeed.EngineLoader;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.json.Json;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What an in-process replica reads (docs/api.md, "Replication"): a consistent snapshot of the decision state at one
+ * revision, and the committed changes after a revision. Both speak in engine operations and catalogs
+ * ({@link EngineWire}), built by the same code that fills this node's own engine — the snapshot by
+ * {@link EngineLoader}, the changes by the one change decoder — so a replica holds exactly what a node holds.
+ *
+ * <p>Read by a service key (everything, or one organization with {@code org}) or a replica key (its scope); an
+ * organization outside a scoped key's scope does not exist for it (404). Thread-safe.
+ */
+public final class ReplicationService {
+
+    private final Jdbi jdbi;
+    private final ChangeFeed feed;
+    private final ReplicationHub hub;
+    private final Function<String, Catalog> catalogs;
+
+    public ReplicationService(Jdbi jdbi, ChangeFeed feed, ReplicationHub hub, Function<String, Catalog> catalogs) {
+        this.jdbi = jdbi;
+        this.feed = feed;
+        this.hub = hub;
+        this.catalogs = catalogs;
+    }
+
+    /**
+     * Streams the snapshot of every organization the reader may see, or of {@code orgId}, as lines: a header
+     * {@code {"type": "snapshot", "revision", "org_id"}}, the catalogs of the models in use
+     * ({@code {"type": "catalog", "catalog"}}), every operation ({@code {"type": "op", "op"}}), and a trailer
+     * {@code {"type": "end", "revision", "ops"}} (a replica that misses it knows the snapshot was cut short).
+     * One repeatable-read transaction, rows written as they are read: constant memory whatever the size.
+     * {@code atRevision} learns the revision before the first line is written (a 404 can still be answered until then).
+     */
+    public void snapshot(ReplicaReader reader, Long orgId, LongConsumer atRevision, Consumer<ObjectNode> lines) {
+        Long scope = scope(reader, orgId);
+        jdbi.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            long revision = h.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
+            List<String> models = scope == null
+                    ? h.createQuery("SELECT DISTINCT model_id FROM organizations ORDER BY model_id")
+                            .mapTo(String.class).list()
+                    : h.createQuery("SELECT model_id FROM organizations WHERE id = :org").bind("org", scope.longValue())
+                            .mapTo(String.class).list();
+            if (scope != null && models.isEmpty()) {
+                throw notFound(scope);
+            }
+            atRevision.accept(revision);
+            ObjectNode header = Json.object().put("type", "snapshot").put("revision", revision).put("org_id", scope);
+            lines.accept(header);
+            for (String model : models) {
+                Catalog catalog = catalogs.apply(model);
+                if (catalog != null) {
+                    ObjectNode line = Json.object().put("type", "catalog");
+                    line.set("catalog", EngineWire.write(catalog));
+                    lines.accept(line);
+                }
+            }
+            long[] count = {0};
+            EngineLoader.read(h, scope, op -> {
+                ObjectNode line = Json.object().put("type", "op");
+                line.set("op", EngineWire.write(op));
+                lines.accept(line);
+                count[0]++;
+            });
+            lines.accept(Json.object().put("type", "end").put("revision", revision).put("ops", count[0]));
+        });
+    }
+
+    /**
+     * A follower of the changes after {@code after}, of every organization the reader may see or of {@code orgId}.
+     * A {@code resync_required} conflict at once when {@code after} lies beyond the end of the change log (a
+     * replica of another deployment, or of a database restored from a backup).
+     */
+    public ChangeStream changes(ReplicaReader reader, Long orgId, long after) {
+        Long scope = scope(reader, orgId);
+        if (scope != null) {
+            boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM organizations WHERE id = :org")
+                    .bind("org", scope.longValue()).mapTo(Long.class).one() > 0);
+            if (!exists) {
+                throw notFound(scope);
+            }
+        }
+        if (after > feed.applied()) {
+            long head = feed.read(h -> feed.log().latestRevision(h));
+            if (after > head) {
+                throw ChangeStream.resyncRequired("revision " + after + " is beyond the end of this deployment's "
+                        + "change log (" + head + "); load a snapshot");
+            }
+        }
+        return new ChangeStream(hub, feed, catalogs, reader, scope, after);
+    }
+
+    /** The revision this node has applied: what a stream has to offer now. */
+    public long applied() {
+        return feed.applied();
+    }
+
+    /** The organization a request reads: the one asked for (within the key's scope) or the key's own; null for all. */
+    private static Long scope(ReplicaReader reader, Long orgId) {
+        if (orgId == null) {
+            return reader.orgId();
+        }
+        if (!reader.mayRead(orgId)) {
+            throw notFound(orgId);
+        }
+        return orgId;
+    }
+
+    private static NotFoundException notFound(long orgId) {
+        return new NotFoundException("organization_not_found", "organization " + orgId + " not found");
+    }
+}

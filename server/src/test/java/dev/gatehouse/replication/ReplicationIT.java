@@ -1,0 +1,183 @@
+package dev.gatehouse.replication;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The snapshot and the change stream over HTTP: who may read them (service key, replica keys of every or one
+ * organization; not member keys, and a replica key nothing else), what they hold (catalogs, operations, the
+ * revision), scope isolation, long-poll and Server-Sent Events, and the answers for bad or unservable positions.
+ */
+class ReplicationIT {
+
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    static TestNode node;
+    static Fixtures fx;
+    static Fixtures.Org docs;
+    static Fixtures.Org other;
+
+    @BeforeAll
+    static void start() throws java.io.IOException {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        try (InputStream in = ReplicationIT.class.getResourceAsStream("/models/docs.json")) {
+            assertThat(node.service().post("/v1/models", MAPPER.readTree(in)).status()).isEqualTo(201);
+        }
+        docs = fx.org("docs");
+        other = fx.org("docs");
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static List<JsonNode> lines(Http.Res res) {
+        List<JsonNode> lines = new ArrayList<>();
+        res.body().lines().forEach(l -> lines.add(MAPPER.readTree(l)));
+        return lines;
+    }
+
+    static String replicaKey(Long orgId) {
+        Map<String, Object> body = orgId == null ? Map.of("name", "all") : Map.of("name", "one", "org_id", orgId);
+        Http.Res res = node.service().post("/v1/replica-keys", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        assertThat(res.get("kind").stringValue()).isEqualTo("replica");
+        return res.get("key").stringValue();
+    }
+
+    @Test
+    void snapshot_holdsCatalogsOperationsAndTheRevision_inOneConsistentStream() {
+        Http.Res res = node.service().get("/v1/snapshot");
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(res.header("Content-Type")).startsWith("application/x-ndjson");
+        List<JsonNode> lines = lines(res);
+        JsonNode header = lines.get(0);
+        assertThat(header.get("type").stringValue()).isEqualTo("snapshot");
+        long revision = header.get("revision").longValue();
+        assertThat(revision).isPositive().isEqualTo(res.revision());
+        assertThat(lines).anyMatch(l -> l.get("type").stringValue().equals("catalog")
+                && l.get("catalog").get("id").stringValue().equals("docs"));
+        assertThat(lines).anyMatch(l -> l.get("type").stringValue().equals("op")
+                && l.get("op").get("type").stringValue().equals("put_member")
+                && l.get("op").get("org_id").longValue() == other.id());
+        JsonNode end = lines.get(lines.size() - 1);
+        assertThat(end.get("type").stringValue()).isEqualTo("end");
+        assertThat(end.get("ops").longValue()).isEqualTo(lines.stream().filter(l -> l.get("type").stringValue()
+                .equals("op")).count());
+    }
+
+    @Test
+    void anOrgScopedKey_seesItsOrganizationAlone_andNothingElse() {
+        Http scoped = node.as(replicaKey(docs.id()));
+        List<JsonNode> lines = lines(scoped.get("/v1/snapshot"));
+        assertThat(lines.get(0).get("org_id").longValue()).isEqualTo(docs.id());
+        assertThat(lines).filteredOn(l -> l.get("type").stringValue().equals("op"))
+                .allMatch(l -> l.get("op").get("org_id").longValue() == docs.id()).isNotEmpty();
+        assertThat(scoped.get("/v1/snapshot?org=" + other.id()).status()).as("another org does not exist for it")
+                .isEqualTo(404);
+        assertThat(scoped.get("/v1/changes?after=0&org=" + other.id() + "&wait=0").status()).isEqualTo(404);
+        assertThat(scoped.get(docs.path() + "/members").status()).as("a replica key reads nothing else")
+                .isEqualTo(403);
+        assertThat(scoped.get(docs.path() + "/members").get("code").stringValue()).isEqualTo("replica_key_read_only");
+        assertThat(scoped.post("/v1/replica-keys", Map.of()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void memberKeys_areRefused_andRevokedReplicaKeysStopWorking() {
+        assertThat(docs.admin().get("/v1/snapshot").status()).isEqualTo(403);
+        assertThat(docs.admin().get("/v1/changes?after=0&wait=0").get("code").stringValue())
+                .isEqualTo("replica_key_required");
+        assertThat(node.anonymous().get("/v1/snapshot").status()).isEqualTo(401);
+        Http.Res created = node.service().post("/v1/replica-keys", Map.of());
+        Http replica = node.as(created.get("key").stringValue());
+        assertThat(replica.get("/v1/snapshot").status()).isEqualTo(200);
+        assertThat(node.service().get("/v1/replica-keys?limit=1000").body()).contains(created.get("id").stringValue());
+        assertThat(node.service().delete("/v1/replica-keys/" + created.get("id").stringValue()).status())
+                .isEqualTo(204);
+        assertThat(replica.get("/v1/snapshot").status()).isEqualTo(401);
+        assertThat(node.service().delete("/v1/replica-keys/nope").status()).isEqualTo(404);
+        assertThat(node.service().post("/v1/replica-keys", Map.of("org_id", 999_999)).status()).isEqualTo(404);
+        assertThat(node.service().post("/v1/replica-keys", Map.of("scope", "all")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void longPoll_answersTheNextChanges_andOtherOrganizationsStillAdvanceAScopedFollower() {
+        Http scoped = node.as(replicaKey(docs.id()));
+        long start = node.appliedRevision();
+        long role = fx.role(other, "Elsewhere", List.of("doc.read", "records.all"));
+        long mine = fx.role(docs, "Mine", List.of("doc.read", "records.all"));
+        long head = node.appliedRevision();
+        JsonNode all = node.service().get("/v1/changes?after=" + start + "&wait=5s").json();
+        assertThat(all.get("revision").longValue()).isEqualTo(head);
+        assertThat(all.get("changes").toString()).contains("\"role_id\":" + role).contains("\"role_id\":" + mine);
+        JsonNode page = scoped.get("/v1/changes?after=" + start + "&wait=5s").json();
+        assertThat(page.get("revision").longValue()).as("advanced past the other organization's role").isEqualTo(head);
+        assertThat(page.get("changes").toString()).doesNotContain("\"role_id\":" + role)
+                .contains("\"role_id\":" + mine);
+        long before = System.nanoTime();
+        JsonNode empty = node.service().get("/v1/changes?after=" + head + "&wait=300ms").json();
+        assertThat(empty.get("changes").size()).isZero();
+        assertThat(empty.get("revision").longValue()).isEqualTo(head);
+        assertThat(System.nanoTime() - before).as("waited").isGreaterThanOrEqualTo(250_000_000L);
+    }
+
+    @Test
+    void badPositions_are400_andOnesBeyondTheLog_are410ResyncRequired() {
+        for (String after : List.of("", "-1", "abc", "1.5", "99999999999999999999")) {
+            Http.Res res = node.service().get("/v1/changes?after=" + after + "&wait=0");
+            assertThat(res.status()).as(after).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_after");
+        }
+        assertThat(node.service().get("/v1/changes?wait=0").status()).isEqualTo(400);
+        assertThat(node.service().get("/v1/changes?after=0&wait=2h").get("code").stringValue())
+                .isEqualTo("invalid_wait");
+        assertThat(node.service().get("/v1/changes?after=0&heartbeat=0").get("code").stringValue())
+                .isEqualTo("invalid_heartbeat");
+        assertThat(node.service().get("/v1/changes?after=0&org=x&wait=0").status()).isEqualTo(400);
+        Http.Res beyond = node.service().get("/v1/changes?after=" + (node.appliedRevision() + 1000) + "&wait=0");
+        assertThat(beyond.status()).as(beyond.toString()).isEqualTo(410);
+        assertThat(beyond.get("code").stringValue()).isEqualTo("resync_required");
+    }
+
+    @Test
+    void serverSentEvents_pushNewRevisions_asTheyCommit() throws Exception {
+        long start = node.appliedRevision();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/changes?after=" + start
+                        + "&heartbeat=200ms")).header("Authorization", "Bearer " + TestNode.SERVICE_KEY).GET().build();
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<InputStream> res = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+            assertThat(in.readLine()).isEqualTo("event: heartbeat");
+            long role = fx.role(docs, "Pushed", List.of("doc.read", "records.all"));
+            String line;
+            boolean seen = false;
+            while (!seen && (line = in.readLine()) != null) {
+                seen = line.startsWith("data: ") && line.contains("\"role_id\":" + role);
+            }
+            assertThat(seen).isTrue();
+        }
+    }
+}
