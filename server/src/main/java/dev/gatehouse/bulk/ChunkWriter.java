@@ -367,7 +367,7 @@ final class ChunkWriter {
             throw unresolved;
         }
         try {
-            batch.flush();
+            batch.flush(run.get(0).line(), run.get(run.size() - 1).line());
         } catch (GatehouseException e) {
             throw new LineFailure(run.get(0).line(), e);
         } catch (JdbiException e) {
