@@ -61,12 +61,12 @@ public final class LoggedImport {
         private int created;
         private int updated;
 
-        Writer() {
+        public Writer() {
             json.writeStartArray();
         }
 
         /** Adds an assignment that changed from {@code before} (null: created) to {@code after}. */
-        void add(Assignment before, Assignment after) {
+        public void add(Assignment before, Assignment after) {
             json.writeStartArray();
             json.writeString(after.resourceType());
             json.writeString(after.resourceId());
