@@ -128,13 +128,19 @@ final class AssignmentStore {
         return out;
     }
 
-    /** The assignments among the given keys ({@code types[i]}, {@code rids[i]}, {@code members[i]}) that exist. */
+    /**
+     * The assignments among the given keys ({@code types[i]}, {@code rids[i]}, {@code members[i]}) that exist: one
+     * primary-key lookup per key, whatever the organization's size. (A plain join of the keys with the table lets
+     * the planner, which cannot estimate the keys, hash the organization's whole table, or walk a member's
+     * assignments through {@code assignments_member}; the {@code LIMIT 1} of the lateral lookup keeps it to the
+     * key.)
+     */
     public List<Assignment> findAll(Handle h, long orgId, List<String> types, List<String> rids, List<Long> members) {
-        return h.createQuery("SELECT a." + COLUMNS.replace(", ", ", a.") + " FROM assignments a JOIN unnest("
-                        + "CAST(:types AS text[]), CAST(:rids AS text[]), CAST(:members AS bigint[])) "
-                        + "AS k(resource_type, resource_id, member_id) ON a.org_id = :org "
-                        + "AND a.resource_type = k.resource_type AND a.resource_id = k.resource_id "
-                        + "AND a.member_id = k.member_id")
+        return h.createQuery("SELECT a." + COLUMNS.replace(", ", ", a.") + " FROM unnest(CAST(:types AS text[]), "
+                        + "CAST(:rids AS text[]), CAST(:members AS bigint[])) AS k(resource_type, resource_id, member_id) "
+                        + "CROSS JOIN LATERAL (SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org "
+                        + "AND resource_type = k.resource_type AND resource_id = k.resource_id "
+                        + "AND member_id = k.member_id LIMIT 1) a")
                 .bind("org", orgId).bind("types", types.toArray(new String[0])).bind("rids", rids.toArray(new String[0]))
                 .bind("members", members.toArray(new Long[0])).map((rs, ctx) -> map(rs)).list();
     }
