@@ -28,8 +28,10 @@ import java.util.Set;
  * applied to each one, in order, exactly as if each were put alone — but with the reads shared: {@link #prepare}
  * reads the current assignments of a whole run in one query, the limits' counts in one query per resource type,
  * and roles and resources once each; {@link #put} checks one assignment against those (and against the
- * assignments put before it), records its change, and keeps its row; {@link #flush} writes the kept rows in one
- * statement. An assignment that already holds the role changes nothing and records nothing.
+ * assignments put before it) and keeps its row; {@link #flush} writes the kept rows — the new ones with
+ * PostgreSQL's {@code COPY}, the changed ones in one statement — and records them all as one change, a
+ * {@code bulk_import} record whose objects list them in order ({@link LoggedImport}), instead of one record per
+ * assignment. An assignment that already holds the role changes nothing and records nothing.
  *
  * <p>{@link #flush} must run before anything else touches assignments in the transaction. Not thread-safe; lives
  * for one transaction.
@@ -60,6 +62,9 @@ public final class AssignmentBatch {
     private final Set<String> visible = new HashSet<>();
     private final Map<Long, Optional<Role>> roleCache = new HashMap<>();
     private final Set<Long> notBeyondCaller = new HashSet<>();
+    /** Keys whose row the table holds: found by {@link #prepare} or written by a {@link #flush}. */
+    private final Set<Key> stored = new HashSet<>();
+    private LoggedImport.Writer imported = new LoggedImport.Writer();
 
     AssignmentBatch(AssignmentService service, AssignmentStore store, Tx tx, Caller caller, PermissionModel model,
                     long orgId) {
@@ -88,7 +93,9 @@ public final class AssignmentBatch {
             }
             for (Assignment a : store.findAll(tx.handle(), orgId, unknown.stream().map(Key::type).toList(),
                     unknown.stream().map(Key::resourceId).toList(), unknown.stream().map(Key::memberId).toList())) {
-                current.put(new Key(a.resourceType(), a.resourceId(), a.memberId()), a);
+                Key key = new Key(a.resourceType(), a.resourceId(), a.memberId());
+                current.put(key, a);
+                stored.add(key);
             }
         }
         resources.forEach((type, ids) -> counts.computeIfAbsent(type, t -> tx.limits().assignmentCounts(orgId, t))
@@ -132,16 +139,28 @@ public final class AssignmentBatch {
                 before == null ? now : before.createdAt(), now, expiresAt);
         current.put(key, after);
         pending.put(key, after);
-        tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
-                before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
+        imported.add(before, after);
         return before == null ? Outcome.CREATED : Outcome.UPDATED;
     }
 
-    /** Writes the assignments put since the last flush, in one statement. */
-    public void flush() {
-        if (!pending.isEmpty()) {
-            store.upsertAll(tx.handle(), List.copyOf(pending.values()));
-            pending.clear();
+    /**
+     * Writes the assignments put since the last flush and records them as one {@code bulk_import} change naming
+     * the lines {@code firstLine} to {@code lastLine} that gave them; nothing when none changed.
+     */
+    public void flush(long firstLine, long lastLine) {
+        if (pending.isEmpty()) {
+            return;
         }
+        List<Assignment> added = new ArrayList<>();
+        List<Assignment> changed = new ArrayList<>();
+        pending.forEach((key, row) -> (stored.add(key) ? added : changed).add(row));
+        store.insertAll(tx.handle(), added);
+        if (!changed.isEmpty()) {
+            store.upsertAll(tx.handle(), changed);
+        }
+        pending.clear();
+        tx.changeMany(orgId, ObjectType.BULK_IMPORT, firstLine + "-" + lastLine, Action.IMPORTED,
+                imported.summary(firstLine, lastLine), imported.objects());
+        imported = new LoggedImport.Writer();
     }
 }

@@ -30,7 +30,8 @@ import org.jdbi.v3.core.JdbiException;
 /**
  * Writes the lines of one chunk inside its transaction, in order, each through the service that owns its kind of
  * object and with every rule that service applies to the caller's own request (roles, members and groups one by
- * one; consecutive assignment upserts together through an {@link AssignmentBatch}). Names resolve against the
+ * one; consecutive assignment upserts together through an {@link AssignmentBatch}, which records them as one
+ * {@code bulk_import} change naming their lines). Names resolve against the
  * state the earlier lines left: roles and groups by name ignoring case, members by user id. A line that changes
  * nothing records nothing. The first line that fails ends the chunk with a {@link LineFailure}; the caller rolls
  * the chunk back.
@@ -368,7 +369,7 @@ final class ChunkWriter {
             throw unresolved;
         }
         try {
-            batch.flush();
+            batch.flush(run.get(0).line(), run.get(run.size() - 1).line());
         } catch (GatehouseException e) {
             throw new LineFailure(run.get(0).line(), e);
         } catch (JdbiException e) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * its size. Lines are parsed and checked as they arrive ({@link LineParser}) and written in <em>chunks</em> of at
  * most {@link ImportOptions#chunkLines()} lines (and {@link #CHUNK_BYTES} bytes): each chunk is one transaction
  * of the organization ({@link ChunkWriter}), which commits whole or not at all, and whose change records reach
- * every node like any write's (one per object changed). The first line that fails — malformed, unknown field,
+ * every node like any write's (one per object changed, but one {@code bulk_import} record for each run of
+ * assignment upserts, listing them: see {@code assignment/LoggedImport}). The first line that fails — malformed, unknown field,
  * a name that resolves to nothing, a rule of the caller's own request, a limit, the body ending inside it, the
  * line limit — stops the import: its chunk changes nothing, earlier chunks stay committed, and the failure
  * ({@link ImportFailedException}) names the line, the reason its own request would have been given, and

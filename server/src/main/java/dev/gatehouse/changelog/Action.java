@@ -9,7 +9,8 @@ import java.util.Objects;
  * What a change did to its object. {@link #wire()} is the name stored in {@code change_log.action} and shown by
  * the events API and webhooks; those names are API and never change. Members are {@link #ACTIVATED} and
  * {@link #DEACTIVATED} where their status changes, webhook subscriptions {@link #PAUSED} and {@link #RESUMED},
- * time-bound assignments {@link #EXPIRED} when their end has come; every other change is created, updated or
+ * time-bound assignments {@link #EXPIRED} when their end has come, a bulk import's summarizing records
+ * {@link #IMPORTED}; every other change is created, updated or
  * deleted.
  *
  * <p>An open enumeration, for the reason {@link ObjectType} gives: the constants are every action this version
@@ -29,6 +30,8 @@ public final class Action {
     public static final Action RESUMED = known("resumed");
     /** A time-bound assignment whose end has come, removed by the system. */
     public static final Action EXPIRED = known("expired");
+    /** Objects written by a bulk import, recorded together ({@link ObjectType#BULK_IMPORT}). */
+    public static final Action IMPORTED = known("imported");
 
     private final String wire;
 

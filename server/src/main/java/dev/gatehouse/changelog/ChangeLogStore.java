@@ -66,15 +66,17 @@ public final class ChangeLogStore {
         List<ChangeRecord> records = new ArrayList<>(count);
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
-                                        object_id, action, changed_fields, before, after, delta, size_bytes)
+                                        object_id, action, changed_fields, before, after, delta, objects,
+                                        size_bytes)
                 VALUES (:revision, :org, :at, :actorType, :actorId, :keyId, :objectType, :objectId, :action,
-                        :fields, CAST(:before AS jsonb), CAST(:after AS jsonb), CAST(:delta AS jsonb), :size)""");
+                        :fields, CAST(:before AS jsonb), CAST(:after AS jsonb), CAST(:delta AS jsonb), :objects,
+                        :size)""");
         for (Authored write : writes) {
             Actor actor = write.actor();
             Instant at = write.at();
             for (PendingChange c : write.changes()) {
                 ChangeRecord r = new ChangeRecord(next++, c.orgId(), at, actor, c.objectType(), c.objectId(),
-                        c.action(), c.changedFields(), c.before(), c.after(), c.delta());
+                        c.action(), c.changedFields(), c.before(), c.after(), c.delta(), c.objects());
                 records.add(r);
                 String before = r.before() == null ? null : Json.writeString(r.before());
                 String after = r.after() == null ? null : Json.writeString(r.after());
@@ -86,7 +88,9 @@ public final class ChangeLogStore {
                         .bind("action", r.action().wire())
                         .bind("fields", r.changedFields().toArray(new String[0]))
                         .bind("before", before).bind("after", after).bind("delta", delta)
-                        .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta))
+                        .bind("objects", r.objects())
+                        .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta)
+                                + utf8Length(r.objects()))
                         .add();
             }
         }
@@ -137,7 +141,8 @@ public final class ChangeLogStore {
                 ObjectType.of(rs.getString("object_type")), rs.getString("object_id"),
                 Action.of(rs.getString("action")),
                 Arrays.asList((String[]) rs.getArray("changed_fields").getArray()),
-                json(rs.getString("before")), json(rs.getString("after")), json(rs.getString("delta")));
+                json(rs.getString("before")), json(rs.getString("after")), json(rs.getString("delta")),
+                rs.getString("objects"));
     }
 
     /** The UTF-8 length of a JSON text (0 for null), counted without encoding it. */

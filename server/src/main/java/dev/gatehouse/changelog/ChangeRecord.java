@@ -12,11 +12,14 @@ import tools.jackson.databind.JsonNode;
  * (e.g. {@code role/LoggedRole}), never by an API renderer: their field names are a storage format, shown
  * as they are by the events API and webhooks and read by the engine's decoder. {@code delta} says what the
  * change did where the snapshots leave it out to stay small (a group's {@code members_added} and
- * {@code members_removed}); null for most records.
+ * {@code members_removed}); null for most records. {@code objects} is the compact list of the objects a record
+ * stands for when it stands for many (a {@link ObjectType#BULK_IMPORT} record: JSON text in the shape its codec,
+ * {@code assignment/LoggedImport}, documents), null for every other record; the events API pages it, the engine's
+ * decoder expands it.
  */
 public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
                            String objectId, Action action, List<String> changedFields, JsonNode before,
-                           JsonNode after, JsonNode delta) {
+                           JsonNode after, JsonNode delta, String objects) {
     public ChangeRecord {
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(actor, "actor");
@@ -26,9 +29,17 @@ public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor 
         changedFields = List.copyOf(changedFields);
     }
 
+    /** A record that stands for one object. */
+    public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
+                        String objectId, Action action, List<String> changedFields, JsonNode before,
+                        JsonNode after, JsonNode delta) {
+        this(revision, orgId, occurredAt, actor, objectType, objectId, action, changedFields, before, after, delta,
+                null);
+    }
+
     /** A record without a delta. */
     public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
                         String objectId, Action action, List<String> changedFields, JsonNode before, JsonNode after) {
-        this(revision, orgId, occurredAt, actor, objectType, objectId, action, changedFields, before, after, null);
+        this(revision, orgId, occurredAt, actor, objectType, objectId, action, changedFields, before, after, null, null);
     }
 }

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * What a change-log record is about. {@link #wire()} is the name stored in {@code change_log.object_type} and
  * shown by the events API and webhooks ({@code "api_key"} for {@link #API_KEY}); those names are API and never
- * change. Only {@link #ORGANIZATION}, {@link #ROLE}, {@link #MEMBER}, {@link #ASSIGNMENT}, {@link #RESOURCE} and
- * {@link #MEMBER_GRANTS} enter the decision engine; {@link #MODEL} feeds the model registry.
+ * change. Only {@link #ORGANIZATION}, {@link #ROLE}, {@link #MEMBER}, {@link #ASSIGNMENT}, {@link #RESOURCE},
+ * {@link #MEMBER_GRANTS} and {@link #BULK_IMPORT} enter the decision engine; {@link #MODEL} feeds the model registry.
  *
  * <p>An open enumeration: the constants are every type this version writes, and {@link #of} returns them, so they
  * compare with {@code ==}. The change log is shared by every node, including nodes of a newer version during an
@@ -42,6 +42,11 @@ public final class ObjectType {
     public static final ObjectType RESOURCE = known("resource");
     /** A member's per-member grants (the set, replaced whole). */
     public static final ObjectType MEMBER_GRANTS = known("member_grants");
+    /**
+     * Many objects of one kind written by one run of a bulk import's chunk, in one record: a summary as its
+     * {@code after}, the objects in {@link ChangeRecord#objects()} (the assignments an import gave).
+     */
+    public static final ObjectType BULK_IMPORT = known("bulk_import");
 
     private final String wire;
 

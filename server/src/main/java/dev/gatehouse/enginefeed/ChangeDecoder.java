@@ -1,6 +1,7 @@
 package dev.gatehouse.enginefeed;
 
 import dev.gatehouse.assignment.LoggedAssignment;
+import dev.gatehouse.assignment.LoggedImport;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.engine.EngineOp;
@@ -17,7 +18,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The one decoder from the change log into the engine: turns a committed change record into the engine
- * operations it stands for. Organizations, roles, members, assignments and resources (their parents) decide;
+ * operations it stands for. Organizations, roles, members, assignments and resources (their parents) decide, and
+ * so does a bulk import's record of many assignments ({@code bulk_import}: one operation per assignment its
+ * objects list, in order);
  * every other object type
  * decodes to no operation — also one only a newer version knows (models reach the engine through the model
  * registry, which must apply a model's record before an organization names it — it listens first).
@@ -55,6 +58,9 @@ public final class ChangeDecoder {
         }
         if (type == ObjectType.MEMBER_GRANTS) {
             return grants(record);
+        }
+        if (type == ObjectType.BULK_IMPORT) {
+            return imported(record);
         }
         return List.of();
     }
@@ -123,6 +129,22 @@ public final class ChangeDecoder {
         Snapshot parent = after.objectOrNull(LoggedResource.PARENT);
         return List.of(EngineOps.resource(orgId, type, id,
                 parent == null ? null : parent.text(LoggedResource.PARENT_ID)));
+    }
+
+    /** The assignments a bulk import's run gave ({@link LoggedImport}), each as its own record would decode. */
+    private static List<EngineOp> imported(ChangeRecord record) {
+        long orgId = orgId(record);
+        if (record.objects() == null) {
+            throw new UndecodableChangeException(record, "objects", "is missing", null);
+        }
+        List<EngineOp> ops = new ArrayList<>();
+        try {
+            LoggedImport.read(record.objects(), e -> ops.add(EngineOps.assignment(orgId, e.type(), e.resourceId(),
+                    e.memberId(), e.roleId())));
+        } catch (IllegalArgumentException e) {
+            throw new UndecodableChangeException(record, "objects", e.getMessage(), e);
+        }
+        return ops;
     }
 
     /** A member's grants replaced whole; removed (no {@code after}) is the empty set. */

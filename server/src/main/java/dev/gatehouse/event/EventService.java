@@ -3,6 +3,7 @@ package dev.gatehouse.event;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.LoggedImport;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.jdbi.v3.core.Handle;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An organization's history, read from the change log. Who may read it all (a <em>reader</em>): a service key,
@@ -98,6 +100,20 @@ public final class EventService {
                     "organization " + orgId + " has no event at revision " + revision
                             + " (it belongs to another organization, does not exist yet or was removed by retention)"));
         });
+    }
+
+    /**
+     * The objects a record of many stands for (a {@code bulk_import} event's assignments, {@link LoggedImport}), each
+     * as the change a record of its own would show: from position {@code after + 1} (positions start at 1), at
+     * most {@code limit}. The caller must be a reader; an event of another kind has no objects (404).
+     */
+    public List<ObjectNode> objects(Principal principal, long orgId, long revision, long after, int limit) {
+        ChangeRecord record = get(principal, orgId, revision);
+        if (record.objectType() != ObjectType.BULK_IMPORT || record.objects() == null) {
+            throw new NotFoundException("event_objects_not_found", "the event at revision " + revision + " is a "
+                    + record.objectType() + " event, which stands for one object; only bulk_import events list objects");
+        }
+        return LoggedImport.events(orgId, record.occurredAt(), record.objects(), after, limit);
     }
 
     /**

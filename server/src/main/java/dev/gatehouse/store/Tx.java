@@ -80,6 +80,15 @@ public final class Tx {
                 after, delta));
     }
 
+    /**
+     * Records one change that stands for many objects ({@link ObjectType#BULK_IMPORT}): {@code summary} as its
+     * {@code after}, the objects' compact list as {@code objects} (see {@link PendingChange}).
+     */
+    public void changeMany(Long orgId, ObjectType objectType, String objectId, Action action, JsonNode summary,
+                           String objects) {
+        changes.add(new PendingChange(orgId, objectType, objectId, action, List.of(), null, summary, null, objects));
+    }
+
     List<PendingChange> changes() {
         return changes;
     }

@@ -114,6 +114,55 @@ class RetentionIT {
         }
     }
 
+    /**
+     * A bulk import's record of many assignments is pruned like any record, its objects with it; the assignments
+     * stay in the tables, so a node that starts afterwards loads the same engine.
+     */
+    @Test
+    void aBulkImportsRecord_isPrunedWhole_whileItsAssignmentsStay() throws IOException {
+        String url = TestDatabase.freshDatabaseUrl();
+        try (TestNode node = node(url, 1)) {
+            try (InputStream in = RetentionIT.class.getResourceAsStream("/models/docs.json")) {
+                assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isEqualTo(201);
+            }
+            var org = new Fixtures(node).org("docs");
+            String body = String.join("\n",
+                    Json.writeString(Map.of("type", "role", "name", "Writer", "permissions",
+                            List.of("doc.read", "doc.write", "records.all"))),
+                    Json.writeString(Map.of("type", "member", "user_id", "w", "email", "w@example.com",
+                            "role", "Writer")),
+                    Json.writeString(Map.of("type", "assignment", "resource", Map.of("type", "room", "id", "r1"),
+                            "user_id", "w", "role", "Writer")),
+                    Json.writeString(Map.of("type", "assignment", "resource", Map.of("type", "room", "id", "r2"),
+                            "user_id", "w", "role", "Writer"))) + "\n";
+            long imported = node.service().raw("POST", org.path() + "/import", body, "application/x-ndjson")
+                    .revision();
+            Jdbi jdbi = jdbi(node);
+            String type = jdbi.withHandle(h -> h.createQuery("SELECT object_type FROM change_log WHERE revision = :r")
+                    .bind("r", imported).mapTo(String.class).one());
+            assertThat(type).isEqualTo("bulk_import");
+            assertThat(node.service().post(org.path() + "/roles", Map.of("name", "Young", "permissions",
+                    List.of("doc.read", "records.all"))).status()).isEqualTo(201);
+            age(jdbi, imported);
+
+            // the node registers what it applied every few seconds: until then, retention stops below it
+            Await.until(Duration.ofSeconds(20), "retention prunes the import's record", () -> {
+                node.node().retention().runOnce();
+                return oldest(jdbi) > imported;
+            });
+            assertThat(oldest(jdbi)).as("the record after it stays").isEqualTo(imported + 1);
+            assertThat(node.service().get(org.path() + "/events/" + imported + "/objects").status()).isEqualTo(404);
+            Map<String, Object> check = Map.of("user_id", "w", "permission", "doc.write",
+                    "resource", Map.of("type", "room", "id", "r2"));
+            assertThat(node.service().post(org.path() + "/check", check).get("allowed").booleanValue()).isTrue();
+            try (TestNode later = node(url, 1)) {
+                assertThat(later.service().post(org.path() + "/check", check).get("allowed").booleanValue())
+                        .as("loaded from the tables").isTrue();
+                assertThat(later.node().engine().digest()).isEqualTo(node.node().engine().digest());
+            }
+        }
+    }
+
     @Test
     void pruning_runsInSmallBatches() {
         try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {

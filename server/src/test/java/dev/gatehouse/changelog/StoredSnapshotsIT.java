@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The stored shape of every object type's change-log snapshots, pinned: one scenario writes every object type with
  * every action it has through the public APIs (native, Close, Rooms), then, per object type, the field paths of
- * everything stored in {@code before}, {@code after} and {@code delta}, each with the JSON kinds seen there, are
+ * everything stored in {@code before}, {@code after}, {@code delta} and {@code objects}, each with the JSON kinds
+ * seen there, are
  * compared with {@code src/test/resources/golden/changelog/<object_type>.json}.
  *
  * <p>These shapes are a storage format, shown as stored by the events API and webhooks and read back by the engine's
@@ -51,6 +52,9 @@ class StoredSnapshotsIT {
                 collect(shape, "before", record.before());
                 collect(shape, "after", record.after());
                 collect(shape, "delta", record.delta());
+                if (record.objects() != null) {
+                    collect(shape, "objects", Json.readTree(record.objects()));
+                }
                 actions.computeIfAbsent(record.objectType(), t -> new HashSet<>()).add(record.action());
                 ChangeDecoder.decode(record);
             }
@@ -120,6 +124,16 @@ class StoredSnapshotsIT {
                 Map.of("role_id", fx.role(org, Map.of("name", "Guest", "permissions", List.of("doc.read"), "external",
                         true, "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned",
                                 "require_assignment"))))), 200);
+
+        String alicesDocs = String.join("\n",
+                Json.writeString(Map.of("type", "assignment", "resource", Map.of("type", "doc", "id", "d3"),
+                        "user_id", "alice", "role_id", editor)),
+                Json.writeString(Map.of("type", "assignment", "resource", Map.of("type", "doc", "id", "d4"),
+                        "user_id", "alice", "role_id", editor, "expires_at", "2031-01-01T00:00:00Z"))) + "\n";
+        ok(service.raw("POST", path + "/import", alicesDocs, "application/x-ndjson"), 200);
+        ok(service.raw("POST", path + "/import", Json.writeString(Map.of("type", "assignment", "resource",
+                Map.of("type", "doc", "id", "d4"), "user_id", "alice", "role_id", limited)) + "\n",
+                "application/x-ndjson"), 200);
 
         try (InputStream in = StoredSnapshotsIT.class.getResourceAsStream("/models/sites.json")) {
             ok(service.post("/v1/models", Json.MAPPER.readTree(in)), 201);

@@ -2,6 +2,7 @@ package dev.gatehouse.enginefeed;
 
 import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.LoggedAssignment;
+import dev.gatehouse.assignment.LoggedImport;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.changelog.ChangeRecord;
@@ -46,7 +47,7 @@ class ChangeDecoderTest {
     static final long ORG = 7;
     static final Instant T = Instant.parse("2026-05-01T10:00:00.123456Z");
     static final Set<ObjectType> DECIDING = Set.of(ObjectType.ORGANIZATION, ObjectType.ROLE, ObjectType.MEMBER,
-            ObjectType.ASSIGNMENT, ObjectType.RESOURCE, ObjectType.MEMBER_GRANTS);
+            ObjectType.ASSIGNMENT, ObjectType.RESOURCE, ObjectType.MEMBER_GRANTS, ObjectType.BULK_IMPORT);
 
     static final Organization ORGANIZATION = new Organization(ORG, UUID.fromString("0f0e0d0c-0b0a-4908-8706-050403020100"),
             "Acme", "close", 1, T, T);
@@ -85,9 +86,9 @@ class ChangeDecoderTest {
         assertThat(ObjectType.values()).extracting(ObjectType::wire).containsExactly("organization", "model", "role",
                 "member", "assignment", "group", "api_key", "webhook", "room", "room_user", "rooms_profile",
                 "office", "region", "close_membership_settings", "close_pinned_views", "resource",
-                "member_grants");
+                "member_grants", "bulk_import");
         assertThat(Action.values()).extracting(Action::wire).containsExactly("created", "updated", "deleted",
-                "activated", "deactivated", "paused", "resumed", "expired");
+                "activated", "deactivated", "paused", "resumed", "expired", "imported");
     }
 
     /** A record written by a newer version keeps its names, and decodes to nothing. */
@@ -128,9 +129,15 @@ class ChangeDecoderTest {
                 : type == ObjectType.RESOURCE ? RESOURCE.objectId() : type == ObjectType.ROLE ? "12"
                 : type == ObjectType.MEMBER || type == ObjectType.MEMBER_GRANTS ? "30" : String.valueOf(ORG);
         ChangeRecord record = new ChangeRecord(42, ORG, T, Actor.SYSTEM, type, objectId, action, List.of(),
-                removed ? snapshot : null, removed ? null : snapshot);
+                removed ? snapshot : null, removed ? null : snapshot, null,
+                type == ObjectType.BULK_IMPORT ? IMPORTED : null);
 
         List<EngineOp> ops = ChangeDecoder.decode(record);
+        if (type == ObjectType.BULK_IMPORT) {
+            assertThat(ops).containsExactly(new EngineOp.PutAssignment(ORG, "room", "r-9", 30, 12),
+                    new EngineOp.PutAssignment(ORG, "room", "r \"10\"\\", 31, 13));
+            return;
+        }
 
         if (!DECIDING.contains(type)) {
             assertThat(ops).isEmpty();
@@ -155,6 +162,54 @@ class ChangeDecoderTest {
                     : new EngineOp.PutAssignment(ORG, "room", "r-9", 30, 12);
         }
         assertThat(ops).containsExactly(expected);
+    }
+
+    /** The objects of a bulk import's record: one assignment created, one updated (its role and its end). */
+    static final String IMPORTED = imported();
+
+    private static String imported() {
+        LoggedImport.Writer writer = new LoggedImport.Writer();
+        writer.add(null, ASSIGNMENT);
+        Assignment was = new Assignment(ORG, "room", "r \"10\"\\", 31, 12, T.minusSeconds(60), T.minusSeconds(60),
+                T.plusSeconds(3600));
+        writer.add(was, new Assignment(ORG, "room", "r \"10\"\\", 31, 13, was.createdAt(), T, null));
+        return writer.objects();
+    }
+
+    /** The events API rebuilds each object of a bulk import's record as a record of its own would show it. */
+    @Test
+    void aBulkImportsObjects_readBackAsTheAssignmentsSnapshots() {
+        List<ObjectNode> events = LoggedImport.events(ORG, T, IMPORTED, 0, 10);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).get("action").stringValue()).isEqualTo("created");
+        assertThat(events.get(0).get("before").isNull()).isTrue();
+        assertThat(events.get(0).get("after")).isEqualTo(LoggedAssignment.of(ASSIGNMENT));
+        assertThat(events.get(1).get("action").stringValue()).isEqualTo("updated");
+        assertThat(events.get(1).get("object_id").stringValue()).isEqualTo("room/r \"10\"\\/31");
+        assertThat(events.get(1).get("before").get("role_id").longValue()).isEqualTo(12);
+        assertThat(events.get(1).get("before").get("expires_at").stringValue())
+                .isEqualTo(T.plusSeconds(3600).toString());
+        assertThat(events.get(1).get("after").get("role_id").longValue()).isEqualTo(13);
+        assertThat(events.get(1).get("after").get("created_at").stringValue())
+                .isEqualTo(T.minusSeconds(60).toString());
+        assertThat(events.get(1).get("after").get("expires_at").isNull()).isTrue();
+        assertThat(LoggedImport.events(ORG, T, IMPORTED, 1, 10)).extracting(n -> n.get("position").longValue())
+                .containsExactly(2L);
+    }
+
+    @Test
+    void aBulkImportWithoutItsObjects_orWithBrokenOnes_isRefused() {
+        ChangeRecord missing = new ChangeRecord(42, ORG, T, Actor.SYSTEM, ObjectType.BULK_IMPORT, "1-2",
+                Action.IMPORTED, List.of(), null, Json.object(), null, null);
+        assertThatThrownBy(() -> ChangeDecoder.decode(missing))
+                .isInstanceOfSatisfying(UndecodableChangeException.class, e -> assertThat(e.field()).isEqualTo("objects"));
+        ChangeRecord broken = new ChangeRecord(42, ORG, T, Actor.SYSTEM, ObjectType.BULK_IMPORT, "1-2",
+                Action.IMPORTED, List.of(), null, Json.object(), null, "[[\"room\", \"r1\", \"30\", 12]]");
+        assertThatThrownBy(() -> ChangeDecoder.decode(broken))
+                .isInstanceOfSatisfying(UndecodableChangeException.class, e -> {
+                    assertThat(e.field()).isEqualTo("objects");
+                    assertThat(e.getMessage()).contains("[0] member_id is not an integer");
+                });
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /v1/orgs/{org}/events}: the organization's change history, newest first by default.
@@ -48,7 +49,8 @@ final class EventsResource {
     List<Route> routes() {
         return List.of(
                 Route.get("/v1/orgs/{org}/events", this::list),
-                Route.get("/v1/orgs/{org}/events/{revision}", this::get));
+                Route.get("/v1/orgs/{org}/events/{revision}", this::get),
+                Route.get("/v1/orgs/{org}/events/{revision}/objects", this::objects));
     }
 
     private void list(Context ctx) {
@@ -63,6 +65,15 @@ final class EventsResource {
     private void get(Context ctx) {
         var principal = auth.principal(ctx);
         V1.ok(ctx, EventJson.of(events.get(principal, V1.id(ctx, "org"), V1.id(ctx, "revision"))));
+    }
+
+    /** A {@code bulk_import} event's objects, paged by position ({@code limit}, {@code cursor}). */
+    private void objects(Context ctx) {
+        var principal = auth.principal(ctx);
+        int limit = V1.limit(ctx);
+        List<ObjectNode> page = events.objects(principal, V1.id(ctx, "org"), V1.id(ctx, "revision"), V1.after(ctx),
+                limit);
+        V1.page(ctx, page, limit, n -> n.get("position").longValue(), n -> n);
     }
 
     /** Reads and checks every filter, naming all bad parameters in one 400. */
