@@ -39,7 +39,9 @@ final class EngineDigest {
                                 : role.visibility().userFieldIds() + "/" + role.visibility().allowUnassigned(),
                         role.takesGrants());
             }
-            for (MemberEntry member : sorted(org.members).values()) {
+            TreeMap<Long, MemberEntry> members = new TreeMap<>();
+            org.members.forEachEntry(member -> members.put(member.id(), member));
+            for (MemberEntry member : members.values()) {
                 d.add("member", member.id(), member.userId(), member.roleId(), member.external(), member.active());
             }
             for (Map.Entry<Long, long[]> grants : sorted(org.grants).entrySet()) {

@@ -117,13 +117,13 @@ public final class EngineWriter {
 
     private void putMember(EngineOp.PutMember op) {
         OrgState org = state.org(op.orgId());
-        MemberEntry previous = org.members.get(op.memberId());
-        MemberEntry entry = new MemberEntry(op.memberId(), op.userId(), op.roleId(), op.external(), op.active());
-        org.members.put(op.memberId(), entry);
+        long word = MemberTable.word(op.roleId(), op.external(), op.active());
+        MemberEntry previous = org.members.entry(op.memberId());
+        org.members.put(op.memberId(), op.userId(), word, org.grants.get(op.memberId()) != null);
         if (previous != null && !previous.userId().equals(op.userId())) {
-            org.membersByUserId.remove(previous.userId(), previous);
+            org.membersByUserId.remove(previous.userId(), previous.id());
         }
-        org.membersByUserId.put(op.userId(), entry);
+        org.membersByUserId.put(op.userId(), op.memberId());
     }
 
     private void putGrants(EngineOp.PutGrants op) {
@@ -138,14 +138,15 @@ public final class EngineWriter {
         } else {
             org.grants.remove(op.memberId());
         }
+        org.members.setGrants(op.memberId(), any);
     }
 
     private void removeMember(EngineOp.RemoveMember op) {
         OrgState org = state.org(op.orgId());
-        MemberEntry previous = org.members.get(op.memberId());
+        MemberEntry previous = org.members.entry(op.memberId());
         if (previous != null) {
             org.members.remove(op.memberId());
-            org.membersByUserId.remove(previous.userId(), previous);
+            org.membersByUserId.remove(previous.userId(), previous.id());
             org.grants.remove(op.memberId());
             for (ResourceIndex index : org.resources.values()) {
                 index.removeMember(op.memberId());

@@ -145,6 +145,18 @@ final class ResourceIndex {
         return byResource.get(resourceId);
     }
 
+    /** The role a member holds on a resource of this type, 0 for none. The check path: no allocation. */
+    long roleOf(String resourceId, long memberId) {
+        ResourceEntry entry = byResource.get(resourceId);
+        return entry == null ? 0L : entry.roleOf(memberId);
+    }
+
+    /** The members assigned on a resource, ascending (a shared array, never to be changed). */
+    long[] membersOn(String resourceId) {
+        ResourceEntry entry = byResource.get(resourceId);
+        return entry == null ? new long[0] : entry.memberIds;
+    }
+
     /** Sorted resource ids on which the member holds an assignment. */
     String[] resourcesOf(long memberId) {
         String[] ids = byMember.get(memberId);
