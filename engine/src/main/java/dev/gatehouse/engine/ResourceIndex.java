@@ -23,7 +23,8 @@ final class ResourceIndex {
     final boolean inheritsCompanyRole;
     /** The permissions that apply on this type, as a bit set over permission numbers. */
     private final long[] applicable;
-    final ConcurrentHashMap<String, ResourceEntry> byResource = new ConcurrentHashMap<>();
+    /** Resource id → its assignments, packed for the check path. */
+    final ResourceTable byResource = new ResourceTable();
     final LongMap<String[]> byMember = new LongMap<>();
     /** The index of the parent type, null for a type at the top of the hierarchy. */
     final ResourceIndex parent;
@@ -135,26 +136,29 @@ final class ResourceIndex {
 
     /** Puts this index's entries (immutable, shared) into {@code empty}, an index of the same type. */
     void copyInto(ResourceIndex empty) {
-        empty.byResource.putAll(byResource);
+        byResource.forEach(entry -> {
+            for (int i = 0; i < entry.memberIds.length; i++) {
+                empty.byResource.put(entry.resourceId, entry.memberIds[i], entry.roleIds[i]);
+            }
+        });
         byMember.forEach(empty.byMember::put);
         empty.parents.putAll(parents);
         empty.children.putAll(children);
     }
 
+    /** The assignments on a resource of this type (read out of the table: allocates), null when it has none. */
     ResourceEntry resource(String resourceId) {
-        return byResource.get(resourceId);
+        return byResource.entry(resourceId);
     }
 
     /** The role a member holds on a resource of this type, 0 for none. The check path: no allocation. */
     long roleOf(String resourceId, long memberId) {
-        ResourceEntry entry = byResource.get(resourceId);
-        return entry == null ? 0L : entry.roleOf(memberId);
+        return byResource.roleOf(resourceId, memberId);
     }
 
-    /** The members assigned on a resource, ascending (a shared array, never to be changed). */
+    /** The members assigned on a resource, ascending. */
     long[] membersOn(String resourceId) {
-        ResourceEntry entry = byResource.get(resourceId);
-        return entry == null ? new long[0] : entry.memberIds;
+        return byResource.members(resourceId);
     }
 
     /** Sorted resource ids on which the member holds an assignment. */
@@ -164,13 +168,8 @@ final class ResourceIndex {
     }
 
     void put(String resourceId, long memberId, long roleId) {
-        ResourceEntry entry = byResource.get(resourceId);
-        if (entry == null) {
-            entry = ResourceEntry.empty(resourceId);
-        }
-        boolean isNew = entry.roleOf(memberId) == 0L;
-        String id = entry.resourceId;
-        byResource.put(id, entry.with(memberId, roleId));
+        boolean isNew = byResource.put(resourceId, memberId, roleId) == 0L;
+        String id = resourceId;
         if (isNew) {
             String[] ids = resourcesOf(memberId);
             int at = -Arrays.binarySearch(ids, id) - 1;
@@ -183,15 +182,8 @@ final class ResourceIndex {
     }
 
     void remove(String resourceId, long memberId) {
-        ResourceEntry entry = byResource.get(resourceId);
-        if (entry == null || entry.roleOf(memberId) == 0L) {
+        if (byResource.remove(resourceId, memberId) == 0L) {
             return;
-        }
-        ResourceEntry rest = entry.without(memberId);
-        if (rest.size() == 0) {
-            byResource.remove(resourceId);
-        } else {
-            byResource.put(resourceId, rest);
         }
         String[] ids = resourcesOf(memberId);
         int at = Arrays.binarySearch(ids, resourceId);

@@ -130,13 +130,13 @@ final class WhatIf {
             }
         });
         for (ResourceIndex index : org.resources.values()) {
-            for (ResourceEntry entry : index.byResource.values()) {
+            index.byResource.forEach(entry -> {
                 for (int i = 0; i < entry.memberIds.length; i++) {
                     if (entry.roleIds[i] == roleId) {
                         assignmentPlaces(org, index.type, entry.resourceId, entry.memberIds[i], reached);
                     }
                 }
-            }
+            });
         }
     }
 
