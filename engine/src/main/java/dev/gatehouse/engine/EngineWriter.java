@@ -17,7 +17,9 @@ import java.util.function.Function;
  * O(assignments on that resource + of that member), a resource's parent (a move) O(children of the old and new
  * parent), never O(organization); a member's grants are replaced whole, O(1); removing a member also drops its
  * assignments and grants. A parent given to a resource
- * whose type has no parent type is an {@link IllegalArgumentException} and changes nothing.
+ * whose type has no parent type is an {@link IllegalArgumentException} and changes nothing, and so is a member
+ * whose company role id exceeds 2^59 − 1 ({@code MemberTable.MAX_ROLE_ID}: the member table packs it beside the
+ * member's flags).
  *
  * <p>Thread rules: all writes are serialized on this object's monitor; readers take no lock and see each single
  * write atomically. An operation that names an unknown organization, catalog or resource type throws an

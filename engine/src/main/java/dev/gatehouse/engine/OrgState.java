@@ -2,7 +2,6 @@ package dev.gatehouse.engine;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The in-memory indexes of one organization: its catalog, roles, members (by id, packed in a {@link MemberTable},
@@ -19,7 +18,7 @@ final class OrgState {
     /** Member id → company role and flags, packed for the check path (and the user id beside them). */
     final MemberTable members = new MemberTable();
     /** The product's user id → member id. */
-    final ConcurrentHashMap<String, Long> membersByUserId = new ConcurrentHashMap<>();
+    final UserIdIndex membersByUserId = new UserIdIndex();
     /** Member id → its grants; only members with at least one grant are present. */
     final LongMap<long[]> grants = new LongMap<>();
     /** One index per resource type of the catalog; the map itself never changes. */
@@ -59,7 +58,7 @@ final class OrgState {
         roles.forEach(copy.roles::put);
         members.forEachEntry(m -> copy.members.put(m.id(), m.userId(),
                 MemberTable.word(m.roleId(), m.external(), m.active()), grants.get(m.id()) != null));
-        copy.membersByUserId.putAll(membersByUserId);
+        membersByUserId.copyInto(copy.membersByUserId);
         grants.forEach(copy.grants::put);
         resources.forEach((type, index) -> index.copyInto(copy.resources.get(type)));
         return copy;

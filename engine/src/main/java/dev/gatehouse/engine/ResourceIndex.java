@@ -5,14 +5,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All assignments of one organization on one resource type, indexed both ways: by resource (for checks
- * and "who is here") and by member (sorted resource ids, for "where can this member act"), together with
+ * and "who is here", a {@link ResourceTable}) and by member (sorted resource ids, for "where can this member act"), together with
  * what the catalog says of the type (whether it inherits the company role, which permissions apply on it, its
  * parent type) and the hierarchy's links of its resources: each resource's parent (a resource of the parent
  * type's index, {@link #parent}) and, per parent, its children of this type (sorted ids).
  *
  * <p>Readers are lock-free; writes come from the engine's single writer. Every assignment write is
- * O(assignments on the resource + assignments of the member), a parent write O(children of the old and the new
- * parent); both independent of the organization's size.
+ * O(assignments on the resource + assignments of the member) (amortized over the table's growth), a parent write
+ * O(children of the old and the new parent); both independent of the organization's size.
  */
 final class ResourceIndex {
 

@@ -219,4 +219,33 @@ class MemberTableTest {
         assertThat(reads.get()).isPositive();
         assertThat(table.size()).isEqualTo(stable);
     }
+
+    /** The user id index beside the table: random puts and conditional removals against a HashMap. */
+    @Test
+    void userIdIndex_agreesWithAHashMap() {
+        UserIdIndex index = new UserIdIndex();
+        Map<String, Long> expected = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 100_000; i++) {
+            String userId = (random.nextBoolean() ? "user-" : "Aa") + random.nextInt(3_000);
+            long id = 1 + random.nextInt(5);
+            if (random.nextInt(3) == 0) {
+                index.remove(userId, id);
+                expected.remove(userId, id);
+            } else {
+                index.put(userId, id);
+                expected.put(userId, id);
+            }
+        }
+        assertThat(index.size()).isEqualTo(expected.size());
+        for (int n = 0; n < 3_000; n++) {
+            for (String userId : List.of("user-" + n, "Aa" + n)) {
+                assertThat(index.get(new String(userId.toCharArray()))).isEqualTo(expected.get(userId));
+            }
+        }
+        UserIdIndex copy = new UserIdIndex();
+        index.copyInto(copy);
+        assertThat(copy.size()).isEqualTo(expected.size());
+        expected.forEach((userId, id) -> assertThat(copy.get(userId)).isEqualTo(id));
+    }
 }
