@@ -113,7 +113,7 @@ final class ResourceTable {
     }
 
     /**
-     * The offset of the resource's record in {@code t} (or -1); with {@code slot} false, the index of its slot.
+     * The offset of the resource's record in {@code t} (or -1); with {@code record} false, the index of its slot.
      * Readers pass true and read each slot with acquire semantics.
      */
     private static int find(Table t, int h, String resourceId, boolean record) {
