@@ -22,7 +22,7 @@ package dev.gatehouse.engine;
  * role, a role id ({@code > 0}) for a role assigned on the resource or an ancestor, a negated role id
  * ({@code < 0}) for the company role. {@link #roleId} and {@link #onResource} read it; a {@link Source} passed
  * in learns which resource's assignment decided. Cost: per level of the hierarchy one map read for the
- * resource's assignments, one binary search in them and one map read for its parent — O(depth), and the depth is
+ * resource's assignments, one search in them and one map read for its parent — O(depth), and the depth is
  * at most the number of the catalog's resource types. Stateless.
  */
 final class DecidingRole {
@@ -36,24 +36,24 @@ final class DecidingRole {
     }
 
     /**
+     * @param member     the member's word in its organization's {@link MemberTable} (role id and flags)
      * @param index      the resource type's index, null for an organization-wide question
      * @param resourceId the resource asked about (null when the question is organization-wide)
      */
-    static long of(MemberEntry member, ResourceIndex index, String resourceId) {
-        return of(member, index, resourceId, null);
+    static long of(long memberId, long member, ResourceIndex index, String resourceId) {
+        return of(memberId, member, index, resourceId, null);
     }
 
-    /** As {@link #of(MemberEntry, ResourceIndex, String)}; {@code source}, when given, learns where it decided. */
-    static long of(MemberEntry member, ResourceIndex index, String resourceId, Source source) {
-        if (!member.active()) {
+    /** As {@link #of(long, long, ResourceIndex, String)}; {@code source}, when given, learns where it decided. */
+    static long of(long memberId, long member, ResourceIndex index, String resourceId, Source source) {
+        if (!MemberTable.active(member)) {
             return NONE;
         }
         if (index != null) {
             ResourceIndex at = index;
             String id = resourceId;
             while (at != null && id != null) {
-                ResourceEntry entry = at.resource(id);
-                long assigned = entry == null ? 0L : entry.roleOf(member.id());
+                long assigned = at.roleOf(id, memberId);
                 if (assigned != 0L) {
                     if (source != null) {
                         source.index = at;
@@ -68,7 +68,7 @@ final class DecidingRole {
                 return NONE;
             }
         }
-        return -member.roleId();
+        return -MemberTable.roleId(member);
     }
 
     /** The id of the deciding role, 0 for {@link #NONE}. */
@@ -86,28 +86,28 @@ final class DecidingRole {
      * grants it, or the company role decides, takes grants, and the member holds a grant of it. A role no longer
      * held grants nothing (and takes no grants). No allocation.
      */
-    static boolean allows(OrgState org, MemberEntry member, long decided, int permission) {
+    static boolean allows(OrgState org, long memberId, long member, long decided, int permission) {
         if (decided == NONE) {
             return false;
         }
         RoleEntry role = org.roles.get(roleId(decided));
         return role != null && (role.grants(permission) || (decided < 0 && role.takesGrants()
-                && RoleEntry.isSet(grantsOf(org, member), permission)));
+                && RoleEntry.isSet(grantsOf(org, memberId, member), permission)));
     }
 
     /** Whether {@link #allows} holds only through a grant: the deciding role itself lacks the permission. */
-    static boolean byGrant(OrgState org, MemberEntry member, long decided, int permission) {
+    static boolean byGrant(OrgState org, long memberId, long member, long decided, int permission) {
         RoleEntry role = role(org, decided);
-        return role != null && !role.grants(permission) && allows(org, member, decided, permission);
+        return role != null && !role.grants(permission) && allows(org, memberId, member, decided, permission);
     }
 
     /** Role ∪ grants where {@code decided} was found, as permission bits; null when no role decides. */
-    static long[] bits(OrgState org, MemberEntry member, long decided) {
+    static long[] bits(OrgState org, long memberId, long member, long decided) {
         RoleEntry role = role(org, decided);
         if (role == null) {
             return null;
         }
-        long[] grants = decided < 0 && role.takesGrants() ? grantsOf(org, member) : NO_GRANTS;
+        long[] grants = decided < 0 && role.takesGrants() ? grantsOf(org, memberId, member) : NO_GRANTS;
         if (grants.length == 0) {
             return role.bits();
         }
@@ -118,9 +118,15 @@ final class DecidingRole {
         return union;
     }
 
-    /** The member's per-member grants (an empty array for none); the array is shared, never to be changed. */
-    static long[] grantsOf(OrgState org, MemberEntry member) {
-        long[] grants = org.grants.get(member.id());
+    /**
+     * The member's per-member grants (an empty array for none); the array is shared, never to be changed. The
+     * word's grants flag spares the map read for the members who hold none.
+     */
+    static long[] grantsOf(OrgState org, long memberId, long member) {
+        if (!MemberTable.hasGrants(member)) {
+            return NO_GRANTS;
+        }
+        long[] grants = org.grants.get(memberId);
         return grants == null ? NO_GRANTS : grants;
     }
 

@@ -39,7 +39,9 @@ final class EngineDigest {
                                 : role.visibility().userFieldIds() + "/" + role.visibility().allowUnassigned(),
                         role.takesGrants());
             }
-            for (MemberEntry member : sorted(org.members).values()) {
+            TreeMap<Long, MemberEntry> members = new TreeMap<>();
+            org.members.forEachEntry(member -> members.put(member.id(), member));
+            for (MemberEntry member : members.values()) {
                 d.add("member", member.id(), member.userId(), member.roleId(), member.external(), member.active());
             }
             for (Map.Entry<Long, long[]> grants : sorted(org.grants).entrySet()) {
@@ -49,7 +51,9 @@ final class EngineDigest {
                 for (Map.Entry<String, String> link : new TreeMap<>(type.getValue().parents).entrySet()) {
                     d.add("parent", type.getKey(), link.getKey(), link.getValue());
                 }
-                for (ResourceEntry entry : new TreeMap<>(type.getValue().byResource).values()) {
+                TreeMap<String, ResourceEntry> entries = new TreeMap<>();
+                type.getValue().byResource.forEach(entry -> entries.put(entry.resourceId, entry));
+                for (ResourceEntry entry : entries.values()) {
                     for (int i = 0; i < entry.memberIds.length; i++) {
                         d.add("assignment", type.getKey(), entry.resourceId, entry.memberIds[i], entry.roleIds[i]);
                     }

@@ -7,9 +7,9 @@ import java.util.List;
  * is given (organization, member, permission, resource type, in that order), asks {@link DecidingRole} which
  * role decides, and reads that role. The lookups are in {@link Lookups}.
  *
- * <p>The check path ({@link #check}) is a handful of map reads, per level of the resource hierarchy one binary
- * search in a resource's assignments and one parent read (O(depth)), and one bit test: no lock, no I/O, no
- * allocation. Thread-safe; takes no lock except in {@link #digest}.
+ * <p>The check path ({@link #check}) is a handful of map reads — the member's word from the organization's
+ * {@link MemberTable}, per level of the resource hierarchy one search in a resource's assignments and one parent
+ * read (O(depth)) — and one bit test: no lock, no I/O, no allocation. Thread-safe; takes no lock except in {@link #digest}.
  */
 final class EngineReader implements DecisionEngine {
 
@@ -30,26 +30,27 @@ final class EngineReader implements DecisionEngine {
     @Override
     public boolean check(long orgId, long memberId, String permission, String resourceType, String resourceId) {
         OrgState org = state.org(orgId);
-        MemberEntry member = EngineState.member(org, memberId);
+        long member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
         if (resourceType == null) {
-            return DecidingRole.allows(org, member, DecidingRole.of(member, null, null), p);
+            return DecidingRole.allows(org, memberId, member, DecidingRole.of(memberId, member, null, null), p);
         }
         ResourceIndex index = EngineState.resourceIndex(org, resourceType, p);
-        return DecidingRole.allows(org, member, DecidingRole.of(member, index, resourceId), p);
+        return DecidingRole.allows(org, memberId, member, DecidingRole.of(memberId, member, index, resourceId), p);
     }
 
     @Override
     public Decision explain(long orgId, long memberId, String permission, String resourceType, String resourceId) {
         long at = state.revision;
         OrgState org = state.org(orgId);
-        MemberEntry member = EngineState.member(org, memberId);
+        long member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, p);
         DecidingRole.Source source = new DecidingRole.Source();
-        long decided = DecidingRole.of(member, index, resourceId, source);
+        long decided = DecidingRole.of(memberId, member, index, resourceId, source);
         if (decided == DecidingRole.NONE) {
-            return new Decision(false, Decision.Path.NONE, null, whyNoRole(member, index, resourceId), at);
+            return new Decision(false, Decision.Path.NONE, null, whyNoRole(memberId, member, index, resourceId),
+                    at);
         }
         long roleId = DecidingRole.roleId(decided);
         RoleEntry role = org.roles.get(roleId);
@@ -57,7 +58,7 @@ final class EngineReader implements DecisionEngine {
         String name = role == null ? "#" + roleId : "\"" + role.name() + "\"";
         String verdict = name + ", " + (allowed ? "grants " : "lacks ") + permission;
         if (!DecidingRole.onResource(decided)) {
-            if (DecidingRole.byGrant(org, member, decided, p)) {
+            if (DecidingRole.byGrant(org, memberId, member, decided, p)) {
                 return new Decision(true, Decision.Path.MEMBER_GRANT, roleId, "a grant of " + permission
                         + " to the member, beside its company role " + name, at);
             }
@@ -74,15 +75,15 @@ final class EngineReader implements DecisionEngine {
     }
 
     /** Says, for people, why {@link DecidingRole} found no role. */
-    private static String whyNoRole(MemberEntry member, ResourceIndex index, String resourceId) {
-        if (!member.active()) {
-            return "member " + member.id() + " is deactivated";
+    private static String whyNoRole(long memberId, long member, ResourceIndex index, String resourceId) {
+        if (!MemberTable.active(member)) {
+            return "member " + memberId + " is deactivated";
         }
         if (index == null) {
             return "external member: no company role applies outside resources";
         }
         String where = index.parent == null ? "" : " or its ancestors";
-        if (member.roleId() == 0L) {
+        if (MemberTable.roleId(member) == 0L) {
             return "external member with no role on " + index.type + " " + resourceId + where;
         }
         return "no role on " + index.type + " " + resourceId + where + ", and " + index.type
@@ -92,17 +93,21 @@ final class EngineReader implements DecisionEngine {
     @Override
     public List<String> permissions(long orgId, long memberId, String resourceType, String resourceId) {
         OrgState org = state.org(orgId);
-        MemberEntry member = EngineState.member(org, memberId);
+        long member = EngineState.member(org, memberId);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, -1);
-        long[] bits = DecidingRole.bits(org, member, DecidingRole.of(member, index, resourceId));
+        long[] bits = DecidingRole.bits(org, memberId, member, DecidingRole.of(memberId, member, index, resourceId));
         return bits == null ? List.of() : org.catalog.keys(bits);
     }
 
     @Override
     public VisibilityFilter visibilityFilter(long orgId, long memberId) {
         OrgState org = state.org(orgId);
-        MemberEntry member = EngineState.member(org, memberId);
-        RoleEntry role = DecidingRole.role(org, DecidingRole.of(member, null, null));
+        MemberEntry member = org.members.entry(memberId);
+        if (member == null) {
+            throw new EngineException.UnknownMember(orgId, memberId);
+        }
+        long word = MemberTable.word(member.roleId(), member.external(), member.active());
+        RoleEntry role = DecidingRole.role(org, DecidingRole.of(memberId, word, null, null));
         if (role == null) {
             return new VisibilityFilter(false, true, member.userId(), List.of(), false, null);
         }
@@ -117,18 +122,19 @@ final class EngineReader implements DecisionEngine {
     public Page<String> lookupResources(long orgId, long memberId, String permission, String resourceType,
                                         String cursor, int limit) {
         OrgState org = state.org(orgId);
-        MemberEntry member = EngineState.member(org, memberId);
+        long member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
-        return Lookups.resources(org, member, p, EngineState.resourceIndex(org, resourceType, p), cursor, limit);
+        return Lookups.resources(org, memberId, member, p, EngineState.resourceIndex(org, resourceType, p), cursor,
+                limit);
     }
 
     @Override
     public boolean inheritsOnUnassigned(long orgId, long memberId, String permission, String resourceType) {
         OrgState org = state.org(orgId);
-        MemberEntry member = EngineState.member(org, memberId);
+        long member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
         ResourceIndex index = EngineState.resourceIndex(org, resourceType, p);
-        return DecidingRole.allows(org, member, DecidingRole.of(member, index, null), p);
+        return DecidingRole.allows(org, memberId, member, DecidingRole.of(memberId, member, index, null), p);
     }
 
     @Override
@@ -148,21 +154,19 @@ final class EngineReader implements DecisionEngine {
     @Override
     public Long findMemberId(long orgId, String userId) {
         OrgState org = state.orgs.get(orgId);
-        MemberEntry member = org == null ? null : org.membersByUserId.get(userId);
-        return member == null ? null : member.id();
+        return org == null ? null : org.membersByUserId.get(userId);
     }
 
     @Override
     public boolean hasMember(long orgId, long memberId) {
         OrgState org = state.orgs.get(orgId);
-        return org != null && org.members.get(memberId) != null;
+        return org != null && org.members.word(memberId) != 0L;
     }
 
     @Override
     public boolean isActive(long orgId, long memberId) {
         OrgState org = state.orgs.get(orgId);
-        MemberEntry member = org == null ? null : org.members.get(memberId);
-        return member != null && member.active();
+        return org != null && MemberTable.active(org.members.word(memberId));
     }
 
     @Override

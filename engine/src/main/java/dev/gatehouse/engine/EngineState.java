@@ -30,9 +30,10 @@ final class EngineState {
         return org;
     }
 
-    static MemberEntry member(OrgState org, long memberId) {
-        MemberEntry member = org.members.get(memberId);
-        if (member == null) {
+    /** The member's word in the organization's {@link MemberTable}: its company role and flags. */
+    static long member(OrgState org, long memberId) {
+        long member = org.members.word(memberId);
+        if (member == 0L) {
             throw new EngineException.UnknownMember(org.id, memberId);
         }
         return member;

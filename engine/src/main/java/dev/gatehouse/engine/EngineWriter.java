@@ -17,7 +17,9 @@ import java.util.function.Function;
  * O(assignments on that resource + of that member), a resource's parent (a move) O(children of the old and new
  * parent), never O(organization); a member's grants are replaced whole, O(1); removing a member also drops its
  * assignments and grants. A parent given to a resource
- * whose type has no parent type is an {@link IllegalArgumentException} and changes nothing.
+ * whose type has no parent type is an {@link IllegalArgumentException} and changes nothing, and so is a member
+ * whose company role id exceeds 2^59 − 1 ({@code MemberTable.MAX_ROLE_ID}: the member table packs it beside the
+ * member's flags).
  *
  * <p>Thread rules: all writes are serialized on this object's monitor; readers take no lock and see each single
  * write atomically. An operation that names an unknown organization, catalog or resource type throws an
@@ -117,13 +119,13 @@ public final class EngineWriter {
 
     private void putMember(EngineOp.PutMember op) {
         OrgState org = state.org(op.orgId());
-        MemberEntry previous = org.members.get(op.memberId());
-        MemberEntry entry = new MemberEntry(op.memberId(), op.userId(), op.roleId(), op.external(), op.active());
-        org.members.put(op.memberId(), entry);
+        long word = MemberTable.word(op.roleId(), op.external(), op.active());
+        MemberEntry previous = org.members.entry(op.memberId());
+        org.members.put(op.memberId(), op.userId(), word, org.grants.get(op.memberId()) != null);
         if (previous != null && !previous.userId().equals(op.userId())) {
-            org.membersByUserId.remove(previous.userId(), previous);
+            org.membersByUserId.remove(previous.userId(), previous.id());
         }
-        org.membersByUserId.put(op.userId(), entry);
+        org.membersByUserId.put(op.userId(), op.memberId());
     }
 
     private void putGrants(EngineOp.PutGrants op) {
@@ -138,14 +140,15 @@ public final class EngineWriter {
         } else {
             org.grants.remove(op.memberId());
         }
+        org.members.setGrants(op.memberId(), any);
     }
 
     private void removeMember(EngineOp.RemoveMember op) {
         OrgState org = state.org(op.orgId());
-        MemberEntry previous = org.members.get(op.memberId());
+        MemberEntry previous = org.members.entry(op.memberId());
         if (previous != null) {
             org.members.remove(op.memberId());
-            org.membersByUserId.remove(previous.userId(), previous);
+            org.membersByUserId.remove(previous.userId(), previous.id());
             org.grants.remove(op.memberId());
             for (ResourceIndex index : org.resources.values()) {
                 index.removeMember(op.memberId());

@@ -15,8 +15,6 @@ import java.util.TreeSet;
  */
 final class Lookups {
 
-    private static final long[] NO_MEMBERS = new long[0];
-
     private Lookups() {
     }
 
@@ -28,11 +26,11 @@ final class Lookups {
      * lacks the permission hides the ancestor's. Cost: O(assignments of the member on the type and its ancestor
      * types + the descendants of those ancestors), independent of the rest of the organization.
      */
-    static Page<String> resources(OrgState org, MemberEntry member, int permission, ResourceIndex index,
+    static Page<String> resources(OrgState org, long memberId, long member, int permission, ResourceIndex index,
                                   String cursor, int limit) {
-        TreeSet<String> candidates = new TreeSet<>(Arrays.asList(index.resourcesOf(member.id())));
+        TreeSet<String> candidates = new TreeSet<>(Arrays.asList(index.resourcesOf(memberId)));
         for (ResourceIndex ancestor = index.parent; ancestor != null; ancestor = ancestor.parent) {
-            for (String held : ancestor.resourcesOf(member.id())) {
+            for (String held : ancestor.resourcesOf(memberId)) {
                 ancestor.forEachDescendant(held, (type, id) -> {
                     if (type == index) {
                         candidates.add(id);
@@ -42,8 +40,8 @@ final class Lookups {
         }
         List<String> items = new ArrayList<>();
         for (String id : cursor == null ? candidates : candidates.tailSet(cursor, false)) {
-            long decided = DecidingRole.of(member, index, id);
-            if (DecidingRole.onResource(decided) && DecidingRole.allows(org, member, decided, permission)) {
+            long decided = DecidingRole.of(memberId, member, index, id);
+            if (DecidingRole.onResource(decided) && DecidingRole.allows(org, memberId, member, decided, permission)) {
                 if (items.size() == limit) {
                     return new Page<>(items, items.get(limit - 1));
                 }
@@ -65,8 +63,8 @@ final class Lookups {
         Collector found = new Collector();
         if (index == null || index.inheritsCompanyRole) {
             org.members.forEach((id, member) -> {
-                if (id > after && DecidingRole.allows(org, member, DecidingRole.of(member, index, resourceId),
-                        permission)) {
+                if (id > after && DecidingRole.allows(org, id, member, DecidingRole.of(id, member, index,
+                        resourceId), permission)) {
                     found.add(id);
                 }
             });
@@ -74,17 +72,16 @@ final class Lookups {
             Set<Long> seen = new HashSet<>();
             ResourceIndex at = index;
             for (String id = resourceId; at != null && id != null; id = at.parentOf(id), at = at.parent) {
-                ResourceEntry entry = at.resource(id);
-                for (long memberId : entry == null ? NO_MEMBERS : entry.memberIds) {
-                    MemberEntry member = org.members.get(memberId);
-                    if (memberId > after && member != null && seen.add(memberId) && DecidingRole.allows(org,
-                            member, DecidingRole.of(member, index, resourceId), permission)) {
+                for (long memberId : at.membersOn(id)) {
+                    long member = org.members.word(memberId);
+                    if (memberId > after && member != 0L && seen.add(memberId) && DecidingRole.allows(org,
+                            memberId, member, DecidingRole.of(memberId, member, index, resourceId), permission)) {
                         found.add(memberId);
                     }
                 }
             }
         }
-        long[] sorted = found.sorted();
+        long[] sorted = found.sortedDistinct();
         List<Long> items = new ArrayList<>(Math.min(limit, sorted.length));
         for (int i = 0; i < sorted.length && i < limit; i++) {
             items.add(sorted[i]);
@@ -105,10 +102,20 @@ final class Lookups {
             ids[count++] = id;
         }
 
-        long[] sorted() {
+        /**
+         * The ids ascending, each once: a walk over the member table that meets a member moving to another slot
+         * (its user id changed meanwhile) can see it twice.
+         */
+        long[] sortedDistinct() {
             long[] out = Arrays.copyOf(ids, count);
             Arrays.sort(out);
-            return out;
+            int distinct = 0;
+            for (int i = 0; i < out.length; i++) {
+                if (i == 0 || out[i] != out[i - 1]) {
+                    out[distinct++] = out[i];
+                }
+            }
+            return Arrays.copyOf(out, distinct);
         }
     }
 }

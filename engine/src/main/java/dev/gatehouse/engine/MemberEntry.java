@@ -1,7 +1,8 @@
 package dev.gatehouse.engine;
 
 /**
- * A member as the engine sees it. Immutable; an update replaces the entry.
+ * A member as read out of its organization's {@link MemberTable} for the questions off the check path (copies,
+ * digests, visibility, the writer's bookkeeping of user ids). Immutable.
  *
  * @param roleId the company role, 0 for external members
  */

@@ -2,10 +2,10 @@ package dev.gatehouse.engine;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory indexes of one organization: its catalog, roles, members (by id and by the product's user id)
+ * The in-memory indexes of one organization: its catalog, roles, members (by id, packed in a {@link MemberTable},
+ * and by the product's user id)
  * one {@link ResourceIndex} per resource type of the catalog, and each member's per-member grants (a bit set over
  * the catalog's grantable permissions, by member id; immutable arrays, replaced whole). Readers are lock-free; all writes come from
  * the engine's single writer.
@@ -15,8 +15,10 @@ final class OrgState {
     final long id;
     final Catalog catalog;
     final LongMap<RoleEntry> roles = new LongMap<>();
-    final LongMap<MemberEntry> members = new LongMap<>();
-    final ConcurrentHashMap<String, MemberEntry> membersByUserId = new ConcurrentHashMap<>();
+    /** Member id → company role and flags, packed for the check path (and the user id beside them). */
+    final MemberTable members = new MemberTable();
+    /** The product's user id → member id. */
+    final UserIdIndex membersByUserId = new UserIdIndex();
     /** Member id → its grants; only members with at least one grant are present. */
     final LongMap<long[]> grants = new LongMap<>();
     /** One index per resource type of the catalog; the map itself never changes. */
@@ -54,8 +56,9 @@ final class OrgState {
     OrgState copy() {
         OrgState copy = new OrgState(id, catalog);
         roles.forEach(copy.roles::put);
-        members.forEach(copy.members::put);
-        copy.membersByUserId.putAll(membersByUserId);
+        members.forEachEntry(m -> copy.members.put(m.id(), m.userId(),
+                MemberTable.word(m.roleId(), m.external(), m.active()), grants.get(m.id()) != null));
+        membersByUserId.copyInto(copy.membersByUserId);
         grants.forEach(copy.grants::put);
         resources.forEach((type, index) -> index.copyInto(copy.resources.get(type)));
         return copy;

@@ -5,14 +5,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All assignments of one organization on one resource type, indexed both ways: by resource (for checks
- * and "who is here") and by member (sorted resource ids, for "where can this member act"), together with
+ * and "who is here", a {@link ResourceTable}) and by member (sorted resource ids, for "where can this member act"), together with
  * what the catalog says of the type (whether it inherits the company role, which permissions apply on it, its
  * parent type) and the hierarchy's links of its resources: each resource's parent (a resource of the parent
  * type's index, {@link #parent}) and, per parent, its children of this type (sorted ids).
  *
  * <p>Readers are lock-free; writes come from the engine's single writer. Every assignment write is
- * O(assignments on the resource + assignments of the member), a parent write O(children of the old and the new
- * parent); both independent of the organization's size.
+ * O(assignments on the resource + assignments of the member) (amortized over the table's growth), a parent write
+ * O(children of the old and the new parent); both independent of the organization's size.
  */
 final class ResourceIndex {
 
@@ -23,7 +23,8 @@ final class ResourceIndex {
     final boolean inheritsCompanyRole;
     /** The permissions that apply on this type, as a bit set over permission numbers. */
     private final long[] applicable;
-    final ConcurrentHashMap<String, ResourceEntry> byResource = new ConcurrentHashMap<>();
+    /** Resource id → its assignments, packed for the check path. */
+    final ResourceTable byResource = new ResourceTable();
     final LongMap<String[]> byMember = new LongMap<>();
     /** The index of the parent type, null for a type at the top of the hierarchy. */
     final ResourceIndex parent;
@@ -135,14 +136,29 @@ final class ResourceIndex {
 
     /** Puts this index's entries (immutable, shared) into {@code empty}, an index of the same type. */
     void copyInto(ResourceIndex empty) {
-        empty.byResource.putAll(byResource);
+        byResource.forEach(entry -> {
+            for (int i = 0; i < entry.memberIds.length; i++) {
+                empty.byResource.put(entry.resourceId, entry.memberIds[i], entry.roleIds[i]);
+            }
+        });
         byMember.forEach(empty.byMember::put);
         empty.parents.putAll(parents);
         empty.children.putAll(children);
     }
 
+    /** The assignments on a resource of this type (read out of the table: allocates), null when it has none. */
     ResourceEntry resource(String resourceId) {
-        return byResource.get(resourceId);
+        return byResource.entry(resourceId);
+    }
+
+    /** The role a member holds on a resource of this type, 0 for none. The check path: no allocation. */
+    long roleOf(String resourceId, long memberId) {
+        return byResource.roleOf(resourceId, memberId);
+    }
+
+    /** The members assigned on a resource, ascending. */
+    long[] membersOn(String resourceId) {
+        return byResource.members(resourceId);
     }
 
     /** Sorted resource ids on which the member holds an assignment. */
@@ -152,13 +168,8 @@ final class ResourceIndex {
     }
 
     void put(String resourceId, long memberId, long roleId) {
-        ResourceEntry entry = byResource.get(resourceId);
-        if (entry == null) {
-            entry = ResourceEntry.empty(resourceId);
-        }
-        boolean isNew = entry.roleOf(memberId) == 0L;
-        String id = entry.resourceId;
-        byResource.put(id, entry.with(memberId, roleId));
+        boolean isNew = byResource.put(resourceId, memberId, roleId) == 0L;
+        String id = resourceId;
         if (isNew) {
             String[] ids = resourcesOf(memberId);
             int at = -Arrays.binarySearch(ids, id) - 1;
@@ -171,15 +182,8 @@ final class ResourceIndex {
     }
 
     void remove(String resourceId, long memberId) {
-        ResourceEntry entry = byResource.get(resourceId);
-        if (entry == null || entry.roleOf(memberId) == 0L) {
+        if (byResource.remove(resourceId, memberId) == 0L) {
             return;
-        }
-        ResourceEntry rest = entry.without(memberId);
-        if (rest.size() == 0) {
-            byResource.remove(resourceId);
-        } else {
-            byResource.put(resourceId, rest);
         }
         String[] ids = resourcesOf(memberId);
         int at = Arrays.binarySearch(ids, resourceId);

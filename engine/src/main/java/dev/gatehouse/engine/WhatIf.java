@@ -125,18 +125,18 @@ final class WhatIf {
 
     private static void holdersOf(OrgState org, long roleId, Map<Impact.Where, SortedSet<Long>> reached) {
         org.members.forEach((id, member) -> {
-            if (member.roleId() == roleId) {
+            if (MemberTable.roleId(member) == roleId) {
                 companyPlaces(org, id, reached);
             }
         });
         for (ResourceIndex index : org.resources.values()) {
-            for (ResourceEntry entry : index.byResource.values()) {
+            index.byResource.forEach(entry -> {
                 for (int i = 0; i < entry.memberIds.length; i++) {
                     if (entry.roleIds[i] == roleId) {
                         assignmentPlaces(org, index.type, entry.resourceId, entry.memberIds[i], reached);
                     }
                 }
-            }
+            });
         }
     }
 
@@ -211,16 +211,17 @@ final class WhatIf {
      * count (only those that apply there).
      */
     private static long[] granted(OrgState org, Impact.Where where, long memberId) {
-        MemberEntry member = org.members.get(memberId);
-        if (member == null) {
+        long member = org.members.word(memberId);
+        if (member == 0L) {
             return new long[0];
         }
         if (where.organizationWide()) {
-            long[] bits = DecidingRole.bits(org, member, DecidingRole.of(member, null, null));
+            long[] bits = DecidingRole.bits(org, memberId, member, DecidingRole.of(memberId, member, null, null));
             return bits == null ? new long[0] : bits;
         }
         ResourceIndex index = org.resources.get(where.resourceType());
-        long[] bits = DecidingRole.bits(org, member, DecidingRole.of(member, index, where.resourceId()));
+        long[] bits = DecidingRole.bits(org, memberId, member, DecidingRole.of(memberId, member, index,
+                where.resourceId()));
         return bits == null ? new long[0] : index.applicableOf(bits);
     }
 
@@ -230,8 +231,8 @@ final class WhatIf {
     }
 
     private static Object visibility(OrgState org, long memberId) {
-        MemberEntry member = org.members.get(memberId);
-        RoleEntry role = member == null ? null : DecidingRole.role(org, DecidingRole.of(member, null, null));
+        long member = org.members.word(memberId);
+        RoleEntry role = member == 0L ? null : DecidingRole.role(org, DecidingRole.of(memberId, member, null, null));
         if (role == null) {
             return "none";
         }
