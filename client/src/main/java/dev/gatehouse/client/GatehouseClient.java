@@ -88,21 +88,13 @@ public interface GatehouseClient extends AutoCloseable {
 
         /** The deployment's base URL, e.g. {@code http://localhost:8080} (http or https). */
         public Builder url(String baseUrl) {
-            URI parsed = URI.create(Objects.requireNonNull(baseUrl, "url"));
-            if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
-                throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\"");
-            }
-            this.url = parsed;
+            this.url = baseUrl(baseUrl);
             return this;
         }
 
         /** The API key (a service key or a member key); sent as {@code Authorization: Bearer}. */
         public Builder key(String apiKey) {
-            Objects.requireNonNull(apiKey, "key");
-            if (apiKey.isBlank()) {
-                throw new IllegalArgumentException("key must not be blank");
-            }
-            this.key = apiKey;
+            this.key = apiKey(apiKey);
             return this;
         }
 
@@ -157,7 +149,25 @@ public interface GatehouseClient extends AutoCloseable {
                     revision);
         }
 
-        private static Duration positive(Duration value, String name) {
+        /** A deployment's base URL, checked: absolute, http or https (also the replica's builder's rule). */
+        static URI baseUrl(String baseUrl) {
+            URI parsed = URI.create(Objects.requireNonNull(baseUrl, "url"));
+            if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
+                throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\"");
+            }
+            return parsed;
+        }
+
+        /** An API key, checked: not blank. */
+        static String apiKey(String apiKey) {
+            Objects.requireNonNull(apiKey, "key");
+            if (apiKey.isBlank()) {
+                throw new IllegalArgumentException("key must not be blank");
+            }
+            return apiKey;
+        }
+
+        static Duration positive(Duration value, String name) {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, got " + value);

@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * An in-process replica of a Gatehouse deployment's decision state (docs/client.md, "The replica"): it loads a
@@ -94,21 +93,13 @@ public interface GatehouseReplica extends AutoCloseable {
 
         /** The deployment's base URL, e.g. {@code http://localhost:8080} (http or https). */
         public Builder url(String baseUrl) {
-            URI parsed = URI.create(Objects.requireNonNull(baseUrl, "url"));
-            if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
-                throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\"");
-            }
-            this.url = parsed;
+            this.url = GatehouseClient.Builder.baseUrl(baseUrl);
             return this;
         }
 
         /** A replica key ({@code POST /v1/replica-keys}) or the service key. */
         public Builder key(String apiKey) {
-            Objects.requireNonNull(apiKey, "key");
-            if (apiKey.isBlank()) {
-                throw new IllegalArgumentException("key must not be blank");
-            }
-            this.key = apiKey;
+            this.key = GatehouseClient.Builder.apiKey(apiKey);
             return this;
         }
 
@@ -123,7 +114,7 @@ public interface GatehouseReplica extends AutoCloseable {
 
         /** How often the server sends a heartbeat when nothing changes (100 ms to 25 s). */
         public Builder heartbeat(Duration interval) {
-            positive(interval, "heartbeat");
+            GatehouseClient.Builder.positive(interval, "heartbeat");
             if (interval.toMillis() < 100 || interval.toMillis() > 25_000) {
                 throw new IllegalArgumentException("heartbeat must be from 100 ms to 25 s, got " + interval);
             }
@@ -136,19 +127,19 @@ public interface GatehouseReplica extends AutoCloseable {
          * as the connection is likely dead. Must exceed the heartbeat.
          */
         public Builder staleAfter(Duration bound) {
-            this.staleAfter = positive(bound, "staleAfter");
+            this.staleAfter = GatehouseClient.Builder.positive(bound, "staleAfter");
             return this;
         }
 
         /** How long to wait for a connection. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = GatehouseClient.Builder.positive(timeout, "connectTimeout");
             return this;
         }
 
         /** The longest wait between two attempts to reconnect. */
         public Builder maxBackoff(Duration backoff) {
-            this.maxBackoff = positive(backoff, "maxBackoff");
+            this.maxBackoff = GatehouseClient.Builder.positive(backoff, "maxBackoff");
             return this;
         }
 
@@ -163,14 +154,6 @@ public interface GatehouseReplica extends AutoCloseable {
             }
             return ReplicaFollower.start(new ReplicaSettings(url, key, orgId, heartbeat, staleAfter, connectTimeout,
                     maxBackoff));
-        }
-
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-            return value;
         }
     }
 }
