@@ -19,6 +19,28 @@ public interface Events {
     Event get(long revision);
 
     /**
+     * The objects a summarizing {@code bulk_import} event stands for (an import's run of assignments), in their order,
+     * paging by itself; 404 {@code event_objects_not_found} for any other event.
+     */
+    Stream<ImportedObject> objects(long revision);
+
+    /**
+     * One object of a {@code bulk_import} event, as its own event would have shown it.
+     *
+     * @param position its place in the event, from 1
+     * @param action   {@code created} or {@code updated}
+     * @param before   the object before (null when created)
+     */
+    record ImportedObject(long position, String objectType, String objectId, String action, JsonNode before,
+                          JsonNode after) {
+
+        static ImportedObject from(JsonNode n) {
+            return new ImportedObject(Wire.number(n, "position"), Wire.text(n, "object_type"),
+                    Wire.text(n, "object_id"), Wire.text(n, "action"), Wire.node(n, "before"), Wire.node(n, "after"));
+        }
+    }
+
+    /**
      * One committed change.
      *
      * @param revision the change log's revision (global, gapless, increasing)

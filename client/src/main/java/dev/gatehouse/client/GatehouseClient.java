@@ -37,6 +37,9 @@ public interface GatehouseClient extends AutoCloseable {
 
     Organizations organizations();
 
+    /** Read-only keys for {@link GatehouseReplica}s (service key). */
+    ReplicaKeys replicaKeys();
+
     /** Everything inside organization {@code orgId}. */
     OrgClient org(long orgId);
 

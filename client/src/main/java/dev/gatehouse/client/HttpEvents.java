@@ -23,4 +23,9 @@ final class HttpEvents implements Events {
     public Event get(long revision) {
         return Event.from(requests.get(path + "/" + revision));
     }
+
+    @Override
+    public Stream<ImportedObject> objects(long revision) {
+        return requests.pages(path + "/" + revision + "/objects", ImportedObject::from);
+    }
 }

@@ -52,6 +52,11 @@ final class HttpGatehouseClient implements GatehouseClient {
     }
 
     @Override
+    public ReplicaKeys replicaKeys() {
+        return new HttpReplicaKeys(requests);
+    }
+
+    @Override
     public OrgClient org(long orgId) {
         return new HttpOrgClient(requests, orgId);
     }

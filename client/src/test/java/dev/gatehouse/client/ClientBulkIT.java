@@ -94,6 +94,36 @@ class ClientBulkIT {
     }
 
     @Test
+    void importedAssignments_areOneSummarizingEvent_whoseObjectsPageByThemselves() {
+        OrgClient target = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        long viewer = target.roles().create(DocsOrg.viewer()).id();
+        target.members().add(NewMember.internal("cy", "cy@example.com", viewer));
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 5; i++) {
+            lines.append("{\"type\": \"assignment\", \"resource\": {\"type\": \"doc\", \"id\": \"n").append(i)
+                    .append("\"}, \"user_id\": \"cy\", \"role\": \"Viewer\"}\n");
+        }
+        ImportResult result = target.bulk().importFrom(
+                new ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)), ImportOptions.defaults());
+        Events.Event summary = target.events().get(result.revision());
+        assertThat(summary.objectType()).isEqualTo("bulk_import");
+        List<Events.ImportedObject> objects;
+        try (GatehouseClient smallPages = DocsOrg.serviceClient(node, 2)) {
+            objects = smallPages.org(target.id()).events().objects(result.revision()).toList();
+        }
+        assertThat(objects).extracting(Events.ImportedObject::position).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(objects).allSatisfy(o -> {
+            assertThat(o.objectType()).isEqualTo("assignment");
+            assertThat(o.action()).isEqualTo("created");
+            assertThat(o.before()).isNull();
+            assertThat(o.after().get("role_id").asLong()).isEqualTo(viewer);
+        });
+        NotFoundException notSummary = catchThrowableOfType(NotFoundException.class,
+                () -> target.events().objects(result.revision() - 1).toList());
+        assertThat(notSummary.code()).isEqualTo("event_objects_not_found");
+    }
+
+    @Test
     void failingLine_isATypedProblemNamingWhereToResume(@TempDir Path dir) throws IOException {
         OrgClient target = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
         Path file = dir.resolve("bad.ndjson");

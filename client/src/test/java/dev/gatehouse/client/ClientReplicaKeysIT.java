@@ -1,0 +1,65 @@
+package dev.gatehouse.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.gatehouse.client.Keys.ApiKey;
+import dev.gatehouse.client.Keys.IssuedKey;
+import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replica keys through the client: issued for one organization, listed without their secret, read the change
+ * stream as a replica of that organization, can do nothing else, and stop working once revoked.
+ */
+class ClientReplicaKeysIT {
+
+    private static TestNode node;
+    private static GatehouseClient gatehouse;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        gatehouse = DocsOrg.serviceClient(node, 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        gatehouse.close();
+        node.close();
+    }
+
+    @Test
+    void aReplicaKey_readsItsOrganizationAsAReplica_andNothingElse_untilRevoked() throws Exception {
+        long org = DocsOrg.create(gatehouse).organization().id();
+        IssuedKey issued = gatehouse.replicaKeys().issue("edge cache", org);
+        gatehouse.replicaKeys().issue("everything", null);
+        ApiKey listed = gatehouse.replicaKeys().list().filter(k -> k.id().equals(issued.id())).findFirst().orElseThrow();
+        assertThat(listed.kind()).isEqualTo("replica");
+        assertThat(listed.orgId()).isEqualTo(org);
+        assertThat(listed.name()).isEqualTo("edge cache");
+        assertThat(listed.revokedAt()).isNull();
+        assertThat(gatehouse.replicaKeys().list().count()).as("paged one by one").isEqualTo(2);
+
+        try (GatehouseReplica replica = GatehouseReplica.builder().url(node.baseUrl()).key(issued.key()).org(org)
+                .build()) {
+            assertThat(replica.awaitRevision(node.appliedRevision(), Duration.ofSeconds(20))).isTrue();
+        }
+        try (GatehouseClient asReplica = GatehouseClient.builder().url(node.baseUrl()).key(issued.key()).build()) {
+            ForbiddenException refused = catchThrowableOfType(ForbiddenException.class,
+                    () -> asReplica.org(org).roles().list().toList());
+            assertThat(refused.code()).isEqualTo("replica_key_read_only");
+        }
+
+        gatehouse.replicaKeys().revoke(issued.id());
+        assertThat(gatehouse.replicaKeys().list().filter(k -> k.id().equals(issued.id())).findFirst().orElseThrow()
+                .revokedAt()).isNotNull();
+        try (GatehouseClient revoked = GatehouseClient.builder().url(node.baseUrl()).key(issued.key()).build()) {
+            assertThat(catchThrowableOfType(UnauthenticatedException.class,
+                    () -> revoked.org(org).roles().list().toList())).isNotNull();
+        }
+    }
+}
