@@ -58,7 +58,19 @@ public final class KeyService implements ChangeListener {
      * which reads the snapshot and the change stream only ({@link #authenticateReader}).
      */
     public Principal authenticate(String token) {
-        Cached cached = verify(token);
+        return principal(verify(token, true));
+    }
+
+    /**
+     * As {@link #authenticate}, without waiting for the database: null when the key is not verified in memory yet
+     * (its first use since it was issued, or since this node started), which {@link #authenticate} reads.
+     */
+    public Principal authenticateFromMemory(String token) {
+        Cached cached = verify(token, false);
+        return cached == null ? null : principal(cached);
+    }
+
+    private static Principal principal(Cached cached) {
         if (cached.principal() == null) {
             throw new ForbiddenException("replica_key_read_only", "a replica key can only read GET /v1/snapshot and "
                     + "GET /v1/changes");
@@ -76,7 +88,7 @@ public final class KeyService implements ChangeListener {
      * a replica key (its scope); 401 as {@link #authenticate}, 403 {@code replica_key_required} for a member key.
      */
     public ReplicaReader authenticateReader(String token) {
-        Cached cached = verify(token);
+        Cached cached = verify(token, true);
         if (cached.replica() != null) {
             return cached.replica();
         }
@@ -87,7 +99,8 @@ public final class KeyService implements ChangeListener {
                 + "service key or a replica key; a member key cannot read them");
     }
 
-    private Cached verify(String token) {
+    /** The verified key, or (without {@code mayRead}) null when that needs the database. */
+    private Cached verify(String token, boolean mayRead) {
         if (token == null || token.isEmpty() || token.length() > 512) {
             throw new UnauthenticatedException("unauthenticated", "an API key is required");
         }
@@ -99,6 +112,9 @@ public final class KeyService implements ChangeListener {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
         }
         Cached cached = cache.get(parsed.keyId());
+        if (cached == null && !mayRead) {
+            return null;
+        }
         if (cached == null) {
             long seen = evictions.get();
             cached = store.read(h -> keys.findForAuth(h, parsed.keyId())).filter(s -> !s.key().revoked())

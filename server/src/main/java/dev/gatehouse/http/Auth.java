@@ -54,10 +54,32 @@ public final class Auth {
      */
     public Principal principal(Context ctx) {
         String credential = token(ctx.header("Authorization"));
-        if (tokens != null && tokens.enabled() && OidcService.looksLikeJwt(credential)) {
+        if (isAccessToken(credential)) {
             return tokens.authenticate(credential, locator.orgOf(ctx));
         }
-        Principal principal = keys.authenticate(credential);
+        return acting(keys.authenticate(credential));
+    }
+
+    /**
+     * The caller of a request answered directly ({@link Exchange}), as {@link #principal(Context)} says it, without
+     * waiting for anything: null when that needs the database or the identity provider (a key not verified in memory
+     * yet, an access token), which {@link #principal(Context)} then does.
+     */
+    public Principal principalFromMemory(String authorization) {
+        String credential = token(authorization);
+        if (isAccessToken(credential)) {
+            return null;
+        }
+        Principal principal = keys.authenticateFromMemory(credential);
+        return principal == null ? null : acting(principal);
+    }
+
+    private boolean isAccessToken(String credential) {
+        return tokens != null && tokens.enabled() && OidcService.looksLikeJwt(credential);
+    }
+
+    /** A member key names the organization its request acts in, unless the request named one already. */
+    private static Principal acting(Principal principal) {
         if (principal instanceof Principal.Member member) {
             LogContext.orgUnlessNamed(member.orgId());
         }

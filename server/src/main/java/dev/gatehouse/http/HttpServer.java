@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -70,6 +71,7 @@ public final class HttpServer {
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final List<Route> routes;
     private final List<Dialect> dialects;
+    private final MeterRegistry metrics;
 
     public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty) {
         this(dialects, metrics, host, jetty, null, HttpSettings.DEFAULTS);
@@ -81,6 +83,7 @@ public final class HttpServer {
      */
     public HttpServer(List<Dialect> dialects, MeterRegistry metrics, String host, Consumer<Server> jetty, Tls tls,
                       HttpSettings settings) {
+        this.metrics = metrics;
         this.dialects = dialects.stream().sorted(Comparator.comparing((Dialect d) -> d.prefix().length()).reversed())
                 .toList();
         List<Route> all = new ArrayList<>();
@@ -96,7 +99,9 @@ public final class HttpServer {
             config.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
             config.http.prefer405over404 = true;
             config.jetty.host = host;
-            config.jetty.modifyServer(edge::install);
+            List<Route> direct = routes.stream().filter(route -> route.direct() != null).toList();
+            config.jetty.modifyServer(server -> edge.install(server,
+                    direct.isEmpty() ? null : new DirectRoutes(direct, this)));
             if (jetty != null) {
                 config.jetty.modifyServer(jetty);
             }
@@ -130,19 +135,23 @@ public final class HttpServer {
                     "method " + ctx.method() + " is not allowed on " + ctx.path(), Map.of()));
             config.requestLogger.http((ctx, ms) -> {
                 Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-                String template = endpoint == null ? "unmatched" : endpoint.path;
-                String method = ctx.method().name();
-                int status = ctx.statusCode();
-                timers.computeIfAbsent(method + ' ' + status + ' ' + template, k -> Timer.builder("http.server.requests")
-                                .tag("method", method).tag("route", template).tag("status", String.valueOf(status))
-                                .register(metrics))
-                        .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
-                if (REQUESTS.isDebugEnabled()) {
-                    REQUESTS.debug("{} {} {} {} ms", method, template, status, String.format(Locale.ROOT, "%.1f", ms));
-                }
+                record(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(),
+                        (long) (ms * 1_000_000L));
                 LogContext.clear();
             });
         });
+    }
+
+    /** A request served: its timer (method, route template, status) and, at DEBUG, its line. */
+    void record(String method, String template, int status, long nanos) {
+        timers.computeIfAbsent(method + ' ' + status + ' ' + template, k -> Timer.builder("http.server.requests")
+                        .tag("method", method).tag("route", template).tag("status", String.valueOf(status))
+                        .register(metrics))
+                .record(nanos, TimeUnit.NANOSECONDS);
+        if (REQUESTS.isDebugEnabled()) {
+            REQUESTS.debug("{} {} {} {} ms", method, template, status,
+                    String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0));
+        }
     }
 
     /**
@@ -195,13 +204,18 @@ public final class HttpServer {
 
     private void render(Context ctx, GatehouseException e) {
         int status = status(e);
+        errorHeaders(status, ctx::header);
+        dialect(ctx).error(ctx, status, e);
+    }
+
+    /** The headers an error of {@code status} carries in every dialect: a 401 its challenge, a 503 when to retry. */
+    static void errorHeaders(int status, BiConsumer<String, String> header) {
         if (status == 401) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"gatehouse\", Basic realm=\"gatehouse\"");
+            header.accept("WWW-Authenticate", "Bearer realm=\"gatehouse\", Basic realm=\"gatehouse\"");
         }
         if (status == 503) {
-            ctx.header("Retry-After", "1");
+            header.accept("Retry-After", "1");
         }
-        dialect(ctx).error(ctx, status, e);
     }
 
     /** The HTTP status of each kind of failure, the same in every dialect. */
@@ -225,14 +239,26 @@ public final class HttpServer {
     }
 
     private void unexpected(Exception e, Context ctx) {
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        String errorId = logUnexpected(e, ctx.method().name(), endpoint == null ? "(no route)" : endpoint.path);
+        dialect(ctx).error(ctx, 500, "internal_error", unexpectedDetail(errorId), Map.of());
+    }
+
+    /**
+     * Logs an unexpected exception (a bug) under a new error id, with the route template — not the path: a path may
+     * name a person (a user id can be an email address). Returns the id.
+     */
+    String logUnexpected(Exception e, String method, String template) {
         String errorId = UUID.randomUUID().toString();
         MDC.put("error_id", errorId);
-        // the route template, not the path: a path may name a person (a user id can be an email address)
-        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-        LOG.error("unexpected error {} on {} {}", errorId, ctx.method(), endpoint == null ? "(no route)" : endpoint.path,
-                e);
+        LOG.error("unexpected error {} on {} {}", errorId, method, template, e);
         MDC.remove("error_id");
-        dialect(ctx).error(ctx, 500, "internal_error", "an unexpected error occurred; error id " + errorId, Map.of());
+        return errorId;
+    }
+
+    /** The detail of a 500: the error id under which it was logged, nothing else. */
+    static String unexpectedDetail(String errorId) {
+        return "an unexpected error occurred; error id " + errorId;
     }
 
     private Dialect dialect(Context ctx) {
@@ -240,7 +266,7 @@ public final class HttpServer {
     }
 
     /** The dialect owning a path: the longest matching prefix. */
-    private Dialect dialect(String path) {
+    Dialect dialect(String path) {
         for (Dialect d : dialects) {
             if (path.startsWith(d.prefix())) {
                 return d;

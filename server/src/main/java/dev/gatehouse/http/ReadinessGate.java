@@ -36,7 +36,7 @@ public final class ReadinessGate implements Dialect {
     private ReadinessGate(Dialect dialect, ChangeFeed feed) {
         this.dialect = dialect;
         this.routes = dialect.routes().stream()
-                .map(route -> route.withHandler(ctx -> {
+                .map(route -> route.wrapped(ctx -> {
                     try {
                         feed.requireInSync();
                         route.handler().handle(ctx);
@@ -45,6 +45,17 @@ public final class ReadinessGate implements Dialect {
                         }
                     } finally {
                         ctx.header(STALENESS, seconds(feed.lagSeconds()));
+                    }
+                }, direct -> exchange -> {
+                    try {
+                        feed.requireInSync();
+                        boolean answered = direct.handle(exchange);
+                        if (answered && exchange.responseHeader(REVISION) == null) {
+                            exchange.header(REVISION, Long.toString(feed.applied()));
+                        }
+                        return answered;
+                    } finally {
+                        exchange.header(STALENESS, seconds(feed.lagSeconds()));
                     }
                 }))
                 .toList();

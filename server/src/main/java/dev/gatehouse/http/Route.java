@@ -3,6 +3,7 @@ package dev.gatehouse.http;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * One entry of the route table: method, path template (Javalin syntax, {@code {name}}) and handler. A route
@@ -13,12 +14,22 @@ import java.util.Objects;
  * after the other, and a route asked far more often than the rest (a check) should not pay for trying them.
  * {@link HttpServer} refuses to start when a route it would move could be shadowed by one it passes
  * ({@link #overlaps}).
+ *
+ * <p>A route may also have a {@code direct} handler ({@link DirectHandler}): it answers the requests it recognises
+ * before the web framework sees them, exactly as {@code handler} would, and leaves the others to it. A wrapper
+ * that knows nothing of it drops it ({@link #withHandler}), so nothing it adds is ever bypassed; a wrapper that
+ * does the same work on both paths keeps it ({@link #wrapped}).
  */
-public record Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst) {
+public record Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
+                    DirectHandler direct) {
     public Route {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(handler, "handler");
+    }
+
+    public Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst) {
+        this(method, path, handler, streamsBody, triedFirst, null);
     }
 
     public Route(HandlerType method, String path, Handler handler) {
@@ -28,6 +39,11 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
     /** A POST route matched before every other (see the class comment). */
     public static Route postFirst(String path, Handler handler) {
         return new Route(HandlerType.POST, path, handler, false, true);
+    }
+
+    /** A POST route matched before every other, also answered directly (see the class comment). */
+    public static Route postFirst(String path, Handler handler, DirectHandler direct) {
+        return new Route(HandlerType.POST, path, handler, false, true, direct);
     }
 
     /**
@@ -80,9 +96,18 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
         return new Route(HandlerType.DELETE, path, handler);
     }
 
-    /** The same route with another handler (a wrapper around this one's). */
+    /** The same route with another handler (a wrapper around this one's), and no direct handler. */
     public Route withHandler(Handler other) {
-        return new Route(method, path, other, streamsBody, triedFirst);
+        return new Route(method, path, other, streamsBody, triedFirst, null);
+    }
+
+    /**
+     * The same route with another handler and direct handler, each a wrapper doing the same around this route's
+     * own: {@code direct} is applied only when this route has a direct handler.
+     */
+    public Route wrapped(Handler other, UnaryOperator<DirectHandler> direct) {
+        return new Route(method, path, other, streamsBody, triedFirst,
+                this.direct == null ? null : direct.apply(this.direct));
     }
 
     /** Whether a request's method and path (without query) address this route's template. */

@@ -68,6 +68,12 @@ final class BodyBuffer extends Handler.Wrapper {
         return true;
     }
 
+    /** The body of a request read here, unconsumed, or null (see {@link Edge#body}). */
+    static ByteBuffer body(Request request) {
+        BufferedRequest buffered = Request.as(request, BufferedRequest.class);
+        return buffered == null ? null : buffered.peek();
+    }
+
     private static boolean hasBody(Request request) {
         for (HttpField field : request.getHeaders()) {
             HttpHeader header = field.getHeader();
@@ -243,6 +249,12 @@ final class BodyBuffer extends Handler.Wrapper {
         BufferedRequest(Request request, ByteBuffer body) {
             super(request);
             this.body = Content.Chunk.from(body, true);
+        }
+
+        /** The body, if not read yet, without reading it. */
+        ByteBuffer peek() {
+            Content.Chunk chunk = body;
+            return chunk == null ? null : chunk.getByteBuffer().duplicate();
         }
 
         @Override

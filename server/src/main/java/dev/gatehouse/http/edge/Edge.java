@@ -2,11 +2,14 @@ package dev.gatehouse.http.edge;
 
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpSettings;
+import java.nio.ByteBuffer;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -61,10 +64,31 @@ public final class Edge {
 
     /** Puts the edge's handlers in front of the server's and its error handler in place of Jetty's. */
     public void install(Server server) {
+        install(server, null);
+    }
+
+    /**
+     * Puts the edge's handlers in front of the server's, with {@code inner} (when not null, a wrapper without a
+     * handler of its own) between them and the server's: it sees the requests that passed the edge, with their
+     * bodies read ({@link #body}). Puts the edge's error handler in place of Jetty's.
+     */
+    public void install(Server server, Handler.Singleton inner) {
         PortRules ports = new PortRules(settings.managementPort() != null);
-        ports.setHandler(new BodyBuffer(maxBodyBytes, settings.bodyTimeout(), streamed));
+        BodyBuffer bodies = new BodyBuffer(maxBodyBytes, settings.bodyTimeout(), streamed);
+        ports.setHandler(bodies);
+        if (inner != null) {
+            bodies.setHandler(inner);
+        }
         server.insertHandler(ports);
         server.setErrorHandler(new DialectErrorHandler(dialects));
+    }
+
+    /**
+     * The body of a request the edge read in full, without consuming it (the application still reads it), or null
+     * for a request without one (no body, or a route that streams its body).
+     */
+    public static ByteBuffer body(Request request) {
+        return BodyBuffer.body(request);
     }
 
     /** The public HTTP connector. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.v1;
 
+import dev.gatehouse.access.Principal;
 import dev.gatehouse.decision.DecisionService;
 import dev.gatehouse.decision.OrgDecisions;
 import dev.gatehouse.decision.OrgDecisions.CheckRequest;
@@ -7,6 +8,7 @@ import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.VisibilityFilter;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
@@ -52,7 +54,7 @@ final class DecisionsResource {
 
     List<Route> routes() {
         return List.of(
-                Route.postFirst("/v1/orgs/{org}/check", this::check),
+                Route.postFirst("/v1/orgs/{org}/check", this::check, this::checkDirect),
                 Route.postFirst("/v1/orgs/{org}/check/batch", this::batch),
                 Route.post("/v1/orgs/{org}/lookup/resources", this::lookupResources),
                 Route.post("/v1/orgs/{org}/lookup/members", this::lookupMembers),
@@ -88,6 +90,28 @@ final class DecisionsResource {
         } else {
             V1.ok(ctx, checkJson(result));
         }
+    }
+
+    /**
+     * A check with a plain body ({@link PlainCheckBody}) by a caller known in memory, answered directly
+     * ({@link Exchange}): the same steps, in the same order, as {@link #check} takes for it — the caller, the
+     * organization, the content type, the answer. Any other body or caller is left to {@link #check}, before
+     * anything is done.
+     */
+    private boolean checkDirect(Exchange exchange) {
+        CheckRequest request = PlainCheckBody.read(exchange.body());
+        if (request == null) {
+            return false;
+        }
+        Principal caller = auth.principalFromMemory(exchange.header("Authorization"));
+        if (caller == null) {
+            return false;
+        }
+        OrgDecisions org = decisions.in(caller, V1.id("org", exchange.pathParam("org")));
+        V1.requireJson(exchange.contentType());
+        OrgDecisions.CheckResult result = org.atRevision(null).check(request);
+        exchange.json(plainAnswer(result.allowed(), result.revision()));
+        return true;
     }
 
     /**

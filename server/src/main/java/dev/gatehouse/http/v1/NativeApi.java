@@ -97,14 +97,22 @@ public final class NativeApi implements Dialect {
             return route;
         }
         Handler handler = route.handler();
-        return route.withHandler(ctx -> {
-            String org = ctx.pathParam("org");
-            if (V1.isId(org)) {
-                LogContext.org(Long.parseLong(org));
-            }
+        return route.wrapped(ctx -> {
+            naming(ctx.pathParam("org"));
             handler.handle(ctx);
+        }, direct -> exchange -> {
+            naming(exchange.pathParam("org"));
+            return direct.handle(exchange);
         });
     }
+
+    private static void naming(String org) {
+        if (V1.isId(org)) {
+            LogContext.org(Long.parseLong(org));
+        }
+    }
+
+
 
     /** The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. */
     static Long orgOf(io.javalin.http.Context ctx) {

@@ -44,7 +44,11 @@ final class V1 {
 
     /** A positive numeric id from the path; anything else is a 400 naming the parameter. */
     static long id(Context ctx, String param) {
-        String raw = ctx.pathParam(param);
+        return id(param, ctx.pathParam(param));
+    }
+
+    /** See {@link #id(Context, String)}: {@code raw} is the value of path parameter {@code param}. */
+    static long id(String param, String raw) {
         try {
             long id = Long.parseLong(raw);
             if (id > 0) {
@@ -65,7 +69,11 @@ final class V1 {
 
     /** A 400 {@code unsupported_media_type} unless the body's content type is JSON (or absent). */
     static void requireJson(Context ctx) {
-        String type = ctx.contentType();
+        requireJson(ctx.contentType());
+    }
+
+    /** See {@link #requireJson(Context)}: {@code type} is the request's {@code Content-Type}, or null. */
+    static void requireJson(String type) {
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, got \""
                     + Fields.abbreviate(type) + "\"");

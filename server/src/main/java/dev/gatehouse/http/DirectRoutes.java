@@ -1,0 +1,141 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.http.edge.Edge;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Offers requests to the routes that have a {@link DirectHandler}, on the server's core API, before the web
+ * framework: the framework's per-request work (its request and response objects, the servlet layer, routing by
+ * pattern) costs more than a check itself. A request is offered only when it is a plain one — the route's method
+ * and template, no query, a path that is its own canonical form in printable ASCII (so its parameters are what the
+ * framework would decode) and a body the edge has read; every other request, and every one a direct handler
+ * declines, goes on to the framework unchanged.
+ *
+ * <p>Direct handlers do not block ({@link DirectHandler}): they answer on the network thread that read the request,
+ * which saves handing each request to another thread. Every other request is handed to a thread of the pool
+ * before the framework sees it.
+ *
+ * <p>What the framework path does around a route, this does too: the logging context cleared before and after,
+ * errors in the dialect's shape with the same status and headers ({@link HttpServer#errorHeaders}), unexpected
+ * exceptions logged with an error id and answered 500, and the request's timer and DEBUG line
+ * ({@link HttpServer#record}). Thread-safe (immutable).
+ */
+final class DirectRoutes extends Handler.Wrapper {
+
+    private final List<Route> routes;
+    private final HttpServer server;
+
+    /** @param routes the routes with a direct handler */
+    DirectRoutes(List<Route> routes, HttpServer server) {
+        this.routes = List.copyOf(routes);
+        this.server = server;
+    }
+
+    /** Answers on the network thread that read the request, without handing it to another thread. */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Route route = routeOf(request);
+        ByteBuffer body = route == null ? null : Edge.body(request);
+        if (body == null) {
+            return onward(request, response, callback);
+        }
+        long started = System.nanoTime();
+        String path = request.getHttpURI().getPath();
+        Exchange exchange = new Exchange(request, route, path, body);
+        LogContext.clear();
+        int status;
+        try {
+            if (!route.direct().handle(exchange)) {
+                LogContext.clear();
+                return onward(request, response, callback);
+            }
+            status = 200;
+            write(response, callback, 200, "application/json", exchange, exchange.answer());
+        } catch (GatehouseException e) {
+            status = HttpServer.status(e);
+            HttpServer.errorHeaders(status, exchange::header);
+            Dialect.ErrorReply reply = server.dialect(path).errorReply(status, e.code(), e.detail(), e.fieldErrors(),
+                    e.context());
+            write(response, callback, reply.status(), reply.contentType(), exchange, reply.body());
+        } catch (Exception e) {
+            String errorId = server.logUnexpected(e, request.getMethod(), route.path());
+            Dialect.ErrorReply reply = server.dialect(path).errorReply(500, "internal_error",
+                    HttpServer.unexpectedDetail(errorId), java.util.Map.of(), java.util.Map.of());
+            status = reply.status();
+            write(response, callback, status, reply.contentType(), exchange, reply.body());
+        }
+        server.record(request.getMethod(), route.path(), status, System.nanoTime() - started);
+        LogContext.clear();
+        return true;
+    }
+
+    /** Hands the request to the framework, which may block: on a thread of the pool. */
+    private boolean onward(Request request, Response response, Callback callback) {
+        request.getContext().execute(() -> {
+            try {
+                if (!super.handle(request, response, callback)) {
+                    Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                }
+            } catch (Throwable t) {
+                Response.writeError(request, response, callback, t);
+            }
+        });
+        return true;
+    }
+
+    /** The direct route a plain request addresses, or null. */
+    private Route routeOf(Request request) {
+        HttpURI uri = request.getHttpURI();
+        if (uri.getQuery() != null) {
+            return null;
+        }
+        String path = uri.getPath();
+        if (path == null || !path.equals(uri.getCanonicalPath()) || !printable(path)) {
+            return null;
+        }
+        String method = request.getMethod();
+        for (Route route : routes) {
+            if (route.matches(method, path)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    private static boolean printable(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void write(Response response, Callback callback, int status, String contentType, Exchange exchange,
+                              byte[] body) {
+        response.setStatus(status);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, contentType);
+        List<String> set = exchange.headers();
+        for (int i = 0; i < set.size(); i += 2) {
+            headers.put(set.get(i), set.get(i + 1));
+        }
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+}
