@@ -4,6 +4,7 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.http.edge.Edge;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -18,8 +19,8 @@ import org.eclipse.jetty.util.Callback;
  * framework: the framework's per-request work (its request and response objects, the servlet layer, routing by
  * pattern) costs more than a check itself. A request is offered only when it is a plain one — the route's method
  * and template, no query, a path that is its own canonical form in printable ASCII (so its parameters are what the
- * framework would decode) and a body the edge has read; every other request, and every one a direct handler
- * declines, goes on to the framework unchanged.
+ * framework would decode) and a body the edge has read, of at most {@link #MAX_BODY_BYTES}; every other request,
+ * and every one a direct handler declines, goes on to the framework unchanged.
  *
  * <p>Direct handlers do not block ({@link DirectHandler}): they answer on the network thread that read the request,
  * which saves handing each request to another thread. Every other request is handed to a thread of the pool
@@ -31,6 +32,12 @@ import org.eclipse.jetty.util.Callback;
  * ({@link HttpServer#record}). Thread-safe (immutable).
  */
 final class DirectRoutes extends Handler.Wrapper {
+
+    /**
+     * The largest body offered to a direct handler: a plain check is far smaller; a larger body would hold the
+     * network thread longer than handing it over costs.
+     */
+    static final int MAX_BODY_BYTES = 8 * 1024;
 
     private final List<Route> routes;
     private final HttpServer server;
@@ -51,36 +58,39 @@ final class DirectRoutes extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) {
         Route route = routeOf(request);
         ByteBuffer body = route == null ? null : Edge.body(request);
-        if (body == null) {
+        if (body == null || body.remaining() > MAX_BODY_BYTES) {
             return onward(request, response, callback);
         }
         long started = System.nanoTime();
         String path = request.getHttpURI().getPath();
         Exchange exchange = new Exchange(request, route, path, body);
         LogContext.clear();
-        int status;
+        Dialect.ErrorReply error = null;
         try {
             if (!route.direct().handle(exchange)) {
                 LogContext.clear();
                 return onward(request, response, callback);
             }
-            status = 200;
-            write(response, callback, 200, "application/json", exchange, exchange.answer());
         } catch (GatehouseException e) {
-            status = HttpServer.status(e);
+            int status = HttpServer.status(e);
             HttpServer.errorHeaders(status, exchange::header);
-            Dialect.ErrorReply reply = server.dialect(path).errorReply(status, e.code(), e.detail(), e.fieldErrors(),
-                    e.context());
-            write(response, callback, reply.status(), reply.contentType(), exchange, reply.body());
+            error = server.dialect(path).errorReply(status, e.code(), e.detail(), e.fieldErrors(), e.context());
         } catch (Exception e) {
             String errorId = server.logUnexpected(e, request.getMethod(), route.path());
-            Dialect.ErrorReply reply = server.dialect(path).errorReply(500, "internal_error",
-                    HttpServer.unexpectedDetail(errorId), java.util.Map.of(), java.util.Map.of());
-            status = reply.status();
-            write(response, callback, status, reply.contentType(), exchange, reply.body());
+            error = server.dialect(path).errorReply(500, "internal_error", HttpServer.unexpectedDetail(errorId),
+                    Map.of(), Map.of());
         }
+        int status = error == null ? 200 : error.status();
         server.record(request.getMethod(), route.path(), status, System.nanoTime() - started);
         LogContext.clear();
+        response.setStatus(status);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, error == null ? "application/json" : error.contentType());
+        List<String> set = exchange.headers();
+        for (int i = 0; i < set.size(); i += 2) {
+            headers.put(set.get(i), set.get(i + 1));
+        }
+        response.write(true, ByteBuffer.wrap(error == null ? exchange.answer() : error.body()), callback);
         return true;
     }
 
@@ -125,17 +135,5 @@ final class DirectRoutes extends Handler.Wrapper {
             }
         }
         return true;
-    }
-
-    private static void write(Response response, Callback callback, int status, String contentType, Exchange exchange,
-                              byte[] body) {
-        response.setStatus(status);
-        HttpFields.Mutable headers = response.getHeaders();
-        headers.put(HttpHeader.CONTENT_TYPE, contentType);
-        List<String> set = exchange.headers();
-        for (int i = 0; i < set.size(); i += 2) {
-            headers.put(set.get(i), set.get(i + 1));
-        }
-        response.write(true, ByteBuffer.wrap(body), callback);
     }
 }
