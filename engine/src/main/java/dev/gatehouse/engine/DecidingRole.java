@@ -44,31 +44,52 @@ final class DecidingRole {
         return of(memberId, member, index, resourceId, null);
     }
 
+    /**
+     * As {@link #of(long, long, ResourceIndex, String)}, with the member's role on the resource itself already read
+     * ({@code assigned}: {@code index.roleOf(resourceId, memberId)}, 0 for none), so that a caller can read it
+     * before the member's word and let the two lookups' cache misses overlap. {@code index} must not be null.
+     */
+    static long of(long memberId, long member, ResourceIndex index, String resourceId, long assigned) {
+        if (!MemberTable.active(member)) {
+            return NONE;
+        }
+        if (assigned != 0L) {
+            return assigned;
+        }
+        return fromAncestors(memberId, member, index, resourceId == null ? null : index.parentOf(resourceId),
+                index.parent, null);
+    }
+
     /** As {@link #of(long, long, ResourceIndex, String)}; {@code source}, when given, learns where it decided. */
     static long of(long memberId, long member, ResourceIndex index, String resourceId, Source source) {
         if (!MemberTable.active(member)) {
             return NONE;
         }
-        if (index != null) {
-            ResourceIndex at = index;
-            String id = resourceId;
-            while (at != null && id != null) {
-                long assigned = at.roleOf(id, memberId);
-                if (assigned != 0L) {
-                    if (source != null) {
-                        source.index = at;
-                        source.resourceId = id;
-                    }
-                    return assigned;
-                }
-                id = at.parentOf(id);
-                at = at.parent;
-            }
-            if (!index.inheritsCompanyRole) {
-                return NONE;
-            }
+        if (index == null) {
+            return -MemberTable.roleId(member);
         }
-        return -MemberTable.roleId(member);
+        return fromAncestors(memberId, member, index, resourceId, index, source);
+    }
+
+    /**
+     * The walk of {@link #of}: from resource {@code id} of type {@code at} up the hierarchy, the first assignment
+     * of the member; else the company role where {@code index} (the type asked about) inherits it, else none.
+     */
+    private static long fromAncestors(long memberId, long member, ResourceIndex index, String id, ResourceIndex at,
+                                      Source source) {
+        while (at != null && id != null) {
+            long assigned = at.roleOf(id, memberId);
+            if (assigned != 0L) {
+                if (source != null) {
+                    source.index = at;
+                    source.resourceId = id;
+                }
+                return assigned;
+            }
+            id = at.parentOf(id);
+            at = at.parent;
+        }
+        return index.inheritsCompanyRole ? -MemberTable.roleId(member) : NONE;
     }
 
     /** The id of the deciding role, 0 for {@link #NONE}. */
