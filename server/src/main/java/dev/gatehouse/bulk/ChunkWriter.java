@@ -7,6 +7,7 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberBatch;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
@@ -76,6 +77,17 @@ final class ChunkWriter {
                     end++;
                 }
                 assign(lines.subList(i, end));
+                i = end;
+                continue;
+            }
+            if (line instanceof ImportLine.Member m && addsMember(m)) {
+                Set<String> userIds = new HashSet<>(List.of(m.userId()));
+                int end = i + 1;
+                while (end < lines.size() && lines.get(end) instanceof ImportLine.Member next && addsMember(next)
+                        && userIds.add(next.userId())) {
+                    end++;
+                }
+                addMembers(lines.subList(i, end));
                 i = end;
                 continue;
             }
@@ -210,6 +222,51 @@ final class ChunkWriter {
                 line.email(), line.firstName(), line.lastName(), roleId, line.external(), line.status()));
         members.put(line.userId(), Optional.of(updated));
         return ImportCounts.Outcome.UPDATED;
+    }
+
+    /** Whether a member line adds a member that can be added with others ({@link #addMembers}). */
+    private boolean addsMember(ImportLine.Member line) {
+        return !line.delete() && !Member.DEACTIVATED.equals(line.status()) && member(line.userId()) == null;
+    }
+
+    /**
+     * Consecutive lines adding members with distinct user ids: each checked in order with every rule of
+     * {@link #upsertMember}, then all inserted together ({@link dev.gatehouse.member.MemberBatch}).
+     */
+    private void addMembers(List<ImportLine> run) {
+        MemberBatch batch = services.members().batch(tx, caller, model, orgId);
+        try {
+            batch.prepare(run.stream().map(l -> ((ImportLine.Member) l).userId()).toList(),
+                    run.stream().map(l -> ((ImportLine.Member) l).email()).toList());
+        } catch (JdbiException e) {
+            throw failure(run.get(0), e);
+        }
+        for (ImportLine l : run) {
+            ImportLine.Member line = (ImportLine.Member) l;
+            try {
+                Long roleId = line.role() == null ? null : roleId(line.role());
+                services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
+                        line.external(), "adding a member");
+                batch.add(new MemberInput(line.userId(), line.email(), line.firstName(), line.lastName(), roleId,
+                        line.external(), Member.INVITED.equals(line.status()) ? Member.INVITED : null));
+            } catch (GatehouseException e) {
+                throw new LineFailure(line.line(), e);
+            } catch (JdbiException e) {
+                throw failure(line, e);
+            }
+        }
+        List<Member> added;
+        try {
+            added = batch.flush();
+        } catch (GatehouseException e) {
+            throw new LineFailure(run.get(0).line(), e);
+        } catch (JdbiException e) {
+            throw failure(run.get(0), e);
+        }
+        for (Member m : added) {
+            members.put(m.userId(), Optional.of(m));
+            counts.count(ImportLine.Kind.MEMBER, ImportCounts.Outcome.CREATED);
+        }
     }
 
     private ImportCounts.Outcome deleteMember(ImportLine.Member line) {

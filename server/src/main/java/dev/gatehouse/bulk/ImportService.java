@@ -1,16 +1,19 @@
 package dev.gatehouse.bulk;
 
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +34,12 @@ import org.slf4j.LoggerFactory;
  * {@code from_line = committed_lines + 1} resumes; since a line that changes nothing records nothing, sending
  * it again from the start converges too. Lines before {@code from_line} are read and skipped unparsed.
  *
- * <p>Imports run on the calling thread; at most {@link #CONCURRENT} at a time on one node (more are refused with
- * a retryable 503), so they cannot take every request thread. Thread-safe.
+ * <p>Imports run on the calling thread; at most {@link #CONCURRENT} long ones at a time on one node (more are
+ * refused with a retryable 503), so they cannot take every request thread. A <em>small</em> import — its body
+ * declared at most {@link #SMALL_BODY_BYTES} long — is bounded like any other write request and takes no such
+ * place. A chunk of at most {@link #SHARED_CHUNK_LINES} lines commits through the group commit (in the same
+ * transaction and flush as the writes waiting with it, inside a savepoint of its own, so still whole or not at
+ * all); a longer one in a transaction of its own, which holds up no other write. Thread-safe.
  */
 public final class ImportService {
 
@@ -41,6 +48,10 @@ public final class ImportService {
     static final int CONCURRENT = 2;
     /** A chunk ends early once its lines hold this many bytes. */
     static final long CHUNK_BYTES = 16L << 20;
+    /** A body declared at most this long is a small import, which takes none of the {@link #CONCURRENT} places. */
+    static final long SMALL_BODY_BYTES = 256L << 10;
+    /** A chunk of at most this many lines shares the group commit's transactions and flushes with other writes. */
+    static final int SHARED_CHUNK_LINES = 1000;
     /** The longest line read. */
     static final int MAX_LINE_BYTES = 1 << 20;
 
@@ -63,11 +74,17 @@ public final class ImportService {
      * Imports {@code body} into the organization; {@code progress} hears after every committed chunk. The
      * answer's progress is the whole import's. Errors before the first line (the organization, the caller) are
      * thrown as they are; a failing line as {@link ImportFailedException}.
+     *
+     * @param declaredBytes the body's length as its request declares it, or -1 when it does not
      */
-    public ImportProgress run(Principal principal, long orgId, InputStream body, ImportOptions options,
-                              Consumer<ImportProgress> progress) {
+    public ImportProgress run(Principal principal, long orgId, InputStream body, long declaredBytes,
+                              ImportOptions options, Consumer<ImportProgress> progress) {
         PermissionModel model = services.access().read(principal, orgId, (h, caller) ->
                 services.orgModels().model(h, orgId));
+        boolean small = declaredBytes >= 0 && declaredBytes <= SMALL_BODY_BYTES;
+        if (small) {
+            return new Run(principal, orgId, model, body, options, progress).run();
+        }
         if (!running.tryAcquire()) {
             throw new UnavailableException("imports_busy", "this node runs " + CONCURRENT + " imports already; "
                     + "retry shortly");
@@ -158,12 +175,14 @@ public final class ImportService {
             if (!chunk.isEmpty()) {
                 ImportCounts counts = new ImportCounts();
                 Written<Void> written;
+                BiFunction<Tx, Caller, Void> work = (tx, caller) -> {
+                    new ChunkWriter(services, tx, caller, services.orgModels().model(tx.handle(), orgId), orgId,
+                            counts).write(chunk);
+                    return null;
+                };
                 try {
-                    written = services.access().writeAlone(principal, orgId, (tx, caller) -> {
-                        new ChunkWriter(services, tx, caller, services.orgModels().model(tx.handle(), orgId), orgId,
-                                counts).write(chunk);
-                        return null;
-                    });
+                    written = chunk.size() <= SHARED_CHUNK_LINES ? services.access().write(principal, orgId, work)
+                            : services.access().writeAlone(principal, orgId, work);
                 } catch (GatehouseException e) {
                     // not a line's own failure: the organization, the caller's key or the database
                     throw new LineFailure(chunk.get(0).line(), e);

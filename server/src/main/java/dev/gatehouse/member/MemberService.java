@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
@@ -126,6 +127,28 @@ public final class MemberService {
      */
     public Member insert(Tx tx, Caller caller, PermissionModel model, long orgId, MemberInput in) {
         Handle h = tx.handle();
+        requireValidNew(caller, model, orgId, in, roleId -> roles.find(h, orgId, roleId));
+        requireUnique(h, orgId, in.userId(), in.email(), 0L);
+        tx.limits().beforeAddingMember(orgId);
+        Member member = members.insert(h, orgId, in, tx.now());
+        tx.change(orgId, ObjectType.MEMBER, member.id(), Action.CREATED, null, LoggedMember.of(member));
+        return member;
+    }
+
+    /**
+     * Many members added together inside a running transaction (a bulk import's run of new members), each with
+     * every rule of {@link #insert}, in a few statements ({@link MemberBatch}).
+     */
+    public MemberBatch batch(Tx tx, Caller caller, PermissionModel model, long orgId) {
+        return new MemberBatch(this, members, roles, tx, caller, model, orgId);
+    }
+
+    /**
+     * The rules of {@link #insert} that need no other member: internal with one internal company role the caller
+     * may hand out (looked up by {@code role}), or external without one; active or invited.
+     */
+    void requireValidNew(Caller caller, PermissionModel model, long orgId, MemberInput in,
+                         LongFunction<Optional<Role>> role) {
         boolean external = Boolean.TRUE.equals(in.external());
         if (external && !model.externalRoles()) {
             throw InvalidInputException.field("external", "model " + model.id() + " has no external members");
@@ -137,16 +160,11 @@ public final class MemberService {
             throw InvalidInputException.field("role_id", "is required for internal members");
         }
         if (!external) {
-            requireCompanyRole(h, caller, model, orgId, in.roleId());
+            requireCompanyRole(caller, model, orgId, in.roleId(), role.apply(in.roleId()));
         }
         if (in.status() != null && !in.status().equals(Member.ACTIVE) && !in.status().equals(Member.INVITED)) {
             throw InvalidInputException.field("status", "a new member is active or invited, not " + in.status());
         }
-        requireUnique(h, orgId, in.userId(), in.email(), 0L);
-        tx.limits().beforeAddingMember(orgId);
-        Member member = members.insert(h, orgId, in, tx.now());
-        tx.change(orgId, ObjectType.MEMBER, member.id(), Action.CREATED, null, LoggedMember.of(member));
-        return member;
     }
 
     public Written<Member> update(Principal principal, long orgId, MemberRef ref, MemberInput in,
@@ -311,7 +329,12 @@ public final class MemberService {
     }
 
     private void requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {
-        Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
+        requireCompanyRole(caller, model, orgId, roleId, roles.find(h, orgId, roleId));
+    }
+
+    private void requireCompanyRole(Caller caller, PermissionModel model, long orgId, long roleId,
+                                    Optional<Role> found) {
+        Role role = found.orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
         if (role.external()) {
             throw InvalidInputException.field("role_id", "role " + roleId + " is external; a company role must be internal");
@@ -322,14 +345,22 @@ public final class MemberService {
     private void requireUnique(Handle h, long orgId, String userId, String email, long self) {
         if (userId != null) {
             members.findByUserId(h, orgId, userId).filter(m -> m.id() != self).ifPresent(m -> {
-                throw ConflictException.about(m, "member_exists", "organization " + orgId + " already has a member with "
-                        + "user_id \"" + userId + "\" (id " + m.id() + ")");
+                throw userIdTaken(orgId, userId, m);
             });
         }
         members.findByEmail(h, orgId, email).filter(m -> m.id() != self).ifPresent(m -> {
-            throw ConflictException.about(m, "member_exists", "organization " + orgId + " already has a member with "
-                    + "email \"" + email + "\" (id " + m.id() + ")");
+            throw emailTaken(orgId, email, m);
         });
+    }
+
+    static ConflictException userIdTaken(long orgId, String userId, Member holder) {
+        return ConflictException.about(holder, "member_exists", "organization " + orgId + " already has a member with "
+                + "user_id \"" + userId + "\" (id " + holder.id() + ")");
+    }
+
+    static ConflictException emailTaken(long orgId, String email, Member holder) {
+        return ConflictException.about(holder, "member_exists", "organization " + orgId + " already has a member with "
+                + "email \"" + email + "\" (id " + holder.id() + ")");
     }
 
     /** {@code after == null} means removal. */

@@ -3,7 +3,10 @@ package dev.gatehouse.member;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -25,6 +28,45 @@ public final class MemberStore {
                 .bind("status", in.status() == null ? Member.ACTIVE : in.status())
                 .bind("last", in.lastName()).bind("role", in.roleId()).bind("external", Boolean.TRUE.equals(in.external()))
                 .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    /**
+     * Inserts many new members of one organization in one statement, all at {@code now}; returns them in the order
+     * given. The user ids and emails must be free (a duplicate fails the whole statement, as an insert would).
+     */
+    public List<Member> insertAll(Handle h, long orgId, List<MemberInput> in, Instant now) {
+        int n = in.size();
+        String[] users = new String[n];
+        String[] emails = new String[n];
+        String[] firsts = new String[n];
+        String[] lasts = new String[n];
+        Long[] roles = new Long[n];
+        Boolean[] externals = new Boolean[n];
+        String[] statuses = new String[n];
+        for (int i = 0; i < n; i++) {
+            MemberInput m = in.get(i);
+            users[i] = m.userId();
+            emails[i] = m.email();
+            firsts[i] = m.firstName();
+            lasts[i] = m.lastName();
+            roles[i] = m.roleId();
+            externals[i] = Boolean.TRUE.equals(m.external());
+            statuses[i] = m.status() == null ? Member.ACTIVE : m.status();
+        }
+        Map<String, Member> inserted = new HashMap<>();
+        h.createQuery("INSERT INTO members (org_id, user_id, email, first_name, last_name, role_id, external, status, "
+                        + "version, created_at, updated_at) SELECT :org, u.*, 1, :now, :now FROM unnest("
+                        + "CAST(:users AS text[]), CAST(:emails AS text[]), CAST(:firsts AS text[]), "
+                        + "CAST(:lasts AS text[]), CAST(:roles AS bigint[]), CAST(:externals AS boolean[]), "
+                        + "CAST(:statuses AS text[])) AS u RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("users", users).bind("emails", emails).bind("firsts", firsts)
+                .bind("lasts", lasts).bind("roles", roles).bind("externals", externals).bind("statuses", statuses)
+                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).forEach(m -> inserted.put(m.userId(), m));
+        List<Member> ordered = new ArrayList<>(n);
+        for (String user : users) {
+            ordered.add(inserted.get(user));
+        }
+        return ordered;
     }
 
     public Member update(Handle h, Member m, Instant now) {
@@ -64,6 +106,13 @@ public final class MemberStore {
     public List<Member> findNamed(Handle h, long orgId, long id, String userId) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND (id = :id OR user_id = :user)")
                 .bind("org", orgId).bind("id", id).bind("user", userId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** The members whose email is one of {@code emails}, ignoring case (those that exist). */
+    public List<Member> findAllByEmail(Handle h, long orgId, List<String> emails) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND lower(email) = ANY (ARRAY("
+                        + "SELECT lower(e) FROM unnest(CAST(:emails AS text[])) AS e))")
+                .bind("org", orgId).bind("emails", emails.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
     }
 
     public Optional<Member> findByEmail(Handle h, long orgId, String email) {

@@ -68,7 +68,7 @@ final class BulkResource {
         ProgressLines lines = streamed ? new ProgressLines(ctx) : null;
         ImportProgress done;
         try {
-            done = imports.run(principal, orgId, ctx.req().getInputStream(), options,
+            done = imports.run(principal, orgId, ctx.req().getInputStream(), ctx.req().getContentLengthLong(), options,
                     lines == null ? p -> { } : lines::progress);
         } catch (UncheckedIOException e) {
             if (lines != null && lines.started()) {

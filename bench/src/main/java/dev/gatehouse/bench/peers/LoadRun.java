@@ -1,0 +1,102 @@
+package dev.gatehouse.bench.peers;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Only the load of the side-by-side run, repeated: starts a fresh Gatehouse server (its own embedded PostgreSQL),
+ * loads the standard {@link Workload} through {@link PeersRun#LOADER}, prints the load time and the loader's
+ * per-request times, stops the server; {@code --repeat} times. For comparing builds' load times without
+ * starting the peers or wrk.
+ *
+ * <p>Usage (from the repository root, after {@code ./mvnw -pl cli,bench -am package -DskipTests}):
+ * {@code java -cp bench/target/benchmarks.jar dev.gatehouse.bench.peers.LoadRun [--root .] [--tenants 100]
+ * [--users 100] [--repeat 3]}; {@code GATEHOUSE_JAVA_OPTS} in its environment is passed on to the server (a flight
+ * recording, say).
+ */
+public final class LoadRun {
+
+    private static final String SERVICE_KEY = "peers-bench-service-key-0123456789";
+
+    private LoadRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            given.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Path root = Path.of(given.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        Workload workload = Workload.of(Integer.parseInt(given.getOrDefault("tenants", "100")),
+                Integer.parseInt(given.getOrDefault("users", "100")));
+        int repeat = Integer.parseInt(given.getOrDefault("repeat", "3"));
+        List<Double> loads = new ArrayList<>();
+        for (int r = 0; r < repeat; r++) {
+            loads.add(once(root, workload));
+        }
+        List<Double> sorted = new ArrayList<>(loads);
+        sorted.sort(null);
+        PeersRun.log("load times %s s; median %.2f s; load average %s", loads, sorted.get(sorted.size() / 2),
+                Machine.loadAverage());
+    }
+
+    private static double once(Path root, Workload workload) throws Exception {
+        Path work = Files.createTempDirectory("gatehouse-load-");
+        int port = freePort();
+        Proc proc = Proc.start("gatehouse", List.of(root.resolve("gatehouse").toString(), "serve", "--port",
+                        String.valueOf(port), "--host", "127.0.0.1", "--data-dir", work.resolve("data").toString()),
+                Map.of("GATEHOUSE_SERVICE_KEY", SERVICE_KEY, "GATEHOUSE_LOG_LEVEL", "WARN", "GATEHOUSE_JAVA_OPTS",
+                        "-Xmx1g " + System.getenv().getOrDefault("GATEHOUSE_JAVA_OPTS", "")), work.resolve("gatehouse.log"));
+        try {
+            URI base = URI.create("http://127.0.0.1:" + port);
+            awaitHealthy(proc, base.resolve("/healthz"));
+            long t0 = System.nanoTime();
+            PeersRun.LOADER.load(workload, base, SERVICE_KEY);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            PeersRun.log("loaded %d tenants in %.2f s (%s); load average %s", workload.tenants(), seconds,
+                    PeersRun.LOADER.description(), Machine.loadAverage());
+            if (PeersRun.LOADER instanceof BulkImportLoader bulk) {
+                PeersRun.log("%s", bulk.timings());
+            }
+            return seconds;
+        } finally {
+            proc.stop();
+        }
+    }
+
+    private static void awaitHealthy(Proc proc, URI uri) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!proc.alive()) {
+                throw new IllegalStateException("gatehouse exited before answering; see " + proc.log);
+            }
+            try {
+                if (client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("gatehouse did not answer " + uri + "; see " + proc.log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.gatehouse.member;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.Tx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Many members added in one transaction (a bulk import's run of new members), with every rule of
+ * {@link MemberService#insert} applied to each one, in order, exactly as if each were added alone — but with the
+ * reads shared and one insert for all: {@link #prepare} reads the members holding the run's user ids and emails in
+ * two queries, the organization's roles are read once, {@link #add} checks one member against those and against
+ * the members added before it, and {@link #flush} inserts the kept ones in one statement and records one
+ * {@code created} change per member, as {@link MemberService#insert} does.
+ *
+ * <p>An {@link #add} refused because an earlier member of the batch already holds its user id or email first
+ * flushes the batch, so that the refusal names that member as a lone insert would; the caller rolls the transaction
+ * back on a refusal. Not thread-safe; lives for one transaction.
+ */
+public final class MemberBatch {
+
+    private final MemberService service;
+    private final MemberStore store;
+    private final RoleStore roles;
+    private final Tx tx;
+    private final Caller caller;
+    private final PermissionModel model;
+    private final long orgId;
+    /** The organization's roles by id, read on first need. */
+    private Map<Long, Role> rolesById;
+    /** Members as they stand in this transaction, by user id and by lower-case email, for the keys looked up. */
+    private final Map<String, Member> byUserId = new HashMap<>();
+    private final Map<String, Member> byEmail = new HashMap<>();
+    private final Set<String> lookedUpUserIds = new HashSet<>();
+    private final Set<String> lookedUpEmails = new HashSet<>();
+    /** Added and not inserted yet, in order, and their keys. */
+    private final List<MemberInput> pending = new ArrayList<>();
+    private final Set<String> pendingUserIds = new HashSet<>();
+    private final Set<String> pendingEmails = new HashSet<>();
+    /** Inserted since the last {@link #flush} returned. */
+    private final List<Member> inserted = new ArrayList<>();
+
+    MemberBatch(MemberService service, MemberStore store, RoleStore roles, Tx tx, Caller caller, PermissionModel model,
+                long orgId) {
+        this.service = service;
+        this.store = store;
+        this.roles = roles;
+        this.tx = tx;
+        this.caller = caller;
+        this.model = model;
+        this.orgId = orgId;
+    }
+
+    /** Reads the members holding any of these user ids or emails, in two queries. */
+    public void prepare(Collection<String> userIds, Collection<String> emails) {
+        List<String> users = userIds.stream().filter(u -> !lookedUpUserIds.contains(u)).distinct().toList();
+        if (!users.isEmpty()) {
+            for (Member m : store.findAllByUserId(tx.handle(), orgId, users)) {
+                remember(m);
+            }
+            lookedUpUserIds.addAll(users);
+        }
+        List<String> mails = emails.stream().filter(e -> !lookedUpEmails.contains(key(e))).distinct().toList();
+        if (!mails.isEmpty()) {
+            for (Member m : store.findAllByEmail(tx.handle(), orgId, mails)) {
+                remember(m);
+            }
+            mails.forEach(e -> lookedUpEmails.add(key(e)));
+        }
+    }
+
+    /**
+     * Checks one new member with every rule of {@link MemberService#insert} and keeps it for {@link #flush}; a
+     * refused member is not kept.
+     */
+    public void add(MemberInput in) {
+        service.requireValidNew(caller, model, orgId, in, this::role);
+        prepare(List.of(in.userId()), List.of(in.email()));
+        String email = key(in.email());
+        if (pendingUserIds.contains(in.userId()) || pendingEmails.contains(email)) {
+            insertPending();
+        }
+        Member holder = byUserId.get(in.userId());
+        if (holder != null) {
+            throw MemberService.userIdTaken(orgId, in.userId(), holder);
+        }
+        holder = byEmail.get(email);
+        if (holder != null) {
+            throw MemberService.emailTaken(orgId, in.email(), holder);
+        }
+        tx.limits().beforeAddingMember(orgId);
+        pending.add(in);
+        pendingUserIds.add(in.userId());
+        pendingEmails.add(email);
+    }
+
+    /** Inserts the members kept, and returns every member this batch inserted since the last flush, in order. */
+    public List<Member> flush() {
+        insertPending();
+        List<Member> done = List.copyOf(inserted);
+        inserted.clear();
+        return done;
+    }
+
+    private void insertPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Member> added = store.insertAll(tx.handle(), orgId, pending, tx.now());
+        for (Member m : added) {
+            tx.change(orgId, ObjectType.MEMBER, m.id(), Action.CREATED, null, LoggedMember.of(m));
+            remember(m);
+        }
+        inserted.addAll(added);
+        pending.clear();
+        pendingUserIds.clear();
+        pendingEmails.clear();
+    }
+
+    private Optional<Role> role(long roleId) {
+        if (rolesById == null) {
+            rolesById = new HashMap<>();
+            for (Role r : roles.list(tx.handle(), orgId, 0L, Integer.MAX_VALUE, null)) {
+                rolesById.put(r.id(), r);
+            }
+        }
+        return Optional.ofNullable(rolesById.get(roleId));
+    }
+
+    private void remember(Member m) {
+        byUserId.put(m.userId(), m);
+        byEmail.put(key(m.email()), m);
+    }
+
+    private static String key(String email) {
+        return email.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static dev.gatehouse.bulk.Bulk.importLines;
+import static dev.gatehouse.bulk.Bulk.line;
+import static dev.gatehouse.bulk.Bulk.member;
+import static dev.gatehouse.bulk.Bulk.role;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An import's lines adding members: checked one by one with every rule of adding a member alone, in line order, and
+ * written together — so the statements an import runs do not grow with its members — with one {@code created} event
+ * per member, in line order, and the first line that breaks a rule named.
+ */
+class ImportMembersIT {
+
+    static final List<String> READ = List.of("doc.read", "records.all");
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        Bulk.registerDocsModel(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void addingMembers_takesAsManyStatementsForTenAsForTwoHundred() {
+        List<String> ten = statementsOf(members(10));
+        List<String> twoHundred = statementsOf(members(200));
+
+        assertThat(twoHundred).as(String.join("\n", twoHundred)).hasSameSizeAs(ten);
+    }
+
+    @Test
+    void addedMembers_haveOneCreatedEventEach_inLineOrder_andTheirRoles() {
+        Fixtures.Org org = fx.org("docs");
+        long start = node.appliedRevision();
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("m1", "Reader"),
+                member("m2", "Reader"), line("type", "member", "user_id", "m3", "email", "m3@example.com", "role",
+                        "Reader", "first_name", "Ada", "status", "invited")));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("counts").get("member").get("created").intValue()).isEqualTo(3);
+
+        List<JsonNode> events = new ArrayList<>();
+        node.service().get(org.path() + "/events?order=asc&limit=100&after_revision=" + start).json().get("items")
+                .forEach(events::add);
+        assertThat(events).extracting(e -> e.get("object_type").stringValue() + " " + e.get("action").stringValue())
+                .containsExactly("role created", "member created", "member created", "member created");
+        assertThat(events.subList(1, 4)).extracting(e -> e.get("after").get("user_id").stringValue())
+                .containsExactly("m1", "m2", "m3");
+        JsonNode m3 = node.service().get(org.path() + "/members/" + events.get(3).get("object_id").stringValue()).json();
+        assertThat(m3.get("status").stringValue()).isEqualTo("invited");
+        assertThat(m3.get("first_name").stringValue()).isEqualTo("Ada");
+        assertThat(m3.get("role_id").longValue()).isEqualTo(events.get(0).get("object_id").asLong());
+        assertThat(events.get(3).get("revision").longValue()).isEqualTo(res.revision());
+    }
+
+    @Test
+    void anEmailAnEarlierLineTook_isA409NamingTheLine_andChangesNothing() {
+        Fixtures.Org org = fx.org("docs");
+        long revision = node.appliedRevision();
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("a1", "Reader"),
+                line("type", "member", "user_id", "a2", "email", "A1@Example.com", "role", "Reader")));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(409);
+        assertThat(res.get("code").stringValue()).isEqualTo("member_exists");
+        assertThat(res.get("line").longValue()).isEqualTo(3);
+        assertThat(res.get("detail").stringValue()).startsWith("line 3: ").contains("email \"A1@Example.com\"");
+        assertThat(node.appliedRevision()).as("nothing was committed").isEqualTo(revision);
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(1); // the admin
+    }
+
+    @Test
+    void anEmailAMemberHolds_isA409NamingTheLine() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res first = importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("b1", "Reader")));
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(member("b2", "Reader"),
+                line("type", "member", "user_id", "b3", "email", "B1@example.com", "role", "Reader")));
+        assertThat(res.status()).as("%s", res).isEqualTo(409);
+        assertThat(res.get("code").stringValue()).isEqualTo("member_exists");
+        assertThat(res.get("line").longValue()).isEqualTo(2);
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(2);
+    }
+
+    @Test
+    void anExternalMemberWithACompanyRole_isRefusedOnItsLine_afterGoodOnes() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("c1", "Reader"),
+                member("c2", "Reader"), line("type", "member", "user_id", "c3", "email", "c3@example.com", "role",
+                        "Reader", "external", true), member("c4", "Reader")));
+        assertThat(res.status()).as("%s", res).isEqualTo(400);
+        assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(4);
+        assertThat(res.get("detail").stringValue()).contains("external members hold no company role");
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(1); // the admin
+    }
+
+    /** An import into a new organization of the docs model: one role, then {@code n} members holding it. */
+    private static List<String> members(int n) {
+        List<String> lines = new ArrayList<>(List.of(role("Reader", READ)));
+        for (int i = 0; i < n; i++) {
+            lines.add(member("u" + i, "Reader"));
+        }
+        return lines;
+    }
+
+    /** The SQL the import request ran on the node, background jobs left out (see {@code WriteReadsIT}). */
+    private static List<String> statementsOf(List<String> lines) {
+        Fixtures.Org org = fx.org("docs");
+        Jdbi jdbi = node.node().core().store().jdbi();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        SqlStatements config = jdbi.getConfig(SqlStatements.class);
+        SqlLogger before = config.getSqlLogger();
+        config.setSqlLogger(new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                String thread = Thread.currentThread().getName();
+                if (!thread.startsWith("gatehouse-") || thread.startsWith("gatehouse-write-")) {
+                    seen.add(context.getRenderedSql().replaceAll("\\s+", " "));
+                }
+            }
+        });
+        try {
+            Http.Res res = importLines(node.service(), org.id(), "", lines);
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+            assertThat(res.get("counts").get("member").get("created").intValue()).isEqualTo(lines.size() - 1);
+        } finally {
+            config.setSqlLogger(before);
+        }
+        return seen;
+    }
+}
