@@ -32,8 +32,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * sent one byte at a time pin one buffer per byte). Most bodies arrive with their head: they are read on the
  * calling thread and handed on without a dispatch.
  *
- * <p>Requests to a route that streams its body (a bulk import, any size) pass unread: the application reads
- * them as they arrive, bounded by the connection's idle timeout.
+ * <p>Requests to a route that streams its body (a bulk import, any size) pass unread when their body is not
+ * declared or declared over the limit: the application reads them as they arrive, bounded by the connection's idle
+ * timeout. A body declared within the limit is read here like any other, so a small import trickled byte by byte
+ * holds no thread either.
  *
  * <p>Thread-safe: each request's reading is serialized by Jetty's demand mechanism and guarded by the
  * {@link Loading} lock against its deadline.
@@ -56,10 +58,14 @@ final class BodyBuffer extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (!hasBody(request) || streamed.test(request.getMethod(), Request.getPathInContext(request))) {
+        if (!hasBody(request)) {
             return super.handle(request, response, callback);
         }
         long declared = request.getLength();
+        if ((declared < 0 || declared > maxBytes) && streamed.test(request.getMethod(),
+                Request.getPathInContext(request))) {
+            return super.handle(request, response, callback);
+        }
         if (declared > maxBytes * DRAIN_FACTOR) {
             tooLarge(request, response, callback, false);
             return true;

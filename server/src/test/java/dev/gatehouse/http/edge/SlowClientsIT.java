@@ -95,6 +95,24 @@ class SlowClientsIT {
     }
 
     @Test
+    void aSmallImportsBodyNotReceivedInTime_isAnswered408_likeAnyOtherBody() {
+        // an import declared within the body limit is read by the edge, not on a request thread as it trickles in
+        HttpSettings tight = HttpSettings.DEFAULTS.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        try (TestNode node = TestNode.start(c -> c.withHttp(tight))) {
+            Fixtures.Org org = new Fixtures(node).org("close");
+            try (RawHttp slow = RawHttp.connect(node.node().port())) {
+                slow.send("POST " + org.path() + "/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + TestNode.SERVICE_KEY + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: 80\r\n\r\n"
+                        + "{\"type\":");
+                RawHttp.Response res = slow.read(Duration.ofSeconds(5));
+                assertThat(res.status()).isEqualTo(408);
+                assertThat(Json.readTree(res.body()).get("code").stringValue()).isEqualTo("request_timeout");
+            }
+        }
+    }
+
+    @Test
     void oneAddress_holdsAtMostItsShareOfConnections() {
         try (TestNode node = TestNode.start(c -> c.withHttp(HttpSettings.DEFAULTS.withMaxConnectionsPerAddress(5)))) {
             int port = node.node().port();
