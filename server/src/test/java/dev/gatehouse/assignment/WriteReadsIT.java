@@ -64,9 +64,10 @@ class WriteReadsIT {
     }
 
     /**
-     * Every statement one room-role write by a service key sends, in order (a batch of one: no savepoint, the
-     * organization locked and its model read in one statement, the change record's revision and notification in
-     * one): what a write costs the database, pinned so that a statement added to the path is a decision.
+     * Every statement one room-role write by a service key sends (a batch of one: no savepoint; the organization
+     * locked and its model read in one statement; the held assignment and the role in one; the change record's
+     * revision and notification in one): what a write costs the database, pinned so that a statement added to the
+     * path is a decision.
      */
     @Test
     void puttingARoomRole_sendsItsStatementsOnce() {
@@ -84,7 +85,9 @@ class WriteReadsIT {
             assertThat(put.status()).as(put.toString()).isEqualTo(200);
         });
         String all = String.join("\n", statements);
-        assertThat(statements).as(all).hasSize(9);
+        assertThat(statements).as(all).hasSize(8);
+        assertThat(statements.stream().filter(s -> s.contains("FROM room_users") || s.contains("JOIN room_users"))
+                .count()).as("a service key replacing a held role needs no room user's state\n" + all).isZero();
         assertThat(statements.get(0)).as(all).isEqualTo("SELECT model_id FROM organizations WHERE id = :id FOR UPDATE");
         assertThat(statements.stream().filter(s -> s.contains(" organizations ")).count()).as(all).isEqualTo(1);
         assertThat(reads(statements, "roles")).as("the role, read with the assignment\n" + all).isZero();
