@@ -253,8 +253,7 @@ final class GroupCommit implements AutoCloseable {
         }
         if (orgIds.size() == 1) {
             long orgId = orgIds.iterator().next();
-            return handle.createQuery("SELECT model_id FROM organizations WHERE id = :id FOR UPDATE").bind("id", orgId)
-                    .mapTo(String.class).findOne().map(model -> Map.of(orgId, model)).orElse(Map.of());
+            return Store.lockOrganizationIfExists(handle, orgId).map(model -> Map.of(orgId, model)).orElse(Map.of());
         }
         return Store.lockOrganizations(handle, orgIds);
     }

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -134,8 +135,13 @@ public final class Store implements AutoCloseable {
      * the lock, so that the write need not read the row again); 404 when it does not exist.
      */
     static String lockOrganization(Handle handle, long orgId) {
+        return lockOrganizationIfExists(handle, orgId).orElseThrow(() -> organizationNotFound(orgId));
+    }
+
+    /** {@link #lockOrganization}, empty when the organization does not exist. */
+    static Optional<String> lockOrganizationIfExists(Handle handle, long orgId) {
         return handle.createQuery("SELECT model_id FROM organizations WHERE id = :id FOR UPDATE")
-                .bind("id", orgId).mapTo(String.class).findOne().orElseThrow(() -> organizationNotFound(orgId));
+                .bind("id", orgId).mapTo(String.class).findOne();
     }
 
     /**
