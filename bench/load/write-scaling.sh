@@ -26,22 +26,36 @@ for o in $orgs_list; do [ "$o" -gt "$max_orgs" ] && max_orgs=$o; done
 source "$root/bench/load/server.sh"
 gh_tools
 
-setup() { # creates $max_orgs organizations; sets $all_targets, one ";"-terminated entry per organization
+setup_org() { # creates organization W<n>; prints its entry of $all_targets
+  local o=$1 created org account role1 role2 members owner room
+  created=$(gh_post /v1/orgs "{\"name\":\"W$o\",\"model\":\"rooms\",\"admin\":{\"user_id\":\"admin\",\"email\":\"admin@w$o.test\"}}")
+  org=$(jq .id <<<"$created"); account=$(jq -r .account_id <<<"$created")
+  role1=$(gh_post "/v1/orgs/$org/roles" '{"name":"Agent","permissions":["canCreateRooms","canViewRoomDetails"]}' | jq .id)
+  role2=$(gh_post "/v1/orgs/$org/roles" '{"name":"Viewer","permissions":["canViewRoomDetails"]}' | jq .id)
+  members=""
+  for i in $(seq 1 8); do
+    members="$members $(gh_post "/v1/orgs/$org/members" "{\"user_id\":\"u$i\",\"email\":\"u$i@w$o.test\",\"role_id\":$role1}" | jq .id)"
+  done
+  owner=$(echo $members | cut -d' ' -f1)
+  room=$(gh_post "/restapi/v2/accounts/$account/rooms" "{\"name\":\"r\",\"roleId\":$role1,\"ownerId\":$owner}" | jq .roomId)
+  echo "$org $room $role1 $role2$members;"
+}
+
+setup() { # creates $max_orgs organizations, 8 at a time; sets $all_targets, one ";"-terminated entry per organization
+  local dir o jobs=()
+  dir="$(mktemp -d)"
+  for o in $(seq 1 "$max_orgs"); do
+    setup_org "$o" > "$dir/$o" &
+    jobs+=($!)
+    if [ ${#jobs[@]} -eq 8 ]; then wait "${jobs[@]}" || true; jobs=(); fi  # not a bare wait: the server is a job too
+  done
+  [ ${#jobs[@]} -eq 0 ] || wait "${jobs[@]}" || true
   all_targets=""
   for o in $(seq 1 "$max_orgs"); do
-    local created org account role1 role2 members owner room
-    created=$(gh_post /v1/orgs "{\"name\":\"W$o\",\"model\":\"rooms\",\"admin\":{\"user_id\":\"admin\",\"email\":\"admin@w$o.test\"}}")
-    org=$(jq .id <<<"$created"); account=$(jq -r .account_id <<<"$created")
-    role1=$(gh_post "/v1/orgs/$org/roles" '{"name":"Agent","permissions":["canCreateRooms","canViewRoomDetails"]}' | jq .id)
-    role2=$(gh_post "/v1/orgs/$org/roles" '{"name":"Viewer","permissions":["canViewRoomDetails"]}' | jq .id)
-    members=""
-    for i in $(seq 1 8); do
-      members="$members $(gh_post "/v1/orgs/$org/members" "{\"user_id\":\"u$i\",\"email\":\"u$i@w$o.test\",\"role_id\":$role1}" | jq .id)"
-    done
-    owner=$(echo $members | cut -d' ' -f1)
-    room=$(gh_post "/restapi/v2/accounts/$account/rooms" "{\"name\":\"r\",\"roleId\":$role1,\"ownerId\":$owner}" | jq .roomId)
-    all_targets="$all_targets$org $room $role1 $role2$members;"
+    grep -q ';' "$dir/$o" || { echo "creating organization W$o failed" >&2; rm -rf "$dir"; return 1; }
+    all_targets="$all_targets$(cat "$dir/$o")"
   done
+  rm -rf "$dir"
 }
 
 ticks() { # CPU ticks (1/100 s) of the server JVM and of the embedded PostgreSQL's processes

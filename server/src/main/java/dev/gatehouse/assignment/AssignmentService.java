@@ -15,7 +15,6 @@ import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
-import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -39,7 +38,6 @@ public final class AssignmentService {
 
     private final Access access;
     private final AssignmentStore assignments = new AssignmentStore();
-    private final RoleStore roles = new RoleStore();
     private final MemberService members;
     private final OrgModels orgModels;
     private final AssignmentRules rules;
@@ -69,15 +67,24 @@ public final class AssignmentService {
                           long roleId, Instant expiresAt) {
         requireFuture(tx, stored(expiresAt));
         Handle h = tx.handle();
-        PermissionModel model = orgModels.model(h, orgId);
+        PermissionModel model = model(tx, orgId);
         ResourceType resourceType = resourceType(model, type, resourceId);
         String what = "assigning a role on " + type + " " + resourceId;
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
-        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
-        rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, before != null, what);
-        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
+        AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
+        rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, current.assignment() != null, what);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, current);
+    }
+
+    /**
+     * The organization's model inside a write of it: as the organization's lock read it ({@link Tx#lockedModelId}),
+     * else read now.
+     */
+    private PermissionModel model(Tx tx, long orgId) {
+        String locked = tx.lockedModelId(orgId);
+        return locked == null ? orgModels.model(tx.handle(), orgId) : orgModels.registry().require(locked);
     }
 
     /**
@@ -104,8 +111,8 @@ public final class AssignmentService {
                           Member member, long roleId, Instant expiresAt) {
         Handle h = tx.handle();
         rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
-        Assignment before = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
-        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, before);
+        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt,
+                assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId));
     }
 
     /**
@@ -131,14 +138,17 @@ public final class AssignmentService {
     }
 
     /**
-     * The write both {@code put}s share, once the resource is known to exist; {@code before} is the member's
-     * current assignment there (null: none), read once per request.
+     * The write both {@code put}s share, once the resource is known to exist; {@code current} holds the member's
+     * current assignment there (null: none) and the role to give, both read once per request, in one statement.
      */
     private Assignment write(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
-                             Member member, long roleId, Instant expiresAt, Assignment before) {
+                             Member member, long roleId, Instant expiresAt, AssignmentStore.Current current) {
         Handle h = tx.handle();
-        Role role = roles.find(h, orgId, roleId).orElseThrow(() ->
-                InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
+        Assignment before = current.assignment();
+        Role role = current.role();
+        if (role == null) {
+            throw InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId);
+        }
         if (member.external() && !role.external()) {
             throw InvalidInputException.field("role_id", "member " + member.id() + " is external and may hold only "
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
@@ -233,7 +243,7 @@ public final class AssignmentService {
      */
     public Assignment remove(Tx tx, Caller caller, long orgId, String type, String resourceId, MemberRef memberRef) {
         Handle h = tx.handle();
-        PermissionModel model = orgModels.model(h, orgId);
+        PermissionModel model = model(tx, orgId);
         ResourceType resourceType = resourceType(model, type, resourceId);
         String what = "removing a role on " + type + " " + resourceId;
         rules.requireMayManage(caller, model, what);
@@ -280,7 +290,7 @@ public final class AssignmentService {
     public Written<Integer> removeResource(Principal principal, long orgId, String type, String resourceId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
+            PermissionModel model = model(tx, orgId);
             ResourceType resourceType = resourceType(model, type, resourceId);
             String what = "removing every role on " + type + " " + resourceId;
             rules.requireMayManage(caller, model, what);
@@ -307,7 +317,7 @@ public final class AssignmentService {
     public Written<Integer> removeMember(Principal principal, long orgId, MemberRef memberRef) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            PermissionModel model = orgModels.model(h, orgId);
+            PermissionModel model = model(tx, orgId);
             String what = "removing every resource role of a member";
             rules.requireMayManage(caller, model, what);
             Member member = members.resolve(h, caller, orgId, memberRef);

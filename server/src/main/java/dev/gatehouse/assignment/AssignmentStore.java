@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
@@ -143,6 +145,32 @@ final class AssignmentStore {
                         + "AND member_id = k.member_id LIMIT 1) a")
                 .bind("org", orgId).bind("types", types.toArray(new String[0])).bind("rids", rids.toArray(new String[0]))
                 .bind("members", members.toArray(new Long[0])).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** A member's assignment on a resource (null: none) and a role of the organization (null: no such role). */
+    record Current(Assignment assignment, Role role) {
+    }
+
+    /**
+     * A member's current assignment on a resource and the role a write is about to give it there, read in one
+     * statement (one round trip inside the organization's lock instead of two).
+     */
+    Current findWithRole(Handle h, long orgId, String type, String resourceId, long memberId, long roleId) {
+        return h.createQuery("SELECT a.member_id IS NOT NULL AS a_held, a.role_id AS a_role_id, "
+                        + "a.created_at AS a_created_at, a.updated_at AS a_updated_at, a.expires_at AS a_expires_at, r.* "
+                        + "FROM (SELECT 1) k LEFT JOIN assignments a ON a.org_id = :org AND a.resource_type = :type "
+                        + "AND a.resource_id = :rid AND a.member_id = :member "
+                        + "LEFT JOIN roles r ON r.org_id = :org AND r.id = :role")
+                .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("member", memberId)
+                .bind("role", roleId)
+                .map((rs, ctx) -> {
+                    Assignment a = rs.getBoolean("a_held") ? new Assignment(orgId, type, resourceId, memberId,
+                            rs.getLong("a_role_id"), instant(rs, "a_created_at"), instant(rs, "a_updated_at"),
+                            instant(rs, "a_expires_at")) : null;
+                    rs.getLong("id");
+                    Role role = rs.wasNull() ? null : RoleStore.map(rs);
+                    return new Current(a, role);
+                }).one();
     }
 
     public Optional<Assignment> find(Handle h, long orgId, String type, String resourceId, long memberId) {

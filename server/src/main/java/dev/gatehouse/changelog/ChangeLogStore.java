@@ -61,8 +61,12 @@ public final class ChangeLogStore {
             return List.of();
         }
         handle.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", REVISION_LOCK).mapTo(String.class).one();
-        long next = handle.createQuery("SELECT coalesce(max(revision), 0) + 1 FROM change_log")
-                .mapTo(Long.class).one();
+        // The next revision, read after the lock (a statement of its own: its snapshot must be taken once the lock is
+        // held); the notification naming the last one rides along. Delivered at commit, it wakes the tailers of the
+        // other nodes; discarded with the transaction if it does not commit.
+        long next = handle.createQuery("SELECT last - :count + 1 AS next, CAST(pg_notify(:channel, CAST(last AS text)) "
+                        + "AS text) FROM (SELECT coalesce(max(revision), 0) + :count AS last FROM change_log) l")
+                .bind("count", (long) count).bind("channel", CHANNEL).map((rs, ctx) -> rs.getLong("next")).one();
         List<ChangeRecord> records = new ArrayList<>(count);
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
@@ -95,9 +99,6 @@ public final class ChangeLogStore {
             }
         }
         batch.execute();
-        // Delivered at commit: wakes the tailers of the other nodes.
-        handle.createQuery("SELECT CAST(pg_notify(:channel, :revision) AS text)").bind("channel", CHANNEL)
-                .bind("revision", String.valueOf(next - 1)).mapTo(String.class).one();
         return records;
     }
 

@@ -131,7 +131,8 @@ public final class RoleStore {
         return new RoleVisibility(fields, unassigned.stringValue());
     }
 
-    static Role map(ResultSet rs) throws SQLException {
+    /** A role from a row holding the columns of table {@code roles} under their own names. */
+    public static Role map(ResultSet rs) throws SQLException {
         RoleVisibility visibility = visibility(rs.getString("visibility"));
         return new Role(rs.getLong("id"), rs.getLong("org_id"), rs.getString("system_key"), rs.getString("name"),
                 rs.getString("description"), Arrays.asList((String[]) rs.getArray("permissions").getArray()),

@@ -12,7 +12,11 @@ import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
 import java.sql.SQLException;
 import java.time.InstantSource;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -97,10 +101,8 @@ public final class Store implements AutoCloseable {
         boolean[] committing = {false};
         try {
             result = jdbi.inTransaction(handle -> {
-                if (orgId != null) {
-                    lockOrganization(handle, orgId);
-                }
-                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()));
+                String modelId = orgId == null ? null : lockOrganization(handle, orgId);
+                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId);
                 T value = work.apply(tx);
                 Result<T> done = new Result<>(value, log.append(handle, actor, tx.now(), tx.changes()));
                 committing[0] = true;
@@ -128,13 +130,36 @@ public final class Store implements AutoCloseable {
         return groupCommit == null ? 0 : groupCommit.waiting();
     }
 
-    /** Takes the row lock that serializes the writes of one organization; 404 when it does not exist. */
-    static void lockOrganization(Handle handle, long orgId) {
-        boolean exists = handle.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE")
-                .bind("id", orgId).mapTo(Integer.class).findOne().isPresent();
-        if (!exists) {
-            throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
-        }
+    /**
+     * Takes the row lock that serializes the writes of one organization and returns the id of its model (read with
+     * the lock, so that the write need not read the row again); 404 when it does not exist.
+     */
+    static String lockOrganization(Handle handle, long orgId) {
+        return lockOrganizationIfExists(handle, orgId).orElseThrow(() -> organizationNotFound(orgId));
+    }
+
+    /** {@link #lockOrganization}, empty when the organization does not exist. */
+    static Optional<String> lockOrganizationIfExists(Handle handle, long orgId) {
+        return handle.createQuery("SELECT model_id FROM organizations WHERE id = :id FOR UPDATE")
+                .bind("id", orgId).mapTo(String.class).findOne();
+    }
+
+    /**
+     * Takes the row locks of several organizations in one statement, in ascending order of id (the order every
+     * write takes them in, so that transactions locking several never deadlock), and returns the model id of each
+     * that exists; those missing from the map do not exist.
+     */
+    static Map<Long, String> lockOrganizations(Handle handle, Collection<Long> orgIds) {
+        Map<Long, String> models = new HashMap<>();
+        handle.createQuery("SELECT id, model_id FROM organizations WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .bind("ids", orgIds.toArray(new Long[0]))
+                .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("model_id")))
+                .forEach(e -> models.put(e.getKey(), e.getValue()));
+        return models;
+    }
+
+    static NotFoundException organizationNotFound(long orgId) {
+        return new NotFoundException("organization_not_found", "organization " + orgId + " not found");
     }
 
     public <T> T read(Function<Handle, T> query) {

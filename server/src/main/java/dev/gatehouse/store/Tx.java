@@ -25,13 +25,22 @@ public final class Tx {
     private final List<PendingChange> changes = new ArrayList<>();
     private final Limits limits;
     private final Instant now;
+    private final Long orgId;
+    private final String modelId;
     private OrgLimits orgLimits;
 
     Tx(Handle handle, Actor actor, Limits limits, Instant now) {
+        this(handle, actor, limits, now, null, null);
+    }
+
+    /** A write of organization {@code orgId}, whose row (with its model id {@code modelId}) it has locked. */
+    Tx(Handle handle, Actor actor, Limits limits, Instant now, Long orgId, String modelId) {
         this.handle = handle;
         this.actor = actor;
         this.limits = limits;
         this.now = now;
+        this.orgId = orgId;
+        this.modelId = modelId;
     }
 
     public Handle handle() {
@@ -48,6 +57,15 @@ public final class Tx {
      */
     public Instant now() {
         return now;
+    }
+
+    /**
+     * The id of the model organization {@code orgId} uses, as the statement that locked the organization's row for
+     * this write read it; null when this write did not lock that organization (a deployment-level write), so the
+     * caller reads it itself. An organization never changes its model, and the row is locked until commit.
+     */
+    public String lockedModelId(long orgId) {
+        return this.orgId != null && this.orgId == orgId ? modelId : null;
     }
 
     /** The deployment's per-organization limits, checked in this transaction (under its organization's lock). */

@@ -4,6 +4,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.testing.Await;
@@ -19,9 +20,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +119,55 @@ class GroupCommitIT {
         assertThat(transactionsOf(List.of(first, second))).isEqualTo(1);
         assertThat(marks()).as("rows written by the failed writes").isZero();
         assertThat(roleNames(org)).contains("Before", "After");
+        assertGapless();
+    }
+
+    @Test
+    void theOrganizationsOfABatch_areLockedInOneStatement_andAMissingOneRefusesOnlyItsOwnWrite() {
+        Fixtures.Org first = fx.org("rooms");
+        Fixtures.Org second = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        long missing = second.id() + 1_000_000;
+        List<String> locks = new CopyOnWriteArrayList<>();
+        SqlStatements config = store.jdbi().getConfig(SqlStatements.class);
+        SqlLogger before = config.getSqlLogger();
+        CompletableFuture<Written<Role>> secondA;
+        CompletableFuture<Written<Object>> gone;
+        CompletableFuture<Written<Role>> firstA;
+        CompletableFuture<Written<Role>> secondB;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            config.setSqlLogger(new SqlLogger() {
+                @Override
+                public void logBeforeExecution(StatementContext context) {
+                    String sql = context.getRenderedSql();
+                    if (sql.contains("FROM organizations") && sql.contains("FOR UPDATE")) {
+                        locks.add(sql);
+                    }
+                }
+            });
+            secondA = queue(() -> createRole(second, "Second A"));
+            gone = queue(() -> store.write(Actor.SYSTEM, missing, tx -> "never runs"));
+            firstA = queue(() -> createRole(first, "First A"));
+            secondB = queue(() -> createRole(second, "Second B"));
+            lock.release();
+        }
+        List<Long> revisions;
+        try {
+            assertThatThrownBy(gone::join).hasCauseInstanceOf(NotFoundException.class)
+                    .hasMessageContaining("organization " + missing + " not found");
+            revisions = List.of(firstA.join().revision(), secondA.join().revision(), secondB.join().revision());
+        } finally {
+            config.setSqlLogger(before);
+        }
+
+        assertThat(transactionsOf(revisions)).isEqualTo(1);
+        assertThat(revisions.get(1)).isEqualTo(revisions.get(0) + 1);
+        assertThat(revisions.get(2)).isEqualTo(revisions.get(0) + 2);
+        // every organization of the batch in one statement; the second write of one reads its row again
+        assertThat(locks).containsExactly(
+                "SELECT id, model_id FROM organizations WHERE id = ANY(:ids) ORDER BY id FOR UPDATE",
+                "SELECT model_id FROM organizations WHERE id = :id FOR UPDATE");
+        assertThat(roleNames(second)).contains("Second A", "Second B");
         assertGapless();
     }
 
