@@ -111,8 +111,13 @@ public final class Edge {
         return connector;
     }
 
+    /**
+     * A connector with one network (selector) thread per core, where Jetty's default is one per two: checks are
+     * answered on those threads ({@code http/DirectRoutes}), so fewer would cap them below the machine's cores.
+     */
     private ServerConnector connector(Server server, String host, int port, ConnectionFactory... factories) {
-        ServerConnector connector = new ServerConnector(server, factories);
+        ServerConnector connector = new ServerConnector(server, -1, Runtime.getRuntime().availableProcessors(),
+                factories);
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
