@@ -82,17 +82,16 @@ public final class ImportService {
         PermissionModel model = services.access().read(principal, orgId, (h, caller) ->
                 services.orgModels().model(h, orgId));
         boolean small = declaredBytes >= 0 && declaredBytes <= SMALL_BODY_BYTES;
-        if (small) {
-            return new Run(principal, orgId, model, body, options, progress).run();
-        }
-        if (!running.tryAcquire()) {
+        if (!small && !running.tryAcquire()) {
             throw new UnavailableException("imports_busy", "this node runs " + CONCURRENT + " imports already; "
                     + "retry shortly");
         }
         try {
             return new Run(principal, orgId, model, body, options, progress).run();
         } finally {
-            running.release();
+            if (!small) {
+                running.release();
+            }
         }
     }
 

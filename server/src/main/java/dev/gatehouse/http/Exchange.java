@@ -39,25 +39,7 @@ public final class Exchange {
 
     /** The path segment the route's template names {@code {name}}, or null when it names none. */
     public String pathParam(String name) {
-        String template = route.path();
-        int t = 0;
-        int p = 0;
-        while (t < template.length() && p <= path.length()) {
-            int tEnd = end(template, t);
-            int pEnd = end(path, p);
-            if (tEnd - t == name.length() + 2 && template.charAt(t) == '{'
-                    && template.regionMatches(t + 1, name, 0, name.length())) {
-                return path.substring(p, pEnd);
-            }
-            t = tEnd + 1;
-            p = pEnd + 1;
-        }
-        return null;
-    }
-
-    private static int end(String s, int from) {
-        int slash = s.indexOf('/', from);
-        return slash < 0 ? s.length() : slash;
+        return route.pathParam(path, name);
     }
 
     /** The request body, read in full by the edge. */

@@ -135,6 +135,26 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
         }
     }
 
+    /**
+     * The segment of {@code requestPath} (a path this route {@link #matches}) that the template names
+     * {@code {name}}, or null when it names none.
+     */
+    public String pathParam(String requestPath, String name) {
+        int t = 0;
+        int a = 0;
+        while (t < path.length() && a <= requestPath.length()) {
+            int tEnd = end(path, t);
+            int aEnd = end(requestPath, a);
+            if (tEnd - t == name.length() + 2 && path.charAt(t) == '{'
+                    && path.regionMatches(t + 1, name, 0, name.length())) {
+                return requestPath.substring(a, aEnd);
+            }
+            t = tEnd + 1;
+            a = aEnd + 1;
+        }
+        return null;
+    }
+
     /** Where the segment starting at {@code from} ends: the next '/' or the end of {@code s}. */
     private static int end(String s, int from) {
         int slash = s.indexOf('/', from);
