@@ -41,7 +41,8 @@ public final class AssignmentExpiry implements AutoCloseable {
     /** How often expired assignments are looked for. */
     public static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentExpiry.class);
-    private static final int ORGANIZATIONS_PER_RUN = 100;
+    /** A run ends the expired assignments of the organizations of this many of them, the earliest ended. */
+    private static final int LOOKED_AT_PER_RUN = 100;
 
     private final Store store;
     private final OrgModels orgModels;
@@ -81,7 +82,7 @@ public final class AssignmentExpiry implements AutoCloseable {
     public int runOnce() {
         int ended = 0;
         List<Long> orgs = store.read(h -> assignments.organizationsWithExpired(h, clock.instant(),
-                ORGANIZATIONS_PER_RUN));
+                LOOKED_AT_PER_RUN));
         for (long orgId : orgs) {
             try {
                 ended += store.write(Actor.SYSTEM, orgId, tx -> {
