@@ -23,6 +23,7 @@ public record Directory(OrgService orgs, RoleService roles, MemberService member
                 (tx, orgId, member) -> {
                     GroupService.leaveAll(tx, orgId, member);
                     GrantService.dropAll(tx, orgId, member);
+                    AssignmentService.dropAll(tx, orgId, member);
                 });
         return new Directory(
                 new OrgService(core.store(), core.orgModels(), members, core.keys(), core.access()),

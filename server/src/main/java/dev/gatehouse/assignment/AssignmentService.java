@@ -338,6 +338,15 @@ public final class AssignmentService {
         });
     }
 
+    /**
+     * Deletes a member's assignments inside the transaction removing the member, unrecorded: the member's own
+     * {@code deleted} record stands for them (every node's engine drops a removed member's assignments with it), as it
+     * did when its row's foreign key took them along. Part of the members' {@link dev.gatehouse.member.MemberRemoval}.
+     */
+    public static void dropAll(Tx tx, long orgId, Member member) {
+        new AssignmentStore().deleteByMember(tx.handle(), orgId, member.id());
+    }
+
     private static void record(Tx tx, List<Assignment> removed) {
         for (Assignment a : removed) {
             tx.change(a.orgId(), ObjectType.ASSIGNMENT, a.objectId(), Action.DELETED, LoggedAssignment.of(a), null);

@@ -46,7 +46,12 @@ final class OrgStore {
                 .bind("id", id).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
     }
 
+    /**
+     * Deletes the organization and everything in it: its assignments first (they have no foreign key, see
+     * {@code V16_3__assignments_checked_by_the_services.sql}), then its row, which the other tables' rows follow.
+     */
     public void delete(Handle h, long id) {
+        h.createUpdate("DELETE FROM assignments WHERE org_id = :id").bind("id", id).execute();
         h.createUpdate("DELETE FROM organizations WHERE id = :id").bind("id", id).execute();
     }
 
