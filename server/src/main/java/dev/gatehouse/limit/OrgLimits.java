@@ -83,23 +83,45 @@ public final class OrgLimits {
         return new AssignmentCounts(orgId, type);
     }
 
-    /** Counts of members holding a role per resource of one type, kept up to date by {@link #beforeAdding}. */
+    /**
+     * Counts of members holding a role per resource of one type, kept up to date by {@link #beforeAdding}. Lives
+     * while no member is added to the organization (a run of assignments of an import): a resource holds at most
+     * one assignment per member, and a member without one on it is needed to add one, so when the organization
+     * has no more members than the limit no resource can reach it, and nothing is counted at all.
+     */
     public final class AssignmentCounts {
+
+        /** Resources to count in one {@link #load} from which the members are counted first (a capped count). */
+        static final int MEMBERS_FIRST = 200;
 
         private final long orgId;
         private final String type;
         private final Map<String, Integer> counts = new HashMap<>();
+        /** Whether the organization has at most the limit's members (null: not known yet). */
+        private Boolean withinMembers;
 
         private AssignmentCounts(long orgId, String type) {
             this.orgId = orgId;
             this.type = type;
         }
 
-        /** Reads the counts of the resources not read yet, in one query. */
+        /** Reads the counts of the resources not read yet, in one query (or learns that none is needed). */
         public void load(Collection<String> resourceIds) {
+            if (Boolean.TRUE.equals(withinMembers)) {
+                return;
+            }
             List<String> unknown = resourceIds.stream().filter(id -> !counts.containsKey(id)).distinct().toList();
             if (unknown.isEmpty()) {
                 return;
+            }
+            if (withinMembers == null && unknown.size() >= MEMBERS_FIRST) {
+                withinMembers = handle.createQuery("SELECT count(*) FROM (SELECT 1 FROM members WHERE org_id = :org "
+                                + "LIMIT :cap) counted")
+                        .bind("org", orgId).bind("cap", limits.assignmentsPerResource() + 1)
+                        .mapTo(Long.class).one() <= limits.assignmentsPerResource();
+                if (withinMembers) {
+                    return;
+                }
             }
             unknown.forEach(id -> counts.put(id, 0));
             handle.createQuery("SELECT resource_id, count(*) AS n FROM assignments WHERE org_id = :org "
@@ -114,16 +136,18 @@ public final class OrgLimits {
          * limit, else counts the new assignment.
          */
         public void beforeAdding(String resourceId) {
-            Integer current = counts.get(resourceId);
-            if (current == null) {
-                throw new IllegalStateException(type + " " + resourceId + " was not loaded");
+            if (!Boolean.TRUE.equals(withinMembers)) {
+                Integer current = counts.get(resourceId);
+                if (current == null) {
+                    throw new IllegalStateException(type + " " + resourceId + " was not loaded");
+                }
+                int maximum = limits.assignmentsPerResource();
+                if (current >= maximum) {
+                    refuse("assignments_per_resource", maximum, current, type + " " + resourceId,
+                            "members with a role on it");
+                }
+                counts.put(resourceId, current + 1);
             }
-            int maximum = limits.assignmentsPerResource();
-            if (current >= maximum) {
-                refuse("assignments_per_resource", maximum, current, type + " " + resourceId,
-                        "members with a role on it");
-            }
-            counts.put(resourceId, current + 1);
             counted.computeIfPresent("assignments_per_resource " + type + " " + resourceId, (k, n) -> n + 1);
         }
     }

@@ -137,6 +137,45 @@ class BulkConvergenceIT {
         assertThat(res.get("line").longValue()).isEqualTo(9);
     }
 
+    /**
+     * A run of assignments over many resources counts the holders of each only when the organization has more
+     * members than the limit (else no resource can reach it): with more, a resource at the limit is refused among
+     * hundreds of others; with as many as the limit, every member may hold a role on every resource.
+     */
+    @Test
+    void theLimitOfHoldersPerResource_holdsInRunsOverManyResources() {
+        int resources = 250;
+        Fixtures.Org crowded = fx.org("docs");
+        List<String> lines = new ArrayList<>(List.of(role("Reader", READ)));
+        for (int i = 0; i < 4; i++) {
+            lines.add(member("c" + i, "Reader"));
+        }
+        for (int r = 0; r < resources; r++) {
+            lines.add(assignment("doc", "d" + r, "c" + (r % 4), "Reader"));
+        }
+        for (int i = 0; i < 4; i++) {
+            lines.add(assignment("doc", "shared", "c" + i, "Reader"));
+        }
+        Http.Res refused = importLines(node.service(), crowded.id(), "", lines);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(409);
+        assertThat(refused.get("limit").stringValue()).isEqualTo("assignments_per_resource");
+        assertThat(refused.get("line").longValue()).isEqualTo(1 + 4 + resources + 4);
+
+        Fixtures.Org few = fx.org("docs");
+        lines = new ArrayList<>(List.of(role("Reader", READ)));
+        for (int i = 0; i < 3; i++) {
+            lines.add(member("f" + i, "Reader"));
+        }
+        for (int r = 0; r < resources; r++) {
+            for (int i = 0; i < 3; i++) {
+                lines.add(assignment("doc", "d" + r, "f" + i, "Reader"));
+            }
+        }
+        Http.Res imported = importLines(node.service(), few.id(), "", lines);
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(imported.json().at("/counts/assignment/created").intValue()).isEqualTo(3 * resources);
+    }
+
     private static JsonNode engine(TestNode on) {
         return on.service().get("/v1/engine").json();
     }
