@@ -12,17 +12,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Bulk import: an organization's roles, members, groups and assignments from NDJSON, streamed.
  *
- * <p><b>Contract.</b> The body is read line by line, never held whole: memory stays within one chunk whatever
- * its size. Lines are parsed and checked as they arrive ({@link LineParser}) and written in <em>chunks</em> of at
+ * <p><b>Contract.</b> The body is read line by line, never held whole: memory stays within two chunks whatever
+ * its size (a long import parses the next chunk while the last is written). Lines are parsed and checked as they arrive ({@link LineParser}) and written in <em>chunks</em> of at
  * most {@link ImportOptions#chunkLines()} lines (and {@link #CHUNK_BYTES} bytes): each chunk is one transaction
  * of the organization ({@link ChunkWriter}), which commits whole or not at all, and whose change records reach
  * every node like any write's (one per object changed, but one {@code bulk_import} record for each run of
@@ -35,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * it again from the start converges too. Lines before {@code from_line} are read and skipped unparsed.
  *
  * <p>Imports run on the calling thread; at most {@link #CONCURRENT} long ones at a time on one node (more are
- * refused with a retryable 503), so they cannot take every request thread. A <em>small</em> import — its body
- * declared at most {@link #SMALL_BODY_BYTES} long — is bounded like any other write request and takes no such
- * place. A chunk of at most {@link #SHARED_CHUNK_LINES} lines commits through the group commit (in the same
+ * refused with a retryable 503), so they cannot take every request thread. A long import's chunks are written
+ * by a thread of its own place, one at a time and in order, while the calling thread reads and parses the next
+ * chunk; what a written chunk did (its counts, revision and progress) is taken in on the calling thread, before the
+ * next chunk is handed over and before the import answers, so a failure is reported as if the chunks had run one
+ * after the other. A <em>small</em> import — its body declared at most {@link #SMALL_BODY_BYTES} long — is
+ * bounded like any other write request, takes no such place and writes its chunks on the calling thread. A chunk of at most {@link #SHARED_CHUNK_LINES} lines commits through the group commit (in the same
  * transaction and flush as the writes waiting with it, inside a savepoint of its own, so still whole or not at
  * all); a longer one in a transaction of its own, which holds up no other write. Thread-safe.
  */
@@ -58,6 +67,12 @@ public final class ImportService {
     private final BulkServices services;
     private final long maxLines;
     private final Semaphore running = new Semaphore(CONCURRENT);
+    /** Writes the chunks of long imports: one thread per place. */
+    private final ExecutorService writers = Executors.newFixedThreadPool(CONCURRENT, r -> {
+        Thread t = new Thread(r, "gatehouse-import-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** @param maxLines lines one request may carry ({@link ImportOptions#maxLines()}) */
     public ImportService(BulkServices services, long maxLines) {
@@ -87,7 +102,7 @@ public final class ImportService {
                     + "retry shortly");
         }
         try {
-            return new Run(principal, orgId, model, body, options, progress).run();
+            return new Run(principal, orgId, model, body, options, progress, small ? null : writers).run();
         } finally {
             if (!small) {
                 running.release();
@@ -103,19 +118,24 @@ public final class ImportService {
         private final LineReader reader;
         private final ImportOptions options;
         private final Consumer<ImportProgress> progress;
+        /** Where chunks are written (null: on the calling thread). */
+        private final ExecutorService writer;
         private final ImportCounts total = new ImportCounts();
         private long committedLines;
         private long skipped;
         private int chunks;
         private long revision;
+        /** The chunk being written by {@link #writer}, not taken in yet (null: none). */
+        private Writing writing;
 
         Run(Principal principal, long orgId, PermissionModel model, InputStream body, ImportOptions options,
-            Consumer<ImportProgress> progress) {
+            Consumer<ImportProgress> progress, ExecutorService writer) {
             this.principal = principal;
             this.orgId = orgId;
             this.reader = new LineReader(body, MAX_LINE_BYTES);
             this.options = options;
             this.progress = progress;
+            this.writer = writer;
         }
 
         ImportProgress run() {
@@ -147,18 +167,45 @@ public final class ImportService {
                         chunkBytes = 0;
                     }
                 }
+                takeIn();
                 if (!chunk.isEmpty() || lastLine > committedLines) {
                     commit(chunk, lastLine);
                 }
+                takeIn();
             } catch (LineFailure f) {
+                takeInBefore(f.line(), lastLine);
                 throw new ImportFailedException(f.line(), f.reason(), snapshot(lastLine));
             } catch (IOException e) {
+                takeInBefore(lastLine + 1, lastLine);
                 LOG.info("an import into organization {} stopped: its body could not be read ({})", orgId,
                         e.toString());
                 throw new ImportFailedException(lastLine + 1, new InvalidInputException("body_incomplete", "the body "
                         + "could not be read to its end (" + e.getClass().getSimpleName() + ")"), snapshot(lastLine));
+            } catch (RuntimeException | Error e) {
+                abandon();
+                throw e;
             }
             return snapshot(lastLine);
+        }
+
+        /**
+         * Before a failure found by the calling thread at {@code line} is reported: the chunk still being written
+         * is waited for and taken in, and its own failure, of an earlier line, is the one reported.
+         */
+        private void takeInBefore(long line, long lastLine) {
+            try {
+                takeIn();
+            } catch (LineFailure earlier) {
+                throw new ImportFailedException(earlier.line(), earlier.reason(), snapshot(lastLine));
+            }
+        }
+
+        /** After an unexpected failure of the calling thread: waits for the chunk being written, ignoring its outcome. */
+        private void abandon() {
+            if (writing != null) {
+                writing.done.exceptionally(t -> null).join();
+                writing = null;
+            }
         }
 
         private ImportLine parse(LineReader.Line line) {
@@ -169,29 +216,94 @@ public final class ImportService {
             }
         }
 
-        /** Writes one chunk in its own transaction; {@code lastLine} is the last line it covers. */
+        /**
+         * Writes one chunk in its own transaction ({@code lastLine} is the last line it covers): on the calling
+         * thread, or handed to {@link #writer} once the chunk before it has been taken in.
+         */
         private void commit(List<ImportLine> chunk, long lastLine) {
-            if (!chunk.isEmpty()) {
-                ImportCounts counts = new ImportCounts();
-                Written<Void> written;
-                BiFunction<Tx, Caller, Void> work = (tx, caller) -> {
-                    new ChunkWriter(services, tx, caller, services.orgModels().model(tx.handle(), orgId), orgId,
-                            counts).write(chunk);
-                    return null;
-                };
-                try {
-                    written = chunk.size() <= SHARED_CHUNK_LINES ? services.access().write(principal, orgId, work)
-                            : services.access().writeAlone(principal, orgId, work);
-                } catch (GatehouseException e) {
-                    // not a line's own failure: the organization, the caller's key or the database
-                    throw new LineFailure(chunk.get(0).line(), e);
+            takeIn();
+            Writing next = new Writing(List.copyOf(chunk), lastLine);
+            if (writer == null) {
+                next.done.complete(next.write());
+            } else {
+                Map<String, String> context = MDC.getCopyOfContextMap();
+                writer.execute(() -> {
+                    if (context != null) {
+                        MDC.setContextMap(context);
+                    }
+                    try {
+                        next.done.complete(next.write());
+                    } catch (Throwable t) {
+                        next.done.completeExceptionally(t);
+                    } finally {
+                        MDC.clear();
+                    }
+                });
+            }
+            writing = next;
+            if (writer == null) {
+                takeIn();
+            }
+        }
+
+        /** Waits for the chunk being written, if any, and counts what it did; rethrows its failure. */
+        private void takeIn() {
+            if (writing == null) {
+                return;
+            }
+            Writing done = writing;
+            writing = null;
+            Written<Void> written;
+            try {
+                written = done.done.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
                 }
-                total.add(counts);
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+            if (written != null) {
+                total.add(done.counts);
                 chunks++;
                 revision = Math.max(revision, written.revision());
             }
-            committedLines = lastLine;
-            progress.accept(snapshot(lastLine));
+            committedLines = done.lastLine;
+            progress.accept(snapshot(done.lastLine));
+        }
+
+        /** One chunk to write, and then what it did ({@link #done}: null when it had no lines). */
+        private final class Writing {
+
+            final List<ImportLine> lines;
+            final long lastLine;
+            final ImportCounts counts = new ImportCounts();
+            final CompletableFuture<Written<Void>> done = new CompletableFuture<>();
+
+            Writing(List<ImportLine> lines, long lastLine) {
+                this.lines = lines;
+                this.lastLine = lastLine;
+            }
+
+            Written<Void> write() {
+                if (lines.isEmpty()) {
+                    return null;
+                }
+                BiFunction<Tx, Caller, Void> work = (tx, caller) -> {
+                    new ChunkWriter(services, tx, caller, services.orgModels().model(tx.handle(), orgId), orgId,
+                            counts).write(lines);
+                    return null;
+                };
+                try {
+                    return lines.size() <= SHARED_CHUNK_LINES ? services.access().write(principal, orgId, work)
+                            : services.access().writeAlone(principal, orgId, work);
+                } catch (GatehouseException e) {
+                    // not a line's own failure: the organization, the caller's key or the database
+                    throw new LineFailure(lines.get(0).line(), e);
+                }
+            }
         }
 
         private ImportProgress snapshot(long linesRead) {
