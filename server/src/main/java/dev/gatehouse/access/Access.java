@@ -57,13 +57,8 @@ public final class Access {
      * writes such as a chunk of a bulk import, which would hold up the writes batched with them.
      */
     public <T> Written<T> writeAlone(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
-        return commitAlone(principal, orgId, work).publish();
-    }
-
-    /** Like {@link #writeAlone}, this node's delivery of the records left to the caller ({@link Store#commitAlone}). */
-    public <T> Store.Committed<T> commitAlone(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
         requireOwnOrganization(principal, orgId);
-        return store.commitAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+        return store.writeAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
     }
 
     /**

@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -201,17 +200,11 @@ public final class ImportService {
             }
         }
 
-        /**
-         * After an unexpected failure of the calling thread: waits for the chunk being written and has this node
-         * apply it if it committed; its own failure, if any, is left for the one being thrown.
-         */
+        /** After an unexpected failure of the calling thread: waits for the chunk being written, ignoring its outcome. */
         private void abandon() {
             if (writing != null) {
-                Supplier<Written<Void>> committed = writing.done.exceptionally(t -> null).join();
+                writing.done.exceptionally(t -> null).join();
                 writing = null;
-                if (committed != null) {
-                    committed.get();
-                }
             }
         }
 
@@ -225,13 +218,10 @@ public final class ImportService {
 
         /**
          * Writes one chunk in its own transaction ({@code lastLine} is the last line it covers): on the calling
-         * thread, or handed to {@link #writer} once the chunk before it has committed — this node then applies
-         * that one (on the calling thread) while the next is written.
+         * thread, or handed to {@link #writer} once the chunk before it has been taken in.
          */
         private void commit(List<ImportLine> chunk, long lastLine) {
-            Writing previous = writing;
-            writing = null;
-            Supplier<Written<Void>> committed = previous == null ? null : previous.await();
+            takeIn();
             Writing next = new Writing(List.copyOf(chunk), lastLine);
             if (writer == null) {
                 next.done.complete(next.write());
@@ -251,26 +241,31 @@ public final class ImportService {
                 });
             }
             writing = next;
-            if (previous != null) {
-                takeIn(previous, committed);
-            }
             if (writer == null) {
                 takeIn();
             }
         }
 
-        /** Waits for the chunk being written, if any, has this node apply it and counts what it did. */
+        /** Waits for the chunk being written, if any, and counts what it did; rethrows its failure. */
         private void takeIn() {
-            if (writing != null) {
-                Writing done = writing;
-                writing = null;
-                takeIn(done, done.await());
+            if (writing == null) {
+                return;
             }
-        }
-
-        private void takeIn(Writing done, Supplier<Written<Void>> committed) {
-            if (committed != null) {
-                Written<Void> written = committed.get();
+            Writing done = writing;
+            writing = null;
+            Written<Void> written;
+            try {
+                written = done.done.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+            if (written != null) {
                 total.add(done.counts);
                 chunks++;
                 revision = Math.max(revision, written.revision());
@@ -279,23 +274,20 @@ public final class ImportService {
             progress.accept(snapshot(done.lastLine));
         }
 
-        /**
-         * One chunk to write, and then its outcome ({@link #done}): how this node applies what it committed (null
-         * when it had no lines), or its failure.
-         */
+        /** One chunk to write, and then what it did ({@link #done}: null when it had no lines). */
         private final class Writing {
 
             final List<ImportLine> lines;
             final long lastLine;
             final ImportCounts counts = new ImportCounts();
-            final CompletableFuture<Supplier<Written<Void>>> done = new CompletableFuture<>();
+            final CompletableFuture<Written<Void>> done = new CompletableFuture<>();
 
             Writing(List<ImportLine> lines, long lastLine) {
                 this.lines = lines;
                 this.lastLine = lastLine;
             }
 
-            Supplier<Written<Void>> write() {
+            Written<Void> write() {
                 if (lines.isEmpty()) {
                     return null;
                 }
@@ -305,29 +297,11 @@ public final class ImportService {
                     return null;
                 };
                 try {
-                    if (lines.size() <= SHARED_CHUNK_LINES) {
-                        Written<Void> written = services.access().write(principal, orgId, work);
-                        return () -> written;
-                    }
-                    return services.access().commitAlone(principal, orgId, work)::publish;
+                    return lines.size() <= SHARED_CHUNK_LINES ? services.access().write(principal, orgId, work)
+                            : services.access().writeAlone(principal, orgId, work);
                 } catch (GatehouseException e) {
                     // not a line's own failure: the organization, the caller's key or the database
                     throw new LineFailure(lines.get(0).line(), e);
-                }
-            }
-
-            /** Waits for the chunk to commit (or fail: its failure is thrown). */
-            Supplier<Written<Void>> await() {
-                try {
-                    return done.join();
-                } catch (CompletionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw e;
                 }
             }
         }

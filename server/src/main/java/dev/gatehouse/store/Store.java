@@ -95,16 +95,6 @@ public final class Store implements AutoCloseable {
      * @param orgId the organization to lock, or null for deployment-level writes
      */
     public <T> Written<T> writeAlone(Actor actor, Long orgId, Function<Tx, T> work) {
-        return commitAlone(actor, orgId, work).publish();
-    }
-
-    /**
-     * Like {@link #writeAlone}, except that this node's feed gets the records only when the caller calls
-     * {@link Committed#publish()} — once, from any thread, and for one caller's successive commits in their order
-     * — so that a series of long writes (a bulk import's chunks) can run its next transaction while this node
-     * applies the last. Until then this node's engine lacks them (other nodes may have them already).
-     */
-    public <T> Committed<T> commitAlone(Actor actor, Long orgId, Function<Tx, T> work) {
         record Result<T>(T value, List<ChangeRecord> records) {
         }
         Result<T> result;
@@ -122,30 +112,12 @@ public final class Store implements AutoCloseable {
             throw failure(e, committing[0]);
         }
         succeeded();
-        return new Committed<>(result.value(), result.records(), feed);
-    }
-
-    /** A write committed by {@link #commitAlone} that this node has not applied yet. */
-    public static final class Committed<T> {
-
-        private final T value;
-        private final List<ChangeRecord> records;
-        private final ChangeFeed feed;
-
-        private Committed(T value, List<ChangeRecord> records, ChangeFeed feed) {
-            this.value = value;
-            this.records = records;
-            this.feed = feed;
+        if (!result.records().isEmpty()) {
+            feed.publish(result.records());
         }
-
-        /** Hands the records to this node's feed (which applies them) and answers as {@link #writeAlone} does. */
-        public Written<T> publish() {
-            if (!records.isEmpty()) {
-                feed.publish(records);
-            }
-            long revision = records.isEmpty() ? feed.applied() : records.get(records.size() - 1).revision();
-            return new Written<>(value, revision);
-        }
+        long revision = result.records().isEmpty() ? feed.applied()
+                : result.records().get(result.records().size() - 1).revision();
+        return new Written<>(result.value(), revision);
     }
 
     /** The write lanes (0: one transaction per write). */

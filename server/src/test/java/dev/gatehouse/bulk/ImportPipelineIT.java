@@ -24,9 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A long import — its body's length not declared, so it takes one of the node's places — parses the next chunk while
- * the last is written, and applies a chunk to this node's engine while the next is written. It answers exactly as a
- * small import of the same lines, written one chunk after the other on the calling thread: the same counts and
- * streamed progress, everything applied by the node once answered, and when a chunk being written fails while a
+ * the last is written. It answers exactly as a small import of the same lines, written one chunk after the other
+ * on the calling thread: the same counts and streamed progress, and when a chunk being written fails while a
  * later line fails to parse, the earlier failure, with the chunks before it committed and nothing after.
  */
 class ImportPipelineIT {
@@ -70,8 +69,6 @@ class ImportPipelineIT {
         assertThat(result.get("committed_lines").longValue()).isEqualTo(81);
         assertThat(result.get("chunks").intValue()).isEqualTo(12);
         assertThat(withoutRevision(result)).isEqualTo(withoutRevision(small.get(12).get("result")));
-        assertThat(node.appliedRevision()).as("applied by this node once answered").isGreaterThanOrEqualTo(
-                result.get("revision").longValue());
     }
 
     @Test
