@@ -69,6 +69,8 @@ class ImportPipelineIT {
         assertThat(result.get("committed_lines").longValue()).isEqualTo(81);
         assertThat(result.get("chunks").intValue()).isEqualTo(12);
         assertThat(withoutRevision(result)).isEqualTo(withoutRevision(small.get(12).get("result")));
+        assertThat(node.appliedRevision()).as("applied by this node once answered").isGreaterThanOrEqualTo(
+                result.get("revision").longValue());
     }
 
     @Test
