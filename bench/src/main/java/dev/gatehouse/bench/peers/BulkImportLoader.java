@@ -52,7 +52,9 @@ final class BulkImportLoader implements GatehouseLoader {
     public Loaded load(Workload w, URI server, String serviceKey) throws Exception {
         creating.clear();
         importing.clear();
-        send(server, serviceKey, "/v1/models", "application/json", EnginePeer.modelJson());
+        if (!modelRegistered(server, serviceKey)) {
+            send(server, serviceKey, "/v1/models", "application/json", EnginePeer.modelJson());
+        }
         long[] orgIds = new long[w.tenants()];
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
@@ -147,6 +149,13 @@ final class BulkImportLoader implements GatehouseLoader {
             throw new IllegalStateException("tenant " + t + ": expected " + expected + " " + type + "s created, got "
                     + counts + " in " + answer);
         }
+    }
+
+    /** Whether the server has the workload's model already (a second load into the same server). */
+    private boolean modelRegistered(URI server, String key) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.resolve("/v1/models/" + EnginePeer.MODEL_ID))
+                .timeout(Duration.ofMinutes(1)).header("Authorization", "Bearer " + key).GET().build();
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 
     private String send(URI server, String key, String path, String contentType, String body) throws Exception {
