@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,9 +39,14 @@ public final class MemberBatch {
     private final long orgId;
     /** The organization's roles by id, read on first need. */
     private Map<Long, Role> rolesById;
-    /** Members as they stand in this transaction, by user id and by lower-case email, for the keys looked up. */
+    /**
+     * Members as they stand in this transaction, by user id and by email folded as the database folds it
+     * ({@link #folded}), for the keys looked up.
+     */
     private final Map<String, Member> byUserId = new HashMap<>();
     private final Map<String, Member> byEmail = new HashMap<>();
+    /** The emails met, each folded by the database ({@link MemberStore#foldEmails}): two emails are one when equal. */
+    private final Map<String, String> folded = new HashMap<>();
     private final Set<String> lookedUpUserIds = new HashSet<>();
     private final Set<String> lookedUpEmails = new HashSet<>();
     /** Added and not inserted yet, in order, and their keys. */
@@ -63,20 +67,22 @@ public final class MemberBatch {
         this.orgId = orgId;
     }
 
-    /** Reads the members holding any of these user ids or emails, in two queries. */
+    /** Reads the members holding any of these user ids or emails, in three queries (one folds the emails). */
     public void prepare(Collection<String> userIds, Collection<String> emails) {
         List<String> users = userIds.stream().filter(u -> !lookedUpUserIds.contains(u)).distinct().toList();
         if (!users.isEmpty()) {
             for (Member m : store.findAllByUserId(tx.handle(), orgId, users)) {
-                remember(m);
+                byUserId.put(m.userId(), m);
             }
             lookedUpUserIds.addAll(users);
         }
+        List<String> unfolded = emails.stream().filter(e -> !folded.containsKey(e)).distinct().toList();
+        if (!unfolded.isEmpty()) {
+            folded.putAll(store.foldEmails(tx.handle(), unfolded));
+        }
         List<String> mails = emails.stream().filter(e -> !lookedUpEmails.contains(key(e))).distinct().toList();
         if (!mails.isEmpty()) {
-            for (Member m : store.findAllByEmail(tx.handle(), orgId, mails)) {
-                remember(m);
-            }
+            byEmail.putAll(store.findAllByEmail(tx.handle(), orgId, mails));
             mails.forEach(e -> lookedUpEmails.add(key(e)));
         }
     }
@@ -121,7 +127,8 @@ public final class MemberBatch {
         List<Member> added = store.insertAll(tx.handle(), orgId, pending, tx.now());
         for (Member m : added) {
             tx.change(orgId, ObjectType.MEMBER, m.id(), Action.CREATED, null, LoggedMember.of(m));
-            remember(m);
+            byUserId.put(m.userId(), m);
+            byEmail.put(key(m.email()), m);
         }
         inserted.addAll(added);
         pending.clear();
@@ -139,12 +146,12 @@ public final class MemberBatch {
         return Optional.ofNullable(rolesById.get(roleId));
     }
 
-    private void remember(Member m) {
-        byUserId.put(m.userId(), m);
-        byEmail.put(key(m.email()), m);
-    }
-
-    private static String key(String email) {
-        return email.toLowerCase(Locale.ROOT);
+    /** An email {@link #prepare prepared} before, as the database folds it. */
+    private String key(String email) {
+        String key = folded.get(email);
+        if (key == null) {
+            throw new IllegalStateException("email " + email + " was not prepared");
+        }
+        return key;
     }
 }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,10 +110,32 @@ public final class MemberStore {
     }
 
     /** The members whose email is one of {@code emails}, ignoring case (those that exist). */
-    public List<Member> findAllByEmail(Handle h, long orgId, List<String> emails) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE org_id = :org AND lower(email) = ANY (ARRAY("
-                        + "SELECT lower(e) FROM unnest(CAST(:emails AS text[])) AS e))")
-                .bind("org", orgId).bind("emails", emails.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
+    /**
+     * The members holding any of these emails, by their email folded as the database folds it ({@code lower}, as
+     * the unique index of members' emails applies it: {@link #foldEmails}).
+     */
+    public Map<String, Member> findAllByEmail(Handle h, long orgId, List<String> emails) {
+        Map<String, Member> found = new HashMap<>();
+        h.createQuery("SELECT " + COLUMNS + ", lower(email) AS folded FROM members WHERE org_id = :org "
+                        + "AND lower(email) = ANY (ARRAY(SELECT lower(e) FROM unnest(CAST(:emails AS text[])) AS e))")
+                .bind("org", orgId).bind("emails", emails.toArray(new String[0]))
+                .map((rs, ctx) -> Map.entry(rs.getString("folded"), map(rs)))
+                .forEach(e -> found.put(e.getKey(), e.getValue()));
+        return found;
+    }
+
+    /**
+     * Each email as the database folds its case ({@code lower} under the database's own character type), which is
+     * what decides whether two emails are one: Java's folding differs from it for some letters (a dotted capital
+     * I, say), and the database's is the one its unique index applies.
+     */
+    public Map<String, String> foldEmails(Handle h, Collection<String> emails) {
+        Map<String, String> folded = new HashMap<>();
+        h.createQuery("SELECT e, lower(e) AS folded FROM unnest(CAST(:emails AS text[])) AS e")
+                .bind("emails", emails.toArray(new String[0]))
+                .map((rs, ctx) -> Map.entry(rs.getString("e"), rs.getString("folded")))
+                .forEach(e -> folded.put(e.getKey(), e.getValue()));
+        return folded;
     }
 
     public Optional<Member> findByEmail(Handle h, long orgId, String email) {
