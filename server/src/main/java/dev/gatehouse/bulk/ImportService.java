@@ -28,10 +28,10 @@ import org.slf4j.MDC;
  * Bulk import: an organization's roles, members, groups and assignments from NDJSON, streamed.
  *
  * <p><b>Contract.</b> The body is read line by line, never held whole: memory stays within two chunks whatever
- * its size (a long import parses the next chunk while the last is written). Lines are parsed and checked as they arrive ({@link LineParser}) and written in <em>chunks</em> of at
- * most {@link ImportOptions#chunkLines()} lines (and {@link #CHUNK_BYTES} bytes): each chunk is one transaction
- * of the organization ({@link ChunkWriter}), which commits whole or not at all, and whose change records reach
- * every node like any write's (one per object changed, but one {@code bulk_import} record for each run of
+ * its size (a long import parses the next chunk while the last is written). Lines are parsed and checked as they
+ * arrive ({@link LineParser}) and written in <em>chunks</em> of at most {@link ImportOptions#chunkLines()} lines
+ * (and {@link #CHUNK_BYTES} bytes): each chunk is one transaction of the organization ({@link ChunkWriter}), which
+ * commits whole or not at all, and whose change records reach every node like any write's (one per object changed, but one {@code bulk_import} record for each run of
  * assignment upserts, listing them: see {@code assignment/LoggedImport}). The first line that fails — malformed, unknown field,
  * a name that resolves to nothing, a rule of the caller's own request, a limit, the body ending inside it, the
  * line limit — stops the import: its chunk changes nothing, earlier chunks stay committed, and the failure
@@ -46,9 +46,10 @@ import org.slf4j.MDC;
  * chunk; what a written chunk did (its counts, revision and progress) is taken in on the calling thread, before the
  * next chunk is handed over and before the import answers, so a failure is reported as if the chunks had run one
  * after the other. A <em>small</em> import — its body declared at most {@link #SMALL_BODY_BYTES} long — is
- * bounded like any other write request, takes no such place and writes its chunks on the calling thread. A chunk of at most {@link #SHARED_CHUNK_LINES} lines commits through the group commit (in the same
- * transaction and flush as the writes waiting with it, inside a savepoint of its own, so still whole or not at
- * all); a longer one in a transaction of its own, which holds up no other write. Thread-safe.
+ * bounded like any other write request, takes no such place and writes its chunks on the calling thread. A chunk
+ * of at most {@link #SHARED_CHUNK_LINES} lines commits through the group commit (in the same transaction and
+ * flush as the writes waiting with it, inside a savepoint of its own, so still whole or not at all); a longer one
+ * in a transaction of its own, which holds up no other write. Thread-safe.
  */
 public final class ImportService {
 
@@ -173,10 +174,10 @@ public final class ImportService {
                 }
                 takeIn();
             } catch (LineFailure f) {
-                takeInBefore(f.line(), lastLine);
+                takeInBefore(lastLine);
                 throw new ImportFailedException(f.line(), f.reason(), snapshot(lastLine));
             } catch (IOException e) {
-                takeInBefore(lastLine + 1, lastLine);
+                takeInBefore(lastLine);
                 LOG.info("an import into organization {} stopped: its body could not be read ({})", orgId,
                         e.toString());
                 throw new ImportFailedException(lastLine + 1, new InvalidInputException("body_incomplete", "the body "
@@ -189,10 +190,10 @@ public final class ImportService {
         }
 
         /**
-         * Before a failure found by the calling thread at {@code line} is reported: the chunk still being written
-         * is waited for and taken in, and its own failure, of an earlier line, is the one reported.
+         * Before a failure found by the calling thread is reported: the chunk still being written is waited for
+         * and taken in, and its own failure, of an earlier line, is the one reported.
          */
-        private void takeInBefore(long line, long lastLine) {
+        private void takeInBefore(long lastLine) {
             try {
                 takeIn();
             } catch (LineFailure earlier) {

@@ -20,9 +20,10 @@ import java.util.Set;
  * Many members added in one transaction (a bulk import's run of new members), with every rule of
  * {@link MemberService#insert} applied to each one, in order, exactly as if each were added alone — but with the
  * reads shared and one insert for all: {@link #prepare} reads the members holding the run's user ids and emails in
- * two queries, the organization's roles are read once, {@link #add} checks one member against those and against
- * the members added before it, and {@link #flush} inserts the kept ones in one statement and records one
- * {@code created} change per member, as {@link MemberService#insert} does.
+ * two queries (emails compared as the database folds their case, which a third asks it for), the organization's
+ * roles are read once, {@link #add} checks one member against those and against the members added before it, and
+ * {@link #flush} inserts the kept ones in one statement and records one {@code created} change per member, as
+ * {@link MemberService#insert} does.
  *
  * <p>An {@link #add} refused because an earlier member of the batch already holds its user id or email first
  * flushes the batch, so that the refusal names that member as a lone insert would; the caller rolls the transaction
