@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -68,17 +70,24 @@ public final class ImportService {
     private final BulkServices services;
     private final long maxLines;
     private final Semaphore running = new Semaphore(CONCURRENT);
-    /** Writes the chunks of long imports: one thread per place. */
-    private final ExecutorService writers = Executors.newFixedThreadPool(CONCURRENT, r -> {
-        Thread t = new Thread(r, "gatehouse-import-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Writes the chunks of long imports: one thread per place, ended after a minute without work. */
+    private final ExecutorService writers = writers();
 
     /** @param maxLines lines one request may carry ({@link ImportOptions#maxLines()}) */
     public ImportService(BulkServices services, long maxLines) {
         this.services = services;
         this.maxLines = maxLines;
+    }
+
+    private static ExecutorService writers() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CONCURRENT, CONCURRENT, 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "gatehouse-import-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** Lines one request may carry, counted from its {@code from_line}. */
