@@ -198,7 +198,8 @@ class WebhookTargetsIT {
     }
 
     /**
-     * A loopback TCP endpoint that, for every connection, sends {@code answer} (may be empty) and hangs up. It hangs
+     * A loopback TCP endpoint that, for every connection, waits for the client's first bytes (a request, or a TLS
+     * client's hello), sends {@code answer} (may be empty) and hangs up. It hangs
      * up by ending its output and reading what the client sends until the client closes: closing a socket with
      * unread input resets the connection, and a reset can overtake the answer, turning a TLS client's
      * "not TLS" into "connection reset" on a slow machine.
@@ -212,6 +213,9 @@ class WebhookTargetsIT {
                 while (!socket.isClosed()) {
                     try (Socket s = socket.accept()) {
                         s.setSoTimeout(10_000);
+                        // an answer sent before the client's first bytes raced a TLS client's handshake, which
+                        // could then see the connection end rather than the bytes that are not TLS
+                        s.getInputStream().read(new byte[16 << 10]);
                         s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
                         s.getOutputStream().flush();
                         s.shutdownOutput();
