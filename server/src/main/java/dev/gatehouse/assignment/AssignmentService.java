@@ -344,7 +344,7 @@ public final class AssignmentService {
      * did when its row's foreign key took them along. Part of the members' {@link dev.gatehouse.member.MemberRemoval}.
      */
     public static void dropAll(Tx tx, long orgId, Member member) {
-        new AssignmentStore().deleteByMember(tx.handle(), orgId, member.id());
+        new AssignmentStore().deleteAllOf(tx.handle(), orgId, member.id());
     }
 
     private static void record(Tx tx, List<Assignment> removed) {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -33,10 +32,11 @@ import org.slf4j.MDC;
  * its size (a long import parses the next chunk while the last is written). Lines are parsed and checked as they
  * arrive ({@link LineParser}) and written in <em>chunks</em> of at most {@link ImportOptions#chunkLines()} lines
  * (and {@link #CHUNK_BYTES} bytes): each chunk is one transaction of the organization ({@link ChunkWriter}), which
- * commits whole or not at all, and whose change records reach every node like any write's (one per object changed, but one {@code bulk_import} record for each run of
- * assignment upserts, listing them: see {@code assignment/LoggedImport}). The first line that fails — malformed, unknown field,
- * a name that resolves to nothing, a rule of the caller's own request, a limit, the body ending inside it, the
- * line limit — stops the import: its chunk changes nothing, earlier chunks stay committed, and the failure
+ * commits whole or not at all, and whose change records reach every node like any write's (one per object
+ * changed, but one {@code bulk_import} record for each run of assignment upserts, listing them: see
+ * {@code assignment/LoggedImport}). The first line that fails — malformed, unknown field, a name that resolves to
+ * nothing, a rule of the caller's own request, a limit, the body ending inside it, the line limit — stops the
+ * import: its chunk changes nothing, earlier chunks stay committed, and the failure
  * ({@link ImportFailedException}) names the line, the reason its own request would have been given, and
  * {@code committed_lines}, the last line committed. Sending the same body again with
  * {@code from_line = committed_lines + 1} resumes; since a line that changes nothing records nothing, sending
@@ -210,7 +210,10 @@ public final class ImportService {
             }
         }
 
-        /** After an unexpected failure of the calling thread: waits for the chunk being written, ignoring its outcome. */
+        /**
+         * After an unexpected failure of the calling thread: waits for the chunk being written (which, if it
+         * committed, this node has applied), ignoring its outcome.
+         */
         private void abandon() {
             if (writing != null) {
                 writing.done.exceptionally(t -> null).join();
@@ -263,18 +266,7 @@ public final class ImportService {
             }
             Writing done = writing;
             writing = null;
-            Written<Void> written;
-            try {
-                written = done.done.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw e;
-            }
+            Written<Void> written = Written.join(done.done);
             if (written != null) {
                 total.add(done.counts);
                 chunks++;

@@ -354,18 +354,7 @@ final class GroupCommit implements AutoCloseable {
         }
 
         Written<T> answer() {
-            try {
-                return answer.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw e;
-            }
+            return Written.join(answer);
         }
     }
 }
