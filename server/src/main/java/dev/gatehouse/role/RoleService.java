@@ -124,11 +124,13 @@ public final class RoleService {
         if (!name.equalsIgnoreCase(current.name())) {
             requireFreeName(h, orgId, name, roleId);
         }
-        RoleHolders held = roles.holders(h, roleId);
-        if (external != current.external() && held.any()) {
-            throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
-                    + "internal and external while held (" + held.members() + " members, " + held.assignments()
-                    + " assignments)");
+        if (external != current.external()) { // counting holders reads every one: only when it matters
+            RoleHolders held = roles.holders(h, roleId);
+            if (held.any()) {
+                throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
+                        + "internal and external while held (" + held.members() + " members, " + held.assignments()
+                        + " assignments)");
+            }
         }
         String manage = model.management().roles();
         if (current.permissions().contains(manage) && !permissions.contains(manage)

@@ -2,15 +2,11 @@ package dev.gatehouse.assignment;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestNode;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,33 +118,7 @@ class WriteReadsIT {
         return statements.stream().filter(s -> read.matcher(s).find()).count();
     }
 
-    /**
-     * A node's background job (the change tailer, webhook scheduling, the expiry of time-bound assignments, …),
-     * whose statements are not the request's; the write lanes ({@code gatehouse-write-N}) run requests.
-     */
-    private static boolean background(String thread) {
-        return thread.startsWith("gatehouse-") && !thread.startsWith("gatehouse-write-");
-    }
-
-    /** The SQL the request ran on the node while {@code request} ran, background jobs left out. */
     private static List<String> statementsOf(Runnable request) {
-        Jdbi jdbi = node.node().core().store().jdbi();
-        List<String> seen = new CopyOnWriteArrayList<>();
-        SqlStatements config = jdbi.getConfig(SqlStatements.class);
-        SqlLogger before = config.getSqlLogger();
-        config.setSqlLogger(new SqlLogger() {
-            @Override
-            public void logBeforeExecution(StatementContext context) {
-                if (!background(Thread.currentThread().getName())) {
-                    seen.add(context.getRenderedSql().replaceAll("\\s+", " "));
-                }
-            }
-        });
-        try {
-            request.run();
-        } finally {
-            config.setSqlLogger(before);
-        }
-        return seen;
+        return Statements.of(node, request);
     }
 }

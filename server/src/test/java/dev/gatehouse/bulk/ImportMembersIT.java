@@ -2,14 +2,10 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,29 +158,13 @@ class ImportMembersIT {
         return lines;
     }
 
-    /** The SQL the import request ran on the node, background jobs left out (see {@code WriteReadsIT}). */
+    /** The SQL the import request ran on the node, background jobs left out. */
     private static List<String> statementsOf(List<String> lines) {
         Fixtures.Org org = fx.org("docs");
-        Jdbi jdbi = node.node().core().store().jdbi();
-        List<String> seen = new CopyOnWriteArrayList<>();
-        SqlStatements config = jdbi.getConfig(SqlStatements.class);
-        SqlLogger before = config.getSqlLogger();
-        config.setSqlLogger(new SqlLogger() {
-            @Override
-            public void logBeforeExecution(StatementContext context) {
-                String thread = Thread.currentThread().getName();
-                if (!thread.startsWith("gatehouse-") || thread.startsWith("gatehouse-write-")) {
-                    seen.add(context.getRenderedSql().replaceAll("\\s+", " "));
-                }
-            }
-        });
-        try {
+        return Statements.of(node, () -> {
             Http.Res res = importLines(node.service(), org.id(), "", lines);
             assertThat(res.status()).as("%s", res).isEqualTo(200);
             assertThat(res.get("counts").get("member").get("created").intValue()).isEqualTo(lines.size() - 1);
-        } finally {
-            config.setSqlLogger(before);
-        }
-        return seen;
+        });
     }
 }

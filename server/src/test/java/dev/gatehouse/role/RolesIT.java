@@ -4,6 +4,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestNode;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +184,26 @@ class RolesIT {
         long unused = fx.role(org, "Unused", List.of("canCreateRooms"));
         assertThat(node.service().patch(org.path() + "/roles/" + unused, Map.of("external", true))
                 .get("external").booleanValue()).isTrue();
+    }
+
+    /**
+     * Counting a role's holders reads each of them (a role may be held by millions of assignments): an update that
+     * leaves internal or external alone does not count them.
+     */
+    @Test
+    void update_countsHoldersOnlyWhenExternalChanges() {
+        var org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        long member = fx.member(org, "c1", agent);
+        fx.assign(org, fx.room(org), member, agent);
+        List<String> renaming = Statements.of(node, () -> assertThat(node.service().patch(org.path() + "/roles/"
+                + agent, Map.of("name", "Agent 2", "permissions", List.of("canCreateRooms", "canViewRoomDetails")))
+                .status()).isEqualTo(200));
+        assertThat(renaming).as(String.join("\n", renaming)).noneMatch(s -> s.contains("count(*) FROM assignments")
+                || s.contains("count(*) FROM members WHERE role_id"));
+        List<String> flipping = Statements.of(node, () -> assertThat(node.service().patch(org.path() + "/roles/"
+                + agent, Map.of("external", true)).status()).isEqualTo(409));
+        assertThat(flipping).as(String.join("\n", flipping)).anyMatch(s -> s.contains("count(*) FROM assignments"));
     }
 
     @Test
