@@ -125,7 +125,7 @@ public final class RoleService {
             requireFreeName(h, orgId, name, roleId);
         }
         if (external != current.external()) { // counting holders reads every one: only when it matters
-            RoleHolders held = roles.holders(h, roleId);
+            RoleHolders held = roles.holders(h, orgId, roleId);
             if (held.any()) {
                 throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
                         + "internal and external while held (" + held.members() + " members, " + held.assignments()
@@ -168,7 +168,7 @@ public final class RoleService {
         long roleId = current.id();
         caller.require(model.management().roles(), "deleting a role");
         requireNotSystem(current, "deleted");
-        RoleHolders held = roles.holders(h, roleId);
+        RoleHolders held = roles.holders(h, orgId, roleId);
         if (held.any()) {
             throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "
                     + held.members() + " members and " + held.assignments() + " resource assignments; move them "

@@ -81,11 +81,17 @@ public final class RoleStore {
         h.createUpdate("DELETE FROM roles WHERE id = :id").bind("id", id).execute();
     }
 
+    /**
+     * The resource assignments of the organization holding a role: its own assignments walked by their primary key
+     * (no index on {@code role_id}: every assignment written would keep it up for this rare question).
+     */
+    static final String ASSIGNMENTS_HOLDING = "SELECT count(*) FROM assignments WHERE org_id = :org AND role_id = :role";
+
     /** How many members hold the role as company role, and how many resource assignments use it. */
-    public RoleHolders holders(Handle h, long roleId) {
+    public RoleHolders holders(Handle h, long orgId, long roleId) {
         long members = h.createQuery("SELECT count(*) FROM members WHERE role_id = :id").bind("id", roleId)
                 .mapTo(Long.class).one();
-        long assignments = h.createQuery("SELECT count(*) FROM assignments WHERE role_id = :id").bind("id", roleId)
+        long assignments = h.createQuery(ASSIGNMENTS_HOLDING).bind("org", orgId).bind("role", roleId)
                 .mapTo(Long.class).one();
         return new RoleHolders(roleId, members, assignments);
     }

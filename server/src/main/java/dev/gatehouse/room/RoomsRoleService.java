@@ -91,7 +91,7 @@ public final class RoomsRoleService {
     /** Whether a role is held: as a company role, a room role, or remembered for a revoked room user. */
     public boolean isAssigned(Principal principal, long orgId, long roleId) {
         return access.read(principal, orgId, (h, caller) -> {
-            return roles.holders(h, roleId).any() || rooms.revokedHolding(h, roleId) > 0;
+            return roles.holders(h, orgId, roleId).any() || rooms.revokedHolding(h, roleId) > 0;
         });
     }
 

@@ -1,25 +1,16 @@
 package dev.gatehouse.assignment;
 
 import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Plans;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,39 +36,8 @@ class ExpiredLookupIT {
         node.close();
     }
 
-    /**
-     * What running {@code sql} once for {@code values} reads, planned once for any values, as PostgreSQL plans a
-     * statement a connection has prepared and run a few times (the JDBC driver prepares one on its fifth run); in a
-     * transaction rolled back.
-     */
     static long pagesRead(String sql, String values) throws Exception {
-        Properties simple = new Properties();
-        simple.setProperty("user", TestDatabase.USER);
-        simple.setProperty("password", TestDatabase.password());
-        simple.setProperty("preferQueryMode", "simple");
-        List<String> names = new ArrayList<>();
-        Matcher m = Pattern.compile(":(\\w+)").matcher(sql);
-        while (m.find()) {
-            if (!names.contains(m.group(1))) {
-                names.add(m.group(1));
-            }
-        }
-        String numbered = sql;
-        for (int i = 0; i < names.size(); i++) {
-            numbered = numbered.replace(":" + names.get(i), "$" + (i + 1));
-        }
-        try (Connection c = DriverManager.getConnection(node.databaseUrl(), simple); Statement st = c.createStatement()) {
-            st.execute("BEGIN");
-            st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
-            st.execute("PREPARE measured AS " + numbered);
-            try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE measured (" + values + ")")) {
-                rs.next();
-                JsonNode top = JsonMapper.builder().build().readTree(rs.getString(1)).get(0).get("Plan");
-                return top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
-            } finally {
-                st.execute("ROLLBACK");
-            }
-        }
+        return Plans.pagesRead(node.databaseUrl(), sql, values);
     }
 
     @Test
