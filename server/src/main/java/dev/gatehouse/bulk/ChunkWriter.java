@@ -2,6 +2,7 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentBatch;
+import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.grant.GrantService;
@@ -41,6 +42,8 @@ import org.jdbi.v3.core.JdbiException;
  */
 final class ChunkWriter {
 
+    private static final ChangeLogStore CHANGES = new ChangeLogStore();
+
     private final BulkServices services;
     private final Tx tx;
     private final Caller caller;
@@ -50,12 +53,21 @@ final class ChunkWriter {
     /** Roles by lower-case name, and the ids of all roles; loaded at the start, kept current by role lines. */
     private final Map<String, Role> rolesByName = new HashMap<>();
     private final Set<Long> roleIds = new HashSet<>();
-    /** Members by user id: a member present, or absent (empty) — only for user ids looked up already. */
+    /**
+     * Members by user id: a member present, or absent (empty) — for user ids looked up or written in this chunk;
+     * {@link #earlier} those the import's earlier chunks resolved, when the organization has not moved since.
+     */
     private final Map<String, Optional<Member>> members = new HashMap<>();
+    /** What the import's earlier chunks resolved (null: not to be used, see {@link KnownMembers#UNKNOWN}). */
+    private final KnownMembers known;
+    private Map<String, Optional<Member>> earlier = Map.of();
+    private long seenRevision = KnownMembers.UNKNOWN;
     private final Map<String, Optional<Group>> groups = new HashMap<>();
 
-    ChunkWriter(BulkServices services, Tx tx, Caller caller, PermissionModel model, long orgId, ImportCounts counts) {
+    ChunkWriter(BulkServices services, Tx tx, Caller caller, PermissionModel model, long orgId, ImportCounts counts,
+                KnownMembers known) {
         this.services = services;
+        this.known = known;
         this.tx = tx;
         this.caller = caller;
         this.model = model;
@@ -64,6 +76,10 @@ final class ChunkWriter {
     }
 
     void write(List<ImportLine> lines) {
+        if (known != null) {
+            seenRevision = CHANGES.latestRevision(tx.handle(), orgId);
+            earlier = known.at(seenRevision);
+        }
         for (Role role : services.roles().all(tx.handle(), orgId)) {
             remember(role);
         }
@@ -100,6 +116,11 @@ final class ChunkWriter {
             }
             i++;
         }
+    }
+
+    /** What this chunk resolved, once written: for {@link KnownMembers#take} after it commits. */
+    KnownMembers.Resolved resolved() {
+        return new KnownMembers.Resolved(members, seenRevision, !tx.pending().isEmpty());
     }
 
     private ImportCounts.Outcome writeOne(ImportLine line) {
@@ -294,6 +315,7 @@ final class ChunkWriter {
             }
         }
         userIds.removeAll(members.keySet());
+        userIds.removeAll(earlier.keySet());
         Map<String, Member> found = services.members().resolveUserIds(tx.handle(), caller, orgId, userIds);
         for (String userId : userIds) {
             members.put(userId, Optional.ofNullable(found.get(userId)));
@@ -301,8 +323,16 @@ final class ChunkWriter {
     }
 
     private Member member(String userId) {
-        return members.computeIfAbsent(userId, id -> Optional.ofNullable(services.members()
-                .resolveUserIds(tx.handle(), caller, orgId, List.of(id)).get(id))).orElse(null);
+        Optional<Member> member = members.get(userId);
+        if (member == null) {
+            member = earlier.get(userId);
+        }
+        if (member == null) {
+            member = Optional.ofNullable(services.members().resolveUserIds(tx.handle(), caller, orgId, List.of(userId))
+                    .get(userId));
+            members.put(userId, member);
+        }
+        return member.orElse(null);
     }
 
     private Member existingMember(String userId) {

@@ -131,6 +131,7 @@ public final class ImportService {
         /** Where chunks are written (null: on the calling thread). */
         private final ExecutorService writer;
         private final ImportCounts total = new ImportCounts();
+        private final KnownMembers known = new KnownMembers();
         private long committedLines;
         private long skipped;
         private int chunks;
@@ -268,6 +269,7 @@ public final class ImportService {
             writing = null;
             Written<Void> written = Written.join(done.done);
             if (written != null) {
+                known.take(done.resolved, written.revision());
                 total.add(done.counts);
                 chunks++;
                 revision = Math.max(revision, written.revision());
@@ -283,6 +285,8 @@ public final class ImportService {
             final long lastLine;
             final ImportCounts counts = new ImportCounts();
             final CompletableFuture<Written<Void>> done = new CompletableFuture<>();
+            /** What the chunk resolved (its last attempt's), set by {@link #write}. */
+            KnownMembers.Resolved resolved;
 
             Writing(List<ImportLine> lines, long lastLine) {
                 this.lines = lines;
@@ -293,14 +297,19 @@ public final class ImportService {
                 if (lines.isEmpty()) {
                     return null;
                 }
+                // a chunk sharing a transaction may follow another write of the organization whose records are
+                // not in the log yet: only a chunk alone in its transaction may trust what earlier chunks resolved
+                boolean alone = lines.size() > SHARED_CHUNK_LINES;
                 BiFunction<Tx, Caller, Void> work = (tx, caller) -> {
-                    new ChunkWriter(services, tx, caller, services.orgModels().model(tx.handle(), orgId), orgId,
-                            counts).write(lines);
+                    ChunkWriter chunk = new ChunkWriter(services, tx, caller,
+                            services.orgModels().model(tx.handle(), orgId), orgId, counts, alone ? known : null);
+                    chunk.write(lines);
+                    resolved = chunk.resolved();
                     return null;
                 };
                 try {
-                    return lines.size() <= SHARED_CHUNK_LINES ? services.access().write(principal, orgId, work)
-                            : services.access().writeAlone(principal, orgId, work);
+                    return alone ? services.access().writeAlone(principal, orgId, work)
+                            : services.access().write(principal, orgId, work);
                 } catch (GatehouseException e) {
                     // not a line's own failure: the organization, the caller's key or the database
                     throw new LineFailure(lines.get(0).line(), e);

@@ -131,6 +131,12 @@ public final class ChangeLogStore {
         return handle.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
     }
 
+    /** The revision of the organization's latest record (0: none), read from the end of its index. */
+    public long latestRevision(Handle handle, long orgId) {
+        return handle.createQuery("SELECT coalesce(max(revision), 0) FROM change_log WHERE org_id = :org")
+                .bind("org", orgId).mapTo(Long.class).one();
+    }
+
     public static ChangeRecord map(ResultSet rs) throws SQLException {
         long actorId = rs.getLong("actor_id");
         Long actor = rs.wasNull() ? null : actorId;
