@@ -1,8 +1,11 @@
 package dev.gatehouse.assignment;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -96,31 +99,39 @@ final class AssignmentStore {
     }
 
     /**
-     * Inserts many new assignments of one organization with {@code COPY … FROM STDIN} (text format), the cheapest
-     * way into the table for PostgreSQL: one statement, no per-row planning or conflict check. The keys must be
-     * distinct and absent from the table (a duplicate fails the whole statement, as an insert would).
+     * Inserts many new assignments of one organization with {@code COPY … FROM STDIN} in PostgreSQL's binary format,
+     * the cheapest way into the table for PostgreSQL: one statement, no per-row planning or conflict check, no text
+     * to parse (its times, above all). The keys must be distinct and absent from the table (a duplicate fails the
+     * whole statement, as an insert would).
      */
     public void insertAll(Handle h, List<Assignment> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        StringBuilder text = new StringBuilder(rows.size() * 96);
-        for (Assignment a : rows) {
-            text.append(a.orgId()).append('\t');
-            copyText(text, a.resourceType()).append('\t');
-            copyText(text, a.resourceId()).append('\t');
-            text.append(a.memberId()).append('\t').append(a.roleId()).append('\t')
-                    .append(a.createdAt()).append('\t').append(a.updatedAt()).append('\t');
-            if (a.expiresAt() == null) {
-                text.append("\\N");
-            } else {
-                text.append(a.expiresAt());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 96);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(COPY_SIGNATURE);
+            out.writeInt(0); // flags
+            out.writeInt(0); // no header extension
+            for (Assignment a : rows) {
+                out.writeShort(8);
+                copyLong(out, a.orgId());
+                copyText(out, a.resourceType());
+                copyText(out, a.resourceId());
+                copyLong(out, a.memberId());
+                copyLong(out, a.roleId());
+                copyTime(out, a.createdAt());
+                copyTime(out, a.updatedAt());
+                copyTime(out, a.expiresAt());
             }
-            text.append('\n');
+            out.writeShort(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         try {
             CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn("COPY assignments (" + COLUMNS + ") FROM STDIN", new StringReader(text.toString()));
+            copy.copyIn("COPY assignments (" + COLUMNS + ") FROM STDIN (FORMAT binary)",
+                    new ByteArrayInputStream(bytes.toByteArray()));
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         } catch (IOException e) {
@@ -128,19 +139,31 @@ final class AssignmentStore {
         }
     }
 
-    /** {@code value} in COPY's text format: backslash, tab, newline and carriage return escaped. */
-    private static StringBuilder copyText(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
-            }
+    /** The binary COPY format's signature: its first 11 bytes. */
+    private static final byte[] COPY_SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+    /** PostgreSQL's epoch for times, 2000-01-01T00:00:00Z, in seconds of Java's. */
+    private static final long PG_EPOCH_SECONDS = 946_684_800L;
+
+    private static void copyLong(DataOutputStream out, long value) throws IOException {
+        out.writeInt(8);
+        out.writeLong(value);
+    }
+
+    private static void copyText(DataOutputStream out, String value) throws IOException {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    /** A {@code timestamptz}: microseconds since PostgreSQL's epoch; null as SQL NULL. */
+    private static void copyTime(DataOutputStream out, Instant at) throws IOException {
+        if (at == null) {
+            out.writeInt(-1);
+            return;
         }
-        return out;
+        out.writeInt(8);
+        out.writeLong(Math.addExact(Math.multiplyExact(at.getEpochSecond() - PG_EPOCH_SECONDS, 1_000_000L),
+                at.getNano() / 1_000));
     }
 
     /**

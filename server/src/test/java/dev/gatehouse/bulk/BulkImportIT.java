@@ -89,6 +89,39 @@ class BulkImportIT {
                 .isEqualTo("deactivated");
     }
 
+    /**
+     * New assignments go into the table together (PostgreSQL's binary COPY): each row holds what was given — ids
+     * in any script, quotes and backslashes, an end to the microsecond — and the time of the change that recorded it.
+     */
+    @Test
+    void assignmentsWrittenTogether_holdWhatWasGiven() {
+        Fixtures.Org org = fx.org("docs");
+        List<String> ids = List.of("plain", "back\\slash", "quote\"d", "Zürich–Ω", "emoji 😀", "x".repeat(200));
+        String ends = "2099-01-02T03:04:05.123456Z";
+        List<String> lines = new java.util.ArrayList<>(List.of(role("Reader", READ), member("u1", "Reader")));
+        for (String id : ids) {
+            lines.add(id.equals("plain") ? assignment("doc", id, "u1", "Reader") : line("type", "assignment",
+                    "resource", Map.of("type", "doc", "id", id), "user_id", "u1", "role", "Reader", "expires_at", ends));
+        }
+        Http.Res res = importLines(node.service(), org.id(), "", lines);
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        String recorded = node.service().get(org.path() + "/events?limit=1").json().get("items").get(0)
+                .get("occurred_at").stringValue();
+
+        List<Map<String, Object>> rows = db.withHandle(h -> h.createQuery("SELECT resource_id, "
+                        + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ') AS created, "
+                        + "created_at = updated_at AS same, "
+                        + "to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ') AS ends "
+                        + "FROM assignments WHERE org_id = :org").bind("org", org.id()).mapToMap().list());
+        assertThat(rows).extracting(r -> r.get("resource_id")).containsExactlyInAnyOrderElementsOf(ids);
+        for (Map<String, Object> row : rows) {
+            assertThat(java.time.Instant.parse((String) row.get("created"))).as("%s", row)
+                    .isEqualTo(java.time.Instant.parse(recorded));
+            assertThat(row.get("same")).as("%s", row).isEqualTo(true);
+            assertThat(row.get("ends")).as("%s", row).isEqualTo(row.get("resource_id").equals("plain") ? null : ends);
+        }
+    }
+
     @Test
     void importingTheSameLinesAgain_changesNothing_andRecordsNothing() {
         Fixtures.Org org = fx.org("docs");
