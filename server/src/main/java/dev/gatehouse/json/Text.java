@@ -2,8 +2,8 @@ package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -50,32 +50,51 @@ public final class Text {
         return !instant.isBefore(EARLIEST) && instant.isBefore(LATEST);
     }
 
-    /** Throws a 400 naming the first string in the tree (value or property name) that {@link #problem} refuses. */
+    /**
+     * Throws a 400 naming the first string in the tree (value or property name), in document order, that
+     * {@link #problem} refuses. The field's path is spelled out only then: a body that passes allocates nothing.
+     */
     static void check(JsonNode root) {
-        record Item(JsonNode node, String path) {
-        }
-        Deque<Item> pending = new ArrayDeque<>();
-        pending.push(new Item(root, ""));
-        while (!pending.isEmpty()) {
-            Item item = pending.pop();
-            JsonNode node = item.node();
-            if (node.isString()) {
-                reject(item.path().isEmpty() ? "body" : item.path(), problem(node.stringValue(), true));
-            } else if (node.isObject()) {
-                for (Map.Entry<String, JsonNode> field : node.properties()) {
-                    String path = item.path().isEmpty() ? field.getKey() : item.path() + "." + field.getKey();
-                    String nameProblem = problem(field.getKey(), false);
-                    if (nameProblem != null) {
-                        reject(printable(path), "the field name " + nameProblem);
-                    }
-                    pending.push(new Item(field.getValue(), path));
+        check(root, new ArrayList<>());
+    }
+
+    /** @param path the names (strings) and positions (integers) leading to {@code node}; as it was on return */
+    private static void check(JsonNode node, List<Object> path) {
+        if (node.isString()) {
+            String problem = problem(node.stringValue(), true);
+            if (problem != null) {
+                reject(path.isEmpty() ? "body" : path(path), problem);
+            }
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                path.add(field.getKey());
+                String nameProblem = problem(field.getKey(), false);
+                if (nameProblem != null) {
+                    reject(printable(path(path)), "the field name " + nameProblem);
                 }
-            } else if (node.isArray()) {
-                for (int i = 0; i < node.size(); i++) {
-                    pending.push(new Item(node.get(i), item.path() + "[" + i + "]"));
-                }
+                check(field.getValue(), path);
+                path.remove(path.size() - 1);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                path.add(i);
+                check(node.get(i), path);
+                path.remove(path.size() - 1);
             }
         }
+    }
+
+    /** A field's path as messages name it: {@code items[2].name}. */
+    private static String path(List<Object> path) {
+        StringBuilder out = new StringBuilder();
+        for (Object step : path) {
+            if (step instanceof Integer i) {
+                out.append('[').append(i).append(']');
+            } else {
+                out.append(out.isEmpty() ? "" : ".").append(step);
+            }
+        }
+        return out.toString();
     }
 
     private static void reject(String field, String problem) {

@@ -43,6 +43,14 @@ class TextTest {
     }
 
     @Test
+    void parse_namesTheFirstRefusedString_inTheBodysOrder() {
+        assertThatThrownBy(() -> Json.parse("{\"a\": [{\"b\": \"ok\"}, {\"c\": \"x\\u0002\"}], \"d\": \"\\u0003\"}"
+                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        e -> assertThat(e.fieldErrors()).containsOnlyKeys("a[1].c"));
+    }
+
+    @Test
     void times_areRepresentableWithinYears1To9999() {
         assertThat(Text.representable(Instant.parse("0001-01-01T00:00:00Z"))).isTrue();
         assertThat(Text.representable(Instant.parse("9999-12-31T23:59:59.999999999Z"))).isTrue();
