@@ -61,6 +61,12 @@ public final class Access {
         return store.writeAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
     }
 
+    /** Like {@link #writeAlone}, this node's applying of the records left to the caller ({@link Store#commitAlone}). */
+    public <T> Store.Committed<T> commitAlone(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
+        requireOwnOrganization(principal, orgId);
+        return store.commitAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+    }
+
     /**
      * A rehearsal of a write: {@code work} runs exactly as in {@link #write} — the organization locked, the caller's
      * state read after the lock, every rule and gate — and its transaction is then rolled back, so nothing is

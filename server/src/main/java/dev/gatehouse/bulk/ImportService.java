@@ -6,6 +6,7 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.io.IOException;
@@ -47,7 +48,9 @@ import org.slf4j.MDC;
  * by a thread of its own place, one at a time and in order, while the calling thread reads and parses the next
  * chunk; what a written chunk did (its counts, revision and progress) is taken in on the calling thread, before the
  * next chunk is handed over and before the import answers, so a failure is reported as if the chunks had run one
- * after the other. A <em>small</em> import — its body declared at most {@link #SMALL_BODY_BYTES} long — is
+ * after the other. A long chunk's records are applied to this node's engine by another thread of its place, in
+ * order, while its writer writes the next chunk; the import answers — success or failure — once this node has
+ * applied every chunk it committed. A <em>small</em> import — its body declared at most {@link #SMALL_BODY_BYTES} long — is
  * bounded like any other write request, takes no such place and writes its chunks on the calling thread. A chunk
  * of at most {@link #SHARED_CHUNK_LINES} lines commits through the group commit (in the same transaction and
  * flush as the writes waiting with it, inside a savepoint of its own, so still whole or not at all); a longer one
@@ -71,7 +74,9 @@ public final class ImportService {
     private final long maxLines;
     private final Semaphore running = new Semaphore(CONCURRENT);
     /** Writes the chunks of long imports: one thread per place, ended after a minute without work. */
-    private final ExecutorService writers = writers();
+    private final ExecutorService writers = pool("gatehouse-import-writer");
+    /** Has this node apply what a long import's chunks committed, while their writer writes the next: as many. */
+    private final ExecutorService appliers = pool("gatehouse-import-applier");
 
     /** @param maxLines lines one request may carry ({@link ImportOptions#maxLines()}) */
     public ImportService(BulkServices services, long maxLines) {
@@ -79,10 +84,10 @@ public final class ImportService {
         this.maxLines = maxLines;
     }
 
-    private static ExecutorService writers() {
+    private static ExecutorService pool(String threadName) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(CONCURRENT, CONCURRENT, 1, TimeUnit.MINUTES,
                 new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "gatehouse-import-writer");
+                    Thread t = new Thread(r, threadName);
                     t.setDaemon(true);
                     return t;
                 });
@@ -138,6 +143,8 @@ public final class ImportService {
         private long revision;
         /** The chunk being written by {@link #writer}, not taken in yet (null: none). */
         private Writing writing;
+        /** This node's applying of the chunks taken in (done: all applied). */
+        private CompletableFuture<Void> applied = CompletableFuture.completedFuture(null);
 
         Run(Principal principal, long orgId, PermissionModel model, InputStream body, ImportOptions options,
             Consumer<ImportProgress> progress, ExecutorService writer) {
@@ -183,6 +190,7 @@ public final class ImportService {
                     commit(chunk, lastLine);
                 }
                 takeIn();
+                settle();
             } catch (LineFailure f) {
                 takeInBefore(lastLine);
                 throw new ImportFailedException(f.line(), f.reason(), snapshot(lastLine));
@@ -207,8 +215,15 @@ public final class ImportService {
             try {
                 takeIn();
             } catch (LineFailure earlier) {
+                settle();
                 throw new ImportFailedException(earlier.line(), earlier.reason(), snapshot(lastLine));
             }
+            settle();
+        }
+
+        /** Waits until this node has applied every chunk taken in: an import answers only then. */
+        private void settle() {
+            applied.exceptionally(t -> null).join();
         }
 
         /**
@@ -218,8 +233,10 @@ public final class ImportService {
         private void abandon() {
             if (writing != null) {
                 writing.done.exceptionally(t -> null).join();
+                applied = writing.applied;
                 writing = null;
             }
+            settle();
         }
 
         private ImportLine parse(LineReader.Line line) {
@@ -236,7 +253,7 @@ public final class ImportService {
          */
         private void commit(List<ImportLine> chunk, long lastLine) {
             takeIn();
-            Writing next = new Writing(List.copyOf(chunk), lastLine);
+            Writing next = new Writing(List.copyOf(chunk), lastLine, applied);
             if (writer == null) {
                 next.done.complete(next.write());
             } else {
@@ -268,6 +285,7 @@ public final class ImportService {
             Writing done = writing;
             writing = null;
             Written<Void> written = Written.join(done.done);
+            applied = done.applied;
             if (written != null) {
                 known.take(done.resolved, written.revision());
                 total.add(done.counts);
@@ -285,12 +303,18 @@ public final class ImportService {
             final long lastLine;
             final ImportCounts counts = new ImportCounts();
             final CompletableFuture<Written<Void>> done = new CompletableFuture<>();
+            /** This node's applying of the chunks before this one. */
+            final CompletableFuture<Void> before;
             /** What the chunk resolved (its last attempt's), set by {@link #write}. */
             KnownMembers.Resolved resolved;
+            /** This node's applying of this chunk and those before it, set by {@link #write}. */
+            CompletableFuture<Void> applied;
 
-            Writing(List<ImportLine> lines, long lastLine) {
+            Writing(List<ImportLine> lines, long lastLine, CompletableFuture<Void> before) {
                 this.lines = lines;
                 this.lastLine = lastLine;
+                this.before = before;
+                this.applied = before;
             }
 
             Written<Void> write() {
@@ -308,8 +332,16 @@ public final class ImportService {
                     return null;
                 };
                 try {
-                    return alone ? services.access().writeAlone(principal, orgId, work)
-                            : services.access().write(principal, orgId, work);
+                    if (!alone) {
+                        return services.access().write(principal, orgId, work);
+                    }
+                    if (writer == null) {
+                        return services.access().writeAlone(principal, orgId, work);
+                    }
+                    // applied on another thread, in order, while this one writes the next chunk
+                    Store.Committed<Void> committed = services.access().commitAlone(principal, orgId, work);
+                    applied = before.thenRunAsync(committed::publish, appliers);
+                    return committed.written();
                 } catch (GatehouseException e) {
                     // not a line's own failure: the organization, the caller's key or the database
                     throw new LineFailure(lines.get(0).line(), e);

@@ -95,6 +95,19 @@ public final class Store implements AutoCloseable {
      * @param orgId the organization to lock, or null for deployment-level writes
      */
     public <T> Written<T> writeAlone(Actor actor, Long orgId, Function<Tx, T> work) {
+        Committed<T> committed = commitAlone(actor, orgId, work);
+        committed.publish();
+        return committed.written();
+    }
+
+    /**
+     * Like {@link #writeAlone}, except that this node's feed gets the records only when the caller calls
+     * {@link Committed#publish()} — once, from any thread, and for one caller's successive commits in their order —
+     * so that a series of long writes (a bulk import's chunks) can run its next transaction while this node applies
+     * the last. Until then this node's engine lacks them (other nodes may have them already; a write of this node
+     * that commits after them has its feed read them from the log first).
+     */
+    public <T> Committed<T> commitAlone(Actor actor, Long orgId, Function<Tx, T> work) {
         record Result<T>(T value, List<ChangeRecord> records) {
         }
         Result<T> result;
@@ -112,12 +125,35 @@ public final class Store implements AutoCloseable {
             throw failure(e, committing[0]);
         }
         succeeded();
-        if (!result.records().isEmpty()) {
-            feed.publish(result.records());
-        }
         long revision = result.records().isEmpty() ? feed.applied()
                 : result.records().get(result.records().size() - 1).revision();
-        return new Written<>(result.value(), revision);
+        return new Committed<>(new Written<>(result.value(), revision), result.records(), feed);
+    }
+
+    /** A write committed by {@link #commitAlone}, which this node applies once {@link #publish} runs. */
+    public static final class Committed<T> {
+
+        private final Written<T> written;
+        private final List<ChangeRecord> records;
+        private final ChangeFeed feed;
+
+        private Committed(Written<T> written, List<ChangeRecord> records, ChangeFeed feed) {
+            this.written = written;
+            this.records = records;
+            this.feed = feed;
+        }
+
+        /** The write's result and the revision it committed at (this node's applied one when it recorded nothing). */
+        public Written<T> written() {
+            return written;
+        }
+
+        /** Hands the records to this node's feed, which applies them; never throws (see {@link ChangeFeed#publish}). */
+        public void publish() {
+            if (!records.isEmpty()) {
+                feed.publish(records);
+            }
+        }
     }
 
     /** The write lanes (0: one transaction per write). */

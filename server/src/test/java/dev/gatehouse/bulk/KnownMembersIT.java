@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A long import's chunks (each alone in its transaction) resolve the members its earlier chunks resolved without
  * reading them again — but only while nothing else was written in the organization: a member removed between two
- * chunks is missing for the next one.
+ * chunks is missing for the next one. Such chunks are applied to the node's engine while the next is written; the
+ * import answers, success or failure, once the node has applied all it committed.
  */
 class KnownMembersIT {
 
@@ -63,6 +64,8 @@ class KnownMembersIT {
             assertThat(res.status()).as("%s", res).isEqualTo(200);
             assertThat(res.get("chunks").intValue()).isEqualTo(3);
             assertThat(res.json().at("/counts/assignment/created").intValue()).isEqualTo(3 * CHUNK);
+            assertThat(node.appliedRevision()).as("applied by this node once answered")
+                    .isGreaterThanOrEqualTo(res.revision());
         });
         assertThat(statements.stream().filter(s -> s.contains(" FROM members WHERE org_id = :org AND user_id = ANY"))
                 .count()).as("members read, by the first chunk only").isEqualTo(1);
@@ -97,6 +100,8 @@ class KnownMembersIT {
         assertThat(error.path("line").longValue()).as("%s", error).isEqualTo(CHUNK + 1);
         assertThat(error.get("code").stringValue()).isEqualTo("unknown_reference");
         assertThat(error.get("committed_lines").longValue()).isEqualTo(CHUNK);
+        assertThat(node.appliedRevision()).as("the committed chunk applied by this node once answered")
+                .isGreaterThanOrEqualTo(error.get("revision").longValue()).isPositive();
         assertThat(node.service().get(org.path() + "/members/m1/assignments").json().get("items")).isEmpty();
     }
 
