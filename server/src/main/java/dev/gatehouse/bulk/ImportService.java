@@ -340,7 +340,7 @@ public final class ImportService {
                     }
                     // applied on another thread, in order, while this one writes the next chunk
                     Store.Committed<Void> committed = services.access().commitAlone(principal, orgId, work);
-                    applied = before.thenRunAsync(committed::publish, appliers);
+                    applied = before.exceptionally(t -> null).thenRunAsync(committed::publish, appliers);
                     return committed.written();
                 } catch (GatehouseException e) {
                     // not a line's own failure: the organization, the caller's key or the database
