@@ -29,8 +29,9 @@ import org.slf4j.MDC;
 /**
  * Bulk import: an organization's roles, members, groups and assignments from NDJSON, streamed.
  *
- * <p><b>Contract.</b> The body is read line by line, never held whole: memory stays within two chunks whatever
- * its size (a long import parses the next chunk while the last is written). Lines are parsed and checked as they
+ * <p><b>Contract.</b> The body is read line by line, never held whole: memory stays within two chunks, and the
+ * members earlier chunks resolved ({@link KnownMembers}, at most {@link KnownMembers#MAX}), whatever its size (a
+ * long import parses the next chunk while the last is written). Lines are parsed and checked as they
  * arrive ({@link LineParser}) and written in <em>chunks</em> of at most {@link ImportOptions#chunkLines()} lines
  * (and {@link #CHUNK_BYTES} bytes): each chunk is one transaction of the organization ({@link ChunkWriter}), which
  * commits whole or not at all, and whose change records reach every node like any write's (one per object
