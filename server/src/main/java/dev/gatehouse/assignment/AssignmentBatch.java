@@ -33,6 +33,11 @@ import java.util.Set;
  * {@code bulk_import} record whose objects list them in order ({@link LoggedImport}), instead of one record per
  * assignment. An assignment that already holds the role changes nothing and records nothing.
  *
+ * <p>{@link #prepareAsNew} reads no current assignments: it takes every one not put before in the batch to be new
+ * (an organization's first import of them). The {@code COPY} of {@link #flush} then finds out — the table's key
+ * refuses a row already there — and the caller, which ran the batch inside a savepoint, rolls back to it and gives
+ * the run again with {@link #prepare}.
+ *
  * <p>{@link #flush} must run before anything else touches assignments in the transaction. Not thread-safe; lives
  * for one transaction.
  */
@@ -65,6 +70,7 @@ public final class AssignmentBatch {
     /** Keys whose row the table holds: found by {@link #prepare} or written by a {@link #flush}. */
     private final Set<Key> stored = new HashSet<>();
     private LoggedImport.Writer imported = new LoggedImport.Writer();
+    private boolean foundStored;
 
     AssignmentBatch(AssignmentService service, AssignmentStore store, Tx tx, Caller caller, PermissionModel model,
                     long orgId) {
@@ -78,6 +84,23 @@ public final class AssignmentBatch {
 
     /** Reads what checking {@code wanted} needs, in a few queries (see the class comment). */
     public void prepare(List<Wanted> wanted) {
+        prepare(wanted, false);
+    }
+
+    /**
+     * Like {@link #prepare}, but reads no current assignments: each of {@code wanted} not put before in this batch
+     * is taken to have no row. Only inside a savepoint: {@link #flush} fails if one has (see the class comment).
+     */
+    public void prepareAsNew(List<Wanted> wanted) {
+        prepare(wanted, true);
+    }
+
+    /** Whether {@link #prepare} found any of the assignments it looked for stored already. */
+    public boolean foundStored() {
+        return foundStored;
+    }
+
+    private void prepare(List<Wanted> wanted, boolean asNew) {
         List<Key> unknown = new ArrayList<>();
         Map<String, Set<String>> resources = new HashMap<>();
         for (Wanted w : wanted) {
@@ -91,8 +114,11 @@ public final class AssignmentBatch {
             for (Key key : unknown) {
                 current.put(key, null);
             }
-            for (Assignment a : store.findAll(tx.handle(), orgId, unknown.stream().map(Key::type).toList(),
-                    unknown.stream().map(Key::resourceId).toList(), unknown.stream().map(Key::memberId).toList())) {
+            List<Assignment> found = asNew ? List.of() : store.findAll(tx.handle(), orgId,
+                    unknown.stream().map(Key::type).toList(), unknown.stream().map(Key::resourceId).toList(),
+                    unknown.stream().map(Key::memberId).toList());
+            foundStored |= !found.isEmpty();
+            for (Assignment a : found) {
                 Key key = new Key(a.resourceType(), a.resourceId(), a.memberId());
                 current.put(key, a);
                 stored.add(key);

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
 /**
@@ -38,11 +39,18 @@ import org.jdbi.v3.core.JdbiException;
  * nothing records nothing. The first line that fails ends the chunk with a {@link LineFailure}; the caller rolls
  * the chunk back.
  *
+ * <p>While the import's runs of assignments have found none of theirs stored (an organization's first import of
+ * them), a run is given without reading which are ({@link AssignmentBatch#prepareAsNew}), inside a savepoint; when
+ * one was after all, or anything else fails, the run is rolled back to the savepoint and given again after reading
+ * them, as every run after it until one finds none again ({@link #assignmentsNew}).
+ *
  * <p>Not thread-safe; lives for one chunk.
  */
 final class ChunkWriter {
 
     private static final ChangeLogStore CHANGES = new ChangeLogStore();
+    /** The savepoint a run of assignments given as new runs in (class comment). */
+    private static final String AS_NEW = "gatehouse_assignments_as_new";
 
     private final BulkServices services;
     private final Tx tx;
@@ -63,11 +71,14 @@ final class ChunkWriter {
     private Map<String, Optional<Member>> earlier = Map.of();
     private long seenRevision = KnownMembers.UNKNOWN;
     private final Map<String, Optional<Group>> groups = new HashMap<>();
+    /** Whether the last run of assignments (this chunk's, or the import's before it) found none of its stored. */
+    private boolean assignmentsNew;
 
     ChunkWriter(BulkServices services, Tx tx, Caller caller, PermissionModel model, long orgId, ImportCounts counts,
-                KnownMembers known) {
+                KnownMembers known, boolean assignmentsNew) {
         this.services = services;
         this.known = known;
+        this.assignmentsNew = assignmentsNew;
         this.tx = tx;
         this.caller = caller;
         this.model = model;
@@ -121,6 +132,11 @@ final class ChunkWriter {
     /** What this chunk resolved, once written: for {@link KnownMembers#take} after it commits. */
     KnownMembers.Resolved resolved() {
         return new KnownMembers.Resolved(members, seenRevision, !tx.pending().isEmpty());
+    }
+
+    /** Whether this chunk's last run of assignments, or the one before it if it had none, found none stored. */
+    boolean assignmentsNew() {
+        return assignmentsNew;
     }
 
     private ImportCounts.Outcome writeOne(ImportLine line) {
@@ -414,9 +430,29 @@ final class ChunkWriter {
 
     /**
      * Consecutive assignment upserts: names resolved in order, then checked and written together; the first line
-     * that fails, whether its names or its rules, is the one reported.
+     * that fails, whether its names or its rules, is the one reported. Given as new first while the runs before
+     * found none of theirs stored (class comment).
      */
     private void assign(List<ImportLine> run) {
+        if (assignmentsNew) {
+            Handle h = tx.handle();
+            h.savepoint(AS_NEW);
+            try {
+                assign(run, true);
+                h.releaseSavepoint(AS_NEW);
+                return;
+            } catch (RuntimeException e) {
+                h.rollbackToSavepoint(AS_NEW);
+            }
+        }
+        assignmentsNew = !assign(run, false);
+    }
+
+    /**
+     * Gives a run through one {@link AssignmentBatch}: {@code asNew}, taking each to have no row, else after reading
+     * them; counts its lines once all are written. Returns whether any was found stored.
+     */
+    private boolean assign(List<ImportLine> run, boolean asNew) {
         List<AssignmentBatch.Wanted> wanted = new ArrayList<>(run.size());
         LineFailure unresolved = null;
         for (ImportLine line : run) {
@@ -431,12 +467,17 @@ final class ChunkWriter {
         }
         AssignmentBatch batch = services.assignments().batch(tx, caller, model, orgId);
         try {
-            batch.prepare(wanted);
+            if (asNew) {
+                batch.prepareAsNew(wanted);
+            } else {
+                batch.prepare(wanted);
+            }
         } catch (GatehouseException e) {
             throw new LineFailure(run.get(0).line(), e);
         } catch (JdbiException e) {
             throw failure(run.get(0), e);
         }
+        List<ImportCounts.Outcome> outcomes = new ArrayList<>(wanted.size());
         for (int i = 0; i < wanted.size(); i++) {
             AssignmentBatch.Outcome outcome;
             try {
@@ -446,7 +487,7 @@ final class ChunkWriter {
             } catch (JdbiException e) {
                 throw failure(run.get(i), e);
             }
-            counts.count(ImportLine.Kind.ASSIGNMENT, switch (outcome) {
+            outcomes.add(switch (outcome) {
                 case CREATED -> ImportCounts.Outcome.CREATED;
                 case UPDATED -> ImportCounts.Outcome.UPDATED;
                 case UNCHANGED -> ImportCounts.Outcome.UNCHANGED;
@@ -462,6 +503,8 @@ final class ChunkWriter {
         } catch (JdbiException e) {
             throw failure(run.get(0), e);
         }
+        outcomes.forEach(outcome -> counts.count(ImportLine.Kind.ASSIGNMENT, outcome));
+        return batch.foundStored();
     }
 
     private ImportCounts.Outcome unassign(ImportLine.Assignment line) {

@@ -138,6 +138,8 @@ public final class ImportService {
         private final ExecutorService writer;
         private final ImportCounts total = new ImportCounts();
         private final KnownMembers known = new KnownMembers();
+        /** Whether the import's runs of assignments have found none stored so far ({@link ChunkWriter}). */
+        private boolean assignmentsNew = true;
         private long committedLines;
         private long skipped;
         private int chunks;
@@ -254,7 +256,7 @@ public final class ImportService {
          */
         private void commit(List<ImportLine> chunk, long lastLine) {
             takeIn();
-            Writing next = new Writing(List.copyOf(chunk), lastLine, applied);
+            Writing next = new Writing(List.copyOf(chunk), lastLine, applied, assignmentsNew);
             if (writer == null) {
                 next.done.complete(next.write());
             } else {
@@ -289,6 +291,7 @@ public final class ImportService {
             applied = done.applied;
             if (written != null) {
                 known.take(done.resolved, written.revision());
+                assignmentsNew = done.assignmentsNewAfter;
                 total.add(done.counts);
                 chunks++;
                 revision = Math.max(revision, written.revision());
@@ -308,14 +311,19 @@ public final class ImportService {
             final CompletableFuture<Void> before;
             /** What the chunk resolved (its last attempt's), set by {@link #write}. */
             KnownMembers.Resolved resolved;
+            /** Whether the import's runs of assignments found none stored so far: before this chunk, and after it. */
+            final boolean assignmentsNew;
+            boolean assignmentsNewAfter;
             /** This node's applying of this chunk and those before it, set by {@link #write}. */
             CompletableFuture<Void> applied;
 
-            Writing(List<ImportLine> lines, long lastLine, CompletableFuture<Void> before) {
+            Writing(List<ImportLine> lines, long lastLine, CompletableFuture<Void> before, boolean assignmentsNew) {
                 this.lines = lines;
                 this.lastLine = lastLine;
                 this.before = before;
                 this.applied = before;
+                this.assignmentsNew = assignmentsNew;
+                this.assignmentsNewAfter = assignmentsNew;
             }
 
             Written<Void> write() {
@@ -327,9 +335,11 @@ public final class ImportService {
                 boolean alone = lines.size() > SHARED_CHUNK_LINES;
                 BiFunction<Tx, Caller, Void> work = (tx, caller) -> {
                     ChunkWriter chunk = new ChunkWriter(services, tx, caller,
-                            services.orgModels().model(tx.handle(), orgId), orgId, counts, alone ? known : null);
+                            services.orgModels().model(tx.handle(), orgId), orgId, counts, alone ? known : null,
+                            assignmentsNew);
                     chunk.write(lines);
                     resolved = chunk.resolved();
+                    assignmentsNewAfter = chunk.assignmentsNew();
                     return null;
                 };
                 try {
