@@ -33,10 +33,10 @@ import java.util.Set;
  * {@code bulk_import} record whose objects list them in order ({@link LoggedImport}), instead of one record per
  * assignment. An assignment that already holds the role changes nothing and records nothing.
  *
- * <p>{@link #prepareAsNew} reads no current assignments: it takes every one not put before in the batch to be new
- * (an organization's first import of them). The {@code COPY} of {@link #flush} then finds out — the table's key
+ * <p>Prepared {@code asNew}, a batch reads no current assignments: it takes every one not put before in it to be
+ * new (an organization's first import of them). The {@code COPY} of {@link #flush} then finds out — the table's key
  * refuses a row already there — and the caller, which ran the batch inside a savepoint, rolls back to it and gives
- * the run again with {@link #prepare}.
+ * the run again in a batch prepared after reading them.
  *
  * <p>{@link #flush} must run before anything else touches assignments in the transaction. Not thread-safe; lives
  * for one transaction.
@@ -82,25 +82,12 @@ public final class AssignmentBatch {
         this.orgId = orgId;
     }
 
-    /** Reads what checking {@code wanted} needs, in a few queries (see the class comment). */
-    public void prepare(List<Wanted> wanted) {
-        prepare(wanted, false);
-    }
-
     /**
-     * Like {@link #prepare}, but reads no current assignments: each of {@code wanted} not put before in this batch
-     * is taken to have no row. Only inside a savepoint: {@link #flush} fails if one has (see the class comment).
+     * Reads what checking {@code wanted} needs, in a few queries (see the class comment). {@code asNew}: reads no
+     * current assignments, each of {@code wanted} not put before in this batch is taken to have no row — only inside
+     * a savepoint: {@link #flush} fails if one has.
      */
-    public void prepareAsNew(List<Wanted> wanted) {
-        prepare(wanted, true);
-    }
-
-    /** Whether {@link #prepare} found any of the assignments it looked for stored already. */
-    public boolean foundStored() {
-        return foundStored;
-    }
-
-    private void prepare(List<Wanted> wanted, boolean asNew) {
+    public void prepare(List<Wanted> wanted, boolean asNew) {
         List<Key> unknown = new ArrayList<>();
         Map<String, Set<String>> resources = new HashMap<>();
         for (Wanted w : wanted) {
@@ -126,6 +113,11 @@ public final class AssignmentBatch {
         }
         resources.forEach((type, ids) -> counts.computeIfAbsent(type, t -> tx.limits().assignmentCounts(orgId, t))
                 .load(ids));
+    }
+
+    /** Whether {@link #prepare} found any of the assignments it looked for stored already. */
+    public boolean foundStored() {
+        return foundStored;
     }
 
     /** Checks and records one assignment (prepared with {@link #prepare}); the typed refusal of a single put. */

@@ -40,7 +40,7 @@ import org.jdbi.v3.core.JdbiException;
  * the chunk back.
  *
  * <p>While the import's runs of assignments have found none of theirs stored (an organization's first import of
- * them), a run is given without reading which are ({@link AssignmentBatch#prepareAsNew}), inside a savepoint; when
+ * them), a run is given without reading which are ({@link AssignmentBatch#prepare} as new), inside a savepoint; when
  * one was after all, or anything else fails, the run is rolled back to the savepoint and given again after reading
  * them, as every run after it until one finds none again ({@link #assignmentsNew}).
  *
@@ -467,11 +467,7 @@ final class ChunkWriter {
         }
         AssignmentBatch batch = services.assignments().batch(tx, caller, model, orgId);
         try {
-            if (asNew) {
-                batch.prepareAsNew(wanted);
-            } else {
-                batch.prepare(wanted);
-            }
+            batch.prepare(wanted, asNew);
         } catch (GatehouseException e) {
             throw new LineFailure(run.get(0).line(), e);
         } catch (JdbiException e) {
