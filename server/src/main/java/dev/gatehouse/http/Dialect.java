@@ -19,6 +19,14 @@ public interface Dialect {
     List<Route> routes();
 
     /**
+     * Whether a {@code POST} carrying {@code X-HTTP-Method-Override: GET} runs the {@code GET} of its path, as
+     * the dialect's original API does; no other override reaches any route ({@code http/edge/MethodOverride}).
+     */
+    default boolean runsGetSentAsPost() {
+        return false;
+    }
+
+    /**
      * An error in this dialect's shape, without any request at hand (also used for errors raised below the
      * routes). {@code fieldErrors} is empty unless the input was invalid; {@code context} holds structured
      * facts of a typed failure (such as a limit's numbers), shown as members beside the dialect's own.

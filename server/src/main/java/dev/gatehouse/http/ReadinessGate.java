@@ -84,6 +84,11 @@ public final class ReadinessGate implements Dialect {
     }
 
     @Override
+    public boolean runsGetSentAsPost() {
+        return dialect.runsGetSentAsPost();
+    }
+
+    @Override
     public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
                                  Map<String, Object> context) {
         return dialect.errorReply(status, code, detail, fieldErrors, context);

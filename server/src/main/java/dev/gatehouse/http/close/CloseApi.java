@@ -45,7 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
  * otherwise; conflicts, which Close has no status for, are 400.
  *
  * <p>Paths end with {@code /} as in Close and are accepted without it. A POST with
- * {@code x-http-method-override: GET} runs the GET of its path, with parameters from {@code _params}.
+ * {@code x-http-method-override: GET} runs the GET of its path, with parameters from {@code _params}; no other
+ * override is honoured (the edge removes the header from any other request).
  *
  * <p>Thread-safe.
  */
@@ -227,6 +228,11 @@ public final class CloseApi implements Dialect {
     @Override
     public String prefix() {
         return PREFIX;
+    }
+
+    @Override
+    public boolean runsGetSentAsPost() {
+        return true;
     }
 
     @Override

@@ -1,0 +1,114 @@
+package dev.gatehouse.http.edge;
+
+import dev.gatehouse.http.Route;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Routes;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A request is answered by the method it was sent with, whatever {@code X-HTTP-Method-Override} it carries — a
+ * {@code HEAD} or {@code GET} never deletes or creates — except a {@code POST} asking for the {@code GET} of its
+ * path where the dialect's original API offers that (Close).
+ */
+class MethodOverrideIT {
+
+    static final String OVERRIDE = "X-HTTP-Method-Override";
+
+    static TestNode node;
+    static Fixtures fixtures;
+    static Fixtures.Populated world;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fixtures = new Fixtures(node);
+        world = fixtures.populated();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /**
+     * Every native write route, reached with another method naming the route's in the header, is answered as that
+     * other method is without the header, and nothing is written.
+     */
+    @TestFactory
+    Stream<DynamicContainer> everyNativeWriteRoute_isNotReachedThroughTheHeader() {
+        return Routes.nativeRoutes(node).stream().filter(r -> !r.method().name().equals("GET")).map(route -> {
+            String path = Routes.fill(route.path(), world.params());
+            String named = route.method().name();
+            List<DynamicTest> tests = new ArrayList<>();
+            long[] start = new long[1];
+            tests.add(DynamicTest.dynamicTest("revision before", () -> start[0] = node.revision()));
+            for (String sent : sentInstead(route)) {
+                String body = sent.equals("POST") ? "{}" : null;
+                tests.add(DynamicTest.dynamicTest(sent + " naming " + named, () -> {
+                    Http.Res plain = node.service().raw(sent, path, body, "application/json");
+                    Http.Res overridden = node.service().header(OVERRIDE, named).raw(sent, path, body,
+                            "application/json");
+                    assertThat(overridden.status()).as(overridden.toString()).isEqualTo(plain.status());
+                }));
+            }
+            tests.add(DynamicTest.dynamicTest("revision unchanged",
+                    () -> assertThat(node.revision()).isEqualTo(start[0])));
+            return DynamicContainer.dynamicContainer(named + " " + route.path(), tests);
+        });
+    }
+
+    private static List<String> sentInstead(Route route) {
+        List<String> methods = new ArrayList<>(List.of("GET", "HEAD"));
+        if (!route.method().name().equals("POST")) {
+            methods.add("POST");
+        }
+        return methods;
+    }
+
+    @Test
+    void close_keepsItsGetSentAsPost_andNothingElse() {
+        Http admin = node.as(fixtures.org("close").adminKey());
+        String role = admin.post("/api/v1/role/", Map.of("name", "Kept", "permissions", List.of("view_all_leads")))
+                .get("id").stringValue();
+        for (String sent : List.of("HEAD", "GET", "POST")) {
+            Http.Res res = admin.header(OVERRIDE, "DELETE").raw(sent, "/api/v1/role/" + role + "/", null, null);
+            assertThat(res.status()).as(sent + ": " + res).isIn(200, 405);
+            assertThat(admin.get("/api/v1/role/" + role + "/").status()).as(sent).isEqualTo(200);
+        }
+        Http.Res listed = admin.header(OVERRIDE, "POST").raw("GET", "/api/v1/group/", "{\"name\": \"Made\"}",
+                "application/json");
+        assertThat(listed.get("data")).as(listed.toString()).isEmpty();
+        assertThat(admin.get("/api/v1/group/").get("data")).isEmpty();
+        // the one override Close's clients use
+        Http.Res got = admin.header(OVERRIDE, "GET").post("/api/v1/role/" + role + "/", Map.of("_params", Map.of()));
+        assertThat(got.status()).as(got.toString()).isEqualTo(200);
+        assertThat(got.get("name").stringValue()).isEqualTo("Kept");
+    }
+
+    @Test
+    void rooms_honoursNoOverride() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http admin = node.as(org.adminKey());
+        String roles = "/restapi/v2/accounts/" + org.accountId() + "/roles";
+        int role = admin.post(roles, Map.of("name", "Kept")).get("roleId").intValue();
+        for (String sent : List.of("HEAD", "GET")) {
+            admin.header(OVERRIDE, "DELETE").raw(sent, roles + "/" + role, null, null);
+            assertThat(admin.get(roles + "/" + role).status()).as(sent).isEqualTo(200);
+        }
+        Http.Res made = admin.header(OVERRIDE, "GET").post(roles, Map.of("name", "Made"));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    }
+}
