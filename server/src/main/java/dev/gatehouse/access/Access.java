@@ -6,6 +6,7 @@ import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.model.MemberGrants;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
@@ -155,6 +156,33 @@ public final class Access {
             if (wider != null) {
                 throw new ForbiddenException("privilege_escalation", "the role sees " + wider);
             }
+        }
+    }
+
+    /**
+     * No privilege escalation through a member's company role: its per-member grants count only while its role is
+     * one the model lets take them ({@code member_grants}), and stay stored while it holds another. Moving a member
+     * from a role that takes none to one that does hands its stored grants out again, so the caller must hold each
+     * of them, as granting them needs ({@code GrantService}); the new role itself is judged by
+     * {@link #requireNoEscalation}. Service keys are exempt.
+     *
+     * @param fromRoleKey the system key of the member's role before (null: a custom role, or none)
+     * @param toRoleKey   the system key of its new role (null: a custom role)
+     */
+    public void requireNoEscalationMoving(Handle h, Caller caller, PermissionModel model, long orgId, long memberId,
+                                          String fromRoleKey, String toRoleKey) {
+        MemberGrants bounds = model.memberGrants();
+        if (caller.isService() || !bounds.allowed() || toRoleKey == null || !bounds.roles().contains(toRoleKey)
+                || fromRoleKey != null && bounds.roles().contains(fromRoleKey)) {
+            return;
+        }
+        List<String> granted = CallerStore.memberState(h, orgId, memberId).map(CallerStore.KeyState::granted)
+                .orElse(List.of());
+        List<String> beyond = granted.stream().filter(bounds.permissions()::contains).filter(p -> !caller.has(p))
+                .toList();
+        if (!beyond.isEmpty()) {
+            throw new ForbiddenException("privilege_escalation", "member " + memberId + "'s grants of " + beyond
+                    + " count again under the role \"" + toRoleKey + "\", and the caller does not hold them");
         }
     }
 

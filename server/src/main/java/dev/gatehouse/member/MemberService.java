@@ -203,7 +203,10 @@ public final class MemberService {
         }
         Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
         if (!Objects.equals(roleId, current.roleId())) {
-            requireCompanyRole(h, caller, model, orgId, roleId);
+            Role to = requireCompanyRole(h, caller, model, orgId, roleId);
+            String from = current.roleId() == null ? null
+                    : roles.find(h, orgId, current.roleId()).map(Role::systemKey).orElse(null);
+            access.requireNoEscalationMoving(h, caller, model, orgId, current.id(), from, to.systemKey());
         }
         String status = in.status() == null ? current.status() : in.status();
         if (Member.INVITED.equals(status) && !current.invited()) {
@@ -328,11 +331,11 @@ public final class MemberService {
         return caller.external() ? caller.memberId() : null;
     }
 
-    private void requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {
-        requireCompanyRole(caller, model, orgId, roleId, roles.find(h, orgId, roleId));
+    private Role requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {
+        return requireCompanyRole(caller, model, orgId, roleId, roles.find(h, orgId, roleId));
     }
 
-    private void requireCompanyRole(Caller caller, PermissionModel model, long orgId, long roleId,
+    private Role requireCompanyRole(Caller caller, PermissionModel model, long orgId, long roleId,
                                     Optional<Role> found) {
         Role role = found.orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId));
@@ -340,6 +343,7 @@ public final class MemberService {
             throw InvalidInputException.field("role_id", "role " + roleId + " is external; a company role must be internal");
         }
         access.requireNoEscalation(caller, model, role.grant());
+        return role;
     }
 
     private void requireUnique(Handle h, long orgId, String userId, String email, long self) {

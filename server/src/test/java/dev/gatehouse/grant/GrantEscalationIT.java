@@ -1,0 +1,107 @@
+package dev.gatehouse.grant;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A member's grants stay stored while its company role takes none, and count again once it is moved back to a role
+ * that takes them: that move hands them out, so a member key may make it only when it holds them itself — through
+ * the native API, an import and a preview alike. Service keys are exempt; a move that revives nothing is judged by
+ * the new role alone.
+ */
+class GrantEscalationIT {
+
+    private static TestNode node;
+    private static Fixtures fx;
+
+    private Fixtures.Org org;
+    private long manager;
+    private long agent;
+    private long mia;
+    /** A member manager holding neither {@code room.delete} nor a grant-taking role. */
+    private Http lead;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        try (InputStream in = GrantEscalationIT.class.getResourceAsStream("/models/grants.json")) {
+            Http.Res created = node.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(created.status()).as("%s", created).isEqualTo(201);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** Mia, a Manager granted {@code room.delete}, moved to Agent by the service: her grant is stored and dormant. */
+    @BeforeEach
+    void dormantGrant() {
+        org = fx.org("grants");
+        manager = fx.roleId(org, "Manager");
+        agent = fx.roleId(org, "Agent");
+        mia = fx.member(org, "mia", manager);
+        assertThat(node.service().put(org.path() + "/members/mia/grants", Map.of("permissions", List.of("room.delete")))
+                .status()).isEqualTo(200);
+        assertThat(node.service().patch(org.path() + "/members/mia", Map.of("role_id", agent)).status()).isEqualTo(200);
+        assertThat(mayDelete()).isFalse();
+        long leadRole = fx.role(org, "Lead", List.of("room.view", "members.manage"));
+        fx.member(org, "lee", leadRole);
+        lead = node.as(node.service().post(org.path() + "/members/lee/keys", Map.of("name", "lee")).get("key")
+                .stringValue());
+    }
+
+    @Test
+    void movingAMemberBackToAGrantTakingRole_needsTheGrantsItRevives() {
+        Http.Res moved = lead.patch(org.path() + "/members/mia", Map.of("role_id", manager));
+
+        assertThat(moved.status()).as("%s", moved).isEqualTo(403);
+        assertThat(moved.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(moved.get("detail").stringValue()).contains("room.delete");
+        assertThat(node.service().get(org.path() + "/members/mia").get("role_id").longValue()).isEqualTo(agent);
+        assertThat(mayDelete()).isFalse();
+    }
+
+    @Test
+    void anImportOrAPreview_isJudgedTheSame() {
+        Http.Res imported = lead.raw("POST", org.path() + "/import", Json.writeString(Map.of("type", "member",
+                "user_id", "mia", "email", "mia@example.com", "role_id", manager)) + "\n", "application/x-ndjson");
+        assertThat(imported.body()).as("%s", imported).contains("privilege_escalation");
+        assertThat(mayDelete()).isFalse();
+
+        Http.Res preview = lead.post(org.path() + "/preview", Map.of("member", Map.of("user_id", "mia",
+                "role_id", manager)));
+        assertThat(preview.status()).as("%s", preview).isEqualTo(403);
+    }
+
+    @Test
+    void theServiceKey_orAMoveRevivingNothing_passes() {
+        long noah = fx.member(org, "noah", agent);
+        assertThat(lead.patch(org.path() + "/members/" + noah, Map.of("role_id", manager)).status())
+                .as("no grants stored: the role alone decides").isEqualTo(200);
+
+        assertThat(node.service().patch(org.path() + "/members/" + mia, Map.of("role_id", manager)).status())
+                .isEqualTo(200);
+        assertThat(mayDelete()).isTrue();
+    }
+
+    private boolean mayDelete() {
+        Http.Res check = node.service().post(org.path() + "/check", Map.of("user_id", "mia",
+                "permission", "room.delete"));
+        assertThat(check.status()).as("%s", check).isEqualTo(200);
+        return check.get("allowed").booleanValue();
+    }
+}
