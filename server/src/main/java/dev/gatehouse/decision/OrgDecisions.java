@@ -9,11 +9,13 @@ import dev.gatehouse.engine.VisibilityFilter;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -221,14 +223,25 @@ public final class OrgDecisions {
         return answer;
     }
 
-    /** The member a request names (resolved from the engine by {@link MemberRef}), once the caller may ask. */
+    /**
+     * The member a request names (resolved from the engine by {@link MemberRef}), once the caller may ask. A member
+     * key that may not ask about others is refused for any reference that does not name itself before the reference
+     * is looked up, so the answer is the same whether another member exists or not: the decision routes tell such a
+     * caller (an external member sees only itself) nothing of the directory.
+     */
     private long askedMember(MemberRef ref) {
-        long memberId = ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
-                userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
-        if (!othersAllowed && principal instanceof Principal.Member m && m.memberId() != memberId) {
-            requireMemberManager();
+        if (!othersAllowed && principal instanceof Principal.Member m) {
+            long self = m.memberId();
+            try {
+                return ref.resolve(orgId, id -> id == self ? Optional.of(id) : Optional.empty(),
+                        userId -> Objects.equals(engine.findMemberId(orgId, userId), self) ? Optional.of(self)
+                                : Optional.empty(), Long::longValue);
+            } catch (NotFoundException notItself) {
+                requireMemberManager();
+            }
         }
-        return memberId;
+        return ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
+                userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
     }
 
     private void requireMemberManager() {

@@ -90,6 +90,43 @@ class ReadPolicyIT {
                 .containsExactly(guestRole);
     }
 
+    /**
+     * The decision routes answer an external member's questions about any other member alike, whether that member
+     * exists or not: they are no way around the directory it may not read.
+     */
+    @Test
+    void anExternalMember_learnsNothingOfOthers_fromTheDecisionRoutes() {
+        String missing = "999999";
+        for (String other : List.of(String.valueOf(agent), "agent", String.valueOf(org.adminId()))) {
+            for (String who : List.of(other, missing, "nobody")) {
+                Map<String, String> answers = new java.util.LinkedHashMap<>();
+                answers.put("permissions", answer(guestKey.get(org.path() + "/members/" + who + "/permissions")));
+                answers.put("visibility-filter",
+                        answer(guestKey.get(org.path() + "/members/" + who + "/visibility-filter")));
+                answers.put("check", answer(guestKey.post(org.path() + "/check",
+                        Map.of("user_id", who, "permission", "canViewRoomDetails"))));
+                answers.put("lookup", answer(guestKey.post(org.path() + "/lookup/resources",
+                        Map.of("user_id", who, "permission", "canViewRoomDetails", "type", "room"))));
+                answers.put("batch", guestKey.post(org.path() + "/check/batch", Map.of("checks", List.of(
+                        Map.of("user_id", who, "permission", "canViewRoomDetails")))).get("results").get(0)
+                        .get("error").get("code").stringValue());
+                assertThat(answers).as("about %s", who).containsOnly(
+                        Map.entry("permissions", "403 permission_required"),
+                        Map.entry("visibility-filter", "403 permission_required"),
+                        Map.entry("check", "403 permission_required"),
+                        Map.entry("lookup", "403 permission_required"),
+                        Map.entry("batch", "permission_required"));
+            }
+        }
+        assertThat(guestKey.get(org.path() + "/members/" + guest + "/permissions").status()).isEqualTo(200);
+        assertThat(guestKey.post(org.path() + "/check", Map.of("user_id", "guest", "permission", "canViewRoomDetails"))
+                .status()).isEqualTo(200);
+    }
+
+    private static String answer(Http.Res res) {
+        return res.status() + " " + (res.json() == null || res.get("code") == null ? "" : res.get("code").stringValue());
+    }
+
     @Test
     void aRoom_andItsParticipants_areSeenByItsUsers_throughEveryApi() {
         assertThat(agentKey.get(org.path() + "/resources/room/" + shared + "/assignments").status()).isEqualTo(200);
