@@ -20,7 +20,7 @@ public interface Dialect {
 
     /**
      * Whether a {@code POST} carrying {@code X-HTTP-Method-Override: GET} runs the {@code GET} of its path, as
-     * the dialect's original API does; no other override reaches any route ({@code http/edge/MethodOverride}).
+     * the dialect's original API does; no other override reaches any route ({@code http/edge/RequestMethod}).
      */
     default boolean runsGetSentAsPost() {
         return false;

@@ -27,8 +27,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *   <li>one remote address holds at most {@link HttpSettings#maxConnectionsPerAddress()} connections
  *       ({@link AddressLimit});
  *   <li>the management port serves only the operations endpoints ({@link PortRules});
- *   <li>a request is routed by the method it was sent with, but where a dialect runs a GET sent as a POST
- *       ({@link MethodOverride});
+ *   <li>a request runs the method it was sent with, but where a dialect runs a GET sent as a POST, and a
+ *       {@code HEAD} runs the {@code GET} of its path without its body ({@link RequestMethod});
  *   <li>errors raised by Jetty itself take the shape of the dialect owning the path ({@link DialectErrorHandler}).
  * </ul>
  * Thread-safe once built.
@@ -76,7 +76,7 @@ public final class Edge {
      */
     public void install(Server server, Handler.Singleton inner) {
         PortRules ports = new PortRules(settings.managementPort() != null);
-        MethodOverride methods = new MethodOverride(dialects);
+        RequestMethod methods = new RequestMethod(dialects);
         ports.setHandler(methods);
         BodyBuffer bodies = new BodyBuffer(maxBodyBytes, settings.bodyTimeout(), streamed);
         methods.setHandler(bodies);

@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A request is answered by the method it was sent with, whatever {@code X-HTTP-Method-Override} it carries — a
  * {@code HEAD} or {@code GET} never deletes or creates — except a {@code POST} asking for the {@code GET} of its
- * path where the dialect's original API offers that (Close).
+ * path where the dialect's original API offers that (Close); and a {@code HEAD} is answered as its {@code GET}
+ * is — status and headers, authentication and all — without the body.
  */
-class MethodOverrideIT {
+class RequestMethodIT {
 
     static final String OVERRIDE = "X-HTTP-Method-Override";
 
@@ -76,6 +77,26 @@ class MethodOverrideIT {
             methods.add("POST");
         }
         return methods;
+    }
+
+    @Test
+    void aHead_isAnsweredAsItsGet_withoutTheBody() {
+        String org = world.org().path();
+        for (String path : List.of(org + "/members", org + "/members/nobody", "/v1/orgs/999999/roles", "/healthz",
+                "/v1/models")) {
+            Http.Res get = node.service().get(path);
+            Http.Res head = node.service().raw("HEAD", path, null, null);
+            assertThat(head.status()).as(path).isEqualTo(get.status());
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+            assertThat(head.header("Gatehouse-Staleness") != null).as(path)
+                    .isEqualTo(get.header("Gatehouse-Staleness") != null);
+        }
+        for (String path : List.of(org + "/members", "/api/v1/role/", "/restapi/v2/accounts/"
+                + world.org().accountId() + "/roles")) {
+            assertThat(node.anonymous().raw("HEAD", path, null, null).status()).as(path)
+                    .isEqualTo(node.anonymous().get(path).status()).isEqualTo(401);
+        }
     }
 
     @Test

@@ -1,0 +1,68 @@
+package dev.gatehouse.http.edge;
+
+import dev.gatehouse.http.Dialect;
+import java.util.List;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The method a request runs, decided before the web framework sees it, whose own rules would answer otherwise:
+ * <ul>
+ *   <li>The framework routes a request by its {@code X-HTTP-Method-Override} header, whatever the header names and
+ *       whatever the request's own method: left alone, a {@code HEAD} or {@code GET} — which caches, prefetchers,
+ *       link checkers and retrying proxies take to change nothing — could delete or create on any route. The one
+ *       override the product promises is a {@code POST} running the {@code GET} of its path, where a dialect's
+ *       original API offers it ({@link Dialect#runsGetSentAsPost()}: Close's clients send long queries so). Every
+ *       other request carrying the header reaches the routes without it.
+ *   <li>The framework answers a {@code HEAD} of a path with a {@code GET} route 200 and nothing else, without
+ *       running the route: no authentication, no 404, no headers of the answer. A {@code HEAD} runs that {@code GET}
+ *       instead — the HTTP layer, which knows the request was a {@code HEAD}, sends the answer's status and headers
+ *       without its body.
+ * </ul>
+ * Thread-safe (immutable).
+ */
+final class RequestMethod extends Handler.Wrapper {
+
+    static final String OVERRIDE = "X-HTTP-Method-Override";
+
+    private final Function<String, Dialect> dialects;
+
+    /** @param dialects the dialect owning a path */
+    RequestMethod(Function<String, Dialect> dialects) {
+        this.dialects = dialects;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        HttpFields headers = request.getHeaders();
+        boolean head = HttpMethod.HEAD.is(request.getMethod());
+        boolean dropOverride = headers.contains(OVERRIDE) && !honoured(request, headers.getValuesList(OVERRIDE));
+        if (head || dropOverride) {
+            HttpFields sent = dropOverride ? HttpFields.build(headers).remove(OVERRIDE).asImmutable() : headers;
+            String method = head ? HttpMethod.GET.asString() : request.getMethod();
+            request = new Request.Wrapper(request) {
+                @Override
+                public String getMethod() {
+                    return method;
+                }
+
+                @Override
+                public HttpFields getHeaders() {
+                    return sent;
+                }
+            };
+        }
+        return super.handle(request, response, callback);
+    }
+
+    private boolean honoured(Request request, List<String> values) {
+        return HttpMethod.POST.is(request.getMethod()) && values.size() == 1
+                && HttpMethod.GET.asString().equals(values.get(0))
+                && dialects.apply(request.getHttpURI().getCanonicalPath()).runsGetSentAsPost();
+    }
+}
