@@ -18,6 +18,13 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Text {
 
+    /**
+     * How deeply a request body may nest: far below the JSON parser's own limit (500), so that a value stored inside
+     * a snapshot, a change record and an event — each a few levels deeper than the body that gave it — can always be
+     * read and written again. No body of any API comes near it; free-form data (a room's field data) could.
+     */
+    static final int MAX_DEPTH = 64;
+
     /** The earliest and latest instants a request may name (a day of slack either side for offsets). */
     static final Instant EARLIEST = Instant.parse("0000-12-31T00:00:00Z");
     static final Instant LATEST = Instant.parse("+10000-01-02T00:00:00Z");
@@ -52,7 +59,8 @@ public final class Text {
 
     /**
      * Throws a 400 naming the first string in the tree (value or property name), in document order, that
-     * {@link #problem} refuses. The field's path is spelled out only then: a body that passes allocates nothing.
+     * {@link #problem} refuses, or the first object or array nested deeper than {@link #MAX_DEPTH}. The field's path
+     * is spelled out only then: a body that passes allocates nothing.
      */
     static void check(JsonNode root) {
         check(root, new ArrayList<>());
@@ -65,6 +73,8 @@ public final class Text {
             if (problem != null) {
                 reject(path.isEmpty() ? "body" : path(path), problem);
             }
+        } else if (node.isContainer() && path.size() >= MAX_DEPTH) {
+            reject(printable(path(path)), "nests deeper than " + MAX_DEPTH + " levels");
         } else if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 path.add(field.getKey());

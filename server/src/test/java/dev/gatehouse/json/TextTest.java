@@ -51,6 +51,19 @@ class TextTest {
     }
 
     @Test
+    void parse_refusesABodyNestedDeeperThanTheLimit_namingWhere() {
+        String deepest = "{\"a\":".repeat(Text.MAX_DEPTH) + "1" + "}".repeat(Text.MAX_DEPTH);
+        assertThat(Json.parse(deepest.getBytes(StandardCharsets.UTF_8)).at("/a/a/a").isObject()).isTrue();
+        String deeper = "{\"x\": [" + "[".repeat(Text.MAX_DEPTH) + "]".repeat(Text.MAX_DEPTH) + "]}";
+        assertThatThrownBy(() -> Json.parse(deeper.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.code()).isEqualTo("invalid_text");
+                    assertThat(e.detail()).contains("nests deeper than " + Text.MAX_DEPTH + " levels");
+                    assertThat(e.fieldErrors()).containsOnlyKeys("x" + "[0]".repeat(Text.MAX_DEPTH - 1));
+                });
+    }
+
+    @Test
     void times_areRepresentableWithinYears1To9999() {
         assertThat(Text.representable(Instant.parse("0001-01-01T00:00:00Z"))).isTrue();
         assertThat(Text.representable(Instant.parse("9999-12-31T23:59:59.999999999Z"))).isTrue();

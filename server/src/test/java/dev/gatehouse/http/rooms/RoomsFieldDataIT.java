@@ -116,6 +116,29 @@ class RoomsFieldDataIT {
         assertThat(a.admin.get(path).get("data").isEmpty()).as("nothing changed").isTrue();
     }
 
+    /**
+     * Field data nests as deep as a body may (64 levels), and no deeper: a value stored inside the room's snapshot,
+     * its change record and its event must still read back — a value near the parser's own limit once answered 500
+     * to every read of the room with its field data and of the events page holding its change.
+     */
+    @Test
+    void fieldData_nestedBeyondTheBodyLimit_isRefused_andWhatIsKeptReadsBack() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/field_data";
+        Http.Res deep = a.admin.raw("PUT", path, "{\"data\": {\"d\": " + "{\"a\": ".repeat(498) + "1"
+                + "}".repeat(498) + "}}", "application/json");
+        assertThat(deep.status()).as("%s", deep).isEqualTo(400);
+        assertThat(a.admin.get(path).get("data").isEmpty()).as("nothing changed").isTrue();
+
+        Http.Res kept = a.admin.raw("PUT", path, "{\"data\": {\"d\": " + "{\"a\": ".repeat(60) + "1"
+                + "}".repeat(60) + "}}", "application/json");
+        assertThat(kept.status()).as("%s", kept).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/rooms/" + room + "?includeFieldData=true").status()).isEqualTo(200);
+        Http.Res events = node.service().get(a.org.path() + "/events?limit=100");
+        assertThat(events.status()).as("%s", events).isEqualTo(200);
+    }
+
     @Test
     void fieldDataChangedFilters_acceptRoomsDocumentedFormats() {
         RoomsAccount a = new RoomsAccount(node, fx);
