@@ -18,6 +18,7 @@ import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -52,6 +53,9 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  * the native API cannot go around them. Service keys pass every gate. Thread-safe.
  */
 public final class RoomService {
+
+    /** The most a room's field data may hold, as stored JSON text. */
+    public static final int MAX_FIELD_DATA_BYTES = 64 * 1024;
 
     /** A room to create; see Rooms' RoomForCreate. */
     public record NewRoom(String name, long roleId, Long ownerId, Integer officeId, TransactionSide transactionSide,
@@ -120,8 +124,8 @@ public final class RoomService {
             }
             Instant now = tx.now();
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
-            Room room = rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()), caller.memberId(),
-                    side, in.templateId(), in.listingSource(), in.fieldDataJson(), now);
+            Room room = requireFieldDataSize(rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()),
+                    caller.memberId(), side, in.templateId(), in.listingSource(), in.fieldDataJson(), now));
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
             if (classic) {
                 hierarchy.room(tx, orgId, room.id(), officeId);
@@ -147,11 +151,25 @@ public final class RoomService {
             Room room = rules.visibleRoom(h, caller, roomId);
             rules.requireRoomPermission(h, caller, room, VIEW_AND_EDIT_ROOM_DETAILS, null, null,
                     "changing the field data of room " + roomId);
-            Room after = rooms.mergeFieldData(h, roomId, fieldDataJson, tx.now());
+            Room after = requireFieldDataSize(rooms.mergeFieldData(h, roomId, fieldDataJson, tx.now()));
             tx.change(orgId, ObjectType.ROOM, roomId, Action.UPDATED, RoomsSnapshots.room(room),
                     RoomsSnapshots.room(after));
             return after;
         });
+    }
+
+    /**
+     * {@code room}, unless its field data (as stored, after a merge) is over {@link #MAX_FIELD_DATA_BYTES}: a 400
+     * that rolls the write back. Merging adds properties, so without a bound on the whole every write could grow it
+     * by a body's worth, and every change record of the room holds all of it.
+     */
+    private static Room requireFieldDataSize(Room room) {
+        int bytes = room.fieldDataJson() == null ? 0 : room.fieldDataJson().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_FIELD_DATA_BYTES) {
+            throw InvalidInputException.field("data", "a room's field data may hold at most " + MAX_FIELD_DATA_BYTES
+                    + " bytes of JSON; with this change it would hold " + bytes);
+        }
+        return room;
     }
 
     /** Rooms the caller may see (see the class comment), by id. */

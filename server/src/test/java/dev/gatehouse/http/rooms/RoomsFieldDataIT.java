@@ -139,6 +139,22 @@ class RoomsFieldDataIT {
         assertThat(events.status()).as("%s", events).isEqualTo(200);
     }
 
+    /** Merging adds properties; the whole stays within 64 KiB, so no series of writes grows it without bound. */
+    @Test
+    void fieldData_staysWithinItsBound_whateverTheMergesAdd() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/field_data";
+        String chunk = "x".repeat(30_000);
+        assertThat(a.admin.put(path, Map.of("data", Map.of("a", chunk))).status()).isEqualTo(200);
+        assertThat(a.admin.put(path, Map.of("data", Map.of("b", chunk))).status()).isEqualTo(200);
+        Http.Res third = a.admin.put(path, Map.of("data", Map.of("c", chunk)));
+        error(third, 400, "INVALID_INPUT", "65536");
+        assertThat(a.admin.get(path).get("data").propertyNames()).as("nothing changed").containsOnly("a", "b");
+        assertThat(a.admin.put(path, Map.of("data", Map.of("a", "short", "c", chunk))).status())
+                .as("replacing a property frees its room").isEqualTo(200);
+    }
+
     @Test
     void fieldDataChangedFilters_acceptRoomsDocumentedFormats() {
         RoomsAccount a = new RoomsAccount(node, fx);
