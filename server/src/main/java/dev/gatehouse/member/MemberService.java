@@ -221,6 +221,10 @@ public final class MemberService {
                 in.firstName() == null ? current.firstName() : in.firstName(),
                 in.lastName() == null ? current.lastName() : in.lastName(),
                 roleId, current.external(), status, current.version(), current.createdAt(), current.updatedAt());
+        if (sameState(current, changed)) {
+            // a write that changes nothing records nothing: no new version, no change record, no webhook
+            return current;
+        }
         if (!changed.active() || !Objects.equals(roleId, current.roleId())) {
             requireNotLastManager(h, model, orgId, current, changed);
         }
@@ -329,6 +333,13 @@ public final class MemberService {
     /** The one member an external caller may see (itself); null when the caller sees every member. */
     private static Long onlySelf(Caller caller) {
         return caller.external() ? caller.memberId() : null;
+    }
+
+    /** Whether two states of a member hold the same values a write may change. */
+    private static boolean sameState(Member a, Member b) {
+        return a.email().equals(b.email()) && Objects.equals(a.firstName(), b.firstName())
+                && Objects.equals(a.lastName(), b.lastName()) && Objects.equals(a.roleId(), b.roleId())
+                && a.status().equals(b.status());
     }
 
     private Role requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {

@@ -16,6 +16,7 @@ import dev.gatehouse.store.Written;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -143,9 +144,20 @@ public final class RoleService {
                 input.description() == null ? current.description() : input.description(),
                 model.canonical(permissions), external, false, visibility, current.version(),
                 current.createdAt(), current.updatedAt());
+        if (sameState(current, changed)) {
+            // a write that changes nothing records nothing: no new version, no change record, no webhook
+            return current;
+        }
         Role updated = roles.update(h, changed, tx.now());
         tx.change(orgId, ObjectType.ROLE, roleId, Action.UPDATED, LoggedRole.of(current), LoggedRole.of(updated));
         return updated;
+    }
+
+    /** Whether two states of a role hold the same values a write may change. */
+    private static boolean sameState(Role a, Role b) {
+        return a.name().equals(b.name()) && Objects.equals(a.description(), b.description())
+                && a.permissions().equals(b.permissions()) && a.external() == b.external()
+                && Objects.equals(a.visibility(), b.visibility());
     }
 
     public Written<Role> delete(Principal principal, long orgId, long roleId, Integer expectedVersion) {

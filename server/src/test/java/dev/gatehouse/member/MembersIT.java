@@ -220,4 +220,23 @@ class MembersIT {
         assertThat(node.service().get(org.path() + "/members?role_id=" + user).json().get("items")).hasSize(5);
         assertThat(node.service().get(org.path() + "/members?status=gone").status()).isEqualTo(400);
     }
+    /** A write that changes nothing records nothing: the version stays, no event is written, the revision holds. */
+    @Test
+    void anUpdateChangingNothing_recordsNothing() {
+        var org = fx.org("rooms");
+        long role = fx.role(org, "Agent", List.of("canCreateRooms"));
+        long id = fx.member(org, "same", role);
+        int version = node.service().get(org.path() + "/members/" + id).get("version").intValue();
+        long revision = node.revision();
+        for (Map<String, ?> body : List.<Map<String, ?>>of(Map.of(), Map.of("role_id", role),
+                Map.of("email", "same@example.com", "status", "active"))) {
+            Http.Res same = node.service().patch(org.path() + "/members/" + id, body);
+            assertThat(same.status()).as("%s", same).isEqualTo(200);
+            assertThat(same.get("version").intValue()).as("%s", body).isEqualTo(version);
+        }
+        assertThat(node.revision()).isEqualTo(revision);
+        Http.Res changed = node.service().patch(org.path() + "/members/" + id, Map.of("first_name", "Sam"));
+        assertThat(changed.get("version").intValue()).isEqualTo(version + 1);
+        assertThat(node.revision()).isGreaterThan(revision);
+    }
 }

@@ -313,4 +313,22 @@ class RolesIT {
             pool.shutdownNow();
         }
     }
+    /** A write that changes nothing records nothing: the version stays, no event is written, the revision holds. */
+    @Test
+    void anUpdateChangingNothing_recordsNothing() {
+        var org = fx.org("rooms");
+        long role = fx.role(org, "Same", List.of("canCreateRooms", "canViewRoomDetails"));
+        String path = org.path() + "/roles/" + role;
+        int version = node.service().get(path).get("version").intValue();
+        long revision = node.revision();
+        for (Map<String, ?> body : List.<Map<String, ?>>of(Map.of(), Map.of("name", "Same"),
+                Map.of("permissions", List.of("canViewRoomDetails", "canCreateRooms")))) {
+            Http.Res same = node.service().patch(path, body);
+            assertThat(same.status()).as("%s", same).isEqualTo(200);
+            assertThat(same.get("version").intValue()).as("%s", body).isEqualTo(version);
+        }
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().patch(path, Map.of("name", "SAME")).get("version").intValue())
+                .as("a new spelling is a change").isEqualTo(version + 1);
+    }
 }
