@@ -24,9 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
  * the next revision (retention deleted it, or it lies beyond the log's end) or a change cannot be decoded, the
  * follower must start again from a snapshot ({@link #resyncRequired}).
  *
- * <p>Scope: a follower of one organization receives only that organization's operations; a run of changes that are
- * none of its business becomes one item without operations at the run's last revision, so its revision still
- * advances (a wait for a {@code min_revision} ends). A catalog travels with the first item of this stream whose
+ * <p>Scope: a follower of one organization receives only that organization's operations; a run of changes without
+ * operations for it (other organizations', and anyone's changes of what no replica holds: webhooks, keys, groups)
+ * becomes one item without operations at the run's last revision, so its revision still advances (a wait for a
+ * {@code min_revision} ends). A catalog travels with the first item of this stream whose
  * operations put an organization on it. Changes are served only up to what this node has applied.
  *
  * <p>Not thread-safe: one per connection.
