@@ -104,7 +104,11 @@ final class EngineReader implements DecisionEngine {
         long member = EngineState.member(org, memberId);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, -1);
         long[] bits = DecidingRole.bits(org, memberId, member, DecidingRole.of(memberId, member, index, resourceId));
-        return bits == null ? List.of() : org.catalog.keys(bits);
+        if (bits == null) {
+            return List.of();
+        }
+        // on a resource, only what applies there: a check of any other permission there is refused
+        return org.catalog.keys(index == null ? bits : index.applicableOf(bits));
     }
 
     @Override

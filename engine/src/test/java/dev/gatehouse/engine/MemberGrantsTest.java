@@ -74,6 +74,16 @@ class MemberGrantsTest {
     }
 
     @Test
+    void effectivePermissionsOnAResource_nameOnlyThoseThatApplyThere() {
+        assertThat(engine.permissions(ORG, ALICE, "room", "r1"))
+                .as("members.manage is granted, but applies to the organization only, as check says")
+                .containsExactly("rooms.view", "rooms.delete");
+        assertThat(engine.permissions(ORG, CAROL, "office", "east")).containsExactly("rooms.view");
+        assertThat(engine.permissions(ORG, ALICE, null, null))
+                .containsExactly("rooms.view", "rooms.delete", "members.manage");
+    }
+
+    @Test
     void aGrant_countsOnResourcesWhereTheCompanyRoleDecides_andNotWhereAnAssignmentDecides() {
         assertThat(engine.check(ORG, ALICE, "rooms.delete", "room", "r1")).isTrue();
         assertThat(engine.explain(ORG, ALICE, "rooms.delete", "room", "r1").path())

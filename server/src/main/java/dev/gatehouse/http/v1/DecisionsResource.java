@@ -7,6 +7,7 @@ import dev.gatehouse.decision.OrgDecisions.CheckRequest;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.VisibilityFilter;
 import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.HttpServer;
@@ -313,8 +314,13 @@ final class DecisionsResource {
 
     private void permissions(Context ctx) {
         OrgDecisions org = decisions(ctx).atRevision(V1.minRevision(ctx));
+        String resourceId = ctx.queryParam("resource_id");
+        if (resourceId != null && (resourceId.isEmpty() || resourceId.length() > 200)) {
+            // as a check's resource.id
+            throw InvalidInputException.field("resource_id", "a resource id has 1 to 200 characters");
+        }
         OrgDecisions.Permissions answer = org.permissions(MembersResource.ref(ctx), ctx.queryParam("resource_type"),
-                ctx.queryParam("resource_id"));
+                resourceId);
         ObjectNode body = Json.object();
         body.put("member_id", answer.memberId());
         if (ctx.queryParam("resource_type") != null) {
