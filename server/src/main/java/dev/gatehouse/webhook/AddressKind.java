@@ -20,7 +20,9 @@ import java.util.Map;
  * ({@code ::ffff:0:0/96}) and the NAT64 well-known prefix ({@code 64:ff9b::/96}) — is the kind of the IPv4
  * address it carries, so {@code ::ffff:169.254.169.254} is link-local like {@code 169.254.169.254}. The
  * deprecated IPv4-compatible ({@code ::/96}), 6to4 ({@code 2002::/16}) and Teredo ({@code 2001::/32})
- * forms, which can also carry an IPv4 address, are refused as a whole.
+ * forms, which can also carry an IPv4 address, are refused as a whole. An IPv6 address with a zone id
+ * ({@code %eth0}, {@code %2}) is {@link #SCOPED}: a zone names the interface through which a link-local
+ * address is reached, so it has no business in a target, and the bits beside it are not looked at.
  */
 enum AddressKind {
     PUBLIC("public"),
@@ -32,7 +34,9 @@ enum AddressKind {
     UNIQUE_LOCAL("unique-local (fc00::/7)"),
     MULTICAST("multicast"),
     DOCUMENTATION("documentation"),
-    RESERVED("reserved");
+    RESERVED("reserved"),
+    /** An IPv6 address with a zone id ({@code fe80::1%eth0}), whatever its bits: see {@link #of}. */
+    SCOPED("zone-scoped IPv6");
 
     private static final List<Map.Entry<IpNetwork, AddressKind>> IPV4 = List.of(
             entry("0.0.0.0/8", UNSPECIFIED),
@@ -83,6 +87,9 @@ enum AddressKind {
 
     /** The kind of {@code address}. */
     static AddressKind of(InetAddress address) {
+        if (address instanceof Inet6Address v6 && (v6.getScopeId() != 0 || v6.getScopedInterface() != null)) {
+            return SCOPED;
+        }
         InetAddress v4 = embeddedIpv4(address);
         if (v4 != null) {
             return of(v4);

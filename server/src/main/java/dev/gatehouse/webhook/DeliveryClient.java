@@ -32,7 +32,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * to is the address checked, at every new connection — no second lookup for DNS rebinding to exploit.
  * TLS still verifies the certificate against the URL's host name (SNI and endpoint identification use the
  * name, not the address). Pooled connections are reused only for the same scheme, host and port, and
- * were made to checked addresses.
+ * were made to checked addresses. A host refused as written (an IPv6 literal with a zone id, {@link
+ * TargetPolicy#checkHost}) is refused before any lookup, and a stored URL that {@link WebhookUrl} no longer
+ * accepts (a port out of range) is not requested at all.
  *
  * <p><b>Nothing implicit.</b> Redirects are not followed (no protocol handlers at all: no redirects, no
  * authentication challenges), no cookies are kept between requests (a receiver cannot make one
@@ -101,6 +103,9 @@ final class DeliveryClient implements AutoCloseable {
      * @throws InterruptedException when the calling thread is interrupted (the request is aborted)
      */
     Answer post(String url, Map<String, String> headers, byte[] body) throws InterruptedException {
+        if (!WebhookUrl.requestable(url)) {
+            return Answer.failed(DeliveryFailure.INVALID_URL);
+        }
         Request request;
         try {
             request = http.newRequest(URI.create(url));
@@ -156,6 +161,12 @@ final class DeliveryClient implements AutoCloseable {
         @Override
         public void resolve(String host, int port, Map<String, Object> context,
                             Promise<List<InetSocketAddress>> promise) {
+            try {
+                targets.checkHost(host);
+            } catch (RefusedAddressException e) {
+                promise.failed(e);
+                return;
+            }
             InetAddress literal = literal(host);
             if (literal != null) {
                 // An address literal needs no lookup: check it here rather than on another thread.

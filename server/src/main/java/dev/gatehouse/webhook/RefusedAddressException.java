@@ -13,8 +13,9 @@ final class RefusedAddressException extends IOException {
     private final transient InetAddress address;
     private final AddressKind kind;
 
+    /** @param address the refused address; null when {@code host} was refused as written, before any lookup */
     RefusedAddressException(String host, InetAddress address, AddressKind kind) {
-        super(host + " resolves to a " + kind.description() + " address");
+        super(host + (address == null ? " is a " : " resolves to a ") + kind.description() + " address");
         this.address = address;
         this.kind = kind;
     }

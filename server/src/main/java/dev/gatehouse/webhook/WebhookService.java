@@ -14,12 +14,10 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
@@ -30,7 +28,7 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * Webhook subscriptions of an organization and their rules. Who may manage them: service keys, and member
  * keys of the organization whose member holds the model's role-management permission (the same rule as
  * the events API, since a subscription receives the same events). URLs are absolute {@code http} or
- * {@code https} URLs without credentials whose host is not, and does not resolve to, an address inside the
+ * {@code https} URLs ({@link WebhookUrl}) whose host is not, and does not resolve to, an address inside the
  * network ({@link TargetPolicy}; checked once the caller is authorized, and again at every delivery); an
  * organization has at most {@link #MAX_PER_ORG}
  * subscriptions, of every format together. Every change is recorded in the change log as object type
@@ -118,7 +116,7 @@ public final class WebhookService {
     public Written<WithSecret> create(Principal principal, long orgId, WebhookInput in) {
         Objects.requireNonNull(in.url(), "url");
         WebhookFormat format = format(in.format() == null ? NativeFormat.NAME : in.format());
-        String url = checkUrl(in.url());
+        String url = WebhookUrl.check(in.url());
         // Authorized before the target is looked up: a caller without the right learns nothing about names.
         access.read(principal, orgId, (h, caller) -> {
             requireManager(h, caller, orgId, "creating a webhook");
@@ -149,7 +147,7 @@ public final class WebhookService {
      */
     public Written<WithSecret> update(Principal principal, long orgId, long id, WebhookInput in,
                                       Integer expectedVersion) {
-        String url = in.url() == null ? null : checkUrl(in.url());
+        String url = in.url() == null ? null : WebhookUrl.check(in.url());
         if (url != null) {
             access.read(principal, orgId, (h, caller) -> {
                 requireManager(h, caller, orgId, "updating a webhook");
@@ -294,39 +292,20 @@ public final class WebhookService {
         } catch (UnknownHostException e) {
             // accepted; checked again at every delivery
         } catch (RefusedAddressException e) {
-            boolean literal = host.startsWith("[") || host.equals(e.address().getHostAddress());
-            throw InvalidInputException.field("url", literal
-                    ? "must not point inside the network: " + host + " is a " + e.kind().description()
-                            + " address; webhooks may only reach public addresses unless the operator allows more "
-                            + "with --webhook-allowed-networks"
-                    : "must not point inside the network: " + host + " resolves to a non-public address; webhooks "
-                            + "may only reach public addresses unless the operator allows more with "
-                            + "--webhook-allowed-networks");
+            throw InvalidInputException.field("url", "must not point inside the network: " + refusal(host, e));
         }
     }
 
-    /** An absolute http(s) URL with a host and no credentials, at most 2048 characters. */
-    static String checkUrl(String raw) {
-        String url = raw.strip();
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw InvalidInputException.field("url", "is not a valid URL: " + e.getReason());
+    /** Why {@code host} was refused; for a name, without the address or kind of address it resolved to. */
+    private static String refusal(String host, RefusedAddressException e) {
+        if (e.kind() == AddressKind.SCOPED) {
+            return host + " is an IPv6 address with a zone id; a zone only makes sense for a link-local address, "
+                    + "and webhooks do not reach those";
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw InvalidInputException.field("url", "must be an http:// or https:// URL");
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw InvalidInputException.field("url", "must name a host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw InvalidInputException.field("url", "must not carry credentials; verify requests by their signature");
-        }
-        if (uri.getRawFragment() != null) {
-            throw InvalidInputException.field("url", "must not have a fragment");
-        }
-        return url;
+        boolean literal = host.startsWith("[") || host.equals(e.address().getHostAddress());
+        return (literal ? host + " is a " + e.kind().description() + " address"
+                : host + " resolves to a non-public address")
+                + "; webhooks may only reach public addresses unless the operator allows more with "
+                + "--webhook-allowed-networks";
     }
 }

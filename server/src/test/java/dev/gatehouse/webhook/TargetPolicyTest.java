@@ -1,5 +1,6 @@
 package dev.gatehouse.webhook;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,21 @@ class TargetPolicyTest {
                 "169.254.169.254", "[fe80::1]", "2130706433", "localhost")) {
             assertThatThrownBy(() -> DEFAULT.resolve(host)).as(host).isInstanceOf(RefusedAddressException.class);
         }
+    }
+
+    @Test
+    void ipv6LiteralsWithAZoneId_areRefusedAsWritten_whateverTheAddressAndTheAllowedNetworks() throws Exception {
+        TargetPolicy allowing = new TargetPolicy(IpNetwork.parseList("--webhook-allowed-networks",
+                "127.0.0.0/8,::1/128,fe80::/10,2606:4700::/32"));
+        for (String host : List.of("[::1%25lo]", "[fe80::1%25eth0]", "fe80::1%eth0", "[::ffff:127.0.0.1%25lo]",
+                "[::1%251]", "[2606:4700:4700::1111%25eth0]")) {
+            for (TargetPolicy policy : List.of(DEFAULT, allowing)) {
+                assertThatThrownBy(() -> policy.resolve(host)).as(host).isInstanceOf(RefusedAddressException.class)
+                        .hasMessageContaining("zone");
+            }
+        }
+        InetAddress scoped = Inet6Address.getByAddress(null, a("fe80::1").getAddress(), 1);
+        assertThat(allowing.refusal(scoped)).as("an allowed network does not reallow a zone").isNotNull();
+        assertThat(allowing.refusal(a("fe80::1"))).isNull();
     }
 }

@@ -102,6 +102,68 @@ class WebhookTargetsIT {
         }
     }
 
+    /** IPv6 literals with a zone id, percent-encoded as URLs carry it; the JDK cannot parse most of these zones. */
+    static final List<String> ZONED = List.of("http://[::1%25lo]/", "http://[fe80::1%25eth0]/",
+            "http://[::ffff:127.0.0.1%25lo]:24101/healthz", "http://[::1%251]/", "https://[2606:4700:4700::1111%25eth0]/");
+    static final List<String> PORTS_OUT_OF_RANGE = List.of("https://example.com:99999/", "https://example.com:0/",
+            "http://93.184.215.14:65536/hook");
+
+    @Test
+    void zoneIdsAndPortsOutOfRange_areRefusedOnCreateAndUpdate_evenWhereLoopbackIsAllowed() {
+        try (TestNode node = TestNode.start(WebhookTargetsIT::reachingLoopback)) {
+            var org = new Fixtures(node).org("close");
+            long id = subscribe(node.service(), org, "https://hooks.invalid:65535/gatehouse", "paused");
+            long before = node.revision();
+            for (String url : ZONED) {
+                for (Http.Res res : List.of(node.service().post(org.path() + "/webhooks", Map.of("url", url,
+                        "status", "paused")), node.service().patch(org.path() + "/webhooks/" + id, Map.of("url", url)))) {
+                    assertThat(res.status()).as("%s: %s", url, res).isEqualTo(400);
+                    assertThat(res.get("errors").get("url").stringValue()).as(url)
+                            .contains("zone id", "only makes sense for a link-local address");
+                }
+            }
+            for (String url : PORTS_OUT_OF_RANGE) {
+                for (Http.Res res : List.of(node.service().post(org.path() + "/webhooks", Map.of("url", url,
+                        "status", "paused")), node.service().patch(org.path() + "/webhooks/" + id, Map.of("url", url)))) {
+                    assertThat(res.status()).as("%s: %s", url, res).isEqualTo(400);
+                    assertThat(res.get("errors").get("url").stringValue()).as(url).contains("between 1 and 65535");
+                }
+            }
+            assertThat(node.revision()).as("nothing was written").isEqualTo(before);
+            assertThat(node.service().get(org.path() + "/webhooks/" + id).json().get("url").stringValue())
+                    .isEqualTo("https://hooks.invalid:65535/gatehouse");
+        }
+    }
+
+    /** Such URLs stored before they were refused: every delivery fails without a request, by the same rules. */
+    @Test
+    void storedZoneIdsAndPortsOutOfRange_failAtDelivery_withoutARequest() {
+        try (TestNode node = TestNode.start(WebhookTargetsIT::withTimeout)) {
+            var org = new Fixtures(node).org("close");
+            Map<String, String> expected = new LinkedHashMap<>();
+            ZONED.forEach(url -> expected.put(url, "refused_address"));
+            PORTS_OUT_OF_RANGE.forEach(url -> expected.put(url, "invalid_url"));
+            Map<Long, String> byId = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                long id = subscribe(node.service(), org, "https://hooks.invalid/stored", "paused");
+                TestDatabase.jdbi(node.databaseUrl()).useHandle(h -> h.createUpdate("UPDATE webhooks SET url = :url "
+                        + "WHERE id = :id").bind("url", e.getKey()).bind("id", id).execute());
+                assertThat(node.service().patch(org.path() + "/webhooks/" + id, Map.of("status", "active")).status())
+                        .isEqualTo(200);
+                byId.put(id, e.getValue());
+            }
+            role(node.service(), org, "Stored");
+            for (Map.Entry<Long, String> e : byId.entrySet()) {
+                Await.until(Duration.ofSeconds(20), "an attempt for webhook " + e.getKey(),
+                        () -> !deliveries(node.service(), org, e.getKey()).isEmpty());
+                JsonNode attempt = deliveries(node.service(), org, e.getKey()).get(0);
+                assertThat(attempt.get("error").stringValue()).as(node.service().get(org.path() + "/webhooks/"
+                        + e.getKey()).json().get("url").stringValue()).isEqualTo(e.getValue());
+                assertThat(attempt.get("status_code").isNull()).isTrue();
+            }
+        }
+    }
+
     @Test
     void allowedNetworks_reallowTheirRangesOnly() {
         try (TestNode node = TestNode.start(WebhookTargetsIT::reachingLoopback)) {

@@ -1,0 +1,62 @@
+package dev.gatehouse.webhook;
+
+import dev.gatehouse.error.InvalidInputException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * What a webhook URL must look like: absolute {@code http} or {@code https}, with a host, a port (when given)
+ * within 1–65535, no credentials and no fragment. Where the host may lead is {@link TargetPolicy}'s business.
+ *
+ * <p>Checked when a subscription is created or moved (a 400 naming {@code url}) and again before every
+ * delivery, where a stored URL that no longer passes (stored before a rule was added) fails as
+ * {@link DeliveryFailure#INVALID_URL} without a request: the HTTP client would otherwise decide on its own
+ * what a port of 0 or 99999 means.
+ *
+ * <p>Thread-safe (stateless).
+ */
+final class WebhookUrl {
+
+    private WebhookUrl() {
+    }
+
+    /** {@code raw}, stripped, when it is an acceptable URL; otherwise a 400 whose {@code errors.url} says why. */
+    static String check(String raw) {
+        String url = raw.strip();
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw InvalidInputException.field("url", "is not a valid URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw InvalidInputException.field("url", "must be an http:// or https:// URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw InvalidInputException.field("url", "must name a host");
+        }
+        // URI reads any run of digits as the port; -1 means none was given
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw InvalidInputException.field("url", "must have a port between 1 and 65535, got " + uri.getPort());
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw InvalidInputException.field("url", "must not carry credentials; verify requests by their signature");
+        }
+        if (uri.getRawFragment() != null) {
+            throw InvalidInputException.field("url", "must not have a fragment");
+        }
+        return url;
+    }
+
+    /** Whether a stored URL still passes {@link #check}, so that a delivery may request it. */
+    static boolean requestable(String url) {
+        try {
+            check(url);
+            return true;
+        } catch (InvalidInputException e) {
+            return false;
+        }
+    }
+}
