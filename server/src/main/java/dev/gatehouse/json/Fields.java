@@ -114,8 +114,8 @@ public final class Fields {
     }
 
     /**
-     * An optional ISO-8601 date-time with an offset ({@code 2025-06-30T17:00:00Z}) within years 1 to 9999; null
-     * when absent or null.
+     * An optional ISO-8601 date-time with an offset ({@code 2025-06-30T17:00:00Z}) within years 1 to 9999 in UTC
+     * ({@link Text#representable}); null when absent or null.
      */
     public Instant instant(String name) {
         String raw = string(name, false, 64);
@@ -130,7 +130,7 @@ public final class Fields {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        error(name, "must be an ISO-8601 date-time with an offset within years 1 to 9999, such as "
+        error(name, "must be an ISO-8601 date-time with an offset within years 1 to 9999 (in UTC), such as "
                 + "2025-06-30T17:00:00Z, got \"" + abbreviate(raw) + "\"");
         return null;
     }

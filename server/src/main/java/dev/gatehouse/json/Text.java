@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * ({@link Json#parse}), path and query parameters before any route runs. No string may hold a control
  * character — C0 and C1, DEL, NUL; only tab, line feed and carriage return, in bodies — or an unpaired
  * surrogate (not text at all; PostgreSQL refuses the first and mangles the second). A time must lie within
- * years 1 to 9999, which every store and client can represent.
+ * years 1 to 9999 in UTC, which every store and client can represent.
  *
  * <p>Thread-safe (stateless).
  */
@@ -25,9 +25,13 @@ public final class Text {
      */
     static final int MAX_DEPTH = 64;
 
-    /** The earliest and latest instants a request may name (a day of slack either side for offsets). */
-    static final Instant EARLIEST = Instant.parse("0000-12-31T00:00:00Z");
-    static final Instant LATEST = Instant.parse("+10000-01-02T00:00:00Z");
+    /**
+     * The first instant a request may name, and the first after the last it may name: years 1 to 9999 in UTC,
+     * whatever the spelling. An offset moves the instant, so {@code 9999-12-31T23:59:59-18:00} lies in year 10000
+     * and {@code 0001-01-01T00:00:00+01:00} in year 0; both would be stored and handed out as such.
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant END = Instant.parse("+10000-01-01T00:00:00Z");
 
     private Text() {
     }
@@ -52,9 +56,9 @@ public final class Text {
         return null;
     }
 
-    /** Whether {@code instant} lies within years 1 to 9999 (give or take a day, for offsets). */
+    /** Whether {@code instant} lies within years 1 to 9999 in UTC. */
     public static boolean representable(Instant instant) {
-        return !instant.isBefore(EARLIEST) && instant.isBefore(LATEST);
+        return !instant.isBefore(EARLIEST) && instant.isBefore(END);
     }
 
     /**

@@ -134,6 +134,23 @@ class AssignmentExpiryIT {
     }
 
     @Test
+    void anEndBeyondYear9999InUtc_isRefused_whateverItsSpelling_andChangesNothing() {
+        Fixtures.Populated w = fx.populated();
+        String assignment = w.org().path() + "/resources/room/" + w.params().get("id") + "/assignments/" + w.external();
+        String before = first.service().get(assignment).body();
+        for (String bad : List.of("+10000-01-01T00:00:00Z", "9999-12-31T23:59:59-18:00", "10000-01-01T00:00:00Z")) {
+            Http.Res res = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", bad));
+            assertThat(res.status()).as("%s: %s", bad, res).isEqualTo(400);
+            assertThat(res.json().at("/errors/expires_at").stringValue()).as(bad).contains("within years 1 to 9999");
+        }
+        assertThat(first.service().get(assignment).body()).as("nothing was written").isEqualTo(before);
+        Http.Res last = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
+                "9999-12-31T23:59:59Z"));
+        assertThat(last.status()).as(last.toString()).isEqualTo(200);
+        assertThat(last.get("expires_at").stringValue()).isEqualTo("9999-12-31T23:59:59Z");
+    }
+
+    @Test
     void aRoomsRevocationDatedLater_keepsAccessUntilThen_thenRevokes_andRestoreBringsItBack() {
         Fixtures.Org org = fx.org("rooms");
         String base = "/restapi/v2/accounts/" + org.accountId();

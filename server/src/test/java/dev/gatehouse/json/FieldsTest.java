@@ -2,7 +2,9 @@ package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +95,28 @@ class FieldsTest {
         assertThat(f.id("b", true)).isNull();
         assertThat(f.integer("c", true, 0, 10)).isNull();
         assertThat(failure(f).fieldErrors()).containsOnlyKeys("a", "b", "c");
+    }
+
+    @Test
+    void instant_acceptsYears1To9999InUtc_andRefusesAnyInstantOutside_whateverItsSpelling() {
+        Map<String, String> within = Map.of(
+                "9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z",
+                "9999-12-31T23:59:59.999999999Z", "9999-12-31T23:59:59.999999999Z",
+                "0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z",
+                "0001-01-01T00:00:00-01:00", "0001-01-01T01:00:00Z",
+                "9999-12-31T23:59:59+18:00", "9999-12-31T05:59:59Z");
+        within.forEach((raw, utc) -> {
+            Fields f = of("{\"t\": \"" + raw + "\"}");
+            assertThat(f.instant("t")).as(raw).isEqualTo(Instant.parse(utc));
+            f.check();
+        });
+        for (String raw : List.of("+10000-01-01T00:00:00Z", "9999-12-31T23:59:59-18:00", "9999-12-31T23:00:00-01:00",
+                "0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00+18:00", "0000-12-31T23:59:59Z",
+                "-0001-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "10000-01-01T00:00:00Z")) {
+            Fields f = of("{\"t\": \"" + raw + "\"}");
+            assertThat(f.instant("t")).as(raw).isNull();
+            assertThat(failure(f).fieldErrors().get("t")).as(raw).contains("within years 1 to 9999", raw);
+        }
     }
 
     @Test
