@@ -1,6 +1,7 @@
 package dev.gatehouse.assignment;
 
 import dev.gatehouse.json.Json;
+import dev.gatehouse.json.MalformedJson;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -153,7 +154,7 @@ public final class LoggedImport {
             }
             expect(p.nextToken() == null, "has text after its end");
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("is not JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("is not JSON: " + MalformedJson.describe(e), e);
         }
     }
 

@@ -25,7 +25,8 @@ public final class Json {
     }
 
     /**
-     * Parses a request body; malformed JSON becomes a 400 naming where it broke, a string no field may hold
+     * Parses a request body; malformed JSON becomes a 400 saying in plain words what broke and where
+     * ({@link MalformedJson}), a string no field may hold
      * ({@link Text#problem}) a 400 naming the field.
      */
     public static JsonNode parse(byte[] body) {
@@ -36,7 +37,7 @@ public final class Json {
         try {
             tree = MAPPER.readTree(body);
         } catch (JacksonException e) {
-            throw new InvalidInputException("invalid_json", "malformed JSON: " + Text.printable(e.getOriginalMessage()));
+            throw new InvalidInputException("invalid_json", "malformed JSON: " + MalformedJson.describe(e));
         }
         Text.check(tree);
         return tree;

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.MalformedBodies;
 import dev.gatehouse.testing.Routes;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
@@ -276,6 +277,18 @@ class BadInputIT {
                 "application/json");
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.get("code").stringValue()).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void malformedBodies_areDescribedInPlainWords_withoutTheJsonLibrarysNames() {
+        String roles = world.org().path() + "/roles";
+        long before = node.revision();
+        MalformedBodies.assertDescribedPlainly(body -> node.service().raw("POST", roles, body, "application/json"),
+                res -> {
+                    assertThat(res.get("code").stringValue()).isEqualTo("invalid_json");
+                    return res.get("detail").stringValue();
+                });
+        assertThat(node.revision()).isEqualTo(before);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.http.Route;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.MalformedBodies;
 import dev.gatehouse.testing.Routes;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 
@@ -76,6 +78,14 @@ class CloseBadInputIT {
     @AfterAll
     static void stop() {
         node.close();
+    }
+
+    @Test
+    void malformedBodies_areDescribedInPlainWords_withoutTheJsonLibrarysNames() {
+        MalformedBodies.assertDescribedPlainly(body -> admin.raw("POST", "/role/", body, "application/json"), res -> {
+            assertThat(res.get("errors")).as(res.toString()).hasSize(1);
+            return res.get("errors").get(0).stringValue();
+        });
     }
 
     @TestFactory

@@ -3,6 +3,7 @@ package dev.gatehouse.http.rooms;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.MalformedBodies;
 import dev.gatehouse.testing.Routes;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,6 +95,13 @@ class RoomsBadInputIT {
             values.addAll(List.of("abc", "1.5", "1e3", "2147483648", "99999999999999999999", "999999"));
         }
         return values;
+    }
+
+    @Test
+    void malformedBodies_areDescribedInPlainWords_withoutTheJsonLibrarysNames() {
+        String roles = "/restapi/v2/accounts/" + valid.get("accountId") + "/roles";
+        MalformedBodies.assertDescribedPlainly(body -> node.service().raw("POST", roles, body, "application/json"),
+                res -> res.get("message").stringValue());
     }
 
     @TestFactory
