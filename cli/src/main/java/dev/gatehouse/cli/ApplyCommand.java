@@ -73,10 +73,16 @@ final class ApplyCommand implements Callable<Integer> {
             try {
                 plan.apply(target, change -> applied.incrementAndGet());
             } catch (GatehouseException | CliException e) {
-                Plan.Change failed = plan.changes().get(applied.get());
-                spec.commandLine().getErr().println(spec.qualifiedName() + ": applied " + applied.get() + " of "
-                        + plan.changes().size() + " changes; " + failed.action().sign + " " + failed.subject()
-                        + " failed: " + (e instanceof GatehouseException g ? Problems.describe(g) : e.getMessage()));
+                // the file was checked whole, so this is a refusal only the server could see (a limit, a missing
+                // resource, another writer): say exactly where the plan stopped
+                int made = applied.get();
+                int left = plan.changes().size() - made - 1;
+                Plan.Change failed = plan.changes().get(made);
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": applied " + made + " of "
+                        + plan.changes().size() + " changes (the plan's first " + made + "); " + failed.action().sign
+                        + " " + failed.subject() + " failed" + (left == 0 ? "" : ", and the " + left + " after it "
+                        + "were not made") + ": " + (e instanceof GatehouseException g ? Problems.describe(g)
+                        : e.getMessage()));
                 spec.commandLine().getErr().flush();
                 return ExitCodes.ERROR;
             }

@@ -3,16 +3,22 @@ package dev.gatehouse.cli;
 import dev.gatehouse.client.Members.Status;
 import dev.gatehouse.client.ResourceRef;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
  * An organization's roles and members as an apply file declares them (docs/cli.md, "apply"), read and checked
- * whole before anything is compared or changed: unknown fields, wrong types, missing names and duplicates are
- * errors naming where they are. Immutable.
+ * whole before anything is compared or changed: unknown fields, wrong types, missing names, values the server
+ * would refuse (an email that is none, a name too long) and duplicates are errors naming where they are.
+ * Duplicates are found as the server finds them: role names and emails ignoring case, user ids exactly. Names,
+ * user ids, emails and role references are taken without surrounding whitespace, as the server stores them, so
+ * that a second apply compares what the first one wrote. Immutable.
  *
  * @param org   the organization's id, or null when the file leaves it to {@code --org}
  * @param prune whether objects the file does not declare are removed
@@ -24,6 +30,13 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     private static final Set<String> MEMBER = Set.of("user_id", "email", "first_name", "last_name", "role",
             "external", "status", "assignments");
     private static final Set<String> ASSIGNMENT = Set.of("resource", "role");
+
+    /** What the server accepts as an email (its {@code Fields.email}): something@somewhere, no spaces. */
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final int MAX_EMAIL = 320;
+    private static final int MAX_ROLE_NAME = 100;
+    private static final int MAX_DESCRIPTION = 2000;
+    private static final int MAX_USER_FIELD = 200;
 
     ApplyFile {
         roles = List.copyOf(roles);
@@ -72,34 +85,38 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
         boolean prune = Yaml.flag(root, "prune", source, false);
 
         List<RoleDecl> roles = new ArrayList<>();
-        Set<String> roleNames = new HashSet<>();
+        Map<String, String> roleNames = new HashMap<>();
         List<JsonNode> roleNodes = Yaml.items(root, "roles", source);
         for (int i = 0; i < roleNodes.size(); i++) {
             String where = source + ": roles[" + i + "]";
             JsonNode node = roleNodes.get(i);
             Yaml.requireObject(node, where, ROLE);
-            String name = required(node, "name", where);
-            if (!roleNames.add(name)) {
-                throw new CliException(where + ": role \"" + name + "\" is declared twice");
+            String name = limited(required(node, "name", where), MAX_ROLE_NAME, "name", where);
+            String twin = roleNames.putIfAbsent(RoleIds.fold(name), name);
+            if (twin != null) {
+                throw new CliException(where + ": role \"" + name + "\" is declared twice" + (twin.equals(name) ? ""
+                        : " (as \"" + twin + "\": role names are compared ignoring case)"));
             }
             JsonNode external = node.get("external");
-            roles.add(new RoleDecl(name, Yaml.text(node, "description", where), Yaml.texts(node, "permissions", where),
+            roles.add(new RoleDecl(name, limited(Yaml.text(node, "description", where), MAX_DESCRIPTION,
+                    "description", where), Yaml.texts(node, "permissions", where),
                     external == null || external.isNull() ? null : Yaml.flag(node, "external", where, false)));
         }
 
         List<MemberDecl> members = new ArrayList<>();
         Set<String> userIds = new HashSet<>();
+        Map<String, String> emails = new HashMap<>();
         List<JsonNode> memberNodes = Yaml.items(root, "members", source);
         for (int i = 0; i < memberNodes.size(); i++) {
             String where = source + ": members[" + i + "]";
             JsonNode node = memberNodes.get(i);
             Yaml.requireObject(node, where, MEMBER);
-            String userId = required(node, "user_id", where);
+            String userId = limited(required(node, "user_id", where), MAX_USER_FIELD, "user_id", where);
             if (!userIds.add(userId)) {
                 throw new CliException(where + ": member \"" + userId + "\" is declared twice");
             }
             boolean external = Yaml.flag(node, "external", where, false);
-            String role = Yaml.text(node, "role", where);
+            String role = stripped(node, "role", where);
             if (external == (role != null)) {
                 throw new CliException(where + ": member \"" + userId + "\" needs a company role (role: NAME), or "
                         + "external: true without one");
@@ -114,8 +131,16 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                             + statusText + "\"");
                 }
             }
-            members.add(new MemberDecl(userId, required(node, "email", where), Yaml.text(node, "first_name", where),
-                    Yaml.text(node, "last_name", where), role, external, status, assignments(node, where)));
+            String email = email(node, where);
+            String twin = emails.putIfAbsent(RoleIds.fold(email), email);
+            if (twin != null) {
+                throw new CliException(where + ": email \"" + email + "\" is declared twice" + (twin.equals(email) ? ""
+                        : " (as \"" + twin + "\": emails are compared ignoring case)"));
+            }
+            members.add(new MemberDecl(userId, email,
+                    limited(Yaml.text(node, "first_name", where), MAX_USER_FIELD, "first_name", where),
+                    limited(Yaml.text(node, "last_name", where), MAX_USER_FIELD, "last_name", where),
+                    role, external, status, assignments(node, where)));
         }
         return new ApplyFile(org, prune, roles, members);
     }
@@ -147,10 +172,37 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
         return assignments;
     }
 
+    /** A required text without its surrounding whitespace. */
     private static String required(JsonNode node, String field, String where) {
         String value = Yaml.text(node, field, where);
         if (value == null || value.isBlank()) {
             throw new CliException(where + ": " + field + " is required");
+        }
+        return value.strip();
+    }
+
+    /** An optional text without its surrounding whitespace; present but blank is an error. */
+    private static String stripped(JsonNode node, String field, String where) {
+        String value = Yaml.text(node, field, where);
+        if (value != null && value.isBlank()) {
+            throw new CliException(where + ": " + field + " must not be blank");
+        }
+        return value == null ? null : value.strip();
+    }
+
+    private static String email(JsonNode node, String where) {
+        String email = limited(required(node, "email", where), MAX_EMAIL, "email", where);
+        if (!EMAIL.matcher(email).matches()) {
+            throw new CliException(where + ": email must be an email address (name@domain), got \"" + email + "\"");
+        }
+        return email;
+    }
+
+    /** {@code value} (null included) when it is at most {@code max} characters long, as the server requires. */
+    private static String limited(String value, int max, String field, String where) {
+        if (value != null && value.length() > max) {
+            throw new CliException(where + ": " + field + " must be at most " + max + " characters, got "
+                    + value.length());
         }
         return value;
     }

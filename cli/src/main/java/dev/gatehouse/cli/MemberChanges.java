@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The part of a {@link Plan} about one declared member: the member created or its fields changed, and (when the file
@@ -29,22 +29,22 @@ final class MemberChanges {
     }
 
     static List<Change> memberChange(MemberDecl decl, Member member, Map<Long, String> roleNames,
-                                             Map<String, Long> roleIds) {
+                                     RoleIds roleIds) {
         String subject = "member \"" + decl.userId() + "\"";
         if (member == null) {
             List<String> details = new ArrayList<>();
             details.add("email " + decl.email());
             details.add(decl.external() ? "external" : "role \"" + decl.role() + "\"");
             if (decl.firstName() != null || decl.lastName() != null) {
-                details.add("name \"" + Objects.toString(decl.firstName(), "") + " "
-                        + Objects.toString(decl.lastName(), "") + "\"");
+                details.add("name \"" + String.join(" ", Stream.of(decl.firstName(),
+                        decl.lastName()).filter(Objects::nonNull).toList()) + "\"");
             }
             if (decl.status() != null && decl.status() != Status.ACTIVE) {
                 details.add(decl.status().name().toLowerCase(Locale.ROOT));
             }
             return List.of(new Change(Action.CREATE, subject, details, (org, ids) -> {
                 NewMember added = decl.external() ? NewMember.external(decl.userId(), decl.email())
-                        : NewMember.internal(decl.userId(), decl.email(), roleId(decl.role(), ids));
+                        : NewMember.internal(decl.userId(), decl.email(), ids.get(decl.role()));
                 if (decl.firstName() != null || decl.lastName() != null) {
                     added = added.withName(decl.firstName(), decl.lastName());
                 }
@@ -57,20 +57,13 @@ final class MemberChanges {
                 }
             }));
         }
-        if (decl.external() != member.external()) {
-            throw new CliException(subject + " is " + (member.external() ? "external" : "internal")
-                    + " in the organization: remove it to add it as " + (decl.external() ? "external" : "internal"));
-        }
         List<String> details = new ArrayList<>();
         String email = changed("email", member.email(), decl.email(), details);
         String firstName = changed("first_name", member.firstName(), decl.firstName(), details);
         String lastName = changed("last_name", member.lastName(), decl.lastName(), details);
         boolean roleChanges = false;
         if (!decl.external()) {
-            Long target = roleIds.get(decl.role());
-            if (target == null && decl.role().chars().allMatch(Character::isDigit)) {
-                target = Long.parseLong(decl.role());
-            }
+            Long target = roleIds.find(decl.role());
             if (!Objects.equals(target, member.roleId())) {
                 roleChanges = true;
                 details.add("role \"" + roleNames.getOrDefault(member.roleId(), String.valueOf(member.roleId()))
@@ -89,27 +82,25 @@ final class MemberChanges {
         boolean newRole = roleChanges;
         Status newStatus = status;
         return List.of(new Change(Action.CHANGE, subject, details, (org, ids) -> org.members().update(member.ref(),
-                new MemberUpdate(email, firstName, lastName, newRole ? roleId(decl.role(), ids) : null, newStatus))));
+                new MemberUpdate(email, firstName, lastName, newRole ? ids.get(decl.role()) : null, newStatus))));
     }
 
     static void assignmentDiff(MemberDecl decl, List<Assignment> current, boolean prune,
-                                       Map<Long, String> roleNames, Map<String, Long> roleIds,
-                                       Set<String> declaredRoles, Set<String> pruned, List<Change> changes,
-                                       List<Change> removals, List<String> kept) {
+                               Map<Long, String> roleNames, RoleIds roleIds, List<Change> changes,
+                               List<Change> removals, List<String> kept) {
         Map<ResourceRef, Assignment> held = new LinkedHashMap<>();
         current.forEach(a -> held.put(a.resource(), a));
         MemberRef member = MemberRef.user(decl.userId());
         for (AssignmentDecl a : decl.assignments()) {
             String subject = "assignment of \"" + decl.userId() + "\" on " + text(a.resource());
-            Plan.checkRole(a.role(), subject, declaredRoles, roleIds, pruned);
             Assignment now = held.get(a.resource());
             if (now == null) {
                 changes.add(new Change(Action.CREATE, subject, List.of("role \"" + a.role() + "\""),
-                        (org, ids) -> org.assignments().assign(a.resource(), member, roleId(a.role(), ids))));
-            } else if (!Objects.equals(roleIds.get(a.role()), now.roleId())) {
+                        (org, ids) -> org.assignments().assign(a.resource(), member, ids.get(a.role()))));
+            } else if (!Objects.equals(roleIds.find(a.role()), now.roleId())) {
                 changes.add(new Change(Action.CHANGE, subject, List.of("role \"" + roleNames.getOrDefault(now.roleId(),
                         String.valueOf(now.roleId())) + "\" -> \"" + a.role() + "\""),
-                        (org, ids) -> org.assignments().assign(a.resource(), member, roleId(a.role(), ids))));
+                        (org, ids) -> org.assignments().assign(a.resource(), member, ids.get(a.role()))));
             }
             held.remove(a.resource());
         }
@@ -122,14 +113,6 @@ final class MemberChanges {
                 kept.add(subject);
             }
         }
-    }
-
-    static Long roleId(String role, Map<String, Long> ids) {
-        Long id = ids.get(role);
-        if (id == null) {
-            id = Long.parseLong(role);
-        }
-        return id;
     }
 
     /** The declared value when it is set and differs from the current one (noting the change), else null. */

@@ -18,14 +18,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
  * What {@code gatehouse apply} would change to make an organization match an {@link ApplyFile}: each change with
  * what it changes, in the order it is applied — roles created and changed, then members, then resource roles, then
  * removals (resource roles, members, roles), so that what is referenced exists first and is removed last. Computed
- * from one read of the organization; every reference of the file (role names, permissions) is checked against it
- * before anything is applied. Custom roles are matched by name, members by user id; system roles are never changed.
+ * from one read of the organization, against which {@link ApplyRules} checks the whole file before anything is
+ * applied. Custom roles are matched by name ignoring case (as the server compares them), members by user id;
+ * system roles are never changed.
  * Not thread-safe.
  */
 final class Plan {
@@ -45,16 +47,16 @@ final class Plan {
     record Change(Action action, String subject, List<String> details, Step step) {
     }
 
-    /** Makes one change; {@code roleIds} maps every role name (and system role key) to its id, new roles included. */
+    /** Makes one change; {@code roleIds} resolves the file's role references, the roles it created included. */
     interface Step {
-        void apply(OrgClient org, Map<String, Long> roleIds);
+        void apply(OrgClient org, RoleIds roleIds);
     }
 
     private final List<Change> changes;
     private final List<String> kept;
-    private final Map<String, Long> roleIds;
+    private final RoleIds roleIds;
 
-    private Plan(List<Change> changes, List<String> kept, Map<String, Long> roleIds) {
+    private Plan(List<Change> changes, List<String> kept, RoleIds roleIds) {
         this.changes = List.copyOf(changes);
         this.kept = List.copyOf(kept);
         this.roleIds = roleIds;
@@ -68,74 +70,62 @@ final class Plan {
         return changes.stream().filter(c -> c.action() == action).count();
     }
 
-    /** Compares {@code file} with the organization as it is now. */
+    /** Compares {@code file} with the organization as it is now, once {@link ApplyRules} found it acceptable. */
     static Plan compute(OrgClient org, ApplyFile file, boolean prune) {
         List<Role> roles = org.roles().list().toList();
         Map<Long, String> roleNames = new HashMap<>();
-        Map<String, Long> roleIds = new HashMap<>();
         Map<String, Role> custom = new LinkedHashMap<>();
-        Set<String> systemNames = new TreeSet<>();
         for (Role role : roles) {
             roleNames.put(role.id(), role.name());
-            roleIds.putIfAbsent(role.name(), role.id());
-            if (role.system()) {
-                systemNames.add(role.name());
-                if (role.key() != null) {
-                    roleIds.putIfAbsent(role.key(), role.id());
-                    systemNames.add(role.key());
-                }
-            } else {
-                custom.put(role.name(), role);
+            if (!role.system()) {
+                custom.put(RoleIds.fold(role.name()), role);
             }
         }
-        Set<String> permissions = permissionsOf(org.model().definition());
+        RoleIds roleIds = RoleIds.of(roles);
+        JsonNode model = org.model().definition();
+        Map<String, Member> existing = new LinkedHashMap<>();
+        org.members().list().forEach(m -> existing.put(m.userId(), m));
+        Map<Long, List<Assignment>> read = new HashMap<>();
+        Function<Member, List<Assignment>> assignments = member -> read.computeIfAbsent(member.id(),
+                id -> org.assignments().ofMember(member.ref()).toList());
+
+        Set<String> declaredRoles = new LinkedHashSet<>();
+        file.roles().forEach(r -> declaredRoles.add(RoleIds.fold(r.name())));
+        Set<String> pruned = new TreeSet<>();
+        if (prune) {
+            custom.keySet().stream().filter(name -> !declaredRoles.contains(name)).forEach(pruned::add);
+        }
+        ApplyRules.check(file, roles, roleIds, permissionsOf(model), model != null
+                && model.path("external_roles").asBoolean(false), existing, pruned, assignments);
 
         List<Change> roleChanges = new ArrayList<>();
-        Set<String> declaredRoles = new LinkedHashSet<>();
         for (RoleDecl decl : file.roles()) {
-            if (systemNames.contains(decl.name())) {
-                throw new CliException("role \"" + decl.name() + "\" is a system role of the model: it cannot be "
-                        + "declared (members may still hold it)");
+            Role role = custom.get(RoleIds.fold(decl.name()));
+            if (role == null) {
+                roleIds.declare(decl.name());
             }
-            if (decl.permissions() != null) {
-                for (String permission : decl.permissions()) {
-                    if (!permissions.isEmpty() && !permissions.contains(permission)) {
-                        throw new CliException("role \"" + decl.name() + "\": unknown permission \"" + permission
-                                + "\" (not in the organization's model)");
-                    }
-                }
-            }
-            declaredRoles.add(decl.name());
-            roleChanges.addAll(roleChange(decl, custom.get(decl.name())));
+            roleChanges.addAll(roleChange(decl, role));
         }
-        Set<String> pruned = new TreeSet<>();
         List<Change> roleRemovals = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         for (Role role : custom.values()) {
-            if (!declaredRoles.contains(role.name())) {
-                if (prune) {
-                    pruned.add(role.name());
-                    roleRemovals.add(new Change(Action.REMOVE, "role \"" + role.name() + "\"", List.of(),
-                            (o, ids) -> o.roles().delete(role.id())));
-                } else {
-                    kept.add("role \"" + role.name() + "\"");
-                }
+            if (pruned.contains(RoleIds.fold(role.name()))) {
+                roleRemovals.add(new Change(Action.REMOVE, "role \"" + role.name() + "\"", List.of(),
+                        (o, ids) -> o.roles().delete(role.id())));
+            } else if (!declaredRoles.contains(RoleIds.fold(role.name()))) {
+                kept.add("role \"" + role.name() + "\"");
             }
         }
 
         List<Change> memberChanges = new ArrayList<>();
         List<Change> assignmentChanges = new ArrayList<>();
         List<Change> assignmentRemovals = new ArrayList<>();
-        Map<String, Member> existing = new LinkedHashMap<>();
-        org.members().list().forEach(m -> existing.put(m.userId(), m));
         for (MemberDecl decl : file.members()) {
-            checkRole(decl.role(), "member \"" + decl.userId() + "\"", declaredRoles, roleIds, pruned);
             Member member = existing.get(decl.userId());
             memberChanges.addAll(MemberChanges.memberChange(decl, member, roleNames, roleIds));
             if (decl.assignments() != null) {
-                List<Assignment> current = member == null ? List.of()
-                        : org.assignments().ofMember(member.ref()).toList();
-                MemberChanges.assignmentDiff(decl, current, prune, roleNames, roleIds, declaredRoles, pruned, assignmentChanges,
+                List<Assignment> current = member == null ? List.of() : assignments.apply(member);
+                MemberChanges.assignmentDiff(decl, current, prune, roleNames, roleIds, assignmentChanges,
                         assignmentRemovals, kept);
             }
         }
@@ -177,14 +167,16 @@ final class Plan {
             return List.of(new Change(Action.CREATE, subject, details, (org, ids) -> {
                 RoleInput input = new RoleInput(decl.name(), decl.description(),
                         decl.permissions() == null ? List.of() : decl.permissions(), decl.external(), null);
-                ids.put(decl.name(), org.roles().create(input).id());
+                ids.name(decl.name(), org.roles().create(input).id());
             }));
         }
-        if (decl.external() != null && decl.external() != role.external()) {
-            throw new CliException(subject + ": external cannot change once a role exists (it is "
-                    + role.external() + ")");
-        }
         List<String> details = new ArrayList<>();
+        String name = null;
+        if (!decl.name().equals(role.name())) {
+            // the same role to the server, which compares names ignoring case: the file's spelling is applied
+            name = decl.name();
+            details.add("name \"" + role.name() + "\" -> \"" + name + "\"");
+        }
         String description = null;
         if (decl.description() != null && !decl.description().equals(Objects.toString(role.description(), ""))) {
             description = decl.description();
@@ -201,23 +193,9 @@ final class Plan {
         if (details.isEmpty()) {
             return List.of();
         }
-        RoleInput changes = new RoleInput(null, description, permissions, null, null);
+        RoleInput changes = new RoleInput(name, description, permissions, null, null);
         return List.of(new Change(Action.CHANGE, subject, details, (org, ids) -> org.roles().update(role.id(),
                 changes)));
-    }
-
-    /** A role reference must name a declared role or one the organization has and keeps. */
-    static void checkRole(String role, String where, Set<String> declared, Map<String, Long> existing,
-                                  Set<String> pruned) {
-        if (role == null || declared.contains(role)) {
-            return;
-        }
-        if (pruned.contains(role)) {
-            throw new CliException(where + ": role \"" + role + "\" is not declared, so prune would remove it");
-        }
-        if (!existing.containsKey(role) && !role.chars().allMatch(Character::isDigit)) {
-            throw new CliException(where + ": no role \"" + role + "\" is declared or exists in the organization");
-        }
     }
 
     private static Set<String> permissionsOf(JsonNode model) {
@@ -254,7 +232,7 @@ final class Plan {
 
     /** Makes the changes in order, telling {@code applied} after each; the first failure stops it (and is thrown). */
     void apply(OrgClient org, java.util.function.Consumer<Change> applied) {
-        Map<String, Long> ids = new HashMap<>(roleIds);
+        RoleIds ids = roleIds.copy();
         for (Change change : changes) {
             change.step().apply(org, ids);
             applied.accept(change);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,118 @@ class ApplyCommandIT {
         Cli.Run missing = Cli.run(node, "apply", "-f", "/nonexistent/gatehouse.yaml", "--org", "1");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("cannot read /nonexistent/gatehouse.yaml");
+    }
+
+    @Test
+    void aFileTheServerWouldRefuseMidway_isRefusedWhole_withNothingChanged() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        fx.role(org, Map.of("name", "Outside", "permissions", List.of("canViewRoomDetails"), "external", true));
+        fx.member(org, "u-bob", agent);
+        String room = fx.room(org);
+        // every file's first change would create Fresh: after each refused run it must not exist
+        String fresh = "roles:\n  - name: Fresh\n    permissions: [canCloseRooms]\n";
+        List<String[]> cases = List.of(
+                new String[] {fresh + "members:\n  - {user_id: u-new, email: not-an-email, role: Fresh}\n",
+                        "email must be an email address (name@domain), got \"not-an-email\""},
+                new String[] {fresh + "members:\n  - {user_id: u-bob, email: u-bob@example.com, role: Agent, "
+                        + "status: invited}\n", "member \"u-bob\" is active: only a new member is invited"},
+                new String[] {fresh + "  - name: FRESH\n", "role \"FRESH\" is declared twice (as \"Fresh\": role "
+                        + "names are compared ignoring case)"},
+                new String[] {fresh + "members:\n  - {user_id: u-a, email: same@acme.test, role: Fresh}\n"
+                        + "  - {user_id: u-b, email: SAME@acme.test, role: Fresh}\n", "email \"SAME@acme.test\" is "
+                        + "declared twice (as \"same@acme.test\": emails are compared ignoring case)"},
+                new String[] {fresh + "  - {name: Outsider, external: true, permissions: [canViewRoomDetails]}\n"
+                        + "members:\n  - {user_id: u-int, email: int@acme.test, role: Outsider}\n",
+                        "member \"u-int\": role \"Outsider\" is external; a company role must be internal"},
+                new String[] {fresh + "members:\n  - {user_id: u-int, email: int@acme.test, role: outside}\n",
+                        "member \"u-int\": role \"outside\" is external; a company role must be internal"},
+                new String[] {fresh + "members:\n  - user_id: u-ext\n    email: ext@acme.test\n    external: true\n"
+                        + "    assignments: [{resource: room:" + room + ", role: Fresh}]\n", "assignment of \"u-ext\" on "
+                        + "room:" + room + ": role \"Fresh\" is internal; an external member may hold only external "
+                        + "roles"},
+                new String[] {fresh + "members:\n  - {user_id: u-new, email: U-BOB@example.com, role: Fresh}\n",
+                        "member \"u-new\": email \"U-BOB@example.com\" is held by member \"u-bob\""});
+        for (String[] c : cases) {
+            Cli.Run run = apply(org, file(c[0]), "--yes");
+            assertThat(run.exit()).as(c[1] + "\n" + run).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains(c[1]).doesNotContain("applied");
+            assertThat(roleNames(org)).as(c[1]).doesNotContain("Fresh");
+        }
+        assertThat(node.service().get(org.path() + "/members/user:u-bob").json().get("status").stringValue())
+                .isEqualTo("active");
+    }
+
+    @Test
+    void prune_isRefused_whenAKeptMemberStillHoldsTheRoleOnAResource() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String room = fx.room(org);
+        long roomRole = fx.role(org, "RoomRole", List.of("canViewRoomDetails"));
+        fx.assign(org, room, org.adminId(), roomRole);
+        fx.external(org, "u-ext");
+        Path pruning = file("prune: true\nroles:\n  - name: Staff\n    permissions: [canViewRoomDetails]\n"
+                + "members:\n" + admin(org));
+
+        Cli.Run run = apply(org, pruning, "--yes");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("role \"RoomRole\" is not declared, so prune would remove it, but member \""
+                + org.json().get("admin_member").get("user_id").stringValue() + "\" holds it on room:" + room);
+        assertThat(node.service().get(org.path() + "/members/user:u-ext").status()).isEqualTo(200);
+        assertThat(roleNames(org)).contains("RoomRole").doesNotContain("Staff");
+    }
+
+    @Test
+    void namesAndEmails_matchAsTheServerMatchesThem_soASecondApplyFindsNothing() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        fx.role(org, "Seller", List.of("canCreateRooms"));
+        Path declared = file("""
+                roles:
+                  - name: " Spacey "
+                    permissions: []
+                  - name: seller
+                    permissions: [canCreateRooms]
+                members:
+                  - user_id: " u-eve "
+                    email: " eve@acme.test "
+                    role: SELLER
+                """);
+
+        Cli.Run first = apply(org, declared, "--yes");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("+ role \"Spacey\"").contains("~ role \"seller\": name \"Seller\" -> "
+                + "\"seller\"").contains("+ member \"u-eve\": email eve@acme.test; role \"SELLER\"");
+        assertThat(roleNames(org)).contains("Spacey", "seller").doesNotContain("Seller");
+        JsonNode eve = node.service().get(org.path() + "/members/user:u-eve").json();
+        assertThat(eve.get("email").stringValue()).isEqualTo("eve@acme.test");
+        assertThat(eve.get("role_id").longValue()).isEqualTo(fx.roleId(org, "seller"));
+
+        Cli.Run again = apply(org, declared);
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.out()).startsWith("No changes");
+    }
+
+    @Test
+    void aRefusalOnlyTheServerCanSee_saysWhatWasAppliedAndWhatWasNot() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Path declared = file("""
+                roles:
+                  - name: Agent
+                    permissions: [canCreateRooms]
+                members:
+                  - user_id: u-ann
+                    email: ann@acme.test
+                    role: Agent
+                    assignments: [{resource: room:999999, role: Agent}]
+                  - user_id: u-ben
+                    email: ben@acme.test
+                    role: Agent
+                    assignments: [{resource: room:999998, role: Agent}]
+                """);
+
+        Cli.Run run = apply(org, declared, "--yes");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("applied 3 of 5 changes (the plan's first 3); + assignment of \"u-ann\" on "
+                + "room:999999 failed, and the 1 after it were not made: 404");
     }
 
     @Test

@@ -1,0 +1,214 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.cli.ApplyFile.AssignmentDecl;
+import dev.gatehouse.cli.ApplyFile.MemberDecl;
+import dev.gatehouse.cli.ApplyFile.RoleDecl;
+import dev.gatehouse.client.Assignments.Assignment;
+import dev.gatehouse.client.Members.Member;
+import dev.gatehouse.client.Members.Status;
+import dev.gatehouse.client.Roles.Role;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The server's rules that an apply file must meet against the organization as it is, checked in one place before a
+ * plan makes its first write — so that a file the server would refuse halfway is refused whole (exit 2, nothing
+ * changed), naming the member or role and the reason. What the file alone shows ({@link ApplyFile}) is checked
+ * there; this checks what needs the organization too:
+ * <ul>
+ *   <li>a declared role is no system role, holds only the model's permissions, is external only where the model
+ *       has external roles, and keeps the {@code external} it was created with;</li>
+ *   <li>every role a member or assignment names is declared or exists, and prune does not remove it;</li>
+ *   <li>a company role is internal; an external member holds only external roles on resources, in a model that
+ *       has external members; a member keeps its {@code external};</li>
+ *   <li>only a new (or still invited) member is {@code invited}: no member goes back to invited;</li>
+ *   <li>no declared email is held by a member the file does not declare (ignoring case): adds come before
+ *       prune's removals;</li>
+ *   <li>prune removes no role that a kept member still holds on a resource.</li>
+ * </ul>
+ * Changes the server refuses for reasons this cannot see (limits, another writer, a missing resource) still stop
+ * the plan midway; the command then says what was applied. Stateless apart from its inputs; not thread-safe.
+ */
+final class ApplyRules {
+
+    private final ApplyFile file;
+    private final Map<String, Role> custom;
+    private final Map<String, Role> systemByName;
+    private final Set<String> systemKeys;
+    private final Map<Long, Role> byId;
+    private final RoleIds ids;
+    private final Set<String> permissions;
+    private final boolean externalAllowed;
+    private final Map<String, RoleDecl> declared = new HashMap<>();
+
+    private ApplyRules(ApplyFile file, List<Role> roles, RoleIds ids, Set<String> permissions,
+                       boolean externalAllowed) {
+        this.file = file;
+        this.ids = ids;
+        this.permissions = permissions;
+        this.externalAllowed = externalAllowed;
+        this.custom = new HashMap<>();
+        this.systemByName = new HashMap<>();
+        this.byId = new HashMap<>();
+        this.systemKeys = new HashSet<>();
+        for (Role role : roles) {
+            byId.put(role.id(), role);
+            if (role.system()) {
+                systemByName.put(RoleIds.fold(role.name()), role);
+                if (role.key() != null) {
+                    systemKeys.add(role.key());
+                }
+            } else {
+                custom.put(RoleIds.fold(role.name()), role);
+            }
+        }
+        file.roles().forEach(r -> declared.put(RoleIds.fold(r.name()), r));
+    }
+
+    /**
+     * Fails with the first broken rule.
+     *
+     * @param members     the organization's members by user id
+     * @param pruned      the folded names of the custom roles prune removes (empty without prune)
+     * @param assignments a member's resource roles as they are now (read once per member, shared with the plan)
+     */
+    static void check(ApplyFile file, List<Role> roles, RoleIds ids, Set<String> permissions,
+                      boolean externalAllowed, Map<String, Member> members, Set<String> pruned,
+                      Function<Member, List<Assignment>> assignments) {
+        ApplyRules rules = new ApplyRules(file, roles, ids, permissions, externalAllowed);
+        rules.roles();
+        rules.members(members, pruned);
+        if (!pruned.isEmpty()) {
+            rules.pruneKeepsHeldRoles(members, pruned, assignments);
+        }
+    }
+
+    private void roles() {
+        for (RoleDecl decl : file.roles()) {
+            String subject = "role \"" + decl.name() + "\"";
+            if (systemByName.containsKey(RoleIds.fold(decl.name())) || systemKeys.contains(decl.name())) {
+                throw new CliException(subject + " is a system role of the model: it cannot be declared (members "
+                        + "may still hold it)");
+            }
+            if (decl.permissions() != null && !permissions.isEmpty()) {
+                for (String permission : decl.permissions()) {
+                    if (!permissions.contains(permission)) {
+                        throw new CliException(subject + ": unknown permission \"" + permission + "\" (not in the "
+                                + "organization's model)");
+                    }
+                }
+            }
+            if (Boolean.TRUE.equals(decl.external()) && !externalAllowed) {
+                throw new CliException(subject + ": the organization's model has no external roles");
+            }
+            Role existing = custom.get(RoleIds.fold(decl.name()));
+            if (existing != null && decl.external() != null && decl.external() != existing.external()) {
+                throw new CliException(subject + ": external cannot change once a role exists (it is "
+                        + existing.external() + ")");
+            }
+        }
+    }
+
+    private void members(Map<String, Member> members, Set<String> pruned) {
+        Map<String, Member> undeclaredEmails = new HashMap<>();
+        Set<String> declaredIds = new HashSet<>();
+        file.members().forEach(m -> declaredIds.add(m.userId()));
+        members.values().stream().filter(m -> !declaredIds.contains(m.userId()))
+                .forEach(m -> undeclaredEmails.put(RoleIds.fold(m.email()), m));
+        for (MemberDecl decl : file.members()) {
+            String subject = "member \"" + decl.userId() + "\"";
+            Member member = members.get(decl.userId());
+            if (decl.external() && !externalAllowed) {
+                throw new CliException(subject + ": the organization's model has no external members");
+            }
+            if (member != null && decl.external() != member.external()) {
+                throw new CliException(subject + " is " + (member.external() ? "external" : "internal")
+                        + " in the organization: remove it to add it as " + (decl.external() ? "external"
+                        : "internal"));
+            }
+            if (decl.role() != null) {
+                requireRole(decl.role(), subject, pruned);
+                if (external(decl.role())) {
+                    throw new CliException(subject + ": role \"" + decl.role() + "\" is external; a company role "
+                            + "must be internal");
+                }
+            }
+            if (decl.status() == Status.INVITED && member != null && member.status() != Status.INVITED) {
+                throw new CliException(subject + " is " + member.status().name().toLowerCase(Locale.ROOT)
+                        + ": only a new member is invited (status: active or deactivated)");
+            }
+            Member holder = undeclaredEmails.get(RoleIds.fold(decl.email()));
+            if (holder != null) {
+                throw new CliException(subject + ": email \"" + decl.email() + "\" is held by member \""
+                        + holder.userId() + "\", which the file does not declare (emails are compared ignoring "
+                        + "case)");
+            }
+            if (decl.assignments() != null) {
+                for (AssignmentDecl a : decl.assignments()) {
+                    String where = "assignment of \"" + decl.userId() + "\" on " + a.resource().type() + ":"
+                            + a.resource().id();
+                    requireRole(a.role(), where, pruned);
+                    if (decl.external() && !external(a.role())) {
+                        throw new CliException(where + ": role \"" + a.role() + "\" is internal; an external member "
+                                + "may hold only external roles");
+                    }
+                }
+            }
+        }
+    }
+
+    /** A role reference must name a declared role or one the organization has and keeps. */
+    private void requireRole(String role, String where, Set<String> pruned) {
+        if (declared.containsKey(RoleIds.fold(role))) {
+            return;
+        }
+        if (pruned.contains(RoleIds.fold(role))) {
+            throw new CliException(where + ": role \"" + role + "\" is not declared, so prune would remove it");
+        }
+        if (ids.find(role) == null) {
+            throw new CliException(where + ": no role \"" + role + "\" is declared or exists in the organization");
+        }
+    }
+
+    /** Whether the role a checked reference names is (or, declared, will be) external. */
+    private boolean external(String role) {
+        RoleDecl decl = declared.get(RoleIds.fold(role));
+        if (decl != null) {
+            Role existing = custom.get(RoleIds.fold(decl.name()));
+            return decl.external() != null ? decl.external() : existing != null && existing.external();
+        }
+        Role existing = byId.get(ids.get(role));
+        return existing != null && existing.external();
+    }
+
+    /**
+     * The server refuses to delete a role held on a resource. Members the file does not declare are removed
+     * before roles, and so are the undeclared resource roles of members with an {@code assignments} list; what
+     * remains are the resource roles of declared members whose assignments the file leaves alone.
+     */
+    private void pruneKeepsHeldRoles(Map<String, Member> members, Set<String> pruned,
+                                     Function<Member, List<Assignment>> assignments) {
+        Map<Long, String> prunedIds = new HashMap<>();
+        custom.values().stream().filter(r -> pruned.contains(RoleIds.fold(r.name())))
+                .forEach(r -> prunedIds.put(r.id(), r.name()));
+        for (MemberDecl decl : file.members()) {
+            Member member = members.get(decl.userId());
+            if (member == null || decl.assignments() != null) {
+                continue;
+            }
+            for (Assignment held : assignments.apply(member)) {
+                String role = prunedIds.get(held.roleId());
+                if (role != null) {
+                    throw new CliException("role \"" + role + "\" is not declared, so prune would remove it, but "
+                            + "member \"" + decl.userId() + "\" holds it on " + held.resource().type() + ":"
+                            + held.resource().id() + " (declare the role, or the member's assignments)");
+                }
+            }
+        }
+    }
+}
