@@ -5,28 +5,57 @@ import dev.gatehouse.client.OrgClient;
 import dev.gatehouse.client.ResourceRef;
 import dev.gatehouse.client.Roles.Role;
 import java.util.List;
+import java.util.Optional;
 
 /** Names on the command line turned into what the client takes: roles by id, name or key; members; resources. */
 final class Lookup {
 
+    private static final String ID = "id:";
+    private static final String NAME = "name:";
+
     private Lookup() {
     }
 
-    /** A role named by its id, its name or (system roles) its key. */
+    /**
+     * A role named by its id, its name (ignoring case, as the server compares names) or (system roles) its key —
+     * or explicitly by {@code id:N} or {@code name:NAME}. A bare number that is one role's id and another role's
+     * name is refused, naming both explicit forms, as the API refuses an ambiguous member: never a silent pick.
+     */
     static Role role(OrgClient org, String name) {
-        if (name.chars().allMatch(Character::isDigit) && !name.isEmpty()) {
-            return org.roles().get(Long.parseLong(name));
-        }
         List<Role> roles = org.roles().list().toList();
-        List<Role> named = roles.stream().filter(r -> r.name().equals(name)).toList();
+        if (name.startsWith(ID)) {
+            return byId(roles, name.substring(ID.length())).orElseThrow(() -> new CliException("no role with id "
+                    + name.substring(ID.length()) + " in organization " + org.id()));
+        }
+        boolean explicitName = name.startsWith(NAME);
+        String wanted = explicitName ? name.substring(NAME.length()) : name;
+        List<Role> named = roles.stream().filter(r -> r.name().equalsIgnoreCase(wanted)).toList();
         if (named.isEmpty()) {
-            named = roles.stream().filter(r -> name.equals(r.key())).toList();
+            named = roles.stream().filter(r -> wanted.equals(r.key())).toList();
         }
-        if (named.size() != 1) {
-            throw new CliException(named.isEmpty() ? "no role named \"" + name + "\" in organization " + org.id()
-                    : "several roles are named \"" + name + "\" in organization " + org.id() + ": name it by id");
+        if (named.size() > 1) {
+            throw new CliException("several roles are named \"" + wanted + "\" in organization " + org.id()
+                    + ": name it by id (id:N)");
         }
-        return named.get(0);
+        Optional<Role> byId = explicitName ? Optional.empty() : byId(roles, wanted);
+        if (!named.isEmpty() && byId.isPresent() && byId.get().id() != named.get(0).id()) {
+            throw new CliException("role \"" + wanted + "\" is ambiguous in organization " + org.id() + ": it is the "
+                    + "id of role \"" + byId.get().name() + "\" and the name of role " + named.get(0).id()
+                    + "; say id:" + wanted + " or name:" + wanted);
+        }
+        if (!named.isEmpty()) {
+            return named.get(0);
+        }
+        return byId.orElseThrow(() -> new CliException("no role named \"" + wanted + "\" in organization "
+                + org.id()));
+    }
+
+    private static Optional<Role> byId(List<Role> roles, String id) {
+        if (id.isEmpty() || !id.chars().allMatch(Character::isDigit) || id.length() > 18) {
+            return Optional.empty();
+        }
+        long wanted = Long.parseLong(id);
+        return roles.stream().filter(r -> r.id() == wanted).findFirst();
     }
 
     /** A member named by {@code --user} (the product's user id) or {@code --member-id} (Gatehouse's), exactly one. */

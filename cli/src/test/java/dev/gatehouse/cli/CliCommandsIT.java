@@ -100,6 +100,33 @@ class CliCommandsIT {
     }
 
     @Test
+    void role_namedByANumberThatIsAnotherRolesId_isRefusedAsAmbiguous() {
+        Fixtures.Org org = fx.org("rooms");
+        String admin = String.valueOf(fx.roleId(org, "Default Admin"));
+        long numbered = fx.role(org, admin, List.of("canViewRoomDetails"));
+        long unmatched = fx.role(org, "99999999", List.of("canViewRoomDetails"));
+
+        Cli.Run ambiguous = Cli.run(node, "members", "add", "--org", id(org), "--user", "u-x", "--email",
+                "x@acme.test", "--role", admin);
+        assertThat(ambiguous.exit()).as(ambiguous.toString()).isEqualTo(2);
+        assertThat(ambiguous.err()).contains("role \"" + admin + "\" is ambiguous").contains("id:" + admin)
+                .contains("name:" + admin);
+        assertThat(node.service().get(org.path() + "/members/user:u-x").status()).isEqualTo(404);
+
+        Cli.Run byName = Cli.run(node, "members", "add", "--org", id(org), "--user", "u-x", "--email",
+                "x@acme.test", "--role", "name:" + admin, "-o", "json");
+        assertThat(byName.exit()).as(byName.toString()).isZero();
+        assertThat(byName.json().get("role_id").longValue()).isEqualTo(numbered);
+        Cli.Run byId = Cli.run(node, "roles", "get", "id:" + admin, "--org", id(org), "-o", "json");
+        assertThat(byId.json().get("name").stringValue()).isEqualTo("Default Admin");
+        Cli.Run onlyAName = Cli.run(node, "roles", "get", "99999999", "--org", id(org), "-o", "json");
+        assertThat(onlyAName.exit()).as(onlyAName.toString()).isZero();
+        assertThat(onlyAName.json().get("id").longValue()).isEqualTo(unmatched);
+        assertThat(Cli.run(node, "roles", "get", "default admin", "--org", id(org), "-o", "json").json().get("name")
+                .stringValue()).isEqualTo("Default Admin");
+    }
+
+    @Test
     void members_addListGetUpdateRemove() {
         Fixtures.Org org = fx.org("rooms");
         fx.role(org, "Agent", List.of("canCreateRooms"));
