@@ -15,13 +15,16 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gatehouse events [--follow]}: an organization's change history. Without {@code --follow}, the newest
  * {@code --limit} events (newest first, or oldest first with {@code --oldest-first}); with it, every event committed
  * from now on (or after {@code --after-revision}), oldest first, one per line as it comes — until interrupted or, with
- * {@code --limit}, after that many. In JSON, a list is one array and a followed stream one object per line (NDJSON).
+ * {@code --limit}, after that many, or when its standard output closes ({@code | head}: exit 2, as export). In JSON, a
+ * list is one array and a followed stream one object per line (NDJSON).
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = "An organization's change history; --follow prints new events as they are committed.")
@@ -55,6 +58,9 @@ final class EventsCommand implements Callable<Integer> {
             description = "following, how often to ask for new events (default 1000 ms)")
     long intervalMillis;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     OrgOption org;
 
@@ -72,7 +78,7 @@ final class EventsCommand implements Callable<Integer> {
         try (GatehouseClient gatehouse = connection.open()) {
             OrgClient organization = gatehouse.org(org.id);
             if (follow) {
-                follow(organization);
+                return follow(organization);
             } else {
                 EventQuery query = narrowed(oldestFirst ? EventQuery.oldestFirst() : EventQuery.newestFirst());
                 try (Stream<Event> events = organization.events().list(query)) {
@@ -83,7 +89,7 @@ final class EventsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void follow(OrgClient organization) throws InterruptedException {
+    private int follow(OrgClient organization) throws InterruptedException {
         long after;
         if (afterRevision != null) {
             after = afterRevision;
@@ -104,7 +110,12 @@ final class EventsCommand implements Callable<Integer> {
                 while (each.hasNext() && (limit == null || printed < limit)) {
                     Event event = each.next();
                     out.println(json ? Output.LINES.writeValueAsString(event) : line(event));
-                    out.flush();
+                    if (out.checkError()) {
+                        // a PrintWriter swallows the broken pipe: without asking, it would poll for ever
+                        Said.done(spec, "standard output closed after " + printed
+                                + (printed == 1 ? " event" : " events") + "; stopped following");
+                        return ExitCodes.ERROR;
+                    }
                     after = event.revision();
                     printed++;
                 }
@@ -114,6 +125,7 @@ final class EventsCommand implements Callable<Integer> {
             }
             Thread.sleep(interval.toMillis());
         }
+        return ExitCodes.OK;
     }
 
     private EventQuery narrowed(EventQuery query) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -259,6 +260,35 @@ class CliCommandsIT {
         assertThat(event.get("object_type").stringValue()).isEqualTo("member");
         assertThat(event.get("action").stringValue()).isEqualTo("created");
         assertThat(event.get("after").get("user_id").stringValue()).isEqualTo("u-fay");
+    }
+
+    @Test
+    @Timeout(60)
+    void eventsFollow_stopsWithExitTwo_whenItsStandardOutputCloses() {
+        Fixtures.Org org = fx.org("rooms");
+        fx.role(org, "Agent", List.of("canCreateRooms"));
+        StringBuilder received = new StringBuilder();
+        Writer closedAfterALine = new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                if (received.indexOf("\n") >= 0) {
+                    throw new IOException("Broken pipe");
+                }
+                received.append(chars, offset, length);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Cli.Run run = Cli.run(Cli.env(node), System.in, closedAfterALine, "events", "--org", id(org), "--follow",
+                "--after-revision", "0", "--interval", "50", "-o", "json");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("standard output closed after 1 event; stopped following");
     }
 
     @Test
