@@ -333,6 +333,14 @@ class CliCommandsIT {
         Cli.Run malformed = Cli.run(env, System.in, get);
         assertThat(malformed.exit()).isEqualTo(2);
         assertThat(malformed.err()).contains("is not valid YAML");
+        // the parser's message quotes the offending line: in a config file, that line may hold a key
+        for (String secretLine : List.of("key: \"ghm_TOPSECRETKEYVALUE\n", "key: ghm_TOPSECRETKEYVALUE: x\n")) {
+            Files.writeString(config, "url: http://127.0.0.1:1\n" + secretLine);
+            Cli.Run leaking = Cli.run(env, System.in, get);
+            assertThat(leaking.exit()).as(leaking.toString()).isEqualTo(2);
+            assertThat(leaking.err()).contains("is not valid YAML").contains("line 2")
+                    .doesNotContain("TOPSECRET");
+        }
         Map<String, String> nothing = Map.of("HOME", "/nonexistent/gatehouse-test-home");
         Cli.Run noKey = Cli.run(nothing, System.in, get);
         assertThat(noKey.exit()).isEqualTo(2);
