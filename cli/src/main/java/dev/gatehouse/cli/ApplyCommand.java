@@ -86,9 +86,9 @@ final class ApplyCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
                 return ExitCodes.ERROR;
             }
-            out.println("Applied: " + plan.count(Plan.Action.CREATE) + " created, " + plan.count(Plan.Action.CHANGE)
-                    + " changed, " + plan.count(Plan.Action.REMOVE) + " removed.");
-            out.flush();
+            // a confirmation of writes, like every other write's: standard output holds only the plan
+            Said.done(spec, "applied: " + plan.count(Plan.Action.CREATE) + " created, "
+                    + plan.count(Plan.Action.CHANGE) + " changed, " + plan.count(Plan.Action.REMOVE) + " removed");
             return ExitCodes.OK;
         }
     }

@@ -104,7 +104,8 @@ class ApplyCommandIT {
 
         Cli.Run applied = apply(org, declared, "--yes");
         assertThat(applied.exit()).as(applied.toString()).isZero();
-        assertThat(applied.out()).contains("Applied: 5 created, 0 changed, 0 removed.");
+        assertThat(applied.err()).contains("gatehouse apply: applied: 5 created, 0 changed, 0 removed");
+        assertThat(applied.out()).doesNotContain("applied");
         JsonNode ann = node.service().get(org.path() + "/members/user:u-ann").json();
         assertThat(ann.get("role_id").longValue()).isEqualTo(fx.roleId(org, "Agent"));
         assertThat(ann.get("first_name").stringValue()).isEqualTo("Ann");
@@ -222,7 +223,8 @@ class ApplyCommandIT {
                 new String[] {fresh + "members:\n  - {user_id: u-new, email: not-an-email, role: Fresh}\n",
                         "email must be an email address (name@domain), got \"not-an-email\""},
                 new String[] {fresh + "members:\n  - {user_id: u-bob, email: u-bob@example.com, role: Agent, "
-                        + "status: invited}\n", "member \"u-bob\" is active: only a new member is invited"},
+                        + "status: invited}\n",
+                        "member \"u-bob\" is active: only a new member is invited"},
                 new String[] {fresh + "  - name: FRESH\n", "role \"FRESH\" is declared twice (as \"Fresh\": role "
                         + "names are compared ignoring case)"},
                 new String[] {fresh + "members:\n  - {user_id: u-a, email: same@acme.test, role: Fresh}\n"
