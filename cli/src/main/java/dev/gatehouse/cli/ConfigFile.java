@@ -55,6 +55,16 @@ final class ConfigFile {
             return new Profile(null, null, path);
         }
         Yaml.requireObject(root, path + "", TOP);
+        // every profile, not only the one in use: a typo in prod must not wait for the day prod is used
+        JsonNode profiles = root.path("profiles");
+        if (!profiles.isMissingNode() && !profiles.isNull()) {
+            if (!profiles.isObject()) {
+                throw new CliException(path + ": profiles must be a mapping of names to profiles");
+            }
+            for (String name : profiles.propertyNames()) {
+                Yaml.requireObject(profiles.get(name), path + ": profiles." + name, PROFILE);
+            }
+        }
         String selected = profileName != null ? profileName : Yaml.text(root, "default_profile", path + "");
         String url = Yaml.text(root, "url", path + "");
         String key = Yaml.text(root, "key", path + "");

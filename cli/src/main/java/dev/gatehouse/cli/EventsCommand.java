@@ -72,6 +72,9 @@ final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (limit != null && limit < 0) {
+            throw new CliException("--limit must be 0 or more, got " + limit);
+        }
         if (intervalMillis < 10) {
             throw new CliException("--interval must be at least 10 ms, got " + intervalMillis);
         }

@@ -292,6 +292,14 @@ class CliCommandsIT {
     }
 
     @Test
+    void events_refuseANegativeLimit_sayingWhy() {
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run run = Cli.run(node, "events", "--org", id(org), "-n", "-1");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("--limit must be 0 or more, got -1");
+    }
+
+    @Test
     void urlAndKey_comeFromTheFlag_elseTheEnvironment_elseTheConfigFile() throws IOException {
         Fixtures.Org org = fx.org("rooms");
         Path config = Files.createTempFile("gatehouse-config", ".yaml");
@@ -324,6 +332,16 @@ class CliCommandsIT {
         // and the flag beats it
         assertThat(Cli.run(env, System.in, concat(get, "--key", TestNode.SERVICE_KEY, "--url", node.baseUrl()))
                 .exit()).isZero();
+
+        String valid = Files.readString(config);
+        Files.writeString(config, valid + "  typo:\n    kee: x\n");
+        Map<String, String> fileOnly = new java.util.HashMap<>(env);
+        fileOnly.remove("GATEHOUSE_URL");
+        fileOnly.remove("GATEHOUSE_KEY");
+        Cli.Run typoElsewhere = Cli.run(fileOnly, System.in, get);
+        assertThat(typoElsewhere.exit()).as(typoElsewhere.toString()).isEqualTo(2);
+        assertThat(typoElsewhere.err()).contains("profiles.typo: unknown field \"kee\"");
+        Files.writeString(config, valid);
 
         Cli.Run unknownProfile = Cli.run(env, System.in, concat(get, "--profile", "nope"));
         assertThat(unknownProfile.exit()).isEqualTo(2);
