@@ -103,6 +103,9 @@ public final class GrantService {
         List<String> added = ordered.stream()
                 .filter(p -> before == null || !before.permissions().contains(p)).toList();
         access.requireNoEscalation(caller, model, new Grant(Set.copyOf(added), List.of(), false));
+        if (before != null && before.permissions().contains(model.management().roles())) {
+            requireNotLastManager(h, model, orgId, member, ordered);
+        }
         GrantSet after = null;
         if (ordered.isEmpty()) {
             grants.delete(h, orgId, member.id());
@@ -126,6 +129,24 @@ public final class GrantService {
         if (before != null) {
             store.delete(tx.handle(), orgId, member.id());
             tx.change(orgId, ObjectType.MEMBER_GRANTS, member.id(), Action.DELETED, LoggedGrants.of(before), null);
+        }
+    }
+
+    /**
+     * The last active member able to manage roles keeps that ability (409 {@code last_role_manager}), whether it
+     * holds it through its company role or, as here, a grant: taking the grant away must leave another.
+     */
+    private void requireNotLastManager(Handle h, PermissionModel model, long orgId, Member member, List<String> after) {
+        String manage = model.management().roles();
+        if (after.contains(manage) || !member.active() || member.roleId() == null
+                || roles.find(h, orgId, member.roleId()).map(r -> r.permissions().contains(manage)).orElse(false)
+                || !roles.manages(h, orgId, model, member.id(), member.roleId())) {
+            return;
+        }
+        if (roles.countManagers(h, orgId, model, member.id(), 0L) == 0) {
+            throw ConflictException.about(member, "last_role_manager", "member " + member.id() + " is the last active "
+                    + "member of organization " + orgId + " able to manage roles (\"" + manage + "\", through its "
+                    + "grant); the grant cannot be taken away");
         }
     }
 

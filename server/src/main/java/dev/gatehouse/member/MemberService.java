@@ -382,13 +382,13 @@ public final class MemberService {
     private void requireNotLastManager(Handle h, PermissionModel model, long orgId, Member current, Member after) {
         String manage = model.management().roles();
         boolean managesNow = current.active() && current.roleId() != null
-                && roles.find(h, orgId, current.roleId()).map(r -> r.permissions().contains(manage)).orElse(false);
+                && roles.manages(h, orgId, model, current.id(), current.roleId());
         if (!managesNow) {
             return;
         }
-        boolean managesAfter = after != null && after.active()
-                && roles.find(h, orgId, after.roleId()).map(r -> r.permissions().contains(manage)).orElse(false);
-        if (!managesAfter && roles.countManagers(h, orgId, manage, current.id(), 0L) == 0) {
+        boolean managesAfter = after != null && after.active() && after.roleId() != null
+                && roles.manages(h, orgId, model, current.id(), after.roleId());
+        if (!managesAfter && roles.countManagers(h, orgId, model, current.id(), 0L) == 0) {
             throw ConflictException.about(current, "last_role_manager", "member " + current.id() + " is the last active member "
                     + "of organization " + orgId + " able to manage roles (\"" + manage + "\"); it cannot be "
                     + (after == null ? "removed" : after.active() ? "demoted" : "deactivated"));

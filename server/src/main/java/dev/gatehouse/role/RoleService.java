@@ -135,8 +135,8 @@ public final class RoleService {
         }
         String manage = model.management().roles();
         if (current.permissions().contains(manage) && !permissions.contains(manage)
-                && roles.countManagers(h, orgId, manage, 0L, roleId) == 0
-                && roles.countManagers(h, orgId, manage, 0L, 0L) > 0) {
+                && roles.countManagers(h, orgId, model, 0L, roleId) == 0
+                && roles.countManagers(h, orgId, model, 0L, 0L) > 0) {
             throw ConflictException.about(current, "last_role_manager", "removing \"" + manage + "\" from role "
                     + roleId + " would leave organization " + orgId + " without an active member able to manage roles");
         }

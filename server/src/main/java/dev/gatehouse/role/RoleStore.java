@@ -1,6 +1,8 @@
 package dev.gatehouse.role;
 
 import dev.gatehouse.json.Json;
+import dev.gatehouse.model.MemberGrants;
+import dev.gatehouse.model.PermissionModel;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -9,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -97,14 +100,39 @@ public final class RoleStore {
     }
 
     /**
-     * Active internal members whose company role grants {@code permission}, leaving out one member and/or
-     * the holders of one role (0 for none): "who could still manage roles after this change".
+     * Whether a member {@code m} (alias) of role {@code r} may manage roles: its role grants {@code :perm} (unless the
+     * role is {@code :xr}, whose permissions are being changed), or it holds a grant of it and its role is one the
+     * model lets take grants ({@code :takers}, empty when the permission cannot be granted) — the engine's rule, and
+     * {@code Access}'s for a caller.
      */
-    public long countManagers(Handle h, long orgId, String permission, long excludeMember, long excludeRole) {
-        return h.createQuery("SELECT count(*) FROM members m JOIN roles r ON r.id = m.role_id WHERE m.org_id = :org "
-                        + "AND m.status = 'active' AND :perm = ANY (r.permissions) AND m.id <> :xm AND r.id <> :xr")
-                .bind("org", orgId).bind("perm", permission).bind("xm", excludeMember).bind("xr", excludeRole)
-                .mapTo(Long.class).one();
+    private static final String MANAGES = "(:perm = ANY (r.permissions) AND r.id <> :xr OR r.system_key = ANY (:takers) "
+            + "AND EXISTS (SELECT 1 FROM member_grants g WHERE g.org_id = m.org_id AND g.member_id = m.id "
+            + "AND :perm = ANY (g.permissions)))";
+
+    /**
+     * Active internal members able to manage roles (the model's {@code management.roles}, through their company role
+     * or a grant, {@link #MANAGES}), leaving out one member and/or what one role's permissions give (0 for none):
+     * "who could still manage roles after this change".
+     */
+    public long countManagers(Handle h, long orgId, PermissionModel model, long excludeMember, long excludeRole) {
+        return managers(h.createQuery("SELECT count(*) FROM members m JOIN roles r ON r.id = m.role_id "
+                + "WHERE m.org_id = :org AND m.status = 'active' AND m.id <> :xm AND " + MANAGES), model)
+                .bind("org", orgId).bind("xm", excludeMember).bind("xr", excludeRole).mapTo(Long.class).one();
+    }
+
+    /** Whether the member, holding role {@code roleId}, would be able to manage roles ({@link #MANAGES}). */
+    public boolean manages(Handle h, long orgId, PermissionModel model, long memberId, long roleId) {
+        return managers(h.createQuery("SELECT EXISTS (SELECT 1 FROM members m JOIN roles r ON r.id = :role "
+                + "AND r.org_id = m.org_id WHERE m.id = :member AND m.org_id = :org AND " + MANAGES + ")"), model)
+                .bind("org", orgId).bind("member", memberId).bind("role", roleId).bind("xr", 0L)
+                .mapTo(Boolean.class).one();
+    }
+
+    private static Query managers(Query query, PermissionModel model) {
+        String permission = model.management().roles();
+        MemberGrants bounds = model.memberGrants();
+        List<String> takers = bounds.permissions().contains(permission) ? bounds.roles() : List.of();
+        return query.bind("perm", permission).bindArray("takers", String.class, takers);
     }
 
     private static String json(RoleVisibility visibility) {

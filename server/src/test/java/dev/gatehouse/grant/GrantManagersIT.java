@@ -1,0 +1,71 @@
+package dev.gatehouse.grant;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The last active member able to manage roles keeps that ability, and a member who manages roles through a grant
+ * counts as one: the others may then be demoted, deactivated or removed, and the grant of the last cannot be taken
+ * away.
+ */
+class GrantManagersIT {
+
+    private static TestNode node;
+    private static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        Http.Res created = node.service().post("/v1/models", Map.of("id", "grantmgr", "name", "Managers by grant",
+                "description", "roles.manage may be granted to Managers",
+                "categories", List.of(Map.of("key", "admin", "name", "Administration")),
+                "permissions", List.of(Map.of("key", "roles.manage", "category", "admin"),
+                        Map.of("key", "members.manage", "category", "admin")),
+                "system_roles", List.of(Map.of("key", "admin", "name", "Admin", "permissions",
+                                List.of("roles.manage", "members.manage"), "default_for_admin", true),
+                        Map.of("key", "manager", "name", "Manager", "permissions", List.of("members.manage"))),
+                "management", Map.of("roles", "roles.manage", "members", "members.manage",
+                        "assignments", "members.manage"),
+                "member_grants", Map.of("permissions", List.of("roles.manage"), "roles", List.of("manager"))));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void aMemberManagingRolesThroughAGrant_countsAsOne() {
+        Fixtures.Org org = fx.org("grantmgr");
+        long mia = fx.member(org, "mia", fx.roleId(org, "Manager"));
+        assertThat(node.service().put(org.path() + "/members/mia/grants", Map.of("permissions",
+                List.of("roles.manage"))).status()).isEqualTo(200);
+
+        Http.Res adminGone = node.service().patch(org.path() + "/members/" + org.adminId(),
+                Map.of("status", "deactivated"));
+        assertThat(adminGone.status()).as("mia still manages roles: %s", adminGone).isEqualTo(200);
+
+        Http.Res grantGone = node.service().put(org.path() + "/members/mia/grants", Map.of("permissions", List.of()));
+        assertThat(grantGone.status()).as("%s", grantGone).isEqualTo(409);
+        assertThat(grantGone.get("code").stringValue()).isEqualTo("last_role_manager");
+        Http.Res miaGone = node.service().patch(org.path() + "/members/" + mia, Map.of("status", "deactivated"));
+        assertThat(miaGone.status()).as("%s", miaGone).isEqualTo(409);
+        assertThat(node.service().get(org.path() + "/members/mia/grants").get("permissions").toString())
+                .contains("roles.manage");
+
+        assertThat(node.service().patch(org.path() + "/members/" + org.adminId(), Map.of("status", "active"))
+                .status()).isEqualTo(200);
+        assertThat(node.service().put(org.path() + "/members/mia/grants", Map.of("permissions", List.of()))
+                .status()).as("another manages roles again").isEqualTo(200);
+    }
+}
