@@ -85,7 +85,7 @@ final class EngineReader implements DecisionEngine {
     /** Says, for people, why {@link DecidingRole} found no role. */
     private static String whyNoRole(long memberId, long member, ResourceIndex index, String resourceId) {
         if (!MemberTable.active(member)) {
-            return "member " + memberId + " is deactivated";
+            return "member " + memberId + " is not active (deactivated, or invited and not yet accepted)";
         }
         if (index == null) {
             return "external member: no company role applies outside resources";

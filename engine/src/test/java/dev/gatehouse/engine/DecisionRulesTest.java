@@ -73,7 +73,8 @@ class DecisionRulesTest {
         Decision deactivated = engine.explain(ORG, FRANK, "doc.read", "doc", "d9");
         assertThat(deactivated).extracting(Decision::allowed, Decision::path, Decision::roleId)
                 .containsExactly(false, Decision.Path.NONE, null);
-        assertThat(deactivated.reason()).isEqualTo("member " + FRANK + " is deactivated");
+        assertThat(deactivated.reason()).isEqualTo("member " + FRANK
+                + " is not active (deactivated, or invited and not yet accepted)");
     }
 
     @Test

@@ -84,7 +84,7 @@ public final class OidcService {
         }
         if (!engine.isActive(orgId, memberId)) {
             throw new UnauthenticatedException("key_member_inactive", "the token's member " + memberId
-                    + " is deactivated");
+                    + " is not active (deactivated, or invited and not yet accepted)");
         }
         return new Principal.Member(credentialId(token), orgId, memberId, true);
     }
