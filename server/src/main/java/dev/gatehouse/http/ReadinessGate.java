@@ -40,7 +40,9 @@ public final class ReadinessGate implements Dialect {
                     try {
                         feed.requireInSync();
                         route.handler().handle(ctx);
-                        if (ctx.res().getHeader(REVISION) == null) {
+                        // an error never carries one (a route that answers its own error, as an import does,
+                        // returns normally), so a refused write never looks committed
+                        if (ctx.statusCode() < 400 && ctx.res().getHeader(REVISION) == null) {
                             ctx.header(REVISION, Long.toString(feed.applied()));
                         }
                     } finally {

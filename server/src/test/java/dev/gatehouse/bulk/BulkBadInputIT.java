@@ -110,6 +110,7 @@ class BulkBadInputIT {
         assertThat(res.get("line").longValue()).isEqualTo(line);
         assertThat(res.get("committed_lines").longValue()).isZero();
         assertThat(res.get("resume_from_line").longValue()).isEqualTo(1);
+        assertThat(res.header("Gatehouse-Revision")).as("an error never looks committed").isNull();
         assertThat(node.service().get(org.path() + "/roles?limit=1000").json().get("items"))
                 .extracting(r -> r.get("name").stringValue()).doesNotContain("Fine");
         assertThat(node.appliedRevision()).as("nothing was committed").isEqualTo(revision);
