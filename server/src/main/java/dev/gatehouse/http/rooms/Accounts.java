@@ -64,8 +64,8 @@ final class Accounts {
         Organization org = orgs.getByAccount(principal, UUID.fromString(raw));
         LogContext.org(org.id());
         if (!RoomsPermissions.servedByRooms(org.modelId())) {
-            throw new InvalidInputException("not_a_rooms_account", "account " + raw + " (organization " + org.id()
-                    + ") uses the model \"" + org.modelId() + "\"; the Rooms API serves only organizations on the \""
+            throw new InvalidInputException("not_a_rooms_account", "account " + raw
+                    + " uses the model \"" + org.modelId() + "\"; the Rooms API serves only organizations on the \""
                     + RoomsPermissions.MODEL + "\" (v6) and \"" + RoomsPermissions.MODEL_V5 + "\" (v5) models");
         }
         Account account = new Account(principal, org, models.require(org.modelId()));

@@ -238,6 +238,11 @@ final class Wire {
                 f.error(name, "must be an array of 32-bit integers");
                 return out;
             }
+            if (out.contains(item.intValue())) {
+                // a user's offices and regions are sets: a repeated id is a mistake, not a second membership
+                f.error(name, "must not repeat an id; " + item.intValue() + " is given twice");
+                return out;
+            }
             out.add(item.intValue());
         }
         return out;

@@ -132,6 +132,10 @@ class RoomsOfficesIT {
             error(a.admin.post(a.base + "/offices", Map.of("name", "O", "regionId", missing)), 400, "INVALID_INPUT",
                     "regionId");
         }
+        error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Office")
+                .with("offices", List.of(a.office, a.office))), 400, "INVALID_INPUT", "offices", "twice");
+        error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Region")
+                .with("regions", List.of(a.region, a.region))), 400, "INVALID_INPUT", "regions", "twice");
         for (int missing : List.of(999999, other.region)) {
             error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Region")
                     .with("regions", List.of(missing))), 400, "INVALID_INPUT", "regions", "no region " + missing);

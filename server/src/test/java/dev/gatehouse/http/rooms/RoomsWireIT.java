@@ -113,6 +113,8 @@ class RoomsWireIT {
         Fixtures.Org close = fx.org("close");
         Http.Res refused = node.as(close.adminKey()).get("/restapi/v2/accounts/" + close.accountId() + "/roles");
         error(refused, 400, "NOT_A_ROOMS_ACCOUNT", "\"close\"", "\"rooms\"");
+        assertThat(refused.get("message").stringValue()).as("the account by its GUID alone")
+                .contains(close.accountId()).doesNotContain("organization " + close.id());
         error(node.service().get("/restapi/v2/accounts/" + close.accountId()), 400, "NOT_A_ROOMS_ACCOUNT");
     }
 
