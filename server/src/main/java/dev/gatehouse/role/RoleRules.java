@@ -43,6 +43,7 @@ final class RoleRules {
                     case TOO_MANY_FIELDS -> errors.put("visibility.user_field_ids", "at most " + rule.maxFields()
                             + " fields, got " + visibility.userFieldIds().size());
                     case REPEATED_FIELD -> errors.put("visibility.user_field_ids", "must not repeat a field");
+                    case BLANK_FIELD -> errors.put("visibility.user_field_ids", "must not hold an empty field id");
                 }
             });
         }

@@ -26,7 +26,9 @@ public record RoleVisibility(List<String> userFieldIds, String unassigned) {
         /** More user fields than the rule's {@code maxFields}. */
         TOO_MANY_FIELDS,
         /** A user field listed twice. */
-        REPEATED_FIELD
+        REPEATED_FIELD,
+        /** A user field id that is empty or only spaces: no record has such a field. */
+        BLANK_FIELD
     }
 
     /**
@@ -46,6 +48,9 @@ public record RoleVisibility(List<String> userFieldIds, String unassigned) {
         }
         if (visibility.userFieldIds().stream().distinct().count() != visibility.userFieldIds().size()) {
             return Optional.of(Problem.REPEATED_FIELD);
+        }
+        if (visibility.userFieldIds().stream().anyMatch(String::isBlank)) {
+            return Optional.of(Problem.BLANK_FIELD);
         }
         return Optional.empty();
     }

@@ -29,6 +29,8 @@ class RoleVisibilityTest {
                 RoleVisibility.ALLOW_UNASSIGNED))).contains(RoleVisibility.Problem.TOO_MANY_FIELDS);
         assertThat(RoleVisibility.problem(RULE, List.of(), new RoleVisibility(List.of("a", "a"),
                 RoleVisibility.ALLOW_UNASSIGNED))).contains(RoleVisibility.Problem.REPEATED_FIELD);
+        assertThat(RoleVisibility.problem(RULE, List.of(), new RoleVisibility(List.of("a", " "),
+                RoleVisibility.ALLOW_UNASSIGNED))).contains(RoleVisibility.Problem.BLANK_FIELD);
     }
 
     @Test

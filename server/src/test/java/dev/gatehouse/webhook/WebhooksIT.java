@@ -166,6 +166,12 @@ class WebhooksIT {
         assertThat(res.status()).isEqualTo(400);
         assertThat(res.get("errors").propertyNames()).contains("object_types", "status", "colour");
         assertThat(node.service().post(org.path() + "/webhooks", Map.of()).status()).isEqualTo(400);
+        // a filter value the change log does not know would never match: refused, not kept silently
+        Http.Res unknown = node.service().post(org.path() + "/webhooks", Map.of("url", "https://example.com/",
+                "object_types", List.of("nope"), "actions", List.of("exploded")));
+        assertThat(unknown.status()).as("%s", unknown).isEqualTo(400);
+        assertThat(unknown.get("errors").propertyNames()).contains("object_types", "actions");
+        assertThat(unknown.get("errors").get("object_types").stringValue()).contains("nope").contains("role");
 
         Http user = fx.keyFor(org, fx.member(org, "viewer", fx.roleId(org, "User")));
         assertThat(user.post(org.path() + "/webhooks", Map.of("url", "https://example.com/")).status()).isEqualTo(403);

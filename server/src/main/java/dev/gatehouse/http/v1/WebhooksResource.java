@@ -1,5 +1,7 @@
 package dev.gatehouse.http.v1;
 
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
@@ -111,8 +113,8 @@ final class WebhooksResource {
         f.allowOnly(create ? CREATE_FIELDS : UPDATE_FIELDS);
         String url = f.text("url", create, 2048);
         String description = f.string("description", false, 500);
-        List<String> objectTypes = tokens(f, "object_types");
-        List<String> actions = tokens(f, "actions");
+        List<String> objectTypes = tokens(f, "object_types", ObjectType.values().stream().map(ObjectType::wire).toList());
+        List<String> actions = tokens(f, "actions", Action.values().stream().map(Action::wire).toList());
         String status = f.string("status", false, 16);
         if (status != null && !STATUSES.contains(status)) {
             f.error("status", "must be active or paused");
@@ -122,11 +124,15 @@ final class WebhooksResource {
         return new WebhookInput(url, description, objectTypes, actions, status, Boolean.TRUE.equals(rotate));
     }
 
-    private static List<String> tokens(Fields f, String name) {
+    /** A filter's values, each one the change log knows: an unknown one would never match, silently. */
+    private static List<String> tokens(Fields f, String name, List<String> known) {
         List<String> values = f.strings(name, false, 50, 64);
         if (values != null) {
             for (String v : values) {
                 String problem = V1.nameProblem(v);
+                if (problem == null && !known.contains(v)) {
+                    problem = "\"" + Fields.abbreviate(v) + "\" is none of " + known;
+                }
                 if (problem != null) {
                     f.error(name, problem);
                     return null;
