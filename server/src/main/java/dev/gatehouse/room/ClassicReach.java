@@ -2,7 +2,6 @@ package dev.gatehouse.room;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentService;
-import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.ClassicHierarchy;
@@ -36,9 +35,7 @@ final class ClassicReach {
 
     /**
      * Moves {@code member}'s reach from what {@code before} (null: a new user) gave it to what {@code after} gives it:
-     * roles on places it no longer reaches are taken away, new ones given. A member key may narrow its own reach but
-     * not widen it (403 {@code privilege_escalation}): an Office-level Manager adding itself to another office would
-     * manage rooms it may not, as inviting a Manager of a wider level is refused.
+     * roles on places it no longer reaches are taken away, new ones given.
      */
     void update(Tx tx, Caller caller, PermissionModel model, long orgId, Member member, RoomsProfile before,
                 RoomsProfile after) {
@@ -46,12 +43,6 @@ final class ClassicReach {
         String key = role == null ? null : role.systemKey();
         Set<Place> old = before == null ? Set.of() : places(key, before);
         Set<Place> now = places(key, after);
-        if (!caller.isService() && caller.memberId() == member.id()) {
-            now.stream().filter(place -> !old.contains(place)).findFirst().ifPresent(place -> {
-                throw new ForbiddenException("privilege_escalation", "a user may not widen its own reach: it does "
-                        + "not manage " + place.type() + " " + place.id() + " now");
-            });
-        }
         for (Place place : old) {
             if (!now.contains(place)) {
                 assignments.find(tx, orgId, place.type(), place.id(), member.id()).ifPresent(held ->

@@ -302,32 +302,6 @@ class RoomsClassicIT {
                 .isEqualTo(204);
     }
 
-    /**
-     * A Manager may narrow its own reach but not widen it — adding itself to an office or region it does not manage
-     * would hand it the rooms there, as inviting a Manager of a wider level would, which it may not.
-     */
-    @Test
-    void aManager_mayNotWidenItsOwnReach() {
-        ClassicAccount a = new ClassicAccount(node, fx);
-        int selfId = a.acceptedManager("Sal", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers");
-        Http self = a.as(selfId);
-        int agentRole = a.role("Agent");
-        int elsewhere = a.room(a.as(a.acceptedAgent("Eve", a.o2)), "Elsewhere", a.o2, agentRole);
-        assertThat(self.get(a.base + "/rooms/" + elsewhere).status()).isEqualTo(404);
-
-        error(self.post(a.base + "/users/" + selfId + "/add_to_office", Map.of("officeId", a.o2)), 403,
-                "PRIVILEGE_ESCALATION", "reach");
-        assertThat(self.get(a.base + "/rooms/" + elsewhere).status()).as("nothing changed").isEqualTo(404);
-        assertThat(node.service().get(a.org.path() + "/members/" + selfId + "/assignments").get("items"))
-                .hasSize(1);
-
-        int other = a.acceptedManager("Oli", "Office", List.of(a.o1), List.of());
-        assertThat(self.post(a.base + "/users/" + other + "/add_to_office", Map.of("officeId", a.o2)).status())
-                .as("another user's reach, within the gates").isEqualTo(204);
-        assertThat(self.post(a.base + "/users/" + selfId + "/remove_from_office", Map.of("officeId", a.o1))
-                .status()).as("narrowing its own").isEqualTo(204);
-    }
-
     @Test
     void v6OnlyCalls_onAV5Company_are400_andChangeNothing() {
         ClassicAccount a = new ClassicAccount(node, fx);
