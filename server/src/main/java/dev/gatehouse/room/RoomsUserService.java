@@ -66,6 +66,11 @@ public final class RoomsUserService {
         ClassicKind(String roleKey) {
             this.roleKey = roleKey;
         }
+
+        /** The kind with its article, for messages: "an admin", "a manager". */
+        String withArticle() {
+            return ("aeiou".indexOf(roleKey.charAt(0)) >= 0 ? "an " : "a ") + roleKey;
+        }
     }
 
     /**
@@ -144,7 +149,7 @@ public final class RoomsUserService {
                         + in.kind().roleKey + " needs a v5 (classic) company, on the \"" + RoomsPermissions.MODEL_V5
                         + "\" model; this one uses \"" + model.id() + "\"");
             }
-            rules.requireMayInvite(h, caller, model, in.accessLevel(), "inviting a " + in.kind().roleKey);
+            rules.requireMayInvite(h, caller, model, in.accessLevel(), "inviting " + in.kind().withArticle());
             if (in.defaultOfficeId() != null) {
                 offices.requireOffices(h, orgId, in.kind() == ClassicKind.AGENT ? "officeId" : "defaultOfficeId",
                         List.of(in.defaultOfficeId()));

@@ -199,7 +199,7 @@ class RoomsClassicIT {
         Map<String, Object> newAgent = Map.of("firstName", "New", "lastName", "Agent", "email", "new@classic.test",
                 "officeId", a.o1);
         error(ada.post(a.base + "/users/invite_classic_agent", newAgent), 403, "PERMISSION_REQUIRED",
-                "canManageCompanyMembers");
+                "canManageCompanyMembers", "inviting an agent");
         error(plain.post(a.base + "/users/invite_classic_agent", newAgent), 403, "PERMISSION_REQUIRED",
                 "canManageCompanyMembers");
         error(members.post(a.base + "/users/invite_classic_admin", Map.of("firstName", "New", "lastName", "Admin",
