@@ -190,6 +190,10 @@ public final class HttpServer {
             rejectParameter("query parameter", param.getKey(), Text.problem(param.getKey(), false));
             for (String value : param.getValue()) {
                 rejectParameter("query parameter", param.getKey(), Text.problem(value, false));
+                if (value.indexOf('\uFFFD') >= 0 || param.getKey().indexOf('\uFFFD') >= 0) {
+                    // the server decodes bytes that are not UTF-8 into U+FFFD: tell them from a U+FFFD sent as such
+                    rejectParameter("query parameter", param.getKey(), Text.encodingProblem(ctx.queryString()));
+                }
             }
         }
     }

@@ -1,6 +1,11 @@
 package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +59,35 @@ public final class Text {
             }
         }
         return null;
+    }
+
+    /**
+     * Null when the percent-encoded {@code raw} (a URI's query) decodes to UTF-8, else what is wrong with it: the
+     * server turns bytes that are not UTF-8 into U+FFFD, which this tells from a U+FFFD sent as such.
+     */
+    public static String encodingProblem(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+            int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
+            if (c == '%' && hi >= 0 && lo >= 0) {
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()));
+            return null;
+        } catch (CharacterCodingException e) {
+            return "is not valid UTF-8 once percent-decoded";
+        }
     }
 
     /** Whether {@code instant} lies within years 1 to 9999 in UTC. */

@@ -116,6 +116,21 @@ class HostileValuesIT {
     }
 
     /** A 400 problem whose field errors name {@code field}. */
+    /**
+     * A query value whose bytes are not UTF-8 is refused like one holding a control character; the server's own
+     * decoding would have turned it into U+FFFD and answered as if that had been sent.
+     */
+    @Test
+    void queryValuesThatAreNotUtf8_areRefused_whileAReplacementCharacterSentAsSuchPasses() {
+        for (String bad : List.of("x%ED%A0%BD", "x%FF", "%C0%80")) {
+            Http.Res res = node.service().get(org.path() + "/members?q=" + bad);
+            assertNamed(res, "q");
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_parameter");
+        }
+        assertThat(node.service().get(org.path() + "/members?q=%EF%BF%BD").status()).isEqualTo(200);
+        assertThat(node.service().get(org.path() + "/events?object_id=x%FF").status()).isEqualTo(400);
+    }
+
     private static void assertNamed(Http.Res res, String field) {
         assertThat(res.status()).as("%s", res).isEqualTo(400);
         assertThat(res.header("Content-Type")).startsWith("application/problem+json");
