@@ -147,6 +147,13 @@ class BulkBadInputIT {
             assertThat(res.status()).as(query).isEqualTo(400);
             assertThat(res.get("code").stringValue()).as(query).isEqualTo("invalid_parameter");
         }
+        for (String query : List.of("bogus=1", "chunk_lines=1&chunk_lines=2", "chunk_line=5")) {
+            Http.Res res = importBody(node.service(), org.id(), query, FIRST + "\n");
+            assertThat(res.status()).as(query).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as(query).isEqualTo("invalid_query");
+        }
+        assertThat(node.service().get(org.path() + "/roles?limit=1000").json().get("items"))
+                .extracting(r -> r.get("name").stringValue()).doesNotContain("Fine");
     }
 
     @Test

@@ -40,6 +40,8 @@ final class BulkResource {
     private static final Set<String> BODY_TYPES = Set.of(NDJSON, "application/ndjson", "application/jsonl",
             "application/json-lines", "application/json", "text/plain");
 
+    /** The query parameters an import reads; any other, or one given twice, is refused before any line. */
+    private static final List<String> IMPORT_PARAMETERS = List.of("chunk_lines", "from_line");
     /** What is left of a failed import's body is read and dropped up to this many bytes. */
     static final long DRAIN_BYTES = 64L << 20;
 
@@ -151,6 +153,13 @@ final class BulkResource {
     }
 
     private ImportOptions options(Context ctx) {
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (!IMPORT_PARAMETERS.contains(name) || values.size() > 1) {
+                String problem = values.size() > 1 ? "given more than once" : "unknown parameter";
+                throw new InvalidInputException("invalid_query", Fields.abbreviate(name) + ": " + problem
+                        + "; an import reads " + IMPORT_PARAMETERS, Map.of(Fields.abbreviate(name), problem));
+            }
+        });
         int chunk = (int) longParam(ctx, "chunk_lines", ImportOptions.DEFAULT_CHUNK_LINES, 1,
                 ImportOptions.MAX_CHUNK_LINES);
         long from = longParam(ctx, "from_line", 1, 1, Long.MAX_VALUE / 2);
