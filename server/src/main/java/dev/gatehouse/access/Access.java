@@ -160,20 +160,19 @@ public final class Access {
     }
 
     /**
-     * No privilege escalation through a member's company role: its per-member grants count only while its role is
-     * one the model lets take them ({@code member_grants}), and stay stored while it holds another. Moving a member
-     * from a role that takes none to one that does hands its stored grants out again, so the caller must hold each
-     * of them, as granting them needs ({@code GrantService}); the new role itself is judged by
+     * No privilege escalation through a member's company role: its per-member grants count only while it is active
+     * in a role the model lets take them ({@code member_grants}), and stay stored otherwise. Moving a member to such
+     * a role, or reactivating it in one, hands its stored grants out again when they did not count before, so the
+     * caller must hold each of them, as granting them needs ({@code GrantService}); the role itself is judged by
      * {@link #requireNoEscalation}. Service keys are exempt.
      *
-     * @param fromRoleKey the system key of the member's role before (null: a custom role, or none)
-     * @param toRoleKey   the system key of its new role (null: a custom role)
+     * @param countedBefore whether the member's grants counted before the change (active, in a role taking them)
+     * @param toRoleKey     the system key of the role it holds after (null: a custom role)
      */
-    public void requireNoEscalationMoving(Handle h, Caller caller, PermissionModel model, long orgId, long memberId,
-                                          String fromRoleKey, String toRoleKey) {
+    public void requireNoEscalationGrants(Handle h, Caller caller, PermissionModel model, long orgId, long memberId,
+                                          boolean countedBefore, String toRoleKey) {
         MemberGrants bounds = model.memberGrants();
-        if (caller.isService() || !bounds.allowed() || toRoleKey == null || !bounds.roles().contains(toRoleKey)
-                || fromRoleKey != null && bounds.roles().contains(fromRoleKey)) {
+        if (caller.isService() || countedBefore || !takesGrants(model, toRoleKey)) {
             return;
         }
         List<String> granted = CallerStore.memberState(h, orgId, memberId).map(CallerStore.KeyState::granted)
@@ -182,8 +181,14 @@ public final class Access {
                 .toList();
         if (!beyond.isEmpty()) {
             throw new ForbiddenException("privilege_escalation", "member " + memberId + "'s grants of " + beyond
-                    + " count again under the role \"" + toRoleKey + "\", and the caller does not hold them");
+                    + " would count again under the role \"" + toRoleKey + "\", and the caller does not hold them");
         }
+    }
+
+    /** Whether the model lets members of the role with this system key (null: a custom role) take grants. */
+    public static boolean takesGrants(PermissionModel model, String roleKey) {
+        MemberGrants bounds = model.memberGrants();
+        return bounds.allowed() && roleKey != null && bounds.roles().contains(roleKey);
     }
 
     private static Actor actor(Principal principal) {

@@ -202,13 +202,16 @@ public final class MemberService {
             throw InvalidInputException.field("role_id", "external members hold no company role");
         }
         Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
-        if (!Objects.equals(roleId, current.roleId())) {
+        String status = in.status() == null ? current.status() : in.status();
+        boolean reactivated = Member.DEACTIVATED.equals(current.status()) && Member.ACTIVE.equals(status);
+        if (roleId != null && (!Objects.equals(roleId, current.roleId()) || reactivated)) {
+            // moving a member to a role, or reactivating it in one, hands the role (and grants it takes) out
             Role to = requireCompanyRole(h, caller, model, orgId, roleId);
             String from = current.roleId() == null ? null
                     : roles.find(h, orgId, current.roleId()).map(Role::systemKey).orElse(null);
-            access.requireNoEscalationMoving(h, caller, model, orgId, current.id(), from, to.systemKey());
+            access.requireNoEscalationGrants(h, caller, model, orgId, current.id(),
+                    current.active() && Access.takesGrants(model, from), to.systemKey());
         }
-        String status = in.status() == null ? current.status() : in.status();
         if (Member.INVITED.equals(status) && !current.invited()) {
             throw InvalidInputException.field("status", "member " + current.id() + " is " + current.status()
                     + "; only a new member is invited");

@@ -87,6 +87,34 @@ class GrantEscalationIT {
         assertThat(preview.status()).as("%s", preview).isEqualTo(403);
     }
 
+    /** Reactivating a member hands its role and the grants it takes back out: judged as moving it there is. */
+    @Test
+    void reactivatingAMember_needsItsRoleAndTheGrantsItRevives() {
+        long otto = fx.member(org, "otto", manager);
+        assertThat(node.service().put(org.path() + "/members/otto/grants", Map.of("permissions",
+                List.of("room.delete"))).status()).isEqualTo(200);
+        assertThat(node.service().patch(org.path() + "/members/" + otto, Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+        Http.Res back = lead.patch(org.path() + "/members/" + otto, Map.of("status", "active"));
+        assertThat(back.status()).as("%s", back).isEqualTo(403);
+        assertThat(back.get("detail").stringValue()).contains("room.delete");
+        assertThat(node.service().get(org.path() + "/members/otto").get("status").stringValue())
+                .isEqualTo("deactivated");
+
+        long adam = fx.member(org, "adam", fx.roleId(org, "Admin"));
+        assertThat(node.service().patch(org.path() + "/members/" + adam, Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+        Http.Res admin = lead.patch(org.path() + "/members/" + adam, Map.of("status", "active"));
+        assertThat(admin.status()).as("a role the caller could not hand out: %s", admin).isEqualTo(403);
+        assertThat(admin.get("code").stringValue()).isEqualTo("privilege_escalation");
+
+        long ned = fx.member(org, "ned", agent);
+        assertThat(node.service().patch(org.path() + "/members/" + ned, Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+        assertThat(lead.patch(org.path() + "/members/" + ned, Map.of("status", "active")).status())
+                .as("a role within the caller's own, no grants").isEqualTo(200);
+    }
+
     @Test
     void theServiceKey_orAMoveRevivingNothing_passes() {
         long noah = fx.member(org, "noah", agent);
