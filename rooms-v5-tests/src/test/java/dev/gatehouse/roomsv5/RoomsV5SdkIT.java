@@ -221,10 +221,17 @@ class RoomsV5SdkIT {
         assertThat(c.allowed(rita.getUserId(), "canEditAnyRoomRole", r2.getRoomId())).isTrue();
         assertThat(c.allowed(olga.getUserId(), "canEditAnyRoomRole", r2.getRoomId())).isFalse();
 
-        // Olga may manage members (her grant): she widens her own reach to office Three, invites an agent, locks it
+        // Olga may manage members (her grant) where she manages: not in office Three, until the admin places her
+        // there; then she invites an agent and locks it
         DesignatedOffice three = new DesignatedOffice();
         three.setOfficeId(c.o3);
-        new UsersApi(olgaClient).addUserToOffice(c.acct, olga.getUserId(), three);
+        assertThatThrownBy(() -> new UsersApi(olgaClient).addUserToOffice(c.acct, olga.getUserId(), three))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getResponseBody()).contains("PRIVILEGE_ESCALATION");
+                });
+        assertThat(c.allowed(olga.getUserId(), "canEditAnyRoomRole", r3.getRoomId())).isFalse();
+        new UsersApi(c.admin).addUserToOffice(c.acct, olga.getUserId(), three);
         assertThat(c.allowed(olga.getUserId(), "canEditAnyRoomRole", r3.getRoomId())).isTrue();
         User bo = new UsersApi(olgaClient).inviteClassicAgent(c.acct, agent("Bo", c.o1));
         LockedOutDetails reason = new LockedOutDetails();

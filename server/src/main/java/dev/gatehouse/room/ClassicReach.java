@@ -2,6 +2,7 @@ package dev.gatehouse.room;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.ClassicHierarchy;
@@ -35,7 +36,11 @@ final class ClassicReach {
 
     /**
      * Moves {@code member}'s reach from what {@code before} (null: a new user) gave it to what {@code after} gives it:
-     * roles on places it no longer reaches are taken away, new ones given.
+     * roles on places it no longer reaches are taken away, new ones given. A member key places users — itself
+     * included — only where it manages itself (it holds a role there or above): reach is where a Manager's
+     * permissions apply, so an Office-level Manager placing anyone in another office would hand out power there that
+     * it has not (403 {@code privilege_escalation}), as assigning the role on that office through {@code /v1} is
+     * refused.
      */
     void update(Tx tx, Caller caller, PermissionModel model, long orgId, Member member, RoomsProfile before,
                 RoomsProfile after) {
@@ -43,6 +48,12 @@ final class ClassicReach {
         String key = role == null ? null : role.systemKey();
         Set<Place> old = before == null ? Set.of() : places(key, before);
         Set<Place> now = places(key, after);
+        for (Place place : now) {
+            if (!old.contains(place) && !caller.holdsRoleOn(tx.handle(), place.type(), place.id())) {
+                throw new ForbiddenException("privilege_escalation", "the caller does not manage " + place.type()
+                        + " " + place.id() + ", so it may not place a user there");
+            }
+        }
         for (Place place : old) {
             if (!now.contains(place)) {
                 assignments.find(tx, orgId, place.type(), place.id(), member.id()).ifPresent(held ->

@@ -302,6 +302,35 @@ class RoomsClassicIT {
                 .isEqualTo(204);
     }
 
+    /**
+     * A Manager granted canManageCompanyMembers places users — itself included — only where it manages: placing
+     * anyone in another office would hand out the Manager role there, which assigning it through /v1 is refused.
+     */
+    @Test
+    void aManager_placesUsersOnlyWhereItManages() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int selfId = a.acceptedManager("Sal", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers");
+        Http self = a.as(selfId);
+        int other = a.acceptedManager("Oli", "Office", List.of(a.o1), List.of());
+        int elsewhere = a.room(a.as(a.acceptedAgent("Eve", a.o2)), "Elsewhere", a.o2, a.role("Agent"));
+        int before = a.userCount();
+
+        for (int user : List.of(selfId, other)) {
+            error(self.post(a.base + "/users/" + user + "/add_to_office", Map.of("officeId", a.o2)), 403,
+                    "PRIVILEGE_ESCALATION", "office " + a.o2);
+        }
+        error(self.post(a.base + "/users/invite_classic_manager", a.manager("Nia", "Office", List.of(a.o2),
+                List.of())), 403, "PRIVILEGE_ESCALATION", "office " + a.o2);
+        assertThat(a.userCount()).isEqualTo(before);
+        assertThat(a.as(other).get(a.base + "/rooms/" + elsewhere).status()).as("nothing changed").isEqualTo(404);
+
+        int third = a.acceptedManager("Tia", "Office", List.of(a.o2), List.of());
+        assertThat(self.post(a.base + "/users/" + third + "/add_to_office", Map.of("officeId", a.o1)).status())
+                .as("into an office it manages").isEqualTo(204);
+        assertThat(self.post(a.base + "/users/" + selfId + "/remove_from_office", Map.of("officeId", a.o1))
+                .status()).as("narrowing its own reach").isEqualTo(204);
+    }
+
     @Test
     void v6OnlyCalls_onAV5Company_are400_andChangeNothing() {
         ClassicAccount a = new ClassicAccount(node, fx);
