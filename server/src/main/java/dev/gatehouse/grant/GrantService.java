@@ -10,6 +10,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.MemberGrants;
 import dev.gatehouse.model.OrgModels;
@@ -91,6 +92,9 @@ public final class GrantService {
         MemberGrants bounds = model.memberGrants();
         requireGrantable(model, permissions);
         caller.require(model.management().members(), "changing a member's grants");
+        // a member's grants are part of it (a v5 Manager's flags): changed only by who may change the member
+        members.requireMay(h, caller, model, MemberRules.Action.MANAGE, member, member.roleId(), member.external(),
+                "changing a member's grants");
         GrantSet before = grants.find(h, orgId, member.id()).orElse(null);
         Set<String> wanted = new LinkedHashSet<>(permissions);
         List<String> ordered = bounds.permissions().stream().filter(wanted::contains).toList();

@@ -19,8 +19,12 @@ import static dev.gatehouse.store.SqlTime.utc;
 final class RoomsUserStore {
 
     /** The access level of a member, stored or defaulted (see {@link RoomsProfile}). */
-    private static final String LEVEL = "coalesce(p.access_level, CASE WHEN r.default_for_admin THEN 'Admin' "
-            + "ELSE 'Contributor' END)";
+    /**
+     * A user's access level: Admin while it holds the default admin role, however it got there (a member promoted
+     * to it keeps the profile it had), else its profile's, else Contributor.
+     */
+    private static final String LEVEL = "CASE WHEN r.default_for_admin THEN 'Admin' "
+            + "ELSE coalesce(p.access_level, 'Contributor') END";
     private static final String FROM = " FROM members m JOIN roles r ON r.id = m.role_id "
             + "LEFT JOIN rooms_profiles p ON p.member_id = m.id "
             + "LEFT JOIN member_grants g ON g.org_id = m.org_id AND g.member_id = m.id "
@@ -36,13 +40,13 @@ final class RoomsUserStore {
     }
 
     /**
-     * The access level of a member (null: one being added) holding company role {@code roleId}: its stored level,
-     * else the default for the role (Admin for the model's default admin role, else Contributor).
+     * The access level of a member (null: one being added) holding company role {@code roleId}: Admin while the role
+     * is the model's default admin role, else its stored level, else Contributor ({@link #LEVEL}).
      */
     AccessLevel level(Handle h, long orgId, Long memberId, Long roleId) {
-        String level = h.createQuery("SELECT coalesce((SELECT access_level FROM rooms_profiles WHERE member_id = :m "
-                        + "AND org_id = :org), CASE WHEN (SELECT default_for_admin FROM roles WHERE id = :role "
-                        + "AND org_id = :org) THEN 'Admin' ELSE 'Contributor' END)")
+        String level = h.createQuery("SELECT CASE WHEN coalesce((SELECT default_for_admin FROM roles WHERE id = :role "
+                        + "AND org_id = :org), false) THEN 'Admin' ELSE coalesce((SELECT access_level FROM rooms_profiles "
+                        + "WHERE member_id = :m AND org_id = :org), 'Contributor') END")
                 .bind("m", memberId).bind("org", orgId).bind("role", roleId).mapTo(String.class).one();
         return AccessLevel.parse(level).orElseThrow();
     }

@@ -331,6 +331,21 @@ class RoomsClassicIT {
                 .status()).as("narrowing its own reach").isEqualTo(204);
     }
 
+    /** A Manager's flags are its grants, part of the user: changed only by who may change that user. */
+    @Test
+    void aManagersFlags_areChangedOnlyByWhoMayChangeIt() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http low = a.as(a.acceptedManager("Lou", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms"));
+        int high = a.acceptedManager("Hal", "Company", List.of(), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms");
+        String grants = a.org.path() + "/members/" + high + "/grants";
+        Http.Res stripped = low.put(grants, Map.of("permissions", List.of()));
+        assertThat(stripped.status()).as("%s", stripped).isEqualTo(403);
+        assertThat(stripped.get("code").stringValue()).isEqualTo("access_level_too_high");
+        assertThat(node.service().get(grants).get("permissions")).hasSize(2);
+    }
+
     @Test
     void v6OnlyCalls_onAV5Company_are400_andChangeNothing() {
         ClassicAccount a = new ClassicAccount(node, fx);

@@ -222,6 +222,28 @@ class RoomsRulesIT {
         assertThat(a.admin.get(a.base + "/users/" + target).get("isLockedOut").booleanValue()).isTrue();
     }
 
+    /**
+     * A holder of the default admin role is at the Admin level however it got the role: a user promoted to it keeps
+     * the profile of its old level, which must not leave it within a Contributor-level user manager's reach.
+     */
+    @Test
+    void aUserPromotedToDefaultAdmin_isAtTheAdminLevel() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int manager = a.role("User manager", false, "canManageMemberSameAccessLevel",
+                "canManageMemberLowerAccessLevel");
+        int pat = a.user("Pat", agent, "Contributor");
+        assertThat(node.service().patch(a.org.path() + "/members/" + pat, Map.of("role_id", a.defaultAdminRole()))
+                .status()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/users/" + pat).get("accessLevel").stringValue()).isEqualTo("Admin");
+        Http max = a.as(a.user("Max", manager, "Contributor"));
+        error(max.post(a.base + "/users/" + pat + "/lock", Map.of("reason", "x")), 403, "ACCESS_LEVEL_TOO_HIGH");
+        Http.Res demoted = max.patch(a.org.path() + "/members/" + pat, Map.of("role_id", manager));
+        assertThat(demoted.status()).as("%s", demoted).isEqualTo(403);
+        assertThat(demoted.get("code").stringValue()).isEqualTo("access_level_too_high");
+        assertThat(a.admin.get(a.base + "/users/" + pat).get("isLockedOut").booleanValue()).isFalse();
+    }
+
     @Test
     void lockedUsers_cannotAct_andTheLastAdminCannotBeLockedOrRemoved() {
         RoomsAccount a = new RoomsAccount(node, fx);
