@@ -134,7 +134,7 @@ public final class AssignmentBatch {
         }
         Assignment before = current.get(key);
         service.rules().requireMayAssign(tx.handle(), caller, model, type, w.resourceId(), w.member(),
-                before != null, what);
+                before != null, w.expiresAt(), what);
         Role role = roleCache.computeIfAbsent(w.roleId(), id -> roles.find(tx.handle(), orgId, id)).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + w.roleId() + " not found in organization " + orgId));
         if (w.member().external() && !role.external()) {

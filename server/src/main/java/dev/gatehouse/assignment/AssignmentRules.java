@@ -7,6 +7,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.store.Tx;
 import java.util.Map;
+import java.time.Instant;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -52,10 +53,10 @@ public interface AssignmentRules {
     /**
      * 403 unless the caller may give {@code member} a role on a resource that exists and that it sees (the service
      * checked both first, so implementations need not read the resource again; {@code replacing}: the member
-     * holds one there already).
+     * holds one there already; {@code endsAt}: when the role given ends, null for never).
      */
     default void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type,
-                                  String resourceId, Member member, boolean replacing, String what) {
+                                  String resourceId, Member member, boolean replacing, Instant endsAt, String what) {
     }
 
     /**
@@ -110,8 +111,9 @@ public interface AssignmentRules {
 
             @Override
             public void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type,
-                                         String resourceId, Member member, boolean replacing, String what) {
-                of(model).requireMayAssign(h, caller, model, type, resourceId, member, replacing, what);
+                                         String resourceId, Member member, boolean replacing, Instant endsAt,
+                                         String what) {
+                of(model).requireMayAssign(h, caller, model, type, resourceId, member, replacing, endsAt, what);
             }
 
             @Override

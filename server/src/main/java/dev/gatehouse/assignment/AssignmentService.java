@@ -74,7 +74,8 @@ public final class AssignmentService {
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
         AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
-        rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, current.assignment() != null, what);
+        rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, current.assignment() != null,
+                stored(expiresAt), what);
         return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, current);
     }
 

@@ -14,6 +14,7 @@ import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
+import java.time.Instant;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -292,7 +293,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
 
     @Override
     public void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
-                                 Member member, boolean replacing, String what) {
+                                 Member member, boolean replacing, Instant endsAt, String what) {
         if (!isRoom(type)) {
             caller.require(model.management().assignments(), what);
             return;
@@ -307,6 +308,13 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         if (current != null && current.revoked()) {
             throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
                     + roomId + " is revoked; restore it instead");
+        }
+        if (current != null && current.accessEndsAt() != null
+                && (endsAt == null || endsAt.isAfter(current.accessEndsAt()))) {
+            // lifting or postponing a scheduled revocation restores access, whatever route: Rooms' restore_access gate
+            requireRoomPermission(h, caller, resourceId, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
+                    current.invitedBy(), what + " (its access to the room is to end " + current.accessEndsAt()
+                            + "; lifting that is restoring access)");
         }
         if (replacing && RoomsPermissions.classic(model.id())) {
             requireClassicRoomUserChange(h, caller, roomId, current == null ? null : current.invitedBy(), what);

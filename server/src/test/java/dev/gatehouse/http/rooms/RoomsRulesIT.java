@@ -480,6 +480,35 @@ class RoomsRulesIT {
                 .extracting(u -> u.get("userId").intValue()).contains(byHana).doesNotContain(byAdmin);
     }
 
+    /**
+     * A scheduled revocation is lifted only by who may restore access, whatever the route: through /v1, giving the
+     * role again without an end (or a later one) is restoring access, as Rooms' restore_access is.
+     */
+    @Test
+    void liftingAScheduledRevocation_needsManageAccess_throughV1Too() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int editor = a.role("Editor", false, "canEditAnyRoomRole", "canViewRoomDetails");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        Http ed = a.as(a.user("Ed", editor, "Contributor"));
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "ed@acme.test", editor);
+        int guest = a.invite(a.admin, room, "guest@out.test", buyer);
+        String path = a.base + "/rooms/" + room + "/users/" + guest;
+        assertThat(a.admin.post(path + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z")).status())
+                .isEqualTo(204);
+        error(ed.post(path + "/restore_access", Map.of()), 403, "PERMISSION_REQUIRED");
+        String v1 = a.org.path() + "/resources/room/" + room + "/assignments/id:" + guest;
+        for (Map<String, Object> body : List.<Map<String, Object>>of(Map.of("role_id", buyer),
+                Map.of("role_id", buyer, "expires_at", "3000-01-01T00:00:00Z"))) {
+            Http.Res lifted = ed.put(v1, body);
+            assertThat(lifted.status()).as("%s", lifted).isEqualTo(403);
+            assertThat(lifted.get("detail").stringValue()).contains("canManageAnyUserRoomAccess");
+        }
+        assertThat(node.service().get(v1).get("expires_at").stringValue()).startsWith("2999-01-01");
+        assertThat(ed.put(v1, Map.of("role_id", buyer, "expires_at", "2998-01-01T00:00:00Z")).status())
+                .as("bringing the end nearer is no restore").isEqualTo(200);
+    }
+
     @Test
     void assignableRoles_areTheExternalRoles_withTheInviteesCompanyRoleForInternalCallers() {
         RoomsAccount a = new RoomsAccount(node, fx);
