@@ -85,7 +85,6 @@ final class DeliveryClient implements AutoCloseable {
         http.setHttpCookieStore(new HttpCookieStore.Empty());
         http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Gatehouse-Webhooks/1"));
         http.getProtocolHandlers().clear();
-        http.getContentDecoderFactories().clear();
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setEndpointIdentificationAlgorithm("HTTPS");
         http.setSslContextFactory(tls);
@@ -94,6 +93,9 @@ final class DeliveryClient implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the webhook HTTP client: " + e.getMessage(), e);
         }
+        // no content decoding (no Accept-Encoding, an answer's body never inflated): the client fills in its
+        // decoders when it starts and finds none, so they are cleared after
+        http.getContentDecoderFactories().clear();
     }
 
     /**

@@ -92,6 +92,7 @@ final class Receiver implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Behaviour behaviour;
     private final Map<String, String> answerHeaders = new ConcurrentHashMap<>();
+    private volatile byte[] answerBody = new byte[0];
 
     Receiver(Behaviour behaviour) {
         this.behaviour = behaviour;
@@ -118,7 +119,9 @@ final class Receiver implements AutoCloseable {
                     return;
                 }
                 answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-                exchange.sendResponseHeaders(status, -1);
+                byte[] answer = answerBody;
+                exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+                exchange.getResponseBody().write(answer);
             } finally {
                 inFlight.decrementAndGet();
             }
@@ -132,6 +135,11 @@ final class Receiver implements AutoCloseable {
     /** Adds a header to every answer from now on (e.g. {@code Location} with a 3xx status). */
     void answerWith(String name, String value) {
         answerHeaders.put(name, value);
+    }
+
+    /** Answers with this body from now on (none by default). */
+    void answerBody(byte[] body) {
+        answerBody = body.clone();
     }
 
     int port() {

@@ -260,6 +260,26 @@ class WebhookTargetsIT {
     }
 
     /**
+     * Nothing implicit in what comes back either: no encoding is asked for and an answer's body is never inflated,
+     * so a 2xx acknowledges whatever its body (a body claiming gzip that is not, or a gzip bomb, costs nothing).
+     */
+    @Test
+    void answers_areNeitherAskedCompressedNorInflated() {
+        try (TestNode node = TestNode.start(WebhookTargetsIT::reachingLoopback);
+             Receiver receiver = new Receiver(Receiver.ok())) {
+            receiver.answerWith("Content-Encoding", "gzip");
+            receiver.answerBody("notgzip".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var org = new Fixtures(node).org("close");
+            long id = subscribe(node.service(), org, receiver.url(), "active");
+            role(node.service(), org, "Compressed");
+            Await.until(Duration.ofSeconds(10), "an attempt", () -> !deliveries(node.service(), org, id).isEmpty());
+            JsonNode attempt = deliveries(node.service(), org, id).get(0);
+            assertThat(attempt.get("outcome").stringValue()).as("%s", attempt).isEqualTo("succeeded");
+            assertThat(receiver.requests().get(0).header("Accept-Encoding")).isNull();
+        }
+    }
+
+    /**
      * A loopback TCP endpoint that, for every connection, waits for the client's first bytes (a request, or a TLS
      * client's hello), sends {@code answer} (may be empty) and hangs up. It hangs
      * up by ending its output and reading what the client sends until the client closes: closing a socket with
