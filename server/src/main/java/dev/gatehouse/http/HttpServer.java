@@ -119,6 +119,7 @@ public final class HttpServer {
                 config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
                     LogContext.clear();
                     checkParameters(ctx);
+                    requireDeclaredBody(ctx);
                     route.handler().handle(ctx);
                 });
             }
@@ -195,6 +196,21 @@ public final class HttpServer {
                     rejectParameter("query parameter", param.getKey(), Text.encodingProblem(ctx.queryString()));
                 }
             }
+        }
+    }
+
+    /**
+     * A request carrying a body must say what the body is. A browser lets any page send a body without a
+     * Content-Type to any site, with whatever credentials it holds for that site and without asking it first; read
+     * as JSON, such a body would let a page write through a user's remembered login (cross-site request forgery),
+     * which the routes' own refusal of form and text bodies otherwise prevents.
+     */
+    private static void requireDeclaredBody(Context ctx) {
+        String type = ctx.contentType();
+        boolean body = ctx.contentLength() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"));
+        if (body && (type == null || type.isBlank())) {
+            throw new HttpResponseException(415, "a request body needs a Content-Type: application/json "
+                    + "(application/x-ndjson for an import)");
         }
     }
 
