@@ -118,6 +118,9 @@ public final class HttpServer {
             for (Route route : registrationOrder(routes)) {
                 config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
                     LogContext.clear();
+                    // answers are one caller's view, some with secrets (a key, a webhook's signing key): never kept
+                    // by a cache on the way; a route that can be cached says so itself (the console's files)
+                    ctx.header("Cache-Control", "no-store");
                     checkParameters(ctx);
                     requireDeclaredBody(ctx);
                     route.handler().handle(ctx);

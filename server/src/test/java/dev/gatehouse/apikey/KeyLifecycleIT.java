@@ -35,6 +35,20 @@ class KeyLifecycleIT {
         node.close();
     }
 
+    /** An answer holding a secret is never kept by a cache on the way, nor is any other API answer. */
+    @Test
+    void answers_withSecretsOrNot_areNotStored() {
+        var org = fx.org("rooms");
+        Http.Res minted = node.service().post(org.path() + "/members/" + org.adminId() + "/keys", Map.of("name", "k"));
+        assertThat(minted.status()).isEqualTo(201);
+        assertThat(minted.header("Cache-Control")).isEqualTo("no-store");
+        Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://example.com/"));
+        assertThat(hook.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(node.service().get(org.path() + "/roles").header("Cache-Control")).isEqualTo("no-store");
+        assertThat(node.service().get(org.path() + "/roles/nope").header("Cache-Control")).as("an error too")
+                .isEqualTo("no-store");
+    }
+
     @Test
     void deactivation_revokesEveryKey_inTheChangeLog_andReactivationRevivesNone() {
         var org = fx.org("close");
