@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.client.Members.Status;
 import dev.gatehouse.client.ResourceRef;
+import dev.gatehouse.client.Roles.Visibility;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,7 +27,8 @@ import tools.jackson.databind.JsonNode;
 record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl> members) {
 
     private static final Set<String> TOP = Set.of("org", "prune", "roles", "members");
-    private static final Set<String> ROLE = Set.of("name", "description", "permissions", "external");
+    private static final Set<String> ROLE = Set.of("name", "description", "permissions", "external", "visibility");
+    private static final Set<String> VISIBILITY = Set.of("user_field_ids", "unassigned");
     private static final Set<String> MEMBER = Set.of("user_id", "email", "first_name", "last_name", "role",
             "external", "status", "assignments");
     private static final Set<String> ASSIGNMENT = Set.of("resource", "role");
@@ -37,6 +39,9 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     private static final int MAX_ROLE_NAME = 100;
     private static final int MAX_DESCRIPTION = 2000;
     private static final int MAX_USER_FIELD = 200;
+    /** The server's bounds of a visibility's user field ids (its wire limits; the model's rule is narrower). */
+    private static final int MAX_FIELD_IDS = 100;
+    private static final int MAX_FIELD_ID = 128;
 
     ApplyFile {
         roles = List.copyOf(roles);
@@ -49,8 +54,12 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
      * @param description null: not managed
      * @param permissions null: not managed
      * @param external    null: not managed (it can only be set when the role is created)
+     * @param visibility  which records its holders see; null: none, as a role holding the model's "sees all"
+     *                    permission has, or any role of a model without record visibility. Always managed, since
+     *                    the server requires it or forbids it by the role's permissions.
      */
-    record RoleDecl(String name, String description, List<String> permissions, Boolean external) {
+    record RoleDecl(String name, String description, List<String> permissions, Boolean external,
+                    Visibility visibility) {
     }
 
     /**
@@ -100,7 +109,8 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             JsonNode external = node.get("external");
             roles.add(new RoleDecl(name, limited(Yaml.text(node, "description", where), MAX_DESCRIPTION,
                     "description", where), Yaml.texts(node, "permissions", where),
-                    external == null || external.isNull() ? null : Yaml.flag(node, "external", where, false)));
+                    external == null || external.isNull() ? null : Yaml.flag(node, "external", where, false),
+                    visibility(node, where)));
         }
 
         List<MemberDecl> members = new ArrayList<>();
@@ -143,6 +153,32 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                     role, external, status, assignments(node, where)));
         }
         return new ApplyFile(org, prune, roles, members);
+    }
+
+    /** A role's {@code visibility: {user_field_ids: [...], unassigned: ...}}, or null when it has none. */
+    private static Visibility visibility(JsonNode role, String where) {
+        JsonNode node = role.get("visibility");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String at = where + ".visibility";
+        Yaml.requireObject(node, at, VISIBILITY);
+        List<String> fields = Yaml.texts(node, "user_field_ids", at);
+        if (fields == null || fields.isEmpty()) {
+            throw new CliException(at + ": user_field_ids is required: the user fields (1 or more) through which "
+                    + "the role's holders see records");
+        }
+        if (fields.size() > MAX_FIELD_IDS) {
+            throw new CliException(at + ": user_field_ids must hold at most " + MAX_FIELD_IDS + " fields, got "
+                    + fields.size());
+        }
+        fields.forEach(field -> limited(field, MAX_FIELD_ID, "user_field_ids", at));
+        String unassigned = Yaml.text(node, "unassigned", at);
+        if (unassigned == null) {
+            throw new CliException(at + ": unassigned is required: require_assignment (records naming nobody in "
+                    + "the fields are hidden) or allow_unassigned (they are visible)");
+        }
+        return new Visibility(fields, VisibilityRule.unassigned(unassigned, at + ": unassigned"));
     }
 
     private static List<AssignmentDecl> assignments(JsonNode member, String where) {

@@ -22,7 +22,9 @@ import java.util.function.Function;
  * there; this checks what needs the organization too:
  * <ul>
  *   <li>a declared role is no system role, holds only the model's permissions, is external only where the model
- *       has external roles, and keeps the {@code external} it was created with;</li>
+ *       has external roles, keeps the {@code external} it was created with, and has a {@code visibility} exactly
+ *       when the model's visibility rule requires one (without its "sees all" permission), within the rule's
+ *       bounds;</li>
  *   <li>every role a member or assignment names is declared or exists, and prune does not remove it;</li>
  *   <li>a company role is internal; an external member holds only external roles on resources, in a model that
  *       has external members; a member keeps its {@code external};</li>
@@ -44,14 +46,15 @@ final class ApplyRules {
     private final RoleIds ids;
     private final Set<String> permissions;
     private final boolean externalAllowed;
+    private final VisibilityRule visibility;
     private final Map<String, RoleDecl> declared = new HashMap<>();
 
-    private ApplyRules(ApplyFile file, List<Role> roles, RoleIds ids, Set<String> permissions,
-                       boolean externalAllowed) {
+    private ApplyRules(ApplyFile file, List<Role> roles, RoleIds ids, ModelRules model) {
         this.file = file;
         this.ids = ids;
-        this.permissions = permissions;
-        this.externalAllowed = externalAllowed;
+        this.permissions = model.permissions();
+        this.externalAllowed = model.externalRoles();
+        this.visibility = model.visibility();
         this.custom = new HashMap<>();
         this.systemByName = new HashMap<>();
         this.byId = new HashMap<>();
@@ -77,10 +80,9 @@ final class ApplyRules {
      * @param pruned      the folded names of the custom roles prune removes (empty without prune)
      * @param assignments a member's resource roles as they are now (read once per member, shared with the plan)
      */
-    static void check(ApplyFile file, List<Role> roles, RoleIds ids, Set<String> permissions,
-                      boolean externalAllowed, Map<String, Member> members, Set<String> pruned,
-                      Function<Member, List<Assignment>> assignments) {
-        ApplyRules rules = new ApplyRules(file, roles, ids, permissions, externalAllowed);
+    static void check(ApplyFile file, List<Role> roles, RoleIds ids, ModelRules model, Map<String, Member> members,
+                      Set<String> pruned, Function<Member, List<Assignment>> assignments) {
+        ApplyRules rules = new ApplyRules(file, roles, ids, model);
         rules.roles();
         rules.members(members, pruned);
         if (!pruned.isEmpty()) {
@@ -111,7 +113,24 @@ final class ApplyRules {
                 throw new CliException(subject + ": external cannot change once a role exists (it is "
                         + existing.external() + ")");
             }
+            visibility(decl, existing, subject);
         }
+    }
+
+    /** The model's visibility rule, for the permissions the role will grant (its own when the file leaves them). */
+    private void visibility(RoleDecl decl, Role existing, String subject) {
+        if (visibility == null) {
+            if (decl.visibility() != null) {
+                throw new CliException(subject + ": the organization's model has no record visibility; remove the "
+                        + "role's visibility");
+            }
+            return;
+        }
+        List<String> granted = decl.permissions() != null ? decl.permissions()
+                : existing != null ? existing.permissions() : List.of();
+        visibility.problem(granted, decl.visibility()).ifPresent(problem -> {
+            throw new CliException(subject + ": " + problem);
+        });
     }
 
     private void members(Map<String, Member> members, Set<String> pruned) {

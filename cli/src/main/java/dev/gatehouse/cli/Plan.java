@@ -8,6 +8,7 @@ import dev.gatehouse.client.MemberRef;
 import dev.gatehouse.client.OrgClient;
 import dev.gatehouse.client.Roles.Role;
 import dev.gatehouse.client.Roles.RoleInput;
+import dev.gatehouse.client.Roles.Visibility;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import tools.jackson.databind.JsonNode;
 
 /**
  * What {@code gatehouse apply} would change to make an organization match an {@link ApplyFile}: each change with
@@ -82,7 +82,7 @@ final class Plan {
             }
         }
         RoleIds roleIds = RoleIds.of(roles);
-        JsonNode model = org.model().definition();
+        ModelRules model = ModelRules.of(org);
         Map<String, Member> existing = new LinkedHashMap<>();
         org.members().list().forEach(m -> existing.put(m.userId(), m));
         Map<Long, List<Assignment>> read = new HashMap<>();
@@ -95,8 +95,7 @@ final class Plan {
         if (prune) {
             custom.keySet().stream().filter(name -> !declaredRoles.contains(name)).forEach(pruned::add);
         }
-        ApplyRules.check(file, roles, roleIds, permissionsOf(model), model != null
-                && model.path("external_roles").asBoolean(false), existing, pruned, assignments);
+        ApplyRules.check(file, roles, roleIds, model, existing, pruned, assignments);
 
         List<Change> roleChanges = new ArrayList<>();
         for (RoleDecl decl : file.roles()) {
@@ -164,9 +163,13 @@ final class Plan {
             if (Boolean.TRUE.equals(decl.external())) {
                 details.add("external");
             }
+            if (decl.visibility() != null) {
+                details.add("visibility " + VisibilityRule.describe(decl.visibility()));
+            }
             return List.of(new Change(Action.CREATE, subject, details, (org, ids) -> {
                 RoleInput input = new RoleInput(decl.name(), decl.description(),
-                        decl.permissions() == null ? List.of() : decl.permissions(), decl.external(), null);
+                        decl.permissions() == null ? List.of() : decl.permissions(), decl.external(),
+                        decl.visibility());
                 ids.name(decl.name(), org.roles().create(input).id());
             }));
         }
@@ -190,24 +193,23 @@ final class Plan {
             role.permissions().stream().filter(p -> !decl.permissions().contains(p)).forEach(p -> delta.add("-" + p));
             details.add("permissions " + String.join(" ", delta));
         }
+        // the file always states the visibility (none when it leaves it out), as the server's rule ties it to
+        // the permissions: any difference is a change, none is none
+        Visibility visibility = null;
+        boolean clearVisibility = false;
+        if (!Objects.equals(decl.visibility(), role.visibility())) {
+            visibility = decl.visibility();
+            clearVisibility = visibility == null;
+            details.add("visibility " + VisibilityRule.describe(role.visibility()) + " -> "
+                    + VisibilityRule.describe(decl.visibility()));
+        }
         if (details.isEmpty()) {
             return List.of();
         }
-        RoleInput changes = new RoleInput(name, description, permissions, null, null);
-        return List.of(new Change(Action.CHANGE, subject, details, (org, ids) -> org.roles().update(role.id(),
-                changes)));
-    }
-
-    private static Set<String> permissionsOf(JsonNode model) {
-        Set<String> keys = new java.util.HashSet<>();
-        if (model != null) {
-            for (JsonNode permission : model.path("permissions")) {
-                if (permission.path("key").isString()) {
-                    keys.add(permission.get("key").stringValue());
-                }
-            }
-        }
-        return keys;
+        RoleInput changes = new RoleInput(name, description, permissions, null, visibility);
+        boolean clear = clearVisibility;
+        return List.of(new Change(Action.CHANGE, subject, details, (org, ids) -> RoleWrites.update(org, role,
+                changes, clear, null)));
     }
 
     /** The plan for people: a line per change, then the totals (and what stays because prune is off). */

@@ -22,7 +22,8 @@ final class RolesCommand {
 
     static final Table.Columns<Role> COLUMNS = Table.Columns.of(col("ID", Role::id), col("NAME", Role::name),
             col("KEY", Role::key), col("SYSTEM", Role::system), col("VERSION", Role::version),
-            col("PERMISSIONS", Role::permissions));
+            col("PERMISSIONS", Role::permissions),
+            col("VISIBILITY", r -> r.visibility() == null ? null : VisibilityRule.describe(r.visibility())));
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every role, system roles first.")
     static final class List implements Callable<Integer> {
@@ -86,6 +87,9 @@ final class RolesCommand {
         boolean external;
 
         @Mixin
+        VisibilityOptions visibility;
+
+        @Mixin
         OrgOption org;
 
         @Mixin
@@ -102,6 +106,9 @@ final class RolesCommand {
             }
             if (external) {
                 input = input.withExternal(true);
+            }
+            if (visibility.given()) {
+                input = input.withVisibility(visibility.forNew());
             }
             try (GatehouseClient gatehouse = connection.open()) {
                 output.one(gatehouse.org(org.id).roles().create(input), COLUMNS);
@@ -138,6 +145,9 @@ final class RolesCommand {
         Long ifVersion;
 
         @Mixin
+        VisibilityOptions visibility;
+
+        @Mixin
         OrgOption org;
 
         @Mixin
@@ -164,15 +174,28 @@ final class RolesCommand {
                     changed.removeAll(Lookup.permissions(remove));
                     granted = changed;
                 }
-                if (name == null && description == null && granted == null) {
-                    throw new CliException("nothing to change: give --name, --description or permissions");
+                if (name == null && description == null && granted == null && !visibility.given()) {
+                    throw new CliException("nothing to change: give --name, --description, permissions or "
+                            + "visibility");
                 }
-                RoleInput changes = new RoleInput(name, description, granted, null, null);
-                Role updated = ifVersion == null ? organization.roles().update(current.id(), changes)
-                        : organization.roles().update(current.id(), changes, ifVersion);
-                output.one(updated, COLUMNS);
+                RoleInput changes = new RoleInput(name, description, granted, null,
+                        visibility.changed(current.visibility()));
+                output.one(RoleWrites.update(organization, current, changes, losesVisibility(organization, current,
+                        granted), ifVersion), COLUMNS);
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * Whether the role must lose its visibility: it has one, and gains the model's "sees all" permission
+         * without the options naming a visibility (which the server would then refuse, saying why).
+         */
+        private boolean losesVisibility(OrgClient organization, Role current, java.util.List<String> granted) {
+            if (current.visibility() == null || granted == null || visibility.given()) {
+                return false;
+            }
+            VisibilityRule rule = ModelRules.of(organization).visibility();
+            return rule != null && granted.contains(rule.seesAllPermission());
         }
     }
 

@@ -324,6 +324,97 @@ class ApplyCommandIT {
     }
 
     @Test
+    void closeRoles_declareTheirVisibility_createdChangedAndTakenAway_thenNothingToDo() throws IOException {
+        Fixtures.Org org = fx.org("close");
+        String yaml = """
+                roles:
+                  - name: Caller
+                    permissions: [calling, view_all_leads]
+                  - name: LimitedCaller
+                    permissions: [calling]
+                    visibility:
+                      user_field_ids: [lcf_owner]
+                      unassigned: require_assignment
+                """;
+        Path declared = file(yaml);
+
+        Cli.Run applied = apply(org, declared, "--yes");
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        assertThat(applied.out()).contains("+ role \"LimitedCaller\": permissions calling; visibility lcf_owner "
+                + "(require_assignment)").contains("2 to create");
+        JsonNode limited = node.service().get(org.path() + "/roles/" + fx.roleId(org, "LimitedCaller")).json();
+        assertThat(limited.get("visibility").toString()).isEqualTo("{\"user_field_ids\":[\"lcf_owner\"],"
+                + "\"unassigned\":\"require_assignment\"}");
+        assertThat(node.service().get(org.path() + "/roles/" + fx.roleId(org, "Caller")).json().get("visibility")
+                .isNull()).isTrue();
+        Cli.Run again = apply(org, declared);
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.out()).startsWith("No changes");
+
+        Path widened = file(yaml.replace("[lcf_owner]", "[lcf_owner, lcf_rep]").replace("require_assignment",
+                "allow"));
+        Cli.Run widen = apply(org, widened, "--yes");
+        assertThat(widen.exit()).as(widen.toString()).isZero();
+        assertThat(widen.out()).contains("~ role \"LimitedCaller\": visibility lcf_owner (require_assignment) -> "
+                + "lcf_owner, lcf_rep (allow_unassigned)").contains("0 to create, 1 to change");
+        assertThat(apply(org, widened).out()).startsWith("No changes");
+
+        // promoted to see all leads: the file leaves visibility out, so the role loses it
+        Path promoted = file(yaml.substring(0, yaml.indexOf("    visibility:")).replace("permissions: [calling]\n",
+                "permissions: [calling, view_all_leads]\n"));
+        Cli.Run promote = apply(org, promoted, "--yes");
+        assertThat(promote.exit()).as(promote.toString()).isZero();
+        assertThat(promote.out()).contains("~ role \"LimitedCaller\": permissions +view_all_leads; visibility "
+                + "lcf_owner, lcf_rep (allow_unassigned) -> (none)");
+        limited = node.service().get(org.path() + "/roles/" + fx.roleId(org, "LimitedCaller")).json();
+        assertThat(limited.get("visibility").isNull()).as(limited.toString()).isTrue();
+        assertThat(limited.get("permissions").toString()).contains("view_all_leads");
+        assertThat(apply(org, promoted).out()).startsWith("No changes");
+    }
+
+    @Test
+    void aVisibilityTheModelsRuleRefuses_isRefusedWhole_withNothingChanged() throws IOException {
+        Fixtures.Org close = fx.org("close");
+        String fresh = "roles:\n  - name: Fresh\n    permissions: [calling, view_all_leads]\n";
+        List<String[]> cases = List.of(
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling]\n",
+                        "role \"Limited\": without view_all_leads it needs a visibility"},
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling, view_all_leads]\n"
+                        + "    visibility: {user_field_ids: [lcf_owner], unassigned: allow_unassigned}\n",
+                        "role \"Limited\": it has view_all_leads, so it sees all records and takes no visibility"},
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling]\n"
+                        + "    visibility: {user_field_ids: [a, b, c, d], unassigned: allow_unassigned}\n",
+                        "role \"Limited\": visibility lists 4 user fields; the model allows at most 3"},
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling]\n"
+                        + "    visibility: {user_field_ids: [a, a], unassigned: allow_unassigned}\n",
+                        "visibility lists user field \"a\" twice"},
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling]\n"
+                        + "    visibility: {user_field_ids: [\" \"], unassigned: allow_unassigned}\n",
+                        "visibility lists an empty user field id"},
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling]\n"
+                        + "    visibility: {user_field_ids: [], unassigned: allow_unassigned}\n",
+                        "roles[1].visibility: user_field_ids is required"},
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling]\n"
+                        + "    visibility: {user_field_ids: [a]}\n", "roles[1].visibility: unassigned is required"},
+                new String[] {fresh + "  - name: Limited\n    permissions: [calling]\n"
+                        + "    visibility: {user_field_ids: [a], unassigned: sometimes}\n",
+                        "unassigned must be require_assignment or allow_unassigned"});
+        for (String[] c : cases) {
+            Cli.Run run = apply(close, file(c[0]), "--yes");
+            assertThat(run.exit()).as(c[1] + "\n" + run).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains(c[1]).doesNotContain("applied");
+            assertThat(roleNames(close)).as(c[1]).doesNotContain("Fresh");
+        }
+
+        Fixtures.Org rooms = fx.org("rooms");
+        Cli.Run run = apply(rooms, file("roles:\n  - name: Agent\n    permissions: [canCreateRooms]\n"
+                + "    visibility: {user_field_ids: [a], unassigned: allow_unassigned}\n"), "--yes");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("role \"Agent\": the organization's model has no record visibility");
+        assertThat(roleNames(rooms)).doesNotContain("Agent");
+    }
+
+    @Test
     void standardInput_andTheFilesOrg_areRead() {
         Fixtures.Org org = fx.org("rooms");
         Cli.Run run = Cli.runWithInput(node, "org: " + org.id() + "\nroles:\n  - name: Agent\n    permissions: "

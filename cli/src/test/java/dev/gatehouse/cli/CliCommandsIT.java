@@ -101,6 +101,42 @@ class CliCommandsIT {
     }
 
     @Test
+    void roles_onACloseOrganization_setChangeAndLoseTheirVisibility() {
+        Fixtures.Org org = fx.org("close");
+        Cli.Run without = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Lim", "-p", "calling");
+        assertThat(without.exit()).isEqualTo(2);
+        assertThat(without.err()).contains("visibility").contains("view_all_leads");
+        Cli.Run half = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Lim", "-p", "calling",
+                "--visible-through", "lcf_owner");
+        assertThat(half.exit()).isEqualTo(2);
+        assertThat(half.err()).contains("needs both --visible-through FIELD and --unassigned allow|require");
+
+        Cli.Run created = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Lim", "-p", "calling",
+                "--visible-through", "lcf_owner,lcf_rep", "--unassigned", "require", "-o", "json");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(created.json().get("visibility").toString()).isEqualTo("{\"user_field_ids\":[\"lcf_owner\","
+                + "\"lcf_rep\"],\"unassigned\":\"require_assignment\"}");
+
+        Cli.Run allowed = Cli.run(node, "roles", "update", "Lim", "--org", id(org), "--unassigned", "allow", "-o",
+                "json");
+        assertThat(allowed.exit()).as(allowed.toString()).isZero();
+        assertThat(allowed.json().get("visibility").toString()).isEqualTo("{\"user_field_ids\":[\"lcf_owner\","
+                + "\"lcf_rep\"],\"unassigned\":\"allow_unassigned\"}");
+        Cli.Run table = Cli.run(node, "roles", "get", "Lim", "--org", id(org), "-o", "table");
+        assertThat(table.out()).contains("VISIBILITY").contains("lcf_owner, lcf_rep (allow_unassigned)");
+
+        Cli.Run conditional = Cli.run(node, "roles", "update", "Lim", "--org", id(org), "--add-permission",
+                "view_all_leads", "--if-version", "1");
+        assertThat(conditional.exit()).isEqualTo(2);
+        assertThat(conditional.err()).contains("leave out --if-version");
+        Cli.Run seesAll = Cli.run(node, "roles", "update", "Lim", "--org", id(org), "--add-permission",
+                "view_all_leads", "-o", "json");
+        assertThat(seesAll.exit()).as(seesAll.toString()).isZero();
+        assertThat(seesAll.json().get("visibility").isNull()).as(seesAll.toString()).isTrue();
+        assertThat(seesAll.json().get("permissions").toString()).contains("view_all_leads");
+    }
+
+    @Test
     void role_namedByANumberThatIsAnotherRolesId_isRefusedAsAmbiguous() {
         Fixtures.Org org = fx.org("rooms");
         String admin = String.valueOf(fx.roleId(org, "Default Admin"));
