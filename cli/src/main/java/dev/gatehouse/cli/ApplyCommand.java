@@ -5,8 +5,6 @@ import dev.gatehouse.client.GatehouseException;
 import dev.gatehouse.client.OrgClient;
 import dev.gatehouse.client.Organizations.Organization;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -96,13 +94,9 @@ final class ApplyCommand implements Callable<Integer> {
     private JsonNode read() {
         try {
             if ("-".equals(file)) {
-                return Yaml.read(GatehouseCli.of(spec).stdin());
+                return Yaml.read(GatehouseCli.of(spec).stdin(), "standard input");
             }
-            Path path = Path.of(file);
-            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                throw new CliException("cannot read " + file);
-            }
-            return Yaml.read(path);
+            return Yaml.read(ReadableFile.require(file));
         } catch (JacksonException e) {
             throw new CliException(file + " is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "

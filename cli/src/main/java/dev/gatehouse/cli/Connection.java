@@ -40,7 +40,7 @@ final class Connection {
     record Target(String url, String key) {
     }
 
-    /** The URL and key, by precedence; a {@link CliException} when no key is found. */
+    /** The URL and key, by precedence; a {@link CliException} when no key is found or the URL is no http(s) one. */
     Target target() {
         Map<String, String> env = GatehouseCli.of(spec).env();
         ConfigFile.Profile file = null;
@@ -57,7 +57,14 @@ final class Connection {
             throw new CliException("no API key: pass --key, set GATEHOUSE_KEY or put key: in the config file"
                     + (file == null || file.source() == null ? "" : " (" + file.source() + ")"));
         }
-        return new Target(firstOf(resolvedUrl, DEFAULT_URL), resolvedKey);
+        String resolved = firstOf(resolvedUrl, DEFAULT_URL);
+        if (!resolved.regionMatches(true, 0, "http://", 0, 7) && !resolved.regionMatches(true, 0, "https://", 0, 8)) {
+            // said here: the client's URI parsing would answer "Illegal character in scheme name" for 127.0.0.1:8080
+            throw new CliException("the URL must start with http:// or https://, got \"" + resolved + "\" (from "
+                    + (blankToNull(url) != null ? "--url" : blankToNull(env.get("GATEHOUSE_URL")) != null
+                    ? "GATEHOUSE_URL" : "url: in " + file.source()) + ")");
+        }
+        return new Target(resolved, resolvedKey);
     }
 
     /** A client of the resolved deployment; close it when done. */

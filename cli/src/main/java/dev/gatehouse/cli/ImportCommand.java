@@ -50,10 +50,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path path = "-".equals(file) ? null : Path.of(file);
-        if (path != null && (!Files.isRegularFile(path) || !Files.isReadable(path))) {
-            throw new CliException("cannot read " + file);
-        }
+        Path path = "-".equals(file) ? null : ReadableFile.require(file);
         ImportOptions options = new ImportOptions(chunkLines, fromLine);
         Progress progress = new Progress(spec.commandLine().getErr(), spec.qualifiedName(),
                 GatehouseCli.of(spec).stderrTerminal());
@@ -72,8 +69,7 @@ final class ImportCommand implements Callable<Integer> {
                 InputStream in = GatehouseCli.of(spec).stdin();
                 result = organization.bulk().importFrom(in, options, shown);
             }
-            progress.finish(result.committedLines() + " of " + result.lines() + " lines committed in "
-                    + result.chunks() + " chunks, revision " + result.revision());
+            progress.finish(summary(result));
             spec.commandLine().getOut().println(Output.LINES.writeValueAsString(result));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
@@ -81,6 +77,19 @@ final class ImportCommand implements Callable<Integer> {
             progress.finish(Problems.describe(e));
             return e.problem().has("line") ? ExitCodes.NO : ExitCodes.ERROR;
         }
+    }
+
+    /**
+     * The server's answer for people. A {@code --from-line} past the last line commits nothing, though the answer's
+     * {@code committed_lines} (the last line whose chunk committed, counting the skipped ones) reaches the end.
+     */
+    private String summary(ImportResult result) {
+        if (result.chunks() == 0 && result.skippedLines() > 0 && result.skippedLines() >= result.lines()) {
+            return "nothing committed: --from-line " + fromLine + " is past the last line (" + result.lines()
+                    + " lines read, every one skipped)";
+        }
+        return result.committedLines() + " of " + result.lines() + " lines committed in " + result.chunks()
+                + " chunks, revision " + result.revision();
     }
 
     private static long countLines(Path path) {

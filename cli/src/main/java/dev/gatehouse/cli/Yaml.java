@@ -8,29 +8,87 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
-/** Reading the command line's YAML files into trees, and checked reads of their fields. Stateless, thread-safe. */
+/**
+ * Reading the command line's YAML files into trees, and checked reads of their fields. The tree is built here from
+ * the parser's events rather than by the mapper, so that what the files may not hold is refused where it is met:
+ * an alias ({@code *name}), which the mapper would take as the text of the anchor's name. Stateless, thread-safe.
+ */
 final class Yaml {
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Yaml() {
     }
 
-    /** The file's tree (null or a missing node when it is empty). */
+    /** The file's tree (a missing node when it is empty). */
     static JsonNode read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return MAPPER.readTree(in);
+            return read(in, file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** The tree of YAML text read from {@code in}. */
-    static JsonNode read(InputStream in) {
-        return MAPPER.readTree(in);
+    /** The tree of YAML text read from {@code in}, named {@code source} in messages. */
+    static JsonNode read(InputStream in, String source) {
+        try (JsonParser parser = MAPPER.createParser(in)) {
+            JsonToken first = parser.nextToken();
+            return first == null ? MissingNode.getInstance() : node((YAMLParser) parser, first, source);
+        }
+    }
+
+    private static JsonNode node(YAMLParser parser, JsonToken token, String source) {
+        switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
+                    String name = parser.currentName();
+                    object.set(name, node(parser, parser.nextToken(), source));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                    array.add(node(parser, next, source));
+                }
+                return array;
+            }
+            default -> {
+                if (parser.isCurrentAlias()) {
+                    // the mapper reads an alias as its anchor's name: a file would silently say something else
+                    throw new CliException(source + ": YAML aliases are not supported (*" + parser.getString()
+                            + " at line " + parser.currentLocation().getLineNr() + "): write the value out");
+                }
+                return scalar(parser, token);
+            }
+        }
+    }
+
+    private static JsonNode scalar(YAMLParser parser, JsonToken token) {
+        return switch (token) {
+            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
+            default -> NODES.stringNode(parser.getString());
+        };
     }
 
     /** Fails unless {@code node} is a mapping whose keys are all in {@code allowed}. */

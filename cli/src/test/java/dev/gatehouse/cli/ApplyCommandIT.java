@@ -211,6 +211,26 @@ class ApplyCommandIT {
     }
 
     @Test
+    void aFileThatCannotBeRead_orHoldsAnAlias_isRefusedSayingWhy() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run missing = apply(org, Path.of("/nonexistent/gatehouse.yaml"));
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot read /nonexistent/gatehouse.yaml: no such file");
+        Path directory = Files.createTempDirectory("gatehouse-apply");
+        Cli.Run notAFile = apply(org, directory);
+        assertThat(notAFile.exit()).isEqualTo(2);
+        assertThat(notAFile.err()).contains("cannot read " + directory + ": it is a directory");
+
+        // the mapper read *r as the text "r": refused, rather than a role named after an anchor
+        Path aliased = file("roles:\n  - &r {name: Agent, permissions: [canCreateRooms]}\n  - *r\n");
+        Cli.Run alias = apply(org, aliased, "--yes");
+        assertThat(alias.exit()).as(alias.toString()).isEqualTo(2);
+        assertThat(alias.err()).contains(aliased + ": YAML aliases are not supported (*r at line 3)")
+                .doesNotContain("expected a mapping");
+        assertThat(roleNames(org)).doesNotContain("Agent");
+    }
+
+    @Test
     void aFileTheServerWouldRefuseMidway_isRefusedWhole_withNothingChanged() throws IOException {
         Fixtures.Org org = fx.org("rooms");
         long agent = fx.role(org, "Agent", List.of("canCreateRooms"));

@@ -127,7 +127,21 @@ class BulkCommandsIT {
         env.put("GATEHOUSE_URL", "http://127.0.0.1:1");
         Cli.Run run = Cli.run(env, System.in, "import", "--org", "1", "/nonexistent/gatehouse.ndjson");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("cannot read /nonexistent/gatehouse.ndjson");
+        assertThat(run.err()).contains("cannot read /nonexistent/gatehouse.ndjson: no such file");
+    }
+
+    @Test
+    void fromLinePastTheEnd_saysNothingWasCommitted() throws IOException {
+        Fixtures.Org org = fx.org("close");
+        Path file = Files.createTempFile("gatehouse-import", ".ndjson");
+        Files.writeString(file, Json.writeString(Map.of("type", "member", "user_id", "a", "email", "a@example.com",
+                "role", "User")) + "\n");
+        Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), "--from-line", "50",
+                file.toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.err()).contains("nothing committed: --from-line 50 is past the last line (1 lines read, "
+                + "every one skipped)").doesNotContain("1 of 1 lines committed");
+        assertThat(node.service().get(org.path() + "/members/a").status()).isEqualTo(404);
     }
 
     @Test

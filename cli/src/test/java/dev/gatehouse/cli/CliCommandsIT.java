@@ -402,6 +402,18 @@ class CliCommandsIT {
     }
 
     @Test
+    void aUrlWithoutScheme_isRefusedSayingHow() {
+        Cli.Run run = Cli.run(node, "orgs", "list", "--url", "127.0.0.1:24302");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("the URL must start with http:// or https://, got \"127.0.0.1:24302\" "
+                + "(from --url)").doesNotContain("Illegal character");
+        Map<String, String> env = Cli.env(node);
+        env.put("GATEHOUSE_URL", "localhost:8080");
+        Cli.Run fromEnv = Cli.run(env, System.in, "orgs", "list");
+        assertThat(fromEnv.err()).contains("got \"localhost:8080\" (from GATEHOUSE_URL)");
+    }
+
+    @Test
     void help_onEveryCommandAndSubcommand() {
         List<String[]> commands = new ArrayList<>();
         collect(new GatehouseCli(Map.of(), System.in, false, false).commandLine(), new ArrayList<>(), commands);

@@ -1,0 +1,34 @@
+package dev.gatehouse.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The file a command is told to read ({@code apply -f}, {@code import}), checked before anything else is done with
+ * it so that a wrong name is refused with the reason — no such file, a directory, not readable — rather than a bare
+ * "cannot read". Stateless.
+ */
+final class ReadableFile {
+
+    private ReadableFile() {
+    }
+
+    /** {@code name} as a path to a regular file this process may read; a {@link CliException} saying why not. */
+    static Path require(String name) {
+        Path path = Path.of(name);
+        String why = null;
+        if (!Files.exists(path)) {
+            why = "no such file";
+        } else if (Files.isDirectory(path)) {
+            why = "it is a directory";
+        } else if (!Files.isRegularFile(path)) {
+            why = "not a regular file";
+        } else if (!Files.isReadable(path)) {
+            why = "permission denied (the file is not readable by this user)";
+        }
+        if (why != null) {
+            throw new CliException("cannot read " + name + ": " + why);
+        }
+        return path;
+    }
+}
