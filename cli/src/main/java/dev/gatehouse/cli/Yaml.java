@@ -21,7 +21,8 @@ import tools.jackson.dataformat.yaml.YAMLParser;
 /**
  * Reading the command line's YAML files into trees, and checked reads of their fields. The tree is built here from
  * the parser's events rather than by the mapper, so that what the files may not hold is refused where it is met:
- * an alias ({@code *name}), which the mapper would take as the text of the anchor's name. Stateless, thread-safe.
+ * an alias ({@code *name}), which the mapper would take as the text of the anchor's name — and so that a scalar keeps
+ * the text it was written as (see {@code scalar}). Stateless, thread-safe.
  */
 final class Yaml {
 
@@ -76,8 +77,16 @@ final class Yaml {
         }
     }
 
+    /**
+     * A scalar as a node. YAML reads {@code 1e3}, {@code 1.50} or {@code -0} as numbers, whose own text ({@code
+     * 1000.0}, {@code 1.5}, {@code 0}) is not what was written; a user id, an email, a name or a role name must never
+     * be reformatted so. A number or flag is therefore kept as such only when its text is exactly how it is written
+     * back ({@code 42}, {@code true}); any other scalar is the text as written, which a field that wants a number or a
+     * flag refuses, quoting it.
+     */
     private static JsonNode scalar(YAMLParser parser, JsonToken token) {
-        return switch (token) {
+        String written = parser.getString();
+        JsonNode typed = switch (token) {
             case VALUE_NULL -> NODES.nullNode();
             case VALUE_TRUE -> NODES.booleanNode(true);
             case VALUE_FALSE -> NODES.booleanNode(false);
@@ -86,9 +95,12 @@ final class Yaml {
                 case LONG -> NODES.numberNode(parser.getLongValue());
                 default -> NODES.numberNode(parser.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
-            default -> NODES.stringNode(parser.getString());
+            default -> null;
         };
+        if (typed == null || !typed.isNull() && !typed.asString().equals(written)) {
+            return NODES.stringNode(written);
+        }
+        return typed;
     }
 
     /** Fails unless {@code node} is a mapping whose keys are all in {@code allowed}. */
@@ -104,7 +116,7 @@ final class Yaml {
         }
     }
 
-    /** A text field, or null when absent; a scalar number or boolean is taken as its text. */
+    /** A text field, or null when absent; a scalar YAML reads as a number or flag is the text as written. */
     static String text(JsonNode node, String field, String where) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {

@@ -320,6 +320,44 @@ class ApplyCommandIT {
     }
 
     @Test
+    void scalarsThatYamlReadsAsNumbers_areTakenAsWritten() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Path declared = file("""
+                roles:
+                  - name: 1e2
+                    permissions: [canCreateRooms]
+                members:
+                  - user_id: 1e3
+                    email: e@acme.test
+                    first_name: 1.50
+                    last_name: .inf
+                    role: 1e2
+                  - user_id: -0
+                    email: z@acme.test
+                    role: 1e2
+                  - user_id: 42
+                    email: n@acme.test
+                    role: 1e2
+                """);
+
+        Cli.Run first = apply(org, declared, "--yes");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("+ role \"1e2\"").contains("+ member \"1e3\": email e@acme.test; role \"1e2\"; "
+                + "name \"1.50 .inf\"").contains("+ member \"-0\"").contains("+ member \"42\"")
+                .doesNotContain("1000.0").doesNotContain("100.0").doesNotContain("Infinity");
+        assertThat(roleNames(org)).contains("1e2");
+        JsonNode member = node.service().get(org.path() + "/members/user:1e3").json();
+        assertThat(member.get("first_name").stringValue()).isEqualTo("1.50");
+        assertThat(member.get("last_name").stringValue()).isEqualTo(".inf");
+        assertThat(node.service().get(org.path() + "/members/user:-0").status()).isEqualTo(200);
+        assertThat(apply(org, declared).out()).startsWith("No changes");
+
+        Cli.Run badOrg = apply(org, file("org: 1e3\n"));
+        assertThat(badOrg.exit()).isEqualTo(2);
+        assertThat(badOrg.err()).contains("org must be an organization's id (a number), got \"1e3\"");
+    }
+
+    @Test
     void aRefusalOnlyTheServerCanSee_saysWhatWasAppliedAndWhatWasNot() throws IOException {
         Fixtures.Org org = fx.org("rooms");
         Path declared = file("""
