@@ -136,6 +136,9 @@ public final class OrgService {
             caller.require(model.management().roles(), "renaming the organization");
             Organization current = organization(tx.handle(), orgId);
             requireVersion("organization", orgId, current.version(), expectedVersion);
+            if (current.name().equals(name)) {
+                return current; // a write that changes nothing records nothing
+            }
             Organization renamed = orgs.rename(tx.handle(), orgId, name, tx.now());
             tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.UPDATED, LoggedOrganization.of(current),
                     LoggedOrganization.of(renamed));

@@ -175,6 +175,11 @@ public final class WebhookService {
                     paused ? now : resumed ? null : current.pausedAt(), current.version(), current.createdAt(),
                     current.updatedAt(), current.format(), in.options() == null ? current.options() : in.options(),
                     current.createdBy(), caller.memberId());
+            if (!in.rotateSecret() && sameState(current, changed)) {
+                // a write that changes nothing records nothing: no new version, no event, no delivery
+                return new WithSecret(current, webhooks.state(h, id).orElse(null),
+                        format(current.format()).showsSecret() ? webhooks.secret(h, id) : null);
+            }
             Webhook updated = webhooks.update(h, changed, now);
             if (resumed || moved) {
                 webhooks.resetFailures(h, id);
@@ -190,6 +195,13 @@ public final class WebhookService {
             tx.change(orgId, ObjectType.WEBHOOK, id, action, LoggedWebhook.of(current), LoggedWebhook.of(updated));
             return new WithSecret(updated, webhooks.state(h, id).orElse(null), secret);
         });
+    }
+
+    /** Whether two states of a subscription hold the same values a write may change. */
+    private static boolean sameState(Webhook a, Webhook b) {
+        return a.url().equals(b.url()) && Objects.equals(a.description(), b.description())
+                && a.objectTypes().equals(b.objectTypes()) && a.actions().equals(b.actions())
+                && a.status().equals(b.status()) && Objects.equals(a.options(), b.options());
     }
 
     public Written<Webhook> delete(Principal principal, long orgId, long id, Integer expectedVersion) {

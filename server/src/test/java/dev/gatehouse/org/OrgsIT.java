@@ -133,4 +133,16 @@ class OrgsIT {
         assertThat(next.get("items").get(0).get("id").longValue())
                 .isGreaterThan(page.json().at("/items/1/id").longValue());
     }
+    /** A rename to the name held records nothing: the version stays and no event is written. */
+    @Test
+    void renamingToTheSameName_recordsNothing() {
+        var org = fx.org("close");
+        String name = node.service().get(org.path()).get("name").stringValue();
+        int version = node.service().get(org.path()).get("version").intValue();
+        long revision = node.revision();
+        Http.Res same = node.service().patch(org.path(), Map.of("name", name));
+        assertThat(same.status()).as("%s", same).isEqualTo(200);
+        assertThat(same.get("version").intValue()).isEqualTo(version);
+        assertThat(node.revision()).isEqualTo(revision);
+    }
 }

@@ -153,6 +153,27 @@ class WebhooksIT {
         assertThat(node.service().get(org.path() + "/webhooks/" + id).status()).isEqualTo(404);
     }
 
+    /** An update that changes nothing records nothing: the version stays, no event is written or delivered. */
+    @Test
+    void anUpdateChangingNothing_recordsNothing() {
+        var org = fx.org("close");
+        Http.Res created = node.service().post(org.path() + "/webhooks", Map.of("url", "https://example.com/same",
+                "object_types", List.of("role"), "status", "paused"));
+        String path = org.path() + "/webhooks/" + created.get("id").longValue();
+        int version = created.get("version").intValue();
+        long revision = node.revision();
+        for (Map<String, ?> body : List.<Map<String, ?>>of(Map.of(), Map.of("status", "paused"),
+                Map.of("url", "https://example.com/same", "rotate_secret", false))) {
+            Http.Res same = node.service().patch(path, body);
+            assertThat(same.status()).as("%s", same).isEqualTo(200);
+            assertThat(same.get("version").intValue()).as("%s", body).isEqualTo(version);
+        }
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().patch(path, Map.of("rotate_secret", true)).get("secret")).as("a rotation is a change")
+                .isNotNull();
+        assertThat(node.revision()).isGreaterThan(revision);
+    }
+
     @Test
     void badSubscriptions_are400_andMembersNeedRoleManagement() {
         var org = fx.org("close");
