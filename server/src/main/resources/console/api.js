@@ -82,8 +82,17 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
-/** Encodes one path segment. */
-export const seg = value => encodeURIComponent(String(value));
+/**
+ * Encodes one path segment. A segment of dots names nothing: a browser resolves it against the path before sending
+ * (`roles/..` would ask for the organization itself, however it is encoded), so it is refused here as not found.
+ */
+export function seg(value) {
+  const text = String(value);
+  if (text === '.' || text === '..') {
+    throw new ApiError(404, {code: 'not_found', detail: `"${text}" names nothing`});
+  }
+  return encodeURIComponent(text);
+}
 
 /** Every item of a paginated list (for small lists such as roles): follows next_cursor. */
 export async function all(path, params = {}) {

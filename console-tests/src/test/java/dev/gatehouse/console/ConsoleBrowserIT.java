@@ -569,6 +569,19 @@ class ConsoleBrowserIT {
                 .isEqualTo("active");
     }
 
+    @Test
+    @Order(10)
+    void aRouteNamingADotSegment_showsNothing_insteadOfAnotherObject() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey(), "Roles");
+        for (String route : List.of("#/roles/..", "#/members/..", "#/roles/.")) {
+            browser.open("/console/" + route);
+            browser.heading("Something went wrong");
+            assertThat(browser.driver().findElement(By.cssSelector(".notice-error")).getText())
+                    .as(route).contains("names nothing");
+        }
+    }
+
     /** The user id in the first row of the members table. */
     static String firstUserId() {
         try {
