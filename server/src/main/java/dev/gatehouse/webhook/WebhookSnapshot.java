@@ -46,7 +46,9 @@ public final class WebhookSnapshot {
             delivery.put("revision", d.revision());
             delivery.put("attempts", d.attempts());
             delivery.put("failing_since", d.failingSince() == null ? null : d.failingSince().toString());
-            delivery.put("next_attempt_at", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toString());
+            // a paused subscription attempts nothing until resumed, whatever was scheduled before it paused
+            delivery.put("next_attempt_at", d.nextAttemptAt() == null || !w.active() ? null
+                    : d.nextAttemptAt().toString());
             delivery.put("last_error", d.lastError());
             delivery.put("delivering_node", d.deliveringNode());
         }

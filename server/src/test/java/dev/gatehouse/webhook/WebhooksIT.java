@@ -241,6 +241,24 @@ class WebhooksIT {
         }
     }
 
+    /** A paused subscription shows no next attempt: it makes none until resumed. */
+    @Test
+    void aPausedSubscription_showsNoNextAttempt() throws Exception {
+        var org = fx.org("close");
+        clock.freeze();
+        try (Receiver receiver = new Receiver(Receiver.failing(500))) {
+            long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id")
+                    .longValue();
+            roleRevision(org, "A");
+            assertThat(awaitAttempts(org, id, 1).get("next_attempt_at").isNull()).isFalse();
+            assertThat(node.service().patch(org.path() + "/webhooks/" + id, Map.of("status", "paused")).status())
+                    .isEqualTo(200);
+            assertThat(webhook(org, id).get("delivery").get("next_attempt_at").isNull()).isTrue();
+        } finally {
+            clock.run();
+        }
+    }
+
     /**
      * The waits between attempts are the backoff on the node's clock, which stands still here: no retry comes before
      * the test moves the clock by the backoff, and the attempts are recorded exactly that far apart.
