@@ -27,8 +27,9 @@ import java.util.Set;
  * present) in the past, within {@link #CLOCK_SKEW_SECONDS}, and the user claim present.
  *
  * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}) is cached for {@link #JWKS_TTL_MILLIS}; a token
- * naming a key id the cache lacks makes it fetch the set again — how rotation is followed — at most once per
- * {@link #MIN_REFETCH_MILLIS}, so tokens with made-up key ids cannot turn into a flood of fetches.
+ * naming a key id the cache lacks makes it fetch the set again — how rotation is followed — at most twice per
+ * {@link #MIN_REFETCH_MILLIS} (the rate limiter lets a second fetch through in each interval, so that a rotation
+ * seen just after a fetch is not missed), so tokens with made-up key ids cannot turn into a flood of fetches.
  *
  * <p>Thread-safe (the processor and the key source are).
  */
