@@ -170,7 +170,7 @@ public final class GrantService {
 
     private void requireTakesGrants(Handle h, PermissionModel model, MemberGrants bounds, Member member) {
         Role role = member.roleId() == null ? null : roles.find(h, member.orgId(), member.roleId()).orElse(null);
-        if (role == null || role.systemKey() == null || !bounds.roles().contains(role.systemKey())) {
+        if (role == null || !Access.takesGrants(model, role.systemKey())) {
             throw new ConflictException("grants_not_taken", "member " + member.id() + "'s company role "
                     + (role == null ? "(none)" : "\"" + role.name() + "\"") + " takes no grants; model "
                     + model.id() + " allows grants to members of the system roles " + bounds.roles(),
