@@ -11,6 +11,7 @@ import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.http.edge.Edge;
 import dev.gatehouse.http.tls.TlsKeys;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.json.Text;
 import io.javalin.Javalin;
@@ -20,6 +21,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -121,6 +124,7 @@ public final class HttpServer {
                     // answers are one caller's view, some with secrets (a key, a webhook's signing key): never kept
                     // by a cache on the way; a route that can be cached says so itself (the console's files)
                     ctx.header("Cache-Control", "no-store");
+                    requireKnownCharset(ctx);
                     checkParameters(ctx);
                     requireDeclaredBody(ctx);
                     route.handler().handle(ctx);
@@ -197,6 +201,33 @@ public final class HttpServer {
                 if (value.indexOf('\uFFFD') >= 0 || param.getKey().indexOf('\uFFFD') >= 0) {
                     // the server decodes bytes that are not UTF-8 into U+FFFD: tell them from a U+FFFD sent as such
                     rejectParameter("query parameter", param.getKey(), Text.encodingProblem(ctx.queryString()));
+                }
+            }
+        }
+    }
+
+    /**
+     * A {@code charset} the JVM does not know is refused before anything reads the request (the servlet layer would
+     * throw reading its parameters or body, a 500).
+     */
+    private static void requireKnownCharset(Context ctx) {
+        String type = ctx.header("Content-Type");
+        if (type == null) {
+            return;
+        }
+        for (String parameter : type.split(";")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair.length == 2 && pair[0].strip().equalsIgnoreCase("charset")) {
+                String name = pair[1].strip().replace("\"", "");
+                boolean known;
+                try {
+                    known = Charset.isSupported(name);
+                } catch (IllegalCharsetNameException e) {
+                    known = false;
+                }
+                if (!known) {
+                    throw new HttpResponseException(415, "charset \"" + Text.printable(Fields.abbreviate(name))
+                            + "\" is not one this server reads; send UTF-8");
                 }
             }
         }

@@ -56,4 +56,39 @@ class ContentTypeIT {
                 + "/users/" + rooms.adminId() + "/unlock", "", null).status()).as("an empty body needs none")
                 .isLessThan(500).isNotEqualTo(415);
     }
+    /**
+     * A Content-Type is read as a media type, not searched for a word: {@code text/plain; application/json} is text,
+     * which a browser sends cross-site unasked, and is refused like any other body that is not JSON.
+     */
+    @Test
+    void aTypeThatOnlyMentionsJson_isRefusedEverywhere_andChangesNothing() {
+        Fixtures.Org close = fx.org("close");
+        Fixtures.Org rooms = fx.org("rooms");
+        long revision = node.revision();
+        for (String type : java.util.List.of("text/plain; application/json", "text/plain; x=json", "application/jsonx",
+                "application/x-www-form-urlencoded; a=application/json", "text/html, application/json", "text/plain")) {
+            Map<String, Http.Res> answers = Map.of(
+                    "native", node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G\"}", type),
+                    "import", node.service().raw("POST", close.path() + "/import",
+                            "{\"type\": \"role\", \"name\": \"R\", \"permissions\": []}\n", type),
+                    "close", node.as(close.adminKey()).raw("POST", "/api/v1/group/", "{\"name\": \"G\"}", type),
+                    "rooms", node.as(rooms.adminKey()).raw("POST", "/restapi/v2/accounts/" + rooms.accountId()
+                            + "/roles", "{\"name\": \"R\"}", type));
+            answers.forEach((api, res) -> assertThat(res.status()).as("%s %s: %s", api, type, res).isIn(400, 415));
+        }
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G\"}",
+                "application/json; charset=utf-8").status()).isEqualTo(201);
+    }
+
+    /** A charset the server cannot read is a 415 on any route, never a 500. */
+    @Test
+    void anUnknownCharset_isRefused() {
+        Fixtures.Org close = fx.org("close");
+        Http bogus = node.service().header("Content-Type", "application/json; charset=bogus");
+        assertThat(bogus.get("/healthz").status()).isEqualTo(415);
+        assertThat(bogus.get(close.path() + "/roles").status()).isEqualTo(415);
+        assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G\"}",
+                "application/json; charset=\"no such\"").status()).isEqualTo(415);
+    }
 }

@@ -2,13 +2,13 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -56,7 +56,7 @@ final class CloseRequest {
     JsonNode body() {
         if (body == null) {
             String type = ctx.contentType();
-            if (type != null && !type.toLowerCase(Locale.ROOT).contains("json")) {
+            if (type != null && !MediaTypes.json(type)) {
                 throw new HttpResponseException(415, "Content-Type must be application/json, got \""
                         + Fields.abbreviate(type) + "\"");
             }

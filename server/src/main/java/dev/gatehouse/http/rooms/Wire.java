@@ -2,6 +2,7 @@ package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
 import dev.gatehouse.json.Json;
@@ -20,7 +21,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -48,7 +48,6 @@ final class Wire {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
     /** {@code application/json}, {@code text/json} and {@code application/*+json} (e.g. json-patch+json). */
-    private static final Pattern JSON_TYPE = Pattern.compile("application/json|text/json|application/[a-z0-9.!#$&^_-]+\\+json");
 
     /** Rooms' documented forms: a date with - or /, then optionally a space (or T) and the time of day. */
     private static final Pattern ROOMS_DATE = Pattern.compile(
@@ -201,8 +200,7 @@ final class Wire {
         }
         String type = ctx.contentType();
         if (type != null && !type.isBlank()) {
-            String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-            if (!JSON_TYPE.matcher(media).matches()) {
+            if (!MediaTypes.json(type)) {
                 throw new HttpResponseException(415, "Content-Type must be application/json, "
                         + "application/json-patch+json, text/json or application/*+json, got \""
                         + Text.printable(Fields.abbreviate(type)) + "\"");

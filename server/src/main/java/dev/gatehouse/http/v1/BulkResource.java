@@ -11,6 +11,7 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
@@ -36,9 +37,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class BulkResource {
 
     static final String NDJSON = "application/x-ndjson";
-    /** Body types taken as NDJSON: a JSON object per line (so a body of one JSON object is one line). */
+    /**
+     * Body types taken as NDJSON: a JSON object per line (so a body of one JSON object is one line). Not text: a
+     * browser sends a text body cross-site without asking the server first.
+     */
     private static final Set<String> BODY_TYPES = Set.of(NDJSON, "application/ndjson", "application/jsonl",
-            "application/json-lines", "application/json", "text/plain");
+            "application/json-lines", "application/json");
 
     /** The query parameters an import reads; any other, or one given twice, is refused before any line. */
     private static final List<String> IMPORT_PARAMETERS = List.of("chunk_lines", "from_line");
@@ -145,8 +149,7 @@ final class BulkResource {
         if (type == null) {
             return;
         }
-        String bare = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (!BODY_TYPES.contains(bare)) {
+        if (!BODY_TYPES.contains(MediaTypes.of(type))) {
             throw new InvalidInputException("unsupported_media_type", "Content-Type must be " + NDJSON
                     + " (one JSON object per line), got \"" + Fields.abbreviate(type) + "\"");
         }

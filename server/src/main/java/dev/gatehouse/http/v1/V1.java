@@ -1,6 +1,7 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.store.Written;
@@ -74,7 +75,7 @@ final class V1 {
 
     /** See {@link #requireJson(Context)}: {@code type} is the request's {@code Content-Type}, or null. */
     static void requireJson(String type) {
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+        if (type != null && !MediaTypes.json(type)) {
             throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, got \""
                     + Fields.abbreviate(type) + "\"");
         }

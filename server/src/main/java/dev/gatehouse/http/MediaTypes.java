@@ -1,0 +1,29 @@
+package dev.gatehouse.http;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * What a request's {@code Content-Type} says its body is, read as a media type (the part before any parameter),
+ * never by searching the header for a word: {@code text/plain; application/json} is text, and a browser sends text
+ * cross-site without asking the server first. Stateless.
+ */
+public final class MediaTypes {
+
+    /** JSON by its registered name, the older {@code text/json}, and any {@code +json} structured syntax. */
+    private static final Pattern JSON = Pattern.compile("application/json|text/json|application/[a-z0-9.!#$&^_-]+\\+json");
+
+    private MediaTypes() {
+    }
+
+    /** The media type of a {@code Content-Type} value, lower case and without parameters; null for null. */
+    public static String of(String contentType) {
+        return contentType == null ? null : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether a {@code Content-Type} value names JSON. */
+    public static boolean json(String contentType) {
+        String media = of(contentType);
+        return media != null && JSON.matcher(media).matches();
+    }
+}
