@@ -107,10 +107,7 @@ public final class RoomsUserService {
 
     public RoomsUser get(Principal principal, long orgId, long memberId) {
         return access.read(principal, orgId, (h, caller) -> {
-            if (caller.external()) {
-                throw notFound(orgId, memberId);
-            }
-            return find(h, orgId, memberId);
+            return find(h, caller, orgId, memberId);
         });
     }
 
@@ -175,7 +172,7 @@ public final class RoomsUserService {
     public Written<RoomsUser> updateDefaultOffice(Principal principal, long orgId, long memberId, Integer officeId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            RoomsUser current = find(h, orgId, memberId);
+            RoomsUser current = find(h, caller, orgId, memberId);
             requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, "updating a user");
             if (officeId != null) {
                 offices.requireOffices(h, orgId, "defaultOfficeId", List.of(officeId));
@@ -192,7 +189,7 @@ public final class RoomsUserService {
     public Written<RoomsUser> setOffice(Principal principal, long orgId, long memberId, int officeId, boolean member) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            RoomsUser current = find(h, orgId, memberId);
+            RoomsUser current = find(h, caller, orgId, memberId);
             requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, member ? "adding a user to an office"
                     : "removing a user from an office");
             offices.requireOffices(h, orgId, "officeId", List.of(officeId));
@@ -209,7 +206,7 @@ public final class RoomsUserService {
     public Written<RoomsUser> setRegion(Principal principal, long orgId, long memberId, int regionId, boolean member) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            RoomsUser current = find(h, orgId, memberId);
+            RoomsUser current = find(h, caller, orgId, memberId);
             requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, member ? "adding a user to a region"
                     : "removing a user from a region");
             offices.requireRegions(h, orgId, "regionId", List.of(regionId));
@@ -230,7 +227,7 @@ public final class RoomsUserService {
     public Written<RoomsUser> reinvite(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            RoomsUser current = find(h, orgId, memberId);
+            RoomsUser current = find(h, caller, orgId, memberId);
             rules.requireMayInvite(h, caller, orgModels.model(h, orgId), current.profile().accessLevel(),
                     "re-inviting a user");
             if (!current.member().invited()) {
@@ -256,7 +253,7 @@ public final class RoomsUserService {
                                             String reason, String doing) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            RoomsUser current = find(h, orgId, memberId);
+            RoomsUser current = find(h, caller, orgId, memberId);
             requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, doing);
             if (current.lockedOut() == lockedOut) {
                 return current;
@@ -273,7 +270,7 @@ public final class RoomsUserService {
     public Written<RoomsUser> remove(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            RoomsUser current = find(h, orgId, memberId);
+            RoomsUser current = find(h, caller, orgId, memberId);
             requireMay(h, caller, orgId, MemberRules.Action.REMOVE, current, "removing a user");
             members.delete(tx, orgModels.model(h, orgId), orgId, current.member());
             return current;
@@ -302,6 +299,17 @@ public final class RoomsUserService {
         users.upsert(tx.handle(), orgId, after, tx.now());
         tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
+    }
+
+    /**
+     * A company user as the caller may see it: an outsider (an external member) sees none, so every call naming one
+     * — a read or a change — answers it 404 alike, whether the user exists or not.
+     */
+    private RoomsUser find(Handle h, Caller caller, long orgId, long memberId) {
+        if (caller.external()) {
+            throw notFound(orgId, memberId);
+        }
+        return find(h, orgId, memberId);
     }
 
     private RoomsUser find(Handle h, long orgId, long memberId) {

@@ -123,6 +123,19 @@ class ReadPolicyIT {
                 .status()).isEqualTo(200);
     }
 
+    /** Rooms' calls that change a company user answer an outsider 404 for every user, existing or not. */
+    @Test
+    void anExternalMember_learnsNothingOfCompanyUsers_fromTheirChanges() {
+        for (long user : List.of(agent, org.adminId(), 999_999L)) {
+            String path = base + "/users/" + user;
+            for (Http.Res res : List.of(guestKey.post(path + "/lock", Map.of("reason", "x")),
+                    guestKey.post(path + "/unlock", Map.of()), guestKey.post(path + "/reinvite", Map.of()),
+                    guestKey.put(path, Map.of("defaultOfficeId", 1)), guestKey.delete(path))) {
+                assertThat(answer(res)).as("user %s: %s", user, res).startsWith("404");
+            }
+        }
+    }
+
     private static String answer(Http.Res res) {
         return res.status() + " " + (res.json() == null || res.get("code") == null ? "" : res.get("code").stringValue());
     }
