@@ -203,9 +203,10 @@ public final class MemberService {
         }
         Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
         String status = in.status() == null ? current.status() : in.status();
-        boolean reactivated = Member.DEACTIVATED.equals(current.status()) && Member.ACTIVE.equals(status);
-        if (roleId != null && (!Objects.equals(roleId, current.roleId()) || reactivated)) {
-            // moving a member to a role, or reactivating it in one, hands the role (and grants it takes) out
+        boolean activated = !current.active() && Member.ACTIVE.equals(status);
+        if (roleId != null && (!Objects.equals(roleId, current.roleId()) || activated)) {
+            // moving a member to a role, or activating it in one (reactivating it, or accepting its invitation for
+            // it), hands the role (and the grants it takes) out
             Role to = requireCompanyRole(h, caller, model, orgId, roleId);
             String from = current.roleId() == null ? null
                     : roles.find(h, orgId, current.roleId()).map(Role::systemKey).orElse(null);

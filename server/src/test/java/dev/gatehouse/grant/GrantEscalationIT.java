@@ -108,6 +108,14 @@ class GrantEscalationIT {
         assertThat(admin.status()).as("a role the caller could not hand out: %s", admin).isEqualTo(403);
         assertThat(admin.get("code").stringValue()).isEqualTo("privilege_escalation");
 
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "ivy", "email",
+                "ivy@example.com", "role_id", fx.roleId(org, "Admin"), "status", "invited"));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        Http.Res accepted = lead.post(org.path() + "/members/user:ivy/accept", Map.of());
+        assertThat(accepted.status()).as("accepting hands the role out too: %s", accepted).isEqualTo(403);
+        assertThat(node.service().get(org.path() + "/members/user:ivy").get("status").stringValue())
+                .isEqualTo("invited");
+
         long ned = fx.member(org, "ned", agent);
         assertThat(node.service().patch(org.path() + "/members/" + ned, Map.of("status", "deactivated")).status())
                 .isEqualTo(200);
