@@ -261,6 +261,11 @@ public final class AssignmentService {
      * Whether {@code caller} sees one resource (one the model does not track counts as existing): what a preview
      * may show of changes on it.
      */
+    /** Whether {@code caller} sees every resource of the type (a service key, or the model's rule says so). */
+    public boolean seesAll(Caller caller, PermissionModel model, ResourceType type) {
+        return rules.seesAll(caller, model, type);
+    }
+
     public boolean sees(Handle h, Caller caller, long orgId, String type, String resourceId) {
         PermissionModel model = orgModels.model(h, orgId);
         ResourceType resourceType = model.resourceType(type).orElse(null);

@@ -2,10 +2,12 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.store.SqlTime;
 import java.io.IOException;
@@ -60,11 +62,22 @@ public final class ExportService {
         });
     }
 
-    private static void requireMayExport(Caller caller, PermissionModel model) {
+    /**
+     * The model's three management permissions, and sight of every resource: an export is the whole organization,
+     * so a caller that may not see some of its resources (a {@code rooms} member without {@code autoAccessToRooms})
+     * may not export it, rather than read them here.
+     */
+    private void requireMayExport(Caller caller, PermissionModel model) {
         String what = "exporting an organization";
         caller.require(model.management().roles(), what);
         caller.require(model.management().members(), what);
         caller.require(model.management().assignments(), what);
+        for (ResourceType type : model.resourceTypes()) {
+            if (!services.assignments().seesAll(caller, model, type)) {
+                throw new ForbiddenException("permission_required", what + " needs to see every " + type.key()
+                        + " of it; member " + caller.memberId() + " sees only those it holds a role on");
+            }
+        }
     }
 
     private void write(Handle h, long orgId, PermissionModel model, long revision, OutputStream out) {

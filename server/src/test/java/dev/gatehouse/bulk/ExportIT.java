@@ -151,6 +151,20 @@ class ExportIT {
         Http.Res foreign = org.admin().get(source.path() + "/export");
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.get("code").stringValue()).isEqualTo("organization_not_found");
+
+        // an export is the whole organization: who may not see some of its rooms may not export it
+        Fixtures.Org rooms = fx.org("rooms");
+        fx.room(rooms);
+        long managerRole = fx.role(rooms, "Manager", List.of("canManageAccount", "canManageMemberSameAccessLevel",
+                "canAddUsersToRooms"));
+        Http manager = fx.keyFor(rooms, fx.member(rooms, "mgr", managerRole));
+        Http.Res partial = manager.get(rooms.path() + "/export");
+        assertThat(partial.status()).as("%s", partial).isEqualTo(403);
+        assertThat(partial.get("detail").stringValue()).contains("room");
+        long seeing = fx.role(rooms, "Seeing manager", List.of("canManageAccount", "canManageMemberSameAccessLevel",
+                "canAddUsersToRooms", "autoAccessToRooms"));
+        assertThat(fx.keyFor(rooms, fx.member(rooms, "seer", seeing)).get(rooms.path() + "/export").status())
+                .isEqualTo(200);
     }
 
     @Test
