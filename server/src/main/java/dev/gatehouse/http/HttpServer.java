@@ -194,14 +194,20 @@ public final class HttpServer {
         for (Map.Entry<String, String> param : ctx.pathParamMap().entrySet()) {
             rejectParameter("path parameter", param.getKey(), Text.problem(param.getValue(), false));
         }
+        String query = ctx.queryString();
+        if (query != null && query.indexOf('%') >= 0) {
+            // escapes decoded by the server lose what they cannot decode (U+FFFD for bytes that are not UTF-8, the
+            // whole parameter for a % that begins none): each parameter is read again as sent
+            for (String pair : query.split("&")) {
+                if (pair.indexOf('%') >= 0) {
+                    rejectParameter("query parameter", pair.split("=", 2)[0], Text.encodingProblem(pair));
+                }
+            }
+        }
         for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
             rejectParameter("query parameter", param.getKey(), Text.problem(param.getKey(), false));
             for (String value : param.getValue()) {
                 rejectParameter("query parameter", param.getKey(), Text.problem(value, false));
-                if (value.indexOf('\uFFFD') >= 0 || param.getKey().indexOf('\uFFFD') >= 0) {
-                    // the server decodes bytes that are not UTF-8 into U+FFFD: tell them from a U+FFFD sent as such
-                    rejectParameter("query parameter", param.getKey(), Text.encodingProblem(ctx.queryString()));
-                }
             }
         }
     }

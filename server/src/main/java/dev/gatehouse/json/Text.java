@@ -63,7 +63,8 @@ public final class Text {
 
     /**
      * Null when the percent-encoded {@code raw} (a URI's query) decodes to UTF-8, else what is wrong with it: the
-     * server turns bytes that are not UTF-8 into U+FFFD, which this tells from a U+FFFD sent as such.
+     * server turns bytes that are not UTF-8 into U+FFFD, which this tells from a U+FFFD sent as such, and drops a
+     * parameter holding a {@code %} that begins no escape, which would quietly lose a filter.
      */
     public static String encodingProblem(String raw) {
         if (raw == null) {
@@ -77,6 +78,8 @@ public final class Text {
             if (c == '%' && hi >= 0 && lo >= 0) {
                 bytes.write(hi << 4 | lo);
                 i += 2;
+            } else if (c == '%') {
+                return "holds a '%' that begins no escape (a % is followed by two hexadecimal digits)";
             } else {
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -128,6 +129,17 @@ class HostileValuesIT {
             assertThat(res.get("code").stringValue()).isEqualTo("invalid_parameter");
         }
         assertThat(node.service().get(org.path() + "/members?q=%EF%BF%BD").status()).isEqualTo(200);
+        // a % that begins no escape made the server drop the parameter: the filter was lost, not refused
+        for (String bad : List.of("deactivated%zz", "deactivated%", "%2")) {
+            // written by hand: a client's URI class refuses to send such a query
+            try (RawHttp connection = RawHttp.connect(node.node().port())) {
+                RawHttp.Response res = connection.send("GET " + org.path() + "/members?status=" + bad
+                        + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestNode.SERVICE_KEY
+                        + "\r\nConnection: close\r\n\r\n").read(java.time.Duration.ofSeconds(10));
+                assertThat(res.status()).as(bad + ": " + res.body()).isEqualTo(400);
+                assertThat(res.body()).contains("invalid_parameter").contains("status");
+            }
+        }
         assertThat(node.service().get(org.path() + "/events?object_id=x%FF").status()).isEqualTo(400);
     }
 
