@@ -135,12 +135,16 @@ public final class HttpServer {
                     dialect(ctx).error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage(), Map.of()));
             config.routes.exception(Exception.class, this::unexpected);
             config.routes.error(404, ctx -> {
+                ctx.header("Cache-Control", "no-store");
                 if (ctx.result() == null || ctx.result().isEmpty()) {
                     dialect(ctx).error(ctx, 404, "route_not_found", "no route " + ctx.method() + " " + ctx.path(), Map.of());
                 }
             });
-            config.routes.error(405, ctx -> dialect(ctx).error(ctx, 405, "method_not_allowed",
-                    "method " + ctx.method() + " is not allowed on " + ctx.path(), Map.of()));
+            config.routes.error(405, ctx -> {
+                ctx.header("Cache-Control", "no-store");
+                dialect(ctx).error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed on "
+                        + ctx.path(), Map.of());
+            });
             config.requestLogger.http((ctx, ms) -> {
                 Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
                 record(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(),

@@ -47,6 +47,9 @@ class KeyLifecycleIT {
         assertThat(node.service().get(org.path() + "/roles").header("Cache-Control")).isEqualTo("no-store");
         assertThat(node.service().get(org.path() + "/roles/nope").header("Cache-Control")).as("an error too")
                 .isEqualTo("no-store");
+        assertThat(node.service().get("/v1/nowhere").header("Cache-Control")).as("no route").isEqualTo("no-store");
+        assertThat(node.service().delete("/v1/models").header("Cache-Control")).as("no such method")
+                .isEqualTo("no-store");
     }
 
     @Test

@@ -123,7 +123,7 @@ final class ReplicationResource {
     private void sse(Context ctx, ChangeStream stream, ChangeStream.Page first, int limit, long heartbeat)
             throws InterruptedException {
         ctx.status(200).contentType("text/event-stream; charset=utf-8");
-        ctx.header("Cache-Control", "no-cache");
+        ctx.header("Cache-Control", "no-store");
         ctx.header("X-Accel-Buffering", "no");
         try {
             OutputStream out = ctx.res().getOutputStream();
