@@ -155,6 +155,9 @@ public final class AssignmentService {
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
         }
         access.requireNoEscalation(caller, model, role.grant());
+        if (before != null && before.roleId() == roleId && Objects.equals(before.expiresAt(), stored(expiresAt))) {
+            return before; // a write that changes nothing records nothing, as an import line that changes nothing
+        }
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }

@@ -126,6 +126,10 @@ class AssignmentExpiryIT {
         forever.put("role_id", w.externalRole());
         forever.put("expires_at", null);
         assertThat(first.service().put(assignment, forever).json().get("expires_at").isNull()).isTrue();
+        long revision = first.revision();
+        Http.Res same = first.service().put(assignment, forever);
+        assertThat(same.status()).isEqualTo(200);
+        assertThat(first.revision()).as("the same role and end again records nothing").isEqualTo(revision);
         clock.advance(HOUR.multipliedBy(2));
         assertThat(first.node().expiry().runOnce() + second.node().expiry().runOnce()).isZero();
         assertThat(allowed(first, w, w.params().get("id"), null)).as("its end was cleared").isTrue();
