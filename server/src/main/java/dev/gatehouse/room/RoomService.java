@@ -21,6 +21,8 @@ import dev.gatehouse.store.Written;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.Room.RESOURCE_TYPE;
@@ -151,7 +153,11 @@ public final class RoomService {
             Room room = rules.visibleRoom(h, caller, roomId);
             rules.requireRoomPermission(h, caller, room, VIEW_AND_EDIT_ROOM_DETAILS, null, null,
                     "changing the field data of room " + roomId);
-            Room after = requireFieldDataSize(rooms.mergeFieldData(h, roomId, fieldDataJson, tx.now()));
+            Optional<Room> merged = rooms.mergeFieldData(h, roomId, fieldDataJson, tx.now());
+            if (merged.isEmpty()) {
+                return room; // a merge that changes nothing records nothing
+            }
+            Room after = requireFieldDataSize(merged.get());
             tx.change(orgId, ObjectType.ROOM, roomId, Action.UPDATED, RoomsSnapshots.room(room),
                     RoomsSnapshots.room(after));
             return after;
@@ -260,7 +266,7 @@ public final class RoomService {
                 assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(), roleId,
                         current.accessEndsAt());
             }
-            if (sideGiven) {
+            if (sideGiven && !Objects.equals(side, current.transactionSideId())) {
                 rooms.side(h, orgId, roomId, memberId, side, tx.now());
                 tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + memberId, Action.UPDATED,
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), current.transactionSideId(), null),

@@ -18,6 +18,8 @@ import static dev.gatehouse.store.SqlTime.utc;
  */
 final class RoomStore {
 
+    /** A room's field data with {@code :data} merged in: its properties set, those given as null removed. */
+    private static final String MERGED = "jsonb_strip_nulls(coalesce(field_data, '{}'::jsonb) || CAST(:data AS jsonb))";
     private static final String COLUMNS = "id, org_id, name, office_id, status, owner_ids, created_by, "
             + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at";
     private static final String ROOM_USER_COLUMNS = Sql.MEMBER_COLUMNS + ", ro.id AS room_role_id, "
@@ -64,10 +66,11 @@ final class RoomStore {
      * Merges {@code dataJson} (a JSON object) into the room's field data: the properties it names get its values,
      * a null value removes the property, the others stay; the room's {@code updated_at} moves to {@code now}.
      */
-    Room mergeFieldData(Handle h, int id, String dataJson, Instant now) {
-        return h.createQuery("UPDATE rooms SET field_data = jsonb_strip_nulls(coalesce(field_data, '{}'::jsonb) "
-                        + "|| CAST(:data AS jsonb)), updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
-                .bind("id", id).bind("data", dataJson).bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    /** The room after the merge, or empty when the merge changes nothing (then nothing is written). */
+    Optional<Room> mergeFieldData(Handle h, int id, String dataJson, Instant now) {
+        return h.createQuery("UPDATE rooms SET field_data = " + MERGED + ", updated_at = :now WHERE id = :id AND "
+                        + MERGED + " IS DISTINCT FROM coalesce(field_data, '{}'::jsonb) RETURNING " + COLUMNS)
+                .bind("id", id).bind("data", dataJson).bind("now", utc(now)).map((rs, ctx) -> map(rs)).findOne();
     }
 
     void delete(Handle h, int id) {

@@ -295,7 +295,11 @@ public final class RoomsUserService {
         return new MemberInput(null, null, null, null, null, null, status);
     }
 
+    /** Stores {@code after} and records the change; a profile that changes nothing is neither written nor recorded. */
     private void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
+        if (after.equals(before)) {
+            return;
+        }
         users.upsert(tx.handle(), orgId, after, tx.now());
         tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
