@@ -5,10 +5,12 @@ import dev.gatehouse.http.edge.Edge;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -38,6 +40,9 @@ final class DirectRoutes extends Handler.Wrapper {
      * network thread longer than handing it over costs.
      */
     static final int MAX_BODY_BYTES = 8 * 1024;
+
+    /** What the framework path sets on every answer ({@link HttpServer}): one caller's view, never to be kept. */
+    private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
 
     private final List<Route> routes;
     private final HttpServer server;
@@ -86,6 +91,7 @@ final class DirectRoutes extends Handler.Wrapper {
         response.setStatus(status);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, error == null ? "application/json" : error.contentType());
+        headers.put(NO_STORE);
         List<String> set = exchange.headers();
         for (int i = 0; i < set.size(); i += 2) {
             headers.put(set.get(i), set.get(i + 1));
