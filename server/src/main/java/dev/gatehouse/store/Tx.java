@@ -17,6 +17,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * One write transaction in progress: its JDBI handle, the acting principal, and the changes it will append
  * to the change log at commit. Not thread-safe; lives for one {@link Store#write} call.
+ *
+ * <p><b>The log lags a shared transaction.</b> A write of {@link Store#write} may share its transaction with earlier
+ * writes, of its organization too ({@link GroupCommit}), whose records are appended only when the transaction ends.
+ * Inside it, the change log therefore lacks what they did although their rows are visible: a write that reads where
+ * its organization's log stands (the revision its state is at) runs in a transaction of its own
+ * ({@link Store#writeAlone}), or does not trust what it reads.
  */
 public final class Tx {
 

@@ -123,7 +123,9 @@ public final class WebhookService {
             return null;
         });
         checkTarget(url);
-        return access.write(principal, orgId, (tx, caller) -> {
+        // In a transaction of its own: its delivery starts after the organization's last record in the log, which a
+        // transaction shared with earlier writes of the organization would read before theirs are appended (Tx).
+        return access.writeAlone(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManager(h, caller, orgId, "creating a webhook");
             long count = webhooks.count(h, orgId);

@@ -64,7 +64,8 @@ final class WebhookStore {
                 .bind("by", by)
                 .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
         // Deliveries start after everything this organization has committed so far (its writes are
-        // serialized by the organization lock this transaction holds), so the first one is this creation.
+        // serialized by the organization lock this transaction holds), so the first one is this creation — provided
+        // no earlier write of the organization shares this transaction (WebhookService.create writes alone).
         h.createUpdate("INSERT INTO webhook_cursors (webhook_id, org_id, revision) VALUES (:id, :org, "
                         + "(SELECT coalesce(max(revision), 0) FROM change_log WHERE org_id = :org))")
                 .bind("id", w.id()).bind("org", orgId).execute();

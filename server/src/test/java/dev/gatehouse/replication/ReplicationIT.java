@@ -180,4 +180,77 @@ class ReplicationIT {
             assertThat(seen).isTrue();
         }
     }
+
+    /** Opens the change stream as an {@code EventSource} would, with {@code Last-Event-ID} when not null. */
+    static HttpResponse<InputStream> openStream(String query, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/changes?" + query))
+                .header("Authorization", "Bearer " + TestNode.SERVICE_KEY).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** The next event of a stream: its field lines ({@code id}, {@code event}, {@code data}) by name. */
+    static Map<String, String> nextEvent(BufferedReader in) throws java.io.IOException {
+        Map<String, String> event = new java.util.HashMap<>();
+        String line;
+        while ((line = in.readLine()) != null && !(line.isEmpty() && !event.isEmpty())) {
+            int colon = line.indexOf(": ");
+            if (colon > 0) {
+                event.put(line.substring(0, colon), line.substring(colon + 2));
+            }
+        }
+        return event;
+    }
+
+    @Test
+    void serverSentEvents_firstHeartbeat_namesTheStartingPosition_notOnePastChangesStillToCome() throws Exception {
+        fx.role(docs, "Before the stream", List.of("doc.read", "records.all"));
+        long head = node.appliedRevision();
+        assertThat(head).isGreaterThan(2);
+        HttpResponse<InputStream> res = openStream("after=1&heartbeat=200ms", null);
+        assertThat(res.statusCode()).isEqualTo(200);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+            Map<String, String> first = nextEvent(in);
+            assertThat(first.get("event")).isEqualTo("heartbeat");
+            // a follower that takes a heartbeat's revision as its position must not skip the changes that follow it
+            assertThat(MAPPER.readTree(first.get("data")).get("revision").longValue()).isEqualTo(1);
+            Map<String, String> change = nextEvent(in);
+            assertThat(change.get("event")).isEqualTo("change");
+            assertThat(Long.parseLong(change.get("id"))).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void serverSentEvents_reconnectingWithLastEventId_resumeAfterIt_repeatingNothing() throws Exception {
+        fx.role(docs, "Resumed", List.of("doc.read", "records.all"));
+        long head = node.appliedRevision();
+        // an EventSource reconnects to the URL it first opened, naming the last change it received in the header
+        HttpResponse<InputStream> res = openStream("after=0&heartbeat=200ms", String.valueOf(head - 1));
+        assertThat(res.statusCode()).isEqualTo(200);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+            Map<String, String> first = nextEvent(in);
+            assertThat(first.get("event")).isEqualTo("heartbeat");
+            assertThat(MAPPER.readTree(first.get("data")).get("revision").longValue()).isEqualTo(head - 1);
+            Map<String, String> change = nextEvent(in);
+            assertThat(change.get("event")).isEqualTo("change");
+            assertThat(Long.parseLong(change.get("id"))).isEqualTo(head);
+        }
+        Http.Res polled = node.service().header("Last-Event-ID", String.valueOf(head - 1))
+                .get("/v1/changes?after=0&wait=0");
+        assertThat(polled.get("changes").get(0).get("revision").longValue()).isEqualTo(head);
+        Http.Res earlier = node.service().header("Last-Event-ID", "1").get("/v1/changes?after=" + (head - 1) + "&wait=0");
+        assertThat(earlier.get("changes").get(0).get("revision").longValue()).as("the later position wins")
+                .isEqualTo(head);
+        for (String bad : List.of("abc", "-1", "1.5", "99999999999999999999")) {
+            Http.Res refused = node.service().header("Last-Event-ID", bad).get("/v1/changes?after=0&wait=0");
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.get("code").stringValue()).isEqualTo("invalid_last_event_id");
+        }
+        Http.Res beyond = node.service().header("Last-Event-ID", String.valueOf(head + 1000))
+                .get("/v1/changes?after=0&wait=0");
+        assertThat(beyond.status()).as(beyond.toString()).isEqualTo(410);
+        assertThat(beyond.get("code").stringValue()).isEqualTo("resync_required");
+    }
 }

@@ -27,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * What an in-process replica reads (docs/api.md, "Replication"), with a service key or a replica key:
  * {@code GET /v1/snapshot} streams the decision state at one revision as NDJSON, and {@code GET /v1/changes?after=N}
  * the committed changes after revision N — as Server-Sent Events that stay open (events {@code change},
- * {@code heartbeat}, {@code resync}), or, with {@code wait}, as one long-polled JSON page. A follower whose
+ * {@code heartbeat}, {@code resync}), or, with {@code wait}, as one long-polled JSON page; a {@code Last-Event-ID}
+ * header (an {@code EventSource} reconnecting) moves the position past {@code after} to that event. A follower whose
  * position the log can no longer serve is answered 410 {@code resync_required} (an SSE stream that meets it sends a
  * {@code resync} event and ends).
  *
@@ -86,7 +87,7 @@ final class ReplicationResource {
     private void changes(Context ctx) throws InterruptedException {
         ReplicaReader reader = auth.reader(ctx);
         Long orgId = org(ctx);
-        long after = after(ctx);
+        long after = Math.max(after(ctx), lastEventId(ctx));
         String waitParam = ctx.queryParam("wait");
         Long waitMillis = waitParam == null ? null : duration("wait", waitParam, 0, MAX_WAIT_MILLIS);
         String beatParam = ctx.queryParam("heartbeat");
@@ -117,17 +118,21 @@ final class ReplicationResource {
             V1.ok(ctx, body);
             return;
         }
-        sse(ctx, stream, first, limit, heartbeat);
+        sse(ctx, stream, after, first, limit, heartbeat);
     }
 
-    private void sse(Context ctx, ChangeStream stream, ChangeStream.Page first, int limit, long heartbeat)
+    /**
+     * Writes the stream: a heartbeat at {@code start} (the position the follower asked for; never the position after
+     * {@code first}, whose items follow it), then {@code first} and every page after it.
+     */
+    private void sse(Context ctx, ChangeStream stream, long start, ChangeStream.Page first, int limit, long heartbeat)
             throws InterruptedException {
         ctx.status(200).contentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Accel-Buffering", "no");
         try {
             OutputStream out = ctx.res().getOutputStream();
-            heartbeat(out, stream.revision());
+            heartbeat(out, start);
             ChangeStream.Page page = first;
             while (page != null) {
                 if (page.items().isEmpty()) {
@@ -190,6 +195,24 @@ final class ReplicationResource {
         throw new InvalidInputException("invalid_after", raw == null ? "after is required: the revision to follow "
                 + "from (0, or a snapshot's revision)" : "after must be a revision, an integer of 0 or more, got \""
                 + Fields.abbreviate(raw) + "\"", Map.of("after", "must be an integer of 0 or more"));
+    }
+
+    /**
+     * The {@code Last-Event-ID} header an {@code EventSource} sends when it reconnects (the {@code id} of the last
+     * {@code change} it received; the URL, and so {@code after}, is the one it first opened): 0 when absent, so that
+     * the stream resumes after the later of the two and repeats nothing.
+     */
+    private static long lastEventId(Context ctx) {
+        String raw = ctx.header("Last-Event-ID");
+        if (raw == null || raw.isEmpty()) {
+            return 0;
+        }
+        if (raw.length() <= 18 && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Long.parseLong(raw);
+        }
+        throw new InvalidInputException("invalid_last_event_id", "Last-Event-ID must be the id of a change event, an "
+                + "integer of 0 or more, got \"" + Fields.abbreviate(raw) + "\"",
+                Map.of("Last-Event-ID", "must be an integer of 0 or more"));
     }
 
     private static long duration(String name, String raw, long min, long max) {
