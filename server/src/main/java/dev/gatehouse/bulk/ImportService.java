@@ -173,6 +173,9 @@ public final class ImportService {
                         continue;
                     }
                     if (line.number() - options.fromLine() >= options.maxLines()) {
+                        // the lines before it are within the bound: committed, so that the rest resumes at this one
+                        commit(chunk, line.number() - 1);
+                        takeIn();
                         throw new LineFailure(line.number(), new InvalidInputException("too_many_lines", "an import "
                                 + "takes at most " + options.maxLines() + " lines; send the rest in another request "
                                 + "with from_line=" + line.number()));
