@@ -169,6 +169,8 @@ class ReplicationIT {
         HttpResponse<InputStream> res = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        assertThat(res.headers().firstValue("Gatehouse-Revision").map(Long::parseLong)).as("like every success")
+                .hasValueSatisfying(revision -> assertThat(revision).isGreaterThanOrEqualTo(start));
         try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
             assertThat(in.readLine()).isEqualTo("event: heartbeat");
             long role = fx.role(docs, "Pushed", List.of("doc.read", "records.all"));

@@ -128,6 +128,8 @@ final class ReplicationResource {
     private void sse(Context ctx, ChangeStream stream, long start, ChangeStream.Page first, int limit, long heartbeat)
             throws InterruptedException {
         ctx.status(200).contentType("text/event-stream; charset=utf-8");
+        // set here: the headers leave with the first event, before the readiness gate would add it on the way out
+        ctx.header(V1.REVISION_HEADER, String.valueOf(replication.applied()));
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Accel-Buffering", "no");
         try {
