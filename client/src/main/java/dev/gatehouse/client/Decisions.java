@@ -12,8 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Decisions in one organization: checks, batches, explanations, lookups, effective permissions, record visibility,
  * and previews of a change (docs/api.md, "Decisions"). Every call is answered by a node's in-memory engine at least
  * as new as this client's session revision ({@link GatehouseClient#revision()}): the client sends it as
- * {@code min_revision} where the API takes one, and where it does not (effective permissions, the visibility filter)
- * asks again until the answer's revision has reached it. Thread-safe.
+ * {@code min_revision} with each (in the body, or as a query parameter of the two {@code GET}s, effective permissions
+ * and the visibility filter). Thread-safe.
  */
 public interface Decisions {
 

@@ -154,7 +154,13 @@ public interface GatehouseClient extends AutoCloseable {
 
         /** A deployment's base URL, checked: absolute, http or https (also the replica's builder's rule). */
         static URI baseUrl(String baseUrl) {
-            URI parsed = URI.create(Objects.requireNonNull(baseUrl, "url"));
+            URI parsed;
+            try {
+                parsed = URI.create(Objects.requireNonNull(baseUrl, "url"));
+            } catch (IllegalArgumentException malformed) {
+                throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\" ("
+                        + malformed.getMessage() + ")", malformed);
+            }
             if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
                 throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\"");
             }

@@ -83,8 +83,13 @@ final class HttpBulk implements Bulk {
 
     private ImportResult send(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options) {
         // a write, but sending the same lines again changes nothing more: retried when the server did not apply it
-        Reply<byte[]> reply = requests.transport.send(importCall(body, replayable, options, Requests.JSON),
-                HttpResponse.BodyHandlers.ofByteArray());
+        Reply<byte[]> reply;
+        try {
+            reply = requests.transport.send(importCall(body, replayable, options, Requests.JSON),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (GatehouseException failure) {
+            throw committed(failure);
+        }
         return ImportResult.from(Wire.MAPPER.readTree(reply.body()));
     }
 
@@ -105,15 +110,18 @@ final class HttpBulk implements Bulk {
                 }
                 JsonNode answer = Wire.MAPPER.readTree(line);
                 if (answer.has("progress")) {
-                    progress.accept(ImportResult.from(answer.get("progress")));
+                    ImportResult sofar = ImportResult.from(answer.get("progress"));
+                    requests.transport.observe(sofar.revision());
+                    progress.accept(sofar);
                 } else if (answer.has("result")) {
                     ImportResult result = ImportResult.from(answer.get("result"));
                     requests.transport.observe(result.revision());
                     return result;
                 } else if (answer.has("error")) {
                     JsonNode problem = answer.get("error");
-                    throw Problem.of(problem.path("status").asInt(500), HttpHeaders.of(Map.of(), (name, value) -> true),
-                            Wire.MAPPER.writeValueAsBytes(problem)).exception();
+                    throw committed(Problem.of(problem.path("status").asInt(500),
+                            HttpHeaders.of(Map.of(), (name, value) -> true), Wire.MAPPER.writeValueAsBytes(problem))
+                            .exception());
                 }
             }
         } catch (IOException broken) {
@@ -121,6 +129,20 @@ final class HttpBulk implements Bulk {
         }
         throw new TransportException(Problem.local("io_error", "POST " + orgPath
                 + "/import: the answer ended without a result"), null);
+    }
+
+    /**
+     * A failed import whose earlier chunks committed: the session has seen the revision they reached (the problem's
+     * {@code revision}), so later decisions reflect them, as they would after a successful import.
+     */
+    private GatehouseException committed(GatehouseException failure) {
+        JsonNode problem = failure.problem();
+        JsonNode committedLines = problem.path("committed_lines");
+        JsonNode revision = problem.path("revision");
+        if (committedLines.isIntegralNumber() && committedLines.longValue() > 0 && revision.isIntegralNumber()) {
+            requests.transport.observe(revision.longValue());
+        }
+        return failure;
     }
 
     private Call importCall(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options, String accept) {

@@ -41,7 +41,7 @@ final class HttpDecisions implements Decisions {
     public BatchResult checkAll(List<Check> checks) {
         ObjectNode body = Wire.object();
         ArrayNode items = body.putArray("checks");
-        checks.forEach(check -> items.add(check.json()));
+        Objects.requireNonNull(checks, "checks").forEach(check -> items.add(check.json()));
         JsonNode answer = post("/check/batch", consistent(body));
         return new BatchResult(Wire.list(answer, "results", BatchItem::from), Wire.number(answer, "revision"));
     }
@@ -106,7 +106,7 @@ final class HttpDecisions implements Decisions {
         ObjectNode body = Wire.object();
         Objects.requireNonNull(member, "member").putInto(body);
         ObjectNode fields = body.putObject("record").putObject("fields");
-        recordFields.forEach((field, users) -> fields.set(field, Wire.array(users)));
+        Objects.requireNonNull(recordFields, "recordFields").forEach((field, users) -> fields.set(field, Wire.array(users)));
         return VisibilityCheck.from(post("/visibility/check", consistent(body)));
     }
 

@@ -30,7 +30,7 @@ final class HttpKeys implements Keys {
 
     @Override
     public void revoke(MemberRef member, String keyId) {
-        requests.send("DELETE", path(member) + "/" + Wire.encode(Objects.requireNonNull(keyId, "keyId")),
+        requests.send("DELETE", path(member) + "/" + Wire.segment(keyId, "keyId"),
                 Safety.IDEMPOTENT, null, null);
     }
 

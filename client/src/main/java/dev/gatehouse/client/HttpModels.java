@@ -21,7 +21,7 @@ final class HttpModels implements Models {
 
     @Override
     public Model get(String id) {
-        return Model.from(requests.get("/v1/models/" + Wire.encode(Objects.requireNonNull(id, "id"))));
+        return Model.from(requests.get("/v1/models/" + Wire.segment(id, "id")));
     }
 
     @Override

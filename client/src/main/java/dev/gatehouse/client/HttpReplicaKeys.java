@@ -3,7 +3,6 @@ package dev.gatehouse.client;
 import dev.gatehouse.client.Keys.ApiKey;
 import dev.gatehouse.client.Keys.IssuedKey;
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,7 +34,7 @@ final class HttpReplicaKeys implements ReplicaKeys {
 
     @Override
     public void revoke(String keyId) {
-        requests.send("DELETE", PATH + "/" + Wire.encode(Objects.requireNonNull(keyId, "keyId")), Safety.IDEMPOTENT,
+        requests.send("DELETE", PATH + "/" + Wire.segment(keyId, "keyId"), Safety.IDEMPOTENT,
                 null, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.client;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -67,12 +68,14 @@ public interface Members {
     /**
      * A member.
      *
-     * @param id     the Gatehouse id
-     * @param userId the product's user id
-     * @param roleId the company role, or null for an external member
+     * @param id        the Gatehouse id
+     * @param userId    the product's user id
+     * @param roleId    the company role, or null for an external member
+     * @param createdAt when it was added
+     * @param updatedAt when it last changed
      */
     record Member(long id, long orgId, String userId, String email, String firstName, String lastName, Long roleId,
-                  boolean external, Status status, long version) {
+                  boolean external, Status status, long version, Instant createdAt, Instant updatedAt) {
 
         /** This member as a {@link MemberRef} by Gatehouse id. */
         public MemberRef ref() {
@@ -83,7 +86,7 @@ public interface Members {
             return new Member(Wire.number(n, "id"), Wire.number(n, "org_id"), Wire.text(n, "user_id"),
                     Wire.text(n, "email"), Wire.text(n, "first_name"), Wire.text(n, "last_name"),
                     Wire.longOrNull(n, "role_id"), Wire.flag(n, "external"), Status.from(Wire.text(n, "status")),
-                    Wire.number(n, "version"));
+                    Wire.number(n, "version"), Wire.instant(n, "created_at"), Wire.instant(n, "updated_at"));
         }
     }
 

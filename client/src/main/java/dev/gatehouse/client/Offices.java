@@ -1,7 +1,11 @@
 package dev.gatehouse.client;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,7 +39,7 @@ public interface Offices {
 
     Office create(OfficeInput office);
 
-    /** Changes the fields {@code changes} sets (null components are left as they are). */
+    /** Changes the fields {@code changes} sets and clears those it names in {@link OfficeInput#cleared()}. */
     Office update(long officeId, OfficeInput changes);
 
     void delete(long officeId);
@@ -63,9 +67,44 @@ public interface Offices {
         }
     }
 
-    /** An office to create (a name required) or changes to one; null components are not sent. */
+    /** An office's fields that an update may clear: every one but the name. */
+    enum Field {
+        REGION("region_id"), ADDRESS1("address1"), ADDRESS2("address2"), CITY("city"), STATE("state_id"),
+        POSTAL_CODE("postal_code"), COUNTRY("country_id"), TIME_ZONE("time_zone_id"), PHONE("phone");
+
+        private final String wire;
+
+        Field(String wire) {
+            this.wire = wire;
+        }
+    }
+
+    /**
+     * An office to create (a name required) or changes to one; null components are not sent, so an update leaves
+     * those fields as they are, and the fields in {@code cleared} are sent as {@code null}, which clears them.
+     *
+     * @param cleared the fields an update clears (none may also be set here)
+     */
     record OfficeInput(String name, Long regionId, String address1, String address2, String city, String stateId,
-                       String postalCode, String countryId, String timeZoneId, String phone) {
+                       String postalCode, String countryId, String timeZoneId, String phone, Set<Field> cleared) {
+
+        public OfficeInput {
+            cleared = cleared == null || cleared.isEmpty() ? Set.of()
+                    : Collections.unmodifiableSet(EnumSet.copyOf(cleared));
+            for (Field field : cleared) {
+                if (value(field, regionId, address1, address2, city, stateId, postalCode, countryId, timeZoneId,
+                        phone) != null) {
+                    throw new IllegalArgumentException("office field " + field.wire + " is both set and cleared");
+                }
+            }
+        }
+
+        /** An office input that clears nothing. */
+        public OfficeInput(String name, Long regionId, String address1, String address2, String city,
+                           String stateId, String postalCode, String countryId, String timeZoneId, String phone) {
+            this(name, regionId, address1, address2, city, stateId, postalCode, countryId, timeZoneId, phone,
+                    Set.of());
+        }
 
         /** An office named {@code name}, or a rename. */
         public static OfficeInput named(String name) {
@@ -73,24 +112,70 @@ public interface Offices {
                     null, null);
         }
 
+        /** Changes nothing yet: add what to change with the {@code with…} methods and {@link #clearing}. */
+        public static OfficeInput changes() {
+            return new OfficeInput(null, null, null, null, null, null, null, null, null, null);
+        }
+
         public OfficeInput inRegion(long region) {
             return new OfficeInput(name, region, address1, address2, city, stateId, postalCode, countryId, timeZoneId,
-                    phone);
+                    phone, without(Field.REGION));
         }
 
         public OfficeInput withAddress(String line1, String line2, String cityName, String state, String postal,
                                        String country) {
-            return new OfficeInput(name, regionId, line1, line2, cityName, state, postal, country, timeZoneId, phone);
+            return new OfficeInput(name, regionId, line1, line2, cityName, state, postal, country, timeZoneId, phone,
+                    without(Field.ADDRESS1, Field.ADDRESS2, Field.CITY, Field.STATE, Field.POSTAL_CODE, Field.COUNTRY));
         }
 
         public OfficeInput withPhone(String number) {
             return new OfficeInput(name, regionId, address1, address2, city, stateId, postalCode, countryId,
-                    timeZoneId, number);
+                    timeZoneId, number, without(Field.PHONE));
         }
 
         public OfficeInput withTimeZone(String zone) {
             return new OfficeInput(name, regionId, address1, address2, city, stateId, postalCode, countryId, zone,
-                    phone);
+                    phone, without(Field.TIME_ZONE));
+        }
+
+        /** This input clearing {@code fields} (an update sends them as {@code null}), setting them no more. */
+        public OfficeInput clearing(Field... fields) {
+            Set<Field> more = EnumSet.noneOf(Field.class);
+            more.addAll(cleared);
+            for (Field field : fields) {
+                more.add(Objects.requireNonNull(field, "fields"));
+            }
+            return new OfficeInput(name, more.contains(Field.REGION) ? null : regionId,
+                    more.contains(Field.ADDRESS1) ? null : address1, more.contains(Field.ADDRESS2) ? null : address2,
+                    more.contains(Field.CITY) ? null : city, more.contains(Field.STATE) ? null : stateId,
+                    more.contains(Field.POSTAL_CODE) ? null : postalCode,
+                    more.contains(Field.COUNTRY) ? null : countryId,
+                    more.contains(Field.TIME_ZONE) ? null : timeZoneId, more.contains(Field.PHONE) ? null : phone,
+                    more);
+        }
+
+        /** {@link #cleared} without {@code fields}: setting a field un-clears it. */
+        private Set<Field> without(Field... fields) {
+            Set<Field> rest = EnumSet.noneOf(Field.class);
+            rest.addAll(cleared);
+            List.of(fields).forEach(rest::remove);
+            return rest;
+        }
+
+        private static Object value(Field field, Long regionId, String address1, String address2, String city,
+                                    String stateId, String postalCode, String countryId, String timeZoneId,
+                                    String phone) {
+            return switch (field) {
+                case REGION -> regionId;
+                case ADDRESS1 -> address1;
+                case ADDRESS2 -> address2;
+                case CITY -> city;
+                case STATE -> stateId;
+                case POSTAL_CODE -> postalCode;
+                case COUNTRY -> countryId;
+                case TIME_ZONE -> timeZoneId;
+                case PHONE -> phone;
+            };
         }
 
         ObjectNode json() {
@@ -105,6 +190,7 @@ public interface Offices {
             Wire.putIfSet(n, "country_id", countryId);
             Wire.putIfSet(n, "time_zone_id", timeZoneId);
             Wire.putIfSet(n, "phone", phone);
+            cleared.forEach(field -> n.putNull(field.wire));
             return n;
         }
     }

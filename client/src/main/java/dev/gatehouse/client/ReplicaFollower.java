@@ -4,9 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +80,7 @@ final class ReplicaFollower implements GatehouseReplica {
             replica.loadSnapshot(() -> { });
         } catch (IOException e) {
             replica.close();
-            throw Problem.local("transport", "loading the snapshot failed: " + e.getMessage()).exception();
+            throw snapshotFailed(settings, e);
         } catch (RuntimeException e) {
             replica.close();
             throw e;
@@ -90,6 +93,24 @@ final class ReplicaFollower implements GatehouseReplica {
         replica.watchdog.scheduleWithFixedDelay(replica::closeIfSilent, check, check, TimeUnit.MILLISECONDS);
         replica.follower.start();
         return replica;
+    }
+
+    /**
+     * The first snapshot could not be read: a {@link TransportException} with the client's codes (as
+     * {@link Transport} names them) and the JDK's exception as its cause.
+     */
+    private static TransportException snapshotFailed(ReplicaSettings settings, IOException e) {
+        String what = "GET " + settings.uri("/v1/snapshot", null).getRawPath() + ": ";
+        Problem problem;
+        if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException) {
+            problem = Problem.local("connect_failed", what + "could not connect to " + settings.url() + " (" + e + ")");
+        } else if (e instanceof HttpTimeoutException) {
+            problem = Problem.local("timeout", what + "no answer within " + settings.connectTimeout()
+                    .plus(settings.staleAfter()));
+        } else {
+            problem = Problem.local("io_error", what + "loading the snapshot failed: " + e);
+        }
+        return new TransportException(problem, e);
     }
 
     /** Loads a snapshot and swaps it in; {@code counted} runs just before the swap (a resync is counted then). */

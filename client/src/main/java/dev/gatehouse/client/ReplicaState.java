@@ -130,7 +130,7 @@ final class ReplicaState {
         if (op instanceof EngineOp.PutMember m) {
             members.put(m.memberId(), new Members.Member(m.memberId(), m.orgId(), m.userId(), null, null, null,
                     m.roleId() == 0 ? null : m.roleId(), m.external(),
-                    m.active() ? Members.Status.ACTIVE : Members.Status.DEACTIVATED, 0));
+                    m.active() ? Members.Status.ACTIVE : Members.Status.DEACTIVATED, 0, null, null));
         } else if (op instanceof EngineOp.RemoveMember m) {
             members.remove(m.memberId());
         } else if (op instanceof EngineOp.RemoveOrganization o) {

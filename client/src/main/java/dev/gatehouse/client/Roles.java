@@ -86,14 +86,27 @@ public interface Roles {
     /**
      * A role to create, or the changes to one: null components are not sent.
      *
-     * @param external   whether it is an external role (models with external roles), or null
-     * @param visibility its visibility, or null to send none
+     * @param external         whether it is an external role (models with external roles), or null
+     * @param visibility       its visibility, or null to send none
+     * @param clearsVisibility whether to send {@code "visibility": null}: the role's holders then see every record,
+     *                         as a role must once its permissions include the model's "sees all" permission (an
+     *                         update that only leaves {@code visibility} null keeps the role's visibility)
      */
     record RoleInput(String name, String description, List<String> permissions, Boolean external,
-                     Visibility visibility) {
+                     Visibility visibility, boolean clearsVisibility) {
 
         public RoleInput {
             permissions = permissions == null ? null : List.copyOf(permissions);
+            if (clearsVisibility && visibility != null) {
+                throw new IllegalArgumentException("a role input either sets a visibility or clears it, got "
+                        + visibility + " and clearsVisibility");
+            }
+        }
+
+        /** A role input that leaves the role's visibility as it is unless {@code visibility} sets one. */
+        public RoleInput(String name, String description, List<String> permissions, Boolean external,
+                         Visibility visibility) {
+            this(name, description, permissions, external, visibility, false);
         }
 
         /** A role named {@code name} granting {@code permissions}. */
@@ -107,15 +120,25 @@ public interface Roles {
         }
 
         public RoleInput withDescription(String text) {
-            return new RoleInput(name, text, permissions, external, visibility);
+            return new RoleInput(name, text, permissions, external, visibility, clearsVisibility);
         }
 
         public RoleInput withExternal(boolean isExternal) {
-            return new RoleInput(name, description, permissions, isExternal, visibility);
+            return new RoleInput(name, description, permissions, isExternal, visibility, clearsVisibility);
         }
 
+        /** This input setting the role's visibility to {@code rule} (null: leaving it as it is). */
         public RoleInput withVisibility(Visibility rule) {
-            return new RoleInput(name, description, permissions, external, rule);
+            return new RoleInput(name, description, permissions, external, rule, false);
+        }
+
+        /**
+         * This input taking the role's visibility away ({@code "visibility": null}): its holders see every record.
+         * Needed with permissions that include the model's "sees all" permission, which a role with a visibility
+         * may not hold (400 {@code invalid_role} naming {@code visibility}).
+         */
+        public RoleInput withoutVisibility() {
+            return new RoleInput(name, description, permissions, external, null, true);
         }
 
         ObjectNode json() {
@@ -126,6 +149,8 @@ public interface Roles {
             Wire.putIfSet(n, "external", external);
             if (visibility != null) {
                 n.set("visibility", visibility.json());
+            } else if (clearsVisibility) {
+                n.putNull("visibility");
             }
             return n;
         }

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -117,6 +118,18 @@ final class Wire {
         } else {
             throw new IllegalArgumentException("no JSON form for " + value.getClass().getName() + " in " + field);
         }
+    }
+
+    /**
+     * An id the caller passes for one path segment, checked (not null, not empty: an empty segment would name the
+     * collection instead) and percent-encoded.
+     */
+    static String segment(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+        return encode(value);
     }
 
     /** A path segment or query value, percent-encoded (spaces as %20, never +). */

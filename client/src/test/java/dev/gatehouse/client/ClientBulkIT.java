@@ -169,4 +169,34 @@ class ClientBulkIT {
         assertThat(e.code()).isEqualTo("unknown_reference");
         assertThat(e.problem().get("resume_from_line").asLong()).isEqualTo(2);
     }
+
+    @Test
+    void failedImport_raisesTheSessionToTheRevisionItsCommittedChunksReached() {
+        OrgClient target = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        long reader = target.roles().create(DocsOrg.viewer()).id();
+        String lines = "{\"type\": \"member\", \"user_id\": \"max\", \"email\": \"max@example.com\", "
+                + "\"role\": \"Viewer\"}\n"
+                + "{\"type\": \"member\", \"user_id\": \"mia\", \"email\": \"mia@example.com\", \"role\": \"Nope\"}\n";
+        for (boolean followed : new boolean[] {false, true}) {
+            try (GatehouseClient fresh = DocsOrg.serviceClient(node, 100)) {
+                Bulk bulk = fresh.org(target.id()).bulk();
+                ByteArrayInputStream body = new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8));
+                ImportOptions oneLineChunks = ImportOptions.defaults().withChunkLines(1);
+                GatehouseException e = catchThrowableOfType(GatehouseException.class, () -> {
+                    if (followed) {
+                        bulk.importFrom(body, oneLineChunks, progress -> { });
+                    } else {
+                        bulk.importFrom(body, oneLineChunks);
+                    }
+                });
+                assertThat(e.code()).isEqualTo("unknown_reference");
+                assertThat(e.problem().get("committed_lines").asLong()).isEqualTo(1);
+                long committed = e.problem().get("revision").asLong();
+                assertThat(committed).isPositive();
+                // the line that committed is a write of this session: a decision on any node must reflect it
+                assertThat(fresh.revision()).as("followed: %s", followed).isGreaterThanOrEqualTo(committed);
+                assertThat(fresh.org(target.id()).members().get(MemberRef.user("max")).roleId()).isEqualTo(reader);
+            }
+        }
+    }
 }

@@ -1,0 +1,41 @@
+package dev.gatehouse.client;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad arguments are refused before any request, by messages naming them: an empty id would otherwise send a path
+ * ending in the collection's slash ({@code GET /v1/models/}), a null list end in a bare
+ * {@link NullPointerException}. The client points at a port nobody listens on: nothing is sent.
+ */
+class ClientArgumentsTest {
+
+    private final GatehouseClient client = GatehouseClient.builder().url("http://127.0.0.1:1").key("k")
+            .retry(RetryPolicy.none()).build();
+
+    @AfterEach
+    void close() {
+        client.close();
+    }
+
+    @Test
+    void emptyIds_areRefusedNamingThem() {
+        assertThatThrownBy(() -> client.models().get("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("id must not be empty");
+        assertThatThrownBy(() -> client.replicaKeys().revoke("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keyId must not be empty");
+        assertThatThrownBy(() -> client.org(1).keys().revoke(MemberRef.user("u"), ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("keyId must not be empty");
+        assertThatThrownBy(() -> client.models().get(null)).isInstanceOf(NullPointerException.class).hasMessage("id");
+    }
+
+    @Test
+    void nullCollections_areRefusedNamingThem() {
+        assertThatThrownBy(() -> client.org(1).decisions().checkAll(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("checks");
+        assertThatThrownBy(() -> client.org(1).decisions().visible(MemberRef.user("u"), null))
+                .isInstanceOf(NullPointerException.class).hasMessage("recordFields");
+    }
+}

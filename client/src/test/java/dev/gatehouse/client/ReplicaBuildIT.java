@@ -1,0 +1,43 @@
+package dev.gatehouse.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica or a client that cannot reach its server says so as the client's other failures do: a
+ * {@link TransportException} with the documented code and the JDK's exception as its cause; a malformed URL is refused
+ * by a message naming it.
+ */
+class ReplicaBuildIT {
+
+    @Test
+    void build_withNothingListening_isAConnectFailure_withItsCause() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        TransportException e = catchThrowableOfType(TransportException.class,
+                () -> GatehouseReplica.builder().url(url).key("a-replica-key").build());
+        assertThat(e.code()).isEqualTo("connect_failed");
+        assertThat(e.status()).isZero();
+        assertThat(e.detail()).contains("/v1/snapshot").contains(url);
+        assertThat(e.getCause()).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void malformedUrl_isRefusedNamingIt() {
+        assertThatThrownBy(() -> GatehouseClient.builder().url("http://"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("url must be")
+                .hasMessageContaining("\"http://\"");
+        assertThatThrownBy(() -> GatehouseReplica.builder().url("http://exa mple.com"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("url must be");
+    }
+}
