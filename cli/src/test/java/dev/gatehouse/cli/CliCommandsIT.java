@@ -125,12 +125,15 @@ class CliCommandsIT {
         Cli.Run table = Cli.run(node, "roles", "get", "Lim", "--org", id(org), "-o", "table");
         assertThat(table.out()).contains("VISIBILITY").contains("lcf_owner, lcf_rep (allow_unassigned)");
 
-        Cli.Run conditional = Cli.run(node, "roles", "update", "Lim", "--org", id(org), "--add-permission",
-                "view_all_leads", "--if-version", "1");
-        assertThat(conditional.exit()).isEqualTo(2);
-        assertThat(conditional.err()).contains("leave out --if-version");
+        // losing the visibility is a change like any other: conditional on the version the role is at
+        int version = allowed.json().get("version").intValue();
+        Cli.Run stale = Cli.run(node, "roles", "update", "Lim", "--org", id(org), "--add-permission",
+                "view_all_leads", "--if-version", String.valueOf(version - 1));
+        assertThat(stale.exit()).as(stale.toString()).isEqualTo(2);
+        assertThat(Cli.run(node, "roles", "get", "Lim", "--org", id(org), "-o", "json").json().get("visibility")
+                .isNull()).as("a stale version changes nothing").isFalse();
         Cli.Run seesAll = Cli.run(node, "roles", "update", "Lim", "--org", id(org), "--add-permission",
-                "view_all_leads", "-o", "json");
+                "view_all_leads", "--if-version", String.valueOf(version), "-o", "json");
         assertThat(seesAll.exit()).as(seesAll.toString()).isZero();
         assertThat(seesAll.json().get("visibility").isNull()).as(seesAll.toString()).isTrue();
         assertThat(seesAll.json().get("permissions").toString()).contains("view_all_leads");
