@@ -2,6 +2,7 @@ package dev.gatehouse.client;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -105,20 +106,20 @@ public interface Events {
 
         /** Only these object types ({@code role}, {@code member}, {@code assignment}, {@code group}, …). */
         public EventQuery objectTypes(String... types) {
-            return new EventQuery(ascending, List.of(types), objectIds, actions, actorType, actorId, keyId, since,
-                    until, afterRevision, beforeRevision);
+            return new EventQuery(ascending, listOf(types, "objectTypes"), objectIds, actions, actorType, actorId,
+                    keyId, since, until, afterRevision, beforeRevision);
         }
 
         /** Only events of these objects. */
         public EventQuery objectIds(String... ids) {
-            return new EventQuery(ascending, objectTypes, List.of(ids), actions, actorType, actorId, keyId, since,
-                    until, afterRevision, beforeRevision);
+            return new EventQuery(ascending, objectTypes, listOf(ids, "objectIds"), actions, actorType, actorId, keyId,
+                    since, until, afterRevision, beforeRevision);
         }
 
         /** Only these actions ({@code created}, {@code updated}, {@code deleted}, {@code expired}, …). */
         public EventQuery actions(String... names) {
-            return new EventQuery(ascending, objectTypes, objectIds, List.of(names), actorType, actorId, keyId, since,
-                    until, afterRevision, beforeRevision);
+            return new EventQuery(ascending, objectTypes, objectIds, listOf(names, "actions"), actorType, actorId,
+                    keyId, since, until, afterRevision, beforeRevision);
         }
 
         /** Only changes by this actor type, and member when {@code memberId} is not null. */
@@ -149,6 +150,15 @@ public interface Events {
         public EventQuery beforeRevision(long revision) {
             return new EventQuery(ascending, objectTypes, objectIds, actions, actorType, actorId, keyId, since, until,
                     afterRevision, revision);
+        }
+
+        /** {@code values} as a list, refusing a null array or element with an exception naming {@code name}. */
+        private static List<String> listOf(String[] values, String name) {
+            Objects.requireNonNull(values, name);
+            for (int i = 0; i < values.length; i++) {
+                Objects.requireNonNull(values[i], name + "[" + i + "]");
+            }
+            return List.of(values);
         }
 
         String path(String eventsPath) {

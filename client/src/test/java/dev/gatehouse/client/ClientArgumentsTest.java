@@ -2,13 +2,14 @@ package dev.gatehouse.client;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.client.Events.EventQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Bad arguments are refused before any request, by messages naming them: an empty id would otherwise send a path
- * ending in the collection's slash ({@code GET /v1/models/}), a null list end in a bare
- * {@link NullPointerException}. The client points at a port nobody listens on: nothing is sent.
+ * ending in the collection's slash ({@code GET /v1/models/}), a blank user id name nobody, a null list or list
+ * element end in a bare {@link NullPointerException}. The client points at a port nobody listens on: nothing is sent.
  */
 class ClientArgumentsTest {
 
@@ -37,5 +38,27 @@ class ClientArgumentsTest {
                 .hasMessage("checks");
         assertThatThrownBy(() -> client.org(1).decisions().visible(MemberRef.user("u"), null))
                 .isInstanceOf(NullPointerException.class).hasMessage("recordFields");
+    }
+
+    @Test
+    void blankUserIds_areRefusedNamingThem() {
+        assertThatThrownBy(() -> MemberRef.user(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("userId must not be blank, got \" \"");
+        assertThatThrownBy(() -> MemberRef.user("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("userId must not be blank, got \"\"");
+        assertThatThrownBy(() -> new MemberRef(null, "\t")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("userId must not be blank");
+    }
+
+    @Test
+    void nullEventFilters_areRefusedNamingThem() {
+        assertThatThrownBy(() -> EventQuery.newestFirst().objectTypes((String) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("objectTypes[0]");
+        assertThatThrownBy(() -> EventQuery.newestFirst().objectTypes((String[]) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("objectTypes");
+        assertThatThrownBy(() -> EventQuery.newestFirst().objectIds("r1", null))
+                .isInstanceOf(NullPointerException.class).hasMessage("objectIds[1]");
+        assertThatThrownBy(() -> EventQuery.newestFirst().actions((String) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("actions[0]");
     }
 }
