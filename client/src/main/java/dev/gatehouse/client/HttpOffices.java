@@ -35,13 +35,27 @@ final class HttpOffices implements Offices {
 
     @Override
     public Region renameRegion(long regionId, String name) {
+        return rename(regionId, name, null);
+    }
+
+    @Override
+    public Region renameRegion(long regionId, String name, long expectedVersion) {
+        return rename(regionId, name, expectedVersion);
+    }
+
+    private Region rename(long regionId, String name, Long version) {
         return Region.from(requests.send("PATCH", regions + "/" + regionId, Safety.WRITE,
-                Wire.object().put("name", Objects.requireNonNull(name, "name")), null));
+                Wire.object().put("name", Objects.requireNonNull(name, "name")), version));
     }
 
     @Override
     public void deleteRegion(long regionId) {
         requests.send("DELETE", regions + "/" + regionId, Safety.IDEMPOTENT, null, null);
+    }
+
+    @Override
+    public void deleteRegion(long regionId, long expectedVersion) {
+        requests.send("DELETE", regions + "/" + regionId, Safety.IDEMPOTENT, null, expectedVersion);
     }
 
     @Override
@@ -68,12 +82,26 @@ final class HttpOffices implements Offices {
 
     @Override
     public Office update(long officeId, OfficeInput changes) {
+        return patch(officeId, changes, null);
+    }
+
+    @Override
+    public Office update(long officeId, OfficeInput changes, long expectedVersion) {
+        return patch(officeId, changes, expectedVersion);
+    }
+
+    private Office patch(long officeId, OfficeInput changes, Long version) {
         return Office.from(requests.send("PATCH", offices + "/" + officeId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), null));
+                Objects.requireNonNull(changes, "changes").json(), version));
     }
 
     @Override
     public void delete(long officeId) {
         requests.send("DELETE", offices + "/" + officeId, Safety.IDEMPOTENT, null, null);
+    }
+
+    @Override
+    public void delete(long officeId, long expectedVersion) {
+        requests.send("DELETE", offices + "/" + officeId, Safety.IDEMPOTENT, null, expectedVersion);
     }
 }

@@ -14,7 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The offices and regions of an organization on the {@code rooms} model ({@code /v1/orgs/{org}/offices},
  * {@code …/regions}; elsewhere every call is a 400 {@code not_a_rooms_organization}). They are the Rooms dialect's
  * offices and regions, managed with {@code canManageAccount}; one still in use cannot be deleted (409
- * {@code office_in_use}, {@code region_in_use}). Thread-safe.
+ * {@code office_in_use}, {@code region_in_use}). The overloads taking an {@code expectedVersion} send
+ * {@code If-Match} and fail with {@link PreconditionFailedException} when the office or region changed since it was
+ * read. Thread-safe.
  */
 public interface Offices {
 
@@ -27,7 +29,13 @@ public interface Offices {
 
     Region renameRegion(long regionId, String name);
 
+    /** {@link #renameRegion(long, String)} if the region is still at {@code expectedVersion}. */
+    Region renameRegion(long regionId, String name, long expectedVersion);
+
     void deleteRegion(long regionId);
+
+    /** {@link #deleteRegion(long)} if the region is still at {@code expectedVersion}. */
+    void deleteRegion(long regionId, long expectedVersion);
 
     /** Every office by id, paging by itself. */
     Stream<Office> list();
@@ -42,7 +50,13 @@ public interface Offices {
     /** Changes the fields {@code changes} sets and clears those it names in {@link OfficeInput#cleared()}. */
     Office update(long officeId, OfficeInput changes);
 
+    /** {@link #update(long, OfficeInput)} if the office is still at {@code expectedVersion}. */
+    Office update(long officeId, OfficeInput changes, long expectedVersion);
+
     void delete(long officeId);
+
+    /** {@link #delete(long)} if the office is still at {@code expectedVersion}. */
+    void delete(long officeId, long expectedVersion);
 
     /** A region: a named group of offices ({@code id} is a Rooms {@code regionId}). */
     record Region(long id, String name, long version, Instant createdAt, Instant updatedAt) {

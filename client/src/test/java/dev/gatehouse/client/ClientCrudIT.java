@@ -301,6 +301,36 @@ class ClientCrudIT {
         assertThatThrownBy(() -> docs.offices().list().toList()).isInstanceOf(InvalidInputException.class);
     }
 
+    @Test
+    void officesAndRegions_conditionalWritesRefusedWhenStale() {
+        OrgClient rooms = gatehouse.org(gatehouse.organizations().create(Organizations.NewOrganization.of(
+                "Rooms " + System.nanoTime(), "rooms").withAdmin("admin", "admin@example.com")).organization().id());
+        Offices.Region east = rooms.offices().createRegion("East");
+        Offices.Office office = rooms.offices().create(Offices.OfficeInput.named("Boston"));
+
+        Offices.Region renamed = rooms.offices().renameRegion(east.id(), "Atlantic", east.version());
+        assertThat(renamed.version()).isGreaterThan(east.version());
+        assertThatThrownBy(() -> rooms.offices().renameRegion(east.id(), "Stale", east.version()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> rooms.offices().deleteRegion(east.id(), east.version()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(rooms.offices().region(east.id()).name()).isEqualTo("Atlantic");
+
+        Offices.Office moved = rooms.offices().update(office.id(), Offices.OfficeInput.named("Boston HQ"),
+                office.version());
+        assertThat(moved.version()).isGreaterThan(office.version());
+        assertThatThrownBy(() -> rooms.offices().update(office.id(), Offices.OfficeInput.named("Stale"),
+                office.version())).isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> rooms.offices().delete(office.id(), office.version()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(rooms.offices().get(office.id()).name()).isEqualTo("Boston HQ");
+
+        rooms.offices().delete(office.id(), moved.version());
+        rooms.offices().deleteRegion(east.id(), renamed.version());
+        assertThatThrownBy(() -> rooms.offices().get(office.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> rooms.offices().region(east.id())).isInstanceOf(NotFoundException.class);
+    }
+
     /** The example of docs/client.md, "Five minutes", as written there. */
     @Test
     void fiveMinuteExampleOfTheDocs_works() {
