@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -133,7 +132,7 @@ public interface Decisions {
 
         static Explanation from(JsonNode n) {
             String path = Wire.text(n, "path");
-            return new Explanation(path == null ? null : DecisionPath.valueOf(path.toUpperCase(Locale.ROOT)),
+            return new Explanation(DecisionPath.from(path),
                     Wire.longOrNull(n, "role_id"), Wire.text(n, "reason"), Wire.number(n, "member_id"),
                     ResourceRef.from(Wire.node(n, "ancestor")));
         }
@@ -141,9 +140,16 @@ public interface Decisions {
 
     /**
      * Which role decided: the company role, a role on the resource, a role on the nearest ancestor holding one, the
-     * company role with the member's own grants, or none.
+     * company role with the member's own grants, or none; {@link #UNKNOWN} for a path a newer server names that this
+     * client does not know (the decision itself, {@code allowed}, stands).
      */
-    enum DecisionPath { COMPANY_ROLE, RESOURCE_ROLE, PARENT_RESOURCE_ROLE, MEMBER_GRANT, NONE }
+    enum DecisionPath {
+        COMPANY_ROLE, RESOURCE_ROLE, PARENT_RESOURCE_ROLE, MEMBER_GRANT, NONE, UNKNOWN;
+
+        static DecisionPath from(String wire) {
+            return Wire.constant(values(), wire, UNKNOWN);
+        }
+    }
 
     /** The answers of a batch, in the order of its checks, all at {@code revision}. */
     record BatchResult(List<BatchItem> items, long revision) {

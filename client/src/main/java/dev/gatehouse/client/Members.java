@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -52,16 +51,19 @@ public interface Members {
     /** {@link #remove(MemberRef)} if the member is still at {@code expectedVersion}. */
     void remove(MemberRef member, long expectedVersion);
 
-    /** A member's status: only an active member acts and is allowed anything. */
+    /**
+     * A member's status: only an active member acts and is allowed anything. {@link #UNKNOWN} is a status a newer
+     * server sent that this client does not know; it is never sent (a request naming it is refused).
+     */
     enum Status {
-        ACTIVE, DEACTIVATED, INVITED;
+        ACTIVE, DEACTIVATED, INVITED, UNKNOWN;
 
         String wire() {
-            return name().toLowerCase(Locale.ROOT);
+            return Wire.wireName(this, UNKNOWN, "status");
         }
 
         static Status from(String wire) {
-            return wire == null ? null : valueOf(wire.toUpperCase(Locale.ROOT));
+            return Wire.constant(values(), wire, UNKNOWN);
         }
     }
 

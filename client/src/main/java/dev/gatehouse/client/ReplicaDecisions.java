@@ -54,7 +54,7 @@ final class ReplicaDecisions implements Decisions {
                 Decision d = engine.explain(orgId, memberId, check.permission(), type, id);
                 ResourceRef ancestor = d.ancestor() == null ? null : ResourceRef.of(d.ancestor().type(),
                         d.ancestor().id());
-                return new CheckResult(d.allowed(), d.revision(), new Explanation(DecisionPath.valueOf(
+                return new CheckResult(d.allowed(), d.revision(), new Explanation(DecisionPath.from(
                         d.path().name()), d.roleId(), d.reason(), memberId, ancestor));
             }
             long revision = engine.revision();

@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -69,19 +68,28 @@ public interface Roles {
 
         static Visibility from(JsonNode n) {
             return n == null ? null : new Visibility(Wire.strings(n, "user_field_ids"),
-                    Unassigned.valueOf(Wire.text(n, "unassigned").toUpperCase(Locale.ROOT)));
+                    Objects.requireNonNullElse(Unassigned.from(Wire.text(n, "unassigned")), Unassigned.UNKNOWN));
         }
 
         ObjectNode json() {
             ObjectNode n = Wire.object();
             n.set("user_field_ids", Wire.array(userFieldIds));
-            n.put("unassigned", unassigned.name().toLowerCase(Locale.ROOT));
+            n.put("unassigned", Wire.wireName(unassigned, Unassigned.UNKNOWN, "unassigned"));
             return n;
         }
     }
 
-    /** Whether records that name nobody in the role's user fields are visible. */
-    enum Unassigned { REQUIRE_ASSIGNMENT, ALLOW_UNASSIGNED }
+    /**
+     * Whether records that name nobody in the role's user fields are visible; {@link #UNKNOWN} for a rule a newer
+     * server sent that this client does not know (never sent: a visibility carrying it is refused).
+     */
+    enum Unassigned {
+        REQUIRE_ASSIGNMENT, ALLOW_UNASSIGNED, UNKNOWN;
+
+        static Unassigned from(String wire) {
+            return Wire.constant(values(), wire, UNKNOWN);
+        }
+    }
 
     /**
      * A role to create, or the changes to one: null components are not sent.

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import tools.jackson.core.StreamReadFeature;
@@ -30,6 +31,35 @@ final class Wire {
             .build();
 
     private Wire() {
+    }
+
+    /**
+     * The constant of {@code constants} a server value names (its name, ignoring case), null for null, and
+     * {@code unknown} for a value this client does not know: a newer server may add one, and reading must go on (a
+     * list is not failed for one item). Every enum read from the wire has such an {@code UNKNOWN} constant.
+     */
+    static <E extends Enum<E>> E constant(E[] constants, String value, E unknown) {
+        if (value == null) {
+            return null;
+        }
+        for (E constant : constants) {
+            if (constant != unknown && constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        return unknown;
+    }
+
+    /**
+     * The wire form of {@code constant} (its name in lower case); {@code unknown} is refused, naming {@code name}:
+     * it stands for a value this client could not read, which it cannot send back either.
+     */
+    static <E extends Enum<E>> String wireName(E constant, E unknown, String name) {
+        if (constant == unknown) {
+            throw new IllegalArgumentException(name + " " + unknown + " cannot be sent: it stands for a value the "
+                    + "server sent that this client does not know");
+        }
+        return constant.name().toLowerCase(Locale.ROOT);
     }
 
     static ObjectNode object() {
