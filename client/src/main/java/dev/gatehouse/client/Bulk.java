@@ -41,11 +41,16 @@ public interface Bulk {
     /**
      * The organization as NDJSON lines, streamed as they arrive: a {@code header} line (model, organization,
      * revision), then its custom roles, members, groups, group members and assignments, all at one revision. Close
-     * the stream (try-with-resources) to release the connection if you stop early.
+     * the stream (try-with-resources) to release the connection if you stop early. A connection that breaks
+     * mid-stream ends it with a {@link TransportException} {@code io_error} (the lines read are a prefix only).
      */
     Stream<String> export();
 
-    /** Writes the export to {@code out} (not closed here); answers the revision it was read at. */
+    /**
+     * Writes the export to {@code out} (not closed here); answers the revision it was read at. A connection that
+     * breaks mid-stream is a {@link TransportException} {@code io_error}; {@code out} failing to write an
+     * {@link java.io.UncheckedIOException}.
+     */
     long exportTo(OutputStream out);
 
     /**

@@ -107,13 +107,18 @@ public interface GatehouseClient extends AutoCloseable {
             return this;
         }
 
-        /** How long to wait for each answer (each attempt). */
+        /**
+         * How long to wait for each answer (each attempt), whole: headers and body (docs/client.md, "Timeouts").
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "requestTimeout");
             return this;
         }
 
-        /** How long to wait for an import's answer or an export's first line. */
+        /**
+         * How long to wait for an import's answer (whole, or the headers of one answering with progress lines) or an
+         * export's headers; the lines of an export or of an import's progress then come without a bound.
+         */
         public Builder bulkTimeout(Duration timeout) {
             this.bulkTimeout = positive(timeout, "bulkTimeout");
             return this;

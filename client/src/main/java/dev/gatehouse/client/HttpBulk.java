@@ -17,16 +17,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@link Bulk} over the native API. Imports and exports wait for their answer up to the client's bulk timeout, not
- * its request timeout: a large import's answer comes only after its last chunk commits. Immutable and thread-safe.
+ * its request timeout: a large import's answer comes only after its last chunk commits. Streamed bodies (an export's
+ * lines, an import's progress) are read as they come, without a bound; a connection breaking in one is a
+ * {@link TransportException} {@code io_error}. Immutable and thread-safe.
  */
 final class HttpBulk implements Bulk {
 
@@ -152,21 +158,76 @@ final class HttpBulk implements Bulk {
         return new Call("POST", path, Safety.WRITE, body, replayable, NDJSON, accept, null, requests.bulkTimeout);
     }
 
+    /**
+     * The export's lines as the JDK reads them, except that a connection breaking mid-stream (an
+     * {@link UncheckedIOException} from the JDK's line stream) ends it with a {@link TransportException}.
+     */
     @Override
     public Stream<String> export() {
-        return requests.transport.send(exportCall(), HttpResponse.BodyHandlers.ofLines()).body();
+        Stream<String> lines = requests.transport.send(exportCall(), HttpResponse.BodyHandlers.ofLines()).body();
+        Iterator<String> read = lines.iterator();
+        Iterator<String> mapped = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return read.hasNext();
+                } catch (UncheckedIOException broken) {
+                    throw broken(broken.getCause());
+                }
+            }
+
+            @Override
+            public String next() {
+                try {
+                    return read.next();
+                } catch (UncheckedIOException broken) {
+                    throw broken(broken.getCause());
+                }
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(mapped, Spliterator.ORDERED
+                | Spliterator.NONNULL), false).onClose(lines::close);
     }
 
+    /**
+     * Copies the export to {@code out}: a failure reading the answer is a {@link TransportException}, a failure
+     * writing to {@code out} (the caller's stream) an {@link UncheckedIOException}.
+     */
     @Override
     public long exportTo(OutputStream out) {
         Objects.requireNonNull(out, "out");
         Reply<InputStream> reply = requests.transport.send(exportCall(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = reply.body()) {
-            in.transferTo(out);
-        } catch (IOException broken) {
-            throw new UncheckedIOException("exporting " + orgPath, broken);
+        InputStream in = reply.body();
+        try {
+            byte[] buffer = new byte[16 * 1024];
+            for (int n = read(in, buffer); n >= 0; n = read(in, buffer)) {
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException yours) {
+            // reading the answer is mapped in read(): what is left is the caller's own stream
+            throw new UncheckedIOException("exporting " + orgPath + ": writing to the given stream failed", yours);
+        } finally {
+            try {
+                in.close();
+            } catch (IOException releasing) {
+                // only releases the connection: the export was read whole, or has already failed
+            }
         }
         return reply.headers().firstValue(Transport.REVISION_HEADER).map(Long::parseLong).orElse(0L);
+    }
+
+    private int read(InputStream in, byte[] buffer) {
+        try {
+            return in.read(buffer);
+        } catch (IOException broken) {
+            throw broken(broken);
+        }
+    }
+
+    /** The connection broke before the export ended: what was handed over is a prefix of it, not all of it. */
+    private TransportException broken(IOException cause) {
+        return new TransportException(Problem.local("io_error", "GET " + orgPath + "/export: the connection broke "
+                + "before the export ended (" + cause + ")"), cause);
     }
 
     private Call exportCall() {

@@ -13,7 +13,11 @@ import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -32,6 +36,9 @@ import tools.jackson.databind.JsonNode;
  * {@link Safety#WRITE}; a write is sent again only when the failure proves it was not applied (a refused connection,
  * 429, a 503 whose code is in {@link #NOT_APPLIED}). Bodies come from a supplier so each attempt sends them afresh;
  * a body that cannot be replayed is sent once.
+ *
+ * <p><b>Timeouts.</b> Each attempt waits at most its call's timeout for its answer: the whole answer when it is read
+ * whole, the headers when its body is a stream the caller reads as it comes (see {@link #exchange}).
  *
  * <p>Thread-safe: the JDK client is, the revision is an atomic, and nothing else changes after construction.
  */
@@ -52,7 +59,7 @@ final class Transport {
      *
      * @param body        a fresh body for each attempt, or null for none
      * @param replayable  whether {@code body} can be sent more than once
-     * @param timeout     how long to wait for the answer's headers
+     * @param timeout     how long to wait for the answer: all of it when read whole, its headers when streamed
      */
     record Call(String method, String path, Safety safety, Supplier<HttpRequest.BodyPublisher> body,
                 boolean replayable, String contentType, String accept, Long ifMatch, Duration timeout) {
@@ -128,7 +135,7 @@ final class Transport {
             GatehouseException failure;
             boolean retryable;
             try {
-                HttpResponse<Outcome<T>> response = http.send(request(call), outcome(handler));
+                HttpResponse<Outcome<T>> response = exchange(call, handler);
                 Outcome<T> outcome = response.body();
                 if (outcome.failure() == null) {
                     observe(response.headers());
@@ -143,7 +150,7 @@ final class Transport {
                 retryable = true;
             } catch (HttpTimeoutException timeout) {
                 failure = new TransportException(Problem.local("timeout", call.method() + " " + call.path()
-                        + ": no answer within " + call.timeout()), timeout);
+                        + ": no complete answer within " + call.timeout()), timeout);
                 retryable = call.safety() == Safety.IDEMPOTENT;
             } catch (IOException broken) {
                 failure = new TransportException(Problem.local("io_error", call.method() + " " + call.path() + ": "
@@ -160,6 +167,41 @@ final class Transport {
                 throw failure;
             }
             sleep(wait, failure);
+        }
+    }
+
+    /**
+     * One attempt, waiting at most {@code call.timeout()} for what {@code handler} needs before it answers. The JDK
+     * client's own request timeout covers only the wait for the answer's headers: a server that stalled in the middle
+     * of a body would hold a call forever. The future of {@code sendAsync} completes once the handler has its body —
+     * the whole body for an answer read whole (JSON, a failure's problem document), the headers alone for a stream
+     * (an export's lines, an import's progress), whose body the caller reads as it arrives — so the one bound is the
+     * whole answer for the first and the headers for the second. Past it the exchange is cancelled, closing its
+     * connection.
+     */
+    private <T> HttpResponse<Outcome<T>> exchange(Call call, BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<Outcome<T>>> answer = http.sendAsync(request(call), outcome(handler));
+        try {
+            return answer.get(call.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException late) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("the answer was not complete within " + call.timeout());
+        } catch (InterruptedException interrupted) {
+            answer.cancel(true);
+            throw interrupted;
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
         }
     }
 

@@ -1,0 +1,111 @@
+package dev.gatehouse.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Answers that break or stall part-way, from a {@link MisbehavingServer} (no real server does either on purpose): an
+ * export whose connection breaks mid-stream ends in a {@link TransportException} {@code io_error} carrying the
+ * {@link IOException}, never an exception outside the client's tree; a JSON answer whose body stalls after its
+ * headers ends in a {@code timeout} after the request timeout instead of holding the call forever; an export whose
+ * lines come slower than both timeouts is read to its end, as a stream must be. The timeouts are short so the tests
+ * are fast; the bound on each test is a generous 30 s.
+ */
+class ClientBrokenAnswersIT {
+
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
+    private static final String NDJSON_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+            + "Gatehouse-Revision: 12\r\nTransfer-Encoding: chunked\r\n\r\n";
+    private static final String FIRST_LINES = "{\"type\": \"header\", \"revision\": 12}\n{\"type\": \"role\"}\n";
+
+    private static GatehouseClient client(MisbehavingServer server, Duration timeout) {
+        return GatehouseClient.builder().url(server.url()).key("k").retry(RetryPolicy.none())
+                .requestTimeout(timeout).bulkTimeout(timeout).build();
+    }
+
+    /** Sends the head and the first two lines of an export, then closes the connection. */
+    private static MisbehavingServer breakingExport() {
+        return new MisbehavingServer(connection -> {
+            connection.write(NDJSON_HEAD);
+            connection.chunk(FIRST_LINES);
+        });
+    }
+
+    @Test
+    void export_connectionBrokenMidStream_isATransportException() {
+        try (MisbehavingServer server = breakingExport();
+             GatehouseClient client = client(server, GENEROUS)) {
+            List<String> received = new ArrayList<>();
+            TransportException e = catchThrowableOfType(TransportException.class, () -> {
+                try (Stream<String> lines = client.org(1).bulk().export()) {
+                    lines.forEach(received::add);
+                }
+            });
+            assertThat(e).as("a broken export's exception").isNotNull();
+            assertThat(e.code()).isEqualTo("io_error");
+            assertThat(e.status()).isZero();
+            assertThat(e.detail()).contains("/v1/orgs/1/export");
+            assertThat(e.getCause()).isInstanceOf(IOException.class);
+            assertThat(received).containsExactly("{\"type\": \"header\", \"revision\": 12}", "{\"type\": \"role\"}");
+        }
+    }
+
+    @Test
+    void exportTo_connectionBrokenMidStream_isATransportException() {
+        try (MisbehavingServer server = breakingExport();
+             GatehouseClient client = client(server, GENEROUS)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TransportException e = catchThrowableOfType(TransportException.class,
+                    () -> client.org(1).bulk().exportTo(out));
+            assertThat(e).as("a broken export's exception").isNotNull();
+            assertThat(e.code()).isEqualTo("io_error");
+            assertThat(e.getCause()).isInstanceOf(IOException.class);
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(FIRST_LINES);
+        }
+    }
+
+    @Test
+    void jsonAnswer_stalledAfterItsHeaders_timesOutAfterTheRequestTimeout() {
+        try (MisbehavingServer server = new MisbehavingServer(connection -> {
+                connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                        + "{\"id\": 5, ");
+                connection.stall();
+            });
+             GatehouseClient client = client(server, Duration.ofMillis(300))) {
+            TransportException e = assertTimeoutPreemptively(GENEROUS, () -> catchThrowableOfType(
+                    TransportException.class, () -> client.org(1).roles().get(5)));
+            assertThat(e).as("a stalled answer's exception").isNotNull();
+            assertThat(e.code()).isEqualTo("timeout");
+            assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5", "PT0.3S");
+        }
+    }
+
+    @Test
+    void export_slowerBetweenLinesThanEitherTimeout_isReadToItsEnd() {
+        try (MisbehavingServer server = new MisbehavingServer(connection -> {
+                connection.write(NDJSON_HEAD);
+                connection.chunk(FIRST_LINES);
+                connection.pause(1_000);
+                connection.chunk("{\"type\": \"member\"}\n");
+                connection.write("0\r\n\r\n");
+            });
+             GatehouseClient client = client(server, Duration.ofMillis(300))) {
+            List<String> lines = assertTimeoutPreemptively(GENEROUS, () -> {
+                try (Stream<String> exported = client.org(1).bulk().export()) {
+                    return exported.toList();
+                }
+            });
+            assertThat(lines).hasSize(3).last().isEqualTo("{\"type\": \"member\"}");
+        }
+    }
+}
