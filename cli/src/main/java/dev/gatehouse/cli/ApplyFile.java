@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -135,10 +134,9 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             Status status = null;
             if (statusText != null) {
                 try {
-                    status = Status.valueOf(statusText.toUpperCase(Locale.ROOT));
+                    status = StatusText.parse(statusText);
                 } catch (IllegalArgumentException e) {
-                    throw new CliException(where + ": status must be active, invited or deactivated, got \""
-                            + statusText + "\"");
+                    throw new CliException(where + ": " + e.getMessage());
                 }
             }
             String email = email(node, where);

@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.app.Main;
 import dev.gatehouse.client.GatehouseException;
+import dev.gatehouse.client.Members.Status;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -79,6 +80,13 @@ public final class GatehouseCli implements Runnable {
         CommandLine line = new CommandLine(this);
         line.setExecutionExceptionHandler(GatehouseCli::failed);
         line.setCaseInsensitiveEnumValuesAllowed(true);
+        line.registerConverter(Status.class, text -> {
+            try {
+                return StatusText.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         return line;
     }
 

@@ -196,6 +196,8 @@ class ApplyCommandIT {
                 new String[] {good + "members:\n  - user_id: u-x\n    email: x@acme.test\n",
                         "needs a company role"},
                 new String[] {good + "members:\n  - user_id: u-x\n    email: x@acme.test\n    role: Agent\n"
+                        + "    status: unknown\n", "status must be active, invited or deactivated"},
+                new String[] {good + "members:\n  - user_id: u-x\n    email: x@acme.test\n    role: Agent\n"
                         + "    assignments:\n      - resource: room\n        role: Agent\n", "TYPE:ID"},
                 new String[] {"roles:\n  - name: Default Admin\n", "is a system role"},
                 new String[] {"org: 999999\n" + good, "differ"});

@@ -186,6 +186,14 @@ class CliCommandsIT {
         assertThat(Cli.run(node, "members", "get", "--org", id(org), "--user", "u-bob", "-o", "json").json()
                 .get("role_id").longValue()).isEqualTo(viewer);
 
+        // UNKNOWN is what the client reads a status it does not know as: no word a user may give
+        for (String command : List.of("list", "update")) {
+            Cli.Run unknown = Cli.run(node, "members", command, "--org", id(org), "--user", "u-bob", "--status",
+                    "unknown");
+            assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(2);
+            assertThat(unknown.err()).contains("status must be active, invited or deactivated, got \"unknown\"");
+        }
+
         Cli.Run both = Cli.run(node, "members", "get", "--org", id(org), "--user", "u-bob", "--member-id", "1");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("exactly one of --user");
