@@ -126,6 +126,9 @@ public final class HttpServer {
                     ctx.header("Cache-Control", "no-store");
                     requireKnownCharset(ctx);
                     checkParameters(ctx);
+                    if (route.query() != null) {
+                        route.query().check(ctx.queryParamMap());
+                    }
                     requireDeclaredBody(ctx);
                     route.handler().handle(ctx);
                 });
