@@ -46,7 +46,8 @@ import org.slf4j.MDC;
  * The HTTP server: every dialect's routes in one table, errors rendered in the shape of the dialect that
  * owns the path (Jetty's own errors included), a timer per route template and status. Unexpected exceptions
  * become a logged 500 with an opaque error id; they are bugs. Slow and greedy clients are contained at the
- * {@link Edge}.
+ * {@link Edge}. Before any route runs, its path and query parameters are checked for bad text, and its query against
+ * the parameters the route declares, if it declares them ({@link QueryParameters}).
  *
  * <p>Every request starts with an empty logging context and ends by clearing it ({@link LogContext}): lines logged
  * while serving it carry its organization, and no other. At DEBUG, logger {@value #REQUEST_LOGGER} writes one line
@@ -126,6 +127,9 @@ public final class HttpServer {
                     ctx.header("Cache-Control", "no-store");
                     requireKnownCharset(ctx);
                     checkParameters(ctx);
+                    if (route.query() != null) {
+                        route.query().check(ctx.queryParamMap());
+                    }
                     requireDeclaredBody(ctx);
                     route.handler().handle(ctx);
                 });

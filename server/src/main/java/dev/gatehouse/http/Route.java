@@ -19,13 +19,22 @@ import java.util.function.UnaryOperator;
  * before the web framework sees them, exactly as {@code handler} would, and leaves the others to it. A wrapper
  * that knows nothing of it drops it ({@link #withHandler}), so nothing it adds is ever bypassed; a wrapper that
  * does the same work on both paths keeps it ({@link #wrapped}).
+ *
+ * <p>A route may declare the {@code query} parameters it reads ({@link #reading}): a request with any other, or with
+ * a single-valued one given twice, is refused before the route runs ({@link QueryParameters#check}). A route without
+ * a declaration (null) takes any query, as the dialects' originals do. Wrappers keep the declaration.
  */
 public record Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
-                    DirectHandler direct) {
+                    DirectHandler direct, QueryParameters query) {
     public Route {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(handler, "handler");
+    }
+
+    public Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
+                 DirectHandler direct) {
+        this(method, path, handler, streamsBody, triedFirst, direct, null);
     }
 
     public Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst) {
@@ -96,9 +105,15 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
         return new Route(HandlerType.DELETE, path, handler);
     }
 
+    /** The same route, reading the query parameters {@code declared} and refusing any other (see the class comment). */
+    public Route reading(QueryParameters declared) {
+        return new Route(method, path, handler, streamsBody, triedFirst, direct,
+                Objects.requireNonNull(declared, "declared"));
+    }
+
     /** The same route with another handler (a wrapper around this one's), and no direct handler. */
     public Route withHandler(Handler other) {
-        return new Route(method, path, other, streamsBody, triedFirst, null);
+        return new Route(method, path, other, streamsBody, triedFirst, null, query);
     }
 
     /**
@@ -107,7 +122,7 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
      */
     public Route wrapped(Handler other, UnaryOperator<DirectHandler> direct) {
         return new Route(method, path, other, streamsBody, triedFirst,
-                this.direct == null ? null : direct.apply(this.direct));
+                this.direct == null ? null : direct.apply(this.direct), query);
     }
 
     /** Whether a request's method and path (without query) address this route's template. */

@@ -101,6 +101,7 @@ class DirectRoutesIT {
     @Test
     void aRequestWithAQuery_anEncodedOrUncanonicalPath_noBodyOrALargeOne_goesToTheFramework() {
         assertThat(post("/t/42/x?a=1", "hello").body()).contains("framework");
+        assertThat(post("/t/42/x?", "hello").body()).contains("framework");
         assertThat(post("/t/%34%32/x", "hello").body()).isEqualTo("{\"via\":\"framework\",\"id\":\"42\"}");
         assertThat(post("/t/42/./x", "hello").body()).doesNotContain("direct");
         assertThat(post("/t/42/x", "").body()).contains("framework");

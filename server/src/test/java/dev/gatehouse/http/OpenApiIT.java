@@ -2,26 +2,35 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.testing.TestNode;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The served openapi.yaml is valid and lists exactly the native and operations routes of the route table. */
+/**
+ * The served openapi.yaml is valid and lists exactly the native and operations routes of the route table, and each
+ * native route reads exactly the query parameters its operation documents — those that may repeat documented as
+ * arrays.
+ */
 class OpenApiIT {
 
     @Test
     void openapi_equalsTheRouteTable() {
         try (TestNode node = TestNode.start()) {
-            String yaml = node.anonymous().get("/openapi.yaml").body();
-            SwaggerParseResult result = new OpenAPIV3Parser().readContents(yaml);
-            assertThat(result.getMessages()).isEmpty();
-            OpenAPI api = result.getOpenAPI();
+            OpenAPI api = parse(node, false);
             Set<String> documented = new TreeSet<>();
             for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
                 path.getValue().readOperationsMap().keySet()
@@ -35,5 +44,59 @@ class OpenApiIT {
             }
             assertThat(documented).isEqualTo(routed);
         }
+    }
+
+    @Test
+    void everyNativeRoute_readsTheQueryParametersItsOperationDocuments() {
+        try (TestNode node = TestNode.start()) {
+            OpenAPI api = parse(node, true);
+            Map<String, String> declared = new TreeMap<>();
+            Map<String, String> documented = new TreeMap<>();
+            for (Route route : node.node().http().routes()) {
+                if (!route.path().startsWith("/v1/")) {
+                    continue;
+                }
+                String operation = route.method().name() + " " + route.path();
+                assertThat(route.query()).as("%s declares the query parameters it reads", operation).isNotNull();
+                declared.put(operation, describe(route.query().names(), route.query()::repeatable));
+                List<Parameter> query = queryParameters(api.getPaths().get(route.path()), route);
+                Set<String> arrays = new TreeSet<>();
+                query.stream().filter(p -> "array".equals(p.getSchema().getType()))
+                        .forEach(p -> arrays.add(p.getName()));
+                documented.put(operation, describe(query.stream().map(Parameter::getName).toList(), arrays::contains));
+            }
+            assertThat(declared).isNotEmpty().isEqualTo(documented);
+        }
+    }
+
+    /** The query parameters of the route's operation: the path's and the operation's own. */
+    private static List<Parameter> queryParameters(PathItem item, Route route) {
+        assertThat(item).as("%s is documented", route.path()).isNotNull();
+        Operation operation = item.readOperationsMap().get(PathItem.HttpMethod.valueOf(route.method().name()));
+        assertThat(operation).as("%s %s is documented", route.method(), route.path()).isNotNull();
+        List<Parameter> all = new ArrayList<>();
+        if (item.getParameters() != null) {
+            all.addAll(item.getParameters());
+        }
+        if (operation.getParameters() != null) {
+            all.addAll(operation.getParameters());
+        }
+        return all.stream().filter(p -> "query".equals(p.getIn())).toList();
+    }
+
+    /** Sorted names, each marked when it may repeat: "a, b (repeatable)". */
+    private static String describe(Collection<String> names, Predicate<String> repeats) {
+        return String.join(", ", new TreeSet<>(names).stream().map(n -> repeats.test(n) ? n + " (repeatable)" : n)
+                .toList());
+    }
+
+    private static OpenAPI parse(TestNode node, boolean resolved) {
+        String yaml = node.anonymous().get("/openapi.yaml").body();
+        ParseOptions options = new ParseOptions();
+        options.setResolveFully(true);
+        SwaggerParseResult result = resolved ? new OpenAPIV3Parser().readContents(yaml, null, options)
+                : new OpenAPIV3Parser().readContents(yaml);
+        assertThat(result.getMessages()).isEmpty();
+        return result.getOpenAPI();
     }
 }

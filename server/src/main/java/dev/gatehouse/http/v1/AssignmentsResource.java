@@ -29,12 +29,12 @@ final class AssignmentsResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get(BASE, this::listByResource),
+                Route.get(BASE, this::listByResource).reading(V1.PAGE),
                 Route.delete(BASE, this::removeResource),
                 Route.get(BASE + "/{member}", this::get),
                 Route.put(BASE + "/{member}", this::put),
                 Route.delete(BASE + "/{member}", this::remove),
-                Route.get("/v1/orgs/{org}/members/{member}/assignments", this::listByMember),
+                Route.get("/v1/orgs/{org}/members/{member}/assignments", this::listByMember).reading(V1.PAGE),
                 Route.delete("/v1/orgs/{org}/members/{member}/assignments", this::removeMember));
     }
 

@@ -10,6 +10,7 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Problem;
+import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Fields;
@@ -44,8 +45,8 @@ final class BulkResource {
     private static final Set<String> BODY_TYPES = Set.of(NDJSON, "application/ndjson", "application/jsonl",
             "application/json-lines", "application/json");
 
-    /** The query parameters an import reads; any other, or one given twice, is refused before any line. */
-    private static final List<String> IMPORT_PARAMETERS = List.of("chunk_lines", "from_line");
+    /** The query parameters an import reads; any other, or one given twice, is refused before any line is read. */
+    private static final QueryParameters IMPORT_PARAMETERS = QueryParameters.of("chunk_lines", "from_line");
     /** What is left of a failed import's body is read and dropped up to this many bytes. */
     static final long DRAIN_BYTES = 64L << 20;
 
@@ -61,7 +62,7 @@ final class BulkResource {
 
     List<Route> routes() {
         return List.of(
-                Route.postStreamed("/v1/orgs/{org}/import", this::importLines),
+                Route.postStreamed("/v1/orgs/{org}/import", this::importLines).reading(IMPORT_PARAMETERS),
                 Route.get("/v1/orgs/{org}/export", this::export));
     }
 
@@ -156,13 +157,6 @@ final class BulkResource {
     }
 
     private ImportOptions options(Context ctx) {
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (!IMPORT_PARAMETERS.contains(name) || values.size() > 1) {
-                String problem = values.size() > 1 ? "given more than once" : "unknown parameter";
-                throw new InvalidInputException("invalid_query", Fields.abbreviate(name) + ": " + problem
-                        + "; an import reads " + IMPORT_PARAMETERS, Map.of(Fields.abbreviate(name), problem));
-            }
-        });
         int chunk = (int) longParam(ctx, "chunk_lines", ImportOptions.DEFAULT_CHUNK_LINES, 1,
                 ImportOptions.MAX_CHUNK_LINES);
         long from = longParam(ctx, "from_line", 1, 1, Long.MAX_VALUE / 2);

@@ -60,8 +60,10 @@ final class DecisionsResource {
                 Route.post("/v1/orgs/{org}/lookup/resources", this::lookupResources),
                 Route.post("/v1/orgs/{org}/lookup/members", this::lookupMembers),
                 Route.post("/v1/orgs/{org}/visibility/check", this::visibilityCheck),
-                Route.get("/v1/orgs/{org}/members/{member}/visibility-filter", this::visibilityFilter),
-                Route.get("/v1/orgs/{org}/members/{member}/permissions", this::permissions));
+                Route.get("/v1/orgs/{org}/members/{member}/visibility-filter", this::visibilityFilter)
+                        .reading(V1.AT_REVISION),
+                Route.get("/v1/orgs/{org}/members/{member}/permissions", this::permissions)
+                        .reading(V1.AT_REVISION.and("resource_type", "resource_id")));
     }
 
     /** The decisions the request's caller may ask in the organization of its path. */

@@ -7,6 +7,7 @@ import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
@@ -28,13 +29,15 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code object_type}, {@code object_id}, {@code action}, {@code actor_type} ({@code service | member |
  * system}), {@code actor_id} (member id), {@code key_id}, {@code since} / {@code until} (ISO-8601 instants,
  * {@code since <= occurred_at < until}), {@code after_revision} / {@code before_revision} (exclusive),
- * {@code order} ({@code desc | asc}), {@code limit}, {@code cursor}. Unknown parameters are a 400. A page also
+ * {@code order} ({@code desc | asc}), {@code limit}, {@code cursor}; any other, or a single-valued one given twice, is
+ * refused before the route runs ({@link QueryParameters}). A page also
  * ends at {@link EventQuery#MAX_PAGE_BYTES} of stored events, with a {@code next_cursor} that continues after it.
  */
 final class EventsResource {
 
-    private static final Set<String> PARAMS = Set.of("object_type", "object_id", "action", "actor_type", "actor_id",
-            "key_id", "since", "until", "after_revision", "before_revision", "order", "limit", "cursor");
+    /** What the list reads: the list filters take several values, repeated or comma-separated. */
+    private static final QueryParameters LIST_PARAMETERS = V1.PAGE.and("order", "actor_type", "actor_id", "key_id",
+            "since", "until", "after_revision", "before_revision").andRepeatable("object_type", "object_id", "action");
     private static final Set<String> ACTOR_TYPES = Set.of("service", "member", "system");
     private static final int MAX_VALUES = 50;
 
@@ -48,9 +51,9 @@ final class EventsResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/v1/orgs/{org}/events", this::list),
+                Route.get("/v1/orgs/{org}/events", this::list).reading(LIST_PARAMETERS),
                 Route.get("/v1/orgs/{org}/events/{revision}", this::get),
-                Route.get("/v1/orgs/{org}/events/{revision}/objects", this::objects));
+                Route.get("/v1/orgs/{org}/events/{revision}/objects", this::objects).reading(V1.PAGE));
     }
 
     private void list(Context ctx) {
@@ -76,14 +79,12 @@ final class EventsResource {
         V1.page(ctx, page, limit, n -> n.get("position").longValue(), n -> n);
     }
 
-    /** Reads and checks every filter, naming all bad parameters in one 400. */
+    /**
+     * Reads and checks every filter, naming all bad values in one 400 (the names, and that single-valued ones come
+     * once, were checked before the route ran).
+     */
     static EventQuery query(Context ctx, long orgId, int limit) {
         Map<String, String> errors = new LinkedHashMap<>();
-        for (String name : ctx.queryParamMap().keySet()) {
-            if (!PARAMS.contains(name)) {
-                errors.put(name, "unknown parameter; known: " + PARAMS.stream().sorted().toList());
-            }
-        }
         EventQuery.Builder q = EventQuery.forOrg(orgId).limit(limit);
         q.objectTypes(tokens(ctx, "object_type", errors));
         q.actions(tokens(ctx, "action", errors));
@@ -94,14 +95,14 @@ final class EventsResource {
             }
         }
         q.objectIds(ids);
-        String actorType = single(ctx, "actor_type", errors);
+        String actorType = single(ctx, "actor_type");
         if (actorType != null && !ACTOR_TYPES.contains(actorType)) {
             errors.put("actor_type", "must be one of " + ACTOR_TYPES.stream().sorted().toList() + ", got \""
                     + Fields.abbreviate(actorType) + "\"");
         }
         q.actorType(actorType);
         q.actorId(positive(ctx, "actor_id", errors));
-        String keyId = single(ctx, "key_id", errors);
+        String keyId = single(ctx, "key_id");
         if (keyId != null && keyId.length() > 128) {
             errors.put("key_id", "must be at most 128 characters");
         }
@@ -117,7 +118,7 @@ final class EventsResource {
         if (before != null) {
             q.beforeRevision(before);
         }
-        String order = single(ctx, "order", errors);
+        String order = single(ctx, "order");
         boolean ascending = false;
         if (order != null) {
             if (order.equals("asc")) {
@@ -173,13 +174,10 @@ final class EventsResource {
         return out;
     }
 
-    private static String single(Context ctx, String name, Map<String, String> errors) {
-        List<String> raw = ctx.queryParams(name);
-        if (raw.size() > 1) {
-            errors.put(name, "must be given once");
-            return null;
-        }
-        return raw.isEmpty() || raw.get(0).isEmpty() ? null : raw.get(0);
+    /** A single-valued parameter ({@link #LIST_PARAMETERS}): null when absent or empty. */
+    private static String single(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        return raw == null || raw.isEmpty() ? null : raw;
     }
 
     private static Long positive(Context ctx, String name, Map<String, String> errors) {
@@ -201,7 +199,7 @@ final class EventsResource {
     }
 
     private static Long number(Context ctx, String name, Map<String, String> errors) {
-        String raw = single(ctx, name, errors);
+        String raw = single(ctx, name);
         if (raw == null) {
             return null;
         }
@@ -214,7 +212,7 @@ final class EventsResource {
     }
 
     private static Instant instant(Context ctx, String name, Map<String, String> errors) {
-        String raw = single(ctx, name, errors);
+        String raw = single(ctx, name);
         if (raw == null) {
             return null;
         }

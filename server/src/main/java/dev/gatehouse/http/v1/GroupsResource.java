@@ -28,12 +28,12 @@ final class GroupsResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/v1/orgs/{org}/groups", this::list),
+                Route.get("/v1/orgs/{org}/groups", this::list).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/groups", this::create),
                 Route.get("/v1/orgs/{org}/groups/{group}", this::get),
                 Route.patch("/v1/orgs/{org}/groups/{group}", this::update),
                 Route.delete("/v1/orgs/{org}/groups/{group}", this::delete),
-                Route.get("/v1/orgs/{org}/groups/{group}/members", this::listMembers),
+                Route.get("/v1/orgs/{org}/groups/{group}/members", this::listMembers).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/groups/{group}/members", this::addMember),
                 Route.delete("/v1/orgs/{org}/groups/{group}/members/{member}", this::removeMember));
     }

@@ -41,13 +41,13 @@ final class MembersResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/v1/orgs/{org}/members", this::list),
+                Route.get("/v1/orgs/{org}/members", this::list).reading(V1.PAGE.and("status", "role_id", "q")),
                 Route.post("/v1/orgs/{org}/members", this::create),
                 Route.get("/v1/orgs/{org}/members/{member}", this::get),
                 Route.patch("/v1/orgs/{org}/members/{member}", this::update),
                 Route.delete("/v1/orgs/{org}/members/{member}", this::delete),
                 Route.post("/v1/orgs/{org}/members/{member}/accept", this::accept),
-                Route.get("/v1/orgs/{org}/members/{member}/keys", this::listKeys),
+                Route.get("/v1/orgs/{org}/members/{member}/keys", this::listKeys).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/members/{member}/keys", this::createKey),
                 Route.delete("/v1/orgs/{org}/members/{member}/keys/{key}", this::revokeKey));
     }

@@ -26,7 +26,7 @@ final class ModelsResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/v1/models", this::list),
+                Route.get("/v1/models", this::list).reading(V1.PAGE),
                 Route.post("/v1/models", this::register),
                 Route.get("/v1/models/{model}", this::get),
                 Route.get("/v1/orgs/{org}/model", this::ofOrganization));

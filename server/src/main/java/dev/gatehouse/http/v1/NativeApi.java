@@ -13,6 +13,7 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.LogContext;
 import dev.gatehouse.http.Problem;
+import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberService;
@@ -32,6 +33,10 @@ import java.util.Objects;
 /**
  * The native API under {@code /v1}: JSON in and out, errors as problem+json. A route under
  * {@code /v1/orgs/{org}} names its organization in the logging context ({@link LogContext}) before it runs.
+ *
+ * <p>Every route declares the query parameters it reads ({@link Route#reading}; a route that declares none reads
+ * none), so that a parameter it does not read, or a single-valued one given twice, is refused before it runs —
+ * as unknown body fields are. openapi.yaml documents the same parameters for each operation ({@code OpenApiIT}).
  * Thread-safe.
  */
 public final class NativeApi implements Dialect {
@@ -88,7 +93,12 @@ public final class NativeApi implements Dialect {
         all.addAll(new PreviewResource(s.previews(), auth).routes());
         all.addAll(new ReplicationResource(s.replication(), auth).routes());
         all.addAll(new ReplicaKeysResource(s.replicaKeys(), auth).routes());
-        this.routes = all.stream().map(NativeApi::namingTheOrg).toList();
+        this.routes = all.stream().map(NativeApi::readingWhatItDeclares).map(NativeApi::namingTheOrg).toList();
+    }
+
+    /** The route, reading no query parameter unless it declares some. */
+    private static Route readingWhatItDeclares(Route route) {
+        return route.query() == null ? route.reading(QueryParameters.NONE) : route;
     }
 
     /** The route, first putting the organization of its path in the logging context when it has one. */
@@ -111,8 +121,6 @@ public final class NativeApi implements Dialect {
             LogContext.org(Long.parseLong(org));
         }
     }
-
-
 
     /** The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. */
     static Long orgOf(io.javalin.http.Context ctx) {

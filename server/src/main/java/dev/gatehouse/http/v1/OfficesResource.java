@@ -37,12 +37,12 @@ final class OfficesResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/v1/orgs/{org}/regions", this::regions),
+                Route.get("/v1/orgs/{org}/regions", this::regions).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/regions", this::createRegion),
                 Route.get("/v1/orgs/{org}/regions/{region}", this::region),
                 Route.patch("/v1/orgs/{org}/regions/{region}", this::renameRegion),
                 Route.delete("/v1/orgs/{org}/regions/{region}", this::deleteRegion),
-                Route.get("/v1/orgs/{org}/offices", this::offices),
+                Route.get("/v1/orgs/{org}/offices", this::offices).reading(V1.PAGE.and("q")),
                 Route.post("/v1/orgs/{org}/offices", this::createOffice),
                 Route.get("/v1/orgs/{org}/offices/{office}", this::office),
                 Route.patch("/v1/orgs/{org}/offices/{office}", this::updateOffice),

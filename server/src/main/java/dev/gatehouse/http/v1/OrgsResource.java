@@ -27,7 +27,7 @@ final class OrgsResource {
     List<Route> routes() {
         return List.of(
                 Route.post("/v1/orgs", this::create),
-                Route.get("/v1/orgs", this::list),
+                Route.get("/v1/orgs", this::list).reading(V1.PAGE),
                 Route.get("/v1/orgs/{org}", this::get),
                 Route.patch("/v1/orgs/{org}", this::update),
                 Route.delete("/v1/orgs/{org}", this::delete));

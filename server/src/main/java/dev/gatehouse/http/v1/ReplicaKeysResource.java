@@ -29,7 +29,7 @@ final class ReplicaKeysResource {
     }
 
     List<Route> routes() {
-        return List.of(Route.get("/v1/replica-keys", this::list), Route.post("/v1/replica-keys", this::create),
+        return List.of(Route.get("/v1/replica-keys", this::list).reading(V1.PAGE), Route.post("/v1/replica-keys", this::create),
                 Route.delete("/v1/replica-keys/{key}", this::revoke));
     }
 

@@ -5,6 +5,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Problem;
+import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
@@ -54,7 +55,9 @@ final class ReplicationResource {
     }
 
     List<Route> routes() {
-        return List.of(Route.get("/v1/snapshot", this::snapshot), Route.get("/v1/changes", this::changes));
+        return List.of(Route.get("/v1/snapshot", this::snapshot).reading(QueryParameters.of("org")),
+                Route.get("/v1/changes", this::changes)
+                        .reading(QueryParameters.of("after", "org", "wait", "heartbeat", "limit")));
     }
 
     private void snapshot(Context ctx) {

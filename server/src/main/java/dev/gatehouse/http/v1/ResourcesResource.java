@@ -36,7 +36,7 @@ final class ResourcesResource {
                 Route.put(BASE, this::put),
                 Route.get(BASE, this::get),
                 Route.delete(BASE, this::delete),
-                Route.get(BASE + "/children", this::children));
+                Route.get(BASE + "/children", this::children).reading(V1.PAGE));
     }
 
     private void put(Context ctx) {

@@ -27,7 +27,7 @@ final class RolesResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/v1/orgs/{org}/roles", this::list),
+                Route.get("/v1/orgs/{org}/roles", this::list).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/roles", this::create),
                 Route.get("/v1/orgs/{org}/roles/{role}", this::get),
                 Route.patch("/v1/orgs/{org}/roles/{role}", this::update),

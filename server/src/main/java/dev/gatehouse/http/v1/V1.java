@@ -2,6 +2,7 @@ package dev.gatehouse.http.v1;
 
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.MediaTypes;
+import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.store.Written;
@@ -21,6 +22,10 @@ final class V1 {
     static final String REVISION_HEADER = "Gatehouse-Revision";
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+    /** The query parameters of a list: {@link #limit} and the {@code cursor} of {@link #after}. */
+    static final QueryParameters PAGE = QueryParameters.of("limit", "cursor");
+    /** The query parameter of a read answered from this node's engine: {@link #minRevision}. */
+    static final QueryParameters AT_REVISION = QueryParameters.of("min_revision");
 
     /** How object types and actions are named in event filters and webhook subscriptions. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");

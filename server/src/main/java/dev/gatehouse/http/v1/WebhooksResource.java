@@ -39,12 +39,13 @@ final class WebhooksResource {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/v1/orgs/{org}/webhooks", this::list),
+                Route.get("/v1/orgs/{org}/webhooks", this::list).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/webhooks", this::create),
                 Route.get("/v1/orgs/{org}/webhooks/{webhook}", this::get),
                 Route.patch("/v1/orgs/{org}/webhooks/{webhook}", this::update),
                 Route.delete("/v1/orgs/{org}/webhooks/{webhook}", this::delete),
-                Route.get("/v1/orgs/{org}/webhooks/{webhook}/deliveries", this::deliveries));
+                Route.get("/v1/orgs/{org}/webhooks/{webhook}/deliveries", this::deliveries)
+                        .reading(V1.PAGE.and("outcome")));
     }
 
     private void list(Context ctx) {
@@ -98,12 +99,6 @@ final class WebhooksResource {
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             throw new InvalidInputException("invalid_query", "outcome must be succeeded or failed, got \""
                     + Fields.abbreviate(outcome) + "\"", Map.of("outcome", "must be succeeded or failed"));
-        }
-        for (String name : ctx.queryParamMap().keySet()) {
-            if (!Set.of("limit", "cursor", "outcome").contains(name)) {
-                throw new InvalidInputException("invalid_query", "unknown parameter " + Fields.abbreviate(name)
-                        + "; known: cursor, limit, outcome", Map.of(name, "unknown parameter"));
-            }
         }
         List<Delivery> items = webhooks.deliveries(principal, orgId, id, V1.after(ctx), outcome, limit);
         V1.page(ctx, items, limit, Delivery::id, WebhookSnapshot::of);
