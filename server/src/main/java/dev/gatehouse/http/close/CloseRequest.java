@@ -78,14 +78,20 @@ final class CloseRequest {
     }
 
     /**
-     * A parameter: from the query string, else from {@code _params} of a JSON body (values that are arrays
-     * are joined with commas, as Close's {@code __in} filters expect). Null when absent.
+     * A parameter: from the query string, else from {@code _params} of a JSON body ({@link #bodyParam}). Null when
+     * absent.
      */
     String param(String name) {
         String q = ctx.queryParam(name);
-        if (q != null) {
-            return q;
-        }
+        return q != null ? q : bodyParam(name);
+    }
+
+    /**
+     * A parameter from {@code _params} of a JSON body only, never from the query string: a string, number or
+     * boolean, or a list of them joined with commas (as Close's {@code __in} filters expect; null items are left
+     * out). Null when absent; a nested list or an object is a 400 naming {@code _params.<name>}.
+     */
+    String bodyParam(String name) {
         if (!hasBody()) {
             return null;
         }
@@ -103,6 +109,12 @@ final class CloseRequest {
         if (v.isArray()) {
             StringBuilder joined = new StringBuilder();
             for (JsonNode item : v) {
+                if (item.isNull()) {
+                    continue;
+                }
+                if (item.isContainer()) {
+                    throw notAValue(name);
+                }
                 if (!joined.isEmpty()) {
                     joined.append(',');
                 }
@@ -110,10 +122,15 @@ final class CloseRequest {
             }
             return joined.toString();
         }
-        if (v.isObject()) {
-            throw InvalidInputException.field(name, "must be a value, not an object");
+        if (v.isContainer()) {
+            throw notAValue(name);
         }
         return v.asString();
+    }
+
+    private static InvalidInputException notAValue(String name) {
+        return InvalidInputException.field("_params." + name,
+                "Must be a string, number or boolean, or a list of them; not an object or a nested list.");
     }
 
     int skip() {

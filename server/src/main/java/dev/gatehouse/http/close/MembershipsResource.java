@@ -83,7 +83,11 @@ final class MembershipsResource {
         CloseReply.object(req, 200, CloseWire.membership(updated.member(), orgRoles, updated.settings()));
     }
 
-    /** {@code {"_params": {"id__in": "memb_A,memb_B"}, "role_id": …}}: one transaction, all or nothing. */
+    /**
+     * {@code {"_params": {"id__in": "memb_A,memb_B"}, "role_id": …}}: one transaction, all or nothing. The ids come
+     * from the body's {@code _params} alone; an {@code id__in} in the query string is not read, so the memberships
+     * changed are always the ones the body names.
+     */
     private void bulkUpdate(CloseRequest req) {
         Fields f = req.fields();
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
@@ -96,7 +100,7 @@ final class MembershipsResource {
                     params.error(name, "Unsupported filter; bulk updates select memberships with id__in.");
                 }
             }
-            String raw = req.param("id__in");
+            String raw = req.bodyParam("id__in");
             if (raw == null || raw.isBlank()) {
                 params.error("id__in", "This field is required.");
             } else {

@@ -123,6 +123,22 @@ class CloseConventionsIT {
     }
 
     @Test
+    void paramsInAJsonBody_thatAreNestedListsOrObjects_areA400NamingTheParameter_neverA500() {
+        var org = close.org();
+        Http override = org.admin().header("x-http-method-override", "GET");
+        for (Object nested : List.of(List.of(List.of(1)), List.of(Map.of("a", 1)), Map.of("a", 1))) {
+            Http.Res res = override.post("/role/", Map.of("_params", Map.of("_limit", nested)));
+            assertThat(res.status()).as(res.toString()).isEqualTo(400);
+            assertThat(res.get("field-errors").has("_params._limit")).as(res.toString()).isTrue();
+            Http.Res fields = override.post("/user/", Map.of("_params", Map.of("_fields", nested)));
+            assertThat(fields.status()).as(fields.toString()).isEqualTo(400);
+            assertThat(fields.get("field-errors").has("_params._fields")).as(fields.toString()).isTrue();
+        }
+        Http.Res listed = override.post("/role/", Map.of("_params", Map.of("_fields", List.of("id", "name"), "_limit", 1)));
+        assertThat(listed.get("data").get(0).propertyNames()).containsExactly("id", "name");
+    }
+
+    @Test
     void everyResponse_carriesTheRateLimitHeader() {
         var org = close.org();
         for (Http.Res res : List.of(org.admin().get("/role/"), org.admin().get("/role/nope/"),

@@ -192,6 +192,26 @@ class CloseMembershipsIT {
     }
 
     @Test
+    void bulkUpdate_readsItsIdsFromTheBody_only_andRefusesNestedLists() {
+        var org = close.org();
+        String a = org.admin().post("/membership/", Map.of("email", "a@example.com", "role_id", "user")).get("id").stringValue();
+        String b = org.admin().post("/membership/", Map.of("email", "b@example.com", "role_id", "user")).get("id").stringValue();
+        Http.Res res = org.admin().put("/membership/?id__in=" + b, Map.of("_params", Map.of("id__in", a),
+                "role_id", "restricteduser"));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(res.get("count").intValue()).isEqualTo(1);
+        Http.Res nested = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", List.of(List.of(b))),
+                "role_id", "restricteduser"));
+        assertThat(nested.status()).as(nested.toString()).isEqualTo(400);
+        assertThat(nested.get("field-errors").has("_params.id__in")).as(nested.toString()).isTrue();
+        JsonNode members = org.admin().get("/organization/" + org.closeId() + "/").get("memberships");
+        assertThat(members).filteredOn(m -> m.get("id").stringValue().equals(a))
+                .extracting(m -> m.get("role_id").stringValue()).containsExactly("restricteduser");
+        assertThat(members).filteredOn(m -> m.get("id").stringValue().equals(b))
+                .extracting(m -> m.get("role_id").stringValue()).containsExactly("user");
+    }
+
+    @Test
     void delete_deactivatesTheMembership_andItsKeyStopsWorking() {
         var org = close.org();
         long role = close.native_().roleId(org.org(), "User");
