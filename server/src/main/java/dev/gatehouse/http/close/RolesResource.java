@@ -5,6 +5,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.VisibilityRule;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleInput;
@@ -33,12 +34,15 @@ final class RolesResource {
             "date_updated");
 
     private final RoleService roles;
-    /** The visibility rule of Close's model, the only model this dialect serves. */
+    /** Close's model, the only model this dialect serves. */
+    private final PermissionModel model;
+    /** The visibility rule of Close's model. */
     private final VisibilityRule visibilityRule;
 
     RolesResource(RoleService roles, ModelRegistry models) {
         this.roles = roles;
-        this.visibilityRule = models.require(CloseApi.MODEL).visibility().orElseThrow(() ->
+        this.model = models.require(CloseApi.MODEL);
+        this.visibilityRule = model.visibility().orElseThrow(() ->
                 new IllegalStateException("the " + CloseApi.MODEL + " model has no visibility rule"));
     }
 
@@ -68,6 +72,7 @@ final class RolesResource {
         allowOnly(f);
         String name = f.text("name", true, 100);
         List<String> permissions = f.strings("permissions", true, 1000, 128);
+        knownPermissions(f, permissions);
         Visibility v = Visibility.read(f);
         f.check();
         RoleVisibility visibility = v.resolve(null, permissions, visibilityRule);
@@ -84,9 +89,12 @@ final class RolesResource {
         allowOnly(f);
         String name = f.text("name", false, 100);
         List<String> permissions = f.strings("permissions", false, 1000, 128);
-        if (f.isNull("permissions")) {
-            f.error("permissions", "This field may not be null.");
+        for (String field : List.of("name", "permissions")) {
+            if (f.isNull(field)) {
+                f.error(field, "This field may not be null.");
+            }
         }
+        knownPermissions(f, permissions);
         Visibility v = Visibility.read(f);
         f.check();
         List<String> finalPermissions = permissions == null ? current.permissions() : permissions;
@@ -124,6 +132,21 @@ final class RolesResource {
         if (!role.editable()) {
             throw new ForbiddenException("system_role_immutable", "Role " + role.systemKey() + " (\"" + role.name()
                     + "\") is a built-in role and cannot be " + what + ".");
+        }
+    }
+
+    /**
+     * Names the permissions the model does not know before the visibility rule is applied: the rule depends on
+     * the permissions, so a misspelt {@code view_all_leads} would otherwise be reported as missing visibility fields.
+     */
+    private void knownPermissions(Fields f, List<String> permissions) {
+        if (permissions == null) {
+            return;
+        }
+        List<String> unknown = permissions.stream().filter(p -> !model.hasPermission(p)).distinct().toList();
+        if (!unknown.isEmpty()) {
+            f.error("permissions", "Unknown permissions " + unknown + ": the " + CloseApi.MODEL + " model has "
+                    + model.permissionCount() + " permissions (GET /role/admin/ lists them).");
         }
     }
 

@@ -111,6 +111,37 @@ class CloseRolesIT {
     }
 
     @Test
+    void unknownPermission_withoutViewAllLeads_isNamedInPermissions_notHiddenBehindTheVisibilityRule() {
+        var org = close.org();
+        Http.Res typo = org.admin().post("/role/", role("Typo", List.of("view_all_lead")));
+        assertThat(typo.status()).as(typo.toString()).isEqualTo(400);
+        assertThat(typo.get("field-errors").has("permissions")).as(typo.toString()).isTrue();
+        assertThat(typo.get("field-errors").get("permissions").stringValue()).contains("view_all_lead");
+
+        String id = org.admin().post("/role/", role("Typist", List.of("view_all_leads"))).get("id").stringValue();
+        Http.Res put = org.admin().put("/role/" + id + "/", Map.of("permissions", List.of("calling", "exports")));
+        assertThat(put.status()).as(put.toString()).isEqualTo(400);
+        assertThat(put.get("field-errors").get("permissions").stringValue()).as(put.toString()).contains("exports");
+        assertThat(org.admin().get("/role/" + id + "/").get("permissions")).extracting(JsonNode::stringValue)
+                .containsExactly("view_all_leads");
+    }
+
+    @Test
+    void put_nullName_isRefusedLikeNullPermissions_andChangesNothing() {
+        var org = close.org();
+        String id = org.admin().post("/role/", role("Named", List.of("view_all_leads"))).get("id").stringValue();
+        Map<String, Object> nullName = new LinkedHashMap<>();
+        nullName.put("name", null);
+        nullName.put("permissions", List.of("calling", "view_all_leads"));
+        Http.Res res = org.admin().put("/role/" + id + "/", nullName);
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.get("field-errors").get("name").stringValue()).isEqualTo("This field may not be null.");
+        JsonNode after = org.admin().get("/role/" + id + "/").json();
+        assertThat(after.get("name").stringValue()).isEqualTo("Named");
+        assertThat(after.get("permissions")).hasSize(1);
+    }
+
+    @Test
     void create_duplicateName_isRefusedWithAnError() {
         var org = close.org();
         assertThat(org.admin().post("/role/", role("Closer", List.of("view_all_leads"))).status()).isEqualTo(201);
