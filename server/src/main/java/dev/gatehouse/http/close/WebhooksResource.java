@@ -103,6 +103,11 @@ final class WebhooksResource {
         long id = subscriptionId(req);
         Fields f = req.fields();
         unknown(f, UPDATE_FIELDS);
+        for (String field : List.of("url", "status", "verify_ssl")) {
+            if (f.isNull(field)) {
+                f.error(field, "This field may not be null.");
+            }
+        }
         String url = f.text("url", false, 2048);
         String status = f.string("status", false, 16);
         if (status != null && !status.equals(Webhook.ACTIVE) && !status.equals(Webhook.PAUSED)) {

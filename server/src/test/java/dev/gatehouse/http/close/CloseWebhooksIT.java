@@ -8,6 +8,7 @@ import dev.gatehouse.webhook.IpNetwork;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -255,6 +256,25 @@ class CloseWebhooksIT {
                 Map.of("object_types", List.of("role")));
         assertThat(nativeFilter.status()).as(nativeFilter.toString()).isEqualTo(400);
         assertThat(org.admin().get("/webhook/" + id + "/").get("events")).isEqualTo(refiltered.get("events"));
+    }
+
+    @Test
+    void update_nullForUrlStatusOrVerifySsl_isA400_andChangesNothing() {
+        var org = close.org();
+        JsonNode sub = subscribe(org, "https://hooks.example.com/n", List.of(entry("membership", "updated")));
+        String id = sub.get("id").stringValue();
+        for (String field : List.of("url", "status", "verify_ssl")) {
+            Map<String, Object> body = new HashMap<>();
+            body.put(field, null);
+            body.put("events", List.of(entry("group", "created")));
+            Http.Res res = org.admin().put("/webhook/" + id + "/", body);
+            assertThat(res.status()).as(field + ": " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get(field).stringValue()).isEqualTo("This field may not be null.");
+        }
+        JsonNode after = org.admin().get("/webhook/" + id + "/").json();
+        assertThat(after.get("url").stringValue()).isEqualTo("https://hooks.example.com/n");
+        assertThat(after.get("status").stringValue()).isEqualTo("active");
+        assertThat(after.get("events")).isEqualTo(sub.get("events"));
     }
 
     @Test
