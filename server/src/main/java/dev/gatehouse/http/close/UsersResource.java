@@ -77,7 +77,8 @@ final class UsersResource {
         if (order == null) {
             throw new InvalidInputException("invalid_input", "_order_by must be one of " + ORDER.keySet().stream()
                     .sorted().toList() + ", got \"" + Fields.abbreviate(orderBy) + "\"",
-                    Map.of("_order_by", "Must be last_name,first_name or first_name,last_name."));
+                    Map.of("_order_by", "Must be one of: " + String.join(", ", ORDER.keySet().stream().sorted().toList())
+                            + "."));
         }
         List<Member> page = members.listActive(req.caller(), req.orgId(), order, skip, limit + 1);
         CloseReply.list(req, page.stream().limit(limit).map(CloseWire::user).toList(), page.size() > limit);

@@ -73,6 +73,8 @@ class CloseUsersIT {
         Http.Res bad = org.admin().get("/user/?_order_by=email");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.get("field-errors").has("_order_by")).isTrue();
+        assertThat(bad.get("field-errors").get("_order_by").stringValue())
+                .contains("last_name,first_name", "first_name,last_name", "-date_created", "date_created");
     }
 
     @Test
