@@ -86,8 +86,9 @@ public final class Fields {
             return null;
         }
         String s = v.stringValue();
-        if (s.length() > maxLength) {
-            error(name, "must be at most " + maxLength + " characters, got " + s.length());
+        int characters = characters(s);
+        if (characters > maxLength) {
+            error(name, "must be at most " + maxLength + " characters, got " + characters);
             return null;
         }
         return s;
@@ -204,7 +205,7 @@ public final class Fields {
         List<String> out = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
             JsonNode item = v.get(i);
-            if (!item.isString() || item.stringValue().length() > maxLength) {
+            if (!item.isString() || characters(item.stringValue()) > maxLength) {
                 error(name + "[" + i + "]", "must be a string of at most " + maxLength + " characters");
                 return null;
             }
@@ -268,7 +269,19 @@ public final class Fields {
         }
     }
 
+    /**
+     * {@code s} whole when it has at most 64 characters, otherwise its first 61 and "...": never cut inside a
+     * character (a surrogate pair left half would be sent as "?").
+     */
     public static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+        return characters(s) <= 64 ? s : s.substring(0, s.offsetByCodePoints(0, 61)) + "...";
+    }
+
+    /**
+     * The characters a user sees counted in {@code s} (code points): a limit in characters is one an emoji or a
+     * character outside the Basic Multilingual Plane counts once against, not twice as its UTF-16 units would.
+     */
+    static int characters(String s) {
+        return s.codePointCount(0, s.length());
     }
 }

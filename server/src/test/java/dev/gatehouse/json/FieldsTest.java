@@ -43,6 +43,23 @@ class FieldsTest {
         f.check();
     }
 
+    /** Limits count characters as a user sees them: an emoji is one, not the two UTF-16 units it takes. */
+    @Test
+    void lengthLimits_countCharacters_notUtf16Units() {
+        String emoji = "\uD83D\uDE00";
+        Fields fits = of("{\"name\": \"" + emoji.repeat(3) + "\", \"tags\": [\"" + emoji.repeat(3) + "\"]}");
+        assertThat(fits.string("name", true, 3)).isEqualTo(emoji.repeat(3));
+        assertThat(fits.strings("tags", true, 1, 3)).containsExactly(emoji.repeat(3));
+        fits.check();
+
+        Fields over = of("{\"name\": \"" + emoji.repeat(4) + "\"}");
+        over.string("name", true, 3);
+        assertThat(failure(over).fieldErrors()).containsEntry("name", "must be at most 3 characters, got 4");
+
+        String abbreviated = Fields.abbreviate("a" + emoji.repeat(70));
+        assertThat(abbreviated).isEqualTo("a" + emoji.repeat(60) + "...");
+    }
+
     @Test
     void collectsEveryFieldError_withTheReason() {
         Fields f = of("""
