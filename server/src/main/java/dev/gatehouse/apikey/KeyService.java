@@ -99,6 +99,25 @@ public final class KeyService implements ChangeListener {
                 + "service key or a replica key; a member key cannot read them");
     }
 
+    /**
+     * Whether the key a reader was authenticated with still reads: not revoked, nor deleted with its organization.
+     * A replication stream stays open after its request was authenticated, so it asks this before each page it
+     * serves ({@code replication/ChangeStream}). A key still verified in memory answers from memory (revocations and
+     * deletions evict it, on every node, before the stream can see the change that made them); otherwise from the
+     * database.
+     */
+    public boolean stillReads(ReplicaReader reader) {
+        if (reader.keyId().equals(CONFIGURED.principal().keyId())) {
+            return configuredServiceKeyHash != null;
+        }
+        Cached cached = cache.get(reader.keyId());
+        if (cached != null) {
+            return cached.replica() != null || cached.principal() instanceof Principal.Service;
+        }
+        return store.read(h -> keys.findForAuth(h, reader.keyId())).filter(s -> !s.key().revoked())
+                .filter(s -> s.key().kind().equals(REPLICA) || s.key().kind().equals("service")).isPresent();
+    }
+
     /** The verified key, or (without {@code mayRead}) null when that needs the database. */
     private Cached verify(String token, boolean mayRead) {
         if (token == null || token.isEmpty() || token.length() > 512) {
