@@ -122,6 +122,21 @@ class ReplicationIT {
     }
 
     @Test
+    void aReplicaKey_isRefusedByEveryOtherRouteOfEveryApi_andWritesNothing() {
+        Http replica = node.as(replicaKey(null));
+        long revision = node.revision();
+        List<Http.Res> answers = List.of(replica.get("/v1/orgs"), replica.get(docs.path()),
+                replica.post(docs.path() + "/roles", Map.of("name", "Replica's", "permissions", List.of("doc.read"))),
+                replica.post(docs.path() + "/members/" + docs.adminId() + "/keys", Map.of()),
+                replica.delete(docs.path() + "/members/" + docs.adminId()),
+                replica.get(docs.path() + "/export"), replica.get("/v1/replica-keys"),
+                replica.post("/v1/replica-keys", Map.of()), replica.get("/api/v1/me/"),
+                replica.get("/restapi/v2/accounts/" + docs.accountId() + "/roles"), replica.get("/metrics"));
+        assertThat(answers).allSatisfy(res -> assertThat(res.status()).as("%s", res).isEqualTo(403));
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+    }
+
+    @Test
     void revokingAReplicaKey_endsItsOpenStream_beforeAnyLaterChangeIsSent() throws Exception {
         Http.Res created = node.service().post("/v1/replica-keys", Map.of("name", "revoked while streaming",
                 "org_id", docs.id()));
