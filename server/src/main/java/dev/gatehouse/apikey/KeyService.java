@@ -111,11 +111,20 @@ public final class KeyService implements ChangeListener {
             return configuredServiceKeyHash != null;
         }
         Cached cached = cache.get(reader.keyId());
-        if (cached != null) {
-            return cached.replica() != null || cached.principal() instanceof Principal.Service;
+        if (cached == null) {
+            long seen = evictions.get();
+            cached = store.read(h -> keys.findForAuth(h, reader.keyId())).filter(s -> !s.key().revoked())
+                    .map(KeyService::cached).orElse(null);
+            if (cached == null) {
+                return false;
+            }
+            // kept as verify keeps it, so that a stream asks the database once, not on every page
+            cache.put(reader.keyId(), cached);
+            if (evictions.get() != seen) {
+                cache.remove(reader.keyId(), cached);
+            }
         }
-        return store.read(h -> keys.findForAuth(h, reader.keyId())).filter(s -> !s.key().revoked())
-                .filter(s -> s.key().kind().equals(REPLICA) || s.key().kind().equals("service")).isPresent();
+        return cached.replica() != null || cached.principal() instanceof Principal.Service;
     }
 
     /** The verified key, or (without {@code mayRead}) null when that needs the database. */
