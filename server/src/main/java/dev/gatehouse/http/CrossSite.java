@@ -11,8 +11,9 @@ import java.util.Set;
  * which a page cannot set on another site's requests — but a browser that once answered this server's {@code Basic}
  * challenge (every 401 carries one) or opened a {@code https://key@host/} URL remembers the credentials and attaches
  * them to any request for this origin, cross-site ones included: a form posted by another site, or a
- * {@code fetch(…, {mode: "no-cors", credentials: "include"})}. Bodies are no defence for the routes that take none (a
- * key minted, an invitation accepted, a user unlocked, something deleted).
+ * {@code fetch(…, {mode: "no-cors", credentials: "include"})}. Bodies are no defence for the {@code POST} routes that
+ * take none (a key minted, an invitation accepted, a user unlocked); other methods a page sends only after a CORS
+ * preflight, which this server never grants, and are refused here too should a browser skip it.
  *
  * <p>The rule, for every method but {@code GET}, {@code HEAD} and {@code OPTIONS} of every dialect: a request whose
  * {@code Sec-Fetch-Site} is {@code cross-site} or {@code same-site} is refused (403 {@code cross_site_request});
