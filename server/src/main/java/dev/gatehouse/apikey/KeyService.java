@@ -99,6 +99,34 @@ public final class KeyService implements ChangeListener {
                 + "service key or a replica key; a member key cannot read them");
     }
 
+    /**
+     * Whether the key a reader was authenticated with still reads: not revoked, nor deleted with its organization.
+     * A replication stream stays open after its request was authenticated, so it asks this before each page it
+     * serves ({@code replication/ChangeStream}). A key still verified in memory answers from memory (revocations and
+     * deletions evict it, on every node, before the stream can see the change that made them); otherwise from the
+     * database.
+     */
+    public boolean stillReads(ReplicaReader reader) {
+        if (reader.keyId().equals(CONFIGURED.principal().keyId())) {
+            return configuredServiceKeyHash != null;
+        }
+        Cached cached = cache.get(reader.keyId());
+        if (cached == null) {
+            long seen = evictions.get();
+            cached = store.read(h -> keys.findForAuth(h, reader.keyId())).filter(s -> !s.key().revoked())
+                    .map(KeyService::cached).orElse(null);
+            if (cached == null) {
+                return false;
+            }
+            // kept as verify keeps it, so that a stream asks the database once, not on every page
+            cache.put(reader.keyId(), cached);
+            if (evictions.get() != seen) {
+                cache.remove(reader.keyId(), cached);
+            }
+        }
+        return cached.replica() != null || cached.principal() instanceof Principal.Service;
+    }
+
     /** The verified key, or (without {@code mayRead}) null when that needs the database. */
     private Cached verify(String token, boolean mayRead) {
         if (token == null || token.isEmpty() || token.length() > 512) {

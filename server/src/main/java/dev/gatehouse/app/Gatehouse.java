@@ -163,7 +163,7 @@ public final class Gatehouse implements AutoCloseable {
         Auth auth = new Auth(core.keys(), oidc);
         ChangeFeed feed = core.feed();
         ReplicationService replication = new ReplicationService(storage.database().jdbi(), feed, replicationHub,
-                core.models()::catalog);
+                core.models()::catalog, core.keys()::stillReads);
         ReplicaKeyService replicaKeys = new ReplicaKeyService(core.access(), core.store(), core.keys(),
                 core.orgModels());
         List<Dialect> dialects = List.of(

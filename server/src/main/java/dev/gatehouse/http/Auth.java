@@ -115,6 +115,8 @@ public final class Auth {
                 throw new UnauthenticatedException("unauthenticated", "malformed Basic credentials");
             }
         }
-        throw new UnauthenticatedException("unauthenticated", "unsupported authorization scheme \"" + scheme + "\"");
+        // the scheme is not repeated: a key sent without one is read as the scheme, and an answer carries no secret
+        throw new UnauthenticatedException("unauthenticated", "unsupported authorization scheme: send "
+                + "Authorization: Bearer <key>, or Basic with the key as user name");
     }
 }

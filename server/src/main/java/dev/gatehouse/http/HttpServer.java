@@ -131,6 +131,7 @@ public final class HttpServer {
                         route.query().check(ctx.queryParamMap());
                     }
                     requireDeclaredBody(ctx);
+                    CrossSite.check(ctx);
                     route.handler().handle(ctx);
                 });
             }

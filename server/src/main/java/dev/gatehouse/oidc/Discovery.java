@@ -3,18 +3,22 @@ package dev.gatehouse.oidc;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The issuer's discovery document ({@code <issuer>/.well-known/openid-configuration}), fetched when first needed
  * and kept: its {@code issuer} must be the configured one exactly (OpenID Connect Discovery §4.3), and its
- * endpoints absolute http(s) URLs. A failed fetch is retried at most every {@link #RETRY_AFTER}, so an issuer that
- * is down is not hammered by every request; meanwhile token requests answer 503.
+ * endpoints absolute http(s) URLs. A failed fetch — the issuer unreachable, an error status, a body over
+ * {@link #MAX_BYTES} (not read further) or one that is not such a JSON document — is retried at most every
+ * {@link #RETRY_AFTER}, so an issuer that is down is not hammered by every request; meanwhile token requests answer
+ * 503.
  *
  * <p>Thread-safe: {@link #get} is synchronized; the document, once read, is immutable.
  */
@@ -56,8 +60,9 @@ final class Discovery {
             document = fetch();
             failure = null;
             return document;
-        } catch (IOException | IllegalArgumentException e) {
-            failure = e.getMessage();
+        } catch (IOException | IllegalArgumentException | JacksonException e) {
+            // Jackson's exceptions are unchecked: a body that is not JSON (an HTML error page) once escaped as a 500
+            failure = e instanceof JacksonException ? "its discovery document is not JSON" : e.getMessage();
             failedAt = System.nanoTime();
             throw unavailable(failure);
         } catch (InterruptedException e) {
@@ -68,15 +73,19 @@ final class Discovery {
 
     private Document fetch() throws IOException, InterruptedException {
         URI uri = settings.discoveryUri();
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IOException(uri + " answered " + response.statusCode());
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] body;
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException(uri + " answered " + response.statusCode());
+            }
+            body = in.readNBytes(MAX_BYTES + 1);
         }
-        if (response.body().length > MAX_BYTES) {
+        if (body.length > MAX_BYTES) {
             throw new IOException(uri + " is larger than " + MAX_BYTES + " bytes");
         }
-        JsonNode json = Json.MAPPER.readTree(response.body());
+        JsonNode json = Json.MAPPER.readTree(body);
         String issuer = text(json, "issuer");
         if (!settings.issuer().equals(issuer)) {
             throw new IllegalArgumentException("the discovery document names the issuer \"" + issuer + "\", not the "

@@ -1,6 +1,5 @@
 package dev.gatehouse.replication;
 
-import dev.gatehouse.apikey.ReplicaReader;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
@@ -8,11 +7,13 @@ import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.wire.EngineWire;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.json.Json;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,6 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code min_revision} ends). A catalog travels with the first item of this stream whose
  * operations put an organization on it. Changes are served only up to what this node has applied.
  *
+ * <p>Its key is checked again before every page ({@code stillReads}): once it is revoked, or deleted with its
+ * organization, the next page is a 401 {@code key_revoked} instead. This node forgets a key (its key cache is a
+ * listener of the feed ahead of the {@link ReplicationHub}) before it serves the change that revoked it, so no change
+ * after a revocation reaches the stream, on any node.
+ *
  * <p>Not thread-safe: one per connection.
  */
 public final class ChangeStream {
@@ -40,15 +46,17 @@ public final class ChangeStream {
     private final ChangeFeed feed;
     private final Function<String, Catalog> catalogs;
     private final Long orgId;
+    private final BooleanSupplier stillReads;
     private final Set<String> catalogsSent = new HashSet<>();
     private long cursor;
 
-    ChangeStream(ReplicationHub hub, ChangeFeed feed, Function<String, Catalog> catalogs, ReplicaReader reader,
+    ChangeStream(ReplicationHub hub, ChangeFeed feed, Function<String, Catalog> catalogs, BooleanSupplier stillReads,
                  Long orgId, long after) {
         this.hub = hub;
         this.feed = feed;
         this.catalogs = catalogs;
-        this.orgId = orgId != null ? orgId : reader.orgId();
+        this.stillReads = stillReads;
+        this.orgId = orgId;
         this.cursor = after;
     }
 
@@ -64,7 +72,7 @@ public final class ChangeStream {
     /**
      * The next items (at most {@code max} changes' worth), waiting up to {@code waitMillis} for one to be committed;
      * an empty page when none was. A {@code resync_required} conflict when the follower must start from a snapshot;
-     * null once the node is stopping.
+     * 401 {@code key_revoked} once the key no longer reads; null once the node is stopping.
      */
     public Page next(int max, long waitMillis) throws InterruptedException {
         List<ReplicationHub.Change> changes = fetch(max);
@@ -73,6 +81,11 @@ public final class ChangeStream {
                 return null;
             }
             changes = fetch(max);
+        }
+        // after fetching: whatever revoked the key is applied here before a page can hold it or anything after it
+        if (!stillReads.getAsBoolean()) {
+            throw new UnauthenticatedException(KEY_REVOKED, "the key of this stream was revoked, or its "
+                    + "organization deleted; the stream ends");
         }
         return new Page(render(changes), cursor);
     }
@@ -153,6 +166,9 @@ public final class ChangeStream {
     static ConflictException resyncRequired(String detail) {
         return new ConflictException(RESYNC_REQUIRED, detail);
     }
+
+    /** The code of the 401 that ends a stream whose key no longer reads. */
+    public static final String KEY_REVOKED = "key_revoked";
 
     /** The code of {@link #resyncRequired}. */
     public static final String RESYNC_REQUIRED = "resync_required";

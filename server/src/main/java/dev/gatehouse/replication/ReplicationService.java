@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,7 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link EngineLoader}, the changes by the one change decoder — so a replica holds exactly what a node holds.
  *
  * <p>Read by a service key (everything, or one organization with {@code org}) or a replica key (its scope); an
- * organization outside a scoped key's scope does not exist for it (404). Thread-safe.
+ * organization outside a scoped key's scope does not exist for it (404). A change stream outlives the request that
+ * authenticated it, so it asks {@code stillReads} before each page whether its key still reads (not revoked, nor
+ * deleted with its organization), and ends when it does not. Thread-safe.
  */
 public final class ReplicationService {
 
@@ -30,12 +33,16 @@ public final class ReplicationService {
     private final ChangeFeed feed;
     private final ReplicationHub hub;
     private final Function<String, Catalog> catalogs;
+    private final Predicate<ReplicaReader> stillReads;
 
-    public ReplicationService(Jdbi jdbi, ChangeFeed feed, ReplicationHub hub, Function<String, Catalog> catalogs) {
+    /** @param stillReads whether a reader's key still reads ({@code KeyService.stillReads}) */
+    public ReplicationService(Jdbi jdbi, ChangeFeed feed, ReplicationHub hub, Function<String, Catalog> catalogs,
+                              Predicate<ReplicaReader> stillReads) {
         this.jdbi = jdbi;
         this.feed = feed;
         this.hub = hub;
         this.catalogs = catalogs;
+        this.stillReads = stillReads;
     }
 
     /**
@@ -101,7 +108,7 @@ public final class ReplicationService {
                         + "change log (" + head + "); load a snapshot");
             }
         }
-        return new ChangeStream(hub, feed, catalogs, reader, scope, after);
+        return new ChangeStream(hub, feed, catalogs, () -> stillReads.test(reader), scope, after);
     }
 
     /** The revision this node has applied: what a stream has to offer now. */

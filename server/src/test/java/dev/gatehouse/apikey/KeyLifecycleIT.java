@@ -52,6 +52,29 @@ class KeyLifecycleIT {
                 .isEqualTo("no-store");
     }
 
+    /** As a token of such a member is: a key acts once its member is active, whatever asked for it. */
+    @Test
+    void aKeyOfAnInvitedMember_actsNowhere_untilTheInvitationIsAccepted() {
+        var org = fx.org("close");
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "invitee", "email",
+                "invitee@example.com", "role_id", fx.roleId(org, "User"), "status", "invited"));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        long member = invited.get("id").longValue();
+        Http.Res minted = node.service().post(org.path() + "/members/" + member + "/keys", Map.of("name", "early"));
+        assertThat(minted.status()).as("%s", minted).isEqualTo(201);
+        Http key = node.as(minted.get("key").stringValue());
+        List<Http.Res> answers = List.of(key.get(org.path()), key.get(org.path() + "/members/" + member
+                + "/permissions"), key.post(org.path() + "/check", Map.of("member_id", member, "permission",
+                "manage_organization")), key.get("/api/v1/me/"));
+        assertThat(answers).allSatisfy(res -> {
+            assertThat(res.status()).as("%s", res).isEqualTo(401);
+            assertThat(res.body()).contains("key_member_inactive");
+        });
+        assertThat(node.service().post(org.path() + "/members/" + member + "/accept", Map.of()).status())
+                .isEqualTo(200);
+        assertThat(key.get(org.path()).status()).as("accepted: the key acts").isEqualTo(200);
+    }
+
     @Test
     void deactivation_revokesEveryKey_inTheChangeLog_andReactivationRevivesNone() {
         var org = fx.org("close");

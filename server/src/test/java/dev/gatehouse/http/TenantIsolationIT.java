@@ -70,7 +70,11 @@ class TenantIsolationIT {
             Map.entry("POST /v1/orgs/{org}/webhooks", "{\"url\": \"https://intruder.invalid/hook\", "
                     + "\"status\": \"paused\"}"),
             Map.entry("PATCH /v1/orgs/{org}/webhooks/{webhook}", "{\"description\": \"changed\"}"),
-            Map.entry("POST /v1/orgs/{org}/import", "{\"type\": \"group\", \"name\": \"Imported\"}"));
+            Map.entry("POST /v1/orgs/{org}/import", "{\"type\": \"group\", \"name\": \"Imported\"}\n"
+                    + "{\"type\": \"member\", \"user_id\": \"imported\", \"email\": \"imported@example.com\", "
+                    + "\"role_id\": {role}}\n"
+                    + "{\"type\": \"assignment\", \"resource\": {\"type\": \"room\", \"id\": \"{id}\"}, "
+                    + "\"user_id\": \"imported\", \"role_id\": {role}}"));
     /** Path parameters naming an object of one organization (as opposed to a type or a resource id). */
     static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group", "webhook", "revision", "office",
             "region");
@@ -147,7 +151,7 @@ class TenantIsolationIT {
                         () -> node.service().raw(method, path, body, "application/json"), false));
             }
             String template = BODIES.get(key(route));
-            if (template != null && template.matches("(?s).*\\{(role|member)}.*")) {
+            if (template != null && template.matches("(?s).*\\{(role|member|key|group|webhook|office|region)}.*")) {
                 String path = Routes.fill(route.path(), a.params());
                 String body = body(route, b.params());
                 tests.add(notFound("body naming objects of another organization",

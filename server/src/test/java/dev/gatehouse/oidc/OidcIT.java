@@ -127,6 +127,47 @@ class OidcIT {
         });
     }
 
+    @Test
+    void malformedAndConfusingTokens_are401_never500() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        String[] valid = issuer.token(admin).split("\\.");
+        bad.put("header not JSON", b64("not json") + "." + valid[1] + "." + valid[2]);
+        bad.put("payload not JSON", valid[0] + "." + b64("[1, 2") + "." + valid[2]);
+        bad.put("payload an array", valid[0] + "." + b64("[]") + "." + valid[2]);
+        bad.put("header an array", b64("[\"RS256\"]") + "." + valid[1] + "." + valid[2]);
+        bad.put("signature cut short", valid[0] + "." + valid[1] + "." + valid[2].substring(0, 10));
+        bad.put("empty signature", valid[0] + "." + valid[1] + ".");
+        bad.put("unknown key id", issuer.tokenWithKeyId(admin, "no-such-key"));
+        bad.put("own key embedded as jwk", issuer.selfSignedWithEmbeddedKey(admin));
+        bad.put("exp a string", valid[0] + "." + b64("{\"iss\":\"" + issuer.issuer() + "\",\"aud\":\""
+                + TestIssuer.AUDIENCE + "\",\"exp\":\"tomorrow\",\"uid\":\"" + admin + "\"}") + "." + valid[2]);
+        bad.put("user claim an object", issuer.token(admin, b -> b.claim(TestIssuer.USER_CLAIM, Map.of("id", admin))));
+        bad.put("user claim a list", issuer.token(admin, b -> b.claim(TestIssuer.USER_CLAIM, List.of(admin))));
+        bad.put("user claim a huge number", issuer.token(admin, b -> b.claim(TestIssuer.USER_CLAIM, 1e300)));
+        bad.put("user claim 3000 characters", issuer.token(admin, b -> b.claim(TestIssuer.USER_CLAIM,
+                "u".repeat(3000))));
+        bad.put("audience an object", valid[0] + "." + b64("{\"iss\":\"" + issuer.issuer() + "\",\"aud\":{},"
+                + "\"exp\":9999999999,\"uid\":\"" + admin + "\"}") + "." + valid[2]);
+        bad.put("expired beyond the clock skew", issuer.token(admin, b -> b.expirationTime(Date.from(
+                new Date().toInstant().minusSeconds(TokenVerifier.CLOCK_SKEW_SECONDS + 30)))));
+        bad.forEach((what, token) -> {
+            Http.Res res = bearer(token).get(org.path() + "/roles");
+            assertThat(res.status()).as(what + ": " + res).isEqualTo(401);
+            // what is no JWT at all is read as an API key, and refused as one
+            assertThat(res.get("code").stringValue()).as(what).isIn("invalid_token", "unauthenticated", "invalid_key");
+            assertThat(res.body()).as(what + ": the token is not echoed").doesNotContain(token.substring(0,
+                    Math.min(token.length(), 40)));
+        });
+        Http.Res withinSkew = bearer(issuer.token(admin, b -> b.expirationTime(Date.from(new Date().toInstant()
+                .minusSeconds(TokenVerifier.CLOCK_SKEW_SECONDS / 2))))).get(org.path() + "/roles");
+        assertThat(withinSkew.status()).as("expired within the clock skew: " + withinSkew).isEqualTo(200);
+    }
+
+    static String b64(String text) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The token's payload replaced by one naming {@code userId}, its signature kept. */
     static String tamper(String token, String userId) {
         String[] parts = token.split("\\.");

@@ -122,6 +122,64 @@ class ReplicationIT {
     }
 
     @Test
+    void aReplicaKey_isRefusedByEveryOtherRouteOfEveryApi_andWritesNothing() {
+        Http replica = node.as(replicaKey(null));
+        long revision = node.revision();
+        List<Http.Res> answers = List.of(replica.get("/v1/orgs"), replica.get(docs.path()),
+                replica.post(docs.path() + "/roles", Map.of("name", "Replica's", "permissions", List.of("doc.read"))),
+                replica.post(docs.path() + "/members/" + docs.adminId() + "/keys", Map.of()),
+                replica.delete(docs.path() + "/members/" + docs.adminId()),
+                replica.get(docs.path() + "/export"), replica.get("/v1/replica-keys"),
+                replica.post("/v1/replica-keys", Map.of()), replica.get("/api/v1/me/"),
+                replica.get("/restapi/v2/accounts/" + docs.accountId() + "/roles"), replica.get("/metrics"));
+        assertThat(answers).allSatisfy(res -> assertThat(res.status()).as("%s", res).isEqualTo(403));
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+    }
+
+    @Test
+    void revokingAReplicaKey_endsItsOpenStream_beforeAnyLaterChangeIsSent() throws Exception {
+        Http.Res created = node.service().post("/v1/replica-keys", Map.of("name", "revoked while streaming",
+                "org_id", docs.id()));
+        assertThat(streamEndsAfter(created.get("key").stringValue(), docs, () -> assertThat(node.service()
+                .delete("/v1/replica-keys/" + created.get("id").stringValue()).status()).isEqualTo(204))).isTrue();
+    }
+
+    @Test
+    void deletingTheOrganizationOfAScopedKey_endsItsOpenStream() throws Exception {
+        Fixtures.Org doomed = fx.org("docs");
+        String key = replicaKey(doomed.id());
+        assertThat(streamEndsAfter(key, other, () -> assertThat(node.service().delete(doomed.path()).status())
+                .isEqualTo(204))).isTrue();
+    }
+
+    /**
+     * Opens a change stream with {@code key}, runs {@code loseKey}, then commits a role in {@code org}: true when the
+     * stream ends within 10 s, having carried nothing committed after the loss; the key is refused afterwards.
+     */
+    static boolean streamEndsAfter(String key, Fixtures.Org org, Runnable loseKey) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/changes?after="
+                + node.appliedRevision() + "&heartbeat=200ms")).header("Authorization", "Bearer " + key).GET().build();
+        HttpResponse<InputStream> res = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(res.statusCode()).isEqualTo(200);
+        boolean ended = false;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+            assertThat(in.readLine()).isEqualTo("event: heartbeat");
+            loseKey.run();
+            long role = fx.role(org, "After the key was lost", List.of("doc.read", "records.all"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!ended && System.nanoTime() < deadline) {
+                String line = in.readLine();
+                ended = line == null;
+                assertThat(String.valueOf(line)).as("nothing committed after the loss reaches the key")
+                        .doesNotContain("\"role_id\":" + role);
+            }
+        }
+        assertThat(node.as(key).get("/v1/changes?after=0&wait=0").status()).isEqualTo(401);
+        return ended;
+    }
+
+    @Test
     void longPoll_answersTheNextChanges_andOtherOrganizationsStillAdvanceAScopedFollower() {
         Http scoped = node.as(replicaKey(docs.id()));
         long start = node.appliedRevision();

@@ -122,6 +122,25 @@ public final class TestIssuer implements AutoCloseable {
         return sign(claims(userId).build(), other);
     }
 
+    /** A valid token but for its header's key id, which names {@code keyId}. */
+    public String tokenWithKeyId(String userId, String keyId) {
+        RSAKey renamed = new RSAKey.Builder(key).keyID(keyId).build();
+        return sign(claims(userId).build(), renamed);
+    }
+
+    /** Signed with a key of its own, which its header carries ({@code jwk}) under the issuer's key id. */
+    public String selfSignedWithEmbeddedKey(String userId) {
+        try {
+            RSAKey own = new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .jwk(own.toPublicJWK()).type(JOSEObjectType.JWT).build(), claims(userId).build());
+            jwt.sign(new RSASSASigner(own));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code alg: none}: no signature at all. */
     public String unsignedToken(String userId) {
         return new PlainJWT(claims(userId).build()).serialize();

@@ -3,6 +3,7 @@ package dev.gatehouse.http.v1;
 import dev.gatehouse.apikey.ReplicaReader;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.QueryParameters;
@@ -34,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code resync} event and ends).
  *
  * <p>A stream holds one request thread while open; it ends when the client goes away (a write fails, at the latest
- * at the next heartbeat) or when the node stops.
+ * at the next heartbeat), when its key is revoked (before anything committed after the revocation is sent) or when
+ * the node stops.
  */
 final class ReplicationResource {
 
@@ -153,6 +155,9 @@ final class ReplicationResource {
                 }
                 try {
                     page = stream.next(limit, heartbeat);
+                } catch (UnauthenticatedException e) {
+                    // the key was revoked: the stream ends here; reconnecting is answered 401
+                    return;
                 } catch (ConflictException e) {
                     if (!ChangeStream.RESYNC_REQUIRED.equals(e.code())) {
                         throw e;

@@ -1,0 +1,80 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How a key may be presented, and what a wrong presentation answers: Bearer or Basic (key as user name), any case of
+ * the scheme; a key sent without a scheme, in an unknown scheme or far too long is a 401 that never repeats the key;
+ * a key id nobody has and a known key id with a wrong secret answer exactly alike.
+ */
+class AuthorizationHeaderIT {
+
+    static TestNode node;
+    static Fixtures.Org org;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        org = new Fixtures(node).org("rooms");
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static Http.Res rolesWith(String authorization) {
+        return node.anonymous().header("Authorization", authorization).get(org.path() + "/roles");
+    }
+
+    static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aKeyIsTakenAsBearerOrAsBasicUserName_inAnyCaseOfTheScheme() {
+        for (String key : new String[] {TestNode.SERVICE_KEY, org.adminKey()}) {
+            assertThat(rolesWith("Bearer " + key).status()).isEqualTo(200);
+            assertThat(rolesWith("bearer " + key).status()).isEqualTo(200);
+            assertThat(rolesWith(basic(key + ":")).status()).isEqualTo(200);
+            assertThat(rolesWith(basic(key)).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aKeyInNoOrAnUnknownScheme_isRefused_withoutRepeatingIt() {
+        String key = org.adminKey();
+        for (String header : new String[] {key, key + " trailing", "Token " + key, "Digest " + key,
+                "X".repeat(300) + " " + key}) {
+            Http.Res res = rolesWith(header);
+            assertThat(res.status()).as(header).isEqualTo(401);
+            assertThat(res.get("code").stringValue()).isEqualTo("unauthenticated");
+            assertThat(res.body()).as("the answer repeats no part of the credential").doesNotContain(key)
+                    .doesNotContain(key.substring(0, 28)).doesNotContain("X".repeat(40));
+        }
+    }
+
+    @Test
+    void anUnknownKeyId_andAWrongSecret_answerExactlyAlike_andHugeCredentialsAre401() {
+        String key = org.adminKey();
+        String wrongSecret = key.substring(0, 29) + (key.charAt(29) == 'A' ? 'B' : 'A') + key.substring(30);
+        String unknownId = key.substring(0, 4) + "0".repeat(24) + key.substring(28);
+        Http.Res wrong = rolesWith("Bearer " + wrongSecret);
+        Http.Res unknown = rolesWith("Bearer " + unknownId);
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.get("code").stringValue()).isEqualTo(unknown.get("code").stringValue());
+        assertThat(wrong.get("detail").stringValue()).isEqualTo(unknown.get("detail").stringValue());
+        Http.Res huge = rolesWith("Bearer " + "k".repeat(6000));
+        assertThat(huge.status()).as("%s", huge).isEqualTo(401);
+        assertThat(huge.body()).doesNotContain("k".repeat(40));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A write a browser sends on behalf of another site — a form with no fields, or a {@code no-cors} fetch without a
+ * body, carrying the Basic credentials the browser remembers for this server — is refused in every dialect (403
+ * {@code cross_site_request}, in the dialect's shape) and changes nothing, whether the browser says so with
+ * {@code Sec-Fetch-Site} or only with {@code Origin}. The same write from the server's own origin, or from an API
+ * client (neither header), goes through; reads from anywhere are answered.
+ */
+class CrossSiteIT {
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** The key as a browser that answered the Basic challenge sends it. */
+    static Http remembered(String key) {
+        return node.anonymous().header("Authorization", "Basic " + Base64.getEncoder().encodeToString((key + ":")
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static Map<String, Http> crossSite(Http browser) {
+        Map<String, Http> ways = new LinkedHashMap<>();
+        ways.put("Sec-Fetch-Site cross-site", browser.header("Sec-Fetch-Site", "cross-site")
+                .header("Origin", "https://attacker.example"));
+        ways.put("Sec-Fetch-Site same-site", browser.header("Sec-Fetch-Site", "same-site")
+                .header("Origin", "https://sibling." + "example"));
+        ways.put("Origin alone", browser.header("Origin", "https://attacker.example"));
+        ways.put("Origin null", browser.header("Origin", "null"));
+        return ways;
+    }
+
+    @Test
+    void bodilessWritesFromAnotherSite_areRefused_inEveryDialect_andChangeNothing() {
+        Fixtures.Org rooms = fx.org("rooms");
+        Fixtures.Org close = fx.org("close");
+        String group = node.as(close.adminKey()).post("/api/v1/group/", Map.of("name", "Kept")).get("id").asString();
+        long revision = node.revision();
+        crossSite(remembered(rooms.adminKey())).forEach((way, browser) -> {
+            for (String type : new String[] {"application/x-www-form-urlencoded", null}) {
+                Http.Res minted = browser.raw("POST", rooms.path() + "/members/" + rooms.adminId() + "/keys", "",
+                        type);
+                assertThat(minted.status()).as("%s, %s: %s", way, type, minted).isEqualTo(403);
+                assertThat(minted.get("code").stringValue()).isEqualTo("cross_site_request");
+                Http.Res unlocked = browser.raw("POST", "/restapi/v2/accounts/" + rooms.accountId() + "/users/"
+                        + rooms.adminId() + "/unlock", "", type);
+                assertThat(unlocked.status()).as("%s, %s: %s", way, type, unlocked).isEqualTo(403);
+                assertThat(unlocked.get("errorCode")).as("Rooms' shape").isNotNull();
+            }
+        });
+        crossSite(remembered(close.adminKey())).forEach((way, browser) -> {
+            Http.Res deleted = browser.raw("DELETE", "/api/v1/group/" + group + "/", null, null);
+            assertThat(deleted.status()).as("%s: %s", way, deleted).isEqualTo(403);
+            assertThat(deleted.json().has("error")).as("Close's shape").isTrue();
+        });
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+    }
+
+    @Test
+    void theSameWrites_fromTheServersOwnOriginOrAnApiClient_goThrough_andReadsAreAnsweredFromAnywhere() {
+        Fixtures.Org org = fx.org("rooms");
+        String own = node.baseUrl().replaceFirst("/+$", "");
+        for (Http caller : List.of(remembered(org.adminKey()).header("Sec-Fetch-Site", "same-origin")
+                        .header("Origin", own), remembered(org.adminKey()).header("Origin", own),
+                remembered(org.adminKey()), node.as(org.adminKey()))) {
+            Http.Res minted = caller.raw("POST", org.path() + "/members/" + org.adminId() + "/keys", "", null);
+            assertThat(minted.status()).as("%s", minted).isEqualTo(201);
+        }
+        Http.Res read = remembered(org.adminKey()).header("Sec-Fetch-Site", "cross-site")
+                .header("Origin", "https://attacker.example").get(org.path() + "/roles");
+        assertThat(read.status()).as("a read is no write: %s", read).isEqualTo(200);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.gatehouse.oidc;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An identity provider that answers wrongly — a discovery document or a key set that is not JSON, is cut short or
+ * holds the wrong shapes, an error status — never makes the server answer 500: a token is refused with a 503
+ * {@code oidc_unavailable} (or a 401 {@code invalid_token}) in the problem shape, the issuer is not asked again on
+ * every request, API keys keep working, and tokens verify once the issuer answers properly again.
+ */
+class OidcMisbehavingIssuerIT {
+
+    static final String AUDIENCE = "gatehouse-api";
+    static final String USER_CLAIM = "uid";
+
+    /** A loopback issuer whose discovery document and key set answer whatever the test sets. */
+    static final class Issuer implements AutoCloseable {
+
+        final HttpServer server;
+        final String issuer;
+        final RSAKey key;
+        final AtomicInteger discoveryFetches = new AtomicInteger();
+        final AtomicInteger jwksFetches = new AtomicInteger();
+        volatile String discoveryType = "application/json";
+        volatile String discoveryBody;
+        volatile int jwksStatus = 200;
+        volatile String jwksBody;
+
+        Issuer() {
+            try {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+            issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/issuer";
+            discoveryBody = "{\"issuer\": \"" + issuer + "\", \"authorization_endpoint\": \"" + issuer + "/authorize\", "
+                    + "\"token_endpoint\": \"" + issuer + "/token\", \"jwks_uri\": \"" + issuer + "/jwks\"}";
+            jwksBody = new JWKSet(key.toPublicJWK()).toString();
+            server.createContext("/issuer/.well-known/openid-configuration", exchange -> {
+                discoveryFetches.incrementAndGet();
+                send(exchange, 200, discoveryType, discoveryBody);
+            });
+            server.createContext("/issuer/jwks", exchange -> {
+                jwksFetches.incrementAndGet();
+                send(exchange, jwksStatus, "application/json", jwksBody);
+            });
+            server.start();
+        }
+
+        OidcSettings settings() {
+            return new OidcSettings(issuer, "gatehouse-console", AUDIENCE, USER_CLAIM);
+        }
+
+        /** A valid token for {@code userId}, signed with this issuer's key. */
+        String token(String userId) {
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).claim(USER_CLAIM, userId)
+                    .expirationTime(Date.from(now.plus(Duration.ofMinutes(10)))).build();
+            try {
+                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT).build(), claims);
+                jwt.sign(new RSASSASigner(key));
+                return jwt.serialize();
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", type);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** 503 {@code oidc_unavailable} or 401 {@code invalid_token}, as a problem; never a 500. */
+    static void assertRefusedCleanly(String what, Http.Res res) {
+        assertThat(res.status()).as(what + ": " + res).isIn(401, 503);
+        assertThat(res.header("Content-Type")).as(what).contains("problem+json");
+        assertThat(res.get("code").stringValue()).as(what)
+                .isEqualTo(res.status() == 503 ? "oidc_unavailable" : "invalid_token");
+    }
+
+    @Test
+    void aDiscoveryDocumentThatIsNotJson_is503_notAskedForOnEveryRequest_andKeysKeepWorking() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            for (String body : List.of("<html><body>Sign in</body></html>", "{\"issuer\": ")) {
+                issuer.discoveryType = body.startsWith("<") ? "text/html" : "application/json";
+                issuer.discoveryBody = body;
+                int fetchesBefore = issuer.discoveryFetches.get();
+                for (int i = 0; i < 3; i++) {
+                    Http.Res res = node.as(issuer.token("u-1")).get("/v1/orgs/1/roles");
+                    assertThat(res.status()).as(body + ": " + res).isEqualTo(503);
+                    assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
+                    assertThat(res.header("Content-Type")).contains("problem+json");
+                }
+                assertThat(issuer.discoveryFetches.get() - fetchesBefore).as("a failed discovery is retried at "
+                        + "most every " + Discovery.RETRY_AFTER + ", not on every request").isLessThanOrEqualTo(1);
+            }
+            assertThat(node.service().get("/v1/orgs").status()).as("keys keep working").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aKeySetThatIsBroken_refusesTokensCleanly_andTheyVerifyOnceItIsRepaired() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String good = issuer.jwksBody;
+            record Broken(int status, String body) {
+            }
+            for (Broken broken : List.of(new Broken(200, "<html>down for maintenance</html>"),
+                    new Broken(200, "{\"keys\": "), new Broken(200, "{\"keys\": \"none\"}"),
+                    new Broken(200, "{\"keys\": [{\"kty\": \"RSA\", \"kid\": \"" + issuer.key.getKeyID() + "\"}]}"),
+                    new Broken(200, "[]"), new Broken(500, "{}"))) {
+                issuer.jwksStatus = broken.status();
+                issuer.jwksBody = broken.body();
+                int fetchesBefore = issuer.jwksFetches.get();
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                do {
+                    assertRefusedCleanly(broken.toString(), node.as(issuer.token("u-1")).get("/v1/orgs/1/roles"));
+                } while (issuer.jwksFetches.get() == fetchesBefore && System.nanoTime() < deadline);
+                assertThat(issuer.jwksFetches.get()).as("the key set was asked for with " + broken)
+                        .isGreaterThan(fetchesBefore);
+            }
+            issuer.jwksStatus = 200;
+            issuer.jwksBody = good;
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            Http.Res res;
+            do {
+                res = node.as(issuer.token("u-nobody")).get("/v1/orgs/1/roles");
+                assertRefusedCleanly("repaired", res);
+            } while (res.status() == 503 && System.nanoTime() < deadline);
+            assertThat(res.get("detail").stringValue()).as("verified, then refused for naming no member")
+                    .contains("no member");
+        }
+    }
+}
