@@ -235,7 +235,7 @@ public final class Gatehouse implements AutoCloseable {
     private HttpServer startHttp(List<Dialect> dialects, PrometheusMeterRegistry metrics) {
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
-                tlsSettings.keystore() != null ? TlsKeys.configured(tlsSettings.keystore(), tlsSettings.keystorePassword())
+                tlsSettings.keystore() != null ? configuredKeys(tlsSettings)
                         : TlsKeys.selfSigned(config.dataDir(), config.host(), clock));
         HttpServer server = new HttpServer(dialects, metrics, config.host(), null, tls, config.http());
         try {
@@ -245,6 +245,15 @@ public final class Gatehouse implements AutoCloseable {
         }
         stopFirst(server::stop);
         return server;
+    }
+
+    /** The operator's keystore; one that cannot be opened (a wrong password, not a keystore) stops the start. */
+    private static TlsKeys configuredKeys(TlsSettings settings) {
+        try {
+            return TlsKeys.configured(settings.keystore(), settings.keystorePassword());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
     }
 
     /**

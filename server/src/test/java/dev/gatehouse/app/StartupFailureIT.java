@@ -3,11 +3,13 @@ package dev.gatehouse.app;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code serve} in a process of its own (the server jar's entry point) with a configuration it cannot start with:
  * a bad option value, from the command line or the environment, a port another process holds, an external database
- * that does not answer, a data directory it cannot create. Each ends with exit code 2 and one line on standard
+ * that does not answer, a data directory it cannot create, a keystore it cannot open. Each ends with exit code 2 and one line on standard
  * error saying what is wrong and where — never the usage text, a stack trace or a password.
  */
 class StartupFailureIT {
@@ -78,6 +80,26 @@ class StartupFailureIT {
                     + ": Not a directory");
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void keystoreThatCannotBeOpened_isNamed() throws Exception {
+        Path keystore = Files.createTempFile("gatehouse-keystore", ".p12");
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            try (OutputStream out = Files.newOutputStream(keystore)) {
+                store.store(out, "the-right-password".toCharArray());
+            }
+            Run run = serve(Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password(),
+                    "GATEHOUSE_TLS_KEYSTORE_PASSWORD", "a-wrong-password"), "--port", "0", "--tls-port", "0",
+                    "--tls-keystore", keystore.toString(), "--database-url", TestDatabase.freshDatabaseUrl(),
+                    "--database-user", TestDatabase.USER);
+            assertThat(run.exit()).isEqualTo(2);
+            assertOneLineError(run, "gatehouse: --tls-keystore: cannot open " + keystore + ": wrong password");
+        } finally {
+            Files.deleteIfExists(keystore);
         }
     }
 
