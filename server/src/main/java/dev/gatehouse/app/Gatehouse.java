@@ -264,8 +264,16 @@ public final class Gatehouse implements AutoCloseable {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = t.getMessage();
             if (message != null && message.startsWith("Failed to bind to ")) {
-                String address = message.substring("Failed to bind to ".length()).replace("/<unresolved>", "");
-                return address.startsWith("/") ? address.substring(1) : address;
+                // an InetSocketAddress: "name/address:port", either side possibly empty ("/127.0.0.1:8080",
+                // "localhost/127.0.0.1:8080", "nosuch.invalid/<unresolved>:8080")
+                String address = message.substring("Failed to bind to ".length());
+                int slash = address.indexOf('/');
+                int colon = address.lastIndexOf(':');
+                if (slash < 0 || colon < slash) {
+                    return address;
+                }
+                String name = address.substring(0, slash);
+                return (name.isEmpty() ? address.substring(slash + 1, colon) : name) + address.substring(colon);
             }
         }
         return config.host() + ":" + config.port();

@@ -53,6 +53,13 @@ class StartupFailureIT {
             assertThat(run.exit()).isEqualTo(2);
             assertOneLineError(run, "gatehouse: cannot listen on 127.0.0.1:" + taken.getLocalPort()
                     + ": Address already in use");
+
+            Run everywhere = serve(Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()),
+                    "--host", "0.0.0.0", "--port", String.valueOf(taken.getLocalPort()),
+                    "--database-url", TestDatabase.freshDatabaseUrl(), "--database-user", TestDatabase.USER);
+            assertThat(everywhere.exit()).isEqualTo(2);
+            assertOneLineError(everywhere, "gatehouse: cannot listen on 0.0.0.0:" + taken.getLocalPort()
+                    + ": Address already in use");
         }
     }
 
@@ -115,7 +122,10 @@ class StartupFailureIT {
             InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--host", "127.0.0.1", "--service-key", TestNode.SERVICE_KEY));
+                "--service-key", TestNode.SERVICE_KEY));
+        if (!List.of(options).contains("--host")) {
+            command.addAll(List.of("--host", "127.0.0.1"));
+        }
         command.addAll(List.of(options));
         Path out = Files.createTempFile("gatehouse-out", ".txt");
         Path err = Files.createTempFile("gatehouse-err", ".txt");
