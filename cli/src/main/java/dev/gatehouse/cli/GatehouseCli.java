@@ -79,6 +79,7 @@ public final class GatehouseCli implements Runnable {
     public CommandLine commandLine() {
         CommandLine line = new CommandLine(this);
         line.setExecutionExceptionHandler(GatehouseCli::failed);
+        Main.Serve.shortUsageErrors(line);
         line.setCaseInsensitiveEnumValuesAllowed(true);
         line.registerConverter(Status.class, text -> {
             try {

@@ -47,6 +47,7 @@ import dev.gatehouse.webhook.WebhookDispatcher;
 import dev.gatehouse.webhook.WebhookRetention;
 import dev.gatehouse.webhook.WebhookService;
 import dev.gatehouse.webhook.WebhookSettings;
+import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -54,6 +55,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,11 +235,59 @@ public final class Gatehouse implements AutoCloseable {
     private HttpServer startHttp(List<Dialect> dialects, PrometheusMeterRegistry metrics) {
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
-                tlsSettings.keystore() != null ? TlsKeys.configured(tlsSettings.keystore(), tlsSettings.keystorePassword())
+                tlsSettings.keystore() != null ? configuredKeys(tlsSettings)
                         : TlsKeys.selfSigned(config.dataDir(), config.host(), clock));
-        HttpServer server = new HttpServer(dialects, metrics, config.host(), null, tls, config.http()).start(config.port());
+        HttpServer server = new HttpServer(dialects, metrics, config.host(), null, tls, config.http());
+        try {
+            server.start(config.port());
+        } catch (JavalinBindException e) {
+            throw new StartupException("cannot listen on " + bindAddress(e) + ": " + bindReason(e), e);
+        }
         stopFirst(server::stop);
         return server;
+    }
+
+    /** The operator's keystore; one that cannot be opened (a wrong password, not a keystore) stops the start. */
+    private static TlsKeys configuredKeys(TlsSettings settings) {
+        try {
+            return TlsKeys.configured(settings.keystore(), settings.keystorePassword());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The address a failed bind named ("Failed to bind to /127.0.0.1:8080", Jetty's words; Javalin's own message
+     * names only a port, and calls every failure "already in use"), else the configured host and port.
+     */
+    private String bindAddress(JavalinBindException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && message.startsWith("Failed to bind to ")) {
+                // an InetSocketAddress: "name/address:port", either side possibly empty ("/127.0.0.1:8080",
+                // "localhost/127.0.0.1:8080", "nosuch.invalid/<unresolved>:8080")
+                String address = message.substring("Failed to bind to ".length());
+                int slash = address.indexOf('/');
+                int colon = address.lastIndexOf(':');
+                if (slash < 0 || colon < slash) {
+                    return address;
+                }
+                String name = address.substring(0, slash);
+                return (name.isEmpty() ? address.substring(slash + 1, colon) : name) + address.substring(colon);
+            }
+        }
+        return config.host() + ":" + config.port();
+    }
+
+    private static String bindReason(JavalinBindException failure) {
+        Throwable innermost = failure;
+        while (innermost.getCause() != null) {
+            innermost = innermost.getCause();
+        }
+        if (innermost instanceof UnresolvedAddressException) {
+            return "the host name does not resolve (--host)";
+        }
+        return innermost.getMessage() == null ? innermost.getClass().getSimpleName() : innermost.getMessage();
     }
 
     /** Registers what must stop before everything started so far (it uses them). */

@@ -2,9 +2,13 @@ package dev.gatehouse.app;
 
 import ch.qos.logback.classic.Level;
 import dev.gatehouse.http.close.RateLimit;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +24,9 @@ import picocli.CommandLine.Option;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine line = new CommandLine(new Main());
+        Serve.shortUsageErrors(line);
+        System.exit(line.execute(args));
     }
 
     @Override
@@ -32,10 +38,13 @@ public final class Main implements Runnable {
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the server.")
     public static final class Serve implements Callable<Integer> {
 
+        /** The environment variable an option's description names. */
+        private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("GATEHOUSE_[A-Z0-9_]+");
+
         @Option(names = "--port", defaultValue = "${env:GATEHOUSE_PORT:-8080}", description = "HTTP port (GATEHOUSE_PORT, default 8080)")
         int port;
 
-        @Option(names = "--host", defaultValue = "${env:GATEHOUSE_HOST:-0.0.0.0}", description = "address to listen on (GATEHOUSE_HOST)")
+        @Option(names = "--host", defaultValue = "${env:GATEHOUSE_HOST:-0.0.0.0}", description = "address to listen on (GATEHOUSE_HOST, default 0.0.0.0)")
         String host;
 
         @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
@@ -44,10 +53,10 @@ public final class Main implements Runnable {
         @Option(names = "--service-key", defaultValue = "${env:GATEHOUSE_SERVICE_KEY}", description = "use this service key instead of generating one (GATEHOUSE_SERVICE_KEY)")
         String serviceKey;
 
-        @Option(names = "--log-level", defaultValue = "${env:GATEHOUSE_LOG_LEVEL:-INFO}", description = "TRACE, DEBUG, INFO, WARN or ERROR (GATEHOUSE_LOG_LEVEL)")
+        @Option(names = "--log-level", defaultValue = "${env:GATEHOUSE_LOG_LEVEL:-INFO}", description = "TRACE, DEBUG, INFO, WARN or ERROR (GATEHOUSE_LOG_LEVEL, default INFO)")
         String logLevel;
 
-        @Option(names = "--close-rate-limit", defaultValue = "${env:GATEHOUSE_CLOSE_RATE_LIMIT:-100/1}", description = "Close API requests per API key and endpoint group: <requests> per second or <requests>/<seconds> (GATEHOUSE_CLOSE_RATE_LIMIT, default 100/1)")
+        @Option(names = "--close-rate-limit", defaultValue = "${env:GATEHOUSE_CLOSE_RATE_LIMIT:-100/1}", description = "Close API requests per member (all its keys together) and endpoint group: <requests> per second or <requests>/<seconds> (GATEHOUSE_CLOSE_RATE_LIMIT, default 100/1)")
         String closeRateLimit;
 
         @CommandLine.Mixin
@@ -71,6 +80,43 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         OidcOptions oidc;
 
+        /**
+         * Makes a bad option of {@code serve} anywhere under {@code root} one line, as a bad value found later is,
+         * instead of the error followed by the whole usage: the message (naming the environment variable when the
+         * value came from there), then where the options are listed. Other commands keep {@code root}'s handler.
+         */
+        public static void shortUsageErrors(CommandLine root) {
+            CommandLine.IParameterExceptionHandler others = root.getParameterExceptionHandler();
+            root.setParameterExceptionHandler((failure, args) -> {
+                CommandLine line = failure.getCommandLine();
+                if (!(line.getCommandSpec().userObject() instanceof Serve)) {
+                    return others.handleParseException(failure, args);
+                }
+                PrintWriter err = line.getErr();
+                err.println("gatehouse: " + fromEnvironment(failure, args) + " (gatehouse serve --help lists the options)");
+                err.flush();
+                return line.getCommandSpec().exitCodeOnInvalidInput();
+            });
+        }
+
+        /**
+         * The parser's message, saying which variable held the value when the option was not given: the
+         * {@code GATEHOUSE_*} name its description gives, when the environment sets it.
+         */
+        private static String fromEnvironment(CommandLine.ParameterException failure, String[] args) {
+            String message = failure.getMessage();
+            if (!(failure.getArgSpec() instanceof CommandLine.Model.OptionSpec option)) {
+                return message;
+            }
+            String name = option.longestName();
+            boolean given = Arrays.stream(args).anyMatch(arg -> arg.equals(name) || arg.startsWith(name + "="));
+            Matcher variable = ENVIRONMENT_VARIABLE.matcher(String.join(" ", option.description()));
+            if (given || !variable.find() || System.getenv(variable.group()) == null) {
+                return message;
+            }
+            return message.replace("option '" + name + "'", "option '" + name + "' (from " + variable.group() + ")");
+        }
+
         /** The configuration; an {@link IllegalArgumentException} naming the option when a value is bad. */
         Config config() {
             return new Config(host, port, dataDir, serviceKey, logLevel, http.settings(), tls.settings(),
@@ -89,7 +135,14 @@ public final class Main implements Runnable {
             }
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                     .setLevel(Level.toLevel(config.logLevel()));
-            Gatehouse node = Gatehouse.start(config);
+            Gatehouse node;
+            try {
+                node = Gatehouse.start(config);
+            } catch (StartupException e) {
+                LoggerFactory.getLogger(Main.class).debug("the node could not start", e);
+                System.err.println("gatehouse: " + e.getMessage());
+                return 2;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.out.println("gatehouse: shutting down");

@@ -1,10 +1,13 @@
 package dev.gatehouse.app;
 
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.gatehouse.changelog.ChangeTailer;
 import dev.gatehouse.store.Database;
 import dev.gatehouse.store.DatabaseHealth;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.store.EmbeddedDatabase;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,7 +53,7 @@ final class Storage implements AutoCloseable {
             String user;
             String password;
             if (settings.embedded()) {
-                embedded = EmbeddedDatabase.start(dataDir, settings.durable());
+                embedded = startEmbedded(dataDir, settings);
                 jdbcUrl = embedded.jdbcUrl();
                 user = EmbeddedDatabase.USER;
                 password = embedded.password();
@@ -64,7 +67,7 @@ final class Storage implements AutoCloseable {
             Properties probeProperties = connectionProperties(user, password, "gatehouse-probe");
             health = new DatabaseHealth(timeout -> probeConnection(url, probeProperties, timeout),
                     settings.probe().intervalMillis(), settings.probe().timeoutMillis());
-            database = new Database(jdbcUrl, user, password, settings.poolSize(), health);
+            database = open(jdbcUrl, user, password, settings, health);
             database.migrate();
             health.start();
             return new Storage(embedded, database, health, jdbcUrl, user, password);
@@ -72,6 +75,59 @@ final class Storage implements AutoCloseable {
             new Storage(embedded, database, health, null, null, null).close();
             throw e;
         }
+    }
+
+    /**
+     * The embedded server; a data directory that cannot be created or is in use by another node is a
+     * {@link StartupException}.
+     */
+    private static EmbeddedDatabase startEmbedded(Path dataDir, DatabaseSettings settings) {
+        try {
+            return EmbeddedDatabase.start(dataDir, settings.durable());
+        } catch (UncheckedIOException e) {
+            throw new StartupException(e.getMessage() + ": " + StartupException.innermost(e), e);
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The pool, which connects once before returning: an external database that does not answer or refuses the
+     * login is a {@link StartupException} naming the URL without its password and the driver's reason.
+     */
+    private static Database open(String jdbcUrl, String user, String password, DatabaseSettings settings,
+                                 DatabaseHealth health) {
+        try {
+            return new Database(jdbcUrl, user, password, settings.poolSize(), health);
+        } catch (HikariPool.PoolInitializationException e) {
+            String where = settings.embedded() ? "the embedded database" : "the database at "
+                    + DatabaseSettings.redact(settings.url()) + (user == null ? "" : " as " + user);
+            throw new StartupException("cannot connect to " + where + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * The driver's message (not the pool's wrapper around it), and what lies beneath when the driver's message
+     * does not say it: an unknown host beneath "The connection attempt failed.", a timeout; a refused connection the
+     * driver names itself.
+     */
+    private static String reason(Throwable failure) {
+        Throwable driver = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                driver = t;
+                break;
+            }
+        }
+        Throwable innermost = driver;
+        while (innermost.getCause() != null) {
+            innermost = innermost.getCause();
+        }
+        String message = driver.getMessage() == null ? "" : driver.getMessage();
+        if (innermost == driver || innermost instanceof ConnectException) {
+            return message.isEmpty() ? StartupException.innermost(driver) : message;
+        }
+        return message + " (" + StartupException.innermost(driver) + ")";
     }
 
     Database database() {

@@ -10,7 +10,7 @@ final class TlsOptions {
     @Option(names = "--tls-port", defaultValue = "${env:GATEHOUSE_TLS_PORT}", description = "also listen with HTTPS on this port (GATEHOUSE_TLS_PORT)")
     Integer port;
 
-    @Option(names = "--tls-keystore", defaultValue = "${env:GATEHOUSE_TLS_KEYSTORE}", description = "PKCS12 keystore for HTTPS; a self-signed certificate is generated into the data directory when unset (GATEHOUSE_TLS_KEYSTORE)")
+    @Option(names = "--tls-keystore", defaultValue = "${env:GATEHOUSE_TLS_KEYSTORE}", description = "PKCS12 or JKS keystore for HTTPS; a self-signed certificate is generated into the data directory when unset (GATEHOUSE_TLS_KEYSTORE)")
     Path keystore;
 
     @Option(names = "--tls-keystore-password", defaultValue = "${env:GATEHOUSE_TLS_KEYSTORE_PASSWORD}", description = "password of --tls-keystore (GATEHOUSE_TLS_KEYSTORE_PASSWORD)")

@@ -147,7 +147,7 @@ public record DatabaseSettings(String url, String user, String password, int poo
     }
 
     /** The URL without its password, for messages. */
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("://[^@/]*@", "://***@").replaceAll("password=[^&]*", "password=***");
     }
 

@@ -2,6 +2,7 @@ package dev.gatehouse.http.tls;
 
 import dev.gatehouse.app.Config;
 import dev.gatehouse.app.Gatehouse;
+import dev.gatehouse.app.StartupException;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
@@ -75,7 +76,7 @@ class TlsIT {
             assertThat(data.resolve("tls")).doesNotExist();
         }
         assertThatThrownBy(() -> Gatehouse.start(config(Files.createTempDirectory("gatehouse-node"), file, "wrong")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrong password");
+                .isInstanceOf(StartupException.class).hasMessageContaining("wrong password");
     }
 
     private static Config config(Path data, Path keystore, String password) {

@@ -1,0 +1,156 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code serve} in a process of its own (the server jar's entry point) with a configuration it cannot start with:
+ * a bad option value, from the command line or the environment, a port another process holds, an external database
+ * that does not answer, a data directory it cannot create, a keystore it cannot open. Each ends with exit code 2 and one line on standard
+ * error saying what is wrong and where — never the usage text, a stack trace or a password.
+ */
+class StartupFailureIT {
+
+    @Test
+    void badOptionValue_isOneLine_namingTheEnvironmentVariableItCameFrom() throws Exception {
+        Run fromEnvironment = serve(Map.of("GATEHOUSE_PORT", "abc"));
+        assertThat(fromEnvironment.exit()).isEqualTo(2);
+        assertThat(fromEnvironment.errLines()).containsExactly("gatehouse: Invalid value for option '--port' "
+                + "(from GATEHOUSE_PORT): 'abc' is not an int (gatehouse serve --help lists the options)");
+
+        Run fromCommandLine = serve(Map.of("GATEHOUSE_PORT", "abc"), "--port", "80x");
+        assertThat(fromCommandLine.exit()).isEqualTo(2);
+        assertThat(fromCommandLine.errLines()).containsExactly("gatehouse: Invalid value for option '--port': "
+                + "'80x' is not an int (gatehouse serve --help lists the options)");
+
+        Run unknown = serve(Map.of(), "--prot=8080");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.errLines()).hasSize(1);
+        assertThat(unknown.errLines().get(0)).startsWith("gatehouse: Unknown option: '--prot=8080'");
+    }
+
+    @Test
+    void portHeldByAnotherProcess_saysWhichAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Run run = serve(Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()),
+                    "--port", String.valueOf(taken.getLocalPort()), "--database-url", TestDatabase.freshDatabaseUrl(),
+                    "--database-user", TestDatabase.USER);
+            assertThat(run.exit()).isEqualTo(2);
+            assertOneLineError(run, "gatehouse: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": Address already in use");
+
+            Run everywhere = serve(Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()),
+                    "--host", "0.0.0.0", "--port", String.valueOf(taken.getLocalPort()),
+                    "--database-url", TestDatabase.freshDatabaseUrl(), "--database-user", TestDatabase.USER);
+            assertThat(everywhere.exit()).isEqualTo(2);
+            assertOneLineError(everywhere, "gatehouse: cannot listen on 0.0.0.0:" + taken.getLocalPort()
+                    + ": Address already in use");
+        }
+    }
+
+    @Test
+    void unreachableExternalDatabase_namesItWithoutThePassword() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        Run run = serve(Map.of(), "--port", "0", "--database-url",
+                "postgresql://gatehouse:s3cret-pw@127.0.0.1:" + closed + "/gatehouse");
+        assertThat(run.exit()).isEqualTo(2);
+        assertOneLineError(run, "gatehouse: cannot connect to the database at postgresql://***@127.0.0.1:" + closed
+                + "/gatehouse: Connection to 127.0.0.1:" + closed + " refused");
+        assertThat(run.err()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void dataDirectoryThatCannotBeCreated_isNamed() throws Exception {
+        Path file = Files.createTempFile("gatehouse-not-a-directory", ".txt");
+        try {
+            Run run = serve(Map.of(), "--port", "0", "--data-dir", file.resolve("data").toString());
+            assertThat(run.exit()).isEqualTo(2);
+            assertOneLineError(run, "gatehouse: cannot create the private directory " + file.resolve("data")
+                    + ": Not a directory");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void keystoreThatCannotBeOpened_isNamed() throws Exception {
+        Path keystore = Files.createTempFile("gatehouse-keystore", ".p12");
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            try (OutputStream out = Files.newOutputStream(keystore)) {
+                store.store(out, "the-right-password".toCharArray());
+            }
+            Run run = serve(Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password(),
+                    "GATEHOUSE_TLS_KEYSTORE_PASSWORD", "a-wrong-password"), "--port", "0", "--tls-port", "0",
+                    "--tls-keystore", keystore.toString(), "--database-url", TestDatabase.freshDatabaseUrl(),
+                    "--database-user", TestDatabase.USER);
+            assertThat(run.exit()).isEqualTo(2);
+            assertOneLineError(run, "gatehouse: --tls-keystore: cannot open " + keystore + ": wrong password");
+        } finally {
+            Files.deleteIfExists(keystore);
+        }
+    }
+
+    /** The last line of standard error starts with {@code expected}; no stack trace, no usage text. */
+    private static void assertOneLineError(Run run, String expected) {
+        List<String> lines = run.errLines();
+        assertThat(lines).as(run.err()).isNotEmpty();
+        assertThat(lines.get(lines.size() - 1)).as(run.err()).startsWith(expected);
+        assertThat(run.err()).doesNotContain("\tat ", "Exception:", "Usage:");
+    }
+
+    private static Run serve(Map<String, String> environment, String... options) throws IOException,
+            InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+                "--service-key", TestNode.SERVICE_KEY));
+        if (!List.of(options).contains("--host")) {
+            command.addAll(List.of("--host", "127.0.0.1"));
+        }
+        command.addAll(List.of(options));
+        Path out = Files.createTempFile("gatehouse-out", ".txt");
+        Path err = Files.createTempFile("gatehouse-err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                throw new AssertionError(command + " still runs after 3 minutes");
+            }
+            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            process.destroyForcibly();
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private record Run(int exit, String out, String err) {
+
+        /** Standard error without the log's own lines (they start with the time of day). */
+        List<String> errLines() {
+            return err.lines().filter(line -> !line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")).toList();
+        }
+    }
+}
