@@ -56,7 +56,7 @@ final class ImportCommand implements Callable<Integer> {
                 GatehouseCli.of(spec).stderrTerminal());
         long total = path != null && GatehouseCli.of(spec).stderrTerminal() ? countLines(path) : 0;
         Consumer<ImportResult> shown = p -> progress.step(p.committedLines(), total, p.committedLines()
-                + " lines committed (" + p.chunks() + " chunks, revision " + p.revision() + ")", true, true);
+                + " lines committed (" + chunks(p.chunks()) + ", revision " + p.revision() + ")", true, true);
         try (GatehouseClient gatehouse = connection.open()) {
             OrgClient organization = gatehouse.org(org.id);
             // A refusal that needs no line (a bad key, an organization missing or not the key's) is asked for first:
@@ -88,8 +88,12 @@ final class ImportCommand implements Callable<Integer> {
             return "nothing committed: --from-line " + fromLine + " is past the last line (" + result.lines()
                     + " lines read, every one skipped)";
         }
-        return result.committedLines() + " of " + result.lines() + " lines committed in " + result.chunks()
-                + " chunks, revision " + result.revision();
+        return result.committedLines() + " of " + result.lines() + " lines committed in " + chunks(result.chunks())
+                + ", revision " + result.revision();
+    }
+
+    private static String chunks(long count) {
+        return count + (count == 1 ? " chunk" : " chunks");
     }
 
     private static long countLines(Path path) {

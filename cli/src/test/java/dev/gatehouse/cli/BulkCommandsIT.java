@@ -142,6 +142,10 @@ class BulkCommandsIT {
         assertThat(run.err()).contains("nothing committed: --from-line 50 is past the last line (1 lines read, "
                 + "every one skipped)").doesNotContain("1 of 1 lines committed");
         assertThat(node.service().get(org.path() + "/members/a").status()).isEqualTo(404);
+
+        Cli.Run whole = Cli.run(node, "import", "--org", String.valueOf(org.id()), file.toString());
+        assertThat(whole.exit()).as(whole.toString()).isZero();
+        assertThat(whole.err()).contains("1 of 1 lines committed in 1 chunk, revision");
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.gatehouse.http.close;
 
 /**
- * The Close dialect's request budget: at most {@code requests} per window of {@code seconds}, per API key and
- * endpoint group ({@code --close-rate-limit}). Written {@code <requests>} (per second) or
+ * The Close dialect's request budget: at most {@code requests} per window of {@code seconds}, per member (all its
+ * keys together) and endpoint group ({@code --close-rate-limit}). Written {@code <requests>} (per second) or
  * {@code <requests>/<seconds>}, e.g. {@code 600/60}. Immutable.
  */
 public record RateLimit(int requests, int seconds) {
