@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code Host}, or is {@code null} (a sandboxed or local page), is refused the same way. API clients send neither
  * header and are not affected; the console runs on the server's own origin. Stateless.
  */
-public final class CrossSite {
+final class CrossSite {
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -29,7 +29,7 @@ public final class CrossSite {
     }
 
     /** 403 {@code cross_site_request} for a write a browser sent from another site. */
-    public static void check(Context ctx) {
+    static void check(Context ctx) {
         if (SAFE.contains(ctx.method().name())) {
             return;
         }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -72,6 +73,9 @@ final class TokenVerifier {
     JWTClaimsSet verify(String token) {
         try {
             return processor.process(token, null);
+        } catch (RateLimitReachedException e) {
+            // a key id the set fetched within the last second did not hold: no key of the provider's has it
+            throw invalid("its key id is not one of the identity provider's keys");
         } catch (KeySourceException e) {
             throw new UnavailableException("oidc_unavailable", "the identity provider's keys cannot be fetched ("
                     + e.getMessage() + "); retry shortly");

@@ -127,6 +127,21 @@ class OidcIT {
         });
     }
 
+    /**
+     * Unknown key ids one after another: the first refetches the provider's keys, the next ones meet the refetch's
+     * rate limit — still a token no key of the provider's signed (401), never "keys cannot be fetched" (503).
+     */
+    @Test
+    void unknownKeyIds_inARow_areEach401_evenWhenTheRefetchIsRateLimited() {
+        for (int i = 0; i < 4; i++) {
+            Http.Res res = bearer(issuer.tokenWithKeyId(admin, "no-such-key-" + i)).get(org.path() + "/roles");
+            assertThat(res.status()).as("token %d: %s", i, res).isEqualTo(401);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+        }
+        assertThat(bearer(issuer.token(admin)).get(org.path() + "/roles").status()).as("a good token still works")
+                .isEqualTo(200);
+    }
+
     @Test
     void malformedAndConfusingTokens_are401_never500() {
         Map<String, String> bad = new LinkedHashMap<>();
