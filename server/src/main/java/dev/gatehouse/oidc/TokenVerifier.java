@@ -30,9 +30,11 @@ import java.util.Set;
  * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}) is cached for {@link #JWKS_TTL_MILLIS}; a token
  * naming a key id the cache lacks makes it fetch the set again — how rotation is followed — at most twice per
  * {@link #MIN_REFETCH_MILLIS} (the rate limiter lets a second fetch through in each interval, so that a rotation
- * seen just after a fetch is not missed), so tokens with made-up key ids cannot turn into a flood of fetches.
+ * seen just after a fetch is not missed), so tokens with made-up key ids cannot turn into a flood of fetches. A
+ * token that meets that limit is answered by what the last fetch found: the set could not be fetched — 503, as the
+ * fetch itself was —, or it was and lacks the token's key id — 401, as any unknown key id.
  *
- * <p>Thread-safe (the processor and the key source are).
+ * <p>Thread-safe (the processor and the key source are; {@link #keysUnavailable} is volatile).
  */
 final class TokenVerifier {
 
@@ -46,6 +48,8 @@ final class TokenVerifier {
     private static final int MAX_JWKS_BYTES = 256 * 1024;
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    /** Whether the key set's last fetch failed: set by a failed fetch, cleared by a token checked against keys. */
+    private volatile boolean keysUnavailable;
 
     TokenVerifier(OidcSettings settings, Discovery.Document document) {
         JWKSource<SecurityContext> keys;
@@ -72,18 +76,32 @@ final class TokenVerifier {
     /** The verified claims; 401 {@code invalid_token} saying why not, 503 when the keys cannot be fetched. */
     JWTClaimsSet verify(String token) {
         try {
-            return processor.process(token, null);
+            JWTClaimsSet claims = processor.process(token, null);
+            keysUnavailable = false;
+            return claims;
         } catch (RateLimitReachedException e) {
-            // a key id the set fetched within the last second did not hold: no key of the provider's has it
+            // the set was fetched within the last second: answered by what that fetch found
+            if (keysUnavailable) {
+                throw unavailable("its last fetch failed");
+            }
             throw invalid("its key id is not one of the identity provider's keys");
         } catch (KeySourceException e) {
-            throw new UnavailableException("oidc_unavailable", "the identity provider's keys cannot be fetched ("
-                    + e.getMessage() + "); retry shortly");
-        } catch (ParseException | BadJOSEException e) {
+            keysUnavailable = true;
+            throw unavailable(e.getMessage());
+        } catch (BadJOSEException e) {
+            // keys were at hand (a key id they lack, a signature or claims refused)
+            keysUnavailable = false;
+            throw invalid(e.getMessage());
+        } catch (ParseException e) {
             throw invalid(e.getMessage());
         } catch (com.nimbusds.jose.JOSEException e) {
             throw invalid("the signature cannot be checked: " + e.getMessage());
         }
+    }
+
+    private static UnavailableException unavailable(String why) {
+        return new UnavailableException("oidc_unavailable", "the identity provider's keys cannot be fetched (" + why
+                + "); retry shortly");
     }
 
     static UnauthenticatedException invalid(String why) {
