@@ -96,9 +96,9 @@ public final class GroupService {
             if (current.name().equals(name)) {
                 return current;
             }
-            if (!current.name().equalsIgnoreCase(name)) {
-                requireFreeName(h, orgId, name, groupId);
-            }
+            // judged by the database's lower(), as the unique index is: Java's equalsIgnoreCase folds differently
+            // ("I" and dotless "ı" are equal to it, not to lower())
+            requireFreeName(h, orgId, name, groupId);
             Group renamed = groups.update(h, groupId, name, tx.now());
             int count = renamed.members().size();
             tx.change(orgId, ObjectType.GROUP, groupId, Action.UPDATED, LoggedGroup.of(current.header(), count),

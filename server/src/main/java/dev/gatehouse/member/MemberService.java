@@ -217,7 +217,9 @@ public final class MemberService {
             throw InvalidInputException.field("status", "member " + current.id() + " is " + current.status()
                     + "; only a new member is invited");
         }
-        if (in.email() != null && !in.email().equalsIgnoreCase(current.email())) {
+        // judged by the database's lower(), as the unique index is: Java's equalsIgnoreCase folds differently
+        // ("I" and dotless "ı" are equal to it, not to lower())
+        if (in.email() != null && !in.email().equals(current.email())) {
             requireUnique(h, orgId, null, in.email(), current.id());
         }
         Member changed = new Member(current.id(), orgId, current.userId(),

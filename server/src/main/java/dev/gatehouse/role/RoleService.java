@@ -122,7 +122,9 @@ public final class RoleService {
         RoleRules.check(model, permissions, external, visibility);
         access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
         String name = input.name() == null ? current.name() : input.name();
-        if (!name.equalsIgnoreCase(current.name())) {
+        // judged by the database's lower(), as the unique index is: Java's equalsIgnoreCase folds differently
+        // ("I" and dotless "ı" are equal to it, not to lower())
+        if (!name.equals(current.name())) {
             requireFreeName(h, orgId, name, roleId);
         }
         if (external != current.external()) { // counting holders reads every one: only when it matters

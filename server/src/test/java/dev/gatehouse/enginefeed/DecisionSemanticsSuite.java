@@ -534,6 +534,22 @@ public abstract class DecisionSemanticsSuite {
         assertThat(siteAllowed(engine, "carol", "doc.read", "doc", "d2")).isTrue();
     }
 
+    /**
+     * {@code all_unassigned} speaks of the resources where neither they nor an ancestor hold the member's role: carol's
+     * company role covers every such document, but not d1, where her role on folder f1 (granting nothing) decides,
+     * and which the lookup therefore leaves out of its items as a check denies it.
+     */
+    @ParameterizedTest
+    @MethodSource("engines")
+    void hierarchy_allUnassigned_leavesOutWhatAnAncestorsRoleDecides(String engine) {
+        JsonNode page = api(engine).post(site.path() + "/lookup/resources", Map.of("user_id", "carol", "permission",
+                "doc.read", "type", "doc")).json();
+        assertThat(page.get("all_unassigned").booleanValue()).isTrue();
+        assertThat(page.get("items")).isEmpty();
+        assertThat(siteAllowed(engine, "carol", "doc.read", "doc", "d1")).as("decided by her role on f1").isFalse();
+        assertThat(siteAllowed(engine, "carol", "doc.read", "doc", "d-unrecorded")).isTrue();
+    }
+
     @ParameterizedTest
     @MethodSource("engines")
     void hierarchy_lookupsAndEffectivePermissions_followIt(String engine) {

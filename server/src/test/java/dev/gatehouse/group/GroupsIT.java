@@ -97,6 +97,23 @@ class GroupsIT {
                 .isEqualTo(404);
     }
 
+    /**
+     * A rename is judged by the database's folding of case, as the unique name is: "I" and "ı" (dotless i) are equal
+     * ignoring case to Java, but not to lower(), so renaming group "I" to "ı" while another group holds "ı" must be
+     * the 409 naming that group, not a generic constraint conflict.
+     */
+    @Test
+    void rename_toANameTakenAsTheDatabaseFoldsIt_isGroupNameTaken() {
+        var org = fx.org("close");
+        long renamed = group(org, "I");
+        long holder = group(org, "\u0131");
+        Http.Res res = node.service().patch(org.path() + "/groups/" + renamed, Map.of("name", "\u0131"));
+        assertThat(res.status()).as(res.toString()).isEqualTo(409);
+        assertThat(res.get("code").stringValue()).isEqualTo("group_name_taken");
+        assertThat(res.get("detail").stringValue()).contains("(id " + holder + ")");
+        assertThat(node.service().get(org.path() + "/groups/" + renamed).get("name").stringValue()).isEqualTo("I");
+    }
+
     @Test
     void patch_renames_andHonoursIfMatch() {
         var org = fx.org("close");

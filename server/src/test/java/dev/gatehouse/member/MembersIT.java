@@ -119,6 +119,27 @@ class MembersIT {
                 .stringValue()).isEqualTo("Cora");
     }
 
+    /**
+     * An email change is judged by the database's folding of case, as the unique email is: "I…" and "ı…" (dotless i)
+     * are equal ignoring case to Java, not to lower(), so taking the email another member holds that way must be
+     * the 409 member_exists naming it, not a generic constraint conflict.
+     */
+    @Test
+    void emailChange_toAnEmailTakenAsTheDatabaseFoldsIt_isMemberExists() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        Http.Res first = node.service().post(org.path() + "/members", Map.of("user_id", "dotted", "email",
+                "I@example.com", "role_id", user));
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        Http.Res holder = node.service().post(org.path() + "/members", Map.of("user_id", "dotless", "email",
+                "\u0131@example.com", "role_id", user));
+        assertThat(holder.status()).as(holder.toString()).isEqualTo(201);
+        Http.Res res = node.service().patch(org.path() + "/members/dotted", Map.of("email", "\u0131@example.com"));
+        assertThat(res.status()).as(res.toString()).isEqualTo(409);
+        assertThat(res.get("code").stringValue()).isEqualTo("member_exists");
+        assertThat(res.get("detail").stringValue()).contains("(id " + holder.get("id").longValue() + ")");
+    }
+
     @Test
     void userIdAndEmail_areUniquePerOrganization() {
         var org = fx.org("close");

@@ -263,6 +263,22 @@ class RolesIT {
         fx.role(second, "Closer", List.of("view_all_leads"));
     }
 
+    /**
+     * A rename is judged by the database's folding of case, as the unique name is: "I" and "ı" (dotless i) are equal
+     * ignoring case to Java, but not to lower(), so renaming role "I" to "ı" while another role holds "ı" must be
+     * the 409 naming that role, not a generic constraint conflict.
+     */
+    @Test
+    void rename_toANameTakenAsTheDatabaseFoldsIt_isRoleNameTaken() {
+        var org = fx.org("close");
+        long renamed = fx.role(org, "I", List.of("view_all_leads"));
+        long holder = fx.role(org, "\u0131", List.of("view_all_leads"));
+        Http.Res res = node.service().patch(org.path() + "/roles/" + renamed, Map.of("name", "\u0131"));
+        assertThat(res.status()).as(res.toString()).isEqualTo(409);
+        assertThat(res.get("code").stringValue()).isEqualTo("role_name_taken");
+        assertThat(res.get("detail").stringValue()).contains("(id " + holder + ")");
+    }
+
     @Test
     void delete_withStaleIfMatch_is412() {
         var org = fx.org("close");
