@@ -220,9 +220,8 @@ final class RoomsEndpoints {
         int roomId = Wire.pathId(ctx, "roomId");
         int userId = Wire.pathId(ctx, "userId");
         Fields f = Wire.body(ctx);
-        String raw = f.string("revocationDate", false, 64);
+        Instant at = Wire.date(f, "revocationDate");
         f.check();
-        Instant at = raw == null || raw.isBlank() ? null : Wire.date("revocationDate", raw.strip());
         Wire.written(ctx, 204, rooms.revoke(a.principal(), a.orgId(), roomId, userId, at), null);
     }
 

@@ -17,6 +17,9 @@ final class RoomsErrors {
     private static final Map<String, String> RENAMED = Map.of("member_id", "userId", "user_id", "email",
             "resource_id", "roomId");
 
+    /** A member named by its id in a service's message ("which member 4 does not have"); Rooms calls it user 4. */
+    private static final Pattern MEMBER_ID = Pattern.compile("\\bmember (\\d+)\\b");
+
     private RoomsErrors() {
     }
 
@@ -41,7 +44,8 @@ final class RoomsErrors {
 
     /**
      * The detail with each field a field error names ({@code "role_id: …"}, as field errors are written) under its
-     * Rooms name, and the organization the request addressed named as its account.
+     * Rooms name, a member named by its id as the user it is (its {@code userId} is the member id), and the
+     * organization the request addressed named as its account.
      */
     static String message(String detail, Map<String, String> fieldErrors, Accounts.Account account) {
         String out = detail;
@@ -52,6 +56,7 @@ final class RoomsErrors {
                         "$1" + Matcher.quoteReplacement(rooms) + ": ");
             }
         }
+        out = MEMBER_ID.matcher(out).replaceAll("user $1");
         if (account != null) {
             out = out.replaceAll("\\b(?:account of )?organization " + account.orgId() + "\\b",
                     Matcher.quoteReplacement("account " + account.org().accountId().toString().toLowerCase(Locale.ROOT)));

@@ -152,16 +152,47 @@ final class Wire {
         return raw == null ? null : date(name, raw.strip());
     }
 
+    /** A date query parameter; a bad one is a 400 {@code INVALID_REQUEST_PARAMETER} naming the parameter. */
     static Instant date(String name, String raw) {
-        Instant instant = dateAnyYear(name, raw);
-        if (!Text.representable(instant)) {
-            throw new InvalidInputException("invalid_request_parameter", name + " must lie within years 1 to 9999, got \""
+        Instant instant = parseDate(raw);
+        String problem = dateProblem(instant);
+        if (problem != null) {
+            throw new InvalidInputException("invalid_request_parameter", name + " " + problem + ", got \""
                     + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
         }
         return instant;
     }
 
-    private static Instant dateAnyYear(String name, String raw) {
+    /**
+     * An optional date-time body field, in the forms {@link #queryDate} reads; absent or blank is null. A bad one is
+     * a field error of {@code f} ({@code INVALID_INPUT}, "revocationDate: …", like every other body field), reported
+     * by {@link Fields#check()}.
+     */
+    static Instant date(Fields f, String name) {
+        String raw = f.string(name, false, 64);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        Instant instant = parseDate(raw.strip());
+        String problem = dateProblem(instant);
+        if (problem != null) {
+            f.error(name, problem + ", got \"" + Fields.abbreviate(raw) + "\"");
+            return null;
+        }
+        return instant;
+    }
+
+    /** Why a parsed date cannot be used, or null when it can. */
+    private static String dateProblem(Instant instant) {
+        if (instant == null) {
+            return "must be a date-time such as 2024-05-01 10:00:00, 2024/05/01 or 2024-05-01T10:00:00Z (UTC unless an "
+                    + "offset is given)";
+        }
+        return Text.representable(instant) ? null : "must lie within years 1 to 9999";
+    }
+
+    /** ISO-8601 with an offset, or one of Rooms' forms in UTC; null when the text is neither. */
+    private static Instant parseDate(String raw) {
         try {
             return OffsetDateTime.parse(raw).toInstant();
         } catch (DateTimeParseException notIsoWithOffset) {
@@ -173,12 +204,10 @@ final class Wire {
                             m.group(8) == null ? 0 : Integer.parseInt((m.group(8) + "00000000").substring(0, 9)));
                     return local.toInstant(ZoneOffset.UTC);
                 } catch (DateTimeException outOfRange) {
-                    // reported below
+                    return null;
                 }
             }
-            throw new InvalidInputException("invalid_request_parameter", name + " must be a date-time such as "
-                    + "2024-05-01 10:00:00, 2024/05/01 or 2024-05-01T10:00:00Z (UTC unless an offset is given), got \""
-                    + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid date"));
+            return null;
         }
     }
 

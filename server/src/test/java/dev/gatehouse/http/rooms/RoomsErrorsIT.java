@@ -55,6 +55,27 @@ class RoomsErrorsIT {
     }
 
     @Test
+    void messages_nameUsersByTheirUserId_notAsGatehouseMembers() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int bob = a.user("Bob", agent, "Contributor");
+        int carl = a.invite(a.admin, room, "carl@out.test", buyer);
+        Http asBob = a.as(bob);
+        error(asBob.post(a.base + "/roles", Map.of("name", "X")), 403, "PERMISSION_REQUIRED",
+                "canManageAccount", "which user " + bob + " does not have");
+        error(asBob.post(a.base + "/users/" + a.org.adminId() + "/lock", Map.of("reason", "x")), 403,
+                "ACCESS_LEVEL_TOO_HIGH", "(user " + bob + ")");
+        error(a.admin.put(a.base + "/rooms/" + room + "/users/" + carl, Map.of("roleId", agent)), 400, "INVALID_INPUT",
+                "roleId: user " + carl + " is external");
+        for (Http.Res res : List.of(asBob.post(a.base + "/roles", Map.of("name", "X")),
+                a.admin.put(a.base + "/rooms/" + room + "/users/" + carl, Map.of("roleId", agent)))) {
+            assertThat(res.get("message").stringValue()).as(res.toString()).doesNotContainPattern("\\bmember \\d");
+        }
+    }
+
+    @Test
     void messages_nameTheAccount_notTheOrganizationId() {
         RoomsAccount a = new RoomsAccount(node, fx);
         Http.Res res = a.admin.get(a.base + "/users/999999");

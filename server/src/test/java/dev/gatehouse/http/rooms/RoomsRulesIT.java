@@ -468,9 +468,11 @@ class RoomsRulesIT {
                 .status()).as("a later date schedules the revocation").isEqualTo(204);
         assertThat(a.allowed(byAdmin, "canViewRoomDetails", room)).as("access until then").isTrue();
         error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "+10001-01-01T00:00:00Z")),
-                400, "INVALID_REQUEST_PARAMETER", "revocationDate");
+                400, "INVALID_INPUT", "revocationDate: must lie within years 1 to 9999");
+        // a body field, so INVALID_INPUT and "field: reason" like every other body field (not a query parameter's code)
         error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "soon")), 400,
-                "INVALID_REQUEST_PARAMETER", "revocationDate");
+                "INVALID_INPUT", "revocationDate: must be a date-time", "got \"soon\"");
+        assertThat(a.allowed(byAdmin, "canViewRoomDetails", room)).as("a refused date changes nothing").isTrue();
         assertThat(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "2020-01-01T00:00:00Z"))
                 .status()).isEqualTo(204);
         error(a.admin.post(path + "999999/revoke_access", Map.of()), 404, "ROOM_USER_NOT_FOUND");
