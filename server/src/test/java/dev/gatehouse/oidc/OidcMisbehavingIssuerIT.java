@@ -10,14 +10,13 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -67,11 +66,11 @@ class OidcMisbehavingIssuerIT {
             jwksBody = new JWKSet(key.toPublicJWK()).toString();
             server.createContext("/issuer/.well-known/openid-configuration", exchange -> {
                 discoveryFetches.incrementAndGet();
-                send(exchange, 200, discoveryType, discoveryBody);
+                TestIssuer.send(exchange, 200, discoveryType, discoveryBody);
             });
             server.createContext("/issuer/jwks", exchange -> {
                 jwksFetches.incrementAndGet();
-                send(exchange, jwksStatus, "application/json", jwksBody);
+                TestIssuer.send(exchange, jwksStatus, "application/json", jwksBody);
             });
             server.start();
         }
@@ -93,14 +92,6 @@ class OidcMisbehavingIssuerIT {
             } catch (JOSEException e) {
                 throw new IllegalStateException(e);
             }
-        }
-
-        private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
         }
 
         @Override

@@ -269,7 +269,8 @@ public final class TestIssuer implements AutoCloseable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+    /** Answers {@code exchange} with {@code body} as {@code type}, and closes it. */
+    public static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, bytes.length);
