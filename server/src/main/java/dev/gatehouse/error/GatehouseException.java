@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 public abstract sealed class GatehouseException extends RuntimeException
         permits NotFoundException, ConflictException, InvalidInputException, UnauthenticatedException,
-                ForbiddenException, PreconditionFailedException, TooLargeException, UnavailableException {
+                ForbiddenException, PreconditionFailedException, TooLargeException, UnsupportedMediaTypeException,
+                UnavailableException {
 
     private final String code;
     private final Map<String, Object> context;

@@ -8,6 +8,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.error.TooLargeException;
 import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.http.edge.Edge;
 import dev.gatehouse.http.tls.TlsKeys;
@@ -303,6 +304,8 @@ public final class HttpServer {
             return 412;
         } else if (e instanceof TooLargeException) {
             return 413;
+        } else if (e instanceof UnsupportedMediaTypeException) {
+            return 415;
         }
         return 503;
     }

@@ -138,7 +138,7 @@ class BulkBadInputIT {
     void aBodyThatIsNotNdjson_isRefusedBeforeAnyLine() {
         Fixtures.Org org = fx.org("docs");
         Http.Res res = node.service().raw("POST", org.path() + "/import", FIRST, "application/xml");
-        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.status()).isEqualTo(415);
         assertThat(res.get("code").stringValue()).isEqualTo("unsupported_media_type");
     }
 

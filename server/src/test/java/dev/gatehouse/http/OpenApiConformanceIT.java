@@ -427,7 +427,7 @@ class OpenApiConformanceIT {
         expect(admin.raw("POST", org.path() + "/import", "{\"type\": \"member\", \"user_id\": \"u-zed\", "
                 + "\"email\": \"zed@acme.test\", \"role\": \"No such role\"}\n", "application/x-ndjson"), 400);
         expect(admin.badRequest().raw("POST", org.path() + "/import?bogus=1", lines, "application/x-ndjson"), 400);
-        expect(admin.badRequest().raw("POST", org.path() + "/import", lines, "text/plain"), 400);
+        expect(admin.badRequest().raw("POST", org.path() + "/import", lines, "text/plain"), 415);
         expect(admin.badRequest().raw("POST", org.path() + "/import", lines, null), 415);
         expect(admin.get(org.path() + "/export"), 200);
 
@@ -538,7 +538,7 @@ class OpenApiConformanceIT {
 
     private void edge(Fixtures.Org org) {
         CheckedHttp admin = service.as(org.admin()).badRequest();
-        expect(admin.raw("POST", org.path() + "/groups", "{\"name\": \"Text\"}", "text/plain"), 400);
+        expect(admin.raw("POST", org.path() + "/groups", "{\"name\": \"Text\"}", "text/plain"), 415);
         expect(admin.raw("POST", org.path() + "/groups", "{\"name\": \"Untyped\"}", null), 415);
         expect(admin.raw("POST", org.path() + "/groups", "{\"name\": \"" + "x".repeat(1_100_000) + "\"}",
                 "application/json"), 413);

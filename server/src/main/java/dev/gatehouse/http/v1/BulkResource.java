@@ -7,6 +7,7 @@ import dev.gatehouse.bulk.ImportProgress;
 import dev.gatehouse.bulk.ImportService;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Problem;
@@ -151,7 +152,7 @@ final class BulkResource {
             return;
         }
         if (!BODY_TYPES.contains(MediaTypes.of(type))) {
-            throw new InvalidInputException("unsupported_media_type", "Content-Type must be " + NDJSON
+            throw new UnsupportedMediaTypeException("Content-Type must be " + NDJSON
                     + " (one JSON object per line), got \"" + Fields.abbreviate(type) + "\"");
         }
     }

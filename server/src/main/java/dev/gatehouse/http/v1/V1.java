@@ -1,6 +1,7 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.json.Fields;
@@ -67,13 +68,13 @@ final class V1 {
                 + Fields.abbreviate(raw) + "\"", Map.of(param, "must be a positive integer id"));
     }
 
-    /** The JSON object body; a non-JSON content type (code {@code unsupported_media_type}) and malformed JSON are 400s. */
+    /** The JSON object body; a non-JSON content type is a 415 {@code unsupported_media_type}, malformed JSON a 400. */
     static Fields body(Context ctx) {
         requireJson(ctx);
         return Fields.of(ctx.bodyAsBytes());
     }
 
-    /** A 400 {@code unsupported_media_type} unless the body's content type is JSON (or absent). */
+    /** A 415 {@code unsupported_media_type} unless the body's content type is JSON (or absent). */
     static void requireJson(Context ctx) {
         requireJson(ctx.contentType());
     }
@@ -81,7 +82,7 @@ final class V1 {
     /** See {@link #requireJson(Context)}: {@code type} is the request's {@code Content-Type}, or null. */
     static void requireJson(String type) {
         if (type != null && !MediaTypes.json(type)) {
-            throw new InvalidInputException("unsupported_media_type", "Content-Type must be application/json, got \""
+            throw new UnsupportedMediaTypeException("Content-Type must be application/json, got \""
                     + Fields.abbreviate(type) + "\"");
         }
     }

@@ -115,7 +115,7 @@ class DirectCheckIT {
         assertThat(same(org() + "/check", Map.of("Authorization", "Digest x", "Content-Type", "application/json"),
                 plain)).startsWith("401 ");
         assertThat(same(org() + "/check", Map.of("Authorization", "Bearer " + TestNode.SERVICE_KEY,
-                "Content-Type", "text/plain"), plain)).startsWith("400 ").contains("unsupported_media_type");
+                "Content-Type", "text/plain"), plain)).startsWith("415 ").contains("unsupported_media_type");
         assertThat(same("/v1/orgs/abc/check", bearer(TestNode.SERVICE_KEY), plain)).startsWith("400 ");
         assertThat(same("/v1/orgs/0/check", bearer(TestNode.SERVICE_KEY), plain)).startsWith("400 ");
         assertThat(same("/v1/orgs/987654321/check", bearer(TestNode.SERVICE_KEY), plain)).startsWith("404 ");
