@@ -47,7 +47,6 @@ final class Wire {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
-    /** {@code application/json}, {@code text/json} and {@code application/*+json} (e.g. json-patch+json). */
 
     /** Rooms' documented forms: a date with - or /, then optionally a space (or T) and the time of day. */
     private static final Pattern ROOMS_DATE = Pattern.compile(
