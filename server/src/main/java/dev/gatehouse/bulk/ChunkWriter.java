@@ -170,13 +170,12 @@ final class ChunkWriter {
 
     private ImportCounts.Outcome upsertRole(ImportLine.Role line) {
         Role current = rolesByName.get(key(line.name()));
-        RoleInput input = new RoleInput(line.name(), line.description(), line.permissions(), line.external(),
-                line.visibility(), line.visibilitySet());
+        RoleInput input = line.input();
         if (current == null) {
             remember(services.roles().create(tx, caller, model, orgId, input));
             return ImportCounts.Outcome.CREATED;
         }
-        if (!differs(current, line)) {
+        if (!differs(current, input)) {
             return ImportCounts.Outcome.UNCHANGED;
         }
         Role updated = services.roles().update(tx, caller, model, orgId, current, input);
@@ -185,12 +184,12 @@ final class ChunkWriter {
         return ImportCounts.Outcome.UPDATED;
     }
 
-    private boolean differs(Role current, ImportLine.Role line) {
-        return !current.name().equals(line.name())
-                || line.description() != null && !line.description().equals(current.description())
-                || !Set.copyOf(model.canonical(line.permissions())).equals(Set.copyOf(current.permissions()))
-                || line.external() != null && line.external() != current.external()
-                || line.visibilitySet() && !Objects.equals(line.visibility(), current.visibility());
+    private boolean differs(Role current, RoleInput input) {
+        return !current.name().equals(input.name())
+                || input.description() != null && !input.description().equals(current.description())
+                || !Set.copyOf(model.canonical(input.permissions())).equals(Set.copyOf(current.permissions()))
+                || input.external() != null && input.external() != current.external()
+                || input.visibilitySet() && !Objects.equals(input.visibility(), current.visibility());
     }
 
     private ImportCounts.Outcome deleteRole(ImportLine.Role line) {

@@ -1,6 +1,6 @@
 package dev.gatehouse.bulk;
 
-import dev.gatehouse.role.RoleVisibility;
+import dev.gatehouse.role.RoleInput;
 import java.util.List;
 import java.time.Instant;
 import java.util.Objects;
@@ -64,12 +64,14 @@ sealed interface ImportLine {
         }
     }
 
-    /** A custom role, by name; {@code permissions} is null only for a delete. */
-    record Role(long line, boolean delete, String name, String description, List<String> permissions,
-                Boolean external, RoleVisibility visibility, boolean visibilitySet) implements ImportLine {
+    /** A custom role, by name; a role line: {@code input} as a native request body gives it (only its name when deleting). */
+    record Role(long line, boolean delete, RoleInput input) implements ImportLine {
         public Role {
-            Objects.requireNonNull(name, "name");
-            permissions = permissions == null ? null : List.copyOf(permissions);
+            Objects.requireNonNull(input.name(), "name");
+        }
+
+        String name() {
+            return input.name();
         }
 
         @Override

@@ -4,12 +4,14 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
-import dev.gatehouse.role.RoleVisibility;
+import dev.gatehouse.role.RoleInput;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,6 +24,8 @@ import tools.jackson.databind.JsonNode;
 final class LineParser {
 
     static final Set<String> OPS = Set.of("upsert", "delete");
+    private static final Set<String> ROLE_FIELDS = Stream.concat(Stream.of("type", "op"),
+            RoleInput.FIELDS.stream()).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.INVITED, Member.DEACTIVATED);
 
     private LineParser() {
@@ -74,28 +78,11 @@ final class LineParser {
         if (delete) {
             f.allowOnly(Set.of("type", "op", "name"));
             String name = f.text("name", true, 100);
-            return valid(f, () -> new ImportLine.Role(line, true, name, null, null, null, null, false));
+            return valid(f, () -> new ImportLine.Role(line, true, new RoleInput(name, null, null, null, null, false)));
         }
-        f.allowOnly(Set.of("type", "op", "name", "description", "permissions", "external", "visibility"));
-        String name = f.text("name", true, 100);
-        String description = f.string("description", false, 2000);
-        List<String> permissions = f.strings("permissions", true, 4096, 128);
-        Boolean external = f.bool("external");
-        RoleVisibility visibility = null;
-        Fields v = f.object("visibility", false);
-        if (v != null) {
-            v.allowOnly(Set.of("user_field_ids", "unassigned"));
-            List<String> fields = v.strings("user_field_ids", true, 100, 128);
-            String unassigned = v.string("unassigned", true, 64);
-            if (unassigned != null && !RoleVisibility.BEHAVIOURS.contains(unassigned)) {
-                v.error("unassigned", "must be one of " + RoleVisibility.BEHAVIOURS);
-            } else if (fields != null && unassigned != null) {
-                visibility = new RoleVisibility(fields, unassigned);
-            }
-        }
-        RoleVisibility visible = visibility;
-        return valid(f, () -> new ImportLine.Role(line, false, name, description, permissions, external, visible,
-                f.has("visibility")));
+        f.allowOnly(ROLE_FIELDS);
+        RoleInput input = RoleInput.read(f, true);
+        return valid(f, () -> new ImportLine.Role(line, false, input));
     }
 
     private static ImportLine member(long line, Fields f, boolean delete) {

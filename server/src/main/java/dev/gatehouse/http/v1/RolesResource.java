@@ -7,7 +7,6 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.role.RoleSnapshot;
-import dev.gatehouse.role.RoleVisibility;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +14,6 @@ import java.util.Set;
 /** {@code /v1/orgs/{org}/roles}: roles. */
 final class RolesResource {
 
-    private static final Set<String> FIELDS = Set.of("name", "description", "permissions", "external", "visibility");
 
     private final RoleService roles;
     private final Auth auth;
@@ -73,25 +71,10 @@ final class RolesResource {
 
     /** A role's fields; {@code more} are further fields the caller reads itself (a preview's role id and version). */
     static RoleInput input(Fields f, boolean create, Set<String> more) {
-        f.allowOnly(more.isEmpty() ? FIELDS : union(FIELDS, more));
-        String name = f.text("name", create, 100);
-        String description = f.string("description", false, 2000);
-        List<String> permissions = f.strings("permissions", create, 4096, 128);
-        Boolean external = f.bool("external");
-        RoleVisibility visibility = null;
-        Fields v = f.object("visibility", false);
-        if (v != null) {
-            v.allowOnly(Set.of("user_field_ids", "unassigned"));
-            List<String> fields = v.strings("user_field_ids", true, 100, 128);
-            String unassigned = v.string("unassigned", true, 64);
-            if (unassigned != null && !RoleVisibility.BEHAVIOURS.contains(unassigned)) {
-                v.error("unassigned", "must be one of " + RoleVisibility.BEHAVIOURS);
-            } else if (fields != null && unassigned != null) {
-                visibility = new RoleVisibility(fields, unassigned);
-            }
-        }
+        f.allowOnly(more.isEmpty() ? RoleInput.FIELDS : union(RoleInput.FIELDS, more));
+        RoleInput input = RoleInput.read(f, create);
         f.check();
-        return new RoleInput(name, description, permissions, external, visibility, f.has("visibility"));
+        return input;
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
