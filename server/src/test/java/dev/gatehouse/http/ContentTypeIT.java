@@ -3,7 +3,14 @@ package dev.gatehouse.http;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +86,55 @@ class ContentTypeIT {
         assertThat(node.revision()).as("nothing written").isEqualTo(revision);
         assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G\"}",
                 "application/json; charset=utf-8").status()).isEqualTo(201);
+    }
+
+    /**
+     * A body is read as sent, in no content coding: one declared compressed (or in any coding but {@code identity})
+     * is a 415 naming the coding, with {@code Accept-Encoding: identity}, on every dialect and the direct check,
+     * and changes nothing — a gzip body was "malformed JSON", and a plain one claiming a coding was written.
+     */
+    @Test
+    void aBodyInAContentCoding_isRefusedEverywhere_andChangesNothing() throws Exception {
+        Fixtures.Org close = fx.org("close");
+        Fixtures.Org rooms = fx.org("rooms");
+        long revision = node.revision();
+        String group = "{\"name\": \"Coded\"}";
+        Map<String, Http.Res> answers = Map.of(
+                "native", node.service().header("Content-Encoding", "br").raw("POST", close.path() + "/groups", group,
+                        "application/json"),
+                "import", node.service().header("Content-Encoding", "gzip").raw("POST", close.path() + "/import",
+                        "{\"type\": \"group\", \"name\": \"Coded\"}\n", "application/x-ndjson"),
+                "close", node.as(close.adminKey()).header("Content-Encoding", "identity, deflate").raw("POST",
+                        "/api/v1/group/", group, "application/json"),
+                "rooms", node.as(rooms.adminKey()).header("Content-Encoding", "GZIP").raw("POST", "/restapi/v2/accounts/"
+                        + rooms.accountId() + "/roles", "{\"name\": \"Coded\"}", "application/json"),
+                "check", node.service().header("Content-Encoding", "x-anything").raw("POST", close.path() + "/check",
+                        "{\"user_id\": \"nobody\", \"permission\": \"view_all_leads\"}", "application/json"));
+        answers.forEach((api, res) -> {
+            assertThat(res.status()).as("%s: %s", api, res).isEqualTo(415);
+            assertThat(res.header("Accept-Encoding")).as(api).isEqualTo("identity");
+        });
+        assertThat(answers.get("native").get("code").stringValue()).isEqualTo("unsupported_media_type");
+        assertThat(answers.get("native").get("detail").stringValue()).contains("br");
+        assertThat(answers.get("close").json().has("error")).isTrue();
+        assertThat(answers.get("rooms").get("errorCode").stringValue()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            gzip.write(group.getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> compressed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(node.baseUrl() + close.path() + "/groups"))
+                .header("Authorization", "Bearer " + close.adminKey()).header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(compressed.statusCode()).as(compressed.body()).isEqualTo(415);
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+
+        assertThat(node.service().header("Content-Encoding", "identity").raw("POST", close.path() + "/groups", group,
+                "application/json").status()).as("identity is no coding").isEqualTo(201);
+        assertThat(node.service().header("Content-Encoding", "gzip").get(close.path() + "/groups").status())
+                .as("a request without a body has nothing to decode").isEqualTo(200);
     }
 
     /** A charset the server cannot read is a 415 on any route, never a 500. */

@@ -32,6 +32,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * sent one byte at a time pin one buffer per byte). Most bodies arrive with their head: they are read on the
  * calling thread and handed on without a dispatch.
  *
+ * <p>A body is read as sent: in no content coding but {@code identity}. One declared in another
+ * ({@code Content-Encoding: gzip}, {@code br}, …) is answered 415 with {@code Accept-Encoding: identity} (RFC 9110,
+ * section 15.5.16) before anything reads it, whichever route it is for — read as it is, a compressed body would be
+ * "malformed JSON", and one that only claims a coding would be taken as plain.
+ *
  * <p>Requests to a route that streams its body (a bulk import, any size) pass unread when their body is not
  * declared or declared over the limit: the application reads them as they arrive, bounded by the connection's idle
  * timeout. A body declared within the limit is read here like any other, so a small import trickled byte by byte
@@ -60,6 +65,15 @@ final class BodyBuffer extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!hasBody(request)) {
             return super.handle(request, response, callback);
+        }
+        String coding = codingOtherThanIdentity(request);
+        if (coding != null) {
+            closeAfter(response);
+            response.getHeaders().put(HttpHeader.ACCEPT_ENCODING, "identity");
+            Response.writeError(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
+                    "a request body is read without a content coding; send it uncompressed, without Content-Encoding"
+                            + " (it named " + coding + ")");
+            return true;
         }
         long declared = request.getLength();
         if ((declared < 0 || declared > maxBytes) && streamed.test(request.getMethod(),
@@ -91,6 +105,19 @@ final class BodyBuffer extends Handler.Wrapper {
             }
         }
         return false;
+    }
+
+    /** The first content coding a request's body declares other than {@code identity}, or null. */
+    private static String codingOtherThanIdentity(Request request) {
+        for (String value : request.getHeaders().getValuesList(HttpHeader.CONTENT_ENCODING)) {
+            for (String coding : value.split(",")) {
+                String name = coding.strip();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
+                    return name.length() > 40 ? name.substring(0, 40) : name;
+                }
+            }
+        }
+        return null;
     }
 
     /** @param drained whether the whole body was read (else the connection is closed after the answer) */
