@@ -3,8 +3,14 @@ package dev.gatehouse.http;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,5 +82,43 @@ class AuthorizationHeaderIT {
         Http.Res huge = rolesWith("Bearer " + "k".repeat(6000));
         assertThat(huge.status()).as("%s", huge).isEqualTo(401);
         assertThat(huge.body()).doesNotContain("k".repeat(40));
+    }
+
+    /**
+     * Two {@code Authorization} headers, or two {@code Content-Type} headers, are a 400 in the dialect's shape that
+     * changes nothing, on every dialect and the direct check: the server took the first, which need not be the one
+     * a proxy in front of it checked.
+     */
+    @Test
+    void twoAuthorizationOrContentTypeHeaders_areRefused_andChangeNothing() throws Exception {
+        long revision = node.revision();
+        String group = "{\"name\": \"Twice\"}";
+        Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+        answers.put("native, two keys", send(org.path() + "/groups", group, "Authorization",
+                "Bearer " + TestNode.SERVICE_KEY, "Authorization", "Bearer nothing", "Content-Type", "application/json"));
+        answers.put("native, two types", send(org.path() + "/groups", group, "Authorization",
+                "Bearer " + TestNode.SERVICE_KEY, "Content-Type", "application/json", "Content-Type", "text/plain"));
+        answers.put("check, two keys", send(org.path() + "/check", "{\"user_id\": \"nobody\", \"permission\": "
+                + "\"canCreateRooms\"}", "Authorization", "Bearer " + org.adminKey(), "Authorization",
+                "Bearer " + TestNode.SERVICE_KEY, "Content-Type", "application/json"));
+        answers.put("rooms, two keys", send("/restapi/v2/accounts/" + org.accountId() + "/roles", group,
+                "Authorization", "Bearer " + org.adminKey(), "Authorization", "Bearer " + org.adminKey(),
+                "Content-Type", "application/json"));
+        answers.forEach((what, res) -> assertThat(res.statusCode()).as("%s: %s", what, res.body()).isEqualTo(400));
+        assertThat(answers.get("native, two keys").body()).contains("2 Authorization headers");
+        assertThat(answers.get("rooms, two keys").body()).contains("errorCode");
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        assertThat(send(org.path() + "/groups", group, "Authorization", "Bearer " + TestNode.SERVICE_KEY,
+                "Content-Type", "application/json").statusCode()).isEqualTo(201);
+    }
+
+    /** A POST of {@code body} with the given header names and values, repeated names sent as repeated headers. */
+    private static HttpResponse<String> send(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -29,6 +29,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *   <li>the management port serves only the operations endpoints ({@link PortRules});
  *   <li>a request runs the method it was sent with, but where a dialect runs a GET sent as a POST, and a
  *       {@code HEAD} runs the {@code GET} of its path without its body ({@link RequestMethod});
+ *   <li>a request carries one {@code Authorization} and one {@code Content-Type} header at most
+ *       ({@link SingleHeaders});
  *   <li>errors raised by Jetty itself take the shape of the dialect owning the path ({@link DialectErrorHandler}).
  * </ul>
  * Thread-safe once built.
@@ -78,8 +80,10 @@ public final class Edge {
         PortRules ports = new PortRules(settings.managementPort() != null);
         RequestMethod methods = new RequestMethod(dialects);
         ports.setHandler(methods);
+        SingleHeaders single = new SingleHeaders();
+        methods.setHandler(single);
         BodyBuffer bodies = new BodyBuffer(maxBodyBytes, settings.bodyTimeout(), streamed);
-        methods.setHandler(bodies);
+        single.setHandler(bodies);
         if (inner != null) {
             bodies.setHandler(inner);
         }
