@@ -118,7 +118,6 @@ public final class CloseMembershipService {
         });
     }
 
-    /** A member's own settings (for the caller itself, or any member the caller may see). */
     /**
      * For each membership record among {@code records} (events already shown to the caller), by revision, the
      * other half of the membership as it stood then ({@link MembershipHistory}): the settings snapshot beside a
@@ -128,6 +127,7 @@ public final class CloseMembershipService {
         return access.read(principal, orgId, (h, caller) -> MembershipHistory.otherHalves(h, orgId, records));
     }
 
+    /** A member's own settings (for the caller itself, or any member the caller may see). */
     public MembershipSettings settings(Principal principal, long orgId, long memberId) {
         return access.read(principal, orgId, (h, caller) -> settingsStore.settings(h, member(h, caller, orgId,
                 memberId).id()));
