@@ -10,14 +10,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CloseFieldErrorsTest {
 
     @Test
-    void itemsOfAList_areReportedOnTheList_inTheOrderFound() {
+    void itemsOfAList_areReportedOnTheList() {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("events[0]", "unknown type");
         raw.put("name", "is required");
         raw.put("events[12].object_type", "must be a string");
-        assertThat(CloseApi.closeFieldErrors(raw)).containsExactly(
+        assertThat(CloseApi.closeFieldErrors(raw)).containsOnly(
                 Map.entry("events", "Item 0: unknown type; Item 12, object_type: must be a string"),
                 Map.entry("name", "is required"));
+    }
+
+    @Test
+    void itemsOfOneList_areJoinedInTheItemsOrder_whateverOrderTheyCameIn() {
+        Map<String, String> raw = new LinkedHashMap<>();
+        raw.put("permissions[10]", "ten");
+        raw.put("permissions[2]", "two");
+        assertThat(CloseApi.closeFieldErrors(raw))
+                .containsExactly(Map.entry("permissions", "Item 2: two; Item 10: ten"));
     }
 
     @Test
