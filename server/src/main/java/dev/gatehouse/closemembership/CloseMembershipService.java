@@ -105,12 +105,15 @@ public final class CloseMembershipService {
         });
     }
 
-    /** Deactivates the membership (the member stays, without access); deactivating twice changes nothing. */
+    /**
+     * Deactivates the membership (the member stays, without access); deactivating twice changes nothing. An invited
+     * member (added through the native API) is deactivated too, so that its invitation can no longer be accepted.
+     */
     public Written<Member> deactivate(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Member member = member(tx.handle(), caller, orgId, memberId);
             PermissionModel model = requireManager(tx.handle(), caller, orgId, member, "deactivating a membership");
-            if (member.active()) {
+            if (!Member.DEACTIVATED.equals(member.status())) {
                 members.update(tx, caller, model, orgId, member,
                         new MemberInput(null, null, null, null, null, null, Member.DEACTIVATED));
             }
