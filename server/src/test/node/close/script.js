@@ -50,6 +50,7 @@ async function main() {
   await step('role.read', () => close._get('/role/' + role.id + '/'));
   await step('role.update', () => close._put('/role/' + role.id + '/', { name: 'Key Account Manager' }));
   await step('role.invalid', () => close._post('/role/', { permissions: ['view_all_leads'] }));
+  await step('role.invalid.item', () => close._post('/role/', { name: 'Numbers', permissions: ['view_all_leads', 7] }));
   await step('role.duplicate', () => close._post('/role/', {
     name: 'Key Account Manager', permissions: ['view_all_leads'],
   }));

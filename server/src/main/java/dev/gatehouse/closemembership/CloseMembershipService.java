@@ -105,12 +105,15 @@ public final class CloseMembershipService {
         });
     }
 
-    /** Deactivates the membership (the member stays, without access); deactivating twice changes nothing. */
+    /**
+     * Deactivates the membership (the member stays, without access); deactivating twice changes nothing. An invited
+     * member (added through the native API) is deactivated too, so that its invitation can no longer be accepted.
+     */
     public Written<Member> deactivate(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Member member = member(tx.handle(), caller, orgId, memberId);
             PermissionModel model = requireManager(tx.handle(), caller, orgId, member, "deactivating a membership");
-            if (member.active()) {
+            if (!Member.DEACTIVATED.equals(member.status())) {
                 members.update(tx, caller, model, orgId, member,
                         new MemberInput(null, null, null, null, null, null, Member.DEACTIVATED));
             }
@@ -118,7 +121,6 @@ public final class CloseMembershipService {
         });
     }
 
-    /** A member's own settings (for the caller itself, or any member the caller may see). */
     /**
      * For each membership record among {@code records} (events already shown to the caller), by revision, the
      * other half of the membership as it stood then ({@link MembershipHistory}): the settings snapshot beside a
@@ -128,6 +130,7 @@ public final class CloseMembershipService {
         return access.read(principal, orgId, (h, caller) -> MembershipHistory.otherHalves(h, orgId, records));
     }
 
+    /** A member's own settings (for the caller itself, or any member the caller may see). */
     public MembershipSettings settings(Principal principal, long orgId, long memberId) {
         return access.read(principal, orgId, (h, caller) -> settingsStore.settings(h, member(h, caller, orgId,
                 memberId).id()));

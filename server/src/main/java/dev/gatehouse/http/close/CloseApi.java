@@ -24,10 +24,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -89,6 +92,9 @@ public final class CloseApi implements Dialect {
             "visibility", "visibility_user_lcf_ids",
             "visibility.user_field_ids", "visibility_user_lcf_ids",
             "visibility.unassigned", "visibility_user_lcf_behavior");
+
+    /** A field error's name that points into a list: the list, the item's index, and what follows in the item. */
+    private static final Pattern LIST_ITEM = Pattern.compile("([^\\[]+)\\[(\\d{1,9})](?:\\.?(.+))?");
 
     /** What the Close dialect uses: the caller's key, Close's model, and the services its resources call. */
     public record Services(Auth auth, ModelRegistry models, OrgService orgs, RoleService roles,
@@ -275,7 +281,7 @@ public final class CloseApi implements Dialect {
             if (fieldErrors.isEmpty()) {
                 errors.add(detail);
             } else {
-                fieldErrors.forEach((field, reason) -> fields.put(FIELD_NAMES.getOrDefault(field, field), reason));
+                closeFieldErrors(fieldErrors).forEach(fields::put);
             }
         } else {
             if (status == 409 || status == 412) {
@@ -285,5 +291,33 @@ public final class CloseApi implements Dialect {
         }
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
         return new ErrorReply(closeStatus, "application/json", Json.write(body));
+    }
+
+    /**
+     * Field errors keyed as Close keys them, by the body's field name: a problem with one item of a list
+     * ({@code permissions[1]}, {@code events[0]}) is reported on the list, its reason starting with the item
+     * ({@code "Item 1: …"}); problems with several items of one list share the key, their reasons joined with
+     * "; " in the items' order (the services' maps have none). The services' names are translated to Close's
+     * ({@link #FIELD_NAMES}).
+     */
+    static Map<String, String> closeFieldErrors(Map<String, String> fieldErrors) {
+        List<FieldError> located = new ArrayList<>();
+        fieldErrors.forEach((field, reason) -> {
+            Matcher item = LIST_ITEM.matcher(field);
+            located.add(item.matches()
+                    ? new FieldError(item.group(1), Integer.parseInt(item.group(2)), "Item " + item.group(2)
+                            + (item.group(3) == null ? "" : ", " + item.group(3)) + ": " + reason)
+                    : new FieldError(field, -1, reason));
+        });
+        located.sort(Comparator.comparing(FieldError::name).thenComparingInt(FieldError::item));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (FieldError e : located) {
+            out.merge(FIELD_NAMES.getOrDefault(e.name(), e.name()), e.reason(), (first, next) -> first + "; " + next);
+        }
+        return out;
+    }
+
+    /** A field error on {@code name}, on its item {@code item} when that is not negative. */
+    private record FieldError(String name, int item, String reason) {
     }
 }

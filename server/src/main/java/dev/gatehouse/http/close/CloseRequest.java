@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One Close request after authentication: the calling member, its organization, and Close's request
- * conventions — parameters from the query string or from {@code _params} in a JSON body, {@code _skip} /
+ * conventions — parameters from the query string or, for a GET sent as a POST, from {@code _params} in its JSON
+ * body, {@code _skip} /
  * {@code _limit} with their bounds, {@code _fields}, {@code X-TZ-Offset}. Not thread-safe; one per request.
  */
 final class CloseRequest {
@@ -78,12 +79,20 @@ final class CloseRequest {
     }
 
     /**
-     * A parameter: from the query string, else from {@code _params} of a JSON body ({@link #bodyParam}). Null when
-     * absent.
+     * A parameter: from the query string, else — for a GET sent as a POST ({@link CloseApi}'s method override) —
+     * from {@code _params} of its JSON body ({@link #bodyParam}). Null when absent. Any other request's body is
+     * never read for parameters: a plain GET's body is ignored, as HTTP gives it no meaning, and a write's body is
+     * what it writes.
      */
     String param(String name) {
         String q = ctx.queryParam(name);
-        return q != null ? q : bodyParam(name);
+        return q != null || !getSentAsPost() ? q : bodyParam(name);
+    }
+
+    /** A POST with {@code x-http-method-override: GET} (the edge drops the header from every other request). */
+    private boolean getSentAsPost() {
+        return "POST".equalsIgnoreCase(ctx.req().getMethod())
+                && "GET".equalsIgnoreCase(ctx.header(CloseApi.OVERRIDE_HEADER));
     }
 
     /**

@@ -60,6 +60,8 @@ class CloseClientIT {
         assertThat(resolved(steps, "role.read").get("name").stringValue()).isEqualTo("Account Manager");
         assertThat(resolved(steps, "role.update").get("name").stringValue()).isEqualTo("Key Account Manager");
         assertThat(rejected(steps, "role.invalid").get("field-errors").has("name")).isTrue();
+        assertThat(rejected(steps, "role.invalid.item").get("field-errors").propertyNames())
+                .containsExactly("permissions");
         assertThat(rejected(steps, "role.duplicate").get("error").stringValue()).contains(role.get("id").stringValue())
                 .doesNotContainPattern("(organization|id) \\d");
 

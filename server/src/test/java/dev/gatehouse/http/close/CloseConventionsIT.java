@@ -123,6 +123,27 @@ class CloseConventionsIT {
     }
 
     @Test
+    void aBody_isReadOnlyForAGetSentAsPost_aPlainGetIgnoresIt() {
+        var org = close.org();
+        String params = "{\"_params\": {\"_limit\": 1, \"_fields\": \"id\"}}";
+        Http.Res get = org.admin().raw("GET", "/role/", params, "application/json");
+        assertThat(get.status()).as(get.toString()).isEqualTo(200);
+        assertThat(get.get("data")).hasSize(4);
+        assertThat(get.get("data").get(0).has("name")).isTrue();
+        Http.Res badLimit = org.admin().raw("GET", "/role/?_fields=id", "{\"_params\": {\"_limit\": \"x\"}}",
+                "application/json");
+        assertThat(badLimit.status()).as(badLimit.toString()).isEqualTo(200);
+        for (String type : List.of("application/json", "text/plain")) {
+            Http.Res notJson = org.admin().raw("GET", "/me/?_fields=id", "hello", type);
+            assertThat(notJson.status()).as(notJson.toString()).isEqualTo(200);
+            assertThat(notJson.json().propertyNames()).containsExactly("id");
+        }
+        Http.Res viaPost = org.admin().header("x-http-method-override", "GET").raw("POST", "/role/", params,
+                "application/json");
+        assertThat(viaPost.get("data")).hasSize(1);
+    }
+
+    @Test
     void paramsInAJsonBody_thatAreNestedListsOrObjects_areA400NamingTheParameter_neverA500() {
         var org = close.org();
         Http override = org.admin().header("x-http-method-override", "GET");

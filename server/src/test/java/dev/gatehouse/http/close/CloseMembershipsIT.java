@@ -230,6 +230,26 @@ class CloseMembershipsIT {
     }
 
     @Test
+    void delete_ofAnInvitedMembership_deactivatesIt_soItsInvitationCanNoLongerBeAccepted() {
+        var org = close.org();
+        long role = close.native_().roleId(org.org(), "User");
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "invitee",
+                "email", "invitee@example.com", "role_id", role, "status", "invited"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        long member = invited.json().get("id").longValue();
+        String id = CloseIds.encode(CloseIds.MEMBERSHIP, member);
+
+        Http.Res res = org.admin().delete("/membership/" + id + "/");
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(node.service().get(org.path() + "/members/" + member).json().get("status").stringValue())
+                .isEqualTo("deactivated");
+        Http.Res accept = node.service().post(org.path() + "/members/" + member + "/accept", Map.of());
+        assertThat(accept.status()).as(accept.toString()).isEqualTo(409);
+        assertThat(node.service().get(org.path() + "/members/" + member).json().get("status").stringValue())
+                .isEqualTo("deactivated");
+    }
+
+    @Test
     void theLastMemberAbleToManageRoles_cannotBeDeactivatedOrDemoted() {
         var org = close.org();
         String me = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();

@@ -111,6 +111,27 @@ class CloseRolesIT {
     }
 
     @Test
+    void aBadItemOfAList_isAFieldErrorKeyedByTheFieldName_withTheItemInTheReason() {
+        var org = close.org();
+        Map<String, Object> numbers = role("Numbers", List.of());
+        numbers.put("permissions", List.of("view_all_leads", 7));
+        Http.Res permission = org.admin().post("/role/", numbers);
+        assertThat(permission.status()).as(permission.toString()).isEqualTo(400);
+        assertThat(permission.get("field-errors").propertyNames()).as(permission.toString())
+                .containsExactly("permissions");
+        assertThat(permission.get("field-errors").get("permissions").stringValue()).startsWith("Item 1: ");
+
+        Map<String, Object> limited = role("Limited", List.of("export"));
+        limited.put("visibility_user_lcf_ids", List.of("cf_a", 5));
+        limited.put("visibility_user_lcf_behavior", "allow_unassigned");
+        Http.Res field = org.admin().post("/role/", limited);
+        assertThat(field.status()).as(field.toString()).isEqualTo(400);
+        assertThat(field.get("field-errors").propertyNames()).as(field.toString())
+                .containsExactly("visibility_user_lcf_ids");
+        assertThat(org.admin().get("/role/").get("data")).hasSize(4);
+    }
+
+    @Test
     void unknownPermission_withoutViewAllLeads_isNamedInPermissions_notHiddenBehindTheVisibilityRule() {
         var org = close.org();
         Http.Res typo = org.admin().post("/role/", role("Typo", List.of("view_all_lead")));

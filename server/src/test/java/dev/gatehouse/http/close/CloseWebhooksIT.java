@@ -302,13 +302,13 @@ class CloseWebhooksIT {
         cases.put("events", Map.of("url", ok));
         cases.put("events ", Map.of("url", ok, "events", List.of()));
         cases.put("events  ", Map.of("url", ok, "events", "membership"));
-        cases.put("events[0]", Map.of("url", ok, "events", List.of(entry("lead", "created"))));
-        cases.put("events[0] ", Map.of("url", ok, "events", List.of(entry("membership", "created"))));
-        cases.put("events[0]  ", Map.of("url", ok, "events", List.of(Map.of("object_type", "group", "action",
+        cases.put("events   ", Map.of("url", ok, "events", List.of(entry("lead", "created"))));
+        cases.put("events    ", Map.of("url", ok, "events", List.of(entry("membership", "created"))));
+        cases.put("events     ", Map.of("url", ok, "events", List.of(Map.of("object_type", "group", "action",
                 "created", "extra", true))));
-        cases.put("events[0]   ", Map.of("url", ok, "events", List.of(entry("group", "created",
+        cases.put("events      ", Map.of("url", ok, "events", List.of(entry("group", "created",
                 Map.of("type", "regex", "value", "x")))));
-        cases.put("events[1]", Map.of("url", ok, "events", List.of(entry("group", "created"),
+        cases.put("events       ", Map.of("url", ok, "events", List.of(entry("group", "created"),
                 entry("group", "updated", Map.of("type", "field_accessor", "field", "data")))));
         cases.put("verify_ssl", Map.of("url", ok, "events", good, "verify_ssl", false));
         cases.put("status", Map.of("url", ok, "events", good, "status", "active"));
@@ -320,6 +320,11 @@ class CloseWebhooksIT {
             assertThat(res.get("errors").isArray()).as(res.toString()).isTrue();
             assertThat(res.get("field-errors").has(field.strip())).as(field + ": " + res).isTrue();
         });
+        Http.Res twoBad = org.admin().post("/webhook/", Map.of("url", ok, "events", List.of(entry("lead", "created"),
+                entry("group", "created"), entry("group", "merged"))));
+        assertThat(twoBad.get("field-errors").propertyNames()).as(twoBad.toString()).containsExactly("events");
+        assertThat(twoBad.get("field-errors").get("events").stringValue()).as(twoBad.toString())
+                .startsWith("Item 0: ").contains("; Item 2: ").doesNotContain("Item 1");
         assertThat(org.admin().get("/webhook/").get("data")).isEmpty();
 
         String id = subscribe(org, ok, good).get("id").stringValue();
