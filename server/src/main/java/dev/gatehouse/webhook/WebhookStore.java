@@ -201,9 +201,13 @@ final class WebhookStore {
                 .findOne();
     }
 
-    /** Moves the cursor past delivered or unmatched events and renews the lease; false when the lease was lost. */
-    boolean advance(Handle h, long id, long token, long revision, boolean delivered, Duration lease) {
-        String reset = delivered ? ", attempts = 0, failing_since = NULL, next_attempt_at = NULL, last_error = NULL" : "";
+    /**
+     * Moves the cursor past delivered or unmatched events and renews the lease, forgetting the run of failures when
+     * {@code forgetFailures} (the event they were about was delivered or skipped); false when the lease was lost.
+     */
+    boolean advance(Handle h, long id, long token, long revision, boolean forgetFailures, Duration lease) {
+        String reset = forgetFailures ? ", attempts = 0, failing_since = NULL, next_attempt_at = NULL, last_error = NULL"
+                : "";
         return h.createUpdate("UPDATE webhook_cursors SET revision = greatest(revision, :revision), "
                         + "lease_until = now() + make_interval(secs => :lease)" + reset
                         + " WHERE webhook_id = :id AND lease_token = :token")
