@@ -253,19 +253,24 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             ChangeRecord next = null;
             Prepared prepared = null;
             long skipped = target.revision();
+            int failures = target.attempts();
             for (ChangeRecord r : batch) {
                 if (target.webhook().matches(r.objectType().wire(), r.action().wire())) {
-                    prepared = prepare(format, target, r);
+                    prepared = prepare(format, target, r, failures + 1);
                     if (prepared != null) {
                         next = r;
                         break;
                     }
                 }
                 skipped = r.revision();
+                // The event after the cursor, the one that failed if any did, is skipped (the filters changed since):
+                // its run of failures goes with it, so the next event starts at attempt 1 with a retry window of its own.
+                failures = 0;
             }
             if (skipped > target.revision()) {
                 long to = skipped;
-                if (!jdbi.withHandle(h -> store.advance(h, id, token, to, false, settings.lease()))) {
+                boolean forget = target.attempts() > 0;
+                if (!jdbi.withHandle(h -> store.advance(h, id, token, to, forget, settings.lease()))) {
                     return;
                 }
             }
@@ -273,7 +278,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 handled += batch.size();
                 continue;
             }
-            if (!send(target, next, prepared)) {
+            if (!send(target, next, prepared, failures + 1)) {
                 return;
             }
             handled++;
@@ -298,10 +303,10 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private record Prepared(WebhookFormat.Request request, boolean failed) {
     }
 
-    private Prepared prepare(WebhookFormat format, WebhookStore.Target target, ChangeRecord event) {
+    private Prepared prepare(WebhookFormat format, WebhookStore.Target target, ChangeRecord event, int attempt) {
         try {
             return format.request(target.webhook(), event, target.secret(), clock.instant().getEpochSecond(),
-                    target.attempts() + 1).map(r -> new Prepared(r, false)).orElse(null);
+                    attempt).map(r -> new Prepared(r, false)).orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("webhook {}: the {} format could not build the request for revision {}: {}",
                     target.webhook().id(), format.name(), event.revision(), e.toString());
@@ -309,10 +314,9 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         }
     }
 
-    /** One attempt at one event; true when it succeeded and the lease is still held. */
-    private boolean send(WebhookStore.Target target, ChangeRecord event, Prepared prepared) {
+    /** Attempt {@code attempt} at one event; true when it succeeded and the lease is still held. */
+    private boolean send(WebhookStore.Target target, ChangeRecord event, Prepared prepared, int attempt) {
         Webhook w = target.webhook();
-        int attempt = target.attempts() + 1;
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         DeliveryClient.Answer answer;

@@ -201,9 +201,13 @@ final class WebhookStore {
                 .findOne();
     }
 
-    /** Moves the cursor past delivered or unmatched events and renews the lease; false when the lease was lost. */
-    boolean advance(Handle h, long id, long token, long revision, boolean delivered, Duration lease) {
-        String reset = delivered ? ", attempts = 0, failing_since = NULL, next_attempt_at = NULL, last_error = NULL" : "";
+    /**
+     * Moves the cursor past delivered or unmatched events and renews the lease, forgetting the run of failures when
+     * {@code forgetFailures} (the event they were about was delivered or skipped); false when the lease was lost.
+     */
+    boolean advance(Handle h, long id, long token, long revision, boolean forgetFailures, Duration lease) {
+        String reset = forgetFailures ? ", attempts = 0, failing_since = NULL, next_attempt_at = NULL, last_error = NULL"
+                : "";
         return h.createUpdate("UPDATE webhook_cursors SET revision = greatest(revision, :revision), "
                         + "lease_until = now() + make_interval(secs => :lease)" + reset
                         + " WHERE webhook_id = :id AND lease_token = :token")
@@ -269,7 +273,8 @@ final class WebhookStore {
     /**
      * Before change-log records up to {@code through} are deleted: moves every cursor still below it (active
      * or paused subscriptions) to {@code through}, and returns those that had events matching their filters
-     * in between, which they will now never receive. Locks the cursor rows it moves.
+     * in between, which they will now never receive. Such a subscription's first event after its cursor, the one
+     * a run of failures was about, is among them: the failures are forgotten with it. Locks the cursor rows it moves.
      */
     List<Lost> skipPruned(Handle h, long through) {
         return h.createQuery("""
@@ -283,7 +288,12 @@ final class WebhookStore {
                      WHERE c.revision < :through
                        FOR UPDATE OF c),
                 moved AS (
-                    UPDATE webhook_cursors c SET revision = :through FROM behind b
+                    UPDATE webhook_cursors c SET revision = :through,
+                           attempts = CASE WHEN b.last_lost IS NULL THEN c.attempts ELSE 0 END,
+                           failing_since = CASE WHEN b.last_lost IS NULL THEN c.failing_since END,
+                           next_attempt_at = CASE WHEN b.last_lost IS NULL THEN c.next_attempt_at END,
+                           last_error = CASE WHEN b.last_lost IS NULL THEN c.last_error END
+                      FROM behind b
                      WHERE c.webhook_id = b.webhook_id AND c.revision < :through)
                 SELECT webhook_id, org_id, was, last_lost FROM behind WHERE last_lost IS NOT NULL""")
                 .bind("through", through)

@@ -261,6 +261,38 @@ class RetentionIT {
         }
     }
 
+    /**
+     * The event a subscription kept failing on is deleted by retention: its failures go with it, so the next event
+     * is due at once and starts at attempt 1. The node's clock stands still, so no retry comes in between.
+     */
+    @Test
+    void aFailingEventDeletedByRetention_takesItsFailuresWithIt() {
+        TestClock clock = new TestClock();
+        try (TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                c -> c.withChangeLog(c.changeLog().withRetentionDays(1)), clock)) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            Jdbi jdbi = jdbi(node);
+            clock.freeze();
+            long id = node.service().post(org.path() + "/webhooks", Map.of("url", "https://never.invalid/",
+                    "object_types", List.of("role"))).json().get("id").longValue();
+            fx.role(org, "Failing", List.of("view_all_leads"));
+            Await.until(Duration.ofSeconds(30), "a first failed delivery", () -> node.service()
+                    .get(org.path() + "/webhooks/" + id).json().get("delivery").get("attempts").intValue() >= 1);
+            long next = node.service().post(org.path() + "/roles", Map.of("name", "Next", "permissions",
+                    List.of("view_all_leads"))).revision();
+            age(jdbi, latest(jdbi), 1 + 7 + 1);
+            node.node().retention().runOnce();
+            assertThat(oldest(jdbi)).as("the failing event is gone").isEqualTo(next);
+            clock.advance(Duration.ofSeconds(1));
+            Await.until(Duration.ofSeconds(30), "the next event is attempted", () -> deliveries(node, org, id).stream()
+                    .anyMatch(d -> d.get("revision").longValue() == next));
+            JsonNode first = deliveries(node, org, id).stream().filter(d -> d.get("revision").longValue() == next)
+                    .reduce((newer, older) -> older).orElseThrow();
+            assertThat(first.get("attempt").intValue()).isEqualTo(1);
+        }
+    }
+
     @Test
     void anActiveWebhookThatHasEverythingOfItsOrganization_holdsNothingBack() {
         try (TestNode node = node(TestDatabase.freshDatabaseUrl(), 1)) {

@@ -140,29 +140,46 @@ class ReplicationIT {
     void revokingAReplicaKey_endsItsOpenStream_beforeAnyLaterChangeIsSent() throws Exception {
         Http.Res created = node.service().post("/v1/replica-keys", Map.of("name", "revoked while streaming",
                 "org_id", docs.id()));
-        assertThat(streamEndsAfter(created.get("key").stringValue(), docs, () -> assertThat(node.service()
-                .delete("/v1/replica-keys/" + created.get("id").stringValue()).status()).isEqualTo(204))).isTrue();
+        assertEndsWithRevokedEvent(streamEndsAfter(created.get("key").stringValue(), docs, () -> assertThat(
+                node.service().delete("/v1/replica-keys/" + created.get("id").stringValue()).status()).isEqualTo(204)));
     }
 
     @Test
     void deletingTheOrganizationOfAScopedKey_endsItsOpenStream() throws Exception {
         Fixtures.Org doomed = fx.org("docs");
         String key = replicaKey(doomed.id());
-        assertThat(streamEndsAfter(key, other, () -> assertThat(node.service().delete(doomed.path()).status())
-                .isEqualTo(204))).isTrue();
+        assertEndsWithRevokedEvent(streamEndsAfter(key, other, () -> assertThat(node.service().delete(doomed.path())
+                .status()).isEqualTo(204)));
     }
 
     /**
-     * Opens a change stream with {@code key}, runs {@code loseKey}, then commits a role in {@code org}: true when the
-     * stream ends within 10 s, having carried nothing committed after the loss; the key is refused afterwards.
+     * A stream whose key was lost says so before it ends, so that a follower stops instead of taking the end for a
+     * dropped connection and reconnecting: its last event is {@code revoked}, with the problem's code.
      */
-    static boolean streamEndsAfter(String key, Fixtures.Org org, Runnable loseKey) throws Exception {
+    static void assertEndsWithRevokedEvent(List<String> lines) {
+        List<String> events = lines.stream().filter(l -> !l.isEmpty()).toList();
+        assertThat(events).as("the stream's last lines").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(events.get(events.size() - 2)).isEqualTo("event: revoked");
+        String data = events.get(events.size() - 1);
+        assertThat(data).startsWith("data: ");
+        JsonNode problem = MAPPER.readTree(data.substring("data: ".length()));
+        assertThat(problem.get("code").stringValue()).isEqualTo("key_revoked");
+        assertThat(problem.get("detail").stringValue()).isNotBlank();
+    }
+
+    /**
+     * Opens a change stream with {@code key}, runs {@code loseKey}, then commits a role in {@code org}; asserts that
+     * the stream ends within 10 s, having carried nothing committed after the loss, and that the key is refused
+     * afterwards. Returns the lines the stream sent after the loss.
+     */
+    static List<String> streamEndsAfter(String key, Fixtures.Org org, Runnable loseKey) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/changes?after="
                 + node.appliedRevision() + "&heartbeat=200ms")).header("Authorization", "Bearer " + key).GET().build();
         HttpResponse<InputStream> res = HttpClient.newHttpClient().send(request,
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(res.statusCode()).isEqualTo(200);
         boolean ended = false;
+        List<String> received = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
             assertThat(in.readLine()).isEqualTo("event: heartbeat");
             loseKey.run();
@@ -173,10 +190,14 @@ class ReplicationIT {
                 ended = line == null;
                 assertThat(String.valueOf(line)).as("nothing committed after the loss reaches the key")
                         .doesNotContain("\"role_id\":" + role);
+                if (line != null) {
+                    received.add(line);
+                }
             }
         }
+        assertThat(ended).as("the stream ended").isTrue();
         assertThat(node.as(key).get("/v1/changes?after=0&wait=0").status()).isEqualTo(401);
-        return ended;
+        return received;
     }
 
     @Test

@@ -425,6 +425,48 @@ class WebhooksIT {
         }
     }
 
+    /**
+     * A failing event that the subscription's filters no longer select is skipped, and its run of failures goes with
+     * it: the next event starts at attempt 1 with a retry window of its own, rather than inheriting the skipped
+     * event's attempts and being paused for failures that were not its own.
+     */
+    @Test
+    void aFailingEventFilteredOutByAnUpdate_takesItsFailuresWithIt() {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.failing(503))) {
+            clock.freeze();
+            try {
+                long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id")
+                        .longValue();
+                roleRevision(org, "No longer wanted");
+                awaitAttempts(org, id, 1);
+                clock.advance(Duration.ofSeconds(1));
+                awaitAttempts(org, id, 2);
+                assertThat(node.service().patch(org.path() + "/webhooks/" + id, Map.of("object_types",
+                        List.of("group"))).status()).isEqualTo(200);
+                clock.advance(Duration.ofSeconds(2));
+                Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "Wanted"));
+                assertThat(group.status()).as(group.toString()).isEqualTo(201);
+                long wanted = group.revision();
+                Await.until(Duration.ofSeconds(15), "the group's event is attempted",
+                        () -> receiver.revisions().contains(wanted));
+                Await.until(Duration.ofSeconds(15), "its failure is recorded", () -> deliveries(org, id).stream()
+                        .anyMatch(d -> d.get("revision").longValue() == wanted));
+                Receiver.Request first = receiver.requests().stream().filter(r -> r.revision() == wanted).findFirst()
+                        .orElseThrow();
+                assertThat(first.header("Gatehouse-Delivery-Attempt")).isEqualTo("1");
+                JsonNode after = webhook(org, id);
+                assertThat(after.get("status").stringValue()).as("one failure, at the start of its retry window")
+                        .isEqualTo("active");
+                assertThat(after.get("delivery").get("attempts").intValue()).isEqualTo(1);
+                assertThat(after.get("delivery").get("revision").longValue()).isLessThan(wanted);
+                node.service().delete(org.path() + "/webhooks/" + id);
+            } finally {
+                clock.run();
+            }
+        }
+    }
+
     @Test
     void sustainedFailure_pausesTheSubscription_withTheReason_andResumingDeliversTheEvent() {
         var org = fx.org("close");

@@ -29,14 +29,14 @@ import tools.jackson.databind.node.ObjectNode;
  * What an in-process replica reads (docs/api.md, "Replication"), with a service key or a replica key:
  * {@code GET /v1/snapshot} streams the decision state at one revision as NDJSON, and {@code GET /v1/changes?after=N}
  * the committed changes after revision N — as Server-Sent Events that stay open (events {@code change},
- * {@code heartbeat}, {@code resync}), or, with {@code wait}, as one long-polled JSON page; a {@code Last-Event-ID}
- * header (an {@code EventSource} reconnecting) moves the position past {@code after} to that event. A follower whose
- * position the log can no longer serve is answered 410 {@code resync_required} (an SSE stream that meets it sends a
- * {@code resync} event and ends).
+ * {@code heartbeat}, {@code resync}, {@code revoked}), or, with {@code wait}, as one long-polled JSON page; a
+ * {@code Last-Event-ID} header (an {@code EventSource} reconnecting) moves the position past {@code after} to that
+ * event. A follower whose position the log can no longer serve is answered 410 {@code resync_required} (an SSE stream
+ * that meets it sends a {@code resync} event and ends).
  *
  * <p>A stream holds one request thread while open; it ends when the client goes away (a write fails, at the latest
- * at the next heartbeat), when its key is revoked (before anything committed after the revocation is sent) or when
- * the node stops.
+ * at the next heartbeat), when its key is revoked (with a {@code revoked} event, before anything committed after the
+ * revocation is sent) or when the node stops.
  */
 final class ReplicationResource {
 
@@ -156,22 +156,28 @@ final class ReplicationResource {
                 try {
                     page = stream.next(limit, heartbeat);
                 } catch (UnauthenticatedException e) {
-                    // the key was revoked: the stream ends here; reconnecting is answered 401
+                    // the key was revoked: said before the stream ends, so that the follower stops rather than taking
+                    // the end for a dropped connection (reconnecting is answered 401)
+                    last(out, "revoked", e.code(), e.getMessage());
                     return;
                 } catch (ConflictException e) {
                     if (!ChangeStream.RESYNC_REQUIRED.equals(e.code())) {
                         throw e;
                     }
-                    ObjectNode problem = Json.object().put("code", e.code()).put("detail", e.getMessage());
-                    out.write(("event: resync\ndata: " + Json.writeString(problem) + "\n\n")
-                            .getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+                    last(out, "resync", e.code(), e.getMessage());
                     return;
                 }
             }
         } catch (IOException | UncheckedIOException e) {
             // the client went away: the stream ends
         }
+    }
+
+    /** The event that ends a stream which cannot go on: {@code event} with the problem's code and detail. */
+    private static void last(OutputStream out, String event, String code, String detail) throws IOException {
+        ObjectNode problem = Json.object().put("code", code).put("detail", detail);
+        out.write(("event: " + event + "\ndata: " + Json.writeString(problem) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private void heartbeat(OutputStream out, long revision) throws IOException {
