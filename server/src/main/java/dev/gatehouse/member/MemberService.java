@@ -235,8 +235,10 @@ public final class MemberService {
             requireNotLastManager(h, model, orgId, current, changed);
         }
         Member updated = members.update(h, changed, tx.now());
-        Action action = current.active() == updated.active() ? Action.UPDATED
-                : updated.active() ? Action.ACTIVATED : Action.DEACTIVATED;
+        // a change of status is named for where it goes: an invited member withdrawn is deactivated too
+        Action action = updated.status().equals(current.status()) ? Action.UPDATED
+                : updated.active() ? Action.ACTIVATED
+                : Member.DEACTIVATED.equals(updated.status()) ? Action.DEACTIVATED : Action.UPDATED;
         tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));
         if (!Member.DEACTIVATED.equals(current.status()) && Member.DEACTIVATED.equals(updated.status())) {
             keys.revokeAll(tx, orgId, current.id());

@@ -33,6 +33,28 @@ class EventsIT {
         node.close();
     }
 
+    /**
+     * A member's status change is named for where it goes: withdrawing an invitation (invited → deactivated) is a
+     * {@code deactivated} event, as deactivating an active member is, and accepting it an {@code activated} one; a
+     * change that keeps the status is {@code updated}.
+     */
+    @Test
+    void withdrawingAnInvitation_isADeactivation() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        long invited = node.service().post(org.path() + "/members", Map.of("user_id", "inv", "email", "inv@example.com",
+                "role_id", user, "status", "invited")).get("id").longValue();
+        long accepted = node.service().post(org.path() + "/members", Map.of("user_id", "acc", "email", "acc@example.com",
+                "role_id", user, "status", "invited")).get("id").longValue();
+        node.service().patch(org.path() + "/members/" + invited, Map.of("first_name", "Ina"));
+        node.service().patch(org.path() + "/members/" + invited, Map.of("status", "deactivated"));
+        node.service().patch(org.path() + "/members/" + accepted, Map.of("status", "active"));
+        assertThat(items(node.service().get(org.path() + "/events?object_type=member&order=asc&object_id=" + invited)))
+                .extracting(e -> e.get("action").stringValue()).containsExactly("created", "updated", "deactivated");
+        assertThat(items(node.service().get(org.path() + "/events?object_type=member&order=asc&object_id=" + accepted)))
+                .extracting(e -> e.get("action").stringValue()).containsExactly("created", "activated");
+    }
+
     private static List<JsonNode> items(Http.Res res) {
         assertThat(res.status()).as(res.toString()).isEqualTo(200);
         List<JsonNode> out = new ArrayList<>();
