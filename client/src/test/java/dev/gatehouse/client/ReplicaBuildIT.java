@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A replica or a client that cannot reach its server says so as the client's other failures do: a
  * {@link TransportException} with the documented code and the JDK's exception as its cause; a malformed URL is refused
- * by a message naming it. A snapshot stalling mid-body fails the build after the snapshot timeout, from a
- * {@link MisbehavingServer}.
+ * by a message naming it. A snapshot stalling mid-body fails the build after the snapshot timeout, and a garbled one
+ * is an {@link UnexpectedResponseException}, from a {@link MisbehavingServer}.
  */
 class ReplicaBuildIT {
 
@@ -60,6 +60,22 @@ class ReplicaBuildIT {
             assertThat(e).as("a stalled snapshot's exception").isNotNull();
             assertThat(e.code()).isEqualTo("timeout");
             assertThat(e.detail()).contains("/v1/snapshot", "PT0.5S");
+        }
+    }
+
+    @Test
+    void build_withAGarbledSnapshotLine_isAnUnexpectedResponse() {
+        try (MisbehavingServer server = new MisbehavingServer(connection -> {
+                connection.write(SNAPSHOT_HEAD);
+                connection.chunk("{\"type\": \"snapshot\", \"revision\": 7}\n{\"type\": \"op\", }\n");
+                connection.stall();
+            })) {
+            UnexpectedResponseException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> catchThrowableOfType(UnexpectedResponseException.class,
+                            () -> GatehouseReplica.builder().url(server.url()).key("a-replica-key").build()));
+            assertThat(e).as("a garbled snapshot's exception").isNotNull();
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("/v1/snapshot");
         }
     }
 
