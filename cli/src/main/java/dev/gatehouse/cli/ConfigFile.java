@@ -36,8 +36,19 @@ final class ConfigFile {
     record Profile(String url, String key, Path source) {
     }
 
-    /** The settings of {@code profileName} (or the file's default profile, or its top level) in {@code path}. */
-    static Profile load(Path path, String profileName) {
+    /**
+     * The settings of {@code profileName} (or the file's default profile, or its top level) in {@code path}. A file
+     * at the default place may be missing; one named by {@code namedBy} ({@code --config}, {@code GATEHOUSE_CONFIG};
+     * null for the default place) must exist: a mistyped name must not fall back to the defaults
+     * ({@code http://localhost:8080}) with whatever key the environment holds.
+     */
+    static Profile load(Path path, String namedBy, String profileName) {
+        if (path != null && namedBy != null && !Files.exists(path)) {
+            throw new CliException("config file " + path + " (from " + namedBy + ") does not exist");
+        }
+        if (path != null && Files.isDirectory(path)) {
+            throw new CliException("config file " + path + " is a directory");
+        }
         if (path == null || !Files.exists(path)) {
             if (profileName != null) {
                 throw new CliException("profile \"" + profileName + "\" asked for, but there is no config file"

@@ -49,7 +49,9 @@ final class Connection {
         String profileName = firstOf(profile, env.get("GATEHOUSE_PROFILE"));
         // the file is read when it has something to add, or a profile is named (a wrong name is an error)
         if (resolvedUrl == null || resolvedKey == null || profileName != null) {
-            file = ConfigFile.load(configPath(env), profileName);
+            String namedBy = config != null ? "--config"
+                    : blankToNull(env.get("GATEHOUSE_CONFIG")) != null ? "GATEHOUSE_CONFIG" : null;
+            file = ConfigFile.load(configPath(env), namedBy, profileName);
             resolvedUrl = firstOf(resolvedUrl, file.url());
             resolvedKey = firstOf(resolvedKey, file.key());
         }

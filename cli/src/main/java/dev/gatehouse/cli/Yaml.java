@@ -21,8 +21,9 @@ import tools.jackson.dataformat.yaml.YAMLParser;
 /**
  * Reading the command line's YAML files into trees, and checked reads of their fields. The tree is built here from
  * the parser's events rather than by the mapper, so that what the files may not hold is refused where it is met:
- * an alias ({@code *name}), which the mapper would take as the text of the anchor's name — and so that a scalar keeps
- * the text it was written as (see {@code scalar}). Stateless, thread-safe.
+ * an alias ({@code *name}), which the mapper would take as the text of the anchor's name; a key given twice in one
+ * mapping, of which the mapper would keep the last; a second document, which it would leave unread — and so that a
+ * scalar keeps the text it was written as (see {@code scalar}). Stateless, thread-safe.
  */
 final class Yaml {
 
@@ -45,7 +46,16 @@ final class Yaml {
     static JsonNode read(InputStream in, String source) {
         try (JsonParser parser = MAPPER.createParser(in)) {
             JsonToken first = parser.nextToken();
-            return first == null ? MissingNode.getInstance() : node((YAMLParser) parser, first, source);
+            if (first == null) {
+                return MissingNode.getInstance();
+            }
+            JsonNode root = node((YAMLParser) parser, first, source);
+            if (parser.nextToken() != null) {
+                // the parser reads a stream's documents one after the other: all but the first would be ignored
+                throw new CliException(source + ": holds more than one YAML document (the second starts at line "
+                        + parser.currentLocation().getLineNr() + "): write one");
+            }
+            return root;
         }
     }
 
@@ -55,6 +65,11 @@ final class Yaml {
                 ObjectNode object = NODES.objectNode();
                 for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
                     String name = parser.currentName();
+                    if (object.has(name)) {
+                        // YAML forbids it, and the parser would keep the last value: the file would say two things
+                        throw new CliException(source + ": duplicate key \"" + name + "\" at line "
+                                + parser.currentLocation().getLineNr() + " (a mapping names each key once)");
+                    }
                     object.set(name, node(parser, parser.nextToken(), source));
                 }
                 return object;

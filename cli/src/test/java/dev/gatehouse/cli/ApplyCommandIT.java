@@ -233,6 +233,24 @@ class ApplyCommandIT {
     }
 
     @Test
+    void aKeyGivenTwice_orASecondDocument_isRefused_ratherThanHalfRead() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        // the parser kept the last of two keys: this file created a role "Other" and no "Agent"
+        Path twice = file("roles:\n  - name: Agent\n    name: Other\n    permissions: [canCreateRooms]\n");
+        Cli.Run duplicate = apply(org, twice, "--yes");
+        assertThat(duplicate.exit()).as(duplicate.toString()).isEqualTo(2);
+        assertThat(duplicate.err()).contains(twice + ": duplicate key \"name\" at line 3");
+        // the parser stopped after the first document: the roles of the second were silently left out
+        Path documents = file("org: " + org.id() + "\n---\nroles:\n  - name: Agent\n"
+                + "    permissions: [canCreateRooms]\n");
+        Cli.Run second = apply(org, documents, "--yes");
+        assertThat(second.exit()).as(second.toString()).isEqualTo(2);
+        assertThat(second.err()).contains(documents + ": holds more than one YAML document (the second starts at "
+                + "line 3)");
+        assertThat(roleNames(org)).doesNotContain("Agent", "Other");
+    }
+
+    @Test
     void aFileTheServerWouldRefuseMidway_isRefusedWhole_withNothingChanged() throws IOException {
         Fixtures.Org org = fx.org("rooms");
         long agent = fx.role(org, "Agent", List.of("canCreateRooms"));

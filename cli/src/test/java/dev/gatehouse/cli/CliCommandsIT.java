@@ -413,6 +413,27 @@ class CliCommandsIT {
     }
 
     @Test
+    void aConfigFileNamedButMissing_isAnError_ratherThanTheDefaults() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Map<String, String> env = Cli.env(node);
+        env.remove("GATEHOUSE_URL");
+        // the key from the environment, the url nowhere: a mistyped file name went to http://localhost:8080
+        String missing = "/nonexistent/gatehouse-staging.yaml";
+        Cli.Run flag = Cli.run(env, System.in, "orgs", "get", id(org), "--config", missing);
+        assertThat(flag.exit()).as(flag.toString()).isEqualTo(2);
+        assertThat(flag.err()).contains("config file " + missing + " (from --config) does not exist")
+                .doesNotContain("localhost:8080");
+        env.put("GATEHOUSE_CONFIG", missing);
+        Cli.Run variable = Cli.run(env, System.in, "orgs", "get", id(org));
+        assertThat(variable.exit()).as(variable.toString()).isEqualTo(2);
+        assertThat(variable.err()).contains("(from GATEHOUSE_CONFIG) does not exist");
+        Path directory = Files.createTempDirectory("gatehouse-config");
+        Cli.Run notAFile = Cli.run(env, System.in, "orgs", "get", id(org), "--config", directory.toString());
+        assertThat(notAFile.exit()).as(notAFile.toString()).isEqualTo(2);
+        assertThat(notAFile.err()).contains("config file " + directory + " is a directory");
+    }
+
+    @Test
     void aUrlWithoutScheme_isRefusedSayingHow() {
         Cli.Run run = Cli.run(node, "orgs", "list", "--url", "127.0.0.1:24302");
         assertThat(run.exit()).isEqualTo(2);

@@ -89,7 +89,10 @@ public interface GatehouseClient extends AutoCloseable {
         private Builder() {
         }
 
-        /** The deployment's base URL, e.g. {@code http://localhost:8080} (http or https). */
+        /**
+         * The deployment's base URL, e.g. {@code http://localhost:8080} or {@code https://example.com/gatehouse} (http
+         * or https; no user info, query or fragment, since each request's path is appended to it).
+         */
         public Builder url(String baseUrl) {
             this.url = baseUrl(baseUrl);
             return this;
@@ -157,7 +160,10 @@ public interface GatehouseClient extends AutoCloseable {
                     revision);
         }
 
-        /** A deployment's base URL, checked: absolute, http or https (also the replica's builder's rule). */
+        /**
+         * A deployment's base URL, checked: absolute, http or https, without user info, query or fragment (also the
+         * replica's builder's rule).
+         */
         static URI baseUrl(String baseUrl) {
             URI parsed;
             try {
@@ -168,6 +174,16 @@ public interface GatehouseClient extends AutoCloseable {
             }
             if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
                 throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\"");
+            }
+            if (parsed.getRawUserInfo() != null) {
+                // not quoted: it may hold a password
+                throw new IllegalArgumentException("url must not carry user info (the key goes in key(…)), got a URL "
+                        + "of host " + parsed.getHost());
+            }
+            if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+                // every path is appended to the base: after a query or a fragment it would address the wrong resource
+                throw new IllegalArgumentException("url must be a base URL without a query or fragment, got \""
+                        + baseUrl + "\"");
             }
             return parsed;
         }

@@ -76,7 +76,7 @@ public interface GatehouseReplica extends AutoCloseable {
     /**
      * Configures a {@link GatehouseReplica}; not thread-safe. Defaults: every organization the key may read,
      * heartbeats every 5 s, stale after 15 s without news, connect timeout 5 s, reconnect backoff 100 ms doubling to
-     * 5 s.
+     * 5 s, a snapshot read whole within 5 min.
      */
     final class Builder {
 
@@ -87,6 +87,7 @@ public interface GatehouseReplica extends AutoCloseable {
         private Duration staleAfter = Duration.ofSeconds(15);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration snapshotTimeout = Duration.ofMinutes(5);
 
         private Builder() {
         }
@@ -143,7 +144,20 @@ public interface GatehouseReplica extends AutoCloseable {
             return this;
         }
 
-        /** Loads the first snapshot, starts following, and returns the replica; a {@link GatehouseException} if the load fails. */
+        /**
+         * How long a snapshot may take to arrive whole, headers and body (the first, which {@link #build()} waits for,
+         * and each resync's): past it the load fails and its connection is closed, so a server stalling in the middle
+         * of a snapshot cannot hold the build, or the follower, forever.
+         */
+        public Builder snapshotTimeout(Duration timeout) {
+            this.snapshotTimeout = GatehouseClient.Builder.positive(timeout, "snapshotTimeout");
+            return this;
+        }
+
+        /**
+         * Loads the first snapshot, starts following, and returns the replica; a {@link GatehouseException} if the
+         * load fails ({@link TransportException} {@code timeout} when it was not whole within the snapshot timeout).
+         */
         public GatehouseReplica build() {
             if (url == null || key == null) {
                 throw new IllegalStateException("a GatehouseReplica needs url(…) and key(…)");
@@ -153,7 +167,7 @@ public interface GatehouseReplica extends AutoCloseable {
                         + heartbeat + ")");
             }
             return ReplicaFollower.start(new ReplicaSettings(url, key, orgId, heartbeat, staleAfter, connectTimeout,
-                    maxBackoff));
+                    maxBackoff, snapshotTimeout));
         }
     }
 }

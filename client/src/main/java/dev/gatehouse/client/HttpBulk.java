@@ -96,7 +96,7 @@ final class HttpBulk implements Bulk {
         } catch (GatehouseException failure) {
             throw committed(failure);
         }
-        return ImportResult.from(Wire.MAPPER.readTree(reply.body()));
+        return ImportResult.from(Wire.answer(reply.status(), "POST " + orgPath + "/import", reply.body()));
     }
 
     /**
@@ -114,7 +114,7 @@ final class HttpBulk implements Bulk {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode answer = Wire.MAPPER.readTree(line);
+                JsonNode answer = Wire.answer(reply.status(), "POST " + orgPath + "/import", line);
                 if (answer.has("progress")) {
                     ImportResult sofar = ImportResult.from(answer.get("progress"));
                     requests.transport.observe(sofar.revision());

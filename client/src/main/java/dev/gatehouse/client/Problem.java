@@ -55,6 +55,18 @@ record Problem(int status, String code, String detail, Map<String, String> field
         return new Problem(503, code, detail, Map.of(), document, null);
     }
 
+    /**
+     * A successful answer ({@code status}) to {@code what} whose body is not what the API sends — not JSON, garbled,
+     * or a page from something in between — and why: {@code malformed_answer}, an
+     * {@link UnexpectedResponseException}.
+     */
+    static Problem malformed(int status, String what, String reason) {
+        String detail = what + ": a malformed answer (" + reason + ")";
+        ObjectNode document = Wire.MAPPER.createObjectNode().put("status", status).put("code", "malformed_answer")
+                .put("detail", detail);
+        return new Problem(status, "malformed_answer", detail, Map.of(), document, null);
+    }
+
     /** The exception's message: the status (when an answer came), the code and the detail. */
     String message() {
         return (status == 0 ? "" : "HTTP " + status + " ") + code + ": " + detail;

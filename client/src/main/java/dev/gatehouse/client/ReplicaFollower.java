@@ -12,10 +12,15 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
@@ -29,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * any event received). A 410 {@code resync_required} answer, a {@code resync} event or a change that cannot be
  * applied makes it load a fresh snapshot first. A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream
  * that brought no news for longer than the stale bound, since a connection can die without ending (a peer gone
- * without a FIN); the loop then reconnects.
+ * without a FIN); the loop then reconnects. A snapshot is not watched for news (a large one is read for a while
+ * before anything is heard) but bounded as a whole by the snapshot timeout, on the same thread.
  *
  * <p>Thread-safety: the follow thread alone writes the state; {@link #stream} and the counters are volatile;
  * {@link #close()} may be called from any thread, once or more.
@@ -48,7 +54,7 @@ final class ReplicaFollower implements GatehouseReplica {
     private volatile boolean closed;
     /** The change stream being read, which the watchdog may close; null between connections. */
     private volatile InputStream stream;
-    /** The snapshot being read (as long as it takes; only {@link #close()} cuts it short). */
+    /** The snapshot being read, which the snapshot's deadline or {@link #close()} may close; null otherwise. */
     private volatile InputStream loading;
     private volatile long lastHeard = System.nanoTime();
     private volatile long resyncs;
@@ -104,6 +110,8 @@ final class ReplicaFollower implements GatehouseReplica {
         Problem problem;
         if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException) {
             problem = Problem.local("connect_failed", what + "could not connect to " + settings.url() + " (" + e + ")");
+        } else if (e instanceof SnapshotTimeoutException) {
+            problem = Problem.local("timeout", what + "no complete snapshot within " + settings.snapshotTimeout());
         } else if (e instanceof HttpTimeoutException) {
             problem = Problem.local("timeout", what + "no answer within " + settings.connectTimeout()
                     .plus(settings.staleAfter()));
@@ -113,22 +121,85 @@ final class ReplicaFollower implements GatehouseReplica {
         return new TransportException(problem, e);
     }
 
-    /** Loads a snapshot and swaps it in; {@code counted} runs just before the swap (a resync is counted then). */
+    /**
+     * Loads a snapshot and swaps it in; {@code counted} runs just before the swap (a resync is counted then). The
+     * whole answer must arrive within the snapshot timeout: the JDK client's request timeout covers its headers only,
+     * and a body can stall half-way. The deadline, on the watchdog's thread, cancels the exchange while the headers
+     * are awaited and closes the body once it is being read; the reader then fails with a
+     * {@link SnapshotTimeoutException}. Whichever of the two sets its flag ({@code late}, {@link #loading}) first,
+     * the other sees it, so a deadline falling between them is not lost.
+     */
     private void loadSnapshot(Runnable counted) throws IOException, InterruptedException {
-        HttpResponse<InputStream> res = http.send(request(settings.uri("/v1/snapshot", null)),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = res.body()) {
-            if (res.statusCode() != 200) {
-                throw Problem.of(res.statusCode(), res.headers(), body.readAllBytes()).exception();
+        Duration bound = settings.snapshotTimeout();
+        CompletableFuture<HttpResponse<InputStream>> answer = http.sendAsync(
+                request(settings.uri("/v1/snapshot", null)), HttpResponse.BodyHandlers.ofInputStream());
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+            late.set(true);
+            answer.cancel(true);
+            InputStream open = loading;
+            if (open != null) {
+                closeQuietly(open);
             }
-            loading = body;
-            if (closed) {
-                return;
+        }, bound.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            HttpResponse<InputStream> res = headers(answer);
+            try (InputStream body = res.body()) {
+                if (res.statusCode() != 200) {
+                    throw Problem.of(res.statusCode(), res.headers(), body.readAllBytes()).exception();
+                }
+                loading = body;
+                if (closed) {
+                    return;
+                }
+                if (late.get()) {
+                    throw new SnapshotTimeoutException(bound);
+                }
+                state.loadSnapshot(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), counted);
+                heard();
             }
-            state.loadSnapshot(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), counted);
-            heard();
+        } catch (IOException | CancellationException failed) {
+            if (late.get()) {
+                SnapshotTimeoutException timeout = new SnapshotTimeoutException(bound);
+                timeout.initCause(failed);
+                throw timeout;
+            }
+            throw failed;
         } finally {
             loading = null;
+            deadline.cancel(false);
+        }
+    }
+
+    /** The snapshot's answer once its headers are in; the JDK's failure as it threw it. */
+    private static HttpResponse<InputStream> headers(CompletableFuture<HttpResponse<InputStream>> answer)
+            throws IOException, InterruptedException {
+        try {
+            return answer.get();
+        } catch (InterruptedException interrupted) {
+            answer.cancel(true);
+            throw interrupted;
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** A snapshot not whole within the snapshot timeout. */
+    private static final class SnapshotTimeoutException extends HttpTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        SnapshotTimeoutException(Duration bound) {
+            super("the snapshot was not complete within " + bound);
         }
     }
 

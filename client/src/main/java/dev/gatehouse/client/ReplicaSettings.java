@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** A {@link GatehouseReplica}'s settings, checked by its builder. Immutable. */
 record ReplicaSettings(URI url, String key, Long orgId, Duration heartbeat, Duration staleAfter,
-                       Duration connectTimeout, Duration maxBackoff) {
+                       Duration connectTimeout, Duration maxBackoff, Duration snapshotTimeout) {
 
     /** {@code path} with the organization scope (when set) and {@code query} appended. */
     URI uri(String path, String query) {

@@ -51,7 +51,8 @@ final class ReplicaState {
 
     /**
      * Reads a whole snapshot ({@code GET /v1/snapshot}'s lines) into a fresh engine and swaps it in; returns its
-     * revision. A snapshot cut short (no {@code end} line, or a count that differs) changes nothing.
+     * revision. A snapshot cut short (no {@code end} line, or a count that differs) changes nothing, nor does a line
+     * that is not JSON (an {@link UnexpectedResponseException} {@code malformed_answer}).
      * {@code beforeSwap} runs once the snapshot is complete, just before readers and waiters can see it.
      */
     long loadSnapshot(BufferedReader lines, Runnable beforeSwap) throws IOException {
@@ -64,7 +65,7 @@ final class ReplicaState {
             if (line.isEmpty()) {
                 continue;
             }
-            JsonNode n = Wire.MAPPER.readTree(line);
+            JsonNode n = Wire.answer(200, "GET /v1/snapshot", line);
             String type = Wire.text(n, "type");
             if ("snapshot".equals(type)) {
                 revision = Wire.number(n, "revision");

@@ -118,7 +118,8 @@ final class Transport {
     Answer json(Call call) {
         Reply<byte[]> reply = send(call, HttpResponse.BodyHandlers.ofByteArray());
         byte[] bytes = reply.body();
-        JsonNode body = bytes.length == 0 ? null : Wire.MAPPER.readTree(bytes);
+        JsonNode body = bytes.length == 0 ? null
+                : Wire.answer(reply.status(), call.method() + " " + call.path(), bytes);
         return new Answer(reply.status(), reply.headers(), body);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -60,6 +61,30 @@ final class Wire {
                     + "server sent that this client does not know");
         }
         return constant.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A successful answer's JSON ({@code status}, the body or one line of it), parsed; one that is not JSON is an
+     * {@link UnexpectedResponseException} {@code malformed_answer} naming {@code what} (the request), its cause the
+     * parser's exception — never an exception from outside the client's tree.
+     */
+    static JsonNode answer(int status, String what, String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JacksonException garbled) {
+            throw new UnexpectedResponseException(Problem.malformed(status, what, garbled.getOriginalMessage()),
+                    garbled);
+        }
+    }
+
+    /** {@link #answer(int, String, String)} of a body's bytes. */
+    static JsonNode answer(int status, String what, byte[] json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JacksonException garbled) {
+            throw new UnexpectedResponseException(Problem.malformed(status, what, garbled.getOriginalMessage()),
+                    garbled);
+        }
     }
 
     static ObjectNode object() {

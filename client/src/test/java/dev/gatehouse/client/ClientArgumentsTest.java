@@ -61,4 +61,18 @@ class ClientArgumentsTest {
         assertThatThrownBy(() -> EventQuery.newestFirst().actions((String) null))
                 .isInstanceOf(NullPointerException.class).hasMessage("actions[0]");
     }
+
+    @Test
+    void baseUrls_withAQueryAFragmentOrUserInfo_areRefused() {
+        // the paths were appended after them: http://host:8080?x=1 + /v1/orgs asked for "/" with the query x=1/v1/orgs
+        assertThatThrownBy(() -> GatehouseClient.builder().url("http://127.0.0.1:8080?x=1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without a query or fragment")
+                .hasMessageContaining("\"http://127.0.0.1:8080?x=1\"");
+        assertThatThrownBy(() -> GatehouseReplica.builder().url("http://127.0.0.1:8080/#top"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without a query or fragment");
+        assertThatThrownBy(() -> GatehouseClient.builder().url("http://ada:s3cret@127.0.0.1:8080"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not carry user info")
+                .message().doesNotContain("s3cret");
+        GatehouseClient.builder().url("https://example.com/gatehouse/");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
 
 /**
  * Answers that break or stall part-way, from a {@link MisbehavingServer} (no real server does either on purpose): an
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@link IOException}, never an exception outside the client's tree; a JSON answer whose body stalls after its
  * headers ends in a {@code timeout} after the request timeout instead of holding the call forever; an export whose
  * lines come slower than both timeouts is read to its end, as a stream must be. The timeouts are short so the tests
- * are fast; the bound on each test is a generous 30 s.
+ * are fast; the bound on each test is a generous 30 s. A garbled body — an import's progress line, a JSON answer —
+ * is an {@link UnexpectedResponseException} {@code malformed_answer}, never the parser's own exception.
  */
 class ClientBrokenAnswersIT {
 
@@ -106,6 +109,46 @@ class ClientBrokenAnswersIT {
                 }
             });
             assertThat(lines).hasSize(3).last().isEqualTo("{\"type\": \"member\"}");
+        }
+    }
+
+    @Test
+    void importProgress_garbledLine_isAnUnexpectedResponse_afterTheProgressBeforeIt() {
+        try (MisbehavingServer server = new MisbehavingServer(connection -> {
+                connection.write(NDJSON_HEAD);
+                connection.chunk("{\"progress\": {\"lines\": 2, \"committed_lines\": 2, \"revision\": 40}}\n");
+                connection.chunk("{\"progress\": {\"lines\": 4, \"comm\n");
+                connection.stall();
+            });
+             GatehouseClient client = client(server, GENEROUS)) {
+            List<Bulk.ImportResult> seen = new ArrayList<>();
+            UnexpectedResponseException e = assertTimeoutPreemptively(GENEROUS, () -> catchThrowableOfType(
+                    UnexpectedResponseException.class, () -> client.org(1).bulk().importFrom(
+                            new ByteArrayInputStream("{}\n".getBytes(StandardCharsets.UTF_8)),
+                            Bulk.ImportOptions.defaults(), seen::add)));
+            assertThat(e).as("a garbled progress line's exception").isNotNull();
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("POST /v1/orgs/1/import");
+            assertThat(e.getCause()).isInstanceOf(JacksonException.class);
+            assertThat(seen).extracting(Bulk.ImportResult::committedLines).containsExactly(2L);
+            assertThat(client.revision()).as("the committed chunk's revision is the session's").isEqualTo(40);
+        }
+    }
+
+    @Test
+    void jsonAnswer_garbled_isAnUnexpectedResponse() {
+        try (MisbehavingServer server = new MisbehavingServer(connection -> {
+                connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n"
+                        + "{\"id\": 5,");
+                connection.stall();
+            });
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = assertTimeoutPreemptively(GENEROUS, () -> catchThrowableOfType(
+                    UnexpectedResponseException.class, () -> client.org(1).roles().get(5)));
+            assertThat(e).as("a garbled answer's exception").isNotNull();
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5");
         }
     }
 }
