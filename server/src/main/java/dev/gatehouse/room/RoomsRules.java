@@ -11,6 +11,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
@@ -384,6 +385,15 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
                 throw new ConflictException("room_owner", what + " would take away the access of user " + owner
                         + " to room " + roomId + ", which it owns; a room owner keeps its access to its room");
             }
+        }
+    }
+
+    /** In a v5 company the hierarchy follows its records ({@link ClassicHierarchy#requireAgrees}). */
+    @Override
+    public void requireMayPlace(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId,
+                                boolean unplace, String parentType, String parentId) {
+        if (RoomsPermissions.classic(model.id())) {
+            ClassicHierarchy.requireAgrees(h, orgId, type.key(), resourceId, unplace, parentType, parentId);
         }
     }
 
