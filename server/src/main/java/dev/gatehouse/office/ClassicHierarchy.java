@@ -75,9 +75,29 @@ public final class ClassicHierarchy {
                 officeId == null ? null : Integer.toString(officeId));
     }
 
-    /** Takes a deleted object (region, office, room) out of the hierarchy. */
+    /**
+     * Takes a deleted object (region, office, room) out of the hierarchy. A deleted region or office takes the roles
+     * held on it along, as a deleted room takes its room roles: roles are held only on objects that exist
+     * ({@link #holdsRoles}).
+     */
     public void remove(Tx tx, long orgId, String type, int id) {
         placement.remove(tx, orgId, type, Integer.toString(id));
+        if (REGION.equals(type) || OFFICE.equals(type)) {
+            assignments.removeResource(tx, orgId, type, Integer.toString(id));
+        }
+    }
+
+    /**
+     * Whether roles may be held on {@code type}/{@code id} in a v5 company: the company (id {@value #COMPANY_ID}), and
+     * its regions and offices that exist. A role on another id of these types would give its holder a Manager's or
+     * Admin's reach over whatever later got that id. Other types are not judged here (true).
+     */
+    public static boolean holdsRoles(Handle h, long orgId, String type, String id) {
+        return switch (type) {
+            case COMPANY -> COMPANY_ID.equals(id);
+            case REGION, OFFICE -> recorded(h, orgId, type, id).isPresent();
+            default -> true;
+        };
     }
 
     /**
@@ -97,7 +117,7 @@ public final class ClassicHierarchy {
             }
             throw InvalidInputException.field("id", type + " " + id + " is not " + (COMPANY.equals(type)
                     ? "recorded yet: a v5 (classic) company is recorded with its first region (POST …/regions)"
-                    : "a " + type + " of this v5 (classic) company: its hierarchy holds the company, its regions, "
+                    : (OFFICE.equals(type) ? "an " : "a ") + type + " of this v5 (classic) company: its hierarchy holds the company, its regions, "
                     + "offices and rooms, each recorded when it is created"));
         }
         if (unplace) {

@@ -44,7 +44,8 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       removing {@code canRemoveCompanyMember…}. A change of company role is judged at the higher of the levels
  *       before and after it. External members (outsiders) need the model's member-management permission.</li>
  *   <li><b>Rooms exist and are seen</b> ({@link AssignmentRules}): a room role can be held only in a room that
- *       exists (no roles handed out for a future room id); a member sees a room when it holds a role in it or its
+ *       exists (no roles handed out for a future room id), and in a v5 company a role on a region or office only on
+ *       one that exists, on the company only on {@code company/company}; a member sees a room when it holds a role in it or its
  *       company role has {@code autoAccessToRooms}; other rooms answer exactly like rooms that do not exist.</li>
  *   <li><b>Room-role gates</b>: in a room, the caller's room role must grant {@code canAddUsersToRooms} to add
  *       someone, {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a
@@ -271,6 +272,9 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
 
     @Override
     public void requireExists(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId) {
+        if (RoomsPermissions.classic(model.id()) && !ClassicHierarchy.holdsRoles(h, orgId, type.key(), resourceId)) {
+            throw notFound(model, type, resourceId);
+        }
         if (isRoom(type)) {
             int roomId = Room.parseResourceId(resourceId);
             if (roomId <= 0 || rooms.find(h, orgId, roomId).isEmpty()) {
