@@ -68,6 +68,16 @@ public interface AssignmentRules {
     }
 
     /**
+     * Refuses recording a resource in the hierarchy under {@code parentType}/{@code parentId} (null: at the top), or
+     * taking it out ({@code unplace}), where the model's own services keep where it lies and this would contradict
+     * them (the {@code rooms_v5} model: a region lies under the company, an office under its region, a room under its
+     * office). Checked after the resource service's rules and gates; the defaults allow everything.
+     */
+    default void requireMayPlace(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId,
+                                 boolean unplace, String parentType, String parentId) {
+    }
+
+    /**
      * A time-bound assignment's end has come: {@link AssignmentExpiry} removed it, inside {@code tx} (which records
      * the removal). A model that keeps state of its own about assignments brings it in line here (Rooms remembers
      * the role of a user whose room access ended, for restoring it).
@@ -120,6 +130,12 @@ public interface AssignmentRules {
             public void requireMayUnassign(Handle h, Caller caller, PermissionModel model, ResourceType type,
                                            String resourceId, Member member, String what) {
                 of(model).requireMayUnassign(h, caller, model, type, resourceId, member, what);
+            }
+
+            @Override
+            public void requireMayPlace(Handle h, long orgId, PermissionModel model, ResourceType type,
+                                        String resourceId, boolean unplace, String parentType, String parentId) {
+                of(model).requireMayPlace(h, orgId, model, type, resourceId, unplace, parentType, parentId);
             }
 
             @Override

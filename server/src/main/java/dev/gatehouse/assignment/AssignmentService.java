@@ -197,7 +197,8 @@ public final class AssignmentService {
         return true;
     }
 
-    AssignmentRules rules() {
+    /** The rules this service applies, for the resource service's hierarchy writes. */
+    public AssignmentRules rules() {
         return rules;
     }
 

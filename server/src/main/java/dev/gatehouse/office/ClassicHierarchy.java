@@ -2,6 +2,8 @@ package dev.gatehouse.office;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
@@ -10,6 +12,8 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -19,7 +23,13 @@ import org.jdbi.v3.core.Handle;
  * answers for every room beneath. The company is recorded with the first region; at that moment every member holding
  * the Admin role as its company role gets the Admin role on the company too (later Admins get it when invited), so
  * that Admins manage every room. Called by the services that create and delete those objects, inside their
- * transaction and after their gates. Stateless apart from its collaborators, thread-safe.
+ * transaction and after their gates.
+ *
+ * <p>The hierarchy follows the company's records, never the other way round: through the native resource API
+ * ({@code /v1/orgs/{org}/resources/…}) a region, office, room or the company can be recorded only where its records
+ * put it, and not taken out while it exists ({@link #requireAgrees}); otherwise a Manager's reach would differ from
+ * the offices and regions Rooms shows, and an object left out would be out of every Manager's and Admin's reach.
+ * Stateless apart from its collaborators, thread-safe.
  */
 public final class ClassicHierarchy {
 
@@ -65,9 +75,103 @@ public final class ClassicHierarchy {
                 officeId == null ? null : Integer.toString(officeId));
     }
 
-    /** Takes a deleted object (region, office, room) out of the hierarchy. */
+    /**
+     * Takes a deleted object (region, office, room) out of the hierarchy. A deleted region or office takes the roles
+     * held on it along, as a deleted room takes its room roles: roles are held only on objects that exist
+     * ({@link #holdsRoles}).
+     */
     public void remove(Tx tx, long orgId, String type, int id) {
         placement.remove(tx, orgId, type, Integer.toString(id));
+        if (REGION.equals(type) || OFFICE.equals(type)) {
+            assignments.removeResource(tx, orgId, type, Integer.toString(id));
+        }
+    }
+
+    /**
+     * Whether roles may be held on {@code type}/{@code id} in a v5 company: the company (id {@value #COMPANY_ID}), and
+     * its regions and offices that exist. A role on another id of these types would give its holder a Manager's or
+     * Admin's reach over whatever later got that id. Other types are not judged here (true).
+     */
+    public static boolean holdsRoles(Handle h, long orgId, String type, String id) {
+        return switch (type) {
+            case COMPANY -> COMPANY_ID.equals(id);
+            case REGION, OFFICE -> recorded(h, orgId, type, id).isPresent();
+            default -> true;
+        };
+    }
+
+    /**
+     * Refuses a native hierarchy write about {@code type}/{@code id} that would contradict the company's records:
+     * recording it under another parent than the one its records give it (a region under the company, an office under
+     * its region, a room under its office, the company at the top), recording one that does not exist (400 on
+     * {@code id}: it would be reached once an object gets that id), or taking out one that exists (409
+     * {@code classic_hierarchy}). An id naming nothing may be taken out. Recording the company is left to its first
+     * region, which gives the company's Admins their role on it.
+     */
+    public static void requireAgrees(Handle h, long orgId, String type, String id, boolean unplace, String parentType,
+                                     String parentId) {
+        Optional<Spot> where = recorded(h, orgId, type, id);
+        if (where.isEmpty()) {
+            if (unplace) {
+                return;
+            }
+            throw InvalidInputException.field("id", type + " " + id + " is not " + (COMPANY.equals(type)
+                    ? "recorded yet: a v5 (classic) company is recorded with its first region (POST …/regions)"
+                    : (OFFICE.equals(type) ? "an " : "a ") + type + " of this v5 (classic) company: its hierarchy holds the company, its regions, "
+                    + "offices and rooms, each recorded when it is created"));
+        }
+        if (unplace) {
+            throw new ConflictException("classic_hierarchy", type + " " + id + " exists in this v5 (classic) company, "
+                    + "so it stays in the hierarchy: it leaves it when it is deleted");
+        }
+        Spot asked = new Spot(parentType, parentId);
+        if (!where.get().equals(asked)) {
+            throw new ConflictException("classic_hierarchy", type + " " + id + " lies " + where.get() + " in this v5 "
+                    + "(classic) company, not " + asked + ": the hierarchy follows the company's records"
+                    + (OFFICE.equals(type) ? "; move the office to another region with PATCH …/offices/" + id
+                    + " {\"region_id\": …}" : ""));
+        }
+    }
+
+    /** A place in the hierarchy: under a parent, or at the top ({@code type} and {@code id} null). */
+    private record Spot(String type, String id) {
+        @Override
+        public String toString() {
+            return type == null ? "at the top" : "under " + type + " " + id;
+        }
+    }
+
+    /** Where the company's records put an object; empty when there is no such object. */
+    private static Optional<Spot> recorded(Handle h, long orgId, String type, String id) {
+        if (COMPANY.equals(type)) {
+            boolean recorded = COMPANY_ID.equals(id) && h.createQuery("SELECT count(*) FROM resources WHERE org_id = :org "
+                            + "AND resource_type = :type AND resource_id = :id")
+                    .bind("org", orgId).bind("type", COMPANY).bind("id", COMPANY_ID).mapTo(Integer.class).one() > 0;
+            return recorded ? Optional.of(new Spot(null, null)) : Optional.empty();
+        }
+        Integer number = number(id);
+        if (number == null) {
+            return Optional.empty();
+        }
+        OfficeStore store = new OfficeStore();
+        return switch (type) {
+            case REGION -> store.findRegion(h, orgId, number).map(r -> new Spot(COMPANY, COMPANY_ID));
+            case OFFICE -> store.findOffice(h, orgId, number).map(o -> o.regionId() == null ? new Spot(null, null)
+                    : new Spot(REGION, Integer.toString(o.regionId())));
+            case ROOM -> store.roomOffice(h, orgId, number).map(office -> office.isEmpty() ? new Spot(null, null)
+                    : new Spot(OFFICE, Integer.toString(office.get())));
+            default -> Optional.empty();
+        };
+    }
+
+    /** An id as the Rooms services write it (a positive int in decimal), else null. */
+    private static Integer number(String id) {
+        try {
+            int n = Integer.parseInt(id);
+            return n > 0 && Integer.toString(n).equals(id) ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private void adminsOnCompany(Tx tx, Caller caller, PermissionModel model, long orgId) {

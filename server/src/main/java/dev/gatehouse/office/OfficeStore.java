@@ -117,6 +117,15 @@ final class OfficeStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> references(rs)).one();
     }
 
+    /** The office a room lies in (empty inside: none); empty when the organization has no such room. */
+    Optional<Optional<Integer>> roomOffice(Handle h, long orgId, int roomId) {
+        return h.createQuery("SELECT office_id FROM rooms WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", roomId).map((rs, ctx) -> {
+                    int office = rs.getInt("office_id");
+                    return rs.wasNull() ? Optional.<Integer>empty() : Optional.of(office);
+                }).findOne();
+    }
+
     // ---------------------------------------------------------------- existence
 
     /** The ids among {@code ids} that name no office of the organization, in ascending order. */

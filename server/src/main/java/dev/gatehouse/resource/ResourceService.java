@@ -27,7 +27,8 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Rules: the parent must be a recorded resource of the type's declared parent type (cycles cannot arise:
  * the model's parent types have none); a type without a parent type records resources at the top only; a resource
- * with children cannot be deleted (409); changing the hierarchy changes who may act, so it needs the model's
+ * with children cannot be deleted (409); a model whose services keep where their objects lie refuses writes that
+ * contradict them ({@link dev.gatehouse.assignment.AssignmentRules#requireMayPlace}); changing the hierarchy changes who may act, so it needs the model's
  * {@code management.assignments} permission, like handing out roles; reading needs to see the resource (external
  * members: where they hold a role). Assignments do not depend on a record: deleting one leaves them. Thread-safe.
  */
@@ -74,6 +75,8 @@ public final class ResourceService {
         if (parent != null) {
             requireParent(h, caller, model, orgId, resourceType, parent);
         }
+        assignments.rules().requireMayPlace(h, orgId, model, resourceType, id, false,
+                parent == null ? null : parent.type(), parent == null ? null : parent.id());
         return placement.place(tx, orgId, type, id, parent == null ? null : parent.type(),
                 parent == null ? null : parent.id());
     }
@@ -139,7 +142,7 @@ public final class ResourceService {
             caller.require(model.management().assignments(), "taking " + type + " " + id
                     + " out of the hierarchy");
             Resource current = visible(h, caller, orgId, type, id);
-            delete(tx, current);
+            delete(tx, model, current);
             return current;
         });
     }
@@ -159,15 +162,16 @@ public final class ResourceService {
         if (current == null) {
             return false;
         }
-        delete(tx, current);
+        delete(tx, model, current);
         return true;
     }
 
-    private void delete(Tx tx, Resource current) {
+    private void delete(Tx tx, PermissionModel model, Resource current) {
         Handle h = tx.handle();
         long orgId = current.orgId();
         String type = current.type();
         String id = current.id();
+        assignments.rules().requireMayPlace(h, orgId, model, resourceType(model, type, id), id, true, null, null);
         int children = resources.countChildren(h, orgId, type, id);
         if (children > 0) {
             throw new ConflictException("resource_has_children", type + " " + id + " has " + children

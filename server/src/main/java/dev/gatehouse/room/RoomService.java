@@ -295,6 +295,8 @@ public final class RoomService {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is already revoked");
             }
+            rules.requireNotOwner(h, orgId, roomId, memberId, "revoking the access of user " + memberId + " to room "
+                    + roomId);
             if (scheduled) {
                 assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
                         .orElseThrow(), at);

@@ -11,6 +11,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
@@ -43,12 +44,15 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       removing {@code canRemoveCompanyMember…}. A change of company role is judged at the higher of the levels
  *       before and after it. External members (outsiders) need the model's member-management permission.</li>
  *   <li><b>Rooms exist and are seen</b> ({@link AssignmentRules}): a room role can be held only in a room that
- *       exists (no roles handed out for a future room id); a member sees a room when it holds a role in it or its
+ *       exists (no roles handed out for a future room id), and in a v5 company a role on a region or office only on
+ *       one that exists, on the company only on {@code company/company}; a member sees a room when it holds a role in it or its
  *       company role has {@code autoAccessToRooms}; other rooms answer exactly like rooms that do not exist.</li>
  *   <li><b>Room-role gates</b>: in a room, the caller's room role must grant {@code canAddUsersToRooms} to add
  *       someone, {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a
  *       role, {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to take one away;
  *       a user whose access is revoked is restored, not re-assigned (409).</li>
+ *   <li><b>A room keeps its owners</b> ({@link #requireNotOwner}): an owner's access to its room is not taken
+ *       away, by anyone, service keys included (409 {@code room_owner}).</li>
  * </ul>
  *
  * On a v5 ("classic") company ({@code rooms_v5}) the 2021 specification's rules replace some of these: member
@@ -268,6 +272,9 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
 
     @Override
     public void requireExists(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId) {
+        if (RoomsPermissions.classic(model.id()) && !ClassicHierarchy.holdsRoles(h, orgId, type.key(), resourceId)) {
+            throw notFound(model, type, resourceId);
+        }
         if (isRoom(type)) {
             int roomId = Room.parseResourceId(resourceId);
             if (roomId <= 0 || rooms.find(h, orgId, roomId).isEmpty()) {
@@ -300,10 +307,13 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         }
         // The room exists and the caller sees it (the contract of this method): it is not read again. A role being
         // replaced is held, so the member's access is not revoked, and a service key passes every gate below.
+        int roomId = Room.parseResourceId(resourceId);
+        if (endsAt != null) {
+            requireNotOwner(h, caller.orgId(), roomId, member.id(), what + " with an end");
+        }
         if (replacing && caller.isService()) {
             return;
         }
-        int roomId = Room.parseResourceId(resourceId);
         RoomUser current = rooms.roomUser(h, caller.orgId(), roomId, member.id()).orElse(null);
         if (current != null && current.revoked()) {
             throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
@@ -354,10 +364,41 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             return;
         }
         // The room exists and the caller sees it (the contract of this method): it is not read again.
+        requireNotOwner(h, caller.orgId(), Room.parseResourceId(resourceId), member == null ? null : member.id(), what);
         Long invitedBy = member == null ? null : rooms.roomUser(h, caller.orgId(), Room.parseResourceId(resourceId),
                 member.id()).map(RoomUser::invitedBy).orElse(null);
         requireRoomPermission(h, caller, resourceId, MANAGE_ANY_USER_ROOM_ACCESS,
                 member == null ? null : MANAGE_INVITED_USER_ROOM_ACCESS, invitedBy, what);
+    }
+
+    /**
+     * A room keeps its owners: an owner's access to its room (its room role) is not revoked, now or at a later date,
+     * nor taken away through the native API ({@code memberId} null: every role in the room), whoever asks, service
+     * keys included. Rooms names the owners of each room ({@code roomOwnerIds}); without this an owner could leave its
+     * room to nobody — acting in a room needs a role there, so not even an Admin could restore it. 409
+     * {@code room_owner}; deleting the room, or the user from the company, is the way out.
+     */
+    void requireNotOwner(Handle h, long orgId, int roomId, Long memberId, String what) {
+        Room room = rooms.find(h, orgId, roomId).orElse(null);
+        if (room == null) {
+            return;
+        }
+        for (long owner : room.ownerIds()) {
+            if (memberId == null ? rooms.roomUser(h, orgId, roomId, owner).filter(u -> !u.revoked()).isPresent()
+                    : owner == memberId) {
+                throw new ConflictException("room_owner", what + " would take away the access of user " + owner
+                        + " to room " + roomId + ", which it owns; a room owner keeps its access to its room");
+            }
+        }
+    }
+
+    /** In a v5 company the hierarchy follows its records ({@link ClassicHierarchy#requireAgrees}). */
+    @Override
+    public void requireMayPlace(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId,
+                                boolean unplace, String parentType, String parentId) {
+        if (RoomsPermissions.classic(model.id())) {
+            ClassicHierarchy.requireAgrees(h, orgId, type.key(), resourceId, unplace, parentType, parentId);
+        }
     }
 
     /**

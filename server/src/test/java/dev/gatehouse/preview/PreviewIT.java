@@ -146,15 +146,32 @@ class PreviewIT {
         assertThat(lines(put.get("gains"))).containsExactly("canViewRoomDetails @ room/" + room + ": [g1]");
         assertThat(put.get("losses")).isEmpty();
 
-        Map<String, Object> removal = new HashMap<>(Map.of("resource", Map.of("type", "room", "id", room),
+        // A room owner keeps its access to its room: removing its role is refused, as the write would be.
+        Map<String, Object> ownerRemoval = new HashMap<>(Map.of("resource", Map.of("type", "room", "id", room),
                 "member_id", m1));
+        ownerRemoval.put("role_id", null);
+        Http.Res refused = preview(node.service(), org, Map.of("assignment", ownerRemoval));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.get("code").stringValue()).isEqualTo("room_owner");
+
+        // Another member's role in a room of its own organization, so the shared scenario stays as it is.
+        Fixtures.Org other = fx.org("rooms");
+        long agentThere = fx.role(other, "Agent", List.of("canCreateRooms", "canViewRoomDetails", "canAddDocuments"));
+        long owner = fx.member(other, "owner", agentThere);
+        long joiner = fx.member(other, "joiner", agentThere);
+        String house = fx.room(other, "Oak Lane", owner, agentThere);
+        Http.Res joined = node.service().put(other.path() + "/resources/room/" + house + "/assignments/id:" + joiner,
+                Map.of("role_id", agentThere));
+        assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+        Map<String, Object> removal = new HashMap<>(Map.of("resource", Map.of("type", "room", "id", house),
+                "member_id", joiner));
         removal.put("role_id", null);
-        Http.Res removed = preview(node.service(), org, Map.of("assignment", removal));
+        Http.Res removed = preview(node.service(), other, Map.of("assignment", removal));
         assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
         assertThat(lines(removed.get("losses"))).containsExactly(
-                "canCreateRooms @ room/" + room + ": [m1]",
-                "canViewRoomDetails @ room/" + room + ": [m1]",
-                "canAddDocuments @ room/" + room + ": [m1]");
+                "canCreateRooms @ room/" + house + ": [joiner]",
+                "canViewRoomDetails @ room/" + house + ": [joiner]",
+                "canAddDocuments @ room/" + house + ": [joiner]");
     }
 
     @Test

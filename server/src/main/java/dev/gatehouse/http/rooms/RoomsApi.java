@@ -90,8 +90,8 @@ public final class RoomsApi implements Dialect {
      */
     @Override
     public void error(Context ctx, int status, GatehouseException e) {
-        error(ctx, status, e.code(), RoomsErrors.message(e.detail(), e.fieldErrors(), Accounts.resolved(ctx)),
-                Map.of(), e.context());
+        String message = RoomsErrors.message(RoomsErrors.detail(e), e.fieldErrors(), Accounts.resolved(ctx));
+        error(ctx, status, e.code(), message, Map.of(), e.context());
     }
 
     /**

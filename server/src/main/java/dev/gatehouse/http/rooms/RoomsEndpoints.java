@@ -115,7 +115,8 @@ final class RoomsEndpoints {
         f.check();
         var written = rooms.create(a.principal(), a.orgId(), new RoomService.NewRoom(name, roleId,
                 ownerId == null ? null : ownerId.longValue(), officeId, side, templateId, listingSource, fieldData));
-        Wire.written(ctx, 201, written, RoomsJson.room(written.value(), false));
+        // the Room answered holds the field data the request sent, as GET does when asked for it
+        Wire.written(ctx, 201, written, RoomsJson.room(written.value(), data != null));
     }
 
     private void get(Context ctx) {

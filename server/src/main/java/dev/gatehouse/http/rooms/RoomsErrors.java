@@ -1,5 +1,7 @@
 package dev.gatehouse.http.rooms;
 
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.member.Member;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -40,6 +42,25 @@ final class RoomsErrors {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A failure's detail in Rooms' words: the services' own, except where a typed fact words it better. A taken
+     * email names the user holding it, as Rooms knows it (its {@code userId} and email), not the native
+     * {@code user_id} field, which a Rooms client never sends (Rooms makes it the email).
+     */
+    static String detail(GatehouseException e) {
+        if ("member_exists".equals(e.code())) {
+            return e.subject(Member.class).map(RoomsErrors::emailTaken).orElse(e.detail());
+        }
+        return e.detail();
+    }
+
+    private static String emailTaken(Member holder) {
+        String user = "organization " + holder.orgId() + " already has user " + holder.id();
+        return holder.email().equalsIgnoreCase(holder.userId())
+                ? user + " with email \"" + holder.email() + "\""
+                : user + " (email \"" + holder.email() + "\"), whose Gatehouse user id is \"" + holder.userId() + "\"";
     }
 
     /**

@@ -376,6 +376,81 @@ class RoomsClassicIT {
                 .stringValue()).isEqualTo(String.valueOf(a.north));
     }
 
+    /**
+     * The native resource API cannot make the hierarchy contradict the company's offices and regions: moving an office
+     * to another region there, taking it out, or recording an office, region or room that does not exist (which would
+     * be reached once an object got that id) is refused and changes nothing; recording one where it lies is fine.
+     * Before, an office moved there left its Manager's reach behind while Rooms still showed the old region, and one
+     * taken out was out of even the Admin's reach.
+     */
+    @Test
+    void theHierarchy_followsOfficesAndRegions_whateverTheNativeResourceApiIsAsked() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int mona = a.acceptedManager("Mona", "Region", List.of(), List.of(a.north), "canManageCompanyRooms");
+        int room = a.room(a.admin, "R", a.o1, a.role("Admin"));
+        String resources = a.org.path() + "/resources/";
+        Http service = node.service();
+        int before = events(a);
+
+        Http.Res moved = service.put(resources + "office/" + a.o1, Map.of("parent",
+                Map.of("type", "region", "id", String.valueOf(a.south))));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(409);
+        assertThat(moved.get("code").stringValue()).isEqualTo("classic_hierarchy");
+        assertThat(moved.get("detail").stringValue()).contains("under region " + a.north, "/offices/" + a.o1);
+        for (String path : List.of("office/" + a.o1, "office/" + a.o2, "region/" + a.north, "room/" + room,
+                "company/company")) {
+            Http.Res out = service.delete(resources + path);
+            assertThat(out.status()).as(path + ": " + out).isEqualTo(409);
+        }
+        for (String path : List.of("office/999999", "region/999999", "room/999999", "office/0" + a.o1,
+                "company/other")) {
+            Http.Res planted = service.put(resources + path, Map.of());
+            assertThat(planted.status()).as(path + ": " + planted).isEqualTo(404);
+        }
+        Http.Res roomMoved = service.put(resources + "room/" + room, Map.of("parent",
+                Map.of("type", "office", "id", String.valueOf(a.o3))));
+        assertThat(roomMoved.status()).as(roomMoved.toString()).isEqualTo(409);
+        assertThat(events(a)).as("refused writes record nothing").isEqualTo(before);
+        assertThat(service.get(resources + "office/" + a.o1).get("parent").get("id").stringValue())
+                .isEqualTo(String.valueOf(a.north));
+        assertThat(a.allowed(mona, "canEditAnyRoomRole", room)).as("the north Manager still reaches the room").isTrue();
+
+        Http.Res same = service.put(resources + "office/" + a.o1, Map.of("parent",
+                Map.of("type", "region", "id", String.valueOf(a.north))));
+        assertThat(same.status()).as("recording it where it lies: " + same).isEqualTo(200);
+    }
+
+    /**
+     * Roles on the hierarchy are held only on what exists: a role on an office or region id that names none (through
+     * /v1, even by a service key) is a 404 and changes nothing — it would make its holder a Manager of whatever office
+     * later got that id — and deleting an office takes the roles held on it along.
+     */
+    @Test
+    void rolesOnTheHierarchy_areHeldOnlyOnOfficesAndRegionsThatExist() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agent = a.acceptedAgent("Al", a.o1);
+        int manager = a.role("Manager");
+        String resources = a.org.path() + "/resources/";
+        int before = events(a);
+        for (String path : List.of("office/999999", "region/999999", "company/other", "office/0" + a.o1)) {
+            Http.Res planted = node.service().put(resources + path + "/assignments/id:" + agent,
+                    Map.of("role_id", manager));
+            assertThat(planted.status()).as(path + ": " + planted).isEqualTo(404);
+            assertThat(planted.get("code").stringValue()).isEqualTo("resource_not_found");
+        }
+        assertThat(events(a)).as("refused writes record nothing").isEqualTo(before);
+        assertThat(node.service().get(a.org.path() + "/members/" + agent + "/assignments").get("items")).isEmpty();
+
+        Http.Res spare = a.admin.post(a.base + "/offices", Map.of("name", "Spare", "regionId", a.south));
+        String office = String.valueOf(spare.get("officeId").intValue());
+        Http.Res held = node.service().put(resources + "office/" + office + "/assignments/id:" + agent,
+                Map.of("role_id", manager));
+        assertThat(held.status()).as(held.toString()).isEqualTo(200);
+        assertThat(a.admin.delete(a.base + "/offices/" + office).status()).isEqualTo(204);
+        assertThat(node.service().get(a.org.path() + "/members/" + agent + "/assignments").get("items"))
+                .as("a deleted office takes its roles along").isEmpty();
+    }
+
     @Test
     void aV6Company_isUnaffected() {
         RoomsAccount v6 = new RoomsAccount(node, fx);

@@ -76,6 +76,26 @@ class RoomsErrorsIT {
     }
 
     @Test
+    void aTakenEmail_namesTheUserHoldingIt_notGatehousesUserIdField() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.user("Bob", agent, "Contributor");
+        Http.Res again = a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("Bob", agent, "Contributor")
+                .with("email", "BOB@acme.test"));
+        error(again, 409, "MEMBER_EXISTS", "account " + a.org.accountId() + " already has user " + bob
+                + " with email \"bob@acme.test\"");
+        String adminEmail = a.admin.get(a.base + "/users/" + a.org.adminId()).get("email").stringValue();
+        Http.Res admin = a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("Ada", agent, "Contributor")
+                .with("email", adminEmail));
+        error(admin, 409, "MEMBER_EXISTS", "already has user " + a.org.adminId() + " (email \"" + adminEmail + "\")");
+        for (Http.Res res : List.of(again, admin)) {
+            assertThat(res.get("message").stringValue()).as(res.toString())
+                    .doesNotContain("user_id", "(id ").doesNotContainPattern("\\bmember\\b");
+        }
+        assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).isEqualTo(2);
+    }
+
+    @Test
     void messages_nameTheAccount_notTheOrganizationId() {
         RoomsAccount a = new RoomsAccount(node, fx);
         Http.Res res = a.admin.get(a.base + "/users/999999");

@@ -44,6 +44,8 @@ class RoomsFieldDataIT {
                 a.defaultAdminRole(), "fieldData", Map.of("data", Map.of("address1", "12 Elm Street", "city", "Boston"))));
         int room = created.get("roomId").intValue();
         String path = a.base + "/rooms/" + room + "/field_data";
+        assertThat(created.get("fieldData").get("data").get("city").stringValue())
+                .as("the Room created holds the field data sent").isEqualTo("Boston");
 
         JsonNode read = a.admin.get(path).json();
         assertThat(read.propertyNames()).containsExactly("data");

@@ -483,6 +483,41 @@ class RoomsRulesIT {
     }
 
     /**
+     * An owner keeps its access to its room: revoking it (by itself, by anyone who may revoke, now or later, through
+     * Rooms or /v1, a service key too) is a 409 that changes nothing. Before, an owner could revoke itself and leave the
+     * room with nobody in it, whom not even the Default Admin could restore (acting in a room needs a role there).
+     */
+    @Test
+    void aRoomOwnersAccess_isNotRevoked_byAnyoneOrAnyRoute() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int keeper = a.role("Keeper", false, "canManageAnyUserRoomAccess", "canViewRoomDetails");
+        Http kim = a.as(a.user("Kim", keeper, "Contributor"));
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int kimId = a.invite(a.admin, room, "kim@acme.test", keeper);
+        long owner = a.org.adminId();
+        String path = a.base + "/rooms/" + room + "/users/" + owner + "/revoke_access";
+        String v1 = a.org.path() + "/resources/room/" + room + "/assignments/id:" + owner;
+        error(a.admin.post(path, Map.of()), 409, "ROOM_OWNER", "user " + owner, "room " + room, "owns");
+        error(kim.post(path, Map.of()), 409, "ROOM_OWNER");
+        error(a.admin.post(path, Map.of("revocationDate", "2999-01-01T00:00:00Z")), 409, "ROOM_OWNER");
+        Http.Res removed = node.service().delete(v1);
+        assertThat(removed.status()).as("%s", removed).isEqualTo(409);
+        assertThat(removed.get("code").stringValue()).isEqualTo("room_owner");
+        Http.Res ended = node.service().put(v1, Map.of("role_id", a.defaultAdminRole(),
+                "expires_at", "2999-01-01T00:00:00Z"));
+        assertThat(ended.status()).as("%s", ended).isEqualTo(409);
+        Http.Res cleared = node.service().delete(a.org.path() + "/resources/room/" + room + "/assignments");
+        assertThat(cleared.status()).as("%s", cleared).isEqualTo(409);
+        assertThat(a.allowed(owner, "canManageAnyUserRoomAccess", room)).isTrue();
+        assertThat(node.service().get(v1).json().has("expires_at")
+                && !node.service().get(v1).get("expires_at").isNull()).isFalse();
+        assertThat(a.admin.get(a.base + "/rooms/" + room + "/users").get("users"))
+                .extracting(u -> u.get("userId").longValue()).containsExactlyInAnyOrder(owner, (long) kimId);
+        assertThat(kim.post(a.base + "/rooms/" + room + "/users/" + kimId + "/revoke_access", Map.of()).status())
+                .as("anyone else's access is revoked as before").isEqualTo(204);
+    }
+
+    /**
      * A scheduled revocation is lifted only by who may restore access, whatever the route: through /v1, giving the
      * role again without an end (or a later one) is restoring access, as Rooms' restore_access is.
      */
