@@ -117,8 +117,8 @@ public final class ClassicHierarchy {
             }
             throw InvalidInputException.field("id", type + " " + id + " is not " + (COMPANY.equals(type)
                     ? "recorded yet: a v5 (classic) company is recorded with its first region (POST …/regions)"
-                    : (OFFICE.equals(type) ? "an " : "a ") + type + " of this v5 (classic) company: its hierarchy holds the company, its regions, "
-                    + "offices and rooms, each recorded when it is created"));
+                    : (OFFICE.equals(type) ? "an " : "a ") + type + " of this v5 (classic) company: its hierarchy "
+                    + "holds the company, its regions, offices and rooms, each recorded when it is created"));
         }
         if (unplace) {
             throw new ConflictException("classic_hierarchy", type + " " + id + " exists in this v5 (classic) company, "
@@ -144,8 +144,8 @@ public final class ClassicHierarchy {
     /** Where the company's records put an object; empty when there is no such object. */
     private static Optional<Spot> recorded(Handle h, long orgId, String type, String id) {
         if (COMPANY.equals(type)) {
-            boolean recorded = COMPANY_ID.equals(id) && h.createQuery("SELECT count(*) FROM resources WHERE org_id = :org "
-                            + "AND resource_type = :type AND resource_id = :id")
+            boolean recorded = COMPANY_ID.equals(id) && h.createQuery("SELECT count(*) FROM resources "
+                            + "WHERE org_id = :org AND resource_type = :type AND resource_id = :id")
                     .bind("org", orgId).bind("type", COMPANY).bind("id", COMPANY_ID).mapTo(Integer.class).one() > 0;
             return recorded ? Optional.of(new Spot(null, null)) : Optional.empty();
         }

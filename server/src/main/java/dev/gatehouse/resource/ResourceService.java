@@ -28,7 +28,8 @@ import org.jdbi.v3.core.Handle;
  * <p>Rules: the parent must be a recorded resource of the type's declared parent type (cycles cannot arise:
  * the model's parent types have none); a type without a parent type records resources at the top only; a resource
  * with children cannot be deleted (409); a model whose services keep where their objects lie refuses writes that
- * contradict them ({@link dev.gatehouse.assignment.AssignmentRules#requireMayPlace}); changing the hierarchy changes who may act, so it needs the model's
+ * contradict them ({@link dev.gatehouse.assignment.AssignmentRules#requireMayPlace}); changing the hierarchy
+ * changes who may act, so it needs the model's
  * {@code management.assignments} permission, like handing out roles; reading needs to see the resource (external
  * members: where they hold a role). Assignments do not depend on a record: deleting one leaves them. Thread-safe.
  */

@@ -45,8 +45,8 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       before and after it. External members (outsiders) need the model's member-management permission.</li>
  *   <li><b>Rooms exist and are seen</b> ({@link AssignmentRules}): a room role can be held only in a room that
  *       exists (no roles handed out for a future room id), and in a v5 company a role on a region or office only on
- *       one that exists, on the company only on {@code company/company}; a member sees a room when it holds a role in it or its
- *       company role has {@code autoAccessToRooms}; other rooms answer exactly like rooms that do not exist.</li>
+ *       one that exists, on the company only on {@code company/company}; a member sees a room when it holds a
+ *       role in it or its company role has {@code autoAccessToRooms}; other rooms answer exactly like rooms that do not exist.</li>
  *   <li><b>Room-role gates</b>: in a room, the caller's room role must grant {@code canAddUsersToRooms} to add
  *       someone, {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a
  *       role, {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to take one away;
