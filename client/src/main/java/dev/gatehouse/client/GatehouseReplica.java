@@ -2,6 +2,7 @@ package dev.gatehouse.client;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * An in-process replica of a Gatehouse deployment's decision state (docs/client.md, "The replica"): it loads a
@@ -26,7 +27,8 @@ import java.time.Duration;
  * heartbeats) and {@link #isStale()} whether that exceeds the configured bound — decide there whether to keep
  * answering or to fall back to the server. When the server can no longer serve the replica's position (history
  * pruned, or a change the replica cannot apply), it reloads a fresh snapshot and swaps it in at once
- * ({@link #resyncs()}). {@link Builder#build()} returns once the first snapshot is loaded, or throws.
+ * ({@link #resyncs()}). A key the server refuses (revoked while the replica follows) stops it for good
+ * ({@link #stoppedBy()}). {@link Builder#build()} returns once the first snapshot is loaded, or throws.
  *
  * <p>Unlike the server, a replica does not ask who may ask about whom: whoever holds its key (a service key or a
  * replica key) may read everything in its scope.
@@ -60,8 +62,19 @@ public interface GatehouseReplica extends AutoCloseable {
     /** How long since this replica last heard from the server (a change, a heartbeat or a snapshot). */
     Duration staleness();
 
-    /** Whether {@link #staleness()} exceeds the bound set with {@link Builder#staleAfter}. */
+    /**
+     * Whether {@link #staleness()} exceeds the bound set with {@link Builder#staleAfter}, or the following stopped for
+     * good ({@link #stoppedBy()}).
+     */
     boolean isStale();
+
+    /**
+     * Why this replica stopped following the server for good, if it did: the server refused its key — revoked
+     * ({@link UnauthenticatedException} {@code key_revoked}, announced on the open stream), unknown, or not one
+     * that may read the stream ({@link ForbiddenException}). It no longer reconnects; it answers from the last state
+     * it held, and {@link #isStale()} is true, so an application falling back to the server meets the same refusal.
+     */
+    Optional<GatehouseException> stoppedBy();
 
     /** How many times this replica reloaded a whole snapshot after its first (a resync). */
     long resyncs();

@@ -6,12 +6,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * {@code change} event, and notes every event (heartbeats too) as news. When the stream ends or fails it opens it
  * again from the revision held, waiting 100 ms doubling to the configured maximum between failed attempts (reset by
  * any event received). A 410 {@code resync_required} answer, a {@code resync} event or a change that cannot be
- * applied makes it load a fresh snapshot first. A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream
+ * applied makes it load a fresh snapshot first. A {@code revoked} event, or a 401 or 403 answer to the stream (its
+ * key revoked, or never one that may read it), stops the following for good: reconnecting could not succeed, and
+ * the replica calls itself stale from then on ({@link #stoppedBy()}). A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream
  * that brought no news for longer than the stale bound, since a connection can die without ending (a peer gone
  * without a FIN); the loop then reconnects. A snapshot is not watched for news (a large one is read for a while
  * before anything is heard) but bounded as a whole by the snapshot timeout, on the same thread.
@@ -44,6 +49,7 @@ final class ReplicaFollower implements GatehouseReplica {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final long FIRST_BACKOFF_MILLIS = 100;
+    private static final HttpHeaders EMPTY_HEADERS = HttpHeaders.of(Map.of(), (name, value) -> true);
 
     private final ReplicaSettings settings;
     private final ReplicaState state = new ReplicaState();
@@ -52,6 +58,8 @@ final class ReplicaFollower implements GatehouseReplica {
     private final ScheduledExecutorService watchdog;
     private final Thread follower;
     private volatile boolean closed;
+    /** Why the following stopped for good (the server refused the replica's key); null while it goes on. */
+    private volatile GatehouseException stoppedBy;
     /** The change stream being read, which the watchdog may close; null between connections. */
     private volatile InputStream stream;
     /** The snapshot being read, which the snapshot's deadline or {@link #close()} may close; null otherwise. */
@@ -224,6 +232,9 @@ final class ReplicaFollower implements GatehouseReplica {
                 }
             } catch (ReplicaState.ResyncNeeded e) {
                 resync = true;
+            } catch (UnauthenticatedException | ForbiddenException e) {
+                stoppedBy = e;
+                return;
             } catch (IOException | RuntimeException e) {
                 // a broken or refused connection: try again after the backoff
             } catch (InterruptedException e) {
@@ -291,6 +302,7 @@ final class ReplicaFollower implements GatehouseReplica {
         switch (event) {
             case "change" -> state.apply(Wire.MAPPER.readTree(data));
             case "resync" -> throw new ReplicaState.ResyncNeeded("the server asks for a resync: " + data, null);
+            case "revoked" -> throw Problem.of(401, EMPTY_HEADERS, data.getBytes(StandardCharsets.UTF_8)).exception();
             default -> {
                 // heartbeats are news and nothing more; unknown events from a newer server are ignored
             }
@@ -339,7 +351,12 @@ final class ReplicaFollower implements GatehouseReplica {
 
     @Override
     public boolean isStale() {
-        return staleness().compareTo(settings.staleAfter()) > 0;
+        return stoppedBy != null || staleness().compareTo(settings.staleAfter()) > 0;
+    }
+
+    @Override
+    public Optional<GatehouseException> stoppedBy() {
+        return Optional.ofNullable(stoppedBy);
     }
 
     @Override

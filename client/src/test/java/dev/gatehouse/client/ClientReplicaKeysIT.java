@@ -62,4 +62,33 @@ class ClientReplicaKeysIT {
                     () -> revoked.org(org).roles().list().toList())).isNotNull();
         }
     }
+
+    /**
+     * A replica whose key is revoked while it follows stops for good: the server ends its stream with a
+     * {@code revoked} event, and the replica stops reconnecting (each attempt could only meet a 401), says why and
+     * calls itself stale, so an application that falls back to the server on staleness meets the same refusal.
+     */
+    @Test
+    void aReplicaWhoseKeyIsRevoked_stopsFollowing_andSaysWhy() throws Exception {
+        long org = DocsOrg.create(gatehouse).organization().id();
+        IssuedKey issued = gatehouse.replicaKeys().issue("revoked while following", org);
+        try (GatehouseReplica replica = GatehouseReplica.builder().url(node.baseUrl()).key(issued.key()).org(org)
+                .maxBackoff(Duration.ofMillis(200)).build()) {
+            assertThat(replica.awaitRevision(node.appliedRevision(), Duration.ofSeconds(20))).isTrue();
+            assertThat(replica.stoppedBy()).isEmpty();
+            assertThat(replica.isStale()).isFalse();
+
+            gatehouse.replicaKeys().revoke(issued.id());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (replica.stoppedBy().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(replica.stoppedBy()).get().isInstanceOf(UnauthenticatedException.class)
+                    .extracting(e -> e.code()).isEqualTo("key_revoked");
+            assertThat(replica.isStale()).isTrue();
+            long reconnects = replica.reconnects();
+            Thread.sleep(1_000);
+            assertThat(replica.reconnects()).as("no more attempts").isEqualTo(reconnects);
+        }
+    }
 }
