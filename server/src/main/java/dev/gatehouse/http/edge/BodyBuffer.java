@@ -109,8 +109,11 @@ final class BodyBuffer extends Handler.Wrapper {
 
     /** The first content coding a request's body declares other than {@code identity}, or null. */
     private static String codingOtherThanIdentity(Request request) {
-        for (String value : request.getHeaders().getValuesList(HttpHeader.CONTENT_ENCODING)) {
-            for (String coding : value.split(",")) {
+        for (HttpField field : request.getHeaders()) {
+            if (field.getHeader() != HttpHeader.CONTENT_ENCODING) {
+                continue;
+            }
+            for (String coding : field.getValue().split(",")) {
                 String name = coding.strip();
                 if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
                     return name.length() > 40 ? name.substring(0, 40) : name;
