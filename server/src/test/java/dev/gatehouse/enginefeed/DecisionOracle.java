@@ -20,19 +20,20 @@ import java.util.TreeMap;
 final class DecisionOracle {
 
     /** The model's permissions, in its order (effective permissions are listed in it). */
-    static final List<String> PERMISSIONS = List.of("proj.view", "proj.edit", "doc.read", "doc.write", "admin",
-            "records.all");
+    static final List<String> PERMISSIONS = List.of("proj.view", "proj.edit", "doc.read", "doc.write", "doc.share",
+            "admin", "records.all");
     static final Map<String, Set<String>> SCOPES = Map.of(
             "proj.view", Set.of("organization", "area", "space", "project"),
             "proj.edit", Set.of("organization", "area", "space", "project"),
             "doc.read", Set.of("organization", "folder", "doc"),
             "doc.write", Set.of("organization", "folder", "doc"),
+            "doc.share", Set.of("folder", "doc"),
             "admin", Set.of("organization"),
             "records.all", Set.of("organization"));
     static final List<String> TYPES = List.of("area", "space", "project", "folder", "doc");
     static final Map<String, String> PARENT_TYPE = Map.of("space", "area", "project", "space", "doc", "folder");
     static final Set<String> INHERITS = Set.of("area", "project", "doc");
-    static final Set<String> GRANTABLE = Set.of("proj.edit", "doc.write", "admin");
+    static final List<String> GRANTABLE = List.of("proj.edit", "doc.write", "doc.share", "admin");
     static final String SEES_ALL = "records.all";
 
     record Role(long id, String name, boolean system, Set<String> permissions, boolean external, List<String> fields,
@@ -235,6 +236,63 @@ final class DecisionOracle {
         Map<Long, Held> here = assignments.get(place);
         if (here != null) {
             here.remove(memberId);
+        }
+    }
+
+    /** A copy to change for a what-if, sharing nothing mutable with this one. */
+    DecisionOracle copy() {
+        DecisionOracle copy = new DecisionOracle();
+        copy.roles.putAll(roles);
+        copy.members.putAll(members);
+        grants.forEach((m, g) -> copy.grants.put(m, Set.copyOf(g)));
+        copy.recorded.putAll(recorded);
+        assignments.forEach((place, held) -> copy.assignments.put(place, new HashMap<>(held)));
+        copy.managerRoleId = managerRoleId;
+        return copy;
+    }
+
+    /**
+     * What a change from this state to {@code after} does, as a preview lists it: per permission and place
+     * ({@code organization}, {@code resource type id}, {@code unassigned type}) the user ids gaining
+     * ({@code gains}) and losing ({@code losses}). A resource counts as its own place where the member's own or an
+     * ancestor's role decides there, before or after; elsewhere the company role decides, and its change is the
+     * {@code unassigned} effect of the type.
+     */
+    Map<String, Map<String, Set<String>>> effects(DecisionOracle after) {
+        Map<String, Map<String, Set<String>>> out = Map.of("gains", new TreeMap<>(), "losses", new TreeMap<>());
+        Set<Place> places = new LinkedHashSet<>(recorded.keySet());
+        places.addAll(after.recorded.keySet());
+        places.addAll(assignments.keySet());
+        places.addAll(after.assignments.keySet());
+        for (Member m : members.values()) {
+            for (String p : PERMISSIONS) {
+                if (SCOPES.get(p).contains("organization")) {
+                    effect(out, p, "organization", m.userId(), decide(m.id(), p, null).allowed(),
+                            after.decide(m.id(), p, null).allowed());
+                }
+                for (String type : INHERITS) {
+                    if (SCOPES.get(p).contains(type)) {
+                        effect(out, p, "unassigned " + type, m.userId(), allUnassigned(m.id(), p, type),
+                                after.allUnassigned(m.id(), p, type));
+                    }
+                }
+                for (Place place : places) {
+                    if (SCOPES.get(p).contains(place.type()) && (decidingAssignment(m.id(), place) != null
+                            || after.decidingAssignment(m.id(), place) != null)) {
+                        effect(out, p, "resource " + place.type() + " " + place.id(), m.userId(),
+                                decide(m.id(), p, place).allowed(), after.decide(m.id(), p, place).allowed());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void effect(Map<String, Map<String, Set<String>>> out, String permission, String where,
+                               String user, boolean before, boolean after) {
+        if (before != after) {
+            out.get(after ? "gains" : "losses").computeIfAbsent(permission + " @ " + where,
+                    k -> new java.util.TreeSet<>()).add(user);
         }
     }
 

@@ -24,14 +24,18 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Randomized differential test of the decision routes: a seeded random sequence of writes through the native API
@@ -84,6 +88,48 @@ class DecisionOracleIT {
     @MethodSource("seeds")
     void randomWrites_everyDecisionAgreesWithTheDocumentedSemantics(long seed) {
         new Run(seed).run();
+    }
+
+    /**
+     * doc.share's scopes are folder and doc, not organization: like a check on a type outside its scopes, one without
+     * a resource is refused, and the organization-wide effective permissions and previews leave it out — while on a
+     * doc (which inherits the company role) the company role still grants it.
+     */
+    @Test
+    void aPermissionScopedToResourcesOnly_isRefusedWithoutAResource_andNeverListedOrganizationWide() {
+        Fixtures.Org org = fx.org("oracle");
+        Http api = node.service();
+        long sharer = fx.role(org, Map.of("name", "Sharer", "permissions", List.of("doc.read", "doc.share"),
+                "visibility", Map.of("user_field_ids", List.of("owner_id"), "unassigned", "require_assignment")));
+        long member = fx.member(org, "sue", sharer);
+
+        Http.Res orgWide = api.post(org.path() + "/check", Map.of("member_id", member, "permission", "doc.share"));
+        assertThat(orgWide.status()).as(orgWide.toString()).isEqualTo(400);
+        assertThat(orgWide.get("code").stringValue()).isEqualTo("permission_not_applicable");
+        assertThat(orgWide.json().at("/errors/permission").stringValue()).contains("organization-wide");
+        JsonNode batch = api.post(org.path() + "/check/batch", Map.of("checks", List.of(
+                Map.of("member_id", member, "permission", "doc.share"),
+                Map.of("member_id", member, "permission", "doc.share", "resource", Map.of("type", "doc", "id", "d1")))))
+                .json().get("results");
+        assertThat(batch.get(0).at("/error/code").stringValue()).isEqualTo("permission_not_applicable");
+        assertThat(batch.get(1).get("allowed").booleanValue()).as("a doc inherits the company role").isTrue();
+        assertThat(api.post(org.path() + "/lookup/members", Map.of("permission", "doc.share")).status()).isEqualTo(400);
+        assertThat(api.post(org.path() + "/lookup/members", Map.of("permission", "doc.share", "resource",
+                Map.of("type", "doc", "id", "d1"))).json().get("items").toString()).contains("\"sue\"");
+
+        assertThat(api.get(org.path() + "/members/" + member + "/permissions").json().get("permissions"))
+                .extracting(JsonNode::stringValue).containsExactly("doc.read");
+        assertThat(api.get(org.path() + "/members/" + member + "/permissions?resource_type=doc&resource_id=d1").json()
+                .get("permissions")).extracting(JsonNode::stringValue).containsExactly("doc.read", "doc.share");
+
+        Http.Res preview = api.post(org.path() + "/preview", Map.of("member", Map.of("member_id", member,
+                "status", "deactivated")));
+        assertThat(preview.status()).as(preview.toString()).isEqualTo(200);
+        List<String> lost = new ArrayList<>();
+        preview.get("losses").forEach(e -> lost.add(e.get("permission").stringValue() + " @ "
+                + e.at("/where/scope").stringValue()));
+        assertThat(lost).contains("doc.share @ unassigned", "doc.read @ organization")
+                .doesNotContain("doc.share @ organization");
     }
 
     /** One seed's sequence: the organization, the oracle's state and the log of writes made. */
@@ -215,7 +261,7 @@ class DecisionOracleIT {
         void createRole() {
             boolean external = random.nextInt(4) == 0;
             Set<String> permissions = randomPermissions(external
-                    ? List.of("proj.view", "proj.edit", "doc.read", "doc.write")
+                    ? List.of("proj.view", "proj.edit", "doc.read", "doc.write", "doc.share")
                     : DecisionOracle.PERMISSIONS);
             List<String> fields = randomFields(permissions);
             boolean allowUnassigned = random.nextBoolean();
@@ -240,7 +286,7 @@ class DecisionOracleIT {
             boolean flip = random.nextInt(6) == 0;
             boolean external = flip != role.external();
             Set<String> permissions = randomPermissions(external
-                    ? List.of("proj.view", "proj.edit", "doc.read", "doc.write")
+                    ? List.of("proj.view", "proj.edit", "doc.read", "doc.write", "doc.share")
                     : DecisionOracle.PERMISSIONS);
             List<String> fields = randomFields(permissions);
             boolean allowUnassigned = random.nextBoolean();
@@ -326,6 +372,13 @@ class DecisionOracleIT {
                 body.put("status", status);
             }
             String what = "change member " + m.userId() + " " + body;
+            if (!m.external() && !toExternalRole && random.nextInt(3) == 0) {
+                DecisionOracle after = oracle.copy();
+                after.members.put(m.id(), m.with(role.id(), status));
+                Map<String, Object> change = new HashMap<>(body);
+                change.put("member_id", m.id());
+                preview(Map.of("member", change), after, "preview " + what);
+            }
             Http.Res res = api.patch(org.path() + "/members/" + m.id(), body);
             if (m.external() || toExternalRole) {
                 expectRefused(res, what + " (an external member, or an external role as company role)");
@@ -496,6 +549,14 @@ class DecisionOracleIT {
                 body.put("expires_at", end.toString());
             }
             String what = "assign " + m.userId() + " role " + role.id() + " on " + place + " until " + end;
+            if (!(m.external() && !externalRole) && random.nextInt(3) == 0) {
+                DecisionOracle after = oracle.copy();
+                after.assignments.computeIfAbsent(place, p -> new HashMap<>()).put(m.id(), new Held(role.id(), end));
+                Map<String, Object> change = new HashMap<>(body);
+                change.put("resource", Map.of("type", place.type(), "id", place.id()));
+                change.put("member_id", m.id());
+                preview(Map.of("assignment", change), after, "preview " + what);
+            }
             Http.Res res = api.put(org.path() + "/resources/" + place.type() + "/" + place.id() + "/assignments/"
                     + m.id(), body);
             if (m.external() && !externalRole) {
@@ -516,6 +577,14 @@ class DecisionOracleIT {
             Object[] pick = held.get(random.nextInt(held.size()));
             Place place = (Place) pick[0];
             long member = (Long) pick[1];
+            if (random.nextInt(3) == 0) {
+                DecisionOracle after = oracle.copy();
+                after.unassign(place, member);
+                Map<String, Object> change = new HashMap<>(Map.of("resource", Map.of("type", place.type(), "id",
+                        place.id()), "member_id", member));
+                change.put("role_id", null);
+                preview(Map.of("assignment", change), after, "preview unassign " + member + " on " + place);
+            }
             expect(api.delete(org.path() + "/resources/" + place.type() + "/" + place.id() + "/assignments/"
                     + member), 204, "unassign " + member + " on " + place);
             oracle.unassign(place, member);
@@ -526,7 +595,7 @@ class DecisionOracleIT {
             if (m == null) {
                 return;
             }
-            Set<String> permissions = randomPermissions(List.of("proj.edit", "doc.write", "admin"));
+            Set<String> permissions = randomPermissions(DecisionOracle.GRANTABLE);
             String what = "grants of " + m.userId() + " := " + permissions;
             Http.Res res = api.put(org.path() + "/members/" + m.id() + "/grants",
                     Map.of("permissions", List.copyOf(permissions)));
@@ -540,6 +609,38 @@ class DecisionOracleIT {
                 return;
             }
             oracle.grants.put(m.id(), permissions);
+        }
+
+        /** Asks for a preview of a change and compares what it lists with the oracle's state before and after. */
+        void preview(Map<String, Object> change, DecisionOracle after, String what) {
+            Map<String, Object> body = new HashMap<>(change);
+            body.put("all", true);
+            Http.Res res = api.post(org.path() + "/preview", body);
+            logWrite(what + " -> " + res.status());
+            if (res.status() != 200) {
+                fail(what + ": " + res);
+            }
+            Map<String, Map<String, Set<String>>> expected = oracle.effects(after);
+            for (String side : List.of("gains", "losses")) {
+                Map<String, Set<String>> server = new java.util.TreeMap<>();
+                Set<String> distinct = new TreeSet<>();
+                for (JsonNode effect : res.get(side)) {
+                    JsonNode where = effect.get("where");
+                    String scope = where.get("scope").stringValue();
+                    String key = effect.get("permission").stringValue() + " @ " + scope
+                            + (where.has("type") ? " " + where.get("type").stringValue() : "")
+                            + (where.has("id") ? " " + where.get("id").stringValue() : "");
+                    Set<String> users = new TreeSet<>();
+                    effect.get("members").get("items").forEach(n -> users.add(n.get("user_id").stringValue()));
+                    agree(what + ": " + side + " " + key + " count", effect.get("members").get("count").intValue(),
+                            users.size());
+                    server.put(key, users);
+                    distinct.addAll(users);
+                }
+                agree(what + ": " + side, server, expected.get(side));
+                agree(what + ": members_" + (side.equals("gains") ? "gaining" : "losing"),
+                        res.get(side.equals("gains") ? "members_gaining" : "members_losing").intValue(), distinct.size());
+            }
         }
 
         /** Removes every role on one resource, or every role of one member, in one request. */
@@ -568,11 +669,14 @@ class DecisionOracleIT {
          */
         void importLines() {
             StringBuilder body = new StringBuilder();
-            List<Runnable> effects = new ArrayList<>();
+            // each line is judged by the state the lines before it leave: a what-if copy follows them
+            DecisionOracle work = oracle.copy();
+            List<Consumer<DecisionOracle>> effects = new ArrayList<>();
             int lines = 1 + random.nextInt(6);
             for (int i = 0; i < lines; i++) {
-                Member m = randomMember();
-                int kind = random.nextInt(10);
+                Member picked = randomMember();
+                Member m = picked == null ? null : work.members.get(picked.id());
+                int kind = random.nextInt(14);
                 if (m != null && kind < 6) {
                     Role role = randomRole(m.external() || random.nextInt(5) == 0);
                     if (role == null || (m.external() && !role.external())) {
@@ -587,10 +691,10 @@ class DecisionOracleIT {
                         line.put("expires_at", end.toString());
                     }
                     body.append(Json.writeString(line)).append('\n');
-                    effects.add(() -> oracle.assignments.computeIfAbsent(place, p -> new HashMap<>())
+                    line(effects, work, o -> o.assignments.computeIfAbsent(place, p -> new HashMap<>())
                             .put(m.id(), new Held(role.id(), end)));
                 } else if (m != null && kind < 8) {
-                    List<Place> held = oracle.assignments.entrySet().stream()
+                    List<Place> held = work.assignments.entrySet().stream()
                             .filter(e -> e.getValue().containsKey(m.id())).map(Map.Entry::getKey).toList();
                     if (held.isEmpty()) {
                         continue;
@@ -598,23 +702,52 @@ class DecisionOracleIT {
                     Place place = held.get(random.nextInt(held.size()));
                     body.append(Json.writeString(Map.of("type", "assignment", "op", "delete", "resource",
                             Map.of("type", place.type(), "id", place.id()), "user_id", m.userId()))).append('\n');
-                    effects.add(() -> oracle.unassign(place, m.id()));
-                } else if (m != null && kind < 9 && oracle.grantsCount(m)) {
-                    Set<String> permissions = randomPermissions(List.of("proj.edit", "doc.write", "admin"));
+                    line(effects, work, o -> o.unassign(place, m.id()));
+                } else if (m != null && kind < 9 && work.grantsCount(m)) {
+                    Set<String> permissions = randomPermissions(DecisionOracle.GRANTABLE);
                     body.append(Json.writeString(Map.of("type", "grants", "user_id", m.userId(), "permissions",
                             List.copyOf(permissions)))).append('\n');
-                    effects.add(() -> oracle.grants.put(m.id(), permissions));
-                } else if (kind == 9) {
+                    line(effects, work, o -> o.grants.put(m.id(), permissions));
+                } else if (m != null && kind == 10 && !m.external()) {
+                    Role role = randomRole(false);
+                    String status = m.status().equals("invited") ? (random.nextBoolean() ? "invited" : "active")
+                            : random.nextBoolean() ? "active" : "deactivated";
+                    body.append(Json.writeString(Map.of("type", "member", "user_id", m.userId(), "email",
+                            m.userId() + "@example.com", "role_id", role.id(), "status", status))).append('\n');
+                    line(effects, work, o -> o.members.put(m.id(), o.members.get(m.id()).with(role.id(), status)));
+                } else if (m != null && kind == 11 && !m.external() && random.nextInt(3) == 0) {
+                    body.append(Json.writeString(Map.of("type", "member", "op", "delete", "user_id", m.userId())))
+                            .append('\n');
+                    line(effects, work, o -> o.removeMember(m.id()));
+                    groupMembers.values().forEach(g -> g.remove(m.id()));
+                    removedUsers.add(m.userId());
+                    break;
+                } else if (kind == 12) {
+                    Role role = customRole();
+                    if (role == null) {
+                        continue;
+                    }
+                    Set<String> permissions = randomPermissions(role.external()
+                            ? List.of("proj.view", "proj.edit", "doc.read", "doc.write", "doc.share") : DecisionOracle.PERMISSIONS);
+                    List<String> fields = randomFields(permissions);
+                    boolean allowUnassigned = random.nextBoolean();
+                    Map<String, Object> line = roleBody(permissions, role.external(), fields, allowUnassigned);
+                    line.put("type", "role");
+                    line.put("name", role.name());
+                    body.append(Json.writeString(line)).append('\n');
+                    line(effects, work, o -> o.roles.put(role.id(), new Role(role.id(), role.name(), false, permissions,
+                            role.external(), fields, allowUnassigned)));
+                } else if (kind == 9 || kind == 13) {
                     Place place = randomPlace();
                     String parentType = DecisionOracle.PARENT_TYPE.get(place.type());
-                    List<Place> parents = oracle.recorded.keySet().stream()
+                    List<Place> parents = work.recorded.keySet().stream()
                             .filter(p -> p.type().equals(parentType)).toList();
                     Place parent = parents.isEmpty() ? null : parents.get(random.nextInt(parents.size()));
                     Map<String, Object> line = new HashMap<>(Map.of("type", "resource", "resource",
                             Map.of("type", place.type(), "id", place.id())));
                     line.put("parent", parent == null ? null : Map.of("type", parent.type(), "id", parent.id()));
                     body.append(Json.writeString(line)).append('\n');
-                    effects.add(() -> oracle.recorded.put(place, parent));
+                    line(effects, work, o -> o.recorded.put(place, parent));
                 }
             }
             if (body.isEmpty()) {
@@ -622,7 +755,14 @@ class DecisionOracleIT {
             }
             Http.Res res = api.raw("POST", org.path() + "/import", body.toString(), "application/x-ndjson");
             expect(res, 200, "import\n    " + body.toString().strip().replace("\n", "\n    "));
-            effects.forEach(Runnable::run);
+            effects.forEach(effect -> effect.accept(oracle));
+        }
+
+        /** One import line's effect: applied to the what-if copy now, to the oracle once the import commits. */
+        static void line(List<Consumer<DecisionOracle>> effects, DecisionOracle work,
+                         Consumer<DecisionOracle> effect) {
+            effect.accept(work);
+            effects.add(effect);
         }
 
         void advanceClock() {
@@ -743,6 +883,15 @@ class DecisionOracleIT {
             Http.Res check = reader.post(org.path() + "/check", body);
             compare("single check " + m.userId() + " " + single[1] + " on " + single[2], check.json(),
                     oracle.decide(m.id(), (String) single[1], (Place) single[2]));
+
+            Place somewhere = random.nextBoolean() ? null : randomPlace();
+            List<String> outOfScope = DecisionOracle.PERMISSIONS.stream()
+                    .filter(p -> !permissionsOn(somewhere).contains(p)).toList();
+            String notHere = outOfScope.get(random.nextInt(outOfScope.size()));
+            Http.Res refused = reader.post(org.path() + "/check", checkBody(m.id(), notHere, somewhere));
+            if (refused.status() != 400) {
+                fail("check of " + notHere + " on " + somewhere + ", outside its scopes: expected 400, got " + refused);
+            }
 
             List<Member> all = List.copyOf(oracle.members.values());
             Member who = all.get(random.nextInt(all.size()));
