@@ -24,7 +24,7 @@ final class DecisionOracle {
             "admin", "records.all");
     static final Map<String, Set<String>> SCOPES = Map.of(
             "proj.view", Set.of("organization", "area", "space", "project"),
-            "proj.edit", Set.of("organization", "area", "space", "project"),
+            "proj.edit", Set.of("organization", "project"),
             "doc.read", Set.of("organization", "folder", "doc"),
             "doc.write", Set.of("organization", "folder", "doc"),
             "doc.share", Set.of("folder", "doc"),

@@ -835,7 +835,8 @@ class DecisionOracleIT {
         }
 
         Map<String, Object> checkBody(long member, String permission, Place place) {
-            Map<String, Object> body = new HashMap<>(Map.of("permission", permission, "explain", true));
+            // without explain a check takes the engine's fast path, with it the explaining one: both are compared
+            Map<String, Object> body = new HashMap<>(Map.of("permission", permission, "explain", random.nextBoolean()));
             if (random.nextBoolean()) {
                 body.put("member_id", member);
             } else {
@@ -910,7 +911,7 @@ class DecisionOracleIT {
             agree(what + ": allowed", answer.get("allowed").booleanValue(), expected.allowed());
             JsonNode explanation = answer.get("explanation");
             if (explanation == null || explanation.isNull()) {
-                fail(what + ": no explanation in " + answer);
+                return;
             }
             agree(what + ": path", explanation.get("path").stringValue(), expected.path());
             JsonNode role = explanation.get("role_id");
