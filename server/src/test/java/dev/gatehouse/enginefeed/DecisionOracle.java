@@ -239,6 +239,12 @@ final class DecisionOracle {
         }
     }
 
+    /** How many active members may manage roles (the model's {@code admin}), by company role or grant. */
+    long roleManagers() {
+        return members.values().stream().filter(m -> m.active() && !m.external()
+                && companyPermissions(m).contains("admin")).count();
+    }
+
     /** A copy to change for a what-if, sharing nothing mutable with this one. */
     DecisionOracle copy() {
         DecisionOracle copy = new DecisionOracle();

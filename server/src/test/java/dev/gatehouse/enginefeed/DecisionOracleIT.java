@@ -41,12 +41,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Randomized differential test of the decision routes: a seeded random sequence of writes through the native API
  * (roles created, changed and deleted; members added, invited, accepted, moved, deactivated, reactivated and
  * removed; groups; resources placed and moved in two hierarchies; assignments, time-bound ones among them, ended by
- * moving the node's clock; per-member grants), and after every write the server's answers — check, check/batch with
- * explanations, effective permissions, both lookups, the visibility filter and check — compared with
+ * moving the node's clock; per-member grants; bulk-import lines), and after every write the server's answers —
+ * check and check/batch (with and without explanations), effective permissions, both lookups, the visibility
+ * filter and check, and now and then a preview of the write about to be made — compared with
  * {@link DecisionOracle}, the documented semantics written out plainly. The answers come in turn from the writing
  * node and from a second node following its changes, and at the end of each sequence from a node whose engine was
- * rebuilt from the tables. Each seed runs in an organization of its
- * own; a failure names the seed and the writes that led there. Rerun one seed with
+ * rebuilt from the tables. Writes the documents refuse (an internal role for an external member, deleting a held
+ * role, leaving nobody able to manage roles, …) are expected refused and change nothing. Each seed runs in an
+ * organization of its own; a failure names the seed and the writes that led there. Rerun one seed with
  * {@code -Dgatehouse.oracle.seed=N} (and {@code -Dgatehouse.oracle.steps=N}); explore with
  * {@code -Dgatehouse.oracle.seeds=N} (seeds 1 to N).
  */
@@ -144,6 +146,8 @@ class DecisionOracleIT {
         Http reader = api;
         final List<Long> groups = new ArrayList<>();
         final List<String> removedUsers = new ArrayList<>();
+        /** Whether the import being built has a line that leaves nobody able to manage roles. */
+        boolean strandsRoles;
         final Map<Long, Set<Long>> groupMembers = new HashMap<>();
         long revision;
         int counter;
@@ -301,6 +305,10 @@ class DecisionOracleIT {
                 expectRefused(res, what + " (held by members it would no longer fit)");
                 return;
             }
+            if (lastRoleManager(o -> o.roles.put(role.id(), new Role(role.id(), role.name(), false, permissions,
+                    external, fields, allowUnassigned)), res, what)) {
+                return;
+            }
             if (!flip || !oracle.roleHeld(role.id())) {
                 expect(res, 200, what);
             } else if (res.status() != 200) {
@@ -355,8 +363,36 @@ class DecisionOracleIT {
             return others.isEmpty() ? null : others.get(random.nextInt(others.size()));
         }
 
+        /** Any member, the organization's first admin now and then. */
+        Member anyMember() {
+            Member admin = oracle.members.get(org.adminId());
+            return admin != null && random.nextInt(6) == 0 ? admin : randomMember();
+        }
+
+        /**
+         * Whether the change would leave nobody active able to manage roles: the write must then be refused
+         * (409 {@code last_role_manager}), and {@code true} is returned once that is checked.
+         */
+        boolean lastRoleManager(Consumer<DecisionOracle> change, Http.Res res, String what) {
+            DecisionOracle after = oracle.copy();
+            change.accept(after);
+            if (oracle.roleManagers() == 0 || after.roleManagers() > 0) {
+                return false;
+            }
+            expectLastRoleManager(res, what);
+            return true;
+        }
+
+        void expectLastRoleManager(Http.Res res, String what) {
+            logWrite(what + " -> " + res.status());
+            if (res.status() != 409 || !"last_role_manager".equals(res.get("code").stringValue())) {
+                fail("write " + what + " leaves nobody able to manage roles: expected 409 last_role_manager, got "
+                        + res);
+            }
+        }
+
         void moveMember() {
-            Member m = randomMember();
+            Member m = anyMember();
             if (m == null) {
                 return;
             }
@@ -372,9 +408,10 @@ class DecisionOracleIT {
                 body.put("status", status);
             }
             String what = "change member " + m.userId() + " " + body;
-            if (!m.external() && !toExternalRole && random.nextInt(3) == 0) {
-                DecisionOracle after = oracle.copy();
-                after.members.put(m.id(), m.with(role.id(), status));
+            DecisionOracle after = oracle.copy();
+            after.members.put(m.id(), m.with(role.id(), status));
+            boolean strands = oracle.roleManagers() > 0 && after.roleManagers() == 0;
+            if (!m.external() && !toExternalRole && !strands && random.nextInt(3) == 0) {
                 Map<String, Object> change = new HashMap<>(body);
                 change.put("member_id", m.id());
                 preview(Map.of("member", change), after, "preview " + what);
@@ -382,6 +419,10 @@ class DecisionOracleIT {
             Http.Res res = api.patch(org.path() + "/members/" + m.id(), body);
             if (m.external() || toExternalRole) {
                 expectRefused(res, what + " (an external member, or an external role as company role)");
+                return;
+            }
+            String newStatus = status;
+            if (lastRoleManager(o -> o.members.put(m.id(), m.with(role.id(), newStatus)), res, what)) {
                 return;
             }
             expect(res, 200, what);
@@ -430,14 +471,19 @@ class DecisionOracleIT {
         }
 
         void changeStatus() {
-            Member m = randomMember();
+            Member m = anyMember();
             if (m == null) {
                 return;
             }
             String path = org.path() + "/members/" + m.id();
             switch (m.status()) {
                 case "active" -> {
-                    expect(api.patch(path, Map.of("status", "deactivated")), 200, "deactivate " + m.userId());
+                    Http.Res res = api.patch(path, Map.of("status", "deactivated"));
+                    if (lastRoleManager(o -> o.members.put(m.id(), m.with(m.roleId(), "deactivated")), res,
+                            "deactivate " + m.userId())) {
+                        return;
+                    }
+                    expect(res, 200, "deactivate " + m.userId());
                     oracle.members.put(m.id(), m.with(m.roleId(), "deactivated"));
                 }
                 case "invited" -> {
@@ -460,11 +506,15 @@ class DecisionOracleIT {
         }
 
         void removeMember() {
-            Member m = randomMember();
+            Member m = anyMember();
             if (m == null) {
                 return;
             }
-            expect(api.delete(org.path() + "/members/" + m.id()), 204, "remove member " + m.userId());
+            Http.Res res = api.delete(org.path() + "/members/" + m.id());
+            if (lastRoleManager(o -> o.removeMember(m.id()), res, "remove member " + m.userId())) {
+                return;
+            }
+            expect(res, 204, "remove member " + m.userId());
             oracle.removeMember(m.id());
             removedUsers.add(m.userId());
             groupMembers.values().forEach(s -> s.remove(m.id()));
@@ -591,7 +641,7 @@ class DecisionOracleIT {
         }
 
         void putGrants() {
-            Member m = randomMember();
+            Member m = anyMember();
             if (m == null) {
                 return;
             }
@@ -600,6 +650,9 @@ class DecisionOracleIT {
             Http.Res res = api.put(org.path() + "/members/" + m.id() + "/grants",
                     Map.of("permissions", List.copyOf(permissions)));
             if (oracle.grantsCount(m)) {
+                if (lastRoleManager(o -> o.grants.put(m.id(), permissions), res, what)) {
+                    return;
+                }
                 expect(res, 200, what);
             } else if (!permissions.isEmpty()) {
                 expectRefused(res, what + " (a member whose role takes no grants)");
@@ -671,6 +724,7 @@ class DecisionOracleIT {
             StringBuilder body = new StringBuilder();
             // each line is judged by the state the lines before it leave: a what-if copy follows them
             DecisionOracle work = oracle.copy();
+            strandsRoles = false;
             List<Consumer<DecisionOracle>> effects = new ArrayList<>();
             int lines = 1 + random.nextInt(6);
             for (int i = 0; i < lines; i++) {
@@ -719,8 +773,10 @@ class DecisionOracleIT {
                     body.append(Json.writeString(Map.of("type", "member", "op", "delete", "user_id", m.userId())))
                             .append('\n');
                     line(effects, work, o -> o.removeMember(m.id()));
-                    groupMembers.values().forEach(g -> g.remove(m.id()));
-                    removedUsers.add(m.userId());
+                    effects.add(o -> {
+                        groupMembers.values().forEach(g -> g.remove(m.id()));
+                        removedUsers.add(m.userId());
+                    });
                     break;
                 } else if (kind == 12) {
                     Role role = customRole();
@@ -754,15 +810,22 @@ class DecisionOracleIT {
                 return;
             }
             Http.Res res = api.raw("POST", org.path() + "/import", body.toString(), "application/x-ndjson");
+            if (strandsRoles) {
+                expectLastRoleManager(res, "import\n    " + body.toString().strip());
+                return;
+            }
             expect(res, 200, "import\n    " + body.toString().strip().replace("\n", "\n    "));
             effects.forEach(effect -> effect.accept(oracle));
         }
 
-        /** One import line's effect: applied to the what-if copy now, to the oracle once the import commits. */
-        static void line(List<Consumer<DecisionOracle>> effects, DecisionOracle work,
-                         Consumer<DecisionOracle> effect) {
+        /**
+         * One import line's effect: applied to the what-if copy now (noting when it leaves nobody able to manage
+         * roles), to the oracle once the import commits.
+         */
+        void line(List<Consumer<DecisionOracle>> effects, DecisionOracle work, Consumer<DecisionOracle> effect) {
             effect.accept(work);
             effects.add(effect);
+            strandsRoles |= oracle.roleManagers() > 0 && work.roleManagers() == 0;
         }
 
         void advanceClock() {
