@@ -27,6 +27,7 @@ public final class Catalog {
     private final Map<String, Integer> numbers;
     private final MemberGrants grants;
     private final long[] grantableBits;
+    private final long[] organizationWideBits;
 
     /** A catalog without per-member grants. */
     public Catalog(String id, List<Permission> permissions, List<ResourceType> resourceTypes) {
@@ -73,6 +74,8 @@ public final class Catalog {
             }
         }
         this.grantableBits = bits(List.copyOf(grants.permissions()));
+        this.organizationWideBits = bits(this.permissions.stream().filter(Permission::organizationWide)
+                .map(Permission::key).toList());
     }
 
     /**
@@ -97,12 +100,20 @@ public final class Catalog {
     /**
      * One permission of the catalog.
      *
-     * @param resourceTypes the resource types on which it applies (a check on any other type is refused)
+     * @param resourceTypes    the resource types on which it applies (a check on any other type is refused)
+     * @param organizationWide whether it applies organization-wide, without a resource (the model's
+     *                         {@code organization} scope); when not, a check without a resource is refused and the
+     *                         member's organization-wide permissions never list it
      */
-    public record Permission(String key, Set<String> resourceTypes) {
+    public record Permission(String key, Set<String> resourceTypes, boolean organizationWide) {
         public Permission {
             Objects.requireNonNull(key, "key");
             resourceTypes = Set.copyOf(resourceTypes);
+        }
+
+        /** A permission that applies organization-wide and on {@code resourceTypes}. */
+        public Permission(String key, Set<String> resourceTypes) {
+            this(key, resourceTypes, true);
         }
     }
 
@@ -184,6 +195,20 @@ public final class Catalog {
             bits[word] &= grantableBits[word];
         }
         return bits;
+    }
+
+    /** Whether the permission of this number applies organization-wide (without a resource). */
+    boolean organizationWide(int permission) {
+        return permissions.get(permission).organizationWide();
+    }
+
+    /** Those of {@code bits} that apply organization-wide. */
+    long[] organizationWideOf(long[] bits) {
+        long[] out = new long[organizationWideBits.length];
+        for (int word = 0; word < out.length && word < bits.length; word++) {
+            out[word] = bits[word] & organizationWideBits[word];
+        }
+        return out;
     }
 
     /** The number of a permission, or -1 when the catalog has no such permission. */

@@ -91,8 +91,11 @@ public abstract sealed class EngineException extends RuntimeException {
         private final String permission;
         private final String resourceType;
 
+        /** {@code resourceType} null: the permission does not apply organization-wide, without a resource. */
         PermissionNotApplicable(String permission, String resourceType) {
-            super("permission \"" + permission + "\" does not apply to resource type \"" + resourceType + "\"");
+            super(resourceType == null
+                    ? "permission \"" + permission + "\" does not apply organization-wide: ask it on a resource"
+                    : "permission \"" + permission + "\" does not apply to resource type \"" + resourceType + "\"");
             this.permission = permission;
             this.resourceType = resourceType;
         }

@@ -32,7 +32,7 @@ final class EngineReader implements DecisionEngine {
         OrgState org = state.org(orgId);
         if (resourceType == null) {
             long member = EngineState.member(org, memberId);
-            int p = EngineState.permission(org, permission);
+            int p = EngineState.organizationWidePermission(org, permission);
             return DecidingRole.allows(org, memberId, member, DecidingRole.of(memberId, member, null, null), p);
         }
         // The member's role on the resource first: it does not depend on the member's word, so the processor
@@ -52,7 +52,8 @@ final class EngineReader implements DecisionEngine {
         long at = state.revision;
         OrgState org = state.org(orgId);
         long member = EngineState.member(org, memberId);
-        int p = EngineState.permission(org, permission);
+        int p = resourceType == null ? EngineState.organizationWidePermission(org, permission)
+                : EngineState.permission(org, permission);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, p);
         DecidingRole.Source source = new DecidingRole.Source();
         long decided = DecidingRole.of(memberId, member, index, resourceId, source);
@@ -107,8 +108,8 @@ final class EngineReader implements DecisionEngine {
         if (bits == null) {
             return List.of();
         }
-        // on a resource, only what applies there: a check of any other permission there is refused
-        return org.catalog.keys(index == null ? bits : index.applicableOf(bits));
+        // only what applies where asked: a check of any other permission there is refused
+        return org.catalog.keys(index == null ? org.catalog.organizationWideOf(bits) : index.applicableOf(bits));
     }
 
     @Override
@@ -153,7 +154,8 @@ final class EngineReader implements DecisionEngine {
     public Page<Long> lookupMembers(long orgId, String permission, String resourceType, String resourceId,
                                     Long cursor, int limit) {
         OrgState org = state.org(orgId);
-        int p = EngineState.permission(org, permission);
+        int p = resourceType == null ? EngineState.organizationWidePermission(org, permission)
+                : EngineState.permission(org, permission);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, p);
         return Lookups.members(org, p, index, resourceId, cursor == null ? 0L : cursor, limit);
     }

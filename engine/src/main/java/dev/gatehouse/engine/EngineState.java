@@ -48,6 +48,15 @@ final class EngineState {
         return number;
     }
 
+    /** The number of a permission asked without a resource, which must apply organization-wide. */
+    static int organizationWidePermission(OrgState org, String permission) {
+        int number = permission(org, permission);
+        if (!org.catalog.organizationWide(number)) {
+            throw new EngineException.PermissionNotApplicable(permission, null);
+        }
+        return number;
+    }
+
     /** The index of a resource type; a permission ({@code >= 0}, else unchecked) must apply on that type. */
     static ResourceIndex resourceIndex(OrgState org, String resourceType, int permission) {
         ResourceIndex index = org.resources.get(resourceType);

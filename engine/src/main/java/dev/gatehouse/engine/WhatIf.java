@@ -217,7 +217,7 @@ final class WhatIf {
         }
         if (where.organizationWide()) {
             long[] bits = DecidingRole.bits(org, memberId, member, DecidingRole.of(memberId, member, null, null));
-            return bits == null ? new long[0] : bits;
+            return bits == null ? new long[0] : org.catalog.organizationWideOf(bits);
         }
         ResourceIndex index = org.resources.get(where.resourceType());
         long[] bits = DecidingRole.bits(org, memberId, member, DecidingRole.of(memberId, member, index,

@@ -45,7 +45,8 @@ final class EngineEdge implements DecisionEngine {
         }
         if (e instanceof EngineException.PermissionNotApplicable n) {
             return new InvalidInputException("permission_not_applicable", e.getMessage(),
-                    Map.of("permission", "does not apply to " + n.resourceType()), e);
+                    Map.of("permission", n.resourceType() == null ? "does not apply organization-wide"
+                            : "does not apply to " + n.resourceType()), e);
         }
         // Only writes name catalogs; they never pass this edge.
         throw new IllegalStateException("the engine refused a read: " + e.getMessage(), e);

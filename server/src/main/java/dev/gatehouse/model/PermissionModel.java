@@ -70,7 +70,8 @@ public final class PermissionModel {
         this.resourceTypesByKey = Map.copyOf(types);
         this.catalog = new Catalog(id,
                 this.permissions.stream().map(p -> new Catalog.Permission(p.key(), p.scopes().stream()
-                        .filter(scope -> !scope.equals(ORGANIZATION_SCOPE)).collect(Collectors.toSet()))).toList(),
+                        .filter(scope -> !scope.equals(ORGANIZATION_SCOPE)).collect(Collectors.toSet()),
+                        p.appliesTo(ORGANIZATION_SCOPE))).toList(),
                 this.resourceTypes.stream().map(t -> new Catalog.ResourceType(t.key(), t.inheritsCompanyRole(),
                         t.parentType()))
                         .toList(),

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>An operation is an object with a {@code type} (the operation's name in snake case: {@code put_role},
  * {@code remove_assignment}…) and its fields in snake case ({@code org_id}, {@code role_id}, {@code resource_type}…);
- * absent optional values are {@code null}. A catalog is {@code {"id", "permissions": [{"key", "resource_types"}],
+ * absent optional values are {@code null}. A catalog is {@code {"id", "permissions": [{"key", "resource_types",
+ * "organization_wide"}],
  * "resource_types": [{"key", "inherits_company_role", "parent_type"}], "grants": {"permissions", "roles"}}}.
  * Sets are written sorted, so equal values have equal JSON. Reading checks every field and throws
  * {@link WireFormatException} naming what is wrong; unknown fields are ignored (a newer server may add some).
@@ -128,6 +129,7 @@ public final class EngineWire {
             ObjectNode permission = permissions.addObject();
             permission.put("key", p.key());
             permission.set("resource_types", strings(new TreeSet<>(p.resourceTypes())));
+            permission.put("organization_wide", p.organizationWide());
         }
         ArrayNode types = n.putArray("resource_types");
         for (Catalog.ResourceType t : catalog.resourceTypes()) {
@@ -148,7 +150,10 @@ public final class EngineWire {
         String id = text(n, "id");
         List<Catalog.Permission> permissions = new ArrayList<>();
         for (JsonNode p : array(n, "permissions")) {
-            permissions.add(new Catalog.Permission(text(p, "key"), stringSet(p, "resource_types")));
+            // absent in catalogs written before the flag existed, when every permission applied organization-wide
+            JsonNode organizationWide = p.get("organization_wide");
+            permissions.add(new Catalog.Permission(text(p, "key"), stringSet(p, "resource_types"),
+                    organizationWide == null || organizationWide.isNull() || flag(p, "organization_wide")));
         }
         List<Catalog.ResourceType> types = new ArrayList<>();
         for (JsonNode t : array(n, "resource_types")) {

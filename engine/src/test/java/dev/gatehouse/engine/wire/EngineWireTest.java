@@ -27,7 +27,8 @@ class EngineWireTest {
     static final Catalog SITES = new Catalog("sites", List.of(
             new Catalog.Permission("room.view", Set.of("room", "office")),
             new Catalog.Permission("room.delete", Set.of("room")),
-            new Catalog.Permission("members.manage", Set.of())),
+            new Catalog.Permission("members.manage", Set.of()),
+            new Catalog.Permission("room.share", Set.of("room"), false)),
             List.of(new Catalog.ResourceType("office", false), new Catalog.ResourceType("room", true, "office")),
             new Catalog.MemberGrants(Set.of("members.manage"), Set.of("manager")));
 
@@ -63,10 +64,18 @@ class EngineWireTest {
     }
 
     @Test
+    void aCatalogWrittenBeforeTheOrganizationWideFlag_readsEveryPermissionAsOrganizationWide() {
+        Catalog read = EngineWire.readCatalog(MAPPER.readTree("{\"id\": \"old\", \"permissions\": [{\"key\": \"a\", "
+                + "\"resource_types\": []}], \"resource_types\": [], \"grants\": null}"));
+        assertThat(read.permissions()).containsExactly(new Catalog.Permission("a", Set.of(), true));
+    }
+
+    @Test
     void catalog_roundTrips_andDecidesAlike() {
         Catalog read = EngineWire.readCatalog(MAPPER.readTree(EngineWire.write(SITES).toString()));
         assertThat(EngineWire.write(read)).isEqualTo(EngineWire.write(SITES));
         assertThat(read.grants()).isEqualTo(SITES.grants());
+        assertThat(read.permissions()).isEqualTo(SITES.permissions());
 
         EngineWriter original = EngineWriter.create(Map.of("sites", SITES)::get);
         EngineWriter copy = EngineWriter.create(Map.of("sites", read)::get);
