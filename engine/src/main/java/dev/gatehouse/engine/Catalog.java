@@ -199,7 +199,7 @@ public final class Catalog {
 
     /** Whether the permission of this number applies organization-wide (without a resource). */
     boolean organizationWide(int permission) {
-        return permissions.get(permission).organizationWide();
+        return (organizationWideBits[permission >>> 6] & (1L << permission)) != 0;
     }
 
     /** Those of {@code bits} that apply organization-wide. */
