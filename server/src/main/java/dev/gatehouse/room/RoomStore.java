@@ -62,6 +62,12 @@ final class RoomStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** Whether member {@code memberId} is among room {@code id}'s owners (no row read: one answer). */
+    boolean owns(Handle h, long orgId, int id, long memberId) {
+        return h.createQuery("SELECT 1 FROM rooms WHERE org_id = :org AND id = :id AND :member = ANY(owner_ids)")
+                .bind("org", orgId).bind("id", id).bind("member", memberId).mapTo(Integer.class).findOne().isPresent();
+    }
+
     /**
      * Merges {@code dataJson} (a JSON object) into the room's field data: the properties it names get its values,
      * a null value removes the property, the others stay; the room's {@code updated_at} moves to {@code now}.

@@ -379,17 +379,27 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
      * {@code room_owner}; deleting the room, or the user from the company, is the way out.
      */
     void requireNotOwner(Handle h, long orgId, int roomId, Long memberId, String what) {
+        if (memberId != null) {
+            // one member's access: asked of the room's owners without reading the room again
+            if (rooms.owns(h, orgId, roomId, memberId)) {
+                throw ownerKeepsAccess(what, memberId, roomId);
+            }
+            return;
+        }
         Room room = rooms.find(h, orgId, roomId).orElse(null);
         if (room == null) {
             return;
         }
         for (long owner : room.ownerIds()) {
-            if (memberId == null ? rooms.roomUser(h, orgId, roomId, owner).filter(u -> !u.revoked()).isPresent()
-                    : owner == memberId) {
-                throw new ConflictException("room_owner", what + " would take away the access of user " + owner
-                        + " to room " + roomId + ", which it owns; a room owner keeps its access to its room");
+            if (rooms.roomUser(h, orgId, roomId, owner).filter(u -> !u.revoked()).isPresent()) {
+                throw ownerKeepsAccess(what, owner, roomId);
             }
         }
+    }
+
+    private static ConflictException ownerKeepsAccess(String what, long owner, int roomId) {
+        return new ConflictException("room_owner", what + " would take away the access of user " + owner
+                + " to room " + roomId + ", which it owns; a room owner keeps its access to its room");
     }
 
     /** In a v5 company the hierarchy follows its records ({@link ClassicHierarchy#requireAgrees}). */

@@ -107,6 +107,9 @@ class WriteReadsIT {
         assertThat(reads(statements, "rooms")).as(String.join("\n", statements)).isEqualTo(1);
         assertThat(reads(statements, "members")).as(String.join("\n", statements)).isEqualTo(1);
         assertThat(reads(statements, "assignments")).as(String.join("\n", statements)).isEqualTo(1);
+        assertThat(statements.stream().filter(s -> s.contains("ANY(owner_ids)")).count())
+                .as("a room keeps its owners: one question of the room's owners, not a second read of the room\n"
+                        + String.join("\n", statements)).isEqualTo(1);
     }
 
     /**
