@@ -172,13 +172,9 @@ public final class Fields {
     public Long id(String name, boolean required) {
         JsonNode v = node.get(name);
         if (v != null && v.isString()) {
-            try {
-                long n = Long.parseLong(v.stringValue());
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
+            long n = Digits.id(v.stringValue());
+            if (n > 0) {
+                return n;
             }
             error(name, "must be a positive integer id, got \"" + abbreviate(v.stringValue()) + "\"");
             return null;

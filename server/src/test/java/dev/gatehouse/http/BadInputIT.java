@@ -4,6 +4,7 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.MalformedBodies;
 import dev.gatehouse.testing.Routes;
+import dev.gatehouse.testing.ScriptDigits;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -277,6 +278,43 @@ class BadInputIT {
                 "application/json");
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.get("code").stringValue()).isEqualTo("body_too_large");
+    }
+
+    /**
+     * An id or a count is written in ASCII digits, one way: {@code Long.parseLong} alone also read a sign and other
+     * scripts' digits, so {@code /v1/orgs/１} (full-width) named organization 1 past any rule for {@code /v1/orgs/1}.
+     */
+    @Test
+    void integers_areAsciiDigits_andAnIdHasOneSpelling() {
+        String org = world.org().path();
+        Map<String, Long> ids = Map.of("/v1/orgs/", world.org().id(), org + "/roles/", world.internalRole());
+        ids.forEach((prefix, id) -> {
+            for (String spelling : List.of("+" + id, "0" + id, " " + id, ScriptDigits.write(id, ScriptDigits.FULL_WIDTH),
+                    ScriptDigits.write(id, ScriptDigits.ARABIC_INDIC))) {
+                Http.Res res = node.service().get(prefix + ScriptDigits.encode(spelling));
+                assertThat(res.status()).as(prefix + spelling).isEqualTo(400);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_id");
+            }
+        });
+        for (String count : List.of("+5", ScriptDigits.write(5, ScriptDigits.FULL_WIDTH),
+                ScriptDigits.write(5, ScriptDigits.ARABIC_INDIC))) {
+            String q = ScriptDigits.encode(count);
+            assertThat(node.service().get(org + "/roles?limit=" + q).get("code").stringValue()).isEqualTo("invalid_limit");
+            assertThat(node.service().get(org + "/members?role_id=" + q).status()).isEqualTo(400);
+            assertThat(node.service().get(org + "/events?after_revision=" + q).status()).isEqualTo(400);
+            assertThat(node.service().get(org + "/members/" + world.member() + "/permissions?min_revision=" + q)
+                    .status()).as(count).isEqualTo(400);
+        }
+        long before = node.revision();
+        Http.Res body = node.service().post(org + "/members", Map.of("user_id", "digits", "email",
+                "digits@example.test", "role_id", ScriptDigits.write(world.internalRole(), ScriptDigits.FULL_WIDTH)));
+        assertThat(body.status()).isEqualTo(400);
+        assertThat(body.get("errors").has("role_id")).isTrue();
+        assertThat(node.revision()).isEqualTo(before);
+        // the one spelling
+        assertThat(node.service().get(org).status()).isEqualTo(200);
+        assertThat(node.service().get(org + "/roles/" + world.internalRole()).status()).isEqualTo(200);
+        assertThat(node.service().get(org + "/roles?limit=5").status()).isEqualTo(200);
     }
 
     @Test

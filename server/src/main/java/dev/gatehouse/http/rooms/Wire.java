@@ -3,6 +3,7 @@ package dev.gatehouse.http.rooms;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.MediaTypes;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
 import dev.gatehouse.json.Json;
@@ -64,7 +65,7 @@ final class Wire {
 
     private static int parseId(String name, String raw) {
         try {
-            long id = Long.parseLong(raw);
+            long id = Digits.ascii(raw) ? Long.parseLong(raw) : 0;
             if (id >= 1 && id <= Integer.MAX_VALUE) {
                 return (int) id;
             }
@@ -100,7 +101,7 @@ final class Wire {
             return fallback;
         }
         try {
-            long n = Long.parseLong(raw.strip());
+            long n = Digits.ascii(raw) ? Long.parseLong(raw.strip()) : Long.MIN_VALUE;
             if (n >= min && n <= max) {
                 return (int) n;
             }

@@ -14,6 +14,7 @@ import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.http.MediaTypes;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
@@ -169,13 +170,9 @@ final class BulkResource {
         if (raw == null) {
             return fallback;
         }
-        try {
-            long value = Long.parseLong(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        long value = Digits.parse(raw);
+        if (value >= min && value <= max) {
+            return value;
         }
         throw new InvalidInputException("invalid_parameter", name + " must be an integer from " + min + " to " + max
                 + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "must be " + min + ".." + max));

@@ -9,6 +9,7 @@ import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
 import io.javalin.http.Context;
@@ -110,7 +111,7 @@ final class EventsResource {
         Instant since = instant(ctx, "since", errors);
         Instant until = instant(ctx, "until", errors);
         q.since(since).until(until);
-        Long after = positiveOrZero(ctx, "after_revision", errors);
+        Long after = number(ctx, "after_revision", errors);
         Long before = positive(ctx, "before_revision", errors);
         if (after != null) {
             q.afterRevision(after);
@@ -189,26 +190,17 @@ final class EventsResource {
         return n;
     }
 
-    private static Long positiveOrZero(Context ctx, String name, Map<String, String> errors) {
-        Long n = number(ctx, name, errors);
-        if (n != null && n < 0) {
-            errors.put(name, "must be 0 or more, got " + n);
-            return null;
-        }
-        return n;
-    }
-
     private static Long number(Context ctx, String name, Map<String, String> errors) {
         String raw = single(ctx, name);
         if (raw == null) {
             return null;
         }
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            errors.put(name, "must be an integer, got \"" + Fields.abbreviate(raw) + "\"");
+        long n = Digits.parse(raw);
+        if (n < 0) {
+            errors.put(name, "must be an integer of 0 or more, got \"" + Fields.abbreviate(raw) + "\"");
             return null;
         }
+        return n;
     }
 
     private static Instant instant(Context ctx, String name, Map<String, String> errors) {

@@ -4,6 +4,7 @@ import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.KeySnapshot;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
@@ -62,10 +63,9 @@ final class MembersResource {
         String role = ctx.queryParam("role_id");
         Long roleId = null;
         if (role != null) {
-            try {
-                roleId = Long.parseLong(role);
-            } catch (NumberFormatException e) {
-                throw dev.gatehouse.error.InvalidInputException.field("role_id", "must be an integer id");
+            roleId = Digits.id(role);
+            if (roleId <= 0) {
+                throw dev.gatehouse.error.InvalidInputException.field("role_id", "must be a positive integer id");
             }
         }
         String search = ctx.queryParam("q");

@@ -15,6 +15,7 @@ import dev.gatehouse.http.LogContext;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.member.MemberKeyService;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.office.OfficeService;
@@ -117,18 +118,17 @@ public final class NativeApi implements Dialect {
     }
 
     private static void naming(String org) {
-        if (V1.isId(org)) {
-            LogContext.org(Long.parseLong(org));
+        long id = Digits.id(org);
+        if (id > 0) {
+            LogContext.org(id);
         }
     }
 
     /** The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. */
     static Long orgOf(io.javalin.http.Context ctx) {
         String raw = ctx.pathParamMap().get("org");
-        if (raw == null || raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(Character::isDigit)) {
-            return null;
-        }
-        return Long.parseLong(raw);
+        long org = Digits.id(raw);
+        return org > 0 ? org : null;
     }
 
     @Override

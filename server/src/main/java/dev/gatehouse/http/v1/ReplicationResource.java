@@ -8,6 +8,7 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.replication.ChangeStream;
@@ -196,17 +197,19 @@ final class ReplicationResource {
         if (raw == null) {
             return null;
         }
-        if (!V1.isId(raw)) {
+        long org = Digits.id(raw);
+        if (org <= 0) {
             throw new InvalidInputException("invalid_org", "org must be a positive integer id, got \""
                     + Fields.abbreviate(raw) + "\"", Map.of("org", "must be a positive integer id"));
         }
-        return Long.parseLong(raw);
+        return org;
     }
 
     private static long after(Context ctx) {
         String raw = ctx.queryParam("after");
-        if (raw != null && raw.length() <= 18 && !raw.isEmpty() && raw.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(raw);
+        long after = Digits.parse(raw);
+        if (after >= 0) {
+            return after;
         }
         throw new InvalidInputException("invalid_after", raw == null ? "after is required: the revision to follow "
                 + "from (0, or a snapshot's revision)" : "after must be a revision, an integer of 0 or more, got \""
@@ -223,8 +226,9 @@ final class ReplicationResource {
         if (raw == null || raw.isEmpty()) {
             return 0;
         }
-        if (raw.length() <= 18 && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return Long.parseLong(raw);
+        long id = Digits.parse(raw);
+        if (id >= 0) {
+            return id;
         }
         throw new InvalidInputException("invalid_last_event_id", "Last-Event-ID must be the id of a change event, an "
                 + "integer of 0 or more, got \"" + Fields.abbreviate(raw) + "\"",

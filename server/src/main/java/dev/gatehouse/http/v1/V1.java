@@ -4,6 +4,7 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.http.QueryParameters;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.store.Written;
@@ -40,15 +41,6 @@ final class V1 {
                 + "got \"" + Fields.abbreviate(value) + "\"";
     }
 
-    /** Whether {@code raw} is a positive numeric id, as {@link #id} reads one. */
-    static boolean isId(String raw) {
-        try {
-            return Long.parseLong(raw) > 0;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
     /** A positive numeric id from the path; anything else is a 400 naming the parameter. */
     static long id(Context ctx, String param) {
         return id(param, ctx.pathParam(param));
@@ -56,13 +48,9 @@ final class V1 {
 
     /** See {@link #id(Context, String)}: {@code raw} is the value of path parameter {@code param}. */
     static long id(String param, String raw) {
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        long id = Digits.id(raw);
+        if (id > 0) {
+            return id;
         }
         throw new InvalidInputException("invalid_id", param + " must be a positive integer id, got \""
                 + Fields.abbreviate(raw) + "\"", Map.of(param, "must be a positive integer id"));
@@ -97,13 +85,12 @@ final class V1 {
         if (v.startsWith("W/")) {
             v = v.substring(2);
         }
-        v = v.replace("\"", "");
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("invalid_if_match", "If-Match must carry a version such as \"3\", got "
-                    + Fields.abbreviate(header));
+        long version = Digits.parse(v.replace("\"", ""));
+        if (version >= 0 && version <= Integer.MAX_VALUE) {
+            return (int) version;
         }
+        throw new InvalidInputException("invalid_if_match", "If-Match must carry a version such as \"3\", got "
+                + Fields.abbreviate(header));
     }
 
     static int limit(Context ctx) {
@@ -111,13 +98,9 @@ final class V1 {
         if (raw == null) {
             return DEFAULT_LIMIT;
         }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        long limit = Digits.parse(raw);
+        if (limit >= 1 && limit <= MAX_LIMIT) {
+            return (int) limit;
         }
         throw new InvalidInputException("invalid_limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", got \""
                 + Fields.abbreviate(raw) + "\"", Map.of("limit", "must be 1.." + MAX_LIMIT));
@@ -132,13 +115,9 @@ final class V1 {
         if (raw == null) {
             return null;
         }
-        try {
-            long revision = Long.parseLong(raw);
-            if (revision >= 0) {
-                return revision;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        long revision = Digits.parse(raw);
+        if (revision >= 0) {
+            return revision;
         }
         throw new InvalidInputException("invalid_parameter", "min_revision must be an integer from 0, got \""
                 + Fields.abbreviate(raw) + "\"", Map.of("min_revision", "must be an integer from 0"));
@@ -173,7 +152,7 @@ final class V1 {
     /** The numeric position of a cursor made by {@link #cursor(String)} from an id. */
     static String decodeCursor(String cursor) {
         String position = decodeCursorText(cursor);
-        if (position.chars().allMatch(Character::isDigit) && !position.isEmpty() && position.length() < 19) {
+        if (Digits.parse(position) >= 0) {
             return position;
         }
         throw invalidCursor(cursor);

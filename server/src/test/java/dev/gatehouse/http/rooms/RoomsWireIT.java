@@ -2,6 +2,7 @@ package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.ScriptDigits;
 import dev.gatehouse.testing.TestNode;
 import java.util.Map;
 import java.util.UUID;
@@ -116,6 +117,22 @@ class RoomsWireIT {
         assertThat(refused.get("message").stringValue()).as("the account by its GUID alone")
                 .contains(close.accountId()).doesNotContain("organization " + close.id());
         error(node.service().get("/restapi/v2/accounts/" + close.accountId()), 400, "NOT_A_ROOMS_ACCOUNT");
+    }
+
+    /** As .NET reads an int: a sign and surrounding spaces, ASCII digits only (not Java's any-script digits). */
+    @Test
+    void ids_andCounts_areAsciiDigits() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "Digits", a.defaultAdminRole());
+        String arabicIndic = ScriptDigits.encode(ScriptDigits.write(room, ScriptDigits.ARABIC_INDIC));
+        String fullWidth = ScriptDigits.encode(ScriptDigits.write(room, ScriptDigits.FULL_WIDTH));
+        error(a.admin.get(a.base + "/rooms/" + arabicIndic), 400, "INVALID_ID");
+        error(a.admin.get(a.base + "/rooms/" + fullWidth), 400, "INVALID_ID");
+        error(a.admin.get(a.base + "/users?count=" + ScriptDigits.encode(ScriptDigits.write(5, ScriptDigits.ARABIC_INDIC))),
+                400, "INVALID_REQUEST_PARAMETER");
+        assertThat(a.admin.get(a.base + "/rooms/" + room).status()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/rooms/%2B" + room).status()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/users?count=%2B5").status()).isEqualTo(200);
     }
 
     @Test

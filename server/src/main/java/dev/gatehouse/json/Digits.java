@@ -1,0 +1,45 @@
+package dev.gatehouse.json;
+
+/**
+ * Integers as the native API writes them: ASCII digits only. {@link Long#parseLong} also takes a sign and the digits
+ * of every script ({@code "+1"}, full-width {@code "１"}, Arabic-Indic {@code "١"}), which would give one id many
+ * spellings — {@code /v1/orgs/１} naming organization 1 past a gateway's rule for {@code /v1/orgs/1}.
+ */
+public final class Digits {
+
+    /** Longer values are refused, so that every accepted one fits a {@code long}. */
+    static final int MAX_DIGITS = 18;
+
+    private Digits() {
+    }
+
+    /** The value of 1 to 18 ASCII digits, or -1 for anything else (null, a sign, a space, another script's digits). */
+    public static long parse(String raw) {
+        if (raw == null || raw.isEmpty() || raw.length() > MAX_DIGITS) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** A positive id written the one way ids are written (no leading zero), or -1. */
+    public static long id(String raw) {
+        long id = parse(raw);
+        return id > 0 && raw.charAt(0) != '0' ? id : -1;
+    }
+
+    /**
+     * Whether {@code raw} is all ASCII, for the dialects whose integers take a sign or spaces as their origin's
+     * parser does (.NET's for Rooms): {@link Long#parseLong} would read another script's digits as well.
+     */
+    public static boolean ascii(String raw) {
+        return raw.chars().allMatch(c -> c < 128);
+    }
+}
