@@ -45,8 +45,9 @@ export function forget() {
 
 /**
  * Calls the API: call('GET', '/v1/orgs'), call('PATCH', path, {body, ifMatch: 3}). Resolves to {status, body,
- * revision, etag}; rejects with an ApiError for any status from 400 up, or a TypeError when the server cannot
- * be reached. `key` overrides the session's key (sign-in tries a key before keeping it).
+ * revision, etag}; rejects with an ApiError for any status from 400 up, and when the server cannot be reached
+ * (status 0, code `unreachable`), so that every screen shows a dropped request like any other problem.
+ * `key` overrides the session's key (sign-in tries a key before keeping it).
  */
 export async function call(method, path, {body, ifMatch, key} = {}) {
   const headers = {Accept: 'application/json'};
@@ -54,10 +55,15 @@ export async function call(method, path, {body, ifMatch, key} = {}) {
   if (secret) headers.Authorization = `Bearer ${secret}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch !== undefined && ifMatch !== null) headers['If-Match'] = `"${ifMatch}"`;
-  const response = await fetch(path, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'omit', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer',
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer',
+    });
+  } catch (e) {
+    throw new ApiError(0, {code: 'unreachable', detail: `no answer came back (${e.message})`});
+  }
   const text = await response.text();
   let parsed = null;
   if (text && /json/.test(response.headers.get('Content-Type') || '')) parsed = JSON.parse(text);

@@ -53,9 +53,18 @@ const app = {
   },
 };
 
+/** A segment as written when it is no valid percent-encoding (`%E0%A4%A`): the screen then finds nothing by it. */
+function decode(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function parse(hash) {
   const [path, q] = (hash.replace(/^#\/?/, '') || '').split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map(decode);
   return {section: parts[0] || '', rest: parts.slice(1), params: new URLSearchParams(q || '')};
 }
 

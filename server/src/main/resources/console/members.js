@@ -186,7 +186,7 @@ async function detail(view, app, roles, id, params) {
       keysSection(app, base, keys, reload),
       groupsSection(app, member, groups, reload)),
     assignmentsSection(app, member, assignments, roleName, reload),
-    h('p', {}, h('a', {href: `#/explorer?member=${encodeURIComponent(member.user_id)}`}, 'Explore this member’s access')));
+    h('p', {}, h('a', {href: `#/explorer?member=id:${member.id}`}, 'Explore this member’s access')));
 }
 
 function keysSection(app, base, keys, reload) {

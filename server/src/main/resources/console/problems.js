@@ -16,6 +16,7 @@ const WORDS = {
   node_resyncing: 'The server is reloading its state; try again in a moment.',
   revision_not_reached: 'The server has not caught up with the latest change yet; try again in a moment.',
   route_not_found: 'The server does not offer this.',
+  unreachable: 'The server could not be reached. Check the connection and try again.',
 };
 
 /** Plain words for a problem: a sentence for its code (when known) and the server's own detail. */

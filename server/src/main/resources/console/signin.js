@@ -26,6 +26,12 @@ export async function render(main, app) {
       showProblem(form, {code: 'invalid_input', detail: 'enter a key', errors: {key: 'a key is needed to sign in'}});
       return;
     }
+    // Keys are printable ASCII; anything else cannot travel in a header (the browser refuses to send it at all).
+    if (/[^\x21-\x7e]/.test(secret)) {
+      showProblem(form, {code: 'invalid_input', detail: 'this is no key',
+        errors: {key: 'a key has only letters, digits and punctuation, no spaces or other characters'}});
+      return;
+    }
     try {
       const orgs = await api.get('/v1/orgs?limit=1', {key: secret});
       let operator = true;

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * The console's static files, read from the class path under {@code /console/} and kept in memory once read.
  * Only flat names of the form {@code name.ext} with a known extension are served, so no request can reach
  * another resource of the class path. Each file carries its content type and a strong entity tag (a digest of
- * its bytes), which lets browsers revalidate cheaply. Thread-safe.
+ * its bytes), which lets browsers revalidate cheaply. Only files that exist are kept: a name that names none is
+ * looked up again each time, so requests for made-up names (anyone may send them) cannot grow the memory held.
+ * Thread-safe.
  */
 final class ConsoleFiles {
 
@@ -31,7 +33,7 @@ final class ConsoleFiles {
             "svg", "image/svg+xml");
 
     private final String root;
-    private final Map<String, Optional<File>> cache = new ConcurrentHashMap<>();
+    private final Map<String, File> cache = new ConcurrentHashMap<>();
 
     /** @param root the class-path folder, e.g. {@code /console/} */
     ConsoleFiles(String root) {
@@ -47,7 +49,18 @@ final class ConsoleFiles {
         if (type == null) {
             return Optional.empty();
         }
-        return cache.computeIfAbsent(name, n -> load(n, type));
+        File known = cache.get(name);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<File> loaded = load(name, type);
+        loaded.ifPresent(file -> cache.putIfAbsent(name, file));
+        return loaded;
+    }
+
+    /** How many files are kept in memory. */
+    int kept() {
+        return cache.size();
     }
 
     private Optional<File> load(String name, String type) {
