@@ -23,7 +23,8 @@ import org.jdbi.v3.core.Handle;
  * public id; the cache is invalidated from the change log (key revoked, member deactivated, reactivated or
  * removed, organization removed), which keeps every node in step. A key of a deactivated member does not
  * authenticate (and deactivation revokes it, {@link #revokeAll}). A key configured at startup
- * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash. Thread-safe.
+ * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash, and is the service key whatever its form — one
+ * in the form of a generated key too, which the database need not hold. Thread-safe.
  */
 public final class KeyService implements ChangeListener {
 
@@ -47,10 +48,14 @@ public final class KeyService implements ChangeListener {
     private final AtomicLong evictions = new AtomicLong();
     private final byte[] configuredServiceKeyHash;
 
-    /** @param configuredServiceKey a service key from configuration, or null */
+    /**
+     * @param configuredServiceKey a service key from configuration, or null; whitespace around it is not part of it,
+     *                             since no {@code Authorization} header can carry it
+     */
     public KeyService(Store store, String configuredServiceKey) {
         this.store = store;
-        this.configuredServiceKeyHash = configuredServiceKey == null ? null : Secrets.sha256(configuredServiceKey);
+        this.configuredServiceKeyHash = configuredServiceKey == null || configuredServiceKey.isBlank() ? null
+                : Secrets.sha256(configuredServiceKey.strip());
     }
 
     /**
@@ -68,6 +73,10 @@ public final class KeyService implements ChangeListener {
     public Principal authenticateFromMemory(String token) {
         Cached cached = verify(token, false);
         return cached == null ? null : principal(cached);
+    }
+
+    private boolean isConfigured(String token) {
+        return configuredServiceKeyHash != null && MessageDigest.isEqual(configuredServiceKeyHash, Secrets.sha256(token));
     }
 
     private static Principal principal(Cached cached) {
@@ -133,10 +142,12 @@ public final class KeyService implements ChangeListener {
             throw new UnauthenticatedException("unauthenticated", "an API key is required");
         }
         Secrets.Parsed parsed = Secrets.parse(token);
+        // A configured key may have the form of a generated service key (the one a first start printed, pinned for
+        // the next ones), which the database need not hold: such a token is compared with it first.
+        if ((parsed == null || Secrets.isServiceForm(token)) && isConfigured(token)) {
+            return CONFIGURED;
+        }
         if (parsed == null) {
-            if (configuredServiceKeyHash != null && MessageDigest.isEqual(configuredServiceKeyHash, Secrets.sha256(token))) {
-                return CONFIGURED;
-            }
             throw new UnauthenticatedException("invalid_key", "the API key is not valid");
         }
         Cached cached = cache.get(parsed.keyId());

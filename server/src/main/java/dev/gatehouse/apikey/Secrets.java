@@ -62,6 +62,11 @@ final class Secrets {
         return new Parsed(keyId, token.substring(29));
     }
 
+    /** Whether a presented key has the form of a generated service key ({@link #parse} accepts it). */
+    static boolean isServiceForm(String token) {
+        return token.startsWith("ghs_");
+    }
+
     static byte[] sha256(String text) {
         return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
     }

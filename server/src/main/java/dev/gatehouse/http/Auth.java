@@ -18,9 +18,17 @@ import java.util.Base64;
  */
 public final class Auth {
 
-    /** The organization a request's path names (the native API's {@code {org}}, Rooms' account), or null. */
+    /**
+     * The organization a request's path names (the native API's {@code {org}}, Rooms' account): null when the path
+     * names none, {@link #NO_SUCH_ORG} when it names one that does not exist — which a token is then refused for
+     * exactly as for another organization, so that it learns nothing of which exist.
+     */
     @FunctionalInterface
     public interface OrgLocator {
+
+        /** An organization id that no organization has. */
+        long NO_SUCH_ORG = -1L;
+
         Long orgOf(Context ctx);
     }
 

@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,13 @@ public final class HttpServer {
     /** The logger of the one line per request, at DEBUG. */
     public static final String REQUEST_LOGGER = "dev.gatehouse.http.requests";
     private static final Logger REQUESTS = LoggerFactory.getLogger(REQUEST_LOGGER);
+    /**
+     * The methods HTTP defines (RFC 9110, and PATCH): the request timer's {@code method} label takes these and
+     * {@code OTHER}. A method is any token a client cares to send, so labelling by it would let an anonymous client
+     * add a time series per request, kept for good.
+     */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+            "TRACE", "CONNECT");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     /** HTTPS beside HTTP: its port (0 for a random one) and the key and certificate it serves. */
@@ -160,8 +168,12 @@ public final class HttpServer {
         });
     }
 
-    /** A request served: its timer (method, route template, status) and, at DEBUG, its line. */
-    void record(String method, String template, int status, long nanos) {
+    /**
+     * A request served: its timer (method — {@code OTHER} for one HTTP does not define —, route template, status)
+     * and, at DEBUG, its line.
+     */
+    void record(String sentMethod, String template, int status, long nanos) {
+        String method = METHODS.contains(sentMethod) ? sentMethod : "OTHER";
         timers.computeIfAbsent(method + ' ' + status + ' ' + template, k -> Timer.builder("http.server.requests")
                         .tag("method", method).tag("route", template).tag("status", String.valueOf(status))
                         .register(metrics))

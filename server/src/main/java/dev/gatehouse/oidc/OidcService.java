@@ -80,7 +80,8 @@ public final class OidcService {
         String userId = claim.toString();
         Long memberId = userId.isEmpty() || userId.length() > 200 ? null : engine.findMemberId(orgId, userId);
         if (memberId == null) {
-            throw TokenVerifier.invalid("its user is no member of organization " + orgId);
+            // the organization is not named: its id would tell an account GUID's holder which one it is
+            throw TokenVerifier.invalid("its user is no member of the organization the request's path names");
         }
         if (!engine.isActive(orgId, memberId)) {
             throw new UnauthenticatedException("key_member_inactive", "the token's member " + memberId

@@ -207,6 +207,31 @@ class OidcIT {
         assertThat(after.get("code").stringValue()).isEqualTo("key_member_inactive");
     }
 
+    /**
+     * A token of a user who is no member there is refused alike for another organization and for one that does not
+     * exist, in both APIs whose paths name organizations: the same status, code and words, naming no organization.
+     * Before, the Rooms API answered another organization's account GUID "its user is no member of organization N" —
+     * that it exists, and its id — and a made-up one "this path names none".
+     */
+    @Test
+    void anotherOrganization_answersATokenExactlyAsOneThatDoesNotExist() {
+        Fixtures.Org other = fx.org("rooms");
+        String token = issuer.token(admin);
+
+        Http.Res otherAccount = bearer(token).get("/restapi/v2/accounts/" + other.accountId() + "/roles");
+        Http.Res noAccount = bearer(token).get("/restapi/v2/accounts/" + java.util.UUID.randomUUID() + "/roles");
+        assertThat(otherAccount.status()).as(otherAccount.toString()).isEqualTo(401);
+        assertThat(noAccount.status()).as(noAccount.toString()).isEqualTo(401);
+        assertThat(otherAccount.get("errorCode")).isEqualTo(noAccount.get("errorCode"));
+        assertThat(otherAccount.get("message")).isEqualTo(noAccount.get("message"));
+
+        Http.Res otherOrg = bearer(token).get(other.path() + "/roles");
+        Http.Res noOrg = bearer(token).get("/v1/orgs/999999999/roles");
+        assertThat(otherOrg.status()).as(otherOrg.toString()).isEqualTo(401);
+        assertThat(otherOrg.body()).isEqualTo(noOrg.body()).doesNotContain(String.valueOf(other.id()));
+        assertThat(otherAccount.body()).doesNotContain(" " + other.id());
+    }
+
     @Test
     void aRotatedKey_isFollowed() {
         assertThat(bearer(issuer.token(admin)).get(org.path() + "/roles").status()).isEqualTo(200);

@@ -47,10 +47,14 @@ final class Accounts {
         this.models = models;
     }
 
-    /** The organization of a path's {@code accountId}, for access tokens; null when it names none. */
+    /**
+     * The organization of a path's {@code accountId}, for access tokens: null when it names none,
+     * {@link Auth.OrgLocator#NO_SUCH_ORG} for an account that does not exist.
+     */
     static Long orgOf(Context ctx, OrgService orgs) {
         String raw = ctx.pathParamMap().get("accountId");
-        return raw == null || !GUID.matcher(raw).matches() ? null : orgs.idOfAccount(UUID.fromString(raw)).orElse(null);
+        return raw == null || !GUID.matcher(raw).matches() ? null
+                : orgs.idOfAccount(UUID.fromString(raw)).orElse(Auth.OrgLocator.NO_SUCH_ORG);
     }
 
     Account resolve(Context ctx) {

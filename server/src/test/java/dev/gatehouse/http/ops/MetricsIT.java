@@ -122,6 +122,24 @@ class MetricsIT {
         }
     }
 
+    /**
+     * The request timer's {@code method} label takes the methods HTTP defines and {@code OTHER}: a method is any token
+     * a client cares to send, and each new one, sent without a key, used to add its own time series for good — an
+     * anonymous client could grow the registry, and every scrape, without bound.
+     */
+    @Test
+    void madeUpMethods_shareOneLabel_soAnonymousClientsCannotAddTimeSeries() {
+        List<String> madeUp = List.of("BREW", "PROPFIND", "X-ONE", "X-TWO", "get");
+        for (String method : madeUp) {
+            Http.Res res = node.anonymous().raw(method, "/v1/orgs", null, null);
+            assertThat(res.status()).as(method + " " + res).isBetween(400, 499);
+        }
+
+        List<String> methods = Scrape.of(node).labelValues("http_server_requests_seconds_count", "method");
+        assertThat(methods).contains("OTHER").doesNotContainAnyElementsOf(madeUp)
+                .isSubsetOf("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "OTHER");
+    }
+
     private static void check(Fixtures.Org org, long member, String permission, int status) {
         Http.Res res = node.service().post(org.path() + "/check", Map.of("member_id", member, "permission",
                 permission));
