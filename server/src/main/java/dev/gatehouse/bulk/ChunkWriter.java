@@ -36,7 +36,9 @@ import org.jdbi.v3.core.JdbiException;
  * one; consecutive assignment upserts together through an {@link AssignmentBatch}, which records them as one
  * {@code bulk_import} change naming their lines). Names resolve against the
  * state the earlier lines left: roles and groups by name ignoring case, members by user id. A line that changes
- * nothing records nothing. The first line that fails ends the chunk with a {@link LineFailure}; the caller rolls
+ * nothing records nothing, but is still refused where its own request would be — the management permission (and a
+ * member's gate) comes before any lookup, so that "unchanged" tells a caller nothing it could not read. The first
+ * line that fails ends the chunk with a {@link LineFailure}; the caller rolls
  * the chunk back.
  *
  * <p>While the import's runs of assignments have found none of theirs stored (an organization's first import of
@@ -175,6 +177,7 @@ final class ChunkWriter {
             remember(services.roles().create(tx, caller, model, orgId, input));
             return ImportCounts.Outcome.CREATED;
         }
+        caller.require(model.management().roles(), "updating a role");
         if (!differs(current, input)) {
             return ImportCounts.Outcome.UNCHANGED;
         }
@@ -193,6 +196,7 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome deleteRole(ImportLine.Role line) {
+        caller.require(model.management().roles(), "deleting a role");
         Role current = rolesByName.get(key(line.name()));
         if (current == null) {
             return ImportCounts.Outcome.UNCHANGED;
@@ -243,6 +247,8 @@ final class ChunkWriter {
             members.put(line.userId(), Optional.of(added));
             return ImportCounts.Outcome.CREATED;
         }
+        services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+                roleId == null ? current.roleId() : roleId, current.external(), "updating a member");
         boolean differs = !current.email().equals(line.email())
                 || line.firstName() != null && !line.firstName().equals(current.firstName())
                 || line.lastName() != null && !line.lastName().equals(current.lastName())
@@ -252,8 +258,6 @@ final class ChunkWriter {
         if (!differs) {
             return ImportCounts.Outcome.UNCHANGED;
         }
-        services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
-                roleId == null ? current.roleId() : roleId, current.external(), "updating a member");
         Member updated = services.members().update(tx, caller, model, orgId, current, new MemberInput(null,
                 line.email(), line.firstName(), line.lastName(), roleId, line.external(), line.status()));
         members.put(line.userId(), Optional.of(updated));
@@ -361,6 +365,7 @@ final class ChunkWriter {
     // ---------------------------------------------------------------- groups
 
     private ImportCounts.Outcome upsertGroup(ImportLine.Group line) {
+        caller.require(model.management().members(), "creating a group");
         if (group(line.name()) != null) {
             return ImportCounts.Outcome.UNCHANGED;
         }
@@ -369,6 +374,7 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome deleteGroup(ImportLine.Group line) {
+        caller.require(model.management().members(), "deleting a group");
         Group current = group(line.name());
         if (current == null) {
             return ImportCounts.Outcome.UNCHANGED;
@@ -379,6 +385,8 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome groupMember(ImportLine.GroupMember line) {
+        caller.require(model.management().members(), line.delete() ? "removing a group member"
+                : "adding a group member");
         Group group = group(line.group());
         if (group == null) {
             throw unknown("group", "no group named \"" + line.group() + "\" in organization " + orgId);
@@ -503,6 +511,8 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome unassign(ImportLine.Assignment line) {
+        services.assignments().rules().requireMayManage(caller, model, "removing a role on " + line.type() + " "
+                + line.resourceId());
         Member member = member(line.userId());
         if (member == null) {
             return ImportCounts.Outcome.UNCHANGED;
