@@ -171,13 +171,14 @@ final class ChunkWriter {
     // ---------------------------------------------------------------- roles
 
     private ImportCounts.Outcome upsertRole(ImportLine.Role line) {
+        // one refusal whether or not the role exists: which one would tell a caller that cannot read roles
+        caller.require(model.management().roles(), "creating or updating a role");
         Role current = rolesByName.get(key(line.name()));
         RoleInput input = line.input();
         if (current == null) {
             remember(services.roles().create(tx, caller, model, orgId, input));
             return ImportCounts.Outcome.CREATED;
         }
-        caller.require(model.management().roles(), "updating a role");
         if (!differs(current, input)) {
             return ImportCounts.Outcome.UNCHANGED;
         }
@@ -460,6 +461,14 @@ final class ChunkWriter {
      * them; counts its lines once all are written. Returns whether any was found stored.
      */
     private boolean assign(List<ImportLine> run, boolean asNew) {
+        ImportLine.Assignment first = (ImportLine.Assignment) run.get(0);
+        try {
+            // before any name is resolved: an unknown role or member must not answer a caller that may not assign
+            services.assignments().rules().requireMayManage(caller, model, "assigning a role on " + first.type()
+                    + " " + first.resourceId());
+        } catch (GatehouseException e) {
+            throw new LineFailure(first.line(), e);
+        }
         List<AssignmentBatch.Wanted> wanted = new ArrayList<>(run.size());
         LineFailure unresolved = null;
         for (ImportLine line : run) {
