@@ -36,7 +36,9 @@ import org.jdbi.v3.core.JdbiException;
  * one; consecutive assignment upserts together through an {@link AssignmentBatch}, which records them as one
  * {@code bulk_import} change naming their lines). Names resolve against the
  * state the earlier lines left: roles and groups by name ignoring case, members by user id. A line that changes
- * nothing records nothing. The first line that fails ends the chunk with a {@link LineFailure}; the caller rolls
+ * nothing records nothing, but is still refused where its own request would be — the management permission (and a
+ * member's gate) comes before any lookup, so that "unchanged" tells a caller nothing it could not read. The first
+ * line that fails ends the chunk with a {@link LineFailure}; the caller rolls
  * the chunk back.
  *
  * <p>While the import's runs of assignments have found none of theirs stored (an organization's first import of
@@ -169,6 +171,8 @@ final class ChunkWriter {
     // ---------------------------------------------------------------- roles
 
     private ImportCounts.Outcome upsertRole(ImportLine.Role line) {
+        // one refusal whether or not the role exists: which one would tell a caller that cannot read roles
+        caller.require(model.management().roles(), "creating or updating a role");
         Role current = rolesByName.get(key(line.name()));
         RoleInput input = line.input();
         if (current == null) {
@@ -193,6 +197,7 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome deleteRole(ImportLine.Role line) {
+        caller.require(model.management().roles(), "deleting a role");
         Role current = rolesByName.get(key(line.name()));
         if (current == null) {
             return ImportCounts.Outcome.UNCHANGED;
@@ -243,6 +248,8 @@ final class ChunkWriter {
             members.put(line.userId(), Optional.of(added));
             return ImportCounts.Outcome.CREATED;
         }
+        services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+                roleId == null ? current.roleId() : roleId, current.external(), "updating a member");
         boolean differs = !current.email().equals(line.email())
                 || line.firstName() != null && !line.firstName().equals(current.firstName())
                 || line.lastName() != null && !line.lastName().equals(current.lastName())
@@ -252,8 +259,6 @@ final class ChunkWriter {
         if (!differs) {
             return ImportCounts.Outcome.UNCHANGED;
         }
-        services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
-                roleId == null ? current.roleId() : roleId, current.external(), "updating a member");
         Member updated = services.members().update(tx, caller, model, orgId, current, new MemberInput(null,
                 line.email(), line.firstName(), line.lastName(), roleId, line.external(), line.status()));
         members.put(line.userId(), Optional.of(updated));
@@ -361,6 +366,7 @@ final class ChunkWriter {
     // ---------------------------------------------------------------- groups
 
     private ImportCounts.Outcome upsertGroup(ImportLine.Group line) {
+        caller.require(model.management().members(), "creating a group");
         if (group(line.name()) != null) {
             return ImportCounts.Outcome.UNCHANGED;
         }
@@ -369,6 +375,7 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome deleteGroup(ImportLine.Group line) {
+        caller.require(model.management().members(), "deleting a group");
         Group current = group(line.name());
         if (current == null) {
             return ImportCounts.Outcome.UNCHANGED;
@@ -379,6 +386,8 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome groupMember(ImportLine.GroupMember line) {
+        caller.require(model.management().members(), line.delete() ? "removing a group member"
+                : "adding a group member");
         Group group = group(line.group());
         if (group == null) {
             throw unknown("group", "no group named \"" + line.group() + "\" in organization " + orgId);
@@ -452,6 +461,14 @@ final class ChunkWriter {
      * them; counts its lines once all are written. Returns whether any was found stored.
      */
     private boolean assign(List<ImportLine> run, boolean asNew) {
+        ImportLine.Assignment first = (ImportLine.Assignment) run.get(0);
+        try {
+            // before any name is resolved: an unknown role or member must not answer a caller that may not assign
+            services.assignments().rules().requireMayManage(caller, model, "assigning a role on " + first.type()
+                    + " " + first.resourceId());
+        } catch (GatehouseException e) {
+            throw new LineFailure(first.line(), e);
+        }
         List<AssignmentBatch.Wanted> wanted = new ArrayList<>(run.size());
         LineFailure unresolved = null;
         for (ImportLine line : run) {
@@ -503,6 +520,8 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome unassign(ImportLine.Assignment line) {
+        services.assignments().rules().requireMayManage(caller, model, "removing a role on " + line.type() + " "
+                + line.resourceId());
         Member member = member(line.userId());
         if (member == null) {
             return ImportCounts.Outcome.UNCHANGED;

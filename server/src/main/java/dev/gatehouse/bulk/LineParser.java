@@ -71,6 +71,10 @@ final class LineParser {
     private static ImportLine header(long line, Fields f) {
         f.allowOnly(Set.of("type", "model", "org_id", "revision", "exported_at"));
         String model = f.text("model", true, 100);
+        // what an export says of where it came from: not used, but checked like any field
+        f.id("org_id", false);
+        f.integer("revision", false, 0, Long.MAX_VALUE);
+        f.instant("exported_at");
         return valid(f, () -> new ImportLine.Header(line, model));
     }
 

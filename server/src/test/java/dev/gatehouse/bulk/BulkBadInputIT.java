@@ -62,6 +62,12 @@ class BulkBadInputIT {
                 Arguments.of("body stops mid-line", FIRST + "\n{\"type\": \"role\", \"name\": \"Cut", "truncated_line"),
                 Arguments.of("control character", FIRST + "\n{\"type\": \"role\", \"name\": \"A\\u0000B\", "
                         + "\"permissions\": []}\n", "invalid_text"),
+                Arguments.of("a header whose org_id is not an id", FIRST + "\n" + line("type", "header", "model",
+                        "docs", "org_id", "x") + "\n", "invalid_input"),
+                Arguments.of("a header whose revision is not a number", FIRST + "\n" + line("type", "header",
+                        "model", "docs", "revision", List.of(1)) + "\n", "invalid_input"),
+                Arguments.of("a header whose exported_at is not a date-time", FIRST + "\n" + line("type", "header",
+                        "model", "docs", "exported_at", "yesterday") + "\n", "invalid_input"),
                 Arguments.of("line too long", FIRST + "\n" + line("type", "role", "name", "X", "description",
                         "x".repeat(1 << 20)) + "\n", "line_too_long"));
     }

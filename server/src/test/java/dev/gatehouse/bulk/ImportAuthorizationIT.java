@@ -110,6 +110,71 @@ class ImportAuthorizationIT {
                         s -> List.of(line("type", "member", "op", "delete", "user_id", s.adminUser()))));
     }
 
+    /** Lines that would change nothing, sent by a reader (no management permission) and as its single requests. */
+    static List<Attack> lookingUp() {
+        return List.of(
+                new Attack("an existing role, as it is",
+                        (s, as) -> as.patch(s.org().path() + "/roles/" + s.reader(), Map.of("permissions",
+                                List.of("doc.read", "records.all"))),
+                        s -> List.of(role("Reader", List.of("doc.read", "records.all")))),
+                new Attack("a role that does not exist, deleted",
+                        (s, as) -> as.delete(s.org().path() + "/roles/" + Long.MAX_VALUE),
+                        s -> List.of(line("type", "role", "op", "delete", "name", "Nobody's"))),
+                new Attack("an existing group, created again",
+                        (s, as) -> as.post(s.org().path() + "/groups", Map.of("name", "Team")),
+                        s -> List.of(line("type", "group", "name", "Team"))),
+                new Attack("a group that does not exist, deleted",
+                        (s, as) -> as.delete(s.org().path() + "/groups/" + Long.MAX_VALUE),
+                        s -> List.of(line("type", "group", "op", "delete", "name", "Nobody's"))),
+                new Attack("a member of a group that does not exist, taken out",
+                        (s, as) -> as.delete(s.org().path() + "/groups/" + Long.MAX_VALUE + "/members/"
+                                + s.manager()),
+                        s -> List.of(line("type", "group_member", "op", "delete", "group", "Nobody's", "user_id",
+                                "manager"))),
+                new Attack("a member, as it is",
+                        (s, as) -> as.patch(s.org().path() + "/members/" + s.manager(), Map.of("email",
+                                "manager@example.com")),
+                        s -> List.of(member("manager", "Manager"))),
+                new Attack("a role on a document that a member does not hold, taken away",
+                        (s, as) -> as.delete(s.org().path() + "/resources/doc/d1/assignments/" + s.manager()),
+                        s -> List.of(line("type", "assignment", "op", "delete", "resource", Map.of("type", "doc",
+                                "id", "d1"), "user_id", "manager"))),
+                new Attack("a role on a document, by a role name that does not exist",
+                        (s, as) -> as.put(s.org().path() + "/resources/doc/d1/assignments/" + s.manager(),
+                                Map.of("role_id", Long.MAX_VALUE)),
+                        s -> List.of(assignment("doc", "d1", "manager", "Nobody's"))),
+                new Attack("a role on a document for a member that does not exist, taken away",
+                        (s, as) -> as.delete(s.org().path() + "/resources/doc/d1/assignments/" + s.manager()),
+                        s -> List.of(line("type", "assignment", "op", "delete", "resource", Map.of("type", "doc",
+                                "id", "d1"), "user_id", "nobody"))));
+    }
+
+    /**
+     * A key without the model's management permissions may not use an import to learn what it could not read: a
+     * line that would change nothing (an object as it is, or the removal of one that is not there) is refused as its
+     * single request is, not answered "unchanged" — the answer would tell a role's permissions, a group's name or a
+     * member's email apart from a wrong guess.
+     */
+    @TestFactory
+    Stream<DynamicTest> aLineChangingNothing_isRefusedWhereItsSingleRequestIs() {
+        return lookingUp().stream().map(attack -> DynamicTest.dynamicTest(attack.name(), () -> {
+            Setup setup = Setup.create();
+            assertThat(node.service().post(setup.org().path() + "/groups", Map.of("name", "Team")).status())
+                    .isEqualTo(201);
+            Http readerKey = fx.keyFor(setup.org(), fx.member(setup.org(), "reader", setup.reader()));
+            Http.Res single = attack.single().apply(setup, readerKey);
+            assertThat(single.status()).as("the single request: %s", single).isEqualTo(403);
+
+            List<JsonNode> before = Bulk.export(node.service(), setup.org().id());
+            Http.Res res = importLines(readerKey, setup.org().id(), "", attack.lines().apply(setup));
+            assertThat(res.status()).as("import, where the single request was %s: %s", single, res).isEqualTo(403);
+            assertThat(res.get("code").stringValue()).isEqualTo(single.get("code").stringValue());
+            assertThat(res.get("line").longValue()).isEqualTo(1);
+            List<JsonNode> after = Bulk.export(node.service(), setup.org().id());
+            assertThat(after.subList(1, after.size())).as("nothing changed").isEqualTo(before.subList(1, before.size()));
+        }));
+    }
+
     @TestFactory
     Stream<DynamicTest> anImportLine_isRefusedWhereItsSingleRequestIs() {
         return attacks().stream().map(attack -> DynamicTest.dynamicTest(attack.name(), () -> {
