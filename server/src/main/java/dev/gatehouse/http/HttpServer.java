@@ -239,25 +239,19 @@ public final class HttpServer {
      * throw reading its parameters or body, a 500).
      */
     private static void requireKnownCharset(Context ctx) {
-        String type = ctx.header("Content-Type");
-        if (type == null) {
+        String name = MediaTypes.charset(ctx.header("Content-Type"));
+        if (name == null) {
             return;
         }
-        for (String parameter : type.split(";")) {
-            String[] pair = parameter.split("=", 2);
-            if (pair.length == 2 && pair[0].strip().equalsIgnoreCase("charset")) {
-                String name = pair[1].strip().replace("\"", "");
-                boolean known;
-                try {
-                    known = Charset.isSupported(name);
-                } catch (IllegalCharsetNameException e) {
-                    known = false;
-                }
-                if (!known) {
-                    throw new HttpResponseException(415, "charset \"" + Text.printable(Fields.abbreviate(name))
-                            + "\" is not one this server reads; send UTF-8");
-                }
-            }
+        boolean known;
+        try {
+            known = Charset.isSupported(name);
+        } catch (IllegalCharsetNameException e) {
+            known = false;
+        }
+        if (!known) {
+            throw new HttpResponseException(415, "charset \"" + Text.printable(Fields.abbreviate(name))
+                    + "\" is not one this server reads; send UTF-8");
         }
     }
 

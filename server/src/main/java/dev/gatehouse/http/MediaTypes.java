@@ -21,6 +21,26 @@ public final class MediaTypes {
         return contentType == null ? null : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     }
 
+    /** The {@code charset} parameter of a {@code Content-Type} value (without quotes), or null when it has none. */
+    public static String charset(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String parameter : contentType.split(";")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair.length == 2 && pair[0].strip().equalsIgnoreCase("charset")) {
+                return pair[1].strip().replace("\"", "");
+            }
+        }
+        return null;
+    }
+
+    /** Whether a {@code Content-Type} value declares no charset, or UTF-8 (the only one JSON is written in). */
+    public static boolean utf8(String contentType) {
+        String charset = charset(contentType);
+        return charset == null || charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8");
+    }
+
     /** Whether a {@code Content-Type} value names JSON. */
     public static boolean json(String contentType) {
         String media = of(contentType);

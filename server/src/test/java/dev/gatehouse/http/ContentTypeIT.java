@@ -147,4 +147,31 @@ class ContentTypeIT {
         assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G\"}",
                 "application/json; charset=\"no such\"").status()).isEqualTo(415);
     }
+
+    /**
+     * The native API reads bodies as UTF-8, JSON's one charset: a body declared in another one it knows (Latin-1,
+     * UTF-16) was read as UTF-8 all the same — other text than the one sent — and is now a 415 that changes nothing.
+     */
+    @Test
+    void aBodyDeclaredInAnotherCharset_isRefusedByTheNativeApi_andChangesNothing() {
+        Fixtures.Org close = fx.org("close");
+        long revision = node.revision();
+        for (String charset : java.util.List.of("iso-8859-1", "\"UTF-16\"", "windows-1252")) {
+            Http.Res group = node.service().raw("POST", close.path() + "/groups", "{\"name\": \"Caf\u00e9\"}",
+                    "application/json; charset=" + charset);
+            assertThat(group.status()).as(charset).isEqualTo(415);
+            assertThat(group.get("code").stringValue()).isEqualTo("unsupported_media_type");
+            assertThat(group.get("detail").stringValue()).contains("UTF-8", charset.replace("\"", ""));
+            assertThat(node.service().raw("POST", close.path() + "/import", "{\"type\": \"group\", \"name\": \"L\"}\n",
+                    "application/x-ndjson; charset=" + charset).status()).as("import " + charset).isEqualTo(415);
+            assertThat(node.service().raw("POST", close.path() + "/check", "{\"user_id\": \"nobody\", "
+                    + "\"permission\": \"view_all_leads\"}", "application/json; charset=" + charset).status())
+                    .as("check " + charset).isEqualTo(415);
+        }
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        for (String charset : java.util.List.of("utf-8", "UTF-8", "\"utf-8\"", "utf8")) {
+            assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G " + charset.hashCode()
+                    + "\"}", "application/json; charset=" + charset).status()).as(charset).isEqualTo(201);
+        }
+    }
 }

@@ -156,6 +156,7 @@ final class BulkResource {
             throw new UnsupportedMediaTypeException("Content-Type must be " + NDJSON
                     + " (one JSON object per line), got \"" + Fields.abbreviate(type) + "\"");
         }
+        V1.requireUtf8(type);
     }
 
     private ImportOptions options(Context ctx) {

@@ -73,6 +73,18 @@ final class V1 {
             throw new UnsupportedMediaTypeException("Content-Type must be application/json, got \""
                     + Fields.abbreviate(type) + "\"");
         }
+        requireUtf8(type);
+    }
+
+    /**
+     * A 415 {@code unsupported_media_type} for a body declared in a charset other than UTF-8: the native API reads
+     * UTF-8 only, and a body in another charset read as UTF-8 would be other text than the one sent.
+     */
+    static void requireUtf8(String type) {
+        if (!MediaTypes.utf8(type)) {
+            throw new UnsupportedMediaTypeException("bodies are read as UTF-8, the only charset of JSON; got charset \""
+                    + Fields.abbreviate(MediaTypes.charset(type)) + "\": send the body in UTF-8");
+        }
     }
 
     /** The version from {@code If-Match} ("3", 3 or W/"3"), or null when absent. */
