@@ -45,12 +45,9 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
             throw new IllegalArgumentException("--data-dir is required");
         }
         dataDir = dataDir.toAbsolutePath().normalize();
-        if (serviceKey != null && serviceKey.isBlank()) {
-            serviceKey = null;
-        }
-        if (serviceKey != null && serviceKey.length() < 16) {
-            throw new IllegalArgumentException("--service-key must be at least 16 characters, got "
-                    + serviceKey.length());
+        serviceKey = serviceKey == null || serviceKey.isBlank() ? null : serviceKey.strip();
+        if (serviceKey != null) {
+            requireUsableKey(serviceKey);
         }
         logLevel = logLevel == null ? "INFO" : logLevel.toUpperCase(Locale.ROOT);
         if (!LEVELS.contains(logLevel)) {
@@ -74,6 +71,24 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
     /** A node on {@code host:port} over the embedded database in {@code dataDir}, every feature at its defaults. */
     public static Config defaults(String host, int port, Path dataDir) {
         return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * A key a request can present: 16 to 512 characters (what authentication reads) of printable ASCII — a header
+     * carries no other — and no colon, which HTTP Basic would cut the key at. Whitespace around it is not part of
+     * it (a secret file's final line feed).
+     */
+    private static void requireUsableKey(String key) {
+        if (key.length() < 16 || key.length() > 512) {
+            throw new IllegalArgumentException("--service-key must be 16 to 512 characters, got " + key.length());
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e || c == ':') {
+                throw new IllegalArgumentException("--service-key may hold printable ASCII characters other than "
+                        + "':' only (a request could not present it otherwise); character " + (i + 1) + " is not one");
+            }
+        }
     }
 
     public Config withServiceKey(String key) {
