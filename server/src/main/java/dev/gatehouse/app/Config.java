@@ -74,9 +74,9 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
     }
 
     /**
-     * A key a request can present: 16 to 512 characters (what authentication reads) of printable ASCII — a header
-     * carries no other — and no colon, which HTTP Basic would cut the key at. Whitespace around it is not part of
-     * it (a secret file's final line feed).
+     * A key a request can present: 16 to 512 characters (what authentication reads) of printable ASCII, spaces
+     * included — a header carries no other. Whitespace around it is not part of it (a secret file's final line feed).
+     * A colon is allowed, though only {@code Bearer} can carry it: HTTP Basic cuts the user name at the first one.
      */
     private static void requireUsableKey(String key) {
         if (key.length() < 16 || key.length() > 512) {
@@ -84,9 +84,9 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (c < 0x21 || c > 0x7e || c == ':') {
-                throw new IllegalArgumentException("--service-key may hold printable ASCII characters other than "
-                        + "':' only (a request could not present it otherwise); character " + (i + 1) + " is not one");
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException("--service-key may hold printable ASCII characters only (a request "
+                        + "could not present it otherwise); character " + (i + 1) + " is not one");
             }
         }
     }

@@ -90,13 +90,16 @@ class ConfigTest {
     /** A key no request could present is refused at start, not found out by every request's 401. */
     @Test
     void aServiceKeyNoRequestCouldPresent_isRefused_withoutTheKey() {
-        for (String key : java.util.List.of("x".repeat(513), "with:colon-0123456789", "with space 0123456789",
-                "caf\u00e9-0123456789abcdef", "tab\there-0123456789", "  padded-to-16 ")) {
+        for (String key : java.util.List.of("x".repeat(513), "caf\u00e9-0123456789abcdef", "tab\there-0123456789",
+                "  padded-to-16 ")) {
             assertThatThrownBy(() -> config(80, key, "INFO")).as(key).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("--service-key").hasMessageNotContaining(key.strip());
         }
         assertThat(config(80, " svc-key-0123456789\n", "INFO").serviceKey()).isEqualTo("svc-key-0123456789");
-        assertThat(config(80, "ghs_0123456789abcdef01234567_secret-part", "INFO").serviceKey()).isNotNull();
+        for (String works : java.util.List.of("ghs_0123456789abcdef01234567_secret-part", "with space 0123456789",
+                "with:colon-0123456789")) {
+            assertThat(config(80, works, "INFO").serviceKey()).as("a Bearer header carries it").isEqualTo(works);
+        }
     }
 
     @Test
