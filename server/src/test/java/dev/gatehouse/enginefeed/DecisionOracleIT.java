@@ -164,7 +164,7 @@ class DecisionOracleIT {
                 oracle.roles.put(id, new Role(id, role.get("name").stringValue(), true, permissions, false, List.of(),
                         false));
                 if (role.get("name").stringValue().equals("Manager")) {
-                    oracle.managerRoleId = id;
+                    oracle.grantRoleIds.add(id);
                 }
             }
             JsonNode admin = org.json().get("admin_member");
@@ -1085,8 +1085,8 @@ class DecisionOracleIT {
             String what = "visibility-filter of " + m.userId();
             agree(what + ": sees_none", filter.get("sees_none").booleanValue(), role == null);
             agree(what + ": sees_all", filter.get("sees_all").booleanValue(),
-                    role != null && role.permissions().contains(DecisionOracle.SEES_ALL));
-            if (role != null && !role.permissions().contains(DecisionOracle.SEES_ALL)) {
+                    role != null && oracle.seesAll(role));
+            if (role != null && !oracle.seesAll(role)) {
                 List<String> server = new ArrayList<>();
                 filter.get("user_field_ids").forEach(f -> server.add(f.stringValue()));
                 agree(what + ": user_field_ids", server, role.fields());
