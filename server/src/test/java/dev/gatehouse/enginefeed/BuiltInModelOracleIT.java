@@ -82,6 +82,10 @@ class BuiltInModelOracleIT {
         new Run(model, seed).run();
     }
 
+    /** A v5 user's Rooms profile: access level, default office, offices and regions (ids). */
+    record Profile(String level, String defaultOffice, Set<String> offices, Set<String> regions) {
+    }
+
     /** One sequence on one built-in model. */
     static final class Run {
         final String modelId;
@@ -101,6 +105,8 @@ class BuiltInModelOracleIT {
         final Map<String, Set<String>> officesOf = new TreeMap<>();
         final Map<String, Set<String>> roomsOf = new TreeMap<>();
         final List<Long> groups = new ArrayList<>();
+        /** v5: the Rooms profile of each user invited through the dialect, which gives a Manager or Admin its reach. */
+        final Map<Long, Profile> profiles = new TreeMap<>();
         /**
          * Room users whose access is revoked (room to member to the role remembered): a room role whose end came.
          * They are restored through the Rooms dialect, never re-assigned (409 {@code room_access_revoked}), and the
@@ -171,42 +177,49 @@ class BuiltInModelOracleIT {
         // ---------------------------------------------------------------- writes
 
         void write() {
-            int pick = random.nextInt(100);
+            // the writes a model has: close stops at groups, rooms at revocations, rooms_v5 goes on to its hierarchy
+            int pick = random.nextInt(classic ? 100 : rooms ? 77 : 40);
             if (classic && officesOf.isEmpty()) {
                 region();
             } else if (classic && roomsOf.isEmpty()) {
                 office();
-            } else if (oracle.members.size() < 4 || pick < 14) {
+            } else if (oracle.members.size() < 4 || pick < 12) {
                 addMember();
-            } else if (pick < 20) {
+            } else if (pick < 17) {
                 createRole();
-            } else if (pick < 24) {
+            } else if (pick < 20) {
                 changeRole();
-            } else if (pick < 26) {
+            } else if (pick < 22) {
                 deleteRole();
-            } else if (pick < 31) {
+            } else if (pick < 26) {
                 moveMember();
-            } else if (pick < 38) {
+            } else if (pick < 32) {
                 changeStatus();
-            } else if (pick < 41) {
+            } else if (pick < 35) {
                 removeMember();
-            } else if (pick < 45) {
+            } else if (pick < 38) {
                 group();
-            } else if (rooms && pick < 53) {
+            } else if (rooms && pick < 45) {
                 createRoom();
-            } else if (rooms && pick < 55) {
+            } else if (rooms && pick < 47) {
                 deleteRoom();
-            } else if (rooms && pick < 75) {
+            } else if (rooms && pick < 63) {
                 assign();
-            } else if (rooms && pick < 81) {
+            } else if (rooms && pick < 68) {
                 unassign();
+            } else if (rooms && pick < 74) {
+                revokeOrRestore();
+            } else if (classic && pick < 79) {
+                invite();
             } else if (classic && pick < 84) {
+                reach();
+            } else if (classic && pick < 86) {
                 region();
-            } else if (classic && pick < 88) {
+            } else if (classic && pick < 89) {
                 office();
             } else if (classic && pick < 91) {
                 moveOffice();
-            } else if (classic && pick < 94) {
+            } else if (classic && pick < 93) {
                 deletePlace();
             } else if (classic && pick < 97) {
                 putGrants();
@@ -383,6 +396,7 @@ class BuiltInModelOracleIT {
             oracle.removeMember(m.id());
             roomOwners.values().forEach(owners -> owners.remove(m.id()));
             revoked.values().forEach(r -> r.remove(m.id()));
+            profiles.remove(m.id());
         }
 
         /** Groups decide nothing: written for the noise. */
@@ -519,6 +533,177 @@ class BuiltInModelOracleIT {
             oracle.unassign(place, member);
         }
 
+        /**
+         * Revokes a room user's access through the Rooms dialect, now (its role remembered) or at a later date (its
+         * role ends then), or restores a revoked user (its remembered role back, without an end).
+         */
+        void revokeOrRestore() {
+            List<Place> withRevoked = revoked.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                    .map(Map.Entry::getKey).toList();
+            if (!withRevoked.isEmpty() && random.nextBoolean()) {
+                Place place = withRevoked.get(random.nextInt(withRevoked.size()));
+                List<Long> users = List.copyOf(new TreeSet<>(revoked.get(place).keySet()));
+                long member = users.get(random.nextInt(users.size()));
+                expect(api.post(rooms() + "/" + place.id() + "/users/" + member + "/restore_access", Map.of()), 204,
+                        "restore access of " + member + " to " + place);
+                long role = revoked.get(place).remove(member);
+                oracle.assignments.computeIfAbsent(place, p -> new HashMap<>()).put(member, new Held(role, null));
+                return;
+            }
+            List<Object[]> held = new ArrayList<>();
+            oracle.assignments.forEach((place, h) -> {
+                if (place.type().equals("room")) {
+                    h.keySet().stream().sorted().forEach(member -> held.add(new Object[] {place, member}));
+                }
+            });
+            if (held.isEmpty()) {
+                return;
+            }
+            Object[] pick = held.get(random.nextInt(held.size()));
+            Place place = (Place) pick[0];
+            long member = (Long) pick[1];
+            Instant at = random.nextInt(3) == 0 ? clock.instant().plus(Duration.ofMinutes(1 + random.nextInt(60))) : null;
+            Map<String, Object> body = at == null ? Map.of() : Map.of("revocationDate", at.toString());
+            String what = "revoke access of " + member + " to " + place + (at == null ? " now" : " at " + at);
+            Http.Res res = api.post(rooms() + "/" + place.id() + "/users/" + member + "/revoke_access", body);
+            if (owns(member, place)) {
+                logWrite(what + " (its owner) -> " + res.status());
+                if (res.status() != 409) {
+                    fail(what + ": a room's owner keeps its access, expected 409, got " + res);
+                }
+                return;
+            }
+            expect(res, 204, what);
+            Held before = oracle.assignment(place, member);
+            if (at == null) {
+                oracle.unassign(place, member);
+                revoked.computeIfAbsent(place, p -> new HashMap<>()).put(member, before.roleId());
+            } else {
+                oracle.assignments.get(place).put(member, new Held(before.roleId(), at));
+            }
+        }
+
+        /** Invites a v5 Admin, Manager (with an access level, offices, regions and flags) or Agent through Rooms. */
+        void invite() {
+            List<String> offices = List.copyOf(roomsOf.keySet());
+            List<String> regions = List.copyOf(officesOf.keySet());
+            String user = "u" + (++counter);
+            Map<String, Object> body = new HashMap<>(Map.of("firstName", "First", "lastName", user, "email",
+                    user + "@example.com"));
+            String kind = List.of("admin", "manager", "manager", "agent").get(random.nextInt(4));
+            String office = offices.get(random.nextInt(offices.size()));
+            Profile profile;
+            Set<String> flags = new LinkedHashSet<>();
+            if (kind.equals("admin")) {
+                profile = new Profile("Admin", null, new TreeSet<>(), new TreeSet<>());
+            } else if (kind.equals("agent")) {
+                body.put("officeId", Long.parseLong(office));
+                profile = new Profile("Contributor", office, new TreeSet<>(), new TreeSet<>());
+            } else {
+                String level = List.of("Office", "Region", "Company").get(random.nextInt(3));
+                Set<String> mine = new TreeSet<>();
+                Set<String> theirRegions = new TreeSet<>();
+                offices.stream().filter(o -> random.nextInt(3) == 0).forEach(mine::add);
+                regions.stream().filter(r -> random.nextInt(3) == 0).forEach(theirRegions::add);
+                if (level.equals("Office") && mine.isEmpty()) {
+                    mine.add(office);
+                }
+                if (level.equals("Region") && theirRegions.isEmpty()) {
+                    theirRegions.add(regions.get(random.nextInt(regions.size())));
+                }
+                Map<String, Object> permissions = new HashMap<>();
+                for (String p : oracle.model.permissions()) {
+                    if (oracle.model.grantable().contains(p) && random.nextInt(3) == 0) {
+                        permissions.put(p, true);
+                        flags.add(p);
+                    }
+                }
+                body.putAll(Map.of("defaultOfficeId", Long.parseLong(office), "titleId", 1, "accessLevel", level,
+                        "permissions", permissions, "offices", mine.stream().map(Long::parseLong).toList(),
+                        "regions", theirRegions.stream().map(Long::parseLong).toList()));
+                profile = new Profile(level, office, mine, theirRegions);
+            }
+            Http.Res res = expect(api.post("/restapi/v2/accounts/" + org.accountId() + "/users/invite_classic_" + kind,
+                    body), 201, "invite " + kind + " " + body);
+            long id = res.get("userId").longValue();
+            JsonNode member = api.get(org.path() + "/members/" + id).json();
+            long role = member.get("role_id").longValue();
+            oracle.members.put(id, new Member(id, member.get("user_id").stringValue(), role, false, "invited"));
+            oracle.grants.put(id, flags);
+            profiles.put(id, profile);
+            moveReach(id, null, profile);
+        }
+
+        /** Adds a v5 user to an office or region, or takes it out of one, through Rooms. */
+        void reach() {
+            List<Long> users = List.copyOf(profiles.keySet());
+            if (users.isEmpty()) {
+                return;
+            }
+            long id = users.get(random.nextInt(users.size()));
+            Profile before = profiles.get(id);
+            boolean office = random.nextBoolean();
+            List<String> all = List.copyOf(office ? roomsOf.keySet() : officesOf.keySet());
+            Set<String> mine = office ? before.offices() : before.regions();
+            List<String> removable = mine.stream().filter(o -> !o.equals(before.defaultOffice())).toList();
+            boolean add = removable.isEmpty() || random.nextBoolean();
+            String place = add ? all.get(random.nextInt(all.size())) : removable.get(random.nextInt(removable.size()));
+            Set<String> changed = new TreeSet<>(mine);
+            if (add) {
+                changed.add(place);
+            } else {
+                changed.remove(place);
+            }
+            Profile after = office ? new Profile(before.level(), before.defaultOffice(), changed, before.regions())
+                    : new Profile(before.level(), before.defaultOffice(), before.offices(), changed);
+            String type = office ? "office" : "region";
+            expect(api.post("/restapi/v2/accounts/" + org.accountId() + "/users/" + id + "/" + (add ? "add_to_" : "remove_from_")
+                    + type, Map.of(type + "Id", Long.parseLong(place))), 204, (add ? "add " : "remove ") + id + " "
+                    + (add ? "to " : "from ") + type + " " + place);
+            profiles.put(id, after);
+            moveReach(id, before, after);
+        }
+
+        /**
+         * A v5 Manager's or Admin's reach, as docs/dialects/rooms.md tells it: its role (the company role it holds now)
+         * on each office of an Office-level Manager, each region of a Region-level one, the company for a Company-level
+         * one or an Admin; places no longer reached lose the member's role, places reached get it (one held already
+         * stays as it is).
+         */
+        void moveReach(long id, Profile before, Profile after) {
+            Long role = oracle.members.get(id).roleId();
+            Set<Place> old = before == null ? Set.of() : reachOf(role, before);
+            Set<Place> now = reachOf(role, after);
+            for (Place place : old) {
+                if (!now.contains(place)) {
+                    oracle.unassign(place, id);
+                }
+            }
+            for (Place place : now) {
+                Held held = oracle.assignment(place, id);
+                if (held == null || held.roleId() != role) {
+                    oracle.assignments.computeIfAbsent(place, p -> new HashMap<>()).put(id, new Held(role, null));
+                }
+            }
+        }
+
+        Set<Place> reachOf(Long role, Profile profile) {
+            Set<Place> out = new LinkedHashSet<>();
+            String name = role == null ? "" : oracle.roles.get(role).name();
+            if (name.equals("Admin") && oracle.roles.get(role).system()) {
+                out.add(new Place("company", "company"));
+            } else if (name.equals("Manager") && oracle.roles.get(role).system()) {
+                switch (profile.level()) {
+                    case "Office" -> profile.offices().forEach(o -> out.add(new Place("office", o)));
+                    case "Region" -> profile.regions().forEach(r -> out.add(new Place("region", r)));
+                    case "Company", "Admin" -> out.add(new Place("company", "company"));
+                    default -> {
+                    }
+                }
+            }
+            return out;
+        }
+
         void region() {
             Http.Res res = expect(api.post(org.path() + "/regions", Map.of("name", "Region " + (++counter))), 201,
                     "create region");
@@ -566,7 +751,9 @@ class BuiltInModelOracleIT {
             boolean office = random.nextBoolean();
             List<String> ids = List.copyOf(office ? roomsOf.keySet() : officesOf.keySet());
             String id = ids.get(random.nextInt(ids.size()));
-            boolean inUse = office ? !roomsOf.get(id).isEmpty() : !officesOf.get(id).isEmpty();
+            boolean named = profiles.values().stream().anyMatch(p -> office
+                    ? p.offices().contains(id) || id.equals(p.defaultOffice()) : p.regions().contains(id));
+            boolean inUse = named || (office ? !roomsOf.get(id).isEmpty() : !officesOf.get(id).isEmpty());
             String type = office ? "office" : "region";
             Http.Res res = api.delete(org.path() + "/" + type + "s/" + id);
             if (inUse) {
