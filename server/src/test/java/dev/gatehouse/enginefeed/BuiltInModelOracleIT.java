@@ -171,6 +171,35 @@ class BuiltInModelOracleIT {
                 for (int i = 0; i < 3; i++) {
                     verify();
                 }
+                sameAnswersEverywhere(List.of(api, follower.service(), rebuilt.service()));
+            }
+        }
+
+        /**
+         * The writing node, the follower and the rebuilt node asked the same questions: their answers — explanations,
+         * reasons and revisions included — must be identical, not merely agree with the reference.
+         */
+        void sameAnswersEverywhere(List<Http> nodes) {
+            List<Map<String, Object>> checks = new ArrayList<>();
+            List<String> reads = new ArrayList<>();
+            for (Place place : placesToAsk()) {
+                for (String permission : samplePermissions(place)) {
+                    for (Member m : oracle.members.values()) {
+                        Map<String, Object> check = checkBody(m.id(), permission, place);
+                        check.put("explain", true);
+                        checks.add(check);
+                    }
+                }
+                for (Member m : oracle.members.values()) {
+                    reads.add(org.path() + "/members/" + m.id() + "/permissions?min_revision=" + revision
+                            + (place == null ? "" : "&resource_type=" + place.type() + "&resource_id=" + place.id()));
+                }
+            }
+            oracle.members.keySet().forEach(m -> reads.add(org.path() + "/members/" + m + "/visibility-filter"
+                    + "?min_revision=" + revision));
+            String differences = SameAnswers.differences(nodes, org.path(), checks, revision, reads);
+            if (differences != null) {
+                fail("the same question to two nodes: " + differences);
             }
         }
 
