@@ -119,13 +119,16 @@ final class DecisionOracle {
         static final Decision NONE = new Decision(false, "none", null, null);
     }
 
+    /** Places by type, then id: shorter ids first (numeric ids in numeric order), then alphabetically. */
+    static final java.util.Comparator<Place> PLACE_ORDER = java.util.Comparator.comparing(Place::type)
+            .thenComparingInt((Place p) -> p.id().length()).thenComparing(Place::id);
+
     final Map<Long, Role> roles = new TreeMap<>();
     final Map<Long, Member> members = new TreeMap<>();
     final Map<Long, Set<String>> grants = new HashMap<>();
     /** Recorded resources and their parent (null: at the top). */
     final Map<Place, Place> recorded = new LinkedHashMap<>();
-    final Map<Place, Map<Long, Held>> assignments = new TreeMap<>(
-            (a, b) -> a.type().equals(b.type()) ? a.id().compareTo(b.id()) : a.type().compareTo(b.type()));
+    final Map<Place, Map<Long, Held>> assignments = new TreeMap<>(PLACE_ORDER);
     /** The company roles whose members' grants count (the model's {@code member_grants.roles}). */
     final Set<Long> grantRoleIds = new java.util.HashSet<>();
     final Model model;
