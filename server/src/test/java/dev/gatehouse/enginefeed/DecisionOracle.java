@@ -14,9 +14,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The decision semantics of docs/api.md ("Decisions", "Resource hierarchy", "Per-member grants", record visibility)
- * written out as plainly as they read, over the {@code oracle} test model ({@code models/oracle.json}): the state an
- * organization holds after a sequence of writes, and what every decision route must answer about it. It shares no
- * code with the engine, so {@link DecisionOracleIT} can hold the server to it. Not thread-safe.
+ * written out as plainly as they read, over a {@link Model} — the {@code oracle} test model ({@code models/oracle.json})
+ * by default, or a built-in one as {@code GET /v1/orgs/{org}/model} shows it: the state an organization holds after a
+ * sequence of writes, and what every decision route must answer about it. It shares no code with the engine, so
+ * {@link DecisionOracleIT} and {@link BuiltInModelOracleIT} can hold the server to it. Not thread-safe.
  */
 final class DecisionOracle {
 
