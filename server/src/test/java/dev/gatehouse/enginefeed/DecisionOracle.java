@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The decision semantics of docs/api.md ("Decisions", "Resource hierarchy", "Per-member grants", record visibility)
- * written out as plainly as they read, over the {@code oracle} test model ({@code models/oracle.json}): the state an
- * organization holds after a sequence of writes, and what every decision route must answer about it. It shares no
- * code with the engine, so {@link DecisionOracleIT} can hold the server to it. Not thread-safe.
+ * written out as plainly as they read, over a {@link Model} — the {@code oracle} test model ({@code models/oracle.json})
+ * by default, or a built-in one as {@code GET /v1/orgs/{org}/model} shows it: the state an organization holds after a
+ * sequence of writes, and what every decision route must answer about it. It shares no code with the engine, so
+ * {@link DecisionOracleIT} and {@link BuiltInModelOracleIT} can hold the server to it. Not thread-safe.
  */
 final class DecisionOracle {
 
@@ -35,6 +37,59 @@ final class DecisionOracle {
     static final Set<String> INHERITS = Set.of("area", "project", "doc");
     static final List<String> GRANTABLE = List.of("proj.edit", "doc.write", "doc.share", "admin");
     static final String SEES_ALL = "records.all";
+
+    /**
+     * What the semantics need of a model: its permissions in order and their scopes, its resource types (parent
+     * type, whether the company role applies), what may be granted, the "sees all" permission (null: the model has
+     * no visibility rule, and every company role sees all records) and the permission that manages roles.
+     */
+    record Model(List<String> permissions, Map<String, Set<String>> scopes, List<String> types,
+                 Map<String, String> parentType, Set<String> inherits, Set<String> grantable, String seesAll,
+                 String manageRoles) {
+        static final Model ORACLE = new Model(PERMISSIONS, SCOPES, TYPES, PARENT_TYPE, INHERITS, Set.copyOf(GRANTABLE),
+                SEES_ALL, "admin");
+
+        /** The model as {@code GET /v1/models/{id}} shows it. */
+        static Model of(JsonNode model) {
+            List<String> permissions = new ArrayList<>();
+            Map<String, Set<String>> scopes = new HashMap<>();
+            for (JsonNode p : model.get("permissions")) {
+                String key = p.get("key").stringValue();
+                permissions.add(key);
+                Set<String> in = new java.util.HashSet<>();
+                JsonNode s = p.get("scopes");
+                if (s == null || s.isNull()) {
+                    in.add("organization");
+                } else {
+                    s.forEach(n -> in.add(n.stringValue()));
+                }
+                scopes.put(key, in);
+            }
+            List<String> types = new ArrayList<>();
+            Map<String, String> parents = new HashMap<>();
+            Set<String> inherits = new java.util.HashSet<>();
+            for (JsonNode t : model.get("resource_types")) {
+                String key = t.get("key").stringValue();
+                types.add(key);
+                if (t.hasNonNull("parent_type")) {
+                    parents.put(key, t.get("parent_type").stringValue());
+                }
+                if (t.hasNonNull("inherits_company_role") && t.get("inherits_company_role").booleanValue()) {
+                    inherits.add(key);
+                }
+            }
+            Set<String> grantable = new java.util.HashSet<>();
+            JsonNode grants = model.get("member_grants");
+            if (grants != null && !grants.isNull()) {
+                grants.get("permissions").forEach(n -> grantable.add(n.stringValue()));
+            }
+            JsonNode visibility = model.get("visibility");
+            String seesAll = visibility == null || visibility.isNull() ? null
+                    : visibility.get("sees_all_permission").stringValue();
+            return new Model(permissions, scopes, types, parents, inherits, grantable, seesAll,
+                    model.at("/management/roles").stringValue());
+        }
+    }
 
     record Role(long id, String name, boolean system, Set<String> permissions, boolean external, List<String> fields,
                 boolean allowUnassigned) {
@@ -65,14 +120,27 @@ final class DecisionOracle {
         static final Decision NONE = new Decision(false, "none", null, null);
     }
 
+    /** Places by type, then id: shorter ids first (numeric ids in numeric order), then alphabetically. */
+    static final java.util.Comparator<Place> PLACE_ORDER = java.util.Comparator.comparing(Place::type)
+            .thenComparingInt((Place p) -> p.id().length()).thenComparing(Place::id);
+
     final Map<Long, Role> roles = new TreeMap<>();
     final Map<Long, Member> members = new TreeMap<>();
     final Map<Long, Set<String>> grants = new HashMap<>();
     /** Recorded resources and their parent (null: at the top). */
     final Map<Place, Place> recorded = new LinkedHashMap<>();
-    final Map<Place, Map<Long, Held>> assignments = new TreeMap<>(
-            (a, b) -> a.type().equals(b.type()) ? a.id().compareTo(b.id()) : a.type().compareTo(b.type()));
-    long managerRoleId;
+    final Map<Place, Map<Long, Held>> assignments = new TreeMap<>(PLACE_ORDER);
+    /** The company roles whose members' grants count (the model's {@code member_grants.roles}). */
+    final Set<Long> grantRoleIds = new java.util.HashSet<>();
+    final Model model;
+
+    DecisionOracle() {
+        this(Model.ORACLE);
+    }
+
+    DecisionOracle(Model model) {
+        this.model = model;
+    }
 
     Held assignment(Place place, long memberId) {
         Map<Long, Held> here = assignments.get(place);
@@ -81,7 +149,7 @@ final class DecisionOracle {
 
     /** Grants count beside the company role only while that role is one the model names (Manager). */
     boolean grantsCount(Member m) {
-        return !m.external() && Objects.equals(m.roleId(), managerRoleId);
+        return !m.external() && m.roleId() != null && grantRoleIds.contains(m.roleId());
     }
 
     Set<String> companyPermissions(Member m) {
@@ -117,7 +185,7 @@ final class DecisionOracle {
                 return new Decision(roles.get(held.roleId()).permissions().contains(permission),
                         own ? "resource_role" : "parent_resource_role", held.roleId(), own ? null : at);
             }
-            if (!INHERITS.contains(place.type())) {
+            if (!model.inherits().contains(place.type())) {
                 return Decision.NONE;
             }
         }
@@ -142,13 +210,13 @@ final class DecisionOracle {
             Object[] deciding = place == null ? null : decidingAssignment(memberId, place);
             if (deciding != null) {
                 held = roles.get(((Held) deciding[1]).roleId()).permissions();
-            } else if (!m.external() && (place == null || INHERITS.contains(place.type()))) {
+            } else if (!m.external() && (place == null || model.inherits().contains(place.type()))) {
                 held = companyPermissions(m);
             }
         }
         List<String> out = new ArrayList<>();
-        for (String p : PERMISSIONS) {
-            if (held.contains(p) && SCOPES.get(p).contains(place == null ? "organization" : place.type())) {
+        for (String p : model.permissions()) {
+            if (held.contains(p) && model.scopes().get(p).contains(place == null ? "organization" : place.type())) {
                 out.add(p);
             }
         }
@@ -178,7 +246,8 @@ final class DecisionOracle {
     /** {@code lookup/resources}' {@code all_unassigned}. */
     boolean allUnassigned(long memberId, String permission, String type) {
         Member m = members.get(memberId);
-        return m.active() && !m.external() && INHERITS.contains(type) && companyPermissions(m).contains(permission);
+        return m.active() && !m.external() && model.inherits().contains(type)
+                && companyPermissions(m).contains(permission);
     }
 
     Set<String> lookupMembers(String permission, Place place) {
@@ -202,7 +271,7 @@ final class DecisionOracle {
         if (role == null) {
             return false;
         }
-        if (role.permissions().contains(SEES_ALL)) {
+        if (seesAll(role)) {
             return true;
         }
         String user = members.get(memberId).userId();
@@ -215,6 +284,11 @@ final class DecisionOracle {
             anyone |= !holders.isEmpty();
         }
         return !anyone && role.allowUnassigned();
+    }
+
+    /** Whether the role sees every record: it holds the "sees all" permission, or the model has no visibility rule. */
+    boolean seesAll(Role role) {
+        return model.seesAll() == null || role.permissions().contains(model.seesAll());
     }
 
     boolean roleHeld(long roleId) {
@@ -242,18 +316,18 @@ final class DecisionOracle {
     /** How many active members may manage roles (the model's {@code admin}), by company role or grant. */
     long roleManagers() {
         return members.values().stream().filter(m -> m.active() && !m.external()
-                && companyPermissions(m).contains("admin")).count();
+                && companyPermissions(m).contains(model.manageRoles())).count();
     }
 
     /** A copy to change for a what-if, sharing nothing mutable with this one. */
     DecisionOracle copy() {
-        DecisionOracle copy = new DecisionOracle();
+        DecisionOracle copy = new DecisionOracle(model);
         copy.roles.putAll(roles);
         copy.members.putAll(members);
         grants.forEach((m, g) -> copy.grants.put(m, Set.copyOf(g)));
         copy.recorded.putAll(recorded);
         assignments.forEach((place, held) -> copy.assignments.put(place, new HashMap<>(held)));
-        copy.managerRoleId = managerRoleId;
+        copy.grantRoleIds.addAll(grantRoleIds);
         return copy;
     }
 
@@ -271,19 +345,19 @@ final class DecisionOracle {
         places.addAll(assignments.keySet());
         places.addAll(after.assignments.keySet());
         for (Member m : members.values()) {
-            for (String p : PERMISSIONS) {
-                if (SCOPES.get(p).contains("organization")) {
+            for (String p : model.permissions()) {
+                if (model.scopes().get(p).contains("organization")) {
                     effect(out, p, "organization", m.userId(), decide(m.id(), p, null).allowed(),
                             after.decide(m.id(), p, null).allowed());
                 }
-                for (String type : INHERITS) {
-                    if (SCOPES.get(p).contains(type)) {
+                for (String type : model.inherits()) {
+                    if (model.scopes().get(p).contains(type)) {
                         effect(out, p, "unassigned " + type, m.userId(), allUnassigned(m.id(), p, type),
                                 after.allUnassigned(m.id(), p, type));
                     }
                 }
                 for (Place place : places) {
-                    if (SCOPES.get(p).contains(place.type()) && (decidingAssignment(m.id(), place) != null
+                    if (model.scopes().get(p).contains(place.type()) && (decidingAssignment(m.id(), place) != null
                             || after.decidingAssignment(m.id(), place) != null)) {
                         effect(out, p, "resource " + place.type() + " " + place.id(), m.userId(),
                                 decide(m.id(), p, place).allowed(), after.decide(m.id(), p, place).allowed());
