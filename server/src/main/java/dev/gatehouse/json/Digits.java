@@ -7,15 +7,15 @@ package dev.gatehouse.json;
  */
 public final class Digits {
 
-    /** Longer values are refused, so that every accepted one fits a {@code long}. */
-    static final int MAX_DIGITS = 18;
-
     private Digits() {
     }
 
-    /** The value of 1 to 18 ASCII digits, or -1 for anything else (null, a sign, a space, another script's digits). */
+    /**
+     * The value of 1 to 19 ASCII digits that fits a {@code long}, or -1 for anything else (null, a sign, a space,
+     * another script's digits, a value beyond {@link Long#MAX_VALUE}).
+     */
     public static long parse(String raw) {
-        if (raw == null || raw.isEmpty() || raw.length() > MAX_DIGITS) {
+        if (raw == null || raw.isEmpty() || raw.length() > 19) {
             return -1;
         }
         long value = 0;
@@ -24,7 +24,11 @@ public final class Digits {
             if (c < '0' || c > '9') {
                 return -1;
             }
-            value = value * 10 + (c - '0');
+            int digit = c - '0';
+            if (value > (Long.MAX_VALUE - digit) / 10) {
+                return -1;
+            }
+            value = value * 10 + digit;
         }
         return value;
     }

@@ -10,9 +10,10 @@ class DigitsTest {
     void parse_readsAsciiDigitsOnly() {
         assertThat(Digits.parse("0")).isZero();
         assertThat(Digits.parse("042")).isEqualTo(42);
-        assertThat(Digits.parse("999999999999999999")).isEqualTo(999_999_999_999_999_999L);
+        assertThat(Digits.parse("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
+        assertThat(Digits.parse("0009223372036854775807")).as("longer than 19 digits").isEqualTo(-1);
         for (String refused : new String[] {null, "", "+1", "-1", " 1", "1 ", "1e3", "1.0", "0x1", "\uFF11", "\u0661",
-                "1\u0662", "1234567890123456789"}) {
+                "1\u0662", "9223372036854775808", "99999999999999999999"}) {
             assertThat(Digits.parse(refused)).as(String.valueOf(refused)).isEqualTo(-1);
         }
     }
