@@ -23,7 +23,7 @@ public final class MediaTypes {
 
     /** The {@code charset} parameter of a {@code Content-Type} value (without quotes), or null when it has none. */
     public static String charset(String contentType) {
-        if (contentType == null) {
+        if (contentType == null || contentType.indexOf(';') < 0) {
             return null;
         }
         for (String parameter : contentType.split(";")) {
