@@ -38,11 +38,16 @@ async function list(view, app, roles, params) {
     app.go(`#/members${api.query(values(search))}`);
   });
 
+  // A page's link carries the cursors of the pages before it (`back`, oldest first), so that Previous is a link
+  // of its own: it never leaves the console, whichever way the page was opened. Without them it leads to the first.
+  const back = cursor ? params.getAll('back').filter(Boolean) : [];
+  const pageLink = (at, trail) => `#/members${api.query({...filters, cursor: at, back: at ? trail : []})}`;
   const firstPage = cursor ? [
-    h('button', {type: 'button', class: 'secondary', on: {click: () => history.back()}}, 'Previous page'),
-    h('a', {class: 'button secondary', href: `#/members${api.query(filters)}`}, 'First page')] : null;
+    h('a', {class: 'button secondary', rel: 'prev', href: pageLink(back[back.length - 1], back.slice(0, -1))},
+      'Previous page'),
+    back.length ? h('a', {class: 'button secondary', href: pageLink(null, [])}, 'First page') : null] : null;
   const next = page.next_cursor ? h('a', {class: 'button secondary', rel: 'next',
-    href: `#/members${api.query({...filters, cursor: page.next_cursor})}`}, 'Next page') : null;
+    href: pageLink(page.next_cursor, [...back, cursor].filter(Boolean))}, 'Next page') : null;
 
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Members')),
@@ -98,9 +103,9 @@ async function detail(view, app, roles, id, params) {
   const base = `${app.orgPath()}/members/id:${member.id}`;
   const roleName = new Map(roles.map(r => [r.id, r.name]));
   const [keys, assignments, groups] = await Promise.all([
-    api.get(`${base}/keys?limit=100`).then(p => p.items).catch(() => null),
-    api.get(`${base}/assignments?limit=100`).then(p => p.items).catch(() => null),
-    api.all(`${app.orgPath()}/groups`).catch(() => []),
+    part(api.get(`${base}/keys?limit=100`).then(p => p.items)),
+    part(api.get(`${base}/assignments?limit=100`).then(p => p.items)),
+    part(api.all(`${app.orgPath()}/groups`)),
   ]);
   const reload = note => app.go(`#/members/${member.id}${note ? `?done=${encodeURIComponent(note)}` : ''}`);
 
@@ -189,12 +194,28 @@ async function detail(view, app, roles, id, params) {
     h('p', {}, h('a', {href: `#/explorer?member=id:${member.id}`}, 'Explore this member’s access')));
 }
 
+/**
+ * One part of a member's page that may fail on its own (keys, resource roles, groups): {items} when read, else
+ * {problem} — an API problem, which {@link unread} shows; anything else is a fault of the page and fails it.
+ */
+function part(promise) {
+  return promise.then(items => ({items}), e => {
+    if (!(e instanceof api.ApiError)) throw e;
+    return {problem: e};
+  });
+}
+
+/** Why a part was not read: only a 403 means the key may not see it; any other failure is told as what it is. */
+function unread(problem, forbidden) {
+  return problem.status === 403 ? notice(forbidden, 'info') : notice(explain(problem), 'error');
+}
+
 function keysSection(app, base, keys, reload) {
   const out = h('div', {});
-  const active = keys ? keys.filter(k => !k.revoked_at) : [];
+  const active = keys.items ? keys.items.filter(k => !k.revoked_at) : [];
   return h('section', {class: 'card', 'aria-label': 'API keys'},
     h('h2', {}, 'API keys'),
-    keys === null ? notice('You may not see this member’s keys.', 'info') : table([
+    keys.problem ? unread(keys.problem, 'You may not see this member’s keys.') : table([
       {label: 'Key id', cell: k => h('code', {}, k.id)},
       {label: 'Name', cell: k => k.name || ''},
       {label: 'Created', cell: k => when(k.created_at)},
@@ -211,7 +232,12 @@ function keysSection(app, base, keys, reload) {
     ], active, {empty: 'No active keys.'}), out);
 }
 
-function groupsSection(app, member, groups, reload) {
+function groupsSection(app, member, read, reload) {
+  if (read.problem) {
+    return h('section', {class: 'card', 'aria-label': 'Groups'}, h('h2', {}, 'Groups'),
+      unread(read.problem, 'You may not see the organization’s groups.'));
+  }
+  const groups = read.items;
   const mine = groups.filter(g => (g.members || []).some(m => m.member_id === member.id));
   const others = groups.filter(g => !mine.includes(g));
   const out = h('div', {});
@@ -244,7 +270,7 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
     hint: 'Press Preview removal next to a role to see what removing it would take away.'});
   return h('section', {class: 'card', 'aria-label': 'Roles on resources'},
     h('h2', {}, 'Roles on resources'),
-    assignments === null ? notice('You may not see this member’s resource roles.', 'info') : table([
+    assignments.problem ? unread(assignments.problem, 'You may not see this member’s resource roles.') : table([
       {label: 'Resource', cell: a => h('a', {href: `#/resources?type=${encodeURIComponent(a.resource.type)}&id=`
         + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
       {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
@@ -266,8 +292,8 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
             fill(out, notice(explain(e), 'error'));
           }
         }}}, 'Remove'))},
-    ], assignments, {empty: 'No roles on resources.'}), out,
-    assignments && assignments.length ? removal.element : null);
+    ], assignments.items, {empty: 'No roles on resources.'}), out,
+    assignments.items && assignments.items.length ? removal.element : null);
 }
 
 /** How a member's status other than active reads. */

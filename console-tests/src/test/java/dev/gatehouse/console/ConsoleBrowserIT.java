@@ -406,7 +406,7 @@ class ConsoleBrowserIT {
         browser.waitUntil(d -> firstUserId().equals("m-099"));
         assertThat(browser.driver().findElements(By.cssSelector("tbody tr"))).hasSize(21);
         assertThat(browser.driver().findElements(By.xpath("//a[normalize-space()='Next page']"))).isEmpty();
-        browser.press("Previous page");
+        browser.click(browser.link("Previous page"));
         browser.waitUntil(d -> firstUserId().equals("m-049"));
         browser.type("Search", "m-11");
         browser.press("Search");
