@@ -102,10 +102,12 @@ async function detail(view, app, roles, id, params) {
   const member = await api.get(path);
   const base = `${app.orgPath()}/members/id:${member.id}`;
   const roleName = new Map(roles.map(r => [r.id, r.name]));
-  const [keys, assignments, groups] = await Promise.all([
+  const takesGrants = Boolean(app.model.member_grants) && !member.external;
+  const [keys, assignments, groups, grants] = await Promise.all([
     part(api.get(`${base}/keys?limit=100`).then(p => p.items)),
     part(api.get(`${base}/assignments?limit=100`).then(p => p.items)),
     part(api.all(`${app.orgPath()}/groups`)),
+    takesGrants ? part(api.get(`${base}/grants`).then(g => g.permissions)) : null,
   ]);
   const reload = note => app.go(`#/members/${member.id}${note ? `?done=${encodeURIComponent(note)}` : ''}`);
 
@@ -188,6 +190,7 @@ async function detail(view, app, roles, id, params) {
     params.get('done') ? notice(params.get('done'), 'ok') : null,
     h('p', {class: 'muted'}, `Member id ${member.id} · ${member.email}`),
     h('div', {class: 'grid-2'}, profile, roleSection, statusForm,
+      grants ? grantsSection(app, base, member, roles, grants, reload) : null,
       keysSection(app, base, keys, reload),
       groupsSection(app, member, groups, reload)),
     assignmentsSection(app, member, assignments, roleName, reload),
@@ -212,24 +215,95 @@ function unread(problem, forbidden) {
 
 function keysSection(app, base, keys, reload) {
   const out = h('div', {});
-  const active = keys.items ? keys.items.filter(k => !k.revoked_at) : [];
-  return h('section', {class: 'card', 'aria-label': 'API keys'},
-    h('h2', {}, 'API keys'),
-    keys.problem ? unread(keys.problem, 'You may not see this member’s keys.') : table([
-      {label: 'Key id', cell: k => h('code', {}, k.id)},
-      {label: 'Name', cell: k => k.name || ''},
-      {label: 'Created', cell: k => when(k.created_at)},
-      {label: '', cell: k => h('button', {type: 'button', class: 'danger small', 'aria-label': `Revoke key ${k.id}`,
-        on: {click: async () => {
-          try {
-            await api.del(`${base}/keys/${api.seg(k.id)}`);
-            reload(`Key ${k.id} revoked.`);
-          } catch (e) {
-            if (!(e instanceof api.ApiError)) throw e;
-            fill(out, notice(explain(e), 'error'));
-          }
-        }}}, 'Revoke')},
-    ], active, {empty: 'No active keys.'}), out);
+  const section = h('section', {class: 'card', 'aria-label': 'API keys'}, h('h2', {}, 'API keys'));
+  if (keys.problem) {
+    return fill(section, h('h2', {}, 'API keys'), unread(keys.problem, 'You may not see this member’s keys.'));
+  }
+  const active = keys.items.filter(k => !k.revoked_at);
+  const list = h('div', {});
+  const revoke = k => fill(out, h('div', {class: 'actions', role: 'group', 'aria-label': `Revoke key ${k.id}?`},
+    h('span', {}, `Revoke key ${k.id}${k.name ? ` (${k.name})` : ''} for good? Whatever uses it is refused at once.`),
+    h('button', {type: 'button', class: 'danger', on: {click: async () => {
+      try {
+        await api.del(`${base}/keys/${api.seg(k.id)}`);
+        reload(`Key ${k.id} revoked.`);
+      } catch (e) {
+        if (!(e instanceof api.ApiError)) throw e;
+        fill(out, notice(explain(e), 'error'));
+      }
+    }}}, 'Yes, revoke'),
+    h('button', {type: 'button', class: 'secondary', on: {click: () => fill(out)}}, 'Keep it')));
+  const draw = () => fill(list, table([
+    {label: 'Key id', cell: k => h('code', {}, k.id)},
+    {label: 'Name', cell: k => k.name || ''},
+    {label: 'Created', cell: k => when(k.created_at)},
+    {label: '', cell: k => h('button', {type: 'button', class: 'danger small', 'aria-label': `Revoke key ${k.id}`,
+      on: {click: () => revoke(k)}}, 'Revoke…')},
+  ], active, {empty: 'No active keys.'}));
+  draw();
+
+  // Nobody mints keys for someone else: the member itself or the service key may; the API refuses anyone else.
+  const create = h('form', {class: 'inline', novalidate: true},
+    field('New key name', h('input', {name: 'name', maxlength: 200, autocomplete: 'off'}),
+      'Optional. Only the member itself, or the service key, may create its keys.'),
+    h('button', {type: 'submit', class: 'secondary'}, 'Create key'));
+  create.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(create);
+    try {
+      const created = await api.post(`${base}/keys`, values(create));
+      create.reset();
+      active.unshift(created);
+      draw();
+      fill(out, h('div', {class: 'notice notice-ok secret', role: 'status'},
+        h('p', {}, `Key ${created.id} created. The key, shown only now — copy it to where it is used:`),
+        h('code', {class: 'secret-value'}, created.key)));
+      app.say(`Key ${created.id} created.`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      showProblem(create, e);
+    }
+  });
+  return fill(section, h('h2', {}, 'API keys'), list, out, create);
+}
+
+/**
+ * Per-member grants, where the model allows them: the permissions the model lets be granted, as switches, saved
+ * whole (PUT …/grants replaces the set). They count only while the member's company role is one the model names.
+ */
+function grantsSection(app, base, member, roles, grants, reload) {
+  const section = h('section', {class: 'card', 'aria-label': 'Grants'}, h('h2', {}, 'Grants'));
+  if (grants.problem) {
+    return fill(section, h('h2', {}, 'Grants'), unread(grants.problem, 'You may not see this member’s grants.'));
+  }
+  const allowed = app.model.member_grants;
+  const described = new Map(app.model.permissions.map(p => [p.key, p.description || p.key]));
+  const roleKey = roles.find(r => r.id === member.role_id)?.key;
+  const takenBy = roles.filter(r => r.system && allowed.roles.includes(r.key)).map(r => r.name);
+  const form = h('form', {novalidate: true},
+    h('p', {}, 'Permissions this member holds beside its company role, without a role of its own.'),
+    allowed.roles.includes(roleKey) ? null : notice(`Grants count only while the company role is `
+      + `${(takenBy.length ? takenBy : allowed.roles).join(' or ')}: for this member they do not count now.`, 'info'),
+    h('fieldset', {class: 'checks', dataset: {field: 'permissions'}}, h('legend', {}, 'Granted permissions'),
+      allowed.permissions.map(key => h('label', {class: 'check'},
+        h('input', {type: 'checkbox', dataset: {grant: key}, checked: grants.items.includes(key)}),
+        ` ${described.get(key)} `, h('code', {}, key))),
+      h('p', {class: 'field-error', hidden: true})),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save grants')));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(form);
+    const permissions = [...form.querySelectorAll('[data-grant]:checked')].map(box => box.dataset.grant);
+    try {
+      await api.put(`${base}/grants`, {permissions});
+      app.say('Grants saved.');
+      reload('Grants saved.');
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      showProblem(form, e);
+    }
+  });
+  return fill(section, h('h2', {}, 'Grants'), form);
 }
 
 function groupsSection(app, member, read, reload) {
@@ -275,6 +349,7 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
         + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
       {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
       {label: 'Since', cell: a => when(a.created_at)},
+      {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
       {label: '', cell: a => h('span', {class: 'row-actions'},
         h('button', {type: 'button', class: 'secondary small',
           'aria-label': `Preview removing the role on ${a.resource.type} ${a.resource.id}`, on: {click: () =>

@@ -1,7 +1,7 @@
 // Resources: for a resource type of the model (rooms in `rooms`), one resource's assignments — who holds which
 // role there — with assigning and removing, each change previewable before it is saved.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when} from './dom.js';
+import {h, fill, field, select, table, values, notice, when, localInput, fromLocalInput} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 
@@ -56,13 +56,18 @@ async function resource(app, type, id) {
 
   const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
   const role = select('role_id', roles.map(r => ({value: r.id, label: `${r.name}${r.external ? ' (external)' : ''}`})));
+  const ends = h('input', {name: 'expires_at', type: 'datetime-local'});
+  // A PUT replaces the member's role here whole, its end included: the end is always sent as the form shows it.
+  const end = () => (ends.value ? fromLocalInput(ends.value) : null);
   const change = () => ({assignment: {resource: {type, id}, ...preview.memberField(member.value),
-    role_id: Number(role.value)}});
+    role_id: Number(role.value), expires_at: end()}});
   const assign = h('form', {class: 'card', novalidate: true},
     h('h2', {}, `Give a role on ${type} ${id}`),
     h('div', {class: 'cols'},
       field('Member (user id, or id:<member id>)', member),
-      field('Role', role)),
+      field('Role', role),
+      field('Ends (optional)', ends, 'Empty: the role has no end. Giving a role replaces the member’s role here, '
+        + 'and its end; Change… next to a holder fills in what it holds.')),
     h('div', {class: 'actions'},
       h('button', {type: 'submit'}, 'Assign role'),
       h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh(change())}}, 'Preview change')),
@@ -76,7 +81,7 @@ async function resource(app, type, id) {
       return;
     }
     try {
-      await api.put(`${path}/${api.seg(member.value.trim())}`, {role_id: Number(role.value)});
+      await api.put(`${path}/${api.seg(member.value.trim())}`, {role_id: Number(role.value), expires_at: end()});
       reload(`Role ${roleName.get(Number(role.value))} given to ${member.value.trim()}.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
@@ -94,7 +99,15 @@ async function resource(app, type, id) {
       {label: 'Member', cell: a => h('a', {href: `#/members/${a.member_id}`}, people.get(a.member_id)?.user_id || `id:${a.member_id}`)},
       {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id) || String(a.role_id))},
       {label: 'Since', cell: a => when(a.created_at)},
+      {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
       {label: '', cell: a => h('span', {class: 'row-actions'},
+        h('button', {type: 'button', class: 'secondary small', 'aria-label': `Change the role of ${who(a)} here`,
+          on: {click: () => {
+            member.value = `id:${a.member_id}`;
+            role.value = String(a.role_id);
+            ends.value = localInput(a.expires_at);
+            member.focus();
+          }}}, 'Change…'),
         h('button', {type: 'button', class: 'secondary small',
           'aria-label': `Preview removing the role of ${who(a)} here`, on: {click: () =>
             removal.refresh({assignment: {resource: {type, id}, member_id: a.member_id, role_id: null}})}},

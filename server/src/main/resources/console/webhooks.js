@@ -3,8 +3,8 @@
 import * as api from './api.js';
 import {h, fill, field, table, values, notice, when} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
+import {objectTypes} from './history.js';
 
-const TYPES = ['role', 'member', 'assignment', 'group', 'api_key', 'organization', 'webhook'];
 
 export async function render(view, app, rest, params) {
   if (rest[0]) return detail(view, app, rest[0], params);
@@ -17,7 +17,7 @@ export async function render(view, app, rest, params) {
         'A public http:// or https:// address'),
       field('Description', h('input', {name: 'description', autocomplete: 'off'}))),
     h('fieldset', {class: 'checks', dataset: {field: 'object_types'}}, h('legend', {}, 'Object types (none: all)'),
-      TYPES.map(t => h('label', {class: 'check'}, h('input', {type: 'checkbox', dataset: {type: t}}), ` ${t}`)),
+      objectTypes(app.model).map(t => h('label', {class: 'check'}, h('input', {type: 'checkbox', dataset: {type: t}}), ` ${t}`)),
       h('p', {class: 'field-error', hidden: true})),
     field('Actions (comma-separated; empty: all)', h('input', {name: 'actions', autocomplete: 'off'})),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create webhook')));
