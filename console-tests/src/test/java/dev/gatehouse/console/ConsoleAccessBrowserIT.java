@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console's screens for what a member holds beyond its company role, in a real browser against the real
  * server: a time-bound role on a resource (its end shown, and kept when the role is changed), a member's keys
- * (created and shown once, revoked after confirming), per-member grants, and the history and webhooks offering
- * every object type the organization records.
+ * (created and shown once, revoked after confirming), per-member grants, a resource's place in the hierarchy, and
+ * the history and webhooks offering every object type the organization records.
  */
 class ConsoleAccessBrowserIT {
 
@@ -177,5 +177,33 @@ class ConsoleAccessBrowserIT {
         browser.heading("Webhooks");
         assertThat(strings("return [...document.querySelectorAll('[data-type]')].map(b => b.dataset.type)"))
                 .contains("member_grants", "office", "region", "resource");
+    }
+
+    @Test
+    void aResourcesPlaceInTheHierarchy_isShown_andAMoveTheRecordsForbidIsRefusedInWords() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
+        long office = node.service().post(org.path() + "/offices", Map.of("name", "Berlin", "region_id", region))
+                .get("id").longValue();
+        Http.Res room = node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name", "Loft",
+                "roleId", fixtures.roleId(org, "Admin"), "ownerId", org.adminId(), "officeId", office));
+        assertThat(room.status()).as(room.toString()).isEqualTo(201);
+        String roomId = String.valueOf(room.get("roomId").longValue());
+        signIn(org.adminKey());
+
+        browser.open("/console/#/resources?type=room&id=" + roomId);
+        WebElement place = browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
+        assertThat(place.getText()).contains("room " + roomId + " lies in", "region " + region + " › office " + office);
+        browser.click(place.findElement(By.linkText("office " + office)));
+        browser.waitForText(By.cssSelector("section[aria-label='Place in the hierarchy']"), "Directly inside");
+        place = browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
+        assertThat(place.findElements(By.linkText("room " + roomId))).hasSize(1);
+
+        // a v5 company's offices lie where its records say: moving one to the top here is refused, in words
+        browser.type("Parent region id", "");
+        browser.press("Move");
+        assertThat(browser.formProblem()).contains("offices/" + office);
+        assertThat(node.service().get(org.path() + "/resources/office/" + office).get("parent").get("id").stringValue())
+                .isEqualTo(String.valueOf(region));
     }
 }
