@@ -11,13 +11,17 @@ import * as resources from './resources.js';
 import * as explorer from './explorer.js';
 import * as history from './history.js';
 import * as webhooks from './webhooks.js';
+import * as offices from './offices.js';
 import * as operators from './operators.js';
 
 const ORG_SECTIONS = [
   ['roles', 'Roles', roles], ['members', 'Members', members], ['groups', 'Groups', groups],
   ['resources', 'Resources', resources], ['explorer', 'Access explorer', explorer],
-  ['history', 'History', history], ['webhooks', 'Webhooks', webhooks],
+  ['history', 'History', history], ['webhooks', 'Webhooks', webhooks], ['offices', 'Offices', offices],
 ];
+
+/** The sections of the organization at hand: a section with `applies` only where its model has it. */
+const sections = () => ORG_SECTIONS.filter(([, , view]) => !view.applies || view.applies(app.model));
 
 /** What every screen may use: the session, the organization and its model, navigation. */
 const app = {
@@ -79,7 +83,7 @@ function renderNav(active) {
   }
   const links = [];
   if (s.kind === 'operator') links.push(['operators', 'Operators']);
-  if (app.org) ORG_SECTIONS.forEach(([key, label]) => links.push([key, label]));
+  if (app.org) sections().forEach(([key, label]) => links.push([key, label]));
   fill(nav, h('ul', {}, links.map(([key, label]) => h('li', {},
     h('a', {href: `#/${key}`, 'aria-current': key === active ? 'page' : false}, label)))));
   fill(who,
@@ -130,7 +134,7 @@ async function route() {
   }
   // Another route began while this one waited (a link followed while the organization loaded): it draws the page.
   if (turn !== routing) return;
-  const found = ORG_SECTIONS.find(([key]) => key === section);
+  const found = app.org ? sections().find(([key]) => key === section) : null;
   let view = found && app.org ? found[2] : null;
   let key = found ? section : null;
   if (section === 'operators' && s.kind === 'operator') {

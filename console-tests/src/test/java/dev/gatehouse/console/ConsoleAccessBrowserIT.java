@@ -11,14 +11,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The console's screens for what a member holds beyond its company role, in a real browser against the real
- * server: a time-bound role on a resource (its end shown, and kept when the role is changed), a member's keys
- * (created and shown once, revoked after confirming), per-member grants, a resource's place in the hierarchy, and
- * the history and webhooks offering every object type the organization records.
+ * The console's screens for access beyond the company role and for where it reaches, in a real browser against the
+ * real server: a time-bound role on a resource (its end shown, and kept when the role is changed), a member's keys
+ * (created and shown once, revoked after confirming), per-member grants, a resource's place in the hierarchy, a
+ * Rooms organization's offices and regions, and the history and webhooks offering every object type recorded.
  */
 class ConsoleAccessBrowserIT {
 
@@ -205,5 +206,41 @@ class ConsoleAccessBrowserIT {
         assertThat(browser.formProblem()).contains("offices/" + office);
         assertThat(node.service().get(org.path() + "/resources/office/" + office).get("parent").get("id").stringValue())
                 .isEqualTo(String.valueOf(region));
+    }
+
+    @Test
+    void officesAndRegions_areManagedOnARoomsOrganization_andOfferedNowhereElse() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        signIn(org.adminKey());
+        browser.click(browser.link("Offices"));
+        browser.heading("Offices");
+        browser.type("New region name", "Europe");
+        browser.press("Create region");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Region created.");
+        browser.type("New office name", "Berlin");
+        browser.choose("In region", "Europe");
+        browser.press("Create office");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Office created.");
+        JsonNode region = node.service().get(org.path() + "/regions").get("items").get(0);
+        JsonNode office = node.service().get(org.path() + "/offices").get("items").get(0);
+        assertThat(office.get("name").stringValue()).isEqualTo("Berlin");
+        assertThat(office.get("region_id").longValue()).isEqualTo(region.get("id").longValue());
+
+        browser.type("Office name", "Berlin Mitte");
+        browser.click(browser.waitFor(By.xpath("//section[@aria-label='Offices']//button[normalize-space()='Save']")));
+        browser.waitForText(By.cssSelector(".notice-ok"), "Office saved.");
+        assertThat(node.service().get(org.path() + "/offices/" + office.get("id").longValue()).get("name").stringValue())
+                .isEqualTo("Berlin Mitte");
+
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Delete region Europe']")));
+        assertThat(browser.formProblem()).contains("still holds");
+        assertThat(node.service().get(org.path() + "/regions").get("items")).hasSize(1);
+
+        signOut();
+        Fixtures.Org close = fixtures.org("close");
+        signIn(close.adminKey());
+        assertThat(browser.driver().findElements(By.xpath("//nav//a[normalize-space()='Offices']"))).isEmpty();
+        browser.open("/console/#/offices");
+        browser.heading("Roles");
     }
 }
