@@ -114,3 +114,15 @@ export function fromLocalInput(text) {
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? text : d.toISOString();
 }
+
+/**
+ * A button for what cannot be undone: pressing it asks `question` in `slot`, and only "yes" runs `act` (whose
+ * own errors it shows itself); "Keep it" takes the question back. attrs go to the first button.
+ */
+export function confirming(text, question, yes, act, slot, attrs = {}) {
+  const ask = () => fill(slot, h('div', {class: 'actions confirm', role: 'group', 'aria-label': question},
+    h('span', {}, question),
+    h('button', {type: 'button', class: 'danger', on: {click: () => { fill(slot); act(); }}}, yes),
+    h('button', {type: 'button', class: 'secondary', on: {click: () => fill(slot)}}, 'Keep it')));
+  return h('button', {type: 'button', class: 'danger', ...attrs, on: {click: ask}}, text);
+}

@@ -1,7 +1,7 @@
 // Members: search and page through any number of them, add internal and external members, and for one member
 // its profile, company role (with a preview of the change), status, API keys, groups and resource roles.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when} from './dom.js';
+import {h, fill, field, select, table, values, notice, when, confirming} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 
@@ -221,24 +221,22 @@ function keysSection(app, base, keys, reload) {
   }
   const active = keys.items.filter(k => !k.revoked_at);
   const list = h('div', {});
-  const revoke = k => fill(out, h('div', {class: 'actions', role: 'group', 'aria-label': `Revoke key ${k.id}?`},
-    h('span', {}, `Revoke key ${k.id}${k.name ? ` (${k.name})` : ''} for good? Whatever uses it is refused at once.`),
-    h('button', {type: 'button', class: 'danger', on: {click: async () => {
-      try {
-        await api.del(`${base}/keys/${api.seg(k.id)}`);
-        reload(`Key ${k.id} revoked.`);
-      } catch (e) {
-        if (!(e instanceof api.ApiError)) throw e;
-        fill(out, notice(explain(e), 'error'));
-      }
-    }}}, 'Yes, revoke'),
-    h('button', {type: 'button', class: 'secondary', on: {click: () => fill(out)}}, 'Keep it')));
+  const revoke = async k => {
+    try {
+      await api.del(`${base}/keys/${api.seg(k.id)}`);
+      reload(`Key ${k.id} revoked.`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      fill(out, notice(explain(e), 'error'));
+    }
+  };
   const draw = () => fill(list, table([
     {label: 'Key id', cell: k => h('code', {}, k.id)},
     {label: 'Name', cell: k => k.name || ''},
     {label: 'Created', cell: k => when(k.created_at)},
-    {label: '', cell: k => h('button', {type: 'button', class: 'danger small', 'aria-label': `Revoke key ${k.id}`,
-      on: {click: () => revoke(k)}}, 'Revoke…')},
+    {label: '', cell: k => confirming('Revoke…', `Revoke key ${k.id}${k.name ? ` (${k.name})` : ''} for good? `
+      + 'Whatever uses it is refused at once.', 'Yes, revoke', () => revoke(k), out,
+    {class: 'danger small', 'aria-label': `Revoke key ${k.id}`})},
   ], active, {empty: 'No active keys.'}));
   draw();
 
@@ -322,8 +320,10 @@ function groupsSection(app, member, read, reload) {
   add.addEventListener('submit', async event => {
     event.preventDefault();
     try {
-      await api.post(`${app.orgPath()}/groups/${choice.value}/members`, {member_id: member.id});
-      reload('Added to the group.');
+      const group = others.find(g => String(g.id) === choice.value);
+      const {status} = await api.call('POST', `${app.orgPath()}/groups/${choice.value}/members`,
+        {body: {member_id: member.id}});
+      reload(status === 201 ? `Added to ${group.name}.` : `Already in ${group.name}.`);
     } catch (e) { fail(e); }
   });
   return h('section', {class: 'card', 'aria-label': 'Groups'},

@@ -1,7 +1,7 @@
 // Webhooks: subscriptions of URLs to the organization's events — create, pause and resume, rotate the signing
 // secret (shown once), and every delivery attempt.
 import * as api from './api.js';
-import {h, fill, field, table, values, notice, when} from './dom.js';
+import {h, fill, field, table, values, notice, when, confirming} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import {objectTypes} from './history.js';
 
@@ -96,15 +96,17 @@ async function detail(view, app, id, params) {
         : h('button', {type: 'button', on: {click: () => change({status: 'active'}, 'Webhook resumed.')}}, 'Resume'),
       h('button', {type: 'button', class: 'secondary', on: {click: () => change({rotate_secret: true}, 'Secret rotated.')}},
         'Rotate secret'),
-      h('button', {type: 'button', class: 'danger', on: {click: async () => {
-        try {
-          await api.del(path, {ifMatch: hook.version});
-          app.go('#/webhooks');
-        } catch (e) {
-          if (!(e instanceof api.ApiError)) throw e;
-          fill(out, notice(explain(e), 'error'));
-        }
-      }}}, 'Delete')),
+      confirming('Delete…', 'Delete this webhook for good? Its deliveries stop and their record goes with it.',
+        'Yes, delete', async () => {
+          try {
+            await api.del(path, {ifMatch: hook.version});
+            app.say('Webhook deleted.');
+            app.go('#/webhooks');
+          } catch (e) {
+            if (!(e instanceof api.ApiError)) throw e;
+            fill(out, notice(explain(e), 'error'));
+          }
+        }, out)),
     out,
     h('h2', {}, 'Deliveries'),
     table([

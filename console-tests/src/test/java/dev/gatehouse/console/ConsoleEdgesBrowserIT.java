@@ -196,6 +196,53 @@ class ConsoleEdgesBrowserIT {
         assertThat(browser.driver().findElements(By.xpath("//a[normalize-space()='Previous page']"))).isEmpty();
     }
 
+    @Test
+    void groups_sayWhoWasAlreadyIn_nameAnEmptyUserIdAtItsField_andAskBeforeDeleting() {
+        Fixtures.Org org = fixtures.org("rooms");
+        fixtures.member(org, "u-gus", fixtures.role(org, "Viewer", List.of("canCreateRooms")));
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
+        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        String group = org.path() + "/groups/" + team.get("id").longValue();
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+
+        browser.type("Add member (user id)", "u-gus");
+        browser.press("Add");
+        browser.waitForText(By.cssSelector(".notice-ok"), "u-gus added to Team.");
+        browser.type("Add member (user id)", "u-gus");
+        browser.press("Add");
+        browser.waitForText(By.cssSelector(".notice-ok"), "u-gus was already in Team.");
+        browser.press("Add");
+        assertThat(browser.fieldError("Add member (user id)")).containsIgnoringCase("must not be blank");
+
+        browser.press("Delete group Team");
+        assertThat(node.service().get(group).status()).as("nothing deleted before confirming").isEqualTo(200);
+        browser.press("Yes, delete");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Group Team deleted.");
+        assertThat(node.service().get(group).status()).isEqualTo(404);
+    }
+
+    @Test
+    void deletingAWebhook_asksFirst() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://receiver.invalid/hook",
+                "status", "paused"));
+        assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+        String path = org.path() + "/webhooks/" + String.valueOf(hook.get("id").longValue());
+        signIn(org.adminKey());
+        browser.open("/console/#/webhooks/" + String.valueOf(hook.get("id").longValue()));
+        browser.heading("https://receiver.invalid/hook");
+        browser.press("Delete…");
+        assertThat(node.service().get(path).status()).as("nothing deleted before confirming").isEqualTo(200);
+        browser.press("Keep it");
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Yes, delete']"))).isEmpty();
+        browser.press("Delete…");
+        browser.press("Yes, delete");
+        browser.heading("Webhooks");
+        assertThat(node.service().get(path).status()).isEqualTo(404);
+    }
+
     /** The control that leads to the previous page of members, link or button. */
     static WebElement previousPage() {
         return browser.waitFor(By.xpath("//nav[@aria-label='Pages of members']/*[normalize-space()='Previous page']"));
