@@ -48,11 +48,12 @@ const app = {
     const s = api.current();
     api.remember({...s, org: null});
   },
-  signOut() {
+  /** Forgets the session; `reason` says why when the person did not ask for it. */
+  signOut(reason) {
     api.forget();
     app.org = null;
     app.model = null;
-    app.say('Signed out.');
+    app.say(reason || 'Signed out.');
     app.go('#/signin');
   },
 };
@@ -94,7 +95,13 @@ function renderNav(active) {
       app.leaveOrg();
       app.go('#/operators');
     }}}, 'Leave organization') : null,
-    h('button', {type: 'button', class: 'secondary', on: {click: app.signOut}}, 'Sign out'));
+    h('button', {type: 'button', class: 'secondary', on: {click: () => app.signOut()}}, 'Sign out'));
+}
+
+/** Why a session's key stopped working: a key is revoked (or its member deactivated), a sign-in expires. */
+function refused(session) {
+  return session.via ? 'Your sign-in has expired or is no longer accepted: sign in again.'
+    : 'The key is no longer accepted (revoked, or its member deactivated): sign in again.';
 }
 
 /** Counts routes: each draws the page only while it is the latest, so a slower earlier one never overwrites it. */
@@ -118,7 +125,7 @@ async function route() {
     if (s.org && (!app.org || String(app.org.id) !== String(s.org))) await app.openOrg(s.org);
   } catch (e) {
     if (turn !== routing) return;
-    if (e instanceof api.ApiError && e.status === 401) return app.signOut();
+    if (e instanceof api.ApiError && e.status === 401) return app.signOut(refused(s));
     if (s.kind === 'operator' && e instanceof api.ApiError && e.status === 404) {
       app.leaveOrg(); // the organization an operator opened is gone: back to the list
     } else {
@@ -159,7 +166,7 @@ async function route() {
     }
   } catch (e) {
     if (turn !== routing) return;
-    if (e instanceof api.ApiError && e.status === 401) return app.signOut();
+    if (e instanceof api.ApiError && e.status === 401) return app.signOut(refused(s));
     fill(main, h('h1', {}, 'Something went wrong'),
       notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'));
   }

@@ -243,6 +243,21 @@ class ConsoleEdgesBrowserIT {
         assertThat(node.service().get(path).status()).isEqualTo(404);
     }
 
+    @Test
+    void aKeyRevokedWhileSignedIn_signsOutSayingWhy() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res key = node.service().post(org.path() + "/members/" + org.adminId() + "/keys", Map.of("name", "tab"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        signIn(key.get("key").stringValue());
+        Http.Res revoked = node.service().delete(org.path() + "/members/" + org.adminId() + "/keys/"
+                + key.get("id").stringValue());
+        assertThat(revoked.status()).as(revoked.toString()).isLessThan(300);
+        browser.open("/console/#/members");
+        browser.heading("Sign in");
+        browser.waitForText(By.id("status"), "The key is no longer accepted");
+        assertThat(browser.script("return sessionStorage.getItem('gatehouse.console.session')")).isNull();
+    }
+
     /** The control that leads to the previous page of members, link or button. */
     static WebElement previousPage() {
         return browser.waitFor(By.xpath("//nav[@aria-label='Pages of members']/*[normalize-space()='Previous page']"));
