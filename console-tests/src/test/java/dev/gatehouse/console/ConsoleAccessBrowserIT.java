@@ -181,7 +181,7 @@ class ConsoleAccessBrowserIT {
     }
 
     @Test
-    void aResourcesPlaceInTheHierarchy_isShown_andAMoveTheRecordsForbidIsRefusedInWords() {
+    void aResourcesPlaceInTheHierarchy_isShown_aMoveTheRecordsForbidIsRefused_andTheExplorerNamesTheRoleAbove() {
         Fixtures.Org org = fixtures.org("rooms_v5");
         long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
         long office = node.service().post(org.path() + "/offices", Map.of("name", "Berlin", "region_id", region))
@@ -206,6 +206,21 @@ class ConsoleAccessBrowserIT {
         assertThat(browser.formProblem()).contains("offices/" + office);
         assertThat(node.service().get(org.path() + "/resources/office/" + office).get("parent").get("id").stringValue())
                 .isEqualTo(String.valueOf(region));
+
+        // a role on the region decides in the room, and the explorer names it and the region
+        fixtures.member(org, "u-al", fixtures.roleId(org, "Agent"));
+        Http.Res onRegion = node.service().put(org.path() + "/resources/region/" + region + "/assignments/user:u-al",
+                Map.of("role_id", fixtures.roleId(org, "Manager")));
+        assertThat(onRegion.status()).as(onRegion.toString()).isIn(200, 201);
+        browser.open("/console/#/explorer");
+        browser.heading("Access explorer");
+        browser.type("Member", "u-al");
+        browser.type("Permission", "canCloseRooms");
+        browser.choose("On resource type", "Room");
+        browser.type("Resource id", roomId);
+        browser.press("Check");
+        assertThat(browser.waitForText(By.cssSelector(".verdict"), "Allowed").getText())
+                .contains("Decided by: the role “Manager” on region " + region + ", an ancestor of the resource");
     }
 
     @Test

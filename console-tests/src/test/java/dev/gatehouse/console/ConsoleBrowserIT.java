@@ -194,7 +194,7 @@ class ConsoleBrowserIT {
         browser.click(check.findElement(By.xpath(".//button[normalize-space()='Check']")));
         browser.waitForText(By.cssSelector(".verdict"), "Allowed");
         String verdict = browser.driver().findElement(By.cssSelector(".verdict")).getText();
-        assertThat(verdict).contains("Deal Agent").contains("the role on the resource");
+        assertThat(verdict).contains("Decided by: the role “Deal Agent” on the resource");
         WebElement effective = browser.waitFor(By.xpath("//form[h2='Effective permissions']"));
         fillIn(effective, "Member", "u-bob");
         browser.click(effective.findElement(By.xpath(".//button[normalize-space()='Show permissions']")));
