@@ -99,3 +99,30 @@ export function when(iso) {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
+
+/** An ISO instant as a datetime-local control's value (the browser's time zone, to the minute); '' for none. */
+export function localInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A datetime-local control's value as an ISO instant (UTC); the text as typed when it is no time (the API refuses it). */
+export function fromLocalInput(text) {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? text : d.toISOString();
+}
+
+/**
+ * A button for what cannot be undone: pressing it asks `question` in `slot`, and only "yes" runs `act` (whose
+ * own errors it shows itself); "Keep it" takes the question back. attrs go to the first button.
+ */
+export function confirming(text, question, yes, act, slot, attrs = {}) {
+  const ask = () => fill(slot, h('div', {class: 'actions confirm', role: 'group', 'aria-label': question},
+    h('span', {}, question),
+    h('button', {type: 'button', class: 'danger', on: {click: () => { fill(slot); act(); }}}, yes),
+    h('button', {type: 'button', class: 'secondary', on: {click: () => fill(slot)}}, 'Keep it')));
+  return h('button', {type: 'button', class: 'danger', ...attrs, on: {click: ask}}, text);
+}

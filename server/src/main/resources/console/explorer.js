@@ -14,6 +14,7 @@ export function memberRef(text) {
 
 export async function render(view, app, rest, params) {
   const model = app.model;
+  const roleName = new Map((await api.all(`${app.orgPath()}/roles`)).map(r => [r.id, r.name]));
   const listId = 'permission-keys';
   const permissions = h('datalist', {id: listId}, model.permissions.map(p => h('option', {value: p.key}, p.description)));
   const types = model.resource_types || [];
@@ -61,8 +62,7 @@ export async function render(view, app, rest, params) {
       return h('div', {class: `verdict ${answer.allowed ? 'allowed' : 'denied'}`},
         h('p', {class: 'verdict-word'}, answer.allowed ? 'Allowed' : 'Denied'),
         h('p', {class: 'explanation'}, ex.reason || ''),
-        h('p', {class: 'muted'}, `Decided by: ${pathWords(ex.path)}${ex.role_id ? ` (role ${ex.role_id})` : ''}`
-          + ` · at revision ${answer.revision}`));
+        h('p', {class: 'muted'}, `Decided by: ${decidedBy(ex, roleName)} · at revision ${answer.revision}`));
     });
 
   const who = tool('Who may do this?', 'Active members who may, organization-wide or on one resource.',
@@ -110,6 +110,16 @@ export async function render(view, app, rest, params) {
     h('div', {class: 'grid-2'}, check, who, where, effective));
 }
 
-function pathWords(path) {
-  return {company_role: 'the company role', resource_role: 'the role on the resource', parent_resource_role: 'the role on an ancestor of the resource', member_grant: 'a grant to the member', none: 'no role'}[path] || path || '';
+/** Which rule decided, in words, with the role by its name (and the ancestor whose role it was). */
+function decidedBy(ex, roleName) {
+  const role = ex.role_id ? `“${roleName.get(ex.role_id) || `role ${ex.role_id}`}”` : '';
+  switch (ex.path) {
+    case 'company_role': return `the company role ${role}`;
+    case 'resource_role': return `the role ${role} on the resource`;
+    case 'parent_resource_role': return `the role ${role} on ${ex.ancestor ? `${ex.ancestor.type} ${ex.ancestor.id}, `
+      : ''}an ancestor of the resource`;
+    case 'member_grant': return `a grant to the member, beside its company role ${role}`;
+    case 'none': return 'no role';
+    default: return ex.path || '';
+  }
 }

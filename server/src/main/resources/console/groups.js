@@ -1,6 +1,6 @@
 // Groups: named sets of members (Close's groups). Create, rename, delete; add and remove members.
 import * as api from './api.js';
-import {h, fill, field, values, notice} from './dom.js';
+import {h, fill, field, values, notice, confirming} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 
 export async function render(view, app, rest, params) {
@@ -39,20 +39,24 @@ export async function render(view, app, rest, params) {
         showProblem(rename, e);
       }
     });
+    const userId = h('input', {name: 'user_id', autocomplete: 'off'});
     const add = h('form', {class: 'inline', novalidate: true},
-      field('Add member (user id)', h('input', {name: 'user_id', autocomplete: 'off'})),
+      field('Add member (user id)', userId),
       h('button', {type: 'submit', class: 'secondary'}, 'Add'));
     add.addEventListener('submit', async event => {
       event.preventDefault();
       clearProblem(add);
+      // sent even when empty, so that the API's refusal names this field (user_id), not member_id
+      const who = userId.value.trim();
       try {
-        await api.post(`${app.orgPath()}/groups/${g.id}/members`, values(add));
-        reload('Member added to the group.');
+        const {status} = await api.call('POST', `${app.orgPath()}/groups/${g.id}/members`, {body: {user_id: who}});
+        reload(status === 201 ? `${who} added to ${g.name}.` : `${who} was already in ${g.name}.`);
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
         showProblem(add, e);
       }
     });
+    const ask = h('div', {});
     return h('section', {class: 'card', 'aria-label': `Group ${g.name}`},
       h('h2', {}, g.name, h('span', {class: 'count'}, ` ${g.members.length} member${g.members.length === 1 ? '' : 's'}`)),
       g.members.length ? h('ul', {class: 'plain'}, g.members.slice(0, 200).map(m => h('li', {},
@@ -65,12 +69,13 @@ export async function render(view, app, rest, params) {
         }}}, 'Remove')))) : h('p', {class: 'muted'}, 'No members.'),
       g.members.length > 200 ? h('p', {class: 'muted'}, `and ${g.members.length - 200} more`) : null,
       add, rename,
-      h('button', {type: 'button', class: 'danger small', on: {click: async () => {
-        try {
-          await api.del(`${app.orgPath()}/groups/${g.id}`, {ifMatch: g.version});
-          reload(`Group ${g.name} deleted.`);
-        } catch (e) { fail(e); }
-      }}}, `Delete group ${g.name}`));
+      confirming(`Delete group ${g.name}`, `Delete group ${g.name} and its list of members for good?`,
+        'Yes, delete', async () => {
+          try {
+            await api.del(`${app.orgPath()}/groups/${g.id}`, {ifMatch: g.version});
+            reload(`Group ${g.name} deleted.`);
+          } catch (e) { fail(e); }
+        }, ask, {class: 'danger small'}), ask);
   });
 
   fill(view,

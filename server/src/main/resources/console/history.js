@@ -1,9 +1,21 @@
 // History: the organization's events (every committed change), filtered and paged, and each change's
 // before/after side by side.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, when} from './dom.js';
+import {h, fill, field, select, table, values, when, localInput, fromLocalInput} from './dom.js';
 
-const TYPES = ['role', 'member', 'assignment', 'group', 'api_key', 'organization', 'webhook'];
+const NATIVE = ['role', 'member', 'member_grants', 'assignment', 'bulk_import', 'resource', 'group', 'api_key',
+  'organization', 'webhook'];
+const DIALECT = {rooms: ['room', 'room_user', 'rooms_profile', 'office', 'region'],
+  close: ['close_membership_settings', 'close_pinned_views']};
+
+/**
+ * The object types an organization's events can have (the events API's and webhooks' `object_type`): the native
+ * ones, and those its model's dialect records (`rooms` and `rooms_v5` organizations: rooms, offices, regions…).
+ */
+export function objectTypes(model) {
+  const dialect = Object.keys(DIALECT).find(name => model.id === name || model.id.startsWith(`${name}_`));
+  return [...NATIVE, ...(dialect ? DIALECT[dialect] : [])];
+}
 const ACTORS = ['service', 'member', 'system'];
 
 export async function render(view, app, rest, params) {
@@ -14,23 +26,22 @@ export async function render(view, app, rest, params) {
   }
   const cursor = params.get('cursor') || '';
   const page = await api.get(`${app.orgPath()}/events${api.query({...filters, limit: 50, cursor})}`);
-  const local = iso => (iso ? toLocalInput(iso) : '');
 
   const form = h('form', {class: 'filters', novalidate: true},
-    field('Object type', select('object_type', [{value: '', label: 'Any'}, ...TYPES.map(t => ({value: t, label: t}))],
-      filters.object_type || '')),
+    field('Object type', select('object_type', [{value: '', label: 'Any'},
+      ...objectTypes(app.model).map(t => ({value: t, label: t}))], filters.object_type || '')),
     field('Object id', h('input', {name: 'object_id', value: filters.object_id || '', autocomplete: 'off'})),
     field('Action', h('input', {name: 'action', value: filters.action || '', autocomplete: 'off'}),
       'e.g. created, updated, deleted'),
     field('Actor', select('actor_type', [{value: '', label: 'Anyone'}, ...ACTORS.map(a => ({value: a, label: a}))],
       filters.actor_type || '')),
-    field('Since', h('input', {name: 'since', type: 'datetime-local', value: local(filters.since)})),
-    field('Until', h('input', {name: 'until', type: 'datetime-local', value: local(filters.until)})),
+    field('Since', h('input', {name: 'since', type: 'datetime-local', value: localInput(filters.since)})),
+    field('Until', h('input', {name: 'until', type: 'datetime-local', value: localInput(filters.until)})),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Filter')));
   form.addEventListener('submit', event => {
     event.preventDefault();
     const v = values(form);
-    for (const name of ['since', 'until']) if (v[name]) v[name] = new Date(v[name]).toISOString();
+    for (const name of ['since', 'until']) if (v[name]) v[name] = fromLocalInput(v[name]);
     app.go(`#/history${api.query(v)}`);
   });
 
@@ -56,13 +67,6 @@ function actor(e) {
   const a = e.actor || {};
   if (a.type === 'member') return `member ${a.member_id}${a.key_id ? ` (key ${a.key_id})` : ''}`;
   return a.type || '';
-}
-
-function toLocalInput(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = n => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 const show = v => (v === undefined ? '' : JSON.stringify(v, null, 1));

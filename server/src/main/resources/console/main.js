@@ -11,13 +11,17 @@ import * as resources from './resources.js';
 import * as explorer from './explorer.js';
 import * as history from './history.js';
 import * as webhooks from './webhooks.js';
+import * as offices from './offices.js';
 import * as operators from './operators.js';
 
 const ORG_SECTIONS = [
   ['roles', 'Roles', roles], ['members', 'Members', members], ['groups', 'Groups', groups],
   ['resources', 'Resources', resources], ['explorer', 'Access explorer', explorer],
-  ['history', 'History', history], ['webhooks', 'Webhooks', webhooks],
+  ['history', 'History', history], ['webhooks', 'Webhooks', webhooks], ['offices', 'Offices', offices],
 ];
+
+/** The sections of the organization at hand: a section with `applies` only where its model has it. */
+const sections = () => ORG_SECTIONS.filter(([, , view]) => !view.applies || view.applies(app.model));
 
 /** What every screen may use: the session, the organization and its model, navigation. */
 const app = {
@@ -44,11 +48,12 @@ const app = {
     const s = api.current();
     api.remember({...s, org: null});
   },
-  signOut() {
+  /** Forgets the session; `reason` says why when the person did not ask for it. */
+  signOut(reason) {
     api.forget();
     app.org = null;
     app.model = null;
-    app.say('Signed out.');
+    app.say(reason || 'Signed out.');
     app.go('#/signin');
   },
 };
@@ -79,7 +84,7 @@ function renderNav(active) {
   }
   const links = [];
   if (s.kind === 'operator') links.push(['operators', 'Operators']);
-  if (app.org) ORG_SECTIONS.forEach(([key, label]) => links.push([key, label]));
+  if (app.org) sections().forEach(([key, label]) => links.push([key, label]));
   fill(nav, h('ul', {}, links.map(([key, label]) => h('li', {},
     h('a', {href: `#/${key}`, 'aria-current': key === active ? 'page' : false}, label)))));
   fill(who,
@@ -90,7 +95,13 @@ function renderNav(active) {
       app.leaveOrg();
       app.go('#/operators');
     }}}, 'Leave organization') : null,
-    h('button', {type: 'button', class: 'secondary', on: {click: app.signOut}}, 'Sign out'));
+    h('button', {type: 'button', class: 'secondary', on: {click: () => app.signOut()}}, 'Sign out'));
+}
+
+/** Why a session's key stopped working: a key is revoked (or its member deactivated), a sign-in expires. */
+function refused(session) {
+  return session.via ? 'Your sign-in has expired or is no longer accepted: sign in again.'
+    : 'The key is no longer accepted (revoked, or its member deactivated): sign in again.';
 }
 
 /** Counts routes: each draws the page only while it is the latest, so a slower earlier one never overwrites it. */
@@ -114,7 +125,7 @@ async function route() {
     if (s.org && (!app.org || String(app.org.id) !== String(s.org))) await app.openOrg(s.org);
   } catch (e) {
     if (turn !== routing) return;
-    if (e instanceof api.ApiError && e.status === 401) return app.signOut();
+    if (e instanceof api.ApiError && e.status === 401) return app.signOut(refused(s));
     if (s.kind === 'operator' && e instanceof api.ApiError && e.status === 404) {
       app.leaveOrg(); // the organization an operator opened is gone: back to the list
     } else {
@@ -130,7 +141,7 @@ async function route() {
   }
   // Another route began while this one waited (a link followed while the organization loaded): it draws the page.
   if (turn !== routing) return;
-  const found = ORG_SECTIONS.find(([key]) => key === section);
+  const found = app.org ? sections().find(([key]) => key === section) : null;
   let view = found && app.org ? found[2] : null;
   let key = found ? section : null;
   if (section === 'operators' && s.kind === 'operator') {
@@ -155,7 +166,7 @@ async function route() {
     }
   } catch (e) {
     if (turn !== routing) return;
-    if (e instanceof api.ApiError && e.status === 401) return app.signOut();
+    if (e instanceof api.ApiError && e.status === 401) return app.signOut(refused(s));
     fill(main, h('h1', {}, 'Something went wrong'),
       notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'));
   }

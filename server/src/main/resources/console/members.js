@@ -1,7 +1,7 @@
 // Members: search and page through any number of them, add internal and external members, and for one member
 // its profile, company role (with a preview of the change), status, API keys, groups and resource roles.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when} from './dom.js';
+import {h, fill, field, select, table, values, notice, when, confirming} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 
@@ -38,11 +38,16 @@ async function list(view, app, roles, params) {
     app.go(`#/members${api.query(values(search))}`);
   });
 
+  // A page's link carries the cursors of the pages before it (`back`, oldest first), so that Previous is a link
+  // of its own: it never leaves the console, whichever way the page was opened. Without them it leads to the first.
+  const back = cursor ? params.getAll('back').filter(Boolean) : [];
+  const pageLink = (at, trail) => `#/members${api.query({...filters, cursor: at, back: at ? trail : []})}`;
   const firstPage = cursor ? [
-    h('button', {type: 'button', class: 'secondary', on: {click: () => history.back()}}, 'Previous page'),
-    h('a', {class: 'button secondary', href: `#/members${api.query(filters)}`}, 'First page')] : null;
+    h('a', {class: 'button secondary', rel: 'prev', href: pageLink(back[back.length - 1], back.slice(0, -1))},
+      'Previous page'),
+    back.length ? h('a', {class: 'button secondary', href: pageLink(null, [])}, 'First page') : null] : null;
   const next = page.next_cursor ? h('a', {class: 'button secondary', rel: 'next',
-    href: `#/members${api.query({...filters, cursor: page.next_cursor})}`}, 'Next page') : null;
+    href: pageLink(page.next_cursor, [...back, cursor].filter(Boolean))}, 'Next page') : null;
 
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Members')),
@@ -97,10 +102,12 @@ async function detail(view, app, roles, id, params) {
   const member = await api.get(path);
   const base = `${app.orgPath()}/members/id:${member.id}`;
   const roleName = new Map(roles.map(r => [r.id, r.name]));
-  const [keys, assignments, groups] = await Promise.all([
-    api.get(`${base}/keys?limit=100`).then(p => p.items).catch(() => null),
-    api.get(`${base}/assignments?limit=100`).then(p => p.items).catch(() => null),
-    api.all(`${app.orgPath()}/groups`).catch(() => []),
+  const takesGrants = Boolean(app.model.member_grants) && !member.external;
+  const [keys, assignments, groups, grants] = await Promise.all([
+    part(api.get(`${base}/keys?limit=100`).then(p => p.items)),
+    part(api.get(`${base}/assignments?limit=100`).then(p => p.items)),
+    part(api.all(`${app.orgPath()}/groups`)),
+    takesGrants ? part(api.get(`${base}/grants`).then(g => g.permissions)) : null,
   ]);
   const reload = note => app.go(`#/members/${member.id}${note ? `?done=${encodeURIComponent(note)}` : ''}`);
 
@@ -183,35 +190,126 @@ async function detail(view, app, roles, id, params) {
     params.get('done') ? notice(params.get('done'), 'ok') : null,
     h('p', {class: 'muted'}, `Member id ${member.id} · ${member.email}`),
     h('div', {class: 'grid-2'}, profile, roleSection, statusForm,
+      grants ? grantsSection(app, base, member, roles, grants, reload) : null,
       keysSection(app, base, keys, reload),
       groupsSection(app, member, groups, reload)),
     assignmentsSection(app, member, assignments, roleName, reload),
     h('p', {}, h('a', {href: `#/explorer?member=id:${member.id}`}, 'Explore this member’s access')));
 }
 
-function keysSection(app, base, keys, reload) {
-  const out = h('div', {});
-  const active = keys ? keys.filter(k => !k.revoked_at) : [];
-  return h('section', {class: 'card', 'aria-label': 'API keys'},
-    h('h2', {}, 'API keys'),
-    keys === null ? notice('You may not see this member’s keys.', 'info') : table([
-      {label: 'Key id', cell: k => h('code', {}, k.id)},
-      {label: 'Name', cell: k => k.name || ''},
-      {label: 'Created', cell: k => when(k.created_at)},
-      {label: '', cell: k => h('button', {type: 'button', class: 'danger small', 'aria-label': `Revoke key ${k.id}`,
-        on: {click: async () => {
-          try {
-            await api.del(`${base}/keys/${api.seg(k.id)}`);
-            reload(`Key ${k.id} revoked.`);
-          } catch (e) {
-            if (!(e instanceof api.ApiError)) throw e;
-            fill(out, notice(explain(e), 'error'));
-          }
-        }}}, 'Revoke')},
-    ], active, {empty: 'No active keys.'}), out);
+/**
+ * One part of a member's page that may fail on its own (keys, resource roles, groups): {items} when read, else
+ * {problem} — an API problem, which {@link unread} shows; anything else is a fault of the page and fails it.
+ */
+function part(promise) {
+  return promise.then(items => ({items}), e => {
+    if (!(e instanceof api.ApiError)) throw e;
+    return {problem: e};
+  });
 }
 
-function groupsSection(app, member, groups, reload) {
+/** Why a part was not read: only a 403 means the key may not see it; any other failure is told as what it is. */
+function unread(problem, forbidden) {
+  return problem.status === 403 ? notice(forbidden, 'info') : notice(explain(problem), 'error');
+}
+
+function keysSection(app, base, keys, reload) {
+  const out = h('div', {});
+  const section = h('section', {class: 'card', 'aria-label': 'API keys'}, h('h2', {}, 'API keys'));
+  if (keys.problem) {
+    return fill(section, h('h2', {}, 'API keys'), unread(keys.problem, 'You may not see this member’s keys.'));
+  }
+  const active = keys.items.filter(k => !k.revoked_at);
+  const list = h('div', {});
+  const revoke = async k => {
+    try {
+      await api.del(`${base}/keys/${api.seg(k.id)}`);
+      reload(`Key ${k.id} revoked.`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      fill(out, notice(explain(e), 'error'));
+    }
+  };
+  const draw = () => fill(list, table([
+    {label: 'Key id', cell: k => h('code', {}, k.id)},
+    {label: 'Name', cell: k => k.name || ''},
+    {label: 'Created', cell: k => when(k.created_at)},
+    {label: '', cell: k => confirming('Revoke…', `Revoke key ${k.id}${k.name ? ` (${k.name})` : ''} for good? `
+      + 'Whatever uses it is refused at once.', 'Yes, revoke', () => revoke(k), out,
+    {class: 'danger small', 'aria-label': `Revoke key ${k.id}`})},
+  ], active, {empty: 'No active keys.'}));
+  draw();
+
+  // Nobody mints keys for someone else: the member itself or the service key may; the API refuses anyone else.
+  const create = h('form', {class: 'inline', novalidate: true},
+    field('New key name', h('input', {name: 'name', maxlength: 200, autocomplete: 'off'}),
+      'Optional. Only the member itself, or the service key, may create its keys.'),
+    h('button', {type: 'submit', class: 'secondary'}, 'Create key'));
+  create.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(create);
+    try {
+      const created = await api.post(`${base}/keys`, values(create));
+      create.reset();
+      active.unshift(created);
+      draw();
+      fill(out, h('div', {class: 'notice notice-ok secret', role: 'status'},
+        h('p', {}, `Key ${created.id} created. The key, shown only now — copy it to where it is used:`),
+        h('code', {class: 'secret-value'}, created.key)));
+      app.say(`Key ${created.id} created.`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      showProblem(create, e);
+    }
+  });
+  return fill(section, h('h2', {}, 'API keys'), list, out, create);
+}
+
+/**
+ * Per-member grants, where the model allows them: the permissions the model lets be granted, as switches, saved
+ * whole (PUT …/grants replaces the set). They count only while the member's company role is one the model names.
+ */
+function grantsSection(app, base, member, roles, grants, reload) {
+  const section = h('section', {class: 'card', 'aria-label': 'Grants'}, h('h2', {}, 'Grants'));
+  if (grants.problem) {
+    return fill(section, h('h2', {}, 'Grants'), unread(grants.problem, 'You may not see this member’s grants.'));
+  }
+  const allowed = app.model.member_grants;
+  const described = new Map(app.model.permissions.map(p => [p.key, p.description || p.key]));
+  const roleKey = roles.find(r => r.id === member.role_id)?.key;
+  const takenBy = roles.filter(r => r.system && allowed.roles.includes(r.key)).map(r => r.name);
+  const form = h('form', {novalidate: true},
+    h('p', {}, 'Permissions this member holds beside its company role, without a role of its own.'),
+    allowed.roles.includes(roleKey) ? null : notice(`Grants count only while the company role is `
+      + `${(takenBy.length ? takenBy : allowed.roles).join(' or ')}: for this member they do not count now.`, 'info'),
+    h('fieldset', {class: 'checks', dataset: {field: 'permissions'}}, h('legend', {}, 'Granted permissions'),
+      allowed.permissions.map(key => h('label', {class: 'check'},
+        h('input', {type: 'checkbox', dataset: {grant: key}, checked: grants.items.includes(key)}),
+        ` ${described.get(key)} `, h('code', {}, key))),
+      h('p', {class: 'field-error', hidden: true})),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save grants')));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    clearProblem(form);
+    const permissions = [...form.querySelectorAll('[data-grant]:checked')].map(box => box.dataset.grant);
+    try {
+      await api.put(`${base}/grants`, {permissions});
+      app.say('Grants saved.');
+      reload('Grants saved.');
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      showProblem(form, e);
+    }
+  });
+  return fill(section, h('h2', {}, 'Grants'), form);
+}
+
+function groupsSection(app, member, read, reload) {
+  if (read.problem) {
+    return h('section', {class: 'card', 'aria-label': 'Groups'}, h('h2', {}, 'Groups'),
+      unread(read.problem, 'You may not see the organization’s groups.'));
+  }
+  const groups = read.items;
   const mine = groups.filter(g => (g.members || []).some(m => m.member_id === member.id));
   const others = groups.filter(g => !mine.includes(g));
   const out = h('div', {});
@@ -222,8 +320,10 @@ function groupsSection(app, member, groups, reload) {
   add.addEventListener('submit', async event => {
     event.preventDefault();
     try {
-      await api.post(`${app.orgPath()}/groups/${choice.value}/members`, {member_id: member.id});
-      reload('Added to the group.');
+      const group = others.find(g => String(g.id) === choice.value);
+      const {status} = await api.call('POST', `${app.orgPath()}/groups/${choice.value}/members`,
+        {body: {member_id: member.id}});
+      reload(status === 201 ? `Added to ${group.name}.` : `Already in ${group.name}.`);
     } catch (e) { fail(e); }
   });
   return h('section', {class: 'card', 'aria-label': 'Groups'},
@@ -244,11 +344,12 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
     hint: 'Press Preview removal next to a role to see what removing it would take away.'});
   return h('section', {class: 'card', 'aria-label': 'Roles on resources'},
     h('h2', {}, 'Roles on resources'),
-    assignments === null ? notice('You may not see this member’s resource roles.', 'info') : table([
+    assignments.problem ? unread(assignments.problem, 'You may not see this member’s resource roles.') : table([
       {label: 'Resource', cell: a => h('a', {href: `#/resources?type=${encodeURIComponent(a.resource.type)}&id=`
         + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
       {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
       {label: 'Since', cell: a => when(a.created_at)},
+      {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
       {label: '', cell: a => h('span', {class: 'row-actions'},
         h('button', {type: 'button', class: 'secondary small',
           'aria-label': `Preview removing the role on ${a.resource.type} ${a.resource.id}`, on: {click: () =>
@@ -266,8 +367,8 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
             fill(out, notice(explain(e), 'error'));
           }
         }}}, 'Remove'))},
-    ], assignments, {empty: 'No roles on resources.'}), out,
-    assignments && assignments.length ? removal.element : null);
+    ], assignments.items, {empty: 'No roles on resources.'}), out,
+    assignments.items && assignments.items.length ? removal.element : null);
 }
 
 /** How a member's status other than active reads. */

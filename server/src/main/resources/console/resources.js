@@ -1,7 +1,7 @@
 // Resources: for a resource type of the model (rooms in `rooms`), one resource's assignments — who holds which
 // role there — with assigning and removing, each change previewable before it is saved.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when} from './dom.js';
+import {h, fill, field, select, table, values, notice, when, localInput, fromLocalInput} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 
@@ -29,7 +29,89 @@ export async function render(view, app, rest, params) {
     h('p', {class: 'lead'}, 'A role on one resource decides alone what its holder may do there.'),
     params.get('done') ? notice(params.get('done'), 'ok') : null,
     pick);
-  if (id) view.append(await resource(app, type, id));
+  if (!id) return;
+  const section = await resource(app, type, id);
+  const declared = types.find(t => t.key === type);
+  const nested = declared && (declared.parent_type || types.some(t => t.parent_type === type));
+  view.append(section, nested ? await hierarchy(app, declared, id) : '');
+}
+
+/** How many levels up the hierarchy panel follows parents: far more than any model nests, and never forever. */
+const MAX_DEPTH = 16;
+
+/**
+ * A resource's place in the hierarchy: the ancestors whose roles apply here where a member holds none of its own,
+ * its children, and moving it under another parent (PUT …/resources/{type}/{id}; the API refuses moves the model
+ * or the organization's records do not allow, and the refusal is shown).
+ */
+async function hierarchy(app, declared, id) {
+  const base = `${app.orgPath()}/resources`;
+  const link = r => h('a', {href: `#/resources${api.query({type: r.type, id: r.id})}`}, `${r.type} ${r.id}`);
+  const title = () => h('h2', {}, 'Place in the hierarchy');
+  const section = h('section', {class: 'card', 'aria-label': 'Place in the hierarchy'});
+  let recorded;
+  try {
+    recorded = await api.get(`${base}/${api.seg(declared.key)}/${api.seg(id)}`);
+  } catch (e) {
+    if (!(e instanceof api.ApiError)) throw e;
+    // a resource that does not exist at all (404 room_not_found) is told once, by the assignments above
+    if (e.status === 404 && e.code !== 'resource_not_found') return '';
+    if (e.code !== 'resource_not_found') return fill(section, title(), notice(explain(e), 'error'));
+    recorded = null;
+  }
+  const ancestors = [];
+  for (let at = recorded && recorded.parent; at && ancestors.length < MAX_DEPTH;) {
+    ancestors.push(at);
+    try {
+      at = (await api.get(`${base}/${api.seg(at.type)}/${api.seg(at.id)}`)).parent;
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      at = null;
+    }
+  }
+  let children = {items: []};
+  if (recorded) {
+    try {
+      children = await api.get(`${base}/${api.seg(declared.key)}/${api.seg(id)}/children?limit=100`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      children = {items: [], problem: e};
+    }
+  }
+  const done = text => app.go(`#/resources${api.query({type: declared.key, id, done: text, t: Date.now()})}`);
+  const where = !recorded ? h('p', {}, `${declared.key} ${id} is not recorded in the hierarchy: only roles held on it `
+      + 'apply here.')
+    : ancestors.length ? h('p', {}, `${declared.key} ${id} lies in `,
+      ancestors.slice().reverse().flatMap((a, i) => [i ? ' › ' : '', link(a)]),
+      '. Where a member holds no role here, its role on the nearest of these decides.')
+      : h('p', {}, `${declared.key} ${id} is at the top of the hierarchy.`);
+  let move = null;
+  if (declared.parent_type) {
+    const parentId = h('input', {name: 'parent', autocomplete: 'off', value: recorded && recorded.parent
+      ? recorded.parent.id : ''});
+    move = h('form', {class: 'inline', novalidate: true},
+      field(`Parent ${declared.parent_type} id`, parentId, 'Empty: at the top'),
+      h('button', {type: 'submit', class: 'secondary'}, recorded ? 'Move' : 'Record'));
+    move.addEventListener('submit', async event => {
+      event.preventDefault();
+      clearProblem(move);
+      const parent = parentId.value.trim() ? {type: declared.parent_type, id: parentId.value.trim()} : null;
+      try {
+        await api.put(`${base}/${api.seg(declared.key)}/${api.seg(id)}`, {parent});
+        done(parent ? `${declared.key} ${id} now lies under ${parent.type} ${parent.id}.`
+          : `${declared.key} ${id} is now at the top.`);
+      } catch (e) {
+        if (!(e instanceof api.ApiError)) throw e;
+        showProblem(move, e);
+      }
+    });
+  }
+  return fill(section, title(), where,
+    children.problem ? notice(explain(children.problem), 'error')
+      : children.items.length ? h('div', {}, h('h3', {}, 'Directly inside'),
+        h('ul', {class: 'plain'}, children.items.map(c => h('li', {}, link(c)))),
+        children.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 100.') : null) : null,
+    move);
 }
 
 async function resource(app, type, id) {
@@ -56,13 +138,18 @@ async function resource(app, type, id) {
 
   const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
   const role = select('role_id', roles.map(r => ({value: r.id, label: `${r.name}${r.external ? ' (external)' : ''}`})));
+  const ends = h('input', {name: 'expires_at', type: 'datetime-local'});
+  // A PUT replaces the member's role here whole, its end included: the end is always sent as the form shows it.
+  const end = () => (ends.value ? fromLocalInput(ends.value) : null);
   const change = () => ({assignment: {resource: {type, id}, ...preview.memberField(member.value),
-    role_id: Number(role.value)}});
+    role_id: Number(role.value), expires_at: end()}});
   const assign = h('form', {class: 'card', novalidate: true},
     h('h2', {}, `Give a role on ${type} ${id}`),
     h('div', {class: 'cols'},
       field('Member (user id, or id:<member id>)', member),
-      field('Role', role)),
+      field('Role', role),
+      field('Ends (optional)', ends, 'Empty: the role has no end. Giving a role replaces the member’s role here, '
+        + 'and its end; Change… next to a holder fills in what it holds.')),
     h('div', {class: 'actions'},
       h('button', {type: 'submit'}, 'Assign role'),
       h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh(change())}}, 'Preview change')),
@@ -76,7 +163,7 @@ async function resource(app, type, id) {
       return;
     }
     try {
-      await api.put(`${path}/${api.seg(member.value.trim())}`, {role_id: Number(role.value)});
+      await api.put(`${path}/${api.seg(member.value.trim())}`, {role_id: Number(role.value), expires_at: end()});
       reload(`Role ${roleName.get(Number(role.value))} given to ${member.value.trim()}.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
@@ -94,7 +181,15 @@ async function resource(app, type, id) {
       {label: 'Member', cell: a => h('a', {href: `#/members/${a.member_id}`}, people.get(a.member_id)?.user_id || `id:${a.member_id}`)},
       {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id) || String(a.role_id))},
       {label: 'Since', cell: a => when(a.created_at)},
+      {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
       {label: '', cell: a => h('span', {class: 'row-actions'},
+        h('button', {type: 'button', class: 'secondary small', 'aria-label': `Change the role of ${who(a)} here`,
+          on: {click: () => {
+            member.value = `id:${a.member_id}`;
+            role.value = String(a.role_id);
+            ends.value = localInput(a.expires_at);
+            member.focus();
+          }}}, 'Change…'),
         h('button', {type: 'button', class: 'secondary small',
           'aria-label': `Preview removing the role of ${who(a)} here`, on: {click: () =>
             removal.refresh({assignment: {resource: {type, id}, member_id: a.member_id, role_id: null}})}},

@@ -97,7 +97,22 @@ async function editor(view, app, role, params) {
   });
 
   async function showConflict(e) {
-    const theirs = await api.get(`${app.orgPath()}/roles/${role.id}`);
+    let theirs;
+    try {
+      theirs = await api.get(`${app.orgPath()}/roles/${role.id}`);
+    } catch (failure) {
+      if (!(failure instanceof api.ApiError)) throw failure;
+      // Their version could not be read (the network dropped, the role was deleted since): say both, keep the form.
+      fill(conflict,
+        h('h2', {}, 'Someone else changed this role'),
+        h('p', {}, `${explain(e)} Your edits were not saved and are still in the form.`),
+        h('p', {}, `Their version could not be loaded: ${explain(failure)}`),
+        h('div', {class: 'actions'},
+          h('button', {type: 'button', on: {click: () => showConflict(e)}}, 'Load their version again')));
+      conflict.hidden = false;
+      conflict.focus();
+      return;
+    }
     const added = theirs.permissions.filter(p => !base.permissions.includes(p));
     const removed = base.permissions.filter(p => !theirs.permissions.includes(p));
     fill(conflict,

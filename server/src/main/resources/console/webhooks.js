@@ -1,10 +1,10 @@
 // Webhooks: subscriptions of URLs to the organization's events — create, pause and resume, rotate the signing
 // secret (shown once), and every delivery attempt.
 import * as api from './api.js';
-import {h, fill, field, table, values, notice, when} from './dom.js';
+import {h, fill, field, table, values, notice, when, confirming} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
+import {objectTypes} from './history.js';
 
-const TYPES = ['role', 'member', 'assignment', 'group', 'api_key', 'organization', 'webhook'];
 
 export async function render(view, app, rest, params) {
   if (rest[0]) return detail(view, app, rest[0], params);
@@ -17,7 +17,7 @@ export async function render(view, app, rest, params) {
         'A public http:// or https:// address'),
       field('Description', h('input', {name: 'description', autocomplete: 'off'}))),
     h('fieldset', {class: 'checks', dataset: {field: 'object_types'}}, h('legend', {}, 'Object types (none: all)'),
-      TYPES.map(t => h('label', {class: 'check'}, h('input', {type: 'checkbox', dataset: {type: t}}), ` ${t}`)),
+      objectTypes(app.model).map(t => h('label', {class: 'check'}, h('input', {type: 'checkbox', dataset: {type: t}}), ` ${t}`)),
       h('p', {class: 'field-error', hidden: true})),
     field('Actions (comma-separated; empty: all)', h('input', {name: 'actions', autocomplete: 'off'})),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create webhook')));
@@ -96,15 +96,17 @@ async function detail(view, app, id, params) {
         : h('button', {type: 'button', on: {click: () => change({status: 'active'}, 'Webhook resumed.')}}, 'Resume'),
       h('button', {type: 'button', class: 'secondary', on: {click: () => change({rotate_secret: true}, 'Secret rotated.')}},
         'Rotate secret'),
-      h('button', {type: 'button', class: 'danger', on: {click: async () => {
-        try {
-          await api.del(path, {ifMatch: hook.version});
-          app.go('#/webhooks');
-        } catch (e) {
-          if (!(e instanceof api.ApiError)) throw e;
-          fill(out, notice(explain(e), 'error'));
-        }
-      }}}, 'Delete')),
+      confirming('Delete…', 'Delete this webhook for good? Its deliveries stop and their record goes with it.',
+        'Yes, delete', async () => {
+          try {
+            await api.del(path, {ifMatch: hook.version});
+            app.say('Webhook deleted.');
+            app.go('#/webhooks');
+          } catch (e) {
+            if (!(e instanceof api.ApiError)) throw e;
+            fill(out, notice(explain(e), 'error'));
+          }
+        }, out)),
     out,
     h('h2', {}, 'Deliveries'),
     table([

@@ -194,7 +194,7 @@ class ConsoleBrowserIT {
         browser.click(check.findElement(By.xpath(".//button[normalize-space()='Check']")));
         browser.waitForText(By.cssSelector(".verdict"), "Allowed");
         String verdict = browser.driver().findElement(By.cssSelector(".verdict")).getText();
-        assertThat(verdict).contains("Deal Agent").contains("the role on the resource");
+        assertThat(verdict).contains("Decided by: the role “Deal Agent” on the resource");
         WebElement effective = browser.waitFor(By.xpath("//form[h2='Effective permissions']"));
         fillIn(effective, "Member", "u-bob");
         browser.click(effective.findElement(By.xpath(".//button[normalize-space()='Show permissions']")));
@@ -406,7 +406,7 @@ class ConsoleBrowserIT {
         browser.waitUntil(d -> firstUserId().equals("m-099"));
         assertThat(browser.driver().findElements(By.cssSelector("tbody tr"))).hasSize(21);
         assertThat(browser.driver().findElements(By.xpath("//a[normalize-space()='Next page']"))).isEmpty();
-        browser.press("Previous page");
+        browser.click(browser.link("Previous page"));
         browser.waitUntil(d -> firstUserId().equals("m-049"));
         browser.type("Search", "m-11");
         browser.press("Search");

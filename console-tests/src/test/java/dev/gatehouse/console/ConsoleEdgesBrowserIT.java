@@ -1,8 +1,12 @@
 package dev.gatehouse.console;
 
 import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,5 +115,160 @@ class ConsoleEdgesBrowserIT {
         browser.press("Sign in");
         assertThat(browser.fieldError("API key")).contains("only letters, digits and punctuation");
         assertThat(browser.script("return sessionStorage.getItem('gatehouse.console.session')")).isNull();
+    }
+
+    @Test
+    void aMembersKeysAndResourceRolesThatFailToLoad_areShownAsTheProblem_notAsForbidden() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canCreateRooms"));
+        long member = fixtures.member(org, "u-keys", viewer);
+        signIn(org.adminKey());
+        // the admin may see all of it; the network drops the reads of the member's keys, resource roles and groups
+        browser.failRequests("*/keys?*", "*/assignments?*", "*/groups?*");
+        browser.open("/console/#/members/" + member);
+        browser.heading("u-keys");
+        for (String part : List.of("API keys", "Roles on resources", "Groups")) {
+            WebElement section = browser.waitFor(By.cssSelector("section[aria-label='" + part + "']"));
+            assertThat(section.getText()).as(part).contains("The server could not be reached")
+                    .doesNotContain("may not see").doesNotContain("In no group");
+        }
+
+        browser.failRequests();
+        browser.reload();
+        browser.heading("u-keys");
+        assertThat(browser.waitFor(By.cssSelector("section[aria-label='API keys']")).getText())
+                .contains("No active keys.");
+        assertThat(browser.waitFor(By.cssSelector("section[aria-label='Roles on resources']")).getText())
+                .contains("No roles on resources.");
+    }
+
+    @Test
+    void aRoleConflictWhoseOtherVersionCannotBeLoaded_saysSo_andKeepsTheEdits() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long role = fixtures.role(org, "Closer", List.of("canViewRoomDetails"));
+        signIn(org.adminKey());
+        browser.open("/console/#/roles/" + role);
+        browser.heading("Closer");
+        Http.Res theirs = node.service().header("If-Match", "\"1\"").patch(org.path() + "/roles/" + role,
+                Map.of("name", "Closer (theirs)", "permissions", List.of("canViewRoomDetails")));
+        assertThat(theirs.status()).as(theirs.toString()).isEqualTo(200);
+        // the connection drops when the console asks for their version, after the save was refused
+        browser.script("window.realFetch = window.fetch; window.fetch = (url, init) => init && init.method === 'GET'"
+                + " && /\\/roles\\/\\d+$/.test(url) ? Promise.reject(new TypeError('Failed to fetch'))"
+                + " : window.realFetch(url, init);");
+        browser.type("Name", "Closer (mine)");
+        browser.press("Save changes");
+        WebElement conflict = browser.waitForText(By.cssSelector(".conflict"), "Their version could not be loaded");
+        assertThat(conflict.getText()).contains("Someone else changed this since you opened it",
+                "The server could not be reached");
+        assertThat(browser.control("Name").getDomProperty("value")).isEqualTo("Closer (mine)");
+
+        browser.script("window.fetch = window.realFetch");
+        browser.press("Load their version again");
+        browser.waitForText(By.cssSelector(".conflict"), "Name: “Closer” → “Closer (theirs)”");
+        assertThat(browser.control("Name").getDomProperty("value")).isEqualTo("Closer (mine)");
+        assertThat(node.service().get(org.path() + "/roles/" + role).get("name").stringValue())
+                .isEqualTo("Closer (theirs)");
+    }
+
+    @Test
+    void previousPage_onAPageOfMembersOpenedByItsLink_staysInTheConsole() {
+        Fixtures.Org org = fixtures.org("close");
+        long user = fixtures.roleId(org, "User");
+        for (int i = 0; i < 105; i++) {
+            fixtures.member(org, String.format("m-%03d", i), user);
+        }
+        String second = node.service().get(org.path() + "/members?limit=50").get("next_cursor").stringValue();
+        signIn(org.adminKey());
+        // the link to the second page is opened in a tab that was elsewhere before
+        browser.driver().get("about:blank");
+        browser.open("/console/#/members?cursor=" + URLEncoder.encode(second, StandardCharsets.UTF_8));
+        browser.heading("Members");
+        browser.waitUntil(d -> firstUserId().equals("m-049"));
+        browser.click(browser.link("Next page"));
+        browser.waitUntil(d -> firstUserId().equals("m-099"));
+        browser.click(previousPage());
+        browser.waitUntil(d -> firstUserId().equals("m-049"));
+        browser.click(previousPage());
+        String admin = org.json().get("admin_member").get("user_id").stringValue();
+        browser.waitUntil(d -> firstUserId().equals(admin));
+        assertThat(browser.url()).contains("/console/#/members");
+        assertThat(browser.driver().findElements(By.xpath("//a[normalize-space()='Previous page']"))).isEmpty();
+    }
+
+    @Test
+    void groups_sayWhoWasAlreadyIn_nameAnEmptyUserIdAtItsField_andAskBeforeDeleting() {
+        Fixtures.Org org = fixtures.org("rooms");
+        fixtures.member(org, "u-gus", fixtures.role(org, "Viewer", List.of("canCreateRooms")));
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
+        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        String group = org.path() + "/groups/" + team.get("id").longValue();
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+
+        browser.type("Add member (user id)", "u-gus");
+        browser.press("Add");
+        browser.waitForText(By.cssSelector(".notice-ok"), "u-gus added to Team.");
+        browser.type("Add member (user id)", "u-gus");
+        browser.press("Add");
+        browser.waitForText(By.cssSelector(".notice-ok"), "u-gus was already in Team.");
+        browser.press("Add");
+        assertThat(browser.fieldError("Add member (user id)")).containsIgnoringCase("must not be blank");
+
+        browser.press("Delete group Team");
+        assertThat(node.service().get(group).status()).as("nothing deleted before confirming").isEqualTo(200);
+        browser.press("Yes, delete");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Group Team deleted.");
+        assertThat(node.service().get(group).status()).isEqualTo(404);
+    }
+
+    @Test
+    void deletingAWebhook_asksFirst() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://receiver.invalid/hook",
+                "status", "paused"));
+        assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+        String path = org.path() + "/webhooks/" + String.valueOf(hook.get("id").longValue());
+        signIn(org.adminKey());
+        browser.open("/console/#/webhooks/" + String.valueOf(hook.get("id").longValue()));
+        browser.heading("https://receiver.invalid/hook");
+        browser.press("Delete…");
+        assertThat(node.service().get(path).status()).as("nothing deleted before confirming").isEqualTo(200);
+        browser.press("Keep it");
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Yes, delete']"))).isEmpty();
+        browser.press("Delete…");
+        browser.press("Yes, delete");
+        browser.heading("Webhooks");
+        assertThat(node.service().get(path).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKeyRevokedWhileSignedIn_signsOutSayingWhy() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res key = node.service().post(org.path() + "/members/" + org.adminId() + "/keys", Map.of("name", "tab"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        signIn(key.get("key").stringValue());
+        Http.Res revoked = node.service().delete(org.path() + "/members/" + org.adminId() + "/keys/"
+                + key.get("id").stringValue());
+        assertThat(revoked.status()).as(revoked.toString()).isLessThan(300);
+        browser.open("/console/#/members");
+        browser.heading("Sign in");
+        browser.waitForText(By.id("status"), "The key is no longer accepted");
+        assertThat(browser.script("return sessionStorage.getItem('gatehouse.console.session')")).isNull();
+    }
+
+    /** The control that leads to the previous page of members, link or button. */
+    static WebElement previousPage() {
+        return browser.waitFor(By.xpath("//nav[@aria-label='Pages of members']/*[normalize-space()='Previous page']"));
+    }
+
+    static String firstUserId() {
+        try {
+            List<WebElement> cells = browser.driver().findElements(By.cssSelector("tbody tr td:first-child"));
+            return cells.isEmpty() ? "" : cells.get(0).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return "";
+        }
     }
 }

@@ -1,0 +1,261 @@
+package dev.gatehouse.console;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console's screens for access beyond the company role and for where it reaches, in a real browser against the
+ * real server: a time-bound role on a resource (its end shown, and kept when the role is changed), a member's keys
+ * (created and shown once, revoked after confirming), per-member grants, a resource's place in the hierarchy, a
+ * Rooms organization's offices and regions, and the history and webhooks offering every object type recorded.
+ */
+class ConsoleAccessBrowserIT {
+
+    static TestNode node;
+    static Fixtures fixtures;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fixtures = new Fixtures(node);
+        browser = new Browser(node.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        node.close();
+    }
+
+    @AfterEach
+    void signOut() {
+        browser.open("/console/");
+        browser.script("sessionStorage.clear()");
+    }
+
+    static void signIn(String key) {
+        browser.open("/");
+        browser.heading("Sign in");
+        browser.type("API key", key);
+        browser.press("Sign in");
+        browser.heading("Roles");
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> strings(String script) {
+        return (List<String>) browser.script(script);
+    }
+
+    /** How the browser writes an instant, as the console shows it. */
+    static String shown(String instant) {
+        return (String) browser.script("return new Date(arguments[0]).toLocaleString()", instant);
+    }
+
+    @Test
+    void aTimeBoundRoleOnAResource_showsItsEnd_andChangingTheRoleKeepsTheEnd() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        long tess = fixtures.member(org, "u-tess", agent);
+        String room = fixtures.room(org);
+        String assignment = org.path() + "/resources/room/" + room + "/assignments/" + tess;
+        Http.Res given = node.service().put(assignment, Map.of("role_id", agent, "expires_at", "2031-05-01T12:00:00Z"));
+        assertThat(given.status()).as(given.toString()).isIn(200, 201);
+        signIn(org.adminKey());
+
+        browser.open("/console/#/resources?type=room&id=" + room);
+        WebElement row = browser.waitFor(By.xpath("//tr[td[normalize-space()='u-tess']]"));
+        assertThat(row.getText()).contains(shown("2031-05-01T12:00:00Z"));
+
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Change the role of u-tess here']")));
+        assertThat(browser.control("Ends (optional)").getDomProperty("value")).isNotEmpty();
+        browser.choose("Role", "Default Admin");
+        browser.press("Assign role");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Role Default Admin given to");
+        Http.Res now = node.service().get(assignment);
+        assertThat(now.get("role_id").longValue()).isEqualTo(fixtures.roleId(org, "Default Admin"));
+        assertThat(now.get("expires_at").stringValue()).as("the end the role had").isEqualTo("2031-05-01T12:00:00Z");
+
+        browser.open("/console/#/members/" + tess);
+        browser.heading("u-tess");
+        assertThat(browser.waitFor(By.cssSelector("section[aria-label='Roles on resources']")).getText())
+                .contains(shown("2031-05-01T12:00:00Z"));
+    }
+
+    @Test
+    void aMembersOwnKey_isCreatedAndShownOnce_andRevokedAfterConfirming() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.open("/console/#/members/" + org.adminId());
+        browser.heading(org.json().get("admin_member").get("user_id").stringValue());
+        browser.type("New key name", "laptop");
+        browser.press("Create key");
+        String secret = browser.waitFor(By.cssSelector("section[aria-label='API keys'] .secret-value")).getText();
+        assertThat(node.as(secret).get(org.path()).status()).isEqualTo(200);
+        WebElement keys = browser.waitFor(By.cssSelector("section[aria-label='API keys']"));
+        assertThat(keys.getText()).contains("laptop");
+
+        browser.reload();
+        browser.heading(org.json().get("admin_member").get("user_id").stringValue());
+        keys = browser.waitFor(By.cssSelector("section[aria-label='API keys']"));
+        assertThat(keys.getText()).as("the key is shown only once").contains("laptop").doesNotContain(secret);
+
+        String id = secret.split("_")[1];
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Revoke key " + id + "']")));
+        assertThat(node.as(secret).get(org.path()).status()).as("nothing revoked before confirming").isEqualTo(200);
+        browser.press("Yes, revoke");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Key " + id + " revoked.");
+        assertThat(node.as(secret).get(org.path()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void anotherMembersKey_isRefusedInWords() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        long ann = fixtures.member(org, "u-ann", agent);
+        signIn(org.adminKey());
+        browser.open("/console/#/members/" + ann);
+        browser.heading("u-ann");
+        browser.press("Create key");
+        assertThat(browser.formProblem()).contains("Your key is not allowed to do this.");
+        assertThat(node.service().get(org.path() + "/members/" + ann + "/keys").get("items")).isEmpty();
+    }
+
+    @Test
+    void grants_areSavedWhole_onTheMembersPage() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        long mia = fixtures.member(org, "u-mia", fixtures.roleId(org, "Manager"));
+        signIn(org.adminKey());
+        browser.open("/console/#/members/" + mia);
+        browser.heading("u-mia");
+        browser.click(browser.waitFor(By.cssSelector("input[data-grant='isOfficeManager']")));
+        browser.press("Save grants");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Grants saved.");
+        String grants = org.path() + "/members/" + mia + "/grants";
+        assertThat(node.service().get(grants).get("permissions").toString()).isEqualTo("[\"isOfficeManager\"]");
+        assertThat(browser.waitFor(By.cssSelector("input[data-grant='isOfficeManager']")).isSelected()).isTrue();
+
+        browser.click(browser.waitFor(By.cssSelector("input[data-grant='isOfficeManager']")));
+        browser.press("Save grants");
+        browser.waitUntil(d -> node.service().get(grants).get("permissions").isEmpty());
+    }
+
+    @Test
+    void historyAndWebhooks_offerEveryObjectTypeTheOrganizationRecords() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        long mia = fixtures.member(org, "u-mia", fixtures.roleId(org, "Manager"));
+        Http.Res granted = node.service().put(org.path() + "/members/" + mia + "/grants",
+                Map.of("permissions", List.of("isOfficeManager")));
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
+        signIn(org.adminKey());
+
+        browser.open("/console/#/history");
+        browser.heading("History");
+        browser.choose("Object type", "member_grants");
+        browser.press("Filter");
+        browser.waitUntil(d -> browser.url().contains("object_type=member_grants")
+                && d.findElements(By.cssSelector("tbody tr")).size() == 1);
+        assertThat(browser.driver().findElement(By.cssSelector("tbody tr")).getText())
+                .contains("member_grants " + mia, "created");
+        assertThat(strings("return [...document.querySelectorAll('select[name=object_type] option')]"
+                + ".map(o => o.value)")).contains("office", "region", "resource", "bulk_import");
+
+        browser.open("/console/#/webhooks");
+        browser.heading("Webhooks");
+        assertThat(strings("return [...document.querySelectorAll('[data-type]')].map(b => b.dataset.type)"))
+                .contains("member_grants", "office", "region", "resource");
+    }
+
+    @Test
+    void aResourcesPlaceInTheHierarchy_isShown_aMoveTheRecordsForbidIsRefused_andTheExplorerNamesTheRoleAbove() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
+        long office = node.service().post(org.path() + "/offices", Map.of("name", "Berlin", "region_id", region))
+                .get("id").longValue();
+        Http.Res room = node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name", "Loft",
+                "roleId", fixtures.roleId(org, "Admin"), "ownerId", org.adminId(), "officeId", office));
+        assertThat(room.status()).as(room.toString()).isEqualTo(201);
+        String roomId = String.valueOf(room.get("roomId").longValue());
+        signIn(org.adminKey());
+
+        browser.open("/console/#/resources?type=room&id=" + roomId);
+        WebElement place = browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
+        assertThat(place.getText()).contains("room " + roomId + " lies in", "region " + region + " › office " + office);
+        browser.click(place.findElement(By.linkText("office " + office)));
+        browser.waitForText(By.cssSelector("section[aria-label='Place in the hierarchy']"), "Directly inside");
+        place = browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
+        assertThat(place.findElements(By.linkText("room " + roomId))).hasSize(1);
+
+        // a v5 company's offices lie where its records say: moving one to the top here is refused, in words
+        browser.type("Parent region id", "");
+        browser.press("Move");
+        assertThat(browser.formProblem()).contains("offices/" + office);
+        assertThat(node.service().get(org.path() + "/resources/office/" + office).get("parent").get("id").stringValue())
+                .isEqualTo(String.valueOf(region));
+
+        // a role on the region decides in the room, and the explorer names it and the region
+        fixtures.member(org, "u-al", fixtures.roleId(org, "Agent"));
+        Http.Res onRegion = node.service().put(org.path() + "/resources/region/" + region + "/assignments/user:u-al",
+                Map.of("role_id", fixtures.roleId(org, "Manager")));
+        assertThat(onRegion.status()).as(onRegion.toString()).isIn(200, 201);
+        browser.open("/console/#/explorer");
+        browser.heading("Access explorer");
+        browser.type("Member", "u-al");
+        browser.type("Permission", "canCloseRooms");
+        browser.choose("On resource type", "Room");
+        browser.type("Resource id", roomId);
+        browser.press("Check");
+        assertThat(browser.waitForText(By.cssSelector(".verdict"), "Allowed").getText())
+                .contains("Decided by: the role “Manager” on region " + region + ", an ancestor of the resource");
+    }
+
+    @Test
+    void officesAndRegions_areManagedOnARoomsOrganization_andOfferedNowhereElse() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        signIn(org.adminKey());
+        browser.click(browser.link("Offices"));
+        browser.heading("Offices");
+        browser.type("New region name", "Europe");
+        browser.press("Create region");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Region created.");
+        browser.type("New office name", "Berlin");
+        browser.choose("In region", "Europe");
+        browser.press("Create office");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Office created.");
+        JsonNode region = node.service().get(org.path() + "/regions").get("items").get(0);
+        JsonNode office = node.service().get(org.path() + "/offices").get("items").get(0);
+        assertThat(office.get("name").stringValue()).isEqualTo("Berlin");
+        assertThat(office.get("region_id").longValue()).isEqualTo(region.get("id").longValue());
+
+        browser.type("Office name", "Berlin Mitte");
+        browser.click(browser.waitFor(By.xpath("//section[@aria-label='Offices']//button[normalize-space()='Save']")));
+        browser.waitForText(By.cssSelector(".notice-ok"), "Office saved.");
+        assertThat(node.service().get(org.path() + "/offices/" + office.get("id").longValue()).get("name").stringValue())
+                .isEqualTo("Berlin Mitte");
+
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Delete region Europe']")));
+        assertThat(browser.formProblem()).contains("still holds");
+        assertThat(node.service().get(org.path() + "/regions").get("items")).hasSize(1);
+
+        signOut();
+        Fixtures.Org close = fixtures.org("close");
+        signIn(close.adminKey());
+        assertThat(browser.driver().findElements(By.xpath("//nav//a[normalize-space()='Offices']"))).isEmpty();
+        browser.open("/console/#/offices");
+        browser.heading("Roles");
+    }
+}

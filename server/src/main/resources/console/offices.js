@@ -1,0 +1,77 @@
+// Offices and regions of a Rooms organization (`rooms`, `rooms_v5`): the Rooms dialect's own objects, each office
+// in a region. Create, rename, move an office to another region, delete (refused while rooms, offices or users
+// still name them). Saved with If-Match, so someone else's change is shown, never overwritten.
+import * as api from './api.js';
+import {h, fill, field, select, values, notice} from './dom.js';
+import {showProblem, clearProblem} from './problems.js';
+
+/** Whether an organization of this model has offices and regions. */
+export function applies(model) {
+  return model.id === 'rooms' || model.id.startsWith('rooms_');
+}
+
+export async function render(view, app, rest, params) {
+  const [regions, offices] = await Promise.all([api.all(`${app.orgPath()}/regions`), api.all(`${app.orgPath()}/offices`)]);
+  const reload = done => app.go(`#/offices?done=${encodeURIComponent(done)}&t=${Date.now()}`);
+  const regionOptions = blank => [...(blank ? [{value: '', label: blank}] : []),
+    ...regions.map(r => ({value: r.id, label: r.name}))];
+
+  /** A form that sends its body and reloads the screen with `done`, or shows the problem in place. */
+  function form(children, send, done) {
+    const f = h('form', {class: 'inline', novalidate: true}, children);
+    f.addEventListener('submit', async event => {
+      event.preventDefault();
+      clearProblem(f);
+      try {
+        await send(values(f), event.submitter);
+        reload(typeof done === 'function' ? done(event.submitter) : done);
+      } catch (e) {
+        if (!(e instanceof api.ApiError)) throw e;
+        showProblem(f, e);
+      }
+    });
+    return f;
+  }
+  const withRegion = v => ({...v, region_id: v.region_id ? Number(v.region_id) : null});
+  const remove = 'delete';
+
+  const regionRow = r => form([
+    field('Region name', h('input', {name: 'name', value: r.name, maxlength: 100, autocomplete: 'off'})),
+    h('button', {type: 'submit', class: 'secondary'}, 'Save'),
+    h('button', {type: 'submit', class: 'danger small', value: remove, 'aria-label': `Delete region ${r.name}`},
+      'Delete')],
+  (v, button) => (button && button.value === remove
+    ? api.del(`${app.orgPath()}/regions/${r.id}`, {ifMatch: r.version})
+    : api.patch(`${app.orgPath()}/regions/${r.id}`, v, {ifMatch: r.version})),
+  button => (button && button.value === remove ? `Region ${r.name} deleted.` : 'Region saved.'));
+
+  const officeRow = o => form([
+    field('Office name', h('input', {name: 'name', value: o.name, maxlength: 100, autocomplete: 'off'})),
+    field('Region', select('region_id', regionOptions('No region'), o.region_id ?? '')),
+    h('button', {type: 'submit', class: 'secondary'}, 'Save'),
+    h('button', {type: 'submit', class: 'danger small', value: remove, 'aria-label': `Delete office ${o.name}`},
+      'Delete')],
+  (v, button) => (button && button.value === remove
+    ? api.del(`${app.orgPath()}/offices/${o.id}`, {ifMatch: o.version})
+    : api.patch(`${app.orgPath()}/offices/${o.id}`, withRegion(v), {ifMatch: o.version})),
+  button => (button && button.value === remove ? `Office ${o.name} deleted.` : 'Office saved.'));
+
+  const newRegion = form([field('New region name', h('input', {name: 'name', maxlength: 100, autocomplete: 'off'})),
+    h('button', {type: 'submit'}, 'Create region')],
+  v => api.post(`${app.orgPath()}/regions`, v), 'Region created.');
+  const newOffice = form([field('New office name', h('input', {name: 'name', maxlength: 100, autocomplete: 'off'})),
+    field('In region', select('region_id', regionOptions(app.model.id === 'rooms' ? 'No region' : null), '')),
+    h('button', {type: 'submit'}, 'Create office')],
+  v => api.post(`${app.orgPath()}/offices`, withRegion(v)), 'Office created.');
+
+  fill(view,
+    h('div', {class: 'heading'}, h('h1', {}, 'Offices')),
+    h('p', {class: 'lead'}, 'The organization’s offices, each in a region. Roles held on a region or an office reach '
+      + 'the rooms beneath where the model nests them (see Resources).'),
+    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    h('div', {class: 'grid-2'},
+      h('section', {class: 'card', 'aria-label': 'Regions'}, h('h2', {}, 'Regions'),
+        regions.length ? regions.map(regionRow) : h('p', {class: 'empty'}, 'No regions yet.'), newRegion),
+      h('section', {class: 'card', 'aria-label': 'Offices'}, h('h2', {}, 'Offices'),
+        offices.length ? offices.map(officeRow) : h('p', {class: 'empty'}, 'No offices yet.'), newOffice)));
+}
