@@ -188,17 +188,7 @@ final class ReplicaFollower implements GatehouseReplica {
             answer.cancel(true);
             throw interrupted;
         } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(cause);
+            throw Transport.rethrown(failed);
         }
     }
 

@@ -192,18 +192,23 @@ final class Transport {
             answer.cancel(true);
             throw interrupted;
         } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(cause);
+            throw rethrown(failed);
         }
+    }
+
+    /** What an exchange failed with, thrown as the JDK client throws it from a blocking send. */
+    static IOException rethrown(ExecutionException failed) {
+        Throwable cause = failed.getCause();
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        if (cause instanceof RuntimeException unchecked) {
+            throw unchecked;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new IOException(cause);
     }
 
     /** Whether a failed answer may be sent again: see the class comment. */
