@@ -164,6 +164,7 @@ final class GroupCommit implements AutoCloseable {
         batch.sort(Comparator.comparing((Request<?> r) -> r.orgId, Comparator.nullsFirst(Comparator.naturalOrder())));
         boolean savepoints = batch.size() > 1;
         List<ChangeRecord> records;
+        long seen = 0;
         List<Request<?>> succeeded = new ArrayList<>(batch.size());
         boolean committing = false;
         try (Handle handle = jdbi.open()) {
@@ -197,6 +198,8 @@ final class GroupCommit implements AutoCloseable {
                     authored.add(new ChangeLogStore.Authored(request.actor, request.at, request.changes));
                 }
                 records = log.append(handle, authored);
+                // a batch that recorded nothing answers with the newest revision it could see (Store#unrecorded)
+                seen = records.isEmpty() ? log.latestRevision(handle) : records.get(records.size() - 1).revision();
                 committing = true;
                 handle.commit();
             } catch (RuntimeException | Error e) {
@@ -233,7 +236,7 @@ final class GroupCommit implements AutoCloseable {
         }
         int next = 0;
         for (Request<?> request : succeeded) {
-            request.succeed(records.subList(next, next + request.changes.size()), feed);
+            request.succeed(records.subList(next, next + request.changes.size()), seen, feed);
             next += request.changes.size();
         }
         for (Request<?> request : batch) {
@@ -337,8 +340,8 @@ final class GroupCommit implements AutoCloseable {
         }
 
         /** Answers a request that succeeded, once its batch committed and its records are applied. */
-        void succeed(List<ChangeRecord> records, ChangeFeed feed) {
-            long revision = records.isEmpty() ? feed.applied() : records.get(records.size() - 1).revision();
+        void succeed(List<ChangeRecord> records, long seen, ChangeFeed feed) {
+            long revision = records.isEmpty() ? Store.unrecorded(seen, feed) : records.get(records.size() - 1).revision();
             answer.complete(new Written<>(value, revision));
         }
 

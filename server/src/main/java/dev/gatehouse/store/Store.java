@@ -108,7 +108,7 @@ public final class Store implements AutoCloseable {
      * that commits after them has its feed read them from the log first).
      */
     public <T> Committed<T> commitAlone(Actor actor, Long orgId, Function<Tx, T> work) {
-        record Result<T>(T value, List<ChangeRecord> records) {
+        record Result<T>(T value, List<ChangeRecord> records, long seen) {
         }
         Result<T> result;
         boolean[] committing = {false};
@@ -117,7 +117,8 @@ public final class Store implements AutoCloseable {
                 String modelId = orgId == null ? null : lockOrganization(handle, orgId);
                 Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId);
                 T value = work.apply(tx);
-                Result<T> done = new Result<>(value, log.append(handle, actor, tx.now(), tx.changes()));
+                List<ChangeRecord> records = log.append(handle, actor, tx.now(), tx.changes());
+                Result<T> done = new Result<>(value, records, records.isEmpty() ? log.latestRevision(handle) : 0);
                 committing[0] = true;
                 return done;
             });
@@ -125,9 +126,27 @@ public final class Store implements AutoCloseable {
             throw failure(e, committing[0]);
         }
         succeeded();
-        long revision = result.records().isEmpty() ? feed.applied()
+        long revision = result.records().isEmpty() ? unrecorded(result.seen(), feed)
                 : result.records().get(result.records().size() - 1).revision();
         return new Committed<>(new Written<>(result.value(), revision), result.records(), feed);
+    }
+
+    /**
+     * The consistency token of a write that recorded nothing: the newest revision its transaction could see
+     * ({@code seen}, read last in it), and at least this node's applied one. The write was judged by the tables, which
+     * may hold changes this node has not applied yet (another node's); naming only the applied revision would let a
+     * {@code min_revision} check on any node answer from state older than the one the write found. This node is caught
+     * up to it at once where the log can be read; should that fail, a check naming it waits as for any revision.
+     */
+    static long unrecorded(long seen, ChangeFeed feed) {
+        if (seen > feed.applied()) {
+            try {
+                feed.catchUp();
+            } catch (RuntimeException e) {
+                // the tailer applies it shortly; the token stays what the write saw
+            }
+        }
+        return Math.max(seen, feed.applied());
     }
 
     /** A write committed by {@link #commitAlone}, which this node applies once {@link #publish} runs. */
@@ -143,7 +162,7 @@ public final class Store implements AutoCloseable {
             this.feed = feed;
         }
 
-        /** The write's result and the revision it committed at (this node's applied one when it recorded nothing). */
+        /** The write's result and the revision it committed at (when it recorded nothing: see {@code unrecorded}). */
         public Written<T> written() {
             return written;
         }

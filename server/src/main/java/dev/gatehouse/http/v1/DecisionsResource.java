@@ -35,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code Gatehouse-Revision} of a write; in the body, or as a query parameter of the two {@code GET} routes): it is
  * answered only once this node has applied that revision, or fails
  * with a retryable 503. Who may ask about whom is the service's rule; this class reads requests and writes
- * answers. The caller's right to address the organization is checked before the body is read.
+ * answers. The caller's right to address the organization is checked before the body is read, and again after a
+ * {@code min_revision} wait, by the state it waited for.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -72,6 +73,20 @@ final class DecisionsResource {
     }
 
     /**
+     * {@code org}'s decisions once this node has applied {@code minRevision} (null: at once). The caller was admitted
+     * by the state this node held before the wait, so it is admitted again by the state it waited for: a key revoked,
+     * a member deactivated or an organization deleted at or before that revision is refused exactly as a node that
+     * held the revision already refuses it.
+     */
+    private OrgDecisions atRevision(Context ctx, OrgDecisions org, Long minRevision) {
+        if (minRevision == null) {
+            return org;
+        }
+        org.atRevision(minRevision);
+        return decisions(ctx);
+    }
+
+    /**
      * A plain body ({@link PlainCheckBody}: the common case) is read from the token stream and a plain answer
      * written as bytes; any other body is read, and any explanation written, the general way. Both give the same
      * answers: the fast path only skips building and walking JSON trees.
@@ -87,7 +102,7 @@ final class DecisionsResource {
             minRevision = minRevision(f);
             f.check();
         }
-        OrgDecisions.CheckResult result = org.atRevision(minRevision).check(request);
+        OrgDecisions.CheckResult result = atRevision(ctx, org, minRevision).check(request);
         if (result.explanation() == null) {
             ctx.status(200).contentType("application/json").result(plainAnswer(result.allowed(), result.revision()));
         } else {
@@ -150,7 +165,7 @@ final class DecisionsResource {
             requests.add(parseCheck(item));
         }
         f.check();
-        OrgDecisions.BatchResult answered = org.atRevision(minRevision).checkAll(requests);
+        OrgDecisions.BatchResult answered = atRevision(ctx, org, minRevision).checkAll(requests);
         ObjectNode body = Json.object();
         ArrayNode results = body.putArray("results");
         for (OrgDecisions.BatchItem item : answered.items()) {
@@ -244,7 +259,7 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
-        OrgDecisions.ResourceLookup found = org.atRevision(minRevision).lookupResources(member, permission, type,
+        OrgDecisions.ResourceLookup found = atRevision(ctx, org, minRevision).lookupResources(member, permission, type,
                 cursor == null ? null : V1.decodeCursorText(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
@@ -265,7 +280,7 @@ final class DecisionsResource {
         String cursor = f.string("cursor", false, 400);
         Long minRevision = minRevision(f);
         f.check();
-        OrgDecisions.MemberLookup found = org.atRevision(minRevision).lookupMembers(permission, resource.type(),
+        OrgDecisions.MemberLookup found = atRevision(ctx, org, minRevision).aboutOthers().lookupMembers(permission, resource.type(),
                 resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(cursor)),
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
@@ -298,7 +313,7 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
-        OrgDecisions.Visibility answer = org.atRevision(minRevision).visibility(member, values);
+        OrgDecisions.Visibility answer = atRevision(ctx, org, minRevision).visibility(member, values);
         ObjectNode body = Json.object();
         body.put("visible", answer.visible());
         body.set("filter", filterJson(answer.filter()));
@@ -307,7 +322,7 @@ final class DecisionsResource {
     }
 
     private void visibilityFilter(Context ctx) {
-        OrgDecisions.Filter answer = decisions(ctx).atRevision(V1.minRevision(ctx))
+        OrgDecisions.Filter answer = atRevision(ctx, decisions(ctx), V1.minRevision(ctx))
                 .visibilityFilter(MembersResource.ref(ctx));
         ObjectNode body = filterJson(answer.filter());
         body.put("revision", answer.revision());
@@ -315,7 +330,7 @@ final class DecisionsResource {
     }
 
     private void permissions(Context ctx) {
-        OrgDecisions org = decisions(ctx).atRevision(V1.minRevision(ctx));
+        OrgDecisions org = atRevision(ctx, decisions(ctx), V1.minRevision(ctx));
         String resourceId = ctx.queryParam("resource_id");
         if (resourceId != null && (resourceId.isEmpty() || resourceId.length() > 200)) {
             // as a check's resource.id

@@ -1,0 +1,105 @@
+package dev.gatehouse.changelog;
+
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two nodes on one database, the second kept behind: its listening connection is cut and it polls only once a
+ * minute, so it learns of the first node's writes only when a request's {@code min_revision} makes it read the log.
+ * A request that names a revision answers as a node that held it would — including who may ask at all.
+ */
+class LaggingNodeIT {
+
+    static TestNode writer;
+    static TestNode lagging;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        String url = TestDatabase.freshDatabaseUrl();
+        writer = TestNode.startOn(url);
+        lagging = TestNode.startOn(url, c -> c.withChangeLog(c.changeLog().withPollMillis(60_000)));
+        fx = new Fixtures(writer);
+    }
+
+    @AfterAll
+    static void stop() {
+        lagging.close();
+        writer.close();
+    }
+
+    /** Ends the lagging node's LISTEN connection: it reconnects only after its poll interval, a minute. */
+    private static void cutOffNotifications() {
+        Jdbi jdbi = writer.node().core().store().jdbi();
+        jdbi.withHandle(h -> h.createQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND application_name = :name")
+                .bind("name", ChangeTailer.APPLICATION_NAME).mapTo(Integer.class).one());
+        Await.until(Duration.ofSeconds(10), "no node listens", () -> jdbi.withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = :name")
+                .bind("name", ChangeTailer.APPLICATION_NAME).mapTo(Integer.class).one()) == 0);
+    }
+
+    @Test
+    void aRequestWithMinRevision_isRefused_whenItsKeyWasRevokedAtThatRevision() {
+        var org = fx.org("close");
+        Http.Res issued = writer.service().post(org.path() + "/members/" + org.adminId() + "/keys",
+                Map.of("name", "lagging"));
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+        Http member = lagging.as(issued.get("key").stringValue());
+        Map<String, Object> check = Map.of("member_id", org.adminId(), "permission", "manage_organization",
+                "min_revision", issued.revision());
+        // the lagging node applies the key's issue (a service key's wait makes it read the log), then verifies the key
+        // and keeps it in memory
+        Http.Res caughtUp = lagging.service().post(org.path() + "/check", check);
+        assertThat(caughtUp.status()).as(caughtUp.toString()).isEqualTo(200);
+        Http.Res before = member.post(org.path() + "/check", check);
+        assertThat(before.status()).as(before.toString()).isEqualTo(200);
+
+        cutOffNotifications();
+        Http.Res revoke = writer.service().delete(org.path() + "/members/" + org.adminId() + "/keys/"
+                + issued.get("id").stringValue());
+        assertThat(revoke.status()).as(revoke.toString()).isBetween(200, 204);
+        long revoked = revoke.revision();
+        assertThat(lagging.appliedRevision()).as("the lagging node has not applied the revocation").isLessThan(revoked);
+
+        Http.Res checked = member.post(org.path() + "/check", Map.of("member_id", org.adminId(),
+                "permission", "manage_organization", "min_revision", revoked));
+        assertThat(checked.status()).as(checked.toString()).isEqualTo(401);
+        assertThat(checked.header("Gatehouse-Revision")).isNull();
+        Http.Res permissions = member.get(org.path() + "/members/" + org.adminId() + "/permissions?min_revision="
+                + revoked);
+        assertThat(permissions.status()).as(permissions.toString()).isEqualTo(401);
+    }
+
+    @Test
+    void aWriteThatChangesNothing_answersATokenCoveringTheStateItFound() {
+        var org = fx.org("close");
+        long member = fx.member(org, "unchanged", fx.roleId(org, "Admin"));
+        cutOffNotifications();
+        Http.Res named = writer.service().patch(org.path() + "/members/" + member, Map.of("first_name", "Ada"));
+        assertThat(named.status()).as(named.toString()).isEqualTo(200);
+        long revision = named.revision();
+        assertThat(lagging.appliedRevision()).as("the lagging node has not applied the change").isLessThan(revision);
+
+        // the same change on the lagging node finds it made already: nothing recorded, yet its token covers it
+        Http.Res again = lagging.service().patch(org.path() + "/members/" + member, Map.of("first_name", "Ada"));
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.get("version").longValue()).isEqualTo(named.get("version").longValue());
+        assertThat(again.revision()).isGreaterThanOrEqualTo(revision);
+        Http.Res check = lagging.service().post(org.path() + "/check", Map.of("member_id", member,
+                "permission", "manage_organization", "min_revision", again.revision()));
+        assertThat(check.status()).as(check.toString()).isEqualTo(200);
+        assertThat(check.get("revision").longValue()).isGreaterThanOrEqualTo(revision);
+    }
+}
