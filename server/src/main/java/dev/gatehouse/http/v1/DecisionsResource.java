@@ -280,7 +280,9 @@ final class DecisionsResource {
         String cursor = f.string("cursor", false, 400);
         Long minRevision = minRevision(f);
         f.check();
-        OrgDecisions.MemberLookup found = atRevision(ctx, org, minRevision).aboutOthers().lookupMembers(permission, resource.type(),
+        // admitted again after a wait, so asked again whether it may ask about others
+        OrgDecisions asked = atRevision(ctx, org, minRevision).aboutOthers();
+        OrgDecisions.MemberLookup found = asked.lookupMembers(permission, resource.type(),
                 resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(cursor)),
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
