@@ -1,11 +1,11 @@
 package dev.gatehouse.enginefeed;
 
-import dev.gatehouse.enginefeed.DecisionOracle.Decision;
 import dev.gatehouse.enginefeed.DecisionOracle.Held;
 import dev.gatehouse.enginefeed.DecisionOracle.Member;
 import dev.gatehouse.enginefeed.DecisionOracle.Model;
 import dev.gatehouse.enginefeed.DecisionOracle.Place;
 import dev.gatehouse.enginefeed.DecisionOracle.Role;
+import dev.gatehouse.enginefeed.OracleQuestions.Question;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestClock;
@@ -119,6 +119,8 @@ class BuiltInModelOracleIT {
          */
         final Map<Place, Map<Long, Long>> revoked = new TreeMap<>(DecisionOracle.PLACE_ORDER);
         Http reader = api;
+        /** The questions asked after every write, of {@link #reader} at {@link #revision}. */
+        final OracleQuestions ask;
         Long adminRoleId;
         long revision;
         int counter;
@@ -163,6 +165,8 @@ class BuiltInModelOracleIT {
             JsonNode admin = org.json().get("admin_member");
             oracle.members.put(org.adminId(), new Member(org.adminId(), admin.get("user_id").stringValue(),
                     admin.get("role_id").longValue(), false, "active"));
+            this.ask = new OracleQuestions(org.path(), oracle, random, () -> reader, () -> revision, this::questionsAt,
+                    FIELDS, BY_NUMBER, false, this::fail);
         }
 
         void run() {
@@ -176,35 +180,7 @@ class BuiltInModelOracleIT {
                 for (int i = 0; i < 3; i++) {
                     verify();
                 }
-                sameAnswersEverywhere(List.of(api, follower.service(), rebuilt.service()));
-            }
-        }
-
-        /**
-         * The writing node, the follower and the rebuilt node asked the same questions: their answers — explanations,
-         * reasons and revisions included — must be identical, not merely agree with the reference.
-         */
-        void sameAnswersEverywhere(List<Http> nodes) {
-            List<Map<String, Object>> checks = new ArrayList<>();
-            List<String> reads = new ArrayList<>();
-            for (Place place : placesToAsk()) {
-                for (String permission : samplePermissions(place)) {
-                    for (Member m : oracle.members.values()) {
-                        Map<String, Object> check = checkBody(m.id(), permission, place);
-                        check.put("explain", true);
-                        checks.add(check);
-                    }
-                }
-                for (Member m : oracle.members.values()) {
-                    reads.add(org.path() + "/members/" + m.id() + "/permissions?min_revision=" + revision
-                            + (place == null ? "" : "&resource_type=" + place.type() + "&resource_id=" + place.id()));
-                }
-            }
-            oracle.members.keySet().forEach(m -> reads.add(org.path() + "/members/" + m + "/visibility-filter"
-                    + "?min_revision=" + revision));
-            String differences = SameAnswers.differences(nodes, org.path(), checks, revision, reads);
-            if (differences != null) {
-                fail("the same question to two nodes: " + differences);
+                ask.sameAnswersEverywhere(List.of(api, follower.service(), rebuilt.service()), placesToAsk());
             }
         }
 
@@ -895,12 +871,6 @@ class BuiltInModelOracleIT {
             throw new AssertionError(text.toString());
         }
 
-        void agree(String what, Object server, Object expected) {
-            if (!Objects.equals(server, expected)) {
-                fail(what + ": server " + server + ", documented " + expected);
-            }
-        }
-
         // ---------------------------------------------------------------- reads
 
         List<Place> placesToAsk() {
@@ -918,187 +888,38 @@ class BuiltInModelOracleIT {
             return new ArrayList<>(places);
         }
 
-        List<String> permissionsOn(Place place) {
-            String scope = place == null ? "organization" : place.type();
-            return oracle.model.permissions().stream().filter(p -> oracle.model.scopes().get(p).contains(scope))
-                    .toList();
-        }
-
         /** A sample of the permissions that apply on the place: the built-in models hold dozens. */
         List<String> samplePermissions(Place place) {
-            List<String> all = new ArrayList<>(permissionsOn(place));
+            List<String> all = new ArrayList<>(ask.permissionsOn(place));
             java.util.Collections.shuffle(all, random);
             return all.subList(0, Math.min(all.size(), 10));
         }
 
-        Map<String, Object> checkBody(long member, String permission, Place place) {
-            Map<String, Object> body = new HashMap<>(Map.of("permission", permission, "explain", random.nextBoolean(),
-                    "member_id", member));
-            if (place != null) {
-                body.put("resource", Map.of("type", place.type(), "id", place.id()));
+        /** A sample of the permissions that apply on the place, each for every member. */
+        List<Question> questionsAt(Place place) {
+            List<Question> questions = new ArrayList<>();
+            for (String permission : samplePermissions(place)) {
+                for (Member m : oracle.members.values()) {
+                    questions.add(new Question(m, permission, place));
+                }
             }
-            return body;
+            return questions;
         }
 
         void verify() {
-            List<Object[]> asked = new ArrayList<>();
-            List<Map<String, Object>> checks = new ArrayList<>();
-            for (Place place : placesToAsk()) {
-                for (String permission : samplePermissions(place)) {
-                    for (Member m : oracle.members.values()) {
-                        asked.add(new Object[] {m, permission, place});
-                        checks.add(checkBody(m.id(), permission, place));
-                    }
-                }
-            }
-            List<JsonNode> results = new ArrayList<>();
-            for (int from = 0; from < checks.size(); from += 1000) {
-                Http.Res batch = reader.post(org.path() + "/check/batch", Map.of("checks",
-                        checks.subList(from, Math.min(checks.size(), from + 1000)), "min_revision", revision));
-                if (batch.status() != 200) {
-                    fail("check/batch: " + batch);
-                }
-                batch.get("results").forEach(results::add);
-            }
-            agree("check/batch: results", results.size(), checks.size());
-            for (int i = 0; i < asked.size(); i++) {
-                Member m = (Member) asked.get(i)[0];
-                compare("check " + m.userId() + " " + asked.get(i)[1] + " on " + asked.get(i)[2], results.get(i),
-                        oracle.decide(m.id(), (String) asked.get(i)[1], (Place) asked.get(i)[2]));
-            }
-
+            ask.checkAll(placesToAsk());
             List<Member> all = List.copyOf(oracle.members.values());
             List<Place> places = placesToAsk();
             Member who = all.get(random.nextInt(all.size()));
-            effectivePermissions(who, null);
-            effectivePermissions(who, places.get(random.nextInt(places.size())));
+            ask.effectivePermissions(who, null);
+            ask.effectivePermissions(who, places.get(random.nextInt(places.size())));
             for (String type : oracle.model.types()) {
-                lookupResources(all.get(random.nextInt(all.size())), type);
+                ask.lookupResources(all.get(random.nextInt(all.size())), type,
+                        samplePermissions(new Place(type, "x")), 3);
             }
-            lookupMembers(places.get(random.nextInt(places.size())));
-            visibility(all.get(random.nextInt(all.size())));
-        }
-
-        void compare(String what, JsonNode answer, Decision expected) {
-            if (answer == null || answer.get("allowed") == null) {
-                fail(what + ": no decision in " + answer);
-            }
-            agree(what + ": allowed", answer.get("allowed").booleanValue(), expected.allowed());
-            JsonNode explanation = answer.get("explanation");
-            if (explanation == null || explanation.isNull()) {
-                return;
-            }
-            agree(what + ": path", explanation.get("path").stringValue(), expected.path());
-            JsonNode role = explanation.get("role_id");
-            agree(what + ": role_id", role == null || role.isNull() ? null : role.longValue(), expected.roleId());
-            JsonNode ancestor = explanation.get("ancestor");
-            Place place = ancestor == null || ancestor.isNull() ? null
-                    : new Place(ancestor.get("type").stringValue(), ancestor.get("id").stringValue());
-            agree(what + ": ancestor", place, expected.ancestor());
-        }
-
-        void effectivePermissions(Member m, Place place) {
-            String path = org.path() + "/members/" + m.id() + "/permissions?min_revision=" + revision
-                    + (place == null ? "" : "&resource_type=" + place.type() + "&resource_id=" + place.id());
-            Http.Res res = reader.get(path);
-            if (res.status() != 200) {
-                fail("permissions of " + m.userId() + " on " + place + ": " + res);
-            }
-            List<String> server = new ArrayList<>();
-            res.get("permissions").forEach(p -> server.add(p.stringValue()));
-            agree("permissions of " + m.userId() + " on " + place, server, oracle.permissions(m.id(), place));
-        }
-
-        void lookupResources(Member m, String type) {
-            List<String> permissions = samplePermissions(new Place(type, "x"));
-            String permission = permissions.get(random.nextInt(permissions.size()));
-            Set<String> found = new TreeSet<>(BY_NUMBER);
-            Boolean allUnassigned = null;
-            String cursor = null;
-            int pages = 0;
-            do {
-                Map<String, Object> body = new HashMap<>(Map.of("member_id", m.id(), "permission", permission,
-                        "type", type, "limit", 3, "min_revision", revision));
-                if (cursor != null) {
-                    body.put("cursor", cursor);
-                }
-                Http.Res res = reader.post(org.path() + "/lookup/resources", body);
-                if (res.status() != 200) {
-                    fail("lookup/resources " + body + ": " + res);
-                }
-                res.get("items").forEach(n -> {
-                    if (!found.add(n.stringValue())) {
-                        fail("lookup/resources listed " + n + " twice");
-                    }
-                });
-                allUnassigned = res.get("all_unassigned").booleanValue();
-                cursor = res.get("next_cursor").isNull() ? null : res.get("next_cursor").stringValue();
-            } while (cursor != null && ++pages < 100);
-            String what = "lookup/resources " + m.userId() + " " + permission + " on " + type;
-            agree(what + ": items", found, oracle.lookupResources(m.id(), permission, type));
-            agree(what + ": all_unassigned", allUnassigned, oracle.allUnassigned(m.id(), permission, type));
-        }
-
-        void lookupMembers(Place place) {
-            List<String> permissions = samplePermissions(place);
-            String permission = permissions.get(random.nextInt(permissions.size()));
-            Set<String> found = new TreeSet<>(BY_NUMBER);
-            String cursor = null;
-            int pages = 0;
-            do {
-                Map<String, Object> body = new HashMap<>(Map.of("permission", permission, "limit", 3,
-                        "min_revision", revision));
-                if (place != null) {
-                    body.put("resource", Map.of("type", place.type(), "id", place.id()));
-                }
-                if (cursor != null) {
-                    body.put("cursor", cursor);
-                }
-                Http.Res res = reader.post(org.path() + "/lookup/members", body);
-                if (res.status() != 200) {
-                    fail("lookup/members " + body + ": " + res);
-                }
-                res.get("items").forEach(n -> found.add(n.get("user_id").stringValue()));
-                cursor = res.get("next_cursor").isNull() ? null : res.get("next_cursor").stringValue();
-            } while (cursor != null && ++pages < 100);
-            agree("lookup/members " + permission + " on " + place, found, oracle.lookupMembers(permission, place));
-        }
-
-        void visibility(Member m) {
-            Map<String, List<String>> fields = new HashMap<>();
-            for (String field : FIELDS) {
-                int pick = random.nextInt(4);
-                if (pick == 1) {
-                    fields.put(field, List.of(m.userId()));
-                } else if (pick == 2) {
-                    fields.put(field, List.of("someone-else"));
-                } else if (pick == 3) {
-                    fields.put(field, List.of());
-                }
-            }
-            Http.Res res = reader.post(org.path() + "/visibility/check", Map.of("member_id", m.id(), "record",
-                    Map.of("fields", fields), "min_revision", revision));
-            if (res.status() != 200) {
-                fail("visibility/check: " + res);
-            }
-            agree("visibility/check " + m.userId() + " " + fields, res.get("visible").booleanValue(),
-                    oracle.visible(m.id(), fields));
-            Http.Res filter = reader.get(org.path() + "/members/" + m.id() + "/visibility-filter?min_revision="
-                    + revision);
-            if (filter.status() != 200) {
-                fail("visibility-filter: " + filter);
-            }
-            Role role = oracle.visibilityRole(m.id());
-            String what = "visibility-filter of " + m.userId();
-            agree(what + ": sees_none", filter.get("sees_none").booleanValue(), role == null);
-            agree(what + ": sees_all", filter.get("sees_all").booleanValue(), role != null && oracle.seesAll(role));
-            if (role != null && !oracle.seesAll(role)) {
-                List<String> server = new ArrayList<>();
-                filter.get("user_field_ids").forEach(f -> server.add(f.stringValue()));
-                agree(what + ": user_field_ids", server, role.fields());
-                agree(what + ": unassigned_visible", filter.get("unassigned_visible").booleanValue(),
-                        role.allowUnassigned());
-            }
+            Place where = places.get(random.nextInt(places.size()));
+            ask.lookupMembers(where, samplePermissions(where));
+            ask.visibility(all.get(random.nextInt(all.size())));
         }
     }
 }

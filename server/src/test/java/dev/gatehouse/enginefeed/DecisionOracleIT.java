@@ -1,10 +1,10 @@
 package dev.gatehouse.enginefeed;
 
-import dev.gatehouse.enginefeed.DecisionOracle.Decision;
 import dev.gatehouse.enginefeed.DecisionOracle.Held;
 import dev.gatehouse.enginefeed.DecisionOracle.Member;
 import dev.gatehouse.enginefeed.DecisionOracle.Place;
 import dev.gatehouse.enginefeed.DecisionOracle.Role;
+import dev.gatehouse.enginefeed.OracleQuestions.Question;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -144,6 +145,8 @@ class DecisionOracleIT {
         final Http api = node.service();
         /** The node whose answers are compared: the writing node, the follower, at last a node rebuilt from tables. */
         Http reader = api;
+        /** The questions asked after every write, of {@link #reader} at {@link #revision}. */
+        final OracleQuestions ask;
         final List<Long> groups = new ArrayList<>();
         final List<String> removedUsers = new ArrayList<>();
         /** Whether the import being built has a line that leaves nobody able to manage roles. */
@@ -170,6 +173,8 @@ class DecisionOracleIT {
             JsonNode admin = org.json().get("admin_member");
             oracle.members.put(org.adminId(), new Member(org.adminId(), admin.get("user_id").stringValue(),
                     admin.get("role_id").longValue(), false, "active"));
+            this.ask = new OracleQuestions(org.path(), oracle, random, () -> reader, () -> revision, this::questionsAt,
+                    FIELDS, Comparator.naturalOrder(), true, this::fail);
         }
 
         void run() {
@@ -183,30 +188,7 @@ class DecisionOracleIT {
                 for (int i = 0; i < 5; i++) {
                     verify();
                 }
-                sameAnswersEverywhere(List.of(api, follower.service(), rebuilt.service()));
-            }
-        }
-
-        /** The writing node, the follower and the rebuilt node must answer the same questions identically. */
-        void sameAnswersEverywhere(List<Http> nodes) {
-            List<Map<String, Object>> checks = new ArrayList<>();
-            List<String> reads = new ArrayList<>();
-            for (Place place : placesToAsk()) {
-                for (Member m : oracle.members.values()) {
-                    for (String permission : permissionsOn(place)) {
-                        Map<String, Object> check = checkBody(m.id(), permission, place);
-                        check.put("explain", true);
-                        checks.add(check);
-                    }
-                    reads.add(org.path() + "/members/" + m.id() + "/permissions?min_revision=" + revision
-                            + (place == null ? "" : "&resource_type=" + place.type() + "&resource_id=" + place.id()));
-                }
-            }
-            oracle.members.keySet().forEach(m -> reads.add(org.path() + "/members/" + m + "/visibility-filter"
-                    + "?min_revision=" + revision));
-            String differences = SameAnswers.differences(nodes, org.path(), checks, revision, reads);
-            if (differences != null) {
-                fail("the same question to two nodes: " + differences);
+                ask.sameAnswersEverywhere(List.of(api, follower.service(), rebuilt.service()), placesToAsk());
             }
         }
 
@@ -709,13 +691,13 @@ class DecisionOracleIT {
                             + (where.has("id") ? " " + where.get("id").stringValue() : "");
                     Set<String> users = new TreeSet<>();
                     effect.get("members").get("items").forEach(n -> users.add(n.get("user_id").stringValue()));
-                    agree(what + ": " + side + " " + key + " count", effect.get("members").get("count").intValue(),
+                    ask.agree(what + ": " + side + " " + key + " count", effect.get("members").get("count").intValue(),
                             users.size());
                     server.put(key, users);
                     distinct.addAll(users);
                 }
-                agree(what + ": " + side, server, expected.get(side));
-                agree(what + ": members_" + (side.equals("gains") ? "gaining" : "losing"),
+                ask.agree(what + ": " + side, server, expected.get(side));
+                ask.agree(what + ": members_" + (side.equals("gains") ? "gaining" : "losing"),
                         res.get(side.equals("gains") ? "members_gaining" : "members_losing").intValue(), distinct.size());
             }
         }
@@ -727,7 +709,7 @@ class DecisionOracleIT {
                 Http.Res res = expect(api.delete(org.path() + "/resources/" + place.type() + "/" + place.id()
                         + "/assignments"), 200, "unassign all on " + place);
                 Map<Long, Held> removed = oracle.assignments.remove(place);
-                agree("removed on " + place, res.get("removed").intValue(), removed == null ? 0 : removed.size());
+                ask.agree("removed on " + place, res.get("removed").intValue(), removed == null ? 0 : removed.size());
             } else {
                 Member m = randomMember();
                 if (m == null) {
@@ -736,7 +718,7 @@ class DecisionOracleIT {
                 Http.Res res = expect(api.delete(org.path() + "/members/" + m.id() + "/assignments"), 200,
                         "unassign all of " + m.userId());
                 long removed = oracle.assignments.values().stream().filter(h -> h.remove(m.id()) != null).count();
-                agree("removed of " + m.userId(), res.get("removed").longValue(), removed);
+                ask.agree("removed of " + m.userId(), res.get("removed").longValue(), removed);
             }
         }
 
@@ -895,12 +877,6 @@ class DecisionOracleIT {
             throw new AssertionError(text.toString());
         }
 
-        void agree(String what, Object server, Object expected) {
-            if (!Objects.equals(server, expected)) {
-                fail(what + ": server " + server + ", documented " + expected);
-            }
-        }
-
         // ---------------------------------------------------------------- reads
 
         List<Place> placesToAsk() {
@@ -915,208 +891,48 @@ class DecisionOracleIT {
             return new ArrayList<>(places);
         }
 
-        List<String> permissionsOn(Place place) {
-            String scope = place == null ? "organization" : place.type();
-            return DecisionOracle.PERMISSIONS.stream().filter(p -> DecisionOracle.SCOPES.get(p).contains(scope))
-                    .toList();
-        }
-
-        Map<String, Object> checkBody(long member, String permission, Place place) {
-            // without explain a check takes the engine's fast path, with it the explaining one: both are compared
-            Map<String, Object> body = new HashMap<>(Map.of("permission", permission, "explain", random.nextBoolean()));
-            if (random.nextBoolean()) {
-                body.put("member_id", member);
-            } else {
-                body.put("user_id", oracle.members.get(member).userId());
+        /** Every member, every permission that applies on the place. */
+        List<Question> questionsAt(Place place) {
+            List<Question> questions = new ArrayList<>();
+            for (Member m : oracle.members.values()) {
+                for (String permission : ask.permissionsOn(place)) {
+                    questions.add(new Question(m, permission, place));
+                }
             }
-            if (place != null) {
-                body.put("resource", Map.of("type", place.type(), "id", place.id()));
-            }
-            return body;
+            return questions;
         }
 
         void verify() {
-            List<Object[]> asked = new ArrayList<>();
-            List<Map<String, Object>> checks = new ArrayList<>();
-            for (Place place : placesToAsk()) {
-                for (Member m : oracle.members.values()) {
-                    for (String permission : permissionsOn(place)) {
-                        asked.add(new Object[] {m, permission, place});
-                        checks.add(checkBody(m.id(), permission, place));
-                    }
-                }
-            }
-            List<JsonNode> results = new ArrayList<>();
-            for (int from = 0; from < checks.size(); from += 1000) {
-                Http.Res batch = reader.post(org.path() + "/check/batch", Map.of("checks",
-                        checks.subList(from, Math.min(checks.size(), from + 1000)), "min_revision", revision));
-                if (batch.status() != 200) {
-                    fail("check/batch: " + batch);
-                }
-                batch.get("results").forEach(results::add);
-            }
-            agree("check/batch: results", results.size(), checks.size());
-            for (int i = 0; i < asked.size(); i++) {
-                Member m = (Member) asked.get(i)[0];
-                String permission = (String) asked.get(i)[1];
-                Place place = (Place) asked.get(i)[2];
-                compare("check " + m.userId() + " " + permission + " on " + place, results.get(i),
-                        oracle.decide(m.id(), permission, place));
-            }
+            List<Question> asked = ask.checkAll(placesToAsk());
 
-            Object[] single = asked.get(random.nextInt(asked.size()));
-            Member m = (Member) single[0];
-            Map<String, Object> body = checkBody(m.id(), (String) single[1], (Place) single[2]);
+            Question single = asked.get(random.nextInt(asked.size()));
+            Member m = single.member();
+            Map<String, Object> body = ask.checkBody(m.id(), single.permission(), single.place());
             body.put("min_revision", revision);
             Http.Res check = reader.post(org.path() + "/check", body);
-            compare("single check " + m.userId() + " " + single[1] + " on " + single[2], check.json(),
-                    oracle.decide(m.id(), (String) single[1], (Place) single[2]));
+            ask.compare("single check " + m.userId() + " " + single.permission() + " on " + single.place(),
+                    check.json(), oracle.decide(m.id(), single.permission(), single.place()));
 
             Place somewhere = random.nextBoolean() ? null : randomPlace();
             List<String> outOfScope = DecisionOracle.PERMISSIONS.stream()
-                    .filter(p -> !permissionsOn(somewhere).contains(p)).toList();
+                    .filter(p -> !ask.permissionsOn(somewhere).contains(p)).toList();
             String notHere = outOfScope.get(random.nextInt(outOfScope.size()));
-            Http.Res refused = reader.post(org.path() + "/check", checkBody(m.id(), notHere, somewhere));
+            Http.Res refused = reader.post(org.path() + "/check", ask.checkBody(m.id(), notHere, somewhere));
             if (refused.status() != 400) {
                 fail("check of " + notHere + " on " + somewhere + ", outside its scopes: expected 400, got " + refused);
             }
 
             List<Member> all = List.copyOf(oracle.members.values());
             Member who = all.get(random.nextInt(all.size()));
-            effectivePermissions(who, null);
-            effectivePermissions(who, randomPlace());
-            lookupResources(all.get(random.nextInt(all.size())));
-            List<Place> places = placesToAsk();
-            lookupMembers(places.get(random.nextInt(places.size())));
-            visibility(all.get(random.nextInt(all.size())));
-        }
-
-        void compare(String what, JsonNode answer, Decision expected) {
-            if (answer == null || answer.get("allowed") == null) {
-                fail(what + ": no decision in " + answer);
-            }
-            agree(what + ": allowed", answer.get("allowed").booleanValue(), expected.allowed());
-            JsonNode explanation = answer.get("explanation");
-            if (explanation == null || explanation.isNull()) {
-                return;
-            }
-            agree(what + ": path", explanation.get("path").stringValue(), expected.path());
-            JsonNode role = explanation.get("role_id");
-            agree(what + ": role_id", role == null || role.isNull() ? null : role.longValue(), expected.roleId());
-            JsonNode ancestor = explanation.get("ancestor");
-            Place place = ancestor == null || ancestor.isNull() ? null
-                    : new Place(ancestor.get("type").stringValue(), ancestor.get("id").stringValue());
-            agree(what + ": ancestor", place, expected.ancestor());
-        }
-
-        void effectivePermissions(Member m, Place place) {
-            String path = org.path() + "/members/" + m.id() + "/permissions?min_revision=" + revision
-                    + (place == null ? "" : "&resource_type=" + place.type() + "&resource_id=" + place.id());
-            Http.Res res = reader.get(path);
-            if (res.status() != 200) {
-                fail("permissions of " + m.userId() + " on " + place + ": " + res);
-            }
-            List<String> server = new ArrayList<>();
-            res.get("permissions").forEach(p -> server.add(p.stringValue()));
-            agree("permissions of " + m.userId() + " on " + place, server, oracle.permissions(m.id(), place));
-        }
-
-        void lookupResources(Member m) {
+            ask.effectivePermissions(who, null);
+            ask.effectivePermissions(who, randomPlace());
+            Member asker = all.get(random.nextInt(all.size()));
             String type = DecisionOracle.TYPES.get(random.nextInt(DecisionOracle.TYPES.size()));
-            List<String> permissions = permissionsOn(new Place(type, "x"));
-            String permission = permissions.get(random.nextInt(permissions.size()));
-            Set<String> found = new TreeSet<>();
-            Boolean allUnassigned = null;
-            String cursor = null;
-            int pages = 0;
-            do {
-                Map<String, Object> body = new HashMap<>(Map.of("member_id", m.id(), "permission", permission,
-                        "type", type, "limit", 2, "min_revision", revision));
-                if (cursor != null) {
-                    body.put("cursor", cursor);
-                }
-                Http.Res res = reader.post(org.path() + "/lookup/resources", body);
-                if (res.status() != 200) {
-                    fail("lookup/resources " + body + ": " + res);
-                }
-                res.get("items").forEach(n -> {
-                    if (!found.add(n.stringValue())) {
-                        fail("lookup/resources listed " + n + " twice");
-                    }
-                });
-                boolean flag = res.get("all_unassigned").booleanValue();
-                if (allUnassigned != null && allUnassigned != flag) {
-                    fail("lookup/resources: all_unassigned changed between pages");
-                }
-                allUnassigned = flag;
-                cursor = res.get("next_cursor").isNull() ? null : res.get("next_cursor").stringValue();
-            } while (cursor != null && ++pages < 100);
-            String what = "lookup/resources " + m.userId() + " " + permission + " on " + type;
-            agree(what + ": items", found, oracle.lookupResources(m.id(), permission, type));
-            agree(what + ": all_unassigned", allUnassigned, oracle.allUnassigned(m.id(), permission, type));
-        }
-
-        void lookupMembers(Place place) {
-            List<String> permissions = permissionsOn(place);
-            String permission = permissions.get(random.nextInt(permissions.size()));
-            Set<String> found = new TreeSet<>();
-            String cursor = null;
-            int pages = 0;
-            do {
-                Map<String, Object> body = new HashMap<>(Map.of("permission", permission, "limit", 3,
-                        "min_revision", revision));
-                if (place != null) {
-                    body.put("resource", Map.of("type", place.type(), "id", place.id()));
-                }
-                if (cursor != null) {
-                    body.put("cursor", cursor);
-                }
-                Http.Res res = reader.post(org.path() + "/lookup/members", body);
-                if (res.status() != 200) {
-                    fail("lookup/members " + body + ": " + res);
-                }
-                res.get("items").forEach(n -> found.add(n.get("user_id").stringValue()));
-                cursor = res.get("next_cursor").isNull() ? null : res.get("next_cursor").stringValue();
-            } while (cursor != null && ++pages < 100);
-            agree("lookup/members " + permission + " on " + place, found, oracle.lookupMembers(permission, place));
-        }
-
-        void visibility(Member m) {
-            Map<String, List<String>> fields = new HashMap<>();
-            for (String field : FIELDS) {
-                int pick = random.nextInt(4);
-                if (pick == 1) {
-                    fields.put(field, List.of(m.userId()));
-                } else if (pick == 2) {
-                    fields.put(field, List.of("someone-else"));
-                } else if (pick == 3) {
-                    fields.put(field, List.of());
-                }
-            }
-            Http.Res res = reader.post(org.path() + "/visibility/check", Map.of("member_id", m.id(), "record",
-                    Map.of("fields", fields), "min_revision", revision));
-            if (res.status() != 200) {
-                fail("visibility/check: " + res);
-            }
-            agree("visibility/check " + m.userId() + " " + fields, res.get("visible").booleanValue(),
-                    oracle.visible(m.id(), fields));
-
-            Http.Res filter = reader.get(org.path() + "/members/" + m.id() + "/visibility-filter?min_revision=" + revision);
-            if (filter.status() != 200) {
-                fail("visibility-filter: " + filter);
-            }
-            Role role = oracle.visibilityRole(m.id());
-            String what = "visibility-filter of " + m.userId();
-            agree(what + ": sees_none", filter.get("sees_none").booleanValue(), role == null);
-            agree(what + ": sees_all", filter.get("sees_all").booleanValue(),
-                    role != null && oracle.seesAll(role));
-            if (role != null && !oracle.seesAll(role)) {
-                List<String> server = new ArrayList<>();
-                filter.get("user_field_ids").forEach(f -> server.add(f.stringValue()));
-                agree(what + ": user_field_ids", server, role.fields());
-                agree(what + ": unassigned_visible", filter.get("unassigned_visible").booleanValue(),
-                        role.allowUnassigned());
-            }
+            ask.lookupResources(asker, type, ask.permissionsOn(new Place(type, "x")), 2);
+            List<Place> places = placesToAsk();
+            Place where = places.get(random.nextInt(places.size()));
+            ask.lookupMembers(where, ask.permissionsOn(where));
+            ask.visibility(all.get(random.nextInt(all.size())));
         }
     }
 }
