@@ -98,7 +98,12 @@ public final class DecisionService {
         return models.require(engine.modelOf(orgId)).management().members();
     }
 
-    void awaitRevision(Long minRevision) {
+    /**
+     * Returns once this node has applied {@code minRevision} (null: at once); waits at most
+     * {@link #REVISION_WAIT_MILLIS}, then a retryable 503 {@code revision_not_reached}. For a request whose caller is
+     * judged by the state at that revision, before {@link #in} admits it.
+     */
+    public void awaitRevision(Long minRevision) {
         if (minRevision != null) {
             feed.awaitRevision(minRevision, REVISION_WAIT_MILLIS);
         }

@@ -6,6 +6,7 @@ import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +81,50 @@ class LaggingNodeIT {
         Http.Res permissions = member.get(org.path() + "/members/" + org.adminId() + "/permissions?min_revision="
                 + revoked);
         assertThat(permissions.status()).as(permissions.toString()).isEqualTo(401);
+    }
+
+    @Test
+    void aKeyIssuedOnAnotherNode_isJudgedByTheRevisionItsRequestNames() {
+        var org = fx.org("close");
+        cutOffNotifications();
+        long member = fx.member(org, "newcomer", fx.roleId(org, "Admin"));
+        Http.Res issued = writer.service().post(org.path() + "/members/" + member + "/keys", Map.of("name", "lagging"));
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+        long revision = issued.revision();
+        assertThat(lagging.appliedRevision()).as("the lagging node has not applied the key's issue").isLessThan(revision);
+        Http newcomer = lagging.as(issued.get("key").stringValue());
+        Map<String, Object> check = Map.of("member_id", member, "permission", "manage_organization");
+
+        // without a revision the node answers from the state it holds, in which the member does not exist yet
+        Http.Res unnamed = newcomer.post(org.path() + "/check", check);
+        assertThat(unnamed.status()).as(unnamed.toString()).isEqualTo(401);
+        assertThat(unnamed.get("code").stringValue()).isEqualTo("key_member_inactive");
+        // and a body it cannot read is not read for a caller it refuses
+        Http.Res unreadable = newcomer.post(org.path() + "/check", Map.of("permission", 7, "min_revision", revision));
+        assertThat(unreadable.status()).as(unreadable.toString()).isEqualTo(401);
+
+        Http.Res checked = newcomer.post(org.path() + "/check", Map.of("member_id", member,
+                "permission", "manage_organization", "explain", true, "min_revision", revision));
+        assertThat(checked.status()).as(checked.toString()).isEqualTo(200);
+        assertThat(checked.get("allowed").booleanValue()).isTrue();
+        Http.Res batch = newcomer.post(org.path() + "/check/batch", Map.of("checks", List.of(check),
+                "min_revision", revision));
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+        Http.Res permissions = newcomer.get(org.path() + "/members/" + member + "/permissions?min_revision="
+                + revision);
+        assertThat(permissions.status()).as(permissions.toString()).isEqualTo(200);
+        assertThat(permissions.get("permissions").toString()).contains("manage_organization");
+        Http.Res filter = newcomer.get(org.path() + "/members/" + member + "/visibility-filter?min_revision="
+                + revision);
+        assertThat(filter.status()).as(filter.toString()).isEqualTo(200);
+
+        // a key that no revision knows is still refused
+        String forged = issued.get("key").stringValue();
+        forged = forged.substring(0, forged.length() - 1) + (forged.endsWith("A") ? "B" : "A");
+        Http.Res unknown = lagging.as(forged).post(org.path() + "/check", Map.of("member_id", member,
+                "permission", "manage_organization", "min_revision", revision));
+        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(401);
+        assertThat(unknown.header("Gatehouse-Revision")).isNull();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.VisibilityFilter;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Exchange;
 import dev.gatehouse.http.HttpServer;
@@ -17,6 +18,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberSnapshot;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  * answered only once this node has applied that revision, or fails
  * with a retryable 503. Who may ask about whom is the service's rule; this class reads requests and writes
  * answers. The caller's right to address the organization is checked before the body is read, and again after a
- * {@code min_revision} wait, by the state it waited for.
+ * {@code min_revision} wait, by the state it waited for ({@link Admission}): a caller this node does not know yet (a
+ * key or member made on another node) is refused at once unless its request names a revision, which it is then
+ * judged by.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -56,14 +60,14 @@ final class DecisionsResource {
 
     List<Route> routes() {
         return List.of(
-                Route.postFirst("/v1/orgs/{org}/check", this::check, this::checkDirect),
-                Route.postFirst("/v1/orgs/{org}/check/batch", this::batch),
-                Route.post("/v1/orgs/{org}/lookup/resources", this::lookupResources),
-                Route.post("/v1/orgs/{org}/lookup/members", this::lookupMembers),
-                Route.post("/v1/orgs/{org}/visibility/check", this::visibilityCheck),
-                Route.get("/v1/orgs/{org}/members/{member}/visibility-filter", this::visibilityFilter)
+                Route.postFirst("/v1/orgs/{org}/check", admitting(this::check), this::checkDirect),
+                Route.postFirst("/v1/orgs/{org}/check/batch", admitting(this::batch)),
+                Route.post("/v1/orgs/{org}/lookup/resources", admitting(this::lookupResources)),
+                Route.post("/v1/orgs/{org}/lookup/members", admitting(this::lookupMembers)),
+                Route.post("/v1/orgs/{org}/visibility/check", admitting(this::visibilityCheck)),
+                Route.get("/v1/orgs/{org}/members/{member}/visibility-filter", admitting(this::visibilityFilter))
                         .reading(V1.AT_REVISION),
-                Route.get("/v1/orgs/{org}/members/{member}/permissions", this::permissions)
+                Route.get("/v1/orgs/{org}/members/{member}/permissions", admitting(this::permissions))
                         .reading(V1.AT_REVISION.and("resource_type", "resource_id")));
     }
 
@@ -72,17 +76,75 @@ final class DecisionsResource {
         return decisions.in(auth.principal(ctx), V1.id(ctx, "org"));
     }
 
+    /** A decision route, given how the state this node holds judged its caller ({@link Admission}). */
+    @FunctionalInterface
+    private interface AdmittedRoute {
+        void handle(Context ctx, Admission admission);
+    }
+
     /**
-     * {@code org}'s decisions once this node has applied {@code minRevision} (null: at once). The caller was admitted
-     * by the state this node held before the wait, so it is admitted again by the state it waited for: a key revoked,
-     * a member deactivated or an organization deleted at or before that revision is refused exactly as a node that
-     * held the revision already refuses it.
+     * How the state this node held before a request was read judged its caller: admitted ({@code org}), or refused
+     * by what a newer state may lift — a key or a member created on another node that this one has not applied yet
+     * ({@code refused}). A refused caller's request is read only to find the revision it names: any failure to read
+     * it, or a request naming none, gets the refusal, exactly as when the caller was refused before the body was read;
+     * one naming a revision waits for it and is judged by the state it waited for. Lives for one request.
      */
-    private OrgDecisions atRevision(Context ctx, OrgDecisions org, Long minRevision) {
-        if (minRevision == null) {
-            return org;
+    private static final class Admission {
+        final OrgDecisions org;
+        final UnauthenticatedException refused;
+        /** Set once a refused caller waits: what fails from then on fails for itself. */
+        boolean judgedAgain;
+
+        Admission(OrgDecisions org, UnauthenticatedException refused) {
+            this.org = org;
+            this.refused = refused;
         }
-        org.atRevision(minRevision);
+    }
+
+    /** Refusals of a caller that a revision this node has not applied yet may lift. */
+    private static boolean mayBeLiftedLater(UnauthenticatedException refusal) {
+        return refusal.code().equals("key_member_inactive") || refusal.code().equals("invalid_key");
+    }
+
+    /** {@code route}, told how this node's state judges the caller before anything of the request is read. */
+    private Handler admitting(AdmittedRoute route) {
+        return ctx -> {
+            Admission admission;
+            try {
+                admission = new Admission(decisions(ctx), null);
+            } catch (UnauthenticatedException e) {
+                if (!mayBeLiftedLater(e)) {
+                    throw e;
+                }
+                admission = new Admission(null, e);
+            }
+            try {
+                route.handle(ctx, admission);
+            } catch (RuntimeException e) {
+                throw admission.refused != null && !admission.judgedAgain ? admission.refused : e;
+            }
+        };
+    }
+
+    /**
+     * The caller's decisions once this node has applied {@code minRevision} (null: at once). The caller is judged
+     * again by the state it waited for: a key revoked, a member deactivated or an organization deleted at or before
+     * that revision is refused, and a key or member created by then admitted, exactly as by a node that held the
+     * revision already. A caller refused before the wait is refused at once when the request names no revision.
+     */
+    private OrgDecisions atRevision(Context ctx, Admission admission, Long minRevision) {
+        if (admission.refused != null) {
+            if (minRevision == null) {
+                throw admission.refused;
+            }
+            admission.judgedAgain = true;
+            decisions.awaitRevision(minRevision);
+            return decisions(ctx);
+        }
+        if (minRevision == null) {
+            return admission.org;
+        }
+        admission.org.atRevision(minRevision);
         return decisions(ctx);
     }
 
@@ -91,8 +153,7 @@ final class DecisionsResource {
      * written as bytes; any other body is read, and any explanation written, the general way. Both give the same
      * answers: the fast path only skips building and walking JSON trees.
      */
-    private void check(Context ctx) {
-        OrgDecisions org = decisions(ctx);
+    private void check(Context ctx, Admission admission) {
         byte[] body = checkBody(ctx);
         CheckRequest request = PlainCheckBody.read(body);
         Long minRevision = null;
@@ -102,7 +163,7 @@ final class DecisionsResource {
             minRevision = minRevision(f);
             f.check();
         }
-        OrgDecisions.CheckResult result = atRevision(ctx, org, minRevision).check(request);
+        OrgDecisions.CheckResult result = atRevision(ctx, admission, minRevision).check(request);
         if (result.explanation() == null) {
             ctx.status(200).contentType("application/json").result(plainAnswer(result.allowed(), result.revision()));
         } else {
@@ -155,8 +216,7 @@ final class DecisionsResource {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    private void batch(Context ctx) {
-        OrgDecisions org = decisions(ctx);
+    private void batch(Context ctx, Admission admission) {
         Fields f = V1.body(ctx).allowOnly(Set.of("checks", "min_revision"));
         List<Fields> items = f.objects("checks", true, MAX_BATCH);
         Long minRevision = minRevision(f);
@@ -165,7 +225,7 @@ final class DecisionsResource {
             requests.add(parseCheck(item));
         }
         f.check();
-        OrgDecisions.BatchResult answered = atRevision(ctx, org, minRevision).checkAll(requests);
+        OrgDecisions.BatchResult answered = atRevision(ctx, admission, minRevision).checkAll(requests);
         ObjectNode body = Json.object();
         ArrayNode results = body.putArray("results");
         for (OrgDecisions.BatchItem item : answered.items()) {
@@ -246,8 +306,7 @@ final class DecisionsResource {
         return text;
     }
 
-    private void lookupResources(Context ctx) {
-        OrgDecisions org = decisions(ctx);
+    private void lookupResources(Context ctx, Admission admission) {
         Fields f = V1.body(ctx).allowOnly(Set.of("member_id", "user_id", "permission", "type", "limit", "cursor",
                 "min_revision"));
         Long memberId = f.id("member_id", false);
@@ -259,7 +318,7 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
-        OrgDecisions.ResourceLookup found = atRevision(ctx, org, minRevision).lookupResources(member, permission, type,
+        OrgDecisions.ResourceLookup found = atRevision(ctx, admission, minRevision).lookupResources(member, permission, type,
                 cursor == null ? null : V1.decodeCursorText(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
@@ -271,8 +330,11 @@ final class DecisionsResource {
         V1.ok(ctx, body);
     }
 
-    private void lookupMembers(Context ctx) {
-        OrgDecisions org = decisions(ctx).aboutOthers();
+    private void lookupMembers(Context ctx, Admission admission) {
+        if (admission.org != null) {
+            // before the body is read: whether the caller may ask about others at all
+            admission.org.aboutOthers();
+        }
         Fields f = V1.body(ctx).allowOnly(Set.of("permission", "resource", "limit", "cursor", "min_revision"));
         String permission = f.string("permission", true, 128);
         ResourceRef resource = resource(f);
@@ -281,7 +343,7 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         f.check();
         // admitted again after a wait, so asked again whether it may ask about others
-        OrgDecisions asked = atRevision(ctx, org, minRevision).aboutOthers();
+        OrgDecisions asked = atRevision(ctx, admission, minRevision).aboutOthers();
         OrgDecisions.MemberLookup found = asked.lookupMembers(permission, resource.type(),
                 resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(cursor)),
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
@@ -293,8 +355,7 @@ final class DecisionsResource {
         V1.ok(ctx, body);
     }
 
-    private void visibilityCheck(Context ctx) {
-        OrgDecisions org = decisions(ctx);
+    private void visibilityCheck(Context ctx, Admission admission) {
         Fields f = V1.body(ctx).allowOnly(Set.of("member_id", "user_id", "record", "min_revision"));
         Long memberId = f.id("member_id", false);
         String userId = f.string("user_id", false, 200);
@@ -315,7 +376,7 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
-        OrgDecisions.Visibility answer = atRevision(ctx, org, minRevision).visibility(member, values);
+        OrgDecisions.Visibility answer = atRevision(ctx, admission, minRevision).visibility(member, values);
         ObjectNode body = Json.object();
         body.put("visible", answer.visible());
         body.set("filter", filterJson(answer.filter()));
@@ -323,16 +384,16 @@ final class DecisionsResource {
         V1.ok(ctx, body);
     }
 
-    private void visibilityFilter(Context ctx) {
-        OrgDecisions.Filter answer = atRevision(ctx, decisions(ctx), V1.minRevision(ctx))
+    private void visibilityFilter(Context ctx, Admission admission) {
+        OrgDecisions.Filter answer = atRevision(ctx, admission, V1.minRevision(ctx))
                 .visibilityFilter(MembersResource.ref(ctx));
         ObjectNode body = filterJson(answer.filter());
         body.put("revision", answer.revision());
         V1.ok(ctx, body);
     }
 
-    private void permissions(Context ctx) {
-        OrgDecisions org = atRevision(ctx, decisions(ctx), V1.minRevision(ctx));
+    private void permissions(Context ctx, Admission admission) {
+        OrgDecisions org = atRevision(ctx, admission, V1.minRevision(ctx));
         String resourceId = ctx.queryParam("resource_id");
         if (resourceId != null && (resourceId.isEmpty() || resourceId.length() > 200)) {
             // as a check's resource.id
