@@ -84,8 +84,8 @@ final class DecisionsResource {
 
     /**
      * How the state this node held before a request was read judged its caller: admitted ({@code org}), or refused
-     * by what a newer state may lift — a key or a member created on another node that this one has not applied yet
-     * ({@code refused}). A refused caller's request is read only to find the revision it names: any failure to read
+     * by what a newer state may lift — a genuine key whose member was created on another node that this one has not
+     * applied yet ({@code refused}). A refused caller's request is read only to find the revision it names: any failure to read
      * it, or a request naming none, gets the refusal, exactly as when the caller was refused before the body was read;
      * one naming a revision waits for it and is judged by the state it waited for. Lives for one request.
      */
@@ -101,9 +101,13 @@ final class DecisionsResource {
         }
     }
 
-    /** Refusals of a caller that a revision this node has not applied yet may lift. */
+    /**
+     * Refusals of a caller that a revision this node has not applied yet may lift: a genuine key (its secret verified)
+     * whose member this node does not know as active yet. A key that does not verify is refused at once, so that no
+     * caller without a genuine key can make a request wait or have its body read.
+     */
     private static boolean mayBeLiftedLater(UnauthenticatedException refusal) {
-        return refusal.code().equals("key_member_inactive") || refusal.code().equals("invalid_key");
+        return refusal.code().equals("key_member_inactive");
     }
 
     /** {@code route}, told how this node's state judges the caller before anything of the request is read. */
