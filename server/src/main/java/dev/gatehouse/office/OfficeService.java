@@ -12,6 +12,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.store.Written;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -115,8 +116,11 @@ public final class OfficeService {
             requireVersion("region", current.id(), current.version(), expectedVersion);
             OfficeStore.References refs = store.regionReferences(h, orgId, regionId);
             if (refs.any()) {
-                throw new ConflictException("region_in_use", "region " + regionId + " still holds " + refs.offices()
-                        + " offices and is among the regions of " + refs.users() + " users; move them first");
+                throw new ConflictException("region_in_use", inUse("region " + regionId,
+                        refs.offices(), "still holds " + counted(refs.offices(), "office"),
+                        "move " + the(refs.offices(), "office") + " to another region",
+                        refs.users(), "is among the regions of " + counted(refs.users(), "user"),
+                        "remove the region from " + (refs.users() == 1 ? "that user" : "those users")));
             }
             store.deleteRegion(h, regionId);
             tx.change(orgId, ObjectType.REGION, regionId, Action.DELETED, LoggedOffices.region(current), null);
@@ -207,9 +211,11 @@ public final class OfficeService {
             requireVersion("office", current.id(), current.version(), expectedVersion);
             OfficeStore.References refs = store.officeReferences(h, orgId, officeId);
             if (refs.any()) {
-                throw new ConflictException("office_in_use", "office " + officeId + " still holds " + refs.rooms()
-                        + " rooms and is the default office or among the offices of " + refs.users()
-                        + " users; move them first");
+                throw new ConflictException("office_in_use", inUse("office " + officeId,
+                        refs.rooms(), "still holds " + counted(refs.rooms(), "room"),
+                        "move " + the(refs.rooms(), "room") + " to another office",
+                        refs.users(), "is the default office or among the offices of " + counted(refs.users(), "user"),
+                        "remove the office from " + (refs.users() == 1 ? "that user" : "those users")));
             }
             store.deleteOffice(h, officeId);
             tx.change(orgId, ObjectType.OFFICE, officeId, Action.DELETED, LoggedOffices.office(current), null);
@@ -220,14 +226,43 @@ public final class OfficeService {
         });
     }
 
+    /**
+     * Why {@code what} cannot be deleted, naming only the kinds of reference it still has (at most two: a
+     * {@code first} count and a {@code second}), each with the step that clears it.
+     */
+    private static String inUse(String what, int first, String firstHeld, String firstRemedy,
+                                int second, String secondHeld, String secondRemedy) {
+        List<String> held = new ArrayList<>(2);
+        List<String> remedies = new ArrayList<>(2);
+        if (first > 0) {
+            held.add(firstHeld);
+            remedies.add(firstRemedy);
+        }
+        if (second > 0) {
+            held.add(secondHeld);
+            remedies.add(secondRemedy);
+        }
+        return what + " " + String.join(" and ", held) + "; " + String.join(" and ", remedies) + " first";
+    }
+
+    /** "1 office", "2 offices": a count with its noun in the right number. */
+    private static String counted(int count, String noun) {
+        return count + " " + (count == 1 ? noun : noun + "s");
+    }
+
+    /** "the office", "the offices". */
+    private static String the(int count, String noun) {
+        return "the " + (count == 1 ? noun : noun + "s");
+    }
+
     // ---------------------------------------------------------------- for other services
 
     /** Every id names an office of the organization; else a 400 on {@code field} naming the ones that do not. */
     public void requireOffices(Handle h, long orgId, String field, Collection<Integer> ids) {
         List<Integer> missing = store.missingOffices(h, orgId, ids);
         if (!missing.isEmpty()) {
-            throw InvalidInputException.field(field, (missing.size() == 1 ? "no office " + missing.get(0)
-                    : "no offices " + missing) + " exists here; create offices first");
+            throw InvalidInputException.field(field, (missing.size() == 1 ? "no office " + missing.get(0) + " exists"
+                    : "no offices " + missing + " exist") + " here; create offices first");
         }
     }
 
@@ -235,8 +270,8 @@ public final class OfficeService {
     public void requireRegions(Handle h, long orgId, String field, Collection<Integer> ids) {
         List<Integer> missing = store.missingRegions(h, orgId, ids);
         if (!missing.isEmpty()) {
-            throw InvalidInputException.field(field, (missing.size() == 1 ? "no region " + missing.get(0)
-                    : "no regions " + missing) + " exists here; create regions first");
+            throw InvalidInputException.field(field, (missing.size() == 1 ? "no region " + missing.get(0) + " exists"
+                    : "no regions " + missing + " exist") + " here; create regions first");
         }
     }
 

@@ -37,7 +37,8 @@ final class RoleRules {
             RoleVisibility.problem(rule, permissions, visibility).ifPresent(problem -> {
                 switch (problem) {
                     case SEES_ALL_WITH_FIELDS -> errors.put("visibility", "must be null when the role has "
-                            + rule.seesAllPermission());
+                            + rule.seesAllPermission() + " (it sees all records): send \"visibility\": null along "
+                            + "with the permissions");
                     case FIELDS_REQUIRED -> errors.put("visibility", "is required without " + rule.seesAllPermission()
                             + ": list 1 to " + rule.maxFields() + " user field ids and an unassigned behaviour");
                     case TOO_MANY_FIELDS -> errors.put("visibility.user_field_ids", "at most " + rule.maxFields()

@@ -223,8 +223,13 @@ class RolesIT {
         java.util.HashMap<String, Object> clear = new java.util.HashMap<>();
         clear.put("visibility", null);
         assertThat(node.service().patch(org.path() + "/roles/" + seesAll, clear).status()).isEqualTo(400);
-        assertThat(node.service().patch(org.path() + "/roles/" + seesAll, Map.of("permissions",
-                List.of("calling", "view_all_leads"))).status()).isEqualTo(400);
+        Http.Res addSeesAll = node.service().patch(org.path() + "/roles/" + seesAll, Map.of("permissions",
+                List.of("calling", "view_all_leads")));
+        assertThat(addSeesAll.status()).isEqualTo(400);
+        assertThat(addSeesAll.get("code").stringValue()).isEqualTo("invalid_role");
+        assertThat(addSeesAll.get("errors").get("visibility").stringValue()).as("names what to send")
+                .isEqualTo("must be null when the role has view_all_leads (it sees all records): send "
+                        + "\"visibility\": null along with the permissions");
         clear.put("permissions", List.of("calling", "view_all_leads"));
         Http.Res widened = node.service().patch(org.path() + "/roles/" + seesAll, clear);
         assertThat(widened.status()).isEqualTo(200);

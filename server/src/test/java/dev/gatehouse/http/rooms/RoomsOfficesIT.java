@@ -133,6 +133,8 @@ class RoomsOfficesIT {
                     "regionId");
         }
         error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Office")
+                .with("offices", List.of(999998, 999999))), 400, "INVALID_INPUT", "no offices [999998, 999999] exist here");
+        error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Office")
                 .with("offices", List.of(a.office, a.office))), 400, "INVALID_INPUT", "offices", "twice");
         error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Region")
                 .with("regions", List.of(a.region, a.region))), 400, "INVALID_INPUT", "regions", "twice");
@@ -152,11 +154,17 @@ class RoomsOfficesIT {
         RoomsAccount a = new RoomsAccount(node, fx);
         int agent = a.role("Agent", false, "canCreateRooms");
         int bob = a.user("Bob", agent, "Contributor");
-        error(a.admin.delete(a.base + "/offices/" + a.office), 409, "OFFICE_IN_USE", "1 users");
-        error(a.admin.delete(a.base + "/regions/" + a.region), 409, "REGION_IN_USE", "1 offices", "1 users");
+        inUse(a.admin.delete(a.base + "/offices/" + a.office), "OFFICE_IN_USE", "office " + a.office
+                + " is the default office or among the offices of 1 user; remove the office from that user first");
+        inUse(a.admin.delete(a.base + "/regions/" + a.region), "REGION_IN_USE", "region " + a.region
+                + " still holds 1 office and is among the regions of 1 user; move the office to another region and "
+                + "remove the region from that user first");
         int annex = a.admin.post(a.base + "/offices", Map.of("name", "Annex")).get("officeId").intValue();
-        a.admin.post(a.base + "/rooms", Map.of("name", "R", "roleId", a.defaultAdminRole(), "officeId", annex));
-        error(a.admin.delete(a.base + "/offices/" + annex), 409, "OFFICE_IN_USE", "1 rooms");
+        for (int i = 0; i < 2; i++) {
+            a.admin.post(a.base + "/rooms", Map.of("name", "R" + i, "roleId", a.defaultAdminRole(), "officeId", annex));
+        }
+        inUse(a.admin.delete(a.base + "/offices/" + annex), "OFFICE_IN_USE", "office " + annex
+                + " still holds 2 rooms; move the rooms to another office first");
 
         a.admin.post(a.base + "/users/" + bob + "/remove_from_office", Map.of("officeId", a.office));
         a.admin.post(a.base + "/users/" + bob + "/remove_from_region", Map.of("regionId", a.region));
@@ -164,6 +172,12 @@ class RoomsOfficesIT {
         assertThat(moved.status()).as(moved.toString()).isEqualTo(204);
         assertThat(a.admin.delete(a.base + "/regions/" + a.region).status()).isEqualTo(204);
         error(a.admin.get(a.base + "/offices/" + a.office), 404, "OFFICE_NOT_FOUND");
+    }
+
+    /** A 409 whose message counts, in the right number, only what blocks the deletion. */
+    private static void inUse(Http.Res res, String errorCode, String message) {
+        error(res, 409, errorCode);
+        assertThat(res.get("message").stringValue()).isEqualTo(message);
     }
 
     @Test
