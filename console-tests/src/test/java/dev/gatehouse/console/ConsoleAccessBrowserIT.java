@@ -2,12 +2,8 @@ package dev.gatehouse.console;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
-import dev.gatehouse.testing.TestNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -21,40 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (created and shown once, revoked after confirming), per-member grants, a resource's place in the hierarchy, a
  * Rooms organization's offices and regions, and the history and webhooks offering every object type recorded.
  */
-class ConsoleAccessBrowserIT {
-
-    static TestNode node;
-    static Fixtures fixtures;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        fixtures = new Fixtures(node);
-        browser = new Browser(node.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        node.close();
-    }
-
-    @AfterEach
-    void signOut() {
-        browser.open("/console/");
-        browser.script("sessionStorage.clear()");
-    }
-
-    static void signIn(String key) {
-        browser.open("/");
-        browser.heading("Sign in");
-        browser.type("API key", key);
-        browser.press("Sign in");
-        browser.heading("Roles");
-    }
+class ConsoleAccessBrowserIT extends SignedOutEachTest {
 
     @SuppressWarnings("unchecked")
     static List<String> strings(String script) {

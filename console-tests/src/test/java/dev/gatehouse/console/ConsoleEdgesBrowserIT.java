@@ -2,14 +2,10 @@ package dev.gatehouse.console;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
-import dev.gatehouse.testing.TestNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -21,41 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * network drops a save, a member's user id looks like a reference, a link's fragment is badly encoded, a pasted
  * key holds characters no key has. Each shows a problem in words and changes nothing it should not.
  */
-class ConsoleEdgesBrowserIT {
-
-    static TestNode node;
-    static Fixtures fixtures;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        fixtures = new Fixtures(node);
-        browser = new Browser(node.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        node.close();
-    }
-
-    @AfterEach
-    void signOut() {
-        browser.failRequests();
-        browser.open("/console/");
-        browser.script("sessionStorage.clear()");
-    }
-
-    static void signIn(String key) {
-        browser.open("/");
-        browser.heading("Sign in");
-        browser.type("API key", key);
-        browser.press("Sign in");
-        browser.heading("Roles");
-    }
+class ConsoleEdgesBrowserIT extends SignedOutEachTest {
 
     @Test
     void aSaveTheNetworkDrops_isShownInTheForm_whichKeepsWhatWasTyped() {
