@@ -49,13 +49,12 @@ public final class KeyService implements ChangeListener {
     private final byte[] configuredServiceKeyHash;
 
     /**
-     * @param configuredServiceKey a service key from configuration, or null; whitespace around it is not part of it,
-     *                             since no {@code Authorization} header can carry it
+     * @param configuredServiceKey a service key from configuration ({@code Config}, which strips the whitespace around
+     *                             it and refuses what no header can carry), or null
      */
     public KeyService(Store store, String configuredServiceKey) {
         this.store = store;
-        this.configuredServiceKeyHash = configuredServiceKey == null || configuredServiceKey.isBlank() ? null
-                : Secrets.sha256(configuredServiceKey.strip());
+        this.configuredServiceKeyHash = configuredServiceKey == null ? null : Secrets.sha256(configuredServiceKey);
     }
 
     /**
