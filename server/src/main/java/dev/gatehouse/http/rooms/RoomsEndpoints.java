@@ -97,7 +97,8 @@ final class RoomsEndpoints {
         Integer ownerId = Wire.id(f, "ownerId", false);
         Integer officeId = Wire.integer(f, "officeId");
         TransactionSide side = side(f);
-        Integer templateId = Wire.integer(f, "templateId");
+        // a template is named by a Rooms id like any other: 0 or a negative number names none
+        Integer templateId = Wire.id(f, "templateId", false);
         String listingSource = f.string("listingSource", false, 50);
         if (listingSource != null && !LISTING_SOURCES.contains(listingSource)) {
             f.error("listingSource", "must be PublicRecords or MLS, got \"" + Fields.abbreviate(listingSource) + "\"");

@@ -244,7 +244,7 @@ final class Wire {
         return v == null ? null : v.intValue();
     }
 
-    /** An optional 32-bit integer (office, template, title ids) in a body. */
+    /** An optional 32-bit integer in a body, any sign: office ids, checked against the account's offices later. */
     static Integer integer(Fields f, String name) {
         Long v = f.integer(name, false, Integer.MIN_VALUE, Integer.MAX_VALUE);
         return v == null ? null : v.intValue();

@@ -317,6 +317,20 @@ class RoomsRulesIT {
         assertThat(bob.post(a.base + "/rooms", Map.of("name", "Mine", "roleId", agent)).status()).isEqualTo(201);
     }
 
+    /** Rooms' ids are positive int32s: a template id of 0 or below names no template, and creates no room. */
+    @Test
+    void creatingRooms_refusesATemplateIdThatIsNoId() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        for (int templateId : new int[] {0, -1, Integer.MIN_VALUE}) {
+            error(a.admin.post(a.base + "/rooms", Map.of("name", "R", "roleId", a.defaultAdminRole(),
+                    "templateId", templateId)), 400, "INVALID_INPUT", "templateId", "got " + templateId);
+        }
+        assertThat(a.admin.get(a.base + "/rooms").get("totalRowCount").intValue()).isZero();
+        Http.Res created = a.admin.post(a.base + "/rooms", Map.of("name", "R", "roleId", a.defaultAdminRole(),
+                "templateId", 1));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
     @Test
     void rooms_areSeenOnlyByTheirUsers_orWithAutoAccess() {
         RoomsAccount a = new RoomsAccount(node, fx);
