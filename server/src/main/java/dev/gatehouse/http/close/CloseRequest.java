@@ -3,6 +3,7 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.MediaTypes;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
@@ -159,29 +160,39 @@ final class CloseRequest {
         if (raw == null || raw.isEmpty()) {
             return max;
         }
-        String digits = raw.strip();
-        if (digits.matches("[0-9]{1,30}") && !digits.matches("0+")) {
-            return digits.length() > 9 ? max : Math.min(max, Integer.parseInt(digits));
+        long n = digits(raw);
+        if (n >= 1) {
+            return (int) Math.min(max, n);
         }
         throw new InvalidInputException("invalid_input", "_limit must be a positive integer, got \""
                 + Fields.abbreviate(raw) + "\"", Map.of("_limit", "Must be a positive integer."));
     }
 
-    int bounded(String name, int defaultValue, int min, int max) {
+    private int bounded(String name, int defaultValue, int min, int max) {
         String raw = param(name);
         if (raw == null || raw.isEmpty()) {
             return defaultValue;
         }
-        try {
-            int n = Integer.parseInt(raw.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        long n = digits(raw);
+        if (n >= min && n <= max) {
+            return (int) n;
         }
         throw new InvalidInputException("invalid_input", name + " must be an integer from " + min + " to " + max
                 + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "Must be between " + min + " and " + max + "."));
+    }
+
+    /**
+     * The value of a numeric parameter, read one way for every parameter: ASCII digits, spaces around them allowed;
+     * {@link Long#MAX_VALUE} for more than a long holds (beyond every bound), and -1 for anything else — a sign, a
+     * decimal point, another script's digits ({@link Integer#parseInt} reads {@code "+5"} and {@code "٥"} as 5).
+     */
+    private static long digits(String raw) {
+        String stripped = raw.strip();
+        if (stripped.isEmpty() || !stripped.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        long n = Digits.parse(stripped);
+        return n < 0 ? Long.MAX_VALUE : n;
     }
 
     /** The field names asked for with {@code _fields}, or null for all. */

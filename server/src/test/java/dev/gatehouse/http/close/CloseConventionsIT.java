@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.ScriptDigits;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -217,6 +218,32 @@ class CloseConventionsIT {
         assertThat(wrongType.get("field-errors").has("name")).isTrue();
         Http.Res tz = org.admin().header("X-TZ-Offset", "east").get("/event/?date_updated__gte=2020-01-01");
         assertThat(tz.status()).isEqualTo(400);
+    }
+
+    /**
+     * {@code _skip} and {@code _limit} are read the one way on every list, as the event log reads its {@code _limit}:
+     * ASCII digits, spaces around them allowed; a sign or another script's digits is a 400 naming the parameter.
+     */
+    @Test
+    void skipAndLimit_areAsciiDigits_onEveryList() {
+        var org = close.org();
+        List<String> malformed = List.of("%2B5", "-0", "%2B0", ScriptDigits.encode(ScriptDigits.write(5, ScriptDigits.ARABIC_INDIC)),
+                ScriptDigits.encode(ScriptDigits.write(5, ScriptDigits.FULL_WIDTH)), "5.0", "0x5", "1_0");
+        for (String path : List.of("/role/", "/user/", "/group/", "/webhook/")) {
+            for (String param : List.of("_skip", "_limit")) {
+                for (String value : malformed) {
+                    Http.Res res = org.admin().get(path + "?" + param + "=" + value);
+                    assertThat(res.status()).as(path + "?" + param + "=" + value + " " + res).isEqualTo(400);
+                    assertThat(res.get("field-errors").has(param)).as(res.toString()).isTrue();
+                }
+            }
+            assertThat(org.admin().get(path + "?_skip=%200%20&_limit=%205").status()).isEqualTo(200);
+        }
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        Http.Res signed = override.post("/role/", Map.of("_params", Map.of("_limit", "+5")));
+        assertThat(signed.status()).as(signed.toString()).isEqualTo(400);
+        assertThat(signed.get("field-errors").has("_limit")).isTrue();
+        assertThat(org.admin().get("/event/?_limit=%2B5").status()).isEqualTo(400);
     }
 
     @Test
