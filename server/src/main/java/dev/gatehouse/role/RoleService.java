@@ -131,8 +131,7 @@ public final class RoleService {
             RoleHolders held = roles.holders(h, orgId, roleId);
             if (held.any()) {
                 throw ConflictException.about(held, "role_in_use", "role " + roleId + " cannot change between "
-                        + "internal and external while held (" + held.members() + " members, " + held.assignments()
-                        + " assignments)");
+                        + "internal and external while held by " + held.describe());
             }
         }
         String manage = model.management().roles();
@@ -185,8 +184,8 @@ public final class RoleService {
         RoleHolders held = roles.holders(h, orgId, roleId);
         if (held.any()) {
             throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "
-                    + held.members() + " members and " + held.assignments() + " resource assignments; move them "
-                    + "to another role first");
+                    + held.describe() + "; move " + (held.members() + held.assignments() == 1 ? "it" : "them")
+                    + " to another role first");
         }
         roles.delete(h, roleId);
         tx.change(orgId, ObjectType.ROLE, roleId, Action.DELETED, LoggedRole.of(current), null);

@@ -100,7 +100,8 @@ class RolesIT {
         Http.Res refused = node.service().delete(org.path() + "/roles/" + role);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.get("code").stringValue()).isEqualTo("role_in_use");
-        assertThat(refused.get("detail").stringValue()).contains("1 members");
+        assertThat(refused.get("detail").stringValue()).isEqualTo("role " + role + " is held by 1 member; move it to "
+                + "another role first");
         node.service().patch(org.path() + "/members/" + member, Map.of("role_id", fx.roleId(org, "User")));
         assertThat(node.service().delete(org.path() + "/roles/" + role).status()).isEqualTo(204);
     }
@@ -168,7 +169,8 @@ class RolesIT {
         Http.Res refused = node.service().delete(org.path() + "/roles/" + guest);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.get("code").stringValue()).isEqualTo("role_in_use");
-        assertThat(refused.get("detail").stringValue()).contains("0 members", "2 resource assignments");
+        assertThat(refused.get("detail").stringValue()).isEqualTo("role " + guest + " is held by 2 resource "
+                + "assignments; move them to another role first");
         node.service().delete(org.path() + "/members/" + member + "/assignments");
         assertThat(node.service().delete(org.path() + "/roles/" + guest).status()).isEqualTo(204);
     }
@@ -181,6 +183,10 @@ class RolesIT {
         Http.Res refused = node.service().patch(org.path() + "/roles/" + agent, Map.of("external", true));
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.get("code").stringValue()).isEqualTo("role_in_use");
+        assertThat(refused.get("detail").stringValue()).endsWith("while held by 1 member");
+        fx.member(org, "a2", agent);
+        assertThat(node.service().patch(org.path() + "/roles/" + agent, Map.of("external", true))
+                .get("detail").stringValue()).endsWith("while held by 2 members");
         long unused = fx.role(org, "Unused", List.of("canCreateRooms"));
         assertThat(node.service().patch(org.path() + "/roles/" + unused, Map.of("external", true))
                 .get("external").booleanValue()).isTrue();

@@ -134,7 +134,7 @@ final class CloseErrors {
                 // deleted meanwhile: its id alone
             }
         }
-        return "Role " + named + " is assigned to " + held.members() + " users; move all users off this role first "
-                + "by updating their role_id.";
+        return "Role " + named + " is assigned to " + RoleHolders.counted(held.members(), "user")
+                + "; move all users off this role first by updating their role_id.";
     }
 }

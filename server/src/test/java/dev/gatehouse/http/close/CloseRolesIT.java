@@ -291,7 +291,7 @@ class CloseRolesIT {
         long member = close.member(org, "caller-1", roleId);
         Http.Res refused = org.admin().delete("/role/" + id + "/");
         assertThat(refused.status()).isEqualTo(400);
-        assertThat(refused.get("error").stringValue()).contains(id).contains("1 users").contains("role_id");
+        assertThat(refused.get("error").stringValue()).contains(id).contains("is assigned to 1 user;").contains("role_id");
         Http.Res moved = org.admin().put("/membership/" + CloseIds.encode(CloseIds.MEMBERSHIP, member) + "/",
                 Map.of("role_id", "user"));
         assertThat(moved.status()).isEqualTo(200);
@@ -307,6 +307,10 @@ class CloseRolesIT {
         String id = org.admin().post("/role/", role("Dialer", List.of("calling", "view_all_leads"))).get("id").stringValue();
         long roleId = CloseIds.decode(CloseIds.ROLE, id);
         close.member(org, "dialer-1", roleId);
+        Http.Res one = org.admin().delete("/role/" + id + "/");
+        assertThat(one.status()).isEqualTo(400);
+        assertThat(one.get("error").stringValue()).isEqualTo("Role " + id + " (\"Dialer\") is assigned to 1 user; "
+                + "move all users off this role first by updating their role_id.");
         close.member(org, "dialer-2", roleId);
         Http.Res refused = org.admin().delete("/role/" + id + "/");
         assertThat(refused.status()).isEqualTo(400);
