@@ -19,7 +19,7 @@ final class HttpAssignments implements Assignments {
 
     @Override
     public Assignment get(ResourceRef resource, MemberRef member) {
-        return Assignment.from(requests.get(path(resource, member)));
+        return requests.get(path(resource, member), Assignment::from);
     }
 
     @Override
@@ -32,7 +32,7 @@ final class HttpAssignments implements Assignments {
         ObjectNode body = Wire.object().put("role_id", roleId);
         Wire.putIfSet(body, "expires_at", expiresAt);
         // a PUT states the whole assignment: repeating it changes nothing more
-        return Assignment.from(requests.send("PUT", path(resource, member), Safety.IDEMPOTENT, body, null));
+        return requests.send("PUT", path(resource, member), Safety.IDEMPOTENT, body, null, Assignment::from);
     }
 
     @Override
@@ -47,7 +47,8 @@ final class HttpAssignments implements Assignments {
 
     @Override
     public long removeAllOn(ResourceRef resource) {
-        return Wire.number(requests.send("DELETE", path(resource), Safety.IDEMPOTENT, null, null), "removed");
+        return requests.send("DELETE", path(resource), Safety.IDEMPOTENT, null, null, removed -> Wire.number(removed,
+                "removed"));
     }
 
     @Override
@@ -57,7 +58,8 @@ final class HttpAssignments implements Assignments {
 
     @Override
     public long removeAllOf(MemberRef member) {
-        return Wire.number(requests.send("DELETE", memberPath(member), Safety.IDEMPOTENT, null, null), "removed");
+        return requests.send("DELETE", memberPath(member), Safety.IDEMPOTENT, null, null, removed -> Wire.number(removed,
+                "removed"));
     }
 
     private String path(ResourceRef resource) {

@@ -96,7 +96,8 @@ final class HttpBulk implements Bulk {
         } catch (GatehouseException failure) {
             throw committed(failure);
         }
-        return ImportResult.from(Wire.answer(reply.status(), "POST " + orgPath + "/import", reply.body()));
+        String what = "POST " + orgPath + "/import";
+        return Wire.read(reply.status(), what, Wire.answer(reply.status(), what, reply.body()), ImportResult::from);
     }
 
     /**
@@ -114,13 +115,14 @@ final class HttpBulk implements Bulk {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode answer = Wire.answer(reply.status(), "POST " + orgPath + "/import", line);
+                String what = "POST " + orgPath + "/import";
+                JsonNode answer = Wire.answer(reply.status(), what, line);
                 if (answer.has("progress")) {
-                    ImportResult sofar = ImportResult.from(answer.get("progress"));
+                    ImportResult sofar = Wire.read(reply.status(), what, answer.get("progress"), ImportResult::from);
                     requests.transport.observe(sofar.revision());
                     progress.accept(sofar);
                 } else if (answer.has("result")) {
-                    ImportResult result = ImportResult.from(answer.get("result"));
+                    ImportResult result = Wire.read(reply.status(), what, answer.get("result"), ImportResult::from);
                     requests.transport.observe(result.revision());
                     return result;
                 } else if (answer.has("error")) {

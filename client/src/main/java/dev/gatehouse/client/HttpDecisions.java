@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -29,7 +30,7 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public CheckResult check(Check check) {
-        return CheckResult.from(post("/check", consistent(Objects.requireNonNull(check, "check").json())));
+        return post("/check", consistent(Objects.requireNonNull(check, "check").json()), CheckResult::from);
     }
 
     @Override
@@ -42,8 +43,8 @@ final class HttpDecisions implements Decisions {
         ObjectNode body = Wire.object();
         ArrayNode items = body.putArray("checks");
         Objects.requireNonNull(checks, "checks").forEach(check -> items.add(check.json()));
-        JsonNode answer = post("/check/batch", consistent(body));
-        return new BatchResult(Wire.list(answer, "results", BatchItem::from), Wire.number(answer, "revision"));
+        return post("/check/batch", consistent(body), answer -> new BatchResult(Wire.list(answer, "results",
+                BatchItem::from), Wire.number(answer, "revision")));
     }
 
     @Override
@@ -59,12 +60,14 @@ final class HttpDecisions implements Decisions {
             body.put("permission", Objects.requireNonNull(permission, "permission"))
                     .put("type", Objects.requireNonNull(type, "type")).put("limit", requests.pageSize);
             Wire.putIfSet(body, "cursor", cursor);
-            JsonNode page = post("/lookup/resources", consistent(body));
-            ids.addAll(Wire.strings(page, "items"));
-            cursor = Wire.text(page, "next_cursor");
+            LookupPage page = post("/lookup/resources", consistent(body), answer -> new LookupPage(
+                    Wire.strings(answer, "items"), Wire.text(answer, "next_cursor"), Wire.flag(answer, "all_unassigned"),
+                    Wire.number(answer, "revision")));
+            ids.addAll(page.ids());
+            cursor = page.next();
             if (revision < 0) {
-                revision = Wire.number(page, "revision");
-                allUnassigned = Wire.flag(page, "all_unassigned");
+                revision = page.revision();
+                allUnassigned = page.allUnassigned();
             }
         } while (cursor != null);
         return new ResourceLookup(ids, allUnassigned, revision);
@@ -84,21 +87,21 @@ final class HttpDecisions implements Decisions {
                 body.set("resource", resource.json());
             }
             Wire.putIfSet(body, "cursor", cursor);
-            JsonNode page = post("/lookup/members", consistent(body));
-            return new Requests.Page<>(Wire.list(page, "items", Members.Member::from), Wire.text(page, "next_cursor"));
+            return post("/lookup/members", consistent(body), page -> new Requests.Page<>(Wire.list(page, "items",
+                    Members.Member::from), Wire.text(page, "next_cursor")));
         });
     }
 
     @Override
     public EffectivePermissions permissions(MemberRef member) {
-        return EffectivePermissions.from(fresh(new Query(memberPath(member) + "/permissions")));
+        return fresh(new Query(memberPath(member) + "/permissions"), EffectivePermissions::from);
     }
 
     @Override
     public EffectivePermissions permissions(MemberRef member, ResourceRef resource) {
         Objects.requireNonNull(resource, "resource");
-        return EffectivePermissions.from(fresh(new Query(memberPath(member) + "/permissions")
-                .add("resource_type", resource.type()).add("resource_id", resource.id())));
+        return fresh(new Query(memberPath(member) + "/permissions").add("resource_type", resource.type())
+                .add("resource_id", resource.id()), EffectivePermissions::from);
     }
 
     @Override
@@ -107,22 +110,26 @@ final class HttpDecisions implements Decisions {
         Objects.requireNonNull(member, "member").putInto(body);
         ObjectNode fields = body.putObject("record").putObject("fields");
         Objects.requireNonNull(recordFields, "recordFields").forEach((field, users) -> fields.set(field, Wire.array(users)));
-        return VisibilityCheck.from(post("/visibility/check", consistent(body)));
+        return post("/visibility/check", consistent(body), VisibilityCheck::from);
     }
 
     @Override
     public VisibilityFilter visibilityFilter(MemberRef member) {
-        JsonNode answer = fresh(new Query(memberPath(member) + "/visibility-filter"));
-        return VisibilityFilter.from(answer, Wire.number(answer, "revision"));
+        return fresh(new Query(memberPath(member) + "/visibility-filter"),
+                answer -> VisibilityFilter.from(answer, Wire.number(answer, "revision")));
     }
 
     @Override
     public JsonNode preview(JsonNode change) {
-        return post("/preview", Objects.requireNonNull(change, "change"));
+        return post("/preview", Objects.requireNonNull(change, "change"), answer -> answer);
     }
 
-    private JsonNode post(String path, JsonNode body) {
-        return requests.send("POST", orgPath + path, Safety.IDEMPOTENT, body, null);
+    /** One page of a resource lookup: its ids, the next page's cursor (null: the last), and the first page's facts. */
+    private record LookupPage(List<String> ids, String next, boolean allUnassigned, long revision) {
+    }
+
+    private <T> T post(String path, JsonNode body, Function<JsonNode, T> read) {
+        return requests.send("POST", orgPath + path, Safety.IDEMPOTENT, body, null, read);
     }
 
     /** {@code body} with the session's revision as {@code min_revision}, unless it has none yet. */
@@ -135,9 +142,9 @@ final class HttpDecisions implements Decisions {
     }
 
     /** A {@code GET} of a decision read, with the session's revision as {@code min_revision} when it has one. */
-    private JsonNode fresh(Query query) {
+    private <T> T fresh(Query query, Function<JsonNode, T> read) {
         long revision = requests.transport.revision();
-        return requests.get((revision > 0 ? query.add("min_revision", revision) : query).toString());
+        return requests.get((revision > 0 ? query.add("min_revision", revision) : query).toString(), read);
     }
 
     private String memberPath(MemberRef member) {

@@ -21,7 +21,7 @@ final class HttpEvents implements Events {
 
     @Override
     public Event get(long revision) {
-        return Event.from(requests.get(path + "/" + revision));
+        return requests.get(path + "/" + revision, Event::from);
     }
 
     @Override

@@ -63,7 +63,7 @@ final class HttpGatehouseClient implements GatehouseClient {
 
     @Override
     public EngineState engine() {
-        return EngineState.from(requests.get("/v1/engine"));
+        return requests.get("/v1/engine", EngineState::from);
     }
 
     @Override

@@ -24,22 +24,22 @@ final class HttpGroups implements Groups {
 
     @Override
     public Group get(long groupId) {
-        return Group.from(requests.get(path + "/" + groupId));
+        return requests.get(path + "/" + groupId, Group::from);
     }
 
     @Override
     public Group create(String name) {
-        return Group.from(requests.send("POST", path, Safety.WRITE, named(name), null));
+        return requests.send("POST", path, Safety.WRITE, named(name), null, Group::from);
     }
 
     @Override
     public Group rename(long groupId, String name) {
-        return Group.from(requests.send("PATCH", path + "/" + groupId, Safety.WRITE, named(name), null));
+        return requests.send("PATCH", path + "/" + groupId, Safety.WRITE, named(name), null, Group::from);
     }
 
     @Override
     public Group rename(long groupId, String name, long expectedVersion) {
-        return Group.from(requests.send("PATCH", path + "/" + groupId, Safety.WRITE, named(name), expectedVersion));
+        return requests.send("PATCH", path + "/" + groupId, Safety.WRITE, named(name), expectedVersion, Group::from);
     }
 
     @Override
@@ -62,8 +62,10 @@ final class HttpGroups implements Groups {
         ObjectNode body = Wire.object();
         Objects.requireNonNull(member, "member").putInto(body);
         // adding a member it already holds answers 200 and changes nothing: safe to repeat
-        Answer answer = requests.answer("POST", path + "/" + groupId + "/members", Safety.IDEMPOTENT, body, null);
-        return new Membership(GroupMember.from(answer.body()), answer.status() == 201);
+        String added = path + "/" + groupId + "/members";
+        Answer answer = requests.answer("POST", added, Safety.IDEMPOTENT, body, null);
+        return new Membership(Wire.read(answer.status(), "POST " + added, answer.body(), GroupMember::from),
+                answer.status() == 201);
     }
 
     @Override

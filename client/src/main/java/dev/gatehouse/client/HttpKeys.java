@@ -25,7 +25,7 @@ final class HttpKeys implements Keys {
     public IssuedKey issue(MemberRef member, String name) {
         ObjectNode body = Wire.object();
         Wire.putIfSet(body, "name", name);
-        return IssuedKey.from(requests.send("POST", path(member), Safety.WRITE, body, null));
+        return requests.send("POST", path(member), Safety.WRITE, body, null, IssuedKey::from);
     }
 
     @Override

@@ -32,13 +32,13 @@ final class HttpMembers implements Members {
 
     @Override
     public Member get(MemberRef member) {
-        return Member.from(requests.get(path(member)));
+        return requests.get(path(member), Member::from);
     }
 
     @Override
     public Member add(NewMember member) {
-        return Member.from(requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(member, "member").json(),
-                null));
+        return requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(member, "member").json(),
+                null, Member::from);
     }
 
     @Override
@@ -52,27 +52,27 @@ final class HttpMembers implements Members {
     }
 
     private Member patch(MemberRef member, MemberUpdate changes, Long version) {
-        return Member.from(requests.send("PATCH", path(member), Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), version));
+        return requests.send("PATCH", path(member), Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), version, Member::from);
     }
 
     @Override
     public List<String> grants(MemberRef member) {
-        return Wire.strings(requests.get(path(member) + "/grants"), "permissions");
+        return requests.get(path(member) + "/grants", grants -> Wire.strings(grants, "permissions"));
     }
 
     @Override
     public List<String> setGrants(MemberRef member, List<String> permissions) {
         ObjectNode body = Wire.object();
         Objects.requireNonNull(permissions, "permissions").forEach(body.putArray("permissions")::add);
-        return Wire.strings(requests.send("PUT", path(member) + "/grants", Safety.IDEMPOTENT, body, null),
-                "permissions");
+        return requests.send("PUT", path(member) + "/grants", Safety.IDEMPOTENT, body, null,
+                grants -> Wire.strings(grants, "permissions"));
     }
 
     @Override
     public Member accept(MemberRef member) {
         // accepting an accepted member changes nothing: safe to repeat
-        return Member.from(requests.send("POST", path(member) + "/accept", Safety.IDEMPOTENT, null, null));
+        return requests.send("POST", path(member) + "/accept", Safety.IDEMPOTENT, null, null, Member::from);
     }
 
     @Override

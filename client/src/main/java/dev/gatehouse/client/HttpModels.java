@@ -21,12 +21,12 @@ final class HttpModels implements Models {
 
     @Override
     public Model get(String id) {
-        return Model.from(requests.get("/v1/models/" + Wire.segment(id, "id")));
+        return requests.get("/v1/models/" + Wire.segment(id, "id"), Model::from);
     }
 
     @Override
     public Model register(JsonNode definition) {
-        return Model.from(requests.send("POST", "/v1/models", Safety.WRITE, Objects.requireNonNull(definition,
-                "definition"), null));
+        return requests.send("POST", "/v1/models", Safety.WRITE, Objects.requireNonNull(definition,
+                "definition"), null, Model::from);
     }
 }

@@ -24,13 +24,13 @@ final class HttpOffices implements Offices {
 
     @Override
     public Region region(long regionId) {
-        return Region.from(requests.get(regions + "/" + regionId));
+        return requests.get(regions + "/" + regionId, Region::from);
     }
 
     @Override
     public Region createRegion(String name) {
-        return Region.from(requests.send("POST", regions, Safety.WRITE,
-                Wire.object().put("name", Objects.requireNonNull(name, "name")), null));
+        return requests.send("POST", regions, Safety.WRITE,
+                Wire.object().put("name", Objects.requireNonNull(name, "name")), null, Region::from);
     }
 
     @Override
@@ -44,8 +44,8 @@ final class HttpOffices implements Offices {
     }
 
     private Region rename(long regionId, String name, Long version) {
-        return Region.from(requests.send("PATCH", regions + "/" + regionId, Safety.WRITE,
-                Wire.object().put("name", Objects.requireNonNull(name, "name")), version));
+        return requests.send("PATCH", regions + "/" + regionId, Safety.WRITE,
+                Wire.object().put("name", Objects.requireNonNull(name, "name")), version, Region::from);
     }
 
     @Override
@@ -71,13 +71,13 @@ final class HttpOffices implements Offices {
 
     @Override
     public Office get(long officeId) {
-        return Office.from(requests.get(offices + "/" + officeId));
+        return requests.get(offices + "/" + officeId, Office::from);
     }
 
     @Override
     public Office create(OfficeInput office) {
-        return Office.from(requests.send("POST", offices, Safety.WRITE, Objects.requireNonNull(office, "office").json(),
-                null));
+        return requests.send("POST", offices, Safety.WRITE, Objects.requireNonNull(office, "office").json(),
+                null, Office::from);
     }
 
     @Override
@@ -91,8 +91,8 @@ final class HttpOffices implements Offices {
     }
 
     private Office patch(long officeId, OfficeInput changes, Long version) {
-        return Office.from(requests.send("PATCH", offices + "/" + officeId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), version));
+        return requests.send("PATCH", offices + "/" + officeId, Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), version, Office::from);
     }
 
     @Override

@@ -23,12 +23,12 @@ final class HttpOrgClient implements OrgClient {
 
     @Override
     public Organizations.Organization get() {
-        return Organizations.Organization.from(requests.get(path));
+        return requests.get(path, Organizations.Organization::from);
     }
 
     @Override
     public Models.Model model() {
-        return Models.Model.from(requests.get(path + "/model"));
+        return requests.get(path + "/model", Models.Model::from);
     }
 
     @Override

@@ -20,13 +20,13 @@ final class HttpOrganizations implements Organizations {
 
     @Override
     public Organization get(long orgId) {
-        return Organization.from(requests.get("/v1/orgs/" + orgId));
+        return requests.get("/v1/orgs/" + orgId, Organization::from);
     }
 
     @Override
     public CreatedOrganization create(NewOrganization organization) {
-        return CreatedOrganization.from(requests.send("POST", "/v1/orgs", Safety.WRITE,
-                Objects.requireNonNull(organization, "organization").json(), null));
+        return requests.send("POST", "/v1/orgs", Safety.WRITE,
+                Objects.requireNonNull(organization, "organization").json(), null, CreatedOrganization::from);
     }
 
     @Override
@@ -40,8 +40,8 @@ final class HttpOrganizations implements Organizations {
     }
 
     private Organization patch(long orgId, String name, Long version) {
-        return Organization.from(requests.send("PATCH", "/v1/orgs/" + orgId, Safety.WRITE,
-                Wire.object().put("name", Objects.requireNonNull(name, "name")), version));
+        return requests.send("PATCH", "/v1/orgs/" + orgId, Safety.WRITE,
+                Wire.object().put("name", Objects.requireNonNull(name, "name")), version, Organization::from);
     }
 
     @Override

@@ -29,7 +29,7 @@ final class HttpReplicaKeys implements ReplicaKeys {
         if (orgId != null) {
             body.put("org_id", orgId);
         }
-        return IssuedKey.from(requests.send("POST", PATH, Safety.WRITE, body, null));
+        return requests.send("POST", PATH, Safety.WRITE, body, null, IssuedKey::from);
     }
 
     @Override

@@ -24,12 +24,12 @@ final class HttpResources implements Resources {
         } else {
             body.set("parent", parent.json());
         }
-        return Resource.from(requests.send("PUT", path(resource), Safety.IDEMPOTENT, body, null));
+        return requests.send("PUT", path(resource), Safety.IDEMPOTENT, body, null, Resource::from);
     }
 
     @Override
     public Resource get(ResourceRef resource) {
-        return Resource.from(requests.get(path(resource)));
+        return requests.get(path(resource), Resource::from);
     }
 
     @Override

@@ -22,12 +22,12 @@ final class HttpRoles implements Roles {
 
     @Override
     public Role get(long roleId) {
-        return Role.from(requests.get(path + "/" + roleId));
+        return requests.get(path + "/" + roleId, Role::from);
     }
 
     @Override
     public Role create(RoleInput role) {
-        return Role.from(requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(role, "role").json(), null));
+        return requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(role, "role").json(), null, Role::from);
     }
 
     @Override
@@ -41,8 +41,8 @@ final class HttpRoles implements Roles {
     }
 
     private Role patch(long roleId, RoleInput changes, Long version) {
-        return Role.from(requests.send("PATCH", path + "/" + roleId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), version));
+        return requests.send("PATCH", path + "/" + roleId, Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), version, Role::from);
     }
 
     @Override

@@ -22,25 +22,25 @@ final class HttpWebhooks implements Webhooks {
 
     @Override
     public Webhook get(long webhookId) {
-        return Webhook.from(requests.get(path + "/" + webhookId));
+        return requests.get(path + "/" + webhookId, Webhook::from);
     }
 
     @Override
     public Webhook create(WebhookInput webhook) {
-        return Webhook.from(requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(webhook, "webhook")
-                .json(), null));
+        return requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(webhook, "webhook")
+                .json(), null, Webhook::from);
     }
 
     @Override
     public Webhook update(long webhookId, WebhookInput changes) {
-        return Webhook.from(requests.send("PATCH", path + "/" + webhookId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), null));
+        return requests.send("PATCH", path + "/" + webhookId, Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), null, Webhook::from);
     }
 
     @Override
     public Webhook update(long webhookId, WebhookInput changes, long expectedVersion) {
-        return Webhook.from(requests.send("PATCH", path + "/" + webhookId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), expectedVersion));
+        return requests.send("PATCH", path + "/" + webhookId, Safety.WRITE,
+                Objects.requireNonNull(changes, "changes").json(), expectedVersion, Webhook::from);
     }
 
     @Override

@@ -36,13 +36,20 @@ final class Requests {
         this.pageSize = pageSize;
     }
 
-    JsonNode get(String path) {
-        return answer("GET", path, Safety.IDEMPOTENT, null, null).body();
+    /** A GET's answer as {@code read} makes it; one it cannot read is {@code malformed_answer} ({@link Wire#read}). */
+    <T> T get(String path, Function<JsonNode, T> read) {
+        return send("GET", path, Safety.IDEMPOTENT, null, null, read);
     }
 
     /** A write (or a read sent as POST) with a JSON body; its JSON answer (null for 204). */
     JsonNode send(String method, String path, Safety safety, JsonNode body, Long ifMatch) {
         return answer(method, path, safety, body, ifMatch).body();
+    }
+
+    /** {@link #send(String, String, Safety, JsonNode, Long)}, its answer as {@code read} makes it ({@link Wire#read}). */
+    <T> T send(String method, String path, Safety safety, JsonNode body, Long ifMatch, Function<JsonNode, T> read) {
+        Answer answer = answer(method, path, safety, body, ifMatch);
+        return Wire.read(answer.status(), method + " " + path, answer.body(), read);
     }
 
     Answer answer(String method, String path, Safety safety, JsonNode body, Long ifMatch) {
@@ -59,8 +66,7 @@ final class Requests {
     <T> Stream<T> pages(String path, Function<JsonNode, T> read) {
         return stream(cursor -> {
             Query query = new Query(path).add("limit", pageSize).add("cursor", cursor);
-            JsonNode page = get(query.toString());
-            return new Page<>(Wire.list(page, "items", read), Wire.text(page, "next_cursor"));
+            return get(query.toString(), page -> new Page<>(Wire.list(page, "items", read), Wire.text(page, "next_cursor")));
         });
     }
 

@@ -2,8 +2,10 @@ package dev.gatehouse.client;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -87,6 +89,28 @@ final class Wire {
         }
     }
 
+    /**
+     * {@code read} of a successful answer's JSON ({@code status}, {@code what} the request): a field it cannot read —
+     * a time that is not one, a number that is text, a list where a value belongs — is an
+     * {@link UnexpectedResponseException} {@code malformed_answer} naming the request and the field, its cause the
+     * reader's exception, as a body that is not JSON is ({@link #answer(int, String, String)}): never an exception
+     * from outside the client's tree.
+     */
+    static <T> T read(int status, String what, JsonNode json, Function<JsonNode, T> read) {
+        if (json == null) {
+            throw new UnexpectedResponseException(Problem.malformed(status, what, "no body where JSON was expected"));
+        }
+        try {
+            return read.apply(json);
+        } catch (JacksonException unreadable) {
+            throw new UnexpectedResponseException(Problem.malformed(status, what, unreadable.getOriginalMessage()),
+                    unreadable);
+        } catch (DateTimeException unreadable) {
+            throw new UnexpectedResponseException(Problem.malformed(status, what, unreadable.getMessage()),
+                    unreadable);
+        }
+    }
+
     static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
@@ -111,9 +135,23 @@ final class Wire {
         return value != null && value.isBoolean() && value.booleanValue();
     }
 
+    /** A time with an offset, or null; one that is not is a {@link DateTimeParseException} naming the field. */
     static Instant instant(JsonNode node, String field) {
         String value = text(node, field);
-        return value == null ? null : OffsetDateTime.parse(value).toInstant();
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException notATime) {
+            throw new DateTimeParseException(field + " is not a date-time with an offset: \"" + abbreviate(value)
+                    + "\"", value, notATime.getErrorIndex(), notATime);
+        }
+    }
+
+    /** A server's value as an error message shows it: at most 100 characters. */
+    private static String abbreviate(String value) {
+        return value.length() <= 100 ? value : value.substring(0, 100) + "…";
     }
 
     static List<String> strings(JsonNode node, String field) {

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,7 +23,9 @@ import tools.jackson.core.JacksonException;
  * headers ends in a {@code timeout} after the request timeout instead of holding the call forever; an export whose
  * lines come slower than both timeouts is read to its end, as a stream must be. The timeouts are short so the tests
  * are fast; the bound on each test is a generous 30 s. A garbled body — an import's progress line, a JSON answer —
- * is an {@link UnexpectedResponseException} {@code malformed_answer}, never the parser's own exception.
+ * is an {@link UnexpectedResponseException} {@code malformed_answer}, never the parser's own exception; so is a JSON
+ * answer with a field the client cannot read (a time that is not one, text where a number belongs), naming the
+ * request and the field.
  */
 class ClientBrokenAnswersIT {
 
@@ -149,6 +152,69 @@ class ClientBrokenAnswersIT {
             assertThat(e).as("a garbled answer's exception").isNotNull();
             assertThat(e.code()).isEqualTo("malformed_answer");
             assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5");
+        }
+    }
+    /** Answers every request with {@code status} and the JSON {@code body}, whole, then closes the connection. */
+    private static MisbehavingServer answering(int status, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return new MisbehavingServer(connection -> connection.write("HTTP/1.1 " + status + " OK\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n"
+                + body));
+    }
+
+    @Test
+    void jsonAnswer_withAGarbledTime_isAnUnexpectedResponse_namingTheRequestAndTheField() {
+        try (MisbehavingServer server = answering(200, "{\"id\": 5, \"org_id\": 1, \"name\": \"Agent\", "
+                + "\"created_at\": \"yesterday\"}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class,
+                    () -> client.org(1).roles().get(5));
+            assertThat(e).as("a garbled time's exception").isNotNull();
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5", "created_at", "yesterday");
+            assertThat(e.getCause()).isInstanceOf(DateTimeParseException.class);
+        }
+    }
+
+    @Test
+    void writeAnswer_withAGarbledTime_isAnUnexpectedResponse_withItsStatus() {
+        try (MisbehavingServer server = answering(201, "{\"id\": 5, \"org_id\": 1, \"name\": \"Agent\", "
+                + "\"updated_at\": \"2024-13-45T99:00:00Z\"}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class,
+                    () -> client.org(1).roles().create(Roles.RoleInput.of("Agent", java.util.List.of("canCreateRooms"))));
+            assertThat(e).as("a garbled time's exception").isNotNull();
+            assertThat(e.status()).isEqualTo(201);
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("POST /v1/orgs/1/roles", "updated_at");
+        }
+    }
+
+    @Test
+    void listAnswer_withAGarbledTimeInAnItem_isAnUnexpectedResponse() {
+        try (MisbehavingServer server = answering(200, "{\"items\": [{\"id\": 5, \"created_at\": \"soon\"}], "
+                + "\"next_cursor\": null}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class,
+                    () -> client.org(1).roles().list().toList());
+            assertThat(e).as("a garbled item's exception").isNotNull();
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("GET /v1/orgs/1/roles", "created_at", "soon");
+        }
+    }
+
+    @Test
+    void jsonAnswer_withAFieldOfTheWrongType_isAnUnexpectedResponse() {
+        try (MisbehavingServer server = answering(200, "{\"id\": \"five\", \"org_id\": [1]}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class,
+                    () -> client.org(1).roles().get(5));
+            assertThat(e).as("a mistyped field's exception").isNotNull();
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5");
+            assertThat(e.getCause()).isInstanceOf(JacksonException.class);
         }
     }
 }
