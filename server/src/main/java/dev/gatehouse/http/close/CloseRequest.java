@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,6 +25,9 @@ final class CloseRequest {
 
     static final int MAX_LIMIT = 100;
     static final int MAX_SKIP = 10_000;
+
+    /** A decimal number as people and Close's clients write one: -5.0, +5, .5, 5., 1e1. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?");
 
     private final Context ctx;
     private final Principal.Member caller;
@@ -216,13 +220,13 @@ final class CloseRequest {
         if (raw == null || raw.isBlank()) {
             return ZoneOffset.UTC;
         }
-        try {
-            double hours = Double.parseDouble(raw.strip());
-            if (hours >= -18 && hours <= 18) {
-                return ZoneOffset.ofTotalSeconds((int) Math.round(hours * 3600));
+        String hours = raw.strip();
+        // a decimal number only: Double.parseDouble also reads Java's own syntax (0x1p3, 5.5f, 5.5d)
+        if (DECIMAL.matcher(hours).matches()) {
+            double value = Double.parseDouble(hours);
+            if (value >= -18 && value <= 18) {
+                return ZoneOffset.ofTotalSeconds((int) Math.round(value * 3600));
             }
-        } catch (NumberFormatException ignored) {
-            // reported below
         }
         throw new InvalidInputException("invalid_input", "X-TZ-Offset must be hours from UTC such as -5.0, got \""
                 + Fields.abbreviate(raw) + "\"");

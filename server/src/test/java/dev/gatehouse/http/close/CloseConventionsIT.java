@@ -246,6 +246,28 @@ class CloseConventionsIT {
         assertThat(org.admin().get("/event/?_limit=%2B5").status()).isEqualTo(400);
     }
 
+    /**
+     * {@code X-TZ-Offset} is a decimal number of hours, as Close's examples write it: Java's own number syntax — a
+     * hexadecimal float ({@code 0x1p3}, 8 hours) or a type suffix ({@code 5.5f}, {@code 5.5d}) — is a 400.
+     */
+    @Test
+    void tzOffset_isADecimalNumberOfHours() {
+        var org = close.org();
+        String filtered = "/event/?date_updated__gte=2020-01-01";
+        for (String offset : List.of("0x1p3", "5.5f", "5.5d", "1_0", "5,5", "--5", "")) {
+            Http.Res res = org.admin().header("X-TZ-Offset", offset).get(filtered);
+            if (offset.isEmpty()) {
+                assertThat(res.status()).as("no offset: UTC").isEqualTo(200);
+                continue;
+            }
+            assertThat(res.status()).as(offset + " " + res).isEqualTo(400);
+            assertThat(res.get("errors").get(0).stringValue()).contains("X-TZ-Offset", offset);
+        }
+        for (String offset : List.of("-5.0", "+5", "5.5", " 3 ", ".5", "-18", "1e1")) {
+            assertThat(org.admin().header("X-TZ-Offset", offset).get(filtered).status()).as(offset).isEqualTo(200);
+        }
+    }
+
     @Test
     void unknownRoutesAndMethods_answerInClosesShape() {
         var org = close.org();
