@@ -146,7 +146,7 @@ class DecisionSemanticsIT extends DecisionSemanticsSuite {
                 .status()).isEqualTo(200);
         Http.Res held = writer.service().delete(other.path() + "/roles/" + viewer);
         assertThat(held.status()).isEqualTo(409);
-        assertThat(held.get("detail").stringValue()).contains("1 resource assignments");
+        assertThat(held.get("detail").stringValue()).contains("1 resource assignment;");
     }
 
     @Test

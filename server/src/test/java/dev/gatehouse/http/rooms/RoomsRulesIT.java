@@ -92,7 +92,7 @@ class RoomsRulesIT {
         RoomsAccount a = new RoomsAccount(node, fx);
         int agent = a.role("Agent", false, "canCreateRooms");
         a.user("Bob", agent, "Contributor");
-        error(a.admin.delete(a.base + "/roles/" + agent), 409, "ROLE_IN_USE", "1 members");
+        error(a.admin.delete(a.base + "/roles/" + agent), 409, "ROLE_IN_USE", "held by 1 member;");
         error(a.admin.put(a.base + "/roles/" + agent, Map.of("isExternal", true)), 409, "ROLE_IN_USE");
         int buyer = a.role("Buyer", true, "canViewRoomDetails");
         int room = a.room(a.admin, "R", a.defaultAdminRole());
