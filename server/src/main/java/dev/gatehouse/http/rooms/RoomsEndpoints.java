@@ -73,7 +73,8 @@ final class RoomsEndpoints {
             return Set.of("active");
         }
         Set<String> out = new LinkedHashSet<>();
-        for (String part : raw.split(",")) {
+        // -1 keeps empty items wherever they stand: "," or "active," is a mistake, not a list of no status
+        for (String part : raw.split(",", -1)) {
             String s = part.strip().toLowerCase(Locale.ROOT);
             switch (s) {
                 case "active", "pending", "closed" -> out.add(s);

@@ -358,6 +358,19 @@ class RoomsRulesIT {
         assertThat(a.admin.get(a.base + "/rooms?fieldDataChangedEndDate=2000-01-01").get("rooms")).isEmpty();
     }
 
+    /** Every item of the roomStatus list is a status: an empty one is refused wherever it stands, never read as none. */
+    @Test
+    void roomStatus_withAnEmptyItem_isRefused() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        a.room(a.admin, "R", a.defaultAdminRole());
+        for (String list : List.of(",", ",,", "active,", ",active", "active,,closed", "active,%20")) {
+            error(a.admin.get(a.base + "/rooms?roomStatus=" + list), 400, "INVALID_REQUEST_PARAMETER", "roomStatus");
+        }
+        assertThat(a.admin.get(a.base + "/rooms?roomStatus=active,%20pending").get("rooms")).hasSize(1);
+        assertThat(a.admin.get(a.base + "/rooms?roomStatus=").get("rooms")).as("empty: the default, active")
+                .hasSize(1);
+    }
+
     @Test
     void deletingRooms_needsDeleteRightsInTheCallersRoomRole() {
         RoomsAccount a = new RoomsAccount(node, fx);
