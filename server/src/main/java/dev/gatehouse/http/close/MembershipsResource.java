@@ -101,15 +101,16 @@ final class MembershipsResource {
                 }
             }
             String raw = req.bodyParam("id__in");
-            if (raw == null || raw.isBlank()) {
+            Set<String> refs = new LinkedHashSet<>();
+            for (String part : raw == null ? new String[0] : raw.split(",")) {
+                if (!part.isBlank()) {
+                    refs.add(part.strip());
+                }
+            }
+            // "," or " , " names no membership, as "" does: required, not an update of none
+            if (refs.isEmpty()) {
                 params.error("id__in", "This field is required.");
             } else {
-                Set<String> refs = new LinkedHashSet<>();
-                for (String part : raw.split(",")) {
-                    if (!part.isBlank()) {
-                        refs.add(part.strip());
-                    }
-                }
                 if (refs.size() > MAX_BULK) {
                     params.error("id__in", "At most " + MAX_BULK + " memberships at once, got " + refs.size() + ".");
                 }

@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -209,6 +210,18 @@ class CloseMembershipsIT {
                 .extracting(m -> m.get("role_id").stringValue()).containsExactly("restricteduser");
         assertThat(members).filteredOn(m -> m.get("id").stringValue().equals(b))
                 .extracting(m -> m.get("role_id").stringValue()).containsExactly("user");
+    }
+
+    /** An id list that names no membership — empty, commas, blanks, nulls — is required-and-missing, never count 0. */
+    @Test
+    void bulkUpdate_withAnIdListThatNamesNothing_isA400() {
+        var org = close.org();
+        for (Object none : List.of("", ",", " , ,", Arrays.asList((Object) null), List.of(" "))) {
+            Http.Res res = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", none),
+                    "role_id", "restricteduser"));
+            assertThat(res.status()).as(none + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get("_params.id__in").stringValue()).isEqualTo("This field is required.");
+        }
     }
 
     @Test
