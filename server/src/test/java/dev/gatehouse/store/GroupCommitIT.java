@@ -13,6 +13,7 @@ import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestNode;
+import dev.gatehouse.testing.WriteLanes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -251,33 +252,12 @@ class GroupCommitIT {
         assertGapless();
     }
 
-    /**
-     * Holds {@code blocked}'s row lock and queues one write of it per lane, so that every lane waits for the lock
-     * and whatever is queued next waits for a lane; closing the lock lets them all go.
-     */
     private static OrgRowLock occupyEveryLane(Fixtures.Org blocked) {
-        OrgRowLock lock = OrgRowLock.hold(node, blocked.id());
-        int lanes = store.lanes();
-        try {
-            // one at a time: two blockers queued together could be taken into one lane's batch
-            for (int i = 0; i < lanes; i++) {
-                int n = i;
-                CompletableFuture.supplyAsync(() -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
-                Await.until(Duration.ofSeconds(20), "lane " + n + " waits for the lock", () -> lock.waiters() == n + 1);
-            }
-            return lock;
-        } catch (RuntimeException | Error e) {
-            lock.release();
-            throw e;
-        }
+        return WriteLanes.occupy(node, blocked.id(), n -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
     }
 
-    /** Starts a write on its own thread and returns once it waits in the queue (so arrival order is known). */
     private static <T> CompletableFuture<T> queue(Supplier<T> write) {
-        int waiting = store.waitingWrites();
-        CompletableFuture<T> future = CompletableFuture.supplyAsync(write);
-        Await.until(Duration.ofSeconds(20), "the write is queued", () -> store.waitingWrites() == waiting + 1);
-        return future;
+        return WriteLanes.queue(store, write);
     }
 
     private static Written<Role> createRole(Fixtures.Org org, String name) {
