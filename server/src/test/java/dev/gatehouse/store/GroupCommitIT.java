@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Jdbi;
@@ -216,6 +217,23 @@ class GroupCommitIT {
         queued.join();
         assertThat(rehearsed.join()).as("roles the rehearsal saw").doesNotContain("Queued");
         assertThat(roleNames(org)).contains("Queued");
+    }
+
+    @Test
+    void aWriteHeldUpInItsLane_holdsUpTheWritesOfOtherOrganizations_noLongerThanATurn() {
+        Fixtures.Org blocked = fx.org("rooms");
+        Fixtures.Org other = fx.org("rooms");
+        try (OrgRowLock lock = OrgRowLock.hold(node, blocked.id())) {
+            CompletableFuture<Written<Role>> held = CompletableFuture.supplyAsync(() -> createRole(blocked, "Held"));
+            Await.until(Duration.ofSeconds(20), "the write waits for the lock", () -> lock.waiters() == 1);
+            // its lane holds the turn until its batch commits; another lane takes the next write without it
+            Written<Role> next = CompletableFuture.supplyAsync(() -> createRole(other, "Next"))
+                    .orTimeout(20, TimeUnit.SECONDS).join();
+            assertThat(next.value().name()).isEqualTo("Next");
+            assertThat(held).isNotDone();
+            lock.release();
+            assertThat(held.join().value().name()).isEqualTo("Held");
+        }
     }
 
     @Test
