@@ -8,6 +8,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.model.MemberGrants;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.store.Joint;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -51,6 +52,48 @@ public final class Access {
     public <T> Written<T> write(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
         requireOwnOrganization(principal, orgId);
         return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+    }
+
+    /**
+     * Like {@link #write}, for a write that a write lane may run jointly with others of its kind
+     * ({@link Joint}): {@code work} is how it runs alone; in a joint run, {@code joint} gets it as
+     * a {@link Call}, whose {@link Call#caller} admits the caller exactly as {@link #write} does (step 3 of the class
+     * comment; steps 1 and 2 happen here and in the lane).
+     */
+    public <O, T> Written<T> write(Principal principal, long orgId, BiFunction<Tx, Caller, T> work,
+                                   Joint<Call<O>, T> joint, O op) {
+        requireOwnOrganization(principal, orgId);
+        return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)), joint,
+                new Call<>(this, principal, orgId, op));
+    }
+
+    /** One write of a joint run: who asks, in which organization, and what. Immutable. */
+    public static final class Call<O> {
+
+        private final Access access;
+        private final Principal principal;
+        private final long orgId;
+        private final O op;
+
+        private Call(Access access, Principal principal, long orgId, O op) {
+            this.access = access;
+            this.principal = principal;
+            this.orgId = orgId;
+            this.op = op;
+        }
+
+        public long orgId() {
+            return orgId;
+        }
+
+        public O op() {
+            return op;
+        }
+
+        /** The caller, admitted in the write's transaction ({@code tx}, after its organization's lock) as {@link #write} admits it. */
+        public Caller caller(Tx tx) {
+            return access.caller(tx.handle(), principal, orgId);
+        }
     }
 
     /**

@@ -6,8 +6,12 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.store.Tx;
-import java.util.Map;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -28,6 +32,28 @@ public interface AssignmentRules {
 
     /** 404 ({@link #notFound}) when the model tracks the type's resources and this one does not exist. */
     default void requireExists(Handle h, long orgId, PermissionModel model, ResourceType type, String resourceId) {
+    }
+
+    /** A resource of an organization whose model is {@code model}, one of many asked about at once ({@link #missing}). */
+    record Addressed(long orgId, PermissionModel model, ResourceType type, String resourceId) {
+    }
+
+    /**
+     * {@link #requireExists} for many resources at once, of one organization or several: for each, in order, the 404
+     * it would get, or null where it exists. The default asks {@link #requireExists} about each; a model whose
+     * resources are rows of its own reads them in one query.
+     */
+    default List<NotFoundException> missing(Handle h, List<Addressed> resources) {
+        List<NotFoundException> missing = new ArrayList<>(resources.size());
+        for (Addressed r : resources) {
+            try {
+                requireExists(h, r.orgId(), r.model(), r.type(), r.resourceId());
+                missing.add(null);
+            } catch (NotFoundException e) {
+                missing.add(e);
+            }
+        }
+        return missing;
     }
 
     /** What a resource that does not exist, or that the caller may not see, answers: the same 404. */
@@ -97,6 +123,22 @@ public interface AssignmentRules {
             public void requireExists(Handle h, long orgId, PermissionModel model, ResourceType type,
                                       String resourceId) {
                 of(model).requireExists(h, orgId, model, type, resourceId);
+            }
+
+            @Override
+            public List<NotFoundException> missing(Handle h, List<Addressed> resources) {
+                Map<AssignmentRules, List<Integer>> byRules = new LinkedHashMap<>();
+                for (int i = 0; i < resources.size(); i++) {
+                    byRules.computeIfAbsent(of(resources.get(i).model()), r -> new ArrayList<>()).add(i);
+                }
+                List<NotFoundException> missing = new ArrayList<>(Collections.nCopies(resources.size(), null));
+                byRules.forEach((rules, indexes) -> {
+                    List<NotFoundException> found = rules.missing(h, indexes.stream().map(resources::get).toList());
+                    for (int i = 0; i < indexes.size(); i++) {
+                        missing.set(indexes.get(i), found.get(i));
+                    }
+                });
+                return missing;
             }
 
             @Override

@@ -41,12 +41,15 @@ public final class AssignmentService {
     private final MemberService members;
     private final OrgModels orgModels;
     private final AssignmentRules rules;
+    /** How a write lane runs many {@link #put(Principal, long, String, String, MemberRef, long, Instant)}s as one. */
+    private final JointPuts jointPuts;
 
     public AssignmentService(Access access, MemberService members, OrgModels orgModels, AssignmentRules rules) {
         this.access = access;
         this.members = members;
         this.orgModels = orgModels;
         this.rules = rules;
+        this.jointPuts = new JointPuts(this, assignments, members, rules);
     }
 
     /**
@@ -56,7 +59,7 @@ public final class AssignmentService {
     public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef,
                                    long roleId, Instant expiresAt) {
         return access.write(principal, orgId, (tx, caller) -> put(tx, caller, orgId, type, resourceId, memberRef,
-                roleId, expiresAt));
+                roleId, expiresAt), jointPuts, new JointPuts.Put(type, resourceId, memberRef, roleId, expiresAt));
     }
 
     /**
@@ -83,7 +86,7 @@ public final class AssignmentService {
      * The organization's model inside a write of it: as the organization's lock read it ({@link Tx#lockedModelId}),
      * else read now.
      */
-    private PermissionModel model(Tx tx, long orgId) {
+    PermissionModel model(Tx tx, long orgId) {
         String locked = tx.lockedModelId(orgId);
         return locked == null ? orgModels.model(tx.handle(), orgId) : orgModels.registry().require(locked);
     }
@@ -144,7 +147,22 @@ public final class AssignmentService {
      */
     private Assignment write(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
                              Member member, long roleId, Instant expiresAt, AssignmentStore.Current current) {
-        Handle h = tx.handle();
+        Assignment before = current.assignment();
+        if (judge(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, current) == before) {
+            return before; // a write that changes nothing records nothing, as an import line that changes nothing
+        }
+        Assignment after = assignments.upsert(tx.handle(), orgId, type, resourceId, member.id(), roleId,
+                stored(expiresAt), tx.now());
+        record(tx, before, after);
+        return after;
+    }
+
+    /**
+     * The rules of {@link #write} that follow the reads, applied without writing: the assignment the write leaves —
+     * {@code current}'s own when it changes nothing, else the row the write is to store (new rows created now).
+     */
+    Assignment judge(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
+                     Member member, long roleId, Instant expiresAt, AssignmentStore.Current current) {
         Assignment before = current.assignment();
         Role role = current.role();
         if (role == null) {
@@ -156,16 +174,19 @@ public final class AssignmentService {
         }
         access.requireNoEscalation(caller, model, role.grant());
         if (before != null && before.roleId() == roleId && Objects.equals(before.expiresAt(), stored(expiresAt))) {
-            return before; // a write that changes nothing records nothing, as an import line that changes nothing
+            return before;
         }
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        Assignment after = assignments.upsert(h, orgId, type, resourceId, member.id(), roleId, stored(expiresAt),
-                tx.now());
-        tx.change(orgId, ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED : Action.UPDATED,
-                before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
-        return after;
+        return new Assignment(orgId, type, resourceId, member.id(), roleId, before == null ? tx.now()
+                : before.createdAt(), tx.now(), stored(expiresAt));
+    }
+
+    /** Records a role given: {@code after} replacing {@code before} (null: none held). */
+    static void record(Tx tx, Assignment before, Assignment after) {
+        tx.change(after.orgId(), ObjectType.ASSIGNMENT, after.objectId(), before == null ? Action.CREATED
+                : Action.UPDATED, before == null ? null : LoggedAssignment.of(before), LoggedAssignment.of(after));
     }
 
     /**

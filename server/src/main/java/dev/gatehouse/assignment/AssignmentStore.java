@@ -64,12 +64,13 @@ final class AssignmentStore {
     }
 
     /**
-     * Inserts or updates many assignments of one organization in one statement; each keeps the given
+     * Inserts or updates many assignments, of one organization or several, in one statement; each keeps the given
      * {@code created_at} on insert and gets its role, {@code updated_at} and {@code expires_at} on update. Keys must be
      * distinct.
      */
     public void upsertAll(Handle h, List<Assignment> rows) {
         int n = rows.size();
+        Long[] orgs = new Long[n];
         String[] types = new String[n];
         String[] rids = new String[n];
         Long[] members = new Long[n];
@@ -79,6 +80,7 @@ final class AssignmentStore {
         String[] expires = new String[n];
         for (int i = 0; i < n; i++) {
             Assignment a = rows.get(i);
+            orgs[i] = a.orgId();
             types[i] = a.resourceType();
             rids[i] = a.resourceId();
             members[i] = a.memberId();
@@ -87,13 +89,13 @@ final class AssignmentStore {
             updated[i] = a.updatedAt().toString();
             expires[i] = a.expiresAt() == null ? null : a.expiresAt().toString();
         }
-        h.createUpdate("INSERT INTO assignments (" + COLUMNS + ") SELECT :org, * FROM unnest(CAST(:types AS text[]), "
-                        + "CAST(:rids AS text[]), CAST(:members AS bigint[]), CAST(:roles AS bigint[]), "
+        h.createUpdate("INSERT INTO assignments (" + COLUMNS + ") SELECT * FROM unnest(CAST(:orgs AS bigint[]), "
+                        + "CAST(:types AS text[]), CAST(:rids AS text[]), CAST(:members AS bigint[]), CAST(:roles AS bigint[]), "
                         + "CAST(:created AS timestamptz[]), CAST(:updated AS timestamptz[]), "
                         + "CAST(:expires AS timestamptz[])) "
                         + "ON CONFLICT (org_id, resource_type, resource_id, member_id) DO UPDATE SET "
                         + "role_id = EXCLUDED.role_id, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at")
-                .bind("org", rows.isEmpty() ? 0L : rows.get(0).orgId()).bind("types", types).bind("rids", rids)
+                .bind("orgs", orgs).bind("types", types).bind("rids", rids)
                 .bind("members", members).bind("roles", roles).bind("created", created).bind("updated", updated)
                 .bind("expires", expires).execute();
     }
@@ -199,14 +201,61 @@ final class AssignmentStore {
                         + "LEFT JOIN roles r ON r.org_id = :org AND r.id = :role")
                 .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("member", memberId)
                 .bind("role", roleId)
+                .map((rs, ctx) -> current(rs, orgId, type, resourceId, memberId)).one();
+    }
+
+    /** A row of {@link #findWithRole}'s or {@link #findAllWithRole}'s query. */
+    private static Current current(ResultSet rs, long orgId, String type, String resourceId, long memberId)
+            throws SQLException {
+        Assignment a = rs.getBoolean("a_held") ? new Assignment(orgId, type, resourceId, memberId,
+                rs.getLong("a_role_id"), instant(rs, "a_created_at"), instant(rs, "a_updated_at"),
+                instant(rs, "a_expires_at")) : null;
+        rs.getLong("id");
+        Role role = rs.wasNull() ? null : RoleStore.map(rs);
+        return new Current(a, role);
+    }
+
+    /** One member's assignment on one resource asked about, with the role a write is about to give there. */
+    record Wanted(long orgId, String type, String resourceId, long memberId, long roleId) {
+    }
+
+    /**
+     * {@link #findWithRole} for many at once, of one organization or several, in one statement: for each of
+     * {@code wanted}, in order, its current assignment and role (one lookup by key each, as {@link #findAll}'s).
+     */
+    List<Current> findAllWithRole(Handle h, List<Wanted> wanted) {
+        int n = wanted.size();
+        Long[] orgs = new Long[n];
+        String[] types = new String[n];
+        String[] rids = new String[n];
+        Long[] members = new Long[n];
+        Long[] roles = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Wanted w = wanted.get(i);
+            orgs[i] = w.orgId();
+            types[i] = w.type();
+            rids[i] = w.resourceId();
+            members[i] = w.memberId();
+            roles[i] = w.roleId();
+        }
+        Current[] found = new Current[n];
+        h.createQuery("SELECT k.i, a.member_id IS NOT NULL AS a_held, a.role_id AS a_role_id, "
+                        + "a.created_at AS a_created_at, a.updated_at AS a_updated_at, a.expires_at AS a_expires_at, r.* "
+                        + "FROM unnest(CAST(:orgs AS bigint[]), CAST(:types AS text[]), CAST(:rids AS text[]), "
+                        + "CAST(:members AS bigint[]), CAST(:roles AS bigint[])) WITH ORDINALITY "
+                        + "AS k(org_id, resource_type, resource_id, member_id, role_id, i) "
+                        + "LEFT JOIN LATERAL (SELECT member_id, role_id, created_at, updated_at, expires_at FROM assignments "
+                        + "WHERE org_id = k.org_id AND resource_type = k.resource_type AND resource_id = k.resource_id "
+                        + "AND member_id = k.member_id LIMIT 1) a ON true "
+                        + "LEFT JOIN LATERAL (SELECT * FROM roles WHERE org_id = k.org_id AND id = k.role_id LIMIT 1) r ON true")
+                .bind("orgs", orgs).bind("types", types).bind("rids", rids).bind("members", members).bind("roles", roles)
                 .map((rs, ctx) -> {
-                    Assignment a = rs.getBoolean("a_held") ? new Assignment(orgId, type, resourceId, memberId,
-                            rs.getLong("a_role_id"), instant(rs, "a_created_at"), instant(rs, "a_updated_at"),
-                            instant(rs, "a_expires_at")) : null;
-                    rs.getLong("id");
-                    Role role = rs.wasNull() ? null : RoleStore.map(rs);
-                    return new Current(a, role);
-                }).one();
+                    int i = (int) rs.getLong("i") - 1;
+                    found[i] = current(rs, wanted.get(i).orgId(), wanted.get(i).type(), wanted.get(i).resourceId(),
+                            wanted.get(i).memberId());
+                    return i;
+                }).list();
+        return List.of(found);
     }
 
     public Optional<Assignment> find(Handle h, long orgId, String type, String resourceId, long memberId) {

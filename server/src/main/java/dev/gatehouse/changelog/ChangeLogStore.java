@@ -1,8 +1,10 @@
 package dev.gatehouse.changelog;
 
 import dev.gatehouse.json.Json;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -68,39 +70,55 @@ public final class ChangeLogStore {
                         + "AS text) FROM (SELECT coalesce(max(revision), 0) + :count AS last FROM change_log) l")
                 .bind("count", (long) count).bind("channel", CHANNEL).map((rs, ctx) -> rs.getLong("next")).one();
         List<ChangeRecord> records = new ArrayList<>(count);
-        PreparedBatch batch = handle.prepareBatch("""
-                INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type,
-                                        object_id, action, changed_fields, before, after, delta, objects,
-                                        size_bytes)
-                VALUES (:revision, :org, :at, :actorType, :actorId, :keyId, :objectType, :objectId, :action,
-                        :fields, CAST(:before AS jsonb), CAST(:after AS jsonb), CAST(:delta AS jsonb), :objects,
-                        :size)""");
         for (Authored write : writes) {
-            Actor actor = write.actor();
-            Instant at = write.at();
             for (PendingChange c : write.changes()) {
-                ChangeRecord r = new ChangeRecord(next++, c.orgId(), at, actor, c.objectType(), c.objectId(),
-                        c.action(), c.changedFields(), c.before(), c.after(), c.delta(), c.objects());
-                records.add(r);
+                records.add(new ChangeRecord(next++, c.orgId(), write.at(), write.actor(), c.objectType(),
+                        c.objectId(), c.action(), c.changedFields(), c.before(), c.after(), c.delta(), c.objects()));
+            }
+        }
+        insert(handle, records);
+        return records;
+    }
+
+    /**
+     * Inserts the records in one JDBC batch, bound by position through the driver itself: every write of the
+     * deployment ends here, and binding fifteen parameters a row by name through JDBI cost the write lanes more than
+     * a quarter of their time.
+     */
+    private static void insert(Handle handle, List<ChangeRecord> records) {
+        try (PreparedStatement insert = handle.getConnection().prepareStatement(INSERT)) {
+            for (ChangeRecord r : records) {
                 String before = r.before() == null ? null : Json.writeString(r.before());
                 String after = r.after() == null ? null : Json.writeString(r.after());
                 String delta = r.delta() == null ? null : Json.writeString(r.delta());
-                batch.bind("revision", r.revision()).bind("org", r.orgId())
-                        .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                        .bind("actorType", actor.type()).bind("actorId", actor.id()).bind("keyId", actor.keyId())
-                        .bind("objectType", r.objectType().wire()).bind("objectId", r.objectId())
-                        .bind("action", r.action().wire())
-                        .bind("fields", r.changedFields().toArray(new String[0]))
-                        .bind("before", before).bind("after", after).bind("delta", delta)
-                        .bind("objects", r.objects())
-                        .bind("size", utf8Length(before) + utf8Length(after) + utf8Length(delta)
-                                + utf8Length(r.objects()))
-                        .add();
+                Actor actor = r.actor();
+                insert.setLong(1, r.revision());
+                insert.setObject(2, r.orgId(), Types.BIGINT);
+                insert.setObject(3, OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC));
+                insert.setString(4, actor.type());
+                insert.setObject(5, actor.id(), Types.BIGINT);
+                insert.setString(6, actor.keyId());
+                insert.setString(7, r.objectType().wire());
+                insert.setString(8, r.objectId());
+                insert.setString(9, r.action().wire());
+                insert.setArray(10, insert.getConnection().createArrayOf("text", r.changedFields().toArray()));
+                insert.setString(11, before);
+                insert.setString(12, after);
+                insert.setString(13, delta);
+                insert.setString(14, r.objects());
+                insert.setInt(15, utf8Length(before) + utf8Length(after) + utf8Length(delta) + utf8Length(r.objects()));
+                insert.addBatch();
             }
+            insert.executeBatch();
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
         }
-        batch.execute();
-        return records;
     }
+
+    private static final String INSERT = """
+            INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type, object_id,
+                                    action, changed_fields, before, after, delta, objects, size_bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""";
 
     /** Records with revision greater than {@code after}, oldest first, at most {@code limit} and {@link #READ_BYTES}. */
     public List<ChangeRecord> readAfter(Handle handle, long after, int limit) {

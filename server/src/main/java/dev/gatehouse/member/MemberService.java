@@ -298,11 +298,29 @@ public final class MemberService {
      * when there is none, 409 when a bare number names two different members (see {@link MemberRef}).
      */
     public Member resolve(Handle h, Caller caller, long orgId, MemberRef ref) {
+        return resolve(caller, orgId, ref, members.findNamed(h, orgId, ref.namedId(), ref.namedUserId()));
+    }
+
+    /**
+     * The members that references of one organization or several may name, read in one query for all of them:
+     * {@code refs[i]} of organization {@code orgIds[i]}. Each reference is then resolved against them with
+     * {@link #resolve(Caller, long, MemberRef, List)}.
+     */
+    public List<Member> named(Handle h, List<Long> orgIds, List<MemberRef> refs) {
+        return members.findNamedAll(h, orgIds, refs.stream().map(MemberRef::namedId).toList(),
+                refs.stream().map(MemberRef::namedUserId).toList());
+    }
+
+    /**
+     * {@link #resolve(Handle, Caller, long, MemberRef)} against members read before ({@code named}: at least those
+     * of organization {@code orgId} the reference may name; others are passed over).
+     */
+    public Member resolve(Caller caller, long orgId, MemberRef ref, List<Member> named) {
         Long only = onlySelf(caller);
-        List<Member> named = members.findNamed(h, orgId, ref.namedId(), ref.namedUserId()).stream()
-                .filter(m -> only == null || only == m.id()).toList();
-        return ref.resolve(orgId, id -> named.stream().filter(m -> m.id() == id).findFirst(),
-                userId -> named.stream().filter(m -> userId.equals(m.userId())).findFirst(), Member::id);
+        List<Member> seen = named.stream().filter(m -> m.orgId() == orgId && (only == null || only == m.id()))
+                .toList();
+        return ref.resolve(orgId, id -> seen.stream().filter(m -> m.id() == id).findFirst(),
+                userId -> seen.stream().filter(m -> userId.equals(m.userId())).findFirst(), Member::id);
     }
 
     /**

@@ -109,6 +109,19 @@ public final class MemberStore {
                 .bind("org", orgId).bind("id", id).bind("user", userId).map((rs, ctx) -> map(rs)).list();
     }
 
+    /**
+     * {@link #findNamed} for many names at once, of one organization or several: the members of organization
+     * {@code orgIds[i]} whose id is {@code ids[i]} or whose user id is {@code userIds[i]}, in no particular order
+     * (one lookup per name, as {@link #findNamed}'s, whatever the planner knows of the names).
+     */
+    public List<Member> findNamedAll(Handle h, List<Long> orgIds, List<Long> ids, List<String> userIds) {
+        return h.createQuery("SELECT m.* FROM unnest(CAST(:orgs AS bigint[]), CAST(:ids AS bigint[]), "
+                        + "CAST(:users AS text[])) AS k(org_id, id, user_id) CROSS JOIN LATERAL (SELECT " + COLUMNS
+                        + " FROM members WHERE org_id = k.org_id AND (id = k.id OR user_id = k.user_id)) m")
+                .bind("orgs", orgIds.toArray(new Long[0])).bind("ids", ids.toArray(new Long[0]))
+                .bind("users", userIds.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
+    }
+
     /** The members whose email is one of {@code emails}, ignoring case (those that exist). */
     /**
      * The members holding any of these emails, by their email folded as the database folds it ({@code lower}, as

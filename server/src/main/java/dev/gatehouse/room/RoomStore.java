@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
@@ -60,6 +62,22 @@ final class RoomStore {
     Optional<Room> find(Handle h, long orgId, int id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM rooms WHERE org_id = :org AND id = :id")
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /**
+     * Which of the rooms ({@code orgIds[i]}, {@code ids[i]}) exist: one lookup by key per room (the lateral
+     * {@code LIMIT 1} keeps the planner from hashing the whole table for keys it cannot estimate).
+     */
+    Set<Key> existing(Handle h, List<Long> orgIds, List<Integer> ids) {
+        return h.createQuery("SELECT r.org_id, r.id FROM unnest(CAST(:orgs AS bigint[]), CAST(:ids AS integer[])) "
+                        + "AS k(org_id, id) CROSS JOIN LATERAL (SELECT org_id, id FROM rooms "
+                        + "WHERE org_id = k.org_id AND id = k.id LIMIT 1) r")
+                .bind("orgs", orgIds.toArray(new Long[0])).bind("ids", ids.toArray(new Integer[0]))
+                .map((rs, ctx) -> new Key(rs.getLong("org_id"), rs.getInt("id"))).collect(Collectors.toSet());
+    }
+
+    /** A room of an organization. */
+    record Key(long orgId, int id) {
     }
 
     /** Whether member {@code memberId} is among room {@code id}'s owners (no row read: one answer). */

@@ -16,6 +16,8 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -281,6 +283,38 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
                 throw roomNotFound(resourceId);
             }
         }
+    }
+
+    /** Rooms of a {@code rooms} organization in one query; anything else (a v5 company's hierarchy) one by one. */
+    @Override
+    public List<NotFoundException> missing(Handle h, List<Addressed> resources) {
+        List<Integer> asked = new ArrayList<>();
+        List<Long> orgIds = new ArrayList<>();
+        List<Integer> roomIds = new ArrayList<>();
+        List<NotFoundException> missing = new ArrayList<>(resources.size());
+        for (int i = 0; i < resources.size(); i++) {
+            Addressed r = resources.get(i);
+            int roomId = isRoom(r.type()) ? Room.parseResourceId(r.resourceId()) : -1;
+            if (RoomsPermissions.classic(r.model().id()) || !isRoom(r.type())) {
+                missing.addAll(AssignmentRules.super.missing(h, List.of(r)));
+            } else if (roomId <= 0) {
+                missing.add(roomNotFound(r.resourceId()));
+            } else {
+                missing.add(null);
+                asked.add(i);
+                orgIds.add(r.orgId());
+                roomIds.add(roomId);
+            }
+        }
+        if (!asked.isEmpty()) {
+            Set<RoomStore.Key> found = rooms.existing(h, orgIds, roomIds);
+            for (int j = 0; j < asked.size(); j++) {
+                if (!found.contains(new RoomStore.Key(orgIds.get(j), roomIds.get(j)))) {
+                    missing.set(asked.get(j), roomNotFound(resources.get(asked.get(j)).resourceId()));
+                }
+            }
+        }
+        return missing;
     }
 
     @Override

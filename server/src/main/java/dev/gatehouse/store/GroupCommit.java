@@ -13,12 +13,14 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -52,6 +54,21 @@ import org.slf4j.LoggerFactory;
  * While one lane holds the revision lock and flushes, the others run their batches' work; the more requests
  * wait, the larger the batches, so the flushes per second stay bounded while the writes per second grow.
  *
+ * <p><b>Turns.</b> The lanes take batches in turn: a lane waits for the turn before it takes requests and hands it on
+ * once its batch has committed, so that the requests arriving while one batch works and flushes make one batch for
+ * the next lane, instead of being split among lanes that happen to be idle at once (small batches cost the server and
+ * PostgreSQL more per write). The next lane's database work overlaps this lane's answering, and a lane that waited
+ * {@link #TURN_WAIT_MILLIS} for the turn takes a batch without it: one long write (an organization's deletion, say)
+ * holds up the others no longer than that.
+ *
+ * <p><b>Joint runs.</b> A savepoint and a few reads and writes per request are most of what a batch costs both
+ * sides. A write that offers a {@link Joint} (a role given on a resource) may therefore run with the other writes
+ * offering the same one: those that are their organization's first in the batch run as one <em>joint run</em>,
+ * inside one savepoint, right after the deployment-level writes — a few statements for all of them — and the rest
+ * of the batch runs as above. Each write of a run is of another organization, so none sees another's work, and each
+ * organization's writes keep their order. A run that fails as a whole (a statement failed) is rolled back to its
+ * savepoint and its writes run one by one, as they would have without it.
+ *
  * <p><b>Invariants.</b> A request is answered only once its batch has committed (or failed), a successful one
  * also only once this node has applied its records (read-your-writes). A batch of one request runs exactly as a
  * lone transaction: no savepoint. Each request runs against the state its predecessors in the batch left, after
@@ -72,6 +89,8 @@ final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     /** Requests per transaction at most (savepoints; see the class comment). */
     static final int MAX_BATCH = 32;
+    /** How long a lane waits for the turn before it takes a batch without it (see the class comment, "Turns"). */
+    static final long TURN_WAIT_MILLIS = 25;
     private static final String SAVEPOINT = "gatehouse_write";
 
     private final Jdbi jdbi;
@@ -81,6 +100,8 @@ final class GroupCommit implements AutoCloseable {
     private final InstantSource clock;
     private final Store store;
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    /** Whose turn it is to take a batch (see the class comment, "Turns"). */
+    private final Semaphore turn = new Semaphore(1, true);
     private final List<Thread> lanes = new ArrayList<>();
     private volatile boolean open = true;
 
@@ -120,7 +141,15 @@ final class GroupCommit implements AutoCloseable {
 
     /** Queues a write and waits for its batch; its outcome as {@link Store#write} promises it. */
     <T> Written<T> write(Actor actor, Long orgId, Function<Tx, T> work) {
-        Request<T> request = new Request<>(actor, orgId, work);
+        return write(new Request<>(actor, orgId, work, null, null));
+    }
+
+    /** {@link #write(Actor, Long, Function)} for a write that may run in a joint run of {@code joint} ({@link Joint}). */
+    <O, T> Written<T> write(Actor actor, long orgId, Function<Tx, T> work, Joint<O, T> joint, O op) {
+        return write(new Request<>(actor, orgId, work, joint, op));
+    }
+
+    private <T> Written<T> write(Request<T> request) {
         if (!open) {
             throw stopping();
         }
@@ -134,14 +163,16 @@ final class GroupCommit implements AutoCloseable {
     private void run() {
         List<Request<?>> batch = new ArrayList<>(MAX_BATCH);
         while (open || !queue.isEmpty()) {
+            Turn turn = null;
             try {
+                turn = Turn.await(this.turn);
                 Request<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                runBatch(batch);
+                runBatch(batch, turn);
             } catch (InterruptedException e) {
                 if (open) {
                     LOG.warn("write lane {} interrupted; it stops", Thread.currentThread().getName());
@@ -155,12 +186,43 @@ final class GroupCommit implements AutoCloseable {
                 LOG.error("write lane {} failed outside a batch", Thread.currentThread().getName(), t);
             } finally {
                 batch.clear();
+                if (turn != null) {
+                    turn.handOn();
+                }
+            }
+        }
+    }
+
+    /**
+     * A lane's hold of the turn ({@link #turn}): taken before the lane waits for requests, handed on once its batch
+     * has committed. A lane that waited {@link #TURN_WAIT_MILLIS} for it goes on without it. Not thread-safe; one
+     * lane's for one batch.
+     */
+    private static final class Turn {
+
+        private final Semaphore turn;
+        private boolean held;
+
+        private Turn(Semaphore turn, boolean held) {
+            this.turn = turn;
+            this.held = held;
+        }
+
+        static Turn await(Semaphore turn) throws InterruptedException {
+            return new Turn(turn, turn.tryAcquire(TURN_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        }
+
+        /** Lets the next lane take its batch (once; a no-op when this lane went on without the turn). */
+        void handOn() {
+            if (held) {
+                held = false;
+                turn.release();
             }
         }
     }
 
     /** One transaction for the whole batch; see the class comment. */
-    private void runBatch(List<Request<?>> batch) {
+    private void runBatch(List<Request<?>> batch, Turn turn) {
         batch.sort(Comparator.comparing((Request<?> r) -> r.orgId, Comparator.nullsFirst(Comparator.naturalOrder())));
         boolean savepoints = batch.size() > 1;
         List<ChangeRecord> records;
@@ -172,25 +234,29 @@ final class GroupCommit implements AutoCloseable {
                 handle.begin();
                 Map<Long, String> locked = null;
                 Set<Long> begun = new HashSet<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    Request<?> request = batch.get(i);
-                    if (locked == null && request.orgId != null) {
-                        locked = lockOrganizations(handle, batch.subList(i, batch.size()));
+                for (List<Request<?>> unit : units(batch)) {
+                    if (locked == null && unit.get(0).orgId != null) {
+                        locked = lockOrganizations(handle, batch);
                     }
-                    if (savepoints) {
-                        handle.savepoint(SAVEPOINT);
+                    if (unit.size() > 1 && runJointly(handle, unit, locked, begun, succeeded)) {
+                        continue;
                     }
-                    // the first write of an organization in the batch finds it locked (or missing) already; a later
-                    // one reads it again, after what its predecessors did (one may have deleted it)
-                    boolean first = request.orgId != null && begun.add(request.orgId);
-                    if (request.run(handle, limits, clock, first ? locked : null)) {
-                        succeeded.add(request);
-                    } else if (savepoints) {
-                        handle.rollbackToSavepoint(SAVEPOINT);
-                    } else {
-                        handle.rollback();
-                        request.refuse();
-                        return;
+                    for (Request<?> request : unit) { // one write, or a failed joint run's one by one
+                        if (savepoints) {
+                            handle.savepoint(SAVEPOINT);
+                        }
+                        // the first write of an organization in the batch finds it locked (or missing) already; a
+                        // later one reads it again, after what its predecessors did (one may have deleted it)
+                        boolean first = request.orgId != null && begun.add(request.orgId);
+                        if (request.run(handle, limits, clock, first ? locked : null)) {
+                            succeeded.add(request);
+                        } else if (savepoints) {
+                            handle.rollbackToSavepoint(SAVEPOINT);
+                        } else {
+                            handle.rollback();
+                            request.refuse();
+                            return;
+                        }
                     }
                 }
                 List<ChangeLogStore.Authored> authored = new ArrayList<>(succeeded.size());
@@ -202,6 +268,7 @@ final class GroupCommit implements AutoCloseable {
                 seen = records.isEmpty() ? log.latestRevision(handle) : records.get(records.size() - 1).revision();
                 committing = true;
                 handle.commit();
+                turn.handOn();
             } catch (RuntimeException | Error e) {
                 if (handle.isInTransaction()) {
                     try {
@@ -245,14 +312,98 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * Locks the organizations of {@code requests} (ascending by organization, deployment-level writes before them)
-     * in one statement, before the first of their savepoints: the locks are held until the batch ends, as each
+     * The batch (sorted) in the order its writes run, each unit one write or one joint run: the deployment-level
+     * writes; then, for each {@link Joint} offered by at least two writes that are their organization's first in the
+     * batch, those writes as one run; then every other write in the batch's order. Writes of different organizations
+     * do not see each other, and each organization's writes keep their order, so this is the order of the sorted
+     * batch as far as any write can tell.
+     */
+    private static List<List<Request<?>>> units(List<Request<?>> batch) {
+        Map<Joint<?, ?>, List<Request<?>>> runs = new LinkedHashMap<>();
+        Set<Long> orgs = new HashSet<>();
+        for (Request<?> request : batch) {
+            if (request.orgId != null && orgs.add(request.orgId) && request.joint != null) {
+                runs.computeIfAbsent(request.joint, joint -> new ArrayList<>()).add(request);
+            }
+        }
+        runs.values().removeIf(run -> run.size() < 2);
+        Set<Request<?>> joined = new HashSet<>();
+        runs.values().forEach(joined::addAll);
+        List<List<Request<?>>> units = new ArrayList<>(batch.size());
+        int i = 0;
+        for (; i < batch.size() && batch.get(i).orgId == null; i++) {
+            units.add(List.of(batch.get(i)));
+        }
+        units.addAll(runs.values());
+        for (; i < batch.size(); i++) {
+            if (!joined.contains(batch.get(i))) {
+                units.add(List.of(batch.get(i)));
+            }
+        }
+        return units;
+    }
+
+    /**
+     * Runs {@code run} (writes of one {@link Joint}, each its organization's first in the batch) as one, inside one
+     * savepoint; false when the run failed as a whole — rolled back to that savepoint, so that its writes run one by
+     * one after it, as if it had not been tried (their organizations' locks are held either way).
+     */
+    private boolean runJointly(Handle handle, List<Request<?>> run, Map<Long, String> locked, Set<Long> begun,
+                               List<Request<?>> succeeded) {
+        handle.savepoint(SAVEPOINT);
+        try {
+            List<Request<?>> entered = new ArrayList<>(run.size());
+            for (Request<?> request : run) {
+                if (request.enter(handle, limits, clock, locked)) {
+                    entered.add(request);
+                }
+            }
+            if (!entered.isEmpty()) {
+                runAll(entered);
+            }
+            for (Request<?> request : entered) {
+                request.requireDecided();
+            }
+            for (Request<?> request : entered) {
+                request.settle();
+            }
+        } catch (RuntimeException | Error e) {
+            handle.rollbackToSavepoint(SAVEPOINT);
+            run.forEach(Request::reset);
+            LOG.warn("a joint run of {} writes failed; its writes run one by one", run.size(), e);
+            return false;
+        }
+        for (Request<?> request : run) {
+            begun.add(request.orgId);
+            if (request.failure == null) {
+                succeeded.add(request);
+            }
+        }
+        return true;
+    }
+
+    /** The joint run of requests entered with one joint (all of them offer the same one, so their types agree). */
+    @SuppressWarnings("unchecked")
+    private static <O, T> void runAll(List<Request<?>> entered) {
+        Joint<O, T> joint = (Joint<O, T>) entered.get(0).joint;
+        List<Joint.Entry<O, T>> entries = new ArrayList<>(entered.size());
+        for (Request<?> request : entered) {
+            entries.add((Joint.Entry<O, T>) request.entry);
+        }
+        joint.runAll(entries);
+    }
+
+    /**
+     * Locks the organizations of {@code requests} (ascending by organization; deployment-level writes lock none) in
+     * one statement, before the first of their savepoints: the locks are held until the batch ends, as each
      * request's own would be. Returns the model id of each that exists.
      */
     private static Map<Long, String> lockOrganizations(Handle handle, List<Request<?>> requests) {
         Set<Long> orgIds = new LinkedHashSet<>();
         for (Request<?> request : requests) {
-            orgIds.add(request.orgId);
+            if (request.orgId != null) {
+                orgIds.add(request.orgId);
+            }
         }
         if (orgIds.size() == 1) {
             long orgId = orgIds.iterator().next();
@@ -301,16 +452,62 @@ final class GroupCommit implements AutoCloseable {
         final Actor actor;
         final Long orgId;
         final Function<Tx, T> work;
+        /** The joint this write may run in, and what it asks there (both null: it runs alone only). */
+        final Joint<?, T> joint;
+        final Object op;
         final CompletableFuture<Written<T>> answer = new CompletableFuture<>();
+        Joint.Entry<?, T> entry;
         T value;
         Instant at;
         List<PendingChange> changes = List.of();
         Throwable failure;
 
-        Request(Actor actor, Long orgId, Function<Tx, T> work) {
+        <O> Request(Actor actor, Long orgId, Function<Tx, T> work, Joint<O, T> joint, O op) {
             this.actor = actor;
             this.orgId = orgId;
             this.work = work;
+            this.joint = joint;
+            this.op = op;
+        }
+
+        /**
+         * Enters a joint run: its entry, with a view of the batch's transaction of its own, after its organization's
+         * lock; false (its 404 kept for the answer) when the organization does not exist.
+         */
+        boolean enter(Handle handle, Limits limits, InstantSource clock, Map<Long, String> locked) {
+            String modelId = locked.get(orgId);
+            if (modelId == null) {
+                failure = Store.organizationNotFound(orgId);
+                return false;
+            }
+            entry = new Joint.Entry<>(new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId),
+                    op);
+            return true;
+        }
+
+        void requireDecided() {
+            if (entry.open()) {
+                throw new IllegalStateException("a joint run left a write undecided");
+            }
+        }
+
+        /** Takes the outcome of its joint run's entry, as {@link #run} takes its work's. */
+        void settle() {
+            failure = entry.failure();
+            if (failure == null) {
+                value = entry.value();
+                at = entry.tx().now();
+                changes = List.copyOf(entry.tx().changes());
+            }
+        }
+
+        /** Forgets a joint run that failed as a whole, so that the write can run alone. */
+        void reset() {
+            entry = null;
+            value = null;
+            at = null;
+            changes = List.of();
+            failure = null;
         }
 
         /**

@@ -89,6 +89,18 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * {@link #write(Actor, Long, Function)} for a write that a write lane may run jointly with others offering the
+     * same {@code joint} ({@link Joint}, asked {@code op} there); {@code work} is how it runs alone, which it does
+     * wherever it is not in such a run.
+     */
+    public <O, T> Written<T> write(Actor actor, long orgId, Function<Tx, T> work, Joint<O, T> joint, O op) {
+        if (groupCommit == null || GroupCommit.onLane()) {
+            return writeAlone(actor, orgId, work);
+        }
+        return groupCommit.write(actor, orgId, work, joint, op);
+    }
+
+    /**
      * Runs {@code work} in a transaction of its own on the calling thread: for a long write that should not
      * hold up the writes batched with it. Same promises as {@link #write}.
      *

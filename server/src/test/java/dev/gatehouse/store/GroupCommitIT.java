@@ -13,6 +13,7 @@ import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestNode;
+import dev.gatehouse.testing.WriteLanes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Jdbi;
@@ -218,6 +220,23 @@ class GroupCommitIT {
     }
 
     @Test
+    void aWriteHeldUpInItsLane_holdsUpTheWritesOfOtherOrganizations_noLongerThanATurn() {
+        Fixtures.Org blocked = fx.org("rooms");
+        Fixtures.Org other = fx.org("rooms");
+        try (OrgRowLock lock = OrgRowLock.hold(node, blocked.id())) {
+            CompletableFuture<Written<Role>> held = CompletableFuture.supplyAsync(() -> createRole(blocked, "Held"));
+            Await.until(Duration.ofSeconds(20), "the write waits for the lock", () -> lock.waiters() == 1);
+            // its lane holds the turn until its batch commits; another lane takes the next write without it
+            Written<Role> next = CompletableFuture.supplyAsync(() -> createRole(other, "Next"))
+                    .orTimeout(20, TimeUnit.SECONDS).join();
+            assertThat(next.value().name()).isEqualTo("Next");
+            assertThat(held).isNotDone();
+            lock.release();
+            assertThat(held.join().value().name()).isEqualTo("Held");
+        }
+    }
+
+    @Test
     void aLoneWrite_isAnsweredAtOnce_andAFailedOneChangesNothing() {
         Fixtures.Org org = fx.org("rooms");
         Written<Role> created = createRole(org, "Alone");
@@ -251,33 +270,12 @@ class GroupCommitIT {
         assertGapless();
     }
 
-    /**
-     * Holds {@code blocked}'s row lock and queues one write of it per lane, so that every lane waits for the lock
-     * and whatever is queued next waits for a lane; closing the lock lets them all go.
-     */
     private static OrgRowLock occupyEveryLane(Fixtures.Org blocked) {
-        OrgRowLock lock = OrgRowLock.hold(node, blocked.id());
-        int lanes = store.lanes();
-        try {
-            // one at a time: two blockers queued together could be taken into one lane's batch
-            for (int i = 0; i < lanes; i++) {
-                int n = i;
-                CompletableFuture.supplyAsync(() -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
-                Await.until(Duration.ofSeconds(20), "lane " + n + " waits for the lock", () -> lock.waiters() == n + 1);
-            }
-            return lock;
-        } catch (RuntimeException | Error e) {
-            lock.release();
-            throw e;
-        }
+        return WriteLanes.occupy(node, blocked.id(), n -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
     }
 
-    /** Starts a write on its own thread and returns once it waits in the queue (so arrival order is known). */
     private static <T> CompletableFuture<T> queue(Supplier<T> write) {
-        int waiting = store.waitingWrites();
-        CompletableFuture<T> future = CompletableFuture.supplyAsync(write);
-        Await.until(Duration.ofSeconds(20), "the write is queued", () -> store.waitingWrites() == waiting + 1);
-        return future;
+        return WriteLanes.queue(store, write);
     }
 
     private static Written<Role> createRole(Fixtures.Org org, String name) {
