@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *       revision lock (each with its own request's actor and time), and one commit;</li>
  *   <li>the records delivered to this node's {@link ChangeFeed}, then every request answered.</li>
  * </ol>
- * While one lane holds the revision lock and flushes, the others run their batches' work; the more requests
- * wait, the larger the batches, so the flushes per second stay bounded while the writes per second grow.
+ * The requests that arrive while one batch works and flushes wait for the next; the more requests wait, the larger
+ * the batches, so the flushes per second stay bounded while the writes per second grow.
  *
  * <p><b>Turns.</b> The lanes take batches in turn: a lane waits for the turn before it takes requests and hands it on
  * once its batch has committed, so that the requests arriving while one batch works and flushes make one batch for
