@@ -480,8 +480,7 @@ final class GroupCommit implements AutoCloseable {
                 failure = Store.organizationNotFound(orgId);
                 return false;
             }
-            entry = new Joint.Entry<>(new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId),
-                    op);
+            entry = new Joint.Entry<>(Tx.begin(handle, actor, limits, clock, orgId, modelId), op);
             return true;
         }
 
@@ -495,10 +494,15 @@ final class GroupCommit implements AutoCloseable {
         void settle() {
             failure = entry.failure();
             if (failure == null) {
-                value = entry.value();
-                at = entry.tx().now();
-                changes = List.copyOf(entry.tx().changes());
+                took(entry.tx(), entry.value());
             }
+        }
+
+        /** Keeps what the work did in {@code tx}: its value, its time and its changes, for the answer and the log. */
+        private void took(Tx tx, T value) {
+            this.value = value;
+            at = tx.now();
+            changes = List.copyOf(tx.changes());
         }
 
         /** Forgets a joint run that failed as a whole, so that the write can run alone. */
@@ -523,10 +527,8 @@ final class GroupCommit implements AutoCloseable {
                         throw Store.organizationNotFound(orgId);
                     }
                 }
-                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId);
-                value = work.apply(tx);
-                at = tx.now();
-                changes = List.copyOf(tx.changes());
+                Tx tx = Tx.begin(handle, actor, limits, clock, orgId, modelId);
+                took(tx, work.apply(tx));
                 return true;
             } catch (JdbiException e) {
                 failure = Store.translate(e);

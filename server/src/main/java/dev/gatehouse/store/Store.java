@@ -127,7 +127,7 @@ public final class Store implements AutoCloseable {
         try {
             result = jdbi.inTransaction(handle -> {
                 String modelId = orgId == null ? null : lockOrganization(handle, orgId);
-                Tx tx = new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId);
+                Tx tx = Tx.begin(handle, actor, limits, clock, orgId, modelId);
                 T value = work.apply(tx);
                 List<ChangeRecord> records = log.append(handle, actor, tx.now(), tx.changes());
                 Result<T> done = new Result<>(value, records, records.isEmpty() ? log.latestRevision(handle) : 0);

@@ -7,6 +7,7 @@ import dev.gatehouse.changelog.PendingChange;
 import dev.gatehouse.limit.Limits;
 import dev.gatehouse.limit.OrgLimits;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -35,12 +36,15 @@ public final class Tx {
     private final String modelId;
     private OrgLimits orgLimits;
 
-    Tx(Handle handle, Actor actor, Limits limits, Instant now) {
-        this(handle, actor, limits, now, null, null);
+    /**
+     * A write starting now: of organization {@code orgId}, whose row (with its model id {@code modelId}) it has
+     * locked, or of the deployment (both null); its time read from {@code clock} at the precision PostgreSQL keeps.
+     */
+    static Tx begin(Handle handle, Actor actor, Limits limits, InstantSource clock, Long orgId, String modelId) {
+        return new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId);
     }
 
-    /** A write of organization {@code orgId}, whose row (with its model id {@code modelId}) it has locked. */
-    Tx(Handle handle, Actor actor, Limits limits, Instant now, Long orgId, String modelId) {
+    private Tx(Handle handle, Actor actor, Limits limits, Instant now, Long orgId, String modelId) {
         this.handle = handle;
         this.actor = actor;
         this.limits = limits;
