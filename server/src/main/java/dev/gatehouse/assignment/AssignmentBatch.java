@@ -123,7 +123,7 @@ public final class AssignmentBatch {
     /** Checks and records one assignment (prepared with {@link #prepare}); the typed refusal of a single put. */
     public Outcome put(Wanted w) {
         ResourceType type = AssignmentService.resourceType(model, w.type(), w.resourceId());
-        String what = "assigning a role on " + w.type() + " " + w.resourceId();
+        String what = AssignmentService.assigning(w.type(), w.resourceId());
         service.rules().requireMayManage(caller, model, what);
         if (visible.add(w.type() + "/" + w.resourceId())) {
             service.requireVisible(tx.handle(), caller, model, type, w.resourceId());

@@ -72,7 +72,7 @@ public final class AssignmentService {
         Handle h = tx.handle();
         PermissionModel model = model(tx, orgId);
         ResourceType resourceType = resourceType(model, type, resourceId);
-        String what = "assigning a role on " + type + " " + resourceId;
+        String what = assigning(type, resourceId);
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
@@ -205,7 +205,7 @@ public final class AssignmentService {
                                 String resourceId, Member member) {
         Handle h = tx.handle();
         ResourceType resourceType = resourceType(model, type, resourceId);
-        String what = "removing a role on " + type + " " + resourceId;
+        String what = removing(type, resourceId);
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Assignment current = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
@@ -271,7 +271,7 @@ public final class AssignmentService {
         Handle h = tx.handle();
         PermissionModel model = model(tx, orgId);
         ResourceType resourceType = resourceType(model, type, resourceId);
-        String what = "removing a role on " + type + " " + resourceId;
+        String what = removing(type, resourceId);
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
@@ -396,6 +396,16 @@ public final class AssignmentService {
         if (!rules.sees(h, caller, model, type, resourceId)) {
             throw rules.notFound(model, type, resourceId);
         }
+    }
+
+    /** What giving a role on a resource is called in a refusal, whichever path refuses it. */
+    public static String assigning(String type, String resourceId) {
+        return "assigning a role on " + type + " " + resourceId;
+    }
+
+    /** What taking a role on a resource away is called in a refusal, whichever path refuses it. */
+    public static String removing(String type, String resourceId) {
+        return "removing a role on " + type + " " + resourceId;
     }
 
     static ResourceType resourceType(PermissionModel model, String type, String resourceId) {

@@ -63,7 +63,7 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
             this.entry = entry;
             this.put = entry.op().op();
             this.orgId = entry.op().orgId();
-            this.what = "assigning a role on " + put.type() + " " + put.resourceId();
+            this.what = AssignmentService.assigning(put.type(), put.resourceId());
         }
 
         Tx tx() {

@@ -2,6 +2,7 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentBatch;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
@@ -464,8 +465,8 @@ final class ChunkWriter {
         ImportLine.Assignment first = (ImportLine.Assignment) run.get(0);
         try {
             // before any name is resolved: an unknown role or member must not answer a caller that may not assign
-            services.assignments().rules().requireMayManage(caller, model, "assigning a role on " + first.type()
-                    + " " + first.resourceId());
+            services.assignments().rules().requireMayManage(caller, model,
+                    AssignmentService.assigning(first.type(), first.resourceId()));
         } catch (GatehouseException e) {
             throw new LineFailure(first.line(), e);
         }
@@ -520,8 +521,8 @@ final class ChunkWriter {
     }
 
     private ImportCounts.Outcome unassign(ImportLine.Assignment line) {
-        services.assignments().rules().requireMayManage(caller, model, "removing a role on " + line.type() + " "
-                + line.resourceId());
+        services.assignments().rules().requireMayManage(caller, model,
+                AssignmentService.removing(line.type(), line.resourceId()));
         Member member = member(line.userId());
         if (member == null) {
             return ImportCounts.Outcome.UNCHANGED;
