@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -57,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Turns.</b> The lanes take batches in turn: a lane waits for the turn before it takes requests and hands it on
  * once its batch has committed, so that the requests arriving while one batch works and flushes make one batch for
  * the next lane, instead of being split among lanes that happen to be idle at once (small batches cost the server and
- * PostgreSQL more per write). The next lane's database work overlaps this lane's answering, and a lane that waited
- * {@link #TURN_WAIT_MILLIS} for the turn takes a batch without it: one long write (an organization's deletion, say)
- * holds up the others no longer than that.
+ * PostgreSQL more per write). The next lane's database work overlaps this lane's answering. Once one lane has worked
+ * on its batch for {@link #TURN_WAIT_MILLIS} with the turn, the others take batches without it: one long write (an
+ * organization's deletion, say) holds up the others no longer than that ({@link Turns}).
  *
  * <p><b>Joint runs.</b> A savepoint and a few reads and writes per request are most of what a batch costs both
  * sides. A write that offers a {@link Joint} (a role given on a resource) may therefore run with the other writes
@@ -89,7 +88,7 @@ final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     /** Requests per transaction at most (savepoints; see the class comment). */
     static final int MAX_BATCH = 32;
-    /** How long a lane waits for the turn before it takes a batch without it (see the class comment, "Turns"). */
+    /** How long a lane may hold the turn before the others take batches without it (the class comment, "Turns"). */
     static final long TURN_WAIT_MILLIS = 25;
     private static final String SAVEPOINT = "gatehouse_write";
 
@@ -101,7 +100,7 @@ final class GroupCommit implements AutoCloseable {
     private final Store store;
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     /** Whose turn it is to take a batch (see the class comment, "Turns"). */
-    private final Semaphore turn = new Semaphore(1, true);
+    private final Turns turns = new Turns(TURN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     private final List<Thread> lanes = new ArrayList<>();
     private volatile boolean open = true;
 
@@ -163,13 +162,14 @@ final class GroupCommit implements AutoCloseable {
     private void run() {
         List<Request<?>> batch = new ArrayList<>(MAX_BATCH);
         while (open || !queue.isEmpty()) {
-            Turn turn = null;
+            Turns.Turn turn = null;
             try {
-                turn = Turn.await(this.turn);
+                turn = turns.await();
                 Request<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                turn.begin();
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 runBatch(batch, turn);
@@ -193,36 +193,8 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /**
-     * A lane's hold of the turn ({@link #turn}): taken before the lane waits for requests, handed on once its batch
-     * has committed. A lane that waited {@link #TURN_WAIT_MILLIS} for it goes on without it. Not thread-safe; one
-     * lane's for one batch.
-     */
-    private static final class Turn {
-
-        private final Semaphore turn;
-        private boolean held;
-
-        private Turn(Semaphore turn, boolean held) {
-            this.turn = turn;
-            this.held = held;
-        }
-
-        static Turn await(Semaphore turn) throws InterruptedException {
-            return new Turn(turn, turn.tryAcquire(TURN_WAIT_MILLIS, TimeUnit.MILLISECONDS));
-        }
-
-        /** Lets the next lane take its batch (once; a no-op when this lane went on without the turn). */
-        void handOn() {
-            if (held) {
-                held = false;
-                turn.release();
-            }
-        }
-    }
-
     /** One transaction for the whole batch; see the class comment. */
-    private void runBatch(List<Request<?>> batch, Turn turn) {
+    private void runBatch(List<Request<?>> batch, Turns.Turn turn) {
         batch.sort(Comparator.comparing((Request<?> r) -> r.orgId, Comparator.nullsFirst(Comparator.naturalOrder())));
         boolean savepoints = batch.size() > 1;
         List<ChangeRecord> records;
@@ -415,6 +387,7 @@ final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         open = false;
+        turns.close();
         for (Thread lane : lanes) {
             try {
                 lane.join(10_000);
