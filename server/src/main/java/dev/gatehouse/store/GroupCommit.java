@@ -53,12 +53,13 @@ import org.slf4j.LoggerFactory;
  * The requests that arrive while one batch works and flushes wait for the next; the more requests wait, the larger
  * the batches, so the flushes per second stay bounded while the writes per second grow.
  *
- * <p><b>Turns.</b> The lanes take batches in turn: a lane waits for the turn before it takes requests and hands it on
- * once its batch has committed, so that the requests arriving while one batch works and flushes make one batch for
- * the next lane, instead of being split among lanes that happen to be idle at once (small batches cost the server and
- * PostgreSQL more per write). The next lane's database work overlaps this lane's answering. Once one lane has worked
- * on its batch for {@link #TURN_WAIT_MILLIS} with the turn, the others take batches without it: one long write (an
- * organization's deletion, say) holds up the others no longer than that ({@link Turns}).
+ * <p><b>Turns.</b> One lane at a time takes batches: the one holding the turn, which it takes before it waits for
+ * requests, frees once its batch has committed and, in the steady state, takes again at once. The requests arriving
+ * while one batch works and flushes thus make one batch, instead of being split among lanes that happen to be idle at
+ * once, and one warm thread and connection run them (small batches, and batches spread over threads, cost the server
+ * and PostgreSQL more per write). The other lanes stand by: once the lane holding the turn has worked on one batch
+ * for {@link #TURN_WAIT_MILLIS}, they take batches without it, so one long write (an organization's deletion, say)
+ * holds up the others no longer than that ({@link Turns}).
  *
  * <p><b>Joint runs.</b> A savepoint and a few reads and writes per request are most of what a batch costs both
  * sides. A write that offers a {@link Joint} (a role given on a resource) may therefore run with the other writes

@@ -8,33 +8,37 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The write lanes' turn, with real threads: who waits for it and who goes on without it. The patience is long against
- * the holds so that a busy machine's scheduling does not decide the outcome.
+ * The write lanes' turn, with real threads: who keeps it, who stands by and who goes on without it. The patience is
+ * long against the holds so that a busy machine's scheduling does not decide the outcome.
  */
 class TurnsTest {
 
     private static final long PATIENCE_MS = 600;
     private static final long HOLD_MS = 400;
+    private static final long BATCH_MS = 100;
 
     private final Turns turns = new Turns(PATIENCE_MS, TimeUnit.MILLISECONDS);
 
     @Test
-    void aLaneBehindOtherWaitingLanes_waitsForItsTurn_thoughTheLineTakesLongerThanThePatience() throws Exception {
-        Turns.Turn first = turns.await();
-        first.begin();
-        CompletableFuture<Boolean> second = waitAndHold(HOLD_MS);
-        Thread.sleep(50); // the third asks after the second
-        CompletableFuture<Boolean> third = waitAndHold(0);
-        Thread.sleep(HOLD_MS);
-        first.handOn();
+    void theLaneHandingTheTurnOn_takesItAgain_whileAnotherStandsBy_throughBatchesLongerTogetherThanThePatience()
+            throws Exception {
+        Turns.Turn turn = turns.await();
+        CompletableFuture<Boolean> standingBy = waitAndHold(0);
+        for (int batch = 0; batch < 8; batch++) { // 8 × 100 ms, longer than the patience, each batch short
+            assertTrue(turn.held(), "batch " + batch + " ran without the turn");
+            turn.begin();
+            Thread.sleep(BATCH_MS);
+            turn.handOn();
+            turn = turns.await();
+        }
+        assertFalse(standingBy.isDone(), "the lane standing by took a batch while each was short");
+        turn.handOn();
 
-        assertTrue(second.get(5, TimeUnit.SECONDS));
-        // it waited two holds (~800 ms), longer than the patience, but nobody held the turn that long
-        assertTrue(third.get(5, TimeUnit.SECONDS), "the third lane went on without the turn");
+        assertTrue(standingBy.get(5, TimeUnit.SECONDS), "the lane standing by took the freed turn");
     }
 
     @Test
-    void aLaneHoldingTheTurnWhileItWaitsForRequests_holdsUpNobody_andIsNotPassed() throws Exception {
+    void aLaneHoldingTheTurnWhileItWaitsForRequests_isNotPassed() throws Exception {
         Turns.Turn idle = turns.await(); // never begins a batch
         CompletableFuture<Boolean> next = waitAndHold(0);
         Thread.sleep(PATIENCE_MS + HOLD_MS);
