@@ -3,6 +3,7 @@ package dev.gatehouse.webhook;
 import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
+import dev.gatehouse.changelog.ObjectType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +77,13 @@ import org.slf4j.MDC;
  * Change-log retention keeps an active subscription's undelivered events for a bounded time only
  * ({@link WebhookRetention}).
  *
- * <p><b>Metrics.</b> Every attempt is counted by outcome and failure class, and the scheduling thread samples the
+ * <p><b>When it looks.</b> The scheduling thread looks for due work (claims) every poll interval, and at once — at most
+ * every {@value #MIN_ROUND_MILLIS} ms — when a change arrives of an organization that has a subscription, or when a
+ * worker is done. It knows which organizations have one (of any status) from a read it repeats whenever a
+ * subscription's own change arrives; changes of other organizations wake nothing, and a deployment without
+ * subscriptions claims nothing: a busy write load does not cost a claim every round.
+ *
+ * <p><b>Metrics.</b> Every attempt is counted by outcome and failure class, every claim too, and the scheduling thread samples the
  * deployment's backlog every {@value #BACKLOG_SAMPLE_SECONDS} s ({@link WebhookMetrics}). A worker's log lines carry
  * the subscription's organization ({@code org_id}).
  *
@@ -109,6 +117,12 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Object wake = new Object();
     private final Thread scheduler;
+    /** Bumped by every subscription's change (of any node): {@link #subscribed} is to be read again. */
+    private final AtomicLong subscriptionChanges = new AtomicLong(1);
+    /** The organizations that have a subscription (any status) as last read, or null before the first read. */
+    private volatile Set<Long> subscribed;
+    /** The {@link #subscriptionChanges} that {@link #subscribed} was read at (the scheduling thread's). */
+    private long subscribedAt;
     private boolean woken;
     private long lastPrune;
     private long lastBacklogSample;
@@ -141,10 +155,22 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         return this;
     }
 
-    /** New changes may be due for delivery: look now rather than at the next poll. */
+    /**
+     * New changes may be due for delivery: look now rather than at the next poll, if their organization has a
+     * subscription (see the class comment, "When it looks").
+     */
     @Override
     public void onChange(ChangeRecord record) {
-        if (record.orgId() != null) {
+        if (record.orgId() == null) {
+            return;
+        }
+        if (ObjectType.WEBHOOK.equals(record.objectType())) {
+            subscriptionChanges.incrementAndGet();
+            wakeUp();
+            return;
+        }
+        Set<Long> orgs = subscribed;
+        if (orgs == null || orgs.contains(record.orgId())) {
             wakeUp();
         }
     }
@@ -187,9 +213,10 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
 
     private void claimAndDeliver() {
         int slots = free.availablePermits();
-        if (slots == 0) {
+        if (slots == 0 || readSubscribed().isEmpty()) {
             return;
         }
+        metrics.claimed();
         List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> store.claim(h, nodeId, slots,
                 settings.orgConcurrency(), settings.lease(), clock.instant()));
         for (WebhookStore.Claim claim : claims) {
@@ -224,6 +251,18 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 }
             });
         }
+    }
+
+    /** The organizations that have a subscription, read again if one changed since the last read. */
+    private Set<Long> readSubscribed() {
+        long changes = subscriptionChanges.get();
+        Set<Long> orgs = subscribed;
+        if (orgs == null || changes != subscribedAt) {
+            orgs = jdbi.withHandle(store::subscribedOrganizations);
+            subscribed = orgs;
+            subscribedAt = changes;
+        }
+        return orgs;
     }
 
     /**

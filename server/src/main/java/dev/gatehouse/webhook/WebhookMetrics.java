@@ -10,7 +10,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Webhook delivery's meters: this node's delivery attempts by outcome, its failed attempts by class
+ * Webhook delivery's meters: this node's claims, its delivery attempts by outcome, its failed attempts by class
  * ({@link DeliveryFailure}, a bounded set: never a status code or an address), and the deployment's backlog — active
  * subscriptions behind their organization's newest change and the age of the oldest change still to deliver —
  * as last sampled ({@link #backlog}) by the dispatcher. Every meter exists from the start. Documented in
@@ -18,6 +18,7 @@ import java.util.Map;
  */
 final class WebhookMetrics {
 
+    private final Counter claims;
     private final Counter succeeded;
     private final Counter failed;
     private final Map<DeliveryFailure, Counter> failures = new EnumMap<>(DeliveryFailure.class);
@@ -27,6 +28,8 @@ final class WebhookMetrics {
     /** @param clock the node's clock, against which the oldest pending change's age is read */
     WebhookMetrics(MeterRegistry registry, InstantSource clock) {
         this.clock = clock;
+        this.claims = Counter.builder("gatehouse.webhook.claims")
+                .description("times this node looked for subscriptions with deliveries due (claims)").register(registry);
         this.succeeded = attempts(registry, "succeeded");
         this.failed = attempts(registry, "failed");
         for (DeliveryFailure f : DeliveryFailure.values()) {
@@ -47,6 +50,11 @@ final class WebhookMetrics {
     private static Counter attempts(MeterRegistry registry, String outcome) {
         return Counter.builder("gatehouse.webhook.deliveries").tag("outcome", outcome)
                 .description("webhook delivery attempts by this node, by outcome").register(registry);
+    }
+
+    /** This node looked for subscriptions with deliveries due. */
+    void claimed() {
+        claims.increment();
     }
 
     /** One attempt made: succeeded when {@code failure} is null. */

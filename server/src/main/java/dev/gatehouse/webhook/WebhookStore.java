@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.store.SqlTime.instant;
@@ -139,6 +140,11 @@ final class WebhookStore {
     void resetFailures(Handle h, long id) {
         h.createUpdate("UPDATE webhook_cursors SET attempts = 0, failing_since = NULL, next_attempt_at = NULL, "
                 + "last_error = NULL WHERE webhook_id = :id").bind("id", id).execute();
+    }
+
+    /** The organizations that have a subscription, of any status. */
+    Set<Long> subscribedOrganizations(Handle h) {
+        return Set.copyOf(h.createQuery("SELECT DISTINCT org_id FROM webhooks").mapTo(Long.class).list());
     }
 
     /**
