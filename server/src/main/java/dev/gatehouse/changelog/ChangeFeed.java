@@ -73,6 +73,7 @@ public final class ChangeFeed {
     private volatile long reloads;
     private volatile long listenerFailures;
     private volatile long gaps;
+    private volatile long reads;
     private final InstantSource clock;
     /** The newest revision this node knows the log holds. */
     private volatile long head;
@@ -141,6 +142,11 @@ public final class ChangeFeed {
     }
 
     /** How many times this node reloaded its whole state (after a failed change or a gap in the log). */
+    /** How many times this node read the change log for records (catching up). */
+    public long reads() {
+        return reads;
+    }
+
     public long reloads() {
         return reloads;
     }
@@ -235,6 +241,7 @@ public final class ChangeFeed {
                 return delivered;
             }
             long from = applied;
+            reads++;
             ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, BATCH, ChangeLogStore.READ_BYTES));
             List<ChangeRecord> batch = read.records();
             if (!batch.isEmpty()) {

@@ -20,6 +20,10 @@ public final class FeedMetrics {
         Gauge.builder("gatehouse.feed.in.sync", feed, f -> f.inSync() ? 1 : 0)
                 .description("1 while this node's state holds every change it has seen; 0 while it reloads")
                 .register(registry);
+        FunctionCounter.builder("gatehouse.feed.log.reads", feed, ChangeFeed::reads)
+                .description("reads of the change log for records this node lacked: other nodes' changes, the "
+                        + "tailer's poll, checks waiting for a revision (its own writes are applied without one)")
+                .register(registry);
         FunctionCounter.builder("gatehouse.feed.reloads", feed, ChangeFeed::reloads)
                 .description("reloads of the whole state after a change could not be applied or the log had a gap")
                 .register(registry);
