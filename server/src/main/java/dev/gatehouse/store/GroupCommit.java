@@ -134,6 +134,11 @@ final class GroupCommit implements AutoCloseable {
         return lanes.size();
     }
 
+    /** Batches begun with the turn (true) or without it, beside a batch that took longer than the patience. */
+    long batches(boolean held) {
+        return held ? turns.heldBatches() : turns.passingBatches();
+    }
+
     /** How many writes wait for a lane right now. */
     int waiting() {
         return queue.size();

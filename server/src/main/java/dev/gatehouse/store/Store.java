@@ -192,6 +192,14 @@ public final class Store implements AutoCloseable {
         return groupCommit == null ? 0 : groupCommit.lanes();
     }
 
+    /**
+     * Batches the write lanes began holding the turn ({@code held}), or without it beside a batch that took longer
+     * than the turn's patience (0 without group commit).
+     */
+    public long writeBatches(boolean held) {
+        return groupCommit == null ? 0 : groupCommit.batches(held);
+    }
+
     /** How many writes wait for a write lane right now (0 without group commit). */
     public int waitingWrites() {
         return groupCommit == null ? 0 : groupCommit.waiting();

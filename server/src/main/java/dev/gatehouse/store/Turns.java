@@ -2,6 +2,7 @@ package dev.gatehouse.store;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,6 +28,8 @@ final class Turns {
     /** {@link System#nanoTime()} when the lane holding the turn began its batch ({@link Turn#begin}), or {@link #FREE}. */
     private volatile long heldSince = FREE;
     private volatile boolean closed;
+    private final LongAdder heldBatches = new LongAdder();
+    private final LongAdder passingBatches = new LongAdder();
 
     Turns(long patience, TimeUnit unit) {
         this.patienceNanos = unit.toNanos(patience);
@@ -55,6 +58,16 @@ final class Turns {
         return new Turn(false);
     }
 
+    /** Batches begun with the turn. */
+    long heldBatches() {
+        return heldBatches.sum();
+    }
+
+    /** Batches begun without the turn, beside one that had worked for the patience. */
+    long passingBatches() {
+        return passingBatches.sum();
+    }
+
     /** Lanes stop waiting for the turn (the node is stopping). */
     void close() {
         closed = true;
@@ -77,6 +90,9 @@ final class Turns {
         void begin() {
             if (held) {
                 heldSince = System.nanoTime();
+                heldBatches.increment();
+            } else {
+                passingBatches.increment();
             }
         }
 

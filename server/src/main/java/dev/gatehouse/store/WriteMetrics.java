@@ -1,5 +1,6 @@
 package dev.gatehouse.store;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -17,6 +18,13 @@ public final class WriteMetrics {
         Gauge.builder("gatehouse.writes.waiting", store, Store::waitingWrites)
                 .description("writes queued for a write lane (group commit)")
                 .register(registry);
+        for (boolean held : new boolean[] {true, false}) {
+            FunctionCounter.builder("gatehouse.write.batches", store, s -> s.writeBatches(held))
+                    .tag("turn", held ? "held" : "passed")
+                    .description("transactions of several queued writes (group commit) begun by a write lane: holding "
+                            + "the turn, or passing a lane whose batch took longer than the turn's patience")
+                    .register(registry);
+        }
         DatabaseHealth health = store.health();
         if (health != null) {
             Gauge.builder("gatehouse.database.reachable", health, h -> h.reachable() ? 1 : 0)

@@ -10,6 +10,7 @@ import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.OrgRowLock;
+import dev.gatehouse.testing.Scrape;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestNode;
@@ -223,6 +224,7 @@ class GroupCommitIT {
     void aWriteHeldUpInItsLane_holdsUpTheWritesOfOtherOrganizations_noLongerThanATurn() {
         Fixtures.Org blocked = fx.org("rooms");
         Fixtures.Org other = fx.org("rooms");
+        double passed = Scrape.of(node).value("gatehouse_write_batches_total", "turn", "passed");
         try (OrgRowLock lock = OrgRowLock.hold(node, blocked.id())) {
             CompletableFuture<Written<Role>> held = CompletableFuture.supplyAsync(() -> createRole(blocked, "Held"));
             Await.until(Duration.ofSeconds(20), "the write waits for the lock", () -> lock.waiters() == 1);
@@ -231,6 +233,8 @@ class GroupCommitIT {
                     .orTimeout(20, TimeUnit.SECONDS).join();
             assertThat(next.value().name()).isEqualTo("Next");
             assertThat(held).isNotDone();
+            assertThat(Scrape.of(node).value("gatehouse_write_batches_total", "turn", "passed"))
+                    .as("the batch that passed the held-up one").isEqualTo(passed + 1);
             lock.release();
             assertThat(held.join().value().name()).isEqualTo("Held");
         }
@@ -239,8 +243,10 @@ class GroupCommitIT {
     @Test
     void aLoneWrite_isAnsweredAtOnce_andAFailedOneChangesNothing() {
         Fixtures.Org org = fx.org("rooms");
+        long batches = store.writeBatches(true) + store.writeBatches(false);
         Written<Role> created = createRole(org, "Alone");
         assertThat(created.revision()).isEqualTo(node.appliedRevision());
+        assertThat(store.writeBatches(true) + store.writeBatches(false)).as("a batch of one").isEqualTo(batches + 1);
         assertThatThrownBy(() -> store.write(Actor.SYSTEM, org.id(), tx -> {
             mark(tx, org, "alone");
             return tx.handle().createQuery("SELECT 1 / 0").mapTo(Integer.class).one();
