@@ -1,5 +1,6 @@
 package dev.gatehouse.apikey;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,8 +22,8 @@ final class LoggedKey {
         n.put("org_id", key.orgId());
         n.put("member_id", key.memberId());
         n.put("name", key.name());
-        n.put("created_at", key.createdAt().toString());
-        n.put("revoked_at", key.revokedAt() == null ? null : key.revokedAt().toString());
+        n.put("created_at", InstantText.of(key.createdAt()));
+        n.put("revoked_at", InstantText.of(key.revokedAt()));
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.assignment;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -15,9 +16,9 @@ public final class AssignmentSnapshot {
         n.putObject("resource").put("type", a.resourceType()).put("id", a.resourceId());
         n.put("member_id", a.memberId());
         n.put("role_id", a.roleId());
-        n.put("created_at", a.createdAt().toString());
-        n.put("updated_at", a.updatedAt().toString());
-        n.put("expires_at", a.expiresAt() == null ? null : a.expiresAt().toString());
+        n.put("created_at", InstantText.of(a.createdAt()));
+        n.put("updated_at", InstantText.of(a.updatedAt()));
+        n.put("expires_at", InstantText.of(a.expiresAt()));
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.assignment;
 
+import dev.gatehouse.json.InstantText;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -85,9 +86,9 @@ final class AssignmentStore {
             rids[i] = a.resourceId();
             members[i] = a.memberId();
             roles[i] = a.roleId();
-            created[i] = a.createdAt().toString();
-            updated[i] = a.updatedAt().toString();
-            expires[i] = a.expiresAt() == null ? null : a.expiresAt().toString();
+            created[i] = InstantText.of(a.createdAt());
+            updated[i] = InstantText.of(a.updatedAt());
+            expires[i] = InstantText.of(a.expiresAt());
         }
         h.createUpdate("INSERT INTO assignments (" + COLUMNS + ") SELECT * FROM unnest(CAST(:orgs AS bigint[]), "
                         + "CAST(:types AS text[]), CAST(:rids AS text[]), CAST(:members AS bigint[]), CAST(:roles AS bigint[]), "

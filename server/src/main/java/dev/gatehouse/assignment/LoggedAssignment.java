@@ -1,5 +1,6 @@
 package dev.gatehouse.assignment;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -30,9 +31,9 @@ public final class LoggedAssignment {
         n.putObject(RESOURCE).put(RESOURCE_TYPE, a.resourceType()).put(RESOURCE_ID, a.resourceId());
         n.put(MEMBER_ID, a.memberId());
         n.put(ROLE_ID, a.roleId());
-        n.put("created_at", a.createdAt().toString());
-        n.put("updated_at", a.updatedAt().toString());
-        n.put(EXPIRES_AT, a.expiresAt() == null ? null : a.expiresAt().toString());
+        n.put("created_at", InstantText.of(a.createdAt()));
+        n.put("updated_at", InstantText.of(a.updatedAt()));
+        n.put(EXPIRES_AT, InstantText.of(a.expiresAt()));
         return n;
     }
 }

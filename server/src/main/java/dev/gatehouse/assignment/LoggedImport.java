@@ -1,5 +1,6 @@
 package dev.gatehouse.assignment;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.json.MalformedJson;
 import java.io.StringWriter;
@@ -77,12 +78,12 @@ public final class LoggedImport {
                 writeInstant(after.expiresAt());
                 json.writeNumber(before.roleId());
                 writeInstant(before.expiresAt());
-                json.writeString(before.createdAt().toString());
-                json.writeString(before.updatedAt().toString());
+                json.writeString(InstantText.of(before.createdAt()));
+                json.writeString(InstantText.of(before.updatedAt()));
                 updated++;
             } else {
                 if (after.expiresAt() != null) {
-                    json.writeString(after.expiresAt().toString());
+                    json.writeString(InstantText.of(after.expiresAt()));
                 }
                 created++;
             }
@@ -93,7 +94,7 @@ public final class LoggedImport {
             if (at == null) {
                 json.writeNull();
             } else {
-                json.writeString(at.toString());
+                json.writeString(InstantText.of(at));
             }
         }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.bulk;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
@@ -144,7 +145,7 @@ public final class ExportService {
                     n.put("role", roleNames.get(rs.getLong(4)));
                     Instant expiresAt = SqlTime.instant(rs, "expires_at");
                     if (expiresAt != null) {
-                        n.put("expires_at", expiresAt.toString());
+                        n.put("expires_at", InstantText.of(expiresAt));
                     }
                     return n;
                 })

@@ -1,5 +1,6 @@
 package dev.gatehouse.changelog;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,7 +26,7 @@ public final class EventJson {
         ObjectNode n = Json.object();
         n.put("revision", r.revision());
         n.put("org_id", r.orgId());
-        n.put("occurred_at", r.occurredAt().toString());
+        n.put("occurred_at", InstantText.of(r.occurredAt()));
         ObjectNode actor = n.putObject("actor");
         actor.put("type", r.actor().type());
         actor.put("member_id", r.actor().id());

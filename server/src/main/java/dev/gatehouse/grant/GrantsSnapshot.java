@@ -1,5 +1,6 @@
 package dev.gatehouse.grant;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,7 +22,7 @@ public final class GrantsSnapshot {
             n.putNull("updated_at");
         } else {
             grants.permissions().forEach(permissions::add);
-            n.put("updated_at", grants.updatedAt().toString());
+            n.put("updated_at", InstantText.of(grants.updatedAt()));
         }
         return n;
     }

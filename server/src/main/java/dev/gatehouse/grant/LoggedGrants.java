@@ -1,5 +1,6 @@
 package dev.gatehouse.grant;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,8 +27,8 @@ public final class LoggedGrants {
         n.put("user_id", g.userId());
         ArrayNode permissions = n.putArray(PERMISSIONS);
         g.permissions().forEach(permissions::add);
-        n.put("created_at", g.createdAt().toString());
-        n.put("updated_at", g.updatedAt().toString());
+        n.put("created_at", InstantText.of(g.createdAt()));
+        n.put("updated_at", InstantText.of(g.updatedAt()));
         return n;
     }
 }

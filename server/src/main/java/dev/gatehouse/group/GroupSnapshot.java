@@ -1,5 +1,6 @@
 package dev.gatehouse.group;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -18,8 +19,8 @@ public final class GroupSnapshot {
         ArrayNode members = n.putArray("members");
         group.members().forEach(m -> members.addObject().put("member_id", m.memberId()).put("user_id", m.userId()));
         n.put("version", group.version());
-        n.put("created_at", group.createdAt().toString());
-        n.put("updated_at", group.updatedAt().toString());
+        n.put("created_at", InstantText.of(group.createdAt()));
+        n.put("updated_at", InstantText.of(group.updatedAt()));
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.group;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
@@ -30,8 +31,8 @@ final class LoggedGroup {
         n.put("name", group.name());
         n.put("member_count", memberCount);
         n.put("version", group.version());
-        n.put("created_at", group.createdAt().toString());
-        n.put("updated_at", group.updatedAt().toString());
+        n.put("created_at", InstantText.of(group.createdAt()));
+        n.put("updated_at", InstantText.of(group.updatedAt()));
         return n;
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.member;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,8 +37,8 @@ public final class LoggedMember {
         n.put(EXTERNAL, m.external());
         n.put(STATUS, m.status());
         n.put("version", m.version());
-        n.put("created_at", m.createdAt().toString());
-        n.put("updated_at", m.updatedAt().toString());
+        n.put("created_at", InstantText.of(m.createdAt()));
+        n.put("updated_at", InstantText.of(m.updatedAt()));
         return n;
     }
 }

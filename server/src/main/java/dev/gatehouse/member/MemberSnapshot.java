@@ -1,5 +1,6 @@
 package dev.gatehouse.member;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,8 +22,8 @@ public final class MemberSnapshot {
         n.put("external", m.external());
         n.put("status", m.status());
         n.put("version", m.version());
-        n.put("created_at", m.createdAt().toString());
-        n.put("updated_at", m.updatedAt().toString());
+        n.put("created_at", InstantText.of(m.createdAt()));
+        n.put("updated_at", InstantText.of(m.updatedAt()));
         return n;
     }
 }

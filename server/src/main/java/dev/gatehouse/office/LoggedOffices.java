@@ -1,5 +1,6 @@
 package dev.gatehouse.office;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,8 +19,8 @@ final class LoggedOffices {
         n.put("org_id", r.orgId());
         n.put("name", r.name());
         n.put("version", r.version());
-        n.put("created_at", r.createdAt().toString());
-        n.put("updated_at", r.updatedAt().toString());
+        n.put("created_at", InstantText.of(r.createdAt()));
+        n.put("updated_at", InstantText.of(r.updatedAt()));
         return n;
     }
 
@@ -39,8 +40,8 @@ final class LoggedOffices {
         n.put("time_zone_id", f.timeZoneId());
         n.put("phone", f.phone());
         n.put("version", o.version());
-        n.put("created_at", o.createdAt().toString());
-        n.put("updated_at", o.updatedAt().toString());
+        n.put("created_at", InstantText.of(o.createdAt()));
+        n.put("updated_at", InstantText.of(o.updatedAt()));
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.org;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,8 +26,8 @@ public final class LoggedOrganization {
         n.put(MODEL, org.modelId());
         n.put("account_id", org.accountId().toString());
         n.put("version", org.version());
-        n.put("created_at", org.createdAt().toString());
-        n.put("updated_at", org.updatedAt().toString());
+        n.put("created_at", InstantText.of(org.createdAt()));
+        n.put("updated_at", InstantText.of(org.updatedAt()));
         return n;
     }
 }

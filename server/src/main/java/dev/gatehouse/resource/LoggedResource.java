@@ -1,5 +1,6 @@
 package dev.gatehouse.resource;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,8 +32,8 @@ public final class LoggedResource {
         } else {
             n.putObject(PARENT).put(PARENT_TYPE, r.parentType()).put(PARENT_ID, r.parentId());
         }
-        n.put("created_at", r.createdAt().toString());
-        n.put("updated_at", r.updatedAt().toString());
+        n.put("created_at", InstantText.of(r.createdAt()));
+        n.put("updated_at", InstantText.of(r.updatedAt()));
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.resource;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,8 +20,8 @@ public final class ResourceSnapshot {
         } else {
             n.putObject("parent").put("type", r.parentType()).put("id", r.parentId());
         }
-        n.put("created_at", r.createdAt().toString());
-        n.put("updated_at", r.updatedAt().toString());
+        n.put("created_at", InstantText.of(r.createdAt()));
+        n.put("updated_at", InstantText.of(r.updatedAt()));
         return n;
     }
 }

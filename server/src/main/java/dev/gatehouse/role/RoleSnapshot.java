@@ -1,5 +1,6 @@
 package dev.gatehouse.role;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,8 +33,8 @@ public final class RoleSnapshot {
             v.put("unassigned", role.visibility().unassigned());
         }
         n.put("version", role.version());
-        n.put("created_at", role.createdAt().toString());
-        n.put("updated_at", role.updatedAt().toString());
+        n.put("created_at", InstantText.of(role.createdAt()));
+        n.put("updated_at", InstantText.of(role.updatedAt()));
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.room;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,7 +22,7 @@ final class RoomsSnapshots {
         room.ownerIds().forEach(owners::add);
         n.put("created_by", room.createdBy());
         n.put("transaction_side_id", room.transactionSideId());
-        n.put("created_at", room.createdAt().toString());
+        n.put("created_at", InstantText.of(room.createdAt()));
         n.set("field_data", room.fieldDataJson() == null ? null : Json.readTree(room.fieldDataJson()));
         return n;
     }
@@ -47,7 +48,7 @@ final class RoomsSnapshots {
         ArrayNode regions = n.putArray("regions");
         p.regions().forEach(regions::add);
         n.put("locked", p.lockReason() != null);
-        n.put("invited_at", p.invitedAt() == null ? null : p.invitedAt().toString());
+        n.put("invited_at", InstantText.of(p.invitedAt()));
         return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.webhook;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,10 +30,10 @@ final class LoggedWebhook {
         w.actions().forEach(actions::add);
         n.put("status", w.status());
         n.put("paused_reason", w.pausedReason());
-        n.put("paused_at", w.pausedAt() == null ? null : w.pausedAt().toString());
+        n.put("paused_at", InstantText.of(w.pausedAt()));
         n.put("version", w.version());
-        n.put("created_at", w.createdAt().toString());
-        n.put("updated_at", w.updatedAt().toString());
+        n.put("created_at", InstantText.of(w.createdAt()));
+        n.put("updated_at", InstantText.of(w.updatedAt()));
         if (!NativeFormat.NAME.equals(w.format())) {
             n.put("format", w.format());
             if (w.options() == null) {

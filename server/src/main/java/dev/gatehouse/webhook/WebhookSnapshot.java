@@ -1,5 +1,6 @@
 package dev.gatehouse.webhook;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,10 +27,10 @@ public final class WebhookSnapshot {
         w.actions().forEach(actions::add);
         n.put("status", w.status());
         n.put("paused_reason", w.pausedReason());
-        n.put("paused_at", w.pausedAt() == null ? null : w.pausedAt().toString());
+        n.put("paused_at", InstantText.of(w.pausedAt()));
         n.put("version", w.version());
-        n.put("created_at", w.createdAt().toString());
-        n.put("updated_at", w.updatedAt().toString());
+        n.put("created_at", InstantText.of(w.createdAt()));
+        n.put("updated_at", InstantText.of(w.updatedAt()));
         n.put("format", w.format());
         if (w.options() == null) {
             n.putNull("options");
@@ -45,10 +46,10 @@ public final class WebhookSnapshot {
             ObjectNode delivery = n.putObject("delivery");
             delivery.put("revision", d.revision());
             delivery.put("attempts", d.attempts());
-            delivery.put("failing_since", d.failingSince() == null ? null : d.failingSince().toString());
+            delivery.put("failing_since", InstantText.of(d.failingSince()));
             // a paused subscription attempts nothing until resumed, whatever was scheduled before it paused
             delivery.put("next_attempt_at", d.nextAttemptAt() == null || !w.active() ? null
-                    : d.nextAttemptAt().toString());
+                    : InstantText.of(d.nextAttemptAt()));
             delivery.put("last_error", d.lastError());
             delivery.put("delivering_node", d.deliveringNode());
         }
@@ -61,7 +62,7 @@ public final class WebhookSnapshot {
         n.put("webhook_id", d.webhookId());
         n.put("revision", d.revision());
         n.put("attempt", d.attempt());
-        n.put("attempted_at", d.attemptedAt().toString());
+        n.put("attempted_at", InstantText.of(d.attemptedAt()));
         n.put("duration_ms", d.durationMs());
         n.put("status_code", d.statusCode());
         n.put("outcome", d.outcome());
