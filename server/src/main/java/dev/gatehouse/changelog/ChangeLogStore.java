@@ -1,5 +1,6 @@
 package dev.gatehouse.changelog;
 
+import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -94,7 +94,7 @@ public final class ChangeLogStore {
                 Actor actor = r.actor();
                 insert.setLong(1, r.revision());
                 insert.setObject(2, r.orgId(), Types.BIGINT);
-                insert.setObject(3, OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC));
+                insert.setString(3, InstantText.of(r.occurredAt()));
                 insert.setString(4, actor.type());
                 insert.setObject(5, actor.id(), Types.BIGINT);
                 insert.setString(6, actor.keyId());
@@ -118,7 +118,7 @@ public final class ChangeLogStore {
     private static final String INSERT = """
             INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type, object_id,
                                     action, changed_fields, before, after, delta, objects, size_bytes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""";
+            VALUES (?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""";
 
     /** Records with revision greater than {@code after}, oldest first, at most {@code limit} and {@link #READ_BYTES}. */
     public List<ChangeRecord> readAfter(Handle handle, long after, int limit) {
