@@ -7,6 +7,7 @@ import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.model.MemberGrants;
+import dev.gatehouse.model.Permission;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Joint;
 import dev.gatehouse.store.Store;
@@ -199,6 +200,39 @@ public final class Access {
             if (wider != null) {
                 throw new ForbiddenException("privilege_escalation", "the role sees " + wider);
             }
+        }
+    }
+
+    /**
+     * No acting on a member more powerful than the caller: a member key may change, deactivate, demote or remove
+     * another member, read or revoke its keys, or change its grants only when everything that member holds is the
+     * caller's own too — each permission of its company role and of its grants where they count (role ∪ grants, as
+     * the caller's own are read; whatever its status, since reactivating it hands them out again), and, in a model
+     * with record visibility, no records its role sees beyond the caller's. Otherwise 403 {@code
+     * privilege_escalation} ({@link Outranked}): without this, a member manager holding less could deactivate the
+     * organization's admin (revoking its keys), take its role away or strip its grants — power over privileges it may
+     * not hand out itself ({@link #requireNoEscalation}). A member acting on itself and service keys are exempt.
+     *
+     * @param what what is being done, for the error ("removing a member")
+     */
+    public void requireNotAbove(Handle h, Caller caller, PermissionModel model, long memberId, String what) {
+        if (caller.isService() || caller.is(memberId)) {
+            return;
+        }
+        CallerStore.KeyState state = CallerStore.memberState(h, caller.orgId(), memberId).orElse(null);
+        if (state == null) {
+            return;
+        }
+        Grant held = withGrants(state);
+        // in the model's order; a permission the model no longer has decides nothing and is passed over
+        List<String> beyond = model.permissions().stream().map(Permission::key)
+                .filter(p -> held.permissions().contains(p) && !caller.has(p)).toList();
+        String sees = model.visibility().isPresent() ? held.visibilityBeyond(caller.grant()) : null;
+        if (!beyond.isEmpty() || sees != null) {
+            Outranked outranked = new Outranked(what, memberId, beyond, sees);
+            throw ForbiddenException.about(outranked, "privilege_escalation", what + " is refused: member " + memberId
+                    + " holds " + outranked.beyond() + ", which member " + caller.memberId()
+                    + " does not; only a member holding all of it, or a service key, may act on it");
         }
     }
 

@@ -31,7 +31,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * external members none; user ids and emails are unique per organization; who may add, change and remove
  * members is the model's {@link MemberRules} (a member key needs the model's member-management permission,
  * and on {@code rooms} organizations Rooms' access-level gates, through every API); nobody but a service key
- * hands out a role with permissions or record visibility beyond their own; the last active member able to
+ * hands out a role with permissions or record visibility beyond their own, nor changes, deactivates or removes a
+ * member holding such (its role, its grants: {@link Access#requireNotAbove}); the last active member able to
  * manage roles cannot be demoted, deactivated or removed; deactivating a member revokes its keys, and
  * reactivating it does not revive them; a member may be added {@code invited} (no access until its invitation is
  * {@link #accept accepted}, and never invited again); updates honour the expected version.
@@ -342,13 +343,17 @@ public final class MemberService {
     }
 
     /**
-     * The gate of the model's {@link MemberRules} (see there) — for this service's own entry points, and for
-     * services that add or change members inside a transaction of their own (a dialect's membership or user
-     * endpoints, a member's keys).
+     * The gate of the model's {@link MemberRules} (see there), and, for a member acted on, that it holds nothing
+     * beyond the caller ({@link Access#requireNotAbove}: 403 {@code privilege_escalation}) — for this service's own
+     * entry points, and for services that add or change members inside a transaction of their own (a dialect's
+     * membership or user endpoints, a member's keys and grants, an import).
      */
     public void requireMay(Handle h, Caller caller, PermissionModel model, MemberRules.Action action, Member current,
                            Long roleAfter, boolean external, String what) {
         rules.requireMay(h, caller, model, action, current, roleAfter, external, what);
+        if (current != null) {
+            access.requireNotAbove(h, caller, model, current.id(), what);
+        }
     }
 
     /** Whether {@code caller} may read every member of its organization (an external member reads only itself). */

@@ -1,6 +1,7 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.access.MissingPermission;
+import dev.gatehouse.access.Outranked;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.NotFoundException;
@@ -79,6 +80,7 @@ final class CloseErrors {
                             + CloseWire.groupId(g.id()) + ").").orElse(null);
             case "last_role_manager" -> lastManager(e);
             case "permission_required" -> e.subject(MissingPermission.class).map(CloseErrors::missing).orElse(null);
+            case "privilege_escalation" -> e.subject(Outranked.class).map(CloseErrors::outranked).orElse(null);
             case "role_in_use" -> e.subject(RoleHolders.class).map(held -> roleInUse(held, caller)).orElse(null);
             case "limit_reached" -> limitReached(e);
             default -> null;
@@ -108,10 +110,18 @@ final class CloseErrors {
     }
 
     private static String missing(MissingPermission m) {
-        String what = m.what().isEmpty() ? m.what() : Character.toUpperCase(m.what().charAt(0)) + m.what().substring(1);
-        return what + " needs the permission \"" + m.permission() + "\""
+        return capitalized(m.what()) + " needs the permission \"" + m.permission() + "\""
                 + (m.memberId() == null ? "." : ", which membership " + CloseWire.membershipId(m.memberId())
                 + " does not have.");
+    }
+
+    private static String outranked(Outranked o) {
+        return capitalized(o.what()) + " is refused: membership " + CloseWire.membershipId(o.memberId()) + " holds "
+                + o.beyond() + ", which your role does not.";
+    }
+
+    private static String capitalized(String what) {
+        return what.isEmpty() ? what : Character.toUpperCase(what.charAt(0)) + what.substring(1);
     }
 
     private static String lastManager(GatehouseException e) {
