@@ -14,8 +14,9 @@ import org.jdbi.v3.core.Handle;
 /**
  * The API keys of a member: a member mints keys only for itself (a service key for anyone); it lists and
  * revokes its own, and a member manager — whoever passes the model's {@link MemberRules} gate for changing that
- * member and holds all it holds ({@link MemberService#requireMay}) — lists and revokes another's (to cut off a lost key without deactivating the member), but never mints
- * one, since a key acts with its member's permissions. Thread-safe.
+ * member and holds all it holds ({@link MemberService#requireMay}) — lists and revokes another's (to cut off a lost
+ * key without deactivating the member), but never mints one, since a key acts with its member's permissions.
+ * Thread-safe.
  */
 public final class MemberKeyService {
 
