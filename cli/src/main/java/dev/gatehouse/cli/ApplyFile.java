@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import dev.gatehouse.client.Members.Status;
 import dev.gatehouse.client.ResourceRef;
 import dev.gatehouse.client.Roles.Visibility;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,9 +33,13 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             "external", "status", "assignments");
     private static final Set<String> ASSIGNMENT = Set.of("resource", "role");
 
-    /** What the server accepts as an email (its {@code Fields.email}): something@somewhere, no spaces. */
+    /**
+     * What the server accepts as an email (its {@code EmailAddress}): something@somewhere, no spaces, at most 64 bytes
+     * (UTF-8) before the @ and 254 in all.
+     */
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
-    private static final int MAX_EMAIL = 320;
+    private static final int MAX_EMAIL_LOCAL_PART_BYTES = 64;
+    private static final int MAX_EMAIL_BYTES = 254;
     private static final int MAX_ROLE_NAME = 100;
     private static final int MAX_DESCRIPTION = 2000;
     private static final int MAX_USER_FIELD = 200;
@@ -225,9 +230,18 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     }
 
     private static String email(JsonNode node, String where) {
-        String email = limited(required(node, "email", where), MAX_EMAIL, "email", where);
+        String email = required(node, "email", where);
         if (!EMAIL.matcher(email).matches()) {
             throw new CliException(where + ": email must be an email address (name@domain), got \"" + email + "\"");
+        }
+        int localPart = email.substring(0, email.indexOf('@')).getBytes(StandardCharsets.UTF_8).length;
+        if (localPart > MAX_EMAIL_LOCAL_PART_BYTES) {
+            throw new CliException(where + ": email must have at most " + MAX_EMAIL_LOCAL_PART_BYTES
+                    + " bytes before the @, got " + localPart);
+        }
+        int whole = email.getBytes(StandardCharsets.UTF_8).length;
+        if (whole > MAX_EMAIL_BYTES) {
+            throw new CliException(where + ": email must be at most " + MAX_EMAIL_BYTES + " bytes long, got " + whole);
         }
         return email;
     }

@@ -262,6 +262,8 @@ class ApplyCommandIT {
         List<String[]> cases = List.of(
                 new String[] {fresh + "members:\n  - {user_id: u-new, email: not-an-email, role: Fresh}\n",
                         "email must be an email address (name@domain), got \"not-an-email\""},
+                new String[] {fresh + "members:\n  - {user_id: u-new, email: " + "a".repeat(300) + "@acme.test, "
+                        + "role: Fresh}\n", "email must have at most 64 bytes before the @, got 300"},
                 new String[] {fresh + "members:\n  - {user_id: u-bob, email: u-bob@example.com, role: Agent, "
                         + "status: invited}\n",
                         "member \"u-bob\" is active: only a new member is invited"},

@@ -2,6 +2,7 @@ package dev.gatehouse.client;
 
 import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineException;
 import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.EngineWriter;
 import dev.gatehouse.engine.wire.EngineWire;
@@ -33,6 +34,8 @@ final class ReplicaState {
         }
     }
 
+    private static final String SNAPSHOT = "GET /v1/snapshot";
+
     private final Map<String, Catalog> catalogs = new ConcurrentHashMap<>();
     /**
      * The members the engine holds, by Gatehouse id (unique across organizations), as lookups return them: the
@@ -52,40 +55,54 @@ final class ReplicaState {
     /**
      * Reads a whole snapshot ({@code GET /v1/snapshot}'s lines) into a fresh engine and swaps it in; returns its
      * revision. A snapshot cut short (no {@code end} line, or a count that differs) changes nothing, nor does a line
-     * that is not JSON (an {@link UnexpectedResponseException} {@code malformed_answer}).
+     * that cannot be used — not JSON, a field of the wrong type, an operation or catalog not of the engine's wire
+     * form, an operation the engine cannot apply: an {@link UnexpectedResponseException} {@code malformed_answer}
+     * naming the line ({@link Wire#read}), never the parser's or the engine's own exception.
      * {@code beforeSwap} runs once the snapshot is complete, just before readers and waiters can see it.
      */
     long loadSnapshot(BufferedReader lines, Runnable beforeSwap) throws IOException {
-        EngineWriter fresh = EngineWriter.create(catalogs::get);
+        // the snapshot's catalogs join the replica's at the swap, so a snapshot that fails part-way changes none
+        Map<String, Catalog> freshCatalogs = new ConcurrentHashMap<>();
+        EngineWriter fresh = EngineWriter.create(id -> freshCatalogs.getOrDefault(id, catalogs.get(id)));
         Map<Long, Members.Member> freshMembers = new ConcurrentHashMap<>();
         long revision = -1;
         long ops = 0;
+        long number = 0;
         String line;
         while ((line = lines.readLine()) != null) {
+            number++;
             if (line.isEmpty()) {
                 continue;
             }
-            JsonNode n = Wire.answer(200, "GET /v1/snapshot", line);
-            String type = Wire.text(n, "type");
+            String where = SNAPSHOT + ", line " + number;
+            JsonNode n = Wire.answer(200, where, line);
+            String type = Wire.read(200, where, n, json -> Wire.text(json, "type"));
             if ("snapshot".equals(type)) {
-                revision = Wire.number(n, "revision");
+                revision = Wire.read(200, where, n, json -> Wire.number(json, "revision"));
             } else if ("catalog".equals(type)) {
-                Catalog catalog = EngineWire.readCatalog(n.get("catalog"));
-                catalogs.put(catalog.id(), catalog);
+                Catalog catalog = Wire.read(200, where, n, json -> EngineWire.readCatalog(json.get("catalog")));
+                freshCatalogs.put(catalog.id(), catalog);
             } else if ("op".equals(type)) {
-                EngineOp op = EngineWire.readOp(n.get("op"));
-                fresh.apply(op);
+                EngineOp op = Wire.read(200, where, n, json -> EngineWire.readOp(json.get("op")));
+                try {
+                    fresh.apply(op);
+                } catch (EngineException | IllegalArgumentException unusable) {
+                    throw Wire.malformed(200, where, "the operation cannot be applied: " + unusable.getMessage(),
+                            unusable);
+                }
                 track(freshMembers, op);
                 ops++;
             } else if ("end".equals(type)) {
-                if (Wire.number(n, "revision") != revision || Wire.number(n, "ops") != ops) {
-                    throw new IOException("the snapshot's end line says revision " + Wire.number(n, "revision")
-                            + " and " + Wire.number(n, "ops") + " operations, but " + revision + " and " + ops
-                            + " were read");
+                long endRevision = Wire.read(200, where, n, json -> Wire.number(json, "revision"));
+                long endOps = Wire.read(200, where, n, json -> Wire.number(json, "ops"));
+                if (endRevision != revision || endOps != ops) {
+                    throw new IOException("the snapshot's end line says revision " + endRevision + " and " + endOps
+                            + " operations, but " + revision + " and " + ops + " were read");
                 }
                 fresh.markRevision(revision);
                 beforeSwap.run();
                 synchronized (this) {
+                    catalogs.putAll(freshCatalogs);
                     writer.replaceWith(fresh);
                     members = freshMembers;
                     notifyAll();

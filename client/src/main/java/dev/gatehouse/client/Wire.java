@@ -91,10 +91,11 @@ final class Wire {
 
     /**
      * {@code read} of a successful answer's JSON ({@code status}, {@code what} the request): a field it cannot read —
-     * a time that is not one, a number that is text, a list where a value belongs — is an
-     * {@link UnexpectedResponseException} {@code malformed_answer} naming the request and the field, its cause the
-     * reader's exception, as a body that is not JSON is ({@link #answer(int, String, String)}): never an exception
-     * from outside the client's tree.
+     * a time that is not one, a number that is text, a list where a value belongs, a value missing or out of range
+     * where the reader requires one (an {@link IllegalArgumentException} or {@link NullPointerException} of a
+     * reader's checks, such as the engine's wire format's) — is an {@link UnexpectedResponseException}
+     * {@code malformed_answer} naming the request and the field, its cause the reader's exception, as a body that is
+     * not JSON is ({@link #answer(int, String, String)}): never an exception from outside the client's tree.
      */
     static <T> T read(int status, String what, JsonNode json, Function<JsonNode, T> read) {
         if (json == null) {
@@ -103,12 +104,15 @@ final class Wire {
         try {
             return read.apply(json);
         } catch (JacksonException unreadable) {
-            throw new UnexpectedResponseException(Problem.malformed(status, what, unreadable.getOriginalMessage()),
-                    unreadable);
-        } catch (DateTimeException unreadable) {
-            throw new UnexpectedResponseException(Problem.malformed(status, what, unreadable.getMessage()),
-                    unreadable);
+            throw malformed(status, what, unreadable.getOriginalMessage(), unreadable);
+        } catch (DateTimeException | IllegalArgumentException | NullPointerException unreadable) {
+            throw malformed(status, what, String.valueOf(unreadable.getMessage()), unreadable);
         }
+    }
+
+    /** An answer ({@code status}, {@code what} the request) that could not be used, {@code reason} saying why. */
+    static UnexpectedResponseException malformed(int status, String what, String reason, Throwable cause) {
+        return new UnexpectedResponseException(Problem.malformed(status, what, reason), cause);
     }
 
     static ObjectNode object() {

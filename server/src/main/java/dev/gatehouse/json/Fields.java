@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,8 +20,6 @@ import tools.jackson.databind.JsonNode;
  * <p>Not thread-safe: one instance per request.
  */
 public final class Fields {
-
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     private final JsonNode node;
     private final String prefix;
@@ -104,11 +101,12 @@ public final class Fields {
         return s == null ? null : s.strip();
     }
 
-    /** An email address (something@somewhere, at most 320 characters), trimmed. */
+    /** An email address as {@link EmailAddress} defines it (name@domain, within mail's lengths), trimmed. */
     public String email(String name, boolean required) {
-        String email = text(name, required, 320);
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            error(name, "must be an email address, got \"" + abbreviate(email) + "\"");
+        String email = text(name, required, Integer.MAX_VALUE);
+        String problem = email == null ? null : EmailAddress.problem(email);
+        if (problem != null) {
+            error(name, problem);
             return null;
         }
         return email;

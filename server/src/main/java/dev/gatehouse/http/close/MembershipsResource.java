@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class MembershipsResource {
 
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern EMAIL_DOMAIN = Pattern.compile("[^@]+@[^@]+\\.[^@]+");
     private static final int MAX_BULK = 1000;
     private static final int MAX_PINNED = 100;
 
@@ -57,8 +57,9 @@ final class MembershipsResource {
                 f.error(name, "Unknown field.");
             }
         }
-        String email = f.text("email", true, 320);
-        if (email != null && !EMAIL.matcher(email).matches()) {
+        String email = f.email("email", true);
+        // Close also wants a dot in the domain, beyond the rule every API shares
+        if (email != null && !EMAIL_DOMAIN.matcher(email).matches()) {
             f.error("email", "Not a valid email address.");
         }
         String roleRef = f.text("role_id", true, 100);

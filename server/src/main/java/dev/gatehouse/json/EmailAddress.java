@@ -1,0 +1,64 @@
+package dev.gatehouse.json;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one rule for an email address given to Gatehouse, whichever API brings it (a member, an organization's first
+ * admin, a Close membership, a Rooms invitation, an import's member line), applied through {@link Fields#email}: one
+ * {@code @} with text on both sides and no whitespace, and no longer than mail can carry (RFC 5321, 4.5.3.1) — at
+ * most {@value #MAX_LOCAL_PART_BYTES} bytes before the {@code @} and {@value #MAX_BYTES} in all, which keeps the
+ * domain within its 255 too. Lengths are counted in UTF-8 bytes (RFC 6531), so an ASCII address counts one per
+ * character. An address beyond them can never receive mail; it is refused when given, never stored.
+ *
+ * <p>Addresses stored before the limits held are read and exported as they are; only writing one is checked.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class EmailAddress {
+
+    /** The most bytes (UTF-8) before the {@code @}: RFC 5321's local part. */
+    public static final int MAX_LOCAL_PART_BYTES = 64;
+    /** The most bytes (UTF-8) of a whole address: RFC 5321's path of 256 less its angle brackets. */
+    public static final int MAX_BYTES = 254;
+
+    private static final Pattern SHAPE = Pattern.compile("[^@\\s]+@[^@\\s]+");
+
+    private EmailAddress() {
+    }
+
+    /** Why {@code email} (already stripped of surrounding whitespace) is not an address, or null when it is one. */
+    public static String problem(String email) {
+        if (!SHAPE.matcher(email).matches()) {
+            return "must be an email address, got \"" + Fields.abbreviate(email) + "\"";
+        }
+        int at = email.indexOf('@');
+        int localPart = utf8Bytes(email, 0, at);
+        if (localPart > MAX_LOCAL_PART_BYTES) {
+            return "must have at most " + MAX_LOCAL_PART_BYTES + " bytes before the @, got " + localPart;
+        }
+        int whole = localPart + 1 + utf8Bytes(email, at + 1, email.length());
+        if (whole > MAX_BYTES) {
+            return "must be at most " + MAX_BYTES + " bytes long, got " + whole;
+        }
+        return null;
+    }
+
+    /** The UTF-8 length of {@code s} from {@code begin} to {@code end}: a pair of surrogates counts 4, once. */
+    private static int utf8Bytes(String s, int begin, int end) {
+        int bytes = 0;
+        for (int i = begin; i < end; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}
