@@ -2,6 +2,7 @@ package dev.gatehouse.changelog;
 
 import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.json.Text;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -172,24 +173,7 @@ public final class ChangeLogStore {
 
     /** The UTF-8 length of a JSON text (0 for null), counted without encoding it. */
     static int utf8Length(String text) {
-        if (text == null) {
-            return 0;
-        }
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return text == null ? 0 : Text.utf8Bytes(text, 0, text.length());
     }
 
     private static JsonNode json(String text) {

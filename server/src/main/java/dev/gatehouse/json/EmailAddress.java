@@ -32,33 +32,14 @@ public final class EmailAddress {
             return "must be an email address, got \"" + Fields.abbreviate(email) + "\"";
         }
         int at = email.indexOf('@');
-        int localPart = utf8Bytes(email, 0, at);
+        int localPart = Text.utf8Bytes(email, 0, at);
         if (localPart > MAX_LOCAL_PART_BYTES) {
             return "must have at most " + MAX_LOCAL_PART_BYTES + " bytes before the @, got " + localPart;
         }
-        int whole = localPart + 1 + utf8Bytes(email, at + 1, email.length());
+        int whole = localPart + 1 + Text.utf8Bytes(email, at + 1, email.length());
         if (whole > MAX_BYTES) {
             return "must be at most " + MAX_BYTES + " bytes long, got " + whole;
         }
         return null;
-    }
-
-    /** The UTF-8 length of {@code s} from {@code begin} to {@code end}: a pair of surrogates counts 4, once. */
-    private static int utf8Bytes(String s, int begin, int end) {
-        int bytes = 0;
-        for (int i = begin; i < end; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -154,6 +154,28 @@ public final class Text {
         }
     }
 
+    /**
+     * How many bytes {@code s} from {@code begin} to {@code end} takes in UTF-8, counted without encoding it: a pair of
+     * surrogates counts 4, once; a lone surrogate 3.
+     */
+    public static int utf8Bytes(String s, int begin, int end) {
+        int bytes = 0;
+        for (int i = begin; i < end; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     /** {@code s} with every character {@link #problem} would refuse replaced by {@code ?}, for messages. */
     public static String printable(String s) {
         StringBuilder out = new StringBuilder(s.length());
