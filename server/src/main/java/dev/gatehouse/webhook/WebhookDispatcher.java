@@ -83,9 +83,9 @@ import org.slf4j.MDC;
  * subscription's own change arrives; changes of other organizations wake nothing, and a deployment without
  * subscriptions claims nothing: a busy write load does not cost a claim every round.
  *
- * <p><b>Metrics.</b> Every attempt is counted by outcome and failure class, every claim too, and the scheduling thread samples the
- * deployment's backlog every {@value #BACKLOG_SAMPLE_SECONDS} s ({@link WebhookMetrics}). A worker's log lines carry
- * the subscription's organization ({@code org_id}).
+ * <p><b>Metrics.</b> Every attempt is counted by outcome and failure class, every claim too, and the scheduling
+ * thread samples the deployment's backlog every {@value #BACKLOG_SAMPLE_SECONDS} s ({@link WebhookMetrics}). A
+ * worker's log lines carry the subscription's organization ({@code org_id}).
  *
  * <p>Thread-safe. One scheduling thread claims work; up to {@code workers} threads deliver.
  */
