@@ -1,6 +1,7 @@
 package dev.gatehouse.webhook;
 
 import dev.gatehouse.error.InvalidInputException;
+import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -35,7 +36,7 @@ final class WebhookUrl {
             throw InvalidInputException.field("url", "must be an http:// or https:// URL");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw InvalidInputException.field("url", "must name a host");
+            throw InvalidInputException.field("url", hostProblem(uri.getRawAuthority()));
         }
         // URI reads any run of digits as the port; -1 means none was given
         if (uri.getPort() == 0 || uri.getPort() > 65535) {
@@ -48,6 +49,28 @@ final class WebhookUrl {
             throw InvalidInputException.field("url", "must not have a fragment");
         }
         return url;
+    }
+
+    /**
+     * Why a URL's authority names no host that can be requested: an internationalized domain name must be given in its
+     * ASCII form, as DNS holds it (which the answer spells out when it can); anything else names no host at all.
+     */
+    private static String hostProblem(String authority) {
+        String host = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+        int port = host.lastIndexOf(':');
+        if (port >= 0 && !host.endsWith("]")) {
+            host = host.substring(0, port);
+        }
+        if (host.isEmpty() || host.chars().allMatch(c -> c < 0x80)) {
+            return "must name a host";
+        }
+        try {
+            return "must name its host in ASCII, as DNS holds it: write \"" + IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES)
+                    + "\" for \"" + host + "\"";
+        } catch (IllegalArgumentException e) {
+            return "must name its host in ASCII, as DNS holds it; \"" + host + "\" is not an internationalized "
+                    + "domain name that has one";
+        }
     }
 
     /** Whether a stored URL still passes {@link #check}, so that a delivery may request it. */

@@ -204,6 +204,17 @@ class WebhooksIT {
     }
 
     @Test
+    void anInternationalizedHost_isRefused_namingItsAsciiForm() {
+        var org = fx.org("close");
+        Http.Res res = node.service().post(org.path() + "/webhooks", Map.of("url", "https://bücher.example:8443/hook"));
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.get("errors").get("url").stringValue()).contains("xn--bcher-kva.example").contains("bücher");
+        Http.Res ascii = node.service().post(org.path() + "/webhooks", Map.of("url",
+                "https://xn--bcher-kva.example:8443/hook"));
+        assertThat(ascii.status()).as(ascii.toString()).isEqualTo(201);
+    }
+
+    @Test
     void deliversEveryMatchingEvent_once_inRevisionOrder_signed() throws Exception {
         var org = fx.org("close");
         try (Receiver receiver = new Receiver(Receiver.ok())) {
