@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
  *
  * <p>Stateless and thread-safe.
  */
-public final class EmailAddress {
+final class EmailAddress {
 
     /** The most bytes (UTF-8) before the {@code @}: RFC 5321's local part. */
-    public static final int MAX_LOCAL_PART_BYTES = 64;
+    static final int MAX_LOCAL_PART_BYTES = 64;
     /** The most bytes (UTF-8) of a whole address: RFC 5321's path of 256 less its angle brackets. */
-    public static final int MAX_BYTES = 254;
+    static final int MAX_BYTES = 254;
 
     private static final Pattern SHAPE = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
@@ -27,7 +27,7 @@ public final class EmailAddress {
     }
 
     /** Why {@code email} (already stripped of surrounding whitespace) is not an address, or null when it is one. */
-    public static String problem(String email) {
+    static String problem(String email) {
         if (!SHAPE.matcher(email).matches()) {
             return "must be an email address, got \"" + Fields.abbreviate(email) + "\"";
         }
