@@ -26,6 +26,7 @@ import java.util.function.ToLongFunction;
  */
 public sealed interface MemberRef {
 
+    /** The most characters of a reference, and of a member's user id ({@link #userIdLength}). */
     int MAX_LENGTH = 200;
     String ID_PREFIX = "id:";
     String USER_PREFIX = "user:";
@@ -120,6 +121,15 @@ public sealed interface MemberRef {
             return r.userId();
         }
         return this instanceof Bare r ? r.value() : null;
+    }
+
+    /**
+     * A user id's length as every edge counts it (Unicode code points, one per character as a client sees it);
+     * a member's user id holds at most {@link #MAX_LENGTH}, however it came to be (given, or derived as Rooms
+     * derives it from the email), so each one can be named, exported and imported again.
+     */
+    static int userIdLength(String userId) {
+        return userId.codePointCount(0, userId.length());
     }
 
     /** The value as a positive id of at most 18 digits, or -1. */
