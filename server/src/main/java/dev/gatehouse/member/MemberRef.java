@@ -51,9 +51,12 @@ public sealed interface MemberRef {
         return new ByUserId(userId);
     }
 
-    /** The member named by a path segment such as {@code /members/{member}}; a 400 naming {@code field} if malformed. */
+    /**
+     * The member named by a path segment such as {@code /members/{member}}; a 400 naming {@code field} if malformed.
+     * A user id it names may be as long as any ({@link #userIdLength}), with its prefix or without.
+     */
     static MemberRef parse(String raw, String field) {
-        if (raw == null || raw.isEmpty() || raw.length() > MAX_LENGTH) {
+        if (raw == null || raw.isEmpty() || userIdLength(raw) > USER_PREFIX.length() + MAX_LENGTH) {
             throw invalid(field, raw);
         }
         if (raw.startsWith(ID_PREFIX)) {
@@ -66,10 +69,13 @@ public sealed interface MemberRef {
         }
         if (raw.startsWith(USER_PREFIX)) {
             String userId = raw.substring(USER_PREFIX.length());
-            if (userId.isEmpty()) {
+            if (userId.isEmpty() || userIdLength(userId) > MAX_LENGTH) {
                 throw invalid(field, raw);
             }
             return new ByUserId(userId);
+        }
+        if (userIdLength(raw) > MAX_LENGTH) {
+            throw invalid(field, raw);
         }
         return new Bare(raw);
     }

@@ -95,9 +95,11 @@ class RoomsEmailAsUserIdIT {
 
         assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
         for (String userId : List.of(companyUser, second)) {
-            Http.Res member = node.service().get(copy.path() + "/members/" + userId);
-            assertThat(member.status()).as(member.toString()).isEqualTo(200);
-            assertThat(member.get("email").stringValue()).isEqualTo(userId);
+            for (String named : List.of(userId, "user:" + userId)) {
+                Http.Res member = node.service().get(copy.path() + "/members/" + named);
+                assertThat(member.status()).as("%s by %s", member, named).isEqualTo(200);
+                assertThat(member.get("email").stringValue()).isEqualTo(userId);
+            }
         }
     }
 
