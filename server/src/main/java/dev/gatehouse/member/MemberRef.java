@@ -26,6 +26,7 @@ import java.util.function.ToLongFunction;
  */
 public sealed interface MemberRef {
 
+    /** The most characters of a reference, and of a member's user id ({@link #userIdLength}). */
     int MAX_LENGTH = 200;
     String ID_PREFIX = "id:";
     String USER_PREFIX = "user:";
@@ -50,9 +51,12 @@ public sealed interface MemberRef {
         return new ByUserId(userId);
     }
 
-    /** The member named by a path segment such as {@code /members/{member}}; a 400 naming {@code field} if malformed. */
+    /**
+     * The member named by a path segment such as {@code /members/{member}}; a 400 naming {@code field} if malformed.
+     * A user id it names may be as long as any ({@link #userIdLength}), with its prefix or without.
+     */
     static MemberRef parse(String raw, String field) {
-        if (raw == null || raw.isEmpty() || raw.length() > MAX_LENGTH) {
+        if (raw == null || raw.isEmpty() || userIdLength(raw) > USER_PREFIX.length() + MAX_LENGTH) {
             throw invalid(field, raw);
         }
         if (raw.startsWith(ID_PREFIX)) {
@@ -65,10 +69,13 @@ public sealed interface MemberRef {
         }
         if (raw.startsWith(USER_PREFIX)) {
             String userId = raw.substring(USER_PREFIX.length());
-            if (userId.isEmpty()) {
+            if (userId.isEmpty() || userIdLength(userId) > MAX_LENGTH) {
                 throw invalid(field, raw);
             }
             return new ByUserId(userId);
+        }
+        if (userIdLength(raw) > MAX_LENGTH) {
+            throw invalid(field, raw);
         }
         return new Bare(raw);
     }
@@ -120,6 +127,15 @@ public sealed interface MemberRef {
             return r.userId();
         }
         return this instanceof Bare r ? r.value() : null;
+    }
+
+    /**
+     * A user id's length as every edge counts it (Unicode code points, one per character as a client sees it);
+     * a member's user id holds at most {@link #MAX_LENGTH}, however it came to be (given, or derived as Rooms
+     * derives it from the email), so each one can be named, exported and imported again.
+     */
+    static int userIdLength(String userId) {
+        return userId.codePointCount(0, userId.length());
     }
 
     /** The value as a positive id of at most 18 digits, or -1. */

@@ -145,11 +145,21 @@ public final class MemberService {
     }
 
     /**
-     * The rules of {@link #insert} that need no other member: internal with one internal company role the caller
-     * may hand out (looked up by {@code role}), or external without one; active or invited.
+     * The rules of {@link #insert} that need no other member: a user id of 1 to {@link MemberRef#MAX_LENGTH}
+     * characters (the native edges' rule, held here for every API, including those that derive the id); internal
+     * with one internal company role the caller may hand out (looked up by {@code role}), or external without one;
+     * active or invited.
      */
     void requireValidNew(Caller caller, PermissionModel model, long orgId, MemberInput in,
                          LongFunction<Optional<Role>> role) {
+        if (in.userId() == null || in.userId().isBlank()) {
+            throw InvalidInputException.field("user_id", "is required");
+        }
+        int userIdLength = MemberRef.userIdLength(in.userId());
+        if (userIdLength > MemberRef.MAX_LENGTH) {
+            throw InvalidInputException.field("user_id", "must be at most " + MemberRef.MAX_LENGTH
+                    + " characters, got " + userIdLength);
+        }
         boolean external = Boolean.TRUE.equals(in.external());
         if (external && !model.externalRoles()) {
             throw InvalidInputException.field("external", "model " + model.id() + " has no external members");

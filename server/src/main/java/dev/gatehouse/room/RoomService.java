@@ -226,8 +226,8 @@ public final class RoomService {
                     "inviting a user into room " + roomId);
             Member member = memberStore.findByEmail(h, orgId, in.email()).orElse(null);
             if (member == null) {
-                member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
-                        in.firstName(), in.lastName(), null, true, null));
+                member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
+                        in.email(), in.firstName(), in.lastName(), null, true, null));
             } else {
                 RoomUser existing = rooms.roomUser(h, orgId, roomId, member.id()).orElse(null);
                 if (existing != null && existing.revoked()) {

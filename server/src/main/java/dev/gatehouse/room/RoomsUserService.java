@@ -121,8 +121,8 @@ public final class RoomsUserService {
             }
             offices.requireOffices(h, orgId, "offices", in.offices());
             offices.requireRegions(h, orgId, "regions", in.regions());
-            Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
-                    in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
+            Member member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
+                    in.email(), in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
             save(tx, orgId, null, profile);
@@ -155,8 +155,8 @@ public final class RoomsUserService {
             offices.requireRegions(h, orgId, "regions", in.regions());
             Role role = roles.findBySystemKey(h, orgId, in.kind().roleKey).orElseThrow(() -> new IllegalStateException(
                     "organization " + orgId + " on model " + model.id() + " lacks the system role " + in.kind().roleKey));
-            Member member = members.insert(tx, caller, model, orgId, new MemberInput(in.email(), in.email(),
-                    in.firstName(), in.lastName(), role.id(), false, Member.INVITED));
+            Member member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
+                    in.email(), in.firstName(), in.lastName(), role.id(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), in.titleId(),
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
             save(tx, orgId, null, profile);

@@ -3,6 +3,7 @@ package dev.gatehouse.member;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -70,5 +71,19 @@ class MemberRefTest {
         assertThat(MemberRef.parse("3", "member").namedUserId()).isEqualTo("3");
         assertThat(MemberRef.parse("u-3", "member").namedId()).isEqualTo(-1L);
         assertThat(MemberRef.parse("u-3", "member").namedUserId()).isEqualTo("u-3");
+    }
+
+    @Test
+    void aUserIdAsLongAsAnyMayBe_isNamedWithItsPrefixOrWithout_oneLongerIsNot() {
+        for (String userId : List.of("u".repeat(MemberRef.MAX_LENGTH), "\uD83D\uDE00".repeat(MemberRef.MAX_LENGTH))) {
+            assertThat(MemberRef.userIdLength(userId)).isEqualTo(MemberRef.MAX_LENGTH);
+            assertThat(MemberRef.parse(MemberRef.USER_PREFIX + userId, "member"))
+                    .isEqualTo(new MemberRef.ByUserId(userId));
+            assertThat(MemberRef.parse(userId, "member")).isEqualTo(new MemberRef.Bare(userId));
+            String longer = userId + "u";
+            assertThatThrownBy(() -> MemberRef.parse(MemberRef.USER_PREFIX + longer, "member"))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> MemberRef.parse(longer, "member")).isInstanceOf(InvalidInputException.class);
+        }
     }
 }

@@ -122,7 +122,8 @@ class RoomsInvitationsIT {
     /**
      * An invitation's email is held to mail's lengths (64 bytes before the @, 254 in all), as every API's is: one
      * with 300 characters before the @ once became a member. Both ways of inviting refuse it in Rooms' shape, naming
-     * {@code email}, and add no one; an address at the limits is invited.
+     * {@code email}, and add no one. An address at mail's limits is still refused for a new user, whose id it would
+     * become (a user id holds at most 200 characters: {@link RoomsEmailAsUserIdIT}).
      */
     @Test
     void anEmailBeyondMailsLimits_isRefused_byBothInvitations_namingTheEmail() {
@@ -142,13 +143,12 @@ class RoomsInvitationsIT {
         }
         error(a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", longLocalPart, "firstName", "Long",
                 "lastName", "Mail", "roleId", buyer)), 400, "INVALID_INPUT", "64 bytes before the @, got 300");
-        assertThat(node.appliedRevision()).as("no one was added").isEqualTo(revision);
 
         String atTheLimits = "b".repeat(64) + "@" + "d".repeat(184) + ".test";
         assertThat(atTheLimits).hasSize(254);
-        int invited = a.invite(a.admin, room, atTheLimits, buyer);
-        assertThat(node.service().get(a.org.path() + "/members/" + invited).get("email").stringValue())
-                .isEqualTo(atTheLimits);
+        error(a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", atTheLimits, "firstName", "Long",
+                "lastName", "Mail", "roleId", buyer)), 400, "INVALID_INPUT", "email: ", "user's id; got 254");
+        assertThat(node.appliedRevision()).as("no one was added").isEqualTo(revision);
     }
 
     static boolean allowed(RoomsAccount a, long member, String permission, Integer room) {
