@@ -204,6 +204,33 @@ public final class Access {
     }
 
     /**
+     * No taking away what one could not hand out: a member key may remove another member's role on a resource, or
+     * replace it with another, only when it holds every permission that role grants — as {@link #requireNoEscalation}
+     * reads the caller's own (its company role with its counting grants; its own resource roles do not count, as they
+     * do not for handing a role out) — and, in a model with record visibility, the role sees no records beyond the
+     * caller's. Otherwise 403 {@code privilege_escalation}: without this, a member allowed to manage assignments could
+     * strip a room's owner or admin of a role it could never have given. A member's own role and service keys are
+     * exempt (giving up power hands nothing out).
+     *
+     * @param memberId the member whose role is taken away
+     * @param taken    what that role grants
+     * @param what     what is being done, for the error ("removing a role on room 7")
+     */
+    public void requireMayTakeAway(Caller caller, PermissionModel model, long memberId, Grant taken, String what) {
+        if (caller.isService() || caller.is(memberId)) {
+            return;
+        }
+        List<String> beyond = model.canonical(taken.permissions()).stream().filter(p -> !caller.has(p)).toList();
+        String sees = model.visibility().isPresent() ? taken.visibilityBeyond(caller.grant()) : null;
+        if (!beyond.isEmpty() || sees != null) {
+            throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
+                    + "'s role there " + (beyond.isEmpty() ? "sees " + sees : "grants " + beyond
+                    + (sees == null ? "" : " and sees " + sees)) + ", which member " + caller.memberId()
+                    + " does not hold; only a member holding all of it, or a service key, may take it away");
+        }
+    }
+
+    /**
      * No acting on a member more powerful than the caller: a member key may change, deactivate, demote or remove
      * another member, read or revoke its keys, or change its grants only when everything that member holds is the
      * caller's own too — each permission of its company role and of its grants where they count (role ∪ grants, as

@@ -144,6 +144,12 @@ public final class AssignmentBatch {
         if (notBeyondCaller.add(role.id())) {
             service.access().requireNoEscalation(caller, model, role.grant());
         }
+        if (before != null && before.roleId() != role.id()) {
+            // replacing a role takes it away: the rule of a single put (AssignmentService.requireMayTakeAway)
+            roleCache.computeIfAbsent(before.roleId(), id -> roles.find(tx.handle(), orgId, id)).ifPresent(held ->
+                    service.access().requireMayTakeAway(caller, model, before.memberId(), held.grant(),
+                            AssignmentService.replacing(w.type(), w.resourceId())));
+        }
         Instant expiresAt = AssignmentService.stored(w.expiresAt());
         if (before != null && before.roleId() == role.id() && Objects.equals(before.expiresAt(), expiresAt)) {
             return Outcome.UNCHANGED;

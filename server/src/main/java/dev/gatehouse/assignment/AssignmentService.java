@@ -15,6 +15,7 @@ import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -27,7 +28,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Resource assignments: a member's role on one resource of a type the model declares. External members may
- * hold only external roles; nobody but a service key hands out a role beyond their own; which resources exist,
+ * hold only external roles; nobody but a service key hands out a role beyond their own, nor takes away (removes or
+ * replaces) another member's role granting more than their own ({@link #requireMayTakeAway}); which resources exist,
  * who sees them and who may change roles on them are the model's {@link AssignmentRules}, applied here for
  * every API. A resource the caller may not see answers exactly like one that does not exist. Each write is one
  * row and one change record, whatever the size of the organization. Thread-safe.
@@ -38,6 +40,7 @@ public final class AssignmentService {
 
     private final Access access;
     private final AssignmentStore assignments = new AssignmentStore();
+    private final RoleStore roles = new RoleStore();
     private final MemberService members;
     private final OrgModels orgModels;
     private final AssignmentRules rules;
@@ -173,6 +176,9 @@ public final class AssignmentService {
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
         }
         access.requireNoEscalation(caller, model, role.grant());
+        if (before != null && before.roleId() != roleId) {
+            requireMayTakeAway(tx.handle(), caller, model, before, replacing(type, resourceId));
+        }
         if (before != null && before.roleId() == roleId && Objects.equals(before.expiresAt(), stored(expiresAt))) {
             return before;
         }
@@ -213,9 +219,25 @@ public final class AssignmentService {
             return false;
         }
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
+        requireMayTakeAway(h, caller, model, current, what);
         assignments.delete(h, current);
         record(tx, List.of(current));
         return true;
+    }
+
+    /**
+     * 403 {@code privilege_escalation} unless {@code caller} may take {@code held} away — remove it, or replace it
+     * with another role: it must hold every permission the role grants ({@link Access#requireMayTakeAway}, read as
+     * handing a role out reads them). Applied on every path that removes or replaces a member's role on a resource:
+     * the lone and joint puts ({@link #judge}), removals one by one, by resource and by member, an import's lines
+     * ({@link AssignmentBatch}), and a dialect's routes that revoke access (Rooms' revoke_access).
+     */
+    public void requireMayTakeAway(Handle h, Caller caller, PermissionModel model, Assignment held, String what) {
+        if (caller.isService() || caller.is(held.memberId())) {
+            return;
+        }
+        roles.find(h, held.orgId(), held.roleId()).ifPresent(role ->
+                access.requireMayTakeAway(caller, model, held.memberId(), role.grant(), what));
     }
 
     /** The rules this service applies, for the resource service's hierarchy writes. */
@@ -277,6 +299,7 @@ public final class AssignmentService {
         Member member = members.resolve(h, caller, orgId, memberRef);
         Assignment current = find(h, orgId, type, resourceId, member);
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
+        requireMayTakeAway(h, caller, model, current, what);
         assignments.delete(h, current);
         record(tx, List.of(current));
         return current;
@@ -327,6 +350,11 @@ public final class AssignmentService {
             rules.requireMayManage(caller, model, what);
             requireVisible(h, caller, model, resourceType, resourceId);
             rules.requireMayUnassign(h, caller, model, resourceType, resourceId, null, what);
+            if (!caller.isService()) {
+                for (Assignment a : assignments.listByResource(h, orgId, type, resourceId, 0, Integer.MAX_VALUE)) {
+                    requireMayTakeAway(h, caller, model, a, what);
+                }
+            }
             return removeResource(tx, orgId, type, resourceId).size();
         });
     }
@@ -362,6 +390,7 @@ public final class AssignmentService {
                             + " cannot see all of them");
                 }
                 rules.requireMayUnassign(h, caller, model, resourceType, a.resourceId(), member, what);
+                requireMayTakeAway(h, caller, model, a, what);
             }
             List<Assignment> removed = assignments.deleteByMember(h, orgId, member.id());
             record(tx, removed);
@@ -401,6 +430,11 @@ public final class AssignmentService {
     /** What giving a role on a resource is called in a refusal, whichever path refuses it. */
     public static String assigning(String type, String resourceId) {
         return "assigning a role on " + type + " " + resourceId;
+    }
+
+    /** What replacing a member's role on a resource with another is called in a refusal, whichever path refuses it. */
+    public static String replacing(String type, String resourceId) {
+        return "replacing a role on " + type + " " + resourceId;
     }
 
     /** What taking a role on a resource away is called in a refusal, whichever path refuses it. */

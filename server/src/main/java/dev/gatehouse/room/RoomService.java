@@ -289,14 +289,18 @@ public final class RoomService {
             boolean scheduled = at != null && at.isAfter(tx.now());
             Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, orgId, roomId, memberId);
+            String what = "revoking the access of user " + memberId + " to room " + roomId;
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
-                    current.invitedBy(), "revoking the access of user " + memberId + " to room " + roomId);
+                    current.invitedBy(), what);
             if (current.revoked()) {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is already revoked");
             }
-            rules.requireNotOwner(h, orgId, roomId, memberId, "revoking the access of user " + memberId + " to room "
-                    + roomId);
+            rules.requireNotOwner(h, orgId, roomId, memberId, what);
+            // now or at a later date, revoking takes the room role away: the caller must hold all it grants
+            PermissionModel model = orgModels.model(h, orgId);
+            assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId).ifPresent(held ->
+                    assignments.requireMayTakeAway(h, caller, model, held, what));
             if (scheduled) {
                 assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
                         .orElseThrow(), at);

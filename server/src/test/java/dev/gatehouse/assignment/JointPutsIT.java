@@ -101,6 +101,13 @@ class JointPutsIT {
         puts.put("a member key without the room permission", () -> rooms.get(8).memberKey()
                 .put(rooms.get(8).path(rooms.get(8).newcomer()), Map.of("role_id", rooms.get(8).viewer())));
         puts.put("a user id", () -> rooms.get(9).put("user:newcomer", rooms.get(9).viewer()));
+        Room taken = Room.create();
+        long editor = fx.role(taken.org(), "Editor", List.of("canEditAnyRoomRole", "canViewRoomDetails"));
+        long editorMember = fx.member(taken.org(), "editor", editor);
+        fx.assign(taken.org(), taken.room(), editorMember, editor);
+        Http editorKey = fx.keyFor(taken.org(), editorMember);
+        puts.put("a member key taking away a role granting more than its own", () -> editorKey
+                .put(taken.path(taken.holder()), Map.of("role_id", taken.viewer())));
         Room blocked = Room.create();
 
         Map<String, Http.Res> answers = new LinkedHashMap<>();
@@ -127,7 +134,8 @@ class JointPutsIT {
         // every refusal is the one the put gets alone, and it changed nothing
         for (String refused : List.of("a room that does not exist", "a role that does not exist",
                 "a member that does not exist", "an internal role for an external member",
-                "a member key without the room permission")) {
+                "a member key without the room permission",
+                "a member key taking away a role granting more than its own")) {
             Http.Res joint = answers.get(refused);
             Http.Res alone = puts.get(refused).get();
             assertThat(joint.status()).as(refused + ": " + joint).isBetween(400, 499).isEqualTo(alone.status());
@@ -135,6 +143,8 @@ class JointPutsIT {
         }
         assertThat(answers.get("a room that does not exist").status()).isEqualTo(404);
         assertThat(answers.get("a member key without the room permission").status()).isEqualTo(403);
+        assertThat(answers.get("a member key taking away a role granting more than its own").get("code")
+                .stringValue()).isEqualTo("privilege_escalation");
 
         // every success stored what it answered, each recorded once, in one transaction, with gapless revisions
         List<Long> revisions = new ArrayList<>();

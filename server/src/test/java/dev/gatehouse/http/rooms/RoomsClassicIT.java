@@ -486,4 +486,24 @@ class RoomsClassicIT {
         out.put(field, value);
         return out;
     }
+
+    @Test
+    void aRoomOwningAgent_cannotReplaceARoomRoleGrantingMoreThanItsOwn() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        int adminRole = a.role("Admin");
+        Http ada = a.as(a.acceptedAgent("Ada", a.o1));
+        int own = a.room(ada, "Own", a.o1, agentRole);
+        int bo = a.acceptedAgent("Bo", a.o1);
+        Http.Res invited = a.admin.post(a.base + "/rooms/" + own + "/users", Map.of("email", "bo@classic.test",
+                "firstName", "Bo", "lastName", "Agent", "roleId", adminRole));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+
+        // a room owner may change its room users' roles (the v5 rule), but not take away one beyond its own
+        error(ada.put(a.base + "/rooms/" + own + "/users/" + bo, Map.of("roleId", agentRole)), 403,
+                "PRIVILEGE_ESCALATION", "user " + bo, "canEditAnyRoomRole");
+        assertThat(a.allowed(bo, "canEditAnyRoomRole", own)).isTrue();
+        assertThat(a.admin.put(a.base + "/rooms/" + own + "/users/" + bo, Map.of("roleId", agentRole)).status())
+                .isEqualTo(200);
+    }
 }

@@ -475,6 +475,40 @@ class RoomsRulesIT {
     }
 
     @Test
+    void aUserManagingRoomAccess_cannotTakeAwayARoomRoleGrantingMoreThanItsOwn() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int host = a.role("Host", false, "canAddUsersToRooms", "canEditAnyRoomRole", "canManageAnyUserRoomAccess",
+                "canViewRoomDetails");
+        int closer = a.role("Closer", false, "canViewRoomDetails", "canCloseRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int hanaId = a.user("Hana", host, "Contributor");
+        Http hana = a.as(hanaId);
+        int boss = a.user("Boss", closer, "Contributor");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "hana@acme.test", host);
+        a.invite(a.admin, room, "boss@acme.test", closer);
+        int out = a.invite(a.admin, room, "out@buyer.test", buyer);
+        String path = a.base + "/rooms/" + room + "/users/";
+
+        // Hana's room role lets it change any room role and revoke anyone's access, but not past its own powers
+        for (Http.Res res : List.of(hana.put(path + boss, Map.of("roleId", host)),
+                hana.post(path + boss + "/revoke_access", Map.of()),
+                hana.post(path + boss + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z")))) {
+            error(res, 403, "PRIVILEGE_ESCALATION", "user " + boss, "canCloseRooms");
+        }
+        Http.Res viaV1 = hana.delete(a.org.path() + "/resources/room/" + room + "/assignments/" + boss);
+        assertThat(viaV1.status()).as("%s", viaV1).isEqualTo(403);
+        assertThat(viaV1.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(a.allowed(boss, "canCloseRooms", room)).isTrue();
+        JsonNode end = node.service().get(a.org.path() + "/resources/room/" + room + "/assignments/" + boss).json()
+                .get("expires_at");
+        assertThat(end == null || end.isNull()).as("no revocation scheduled: %s", end).isTrue();
+
+        assertThat(hana.post(path + out + "/revoke_access", Map.of()).status()).isEqualTo(204);
+        assertThat(a.admin.post(path + boss + "/revoke_access", Map.of()).status()).isEqualTo(204);
+    }
+
+    @Test
     void revokingAccess_needsManageAccess_andKeepsTheRoleForRestore() {
         RoomsAccount a = new RoomsAccount(node, fx);
         int host = a.role("Host", false, "canAddUsersToRooms", "canManageInvitedUserRoomAccess", "canViewRoomDetails");
