@@ -2,6 +2,7 @@ package dev.gatehouse.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Properties;
@@ -69,15 +70,17 @@ public final class Database implements AutoCloseable {
         if (health == null) {
             this.jdbi = Jdbi.create(pool);
         } else {
+            ConnectionWaits waits = new ConnectionWaits();
             this.jdbi = Jdbi.create(() -> {
                 if (!health.reachable()) {
-                    throw new SQLTransientConnectionException("the database is unreachable", "08001");
+                    throw unreachable();
                 }
-                return pool.getConnection();
+                return waits.get(pool);
             });
             OpenHandles open = new OpenHandles();
             jdbi.getConfig(Handles.class).addListener(open);
             health.onLost(open::abortAll);
+            health.onLost(waits::cancelAll);
         }
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::withoutArguments);
     }
@@ -118,6 +121,52 @@ public final class Database implements AutoCloseable {
     }
 
     /** The handles open now, whose connections are aborted when the database is lost. */
+    private static SQLTransientConnectionException unreachable() {
+        return new SQLTransientConnectionException("the database is unreachable", "08001");
+    }
+
+    /**
+     * The threads waiting for a connection from the pool. When the database is lost they stop waiting and fail as a
+     * request arriving then does: a thread that began to wait just before the probe noticed (every connection held by
+     * work the loss froze) would otherwise wait out the pool's ten seconds, and a write on a node cut off from the
+     * database would answer only then instead of at once. They are interrupted, under this object's lock, so that an
+     * interrupt never outlives its wait: the waiting thread clears it before it goes on.
+     */
+    private static final class ConnectionWaits {
+
+        private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+        private final Set<Thread> cancelled = ConcurrentHashMap.newKeySet();
+
+        Connection get(HikariDataSource pool) throws SQLException {
+            Thread self = Thread.currentThread();
+            waiting.add(self);
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                if (cancelled.contains(self)) {
+                    SQLTransientConnectionException lost = unreachable();
+                    lost.addSuppressed(e);
+                    throw lost;
+                }
+                throw e;
+            } finally {
+                synchronized (this) {
+                    waiting.remove(self);
+                    if (cancelled.remove(self)) {
+                        Thread.interrupted(); // this object's interrupt, not the caller's
+                    }
+                }
+            }
+        }
+
+        synchronized void cancelAll() {
+            for (Thread thread : waiting) {
+                cancelled.add(thread);
+                thread.interrupt();
+            }
+        }
+    }
+
     private static final class OpenHandles implements HandleListener {
 
         private final Set<Handle> handles = ConcurrentHashMap.newKeySet();
