@@ -1,5 +1,6 @@
 package dev.gatehouse.store;
 
+import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
@@ -7,13 +8,17 @@ import dev.gatehouse.testing.TcpCut;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A node cut off from its database — by a network that silently drops packets, so that nothing is refused or
@@ -24,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * returns. (The database itself is fine: another node keeps writing.)
  */
 class DatabaseOutageIT {
+
+    /** A test node's connections (TestNode). */
+    private static final int POOL_SIZE = 4;
 
     /** A probe every 200 ms, giving up after 1 s: the outage is noticed within about a second. */
     private static TestNode cutOffNode(String url) {
@@ -92,6 +100,43 @@ class DatabaseOutageIT {
             Await.until(Duration.ofSeconds(20), "the other node applied the write made after the outage",
                     () -> other.appliedRevision() >= after.revision());
             assertThat(node.node().engine().digest()).isEqualTo(other.node().engine().digest());
+        }
+    }
+
+    @Test
+    void aReadWaitingForAConnectionWhenTheOutageIsNoticed_failsThen_notAfterThePoolsTimeout() throws Exception {
+        String direct = TestDatabase.freshDatabaseUrl();
+        int postgres = TestDatabase.server().port();
+        try (TcpCut network = TcpCut.to(postgres);
+             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+            Store store = node.node().core().store();
+            List<Handle> held = new ArrayList<>();
+            try {
+                // every connection of the pool taken, as work frozen by the outage would hold them
+                for (int i = 0; i < POOL_SIZE; i++) {
+                    Handle h = store.jdbi().open();
+                    h.createQuery("SELECT 1").mapTo(Integer.class).one();
+                    held.add(h);
+                }
+                CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> store.read(h ->
+                        h.createQuery("SELECT 1").mapTo(Integer.class).one()));
+                Thread.sleep(200); // it waits for a connection (the pool's timeout is 10 s)
+                assertThat(waiting).isNotDone();
+
+                network.cut();
+                // noticed within about a second; the wait then ends at once, well before the pool's 10 s
+                assertThatThrownBy(() -> waiting.get(6, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                        .cause().isInstanceOf(UnavailableException.class)
+                        .hasMessageContaining("the database is unreachable");
+            } finally {
+                for (Handle h : held) {
+                    try {
+                        h.close();
+                    } catch (RuntimeException aborted) {
+                        // the outage's abort closed its connection already
+                    }
+                }
+            }
         }
     }
 
