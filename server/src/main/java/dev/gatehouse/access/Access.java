@@ -7,7 +7,6 @@ import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.model.MemberGrants;
-import dev.gatehouse.model.Permission;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Joint;
 import dev.gatehouse.store.Store;
@@ -220,14 +219,27 @@ public final class Access {
         if (caller.isService() || caller.is(memberId)) {
             return;
         }
-        List<String> beyond = model.canonical(taken.permissions()).stream().filter(p -> !caller.has(p)).toList();
-        String sees = model.visibility().isPresent() ? taken.visibilityBeyond(caller.grant()) : null;
+        List<String> beyond = permissionsBeyond(caller, model, taken);
+        String sees = visibilityBeyond(caller, model, taken);
         if (!beyond.isEmpty() || sees != null) {
             throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
                     + "'s role there " + (beyond.isEmpty() ? "sees " + sees : "grants " + beyond
                     + (sees == null ? "" : " and sees " + sees)) + ", which member " + caller.memberId()
                     + " does not hold; only a member holding all of it, or a service key, may take it away");
         }
+    }
+
+    /**
+     * The permissions {@code held} grants that {@code caller} lacks, in the model's order; a permission the model no
+     * longer has decides nothing and is passed over.
+     */
+    private static List<String> permissionsBeyond(Caller caller, PermissionModel model, Grant held) {
+        return model.canonical(held.permissions()).stream().filter(p -> !caller.has(p)).toList();
+    }
+
+    /** The records {@code held} sees beyond {@code caller}'s, in a model with record visibility; null when none. */
+    private static String visibilityBeyond(Caller caller, PermissionModel model, Grant held) {
+        return model.visibility().isPresent() ? held.visibilityBeyond(caller.grant()) : null;
     }
 
     /**
@@ -251,10 +263,8 @@ public final class Access {
             return;
         }
         Grant held = withGrants(state);
-        // in the model's order; a permission the model no longer has decides nothing and is passed over
-        List<String> beyond = model.permissions().stream().map(Permission::key)
-                .filter(p -> held.permissions().contains(p) && !caller.has(p)).toList();
-        String sees = model.visibility().isPresent() ? held.visibilityBeyond(caller.grant()) : null;
+        List<String> beyond = permissionsBeyond(caller, model, held);
+        String sees = visibilityBeyond(caller, model, held);
         if (!beyond.isEmpty() || sees != null) {
             Outranked outranked = new Outranked(what, memberId, beyond, sees);
             throw ForbiddenException.about(outranked, "privilege_escalation", what + " is refused: member " + memberId

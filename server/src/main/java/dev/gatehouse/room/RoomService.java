@@ -2,6 +2,7 @@ package dev.gatehouse.room;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
@@ -299,11 +300,10 @@ public final class RoomService {
             rules.requireNotOwner(h, orgId, roomId, memberId, what);
             // now or at a later date, revoking takes the room role away: the caller must hold all it grants
             PermissionModel model = orgModels.model(h, orgId);
-            assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId).ifPresent(held ->
-                    assignments.requireMayTakeAway(h, caller, model, held, what));
+            Optional<Assignment> held = assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId);
+            held.ifPresent(a -> assignments.requireMayTakeAway(h, caller, model, a, what));
             if (scheduled) {
-                assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
-                        .orElseThrow(), at);
+                assignments.endAt(tx, held.orElseThrow(), at);
                 return roomUser(h, orgId, roomId, memberId);
             }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
