@@ -20,7 +20,10 @@ import java.util.Map;
  * starting the peers or wrk. With {@code --loads N} each server takes the workload N times over (new
  * organizations each time; the model is registered once): the first load is the one the side-by-side run times,
  * into a server that has just started and whose JIT compiler has seen nothing yet, the later ones show what a
- * server that has run for a while takes. The median is over the first loads.
+ * server that has run for a while takes. The median is over the first loads. After each load it prints where the CPU
+ * went meanwhile: the server's threads by kind (its JIT compilers, write lanes, HTTP threads, the rest), its
+ * PostgreSQL (server and backends) and this process, the loader — on two cores all of them share, they add up to
+ * the load's time.
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -pl cli,bench -am package -DskipTests}):
  * {@code java -cp bench/target/benchmarks.jar dev.gatehouse.bench.peers.LoadRun [--root .] [--tenants 100]
@@ -66,7 +69,11 @@ public final class LoadRun {
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitHealthy(proc, base.resolve("/healthz"));
             double first = 0;
+            String database = work.resolve("data").toString();
             for (int load = 1; load <= perServer; load++) {
+                Map<String, Long> threadsBefore = proc.threadCpuTicks();
+                long databaseBefore = proc.otherProcessesCpuTicks(database);
+                long selfBefore = Proc.cpuTicks(ProcessHandle.current().pid());
                 long t0 = System.nanoTime();
                 PeersRun.LOADER.load(workload, base, SERVICE_KEY);
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -75,12 +82,44 @@ public final class LoadRun {
                 if (PeersRun.LOADER instanceof BulkImportLoader bulk) {
                     PeersRun.log("%s", bulk.timings());
                 }
+                PeersRun.log("CPU during the load: %s; PostgreSQL %.2f s; the loader %.2f s", threads(threadsBefore,
+                        proc.threadCpuTicks()), seconds(proc.otherProcessesCpuTicks(database) - databaseBefore),
+                        seconds(Proc.cpuTicks(ProcessHandle.current().pid()) - selfBefore));
                 first = load == 1 ? seconds : first;
             }
             return first;
         } finally {
             proc.stop();
         }
+    }
+
+    /**
+     * The server's CPU time between two readings of its threads: in all, then its JIT compilers, its write lanes,
+     * its HTTP threads and the rest.
+     */
+    private static String threads(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> groups = new java.util.LinkedHashMap<>();
+        for (String group : List.of("C2 compiler", "C1 compiler", "write lanes", "HTTP threads", "other threads")) {
+            groups.put(group, 0L);
+        }
+        long all = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long used = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            all += used;
+            String name = e.getKey();
+            String group = name.startsWith("C2 Compiler") ? "C2 compiler" : name.startsWith("C1 Compiler")
+                    ? "C1 compiler" : name.startsWith("gatehouse-write") ? "write lanes"
+                    : name.startsWith("JettyServer") ? "HTTP threads" : "other threads";
+            groups.merge(group, used, Long::sum);
+        }
+        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "server %.2f s (", seconds(all)));
+        groups.forEach((group, ticks) -> b.append(String.format(java.util.Locale.ROOT, "%s %.2f, ", group,
+                seconds(ticks))));
+        return b.replace(b.length() - 2, b.length(), ")").toString();
+    }
+
+    private static double seconds(long ticks) {
+        return ticks / (double) Proc.CLOCK_TICKS;
     }
 
     private static void awaitHealthy(Proc proc, URI uri) throws Exception {

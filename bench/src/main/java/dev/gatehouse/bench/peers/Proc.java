@@ -80,6 +80,44 @@ final class Proc {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
     }
 
+    /**
+     * User plus system CPU time of this process's threads, in clock ticks, summed by thread name with its trailing
+     * number dropped (the JIT's {@code C2 CompilerThread0} and {@code C2 CompilerThread1} count as one).
+     */
+    Map<String, Long> threadCpuTicks() {
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#0-9]+$", "");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return byName;
+    }
+
+    /**
+     * CPU time of every other process whose command line mentions {@code text} and of their descendants (an embedded
+     * database's server and its backends), in clock ticks; a backend that has exited meanwhile is not counted.
+     */
+    long otherProcessesCpuTicks(String text) {
+        return otherProcesses(text, pid -> cpuTicks(pid) + ProcessHandle.of(pid).stream()
+                .flatMap(ProcessHandle::descendants).mapToLong(child -> {
+                    try {
+                        return cpuTicks(child.pid());
+                    } catch (UncheckedIOException gone) {
+                        return 0;
+                    }
+                }).sum());
+    }
+
     /** Resident set size in KiB. */
     long rssKib() {
         return rssKib(pid());
@@ -110,12 +148,16 @@ final class Proc {
      * and backends of an embedded database, which are not children of the process that started them), in KiB.
      */
     long otherProcessesRssKib(String text) {
+        return otherProcesses(text, Proc::rssKib);
+    }
+
+    private long otherProcesses(String text, java.util.function.LongUnaryOperator measure) {
         try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).mapToLong(p -> {
                 try {
                     String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
                     long pid = Long.parseLong(p.getFileName().toString());
-                    return pid != pid() && cmdline.contains(text) ? rssKib(pid) : 0;
+                    return pid != pid() && cmdline.contains(text) ? measure.applyAsLong(pid) : 0;
                 } catch (IOException | UncheckedIOException gone) {
                     return 0;
                 }
