@@ -31,8 +31,10 @@ import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
  * Rooms' company users: internal members plus their Rooms profile. The member rules (unique email, an internal
  * company role, no privilege escalation, never the last member able to manage roles) stay in
  * {@link MemberService}, and so do Rooms' access-level gates ({@link RoomsRules}, applied by the member service
- * whichever API is used): inviting is gated by the level asked for the invitee, updating, locking and unlocking
- * by {@code canManageMember…}, removing by {@code canRemoveCompanyMember…}; service keys pass every gate.
+ * whichever API is used): inviting is gated by the level the invitee will be at (the one asked, which must be Admin
+ * with the default admin role: that role's users are at Admin, and another level asked is a 400), updating, locking
+ * and unlocking by {@code canManageMember…}, removing by {@code canRemoveCompanyMember…}; service keys pass every
+ * gate.
  *
  * <p>{@code invite_user} adds the member {@code invited} (Rooms' Pending): it has no access until its invitation
  * is accepted (the native {@code …/members/{member}/accept}). A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
@@ -115,7 +117,15 @@ public final class RoomsUserService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
-            rules.requireLevel(h, caller, in.accessLevel(), ADD_MEMBER_LOWER, ADD_MEMBER_SAME, "inviting a user");
+            // the gate judges the level the user will be at, so asking a lower one with the default admin role
+            // makes no Admin; then a level other than the one asked is refused, never answered in its place
+            AccessLevel level = users.newUserLevel(h, orgId, in.roleId(), in.accessLevel());
+            rules.requireLevel(h, caller, level, ADD_MEMBER_LOWER, ADD_MEMBER_SAME, "inviting a user");
+            if (level != in.accessLevel()) {
+                throw InvalidInputException.field("accessLevel", "must be " + level.wire() + " with role "
+                        + in.roleId() + ", the default admin role, whose users are at access level " + level.wire()
+                        + "; got " + in.accessLevel().wire());
+            }
             if (in.defaultOfficeId() != null) {
                 offices.requireOffices(h, orgId, "defaultOfficeId", List.of(in.defaultOfficeId()));
             }

@@ -51,6 +51,15 @@ final class RoomsUserStore {
         return AccessLevel.parse(level).orElseThrow();
     }
 
+    /**
+     * The access level a user being added with company role {@code roleId} and profile level {@code asked} will be
+     * at ({@link #LEVEL}): Admin with the default admin role, else {@code asked}. Gates judge this level, not the
+     * one asked: the user is at it from the moment it exists.
+     */
+    AccessLevel newUserLevel(Handle h, long orgId, long roleId, AccessLevel asked) {
+        return level(h, orgId, null, roleId) == AccessLevel.ADMIN ? AccessLevel.ADMIN : asked;
+    }
+
     Slice<RoomsUser> search(Handle h, long orgId, UserQuery q) {
         StringBuilder where = new StringBuilder();
         if (q.pending() != null) {

@@ -183,7 +183,7 @@ class StoredSnapshotsIT {
         ok(service.delete(roomsPath + "/offices/" + ok(service.post(roomsPath + "/offices", Map.of("name", "Gone")), 201)
                 .get("id").intValue()), 204);
         int bob = ok(rooms.admin().post(base + "/users/invite_user", Map.of("firstName", "Bob", "lastName", "Broker",
-                "email", "bob@acme.test", "roleId", adminRole, "accessLevel", "Office", "offices", List.of(office),
+                "email", "bob@acme.test", "roleId", adminRole, "accessLevel", "Admin", "offices", List.of(office),
                 "defaultOfficeId", office)), 201).get("userId").intValue();
         ok(rooms.admin().post(base + "/users/" + bob + "/add_to_region", Map.of("regionId", region)), 204);
         int room = ok(rooms.admin().post(base + "/rooms", Map.of("name", "12 Elm Street", "roleId", adminRole,

@@ -173,8 +173,65 @@ class RoomsRulesIT {
                 .with("offices", List.of(a.office))).status()).isEqualTo(201);
         error(sam.post(a.base + "/users/invite_user", invitee("x6", agent, "Admin")), 403, "ACCESS_LEVEL_TOO_HIGH",
                 "Admin", "Company");
-        error(sam.post(a.base + "/users/invite_user", invitee("x7", a.defaultAdminRole(), "Contributor")), 403,
-                "PRIVILEGE_ESCALATION");
+        int bigger = a.role("Bigger", false, "canManageAccount");
+        error(sam.post(a.base + "/users/invite_user", invitee("x7", bigger, "Contributor")), 403,
+                "PRIVILEGE_ESCALATION", "canManageAccount");
+        error(sam.post(a.base + "/users/invite_user", invitee("x8", a.defaultAdminRole(), "Contributor")), 403,
+                "ACCESS_LEVEL_TOO_HIGH", "Admin", "Company");
+    }
+
+    /**
+     * The default admin role puts its holder at the Admin level, whatever level the invitation asks: a user asked at
+     * another level is refused (400 naming {@code accessLevel}, no one added), never created at a level it was not
+     * asked for.
+     */
+    @Test
+    void invitingWithTheDefaultAdminRole_atAnotherLevel_isRefused_notAnsweredAdmin() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int admin = a.defaultAdminRole();
+        int usersBefore = a.admin.get(a.base + "/users").get("totalRowCount").intValue();
+        for (String level : List.of("Contributor", "Office", "Region", "Company")) {
+            error(a.admin.post(a.base + "/users/invite_user", invitee("d" + level, admin, level)
+                    .with("offices", List.of(a.office)).with("regions", List.of(a.region))), 400, "INVALID_INPUT",
+                    "accessLevel", "Admin", level);
+        }
+        assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).isEqualTo(usersBefore);
+        Http.Res asked = a.admin.post(a.base + "/users/invite_user", invitee("dAdmin", admin, "Admin"));
+        assertThat(asked.status()).as(asked.toString()).isEqualTo(201);
+        assertThat(asked.get("accessLevel").stringValue()).isEqualTo("Admin");
+        int agent = a.role("Agent", false, "canCreateRooms");
+        for (String level : List.of("Contributor", "Company", "Admin")) {
+            Http.Res res = a.admin.post(a.base + "/users/invite_user", invitee("a" + level, agent, level));
+            assertThat(res.status()).as(res.toString()).isEqualTo(201);
+            assertThat(res.get("accessLevel").stringValue()).as("the level asked, as shown").isEqualTo(level);
+            assertThat(a.admin.get(a.base + "/users/" + res.get("userId").intValue()).get("accessLevel").stringValue())
+                    .isEqualTo(level);
+        }
+    }
+
+    /**
+     * A user below the Admin level cannot make an Admin-level user through {@code invite_user} by asking a lower
+     * level with the default admin role, even holding every permission of that role (so no permission is beyond
+     * it): the gate judges the level the user would have, as the native API does (403, no one added).
+     */
+    @Test
+    void inviting_cannotMakeAUserAboveTheCallersLevel_byAskingALowerOne() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int admin = a.defaultAdminRole();
+        Map<String, Object> everything = new java.util.LinkedHashMap<>();
+        a.admin.get(a.base + "/roles/" + admin).get("permissions").properties()
+                .forEach(p -> everything.put(p.getKey(), p.getValue().booleanValue()));
+        Http.Res deputyRole = a.admin.post(a.base + "/roles", Map.of("name", "Deputy", "permissions", everything));
+        assertThat(deputyRole.status()).as(deputyRole.toString()).isEqualTo(201);
+        Http deb = a.as(a.user("Deb", deputyRole.get("roleId").intValue(), "Company"));
+        int usersBefore = a.admin.get(a.base + "/users").get("totalRowCount").intValue();
+        for (String level : List.of("Contributor", "Company", "Admin")) {
+            error(deb.post(a.base + "/users/invite_user", invitee("e" + level, admin, level)), 403,
+                    "ACCESS_LEVEL_TOO_HIGH", "Admin", "Company");
+        }
+        assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).isEqualTo(usersBefore);
+        assertThat(deb.post(a.base + "/users/invite_user", invitee("eOk", a.role("Agent", false, "canCreateRooms"),
+                "Company")).status()).isEqualTo(201);
     }
 
     @Test
