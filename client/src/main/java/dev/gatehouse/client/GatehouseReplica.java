@@ -26,8 +26,8 @@ import java.util.Optional;
  * answering from the state it has; {@link #staleness()} says how long ago it last heard from the server (changes or
  * heartbeats) and {@link #isStale()} whether that exceeds the configured bound — decide there whether to keep
  * answering or to fall back to the server. When the server can no longer serve the replica's position (history
- * pruned, or a change the replica cannot apply), it reloads a fresh snapshot and swaps it in at once
- * ({@link #resyncs()}). A key the server refuses (revoked while the replica follows) stops it for good
+ * pruned), or the replica cannot read or apply a change it was sent (reopening the stream would send it again), it
+ * reloads a fresh snapshot and swaps it in at once ({@link #resyncs()}). A key the server refuses (revoked while the replica follows) stops it for good
  * ({@link #stoppedBy()}). {@link Builder#build()} returns once the first snapshot is loaded, or throws.
  *
  * <p>Unlike the server, a replica does not ask who may ask about whom: whoever holds its key (a service key or a
@@ -180,7 +180,7 @@ public interface GatehouseReplica extends AutoCloseable {
                         + heartbeat + ")");
             }
             return ReplicaFollower.start(new ReplicaSettings(url, key, orgId, heartbeat, staleAfter, connectTimeout,
-                    maxBackoff, snapshotTimeout));
+                    maxBackoff, snapshotTimeout, ReplicaSettings.MAX_LINE_CHARS));
         }
     }
 }

@@ -1,9 +1,7 @@
 package dev.gatehouse.client;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -25,7 +23,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The {@link GatehouseReplica}: loads a snapshot, then follows {@code GET /v1/changes} (Server-Sent Events) on a
@@ -34,8 +31,11 @@ import tools.jackson.databind.JsonNode;
  * <p><b>Algorithm.</b> The follow loop opens the stream after {@link ReplicaState#revision()}, applies each
  * {@code change} event, and notes every event (heartbeats too) as news. When the stream ends or fails it opens it
  * again from the revision held, waiting 100 ms doubling to the configured maximum between failed attempts (reset by
- * any event received). A 410 {@code resync_required} answer, a {@code resync} event or a change that cannot be
- * applied makes it load a fresh snapshot first. A {@code revoked} event, or a 401 or 403 answer to the stream (its
+ * any event received). A 410 {@code resync_required} answer, a {@code resync} event, a change that cannot be read
+ * or applied whole and in order ({@link ReplicaState#apply(String)}: not JSON, a field of the wrong type, a revision
+ * not above the one held, an organization the replica does not hold) or an event longer than the line bound
+ * ({@link ReplicaLines}) makes it load a fresh snapshot first: reopening the stream would only send the same event
+ * again. A {@code revoked} event, or a 401 or 403 answer to the stream (its
  * key revoked, or never one that may read it), stops the following for good: reconnecting could not succeed, and
  * the replica calls itself stale from then on ({@link #stoppedBy()}). A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream
  * that brought no news for longer than the stale bound, since a connection can die without ending (a peer gone
@@ -163,7 +163,7 @@ final class ReplicaFollower implements GatehouseReplica {
                 if (late.get()) {
                     throw new SnapshotTimeoutException(bound);
                 }
-                state.loadSnapshot(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), counted);
+                state.loadSnapshot(new ReplicaLines(body, settings.maxLineChars()), counted);
                 heard();
             }
         } catch (IOException | CancellationException failed) {
@@ -263,11 +263,11 @@ final class ReplicaFollower implements GatehouseReplica {
             if (closed) {
                 return false;
             }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            ReplicaLines lines = new ReplicaLines(body, settings.maxLineChars());
             String event = null;
             StringBuilder data = new StringBuilder();
             String line;
-            while ((line = lines.readLine()) != null) {
+            while ((line = nextLine(lines)) != null) {
                 if (line.isEmpty()) {
                     if (event != null) {
                         dispatch(event, data.toString());
@@ -278,7 +278,11 @@ final class ReplicaFollower implements GatehouseReplica {
                 } else if (line.startsWith("event:")) {
                     event = line.substring(6).strip();
                 } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).strip());
+                    // an event's data lines join with a newline (as EventSource joins them), within the same bound
+                    if (data.length() + line.length() > settings.maxLineChars()) {
+                        throw tooLong(new ReplicaLines.TooLong(settings.maxLineChars()));
+                    }
+                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).strip());
                 }
             }
             return news[0];
@@ -287,10 +291,28 @@ final class ReplicaFollower implements GatehouseReplica {
         }
     }
 
+    /** The stream's next line, or null at its end; one too long to read makes the replica reload a snapshot. */
+    private String nextLine(ReplicaLines lines) throws IOException {
+        try {
+            return lines.readLine();
+        } catch (ReplicaLines.TooLong tooLong) {
+            throw tooLong(tooLong);
+        }
+    }
+
+    /**
+     * An event too long to read: not one the server sends whole, so whatever change it holds is taken from a
+     * snapshot instead (reconnecting would meet the same event again).
+     */
+    private ReplicaState.ResyncNeeded tooLong(ReplicaLines.TooLong tooLong) {
+        return new ReplicaState.ResyncNeeded("GET /v1/changes after revision " + state.revision() + ": "
+                + tooLong.getMessage(), tooLong);
+    }
+
     private void dispatch(String event, String data) {
         heard();
         switch (event) {
-            case "change" -> state.apply(Wire.MAPPER.readTree(data));
+            case "change" -> state.apply(data);
             case "resync" -> throw new ReplicaState.ResyncNeeded("the server asks for a resync: " + data, null);
             case "revoked" -> throw Problem.of(401, EMPTY_HEADERS, data.getBytes(StandardCharsets.UTF_8)).exception();
             default -> {

@@ -6,7 +6,6 @@ import dev.gatehouse.engine.EngineException;
 import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.EngineWriter;
 import dev.gatehouse.engine.wire.EngineWire;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,7 @@ final class ReplicaState {
     }
 
     private static final String SNAPSHOT = "GET /v1/snapshot";
+    private static final String CHANGES = "GET /v1/changes";
 
     private final Map<String, Catalog> catalogs = new ConcurrentHashMap<>();
     /**
@@ -55,12 +55,13 @@ final class ReplicaState {
     /**
      * Reads a whole snapshot ({@code GET /v1/snapshot}'s lines) into a fresh engine and swaps it in; returns its
      * revision. A snapshot cut short (no {@code end} line, or a count that differs) changes nothing, nor does a line
-     * that cannot be used — not JSON, a field of the wrong type, an operation or catalog not of the engine's wire
-     * form, an operation the engine cannot apply: an {@link UnexpectedResponseException} {@code malformed_answer}
-     * naming the line ({@link Wire#read}), never the parser's or the engine's own exception.
+     * that cannot be used — not JSON, a field of the wrong type (a revision or count that is not an integer of 0 or
+     * more), an operation or catalog not of the engine's wire form, an operation the engine cannot apply, a line longer
+     * than {@link ReplicaLines} reads: an {@link UnexpectedResponseException} {@code malformed_answer} naming the line
+     * ({@link Wire#read}), never the parser's or the engine's own exception.
      * {@code beforeSwap} runs once the snapshot is complete, just before readers and waiters can see it.
      */
-    long loadSnapshot(BufferedReader lines, Runnable beforeSwap) throws IOException {
+    long loadSnapshot(ReplicaLines lines, Runnable beforeSwap) throws IOException {
         // the snapshot's catalogs join the replica's at the swap, so a snapshot that fails part-way changes none
         Map<String, Catalog> freshCatalogs = new ConcurrentHashMap<>();
         EngineWriter fresh = EngineWriter.create(id -> freshCatalogs.getOrDefault(id, catalogs.get(id)));
@@ -69,7 +70,7 @@ final class ReplicaState {
         long ops = 0;
         long number = 0;
         String line;
-        while ((line = lines.readLine()) != null) {
+        while ((line = nextLine(lines, number)) != null) {
             number++;
             if (line.isEmpty()) {
                 continue;
@@ -78,7 +79,7 @@ final class ReplicaState {
             JsonNode n = Wire.answer(200, where, line);
             String type = Wire.read(200, where, n, json -> Wire.text(json, "type"));
             if ("snapshot".equals(type)) {
-                revision = Wire.read(200, where, n, json -> Wire.number(json, "revision"));
+                revision = Wire.read(200, where, n, json -> integer(json, "revision", 0));
             } else if ("catalog".equals(type)) {
                 Catalog catalog = Wire.read(200, where, n, json -> EngineWire.readCatalog(json.get("catalog")));
                 freshCatalogs.put(catalog.id(), catalog);
@@ -93,8 +94,8 @@ final class ReplicaState {
                 track(freshMembers, op);
                 ops++;
             } else if ("end".equals(type)) {
-                long endRevision = Wire.read(200, where, n, json -> Wire.number(json, "revision"));
-                long endOps = Wire.read(200, where, n, json -> Wire.number(json, "ops"));
+                long endRevision = Wire.read(200, where, n, json -> integer(json, "revision", 0));
+                long endOps = Wire.read(200, where, n, json -> integer(json, "ops", 0));
                 if (endRevision != revision || endOps != ops) {
                     throw new IOException("the snapshot's end line says revision " + endRevision + " and " + endOps
                             + " operations, but " + revision + " and " + ops + " were read");
@@ -113,21 +114,56 @@ final class ReplicaState {
         throw new IOException("the snapshot ended before its end line (" + ops + " operations read)");
     }
 
-    /** Applies one item of the change stream ({@code {"revision", "catalogs"?, "ops"}}). */
-    void apply(JsonNode item) {
-        long revision = Wire.number(item, "revision");
+    /** The snapshot's next line, or null at its end; one too long is a {@code malformed_answer} naming it. */
+    private static String nextLine(ReplicaLines lines, long before) throws IOException {
         try {
-            JsonNode catalogsJson = item.get("catalogs");
-            if (catalogsJson != null) {
-                for (JsonNode c : catalogsJson) {
-                    Catalog catalog = EngineWire.readCatalog(c);
-                    catalogs.putIfAbsent(catalog.id(), catalog);
+            return lines.readLine();
+        } catch (ReplicaLines.TooLong tooLong) {
+            throw Wire.malformed(200, SNAPSHOT + ", line " + (before + 1), tooLong.getMessage(), tooLong);
+        }
+    }
+
+    /**
+     * Applies one {@code change} event of the change stream, its data as received ({@code {"revision", "catalogs"?,
+     * "ops"}}). The one place a change is read: anything that keeps it from being applied whole and in order is a
+     * {@link ResyncNeeded} — data that is not JSON or not an object; a revision that is not an integer above the one
+     * held (the stream resumes after that one, so a revision at or below it means the replica and the server no
+     * longer agree on the history); {@code ops} or {@code catalogs} that are not lists, an operation or catalog not
+     * of the engine's wire form, an operation the engine cannot apply (an organization the replica does not hold).
+     * Its cause is an {@link UnexpectedResponseException} {@code malformed_answer} naming the stream, as a snapshot's
+     * unusable line is, or the engine's exception. Nothing is applied unless all of it was read.
+     */
+    void apply(String data) {
+        long held = writer.revision();
+        JsonNode item;
+        long revision;
+        List<Catalog> newCatalogs = new ArrayList<>();
+        List<EngineOp> ops = new ArrayList<>();
+        try {
+            item = Wire.answer(200, CHANGES, data);
+            revision = Wire.read(200, CHANGES, item, ReplicaState::changeRevision);
+            Wire.read(200, CHANGES + ", revision " + revision, item, json -> {
+                JsonNode catalogsJson = Wire.node(json, "catalogs");
+                if (catalogsJson != null) {
+                    for (JsonNode c : list(catalogsJson, "catalogs")) {
+                        newCatalogs.add(EngineWire.readCatalog(c));
+                    }
                 }
-            }
-            List<EngineOp> ops = new ArrayList<>();
-            for (JsonNode op : item.get("ops")) {
-                ops.add(EngineWire.readOp(op));
-            }
+                for (JsonNode op : list(json.get("ops"), "ops")) {
+                    ops.add(EngineWire.readOp(op));
+                }
+                return ops;
+            });
+        } catch (UnexpectedResponseException unreadable) {
+            throw new ResyncNeeded("a change that cannot be read after revision " + held + ": "
+                    + unreadable.getMessage(), unreadable);
+        }
+        if (revision <= held) {
+            throw new ResyncNeeded("the stream sent revision " + revision + " after revision " + held
+                    + ": the replica no longer follows the server's history", null);
+        }
+        try {
+            newCatalogs.forEach(catalog -> catalogs.putIfAbsent(catalog.id(), catalog));
             if (writer.apply(revision, ops)) {
                 ops.forEach(op -> track(members, op));
             }
@@ -137,6 +173,37 @@ final class ReplicaState {
         synchronized (this) {
             notifyAll();
         }
+    }
+
+    /** A change's revision: an integer of 1 or more, nothing else (not text, not a fraction, not null). */
+    private static long changeRevision(JsonNode item) {
+        if (!item.isObject()) {
+            throw new IllegalArgumentException("a change must be a JSON object, got " + item.getNodeType());
+        }
+        return integer(item, "revision", 1);
+    }
+
+    /** {@code field} of {@code json}, an integer of at least {@code min}; anything else names the field and value. */
+    private static long integer(JsonNode json, String field, long min) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < min) {
+            throw new IllegalArgumentException(field + " must be an integer of " + min + " or more, got "
+                    + (value == null ? "nothing" : abbreviate(value.toString())));
+        }
+        return value.longValue();
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 100 ? value : value.substring(0, 100) + "…";
+    }
+
+    /** {@code value} as a list, which it must be. */
+    private static JsonNode list(JsonNode value, String field) {
+        if (value == null || !value.isArray()) {
+            throw new IllegalArgumentException(field + " must be a list, got "
+                    + (value == null ? "nothing" : value.getNodeType()));
+        }
+        return value;
     }
 
     /** The member with this Gatehouse id as the replica knows it, or null. */

@@ -28,10 +28,17 @@ final class MisbehavingServer implements AutoCloseable {
 
     /** One accepted connection, as a script sees it. */
     final class Connection {
+        private final String request;
         private final OutputStream out;
 
-        private Connection(OutputStream out) {
+        private Connection(String request, OutputStream out) {
+            this.request = request;
             this.out = out;
+        }
+
+        /** The request line, e.g. {@code GET /v1/changes?after=7 HTTP/1.1}. */
+        String request() {
+            return request;
         }
 
         /** Writes {@code text} (HTTP head or body bytes, as given) and flushes it. */
@@ -95,23 +102,34 @@ final class MisbehavingServer implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket) {
-            readHead(socket.getInputStream());
-            script.answer(new Connection(socket.getOutputStream()));
+            String request = readHead(socket.getInputStream());
+            script.answer(new Connection(request, socket.getOutputStream()));
         } catch (IOException | InterruptedException gone) {
             // the client hung up, or the server is closing: nothing more to write
         }
     }
 
-    /** Reads a request's head up to its blank line (the client under test sends no request body here). */
-    private static void readHead(InputStream in) throws IOException {
+    /**
+     * Reads a request's head up to its blank line (the client under test sends no request body here); its first
+     * line.
+     */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder requestLine = new StringBuilder();
+        boolean firstLine = true;
         int lastFour = 0;
         int b;
         while ((b = in.read()) >= 0) {
             lastFour = lastFour << 8 | b;
+            if (b == '\r' || b == '\n') {
+                firstLine = false;
+            } else if (firstLine) {
+                requestLine.append((char) b);
+            }
             if (lastFour == 0x0D0A0D0A) {
-                return;
+                break;
             }
         }
+        return requestLine.toString();
     }
 
     @Override
