@@ -25,6 +25,27 @@ public final class Plans {
      * transaction rolled back.
      */
     public static long pagesRead(String databaseUrl, String sql, String values) throws Exception {
+        JsonNode top = analyzed(databaseUrl, sql, values);
+        return top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
+    }
+
+    /**
+     * The rows running {@code sql} once, planned as {@link #pagesRead} plans it, reads and then discards by a filter,
+     * summed over the plan's nodes (and their loops): a lookup by keys that reads only what it names discards none.
+     */
+    public static long rowsFiltered(String databaseUrl, String sql, String values) throws Exception {
+        return rowsFiltered(analyzed(databaseUrl, sql, values));
+    }
+
+    private static long rowsFiltered(JsonNode node) {
+        long rows = node.path("Rows Removed by Filter").asLong() * Math.max(1, node.path("Actual Loops").asLong());
+        for (JsonNode child : node.path("Plans")) {
+            rows += rowsFiltered(child);
+        }
+        return rows;
+    }
+
+    private static JsonNode analyzed(String databaseUrl, String sql, String values) throws Exception {
         Properties simple = new Properties();
         simple.setProperty("user", TestDatabase.USER);
         simple.setProperty("password", TestDatabase.password());
@@ -46,8 +67,7 @@ public final class Plans {
             st.execute("PREPARE measured AS " + numbered);
             try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE measured (" + values + ")")) {
                 rs.next();
-                JsonNode top = JsonMapper.builder().build().readTree(rs.getString(1)).get(0).get("Plan");
-                return top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
+                return JsonMapper.builder().build().readTree(rs.getString(1)).get(0).get("Plan");
             } finally {
                 st.execute("ROLLBACK");
             }
