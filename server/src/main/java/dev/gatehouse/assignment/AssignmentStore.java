@@ -1,12 +1,7 @@
 package dev.gatehouse.assignment;
 
 import dev.gatehouse.json.InstantText;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.gatehouse.sql.CopyRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,9 +11,6 @@ import java.util.Optional;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 import static dev.gatehouse.store.SqlTime.instant;
 import static dev.gatehouse.store.SqlTime.utc;
@@ -111,62 +103,12 @@ final class AssignmentStore {
         if (rows.isEmpty()) {
             return;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 96);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(COPY_SIGNATURE);
-            out.writeInt(0); // flags
-            out.writeInt(0); // no header extension
-            for (Assignment a : rows) {
-                out.writeShort(8);
-                copyLong(out, a.orgId());
-                copyText(out, a.resourceType());
-                copyText(out, a.resourceId());
-                copyLong(out, a.memberId());
-                copyLong(out, a.roleId());
-                copyTime(out, a.createdAt());
-                copyTime(out, a.updatedAt());
-                copyTime(out, a.expiresAt());
-            }
-            out.writeShort(-1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        CopyRows copy = new CopyRows("assignments (" + COLUMNS + ")", 8, rows.size());
+        for (Assignment a : rows) {
+            copy.row().bigint(a.orgId()).text(a.resourceType()).text(a.resourceId()).bigint(a.memberId())
+                    .bigint(a.roleId()).time(a.createdAt()).time(a.updatedAt()).time(a.expiresAt());
         }
-        try {
-            CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn("COPY assignments (" + COLUMNS + ") FROM STDIN (FORMAT binary)",
-                    new ByteArrayInputStream(bytes.toByteArray()));
-        } catch (SQLException e) {
-            throw new UnableToExecuteStatementException(e, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The binary COPY format's signature: its first 11 bytes. */
-    private static final byte[] COPY_SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
-    /** PostgreSQL's epoch for times, 2000-01-01T00:00:00Z, in seconds of Java's. */
-    private static final long PG_EPOCH_SECONDS = 946_684_800L;
-
-    private static void copyLong(DataOutputStream out, long value) throws IOException {
-        out.writeInt(8);
-        out.writeLong(value);
-    }
-
-    private static void copyText(DataOutputStream out, String value) throws IOException {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
-    }
-
-    /** A {@code timestamptz}: microseconds since PostgreSQL's epoch; null as SQL NULL. */
-    private static void copyTime(DataOutputStream out, Instant at) throws IOException {
-        if (at == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(8);
-        out.writeLong(Math.addExact(Math.multiplyExact(at.getEpochSecond() - PG_EPOCH_SECONDS, 1_000_000L),
-                at.getNano() / 1_000));
+        copy.copyInto(h);
     }
 
     /**

@@ -1,0 +1,180 @@
+package dev.gatehouse.sql;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.PGConnection;
+
+/**
+ * Rows written into a table with {@code COPY … FROM STDIN} in PostgreSQL's binary format: the cheapest way into a
+ * table for PostgreSQL and for the driver — one statement, no per-row planning, no parameters to bind one by one,
+ * no text to parse (times above all). Each {@link #row} is followed by exactly its columns' values, in the order
+ * the {@code COPY} names them; null values are SQL NULL. A failing row (a duplicate key, say) fails the whole
+ * statement, as an insert would.
+ *
+ * <p>Not thread-safe; lives for one statement.
+ */
+public final class CopyRows {
+
+    /** The binary format's signature: its first 11 bytes. */
+    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+    /** PostgreSQL's epoch for times, 2000-01-01T00:00:00Z, in seconds of Java's. */
+    private static final long PG_EPOCH_SECONDS = 946_684_800L;
+    /** The type of {@code text} in PostgreSQL's catalog, which a binary array names for its elements. */
+    private static final int TEXT_OID = 25;
+    /** The version byte a binary {@code jsonb} value starts with. */
+    private static final byte JSONB_VERSION = 1;
+
+    private final String copy;
+    private final short columns;
+    private byte[] buffer;
+    private int size;
+
+    /** Rows for {@code COPY table (columns…)}: {@code table} with its column list, as the statement names them. */
+    public CopyRows(String tableAndColumns, int columns, int expectedRows) {
+        this.copy = "COPY " + tableAndColumns + " FROM STDIN (FORMAT binary)";
+        this.columns = (short) columns;
+        this.buffer = new byte[64 + expectedRows * columns * 16];
+        put(SIGNATURE);
+        putInt(0); // flags
+        putInt(0); // no header extension
+    }
+
+    /** Starts a row; its values follow. */
+    public CopyRows row() {
+        putShort(columns);
+        return this;
+    }
+
+    /** A {@code bigint}. */
+    public CopyRows bigint(Long value) {
+        if (value == null) {
+            return nullValue();
+        }
+        putInt(8);
+        putLong(value);
+        return this;
+    }
+
+    /** An {@code integer}. */
+    public CopyRows integer(int value) {
+        putInt(4);
+        putInt(value);
+        return this;
+    }
+
+    /** A {@code text}. */
+    public CopyRows text(String value) {
+        if (value == null) {
+            return nullValue();
+        }
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        putInt(utf8.length);
+        put(utf8);
+        return this;
+    }
+
+    /** A {@code jsonb} from its JSON text (which PostgreSQL parses and checks, as it does a cast). */
+    public CopyRows jsonb(String json) {
+        if (json == null) {
+            return nullValue();
+        }
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+        putInt(utf8.length + 1);
+        ensure(1);
+        buffer[size++] = JSONB_VERSION;
+        put(utf8);
+        return this;
+    }
+
+    /** A {@code timestamptz}: microseconds since PostgreSQL's epoch. */
+    public CopyRows time(Instant at) {
+        if (at == null) {
+            return nullValue();
+        }
+        putInt(8);
+        putLong(Math.addExact(Math.multiplyExact(at.getEpochSecond() - PG_EPOCH_SECONDS, 1_000_000L),
+                at.getNano() / 1_000));
+        return this;
+    }
+
+    /** A {@code text[]} of one dimension, from 1, without null elements. */
+    public CopyRows textArray(List<String> values) {
+        byte[][] utf8 = new byte[values.size()][];
+        int length = values.isEmpty() ? 12 : 20;
+        for (int i = 0; i < utf8.length; i++) {
+            utf8[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
+            length += 4 + utf8[i].length;
+        }
+        putInt(length);
+        putInt(values.isEmpty() ? 0 : 1); // dimensions
+        putInt(0); // no null element
+        putInt(TEXT_OID);
+        if (!values.isEmpty()) {
+            putInt(values.size());
+            putInt(1); // lower bound
+            for (byte[] element : utf8) {
+                putInt(element.length);
+                put(element);
+            }
+        }
+        return this;
+    }
+
+    /** Sends the rows in one {@code COPY} on the handle's connection (and transaction). */
+    public void copyInto(Handle h) {
+        putShort((short) -1); // the end of the rows
+        try {
+            h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(copy,
+                    new ByteArrayInputStream(buffer, 0, size));
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CopyRows nullValue() {
+        putInt(-1);
+        return this;
+    }
+
+    private void putShort(short value) {
+        ensure(2);
+        buffer[size++] = (byte) (value >>> 8);
+        buffer[size++] = (byte) value;
+    }
+
+    private void putInt(int value) {
+        ensure(4);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            buffer[size++] = (byte) (value >>> shift);
+        }
+    }
+
+    private void putLong(long value) {
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buffer[size++] = (byte) (value >>> shift);
+        }
+    }
+
+    private void put(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, size, bytes.length);
+        size += bytes.length;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(size + more, buffer.length * 2));
+        }
+    }
+}
