@@ -2,6 +2,7 @@ package dev.gatehouse.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -10,15 +11,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleListener;
-import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementException;
 import org.jdbi.v3.core.statement.StatementExceptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool, JDBI and the schema. {@link #migrate()} applies the Flyway migrations under
@@ -32,12 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a {@link DatabaseHealth}, the node does not wait for a database it knows is unreachable: while it is,
  * every JDBI handle fails to open at once ({@code 08001}, which the store turns into a retryable
- * {@code 503 database_unavailable}), and the moment it is found unreachable the connections of every handle open
- * then are aborted, so that the statements waiting on them fail now rather than when TCP gives up. Thread-safe.
+ * {@code 503 database_unavailable}), and the moment it is found unreachable every connection of the pool is aborted
+ * ({@link PoolConnections}), in use, idle or being checked, so that the statements waiting on them fail now rather
+ * than when TCP gives up, and the threads waiting for a connection stop waiting ({@link ConnectionWaits}).
+ * Thread-safe.
  */
 public final class Database implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int SQL_SHOWN = 500;
 
     private final HikariDataSource pool;
@@ -49,37 +46,24 @@ public final class Database implements AutoCloseable {
 
     /** @param health whether the database answers now; null to always try it */
     public Database(String jdbcUrl, String user, String password, int poolSize, DatabaseHealth health) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        if (user != null) {
-            config.setUsername(user);
-        }
-        if (password != null) {
-            config.setPassword(password);
-        }
-        config.setMaximumPoolSize(poolSize);
-        config.setPoolName("gatehouse");
-        config.setConnectionTimeout(10_000);
         Properties driver = new Properties();
         hideServerErrorDetail(driver);
         // a JDBC batch of inserts (the change records of a batch of writes) goes as a few multi-row statements, not
         // one statement per row: each statement PostgreSQL executes costs it more than the row itself
         driver.setProperty("reWriteBatchedInserts", "true");
-        config.setDataSourceProperties(driver);
+        PoolConnections connections = new PoolConnections(new DriverDataSource(jdbcUrl, null, driver, user, password));
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(connections);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("gatehouse");
+        config.setConnectionTimeout(10_000);
         this.pool = new HikariDataSource(config);
         if (health == null) {
             this.jdbi = Jdbi.create(pool);
         } else {
             ConnectionWaits waits = new ConnectionWaits();
-            this.jdbi = Jdbi.create(() -> {
-                if (!health.reachable()) {
-                    throw unreachable();
-                }
-                return waits.get(pool);
-            });
-            OpenHandles open = new OpenHandles();
-            jdbi.getConfig(Handles.class).addListener(open);
-            health.onLost(open::abortAll);
+            this.jdbi = Jdbi.create(() -> waits.get(pool, health));
+            health.onLost(connections::abortAll);
             health.onLost(waits::cancelAll);
         }
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::withoutArguments);
@@ -120,7 +104,6 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** The handles open now, whose connections are aborted when the database is lost. */
     private static SQLTransientConnectionException unreachable() {
         return new SQLTransientConnectionException("the database is unreachable", "08001");
     }
@@ -130,17 +113,21 @@ public final class Database implements AutoCloseable {
      * request arriving then does: a thread that began to wait just before the probe noticed (every connection held by
      * work the loss froze) would otherwise wait out the pool's ten seconds, and a write on a node cut off from the
      * database would answer only then instead of at once. They are interrupted, under this object's lock, so that an
-     * interrupt never outlives its wait: the waiting thread clears it before it goes on.
+     * interrupt never outlives its wait: the waiting thread clears it before it goes on. A thread counts as waiting
+     * before it looks whether the database is reachable, so that a loss found between the two still interrupts it.
      */
     private static final class ConnectionWaits {
 
         private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
         private final Set<Thread> cancelled = ConcurrentHashMap.newKeySet();
 
-        Connection get(HikariDataSource pool) throws SQLException {
+        Connection get(HikariDataSource pool, DatabaseHealth health) throws SQLException {
             Thread self = Thread.currentThread();
             waiting.add(self);
             try {
+                if (!health.reachable()) {
+                    throw unreachable();
+                }
                 return pool.getConnection();
             } catch (SQLException e) {
                 if (cancelled.contains(self)) {
@@ -163,31 +150,6 @@ public final class Database implements AutoCloseable {
             for (Thread thread : waiting) {
                 cancelled.add(thread);
                 thread.interrupt();
-            }
-        }
-    }
-
-    private static final class OpenHandles implements HandleListener {
-
-        private final Set<Handle> handles = ConcurrentHashMap.newKeySet();
-
-        @Override
-        public void handleCreated(Handle handle) {
-            handles.add(handle);
-        }
-
-        @Override
-        public void handleClosed(Handle handle) {
-            handles.remove(handle);
-        }
-
-        void abortAll() {
-            for (Handle handle : handles) {
-                try {
-                    handle.getConnection().abort(Runnable::run);
-                } catch (SQLException | RuntimeException e) {
-                    LOG.debug("aborting a connection: {}", e.toString());
-                }
             }
         }
     }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,57 @@ class DatabaseOutageIT {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A request that takes an idle connection of the pool just after the network broke: the pool checks a connection
+     * idle for a while before handing it out, and that check waits for an answer that will not come (five seconds),
+     * then the next idle connection's (five more): the partition lane saw such writes answered after 10.04 s, and
+     * before the fix these reads failed after 5.0 s. The node aborts every connection of its pool when it notices
+     * the outage, the one being checked included.
+     */
+    @Test
+    void aRequestTakingAnIdleConnectionJustAfterTheNetworkBroke_failsWhenTheOutageIsNoticed() throws Exception {
+        String direct = TestDatabase.freshDatabaseUrl();
+        int postgres = TestDatabase.server().port();
+        try (TcpCut network = TcpCut.to(postgres);
+             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+            Store store = node.node().core().store();
+            List<Handle> used = new ArrayList<>();
+            for (int i = 0; i < POOL_SIZE; i++) {
+                Handle h = store.jdbi().open();
+                h.createQuery("SELECT 1").mapTo(Integer.class).one();
+                used.add(h);
+            }
+            used.forEach(Handle::close);
+            Thread.sleep(800); // idle for longer than the pool trusts a connection without checking it (500 ms)
+
+            network.cut();
+            // as many reads as the pool has connections: at least the ones the node's own work did not touch since
+            // take an idle connection, which the pool checks first
+            ExecutorService readers = Executors.newFixedThreadPool(POOL_SIZE);
+            try {
+                List<CompletableFuture<Integer>> reads = new ArrayList<>();
+                for (int i = 0; i < POOL_SIZE; i++) {
+                    reads.add(CompletableFuture.supplyAsync(() -> store.read(h ->
+                            h.createQuery("SELECT 1").mapTo(Integer.class).one()), readers));
+                }
+                // noticed within about a second; a check of an idle connection alone waits five
+                CompletableFuture<Void> all = CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new));
+                assertThatThrownBy(() -> all.get(4, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+                for (CompletableFuture<Integer> read : reads) {
+                    assertThatThrownBy(read::join).cause().isInstanceOf(UnavailableException.class)
+                            .hasMessageContaining("the database is unreachable");
+                }
+            } finally {
+                readers.shutdownNow();
+            }
+            network.restore();
+            Await.until(Duration.ofSeconds(20), "the node found the database again",
+                    () -> node.node().core().store().health().reachable());
+            int answered = store.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            assertThat(answered).as("the pool makes new connections").isEqualTo(1);
         }
     }
 
