@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Delivers committed change records to this node's listeners (the engine first), in revision order, each
  * exactly once. Records written by this node are delivered straight after commit; records written by other
  * nodes are read from the change log by {@link #catchUp()}. Both paths end in the same delivery, so there
- * is one way state enters the engine.
+ * is one way state enters the engine. A committer that delivers its records later ({@link #willPublish}, a bulk
+ * import's chunks) keeps the log's readers from reading them back meanwhile.
  *
  * <p><b>Applied means applied by every listener.</b> {@link #applied()} — what {@code /readyz}, the
  * {@code Gatehouse-Revision} waits and the node registry report — advances past a record only once every
@@ -51,6 +53,8 @@ public final class ChangeFeed {
     private static final int BATCH = 1000;
     /** Waiting checks read the log at most this often between notifications (the tailer also reads it). */
     private static final long AWAIT_READ_NANOS = 20_000_000L;
+    /** How long a reservation ({@link #willPublish}) holds at most: its committer then counts as having failed. */
+    static final Duration RESERVED_FOR = Duration.ofSeconds(10);
 
     /** Delay before the second reload attempt; each further failure doubles it. */
     static final long FIRST_RETRY_MILLIS = 250;
@@ -81,6 +85,12 @@ public final class ChangeFeed {
     private volatile Instant current;
     /** Whether the database answers now, known without waiting; a wait for a revision fails at once while not. */
     private volatile BooleanSupplier databaseReachable = () -> true;
+
+    /** Revisions this node will publish itself, by first revision ({@link #willPublish}). */
+    private final ConcurrentSkipListMap<Long, Reserved> reserved = new ConcurrentSkipListMap<>();
+
+    private record Reserved(long last, Instant since) {
+    }
 
     /** The first revision this node could not apply, and why. */
     private record OutOfSync(long revision, String reason) {
@@ -202,6 +212,7 @@ public final class ChangeFeed {
     public synchronized void publish(List<ChangeRecord> records) {
         if (!records.isEmpty()) {
             noteHead(records.get(records.size() - 1).revision());
+            reserved.remove(records.get(0).revision());
         }
         for (ChangeRecord record : records) {
             if (outOfSync != null && !reloadIfDue()) {
@@ -212,13 +223,15 @@ public final class ChangeFeed {
             }
             if (record.revision() != applied + 1) {
                 try {
-                    catchUp();
+                    read(record.revision());
                 } catch (RuntimeException e) {
                     LOG.warn("could not read the change log up to revision {} after a commit ({}); the tailer "
                             + "will apply it", record.revision(), e.getMessage());
                     return;
                 }
-                continue;
+                if (record.revision() != applied + 1) {
+                    continue; // out of sync, or the log read past it: the loop's checks above decide
+                }
             }
             if (!deliver(record) && !reloadIfDue()) {
                 return;
@@ -230,19 +243,59 @@ public final class ChangeFeed {
     }
 
     /**
-     * Reads and delivers every record after {@link #applied()}; returns how many were delivered. While out of
-     * sync, first reloads the state if the backoff allows, and otherwise returns 0 at once.
+     * This node is committing revisions {@code first..last} and will {@link #publish} them itself, later (a bulk
+     * import's chunk, applied while the next one is written): until then, or for {@link #RESERVED_FOR} of the node's
+     * clock at most, {@link #catchUp()} reads the log only up to them, instead of reading back and decoding what the
+     * committer holds already. Called before the commit, so that the commit's own notification finds them reserved;
+     * a commit that fails withdraws them ({@link #willNotPublish}), as their revisions may be another commit's next.
+     * Takes no lock: the committer holds the change log's lock meanwhile.
+     */
+    public void willPublish(long first, long last) {
+        if (last > applied) {
+            reserved.put(first, new Reserved(last, clock.instant()));
+        }
+    }
+
+    /** The commit of revisions from {@code first} failed, or may have: the log is read for them as for any. */
+    public void willNotPublish(long first) {
+        reserved.remove(first);
+    }
+
+    /**
+     * Reads and delivers every record after {@link #applied()}, up to the first revision this node will publish
+     * itself ({@link #willPublish}); returns how many were delivered. While out of sync, first reloads the state
+     * if the backoff allows, and otherwise returns 0 at once.
      */
     public synchronized int catchUp() {
         lastCatchUp = System.nanoTime();
+        return read(firstReserved());
+    }
+
+    /** The first revision still reserved for its committer to publish, or {@link Long#MAX_VALUE}. */
+    private long firstReserved() {
+        if (reserved.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        Instant expired = clock.instant().minus(RESERVED_FOR);
+        reserved.values().removeIf(r -> r.last() <= applied || r.since().isBefore(expired));
+        Long first = reserved.isEmpty() ? null : reserved.firstKey();
+        return first == null ? Long.MAX_VALUE : first;
+    }
+
+    /** Reads and delivers every record after {@link #applied()} and before {@code before}. Under this object's lock. */
+    private int read(long before) {
         int delivered = 0;
         while (true) {
             if (outOfSync != null && !reloadIfDue()) {
                 return delivered;
             }
             long from = applied;
+            if (from + 1 >= before) {
+                return delivered;
+            }
+            int limit = (int) Math.min(BATCH, before - 1 - from);
             reads++;
-            ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, BATCH, ChangeLogStore.READ_BYTES));
+            ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, limit, ChangeLogStore.READ_BYTES));
             List<ChangeRecord> batch = read.records();
             if (!batch.isEmpty()) {
                 noteHead(batch.get(batch.size() - 1).revision());
@@ -263,9 +316,11 @@ public final class ChangeFeed {
                 }
                 delivered++;
             }
-            if (outOfSync == null && batch.size() < BATCH && !read.more()) {
+            if (outOfSync == null && batch.size() < limit && !read.more()) {
                 backoffMillis = 0;
-                current = clock.instant();
+                if (before == Long.MAX_VALUE) {
+                    current = clock.instant();
+                }
                 return delivered;
             }
         }

@@ -124,6 +124,7 @@ public final class Store implements AutoCloseable {
         }
         Result<T> result;
         boolean[] committing = {false};
+        long[] reserved = {0};
         try {
             result = jdbi.inTransaction(handle -> {
                 String modelId = orgId == null ? null : lockOrganization(handle, orgId);
@@ -131,11 +132,18 @@ public final class Store implements AutoCloseable {
                 T value = work.apply(tx);
                 List<ChangeRecord> records = log.append(handle, actor, tx.now(), tx.changes());
                 Result<T> done = new Result<>(value, records, records.isEmpty() ? log.latestRevision(handle) : 0);
+                if (!records.isEmpty()) {
+                    reserved[0] = records.get(0).revision();
+                    feed.willPublish(reserved[0], records.get(records.size() - 1).revision());
+                }
                 committing[0] = true;
                 return done;
             });
-        } catch (JdbiException e) {
-            throw failure(e, committing[0]);
+        } catch (RuntimeException e) {
+            if (reserved[0] != 0) {
+                feed.willNotPublish(reserved[0]);
+            }
+            throw e instanceof JdbiException j ? failure(j, committing[0]) : e;
         }
         succeeded();
         long revision = result.records().isEmpty() ? unrecorded(result.seen(), feed)
