@@ -3,13 +3,12 @@ package dev.gatehouse.app;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.NodeProcess;
+import dev.gatehouse.testing.TempTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +40,7 @@ class EmbeddedCrashIT {
             assertRestartSucceeds(dataDir, orgId, killed);
         } finally {
             stopIfAlive(postmaster);
-            delete(dataDir);
+            TempTree.delete(dataDir);
         }
     }
 
@@ -67,7 +66,7 @@ class EmbeddedCrashIT {
             assertThat(alive(postmaster)).as("the orphan was stopped").isFalse();
         } finally {
             stopIfAlive(postmaster);
-            delete(dataDir);
+            TempTree.delete(dataDir);
         }
     }
 
@@ -106,14 +105,6 @@ class EmbeddedCrashIT {
 
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /** Leaves no database server behind when an assertion failed half way. */

@@ -31,8 +31,13 @@ public final class TestDatabase {
         if (instance == null) {
             try {
                 Path dir = Files.createTempDirectory("gatehouse-test-pg");
-                instance = EmbeddedDatabase.start(dir, false);
-                Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
+                EmbeddedDatabase started = EmbeddedDatabase.start(dir, false);
+                instance = started;
+                // its data, every test database in it, is gigabytes after a suite: removed with the server
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    started.close();
+                    TempTree.delete(dir);
+                }));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

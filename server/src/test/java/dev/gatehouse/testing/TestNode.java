@@ -141,5 +141,6 @@ public final class TestNode implements AutoCloseable {
     @Override
     public void close() {
         node.close();
+        TempTree.delete(dataDir);
     }
 }
