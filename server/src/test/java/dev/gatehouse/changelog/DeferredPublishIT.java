@@ -60,7 +60,6 @@ class DeferredPublishIT {
         feed.catchUp(); // as the tailer does when the commit's notification arrives
         assertThat(feed.applied()).as("the other node's revision is read, this node's own is left to it")
                 .isEqualTo(before);
-        assertThat(node.node().engine().digest()).isNotEqualTo(other.node().engine().digest());
 
         committed.publish();
         assertThat(feed.applied()).isEqualTo(own);
