@@ -206,13 +206,15 @@ public final class ChangeFeed {
 
     /**
      * Delivers records this node just committed, reading the revisions before them (other nodes' writes)
-     * from the log. Never throws: the transaction has committed, so should that read fail, the tailer
+     * from the log, and, for records reserved by {@link #willPublish}, the revisions after them that catching up
+     * left for now. Never throws: the transaction has committed, so should that read fail, the tailer
      * applies the records shortly instead.
      */
     public synchronized void publish(List<ChangeRecord> records) {
+        boolean deferred = false;
         if (!records.isEmpty()) {
             noteHead(records.get(records.size() - 1).revision());
-            reserved.remove(records.get(0).revision());
+            deferred = reserved.remove(records.get(0).revision()) != null;
         }
         for (ChangeRecord record : records) {
             if (outOfSync != null && !reloadIfDue()) {
@@ -223,7 +225,7 @@ public final class ChangeFeed {
             }
             if (record.revision() != applied + 1) {
                 try {
-                    read(record.revision());
+                    read(record.revision(), false);
                 } catch (RuntimeException e) {
                     LOG.warn("could not read the change log up to revision {} after a commit ({}); the tailer "
                             + "will apply it", record.revision(), e.getMessage());
@@ -239,6 +241,14 @@ public final class ChangeFeed {
         }
         if (outOfSync == null) {
             backoffMillis = 0;
+        }
+        if (deferred && head > applied) {
+            // other nodes' revisions after these, which catching up left for this publish to unblock
+            try {
+                read(Long.MAX_VALUE, true);
+            } catch (RuntimeException e) {
+                LOG.debug("reading the change log after a deferred commit failed; the tailer will: {}", e.getMessage());
+            }
         }
     }
 
@@ -268,7 +278,7 @@ public final class ChangeFeed {
      */
     public synchronized int catchUp() {
         lastCatchUp = System.nanoTime();
-        return read(firstReserved());
+        return read(Long.MAX_VALUE, true);
     }
 
     /** The first revision still reserved for its committer to publish, or {@link Long#MAX_VALUE}. */
@@ -282,18 +292,24 @@ public final class ChangeFeed {
         return first == null ? Long.MAX_VALUE : first;
     }
 
-    /** Reads and delivers every record after {@link #applied()} and before {@code before}. Under this object's lock. */
-    private int read(long before) {
+    /**
+     * Reads and delivers every record after {@link #applied()} and before {@code before}, and with {@code reserved}
+     * before the first revision reserved for its committer, looked at again once a read returns: a commit reserves
+     * its revisions before it commits, so a read that found them began before the reservation. Under this object's
+     * lock.
+     */
+    private int read(long before, boolean reserved) {
         int delivered = 0;
         while (true) {
             if (outOfSync != null && !reloadIfDue()) {
                 return delivered;
             }
             long from = applied;
-            if (from + 1 >= before) {
+            long until = reserved ? Math.min(before, firstReserved()) : before;
+            if (from + 1 >= until) {
                 return delivered;
             }
-            int limit = (int) Math.min(BATCH, before - 1 - from);
+            int limit = (int) Math.min(BATCH, until - 1 - from);
             reads++;
             ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, limit, ChangeLogStore.READ_BYTES));
             List<ChangeRecord> batch = read.records();
@@ -310,7 +326,13 @@ public final class ChangeFeed {
                         + " were deleted from the change log");
                 continue;
             }
+            if (reserved) {
+                until = Math.min(until, firstReserved());
+            }
             for (ChangeRecord record : batch) {
+                if (record.revision() >= until) {
+                    return delivered;
+                }
                 if (!deliver(record)) {
                     break;
                 }
@@ -318,7 +340,7 @@ public final class ChangeFeed {
             }
             if (outOfSync == null && batch.size() < limit && !read.more()) {
                 backoffMillis = 0;
-                if (before == Long.MAX_VALUE) {
+                if (until == Long.MAX_VALUE) {
                     current = clock.instant();
                 }
                 return delivered;
