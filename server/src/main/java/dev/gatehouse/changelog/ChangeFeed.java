@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -288,24 +289,24 @@ public final class ChangeFeed {
         }
         Instant expired = clock.instant().minus(RESERVED_FOR);
         reserved.values().removeIf(r -> r.last() <= applied || r.since().isBefore(expired));
-        Long first = reserved.isEmpty() ? null : reserved.firstKey();
-        return first == null ? Long.MAX_VALUE : first;
+        Map.Entry<Long, Reserved> first = reserved.firstEntry();
+        return first == null ? Long.MAX_VALUE : first.getKey();
     }
 
     /**
-     * Reads and delivers every record after {@link #applied()} and before {@code before}, and with {@code reserved}
-     * before the first revision reserved for its committer, looked at again once a read returns: a commit reserves
+     * Reads and delivers every record after {@link #applied()} and before {@code before}, and with
+     * {@code honourReservations} before the first revision reserved for its committer, looked at again once a read returns: a commit reserves
      * its revisions before it commits, so a read that found them began before the reservation. Under this object's
      * lock.
      */
-    private int read(long before, boolean reserved) {
+    private int read(long before, boolean honourReservations) {
         int delivered = 0;
         while (true) {
             if (outOfSync != null && !reloadIfDue()) {
                 return delivered;
             }
             long from = applied;
-            long until = reserved ? Math.min(before, firstReserved()) : before;
+            long until = honourReservations ? Math.min(before, firstReserved()) : before;
             if (from + 1 >= until) {
                 return delivered;
             }
@@ -326,7 +327,7 @@ public final class ChangeFeed {
                         + " were deleted from the change log");
                 continue;
             }
-            if (reserved) {
+            if (honourReservations) {
                 until = Math.min(until, firstReserved());
             }
             for (ChangeRecord record : batch) {
