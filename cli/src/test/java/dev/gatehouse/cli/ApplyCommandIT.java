@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,6 +22,11 @@ import tools.jackson.databind.JsonNode;
  * bad file refused with nothing changed.
  */
 class ApplyCommandIT {
+
+    /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
+    @TempDir
+    static Path temp;
+
 
     static TestNode node;
     static Fixtures fx;
@@ -44,7 +50,7 @@ class ApplyCommandIT {
     }
 
     static Path file(String yaml) throws IOException {
-        Path file = Files.createTempFile("gatehouse-apply", ".yaml");
+        Path file = Files.createTempFile(temp, "gatehouse-apply", ".yaml");
         Files.writeString(file, yaml);
         return file;
     }
@@ -218,7 +224,7 @@ class ApplyCommandIT {
         Cli.Run missing = apply(org, Path.of("/nonexistent/gatehouse.yaml"));
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("cannot read /nonexistent/gatehouse.yaml: no such file");
-        Path directory = Files.createTempDirectory("gatehouse-apply");
+        Path directory = Files.createTempDirectory(temp, "gatehouse-apply");
         Cli.Run notAFile = apply(org, directory);
         assertThat(notAFile.exit()).isEqualTo(2);
         assertThat(notAFile.err()).contains("cannot read " + directory + ": it is a directory");

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -22,6 +23,11 @@ import org.junit.jupiter.api.Timeout;
  * and says where to resume; a bad key or an unreadable file exits 2.
  */
 class BulkCommandsIT {
+
+    /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
+    @TempDir
+    Path temp;
+
 
     static TestNode node;
     static Fixtures fx;
@@ -50,7 +56,7 @@ class BulkCommandsIT {
         String[] lines = exported.out().split("\n");
         assertThat(Json.readTree(lines[0]).get("type").stringValue()).isEqualTo("header");
         assertThat(lines).allSatisfy(line -> assertThat(Json.readTree(line).has("type")).isTrue());
-        Path file = Files.createTempFile("gatehouse-export", ".ndjson");
+        Path file = Files.createTempFile(temp, "gatehouse-export", ".ndjson");
         Files.writeString(file, exported.out());
 
         Fixtures.Org copy = fx.org("close");
@@ -72,7 +78,7 @@ class BulkCommandsIT {
     @Test
     void aFailingLine_exitsOne_andSaysWhereToResume() throws IOException {
         Fixtures.Org org = fx.org("close");
-        Path file = Files.createTempFile("gatehouse-import", ".ndjson");
+        Path file = Files.createTempFile(temp, "gatehouse-import", ".ndjson");
         Files.writeString(file, String.join("\n",
                 Json.writeString(Map.of("type", "member", "user_id", "a", "email", "a@example.com", "role", "User")),
                 Json.writeString(Map.of("type", "member", "user_id", "b", "email", "b@example.com", "role", "Nope")))
@@ -87,7 +93,7 @@ class BulkCommandsIT {
     @Test
     void aFailingFirstLine_exitsOne_withNothingCommitted() throws IOException {
         Fixtures.Org org = fx.org("close");
-        Path file = Files.createTempFile("gatehouse-import", ".ndjson");
+        Path file = Files.createTempFile(temp, "gatehouse-import", ".ndjson");
         Files.writeString(file, "{\"type\": \"member\", \"user_id\": \"a\", \"colour\": \"red\"}\n");
         Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), file.toString());
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
@@ -114,7 +120,7 @@ class BulkCommandsIT {
         assertThat(export.err()).contains("401");
 
         // large enough (15 MB) that the refusal comes while the body would still be on its way
-        Path file = Files.createTempFile("gatehouse-import", ".ndjson");
+        Path file = Files.createTempFile(temp, "gatehouse-import", ".ndjson");
         Files.writeString(file, "{\"type\": \"group\", \"name\": \"G\"}\n".repeat(500_000));
         Cli.Run imported = Cli.run(env, System.in, "import", "--org", "1", file.toString());
         assertThat(imported.exit()).as(imported.toString()).isEqualTo(2);
@@ -133,7 +139,7 @@ class BulkCommandsIT {
     @Test
     void fromLinePastTheEnd_saysNothingWasCommitted() throws IOException {
         Fixtures.Org org = fx.org("close");
-        Path file = Files.createTempFile("gatehouse-import", ".ndjson");
+        Path file = Files.createTempFile(temp, "gatehouse-import", ".ndjson");
         Files.writeString(file, Json.writeString(Map.of("type", "member", "user_id", "a", "email", "a@example.com",
                 "role", "User")) + "\n");
         Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), "--from-line", "50",

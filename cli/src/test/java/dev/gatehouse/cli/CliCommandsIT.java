@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,11 @@ import tools.jackson.databind.JsonNode;
  * followed as they are committed; where the URL and key come from; {@code --help} everywhere.
  */
 class CliCommandsIT {
+
+    /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
+    @TempDir
+    Path temp;
+
 
     static TestNode node;
     static Fixtures fx;
@@ -349,7 +355,7 @@ class CliCommandsIT {
     @Test
     void urlAndKey_comeFromTheFlag_elseTheEnvironment_elseTheConfigFile() throws IOException {
         Fixtures.Org org = fx.org("rooms");
-        Path config = Files.createTempFile("gatehouse-config", ".yaml");
+        Path config = Files.createTempFile(temp, "gatehouse-config", ".yaml");
         Files.writeString(config, "url: http://127.0.0.1:1\nkey: file-top-level-key\ndefault_profile: test\n"
                 + "profiles:\n  test:\n    url: " + node.baseUrl() + "\n    key: " + TestNode.SERVICE_KEY + "\n"
                 + "  wrong:\n    key: wrong-profile-key\n");
@@ -427,7 +433,7 @@ class CliCommandsIT {
         Cli.Run variable = Cli.run(env, System.in, "orgs", "get", id(org));
         assertThat(variable.exit()).as(variable.toString()).isEqualTo(2);
         assertThat(variable.err()).contains("(from GATEHOUSE_CONFIG) does not exist");
-        Path directory = Files.createTempDirectory("gatehouse-config");
+        Path directory = Files.createTempDirectory(temp, "gatehouse-config");
         Cli.Run notAFile = Cli.run(env, System.in, "orgs", "get", id(org), "--config", directory.toString());
         assertThat(notAFile.exit()).as(notAFile.toString()).isEqualTo(2);
         assertThat(notAFile.err()).contains("config file " + directory + " is a directory");

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,6 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with exit code 0.
  */
 class CrashSafetyIT {
+
+    /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
+    @TempDir
+    static Path temp;
+
 
     static final List<String> PERMISSIONS = List.of("doc.read", "doc.write", "doc.delete", "members.manage",
             "records.all");
@@ -47,7 +53,7 @@ class CrashSafetyIT {
 
     private static Path tempDir() {
         try {
-            return Files.createTempDirectory("gatehouse-process");
+            return Files.createTempDirectory(temp, "gatehouse-process");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * error saying what is wrong and where — never the usage text, a stack trace or a password.
  */
 class StartupFailureIT {
+
+    /** Removed by JUnit after the tests (a test leaves nothing in /tmp). */
+    @TempDir
+    static Path temp;
+
 
     @Test
     void badOptionValue_isOneLine_namingTheEnvironmentVariableItCameFrom() throws Exception {
@@ -79,7 +85,7 @@ class StartupFailureIT {
 
     @Test
     void dataDirectoryThatCannotBeCreated_isNamed() throws Exception {
-        Path file = Files.createTempFile("gatehouse-not-a-directory", ".txt");
+        Path file = Files.createTempFile(temp, "gatehouse-not-a-directory", ".txt");
         try {
             Run run = serve(Map.of(), "--port", "0", "--data-dir", file.resolve("data").toString());
             assertThat(run.exit()).isEqualTo(2);
@@ -92,7 +98,7 @@ class StartupFailureIT {
 
     @Test
     void keystoreThatCannotBeOpened_isNamed() throws Exception {
-        Path keystore = Files.createTempFile("gatehouse-keystore", ".p12");
+        Path keystore = Files.createTempFile(temp, "gatehouse-keystore", ".p12");
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -127,8 +133,8 @@ class StartupFailureIT {
             command.addAll(List.of("--host", "127.0.0.1"));
         }
         command.addAll(List.of(options));
-        Path out = Files.createTempFile("gatehouse-out", ".txt");
-        Path err = Files.createTempFile("gatehouse-err", ".txt");
+        Path out = Files.createTempFile(temp, "gatehouse-out", ".txt");
+        Path err = Files.createTempFile(temp, "gatehouse-err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
         builder.environment().putAll(environment);

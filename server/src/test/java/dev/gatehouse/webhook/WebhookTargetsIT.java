@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deliveries log records failures by class, never by socket error text.
  */
 class WebhookTargetsIT {
+
+    /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
+    @TempDir
+    Path temp;
+
 
     /** Long enough for a node's first connection on a busy machine; no test here waits for it to pass. */
     static final Duration TIMEOUT = Duration.ofSeconds(4);
@@ -208,7 +214,7 @@ class WebhookTargetsIT {
      */
     @Test
     void aNameRepointedAtLoopbackAfterCreation_isRefusedAtDelivery() throws Exception {
-        Path dir = Files.createTempDirectory("gatehouse-rebind");
+        Path dir = Files.createTempDirectory(temp, "gatehouse-rebind");
         Path hosts = dir.resolve("hosts");
         Files.writeString(hosts, "127.0.0.1 localhost\n93.184.215.14 hooks.rebind.test\n");
         List<String> jvm = List.of("-Djdk.net.hosts.file=" + hosts, "-Dsun.net.inetaddr.ttl=0",

@@ -90,6 +90,7 @@ public final class LoadRun {
             return first;
         } finally {
             proc.stop();
+            Proc.deleteData(work.resolve("data"));
         }
     }
 

@@ -358,6 +358,11 @@ public final class PeersRun {
         for (int i = started.size() - 1; i >= 0; i--) {
             started.get(i).stop();
         }
+        try {
+            Proc.deleteData(work.resolve("gatehouse-data"));
+        } catch (IOException e) {
+            log("could not delete %s: %s", work.resolve("gatehouse-data"), e);
+        }
         log("stopped %d processes; logs in %s", started.size(), work);
     }
 

@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * One system under test running as a child process, with what the side-by-side run reads of it from
@@ -196,6 +198,21 @@ final class Proc {
         if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * Deletes a stopped system's data directory (a Gatehouse server's embedded PostgreSQL is over 100 MB), keeping
+     * the logs beside it; a directory gone already is fine.
+     */
+    static void deleteData(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 }

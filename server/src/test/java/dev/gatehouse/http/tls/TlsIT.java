@@ -26,12 +26,18 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The HTTPS listener: a generated self-signed certificate, kept across restarts, or a configured keystore. */
 class TlsIT {
+
+    /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
+    @TempDir
+    Path temp;
+
 
     @Test
     void startWithTls_servesAGeneratedCertificate_thatClientsCanTrust_andKeepsItAcrossRestarts() throws Exception {
@@ -59,7 +65,7 @@ class TlsIT {
 
     @Test
     void aConfiguredKeystore_isServedInsteadOfAGeneratedOne() throws Exception {
-        Path dir = Files.createTempDirectory("gatehouse-tls");
+        Path dir = Files.createTempDirectory(temp, "gatehouse-tls");
         SelfSignedCertificate.Generated own = SelfSignedCertificate.generate("Operator's own", List.of("localhost"),
                 List.of("127.0.0.1"), Duration.ofDays(10), Instant.now());
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -69,13 +75,13 @@ class TlsIT {
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, "s3cret".toCharArray());
         }
-        Path data = Files.createTempDirectory("gatehouse-node");
+        Path data = Files.createTempDirectory(temp, "gatehouse-node");
         try (Gatehouse node = Gatehouse.start(config(data, file, "s3cret"))) {
             HttpResponse<String> res = get(trusting(own.certificate()), "https://127.0.0.1:" + node.tlsPort() + "/healthz");
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(data.resolve("tls")).doesNotExist();
         }
-        assertThatThrownBy(() -> Gatehouse.start(config(Files.createTempDirectory("gatehouse-node"), file, "wrong")))
+        assertThatThrownBy(() -> Gatehouse.start(config(Files.createTempDirectory(temp, "gatehouse-node"), file, "wrong")))
                 .isInstanceOf(StartupException.class).hasMessageContaining("wrong password");
     }
 
