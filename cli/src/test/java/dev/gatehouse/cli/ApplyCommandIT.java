@@ -27,7 +27,6 @@ class ApplyCommandIT {
     @TempDir
     static Path temp;
 
-
     static TestNode node;
     static Fixtures fx;
 

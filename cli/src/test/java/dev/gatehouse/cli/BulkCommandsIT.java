@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gatehouse export} and {@code gatehouse import} against a real server: an export written by the one is
@@ -27,7 +27,6 @@ class BulkCommandsIT {
     /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
     @TempDir
     Path temp;
-
 
     static TestNode node;
     static Fixtures fx;

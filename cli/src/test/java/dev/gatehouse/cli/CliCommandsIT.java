@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
@@ -31,7 +31,6 @@ class CliCommandsIT {
     /** Removed by JUnit after the test (a test leaves nothing in /tmp). */
     @TempDir
     Path temp;
-
 
     static TestNode node;
     static Fixtures fx;

@@ -295,9 +295,9 @@ public final class ChangeFeed {
 
     /**
      * Reads and delivers every record after {@link #applied()} and before {@code before}, and with
-     * {@code honourReservations} before the first revision reserved for its committer, looked at again once a read returns: a commit reserves
-     * its revisions before it commits, so a read that found them began before the reservation. Under this object's
-     * lock.
+     * {@code honourReservations} before the first revision reserved for its committer, looked at again once a read
+     * returns: a commit reserves its revisions before it commits, so a read that found them began before the
+     * reservation. Under this object's lock.
      */
     private int read(long before, boolean honourReservations) {
         int delivered = 0;

@@ -37,7 +37,6 @@ class CrashSafetyIT {
     @TempDir
     static Path temp;
 
-
     static final List<String> PERMISSIONS = List.of("doc.read", "doc.write", "doc.delete", "members.manage",
             "records.all");
     static final List<String> DOCS = List.of("d0", "d1", "d2", "d3");

@@ -31,7 +31,6 @@ class StartupFailureIT {
     @TempDir
     static Path temp;
 
-
     @Test
     void badOptionValue_isOneLine_namingTheEnvironmentVariableItCameFrom() throws Exception {
         Run fromEnvironment = serve(Map.of("GATEHOUSE_PORT", "abc"));

@@ -40,7 +40,8 @@ class DeferredPublishIT {
         other = TestNode.startOn(url);
         org = new Fixtures(other).org("close");
         long created = other.appliedRevision();
-        Await.until(Duration.ofSeconds(10), "the node applied the organization", () -> node.appliedRevision() >= created);
+        Await.until(Duration.ofSeconds(10), "the node applied the organization",
+                () -> node.appliedRevision() >= created);
     }
 
     @AfterAll
@@ -62,7 +63,8 @@ class DeferredPublishIT {
                 .isEqualTo(before);
 
         long after = other.node().directory().roles().create(SERVICE, org.id(), role("Other's later")).revision();
-        Await.until(Duration.ofSeconds(10), "the node heard of the other node's later write", () -> feed.head() >= after);
+        Await.until(Duration.ofSeconds(10), "the node heard of the other node's later write",
+                () -> feed.head() >= after);
         feed.catchUp();
         assertThat(feed.applied()).as("a revision after the reserved ones waits for them").isEqualTo(before);
 

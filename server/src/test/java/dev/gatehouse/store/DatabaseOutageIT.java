@@ -40,13 +40,17 @@ class DatabaseOutageIT {
         return TestNode.startOn(url, c -> c.withDatabase(c.database().withProbe(200, 1000)));
     }
 
+    /** {@code url} (a database of the test server) reached through {@code network} instead of directly. */
+    private static String through(TcpCut network, String url) {
+        return url.replace(":" + TestDatabase.server().port() + "/", ":" + network.port() + "/");
+    }
+
     @Test
     void cutOff_answersDecisionsFromMemory_refusesWhatNeedsTheDatabaseAtOnce_andCatchesUpAfterwards() throws Exception {
         String direct = TestDatabase.freshDatabaseUrl();
-        int postgres = TestDatabase.server().port();
-        try (TcpCut network = TcpCut.to(postgres);
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
              TestNode other = TestNode.startOn(direct);
-             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+             TestNode node = cutOffNode(through(network, direct))) {
             Fixtures fx = new Fixtures(other);
             Fixtures.Org org = fx.org("close");
             long role = fx.role(org, "Reader", List.of("view_all_leads"));
@@ -108,9 +112,8 @@ class DatabaseOutageIT {
     @Test
     void aReadWaitingForAConnectionWhenTheOutageIsNoticed_failsThen_notAfterThePoolsTimeout() throws Exception {
         String direct = TestDatabase.freshDatabaseUrl();
-        int postgres = TestDatabase.server().port();
-        try (TcpCut network = TcpCut.to(postgres);
-             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
+             TestNode node = cutOffNode(through(network, direct))) {
             Store store = node.node().core().store();
             List<Handle> held = new ArrayList<>();
             try {
@@ -152,9 +155,8 @@ class DatabaseOutageIT {
     @Test
     void aRequestTakingAnIdleConnectionJustAfterTheNetworkBroke_failsWhenTheOutageIsNoticed() throws Exception {
         String direct = TestDatabase.freshDatabaseUrl();
-        int postgres = TestDatabase.server().port();
-        try (TcpCut network = TcpCut.to(postgres);
-             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
+             TestNode node = cutOffNode(through(network, direct))) {
             Store store = node.node().core().store();
             List<Handle> used = new ArrayList<>();
             for (int i = 0; i < POOL_SIZE; i++) {
@@ -196,10 +198,9 @@ class DatabaseOutageIT {
     @Test
     void aWriteInFlightWhenTheNetworkBreaks_isAnsweredWithARetryable503() throws Exception {
         String direct = TestDatabase.freshDatabaseUrl();
-        int postgres = TestDatabase.server().port();
-        try (TcpCut network = TcpCut.to(postgres);
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
              TestNode other = TestNode.startOn(direct);
-             TestNode node = cutOffNode(direct.replace(":" + postgres + "/", ":" + network.port() + "/"))) {
+             TestNode node = cutOffNode(through(network, direct))) {
             Fixtures fx = new Fixtures(other);
             Fixtures.Org org = fx.org("close");
             Http admin = node.as(org.adminKey());
@@ -233,10 +234,9 @@ class DatabaseOutageIT {
     @Test
     void aConnectionLostUnderAWrite_beforeTheProbeNotices_isARetryable503() throws Exception {
         String direct = TestDatabase.freshDatabaseUrl();
-        int postgres = TestDatabase.server().port();
-        try (TcpCut network = TcpCut.to(postgres);
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
              TestNode other = TestNode.startOn(direct);
-             TestNode node = TestNode.startOn(direct.replace(":" + postgres + "/", ":" + network.port() + "/"),
+             TestNode node = TestNode.startOn(through(network, direct),
                      c -> c.withDatabase(c.database().withProbe(60_000, 60_000)))) {
             Fixtures fx = new Fixtures(other);
             Fixtures.Org org = fx.org("close");

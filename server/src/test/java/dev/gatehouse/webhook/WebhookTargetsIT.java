@@ -38,7 +38,6 @@ class WebhookTargetsIT {
     @TempDir
     Path temp;
 
-
     /** Long enough for a node's first connection on a busy machine; no test here waits for it to pass. */
     static final Duration TIMEOUT = Duration.ofSeconds(4);
 

@@ -38,7 +38,6 @@ class TlsIT {
     @TempDir
     Path temp;
 
-
     @Test
     void startWithTls_servesAGeneratedCertificate_thatClientsCanTrust_andKeepsItAcrossRestarts() throws Exception {
         try (TestNode node = TestNode.startWithTls()) {
@@ -81,7 +80,8 @@ class TlsIT {
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(data.resolve("tls")).doesNotExist();
         }
-        assertThatThrownBy(() -> Gatehouse.start(config(Files.createTempDirectory(temp, "gatehouse-node"), file, "wrong")))
+        Path other = Files.createTempDirectory(temp, "gatehouse-node");
+        assertThatThrownBy(() -> Gatehouse.start(config(other, file, "wrong")))
                 .isInstanceOf(StartupException.class).hasMessageContaining("wrong password");
     }
 
