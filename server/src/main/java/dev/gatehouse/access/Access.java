@@ -153,6 +153,12 @@ public final class Access {
         return store.read(h -> query.apply(h, caller(h, principal, orgId)));
     }
 
+    /** A deployment-level read (every organization at once): service keys only. */
+    public <T> T readDeployment(Principal principal, String what, Function<Handle, T> query) {
+        requireService(principal, what);
+        return store.read(query);
+    }
+
     /**
      * A deployment-level write (models, new organizations): service keys only. The {@link Caller} (the service
      * key, organization 0) is for services that also write inside the new organization (its first admin).
@@ -161,6 +167,18 @@ public final class Access {
         requireService(principal, what);
         Caller caller = Caller.service((Principal.Service) principal, 0L);
         return store.write(actor(principal), null, tx -> work.apply(tx, caller));
+    }
+
+    /**
+     * Like {@link #writeDeployment}, in a transaction of its own ({@link Store#commitAlone}), this node's applying of
+     * the records left to the caller: for a deployment's import, whose chunks create organizations and write
+     * inside them ({@link Caller#inOrganization}, after {@link Tx#lockOrganizations} for those that existed before).
+     */
+    public <T> Store.Committed<T> commitDeploymentAlone(Principal principal, String what,
+                                                        BiFunction<Tx, Caller, T> work) {
+        requireService(principal, what);
+        Caller caller = Caller.service((Principal.Service) principal, 0L);
+        return store.commitAlone(actor(principal), null, tx -> work.apply(tx, caller));
     }
 
     public void requireService(Principal principal, String what) {

@@ -35,6 +35,17 @@ public final class Caller {
         return new Caller(principal, orgId, false, null, null);
     }
 
+    /**
+     * A service key's caller in organization {@code orgId}: for a deployment-level write that writes inside
+     * organizations (a deployment's import), as {@link Access#write} would admit the service key there.
+     */
+    public Caller inOrganization(long orgId) {
+        if (!(principal instanceof Principal.Service s)) {
+            throw new IllegalStateException("only a service key writes inside several organizations");
+        }
+        return service(s, orgId);
+    }
+
     static Caller member(Principal.Member principal, boolean external, Long roleId, Grant grant) {
         return new Caller(principal, principal.orgId(), external, roleId, grant);
     }

@@ -151,7 +151,7 @@ public final class Gatehouse implements AutoCloseable {
                 core.engine(), core.feed());
         ResourceService resources = new ResourceService(core.access(), core.orgModels(), directory.assignments());
         GrantService grants = new GrantService(core.access(), core.orgModels(), directory.members());
-        BulkServices bulk = new BulkServices(core.access(), core.orgModels(), directory.roles(), directory.members(),
+        BulkServices bulk = new BulkServices(core.access(), core.orgModels(), directory.orgs(), directory.roles(), directory.members(),
                 directory.groups(), directory.assignments(), resources, grants);
         ImportService imports = new ImportService(bulk, ImportOptions.DEFAULT_MAX_LINES);
         ExportService exports = new ExportService(bulk);

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
@@ -53,14 +54,42 @@ public final class ExportService {
             PermissionModel model = services.orgModels().model(h, orgId);
             requireMayExport(caller, model);
             h.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-                tx.execute("SET TRANSACTION READ ONLY");
-                long revision = tx.createQuery("SELECT coalesce(max(revision), 0) FROM change_log")
-                        .mapTo(Long.class).one();
-                atRevision.accept(revision);
-                write(tx, orgId, model, revision, out);
+                write(tx, orgId, model, snapshot(tx, atRevision), out);
             });
             return null;
         });
+    }
+
+    /**
+     * Writes every organization to {@code out}, in one snapshot and in ascending order of id, each as an
+     * {@code organization} line (its name and model: importing the lines creates it anew) followed by its
+     * export's lines — what {@link ImportService#runDeployment} takes back. Service keys only.
+     */
+    public void exportDeployment(Principal principal, LongConsumer atRevision, OutputStream out) {
+        services.access().readDeployment(principal, "exporting the deployment", h -> {
+            h.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
+                long revision = snapshot(tx, atRevision);
+                List<Map.Entry<Long, ObjectNode>> orgs = tx.createQuery("SELECT id, name, model_id FROM "
+                                + "organizations ORDER BY id")
+                        .map((rs, ctx) -> Map.entry(rs.getLong(1), line("organization").put("name", rs.getString(2))
+                                .put("model", rs.getString(3))))
+                        .list();
+                for (Map.Entry<Long, ObjectNode> org : orgs) {
+                    emit(out, org.getValue());
+                    write(tx, org.getKey(), services.orgModels().registry().require(org.getValue().get("model")
+                            .stringValue()), revision, out);
+                }
+            });
+            return null;
+        });
+    }
+
+    /** Makes {@code tx} a read-only snapshot and tells {@code atRevision} the revision it shows. */
+    private static long snapshot(Handle tx, LongConsumer atRevision) {
+        tx.execute("SET TRANSACTION READ ONLY");
+        long revision = tx.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
+        atRevision.accept(revision);
+        return revision;
     }
 
     /**

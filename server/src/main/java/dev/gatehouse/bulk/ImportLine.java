@@ -23,8 +23,8 @@ sealed interface ImportLine {
 
     /** The kinds of object a line may address: its {@code type}. */
     enum Kind {
-        HEADER("header"), ROLE("role"), MEMBER("member"), GROUP("group"), GROUP_MEMBER("group_member"),
-        GRANTS("grants"), RESOURCE("resource"), ASSIGNMENT("assignment");
+        ORGANIZATION("organization"), HEADER("header"), ROLE("role"), MEMBER("member"), GROUP("group"),
+        GROUP_MEMBER("group_member"), GRANTS("grants"), RESOURCE("resource"), ASSIGNMENT("assignment");
 
         private final String wire;
 
@@ -48,6 +48,29 @@ sealed interface ImportLine {
         @Override
         public String toString() {
             return id != null ? "role " + id : "role \"" + name + "\"";
+        }
+    }
+
+    /**
+     * In a deployment's import, where the lines of one organization begin: a new one ({@code name} and
+     * {@code model} set, {@code orgId} null) or an existing one ({@code orgId} set; {@code model}, when given,
+     * checked). Every line after it, up to the next, belongs to that organization.
+     */
+    record Organization(long line, String name, String model, Long orgId) implements ImportLine {
+        public Organization {
+            if ((orgId == null) == (name == null)) {
+                throw new IllegalArgumentException("an organization line names a new organization or an existing one");
+            }
+        }
+
+        @Override
+        public boolean delete() {
+            return false;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ORGANIZATION;
         }
     }
 

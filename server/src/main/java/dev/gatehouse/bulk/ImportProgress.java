@@ -1,6 +1,8 @@
 package dev.gatehouse.bulk;
 
 import dev.gatehouse.json.Json;
+import java.util.List;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -9,7 +11,19 @@ import tools.jackson.databind.node.ObjectNode;
  * consistency token; {@code 0} while nothing committed) and what the committed chunks did. Immutable.
  */
 public record ImportProgress(long linesRead, long committedLines, long skippedLines, int chunks, long revision,
-                             ImportCounts counts) {
+                             ImportCounts counts, Organizations organizations) {
+
+    /**
+     * A deployment's import: the organizations it created ({@code created}, in line order; null in a progress
+     * line) and the organization its last committed line belongs to ({@code orgId}, 0: none), where a resumed
+     * import's first lines go.
+     */
+    public record Organizations(List<Created> created, long orgId) {
+    }
+
+    /** An organization a deployment's import created: at which line, and its id. */
+    public record Created(long line, long orgId) {
+    }
 
     public ImportProgress {
         counts = counts.copy();
@@ -24,6 +38,15 @@ public record ImportProgress(long linesRead, long committedLines, long skippedLi
         n.put("chunks", chunks);
         n.put("revision", revision);
         n.set("counts", counts.json());
+        if (organizations != null) {
+            n.put("org_id", organizations.orgId() == 0 ? null : organizations.orgId());
+            if (organizations.created() != null) {
+                ArrayNode list = n.putArray("organizations");
+                for (Created c : organizations.created()) {
+                    list.addObject().put("line", c.line()).put("org_id", c.orgId());
+                }
+            }
+        }
         return n;
     }
 

@@ -5,7 +5,6 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnavailableException;
-import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -70,6 +69,8 @@ public final class ImportService {
     static final int SHARED_CHUNK_LINES = 1000;
     /** The longest line read. */
     static final int MAX_LINE_BYTES = 1 << 20;
+    /** What a deployment's import is called in a refusal. */
+    private static final String DEPLOYMENT = "a deployment's import";
 
     private final BulkServices services;
     private final long maxLines;
@@ -110,15 +111,35 @@ public final class ImportService {
      */
     public ImportProgress run(Principal principal, long orgId, InputStream body, long declaredBytes,
                               ImportOptions options, Consumer<ImportProgress> progress) {
-        PermissionModel model = services.access().read(principal, orgId, (h, caller) ->
-                services.orgModels().model(h, orgId));
+        services.access().read(principal, orgId, (h, caller) -> services.orgModels().model(h, orgId));
+        return start(principal, orgId, false, body, declaredBytes, options, progress);
+    }
+
+    /**
+     * Imports {@code body} into the deployment: lines grouped by organization, each group after an
+     * {@code organization} line that creates an organization or names an existing one (service keys only). Chunks
+     * are as in {@link #run}, each one transaction of its own whatever its organizations ({@link SectionWriter});
+     * the answer lists the organizations created. {@code orgId}, when not null, is the organization the body's first
+     * lines (after {@code from_line}'s skipped ones) belong to, as a failed import's answer gives it to resume.
+     */
+    public ImportProgress runDeployment(Principal principal, Long orgId, InputStream body, long declaredBytes,
+                                        ImportOptions options, Consumer<ImportProgress> progress) {
+        services.access().requireService(principal, DEPLOYMENT);
+        if (orgId != null) {
+            services.access().read(principal, orgId, (h, caller) -> services.orgModels().model(h, orgId));
+        }
+        return start(principal, orgId == null ? 0 : orgId, true, body, declaredBytes, options, progress);
+    }
+
+    private ImportProgress start(Principal principal, long orgId, boolean deployment, InputStream body,
+                                 long declaredBytes, ImportOptions options, Consumer<ImportProgress> progress) {
         boolean small = declaredBytes >= 0 && declaredBytes <= SMALL_BODY_BYTES;
         if (!small && !running.tryAcquire()) {
             throw new UnavailableException("imports_busy", "this node runs " + CONCURRENT + " imports already; "
                     + "retry shortly");
         }
         try {
-            return new Run(principal, orgId, model, body, options, progress, small ? null : writers).run();
+            return new Run(principal, orgId, deployment, body, options, progress, small ? null : writers).run();
         } finally {
             if (!small) {
                 running.release();
@@ -130,7 +151,17 @@ public final class ImportService {
     private final class Run {
 
         private final Principal principal;
-        private final long orgId;
+        /** A deployment's import ({@link #runDeployment}) rather than one organization's. */
+        private final boolean deployment;
+        /**
+         * The organization of an organization's import; in a deployment's, the one the last chunk taken in ended in
+         * (0: none yet).
+         */
+        private long orgId;
+        /** In a deployment's import: whether a line read may belong to an organization (one was named before it). */
+        private boolean inOrganization;
+        /** In a deployment's import: the organizations its chunks taken in created. */
+        private final List<ImportProgress.Created> created = new ArrayList<>();
         private final LineReader reader;
         private final ImportOptions options;
         private final Consumer<ImportProgress> progress;
@@ -149,10 +180,12 @@ public final class ImportService {
         /** This node's applying of the chunks taken in (done: all applied). */
         private CompletableFuture<Void> applied = CompletableFuture.completedFuture(null);
 
-        Run(Principal principal, long orgId, PermissionModel model, InputStream body, ImportOptions options,
+        Run(Principal principal, long orgId, boolean deployment, InputStream body, ImportOptions options,
             Consumer<ImportProgress> progress, ExecutorService writer) {
             this.principal = principal;
             this.orgId = orgId;
+            this.deployment = deployment;
+            this.inOrganization = orgId != 0;
             this.reader = new LineReader(body, MAX_LINE_BYTES);
             this.options = options;
             this.progress = progress;
@@ -246,11 +279,25 @@ public final class ImportService {
         }
 
         private ImportLine parse(LineReader.Line line) {
+            ImportLine parsed;
             try {
-                return LineParser.parse(line.number(), line.bytes(), line.cutOff());
+                parsed = LineParser.parse(line.number(), line.bytes(), line.cutOff());
             } catch (GatehouseException e) {
                 throw new LineFailure(line.number(), e);
             }
+            if (parsed instanceof ImportLine.Organization && !deployment) {
+                throw new LineFailure(line.number(), new InvalidInputException("invalid_input", "type: an "
+                        + "organization line belongs to a deployment's import (POST /v1/import); this import is "
+                        + "organization " + orgId + "'s", Map.of("type", "not in an organization's import")));
+            }
+            if (deployment && !inOrganization && !(parsed instanceof ImportLine.Organization)) {
+                throw new LineFailure(line.number(), new InvalidInputException("organization_required", "a "
+                        + "deployment's import names the organization its lines belong to first: an organization "
+                        + "line ({\"type\": \"organization\", \"name\", \"model\"} or {\"type\": \"organization\", "
+                        + "\"org_id\"}) before them, or org_id in the query when resuming"));
+            }
+            inOrganization = true;
+            return parsed;
         }
 
         /**
@@ -259,7 +306,7 @@ public final class ImportService {
          */
         private void commit(List<ImportLine> chunk, long lastLine) {
             takeIn();
-            Writing next = new Writing(List.copyOf(chunk), lastLine, applied, assignmentsNew);
+            Writing next = new Writing(List.copyOf(chunk), lastLine, applied, orgId, assignmentsNew);
             if (writer == null) {
                 next.done.complete(next.write());
             } else {
@@ -293,14 +340,19 @@ public final class ImportService {
             Written<Void> written = Written.join(done.done);
             applied = done.applied;
             if (written != null) {
-                known.take(done.resolved, written.revision());
+                if (deployment) {
+                    orgId = done.orgIdAfter;
+                    created.addAll(done.created);
+                } else {
+                    known.take(done.resolved, written.revision());
+                }
                 assignmentsNew = done.assignmentsNewAfter;
                 total.add(done.counts);
                 chunks++;
                 revision = Math.max(revision, written.revision());
             }
             committedLines = done.lastLine;
-            progress.accept(snapshot(done.lastLine));
+            progress.accept(snapshot(done.lastLine, false));
         }
 
         /** One chunk to write, and then what it did ({@link #done}: null when it had no lines). */
@@ -314,14 +366,22 @@ public final class ImportService {
             final CompletableFuture<Void> before;
             /** What the chunk resolved (its last attempt's), set by {@link #write}. */
             KnownMembers.Resolved resolved;
+            /** In a deployment's import: the organization the chunk begins in, and the one it ends in. */
+            final long orgIdBefore;
+            long orgIdAfter;
+            /** In a deployment's import: the organizations the chunk created, set by {@link #write}. */
+            List<ImportProgress.Created> created = List.of();
             /** Whether the import's runs of assignments found none stored so far: before this chunk, and after it. */
             final boolean assignmentsNew;
             boolean assignmentsNewAfter;
             /** This node's applying of this chunk and those before it, set by {@link #write}. */
             CompletableFuture<Void> applied;
 
-            Writing(List<ImportLine> lines, long lastLine, CompletableFuture<Void> before, boolean assignmentsNew) {
+            Writing(List<ImportLine> lines, long lastLine, CompletableFuture<Void> before, long orgId,
+                    boolean assignmentsNew) {
                 this.lines = lines;
+                this.orgIdBefore = orgId;
+                this.orgIdAfter = orgId;
                 this.lastLine = lastLine;
                 this.before = before;
                 this.applied = before;
@@ -332,6 +392,9 @@ public final class ImportService {
             Written<Void> write() {
                 if (lines.isEmpty()) {
                     return null;
+                }
+                if (deployment) {
+                    return writeSections();
                 }
                 // a chunk sharing a transaction may follow another write of the organization whose records are
                 // not in the log yet: only a chunk alone in its transaction may trust what earlier chunks resolved
@@ -354,17 +417,55 @@ public final class ImportService {
                     }
                     // applied on another thread, in order, while this one writes the next chunk
                     Store.Committed<Void> committed = services.access().commitAlone(principal, orgId, work);
-                    applied = before.exceptionally(t -> null).thenRunAsync(committed::publish, appliers);
+                    publish(committed);
                     return committed.written();
                 } catch (GatehouseException e) {
                     // not a line's own failure: the organization, the caller's key or the database
                     throw new LineFailure(lines.get(0).line(), e);
                 }
             }
+
+            /** A deployment's chunk: in a transaction of its own, whatever its size ({@link SectionWriter}). */
+            private Written<Void> writeSections() {
+                try {
+                    Store.Committed<Void> committed = services.access().commitDeploymentAlone(principal, DEPLOYMENT,
+                            (tx, caller) -> {
+                                SectionWriter sections = new SectionWriter(services, tx, caller, counts, orgIdBefore,
+                                        assignmentsNew);
+                                sections.write(lines);
+                                created = List.copyOf(sections.created());
+                                orgIdAfter = sections.orgId();
+                                assignmentsNewAfter = sections.assignmentsNew();
+                                return null;
+                            });
+                    publish(committed);
+                    return committed.written();
+                } catch (GatehouseException e) {
+                    throw new LineFailure(lines.get(0).line(), e);
+                }
+            }
+
+            /** Has this node apply the chunk's records: now, or on another thread while the next chunk is written. */
+            private void publish(Store.Committed<Void> committed) {
+                if (writer == null) {
+                    committed.publish();
+                } else {
+                    applied = before.exceptionally(t -> null).thenRunAsync(committed::publish, appliers);
+                }
+            }
         }
 
         private ImportProgress snapshot(long linesRead) {
-            return new ImportProgress(linesRead, committedLines, skipped, chunks, revision, total);
+            return snapshot(linesRead, true);
+        }
+
+        /**
+         * Where the import stands; a deployment's also says in which organization its committed lines end and, in
+         * an answer ({@code listed}) rather than a progress line, lists the organizations it created.
+         */
+        private ImportProgress snapshot(long linesRead, boolean listed) {
+            return new ImportProgress(linesRead, committedLines, skipped, chunks, revision, total, !deployment ? null
+                    : new ImportProgress.Organizations(listed ? List.copyOf(created) : null, orgId));
         }
     }
 }

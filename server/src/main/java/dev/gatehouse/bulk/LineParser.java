@@ -52,6 +52,7 @@ final class LineParser {
         f.check();
         boolean delete = "delete".equals(op);
         ImportLine parsed = switch (type) {
+            case "organization" -> organization(line, f, delete);
             case "header" -> header(line, f);
             case "role" -> role(line, f, delete);
             case "member" -> member(line, f, delete);
@@ -60,12 +61,31 @@ final class LineParser {
             case "grants" -> grants(line, f, delete);
             case "resource" -> resource(line, f, delete);
             case "assignment" -> assignment(line, f, delete);
-            default -> throw new InvalidInputException("invalid_input", "type: must be one of " + List.of("header",
-                    "role", "member", "group", "group_member", "grants", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
+            default -> throw new InvalidInputException("invalid_input", "type: must be one of " + List.of("organization",
+                    "header", "role", "member", "group", "group_member", "grants", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
                     + "\"", Map.of("type", "unknown type"));
         };
         f.check();
         return parsed;
+    }
+
+    /**
+     * {@code name} and {@code model} (a new organization, as {@code POST /v1/orgs} takes them) or {@code org_id}
+     * (an existing one, {@code model} then optional); an import does not delete organizations.
+     */
+    private static ImportLine organization(long line, Fields f, boolean delete) {
+        f.allowOnly(Set.of("type", "op", "name", "model", "org_id"));
+        if (delete) {
+            f.error("op", "an import does not delete organizations (DELETE /v1/orgs/{org} does)");
+        }
+        boolean existing = f.has("org_id");
+        Long orgId = f.id("org_id", false);
+        String name = f.text("name", !existing, 200);
+        String model = f.text("model", !existing, 100);
+        if (existing && name != null) {
+            f.error("name", "names a new organization; an existing one is named by org_id alone");
+        }
+        return valid(f, () -> new ImportLine.Organization(line, name, model, orgId));
     }
 
     private static ImportLine header(long line, Fields f) {

@@ -15,6 +15,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +60,9 @@ public final class OrgService {
 
     public Written<Created> create(Principal principal, String name, String modelId, Admin admin) {
         access.requireService(principal, "creating an organization");
-        PermissionModel model = orgModels.registry().get(modelId);
-        if (model == null) {
-            throw InvalidInputException.field("model", "unknown model \"" + modelId + "\"; known: "
-                    + orgModels.registry().all().stream().map(PermissionModel::id).toList());
-        }
+        PermissionModel model = model(modelId);
         return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
-            Organization org = orgs.insert(tx.handle(), name, modelId, tx.now());
-            tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
+            Organization org = insert(tx, name, model);
             List<Role> seeded = RoleService.seed(tx, org.id(), model);
             if (admin == null) {
                 return new Created(org, null, null);
@@ -80,6 +76,32 @@ public final class OrgService {
                     admin.email(), admin.firstName(), admin.lastName(), adminRole.id(), false, null));
             return new Created(org, member, keys.issue(tx, "member", org.id(), member.id(), "admin"));
         });
+    }
+
+    /** The registered model {@code modelId}; a 400 naming {@code model} and the known ones when there is none. */
+    public PermissionModel model(String modelId) {
+        PermissionModel model = orgModels.registry().get(modelId);
+        if (model == null) {
+            throw InvalidInputException.field("model", "unknown model \"" + modelId + "\"; known: "
+                    + orgModels.registry().all().stream().map(PermissionModel::id).toList());
+        }
+        return model;
+    }
+
+    /**
+     * Creates an organization inside a deployment-level write ({@code tx}, a service key's): its row, its change
+     * record and its model's system roles, as {@link #create} does without an admin.
+     */
+    public Organization createIn(Tx tx, String name, PermissionModel model) {
+        Organization org = insert(tx, name, model);
+        RoleService.seed(tx, org.id(), model);
+        return org;
+    }
+
+    private Organization insert(Tx tx, String name, PermissionModel model) {
+        Organization org = orgs.insert(tx.handle(), name, model.id(), tx.now());
+        tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
+        return org;
     }
 
     /** Organizations the caller can see, ascending by id after {@code after}. */

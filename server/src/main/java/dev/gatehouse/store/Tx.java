@@ -9,7 +9,9 @@ import dev.gatehouse.limit.OrgLimits;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
@@ -76,6 +78,15 @@ public final class Tx {
      */
     public String lockedModelId(long orgId) {
         return this.orgId != null && this.orgId == orgId ? modelId : null;
+    }
+
+    /**
+     * Takes the row locks of organizations a deployment-level write writes inside (a deployment's import), in one
+     * statement and in ascending order of id, as every write takes them; returns the model id of each that exists
+     * (those missing do not). Organizations this transaction created need none: no other write sees them yet.
+     */
+    public Map<Long, String> lockOrganizations(Collection<Long> orgIds) {
+        return orgIds.isEmpty() ? Map.of() : Store.lockOrganizations(handle, orgIds);
     }
 
     /** The deployment's per-organization limits, checked in this transaction (under its organization's lock). */

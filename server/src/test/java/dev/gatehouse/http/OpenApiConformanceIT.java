@@ -430,6 +430,17 @@ class OpenApiConformanceIT {
         expect(admin.badRequest().raw("POST", org.path() + "/import", lines, "text/plain"), 415);
         expect(admin.badRequest().raw("POST", org.path() + "/import", lines, null), 415);
         expect(admin.get(org.path() + "/export"), 200);
+        String deployment = "{\"type\": \"organization\", \"name\": \"conformance copy\", \"model\": \"conformance\"}\n"
+                + "{\"type\": \"role\", \"name\": \"Writer\", \"permissions\": [\"doc.read\"], \"visibility\": "
+                + "{\"user_field_ids\": [\"owner_id\"], \"unassigned\": \"allow_unassigned\"}}\n" + lines;
+        Http.Res copied = expect(service.raw("POST", "/v1/import?chunk_lines=2", deployment, "application/x-ndjson"),
+                200);
+        expect(service.header("Accept", "application/x-ndjson").raw("POST", "/v1/import?from_line=3&org_id="
+                + copied.get("org_id").longValue(), deployment, "application/x-ndjson"), 200);
+        expect(service.raw("POST", "/v1/import", lines, "application/x-ndjson"), 400);
+        expect(admin.raw("POST", "/v1/import", deployment, "application/x-ndjson"), 403);
+        expect(service.get("/v1/export"), 200);
+        expect(admin.get("/v1/export"), 403);
 
         Http.Res events = expect(admin.get(org.path() + "/events?limit=2"), 200);
         expect(admin.get(org.path() + "/events?limit=2&cursor=" + events.get("next_cursor").stringValue()), 200);

@@ -20,6 +20,7 @@ import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -27,12 +28,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Bulk import and export under {@code /v1/orgs/{org}}: {@code POST …/import} streams NDJSON lines in
- * ({@link ImportService}), {@code GET …/export} streams them out ({@link ExportService}). An import asked for
+ * Bulk import and export of an organization under {@code /v1/orgs/{org}}, and of the whole deployment under
+ * {@code /v1}: {@code POST …/import} streams NDJSON lines in ({@link ImportService}), {@code GET …/export} streams
+ * them out ({@link ExportService}). An import asked for
  * with {@code Accept: application/x-ndjson} answers with progress lines as chunks commit, then one result or
  * error line; otherwise with one JSON answer at the end. A failing line is a problem document naming the line,
  * with {@code committed_lines} and {@code resume_from_line} beside the line's own status and code.
@@ -49,6 +54,9 @@ final class BulkResource {
 
     /** The query parameters an import reads; any other, or one given twice, is refused before any line is read. */
     private static final QueryParameters IMPORT_PARAMETERS = QueryParameters.of("chunk_lines", "from_line");
+    /** A deployment's import also reads {@code org_id}: the organization its first lines belong to, to resume. */
+    private static final QueryParameters DEPLOYMENT_IMPORT_PARAMETERS = QueryParameters.of("chunk_lines",
+            "from_line", "org_id");
     /** What is left of a failed import's body is read and dropped up to this many bytes. */
     static final long DRAIN_BYTES = 64L << 20;
 
@@ -64,20 +72,41 @@ final class BulkResource {
 
     List<Route> routes() {
         return List.of(
-                Route.postStreamed("/v1/orgs/{org}/import", this::importLines).reading(IMPORT_PARAMETERS),
-                Route.get("/v1/orgs/{org}/export", this::export));
+                Route.postStreamed("/v1/orgs/{org}/import", this::importOrganization).reading(IMPORT_PARAMETERS),
+                Route.get("/v1/orgs/{org}/export", this::export),
+                Route.postStreamed("/v1/import", this::importDeployment).reading(DEPLOYMENT_IMPORT_PARAMETERS),
+                Route.get("/v1/export", this::exportDeployment));
     }
 
-    private void importLines(Context ctx) throws IOException {
+    /** How one import runs once its request is read: into an organization, or into the deployment. */
+    @FunctionalInterface
+    private interface Import {
+        ImportProgress run(InputStream body, long declaredBytes, ImportOptions options,
+                           Consumer<ImportProgress> progress);
+    }
+
+    private void importOrganization(Context ctx) throws IOException {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
+        importLines(ctx, (body, declared, options, progress) ->
+                imports.run(principal, orgId, body, declared, options, progress));
+    }
+
+    private void importDeployment(Context ctx) throws IOException {
+        var principal = auth.principal(ctx);
+        Long orgId = ctx.queryParam("org_id") == null ? null : longParam(ctx, "org_id", 0, 1, Long.MAX_VALUE);
+        importLines(ctx, (body, declared, options, progress) ->
+                imports.runDeployment(principal, orgId, body, declared, options, progress));
+    }
+
+    private void importLines(Context ctx, Import run) throws IOException {
         requireLinesBody(ctx);
         ImportOptions options = options(ctx);
         boolean streamed = accepts(ctx, NDJSON);
         ProgressLines lines = streamed ? new ProgressLines(ctx) : null;
         ImportProgress done;
         try {
-            done = imports.run(principal, orgId, ctx.req().getInputStream(), ctx.req().getContentLengthLong(), options,
+            done = run.run(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), options,
                     lines == null ? p -> { } : lines::progress);
         } catch (UncheckedIOException e) {
             if (lines != null && lines.started()) {
@@ -110,10 +139,20 @@ final class BulkResource {
     private void export(Context ctx) {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
+        exportLines(ctx, (atRevision, out) -> exports.export(principal, orgId, atRevision, out));
+    }
+
+    private void exportDeployment(Context ctx) {
+        var principal = auth.principal(ctx);
+        exportLines(ctx, (atRevision, out) -> exports.exportDeployment(principal, atRevision, out));
+    }
+
+    /** Streams an export's lines, the status and revision going out before the first. */
+    private static void exportLines(Context ctx, BiConsumer<LongConsumer, OutputStream> export) {
         boolean[] started = {false};
         try {
             OutputStream out = new BufferedOutputStream(ctx.outputStream(), 64 * 1024);
-            exports.export(principal, orgId, revision -> {
+            export.accept(revision -> {
                 ctx.status(200).contentType(NDJSON);
                 ctx.header(V1.REVISION_HEADER, String.valueOf(revision));
                 started[0] = true;
@@ -197,6 +236,9 @@ final class BulkResource {
         context.put("line", e.line());
         context.put("committed_lines", e.progress().committedLines());
         context.put("resume_from_line", e.progress().committedLines() + 1);
+        if (e.progress().organizations() != null && e.progress().organizations().orgId() != 0) {
+            context.put("resume_org_id", e.progress().organizations().orgId());
+        }
         context.put("revision", e.progress().revision());
         context.put("progress", e.progress().json());
         byte[] body = Problem.reply(HttpServer.status(reason), reason.code(), "line " + e.line() + ": "

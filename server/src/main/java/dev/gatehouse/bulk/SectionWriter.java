@@ -1,0 +1,142 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.org.Organization;
+import dev.gatehouse.store.Tx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Writes one chunk of a deployment's import inside its transaction: the lines of each organization by a
+ * {@link ChunkWriter} of that organization, with the service key's caller there ({@link Caller#inOrganization}).
+ * An organization line creates an organization (as {@code POST /v1/orgs} without an admin) or names an existing
+ * one; the locks of every existing organization the chunk writes inside are taken first, in one statement and in
+ * ascending order of id, as every write takes them. The chunk's lines before its first organization line continue
+ * the organization the chunk before ended in ({@code orgId} given at construction).
+ *
+ * <p>Not thread-safe; lives for one chunk.
+ */
+final class SectionWriter {
+
+    private final BulkServices services;
+    private final Tx tx;
+    private final Caller deployment;
+    private final ImportCounts counts;
+    private final Map<Long, PermissionModel> models = new HashMap<>();
+    private final List<ImportProgress.Created> created = new ArrayList<>();
+    /** The organization the lines being written belong to (0: none yet). */
+    private long orgId;
+    /** Whether its runs of assignments found none of theirs stored so far (see {@link ChunkWriter}). */
+    private boolean assignmentsNew;
+
+    SectionWriter(BulkServices services, Tx tx, Caller deployment, ImportCounts counts, long orgId,
+                  boolean assignmentsNew) {
+        this.services = services;
+        this.tx = tx;
+        this.deployment = deployment;
+        this.counts = counts;
+        this.orgId = orgId;
+        this.assignmentsNew = assignmentsNew;
+    }
+
+    void write(List<ImportLine> lines) {
+        lockExisting(lines);
+        int start = 0;
+        for (int i = 0; i <= lines.size(); i++) {
+            if (i == lines.size() || lines.get(i) instanceof ImportLine.Organization) {
+                writeSection(lines.subList(start, i));
+                if (i < lines.size()) {
+                    enter((ImportLine.Organization) lines.get(i));
+                }
+                start = i + 1;
+            }
+        }
+    }
+
+    /** The organizations this chunk created, in line order. */
+    List<ImportProgress.Created> created() {
+        return created;
+    }
+
+    /** The organization the chunk's last lines belong to. */
+    long orgId() {
+        return orgId;
+    }
+
+    boolean assignmentsNew() {
+        return assignmentsNew;
+    }
+
+    /**
+     * Locks the organization carried over (when the chunk continues it) and those named by {@code org_id}, and notes
+     * their models; a 404 at the first line when the one carried over is gone.
+     */
+    private void lockExisting(List<ImportLine> lines) {
+        boolean continues = !lines.isEmpty() && !(lines.get(0) instanceof ImportLine.Organization);
+        Set<Long> existing = new TreeSet<>();
+        if (continues) {
+            existing.add(orgId);
+        }
+        for (ImportLine line : lines) {
+            if (line instanceof ImportLine.Organization o && o.orgId() != null) {
+                existing.add(o.orgId());
+            }
+        }
+        tx.lockOrganizations(existing).forEach((id, modelId) ->
+                models.put(id, services.orgModels().registry().require(modelId)));
+        if (continues && !models.containsKey(orgId)) {
+            throw new LineFailure(lines.get(0).line(), notFound(orgId));
+        }
+    }
+
+    private void enter(ImportLine.Organization line) {
+        try {
+            if (line.orgId() == null) {
+                PermissionModel model = services.orgs().model(line.model());
+                Organization org = services.orgs().createIn(tx, line.name(), model);
+                models.put(org.id(), model);
+                created.add(new ImportProgress.Created(line.line(), org.id()));
+                orgId = org.id();
+                counts.count(ImportLine.Kind.ORGANIZATION, ImportCounts.Outcome.CREATED);
+            } else {
+                PermissionModel model = models.get(line.orgId());
+                if (model == null) {
+                    throw notFound(line.orgId());
+                }
+                if (line.model() != null && !line.model().equals(model.id())) {
+                    throw new InvalidInputException("model_mismatch", "these lines are of model \"" + line.model()
+                            + "\"; organization " + line.orgId() + " uses model \"" + model.id() + "\"",
+                            Map.of("model", "mismatch"));
+                }
+                orgId = line.orgId();
+                counts.count(ImportLine.Kind.ORGANIZATION, ImportCounts.Outcome.UNCHANGED);
+            }
+        } catch (GatehouseException e) {
+            throw new LineFailure(line.line(), e);
+        }
+        assignmentsNew = true;
+    }
+
+    private void writeSection(List<ImportLine> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        ChunkWriter chunk = new ChunkWriter(services, tx, deployment.inOrganization(orgId), models.get(orgId), orgId,
+                counts, null, assignmentsNew);
+        chunk.write(lines);
+        assignmentsNew = chunk.assignmentsNew();
+    }
+
+    private static GatehouseException notFound(long orgId) {
+        return new NotFoundException("organization_not_found", "organization " + orgId
+                + " not found");
+    }
+}

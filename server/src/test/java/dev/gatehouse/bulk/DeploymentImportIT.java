@@ -1,0 +1,274 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static dev.gatehouse.bulk.Bulk.assignment;
+import static dev.gatehouse.bulk.Bulk.body;
+import static dev.gatehouse.bulk.Bulk.line;
+import static dev.gatehouse.bulk.Bulk.member;
+import static dev.gatehouse.bulk.Bulk.role;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /v1/import} takes many organizations' lines in one request, each organization's after the
+ * organization line that creates or names it; chunks span organizations and commit whole or not at all; a
+ * failure names where to resume, and in which organization; {@code GET /v1/export} gives the deployment back as
+ * lines that import into new organizations with the same contents. Service keys only.
+ */
+class DeploymentImportIT {
+
+    static TestNode node;
+    static Fixtures fx;
+    static Jdbi db;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        db = TestDatabase.jdbi(node.databaseUrl());
+        Bulk.registerDocsModel(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static final List<String> READ = List.of("doc.read", "records.all");
+
+    static String organization(String name) {
+        return line("type", "organization", "name", name, "model", "docs");
+    }
+
+    /** An organization's lines: a role, two members holding it, and one of them on a document. */
+    static List<String> tenant(String name) {
+        return List.of(organization(name), role("Reader", READ), member(name + "-u1", "Reader"),
+                member(name + "-u2", "Reader"), assignment("doc", name + "-d", name + "-u1", "Reader"));
+    }
+
+    static Http.Res importDeployment(Http as, String query, List<String> lines) {
+        return as.raw("POST", "/v1/import" + (query.isEmpty() ? "" : "?" + query), body(lines), "application/x-ndjson");
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void manyOrganizationsInOneRequest_eachGetsItsLines_andTheAnswerNamesThem() {
+        List<String> names = List.of(unique("a"), unique("b"), unique("c"));
+        List<String> lines = new ArrayList<>();
+        names.forEach(n -> lines.addAll(tenant(n)));
+
+        // 15 lines in chunks of 4: every chunk after the first begins inside an organization
+        Http.Res res = importDeployment(node.service(), "chunk_lines=4", lines);
+
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("committed_lines").longValue()).isEqualTo(15);
+        assertThat(res.get("chunks").intValue()).isEqualTo(4);
+        assertThat(res.get("counts").get("organization").get("created").longValue()).isEqualTo(3);
+        assertThat(res.get("counts").get("member").get("created").longValue()).isEqualTo(6);
+        assertThat(res.get("counts").get("assignment").get("created").longValue()).isEqualTo(3);
+        JsonNode created = res.get("organizations");
+        assertThat(created).hasSize(3);
+        assertThat(created).extracting(o -> o.get("line").longValue()).containsExactly(1L, 6L, 11L);
+        assertThat(res.get("org_id").longValue()).isEqualTo(created.get(2).get("org_id").longValue());
+        for (int i = 0; i < 3; i++) {
+            long orgId = created.get(i).get("org_id").longValue();
+            String name = names.get(i);
+            JsonNode org = node.service().get("/v1/orgs/" + orgId).json();
+            assertThat(org.get("name").stringValue()).isEqualTo(name);
+            assertThat(org.get("model").stringValue()).isEqualTo("docs");
+            Http.Res check = node.service().post("/v1/orgs/" + orgId + "/check/batch", Map.of("checks", List.of(
+                    Map.of("user_id", name + "-u1", "permission", "doc.read", "min_revision", res.revision()),
+                    Map.of("user_id", name + "-u1", "permission", "doc.write",
+                            "resource", Map.of("type", "doc", "id", name + "-d")),
+                    Map.of("user_id", names.get((i + 1) % 3) + "-u1", "permission", "doc.read"))));
+            assertThat(check.status()).as("%s", check).isEqualTo(200);
+            assertThat(check.get("results")).as("%s", check).extracting(r -> r.path("allowed").asBoolean(false))
+                    .as("organization %s decides on its own members only", name).containsExactly(true, false, false);
+            assertThat(rows("members", orgId)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aChunkFailingInItsSecondOrganization_changesNothing_andTheImportResumesInTheFirst() {
+        String a = unique("a");
+        String b = unique("b");
+        List<String> lines = List.of(
+                organization(a), role("Reader", READ), member(a + "-u1", "Reader"),
+                member(a + "-u2", "Reader"), organization(b), member(b + "-u1", "Missing"));
+
+        Http.Res failed = importDeployment(node.service(), "chunk_lines=3", lines);
+
+        assertThat(failed.status()).as("%s", failed).isEqualTo(400);
+        assertThat(failed.get("code").stringValue()).isEqualTo("unknown_reference");
+        assertThat(failed.get("line").longValue()).isEqualTo(6);
+        assertThat(failed.get("committed_lines").longValue()).isEqualTo(3);
+        assertThat(failed.get("resume_from_line").longValue()).isEqualTo(4);
+        long orgA = failed.get("resume_org_id").longValue();
+        assertThat(failed.get("progress").get("organizations")).extracting(o -> o.get("org_id").longValue())
+                .containsExactly(orgA);
+        assertThat(orgsNamed(a)).containsExactly(orgA);
+        assertThat(orgsNamed(b)).as("the failed chunk created no organization").isEmpty();
+        assertThat(rows("members", orgA)).as("line 4 was rolled back with its chunk").isEqualTo(1);
+
+        List<String> fixed = new ArrayList<>(lines);
+        fixed.set(5, member(b + "-u1", "Owner"));
+        Http.Res resumed = importDeployment(node.service(), "chunk_lines=3&from_line=4&org_id=" + orgA, fixed);
+
+        assertThat(resumed.status()).as("%s", resumed).isEqualTo(200);
+        assertThat(resumed.get("skipped_lines").longValue()).isEqualTo(3);
+        assertThat(rows("members", orgA)).isEqualTo(2);
+        assertThat(orgsNamed(b)).hasSize(1);
+        assertThat(rows("members", orgsNamed(b).get(0))).isEqualTo(1);
+        assertThat(orgsNamed(a)).as("resuming created no second organization").hasSize(1);
+    }
+
+    @Test
+    void anExistingOrganization_isNamedByItsId_andItsModelChecked() {
+        Fixtures.Org existing = fx.org("docs");
+        String created = unique("new");
+        Http.Res res = importDeployment(node.service(), "", List.of(
+                line("type", "organization", "org_id", existing.id(), "model", "docs"), role("Reader", READ),
+                member("e-u1", "Reader"), organization(created), role("Reader", READ)));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("counts").get("organization").get("unchanged").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("organization").get("created").longValue()).isEqualTo(1);
+        assertThat(node.service().get(existing.path() + "/members/e-u1").status()).isEqualTo(200);
+
+        Http.Res mismatch = importDeployment(node.service(), "", List.of(
+                line("type", "organization", "org_id", existing.id(), "model", "rooms"), role("Other", READ)));
+        assertThat(mismatch.status()).as("%s", mismatch).isEqualTo(400);
+        assertThat(mismatch.get("code").stringValue()).isEqualTo("model_mismatch");
+        assertThat(mismatch.get("line").longValue()).isEqualTo(1);
+
+        Http.Res missing = importDeployment(node.service(), "", List.of(
+                line("type", "organization", "org_id", 987_654_321L), role("Other", READ)));
+        assertThat(missing.status()).as("%s", missing).isEqualTo(404);
+        assertThat(missing.get("code").stringValue()).isEqualTo("organization_not_found");
+        assertThat(missing.get("line").longValue()).isEqualTo(1);
+        assertThat(roleNames(existing.id())).doesNotContain("Other");
+    }
+
+    @Test
+    void badLines_areRefusedByLine_andCreateNothing() {
+        String name = unique("bad");
+        Map<List<String>, String> cases = new HashMap<>();
+        cases.put(List.of(role("Reader", READ)), "organization_required");
+        cases.put(List.of(line("type", "organization", "name", name, "model", "no-such-model")), "invalid_input");
+        cases.put(List.of(line("type", "organization", "name", name)), "invalid_input");
+        cases.put(List.of(line("type", "organization", "name", name, "model", "docs", "org_id", 1)), "invalid_input");
+        cases.put(List.of(line("type", "organization", "op", "delete", "org_id", 1)), "invalid_input");
+        cases.put(List.of(line("type", "organization", "name", " ", "model", "docs")), "invalid_input");
+        cases.put(List.of(line("type", "organization", "name", name, "model", "docs", "admin", "x")),
+                "invalid_input");
+        cases.forEach((lines, code) -> {
+            Http.Res res = importDeployment(node.service(), "", lines);
+            assertThat(res.status()).as("%s: %s", lines, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as("%s", lines).isEqualTo(code);
+            assertThat(res.get("line").longValue()).isEqualTo(1);
+        });
+        assertThat(orgsNamed(name)).isEmpty();
+
+        Http.Res unknownParameter = importDeployment(node.service(), "org=1", List.of(organization(name)));
+        assertThat(unknownParameter.status()).as("%s", unknownParameter).isEqualTo(400);
+        Http.Res resumeIntoMissing = importDeployment(node.service(), "org_id=987654321", List.of(role("R", READ)));
+        assertThat(resumeIntoMissing.status()).as("%s", resumeIntoMissing).isEqualTo(404);
+
+        Fixtures.Org org = fx.org("docs");
+        Http.Res inOrganizationImport = Bulk.importLines(node.service(), org.id(), "", List.of(organization(name)));
+        assertThat(inOrganizationImport.status()).as("%s", inOrganizationImport).isEqualTo(400);
+        assertThat(inOrganizationImport.get("detail").stringValue()).contains("POST /v1/import");
+        assertThat(orgsNamed(name)).isEmpty();
+    }
+
+    @Test
+    void memberKeys_mayNeitherImportNorExportTheDeployment() {
+        Fixtures.Org org = fx.org("docs");
+        String name = unique("member");
+        Http.Res imported = importDeployment(org.admin(), "", List.of(organization(name)));
+        assertThat(imported.status()).as("%s", imported).isEqualTo(403);
+        assertThat(imported.get("code").stringValue()).isEqualTo("service_key_required");
+        Http.Res resumed = importDeployment(org.admin(), "org_id=" + org.id(), List.of(role("R", READ)));
+        assertThat(resumed.status()).as("%s", resumed).isEqualTo(403);
+        assertThat(org.admin().get("/v1/export").status()).isEqualTo(403);
+        assertThat(orgsNamed(name)).isEmpty();
+        assertThat(roleNames(org.id())).doesNotContain("R");
+    }
+
+    @Test
+    void theDeploymentsExport_importsIntoNewOrganizations_withTheSameLines() {
+        String a = unique("exp-a");
+        String b = unique("exp-b");
+        List<String> lines = new ArrayList<>(tenant(a));
+        lines.addAll(tenant(b));
+        lines.add(line("type", "group", "name", "Team"));
+        lines.add(line("type", "group_member", "group", "Team", "user_id", b + "-u2"));
+        Http.Res first = importDeployment(node.service(), "", lines);
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+
+        Http.Res export = node.service().get("/v1/export");
+        assertThat(export.status()).as("%s", export).isEqualTo(200);
+        assertThat(export.revision()).isGreaterThanOrEqualTo(first.revision());
+        // this test's two organizations out of the deployment's
+        List<String> ours = new ArrayList<>();
+        boolean keep = false;
+        for (String l : export.body().split("\n")) {
+            JsonNode n = Json.readTree(l);
+            if (n.get("type").stringValue().equals("organization")) {
+                String name = n.get("name").stringValue();
+                keep = name.equals(a) || name.equals(b);
+                if (keep) {
+                    ours.add(line("type", "organization", "name", name + "-copy", "model", "docs"));
+                    continue;
+                }
+            }
+            if (keep) {
+                ours.add(l);
+            }
+        }
+        Http.Res copy = importDeployment(node.service(), "", ours);
+        assertThat(copy.status()).as("%s", copy).isEqualTo(200);
+
+        for (String name : List.of(a, b)) {
+            assertThat(withoutHeader(Bulk.export(node.service(), orgsNamed(name + "-copy").get(0))))
+                    .isEqualTo(withoutHeader(Bulk.export(node.service(), orgsNamed(name).get(0))));
+        }
+    }
+
+    static List<JsonNode> withoutHeader(List<JsonNode> lines) {
+        assertThat(lines.get(0).get("type").stringValue()).isEqualTo("header");
+        return lines.subList(1, lines.size());
+    }
+
+    static List<Long> orgsNamed(String name) {
+        return db.withHandle(h -> h.createQuery("SELECT id FROM organizations WHERE name = :name ORDER BY id")
+                .bind("name", name).mapTo(Long.class).list());
+    }
+
+    static List<String> roleNames(long orgId) {
+        return db.withHandle(h -> h.createQuery("SELECT name FROM roles WHERE org_id = :org").bind("org", orgId)
+                .mapTo(String.class).list());
+    }
+
+    static long rows(String table, long orgId) {
+        return db.withHandle(h -> h.createQuery("SELECT count(*) FROM " + table + " WHERE org_id = :org")
+                .bind("org", orgId).mapTo(Long.class).one());
+    }
+}
