@@ -52,9 +52,7 @@ final class BulkImportLoader implements GatehouseLoader {
     public Loaded load(Workload w, URI server, String serviceKey) throws Exception {
         creating.clear();
         importing.clear();
-        if (!modelRegistered(server, serviceKey)) {
-            send(server, serviceKey, "/v1/models", "application/json", EnginePeer.modelJson());
-        }
+        registerModel(client, server, serviceKey);
         long[] orgIds = new long[w.tenants()];
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
@@ -89,9 +87,9 @@ final class BulkImportLoader implements GatehouseLoader {
         JsonNode answer = JSON.readTree(send(server, key, "/v1/orgs/" + org + "/import", "application/x-ndjson", lines));
         importing.add(System.nanoTime() - t1);
         int assignments = w.roomsPerTenant() * w.membersPerRoom();
-        expectCreated(answer, "role", Workload.ROLES.size(), t);
-        expectCreated(answer, "member", w.usersPerTenant(), t);
-        expectCreated(answer, "assignment", assignments, t);
+        expectCreated(answer, "role", Workload.ROLES.size(), "tenant " + t);
+        expectCreated(answer, "member", w.usersPerTenant(), "tenant " + t);
+        expectCreated(answer, "assignment", assignments, "tenant " + t);
         long total = Workload.ROLES.size() + w.usersPerTenant() + assignments;
         if (answer.path("committed_lines").asLong() != total) {
             throw new IllegalStateException("tenant " + t + ": import committed " + answer.path("committed_lines")
@@ -142,23 +140,31 @@ final class BulkImportLoader implements GatehouseLoader {
         return b.toString();
     }
 
-    private static void expectCreated(JsonNode answer, String type, int expected, int t) {
+    /** That the answer's counts of {@code type} say {@code expected} created and nothing else changed. */
+    static void expectCreated(JsonNode answer, String type, int expected, String of) {
         JsonNode counts = answer.path("counts").path(type);
         if (counts.path("created").asInt() != expected || counts.path("updated").asInt() != 0
                 || counts.path("deleted").asInt() != 0) {
-            throw new IllegalStateException("tenant " + t + ": expected " + expected + " " + type + "s created, got "
+            throw new IllegalStateException(of + ": expected " + expected + " " + type + "s created, got "
                     + counts + " in " + answer);
         }
     }
 
-    /** Whether the server has the workload's model already (a second load into the same server). */
-    private boolean modelRegistered(URI server, String key) throws Exception {
+    /** Registers the workload's model unless the server has it already (a second load into the same server). */
+    static void registerModel(HttpClient client, URI server, String key) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(server.resolve("/v1/models/" + EnginePeer.MODEL_ID))
                 .timeout(Duration.ofMinutes(1)).header("Authorization", "Bearer " + key).GET().build();
-        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            send(client, server, key, "/v1/models", "application/json", EnginePeer.modelJson());
+        }
     }
 
     private String send(URI server, String key, String path, String contentType, String body) throws Exception {
+        return send(client, server, key, path, contentType, body);
+    }
+
+    private static String send(HttpClient client, URI server, String key, String path, String contentType,
+                               String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofMinutes(2))
                 .header("Authorization", "Bearer " + key).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

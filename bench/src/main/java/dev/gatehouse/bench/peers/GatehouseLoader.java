@@ -16,5 +16,9 @@ interface GatehouseLoader {
     /** A short description for the results ("bulk import, one request per tenant"). */
     String description();
 
+    /** Builds what {@link #load} sends, before the load is timed (as the peers' inputs are); optional. */
+    default void prepare(Workload workload) {
+    }
+
     Loaded load(Workload workload, URI server, String serviceKey) throws Exception;
 }

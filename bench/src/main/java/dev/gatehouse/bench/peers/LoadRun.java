@@ -73,6 +73,7 @@ public final class LoadRun {
             for (int load = 1; load <= perServer; load++) {
                 Map<String, Long> threadsBefore = proc.threadCpuTicks();
                 long databaseBefore = proc.otherProcessesCpuTicks(database);
+                PeersRun.LOADER.prepare(workload);
                 long selfBefore = Proc.cpuTicks(ProcessHandle.current().pid());
                 long t0 = System.nanoTime();
                 PeersRun.LOADER.load(workload, base, SERVICE_KEY);
@@ -100,7 +101,8 @@ public final class LoadRun {
      */
     private static String threads(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> groups = new java.util.LinkedHashMap<>();
-        for (String group : List.of("C2 compiler", "C1 compiler", "write lanes", "HTTP threads", "other threads")) {
+        for (String group : List.of("C2 compiler", "C1 compiler", "write lanes", "import threads", "HTTP threads",
+                "garbage collector", "other threads")) {
             groups.put(group, 0L);
         }
         long all = 0;
@@ -110,7 +112,9 @@ public final class LoadRun {
             String name = e.getKey();
             String group = name.startsWith("C2 Compiler") ? "C2 compiler" : name.startsWith("C1 Compiler")
                     ? "C1 compiler" : name.startsWith("gatehouse-write") ? "write lanes"
-                    : name.startsWith("JettyServer") ? "HTTP threads" : "other threads";
+                    : name.startsWith("gatehouse-impor") ? "import threads"
+                    : name.startsWith("JettyServer") ? "HTTP threads"
+                    : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "garbage collector" : "other threads";
             groups.merge(group, used, Long::sum);
         }
         StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "server %.2f s (", seconds(all)));

@@ -36,7 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PeersRun {
 
     /** How Gatehouse is loaded: the one place to change when a faster load path exists. */
-    static final GatehouseLoader LOADER = new BulkImportLoader();
+    /**
+     * How Gatehouse is loaded: every tenant in one import ({@link DeploymentImportLoader}), or with
+     * {@code -Dpeers.loader=tenants} one organization's import per tenant ({@link BulkImportLoader}).
+     */
+    static final GatehouseLoader LOADER = "tenants".equals(System.getProperty("peers.loader"))
+            ? new BulkImportLoader() : new DeploymentImportLoader();
 
     private static final String SERVICE_KEY = "peers-bench-service-key-0123456789";
     private static final Pattern WRK_RESULT = Pattern.compile(
@@ -143,6 +148,7 @@ public final class PeersRun {
         awaitHttp(proc, base.resolve("/healthz"), Duration.ofMinutes(3));
         double start = proc.secondsSinceStart();
         log("gatehouse: up in %.1f s; loading through %s", start, LOADER.description());
+        LOADER.prepare(workload);
         long t0 = System.nanoTime();
         GatehouseLoader.Loaded loaded = LOADER.load(workload, base, SERVICE_KEY);
         double load = (System.nanoTime() - t0) / 1e9;
