@@ -13,6 +13,7 @@ import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -80,6 +81,17 @@ public final class AssignmentBatch {
         this.caller = caller;
         this.model = model;
         this.orgId = orgId;
+    }
+
+    /**
+     * Takes {@code all} as roles of the organization as they stand in this transaction — from a caller that keeps
+     * them current, such as an import's chunk — so that the batch reads none of them.
+     */
+    public AssignmentBatch knowingRoles(Collection<Role> all) {
+        for (Role r : all) {
+            roleCache.put(r.id(), Optional.of(r));
+        }
+        return this;
     }
 
     /**

@@ -276,7 +276,7 @@ final class ChunkWriter {
      * {@link #upsertMember}, then all inserted together ({@link dev.gatehouse.member.MemberBatch}).
      */
     private void addMembers(List<ImportLine> run) {
-        MemberBatch batch = services.members().batch(tx, caller, model, orgId);
+        MemberBatch batch = services.members().batch(tx, caller, model, orgId).knowingRoles(rolesByName.values());
         try {
             batch.prepare(run.stream().map(l -> ((ImportLine.Member) l).userId()).toList(),
                     run.stream().map(l -> ((ImportLine.Member) l).email()).toList());
@@ -482,7 +482,8 @@ final class ChunkWriter {
                 break;
             }
         }
-        AssignmentBatch batch = services.assignments().batch(tx, caller, model, orgId);
+        AssignmentBatch batch = services.assignments().batch(tx, caller, model, orgId)
+                .knowingRoles(rolesByName.values());
         try {
             batch.prepare(wanted, asNew);
         } catch (GatehouseException e) {

@@ -68,6 +68,18 @@ public final class MemberBatch {
         this.orgId = orgId;
     }
 
+    /**
+     * Takes {@code all} as every role of the organization as it stands in this transaction — from a caller that
+     * keeps them current, such as an import's chunk — so that the batch reads none.
+     */
+    public MemberBatch knowingRoles(Collection<Role> all) {
+        rolesById = new HashMap<>();
+        for (Role r : all) {
+            rolesById.put(r.id(), r);
+        }
+        return this;
+    }
+
     /** Reads the members holding any of these user ids or emails, in three queries (one folds the emails). */
     public void prepare(Collection<String> userIds, Collection<String> emails) {
         List<String> users = userIds.stream().filter(u -> !lookedUpUserIds.contains(u)).distinct().toList();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import static dev.gatehouse.bulk.Bulk.assignment;
 import static dev.gatehouse.bulk.Bulk.importLines;
 import static dev.gatehouse.bulk.Bulk.line;
 import static dev.gatehouse.bulk.Bulk.member;
@@ -47,6 +48,33 @@ class ImportMembersIT {
         List<String> twoHundred = statementsOf(members(200));
 
         assertThat(twoHundred).as(String.join("\n", twoHundred)).hasSameSizeAs(ten);
+    }
+
+    /**
+     * A chunk reads its organization's roles once and hands them to the runs of members and assignments it writes:
+     * members and assignments holding five roles read no role again.
+     */
+    @Test
+    void aChunk_readsItsOrganizationsRolesOnce() {
+        Fixtures.Org org = fx.org("docs");
+        List<String> roles = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            roles.add(role("R" + r, READ));
+        }
+        assertThat(importLines(node.service(), org.id(), "", roles).status()).isEqualTo(200);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            lines.add(member("m" + i, "R" + i % 5));
+        }
+        for (int i = 0; i < 10; i++) {
+            lines.add(assignment("doc", "d" + i, "m" + i, "R" + (i + 1) % 5));
+        }
+
+        List<String> statements = Statements.of(node, () -> assertThat(importLines(node.service(), org.id(), "",
+                lines).status()).isEqualTo(200));
+
+        assertThat(statements.stream().filter(sql -> sql.contains("FROM roles"))).as(String.join("\n", statements))
+                .hasSize(1);
     }
 
     /**
