@@ -105,6 +105,41 @@ class DeploymentImportIT {
         }
     }
 
+    /**
+     * A body over the small-import size is written by the import's own writer, chunk after chunk, while the next
+     * is parsed and this node applies the last: every organization gets its members, and the node decides at the
+     * answer's revision.
+     */
+    @Test
+    void aLongImport_writesItsChunksInTurn_andEveryOrganizationGetsItsLines() {
+        String prefix = unique("long");
+        List<String> lines = new ArrayList<>();
+        for (int t = 0; t < 40; t++) {
+            lines.add(organization(prefix + "-" + t));
+            lines.add(role("Reader", READ));
+            for (int u = 0; u < 80; u++) {
+                lines.add(member(prefix + "-" + t + "-user-" + u, "Reader"));
+            }
+        }
+        assertThat(body(lines).length()).as("over the small import's 256 KiB").isGreaterThan(256 * 1024);
+
+        Http.Res res = importDeployment(node.service(), "chunk_lines=500", lines);
+
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("chunks").intValue()).isEqualTo(7);
+        JsonNode created = res.get("organizations");
+        assertThat(created).hasSize(40);
+        for (int t = 0; t < 40; t++) {
+            long orgId = created.get(t).get("org_id").longValue();
+            assertThat(created.get(t).get("line").longValue()).isEqualTo(1 + 82L * t);
+            assertThat(orgsNamed(prefix + "-" + t)).containsExactly(orgId);
+            assertThat(rows("members", orgId)).isEqualTo(80);
+            Http.Res check = node.service().post("/v1/orgs/" + orgId + "/check", Map.of("user_id",
+                    prefix + "-" + t + "-user-79", "permission", "doc.read", "min_revision", res.revision()));
+            assertThat(check.get("allowed").booleanValue()).as("%s", check).isTrue();
+        }
+    }
+
     @Test
     void aChunkFailingInItsSecondOrganization_changesNothing_andTheImportResumesInTheFirst() {
         String a = unique("a");
