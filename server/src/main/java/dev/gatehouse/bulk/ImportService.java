@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Bulk import: an organization's roles, members, groups and assignments from NDJSON, streamed.
+ * Bulk import: an organization's roles, members, groups and assignments from NDJSON, streamed — or many
+ * organizations' at once ({@link #runDeployment}: each organization's lines after the organization line that creates
+ * or names it, a chunk of them one transaction whatever organizations it spans, written by a {@link SectionWriter}).
  *
  * <p><b>Contract.</b> The body is read line by line, never held whole: memory stays within two chunks, and the
  * members earlier chunks resolved ({@link KnownMembers}, at most {@link KnownMembers#MAX}), whatever its size (a
@@ -69,7 +71,7 @@ public final class ImportService {
     static final int SHARED_CHUNK_LINES = 1000;
     /** The longest line read. */
     static final int MAX_LINE_BYTES = 1 << 20;
-    /** What a deployment's import is called in a refusal. */
+    /** What a deployment's import is called in a refusal or the log. */
     private static final String DEPLOYMENT = "a deployment's import";
 
     private final BulkServices services;
@@ -235,8 +237,8 @@ public final class ImportService {
                 throw new ImportFailedException(f.line(), f.reason(), snapshot(lastLine));
             } catch (IOException e) {
                 takeInBefore(lastLine);
-                LOG.info("an import into organization {} stopped: its body could not be read ({})", orgId,
-                        e.toString());
+                LOG.info("{} stopped: its body could not be read ({})", deployment ? DEPLOYMENT
+                        : "an import into organization " + orgId, e.toString());
                 throw new ImportFailedException(lastLine + 1, new InvalidInputException("body_incomplete", "the body "
                         + "could not be read to its end (" + e.getClass().getSimpleName() + ")"), snapshot(lastLine));
             } catch (RuntimeException | Error e) {
