@@ -1,10 +1,12 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.client.Bulk;
 import dev.gatehouse.client.GatehouseClient;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,11 +15,14 @@ import tools.jackson.core.JacksonException;
 
 /**
  * {@code gatehouse export --org ORG}: the organization as NDJSON on standard output (roles, members, groups,
- * assignments at one revision, the first line a header naming it), progress on standard error. Exits 0 when the
- * export is complete, 2 on any error — a standard output closed early included (the export then stops).
+ * assignments at one revision, the first line a header naming it), progress on standard error.
+ * {@code gatehouse export --deployment}: every organization in one snapshot, each as an {@code organization} line
+ * (name and model) followed by its export, what {@code import --deployment} takes back (service key). Exits 0 when
+ * the export is complete, 2 on any error — a standard output closed early included (the export then stops).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write an organization's roles, members, groups and assignments as NDJSON to standard output.")
+        description = "Write an organization's roles, members, groups and assignments as NDJSON to standard output; "
+                + "with --deployment, every organization's, each after an organization line.")
 final class ExportCommand implements Callable<Integer> {
 
     private static final int PLAIN_EVERY = 10_000;
@@ -26,8 +31,8 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    OrgOption org;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    BulkScope scope;
 
     @Mixin
     Connection connection;
@@ -39,14 +44,19 @@ final class ExportCommand implements Callable<Integer> {
                 GatehouseCli.of(spec).stderrTerminal());
         long lines = 0;
         long bytes = 0;
+        long organizations = 0;
         String revision = "?";
         try (GatehouseClient gatehouse = connection.open();
-             Stream<String> export = gatehouse.org(org.id).bulk().export()) {
+             Stream<String> export = bulk(gatehouse).export()) {
             Iterator<String> each = export.iterator();
             while (each.hasNext()) {
                 String line = each.next();
-                if (lines == 0) {
+                if (lines < 2 && "?".equals(revision)) {
+                    // the first header: an organization's first line, the deployment's second
                     revision = revisionOf(line);
+                }
+                if (scope.deployment && line.contains("\"organization\"") && "organization".equals(typeOf(line))) {
+                    organizations++;
                 }
                 out.println(line);
                 lines++;
@@ -61,8 +71,19 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        progress.finish("organization " + org.id + ": " + lines + " lines at revision " + revision);
+        if (!scope.deployment) {
+            progress.finish("organization " + scope.org + ": " + lines + " lines at revision " + revision);
+        } else if (organizations == 0) {
+            progress.finish("deployment: no organizations to export");
+        } else {
+            progress.finish("deployment: " + organizations + (organizations == 1 ? " organization, "
+                    : " organizations, ") + lines + " lines at revision " + revision);
+        }
         return ExitCodes.OK;
+    }
+
+    private Bulk bulk(GatehouseClient gatehouse) {
+        return scope.deployment ? gatehouse.bulk() : gatehouse.org(scope.org).bulk();
     }
 
     private static String revisionOf(String header) {
@@ -70,6 +91,14 @@ final class ExportCommand implements Callable<Integer> {
             return Output.JSON.readTree(header).path("revision").asString("?");
         } catch (JacksonException notJson) {
             return "?";
+        }
+    }
+
+    private static String typeOf(String line) {
+        try {
+            return Output.JSON.readTree(line).path("type").asString("");
+        } catch (JacksonException notJson) {
+            return "";
         }
     }
 }

@@ -1,10 +1,10 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.client.Bulk;
 import dev.gatehouse.client.Bulk.ImportOptions;
 import dev.gatehouse.client.Bulk.ImportResult;
 import dev.gatehouse.client.GatehouseClient;
 import dev.gatehouse.client.GatehouseException;
-import dev.gatehouse.client.OrgClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,22 +12,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code gatehouse import --org ORG FILE|-}: sends NDJSON lines (an export, or lines written by hand) to the
  * organization's bulk import, shows progress on standard error as chunks commit (a bar over the file's lines on a
- * terminal) and prints the result as JSON on standard output. Exits 0 when every line committed, 1 when a line failed
- * (the problem says which and where to resume: {@code --from-line}), 2 on any other error. Not thread-safe.
+ * terminal) and prints the result as JSON on standard output. {@code gatehouse import --deployment FILE|-} sends
+ * them to the deployment's import (service key), each organization's lines after the {@code organization} line that
+ * creates or names it; its result also lists the organizations created and the organization the last committed line
+ * belongs to. Exits 0 when every line committed, 1 when a line failed (the problem says which and where to resume:
+ * {@code --from-line}, and with {@code --deployment} also {@code --org-id}), 2 on any other error. Not thread-safe.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Import NDJSON lines (roles, members, groups, assignments) into an organization. Exits 0 when "
-                + "every line committed, 1 when a line failed (resume with --from-line), 2 on another error.")
+        description = "Import NDJSON lines (roles, members, groups, assignments) into an organization, or with "
+                + "--deployment into many, each after an organization line. Exits 0 when every line committed, 1 "
+                + "when a line failed (resume with --from-line, and --org-id with --deployment), 2 on another error.")
 final class ImportCommand implements Callable<Integer> {
 
     @Spec
@@ -39,44 +46,72 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--from-line", description = "the first line to write; earlier lines are skipped (resume)")
     Long fromLine;
 
+    @Option(names = "--org-id", paramLabel = "ORG_ID", description = "with --deployment, resuming: the organization "
+            + "the lines from --from-line belong to, up to the next organization line (a failure names it)")
+    Long orgId;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "the NDJSON file, or - for standard input")
     String file;
 
-    @Mixin
-    OrgOption org;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    BulkScope scope;
 
     @Mixin
     Connection connection;
 
     @Override
     public Integer call() {
+        if (orgId != null && !scope.deployment) {
+            throw new ParameterException(spec.commandLine(), "--org-id names the organization a --deployment import "
+                    + "resumes in; with --org every line goes to organization " + scope.org);
+        }
         Path path = "-".equals(file) ? null : ReadableFile.require(file);
-        ImportOptions options = new ImportOptions(chunkLines, fromLine);
+        ImportOptions options = new ImportOptions(chunkLines, fromLine, orgId);
         Progress progress = new Progress(spec.commandLine().getErr(), spec.qualifiedName(),
                 GatehouseCli.of(spec).stderrTerminal());
         long total = path != null && GatehouseCli.of(spec).stderrTerminal() ? countLines(path) : 0;
         Consumer<ImportResult> shown = p -> progress.step(p.committedLines(), total, p.committedLines()
                 + " lines committed (" + chunks(p.chunks()) + ", revision " + p.revision() + ")", true, true);
         try (GatehouseClient gatehouse = connection.open()) {
-            OrgClient organization = gatehouse.org(org.id);
-            // A refusal that needs no line (a bad key, an organization missing or not the key's) is asked for first:
-            // answered while the body is still being sent, it would reach the client as a broken connection.
-            organization.get();
+            Bulk bulk = bulkChecked(gatehouse);
             ImportResult result;
             if (path != null) {
-                result = organization.bulk().importFrom(path, options, shown);
+                result = bulk.importFrom(path, options, shown);
             } else {
                 InputStream in = GatehouseCli.of(spec).stdin();
-                result = organization.bulk().importFrom(in, options, shown);
+                result = bulk.importFrom(in, options, shown);
             }
             progress.finish(summary(result));
-            spec.commandLine().getOut().println(Output.LINES.writeValueAsString(result));
+            spec.commandLine().getOut().println(Output.LINES.writeValueAsString(shown(result)));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         } catch (GatehouseException e) {
             progress.finish(Problems.describe(e));
             return e.problem().has("line") ? ExitCodes.NO : ExitCodes.ERROR;
         }
+    }
+
+    /**
+     * The import to send to; for an organization's, once the refusals that need no line — a bad key, an
+     * organization missing or not the key's — have been asked for: answered while the body is still being sent,
+     * they would reach the client as a broken connection.
+     */
+    private Bulk bulkChecked(GatehouseClient gatehouse) {
+        if (!scope.deployment) {
+            gatehouse.org(scope.org).get();
+            return gatehouse.org(scope.org).bulk();
+        }
+        return gatehouse.bulk();
+    }
+
+    /** The result as JSON: an organization's import's as before, without the deployment's two fields. */
+    private ObjectNode shown(ImportResult result) {
+        ObjectNode json = Output.LINES.valueToTree(result);
+        if (!scope.deployment) {
+            json.remove("org_id");
+            json.remove("organizations");
+        }
+        return json;
     }
 
     /**
@@ -88,8 +123,10 @@ final class ImportCommand implements Callable<Integer> {
             return "nothing committed: --from-line " + fromLine + " is past the last line (" + result.lines()
                     + " lines read, every one skipped)";
         }
+        String created = scope.deployment ? ", " + result.organizations().size()
+                + (result.organizations().size() == 1 ? " organization" : " organizations") + " created" : "";
         return result.committedLines() + " of " + result.lines() + " lines committed in " + chunks(result.chunks())
-                + ", revision " + result.revision();
+                + ", revision " + result.revision() + created;
     }
 
     private static String chunks(long count) {

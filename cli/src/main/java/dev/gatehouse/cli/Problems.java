@@ -20,8 +20,12 @@ final class Problems {
         JsonNode problem = e.problem();
         if (problem.has("resume_from_line")) {
             long committed = problem.path("committed_lines").asLong();
+            // a deployment's import names the organization the line to resume at belongs to, when one exists
+            String inOrganization = problem.path("resume_org_id").isIntegralNumber()
+                    ? " --org-id " + problem.get("resume_org_id").asString() : "";
             text.append(committed == 0 ? " (nothing is committed)" : " (lines 1.." + committed
-                    + " are committed; resume with --from-line " + problem.get("resume_from_line").asString() + ")");
+                    + " are committed; resume with --from-line " + problem.get("resume_from_line").asString()
+                    + inOrganization + ")");
         }
         for (Map.Entry<String, String> field : e.fieldErrors().entrySet()) {
             text.append(System.lineSeparator()).append("  ").append(field.getKey()).append(": ")

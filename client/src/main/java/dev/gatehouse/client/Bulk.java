@@ -4,19 +4,33 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An organization's bulk import and export (docs/api.md, "Bulk import and export"): NDJSON lines, one object each,
- * that an export writes and an import takes back, into the same or another organization of the same model.
+ * Bulk import and export (docs/api.md, "Bulk import and export"): NDJSON lines, one object each, that an export
+ * writes and an import takes back. Two scopes share this interface:
  *
- * <p>An import is written in chunks, each one transaction; the first failing line ends it, earlier chunks stay
- * committed, and the exception's {@link GatehouseException#problem() problem} names {@code line},
- * {@code committed_lines} and {@code resume_from_line} (import again with {@link ImportOptions#fromLine}, or send it
- * all again: what is already there changes nothing). Thread-safe.
+ * <ul>
+ *   <li>an organization's ({@link OrgClient#bulk()}, {@code /v1/orgs/{org}}): its lines go into that organization,
+ *       the same one or another of the same model;</li>
+ *   <li>the deployment's ({@link GatehouseClient#bulk()}, {@code /v1}, service keys only): the same lines grouped by
+ *       organization, each group after an {@code organization} line that creates one
+ *       ({@code {"type":"organization","name":"acme","model":"rooms"}}) or names an existing one
+ *       ({@code {"type":"organization","org_id":12}}); its export is every organization, each as such a line (name
+ *       and model, so importing it creates them anew) followed by the organization's export.</li>
+ * </ul>
+ *
+ * <p>An import is written in chunks, each one transaction (a deployment's chunk may span organizations); the first
+ * failing line ends it, earlier chunks stay committed, and the exception's {@link GatehouseException#problem()
+ * problem} names {@code line}, {@code committed_lines} and {@code resume_from_line} — and, in a deployment's import,
+ * {@code resume_org_id} when the line to resume at belongs to an organization that exists. Import again with
+ * {@link ImportOptions#resumingAfter(GatehouseException)}, or send it all again: what is already there changes nothing
+ * (but a deployment's {@code organization} lines that create organizations create them again). Thread-safe.
  */
 public interface Bulk {
 
@@ -58,26 +72,67 @@ public interface Bulk {
      *
      * @param chunkLines lines per transaction (1–10,000), or null for the server's default (5,000)
      * @param fromLine   the first line to write (earlier ones are read and skipped), or null for the first
+     * @param orgId      a deployment's import only: the organization the lines from {@code fromLine} belong to, up to
+     *                   the next {@code organization} line (a failure's {@code resume_org_id}), or null. An
+     *                   organization's import writes into its own organization and refuses it with an
+     *                   {@link IllegalArgumentException} before anything is sent: options meant to resume a
+     *                   deployment's import would otherwise be taken silently for another import
      */
-    record ImportOptions(Integer chunkLines, Long fromLine) {
+    record ImportOptions(Integer chunkLines, Long fromLine, Long orgId) {
+
+        public ImportOptions {
+            if (orgId != null && orgId < 1) {
+                throw new IllegalArgumentException("orgId must be positive, got " + orgId);
+            }
+        }
+
+        /** Options without an organization to resume in. */
+        public ImportOptions(Integer chunkLines, Long fromLine) {
+            this(chunkLines, fromLine, null);
+        }
 
         /** The server's defaults. */
         public static ImportOptions defaults() {
-            return new ImportOptions(null, null);
+            return new ImportOptions(null, null, null);
         }
 
         public ImportOptions withChunkLines(int lines) {
-            return new ImportOptions(lines, fromLine);
+            return new ImportOptions(lines, fromLine, orgId);
         }
 
         /** Resumes at {@code line} (an import failure's {@code resume_from_line}). */
         public ImportOptions resumingAt(long line) {
-            return new ImportOptions(chunkLines, line);
+            return new ImportOptions(chunkLines, line, orgId);
+        }
+
+        /**
+         * Resumes a deployment's import at {@code line} in organization {@code orgId} (a failure's
+         * {@code resume_from_line} and {@code resume_org_id}).
+         */
+        public ImportOptions resumingAt(long line, long orgId) {
+            return new ImportOptions(chunkLines, line, orgId);
+        }
+
+        /**
+         * Resumes where the import that threw {@code failure} stopped: its problem's {@code resume_from_line}, and
+         * {@code resume_org_id} when it names one (else none: the line to resume at starts an organization, or the
+         * import is an organization's). A failure that is not an import's line failure (no {@code resume_from_line})
+         * is an {@link IllegalArgumentException}.
+         */
+        public ImportOptions resumingAfter(GatehouseException failure) {
+            JsonNode problem = Objects.requireNonNull(failure, "failure").problem();
+            JsonNode line = problem.path("resume_from_line");
+            if (!line.isIntegralNumber()) {
+                throw new IllegalArgumentException("not a failed import's line (its problem has no resume_from_line): "
+                        + failure.getMessage());
+            }
+            JsonNode org = problem.path("resume_org_id");
+            return new ImportOptions(chunkLines, line.longValue(), org.isIntegralNumber() ? org.longValue() : null);
         }
     }
 
     /**
-     * A finished import.
+     * A finished import, or (handed to a progress callback) where one stands.
      *
      * @param lines          lines read from the body
      * @param committedLines the last line whose chunk committed
@@ -85,13 +140,24 @@ public interface Bulk {
      * @param chunks         chunks committed
      * @param revision       the revision the last commit reached (0 when nothing changed): a consistency token
      * @param counts         per kind ({@code role}, {@code member}, {@code group}, {@code group_member},
-     *                       {@code assignment}), what happened
+     *                       {@code assignment}, …, and in a deployment's import {@code organization}), what happened
+     * @param orgId          a deployment's import: the organization the last committed line belongs to (null when
+     *                       none, and in an organization's import)
+     * @param organizations  a deployment's import: the organizations it created, in line order (empty in an
+     *                       organization's import, and in progress, which the server sends without them)
      */
     record ImportResult(long lines, long committedLines, long skippedLines, long chunks, long revision,
-                        Map<String, Counts> counts) {
+                        Map<String, Counts> counts, Long orgId, List<OrganizationCreated> organizations) {
 
         public ImportResult {
             counts = Map.copyOf(counts);
+            organizations = List.copyOf(organizations);
+        }
+
+        /** An organization's import's result. */
+        public ImportResult(long lines, long committedLines, long skippedLines, long chunks, long revision,
+                            Map<String, Counts> counts) {
+            this(lines, committedLines, skippedLines, chunks, revision, counts, null, List.of());
         }
 
         static ImportResult from(JsonNode n) {
@@ -105,7 +171,21 @@ public interface Bulk {
                 }
             }
             return new ImportResult(Wire.number(n, "lines"), Wire.number(n, "committed_lines"),
-                    Wire.number(n, "skipped_lines"), Wire.number(n, "chunks"), Wire.number(n, "revision"), counts);
+                    Wire.number(n, "skipped_lines"), Wire.number(n, "chunks"), Wire.number(n, "revision"), counts,
+                    Wire.longOrNull(n, "org_id"), Wire.list(n, "organizations", OrganizationCreated::from));
+        }
+    }
+
+    /**
+     * An organization a deployment's import created.
+     *
+     * @param line  the {@code organization} line that created it
+     * @param orgId its id
+     */
+    record OrganizationCreated(long line, long orgId) {
+
+        static OrganizationCreated from(JsonNode n) {
+            return new OrganizationCreated(Wire.number(n, "line"), Wire.number(n, "org_id"));
         }
     }
 

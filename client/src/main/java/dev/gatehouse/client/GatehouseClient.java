@@ -43,6 +43,12 @@ public interface GatehouseClient extends AutoCloseable {
     /** Everything inside organization {@code orgId}. */
     OrgClient org(long orgId);
 
+    /**
+     * The deployment's bulk import and export (service key): every organization's lines in one request, each
+     * organization's after an {@code organization} line that creates or names it ({@link Bulk}).
+     */
+    Bulk bulk();
+
     /** The revision the answering node's engine has applied and a digest of its decision state (service key). */
     EngineState engine();
 

@@ -29,21 +29,37 @@ import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@link Bulk} over the native API. Imports and exports wait for their answer up to the client's bulk timeout, not
- * its request timeout: a large import's answer comes only after its last chunk commits. Streamed bodies (an export's
- * lines, an import's progress) are read as they come, without a bound; a connection breaking in one is a
- * {@link TransportException} {@code io_error}. Immutable and thread-safe.
+ * {@link Bulk} over the native API, of one organization ({@code /v1/orgs/{org}/import}, {@code …/export}) or of the
+ * deployment ({@code /v1/import}, {@code /v1/export}): the same requests under another base path, the deployment's
+ * import also taking the organization to resume in ({@code org_id}). Imports and exports wait for their answer up to
+ * the client's bulk timeout, not its request timeout: a large import's answer comes only after its last chunk
+ * commits. Streamed bodies (an export's lines, an import's progress) are read as they come, without a bound; a
+ * connection breaking in one is a {@link TransportException} {@code io_error}. Immutable and thread-safe.
  */
 final class HttpBulk implements Bulk {
 
     static final String NDJSON = "application/x-ndjson";
 
     private final Requests requests;
-    private final String orgPath;
+    /** {@code /v1/orgs/{org}} or {@code /v1}. */
+    private final String basePath;
+    /** Whether this is the deployment's import and export, which alone take {@link ImportOptions#orgId()}. */
+    private final boolean deployment;
 
-    HttpBulk(Requests requests, String orgPath) {
+    private HttpBulk(Requests requests, String basePath, boolean deployment) {
         this.requests = requests;
-        this.orgPath = orgPath;
+        this.basePath = basePath;
+        this.deployment = deployment;
+    }
+
+    /** The bulk import and export of the organization at {@code orgPath} ({@code /v1/orgs/{org}}). */
+    static HttpBulk organization(Requests requests, String orgPath) {
+        return new HttpBulk(requests, orgPath, false);
+    }
+
+    /** The deployment's bulk import and export, every organization at once (service keys). */
+    static HttpBulk deployment(Requests requests) {
+        return new HttpBulk(requests, "/v1", true);
     }
 
     @Override
@@ -96,7 +112,7 @@ final class HttpBulk implements Bulk {
         } catch (GatehouseException failure) {
             throw committed(failure);
         }
-        String what = "POST " + orgPath + "/import";
+        String what = "POST " + basePath + "/import";
         return Wire.read(reply.status(), what, Wire.answer(reply.status(), what, reply.body()), ImportResult::from);
     }
 
@@ -115,7 +131,7 @@ final class HttpBulk implements Bulk {
                 if (line.isBlank()) {
                     continue;
                 }
-                String what = "POST " + orgPath + "/import";
+                String what = "POST " + basePath + "/import";
                 JsonNode answer = Wire.answer(reply.status(), what, line);
                 if (answer.has("progress")) {
                     ImportResult sofar = Wire.read(reply.status(), what, answer.get("progress"), ImportResult::from);
@@ -133,9 +149,9 @@ final class HttpBulk implements Bulk {
                 }
             }
         } catch (IOException broken) {
-            throw new TransportException(Problem.local("io_error", "POST " + orgPath + "/import: " + broken), broken);
+            throw new TransportException(Problem.local("io_error", "POST " + basePath + "/import: " + broken), broken);
         }
-        throw new TransportException(Problem.local("io_error", "POST " + orgPath
+        throw new TransportException(Problem.local("io_error", "POST " + basePath
                 + "/import: the answer ended without a result"), null);
     }
 
@@ -155,8 +171,13 @@ final class HttpBulk implements Bulk {
 
     private Call importCall(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options, String accept) {
         Objects.requireNonNull(options, "options");
-        String path = new Query(orgPath + "/import").add("chunk_lines", options.chunkLines())
-                .add("from_line", options.fromLine()).toString();
+        if (options.orgId() != null && !deployment) {
+            // an organization's lines go into it: an orgId is a deployment's resume point, given to the wrong import
+            throw new IllegalArgumentException("orgId " + options.orgId() + " is for the deployment's import "
+                    + "(GatehouseClient.bulk()); the import of " + basePath + " writes into that organization only");
+        }
+        String path = new Query(basePath + "/import").add("chunk_lines", options.chunkLines())
+                .add("from_line", options.fromLine()).add("org_id", options.orgId()).toString();
         return new Call("POST", path, Safety.WRITE, body, replayable, NDJSON, accept, null, requests.bulkTimeout);
     }
 
@@ -207,7 +228,7 @@ final class HttpBulk implements Bulk {
             }
         } catch (IOException yours) {
             // reading the answer is mapped in read(): what is left is the caller's own stream
-            throw new UncheckedIOException("exporting " + orgPath + ": writing to the given stream failed", yours);
+            throw new UncheckedIOException("GET " + basePath + "/export: writing to the given stream failed", yours);
         } finally {
             try {
                 in.close();
@@ -228,12 +249,12 @@ final class HttpBulk implements Bulk {
 
     /** The connection broke before the export ended: what was handed over is a prefix of it, not all of it. */
     private TransportException broken(IOException cause) {
-        return new TransportException(Problem.local("io_error", "GET " + orgPath + "/export: the connection broke "
+        return new TransportException(Problem.local("io_error", "GET " + basePath + "/export: the connection broke "
                 + "before the export ended (" + cause + ")"), cause);
     }
 
     private Call exportCall() {
-        return new Call("GET", orgPath + "/export", Safety.IDEMPOTENT, null, true, null, NDJSON, null,
+        return new Call("GET", basePath + "/export", Safety.IDEMPOTENT, null, true, null, NDJSON, null,
                 requests.bulkTimeout);
     }
 }

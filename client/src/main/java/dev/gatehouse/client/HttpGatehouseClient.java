@@ -62,6 +62,11 @@ final class HttpGatehouseClient implements GatehouseClient {
     }
 
     @Override
+    public Bulk bulk() {
+        return HttpBulk.deployment(requests);
+    }
+
+    @Override
     public EngineState engine() {
         return requests.get("/v1/engine", EngineState::from);
     }

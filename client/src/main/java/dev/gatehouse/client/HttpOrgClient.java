@@ -73,7 +73,7 @@ final class HttpOrgClient implements OrgClient {
 
     @Override
     public Bulk bulk() {
-        return new HttpBulk(requests, path);
+        return HttpBulk.organization(requests, path);
     }
 
     @Override

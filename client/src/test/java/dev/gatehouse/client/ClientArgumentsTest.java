@@ -2,7 +2,12 @@ package dev.gatehouse.client;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.client.Bulk.ImportOptions;
 import dev.gatehouse.client.Events.EventQuery;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +79,27 @@ class ClientArgumentsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not carry user info")
                 .message().doesNotContain("s3cret");
         GatehouseClient.builder().url("https://example.com/gatehouse/");
+    }
+
+    @Test
+    void anOrganizationsImport_refusesAnOrganizationToResumeIn() {
+        // sent, it would fail to connect instead: the refusal comes first
+        assertThatThrownBy(() -> client.org(7).bulk().importFrom(new ByteArrayInputStream(new byte[0]),
+                ImportOptions.defaults().resumingAt(4, 12))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("orgId 12 is for the deployment's import (GatehouseClient.bulk()); the import of "
+                        + "/v1/orgs/7 writes into that organization only");
+        assertThatThrownBy(() -> new ImportOptions(null, 4L, 0L)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("orgId must be positive, got 0");
+    }
+
+    @Test
+    void resumingAfterAFailureThatIsNoImportLine_isRefused() {
+        GatehouseException notFound = Problem.of(404, HttpHeaders.of(Map.of(), (name, value) -> true),
+                "{\"code\": \"not_found\", \"detail\": \"no such organization\"}".getBytes(StandardCharsets.UTF_8))
+                .exception();
+        assertThatThrownBy(() -> ImportOptions.defaults().resumingAfter(notFound))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a failed import's line (its problem has no resume_from_line): HTTP 404 not_found: "
+                        + "no such organization");
     }
 }
