@@ -23,11 +23,12 @@ import java.util.Map;
  * server that has run for a while takes. The median is over the first loads. After each load it prints where the CPU
  * went meanwhile: the server's threads by kind (its JIT compilers, write lanes, HTTP threads, the rest), its
  * PostgreSQL (server and backends) and this process, the loader — on two cores all of them share, they add up to
- * the load's time.
+ * the load's time. {@code --settle S} waits S seconds after the server answers before the first load (the side-by-side
+ * run does not): what its start left its JIT compilers to do is then done before the load, not during it.
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -pl cli,bench -am package -DskipTests}):
  * {@code java -cp bench/target/benchmarks.jar dev.gatehouse.bench.peers.LoadRun [--root .] [--tenants 100]
- * [--users 100] [--repeat 3] [--loads 1]}; {@code GATEHOUSE_JAVA_OPTS} in its environment is passed on to the
+ * [--users 100] [--repeat 3] [--loads 1] [--settle 0]}; {@code GATEHOUSE_JAVA_OPTS} in its environment is passed on to the
  * server (a flight recording, say).
  */
 public final class LoadRun {
@@ -47,9 +48,10 @@ public final class LoadRun {
                 Integer.parseInt(given.getOrDefault("users", "100")));
         int repeat = Integer.parseInt(given.getOrDefault("repeat", "3"));
         int perServer = Integer.parseInt(given.getOrDefault("loads", "1"));
+        int settle = Integer.parseInt(given.getOrDefault("settle", "0"));
         List<Double> loads = new ArrayList<>();
         for (int r = 0; r < repeat; r++) {
-            loads.add(once(root, workload, perServer));
+            loads.add(once(root, workload, perServer, settle));
         }
         List<Double> sorted = new ArrayList<>(loads);
         sorted.sort(null);
@@ -57,8 +59,8 @@ public final class LoadRun {
                 Machine.loadAverage());
     }
 
-    /** One fresh server, loaded {@code perServer} times; returns the first load's seconds. */
-    private static double once(Path root, Workload workload, int perServer) throws Exception {
+    /** One fresh server, loaded {@code perServer} times ({@code settle} seconds after it answers); returns the first load's seconds. */
+    private static double once(Path root, Workload workload, int perServer, int settle) throws Exception {
         Path work = Files.createTempDirectory("gatehouse-load-");
         int port = freePort();
         Proc proc = Proc.start("gatehouse", List.of(root.resolve("gatehouse").toString(), "serve", "--port",
@@ -68,6 +70,7 @@ public final class LoadRun {
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitHealthy(proc, base.resolve("/healthz"));
+            Thread.sleep(settle * 1000L);
             double first = 0;
             String database = work.resolve("data").toString();
             for (int load = 1; load <= perServer; load++) {
