@@ -223,6 +223,10 @@ class DeploymentImportIT {
 
         Http.Res unknownParameter = importDeployment(node.service(), "org=1", List.of(organization(name)));
         assertThat(unknownParameter.status()).as("%s", unknownParameter).isEqualTo(400);
+        for (String bad : List.of("org_id=abc", "org_id=0", "org_id=-3", "org_id=1&org_id=2", "from_line=0")) {
+            Http.Res res = importDeployment(node.service(), bad, List.of(organization(name)));
+            assertThat(res.status()).as("%s: %s", bad, res).isEqualTo(400);
+        }
         Http.Res resumeIntoMissing = importDeployment(node.service(), "org_id=987654321", List.of(role("R", READ)));
         assertThat(resumeIntoMissing.status()).as("%s", resumeIntoMissing).isEqualTo(404);
 
