@@ -276,10 +276,12 @@ final class ChunkWriter {
      * {@link #upsertMember}, then all inserted together ({@link dev.gatehouse.member.MemberBatch}).
      */
     private void addMembers(List<ImportLine> run) {
-        MemberBatch batch = services.members().batch(tx, caller, model, orgId).knowingRoles(rolesByName.values());
+        List<String> userIds = run.stream().map(l -> ((ImportLine.Member) l).userId()).toList();
+        // every user id of the run was found free (addsMember)
+        MemberBatch batch = services.members().batch(tx, caller, model, orgId).knowingRoles(rolesByName.values())
+                .knowingFree(userIds);
         try {
-            batch.prepare(run.stream().map(l -> ((ImportLine.Member) l).userId()).toList(),
-                    run.stream().map(l -> ((ImportLine.Member) l).email()).toList());
+            batch.prepare(userIds, run.stream().map(l -> ((ImportLine.Member) l).email()).toList());
         } catch (JdbiException e) {
             throw failure(run.get(0), e);
         }

@@ -80,6 +80,15 @@ public final class MemberBatch {
         return this;
     }
 
+    /**
+     * Takes these user ids as held by no member of the organization as it stands in this transaction — from a caller
+     * that has looked them up already, such as an import's chunk — so that {@link #prepare} does not read them.
+     */
+    public MemberBatch knowingFree(Collection<String> userIds) {
+        lookedUpUserIds.addAll(userIds);
+        return this;
+    }
+
     /** Reads the members holding any of these user ids or emails, in three queries (one folds the emails). */
     public void prepare(Collection<String> userIds, Collection<String> emails) {
         List<String> users = userIds.stream().filter(u -> !lookedUpUserIds.contains(u)).distinct().toList();

@@ -52,7 +52,8 @@ class ImportMembersIT {
 
     /**
      * A chunk reads its organization's roles once and hands them to the runs of members and assignments it writes:
-     * members and assignments holding five roles read no role again.
+     * members and assignments holding five roles read no role again; and the members' user ids it has looked up
+     * are not read again by the run that adds them.
      */
     @Test
     void aChunk_readsItsOrganizationsRolesOnce() {
@@ -75,6 +76,8 @@ class ImportMembersIT {
 
         assertThat(statements.stream().filter(sql -> sql.contains("FROM roles"))).as(String.join("\n", statements))
                 .hasSize(1);
+        assertThat(statements.stream().filter(sql -> sql.contains("SELECT DISTINCT unnest(CAST(:users AS text[]))")))
+                .as("the run's user ids are read once, by the chunk: " + String.join("\n", statements)).hasSize(1);
     }
 
     /**
