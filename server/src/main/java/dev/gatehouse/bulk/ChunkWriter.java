@@ -16,6 +16,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.resource.Placement;
 import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleBatch;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
@@ -110,6 +111,17 @@ final class ChunkWriter {
                 i = end;
                 continue;
             }
+            if (line instanceof ImportLine.Role r && createsRole(r)) {
+                Set<String> names = new HashSet<>(List.of(key(r.name())));
+                int end = i + 1;
+                while (end < lines.size() && lines.get(end) instanceof ImportLine.Role next && createsRole(next)
+                        && names.add(key(next.name()))) {
+                    end++;
+                }
+                addRoles(lines.subList(i, end));
+                i = end;
+                continue;
+            }
             if (line instanceof ImportLine.Member m && addsMember(m)) {
                 Set<String> userIds = new HashSet<>(List.of(m.userId()));
                 int end = i + 1;
@@ -195,6 +207,47 @@ final class ChunkWriter {
                 || !Set.copyOf(model.canonical(input.permissions())).equals(Set.copyOf(current.permissions()))
                 || input.external() != null && input.external() != current.external()
                 || input.visibilitySet() && !Objects.equals(input.visibility(), current.visibility());
+    }
+
+    private boolean createsRole(ImportLine.Role line) {
+        return !line.delete() && !rolesByName.containsKey(key(line.name()));
+    }
+
+    /**
+     * Consecutive lines creating roles of distinct names: each checked in order with every rule of
+     * {@link #upsertRole}, then all inserted together ({@link RoleBatch}).
+     */
+    private void addRoles(List<ImportLine> run) {
+        RoleBatch batch = services.roles().batch(tx, caller, model, orgId);
+        try {
+            batch.prepare(run.stream().map(l -> ((ImportLine.Role) l).input().name()).toList());
+        } catch (JdbiException e) {
+            throw failure(run.get(0), e);
+        }
+        for (ImportLine l : run) {
+            ImportLine.Role line = (ImportLine.Role) l;
+            try {
+                // one refusal whether or not the role exists, as upsertRole
+                caller.require(model.management().roles(), "creating or updating a role");
+                batch.add(line.input());
+            } catch (GatehouseException e) {
+                throw new LineFailure(line.line(), e);
+            } catch (JdbiException e) {
+                throw failure(line, e);
+            }
+        }
+        List<Role> added;
+        try {
+            added = batch.flush();
+        } catch (GatehouseException e) {
+            throw new LineFailure(run.get(0).line(), e);
+        } catch (JdbiException e) {
+            throw failure(run.get(0), e);
+        }
+        for (Role role : added) {
+            remember(role);
+            counts.count(ImportLine.Kind.ROLE, ImportCounts.Outcome.CREATED);
+        }
     }
 
     private ImportCounts.Outcome deleteRole(ImportLine.Role line) {

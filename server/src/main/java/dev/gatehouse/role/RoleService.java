@@ -77,11 +77,9 @@ public final class RoleService {
      */
     public Role create(Tx tx, Caller caller, PermissionModel model, long orgId, RoleInput input) {
         Handle h = tx.handle();
-        caller.require(model.management().roles(), "creating a role");
+        requireValidNew(caller, model, input);
         List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
         boolean external = Boolean.TRUE.equals(input.external());
-        RoleRules.check(model, permissions, external, input.visibility());
-        access.requireNoEscalation(caller, model, Role.grant(permissions, input.visibility()));
         requireFreeName(h, orgId, input.name(), 0L);
         tx.limits().beforeAddingRole(orgId);
         Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
@@ -216,11 +214,31 @@ public final class RoleService {
         return seeded;
     }
 
+    /**
+     * New custom roles of the organization, checked one by one with every rule of {@link #create} and inserted
+     * together (a bulk import's runs of role lines).
+     */
+    public RoleBatch batch(Tx tx, Caller caller, PermissionModel model, long orgId) {
+        return new RoleBatch(this, roles, tx, caller, model, orgId);
+    }
+
+    /** The rules of {@link #create} that need no other role: the caller's permission, the model's rules, no escalation. */
+    void requireValidNew(Caller caller, PermissionModel model, RoleInput input) {
+        caller.require(model.management().roles(), "creating a role");
+        List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
+        RoleRules.check(model, permissions, Boolean.TRUE.equals(input.external()), input.visibility());
+        access.requireNoEscalation(caller, model, Role.grant(permissions, input.visibility()));
+    }
+
     private void requireFreeName(Handle h, long orgId, String name, long self) {
         roles.findByName(h, orgId, name).filter(r -> r.id() != self).ifPresent(r -> {
-            throw ConflictException.about(r, "role_name_taken", "organization " + orgId + " already has a role named \""
-                    + r.name() + "\" (id " + r.id() + ")");
+            throw nameTaken(orgId, r);
         });
+    }
+
+    static ConflictException nameTaken(long orgId, Role holder) {
+        return ConflictException.about(holder, "role_name_taken", "organization " + orgId + " already has a role "
+                + "named \"" + holder.name() + "\" (id " + holder.id() + ")");
     }
 
     private Role find(Handle h, long orgId, long roleId) {

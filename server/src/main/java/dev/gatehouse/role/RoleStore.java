@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -35,6 +37,70 @@ public final class RoleStore {
                 .bind("permissions", permissions.toArray(new String[0])).bind("external", external)
                 .bind("dfa", defaultForAdmin).bind("visibility", json(visibility)).bind("now", utc(now))
                 .map((rs, ctx) -> map(rs)).one();
+    }
+
+    /** A custom role to insert with others ({@link #insertAll}): its permissions canonical, its description set. */
+    record New(String name, String description, List<String> permissions, boolean external,
+               RoleVisibility visibility) {
+    }
+
+    /**
+     * Inserts custom roles of one organization in one statement, all at {@code now}; returns them in the order
+     * given. Their names must be free (a taken one fails the whole statement, as an insert would).
+     */
+    List<Role> insertAll(Handle h, long orgId, List<New> roles, Instant now) {
+        int n = roles.size();
+        String[] names = new String[n];
+        String[] descriptions = new String[n];
+        String[] permissions = new String[n];
+        Boolean[] externals = new Boolean[n];
+        String[] visibilities = new String[n];
+        for (int i = 0; i < n; i++) {
+            New r = roles.get(i);
+            names[i] = r.name();
+            descriptions[i] = r.description();
+            ArrayNode granted = Json.MAPPER.createArrayNode();
+            r.permissions().forEach(granted::add);
+            permissions[i] = Json.writeString(granted);
+            externals[i] = r.external();
+            visibilities[i] = json(r.visibility());
+        }
+        Role[] inserted = new Role[n];
+        h.createQuery("INSERT INTO roles (org_id, system_key, name, description, permissions, external, "
+                        + "default_for_admin, visibility, version, created_at, updated_at) SELECT :org, NULL, u.name, "
+                        + "u.description, ARRAY(SELECT jsonb_array_elements_text(CAST(u.permissions AS jsonb))), "
+                        + "u.external, false, CAST(u.visibility AS jsonb), 1, :now, :now FROM unnest("
+                        + "CAST(:names AS text[]), CAST(:descriptions AS text[]), CAST(:permissions AS text[]), "
+                        + "CAST(:externals AS boolean[]), CAST(:visibilities AS text[])) "
+                        + "AS u(name, description, permissions, external, visibility) RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("names", names).bind("descriptions", descriptions)
+                .bind("permissions", permissions).bind("externals", externals).bind("visibilities", visibilities)
+                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).forEach(role -> {
+                    for (int i = 0; i < n; i++) {
+                        if (names[i].equals(role.name()) && inserted[i] == null) {
+                            inserted[i] = role;
+                            return;
+                        }
+                    }
+                });
+        return Arrays.asList(inserted);
+    }
+
+    /**
+     * How the database folds each of {@code names} (its {@code lower}, which the unique index on names uses) and
+     * the role of the organization already named so, if any; one query.
+     */
+    Map<String, Map.Entry<String, Optional<Role>>> foldAndFind(Handle h, long orgId, List<String> names) {
+        Map<String, Map.Entry<String, Optional<Role>>> found = new HashMap<>();
+        h.createQuery("SELECT k.n AS given, lower(k.n) AS folded, r.id, r.org_id, r.system_key, r.name, r.description, "
+                        + "r.permissions, r.external, r.default_for_admin, r.visibility, r.version, r.created_at, "
+                        + "r.updated_at FROM (SELECT DISTINCT unnest(CAST(:names AS text[]))) AS k(n) "
+                        + "LEFT JOIN roles r ON r.org_id = :org AND lower(r.name) = lower(k.n)")
+                .bind("org", orgId).bind("names", names.toArray(new String[0]))
+                .map((rs, ctx) -> Map.entry(rs.getString("given"), Map.entry(rs.getString("folded"),
+                        rs.getObject("id") == null ? Optional.<Role>empty() : Optional.of(map(rs)))))
+                .forEach(e -> found.put(e.getKey(), e.getValue()));
+        return found;
     }
 
     public Role update(Handle h, Role role, Instant now) {

@@ -81,6 +81,52 @@ class ImportMembersIT {
     }
 
     /**
+     * A run of new roles is checked line by line and inserted in one statement: each as given (description,
+     * permissions, external, visibility); a name given again ends the run, and its line updates the role.
+     */
+    @Test
+    void aRunOfNewRoles_isInsertedInOneStatement_andANameGivenTwiceIsRefusedAtItsSecondLine() {
+        Fixtures.Org org = fx.org("docs");
+        List<String> roles = new ArrayList<>();
+        for (int r = 0; r < 6; r++) {
+            roles.add(role("R" + r, r % 2 == 0 ? READ : List.of("doc.read", "doc.write", "records.all")));
+        }
+        roles.add(line("type", "role", "name", "Guest", "description", "for guests", "permissions",
+                List.of("doc.read"), "external", true, "visibility", java.util.Map.of("user_field_ids",
+                        List.of("owner_id"), "unassigned", "require_assignment")));
+
+        List<String> statements = Statements.of(node, () -> assertThat(importLines(node.service(), org.id(), "",
+                roles).status()).isEqualTo(200));
+
+        assertThat(statements.stream().filter(sql -> sql.startsWith("INSERT INTO roles")))
+                .as(String.join("\n", statements)).hasSize(1);
+        JsonNode guest = null;
+        for (JsonNode r : node.service().get(org.path() + "/roles?limit=100").json().get("items")) {
+            if (r.get("name").stringValue().equals("Guest")) {
+                guest = r;
+            }
+            if (r.get("name").stringValue().equals("R1")) {
+                assertThat(r.get("permissions")).extracting(JsonNode::stringValue)
+                        .containsExactlyInAnyOrder("doc.read", "doc.write", "records.all");
+            }
+        }
+        assertThat(guest).isNotNull();
+        assertThat(guest.get("description").stringValue()).isEqualTo("for guests");
+        assertThat(guest.get("external").booleanValue()).isTrue();
+        assertThat(guest.get("visibility").get("unassigned").stringValue()).isEqualTo("require_assignment");
+
+        // a name given again, in any case, ends the run: the later line updates the role the run created
+        Fixtures.Org other = fx.org("docs");
+        Http.Res again = importLines(node.service(), other.id(), "", List.of(role("Team", READ), role("Lead", READ),
+                role("TEAM", List.of("doc.read", "doc.write", "records.all"))));
+        assertThat(again.status()).as("%s", again).isEqualTo(200);
+        assertThat(again.get("counts").get("role").get("created").longValue()).isEqualTo(2);
+        assertThat(again.get("counts").get("role").get("updated").longValue()).isEqualTo(1);
+        assertThat(node.service().get(other.path() + "/roles?limit=100").json().get("items"))
+                .extracting(r -> r.get("name").stringValue()).contains("TEAM", "Lead").doesNotContain("Team");
+    }
+
+    /**
      * Whether two emails are the same one is the database's call (its unique index folds case with its own
      * {@code lower}), for a member added alone and for a run of an import alike: each pair is added both ways,
      * and both ways agree — both created, or the second refused alike, on its own line.
