@@ -219,31 +219,16 @@ final class ChunkWriter {
      */
     private void addRoles(List<ImportLine> run) {
         RoleBatch batch = services.roles().batch(tx, caller, model, orgId);
-        try {
-            batch.prepare(run.stream().map(l -> ((ImportLine.Role) l).input().name()).toList());
-        } catch (JdbiException e) {
-            throw failure(run.get(0), e);
-        }
-        for (ImportLine l : run) {
-            ImportLine.Role line = (ImportLine.Role) l;
-            try {
+        atLine(run.get(0), () -> batch.prepare(run.stream().map(l -> ((ImportLine.Role) l).input().name()).toList()));
+        for (ImportLine line : run) {
+            atLine(line, () -> {
                 // one refusal whether or not the role exists, as upsertRole
                 caller.require(model.management().roles(), "creating or updating a role");
-                batch.add(line.input());
-            } catch (GatehouseException e) {
-                throw new LineFailure(line.line(), e);
-            } catch (JdbiException e) {
-                throw failure(line, e);
-            }
+                batch.add(((ImportLine.Role) line).input());
+            });
         }
-        List<Role> added;
-        try {
-            added = batch.flush();
-        } catch (GatehouseException e) {
-            throw new LineFailure(run.get(0).line(), e);
-        } catch (JdbiException e) {
-            throw failure(run.get(0), e);
-        }
+        List<Role> added = new ArrayList<>();
+        atLine(run.get(0), () -> added.addAll(batch.flush()));
         for (Role role : added) {
             remember(role);
             counts.count(ImportLine.Kind.ROLE, ImportCounts.Outcome.CREATED);
@@ -333,36 +318,37 @@ final class ChunkWriter {
         // every user id of the run was found free (addsMember)
         MemberBatch batch = services.members().batch(tx, caller, model, orgId).knowingRoles(rolesByName.values())
                 .knowingFree(userIds);
-        try {
-            batch.prepare(userIds, run.stream().map(l -> ((ImportLine.Member) l).email()).toList());
-        } catch (JdbiException e) {
-            throw failure(run.get(0), e);
-        }
+        atLine(run.get(0), () -> batch.prepare(userIds, run.stream().map(l -> ((ImportLine.Member) l).email())
+                .toList()));
         for (ImportLine l : run) {
             ImportLine.Member line = (ImportLine.Member) l;
-            try {
+            atLine(line, () -> {
                 Long roleId = line.role() == null ? null : roleId(line.role());
                 services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
                         line.external(), "adding a member");
                 batch.add(new MemberInput(line.userId(), line.email(), line.firstName(), line.lastName(), roleId,
                         line.external(), Member.INVITED.equals(line.status()) ? Member.INVITED : null));
-            } catch (GatehouseException e) {
-                throw new LineFailure(line.line(), e);
-            } catch (JdbiException e) {
-                throw failure(line, e);
-            }
+            });
         }
-        List<Member> added;
-        try {
-            added = batch.flush();
-        } catch (GatehouseException e) {
-            throw new LineFailure(run.get(0).line(), e);
-        } catch (JdbiException e) {
-            throw failure(run.get(0), e);
-        }
+        List<Member> added = new ArrayList<>();
+        atLine(run.get(0), () -> added.addAll(batch.flush()));
         for (Member m : added) {
             members.put(m.userId(), Optional.of(m));
             counts.count(ImportLine.Kind.MEMBER, ImportCounts.Outcome.CREATED);
+        }
+    }
+
+    /**
+     * Runs one step of writing {@code line} (or a run starting at it): a refusal or a typed database failure
+     * becomes that line's {@link LineFailure}.
+     */
+    private void atLine(ImportLine line, Runnable step) {
+        try {
+            step.run();
+        } catch (GatehouseException e) {
+            throw new LineFailure(line.line(), e);
+        } catch (JdbiException e) {
+            throw failure(line, e);
         }
     }
 
