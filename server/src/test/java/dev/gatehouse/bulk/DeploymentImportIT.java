@@ -247,8 +247,17 @@ class DeploymentImportIT {
         Http.Res resumed = importDeployment(org.admin(), "org_id=" + org.id(), List.of(role("R", READ)));
         assertThat(resumed.status()).as("%s", resumed).isEqualTo(403);
         assertThat(org.admin().get("/v1/export").status()).isEqualTo(403);
+        // nor reach another organization through it
+        Fixtures.Org other = fx.org("docs");
+        for (String query : List.of("", "org_id=" + other.id())) {
+            List<String> lines = query.isEmpty() ? List.of(line("type", "organization", "org_id", other.id()),
+                    role("R", READ)) : List.of(role("R", READ));
+            Http.Res res = importDeployment(org.admin(), query, lines);
+            assertThat(res.status()).as("%s", res).isEqualTo(403);
+        }
         assertThat(orgsNamed(name)).isEmpty();
         assertThat(roleNames(org.id())).doesNotContain("R");
+        assertThat(roleNames(other.id())).doesNotContain("R");
     }
 
     @Test
