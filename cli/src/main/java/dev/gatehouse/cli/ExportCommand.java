@@ -53,9 +53,9 @@ final class ExportCommand implements Callable<Integer> {
                 String line = each.next();
                 if (lines < 2 && "?".equals(revision)) {
                     // the first header: an organization's first line, the deployment's second
-                    revision = revisionOf(line);
+                    revision = field(line, "revision", "?");
                 }
-                if (scope.deployment && line.contains("\"organization\"") && "organization".equals(typeOf(line))) {
+                if (scope.deployment && line.contains("\"organization\"") && "organization".equals(field(line, "type", ""))) {
                     organizations++;
                 }
                 out.println(line);
@@ -86,19 +86,12 @@ final class ExportCommand implements Callable<Integer> {
         return scope.deployment ? gatehouse.bulk() : gatehouse.org(scope.org).bulk();
     }
 
-    private static String revisionOf(String header) {
+    /** A field of an export line as text, or {@code fallback} when the line is not JSON or lacks it. */
+    private static String field(String line, String name, String fallback) {
         try {
-            return Output.JSON.readTree(header).path("revision").asString("?");
+            return Output.JSON.readTree(line).path(name).asString(fallback);
         } catch (JacksonException notJson) {
-            return "?";
-        }
-    }
-
-    private static String typeOf(String line) {
-        try {
-            return Output.JSON.readTree(line).path("type").asString("");
-        } catch (JacksonException notJson) {
-            return "";
+            return fallback;
         }
     }
 }

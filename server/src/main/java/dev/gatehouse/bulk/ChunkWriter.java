@@ -173,10 +173,15 @@ final class ChunkWriter {
         return unassign((ImportLine.Assignment) line);
     }
 
+    /** 400 {@code model_mismatch}: lines of model {@code given} for organization {@code orgId}, of {@code model}. */
+    static InvalidInputException modelMismatch(String given, long orgId, PermissionModel model) {
+        return new InvalidInputException("model_mismatch", "these lines are of model \"" + given + "\"; organization "
+                + orgId + " uses model \"" + model.id() + "\"", Map.of("model", "mismatch"));
+    }
+
     private ImportCounts.Outcome header(ImportLine.Header h) {
         if (!h.model().equals(model.id())) {
-            throw new InvalidInputException("model_mismatch", "these lines are of model \"" + h.model()
-                    + "\"; organization " + orgId + " uses model \"" + model.id() + "\"", Map.of("model", "mismatch"));
+            throw modelMismatch(h.model(), orgId, model);
         }
         return ImportCounts.Outcome.UNCHANGED;
     }

@@ -69,15 +69,13 @@ public final class ExportService {
         services.access().readDeployment(principal, "exporting the deployment", h -> {
             h.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
                 long revision = snapshot(tx, atRevision);
-                List<Map.Entry<Long, ObjectNode>> orgs = tx.createQuery("SELECT id, name, model_id FROM "
-                                + "organizations ORDER BY id")
-                        .map((rs, ctx) -> Map.entry(rs.getLong(1), line("organization").put("name", rs.getString(2))
-                                .put("model", rs.getString(3))))
-                        .list();
-                for (Map.Entry<Long, ObjectNode> org : orgs) {
-                    emit(out, org.getValue());
-                    write(tx, org.getKey(), services.orgModels().registry().require(org.getValue().get("model")
-                            .stringValue()), revision, out);
+                record Org(long id, String name, String modelId) {
+                }
+                List<Org> orgs = tx.createQuery("SELECT id, name, model_id FROM organizations ORDER BY id")
+                        .map((rs, ctx) -> new Org(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+                for (Org org : orgs) {
+                    emit(out, line("organization").put("name", org.name()).put("model", org.modelId()));
+                    write(tx, org.id(), services.orgModels().registry().require(org.modelId()), revision, out);
                 }
             });
             return null;

@@ -113,7 +113,7 @@ public final class ImportService {
      */
     public ImportProgress run(Principal principal, long orgId, InputStream body, long declaredBytes,
                               ImportOptions options, Consumer<ImportProgress> progress) {
-        services.access().read(principal, orgId, (h, caller) -> services.orgModels().model(h, orgId));
+        requireOrganization(principal, orgId);
         return start(principal, orgId, false, body, declaredBytes, options, progress);
     }
 
@@ -128,9 +128,14 @@ public final class ImportService {
                                         ImportOptions options, Consumer<ImportProgress> progress) {
         services.access().requireService(principal, DEPLOYMENT);
         if (orgId != null) {
-            services.access().read(principal, orgId, (h, caller) -> services.orgModels().model(h, orgId));
+            requireOrganization(principal, orgId);
         }
         return start(principal, orgId == null ? 0 : orgId, true, body, declaredBytes, options, progress);
+    }
+
+    /** 404 unless the organization exists, and the caller's refusal unless it may write there. */
+    private void requireOrganization(Principal principal, long orgId) {
+        services.access().read(principal, orgId, (h, caller) -> services.orgModels().model(h, orgId));
     }
 
     private ImportProgress start(Principal principal, long orgId, boolean deployment, InputStream body,

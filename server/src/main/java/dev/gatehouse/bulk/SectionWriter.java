@@ -2,10 +2,9 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.error.GatehouseException;
-import dev.gatehouse.error.InvalidInputException;
-import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.Organization;
+import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,7 +92,7 @@ final class SectionWriter {
         tx.lockOrganizations(existing).forEach((id, modelId) ->
                 models.put(id, services.orgModels().registry().require(modelId)));
         if (continues && !models.containsKey(orgId)) {
-            throw new LineFailure(lines.get(0).line(), notFound(orgId));
+            throw new LineFailure(lines.get(0).line(), Store.organizationNotFound(orgId));
         }
     }
 
@@ -109,12 +108,10 @@ final class SectionWriter {
             } else {
                 PermissionModel model = models.get(line.orgId());
                 if (model == null) {
-                    throw notFound(line.orgId());
+                    throw Store.organizationNotFound(line.orgId());
                 }
                 if (line.model() != null && !line.model().equals(model.id())) {
-                    throw new InvalidInputException("model_mismatch", "these lines are of model \"" + line.model()
-                            + "\"; organization " + line.orgId() + " uses model \"" + model.id() + "\"",
-                            Map.of("model", "mismatch"));
+                    throw ChunkWriter.modelMismatch(line.model(), line.orgId(), model);
                 }
                 orgId = line.orgId();
                 counts.count(ImportLine.Kind.ORGANIZATION, ImportCounts.Outcome.UNCHANGED);
@@ -135,8 +132,4 @@ final class SectionWriter {
         assignmentsNew = chunk.assignmentsNew();
     }
 
-    private static GatehouseException notFound(long orgId) {
-        return new NotFoundException("organization_not_found", "organization " + orgId
-                + " not found");
-    }
 }

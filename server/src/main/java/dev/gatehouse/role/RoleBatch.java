@@ -7,9 +7,11 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Tx;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * New custom roles of one organization, checked one by one with every rule of {@link RoleService#create} and
@@ -28,8 +30,8 @@ public final class RoleBatch {
     private final long orgId;
     /** By name as given: how the database folds it, and the role already named so. */
     private final Map<String, Map.Entry<String, Optional<Role>>> names = new HashMap<>();
-    /** Folded names of the roles kept, and of those inserted. */
-    private final Map<String, RoleStore.New> pending = new HashMap<>();
+    /** Folded names of the roles kept; the roles inserted by their folded names. */
+    private final Set<String> pending = new HashSet<>();
     private final Map<String, Role> inserted = new HashMap<>();
     private final List<RoleStore.New> kept = new ArrayList<>();
     /** Inserted since the last {@link #flush} returned. */
@@ -59,7 +61,7 @@ public final class RoleBatch {
         Map.Entry<String, Optional<Role>> name = names.get(input.name());
         String folded = name.getKey();
         Role holder = name.getValue().orElse(inserted.get(folded));
-        if (holder == null && pending.containsKey(folded)) {
+        if (holder == null && pending.contains(folded)) {
             insertKept();
             holder = inserted.get(folded);
         }
@@ -70,7 +72,7 @@ public final class RoleBatch {
         RoleStore.New role = new RoleStore.New(input.name(), input.description() == null ? "" : input.description(),
                 model.canonical(input.permissions() == null ? List.of() : input.permissions()),
                 Boolean.TRUE.equals(input.external()), input.visibility());
-        pending.put(folded, role);
+        pending.add(folded);
         kept.add(role);
     }
 

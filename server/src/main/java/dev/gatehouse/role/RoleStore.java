@@ -65,7 +65,7 @@ public final class RoleStore {
             externals[i] = r.external();
             visibilities[i] = json(r.visibility());
         }
-        Role[] inserted = new Role[n];
+        Map<String, Role> inserted = new HashMap<>();
         h.createQuery("INSERT INTO roles (org_id, system_key, name, description, permissions, external, "
                         + "default_for_admin, visibility, version, created_at, updated_at) SELECT :org, NULL, u.name, "
                         + "u.description, ARRAY(SELECT jsonb_array_elements_text(CAST(u.permissions AS jsonb))), "
@@ -75,15 +75,8 @@ public final class RoleStore {
                         + "AS u(name, description, permissions, external, visibility) RETURNING " + COLUMNS)
                 .bind("org", orgId).bind("names", names).bind("descriptions", descriptions)
                 .bind("permissions", permissions).bind("externals", externals).bind("visibilities", visibilities)
-                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).forEach(role -> {
-                    for (int i = 0; i < n; i++) {
-                        if (names[i].equals(role.name()) && inserted[i] == null) {
-                            inserted[i] = role;
-                            return;
-                        }
-                    }
-                });
-        return Arrays.asList(inserted);
+                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).forEach(role -> inserted.put(role.name(), role));
+        return Arrays.stream(names).map(inserted::get).toList();
     }
 
     /**

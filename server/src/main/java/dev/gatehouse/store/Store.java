@@ -241,7 +241,8 @@ public final class Store implements AutoCloseable {
         return models;
     }
 
-    static NotFoundException organizationNotFound(long orgId) {
+    /** 404 {@code organization_not_found}: what a write of an organization that does not exist answers. */
+    public static NotFoundException organizationNotFound(long orgId) {
         return new NotFoundException("organization_not_found", "organization " + orgId + " not found");
     }
 
