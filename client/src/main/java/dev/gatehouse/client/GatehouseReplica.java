@@ -137,8 +137,9 @@ public interface GatehouseReplica extends AutoCloseable {
         }
 
         /**
-         * After how long without news the replica calls itself stale ({@link #isStale()}); it also reconnects then,
-         * as the connection is likely dead. Must exceed the heartbeat.
+         * After how long without news the replica calls itself stale ({@link #isStale()}); it also reconnects when
+         * its stream has brought no bytes at all for that long, as the connection is likely dead (a change still
+         * arriving is not cut off). Must exceed the heartbeat.
          */
         public Builder staleAfter(Duration bound) {
             this.staleAfter = GatehouseClient.Builder.positive(bound, "staleAfter");

@@ -1,5 +1,6 @@
 package dev.gatehouse.client;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -38,8 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * again. A {@code revoked} event, or a 401 or 403 answer to the stream (its
  * key revoked, or never one that may read it), stops the following for good: reconnecting could not succeed, and
  * the replica calls itself stale from then on ({@link #stoppedBy()}). A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream
- * that brought no news for longer than the stale bound, since a connection can die without ending (a peer gone
- * without a FIN); the loop then reconnects. A snapshot is not watched for news (a large one is read for a while
+ * that brought no bytes for longer than the stale bound, since a connection can die without ending (a peer gone
+ * without a FIN); the loop then reconnects. Bytes, not whole events: a change too large to arrive within the bound
+ * (a long import's, on a slow link) is still arriving, and closing its stream would only make the replica ask for
+ * it again, and again. Staleness ({@link #isStale()}) still counts from the last whole event. A snapshot is not watched for news (a large one is read for a while
  * before anything is heard) but bounded as a whole by the snapshot timeout, on the same thread.
  *
  * <p>Thread-safety: the follow thread alone writes the state; {@link #stream} and the counters are volatile;
@@ -65,6 +68,8 @@ final class ReplicaFollower implements GatehouseReplica {
     /** The snapshot being read, which the snapshot's deadline or {@link #close()} may close; null otherwise. */
     private volatile InputStream loading;
     private volatile long lastHeard = System.nanoTime();
+    /** When the open stream last brought bytes, or was opened. */
+    private volatile long lastBytes = System.nanoTime();
     private volatile long resyncs;
     private volatile long reconnects;
 
@@ -259,11 +264,12 @@ final class ReplicaFollower implements GatehouseReplica {
             if (res.statusCode() != 200) {
                 throw Problem.of(res.statusCode(), res.headers(), body.readAllBytes()).exception();
             }
+            lastBytes = System.nanoTime();
             stream = body;
             if (closed) {
                 return false;
             }
-            ReplicaLines lines = new ReplicaLines(body, settings.maxLineChars());
+            ReplicaLines lines = new ReplicaLines(new Arrivals(body), settings.maxLineChars());
             String event = null;
             StringBuilder data = new StringBuilder();
             String line;
@@ -325,11 +331,37 @@ final class ReplicaFollower implements GatehouseReplica {
         lastHeard = System.nanoTime();
     }
 
-    /** The watchdog: a stream silent for longer than the stale bound is closed, so the loop reconnects. */
+    /** The watchdog: a stream that brought no bytes for longer than the stale bound is closed; the loop reconnects. */
     private void closeIfSilent() {
         InputStream open = stream;
-        if (open != null && isStale()) {
+        if (open != null && System.nanoTime() - lastBytes > settings.staleAfter().toNanos()) {
             closeQuietly(open);
+        }
+    }
+
+    /** The change stream, noting when bytes arrive ({@link #lastBytes}). */
+    private final class Arrivals extends FilterInputStream {
+
+        Arrivals(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                lastBytes = System.nanoTime();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                lastBytes = System.nanoTime();
+            }
+            return n;
         }
     }
 

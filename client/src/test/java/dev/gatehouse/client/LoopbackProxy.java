@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on a loopback port in front of a test node: the network between a replica and the server, which a test
- * can cut (every open connection dropped), freeze (bytes held back, as on a dead link that never closes) and point at
- * another port (the node restarted). A hand-written fake at a true boundary. Threads are daemons named
+ * can cut (every open connection dropped), freeze (bytes held back, as on a dead link that never closes), slow down
+ * (bytes passed on at a given rate, as on a slow link) and point at another port (the node restarted). A hand-written fake at a true boundary. Threads are daemons named
  * {@code test-proxy-…}; {@link #close()} stops them.
  */
 final class LoopbackProxy implements AutoCloseable {
@@ -21,6 +21,8 @@ final class LoopbackProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile int target;
     private volatile boolean frozen;
+    /** Bytes passed on per second in each direction; 0 for as fast as they come. */
+    private volatile int bytesPerSecond;
 
     LoopbackProxy(int target) throws IOException {
         this.target = target;
@@ -55,6 +57,11 @@ final class LoopbackProxy implements AutoCloseable {
         frozen = false;
     }
 
+    /** Passes bytes on at about this rate from now on (0: as fast as they come). */
+    void throttle(int bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             Socket client = null;
@@ -83,8 +90,17 @@ final class LoopbackProxy implements AutoCloseable {
                     while (frozen && !from.isClosed()) {
                         Thread.sleep(10);
                     }
-                    out.write(buffer, 0, n);
-                    out.flush();
+                    for (int offset = 0; offset < n; ) {
+                        int rate = bytesPerSecond;
+                        // at a rate, a twentieth of a second's bytes every 50 ms
+                        int length = rate == 0 ? n - offset : Math.min(n - offset, Math.max(1, rate / 20));
+                        out.write(buffer, offset, length);
+                        out.flush();
+                        offset += length;
+                        if (rate > 0) {
+                            Thread.sleep(50);
+                        }
+                    }
                 }
             } catch (IOException | InterruptedException e) {
                 // one side closed

@@ -1,8 +1,11 @@
 package dev.gatehouse.client;
 
+import dev.gatehouse.client.Bulk.ImportOptions;
 import dev.gatehouse.client.Decisions.Check;
 import dev.gatehouse.client.Members.NewMember;
 import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -215,6 +218,34 @@ class ReplicaIT {
                 Thread.sleep(50);
             }
             assertThat(replica.isStale()).isFalse();
+        }
+    }
+
+    /**
+     * A change that takes longer to arrive than the stale bound (1 s) — one import's run of 1,000 assignments, about
+     * 120 KB on the stream, through a link passing 24 KB a second — is read to its end and applied, not cut off for
+     * silence and asked for again (which, the same change coming again as slowly, would never end).
+     */
+    @Test
+    void aChangeTakingLongerToArriveThanTheStaleBound_isAppliedWhole_withoutReconnecting() throws Exception {
+        OrgClient slow = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        long reader = slow.roles().create(DocsOrg.viewer()).id();
+        slow.members().add(NewMember.internal("cy", "cy@example.com", reader));
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            lines.append("{\"type\": \"assignment\", \"resource\": {\"type\": \"doc\", \"id\": \"slow-").append(i)
+                    .append("\"}, \"user_id\": \"cy\", \"role\": \"Viewer\"}\n");
+        }
+        try (LoopbackProxy proxy = new LoopbackProxy(node.node().port());
+             GatehouseReplica replica = replicaOf(proxy.url(), TestNode.SERVICE_KEY).build()) {
+            long reconnects = replica.reconnects();
+            proxy.throttle(24_000);
+            long revision = slow.bulk().importFrom(new ByteArrayInputStream(
+                    lines.toString().getBytes(StandardCharsets.UTF_8)), ImportOptions.defaults()).revision();
+            assertThat(replica.awaitRevision(revision, Duration.ofSeconds(30))).as("the change arrived").isTrue();
+            assertThat(allowed(replica.decisions(slow.id()), "cy", "doc.read", "doc", "slow-999")).isTrue();
+            assertThat(replica.reconnects()).as("the stream was not cut off").isEqualTo(reconnects);
+            assertThat(replica.resyncs()).isZero();
         }
     }
 
