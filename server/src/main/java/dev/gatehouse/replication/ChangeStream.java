@@ -106,7 +106,7 @@ public final class ChangeStream {
             if (record.revision() > applied) {
                 break;
             }
-            read.add(ReplicationHub.decode(record));
+            read.add(new ReplicationHub.Change(record));
         }
         if (read.isEmpty() || read.get(0).revision() != cursor + 1) {
             throw resyncRequired("revisions after " + cursor + " are no longer in the change log (retention); "

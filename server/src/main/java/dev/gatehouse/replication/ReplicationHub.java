@@ -11,8 +11,9 @@ import java.util.List;
  * The recent committed changes of this node as engine operations, for the change streams of every replica that
  * follows it: a listener of the node's change feed (after the engine's, so a change is here only once this node's
  * engine applied it), holding the last {@link #CAPACITY} revisions in a ring. Each change is decoded once, by the one
- * decoder ({@link ChangeDecoder}), whatever the number of streams; streams wait on this object for new revisions
- * instead of reading the database.
+ * decoder ({@link ChangeDecoder}), whatever the number of streams, and only when a stream first reads it: a node no
+ * replica follows decodes nothing here (its engine has decoded every change already). Streams wait on this object
+ * for new revisions instead of reading the database.
  *
  * <p><b>Invariant:</b> the ring holds consecutive revisions. When the feed skips revisions (this node reloaded its
  * state after a gap or a failed change), the ring is emptied and starts again at the next revision; a stream whose
@@ -26,8 +27,51 @@ public final class ReplicationHub implements ChangeListener, AutoCloseable {
 
     static final int CAPACITY = 4096;
 
-    /** One committed change: its revision, organization (null for deployment-wide ones), operations and model. */
-    record Change(long revision, Long orgId, List<EngineOp> ops, String modelId, String undecodable) {
+    /**
+     * One committed change: its revision, and its engine operations or why it has none a replica could apply, decoded
+     * when first asked for. Thread-safe.
+     */
+    static final class Change {
+
+        private final long revision;
+        /** The record until it is decoded. */
+        private ChangeRecord record;
+        private List<EngineOp> ops;
+        private String undecodable;
+
+        Change(ChangeRecord record) {
+            this.revision = record.revision();
+            this.record = record;
+        }
+
+        long revision() {
+            return revision;
+        }
+
+        synchronized List<EngineOp> ops() {
+            decode();
+            return ops;
+        }
+
+        /** Why the change cannot be decoded, or null. */
+        synchronized String undecodable() {
+            decode();
+            return undecodable;
+        }
+
+        private void decode() {
+            if (record == null) {
+                return;
+            }
+            try {
+                ops = ChangeDecoder.decode(record);
+            } catch (RuntimeException e) {
+                // the node's own feed fails on it too and reloads; a replica must resync the same way
+                ops = List.of();
+                undecodable = e.getMessage();
+            }
+            record = null;
+        }
     }
 
     private final Change[] ring = new Change[CAPACITY];
@@ -38,7 +82,7 @@ public final class ReplicationHub implements ChangeListener, AutoCloseable {
 
     @Override
     public void onChange(ChangeRecord record) {
-        Change change = decode(record);
+        Change change = new Change(record);
         synchronized (this) {
             if (record.revision() != last + 1) {
                 first = record.revision();
@@ -48,17 +92,6 @@ public final class ReplicationHub implements ChangeListener, AutoCloseable {
             last = record.revision();
             ring[(int) (last % CAPACITY)] = change;
             notifyAll();
-        }
-    }
-
-    /** A change record as a stream serves it: its engine operations, or why it has none a replica could apply. */
-    static Change decode(ChangeRecord record) {
-        String model = record.objectType() == dev.gatehouse.changelog.ObjectType.MODEL ? record.objectId() : null;
-        try {
-            return new Change(record.revision(), record.orgId(), ChangeDecoder.decode(record), model, null);
-        } catch (RuntimeException e) {
-            // the node's own feed fails on it too and reloads; a replica must resync the same way
-            return new Change(record.revision(), record.orgId(), List.of(), model, e.getMessage());
         }
     }
 
