@@ -77,10 +77,20 @@ final class ChunkWriter {
     private final Map<String, Optional<Group>> groups = new HashMap<>();
     /** Whether the last run of assignments (this chunk's, or the import's before it) found none of its stored. */
     private boolean assignmentsNew;
+    /**
+     * The roles of an organization created just before these lines, all it held then; null when it existed before
+     * them. Such an organization's roles are not read, nor its members looked for until one is written
+     * ({@link #noMembersStored}).
+     */
+    private final List<Role> createdWith;
+    private boolean noMembersStored;
 
+    /** @param createdWith see {@link #createdWith} */
     ChunkWriter(BulkServices services, Tx tx, Caller caller, PermissionModel model, long orgId, ImportCounts counts,
-                KnownMembers known, boolean assignmentsNew) {
+                KnownMembers known, boolean assignmentsNew, List<Role> createdWith) {
         this.services = services;
+        this.createdWith = createdWith;
+        this.noMembersStored = createdWith != null;
         this.known = known;
         this.assignmentsNew = assignmentsNew;
         this.tx = tx;
@@ -95,7 +105,7 @@ final class ChunkWriter {
             seenRevision = CHANGES.latestRevision(tx.handle(), orgId);
             earlier = known.at(seenRevision);
         }
-        for (Role role : services.roles().all(tx.handle(), orgId)) {
+        for (Role role : createdWith != null ? createdWith : services.roles().all(tx.handle(), orgId)) {
             remember(role);
         }
         lookUpMembers(lines);
@@ -280,6 +290,7 @@ final class ChunkWriter {
         if (current == null) {
             services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
                     line.external(), "adding a member");
+            noMembersStored = false;
             Member added = services.members().insert(tx, caller, model, orgId, new MemberInput(line.userId(),
                     line.email(), line.firstName(), line.lastName(), roleId, line.external(),
                     Member.INVITED.equals(line.status()) ? Member.INVITED : null));
@@ -323,6 +334,10 @@ final class ChunkWriter {
         // every user id of the run was found free (addsMember)
         MemberBatch batch = services.members().batch(tx, caller, model, orgId).knowingRoles(rolesByName.values())
                 .knowingFree(userIds);
+        if (noMembersStored) {
+            batch.knowingNoneStored();
+            noMembersStored = false;
+        }
         atLine(run.get(0), () -> batch.prepare(userIds, run.stream().map(l -> ((ImportLine.Member) l).email())
                 .toList()));
         for (ImportLine l : run) {
@@ -383,7 +398,8 @@ final class ChunkWriter {
         }
         userIds.removeAll(members.keySet());
         userIds.removeAll(earlier.keySet());
-        Map<String, Member> found = services.members().resolveUserIds(tx.handle(), caller, orgId, userIds);
+        Map<String, Member> found = noMembersStored ? Map.of()
+                : services.members().resolveUserIds(tx.handle(), caller, orgId, userIds);
         for (String userId : userIds) {
             members.put(userId, Optional.ofNullable(found.get(userId)));
         }
@@ -395,8 +411,8 @@ final class ChunkWriter {
             member = earlier.get(userId);
         }
         if (member == null) {
-            member = Optional.ofNullable(services.members().resolveUserIds(tx.handle(), caller, orgId, List.of(userId))
-                    .get(userId));
+            member = noMembersStored ? Optional.empty() : Optional.ofNullable(services.members()
+                    .resolveUserIds(tx.handle(), caller, orgId, List.of(userId)).get(userId));
             members.put(userId, member);
         }
         return member.orElse(null);

@@ -409,7 +409,7 @@ public final class ImportService {
                 BiFunction<Tx, Caller, Void> work = (tx, caller) -> {
                     ChunkWriter chunk = new ChunkWriter(services, tx, caller,
                             services.orgModels().model(tx.handle(), orgId), orgId, counts, alone ? known : null,
-                            assignmentsNew);
+                            assignmentsNew, null);
                     chunk.write(lines);
                     resolved = chunk.resolved();
                     assignmentsNewAfter = chunk.assignmentsNew();

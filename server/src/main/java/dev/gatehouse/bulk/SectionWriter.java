@@ -3,7 +3,9 @@ package dev.gatehouse.bulk;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.org.OrgService;
 import dev.gatehouse.org.Organization;
+import dev.gatehouse.role.Role;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.util.ArrayList;
@@ -35,6 +37,8 @@ final class SectionWriter {
     private long orgId;
     /** Whether its runs of assignments found none of theirs stored so far (see {@link ChunkWriter}). */
     private boolean assignmentsNew;
+    /** Its roles when this chunk created it, all it holds (see {@link ChunkWriter}); null when it existed before. */
+    private List<Role> createdWith;
 
     SectionWriter(BulkServices services, Tx tx, Caller deployment, ImportCounts counts, long orgId,
                   boolean assignmentsNew) {
@@ -100,7 +104,9 @@ final class SectionWriter {
         try {
             if (line.orgId() == null) {
                 PermissionModel model = services.orgs().model(line.model());
-                Organization org = services.orgs().createIn(tx, line.name(), model);
+                OrgService.Seeded seeded = services.orgs().createIn(tx, line.name(), model);
+                Organization org = seeded.org();
+                createdWith = seeded.roles();
                 models.put(org.id(), model);
                 created.add(new ImportProgress.Created(line.line(), org.id()));
                 orgId = org.id();
@@ -114,6 +120,7 @@ final class SectionWriter {
                     throw ChunkWriter.modelMismatch(line.model(), line.orgId(), model);
                 }
                 orgId = line.orgId();
+                createdWith = null;
                 counts.count(ImportLine.Kind.ORGANIZATION, ImportCounts.Outcome.UNCHANGED);
             }
         } catch (GatehouseException e) {
@@ -127,7 +134,8 @@ final class SectionWriter {
             return;
         }
         ChunkWriter chunk = new ChunkWriter(services, tx, deployment.inOrganization(orgId), models.get(orgId), orgId,
-                counts, null, assignmentsNew);
+                counts, null, assignmentsNew, createdWith);
+        createdWith = null;
         chunk.write(lines);
         assignmentsNew = chunk.assignmentsNew();
     }

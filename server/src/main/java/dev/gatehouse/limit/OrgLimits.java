@@ -37,16 +37,46 @@ public final class OrgLimits {
         this.handle = handle;
     }
 
+    /**
+     * An organization this transaction has just created, holding {@code roles} roles (its model's system roles) and
+     * nothing else: its counts are known, and the checks of what is added to it next read none.
+     */
+    public void created(long orgId, int roles) {
+        String subject = " organization " + orgId;
+        counted.put("roles_per_org" + subject, (long) roles);
+        counted.put("members_per_org" + subject, 0L);
+        counted.put("groups_per_org" + subject, 0L);
+        counted.put("resources_per_org" + subject, 0L);
+    }
+
     /** Before a role is created. */
     public void beforeAddingRole(long orgId) {
+        beforeAddingRole(orgId, 0);
+    }
+
+    /**
+     * Before a role is created by a caller holding {@code unwritten} roles it has checked and not inserted yet (a
+     * batch): a count read again adds them.
+     */
+    public void beforeAddingRole(long orgId, int unwritten) {
         require("roles_per_org", limits.rolesPerOrg(), "organization " + orgId, "roles",
-                "roles WHERE org_id = :org", q -> q.bind("org", orgId));
+                "roles WHERE org_id = :org", q -> q.bind("org", orgId), unwritten);
     }
 
     /** Before a member is created. */
     public void beforeAddingMember(long orgId) {
+        beforeAddingMember(orgId, 0);
+    }
+
+    /** As {@link #beforeAddingRole(long, int)}, for members. */
+    public void beforeAddingMember(long orgId, int unwritten) {
         require("members_per_org", limits.membersPerOrg(), "organization " + orgId, "members",
-                "members WHERE org_id = :org", q -> q.bind("org", orgId));
+                "members WHERE org_id = :org", q -> q.bind("org", orgId), unwritten);
+    }
+
+    /** At least how many members the organization has, when this transaction has counted them; else null. */
+    private Long membersCounted(long orgId) {
+        return counted.get("members_per_org organization " + orgId);
     }
 
     /** Before a group is created. */
@@ -87,7 +117,9 @@ public final class OrgLimits {
      * Counts of members holding a role per resource of one type, kept up to date by {@link #beforeAdding}. Lives
      * while no member is added to the organization (a run of assignments of an import): a resource holds at most
      * one assignment per member, and a member without one on it is needed to add one, so when the organization
-     * has no more members than the limit no resource can reach it, and nothing is counted at all.
+     * has no more members than the limit no resource can reach it, and nothing is counted at all. That is learnt
+     * without a query when this transaction counted the organization's members already ({@link #created}, or
+     * members added), by a capped count when many resources are to be loaded, else not at all.
      */
     public final class AssignmentCounts {
 
@@ -107,6 +139,12 @@ public final class OrgLimits {
 
         /** Reads the counts of the resources not read yet, in one query (or learns that none is needed). */
         public void load(Collection<String> resourceIds) {
+            if (withinMembers == null) {
+                Long members = membersCounted(orgId);
+                if (members != null && members <= limits.assignmentsPerResource()) {
+                    withinMembers = true;
+                }
+            }
             if (Boolean.TRUE.equals(withinMembers)) {
                 return;
             }
@@ -159,6 +197,15 @@ public final class OrgLimits {
     }
 
     private void require(String limit, int maximum, String subject, String things, String from, Binder binder) {
+        require(limit, maximum, subject, things, from, binder, 0);
+    }
+
+    /**
+     * @param unwritten additions the caller checked here and has not written yet: the table does not hold them, so
+     *                  a count read from it adds them
+     */
+    private void require(String limit, int maximum, String subject, String things, String from, Binder binder,
+                         int unwritten) {
         String key = limit + " " + subject;
         Long known = counted.get(key);
         if (known != null && known < maximum) {
@@ -168,14 +215,14 @@ public final class OrgLimits {
         Query capped = handle.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT :cap) counted")
                 .bind("cap", maximum);
         binder.bind(capped);
-        long count = capped.mapTo(Long.class).one();
+        long count = capped.mapTo(Long.class).one() + unwritten;
         if (count < maximum) {
             counted.put(key, count + 1);
             return;
         }
         Query all = handle.createQuery("SELECT count(*) FROM " + from);
         binder.bind(all);
-        refuse(limit, maximum, all.mapTo(Long.class).one(), subject, things);
+        refuse(limit, maximum, all.mapTo(Long.class).one() + unwritten, subject, things);
     }
 
     private static void refuse(String limit, int maximum, long current, String subject, String things) {

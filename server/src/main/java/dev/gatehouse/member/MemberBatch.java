@@ -56,6 +56,8 @@ public final class MemberBatch {
     private final Set<String> pendingEmails = new HashSet<>();
     /** Inserted since the last {@link #flush} returned. */
     private final List<Member> inserted = new ArrayList<>();
+    /** Whether the organization held no member when this batch began ({@link #knowingNoneStored}). */
+    private boolean noneStored;
 
     MemberBatch(MemberService service, MemberStore store, RoleStore roles, Tx tx, Caller caller, PermissionModel model,
                 long orgId) {
@@ -89,12 +91,24 @@ public final class MemberBatch {
         return this;
     }
 
+    /**
+     * Takes the organization to hold no member as it stands in this transaction — from a caller that knows it, such
+     * as an import's chunk writing in an organization it has just created — so that {@link #prepare} reads none
+     * (it still asks the database how to fold the emails).
+     */
+    public MemberBatch knowingNoneStored() {
+        noneStored = true;
+        return this;
+    }
+
     /** Reads the members holding any of these user ids or emails, in three queries (one folds the emails). */
     public void prepare(Collection<String> userIds, Collection<String> emails) {
         List<String> users = userIds.stream().filter(u -> !lookedUpUserIds.contains(u)).distinct().toList();
         if (!users.isEmpty()) {
-            for (Member m : store.findAllByUserId(tx.handle(), orgId, users)) {
-                byUserId.put(m.userId(), m);
+            if (!noneStored) {
+                for (Member m : store.findAllByUserId(tx.handle(), orgId, users)) {
+                    byUserId.put(m.userId(), m);
+                }
             }
             lookedUpUserIds.addAll(users);
         }
@@ -104,7 +118,9 @@ public final class MemberBatch {
         }
         List<String> mails = emails.stream().filter(e -> !lookedUpEmails.contains(key(e))).distinct().toList();
         if (!mails.isEmpty()) {
-            byEmail.putAll(store.findAllByEmail(tx.handle(), orgId, mails));
+            if (!noneStored) {
+                byEmail.putAll(store.findAllByEmail(tx.handle(), orgId, mails));
+            }
             mails.forEach(e -> lookedUpEmails.add(key(e)));
         }
     }
@@ -128,7 +144,7 @@ public final class MemberBatch {
         if (holder != null) {
             throw MemberService.emailTaken(orgId, in.email(), holder);
         }
-        tx.limits().beforeAddingMember(orgId);
+        tx.limits().beforeAddingMember(orgId, pending.size());
         pending.add(in);
         pendingUserIds.add(in.userId());
         pendingEmails.add(email);

@@ -62,8 +62,9 @@ public final class OrgService {
         access.requireService(principal, "creating an organization");
         PermissionModel model = model(modelId);
         return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
-            Organization org = insert(tx, name, model);
-            List<Role> seeded = RoleService.seed(tx, org.id(), model);
+            Seeded created = createIn(tx, name, model);
+            Organization org = created.org();
+            List<Role> seeded = created.roles();
             if (admin == null) {
                 return new Created(org, null, null);
             }
@@ -90,18 +91,19 @@ public final class OrgService {
 
     /**
      * Creates an organization inside a deployment-level write ({@code tx}, a service key's): its row, its change
-     * record and its model's system roles, as {@link #create} does without an admin.
+     * record and its model's system roles, as {@link #create} does without an admin. Returns it with those roles,
+     * all it holds.
      */
-    public Organization createIn(Tx tx, String name, PermissionModel model) {
-        Organization org = insert(tx, name, model);
-        RoleService.seed(tx, org.id(), model);
-        return org;
-    }
-
-    private Organization insert(Tx tx, String name, PermissionModel model) {
+    public Seeded createIn(Tx tx, String name, PermissionModel model) {
         Organization org = orgs.insert(tx.handle(), name, model.id(), tx.now());
         tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
-        return org;
+        List<Role> roles = RoleService.seed(tx, org.id(), model);
+        tx.limits().created(org.id(), roles.size());
+        return new Seeded(org, roles);
+    }
+
+    /** An organization just created, and its roles: its model's system roles, and nothing else in it yet. */
+    public record Seeded(Organization org, List<Role> roles) {
     }
 
     /** Organizations the caller can see, ascending by id after {@code after}. */

@@ -68,7 +68,7 @@ public final class RoleBatch {
         if (holder != null) {
             throw RoleService.nameTaken(orgId, holder);
         }
-        tx.limits().beforeAddingRole(orgId);
+        tx.limits().beforeAddingRole(orgId, kept.size());
         RoleStore.New role = new RoleStore.New(input.name(), input.description() == null ? "" : input.description(),
                 model.canonical(input.permissions() == null ? List.of() : input.permissions()),
                 Boolean.TRUE.equals(input.external()), input.visibility());
