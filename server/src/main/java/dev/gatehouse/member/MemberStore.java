@@ -1,5 +1,6 @@
 package dev.gatehouse.member;
 
+import dev.gatehouse.sql.CopyRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.micros;
 import static dev.gatehouse.store.SqlTime.utc;
 
 /** SQL for members. Stateless. */
@@ -32,42 +34,30 @@ public final class MemberStore {
     }
 
     /**
-     * Inserts many new members of one organization in one statement, all at {@code now}; returns them in the order
-     * given. The user ids and emails must be free (a duplicate fails the whole statement, as an insert would).
+     * Inserts many new members of one organization, all at {@code now}; returns them in the order given, their ids
+     * ascending in that order. The user ids and emails must be free (a duplicate fails the whole statement, as an
+     * insert would). Two statements whatever their number: their ids taken from the table's sequence, then the rows
+     * by {@code COPY} — cheaper for both sides than one {@code INSERT} of arrays that returns the rows.
      */
     public List<Member> insertAll(Handle h, long orgId, List<MemberInput> in, Instant now) {
-        int n = in.size();
-        String[] users = new String[n];
-        String[] emails = new String[n];
-        String[] firsts = new String[n];
-        String[] lasts = new String[n];
-        Long[] roles = new Long[n];
-        Boolean[] externals = new Boolean[n];
-        String[] statuses = new String[n];
-        for (int i = 0; i < n; i++) {
+        List<Long> ids = h.createQuery("SELECT nextval(pg_get_serial_sequence('members', 'id')) AS id "
+                        + "FROM generate_series(1, :n) ORDER BY id")
+                .bind("n", in.size()).mapTo(Long.class).list();
+        Instant at = micros(now);
+        CopyRows copy = new CopyRows("members (" + COLUMNS + ")", 12, in.size());
+        List<Member> members = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
             MemberInput m = in.get(i);
-            users[i] = m.userId();
-            emails[i] = m.email();
-            firsts[i] = m.firstName();
-            lasts[i] = m.lastName();
-            roles[i] = m.roleId();
-            externals[i] = Boolean.TRUE.equals(m.external());
-            statuses[i] = m.status() == null ? Member.ACTIVE : m.status();
+            Member member = new Member(ids.get(i), orgId, m.userId(), m.email(), m.firstName(), m.lastName(),
+                    m.roleId(), Boolean.TRUE.equals(m.external()), m.status() == null ? Member.ACTIVE : m.status(), 1,
+                    at, at);
+            copy.row().bigint(member.id()).bigint(orgId).text(member.userId()).text(member.email())
+                    .text(member.firstName()).text(member.lastName()).bigint(member.roleId()).bool(member.external())
+                    .text(member.status()).integer(member.version()).time(at).time(at);
+            members.add(member);
         }
-        Map<String, Member> inserted = new HashMap<>();
-        h.createQuery("INSERT INTO members (org_id, user_id, email, first_name, last_name, role_id, external, status, "
-                        + "version, created_at, updated_at) SELECT :org, u.*, 1, :now, :now FROM unnest("
-                        + "CAST(:users AS text[]), CAST(:emails AS text[]), CAST(:firsts AS text[]), "
-                        + "CAST(:lasts AS text[]), CAST(:roles AS bigint[]), CAST(:externals AS boolean[]), "
-                        + "CAST(:statuses AS text[])) AS u RETURNING " + COLUMNS)
-                .bind("org", orgId).bind("users", users).bind("emails", emails).bind("firsts", firsts)
-                .bind("lasts", lasts).bind("roles", roles).bind("externals", externals).bind("statuses", statuses)
-                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).forEach(m -> inserted.put(m.userId(), m));
-        List<Member> ordered = new ArrayList<>(n);
-        for (String user : users) {
-            ordered.add(inserted.get(user));
-        }
-        return ordered;
+        copy.copyInto(h);
+        return members;
     }
 
     public Member update(Handle h, Member m, Instant now) {

@@ -63,6 +63,14 @@ public final class CopyRows {
         return this;
     }
 
+    /** A {@code boolean}. */
+    public CopyRows bool(boolean value) {
+        putInt(1);
+        ensure(1);
+        buffer[size++] = (byte) (value ? 1 : 0);
+        return this;
+    }
+
     /** An {@code integer}. */
     public CopyRows integer(int value) {
         putInt(4);
