@@ -40,9 +40,7 @@ public final class MemberStore {
      * by {@code COPY} — cheaper for both sides than one {@code INSERT} of arrays that returns the rows.
      */
     public List<Member> insertAll(Handle h, long orgId, List<MemberInput> in, Instant now) {
-        List<Long> ids = h.createQuery("SELECT nextval(pg_get_serial_sequence('members', 'id')) AS id "
-                        + "FROM generate_series(1, :n) ORDER BY id")
-                .bind("n", in.size()).mapTo(Long.class).list();
+        List<Long> ids = CopyRows.newIds(h, "members", in.size());
         Instant at = micros(now);
         CopyRows copy = new CopyRows("members (" + COLUMNS + ")", 12, in.size());
         List<Member> members = new ArrayList<>(in.size());

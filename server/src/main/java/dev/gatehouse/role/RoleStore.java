@@ -3,6 +3,7 @@ package dev.gatehouse.role;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.model.MemberGrants;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.sql.CopyRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import static dev.gatehouse.store.SqlTime.instant;
+import static dev.gatehouse.store.SqlTime.micros;
 import static dev.gatehouse.store.SqlTime.utc;
 
 /** SQL for roles. Stateless. */
@@ -45,38 +47,27 @@ public final class RoleStore {
     }
 
     /**
-     * Inserts custom roles of one organization in one statement, all at {@code now}; returns them in the order
-     * given. Their names must be free (a taken one fails the whole statement, as an insert would).
+     * Inserts custom roles of one organization, all at {@code now}; returns them in the order given, their ids
+     * ascending in that order. Their names must be free (a taken one fails the whole statement, as an insert
+     * would). Two statements whatever their number: their ids taken from the table's sequence, then the rows by
+     * {@code COPY}.
      */
     List<Role> insertAll(Handle h, long orgId, List<New> roles, Instant now) {
-        int n = roles.size();
-        String[] names = new String[n];
-        String[] descriptions = new String[n];
-        String[] permissions = new String[n];
-        Boolean[] externals = new Boolean[n];
-        String[] visibilities = new String[n];
-        for (int i = 0; i < n; i++) {
+        List<Long> ids = CopyRows.newIds(h, "roles", roles.size());
+        Instant at = micros(now);
+        CopyRows copy = new CopyRows("roles (" + COLUMNS + ")", 12, roles.size());
+        List<Role> inserted = new ArrayList<>(roles.size());
+        for (int i = 0; i < roles.size(); i++) {
             New r = roles.get(i);
-            names[i] = r.name();
-            descriptions[i] = r.description();
-            ArrayNode granted = Json.MAPPER.createArrayNode();
-            r.permissions().forEach(granted::add);
-            permissions[i] = Json.writeString(granted);
-            externals[i] = r.external();
-            visibilities[i] = json(r.visibility());
+            Role role = new Role(ids.get(i), orgId, null, r.name(), r.description(), r.permissions(), r.external(),
+                    false, r.visibility(), 1, at, at);
+            copy.row().bigint(role.id()).bigint(orgId).text(null).text(role.name()).text(role.description())
+                    .textArray(role.permissions()).bool(role.external()).bool(false).jsonb(json(role.visibility()))
+                    .integer(role.version()).time(at).time(at);
+            inserted.add(role);
         }
-        Map<String, Role> inserted = new HashMap<>();
-        h.createQuery("INSERT INTO roles (org_id, system_key, name, description, permissions, external, "
-                        + "default_for_admin, visibility, version, created_at, updated_at) SELECT :org, NULL, u.name, "
-                        + "u.description, ARRAY(SELECT jsonb_array_elements_text(CAST(u.permissions AS jsonb))), "
-                        + "u.external, false, CAST(u.visibility AS jsonb), 1, :now, :now FROM unnest("
-                        + "CAST(:names AS text[]), CAST(:descriptions AS text[]), CAST(:permissions AS text[]), "
-                        + "CAST(:externals AS boolean[]), CAST(:visibilities AS text[])) "
-                        + "AS u(name, description, permissions, external, visibility) RETURNING " + COLUMNS)
-                .bind("org", orgId).bind("names", names).bind("descriptions", descriptions)
-                .bind("permissions", permissions).bind("externals", externals).bind("visibilities", visibilities)
-                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).forEach(role -> inserted.put(role.name(), role));
-        return Arrays.stream(names).map(inserted::get).toList();
+        copy.copyInto(h);
+        return inserted;
     }
 
     /**
