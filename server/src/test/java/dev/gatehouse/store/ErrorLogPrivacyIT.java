@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
@@ -55,6 +56,27 @@ class ErrorLogPrivacyIT {
                     .contains(res.get("detail").stringValue().replaceAll(".*error id ", ""))
                     .contains("test_refuses_one_email").contains("INSERT INTO members");
             assertThat(logged).doesNotContain(email).doesNotContain("Kylast").doesNotContain("Failing row");
+        }
+    }
+
+    /** The same for members an import writes together ({@code COPY}, whose errors name the row they failed on). */
+    @Test
+    void anUnexpectedDatabaseError_inAnImportsRunOfMembers_logsNoEmailOfIt() {
+        try (TestNode node = TestNode.start()) {
+            Fixtures.Org org = new Fixtures(node).org("close");
+            String email = "leaky.importee@example.com";
+            node.node().core().store().jdbi().useHandle(h -> h.execute("ALTER TABLE members ADD CONSTRAINT "
+                    + "test_refuses_one_email CHECK (email <> '" + email + "') NOT VALID"));
+            String lines = Json.writeString(Map.of("type", "member", "user_id", "first", "email", "first@example.com",
+                    "role", "User")) + "\n" + Json.writeString(Map.of("type", "member", "user_id", "leaky", "email",
+                    email, "first_name", "Lea", "last_name", "Kylast", "role", "User")) + "\n";
+
+            Http.Res res = node.service().raw("POST", org.path() + "/import", lines, "application/x-ndjson");
+
+            assertThat(res.status()).as("%s", res).isEqualTo(500);
+            assertThat(res.body()).doesNotContain(email);
+            assertThat(log.text()).contains("test_refuses_one_email").doesNotContain(email)
+                    .doesNotContain("Kylast").doesNotContain("first@example.com");
         }
     }
 
