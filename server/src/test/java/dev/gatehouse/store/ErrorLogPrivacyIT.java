@@ -38,13 +38,19 @@ class ErrorLogPrivacyIT {
         log.stop();
     }
 
+    /** An organization of the node, whose members table from now on refuses any row with {@code email}. */
+    static Fixtures.Org refusingOneEmail(TestNode node, String email) {
+        Fixtures.Org org = new Fixtures(node).org("close");
+        node.node().core().store().jdbi().useHandle(h -> h.execute("ALTER TABLE members ADD CONSTRAINT "
+                + "test_refuses_one_email CHECK (email <> '" + email + "') NOT VALID"));
+        return org;
+    }
+
     @Test
     void anUnexpectedDatabaseError_logsNoEmailOfTheFailedWrite() {
         try (TestNode node = TestNode.start()) {
-            Fixtures.Org org = new Fixtures(node).org("close");
             String email = "leaky.person@example.com";
-            node.node().core().store().jdbi().useHandle(h -> h.execute("ALTER TABLE members ADD CONSTRAINT "
-                    + "test_refuses_one_email CHECK (email <> '" + email + "') NOT VALID"));
+            Fixtures.Org org = refusingOneEmail(node, email);
 
             Http.Res res = node.service().post(org.path() + "/members", Map.of("user_id", "leaky", "email", email,
                     "first_name", "Lea", "last_name", "Kylast", "role_id", new Fixtures(node).roleId(org, "User")));
@@ -63,10 +69,8 @@ class ErrorLogPrivacyIT {
     @Test
     void anUnexpectedDatabaseError_inAnImportsRunOfMembers_logsNoEmailOfIt() {
         try (TestNode node = TestNode.start()) {
-            Fixtures.Org org = new Fixtures(node).org("close");
             String email = "leaky.importee@example.com";
-            node.node().core().store().jdbi().useHandle(h -> h.execute("ALTER TABLE members ADD CONSTRAINT "
-                    + "test_refuses_one_email CHECK (email <> '" + email + "') NOT VALID"));
+            Fixtures.Org org = refusingOneEmail(node, email);
             String lines = Json.writeString(Map.of("type", "member", "user_id", "first", "email", "first@example.com",
                     "role", "User")) + "\n" + Json.writeString(Map.of("type", "member", "user_id", "leaky", "email",
                     email, "first_name", "Lea", "last_name", "Kylast", "role", "User")) + "\n";
