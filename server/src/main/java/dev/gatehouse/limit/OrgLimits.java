@@ -42,11 +42,19 @@ public final class OrgLimits {
      * nothing else: its counts are known, and the checks of what is added to it next read none.
      */
     public void created(long orgId, int roles) {
-        String subject = " organization " + orgId;
-        counted.put("roles_per_org" + subject, (long) roles);
-        counted.put("members_per_org" + subject, 0L);
-        counted.put("groups_per_org" + subject, 0L);
-        counted.put("resources_per_org" + subject, 0L);
+        counted.put(key("roles_per_org", orgId), (long) roles);
+        counted.put(key("members_per_org", orgId), 0L);
+        counted.put(key("groups_per_org", orgId), 0L);
+        counted.put(key("resources_per_org", orgId), 0L);
+    }
+
+    /** What {@link #counted} keeps an organization's count of {@code limit} under (see {@link #require}). */
+    private static String key(String limit, long orgId) {
+        return limit + " " + organization(orgId);
+    }
+
+    private static String organization(long orgId) {
+        return "organization " + orgId;
     }
 
     /** Before a role is created. */
@@ -59,7 +67,7 @@ public final class OrgLimits {
      * batch): a count read again adds them.
      */
     public void beforeAddingRole(long orgId, int unwritten) {
-        require("roles_per_org", limits.rolesPerOrg(), "organization " + orgId, "roles",
+        require("roles_per_org", limits.rolesPerOrg(), organization(orgId), "roles",
                 "roles WHERE org_id = :org", q -> q.bind("org", orgId), unwritten);
     }
 
@@ -70,18 +78,18 @@ public final class OrgLimits {
 
     /** As {@link #beforeAddingRole(long, int)}, for members. */
     public void beforeAddingMember(long orgId, int unwritten) {
-        require("members_per_org", limits.membersPerOrg(), "organization " + orgId, "members",
+        require("members_per_org", limits.membersPerOrg(), organization(orgId), "members",
                 "members WHERE org_id = :org", q -> q.bind("org", orgId), unwritten);
     }
 
     /** At least how many members the organization has, when this transaction has counted them; else null. */
     private Long membersCounted(long orgId) {
-        return counted.get("members_per_org organization " + orgId);
+        return counted.get(key("members_per_org", orgId));
     }
 
     /** Before a group is created. */
     public void beforeAddingGroup(long orgId) {
-        require("groups_per_org", limits.groupsPerOrg(), "organization " + orgId, "groups",
+        require("groups_per_org", limits.groupsPerOrg(), organization(orgId), "groups",
                 "groups WHERE org_id = :org", q -> q.bind("org", orgId));
     }
 
@@ -93,7 +101,7 @@ public final class OrgLimits {
 
     /** Before a resource is recorded in the organization's hierarchy (not when one recorded moves). */
     public void beforeAddingResource(long orgId) {
-        require("resources_per_org", limits.resourcesPerOrg(), "organization " + orgId, "resources",
+        require("resources_per_org", limits.resourcesPerOrg(), organization(orgId), "resources",
                 "resources WHERE org_id = :org", q -> q.bind("org", orgId));
     }
 
