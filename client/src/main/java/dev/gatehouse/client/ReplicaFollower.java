@@ -36,14 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or applied whole and in order ({@link ReplicaState#apply(String)}: not JSON, a field of the wrong type, a revision
  * not above the one held, an organization the replica does not hold) or an event longer than the line bound
  * ({@link ReplicaLines}) makes it load a fresh snapshot first: reopening the stream would only send the same event
- * again. A {@code revoked} event, or a 401 or 403 answer to the stream (its
- * key revoked, or never one that may read it), stops the following for good: reconnecting could not succeed, and
- * the replica calls itself stale from then on ({@link #stoppedBy()}). A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream
- * that brought no bytes for longer than the stale bound, since a connection can die without ending (a peer gone
- * without a FIN); the loop then reconnects. Bytes, not whole events: a change too large to arrive within the bound
- * (a long import's, on a slow link) is still arriving, and closing its stream would only make the replica ask for
- * it again, and again. Staleness ({@link #isStale()}) still counts from the last whole event. A snapshot is not watched for news (a large one is read for a while
- * before anything is heard) but bounded as a whole by the snapshot timeout, on the same thread.
+ * again. A {@code revoked} event, or a 401 or 403 answer to the stream (its key revoked, or never one that may read
+ * it), stops the following for good: reconnecting could not succeed, and the replica calls itself stale from then
+ * on ({@link #stoppedBy()}). A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream that brought no bytes
+ * for longer than the stale bound, since a connection can die without ending (a peer gone without a FIN); the loop
+ * then reconnects. Bytes, not whole events: a change too large to arrive within the bound (a long import's, on a
+ * slow link) is still arriving, and closing its stream would only make the replica ask for it again, and again.
+ * Staleness ({@link #isStale()}) still counts from the last whole event. A snapshot is not watched for news (a
+ * large one is read for a while before anything is heard) but bounded as a whole by the snapshot timeout, on the
+ * same thread.
  *
  * <p>Thread-safety: the follow thread alone writes the state; {@link #stream} and the counters are volatile;
  * {@link #close()} may be called from any thread, once or more.

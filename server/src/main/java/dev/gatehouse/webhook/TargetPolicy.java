@@ -2,7 +2,15 @@ package dev.gatehouse.webhook;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Which addresses webhook requests may go to: public ones ({@link AddressKind#PUBLIC}), and those in the
@@ -16,14 +24,41 @@ import java.util.List;
  * HTTP client connects only to the addresses this policy has just checked ({@link DeliveryClient}), so a
  * name that changes what it resolves to after creation (DNS rebinding) gains nothing.
  *
- * <p>Immutable and thread-safe.
+ * <p>At creation the name's lookup is waited for at most {@link #LOOKUP_WAIT}, on a thread of its own (at most
+ * {@link #LOOKUPS} at once): a name whose lookup hangs holds no request thread, and is taken as one that does not
+ * resolve yet — accepted, and checked at every delivery as any name is.
+ *
+ * <p>Thread-safe.
  */
 public final class TargetPolicy {
 
+    static final Duration LOOKUP_WAIT = Duration.ofSeconds(2);
+    static final int LOOKUPS = 8;
+
+    /** How a name is looked up: the system's resolver ({@link InetAddress#getAllByName}), or a test's. */
+    interface Lookup {
+        InetAddress[] all(String host) throws UnknownHostException;
+    }
+
     private final List<IpNetwork> allowed;
+    private final Lookup lookup;
+    private final Duration wait;
+    /** Where lookups run; its threads end when idle. */
+    private final ThreadPoolExecutor lookups = new ThreadPoolExecutor(0, LOOKUPS, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "gatehouse-webhook-lookup");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     TargetPolicy(List<IpNetwork> allowed) {
+        this(allowed, InetAddress::getAllByName, LOOKUP_WAIT);
+    }
+
+    TargetPolicy(List<IpNetwork> allowed, Lookup lookup, Duration wait) {
         this.allowed = List.copyOf(allowed);
+        this.lookup = lookup;
+        this.wait = wait;
     }
 
     /** Null when requests may go to {@code address}; otherwise the kind of address that keeps them from it. */
@@ -48,14 +83,42 @@ public final class TargetPolicy {
      * Resolves {@code host} (a name, or an address literal, IPv6 in brackets or not) and checks every address
      * it stands for.
      *
-     * @throws UnknownHostException     when the name does not resolve
+     * @throws UnknownHostException     when the name does not resolve, or its lookup did not answer in time or
+     *                                  could not start (too many under way)
      * @throws RefusedAddressException  when any of its addresses may not be called
      */
     List<InetAddress> resolve(String host) throws UnknownHostException, RefusedAddressException {
         checkHost(host);
-        List<InetAddress> addresses = List.of(InetAddress.getAllByName(host));
+        List<InetAddress> addresses = List.of(lookUp(host));
         check(host, addresses);
         return addresses;
+    }
+
+    private InetAddress[] lookUp(String host) throws UnknownHostException {
+        Future<InetAddress[]> answer;
+        try {
+            answer = lookups.submit(() -> lookup.all(host));
+        } catch (RejectedExecutionException busy) {
+            throw new UnknownHostException(host + ": not looked up, " + LOOKUPS + " lookups under way");
+        }
+        try {
+            return answer.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException late) {
+            answer.cancel(true);
+            throw new UnknownHostException(host + ": no answer within " + wait);
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof UnknownHostException unknown) {
+                throw unknown;
+            }
+            if (failed.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw new IllegalStateException(failed.getCause());
+        } catch (InterruptedException interrupted) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new UnknownHostException(host + ": interrupted");
+        }
     }
 
     /**

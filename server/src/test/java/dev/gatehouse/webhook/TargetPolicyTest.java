@@ -2,7 +2,13 @@ package dev.gatehouse.webhook;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,5 +75,60 @@ class TargetPolicyTest {
         InetAddress scoped = Inet6Address.getByAddress(null, a("fe80::1").getAddress(), 1);
         assertThat(allowing.refusal(scoped)).as("an allowed network does not reallow a zone").isNotNull();
         assertThat(allowing.refusal(a("fe80::1"))).isNull();
+    }
+
+    /**
+     * A name whose lookup hangs holds the request no longer than the policy's wait, and counts as one that does not
+     * resolve yet (accepted at creation, checked at every delivery); with every lookup thread held, a further
+     * name is not looked up at all. The lookup is a stand-in for a resolver that never answers.
+     */
+    @Test
+    void aLookupThatHangs_isGivenUpAfterTheWait_andTooManyAtOnceAreNotStarted() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        TargetPolicy policy = new TargetPolicy(List.of(), hanging(new CountDownLatch(1), never),
+                Duration.ofMillis(200));
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> policy.resolve("hangs.example.com")).isInstanceOf(UnknownHostException.class)
+                    .hasMessageContaining("no answer within");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+
+            CountDownLatch held = new CountDownLatch(TargetPolicy.LOOKUPS);
+            TargetPolicy busy = new TargetPolicy(List.of(), hanging(held, never), Duration.ofSeconds(60));
+            ExecutorService callers = Executors.newFixedThreadPool(TargetPolicy.LOOKUPS);
+            try {
+                for (int i = 0; i < TargetPolicy.LOOKUPS; i++) {
+                    callers.submit(() -> busy.resolve("slow.example.com"));
+                }
+                assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThatThrownBy(() -> busy.resolve("one-more.example.com")).isInstanceOf(UnknownHostException.class)
+                        .hasMessageContaining("lookups under way");
+            } finally {
+                never.countDown();
+                callers.shutdownNow();
+            }
+        } finally {
+            never.countDown();
+        }
+    }
+
+    /** A lookup that counts {@code started} down, then answers nothing until {@code released}. */
+    static TargetPolicy.Lookup hanging(CountDownLatch started, CountDownLatch released) {
+        return host -> {
+            started.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UnknownHostException(host);
+        };
+    }
+
+    @Test
+    void aLookupAnswering_isCheckedAsBefore() {
+        TargetPolicy policy = new TargetPolicy(List.of(), host -> new InetAddress[] {a("10.0.0.7")},
+                Duration.ofSeconds(2));
+        assertThatThrownBy(() -> policy.resolve("inside.example.com")).isInstanceOf(RefusedAddressException.class);
     }
 }
