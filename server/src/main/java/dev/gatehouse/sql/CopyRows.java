@@ -53,8 +53,9 @@ public final class CopyRows {
      * {@code INSERT … RETURNING}, gives nothing back).
      */
     public static List<Long> newIds(Handle h, String table, int n) {
-        return h.createQuery("SELECT nextval(pg_get_serial_sequence(:table, 'id')) AS id FROM generate_series(1, :n) "
-                        + "ORDER BY id")
+        // the sequence is looked up once, in FROM: as nextval's argument it would be looked up for every row
+        return h.createQuery("SELECT nextval(s) AS id FROM CAST(pg_get_serial_sequence(:table, 'id') AS regclass) "
+                        + "AS s, generate_series(1, :n) ORDER BY id")
                 .bind("table", table).bind("n", n).mapTo(Long.class).list();
     }
 
