@@ -55,7 +55,8 @@ final class ExportCommand implements Callable<Integer> {
                     // the first header: an organization's first line, the deployment's second
                     revision = field(line, "revision", "?");
                 }
-                if (scope.deployment && line.contains("\"organization\"") && "organization".equals(field(line, "type", ""))) {
+                if (scope.deployment && line.contains("\"organization\"")
+                        && "organization".equals(field(line, "type", ""))) {
                     organizations++;
                 }
                 out.println(line);

@@ -69,11 +69,8 @@ public final class RoleBatch {
             throw RoleService.nameTaken(orgId, holder);
         }
         tx.limits().beforeAddingRole(orgId, kept.size());
-        RoleStore.New role = new RoleStore.New(input.name(), input.description() == null ? "" : input.description(),
-                model.canonical(input.permissions() == null ? List.of() : input.permissions()),
-                Boolean.TRUE.equals(input.external()), input.visibility());
         pending.add(folded);
-        kept.add(role);
+        kept.add(RoleStore.New.of(model, input));
     }
 
     /** Inserts the roles kept, and returns every role this batch inserted, in order. */

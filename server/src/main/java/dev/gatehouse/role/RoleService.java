@@ -78,12 +78,11 @@ public final class RoleService {
     public Role create(Tx tx, Caller caller, PermissionModel model, long orgId, RoleInput input) {
         Handle h = tx.handle();
         requireValidNew(caller, model, input);
-        List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
-        boolean external = Boolean.TRUE.equals(input.external());
         requireFreeName(h, orgId, input.name(), 0L);
         tx.limits().beforeAddingRole(orgId);
-        Role role = roles.insert(h, orgId, null, input.name(), input.description() == null ? "" : input.description(),
-                model.canonical(permissions), external, false, input.visibility(), tx.now());
+        RoleStore.New row = RoleStore.New.of(model, input);
+        Role role = roles.insert(h, orgId, null, row.name(), row.description(), row.permissions(), row.external(), false,
+                row.visibility(), tx.now());
         tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
         return role;
     }

@@ -44,6 +44,13 @@ public final class RoleStore {
     /** A custom role to insert with others ({@link #insertAll}): its permissions canonical, its description set. */
     record New(String name, String description, List<String> permissions, boolean external,
                RoleVisibility visibility) {
+
+        /** The row a custom role's input makes: no description is an empty one, the permissions canonical. */
+        static New of(PermissionModel model, RoleInput input) {
+            return new New(input.name(), input.description() == null ? "" : input.description(),
+                    model.canonical(input.permissions() == null ? List.of() : input.permissions()),
+                    Boolean.TRUE.equals(input.external()), input.visibility());
+        }
     }
 
     /**
