@@ -62,9 +62,9 @@ final class ChunkWriter {
     private final PermissionModel model;
     private final long orgId;
     private final ImportCounts counts;
-    /** Roles by lower-case name, and the ids of all roles; loaded at the start, kept current by role lines. */
+    /** Roles by lower-case name, and all roles by id; loaded at the start, kept current by role lines. */
     private final Map<String, Role> rolesByName = new HashMap<>();
-    private final Set<Long> roleIds = new HashSet<>();
+    private final Map<Long, Role> rolesById = new HashMap<>();
     /**
      * Members by user id: a member present, or absent (empty) — for user ids looked up or written in this chunk;
      * {@link #earlier} those the import's earlier chunks resolved, when the organization has not moved since.
@@ -101,6 +101,7 @@ final class ChunkWriter {
     }
 
     void write(List<ImportLine> lines) {
+        announce(tx, lines);
         if (known != null) {
             seenRevision = CHANGES.latestRevision(tx.handle(), orgId);
             earlier = known.at(seenRevision);
@@ -152,6 +153,30 @@ final class ChunkWriter {
             }
             i++;
         }
+    }
+
+    /**
+     * Tells the transaction what {@code lines} will ask of the database, so that it asks once for all of them rather
+     * than once per run: the emails and role names to fold ({@link dev.gatehouse.sql.Folds}), and how many members
+     * and roles may be created ({@link dev.gatehouse.sql.NewIds}). A deployment's chunk tells it for all its
+     * organizations' lines before writing the first.
+     */
+    static void announce(Tx tx, List<ImportLine> lines) {
+        List<String> texts = new ArrayList<>();
+        int newMembers = 0;
+        int newRoles = 0;
+        for (ImportLine line : lines) {
+            if (line instanceof ImportLine.Member m && !m.delete()) {
+                texts.add(m.email());
+                newMembers++;
+            } else if (line instanceof ImportLine.Role r && !r.delete()) {
+                texts.add(r.name());
+                newRoles++;
+            }
+        }
+        tx.folds().prefetch(tx.handle(), texts);
+        tx.newIds().expect("members", newMembers);
+        tx.newIds().expect("roles", newRoles);
     }
 
     /** What this chunk resolved, once written: for {@link KnownMembers#take} after it commits. */
@@ -233,7 +258,7 @@ final class ChunkWriter {
      * {@link #upsertRole}, then all inserted together ({@link RoleBatch}).
      */
     private void addRoles(List<ImportLine> run) {
-        RoleBatch batch = services.roles().batch(tx, caller, model, orgId);
+        RoleBatch batch = services.roles().batch(tx, caller, model, orgId, rolesById.values());
         atLine(run.get(0), () -> batch.prepare(run.stream().map(l -> ((ImportLine.Role) l).input().name()).toList()));
         for (ImportLine line : run) {
             atLine(line, () -> {
@@ -258,19 +283,19 @@ final class ChunkWriter {
         }
         services.roles().delete(tx, caller, model, orgId, current);
         rolesByName.remove(key(current.name()));
-        roleIds.remove(current.id());
+        rolesById.remove(current.id());
         return ImportCounts.Outcome.DELETED;
     }
 
     private void remember(Role role) {
         rolesByName.put(key(role.name()), role);
-        roleIds.add(role.id());
+        rolesById.put(role.id(), role);
     }
 
     /** The id of the role a line names; a 400 naming the field when there is none. */
     private long roleId(ImportLine.RoleRef ref) {
         if (ref.id() != null) {
-            if (!roleIds.contains(ref.id())) {
+            if (!rolesById.containsKey(ref.id())) {
                 throw unknown("role_id", "role " + ref.id() + " not found in organization " + orgId);
             }
             return ref.id();

@@ -52,6 +52,7 @@ final class SectionWriter {
 
     void write(List<ImportLine> lines) {
         lockExisting(lines);
+        ChunkWriter.announce(tx, lines);
         int start = 0;
         for (int i = 0; i <= lines.size(); i++) {
             if (i == lines.size() || lines.get(i) instanceof ImportLine.Organization) {

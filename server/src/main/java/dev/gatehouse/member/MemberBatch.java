@@ -20,7 +20,8 @@ import java.util.Set;
  * Many members added in one transaction (a bulk import's run of new members), with every rule of
  * {@link MemberService#insert} applied to each one, in order, exactly as if each were added alone — but with the
  * reads shared and one insert for all: {@link #prepare} reads the members holding the run's user ids and emails in
- * two queries (emails compared as the database folds their case, which a third asks it for), the organization's
+ * two queries (emails compared as the database folds their case, which a third asks it for unless the transaction
+ * knows already: {@link dev.gatehouse.sql.Folds}), the organization's
  * roles are read once, {@link #add} checks one member against those and against the members added before it, and
  * {@link #flush} inserts the kept ones in one statement and records one {@code created} change per member, as
  * {@link MemberService#insert} does.
@@ -42,12 +43,10 @@ public final class MemberBatch {
     private Map<Long, Role> rolesById;
     /**
      * Members as they stand in this transaction, by user id and by email folded as the database folds it
-     * ({@link #folded}), for the keys looked up.
+     * ({@link #key}), for the keys looked up.
      */
     private final Map<String, Member> byUserId = new HashMap<>();
     private final Map<String, Member> byEmail = new HashMap<>();
-    /** The emails met, each folded by the database ({@link MemberStore#foldEmails}): two emails are one when equal. */
-    private final Map<String, String> folded = new HashMap<>();
     private final Set<String> lookedUpUserIds = new HashSet<>();
     private final Set<String> lookedUpEmails = new HashSet<>();
     /** Added and not inserted yet, in order, and their keys. */
@@ -94,14 +93,15 @@ public final class MemberBatch {
     /**
      * Takes the organization to hold no member as it stands in this transaction — from a caller that knows it, such
      * as an import's chunk writing in an organization it has just created — so that {@link #prepare} reads none
-     * (it still asks the database how to fold the emails).
+     * (it still has the database fold the emails the transaction has not folded).
      */
     public MemberBatch knowingNoneStored() {
         noneStored = true;
         return this;
     }
 
-    /** Reads the members holding any of these user ids or emails, in three queries (one folds the emails). */
+    /** Reads the members holding any of these user ids or emails, in three queries at most (one folds the
+     * emails not folded yet in this transaction). */
     public void prepare(Collection<String> userIds, Collection<String> emails) {
         List<String> users = userIds.stream().filter(u -> !lookedUpUserIds.contains(u)).distinct().toList();
         if (!users.isEmpty()) {
@@ -112,10 +112,7 @@ public final class MemberBatch {
             }
             lookedUpUserIds.addAll(users);
         }
-        List<String> unfolded = emails.stream().filter(e -> !folded.containsKey(e)).distinct().toList();
-        if (!unfolded.isEmpty()) {
-            folded.putAll(store.foldEmails(tx.handle(), unfolded));
-        }
+        tx.folds().prefetch(tx.handle(), emails);
         List<String> mails = emails.stream().filter(e -> !lookedUpEmails.contains(key(e))).distinct().toList();
         if (!mails.isEmpty()) {
             if (!noneStored) {
@@ -162,7 +159,8 @@ public final class MemberBatch {
         if (pending.isEmpty()) {
             return;
         }
-        List<Member> added = store.insertAll(tx.handle(), orgId, pending, tx.now());
+        List<Member> added = store.insertAll(tx.handle(), tx.newIds().take(tx.handle(), "members", pending.size()),
+                orgId, pending, tx.now());
         for (Member m : added) {
             tx.change(orgId, ObjectType.MEMBER, m.id(), Action.CREATED, null, LoggedMember.of(m));
             byUserId.put(m.userId(), m);
@@ -184,12 +182,8 @@ public final class MemberBatch {
         return Optional.ofNullable(rolesById.get(roleId));
     }
 
-    /** An email {@link #prepare prepared} before, as the database folds it. */
+    /** An email as the database folds it ({@link dev.gatehouse.sql.Folds}): two emails are one when equal. */
     private String key(String email) {
-        String key = folded.get(email);
-        if (key == null) {
-            throw new IllegalStateException("email " + email + " was not prepared");
-        }
-        return key;
+        return tx.folds().of(tx.handle(), email);
     }
 }

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +35,11 @@ public final class MemberStore {
     /**
      * Inserts many new members of one organization, all at {@code now}; returns them in the order given, their ids
      * ascending in that order. The user ids and emails must be free (a duplicate fails the whole statement, as an
-     * insert would). Two statements whatever their number: their ids taken from the table's sequence, then the rows
-     * by {@code COPY} — cheaper for both sides than one {@code INSERT} of arrays that returns the rows.
+     * insert would). One statement whatever their number: the rows by {@code COPY}, with {@code ids} taken from the
+     * table's sequence ({@link dev.gatehouse.sql.NewIds}), one per member — cheaper for both sides than one
+     * {@code INSERT} of arrays that returns the rows.
      */
-    public List<Member> insertAll(Handle h, long orgId, List<MemberInput> in, Instant now) {
-        List<Long> ids = CopyRows.newIds(h, "members", in.size());
+    public List<Member> insertAll(Handle h, List<Long> ids, long orgId, List<MemberInput> in, Instant now) {
         Instant at = micros(now);
         CopyRows copy = new CopyRows("members (" + COLUMNS + ")", 12, in.size());
         List<Member> members = new ArrayList<>(in.size());
@@ -124,10 +123,9 @@ public final class MemberStore {
                 .bind("users", userIds.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
     }
 
-    /** The members whose email is one of {@code emails}, ignoring case (those that exist). */
     /**
      * The members holding any of these emails, by their email folded as the database folds it ({@code lower}, as
-     * the unique index of members' emails applies it: {@link #foldEmails}).
+     * the unique index of members' emails applies it: {@link dev.gatehouse.sql.Folds}).
      */
     public Map<String, Member> findAllByEmail(Handle h, long orgId, List<String> emails) {
         Map<String, Member> found = new HashMap<>();
@@ -136,20 +134,6 @@ public final class MemberStore {
                 .map((rs, ctx) -> Map.entry(rs.getString("folded"), map(rs)))
                 .forEach(e -> found.put(e.getKey(), e.getValue()));
         return found;
-    }
-
-    /**
-     * Each email as the database folds its case ({@code lower} under the database's own character type), which is
-     * what decides whether two emails are one: Java's folding differs from it for some letters (a dotted capital
-     * I, say), and the database's is the one its unique index applies.
-     */
-    public Map<String, String> foldEmails(Handle h, Collection<String> emails) {
-        Map<String, String> folded = new HashMap<>();
-        h.createQuery("SELECT e, lower(e) AS folded FROM unnest(CAST(:emails AS text[])) AS e")
-                .bind("emails", emails.toArray(new String[0]))
-                .map((rs, ctx) -> Map.entry(rs.getString("e"), rs.getString("folded")))
-                .forEach(e -> folded.put(e.getKey(), e.getValue()));
-        return folded;
     }
 
     public Optional<Member> findByEmail(Handle h, long orgId, String email) {

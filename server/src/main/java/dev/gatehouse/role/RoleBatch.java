@@ -6,19 +6,20 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Tx;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * New custom roles of one organization, checked one by one with every rule of {@link RoleService#create} and
- * inserted together: their names read in one query ({@link #prepare}: how the database folds each, and the role
- * already named so), then one {@code INSERT … SELECT FROM unnest(…)} and one {@code created} change record per
- * role, in order. A refusal names the role refused, as creating it alone would; a name given twice (as the database
- * folds names) is refused at the second, about the first. Not thread-safe; lives inside one transaction.
+ * inserted together: each name compared, as the database folds names ({@link dev.gatehouse.sql.Folds}), with the
+ * organization's roles — given by the caller, who keeps them current ({@link RoleService#batch}) — and with those of
+ * the batch; then one {@code COPY} and one {@code created} change record per role, in order. A refusal names the
+ * role refused, as creating it alone would; a name given twice (as the database folds names) is refused at the
+ * second, about the first. Not thread-safe; lives inside one transaction.
  */
 public final class RoleBatch {
 
@@ -28,8 +29,9 @@ public final class RoleBatch {
     private final Caller caller;
     private final PermissionModel model;
     private final long orgId;
-    /** By name as given: how the database folds it, and the role already named so. */
-    private final Map<String, Map.Entry<String, Optional<Role>>> names = new HashMap<>();
+    /** The organization's roles as they stand in this transaction, by folded name; folded on first need. */
+    private final Collection<Role> existing;
+    private Map<String, Role> byFoldedName;
     /** Folded names of the roles kept; the roles inserted by their folded names. */
     private final Set<String> pending = new HashSet<>();
     private final Map<String, Role> inserted = new HashMap<>();
@@ -37,20 +39,27 @@ public final class RoleBatch {
     /** Inserted since the last {@link #flush} returned. */
     private final List<Role> added = new ArrayList<>();
 
-    RoleBatch(RoleService service, RoleStore store, Tx tx, Caller caller, PermissionModel model, long orgId) {
+    RoleBatch(RoleService service, RoleStore store, Tx tx, Caller caller, PermissionModel model, long orgId,
+              Collection<Role> existing) {
         this.service = service;
         this.store = store;
         this.tx = tx;
         this.caller = caller;
         this.model = model;
         this.orgId = orgId;
+        this.existing = List.copyOf(existing);
     }
 
-    /** Reads how the database folds these names and which are taken, in one query. */
+    /** Has the database fold these names, and the organization's, in one query at most. */
     public void prepare(List<String> given) {
-        List<String> unknown = given.stream().filter(n -> !names.containsKey(n)).distinct().toList();
-        if (!unknown.isEmpty()) {
-            names.putAll(store.foldAndFind(tx.handle(), orgId, unknown));
+        if (byFoldedName == null) {
+            List<String> all = new ArrayList<>(given);
+            existing.forEach(r -> all.add(r.name()));
+            tx.folds().prefetch(tx.handle(), all);
+            byFoldedName = new HashMap<>();
+            existing.forEach(r -> byFoldedName.put(fold(r.name()), r));
+        } else {
+            tx.folds().prefetch(tx.handle(), given);
         }
     }
 
@@ -58,9 +67,8 @@ public final class RoleBatch {
     public void add(RoleInput input) {
         service.requireValidNew(caller, model, input);
         prepare(List.of(input.name()));
-        Map.Entry<String, Optional<Role>> name = names.get(input.name());
-        String folded = name.getKey();
-        Role holder = name.getValue().orElse(inserted.get(folded));
+        String folded = fold(input.name());
+        Role holder = byFoldedName.getOrDefault(folded, inserted.get(folded));
         if (holder == null && pending.contains(folded)) {
             insertKept();
             holder = inserted.get(folded);
@@ -85,12 +93,17 @@ public final class RoleBatch {
         if (kept.isEmpty()) {
             return;
         }
-        for (Role role : store.insertAll(tx.handle(), orgId, kept, tx.now())) {
+        List<Long> ids = tx.newIds().take(tx.handle(), "roles", kept.size());
+        for (Role role : store.insertAll(tx.handle(), ids, orgId, kept, tx.now())) {
             tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
-            inserted.put(names.get(role.name()).getKey(), role);
+            inserted.put(fold(role.name()), role);
             added.add(role);
         }
         kept.clear();
         pending.clear();
+    }
+
+    private String fold(String name) {
+        return tx.folds().of(tx.handle(), name);
     }
 }

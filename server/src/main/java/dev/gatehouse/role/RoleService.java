@@ -15,6 +15,7 @@ import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -215,10 +216,11 @@ public final class RoleService {
 
     /**
      * New custom roles of the organization, checked one by one with every rule of {@link #create} and inserted
-     * together (a bulk import's runs of role lines).
+     * together (a bulk import's runs of role lines); {@code existing} is every role of the organization as it stands
+     * in this transaction, from a caller that keeps them current (an import's chunk).
      */
-    public RoleBatch batch(Tx tx, Caller caller, PermissionModel model, long orgId) {
-        return new RoleBatch(this, roles, tx, caller, model, orgId);
+    public RoleBatch batch(Tx tx, Caller caller, PermissionModel model, long orgId, Collection<Role> existing) {
+        return new RoleBatch(this, roles, tx, caller, model, orgId, existing);
     }
 
     /** The rules of {@link #create} that need no other role: the caller's permission, the model's rules, no escalation. */

@@ -56,11 +56,10 @@ public final class RoleStore {
     /**
      * Inserts custom roles of one organization, all at {@code now}; returns them in the order given, their ids
      * ascending in that order. Their names must be free (a taken one fails the whole statement, as an insert
-     * would). Two statements whatever their number: their ids taken from the table's sequence, then the rows by
-     * {@code COPY}.
+     * would). One statement whatever their number: the rows by {@code COPY}, with {@code ids} taken from the table's
+     * sequence ({@link dev.gatehouse.sql.NewIds}), one per role.
      */
-    List<Role> insertAll(Handle h, long orgId, List<New> roles, Instant now) {
-        List<Long> ids = CopyRows.newIds(h, "roles", roles.size());
+    List<Role> insertAll(Handle h, List<Long> ids, long orgId, List<New> roles, Instant now) {
         Instant at = micros(now);
         CopyRows copy = new CopyRows("roles (" + COLUMNS + ")", 12, roles.size());
         List<Role> inserted = new ArrayList<>(roles.size());
@@ -75,23 +74,6 @@ public final class RoleStore {
         }
         copy.copyInto(h);
         return inserted;
-    }
-
-    /**
-     * How the database folds each of {@code names} (its {@code lower}, which the unique index on names uses) and
-     * the role of the organization already named so, if any; one query.
-     */
-    Map<String, Map.Entry<String, Optional<Role>>> foldAndFind(Handle h, long orgId, List<String> names) {
-        Map<String, Map.Entry<String, Optional<Role>>> found = new HashMap<>();
-        h.createQuery("SELECT k.n AS given, lower(k.n) AS folded, r.id, r.org_id, r.system_key, r.name, r.description, "
-                        + "r.permissions, r.external, r.default_for_admin, r.visibility, r.version, r.created_at, "
-                        + "r.updated_at FROM (SELECT DISTINCT unnest(CAST(:names AS text[]))) AS k(n) "
-                        + "LEFT JOIN roles r ON r.org_id = :org AND lower(r.name) = lower(k.n)")
-                .bind("org", orgId).bind("names", names.toArray(new String[0]))
-                .map((rs, ctx) -> Map.entry(rs.getString("given"), Map.entry(rs.getString("folded"),
-                        rs.getObject("id") == null ? Optional.<Role>empty() : Optional.of(map(rs)))))
-                .forEach(e -> found.put(e.getKey(), e.getValue()));
-        return found;
     }
 
     public Role update(Handle h, Role role, Instant now) {

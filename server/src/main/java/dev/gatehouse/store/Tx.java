@@ -6,6 +6,8 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.changelog.PendingChange;
 import dev.gatehouse.limit.Limits;
 import dev.gatehouse.limit.OrgLimits;
+import dev.gatehouse.sql.Folds;
+import dev.gatehouse.sql.NewIds;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -37,6 +39,8 @@ public final class Tx {
     private final Long orgId;
     private final String modelId;
     private OrgLimits orgLimits;
+    private NewIds newIds;
+    private Folds folds;
 
     /**
      * A write starting now: of organization {@code orgId}, whose row (with its model id {@code modelId}) it has
@@ -95,6 +99,22 @@ public final class Tx {
             orgLimits = new OrgLimits(limits, handle);
         }
         return orgLimits;
+    }
+
+    /** Ids for this transaction's new rows of tables written by {@code COPY} ({@link NewIds}). */
+    public NewIds newIds() {
+        if (newIds == null) {
+            newIds = new NewIds();
+        }
+        return newIds;
+    }
+
+    /** Emails and role names folded as the database folds them, asked once per text in this transaction. */
+    public Folds folds() {
+        if (folds == null) {
+            folds = new Folds();
+        }
+        return folds;
     }
 
     /**

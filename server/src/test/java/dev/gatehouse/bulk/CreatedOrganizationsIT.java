@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static dev.gatehouse.bulk.Bulk.assignment;
 import static dev.gatehouse.bulk.Bulk.body;
@@ -85,6 +86,47 @@ class CreatedOrganizationsIT {
             assertThat(node.service().get("/v1/orgs/" + orgId + "/resources/doc/d/assignments?limit=10").get("items"))
                     .hasSize(2);
         }
+    }
+
+    /**
+     * A chunk of a deployment's import has the database fold the emails and role names of all its organizations
+     * together, and takes the ids of all their new members, and of all their new roles, in one query each: its
+     * statements grow with the organizations it creates by their own inserts (the organization's and its seeded
+     * roles'), not by their runs of roles and members.
+     */
+    @Test
+    void aChunk_foldsAndTakesIdsOnceForAllTheOrganizationsItCreates() {
+        List<String> two = statementsCreating(2);
+        List<String> six = statementsCreating(6);
+
+        String shown = String.join("\n", six);
+        assertThat(six.stream().filter(sql -> !perOrganization(sql))).as(shown)
+                .hasSameSizeAs(two.stream().filter(sql -> !perOrganization(sql)).toList());
+        assertThat(six.stream().filter(sql -> sql.startsWith("SELECT nextval("))).as(shown).hasSize(2);
+        assertThat(six.stream().filter(sql -> sql.contains("lower(t)"))).as(shown)
+                .hasSameSizeAs(two.stream().filter(sql -> sql.contains("lower(t)")).toList());
+    }
+
+    private static boolean perOrganization(String sql) {
+        return sql.startsWith("INSERT INTO organizations") || sql.startsWith("INSERT INTO roles");
+    }
+
+    /** The statements of one import creating {@code n} organizations, each with {@link #contents}, all filled. */
+    private static List<String> statementsCreating(int n) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lines.add(organization());
+            lines.addAll(contents("o" + i));
+        }
+        Http.Res[] answer = new Http.Res[1];
+        List<String> statements = Statements.of(node, () -> answer[0] = importDeployment(lines));
+        assertThat(answer[0].status()).as("%s", answer[0]).isEqualTo(200);
+        for (JsonNode created : answer[0].get("organizations")) {
+            long orgId = created.get("org_id").longValue();
+            assertThat(node.service().get("/v1/orgs/" + orgId + "/members?limit=10").get("items")).hasSize(2);
+            assertThat(node.service().get("/v1/orgs/" + orgId + "/roles?limit=10").get("items")).hasSize(2);
+        }
+        return statements;
     }
 
     /**
