@@ -39,6 +39,8 @@ final class SectionWriter {
     private boolean assignmentsNew;
     /** Its roles when this chunk created it, all it holds (see {@link ChunkWriter}); null when it existed before. */
     private List<Role> createdWith;
+    /** The rows of the organizations this chunk creates, inserted before its first line, by their lines. */
+    private final Map<Long, Organization> insertedAhead = new HashMap<>();
 
     SectionWriter(BulkServices services, Tx tx, Caller deployment, ImportCounts counts, long orgId,
                   boolean assignmentsNew) {
@@ -53,6 +55,7 @@ final class SectionWriter {
     void write(List<ImportLine> lines) {
         lockExisting(lines);
         ChunkWriter.announce(tx, lines);
+        insertAhead(lines);
         int start = 0;
         for (int i = 0; i <= lines.size(); i++) {
             if (i == lines.size() || lines.get(i) instanceof ImportLine.Organization) {
@@ -101,11 +104,32 @@ final class SectionWriter {
         }
     }
 
+    /**
+     * Inserts the rows of the organizations the chunk's lines create, in one statement: each is created (its change
+     * record, its system roles) at its own line. One of an unknown model is not inserted, and fails at its line.
+     */
+    private void insertAhead(List<ImportLine> lines) {
+        List<ImportLine.Organization> creating = new ArrayList<>();
+        List<PermissionModel> models = new ArrayList<>();
+        for (ImportLine line : lines) {
+            if (line instanceof ImportLine.Organization o && o.orgId() == null
+                    && services.orgModels().registry().get(o.model()) != null) {
+                creating.add(o);
+                models.add(services.orgModels().registry().get(o.model()));
+            }
+        }
+        List<Organization> inserted = services.orgs().insertAhead(tx,
+                creating.stream().map(ImportLine.Organization::name).toList(), models);
+        for (int i = 0; i < creating.size(); i++) {
+            insertedAhead.put(creating.get(i).line(), inserted.get(i));
+        }
+    }
+
     private void enter(ImportLine.Organization line) {
         try {
             if (line.orgId() == null) {
                 PermissionModel model = services.orgs().model(line.model());
-                OrgService.Seeded seeded = services.orgs().createIn(tx, line.name(), model);
+                OrgService.Seeded seeded = services.orgs().createIn(tx, insertedAhead.get(line.line()), model);
                 Organization org = seeded.org();
                 createdWith = seeded.roles();
                 models.put(org.id(), model);

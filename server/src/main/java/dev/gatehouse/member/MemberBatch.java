@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,23 +101,35 @@ public final class MemberBatch {
         return this;
     }
 
-    /** Reads the members holding any of these user ids or emails, in three queries at most (one folds the
-     * emails not folded yet in this transaction). */
+    /**
+     * Reads the members holding any of these user ids or emails, in three queries at most (one folds the emails not
+     * folded yet in this transaction); none for keys read before, as when {@link #add} checks one prepared.
+     */
     public void prepare(Collection<String> userIds, Collection<String> emails) {
-        List<String> users = userIds.stream().filter(u -> !lookedUpUserIds.contains(u)).distinct().toList();
+        Set<String> users = new LinkedHashSet<>();
+        for (String u : userIds) {
+            if (!lookedUpUserIds.contains(u)) {
+                users.add(u);
+            }
+        }
         if (!users.isEmpty()) {
             if (!noneStored) {
-                for (Member m : store.findAllByUserId(tx.handle(), orgId, users)) {
+                for (Member m : store.findAllByUserId(tx.handle(), orgId, List.copyOf(users))) {
                     byUserId.put(m.userId(), m);
                 }
             }
             lookedUpUserIds.addAll(users);
         }
         tx.folds().prefetch(tx.handle(), emails);
-        List<String> mails = emails.stream().filter(e -> !lookedUpEmails.contains(key(e))).distinct().toList();
+        Set<String> mails = new LinkedHashSet<>();
+        for (String e : emails) {
+            if (!lookedUpEmails.contains(key(e))) {
+                mails.add(e);
+            }
+        }
         if (!mails.isEmpty()) {
             if (!noneStored) {
-                byEmail.putAll(store.findAllByEmail(tx.handle(), orgId, mails));
+                byEmail.putAll(store.findAllByEmail(tx.handle(), orgId, List.copyOf(mails)));
             }
             mails.forEach(e -> lookedUpEmails.add(key(e)));
         }

@@ -95,11 +95,29 @@ public final class OrgService {
      * all it holds.
      */
     public Seeded createIn(Tx tx, String name, PermissionModel model) {
-        Organization org = orgs.insert(tx.handle(), name, model.id(), tx.now());
-        tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
-        List<Role> roles = RoleService.seed(tx, org.id(), model);
-        tx.limits().created(org.id(), roles.size());
-        return new Seeded(org, roles);
+        return createIn(tx, orgs.insert(tx.handle(), name, model.id(), tx.now()), model);
+    }
+
+    /**
+     * The rows of organizations a deployment-level write creates further on ({@code tx}, a deployment's import
+     * inserting those of a chunk together, ahead of their lines): each one's name, and its model at the same
+     * position. Each is created only by {@link #createIn(Tx, Organization, PermissionModel)}, at its line.
+     */
+    public List<Organization> insertAhead(Tx tx, List<String> names, List<PermissionModel> models) {
+        return names.isEmpty() ? List.of()
+                : orgs.insertAll(tx.handle(), names, models.stream().map(PermissionModel::id).toList(), tx.now());
+    }
+
+    /**
+     * Creates an organization whose row {@link #insertAhead} inserted in this transaction: its change record and its
+     * model's system roles, as {@link #createIn(Tx, String, PermissionModel)}.
+     */
+    public Seeded createIn(Tx tx, Organization inserted, PermissionModel model) {
+        tx.change(inserted.id(), ObjectType.ORGANIZATION, inserted.id(), Action.CREATED, null,
+                LoggedOrganization.of(inserted));
+        List<Role> roles = RoleService.seed(tx, inserted.id(), model);
+        tx.limits().created(inserted.id(), roles.size());
+        return new Seeded(inserted, roles);
     }
 
     /** An organization just created, and its roles: its model's system roles, and nothing else in it yet. */

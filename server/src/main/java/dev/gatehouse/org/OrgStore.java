@@ -3,7 +3,9 @@ package dev.gatehouse.org;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -21,6 +23,23 @@ final class OrgStore {
                         + "VALUES (:account, :name, :model, 1, :now, :now) RETURNING " + COLUMNS)
                 .bind("account", UUID.randomUUID()).bind("name", name).bind("model", modelId)
                 .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    /**
+     * Inserts organizations, one per name with the model id at the same position, all at {@code now}, in one
+     * statement; returns them in the order given, their ids ascending in that order.
+     */
+    List<Organization> insertAll(Handle h, List<String> names, List<String> modelIds, Instant now) {
+        List<String> accounts = names.stream().map(n -> UUID.randomUUID().toString()).toList();
+        Map<UUID, Organization> byAccount = new HashMap<>();
+        h.createQuery("INSERT INTO organizations (account_id, name, model_id, version, created_at, updated_at) "
+                        + "SELECT a, n, m, 1, :now, :now FROM unnest(CAST(:accounts AS uuid[]), CAST(:names AS text[]), "
+                        + "CAST(:models AS text[])) WITH ORDINALITY AS t(a, n, m, i) ORDER BY i RETURNING " + COLUMNS)
+                .bind("accounts", accounts.toArray(new String[0])).bind("names", names.toArray(new String[0]))
+                .bind("models", modelIds.toArray(new String[0])).bind("now", utc(now))
+                .map((rs, ctx) -> map(rs)).forEach(o -> byAccount.put(o.accountId(), o));
+        // RETURNING promises no order: each is found again by its account
+        return accounts.stream().map(a -> byAccount.get(UUID.fromString(a))).toList();
     }
 
     public Optional<Organization> find(Handle h, long id) {

@@ -2,8 +2,10 @@ package dev.gatehouse.sql;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -19,11 +21,15 @@ public final class Folds {
 
     private final Map<String, String> folded = new HashMap<>();
 
-    /** Has the database fold those of {@code texts} not folded yet, in one statement. */
+    /** Has the database fold those of {@code texts} not folded yet, in one statement (none when all are). */
     public void prefetch(Handle h, Collection<String> texts) {
-        List<String> missing = texts.stream()
-                // a text the database cannot hold fails where it is used, at its own line
-                .filter(t -> t != null && t.indexOf('\0') < 0 && !folded.containsKey(t)).distinct().toList();
+        Set<String> missing = new LinkedHashSet<>();
+        for (String t : texts) {
+            // a text the database cannot hold fails where it is used, at its own line
+            if (t != null && t.indexOf('\0') < 0 && !folded.containsKey(t)) {
+                missing.add(t);
+            }
+        }
         if (missing.isEmpty()) {
             return;
         }
@@ -35,7 +41,11 @@ public final class Folds {
 
     /** {@code text} folded; one statement unless it was folded before in this transaction. */
     public String of(Handle h, String text) {
-        prefetch(h, List.of(text));
-        return folded.get(text);
+        String f = folded.get(text);
+        if (f == null) {
+            prefetch(h, List.of(text));
+            f = folded.get(text);
+        }
+        return f;
     }
 }

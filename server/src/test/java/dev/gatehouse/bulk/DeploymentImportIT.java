@@ -201,6 +201,35 @@ class DeploymentImportIT {
         assertThat(roleNames(existing.id())).doesNotContain("Other");
     }
 
+    /**
+     * A chunk inserts the organizations it creates before its first line: a line that fails before one of them is
+     * still the one refused, and none of them is left.
+     */
+    @Test
+    void aLineFailingBeforeOrganizationsTheChunkCreates_isTheOneRefused_andNoneIsLeft() {
+        String a = unique("ahead-a");
+        String b = unique("ahead-b");
+        String c = unique("ahead-c");
+        Http.Res res = importDeployment(node.service(), "", List.of(organization(a), role("Reader", READ),
+                member("u1", "Reader"), member("u2", "Missing"), organization(b), member("u3", "Reader"),
+                line("type", "organization", "name", c, "model", "no-such-model")));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).isEqualTo("unknown_reference");
+        assertThat(res.get("line").longValue()).isEqualTo(4);
+        for (String name : List.of(a, b, c)) {
+            assertThat(orgsNamed(name)).as(name).isEmpty();
+        }
+
+        Http.Res unknownModel = importDeployment(node.service(), "", List.of(organization(a), role("Reader", READ),
+                line("type", "organization", "name", c, "model", "no-such-model"), organization(b)));
+        assertThat(unknownModel.status()).as("%s", unknownModel).isEqualTo(400);
+        assertThat(unknownModel.get("line").longValue()).isEqualTo(3);
+        for (String name : List.of(a, b, c)) {
+            assertThat(orgsNamed(name)).as(name).isEmpty();
+        }
+    }
+
     @Test
     void badLines_areRefusedByLine_andCreateNothing() {
         String name = unique("bad");
