@@ -128,15 +128,15 @@ public final class ChangeLogStore {
     private static void copy(Handle handle, List<ChangeRecord> records) {
         CopyRows rows = new CopyRows("change_log (" + COLUMNS + ")", 15, records.size());
         for (ChangeRecord r : records) {
-            String before = r.before() == null ? null : Json.writeString(r.before());
-            String after = r.after() == null ? null : Json.writeString(r.after());
-            String delta = r.delta() == null ? null : Json.writeString(r.delta());
             Actor actor = r.actor();
             rows.row().bigint(r.revision()).bigint(r.orgId()).time(r.occurredAt()).text(actor.type())
                     .bigint(actor.id()).text(actor.keyId()).text(r.objectType().wire()).text(r.objectId())
-                    .text(r.action().wire()).textArray(r.changedFields()).jsonb(before).jsonb(after).jsonb(delta)
-                    .text(r.objects())
-                    .integer(utf8Length(before) + utf8Length(after) + utf8Length(delta) + utf8Length(r.objects()));
+                    .text(r.action().wire()).textArray(r.changedFields());
+            // the JSON written straight into the rows, its length counted as it goes
+            int jsonBytes = rows.jsonb(r.before()).lastValueBytes();
+            jsonBytes += rows.jsonb(r.after()).lastValueBytes();
+            jsonBytes += rows.jsonb(r.delta()).lastValueBytes();
+            rows.text(r.objects()).integer(jsonBytes + utf8Length(r.objects()));
         }
         rows.copyInto(handle);
     }

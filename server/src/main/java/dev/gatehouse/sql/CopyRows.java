@@ -1,16 +1,21 @@
 package dev.gatehouse.sql;
 
+import dev.gatehouse.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Rows written into a table with {@code COPY … FROM STDIN} in PostgreSQL's binary format: the cheapest way into a
@@ -36,6 +41,9 @@ public final class CopyRows {
     private final short columns;
     private byte[] buffer;
     private int size;
+    /** Writes JSON trees into {@link #buffer}, created on first need. */
+    private JsonGenerator generator;
+    private int lastValueBytes;
 
     /** Rows for {@code COPY table (columns…)}: {@code table} with its column list, as the statement names them. */
     public CopyRows(String tableAndColumns, int columns, int expectedRows) {
@@ -112,6 +120,84 @@ public final class CopyRows {
         buffer[size++] = JSONB_VERSION;
         put(utf8);
         return this;
+    }
+
+    /**
+     * A {@code jsonb} from a JSON tree, written as UTF-8 text straight into the rows (PostgreSQL parses and checks it,
+     * as it does a cast); {@link #lastValueBytes} is then the text's length.
+     */
+    public CopyRows jsonb(JsonNode json) {
+        if (json == null) {
+            lastValueBytes = 0;
+            return nullValue();
+        }
+        int lengthAt = size;
+        putInt(0);
+        ensure(1);
+        buffer[size++] = JSONB_VERSION;
+        int start = size;
+        if (generator == null) {
+            generator = Json.MAPPER.writer().withRootValueSeparator("").createGenerator(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    ensure(1);
+                    buffer[size++] = (byte) b;
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) {
+                    ensure(length);
+                    System.arraycopy(bytes, offset, buffer, size, length);
+                    size += length;
+                }
+            });
+        }
+        write(json);
+        generator.flush();
+        lastValueBytes = size - start;
+        int length = lastValueBytes + 1;
+        for (int shift = 24, i = lengthAt; shift >= 0; shift -= 8) {
+            buffer[i++] = (byte) (length >>> shift);
+        }
+        return this;
+    }
+
+    /** The UTF-8 length of the JSON text the last {@link #jsonb(JsonNode)} wrote (0 for null). */
+    public int lastValueBytes() {
+        return lastValueBytes;
+    }
+
+    private void write(JsonNode node) {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                generator.writeStartObject();
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
+                    generator.writeName(field.getKey());
+                    write(field.getValue());
+                }
+                generator.writeEndObject();
+            }
+            case ARRAY -> {
+                generator.writeStartArray();
+                for (JsonNode element : node.values()) {
+                    write(element);
+                }
+                generator.writeEndArray();
+            }
+            case STRING -> generator.writeString(node.stringValue());
+            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
+            case NULL, MISSING -> generator.writeNull();
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> generator.writeNumber(node.intValue());
+                    case LONG -> generator.writeNumber(node.longValue());
+                    case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
+                    case FLOAT, DOUBLE -> generator.writeNumber(node.doubleValue());
+                    case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
+                }
+            }
+            default -> throw new IllegalArgumentException("a JSON tree holds a " + node.getNodeType() + " node");
+        }
     }
 
     /** A {@code timestamptz}: microseconds since PostgreSQL's epoch. */

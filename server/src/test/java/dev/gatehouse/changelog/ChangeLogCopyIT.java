@@ -26,6 +26,9 @@ class ChangeLogCopyIT {
     static List<PendingChange> kinds(int i) {
         ObjectNode member = Json.object().put("id", i).put("user_id", "zoë-" + i).put("email", "zoë+✓😀@example.test");
         member.putNull("first_name");
+        // nested arrays and objects, a long, booleans and nulls: COPY writes the JSON from the tree itself
+        member.put("long", 1234567890123L);
+        member.putArray("nested").add(1).add(true).addNull().addObject().putArray("deeper").add("x");
         ObjectNode before = Json.object().put("name", "Reader").put("external", false);
         before.putArray("permissions").add("read");
         ObjectNode after = before.deepCopy().put("name", "Lecteur « é »");
