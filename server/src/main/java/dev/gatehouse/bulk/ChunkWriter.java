@@ -21,6 +21,7 @@ import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -101,7 +102,7 @@ final class ChunkWriter {
     }
 
     void write(List<ImportLine> lines) {
-        announce(tx, lines);
+        announce(tx, lines, List.of());
         if (known != null) {
             seenRevision = CHANGES.latestRevision(tx.handle(), orgId);
             earlier = known.at(seenRevision);
@@ -159,10 +160,11 @@ final class ChunkWriter {
      * Tells the transaction what {@code lines} will ask of the database, so that it asks once for all of them rather
      * than once per run: the emails and role names to fold ({@link dev.gatehouse.sql.Folds}), and how many members
      * and roles may be created ({@link dev.gatehouse.sql.NewIds}). A deployment's chunk tells it for all its
-     * organizations' lines before writing the first.
+     * organizations' lines before writing the first, with the names of the system roles of those it creates
+     * ({@code roleNames}), which their runs of roles compare names with.
      */
-    static void announce(Tx tx, List<ImportLine> lines) {
-        List<String> texts = new ArrayList<>();
+    static void announce(Tx tx, List<ImportLine> lines, Collection<String> roleNames) {
+        List<String> texts = new ArrayList<>(roleNames);
         int newMembers = 0;
         int newRoles = 0;
         for (ImportLine line : lines) {

@@ -39,8 +39,8 @@ final class SectionWriter {
     private boolean assignmentsNew;
     /** Its roles when this chunk created it, all it holds (see {@link ChunkWriter}); null when it existed before. */
     private List<Role> createdWith;
-    /** The rows of the organizations this chunk creates, inserted before its first line, by their lines. */
-    private final Map<Long, Organization> insertedAhead = new HashMap<>();
+    /** The rows of the organizations this chunk creates and of their system roles, inserted before its first line. */
+    private final Map<Long, OrgService.Seeded> insertedAhead = new HashMap<>();
 
     SectionWriter(BulkServices services, Tx tx, Caller deployment, ImportCounts counts, long orgId,
                   boolean assignmentsNew) {
@@ -54,8 +54,9 @@ final class SectionWriter {
 
     void write(List<ImportLine> lines) {
         lockExisting(lines);
-        ChunkWriter.announce(tx, lines);
         insertAhead(lines);
+        ChunkWriter.announce(tx, lines, insertedAhead.values().stream()
+                .flatMap(seeded -> seeded.roles().stream().map(Role::name)).toList());
         int start = 0;
         for (int i = 0; i <= lines.size(); i++) {
             if (i == lines.size() || lines.get(i) instanceof ImportLine.Organization) {
@@ -105,8 +106,8 @@ final class SectionWriter {
     }
 
     /**
-     * Inserts the rows of the organizations the chunk's lines create, in one statement: each is created (its change
-     * record, its system roles) at its own line. One of an unknown model is not inserted, and fails at its line.
+     * Inserts the rows of the organizations the chunk's lines create, and of their system roles, in one statement
+     * each: each organization is created (its change records) at its own line. One of an unknown model is not inserted, and fails at its line.
      */
     private void insertAhead(List<ImportLine> lines) {
         List<ImportLine.Organization> creating = new ArrayList<>();
@@ -118,7 +119,7 @@ final class SectionWriter {
                 models.add(services.orgModels().registry().get(o.model()));
             }
         }
-        List<Organization> inserted = services.orgs().insertAhead(tx,
+        List<OrgService.Seeded> inserted = services.orgs().insertAhead(tx,
                 creating.stream().map(ImportLine.Organization::name).toList(), models);
         for (int i = 0; i < creating.size(); i++) {
             insertedAhead.put(creating.get(i).line(), inserted.get(i));

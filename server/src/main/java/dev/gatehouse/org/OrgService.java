@@ -17,6 +17,7 @@ import dev.gatehouse.role.RoleService;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,29 +96,39 @@ public final class OrgService {
      * all it holds.
      */
     public Seeded createIn(Tx tx, String name, PermissionModel model) {
-        return createIn(tx, orgs.insert(tx.handle(), name, model.id(), tx.now()), model);
+        return createIn(tx, insertAhead(tx, List.of(name), List.of(model)).get(0), model);
     }
 
     /**
      * The rows of organizations a deployment-level write creates further on ({@code tx}, a deployment's import
-     * inserting those of a chunk together, ahead of their lines): each one's name, and its model at the same
-     * position. Each is created only by {@link #createIn(Tx, Organization, PermissionModel)}, at its line.
+     * inserting those of a chunk together, ahead of their lines), and of their models' system roles: each one's
+     * name, and its model at the same position. Each is created only by {@link #createIn(Tx, Seeded,
+     * PermissionModel)}, at its line.
      */
-    public List<Organization> insertAhead(Tx tx, List<String> names, List<PermissionModel> models) {
-        return names.isEmpty() ? List.of()
-                : orgs.insertAll(tx.handle(), names, models.stream().map(PermissionModel::id).toList(), tx.now());
+    public List<Seeded> insertAhead(Tx tx, List<String> names, List<PermissionModel> models) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<Organization> inserted = orgs.insertAll(tx.handle(), names,
+                models.stream().map(PermissionModel::id).toList(), tx.now());
+        List<List<Role>> roles = RoleService.seedAhead(tx, inserted.stream().map(Organization::id).toList(), models);
+        List<Seeded> ahead = new ArrayList<>(inserted.size());
+        for (int i = 0; i < inserted.size(); i++) {
+            ahead.add(new Seeded(inserted.get(i), roles.get(i)));
+        }
+        return ahead;
     }
 
     /**
-     * Creates an organization whose row {@link #insertAhead} inserted in this transaction: its change record and its
-     * model's system roles, as {@link #createIn(Tx, String, PermissionModel)}.
+     * Creates an organization whose rows {@link #insertAhead} inserted in this transaction: records its creation and
+     * its system roles', and tells the transaction's limits what it holds.
      */
-    public Seeded createIn(Tx tx, Organization inserted, PermissionModel model) {
-        tx.change(inserted.id(), ObjectType.ORGANIZATION, inserted.id(), Action.CREATED, null,
-                LoggedOrganization.of(inserted));
-        List<Role> roles = RoleService.seed(tx, inserted.id(), model);
-        tx.limits().created(inserted.id(), roles.size());
-        return new Seeded(inserted, roles);
+    public Seeded createIn(Tx tx, Seeded ahead, PermissionModel model) {
+        Organization org = ahead.org();
+        tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
+        RoleService.recordSeeded(tx, org.id(), ahead.roles());
+        tx.limits().created(org.id(), ahead.roles().size());
+        return ahead;
     }
 
     /** An organization just created, and its roles: its model's system roles, and nothing else in it yet. */

@@ -78,7 +78,7 @@ public final class RoleBatch {
         }
         tx.limits().beforeAddingRole(orgId, kept.size());
         pending.add(folded);
-        kept.add(RoleStore.New.of(model, input));
+        kept.add(RoleStore.New.of(orgId, model, input));
     }
 
     /** Inserts the roles kept, and returns every role this batch inserted, in order. */
@@ -94,7 +94,7 @@ public final class RoleBatch {
             return;
         }
         List<Long> ids = tx.newIds().take(tx.handle(), "roles", kept.size());
-        for (Role role : store.insertAll(tx.handle(), ids, orgId, kept, tx.now())) {
+        for (Role role : store.insertAll(tx.handle(), ids, kept, tx.now())) {
             tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
             inserted.put(fold(role.name()), role);
             added.add(role);

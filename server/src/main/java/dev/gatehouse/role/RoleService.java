@@ -13,7 +13,6 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -81,9 +80,7 @@ public final class RoleService {
         requireValidNew(caller, model, input);
         requireFreeName(h, orgId, input.name(), 0L);
         tx.limits().beforeAddingRole(orgId);
-        RoleStore.New row = RoleStore.New.of(model, input);
-        Role role = roles.insert(h, orgId, null, row.name(), row.description(), row.permissions(), row.external(), false,
-                row.visibility(), tx.now());
+        Role role = roles.insert(h, RoleStore.New.of(orgId, model, input), tx.now());
         tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
         return role;
     }
@@ -200,18 +197,35 @@ public final class RoleService {
         return roles.findByName(h, orgId, name);
     }
 
-    /** Seeds the model's system roles into a new organization, inside its creating transaction. */
-    public static List<Role> seed(Tx tx, long orgId, PermissionModel model) {
-        RoleStore store = new RoleStore();
-        Instant now = tx.now();
-        List<Role> seeded = new ArrayList<>();
-        for (SystemRole sr : model.systemRoles()) {
-            Role role = store.insert(tx.handle(), orgId, sr.key(), sr.name(), sr.description(),
-                    model.canonical(sr.permissions()), sr.external(), sr.defaultForAdmin(), null, now);
-            tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
-            seeded.add(role);
+    /**
+     * Inserts the system roles of new organizations whose rows were inserted ahead of their creation
+     * ({@code OrgService.insertAhead}), of each the model at the same position, all in one {@code COPY};
+     * returns each organization's, in the order given. Each one's change records come with its creation
+     * ({@link #recordSeeded}).
+     */
+    public static List<List<Role>> seedAhead(Tx tx, List<Long> orgIds, List<PermissionModel> models) {
+        List<RoleStore.New> rows = new ArrayList<>();
+        for (int i = 0; i < orgIds.size(); i++) {
+            for (SystemRole sr : models.get(i).systemRoles()) {
+                rows.add(RoleStore.New.system(orgIds.get(i), models.get(i), sr));
+            }
         }
-        return seeded;
+        List<Role> inserted = rows.isEmpty() ? List.of() : new RoleStore().insertAll(tx.handle(),
+                tx.newIds().take(tx.handle(), "roles", rows.size()), rows, tx.now());
+        List<List<Role>> byOrganization = new ArrayList<>();
+        int next = 0;
+        for (PermissionModel model : models) {
+            byOrganization.add(inserted.subList(next, next + model.systemRoles().size()));
+            next += model.systemRoles().size();
+        }
+        return byOrganization;
+    }
+
+    /** Records the creation of a new organization's system roles. */
+    public static void recordSeeded(Tx tx, long orgId, List<Role> seeded) {
+        for (Role role : seeded) {
+            tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
+        }
     }
 
     /**

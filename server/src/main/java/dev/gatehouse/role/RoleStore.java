@@ -3,6 +3,7 @@ package dev.gatehouse.role;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.model.MemberGrants;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.SystemRole;
 import dev.gatehouse.sql.CopyRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,47 +30,58 @@ public final class RoleStore {
     private static final String COLUMNS = "id, org_id, system_key, name, description, permissions, external, "
             + "default_for_admin, visibility, version, created_at, updated_at";
 
-    public Role insert(Handle h, long orgId, String systemKey, String name, String description, List<String> permissions,
-                       boolean external, boolean defaultForAdmin, RoleVisibility visibility, Instant now) {
+    /** Inserts one role at {@code now} and returns it. */
+    Role insert(Handle h, New r, Instant now) {
         return h.createQuery("INSERT INTO roles (org_id, system_key, name, description, permissions, external, "
                         + "default_for_admin, visibility, version, created_at, updated_at) VALUES (:org, :key, :name, "
                         + ":description, :permissions, :external, :dfa, CAST(:visibility AS jsonb), 1, :now, :now) "
                         + "RETURNING " + COLUMNS)
-                .bind("org", orgId).bind("key", systemKey).bind("name", name).bind("description", description)
-                .bind("permissions", permissions.toArray(new String[0])).bind("external", external)
-                .bind("dfa", defaultForAdmin).bind("visibility", json(visibility)).bind("now", utc(now))
+                .bind("org", r.orgId()).bind("key", r.systemKey()).bind("name", r.name())
+                .bind("description", r.description()).bind("permissions", r.permissions().toArray(new String[0]))
+                .bind("external", r.external()).bind("dfa", r.defaultForAdmin()).bind("visibility", json(r.visibility()))
+                .bind("now", utc(now))
                 .map((rs, ctx) -> map(rs)).one();
     }
 
-    /** A custom role to insert with others ({@link #insertAll}): its permissions canonical, its description set. */
-    record New(String name, String description, List<String> permissions, boolean external,
-               RoleVisibility visibility) {
+    /**
+     * A role to insert with others ({@link #insertAll}), of organization {@code orgId}: a custom one ({@link #of}) or
+     * a model's system role ({@link #system}).
+     */
+    record New(long orgId, String systemKey, String name, String description, List<String> permissions,
+               boolean external, boolean defaultForAdmin, RoleVisibility visibility) {
 
         /** The row a custom role's input makes: no description is an empty one, the permissions canonical. */
-        static New of(PermissionModel model, RoleInput input) {
-            return new New(input.name(), input.description() == null ? "" : input.description(),
+        static New of(long orgId, PermissionModel model, RoleInput input) {
+            return new New(orgId, null, input.name(), input.description() == null ? "" : input.description(),
                     model.canonical(input.permissions() == null ? List.of() : input.permissions()),
-                    Boolean.TRUE.equals(input.external()), input.visibility());
+                    Boolean.TRUE.equals(input.external()), false, input.visibility());
+        }
+
+        /** The row of one of the model's system roles in a new organization ({@link RoleService#seedAhead}). */
+        static New system(long orgId, PermissionModel model, SystemRole role) {
+            return new New(orgId, role.key(), role.name(), role.description(), model.canonical(role.permissions()),
+                    role.external(), role.defaultForAdmin(), null);
         }
     }
 
     /**
-     * Inserts custom roles of one organization, all at {@code now}; returns them in the order given, their ids
-     * ascending in that order. Their names must be free (a taken one fails the whole statement, as an insert
-     * would). One statement whatever their number: the rows by {@code COPY}, with {@code ids} taken from the table's
-     * sequence ({@link dev.gatehouse.sql.NewIds}), one per role.
+     * Inserts roles, all at {@code now}; returns them in the order given, their ids ascending in that order. Their
+     * names must be free (a taken one fails the whole statement, as an insert would). One statement whatever their
+     * number: the rows by {@code COPY}, with {@code ids} taken from the table's sequence
+     * ({@link dev.gatehouse.sql.NewIds}), one per role.
      */
-    List<Role> insertAll(Handle h, List<Long> ids, long orgId, List<New> roles, Instant now) {
+    List<Role> insertAll(Handle h, List<Long> ids, List<New> roles, Instant now) {
         Instant at = micros(now);
         CopyRows copy = new CopyRows("roles (" + COLUMNS + ")", 12, roles.size());
         List<Role> inserted = new ArrayList<>(roles.size());
         for (int i = 0; i < roles.size(); i++) {
             New r = roles.get(i);
-            Role role = new Role(ids.get(i), orgId, null, r.name(), r.description(), r.permissions(), r.external(),
-                    false, r.visibility(), 1, at, at);
-            copy.row().bigint(role.id()).bigint(orgId).text(null).text(role.name()).text(role.description())
-                    .textArray(role.permissions()).bool(role.external()).bool(false).jsonb(json(role.visibility()))
-                    .integer(role.version()).time(at).time(at);
+            Role role = new Role(ids.get(i), r.orgId(), r.systemKey(), r.name(), r.description(), r.permissions(),
+                    r.external(), r.defaultForAdmin(), r.visibility(), 1, at, at);
+            copy.row().bigint(role.id()).bigint(role.orgId()).text(role.systemKey()).text(role.name())
+                    .text(role.description()).textArray(role.permissions()).bool(role.external())
+                    .bool(role.defaultForAdmin()).jsonb(json(role.visibility())).integer(role.version()).time(at)
+                    .time(at);
             inserted.add(role);
         }
         copy.copyInto(h);
