@@ -107,7 +107,8 @@ final class SectionWriter {
 
     /**
      * Inserts the rows of the organizations the chunk's lines create, and of their system roles, in one statement
-     * each: each organization is created (its change records) at its own line. One of an unknown model is not inserted, and fails at its line.
+     * each: each organization is created (its change records) at its own line. One of an unknown model is not
+     * inserted, and fails at its line.
      */
     private void insertAhead(List<ImportLine> lines) {
         List<ImportLine.Organization> creating = new ArrayList<>();
@@ -130,7 +131,7 @@ final class SectionWriter {
         try {
             if (line.orgId() == null) {
                 PermissionModel model = services.orgs().model(line.model());
-                OrgService.Seeded seeded = services.orgs().createIn(tx, insertedAhead.get(line.line()), model);
+                OrgService.Seeded seeded = services.orgs().createIn(tx, insertedAhead.get(line.line()));
                 Organization org = seeded.org();
                 createdWith = seeded.roles();
                 models.put(org.id(), model);

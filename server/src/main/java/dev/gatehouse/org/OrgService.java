@@ -96,14 +96,14 @@ public final class OrgService {
      * all it holds.
      */
     public Seeded createIn(Tx tx, String name, PermissionModel model) {
-        return createIn(tx, insertAhead(tx, List.of(name), List.of(model)).get(0), model);
+        return createIn(tx, insertAhead(tx, List.of(name), List.of(model)).get(0));
     }
 
     /**
      * The rows of organizations a deployment-level write creates further on ({@code tx}, a deployment's import
      * inserting those of a chunk together, ahead of their lines), and of their models' system roles: each one's
-     * name, and its model at the same position. Each is created only by {@link #createIn(Tx, Seeded,
-     * PermissionModel)}, at its line.
+     * name, and its model at the same position. Each is created only by {@link #createIn(Tx, Seeded)}, at
+     * its line.
      */
     public List<Seeded> insertAhead(Tx tx, List<String> names, List<PermissionModel> models) {
         if (names.isEmpty()) {
@@ -123,7 +123,7 @@ public final class OrgService {
      * Creates an organization whose rows {@link #insertAhead} inserted in this transaction: records its creation and
      * its system roles', and tells the transaction's limits what it holds.
      */
-    public Seeded createIn(Tx tx, Seeded ahead, PermissionModel model) {
+    public Seeded createIn(Tx tx, Seeded ahead) {
         Organization org = ahead.org();
         tx.change(org.id(), ObjectType.ORGANIZATION, org.id(), Action.CREATED, null, LoggedOrganization.of(org));
         RoleService.recordSeeded(tx, org.id(), ahead.roles());

@@ -18,13 +18,6 @@ final class OrgStore {
 
     private static final String COLUMNS = "id, account_id, name, model_id, version, created_at, updated_at";
 
-    public Organization insert(Handle h, String name, String modelId, Instant now) {
-        return h.createQuery("INSERT INTO organizations (account_id, name, model_id, version, created_at, updated_at) "
-                        + "VALUES (:account, :name, :model, 1, :now, :now) RETURNING " + COLUMNS)
-                .bind("account", UUID.randomUUID()).bind("name", name).bind("model", modelId)
-                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
-    }
-
     /**
      * Inserts organizations, one per name with the model id at the same position, all at {@code now}, in one
      * statement; returns them in the order given, their ids ascending in that order.
