@@ -102,7 +102,6 @@ final class ChunkWriter {
     }
 
     void write(List<ImportLine> lines) {
-        announce(tx, lines, List.of());
         if (known != null) {
             seenRevision = CHANGES.latestRevision(tx.handle(), orgId);
             earlier = known.at(seenRevision);
@@ -159,9 +158,9 @@ final class ChunkWriter {
     /**
      * Tells the transaction what {@code lines} will ask of the database, so that it asks once for all of them rather
      * than once per run: the emails and role names to fold ({@link dev.gatehouse.sql.Folds}), and how many members
-     * and roles may be created ({@link dev.gatehouse.sql.NewIds}). A deployment's chunk tells it for all its
-     * organizations' lines before writing the first, with the names of the system roles of those it creates
-     * ({@code roleNames}), which their runs of roles compare names with.
+     * and roles may be created ({@link dev.gatehouse.sql.NewIds}). Called once per chunk, before its first line; a
+     * deployment's chunk tells it for all its organizations' lines, with the names of the system roles of those it
+     * creates ({@code roleNames}), which their runs of roles compare names with.
      */
     static void announce(Tx tx, List<ImportLine> lines, Collection<String> roleNames) {
         List<String> texts = new ArrayList<>(roleNames);

@@ -410,6 +410,7 @@ public final class ImportService {
                     ChunkWriter chunk = new ChunkWriter(services, tx, caller,
                             services.orgModels().model(tx.handle(), orgId), orgId, counts, alone ? known : null,
                             assignmentsNew, null);
+                    ChunkWriter.announce(tx, lines, List.of());
                     chunk.write(lines);
                     resolved = chunk.resolved();
                     assignmentsNewAfter = chunk.assignmentsNew();

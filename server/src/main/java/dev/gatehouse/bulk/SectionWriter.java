@@ -114,10 +114,12 @@ final class SectionWriter {
         List<ImportLine.Organization> creating = new ArrayList<>();
         List<PermissionModel> models = new ArrayList<>();
         for (ImportLine line : lines) {
-            if (line instanceof ImportLine.Organization o && o.orgId() == null
-                    && services.orgModels().registry().get(o.model()) != null) {
-                creating.add(o);
-                models.add(services.orgModels().registry().get(o.model()));
+            if (line instanceof ImportLine.Organization o && o.orgId() == null) {
+                PermissionModel model = services.orgModels().registry().get(o.model());
+                if (model != null) {
+                    creating.add(o);
+                    models.add(model);
+                }
             }
         }
         List<OrgService.Seeded> inserted = services.orgs().insertAhead(tx,

@@ -23,16 +23,17 @@ final class OrgStore {
      * statement; returns them in the order given, their ids ascending in that order.
      */
     List<Organization> insertAll(Handle h, List<String> names, List<String> modelIds, Instant now) {
-        List<String> accounts = names.stream().map(n -> UUID.randomUUID().toString()).toList();
+        List<UUID> accounts = names.stream().map(n -> UUID.randomUUID()).toList();
         Map<UUID, Organization> byAccount = new HashMap<>();
         h.createQuery("INSERT INTO organizations (account_id, name, model_id, version, created_at, updated_at) "
                         + "SELECT a, n, m, 1, :now, :now FROM unnest(CAST(:accounts AS uuid[]), CAST(:names AS text[]), "
                         + "CAST(:models AS text[])) WITH ORDINALITY AS t(a, n, m, i) ORDER BY i RETURNING " + COLUMNS)
-                .bind("accounts", accounts.toArray(new String[0])).bind("names", names.toArray(new String[0]))
+                .bind("accounts", accounts.stream().map(UUID::toString).toArray(String[]::new))
+                .bind("names", names.toArray(new String[0]))
                 .bind("models", modelIds.toArray(new String[0])).bind("now", utc(now))
                 .map((rs, ctx) -> map(rs)).forEach(o -> byAccount.put(o.accountId(), o));
         // RETURNING promises no order: each is found again by its account
-        return accounts.stream().map(a -> byAccount.get(UUID.fromString(a))).toList();
+        return accounts.stream().map(byAccount::get).toList();
     }
 
     public Optional<Organization> find(Handle h, long id) {

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
@@ -152,7 +151,7 @@ public final class CopyRows {
                 }
             });
         }
-        write(json);
+        generator.writeTree(json);
         generator.flush();
         lastValueBytes = size - start;
         int length = lastValueBytes + 1;
@@ -165,39 +164,6 @@ public final class CopyRows {
     /** The UTF-8 length of the JSON text the last {@link #jsonb(JsonNode)} wrote (0 for null). */
     public int lastValueBytes() {
         return lastValueBytes;
-    }
-
-    private void write(JsonNode node) {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                generator.writeStartObject();
-                for (Map.Entry<String, JsonNode> field : node.properties()) {
-                    generator.writeName(field.getKey());
-                    write(field.getValue());
-                }
-                generator.writeEndObject();
-            }
-            case ARRAY -> {
-                generator.writeStartArray();
-                for (JsonNode element : node.values()) {
-                    write(element);
-                }
-                generator.writeEndArray();
-            }
-            case STRING -> generator.writeString(node.stringValue());
-            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
-            case NULL, MISSING -> generator.writeNull();
-            case NUMBER -> {
-                switch (node.numberType()) {
-                    case INT -> generator.writeNumber(node.intValue());
-                    case LONG -> generator.writeNumber(node.longValue());
-                    case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
-                    case FLOAT, DOUBLE -> generator.writeNumber(node.doubleValue());
-                    case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
-                }
-            }
-            default -> throw new IllegalArgumentException("a JSON tree holds a " + node.getNodeType() + " node");
-        }
     }
 
     /** A {@code timestamptz}: microseconds since PostgreSQL's epoch. */

@@ -25,8 +25,7 @@ public final class Folds {
     public void prefetch(Handle h, Collection<String> texts) {
         Set<String> missing = new LinkedHashSet<>();
         for (String t : texts) {
-            // a text the database cannot hold fails where it is used, at its own line
-            if (t != null && t.indexOf('\0') < 0 && !folded.containsKey(t)) {
+            if (t != null && !folded.containsKey(t)) {
                 missing.add(t);
             }
         }
