@@ -141,8 +141,10 @@ public final class MemberBatch {
      */
     public void add(MemberInput in) {
         service.requireValidNew(caller, model, orgId, in, this::role);
-        prepare(List.of(in.userId()), List.of(in.email()));
         String email = key(in.email());
+        if (!lookedUpUserIds.contains(in.userId()) || !lookedUpEmails.contains(email)) {
+            prepare(List.of(in.userId()), List.of(in.email()));
+        }
         if (pendingUserIds.contains(in.userId()) || pendingEmails.contains(email)) {
             insertPending();
         }

@@ -44,6 +44,11 @@ final class DeploymentImportLoader implements GatehouseLoader {
         prepared = w;
     }
 
+    /** The body {@link #prepare} built. */
+    byte[] body() {
+        return body;
+    }
+
     @Override
     public Loaded load(Workload w, URI server, String serviceKey) throws Exception {
         if (prepared != w) {
