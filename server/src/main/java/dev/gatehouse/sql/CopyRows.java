@@ -54,18 +54,6 @@ public final class CopyRows {
         putInt(0); // no header extension
     }
 
-    /**
-     * Ids for {@code n} new rows of {@code table}, whose {@code id} column is an identity: taken from its sequence in
-     * one statement, ascending, for rows then written by {@code COPY} with their ids (which, unlike an
-     * {@code INSERT … RETURNING}, gives nothing back).
-     */
-    public static List<Long> newIds(Handle h, String table, int n) {
-        // the sequence is looked up once, in FROM: as nextval's argument it would be looked up for every row
-        return h.createQuery("SELECT nextval(s) AS id FROM CAST(pg_get_serial_sequence(:table, 'id') AS regclass) "
-                        + "AS s, generate_series(1, :n) ORDER BY id")
-                .bind("table", table).bind("n", n).mapTo(Long.class).list();
-    }
-
     /** Starts a row; its values follow. */
     public CopyRows row() {
         putShort(columns);

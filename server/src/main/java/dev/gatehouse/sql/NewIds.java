@@ -9,7 +9,7 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Ids for the new rows of one transaction, taken from their tables' sequences ({@link CopyRows#newIds}) in as few
+ * Ids for the new rows of one transaction, taken from their tables' sequences ({@link #fetch}) in as few
  * statements as the transaction announces: a writer that knows how many rows of a table are coming
  * ({@link #expect}, a bulk import's chunk counting its lines) has the first {@link #take} fetch ids for all of them,
  * and the later ones take from those. Ids fetched and not taken are left unused, as a rolled-back insert leaves
@@ -33,7 +33,7 @@ public final class NewIds {
         Deque<Long> ids = fetched.computeIfAbsent(table, t -> new ArrayDeque<>());
         int announced = expected.getOrDefault(table, 0);
         if (ids.size() < n) {
-            ids.addAll(CopyRows.newIds(h, table, Math.max(n, announced) - ids.size()));
+            ids.addAll(fetch(h, table, Math.max(n, announced) - ids.size()));
         }
         expected.put(table, Math.max(0, announced - n));
         List<Long> taken = new ArrayList<>(n);
@@ -41,5 +41,17 @@ public final class NewIds {
             taken.add(ids.removeFirst());
         }
         return taken;
+    }
+
+    /**
+     * Ids for {@code n} new rows of {@code table}, whose {@code id} column is an identity: taken from its sequence in
+     * one statement, ascending, for rows then written by {@code COPY} with their ids (which, unlike an
+     * {@code INSERT … RETURNING}, gives nothing back).
+     */
+    private static List<Long> fetch(Handle h, String table, int n) {
+        // the sequence is looked up once, in FROM: as nextval's argument it would be looked up for every row
+        return h.createQuery("SELECT nextval(s) AS id FROM CAST(pg_get_serial_sequence(:table, 'id') AS regclass) "
+                        + "AS s, generate_series(1, :n) ORDER BY id")
+                .bind("table", table).bind("n", n).mapTo(Long.class).list();
     }
 }
