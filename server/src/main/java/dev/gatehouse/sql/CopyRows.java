@@ -151,10 +151,7 @@ public final class CopyRows {
         generator.writeTree(json);
         generator.flush();
         lastValueBytes = size - start;
-        int end = size;
-        size = lengthAt;
-        putInt(lastValueBytes + 1);
-        size = end;
+        putIntAt(lengthAt, lastValueBytes + 1);
         ensure(fixedRoom);
         return this;
     }
@@ -227,13 +224,17 @@ public final class CopyRows {
     }
 
     private void putInt(int value) {
+        putIntAt(size, value);
+        size += 4;
+    }
+
+    /** Writes {@code value} over the four bytes at {@code at}, written or made room for before. */
+    private void putIntAt(int at, int value) {
         byte[] b = buffer;
-        int at = size;
         b[at] = (byte) (value >>> 24);
         b[at + 1] = (byte) (value >>> 16);
         b[at + 2] = (byte) (value >>> 8);
         b[at + 3] = (byte) value;
-        size = at + 4;
     }
 
     private void putLong(long value) {
