@@ -4,6 +4,7 @@ import {h} from './dom.js';
 const WORDS = {
   unauthenticated: 'The key was not accepted. Check that it is complete and has not been revoked.',
   invalid_key: 'The key was not accepted. Check that it is complete and has not been revoked.',
+  key_revoked: 'This key was revoked. Sign in with another key.',
   forbidden: 'Your key is not allowed to do this.',
   privilege_escalation: 'You cannot grant permissions or visibility that your own role does not have.',
   role_in_use: 'This role is still held, so it cannot be deleted or changed that way.',

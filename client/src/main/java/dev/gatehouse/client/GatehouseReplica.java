@@ -70,9 +70,10 @@ public interface GatehouseReplica extends AutoCloseable {
 
     /**
      * Why this replica stopped following the server for good, if it did: the server refused its key — revoked
-     * ({@link UnauthenticatedException} {@code key_revoked}, announced on the open stream), unknown, or not one
-     * that may read the stream ({@link ForbiddenException}). It no longer reconnects; it answers from the last state
-     * it held, and {@link #isStale()} is true, so an application falling back to the server meets the same refusal.
+     * ({@link UnauthenticatedException} {@code key_revoked}, announced on the open stream and to any later request),
+     * unknown, or not one that may read the stream ({@link ForbiddenException}). It no longer reconnects; it answers
+     * from the last state it held, and {@link #isStale()} is true, so an application falling back to the server meets
+     * the same refusal.
      */
     Optional<GatehouseException> stoppedBy();
 

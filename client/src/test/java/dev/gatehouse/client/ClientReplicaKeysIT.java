@@ -59,8 +59,11 @@ class ClientReplicaKeysIT {
                 .revokedAt()).isNotNull();
         try (GatehouseClient revoked = GatehouseClient.builder().url(node.baseUrl()).key(issued.key()).build()) {
             assertThat(catchThrowableOfType(UnauthenticatedException.class,
-                    () -> revoked.org(org).roles().list().toList())).isNotNull();
+                    () -> revoked.org(org).roles().list().toList()).code()).isEqualTo("key_revoked");
         }
+        // a replica that starts with a revoked key is told so by its first snapshot
+        GatehouseReplica.Builder late = GatehouseReplica.builder().url(node.baseUrl()).key(issued.key()).org(org);
+        assertThat(catchThrowableOfType(UnauthenticatedException.class, late::build).code()).isEqualTo("key_revoked");
     }
 
     /**

@@ -343,7 +343,7 @@ public final class Access {
         CallerStore.KeyState state = (m.viaToken() ? CallerStore.memberState(h, orgId, m.memberId())
                 : CallerStore.keyState(h, m.keyId(), orgId, m.memberId())).orElseThrow(() -> inactive(m));
         if (state.revoked()) {
-            throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+            throw UnauthenticatedException.keyRevoked("the API key was revoked");
         }
         if (!state.active()) {
             throw inactive(m);

@@ -58,7 +58,8 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
-     * The caller behind a presented key; 401 for anything unknown, malformed or revoked, 403 for a replica key,
+     * The caller behind a presented key; 401 {@code invalid_key} for anything unknown or malformed, {@code key_revoked}
+     * for a revoked key (its secret matching), 403 for a replica key,
      * which reads the snapshot and the change stream only ({@link #authenticateReader}).
      */
     public Principal authenticate(String token) {
@@ -147,7 +148,7 @@ public final class KeyService implements ChangeListener {
             return CONFIGURED;
         }
         if (parsed == null) {
-            throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+            throw UnauthenticatedException.invalidKey();
         }
         Cached cached = cache.get(parsed.keyId());
         if (cached == null && !mayRead) {
@@ -155,11 +156,14 @@ public final class KeyService implements ChangeListener {
         }
         if (cached == null) {
             long seen = evictions.get();
-            cached = store.read(h -> keys.findForAuth(h, parsed.keyId())).filter(s -> !s.key().revoked())
-                    .map(KeyService::cached).orElse(null);
-            if (cached == null) {
-                throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+            KeyStore.Stored stored = store.read(h -> keys.findForAuth(h, parsed.keyId())).orElse(null);
+            if (stored == null || !Secrets.matches(stored.hash(), parsed.secret())) {
+                throw UnauthenticatedException.invalidKey();
             }
+            if (stored.key().revoked()) {
+                throw UnauthenticatedException.keyRevoked("the API key was revoked");
+            }
+            cached = cached(stored);
             cache.put(parsed.keyId(), cached);
             if (evictions.get() != seen) {
                 // A revocation or deactivation was applied while this entry was read: it may predate it.
@@ -167,7 +171,7 @@ public final class KeyService implements ChangeListener {
             }
         }
         if (!Secrets.matches(cached.hash(), parsed.secret())) {
-            throw new UnauthenticatedException("invalid_key", "the API key is not valid");
+            throw UnauthenticatedException.invalidKey();
         }
         return cached;
     }

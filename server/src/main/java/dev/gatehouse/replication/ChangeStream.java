@@ -84,8 +84,8 @@ public final class ChangeStream {
         }
         // after fetching: whatever revoked the key is applied here before a page can hold it or anything after it
         if (!stillReads.getAsBoolean()) {
-            throw new UnauthenticatedException(KEY_REVOKED, "the key of this stream was revoked, or its "
-                    + "organization deleted; the stream ends");
+            throw UnauthenticatedException.keyRevoked("the key of this stream was revoked, or its organization "
+                    + "deleted; the stream ends");
         }
         return new Page(render(changes), cursor);
     }
@@ -166,9 +166,6 @@ public final class ChangeStream {
     static ConflictException resyncRequired(String detail) {
         return new ConflictException(RESYNC_REQUIRED, detail);
     }
-
-    /** The code of the 401 that ends a stream whose key no longer reads. */
-    public static final String KEY_REVOKED = "key_revoked";
 
     /** The code of {@link #resyncRequired}. */
     public static final String RESYNC_REQUIRED = "resync_required";

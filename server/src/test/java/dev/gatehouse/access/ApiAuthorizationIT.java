@@ -268,7 +268,7 @@ class ApiAuthorizationIT {
         assertThat(node.revision()).as("a second revoke records nothing").isEqualTo(afterRevoke);
         Http.Res revoked = laptop.get(org.path() + "/roles");
         assertThat(revoked.status()).isEqualTo(401);
-        assertThat(revoked.get("code").stringValue()).isEqualTo("invalid_key");
+        assertThat(revoked.get("code").stringValue()).isEqualTo("key_revoked");
         assertThat(mine.get(org.path() + "/members/me/keys").json().get("items"))
                 .filteredOn(k -> k.get("id").stringValue().equals(keyId))
                 .allSatisfy(k -> assertThat(k.get("revoked_at").isNull()).isFalse());

@@ -103,9 +103,39 @@ class KeyLifecycleIT {
         for (Http key : keys) {
             Http.Res refused = key.get(org.path());
             assertThat(refused.status()).isEqualTo(401);
-            assertThat(refused.get("code").stringValue()).isEqualTo("invalid_key");
+            assertThat(refused.get("code").stringValue()).isEqualTo("key_revoked");
         }
         assertThat(fx.keyFor(org, member).get(org.path()).status()).as("a key issued after reactivation").isEqualTo(200);
+    }
+
+    /**
+     * A revoked key is told so (401 {@code key_revoked}), so that whoever holds it knows to get another rather than
+     * look for a typo; the same key id with another secret learns nothing: 401 {@code invalid_key}, as for a key id
+     * nobody issued.
+     */
+    @Test
+    void aRevokedKey_isToldSo_onlyToWhoHoldsItsSecret() {
+        var org = fx.org("rooms");
+        Http.Res minted = node.service().post(org.path() + "/members/" + org.adminId() + "/keys",
+                Map.of("name", "lost"));
+        String key = minted.get("key").stringValue();
+        String forged = key.substring(0, 29) + (key.charAt(29) == 'A' ? 'B' : 'A') + key.substring(30);
+        String unknown = key.substring(0, 4) + (key.charAt(4) == 'a' ? 'b' : 'a') + key.substring(5);
+        assertThat(node.as(key).get(org.path()).status()).isEqualTo(200);
+        assertThat(node.service().delete(org.path() + "/members/" + org.adminId() + "/keys/"
+                + minted.get("id").stringValue()).status()).isEqualTo(204);
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Http.Res revoked = node.as(key).get(org.path());
+            assertThat(revoked.status()).isEqualTo(401);
+            assertThat(revoked.get("code").stringValue()).isEqualTo("key_revoked");
+            for (String other : List.of(forged, unknown)) {
+                Http.Res refused = node.as(other).get(org.path());
+                assertThat(refused.status()).isEqualTo(401);
+                assertThat(refused.get("code").stringValue()).isEqualTo("invalid_key");
+                assertThat(refused.get("detail").stringValue()).doesNotContain("revoked");
+            }
+        }
     }
 
     @Test
@@ -115,7 +145,7 @@ class KeyLifecycleIT {
         Http closeKey = fx.keyFor(close, user);
         String membership = closeKey.get("/api/v1/me/").json().at("/memberships/0/id").stringValue();
         assertThat(close.admin().delete("/api/v1/membership/" + membership + "/").status()).isEqualTo(200);
-        assertThat(closeKey.get(close.path()).get("code").stringValue()).isEqualTo("invalid_key");
+        assertThat(closeKey.get(close.path()).get("code").stringValue()).isEqualTo("key_revoked");
 
         var rooms = fx.org("rooms");
         long agent = fx.member(rooms, "locked", fx.role(rooms, "Agent", List.of("canCreateRooms")));
@@ -124,7 +154,7 @@ class KeyLifecycleIT {
         assertThat(rooms.admin().post(base + "/users/" + agent + "/lock", Map.of("reason", "left")).status())
                 .isEqualTo(204);
         assertThat(rooms.admin().post(base + "/users/" + agent + "/unlock", Map.of()).status()).isEqualTo(204);
-        assertThat(roomsKey.get(rooms.path()).get("code").stringValue()).isEqualTo("invalid_key");
+        assertThat(roomsKey.get(rooms.path()).get("code").stringValue()).isEqualTo("key_revoked");
     }
 
     @Test

@@ -77,10 +77,12 @@ class LaggingNodeIT {
         Http.Res checked = member.post(org.path() + "/check", Map.of("member_id", org.adminId(),
                 "permission", "manage_organization", "min_revision", revoked));
         assertThat(checked.status()).as(checked.toString()).isEqualTo(401);
+        assertThat(checked.get("code").stringValue()).isEqualTo("key_revoked");
         assertThat(checked.header("Gatehouse-Revision")).isNull();
         Http.Res permissions = member.get(org.path() + "/members/" + org.adminId() + "/permissions?min_revision="
                 + revoked);
         assertThat(permissions.status()).as(permissions.toString()).isEqualTo(401);
+        assertThat(permissions.get("code").stringValue()).isEqualTo("key_revoked");
     }
 
     @Test

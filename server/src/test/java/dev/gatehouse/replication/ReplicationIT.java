@@ -140,8 +140,15 @@ class ReplicationIT {
     void revokingAReplicaKey_endsItsOpenStream_beforeAnyLaterChangeIsSent() throws Exception {
         Http.Res created = node.service().post("/v1/replica-keys", Map.of("name", "revoked while streaming",
                 "org_id", docs.id()));
-        assertEndsWithRevokedEvent(streamEndsAfter(created.get("key").stringValue(), docs, () -> assertThat(
+        String key = created.get("key").stringValue();
+        assertEndsWithRevokedEvent(streamEndsAfter(key, docs, () -> assertThat(
                 node.service().delete("/v1/replica-keys/" + created.get("id").stringValue()).status()).isEqualTo(204)));
+        // a follower that reconnects, or asks for a snapshot, is told the same as the stream told it
+        for (String path : List.of("/v1/changes?after=0&wait=0", "/v1/changes?after=0", "/v1/snapshot")) {
+            Http.Res refused = node.as(key).get(path);
+            assertThat(refused.status()).as(path).isEqualTo(401);
+            assertThat(refused.get("code").stringValue()).as(path).isEqualTo("key_revoked");
+        }
     }
 
     @Test

@@ -309,9 +309,9 @@ class RoomsRulesIT {
         Http bob = a.as(bobId);
         assertThat(bob.get(a.base + "/roles").status()).isEqualTo(200);
         a.admin.post(a.base + "/users/" + bobId + "/lock", Map.of("reason", "gone"));
-        error(bob.get(a.base + "/roles"), 401, "INVALID_KEY");
+        error(bob.get(a.base + "/roles"), 401, "KEY_REVOKED");
         a.admin.post(a.base + "/users/" + bobId + "/unlock", Map.of());
-        error(bob.get(a.base + "/roles"), 401, "INVALID_KEY");
+        error(bob.get(a.base + "/roles"), 401, "KEY_REVOKED");
         assertThat(a.as(bobId).get(a.base + "/roles").status()).as("a key issued after the unlock").isEqualTo(200);
         error(a.admin.post(a.base + "/users/" + a.org.adminId() + "/lock", Map.of("reason", "me")), 409,
                 "LAST_ROLE_MANAGER");
