@@ -60,11 +60,14 @@ final class OrgStore {
     }
 
     /**
-     * Deletes the organization and everything in it: its assignments first (they have no foreign key, see
-     * {@code V16_3__assignments_checked_by_the_services.sql}), then its row, which the other tables' rows follow.
+     * Deletes the organization and everything in it: its assignments and its members first (they have no foreign
+     * key to it, see {@code V16_3__assignments_checked_by_the_services.sql} and
+     * {@code V17_2__members_checked_by_the_services.sql}; the members' keys, grants, groups and room places follow
+     * them), then its row, which the other tables' rows follow.
      */
     public void delete(Handle h, long id) {
         h.createUpdate("DELETE FROM assignments WHERE org_id = :id").bind("id", id).execute();
+        h.createUpdate("DELETE FROM members WHERE org_id = :id").bind("id", id).execute();
         h.createUpdate("DELETE FROM organizations WHERE id = :id").bind("id", id).execute();
     }
 
