@@ -12,6 +12,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberBatch;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
+import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.resource.Placement;
 import dev.gatehouse.resource.ResourceService;
@@ -321,15 +322,15 @@ final class ChunkWriter {
                     line.email(), line.firstName(), line.lastName(), roleId, line.external(),
                     Member.INVITED.equals(line.status()) ? Member.INVITED : null));
             if (Member.DEACTIVATED.equals(line.status())) {
-                services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, added, roleId,
-                        line.external(), "updating a member");
-                added = services.members().update(tx, caller, model, orgId, added, new MemberInput(null, null, null,
+                MemberService.Changeable gated = services.members().requireMayChange(tx.handle(), caller, model,
+                        added, roleId, line.external(), "updating a member");
+                added = services.members().update(tx, caller, model, orgId, gated, new MemberInput(null, null, null,
                         null, null, null, line.status()));
             }
             members.put(line.userId(), Optional.of(added));
             return ImportCounts.Outcome.CREATED;
         }
-        services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+        MemberService.Changeable gated = services.members().requireMayChange(tx.handle(), caller, model, current,
                 roleId == null ? current.roleId() : roleId, current.external(), "updating a member");
         boolean differs = !current.email().equals(line.email())
                 || line.firstName() != null && !line.firstName().equals(current.firstName())
@@ -340,7 +341,7 @@ final class ChunkWriter {
         if (!differs) {
             return ImportCounts.Outcome.UNCHANGED;
         }
-        Member updated = services.members().update(tx, caller, model, orgId, current, new MemberInput(null,
+        Member updated = services.members().update(tx, caller, model, orgId, gated, new MemberInput(null,
                 line.email(), line.firstName(), line.lastName(), roleId, line.external(), line.status()));
         members.put(line.userId(), Optional.of(updated));
         return ImportCounts.Outcome.UPDATED;

@@ -80,7 +80,10 @@ public final class CloseMembershipService {
                         + "organization " + orgId + " (member " + member.id() + ")");
             }
             if (member != null) {
-                member = members.update(tx, caller, model, orgId, member,
+                // reactivating is changing the member: gated as any change of it (no one above the caller)
+                MemberService.Changeable gated = members.requireMayChange(h, caller, model, member, roleId,
+                        member.external(), "reactivating a membership");
+                member = members.update(tx, caller, model, orgId, gated,
                         new MemberInput(null, null, null, null, roleId, null, Member.ACTIVE));
             } else {
                 member = members.insert(tx, caller, model, orgId,
@@ -112,9 +115,11 @@ public final class CloseMembershipService {
     public Written<Member> deactivate(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Member member = member(tx.handle(), caller, orgId, memberId);
-            PermissionModel model = requireManager(tx.handle(), caller, orgId, member, "deactivating a membership");
+            PermissionModel model = orgModels.model(tx.handle(), orgId);
+            MemberService.Changeable gated = members.requireMayChange(tx.handle(), caller, model, member,
+                    member.roleId(), member.external(), "deactivating a membership");
             if (!Member.DEACTIVATED.equals(member.status())) {
-                members.update(tx, caller, model, orgId, member,
+                members.update(tx, caller, model, orgId, gated,
                         new MemberInput(null, null, null, null, null, null, Member.DEACTIVATED));
             }
             return member;
@@ -175,10 +180,10 @@ public final class CloseMembershipService {
         Handle h = tx.handle();
         Member member = member(h, caller, orgId, memberId);
         PermissionModel model = orgModels.model(h, orgId);
-        members.requireMay(h, caller, model, MemberRules.Action.MANAGE, member,
+        MemberService.Changeable gated = members.requireMayChange(h, caller, model, member,
                 update.roleId() != null ? update.roleId() : member.roleId(), false, "updating a membership");
         if (update.roleId() != null && !Objects.equals(update.roleId(), member.roleId())) {
-            member = members.update(tx, caller, model, orgId, member,
+            member = members.update(tx, caller, model, orgId, gated,
                     new MemberInput(null, null, null, null, update.roleId(), null, null));
         }
         MembershipSettings before = settingsStore.settings(h, memberId);

@@ -191,18 +191,19 @@ public final class MemberService {
         PermissionModel model = model(tx.handle(), orgId);
         Member current = resolve(tx.handle(), caller, orgId, ref);
         requireVersion("member", current.id(), current.version(), expectedVersion);
-        requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current,
+        Changeable gated = requireMayChange(tx.handle(), caller, model, current,
                 in.roleId() == null ? current.roleId() : in.roleId(), current.external(), "updating a member");
-        return update(tx, caller, model, orgId, current, in);
+        return update(tx, caller, model, orgId, gated, in);
     }
 
     /**
      * Updates a member inside a running transaction with every rule of {@link #update(Principal, long, MemberRef,
-     * MemberInput, Integer)} except the gate of {@link MemberRules}, which the calling service has applied
-     * ({@link #requireMay}, or a dialect's own gate).
+     * MemberInput, Integer)}; the gate of {@link MemberRules} is the one the calling service applied to get
+     * {@code gated} ({@link #requireMayChange}), so that no service changes a member without it.
      */
-    public Member update(Tx tx, Caller caller, PermissionModel model, long orgId, Member current, MemberInput in) {
+    public Member update(Tx tx, Caller caller, PermissionModel model, long orgId, Changeable gated, MemberInput in) {
         Handle h = tx.handle();
+        Member current = gated.member();
         if (in.userId() != null && !in.userId().equals(current.userId())) {
             throw InvalidInputException.field("user_id", "cannot be changed");
         }
@@ -266,7 +267,7 @@ public final class MemberService {
         return access.write(principal, orgId, (tx, caller) -> {
             PermissionModel model = model(tx.handle(), orgId);
             Member current = resolve(tx.handle(), caller, orgId, ref);
-            requireMay(tx.handle(), caller, model, MemberRules.Action.MANAGE, current, current.roleId(),
+            Changeable gated = requireMayChange(tx.handle(), caller, model, current, current.roleId(),
                     current.external(), "accepting a member's invitation");
             if (current.active()) {
                 return current;
@@ -275,7 +276,7 @@ public final class MemberService {
                 throw new ConflictException("member_not_invited", "member " + current.id() + " is " + current.status()
                         + ", not invited: there is no invitation to accept");
             }
-            return update(tx, caller, model, orgId, current, new MemberInput(null, null, null, null, null, null,
+            return update(tx, caller, model, orgId, gated, new MemberInput(null, null, null, null, null, null,
                     Member.ACTIVE));
         });
     }
@@ -363,6 +364,35 @@ public final class MemberService {
         rules.requireMay(h, caller, model, action, current, roleAfter, external, what);
         if (current != null) {
             access.requireNotAbove(h, caller, model, current.id(), what);
+        }
+    }
+
+    /**
+     * {@link #requireMay} for changing {@code current} ({@link MemberRules.Action#MANAGE}, the member gate and
+     * nothing held beyond the caller); returns what {@link #update(Tx, Caller, PermissionModel, long, Changeable,
+     * MemberInput)} takes.
+     */
+    public Changeable requireMayChange(Handle h, Caller caller, PermissionModel model, Member current,
+                                       Long roleAfter, boolean external, String what) {
+        requireMay(h, caller, model, MemberRules.Action.MANAGE, current, roleAfter, external, what);
+        return new Changeable(current);
+    }
+
+    /**
+     * A member the caller passed the gate to change ({@link #requireMayChange}): the only way to a member's
+     * {@link #update(Tx, Caller, PermissionModel, long, Changeable, MemberInput)}, so that every path to a change of
+     * a member — every dialect's, an import's — passes the gate first.
+     */
+    public static final class Changeable {
+
+        private final Member member;
+
+        private Changeable(Member member) {
+            this.member = member;
+        }
+
+        public Member member() {
+            return member;
         }
     }
 

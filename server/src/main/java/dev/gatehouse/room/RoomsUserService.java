@@ -264,13 +264,13 @@ public final class RoomsUserService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, caller, orgId, memberId);
-            requireMay(h, caller, orgId, MemberRules.Action.MANAGE, current, doing);
+            PermissionModel model = orgModels.model(h, orgId);
+            MemberService.Changeable gated = members.requireMayChange(h, caller, model, current.member(),
+                    current.member().roleId(), false, doing);
             if (current.lockedOut() == lockedOut) {
                 return current;
             }
-            PermissionModel model = orgModels.model(h, orgId);
-            members.update(tx, caller, model, orgId, current.member(),
-                    status(lockedOut ? Member.DEACTIVATED : Member.ACTIVE));
+            members.update(tx, caller, model, orgId, gated, status(lockedOut ? Member.DEACTIVATED : Member.ACTIVE));
             save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
             return find(h, orgId, memberId);
         });

@@ -161,6 +161,48 @@ class OutrankedMemberIT {
                 .isEqualTo(200);
     }
 
+    /**
+     * Close's {@code POST /membership/} with the email of a deactivated or invited member activates it: a change of
+     * that member, gated as every other (the hole was a reactivation judged as an addition only).
+     */
+    @Test
+    void aCloseLeadManager_cannotActivateAMemberWhoSeesMore_byAddingItsMembershipAgain() {
+        var org = fx.org("close");
+        long narrowManager = fx.role(org, Map.of("name", "Lead manager", "permissions",
+                List.of("manage_organization", "calling"), "visibility", visibility(List.of("owner"))));
+        long ownCaller = fx.role(org, Map.of("name", "Own caller", "permissions", List.of("calling"),
+                "visibility", visibility(List.of("owner"))));
+        Http close = closeClient(node.service().post(org.path() + "/members/" + fx.member(org, "lm", narrowManager)
+                + "/keys", Map.of("name", "close")).get("key").stringValue());
+        String ownCallerId = closeClient(org.adminKey()).get("/role/").json().get("data").valueStream()
+                .filter(r -> r.get("name").stringValue().equals("Own caller")).findFirst().orElseThrow()
+                .get("id").stringValue();
+        long admin = fx.roleId(org, "Admin");
+        long deactivated = fx.member(org, "gone-boss", admin);
+        assertThat(node.service().patch(org.path() + "/members/" + deactivated, Map.of("status", "deactivated"))
+                .status()).isEqualTo(200);
+        long invited = node.service().post(org.path() + "/members", Map.of("user_id", "new-boss", "email",
+                "new-boss@example.com", "role_id", admin, "status", "invited")).get("id").longValue();
+        long peer = fx.member(org, "gone-peer", ownCaller);
+        assertThat(node.service().patch(org.path() + "/members/" + peer, Map.of("status", "deactivated"))
+                .status()).isEqualTo(200);
+
+        for (String boss : List.of("gone-boss", "new-boss")) {
+            Http.Res res = close.post("/membership/", Map.of("email", boss + "@example.com", "role_id", ownCallerId));
+            assertThat(res.status()).as("%s", res).isEqualTo(403);
+            assertThat(res.get("error").stringValue()).contains("export");
+        }
+        for (long id : List.of(deactivated, invited)) {
+            JsonNode kept = node.service().get(org.path() + "/members/" + id).json();
+            assertThat(kept.get("status").stringValue()).isIn("deactivated", "invited").isNotEqualTo("active");
+            assertThat(kept.get("role_id").longValue()).isEqualTo(admin);
+        }
+        Http.Res back = close.post("/membership/", Map.of("email", "gone-peer@example.com", "role_id", ownCallerId));
+        assertThat(back.status()).as("a member holding no more than the caller: %s", back).isEqualTo(200);
+        assertThat(node.service().get(org.path() + "/members/" + peer).json().get("status").stringValue())
+                .isEqualTo("active");
+    }
+
     private static Map<String, Object> visibility(List<String> fields) {
         return Map.of("user_field_ids", fields, "unassigned", "require_assignment");
     }
