@@ -143,6 +143,34 @@ class HostileValuesIT {
         assertThat(node.service().get(org.path() + "/events?object_id=x%FF").status()).isEqualTo(400);
     }
 
+    /**
+     * A path escape that does not decode (a %u escape, which the server lets through; bytes that are not UTF-8) is
+     * a 400 in the dialect's shape, with or without a key, before any route reads a path parameter from it: it was
+     * a 500, logged with its stack, for anyone who sent one.
+     */
+    @Test
+    void pathEscapesThatDoNotDecode_areA400_inEveryDialect_beforeAnyKeyIsAsked() {
+        String account = "/restapi/v2/accounts/";
+        Map<String, String> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("/v1/orgs/%u0041", "\"code\":\"invalid_path\"");
+        shapes.put(org.path() + "/members/%ud800", "\"code\":\"invalid_path\"");
+        shapes.put("/v1/models/%u0041", "\"code\":\"invalid_path\"");
+        shapes.put("/console/%u0041", "\"code\":\"invalid_path\"");
+        shapes.put("/api/v1/role/%ud800/", "\"errors\":[\"the path");
+        shapes.put(account + "%u0041", "\"errorCode\":\"INVALID_PATH\"");
+        shapes.put(account + "1/rooms/%ud800", "\"errorCode\":\"INVALID_PATH\"");
+        for (Map.Entry<String, String> path : shapes.entrySet()) {
+            for (String auth : List.of("", "Authorization: Bearer " + TestNode.SERVICE_KEY + "\r\n")) {
+                try (RawHttp connection = RawHttp.connect(node.node().port())) {
+                    RawHttp.Response res = connection.send("GET " + path.getKey() + " HTTP/1.1\r\nHost: x\r\n" + auth
+                            + "Connection: close\r\n\r\n").read(java.time.Duration.ofSeconds(10));
+                    assertThat(res.status()).as(path.getKey() + ": " + res.body()).isEqualTo(400);
+                    assertThat(res.body()).as(path.getKey()).contains(path.getValue());
+                }
+            }
+        }
+    }
+
     private static void assertNamed(Http.Res res, String field) {
         assertThat(res.status()).as("%s", res).isEqualTo(400);
         assertThat(res.header("Content-Type")).startsWith("application/problem+json");
