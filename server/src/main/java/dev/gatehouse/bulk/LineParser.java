@@ -3,6 +3,7 @@ package dev.gatehouse.bulk;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.json.MalformedJson;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.role.RoleInput;
 import java.time.Instant;
@@ -31,13 +32,17 @@ final class LineParser {
     private LineParser() {
     }
 
-    /** The line's object; a 400 when it is not a valid line. {@code cutOff}: the body ended inside this line. */
+    /**
+     * The line's object; a 400 when it is not a valid line. {@code cutOff}: the body ended inside this line, which is
+     * said ({@code truncated_line}) when its JSON ends before its object does; any other mistake in a last line sent
+     * without its line feed is told as on any line.
+     */
     static ImportLine parse(long line, byte[] bytes, boolean cutOff) {
         JsonNode node;
         try {
             node = Json.parse(bytes);
         } catch (InvalidInputException e) {
-            if (cutOff) {
+            if (cutOff && MalformedJson.endedEarly(e.getCause())) {
                 throw new InvalidInputException("truncated_line", "the body ends inside this line, which is not a "
                         + "complete JSON object; send the whole line");
             }

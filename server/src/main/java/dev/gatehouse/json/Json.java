@@ -1,6 +1,7 @@
 package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -63,7 +64,7 @@ public final class Json {
         try {
             tree = MAPPER.readTree(body);
         } catch (JacksonException e) {
-            throw new InvalidInputException("invalid_json", "malformed JSON: " + MalformedJson.describe(e));
+            throw new InvalidInputException("invalid_json", "malformed JSON: " + MalformedJson.describe(e), Map.of(), e);
         }
         Text.check(tree);
         return tree;

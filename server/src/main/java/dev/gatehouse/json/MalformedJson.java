@@ -36,11 +36,24 @@ public final class MalformedJson {
         return what(e, message) + where(e.getLocation());
     }
 
+    /**
+     * Whether {@code failure} (the cause of {@link Json#parse}'s 400 {@code invalid_json}) is the text ending before
+     * its value does: what a body cut off inside it gives, unlike any other mistake.
+     */
+    public static boolean endedEarly(Throwable failure) {
+        return failure instanceof JacksonException e && endedEarly(e, e.getOriginalMessage() == null ? ""
+                : e.getOriginalMessage());
+    }
+
+    private static boolean endedEarly(JacksonException e, String m) {
+        return e instanceof UnexpectedEndOfInputException || m.startsWith("Unexpected end-of-input");
+    }
+
     private static String what(JacksonException e, String m) {
         if (e instanceof StreamConstraintsException) {
             return limit(m);
         }
-        if (e instanceof UnexpectedEndOfInputException || m.startsWith("Unexpected end-of-input")) {
+        if (endedEarly(e, m)) {
             return ended(m);
         }
         if (m.startsWith("Unexpected character (")) {

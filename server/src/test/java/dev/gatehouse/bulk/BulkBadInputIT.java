@@ -60,6 +60,16 @@ class BulkBadInputIT {
                 Arguments.of("missing member reference", FIRST + "\n" + Bulk.assignment("doc", "d1", "nobody",
                         "Fine") + "\n", "unknown_reference"),
                 Arguments.of("body stops mid-line", FIRST + "\n{\"type\": \"role\", \"name\": \"Cut", "truncated_line"),
+                Arguments.of("body stops mid-line, inside a name", FIRST + "\n{\"type\": \"ro", "truncated_line"),
+                // a last line sent without its line feed is whole: what is wrong with it is told as on any line
+                Arguments.of("a last line without its line feed, with a brace too many", FIRST
+                        + "\n{\"type\": \"group\", \"name\": \"x\"}}", "invalid_json"),
+                Arguments.of("a last line without its line feed, with a name twice", FIRST
+                        + "\n{\"type\": \"group\", \"name\": \"x\", \"name\": \"y\"}", "invalid_json"),
+                Arguments.of("a last line without its line feed, without a colon", FIRST
+                        + "\n{\"type\" \"group\"}", "invalid_json"),
+                Arguments.of("a last line without its line feed, with an unpaired surrogate", FIRST
+                        + "\n{\"type\": \"group\", \"name\": \"\\ud800\"}", "invalid_text"),
                 Arguments.of("control character", FIRST + "\n{\"type\": \"role\", \"name\": \"A\\u0000B\", "
                         + "\"permissions\": []}\n", "invalid_text"),
                 Arguments.of("a header whose org_id is not an id", FIRST + "\n" + line("type", "header", "model",
