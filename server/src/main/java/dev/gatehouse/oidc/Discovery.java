@@ -2,25 +2,37 @@ package dev.gatehouse.oidc;
 
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.json.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The issuer's discovery document ({@code <issuer>/.well-known/openid-configuration}), fetched when first needed
  * and kept: its {@code issuer} must be the configured one exactly (OpenID Connect Discovery §4.3), and its
- * endpoints absolute http(s) URLs. A failed fetch — the issuer unreachable, an error status, a body over
- * {@link #MAX_BYTES} (not read further) or one that is not such a JSON document — is retried at most every
- * {@link #RETRY_AFTER}, so an issuer that is down is not hammered by every request; meanwhile token requests answer
- * 503.
+ * endpoints absolute URLs under the issuer's own rule (https, or http on a loopback address). A failed fetch — the
+ * issuer unreachable, an error status, a document not whole within {@link #TIMEOUT} (headers and body: an issuer
+ * that stalls in the middle of its body holds nobody longer), a body over {@link #MAX_BYTES} (not read further) or
+ * one that is not such a JSON document — is retried at most every {@link #RETRY_AFTER}, so an issuer that is down
+ * is not hammered by every request; meanwhile token requests answer 503.
  *
- * <p>Thread-safe: {@link #get} is synchronized; the document, once read, is immutable.
+ * <p>Thread-safe: {@link #get} is synchronized (one fetch at a time); {@link #cached} reads without waiting for it;
+ * the document, once read, is immutable.
  */
 final class Discovery {
 
@@ -29,13 +41,13 @@ final class Discovery {
     }
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_BYTES = 256 * 1024;
 
     private final OidcSettings settings;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private Document document;
+    private volatile Document document;
     private long failedAt;
     private String failure;
 
@@ -43,8 +55,8 @@ final class Discovery {
         this.settings = settings;
     }
 
-    /** The document if it has been read, else null; never fetches. */
-    synchronized Document cached() {
+    /** The document if it has been read, else null; never fetches, nor waits for a fetch. */
+    Document cached() {
         return document;
     }
 
@@ -62,7 +74,7 @@ final class Discovery {
             return document;
         } catch (IOException | IllegalArgumentException | JacksonException e) {
             // Jackson's exceptions are unchecked: a body that is not JSON (an HTML error page) once escaped as a 500
-            failure = e instanceof JacksonException ? "its discovery document is not JSON" : e.getMessage();
+            failure = e instanceof JacksonException ? "its discovery document is not JSON" : why(e);
             failedAt = System.nanoTime();
             throw unavailable(failure);
         } catch (InterruptedException e) {
@@ -73,19 +85,22 @@ final class Discovery {
 
     private Document fetch() throws IOException, InterruptedException {
         URI uri = settings.discoveryUri();
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        byte[] body;
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException(uri + " answered " + response.statusCode());
-            }
-            body = in.readNBytes(MAX_BYTES + 1);
+        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT).header("Accept", "application/json").GET().build(), info -> info.statusCode() == 200
+                ? new UpTo(MAX_BYTES) : HttpResponse.BodySubscribers.replacing(null));
+        HttpResponse<byte[]> response;
+        try {
+            response = pending.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new IOException(uri + " did not send its whole document within " + TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
-        if (body.length > MAX_BYTES) {
-            throw new IOException(uri + " is larger than " + MAX_BYTES + " bytes");
+        if (response.statusCode() != 200) {
+            throw new IOException(uri + " answered " + response.statusCode());
         }
-        JsonNode json = Json.MAPPER.readTree(body);
+        JsonNode json = Json.MAPPER.readTree(response.body());
         String issuer = text(json, "issuer");
         if (!settings.issuer().equals(issuer)) {
             throw new IllegalArgumentException("the discovery document names the issuer \"" + issuer + "\", not the "
@@ -109,7 +124,75 @@ final class Discovery {
         if (!uri.isAbsolute() || uri.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))) {
             throw new IllegalArgumentException("the discovery document's " + field + " is not an http(s) URL: " + uri);
         }
+        if ("http".equals(scheme) && !OidcSettings.loopback(uri.getHost())) {
+            // the key set read over plain HTTP could be anyone's: the issuer's own rule holds for what it names
+            throw new IllegalArgumentException("the discovery document's " + field + " must use https (http only on "
+                    + "a loopback address): " + uri);
+        }
         return uri;
+    }
+
+    /** Why a fetch failed, in words (a refused connection's exception carries no message). */
+    private static String why(Exception e) {
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + TIMEOUT.toSeconds() + " s";
+        }
+        if (e instanceof ConnectException) {
+            return "the connection failed";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** A body of at most {@code max} bytes; one byte more fails it, and the rest is not read. */
+    private static final class UpTo implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final int max;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        UpTo(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (body.isDone()) {
+                    return;
+                }
+                if (bytes.size() + buffer.remaining() > max) {
+                    subscription.cancel();
+                    body.completeExceptionally(new IOException("the discovery document is larger than " + max
+                            + " bytes"));
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
+        }
     }
 
     private UnavailableException unavailable(String why) {

@@ -89,7 +89,8 @@ public record OidcSettings(String issuer, String clientId, String audience, Stri
         return issuer;
     }
 
-    private static boolean loopback(String host) {
+    /** Whether {@code host} is {@code localhost} or a loopback address (a name is not looked up). */
+    static boolean loopback(String host) {
         if (host.equalsIgnoreCase("localhost")) {
             return true;
         }

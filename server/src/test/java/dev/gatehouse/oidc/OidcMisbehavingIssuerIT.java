@@ -17,11 +17,18 @@ import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +57,9 @@ class OidcMisbehavingIssuerIT {
         volatile String discoveryBody;
         volatile int jwksStatus = 200;
         volatile String jwksBody;
+        /** When set, the discovery document's headers promise 5,000 bytes and the body stops after a few. */
+        volatile boolean stallDiscovery;
+        final CountDownLatch closed = new CountDownLatch(1);
 
         Issuer() {
             try {
@@ -66,6 +76,19 @@ class OidcMisbehavingIssuerIT {
             jwksBody = new JWKSet(key.toPublicJWK()).toString();
             server.createContext("/issuer/.well-known/openid-configuration", exchange -> {
                 discoveryFetches.incrementAndGet();
+                if (stallDiscovery) {
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 5_000);
+                    exchange.getResponseBody().write("{\"issuer\": ".getBytes(StandardCharsets.UTF_8));
+                    exchange.getResponseBody().flush();
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.close();
+                    return;
+                }
                 TestIssuer.send(exchange, 200, discoveryType, discoveryBody);
             });
             server.createContext("/issuer/jwks", exchange -> {
@@ -96,6 +119,7 @@ class OidcMisbehavingIssuerIT {
 
         @Override
         public void close() {
+            closed.countDown();
             server.stop(0);
         }
     }
@@ -126,6 +150,56 @@ class OidcMisbehavingIssuerIT {
                         + "most every " + Discovery.RETRY_AFTER + ", not on every request").isLessThanOrEqualTo(1);
             }
             assertThat(node.service().get("/v1/orgs").status()).as("keys keep working").isEqualTo(200);
+        }
+    }
+
+    /**
+     * An issuer that stalls in the middle of its discovery document holds a token request no longer than the fetch's
+     * timeout (503), and holds up neither keys nor the console meanwhile: the fetch once waited for the rest of the
+     * body for good, every token request queued behind it, then the console page, and at last every request.
+     */
+    @Test
+    void aDiscoveryDocumentThatStallsInItsBody_is503_andHoldsUpNothingElse() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            issuer.stallDiscovery = true;
+            List<Future<Http.Res>> tokens = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                tokens.add(callers.submit(() -> node.as(issuer.token("u-1")).get("/v1/orgs/1/roles")));
+            }
+            while (issuer.discoveryFetches.get() == 0) {
+                Thread.sleep(10);
+            }
+            Future<Http.Res> keys = callers.submit(() -> node.service().get("/v1/orgs"));
+            Future<Http.Res> console = callers.submit(() -> node.anonymous().get("/console/"));
+            long bound = Discovery.TIMEOUT.toMillis() * 3;
+            assertThat(keys.get(bound, TimeUnit.MILLISECONDS).status()).as("a key's request").isEqualTo(200);
+            assertThat(console.get(bound, TimeUnit.MILLISECONDS).status()).as("the console").isEqualTo(200);
+            for (Future<Http.Res> token : tokens) {
+                Http.Res res = token.get(bound, TimeUnit.MILLISECONDS);
+                assertThat(res.status()).as("%s", res).isEqualTo(503);
+                assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
+                assertThat(res.get("detail").stringValue()).contains("whole document");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /**
+     * The issuer's own rule (https, or http on a loopback address) holds for the endpoints its document names: a key
+     * set named over plain HTTP elsewhere could be anyone's, so no token is verified against it (nothing is fetched).
+     */
+    @Test
+    void aDiscoveryDocumentNamingAPlainHttpKeySetElsewhere_is503() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            issuer.discoveryBody = issuer.discoveryBody.replace(issuer.issuer + "/jwks", "http://198.51.100.7/jwks");
+            Http.Res res = node.as(issuer.token("u-1")).get("/v1/orgs/1/roles");
+            assertThat(res.status()).as("%s", res).isEqualTo(503);
+            assertThat(res.get("detail").stringValue()).contains("jwks_uri must use https");
+            assertThat(issuer.jwksFetches.get()).isZero();
         }
     }
 
