@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,17 +41,24 @@ final class Connection {
     record Target(String url, String key) {
     }
 
-    /** The URL and key, by precedence; a {@link CliException} when no key is found or the URL is no http(s) one. */
+    /**
+     * The URL and key, by precedence; a {@link CliException} when no key is found or the URL is no http(s) one. A
+     * flag given empty is refused rather than passed over: {@code --key "$MEMBER_KEY"} with the variable unset must
+     * not fall back to a stronger key from the environment or the file.
+     */
     Target target() {
+        requireNotBlank("--url", url);
+        requireNotBlank("--key", key);
+        requireNotBlank("--profile", profile);
         Map<String, String> env = GatehouseCli.of(spec).env();
         ConfigFile.Profile file = null;
         String resolvedUrl = firstOf(url, env.get("GATEHOUSE_URL"));
         String resolvedKey = firstOf(key, env.get("GATEHOUSE_KEY"));
         String profileName = firstOf(profile, env.get("GATEHOUSE_PROFILE"));
-        // the file is read when it has something to add, or a profile is named (a wrong name is an error)
-        if (resolvedUrl == null || resolvedKey == null || profileName != null) {
-            String namedBy = config != null ? "--config"
-                    : blankToNull(env.get("GATEHOUSE_CONFIG")) != null ? "GATEHOUSE_CONFIG" : null;
+        String namedBy = config != null ? "--config"
+                : blankToNull(env.get("GATEHOUSE_CONFIG")) != null ? "GATEHOUSE_CONFIG" : null;
+        // the file is read when it has something to add, or is named, or a profile is (a wrong name is an error)
+        if (resolvedUrl == null || resolvedKey == null || profileName != null || namedBy != null) {
             file = ConfigFile.load(configPath(env), namedBy, profileName);
             resolvedUrl = firstOf(resolvedUrl, file.url());
             resolvedKey = firstOf(resolvedKey, file.key());
@@ -89,6 +97,12 @@ final class Connection {
         }
         String home = blankToNull(env.get("HOME"));
         return home == null ? null : Path.of(home, ".config", "gatehouse", "config.yaml");
+    }
+
+    private void requireNotBlank(String flag, String value) {
+        if (value != null && value.isBlank()) {
+            throw new ParameterException(spec.commandLine(), flag + " is empty; give it a value, or leave it out");
+        }
     }
 
     private static String firstOf(String first, String second) {

@@ -436,6 +436,25 @@ class CliCommandsIT {
         Cli.Run notAFile = Cli.run(env, System.in, "orgs", "get", id(org), "--config", directory.toString());
         assertThat(notAFile.exit()).as(notAFile.toString()).isEqualTo(2);
         assertThat(notAFile.err()).contains("config file " + directory + " is a directory");
+        // named, it is read even when the flags and the environment say everything it could
+        Cli.Run unneeded = Cli.run(Cli.env(node), System.in, "orgs", "get", id(org), "--config", missing);
+        assertThat(unneeded.exit()).as(unneeded.toString()).isEqualTo(2);
+        assertThat(unneeded.err()).contains("(from --config) does not exist");
+    }
+
+    /**
+     * A flag given empty is refused: {@code --key "$MEMBER_KEY"} with the variable unset ran as the service key of
+     * the environment, every organization in view.
+     */
+    @Test
+    void anEmptyFlag_isRefused_ratherThanPassedOverForTheEnvironmentsKey() {
+        Fixtures.Org org = fx.org("rooms");
+        for (String flag : List.of("--key", "--url", "--profile")) {
+            Cli.Run run = Cli.run(node, "orgs", "get", id(org), flag, "");
+            assertThat(run.exit()).as(flag + ": " + run).isEqualTo(2);
+            assertThat(run.err()).contains(flag + " is empty");
+            assertThat(run.out()).isEmpty();
+        }
     }
 
     @Test
