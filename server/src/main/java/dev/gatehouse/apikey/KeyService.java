@@ -138,8 +138,12 @@ public final class KeyService implements ChangeListener {
 
     /** The verified key, or (without {@code mayRead}) null when that needs the database. */
     private Cached verify(String token, boolean mayRead) {
-        if (token == null || token.isEmpty() || token.length() > 512) {
+        if (token == null || token.isEmpty()) {
             throw new UnauthenticatedException("unauthenticated", "an API key is required");
+        }
+        if (token.length() > 512) {
+            throw new UnauthenticatedException("invalid_key", "the API key is not valid: no key is longer than 512 "
+                    + "characters");
         }
         Secrets.Parsed parsed = Secrets.parse(token);
         // A configured key may have the form of a generated service key (the one a first start printed, pinned for

@@ -125,6 +125,10 @@ class KeyLifecycleIT {
         assertThat(node.service().delete(org.path() + "/members/" + org.adminId() + "/keys/"
                 + minted.get("id").stringValue()).status()).isEqualTo(204);
 
+        // a credential longer than any key is not a missing one
+        Http.Res tooLong = node.as("x".repeat(600)).get(org.path());
+        assertThat(tooLong.status()).isEqualTo(401);
+        assertThat(tooLong.get("code").stringValue()).isEqualTo("invalid_key");
         for (int attempt = 0; attempt < 2; attempt++) {
             Http.Res revoked = node.as(key).get(org.path());
             assertThat(revoked.status()).isEqualTo(401);
