@@ -7,7 +7,7 @@ export async function render(view, app, rest, params) {
   const groups = await api.all(`${app.orgPath()}/groups`);
   const out = h('div', {});
   const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error')); };
-  const reload = done => app.go(`#/groups?done=${encodeURIComponent(done)}&t=${Date.now()}`);
+  const reload = done => app.go(`#/groups?done=${app.done(done)}&t=${Date.now()}`);
 
   const create = h('form', {class: 'card inline', novalidate: true},
     field('New group name', h('input', {name: 'name', required: true, maxlength: 100, autocomplete: 'off'})),
@@ -81,7 +81,7 @@ export async function render(view, app, rest, params) {
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Groups')),
     h('p', {class: 'lead'}, 'Named sets of members. Groups decide nothing by themselves.'),
-    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     out, create,
     cards.length ? h('div', {class: 'grid-2'}, cards) : h('p', {class: 'empty'}, 'No groups yet.'));
 }

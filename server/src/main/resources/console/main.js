@@ -42,6 +42,21 @@ const app = {
     app.org = await api.get(`/v1/orgs/${id}`);
     app.model = await api.get(`/v1/orgs/${app.org.id}/model`);
   },
+  /**
+   * Keeps what a write did for the screen it reloads, and returns the number its URL names it by (`?done=3`): the
+   * words stay here, so that a link cannot make the console say anything (as `?done=<any text>` once could).
+   */
+  done(text) {
+    if (!text) return '';
+    app.outcomes.push(text);
+    return app.outcomes.length;
+  },
+  /** What the write behind `?done=N` did, or null (no number, or one this tab did not hand out). */
+  outcome(params) {
+    const n = Number(params.get('done'));
+    return Number.isInteger(n) && n >= 1 && n <= app.outcomes.length ? app.outcomes[n - 1] : null;
+  },
+  outcomes: [],
   leaveOrg() {
     app.org = null;
     app.model = null;

@@ -109,7 +109,7 @@ async function detail(view, app, roles, id, params) {
     part(api.all(`${app.orgPath()}/groups`)),
     takesGrants ? part(api.get(`${base}/grants`).then(g => g.permissions)) : null,
   ]);
-  const reload = note => app.go(`#/members/${member.id}${note ? `?done=${encodeURIComponent(note)}` : ''}`);
+  const reload = note => app.go(`#/members/${member.id}${note ? `?done=${app.done(note)}` : ''}`);
 
   async function write(form, body, message) {
     clearProblem(form);
@@ -187,7 +187,7 @@ async function detail(view, app, roles, id, params) {
     h('div', {class: 'heading'}, h('h1', {}, member.user_id),
       h('span', {class: 'badge'}, member.external ? 'External' : (roleName.get(member.role_id) || '')),
       member.status !== 'active' ? h('span', {class: 'badge muted'}, statusLabel(member)) : null),
-    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     h('p', {class: 'muted'}, `Member id ${member.id} · ${member.email}`),
     h('div', {class: 'grid-2'}, profile, roleSection, statusForm,
       grants ? grantsSection(app, base, member, roles, grants, reload) : null,

@@ -12,7 +12,7 @@ export function applies(model) {
 
 export async function render(view, app, rest, params) {
   const [regions, offices] = await Promise.all([api.all(`${app.orgPath()}/regions`), api.all(`${app.orgPath()}/offices`)]);
-  const reload = done => app.go(`#/offices?done=${encodeURIComponent(done)}&t=${Date.now()}`);
+  const reload = done => app.go(`#/offices?done=${app.done(done)}&t=${Date.now()}`);
   const regionOptions = blank => [...(blank ? [{value: '', label: blank}] : []),
     ...regions.map(r => ({value: r.id, label: r.name}))];
 
@@ -68,7 +68,7 @@ export async function render(view, app, rest, params) {
     h('div', {class: 'heading'}, h('h1', {}, 'Offices')),
     h('p', {class: 'lead'}, 'The organization’s offices, each in a region. Roles held on a region or an office reach '
       + 'the rooms beneath where the model nests them (see Resources).'),
-    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     h('div', {class: 'grid-2'},
       h('section', {class: 'card', 'aria-label': 'Regions'}, h('h2', {}, 'Regions'),
         regions.length ? regions.map(regionRow) : h('p', {class: 'empty'}, 'No regions yet.'), newRegion),

@@ -13,7 +13,7 @@ export async function render(view, app, rest, params) {
   const cursor = params.get('cursor') || '';
   const orgs = await api.get(`/v1/orgs${api.query({limit: 50, cursor})}`);
   const chosen = params.get('org') ? await api.get(`/v1/orgs/${api.seg(params.get('org'))}`).catch(() => null) : null;
-  const done = params.get('done');
+  const done = app.outcome(params);
 
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Operators')),
@@ -101,7 +101,7 @@ function editOrg(app, org) {
     clearProblem(rename);
     try {
       const renamed = await api.patch(`/v1/orgs/${org.id}`, {name: values(rename).name || ''}, {ifMatch: org.version});
-      app.go(`#/operators?done=${encodeURIComponent(`Renamed to ${renamed.name}.`)}`);
+      app.go(`#/operators?done=${app.done(`Renamed to ${renamed.name}.`)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(rename, e);
@@ -121,7 +121,7 @@ function editOrg(app, org) {
     try {
       await api.del(`/v1/orgs/${org.id}`);
       if (app.org && app.org.id === org.id) app.leaveOrg();
-      app.go(`#/operators?done=${encodeURIComponent(`Organization ${org.name} deleted.`)}`);
+      app.go(`#/operators?done=${app.done(`Organization ${org.name} deleted.`)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(remove, e);
@@ -150,7 +150,7 @@ function modelsSection(app, models) {
     }
     try {
       const m = await api.post('/v1/models', body);
-      app.go(`#/operators?done=${encodeURIComponent(`Model ${m.id} registered.`)}`);
+      app.go(`#/operators?done=${app.done(`Model ${m.id} registered.`)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(form, e);

@@ -27,7 +27,7 @@ export async function render(view, app, rest, params) {
   });
   fill(view, heading,
     h('p', {class: 'lead'}, 'A role on one resource decides alone what its holder may do there.'),
-    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     pick);
   if (!id) return;
   const section = await resource(app, type, id);
@@ -78,7 +78,7 @@ async function hierarchy(app, declared, id) {
       children = {items: [], problem: e};
     }
   }
-  const done = text => app.go(`#/resources${api.query({type: declared.key, id, done: text, t: Date.now()})}`);
+  const done = text => app.go(`#/resources${api.query({type: declared.key, id, done: app.done(text), t: Date.now()})}`);
   const where = !recorded ? h('p', {}, `${declared.key} ${id} is not recorded in the hierarchy: only roles held on it `
       + 'apply here.')
     : ancestors.length ? h('p', {}, `${declared.key} ${id} lies in `,
@@ -129,7 +129,7 @@ async function resource(app, type, id) {
   const people = new Map();
   await Promise.all(ids.slice(0, 200).map(mid => api.get(`${app.orgPath()}/members/id:${mid}`)
     .then(m => people.set(mid, m)).catch(() => null)));
-  const reload = done => app.go(`#/resources${api.query({type, id, done, t: Date.now()})}`);
+  const reload = done => app.go(`#/resources${api.query({type, id, done: app.done(done), t: Date.now()})}`);
   const out = h('div', {});
   const pane = preview.panel(app);
   const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what',

@@ -74,7 +74,7 @@ async function detail(view, app, id, params) {
         app.say(message);
         return;
       }
-      app.go(`#/webhooks/${hook.id}?done=${encodeURIComponent(message)}`);
+      app.go(`#/webhooks/${hook.id}?done=${app.done(message)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       fill(out, notice(explain(e), 'error'));
@@ -83,7 +83,7 @@ async function detail(view, app, id, params) {
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/webhooks'}, 'Webhooks'), ' / '),
     h('h1', {}, hook.url),
-    params.get('done') ? notice(params.get('done'), 'ok') : null,
+    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     h('dl', {class: 'facts'},
       h('dt', {}, 'Status'), h('dd', {}, hook.status + (hook.paused_reason ? ` — ${hook.paused_reason}` : '')),
       h('dt', {}, 'Objects'), h('dd', {}, (hook.object_types || []).join(', ') || 'all'),

@@ -185,6 +185,35 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
         assertThat(node.service().get(group).status()).isEqualTo(404);
     }
 
+    /**
+     * A screen reloaded after a write says what the write did; a link cannot make it say anything else (the words
+     * once came from the link's {@code ?done=}, so a crafted link showed any text as a success).
+     */
+    @Test
+    void aLinkCannotPutWordsInTheSuccessNotice() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        String words = URLEncoder.encode("Your session expired. Sign in again at https://evil.example",
+                StandardCharsets.UTF_8).replace("+", "%20");
+        Map<String, String> screens = Map.of("groups", "Groups", "offices", "Offices", "resources", "Resources",
+                "members/" + org.adminId(), org.json().at("/admin_member/user_id").stringValue());
+        for (Map.Entry<String, String> screen : screens.entrySet()) {
+            for (String done : List.of(words, "1")) {
+                browser.open("/console/#/roles");
+                browser.heading("Roles");
+                browser.open("/console/#/" + screen.getKey() + "?done=" + done);
+                browser.heading(screen.getValue());
+                assertThat(browser.driver().findElements(By.cssSelector(".notice-ok"))).as(screen.getKey() + " " + done)
+                        .isEmpty();
+            }
+        }
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.type("New group name", "Team");
+        browser.press("Create group");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Group Team created.");
+    }
+
     @Test
     void deletingAWebhook_asksFirst() {
         Fixtures.Org org = fixtures.org("rooms");
