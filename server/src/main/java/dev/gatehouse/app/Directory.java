@@ -9,6 +9,7 @@ import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.role.RoleService;
+import dev.gatehouse.room.RoomsRules;
 
 /**
  * The management domain every API shares: organizations, their roles, members and members' keys, groups and
@@ -21,6 +22,7 @@ public record Directory(OrgService orgs, RoleService roles, MemberService member
     static Directory wire(Core core, MemberRules memberRules, AssignmentRules assignmentRules) {
         MemberService members = new MemberService(core.access(), core.orgModels(), memberRules, core.keys(),
                 (tx, orgId, member) -> {
+                    RoomsRules.requireOwnsNoRoom(tx, orgId, member);
                     GroupService.leaveAll(tx, orgId, member);
                     GrantService.dropAll(tx, orgId, member);
                     AssignmentService.dropAll(tx, orgId, member);

@@ -80,6 +80,12 @@ final class RoomStore {
     record Key(long orgId, int id) {
     }
 
+    /** The lowest id of a room of the organization that member {@code memberId} owns, if it owns one. */
+    Optional<Integer> firstOwned(Handle h, long orgId, long memberId) {
+        return h.createQuery("SELECT min(id) FROM rooms WHERE org_id = :org AND :member = ANY(owner_ids)")
+                .bind("org", orgId).bind("member", memberId).mapTo(Integer.class).findOne();
+    }
+
     /** Whether member {@code memberId} is among room {@code id}'s owners (no row read: one answer). */
     boolean owns(Handle h, long orgId, int id, long memberId) {
         return h.createQuery("SELECT 1 FROM rooms WHERE org_id = :org AND id = :id AND :member = ANY(owner_ids)")

@@ -18,6 +18,7 @@ import dev.gatehouse.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -410,7 +411,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
      * nor taken away through the native API ({@code memberId} null: every role in the room), whoever asks, service
      * keys included. Rooms names the owners of each room ({@code roomOwnerIds}); without this an owner could leave its
      * room to nobody — acting in a room needs a role there, so not even an Admin could restore it. 409
-     * {@code room_owner}; deleting the room, or the user from the company, is the way out.
+     * {@code room_owner}; deleting the room is the way out (nor is an owner removed from the company:
+     * {@link #requireOwnsNoRoom}).
      */
     void requireNotOwner(Handle h, long orgId, int roomId, Long memberId, String what) {
         if (memberId != null) {
@@ -428,6 +430,21 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             if (rooms.roomUser(h, orgId, roomId, owner).filter(u -> !u.revoked()).isPresent()) {
                 throw ownerKeepsAccess(what, owner, roomId);
             }
+        }
+    }
+
+    /**
+     * A room keeps its owners when one would leave the company too: removing a member that owns a room is a 409
+     * {@code room_owner}, whatever API removes it (part of the members' removal hook). The room would otherwise be
+     * left to nobody who could act in it, its owner gone and no Admin able to get back in; deleting the room first,
+     * or locking the user instead, is the way.
+     */
+    public static void requireOwnsNoRoom(Tx tx, long orgId, Member member) {
+        Optional<Integer> owned = new RoomStore().firstOwned(tx.handle(), orgId, member.id());
+        if (owned.isPresent()) {
+            throw new ConflictException("room_owner", "removing user " + member.id() + " would leave room "
+                    + owned.get() + ", which it owns, to nobody who could act in it; delete the room first, or lock "
+                    + "the user instead");
         }
     }
 

@@ -636,6 +636,31 @@ class RoomsRulesIT {
     }
 
     /**
+     * Nor does an owner leave the company while it owns a room, whatever route removes it: the room would be left to
+     * nobody who could act in it (its only user gone; the Default Admin needs a role there). Before, removing the
+     * owner left such a room, still naming it among its owners. Deleting the room first is the way.
+     */
+    @Test
+    void aRoomOwner_isNotRemovedFromTheCompany_untilItsRoomIsDeleted() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canDeleteOwnedRooms", "canViewRoomDetails");
+        int danId = a.user("Dan", agent, "Contributor");
+        Http dan = a.as(danId);
+        int room = a.room(dan, "Dan's room", agent);
+        error(a.admin.delete(a.base + "/users/" + danId), 409, "ROOM_OWNER", "user " + danId, "room " + room);
+        Http.Res native_ = node.service().delete(a.org.path() + "/members/" + danId);
+        assertThat(native_.status()).as("%s", native_).isEqualTo(409);
+        assertThat(native_.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(a.admin.get(a.base + "/users/" + danId).status()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/rooms/" + room + "/users").get("users"))
+                .extracting(u -> u.get("userId").intValue()).containsExactly(danId);
+
+        assertThat(dan.delete(a.base + "/rooms/" + room).status()).isEqualTo(204);
+        assertThat(a.admin.delete(a.base + "/users/" + danId).status()).isEqualTo(204);
+        assertThat(a.admin.get(a.base + "/users/" + danId).status()).isEqualTo(404);
+    }
+
+    /**
      * A scheduled revocation is lifted only by who may restore access, whatever the route: through /v1, giving the
      * role again without an end (or a later one) is restoring access, as Rooms' restore_access is.
      */
