@@ -37,8 +37,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@link DecisionOracleIT}'s randomized differential test over the built-in models, driven through {@code /v1} (and,
  * for rooms, the Rooms dialect that creates and deletes them): {@code close} (organization-wide permissions, lead
- * visibility, groups), {@code rooms} (room roles that alone decide in their room, room owners who keep their role and stay in the company,
- * external members and roles) and {@code rooms_v5} (the fixed Admin, Manager and Agent roles, a Manager's grants, roles
+ * visibility, groups), {@code rooms} (room roles that alone decide in their room, room owners who keep their role
+ * and stay in the company, external members and roles) and {@code rooms_v5} (the fixed Admin, Manager and Agent roles, a Manager's grants, roles
  * on the company, regions and offices that reach the rooms beneath, offices moved between regions, regions and
  * offices deleted with their roles). The reference is {@link DecisionOracle} over the model as
  * {@code GET /v1/orgs/{org}/model} shows it, with the hierarchy and the rooms' owners the documents describe
