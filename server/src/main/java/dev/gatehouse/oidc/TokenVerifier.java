@@ -10,13 +10,14 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
 import java.net.MalformedURLException;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Set;
 
@@ -27,7 +28,8 @@ import java.util.Set;
  * issuer exactly, {@code aud} holding the configured audience, {@code exp} in the future and {@code nbf} (when
  * present) in the past, within {@link #CLOCK_SKEW_SECONDS}, and the user claim present.
  *
- * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}) is cached for {@link #JWKS_TTL_MILLIS}; a token
+ * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}, fetched as {@link IssuerFetch} bounds it: no
+ * redirect followed, whole within its timeout) is cached for {@link #JWKS_TTL_MILLIS}; a token
  * naming a key id the cache lacks makes it fetch the set again — how rotation is followed — at most twice per
  * {@link #MIN_REFETCH_MILLIS} (the rate limiter lets a second fetch through in each interval, so that a rotation
  * seen just after a fetch is not missed), so tokens with made-up key ids cannot turn into a flood of fetches. A
@@ -44,10 +46,10 @@ final class TokenVerifier {
     static final int CLOCK_SKEW_SECONDS = 60;
     static final long JWKS_TTL_MILLIS = 15 * 60_000L;
     static final long MIN_REFETCH_MILLIS = 1_000L;
-    private static final int TIMEOUT_MILLIS = 5_000;
     private static final int MAX_JWKS_BYTES = 256 * 1024;
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final IssuerFetch keySet = new IssuerFetch(MAX_JWKS_BYTES);
     /** Whether the key set's last fetch failed: set by a failed fetch, cleared by a token checked against keys. */
     private volatile boolean keysUnavailable;
 
@@ -55,8 +57,9 @@ final class TokenVerifier {
         JWKSource<SecurityContext> keys;
         try {
             keys = JWKSourceBuilder.<SecurityContext>create(document.jwksUri().toURL(),
-                            new DefaultResourceRetriever(TIMEOUT_MILLIS, TIMEOUT_MILLIS, MAX_JWKS_BYTES))
-                    .cache(JWKS_TTL_MILLIS, TIMEOUT_MILLIS)
+                            url -> new Resource(new String(keySet.get(document.jwksUri(), "key set"),
+                                    StandardCharsets.UTF_8), "application/json"))
+                    .cache(JWKS_TTL_MILLIS, IssuerFetch.TIMEOUT.toMillis())
                     .rateLimited(MIN_REFETCH_MILLIS)
                     .retrying(false)
                     .build();

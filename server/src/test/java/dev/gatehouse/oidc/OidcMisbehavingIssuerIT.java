@@ -59,6 +59,11 @@ class OidcMisbehavingIssuerIT {
         volatile String jwksBody;
         /** When set, the discovery document's headers promise 5,000 bytes and the body stops after a few. */
         volatile boolean stallDiscovery;
+        /** When set, the key set's headers promise 5,000 bytes and the body comes a byte every half second. */
+        volatile boolean trickleKeySet;
+        /** When set, the key set answers a redirect to this path of the issuer, which serves the key set. */
+        volatile String keySetRedirect;
+        final AtomicInteger redirectedFetches = new AtomicInteger();
         final CountDownLatch closed = new CountDownLatch(1);
 
         Issuer() {
@@ -93,7 +98,31 @@ class OidcMisbehavingIssuerIT {
             });
             server.createContext("/issuer/jwks", exchange -> {
                 jwksFetches.incrementAndGet();
+                if (keySetRedirect != null) {
+                    exchange.getResponseHeaders().set("Location", issuer + keySetRedirect);
+                    exchange.sendResponseHeaders(302, -1);
+                    exchange.close();
+                    return;
+                }
+                if (trickleKeySet) {
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 5_000);
+                    try {
+                        while (!closed.await(500, TimeUnit.MILLISECONDS)) {
+                            exchange.getResponseBody().write(' ');
+                            exchange.getResponseBody().flush();
+                        }
+                    } catch (InterruptedException | IOException e) {
+                        // the node gave up, or the test ended
+                    }
+                    exchange.close();
+                    return;
+                }
                 TestIssuer.send(exchange, jwksStatus, "application/json", jwksBody);
+            });
+            server.createContext("/issuer/moved", exchange -> {
+                redirectedFetches.incrementAndGet();
+                TestIssuer.send(exchange, 200, "application/json", jwksBody);
             });
             server.start();
         }
@@ -180,7 +209,7 @@ class OidcMisbehavingIssuerIT {
                 Http.Res res = token.get(bound, TimeUnit.MILLISECONDS);
                 assertThat(res.status()).as("%s", res).isEqualTo(503);
                 assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
-                assertThat(res.get("detail").stringValue()).contains("whole document");
+                assertThat(res.get("detail").stringValue()).contains("whole discovery document");
             }
         } finally {
             callers.shutdownNow();
@@ -200,6 +229,46 @@ class OidcMisbehavingIssuerIT {
             assertThat(res.status()).as("%s", res).isEqualTo(503);
             assertThat(res.get("detail").stringValue()).contains("jwks_uri must use https");
             assertThat(issuer.jwksFetches.get()).isZero();
+        }
+    }
+
+    /**
+     * The key set is read only where the discovery document names it: a redirect is not followed (it could lead
+     * anywhere the node can reach), so tokens are 503 and the place it points to is never asked. It once was
+     * followed, and tokens verified against whatever key set it led to.
+     */
+    @Test
+    void aKeySetThatRedirects_isNotFollowed_andTokensAre503() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            issuer.keySetRedirect = "/moved";
+            Http.Res res = node.as(issuer.token("u-1")).get("/v1/orgs/1/roles");
+            assertThat(res.status()).as("%s", res).isEqualTo(503);
+            assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
+            assertThat(res.get("detail").stringValue()).contains("302", "redirect is not followed");
+            assertThat(issuer.jwksFetches.get()).isEqualTo(1);
+            assertThat(issuer.redirectedFetches.get()).as("the redirect's target").isZero();
+        }
+    }
+
+    /**
+     * A key set that comes a byte at a time holds a token request no longer than the fetch's timeout: the whole set
+     * must arrive within it. Each read's own timeout once let a body that never stopped trickling hold it for good.
+     */
+    @Test
+    void aKeySetThatTrickles_is503_withinTheTimeout() throws Exception {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            issuer.trickleKeySet = true;
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<Http.Res> token = caller.submit(() -> node.as(issuer.token("u-1")).get("/v1/orgs/1/roles"));
+                Http.Res res = token.get(Discovery.TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS);
+                assertThat(res.status()).as("%s", res).isEqualTo(503);
+                assertThat(res.get("detail").stringValue()).contains("whole key set");
+            } finally {
+                caller.shutdownNow();
+            }
         }
     }
 
