@@ -3,6 +3,7 @@ package dev.gatehouse.member;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import java.util.Optional;
 import java.util.function.Function;
@@ -138,12 +139,12 @@ public sealed interface MemberRef {
         return userId.codePointCount(0, userId.length());
     }
 
-    /** The value as a positive id of at most 18 digits, or -1. */
+    /**
+     * The value as a member id of at most 18 digits written the one way ids are written (ASCII digits, no leading
+     * zero), or -1: so {@code 04} and {@code id:04} never name member 4, and each member has one path.
+     */
     private static long digits(String value) {
-        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return -1;
-        }
-        return Long.parseLong(value);
+        return value.length() > 18 ? -1 : Digits.id(value);
     }
 
     private static InvalidInputException invalid(String field, String raw) {

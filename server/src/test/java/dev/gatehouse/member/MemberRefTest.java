@@ -55,10 +55,19 @@ class MemberRefTest {
                     e -> assertThat(e.code()).isEqualTo("member_not_found"));
         }
         for (String raw : new String[] {"", "id:", "id:x", "id:0", "id:-3", "id:1234567890123456789", "user:",
-                "x".repeat(201)}) {
+                "x".repeat(201), "id:03", "id:007", "id:+3", "id:３"}) {
             assertThatThrownBy(() -> resolve(raw)).as(raw).isInstanceOfSatisfying(InvalidInputException.class,
                     e -> assertThat(e.fieldErrors()).containsKey("member"));
         }
+    }
+
+    /** A member has one path: a bare number with a leading zero is a user id only (member 7's user id is "3"). */
+    @Test
+    void aBareNumberWithALeadingZero_namesNoMemberId() {
+        assertThat(MemberRef.parse("03", "member").namedId()).isEqualTo(-1L);
+        assertThatThrownBy(() -> resolve("03")).isInstanceOfSatisfying(NotFoundException.class,
+                e -> assertThat(e.code()).isEqualTo("member_not_found"));
+        assertThatThrownBy(() -> resolve("07")).as("not member 7").isInstanceOf(NotFoundException.class);
     }
 
     @Test
