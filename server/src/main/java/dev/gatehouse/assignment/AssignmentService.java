@@ -399,12 +399,13 @@ public final class AssignmentService {
     }
 
     /**
-     * Deletes a member's assignments inside the transaction removing the member, unrecorded: the member's own
-     * {@code deleted} record stands for them (every node's engine drops a removed member's assignments with it), as it
-     * did when its row's foreign key took them along. Part of the members' {@link dev.gatehouse.member.MemberRemoval}.
+     * Deletes a member's assignments inside the transaction removing the member, recording each as deleted (the
+     * assignment as before), just before the member's own record — as its grants and group memberships are — so a
+     * reader of the events or webhooks that mirrors assignments sees them go. Part of the members'
+     * {@link dev.gatehouse.member.MemberRemoval}.
      */
     public static void dropAll(Tx tx, long orgId, Member member) {
-        new AssignmentStore().deleteAllOf(tx.handle(), orgId, member.id());
+        record(tx, new AssignmentStore().deleteByMember(tx.handle(), orgId, member.id()));
     }
 
     private static void record(Tx tx, List<Assignment> removed) {

@@ -254,11 +254,6 @@ final class AssignmentStore {
     }
 
     /** Deletes every assignment of a member, reading none back (a member may hold millions). */
-    void deleteAllOf(Handle h, long orgId, long memberId) {
-        h.createUpdate("DELETE FROM assignments WHERE org_id = :org AND member_id = :member")
-                .bind("org", orgId).bind("member", memberId).execute();
-    }
-
     public List<Assignment> deleteByMember(Handle h, long orgId, long memberId) {
         return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND member_id = :member RETURNING " + COLUMNS)
                 .bind("org", orgId).bind("member", memberId).map((rs, ctx) -> map(rs)).list();
