@@ -115,8 +115,9 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     /**
-     * The server's answer for people. A {@code --from-line} past the last line commits nothing, though the answer's
-     * {@code committed_lines} (the last line whose chunk committed, counting the skipped ones) reaches the end.
+     * The server's answer for people: the lines this run committed, without those {@code --from-line} skipped, which
+     * the answer's {@code committed_lines} (the last line whose chunk committed) counts. A {@code --from-line} past the
+     * last line commits nothing, though {@code committed_lines} reaches the end.
      */
     private String summary(ImportResult result) {
         if (result.chunks() == 0 && result.skippedLines() > 0 && result.skippedLines() >= result.lines()) {
@@ -125,8 +126,10 @@ final class ImportCommand implements Callable<Integer> {
         }
         String created = scope.deployment ? ", " + result.organizations().size()
                 + (result.organizations().size() == 1 ? " organization" : " organizations") + " created" : "";
-        return result.committedLines() + " of " + result.lines() + " lines committed in " + chunks(result.chunks())
-                + ", revision " + result.revision() + created;
+        String skipped = result.skippedLines() > 0 ? " (lines 1.." + result.skippedLines() + " skipped by --from-line)"
+                : "";
+        return (result.committedLines() - result.skippedLines()) + " of " + result.lines() + " lines committed"
+                + skipped + " in " + chunks(result.chunks()) + ", revision " + result.revision() + created;
     }
 
     private static String chunks(long count) {

@@ -116,6 +116,9 @@ class DeploymentBulkCommandsIT {
         assertThat(resumed.exit()).as(resumed.toString()).isZero();
         JsonNode result = Json.readTree(resumed.out().strip());
         assertThat(result.get("skipped_lines").longValue()).isEqualTo(3);
+        assertThat(resumed.err()).as("the lines this run committed, not the skipped ones")
+                .contains((lines.size() - 3) + " of " + lines.size() + " lines committed (lines 1..3 skipped by "
+                        + "--from-line)");
         assertThat(result.get("organizations")).hasSize(1);
         assertThat(result.get("organizations").get(0).get("line").longValue()).isEqualTo(5);
         long orgB = result.get("organizations").get(0).get("org_id").longValue();
