@@ -248,6 +248,33 @@ public final class Access {
     }
 
     /**
+     * No taking away through a role what one could not hand out: changing a custom role's permissions or visibility
+     * changes what every member holding it may do, so a member key may change them only when it could hand the role
+     * out as it stands — it holds every permission the role grants and, in a model with record visibility, the role
+     * sees no records beyond the caller's. Otherwise 403 {@code privilege_escalation}: without this, a member allowed
+     * to manage roles could narrow a role held by members who outrank it, then act on them as its peers (deactivate
+     * them, revoking their keys). What the role becomes is judged by {@link #requireNoEscalation}. Service keys are
+     * exempt.
+     *
+     * @param roleId  the role being changed
+     * @param current what the role grants before the change
+     */
+    public void requireMayRedefine(Caller caller, PermissionModel model, long roleId, Grant current) {
+        if (caller.isService()) {
+            return;
+        }
+        List<String> beyond = permissionsBeyond(caller, model, current);
+        String sees = visibilityBeyond(caller, model, current);
+        if (!beyond.isEmpty() || sees != null) {
+            throw new ForbiddenException("privilege_escalation", "changing the permissions of role " + roleId
+                    + " is refused: it " + (beyond.isEmpty() ? "sees " + sees : "grants " + beyond
+                    + (sees == null ? "" : " and sees " + sees)) + ", which member " + caller.memberId()
+                    + " does not hold; its holders would lose what the caller could not hand out. Only a member "
+                    + "holding all of it, or a service key, may change them");
+        }
+    }
+
+    /**
      * The permissions {@code held} grants that {@code caller} lacks, in the model's order; a permission the model no
      * longer has decides nothing and is passed over.
      */

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
@@ -115,6 +116,10 @@ public final class RoleService {
         boolean external = input.external() == null ? current.external() : input.external();
         RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
         RoleRules.check(model, permissions, external, visibility);
+        if (!Set.copyOf(permissions).equals(Set.copyOf(current.permissions()))
+                || !Objects.equals(visibility, current.visibility())) {
+            access.requireMayRedefine(caller, model, roleId, Role.grant(current.permissions(), current.visibility()));
+        }
         access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
         String name = input.name() == null ? current.name() : input.name();
         // judged by the database's lower(), as the unique index is: Java's equalsIgnoreCase folds differently

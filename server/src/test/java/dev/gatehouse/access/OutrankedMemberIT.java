@@ -203,6 +203,47 @@ class OutrankedMemberIT {
                 .isEqualTo("active");
     }
 
+    /**
+     * Narrowing a role takes from every member holding it: a role manager may change a role's permissions or
+     * visibility only when it could hand the role out as it stands. The hole: a lead manager narrowed the role of a
+     * member who outranked it, through /v1 or Close, then deactivated that member as a peer (revoking its keys).
+     */
+    @Test
+    void aRoleManager_cannotNarrowARoleThatHoldsMoreThanItself_throughNativeOrClose() {
+        var org = fx.org("close");
+        Map<String, Object> ownRecords = visibility(List.of("owner"));
+        long narrowManager = fx.role(org, Map.of("name", "Lead manager", "permissions",
+                List.of("manage_organization", "calling"), "visibility", ownRecords));
+        long lm = fx.member(org, "lm", narrowManager);
+        Http key = fx.keyFor(org, lm);
+        long bossRole = fx.role(org, "Boss", List.of("manage_organization", "calling", "view_all_leads"));
+        long boss = fx.member(org, "boss", bossRole);
+        long ownCaller = fx.role(org, Map.of("name", "Own caller", "permissions", List.of("calling", "manage_organization"),
+                "visibility", ownRecords));
+        String boss2 = org.path() + "/roles/" + bossRole;
+        Http close = closeClient(node.service().post(org.path() + "/members/" + lm + "/keys", Map.of("name", "close"))
+                .get("key").stringValue());
+        String bossCloseId = closeClient(org.adminKey()).get("/role/").json().get("data").valueStream()
+                .filter(r -> r.get("name").stringValue().equals("Boss")).findFirst().orElseThrow()
+                .get("id").stringValue();
+
+        Http.Res nativeNarrowed = key.patch(boss2, Map.of("permissions", List.of("calling"), "visibility", ownRecords));
+        refused(nativeNarrowed);
+        assertThat(nativeNarrowed.get("detail").stringValue()).contains("role " + bossRole, "view_all_leads");
+        Http.Res closeNarrowed = close.put("/role/" + bossCloseId + "/", Map.of("permissions", List.of("calling"),
+                "visibility_user_lcf_ids", List.of("owner"), "visibility_user_lcf_behavior", "require_assignment"));
+        assertThat(closeNarrowed.status()).as("%s", closeNarrowed).isEqualTo(403);
+        JsonNode kept = node.service().get(boss2).json();
+        assertThat(kept.get("permissions").toString()).contains("view_all_leads", "manage_organization");
+        assertThat(kept.get("version").intValue()).isEqualTo(1);
+        refused(key.patch(org.path() + "/members/" + boss, Map.of("status", "deactivated")));
+
+        // Nor is it the caller's to rename (what it becomes is judged too); a role within its reach may be narrowed.
+        refused(key.patch(boss2, Map.of("name", "Head")));
+        Http.Res narrowed = key.patch(org.path() + "/roles/" + ownCaller, Map.of("permissions", List.of("calling")));
+        assertThat(narrowed.status()).as("%s", narrowed).isEqualTo(200);
+    }
+
     private static Map<String, Object> visibility(List<String> fields) {
         return Map.of("user_field_ids", fields, "unassigned", "require_assignment");
     }
@@ -237,6 +278,25 @@ class OutrankedMemberIT {
         assertThat(node.service().get(org.path() + "/members/" + creator).json().get("status").stringValue())
                 .isEqualTo("active");
         assertThat(key.post(base + "/users/" + viewer + "/lock", Map.of("reason", "left")).status()).isEqualTo(204);
+    }
+
+    @Test
+    void anAccountManager_cannotNarrowARoomRoleThatHoldsMoreThanItself() {
+        var org = fx.org("rooms");
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        long accountManager = fx.role(org, "Account manager", List.of("canManageAccount", "canViewRoomDetails"));
+        long roomBoss = fx.role(org, "Room boss", List.of("canViewRoomDetails", "canAddUsersToRooms",
+                "canEditAnyRoomRole", "canManageAnyUserRoomAccess", "canDeleteRooms"));
+        Http key = fx.keyFor(org, fx.member(org, "am", accountManager));
+        long holder = fx.member(org, "rb", roomBoss);
+        String room = fx.room(org, "Deal", holder, roomBoss);
+
+        Http.Res res = key.put(base + "/roles/" + roomBoss, Map.of("permissions", Map.of("canViewRoomDetails", true)));
+        assertThat(res.status()).as("%s", res).isEqualTo(403);
+        assertThat(res.get("errorCode").stringValue()).isEqualTo("PRIVILEGE_ESCALATION");
+        Http.Res check = node.service().post(org.path() + "/check", Map.of("user_id", "rb", "permission",
+                "canEditAnyRoomRole", "resource", Map.of("type", "room", "id", room)));
+        assertThat(check.get("allowed").booleanValue()).as("the owner keeps its room role's powers").isTrue();
     }
 
     @Test
