@@ -139,9 +139,9 @@ public final class Gatehouse implements AutoCloseable {
                 RoomsPermissions.MODEL_V5, roomsRules)),
                 assignmentRules);
         offices = new OfficeService(core.access(), core.orgModels(), directory.assignments());
-        EventService events = new EventService(core.orgModels(), core.access(), core.feed());
+        EventService events = new EventService(core.orgModels(), core.access(), core.feed(), assignmentRules);
         closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());
-        WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(),
+        WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(), events,
                 config.webhooks().targets(),
                 List.of(new CloseWebhookFormat(directory.roles(), events, closeMemberships)));
         decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models(),

@@ -3,16 +3,20 @@ package dev.gatehouse.event;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.LoggedImport;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * An organization's history, read from the change log. Who may read it all (a <em>reader</em>): a service key,
  * for any organization (also one deleted since: history outlives it); a member key, for its own organization
  * only, when its member holds the permission the model names for managing roles ({@code management.roles}) —
- * the same people who can change what the history shows. The native events API serves readers only. A
+ * the same people who can change what the history shows — and sees every resource the history may show (on
+ * {@code rooms}, every room: {@code autoAccessToRooms}), as for an export. The native events API serves readers only. A
  * dialect whose original shows its event log to every user (Close) shows other members a part of it
  * ({@link #pageVisible}): changes of the organization, its roles and groups ({@link #SHARED}) to internal
  * members, and changes of their own member record and its settings ({@link #PERSONAL}) to each member — not
@@ -55,12 +60,14 @@ public final class EventService {
     private final OrgModels orgModels;
     private final Access access;
     private final ChangeFeed feed;
+    private final AssignmentRules resources;
     private final MemberStore members = new MemberStore();
 
-    public EventService(OrgModels orgModels, Access access, ChangeFeed feed) {
+    public EventService(OrgModels orgModels, Access access, ChangeFeed feed, AssignmentRules resources) {
         this.orgModels = orgModels;
         this.access = access;
         this.feed = feed;
+        this.resources = resources;
     }
 
     /** The newest revision this node has applied: where a reader polling for what happens next starts. */
@@ -132,7 +139,7 @@ public final class EventService {
     }
 
     private EventQuery.Audience audience(Handle h, Caller caller, long orgId) {
-        if (caller.has(orgModels.model(h, orgId).management().roles())) {
+        if (reads(caller, orgModels.model(h, orgId))) {
             return null;
         }
         return new EventQuery.Audience(caller.external() ? Set.of() : SHARED, PERSONAL,
@@ -154,10 +161,31 @@ public final class EventService {
         });
     }
 
-    /** The rule of the class comment for readers. */
     private void requireReader(Handle h, Caller caller, long orgId) {
-        if (!caller.isService()) {
-            caller.require(orgModels.model(h, orgId).management().roles(), "reading the organization's events");
+        requireReader(caller, orgModels.model(h, orgId), "reading the organization's events");
+    }
+
+    /**
+     * Refuses, 403 {@code permission_required}, a member key that may not read the organization's whole history
+     * (the class comment's reader): webhook subscriptions, which deliver that history, ask the same.
+     */
+    public void requireReader(Caller caller, PermissionModel model, String what) {
+        if (caller.isService()) {
+            return;
         }
+        caller.require(model.management().roles(), what);
+        for (ResourceType type : model.resourceTypes()) {
+            if (!resources.seesAll(caller, model, type)) {
+                throw new ForbiddenException("permission_required", what + " needs to see every " + type.key()
+                        + " of the organization, as its history shows them all; member " + caller.memberId()
+                        + " sees only those it holds a role on");
+            }
+        }
+    }
+
+    /** Whether {@code caller} is a reader (class comment). */
+    private boolean reads(Caller caller, PermissionModel model) {
+        return caller.isService() || caller.has(model.management().roles())
+                && model.resourceTypes().stream().allMatch(type -> resources.seesAll(caller, model, type));
     }
 }

@@ -9,8 +9,8 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.event.EventService;
 import dev.gatehouse.model.OrgModels;
-import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.net.URI;
@@ -61,13 +61,15 @@ public final class WebhookService {
     private final WebhookStore webhooks = new WebhookStore();
     private final OrgModels orgModels;
     private final Access access;
+    private final EventService events;
     private final TargetPolicy targets;
     private final Map<String, WebhookFormat> formats = new HashMap<>();
 
     /** @param formats the formats of dialects, beside the native one */
-    public WebhookService(Store store, OrgModels orgModels, Access access, TargetPolicy targets,
+    public WebhookService(Store store, OrgModels orgModels, Access access, EventService events, TargetPolicy targets,
                           List<WebhookFormat> formats) {
         this.store = store;
+        this.events = events;
         this.orgModels = orgModels;
         this.access = access;
         this.targets = targets;
@@ -288,9 +290,9 @@ public final class WebhookService {
         return new NotFoundException("webhook_not_found", "webhook " + id + " not found in organization " + orgId);
     }
 
+    /** Subscriptions deliver the organization's history: who manages them is who may read it all. */
     private void requireManager(Handle h, Caller caller, long orgId, String what) {
-        PermissionModel model = orgModels.model(h, orgId);
-        caller.require(model.management().roles(), what);
+        events.requireReader(caller, orgModels.model(h, orgId), what);
     }
 
     /**

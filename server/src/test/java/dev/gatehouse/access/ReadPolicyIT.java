@@ -158,6 +158,33 @@ class ReadPolicyIT {
         assertThat(ids(all.get(org.path() + "/members/" + org.adminId() + "/assignments"), "member_id")).hasSize(1);
     }
 
+    /**
+     * The history shows every room (a room's changes, with its field data; its users' places): reading it, or
+     * subscribing a webhook to it, needs to see every room, as an export does — not the role management alone, with
+     * which an account manager once read rooms it was refused.
+     */
+    @Test
+    void theHistory_andWebhooks_needToSeeEveryRoom() {
+        node.service().put(base + "/rooms/" + hidden + "/field_data", Map.of("data", Map.of("price", "secret-950")));
+        long accountManager = fx.role(org, "Account manager", List.of("canManageAccount", "canViewRoomDetails"));
+        Http key = fx.keyFor(org, fx.member(org, "acct", accountManager));
+        assertThat(key.get(base + "/rooms/" + hidden).status()).isEqualTo(404);
+        for (Http.Res refused : List.of(key.get(org.path() + "/events?object_type=room"),
+                key.get(org.path() + "/events/1"), key.get(org.path() + "/webhooks"),
+                key.post(org.path() + "/webhooks", Map.of("url", "https://hooks.example.com/gatehouse")))) {
+            assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+            assertThat(refused.get("code").stringValue()).isEqualTo("permission_required");
+            assertThat(refused.get("detail").stringValue()).contains("every room");
+        }
+        long seesAll = fx.role(org, "Account manager, every room", List.of("canManageAccount", "canViewRoomDetails",
+                "autoAccessToRooms"));
+        Http all = fx.keyFor(org, fx.member(org, "acct-all", seesAll));
+        Http.Res events = all.get(org.path() + "/events?object_type=room");
+        assertThat(events.status()).as("%s", events).isEqualTo(200);
+        assertThat(events.json().toString()).contains("secret-950");
+        assertThat(all.get(org.path() + "/webhooks").status()).isEqualTo(200);
+    }
+
     @Test
     void internalMembers_readTheDirectory_butOnlyMemberManagersReadOthersKeys() {
         assertThat(ids(agentKey.get(org.path() + "/members"), "id")).contains(org.adminId(), agent, guest);
