@@ -6,6 +6,7 @@ import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.Page;
 import dev.gatehouse.engine.VisibilityFilter;
+import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
@@ -15,7 +16,6 @@ import dev.gatehouse.member.MemberRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -231,15 +231,23 @@ public final class OrgDecisions {
      */
     private long askedMember(MemberRef ref) {
         if (!othersAllowed && principal instanceof Principal.Member m) {
-            long self = m.memberId();
+            // resolved as for anyone, so a name that is also another member's is not taken for the caller; what it
+            // names besides the caller (another member, nobody, two members) is told only to a member manager
+            Long named;
             try {
-                return ref.resolve(orgId, id -> id == self ? Optional.of(id) : Optional.empty(),
-                        userId -> Objects.equals(engine.findMemberId(orgId, userId), self) ? Optional.of(self)
-                                : Optional.empty(), Long::longValue);
-            } catch (NotFoundException notItself) {
-                requireMemberManager();
+                named = resolve(ref);
+            } catch (NotFoundException | ConflictException other) {
+                named = null;
             }
+            if (named != null && named == m.memberId()) {
+                return named;
+            }
+            requireMemberManager();
         }
+        return resolve(ref);
+    }
+
+    private long resolve(MemberRef ref) {
         return ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
                 userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
     }

@@ -78,6 +78,30 @@ class MemberAddressingIT {
         assertThat(node.revision()).as("nothing changed").isEqualTo(revision);
     }
 
+    /**
+     * A member without member management asks the decision routes about itself only; a bare number that is its own
+     * id and another member's user id is no more taken for the caller than for anyone (it was, silently): it names
+     * another member too, which the caller may not ask about (403), and its explicit form names the caller.
+     */
+    @Test
+    void aNumberNamingTheCallerAndAnotherMember_isNotTakenForTheCaller_onTheDecisionRoutes() {
+        Http self = node.as(node.service().post(org.path() + "/members/id:" + byId + "/keys", Map.of("name", "self"))
+                .get("key").stringValue());
+        String room = fx.room(org);
+        for (Http.Res res : List.of(self.get(org.path() + "/members/" + number + "/permissions"),
+                self.post(org.path() + "/check", Map.of("user_id", number, "permission", "canCreateRooms")),
+                self.post(org.path() + "/lookup/resources", Map.of("user_id", number, "permission",
+                        "canViewRoomDetails", "type", "room")))) {
+            assertThat(res.status()).as("%s", res).isEqualTo(403);
+            assertThat(res.get("code").stringValue()).isEqualTo("permission_required");
+        }
+        assertThat(self.get(org.path() + "/members/id:" + number + "/permissions").get("member_id").longValue())
+                .isEqualTo(byId);
+        Http.Res own = self.post(org.path() + "/check", Map.of("member_id", byId, "permission", "canCreateRooms",
+                "resource", Map.of("type", "room", "id", room)));
+        assertThat(own.status()).as("%s", own).isEqualTo(200);
+    }
+
     @Test
     void theExplicitForms_nameExactlyOneMember() {
         assertThat(node.service().get(org.path() + "/members/id:" + number).get("id").longValue()).isEqualTo(byId);
