@@ -184,8 +184,9 @@ public final class RoleService {
         RoleHolders held = roles.holders(h, orgId, roleId);
         if (held.any()) {
             throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "
-                    + held.describe() + "; move " + (held.members() + held.assignments() == 1 ? "it" : "them")
-                    + " to another role first");
+                    + held.describe() + "; " + (held.revoked() > 0 ? "move its holders to another role, and restore "
+                    + "or remove the room users whose access is revoked, first" : "move "
+                    + (held.members() + held.assignments() == 1 ? "it" : "them") + " to another role first"));
         }
         roles.delete(h, roleId);
         tx.change(orgId, ObjectType.ROLE, roleId, Action.DELETED, LoggedRole.of(current), null);

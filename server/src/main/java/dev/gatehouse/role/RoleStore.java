@@ -141,13 +141,19 @@ public final class RoleStore {
      */
     static final String ASSIGNMENTS_HOLDING = "SELECT count(*) FROM assignments WHERE org_id = :org AND role_id = :role";
 
-    /** How many members hold the role as company role, and how many resource assignments use it. */
+    /**
+     * How many members hold the role as company role, how many resource assignments use it, and how many revoked room
+     * users keep it.
+     */
     public RoleHolders holders(Handle h, long orgId, long roleId) {
         long members = h.createQuery("SELECT count(*) FROM members WHERE role_id = :id").bind("id", roleId)
                 .mapTo(Long.class).one();
         long assignments = h.createQuery(ASSIGNMENTS_HOLDING).bind("org", orgId).bind("role", roleId)
                 .mapTo(Long.class).one();
-        return new RoleHolders(roleId, members, assignments);
+        // a room user whose access is revoked keeps its room role for a restore (Rooms' room_users)
+        long revoked = h.createQuery("SELECT count(*) FROM room_users WHERE revoked_role_id = :role")
+                .bind("role", roleId).mapTo(Long.class).one();
+        return new RoleHolders(roleId, members, assignments, revoked);
     }
 
     /**

@@ -196,12 +196,6 @@ final class RoomStore {
                 .bind("at", utc(at)).bind("now", utc(now)).execute();
     }
 
-    /** How many revoked room users would get the role back on restore. */
-    int revokedHolding(Handle h, long roleId) {
-        return h.createQuery("SELECT count(*) FROM room_users WHERE revoked_role_id = :role").bind("role", roleId)
-                .mapTo(Integer.class).one();
-    }
-
     private static RoomUser mapUser(ResultSet rs, int roomId) throws SQLException {
         return new RoomUser(roomId, MemberStore.map(rs), rs.getLong("room_role_id"), rs.getString("room_role_name"),
                 rs.getBoolean("revoked"), Sql.longOrNull(rs, "invited_by"), rs.getString("transaction_side_id"),

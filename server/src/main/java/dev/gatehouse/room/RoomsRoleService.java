@@ -3,7 +3,6 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
@@ -12,7 +11,6 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.Written;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * Rooms' views of roles: which roles a caller may assign, whether a role is in use, and a room's assignable
- * roles. Roles themselves are created, changed and deleted through {@code RoleService}; deleting one also
- * counts the room users whose access is revoked, who keep their room role for a restore ({@link #delete}). An
- * organization has few roles, so lists are filtered in memory. Thread-safe.
+ * roles. Roles themselves are created, changed and deleted through {@code RoleService}, whose holders count the room
+ * users whose access is revoked, who keep their room role for a restore. An organization has few roles, so lists are filtered in memory. Thread-safe.
  */
 public final class RoomsRoleService {
 
@@ -45,7 +42,6 @@ public final class RoomsRoleService {
 
     private final Access access;
     private final RoleStore roles = new RoleStore();
-    private final RoomStore rooms = new RoomStore();
     private final MemberStore members = new MemberStore();
     private final RoleService roleService;
     private final RoomsRules rules;
@@ -71,27 +67,10 @@ public final class RoomsRoleService {
         });
     }
 
-    /**
-     * Deletes a role through {@code RoleService} (every rule of which holds). A role that room users whose access
-     * is revoked keep for a restore — the one reference to a role besides its holders — is in use too: a 409
-     * {@code role_in_use} instead of the database's {@code referenced}.
-     */
-    public Written<Role> delete(Principal principal, long orgId, long roleId) {
-        try {
-            return roleService.delete(principal, orgId, roleId, null);
-        } catch (ConflictException e) {
-            if ("referenced".equals(e.code())) {
-                throw new ConflictException("role_in_use", "role " + roleId + " is the room role of room users whose "
-                        + "access is revoked (it comes back on restore); restore or remove them first", e);
-            }
-            throw e;
-        }
-    }
-
     /** Whether a role is held: as a company role, a room role, or remembered for a revoked room user. */
     public boolean isAssigned(Principal principal, long orgId, long roleId) {
         return access.read(principal, orgId, (h, caller) -> {
-            return roles.holders(h, orgId, roleId).any() || rooms.revokedHolding(h, roleId) > 0;
+            return roles.holders(h, orgId, roleId).any();
         });
     }
 

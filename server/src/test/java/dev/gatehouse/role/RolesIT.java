@@ -116,7 +116,7 @@ class RolesIT {
         assertThatThrownBy(() -> roles.delete(new Principal.Service("test"), org.id(), role, null))
                 .isInstanceOfSatisfying(ConflictException.class, e -> {
                     assertThat(e.code()).isEqualTo("role_in_use");
-                    assertThat(e.subject(RoleHolders.class)).contains(new RoleHolders(role, 2, 0));
+                    assertThat(e.subject(RoleHolders.class)).contains(new RoleHolders(role, 2, 0, 0));
                 });
         Http.Res refused = node.service().delete(org.path() + "/roles/" + role);
         assertThat(refused.json().propertyNames()).containsExactly("type", "title", "status", "code", "detail");

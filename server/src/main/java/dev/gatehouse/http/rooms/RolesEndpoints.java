@@ -134,6 +134,6 @@ final class RolesEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         RoomsApi.requireV6(a, "DELETE …/roles/{roleId} (custom roles)", "its roles cannot be created, changed or deleted");
         int roleId = Wire.pathId(ctx, "roleId");
-        Wire.written(ctx, 204, roomsRoles.delete(a.principal(), a.orgId(), roleId), null);
+        Wire.written(ctx, 204, roles.delete(a.principal(), a.orgId(), roleId, null), null);
     }
 }

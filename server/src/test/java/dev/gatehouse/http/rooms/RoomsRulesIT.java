@@ -101,6 +101,14 @@ class RoomsRulesIT {
         error(a.admin.delete(a.base + "/roles/" + buyer), 409, "ROLE_IN_USE", "revoked");
         assertThat(a.admin.get(a.base + "/roles/" + buyer + "?includeIsAssigned=true").get("isAssigned").booleanValue())
                 .isTrue();
+        // The role a revoked user keeps is held whichever API asks: /v1 once answered the database's "referenced",
+        // and let the role turn internal under a user that only an external role may be restored into.
+        for (Http.Res held : List.of(a.admin.delete(a.org.path() + "/roles/" + buyer),
+                a.admin.patch(a.org.path() + "/roles/" + buyer, Map.of("external", false)))) {
+            assertThat(held.status()).as("%s", held).isEqualTo(409);
+            assertThat(held.get("code").stringValue()).isEqualTo("role_in_use");
+            assertThat(held.get("detail").stringValue()).contains("1 room user whose access is revoked");
+        }
     }
 
     @Test
