@@ -38,6 +38,10 @@ final class WebhookUrl {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw InvalidInputException.field("url", hostProblem(uri.getRawAuthority()));
         }
+        String numeric = numericHostProblem(uri.getHost());
+        if (numeric != null) {
+            throw InvalidInputException.field("url", numeric);
+        }
         // URI reads any run of digits as the port; -1 means none was given
         if (uri.getPort() == 0 || uri.getPort() > 65535) {
             throw InvalidInputException.field("url", "must have a port between 1 and 65535, got " + uri.getPort());
@@ -59,7 +63,16 @@ final class WebhookUrl {
         String host = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
         int port = host.lastIndexOf(':');
         if (port >= 0 && !host.endsWith("]")) {
+            String digits = host.substring(port + 1);
+            if (!digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                // too long a run of digits for the URI's port: it gave up on the whole authority
+                return "must have a port between 1 and 65535, got " + digits;
+            }
             host = host.substring(0, port);
+        }
+        String numeric = host.isEmpty() ? null : numericHostProblem(host);
+        if (numeric != null) {
+            return numeric; // Java's URI takes no host from 127.1
         }
         if (host.isEmpty() || host.chars().allMatch(c -> c < 0x80)) {
             return "must name a host";
@@ -71,6 +84,32 @@ final class WebhookUrl {
             return "must name its host in ASCII, as DNS holds it; \"" + host + "\" is not an internationalized "
                     + "domain name that has one";
         }
+    }
+
+    /**
+     * Why a host that is an IPv4 address is not written the one way every client reads alike, or null. A host whose
+     * last label is a number (decimal, or hex with {@code 0x}) is an IPv4 address to browsers and curl (WHATWG URL,
+     * inet_aton), which read {@code 0177.0.0.1} (octal), {@code 0x7f000001} and {@code 2130706433} as 127.0.0.1; Java
+     * reads the first as 177.0.0.1 and the others as names. A subscription then checked one address and its reader
+     * meant another: only four decimal numbers from 0 to 255, without leading zeros, are taken.
+     */
+    private static String numericHostProblem(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        String last = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        boolean number = !last.isEmpty() && (last.chars().allMatch(c -> c >= '0' && c <= '9')
+                || last.startsWith("0x") && last.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0));
+        if (!number) {
+            return null;
+        }
+        String[] parts = host.split("\\.", -1);
+        boolean canonical = parts.length == 4;
+        for (String part : parts) {
+            canonical &= !part.isEmpty() && part.length() <= 3 && part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    && (part.length() == 1 || part.charAt(0) != '0') && Integer.parseInt(part) <= 255;
+        }
+        return canonical ? null : "must write an IPv4 address as four decimal numbers from 0 to 255 without leading "
+                + "zeros (e.g. 203.0.113.7), got \"" + host + "\": clients read other notations (octal, hex, one "
+                + "number) differently";
     }
 
     /** Whether a stored URL still passes {@link #check}, so that a delivery may request it. */

@@ -46,7 +46,7 @@ class WebhookTargetsIT {
             "http://127.0.0.1/", "http://127.8.9.10:8080/hook", "http://localhost:9/", "http://0.0.0.0/",
             "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/",
             "http://100.64.0.1/", "http://224.0.0.1/", "http://255.255.255.255/", "http://192.0.2.1/",
-            "http://198.18.0.1/", "http://2130706433/", "https://[::1]/", "http://[::]/", "http://[fc00::1]/",
+            "http://198.18.0.1/", "https://[::1]/", "http://[::]/", "http://[fc00::1]/",
             "http://[fd00:ec2::254]/latest/meta-data/", "http://[fe80::1]/", "http://[ff02::1]/",
             "http://[::ffff:127.0.0.1]/", "http://[::ffff:169.254.169.254]/", "http://[::ffff:a00:1]/",
             "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:7f00:1::1]/", "http://[::127.0.0.1]/");
@@ -104,6 +104,37 @@ class WebhookTargetsIT {
             assertThat(node.service().get(org.path() + "/webhooks").json().get("items")).hasSize(1);
             assertThat(node.service().get(org.path() + "/webhooks/" + id).json().get("url").stringValue())
                     .isEqualTo("https://hooks.invalid/gatehouse");
+        }
+    }
+
+    /**
+     * An IPv4 address is taken only as four decimal numbers: browsers and curl read {@code 0177.0.0.1} (octal),
+     * {@code 0x7f000001} and {@code 2130706433} as 127.0.0.1, Java the first as the public 177.0.0.1 (which a
+     * subscription once reached) and the others as names. A port too long for a number is named as the port.
+     */
+    @Test
+    void ipv4AddressesInOtherNotations_andOverlongPorts_areRefusedAsWritten() {
+        try (TestNode node = TestNode.start(WebhookTargetsIT::withTimeout)) {
+            var org = new Fixtures(node).org("close");
+            long before = node.revision();
+            for (String url : List.of("http://0177.0.0.1:18495/n", "http://0x7f000001/", "http://017700000001/",
+                    "http://2130706433/", "http://127.1/", "http://1.2.3.04/", "http://1.2.3.256/",
+                    "http://0x7f.0.0.1/", "http://example.0x10/", "http://10.0.0.1./")) {
+                Http.Res created = org.admin().post(org.path() + "/webhooks", Map.of("url", url));
+                assertThat(created.status()).as("%s: %s", url, created).isEqualTo(400);
+                assertThat(created.get("errors").get("url").stringValue()).as(url)
+                        .contains("must write an IPv4 address as four decimal numbers");
+            }
+            Http.Res port = org.admin().post(org.path() + "/webhooks",
+                    Map.of("url", "http://example.com:99999999999999999999/"));
+            assertThat(port.status()).isEqualTo(400);
+            assertThat(port.get("errors").get("url").stringValue()).contains("port between 1 and 65535");
+            assertThat(node.revision()).as("nothing was written").isEqualTo(before);
+            Http.Res canonical = org.admin().post(org.path() + "/webhooks", Map.of("url", "http://93.184.215.14/hook",
+                    "status", "paused"));
+            assertThat(canonical.status()).as("%s", canonical).isEqualTo(201);
+            assertThat(org.admin().post(org.path() + "/webhooks", Map.of("url", "http://hooks.example/1.2",
+                    "status", "paused")).status()).as("a number in the path is no host").isEqualTo(201);
         }
     }
 
