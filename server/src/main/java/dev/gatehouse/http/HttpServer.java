@@ -26,6 +26,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -68,6 +70,8 @@ public final class HttpServer {
      */
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
             "TRACE", "CONNECT");
+    /** The methods a 405's {@code Allow} names, in this order. */
+    private static final List<String> ALLOW_ORDER = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     /** HTTPS beside HTTP: its port (0 for a random one) and the key and certificate it serves. */
@@ -159,6 +163,7 @@ public final class HttpServer {
             });
             config.routes.error(405, ctx -> {
                 ctx.header("Cache-Control", "no-store");
+                ctx.header("Allow", allowed(ctx.path()));
                 dialect(ctx).error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed on "
                         + ctx.path(), Map.of());
             });
@@ -169,6 +174,21 @@ public final class HttpServer {
                 LogContext.clear();
             });
         });
+    }
+
+    /** The methods the routes of {@code path} take, for a 405's {@code Allow} (HEAD wherever GET is). */
+    private String allowed(String path) {
+        Set<String> methods = new HashSet<>();
+        for (Route route : routes) {
+            String method = route.method().name();
+            if (route.matches(method, path)) {
+                methods.add(method);
+                if (method.equals("GET")) {
+                    methods.add("HEAD");
+                }
+            }
+        }
+        return ALLOW_ORDER.stream().filter(methods::contains).collect(Collectors.joining(", "));
     }
 
     /**

@@ -114,5 +114,7 @@ class OpsIT {
         assertThat(method.status()).isEqualTo(405);
         assertThat(method.header("Content-Type")).startsWith("application/problem+json");
         assertThat(method.get("code").stringValue()).isEqualTo("method_not_allowed");
+        assertThat(method.header("Allow")).as("the methods the path takes (RFC 9110)").isEqualTo("GET, HEAD, POST");
+        assertThat(node.service().delete("/v1/orgs/1/roles").header("Allow")).isEqualTo("GET, HEAD, POST");
     }
 }
