@@ -273,6 +273,13 @@ class BadInputIT {
         assertThat(limit.get("detail").stringValue()).contains("5000", "1000");
         Http.Res cursor = node.service().get(roles + "?cursor=bogus");
         assertThat(cursor.get("code").stringValue()).isEqualTo("invalid_cursor");
+        // positions start at 1 and are written one way: a made-up c1:0 or c1:040 is no cursor this API returned
+        for (String position : List.of("c1:0", "c1:040")) {
+            String made = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(position.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(node.service().get(roles + "?cursor=" + made).get("code").stringValue()).as(position)
+                    .isEqualTo("invalid_cursor");
+        }
 
         Http.Res tooLarge = node.service().raw("POST", roles, "{\"name\": \"" + "x".repeat(1024 * 1024 + 1) + "\"}",
                 "application/json");

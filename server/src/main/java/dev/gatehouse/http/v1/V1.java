@@ -161,10 +161,13 @@ final class V1 {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("c1:" + position).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The numeric position of a cursor made by {@link #cursor(String)} from an id. */
+    /**
+     * The numeric position of a cursor made by {@link #cursor(String)} from an id or a position, both from 1 and
+     * written without a leading zero: {@code c1:0} and {@code c1:040} are no cursor this API returned.
+     */
     static String decodeCursor(String cursor) {
         String position = decodeCursorText(cursor);
-        if (Digits.parse(position) >= 0) {
+        if (Digits.id(position) > 0) {
             return position;
         }
         throw invalidCursor(cursor);
