@@ -89,8 +89,8 @@ public final class ResourceService {
                     + model.id() + " has no parent type; its resources have no parent");
         }
         if (!type.parentType().equals(parent.type())) {
-            throw InvalidInputException.field("parent.type", "the parent of a " + type.key() + " is a "
-                    + type.parentType() + ", got \"" + parent.type() + "\"");
+            throw InvalidInputException.field("parent.type", "the parent of a resource of type \"" + type.key()
+                    + "\" is of type \"" + type.parentType() + "\", got \"" + parent.type() + "\"");
         }
         if (parent.id().isEmpty() || parent.id().length() > AssignmentService.MAX_RESOURCE_ID) {
             throw InvalidInputException.field("parent.id", "a resource id has 1 to "

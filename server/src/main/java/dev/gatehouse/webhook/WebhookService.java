@@ -319,7 +319,8 @@ public final class WebhookService {
                     + "and webhooks do not reach those";
         }
         boolean literal = host.startsWith("[") || host.equals(e.address().getHostAddress());
-        return (literal ? host + " is a " + e.kind().description() + " address"
+        String kind = e.kind().description();
+        return (literal ? host + (kind.startsWith("unspecified") ? " is an " : " is a ") + kind + " address"
                 : host + " resolves to a non-public address")
                 + "; webhooks may only reach public addresses unless the operator allows more with "
                 + "--webhook-allowed-networks";
