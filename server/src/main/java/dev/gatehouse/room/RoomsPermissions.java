@@ -28,6 +28,8 @@ public final class RoomsPermissions {
 
     public static final String ADD_MEMBER_LOWER = "canAddMemberAndSetRoleLowerAccessLevel";
     public static final String ADD_MEMBER_SAME = "canAddMemberAndSetRoleSameAccessLevel";
+    public static final String CHANGE_ROLE_LOWER = "canChangeMemberRoleLowerAccessLevel";
+    public static final String CHANGE_ROLE_SAME = "canChangeMemberRoleSameAccessLevel";
     public static final String MANAGE_MEMBER_LOWER = "canManageMemberLowerAccessLevel";
     public static final String MANAGE_MEMBER_SAME = "canManageMemberSameAccessLevel";
     public static final String REMOVE_MEMBER_LOWER = "canRemoveCompanyMemberLowerAccessLevel";

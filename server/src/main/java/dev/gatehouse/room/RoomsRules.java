@@ -26,6 +26,8 @@ import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_LOWER;
 import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
 import static dev.gatehouse.room.RoomsPermissions.ADD_USERS_TO_ROOMS;
 import static dev.gatehouse.room.RoomsPermissions.AUTO_ACCESS_TO_ROOMS;
+import static dev.gatehouse.room.RoomsPermissions.CHANGE_ROLE_LOWER;
+import static dev.gatehouse.room.RoomsPermissions.CHANGE_ROLE_SAME;
 import static dev.gatehouse.room.RoomsPermissions.EDIT_ANY_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.EDIT_INVITED_ROOM_ROLE;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_ANY_USER_ROOM_ACCESS;
@@ -44,7 +46,7 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       lower than the caller's needs the action's "…LowerAccessLevel" or "…SameAccessLevel" permission, on the
  *       same level the "…SameAccessLevel" one, on a higher level nothing (403 {@code access_level_too_high});
  *       adding is {@code canAddMemberAndSetRole…}, changing (role, status, profile, keys) {@code canManageMember…},
- *       removing {@code canRemoveCompanyMember…}. A change of company role is judged at the higher of the levels
+ *       and a change of company role {@code canChangeMemberRole…} as well, removing {@code canRemoveCompanyMember…}. A change of company role is judged at the higher of the levels
  *       before and after it. External members (outsiders) need the model's member-management permission.</li>
  *   <li><b>Rooms exist and are seen</b> ({@link AssignmentRules}): a room role can be held only in a room that
  *       exists (no roles handed out for a future room id), and in a v5 company a role on a region or office only on
@@ -98,7 +100,12 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         }
         switch (action) {
             case ADD -> requireLevel(h, caller, target, ADD_MEMBER_LOWER, ADD_MEMBER_SAME, what);
-            case MANAGE -> requireLevel(h, caller, target, MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME, what);
+            case MANAGE -> {
+                requireLevel(h, caller, target, MANAGE_MEMBER_LOWER, MANAGE_MEMBER_SAME, what);
+                if (roleAfter != null && !roleAfter.equals(current.roleId())) {
+                    requireLevel(h, caller, target, CHANGE_ROLE_LOWER, CHANGE_ROLE_SAME, what);
+                }
+            }
             case REMOVE -> requireLevel(h, caller, target, REMOVE_MEMBER_LOWER, REMOVE_MEMBER_SAME, what);
             default -> throw new IllegalStateException("unknown action " + action);
         }

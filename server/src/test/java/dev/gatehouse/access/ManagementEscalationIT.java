@@ -109,6 +109,32 @@ class ManagementEscalationIT {
         assertThat(r.mmKey().delete(r.org().path() + "/members/peer").status()).isEqualTo(204);
     }
 
+    /**
+     * Changing a company user's role needs Rooms' {@code canChangeMemberRole…} beside {@code canManageMember…} (in the
+     * member gate every API passes): the permission was in the model and decided nothing.
+     */
+    @Test
+    void changingACompanyRole_needsTheChangeMemberRolePermission() {
+        Rooms r = rooms();
+        long viewer = fx.role(r.org(), "Viewer", List.of("canViewRoomDetails"));
+        long peer = node.service().post(r.org().path() + "/members", Map.of("user_id", "peer", "email",
+                "peer@acme.test", "role_id", r.agentRole())).get("id").longValue();
+        Http.Res refused = r.mmKey().patch(r.org().path() + "/members/" + peer, Map.of("role_id", viewer));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+        assertThat(refused.get("detail").stringValue()).contains("canChangeMemberRoleSameAccessLevel");
+        assertThat(node.service().get(r.org().path() + "/members/" + peer).get("role_id").longValue())
+                .isEqualTo(r.agentRole());
+        assertThat(r.mmKey().patch(r.org().path() + "/members/" + peer, Map.of("first_name", "Pat")).status())
+                .as("other changes need only canManageMember…").isEqualTo(200);
+
+        long changer = fx.role(r.org(), "Role changer", List.of("canManageMemberSameAccessLevel",
+                "canChangeMemberRoleSameAccessLevel", "canAddUsersToRooms", "canCreateRooms", "canViewRoomDetails"));
+        Http key = fx.keyFor(r.org(), node.service().post(r.org().path() + "/members", Map.of("user_id", "rc",
+                "email", "rc@acme.test", "role_id", changer)).get("id").longValue());
+        Http.Res changed = key.patch(r.org().path() + "/members/" + peer, Map.of("role_id", viewer));
+        assertThat(changed.status()).as("%s", changed).isEqualTo(200);
+    }
+
     @Test
     void aRoomTheCallerCannotSee_answersLikeOneThatDoesNotExist() {
         Rooms r = rooms();
