@@ -144,7 +144,8 @@ public final class Gatehouse implements AutoCloseable {
         WebhookService webhooks = new WebhookService(core.store(), core.orgModels(), core.access(), events,
                 config.webhooks().targets(),
                 List.of(new CloseWebhookFormat(directory.roles(), events, closeMemberships)));
-        decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(), core.models(),
+        decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(),
+                directory.assignments(), core.models(),
                 metrics);
         OidcService oidc = new OidcService(config.oidc(), core.engine());
         PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),

@@ -2,10 +2,14 @@ package dev.gatehouse.decision;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -34,13 +38,15 @@ public final class DecisionService {
     private final ChangeFeed feed;
     private final Access access;
     private final MemberService members;
+    private final AssignmentService resources;
     private final ModelRegistry models;
     private final DecisionMetrics metrics;
 
     /** @param metrics where decisions are counted and timed */
     public DecisionService(DecisionEngine engine, ChangeFeed feed, Access access, MemberService members,
-                           ModelRegistry models, MeterRegistry metrics) {
+                           AssignmentService resources, ModelRegistry models, MeterRegistry metrics) {
         this.engine = engine;
+        this.resources = resources;
         this.feed = feed;
         this.access = access;
         this.members = members;
@@ -91,6 +97,44 @@ public final class DecisionService {
 
     DecisionMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * The read policy on the decision routes, for a member key asking about other members: a resource's participants
+     * are seen only where the resource is, so a question about another member on a resource of a type the caller
+     * does not see in full needs the caller to see that resource — else the same 404 as for one that does not exist
+     * ({@link AssignmentService#requireVisible}). A resource type unknown to the model is left to the engine's 400.
+     */
+    void requireSees(Principal principal, long orgId, String type, String resourceId) {
+        if (principal instanceof Principal.Member) {
+            access.read(principal, orgId, (h, caller) -> {
+                PermissionModel model = models.require(engine.modelOf(orgId));
+                ResourceType resourceType = model.resourceType(type).orElse(null);
+                if (resourceType != null && !resources.seesAll(caller, model, resourceType)) {
+                    resources.requireVisible(h, caller, orgId, type, resourceId);
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Which resources of {@code type} another member may act on tells which of them it holds a role on: a member key
+     * asks only when it sees every resource of the type (403 {@code permission_required} otherwise).
+     */
+    void requireSeesAll(Principal principal, long orgId, String type) {
+        if (principal instanceof Principal.Member) {
+            access.read(principal, orgId, (h, caller) -> {
+                PermissionModel model = models.require(engine.modelOf(orgId));
+                ResourceType resourceType = model.resourceType(type).orElse(null);
+                if (resourceType != null && !resources.seesAll(caller, model, resourceType)) {
+                    throw new ForbiddenException("permission_required", "looking up another member's resources "
+                            + "of type \"" + type + "\" needs to see every one of them; member " + caller.memberId()
+                            + " sees only those it holds a role on");
+                }
+                return null;
+            });
+        }
     }
 
     /** The permission that lets a member key ask about other members of its organization. */

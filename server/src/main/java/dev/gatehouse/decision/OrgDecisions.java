@@ -119,6 +119,9 @@ public final class OrgDecisions {
 
     private CheckResult answer(CheckRequest request) {
         long memberId = askedMember(request.member());
+        if (request.resourceType() != null) {
+            requireSeenAbout(memberId, request.resourceType(), request.resourceId());
+        }
         if (request.explain()) {
             Decision d = engine.explain(orgId, memberId, request.permission(), request.resourceType(),
                     request.resourceId());
@@ -158,6 +161,9 @@ public final class OrgDecisions {
     public ResourceLookup lookupResources(MemberRef member, String permission, String type, String after, int limit) {
         return timed(Api.LOOKUP_RESOURCES, () -> {
             long memberId = askedMember(member);
+            if (!isCaller(memberId)) {
+                service.requireSeesAll(principal, orgId, type);
+            }
             Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after, limit);
             boolean allUnassigned = engine.inheritsOnUnassigned(orgId, memberId, permission, type);
             return new ResourceLookup(page, allUnassigned, engine.revision());
@@ -172,6 +178,9 @@ public final class OrgDecisions {
                                       int limit) {
         return timed(Api.LOOKUP_MEMBERS, () -> {
             OrgDecisions allowed = aboutOthers();
+            if (resourceType != null && resourceId != null) {
+                service.requireSees(principal, orgId, resourceType, resourceId);
+            }
             Page<Long> page = engine.lookupMembers(orgId, permission, resourceType, resourceId, after, limit);
             List<Member> found = service.members().getAll(allowed.principal, orgId, page.items());
             return new MemberLookup(found, page.nextCursor(), engine.revision());
@@ -203,6 +212,9 @@ public final class OrgDecisions {
             if ((resourceType == null) != (resourceId == null)) {
                 throw new InvalidInputException("invalid_input", "give both resource_type and resource_id, or neither",
                         Map.of(resourceType == null ? "resource_type" : "resource_id", "is required with the other"));
+            }
+            if (resourceType != null) {
+                requireSeenAbout(memberId, resourceType, resourceId);
             }
             List<String> granted = engine.permissions(orgId, memberId, resourceType, resourceId);
             return new Permissions(memberId, granted, engine.revision());
@@ -245,6 +257,18 @@ public final class OrgDecisions {
             requireMemberManager();
         }
         return resolve(ref);
+    }
+
+    /** A question about another member on one resource: the caller must see it ({@link DecisionService#requireSees}). */
+    private void requireSeenAbout(long memberId, String resourceType, String resourceId) {
+        if (!isCaller(memberId)) {
+            service.requireSees(principal, orgId, resourceType, resourceId);
+        }
+    }
+
+    /** Whether the member asked about is the caller itself (a service key is no member). */
+    private boolean isCaller(long memberId) {
+        return principal instanceof Principal.Member m && m.memberId() == memberId;
     }
 
     private long resolve(MemberRef ref) {

@@ -185,6 +185,49 @@ class ReadPolicyIT {
         assertThat(all.get(org.path() + "/webhooks").status()).isEqualTo(200);
     }
 
+    /**
+     * A member manager may ask about other members, but a room's participants are seen only where the room is: asking
+     * about another member on a room it does not see is the same 404 as for a room that does not exist, and which
+     * rooms another member may act on needs sight of every room. The decision routes once told who was in a room
+     * whose user list the same caller was refused.
+     */
+    @Test
+    void theDecisionRoutes_tellNoOneWhoIsInARoomItDoesNotSee() {
+        long managerRole = fx.role(org, "Member manager", List.of("canManageMemberSameAccessLevel",
+                "canViewRoomDetails"));
+        long mm = fx.member(org, "mm", managerRole);
+        Http key = fx.keyFor(org, mm);
+        fx.assign(org, shared, mm, agentRole);
+        String admin = "user:" + node.service().get(org.path() + "/members/" + org.adminId()).get("user_id")
+                .stringValue();
+        Map<String, Object> hiddenRoom = Map.of("type", "room", "id", hidden);
+        for (Http.Res res : List.of(
+                key.post(org.path() + "/check", Map.of("user_id", admin.substring(5), "permission",
+                        "canViewRoomDetails", "resource", hiddenRoom)),
+                key.post(org.path() + "/lookup/members", Map.of("permission", "canViewRoomDetails", "resource",
+                        hiddenRoom)),
+                key.get(org.path() + "/members/" + admin + "/permissions?resource_type=room&resource_id=" + hidden))) {
+            assertThat(res.status()).as("%s", res).isEqualTo(404);
+            assertThat(res.get("code").stringValue()).isEqualTo("room_not_found");
+        }
+        Http.Res rooms = key.post(org.path() + "/lookup/resources", Map.of("user_id", admin.substring(5),
+                "permission", "canViewRoomDetails", "type", "room"));
+        assertThat(rooms.status()).as("%s", rooms).isEqualTo(403);
+        assertThat(rooms.get("code").stringValue()).isEqualTo("permission_required");
+
+        // A room it sees, and questions about itself, are answered as before.
+        Http.Res seen = key.post(org.path() + "/check", Map.of("member_id", agent, "permission",
+                "canViewRoomDetails", "resource", Map.of("type", "room", "id", shared)));
+        assertThat(seen.status()).as("%s", seen).isEqualTo(200);
+        assertThat(seen.get("allowed").booleanValue()).isTrue();
+        Http.Res own = key.post(org.path() + "/check", Map.of("member_id", mm, "permission", "canViewRoomDetails",
+                "resource", hiddenRoom));
+        assertThat(own.status()).as("%s", own).isEqualTo(200);
+        assertThat(own.get("allowed").booleanValue()).isFalse();
+        assertThat(node.service().post(org.path() + "/lookup/members", Map.of("permission", "canViewRoomDetails",
+                "resource", hiddenRoom)).status()).as("a service key sees every room").isEqualTo(200);
+    }
+
     @Test
     void internalMembers_readTheDirectory_butOnlyMemberManagersReadOthersKeys() {
         assertThat(ids(agentKey.get(org.path() + "/members"), "id")).contains(org.adminId(), agent, guest);
