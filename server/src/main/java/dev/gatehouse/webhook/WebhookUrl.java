@@ -64,7 +64,8 @@ final class WebhookUrl {
         int port = host.lastIndexOf(':');
         if (port >= 0 && !host.endsWith("]")) {
             String digits = host.substring(port + 1);
-            if (!digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (!digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9')
+                    && (digits.length() > 5 || Integer.parseInt(digits) > 65535)) {
                 // too long a run of digits for the URI's port: it gave up on the whole authority
                 return "must have a port between 1 and 65535, got " + digits;
             }
