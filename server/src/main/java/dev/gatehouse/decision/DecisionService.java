@@ -1,6 +1,7 @@
 package dev.gatehouse.decision;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
@@ -11,6 +12,8 @@ import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.BiConsumer;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Decisions, for every API that asks them (the native {@code /v1} decision routes today; a dialect, a client
@@ -106,16 +109,8 @@ public final class DecisionService {
      * ({@link AssignmentService#requireVisible}). A resource type unknown to the model is left to the engine's 400.
      */
     void requireSees(Principal principal, long orgId, String type, String resourceId) {
-        if (principal instanceof Principal.Member) {
-            access.read(principal, orgId, (h, caller) -> {
-                PermissionModel model = models.require(engine.modelOf(orgId));
-                ResourceType resourceType = model.resourceType(type).orElse(null);
-                if (resourceType != null && !resources.seesAll(caller, model, resourceType)) {
-                    resources.requireVisible(h, caller, orgId, type, resourceId);
-                }
-                return null;
-            });
-        }
+        ifPartlySeen(principal, orgId, type, (h, caller) -> resources.requireVisible(h, caller, orgId, type,
+                resourceId));
     }
 
     /**
@@ -123,14 +118,21 @@ public final class DecisionService {
      * asks only when it sees every resource of the type (403 {@code permission_required} otherwise).
      */
     void requireSeesAll(Principal principal, long orgId, String type) {
+        ifPartlySeen(principal, orgId, type, (h, caller) -> {
+            throw new ForbiddenException("permission_required", "looking up another member's resources of type \""
+                    + type + "\" needs to see every one of them; member " + caller.memberId()
+                    + " sees only those it holds a role on");
+        });
+    }
+
+    /** Runs {@code partly} for a member key that does not see every resource of the model's {@code type}. */
+    private void ifPartlySeen(Principal principal, long orgId, String type, BiConsumer<Handle, Caller> partly) {
         if (principal instanceof Principal.Member) {
             access.read(principal, orgId, (h, caller) -> {
                 PermissionModel model = models.require(engine.modelOf(orgId));
                 ResourceType resourceType = model.resourceType(type).orElse(null);
                 if (resourceType != null && !resources.seesAll(caller, model, resourceType)) {
-                    throw new ForbiddenException("permission_required", "looking up another member's resources "
-                            + "of type \"" + type + "\" needs to see every one of them; member " + caller.memberId()
-                            + " sees only those it holds a role on");
+                    partly.accept(h, caller);
                 }
                 return null;
             });

@@ -176,18 +176,22 @@ public final class EventService {
             return;
         }
         caller.require(model.management().roles(), what);
-        for (ResourceType type : model.resourceTypes()) {
-            if (!resources.seesAll(caller, model, type)) {
-                throw new ForbiddenException("permission_required", what + " needs to see every " + type.key()
-                        + " of the organization, as its history shows them all; member " + caller.memberId()
-                        + " sees only those it holds a role on");
-            }
+        ResourceType unseen = partlySeen(caller, model);
+        if (unseen != null) {
+            throw new ForbiddenException("permission_required", what + " needs to see every " + unseen.key()
+                    + " of the organization, as its history shows them all; member " + caller.memberId()
+                    + " sees only those it holds a role on");
         }
     }
 
     /** Whether {@code caller} is a reader (class comment). */
     private boolean reads(Caller caller, PermissionModel model) {
-        return caller.isService() || caller.has(model.management().roles())
-                && model.resourceTypes().stream().allMatch(type -> resources.seesAll(caller, model, type));
+        return caller.isService() || caller.has(model.management().roles()) && partlySeen(caller, model) == null;
+    }
+
+    /** A resource type of which {@code caller} does not see every resource, or null. */
+    private ResourceType partlySeen(Caller caller, PermissionModel model) {
+        return model.resourceTypes().stream().filter(type -> !resources.seesAll(caller, model, type)).findFirst()
+                .orElse(null);
     }
 }
