@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
  * and kept: its {@code issuer} must be the configured one exactly (OpenID Connect Discovery §4.3), and its
  * endpoints absolute URLs under the issuer's own rule (https, or http on a loopback address). A failed fetch — the
  * issuer unreachable, anything but a 200, a document not whole within {@link #TIMEOUT} or over {@link #MAX_BYTES}
- * ({@link IssuerFetch}), or one that is not such a JSON document — is retried at most every {@link #RETRY_AFTER}, so an issuer that is down
- * is not hammered by every request; meanwhile token requests answer 503.
+ * ({@link IssuerFetch}), or one that is not such a JSON document — is retried at most every {@link #RETRY_AFTER},
+ * so an issuer that is down is not hammered by every request; meanwhile token requests answer 503.
  *
  * <p>Thread-safe: {@link #get} is synchronized (one fetch at a time); {@link #cached} reads without waiting for it;
  * the document, once read, is immutable.

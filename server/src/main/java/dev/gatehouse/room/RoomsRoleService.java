@@ -20,7 +20,8 @@ import java.util.function.Predicate;
 /**
  * Rooms' views of roles: which roles a caller may assign, whether a role is in use, and a room's assignable
  * roles. Roles themselves are created, changed and deleted through {@code RoleService}, whose holders count the room
- * users whose access is revoked, who keep their room role for a restore. An organization has few roles, so lists are filtered in memory. Thread-safe.
+ * users whose access is revoked, who keep their room role for a restore. An organization has few roles, so lists
+ * are filtered in memory. Thread-safe.
  */
 public final class RoomsRoleService {
 

@@ -46,8 +46,9 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       lower than the caller's needs the action's "…LowerAccessLevel" or "…SameAccessLevel" permission, on the
  *       same level the "…SameAccessLevel" one, on a higher level nothing (403 {@code access_level_too_high});
  *       adding is {@code canAddMemberAndSetRole…}, changing (role, status, profile, keys) {@code canManageMember…},
- *       and a change of company role {@code canChangeMemberRole…} as well, removing {@code canRemoveCompanyMember…}. A change of company role is judged at the higher of the levels
- *       before and after it. External members (outsiders) need the model's member-management permission.</li>
+ *       and a change of company role {@code canChangeMemberRole…} as well, removing
+ *       {@code canRemoveCompanyMember…}. A change of company role is judged at the higher of the levels before and
+ *       after it. External members (outsiders) need the model's member-management permission.</li>
  *   <li><b>Rooms exist and are seen</b> ({@link AssignmentRules}): a room role can be held only in a room that
  *       exists (no roles handed out for a future room id), and in a v5 company a role on a region or office only on
  *       one that exists, on the company only on {@code company/company}; a member sees a room when it holds a
