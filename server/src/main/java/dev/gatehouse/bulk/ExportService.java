@@ -68,31 +68,26 @@ public final class ExportService {
     public void exportDeployment(Principal principal, LongConsumer atRevision, OutputStream out) {
         services.access().readDeployment(principal, "exporting the deployment", h -> {
             h.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-                Snapshot snapshot = snapshot(tx, atRevision);
+                long revision = snapshot(tx, atRevision);
                 record Org(long id, String name, String modelId) {
                 }
                 List<Org> orgs = tx.createQuery("SELECT id, name, model_id FROM organizations ORDER BY id")
                         .map((rs, ctx) -> new Org(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
                 for (Org org : orgs) {
                     emit(out, line("organization").put("name", org.name()).put("model", org.modelId()));
-                    write(tx, org.id(), services.orgModels().registry().require(org.modelId()), snapshot, out);
+                    write(tx, org.id(), services.orgModels().registry().require(org.modelId()), revision, out);
                 }
             });
             return null;
         });
     }
 
-    /** What an export shows: the organization as of this revision, read at this time (the database's). */
-    private record Snapshot(long revision, Instant at) {
-    }
-
     /** Makes {@code tx} a read-only snapshot and tells {@code atRevision} the revision it shows. */
-    private static Snapshot snapshot(Handle tx, LongConsumer atRevision) {
+    private static long snapshot(Handle tx, LongConsumer atRevision) {
         tx.execute("SET TRANSACTION READ ONLY");
-        Snapshot snapshot = tx.createQuery("SELECT coalesce(max(revision), 0) AS revision, now() AS at FROM change_log")
-                .map((rs, ctx) -> new Snapshot(rs.getLong("revision"), SqlTime.instant(rs, "at"))).one();
-        atRevision.accept(snapshot.revision());
-        return snapshot;
+        long revision = tx.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
+        atRevision.accept(revision);
+        return revision;
     }
 
     /**
@@ -113,12 +108,11 @@ public final class ExportService {
         }
     }
 
-    private void write(Handle h, long orgId, PermissionModel model, Snapshot snapshot, OutputStream out) {
+    private void write(Handle h, long orgId, PermissionModel model, long revision, OutputStream out) {
         ObjectNode header = line("header");
         header.put("model", model.id());
         header.put("org_id", orgId);
-        header.put("revision", snapshot.revision());
-        header.put("exported_at", InstantText.of(snapshot.at()));
+        header.put("revision", revision);
         emit(out, header);
         Map<Long, String> roleNames = new HashMap<>();
         for (Role role : services.roles().all(h, orgId)) {
