@@ -6,6 +6,8 @@ import dev.gatehouse.client.Events.Event;
 import dev.gatehouse.client.Events.EventQuery;
 import dev.gatehouse.client.GatehouseClient;
 import dev.gatehouse.client.OrgClient;
+import dev.gatehouse.client.TransportException;
+import dev.gatehouse.client.UnavailableException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code gatehouse events [--follow]}: an organization's change history. Without {@code --follow}, the newest
  * {@code --limit} events (newest first, or oldest first with {@code --oldest-first}); with it, every event committed
  * from now on (or after {@code --after-revision}), oldest first, one per line as it comes — until interrupted or, with
- * {@code --limit}, after that many, or when its standard output closes ({@code | head}: exit 2, as export). In JSON, a
- * list is one array and a followed stream one object per line (NDJSON).
+ * {@code --limit}, after that many, or when its standard output closes ({@code | head}: exit 2, as export); a server out
+ * of reach for a while (a restart) is waited for. In JSON, a list is one array and a followed stream one object per
+ * line (NDJSON).
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = "An organization's change history; --follow prints new events as they are committed.")
@@ -57,6 +60,9 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "MILLIS", defaultValue = "1000",
             description = "following, how often to ask for new events (default 1000 ms)")
     long intervalMillis;
+
+    /** The longest wait between tries while the server cannot be reached. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
     @Spec
     CommandSpec spec;
@@ -106,6 +112,8 @@ final class EventsCommand implements Callable<Integer> {
         boolean json = output.format() == Output.Format.JSON;
         long printed = 0;
         Duration interval = Duration.ofMillis(intervalMillis);
+        Duration wait = interval;
+        boolean lost = false;
         while (limit == null || printed < limit) {
             try (Stream<Event> events = organization.events().list(narrowed(EventQuery.oldestFirst())
                     .afterRevision(after))) {
@@ -122,11 +130,24 @@ final class EventsCommand implements Callable<Integer> {
                     after = event.revision();
                     printed++;
                 }
+                if (lost) {
+                    Said.done(spec, "reconnected; following from revision " + after);
+                    lost = false;
+                }
+                wait = interval;
+            } catch (TransportException | UnavailableException e) {
+                // a node restarting, or out of reach for a while: keep following from the last event printed, as
+                // a replica does, waiting longer each time (up to MAX_WAIT); anything else ends the command
+                if (!lost) {
+                    Said.done(spec, "lost the server (" + e.code() + "); trying again, from revision " + after);
+                    lost = true;
+                }
+                wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
             }
             if (limit != null && printed >= limit) {
                 break;
             }
-            Thread.sleep(interval.toMillis());
+            Thread.sleep(wait.toMillis());
         }
         return ExitCodes.OK;
     }

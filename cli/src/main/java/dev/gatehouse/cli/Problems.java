@@ -23,9 +23,17 @@ final class Problems {
             // a deployment's import names the organization the line to resume at belongs to, when one exists
             String inOrganization = problem.path("resume_org_id").isIntegralNumber()
                     ? " --org-id " + problem.get("resume_org_id").asString() : "";
-            text.append(committed == 0 ? " (nothing is committed)" : " (lines 1.." + committed
-                    + " are committed; resume with --from-line " + problem.get("resume_from_line").asString()
-                    + inOrganization + ")");
+            String resume = "resume with --from-line " + problem.get("resume_from_line").asString() + inOrganization;
+            long skipped = problem.path("progress").path("skipped_lines").asLong();
+            if (committed == 0) {
+                text.append(" (nothing is committed)");
+            } else if (problem.path("progress").path("chunks").asLong() == 0 && skipped > 0) {
+                // committed_lines counts the lines --from-line skipped: this run committed none of them
+                text.append(" (nothing committed by this run, which skipped lines 1..").append(skipped)
+                        .append("; once the line is fixed, ").append(resume).append(")");
+            } else {
+                text.append(" (lines 1..").append(committed).append(" are committed; ").append(resume).append(")");
+            }
         }
         for (Map.Entry<String, String> field : e.fieldErrors().entrySet()) {
             text.append(System.lineSeparator()).append("  ").append(field.getKey()).append(": ")

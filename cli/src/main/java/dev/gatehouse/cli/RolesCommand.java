@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import static dev.gatehouse.cli.Table.col;
 
 import dev.gatehouse.client.GatehouseClient;
+import dev.gatehouse.client.GatehouseException;
 import dev.gatehouse.client.OrgClient;
 import dev.gatehouse.client.Roles.Role;
 import dev.gatehouse.client.Roles.RoleInput;
@@ -156,34 +157,56 @@ final class RolesCommand {
         @Mixin
         Output output;
 
+        /** How many times a change made from the role as read is tried again after another write moved the role. */
+        static final int ATTEMPTS = 5;
+
         @Override
         public Integer call() {
             if (permissions != null && (!add.isEmpty() || !remove.isEmpty())) {
                 throw new CliException("--permission replaces the permissions: give it, or --add-permission and "
                         + "--remove-permission, not both");
             }
+            java.util.List<String> both = Lookup.permissions(add).stream()
+                    .filter(Lookup.permissions(remove)::contains).toList();
+            if (!both.isEmpty()) {
+                throw new CliException("--add-permission and --remove-permission both name " + both);
+            }
+            if (name == null && description == null && permissions == null && add.isEmpty() && remove.isEmpty()
+                    && !visibility.given()) {
+                throw new CliException("nothing to change: give --name, --description, permissions or visibility");
+            }
             try (GatehouseClient gatehouse = connection.open()) {
                 OrgClient organization = gatehouse.org(org.id);
-                Role current = Lookup.role(organization, role);
-                java.util.List<String> granted = null;
-                if (permissions != null) {
-                    granted = Lookup.permissions(permissions);
-                } else if (!add.isEmpty() || !remove.isEmpty()) {
-                    java.util.List<String> changed = new ArrayList<>(current.permissions());
-                    Lookup.permissions(add).stream().filter(p -> !changed.contains(p)).forEach(changed::add);
-                    changed.removeAll(Lookup.permissions(remove));
-                    granted = changed;
+                for (int attempt = 1; ; attempt++) {
+                    Role current = Lookup.role(organization, role);
+                    try {
+                        output.one(update(organization, current), COLUMNS);
+                        return ExitCodes.OK;
+                    } catch (GatehouseException e) {
+                        // the change was made from the role as read: another write in between is not overwritten,
+                        // the change is made again from the role as it is now (unless --if-version pinned one)
+                        if (ifVersion != null || !"version_mismatch".equals(e.code()) || attempt == ATTEMPTS) {
+                            throw e;
+                        }
+                    }
                 }
-                if (name == null && description == null && granted == null && !visibility.given()) {
-                    throw new CliException("nothing to change: give --name, --description, permissions or "
-                            + "visibility");
-                }
-                RoleInput changes = new RoleInput(name, description, granted, null,
-                        visibility.changed(current.visibility()));
-                output.one(RoleWrites.update(organization, current, changes, losesVisibility(organization, current,
-                        granted), ifVersion), COLUMNS);
             }
-            return ExitCodes.OK;
+        }
+
+        /** The change the options make to {@code current}, sent only if the role is still at its version. */
+        private Role update(OrgClient organization, Role current) {
+            java.util.List<String> granted = null;
+            if (permissions != null) {
+                granted = Lookup.permissions(permissions);
+            } else if (!add.isEmpty() || !remove.isEmpty()) {
+                java.util.List<String> changed = new ArrayList<>(current.permissions());
+                Lookup.permissions(add).stream().filter(p -> !changed.contains(p)).forEach(changed::add);
+                changed.removeAll(Lookup.permissions(remove));
+                granted = changed;
+            }
+            RoleInput changes = new RoleInput(name, description, granted, null, visibility.changed(current.visibility()));
+            return RoleWrites.update(organization, current, changes, losesVisibility(organization, current, granted),
+                    ifVersion != null ? ifVersion : current.version());
         }
 
         /**

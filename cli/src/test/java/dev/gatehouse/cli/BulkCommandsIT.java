@@ -87,6 +87,11 @@ class BulkCommandsIT {
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("line 2: ").contains("--from-line 2");
         assertThat(node.service().get(org.path() + "/members/a").status()).isEqualTo(200);
+        Cli.Run again = Cli.run(node, "import", "--org", String.valueOf(org.id()), "--from-line", "2",
+                file.toString());
+        assertThat(again.exit()).as(again.toString()).isEqualTo(1);
+        assertThat(again.err()).as("the line skipped is not said to be committed by this run")
+                .contains("nothing committed by this run, which skipped lines 1..1").doesNotContain("are committed");
     }
 
     @Test

@@ -93,6 +93,32 @@ class CliCommandsIT {
         assertThat(Cli.run(node, "roles", "get", "Agent", "--org", id(org), "-o", "json").json().get("permissions")
                 .toString()).contains("canCloseRooms").doesNotContain("canViewRoomDetails");
 
+        // Runs at once each add theirs: a change made from the role as read is sent only while the role is at that
+        // version, and made again on top of another write (all but one of eight once vanished, every run exiting 0).
+        java.util.List<String> more = java.util.List.of("canDeleteRooms", "canAddDocuments", "canCopyRoomDetails",
+                "canReopenRooms", "canCloseRooms", "canManageRoomOwners", "canViewRoomDetails", "canEditRoomSide");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(more.size());
+        try {
+            java.util.List<java.util.concurrent.Future<Cli.Run>> runs = new java.util.ArrayList<>();
+            for (String permission : more) {
+                runs.add(pool.submit(() -> Cli.run(node, "roles", "update", "Agent", "--org", id(org),
+                        "--add-permission", permission)));
+            }
+            for (java.util.concurrent.Future<Cli.Run> run : runs) {
+                assertThat(run.get().exit()).as(run.get().toString()).isZero();
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Cli.run(node, "roles", "get", "Agent", "--org", id(org), "-o", "json").json().get("permissions")
+                .valueStream().map(p -> p.stringValue()).toList()).containsAll(more);
+        Cli.Run both = Cli.run(node, "roles", "update", "Agent", "--org", id(org), "--add-permission",
+                "canCloseRooms", "--remove-permission", "canCloseRooms");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("both name [canCloseRooms]");
+
         Cli.Run bad = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Bad", "-p", "noSuchPermission");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.out()).isEmpty();
@@ -312,6 +338,31 @@ class CliCommandsIT {
         assertThat(event.get("object_type").stringValue()).isEqualTo("member");
         assertThat(event.get("action").stringValue()).isEqualTo("created");
         assertThat(event.get("after").get("user_id").stringValue()).isEqualTo("u-fay");
+    }
+
+    /**
+     * A restart of the server does not end a follow: it says it lost the server, tries again, and goes on from the
+     * last event it printed (it once exited 2 as soon as the client's own retries ran out).
+     */
+    @Test
+    @Timeout(90)
+    void eventsFollow_goesOnAcrossARestartOfTheServer() throws Exception {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        String after = Cli.run(node, "events", "--org", id(org), "--limit", "1", "-o", "json").json().get(0)
+                .get("revision").asString();
+        CompletableFuture<Cli.Run> following = CompletableFuture.supplyAsync(() -> Cli.run(node, "events", "--org",
+                id(org), "--follow", "--after-revision", after, "--limit", "2", "--interval", "50", "-o", "json"));
+        fx.member(org, "u-before", agent);
+        Thread.sleep(500);
+        node.restartOnItsPort();
+        fx.member(org, "u-after", agent);
+
+        Cli.Run followed = following.get(60, TimeUnit.SECONDS);
+        assertThat(followed.exit()).as(followed.toString()).isZero();
+        assertThat(followed.out().lines().map(l -> Output.JSON.readTree(l).get("after").get("user_id").stringValue()))
+                .containsExactly("u-before", "u-after");
+        assertThat(followed.err()).contains("lost the server", "reconnected");
     }
 
     @Test

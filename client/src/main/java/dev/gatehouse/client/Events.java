@@ -157,6 +157,10 @@ public interface Events {
             Objects.requireNonNull(values, name);
             for (int i = 0; i < values.length; i++) {
                 Objects.requireNonNull(values[i], name + "[" + i + "]");
+                if (values[i].isBlank()) {
+                    // a blank filter would name nothing, and the server refuses it (it once listed every event)
+                    throw new IllegalArgumentException(name + "[" + i + "] must not be blank");
+                }
             }
             return List.of(values);
         }

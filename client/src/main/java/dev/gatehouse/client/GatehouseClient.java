@@ -195,10 +195,25 @@ public interface GatehouseClient extends AutoCloseable {
         }
 
         /** An API key, checked: not blank. */
+        /**
+         * The key, checked before it is sent: it goes in a header, which carries visible ASCII only. The refusal
+         * names the character's place and kind, never the key (a key read from a file with Windows line endings
+         * ends in a carriage return, and a header error quoting the line would print the secret).
+         */
         static String apiKey(String apiKey) {
             Objects.requireNonNull(apiKey, "key");
             if (apiKey.isBlank()) {
                 throw new IllegalArgumentException("key must not be blank");
+            }
+            for (int i = 0; i < apiKey.length(); i++) {
+                char c = apiKey.charAt(i);
+                if (c <= ' ' || c >= 0x7f) {
+                    String kind = c == '\r' || c == '\n' ? "a line break (a key read from a file may end in one)"
+                            : c == ' ' || c == '\t' ? "a space" : c < ' ' || c == 0x7f ? "a control character"
+                            : "a character beyond ASCII";
+                    throw new IllegalArgumentException("key holds " + kind + " at position " + (i + 1) + " of "
+                            + apiKey.length() + "; an API key is visible ASCII only (it is not shown here)");
+                }
             }
             return apiKey;
         }

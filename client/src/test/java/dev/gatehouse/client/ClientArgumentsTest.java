@@ -37,6 +37,30 @@ class ClientArgumentsTest {
         assertThatThrownBy(() -> client.models().get(null)).isInstanceOf(NullPointerException.class).hasMessage("id");
     }
 
+    /**
+     * A key a header cannot carry is refused when it is given, without showing it: it once failed at the first
+     * request, as a header error quoting the whole secret (a key read from a file with Windows line endings).
+     */
+    @Test
+    void aKeyAHeaderCannotCarry_isRefusedWithoutShowingIt() {
+        for (String key : new String[] {"gh_secret-123\r", "gh_secret\n123", "gh secret", "ключ-gh_secret"}) {
+            assertThatThrownBy(() -> GatehouseClient.builder().url("http://127.0.0.1:1").key(key))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("visible ASCII")
+                    .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getMessage())
+                            .doesNotContain("secret"));
+            assertThatThrownBy(() -> GatehouseReplica.builder().url("http://127.0.0.1:1").key(key))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("visible ASCII");
+        }
+    }
+
+    @Test
+    void blankEventFilters_areRefusedNamingThem() {
+        assertThatThrownBy(() -> EventQuery.newestFirst().objectTypes("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("objectTypes[0] must not be blank");
+        assertThatThrownBy(() -> EventQuery.newestFirst().actions("created", " "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("actions[1] must not be blank");
+    }
+
     @Test
     void nullCollections_areRefusedNamingThem() {
         assertThatThrownBy(() -> client.org(1).decisions().checkAll(null)).isInstanceOf(NullPointerException.class)

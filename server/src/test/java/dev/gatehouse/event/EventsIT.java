@@ -123,6 +123,11 @@ class EventsIT {
         assertThat(items(node.service().get(org.path() + "/events?object_type=member&action=created")))
                 .extracting(e -> e.get("object_id").stringValue())
                 .containsExactly(String.valueOf(m2), String.valueOf(m1), String.valueOf(org.adminId()));
+        for (String empty : List.of("object_type=", "action=", "object_id=%20", "object_type=,")) {
+            Http.Res res = node.service().get(org.path() + "/events?" + empty);
+            assertThat(res.status()).as("%s: %s", empty, res).isEqualTo(400);
+            assertThat(res.get("detail").stringValue()).as(empty).contains("is empty");
+        }
         assertThat(items(node.service().get(org.path() + "/events?action=deactivated,created&object_type=member"
                 + "&object_id=" + m1))).extracting(e -> e.get("action").stringValue())
                 .containsExactly("deactivated", "created");

@@ -71,12 +71,12 @@ public final class TestNode implements AutoCloseable {
     }
 
     private static TestNode started(TestNode t) {
-        t.node = Gatehouse.start(t.config(), t.clock);
+        t.node = Gatehouse.start(t.config(0), t.clock);
         return t;
     }
 
-    private Config config() {
-        Config config = Config.defaults("127.0.0.1", 0, dataDir).withServiceKey(SERVICE_KEY)
+    private Config config(int port) {
+        Config config = Config.defaults("127.0.0.1", port, dataDir).withServiceKey(SERVICE_KEY)
                 .withDatabase(new DatabaseSettings(databaseUrl, TestDatabase.USER, TestDatabase.password(), 4, false))
                 .withChangeLog(ChangeLogSettings.DEFAULTS.withPollMillis(200));
         return tweak.apply(tlsPort == null ? config : config.withTls(TlsSettings.on(tlsPort)));
@@ -85,7 +85,14 @@ public final class TestNode implements AutoCloseable {
     /** Stops the node and starts it again over the same database: a restart. */
     public void restart() {
         node.close();
-        node = Gatehouse.start(config(), clock);
+        node = Gatehouse.start(config(0), clock);
+    }
+
+    /** {@link #restart()}, listening on the port it listened on: a client's URL stays good. */
+    public void restartOnItsPort() {
+        int port = node.port();
+        node.close();
+        node = Gatehouse.start(config(port), clock);
     }
 
     public Gatehouse node() {

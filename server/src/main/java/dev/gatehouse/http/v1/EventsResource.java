@@ -157,6 +157,10 @@ final class EventsResource {
                     out.add(v);
                 }
             }
+            if (raw.replace(",", "").isBlank()) {
+                // object_type= once filtered nothing, and so listed every type: a filter names something
+                errors.put(name, "is empty; name at least one value, or leave the parameter out");
+            }
         }
         if (out.size() > MAX_VALUES) {
             errors.put(name, "at most " + MAX_VALUES + " values, got " + out.size());
