@@ -9,6 +9,7 @@ import dev.gatehouse.client.Roles.Role;
 import dev.gatehouse.client.Roles.RoleInput;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -157,11 +158,11 @@ final class RolesCommand {
         @Mixin
         Output output;
 
-        /** How many times a change made from the role as read is tried again after another write moved the role. */
-        static final int ATTEMPTS = 5;
+        /** How many times a change made from the role as read is tried, when other writes keep moving the role. */
+        static final int ATTEMPTS = 10;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             if (permissions != null && (!add.isEmpty() || !remove.isEmpty())) {
                 throw new CliException("--permission replaces the permissions: give it, or --add-permission and "
                         + "--remove-permission, not both");
@@ -188,6 +189,8 @@ final class RolesCommand {
                         if (ifVersion != null || !"version_mismatch".equals(e.code()) || attempt == ATTEMPTS) {
                             throw e;
                         }
+                        // a short random pause, so that writers racing for the role do not meet again at once
+                        Thread.sleep(ThreadLocalRandom.current().nextInt(10, 50));
                     }
                 }
             }

@@ -355,7 +355,7 @@ class CliCommandsIT {
                 id(org), "--follow", "--after-revision", after, "--limit", "2", "--interval", "50", "-o", "json"));
         fx.member(org, "u-before", agent);
         Thread.sleep(500);
-        node.restartOnItsPort();
+        node.restartOnItsPort(java.time.Duration.ofSeconds(4)); // longer than the client's own retries
         fx.member(org, "u-after", agent);
 
         Cli.Run followed = following.get(60, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.function.UnaryOperator;
 
@@ -88,10 +89,14 @@ public final class TestNode implements AutoCloseable {
         node = Gatehouse.start(config(0), clock);
     }
 
-    /** {@link #restart()}, listening on the port it listened on: a client's URL stays good. */
-    public void restartOnItsPort() {
+    /**
+     * {@link #restart()} after {@code down} without a node, listening on the port it listened on: a client's URL
+     * stays good.
+     */
+    public void restartOnItsPort(Duration down) throws InterruptedException {
         int port = node.port();
         node.close();
+        Thread.sleep(down.toMillis());
         node = Gatehouse.start(config(port), clock);
     }
 
