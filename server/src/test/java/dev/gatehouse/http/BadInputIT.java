@@ -273,13 +273,19 @@ class BadInputIT {
         assertThat(limit.get("detail").stringValue()).contains("5000", "1000");
         Http.Res cursor = node.service().get(roles + "?cursor=bogus");
         assertThat(cursor.get("code").stringValue()).isEqualTo("invalid_cursor");
-        // positions start at 1 and are written one way: a made-up c1:0 or c1:040 is no cursor this API returned
+        // positions start at 1 and are written one way: a made-up c1:0 or c1:040 is no cursor this API returned,
+        // nor is c1:4 padded (YzE6NA==) or with stray low bits (YzE6NB), while its own form (YzE6NA) is one
         for (String position : List.of("c1:0", "c1:040")) {
             String made = java.util.Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(position.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(node.service().get(roles + "?cursor=" + made).get("code").stringValue()).as(position)
                     .isEqualTo("invalid_cursor");
         }
+        for (String spelling : List.of("YzE6NA==", "YzE6NB", "YzE6NC")) {
+            assertThat(node.service().get(roles + "?cursor=" + spelling).get("code").stringValue()).as(spelling)
+                    .isEqualTo("invalid_cursor");
+        }
+        assertThat(node.service().get(roles + "?cursor=YzE6NA").status()).isEqualTo(200);
 
         Http.Res tooLarge = node.service().raw("POST", roles, "{\"name\": \"" + "x".repeat(1024 * 1024 + 1) + "\"}",
                 "application/json");

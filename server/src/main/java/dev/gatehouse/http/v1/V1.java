@@ -173,11 +173,14 @@ final class V1 {
         throw invalidCursor(cursor);
     }
 
-    /** The position of any cursor made by {@link #cursor(String)}. */
+    /**
+     * The position of any cursor made by {@link #cursor(String)}, written as it made it: the decoder also takes
+     * padding and stray low bits, which would give one cursor several spellings.
+     */
     static String decodeCursorText(String cursor) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith("c1:")) {
+            if (text.startsWith("c1:") && cursor(text.substring(3)).equals(cursor)) {
                 return text.substring(3);
             }
         } catch (IllegalArgumentException ignored) {
