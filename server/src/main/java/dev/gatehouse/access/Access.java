@@ -266,11 +266,11 @@ public final class Access {
         List<String> beyond = permissionsBeyond(caller, model, current);
         String sees = visibilityBeyond(caller, model, current);
         if (!beyond.isEmpty() || sees != null) {
-            throw new ForbiddenException("privilege_escalation", "changing the permissions of role " + roleId
-                    + " is refused: it " + (beyond.isEmpty() ? "sees " + sees : "grants " + beyond
-                    + (sees == null ? "" : " and sees " + sees)) + ", which member " + caller.memberId()
-                    + " does not hold; its holders would lose what the caller could not hand out. Only a member "
-                    + "holding all of it, or a service key, may change them");
+            Redefining redefining = new Redefining(roleId, beyond, sees);
+            throw ForbiddenException.about(redefining, "privilege_escalation", "changing the permissions of role "
+                    + roleId + " is refused: it holds " + redefining.beyond() + ", which member " + caller.memberId()
+                    + " does not; its holders would lose what the caller could not hand out. Only a member holding "
+                    + "all of it, or a service key, may change them");
         }
     }
 

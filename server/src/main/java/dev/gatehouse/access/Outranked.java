@@ -18,6 +18,11 @@ public record Outranked(String what, long memberId, List<String> permissions, St
 
     /** What the member holds beyond the caller, as a phrase: "the permissions [a, b]" and/or "sees …". */
     public String beyond() {
+        return beyond(permissions, sees);
+    }
+
+    /** Permissions and records beyond the caller, as a phrase: "the permissions [a, b]" and/or "a role that sees …". */
+    static String beyond(List<String> permissions, String sees) {
         String held = permissions.isEmpty() ? "" : "the permissions " + permissions;
         if (sees == null) {
             return held;

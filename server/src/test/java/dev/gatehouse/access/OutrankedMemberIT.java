@@ -233,6 +233,8 @@ class OutrankedMemberIT {
         Http.Res closeNarrowed = close.put("/role/" + bossCloseId + "/", Map.of("permissions", List.of("calling"),
                 "visibility_user_lcf_ids", List.of("owner"), "visibility_user_lcf_behavior", "require_assignment"));
         assertThat(closeNarrowed.status()).as("%s", closeNarrowed).isEqualTo(403);
+        assertThat(closeNarrowed.get("error").stringValue()).as("in Close's words and ids")
+                .contains(bossCloseId, "view_all_leads").doesNotContain("role " + bossRole);
         JsonNode kept = node.service().get(boss2).json();
         assertThat(kept.get("permissions").toString()).contains("view_all_leads", "manage_organization");
         assertThat(kept.get("version").intValue()).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.access.MissingPermission;
 import dev.gatehouse.access.Outranked;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.access.Redefining;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.Group;
@@ -80,7 +81,8 @@ final class CloseErrors {
                             + CloseWire.groupId(g.id()) + ").").orElse(null);
             case "last_role_manager" -> lastManager(e);
             case "permission_required" -> e.subject(MissingPermission.class).map(CloseErrors::missing).orElse(null);
-            case "privilege_escalation" -> e.subject(Outranked.class).map(CloseErrors::outranked).orElse(null);
+            case "privilege_escalation" -> e.subject(Outranked.class).map(CloseErrors::outranked)
+                    .or(() -> e.subject(Redefining.class).map(CloseErrors::redefining)).orElse(null);
             case "role_in_use" -> e.subject(RoleHolders.class).map(held -> roleInUse(held, caller)).orElse(null);
             case "limit_reached" -> limitReached(e);
             default -> null;
@@ -118,6 +120,12 @@ final class CloseErrors {
     private static String outranked(Outranked o) {
         return capitalized(o.what()) + " is refused: membership " + CloseWire.membershipId(o.memberId()) + " holds "
                 + o.beyond() + ", which your role does not.";
+    }
+
+    private static String redefining(Redefining r) {
+        return "Changing the permissions of role " + CloseIds.encode(CloseIds.ROLE, r.roleId()) + " is refused: it "
+                + "holds " + r.beyond() + ", which your role does not; its members would lose what you could not "
+                + "give them.";
     }
 
     private static String capitalized(String what) {
