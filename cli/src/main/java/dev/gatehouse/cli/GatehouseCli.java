@@ -81,6 +81,7 @@ public final class GatehouseCli implements Runnable {
         line.setExecutionExceptionHandler(GatehouseCli::failed);
         Main.Serve.shortUsageErrors(line);
         line.setCaseInsensitiveEnumValuesAllowed(true);
+        withVersion(line, line.getCommandSpec().version()); // every command's -V says it, not only the root's
         line.registerConverter(Status.class, text -> {
             try {
                 return StatusText.parse(text);
@@ -94,6 +95,13 @@ public final class GatehouseCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command (gatehouse --help lists them)");
+    }
+
+    private static void withVersion(CommandLine line, String[] version) {
+        for (CommandLine sub : line.getSubcommands().values()) {
+            sub.getCommandSpec().version(version);
+            withVersion(sub, version);
+        }
     }
 
     /** The root of the command {@code spec} belongs to. */

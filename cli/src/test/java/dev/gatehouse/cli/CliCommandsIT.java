@@ -529,6 +529,10 @@ class CliCommandsIT {
             Cli.Run help = Cli.run(Map.of(), System.in, concat(command, "--help"));
             assertThat(help.exit()).as(String.join(" ", command)).isZero();
             assertThat(help.out()).as(String.join(" ", command)).startsWith("Usage: gatehouse");
+            // each command lists -V: each says the version (the subcommands once printed nothing)
+            Cli.Run version = Cli.run(Map.of(), System.in, concat(command, "-V"));
+            assertThat(version.exit()).as(String.join(" ", command)).isZero();
+            assertThat(version.out()).as(String.join(" ", command)).startsWith("gatehouse 0.1.0");
         }
         Cli.Run none = Cli.run(Map.of(), System.in);
         assertThat(none.exit()).isEqualTo(2);
