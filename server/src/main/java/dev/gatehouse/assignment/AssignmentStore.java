@@ -253,7 +253,7 @@ final class AssignmentStore {
                 .bind("org", orgId).bind("type", type).bind("rid", resourceId).map((rs, ctx) -> map(rs)).list();
     }
 
-    /** Deletes every assignment of a member, reading none back (a member may hold millions). */
+    /** Deletes every assignment of a member, and returns them (for their change records). */
     public List<Assignment> deleteByMember(Handle h, long orgId, long memberId) {
         return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND member_id = :member RETURNING " + COLUMNS)
                 .bind("org", orgId).bind("member", memberId).map((rs, ctx) -> map(rs)).list();

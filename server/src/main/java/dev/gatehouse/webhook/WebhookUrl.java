@@ -1,6 +1,7 @@
 package dev.gatehouse.webhook;
 
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Digits;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -105,8 +106,8 @@ final class WebhookUrl {
         String[] parts = host.split("\\.", -1);
         boolean canonical = parts.length == 4;
         for (String part : parts) {
-            canonical &= !part.isEmpty() && part.length() <= 3 && part.chars().allMatch(c -> c >= '0' && c <= '9')
-                    && (part.length() == 1 || part.charAt(0) != '0') && Integer.parseInt(part) <= 255;
+            long octet = Digits.parse(part);
+            canonical &= octet >= 0 && octet <= 255 && (part.length() == 1 || part.charAt(0) != '0');
         }
         return canonical ? null : "must write an IPv4 address as four decimal numbers from 0 to 255 without leading "
                 + "zeros (e.g. 203.0.113.7), got \"" + host + "\": clients read other notations (octal, hex, one "
