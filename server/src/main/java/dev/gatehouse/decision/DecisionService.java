@@ -1,19 +1,15 @@
 package dev.gatehouse.decision;
 
 import dev.gatehouse.access.Access;
-import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.engine.DecisionEngine;
-import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.function.BiConsumer;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Decisions, for every API that asks them (the native {@code /v1} decision routes today; a dialect, a client
@@ -104,39 +100,29 @@ public final class DecisionService {
 
     /**
      * The read policy on the decision routes, for a member key asking about other members: a resource's participants
-     * are seen only where the resource is, so a question about another member on a resource of a type the caller
-     * does not see in full needs the caller to see that resource — else the same 404 as for one that does not exist
-     * ({@link AssignmentService#requireVisible}). A resource type unknown to the model is left to the engine's 400.
+     * are seen only where the resource is. Whether the caller sees every resource of the model's {@code type} (one
+     * read): true for a service key, and for a type the model lacks (the engine's 400 follows).
      */
-    void requireSees(Principal principal, long orgId, String type, String resourceId) {
-        ifPartlySeen(principal, orgId, type, (h, caller) -> resources.requireVisible(h, caller, orgId, type,
-                resourceId));
-    }
-
-    /**
-     * Which resources of {@code type} another member may act on tells which of them it holds a role on: a member key
-     * asks only when it sees every resource of the type (403 {@code permission_required} otherwise).
-     */
-    void requireSeesAll(Principal principal, long orgId, String type) {
-        ifPartlySeen(principal, orgId, type, (h, caller) -> {
-            throw new ForbiddenException("permission_required", "looking up another member's resources of type \""
-                    + type + "\" needs to see every one of them; member " + caller.memberId()
-                    + " sees only those it holds a role on");
+    boolean seesAll(Principal principal, long orgId, String type) {
+        if (!(principal instanceof Principal.Member)) {
+            return true;
+        }
+        return access.read(principal, orgId, (h, caller) -> {
+            PermissionModel model = models.require(engine.modelOf(orgId));
+            ResourceType resourceType = model.resourceType(type).orElse(null);
+            return resourceType == null || resources.seesAll(caller, model, resourceType);
         });
     }
 
-    /** Runs {@code partly} for a member key that does not see every resource of the model's {@code type}. */
-    private void ifPartlySeen(Principal principal, long orgId, String type, BiConsumer<Handle, Caller> partly) {
-        if (principal instanceof Principal.Member) {
-            access.read(principal, orgId, (h, caller) -> {
-                PermissionModel model = models.require(engine.modelOf(orgId));
-                ResourceType resourceType = model.resourceType(type).orElse(null);
-                if (resourceType != null && !resources.seesAll(caller, model, resourceType)) {
-                    partly.accept(h, caller);
-                }
-                return null;
-            });
-        }
+    /**
+     * A question about another member on a resource of a type the caller does not see in full: the caller must see
+     * that resource, else the same 404 as for one that does not exist ({@link AssignmentService#requireVisible}).
+     */
+    void requireVisible(Principal principal, long orgId, String type, String resourceId) {
+        access.read(principal, orgId, (h, caller) -> {
+            resources.requireVisible(h, caller, orgId, type, resourceId);
+            return null;
+        });
     }
 
     /** The permission that lets a member key ask about other members of its organization. */

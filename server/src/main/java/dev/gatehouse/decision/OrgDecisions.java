@@ -14,6 +14,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,8 @@ import java.util.function.Supplier;
  * revision it was read at.
  *
  * <p>Unknown permissions and resource types are 400s, from the engine. Each question is counted by its API and
- * result, and timed ({@link DecisionMetrics}). Immutable; lives for one request.
+ * result, and timed ({@link DecisionMetrics}). Lives for one request, on its thread: it keeps what it read of the
+ * caller's sight of resources.
  */
 public final class OrgDecisions {
 
@@ -75,6 +77,8 @@ public final class OrgDecisions {
     private final Principal principal;
     private final long orgId;
     private final boolean othersAllowed;
+    /** Whether the caller sees every resource of a type, read once per request ({@link DecisionService#seesAll}). */
+    private final Map<String, Boolean> seesAll = new HashMap<>();
 
     OrgDecisions(DecisionService service, Principal principal, long orgId, boolean othersAllowed) {
         this.service = service;
@@ -161,8 +165,11 @@ public final class OrgDecisions {
     public ResourceLookup lookupResources(MemberRef member, String permission, String type, String after, int limit) {
         return timed(Api.LOOKUP_RESOURCES, () -> {
             long memberId = askedMember(member);
-            if (!isCaller(memberId)) {
-                service.requireSeesAll(principal, orgId, type);
+            if (!isCaller(memberId) && !seesAll(type)) {
+                // which resources another member may act on tells which of them it holds a role on
+                throw new ForbiddenException("permission_required", "looking up another member's resources of "
+                        + "type \"" + type + "\" needs to see every one of them; member "
+                        + ((Principal.Member) principal).memberId() + " sees only those it holds a role on");
             }
             Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after, limit);
             boolean allUnassigned = engine.inheritsOnUnassigned(orgId, memberId, permission, type);
@@ -178,8 +185,8 @@ public final class OrgDecisions {
                                       int limit) {
         return timed(Api.LOOKUP_MEMBERS, () -> {
             OrgDecisions allowed = aboutOthers();
-            if (resourceType != null && resourceId != null) {
-                service.requireSees(principal, orgId, resourceType, resourceId);
+            if (resourceType != null && resourceId != null && !seesAll(resourceType)) {
+                service.requireVisible(principal, orgId, resourceType, resourceId);
             }
             Page<Long> page = engine.lookupMembers(orgId, permission, resourceType, resourceId, after, limit);
             List<Member> found = service.members().getAll(allowed.principal, orgId, page.items());
@@ -259,11 +266,16 @@ public final class OrgDecisions {
         return resolve(ref);
     }
 
-    /** A question about another member on one resource: the caller must see it ({@link DecisionService#requireSees}). */
+    /** A question about another member on one resource: the caller must see it (the read policy). */
     private void requireSeenAbout(long memberId, String resourceType, String resourceId) {
-        if (!isCaller(memberId)) {
-            service.requireSees(principal, orgId, resourceType, resourceId);
+        if (!isCaller(memberId) && !seesAll(resourceType)) {
+            service.requireVisible(principal, orgId, resourceType, resourceId);
         }
+    }
+
+    /** {@link DecisionService#seesAll}, asked once per type in this request (a batch asks it of every check). */
+    private boolean seesAll(String type) {
+        return seesAll.computeIfAbsent(type, t -> service.seesAll(principal, orgId, t));
     }
 
     /** Whether the member asked about is the caller itself (a service key is no member). */

@@ -215,6 +215,17 @@ class ReadPolicyIT {
         assertThat(rooms.status()).as("%s", rooms).isEqualTo(403);
         assertThat(rooms.get("code").stringValue()).isEqualTo("permission_required");
 
+        // In a batch, each check is judged alone: the hidden room's, the seen room's, the same hidden room again.
+        JsonNode batch = key.post(org.path() + "/check/batch", Map.of("checks", List.of(
+                Map.of("user_id", admin.substring(5), "permission", "canViewRoomDetails", "resource", hiddenRoom),
+                Map.of("member_id", agent, "permission", "canViewRoomDetails", "resource",
+                        Map.of("type", "room", "id", shared)),
+                Map.of("member_id", agent, "permission", "canViewRoomDetails", "resource", hiddenRoom))))
+                .json().get("results");
+        assertThat(batch.get(0).get("error").get("code").stringValue()).isEqualTo("room_not_found");
+        assertThat(batch.get(1).get("allowed").booleanValue()).isTrue();
+        assertThat(batch.get(2).get("error").get("code").stringValue()).isEqualTo("room_not_found");
+
         // A room it sees, and questions about itself, are answered as before.
         Http.Res seen = key.post(org.path() + "/check", Map.of("member_id", agent, "permission",
                 "canViewRoomDetails", "resource", Map.of("type", "room", "id", shared)));
