@@ -77,8 +77,11 @@ public final class OrgDecisions {
     private final Principal principal;
     private final long orgId;
     private final boolean othersAllowed;
-    /** Whether the caller sees every resource of a type, read once per request ({@link DecisionService#seesAll}). */
-    private final Map<String, Boolean> seesAll = new HashMap<>();
+    /**
+     * Whether the caller sees every resource of a type, read once per request ({@link DecisionService#seesAll}); made
+     * only for a member key asking about others, so a check on the hot path allocates nothing for it.
+     */
+    private Map<String, Boolean> seesAll;
 
     OrgDecisions(DecisionService service, Principal principal, long orgId, boolean othersAllowed) {
         this.service = service;
@@ -275,6 +278,12 @@ public final class OrgDecisions {
 
     /** {@link DecisionService#seesAll}, asked once per type in this request (a batch asks it of every check). */
     private boolean seesAll(String type) {
+        if (!(principal instanceof Principal.Member)) {
+            return true;
+        }
+        if (seesAll == null) {
+            seesAll = new HashMap<>();
+        }
         return seesAll.computeIfAbsent(type, t -> service.seesAll(principal, orgId, t));
     }
 
