@@ -73,7 +73,7 @@ final class ImportCommand implements Callable<Integer> {
         Consumer<ImportResult> shown = p -> progress.step(p.committedLines(), total, p.committedLines()
                 + " lines committed (" + chunks(p.chunks()) + ", revision " + p.revision() + ")", true, true);
         try (GatehouseClient gatehouse = connection.open()) {
-            Bulk bulk = bulkChecked(gatehouse);
+            Bulk bulk = scope.deployment ? gatehouse.bulk() : gatehouse.org(scope.org).bulk();
             ImportResult result;
             if (path != null) {
                 result = bulk.importFrom(path, options, shown);
@@ -89,19 +89,6 @@ final class ImportCommand implements Callable<Integer> {
             progress.finish(Problems.describe(e));
             return e.problem().has("line") ? ExitCodes.NO : ExitCodes.ERROR;
         }
-    }
-
-    /**
-     * The import to send to; for an organization's, once the refusals that need no line — a bad key, an
-     * organization missing or not the key's — have been asked for: answered while the body is still being sent,
-     * they would reach the client as a broken connection.
-     */
-    private Bulk bulkChecked(GatehouseClient gatehouse) {
-        if (!scope.deployment) {
-            gatehouse.org(scope.org).get();
-            return gatehouse.org(scope.org).bulk();
-        }
-        return gatehouse.bulk();
     }
 
     /** The result as JSON: an organization's import's as before, without the deployment's two fields. */

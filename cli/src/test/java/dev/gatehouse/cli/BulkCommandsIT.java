@@ -115,7 +115,7 @@ class BulkCommandsIT {
     }
 
     @Test
-    @Timeout(120) // before the refusal was asked for first, the import could wait forever for its answer
+    @Timeout(120)
     void aBadKey_exitsTwo() throws IOException {
         Map<String, String> env = Cli.env(node);
         env.put("GATEHOUSE_KEY", "not-a-key");

@@ -152,7 +152,7 @@ class DeploymentBulkCommandsIT {
     }
 
     @Test
-    @Timeout(120) // the refusal is asked for first: answered while the body is on its way, it could be lost
+    @Timeout(120)
     void aMemberKey_exitsTwo_withTheServersRefusal() throws IOException {
         Fixtures.Org org = fx.org("close");
         Map<String, String> env = Cli.env(node);

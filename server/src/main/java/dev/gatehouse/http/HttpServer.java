@@ -137,18 +137,13 @@ public final class HttpServer {
             config.routes.before(HttpServer::requireDecodablePath);
             for (Route route : registrationOrder(routes)) {
                 config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
-                    LogContext.clear();
-                    // answers are one caller's view, some with secrets (a key, a webhook's signing key): never kept
-                    // by a cache on the way; a route that can be cached says so itself (the console's files)
-                    ctx.header("Cache-Control", "no-store");
-                    requireKnownCharset(ctx);
-                    checkParameters(ctx);
-                    if (route.query() != null) {
-                        route.query().check(ctx.queryParamMap());
+                    try {
+                        handle(route, ctx);
+                    } finally {
+                        if (route.streamsBody()) {
+                            UnreadBody.drain(ctx); // before the answer, refusal or not, goes out
+                        }
                     }
-                    requireDeclaredBody(ctx);
-                    CrossSite.check(ctx);
-                    route.handler().handle(ctx);
                 });
             }
             config.routes.exception(GatehouseException.class, (e, ctx) -> render(ctx, e));
@@ -174,6 +169,22 @@ public final class HttpServer {
                 LogContext.clear();
             });
         });
+    }
+
+    /** One request to {@code route}: the checks every route's requests pass, then its handler. */
+    private static void handle(Route route, Context ctx) throws Exception {
+        LogContext.clear();
+        // answers are one caller's view, some with secrets (a key, a webhook's signing key): never kept by a cache
+        // on the way; a route that can be cached says so itself (the console's files)
+        ctx.header("Cache-Control", "no-store");
+        requireKnownCharset(ctx);
+        checkParameters(ctx);
+        if (route.query() != null) {
+            route.query().check(ctx.queryParamMap());
+        }
+        requireDeclaredBody(ctx);
+        CrossSite.check(ctx);
+        route.handler().handle(ctx);
     }
 
     /** The methods the routes of {@code path} take, for a 405's {@code Allow} (HEAD wherever GET is). */

@@ -57,9 +57,6 @@ final class BulkResource {
     /** A deployment's import also reads {@code org_id}: the organization its first lines belong to, to resume. */
     private static final QueryParameters DEPLOYMENT_IMPORT_PARAMETERS = QueryParameters.of("chunk_lines",
             "from_line", "org_id");
-    /** What is left of a failed import's body is read and dropped up to this many bytes. */
-    static final long DRAIN_BYTES = 64L << 20;
-
     private final ImportService imports;
     private final ExportService exports;
     private final Auth auth;
@@ -118,7 +115,6 @@ final class BulkResource {
                 lines.end("error", problem(e));
                 return;
             }
-            drain(ctx);
             revision(ctx, e.progress());
             ObjectNode body = problem(e);
             ctx.status(body.get("status").intValue()).contentType(Problem.CONTENT_TYPE).result(Json.write(body));
@@ -162,27 +158,6 @@ final class BulkResource {
                 throw e;
             }
             // the client went away mid-export: nothing left to answer
-        }
-    }
-
-    /**
-     * Reads and drops what is left of a body the import stopped reading, up to {@link #DRAIN_BYTES}, so that the
-     * answer is not lost to a connection reset; a longer rest closes the connection after the answer.
-     */
-    private static void drain(Context ctx) {
-        byte[] sink = new byte[64 * 1024];
-        long left = DRAIN_BYTES;
-        try {
-            var in = ctx.req().getInputStream();
-            int n;
-            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
-                left -= n;
-            }
-            if (left <= 0) {
-                ctx.header("Connection", "close");
-            }
-        } catch (IOException ignored) {
-            ctx.header("Connection", "close");
         }
     }
 
