@@ -34,10 +34,28 @@ public interface MemberRules {
     void requireMay(Handle h, Caller caller, PermissionModel model, Action action, Member current, Long roleAfter,
                     boolean external, String what);
 
+    /**
+     * 409 when the invitation of {@code invited} may not be accepted now, whoever asks; by default it may. The
+     * {@code rooms} model refuses it for a Pending user locked out, whom only an unlock lets in.
+     */
+    default void requireMayAccept(Handle h, PermissionModel model, Member invited) {
+    }
+
     /** The rules of each model by id, {@link #GENERIC} for any other model. */
     static MemberRules byModel(Map<String, MemberRules> rules) {
         Map<String, MemberRules> copy = Map.copyOf(rules);
-        return (h, caller, model, action, current, roleAfter, external, what) -> copy.getOrDefault(model.id(), GENERIC)
-                .requireMay(h, caller, model, action, current, roleAfter, external, what);
+        return new MemberRules() {
+            @Override
+            public void requireMay(Handle h, Caller caller, PermissionModel model, Action action, Member current,
+                                   Long roleAfter, boolean external, String what) {
+                copy.getOrDefault(model.id(), GENERIC).requireMay(h, caller, model, action, current, roleAfter,
+                        external, what);
+            }
+
+            @Override
+            public void requireMayAccept(Handle h, PermissionModel model, Member invited) {
+                copy.getOrDefault(model.id(), GENERIC).requireMayAccept(h, model, invited);
+            }
+        };
     }
 }

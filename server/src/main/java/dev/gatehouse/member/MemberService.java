@@ -259,9 +259,18 @@ public final class MemberService {
     }
 
     /**
+     * Revokes a member's keys inside a running transaction, as deactivating it does, its status left as it is (Rooms'
+     * lock of a Pending user, which stays invited).
+     */
+    public void revokeKeys(Tx tx, long orgId, Member member) {
+        keys.revokeAll(tx, orgId, member.id());
+    }
+
+    /**
      * Marks an invited member's invitation accepted: it becomes active (an {@code activated} change) and from then
      * on acts and is allowed what its roles grant. Gated like any change of the member. Accepting for an active
-     * member changes nothing (an invitation accepted twice); a deactivated one is a 409 {@code member_not_invited}.
+     * member changes nothing (an invitation accepted twice); a deactivated one is a 409 {@code member_not_invited}, and
+     * one its model's rules hold back (a locked Pending Rooms user) the 409 they give.
      */
     public Written<Member> accept(Principal principal, long orgId, MemberRef ref) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -276,6 +285,7 @@ public final class MemberService {
                 throw new ConflictException("member_not_invited", "member " + current.id() + " is " + current.status()
                         + ", not invited: there is no invitation to accept");
             }
+            rules.requireMayAccept(tx.handle(), model, current);
             return update(tx, caller, model, orgId, gated, new MemberInput(null, null, null, null, null, null,
                     Member.ACTIVE));
         });

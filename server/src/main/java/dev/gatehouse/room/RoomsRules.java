@@ -80,6 +80,15 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
 
     // ---------------------------------------------------------------- members (access levels)
 
+    /** A Pending user locked out stays out until unlocked: accepting its invitation is a 409 {@code member_locked}. */
+    @Override
+    public void requireMayAccept(Handle h, PermissionModel model, Member invited) {
+        if (users.find(h, invited.orgId(), invited.id()).map(RoomsUser::lockedOut).orElse(false)) {
+            throw new ConflictException("member_locked", "member " + invited.id() + " is a locked Rooms user: "
+                    + "unlock it before accepting its invitation");
+        }
+    }
+
     @Override
     public void requireMay(Handle h, Caller caller, PermissionModel model, Action action, Member current,
                            Long roleAfter, boolean external, String what) {

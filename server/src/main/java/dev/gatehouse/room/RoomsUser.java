@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A company user as Rooms sees it: an internal member, its Rooms fields and its per-member grants (empty: none). Locked out = deactivated; Pending =
- * invited (neither may act).
+ * A company user as Rooms sees it: an internal member, its Rooms fields and its per-member grants (empty: none).
+ * Locked out = deactivated, or invited with a lock reason; Pending = invited (neither may act).
  */
 public record RoomsUser(Member member, RoomsProfile profile, List<String> grants) {
     public RoomsUser {
@@ -30,7 +30,8 @@ public record RoomsUser(Member member, RoomsProfile profile, List<String> grants
         };
     }
 
+    /** Deactivated, or locked while Pending (still invited, with a lock reason: {@link RoomsUserService#lock}). */
     public boolean lockedOut() {
-        return Member.DEACTIVATED.equals(member.status());
+        return Member.DEACTIVATED.equals(member.status()) || member.invited() && profile.lockReason() != null;
     }
 }

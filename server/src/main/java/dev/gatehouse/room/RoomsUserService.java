@@ -38,7 +38,8 @@ import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
  *
  * <p>{@code invite_user} adds the member {@code invited} (Rooms' Pending): it has no access until its invitation
  * is accepted (the native {@code …/members/{member}/accept}). A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
- * reason; an unlock activates it again (with new keys to be issued: revoked keys stay revoked). Company users
+ * reason; an unlock activates it again (with new keys to be issued: revoked keys stay revoked). A Pending user
+ * locked stays invited (it could not act anyway), its keys revoked, and is Pending again once unlocked. Company users
  * are read by internal members; an external member (an outsider in rooms) sees none. Thread-safe.
  */
 public final class RoomsUserService {
@@ -249,12 +250,18 @@ public final class RoomsUserService {
         });
     }
 
-    /** Locks a user out: deactivates the member and keeps the reason. Locking a locked user changes nothing. */
+    /**
+     * Locks a user out: deactivates the member (a Pending user stays invited, its keys revoked) and keeps the reason.
+     * Locking a locked user changes nothing.
+     */
     public Written<RoomsUser> lock(Principal principal, long orgId, long memberId, String reason) {
         return setLockedOut(principal, orgId, memberId, true, reason, "locking a user");
     }
 
-    /** Unlocks a user: activates the member again. Unlocking an unlocked user changes nothing. */
+    /**
+     * Unlocks a user: activates the member again, or leaves a Pending user Pending. Unlocking an unlocked user changes
+     * nothing.
+     */
     public Written<RoomsUser> unlock(Principal principal, long orgId, long memberId) {
         return setLockedOut(principal, orgId, memberId, false, null, "unlocking a user");
     }
@@ -270,7 +277,16 @@ public final class RoomsUserService {
             if (current.lockedOut() == lockedOut) {
                 return current;
             }
-            members.update(tx, caller, model, orgId, gated, status(lockedOut ? Member.DEACTIVATED : Member.ACTIVE));
+            if (current.member().invited()) {
+                // a Pending user cannot act until it accepts: a lock keeps it Pending (the reason marks the lock)
+                // and takes its keys, and an unlock leaves it Pending, as in Rooms
+                if (lockedOut) {
+                    members.revokeKeys(tx, orgId, current.member());
+                }
+            } else {
+                members.update(tx, caller, model, orgId, gated, status(lockedOut ? Member.DEACTIVATED
+                        : Member.ACTIVE));
+            }
             save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
             return find(h, orgId, memberId);
         });

@@ -83,7 +83,7 @@ final class RoomsUserStore {
             where.append(" AND m.role_id = :role");
         }
         if (q.lockedOnly()) {
-            where.append(" AND m.status = 'deactivated'");
+            where.append(" AND (m.status = 'deactivated' OR m.status = 'invited' AND p.lock_reason IS NOT NULL)");
         }
         int total = bind(h.createQuery("SELECT count(*)" + FROM + where), orgId, q).mapTo(Integer.class).one();
         List<RoomsUser> items = bind(h.createQuery(SELECT + where + " ORDER BY " + q.sort().orderBy()

@@ -81,6 +81,44 @@ class RoomsInvitationsIT {
         error(a.admin.post(a.base + "/users/" + bob + "/reinvite", Map.of()), 409, "USER_NOT_PENDING");
     }
 
+    /**
+     * Being locked and having accepted are apart, as in Rooms: a Pending user locked stays Pending (it once came back
+     * Active from an unlock, never having accepted), loses its keys, and cannot be accepted until unlocked.
+     */
+    @Test
+    void aPendingUserLockedAndUnlocked_staysPending_andCannotBeAcceptedWhileLocked() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.invited("Bob", agent, "Contributor");
+        String member = a.org.path() + "/members/" + bob;
+        Http bobKey = a.as(bob);
+
+        assertThat(a.admin.post(a.base + "/users/" + bob + "/lock", Map.of("reason", "left")).status())
+                .isEqualTo(204);
+        JsonNode locked = a.admin.get(a.base + "/users/" + bob).json();
+        assertThat(locked.get("status").stringValue()).isEqualTo("Pending");
+        assertThat(locked.get("isLockedOut").booleanValue()).isTrue();
+        assertThat(ids(a.admin.get(a.base + "/users?lockedOnly=true").json())).containsExactly(bob);
+        assertThat(ids(a.admin.get(a.base + "/users?status=Pending").json())).containsExactly(bob);
+        assertThat(node.service().get(member).get("status").stringValue()).isEqualTo("invited");
+        error(bobKey.get(a.base + "/roles"), 401, "KEY_REVOKED");
+        Http.Res accepted = node.service().post(member + "/accept", Map.of());
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(409);
+        assertThat(accepted.get("code").stringValue()).isEqualTo("member_locked");
+        assertThat(node.service().get(member).get("status").stringValue()).isEqualTo("invited");
+
+        assertThat(a.admin.post(a.base + "/users/" + bob + "/unlock", Map.of()).status()).isEqualTo(204);
+        JsonNode unlocked = a.admin.get(a.base + "/users/" + bob).json();
+        assertThat(unlocked.get("status").stringValue()).isEqualTo("Pending");
+        assertThat(unlocked.get("isLockedOut").booleanValue()).isFalse();
+        assertThat(ids(a.admin.get(a.base + "/users?lockedOnly=true").json())).isEmpty();
+        assertThat(allowed(a, bob, "canCreateRooms", null)).isFalse();
+
+        assertThat(node.service().post(member + "/accept", Map.of()).status()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/users/" + bob).get("status").stringValue()).isEqualTo("Active");
+        assertThat(allowed(a, bob, "canCreateRooms", null)).isTrue();
+    }
+
     @Test
     void acceptingAnInvitation_isGatedLikeChangingTheMember() {
         RoomsAccount a = new RoomsAccount(node, fx);
