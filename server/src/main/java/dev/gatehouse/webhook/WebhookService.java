@@ -196,7 +196,9 @@ public final class WebhookService {
                 secret = webhooks.secret(h, id);
             }
             Action action = resumed ? Action.RESUMED : paused ? Action.PAUSED : Action.UPDATED;
-            tx.change(orgId, ObjectType.WEBHOOK, id, action, LoggedWebhook.of(current), LoggedWebhook.of(updated));
+            // the secret is never logged: a rotation is named among the changed fields all the same
+            tx.change(orgId, ObjectType.WEBHOOK, id, action, LoggedWebhook.of(current), LoggedWebhook.of(updated),
+                    null, in.rotateSecret() ? new String[] {"secret"} : new String[0]);
             return new WithSecret(updated, webhooks.state(h, id).orElse(null), secret);
         });
     }

@@ -174,6 +174,10 @@ class WebhooksIT {
         assertThat(node.service().patch(path, Map.of("rotate_secret", true)).get("secret")).as("a rotation is a change")
                 .isNotNull();
         assertThat(webhookEvents(org)).isEqualTo(recorded + 1);
+        JsonNode rotation = node.service().get(org.path() + "/events?object_type=webhook&limit=1").json().get("items")
+                .get(0);
+        assertThat(rotation.get("changed_fields")).as("named, though the secret is never logged")
+                .extracting(JsonNode::stringValue).containsExactly("secret");
     }
 
     private static int webhookEvents(Fixtures.Org org) {
