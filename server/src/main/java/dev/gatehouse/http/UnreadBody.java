@@ -10,16 +10,16 @@ import java.io.InputStream;
  * the answer goes out. A client that writes its whole request before reading the answer (the JDK's client, curl)
  * would otherwise meet a connection closed under the rest of its body, and lose the answer to the reset.
  */
-public final class UnreadBody {
+final class UnreadBody {
 
     /** At most this much is read and dropped; a longer rest closes the connection after the answer. */
-    public static final long MAX_DRAINED_BYTES = 64L << 20;
+    static final long MAX_DRAINED_BYTES = 64L << 20;
 
     private UnreadBody() {
     }
 
     /** Reads and drops the rest of {@code ctx}'s body, up to {@link #MAX_DRAINED_BYTES}. */
-    public static void drain(Context ctx) {
+    static void drain(Context ctx) {
         byte[] sink = new byte[64 * 1024];
         long left = MAX_DRAINED_BYTES;
         try {
