@@ -293,8 +293,13 @@ public final class OrgDecisions {
     }
 
     private long resolve(MemberRef ref) {
-        return ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
-                userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
+        try {
+            return ref.resolve(orgId, id -> engine.hasMember(orgId, id) ? Optional.of(id) : Optional.empty(),
+                    userId -> Optional.ofNullable(engine.findMemberId(orgId, userId)), Long::longValue);
+        } catch (NotFoundException missing) {
+            engine.modelOf(orgId); // no member in an organization that does not exist: 404 organization_not_found
+            throw missing;
+        }
     }
 
     private void requireMemberManager() {

@@ -105,6 +105,17 @@ class DecisionServiceIT {
         assertThat(failure.subject(MemberRef.class)).contains(nobody);
     }
 
+    /** The replica answers so too: the organization is what is missing, not a member of it. */
+    @Test
+    void aMemberOfAnOrganizationThatDoesNotExist_isAnUnknownOrganization() {
+        OrgDecisions asking = decisions.in(new Principal.Service("test"), 987_654_321L);
+        for (MemberRef ref : List.of(MemberRef.id(agent), MemberRef.userId("u-nobody"))) {
+            assertThatThrownBy(() -> asking.check(new CheckRequest(ref, "canCreateRooms", null, null, false)))
+                    .isInstanceOfSatisfying(NotFoundException.class,
+                            e -> assertThat(e.code()).as("%s", ref).isEqualTo("organization_not_found"));
+        }
+    }
+
     @Test
     void engineState_needsAServiceKey() {
         assertThatThrownBy(() -> decisions.engineState(agentKey)).isInstanceOf(ForbiddenException.class);
