@@ -1,6 +1,7 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.changelog.ReadRevision;
 import dev.gatehouse.error.GatehouseException;
 import io.javalin.http.Context;
 import java.util.List;
@@ -15,13 +16,15 @@ import java.util.Map;
  * condition to load balancers.
  *
  * <p>Every response of the wrapped dialect also says how current the node is: {@code Gatehouse-Revision}, the
- * revision it had applied when it answered (a write: the revision it committed) — as {@code min_revision}, it
+ * revision it had applied when it answered, or the newest its reads of the tables could have seen when that is newer
+ * ({@link ReadRevision}; a write: the revision it committed) — as {@code min_revision}, it
  * asks any node for state at least as new as this answer; an error carries none, so a refused write never looks
  * like one that committed — and {@code Gatehouse-Staleness}, {@link ChangeFeed#lagSeconds()} — the
  * seconds since the node last knew it held every change, a fraction of a second while all is well, growing while
  * it cannot reach the database and answers from memory.
  *
- * <p>Costs a few volatile reads and a clock reading per request. Immutable and thread-safe.
+ * <p>Costs a few volatile reads and a clock reading per request, and a read of the log's newest revision per read of
+ * the tables (none for decisions, which the engine answers). Immutable and thread-safe.
  */
 public final class ReadinessGate implements Dialect {
 
@@ -37,15 +40,19 @@ public final class ReadinessGate implements Dialect {
         this.dialect = dialect;
         this.routes = dialect.routes().stream()
                 .map(route -> route.wrapped(ctx -> {
+                    ReadRevision.begin();
                     try {
                         feed.requireInSync();
                         route.handler().handle(ctx);
                         // an error never carries one (a route that answers its own error, as an import does,
-                        // returns normally), so a refused write never looks committed
+                        // returns normally), so a refused write never looks committed; an answer read from the
+                        // tables covers what it read, which may be newer than what this node applied
+                        long read = ReadRevision.end();
                         if (ctx.statusCode() < 400 && ctx.res().getHeader(REVISION) == null) {
-                            ctx.header(REVISION, Long.toString(feed.applied()));
+                            ctx.header(REVISION, Long.toString(Math.max(feed.applied(), read)));
                         }
                     } finally {
+                        ReadRevision.end();
                         ctx.header(STALENESS, seconds(feed.lagSeconds()));
                     }
                 }, direct -> exchange -> {

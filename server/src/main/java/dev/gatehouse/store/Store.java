@@ -4,6 +4,7 @@ import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.ReadRevision;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
@@ -249,7 +250,14 @@ public final class Store implements AutoCloseable {
     public <T> T read(Function<Handle, T> query) {
         T value;
         try {
-            value = jdbi.withHandle(query::apply);
+            value = jdbi.withHandle(h -> {
+                T read = query.apply(h);
+                if (ReadRevision.recording()) {
+                    // a statement after the query sees every commit it saw, and revisions commit in order
+                    ReadRevision.saw(log.latestRevision(h));
+                }
+                return read;
+            });
         } catch (JdbiException e) {
             throw failure(e, false);
         }
