@@ -23,9 +23,8 @@ import org.slf4j.MDC;
  * Errors Jetty raises itself — malformed HTTP (400), a body too slow (408) or too large (413), a URI (414)
  * or headers (431) too large, an unsupported version (505) — rendered like every other error: in the shape
  * of the dialect that owns the path, never as Jetty's HTML page. The path is the request's, or, when the
- * request could not be built, the target of the request line as far as it was parsed
- * ({@link HeadTimedConnection#target()}); with neither (the request line itself was bad) the default
- * dialect answers. The detail never echoes request data beyond Jetty's short reason.
+ * request could not be built, the target of the request line, or the start of its path when the line itself was
+ * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason.
  *
  * <p>Thread-safe (immutable).
  */

@@ -1,9 +1,13 @@
 package dev.gatehouse.http.edge;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -24,7 +28,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *
  * <p>It also remembers the target of the request line being parsed, so that an error raised before the request
  * exists (headers too large, a malformed header) can still be answered in the shape of the dialect that owns the
- * path ({@link DialectErrorHandler}).
+ * path ({@link DialectErrorHandler}); and, for a request line the parser refuses before it has read the target
+ * whole (a URI too long, an unknown HTTP version), the start of its path, read from the bytes before they are
+ * parsed ({@link #pathStart}).
  *
  * <p>Builds on Jetty's {@code HttpConnection} and its parser callbacks ({@code messageBegin},
  * {@code startRequest}, {@code headerComplete}); covered by {@code SlowClientsIT} and {@code JettyErrorsIT},
@@ -35,6 +41,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class HeadTimedConnection extends HttpConnection {
 
+    /** Enough of a request line to hold its method and the start of its path, which tells its dialect. */
+    private static final int LINE_START_BYTES = 80;
+
     private final Scheduler scheduler;
     private final long headMillis;
     /** {@link System#nanoTime()} at the first byte of the head being read (never 0); 0 when none is. */
@@ -43,6 +52,11 @@ final class HeadTimedConnection extends HttpConnection {
     private volatile long timedHead;
     private volatile Scheduler.Task pending;
     private volatile String target;
+    /** The first bytes of the request line read last (of {@link #lineStartLength}): copied, never parsed on the way. */
+    private final byte[] lineStart = new byte[LINE_START_BYTES];
+    private volatile int lineStartLength;
+    /** The handler of {@link #newRequestHandler}, set while the superclass is built (so, without an initializer). */
+    private RequestHandler requestHandler;
 
     HeadTimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration headTimeout) {
         super(config, connector, endPoint);
@@ -50,14 +64,57 @@ final class HeadTimedConnection extends HttpConnection {
         this.headMillis = headTimeout.toMillis();
     }
 
-    /** The request target of the request line last parsed on this connection, or null. */
+    /**
+     * The request target of the request line last parsed on this connection; for one refused before its target was
+     * read whole, the start of its path; else null.
+     */
     String target() {
-        return target;
+        String parsed = target;
+        return parsed != null ? parsed : pathStart(lineStart, lineStartLength);
+    }
+
+    /** A parser that keeps the first bytes of each request line before parsing it ({@link #pathStart}). */
+    @Override
+    protected HttpParser newHttpParser(HttpCompliance compliance) {
+        HttpConfiguration config = getHttpConfiguration();
+        HttpParser parser = new HttpParser(requestHandler, config.getRequestHeaderSize(), compliance) {
+            @Override
+            public boolean parseNext(ByteBuffer buffer) {
+                if (isStart() && buffer.hasRemaining()) {
+                    int length = Math.min(buffer.remaining(), LINE_START_BYTES);
+                    buffer.get(buffer.position(), lineStart, 0, length);
+                    lineStartLength = length;
+                }
+                return super.parseNext(buffer);
+            }
+        };
+        parser.setHeaderCacheSize(config.getHeaderCacheSize());
+        parser.setHeaderCacheCaseSensitive(config.isHeaderCacheCaseSensitive());
+        return parser;
+    }
+
+    /**
+     * The path, as far as {@code line}'s first {@code length} bytes hold it, of the request line they start; null
+     * when they hold none.
+     */
+    static String pathStart(byte[] line, int length) {
+        int i = 0;
+        while (i < length && (line[i] == '\r' || line[i] == '\n')) {
+            i++;
+        }
+        while (i < length && line[i] != ' ') {
+            i++;
+        }
+        int start = ++i;
+        while (i < length && line[i] != ' ' && line[i] != '?' && line[i] > 0x20 && line[i] < 0x7f) {
+            i++;
+        }
+        return i > start && line[start] == '/' ? new String(line, start, i - start, StandardCharsets.US_ASCII) : null;
     }
 
     @Override
     protected RequestHandler newRequestHandler() {
-        return new RequestHandler() {
+        requestHandler = new RequestHandler() {
             @Override
             public void messageBegin() {
                 target = null;
@@ -90,6 +147,7 @@ final class HeadTimedConnection extends HttpConnection {
                 super.earlyEOF();
             }
         };
+        return requestHandler;
     }
 
     /** After each read: a head begun and not complete gets its deadline. */
