@@ -283,11 +283,17 @@ public final class HttpServer {
     }
 
     /**
-     * A {@code charset} the JVM does not know is refused before anything reads the request (the servlet layer would
-     * throw reading its parameters or body, a 500).
+     * A {@code charset} the JVM does not know, or a parameter without a value ({@code ; charset}), is refused before
+     * anything reads the request (the servlet layer, and the web framework reading the query, would throw: a 500).
      */
     private static void requireKnownCharset(Context ctx) {
-        String name = MediaTypes.charset(ctx.header("Content-Type"));
+        String contentType = ctx.header("Content-Type");
+        String bare = MediaTypes.parameterWithoutValue(contentType);
+        if (bare != null) {
+            throw new HttpResponseException(415, "the Content-Type parameter \"" + Text.printable(Fields.abbreviate(bare))
+                    + "\" has no value (name=value)");
+        }
+        String name = MediaTypes.charset(contentType);
         if (name == null) {
             return;
         }

@@ -35,6 +35,24 @@ public final class MediaTypes {
         return null;
     }
 
+    /**
+     * The first parameter of a {@code Content-Type} value that has no {@code =} ({@code application/json; charset}),
+     * which no media type allows; null when every parameter has its value.
+     */
+    public static String parameterWithoutValue(String contentType) {
+        if (contentType == null || contentType.indexOf(';') < 0) {
+            return null;
+        }
+        String[] parts = contentType.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip();
+            if (!parameter.isEmpty() && parameter.indexOf('=') < 0) {
+                return parameter;
+            }
+        }
+        return null;
+    }
+
     /** Whether a {@code Content-Type} value declares no charset, or UTF-8 (the only one JSON is written in). */
     public static boolean utf8(String contentType) {
         String charset = charset(contentType);

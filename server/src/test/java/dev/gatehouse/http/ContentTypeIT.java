@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -146,6 +147,26 @@ class ContentTypeIT {
         assertThat(bogus.get(close.path() + "/roles").status()).isEqualTo(415);
         assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G\"}",
                 "application/json; charset=\"no such\"").status()).isEqualTo(415);
+    }
+
+    /**
+     * A parameter without a value ({@code ; charset}) is a 415 on any route, without a key too: the web framework
+     * reading the query threw on it (a 500, and an error logged per request).
+     */
+    @Test
+    void aParameterWithoutAValue_isRefused_neverA500() {
+        Fixtures.Org close = fx.org("close");
+        for (String type : List.of("application/json; charset", "text/plain;charset", "application/json; a=b; x")) {
+            Http bare = node.anonymous().header("Content-Type", type);
+            for (String path : List.of("/healthz", close.path() + "/roles", "/api/v1/role/",
+                    "/restapi/v2/accounts/x/roles")) {
+                Http.Res res = bare.get(path);
+                assertThat(res.status()).as(type + " " + path + ": " + res).isEqualTo(415);
+            }
+            assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G\"}", type).status())
+                    .isEqualTo(415);
+        }
+        assertThat(node.service().get(close.path() + "/groups").json().get("items")).isEmpty();
     }
 
     /**
