@@ -3,6 +3,7 @@ package dev.gatehouse.http.edge;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import org.eclipse.jetty.http.HttpField;
@@ -201,7 +202,9 @@ final class BodyBuffer extends Handler.Wrapper {
                     }
                     if (Content.Chunk.isFailure(chunk)) {
                         failure = chunk.getFailure();
-                        outcome = Outcome.FAILED;
+                        // the connection's idle timeout ran out before the body's deadline: a body not received in
+                        // time all the same (it was answered as an error of the server)
+                        outcome = failure instanceof TimeoutException ? Outcome.STALLED : Outcome.FAILED;
                     } else {
                         take(chunk.getByteBuffer());
                         boolean last = chunk.isLast();
@@ -228,6 +231,7 @@ final class BodyBuffer extends Handler.Wrapper {
                 }
                 case TOO_LARGE -> tooLarge(request, response, callback, true);
                 case TOO_LARGE_UNREAD -> tooLarge(request, response, callback, false);
+                case STALLED -> notInTime("nothing of the request body received within the connection's idle timeout");
                 case FAILED -> callback.failed(failure);
             }
         }
@@ -258,9 +262,13 @@ final class BodyBuffer extends Handler.Wrapper {
                 }
                 finished = true;
             }
+            notInTime("request body not received within " + timeoutMillis + " ms");
+        }
+
+        /** 408, and the connection closed: the rest of the body may still come, and cannot be told from a request. */
+        private void notInTime(String why) {
             closeAfter(response);
-            Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408,
-                    "request body not received within " + timeoutMillis + " ms");
+            Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408, why);
         }
 
         private void handOn() {
@@ -275,7 +283,7 @@ final class BodyBuffer extends Handler.Wrapper {
         }
     }
 
-    private enum Outcome { COMPLETE, TOO_LARGE, TOO_LARGE_UNREAD, FAILED }
+    private enum Outcome { COMPLETE, TOO_LARGE, TOO_LARGE_UNREAD, STALLED, FAILED }
 
     /** A request whose body was read already: the application reads it from memory. */
     private static final class BufferedRequest extends Request.Wrapper {

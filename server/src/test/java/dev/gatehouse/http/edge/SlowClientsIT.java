@@ -94,6 +94,26 @@ class SlowClientsIT {
         }
     }
 
+    /** The connection's idle timeout running out first is a body not received in time too: it was a 500. */
+    @Test
+    void aBodyStalledPastTheIdleTimeout_isAnswered408_notAsAnErrorOfTheServer() {
+        HttpSettings tight = HttpSettings.DEFAULTS.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(1));
+        try (TestNode node = TestNode.start(c -> c.withHttp(tight))) {
+            Fixtures.Org org = new Fixtures(node).org("close");
+            for (String framing : List.of("Content-Length: 50\r\n\r\n{\"na", "Transfer-Encoding: chunked\r\n\r\n4\r\n{\"na\r\n")) {
+                try (RawHttp slow = RawHttp.connect(node.node().port())) {
+                    slow.send("POST " + org.path() + "/roles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                            + TestNode.SERVICE_KEY + "\r\nContent-Type: application/json\r\n" + framing);
+                    RawHttp.Response res = slow.read(Duration.ofSeconds(5));
+                    assertThat(res.status()).as(framing + ": " + res.body()).isEqualTo(408);
+                    assertThat(Json.readTree(res.body()).get("code").stringValue()).isEqualTo("request_timeout");
+                }
+            }
+            assertThat(node.service().get(org.path() + "/roles").json().get("items")).hasSize(4);
+        }
+    }
+
     @Test
     void aSmallImportsBodyNotReceivedInTime_isAnswered408_likeAnyOtherBody() {
         // an import declared within the body limit is read by the edge, not on a request thread as it trickles in
