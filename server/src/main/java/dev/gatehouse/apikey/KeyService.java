@@ -13,6 +13,7 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
@@ -216,8 +217,9 @@ public final class KeyService implements ChangeListener {
      * nothing and records nothing. 404 when the member has no such key.
      */
     public ApiKey revoke(Tx tx, long orgId, long memberId, String keyId) {
-        ApiKey current = keys.find(tx.handle(), keyId, memberId).orElseThrow(() ->
-                new NotFoundException("key_not_found", "member " + memberId + " has no key " + keyId));
+        ApiKey current = (Secrets.isKeyId(keyId) ? keys.find(tx.handle(), keyId, memberId) : Optional.<ApiKey>empty())
+                .orElseThrow(() -> new NotFoundException("key_not_found", "member " + memberId + " has no key "
+                        + shown(keyId)));
         if (current.revoked()) {
             return current;
         }
@@ -235,6 +237,15 @@ public final class KeyService implements ChangeListener {
         revoked.forEach(key -> tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.DELETED, null,
                 LoggedKey.of(key)));
         return revoked.size();
+    }
+
+    /**
+     * A key id as an error may show it: one that is not an id is not echoed, for it may be a whole key pasted where
+     * its id belongs, secret included.
+     */
+    private static String shown(String keyId) {
+        return Secrets.isKeyId(keyId) ? keyId : "with that id (a key id is 24 hexadecimal digits, the part of a key "
+                + "between its first and second underscore)";
     }
 
     /** Issues a key inside a running transaction. */
@@ -259,8 +270,8 @@ public final class KeyService implements ChangeListener {
      * 404 when there is no such replica key.
      */
     public ApiKey revokeReplicaKey(Tx tx, String keyId) {
-        ApiKey current = keys.findReplicaKey(tx.handle(), keyId).orElseThrow(() ->
-                new NotFoundException("key_not_found", "there is no replica key " + keyId));
+        ApiKey current = (Secrets.isKeyId(keyId) ? keys.findReplicaKey(tx.handle(), keyId) : Optional.<ApiKey>empty())
+                .orElseThrow(() -> new NotFoundException("key_not_found", "there is no replica key " + shown(keyId)));
         if (current.revoked()) {
             return current;
         }

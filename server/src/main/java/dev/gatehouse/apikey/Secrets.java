@@ -54,12 +54,21 @@ final class Secrets {
             return null;
         }
         String keyId = token.substring(4, 28);
-        for (int i = 0; i < keyId.length(); i++) {
-            if (Character.digit(keyId.charAt(i), 16) < 0) {
-                return null;
+        return isKeyId(keyId) ? new Parsed(keyId, token.substring(29)) : null;
+    }
+
+    /** Whether {@code text} has the form of a key id: 24 hexadecimal digits. */
+    static boolean isKeyId(String text) {
+        if (text.length() != 24) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
             }
         }
-        return new Parsed(keyId, token.substring(29));
+        return true;
     }
 
     /** Whether a presented key has the form of a generated service key ({@link #parse} accepts it). */

@@ -142,6 +142,26 @@ class KeyLifecycleIT {
         }
     }
 
+    /** A whole key pasted where its id belongs is not found, and its secret is not echoed back (it was, in full). */
+    @Test
+    void aWholeKeyGivenAsAKeyId_isNotFound_withoutItsSecretInTheAnswer() {
+        var org = fx.org("close");
+        Http.Res minted = node.service().post(org.path() + "/members/" + org.adminId() + "/keys",
+                Map.of("name", "pasted"));
+        String key = minted.get("key").stringValue();
+        Http.Res replica = node.service().post("/v1/replica-keys", Map.of());
+        String replicaKey = replica.get("key").stringValue();
+        for (Map.Entry<String, String> revoke : Map.of(
+                org.path() + "/members/" + org.adminId() + "/keys/", key, "/v1/replica-keys/", replicaKey).entrySet()) {
+            Http.Res res = node.service().delete(revoke.getKey() + revoke.getValue());
+            assertThat(res.status()).as(res.toString()).isEqualTo(404);
+            assertThat(res.get("code").stringValue()).isEqualTo("key_not_found");
+            assertThat(res.body()).doesNotContain(revoke.getValue().substring(29, 40));
+        }
+        assertThat(node.as(key).get(org.path()).status()).as("nothing revoked").isEqualTo(200);
+        node.service().delete("/v1/replica-keys/" + replica.get("id").stringValue());
+    }
+
     @Test
     void everyWayOfDeactivating_revokesTheKeys() {
         var close = fx.org("close");
