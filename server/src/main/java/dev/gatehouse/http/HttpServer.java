@@ -279,6 +279,24 @@ public final class HttpServer {
             if (problem != null) {
                 throw new InvalidInputException("invalid_path", "the path " + problem);
             }
+            requireLettersAndDigitsAsThemselves(raw);
+        }
+    }
+
+    /**
+     * A letter or digit written as an escape ({@code /v1/orgs/%34}) is a 400 {@code invalid_path}: decoded, it would
+     * give an object a second path, and a gateway's rule for {@code /v1/orgs/4/…} could be walked around.
+     */
+    private static void requireLettersAndDigitsAsThemselves(String raw) {
+        for (int i = raw.indexOf('%'); i >= 0 && i + 2 < raw.length(); i = raw.indexOf('%', i + 1)) {
+            int hi = Character.digit(raw.charAt(i + 1), 16);
+            int lo = Character.digit(raw.charAt(i + 2), 16);
+            char c = (char) (hi << 4 | lo);
+            if (hi >= 0 && lo >= 0 && (c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
+                throw new InvalidInputException("invalid_path", "the path writes '" + c + "' as the escape "
+                        + raw.substring(i, i + 3) + ": letters and digits are written as themselves, so that each "
+                        + "object has one path");
+            }
         }
     }
 

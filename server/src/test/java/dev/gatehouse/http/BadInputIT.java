@@ -308,7 +308,17 @@ class BadInputIT {
                 assertThat(res.status()).as(prefix + spelling).isEqualTo(400);
                 assertThat(res.get("code").stringValue()).isEqualTo("invalid_id");
             }
+            // nor a digit written as an escape (%34 for 4), which the router decodes: it was the same object
+            String escaped = String.valueOf(id).chars().mapToObj(c -> String.format("%%%02X", c))
+                    .collect(java.util.stream.Collectors.joining());
+            Http.Res res = node.service().get(prefix + escaped);
+            assertThat(res.status()).as(prefix + escaped).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_path");
         });
+        Http.Res byEscapedId = node.service().get(org + "/members/id:%3" + String.valueOf(world.member()).charAt(0)
+                + String.valueOf(world.member()).substring(1));
+        assertThat(byEscapedId.status()).as(byEscapedId.toString()).isEqualTo(400);
+        assertThat(node.service().get(org + "/members/%69d:" + world.member()).status()).isEqualTo(400);
         for (String count : List.of("+5", ScriptDigits.write(5, ScriptDigits.FULL_WIDTH),
                 ScriptDigits.write(5, ScriptDigits.ARABIC_INDIC))) {
             String q = ScriptDigits.encode(count);
