@@ -4,6 +4,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestNode;
 import java.util.List;
@@ -134,6 +135,35 @@ class RolesIT {
                 Map.of("name", "Caller 3"));
         assertThat(stale.status()).isEqualTo(412);
         assertThat(node.service().get(org.path() + "/roles/" + role).get("name").stringValue()).isEqualTo("Caller 2");
+    }
+
+    /**
+     * If-Match compares strongly and names one version as the ETag writes it: a weak tag never matches (412), and a
+     * version spelled otherwise, or two headers, are a 400 (each was taken for the current version, and the write
+     * went through).
+     */
+    @Test
+    void ifMatch_isTheETagAsGiven_weakTagsNeverMatch() {
+        var org = fx.org("close");
+        long role = fx.role(org, "Caller", List.of("calling", "view_all_leads"));
+        String path = org.path() + "/roles/" + role;
+        Http.Res weak = node.service().header("If-Match", "W/\"1\"").patch(path, Map.of("name", "Weak"));
+        assertThat(weak.status()).as(weak.toString()).isEqualTo(412);
+        for (String spelling : List.of("\"01\"", "\"1", "1\"", "\"+1\"", "\"1\", \"2\"")) {
+            Http.Res odd = node.service().header("If-Match", spelling).patch(path, Map.of("name", "Odd"));
+            assertThat(odd.status()).as(spelling + ": " + odd).isEqualTo(400);
+            assertThat(odd.get("code").stringValue()).isEqualTo("invalid_if_match");
+        }
+        try (RawHttp twice = RawHttp.connect(node.node().port())) {
+            String body = "{\"name\": \"Twice\"}";
+            RawHttp.Response res = twice.send("PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + TestNode.SERVICE_KEY + "\r\nIf-Match: \"1\"\r\nIf-Match: \"7\"\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).read(java.time.Duration.ofSeconds(5));
+            assertThat(res.status()).as(res.body()).isEqualTo(400);
+        }
+        assertThat(node.service().get(path).get("name").stringValue()).isEqualTo("Caller");
+        assertThat(node.service().header("If-Match", "1").patch(path, Map.of("name", "Bare")).status())
+                .as("a bare version is read as the ETag's").isEqualTo(200);
     }
 
     @Test

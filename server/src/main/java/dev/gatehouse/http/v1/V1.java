@@ -1,6 +1,7 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.http.QueryParameters;
@@ -11,6 +12,7 @@ import dev.gatehouse.store.Written;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -87,17 +89,28 @@ final class V1 {
         }
     }
 
-    /** The version from {@code If-Match} ("3", 3 or W/"3"), or null when absent. */
+    /**
+     * The version from {@code If-Match} ({@code "3"}, as the ETag gives it, or {@code 3}), or null when absent or
+     * {@code *}. A weak tag ({@code W/"3"}) never matches, for {@code If-Match} compares strongly (RFC 9110): 412. A
+     * version is written as the ETag writes it (no leading zero), in one header.
+     */
     static Integer ifMatch(Context ctx) {
-        String header = ctx.header("If-Match");
-        if (header == null || header.isBlank() || header.strip().equals("*")) {
+        List<String> headers = Collections.list(ctx.req().getHeaders("If-Match"));
+        if (headers.size() > 1) {
+            throw new InvalidInputException("invalid_if_match", "If-Match is given " + headers.size()
+                    + " times; send one, with the version the ETag gave");
+        }
+        String header = headers.isEmpty() ? null : headers.get(0).strip();
+        if (header == null || header.isEmpty() || header.equals("*")) {
             return null;
         }
-        String v = header.strip();
-        if (v.startsWith("W/")) {
-            v = v.substring(2);
+        if (header.startsWith("W/")) {
+            throw new PreconditionFailedException("version_mismatch", "If-Match compares entity tags strongly, so "
+                    + "the weak " + Fields.abbreviate(header) + " never matches: send the ETag as it was given");
         }
-        long version = Digits.parse(v.replace("\"", ""));
+        boolean quoted = header.length() >= 2 && header.startsWith("\"") && header.endsWith("\"");
+        String digits = quoted ? header.substring(1, header.length() - 1) : header;
+        long version = digits.equals("0") ? 0 : Digits.id(digits);
         if (version >= 0 && version <= Integer.MAX_VALUE) {
             return (int) version;
         }
