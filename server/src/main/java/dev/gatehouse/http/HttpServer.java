@@ -337,8 +337,9 @@ public final class HttpServer {
         String type = ctx.contentType();
         boolean body = ctx.contentLength() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"));
         if (body && (type == null || type.isBlank())) {
-            throw new HttpResponseException(415, "a request body needs a Content-Type: application/json "
-                    + "(application/x-ndjson for an import)");
+            throw new HttpResponseException(415, "a request body needs a Content-Type naming what it is: "
+                    + (ctx.path().startsWith("/v1/") && ctx.path().endsWith("/import") ? "application/x-ndjson"
+                    : "application/json"));
         }
     }
 

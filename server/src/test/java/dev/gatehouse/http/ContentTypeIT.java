@@ -56,6 +56,12 @@ class ContentTypeIT {
         assertThat(answers.get("native").get("code").stringValue()).isEqualTo("unsupported_media_type");
         assertThat(answers.get("close").json().has("error")).isTrue();
         assertThat(answers.get("rooms").get("errorCode").stringValue()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+        // each names the type its route reads: an import's is not offered to a dialect that has none
+        assertThat(answers.get("rooms").get("message").stringValue()).contains("application/json")
+                .doesNotContain("import");
+        assertThat(answers.get("close").get("error").stringValue()).contains("application/json")
+                .doesNotContain("import");
+        assertThat(answers.get("import").get("detail").stringValue()).contains("application/x-ndjson");
         assertThat(node.revision()).as("nothing written").isEqualTo(revision);
 
         assertThat(node.service().raw("POST", close.path() + "/webhooks", "{\"url\": \"https://example.com/\"}",
