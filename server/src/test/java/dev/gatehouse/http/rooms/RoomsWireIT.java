@@ -133,6 +133,9 @@ class RoomsWireIT {
         assertThat(a.admin.get(a.base + "/rooms/" + room).status()).isEqualTo(200);
         assertThat(a.admin.get(a.base + "/rooms/%2B" + room).status()).isEqualTo(200);
         assertThat(a.admin.get(a.base + "/users?count=%2B5").status()).isEqualTo(200);
+        // spaces around the digits, in the path as in the query (.NET's route constraint reads them too)
+        assertThat(a.admin.get(a.base + "/rooms/%20" + room + "%20").status()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/users?count=%205%20").status()).isEqualTo(200);
     }
 
     @Test
