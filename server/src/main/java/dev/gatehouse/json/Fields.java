@@ -197,15 +197,18 @@ public final class Fields {
             return null;
         }
         List<String> out = new ArrayList<>(v.size());
+        boolean bad = false;
         for (int i = 0; i < v.size(); i++) {
             JsonNode item = v.get(i);
             if (!item.isString() || characters(item.stringValue()) > maxLength) {
+                // every bad item is named, not only the first: a caller mends them all at once
                 error(name + "[" + i + "]", "must be a string of at most " + maxLength + " characters");
-                return null;
+                bad = true;
+            } else {
+                out.add(item.stringValue());
             }
-            out.add(item.stringValue());
         }
-        return out;
+        return bad ? null : out;
     }
 
     /** A nested object, read with the same error collection; null when absent or JSON null. */

@@ -26,8 +26,12 @@ final class CloseRequest {
     static final int MAX_LIMIT = 100;
     static final int MAX_SKIP = 10_000;
 
-    /** A decimal number as people and Close's clients write one: -5.0, +5, .5, 5., 1e1. */
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?");
+    /**
+     * Hours from UTC as Close's clients write them ({@code closeio_api} sends Python's {@code str} of a float): an
+     * optional sign, ASCII digits, and a fraction after a point — -5.0, 5.5, +3, 0. Nothing else, not even other
+     * ways to write a number ({@code .5}, {@code 5.}, {@code 1e1}).
+     */
+    private static final Pattern HOURS = Pattern.compile("[+-]?[0-9]+(?:\\.[0-9]+)?");
 
     private final Context ctx;
     private final Principal.Member caller;
@@ -64,7 +68,7 @@ final class CloseRequest {
             String type = ctx.contentType();
             if (type != null && !MediaTypes.json(type)) {
                 throw new HttpResponseException(415, "Content-Type must be application/json, got \""
-                        + Fields.abbreviate(type) + "\"");
+                        + shownHeader(type) + "\"");
             }
             body = Json.parse(ctx.bodyAsBytes());
             if (!body.isObject()) {
@@ -214,21 +218,45 @@ final class CloseRequest {
         return names;
     }
 
-    /** The caller's time zone for naive date filters: {@code X-TZ-Offset} hours from UTC, UTC when absent. */
+    /**
+     * The caller's time zone for naive date filters: {@code X-TZ-Offset} hours from UTC ({@link #HOURS}, from -18 to
+     * 18), UTC when absent.
+     */
     ZoneOffset tzOffset() {
         String raw = ctx.header("X-TZ-Offset");
         if (raw == null || raw.isBlank()) {
             return ZoneOffset.UTC;
         }
         String hours = raw.strip();
-        // a decimal number only: Double.parseDouble also reads Java's own syntax (0x1p3, 5.5f, 5.5d)
-        if (DECIMAL.matcher(hours).matches()) {
+        if (HOURS.matcher(hours).matches()) {
             double value = Double.parseDouble(hours);
             if (value >= -18 && value <= 18) {
                 return ZoneOffset.ofTotalSeconds((int) Math.round(value * 3600));
             }
         }
-        throw new InvalidInputException("invalid_input", "X-TZ-Offset must be hours from UTC such as -5.0, got \""
-                + Fields.abbreviate(raw) + "\"");
+        throw new InvalidInputException("invalid_input", "X-TZ-Offset must be hours from UTC from -18 to 18 such as "
+                + "-5.0 or 5.5, got \"" + shownHeader(raw) + "\"");
+    }
+
+    /**
+     * A header's value as a message may quote it: abbreviated, printable ASCII as is, a backslash doubled, and every
+     * other character escaped as {@code \xHH} when it fits a byte (a Java unicode escape beyond). Header values
+     * arrive as ISO-8859-1, one character per byte, so the UTF-8 a client sends for {@code ٥} reads {@code Ù¥}: it is
+     * shown as {@code \xD9\xA5}, the bytes that were sent, rather than as characters the client never meant.
+     */
+    static String shownHeader(String raw) {
+        String shown = Fields.abbreviate(raw);
+        StringBuilder out = new StringBuilder(shown.length());
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (c >= 0x20 && c < 0x7f) {
+                out.append(c);
+            } else {
+                out.append(c <= 0xff ? String.format("\\x%02X", (int) c) : String.format("\\u%04X", (int) c));
+            }
+        }
+        return out.toString();
     }
 }

@@ -62,7 +62,9 @@ final class GroupsResource {
 
     private void rename(CloseRequest req) {
         long id = groupId(req);
-        String name = name(req.fields());
+        Fields f = req.fields();
+        CloseFields.notNull(f, "name");
+        String name = name(f);
         var written = inGroup(req, () -> groups.rename(req.caller(), req.orgId(), id, name, null));
         CloseReply.object(req, 200, CloseWire.group(written.value(), true));
     }

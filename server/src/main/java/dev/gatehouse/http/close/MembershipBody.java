@@ -4,7 +4,6 @@ import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.closemembership.MembershipUpdate;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.role.Role;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,6 +26,8 @@ final class MembershipBody {
                 f.error(name, "Unknown field.");
             }
         }
+        CloseFields.notNull(f, "role_id", "track_email_opens", "may_workflows_impersonate", "auto_record_calls",
+                "default_caller_id_mode");
         String roleRef = f.text("role_id", false, 100);
         Role role = roleRef == null ? null : roles.resolve(roleRef);
         if (roleRef != null && role == null) {
@@ -36,17 +37,11 @@ final class MembershipBody {
         String mode = oneOf(f, "default_caller_id_mode", MembershipSettings.CALLER_ID_MODES);
         String callerId = f.string("default_caller_id", false, 100);
         String hangup = f.string("hangup_recording_url", false, 2000);
-        if (hangup != null && !hangup.isEmpty() && !hangup.startsWith("https://") && !hangup.startsWith("http://")) {
-            f.error("hangup_recording_url", "Must be an http(s) URL.");
+        if (hangup != null && !hangup.isEmpty() && !CloseFields.httpUrl(hangup)) {
+            f.error("hangup_recording_url", "Must be an http(s) URL with a host, such as https://example.com/bye.mp3.");
         }
         Boolean track = f.bool("track_email_opens");
         Boolean impersonate = f.bool("may_workflows_impersonate");
-        for (String name : List.of("role_id", "track_email_opens", "may_workflows_impersonate", "auto_record_calls",
-                "default_caller_id_mode")) {
-            if (f.isNull(name)) {
-                f.error(name, "This field may not be null.");
-            }
-        }
         f.check();
         return new MembershipUpdate(role == null ? null : role.id(), autoRecord, track, f.has("default_caller_id"),
                 blankToNull(callerId), mode, f.has("hangup_recording_url"), blankToNull(hangup), impersonate);

@@ -87,14 +87,17 @@ final class MembershipsResource {
     /**
      * {@code {"_params": {"id__in": "memb_A,memb_B"}, "role_id": …}}: one transaction, all or nothing. The ids come
      * from the body's {@code _params} alone; an {@code id__in} in the query string is not read, so the memberships
-     * changed are always the ones the body names.
+     * changed are always the ones the body names. At most {@value #MAX_BULK} ids as listed (a repeat counts, so the
+     * limit bounds what is read); an id that names no membership is a 404, as for a single update, and nothing
+     * changes. Answers how many distinct memberships were listed.
      */
     private void bulkUpdate(CloseRequest req) {
         Fields f = req.fields();
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
+        CloseFields.notNull(f, "_params");
         MembershipUpdate update = MembershipBody.read(f, orgRoles, Set.of("_params"));
         Fields params = f.object("_params", true);
-        List<Long> ids = new ArrayList<>();
+        List<String> refs = new ArrayList<>();
         if (params != null) {
             for (String name : params.node().propertyNames()) {
                 if (!name.equals("id__in")) {
@@ -102,7 +105,6 @@ final class MembershipsResource {
                 }
             }
             String raw = req.bodyParam("id__in");
-            Set<String> refs = new LinkedHashSet<>();
             for (String part : raw == null ? new String[0] : raw.split(",")) {
                 if (!part.isBlank()) {
                     refs.add(part.strip());
@@ -111,22 +113,16 @@ final class MembershipsResource {
             // "," or " , " names no membership, as "" does: required, not an update of none
             if (refs.isEmpty()) {
                 params.error("id__in", "This field is required.");
-            } else {
-                if (refs.size() > MAX_BULK) {
-                    params.error("id__in", "At most " + MAX_BULK + " memberships at once, got " + refs.size() + ".");
-                }
-                for (String ref : refs) {
-                    long id = CloseIds.decode(CloseIds.MEMBERSHIP, ref);
-                    if (id < 0) {
-                        params.error("id__in", "Not a membership id: \"" + Fields.abbreviate(ref) + "\".");
-                        break;
-                    }
-                    ids.add(id);
-                }
+            } else if (refs.size() > MAX_BULK) {
+                params.error("id__in", "At most " + MAX_BULK + " memberships at once, got " + refs.size() + ".");
             }
         }
         f.check();
-        int count = memberships.updateAll(req.caller(), req.orgId(), ids, update).value();
+        Set<Long> ids = new LinkedHashSet<>();
+        for (String ref : refs) {
+            ids.add(memberId(ref));
+        }
+        int count = memberships.updateAll(req.caller(), req.orgId(), List.copyOf(ids), update).value();
         ObjectNode body = Json.object();
         body.put("count", count);
         CloseReply.object(req, 200, body);
@@ -153,12 +149,13 @@ final class MembershipsResource {
                 f.error(name, "Unknown field.");
             }
         }
+        CloseFields.notNull(f, "saved_view_ids");
         List<String> ids = f.strings("saved_view_ids", true, MAX_PINNED, 200);
         if (ids != null) {
-            for (String id : ids) {
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get(i);
                 if (!id.startsWith("save_") || id.length() < 6) {
-                    f.error("saved_view_ids", "Not a saved view id: \"" + Fields.abbreviate(id) + "\".");
-                    break;
+                    f.error("saved_view_ids[" + i + "]", "Not a saved view id: \"" + Fields.abbreviate(id) + "\".");
                 }
             }
             if (new LinkedHashSet<>(ids).size() != ids.size()) {

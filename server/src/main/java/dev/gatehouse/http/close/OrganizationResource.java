@@ -63,10 +63,8 @@ final class OrganizationResource {
                 f.error(name, "Unknown field.");
             }
         }
+        CloseFields.notNull(f, "name");
         String name = f.text("name", false, 200);
-        if (f.isNull("name")) {
-            f.error("name", "This field may not be null.");
-        }
         f.check();
         Organization org = name == null ? orgs.get(req.caller(), req.orgId())
                 : orgs.rename(req.caller(), req.orgId(), name, null).value();

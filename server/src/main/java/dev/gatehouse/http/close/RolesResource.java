@@ -87,13 +87,9 @@ final class RolesResource {
         requireEditable(current, "edited");
         Fields f = req.fields();
         allowOnly(f);
+        CloseFields.notNull(f, "name", "permissions");
         String name = f.text("name", false, 100);
         List<String> permissions = f.strings("permissions", false, 1000, 128);
-        for (String field : List.of("name", "permissions")) {
-            if (f.isNull(field)) {
-                f.error(field, "This field may not be null.");
-            }
-        }
         knownPermissions(f, permissions);
         Visibility v = Visibility.read(f);
         f.check();

@@ -103,11 +103,7 @@ final class WebhooksResource {
         long id = subscriptionId(req);
         Fields f = req.fields();
         unknown(f, UPDATE_FIELDS);
-        for (String field : List.of("url", "status", "verify_ssl")) {
-            if (f.isNull(field)) {
-                f.error(field, "This field may not be null.");
-            }
-        }
+        CloseFields.notNull(f, "url", "events", "status", "verify_ssl");
         String url = f.text("url", false, 2048);
         String status = f.string("status", false, 16);
         if (status != null && !status.equals(Webhook.ACTIVE) && !status.equals(Webhook.PAUSED)) {
@@ -121,7 +117,7 @@ final class WebhooksResource {
                     .webhook();
             options = current.options() instanceof ObjectNode stored ? stored.deepCopy() : Json.object();
             if (f.has("events")) {
-                coarse = events(f, true, options);
+                coarse = events(f, false, options);
             }
             verifySsl(f, options, false);
         }

@@ -1,10 +1,13 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.ScriptDigits;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -247,24 +250,53 @@ class CloseConventionsIT {
     }
 
     /**
-     * {@code X-TZ-Offset} is a decimal number of hours, as Close's examples write it: Java's own number syntax — a
-     * hexadecimal float ({@code 0x1p3}, 8 hours) or a type suffix ({@code 5.5f}, {@code 5.5d}) — is a 400.
+     * {@code X-TZ-Offset} is a decimal number of hours as the docs write it — a sign, digits, a fraction after a point:
+     * other number syntax — an exponent ({@code 1e1}, 10 hours), a bare point ({@code .5}, {@code 5.}), Java's
+     * hexadecimal floats ({@code 0x1p3}) or type suffixes ({@code 5.5f}) — is a 400.
      */
     @Test
     void tzOffset_isADecimalNumberOfHours() {
         var org = close.org();
         String filtered = "/event/?date_updated__gte=2020-01-01";
-        for (String offset : List.of("0x1p3", "5.5f", "5.5d", "1_0", "5,5", "--5", "")) {
+        for (String offset : List.of("0x1p3", "5.5f", "5.5d", "1_0", "5,5", "--5", "1e1", "1E1", "5e-1", ".5", "5.",
+                "-.5", "+", "18.5", "-19", "")) {
             Http.Res res = org.admin().header("X-TZ-Offset", offset).get(filtered);
             if (offset.isEmpty()) {
                 assertThat(res.status()).as("no offset: UTC").isEqualTo(200);
                 continue;
             }
             assertThat(res.status()).as(offset + " " + res).isEqualTo(400);
-            assertThat(res.get("errors").get(0).stringValue()).contains("X-TZ-Offset", offset);
+            assertThat(res.get("errors").get(0).stringValue()).contains("X-TZ-Offset", "got \"" + offset + "\"");
         }
-        for (String offset : List.of("-5.0", "+5", "5.5", " 3 ", ".5", "-18", "1e1")) {
+        for (String offset : List.of("-5.0", "+5", "5.5", " 3 ", "0", "-18", "18.0", "-3.75")) {
             assertThat(org.admin().header("X-TZ-Offset", offset).get(filtered).status()).as(offset).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Header values arrive as ISO-8859-1, a character per byte: a message quoting one shows printable ASCII and
+     * escapes the other bytes, never the characters those bytes happen to be in Latin-1 ({@code ٥} is not echoed
+     * as {@code Ù¥}).
+     */
+    @Test
+    void aHeaderQuotedInAnError_showsBytesBeyondPrintableAsciiEscaped() {
+        var org = close.org();
+        // the UTF-8 of U+0665 (ARABIC-INDIC DIGIT FIVE) and a backslash, written byte for byte: the JDK client sends "?"
+        String utf8ArabicFive = new String("\u0665".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        JsonNode tz = raw(org, "GET /api/v1/event/?date_updated__gte=2020-01-01", "X-TZ-Offset: " + utf8ArabicFive + "\\", "");
+        assertThat(tz.get("errors").get(0).stringValue()).as(tz.toString()).endsWith("got \"\\xD9\\xA5\\\\\"");
+        JsonNode type = raw(org, "POST /api/v1/group/", "Content-Type: text/plain; x=" + utf8ArabicFive, "{}");
+        assertThat(type.get("error").stringValue()).as(type.toString()).contains("got \"text/plain; x=\\xD9\\xA5\"");
+    }
+
+    /** The body of the answer to a request written by hand, with one more header line, as the admin of {@code org}. */
+    private static JsonNode raw(CloseFixtures.Org org, String requestLine, String header, String body) {
+        try (RawHttp connection = RawHttp.connect(node.node().port())) {
+            RawHttp.Response res = connection.send(requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + org.org().adminKey() + "\r\n" + header + "\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body).read(Duration.ofSeconds(10));
+            assertThat(res.status()).as(res.toString()).isIn(400, 415);
+            return Json.MAPPER.readTree(res.body());
         }
     }
 

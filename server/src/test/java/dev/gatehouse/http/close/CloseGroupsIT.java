@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,19 @@ class CloseGroupsIT {
         assertThat(gone.status()).isEqualTo(404);
         assertThat(gone.get("error").stringValue()).contains(id);
         assertThat(org.admin().delete("/group/" + id + "/").status()).isEqualTo(404);
+    }
+
+    /** A rename with a null name is refused in the words every Close PUT uses for null (roles, webhooks, …). */
+    @Test
+    void rename_withNullName_isRefusedAsNull_andChangesNothing() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Kept")).get("id").stringValue();
+        Map<String, Object> nullName = new HashMap<>();
+        nullName.put("name", null);
+        Http.Res res = org.admin().put("/group/" + id + "/", nullName);
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.get("field-errors").get("name").stringValue()).isEqualTo("This field may not be null.");
+        assertThat(org.admin().get("/group/" + id + "/").get("name").stringValue()).isEqualTo("Kept");
     }
 
     @Test

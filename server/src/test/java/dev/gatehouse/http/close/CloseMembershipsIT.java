@@ -3,6 +3,8 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -167,6 +169,86 @@ class CloseMembershipsIT {
         assertThat(org.admin().put("/membership/memb_unknown/", Map.of("role_id", "user")).status()).isEqualTo(404);
     }
 
+    /** Close's settings hold an http(s) URL with a host: "https://" alone names nothing to fetch. */
+    @Test
+    void update_hangupRecordingUrl_mustNameAHost() {
+        var org = close.org();
+        String id = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", "user")).get("id").stringValue();
+        String path = "/membership/" + id + "/";
+        assertThat(org.admin().put(path, Map.of("hangup_recording_url", "https://example.com/a.mp3")).status())
+                .isEqualTo(200);
+        for (String url : List.of("https://", "http://", "http:///bye.mp3", "https://:443/bye.mp3", "ftp://example.com/x",
+                "example.com/bye.mp3", "https://exa mple.com/")) {
+            Http.Res res = org.admin().put(path, Map.of("hangup_recording_url", url));
+            assertThat(res.status()).as(url + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get("hangup_recording_url").stringValue()).startsWith("Must be an http(s) URL");
+        }
+        Http.Res kept = org.admin().put(path, Map.of("auto_record_calls", "enabled"));
+        assertThat(kept.get("hangup_recording_url").stringValue()).isEqualTo("https://example.com/a.mp3");
+        Http.Res upper = org.admin().put(path, Map.of("hangup_recording_url", "HTTP://example.com:8080/b.mp3"));
+        assertThat(upper.status()).as(upper.toString()).isEqualTo(200);
+        assertThat(upper.get("hangup_recording_url").stringValue()).isEqualTo("HTTP://example.com:8080/b.mp3");
+    }
+
+    /**
+     * A typo'd id, or an id of another type, in a bulk update is a 404 as on {@code PUT /membership/{id}/}, and
+     * nothing changes, also for the ids listed before it.
+     */
+    @Test
+    void bulkUpdate_withATypoedId_is404_likeASingleUpdate_andChangesNothing() {
+        var org = close.org();
+        String a = org.admin().post("/membership/", Map.of("email", "a@example.com", "role_id", "user")).get("id").stringValue();
+        String b = org.admin().post("/membership/", Map.of("email", "b@example.com", "role_id", "user")).get("id").stringValue();
+        String typo = b.substring(0, b.length() - 1) + (b.endsWith("A") ? "B" : "A");
+        Http.Res single = org.admin().put("/membership/" + typo + "/", Map.of("track_email_opens", true));
+        assertThat(single.status()).as(single.toString()).isEqualTo(404);
+        String group = org.admin().post("/group/", Map.of("name", "G")).get("id").stringValue();
+        for (String bad : List.of(typo, group, "role_x", "nonsense")) {
+            Http.Res res = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", a + "," + bad),
+                    "track_email_opens", true));
+            assertThat(res.status()).as(bad + " " + res).isEqualTo(404);
+            assertThat(res.get("error").stringValue()).as(res.toString()).contains(bad);
+        }
+        assertThat(org.admin().put("/membership/", Map.of("_params", Map.of("id__in", a + "," + typo),
+                "track_email_opens", true)).json()).isEqualTo(single.json());
+        JsonNode members = org.admin().get("/organization/" + org.closeId() + "/").get("memberships");
+        assertThat(members).filteredOn(m -> !m.get("role_id").stringValue().equals("admin"))
+                .extracting(m -> m.get("track_email_opens").booleanValue()).containsExactly(false, false);
+    }
+
+    /** The limit of 1000 counts the ids as listed: repeating one id 1001 times is over it; count is distinct ones. */
+    @Test
+    void bulkUpdate_limitCountsIdsAsListed() {
+        var org = close.org();
+        String a = org.admin().post("/membership/", Map.of("email", "a@example.com", "role_id", "user")).get("id").stringValue();
+        Http.Res over = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", Collections.nCopies(1001, a)),
+                "track_email_opens", true));
+        assertThat(over.status()).as(over.toString()).isEqualTo(400);
+        assertThat(over.get("field-errors").get("_params.id__in").stringValue()).contains("1000", "1001");
+        Http.Res atLimit = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", Collections.nCopies(1000, a)),
+                "track_email_opens", true));
+        assertThat(atLimit.status()).as(atLimit.toString()).isEqualTo(200);
+        assertThat(atLimit.get("count").intValue()).isEqualTo(1);
+    }
+
+    /** Null for {@code _params} (bulk) or {@code saved_view_ids} (pinned views) is refused as null, as on every PUT. */
+    @Test
+    void put_nullForARequiredField_isRefusedAsNull() {
+        var org = close.org();
+        String id = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        Map<String, Object> bulk = new HashMap<>();
+        bulk.put("_params", null);
+        bulk.put("track_email_opens", true);
+        Http.Res res = org.admin().put("/membership/", bulk);
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.get("field-errors").get("_params").stringValue()).isEqualTo("This field may not be null.");
+        Map<String, Object> views = new HashMap<>();
+        views.put("saved_view_ids", null);
+        Http.Res pinned = org.admin().put("/membership/" + id + "/pinned_views/", views);
+        assertThat(pinned.status()).as(pinned.toString()).isEqualTo(400);
+        assertThat(pinned.get("field-errors").get("saved_view_ids").stringValue()).isEqualTo("This field may not be null.");
+    }
+
     @Test
     void bulkUpdate_changesEveryListedMembership_inOneTransaction() {
         var org = close.org();
@@ -303,6 +385,10 @@ class CloseMembershipsIT {
 
         assertThat(pinner.put(path, Map.of("saved_view_ids", List.of("lead_x"))).status()).isEqualTo(400);
         assertThat(pinner.put(path, Map.of("saved_view_ids", List.of("save_a", "save_a"))).status()).isEqualTo(400);
+        Http.Res twoBad = pinner.put(path, Map.of("saved_view_ids", List.of("lead_x", "save_b", "view_y")));
+        assertThat(twoBad.status()).as(twoBad.toString()).isEqualTo(400);
+        assertThat(twoBad.get("field-errors").get("saved_view_ids").stringValue()).as(twoBad.toString())
+                .isEqualTo("Item 0: Not a saved view id: \"lead_x\".; Item 2: Not a saved view id: \"view_y\".");
         assertThat(pinner.put(path, Map.of("views", List.of())).status()).isEqualTo(400);
         Http other = close.member(org, "other", "User");
         assertThat(other.get(path).status()).isEqualTo(403);

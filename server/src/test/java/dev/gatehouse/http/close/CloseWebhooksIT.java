@@ -259,14 +259,16 @@ class CloseWebhooksIT {
     }
 
     @Test
-    void update_nullForUrlStatusOrVerifySsl_isA400_andChangesNothing() {
+    void update_nullForAnyField_isA400_andChangesNothing() {
         var org = close.org();
         JsonNode sub = subscribe(org, "https://hooks.example.com/n", List.of(entry("membership", "updated")));
         String id = sub.get("id").stringValue();
-        for (String field : List.of("url", "status", "verify_ssl")) {
+        for (String field : List.of("url", "events", "status", "verify_ssl")) {
             Map<String, Object> body = new HashMap<>();
             body.put(field, null);
-            body.put("events", List.of(entry("group", "created")));
+            if (!field.equals("events")) {
+                body.put("events", List.of(entry("group", "created")));
+            }
             Http.Res res = org.admin().put("/webhook/" + id + "/", body);
             assertThat(res.status()).as(field + ": " + res).isEqualTo(400);
             assertThat(res.get("field-errors").get(field).stringValue()).isEqualTo("This field may not be null.");
@@ -314,6 +316,7 @@ class CloseWebhooksIT {
         cases.put("status", Map.of("url", ok, "events", good, "status", "active"));
         cases.put("url ", Map.of("url", "ftp://hooks.example.com/", "events", good));
         cases.put("url  ", Map.of("url", "http://10.1.2.3/hooks", "events", good));
+        cases.put("url   ", Map.of("url", "https://", "events", good));
         cases.forEach((field, body) -> {
             Http.Res res = org.admin().post("/webhook/", body);
             assertThat(res.status()).as(field + ": " + res).isEqualTo(400);
