@@ -158,7 +158,9 @@ public final class HttpServer {
             });
             config.routes.error(405, ctx -> {
                 ctx.header("Cache-Control", "no-store");
-                ctx.header("Allow", allowed(ctx.path()));
+                if (ctx.res().getHeader("Allow") == null) { // a route refusing a method it is reached by names its own
+                    ctx.header("Allow", allowed(ctx.path()));
+                }
                 dialect(ctx).error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed on "
                         + ctx.path(), Map.of());
             });

@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -161,6 +163,11 @@ public final class CloseApi implements Dialect {
                     boolean override = "GET".equalsIgnoreCase(ctx.header(OVERRIDE_HEADER));
                     Handler h = override ? get : post;
                     if (h == null) {
+                        // the route takes POST only to carry a GET: Allow names what the path takes without it
+                        List<String> taken = handlers.keySet().stream().map(HandlerType::name).toList();
+                        ctx.header("Allow", Stream.of("GET", "HEAD", "PUT", "PATCH", "DELETE")
+                                .filter(m -> taken.contains(m.equals("HEAD") ? "GET" : m))
+                                .collect(Collectors.joining(", ")));
                         throw new HttpResponseException(405, "method " + (override ? "GET" : "POST")
                                 + " is not allowed on " + ctx.path());
                     }
