@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,6 +21,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Not thread-safe: one instance per request.
  */
 public final class Fields {
+
+    /** A Gatehouse API key ({@code gh<kind>_<24 hex digits>_<secret>}): its prefix and id, then its secret. */
+    private static final Pattern KEY_SECRET = Pattern.compile("(gh[smr]_[0-9a-fA-F]{24}_)[A-Za-z0-9_-]+");
 
     private final JsonNode node;
     private final String prefix;
@@ -268,10 +272,12 @@ public final class Fields {
 
     /**
      * {@code s} whole when it has at most 64 characters, otherwise its first 61 and "...": never cut inside a
-     * character (a surrogate pair left half would be sent as "?").
+     * character (a surrogate pair left half would be sent as "?"). The secret of an API key in it (a key pasted where
+     * an id or a name belongs) is left out: an error quoting the value never repeats a key.
      */
     public static String abbreviate(String s) {
-        return characters(s) <= 64 ? s : s.substring(0, s.offsetByCodePoints(0, 61)) + "...";
+        String shown = s.indexOf('_') < 0 ? s : KEY_SECRET.matcher(s).replaceAll("$1[secret]");
+        return characters(shown) <= 64 ? shown : shown.substring(0, shown.offsetByCodePoints(0, 61)) + "...";
     }
 
     /**

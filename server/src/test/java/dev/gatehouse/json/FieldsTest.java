@@ -150,4 +150,14 @@ class FieldsTest {
         String cut = Fields.abbreviate("x".repeat(100));
         assertThat(cut).hasSize(64).endsWith("...");
     }
+
+    /** A key pasted where a value belongs is quoted without its secret (its first 32 characters were shown). */
+    @Test
+    void abbreviate_leavesOutTheSecretOfAKey() {
+        String key = "ghm_0123456789abcdef01234567_" + "S3cr3t-_".repeat(5) + "xyz";
+        assertThat(Fields.abbreviate(key)).isEqualTo("ghm_0123456789abcdef01234567_[secret]");
+        assertThat(Fields.abbreviate("user:" + key + " and more")).isEqualTo(
+                "user:ghm_0123456789abcdef01234567_[secret] and more").doesNotContain("S3cr3t");
+        assertThat(Fields.abbreviate("ghm_not_a_key")).isEqualTo("ghm_not_a_key");
+    }
 }
