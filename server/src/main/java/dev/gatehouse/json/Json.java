@@ -38,9 +38,9 @@ public final class Json {
     }
 
     /**
-     * Parses a request body; malformed JSON becomes a 400 saying in plain words what broke and where
-     * ({@link MalformedJson}), a string no field may hold
-     * ({@link Text#problem}) a 400 naming the field.
+     * Parses a request body; bytes that are not UTF-8 ({@link Utf8}) and malformed JSON become a 400 saying in plain
+     * words what broke and where ({@link MalformedJson}), a string no field may hold ({@link Text#problem}) or a number
+     * that would not read back once stored ({@link StoredNumbers}) a 400 naming the field.
      *
      * <p>A body of an object or an array that holds no such problem — every body a client sends in earnest, and every
      * line of an import — is read and checked in one pass ({@link #validTree}). Anything else is read again by the
@@ -51,8 +51,9 @@ public final class Json {
         if (body == null || body.length == 0) {
             throw new InvalidInputException("invalid_json", "request body is empty; a JSON object was expected");
         }
+        requireUtf8(body);
         JsonNode tree = validTree(body);
-        return tree != null ? tree : parseAndCheck(body);
+        return tree != null ? tree : readAndCheck(body);
     }
 
     /**
@@ -60,11 +61,29 @@ public final class Json {
      * for the benchmark that compares them).
      */
     public static JsonNode parseAndCheck(byte[] body) {
+        requireUtf8(body);
+        return readAndCheck(body);
+    }
+
+    /**
+     * A 400 {@code invalid_json} unless {@code body} is UTF-8: the parser refuses a byte that begins no character, but
+     * reads an overlong form inside a string as the character it spells ({@link Utf8}).
+     */
+    private static void requireUtf8(byte[] body) {
+        int at = Utf8.firstMalformed(body);
+        if (at >= 0) {
+            throw new InvalidInputException("invalid_json", "malformed JSON: " + MalformedJson.notUtf8(body, at));
+        }
+    }
+
+    private static JsonNode readAndCheck(byte[] body) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(body);
         } catch (JacksonException e) {
             throw new InvalidInputException("invalid_json", "malformed JSON: " + MalformedJson.describe(e), Map.of(), e);
+        } catch (NumberFormatException e) {
+            throw StoredNumbers.exponentOutOfRange(body, ONE_PASS);
         }
         Text.check(tree);
         return tree;
@@ -74,7 +93,8 @@ public final class Json {
      * The tree of {@code body} when it is one object or array, with nothing after it and no name twice in an object,
      * that {@link Text#check} passes and whose numbers are all integers (as the mapper reads them); else null. The
      * nodes are made by the mapper's own factory as its reader makes them; a fractional number is left to the
-     * mapper, which reads it by its configuration.
+     * mapper, which reads it by its configuration (an integer as written is never too long to store:
+     * {@link StoredNumbers}). {@code body} is UTF-8 ({@link Utf8}).
      */
     static JsonNode validTree(byte[] body) {
         JsonNodeFactory nodes = MAPPER.getNodeFactory();

@@ -22,6 +22,7 @@ import tools.jackson.core.exc.UnexpectedEndOfInputException;
 public final class MalformedJson {
 
     static final int TOKEN = 20;
+    private static final String NOT_UTF8 = "the text is not valid UTF-8";
 
     private static final StreamReadConstraints LIMITS = Json.MAPPER.tokenStreamFactory().streamReadConstraints();
     private static final Pattern QUOTED = Pattern.compile("'(.*?)'");
@@ -34,6 +35,24 @@ public final class MalformedJson {
     public static String describe(JacksonException e) {
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         return what(e, message) + where(e.getLocation());
+    }
+
+    /**
+     * What is wrong with {@code text} whose byte {@code at} begins no UTF-8 sequence ({@link Utf8}): the words the
+     * parser's own refusal of such a byte gives, and where, the column counted in characters.
+     */
+    static String notUtf8(byte[] text, int at) {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < at; i++) {
+            if (text[i] == '\n') {
+                line++;
+                column = 1;
+            } else if ((text[i] & 0xC0) != 0x80) {
+                column++;
+            }
+        }
+        return NOT_UTF8 + " (line " + line + ", column " + column + ")";
     }
 
     /**
@@ -91,7 +110,7 @@ public final class MalformedJson {
             return "an invalid escape sequence in a string";
         }
         if (m.contains("UTF-8")) {
-            return "the text is not valid UTF-8";
+            return NOT_UTF8;
         }
         return "not valid JSON";
     }

@@ -100,8 +100,9 @@ public final class Text {
 
     /**
      * Throws a 400 naming the first string in the tree (value or property name), in document order, that
-     * {@link #problem} refuses, or the first object or array nested deeper than {@link #MAX_DEPTH}. The field's path
-     * is spelled out only then: a body that passes allocates nothing.
+     * {@link #problem} refuses, the first number that would not read back once stored ({@link StoredNumbers}), or
+     * the first object or array nested deeper than {@link #MAX_DEPTH}. The field's path is spelled out only then: a
+     * body that passes allocates nothing.
      */
     static void check(JsonNode root) {
         check(root, new ArrayList<>());
@@ -113,6 +114,11 @@ public final class Text {
             String problem = problem(node.stringValue(), true);
             if (problem != null) {
                 reject(path.isEmpty() ? "body" : path(path), problem);
+            }
+        } else if (node.isBigDecimal()) {
+            String problem = StoredNumbers.problem(node.decimalValue());
+            if (problem != null) {
+                throw InvalidInputException.field(path.isEmpty() ? "body" : path(path), problem);
             }
         } else if (node.isContainer() && path.size() >= MAX_DEPTH) {
             reject(printable(path(path)), "nests deeper than " + MAX_DEPTH + " levels");

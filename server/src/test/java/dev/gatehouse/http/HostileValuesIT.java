@@ -4,8 +4,10 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -17,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests that are valid but for one hostile value — a NUL or another control character, an unpaired
- * surrogate, a time beyond year 9999, a position at the end of the int range — are refused with a 400 naming
- * what is wrong, in every dialect, and change nothing. Each of these answered 500 once.
+ * surrogate, an overlong UTF-8 form, a number too long to read back once stored, a time beyond year 9999, a
+ * position at the end of the int range — are refused with a 400 naming what is wrong, in every dialect, and
+ * change nothing. Each of these answered 500 once, or (the overlong form) was taken as the character it spells.
  */
 class HostileValuesIT {
 
@@ -114,6 +117,125 @@ class HostileValuesIT {
         long before = node.appliedRevision();
         assertRooms(admin.post(account + "/roles", Map.of("name", "R\u0000", "isExternal", false)), "name");
         assertThat(node.appliedRevision()).isEqualTo(before);
+    }
+
+    /**
+     * Bytes that are not UTF-8 but that the JSON parser would decode — an overlong form ({@code C0 BC} is '<',
+     * {@code E0 80 AF} '/', {@code C0 80} U+0000), a four-byte form beyond U+10FFFF — are refused as a lone
+     * {@code FF} is, as text that is not valid UTF-8, in every dialect's shape and on every way a body is read (the
+     * check's direct path, an import line), and change nothing: a body holding no '<' byte once made a role named
+     * {@code ov<script>-"-/}. Text in UTF-8 beyond ASCII passes.
+     */
+    @Test
+    void bodiesWithOverlongOrOutOfRangeUtf8_areRefusedAsNotUtf8_inEveryDialect_andChangeNothing() {
+        Fixtures.Org rooms = fixtures.org("rooms");
+        Http close = new Http(node.baseUrl() + "/api/v1", null).header("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((org.adminKey() + ":").getBytes(StandardCharsets.UTF_8)));
+        Http roomsAdmin = node.as(rooms.adminKey());
+        String roomsRoles = "/restapi/v2/accounts/" + rooms.accountId() + "/roles";
+        long before = node.appliedRevision();
+        List<byte[]> malformed = List.of(bytes(0xC0, 0xBC), bytes(0xC0, 0xBE), bytes(0xC0, 0xA2),
+                bytes(0xE0, 0x80, 0xAF), bytes(0xC0, 0x80), bytes(0xC1, 0xBF), bytes(0xF0, 0x80, 0x80, 0xAF),
+                bytes(0xF4, 0x90, 0x80, 0x80), bytes(0xF7, 0xBF, 0xBF, 0xBF), bytes(0xED, 0xB0, 0xAF), bytes(0xFF),
+                bytes(0x80), bytes(0xE2, 0x82));
+        for (byte[] bad : malformed) {
+            String shown = HexFormat.ofDelimiter(" ").withUpperCase().formatHex(bad);
+            byte[] role = json("{\"name\": \"ov", bad, "script\", \"permissions\": []}");
+            assertNotUtf8(node.service().rawBytes("POST", org.path() + "/roles", role, "application/json"), shown);
+            assertNotUtf8(node.service().rawBytes("POST", org.path() + "/check", json("{\"user_id\": \"u", bad,
+                    "\", \"permission\": \"view_all_leads\"}"), "application/json"), shown);
+            assertNotUtf8(node.service().rawBytes("POST", org.path() + "/check", json("{\"member_id\": " + org.adminId()
+                    + ", \"permission\": \"view_all_leads", bad, "\"}"), "application/json"), shown);
+            Http.Res imported = node.service().rawBytes("POST", org.path() + "/import", json("{\"type\": \"role\", "
+                    + "\"name\": \"ov", bad, "script\", \"permissions\": []}\n"), "application/x-ndjson");
+            assertNotUtf8(imported, shown);
+            assertThat(imported.get("line").longValue()).isEqualTo(1);
+
+            Http.Res closeRole = close.rawBytes("POST", "/role/", json("{\"name\": \"ov", bad, "script\", "
+                    + "\"permissions\": [\"view_all_leads\"]}"), "application/json");
+            assertThat(closeRole.status()).as("%s: %s", shown, closeRole).isEqualTo(400);
+            assertThat(closeRole.get("errors").get(0).stringValue()).as(shown).contains("not valid UTF-8");
+
+            Http.Res roomsRole = roomsAdmin.rawBytes("POST", roomsRoles, json("{\"name\": \"ov", bad, "script\", "
+                    + "\"isExternal\": false}"), "application/json");
+            assertThat(roomsRole.status()).as("%s: %s", shown, roomsRole).isEqualTo(400);
+            assertThat(roomsRole.json().propertyNames()).containsExactly("errorCode", "message", "referenceId");
+            assertThat(roomsRole.get("errorCode").stringValue()).isEqualTo("INVALID_JSON");
+            assertThat(roomsRole.get("message").stringValue()).as(shown).contains("not valid UTF-8");
+        }
+        assertThat(node.appliedRevision()).as("nothing changed").isEqualTo(before);
+
+        // the longest well-formed sequences of each length, and the first beyond the surrogates, pass
+        byte[] edges = bytes(0xDF, 0xBF, 0xEF, 0xBF, 0xBD, 0xEE, 0x80, 0x80, 0xF4, 0x8F, 0xBF, 0xBF);
+        Http.Res role = node.service().rawBytes("POST", org.path() + "/roles", json("{\"name\": \"Rôle ✓ ", edges,
+                "\", \"permissions\": [\"view_all_leads\"]}"), "application/json");
+        assertThat(role.status()).as("%s", role).isEqualTo(201);
+        assertThat(role.get("name").stringValue()).isEqualTo("Rôle ✓ \u07ff\ufffd\ue000\udbff\udfff");
+    }
+
+    /**
+     * A number is stored as PostgreSQL keeps it, written out in full, and must read back under the JSON parser's
+     * limit of 1000 digits: one longer so written ({@code 1e1000}) is a 400 naming where it is, in every dialect and
+     * import line, and changes nothing — a Close webhook whose {@code extra_filter} held it answered 500 as its write
+     * read its own value back. An exponent beyond what a Java decimal holds answered 500 before anything was stored.
+     */
+    @Test
+    void numbersOfMoreThan1000DigitsWrittenOut_areRefused_inEveryDialect_andWhatIsStoredReadsBack() {
+        Http close = new Http(node.baseUrl() + "/api/v1", null).header("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((org.adminKey() + ":").getBytes(StandardCharsets.UTF_8)));
+        long before = node.appliedRevision();
+        for (String number : List.of("1e1000", "-1e1000", "1e-1000", "1e99999999999", "1e-99999999999")) {
+            Http.Res webhook = close.raw("POST", "/webhook/", webhook(number), "application/json");
+            assertThat(webhook.status()).as("%s: %s", number, webhook).isEqualTo(400);
+            assertThat(webhook.get("field-errors").get("events").stringValue()).as("%s", webhook)
+                    .startsWith("Item 0, extra_filter.value: the number ");
+            Http.Res role = node.service().raw("POST", org.path() + "/roles", "{\"name\": \"R\", \"permissions\": [], "
+                    + "\"n\": [" + number + "]}", "application/json");
+            assertNamed(role, "n[0]");
+            assertThat(role.get("code").stringValue()).isEqualTo("invalid_input");
+            Http.Res imported = node.service().raw("POST", org.path() + "/import", "{\"type\": \"role\", \"name\": "
+                    + "\"R\", \"permissions\": [], \"n\": [" + number + "]}\n", "application/x-ndjson");
+            assertNamed(imported, "n[0]");
+            assertThat(imported.get("line").longValue()).isEqualTo(1);
+        }
+        assertThat(node.appliedRevision()).as("nothing changed").isEqualTo(before);
+
+        Http.Res kept = close.raw("POST", "/webhook/", webhook("1e999"), "application/json");
+        assertThat(kept.status()).as("%s", kept).isEqualTo(201);
+        String id = kept.get("id").stringValue();
+        Http.Res read = close.get("/webhook/" + id + "/");
+        assertThat(read.status()).as("%s", read).isEqualTo(200);
+        assertThat(read.get("events").get(0).at("/extra_filter/value").toString()).isEqualTo("1" + "0".repeat(999));
+        assertThat(node.service().get(org.path() + "/webhooks").status()).isEqualTo(200);
+        assertThat(node.service().get(org.path() + "/events?limit=100").status()).isEqualTo(200);
+    }
+
+    private static String webhook(String number) {
+        return "{\"url\": \"https://hooks.example.com/close\", \"events\": [{\"object_type\": \"membership\", "
+                + "\"action\": \"updated\", \"extra_filter\": {\"type\": \"equals\", \"value\": " + number + "}}]}";
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
+    /** {@code before}, the raw bytes {@code bad}, then {@code after}: a body no client's encoder would write. */
+    private static byte[] json(String before, byte[] bad, String after) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(bad);
+        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static void assertNotUtf8(Http.Res res, String shown) {
+        assertThat(res.status()).as("%s: %s", shown, res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).as(shown).isEqualTo("invalid_json");
+        assertThat(res.get("detail").stringValue()).as(shown).contains("the text is not valid UTF-8");
     }
 
     /** A 400 problem whose field errors name {@code field}. */

@@ -1,9 +1,12 @@
 package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,6 +64,36 @@ class TextTest {
                     assertThat(e.detail()).contains("nests deeper than " + Text.MAX_DEPTH + " levels");
                     assertThat(e.fieldErrors()).containsOnlyKeys("x" + "[0]".repeat(Text.MAX_DEPTH - 1));
                 });
+    }
+
+    /**
+     * A number is stored written out in full (PostgreSQL's jsonb) and must read back: at most 1000 digits so written.
+     * Each stored form here is read back by the mapper, as every read of a stored value does.
+     */
+    @Test
+    void parse_refusesANumberOfMoreThan1000DigitsWrittenOut_namingWhere() {
+        for (String kept : List.of("1e999", "-1e999", "1.5e999", "1e-999", "-1.5e-998", "0e99999", "0.5", "1.50",
+                "1" + "0".repeat(999), "-0")) {
+            JsonNode number = Json.parse(("[" + kept + "]").getBytes(StandardCharsets.UTF_8)).get(0);
+            String stored = number.isBigDecimal() ? number.decimalValue().toPlainString() : number.toString();
+            assertThat(Json.readTree("[" + stored + "]").get(0).asString()).as(kept).isNotNull();
+        }
+        assertThat(StoredNumbers.digitsWrittenOut(new BigDecimal("0.001"))).isEqualTo(4);
+        assertThat(StoredNumbers.digitsWrittenOut(new BigDecimal("1.5e3"))).isEqualTo(4);
+        assertThat(StoredNumbers.digitsWrittenOut(new BigDecimal("0e5"))).isEqualTo(1);
+        assertThat(StoredNumbers.digitsWrittenOut(new BigDecimal("0.000"))).isEqualTo(4);
+        assertThat(StoredNumbers.digitsWrittenOut(new BigDecimal("-12.50"))).isEqualTo(4);
+        for (String refused : List.of("1e1000", "-1e1000", "1.5e1000", "1e-1000", "1e2147483647", "1e99999999999",
+                "-1e-99999999999", "0e99999999999")) {
+            assertThatThrownBy(() -> Json.parse(("{\"a\": {\"b\": [true, " + refused + "]}}")
+                    .getBytes(StandardCharsets.UTF_8)))
+                    .as(refused)
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                        assertThat(e.code()).isEqualTo("invalid_input");
+                        assertThat(e.fieldErrors()).containsOnlyKeys("a.b[1]");
+                        assertThat(e.detail()).startsWith("a.b[1]: the number ").contains("at most 1000 digits");
+                    });
+        }
     }
 
     @Test

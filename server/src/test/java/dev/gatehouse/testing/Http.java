@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,15 +87,21 @@ public final class Http {
         return send(method, path, body, contentType);
     }
 
+    /** Sends raw bytes with a given content type (for bodies that are not UTF-8). */
+    public Res rawBytes(String method, String path, byte[] body, String contentType) {
+        return send(method, path, body, contentType);
+    }
+
     private Res send(String method, String path, Object body, String contentType) {
-        String text = body == null ? null : body instanceof String s ? s : Json.writeString(body);
+        byte[] bytes = body == null ? null : body instanceof byte[] given ? given
+                : (body instanceof String s ? s : Json.writeString(body)).getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, text == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(text));
+                .method(method, bytes == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(bytes));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
-        if (contentType != null && text != null) {
+        if (contentType != null && bytes != null) {
             b.header("Content-Type", contentType);
         }
         headers.forEach(b::header);

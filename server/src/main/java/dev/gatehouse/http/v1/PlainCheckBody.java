@@ -2,6 +2,7 @@ package dev.gatehouse.http.v1;
 
 import dev.gatehouse.decision.OrgDecisions.CheckRequest;
 import dev.gatehouse.json.Text;
+import dev.gatehouse.json.Utf8;
 import dev.gatehouse.member.MemberRef;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -15,10 +16,11 @@ import tools.jackson.core.util.JsonRecyclerPools;
  * The check route's fast path: reads the body almost every check carries — {@code user_id}, {@code permission}
  * and optionally {@code resource: {type, id}} with a string id, each once, nothing else — straight from the
  * token stream, without building a tree. Whatever else a body holds (another field, a duplicate, a null, a
- * numeric id, a string too long or with a character {@link Text#problem} refuses, malformed or trailing JSON)
- * makes {@link #read} answer null, and the route reads the body the general way ({@link
- * dev.gatehouse.json.Fields}), which accepts it or answers the 400 it always did. So this class never decides
- * that a body is wrong; it only recognises the plain ones, and reads them exactly as the general way would.
+ * numeric id, a string too long or with a character {@link Text#problem} refuses, malformed or trailing JSON,
+ * bytes that are not UTF-8 though the parser would decode them: {@link Utf8}) makes {@link #read} answer null, and
+ * the route reads the body the general way ({@link dev.gatehouse.json.Fields}), which accepts it or answers the
+ * 400 it always did. So this class never decides that a body is wrong; it only recognises the plain ones, and
+ * reads them exactly as the general way would.
  *
  * <p>The limits are those of {@code DecisionsResource.parseCheck}: {@code user_id} at most 200 characters,
  * {@code permission} 128, {@code resource.type} 64, {@code resource.id} 1 to 200. Thread-safe (stateless).
@@ -42,6 +44,9 @@ final class PlainCheckBody {
 
     /** The check a plain body asks, or null when the body is anything else (see the class comment). */
     static CheckRequest read(byte[] body) {
+        if (Utf8.firstMalformed(body) >= 0) {
+            return null;
+        }
         try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;

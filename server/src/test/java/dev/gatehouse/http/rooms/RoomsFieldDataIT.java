@@ -3,6 +3,7 @@ package dev.gatehouse.http.rooms;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -136,6 +137,41 @@ class RoomsFieldDataIT {
         Http.Res kept = a.admin.raw("PUT", path, "{\"data\": {\"d\": " + "{\"a\": ".repeat(60) + "1"
                 + "}".repeat(60) + "}}", "application/json");
         assertThat(kept.status()).as("%s", kept).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/rooms/" + room + "?includeFieldData=true").status()).isEqualTo(200);
+        Http.Res events = node.service().get(a.org.path() + "/events?limit=100");
+        assertThat(events.status()).as("%s", events).isEqualTo(200);
+    }
+
+    /**
+     * A number is kept by its value, written out in full as PostgreSQL keeps it, and may have at most 1000 digits
+     * so written: the JSON parser's own limit, under which the room, its snapshot and its events must read back.
+     * {@code 1e1000} (1001 digits written out) once answered 500 to the write that stored it, as it read its own
+     * value back; an exponent beyond what a Java decimal holds answered 500 before anything was stored.
+     */
+    @Test
+    void fieldData_numbersAreKeptByValue_andOneOfMoreThan1000DigitsWrittenOut_isRefused() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/field_data";
+        long before = node.appliedRevision();
+        for (String number : List.of("1e1000", "-1e1000", "1.5e1000", "1e-1000", "1e99999999999", "-1e-99999999999")) {
+            Http.Res refused = a.admin.raw("PUT", path, "{\"data\": {\"city\": \"Boston\", \"a\": " + number + "}}",
+                    "application/json");
+            error(refused, 400, "INVALID_INPUT", "data.a");
+        }
+        assertThat(a.admin.get(path).get("data").isEmpty()).as("nothing changed").isTrue();
+        assertThat(node.appliedRevision()).isEqualTo(before);
+
+        Http.Res kept = a.admin.raw("PUT", path, "{\"data\": {\"big\": 1e999, \"small\": -1e-998, \"exp\": 1E+3, "
+                + "\"zero\": -0, \"scale\": 1.50}}", "application/json");
+        assertThat(kept.status()).as("%s", kept).isEqualTo(200);
+        JsonNode data = a.admin.get(path).get("data");
+        assertThat(data.get("big").toString()).isEqualTo("1" + "0".repeat(999));
+        assertThat(data.get("small").decimalValue()).isEqualByComparingTo(new BigDecimal("-1e-998"));
+        assertThat(data.get("exp").toString()).isEqualTo("1000");
+        assertThat(data.get("zero").toString()).isEqualTo("0");
+        assertThat(data.get("scale").toString()).isEqualTo("1.50");
+        assertThat(kept.get("data")).isEqualTo(data);
         assertThat(a.admin.get(a.base + "/rooms/" + room + "?includeFieldData=true").status()).isEqualTo(200);
         Http.Res events = node.service().get(a.org.path() + "/events?limit=100");
         assertThat(events.status()).as("%s", events).isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.decision.OrgDecisions.CheckRequest;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.MemberRef;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PlainCheckBodyTest {
 
@@ -61,6 +63,22 @@ class PlainCheckBodyTest {
     })
     void anyOtherBody_isLeftToTheGeneralWay(String body) {
         assertThat(PlainCheckBody.read(bytes(body))).isNull();
+    }
+
+    /** The parser decodes an overlong form as the character it spells ({@code C0 BC}: '<'); the general way refuses. */
+    @ParameterizedTest
+    @ValueSource(strings = {"C0BC", "C080", "E080AF", "F4908080", "EDB0AF", "FF"})
+    void aBodyThatIsNotUtf8_isLeftToTheGeneralWay_whichRefusesIt(String hex) {
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        byte[] head = bytes("{\"user_id\":\"u");
+        byte[] tail = bytes("\",\"permission\":\"read\"}");
+        byte[] body = new byte[head.length + bad.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(bad, 0, body, head.length, bad.length);
+        System.arraycopy(tail, 0, body, head.length + bad.length, tail.length);
+        assertThat(PlainCheckBody.read(body)).isNull();
+        assertThatThrownBy(() -> Fields.of(body)).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.detail()).contains("not valid UTF-8"));
     }
 
     @Test
