@@ -58,8 +58,10 @@ final class Wire {
 
     // ---------------------------------------------------------------- ids
 
-    /** A positive 32-bit id from the path; anything else is a 400 naming the parameter. */
-    /** A 32-bit id in the path, read as the query's are (and as .NET reads a route's integer: spaces around it too). */
+    /**
+     * A positive 32-bit id from the path, read as the query's are (and as .NET reads a route's integer: spaces around
+     * it too); anything else is a 400 naming the parameter.
+     */
     static int pathId(Context ctx, String param) {
         return parseId(param, ctx.pathParam(param).strip());
     }
