@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -184,24 +185,27 @@ public final class HttpServer {
         if (route.query() != null) {
             route.query().check(ctx.queryParamMap());
         }
-        requireDeclaredBody(ctx);
+        requireDeclaredBody(ctx, route);
         CrossSite.check(ctx);
         route.handler().handle(ctx);
     }
 
-    /** The methods the routes of {@code path} take, for a 405's {@code Allow} (HEAD wherever GET is). */
+    /** The methods the routes of {@code path} take, for a 405's {@code Allow}. */
     private String allowed(String path) {
         Set<String> methods = new HashSet<>();
         for (Route route : routes) {
             String method = route.method().name();
             if (route.matches(method, path)) {
                 methods.add(method);
-                if (method.equals("GET")) {
-                    methods.add("HEAD");
-                }
             }
         }
-        return ALLOW_ORDER.stream().filter(methods::contains).collect(Collectors.joining(", "));
+        return allow(methods);
+    }
+
+    /** An {@code Allow} value for {@code methods} (as HTTP spells them): in one order, with HEAD wherever GET is. */
+    public static String allow(Collection<String> methods) {
+        return ALLOW_ORDER.stream().filter(m -> methods.contains(m) || m.equals("HEAD") && methods.contains("GET"))
+                .collect(Collectors.joining(", "));
     }
 
     /**
@@ -335,13 +339,12 @@ public final class HttpServer {
      * as JSON, such a body would let a page write through a user's remembered login (cross-site request forgery),
      * which the routes' own refusal of form and text bodies otherwise prevents.
      */
-    private static void requireDeclaredBody(Context ctx) {
+    private static void requireDeclaredBody(Context ctx, Route route) {
         String type = ctx.contentType();
         boolean body = ctx.contentLength() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"));
         if (body && (type == null || type.isBlank())) {
             throw new HttpResponseException(415, "a request body needs a Content-Type naming what it is: "
-                    + (ctx.path().startsWith("/v1/") && ctx.path().endsWith("/import") ? "application/x-ndjson"
-                    : "application/json"));
+                    + (route.streamsBody() ? "application/x-ndjson" : "application/json"));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.gatehouse.event.EventService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
+import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberService;
@@ -31,8 +32,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -164,10 +163,8 @@ public final class CloseApi implements Dialect {
                     Handler h = override ? get : post;
                     if (h == null) {
                         // the route takes POST only to carry a GET: Allow names what the path takes without it
-                        List<String> taken = handlers.keySet().stream().map(HandlerType::name).toList();
-                        ctx.header("Allow", Stream.of("GET", "HEAD", "PUT", "PATCH", "DELETE")
-                                .filter(m -> taken.contains(m.equals("HEAD") ? "GET" : m))
-                                .collect(Collectors.joining(", ")));
+                        ctx.header("Allow", HttpServer.allow(handlers.keySet().stream()
+                                .filter(m -> m != HandlerType.POST).map(HandlerType::name).toList()));
                         throw new HttpResponseException(405, "method " + (override ? "GET" : "POST")
                                 + " is not allowed on " + ctx.path());
                     }
