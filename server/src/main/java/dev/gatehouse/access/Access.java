@@ -260,17 +260,33 @@ public final class Access {
      * @param current what the role grants before the change
      */
     public void requireMayRedefine(Caller caller, PermissionModel model, long roleId, Grant current) {
+        requireHoldsRole(caller, model, roleId, current, false);
+    }
+
+    /**
+     * No deleting a role one could not create: a member key may delete a custom role only when it could hand the role
+     * out as it stands, as {@link #requireMayRedefine} reads it. A role in use cannot be deleted at all, so nobody
+     * loses access by it; but without this a member allowed to manage roles could remove what those above it defined
+     * and it could never define again. Otherwise 403 {@code privilege_escalation}. Service keys are exempt.
+     *
+     * @param current what the role grants
+     */
+    public void requireMayDelete(Caller caller, PermissionModel model, long roleId, Grant current) {
+        requireHoldsRole(caller, model, roleId, current, true);
+    }
+
+    private void requireHoldsRole(Caller caller, PermissionModel model, long roleId, Grant current, boolean deleting) {
         if (caller.isService()) {
             return;
         }
         List<String> beyond = permissionsBeyond(caller, model, current);
         String sees = visibilityBeyond(caller, model, current);
         if (!beyond.isEmpty() || sees != null) {
-            Redefining redefining = new Redefining(roleId, beyond, sees);
-            throw ForbiddenException.about(redefining, "privilege_escalation", "changing the permissions of role "
-                    + roleId + " is refused: it holds " + redefining.beyond() + ", which member " + caller.memberId()
-                    + " does not; its holders would lose what the caller could not hand out. Only a member holding "
-                    + "all of it, or a service key, may change them");
+            Redefining redefining = new Redefining(roleId, deleting, beyond, sees);
+            throw ForbiddenException.about(redefining, "privilege_escalation", redefining.what() + " is refused: it "
+                    + "holds " + redefining.beyond() + ", which member " + caller.memberId() + " does not"
+                    + (deleting ? "" : "; its holders would lose what the caller could not hand out") + ". Only a "
+                    + "member holding all of it, or a service key, may " + (deleting ? "delete it" : "change them"));
         }
     }
 

@@ -26,7 +26,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 /**
  * Roles of an organization and their rules: system roles are immutable; custom role names are unique per
  * organization ignoring case; permissions come from the model; the visibility rule holds; nobody but a
- * service key grants permissions, or record visibility, beyond their own (also not by widening its own role);
+ * service key grants permissions, or record visibility, beyond their own (also not by widening its own role), or
+ * changes or deletes a role holding more than itself;
  * a held role cannot be deleted; an update never leaves the organization without an active member able to
  * manage roles; updates honour the expected version. Reads: internal members see every role, an external
  * member only the roles it holds on resources. Thread-safe.
@@ -181,6 +182,7 @@ public final class RoleService {
         long roleId = current.id();
         caller.require(model.management().roles(), "deleting a role");
         requireNotSystem(current, "deleted");
+        access.requireMayDelete(caller, model, roleId, Role.grant(current.permissions(), current.visibility()));
         RoleHolders held = roles.holders(h, orgId, roleId);
         if (held.any()) {
             throw ConflictException.about(held, "role_in_use", "role " + roleId + " is held by "

@@ -246,6 +246,45 @@ class OutrankedMemberIT {
         assertThat(narrowed.status()).as("%s", narrowed).isEqualTo(200);
     }
 
+    /**
+     * Deleting a role is judged as changing it: a role manager may delete only a role it could hand out. An unused
+     * role takes nobody's access with it, but a manager holding less could remove what those above it defined and
+     * never define again.
+     */
+    @Test
+    void aRoleManager_cannotDeleteARoleThatHoldsMoreThanItself_throughNativeOrClose() {
+        var org = fx.org("close");
+        Map<String, Object> ownRecords = visibility(List.of("owner"));
+        long narrowManager = fx.role(org, Map.of("name", "Lead manager", "permissions",
+                List.of("manage_organization", "calling"), "visibility", ownRecords));
+        long lm = fx.member(org, "lm", narrowManager);
+        Http key = fx.keyFor(org, lm);
+        Http close = closeClient(node.service().post(org.path() + "/members/" + lm + "/keys", Map.of("name", "close"))
+                .get("key").stringValue());
+        long bossRole = fx.role(org, "Boss", List.of("manage_organization", "calling", "view_all_leads"));
+        long auditRole = fx.role(org, "Auditor", List.of("manage_organization", "view_all_leads"));
+        long ownRole = fx.role(org, Map.of("name", "Caller", "permissions", List.of("calling"), "visibility",
+                ownRecords));
+        String auditCloseId = closeClient(org.adminKey()).get("/role/").json().get("data").valueStream()
+                .filter(r -> r.get("name").stringValue().equals("Auditor")).findFirst().orElseThrow()
+                .get("id").stringValue();
+
+        Http.Res nativeDeleted = key.delete(org.path() + "/roles/" + bossRole);
+        refused(nativeDeleted);
+        assertThat(nativeDeleted.get("detail").stringValue()).contains("deleting role " + bossRole, "view_all_leads");
+        Http.Res closeDeleted = close.delete("/role/" + auditCloseId + "/");
+        assertThat(closeDeleted.status()).as("%s", closeDeleted).isEqualTo(403);
+        assertThat(closeDeleted.get("error").stringValue()).as("in Close's words and ids")
+                .contains("Deleting role " + auditCloseId, "view_all_leads").doesNotContain("role " + auditRole);
+        for (long kept : List.of(bossRole, auditRole)) {
+            assertThat(node.service().get(org.path() + "/roles/" + kept).status()).isEqualTo(200);
+        }
+
+        assertThat(key.delete(org.path() + "/roles/" + ownRole).status()).as("a role within its reach").isEqualTo(204);
+        assertThat(node.service().delete(org.path() + "/roles/" + bossRole).status()).as("the service key")
+                .isEqualTo(204);
+    }
+
     private static Map<String, Object> visibility(List<String> fields) {
         return Map.of("user_field_ids", fields, "unassigned", "require_assignment");
     }

@@ -123,9 +123,10 @@ final class CloseErrors {
     }
 
     private static String redefining(Redefining r) {
-        return "Changing the permissions of role " + CloseIds.encode(CloseIds.ROLE, r.roleId()) + " is refused: it "
-                + "holds " + r.beyond() + ", which your role does not; its members would lose what you could not "
-                + "give them.";
+        String role = CloseIds.encode(CloseIds.ROLE, r.roleId());
+        return (r.deleting() ? "Deleting role " + role : "Changing the permissions of role " + role) + " is refused: "
+                + "it holds " + r.beyond() + ", which your role does not" + (r.deleting() ? "; only a role holding all of "
+                + "it may delete it." : "; its members would lose what you could not give them.");
     }
 
     private static String capitalized(String what) {
