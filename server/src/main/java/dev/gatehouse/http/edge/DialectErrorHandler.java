@@ -59,6 +59,7 @@ final class DialectErrorHandler extends ErrorHandler {
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
+        response.getHeaders().put(EdgeConnectionFactory.NOSNIFF); // an answer to a request that was never built too
         response.write(true, ByteBuffer.wrap(reply.body()), callback);
     }
 

@@ -1,6 +1,8 @@
 package dev.gatehouse.http.edge;
 
 import java.time.Duration;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -8,16 +10,32 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 
 /**
- * HTTP/1.1 connections with a deadline on each request head ({@link HeadTimedConnection}); otherwise what
- * {@link HttpConnectionFactory} makes. Thread-safe.
+ * HTTP/1.1 connections with a deadline on each request head ({@link HeadTimedConnection}), whose every answer
+ * carries {@link #NOSNIFF}; otherwise what {@link HttpConnectionFactory} makes. Thread-safe.
  */
 final class EdgeConnectionFactory extends HttpConnectionFactory {
+
+    /**
+     * On every answer, whatever route or error produced it: a browser takes its {@code Content-Type} as sent, so an
+     * answer quoting what a caller stored (a role's name, a refused value) is never read as a page or a script.
+     */
+    static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
 
     private final Duration headTimeout;
 
     EdgeConnectionFactory(HttpConfiguration config, Duration headTimeout) {
-        super(config);
+        super(withNosniff(config));
         this.headTimeout = headTimeout;
+    }
+
+    /** A copy of {@code config} whose requests start their answers with {@link #NOSNIFF}. */
+    private static HttpConfiguration withNosniff(HttpConfiguration config) {
+        HttpConfiguration copy = new HttpConfiguration(config);
+        copy.addCustomizer((request, responseHeaders) -> {
+            responseHeaders.put(NOSNIFF);
+            return request;
+        });
+        return copy;
     }
 
     @Override

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Errors Jetty raises before any route runs — headers too large, malformed HTTP, a body too large, a URI too
  * long, an unknown HTTP version — come in the JSON shape of the dialect owning the path, never as HTML: for a
  * request line the parser refuses before it has read the target (a URI too long, a bad version), the dialect of the
- * path it starts with. With no path at all, the native problem shape answers.
+ * path it starts with. With no path at all, the native problem shape answers. Browsers may not sniff them either.
  */
 class JettyErrorsIT {
 
@@ -92,6 +92,7 @@ class JettyErrorsIT {
             try (RawHttp connection = RawHttp.connect(node.node().port())) {
                 RawHttp.Response res = connection.send(c.request().apply(path)).read(Duration.ofSeconds(5));
                 shape.check(res, c);
+                assertThat(res.header("X-Content-Type-Options")).as("sniffing off").isEqualTo("nosniff");
             }
         });
     }
