@@ -43,7 +43,7 @@ public final class ModelService {
     /** Validates and stores a custom model; its definition is the change-log snapshot. */
     public Written<PermissionModel> register(Principal principal, JsonNode definition) {
         access.requireService(principal, "registering a model");
-        PermissionModel model = ModelParser.parse(definition, false);
+        PermissionModel model = ModelParser.parse(definition, false, true);
         return access.writeDeployment(principal, "registering a model", (tx, caller) -> {
             if (registry.get(model.id()) != null || models.exists(tx.handle(), model.id())) {
                 throw new ConflictException("model_exists", "a model with id \"" + model.id() + "\" already exists");

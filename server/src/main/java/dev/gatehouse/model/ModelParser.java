@@ -24,7 +24,17 @@ public final class ModelParser {
     private ModelParser() {
     }
 
+    /** A model read back (built in, stored, replicated): held to every rule but those newer than what was stored. */
     public static PermissionModel parse(JsonNode json, boolean builtIn) {
+        return parse(json, builtIn, false);
+    }
+
+    /**
+     * @param registering whether the definition is new (being registered): then the rules added after models were
+     *                    first stored hold too (a permission lists at least one scope); a stored model that breaks
+     *                    them still loads, as it did
+     */
+    public static PermissionModel parse(JsonNode json, boolean builtIn, boolean registering) {
         Fields f = Fields.of(json).allowOnly(TOP);
         String id = f.string("id", true, 63);
         if (id != null && !ID.matcher(id).matches()) {
@@ -79,6 +89,9 @@ public final class ModelParser {
             List<String> permissionScopes = p.strings("scopes", false, 51, 128);
             if (permissionScopes == null) {
                 permissionScopes = List.of(PermissionModel.ORGANIZATION_SCOPE);
+            } else if (permissionScopes.isEmpty() && registering) { // a permission applying nowhere could never be asked
+                p.error("scopes", "must list at least one scope (leave it out for \"" + PermissionModel.ORGANIZATION_SCOPE
+                        + "\")");
             }
             for (String scope : permissionScopes) {
                 if (!scopes.contains(scope)) {

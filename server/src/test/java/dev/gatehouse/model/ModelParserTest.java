@@ -78,6 +78,7 @@ class ModelParserTest {
                 breaks("duplicate permission key", "permissions[2].key", m -> perm(m, 2).put("key", "read")),
                 breaks("permission key with spaces", "permissions[0].key", m -> perm(m, 0).put("key", "a b")),
                 breaks("unknown scope", "permissions[1].scopes", m -> ((ArrayNode) perm(m, 1).get("scopes")).add("planet")),
+                breaks("no scope at all", "permissions[1].scopes", m -> perm(m, 1).putArray("scopes")),
                 breaks("no permissions", "permissions", m -> m.putArray("permissions")),
                 breaks("permissions not an array", "permissions", m -> m.put("permissions", "manage")),
                 breaks("duplicate resource type", "resource_types[1].key",
@@ -126,12 +127,21 @@ class ModelParserTest {
     void invalidModel_isRejectedNamingTheField(String what, String field, Consumer<ObjectNode> mutation) {
         ObjectNode model = valid();
         mutation.accept(model);
-        assertThatThrownBy(() -> ModelParser.parse(model, false))
+        assertThatThrownBy(() -> ModelParser.parse(model, false, true))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                     assertThat(e.code()).isEqualTo("invalid_input");
                     assertThat(e.fieldErrors()).containsKey(field);
                     assertThat(e.detail()).contains(field);
                 });
+    }
+
+    /** A permission of no scope could never be asked: refused when registered, loaded as before once stored. */
+    @Test
+    void aPermissionOfNoScope_isRefusedWhenRegistered_butAStoredOneStillLoads() {
+        ObjectNode model = valid();
+        perm(model, 1).putArray("scopes");
+        assertThatThrownBy(() -> ModelParser.parse(model, false, true)).isInstanceOf(InvalidInputException.class);
+        assertThat(ModelParser.parse(model, false).permissions().get(1).scopes()).isEmpty();
     }
 
     /** Gives the model valid member grants (read, to owners) and returns them, for a case to break. */
