@@ -7,15 +7,18 @@ import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -207,9 +210,24 @@ public final class KeyService implements ChangeListener {
         }).value();
     }
 
-    /** A member's keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
+    /**
+     * A member's keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given: one of the
+     * member's keys (a key is never deleted while its member exists), else 400 {@code invalid_cursor}.
+     */
     public List<ApiKey> list(Handle h, long memberId, String afterKeyId, int limit) {
+        requirePosition(afterKeyId, id -> keys.find(h, id, memberId));
         return keys.listForMember(h, memberId, afterKeyId, limit);
+    }
+
+    /**
+     * A cursor's key must be one of its list's: the lists start after it by its place, and one naming no key of
+     * theirs would start them over from the first page, a loop for a client following cursors.
+     */
+    private static void requirePosition(String afterKeyId, Function<String, Optional<ApiKey>> find) {
+        if (afterKeyId != null && (!Secrets.isKeyId(afterKeyId) || find.apply(afterKeyId).isEmpty())) {
+            throw new InvalidInputException("invalid_cursor", "cursor names no key of this list",
+                    Map.of("cursor", "invalid"));
+        }
     }
 
     /**
@@ -262,6 +280,7 @@ public final class KeyService implements ChangeListener {
 
     /** Replica keys (revoked ones too) in creation order, after the key {@code afterKeyId} when given. */
     public List<ApiKey> listReplicaKeys(Handle h, String afterKeyId, int limit) {
+        requirePosition(afterKeyId, id -> keys.findReplicaKey(h, id));
         return keys.listReplicaKeys(h, afterKeyId, limit);
     }
 

@@ -162,6 +162,52 @@ class KeyLifecycleIT {
         node.service().delete("/v1/replica-keys/" + replica.get("id").stringValue());
     }
 
+
+    /**
+     * Key lists page after a key: a cursor naming no key of the list (another member's, a replica key on a member's
+     * list, one made up) is 400 {@code invalid_cursor}, not the first page again, which a client following cursors
+     * would loop on.
+     */
+    @Test
+    void keyListCursors_page_andOneNamingNoKeyOfTheList_isRefused() {
+        var org = fx.org("close");
+        String keys = org.path() + "/members/" + org.adminId() + "/keys";
+        List<String> minted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            minted.add(node.service().post(keys, Map.of("name", "k" + i)).get("id").stringValue());
+        }
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            Http.Res page = node.service().get(keys + "?limit=1" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).as("%s", page).isEqualTo(200);
+            page.get("items").forEach(k -> paged.add(k.get("id").stringValue()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").stringValue();
+        } while (cursor != null && paged.size() < 10);
+        assertThat(paged).endsWith(minted.toArray(String[]::new)).doesNotHaveDuplicates();
+
+        String otherMembers = node.service().post(org.path() + "/members/" + fx.member(org, "other",
+                fx.roleId(org, "User")) + "/keys", Map.of()).get("id").stringValue();
+        String replica = node.service().post("/v1/replica-keys", Map.of()).get("id").stringValue();
+        for (String position : List.of(otherMembers, replica, "0123456789abcdef01234567", "not-a-key")) {
+            for (String list : List.of(keys, "/v1/replica-keys")) {
+                if (list.equals("/v1/replica-keys") && position.equals(replica)) {
+                    continue;
+                }
+                Http.Res res = node.service().get(list + "?cursor=" + cursorOf(position));
+                assertThat(res.status()).as("%s after %s: %s", list, position, res).isEqualTo(400);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_cursor");
+            }
+        }
+        assertThat(node.service().get("/v1/replica-keys?cursor=" + cursorOf(replica)).status()).isEqualTo(200);
+        node.service().delete("/v1/replica-keys/" + replica);
+    }
+
+    /** A cursor as the API writes one, for a position of the caller's choosing. */
+    private static String cursorOf(String position) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("c1:" + position)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     @Test
     void everyWayOfDeactivating_revokesTheKeys() {
         var close = fx.org("close");
