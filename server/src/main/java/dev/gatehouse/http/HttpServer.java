@@ -8,17 +8,17 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.error.TooLargeException;
 import dev.gatehouse.error.UnauthenticatedException;
-import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.edge.Edge;
 import dev.gatehouse.http.tls.TlsKeys;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.json.Text;
 import io.javalin.Javalin;
-import io.javalin.json.JavalinJackson3;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -314,7 +314,7 @@ public final class HttpServer {
         String contentType = ctx.header("Content-Type");
         String bare = MediaTypes.parameterWithoutValue(contentType);
         if (bare != null) {
-            throw new HttpResponseException(415, "the Content-Type parameter \"" + Text.printable(Fields.abbreviate(bare))
+            throw new HttpResponseException(415, "the Content-Type parameter \"" + HeaderValues.shown(bare)
                     + "\" has no value (name=value)");
         }
         String name = MediaTypes.charset(contentType);
@@ -328,7 +328,7 @@ public final class HttpServer {
             known = false;
         }
         if (!known) {
-            throw new HttpResponseException(415, "charset \"" + Text.printable(Fields.abbreviate(name))
+            throw new HttpResponseException(415, "charset \"" + HeaderValues.shown(name)
                     + "\" is not one this server reads; send UTF-8");
         }
     }

@@ -2,11 +2,13 @@ package dev.gatehouse.role;
 
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -160,6 +162,16 @@ class RolesIT {
                     + TestNode.SERVICE_KEY + "\r\nIf-Match: \"1\"\r\nIf-Match: \"7\"\r\nContent-Type: application/json"
                     + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).read(java.time.Duration.ofSeconds(5));
             assertThat(res.status()).as(res.body()).isEqualTo(400);
+        }
+        try (RawHttp utf8 = RawHttp.connect(node.node().port())) {
+            // the UTF-8 of U+0665 (ARABIC-INDIC DIGIT FIVE), byte for byte: quoted as the bytes sent, not as Latin-1
+            String five = new String("\u0665".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            String body = "{\"name\": \"Five\"}";
+            RawHttp.Response res = utf8.send("PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + TestNode.SERVICE_KEY + "\r\nIf-Match: \"" + five + "\"\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).read(java.time.Duration.ofSeconds(5));
+            assertThat(res.status()).as(res.body()).isEqualTo(400);
+            assertThat(Json.readTree(res.body()).get("detail").stringValue()).endsWith("got \"\\xD9\\xA5\"");
         }
         assertThat(node.service().get(path).get("name").stringValue()).isEqualTo("Caller");
         assertThat(node.service().header("If-Match", "1").patch(path, Map.of("name", "Bare")).status())

@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.HeaderValues;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
@@ -68,7 +69,7 @@ final class CloseRequest {
             String type = ctx.contentType();
             if (type != null && !MediaTypes.json(type)) {
                 throw new HttpResponseException(415, "Content-Type must be application/json, got \""
-                        + shownHeader(type) + "\"");
+                        + HeaderValues.shown(type) + "\"");
             }
             body = Json.parse(ctx.bodyAsBytes());
             if (!body.isObject()) {
@@ -235,28 +236,6 @@ final class CloseRequest {
             }
         }
         throw new InvalidInputException("invalid_input", "X-TZ-Offset must be hours from UTC from -18 to 18 such as "
-                + "-5.0 or 5.5, got \"" + shownHeader(raw) + "\"");
-    }
-
-    /**
-     * A header's value as a message may quote it: abbreviated, printable ASCII as is, a backslash doubled, and every
-     * other character escaped as {@code \xHH} when it fits a byte (a Java unicode escape beyond). Header values
-     * arrive as ISO-8859-1, one character per byte, so the UTF-8 a client sends for {@code ٥} reads {@code Ù¥}: it is
-     * shown as {@code \xD9\xA5}, the bytes that were sent, rather than as characters the client never meant.
-     */
-    static String shownHeader(String raw) {
-        String shown = Fields.abbreviate(raw);
-        StringBuilder out = new StringBuilder(shown.length());
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
-            if (c == '\\') {
-                out.append("\\\\");
-            } else if (c >= 0x20 && c < 0x7f) {
-                out.append(c);
-            } else {
-                out.append(c <= 0xff ? String.format("\\x%02X", (int) c) : String.format("\\u%04X", (int) c));
-            }
-        }
-        return out.toString();
+                + "-5.0 or 5.5, got \"" + HeaderValues.shown(raw) + "\"");
     }
 }

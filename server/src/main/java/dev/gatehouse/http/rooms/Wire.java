@@ -2,19 +2,20 @@ package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.http.HeaderValues;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
-import dev.gatehouse.json.Text;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.json.Text;
 import dev.gatehouse.room.Slice;
 import dev.gatehouse.store.Written;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -235,7 +236,7 @@ final class Wire {
             if (!MediaTypes.json(type)) {
                 throw new HttpResponseException(415, "Content-Type must be application/json, "
                         + "application/json-patch+json, text/json or application/*+json, got \""
-                        + Text.printable(Fields.abbreviate(type)) + "\"");
+                        + HeaderValues.shown(type) + "\"");
             }
         }
         return Fields.of(bytes);

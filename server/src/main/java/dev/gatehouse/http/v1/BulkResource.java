@@ -9,11 +9,12 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.HeaderValues;
 import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
-import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
@@ -168,7 +169,7 @@ final class BulkResource {
         }
         if (!BODY_TYPES.contains(MediaTypes.of(type))) {
             throw new UnsupportedMediaTypeException("Content-Type must be " + NDJSON
-                    + " (one JSON object per line), got \"" + Fields.abbreviate(type) + "\"");
+                    + " (one JSON object per line), got \"" + HeaderValues.shown(type) + "\"");
         }
         V1.requireUtf8(type);
     }

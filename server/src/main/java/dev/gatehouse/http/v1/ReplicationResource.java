@@ -5,6 +5,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.http.Auth;
+import dev.gatehouse.http.HeaderValues;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
@@ -231,7 +232,7 @@ final class ReplicationResource {
             return id;
         }
         throw new InvalidInputException("invalid_last_event_id", "Last-Event-ID must be the id of a change event, an "
-                + "integer of 0 or more, got \"" + Fields.abbreviate(raw) + "\"",
+                + "integer of 0 or more, got \"" + HeaderValues.shown(raw) + "\"",
                 Map.of("Last-Event-ID", "must be an integer of 0 or more"));
     }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.http.v1;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.PreconditionFailedException;
 import dev.gatehouse.error.UnsupportedMediaTypeException;
+import dev.gatehouse.http.HeaderValues;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.json.Digits;
@@ -73,7 +74,7 @@ final class V1 {
     static void requireJson(String type) {
         if (type != null && !MediaTypes.json(type)) {
             throw new UnsupportedMediaTypeException("Content-Type must be application/json, got \""
-                    + Fields.abbreviate(type) + "\"");
+                    + HeaderValues.shown(type) + "\"");
         }
         requireUtf8(type);
     }
@@ -85,7 +86,7 @@ final class V1 {
     static void requireUtf8(String type) {
         if (!MediaTypes.utf8(type)) {
             throw new UnsupportedMediaTypeException("bodies are read as UTF-8, the only charset of JSON; got charset \""
-                    + Fields.abbreviate(MediaTypes.charset(type)) + "\": send the body in UTF-8");
+                    + HeaderValues.shown(MediaTypes.charset(type)) + "\": send the body in UTF-8");
         }
     }
 
@@ -106,7 +107,7 @@ final class V1 {
         }
         if (header.startsWith("W/")) {
             throw new PreconditionFailedException("version_mismatch", "If-Match compares entity tags strongly, so "
-                    + "the weak " + Fields.abbreviate(header) + " never matches: send the ETag as it was given");
+                    + "the weak " + HeaderValues.shown(header) + " never matches: send the ETag as it was given");
         }
         boolean quoted = header.length() >= 2 && header.startsWith("\"") && header.endsWith("\"");
         String digits = quoted ? header.substring(1, header.length() - 1) : header;
@@ -115,7 +116,7 @@ final class V1 {
             return (int) version;
         }
         throw new InvalidInputException("invalid_if_match", "If-Match must carry a version such as \"3\", got "
-                + Fields.abbreviate(header));
+                + HeaderValues.shown(header));
     }
 
     static int limit(Context ctx) {
