@@ -63,7 +63,10 @@ final class CloseRequest {
         return ctx.pathParam(name);
     }
 
-    /** The JSON object body (parsed once); a non-JSON content type is a 415, malformed JSON a 400. */
+    /**
+     * The JSON object body (parsed once), read in the charset its {@code Content-Type} names ({@link
+     * MediaTypes#asUtf8}); a non-JSON content type is a 415, malformed JSON a 400.
+     */
     JsonNode body() {
         if (body == null) {
             String type = ctx.contentType();
@@ -71,7 +74,7 @@ final class CloseRequest {
                 throw new HttpResponseException(415, "Content-Type must be application/json, got \""
                         + HeaderValues.shown(type) + "\"");
             }
-            body = Json.parse(ctx.bodyAsBytes());
+            body = Json.parse(MediaTypes.asUtf8(type, ctx.bodyAsBytes()));
             if (!body.isObject()) {
                 throw new InvalidInputException("invalid_json", "a JSON object was expected");
             }

@@ -225,13 +225,14 @@ final class Wire {
      * The JSON object body; an empty body reads as {@code {}}. Rooms accepts {@code application/json},
      * {@code application/json-patch+json} (a plain JSON object, not a patch), {@code text/json} and
      * {@code application/*+json}; another content type on a non-empty body is a 415 ({@code UNSUPPORTED_MEDIA_TYPE}).
+     * A body is read in the charset its {@code Content-Type} names ({@link MediaTypes#asUtf8}).
      */
     static Fields body(Context ctx) {
-        byte[] bytes = ctx.bodyAsBytes();
+        String type = ctx.contentType();
+        byte[] bytes = MediaTypes.asUtf8(type, ctx.bodyAsBytes());
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             return Fields.of(Json.object());
         }
-        String type = ctx.contentType();
         if (type != null && !type.isBlank()) {
             if (!MediaTypes.json(type)) {
                 throw new HttpResponseException(415, "Content-Type must be application/json, "

@@ -289,6 +289,20 @@ class CloseConventionsIT {
         assertThat(type.get("error").stringValue()).as(type.toString()).contains("got \"text/plain; x=\\xD9\\xA5\"");
     }
 
+    /** A body is read in the charset its Content-Type names, as Close (Django) reads it. */
+    @Test
+    void aBody_isReadInTheCharsetItNames() {
+        var org = close.org();
+        String latin1 = "{\"name\": \"Caf\u00e9 group\"}";
+        Http.Res res = org.admin().rawBytes("POST", "/group/", latin1.getBytes(StandardCharsets.ISO_8859_1),
+                "application/json; charset=latin1");
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("name").stringValue()).isEqualTo("Caf\u00e9 group");
+        Http.Res bad = org.admin().rawBytes("POST", "/group/", new byte[] {'{', (byte) 0xff, '}'},
+                "application/json; charset=US-ASCII");
+        assertThat(bad.status()).as("%s", bad).isEqualTo(400);
+    }
+
     /** The body of the answer to a request written by hand, with one more header line, as the admin of {@code org}. */
     private static JsonNode raw(CloseFixtures.Org org, String requestLine, String header, String body) {
         try (RawHttp connection = RawHttp.connect(node.node().port())) {

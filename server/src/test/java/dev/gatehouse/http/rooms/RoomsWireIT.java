@@ -4,6 +4,7 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.ScriptDigits;
 import dev.gatehouse.testing.TestNode;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -69,6 +70,24 @@ class RoomsWireIT {
         error(a.admin.raw("POST", a.base + "/roles", "[{\"name\": \"A\"}]", "application/json"), 400, "INVALID_JSON");
         error(a.admin.raw("POST", a.base + "/roles", "{\"name\": \"A\", \"name\": \"B\"}", "application/json"), 400,
                 "INVALID_JSON");
+    }
+
+    /** A body is read in the charset its Content-Type names, as ASP.NET reads it; UTF-16 and Latin-1 alike. */
+    @Test
+    void aBody_isReadInTheCharsetItNames() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        String latin1 = "{\"name\": \"Caf\u00e9 Latin\"}";
+        Http.Res res = a.admin.rawBytes("POST", a.base + "/roles", latin1.getBytes(StandardCharsets.ISO_8859_1),
+                "application/json; charset=ISO-8859-1");
+        assertThat(res.status()).as("%s", res).isEqualTo(201);
+        assertThat(res.get("name").stringValue()).isEqualTo("Caf\u00e9 Latin");
+        String utf16 = "{\"name\": \"\u0665 Sixteen\"}";
+        res = a.admin.rawBytes("POST", a.base + "/roles", utf16.getBytes(StandardCharsets.UTF_16),
+                "application/json; charset=utf-16");
+        assertThat(res.status()).as("%s", res).isEqualTo(201);
+        assertThat(res.get("name").stringValue()).isEqualTo("\u0665 Sixteen");
+        error(a.admin.rawBytes("POST", a.base + "/roles", new byte[] {'{', (byte) 0xff, '}'},
+                "application/json; charset=US-ASCII"), 400, "INVALID_JSON");
     }
 
     @Test
