@@ -86,8 +86,8 @@ public final class MediaTypes {
             return Charset.forName(name).newDecoder().decode(ByteBuffer.wrap(body)).toString()
                     .getBytes(StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
-            throw new InvalidInputException("invalid_json", "the body is not text in its charset ""
-                    + HeaderValues.shown(name) + """);
+            throw new InvalidInputException("invalid_json", "the body is not text in its charset \""
+                    + HeaderValues.shown(name) + "\"");
         }
     }
 }

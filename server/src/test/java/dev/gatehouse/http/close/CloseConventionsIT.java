@@ -296,7 +296,7 @@ class CloseConventionsIT {
         String latin1 = "{\"name\": \"Caf\u00e9 group\"}";
         Http.Res res = org.admin().rawBytes("POST", "/group/", latin1.getBytes(StandardCharsets.ISO_8859_1),
                 "application/json; charset=latin1");
-        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.status()).as("%s", res).isEqualTo(201);
         assertThat(res.get("name").stringValue()).isEqualTo("Caf\u00e9 group");
         Http.Res bad = org.admin().rawBytes("POST", "/group/", new byte[] {'{', (byte) 0xff, '}'},
                 "application/json; charset=US-ASCII");
