@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Errors Jetty raises before any route runs — headers too large, malformed HTTP, a body too large, a URI too
+ * Errors Jetty (or the edge, for a body's framing) raises before any route runs — headers too large, malformed HTTP, a body too large, a URI too
  * long, an unknown HTTP version — come in the JSON shape of the dialect owning the path, never as HTML: for a
  * request line the parser refuses before it has read the target (a URI too long, a bad version), the dialect of the
  * path it starts with. With no path at all, the native problem shape answers. Browsers may not sniff them either.
@@ -43,6 +43,12 @@ class JettyErrorsIT {
                     + "Content-Length: abc\r\n\r\n", 400, "bad_request"),
             new Case("an unsupported Transfer-Encoding", p -> "POST " + p + " HTTP/1.1\r\nHost: x\r\n"
                     + "Transfer-Encoding: gzip\r\n\r\n", 400, "bad_request"),
+            new Case("a transfer coding besides chunked", p -> "POST " + p + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+                    501, "not_implemented"),
+            new Case("a Transfer-Encoding on HTTP/1.0", p -> "POST " + p + " HTTP/1.0\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+                    400, "bad_request"),
             new Case("an encoded NUL in the path", p -> "GET " + p + "/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400,
                     "bad_request"),
             new Case("a URI too long", p -> "GET " + p + "/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414,
