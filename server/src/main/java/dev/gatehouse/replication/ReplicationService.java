@@ -1,7 +1,9 @@
 package dev.gatehouse.replication;
 
 import dev.gatehouse.apikey.ReplicaReader;
+import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.wire.EngineWire;
 import dev.gatehouse.enginefeed.EngineLoader;
@@ -90,14 +92,19 @@ public final class ReplicationService {
     /**
      * A follower of the changes after {@code after}, of every organization the reader may see or of {@code orgId}.
      * A {@code resync_required} conflict at once when {@code after} lies beyond the end of the change log (a
-     * replica of another deployment, or of a database restored from a backup).
+     * replica of another deployment, or of a database restored from a backup). An organization that does not exist
+     * is 404, unless it was deleted after {@code after}: then the follower still gets what it missed, the removal
+     * included, or it would go on answering for an organization that is gone.
      */
     public ChangeStream changes(ReplicaReader reader, Long orgId, long after) {
         Long scope = scope(reader, orgId);
         if (scope != null) {
-            boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM organizations WHERE id = :org")
-                    .bind("org", scope.longValue()).mapTo(Long.class).one() > 0);
-            if (!exists) {
+            boolean followable = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM organizations "
+                            + "WHERE id = :org) OR EXISTS (SELECT 1 FROM change_log WHERE org_id = :org AND revision > "
+                            + ":after AND object_type = :type AND action = :deleted)")
+                    .bind("org", scope.longValue()).bind("after", after).bind("type", ObjectType.ORGANIZATION.wire())
+                    .bind("deleted", Action.DELETED.wire()).mapTo(Boolean.class).one());
+            if (!followable) {
                 throw notFound(scope);
             }
         }

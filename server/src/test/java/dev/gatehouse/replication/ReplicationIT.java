@@ -292,6 +292,27 @@ class ReplicationIT {
         return event;
     }
 
+    /**
+     * A follower of one organization that reconnects after the organization was deleted gets what it missed, the
+     * removal included, rather than a 404 that leaves it answering for an organization that is gone. Once past the
+     * removal, the organization is not found.
+     */
+    @Test
+    void aFollowerOfADeletedOrganization_getsItsRemoval_whenItMissedIt() {
+        Fixtures.Org doomed = fx.org("docs");
+        long before = node.appliedRevision();
+        assertThat(node.service().delete(doomed.path()).status()).isEqualTo(204);
+        long deleted = node.revision();
+        Http.Res missed = node.service().get("/v1/changes?after=" + before + "&wait=0&org=" + doomed.id());
+        assertThat(missed.status()).as("%s", missed).isEqualTo(200);
+        assertThat(missed.get("changes").toString()).contains("remove_organization");
+        assertThat(missed.get("revision").longValue()).isEqualTo(deleted);
+        Http.Res past = node.service().get("/v1/changes?after=" + deleted + "&wait=0&org=" + doomed.id());
+        assertThat(past.status()).as("%s", past).isEqualTo(404);
+        assertThat(node.service().get("/v1/changes?after=0&wait=0&org=999999").status()).as("never existed")
+                .isEqualTo(404);
+    }
+
     @Test
     void serverSentEvents_firstHeartbeat_namesTheStartingPosition_notOnePastChangesStillToCome() throws Exception {
         fx.role(docs, "Before the stream", List.of("doc.read", "records.all"));
