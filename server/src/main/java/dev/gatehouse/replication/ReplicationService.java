@@ -36,6 +36,7 @@ public final class ReplicationService {
     private final ReplicationHub hub;
     private final Function<String, Catalog> catalogs;
     private final Predicate<ReplicaReader> stillReads;
+    private final StreamPlaces places = new StreamPlaces(StreamPlaces.PER_NODE, StreamPlaces.PER_KEY);
 
     /** @param stillReads whether a reader's key still reads ({@code KeyService.stillReads}) */
     public ReplicationService(Jdbi jdbi, ChangeFeed feed, ReplicationHub hub, Function<String, Catalog> catalogs,
@@ -45,6 +46,15 @@ public final class ReplicationService {
         this.hub = hub;
         this.catalogs = catalogs;
         this.stillReads = stillReads;
+    }
+
+    /**
+     * A place for one read by {@code reader} that holds a request thread while it lasts (a snapshot, a change stream, a
+     * long poll), to close when it ends; 503 {@code too_many_streams} when the node or the reader's key holds as many
+     * as it may ({@link StreamPlaces}).
+     */
+    public StreamPlace hold(ReplicaReader reader) {
+        return places.take(reader.keyId());
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.replication.ChangeStream;
 import dev.gatehouse.replication.ReplicationService;
+import dev.gatehouse.replication.StreamPlace;
 import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -38,7 +39,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>A stream holds one request thread while open; it ends when the client goes away (a write fails, at the latest
  * at the next heartbeat), when its key is revoked (with a {@code revoked} event, before anything committed after the
- * revocation is sent) or when the node stops.
+ * revocation is sent) or when the node stops. So does a snapshot while it is written and a long poll while it waits:
+ * each takes a place of the node's and of its key's, or is 503 {@code too_many_streams} ({@link
+ * ReplicationService#hold}).
  */
 final class ReplicationResource {
 
@@ -67,6 +70,15 @@ final class ReplicationResource {
     private void snapshot(Context ctx) {
         ReplicaReader reader = auth.reader(ctx);
         Long orgId = org(ctx);
+        StreamPlace place = replication.hold(reader);
+        try {
+            snapshot(ctx, reader, orgId);
+        } finally {
+            place.close();
+        }
+    }
+
+    private void snapshot(Context ctx, ReplicaReader reader, Long orgId) {
         boolean[] started = {false};
         try {
             OutputStream out = new BufferedOutputStream(ctx.res().getOutputStream(), 64 * 1024);
@@ -101,6 +113,16 @@ final class ReplicationResource {
         long heartbeat = beatParam == null ? DEFAULT_HEARTBEAT_MILLIS
                 : duration("heartbeat", beatParam, MIN_HEARTBEAT_MILLIS, MAX_HEARTBEAT_MILLIS);
         int limit = ctx.queryParam("limit") == null ? MAX_ITEMS : V1.limit(ctx);
+        StreamPlace place = replication.hold(reader);
+        try {
+            changes(ctx, reader, orgId, after, waitMillis, heartbeat, limit);
+        } finally {
+            place.close();
+        }
+    }
+
+    private void changes(Context ctx, ReplicaReader reader, Long orgId, long after, Long waitMillis, long heartbeat,
+                         int limit) throws InterruptedException {
         ChangeStream stream;
         ChangeStream.Page first;
         try {
