@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -54,6 +55,8 @@ public final class ChangeFeed {
     private static final int BATCH = 1000;
     /** Waiting checks read the log at most this often between notifications (the tailer also reads it). */
     private static final long AWAIT_READ_NANOS = 20_000_000L;
+    /** Requests one node lets wait for a revision at once ({@link #awaitRevision}): 64 of its 250 request threads. */
+    static final int MAX_WAITING = 64;
     /** How long a reservation ({@link #willPublish}) holds at most: its committer then counts as having failed. */
     static final Duration RESERVED_FOR = Duration.ofSeconds(10);
 
@@ -89,6 +92,7 @@ public final class ChangeFeed {
 
     /** Revisions this node will publish itself, by first revision ({@link #willPublish}). */
     private final ConcurrentSkipListMap<Long, Reserved> reserved = new ConcurrentSkipListMap<>();
+    private final Semaphore waiting = new Semaphore(MAX_WAITING);
 
     private record Reserved(long last, Instant since) {
     }
@@ -411,7 +415,10 @@ public final class ChangeFeed {
 
     /**
      * Returns once this node has applied {@code revision}, catching up from the log first; after
-     * {@code timeoutMillis} without reaching it, or while out of sync, a retryable {@link UnavailableException}.
+     * {@code timeoutMillis} without reaching it, or while out of sync, a retryable {@link UnavailableException}. A
+     * wait holds the caller's request thread, which every tenant shares: at most {@link #MAX_WAITING} wait at once,
+     * and one more is that exception at once (checks asking for a revision far ahead, with any member key, once held
+     * every request thread of the node for as long as they waited).
      */
     public void awaitRevision(long revision, long timeoutMillis) {
         requireInSync();
@@ -419,7 +426,19 @@ public final class ChangeFeed {
             return;
         }
         requireDatabaseFor(revision);
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        if (!waiting.tryAcquire()) {
+            throw new UnavailableException("revision_not_reached", "this node has applied revision " + applied
+                    + ", not yet the requested " + revision + ", and already holds " + MAX_WAITING + " requests "
+                    + "waiting for revisions; retry shortly");
+        }
+        try {
+            waitFor(revision, System.nanoTime() + timeoutMillis * 1_000_000L);
+        } finally {
+            waiting.release();
+        }
+    }
+
+    private void waitFor(long revision, long deadline) {
         synchronized (this) {
             tryCatchUp(true);
             while (applied < revision) {

@@ -113,6 +113,38 @@ class MultiNodeIT {
         assertThat(res.get("allowed").booleanValue()).isTrue();
     }
 
+    /**
+     * A check waiting for a revision holds a request thread, which every tenant shares: at most
+     * {@link ChangeFeed#MAX_WAITING} wait at once on a node, and the rest are a retryable 503 at once. Without the
+     * bound, checks asking for a revision far ahead, with any member key, held every thread while they waited.
+     */
+    @Test
+    void checksWaitingForARevision_holdAtMostTheirShareOfThreads() throws Exception {
+        var org = fx.org("docs");
+        long member = org.adminId();
+        long future = c.node().core().feed().applied() + 1_000_000;
+        int extra = 16;
+        ExecutorService callers = Executors.newFixedThreadPool(ChangeFeed.MAX_WAITING + extra);
+        try {
+            List<Future<Http.Res>> checks = new ArrayList<>();
+            for (int i = 0; i < ChangeFeed.MAX_WAITING + extra; i++) {
+                checks.add(callers.submit(() -> check(c, org, member, "doc.read", future)));
+            }
+            int turnedAway = 0;
+            for (Future<Http.Res> f : checks) {
+                Http.Res res = f.get(60, TimeUnit.SECONDS);
+                assertThat(res.status()).as(res.toString()).isEqualTo(503);
+                assertThat(res.get("code").stringValue()).isEqualTo("revision_not_reached");
+                if (res.get("detail").stringValue().contains("requests waiting for revisions")) {
+                    turnedAway++;
+                }
+            }
+            assertThat(turnedAway).as("answered without waiting").isGreaterThanOrEqualTo(extra);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     @Test
     void aCheckWithARevisionNotReachedInTime_isARetryable503() {
         var org = fx.org("docs");
