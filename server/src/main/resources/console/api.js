@@ -18,6 +18,16 @@ export class ApiError extends Error {
 }
 
 let session = read();
+let refused = () => {};
+
+/**
+ * Who is told when the API answers 401 to the session's own key or token (revoked, its member deactivated,
+ * expired) — on any call, a read or a write: the shell, which signs out saying why. A key only being tried
+ * (`key`, at sign-in) is refused in its form instead.
+ */
+export function onRefused(listener) {
+  refused = listener;
+}
 
 function read() {
   try {
@@ -67,6 +77,7 @@ export async function call(method, path, {body, ifMatch, key} = {}) {
   const text = await response.text();
   let parsed = null;
   if (text && /json/.test(response.headers.get('Content-Type') || '')) parsed = JSON.parse(text);
+  if (response.status === 401 && !key && secret) refused();
   if (response.status >= 400) throw new ApiError(response.status, parsed);
   return {status: response.status, body: parsed, revision: response.headers.get('Gatehouse-Revision')};
 }
@@ -100,7 +111,7 @@ export function seg(value) {
   return encodeURIComponent(text);
 }
 
-/** Every item of a paginated list (for small lists such as roles): follows next_cursor. */
+/** Every item of a paginated list (roles, a member's keys or resource roles): follows next_cursor to the end. */
 export async function all(path, params = {}) {
   const items = [];
   let cursor = null;
@@ -110,4 +121,15 @@ export async function all(path, params = {}) {
     cursor = page.next_cursor;
   } while (cursor);
   return items;
+}
+
+/**
+ * A read whose refusal the screen shows in place — next to the form that asked, which stays usable — rather than
+ * as the whole screen: {value} or {problem}. Anything but an API problem still fails the screen.
+ */
+export function attempt(promise) {
+  return promise.then(value => ({value}), e => {
+    if (!(e instanceof ApiError)) throw e;
+    return {problem: e};
+  });
 }

@@ -12,6 +12,10 @@ export function h(tag, attrs = {}, ...children) {
       el.className = value;
     } else if (name === 'dataset') {
       Object.assign(el.dataset, value);
+    } else if (name === 'value' && 'defaultValue' in el && el.tagName !== 'SELECT') {
+      // the value it starts with too, so that values() can tell a field cleared from one left empty
+      el.defaultValue = value;
+      el.value = value;
     } else if (name === 'checked' || name === 'disabled' || name === 'value' || name === 'selected') {
       el[name] = value;
     } else {
@@ -76,16 +80,25 @@ export function table(columns, rows, {caption, empty = 'Nothing here yet.', rowC
       columns.map(c => h('td', {dataset: {label: c.label}}, c.cell(row))))))));
 }
 
-/** The values of a form's named controls (checkboxes as booleans; empty strings left out). */
+/**
+ * The values of a form's named controls (checkboxes as booleans). A text left empty is left out, so a new object
+ * gets no empty optional fields; a text that held something and was emptied is "" — the person cleared it, and a
+ * write must send that (the API clears a field sent ""), never drop it and still report the save.
+ */
 export function values(form) {
   const out = {};
   for (const el of form.elements) {
     if (!el.name || el.disabled) continue;
     if (el.type === 'checkbox') out[el.name] = el.checked;
     else if (el.type === 'radio') { if (el.checked) out[el.name] = el.value; }
-    else if (el.value.trim() !== '') out[el.name] = el.value.trim();
+    else if (el.value.trim() !== '' || cleared(el)) out[el.name] = el.value.trim();
   }
   return out;
+}
+
+/** Whether a text control started with a value (its defaultValue; a textarea's text) that is now gone. */
+function cleared(el) {
+  return typeof el.defaultValue === 'string' && el.defaultValue.trim() !== '' && el.value.trim() === '';
 }
 
 /** A status line that screen readers announce. */

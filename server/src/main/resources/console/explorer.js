@@ -41,13 +41,10 @@ export async function render(view, app, rest, params) {
         fill(result, await run(values(form)));
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
-        if (e.errors && (e.errors.user_id || e.errors.member_id)) {
-          e.errors = {member: e.errors.user_id || e.errors.member_id, ...e.errors};
-        }
+        // a refusal without per-field errors that still concerns one field is shown there
         if (e.status === 404 && /member/.test(e.detail || '')) e.errors = {member: e.detail, ...(e.errors || {})};
         if (e.code === 'unknown_permission') e.errors = {...(e.errors || {}), permission: e.detail};
-        if (e.errors && e.errors['resource.id']) e.errors = {...e.errors, resource_id: e.errors['resource.id']};
-        showProblem(form, e);
+        showProblem(form, e, {fields: {user_id: 'member', member_id: 'member'}});
       }
     });
     return form;

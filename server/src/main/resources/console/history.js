@@ -2,6 +2,7 @@
 // before/after side by side.
 import * as api from './api.js';
 import {h, fill, field, select, table, values, when, localInput, fromLocalInput} from './dom.js';
+import {showProblem} from './problems.js';
 
 const NATIVE = ['role', 'member', 'member_grants', 'assignment', 'bulk_import', 'resource', 'group', 'api_key',
   'organization', 'webhook'];
@@ -25,7 +26,9 @@ export async function render(view, app, rest, params) {
     if (params.get(name)) filters[name] = params.get(name);
   }
   const cursor = params.get('cursor') || '';
-  const page = await api.get(`${app.orgPath()}/events${api.query({...filters, limit: 50, cursor})}`);
+  // a filter or cursor the API refuses is shown at the form, which stays to correct it
+  const read = await api.attempt(api.get(`${app.orgPath()}/events${api.query({...filters, limit: 50, cursor})}`));
+  const page = read.value || {items: [], next_cursor: null};
 
   const form = h('form', {class: 'filters', novalidate: true},
     field('Object type', select('object_type', [{value: '', label: 'Any'},
@@ -45,11 +48,12 @@ export async function render(view, app, rest, params) {
     app.go(`#/history${api.query(v)}`);
   });
 
+  if (read.problem) showProblem(form, read.problem);
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'History')),
     h('p', {class: 'lead'}, 'Every committed change of the organization, newest first.'),
     form,
-    table([
+    read.problem ? null : table([
       {label: 'Revision', cell: e => h('a', {href: `#/history/${e.revision}`}, String(e.revision))},
       {label: 'When', cell: e => when(e.occurred_at)},
       {label: 'Who', cell: actor},

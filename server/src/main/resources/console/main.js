@@ -51,12 +51,20 @@ const app = {
     app.outcomes.push(text);
     return app.outcomes.length;
   },
-  /** What the write behind `?done=N` did, or null (no number, or one this tab did not hand out). */
+  /**
+   * What the write behind `?done=N` did, or null (no number, one this tab did not hand out, or one an earlier
+   * screen showed): an outcome is told once, on the screen its write loaded, not again when Back or a kept link
+   * returns to that address.
+   */
   outcome(params) {
     const n = Number(params.get('done'));
-    return Number.isInteger(n) && n >= 1 && n <= app.outcomes.length ? app.outcomes[n - 1] : null;
+    if (!(Number.isInteger(n) && n >= 1 && n <= app.outcomes.length)) return null;
+    if (!app.toldIn.has(n)) app.toldIn.set(n, routing);
+    return app.toldIn.get(n) === routing ? app.outcomes[n - 1] : null;
   },
   outcomes: [],
+  /** The route (its turn) that told each outcome. */
+  toldIn: new Map(),
   leaveOrg() {
     app.org = null;
     app.model = null;
@@ -104,7 +112,7 @@ function renderNav(active) {
     h('a', {href: `#/${key}`, 'aria-current': key === active ? 'page' : false}, label)))));
   fill(who,
     h('span', {class: 'who-text'}, s.kind === 'operator' ? 'Operator (service key)'
-      : s.via ? `Signed in with ${new URL(s.via).host}` : 'Organization admin (member key)',
+      : s.via ? `Signed in with ${new URL(s.via).host}` : 'Member key',
       app.org ? ` · ${app.org.name} (${app.org.model})` : ''),
     s.kind === 'operator' && app.org ? h('button', {type: 'button', class: 'link', on: {click: () => {
       app.leaveOrg();
@@ -121,6 +129,22 @@ function refused(session) {
 
 /** Counts routes: each draws the page only while it is the latest, so a slower earlier one never overwrites it. */
 let routing = 0;
+
+// A 401 on any call of the session — a read, a save, a preview — ends it: the key or sign-in no longer works.
+api.onRefused(() => {
+  const s = api.current();
+  if (s) app.signOut(refused(s));
+});
+
+/** Puts a screen in the page: its heading names the tab and takes the focus (an error screen's too). */
+function show(main, ...content) {
+  fill(main, ...content);
+  const heading = main.querySelector('h1');
+  if (!heading) return;
+  document.title = `${heading.textContent} · Gatehouse console`;
+  heading.setAttribute('tabindex', '-1');
+  heading.focus();
+}
 
 async function route() {
   const turn = ++routing;
@@ -140,7 +164,7 @@ async function route() {
     if (s.org && (!app.org || String(app.org.id) !== String(s.org))) await app.openOrg(s.org);
   } catch (e) {
     if (turn !== routing) return;
-    if (e instanceof api.ApiError && e.status === 401) return app.signOut(refused(s));
+    if (e instanceof api.ApiError && e.status === 401) return; // signed out already (api.onRefused)
     if (s.kind === 'operator' && e instanceof api.ApiError && e.status === 404) {
       app.leaveOrg(); // the organization an operator opened is gone: back to the list
     } else {
@@ -148,7 +172,7 @@ async function route() {
       // session as it is — dropping its organization would leave nothing to work in.
       app.org = null;
       renderNav(null);
-      fill(main, h('div', {class: 'view'}, h('h1', {}, 'Something went wrong'),
+      show(main, h('div', {class: 'view'}, h('h1', {}, 'Something went wrong'),
         notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'),
         h('div', {class: 'actions'}, h('button', {type: 'button', on: {click: () => route()}}, 'Try again'))));
       return;
@@ -172,17 +196,11 @@ async function route() {
     const content = h('div', {class: 'view'});
     await view.render(content, app, rest, params);
     if (turn !== routing) return;
-    fill(main, content);
-    const heading = main.querySelector('h1');
-    if (heading) {
-      document.title = `${heading.textContent} · Gatehouse console`;
-      heading.setAttribute('tabindex', '-1');
-      heading.focus();
-    }
+    show(main, content);
   } catch (e) {
     if (turn !== routing) return;
-    if (e instanceof api.ApiError && e.status === 401) return app.signOut(refused(s));
-    fill(main, h('h1', {}, 'Something went wrong'),
+    if (e instanceof api.ApiError && e.status === 401) return; // signed out already (api.onRefused)
+    show(main, h('h1', {}, 'Something went wrong'),
       notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'));
   }
 }

@@ -23,7 +23,9 @@ function roleOptions(roles, {external = false, blank} = {}) {
 async function list(view, app, roles, params) {
   const filters = {q: params.get('q') || '', status: params.get('status') || '', role_id: params.get('role_id') || ''};
   const cursor = params.get('cursor') || '';
-  const page = await api.get(`${app.orgPath()}/members${api.query({...filters, limit: PAGE, cursor})}`);
+  // a query the API refuses (a search too long, a cursor it did not write) is shown at the search form, which stays
+  const read = await api.attempt(api.get(`${app.orgPath()}/members${api.query({...filters, limit: PAGE, cursor})}`));
+  const page = read.value || {items: [], next_cursor: null};
   const roleName = new Map(roles.map(r => [r.id, r.name]));
 
   const search = h('form', {class: 'filters', role: 'search', novalidate: true},
@@ -49,10 +51,11 @@ async function list(view, app, roles, params) {
   const next = page.next_cursor ? h('a', {class: 'button secondary', rel: 'next',
     href: pageLink(page.next_cursor, [...back, cursor].filter(Boolean))}, 'Next page') : null;
 
+  if (read.problem) showProblem(search, read.problem);
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Members')),
     search,
-    table([
+    read.problem ? null : table([
       {label: 'User id', cell: m => h('a', {href: `#/members/${m.id}`}, m.user_id)},
       {label: 'Name', cell: display},
       {label: 'Email', cell: m => m.email},
@@ -104,8 +107,9 @@ async function detail(view, app, roles, id, params) {
   const roleName = new Map(roles.map(r => [r.id, r.name]));
   const takesGrants = Boolean(app.model.member_grants) && !member.external;
   const [keys, assignments, groups, grants] = await Promise.all([
-    part(api.get(`${base}/keys?limit=100`).then(p => p.items)),
-    part(api.get(`${base}/assignments?limit=100`).then(p => p.items)),
+    // every page: an active key after any number of revoked ones, and every resource role, must be there
+    part(api.all(`${base}/keys`)),
+    part(api.all(`${base}/assignments`).then(items => items.sort(byResource))),
     part(api.all(`${app.orgPath()}/groups`)),
     takesGrants ? part(api.get(`${base}/grants`).then(g => g.permissions)) : null,
   ]);
@@ -369,6 +373,13 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
         }}}, 'Remove'))},
     ], assignments.items, {empty: 'No roles on resources.'}), out,
     assignments.items && assignments.items.length ? removal.element : null);
+}
+
+const natural = new Intl.Collator('en', {numeric: true});
+
+/** Assignments by resource type, then id in natural order (room 9 before room 10), as a person looks for them. */
+function byResource(a, b) {
+  return natural.compare(a.resource.type, b.resource.type) || natural.compare(a.resource.id, b.resource.id);
 }
 
 /** How a member's status other than active reads. */

@@ -33,6 +33,9 @@ export async function render(view, app, rest, params) {
     return f;
   }
   const withRegion = v => ({...v, region_id: v.region_id ? Number(v.region_id) : null});
+  // `rooms` lets an office lie in no region; on `rooms_v5` every office lies in one, so none is not offered
+  const regionless = app.model.id === 'rooms';
+  const officeRegions = o => regionOptions(regionless ? 'No region' : o.region_id == null ? 'Choose a region' : null);
   const remove = 'delete';
 
   const regionRow = r => form([
@@ -47,7 +50,7 @@ export async function render(view, app, rest, params) {
 
   const officeRow = o => form([
     field('Office name', h('input', {name: 'name', value: o.name, maxlength: 100, autocomplete: 'off'})),
-    field('Region', select('region_id', regionOptions('No region'), o.region_id ?? '')),
+    field('Region', select('region_id', officeRegions(o), o.region_id ?? '')),
     h('button', {type: 'submit', class: 'secondary'}, 'Save'),
     h('button', {type: 'submit', class: 'danger small', value: remove, 'aria-label': `Delete office ${o.name}`},
       'Delete')],
@@ -60,7 +63,7 @@ export async function render(view, app, rest, params) {
     h('button', {type: 'submit'}, 'Create region')],
   v => api.post(`${app.orgPath()}/regions`, v), 'Region created.');
   const newOffice = form([field('New office name', h('input', {name: 'name', maxlength: 100, autocomplete: 'off'})),
-    field('In region', select('region_id', regionOptions(app.model.id === 'rooms' ? 'No region' : null), '')),
+    field('In region', select('region_id', regionOptions(regionless ? 'No region' : null), '')),
     h('button', {type: 'submit'}, 'Create office')],
   v => api.post(`${app.orgPath()}/offices`, withRegion(v)), 'Office created.');
 

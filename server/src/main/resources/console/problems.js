@@ -44,29 +44,57 @@ export function clearProblem(form) {
 }
 
 /**
- * Shows a problem in a form: each per-field error under its control (matched by the control's name, or by a
- * [data-field] wrapper such as a permission matrix), and the whole in plain words at the top. Moves focus to
- * the first field in error, or to the message.
+ * Shows a problem in a form: each per-field error under its control, and the whole in plain words at the top.
+ * Moves focus to the first field in error, or to the message.
+ *
+ * A server error lands at the form field that feeds it, found by its control's name or a [data-field] wrapper
+ * (such as a permission matrix): by the name as the server gives it, as `fields` maps it (the explorer's
+ * `user_id` is its `member`), or spelt the forms' way (`regionId` and `resource.id` are `region_id` and
+ * `resource_id`). Each problem shows once: a message is not repeated at its field, and the summary leaves out a
+ * detail that only restates the errors shown at their fields.
  */
-export function showProblem(form, problem) {
+export function showProblem(form, problem, {fields = {}} = {}) {
   clearProblem(form);
   const errors = problem.errors || {};
   let first = null;
   const unplaced = [];
+  const placed = [];
   for (const [name, message] of Object.entries(errors)) {
-    const wrapper = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    const wrapper = fieldOf(form, name, fields);
     const slot = wrapper && wrapper.querySelector('.field-error');
     if (!slot) { unplaced.push(`${name}: ${message}`); continue; }
-    slot.textContent = sentence(message);
+    placed.push([name, message]);
+    const text = sentence(message);
+    if (!slot.textContent.split('\n').includes(text)) slot.textContent = slot.textContent ? `${slot.textContent}\n${text}` : text;
     slot.hidden = false;
     const control = wrapper.querySelector('input, select, textarea');
     if (control) control.setAttribute('aria-invalid', 'true');
     first = first || control || slot;
   }
+  const summary = placed.length && restates(problem.detail, placed)
+    ? (WORDS[problem.code] || WORDS.invalid_input) : explain(problem);
   const box = h('div', {class: 'form-problem', role: 'alert', tabindex: '-1'},
-    h('p', {}, explain(problem)),
+    h('p', {}, summary),
     unplaced.length ? h('ul', {}, unplaced.map(u => h('li', {}, u))) : null);
   form.prepend(box);
   (first || box).focus();
   return box;
+}
+
+/** The wrapper of the form field a server error named `name` belongs to, or null. */
+function fieldOf(form, name, fields) {
+  const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/\./g, '_');
+  for (const candidate of [fields[name], name, snake]) {
+    if (!candidate) continue;
+    const wrapper = form.querySelector(`[data-field="${CSS.escape(candidate)}"]`);
+    if (wrapper && wrapper.querySelector('.field-error')) return wrapper;
+  }
+  return null;
+}
+
+/** Whether a problem's detail says nothing but the errors `placed` ("name: message", joined by "; "). */
+function restates(detail, placed) {
+  if (!detail) return true;
+  return detail.split('; ').every(part => placed.some(([name, message]) =>
+    part.trim() === `${name}: ${message}` || part.trim() === message));
 }

@@ -48,7 +48,8 @@ async function editor(view, app, role, params) {
   const visibility = seesAll ? visibilityFields(role, readOnly) : null;
   const pane = preview.panel(app);
   const conflict = h('div', {class: 'conflict', hidden: true, role: 'alert', tabindex: '-1'});
-  const saved = params.get('saved') ? notice('Role saved.', 'ok') : null;
+  // only a save of this tab says so (app.done): a link cannot
+  const saved = app.outcome(params) ? notice(app.outcome(params), 'ok') : null;
 
   function syncVisibility(keys) {
     if (!visibility) return;
@@ -88,7 +89,7 @@ async function editor(view, app, role, params) {
         ? await api.patch(`${app.orgPath()}/roles/${role.id}`, body(), {ifMatch: base.version})
         : await api.post(`${app.orgPath()}/roles`, body());
       app.say(`Role “${result.name}” saved.`);
-      app.go(`#/roles/${result.id}?saved=${result.version}`);
+      app.go(`#/roles/${result.id}?done=${app.done('Role saved.')}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       if (e.code === 'version_mismatch' || e.status === 412) return showConflict(e);
@@ -113,15 +114,10 @@ async function editor(view, app, role, params) {
       conflict.focus();
       return;
     }
-    const added = theirs.permissions.filter(p => !base.permissions.includes(p));
-    const removed = base.permissions.filter(p => !theirs.permissions.includes(p));
     fill(conflict,
       h('h2', {}, 'Someone else changed this role'),
       h('p', {}, `${explain(e)} Your edits were not saved and are still in the form.`),
-      h('ul', {},
-        theirs.name !== base.name ? h('li', {}, `Name: “${base.name}” → “${theirs.name}”`) : null,
-        added.length ? h('li', {}, `They added: ${added.join(', ')}`) : null,
-        removed.length ? h('li', {}, `They removed: ${removed.join(', ')}`) : null),
+      h('ul', {}, changes(base, theirs).map(text => h('li', {}, text))),
       h('div', {class: 'actions'},
         h('button', {type: 'button', on: {click: () => app.go(`#/roles/${role.id}`)}}, 'Discard mine, load theirs'),
         h('button', {type: 'button', class: 'secondary', on: {click: () => {
@@ -143,6 +139,34 @@ async function editor(view, app, role, params) {
     form,
     role && !readOnly ? pane.element : null,
     role && !readOnly ? deleteSection(app, role, () => base) : null);
+}
+
+/** Fields of a role that say what it is, not which version: those a concurrent edit is compared on. */
+const BOOKKEEPING = new Set(['id', 'org_id', 'version', 'created_at', 'updated_at', 'revision']);
+const LABELS = {name: 'Name', description: 'Description', external: 'External', visibility: 'Record visibility',
+  default_for_admin: 'Default for admins'};
+
+/**
+ * What changed between two versions of a role, in words: every field that differs (permissions as added and
+ * removed), so that keeping one's own edits over theirs never overwrites a change nobody was shown.
+ */
+function changes(before, after) {
+  const shown = v => (v === null || v === undefined || v === '' ? '(none)'
+    : typeof v === 'string' ? `“${v}”` : typeof v === 'boolean' ? (v ? 'yes' : 'no') : JSON.stringify(v));
+  const out = [];
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  for (const name of fields) {
+    if (BOOKKEEPING.has(name)) continue;
+    if (name === 'permissions') {
+      const added = (after.permissions || []).filter(p => !(before.permissions || []).includes(p));
+      const removed = (before.permissions || []).filter(p => !(after.permissions || []).includes(p));
+      if (added.length) out.push(`They added: ${added.join(', ')}`);
+      if (removed.length) out.push(`They removed: ${removed.join(', ')}`);
+    } else if (JSON.stringify(before[name] ?? null) !== JSON.stringify(after[name] ?? null)) {
+      out.push(`${LABELS[name] || name}: ${shown(before[name])} → ${shown(after[name])}`);
+    }
+  }
+  return out;
 }
 
 /** Record visibility (Close's lead visibility): which user fields make a record visible, and unassigned records. */

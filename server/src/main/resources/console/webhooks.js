@@ -63,7 +63,10 @@ function secretNotice(value) {
 async function detail(view, app, id, params) {
   const path = `${app.orgPath()}/webhooks/${api.seg(id)}`;
   const hook = await api.get(path);
-  const deliveries = await api.get(`${path}/deliveries?limit=50`);
+  // newest first, a page at a time: Older carries the cursor of the next page, so every attempt can be reached
+  const cursor = params.get('cursor') || '';
+  const deliveries = await api.attempt(api.get(`${path}/deliveries${api.query({limit: 50, cursor})}`));
+  const page = deliveries.value || {items: [], next_cursor: null};
   const out = h('div', {});
   async function change(body, message) {
     try {
@@ -109,7 +112,7 @@ async function detail(view, app, id, params) {
         }, out)),
     out,
     h('h2', {}, 'Deliveries'),
-    table([
+    deliveries.problem ? notice(explain(deliveries.problem), 'error') : table([
       {label: 'When', cell: d => when(d.attempted_at)},
       {label: 'Revision', cell: d => String(d.revision)},
       {label: 'Attempt', cell: d => String(d.attempt)},
@@ -117,5 +120,10 @@ async function detail(view, app, id, params) {
       {label: 'HTTP status', cell: d => d.status_code === null || d.status_code === undefined ? '' : String(d.status_code)},
       {label: 'Error', cell: d => d.error || ''},
       {label: 'Time', cell: d => `${d.duration_ms} ms`},
-    ], deliveries.items, {caption: 'Delivery attempts, newest first', empty: 'No deliveries yet.'}));
+    ], page.items, {caption: 'Delivery attempts, newest first', empty: cursor ? 'No older deliveries.'
+      : 'No deliveries yet.'}),
+    h('nav', {class: 'pager', 'aria-label': 'Pages of deliveries'},
+      cursor ? h('a', {class: 'button secondary', href: `#/webhooks/${hook.id}`}, 'Newest') : null,
+      page.next_cursor ? h('a', {class: 'button secondary', rel: 'next',
+        href: `#/webhooks/${hook.id}${api.query({cursor: page.next_cursor})}`}, 'Older') : null));
 }

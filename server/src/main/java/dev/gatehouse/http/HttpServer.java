@@ -190,12 +190,20 @@ public final class HttpServer {
         route.handler().handle(ctx);
     }
 
-    /** The methods the routes of {@code path} take, for a 405's {@code Allow}. */
+    /**
+     * The methods the routes of {@code path} take, for a 405's {@code Allow}. A path with trailing slashes is the
+     * path without them, as Javalin routes it ({@code /console/} reaches {@code /console}): an {@code Allow} names
+     * the methods of the route that refused, never none.
+     */
     private String allowed(String path) {
+        String routed = path;
+        while (routed.length() > 1 && routed.endsWith("/")) {
+            routed = routed.substring(0, routed.length() - 1);
+        }
         Set<String> methods = new HashSet<>();
         for (Route route : routes) {
             String method = route.method().name();
-            if (route.matches(method, path)) {
+            if (route.matches(method, path) || route.matches(method, routed)) {
                 methods.add(method);
             }
         }

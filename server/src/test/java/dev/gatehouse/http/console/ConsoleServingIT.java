@@ -86,6 +86,16 @@ class ConsoleServingIT {
         }
     }
 
+    /** {@code /console/} is routed to {@code /console}: a method it does not take names the methods it does. */
+    @Test
+    void aMethodTheConsoleDoesNotTake_is405NamingTheMethodsItDoes_withOrWithoutATrailingSlash() {
+        for (String path : List.of("/", "/console", "/console/", "/console/main.js")) {
+            Http.Res res = node.anonymous().raw("POST", path, "{}", "application/json");
+            assertThat(res.status()).as(path).isEqualTo(405);
+            assertThat(res.header("Allow")).as(path).isEqualTo("GET, HEAD");
+        }
+    }
+
     @Test
     void consoleFiles_holdNoInlineScriptOrStyle_andNeverUseLocalStorage() {
         Pattern script = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>", Pattern.CASE_INSENSITIVE);

@@ -1,0 +1,269 @@
+package dev.gatehouse.console;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console says only what is so, in a real browser against the real server: a save reports only the write it
+ * sent (a cleared name is cleared), a member's page shows every key and resource role however many, a conflict
+ * shows every field the other side changed, older deliveries can be reached, a refused query leaves its form
+ * usable, a success notice comes only from this tab's write and only once, any 401 signs out, the header names a
+ * member key as what it is, long names wrap, and each problem shows once at the field it concerns.
+ */
+class ConsoleTruthBrowserIT extends SignedOutEachTest {
+
+    @Test
+    void clearingAMembersName_clearsIt_andAnEmptiedGroupName_isRefusedAtItsField() {
+        Fixtures.Org org = fixtures.org("rooms");
+        String member = org.path() + "/members/" + org.adminId();
+        assertThat(node.service().get(member).get("first_name").stringValue()).isEqualTo("Ada");
+        signIn(org.adminKey());
+        browser.open("/console/#/members/" + org.adminId());
+        browser.heading(org.json().at("/admin_member/user_id").stringValue());
+        browser.type("First name", "");
+        browser.press("Save profile");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Profile saved.");
+        JsonNode first = node.service().get(member).get("first_name");
+        assertThat(first == null || first.isNull() || first.stringValue().isEmpty()).as(String.valueOf(first)).isTrue();
+        assertThat(node.service().get(member).get("last_name").stringValue()).isEqualTo("Admin");
+
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
+        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.type("Name", "");
+        browser.press("Rename");
+        assertThat(browser.fieldError("Name")).isNotBlank();
+        assertThat(browser.driver().findElements(By.cssSelector(".notice-ok"))).isEmpty();
+        assertThat(node.service().get(org.path() + "/groups/" + team.get("id").longValue()).get("name").stringValue())
+                .isEqualTo("Team");
+    }
+
+    @Test
+    void anActiveKeyAfterMoreThanAHundredRevokedOnes_isShown_andCanBeRevoked() {
+        Fixtures.Org org = fixtures.org("rooms");
+        String keys = org.path() + "/members/" + org.adminId() + "/keys";
+        for (int i = 0; i < 101; i++) {
+            Http.Res key = node.service().post(keys, Map.of("name", "old " + i));
+            assertThat(key.status()).as(key.toString()).isEqualTo(201);
+            assertThat(node.service().delete(keys + "/" + key.get("id").stringValue()).status()).isLessThan(300);
+        }
+        Http.Res last = node.service().post(keys, Map.of("name", "the live one"));
+        String id = last.get("id").stringValue();
+        signIn(org.adminKey());
+        browser.open("/console/#/members/" + org.adminId());
+        WebElement section = browser.waitForText(By.cssSelector("section[aria-label='API keys']"), "the live one");
+        browser.click(section.findElement(By.cssSelector("button[aria-label='Revoke key " + id + "']")));
+        browser.press("Yes, revoke");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Key " + id + " revoked.");
+        JsonNode revoked = null;
+        for (JsonNode key : node.service().get(keys + "?limit=1000").get("items")) {
+            revoked = key.get("id").stringValue().equals(id) ? key : revoked;
+        }
+        assertThat(revoked).isNotNull();
+        assertThat(revoked.get("revoked_at").isNull()).as(revoked.toString()).isFalse();
+    }
+
+    @Test
+    void aMembersRolesOnResources_areAllShown_inTheOrderOfTheirIds() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        long many = fixtures.member(org, "u-many", agent);
+        for (int i = 0; i < 120; i++) {
+            fixtures.room(org, "Room " + i, many, agent);
+        }
+        signIn(org.adminKey());
+        browser.open("/console/#/members/" + many);
+        browser.heading("u-many");
+        List<String> rooms = ConsoleAccessBrowserIT.strings("return [...document.querySelectorAll("
+                + "\"section[aria-label='Roles on resources'] tbody tr td:first-child\")].map(td => td.textContent)");
+        assertThat(rooms).hasSize(120);
+        List<Long> ids = rooms.stream().map(text -> Long.parseLong(text.replace("room ", ""))).toList();
+        assertThat(ids).isSorted();
+    }
+
+    @Test
+    void aRoleConflict_showsEveryFieldTheyChanged() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long role = fixtures.role(org, "Closer", List.of("canViewRoomDetails"));
+        signIn(org.adminKey());
+        browser.open("/console/#/roles/" + role);
+        browser.heading("Closer");
+        Http.Res theirs = node.service().header("If-Match", "\"1\"").patch(org.path() + "/roles/" + role,
+                Map.of("description", "Closes deals", "external", true));
+        assertThat(theirs.status()).as(theirs.toString()).isEqualTo(200);
+        browser.type("Name", "Closer (mine)");
+        browser.press("Save changes");
+        WebElement conflict = browser.waitForText(By.cssSelector(".conflict"), "Someone else changed this role");
+        assertThat(conflict.getText()).contains("Description: (none) → “Closes deals”", "External: no → yes");
+    }
+
+    @Test
+    void aWebhooksOlderDeliveries_areReachedPageByPage() throws SQLException {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://receiver.invalid/hook",
+                "status", "paused"));
+        assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+        long id = hook.get("id").longValue();
+        try (Connection c = TestDatabase.connect(node.databaseUrl());
+             PreparedStatement insert = c.prepareStatement("INSERT INTO webhook_deliveries (webhook_id, revision, "
+                     + "attempt, attempted_at, duration_ms, status_code, outcome, error, node_id) "
+                     + "VALUES (?, ?, 1, ?, 5, 500, 'failed', 'server error', 'test')")) {
+            for (int revision = 1; revision <= 60; revision++) {
+                insert.setLong(1, id);
+                insert.setLong(2, revision);
+                insert.setTimestamp(3, Timestamp.from(Instant.now().minusSeconds(600 - revision)));
+                insert.executeUpdate();
+            }
+        }
+        signIn(org.adminKey());
+        browser.open("/console/#/webhooks/" + id);
+        browser.heading("https://receiver.invalid/hook");
+        browser.waitUntil(d -> deliveryRevisions().size() == 50);
+        assertThat(deliveryRevisions().get(0)).isEqualTo("60");
+        browser.click(browser.link("Older"));
+        browser.waitUntil(d -> deliveryRevisions().size() == 10);
+        assertThat(deliveryRevisions()).containsExactly("10", "9", "8", "7", "6", "5", "4", "3", "2", "1");
+        assertThat(browser.driver().findElements(By.xpath("//a[normalize-space()='Older']"))).isEmpty();
+        browser.click(browser.link("Newest"));
+        browser.waitUntil(d -> deliveryRevisions().size() == 50);
+    }
+
+    static List<String> deliveryRevisions() {
+        return ConsoleAccessBrowserIT.strings("return [...document.querySelectorAll(\"td[data-label='Revision']\")]"
+                + ".map(td => td.textContent)");
+    }
+
+    @Test
+    void aRefusedListQuery_isShownAtItsForm_whichStaysUsable_andErrorScreensAreTitled() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.open("/console/#/members?cursor=garbage");
+        browser.heading("Members");
+        assertThat(browser.formProblem()).containsIgnoringCase("cursor");
+        assertThat(browser.driver().getTitle()).isEqualTo("Members · Gatehouse console");
+        browser.type("Search", "admin");
+        browser.press("Search");
+        browser.waitUntil(d -> !d.findElements(By.cssSelector("tbody tr")).isEmpty());
+        assertThat(browser.driver().findElements(By.cssSelector(".form-problem"))).isEmpty();
+
+        browser.type("Search", "x".repeat(201));
+        browser.press("Search");
+        assertThat(browser.formProblem()).isNotBlank();
+        assertThat(browser.control("Search").isDisplayed()).isTrue();
+
+        browser.open("/console/#/history?cursor=garbage");
+        browser.heading("History");
+        assertThat(browser.formProblem()).containsIgnoringCase("cursor");
+        assertThat(browser.button("Filter").isEnabled()).isTrue();
+
+        browser.open("/console/#/members/%E0%A4%A");
+        browser.heading("Something went wrong");
+        assertThat(browser.driver().getTitle()).isEqualTo("Something went wrong · Gatehouse console");
+    }
+
+    @Test
+    void aLinkCannotSayARoleWasSaved_andBackDoesNotRepeatAnOutcome() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long role = fixtures.role(org, "Closer", List.of("canViewRoomDetails"));
+        signIn(org.adminKey());
+        browser.open("/console/#/roles/" + role + "?saved=anything");
+        browser.heading("Closer");
+        assertThat(browser.driver().findElements(By.cssSelector(".notice-ok"))).isEmpty();
+
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.type("New group name", "back-A");
+        browser.press("Create group");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Group back-A created.");
+        browser.type("New group name", "back-B");
+        browser.press("Create group");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Group back-B created.");
+        browser.driver().navigate().back();
+        browser.waitUntil(d -> browser.url().contains("done=1"));
+        browser.waitUntil(d -> d.findElements(By.cssSelector(".notice-ok")).isEmpty());
+        browser.heading("Groups");
+    }
+
+    @Test
+    void aKeyRevokedWhileSaving_signsOutSayingWhy_andTheHeaderNamesAMemberKey() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res key = node.service().post(org.path() + "/members/" + org.adminId() + "/keys", Map.of("name", "tab"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        signIn(key.get("key").stringValue());
+        assertThat(browser.waitFor(By.id("who")).getText()).contains("Member key").doesNotContain("admin");
+        browser.open("/console/#/members/" + org.adminId());
+        browser.heading(org.json().at("/admin_member/user_id").stringValue());
+        Http.Res revoked = node.service().delete(org.path() + "/members/" + org.adminId() + "/keys/"
+                + key.get("id").stringValue());
+        assertThat(revoked.status()).as(revoked.toString()).isLessThan(300);
+        browser.type("Last name", "Lovelace");
+        browser.press("Save profile");
+        browser.heading("Sign in");
+        browser.waitForText(By.id("status"), "The key is no longer accepted");
+        assertThat(browser.script("return sessionStorage.getItem('gatehouse.console.session')")).isNull();
+    }
+
+    @Test
+    void longNamesWithoutSpaces_wrap_insteadOfWideningThePage() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "A".repeat(100), List.of("canViewRoomDetails"));
+        Http.Res created = node.service().post(org.path() + "/members", Map.of("user_id", "u".repeat(200),
+                "email", "long@example.com", "role_id", agent));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        long member = created.get("id").longValue();
+        signIn(org.adminKey());
+        browser.open("/console/#/members/" + member);
+        browser.heading("u".repeat(200));
+        assertThat(browser.scrollsSideways()).as("member page").isFalse();
+        browser.open("/console/#/roles/" + agent);
+        browser.heading("A".repeat(100));
+        assertThat(browser.scrollsSideways()).as("role editor").isFalse();
+    }
+
+    @Test
+    void eachProblemShowsOnceAtItsField_andAV5OfficeIsNotOfferedNoRegion() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        signIn(org.adminKey());
+        browser.open("/console/#/offices");
+        browser.heading("Offices");
+        browser.type("New office name", "Berlin");
+        browser.press("Create office");
+        assertThat(browser.fieldError("In region")).containsIgnoringCase("is required");
+        assertThat(browser.formProblem()).doesNotContainIgnoringCase("is required").doesNotContainIgnoringCase("regionId");
+
+        long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
+        Http.Res office = node.service().post(org.path() + "/offices", Map.of("name", "Paris", "region_id", region));
+        assertThat(office.status()).as(office.toString()).isEqualTo(201);
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.open("/console/#/offices");
+        browser.heading("Offices");
+        assertThat(ConsoleAccessBrowserIT.strings("return [...document.querySelectorAll('select[name=region_id] option')]"
+                + ".map(o => o.textContent)")).isNotEmpty().doesNotContain("No region");
+
+        browser.open("/console/#/explorer");
+        browser.heading("Access explorer");
+        WebElement check = browser.waitFor(By.xpath("//form[h2[normalize-space()='May a member do this?']]"));
+        browser.type("Member", org.json().at("/admin_member/user_id").stringValue());
+        browser.type("Permission", "canCloseRooms");
+        browser.choose("On resource type", "Room");
+        browser.press("Check");
+        assertThat(browser.fieldError("Resource id")).containsIgnoringCase("must not be empty");
+        assertThat(check.getText().toLowerCase().split("must not be empty", -1)).as(check.getText()).hasSize(2);
+    }
+}
