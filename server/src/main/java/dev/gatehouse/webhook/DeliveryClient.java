@@ -2,7 +2,6 @@ package dev.gatehouse.webhook;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * name, not the address). Pooled connections are reused only for the same scheme, host and port, and
  * were made to checked addresses. A host refused as written (an IPv6 literal with a zone id, {@link
  * TargetPolicy#checkHost}) is refused before any lookup, and a stored URL that {@link WebhookUrl} no longer
- * accepts (a port out of range) is not requested at all.
+ * accepts (a port out of range) is not requested at all; one with characters that are not ASCII (stored before they
+ * were refused) is requested percent-encoded as UTF-8 ({@link WebhookUrl#requestUri}), never in Latin-1.
  *
  * <p><b>Nothing implicit.</b> Redirects are not followed (no protocol handlers at all: no redirects, no
  * authentication challenges), no cookies are kept between requests (a receiver cannot make one
@@ -110,7 +110,7 @@ final class DeliveryClient implements AutoCloseable {
         }
         Request request;
         try {
-            request = http.newRequest(URI.create(url));
+            request = http.newRequest(WebhookUrl.requestUri(url));
         } catch (IllegalArgumentException e) {
             return Answer.failed(DeliveryFailure.INVALID_URL);
         }

@@ -69,7 +69,11 @@ import org.slf4j.MDC;
  * after an exponentially growing wait. When one event has been failing for longer than the retry window,
  * the subscription is paused (by the system, with the reason, recorded in the change log); resuming it
  * retries the same event. Events that do not match a subscription's filters are skipped by moving the
- * cursor.
+ * cursor. Resuming a subscription or moving it to a new URL starts the count of attempts and the retry window again
+ * ({@link WebhookStore#resetFailures}), also while a request made before is in flight: the reset moves the lease
+ * token on, so that request's outcome (logged all the same) can no longer touch the cursor — neither a failure with
+ * its backoff recorded against the new URL, nor a success at the old one — and once it ends its worker gives the
+ * lease back, so the next attempt, attempt 1, starts at once.
  *
  * <p><b>Durability.</b> Cursors, due times and the delivery log live in the database, so a restart (or
  * another node) carries on where delivery stood. An event delivered but not yet recorded when a node died
@@ -278,7 +282,11 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             Optional<WebhookStore.Target> found = jdbi.withHandle(h -> store.target(h, id, token));
             if (found.isEmpty() || !found.get().webhook().active()) {
                 // deleted, paused, or the lease was lost: the cursor is no longer ours to move
-                found.ifPresent(t -> jdbi.useHandle(h -> store.release(h, id, token)));
+                if (found.isPresent()) {
+                    jdbi.useHandle(h -> store.release(h, id, token));
+                } else {
+                    releaseSuperseded(id, token);
+                }
                 return;
             }
             WebhookStore.Target target = found.get();
@@ -310,6 +318,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 long to = skipped;
                 boolean forget = target.attempts() > 0;
                 if (!jdbi.withHandle(h -> store.advance(h, id, token, to, forget, settings.lease()))) {
+                    releaseSuperseded(id, token);
                     return;
                 }
             }
@@ -323,6 +332,16 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             handled++;
         }
         jdbi.useHandle(h -> store.release(h, id, token));
+    }
+
+    /**
+     * This worker found its lease token superseded: by another node's claim after its lease ran out (nothing to do), or
+     * by a reset while its request was in flight ({@link WebhookStore#resetFailures}: the subscription was moved or
+     * resumed). A reset leaves the lease with this node so that no other request starts meanwhile; now that this one
+     * has ended, the lease is given back, and the next attempt — attempt 1 — is claimed at once.
+     */
+    private void releaseSuperseded(long id, long token) {
+        jdbi.useHandle(h -> store.releaseSuperseded(h, id, nodeId, token));
     }
 
     /** The subscription was deleted during an attempt, so its delivery log row has nothing to refer to. */
@@ -389,6 +408,10 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         });
         if (failed.isEmpty()) {
             return true;
+        }
+        if (failed.get() == LEASE_LOST) {
+            releaseSuperseded(id, token);
+            return false;
         }
         if (failed.get().exhausted()) {
             pauseAfterFailures(w, event.revision(), failed.get(), failure);

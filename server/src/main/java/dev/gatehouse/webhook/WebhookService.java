@@ -146,7 +146,8 @@ public final class WebhookService {
 
     /**
      * Changes a subscription. Resuming a paused one (status {@code active}) or pointing it at a new URL
-     * forgets its run of failures, so the next event is sent at once. Rotating the secret returns the new
+     * forgets its run of failures, so the next event is sent at once, as attempt 1 — right after a request still in
+     * flight, whose outcome no longer counts ({@link WebhookStore#resetFailures}). Rotating the secret returns the new
      * one, once.
      */
     public Written<WithSecret> update(Principal principal, long orgId, long id, WebhookInput in,

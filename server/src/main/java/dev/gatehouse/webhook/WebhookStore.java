@@ -136,10 +136,17 @@ final class WebhookStore {
                 .findOne();
     }
 
-    /** Forgets a run of failures: the next event is due now (resumed, or sent somewhere new). */
+    /**
+     * Forgets a run of failures: the next event is due now, at attempt 1 (resumed, or sent somewhere new). It also
+     * moves the lease token on, so that a request in flight — made to the old URL, or before the subscription was
+     * paused — cannot record its outcome over the reset: its worker's {@link #fail} (a failure and its backoff,
+     * against the new URL) and {@link #advance} no longer match. The lease itself stays, so that the subscription is
+     * still delivered one request at a time; that worker gives it back once its request ends
+     * ({@link #releaseSuperseded}).
+     */
     void resetFailures(Handle h, long id) {
         h.createUpdate("UPDATE webhook_cursors SET attempts = 0, failing_since = NULL, next_attempt_at = NULL, "
-                + "last_error = NULL WHERE webhook_id = :id").bind("id", id).execute();
+                + "last_error = NULL, lease_token = lease_token + 1 WHERE webhook_id = :id").bind("id", id).execute();
     }
 
     /** The organizations that have a subscription, of any status. */
@@ -248,6 +255,17 @@ final class WebhookStore {
     void release(Handle h, long id, long token) {
         h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = now() WHERE webhook_id = :id "
                 + "AND lease_token = :token").bind("id", id).bind("token", token).execute();
+    }
+
+    /**
+     * Gives up a lease that {@code node} holds under a newer token than {@code token}, the one its worker claimed with:
+     * {@link #resetFailures} moved the token on while that worker's request was in flight, and the subscription is due
+     * now rather than when the lease runs out. A lease another node holds is left alone.
+     */
+    void releaseSuperseded(Handle h, long id, String node, long token) {
+        h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = now() WHERE webhook_id = :id "
+                        + "AND lease_owner = :node AND lease_token > :token AND lease_until > now()")
+                .bind("id", id).bind("node", node).bind("token", token).execute();
     }
 
     /** Gives up every lease a node holds. */

@@ -5,16 +5,21 @@ import dev.gatehouse.json.Digits;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * What a webhook URL must look like: absolute {@code http} or {@code https}, with a host, a port (when given)
- * within 1–65535, no credentials and no fragment. Where the host may lead is {@link TargetPolicy}'s business.
+ * within 1–65535, no credentials and no fragment, written in printable ASCII (other characters percent-encoded as
+ * UTF-8). Where the host may lead is {@link TargetPolicy}'s business.
  *
  * <p>Checked when a subscription is created or moved (a 400 naming {@code url}) and again before every
  * delivery, where a stored URL that no longer passes (stored before a rule was added) fails as
  * {@link DeliveryFailure#INVALID_URL} without a request: the HTTP client would otherwise decide on its own
- * what a port of 0 or 99999 means.
+ * what a port of 0 or 99999 means. The ASCII rule is the exception: a stored URL with other characters in its path
+ * or query (accepted before the rule) is still requested, percent-encoded as UTF-8 ({@link #requestUri}), which is
+ * what the rule asks callers to write; sent as it is, the HTTP client wrote such characters as Latin-1 and those
+ * Latin-1 lacks as {@code ?}, which cut the path and turned the rest into a query.
  *
  * <p>Thread-safe (stateless).
  */
@@ -25,6 +30,11 @@ final class WebhookUrl {
 
     /** {@code raw}, stripped, when it is an acceptable URL; otherwise a 400 whose {@code errors.url} says why. */
     static String check(String raw) {
+        return check(raw, true);
+    }
+
+    /** See {@link #check(String)}; a URL that is not ASCII passes unless {@code asciiOnly}. */
+    private static String check(String raw, boolean asciiOnly) {
         String url = raw.strip();
         URI uri;
         try {
@@ -42,6 +52,10 @@ final class WebhookUrl {
         String numeric = numericHostProblem(uri.getHost());
         if (numeric != null) {
             throw InvalidInputException.field("url", numeric);
+        }
+        String ascii = asciiOnly ? asciiProblem(url) : null;
+        if (ascii != null) {
+            throw InvalidInputException.field("url", ascii);
         }
         // URI reads any run of digits as the port; -1 means none was given
         if (uri.getPort() == 0 || uri.getPort() > 65535) {
@@ -114,13 +128,48 @@ final class WebhookUrl {
                 + "number) differently";
     }
 
-    /** Whether a stored URL still passes {@link #check}, so that a delivery may request it. */
+    /**
+     * Why a URL is not printable ASCII, or null. {@link URI} takes any other character that is not a space or a
+     * control in a path, query or user info, but a request line is ASCII: the characters must be percent-encoded, and
+     * the answer says how for the first one (UTF-8, as browsers and {@link URI#toASCIIString} encode them).
+     */
+    private static String asciiProblem(String url) {
+        for (int i = 0; i < url.length(); ) {
+            int c = url.codePointAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                String character = Character.toString(c);
+                StringBuilder escaped = new StringBuilder();
+                for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
+                    escaped.append(String.format(Locale.ROOT, "%%%02X", b & 0xff));
+                }
+                return String.format(Locale.ROOT, "must be written in ASCII: percent-encode other characters as "
+                        + "UTF-8, e.g. \"%s\" (U+%04X) as %s", character, c, escaped);
+            }
+            i += Character.charCount(c);
+        }
+        return null;
+    }
+
+    /**
+     * Whether a stored URL still passes {@link #check}, so that a delivery may request it; one that is not ASCII does
+     * (see the class comment), requested as {@link #requestUri} writes it.
+     */
     static boolean requestable(String url) {
         try {
-            check(url);
+            check(url, false);
             return true;
         } catch (InvalidInputException e) {
             return false;
         }
+    }
+
+    /**
+     * The URI a delivery requests for a {@link #requestable} URL: as stored, with any character that is not ASCII
+     * percent-encoded as UTF-8 (the same URL to a receiver, which decodes it).
+     *
+     * @throws IllegalArgumentException when the URL is not a URI at all
+     */
+    static URI requestUri(String url) {
+        return URI.create(URI.create(url).toASCIIString());
     }
 }

@@ -238,6 +238,31 @@ class EventsIT {
                 .isEqualTo("event_not_found");
     }
 
+    /**
+     * A filter given is never ignored: an empty value is a 400 for every parameter of the list (it used to read as
+     * absent for the single-valued ones, and so list everything), and an object type or action the change log does
+     * not know is a 400 naming those it does, as for a webhook's filters — it would never match, and a typo answered
+     * with an empty page as if nothing had happened.
+     */
+    @Test
+    void emptyValues_andUnknownObjectTypesOrActions_are400() {
+        var org = fx.org("close");
+        for (String name : List.of("object_type", "object_id", "action", "actor_type", "actor_id", "key_id", "since",
+                "until", "after_revision", "before_revision", "order", "cursor")) {
+            Http.Res res = node.service().get(org.path() + "/events?" + name + "=");
+            assertThat(res.status()).as(name + ": " + res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_query");
+            assertThat(res.get("errors").propertyNames()).as(name).containsExactly(name);
+            assertThat(res.get("errors").get(name).stringValue()).as(name).startsWith("is empty");
+        }
+        Http.Res types = node.service().get(org.path() + "/events?object_type=role,nope&action=exploded");
+        assertThat(types.status()).as(types.toString()).isEqualTo(400);
+        assertThat(types.get("errors").get("object_type").stringValue()).contains("\"nope\"", "role", "webhook");
+        assertThat(types.get("errors").get("action").stringValue()).contains("\"exploded\"", "created", "resumed");
+        assertThat(items(node.service().get(org.path() + "/events?object_type=organization&action=created")))
+                .isNotEmpty();
+    }
+
     private static List<Long> reversed(List<Long> list) {
         List<Long> copy = new ArrayList<>(list);
         java.util.Collections.reverse(copy);

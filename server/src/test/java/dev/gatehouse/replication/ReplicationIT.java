@@ -362,4 +362,27 @@ class ReplicationIT {
         assertThat(beyond.status()).as(beyond.toString()).isEqualTo(410);
         assertThat(beyond.get("code").stringValue()).isEqualTo("resync_required");
     }
+
+    /**
+     * {@code Last-Event-ID} given twice is refused, as {@code If-Match} given twice is: the first one used to win
+     * silently, so a proxy's or a client's stale second copy decided where the stream resumed unnoticed.
+     */
+    @Test
+    void lastEventId_givenTwice_isA400() throws Exception {
+        fx.role(docs, "Twice", List.of("doc.read", "records.all"));
+        long head = node.appliedRevision();
+        for (String query : List.of("after=0&wait=0", "after=0&heartbeat=200ms")) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/changes?" + query))
+                    .header("Authorization", "Bearer " + TestNode.SERVICE_KEY)
+                    .header("Last-Event-ID", String.valueOf(head - 1)).header("Last-Event-ID", "1").GET().build();
+            HttpResponse<String> res = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).as(query + ": " + res.body()).isEqualTo(400);
+            JsonNode problem = MAPPER.readTree(res.body());
+            assertThat(problem.get("code").stringValue()).isEqualTo("invalid_last_event_id");
+            assertThat(problem.get("detail").stringValue()).contains("given 2 times");
+        }
+        Http.Res once = node.service().header("Last-Event-ID", String.valueOf(head - 1))
+                .get("/v1/changes?after=0&wait=0");
+        assertThat(once.get("changes").get(0).get("revision").longValue()).isEqualTo(head);
+    }
 }

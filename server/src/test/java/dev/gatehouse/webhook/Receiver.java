@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Receiver implements AutoCloseable {
 
-    /** One received request. */
-    record Request(Map<String, List<String>> headers, byte[] body, long receivedNanos) {
+    /** One received request; {@code target} is its request target as sent (raw: escapes are not decoded). */
+    record Request(URI target, Map<String, List<String>> headers, byte[] body, long receivedNanos) {
         String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
@@ -111,7 +112,8 @@ final class Receiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
-                requests.add(new Request(Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
+                requests.add(new Request(exchange.getRequestURI(), Map.copyOf(exchange.getRequestHeaders()), body,
+                        System.nanoTime()));
                 int status;
                 try {
                     status = behaviour.answer(count.incrementAndGet());

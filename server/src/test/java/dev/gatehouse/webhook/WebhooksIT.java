@@ -224,6 +224,56 @@ class WebhooksIT {
         assertThat(ascii.status()).as(ascii.toString()).isEqualTo(201);
     }
 
+    /**
+     * A URL is sent as written, and a request line is ASCII: a path or query with other characters is refused on
+     * create and on update, with their UTF-8 percent-encoding spelt out. Before, it was stored, and the HTTP client
+     * wrote it in Latin-1, with "?" for what Latin-1 lacks — cutting the path short and sending the rest as a query.
+     */
+    @Test
+    void aUrlThatIsNotAscii_isRefused_namingItsPercentEncoding() {
+        var org = fx.org("close");
+        for (String url : List.of("https://hooks.example.com/hooks/中/secret-path", "https://hooks.example.com/é",
+                "https://hooks.example.com/hook?team=Zürich")) {
+            Http.Res res = node.service().post(org.path() + "/webhooks", Map.of("url", url));
+            assertThat(res.status()).as(res.toString()).isEqualTo(400);
+            assertThat(res.get("errors").get("url").stringValue()).as(url).contains("percent-encode", "UTF-8");
+        }
+        Http.Res han = node.service().post(org.path() + "/webhooks", Map.of("url",
+                "https://hooks.example.com/hooks/中/secret-path"));
+        assertThat(han.get("errors").get("url").stringValue()).contains("\"中\"", "%E4%B8%AD");
+        long id = subscribe(org, "https://hooks.example.com/hooks/%E4%B8%AD/secret-path", Map.of()).json().get("id")
+                .longValue();
+        Http.Res moved = node.service().patch(org.path() + "/webhooks/" + id, Map.of("url",
+                "https://hooks.example.com/hooks/中/other"));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(400);
+        assertThat(moved.get("errors").has("url")).isTrue();
+        assertThat(webhook(org, id).get("url").stringValue())
+                .isEqualTo("https://hooks.example.com/hooks/%E4%B8%AD/secret-path");
+        node.service().delete(org.path() + "/webhooks/" + id);
+    }
+
+    /** Such a URL stored before it was refused is requested percent-encoded as UTF-8, the path whole. */
+    @Test
+    void aStoredUrlThatIsNotAscii_isRequestedPercentEncoded() {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.ok())) {
+            long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"), "status", "paused"))
+                    .json().get("id").longValue();
+            String stored = "http://127.0.0.1:" + receiver.port() + "/hooks/中/secret-path?team=Zürich";
+            TestDatabase.jdbi(node.databaseUrl()).useHandle(h -> h.createUpdate("UPDATE webhooks SET url = :url "
+                    + "WHERE id = :id").bind("url", stored).bind("id", id).execute());
+            assertThat(node.service().patch(org.path() + "/webhooks/" + id, Map.of("status", "active")).status())
+                    .isEqualTo(200);
+            long revision = roleRevision(org, "Encoded");
+            Await.until(Duration.ofSeconds(15), "the event is delivered",
+                    () -> webhook(org, id).get("delivery").get("revision").longValue() >= revision);
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(receiver.requests().get(0).target().getRawPath()).isEqualTo("/hooks/%E4%B8%AD/secret-path");
+            assertThat(receiver.requests().get(0).target().getRawQuery()).isEqualTo("team=Z%C3%BCrich");
+            node.service().delete(org.path() + "/webhooks/" + id);
+        }
+    }
+
     @Test
     void deliversEveryMatchingEvent_once_inRevisionOrder_signed() throws Exception {
         var org = fx.org("close");

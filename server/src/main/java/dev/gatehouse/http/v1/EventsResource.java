@@ -1,9 +1,11 @@
 package dev.gatehouse.http.v1;
 
+import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventJson;
 import dev.gatehouse.changelog.EventQuery;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.Auth;
@@ -31,7 +33,10 @@ import tools.jackson.databind.node.ObjectNode;
  * system}), {@code actor_id} (member id), {@code key_id}, {@code since} / {@code until} (ISO-8601 instants,
  * {@code since <= occurred_at < until}), {@code after_revision} / {@code before_revision} (exclusive),
  * {@code order} ({@code desc | asc}), {@code limit}, {@code cursor}; any other, or a single-valued one given twice, is
- * refused before the route runs ({@link QueryParameters}). A page also
+ * refused before the route runs ({@link QueryParameters}). A parameter given is a filter, never ignored: an empty
+ * value is a 400, as a bad one is, rather than read as absent (which listed everything), and an object type or action
+ * the change log does not know is a 400 naming those it does (it would never match, silently) — the same vocabulary a
+ * webhook subscription's filters are checked against ({@link #filterProblem}). A page also
  * ends at {@link EventQuery#MAX_PAGE_BYTES} of stored events, with a {@code next_cursor} that continues after it.
  */
 final class EventsResource {
@@ -41,6 +46,11 @@ final class EventsResource {
             "since", "until", "after_revision", "before_revision").andRepeatable("object_type", "object_id", "action");
     private static final Set<String> ACTOR_TYPES = Set.of("service", "member", "system");
     private static final int MAX_VALUES = 50;
+    private static final String EMPTY = "is empty; give a value, or leave the parameter out";
+    /** The object types events have, and so what a filter may name: those this version writes. */
+    static final List<String> OBJECT_TYPES = ObjectType.values().stream().map(ObjectType::wire).toList();
+    /** The actions events have, and so what a filter may name: those this version writes. */
+    static final List<String> ACTIONS = Action.values().stream().map(Action::wire).toList();
 
     private final EventService events;
     private final Auth auth;
@@ -87,8 +97,8 @@ final class EventsResource {
     static EventQuery query(Context ctx, long orgId, int limit) {
         Map<String, String> errors = new LinkedHashMap<>();
         EventQuery.Builder q = EventQuery.forOrg(orgId).limit(limit);
-        q.objectTypes(tokens(ctx, "object_type", errors));
-        q.actions(tokens(ctx, "action", errors));
+        q.objectTypes(tokens(ctx, "object_type", OBJECT_TYPES, errors));
+        q.actions(tokens(ctx, "action", ACTIONS, errors));
         Set<String> ids = values(ctx, "object_id", errors);
         for (String id : ids) {
             if (id.length() > 256) {
@@ -96,14 +106,14 @@ final class EventsResource {
             }
         }
         q.objectIds(ids);
-        String actorType = single(ctx, "actor_type");
+        String actorType = single(ctx, "actor_type", errors);
         if (actorType != null && !ACTOR_TYPES.contains(actorType)) {
             errors.put("actor_type", "must be one of " + ACTOR_TYPES.stream().sorted().toList() + ", got \""
                     + Fields.abbreviate(actorType) + "\"");
         }
         q.actorType(actorType);
         q.actorId(positive(ctx, "actor_id", errors));
-        String keyId = single(ctx, "key_id");
+        String keyId = single(ctx, "key_id", errors);
         if (keyId != null && keyId.length() > 128) {
             errors.put("key_id", "must be at most 128 characters");
         }
@@ -119,7 +129,7 @@ final class EventsResource {
         if (before != null) {
             q.beforeRevision(before);
         }
-        String order = single(ctx, "order");
+        String order = single(ctx, "order", errors);
         boolean ascending = false;
         if (order != null) {
             if (order.equals("asc")) {
@@ -130,6 +140,9 @@ final class EventsResource {
             }
         }
         q.ascending(ascending);
+        if ("".equals(ctx.queryParam("cursor"))) {
+            errors.put("cursor", EMPTY); // V1.after reads it as absent: the first page, whatever the caller was paging
+        }
         if (errors.isEmpty()) {
             long cursor = V1.after(ctx);
             if (cursor > 0) {
@@ -168,10 +181,10 @@ final class EventsResource {
         return out;
     }
 
-    private static Set<String> tokens(Context ctx, String name, Map<String, String> errors) {
+    private static Set<String> tokens(Context ctx, String name, List<String> known, Map<String, String> errors) {
         Set<String> out = values(ctx, name, errors);
         for (String v : out) {
-            String problem = V1.nameProblem(v);
+            String problem = filterProblem(v, known);
             if (problem != null) {
                 errors.put(name, problem);
             }
@@ -179,10 +192,28 @@ final class EventsResource {
         return out;
     }
 
-    /** A single-valued parameter ({@link #LIST_PARAMETERS}): null when absent or empty. */
-    private static String single(Context ctx, String name) {
+    /**
+     * Why {@code value} cannot select events by object type or action ({@code known}: {@link #OBJECT_TYPES} or
+     * {@link #ACTIONS}), or null: it must be a name, and one the change log knows, for an unknown one would never
+     * match and a typo would answer as if nothing had happened. The events list and webhook subscriptions' filters
+     * both check theirs here.
+     */
+    static String filterProblem(String value, List<String> known) {
+        String problem = V1.nameProblem(value);
+        if (problem == null && !known.contains(value)) {
+            problem = "\"" + Fields.abbreviate(value) + "\" is none of " + known;
+        }
+        return problem;
+    }
+
+    /** A single-valued parameter ({@link #LIST_PARAMETERS}): null when absent, and when empty (refused in errors). */
+    private static String single(Context ctx, String name, Map<String, String> errors) {
         String raw = ctx.queryParam(name);
-        return raw == null || raw.isEmpty() ? null : raw;
+        if (raw != null && raw.isEmpty()) {
+            errors.put(name, EMPTY);
+            return null;
+        }
+        return raw;
     }
 
     private static Long positive(Context ctx, String name, Map<String, String> errors) {
@@ -195,7 +226,7 @@ final class EventsResource {
     }
 
     private static Long number(Context ctx, String name, Map<String, String> errors) {
-        String raw = single(ctx, name);
+        String raw = single(ctx, name, errors);
         if (raw == null) {
             return null;
         }
@@ -208,7 +239,7 @@ final class EventsResource {
     }
 
     private static Instant instant(Context ctx, String name, Map<String, String> errors) {
-        String raw = single(ctx, name);
+        String raw = single(ctx, name, errors);
         if (raw == null) {
             return null;
         }

@@ -242,10 +242,17 @@ final class ReplicationResource {
     /**
      * The {@code Last-Event-ID} header an {@code EventSource} sends when it reconnects (the {@code id} of the last
      * {@code change} it received; the URL, and so {@code after}, is the one it first opened): 0 when absent, so that
-     * the stream resumes after the later of the two and repeats nothing.
+     * the stream resumes after the later of the two and repeats nothing. Given twice, it is a 400: of two positions,
+     * neither is known to be the one the client meant (as with {@code If-Match}, {@link V1#ifMatch}).
      */
     private static long lastEventId(Context ctx) {
-        String raw = ctx.header("Last-Event-ID");
+        List<String> headers = java.util.Collections.list(ctx.req().getHeaders("Last-Event-ID"));
+        if (headers.size() > 1) {
+            throw new InvalidInputException("invalid_last_event_id", "Last-Event-ID is given " + headers.size()
+                    + " times; send one, with the id of the last change event received",
+                    Map.of("Last-Event-ID", "given " + headers.size() + " times; give it once"));
+        }
+        String raw = headers.isEmpty() ? null : headers.get(0);
         if (raw == null || raw.isEmpty()) {
             return 0;
         }

@@ -1,7 +1,5 @@
 package dev.gatehouse.http.v1;
 
-import dev.gatehouse.changelog.Action;
-import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
@@ -108,8 +106,8 @@ final class WebhooksResource {
         f.allowOnly(create ? CREATE_FIELDS : UPDATE_FIELDS);
         String url = f.text("url", create, 2048);
         String description = f.string("description", false, 500);
-        List<String> objectTypes = tokens(f, "object_types", ObjectType.values().stream().map(ObjectType::wire).toList());
-        List<String> actions = tokens(f, "actions", Action.values().stream().map(Action::wire).toList());
+        List<String> objectTypes = tokens(f, "object_types", EventsResource.OBJECT_TYPES);
+        List<String> actions = tokens(f, "actions", EventsResource.ACTIONS);
         String status = f.string("status", false, 16);
         if (status != null && !STATUSES.contains(status)) {
             f.error("status", "must be active or paused");
@@ -119,15 +117,15 @@ final class WebhooksResource {
         return new WebhookInput(url, description, objectTypes, actions, status, Boolean.TRUE.equals(rotate));
     }
 
-    /** A filter's values, each one the change log knows: an unknown one would never match, silently. */
+    /**
+     * A filter's values, each one the change log knows: an unknown one would never match, silently (checked as the
+     * events list checks its filters, {@link EventsResource#filterProblem}).
+     */
     private static List<String> tokens(Fields f, String name, List<String> known) {
         List<String> values = f.strings(name, false, 50, 64);
         if (values != null) {
             for (String v : values) {
-                String problem = V1.nameProblem(v);
-                if (problem == null && !known.contains(v)) {
-                    problem = "\"" + Fields.abbreviate(v) + "\" is none of " + known;
-                }
+                String problem = EventsResource.filterProblem(v, known);
                 if (problem != null) {
                     f.error(name, problem);
                     return null;

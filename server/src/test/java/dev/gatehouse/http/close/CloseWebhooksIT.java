@@ -317,6 +317,7 @@ class CloseWebhooksIT {
         cases.put("url ", Map.of("url", "ftp://hooks.example.com/", "events", good));
         cases.put("url  ", Map.of("url", "http://10.1.2.3/hooks", "events", good));
         cases.put("url   ", Map.of("url", "https://", "events", good));
+        cases.put("url    ", Map.of("url", "https://hooks.example.com/hooks/中/close", "events", good));
         cases.forEach((field, body) -> {
             Http.Res res = org.admin().post("/webhook/", body);
             assertThat(res.status()).as(field + ": " + res).isEqualTo(400);
@@ -334,6 +335,9 @@ class CloseWebhooksIT {
         Http.Res badStatus = org.admin().put("/webhook/" + id + "/", Map.of("status", "stopped"));
         assertThat(badStatus.status()).as(badStatus.toString()).isEqualTo(400);
         assertThat(badStatus.get("field-errors").has("status")).isTrue();
+        Http.Res notAscii = org.admin().put("/webhook/" + id + "/", Map.of("url", "https://hooks.example.com/é"));
+        assertThat(notAscii.status()).as(notAscii.toString()).isEqualTo(400);
+        assertThat(notAscii.get("field-errors").get("url").stringValue()).contains("percent-encode", "%C3%A9");
         Http.Res badEvents = org.admin().put("/webhook/" + id + "/", Map.of("events", List.of(entry("lead", "created"))));
         assertThat(badEvents.status()).as(badEvents.toString()).isEqualTo(400);
         assertThat(org.admin().get("/webhook/" + id + "/").get("events").get(0).get("object_type").stringValue())
