@@ -78,7 +78,7 @@ final class ApplyCommand implements Callable<Integer> {
                 Plan.Change failed = plan.changes().get(made);
                 spec.commandLine().getErr().println(spec.qualifiedName() + ": applied " + made + " of "
                         + plan.changes().size() + " changes (the plan's first " + made + "); " + failed.action().sign
-                        + " " + failed.subject() + " failed" + (left == 0 ? "" : ", and the " + left + " after it "
+                        + " " + Display.escaped(failed.subject()) + " failed" + (left == 0 ? "" : ", and the " + left + " after it "
                         + "were not made") + ": " + (e instanceof GatehouseException g ? Problems.describe(g)
                         : e.getMessage()));
                 spec.commandLine().getErr().flush();

@@ -42,7 +42,7 @@ final class Connection {
     }
 
     /**
-     * The URL and key, by precedence; a {@link CliException} when no key is found or the URL is no http(s) one. A
+     * The URL and key, by precedence; a {@link CliException} when no key is found or the client refuses the URL. A
      * flag given empty is refused rather than passed over: {@code --key "$MEMBER_KEY"} with the variable unset must
      * not fall back to a stronger key from the environment or the file.
      */
@@ -68,11 +68,14 @@ final class Connection {
                     + (file == null || file.source() == null ? "" : " (" + file.source() + ")"));
         }
         String resolved = firstOf(resolvedUrl, DEFAULT_URL);
-        if (!resolved.regionMatches(true, 0, "http://", 0, 7) && !resolved.regionMatches(true, 0, "https://", 0, 8)) {
-            // said here: the client's URI parsing would answer "Illegal character in scheme name" for 127.0.0.1:8080
-            throw new CliException("the URL must start with http:// or https://, got \"" + resolved + "\" (from "
+        try {
+            // the client's own check, so that a URL passes here exactly when the client takes it
+            GatehouseClient.builder().url(resolved);
+        } catch (IllegalArgumentException refused) {
+            String reason = refused.getMessage();
+            throw new CliException((reason.startsWith("url ") ? "the URL " + reason.substring(4) : reason) + " (from "
                     + (blankToNull(url) != null ? "--url" : blankToNull(env.get("GATEHOUSE_URL")) != null
-                    ? "GATEHOUSE_URL" : "url: in " + file.source()) + ")");
+                    ? "GATEHOUSE_URL" : "url: in " + file.source()) + ")", refused);
         }
         return new Target(resolved, resolvedKey);
     }

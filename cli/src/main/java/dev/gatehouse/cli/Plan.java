@@ -212,22 +212,26 @@ final class Plan {
                 changes, clear, null)));
     }
 
-    /** The plan for people: a line per change, then the totals (and what stays because prune is off). */
+    /**
+     * The plan for people: a line per change, then the totals (and what stays because prune is off). Each line is
+     * {@link Display#escaped}: names, descriptions and emails come from the file and the server, and a line feed in
+     * one would print as a line of the plan.
+     */
     void print(PrintWriter out, String organization) {
         if (changes.isEmpty()) {
-            out.println("No changes: organization " + organization + " matches the file.");
+            out.println(Display.escaped("No changes: organization " + organization + " matches the file."));
         } else {
-            out.println("Plan for organization " + organization + ":");
+            out.println(Display.escaped("Plan for organization " + organization + ":"));
             for (Change change : changes) {
-                out.println("  " + change.action().sign + " " + change.subject()
-                        + (change.details().isEmpty() ? "" : ": " + String.join("; ", change.details())));
+                out.println(Display.escaped("  " + change.action().sign + " " + change.subject()
+                        + (change.details().isEmpty() ? "" : ": " + String.join("; ", change.details()))));
             }
             out.println(count(Action.CREATE) + " to create, " + count(Action.CHANGE) + " to change, "
                     + count(Action.REMOVE) + " to remove.");
         }
         if (!kept.isEmpty()) {
-            out.println(kept.size() + " not declared and kept (prune: true or --prune removes them): "
-                    + String.join(", ", kept));
+            out.println(Display.escaped(kept.size() + " not declared and kept (prune: true or --prune removes them): "
+                    + String.join(", ", kept)));
         }
         out.flush();
     }

@@ -4,7 +4,11 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Plain text tables: aligned columns, a header row, no borders. Stateless. */
+/**
+ * Plain text tables: aligned columns, a header row, no borders. A cell shows its value {@link Display#escaped}, so a
+ * row is one line whatever the value holds, and columns are padded by {@link Display#width}, so they line up when a
+ * value holds wide (CJK) or combining characters. Stateless.
+ */
 final class Table {
 
     private Table() {
@@ -34,7 +38,7 @@ final class Table {
         List<String[]> lines = new ArrayList<>();
         lines.add(columns.columns().stream().map(Output.Column::header).toArray(String[]::new));
         for (T value : values) {
-            lines.add(columns.columns().stream().map(c -> Output.cell(c.read().apply(value))).toArray(String[]::new));
+            lines.add(columns.columns().stream().map(c -> cell(c.read().apply(value))).toArray(String[]::new));
         }
         print(out, lines);
     }
@@ -43,9 +47,13 @@ final class Table {
     static <T> void vertical(PrintWriter out, Columns<T> columns, T value) {
         List<String[]> lines = new ArrayList<>();
         for (Output.Column<T> c : columns.columns()) {
-            lines.add(new String[] {c.header(), Output.cell(c.read().apply(value))});
+            lines.add(new String[] {c.header(), cell(c.read().apply(value))});
         }
         print(out, lines);
+    }
+
+    private static String cell(Object value) {
+        return Display.escaped(Output.cell(value));
     }
 
     private static void print(PrintWriter out, List<String[]> lines) {
@@ -53,7 +61,7 @@ final class Table {
         int[] widths = new int[width];
         for (String[] line : lines) {
             for (int i = 0; i < width; i++) {
-                widths[i] = Math.max(widths[i], line[i].length());
+                widths[i] = Math.max(widths[i], Display.width(line[i]));
             }
         }
         for (String[] line : lines) {
@@ -61,7 +69,7 @@ final class Table {
             for (int i = 0; i < width; i++) {
                 text.append(line[i]);
                 if (i < width - 1) {
-                    text.append(" ".repeat(widths[i] - line[i].length() + 2));
+                    text.append(" ".repeat(widths[i] - Display.width(line[i]) + 2));
                 }
             }
             out.println(text.toString().stripTrailing());

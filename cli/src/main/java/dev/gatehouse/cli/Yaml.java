@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +17,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLParser;
 
@@ -23,11 +26,34 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  * the parser's events rather than by the mapper, so that what the files may not hold is refused where it is met:
  * an alias ({@code *name}), which the mapper would take as the text of the anchor's name; a key given twice in one
  * mapping, of which the mapper would keep the last; a second document, which it would leave unread — and so that a
- * scalar keeps the text it was written as (see {@code scalar}). Stateless, thread-safe.
+ * scalar keeps the text it was written as (see {@code scalar}).
+ *
+ * <p><b>Size.</b> A file holds at most {@link #MAX_BYTES}; a larger one is refused before any of it is parsed (a
+ * regular file by its size, a pipe or standard input as soon as that much has been read), with "file too large".
+ * The parser's own bound (snakeyaml-engine's code-point limit, 3 MiB by default) is set to the same number, so it
+ * never refuses a file this check let through: it was checked as tokens were read, so it refused late (a 20 MB
+ * scalar was read whole first, for over a minute) and called a valid file "not valid YAML". Stateless, thread-safe.
  */
 final class Yaml {
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder().build();
+    /**
+     * The largest file read: 16 MiB. An organization of 100,000 members, each with an email, names and a company
+     * role, takes 7–14 MB of YAML (70–140 bytes a member); the bound leaves room for that and a few resource roles,
+     * and keeps the tree, the plan and the parse (seconds for such a file) within what a command line may take.
+     */
+    static final int MAX_BYTES = 16 * 1024 * 1024;
+
+    /**
+     * The YAML 1.2 core schema: its nulls are {@code ~}, {@code null}, {@code Null}, {@code NULL} and the empty
+     * scalar — as in YAML 1.1 — where the mapper's default schema knows {@code null} alone and read {@code ~} as text.
+     * It resolves only plain scalars, so a quoted {@code "~"} or a {@code !!str ~} stays text. Duplicate keys are
+     * let through to {@code node}, which names them (settings that forbid them make the parser refuse them first,
+     * as "not valid YAML").
+     */
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
+            .loadSettings(LoadSettings.builder().setSchema(new CoreSchema()).setCodePointLimit(MAX_BYTES)
+                    .setAllowDuplicateKeys(true).build())
+            .build()).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Yaml() {
@@ -35,6 +61,13 @@ final class Yaml {
 
     /** The file's tree (a missing node when it is empty). */
     static JsonNode read(Path file) {
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
+                throw tooLarge(file.toString(), Files.size(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         } catch (IOException e) {
@@ -42,9 +75,21 @@ final class Yaml {
         }
     }
 
-    /** The tree of YAML text read from {@code in}, named {@code source} in messages. */
+    /**
+     * The tree of YAML text read from {@code in}, named {@code source} in messages; refused once more than
+     * {@link #MAX_BYTES} have come.
+     */
     static JsonNode read(InputStream in, String source) {
-        try (JsonParser parser = MAPPER.createParser(in)) {
+        byte[] text;
+        try {
+            text = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+        if (text.length > MAX_BYTES) {
+            throw tooLarge(source, -1);
+        }
+        try (JsonParser parser = MAPPER.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return MissingNode.getInstance();
@@ -57,6 +102,12 @@ final class Yaml {
             }
             return root;
         }
+    }
+
+    /** The refusal of a file over {@link #MAX_BYTES} ({@code size} -1 when unknown: a pipe). */
+    private static CliException tooLarge(String source, long size) {
+        return new CliException(source + ": file too large (limit " + MAX_BYTES / (1024 * 1024) + " MiB, " + MAX_BYTES
+                + " bytes" + (size < 0 ? "" : "; it has " + size) + ")");
     }
 
     private static JsonNode node(YAMLParser parser, JsonToken token, String source) {
@@ -97,7 +148,7 @@ final class Yaml {
      * 1000.0}, {@code 1.5}, {@code 0}) is not what was written; a user id, an email, a name or a role name must never
      * be reformatted so. A number or flag is therefore kept as such only when its text is exactly how it is written
      * back ({@code 42}, {@code true}); any other scalar is the text as written, which a field that wants a number or a
-     * flag refuses, quoting it.
+     * flag refuses, quoting it. A null is any of the core schema's spellings ({@link #MAPPER}), written plain.
      */
     private static JsonNode scalar(YAMLParser parser, JsonToken token) {
         String written = parser.getString();

@@ -500,6 +500,93 @@ class ApplyCommandIT {
     }
 
     @Test
+    void yamlsNulls_meanWhatLeavingTheFieldOutMeans_whileAQuotedTildeIsText() throws IOException {
+        // ~ was the text "~": roles: ~ was "not a list", a description: ~ would have been stored as "~"
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run applied = apply(org, file("""
+                prune: ~
+                roles:
+                  - name: Agent
+                    description: ~
+                    permissions: [canCreateRooms]
+                    external: NULL
+                  - name: Tilde
+                    description: "~"
+                    permissions: [canCreateRooms]
+                    visibility: Null
+                members: ~
+                """), "--yes");
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        assertThat(applied.out()).contains("+ role \"Agent\": permissions canCreateRooms\n")
+                .contains("+ role \"Tilde\": permissions canCreateRooms; description \"~\"");
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        roles(org).forEach(r -> byName.put(r.get("name").stringValue(), r));
+        JsonNode description = byName.get("Agent").path("description");
+        assertThat(description.isString() ? description.stringValue() : null).as(byName.get("Agent").toString())
+                .isNotEqualTo("~");
+        assertThat(byName.get("Tilde").get("description").stringValue()).isEqualTo("~");
+
+        Cli.Run nothing = apply(org, file("roles: ~\nmembers: null\nprune:\n"));
+        assertThat(nothing.exit()).as(nothing.toString()).isZero();
+        assertThat(nothing.out()).startsWith("No changes");
+    }
+
+    @Test
+    void aFileOverTheLimit_isRefusedAtOnce_beforeItIsParsed() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Path big = file("");
+        byte[] line = ("# " + "x".repeat(1021) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.io.OutputStream out = Files.newOutputStream(big)) {
+            for (int i = 0; i < 16 * 1024 * 1024 / line.length; i++) {
+                out.write(line);
+            }
+            out.write("roles: [\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        long started = System.nanoTime();
+        Cli.Run refused = apply(org, big);
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).contains(big + ": file too large (limit 16 MiB, 16777216 bytes; it has "
+                + Files.size(big) + ")").doesNotContain("not valid YAML");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(5));
+
+        try (java.io.InputStream in = Files.newInputStream(big)) {
+            Cli.Run piped = Cli.run(Cli.env(node), in, "apply", "--org", String.valueOf(org.id()), "-f", "-");
+            assertThat(piped.exit()).as(piped.toString()).isEqualTo(2);
+            assertThat(piped.err()).contains("standard input: file too large (limit 16 MiB");
+        }
+    }
+
+    @Test
+    void aValidFileBeyondTheYamlParsersDefaultLimit_isRead() throws IOException {
+        // 48,000 members, 3.6 MB: the parser's default bound of 3 MiB called it "not valid YAML"
+        Fixtures.Org org = fx.org("rooms");
+        StringBuilder yaml = new StringBuilder("members:\n").append(admin(org));
+        for (int i = 0; i < 48_000; i++) {
+            yaml.append("  - user_id: u-").append(i).append("\n    email: member-").append(i)
+                    .append("@acme.test\n    role: Default Admin\n");
+        }
+        Path declared = file(yaml.toString());
+        assertThat(Files.size(declared)).isGreaterThan(3L * 1024 * 1024);
+        Cli.Run plan = apply(org, declared);
+        assertThat(plan.exit()).as(plan.err()).isEqualTo(1);
+        assertThat(plan.out()).contains("48000 to create, 0 to change, 0 to remove.");
+    }
+
+    @Test
+    void thePlan_escapesControlCharactersInValues_soEachChangeIsOneLine() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run plan = apply(org, file("""
+                roles:
+                  - name: "Agent\\tEast"
+                    description: "first line\\nsecond line\\u0007"
+                    permissions: [canCreateRooms]
+                """));
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.out()).contains("  + role \"Agent\\tEast\": permissions canCreateRooms; description \"first "
+                + "line\\nsecond line\\u0007\"\n").doesNotContain("\u0007").doesNotContain("\t");
+    }
+
+    @Test
     void standardInput_andTheFilesOrg_areRead() {
         Fixtures.Org org = fx.org("rooms");
         Cli.Run run = Cli.runWithInput(node, "org: " + org.id() + "\nroles:\n  - name: Agent\n    permissions: "

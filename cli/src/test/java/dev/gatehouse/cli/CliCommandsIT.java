@@ -521,6 +521,49 @@ class CliCommandsIT {
     }
 
     @Test
+    void aUrlsScheme_inAnyCase_andTrailingSlashes_areTaken_asTheClientTakesThem() throws IOException {
+        // the command line's own check took HTTP:// and the client then refused it; http://host// asked for //v1/orgs
+        Fixtures.Org org = fx.org("rooms");
+        String upper = node.baseUrl().replaceFirst("^http://", "HTTP://") + "//";
+        Path config = Files.createTempFile(temp, "gatehouse-config", ".yaml");
+        Files.writeString(config, "url: " + upper + "\nkey: " + TestNode.SERVICE_KEY + "\n");
+        Map<String, String> env = Cli.env(node);
+        env.remove("GATEHOUSE_URL");
+        env.remove("GATEHOUSE_KEY");
+        env.put("GATEHOUSE_CONFIG", config.toString());
+        Cli.Run fromFile = Cli.run(env, System.in, "orgs", "get", id(org), "-o", "json");
+        assertThat(fromFile.exit()).as(fromFile.toString()).isZero();
+        assertThat(fromFile.json().toString()).contains("\"id\":" + org.id());
+        // whatever the client refuses is refused before anything is sent, saying where the URL came from
+        Files.writeString(config, "url: Http://127.0.0.1:1/?x=1\nkey: " + TestNode.SERVICE_KEY + "\n");
+        Cli.Run refused = Cli.run(env, System.in, "orgs", "list");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("the URL must be a base URL without a query or fragment")
+                .contains("(from url: in ").doesNotContain("connect_failed");
+    }
+
+    @Test
+    void tables_escapeControlCharacters_andAlignColumnsByDisplayWidth() {
+        // a line feed in a value split its row in two; a CJK name, padded by its length, pushed the columns after it
+        Fixtures.Org org = fx.org("rooms");
+        fx.role(org, "営業部", List.of("canCreateRooms"));
+        fx.role(org, "Sales\nEast\tside", List.of("canCreateRooms"));
+        fx.role(org, "Cafe\u0301", List.of("canCreateRooms"));
+        int roles = Cli.run(node, "roles", "list", "--org", id(org), "-o", "json").json().size();
+        Cli.Run table = Cli.run(node, "roles", "list", "--org", id(org), "-o", "table");
+        assertThat(table.exit()).as(table.toString()).isZero();
+        List<String> lines = table.out().lines().toList();
+        assertThat(lines).hasSize(1 + roles);
+        assertThat(table.out()).contains("Sales\\nEast\\tside").contains("営業部").doesNotContain("\t");
+        int system = Display.width(lines.get(0).substring(0, lines.get(0).indexOf("SYSTEM")));
+        for (String row : lines.subList(1, lines.size())) {
+            java.util.regex.Matcher flag = java.util.regex.Pattern.compile(" (true|false) ").matcher(row);
+            assertThat(flag.find()).as(row).isTrue();
+            assertThat(Display.width(row.substring(0, flag.start() + 1))).as(row).isEqualTo(system);
+        }
+    }
+
+    @Test
     void help_onEveryCommandAndSubcommand() {
         List<String[]> commands = new ArrayList<>();
         collect(new GatehouseCli(Map.of(), System.in, false, false).commandLine(), new ArrayList<>(), commands);

@@ -25,13 +25,16 @@ public interface Assignments {
     /** Who holds which role on the resource, paging by itself. */
     Stream<Assignment> onResource(ResourceRef resource);
 
-    /** Removes every role on the resource; answers how many. */
+    /** Removes every role on the resource; answers how many the answered attempt removed (after a retry: fewer). */
     long removeAllOn(ResourceRef resource);
 
     /** The member's roles on the resources the caller sees, by (type, id), paging by itself. */
     Stream<Assignment> ofMember(MemberRef member);
 
-    /** Removes every role of the member (the caller must be allowed to remove each); answers how many. */
+    /**
+     * Removes every role of the member (the caller must be allowed to remove each); answers how many the answered
+     * attempt removed (after a retry: fewer, 0 when the member was gone by then).
+     */
     long removeAllOf(MemberRef member);
 
     /**

@@ -2,6 +2,7 @@ package dev.gatehouse.client;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
@@ -167,18 +168,26 @@ public interface GatehouseClient extends AutoCloseable {
         }
 
         /**
-         * A deployment's base URL, checked: absolute, http or https, without user info, query or fragment (also the
-         * replica's builder's rule).
+         * A deployment's base URL, checked: absolute, http or https in any case (RFC 3986: a scheme is
+         * case-insensitive), without user info, query or fragment — the one rule of this builder, the replica's and
+         * the command line's. Answered normalized: the scheme in lower case and the path without trailing slashes,
+         * since each request's path, which starts with one, is appended to it ({@code http://host//} would ask for
+         * {@code //v1/orgs}).
          */
         static URI baseUrl(String baseUrl) {
+            Objects.requireNonNull(baseUrl, "url");
+            if (!baseUrl.regionMatches(true, 0, "http://", 0, 7) && !baseUrl.regionMatches(true, 0, "https://", 0, 8)) {
+                // said here: URI parsing would answer "Illegal character in scheme name" for 127.0.0.1:8080
+                throw new IllegalArgumentException("url must start with http:// or https://, got \"" + baseUrl + "\"");
+            }
             URI parsed;
             try {
-                parsed = URI.create(Objects.requireNonNull(baseUrl, "url"));
+                parsed = URI.create(baseUrl);
             } catch (IllegalArgumentException malformed) {
                 throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\" ("
                         + malformed.getMessage() + ")", malformed);
             }
-            if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
+            if (parsed.getHost() == null) {
                 throw new IllegalArgumentException("url must be an absolute http(s) URL, got \"" + baseUrl + "\"");
             }
             if (parsed.getRawUserInfo() != null) {
@@ -191,7 +200,8 @@ public interface GatehouseClient extends AutoCloseable {
                 throw new IllegalArgumentException("url must be a base URL without a query or fragment, got \""
                         + baseUrl + "\"");
             }
-            return parsed;
+            String scheme = parsed.getScheme();
+            return URI.create(scheme.toLowerCase(Locale.ROOT) + baseUrl.substring(scheme.length()).replaceAll("/+$", ""));
         }
 
         /** An API key, checked: not blank. */

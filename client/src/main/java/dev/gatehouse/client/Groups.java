@@ -35,7 +35,10 @@ public interface Groups {
     /** Adds a member; {@link Membership#added()} is false when it already was one. */
     Membership addMember(long groupId, MemberRef member);
 
-    /** Removes a member from the group ({@link NotFoundException} when it is not in it). */
+    /**
+     * Removes a member from the group ({@link NotFoundException} when it is not in it, unless a retry found it gone:
+     * docs/client.md, "Retries").
+     */
     void removeMember(long groupId, MemberRef member);
 
     /** A group and its members. */

@@ -47,8 +47,7 @@ final class HttpAssignments implements Assignments {
 
     @Override
     public long removeAllOn(ResourceRef resource) {
-        return requests.send("DELETE", path(resource), Safety.IDEMPOTENT, null, null, removed -> Wire.number(removed,
-                "removed"));
+        return requests.removeAll(path(resource));
     }
 
     @Override
@@ -58,8 +57,7 @@ final class HttpAssignments implements Assignments {
 
     @Override
     public long removeAllOf(MemberRef member) {
-        return requests.send("DELETE", memberPath(member), Safety.IDEMPOTENT, null, null, removed -> Wire.number(removed,
-                "removed"));
+        return requests.removeAll(memberPath(member));
     }
 
     private String path(ResourceRef resource) {

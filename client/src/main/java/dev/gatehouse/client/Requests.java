@@ -52,6 +52,16 @@ final class Requests {
         return Wire.read(answer.status(), method + " " + path, answer.body(), read);
     }
 
+    /**
+     * A {@code DELETE} of many that answers how many it removed ({@code {"removed": n}}). A retry that found its
+     * target gone ({@link Answer#gone()}) removed nothing itself: 0, as a retry answered 200 would say.
+     */
+    long removeAll(String path) {
+        Answer answer = answer("DELETE", path, Safety.IDEMPOTENT, null, null);
+        return answer.gone() ? 0 : Wire.read(answer.status(), "DELETE " + path, answer.body(),
+                removed -> Wire.number(removed, "removed"));
+    }
+
     Answer answer(String method, String path, Safety safety, JsonNode body, Long ifMatch) {
         byte[] bytes = body == null ? null : Wire.MAPPER.writeValueAsBytes(body);
         return transport.json(new Call(method, path, safety,

@@ -37,6 +37,15 @@ import tools.jackson.databind.JsonNode;
  * 429, a 503 whose code is in {@link #NOT_APPLIED}). Bodies come from a supplier so each attempt sends them afresh;
  * a body that cannot be replayed is sent once.
  *
+ * <p><b>A retried {@code DELETE} that finds nothing.</b> When an attempt of a {@code DELETE} fails so that it may
+ * have been applied (a timeout, a broken connection, a 502/504, a 503 not in {@link #NOT_APPLIED}), a 404 to a later
+ * attempt does not mean the caller asked for something absent: most likely the earlier attempt deleted it. Either
+ * way what the caller wanted gone is gone, so that 404 is the call's success ({@link Reply#gone()}), not a
+ * {@link NotFoundException}. A 404 to the first attempt, or after failures that prove nothing was applied (a refused
+ * connection, 429, a 503 in {@link #NOT_APPLIED}), is the server's plain answer and is thrown. A conditional delete
+ * ({@code If-Match}) is the same: its 404 on such a retry is success; a 412 on a retry stays an error, since the
+ * object is still there, at a version the caller did not name.
+ *
  * <p><b>Timeouts.</b> Each attempt waits at most its call's timeout for its answer: the whole answer when it is read
  * whole, the headers when its body is a stream the caller reads as it comes (see {@link #exchange}).
  *
@@ -65,12 +74,28 @@ final class Transport {
                 boolean replayable, String contentType, String accept, Long ifMatch, Duration timeout) {
     }
 
-    /** A successful answer: status, headers, body (the JSON tree, or null for a body-less or non-JSON one). */
+    /**
+     * A successful answer: status, headers, body (the JSON tree, or null for a body-less or non-JSON one). A
+     * {@link #gone()} one is a retried {@code DELETE}'s 404, with no body (see the class comment).
+     */
     record Answer(int status, HttpHeaders headers, JsonNode body) {
+
+        /** Whether this is a retried {@code DELETE} whose target was no longer there: done, with nothing to read. */
+        boolean gone() {
+            return status == 404;
+        }
     }
 
-    /** A successful answer whose body {@code handler} read (a stream, lines, bytes). */
+    /**
+     * A successful answer whose body {@code handler} read (a stream, lines, bytes); a {@link #gone()} one (a retried
+     * {@code DELETE}'s 404) has a null body.
+     */
     record Reply<T>(int status, HttpHeaders headers, T body) {
+
+        /** Whether this is a retried {@code DELETE} whose target was no longer there: done, with nothing to read. */
+        boolean gone() {
+            return status == 404;
+        }
     }
 
     /** The body of a response, or the bytes of a failed one. */
@@ -88,8 +113,8 @@ final class Transport {
     Transport(HttpClient http, ExecutorService executor, URI base, String key, RetryPolicy retry, long revision) {
         this.http = http;
         this.executor = executor;
-        String url = base.toString();
-        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        // GatehouseClient.Builder.baseUrl has stripped them; a path starting "//" would be another resource
+        this.base = base.toString().replaceAll("/+$", "");
         this.authorization = "Bearer " + key;
         this.retry = retry;
         this.revision = new AtomicLong(revision);
@@ -118,7 +143,7 @@ final class Transport {
     Answer json(Call call) {
         Reply<byte[]> reply = send(call, HttpResponse.BodyHandlers.ofByteArray());
         byte[] bytes = reply.body();
-        JsonNode body = bytes.length == 0 ? null
+        JsonNode body = reply.gone() || bytes.length == 0 ? null
                 : Wire.answer(reply.status(), call.method() + " " + call.path(), bytes);
         return new Answer(reply.status(), reply.headers(), body);
     }
@@ -129,6 +154,7 @@ final class Transport {
      */
     <T> Reply<T> send(Call call, BodyHandler<T> handler) {
         int attempts = call.replayable() ? retry.maxAttempts() : 1;
+        boolean mayHaveApplied = false;
         for (int attempt = 1; ; attempt++) {
             if (closed.get()) {
                 throw new IllegalStateException("this GatehouseClient is closed");
@@ -142,9 +168,15 @@ final class Transport {
                     observe(response.headers());
                     return new Reply<>(response.statusCode(), response.headers(), outcome.body());
                 }
+                if (response.statusCode() == 404 && mayHaveApplied && "DELETE".equals(call.method())) {
+                    // an earlier attempt of this DELETE may have deleted it: what the caller wanted gone is gone
+                    observe(response.headers());
+                    return new Reply<>(404, response.headers(), null);
+                }
                 Problem problem = Problem.of(response.statusCode(), response.headers(), outcome.failure());
                 failure = problem.exception();
                 retryable = retryable(problem.status(), problem.code(), call.safety());
+                mayHaveApplied |= retryable && !notApplied(problem.status(), problem.code());
             } catch (HttpConnectTimeoutException | ConnectException notConnected) {
                 failure = new TransportException(Problem.local("connect_failed", call.method() + " " + call.path()
                         + ": could not connect to " + base + " (" + notConnected + ")"), notConnected);
@@ -153,10 +185,12 @@ final class Transport {
                 failure = new TransportException(Problem.local("timeout", call.method() + " " + call.path()
                         + ": no complete answer within " + call.timeout()), timeout);
                 retryable = call.safety() == Safety.IDEMPOTENT;
+                mayHaveApplied = true;
             } catch (IOException broken) {
                 failure = new TransportException(Problem.local("io_error", call.method() + " " + call.path() + ": "
                         + broken), broken);
                 retryable = call.safety() == Safety.IDEMPOTENT;
+                mayHaveApplied = true;
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw new TransportException(Problem.local("interrupted", call.method() + " " + call.path()
@@ -213,10 +247,15 @@ final class Transport {
 
     /** Whether a failed answer may be sent again: see the class comment. */
     static boolean retryable(int status, String code, Safety safety) {
-        if (status == 429 || status == 503 && NOT_APPLIED.contains(code)) {
+        if (notApplied(status, code)) {
             return true;
         }
         return (status == 503 || status == 502 || status == 504) && safety == Safety.IDEMPOTENT;
+    }
+
+    /** Whether a failed answer proves the request was not applied: 429, or a 503 whose code is in {@link #NOT_APPLIED}. */
+    static boolean notApplied(int status, String code) {
+        return status == 429 || status == 503 && NOT_APPLIED.contains(code);
     }
 
     private HttpRequest request(Call call) {

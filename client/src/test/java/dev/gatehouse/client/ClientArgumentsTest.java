@@ -1,5 +1,6 @@
 package dev.gatehouse.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.client.Bulk.ImportOptions;
@@ -7,6 +8,7 @@ import dev.gatehouse.client.Events.EventQuery;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,22 @@ class ClientArgumentsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not carry user info")
                 .message().doesNotContain("s3cret");
         GatehouseClient.builder().url("https://example.com/gatehouse/");
+    }
+
+    @Test
+    void baseUrls_takeTheirSchemeInAnyCase_andLoseEveryTrailingSlash() {
+        // RFC 3986: a scheme is case-insensitive; every request path starts with "/" and is appended to the base
+        assertThat(GatehouseClient.Builder.baseUrl("HTTP://127.0.0.1:19201")).hasToString("http://127.0.0.1:19201");
+        assertThat(GatehouseClient.Builder.baseUrl("hTTpS://example.com/gatehouse///"))
+                .hasToString("https://example.com/gatehouse");
+        assertThat(GatehouseClient.Builder.baseUrl("http://127.0.0.1:8080//")).hasToString("http://127.0.0.1:8080");
+        GatehouseClient.builder().url("HTTPS://example.com");
+        GatehouseReplica.builder().url("Http://example.com/");
+        for (String noHttp : List.of("ftp://example.com", "127.0.0.1:8080", "localhost:8080", "http:/x")) {
+            assertThatThrownBy(() -> GatehouseClient.builder().url(noHttp)).as(noHttp)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("url must start with http:// or https://, got \"" + noHttp + "\"");
+        }
     }
 
     @Test
