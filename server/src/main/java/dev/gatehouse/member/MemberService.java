@@ -9,6 +9,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.json.Text;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
@@ -146,7 +147,9 @@ public final class MemberService {
 
     /**
      * The rules of {@link #insert} that need no other member: a user id of 1 to {@link MemberRef#MAX_LENGTH}
-     * characters (the native edges' rule, held here for every API, including those that derive the id); internal
+     * characters (the native edges' rule, held here for every API, including those that derive the id) without a
+     * control character (tab and line breaks included: bodies allow them in text, but a path names a member by its
+     * user id and holds none, so such a member could be created and never addressed); internal
      * with one internal company role the caller may hand out (looked up by {@code role}), or external without one;
      * active or invited.
      */
@@ -159,6 +162,11 @@ public final class MemberService {
         if (userIdLength > MemberRef.MAX_LENGTH) {
             throw InvalidInputException.field("user_id", "must be at most " + MemberRef.MAX_LENGTH
                     + " characters, got " + userIdLength);
+        }
+        // what a path may not hold, a user id may not either: paths name members by it (…/members/user:{id})
+        String unnamable = Text.problem(in.userId(), false);
+        if (unnamable != null) {
+            throw InvalidInputException.field("user_id", unnamable + ", which no path can name");
         }
         boolean external = Boolean.TRUE.equals(in.external());
         if (external && !model.externalRoles()) {

@@ -136,6 +136,27 @@ class MemberAddressingIT {
                 .isEqualTo("member_not_found");
     }
 
+    /**
+     * Every user id can be named in a path, so none holds what a path may not (a control character, tab and line
+     * breaks included): refused when the member is created, through the API and an import alike. Before, a line
+     * feed went in through a body and the member could never be addressed by its user id.
+     */
+    @Test
+    void aUserIdNoPathCouldName_isRefusedWhenTheMemberIsCreated() {
+        long agent = fx.roleId(org, "Agent");
+        for (String userId : List.of("line\nfeed", "tab\tbed", "carriage\rreturn", "bell\u0007")) {
+            Http.Res res = node.service().post(org.path() + "/members", Map.of("user_id", userId, "email",
+                    "u" + userId.length() + "@example.com", "role_id", agent));
+            assertThat(res.status()).as("%s", res).isEqualTo(400);
+            assertThat(res.get("errors").has("user_id")).isTrue();
+            Http.Res imported = node.service().raw("POST", org.path() + "/import", "{\"type\": \"member\", \"user_id\": "
+                    + dev.gatehouse.json.Json.writeString(userId) + ", \"email\": "
+                    + "\"imp@example.com\", \"role_id\": " + agent + "}\n", "application/x-ndjson");
+            assertThat(imported.status()).as("%s", imported).isEqualTo(400);
+            assertThat(imported.body()).contains("user_id");
+        }
+    }
+
     @Test
     void userIdsThatLookLikeTheExplicitForms_areReachedThroughUserPrefix() {
         long odd = fx.member(org, "id:" + byId, fx.roleId(org, "Default Admin"));
