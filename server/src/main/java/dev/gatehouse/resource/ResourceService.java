@@ -104,8 +104,20 @@ public final class ResourceService {
         }
     }
 
+    /**
+     * A resource the caller sees; its parent is shown only when the caller sees that too (an outsider holding a role
+     * on a room learns nothing of the region above it, which answers it 404), else it reads as at the top.
+     */
     public Resource get(Principal principal, long orgId, String type, String id) {
-        return access.read(principal, orgId, (h, caller) -> visible(h, caller, orgId, type, id));
+        return access.read(principal, orgId, (h, caller) -> {
+            Resource resource = visible(h, caller, orgId, type, id);
+            if (resource.parentId() == null
+                    || assignments.sees(h, caller, orgId, resource.parentType(), resource.parentId())) {
+                return resource;
+            }
+            return new Resource(resource.orgId(), resource.type(), resource.id(), null, null, resource.createdAt(),
+                    resource.updatedAt());
+        });
     }
 
     /**
