@@ -3,8 +3,10 @@ package dev.gatehouse.bulk;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -215,6 +217,27 @@ class BulkImportIT {
         }
         assertThat(Json.readTree(lines.get(3)).get("result").get("counts").get("role")
                 .get("created").longValue()).isEqualTo(3);
+    }
+
+    /**
+     * Progress reaches the client while the body is still on its way, chunk by chunk: the answer starts with the first
+     * committed chunk, not when the upload ends (the web framework's output stream held the lines back).
+     */
+    @Test
+    void progress_reachesTheClient_whileTheBodyIsStillOnItsWay() {
+        Fixtures.Org org = fx.org("docs");
+        try (RawHttp http = RawHttp.connect(node.node().port())) {
+            http.send("POST " + org.path() + "/import?chunk_lines=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                    + "Bearer " + TestNode.SERVICE_KEY + "\r\nContent-Type: application/x-ndjson\r\nAccept: "
+                    + "application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n");
+            // two lines: the first chunk is known to be whole once the next line begins
+            String first = role("Early", READ) + "\n" + role("Later", READ) + "\n";
+            http.send(Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
+            RawHttp.Response started = http.read(Duration.ofSeconds(20)); // the head; the body is still open
+            assertThat(started.status()).isEqualTo(200);
+            assertThat(started.header("Content-Type")).startsWith("application/x-ndjson");
+            http.send("0\r\n\r\n");
+        }
     }
 
     static long changeLogRows() {

@@ -248,7 +248,9 @@ final class BulkResource {
             try {
                 if (out == null) {
                     ctx.status(200).contentType(NDJSON);
-                    out = ctx.outputStream();
+                    // the servlet's own stream: the web framework's holds what is written until the handler ends,
+                    // whatever flush() asks, and a progress line is worth sending only while the body still arrives
+                    out = ctx.res().getOutputStream();
                 }
                 out.write(Json.write(Json.object().set(kind, body)));
                 out.write('\n');
