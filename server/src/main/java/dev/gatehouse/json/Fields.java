@@ -60,6 +60,19 @@ public final class Fields {
         return node.has(name) && node.get(name).isNull();
     }
 
+    /**
+     * Fields of a {@code PATCH} that null does not clear: each present with null is an error, rather than read as
+     * absent, which would change nothing and answer as if it had (a text is emptied with {@code ""}).
+     */
+    public Fields rejectNulls(String... names) {
+        for (String name : names) {
+            if (isNull(name)) {
+                error(name, "cannot be null: leave it out to keep its value");
+            }
+        }
+        return this;
+    }
+
     public void error(String name, String reason) {
         errors.putIfAbsent(prefix + name, reason);
     }

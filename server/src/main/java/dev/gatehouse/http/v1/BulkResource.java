@@ -113,7 +113,7 @@ final class BulkResource {
             throw e;
         } catch (ImportFailedException e) {
             if (lines != null && lines.started()) {
-                lines.end("error", problem(e));
+                lines.end("error", problem(e), e.progress());
                 return;
             }
             revision(ctx, e.progress());
@@ -122,7 +122,7 @@ final class BulkResource {
             return;
         }
         if (lines != null && lines.started()) {
-            lines.end("result", done.json());
+            lines.end("result", done.json(), done);
             return;
         }
         revision(ctx, done);
@@ -237,17 +237,19 @@ final class BulkResource {
         }
 
         void progress(ImportProgress progress) {
-            write("progress", progress.json());
+            write("progress", progress.json(), progress);
         }
 
-        void end(String kind, JsonNode body) {
-            write(kind, body);
+        void end(String kind, JsonNode body, ImportProgress progress) {
+            write(kind, body, progress);
         }
 
-        private void write(String kind, JsonNode body) {
+        /** Writes a line; the first also the status and the headers, its revision the token of what it reports. */
+        private void write(String kind, JsonNode body, ImportProgress progress) {
             try {
                 if (out == null) {
                     ctx.status(200).contentType(NDJSON);
+                    revision(ctx, progress);
                     // the servlet's own stream: the web framework's holds what is written until the handler ends,
                     // whatever flush() asks, and a progress line is worth sending only while the body still arrives
                     out = ctx.res().getOutputStream();

@@ -102,7 +102,7 @@ final class MembersResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         Fields f = V1.body(ctx).allowOnly(Set.of("user_id", "email", "first_name", "last_name", "role_id", "external",
-                "status"));
+                "status")).rejectNulls("user_id", "email", "first_name", "last_name", "role_id", "external", "status");
         String status = f.string("status", false, 32);
         if (status != null && !UPDATED_STATUSES.contains(status)) {
             f.error("status", "must be one of " + UPDATED_STATUSES);

@@ -55,7 +55,7 @@ final class RolesResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         long roleId = V1.id(ctx, "role");
-        RoleInput input = input(V1.body(ctx), false);
+        RoleInput input = input(V1.body(ctx).rejectNulls("name", "description", "permissions", "external"), false);
         var written = roles.update(principal, orgId, roleId, input, V1.ifMatch(ctx));
         V1.written(ctx, 200, written, RoleSnapshot.of(written.value()));
     }

@@ -104,6 +104,9 @@ final class WebhooksResource {
 
     private static WebhookInput input(Fields f, boolean create) {
         f.allowOnly(create ? CREATE_FIELDS : UPDATE_FIELDS);
+        if (!create) {
+            f.rejectNulls("url", "description", "object_types", "actions", "status", "rotate_secret");
+        }
         String url = f.text("url", create, 2048);
         String description = f.string("description", false, 500);
         List<String> objectTypes = tokens(f, "object_types", EventsResource.OBJECT_TYPES);
