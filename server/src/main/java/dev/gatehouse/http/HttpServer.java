@@ -88,6 +88,7 @@ public final class HttpServer {
     private volatile ServerConnector managementConnector;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final List<Route> routes;
+    private final UnreadBody unreadBodies = new UnreadBody();
     private final List<Dialect> dialects;
     private final MeterRegistry metrics;
 
@@ -142,7 +143,7 @@ public final class HttpServer {
                         handle(route, ctx);
                     } finally {
                         if (route.streamsBody()) {
-                            UnreadBody.drain(ctx); // before the answer, refusal or not, goes out
+                            unreadBodies.drain(ctx); // before the answer, refusal or not, goes out
                         }
                     }
                 });

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #MAX_DRAINS} bodies at once, each for at most {@link #MAX_DRAIN_NANOS} (and one idle timeout for its last
  * read), up to {@link #MAX_DRAINED_BYTES}. A body beyond any of these is not waited for: the connection is closed
  * after the answer. Without these bounds, 250 connections trickling refused uploads, without a key, held every
- * request thread of the node.
+ * request thread of the node. One per server; thread-safe.
  */
 final class UnreadBody {
 
@@ -27,14 +27,11 @@ final class UnreadBody {
     /** How long one drain reads at most: 64 MiB at 10 MB/s. */
     static final long MAX_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(7);
 
-    private static final Semaphore DRAINS = new Semaphore(MAX_DRAINS);
-
-    private UnreadBody() {
-    }
+    private final Semaphore drains = new Semaphore(MAX_DRAINS);
 
     /** Reads and drops the rest of {@code ctx}'s body, within the bounds above; else closes the connection after. */
-    static void drain(Context ctx) {
-        if (!DRAINS.tryAcquire()) {
+    void drain(Context ctx) {
+        if (!drains.tryAcquire()) {
             ctx.header("Connection", "close");
             return;
         }
@@ -55,7 +52,7 @@ final class UnreadBody {
             // the client went away, or the body broke off: nothing more can be read from this connection
             ctx.header("Connection", "close");
         } finally {
-            DRAINS.release();
+            drains.release();
         }
     }
 }
