@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Every answer carries the console's security headers: a Content-Security-Policy that allows scripts,
  * styles, images and requests only from this origin (no inline script, no style attributes, no framing),
- * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer}. Files are revalidated on each
+ * {@code Referrer-Policy: no-referrer}, and {@code X-Content-Type-Options: nosniff} as every answer has it (set where
+ * the edge's connections start each response). Files are revalidated on each
  * use ({@code Cache-Control: no-cache} with a strong {@code ETag}; a matching {@code If-None-Match} answers 304),
  * so a new server version is picked up at once. The console never receives a key from the server: the key is
  * typed into the browser and sent only in the {@code Authorization} header of API calls.
@@ -116,7 +117,6 @@ public final class ConsoleDialect implements Dialect {
 
     private void secure(Context ctx) {
         ctx.header("Content-Security-Policy", contentSecurityPolicy());
-        ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
