@@ -246,13 +246,9 @@ final class ReplicationResource {
      * neither is known to be the one the client meant (as with {@code If-Match}, {@link V1#ifMatch}).
      */
     private static long lastEventId(Context ctx) {
-        List<String> headers = java.util.Collections.list(ctx.req().getHeaders("Last-Event-ID"));
-        if (headers.size() > 1) {
-            throw new InvalidInputException("invalid_last_event_id", "Last-Event-ID is given " + headers.size()
-                    + " times; send one, with the id of the last change event received",
-                    Map.of("Last-Event-ID", "given " + headers.size() + " times; give it once"));
-        }
-        String raw = headers.isEmpty() ? null : headers.get(0);
+        String raw = V1.oneHeader(ctx, "Last-Event-ID", times -> new InvalidInputException("invalid_last_event_id",
+                "Last-Event-ID is given " + times + " times; send one, with the id of the last change event received",
+                Map.of("Last-Event-ID", "given " + times + " times; give it once")));
         if (raw == null || raw.isEmpty()) {
             return 0;
         }

@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -96,12 +97,9 @@ final class V1 {
      * version is written as the ETag writes it (no leading zero), in one header.
      */
     static Integer ifMatch(Context ctx) {
-        List<String> headers = Collections.list(ctx.req().getHeaders("If-Match"));
-        if (headers.size() > 1) {
-            throw new InvalidInputException("invalid_if_match", "If-Match is given " + headers.size()
-                    + " times; send one, with the version the ETag gave");
-        }
-        String header = headers.isEmpty() ? null : headers.get(0).strip();
+        String given = oneHeader(ctx, "If-Match", times -> new InvalidInputException("invalid_if_match",
+                "If-Match is given " + times + " times; send one, with the version the ETag gave"));
+        String header = given == null ? null : given.strip();
         if (header == null || header.isEmpty() || header.equals("*")) {
             return null;
         }
@@ -117,6 +115,18 @@ final class V1 {
         }
         throw new InvalidInputException("invalid_if_match", "If-Match must carry a version such as \"3\", got "
                 + HeaderValues.shown(header));
+    }
+
+    /**
+     * The value of header {@code name}, or null when it is absent; given more than once, the 400 {@code repeated}
+     * makes of the count: of two values, neither is known to be the one the client meant.
+     */
+    static String oneHeader(Context ctx, String name, IntFunction<InvalidInputException> repeated) {
+        List<String> values = Collections.list(ctx.req().getHeaders(name));
+        if (values.size() > 1) {
+            throw repeated.apply(values.size());
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     static int limit(Context ctx) {
