@@ -113,8 +113,7 @@ final class Transport {
     Transport(HttpClient http, ExecutorService executor, URI base, String key, RetryPolicy retry, long revision) {
         this.http = http;
         this.executor = executor;
-        // GatehouseClient.Builder.baseUrl has stripped them; a path starting "//" would be another resource
-        this.base = base.toString().replaceAll("/+$", "");
+        this.base = base.toString(); // without trailing slashes: GatehouseClient.Builder.baseUrl made it
         this.authorization = "Bearer " + key;
         this.retry = retry;
         this.revision = new AtomicLong(revision);
