@@ -122,17 +122,34 @@ public final class ResourceService {
 
     /**
      * The children of a resource (of every type whose parent type is its type), by (type, id) after a position;
-     * those the caller does not see are left out.
+     * those the caller does not see are left out, and the page's last position is always one it sees.
      */
     public Children children(Principal principal, long orgId, String type, String id, String afterType,
                              String afterId, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
             visible(h, caller, orgId, type, id);
-            List<Resource> read = resources.children(h, orgId, type, id, afterType, afterId, limit);
-            List<Resource> seen = read.stream()
-                    .filter(child -> assignments.sees(h, caller, orgId, child.type(), child.id())).toList();
-            return new Children(seen, read.size() == limit ? read.get(limit - 1) : null);
+            List<Resource> read = resources.children(h, orgId, type, id, afterType, afterId, limit,
+                    seenChildren(h, caller, orgModels.model(h, orgId), type, id));
+            return new Children(read, read.size() == limit ? read.get(limit - 1) : null);
         });
+    }
+
+    /**
+     * Which children of a resource the caller sees, filtered as they are read so that a page, and the position it
+     * ends at, hold only those (null: all). A caller sees a resource when it sees its whole type or holds a role on
+     * it or above ({@link AssignmentService#sees}): above a child lies the resource itself, so a role there shows
+     * every child; else a child is seen by its type, or by the caller's own role on it.
+     */
+    private ResourceStore.SeenChildren seenChildren(Handle h, Caller caller, PermissionModel model, String type,
+                                                    String id) {
+        if (caller.holdsRoleOn(h, type, id)) {
+            return null;
+        }
+        List<ResourceType> childTypes = model.resourceTypes().stream()
+                .filter(child -> type.equals(child.parentType())).toList();
+        List<String> whole = childTypes.stream().filter(child -> assignments.seesAll(caller, model, child))
+                .map(ResourceType::key).toList();
+        return whole.size() == childTypes.size() ? null : new ResourceStore.SeenChildren(caller.memberId(), whole);
     }
 
     /**

@@ -31,14 +31,28 @@ final class ResourceStore {
                 .bind("org", orgId).bind("type", type).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** Children of one resource, ordered by (type, id) after the given position. */
+    /**
+     * Children of one resource, ordered by (type, id) after the given position; with {@code seen}, only those of
+     * its types seen whole and those its member holds a role on.
+     */
     List<Resource> children(Handle h, long orgId, String type, String id, String afterType, String afterId,
-                            int limit) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE org_id = :org AND parent_type = :type "
-                        + "AND parent_id = :id AND (resource_type, resource_id) > (:atype, :aid) "
+                            int limit, SeenChildren seen) {
+        String only = seen == null ? "" : "AND (resource_type = ANY(:whole) OR EXISTS (SELECT 1 FROM assignments a "
+                + "WHERE a.org_id = :org AND a.resource_type = resources.resource_type "
+                + "AND a.resource_id = resources.resource_id AND a.member_id = :member)) ";
+        var query = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE org_id = :org AND parent_type = :type "
+                        + "AND parent_id = :id AND (resource_type, resource_id) > (:atype, :aid) " + only
                         + "ORDER BY resource_type, resource_id LIMIT :limit")
                 .bind("org", orgId).bind("type", type).bind("id", id).bind("atype", afterType).bind("aid", afterId)
-                .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+                .bind("limit", limit);
+        if (seen != null) {
+            query.bindArray("whole", String.class, seen.wholeTypes()).bind("member", seen.memberId());
+        }
+        return query.map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** The children a member sees of a resource it holds no role on: the types it sees whole, and its own. */
+    record SeenChildren(long memberId, List<String> wholeTypes) {
     }
 
     int countChildren(Handle h, long orgId, String type, String id) {

@@ -177,6 +177,42 @@ class RoomsClassicIT {
     }
 
     @Test
+    void anAgentListingTheRoomsOfItsOffice_pagesThroughItsOwn_andNoCursorNamesAnother() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        Http ann = a.as(a.acceptedAgent("Ann", a.o1));
+        Http bea = a.as(a.acceptedAgent("Bea", a.o1));
+        List<Integer> others = new ArrayList<>();
+        List<String> own = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            others.add(a.room(bea, "Hers " + i, a.o1, agentRole));
+            own.add(String.valueOf(a.room(ann, "Mine " + i, a.o1, agentRole)));
+            others.add(a.room(bea, "Hers too " + i, a.o1, agentRole));
+        }
+
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Http.Res page = ann.get(a.org.path() + "/resources/office/" + a.o1 + "/children?limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            page.get("items").forEach(item -> listed.add(item.get("id").stringValue()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").stringValue();
+            if (cursor != null) {
+                String position = new String(java.util.Base64.getUrlDecoder().decode(cursor),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(others).as("the cursor %s names a room Ann does not see", position)
+                        .noneMatch(room -> position.endsWith("/" + room));
+            }
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertThat(listed).containsExactlyElementsOf(own.stream().sorted().toList());
+        assertThat(node.service().get(a.org.path() + "/resources/office/" + a.o1 + "/children?limit=100")
+                .get("items").size()).as("the service key sees all nine").isEqualTo(9);
+    }
+
+    @Test
     void autoAccessToCompanyRooms_letsAManagerSeeEveryRoom() {
         ClassicAccount a = new ClassicAccount(node, fx);
         Http ada = a.as(a.acceptedAgent("Ada", a.o3));
