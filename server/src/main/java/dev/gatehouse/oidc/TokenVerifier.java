@@ -3,7 +3,8 @@ package dev.gatehouse.oidc;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -13,6 +14,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
@@ -33,8 +35,10 @@ import java.util.Set;
  * naming a key id the cache lacks makes it fetch the set again — how rotation is followed — at most twice per
  * {@link #MIN_REFETCH_MILLIS} (the rate limiter lets a second fetch through in each interval, so that a rotation
  * seen just after a fetch is not missed), so tokens with made-up key ids cannot turn into a flood of fetches. A
- * token that meets that limit is answered by what the last fetch found: the set could not be fetched — 503, as the
- * fetch itself was —, or it was and lacks the token's key id — 401, as any unknown key id.
+ * token whose signature no cached key verifies — the issuer replaced a key under the same key id, or publishes keys
+ * without key ids, or a cached key could not be used — makes it fetch the set again too, under the same limit, and
+ * is verified once more against what came. A token that meets that limit is answered by what the last fetch found:
+ * the set could not be fetched — 503, as the fetch itself was —, or it was and holds no key for the token — 401.
  *
  * <p>Thread-safe (the processor and the key source are; {@link #keysUnavailable} is volatile).
  */
@@ -50,13 +54,13 @@ final class TokenVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final IssuerFetch keySet = new IssuerFetch(MAX_JWKS_BYTES);
+    private final JWKSetBasedJWKSource<SecurityContext> keys;
     /** Whether the key set's last fetch failed: set by a failed fetch, cleared by a token checked against keys. */
     private volatile boolean keysUnavailable;
 
     TokenVerifier(OidcSettings settings, Discovery.Document document) {
-        JWKSource<SecurityContext> keys;
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(document.jwksUri().toURL(),
+            keys = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(document.jwksUri().toURL(),
                             url -> new Resource(new String(keySet.get(document.jwksUri(), "key set"),
                                     StandardCharsets.UTF_8), "application/json"))
                     .cache(JWKS_TTL_MILLIS, IssuerFetch.TIMEOUT.toMillis())
@@ -79,7 +83,16 @@ final class TokenVerifier {
     /** The verified claims; 401 {@code invalid_token} saying why not, 503 when the keys cannot be fetched. */
     JWTClaimsSet verify(String token) {
         try {
-            JWTClaimsSet claims = processor.process(token, null);
+            JWTClaimsSet claims;
+            try {
+                claims = processor.process(token, null);
+            } catch (BadJOSEException e) {
+                // claims refused stay refused; a signature no cached key verifies may be one of keys replaced since
+                if (e instanceof BadJWTException || !refetched()) {
+                    throw e;
+                }
+                claims = processor.process(token, null);
+            }
             keysUnavailable = false;
             return claims;
         } catch (RateLimitReachedException e) {
@@ -87,7 +100,7 @@ final class TokenVerifier {
             if (keysUnavailable) {
                 throw unavailable("its last fetch failed");
             }
-            throw invalid("its key id is not one of the identity provider's keys");
+            throw invalid("none of the identity provider's keys has its key id and algorithm");
         } catch (KeySourceException e) {
             keysUnavailable = true;
             throw unavailable(e.getMessage());
@@ -99,6 +112,17 @@ final class TokenVerifier {
             throw invalid(e.getMessage());
         } catch (com.nimbusds.jose.JOSEException e) {
             throw invalid("the signature cannot be checked: " + e.getMessage());
+        }
+    }
+
+    /** Fetches the key set anew unless the rate limit holds it back: whether it did (a failed fetch throws). */
+    private boolean refetched() throws KeySourceException {
+        try {
+            keys.getJWKSetSource().getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), System.currentTimeMillis(),
+                    null);
+            return true;
+        } catch (RateLimitReachedException e) {
+            return false;
         }
     }
 

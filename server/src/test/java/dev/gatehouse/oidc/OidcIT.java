@@ -243,6 +243,23 @@ class OidcIT {
     }
 
     @Test
+    void aKeyReplacedUnderItsKeyId_isFollowed_asAreTokensNamingNoKeyId() {
+        assertThat(bearer(issuer.token(admin)).get(org.path() + "/roles").status()).isEqualTo(200);
+        issuer.replaceKeyKeepingItsId();
+        String replaced = issuer.token(admin);
+        // the cached key of that id refuses the signature: the set is fetched again, at most twice a second
+        Await.until(Duration.ofSeconds(10), "the replaced key is accepted",
+                () -> bearer(replaced).get(org.path() + "/roles").status() == 200);
+
+        issuer.replaceKeyKeepingItsId();
+        String withoutKeyId = issuer.tokenWithoutKeyId(admin);
+        Await.until(Duration.ofSeconds(10), "a token naming no key id is verified against the new set",
+                () -> bearer(withoutKeyId).get(org.path() + "/roles").status() == 200);
+        Http.Res forged = bearer(issuer.forgedToken(admin)).get(org.path() + "/roles");
+        assertThat(forged.status()).as("a key the issuer never published still fails: %s", forged).isEqualTo(401);
+    }
+
+    @Test
     void theConsole_learnsTheIssuersEndpoints_andMayCallItsTokenEndpoint() {
         Http.Res signIn = node.anonymous().get("/console/sign-in.json");
         assertThat(signIn.status()).isEqualTo(200);

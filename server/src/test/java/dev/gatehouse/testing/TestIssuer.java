@@ -101,6 +101,20 @@ public final class TestIssuer implements AutoCloseable {
         key = newKey();
     }
 
+    /** A new signing key under the current key id (an issuer rotating its keys but not their ids). */
+    public void replaceKeyKeepingItsId() {
+        try {
+            key = new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A valid access token whose header names no key id (as issuers publishing a single key may send). */
+    public String tokenWithoutKeyId(String userId) {
+        return sign(claims(userId).build(), new RSAKey.Builder(key).keyID(null).build());
+    }
+
     /** A valid access token for {@code userId}, signed with the current key. */
     public String token(String userId) {
         return token(userId, b -> b);
