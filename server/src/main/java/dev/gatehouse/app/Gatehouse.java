@@ -147,7 +147,7 @@ public final class Gatehouse implements AutoCloseable {
         decisions = new DecisionService(core.engine(), core.feed(), core.access(), directory.members(),
                 directory.assignments(), core.models(),
                 metrics);
-        OidcService oidc = new OidcService(config.oidc(), core.engine());
+        OidcService oidc = new OidcService(config.oidc(), core.engine(), clock);
         PreviewService previews = new PreviewService(core.access(), directory.roles(), directory.members(), directory.assignments(),
                 core.engine(), core.feed());
         ResourceService resources = new ResourceService(core.access(), core.orgModels(), directory.assignments());

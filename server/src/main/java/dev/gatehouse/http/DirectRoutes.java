@@ -78,7 +78,7 @@ final class DirectRoutes extends Handler.Wrapper {
             }
         } catch (GatehouseException e) {
             int status = HttpServer.status(e);
-            HttpServer.errorHeaders(status, exchange::header);
+            HttpServer.errorHeaders(e, exchange::header);
             error = server.dialect(path).errorReply(status, e.code(), e.detail(), e.fieldErrors(), e.context());
         } catch (Exception e) {
             String errorId = server.logUnexpected(e, request.getMethod(), route.path());

@@ -367,17 +367,22 @@ public final class HttpServer {
 
     private void render(Context ctx, GatehouseException e) {
         int status = status(e);
-        errorHeaders(status, ctx::header);
+        errorHeaders(e, ctx::header);
         dialect(ctx).error(ctx, status, e);
     }
 
-    /** The headers an error of {@code status} carries in every dialect: a 401 its challenge, a 503 when to retry. */
-    static void errorHeaders(int status, BiConsumer<String, String> header) {
+    /**
+     * The headers an error carries in every dialect: a 401 its challenges (a refused access token's saying so, as
+     * RFC 6750 asks), a 503 when to retry.
+     */
+    static void errorHeaders(GatehouseException e, BiConsumer<String, String> header) {
+        int status = status(e);
         if (status == 401) {
-            header.accept("WWW-Authenticate", "Bearer realm=\"gatehouse\", Basic realm=\"gatehouse\"");
+            header.accept("WWW-Authenticate", "Bearer realm=\"gatehouse\""
+                    + ("invalid_token".equals(e.code()) ? ", error=\"invalid_token\"" : "") + ", Basic realm=\"gatehouse\"");
         }
         if (status == 503) {
-            header.accept("Retry-After", "1");
+            header.accept("Retry-After", String.valueOf(e instanceof UnavailableException u ? u.retryAfterSeconds() : 1));
         }
     }
 

@@ -49,8 +49,10 @@ final class Discovery {
         if (document != null) {
             return document;
         }
-        if (failure != null && System.nanoTime() - failedAt < RETRY_AFTER.toNanos()) {
-            throw unavailable(failure);
+        long waited = System.nanoTime() - failedAt;
+        if (failure != null && waited < RETRY_AFTER.toNanos()) {
+            // Retry-After says when the issuer is asked again, not sooner: asking before gets this same answer
+            throw unavailable(failure, (int) Math.ceil((RETRY_AFTER.toNanos() - waited) / 1e9));
         }
         try {
             document = fetch();
@@ -61,7 +63,7 @@ final class Discovery {
             failure = e instanceof JacksonException ? "its discovery document is not JSON"
                     : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             failedAt = System.nanoTime();
-            throw unavailable(failure);
+            throw unavailable(failure, (int) RETRY_AFTER.toSeconds());
         }
     }
 
@@ -98,8 +100,8 @@ final class Discovery {
         return uri;
     }
 
-    private UnavailableException unavailable(String why) {
+    private UnavailableException unavailable(String why, int retryAfterSeconds) {
         return new UnavailableException("oidc_unavailable", "the identity provider " + settings.issuer()
-                + " cannot be reached (" + why + "); retry shortly");
+                + " cannot be reached (" + why + "); retry shortly", retryAfterSeconds);
     }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -36,11 +37,14 @@ public final class OidcService {
     private final OidcSettings settings;
     private final DecisionEngine engine;
     private final Discovery discovery;
+    private final InstantSource clock;
     private volatile TokenVerifier verifier;
 
-    public OidcService(OidcSettings settings, DecisionEngine engine) {
+    /** {@code clock}: the node's, which tells the key source when it last fetched the issuer's keys. */
+    public OidcService(OidcSettings settings, DecisionEngine engine, InstantSource clock) {
         this.settings = settings;
         this.engine = engine;
+        this.clock = clock;
         this.discovery = settings.enabled() ? new Discovery(settings) : null;
     }
 
@@ -127,7 +131,7 @@ public final class OidcService {
         if (v == null) {
             synchronized (this) {
                 if (verifier == null) {
-                    verifier = new TokenVerifier(settings, discovery.get());
+                    verifier = new TokenVerifier(settings, discovery.get(), clock);
                 }
                 v = verifier;
             }

@@ -21,6 +21,7 @@ import dev.gatehouse.error.UnavailableException;
 import java.net.MalformedURLException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.InstantSource;
 import java.util.Set;
 
 /**
@@ -55,10 +56,12 @@ final class TokenVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final IssuerFetch keySet = new IssuerFetch(MAX_JWKS_BYTES);
     private final JWKSetBasedJWKSource<SecurityContext> keys;
+    private final InstantSource clock;
     /** Whether the key set's last fetch failed: set by a failed fetch, cleared by a token checked against keys. */
     private volatile boolean keysUnavailable;
 
-    TokenVerifier(OidcSettings settings, Discovery.Document document) {
+    TokenVerifier(OidcSettings settings, Discovery.Document document, InstantSource clock) {
+        this.clock = clock;
         try {
             keys = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(document.jwksUri().toURL(),
                             url -> new Resource(new String(keySet.get(document.jwksUri(), "key set"),
@@ -118,8 +121,7 @@ final class TokenVerifier {
     /** Fetches the key set anew unless the rate limit holds it back: whether it did (a failed fetch throws). */
     private boolean refetched() throws KeySourceException {
         try {
-            keys.getJWKSetSource().getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), System.currentTimeMillis(),
-                    null);
+            keys.getJWKSetSource().getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), clock.millis(), null);
             return true;
         } catch (RateLimitReachedException e) {
             return false;

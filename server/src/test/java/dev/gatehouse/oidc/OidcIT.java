@@ -116,6 +116,8 @@ class OidcIT {
             assertThat(v1.status()).as(what + ": " + v1).isEqualTo(401);
             assertThat(v1.get("code").stringValue()).as(what).isEqualTo("invalid_token");
             assertThat(v1.header("Content-Type")).as(what).contains("problem+json");
+            assertThat(v1.header("WWW-Authenticate")).as("%s: the challenge says the token was refused (RFC 6750)",
+                    what).isEqualTo("Bearer realm=\"gatehouse\", error=\"invalid_token\", Basic realm=\"gatehouse\"");
 
             Http.Res rooms = bearer(token).get("/restapi/v2/accounts/" + org.accountId() + "/roles");
             assertThat(rooms.status()).as(what + ": " + rooms).isEqualTo(401);

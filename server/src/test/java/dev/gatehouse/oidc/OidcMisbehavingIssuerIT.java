@@ -174,6 +174,8 @@ class OidcMisbehavingIssuerIT {
                     assertThat(res.status()).as(body + ": " + res).isEqualTo(503);
                     assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
                     assertThat(res.header("Content-Type")).contains("problem+json");
+                    assertThat(Integer.parseInt(res.header("Retry-After"))).as("when the issuer is asked again, "
+                            + "not sooner: %s", res).isBetween(2, (int) Discovery.RETRY_AFTER.toSeconds());
                 }
                 assertThat(issuer.discoveryFetches.get() - fetchesBefore).as("a failed discovery is retried at "
                         + "most every " + Discovery.RETRY_AFTER + ", not on every request").isLessThanOrEqualTo(1);

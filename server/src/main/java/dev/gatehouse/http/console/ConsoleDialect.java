@@ -42,7 +42,7 @@ public final class ConsoleDialect implements Dialect {
 
     /** A console offering sign-in with keys only. */
     public ConsoleDialect() {
-        this(new OidcService(OidcSettings.OFF, null));
+        this(new OidcService(OidcSettings.OFF, null, null));
     }
 
     /** A console that also offers sign-in with {@code oidc}'s issuer when it is configured. */
