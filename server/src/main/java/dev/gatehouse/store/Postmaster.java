@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Dies with its owner.</b> {@code pg_ctl} detaches the server from Gatehouse's process, so a Gatehouse
  * killed outright (SIGKILL, the OOM killer) would leave it running. A small watchdog process ({@code sh})
  * holds a pipe from this JVM open and does nothing else; when the JVM dies, however it dies, the pipe reaches
- * end of file and the watchdog stops the server cleanly. A server that outlives even that is an orphan, which
+ * end of file and the watchdog stops the server cleanly. It ignores the signals a terminal or a supervisor sends a
+ * whole process group (Ctrl-C, {@code timeout}, a closed terminal): a Gatehouse stopped that way while starting,
+ * before it can stop the server itself, once left the server running because its watchdog had died with it. A server that outlives even that is an orphan, which
  * the next start detects and stops ({@link EmbeddedDatabase}).
  *
  * <p>The server's output goes to the log at debug level ({@code FATAL} and {@code PANIC} lines at warn); the
@@ -115,7 +117,7 @@ final class Postmaster {
     /** Stops the server (fast shutdown: open sessions are ended, the data is checkpointed) and its watchdog. */
     void stop() {
         if (watchdog != null) {
-            watchdog.destroy();
+            watchdog.destroyForcibly(); // it ignores SIGTERM
             waitFor(watchdog, Duration.ofSeconds(10));
         }
         if (!stop(programs, pgData, "fast") && !stop(programs, pgData, "immediate")) {
@@ -164,7 +166,7 @@ final class Postmaster {
      * a pipe only this JVM holds, then runs {@code pg_ctl stop}. Null where no POSIX shell exists.
      */
     private static Process watchdog(PostgresPrograms programs, Path pgData) {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "read -r line; exec \"$@\"",
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "trap '' HUP INT QUIT TERM; read -r line; exec \"$@\"",
                 "gatehouse-postgres-watchdog"));
         command.addAll(programs.command("pg_ctl", List.of("-D", pgData.toString(), "-m", "fast", "-w",
                 "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "stop")));

@@ -45,6 +45,28 @@ class EmbeddedCrashIT {
     }
 
     @Test
+    void aSignalToTheWholeProcessGroup_whileTheNodeCannotStopItself_stillTakesTheDatabaseDown() throws IOException {
+        Path dataDir = Files.createTempDirectory("gatehouse-embedded-group-signal");
+        long postmaster = 0;
+        try {
+            NodeProcess node = NodeProcess.startEmbedded(dataDir);
+            try {
+                createOrg(node.service());
+                postmaster = postmasterPid(dataDir);
+                node.signalDescendantsThenKill();
+            } finally {
+                node.close();
+            }
+            long killed = postmaster;
+            Await.until(Duration.ofSeconds(60), "the database of the node has stopped (its watchdog outlived the "
+                    + "signal)", () -> !alive(killed));
+        } finally {
+            stopIfAlive(postmaster);
+            TempTree.delete(dataDir);
+        }
+    }
+
+    @Test
     void sigkillOfTheNodeAndAllItsChildren_leavesAnOrphanedDatabase_whichTheFirstRestartStopsAndReplaces()
             throws IOException {
         Path dataDir = Files.createTempDirectory("gatehouse-embedded-orphan");

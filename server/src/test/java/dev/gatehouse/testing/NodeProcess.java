@@ -156,6 +156,16 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * What a signal to the node's whole process group (Ctrl-C, {@code timeout}) does to a node still starting: every
+     * process it started gets SIGTERM, and the node dies before its shutdown code is there to run (SIGKILL here).
+     */
+    public void signalDescendantsThenKill() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroyForcibly();
+        waitFor();
+    }
+
     /** SIGTERM: a graceful stop; returns the exit code. */
     public int terminate() {
         process.destroy();
