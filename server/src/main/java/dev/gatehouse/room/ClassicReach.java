@@ -5,6 +5,7 @@ import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
@@ -37,10 +38,10 @@ final class ClassicReach {
     /**
      * Moves {@code member}'s reach from what {@code before} (null: a new user) gave it to what {@code after} gives it:
      * roles on places it no longer reaches are taken away, new ones given. A member key places users — itself
-     * included — only where it manages itself (it holds a role there or above): reach is where a Manager's
-     * permissions apply, so an Office-level Manager placing anyone in another office would hand out power there that
-     * it has not (403 {@code privilege_escalation}), as assigning the role on that office through {@code /v1} is
-     * refused.
+     * included — only where it manages itself (the role it holds there or above has every permission of the role
+     * given): reach is where a Manager's permissions apply, so an Office-level Manager placing anyone in another
+     * office would hand out power there that it has not (403 {@code privilege_escalation}), as assigning the role on
+     * that office through {@code /v1} is refused.
      */
     void update(Tx tx, Caller caller, PermissionModel model, long orgId, Member member, RoomsProfile before,
                 RoomsProfile after) {
@@ -49,7 +50,7 @@ final class ClassicReach {
         Set<Place> old = before == null ? Set.of() : places(key, before);
         Set<Place> now = places(key, after);
         for (Place place : now) {
-            if (!old.contains(place) && !caller.holdsRoleOn(tx.handle(), place.type(), place.id())) {
+            if (!old.contains(place) && !manages(tx, caller, model, place, role)) {
                 throw new ForbiddenException("privilege_escalation", "the caller does not manage " + place.type()
                         + " " + place.id() + ", so it may not place a user there");
             }
@@ -67,6 +68,17 @@ final class ClassicReach {
                 assignments.put(tx, caller, model, orgId, place.type(), place.id(), member, role.id(), null);
             }
         }
+    }
+
+    /**
+     * Whether the caller manages {@code place} for handing out {@code role} there: the role it holds there or above
+     * (the nearest, as decisions take it) has every permission of {@code role}. Any role held above once counted, so
+     * an Agent role on a region let an Office-level Manager give itself the Manager role on the offices beneath.
+     */
+    private static boolean manages(Tx tx, Caller caller, PermissionModel model, Place place, Role role) {
+        ResourceType type = model.resourceType(place.type()).orElseThrow();
+        Set<String> held = caller.permissionsOn(tx.handle(), type, place.id());
+        return held == null || held.containsAll(role.permissions());
     }
 
     private static Set<Place> places(String roleKey, RoomsProfile profile) {

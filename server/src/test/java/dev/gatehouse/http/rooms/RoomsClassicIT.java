@@ -367,6 +367,26 @@ class RoomsClassicIT {
                 .status()).as("narrowing its own reach").isEqualTo(204);
     }
 
+    /** A role held above a place counts as managing it only when it has every permission of the role handed out. */
+    @Test
+    void aLesserRoleAbove_doesNotLetAManagerPlaceManagersBeneath() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int selfId = a.acceptedManager("Sid", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers");
+        Http self = a.as(selfId);
+        Http.Res agentAbove = node.service().put(a.org.path() + "/resources/region/" + a.south + "/assignments/"
+                + selfId, Map.of("role_id", a.role("Agent")));
+        assertThat(agentAbove.status()).as(agentAbove.toString()).isIn(200, 201);
+        int before = a.userCount();
+
+        error(self.post(a.base + "/users/" + selfId + "/add_to_office", Map.of("officeId", a.o3)), 403,
+                "PRIVILEGE_ESCALATION", "office " + a.o3);
+        error(self.post(a.base + "/users/invite_classic_manager", a.manager("Noa", "Office", List.of(a.o3),
+                List.of())), 403, "PRIVILEGE_ESCALATION", "office " + a.o3);
+        assertThat(a.userCount()).isEqualTo(before);
+        assertThat(node.service().get(a.org.path() + "/resources/office/" + a.o3 + "/assignments/" + selfId)
+                .status()).as("no Manager role on the office").isEqualTo(404);
+    }
+
     /** A Manager's flags are its grants, part of the user: changed only by who may change that user. */
     @Test
     void aManagersFlags_areChangedOnlyByWhoMayChangeIt() {
