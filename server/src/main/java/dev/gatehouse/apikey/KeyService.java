@@ -5,6 +5,7 @@ import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
@@ -196,7 +197,13 @@ public final class KeyService implements ChangeListener {
         };
     }
 
-    /** Generates the first service key when none exists and none is configured; null otherwise. */
+    /**
+     * Generates the first service key when none exists and none is configured; null otherwise. Not while another
+     * node is live on the database: with no key stored, it runs with a configured one, and a key generated here would
+     * be a second service key that every node accepts, printed in this node's log, while this node refused the
+     * deployment's own — a node whose key failed to mount once did that. {@link IllegalStateException} then, saying
+     * to give this node the same key.
+     */
     public String bootstrapServiceKey() {
         if (configuredServiceKeyHash != null) {
             return null;
@@ -205,6 +212,11 @@ public final class KeyService implements ChangeListener {
             tx.handle().createQuery("SELECT CAST(pg_advisory_xact_lock(7) AS text)").mapTo(String.class).one();
             if (keys.anyServiceKey(tx.handle())) {
                 return null;
+            }
+            if (NodeRegistry.anyLive(tx.handle())) {
+                throw new IllegalStateException("other nodes run on this database with a service key of their own "
+                        + "configuration; give this node the same key (--service-key or GATEHOUSE_SERVICE_KEY) — "
+                        + "a key generated here would be one more that every node accepts");
             }
             return issue(tx, "service", null, null, "bootstrap").token();
         }).value();

@@ -160,7 +160,11 @@ public final class Gatehouse implements AutoCloseable {
         replicationHub = new ReplicationHub();
         core.feed().addListener(replicationHub);
         core.load();
-        generatedServiceKey = core.keys().bootstrapServiceKey();
+        try {
+            generatedServiceKey = core.keys().bootstrapServiceKey();
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
         startBackgroundJobs(storage, webhooks, assignmentRules, metrics);
 
         Auth auth = new Auth(core.keys(), oidc);

@@ -95,6 +95,13 @@ public final class NodeRegistry implements AutoCloseable {
                 .bind("live", LIVE_SECONDS).mapTo(Long.class).one();
     }
 
+    /** Whether any node has been seen within {@link #LIVE_SECONDS}. */
+    public static boolean anyLive(Handle h) {
+        return h.createQuery("SELECT 1 FROM gatehouse_nodes WHERE seen_at > now() - make_interval(secs => :live) "
+                        + "LIMIT 1")
+                .bind("live", LIVE_SECONDS).mapTo(Integer.class).findOne().isPresent();
+    }
+
     /** Every registered node, live or not, most recently seen first. */
     public static List<Node> list(Handle h) {
         return h.createQuery("SELECT node_id, host, applied_revision, "

@@ -1,11 +1,14 @@
 package dev.gatehouse.apikey;
 
+import dev.gatehouse.app.StartupException;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The service key configured at startup ({@code GATEHOUSE_SERVICE_KEY}, {@code --service-key}) is the service key
@@ -30,6 +33,27 @@ class ConfiguredServiceKeyIT {
             Http.Res refused = node.as(another).get("/v1/orgs");
             assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
             assertThat(refused.get("code").stringValue()).isEqualTo("invalid_key");
+        }
+    }
+
+    /**
+     * A node started without the key beside nodes that run with one stops with a message; it once generated a second
+     * service key that every node accepted, printed in its log. Alone on the database, it generates one as on a
+     * first start.
+     */
+    @Test
+    void aNodeWithoutTheKey_besideLiveNodesThatHaveIt_doesNotStart_andGeneratesNoKey() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode configured = TestNode.startOn(database, c -> c)) {
+            assertThatThrownBy(() -> TestNode.startOn(database, c -> c.withServiceKey(null)).close())
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("give this node the same key (--service-key or GATEHOUSE_SERVICE_KEY)");
+            assertThat(configured.service().get("/v1/orgs").status()).isEqualTo(200);
+        }
+        try (TestNode alone = TestNode.startOn(database, c -> c.withServiceKey(null))) {
+            String generated = alone.node().generatedServiceKey();
+            assertThat(generated).as("alone on its database, a node generates the first key").isNotNull();
+            assertThat(alone.as(generated).get("/v1/orgs").status()).isEqualTo(200);
         }
     }
 
