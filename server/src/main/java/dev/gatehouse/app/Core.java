@@ -38,12 +38,12 @@ public final class Core {
     private final KeyService keys;
     private final ModelService modelService;
 
-    private Core(Store store, ChangeFeed feed, ModelRegistry models, EngineFeed engineFeed, Access access,
+    private Core(Store store, ChangeFeed feed, OrgModels orgModels, EngineFeed engineFeed, Access access,
                  KeyService keys, ModelService modelService) {
         this.store = store;
         this.feed = feed;
-        this.models = models;
-        this.orgModels = new OrgModels(models);
+        this.models = orgModels.registry();
+        this.orgModels = orgModels;
         this.engineFeed = engineFeed;
         this.access = access;
         this.keys = keys;
@@ -58,6 +58,7 @@ public final class Core {
     static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock, int writeLanes,
                      DatabaseHealth health) {
         ModelRegistry models = new ModelRegistry();
+        OrgModels orgModels = new OrgModels(models);
         ChangeLogStore log = new ChangeLogStore();
         ChangeFeed feed = new ChangeFeed(jdbi, log, clock);
         feed.databaseReachable(health::reachable);
@@ -65,7 +66,7 @@ public final class Core {
         EngineFeed engineFeed = new EngineFeed(models::catalog);
         Access access = new Access(store, engineFeed.engine(), models::catalog);
         KeyService keys = new KeyService(store, serviceKey);
-        ModelService modelService = new ModelService(store, models, access);
+        ModelService modelService = new ModelService(store, orgModels, access);
         feed.addListener(models);
         feed.addListener(engineFeed);
         feed.addListener(keys);
@@ -75,7 +76,7 @@ public final class Core {
             keys.forgetAll();
             return at;
         });
-        return new Core(store, feed, models, engineFeed, access, keys, modelService);
+        return new Core(store, feed, orgModels, engineFeed, access, keys, modelService);
     }
 
     /** Loads the custom models and the engine from the tables and starts the feed at that revision. */

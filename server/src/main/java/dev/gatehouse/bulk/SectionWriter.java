@@ -115,7 +115,7 @@ final class SectionWriter {
         List<PermissionModel> models = new ArrayList<>();
         for (ImportLine line : lines) {
             if (line instanceof ImportLine.Organization o && o.orgId() == null) {
-                PermissionModel model = services.orgModels().registry().get(o.model());
+                PermissionModel model = services.orgModels().find(tx.handle(), o.model());
                 if (model != null) {
                     creating.add(o);
                     models.add(model);
@@ -132,7 +132,7 @@ final class SectionWriter {
     private void enter(ImportLine.Organization line) {
         try {
             if (line.orgId() == null) {
-                PermissionModel model = services.orgs().model(line.model());
+                PermissionModel model = services.orgs().model(tx.handle(), line.model());
                 OrgService.Seeded seeded = services.orgs().createIn(tx, insertedAhead.get(line.line()));
                 Organization org = seeded.org();
                 createdWith = seeded.roles();

@@ -16,6 +16,11 @@ final class CustomModelStore {
                 .bind("d", definition).execute();
     }
 
+    /** The ids of every stored model. */
+    List<String> ids(Handle h) {
+        return h.createQuery("SELECT id FROM models").mapTo(String.class).list();
+    }
+
     /** Every stored definition, as JSON text. */
     List<String> definitions(Handle h) {
         return h.createQuery("SELECT definition FROM models").mapTo(String.class).list();

@@ -8,6 +8,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.model.ModelParser;
 import dev.gatehouse.model.ModelRegistry;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
@@ -22,22 +23,34 @@ import tools.jackson.databind.JsonNode;
 public final class ModelService {
 
     private final Store store;
+    private final OrgModels orgModels;
     private final ModelRegistry registry;
     private final Access access;
     private final CustomModelStore models = new CustomModelStore();
 
-    public ModelService(Store store, ModelRegistry registry, Access access) {
+    public ModelService(Store store, OrgModels orgModels, Access access) {
         this.store = store;
-        this.registry = registry;
+        this.orgModels = orgModels;
+        this.registry = orgModels.registry();
         this.access = access;
     }
 
+    /** Every model, those registered through other nodes a moment ago included. */
     public List<PermissionModel> list() {
+        store.read(h -> {
+            models.ids(h).forEach(id -> orgModels.find(h, id));
+            return null;
+        });
         return registry.all();
     }
 
+    /** A model, one registered through another node a moment ago included; 404 when there is none. */
     public PermissionModel get(String id) {
-        return registry.require(id);
+        PermissionModel model = registry.get(id);
+        return model != null ? model : store.read(h -> {
+            orgModels.find(h, id);
+            return registry.require(id);
+        });
     }
 
     /** Validates and stores a custom model; its definition is the change-log snapshot. */

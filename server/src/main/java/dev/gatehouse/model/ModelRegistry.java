@@ -66,7 +66,7 @@ public final class ModelRegistry implements ChangeListener {
     }
 
     public void add(PermissionModel model) {
-        models.put(model.id(), model);
+        models.putIfAbsent(model.id(), model);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gatehouse.model;
 
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.json.Json;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -29,7 +30,28 @@ public final class OrgModels {
 
     /** The model organization {@code orgId} uses; 404 when there is no such organization. */
     public PermissionModel model(Handle h, long orgId) {
-        return models.require(modelId(h, orgId));
+        String id = modelId(h, orgId);
+        PermissionModel model = find(h, id);
+        return model != null ? model : models.require(id);
+    }
+
+    /**
+     * The registered model {@code id}, or null. One registered through another node a moment ago is read from the
+     * table and learnt here, its change record not having reached this node yet: writes and reads see every
+     * committed registration, as they see every other committed write (a model was once unknown on the other nodes
+     * for some milliseconds, a 400 {@code unknown model}).
+     */
+    public PermissionModel find(Handle h, String id) {
+        PermissionModel known = models.get(id);
+        if (known != null) {
+            return known;
+        }
+        return h.createQuery("SELECT definition FROM models WHERE id = :id").bind("id", id).mapTo(String.class)
+                .findOne().map(definition -> {
+                    PermissionModel stored = ModelParser.parse(Json.readTree(definition), false);
+                    models.add(stored);
+                    return stored;
+                }).orElse(null);
     }
 
     public ModelRegistry registry() {

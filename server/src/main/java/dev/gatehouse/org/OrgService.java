@@ -61,8 +61,8 @@ public final class OrgService {
 
     public Written<Created> create(Principal principal, String name, String modelId, Admin admin) {
         access.requireService(principal, "creating an organization");
-        PermissionModel model = model(modelId);
         return access.writeDeployment(principal, "creating an organization", (tx, caller) -> {
+            PermissionModel model = model(tx.handle(), modelId);
             Seeded created = createIn(tx, name, model);
             Organization org = created.org();
             List<Role> seeded = created.roles();
@@ -80,9 +80,12 @@ public final class OrgService {
         });
     }
 
-    /** The registered model {@code modelId}; a 400 naming {@code model} and the known ones when there is none. */
-    public PermissionModel model(String modelId) {
-        PermissionModel model = orgModels.registry().get(modelId);
+    /**
+     * The registered model {@code modelId} (one registered through another node a moment ago too); a 400 naming
+     * {@code model} and the known ones when there is none.
+     */
+    public PermissionModel model(Handle h, String modelId) {
+        PermissionModel model = orgModels.find(h, modelId);
         if (model == null) {
             throw InvalidInputException.field("model", "unknown model \"" + modelId + "\"; known: "
                     + orgModels.registry().all().stream().map(PermissionModel::id).toList());

@@ -4,6 +4,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,31 @@ class ModelsIT {
                    {"key": "agent", "name": "Agent", "permissions": ["ticket.read", "ticket.write"]}],
                  "management": {"roles": "admin.manage", "members": "admin.manage", "assignments": "admin.manage"}}
                 """.formatted(id));
+    }
+
+    /**
+     * A model another node registered a moment ago — stored, its change record not yet here (written straight to the
+     * table, as that node's commit is before this node hears of it) — is known to every write and read at once: it
+     * once answered 400 "unknown model" and 404 for some milliseconds.
+     */
+    @Test
+    void aModelStoredButNotYetHeardOf_isReadable_andOrganizationsAreCreatedWithIt() {
+        String id = "helpdesk-elsewhere";
+        node.node().core().store().jdbi().useHandle(h -> h.createUpdate(
+                        "INSERT INTO models (id, definition) VALUES (:id, CAST(:d AS jsonb))")
+                .bind("id", id).bind("d", Json.writeString(helpdesk(id))).execute());
+
+        Http.Res created = node.service().post("/v1/orgs", Map.of("name", "Elsewhere", "model", id,
+                "admin", Map.of("user_id", "u-lead", "email", "lead@elsewhere.test")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(node.service().get("/v1/models/" + id).status()).isEqualTo(200);
+        assertThat(node.service().get("/v1/models").json().get("items"))
+                .extracting(m -> m.get("id").stringValue()).contains(id);
+        Http.Res check = node.service().post("/v1/orgs/" + created.get("id").longValue() + "/check", Map.of(
+                "member_id", created.json().at("/admin_member/id").longValue(), "permission", "ticket.write",
+                "min_revision", created.revision()));
+        assertThat(check.status()).as(check.toString()).isEqualTo(200);
+        assertThat(check.get("allowed").booleanValue()).isTrue();
     }
 
     @Test
