@@ -1,5 +1,6 @@
 package dev.gatehouse.changelog;
 
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnavailableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -418,7 +419,10 @@ public final class ChangeFeed {
      * {@code timeoutMillis} without reaching it, or while out of sync, a retryable {@link UnavailableException}. A
      * wait holds the caller's request thread, which every tenant shares: at most {@link #MAX_WAITING} wait at once,
      * and one more is that exception at once (checks asking for a revision far ahead, with any member key, once held
-     * every request thread of the node for as long as they waited).
+     * every request thread of the node for as long as they waited). A revision the log does not hold yet is no
+     * revision any answer gave — revisions are given once committed, and committed in order —: 400 at once, rather
+     * than a wait that cannot end (such waits, with any tenant's key, once kept every other tenant's checks from
+     * waiting for their own writes).
      */
     public void awaitRevision(long revision, long timeoutMillis) {
         requireInSync();
@@ -426,6 +430,7 @@ public final class ChangeFeed {
             return;
         }
         requireDatabaseFor(revision);
+        requireCommitted(revision);
         if (!waiting.tryAcquire()) {
             throw new UnavailableException("revision_not_reached", "this node has applied revision " + applied
                     + ", not yet the requested " + revision + ", and already holds " + MAX_WAITING + " requests "
@@ -459,6 +464,21 @@ public final class ChangeFeed {
                     tryCatchUp(false);
                 }
             }
+        }
+    }
+
+    /** 400 unless the change log holds {@code revision}; a failed read of it leaves the question to the wait. */
+    private void requireCommitted(long revision) {
+        long last;
+        try {
+            last = read(log::latestRevision);
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (revision > last) {
+            throw InvalidInputException.field("min_revision", "revision " + revision + " has not been committed: the "
+                    + "change log ends at revision " + last + " (a revision is one a write's answer or a "
+                    + "Gatehouse-Revision header gave)");
         }
     }
 

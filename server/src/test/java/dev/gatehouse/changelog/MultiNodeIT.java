@@ -100,17 +100,48 @@ class MultiNodeIT {
         var org = fx.org("docs");
         long role = fx.role(org, "Waiting", List.of("doc.read", "records.all"));
         long member = fx.member(org, "waiter", role);
-        long next = a.node().core().feed().applied() + 1;
-        // The check on B asks for a revision nobody has written yet; the write on A arrives while it waits.
-        CompletableFuture<Http.Res> waiting = CompletableFuture.supplyAsync(() -> check(b, org, member, "doc.write", next));
-        Thread.sleep(300);
-        assertThat(waiting).isNotDone();
-        long revision = a.service().patch(org.path() + "/roles/" + role, Map.of("permissions",
-                List.of("doc.read", "doc.write", "records.all"))).revision();
-        assertThat(revision).isEqualTo(next);
-        Http.Res res = waiting.get(10, TimeUnit.SECONDS);
+        // C cannot apply A's write for now; the check on C waits for it, and answers once C has it.
+        List<Runnable> release = new ArrayList<>();
+        Http.Res res;
+        try {
+            long held = revisionCHoldsBack(org, release);
+            long revision = a.service().patch(org.path() + "/roles/" + role, Map.of("permissions",
+                    List.of("doc.read", "doc.write", "records.all"))).revision();
+            assertThat(revision).isGreaterThan(held);
+            CompletableFuture<Http.Res> waiting = CompletableFuture.supplyAsync(() -> check(c, org, member,
+                    "doc.write", revision));
+            Thread.sleep(300);
+            assertThat(waiting).isNotDone();
+            release.forEach(Runnable::run);
+            res = waiting.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.forEach(Runnable::run);
+        }
         assertThat(res.status()).as(res.toString()).isEqualTo(200);
         assertThat(res.get("allowed").booleanValue()).isTrue();
+    }
+
+    /**
+     * A revision committed on another node that node {@code c} cannot apply for now: {@code c}'s feed is told its own
+     * committer will publish the next revisions ({@link ChangeFeed#willPublish}), so it reads the log only up to them,
+     * then {@code a} commits one. {@code c} waits for it until {@code release} runs.
+     */
+    private static long revisionCHoldsBack(Fixtures.Org org, List<Runnable> release) {
+        ChangeFeed feed = c.node().core().feed();
+        long latest = feed.read(feed.log()::latestRevision);
+        Await.until(Duration.ofSeconds(5), "c has applied the whole log", () -> feed.applied() >= latest);
+        long first = feed.applied() + 1;
+        feed.willPublish(first, first + 1_000);
+        release.add(() -> {
+            feed.willNotPublish(first);
+            feed.catchUp();
+        });
+        Http.Res written = a.service().post(org.path() + "/roles", Map.of("name", "Held back " + first,
+                "permissions", List.of("doc.read", "records.all")));
+        assertThat(written.status()).as(written.toString()).isEqualTo(201);
+        long revision = written.revision();
+        assertThat(revision).isBetween(first, first + 1_000);
+        return revision;
     }
 
     /**
@@ -122,13 +153,14 @@ class MultiNodeIT {
     void checksWaitingForARevision_holdAtMostTheirShareOfThreads() throws Exception {
         var org = fx.org("docs");
         long member = org.adminId();
-        long future = c.node().core().feed().applied() + 1_000_000;
+        List<Runnable> release = new ArrayList<>();
         int extra = 16;
         ExecutorService callers = Executors.newFixedThreadPool(ChangeFeed.MAX_WAITING + extra);
         try {
+            long held = revisionCHoldsBack(org, release);
             List<Future<Http.Res>> checks = new ArrayList<>();
             for (int i = 0; i < ChangeFeed.MAX_WAITING + extra; i++) {
-                checks.add(callers.submit(() -> check(c, org, member, "doc.read", future)));
+                checks.add(callers.submit(() -> check(c, org, member, "doc.read", held)));
             }
             int turnedAway = 0;
             for (Future<Http.Res> f : checks) {
@@ -141,6 +173,7 @@ class MultiNodeIT {
             }
             assertThat(turnedAway).as("answered without waiting").isGreaterThanOrEqualTo(extra);
         } finally {
+            release.forEach(Runnable::run);
             callers.shutdownNow();
         }
     }
@@ -149,15 +182,51 @@ class MultiNodeIT {
     void aCheckWithARevisionNotReachedInTime_isARetryable503() {
         var org = fx.org("docs");
         long member = org.adminId();
-        long future = c.node().core().feed().applied() + 1_000_000;
-        long started = System.nanoTime();
-        Http.Res res = check(c, org, member, "doc.read", future);
-        long waited = (System.nanoTime() - started) / 1_000_000;
-        assertThat(res.status()).isEqualTo(503);
-        assertThat(res.get("code").stringValue()).isEqualTo("revision_not_reached");
-        assertThat(res.header("Retry-After")).isNotNull();
-        assertThat(res.get("detail").stringValue()).contains(String.valueOf(future));
-        assertThat(waited).as("waits a bounded time").isBetween(1000L, 10_000L);
+        List<Runnable> release = new ArrayList<>();
+        try {
+            long held = revisionCHoldsBack(org, release);
+            long started = System.nanoTime();
+            Http.Res res = check(c, org, member, "doc.read", held);
+            long waited = (System.nanoTime() - started) / 1_000_000;
+            assertThat(res.status()).isEqualTo(503);
+            assertThat(res.get("code").stringValue()).isEqualTo("revision_not_reached");
+            assertThat(res.header("Retry-After")).isNotNull();
+            assertThat(res.get("detail").stringValue()).contains(String.valueOf(held));
+            assertThat(waited).as("waits a bounded time").isBetween(1000L, 10_000L);
+        } finally {
+            release.forEach(Runnable::run);
+        }
+        assertThat(allowed(c, org, member, "doc.read", null)).isTrue();
+    }
+
+    /**
+     * A revision the log does not hold is no revision any answer gave: 400 at once. Such checks, with any tenant's
+     * key, once waited their full time each and took every place to wait, so other tenants' checks for their own
+     * writes were turned away.
+     */
+    @Test
+    void aCheckWithARevisionBeyondTheLog_is400_atOnce_andTakesNoPlaceToWait() throws Exception {
+        var org = fx.org("docs");
+        long member = org.adminId();
+        long beyond = c.node().core().feed().applied() + 1_000_000;
+        ExecutorService callers = Executors.newFixedThreadPool(ChangeFeed.MAX_WAITING + 16);
+        try {
+            List<Future<Http.Res>> checks = new ArrayList<>();
+            for (int i = 0; i < ChangeFeed.MAX_WAITING + 16; i++) {
+                checks.add(callers.submit(() -> check(c, org, member, "doc.read", beyond)));
+            }
+            for (Future<Http.Res> f : checks) {
+                Http.Res res = f.get(60, TimeUnit.SECONDS);
+                assertThat(res.status()).as(res.toString()).isEqualTo(400);
+                assertThat(res.get("detail").stringValue()).contains("has not been committed");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        long written = fx.role(org, "Mine", List.of("doc.read", "records.all"));
+        assertThat(written).isPositive();
+        Http.Res own = check(c, org, member, "doc.read", a.service().get(org.path() + "/roles").revision());
+        assertThat(own.status()).as("a check for the tenant's own write: %s", own).isEqualTo(200);
     }
 
     @Test
