@@ -301,8 +301,8 @@ public final class CloseApi implements Dialect {
      * Field errors keyed as Close keys them, by the body's field name: a problem with one item of a list
      * ({@code permissions[1]}, {@code events[0]}) is reported on the list, its reason starting with the item
      * ({@code "Item 1: …"}); problems with several items of one list share the key, their reasons joined with
-     * "; " in the items' order (the services' maps have none). The services' names are translated to Close's
-     * ({@link #FIELD_NAMES}).
+     * "; " in the items' order (the services' maps have none), a reason's closing period dropped before the "; ".
+     * The services' names are translated to Close's ({@link #FIELD_NAMES}).
      */
     static Map<String, String> closeFieldErrors(Map<String, String> fieldErrors) {
         List<FieldError> located = new ArrayList<>();
@@ -316,7 +316,9 @@ public final class CloseApi implements Dialect {
         located.sort(Comparator.comparing(FieldError::name).thenComparingInt(FieldError::item));
         Map<String, String> out = new LinkedHashMap<>();
         for (FieldError e : located) {
-            out.merge(FIELD_NAMES.getOrDefault(e.name(), e.name()), e.reason(), (first, next) -> first + "; " + next);
+            out.merge(FIELD_NAMES.getOrDefault(e.name(), e.name()), e.reason(),
+                    (first, next) -> (first.endsWith(".") ? first.substring(0, first.length() - 1) : first)
+                            + "; " + next);
         }
         return out;
     }

@@ -5,6 +5,8 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.group.GroupMember;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.member.LoggedMember;
+import dev.gatehouse.member.Member;
 import dev.gatehouse.role.Role;
 import java.time.Instant;
 import java.util.Iterator;
@@ -24,6 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code member} → {@code membership}: created and activated → {@code activated}; deactivated and
  *       deleted → {@code deactivated}; updated → {@code updated}.</li>
  *   <li>{@code close_membership_settings} (the dialect's own settings) → {@code membership} {@code updated}.</li>
+ *   <li>An invitation is no Close membership event ({@link #shown}): Close has no invited memberships, a
+ *       membership's life begins when it is activated. A member created invited, changed while invited, or whose
+ *       invitation is withdrawn (deactivated or deleted while invited) does not appear; accepting the invitation
+ *       is the membership's {@code activated}.</li>
  *   <li>{@code group} → {@code group}: created, updated (also a member added or removed), deleted.</li>
  *   <li>{@code role} → {@code role}: created, updated, deleted — listed only when asked for with
  *       {@code object_type=role}, since Close has no role events and its clients do not expect them.</li>
@@ -76,6 +82,29 @@ final class CloseEvents {
         };
     }
 
+    /**
+     * Whether Close's log shows a record of a type it shows: not one about an invitation (see the class comment).
+     * {@code otherHalf} is the member snapshot around a {@code close_membership_settings} record, which tells
+     * whether the membership was invited then; it is not read for other records.
+     */
+    static boolean shown(ChangeRecord r, JsonNode otherHalf) {
+        if (r.objectType() == ObjectType.MEMBER) {
+            String after = status(r.after());
+            return Member.ACTIVE.equals(after)
+                    || !Member.INVITED.equals(status(r.before())) && !Member.INVITED.equals(after);
+        }
+        if (r.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS) {
+            return !Member.INVITED.equals(status(otherHalf));
+        }
+        return closeType(r.objectType().wire()) != null;
+    }
+
+    private static String status(JsonNode member) {
+        JsonNode status = member == null ? null : member.get(LoggedMember.STATUS);
+        return status == null || !status.isString() ? null : status.stringValue();
+    }
+
+    /** Close's action for a record {@link #shown} in its log. */
     static String closeAction(ChangeRecord r) {
         if (r.objectType() == ObjectType.MEMBER) {
             return switch (r.action().wire()) {
@@ -94,7 +123,7 @@ final class CloseEvents {
      * The native records a Close filter selects, or null when it selects nothing (an unknown type or action).
      * {@code type == null} means Close's default log (memberships and groups). One set of native actions
      * serves every type selected: {@link #closeAction} maps the same native actions to a Close action on each
-     * of them (settings records are always {@code updated}).
+     * of them (settings records are always {@code updated}). Readers still skip the records not {@link #shown}.
      */
     static NativeFilter filter(String type, String action) {
         Set<String> types = new TreeSet<>();

@@ -9,6 +9,7 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -111,7 +112,8 @@ final class CloseRequest {
     /**
      * A parameter from {@code _params} of a JSON body only, never from the query string: a string, number or
      * boolean, or a list of them joined with commas (as Close's {@code __in} filters expect; null items are left
-     * out). Null when absent; a nested list or an object is a 400 naming {@code _params.<name>}.
+     * out). A number reads by its value ({@link #text}). Null when absent; a nested list or an object is a 400
+     * naming {@code _params.<name>}.
      */
     String bodyParam(String name) {
         if (!hasBody()) {
@@ -140,14 +142,28 @@ final class CloseRequest {
                 if (!joined.isEmpty()) {
                     joined.append(',');
                 }
-                joined.append(item.asString());
+                joined.append(text(item));
             }
             return joined.toString();
         }
         if (v.isContainer()) {
             throw notAValue(name);
         }
-        return v.asString();
+        return text(v);
+    }
+
+    /**
+     * A scalar as the query string would carry it. A number is written by its value, so one that is whole reads
+     * as its digits however the JSON wrote it ({@code 1e1}, {@code 10.0}, {@code 1000e-2}: {@code 10}), as
+     * {@code ?_limit=10} does, and a fraction stays a fraction ({@code 0.5}), which no whole-number parameter takes.
+     * Bodies hold no number of more than 1000 digits written out ({@link dev.gatehouse.json.Json#parse}).
+     */
+    private static String text(JsonNode v) {
+        if (!v.isNumber() || v.isIntegralNumber()) {
+            return v.asString();
+        }
+        BigDecimal value = v.decimalValue().stripTrailingZeros();
+        return value.scale() <= 0 ? value.toBigIntegerExact().toString() : value.toPlainString();
     }
 
     private static InvalidInputException notAValue(String name) {

@@ -28,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * timestamp's digits followed by the raw body. The signature key is 32 random bytes as 64 hex digits, shown on
  * every read of the subscription as Close does.
  *
- * <p>A subscription wants an event when one of its {@code events} entries names the event's Close object type and
+ * <p>Only events Close's log shows are sent ({@link CloseEvents#shown}: not an invitation's). A subscription
+ * wants an event when one of its {@code events} entries names the event's Close object type and
  * action and, if it has an {@code extra_filter}, the filter matches the event object ({@link CloseEventFilter});
  * its object types and actions in the webhook machinery are the native ones those entries can stand for (the coarse
  * filter every format is read through). Reads the organization's roles, group members, actors and membership halves
@@ -73,9 +74,12 @@ public final class CloseWebhookFormat implements WebhookFormat {
         if (CloseEvents.closeType(r.objectType().wire()) == null) {
             return Optional.empty();
         }
+        Map<Long, JsonNode> halves = memberships.otherHalves(DELIVERY, w.orgId(), List.of(r));
+        if (!CloseEvents.shown(r, halves.get(r.revision()))) {
+            return Optional.empty();
+        }
         OrgRoles orgRoles = OrgRoles.load(roles, DELIVERY, w.orgId());
         EventService.Around around = events.around(DELIVERY, w.orgId(), List.of(r));
-        Map<Long, JsonNode> halves = memberships.otherHalves(DELIVERY, w.orgId(), List.of(r));
         ObjectNode event = CloseEvents.event(r, orgRoles, around.actorUserIds(), around.groupMembers().get(r.revision()),
                 halves.get(r.revision()));
         if (!wants(w.options(), event)) {

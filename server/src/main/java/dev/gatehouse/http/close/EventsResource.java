@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code cursor_previous} (newer: on a first page it points past the newest event, so polling it returns what
  * happened since); {@code _limit} up to 50 (larger values are capped at 50, as Close does), and a page also
  * ends at {@link EventQuery#MAX_PAGE_BYTES} of stored events (its cursors continue after it); no {@code _skip}.
+ * Records Close does not show ({@link CloseEvents#shown}: an invitation's) are skipped as the log is read.
  * Every member reads it, but only what {@link dev.gatehouse.event.EventService#pageVisible} lets it see: with
  * {@code manage_organization} everything, else the changes of roles, groups and of its own membership.
  *
@@ -94,6 +96,10 @@ final class EventsResource {
         }
     }
 
+    /** The events of one page, with the membership halves they are shown with. */
+    private record Shown(List<ChangeRecord> items, Map<Long, JsonNode> halves) {
+    }
+
     private void list(CloseRequest req) {
         if (req.param("_skip") != null) {
             throw new InvalidInputException("invalid_input", "the event log pages with _cursor, not _skip",
@@ -104,32 +110,74 @@ final class EventsResource {
         Cursor cursor = rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor);
         EventQuery.Builder query = filter(req);
         if (query == null) {
-            page(req, List.of(), null, cursor);
+            page(req, new Shown(List.of(), Map.of()), null, cursor, null);
             return;
         }
-        if (cursor != null && cursor.newer()) {
+        boolean newer = cursor != null && cursor.newer();
+        if (newer) {
             query.afterRevision(cursor.revision()).ascending(true);
         } else if (cursor != null) {
             query.beforeRevision(cursor.revision());
         }
-        ChangeLogStore.Batch read = events.pageVisible(req.caller(), query.limit(limit + 1), req.orgId());
-        List<ChangeRecord> rows = read.records();
-        boolean more = rows.size() > limit || read.more();
-        List<ChangeRecord> items = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
+        // Records Close does not show (CloseEvents.shown) are skipped as they are read, so reading goes on past
+        // them; a page still ends at a read's byte budget. Cursors continue after the last record read.
+        List<ChangeRecord> items = new ArrayList<>();
+        Map<Long, JsonNode> halves = new HashMap<>();
+        Long firstRead = null;
+        Long lastRead = null;
+        boolean more = false;
+        reading:
+        while (true) {
+            ChangeLogStore.Batch read = events.pageVisible(req.caller(), query.limit(limit + 1), req.orgId());
+            List<ChangeRecord> rows = read.records();
+            Map<Long, JsonNode> readHalves = memberships.otherHalves(req.caller(), req.orgId(), rows);
+            for (ChangeRecord r : rows) {
+                JsonNode half = readHalves.get(r.revision());
+                if (CloseEvents.shown(r, half)) {
+                    if (items.size() == limit) {
+                        more = true;
+                        break reading;
+                    }
+                    items.add(r);
+                    if (half != null) {
+                        halves.put(r.revision(), half);
+                    }
+                }
+                firstRead = firstRead == null ? r.revision() : firstRead;
+                lastRead = r.revision();
+            }
+            if (read.more()) {
+                more = true;
+                break;
+            }
+            if (rows.size() <= limit) {
+                break;
+            }
+            if (newer) {
+                query.afterRevision(lastRead);
+            } else {
+                query.beforeRevision(lastRead);
+            }
+        }
         String next;
-        if (cursor != null && cursor.newer()) {
+        Long newest;
+        if (newer) {
             Collections.reverse(items);
             next = items.isEmpty() ? null : new Cursor(false, items.get(items.size() - 1).revision()).encode();
+            newest = lastRead;
         } else {
-            next = more ? new Cursor(false, items.get(items.size() - 1).revision()).encode() : null;
+            next = more && lastRead != null ? new Cursor(false, lastRead).encode() : null;
+            newest = firstRead;
         }
-        page(req, items, next, cursor);
+        page(req, new Shown(items, halves), next, cursor, newest);
     }
 
-    private void page(CloseRequest req, List<ChangeRecord> items, String next, Cursor cursor) {
+    /** Writes a page; {@code newest} is the newest record read for it (shown or not), null when none was. */
+    private void page(CloseRequest req, Shown shown, String next, Cursor cursor, Long newest) {
+        List<ChangeRecord> items = shown.items();
         String previous;
-        if (!items.isEmpty()) {
-            previous = new Cursor(true, items.get(0).revision()).encode();
+        if (newest != null) {
+            previous = new Cursor(true, newest).encode();
         } else if (cursor != null && cursor.newer()) {
             previous = cursor.encode();
         } else if (cursor == null) {
@@ -139,7 +187,7 @@ final class EventsResource {
         }
         OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
         EventService.Around around = events.around(req.caller(), req.orgId(), items);
-        Map<Long, JsonNode> halves = memberships.otherHalves(req.caller(), req.orgId(), items);
+        Map<Long, JsonNode> halves = shown.halves();
         ObjectNode body = Json.object();
         var data = body.putArray("data");
         var wanted = req.fieldsWanted();
@@ -155,12 +203,13 @@ final class EventsResource {
         long revision = CloseIds.decode(CloseIds.EVENT, raw);
         ChangeRecord record = revision < 0 ? null
                 : events.findVisible(req.caller(), req.orgId(), revision).orElse(null);
-        if (record == null || CloseEvents.closeType(record.objectType().wire()) == null) {
+        Map<Long, JsonNode> halves = record == null ? Map.of()
+                : memberships.otherHalves(req.caller(), req.orgId(), List.of(record));
+        if (record == null || !CloseEvents.shown(record, halves.get(record.revision()))) {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");
         }
         OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
         EventService.Around around = events.around(req.caller(), req.orgId(), List.of(record));
-        Map<Long, JsonNode> halves = memberships.otherHalves(req.caller(), req.orgId(), List.of(record));
         CloseReply.object(req, 200, CloseEvents.event(record, roles, around.actorUserIds(),
                 around.groupMembers().get(record.revision()), halves.get(record.revision())));
     }

@@ -10,10 +10,13 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -151,15 +154,22 @@ final class MembershipsResource {
         }
         CloseFields.notNull(f, "saved_view_ids");
         List<String> ids = f.strings("saved_view_ids", true, MAX_PINNED, 200);
-        if (ids != null) {
-            for (int i = 0; i < ids.size(); i++) {
-                String id = ids.get(i);
-                if (!id.startsWith("save_") || id.length() < 6) {
-                    f.error("saved_view_ids[" + i + "]", "Not a saved view id: \"" + Fields.abbreviate(id) + "\".");
+        JsonNode listed = f.node().get("saved_view_ids");
+        if (listed != null && listed.isArray() && listed.size() <= MAX_PINNED) {
+            // every bad item is named, also beside those strings() refused (an item's first reason stands)
+            Map<String, Integer> firstAt = new HashMap<>();
+            for (int i = 0; i < listed.size(); i++) {
+                if (!listed.get(i).isString()) {
+                    continue;
                 }
-            }
-            if (new LinkedHashSet<>(ids).size() != ids.size()) {
-                f.error("saved_view_ids", "A view may be pinned once.");
+                String id = listed.get(i).stringValue();
+                String at = "saved_view_ids[" + i + "]";
+                Integer earlier = firstAt.putIfAbsent(id, i);
+                if (!id.startsWith("save_") || id.length() < 6) {
+                    f.error(at, "Not a saved view id: \"" + Fields.abbreviate(id) + "\".");
+                } else if (earlier != null) {
+                    f.error(at, "Already pinned as item " + earlier + " (a view may be pinned once).");
+                }
             }
         }
         f.check();

@@ -127,6 +127,32 @@ class CloseConventionsIT {
     }
 
     @Test
+    void paramsInAJsonBody_numbersCountByTheirValue_howeverWritten() {
+        var org = close.org();
+        Http override = org.admin().header("x-http-method-override", "GET");
+        for (String whole : List.of("1e1", "1E1", "1.0e1", "10.0", "10.000", "1000e-2", "0.1e2", "1e0", "1.0",
+                "100e-2")) {
+            String body = "{\"_params\": {\"_limit\": " + whole + ", \"_skip\": 0.0e3, \"_fields\": \"id\"}}";
+            Http.Res res = override.raw("POST", "/role/", body, "application/json");
+            assertThat(res.status()).as(whole + " " + res).isEqualTo(200);
+            assertThat(res.get("data")).as(whole).hasSize(whole.equals("1e0") || whole.equals("1.0")
+                    || whole.equals("100e-2") ? 1 : 4);
+        }
+        for (String bad : List.of("1.5", "1e-1", "10.01", "-1e1", "1e3", "0.0")) {
+            Http.Res res = override.raw("POST", "/role/", "{\"_params\": {\"_limit\": " + bad + "}}",
+                    "application/json");
+            assertThat(res.status()).as(bad + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").has("_limit")).as(bad).isTrue();
+        }
+        Http.Res capped = override.raw("POST", "/event/", "{\"_params\": {\"_limit\": 5e1}}", "application/json");
+        assertThat(capped.status()).as(capped.toString()).isEqualTo(200);
+        String memb = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        Http.Res listed = override.raw("POST", "/event/", "{\"_params\": {\"object_id\": [\"" + memb
+                + "\"], \"_limit\": 2.0}}", "application/json");
+        assertThat(listed.get("data")).hasSize(1);
+    }
+
+    @Test
     void aBody_isReadOnlyForAGetSentAsPost_aPlainGetIgnoresIt() {
         var org = close.org();
         String params = "{\"_params\": {\"_limit\": 1, \"_fields\": \"id\"}}";

@@ -255,4 +255,65 @@ class CloseEventsIT {
         assertThat(rep.get("/event/").status()).isEqualTo(200);
         assertThat(rep.get("/event/").get("data")).isNotEmpty();
     }
+
+    @Test
+    void anInvitation_isNoMembershipEvent_acceptingItIsTheActivation() {
+        var org = close.org();
+        long user = close.native_().roleId(org.org(), "User");
+        long restricted = close.native_().roleId(org.org(), "Restricted User");
+        JsonNode newestBefore = org.admin().get("/event/?_limit=1").get("data").get(0);
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "inv1",
+                "email", "inv1@example.com", "role_id", user, "status", "invited"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        long member = invited.json().get("id").longValue();
+        String memb = CloseIds.encode(CloseIds.MEMBERSHIP, member);
+        node.service().patch(org.path() + "/members/" + member, Map.of("role_id", restricted));
+        org.admin().put("/membership/" + memb + "/", Map.of("auto_record_calls", "enabled"));
+        long invitedAt = node.service().get(org.path() + "/events?object_type=member&object_id=" + member
+                + "&order=asc&limit=1").json().get("items").get(0).get("revision").longValue();
+
+        assertThat(org.admin().get("/event/?_limit=1").get("data").get(0)).isEqualTo(newestBefore);
+        assertThat(org.admin().get("/event/?object_id=" + memb).get("data")).isEmpty();
+        assertThat(org.admin().get("/event/" + CloseIds.encode(CloseIds.EVENT, invitedAt) + "/").status())
+                .isEqualTo(404);
+        Http.Res oneActivation = org.admin().get("/event/?object_type=membership&action=activated&_limit=1");
+        assertThat(oneActivation.get("data").get(0)).isEqualTo(newestBefore);
+        assertThat(oneActivation.get("cursor_next").isNull()).isTrue();
+
+        Http.Res accepted = node.service().post(org.path() + "/members/" + member + "/accept", Map.of());
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        JsonNode data = org.admin().get("/event/?object_id=" + memb).get("data");
+        assertThat(kinds(data)).containsExactly("membership.activated");
+        assertThat(data.get(0).get("data").get("role_id").stringValue()).isEqualTo("restricteduser");
+        assertThat(data.get(0).get("data").get("auto_record_calls").stringValue()).isEqualTo("enabled");
+        JsonNode activations = org.admin().get("/event/?object_type=membership&action=activated").get("data");
+        assertThat(activations).extracting(e -> e.get("object_id").stringValue())
+                .containsExactly(memb, newestBefore.get("object_id").stringValue());
+    }
+
+    @Test
+    void cursors_stepOverRecordsCloseDoesNotShow() {
+        var org = close.org();
+        long user = close.native_().roleId(org.org(), "User");
+        org.admin().post("/group/", Map.of("name", "Old"));
+        for (int i = 0; i < 3; i++) {
+            node.service().post(org.path() + "/members", Map.of("user_id", "inv" + i,
+                    "email", "inv" + i + "@example.com", "role_id", user, "status", "invited"));
+        }
+        org.admin().post("/group/", Map.of("name", "New"));
+
+        Http.Res first = org.admin().get("/event/?_limit=1");
+        assertThat(first.get("data").get(0).get("data").get("name").stringValue()).isEqualTo("New");
+        Http.Res second = org.admin().get("/event/?_limit=1&_cursor=" + first.get("cursor_next").stringValue());
+        assertThat(second.get("data").get(0).get("data").get("name").stringValue()).isEqualTo("Old");
+        Http.Res third = org.admin().get("/event/?_limit=1&_cursor=" + second.get("cursor_next").stringValue());
+        assertThat(kinds(third.get("data"))).containsExactly("membership.activated");
+        assertThat(third.get("cursor_next").isNull()).isTrue();
+
+        String poll = second.get("cursor_previous").stringValue();
+        Http.Res newer = org.admin().get("/event/?_limit=1&_cursor=" + poll);
+        assertThat(newer.get("data").get(0).get("data").get("name").stringValue()).isEqualTo("New");
+        Http.Res nothingYet = org.admin().get("/event/?_limit=1&_cursor=" + newer.get("cursor_previous").stringValue());
+        assertThat(nothingYet.get("data")).isEmpty();
+    }
 }

@@ -30,6 +30,16 @@ class CloseFieldErrorsTest {
     }
 
     @Test
+    void reasonsJoined_dropTheirClosingPeriod_beforeTheSeparator() {
+        Map<String, String> raw = new LinkedHashMap<>();
+        raw.put("saved_view_ids[1]", "Not a saved view id: \"bad\".");
+        raw.put("saved_view_ids[0]", "Not one.");
+        raw.put("saved_view_ids[3]", "must be a string");
+        assertThat(CloseApi.closeFieldErrors(raw)).containsExactly(Map.entry("saved_view_ids",
+                "Item 0: Not one; Item 1: Not a saved view id: \"bad\"; Item 3: must be a string"));
+    }
+
+    @Test
     void servicesNames_becomeClosesNames_alsoForAnItem() {
         assertThat(CloseApi.closeFieldErrors(Map.of("visibility.user_field_ids[2]", "must not be blank")))
                 .containsExactly(Map.entry("visibility_user_lcf_ids", "Item 2: must not be blank"));

@@ -388,12 +388,35 @@ class CloseMembershipsIT {
         Http.Res twoBad = pinner.put(path, Map.of("saved_view_ids", List.of("lead_x", "save_b", "view_y")));
         assertThat(twoBad.status()).as(twoBad.toString()).isEqualTo(400);
         assertThat(twoBad.get("field-errors").get("saved_view_ids").stringValue()).as(twoBad.toString())
-                .isEqualTo("Item 0: Not a saved view id: \"lead_x\".; Item 2: Not a saved view id: \"view_y\".");
+                .isEqualTo("Item 0: Not a saved view id: \"lead_x\"; Item 2: Not a saved view id: \"view_y\".");
         assertThat(pinner.put(path, Map.of("views", List.of())).status()).isEqualTo(400);
         Http other = close.member(org, "other", "User");
         assertThat(other.get(path).status()).isEqualTo(403);
         assertThat(other.put(path, Map.of("saved_view_ids", List.of())).status()).isEqualTo(403);
         assertThat(strings(pinner.get(path).get("saved_view_ids"))).containsExactly("save_a");
+    }
+
+    @Test
+    void pinnedViews_everyBadItemIsNamed_repeatsAndNonStringsToo() {
+        var org = close.org();
+        String path = "/membership/" + org.admin().get("/me/").get("memberships").get(0).get("id").stringValue()
+                + "/pinned_views/";
+        String notAString = "must be a string of at most 200 characters";
+        Http.Res mixed = org.admin().put(path, Map.of("saved_view_ids", List.of("save_1", "bad", "save_1", 5)));
+        assertThat(mixed.status()).as(mixed.toString()).isEqualTo(400);
+        assertThat(mixed.get("field-errors").propertyNames()).containsExactly("saved_view_ids");
+        assertThat(mixed.get("field-errors").get("saved_view_ids").stringValue()).isEqualTo(
+                "Item 1: Not a saved view id: \"bad\"; Item 2: Already pinned as item 0 (a view may be pinned once); "
+                        + "Item 3: " + notAString);
+        Http.Res strings = org.admin().put(path, Map.of("saved_view_ids", List.of("save_1", "bad", "save_1", "also")));
+        assertThat(strings.get("field-errors").get("saved_view_ids").stringValue()).isEqualTo(
+                "Item 1: Not a saved view id: \"bad\"; Item 2: Already pinned as item 0 (a view may be pinned once); "
+                        + "Item 3: Not a saved view id: \"also\".");
+        Http.Res repeats = org.admin().put(path, Map.of("saved_view_ids", List.of("save_a", "save_b", "save_a", "save_a")));
+        assertThat(repeats.get("field-errors").get("saved_view_ids").stringValue()).isEqualTo(
+                "Item 2: Already pinned as item 0 (a view may be pinned once); "
+                        + "Item 3: Already pinned as item 0 (a view may be pinned once).");
+        assertThat(org.admin().get(path).get("saved_view_ids")).isEmpty();
     }
 
     @Test

@@ -186,6 +186,32 @@ class CloseWebhooksIT {
     }
 
     @Test
+    void anInvitation_isDeliveredNothing_acceptingItIsTheActivation() {
+        var org = close.org();
+        long user = close.native_().roleId(org.org(), "User");
+        long restricted = close.native_().roleId(org.org(), "Restricted User");
+        try (CloseReceiver receiver = new CloseReceiver()) {
+            subscribe(org, receiver.url(), List.of(entry("membership", "activated"), entry("membership", "updated"),
+                    entry("group", "created")));
+            Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "inv1",
+                    "email", "inv1@example.com", "role_id", user, "status", "invited"));
+            assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+            long member = invited.json().get("id").longValue();
+            node.service().patch(org.path() + "/members/" + member, Map.of("role_id", restricted));
+            assertThat(node.service().post(org.path() + "/members/" + member + "/accept", Map.of()).status())
+                    .isEqualTo(200);
+            org.admin().post("/group/", Map.of("name", "Last"));
+
+            // deliveries go in revision order, so once the group's arrived, nothing else is pending
+            List<CloseReceiver.Delivery> got = await(receiver, 2);
+            assertThat(got).extracting(d -> d.event().get("object_type").stringValue() + " "
+                    + d.event().get("action").stringValue()).containsExactly("membership activated", "group created");
+            assertThat(got.get(0).event().get("object_id").stringValue()).isEqualTo(CloseWire.membershipId(member));
+            assertThat(got.get(0).event().get("data").get("role_id").stringValue()).isEqualTo("restricteduser");
+        }
+    }
+
+    @Test
     void pausedSubscription_receivesNothing_untilResumed_thenWhatWaited() {
         var org = close.org();
         String ann = membership(org, "ann");
