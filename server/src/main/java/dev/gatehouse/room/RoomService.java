@@ -1,6 +1,7 @@
 package dev.gatehouse.room;
 
 import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentService;
@@ -11,12 +12,15 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
+import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +43,8 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  * its room role alone, through the decision engine. Rooms' rules added here:
  *
  * <ul>
- *   <li>creating a room needs {@code canCreateRooms} (company role); its owner (the creator, or {@code ownerId})
- *       gets the given room role;</li>
+ *   <li>creating a room needs {@code canCreateRooms} (company role); its owner (the creator, or {@code ownerId}:
+ *       an active company user, whom the caller may manage when it is another) gets the given room role;</li>
  *   <li>a member sees a room when it holds a role in it, or its company role has {@code autoAccessToRooms};
  *       other rooms look nonexistent (404);</li>
  *   <li>in a room, the caller's room role must grant: {@code canViewAndEditRoomDetails} to change its field
@@ -81,6 +85,7 @@ public final class RoomService {
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
     private final MemberStore memberStore = new MemberStore();
+    private final RoleStore roles = new RoleStore();
     private final MemberService members;
     private final AssignmentService assignments;
     private final OrgModels orgModels;
@@ -110,12 +115,7 @@ public final class RoomService {
                 throw InvalidInputException.field("ownerId", "is required when a service key creates a room: "
                         + "the owner gets the room role");
             }
-            Member owner = memberStore.find(h, orgId, ownerId).orElseThrow(() ->
-                    InvalidInputException.field("ownerId", "no user " + ownerId + " in this account"));
-            if (owner.external()) {
-                throw InvalidInputException.field("ownerId", "user " + ownerId + " is external; a room owner must "
-                        + "be a company user");
-            }
+            Member owner = owner(h, caller, model, orgId, ownerId);
             if (in.officeId() != null) {
                 offices.requireOffices(h, orgId, "officeId", List.of(in.officeId()));
             }
@@ -137,6 +137,34 @@ public final class RoomService {
             rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
             return room;
         });
+    }
+
+    /**
+     * The owner a new room is given: an active company user — an owner keeps its access to its room and stays in the
+     * company while it owns one ({@link RoomsRules}), so a user who cannot act (Pending, locked) or an outsider would
+     * leave the room to nobody able to act in it. Naming another user than oneself needs the caller's power over that
+     * user: the gates of changing it ({@link MemberService#requireMay}, {@code MANAGE}: the access-level gate of the
+     * model, and nothing it holds beyond the caller), since making it an owner gives it a room role and holds it in
+     * the company until the room is deleted. The caller names itself freely; a service key passes every gate.
+     */
+    private Member owner(Handle h, Caller caller, PermissionModel model, long orgId, long ownerId) {
+        // as the caller may see users: an outsider sees only itself, so others are "no user" alike
+        Member owner = members.readable(h, caller, orgId, List.of(ownerId)).stream().findFirst().orElseThrow(() ->
+                InvalidInputException.field("ownerId", "no user " + ownerId + " in this account"));
+        if (owner.external()) {
+            throw InvalidInputException.field("ownerId", "user " + ownerId + " is external; a room owner must "
+                    + "be a company user");
+        }
+        if (!owner.active()) {
+            throw InvalidInputException.field("ownerId", "user " + ownerId + (owner.invited()
+                    ? " is pending (its invitation is not accepted)" : " is locked")
+                    + "; a room owner must be an active company user, one able to act in its room");
+        }
+        if (!caller.is(ownerId)) {
+            members.requireMay(h, caller, model, MemberRules.Action.MANAGE, owner, owner.roleId(), false,
+                    "naming as a room's owner user " + ownerId);
+        }
+        return owner;
     }
 
     public Room get(Principal principal, long orgId, int roomId) {
@@ -227,6 +255,7 @@ public final class RoomService {
                     "inviting a user into room " + roomId);
             Member member = memberStore.findByEmail(h, orgId, in.email()).orElse(null);
             if (member == null) {
+                requireOutsiderRole(h, orgId, in.roleId());
                 member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
                         in.email(), in.firstName(), in.lastName(), null, true, null));
             } else {
@@ -245,6 +274,20 @@ public final class RoomService {
                     RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.sideId(), null));
             return new Invited(rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow(), true);
         });
+    }
+
+    /**
+     * A new invitee joins as an outsider (an external member), who may hold only external roles: a company role is
+     * refused before anyone is added, in words about the invitee, who does not exist and never will by this request
+     * (the assignment rules would name the member just added, then rolled back). A role that does not exist is left
+     * to them.
+     */
+    private void requireOutsiderRole(Handle h, long orgId, long roleId) {
+        Optional<Role> role = roles.find(h, orgId, roleId);
+        if (role.isPresent() && !role.get().external()) {
+            throw InvalidInputException.field("roleId", "a new invitee joins as an outsider and may hold only "
+                    + "external roles; role " + roleId + " (\"" + role.get().name() + "\") is internal");
+        }
     }
 
     /** Changes a room user's role and/or transaction side ({@code sideGiven}: set it, even to null). */

@@ -1,7 +1,6 @@
 package dev.gatehouse.room;
 
 import java.util.List;
-import java.util.Set;
 
 /** The names of the {@code rooms} model's permissions that Rooms' own rules check. */
 public final class RoomsPermissions {
@@ -65,12 +64,6 @@ public final class RoomsPermissions {
     public static boolean classic(String modelId) {
         return MODEL_V5.equals(modelId);
     }
-
-    /**
-     * The model's categories whose permissions are "company permissions" in Rooms' sense (roles filtered
-     * with {@code AssignableRolesBasedOnCompanyPermissions}): member management and company settings.
-     */
-    public static final Set<String> COMPANY_CATEGORIES = Set.of("member_management", "company_settings");
 
     private RoomsPermissions() {
     }

@@ -3,19 +3,18 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
-import dev.gatehouse.model.Permission;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.role.RoleStore;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Rooms' views of roles: which roles a caller may assign, whether a role is in use, and a room's assignable
@@ -29,9 +28,10 @@ public final class RoomsRoleService {
     public enum Context {
         /** Every role. */
         ALL_ROLES,
-        /** Roles whose company permissions the caller all holds (Rooms' {@code onlyAssignable=true}). */
+        /** Rooms' roles whose company permissions the caller holds ({@code onlyAssignable=true}): here the roles
+         *  it may give, as {@link #ASSIGNABLE_BY_ALL_PERMISSIONS} (see {@code assignable}). */
         ASSIGNABLE_BY_COMPANY_PERMISSIONS,
-        /** Roles whose permissions the caller all holds. */
+        /** The roles the caller may give: every permission its own, and an access level it may invite at. */
         ASSIGNABLE_BY_ALL_PERMISSIONS
     }
 
@@ -62,7 +62,7 @@ public final class RoomsRoleService {
     public List<Role> list(Principal principal, long orgId, Context context, String namePrefix) {
         return access.read(principal, orgId, (h, caller) -> {
             PermissionModel model = orgModels.model(h, orgId);
-            Predicate<Role> assignable = assignable(caller, model, context);
+            Predicate<Role> assignable = assignable(h, caller, model, context);
             return roleService.readable(h, caller, orgId, 0L, MAX_ROLES).stream().filter(assignable)
                     .filter(r -> startsWith(r.name(), namePrefix)).toList();
         });
@@ -96,20 +96,37 @@ public final class RoomsRoleService {
         });
     }
 
-    private static Predicate<Role> assignable(Caller caller, PermissionModel model, Context context) {
+    /**
+     * Both assignable contexts list the roles the caller may give ({@link #mayGive}). Rooms reads the
+     * company-permissions context as "roles whose company permissions the caller holds", but no role is given here
+     * with a permission of any category the caller lacks, so listing such a role would only send a client on to a 403
+     * when it invites with it.
+     */
+    private Predicate<Role> assignable(Handle h, Caller caller, PermissionModel model, Context context) {
         if (context == Context.ALL_ROLES || caller.isService()) {
             return r -> true;
         }
-        if (context == Context.ASSIGNABLE_BY_ALL_PERMISSIONS) {
-            return r -> r.permissions().stream().allMatch(caller::has);
-        }
-        Set<String> company = new HashSet<>();
-        for (Permission p : model.permissions()) {
-            if (RoomsPermissions.COMPANY_CATEGORIES.contains(p.category())) {
-                company.add(p.key());
+        return r -> mayGive(h, caller, model, r);
+    }
+
+    /**
+     * Whether the caller may give {@code role} to a user, by the checks that refuse it otherwise, asked rather than
+     * thrown: the role grants nothing the caller lacks ({@link Access#requireNoEscalation}, the rule of every role
+     * handed out — {@code invite_user}'s company role, a room role, the native API's), and the caller may invite a
+     * user at the access level the role puts its holders at, where it does: the default admin role's users are at
+     * Admin ({@link RoomsUserStore#newUserLevel}), judged by the gate of inviting
+     * ({@link RoomsRules#requireMayInvite}).
+     */
+    private boolean mayGive(Handle h, Caller caller, PermissionModel model, Role role) {
+        try {
+            access.requireNoEscalation(caller, model, role.grant());
+            if (role.defaultForAdmin()) {
+                rules.requireMayInvite(h, caller, model, AccessLevel.ADMIN, "giving role " + role.id());
             }
+            return true;
+        } catch (ForbiddenException refused) {
+            return false;
         }
-        return r -> r.permissions().stream().filter(company::contains).allMatch(caller::has);
     }
 
     private static boolean startsWith(String name, String prefix) {

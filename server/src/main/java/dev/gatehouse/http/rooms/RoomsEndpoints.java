@@ -188,9 +188,13 @@ final class RoomsEndpoints {
         Wire.written(ctx, invited.added() ? 201 : 200, written, RoomsJson.roomInviteResponse(invited.user()));
     }
 
-    /** {@code transactionSideId}: one of Rooms' sides (buy, sell, listbuy, refi), or absent or null. */
+    /**
+     * {@code transactionSideId}: one of Rooms' sides (buy, sell, listbuy, refi) in any case, or absent or null. An id
+     * is taken as sent, never trimmed: {@code "sell "} names no side, as {@code "sell"} after a no-break space does
+     * not.
+     */
     private static TransactionSide side(Fields f) {
-        String raw = f.text("transactionSideId", false, 50);
+        String raw = f.string("transactionSideId", false, 50);
         if (raw == null) {
             return null;
         }

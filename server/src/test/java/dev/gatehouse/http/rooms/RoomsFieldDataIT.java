@@ -120,7 +120,41 @@ class RoomsFieldDataIT {
     }
 
     /**
-     * Field data nests as deep as a body may (64 levels), and no deeper: a value stored inside the room's snapshot,
+     * Field data nests as deep as the request body carrying it may: a body nests at most 64 levels, itself the first
+     * (docs/security.md, "Depth"), so a PUT's {@code data} holds at most 63 levels, itself the first, and a new room's
+     * {@code fieldData.data} at most 62. A deeper body is refused before anything is read, as every body is (400
+     * {@code INVALID_TEXT} naming where it goes too deep), and changes nothing. rooms.md promised 64 levels of field
+     * data, refused with {@code INVALID_INPUT} naming {@code data}: a promise no request could test.
+     */
+    @Test
+    void fieldData_nestsAsDeepAsItsBodyMay_63LevelsInAPut_62InANewRoom() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/field_data";
+        Http.Res deepest = a.admin.raw("PUT", path, "{\"data\": {\"deep\": " + nested(62) + "}}", "application/json");
+        assertThat(deepest.status()).as("%s", deepest).isEqualTo(200);
+        assertThat(a.admin.get(path).get("data").get("deep").toString()).isEqualTo(nested(62));
+        Http.Res deeper = a.admin.raw("PUT", path, "{\"data\": {\"other\": 1, \"deep\": " + nested(63) + "}}",
+                "application/json");
+        error(deeper, 400, "INVALID_TEXT", "data.deep[0]", "nests deeper than 64 levels");
+        assertThat(a.admin.get(path).get("data").has("other")).as("nothing changed").isFalse();
+
+        String create = "{\"name\": \"N\", \"roleId\": " + a.defaultAdminRole() + ", \"fieldData\": {\"data\": "
+                + "{\"deep\": ";
+        Http.Res created = a.admin.raw("POST", a.base + "/rooms", create + nested(61) + "}}}", "application/json");
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        error(a.admin.raw("POST", a.base + "/rooms", create + nested(62) + "}}}", "application/json"), 400,
+                "INVALID_TEXT", "fieldData.data.deep[0]", "nests deeper than 64 levels");
+        assertThat(a.admin.get(a.base + "/rooms").get("totalRowCount").intValue()).isEqualTo(2);
+    }
+
+    /** {@code levels} arrays, one inside the other, around a 1. */
+    private static String nested(int levels) {
+        return "[".repeat(levels) + "1" + "]".repeat(levels);
+    }
+
+    /**
+     * Field data nests as deep as a body may, and no deeper: a value stored inside the room's snapshot,
      * its change record and its event must still read back — a value near the parser's own limit once answered 500
      * to every read of the room with its field data and of the events page holding its change.
      */

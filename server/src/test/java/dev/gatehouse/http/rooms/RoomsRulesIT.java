@@ -150,6 +150,52 @@ class RoomsRulesIT {
     // ---------------------------------------------------------------- users
 
     /** A JSON body under construction. */
+    /**
+     * A role listed as assignable is one the caller can give: listing the assignable roles and inviting with any of
+     * them succeeds. A role granting a room permission the caller lacks (Agent, for a member manager) was listed by
+     * the company-permissions context and then refused by {@code invite_user} (403 {@code PRIVILEGE_ESCALATION}); the
+     * default admin role, whose users are at Admin, is not listed for a caller below that level either.
+     */
+    @Test
+    void assignableRoles_areThoseTheCallerCanInviteWith_inEveryContext() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms");
+        a.role("Clerk", false, "canAddMemberAndSetRoleLowerAccessLevel");
+        int hrRole = a.role("HR", false, "canAddMemberAndSetRoleSameAccessLevel",
+                "canAddMemberAndSetRoleLowerAccessLevel");
+        Http.Res all = a.admin.post(a.base + "/roles", Map.of("name", "Everything", "permissions",
+                a.admin.get(a.base + "/roles/" + a.defaultAdminRole()).get("permissions")));
+        assertThat(all.status()).as(all.toString()).isEqualTo(201);
+        Http hr = a.as(a.user("Hana", hrRole, "Office"));
+        Http boss = a.as(a.user("Boss", all.get("roleId").intValue(), "Company"));
+        int invited = 0;
+        for (String context : List.of("onlyAssignable=true", "filterContext=AssignableRolesBasedOnCompanyPermissions",
+                "filterContext=AssignableRolesBasedOnAllPermissions")) {
+            JsonNode hrs = hr.get(a.base + "/roles?" + context).get("roles");
+            assertThat(hrs).extracting(r -> r.get("name").stringValue()).as(context).containsExactly("Clerk", "HR");
+            JsonNode boss_ = boss.get(a.base + "/roles?" + context).get("roles");
+            assertThat(boss_).extracting(r -> r.get("name").stringValue()).as(context)
+                    .containsExactly("Agent", "Clerk", "HR", "Everything");
+            for (JsonNode role : hrs) {
+                Http.Res res = hr.post(a.base + "/users/invite_user", invitee("h" + ++invited,
+                        role.get("roleId").intValue(), "Contributor"));
+                assertThat(res.status()).as(res.toString()).isEqualTo(201);
+            }
+            for (JsonNode role : boss_) {
+                Http.Res res = boss.post(a.base + "/users/invite_user", invitee("b" + ++invited,
+                        role.get("roleId").intValue(), "Contributor"));
+                assertThat(res.status()).as(res.toString()).isEqualTo(201);
+            }
+        }
+        int agent = a.role("Agent2", false, "canCreateRooms");
+        error(hr.post(a.base + "/users/invite_user", invitee("x1", agent, "Contributor")), 403,
+                "PRIVILEGE_ESCALATION", "canCreateRooms");
+        error(boss.post(a.base + "/users/invite_user", invitee("x2", a.defaultAdminRole(), "Admin")), 403,
+                "ACCESS_LEVEL_TOO_HIGH");
+        assertThat(a.admin.get(a.base + "/roles?onlyAssignable=true").get("roles")).as("the Default Admin: every role")
+                .hasSize(6);
+    }
+
     static final class Body extends java.util.LinkedHashMap<String, Object> {
         Body with(String field, Object value) {
             put(field, value);
@@ -382,6 +428,56 @@ class RoomsRulesIT {
         assertThat(bob.post(a.base + "/rooms", Map.of("name", "Mine", "roleId", agent)).status()).isEqualTo(201);
     }
 
+    /**
+     * A room's owner keeps its access and stays in the company while it owns the room, so naming another user as the
+     * owner needs the caller's power over that user — the gate of managing it at its access level, and nothing it
+     * holds beyond the caller — and the owner must be an active company user. Anyone allowed to create rooms once made
+     * a Pending or locked user, or the Default Admin, the owner of a room nobody else could reach, and that user could
+     * then not be removed (409 ROOM_OWNER) but with a service key.
+     */
+    @Test
+    void creatingRooms_withAnotherOwner_needsPowerOverThatUser_whoMustBeActive() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms");
+        int lead = a.role("Lead", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageMemberLowerAccessLevel");
+        int big = a.role("Big", false, "canManageAccount");
+        int annId = a.user("Ann", agent, "Contributor");
+        int calId = a.user("Cal", agent, "Contributor");
+        int bigId = a.user("Bo", big, "Contributor");
+        int patId = a.invited("Pat", agent, "Contributor");
+        int louId = a.user("Lou", agent, "Contributor");
+        assertThat(a.admin.post(a.base + "/users/" + louId + "/lock", Map.of("reason", "gone")).status())
+                .isEqualTo(204);
+        Http ann = a.as(annId);
+        Http lea = a.as(a.user("Lea", lead, "Office"));
+        String rooms = a.base + "/rooms";
+
+        error(ann.post(rooms, Map.of("name", "Trap", "roleId", agent, "ownerId", a.org.adminId())), 403,
+                "ACCESS_LEVEL_TOO_HIGH", "user " + a.org.adminId());
+        error(ann.post(rooms, Map.of("name", "Trap", "roleId", agent, "ownerId", calId)), 403,
+                "PERMISSION_REQUIRED", "canManageMemberSameAccessLevel");
+        error(lea.post(rooms, Map.of("name", "Trap", "roleId", agent, "ownerId", bigId)), 403,
+                "PRIVILEGE_ESCALATION", "canManageAccount");
+        for (Http caller : List.of(ann, lea, a.admin, node.service())) {
+            error(caller.post(rooms, Map.of("name", "Trap", "roleId", agent, "ownerId", patId)), 400,
+                    "INVALID_INPUT", "ownerId", "user " + patId + " is pending");
+            error(caller.post(rooms, Map.of("name", "Trap", "roleId", agent, "ownerId", louId)), 400,
+                    "INVALID_INPUT", "ownerId", "user " + louId + " is locked");
+        }
+        assertThat(a.admin.get(rooms).get("totalRowCount").intValue()).as("no room created").isZero();
+        assertThat(a.admin.delete(a.base + "/users/" + patId).status()).isEqualTo(204);
+        assertThat(node.service().delete(a.org.path() + "/members/" + louId).status()).isEqualTo(204);
+
+        Http.Res own = ann.post(rooms, Map.of("name", "Mine", "roleId", agent, "ownerId", annId));
+        assertThat(own.status()).as(own.toString()).isEqualTo(201);
+        Http.Res managed = lea.post(rooms, Map.of("name", "Cal's", "roleId", agent, "ownerId", calId));
+        assertThat(managed.status()).as(managed.toString()).isEqualTo(201);
+        assertThat(managed.get("roomOwnerIds")).extracting(JsonNode::intValue).containsExactly(calId);
+        assertThat(a.admin.post(rooms, Map.of("name", "Bo's", "roleId", big, "ownerId", bigId)).status())
+                .isEqualTo(201);
+    }
+
     /** Rooms' ids are positive int32s: a template id of 0 or below names no template, and creates no room. */
     @Test
     void creatingRooms_refusesATemplateIdThatIsNoId() {
@@ -515,6 +611,52 @@ class RoomsRulesIT {
                 409, "ROOM_ACCESS_REVOKED", String.valueOf(out), "restore");
         error(a.admin.post(a.base + "/rooms/999999/users", Map.of("email", "z@z.test", "firstName", "Z", "lastName",
                 "Z", "roleId", buyer)), 404, "ROOM_NOT_FOUND");
+    }
+
+    /**
+     * A new invitee given a company role is refused in words about the invitee: the message named "user 16", the
+     * member the invitation would have added, which the refusal rolled back — an id the account never had.
+     */
+    @Test
+    void aNewInviteeWithACompanyRole_isRefused_inWordsAboutTheInvitee() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String users = a.base + "/rooms/" + room + "/users";
+        long before = node.appliedRevision();
+        Http.Res refused = a.admin.post(users, Map.of("email", "new@ext.test", "firstName", "N", "lastName", "E",
+                "roleId", agent));
+        error(refused, 400, "INVALID_INPUT", "roleId: a new invitee joins as an outsider and may hold only external "
+                + "roles", "role " + agent + " (\"Agent\") is internal");
+        assertThat(refused.get("message").stringValue()).doesNotContainPattern("user \\d+");
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        assertThat(a.admin.get(users).get("users")).hasSize(1);
+    }
+
+    /**
+     * A transaction side is one of Rooms' four ids (in any case), taken as sent: one with blanks around it was
+     * trimmed and taken, while one with a no-break space was refused.
+     */
+    @Test
+    void transactionSides_areTakenAsSent_neverTrimmed() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String users = a.base + "/rooms/" + room + "/users";
+        int out = a.invite(a.admin, room, "out@side.test", buyer);
+        for (String side : List.of("sell ", "buy\n", " buy", "\tsell", "\u00a0buy", "refi\u00a0", "", " ")) {
+            error(a.admin.post(a.base + "/rooms", Map.of("name", "S", "roleId", a.defaultAdminRole(),
+                    "transactionSideId", side)), 400, "INVALID_INPUT", "transactionSideId");
+            error(a.admin.post(users, Map.of("email", "z@side.test", "firstName", "Z", "lastName", "S",
+                    "roleId", buyer, "transactionSideId", side)), 400, "INVALID_INPUT", "transactionSideId");
+            error(a.admin.put(users + "/" + out, Map.of("transactionSideId", side)), 400, "INVALID_INPUT",
+                    "transactionSideId");
+        }
+        assertThat(a.admin.get(a.base + "/rooms").get("totalRowCount").intValue()).isEqualTo(1);
+        assertThat(a.admin.get(users).get("users")).hasSize(2);
+        Http.Res upper = a.admin.put(users + "/" + out, Map.of("transactionSideId", "SELL"));
+        assertThat(upper.status()).as(upper.toString()).isEqualTo(200);
+        assertThat(upper.get("transactionSideId").stringValue()).isEqualTo("sell");
     }
 
     @Test
