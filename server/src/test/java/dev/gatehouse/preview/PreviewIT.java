@@ -366,7 +366,7 @@ class PreviewIT {
                 "invalid_input");
         Http.Res office = preview(org.admin(), org, Map.of("office", Map.of("name", "Downtown")));
         assertProblem(office, 400, "invalid_input");
-        assertThat(office.json().at("/errors/office").stringValue()).contains("nothing to preview");
+        assertThat(office.json().at("/errors/office").stringValue()).contains("is not previewed", "rooms_v5");
         assertProblem(org.admin().header("Content-Type", "text/plain").post(org.path() + "/preview", "x"), 400,
                 null);
         assertProblem(node.anonymous().post(org.path() + "/preview", roleEdit(agent, List.of())), 401,

@@ -32,7 +32,7 @@ final class PreviewResource {
 
     static final int DEFAULT_MEMBERS = 10;
     private static final Set<String> KINDS = Set.of("role", "member", "assignment");
-    /** Writes that exist but decide nothing, so have no preview: named as such rather than as unknown fields. */
+    /** Writes that exist but have no preview: named as such rather than as unknown fields. */
     private static final List<String> DECIDE_NOTHING = List.of("office", "region");
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.DEACTIVATED);
 
@@ -55,8 +55,10 @@ final class PreviewResource {
         Fields f = V1.body(ctx);
         for (String name : DECIDE_NOTHING) {
             if (f.has(name)) {
-                f.error(name, "an office or region changes nobody's permissions: there is nothing to preview "
-                        + "(preview a role, member or assignment change)");
+                f.error(name, "an office or region change is not previewed: on rooms it decides nothing; on "
+                        + "rooms_v5, where offices and regions lie in the hierarchy, moving or deleting one changes who "
+                        + "reaches the rooms beneath, which a preview does not compute (preview a role, member or "
+                        + "assignment change)");
             }
         }
         f.allowOnly(Set.of("role", "member", "assignment", "limit", "all"));
