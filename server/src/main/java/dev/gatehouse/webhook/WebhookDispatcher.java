@@ -6,6 +6,9 @@ import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.changelog.ObjectType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,6 +38,14 @@ import org.slf4j.MDC;
  * node took over) can no longer move the cursor. Leases are renewed after each delivered event and released
  * when there is nothing left, when the claim's budget is spent, after a failure and on shutdown; a crashed
  * node's leases simply expire.
+ *
+ * <p><b>No idle lease.</b> A lease a live node holds is always being used by one of its workers, or given back at
+ * once: nobody else may deliver the subscription until it runs out. So a node never claims what its own workers are
+ * still busy with ({@code inFlight}, passed to {@link WebhookStore#claim}), although a worker gives its lease back a
+ * moment before it is done (it may still be pausing the subscription, or ending): such a claim could be neither used
+ * nor would anything give it back. And a worker whose database stops answering keeps its lease and resumes under it
+ * once the database answers again ({@link #work}), first recording the attempt it could not record, rather than
+ * leaving the subscription waiting for the lease to run out.
  *
  * <p><b>Fairness between organizations.</b> One organization's slow receivers must not delay another's
  * deliveries, so three rules bound what a subscription can take from others:
@@ -128,6 +139,11 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     /** The {@link #subscriptionChanges} that {@link #subscribed} was read at (the scheduling thread's). */
     private long subscribedAt;
     private boolean woken;
+    /**
+     * This node may hold a lease no worker uses: a claim whose answer was lost, or one it could not give back. The
+     * next claim first gives back every lease of this node that no worker is busy with (scheduling thread only).
+     */
+    private boolean leasesUnsure;
     private long lastPrune;
     private long lastBacklogSample;
 
@@ -221,32 +237,38 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             return;
         }
         metrics.claimed();
-        List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> store.claim(h, nodeId, slots,
-                settings.orgConcurrency(), settings.lease(), clock.instant()));
+        // Taken before the claim: only this thread adds to inFlight, so no claim returns one of them, and any other
+        // lease this node holds is one no worker uses.
+        List<Long> busy = List.copyOf(inFlight);
+        boolean sweep = leasesUnsure;
+        leasesUnsure = true; // until the claim's answer is in: it may commit and its answer be lost
+        List<WebhookStore.Claim> claims = jdbi.inTransaction(h -> {
+            if (sweep) {
+                int released = store.releaseAll(h, nodeId, busy);
+                if (released > 0) {
+                    LOG.info("gave back {} webhook leases that no worker of this node used", released);
+                }
+            }
+            return store.claim(h, nodeId, slots, settings.orgConcurrency(), settings.lease(), clock.instant(), busy);
+        });
+        leasesUnsure = false;
         for (WebhookStore.Claim claim : claims) {
+            // Neither can fail (the claim left out what is in flight and took no more than the free workers); should
+            // one, the lease is given back at once rather than held unused until it runs out.
             if (!inFlight.add(claim.webhookId())) {
-                continue; // cannot happen while its lease is held; never deliver one subscription twice at once
+                LOG.warn("webhook {} was claimed while in flight; its new lease is given back", claim.webhookId());
+                releaseUnused(claim);
+                continue;
             }
             if (!free.tryAcquire()) {
                 inFlight.remove(claim.webhookId());
-                jdbi.useHandle(h -> store.release(h, claim.webhookId(), claim.leaseToken()));
+                releaseUnused(claim);
                 continue;
             }
             workers.execute(() -> {
                 MDC.put(ORG_ID, String.valueOf(claim.orgId()));
                 try {
-                    deliver(claim);
-                } catch (RuntimeException e) {
-                    if (deletedMeanwhile(e)) {
-                        LOG.debug("webhook {} was deleted while an event was being delivered", claim.webhookId());
-                    } else {
-                        LOG.warn("delivering webhook {} failed: {}", claim.webhookId(), e.getMessage());
-                    }
-                    try {
-                        jdbi.useHandle(h -> store.release(h, claim.webhookId(), claim.leaseToken()));
-                    } catch (RuntimeException ignored) {
-                        // the lease expires by itself
-                    }
+                    work(claim);
                 } finally {
                     MDC.remove(ORG_ID);
                     inFlight.remove(claim.webhookId());
@@ -255,6 +277,95 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 }
             });
         }
+    }
+
+    /** Gives back a lease just claimed that no worker takes (scheduling thread). */
+    private void releaseUnused(WebhookStore.Claim claim) {
+        try {
+            jdbi.useHandle(h -> store.release(h, claim.webhookId(), claim.leaseToken()));
+        } catch (RuntimeException e) {
+            leasesUnsure = true;
+            LOG.warn("could not give back the lease of webhook {} now: {}", claim.webhookId(), e.getMessage());
+        }
+    }
+
+    /**
+     * A worker's whole turn with one claimed subscription ({@link #deliver}). Should the database not answer — the
+     * connection lost, the database stopped or unreachable — the node still holds the lease (nobody else may claim it
+     * before it runs out), so the worker keeps it rather than leave it idle until then: it tries again every poll
+     * interval, first recording the outcome of the attempt it could not record (a request answered before the outage
+     * is not sent again; the deliveries log shows it with its own attempt number), then carries on delivering under
+     * the same lease token — or learns that it lost the lease meanwhile, and stops. Any other failure ends the turn
+     * and gives the lease back.
+     */
+    private void work(WebhookStore.Claim claim) {
+        long id = claim.webhookId();
+        Attempt unrecorded = null;
+        boolean told = false;
+        while (true) {
+            try {
+                Attempt attempt = unrecorded;
+                unrecorded = null;
+                if (attempt == null || record(attempt)) {
+                    deliver(claim);
+                }
+                if (told) {
+                    LOG.info("webhook {}: the database answers again; delivery resumed", id);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (connectionLost(e)) {
+                    if (e instanceof UnrecordedAttempt u) {
+                        unrecorded = u.attempt;
+                    }
+                } else {
+                    if (deletedMeanwhile(e)) {
+                        LOG.debug("webhook {} was deleted while an event was being delivered", id);
+                    } else {
+                        LOG.warn("delivering webhook {} failed: {}", id, e.getMessage());
+                    }
+                    try {
+                        giveBack(id, claim.leaseToken());
+                        return;
+                    } catch (RuntimeException notGivenBack) {
+                        if (!connectionLost(notGivenBack)) {
+                            LOG.warn("could not give back the lease of webhook {}: {}", id, notGivenBack.getMessage());
+                            return;
+                        }
+                    }
+                }
+                if (!told) {
+                    told = true;
+                    LOG.warn("webhook {}: the database does not answer ({}); this node keeps the lease and resumes "
+                            + "delivery when it answers again", id, e.getMessage());
+                }
+            }
+            if (!pause()) {
+                return; // stopping: the lease is given back on the way out if the database answers by then
+            }
+        }
+    }
+
+    /**
+     * Gives back the lease claimed with {@code token}, or the one a reset moved on from it while this node held it
+     * ({@link #releaseSuperseded}).
+     */
+    private void giveBack(long id, long token) {
+        jdbi.useHandle(h -> {
+            store.release(h, id, token);
+            store.releaseSuperseded(h, id, nodeId, token);
+        });
+    }
+
+    /** Waits a poll interval; false when the node is stopping. */
+    private boolean pause() {
+        try {
+            Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return running.get();
     }
 
     /** The organizations that have a subscription, read again if one changed since the last read. */
@@ -344,6 +455,25 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         jdbi.useHandle(h -> store.releaseSuperseded(h, id, nodeId, token));
     }
 
+    /**
+     * The database did not answer: no connection (the database stopped, unreachable, the pool timed out), or one that
+     * broke or was ended by the server during the statement. SQLSTATE classes 08 (connection exception) and 57P
+     * (operator intervention: a shutdown, a crash, not accepting connections yet).
+     */
+    private static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The subscription was deleted during an attempt, so its delivery log row has nothing to refer to. */
     private static boolean deletedMeanwhile(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -372,6 +502,25 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         }
     }
 
+    /** One attempt at an event, made under the lease {@code token}, as it is recorded. */
+    private record Attempt(Webhook webhook, long token, long revision, int number, Instant started, int millis,
+                           Integer status, String error) {
+        boolean succeeded() {
+            return error == null;
+        }
+    }
+
+    /** An attempt was made, but its outcome could not be written to the database (a worker writes it later). */
+    private static final class UnrecordedAttempt extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Attempt attempt;
+
+        UnrecordedAttempt(Attempt attempt, RuntimeException cause) {
+            super(cause.getMessage(), cause);
+            this.attempt = attempt;
+        }
+    }
+
     /** Attempt {@code attempt} at one event; true when it succeeded and the lease is still held. */
     private boolean send(WebhookStore.Target target, ChangeRecord event, Prepared prepared, int attempt) {
         Webhook w = target.webhook();
@@ -390,31 +539,46 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000L);
         metrics.attempted(answer.failure());
-        boolean ok = answer.succeeded();
-        Integer code = answer.status();
-        String failure = answer.error();
-        long id = w.id();
-        long token = target.leaseToken();
-        Optional<WebhookStore.Failure> failed = jdbi.inTransaction(h -> {
-            store.logDelivery(h, id, event.revision(), attempt, started, millis, code,
-                    ok ? Delivery.SUCCEEDED : Delivery.FAILED, failure, nodeId);
-            if (ok) {
-                boolean held = store.advance(h, id, token, event.revision(), true, settings.lease());
-                return held ? Optional.<WebhookStore.Failure>empty() : Optional.of(LEASE_LOST);
-            }
-            return Optional.of(store.fail(h, id, token, failure, settings.backoff(attempt), settings.retryWindow(),
-                    clock.instant())
-                    .orElse(LEASE_LOST));
-        });
+        return record(new Attempt(w, target.leaseToken(), event.revision(), attempt, started, millis, answer.status(),
+                answer.error()));
+    }
+
+    /**
+     * Writes an attempt to the deliveries log and, while its lease token holds, to the cursor: past the event, or a
+     * failure with its backoff (pausing the subscription once the retry window has passed). True when it succeeded
+     * and the lease is still held. Throws {@link UnrecordedAttempt} when nothing could be written.
+     */
+    private boolean record(Attempt a) {
+        long id = a.webhook().id();
+        Optional<WebhookStore.Failure> failed;
+        try {
+            failed = jdbi.inTransaction(h -> {
+                store.logDelivery(h, id, a.revision(), a.number(), a.started(), a.millis(), a.status(),
+                        a.succeeded() ? Delivery.SUCCEEDED : Delivery.FAILED, a.error(), nodeId);
+                if (a.succeeded()) {
+                    boolean held = store.advance(h, id, a.token(), a.revision(), true, settings.lease());
+                    return held ? Optional.<WebhookStore.Failure>empty() : Optional.of(LEASE_LOST);
+                }
+                return Optional.of(store.fail(h, id, a.token(), a.error(), settings.backoff(a.number()),
+                        settings.retryWindow(), clock.instant()).orElse(LEASE_LOST));
+            });
+        } catch (RuntimeException e) {
+            throw new UnrecordedAttempt(a, e);
+        }
         if (failed.isEmpty()) {
             return true;
         }
         if (failed.get() == LEASE_LOST) {
-            releaseSuperseded(id, token);
+            releaseSuperseded(id, a.token());
             return false;
         }
         if (failed.get().exhausted()) {
-            pauseAfterFailures(w, event.revision(), failed.get(), failure);
+            try {
+                pauseAfterFailures(a.webhook(), a.revision(), failed.get(), a.error());
+            } catch (RuntimeException e) {
+                // the failure is recorded and the lease given back: the next failed attempt pauses it
+                LOG.warn("webhook {} could not be paused after sustained failure: {}", id, e.getMessage());
+            }
         }
         return false;
     }
@@ -477,7 +641,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             workers.shutdownNow();
         }
         try {
-            jdbi.useHandle(h -> store.releaseAll(h, nodeId));
+            jdbi.useHandle(h -> store.releaseAll(h, nodeId, List.of()));
         } catch (RuntimeException e) {
             LOG.debug("could not release webhook leases of {}: {}", nodeId, e.getMessage());
         }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -164,11 +165,13 @@ final class WebhookStore {
      *       their rank among its candidates — so a free slot goes to the organization with the fewest
      *       deliveries in progress, and ties go to the subscription served least recently.</li>
      * </ul>
-     * Rows being written by a worker right now are skipped, rows leased by any node are not eligible. A
-     * released lease keeps its end time in {@code lease_until} (it is in the past once released): that is
-     * when the subscription was last served.
+     * Rows being written by a worker right now are skipped, rows leased by any node are not eligible, and neither
+     * are the {@code busy} ones: those the claiming node's workers are not done with yet, although their lease may
+     * be given back already (a worker gives it back a moment before it ends), so that a claim never returns a
+     * subscription its node cannot deliver now. A released lease keeps its end time in {@code lease_until} (it is
+     * in the past once released): that is when the subscription was last served.
      */
-    List<Claim> claim(Handle h, String node, int n, int perOrg, Duration lease, Instant now) {
+    List<Claim> claim(Handle h, String node, int n, int perOrg, Duration lease, Instant now, Collection<Long> busy) {
         h.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", CLAIM_LOCK).mapTo(String.class).one();
         return h.createQuery("""
                 WITH held AS (
@@ -181,6 +184,7 @@ final class WebhookStore {
                       JOIN webhooks w ON w.id = c2.webhook_id
                       LEFT JOIN held ON held.org_id = c2.org_id
                      WHERE w.status = 'active'
+                       AND c2.webhook_id <> ALL (:busy)
                        AND (c2.lease_until IS NULL OR c2.lease_until <= now())
                        AND (c2.next_attempt_at IS NULL OR c2.next_attempt_at <= CAST(:now AS timestamptz))
                        AND c2.revision < (SELECT coalesce(max(l.revision), 0) FROM change_log l
@@ -196,7 +200,7 @@ final class WebhookStore {
                           FOR UPDATE OF c3 SKIP LOCKED)
                 RETURNING c.webhook_id, c.org_id, c.lease_token""")
                 .bind("node", node).bind("lease", seconds(lease)).bind("n", n).bind("perOrg", perOrg)
-                .bind("now", utc(now))
+                .bind("now", utc(now)).bind("busy", busy.toArray(new Long[0]))
                 .map((rs, ctx) -> new Claim(rs.getLong("webhook_id"), rs.getLong("org_id"), rs.getLong("lease_token")))
                 .list();
     }
@@ -268,10 +272,15 @@ final class WebhookStore {
                 .bind("id", id).bind("node", node).bind("token", token).execute();
     }
 
-    /** Gives up every lease a node holds. */
-    int releaseAll(Handle h, String node) {
+    /**
+     * Gives up every lease a node holds but those of {@code except}: on shutdown (none excepted), or those it lost
+     * track of while the database did not answer (a claim made whose answer never came back) — all but the ones its
+     * workers are busy with.
+     */
+    int releaseAll(Handle h, String node, Collection<Long> except) {
         return h.createUpdate("UPDATE webhook_cursors SET lease_owner = NULL, lease_until = now() "
-                + "WHERE lease_owner = :node AND lease_until > now()").bind("node", node).execute();
+                        + "WHERE lease_owner = :node AND lease_until > now() AND webhook_id <> ALL (:except)")
+                .bind("node", node).bind("except", except.toArray(new Long[0])).execute();
     }
 
     /**

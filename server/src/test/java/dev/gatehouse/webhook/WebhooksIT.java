@@ -5,7 +5,9 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.Scrape;
+import dev.gatehouse.testing.TcpCut;
 import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
@@ -17,6 +19,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -583,6 +587,57 @@ class WebhooksIT {
         }
     }
 
+    /**
+     * A worker gives its lease back in the database a moment before it is done with the subscription — here it still
+     * pauses it after sustained failure, held up by the test's lock on the organization — and the subscription may be
+     * due again in that moment. The node must not claim it then: that claim could be neither used (its worker is not
+     * done) nor would it be given back, and the subscription would stand leased by a live node, delivering nothing,
+     * until the lease ran out. So once paused it is leased by nobody, and resuming it delivers at once.
+     */
+    @Test
+    void aSubscriptionDueAgainBeforeItsWorkerIsDone_isNotLeftLeasedToNoWorker() {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.failing(503))) {
+            clock.freeze();
+            long id;
+            long revision;
+            try {
+                id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id")
+                        .longValue();
+                revision = roleRevision(org, "Held up");
+                awaitAttempts(org, id, 1);
+                clock.advance(Duration.ofSeconds(1));
+                awaitAttempts(org, id, 2);
+                try (OrgRowLock lock = OrgRowLock.hold(node, org.id())) {
+                    // the retry window passes: the third attempt fails, and its worker, about to pause the
+                    // subscription, waits for the organization's lock with the lease already given back
+                    clock.advance(Duration.ofSeconds(2));
+                    Await.until(Duration.ofSeconds(15), "the worker waits to pause the subscription",
+                            () -> lock.waiters() == 1);
+                    // the next attempt (4 s later) is due while the subscription is still active
+                    clock.advance(Duration.ofSeconds(4));
+                    double claims = Scrape.of(node).value("gatehouse_webhook_claims_total");
+                    Await.until(Duration.ofSeconds(15), "the node looked for due work a few times",
+                            () -> Scrape.of(node).value("gatehouse_webhook_claims_total") >= claims + 3);
+                }
+                Await.until(Duration.ofSeconds(15), "the subscription is paused",
+                        () -> webhook(org, id).get("status").stringValue().equals("paused"));
+            } finally {
+                clock.run();
+            }
+            assertThat(receiver.requests()).as("no attempt while the worker was not done").hasSize(3);
+            Await.until(Duration.ofSeconds(5), "its worker is done", () -> webhook(org, id).get("delivery")
+                    .get("delivering_node").isNull());
+            receiver.behave(Receiver.ok());
+            Http.Res resumed = node.service().patch(org.path() + "/webhooks/" + id, Map.of("status", "active"));
+            assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+            Await.until(Duration.ofSeconds(10), "the event is delivered at once, not when a lease runs out",
+                    () -> webhook(org, id).get("delivery").get("revision").longValue() >= revision);
+            assertThat(receiver.revisions()).containsOnly(revision);
+            node.service().delete(org.path() + "/webhooks/" + id);
+        }
+    }
+
     @Test
     void pendingDeliveries_surviveARestart() {
         try (TestNode own = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
@@ -603,6 +658,76 @@ class WebhooksIT {
             assertThat(receiver.revisions()).containsOnly(revision);
             assertThat(receiver.requests().get(receiver.requests().size() - 1).header("Gatehouse-Delivery-Attempt"))
                     .isNotEqualTo("1");
+        }
+    }
+
+    /**
+     * The database stops answering (a network that drops every packet) while a request is in flight, and the receiver
+     * acknowledges it then: the node cannot record the success, nor give its lease back. It keeps the lease and, once
+     * the database answers again, records the attempt — attempt 1, succeeded — and carries on at once: the event is
+     * not sent again, and the next one does not wait for the lease (here 90 s) to run out.
+     */
+    @Test
+    void anAttemptAnsweredWhileTheDatabaseIsUnreachable_isRecordedOnceItAnswers_andDeliveryGoesOnAtOnce() {
+        String direct = TestDatabase.freshDatabaseUrl();
+        CountDownLatch answer = new CountDownLatch(1);
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
+             // the database reached through the network the test cuts; an outage is noticed within about a second
+             TestNode own = TestNode.startOn(direct.replace(":" + TestDatabase.server().port() + "/",
+                     ":" + network.port() + "/"), c -> reachingLoopback(c.withDatabase(c.database()
+                     .withProbe(200, 1000)).withWebhooks(c.webhooks().withRetry(Duration.ofHours(1),
+                     Duration.ofSeconds(30)))));
+             Receiver receiver = new Receiver(n -> {
+                 if (n == 1) {
+                     answer.await(60, TimeUnit.SECONDS);
+                 }
+                 return 200;
+             })) {
+            Fixtures f = new Fixtures(own);
+            warmUp(own, f);
+            var org = f.org("close");
+            long id = own.service().post(org.path() + "/webhooks", Map.of("url", receiver.url(), "object_types",
+                    List.of("role"))).json().get("id").longValue();
+            long first = own.service().post(org.path() + "/roles", Map.of("name", "Before", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Await.until(Duration.ofSeconds(15), "the request is in flight", () -> receiver.inFlight() == 1);
+
+            network.cut();
+            Await.until(Duration.ofSeconds(20), "the node noticed the outage",
+                    () -> !own.node().core().store().health().reachable());
+            double succeeded = Scrape.of(own).value("gatehouse_webhook_deliveries_total", "outcome", "succeeded");
+            answer.countDown();
+            Await.until(Duration.ofSeconds(15), "the receiver's answer arrived", () -> Scrape.of(own)
+                    .value("gatehouse_webhook_deliveries_total", "outcome", "succeeded") > succeeded);
+            Await.until(Duration.ofSeconds(15), "the request is over", () -> receiver.inFlight() == 0);
+            sleep(Duration.ofSeconds(2)); // the outage goes on a little
+            network.restore();
+            Await.until(Duration.ofSeconds(20), "the node noticed the database is back",
+                    () -> own.node().core().store().health().reachable());
+
+            Await.until(Duration.ofSeconds(15), "the answered attempt is recorded", () -> own.service()
+                    .get(org.path() + "/webhooks/" + id).json().get("delivery").get("revision").longValue() >= first);
+            JsonNode logged = own.service().get(org.path() + "/webhooks/" + id + "/deliveries").json().get("items");
+            assertThat(logged).hasSize(1);
+            assertThat(logged.get(0).get("revision").longValue()).isEqualTo(first);
+            assertThat(logged.get(0).get("attempt").intValue()).isEqualTo(1);
+            assertThat(logged.get(0).get("outcome").stringValue()).isEqualTo("succeeded");
+            long next = own.service().post(org.path() + "/roles", Map.of("name", "After", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Await.until(Duration.ofSeconds(15), "the next event is delivered",
+                    () -> receiver.revisions().contains(next));
+            assertThat(receiver.revisions()).as("each once").containsExactly(first, next);
+            assertThat(receiver.requests()).extracting(r -> r.header("Gatehouse-Delivery-Attempt"))
+                    .containsExactly("1", "1");
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
