@@ -315,6 +315,16 @@ class BadInputIT {
             assertThat(res.status()).as(prefix + escaped).isEqualTo(400);
             assertThat(res.get("code").stringValue()).isEqualTo("invalid_path");
         });
+        // nor with a trailing slash, which the router ignores: DELETE /v1/orgs/{id}/ deleted the organization
+        long revision = node.revision();
+        for (String path : List.of(org + "/", org + "/roles/", org + "/members/" + world.member() + "/")) {
+            Http.Res slashed = node.service().delete(path);
+            assertThat(slashed.status()).as(path + ": " + slashed).isEqualTo(400);
+            assertThat(slashed.get("code").stringValue()).isEqualTo("invalid_path");
+            assertThat(node.service().get(path).status()).as(path).isEqualTo(400);
+        }
+        assertThat(node.revision()).as("nothing deleted").isEqualTo(revision);
+        assertThat(node.service().get(org).status()).isEqualTo(200);
         Http.Res byEscapedId = node.service().get(org + "/members/id:%3" + String.valueOf(world.member()).charAt(0)
                 + String.valueOf(world.member()).substring(1));
         assertThat(byEscapedId.status()).as(byEscapedId.toString()).isEqualTo(400);
