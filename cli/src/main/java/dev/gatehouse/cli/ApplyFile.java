@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import dev.gatehouse.client.Members.Status;
 import dev.gatehouse.client.ResourceRef;
 import dev.gatehouse.client.Roles.Visibility;
+import dev.gatehouse.json.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,10 +17,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * An organization's roles and members as an apply file declares them (docs/cli.md, "apply"), read and checked
  * whole before anything is compared or changed: unknown fields, wrong types, missing names, values the server
- * would refuse (an email that is none, a name too long) and duplicates are errors naming where they are.
- * Duplicates are found as the server finds them: role names and emails ignoring case, user ids exactly. Names,
- * user ids, emails and role references are taken without surrounding whitespace, as the server stores them, so
- * that a second apply compares what the first one wrote. Immutable.
+ * would refuse (an email that is none, a name too long, a control character) and duplicates are errors naming
+ * where they are. Every text the plan sends is checked by the server's own rule for text ({@link Text#problem}, the
+ * server's code): no control character — in a user id or a resource, which paths carry, not even a tab or a line
+ * break — and no unpaired surrogate; it is checked as written, before whitespace is stripped, as the server reads
+ * the request before it strips. Duplicates are found as the server finds them: role names and emails as
+ * {@link RoleIds#fold} folds them, user ids exactly. Names, user ids, emails and role references are taken without
+ * surrounding whitespace, as the server stores them, so that a second apply compares what the first one wrote.
+ * Lengths are counted in characters (code points), as the server counts them. Immutable.
  *
  * @param org   the organization's id, or null when the file leaves it to {@code --org}
  * @param prune whether objects the file does not declare are removed
@@ -104,15 +109,15 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             String where = source + ": roles[" + i + "]";
             JsonNode node = roleNodes.get(i);
             Yaml.requireObject(node, where, ROLE);
-            String name = limited(required(node, "name", where), MAX_ROLE_NAME, "name", where);
+            String name = limited(required(node, "name", where, true), MAX_ROLE_NAME, "name", where);
             String twin = roleNames.putIfAbsent(RoleIds.fold(name), name);
             if (twin != null) {
                 throw new CliException(where + ": role \"" + name + "\" is declared twice" + (twin.equals(name) ? ""
                         : " (as \"" + twin + "\": role names are compared ignoring case)"));
             }
             JsonNode external = node.get("external");
-            roles.add(new RoleDecl(name, limited(Yaml.text(node, "description", where), MAX_DESCRIPTION,
-                    "description", where), Yaml.texts(node, "permissions", where),
+            roles.add(new RoleDecl(name, limited(text(node, "description", where, true), MAX_DESCRIPTION,
+                    "description", where), texts(node, "permissions", where),
                     external == null || external.isNull() ? null : Yaml.flag(node, "external", where, false),
                     visibility(node, where)));
         }
@@ -125,7 +130,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             String where = source + ": members[" + i + "]";
             JsonNode node = memberNodes.get(i);
             Yaml.requireObject(node, where, MEMBER);
-            String userId = limited(required(node, "user_id", where), MAX_USER_FIELD, "user_id", where);
+            String userId = limited(required(node, "user_id", where, false), MAX_USER_FIELD, "user_id", where);
             if (!userIds.add(userId)) {
                 throw new CliException(where + ": member \"" + userId + "\" is declared twice");
             }
@@ -135,7 +140,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                 throw new CliException(where + ": member \"" + userId + "\" needs a company role (role: NAME), or "
                         + "external: true without one");
             }
-            String statusText = Yaml.text(node, "status", where);
+            String statusText = text(node, "status", where, true);
             Status status = null;
             if (statusText != null) {
                 try {
@@ -151,8 +156,8 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                         : " (as \"" + twin + "\": emails are compared ignoring case)"));
             }
             members.add(new MemberDecl(userId, email,
-                    limited(Yaml.text(node, "first_name", where), MAX_USER_FIELD, "first_name", where),
-                    limited(Yaml.text(node, "last_name", where), MAX_USER_FIELD, "last_name", where),
+                    limited(text(node, "first_name", where, true), MAX_USER_FIELD, "first_name", where),
+                    limited(text(node, "last_name", where, true), MAX_USER_FIELD, "last_name", where),
                     role, external, status, assignments(node, where)));
         }
         return new ApplyFile(org, prune, roles, members);
@@ -166,7 +171,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
         }
         String at = where + ".visibility";
         Yaml.requireObject(node, at, VISIBILITY);
-        List<String> fields = Yaml.texts(node, "user_field_ids", at);
+        List<String> fields = texts(node, "user_field_ids", at);
         if (fields == null || fields.isEmpty()) {
             throw new CliException(at + ": user_field_ids is required: the user fields (1 or more) through which "
                     + "the role's holders see records");
@@ -176,7 +181,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                     + fields.size());
         }
         fields.forEach(field -> limited(field, MAX_FIELD_ID, "user_field_ids", at));
-        String unassigned = Yaml.text(node, "unassigned", at);
+        String unassigned = text(node, "unassigned", at, true);
         if (unassigned == null) {
             throw new CliException(at + ": unassigned is required: require_assignment (records naming nobody in "
                     + "the fields are hidden) or allow_unassigned (they are visible)");
@@ -198,7 +203,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             Yaml.requireObject(node, at, ASSIGNMENT);
             ResourceRef resource;
             try {
-                resource = Lookup.resource(required(node, "resource", at));
+                resource = Lookup.resource(required(node, "resource", at, false));
             } catch (CliException e) {
                 throw new CliException(at + ": " + e.getMessage());
             }
@@ -206,23 +211,57 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                 throw new CliException(at + ": resource " + resource.type() + ":" + resource.id()
                         + " is declared twice for this member");
             }
-            assignments.add(new AssignmentDecl(resource, required(node, "role", at)));
+            assignments.add(new AssignmentDecl(resource, required(node, "role", at, true)));
         }
         return assignments;
     }
 
+    /**
+     * A text field as the server would take it in a request, or null when absent: free of what {@link Text#problem}
+     * refuses, checked as written (a character Java counts as whitespace, such as U+001F, would otherwise be
+     * stripped here and reach the server in the next apply's spelling, or be refused by it midway).
+     *
+     * @param lineBreaks whether tab, line feed and carriage return are allowed: in a request body, not in a value
+     *                   a path carries (a user id, a resource)
+     */
+    private static String text(JsonNode node, String field, String where, boolean lineBreaks) {
+        return acceptable(Yaml.text(node, field, where), field, where, lineBreaks);
+    }
+
+    /** A list of texts (each as {@link #text} takes it, in a request body), or null when absent. */
+    private static List<String> texts(JsonNode node, String field, String where) {
+        List<String> texts = Yaml.texts(node, field, where);
+        if (texts != null) {
+            for (int i = 0; i < texts.size(); i++) {
+                acceptable(texts.get(i), field + "[" + i + "]", where, true);
+            }
+        }
+        return texts;
+    }
+
+    /** {@code value} (null included) when {@link Text#problem} finds nothing wrong with it. */
+    private static String acceptable(String value, String field, String where, boolean lineBreaks) {
+        String problem = value == null ? null : Text.problem(value, lineBreaks);
+        if (problem != null) {
+            // as the server says it; the value itself is not quoted, since it holds what a terminal would act on
+            throw new CliException(where + ": " + field + " " + problem + (lineBreaks ? ""
+                    : ", which no path can name"));
+        }
+        return value;
+    }
+
     /** A required text without its surrounding whitespace. */
-    private static String required(JsonNode node, String field, String where) {
-        String value = Yaml.text(node, field, where);
+    private static String required(JsonNode node, String field, String where, boolean lineBreaks) {
+        String value = text(node, field, where, lineBreaks);
         if (value == null || value.isBlank()) {
             throw new CliException(where + ": " + field + " is required");
         }
         return value.strip();
     }
 
-    /** An optional text without its surrounding whitespace; present but blank is an error. */
+    /** An optional text (in a request body) without its surrounding whitespace; present but blank is an error. */
     private static String stripped(JsonNode node, String field, String where) {
-        String value = Yaml.text(node, field, where);
+        String value = text(node, field, where, true);
         if (value != null && value.isBlank()) {
             throw new CliException(where + ": " + field + " must not be blank");
         }
@@ -230,7 +269,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     }
 
     private static String email(JsonNode node, String where) {
-        String email = required(node, "email", where);
+        String email = required(node, "email", where, true);
         if (!EMAIL.matcher(email).matches()) {
             throw new CliException(where + ": email must be an email address (name@domain), got \"" + email + "\"");
         }
@@ -246,11 +285,15 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
         return email;
     }
 
-    /** {@code value} (null included) when it is at most {@code max} characters long, as the server requires. */
+    /**
+     * {@code value} (null included) when it is at most {@code max} characters long, as the server requires: counted
+     * in code points, as the server counts them (a character beyond the BMP, an emoji, is one).
+     */
     private static String limited(String value, int max, String field, String where) {
-        if (value != null && value.length() > max) {
+        int characters = value == null ? 0 : value.codePointCount(0, value.length());
+        if (characters > max) {
             throw new CliException(where + ": " + field + " must be at most " + max + " characters, got "
-                    + value.length());
+                    + characters);
         }
         return value;
     }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * {@code gatehouse events [--follow]}: an organization's change history. Without {@code --follow}, the newest
  * {@code --limit} events (newest first, or oldest first with {@code --oldest-first}); with it, every event committed
  * from now on (or after {@code --after-revision}), oldest first, one per line as it comes — until interrupted or, with
- * {@code --limit}, after that many, or when its standard output closes ({@code | head}: exit 2, as export); a server out
+ * {@code --limit}, after that many, or when its standard output closes ({@code | head}: exit 2, as export), or once
+ * the organization is deleted (exit 2: its history outlives it, so a service key could read on for ever); a server out
  * of reach for a while (a restart) is waited for. In JSON, a list is one array and a followed stream one object per
  * line (NDJSON).
  */
@@ -60,6 +61,9 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "MILLIS", defaultValue = "1000",
             description = "following, how often to ask for new events (default 1000 ms)")
     long intervalMillis;
+
+    private static final String ORGANIZATION = "organization";
+    private static final String DELETED = "deleted";
 
     /** The longest wait between tries while the server cannot be reached. */
     static final Duration MAX_WAIT = Duration.ofSeconds(10);
@@ -104,9 +108,14 @@ final class EventsCommand implements Callable<Integer> {
             after = afterRevision;
         } else {
             // from now on: after the newest event of any kind
+            Event last;
             try (Stream<Event> newest = organization.events().list(EventQuery.newestFirst())) {
-                after = newest.findFirst().map(Event::revision).orElse(0L);
+                last = newest.findFirst().orElse(null);
             }
+            if (last != null && deletes(last, organization.id())) {
+                return deleted(organization, last);
+            }
+            after = last == null ? 0L : last.revision();
         }
         PrintWriter out = output.out();
         boolean json = output.format() == Output.Format.JSON;
@@ -114,7 +123,19 @@ final class EventsCommand implements Callable<Integer> {
         Duration interval = Duration.ofMillis(intervalMillis);
         Duration wait = interval;
         boolean lost = false;
+        // the organization's deletion is its last event: seen in the stream, or asked for when a filter hides it
+        boolean watchDeletion = !types.isEmpty() && !types.contains(ORGANIZATION)
+                || !actions.isEmpty() && !actions.contains(DELETED);
         while (limit == null || printed < limit) {
+            Event deletion = null;
+            try {
+                if (watchDeletion) {
+                    // asked before the events it ends, so that those committed before it are still printed
+                    deletion = deletion(organization, after);
+                }
+            } catch (TransportException | UnavailableException e) {
+                // the poll below meets it too, and says so
+            }
             try (Stream<Event> events = organization.events().list(narrowed(EventQuery.oldestFirst())
                     .afterRevision(after))) {
                 Iterator<Event> each = events.iterator();
@@ -129,6 +150,13 @@ final class EventsCommand implements Callable<Integer> {
                     }
                     after = event.revision();
                     printed++;
+                    if (deletes(event, organization.id())) {
+                        deletion = event;
+                        break;
+                    }
+                }
+                if (deletion != null && (limit == null || printed < limit)) {
+                    return deleted(organization, deletion);
                 }
                 if (lost) {
                     Said.done(spec, "reconnected; following from revision " + after);
@@ -150,6 +178,26 @@ final class EventsCommand implements Callable<Integer> {
             Thread.sleep(wait.toMillis());
         }
         return ExitCodes.OK;
+    }
+
+    /** Ends a follow that has nothing more to come: exit 2, as for any other error that ends it. */
+    private int deleted(OrgClient organization, Event deletion) {
+        Said.done(spec, "organization " + organization.id() + " was deleted (revision " + deletion.revision()
+                + "); stopped following");
+        return ExitCodes.ERROR;
+    }
+
+    /** The organization's deletion, when it happened after {@code revision}; else null. */
+    private static Event deletion(OrgClient organization, long revision) {
+        try (Stream<Event> deleted = organization.events().list(EventQuery.oldestFirst().objectTypes(ORGANIZATION)
+                .actions(DELETED).afterRevision(revision))) {
+            return deleted.filter(e -> deletes(e, organization.id())).findFirst().orElse(null);
+        }
+    }
+
+    private static boolean deletes(Event event, long orgId) {
+        return ORGANIZATION.equals(event.objectType()) && DELETED.equals(event.action())
+                && String.valueOf(orgId).equals(event.objectId());
     }
 
     private EventQuery narrowed(EventQuery query) {

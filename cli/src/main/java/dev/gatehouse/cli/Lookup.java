@@ -17,7 +17,8 @@ final class Lookup {
     }
 
     /**
-     * A role named by its id, its name (ignoring case, as the server compares names) or (system roles) its key —
+     * A role named by its id, its name (exactly, else ignoring case as the server compares names, {@link
+     * RoleIds#fold}) or (system roles) its key —
      * or explicitly by {@code id:N} or {@code name:NAME}. A bare number that is one role's id and another role's
      * name is refused, naming both explicit forms, as the API refuses an ambiguous member: never a silent pick.
      */
@@ -29,7 +30,10 @@ final class Lookup {
         }
         boolean explicitName = name.startsWith(NAME);
         String wanted = explicitName ? name.substring(NAME.length()) : name;
-        List<Role> named = roles.stream().filter(r -> r.name().equalsIgnoreCase(wanted)).toList();
+        List<Role> named = roles.stream().filter(r -> r.name().equals(wanted)).toList();
+        if (named.isEmpty()) {
+            named = roles.stream().filter(r -> RoleIds.fold(r.name()).equals(RoleIds.fold(wanted))).toList();
+        }
         if (named.isEmpty()) {
             named = roles.stream().filter(r -> wanted.equals(r.key())).toList();
         }

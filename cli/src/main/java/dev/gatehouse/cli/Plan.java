@@ -26,8 +26,8 @@ import java.util.function.Function;
  * what it changes, in the order it is applied — roles created and changed, then members, then resource roles, then
  * removals (resource roles, members, roles), so that what is referenced exists first and is removed last. Computed
  * from one read of the organization, against which {@link ApplyRules} checks the whole file before anything is
- * applied. Custom roles are matched by name ignoring case (as the server compares them), members by user id;
- * system roles are never changed.
+ * applied. Custom roles are matched by name — exactly, else ignoring case as the server compares names
+ * ({@link RoleIds#fold}) — members by user id; system roles are never changed.
  * Not thread-safe.
  */
 final class Plan {
@@ -75,10 +75,12 @@ final class Plan {
         List<Role> roles = org.roles().list().toList();
         Map<Long, String> roleNames = new HashMap<>();
         Map<String, Role> custom = new LinkedHashMap<>();
+        Map<String, Role> customFolded = new HashMap<>();
         for (Role role : roles) {
             roleNames.put(role.id(), role.name());
             if (!role.system()) {
-                custom.put(RoleIds.fold(role.name()), role);
+                custom.put(role.name(), role);
+                customFolded.putIfAbsent(RoleIds.fold(role.name()), role);
             }
         }
         RoleIds roleIds = RoleIds.of(roles);
@@ -93,13 +95,15 @@ final class Plan {
         file.roles().forEach(r -> declaredRoles.add(RoleIds.fold(r.name())));
         Set<String> pruned = new TreeSet<>();
         if (prune) {
-            custom.keySet().stream().filter(name -> !declaredRoles.contains(name)).forEach(pruned::add);
+            custom.keySet().stream().map(RoleIds::fold).filter(name -> !declaredRoles.contains(name))
+                    .forEach(pruned::add);
         }
         ApplyRules.check(file, roles, roleIds, model, existing, pruned, assignments);
 
         List<Change> roleChanges = new ArrayList<>();
         for (RoleDecl decl : file.roles()) {
-            Role role = custom.get(RoleIds.fold(decl.name()));
+            Role role = custom.containsKey(decl.name()) ? custom.get(decl.name())
+                    : customFolded.get(RoleIds.fold(decl.name()));
             if (role == null) {
                 roleIds.declare(decl.name());
             }

@@ -65,6 +65,16 @@ class ApplyCommandIT {
         return node.service().get(org.path() + "/roles?limit=1000").json().get("items");
     }
 
+    /** The id of the role named exactly {@code name} (the fixtures' lookup ignores case as Java does). */
+    static long roleId(Fixtures.Org org, String name) {
+        for (JsonNode role : roles(org)) {
+            if (role.get("name").stringValue().equals(name)) {
+                return role.get("id").longValue();
+            }
+        }
+        throw new AssertionError("no role " + name + " in org " + org.id());
+    }
+
     static List<String> roleNames(Fixtures.Org org) {
         List<String> names = new ArrayList<>();
         roles(org).forEach(r -> names.add(r.get("name").stringValue()));
@@ -296,6 +306,92 @@ class ApplyCommandIT {
         }
         assertThat(node.service().get(org.path() + "/members/user:u-bob").json().get("status").stringValue())
                 .isEqualTo("active");
+    }
+
+    /**
+     * Every text the plan sends meets the server's rule for text before anything is applied: a control character
+     * (in a user id or a resource, which paths carry, even a tab) was sent as it came, so the role before it was
+     * created and the server refused the rest (400 invalid_text): "applied 1 of 2 changes".
+     */
+    @Test
+    void aControlCharacterAnywhereTheServerRefusesIt_isRefusedWhole_withNothingChanged() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String room = fx.room(org);
+        String first = "roles:\n  - name: GoodFirst\n    permissions: [canCloseRooms]\n";
+        String member = "members:\n  - {user_id: u-new, email: new@acme.test, role: GoodFirst";
+        List<String[]> cases = List.of(
+                new String[] {first + "  - name: \"bad\\ename\"\n", "roles[1]: name must not contain the control "
+                        + "character U+001B (at position 3)"},
+                new String[] {first + "  - {name: Other, description: \"x\\by\"}\n", "roles[1]: description must not "
+                        + "contain the control character U+0008 (at position 1)"},
+                new String[] {first + "  - {name: Other, permissions: [\"canCloseRooms\\u007f\"]}\n", "roles[1]: "
+                        + "permissions[0] must not contain the control character U+007F (at position 13)"},
+                new String[] {first + member + ", first_name: \"x\\by\"}\n", "members[0]: first_name must not "
+                        + "contain the control character U+0008 (at position 1)"},
+                new String[] {first + member + ", last_name: \"\\ud800\"}\n", "members[0]: last_name must not "
+                        + "contain an unpaired surrogate (U+D800 at position 0)"},
+                new String[] {first + "members:\n  - {user_id: \"u\\tnew\", email: new@acme.test, role: GoodFirst}\n",
+                        "members[0]: user_id must not contain the control character U+0009 (at position 1), which no "
+                                + "path can name"},
+                // Java strips U+001F as whitespace: it was checked after stripping, and the server refused it
+                new String[] {first + "members:\n  - {user_id: \"u-new\\u001f\", email: new@acme.test, role: "
+                        + "GoodFirst}\n", "members[0]: user_id must not contain the control character U+001F"},
+                new String[] {first + member + ", assignments: [{resource: \"room:" + room + "\\t\", role: "
+                        + "GoodFirst}]}\n", "members[0].assignments[0]: resource must not contain the control "
+                        + "character U+0009"});
+        for (String[] c : cases) {
+            Cli.Run run = apply(org, file(c[0]), "--yes");
+            assertThat(run.exit()).as(c[1] + "\n" + run).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains(c[1]).doesNotContain("applied");
+            assertThat(roleNames(org)).as(c[1]).doesNotContain("GoodFirst");
+        }
+        assertThat(node.service().get(org.path() + "/members/user:u-new").status()).isEqualTo(404);
+
+        // what a body may hold, a name may: a tab and a line break, and a character beyond the BMP counting one
+        Cli.Run allowed = apply(org, file("roles:\n  - name: \"Two\\tWords\"\n    description: \"a\\nb\"\n"
+                + "    permissions: []\n  - name: \"" + "\\U0001F600".repeat(100) + "\"\n    permissions: []\n"),
+                "--yes");
+        assertThat(allowed.exit()).as(allowed.toString()).isZero();
+        assertThat(roleNames(org)).contains("Two\tWords", "\uD83D\uDE00".repeat(100));
+    }
+
+    /**
+     * Role names and emails are folded as the server's database folds them (each character on its own): Java's
+     * String.toLowerCase lowered a final Σ to ς, so ΣΊΣΥΦΟΣ stood for the server's distinct σίσυφος (the plan renamed
+     * that one), and σίσυφοσ, which the server takes for ΣΊΣΥΦΟΣ, was planned as a new role it then refused (409).
+     */
+    @Test
+    void roleNamesAndEmails_foldAsTheServersDatabaseFoldsThem() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        long upper = fx.role(org, "ΣΊΣΥΦΟΣ", List.of("canCreateRooms"));
+        long lower = fx.role(org, "σίσυφος", List.of("canCreateRooms"));
+
+        Cli.Run exact = apply(org, file("roles:\n  - name: ΣΊΣΥΦΟΣ\n    permissions: [canCreateRooms]\n"
+                + "  - name: σίσυφος\n    permissions: [canCreateRooms]\n"));
+        assertThat(exact.exit()).as(exact.toString()).isZero();
+        assertThat(exact.out()).startsWith("No changes");
+
+        Cli.Run renamed = apply(org, file("roles:\n  - name: σίσυφοσ\n    permissions: [canCreateRooms]\n"),
+                "--yes");
+        assertThat(renamed.exit()).as(renamed.toString()).isZero();
+        assertThat(renamed.out()).contains("~ role \"σίσυφοσ\": name \"ΣΊΣΥΦΟΣ\" -> \"σίσυφοσ\"")
+                .contains("0 to create, 1 to change, 0 to remove.");
+        assertThat(roleId(org, "σίσυφοσ")).isEqualTo(upper);
+        assertThat(roleId(org, "σίσυφος")).isEqualTo(lower);
+
+        // İ is i to the server (one character), i̇ (two) to String.toLowerCase
+        fx.role(org, "istanbul", List.of("canCreateRooms"));
+        Cli.Run dotted = apply(org, file("roles:\n  - name: İstanbul\n    permissions: [canCreateRooms]\n"
+                + "members:\n  - {user_id: u-ist, email: İst@acme.test, role: İSTANBUL}\n"
+                + "  - {user_id: u-ist2, email: ist@acme.test, role: İSTANBUL}\n"));
+        assertThat(dotted.exit()).as(dotted.toString()).isEqualTo(2);
+        assertThat(dotted.err()).contains("email \"ist@acme.test\" is declared twice (as \"İst@acme.test\"");
+        Cli.Run istanbul = apply(org, file("roles:\n  - name: İstanbul\n    permissions: [canCreateRooms]\n"
+                + "members:\n  - {user_id: u-ist, email: İst@acme.test, role: İSTANBUL}\n"), "--yes");
+        assertThat(istanbul.exit()).as(istanbul.toString()).isZero();
+        assertThat(istanbul.out()).contains("~ role \"İstanbul\": name \"istanbul\" -> \"İstanbul\"");
+        assertThat(node.service().get(org.path() + "/members/user:u-ist").json().get("role_id").longValue())
+                .isEqualTo(roleId(org, "İstanbul"));
     }
 
     @Test
@@ -578,12 +674,12 @@ class ApplyCommandIT {
         Cli.Run plan = apply(org, file("""
                 roles:
                   - name: "Agent\\tEast"
-                    description: "first line\\nsecond line\\u0007"
+                    description: "first line\\nsecond line\\r"
                     permissions: [canCreateRooms]
                 """));
         assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
         assertThat(plan.out()).contains("  + role \"Agent\\tEast\": permissions canCreateRooms; description \"first "
-                + "line\\nsecond line\\u0007\"\n").doesNotContain("\u0007").doesNotContain("\t");
+                + "line\\nsecond line\\r\"\n").doesNotContain("\r").doesNotContain("\t");
     }
 
     @Test

@@ -341,6 +341,42 @@ class CliCommandsIT {
     }
 
     /**
+     * A follow ends (exit 2) once the organization is deleted: a service key may read its history after, so it once
+     * printed the {@code deleted} event and asked for more for ever — also when a filter hid that event, and when the
+     * follow began after it.
+     */
+    @Test
+    @Timeout(60)
+    void eventsFollow_endsOnceTheOrganizationIsDeleted() throws Exception {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        CompletableFuture<Cli.Run> following = CompletableFuture.supplyAsync(() -> Cli.run(node, "events", "--org",
+                id(org), "--follow", "--interval", "50"));
+        CompletableFuture<Cli.Run> filtered = CompletableFuture.supplyAsync(() -> Cli.run(node, "events", "--org",
+                id(org), "--follow", "--type", "member", "--interval", "50"));
+        Thread.sleep(500);
+        assertThat(following).isNotDone();
+        assertThat(filtered).isNotDone();
+        fx.member(org, "u-gil", agent);
+        assertThat(node.service().delete(org.path()).status()).isEqualTo(204);
+
+        Cli.Run followed = following.get(30, TimeUnit.SECONDS);
+        assertThat(followed.exit()).as(followed.toString()).isEqualTo(2);
+        assertThat(followed.out()).contains("\"object_type\":\"member\"").contains("\"object_type\":\"organization\","
+                + "\"object_id\":\"" + org.id() + "\",\"action\":\"deleted\"");
+        assertThat(followed.err()).contains("events: organization " + org.id() + " was deleted (revision ")
+                .contains("); stopped following");
+        Cli.Run onlyMembers = filtered.get(30, TimeUnit.SECONDS);
+        assertThat(onlyMembers.exit()).as(onlyMembers.toString()).isEqualTo(2);
+        assertThat(onlyMembers.out()).contains("\"object_type\":\"member\"").doesNotContain("\"organization\"");
+        assertThat(onlyMembers.err()).contains("was deleted");
+
+        Cli.Run late = Cli.run(node, "events", "--org", id(org), "--follow", "--interval", "50");
+        assertThat(late.exit()).as(late.toString()).isEqualTo(2);
+        assertThat(late.err()).contains("was deleted");
+    }
+
+    /**
      * A restart of the server does not end a follow: it says it lost the server, tries again, and goes on from the
      * last event it printed (it once exited 2 as soon as the client's own retries ran out).
      */
@@ -540,6 +576,15 @@ class CliCommandsIT {
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("the URL must be a base URL without a query or fragment")
                 .contains("(from url: in ").doesNotContain("connect_failed");
+        // the HTTP client's "port out of range:99999"; a request for /v1/v1/orgs (404 route_not_found)
+        Cli.Run port = Cli.run(node, "orgs", "list", "--url", "http://127.0.0.1:99999");
+        assertThat(port.exit()).isEqualTo(2);
+        assertThat(port.err()).contains("the URL must have a port from 1 to 65535, got 99999 in "
+                + "\"http://127.0.0.1:99999\" (from --url)").doesNotContain("out of range");
+        Cli.Run v1 = Cli.run(node, "orgs", "list", "--url", node.baseUrl() + "/v1");
+        assertThat(v1.exit()).isEqualTo(2);
+        assertThat(v1.err()).contains("the URL must be the deployment's base URL, without the API's /v1")
+                .contains("use \"" + node.baseUrl() + "\" (from --url)").doesNotContain("route_not_found");
     }
 
     @Test

@@ -169,10 +169,11 @@ public interface GatehouseClient extends AutoCloseable {
 
         /**
          * A deployment's base URL, checked: absolute, http or https in any case (RFC 3986: a scheme is
-         * case-insensitive), without user info, query or fragment — the one rule of this builder, the replica's and
-         * the command line's. Answered normalized: the scheme in lower case and the path without trailing slashes,
-         * since each request's path, which starts with one, is appended to it ({@code http://host//} would ask for
-         * {@code //v1/orgs}).
+         * case-insensitive), a port (when given) from 1 to 65535, without user info, query or fragment, and not
+         * ending in {@code /v1} — the one rule of this builder, the replica's and the command line's. Answered
+         * normalized: the scheme in lower case and the path without trailing slashes, since each request's path,
+         * which starts with one (and with {@code /v1}), is appended to it ({@code http://host//} would ask for
+         * {@code //v1/orgs}, {@code http://host/v1} for {@code /v1/v1/orgs}).
          */
         static URI baseUrl(String baseUrl) {
             Objects.requireNonNull(baseUrl, "url");
@@ -200,8 +201,20 @@ public interface GatehouseClient extends AutoCloseable {
                 throw new IllegalArgumentException("url must be a base URL without a query or fragment, got \""
                         + baseUrl + "\"");
             }
+            if (parsed.getPort() == 0 || parsed.getPort() > 65535) {
+                // said here: the HTTP client would answer "port out of range:99999" on the first request
+                throw new IllegalArgumentException("url must have a port from 1 to 65535, got " + parsed.getPort()
+                        + " in \"" + baseUrl + "\"");
+            }
             String scheme = parsed.getScheme();
-            return URI.create(scheme.toLowerCase(Locale.ROOT) + baseUrl.substring(scheme.length()).replaceAll("/+$", ""));
+            String normalized = scheme.toLowerCase(Locale.ROOT)
+                    + baseUrl.substring(scheme.length()).replaceAll("/+$", "");
+            if (normalized.endsWith("/v1")) {
+                throw new IllegalArgumentException("url must be the deployment's base URL, without the API's /v1 (it "
+                        + "is added to each request), got \"" + baseUrl + "\": use \""
+                        + normalized.substring(0, normalized.length() - 3) + "\"");
+            }
+            return URI.create(normalized);
         }
 
         /** An API key, checked: not blank. */

@@ -108,6 +108,24 @@ class ClientArgumentsTest {
     }
 
     @Test
+    void baseUrls_withAPortOutOfRange_orEndingInTheApisV1_areRefused() {
+        // the HTTP client said "port out of range:99999" at the first request; /v1 asked for /v1/v1/orgs (404)
+        for (String port : List.of("http://127.0.0.1:99999", "http://127.0.0.1:0")) {
+            assertThatThrownBy(() -> GatehouseClient.builder().url(port)).as(port)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("url must have a port from 1 to 65535, got ");
+        }
+        assertThatThrownBy(() -> GatehouseClient.builder().url("http://127.0.0.1:8080/v1/"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("url must be the deployment's base URL, without the API's /v1 (it is added to each "
+                        + "request), got \"http://127.0.0.1:8080/v1/\": use \"http://127.0.0.1:8080\"");
+        assertThatThrownBy(() -> GatehouseReplica.builder().url("https://example.com/gatehouse/v1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("use \"https://example.com/gatehouse\"");
+        GatehouseClient.builder().url("http://127.0.0.1:65535/v1x");
+    }
+
+    @Test
     void baseUrls_takeTheirSchemeInAnyCase_andLoseEveryTrailingSlash() {
         // RFC 3986: a scheme is case-insensitive; every request path starts with "/" and is appended to the base
         assertThat(GatehouseClient.Builder.baseUrl("HTTP://127.0.0.1:19201")).hasToString("http://127.0.0.1:19201");
