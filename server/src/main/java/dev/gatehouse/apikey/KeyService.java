@@ -148,7 +148,7 @@ public final class KeyService implements ChangeListener {
         }
         if (token.length() > 512) {
             throw new UnauthenticatedException("invalid_key", "the API key is not valid: no key is longer than 512 "
-                    + "characters");
+                    + "characters (an access token is a JWT: three base64url parts, without padding)");
         }
         Secrets.Parsed parsed = Secrets.parse(token);
         // A configured key may have the form of a generated service key (the one a first start printed, pinned for

@@ -99,7 +99,12 @@ public final class Auth {
      * a member key is a 403, an access token a 401 (it is no key).
      */
     public ReplicaReader reader(Context ctx) {
-        return keys.authenticateReader(token(ctx.header("Authorization")));
+        String token = token(ctx.header("Authorization"));
+        if (OidcService.looksLikeJwt(token)) {
+            throw new UnauthenticatedException("invalid_key", "an access token does not read the snapshot or the "
+                    + "change stream: a service key or a replica key does");
+        }
+        return keys.authenticateReader(token);
     }
 
     static String token(String header) {

@@ -93,6 +93,12 @@ class OidcIT {
         Http.Res list = bearer(token).get("/v1/orgs");
         assertThat(list.status()).isEqualTo(401);
         assertThat(list.get("code").stringValue()).isEqualTo("invalid_token");
+        for (String stream : List.of("/v1/snapshot", "/v1/changes?after=0&wait=0")) {
+            Http.Res refused = bearer(token).get(stream);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.get("detail").stringValue()).as("said as what it is, not as a key too long")
+                    .contains("an access token does not read");
+        }
     }
 
     @Test
