@@ -26,7 +26,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -107,7 +106,9 @@ final class ChunkWriter {
             seenRevision = CHANGES.latestRevision(tx.handle(), orgId);
             earlier = known.at(seenRevision);
         }
-        for (Role role : createdWith != null ? createdWith : services.roles().all(tx.handle(), orgId)) {
+        List<Role> stored = createdWith != null ? createdWith : services.roles().all(tx.handle(), orgId);
+        foldNames(stored, lines);
+        for (Role role : stored) {
             remember(role);
         }
         lookUpMembers(lines);
@@ -631,7 +632,36 @@ final class ChunkWriter {
         return new InvalidInputException("unknown_reference", detail, Map.of(field, "not found"));
     }
 
-    private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
+    /**
+     * Has the database fold, in one statement, every role and group name this chunk compares ({@link #key}): the
+     * stored roles' and those the lines name.
+     */
+    private void foldNames(List<Role> stored, List<ImportLine> lines) {
+        List<String> names = new ArrayList<>();
+        stored.forEach(r -> names.add(r.name()));
+        for (ImportLine line : lines) {
+            if (line instanceof ImportLine.Role r) {
+                names.add(r.name());
+            } else if (line instanceof ImportLine.Member m && m.role() != null) {
+                names.add(m.role().name());
+            } else if (line instanceof ImportLine.Assignment a && a.role() != null) {
+                names.add(a.role().name());
+            } else if (line instanceof ImportLine.Group g) {
+                names.add(g.name());
+            } else if (line instanceof ImportLine.GroupMember gm) {
+                names.add(gm.group());
+            }
+        }
+        tx.folds().prefetch(tx.handle(), names);
+    }
+
+    /**
+     * A role's or group's name as the database compares it: folded by the database ({@link dev.gatehouse.sql.Folds}),
+     * as the unique indexes of names fold it. Java's folding once stood here: it folds a final capital sigma to
+     * {@code ς} where the database gives {@code σ}, so an import matched "VIEWERς" to the stored "VIEWERΣ", another
+     * role, and a copied organization gave a member the other role's permissions.
+     */
+    private String key(String name) {
+        return tx.folds().of(tx.handle(), name);
     }
 }

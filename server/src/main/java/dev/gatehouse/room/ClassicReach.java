@@ -50,7 +50,9 @@ final class ClassicReach {
         Set<Place> old = before == null ? Set.of() : places(key, before);
         Set<Place> now = places(key, after);
         for (Place place : now) {
-            if (!old.contains(place) && !manages(tx, caller, model, place, role)) {
+            // judged by what the member holds, not by its profile before: a profile can list a place whose role the
+            // member does not hold (listed while an Agent, or the role taken away since), and giving it is handing out
+            if (!holds(tx, orgId, member, place, role) && !manages(tx, caller, model, place, role)) {
                 throw new ForbiddenException("privilege_escalation", "the caller does not manage " + place.type()
                         + " " + place.id() + ", so it may not place a user there");
             }
@@ -62,12 +64,15 @@ final class ClassicReach {
             }
         }
         for (Place place : now) {
-            boolean held = assignments.find(tx, orgId, place.type(), place.id(), member.id())
-                    .filter(a -> a.roleId() == role.id()).isPresent();
-            if (!held) {
+            if (!holds(tx, orgId, member, place, role)) {
                 assignments.put(tx, caller, model, orgId, place.type(), place.id(), member, role.id(), null);
             }
         }
+    }
+
+    private boolean holds(Tx tx, long orgId, Member member, Place place, Role role) {
+        return assignments.find(tx, orgId, place.type(), place.id(), member.id())
+                .filter(a -> a.roleId() == role.id()).isPresent();
     }
 
     /**

@@ -387,6 +387,26 @@ class RoomsClassicIT {
                 .status()).as("no Manager role on the office").isEqualTo(404);
     }
 
+    /**
+     * A place the user's profile lists but whose role it does not hold (taken away since) is judged as a new one: an
+     * Office Manager editing the user once gave the role back there, in an office it does not manage.
+     */
+    @Test
+    void aPlaceListedButNotHeld_isHandedOutOnlyByWhoManagesIt() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http self = a.as(a.acceptedManager("Ula", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers"));
+        int other = a.acceptedManager("Vic", "Office", List.of(a.o3), List.of());
+        String held = a.org.path() + "/resources/office/" + a.o3 + "/assignments/" + other;
+        assertThat(node.service().delete(held).status()).as("its role on office three taken away").isEqualTo(204);
+
+        error(self.post(a.base + "/users/" + other + "/add_to_office", Map.of("officeId", a.o1)), 403,
+                "PRIVILEGE_ESCALATION", "office " + a.o3);
+        assertThat(node.service().get(held).status()).as("not given back").isEqualTo(404);
+        assertThat(a.admin.post(a.base + "/users/" + other + "/add_to_office", Map.of("officeId", a.o1)).status())
+                .as("the Admin manages every office").isEqualTo(204);
+        assertThat(node.service().get(held).status()).isEqualTo(200);
+    }
+
     /** A Manager's flags are its grants, part of the user: changed only by who may change that user. */
     @Test
     void aManagersFlags_areChangedOnlyByWhoMayChangeIt() {
