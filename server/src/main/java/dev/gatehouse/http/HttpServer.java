@@ -386,14 +386,16 @@ public final class HttpServer {
     }
 
     /**
-     * The headers an error carries in every dialect: a 401 its challenges (a refused access token's saying so, as
-     * RFC 6750 asks), a 503 when to retry.
+     * The headers an error carries in every dialect: a 401 its challenges — one saying the credential sent was refused
+     * (a key or an access token: revoked, expired, unknown, its member inactive), as RFC 6750 asks, unless none was
+     * sent (code {@code unauthenticated}) —, a 503 when to retry.
      */
     static void errorHeaders(GatehouseException e, BiConsumer<String, String> header) {
         int status = status(e);
         if (status == 401) {
             header.accept("WWW-Authenticate", "Bearer realm=\"gatehouse\""
-                    + ("invalid_token".equals(e.code()) ? ", error=\"invalid_token\"" : "") + ", Basic realm=\"gatehouse\"");
+                    + ("unauthenticated".equals(e.code()) ? "" : ", error=\"invalid_token\"")
+                    + ", Basic realm=\"gatehouse\"");
         }
         if (status == 503) {
             header.accept("Retry-After", String.valueOf(e instanceof UnavailableException u ? u.retryAfterSeconds() : 1));

@@ -104,6 +104,8 @@ class KeyLifecycleIT {
             Http.Res refused = key.get(org.path());
             assertThat(refused.status()).isEqualTo(401);
             assertThat(refused.get("code").stringValue()).isEqualTo("key_revoked");
+            assertThat(refused.header("WWW-Authenticate")).as("the credential sent was refused (RFC 6750)")
+                    .contains("error=\"invalid_token\"");
         }
         assertThat(fx.keyFor(org, member).get(org.path()).status()).as("a key issued after reactivation").isEqualTo(200);
     }

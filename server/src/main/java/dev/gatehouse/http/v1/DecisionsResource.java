@@ -226,6 +226,10 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         List<CheckRequest> requests = new ArrayList<>(items.size());
         for (Fields item : items) {
+            if (item.has("min_revision")) {
+                // one revision answers the whole batch: an item's own was read by nothing, and silently dropped
+                item.error("min_revision", "is given once for the whole batch, beside \"checks\"");
+            }
             requests.add(parseCheck(item));
         }
         f.check();
