@@ -42,6 +42,13 @@ public final class OrgLimits {
      * nothing else: its counts are known, and the checks of what is added to it next read none.
      */
     public void created(long orgId, int roles) {
+        if (roles > limits.rolesPerOrg()) {
+            // the model's system roles alone pass the limit: no organization of it can be within it
+            throw new ConflictException("limit_reached", "a new organization of this model would have " + roles
+                    + " roles (its model's system roles), over its limit (roles_per_org = " + limits.rolesPerOrg()
+                    + "); raise --max-roles-per-org", Map.<String, Object>of("limit", "roles_per_org",
+                    "maximum", limits.rolesPerOrg(), "current", roles));
+        }
         counted.put(key("roles_per_org", orgId), (long) roles);
         counted.put(key("members_per_org", orgId), 0L);
         counted.put(key("groups_per_org", orgId), 0L);

@@ -63,6 +63,33 @@ class LimitsIT {
         node.close();
     }
 
+    /** A model whose system roles alone pass the limit makes no organization: it once made them over the limit. */
+    @Test
+    void rolesPerOrg_refusesAnOrganizationWhoseModelHasMoreSystemRoles() {
+        String id = "limits-many-roles";
+        StringBuilder roles = new StringBuilder("""
+                {"key": "lead", "name": "Lead", "permissions": ["admin.manage"], "default_for_admin": true}""");
+        for (int i = 1; i <= SMALL.rolesPerOrg(); i++) {
+            roles.append(", {\"key\": \"r").append(i).append("\", \"name\": \"R").append(i)
+                    .append("\", \"permissions\": []}");
+        }
+        Http.Res model = node.service().post("/v1/models", Json.readTree("""
+                {"id": "%s", "name": "Many", "categories": [{"key": "admin", "name": "Admin"}],
+                 "permissions": [{"key": "admin.manage", "category": "admin"}],
+                 "system_roles": [%s],
+                 "management": {"roles": "admin.manage", "members": "admin.manage", "assignments": "admin.manage"}}
+                """.formatted(id, roles)));
+        assertThat(model.status()).as(model.toString()).isEqualTo(201);
+        long before = node.revision();
+
+        Http.Res refused = node.service().post("/v1/orgs", Map.of("name", "Many", "model", id,
+                "admin", Map.of("user_id", "ada", "email", "ada@many.test")));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.get("code").stringValue()).isEqualTo("limit_reached");
+        assertThat(refused.get("current").intValue()).isEqualTo(SMALL.rolesPerOrg() + 1);
+        assertThat(node.revision()).as("nothing created").isEqualTo(before);
+    }
+
     @Test
     void rolesPerOrg_refusesTheRoleBeyondTheLimit() {
         var org = fx.org("rooms");

@@ -226,9 +226,10 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         List<CheckRequest> requests = new ArrayList<>(items.size());
         for (Fields item : items) {
-            if (item.has("min_revision")) {
-                // one revision answers the whole batch: an item's own was read by nothing, and silently dropped
-                item.error("min_revision", "is given once for the whole batch, beside \"checks\"");
+            // one state answers the whole batch: the newest any item asks for (an item's own was once read by nothing)
+            Long own = minRevision(item);
+            if (own != null && (minRevision == null || own > minRevision)) {
+                minRevision = own;
             }
             requests.add(parseCheck(item));
         }
