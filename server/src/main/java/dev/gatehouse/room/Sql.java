@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** SQL pieces shared by the room package's stores. Stateless. */
 final class Sql {
@@ -18,11 +17,13 @@ final class Sql {
     }
 
     /**
-     * The LIKE pattern matching values that start with {@code prefix}, ignoring case; use it with
-     * {@code ESCAPE '!'} (not a backslash, which JDBI's statement parser reads as escaping the quote).
+     * The LIKE pattern matching values that start with {@code prefix}; use it as {@code lower(column) LIKE lower(:p)
+     * ESCAPE '!'} (not a backslash, which JDBI's statement parser reads as escaping the quote), so that the database
+     * folds both sides alike: Java's folding gives ς for a final Σ where the database gives σ, and a user named
+     * "ΠΑΠΑΣ" was not found by the filter "ΠΑΠΑΣ".
      */
     static String prefixPattern(String prefix) {
-        return prefix.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     static Integer integer(ResultSet rs, String column) throws SQLException {

@@ -399,6 +399,14 @@ class RoomsRulesIT {
         error(a.admin.get(a.base + "/users?lockedOnly=yes"), 400, "INVALID_REQUEST_PARAMETER", "lockedOnly");
         error(a.admin.get(a.base + "/users?roleId=x"), 400, "INVALID_ID", "roleId");
         assertThat(a.admin.get(a.base + "/users?filter=%25").get("userSummaries")).isEmpty();
+
+        // the filter is folded by the database, as the names it is compared with: Java's folding gave ς for a final Σ
+        Http.Res greek = a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Νίκος", "lastName",
+                "ΠΑΠΑΣ", "email", "nikos@acme.test", "roleId", a.role("Seller", false, "canCreateRooms"),
+                "accessLevel", "Contributor"));
+        assertThat(greek.status()).as(greek.toString()).isEqualTo(201);
+        String filter = java.net.URLEncoder.encode("ΠΑΠΑΣ", java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(a.admin.get(a.base + "/users?filter=" + filter).get("userSummaries")).hasSize(1);
     }
 
     // ---------------------------------------------------------------- rooms
