@@ -386,9 +386,9 @@ public final class HttpServer {
     }
 
     /**
-     * The headers an error carries in every dialect: a 401 its challenges — one saying the credential sent was refused
-     * (a key or an access token: revoked, expired, unknown, its member inactive), as RFC 6750 asks, unless none was
-     * sent (code {@code unauthenticated}) —, a 503 when to retry.
+     * The headers an error carries in every dialect: a 401 its challenges — one saying the credential sent was
+     * refused (a key or an access token: revoked, expired, unknown, its member inactive), as RFC 6750 asks, unless
+     * none was sent (code {@code unauthenticated}) —, a 503 when to retry.
      */
     static void errorHeaders(GatehouseException e, BiConsumer<String, String> header) {
         int status = status(e);
@@ -398,7 +398,8 @@ public final class HttpServer {
                     + ", Basic realm=\"gatehouse\"");
         }
         if (status == 503) {
-            header.accept("Retry-After", String.valueOf(e instanceof UnavailableException u ? u.retryAfterSeconds() : 1));
+            int seconds = e instanceof UnavailableException unavailable ? unavailable.retryAfterSeconds() : 1;
+            header.accept("Retry-After", String.valueOf(seconds));
         }
     }
 

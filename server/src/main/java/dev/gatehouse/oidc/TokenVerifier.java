@@ -13,8 +13,8 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
@@ -63,7 +63,9 @@ final class TokenVerifier {
     TokenVerifier(OidcSettings settings, Discovery.Document document, InstantSource clock) {
         this.clock = clock;
         try {
-            keys = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(document.jwksUri().toURL(),
+            // the builder's source without failover is set-based; its set source is what a refetch is asked of
+            keys = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(
+                            document.jwksUri().toURL(),
                             url -> new Resource(new String(keySet.get(document.jwksUri(), "key set"),
                                     StandardCharsets.UTF_8), "application/json"))
                     .cache(JWKS_TTL_MILLIS, IssuerFetch.TIMEOUT.toMillis())

@@ -151,8 +151,9 @@ final class RoomStore {
                 + "LEFT JOIN rooms_profiles p ON p.member_id = a.member_id "
                 + "WHERE a.org_id = :org AND a.resource_type = 'room' AND a.resource_id = :rid";
         if (filter != null && !filter.isEmpty()) {
-            from += " AND (lower(coalesce(m.first_name, '')) LIKE lower(:p) ESCAPE '!' OR lower(coalesce(m.last_name, '')) "
-                    + "LIKE lower(:p) ESCAPE '!' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE lower(:p) ESCAPE '!' "
+            from += " AND (lower(coalesce(m.first_name, '')) LIKE lower(:p) ESCAPE '!' "
+                    + "OR lower(coalesce(m.last_name, '')) LIKE lower(:p) ESCAPE '!' "
+                    + "OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE lower(:p) ESCAPE '!' "
                     + "OR lower(m.email) LIKE lower(:p) ESCAPE '!')";
         }
         String pattern = filter == null || filter.isEmpty() ? null : Sql.prefixPattern(filter);

@@ -66,8 +66,9 @@ final class RoomsUserStore {
             where.append(q.pending() ? " AND m.status = 'invited'" : " AND m.status <> 'invited'");
         }
         if (q.filter() != null && !q.filter().isEmpty()) {
-            where.append(" AND (lower(coalesce(m.first_name, '')) LIKE lower(:p) ESCAPE '!' OR lower(coalesce(m.last_name, '')) "
-                    + "LIKE lower(:p) ESCAPE '!' OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE lower(:p) ESCAPE '!' "
+            where.append(" AND (lower(coalesce(m.first_name, '')) LIKE lower(:p) ESCAPE '!' "
+                    + "OR lower(coalesce(m.last_name, '')) LIKE lower(:p) ESCAPE '!' "
+                    + "OR lower(concat_ws(' ', m.first_name, m.last_name)) LIKE lower(:p) ESCAPE '!' "
                     + "OR lower(m.email) LIKE lower(:p) ESCAPE '!')");
         }
         if (q.defaultOfficeId() != null) {

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * holds a pipe from this JVM open and does nothing else; when the JVM dies, however it dies, the pipe reaches
  * end of file and the watchdog stops the server cleanly. It ignores the signals a terminal or a supervisor sends a
  * whole process group (Ctrl-C, {@code timeout}, a closed terminal): a Gatehouse stopped that way while starting,
- * before it can stop the server itself, once left the server running because its watchdog had died with it. A server that outlives even that is an orphan, which
- * the next start detects and stops ({@link EmbeddedDatabase}).
+ * before it can stop the server itself, once left the server running because its watchdog had died with it. A
+ * server that outlives even that is an orphan, which the next start detects and stops ({@link EmbeddedDatabase}).
  *
  * <p>The server's output goes to the log at debug level ({@code FATAL} and {@code PANIC} lines at warn); the
  * last lines are kept for error messages. Thread-safety: {@link #stop} may be called once, from any thread.
@@ -166,8 +166,8 @@ final class Postmaster {
      * a pipe only this JVM holds, then runs {@code pg_ctl stop}. Null where no POSIX shell exists.
      */
     private static Process watchdog(PostgresPrograms programs, Path pgData) {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "trap '' HUP INT QUIT TERM; read -r line; exec \"$@\"",
-                "gatehouse-postgres-watchdog"));
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "trap '' HUP INT QUIT TERM; read -r line; exec \"$@\"", "gatehouse-postgres-watchdog"));
         command.addAll(programs.command("pg_ctl", List.of("-D", pgData.toString(), "-m", "fast", "-w",
                 "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "stop")));
         try {

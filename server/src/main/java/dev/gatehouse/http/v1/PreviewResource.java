@@ -56,8 +56,8 @@ final class PreviewResource {
         for (String name : DECIDE_NOTHING) {
             if (f.has(name)) {
                 f.error(name, "an office or region change is not previewed: on rooms it decides nothing; on "
-                        + "rooms_v5, where offices and regions lie in the hierarchy, moving or deleting one changes who "
-                        + "reaches the rooms beneath, which a preview does not compute (preview a role, member or "
+                        + "rooms_v5, where offices and regions lie in the hierarchy, moving or deleting one changes "
+                        + "who reaches the rooms beneath, which a preview does not compute (preview a role, member or "
                         + "assignment change)");
             }
         }
