@@ -107,7 +107,8 @@ final class ChunkWriter {
             earlier = known.at(seenRevision);
         }
         List<Role> stored = createdWith != null ? createdWith : services.roles().all(tx.handle(), orgId);
-        foldNames(stored, lines);
+        // the lines' names were folded when the chunk was announced; the stored roles' are folded with one statement
+        tx.folds().prefetch(tx.handle(), stored.stream().map(Role::name).toList());
         for (Role role : stored) {
             remember(role);
         }
@@ -159,7 +160,8 @@ final class ChunkWriter {
 
     /**
      * Tells the transaction what {@code lines} will ask of the database, so that it asks once for all of them rather
-     * than once per run: the emails and role names to fold ({@link dev.gatehouse.sql.Folds}), and how many members
+     * than once per run: the emails, and the role and group names the lines name, to fold ({@link
+     * dev.gatehouse.sql.Folds}: names are compared as the database compares them, {@link #key}), and how many members
      * and roles may be created ({@link dev.gatehouse.sql.NewIds}). Called once per chunk, before its first line; a
      * deployment's chunk tells it for all its organizations' lines, with the names of the system roles of those it
      * creates ({@code roleNames}), which their runs of roles compare names with.
@@ -169,12 +171,23 @@ final class ChunkWriter {
         int newMembers = 0;
         int newRoles = 0;
         for (ImportLine line : lines) {
-            if (line instanceof ImportLine.Member m && !m.delete()) {
-                texts.add(m.email());
-                newMembers++;
-            } else if (line instanceof ImportLine.Role r && !r.delete()) {
+            if (line instanceof ImportLine.Member m) {
+                if (!m.delete()) {
+                    texts.add(m.email());
+                    newMembers++;
+                }
+                if (m.role() != null) {
+                    texts.add(m.role().name());
+                }
+            } else if (line instanceof ImportLine.Role r) {
                 texts.add(r.name());
-                newRoles++;
+                newRoles += r.delete() ? 0 : 1;
+            } else if (line instanceof ImportLine.Assignment a && a.role() != null) {
+                texts.add(a.role().name());
+            } else if (line instanceof ImportLine.Group g) {
+                texts.add(g.name());
+            } else if (line instanceof ImportLine.GroupMember gm) {
+                texts.add(gm.group());
             }
         }
         tx.folds().prefetch(tx.handle(), texts);
@@ -630,29 +643,6 @@ final class ChunkWriter {
 
     private static InvalidInputException unknown(String field, String detail) {
         return new InvalidInputException("unknown_reference", detail, Map.of(field, "not found"));
-    }
-
-    /**
-     * Has the database fold, in one statement, every role and group name this chunk compares ({@link #key}): the
-     * stored roles' and those the lines name.
-     */
-    private void foldNames(List<Role> stored, List<ImportLine> lines) {
-        List<String> names = new ArrayList<>();
-        stored.forEach(r -> names.add(r.name()));
-        for (ImportLine line : lines) {
-            if (line instanceof ImportLine.Role r) {
-                names.add(r.name());
-            } else if (line instanceof ImportLine.Member m && m.role() != null) {
-                names.add(m.role().name());
-            } else if (line instanceof ImportLine.Assignment a && a.role() != null) {
-                names.add(a.role().name());
-            } else if (line instanceof ImportLine.Group g) {
-                names.add(g.name());
-            } else if (line instanceof ImportLine.GroupMember gm) {
-                names.add(gm.group());
-            }
-        }
-        tx.folds().prefetch(tx.handle(), names);
     }
 
     /**
