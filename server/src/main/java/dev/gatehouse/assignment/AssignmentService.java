@@ -408,6 +408,15 @@ public final class AssignmentService {
         record(tx, new AssignmentStore().deleteByMember(tx.handle(), orgId, member.id()));
     }
 
+    /**
+     * Takes a member's role {@code roleId} away from every resource of the given types it holds it on, inside the
+     * transaction whose gates allowed it, recording each as deleted (a v5 user's reach, when its company role
+     * changes: {@link dev.gatehouse.member.MemberRules#roleChanged}).
+     */
+    public static void dropHeld(Tx tx, long orgId, Member member, long roleId, List<String> types) {
+        record(tx, new AssignmentStore().deleteHeld(tx.handle(), orgId, member.id(), roleId, types));
+    }
+
     private static void record(Tx tx, List<Assignment> removed) {
         for (Assignment a : removed) {
             tx.change(a.orgId(), ObjectType.ASSIGNMENT, a.objectId(), Action.DELETED, LoggedAssignment.of(a), null);

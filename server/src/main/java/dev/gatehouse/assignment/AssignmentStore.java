@@ -259,6 +259,14 @@ final class AssignmentStore {
                 .bind("org", orgId).bind("member", memberId).map((rs, ctx) -> map(rs)).list();
     }
 
+    /** Deletes a member's roles {@code roleId} on resources of the given types, and returns them. */
+    public List<Assignment> deleteHeld(Handle h, long orgId, long memberId, long roleId, List<String> types) {
+        return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND member_id = :member AND role_id = :role "
+                        + "AND resource_type = ANY(:types) RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("member", memberId).bind("role", roleId)
+                .bind("types", types.toArray(new String[0])).map((rs, ctx) -> map(rs)).list();
+    }
+
     static Assignment map(ResultSet rs) throws SQLException {
         return new Assignment(rs.getLong("org_id"), rs.getString("resource_type"), rs.getString("resource_id"),
                 rs.getLong("member_id"), rs.getLong("role_id"), instant(rs, "created_at"), instant(rs, "updated_at"),

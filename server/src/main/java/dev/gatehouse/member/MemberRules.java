@@ -2,6 +2,7 @@ package dev.gatehouse.member;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.store.Tx;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
@@ -41,6 +42,14 @@ public interface MemberRules {
     default void requireMayAccept(Handle h, PermissionModel model, Member invited) {
     }
 
+    /**
+     * What follows when {@code before} is moved to another company role ({@code after}), inside the transaction that
+     * moves it, after its gates; by default nothing. The {@code rooms_v5} model takes away the reach the old role
+     * gave (its roles on the company, regions and offices).
+     */
+    default void roleChanged(Tx tx, PermissionModel model, Member before, Member after) {
+    }
+
     /** The rules of each model by id, {@link #GENERIC} for any other model. */
     static MemberRules byModel(Map<String, MemberRules> rules) {
         Map<String, MemberRules> copy = Map.copyOf(rules);
@@ -55,6 +64,11 @@ public interface MemberRules {
             @Override
             public void requireMayAccept(Handle h, PermissionModel model, Member invited) {
                 copy.getOrDefault(model.id(), GENERIC).requireMayAccept(h, model, invited);
+            }
+
+            @Override
+            public void roleChanged(Tx tx, PermissionModel model, Member before, Member after) {
+                copy.getOrDefault(model.id(), GENERIC).roleChanged(tx, model, before, after);
             }
         };
     }

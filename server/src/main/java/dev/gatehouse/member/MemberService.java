@@ -260,6 +260,9 @@ public final class MemberService {
                 : updated.active() ? Action.ACTIVATED
                 : Member.DEACTIVATED.equals(updated.status()) ? Action.DEACTIVATED : Action.UPDATED;
         tx.change(orgId, ObjectType.MEMBER, current.id(), action, LoggedMember.of(current), LoggedMember.of(updated));
+        if (!Objects.equals(roleId, current.roleId())) {
+            rules.roleChanged(tx, model, current, updated);
+        }
         if (!Member.DEACTIVATED.equals(current.status()) && Member.DEACTIVATED.equals(updated.status())) {
             keys.revokeAll(tx, orgId, current.id());
         }

@@ -25,6 +25,11 @@ public record RoomsProfile(long memberId, AccessLevel accessLevel, Integer defau
         regions = List.copyOf(regions);
     }
 
+    public RoomsProfile withAccessLevel(AccessLevel level) {
+        return new RoomsProfile(memberId, level, defaultOfficeId, titleId, offices, regions, eSignPermissionProfileId,
+                lockReason, invitedAt);
+    }
+
     public RoomsProfile withDefaultOffice(Integer officeId) {
         return new RoomsProfile(memberId, accessLevel, officeId, titleId, offices, regions, eSignPermissionProfileId,
                 lockReason, invitedAt);

@@ -3,6 +3,7 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentRules;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
@@ -74,6 +75,10 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
     /** The model's room type: only a role held in the room counts there, never the company role. */
     private static final ResourceType ROOM = new ResourceType(Room.RESOURCE_TYPE, "Room", false);
 
+    /** Where a v5 user's reach is held: the types of the hierarchy above rooms. */
+    private static final List<String> CLASSIC_PLACES = List.of(ClassicHierarchy.COMPANY, ClassicHierarchy.REGION,
+            ClassicHierarchy.OFFICE);
+
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
     private final RoleStore roles = new RoleStore();
@@ -86,6 +91,26 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         if (users.find(h, invited.orgId(), invited.id()).map(RoomsUser::lockedOut).orElse(false)) {
             throw new ConflictException("member_locked", "member " + invited.id() + " is a locked Rooms user: "
                     + "unlock it before accepting its invitation");
+        }
+    }
+
+    /**
+     * A v5 user moved to another company role loses the reach its old role gave — that role held on the company,
+     * regions and offices — and is left at access level Contributor (Admin under the Admin role): where a user added
+     * with its new role through {@code /v1} starts. A Manager made an Agent no longer manages its offices' rooms.
+     * Narrowing reach needs no gate beyond the role change's own.
+     */
+    @Override
+    public void roleChanged(Tx tx, PermissionModel model, Member before, Member after) {
+        if (!RoomsPermissions.classic(model.id()) || before.roleId() == null) {
+            return;
+        }
+        Handle h = tx.handle();
+        AssignmentService.dropHeld(tx, after.orgId(), after, before.roleId(), CLASSIC_PLACES);
+        if (users.level(h, after.orgId(), null, after.roleId()) != AccessLevel.ADMIN) {
+            users.find(h, after.orgId(), after.id()).map(RoomsUser::profile)
+                    .filter(p -> p.accessLevel() != AccessLevel.CONTRIBUTOR)
+                    .ifPresent(p -> users.save(tx, after.orgId(), p, p.withAccessLevel(AccessLevel.CONTRIBUTOR)));
         }
     }
 

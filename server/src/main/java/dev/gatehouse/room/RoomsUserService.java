@@ -3,8 +3,6 @@ package dev.gatehouse.room;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.changelog.Action;
-import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
@@ -136,7 +134,7 @@ public final class RoomsUserService {
                     in.email(), in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
-            save(tx, orgId, null, profile);
+            users.save(tx, orgId, null, profile);
             return find(h, orgId, member.id());
         });
     }
@@ -170,7 +168,7 @@ public final class RoomsUserService {
                     in.email(), in.firstName(), in.lastName(), role.id(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), in.titleId(),
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
-            save(tx, orgId, null, profile);
+            users.save(tx, orgId, null, profile);
             if (!in.flags().isEmpty()) {
                 grants.put(tx, caller, model, orgId, member, in.flags());
             }
@@ -188,7 +186,7 @@ public final class RoomsUserService {
             if (officeId != null) {
                 offices.requireOffices(h, orgId, "defaultOfficeId", List.of(officeId));
             }
-            save(tx, orgId, current.profile(), current.profile().withDefaultOffice(officeId));
+            users.save(tx, orgId, current.profile(), current.profile().withDefaultOffice(officeId));
             return find(h, orgId, memberId);
         });
     }
@@ -206,7 +204,7 @@ public final class RoomsUserService {
             offices.requireOffices(h, orgId, "officeId", List.of(officeId));
             RoomsProfile after = current.profile().withOffice(officeId, member);
             if (after != current.profile()) {
-                save(tx, orgId, current.profile(), after);
+                users.save(tx, orgId, current.profile(), after);
                 updateReach(tx, caller, orgId, current, after);
             }
             return find(h, orgId, memberId);
@@ -223,7 +221,7 @@ public final class RoomsUserService {
             offices.requireRegions(h, orgId, "regionId", List.of(regionId));
             RoomsProfile after = current.profile().withRegion(regionId, member);
             if (after != current.profile()) {
-                save(tx, orgId, current.profile(), after);
+                users.save(tx, orgId, current.profile(), after);
                 updateReach(tx, caller, orgId, current, after);
             }
             return find(h, orgId, memberId);
@@ -245,7 +243,7 @@ public final class RoomsUserService {
                 throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
                         + "was accepted (or it never had one), so there is nothing to send again");
             }
-            save(tx, orgId, current.profile(), current.profile().withInvitedAt(tx.now()));
+            users.save(tx, orgId, current.profile(), current.profile().withInvitedAt(tx.now()));
             return find(h, orgId, memberId);
         });
     }
@@ -287,7 +285,7 @@ public final class RoomsUserService {
                 members.update(tx, caller, model, orgId, gated, status(lockedOut ? Member.DEACTIVATED
                         : Member.ACTIVE));
             }
-            save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
+            users.save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
             return find(h, orgId, memberId);
         });
     }
@@ -319,16 +317,6 @@ public final class RoomsUserService {
 
     private static MemberInput status(String status) {
         return new MemberInput(null, null, null, null, null, null, status);
-    }
-
-    /** Stores {@code after} and records the change; a profile that changes nothing is neither written nor recorded. */
-    private void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
-        if (after.equals(before)) {
-            return;
-        }
-        users.upsert(tx.handle(), orgId, after, tx.now());
-        tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
-                before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.gatehouse.room;
 
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.store.SqlTime;
+import dev.gatehouse.store.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -113,7 +116,17 @@ final class RoomsUserStore {
         return query;
     }
 
-    void upsert(Handle h, long orgId, RoomsProfile p, Instant now) {
+    /** Stores {@code after} and records the change; a profile that changes nothing is neither written nor recorded. */
+    void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
+        if (after.equals(before)) {
+            return;
+        }
+        upsert(tx.handle(), orgId, after, tx.now());
+        tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
+                before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
+    }
+
+    private void upsert(Handle h, long orgId, RoomsProfile p, Instant now) {
         h.createUpdate("INSERT INTO rooms_profiles (member_id, org_id, access_level, default_office_id, title_id, offices, "
                         + "regions, esign_permission_profile_id, lock_reason, invited_at, created_at, updated_at) VALUES "
                         + "(:member, :org, :level, :office, :title, :offices, :regions, :esign, :reason, :invited, :now, :now) "

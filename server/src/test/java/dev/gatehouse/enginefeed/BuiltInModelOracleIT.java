@@ -374,6 +374,27 @@ class BuiltInModelOracleIT {
             }
             expect(res, 200, what);
             oracle.members.put(m.id(), m.with(role.id(), m.status()));
+            if (classic && !Objects.equals(m.roleId(), role.id())) {
+                leaveReach(m.id(), m.roleId(), role);
+            }
+        }
+
+        /**
+         * A v5 user moved to another company role through {@code /v1} (docs/dialects/rooms.md): its old role's reach —
+         * that role held on the company, regions and offices — is taken away, and it is left at access level
+         * Contributor unless it is an Admin now.
+         */
+        void leaveReach(long id, Long oldRole, Role now) {
+            for (Place place : List.copyOf(oracle.assignments.keySet())) {
+                Held held = oracle.assignment(place, id);
+                if (!place.type().equals("room") && held != null && Objects.equals(held.roleId(), oldRole)) {
+                    oracle.unassign(place, id);
+                }
+            }
+            Profile p = profiles.get(id);
+            if (p != null && !(now.system() && now.name().equals("Admin"))) {
+                profiles.put(id, new Profile("Contributor", p.defaultOffice(), p.offices(), p.regions()));
+            }
         }
 
         void changeStatus() {

@@ -407,6 +407,46 @@ class RoomsClassicIT {
         assertThat(node.service().get(held).status()).isEqualTo(200);
     }
 
+    /**
+     * A company role changed through {@code /v1} takes away the reach the old role gave: a Manager made an Agent kept
+     * its roles on its regions and went on managing their rooms, an Admin made a Manager kept the company.
+     */
+    @Test
+    void aCompanyRoleChangedThroughV1_takesAwayTheReachOfTheOldRole() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        int r1 = a.room(a.as(a.acceptedAgent("Ada", a.o1)), "In one", a.o1, agentRole);
+        int rita = a.acceptedManager("Rita", "Region", List.of(), List.of(a.north), "canManageCompanyRooms");
+        int ann = a.accept(a.admin.post(a.base + "/users/invite_classic_admin", Map.of("firstName", "Ann",
+                "lastName", "Admin", "email", "ann@classic.test")));
+        assertThat(List.of(a.allowed(rita, "canEditAnyRoomRole", r1), a.allowed(ann, "canDeleteRooms", r1)))
+                .containsExactly(true, true);
+
+        JsonNode preview = a.admin.post(a.org.path() + "/preview", Map.of("member", Map.of("member_id", rita,
+                "role_id", agentRole))).json();
+        List<String> lost = new ArrayList<>();
+        preview.get("losses").forEach(l -> lost.add(l.get("permission").stringValue() + " on "
+                + l.get("where").path("type").asString("") + " " + l.get("where").path("id").asString("")));
+        assertThat(lost).as(preview.toString()).contains("canEditAnyRoomRole on region " + a.north);
+        Http.Res demoted = a.admin.patch(a.org.path() + "/members/" + rita, Map.of("role_id", agentRole));
+        assertThat(demoted.status()).as(demoted.toString()).isEqualTo(200);
+        Http.Res toManager = a.admin.patch(a.org.path() + "/members/" + ann, Map.of("role_id", a.role("Manager")));
+        assertThat(toManager.status()).as(toManager.toString()).isEqualTo(200);
+
+        assertThat(List.of(a.allowed(rita, "canEditAnyRoomRole", r1), a.allowed(rita, "canViewRoomDetails", r1),
+                a.allowed(ann, "canDeleteRooms", r1), a.allowed(ann, "canEditAnyRoomRole", r1)))
+                .containsExactly(false, false, false, false);
+        assertThat(node.service().get(a.org.path() + "/resources/region/" + a.north + "/assignments/" + rita)
+                .status()).isEqualTo(404);
+        assertThat(node.service().get(a.org.path() + "/resources/company/company/assignments/" + ann).status())
+                .isEqualTo(404);
+        // in Rooms both start where a user added with the new role through /v1 does: Contributor, reaching nothing
+        assertThat(List.of(a.admin.get(a.base + "/users/" + rita).get("accessLevel").stringValue(),
+                a.admin.get(a.base + "/users/" + ann).get("accessLevel").stringValue()))
+                .containsExactly("Contributor", "Contributor");
+        assertThat(roomIds(a, a.as(rita))).isEmpty();
+    }
+
     /** A Manager's flags are its grants, part of the user: changed only by who may change that user. */
     @Test
     void aManagersFlags_areChangedOnlyByWhoMayChangeIt() {
