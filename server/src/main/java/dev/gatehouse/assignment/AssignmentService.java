@@ -124,13 +124,22 @@ public final class AssignmentService {
 
     /**
      * Sets when a member's existing role on a resource ends ({@code expiresAt}; null: never), inside a running
-     * transaction whose caller the calling service has authorized (Rooms' scheduled revocation, and its
-     * cancellation). The role itself does not change, so nothing is handed out. Returns the assignment as it is now.
+     * transaction whose other gates the calling service has applied (Rooms' scheduled revocation, and its
+     * cancellation). An end moved later, or lifted, hands the role out for longer: the caller must hold all it
+     * grants, as for giving it ({@code PUT} with the new end is judged so); an end brought nearer takes it away
+     * sooner, judged as taking it away. Returns the assignment as it is now.
      */
-    public Assignment endAt(Tx tx, Assignment current, Instant expiresAt) {
+    public Assignment endAt(Tx tx, Caller caller, PermissionModel model, Assignment current, Instant expiresAt) {
         Instant end = stored(expiresAt);
         if (Objects.equals(current.expiresAt(), end)) {
             return current;
+        }
+        boolean longer = end == null || current.expiresAt() != null && end.isAfter(current.expiresAt());
+        if (!longer) {
+            requireMayTakeAway(tx.handle(), caller, model, current, "bringing forward the end of a role");
+        } else if (!caller.isService()) {
+            roles.find(tx.handle(), current.orgId(), current.roleId()).ifPresent(role ->
+                    access.requireNoEscalation(caller, model, role.grant()));
         }
         Assignment after = assignments.upsert(tx.handle(), current.orgId(), current.resourceType(),
                 current.resourceId(), current.memberId(), current.roleId(), end, tx.now());

@@ -7,6 +7,7 @@ import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Text;
@@ -232,6 +233,9 @@ public final class MemberService {
                     : roles.find(h, orgId, current.roleId()).map(Role::systemKey).orElse(null);
             access.requireNoEscalationGrants(h, caller, model, orgId, current.id(),
                     current.active() && Access.takesGrants(model, from), to.systemKey());
+            if (activated && Member.DEACTIVATED.equals(current.status())) {
+                requireNoEscalationOnResources(h, caller, model, orgId, current);
+            }
         }
         if (Member.INVITED.equals(status) && !current.invited()) {
             throw InvalidInputException.field("status", "member " + current.id() + " is " + current.status()
@@ -432,6 +436,27 @@ public final class MemberService {
         return a.email().equals(b.email()) && Objects.equals(a.firstName(), b.firstName())
                 && Objects.equals(a.lastName(), b.lastName()) && Objects.equals(a.roleId(), b.roleId())
                 && a.status().equals(b.status());
+    }
+
+    /**
+     * Reactivating a member makes the roles it holds on resources count again, which deactivating it had stopped:
+     * the caller must hold all each of them grants, as for giving it (a member manager could otherwise revive a
+     * resource role it could never hand out). Accepting an invitation is not judged so: the roles an invited member
+     * holds were handed to it by callers judged then, and never counted and stopped.
+     */
+    private void requireNoEscalationOnResources(Handle h, Caller caller, PermissionModel model, long orgId,
+                                                Member current) {
+        if (caller.isService()) {
+            return;
+        }
+        for (Role held : roles.list(h, orgId, 0, Integer.MAX_VALUE, current.id())) {
+            try {
+                access.requireNoEscalation(caller, model, held.grant());
+            } catch (ForbiddenException e) {
+                throw new ForbiddenException(e.code(), "member " + current.id() + "'s role \"" + held.name()
+                        + "\" on a resource would count again: " + e.getMessage());
+            }
+        }
     }
 
     private Role requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {

@@ -346,7 +346,7 @@ public final class RoomService {
             Optional<Assignment> held = assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId);
             held.ifPresent(a -> assignments.requireMayTakeAway(h, caller, model, a, what));
             if (scheduled) {
-                assignments.endAt(tx, held.orElseThrow(), at);
+                assignments.endAt(tx, caller, model, held.orElseThrow(), at);
                 return roomUser(h, orgId, roomId, memberId);
             }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
@@ -369,8 +369,8 @@ public final class RoomService {
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), "restoring the access of user " + memberId + " to room " + roomId);
             if (!current.revoked() && current.accessEndsAt() != null) {
-                assignments.endAt(tx, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
-                        .orElseThrow(), null);
+                assignments.endAt(tx, caller, model, assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(),
+                        memberId).orElseThrow(), null);
                 return roomUser(h, orgId, roomId, memberId);
             }
             if (!current.revoked()) {

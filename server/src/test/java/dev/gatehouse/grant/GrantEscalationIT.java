@@ -134,6 +134,33 @@ class GrantEscalationIT {
         assertThat(mayDelete()).isTrue();
     }
 
+    /**
+     * Reactivating a member makes the roles it holds on resources count again, which its deactivation stopped: a
+     * member manager brought back an Admin role on a room that it could never have given.
+     */
+    @Test
+    void reactivatingAMember_needsTheRolesOnResourcesItRevives() {
+        long otto = fx.member(org, "otto", agent);
+        String held = org.path() + "/resources/room/r1/assignments/otto";
+        assertThat(node.service().put(held, Map.of("role_id", fx.roleId(org, "Admin"))).status()).isIn(200, 201);
+        assertThat(node.service().patch(org.path() + "/members/" + otto, Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+
+        Http.Res back = lead.patch(org.path() + "/members/" + otto, Map.of("status", "active"));
+        assertThat(back.status()).as("%s", back).isEqualTo(403);
+        assertThat(back.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(back.get("detail").stringValue()).contains("on a resource", "room.delete");
+        assertThat(node.service().get(org.path() + "/members/otto").get("status").stringValue())
+                .isEqualTo("deactivated");
+        Http.Res imported = lead.raw("POST", org.path() + "/import", Json.writeString(Map.of("type", "member",
+                "user_id", "otto", "email", "otto@example.com", "role_id", agent, "status", "active")) + "\n",
+                "application/x-ndjson");
+        assertThat(imported.body()).as("%s", imported).contains("privilege_escalation");
+
+        assertThat(node.service().patch(org.path() + "/members/" + otto, Map.of("status", "active")).status())
+                .as("the service may").isEqualTo(200);
+    }
+
     private boolean mayDelete() {
         Http.Res check = node.service().post(org.path() + "/check", Map.of("user_id", "mia",
                 "permission", "room.delete"));

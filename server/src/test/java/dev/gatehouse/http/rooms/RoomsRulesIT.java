@@ -847,6 +847,33 @@ class RoomsRulesIT {
                 .as("bringing the end nearer is no restore").isEqualTo(200);
     }
 
+    /**
+     * Lifting a scheduled revocation hands the room role out for longer: the caller must hold all it grants, as for
+     * giving it. A member that may manage room access, but could neither give nor take the role, made an ending role
+     * permanent.
+     */
+    @Test
+    void liftingAScheduledRevocation_needsAllTheRoleGrants() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int access = a.role("Access", false, "canManageAnyUserRoomAccess", "canEditAnyRoomRole",
+                "canAddUsersToRooms", "canViewRoomDetails");
+        int boss = a.role("Boss", false, "canManageAnyUserRoomAccess", "canDeleteRooms", "canViewRoomDetails");
+        Http al = a.as(a.user("Al", access, "Contributor"));
+        a.user("Xi", boss, "Contributor");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "al@acme.test", access);
+        int xi = a.invite(a.admin, room, "xi@acme.test", boss);
+        String path = a.base + "/rooms/" + room + "/users/" + xi;
+        assertThat(a.admin.post(path + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z")).status())
+                .isEqualTo(204);
+
+        error(al.post(path + "/restore_access", Map.of()), 403, "PRIVILEGE_ESCALATION", "canDeleteRooms");
+        String v1 = a.org.path() + "/resources/room/" + room + "/assignments/id:" + xi;
+        assertThat(node.service().get(v1).get("expires_at").stringValue()).startsWith("2999-01-01");
+        assertThat(a.admin.post(path + "/restore_access", Map.of()).status()).isEqualTo(204);
+        assertThat(node.service().get(v1).get("expires_at").isNull()).isTrue();
+    }
+
     @Test
     void assignableRoles_areTheExternalRoles_withTheInviteesCompanyRoleForInternalCallers() {
         RoomsAccount a = new RoomsAccount(node, fx);
