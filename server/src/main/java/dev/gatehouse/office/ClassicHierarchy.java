@@ -141,6 +141,11 @@ public final class ClassicHierarchy {
         }
     }
 
+    /** Whether the company's records hold {@code type}/{@code id} (the company only once its first region is). */
+    public static boolean exists(Handle h, long orgId, String type, String id) {
+        return recorded(h, orgId, type, id).isPresent();
+    }
+
     /** Where the company's records put an object; empty when there is no such object. */
     private static Optional<Spot> recorded(Handle h, long orgId, String type, String id) {
         if (COMPANY.equals(type)) {

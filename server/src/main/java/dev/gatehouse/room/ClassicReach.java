@@ -49,6 +49,9 @@ final class ClassicReach {
         String key = role == null ? null : role.systemKey();
         Set<Place> old = before == null ? Set.of() : places(key, before);
         Set<Place> now = places(key, after);
+        // the company is recorded with its first region, which then gives its Admins their role on it (Managers are
+        // invited into an office, so never before)
+        now.removeIf(place -> !ClassicHierarchy.exists(tx.handle(), orgId, place.type(), place.id()));
         for (Place place : now) {
             // judged by what the member holds, not by its profile before: a profile can list a place whose role the
             // member does not hold (listed while an Agent, or the role taken away since), and giving it is handing out

@@ -447,6 +447,29 @@ class RoomsClassicIT {
         assertThat(roomIds(a, a.as(rita))).isEmpty();
     }
 
+    /**
+     * Before its first region a v5 company is not recorded, so there is no company to hold a role on: an Admin invited
+     * then gets its role on the company when the company is recorded, as the organization's first Admin does. The
+     * invitation was refused as an escalation.
+     */
+    @Test
+    void beforeTheFirstRegion_anAdminIsInvited_andHoldsTheCompanyOnceRecorded() {
+        Fixtures.Org org = fx.org("rooms_v5");
+        Http admin = node.as(org.adminKey());
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        Http.Res ann = admin.post(base + "/users/invite_classic_admin", Map.of("firstName", "Ann", "lastName", "Admin",
+                "email", "ann@early.test"));
+        assertThat(ann.status()).as(ann.toString()).isEqualTo(201);
+        int annId = ann.get("userId").intValue();
+        assertThat(node.service().post(org.path() + "/members/" + annId + "/accept", Map.of()).status())
+                .isEqualTo(200);
+
+        int north = admin.post(base + "/regions", Map.of("name", "North")).get("regionId").intValue();
+        assertThat(north).isPositive();
+        assertThat(node.service().get(org.path() + "/resources/company/company/assignments/" + annId).status())
+                .as("the Admin role on the company, once recorded").isEqualTo(200);
+    }
+
     /** A Manager's flags are its grants, part of the user: changed only by who may change that user. */
     @Test
     void aManagersFlags_areChangedOnlyByWhoMayChangeIt() {
