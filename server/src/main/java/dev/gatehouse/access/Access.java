@@ -147,6 +147,17 @@ public final class Access {
         }
     }
 
+    /**
+     * {@code caller} read again inside the write it was admitted to, as that write admitted it (step 3 of the class
+     * comment), after the write changed what it was read from — its member, its company role, its grants: a bulk
+     * import's line acting on the importing member itself, whose later lines are judged as their own requests would
+     * be after it. Refuses as admitting does: 401 once its key is revoked or its member no longer active. A service key
+     * comes back as it is.
+     */
+    public Caller reread(Handle h, Caller caller) {
+        return caller.isService() ? caller : caller(h, caller.principal(), caller.orgId());
+    }
+
     /** A read of one organization by {@code principal}, with the caller's state as of the read. */
     public <T> T read(Principal principal, long orgId, BiFunction<Handle, Caller, T> query) {
         requireOwnOrganization(principal, orgId);

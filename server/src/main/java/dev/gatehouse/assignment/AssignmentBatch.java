@@ -34,6 +34,13 @@ import java.util.Set;
  * {@code bulk_import} record whose objects list them in order ({@link LoggedImport}), instead of one record per
  * assignment. An assignment that already holds the role changes nothing and records nothing.
  *
+ * <p>One rule differs from a single put: an end that has passed by the write's time is not refused (a single put's
+ * 400) but gives nothing ({@link Outcome#ENDED}) — the role has ended. What the member holds there stays as it is,
+ * whatever its end. So an export taken while a time-bound role ran imports after that role has ended, into a new
+ * organization or again into its own, and decides as the organization now decides. The line is still checked by
+ * every rule up to its end (the management permission, the resource, the role, no escalation), so that "ended"
+ * tells a caller nothing it could not read.
+ *
  * <p>Prepared {@code asNew}, a batch reads no current assignments: it takes every one not put before in it to be
  * new (an organization's first import of them). The {@code COPY} of {@link #flush} then finds out — the table's key
  * refuses a row already there — and the caller, which ran the batch inside a savepoint, rolls back to it and gives
@@ -48,8 +55,10 @@ public final class AssignmentBatch {
     public record Wanted(String type, String resourceId, Member member, long roleId, Instant expiresAt) {
     }
 
-    /** What {@link #put} did with one assignment. */
-    public enum Outcome { CREATED, UPDATED, UNCHANGED }
+    /**
+     * What {@link #put} did with one assignment: {@code ENDED}, nothing, as its end has passed (class comment).
+     */
+    public enum Outcome { CREATED, UPDATED, UNCHANGED, ENDED }
 
     private record Key(String type, String resourceId, long memberId) {
     }
@@ -132,7 +141,10 @@ public final class AssignmentBatch {
         return foundStored;
     }
 
-    /** Checks and records one assignment (prepared with {@link #prepare}); the typed refusal of a single put. */
+    /**
+     * Checks and records one assignment (prepared with {@link #prepare}); the typed refusal of a single put, but
+     * {@link Outcome#ENDED} for an end that has passed.
+     */
     public Outcome put(Wanted w) {
         ResourceType type = AssignmentService.resourceType(model, w.type(), w.resourceId());
         String what = AssignmentService.assigning(w.type(), w.resourceId());
@@ -156,17 +168,20 @@ public final class AssignmentBatch {
         if (notBeyondCaller.add(role.id())) {
             service.access().requireNoEscalation(caller, model, role.grant());
         }
+        Instant expiresAt = AssignmentService.stored(w.expiresAt());
+        if (expiresAt != null && !expiresAt.isAfter(tx.now())) {
+            // the role has ended: it gives nothing, and takes nothing away (class comment)
+            return Outcome.ENDED;
+        }
         if (before != null && before.roleId() != role.id()) {
             // replacing a role takes it away: the rule of a single put (AssignmentService.requireMayTakeAway)
             roleCache.computeIfAbsent(before.roleId(), id -> roles.find(tx.handle(), orgId, id)).ifPresent(held ->
                     service.access().requireMayTakeAway(caller, model, before.memberId(), held.grant(),
                             AssignmentService.replacing(w.type(), w.resourceId())));
         }
-        Instant expiresAt = AssignmentService.stored(w.expiresAt());
         if (before != null && before.roleId() == role.id() && Objects.equals(before.expiresAt(), expiresAt)) {
             return Outcome.UNCHANGED;
         }
-        AssignmentService.requireFuture(tx, expiresAt);
         if (before == null) {
             counts.get(w.type()).beforeAdding(w.resourceId());
         }

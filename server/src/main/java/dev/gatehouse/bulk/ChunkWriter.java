@@ -44,6 +44,13 @@ import org.jdbi.v3.core.JdbiException;
  * line that fails ends the chunk with a {@link LineFailure}; the caller rolls
  * the chunk back.
  *
+ * <p>The caller's own state — what its member is, what its company role and grants give — is read once, when the
+ * chunk's transaction starts; a line about the caller itself (a member or grants line naming its member, a role line
+ * naming its company role) may change it, so after such a line the caller is read again ({@link
+ * dev.gatehouse.access.Access#reread}) before the next line, which is then judged as its own request would be after
+ * the lines before it: a member that demotes or deactivates itself, or narrows its own role, writes nothing more
+ * that it could not write alone. Runs written together add new members and roles, never the caller's own.
+ *
  * <p>While the import's runs of assignments have found none of theirs stored (an organization's first import of
  * them), a run is given without reading which are ({@link AssignmentBatch#prepare} as new), inside a savepoint; when
  * one was after all, or anything else fails, the run is rolled back to the savepoint and given again after reading
@@ -59,7 +66,10 @@ final class ChunkWriter {
 
     private final BulkServices services;
     private final Tx tx;
-    private final Caller caller;
+    /** The caller as the transaction shows it: read again after a line about it ({@link #callerChanged}). */
+    private Caller caller;
+    /** Whether the line just written was about the caller itself (class comment). */
+    private boolean callerChanged;
     private final PermissionModel model;
     private final long orgId;
     private final ImportCounts counts;
@@ -116,6 +126,9 @@ final class ChunkWriter {
         int i = 0;
         while (i < lines.size()) {
             ImportLine line = lines.get(i);
+            if (callerChanged) {
+                atLine(line, this::rereadCaller);
+            }
             if (line instanceof ImportLine.Assignment a && !a.delete()) {
                 int end = i + 1;
                 while (end < lines.size() && lines.get(end) instanceof ImportLine.Assignment next && !next.delete()) {
@@ -148,6 +161,7 @@ final class ChunkWriter {
                 continue;
             }
             try {
+                callerChanged = aboutCaller(line);
                 counts.count(line.kind(), writeOne(line));
             } catch (GatehouseException e) {
                 throw new LineFailure(line.line(), e);
@@ -193,6 +207,39 @@ final class ChunkWriter {
         tx.folds().prefetch(tx.handle(), texts);
         tx.newIds().expect("members", newMembers);
         tx.newIds().expect("roles", newRoles);
+    }
+
+    /**
+     * Whether {@code line}, about to be written alone, is about the caller itself: names its member (a member or grants
+     * line) or its company role (a role line). Runs are not: they add members and roles.
+     */
+    private boolean aboutCaller(ImportLine line) {
+        if (caller.isService()) {
+            return false;
+        }
+        if (line instanceof ImportLine.Role r) {
+            Role role = rolesByName.get(key(r.name()));
+            return role != null && Objects.equals(caller.roleId(), role.id());
+        }
+        String userId = line instanceof ImportLine.Member m ? m.userId()
+                : line instanceof ImportLine.Grants g ? g.userId() : null;
+        Member member = userId == null ? null : member(userId);
+        return member != null && caller.is(member.id());
+    }
+
+    /**
+     * Reads the caller again, after a line about it: the lines after it are judged by its state as that line left it
+     * (a 401 for the next line once it is no longer active). An external caller resolves only itself
+     * ({@link MemberService#resolveUserIds}): when that changed, what was resolved is resolved again.
+     */
+    private void rereadCaller() {
+        Caller before = caller;
+        caller = services.access().reread(tx.handle(), caller);
+        callerChanged = false;
+        if (caller.external() != before.external()) {
+            members.clear();
+            earlier = Map.of();
+        }
     }
 
     /** What this chunk resolved, once written: for {@link KnownMembers#take} after it commits. */
@@ -329,12 +376,8 @@ final class ChunkWriter {
         Member current = member(line.userId());
         Long roleId = line.role() == null ? null : roleId(line.role());
         if (current == null) {
-            services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
-                    line.external(), "adding a member");
-            noMembersStored = false;
-            Member added = services.members().insert(tx, caller, model, orgId, new MemberInput(line.userId(),
-                    line.email(), line.firstName(), line.lastName(), roleId, line.external(),
-                    Member.INVITED.equals(line.status()) ? Member.INVITED : null));
+            // added as a run's members are, so that its id follows the lines before it (addsMember)
+            Member added = insertMembers(List.of(line)).get(0);
             if (Member.DEACTIVATED.equals(line.status())) {
                 MemberService.Changeable gated = services.members().requireMayChange(tx.handle(), caller, model,
                         added, roleId, line.external(), "updating a member");
@@ -361,16 +404,26 @@ final class ChunkWriter {
         return ImportCounts.Outcome.UPDATED;
     }
 
-    /** Whether a member line adds a member that can be added with others ({@link #addMembers}). */
+    /**
+     * Whether a member line adds a member that can be added with others ({@link #addMembers}). A deactivated one is
+     * added alone, then deactivated ({@link #upsertMember}) — through a batch of its own, so that new members' ids
+     * ascend in line order whatever their status.
+     */
     private boolean addsMember(ImportLine.Member line) {
         return !line.delete() && !Member.DEACTIVATED.equals(line.status()) && member(line.userId()) == null;
     }
 
-    /**
-     * Consecutive lines adding members with distinct user ids: each checked in order with every rule of
-     * {@link #upsertMember}, then all inserted together ({@link dev.gatehouse.member.MemberBatch}).
-     */
+    /** Consecutive lines adding members with distinct user ids ({@link #insertMembers}), each counted created. */
     private void addMembers(List<ImportLine> run) {
+        insertMembers(run).forEach(m -> counts.count(ImportLine.Kind.MEMBER, ImportCounts.Outcome.CREATED));
+    }
+
+    /**
+     * Consecutive lines adding members with distinct user ids, none of them held: each checked in order with every
+     * rule of {@link #upsertMember}, then all inserted together ({@link dev.gatehouse.member.MemberBatch}), taking
+     * the ids the chunk announced ({@link #announce}) in line order. Returns them, active or invited, in line order.
+     */
+    private List<Member> insertMembers(List<? extends ImportLine> run) {
         List<String> userIds = run.stream().map(l -> ((ImportLine.Member) l).userId()).toList();
         // every user id of the run was found free (addsMember)
         MemberBatch batch = services.members().batch(tx, caller, model, orgId).knowingRoles(rolesByName.values())
@@ -395,8 +448,8 @@ final class ChunkWriter {
         atLine(run.get(0), () -> added.addAll(batch.flush()));
         for (Member m : added) {
             members.put(m.userId(), Optional.of(m));
-            counts.count(ImportLine.Kind.MEMBER, ImportCounts.Outcome.CREATED);
         }
+        return added;
     }
 
     /**
@@ -607,7 +660,8 @@ final class ChunkWriter {
             outcomes.add(switch (outcome) {
                 case CREATED -> ImportCounts.Outcome.CREATED;
                 case UPDATED -> ImportCounts.Outcome.UPDATED;
-                case UNCHANGED -> ImportCounts.Outcome.UNCHANGED;
+                // a role whose end has passed gives nothing: the organization is as it was
+                case UNCHANGED, ENDED -> ImportCounts.Outcome.UNCHANGED;
             });
         }
         if (unresolved != null) {

@@ -34,6 +34,8 @@ class ExportIT {
 
     /** When carol's role on d1 ends: an export carries it, and the import keeps it. */
     static final String ENDS = "2099-01-01T00:00:00Z";
+    /** An end that has passed. */
+    static final String PASSED = "2001-01-01T00:00:00Z";
 
     static TestNode node;
     static Fixtures fx;
@@ -133,6 +135,53 @@ class ExportIT {
                 .as("an invited member stays invited: no access until it accepts").isEqualTo("invited");
         assertThat(node.service().get(copy.path() + "/resources/doc/d1/assignments/carol").get("expires_at")
                 .stringValue()).as("a role that ends keeps its end").isEqualTo(ENDS);
+    }
+
+    /**
+     * A backup keeps a time-bound role's end, and still imports once that end has passed — into a new organization,
+     * into its own, or as its only line: the ended role gives nothing (counted unchanged), and what the member holds
+     * there stays as it is. A single request giving a role an end that has passed is still refused.
+     */
+    @Test
+    void anExportWhoseTimeBoundRoleHasEnded_importsAnywhere_andTheEndedRoleGivesNothing() {
+        String exported = node.service().get(source.path() + "/export").body();
+        // as if taken while carol's role on d1 ran, and imported after it ended
+        String aged = exported.replace(ENDS, PASSED);
+        assertThat(aged).isNotEqualTo(exported);
+        Fixtures.Org copy = fx.org("docs");
+
+        Http.Res restored = Bulk.importBody(node.service(), copy.id(), "", aged);
+
+        assertThat(restored.status()).as("%s", restored).isEqualTo(200);
+        JsonNode assignments = restored.get("counts").get("assignment");
+        assertThat(assignments.get("created").longValue()).isEqualTo(6);
+        assertThat(assignments.get("unchanged").longValue()).as("the ended role").isEqualTo(1);
+        assertThat(node.service().get(copy.path() + "/resources/doc/d1/assignments/carol").status())
+                .as("an ended role is not given").isEqualTo(404);
+
+        List<JsonNode> before = withoutHeader(lines(node.service().get(source.path() + "/export").body()));
+        Http.Res again = Bulk.importBody(node.service(), source.id(), "", aged);
+        assertThat(again.status()).as("%s", again).isEqualTo(200);
+        again.get("counts").properties().forEach(kind -> assertThat(kind.getValue().get("created").longValue()
+                + kind.getValue().get("updated").longValue() + kind.getValue().get("deleted").longValue())
+                .as("%s changed in its own organization", kind.getKey()).isZero());
+        assertThat(withoutHeader(lines(node.service().get(source.path() + "/export").body())))
+                .as("carol keeps her role there until it ends").isEqualTo(before);
+
+        long revision = node.appliedRevision();
+        Http.Res lone = Bulk.importLines(node.service(), copy.id(), "", List.of(Bulk.line("type", "assignment",
+                "resource", Map.of("type", "doc", "id", "d1"), "user_id", "carol", "role", "Editor",
+                "expires_at", PASSED)));
+        assertThat(lone.status()).as("%s", lone).isEqualTo(200);
+        assertThat(lone.get("counts").get("assignment").get("unchanged").longValue()).isEqualTo(1);
+        assertThat(lone.get("counts").get("assignment").get("created").longValue()).isZero();
+        assertThat(node.appliedRevision()).as("nothing recorded").isEqualTo(revision);
+        assertThat(node.service().get(copy.path() + "/resources/doc/d1/assignments/carol").status()).isEqualTo(404);
+
+        Http.Res single = node.service().put(copy.path() + "/resources/doc/d1/assignments/carol",
+                Map.of("role_id", fx.roleId(copy, "Editor"), "expires_at", PASSED));
+        assertThat(single.status()).as("%s", single).isEqualTo(400);
+        assertThat(single.get("detail").stringValue()).contains("expires_at");
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.gatehouse.bulk;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -10,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 
@@ -25,9 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * member manager raising its own company role, making someone an owner, changing or deleting the system role,
  * widening its own role, taking the owner's role on a resource, demoting, deactivating or removing the owner — is
  * sent once as a single request and once as an import line, each into an organization of its own set up alike;
- * where the single request is refused, the import is refused with the same code and changes nothing.
+ * where the single request is refused, the import is refused with the same code and changes nothing. A line after
+ * one that changes the caller itself is judged as its request would be after that change.
  */
 class ImportAuthorizationIT {
+
+    static final List<String> READ = List.of("doc.read", "records.all");
 
     static TestNode node;
     static Fixtures fx;
@@ -173,6 +180,96 @@ class ImportAuthorizationIT {
             List<JsonNode> after = Bulk.export(node.service(), setup.org().id());
             assertThat(after.subList(1, after.size())).as("nothing changed").isEqualTo(before.subList(1, before.size()));
         }));
+    }
+
+    /**
+     * A change of the caller itself, then a second write: sent as two single requests, one after the other, and as
+     * two import lines. The second is judged by the caller's state after the first, in the import as singly.
+     */
+    record SelfChange(String name, BiFunction<Setup, Http, Http.Res> first, BiFunction<Setup, Http, Http.Res> second,
+                      List<String> lines) {
+    }
+
+    static List<SelfChange> selfChanges() {
+        BiFunction<Setup, Http, Http.Res> newRole = (s, as) -> as.post(s.org().path() + "/roles", Map.of("name",
+                "Made after", "permissions", READ));
+        BiFunction<Setup, Http, Http.Res> newMember = (s, as) -> as.post(s.org().path() + "/members", Map.of(
+                "user_id", "newbie", "email", "newbie@example.com", "role_id", s.reader()));
+        return List.of(
+                new SelfChange("demoted itself, then a role created",
+                        (s, as) -> as.patch(s.org().path() + "/members/" + s.manager(), Map.of("role_id", s.reader())),
+                        newRole, List.of(member("manager", "Reader"), role("Made after", READ))),
+                new SelfChange("deactivated itself, then a member added",
+                        (s, as) -> as.patch(s.org().path() + "/members/" + s.manager(), Map.of("status",
+                                "deactivated")),
+                        newMember, List.of(line("type", "member", "user_id", "manager", "email", "manager@example.com",
+                                "role", "Manager", "status", "deactivated"), member("newbie", "Reader"))),
+                new SelfChange("narrowed its own role, then a member added",
+                        (s, as) -> as.patch(s.org().path() + "/roles/" + s.managerRole(), Map.of("permissions",
+                                List.of("doc.read", "records.all"))),
+                        newMember, List.of(role("Manager", List.of("doc.read", "records.all")),
+                                member("newbie", "Reader"))),
+                new SelfChange("renamed itself, then a role created",
+                        (s, as) -> as.patch(s.org().path() + "/members/" + s.manager(), Map.of("first_name", "Max")),
+                        newRole, List.of(line("type", "member", "user_id", "manager", "email", "manager@example.com",
+                                "role", "Manager", "first_name", "Max"), role("Made after", READ))));
+    }
+
+    /**
+     * Every line is judged against the state inside the import's transaction, the earlier lines' included: a line
+     * after one that demotes, deactivates or narrows the importing member itself is refused as its own request
+     * would be after that change (once refused, both lines change nothing), not judged by the rights the caller had
+     * when the chunk began.
+     */
+    @TestFactory
+    Stream<DynamicTest> aLineAfterOneChangingTheCaller_isJudgedByTheCallerAfterIt() {
+        return selfChanges().stream().map(change -> DynamicTest.dynamicTest(change.name(), () -> {
+            Setup singly = Setup.create();
+            Http.Res first = change.first().apply(singly, singly.managerKey());
+            assertThat(first.status()).as("the first single request: %s", first).isEqualTo(200);
+            Http.Res single = change.second().apply(singly, singly.managerKey());
+
+            Setup imported = Setup.create();
+            List<JsonNode> before = Bulk.export(node.service(), imported.org().id());
+            Http.Res res = importLines(imported.managerKey(), imported.org().id(), "", change.lines());
+            if (single.status() >= 400) {
+                assertThat(res.status()).as("import, where the second single request was %s: %s", single, res)
+                        .isEqualTo(single.status());
+                assertThat(res.get("code").stringValue()).isEqualTo(single.get("code").stringValue());
+                assertThat(res.get("line").longValue()).isEqualTo(2);
+                List<JsonNode> after = Bulk.export(node.service(), imported.org().id());
+                assertThat(after.subList(1, after.size())).as("nothing changed")
+                        .isEqualTo(before.subList(1, before.size()));
+            } else {
+                assertThat(res.status()).as("import, where the second single request was %s: %s", single, res)
+                        .isEqualTo(200);
+            }
+        }));
+    }
+
+    /** As above, for a member whose management permission is a per-member grant it takes away from itself. */
+    @Test
+    void aLineAfterOneRemovingTheCallersOwnGrants_isJudgedWithoutThem() throws IOException {
+        try (InputStream in = ImportAuthorizationIT.class.getResourceAsStream("/models/grants.json")) {
+            assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isIn(201, 409);
+        }
+        Fixtures.Org org = fx.org("grants");
+        long mia = fx.member(org, "mia", fx.roleId(org, "Manager"));
+        assertThat(node.service().put(org.path() + "/members/mia/grants", Map.of("permissions",
+                List.of("members.manage"))).status()).isEqualTo(200);
+        Http miaKey = fx.keyFor(org, mia);
+        List<JsonNode> before = Bulk.export(node.service(), org.id());
+
+        Http.Res res = importLines(miaKey, org.id(), "", List.of(
+                line("type", "grants", "op", "delete", "user_id", "mia"), member("newbie", "Agent")));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(403);
+        assertThat(res.get("code").stringValue()).isEqualTo("permission_required");
+        assertThat(res.get("line").longValue()).isEqualTo(2);
+        List<JsonNode> after = Bulk.export(node.service(), org.id());
+        assertThat(after.subList(1, after.size())).as("nothing changed").isEqualTo(before.subList(1, before.size()));
+        Http.Res alone = importLines(miaKey, org.id(), "", List.of(member("newbie", "Agent")));
+        assertThat(alone.status()).as("with its grant, the line alone is taken: %s", alone).isEqualTo(200);
     }
 
     @TestFactory

@@ -188,6 +188,32 @@ class ImportMembersIT {
         assertThat(events.get(3).get("revision").longValue()).isEqualTo(res.revision());
     }
 
+    /**
+     * New members' ids ascend in line order, whatever their status: a deactivated member among others (added alone,
+     * then deactivated) once took an id after the ones of the lines around it, so an export of the copy listed it
+     * after them.
+     */
+    @Test
+    void newMembers_takeIdsInLineOrder_whateverTheirStatus() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("ord1", "Reader"),
+                line("type", "member", "user_id", "ord2", "email", "ord2@example.com", "role", "Reader", "status",
+                        "deactivated"), member("ord3", "Reader"), member("ord4", "Reader")));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("counts").get("member").get("created").intValue()).isEqualTo(4);
+
+        List<JsonNode> members = new ArrayList<>();
+        node.service().get(org.path() + "/members?limit=100").json().get("items").forEach(m -> {
+            if (m.get("user_id").stringValue().startsWith("ord")) {
+                members.add(m);
+            }
+        });
+        assertThat(members).extracting(m -> m.get("id").longValue()).isSorted();
+        assertThat(members).extracting(m -> m.get("user_id").stringValue() + " " + m.get("status").stringValue())
+                .as("in order of id")
+                .containsExactly("ord1 active", "ord2 deactivated", "ord3 active", "ord4 active");
+    }
+
     @Test
     void anEmailAnEarlierLineTook_isA409NamingTheLine_andChangesNothing() {
         Fixtures.Org org = fx.org("docs");
