@@ -22,8 +22,9 @@ import java.util.function.Function;
  * whoever creates the engine keeps (Gatehouse's change feed; tests and benchmarks through {@link #builder}).
  * This interface has no write method.
  *
- * <p>Thread-safe: any number of readers, concurrently with the writer; each answer reflects the state after some
- * whole number of applied operations.
+ * <p>Thread-safe: any number of readers, concurrently with the writer. Every answer comes from the state of one
+ * whole revision — never from a change half applied — and every revision an answer names is that one
+ * ({@link Decision#revision()}; several questions and their revision together: {@link #atOneRevision}).
  */
 public interface DecisionEngine {
 
@@ -39,8 +40,41 @@ public interface DecisionEngine {
         return new EngineBuilder(EngineWriter.create(catalogs));
     }
 
-    /** The revision of the last change applied (0 for an engine filled without revisions). */
+    /**
+     * The revision of the last change applied (0 for an engine filled without revisions). Read apart from an
+     * answer, it may be newer (or older) than the state that answer came from: ask {@link #atOneRevision} for both.
+     */
     long revision();
+
+    /**
+     * Asks {@code questions} of this engine (the argument) against the state of one whole revision, and returns
+     * their answer with that revision: the checks of a batch, a lookup's pages, a visibility filter and the revision
+     * to report with it. A change applied meanwhile makes the engine ask them again, so they may run more than once
+     * and should do nothing but ask the engine; an exception they throw is thrown as it came, once it is known to
+     * come from one revision too. Asking within {@code questions} allocates; a single {@link #check} does not.
+     *
+     * <p>This default, for engines that wrap another, asks again until no revision was applied while the questions
+     * ran (each question of the wrapped engine sees one whole revision, so the revision read before and after is
+     * theirs); a wrapper should rather pass the call to the engine it wraps, whose readers ask under its writer's
+     * monitor after a few tries, so that steady writes cannot starve them.
+     */
+    default <T> AtRevision<T> atOneRevision(Function<? super DecisionEngine, ? extends T> questions) {
+        while (true) {
+            long before = revision();
+            T answer;
+            try {
+                answer = questions.apply(this);
+            } catch (RuntimeException e) {
+                if (revision() == before) {
+                    throw e;
+                }
+                continue;
+            }
+            if (revision() == before) {
+                return new AtRevision<>(answer, before);
+            }
+        }
+    }
 
     /** Organization-wide check. */
     default boolean check(long orgId, long memberId, String permission) {

@@ -1,25 +1,66 @@
 package dev.gatehouse.engine;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The questions of {@link DecisionEngine}, answered from an {@link EngineState}: each one validates the names it
  * is given (organization, member, permission, resource type, in that order), asks {@link DecidingRole} which
  * role decides, and reads that role. The lookups are in {@link Lookups}.
  *
- * <p>The check path ({@link #check}) is a handful of map reads — the member's word from the organization's
- * {@link MemberTable}, per level of the resource hierarchy one search in a resource's assignments and one parent
- * read (O(depth)) — and one bit test: no lock, no I/O, no allocation. Thread-safe; takes no lock except in {@link #digest}.
+ * <p>Every question is asked within the state's sequence lock ({@link EngineState}): its answer, or its exception,
+ * is kept only when no change was being applied while it was read; otherwise it is asked again, and after
+ * {@link #OPTIMISTIC_TRIES} tries under the writer's monitor ({@link #read}). {@link #atOneRevision} does the same
+ * for a group of questions and the revision they were answered at.
+ *
+ * <p>The check path ({@link #check}) is the sequence read twice around a handful of map reads — the member's word
+ * from the organization's {@link MemberTable}, per level of the resource hierarchy one search in a resource's
+ * assignments and one parent read (O(depth)) — and one bit test: no I/O, no allocation, and no lock unless a change
+ * overlapped it {@link #OPTIMISTIC_TRIES} times. Thread-safe; takes the writer's monitor only then and in
+ * {@link #digest}.
  */
 final class EngineReader implements DecisionEngine {
+
+    /** Reads without a lock before one under the writer's monitor: a change takes microseconds, an import more. */
+    static final int OPTIMISTIC_TRIES = 4;
 
     private final EngineState state;
     private final Object writeLock;
 
-    /** @param writeLock the writer's monitor, held while a digest walks the whole state */
+    /** @param writeLock the writer's monitor, held while a digest walks the whole state and by a starved reader */
     EngineReader(EngineState state, Object writeLock) {
         this.state = state;
         this.writeLock = writeLock;
+    }
+
+    /**
+     * The answer to {@code question} from the state of one whole change (see the class comment). {@code question}
+     * may run more than once, and must end on any state it meets (the indexes guarantee that for their reads).
+     */
+    private <T> T read(Supplier<T> question) {
+        for (int tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
+            long sequence = state.beginRead();
+            if ((sequence & 1L) == 0L) {
+                T answer;
+                try {
+                    answer = question.get();
+                } catch (RuntimeException e) {
+                    if (state.unchanged(sequence)) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (state.unchanged(sequence)) {
+                    return answer;
+                }
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        synchronized (writeLock) {
+            return question.get();
+        }
     }
 
     @Override
@@ -28,7 +69,39 @@ final class EngineReader implements DecisionEngine {
     }
 
     @Override
+    public <T> AtRevision<T> atOneRevision(Function<? super DecisionEngine, ? extends T> questions) {
+        return read(() -> {
+            T answer = questions.apply(this);
+            return new AtRevision<>(answer, state.revision);
+        });
+    }
+
+    /** The check path: {@link #read}'s loop written out, so that a check allocates no question. */
+    @Override
     public boolean check(long orgId, long memberId, String permission, String resourceType, String resourceId) {
+        for (int tries = 0; tries < OPTIMISTIC_TRIES; tries++) {
+            long sequence = state.beginRead();
+            if ((sequence & 1L) == 0L) {
+                try {
+                    boolean allowed = decide(orgId, memberId, permission, resourceType, resourceId);
+                    if (state.unchanged(sequence)) {
+                        return allowed;
+                    }
+                } catch (RuntimeException e) {
+                    if (state.unchanged(sequence)) {
+                        throw e;
+                    }
+                }
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        synchronized (writeLock) {
+            return decide(orgId, memberId, permission, resourceType, resourceId);
+        }
+    }
+
+    private boolean decide(long orgId, long memberId, String permission, String resourceType, String resourceId) {
         OrgState org = state.org(orgId);
         if (resourceType == null) {
             long member = EngineState.member(org, memberId);
@@ -49,6 +122,10 @@ final class EngineReader implements DecisionEngine {
 
     @Override
     public Decision explain(long orgId, long memberId, String permission, String resourceType, String resourceId) {
+        return read(() -> explainOnce(orgId, memberId, permission, resourceType, resourceId));
+    }
+
+    private Decision explainOnce(long orgId, long memberId, String permission, String resourceType, String resourceId) {
         long at = state.revision;
         OrgState org = state.org(orgId);
         long member = EngineState.member(org, memberId);
@@ -101,6 +178,10 @@ final class EngineReader implements DecisionEngine {
 
     @Override
     public List<String> permissions(long orgId, long memberId, String resourceType, String resourceId) {
+        return read(() -> permissionsOnce(orgId, memberId, resourceType, resourceId));
+    }
+
+    private List<String> permissionsOnce(long orgId, long memberId, String resourceType, String resourceId) {
         OrgState org = state.org(orgId);
         long member = EngineState.member(org, memberId);
         ResourceIndex index = resourceType == null ? null : EngineState.resourceIndex(org, resourceType, -1);
@@ -114,6 +195,10 @@ final class EngineReader implements DecisionEngine {
 
     @Override
     public VisibilityFilter visibilityFilter(long orgId, long memberId) {
+        return read(() -> visibilityFilterOnce(orgId, memberId));
+    }
+
+    private VisibilityFilter visibilityFilterOnce(long orgId, long memberId) {
         OrgState org = state.org(orgId);
         MemberEntry member = org.members.entry(memberId);
         if (member == null) {
@@ -134,6 +219,11 @@ final class EngineReader implements DecisionEngine {
     @Override
     public Page<String> lookupResources(long orgId, long memberId, String permission, String resourceType,
                                         String cursor, int limit) {
+        return read(() -> lookupResourcesOnce(orgId, memberId, permission, resourceType, cursor, limit));
+    }
+
+    private Page<String> lookupResourcesOnce(long orgId, long memberId, String permission, String resourceType,
+                                             String cursor, int limit) {
         OrgState org = state.org(orgId);
         long member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
@@ -143,6 +233,10 @@ final class EngineReader implements DecisionEngine {
 
     @Override
     public boolean inheritsOnUnassigned(long orgId, long memberId, String permission, String resourceType) {
+        return read(() -> inheritsOnUnassignedOnce(orgId, memberId, permission, resourceType));
+    }
+
+    private boolean inheritsOnUnassignedOnce(long orgId, long memberId, String permission, String resourceType) {
         OrgState org = state.org(orgId);
         long member = EngineState.member(org, memberId);
         int p = EngineState.permission(org, permission);
@@ -153,6 +247,11 @@ final class EngineReader implements DecisionEngine {
     @Override
     public Page<Long> lookupMembers(long orgId, String permission, String resourceType, String resourceId,
                                     Long cursor, int limit) {
+        return read(() -> lookupMembersOnce(orgId, permission, resourceType, resourceId, cursor, limit));
+    }
+
+    private Page<Long> lookupMembersOnce(long orgId, String permission, String resourceType, String resourceId,
+                                         Long cursor, int limit) {
         OrgState org = state.org(orgId);
         int p = resourceType == null ? EngineState.organizationWidePermission(org, permission)
                 : EngineState.permission(org, permission);
@@ -167,30 +266,36 @@ final class EngineReader implements DecisionEngine {
 
     @Override
     public Long findMemberId(long orgId, String userId) {
-        OrgState org = state.orgs.get(orgId);
-        return org == null ? null : org.membersByUserId.get(userId);
+        return read(() -> {
+            OrgState org = state.orgs.get(orgId);
+            return org == null ? null : org.membersByUserId.get(userId);
+        });
     }
 
     @Override
     public boolean hasMember(long orgId, long memberId) {
-        OrgState org = state.orgs.get(orgId);
-        return org != null && org.members.word(memberId) != 0L;
+        return read(() -> {
+            OrgState org = state.orgs.get(orgId);
+            return org != null && org.members.word(memberId) != 0L;
+        });
     }
 
     @Override
     public boolean isActive(long orgId, long memberId) {
-        OrgState org = state.orgs.get(orgId);
-        return org != null && MemberTable.active(org.members.word(memberId));
+        return read(() -> {
+            OrgState org = state.orgs.get(orgId);
+            return org != null && MemberTable.active(org.members.word(memberId));
+        });
     }
 
     @Override
     public String modelOf(long orgId) {
-        return state.org(orgId).catalog.id();
+        return read(() -> state.org(orgId).catalog.id());
     }
 
     @Override
     public int organizationCount() {
-        return state.orgs.size();
+        return read(() -> state.orgs.size());
     }
 
     @Override

@@ -21,10 +21,13 @@ import java.util.function.Function;
  * whose company role id exceeds 2^59 − 1 ({@code MemberTable.MAX_ROLE_ID}: the member table packs it beside the
  * member's flags).
  *
- * <p>Thread rules: all writes are serialized on this object's monitor; readers take no lock and see each single
- * write atomically. An operation that names an unknown organization, catalog or resource type throws an
- * {@link EngineException} and changes nothing; the operations of that change before it stay applied, and its
- * revision is not recorded — the caller must reload (Gatehouse's feed then replaces the whole state).
+ * <p>Thread rules: all writes are serialized on this object's monitor; readers take no lock and see each change
+ * whole — a revision's operations and its revision together, a single operation, a revision mark, a takeover —
+ * or not at all ({@link EngineState}'s sequence lock: each is applied between {@code beginWrite} and
+ * {@code endWrite}). An operation that names an unknown organization, catalog or resource type throws an
+ * {@link EngineException} and changes nothing; the operations of that change before it stay applied (and are then
+ * seen, under the previous revision), and its revision is not recorded — the caller must reload (Gatehouse's feed
+ * then replaces the whole state).
  */
 public final class EngineWriter {
 
@@ -61,20 +64,36 @@ public final class EngineWriter {
         if (revision <= state.revision) {
             return false;
         }
-        for (EngineOp op : ops) {
-            apply(op);
+        state.beginWrite();
+        try {
+            for (EngineOp op : ops) {
+                applyOne(op);
+            }
+            state.revision = revision;
+        } finally {
+            state.endWrite();
         }
-        state.revision = revision;
         return true;
     }
 
     /** Marks a loaded snapshot as being at {@code revision}; changes up to it are skipped later. */
     public synchronized void markRevision(long revision) {
+        state.beginWrite();
         state.revision = revision;
+        state.endWrite();
     }
 
     /** Applies one operation, outside the revision bookkeeping. */
     public synchronized void apply(EngineOp op) {
+        state.beginWrite();
+        try {
+            applyOne(op);
+        } finally {
+            state.endWrite();
+        }
+    }
+
+    private void applyOne(EngineOp op) {
         if (op instanceof EngineOp.PutAssignment a) {
             EngineState.resourceIndex(state.org(a.orgId()), a.resourceType(), -1)
                     .put(a.resourceId(), a.memberId(), a.roleId());
@@ -162,9 +181,13 @@ public final class EngineWriter {
      */
     public synchronized void replaceWith(EngineWriter loaded) {
         synchronized (loaded) {
+            state.beginWrite();
+            loaded.state.beginWrite();
             state.orgs = loaded.state.orgs;
             state.revision = loaded.state.revision;
             loaded.state.orgs = new LongMap<>(8);
+            loaded.state.endWrite();
+            state.endWrite();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.decision;
 
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.decision.DecisionMetrics.Api;
+import dev.gatehouse.engine.AtRevision;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.Page;
@@ -47,7 +48,7 @@ public final class OrgDecisions {
     public record BatchItem(CheckResult result, GatehouseException failure) {
     }
 
-    /** A batch's answers, in the order asked, and the revision after the last. */
+    /** A batch's answers, in the order asked, and the one revision they were all answered at. */
     public record BatchResult(List<BatchItem> items, long revision) {
     }
 
@@ -125,43 +126,74 @@ public final class OrgDecisions {
     }
 
     private CheckResult answer(CheckRequest request) {
+        long memberId = asked(request);
+        if (request.explain()) {
+            return decide(engine, request, memberId);
+        }
+        // a check sees one whole revision; the revision unmoved around it is that one (no allocation, unlike a
+        // question of atOneRevision)
+        long revision;
+        boolean allowed;
+        do {
+            revision = engine.revision();
+            allowed = engine.check(orgId, memberId, request.permission(), request.resourceType(),
+                    request.resourceId());
+        } while (engine.revision() != revision);
+        return new CheckResult(allowed, revision, memberId, null);
+    }
+
+    /** The member a check asks about, once the caller may ask it there (else the refusal). */
+    private long asked(CheckRequest request) {
         long memberId = askedMember(request.member());
         if (request.resourceType() != null) {
             requireSeenAbout(memberId, request.resourceType(), request.resourceId());
         }
+        return memberId;
+    }
+
+    /** One check asked of {@code engine}, explained when asked to be; its revision is the engine's now. */
+    private CheckResult decide(DecisionEngine engine, CheckRequest request, long memberId) {
         if (request.explain()) {
             Decision d = engine.explain(orgId, memberId, request.permission(), request.resourceType(),
                     request.resourceId());
             return new CheckResult(d.allowed(), d.revision(), memberId, d);
         }
-        long revision = engine.revision();
-        boolean allowed = engine.check(orgId, memberId, request.permission(), request.resourceType(),
-                request.resourceId());
-        return new CheckResult(allowed, revision, memberId, null);
+        return new CheckResult(engine.check(orgId, memberId, request.permission(), request.resourceType(),
+                request.resourceId()), engine.revision(), memberId, null);
     }
 
     /** Every check in order; one that fails (an unknown member, permission…) fails alone. */
     public BatchResult checkAll(List<CheckRequest> requests) {
         long started = System.nanoTime();
-        List<BatchItem> items = new ArrayList<>(requests.size());
-        int allowed = 0;
-        int denied = 0;
+        // who each check is about, and whether the caller may ask it, is read first (from the database); the checks
+        // are then answered together, from one revision, which the batch and each of them name
+        List<Object> asked = new ArrayList<>(requests.size());
         for (CheckRequest request : requests) {
             try {
-                CheckResult result = answer(request);
-                items.add(new BatchItem(result, null));
-                if (result.allowed()) {
-                    allowed++;
-                } else {
-                    denied++;
-                }
+                asked.add(asked(request));
             } catch (GatehouseException e) {
-                items.add(new BatchItem(null, e));
+                asked.add(e);
             }
         }
-        BatchResult answered = new BatchResult(items, engine.revision());
-        metrics.batch(allowed, denied, requests.size() - allowed - denied, started);
-        return answered;
+        AtRevision<List<BatchItem>> at = engine.atOneRevision(e -> {
+            List<BatchItem> items = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                if (asked.get(i) instanceof GatehouseException refused) {
+                    items.add(new BatchItem(null, refused));
+                    continue;
+                }
+                try {
+                    items.add(new BatchItem(decide(e, requests.get(i), (Long) asked.get(i)), null));
+                } catch (GatehouseException refused) {
+                    items.add(new BatchItem(null, refused));
+                }
+            }
+            return items;
+        });
+        long allowed = at.answer().stream().filter(i -> i.result() != null && i.result().allowed()).count();
+        long denied = at.answer().stream().filter(i -> i.result() != null && !i.result().allowed()).count();
+        metrics.batch((int) allowed, (int) denied, requests.size() - (int) (allowed + denied), started);
+        return new BatchResult(at.answer(), at.revision());
     }
 
     /** Resources of {@code type} the member may do {@code permission} on, by id after {@code after}. */
@@ -174,9 +206,10 @@ public final class OrgDecisions {
                         + "type \"" + type + "\" needs to see every one of them; member "
                         + ((Principal.Member) principal).memberId() + " sees only those it holds a role on");
             }
-            Page<String> page = engine.lookupResources(orgId, memberId, permission, type, after, limit);
-            boolean allUnassigned = engine.inheritsOnUnassigned(orgId, memberId, permission, type);
-            return new ResourceLookup(page, allUnassigned, engine.revision());
+            AtRevision<ResourceLookup> at = engine.atOneRevision(e -> new ResourceLookup(
+                    e.lookupResources(orgId, memberId, permission, type, after, limit),
+                    e.inheritsOnUnassigned(orgId, memberId, permission, type), e.revision()));
+            return at.answer();
         });
     }
 
@@ -191,9 +224,10 @@ public final class OrgDecisions {
             if (resourceType != null && resourceId != null && !seesAll(resourceType)) {
                 service.requireVisible(principal, orgId, resourceType, resourceId);
             }
-            Page<Long> page = engine.lookupMembers(orgId, permission, resourceType, resourceId, after, limit);
-            List<Member> found = service.members().getAll(allowed.principal, orgId, page.items());
-            return new MemberLookup(found, page.nextCursor(), engine.revision());
+            AtRevision<Page<Long>> page = engine.atOneRevision(e -> e.lookupMembers(orgId, permission, resourceType,
+                    resourceId, after, limit));
+            List<Member> found = service.members().getAll(allowed.principal, orgId, page.answer().items());
+            return new MemberLookup(found, page.answer().nextCursor(), page.revision());
         });
     }
 
@@ -201,17 +235,16 @@ public final class OrgDecisions {
     public Visibility visibility(MemberRef member, Map<String, List<String>> fields) {
         return timed(Api.VISIBILITY_CHECK, () -> {
             long memberId = askedMember(member);
-            boolean visible = engine.visible(orgId, memberId, fields);
-            VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
-            return new Visibility(visible, filter, engine.revision());
+            AtRevision<VisibilityFilter> filter = engine.atOneRevision(e -> e.visibilityFilter(orgId, memberId));
+            return new Visibility(filter.answer().admits(fields), filter.answer(), filter.revision());
         });
     }
 
     public Filter visibilityFilter(MemberRef member) {
         return timed(Api.VISIBILITY_FILTER, () -> {
             long memberId = askedMember(member);
-            VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
-            return new Filter(filter, engine.revision());
+            AtRevision<VisibilityFilter> filter = engine.atOneRevision(e -> e.visibilityFilter(orgId, memberId));
+            return new Filter(filter.answer(), filter.revision());
         });
     }
 
@@ -226,8 +259,9 @@ public final class OrgDecisions {
             if (resourceType != null) {
                 requireSeenAbout(memberId, resourceType, resourceId);
             }
-            List<String> granted = engine.permissions(orgId, memberId, resourceType, resourceId);
-            return new Permissions(memberId, granted, engine.revision());
+            AtRevision<List<String>> granted = engine.atOneRevision(e -> e.permissions(orgId, memberId, resourceType,
+                    resourceId));
+            return new Permissions(memberId, granted.answer(), granted.revision());
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.enginefeed;
 
+import dev.gatehouse.engine.AtRevision;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.EngineException;
@@ -12,6 +13,7 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The edge of the engine: the engine as the server's services and dialects read it, with every
@@ -55,6 +57,16 @@ final class EngineEdge implements DecisionEngine {
     @Override
     public long revision() {
         return engine.revision();
+    }
+
+    /** Passed to the engine itself, whose readers are not starved by steady writes; its refusals translated. */
+    @Override
+    public <T> AtRevision<T> atOneRevision(Function<? super DecisionEngine, ? extends T> questions) {
+        try {
+            return engine.atOneRevision(inner -> questions.apply(this));
+        } catch (EngineException e) {
+            throw translate(e);
+        }
     }
 
     @Override
