@@ -36,8 +36,6 @@ import org.jdbi.v3.core.Handle;
  */
 public final class AssignmentService {
 
-    public static final int MAX_RESOURCE_ID = 200;
-
     private final Access access;
     private final AssignmentStore assignments = new AssignmentStore();
     private final RoleStore roles = new RoleStore();
@@ -466,8 +464,9 @@ public final class AssignmentService {
                 "unknown_resource_type", "model " + model.id() + " has no resource type \"" + type + "\"; it has "
                 + model.resourceTypes().stream().map(ResourceType::key).toList(),
                 Map.of("type", "unknown resource type")));
-        if (resourceId.isEmpty() || resourceId.length() > MAX_RESOURCE_ID) {
-            throw InvalidInputException.field("id", "a resource id has 1 to " + MAX_RESOURCE_ID + " characters");
+        String problem = ResourceType.idProblem(resourceId);
+        if (problem != null) {
+            throw InvalidInputException.field("id", problem);
         }
         return resourceType;
     }

@@ -11,8 +11,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads a permission model from its JSON definition and validates it: unknown categories or scopes,
  * duplicate keys, and system roles, management entries or member grants naming unknown permissions (or roles) are
- * all reported
- * with the field they are in.
+ * all reported with the field they are in, as are system roles an organization could not use as the model says
+ * (an external role to seed the first admin with; in a model with record visibility, one that would see every
+ * record without the "sees all" permission).
  */
 public final class ModelParser {
 
@@ -31,8 +32,9 @@ public final class ModelParser {
 
     /**
      * @param registering whether the definition is new (being registered): then the rules added after models were
-     *                    first stored hold too (a permission lists at least one scope); a stored model that breaks
-     *                    them still loads, as it did
+     *                    first stored hold too (a permission lists at least one scope, and none twice; the
+     *                    default-for-admin system role is internal; in a model with a visibility rule every system
+     *                    role holds its "sees all" permission); a stored model that breaks them still loads, as it did
      */
     public static PermissionModel parse(JsonNode json, boolean builtIn, boolean registering) {
         Fields f = Fields.of(json).allowOnly(TOP);
@@ -58,6 +60,10 @@ public final class ModelParser {
         List<ResourceType> types = new ArrayList<>();
         Set<String> scopes = new HashSet<>(Set.of(PermissionModel.ORGANIZATION_SCOPE));
         List<Fields> typeFields = f.objects("resource_types", false, 50);
+        // a list refused whole, or an item that is no object, leaves types unread: a scope naming one is not unknown
+        JsonNode typesJson = json.get("resource_types");
+        boolean everyTypeRead = typesJson == null || typesJson.isNull()
+                || typesJson.isArray() && typesJson.size() == typeFields.size();
         for (Fields t : typeFields) {
             t.allowOnly(Set.of("key", "name", "inherits_company_role", "parent_type"));
             String key = key(t, "key");
@@ -94,9 +100,12 @@ public final class ModelParser {
                         + "\")");
             }
             for (String scope : permissionScopes) {
-                if (!scopes.contains(scope)) {
+                if (!scopes.contains(scope) && everyTypeRead) {
                     p.error("scopes", "unknown scope \"" + Fields.abbreviate(scope) + "\"");
                 }
+            }
+            if (registering && Set.copyOf(permissionScopes).size() != permissionScopes.size()) {
+                p.error("scopes", "lists a scope twice");
             }
             permissions.add(new Permission(key == null ? "?" : key, category == null ? "?" : category,
                     p.string("description", false, 2000), permissionScopes));
@@ -109,7 +118,8 @@ public final class ModelParser {
         Set<String> roleKeys = new HashSet<>();
         Set<String> roleNames = new HashSet<>();
         int defaults = 0;
-        for (Fields r : f.objects("system_roles", false, 50)) {
+        List<Fields> roleFields = f.objects("system_roles", false, 50);
+        for (Fields r : roleFields) {
             r.allowOnly(Set.of("key", "name", "description", "permissions", "external", "default_for_admin"));
             String key = key(r, "key");
             if (key != null && !roleKeys.add(key)) {
@@ -133,6 +143,10 @@ public final class ModelParser {
             boolean defaultForAdmin = Boolean.TRUE.equals(r.bool("default_for_admin"));
             if (defaultForAdmin) {
                 defaults++;
+                if (external && registering) { // an organization's first admin is an internal member
+                    r.error("default_for_admin", "an external role cannot be the first admin's: the admin of a new "
+                            + "organization is an internal member");
+                }
             }
             systemRoles.add(new SystemRole(key == null ? "?" : key, roleName == null ? "?" : roleName,
                     r.string("description", false, 2000), granted == null ? List.of() : granted,
@@ -163,6 +177,9 @@ public final class ModelParser {
             if (seesAll != null) {
                 visibility = new VisibilityRule(seesAll, max == null ? 3 : max.intValue());
             }
+        }
+        if (visibility != null && registering) {
+            requireSeesAll(visibility, systemRoles, roleFields);
         }
         MemberGrants memberGrants = memberGrants(f, permissionKeys, systemRoles);
         f.check();
@@ -210,6 +227,21 @@ public final class ModelParser {
             }
         }
         return granted == null || roles == null ? MemberGrants.NONE : new MemberGrants(granted, roles);
+    }
+
+    /**
+     * In a model with record visibility, every system role holds the "sees all" permission: a system role carries no
+     * visibility settings (it cannot be edited to add them), and a role without them sees every record — so a
+     * system role lacking the permission would see every record while the model says it may not.
+     */
+    private static void requireSeesAll(VisibilityRule visibility, List<SystemRole> systemRoles, List<Fields> fields) {
+        for (int i = 0; i < systemRoles.size(); i++) {
+            if (!systemRoles.get(i).permissions().contains(visibility.seesAllPermission())) {
+                fields.get(i).error("permissions", "must include \"" + visibility.seesAllPermission()
+                        + "\", the visibility rule's \"sees all\" permission: a system role has no visibility "
+                        + "settings, so it sees every record");
+            }
+        }
     }
 
     /**

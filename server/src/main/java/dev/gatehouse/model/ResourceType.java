@@ -13,9 +13,25 @@ import java.util.Objects;
  *                            that member
  */
 public record ResourceType(String key, String name, boolean inheritsCompanyRole, String parentType) {
+
+    /** The most characters a resource id has. */
+    public static final int MAX_ID_LENGTH = 200;
+
     public ResourceType {
         Objects.requireNonNull(key, "key");
         name = name == null ? key : name;
+    }
+
+    /**
+     * Why {@code id} cannot be a resource id, or null when it can: a resource id has 1 to {@link #MAX_ID_LENGTH}
+     * characters, counted as code points (an emoji counts once, as in a user id), through every route that names one
+     * — an assignment, a resource and its parent, a check, a lookup, effective permissions, a preview, an import. Free
+     * of allocation when the id is fine (a check asks it).
+     */
+    public static String idProblem(String id) {
+        int characters = id.codePointCount(0, id.length());
+        return characters >= 1 && characters <= MAX_ID_LENGTH ? null
+                : "a resource id has 1 to " + MAX_ID_LENGTH + " characters, got " + characters;
     }
 
     /** A type at the top of the hierarchy. */

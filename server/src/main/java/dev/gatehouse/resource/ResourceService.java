@@ -92,9 +92,9 @@ public final class ResourceService {
             throw InvalidInputException.field("parent.type", "the parent of a resource of type \"" + type.key()
                     + "\" is of type \"" + type.parentType() + "\", got \"" + parent.type() + "\"");
         }
-        if (parent.id().isEmpty() || parent.id().length() > AssignmentService.MAX_RESOURCE_ID) {
-            throw InvalidInputException.field("parent.id", "a resource id has 1 to "
-                    + AssignmentService.MAX_RESOURCE_ID + " characters");
+        String problem = ResourceType.idProblem(parent.id());
+        if (problem != null) {
+            throw InvalidInputException.field("parent.id", problem);
         }
         if (resources.find(h, orgId, parent.type(), parent.id()).isEmpty()
                 || !assignments.sees(h, caller, orgId, parent.type(), parent.id())) {
@@ -224,9 +224,9 @@ public final class ResourceService {
                 "unknown_resource_type", "model " + model.id() + " has no resource type \"" + type + "\"; it has "
                 + model.resourceTypes().stream().map(ResourceType::key).toList(),
                 Map.of("type", "unknown resource type")));
-        if (id.isEmpty() || id.length() > AssignmentService.MAX_RESOURCE_ID) {
-            throw InvalidInputException.field("id", "a resource id has 1 to " + AssignmentService.MAX_RESOURCE_ID
-                    + " characters");
+        String problem = ResourceType.idProblem(id);
+        if (problem != null) {
+            throw InvalidInputException.field("id", problem);
         }
         return resourceType;
     }

@@ -29,7 +29,7 @@ class ModelParserTest {
                  "resource_types": [{"key": "deal", "inherits_company_role": true}],
                  "system_roles": [
                    {"key": "owner", "name": "Owner", "permissions": ["manage", "read", "all_records"], "default_for_admin": true},
-                   {"key": "guest", "name": "Guest", "permissions": ["read"], "external": true}],
+                   {"key": "guest", "name": "Guest", "permissions": ["read", "all_records"], "external": true}],
                  "management": {"roles": "manage", "members": "manage", "assignments": "manage"},
                  "visibility": {"sees_all_permission": "all_records", "max_fields": 2}}""");
     }
@@ -79,6 +79,8 @@ class ModelParserTest {
                 breaks("permission key with spaces", "permissions[0].key", m -> perm(m, 0).put("key", "a b")),
                 breaks("unknown scope", "permissions[1].scopes", m -> ((ArrayNode) perm(m, 1).get("scopes")).add("planet")),
                 breaks("no scope at all", "permissions[1].scopes", m -> perm(m, 1).putArray("scopes")),
+                breaks("a scope listed twice", "permissions[1].scopes",
+                        m -> ((ArrayNode) perm(m, 1).get("scopes")).add("deal")),
                 breaks("no permissions", "permissions", m -> m.putArray("permissions")),
                 breaks("permissions not an array", "permissions", m -> m.put("permissions", "manage")),
                 breaks("duplicate resource type", "resource_types[1].key",
@@ -102,6 +104,12 @@ class ModelParserTest {
                 breaks("external system role without external roles", "system_roles[1].external",
                         m -> m.put("external_roles", false)),
                 breaks("two default admin roles", "system_roles", m -> role(m, 1).put("default_for_admin", true)),
+                breaks("an external default admin role", "system_roles[1].default_for_admin", m -> {
+                    role(m, 0).remove("default_for_admin");
+                    role(m, 1).put("default_for_admin", true);
+                }),
+                breaks("a system role without the sees-all permission beside a visibility rule",
+                        "system_roles[1].permissions", m -> role(m, 1).putArray("permissions").add("read")),
                 breaks("missing management", "management", m -> m.remove("management")),
                 breaks("management naming an unknown permission", "management.members",
                         m -> ((ObjectNode) m.get("management")).put("members", "fly")),
@@ -142,6 +150,25 @@ class ModelParserTest {
         perm(model, 1).putArray("scopes");
         assertThatThrownBy(() -> ModelParser.parse(model, false, true)).isInstanceOf(InvalidInputException.class);
         assertThat(ModelParser.parse(model, false).permissions().get(1).scopes()).isEmpty();
+    }
+
+    /**
+     * The rules added since models were first stored — no scope twice, an internal default-for-admin role, every
+     * system role seeing all records beside a visibility rule — refuse a model being registered; one stored before
+     * them still loads, as it did.
+     */
+    @Test
+    void theNewerRules_refuseARegistration_butAStoredModelStillLoads() {
+        ObjectNode model = valid();
+        ((ArrayNode) perm(model, 1).get("scopes")).add("deal");
+        role(model, 0).remove("default_for_admin");
+        role(model, 1).put("default_for_admin", true).putArray("permissions").add("read");
+        InvalidInputException e = (InvalidInputException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ModelParser.parse(model, false, true));
+        assertThat(e.fieldErrors()).containsOnlyKeys("permissions[1].scopes", "system_roles[1].default_for_admin",
+                "system_roles[1].permissions");
+        PermissionModel stored = ModelParser.parse(model, false);
+        assertThat(stored.systemRoles().get(1).defaultForAdmin()).isTrue();
     }
 
     /** Gives the model valid member grants (read, to owners) and returns them, for a case to break. */

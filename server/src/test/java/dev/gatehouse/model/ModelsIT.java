@@ -137,6 +137,98 @@ class ModelsIT {
         assertThat(node.service().get("/v1/models/broken").status()).isEqualTo(404);
     }
 
+    /** The outside tester's model: "restricted" lacks the "sees all" permission, and a system role has no settings. */
+    static ObjectNode withVisibility(String id, String... restrictedPermissions) {
+        ObjectNode model = (ObjectNode) Json.readTree("""
+                {"id": "%s", "name": "v", "categories": [{"key": "c", "name": "C"}],
+                 "permissions": [{"key": "view", "category": "c"}, {"key": "admin", "category": "c"},
+                                 {"key": "records.all", "category": "c"}],
+                 "system_roles": [
+                   {"key": "owner", "name": "Owner", "permissions": ["view", "admin", "records.all"],
+                    "default_for_admin": true},
+                   {"key": "restricted", "name": "Restricted", "permissions": []}],
+                 "management": {"roles": "admin", "members": "admin", "assignments": "admin"},
+                 "visibility": {"sees_all_permission": "records.all"}}
+                """.formatted(id));
+        ArrayNode granted = (ArrayNode) model.at("/system_roles/1/permissions");
+        for (String permission : restrictedPermissions) {
+            granted.add(permission);
+        }
+        return model;
+    }
+
+    /**
+     * In a model with record visibility, a system role without the "sees all" permission is refused: a system role
+     * carries no visibility settings, and a role without them sees every record — its members once saw every record
+     * ({@code sees_all: true}) in a model that said they may not.
+     */
+    @Test
+    void aSystemRoleWithoutTheSeesAllPermission_isRefused_inAModelWithVisibility() {
+        Http.Res refused = node.service().post("/v1/models", withVisibility("vissys", "view"));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.get("errors").get("system_roles[1].permissions").stringValue())
+                .contains("records.all").contains("sees every record");
+        assertThat(refused.get("errors").has("system_roles[0].permissions")).as("%s", refused).isFalse();
+        assertThat(node.service().get("/v1/models/vissys").status()).isEqualTo(404);
+
+        Http.Res seeing = node.service().post("/v1/models", withVisibility("vissys-all", "view", "records.all"));
+        assertThat(seeing.status()).as("every system role sees all records: %s", seeing).isEqualTo(201);
+        ObjectNode without = withVisibility("vissys-none", "view");
+        without.remove("visibility");
+        assertThat(node.service().post("/v1/models", without).status()).as("no visibility rule").isEqualTo(201);
+    }
+
+    /**
+     * An external system role cannot be the first admin's: such a model was registered, and every organization
+     * created with an admin then failed, 400 naming a {@code role_id} the caller never sent.
+     */
+    @Test
+    void anExternalDefaultForAdminRole_isRefused() {
+        ObjectNode model = helpdesk("outside-admin");
+        model.put("external_roles", true);
+        ((ObjectNode) model.at("/system_roles/0")).put("external", true);
+        Http.Res refused = node.service().post("/v1/models", model);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.get("errors").get("system_roles[0].default_for_admin").stringValue())
+                .contains("external");
+        assertThat(node.service().get("/v1/models/outside-admin").status()).isEqualTo(404);
+
+        ((ObjectNode) model.at("/system_roles/1")).put("external", true);
+        ((ObjectNode) model.at("/system_roles/0")).put("external", false);
+        Http.Res accepted = node.service().post("/v1/models", model);
+        assertThat(accepted.status()).as("another system role may be external: %s", accepted).isEqualTo(201);
+        assertThat(fx.org("outside-admin").json().at("/admin_member/id").isIntegralNumber()).isTrue();
+    }
+
+    /** A permission listing a scope twice is refused, naming its scopes. */
+    @Test
+    void aScopeListedTwice_isRefused() {
+        ObjectNode model = helpdesk("twice-scoped");
+        ((ArrayNode) model.at("/permissions/1/scopes")).add("queue");
+        Http.Res refused = node.service().post("/v1/models", model);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.get("errors").get("permissions[1].scopes").stringValue()).contains("twice");
+    }
+
+    /**
+     * Too many resource types is one error, on {@code resource_types}: the permissions naming those types are not
+     * also said to name unknown scopes (the types were never read).
+     */
+    @Test
+    void tooManyResourceTypes_isOneError_notUnknownScopesToo() {
+        ObjectNode model = helpdesk("crowded");
+        ArrayNode types = model.putArray("resource_types");
+        ArrayNode scopes = ((ObjectNode) model.at("/permissions/0")).putArray("scopes");
+        for (int i = 0; i < 51; i++) {
+            types.addObject().put("key", "t" + i);
+            scopes.add("t" + i);
+        }
+        Http.Res refused = node.service().post("/v1/models", model);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.get("errors").get("resource_types").stringValue()).contains("50");
+        assertThat(refused.get("errors").has("permissions[0].scopes")).as("%s", refused).isFalse();
+    }
+
     @Test
     void modelIds_areUnique_includingTheBuiltIns() {
         assertThat(node.service().post("/v1/models", helpdesk("twice")).status()).isEqualTo(201);

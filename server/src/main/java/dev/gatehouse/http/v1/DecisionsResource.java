@@ -17,6 +17,7 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberSnapshot;
+import dev.gatehouse.model.ResourceType;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
@@ -49,6 +50,12 @@ final class DecisionsResource {
     static final int MAX_BATCH = 1000;
     private static final Set<String> CHECK_FIELDS = Set.of("member_id", "user_id", "permission", "resource", "explain",
             "min_revision");
+
+    /**
+     * The longest cursor {@code lookup/resources} answers: {@link V1#cursor} of a resource id of the most characters,
+     * each of four bytes in UTF-8, in base64 — so every cursor it answers is one it reads back.
+     */
+    private static final int MAX_RESOURCE_CURSOR = ("c1:".length() + 4 * ResourceType.MAX_ID_LENGTH + 2) / 3 * 4;
 
     private final DecisionService decisions;
     private final Auth auth;
@@ -305,12 +312,11 @@ final class DecisionsResource {
 
     static String resourceId(Fields resource) {
         JsonNode id = resource.node().get("id");
-        if (id != null && id.isIntegralNumber()) {
-            return id.asString();
-        }
-        String text = resource.string("id", true, 200);
-        if (text != null && text.isEmpty()) {
-            resource.error("id", "must not be empty");
+        String text = id != null && id.isIntegralNumber() ? id.asString()
+                : resource.string("id", true, Integer.MAX_VALUE);
+        String problem = text == null ? null : ResourceType.idProblem(text);
+        if (problem != null) {
+            resource.error("id", problem);
         }
         return text;
     }
@@ -323,7 +329,7 @@ final class DecisionsResource {
         String permission = f.string("permission", true, 128);
         String type = f.string("type", true, 64);
         Long limit = f.integer("limit", false, 1, V1.MAX_LIMIT);
-        String cursor = f.string("cursor", false, 400);
+        String cursor = f.string("cursor", false, MAX_RESOURCE_CURSOR);
         Long minRevision = minRevision(f);
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
@@ -404,9 +410,9 @@ final class DecisionsResource {
     private void permissions(Context ctx, Admission admission) {
         OrgDecisions org = atRevision(ctx, admission, V1.minRevision(ctx));
         String resourceId = ctx.queryParam("resource_id");
-        if (resourceId != null && (resourceId.isEmpty() || resourceId.length() > 200)) {
-            // as a check's resource.id
-            throw InvalidInputException.field("resource_id", "a resource id has 1 to 200 characters");
+        String problem = resourceId == null ? null : ResourceType.idProblem(resourceId);
+        if (problem != null) {
+            throw InvalidInputException.field("resource_id", problem);
         }
         OrgDecisions.Permissions answer = org.permissions(MembersResource.ref(ctx), ctx.queryParam("resource_type"),
                 resourceId);

@@ -4,6 +4,7 @@ import dev.gatehouse.decision.OrgDecisions.CheckRequest;
 import dev.gatehouse.json.Text;
 import dev.gatehouse.json.Utf8;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.model.ResourceType;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -23,7 +24,8 @@ import tools.jackson.core.util.JsonRecyclerPools;
  * reads them exactly as the general way would.
  *
  * <p>The limits are those of {@code DecisionsResource.parseCheck}: {@code user_id} at most 200 characters,
- * {@code permission} 128, {@code resource.type} 64, {@code resource.id} 1 to 200. Thread-safe (stateless).
+ * {@code permission} 128, {@code resource.type} 64, {@code resource.id} as {@link ResourceType#idProblem} says.
+ * Thread-safe (stateless).
  */
 final class PlainCheckBody {
 
@@ -121,8 +123,8 @@ final class PlainCheckBody {
                     return null;
                 }
             } else if (name.equals("id") && id == null) {
-                id = plain(p.getString(), 200);
-                if (id == null || id.isEmpty()) {
+                id = plain(p.getString(), Integer.MAX_VALUE);
+                if (id == null || ResourceType.idProblem(id) != null) {
                     return null;
                 }
             } else {

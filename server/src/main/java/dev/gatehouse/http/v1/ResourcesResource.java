@@ -1,6 +1,5 @@
 package dev.gatehouse.http.v1;
 
-import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
@@ -48,7 +47,7 @@ final class ResourcesResource {
         if (p != null) {
             p.allowOnly(Set.of("type", "id"));
             String type = p.string("type", true, 128);
-            String id = p.string("id", true, AssignmentService.MAX_RESOURCE_ID);
+            String id = p.string("id", true, Integer.MAX_VALUE); // its length is the service's, as every id's
             if (type != null && id != null) {
                 parent = new ResourceService.ParentRef(type, id);
             }

@@ -93,6 +93,11 @@ class PlainCheckBodyTest {
                 + "t".repeat(65) + "\",\"id\":\"1\"}}"))).isNull();
         assertThat(PlainCheckBody.read(bytes("{\"user_id\":\"u\",\"permission\":\"p\",\"resource\":{\"type\":\"t\","
                 + "\"id\":\"" + at + "x\"}}"))).isNull();
+        String emoji = "\uD83D\uDE00".repeat(200); // 200 characters, 400 UTF-16 units: a resource id as any other
+        assertThat(PlainCheckBody.read(bytes("{\"user_id\":\"u\",\"permission\":\"p\",\"resource\":{\"type\":\"t\","
+                + "\"id\":\"" + emoji + "\"}}"))).isEqualTo(new CheckRequest(MemberRef.userId("u"), "p", "t", emoji, false));
+        assertThat(PlainCheckBody.read(bytes("{\"user_id\":\"u\",\"permission\":\"p\",\"resource\":{\"type\":\"t\","
+                + "\"id\":\"" + emoji + "x\"}}"))).isNull();
     }
 
     @Test
