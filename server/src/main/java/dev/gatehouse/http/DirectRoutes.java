@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.http.edge.Edge;
+import io.javalin.http.HttpResponseException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +22,18 @@ import org.eclipse.jetty.util.Callback;
  * framework: the framework's per-request work (its request and response objects, the servlet layer, routing by
  * pattern) costs more than a check itself. A request is offered only when it is a plain one — the route's method
  * and template, no query, a path that is its own canonical form in printable ASCII (so its parameters are what the
- * framework would decode) and a body the edge has read, of at most {@link #MAX_BODY_BYTES}; every other request,
- * and every one a direct handler declines, goes on to the framework unchanged.
+ * framework would decode), a body the edge has read, of at most {@link #MAX_BODY_BYTES}, and no header only a
+ * browser sends ({@code Sec-Fetch-Site}, {@code Origin}: the framework path judges such a write with {@code
+ * CrossSite}); every other request, and every one a direct handler declines, goes on to the framework unchanged.
  *
  * <p>Direct handlers do not block ({@link DirectHandler}): they answer on the network thread that read the request,
  * which saves handing each request to another thread. Every other request is handed to a thread of the pool
  * before the framework sees it.
  *
- * <p>What the framework path does around a route, this does too: the logging context cleared before and after,
- * errors in the dialect's shape with the same status and headers ({@link HttpServer#errorHeaders}), unexpected
- * exceptions logged with an error id and answered 500, and the request's timer and DEBUG line
+ * <p>What the framework path does around a route, this does too: the same checks of the body's {@code Content-Type}
+ * ({@link HttpServer#requireKnownCharset}, {@link HttpServer#requireDeclaredBody}), the logging context cleared
+ * before and after, errors in the dialect's shape with the same status and headers ({@link HttpServer#errorHeaders}),
+ * unexpected exceptions logged with an error id and answered 500, and the request's timer and DEBUG line
  * ({@link HttpServer#record}). Thread-safe (immutable).
  */
 final class DirectRoutes extends Handler.Wrapper {
@@ -63,7 +66,7 @@ final class DirectRoutes extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) {
         Route route = routeOf(request);
         ByteBuffer body = route == null ? null : Edge.body(request);
-        if (body == null || body.remaining() > MAX_BODY_BYTES) {
+        if (body == null || body.remaining() > MAX_BODY_BYTES || fromBrowser(request.getHeaders())) {
             return onward(request, response, callback);
         }
         long started = System.nanoTime();
@@ -72,6 +75,10 @@ final class DirectRoutes extends Handler.Wrapper {
         LogContext.clear();
         Dialect.ErrorReply error = null;
         try {
+            // the checks of the head the framework path makes before every route (HttpServer.handle), by the same code
+            String type = exchange.contentType();
+            HttpServer.requireKnownCharset(type);
+            HttpServer.requireDeclaredBody(type, true, route);
             if (!route.direct().handle(exchange)) {
                 LogContext.clear();
                 return onward(request, response, callback);
@@ -80,6 +87,9 @@ final class DirectRoutes extends Handler.Wrapper {
             int status = HttpServer.status(e);
             HttpServer.errorHeaders(e, exchange::header);
             error = server.dialect(path).errorReply(status, e.code(), e.detail(), e.fieldErrors(), e.context());
+        } catch (HttpResponseException e) {
+            error = server.dialect(path).errorReply(e.getStatus(), HttpServer.codeFor(e.getStatus()), e.getMessage(),
+                    Map.of(), Map.of());
         } catch (Exception e) {
             String errorId = server.logUnexpected(e, request.getMethod(), route.path());
             error = server.dialect(path).errorReply(500, "internal_error", HttpServer.unexpectedDetail(errorId),
@@ -98,6 +108,15 @@ final class DirectRoutes extends Handler.Wrapper {
         }
         response.write(true, ByteBuffer.wrap(error == null ? exchange.answer() : error.body()), callback);
         return true;
+    }
+
+    /**
+     * Whether a browser sent the request ({@code Sec-Fetch-Site} or {@code Origin}, which API clients do not send):
+     * such a request may be a write another site made, which {@code CrossSite} judges on the framework's path. Two
+     * header lookups.
+     */
+    private static boolean fromBrowser(HttpFields headers) {
+        return headers.contains("Sec-Fetch-Site") || headers.contains(HttpHeader.ORIGIN);
     }
 
     /** Hands the request to the framework, which may block: on a thread of the pool. */

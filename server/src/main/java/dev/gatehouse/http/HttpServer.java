@@ -155,7 +155,8 @@ public final class HttpServer {
             config.routes.error(404, ctx -> {
                 ctx.header("Cache-Control", "no-store");
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    dialect(ctx).error(ctx, 404, "route_not_found", "no route " + ctx.method() + " " + ctx.path(), Map.of());
+                    dialect(ctx).error(ctx, 404, "route_not_found", "no route "
+                            + HeaderValues.shown(ctx.req().getMethod()) + " " + ctx.path(), Map.of());
                 }
             });
             config.routes.error(405, ctx -> {
@@ -163,8 +164,9 @@ public final class HttpServer {
                 if (ctx.res().getHeader("Allow") == null) { // a route refusing a method it is reached by names its own
                     ctx.header("Allow", allowed(ctx.path()));
                 }
-                dialect(ctx).error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed on "
-                        + ctx.path(), Map.of());
+                // a method is any token a client sends, of any length: quoted as a header's value is
+                dialect(ctx).error(ctx, 405, "method_not_allowed", "method " + HeaderValues.shown(ctx.req().getMethod())
+                        + " is not allowed on " + ctx.path(), Map.of());
             });
             config.requestLogger.http((ctx, ms) -> {
                 Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
@@ -181,12 +183,13 @@ public final class HttpServer {
         // answers are one caller's view, some with secrets (a key, a webhook's signing key): never kept by a cache
         // on the way; a route that can be cached says so itself (the console's files)
         ctx.header("Cache-Control", "no-store");
-        requireKnownCharset(ctx);
+        requireKnownCharset(ctx.header("Content-Type"));
         checkParameters(ctx);
         if (route.query() != null) {
             route.query().check(ctx.queryParamMap());
         }
-        requireDeclaredBody(ctx, route);
+        requireDeclaredBody(ctx.contentType(),
+                ctx.contentLength() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding")), route);
         CrossSite.check(ctx);
         route.handler().handle(ctx);
     }
@@ -331,10 +334,11 @@ public final class HttpServer {
 
     /**
      * A {@code charset} the JVM does not know, or a parameter without a value ({@code ; charset}), is refused before
-     * anything reads the request (the servlet layer, and the web framework reading the query, would throw: a 500).
+     * anything reads the request (the servlet layer, and the web framework reading the query, would throw: a 500); so
+     * is a charset named twice ({@code ; charset=iso-8859-1; charset=utf-8}), as two {@code Content-Type} headers are
+     * ({@code http/edge/SingleHeaders}). Also asked of the requests answered directly ({@link DirectRoutes}).
      */
-    private static void requireKnownCharset(Context ctx) {
-        String contentType = ctx.header("Content-Type");
+    static void requireKnownCharset(String contentType) {
         String bare = MediaTypes.parameterWithoutValue(contentType);
         if (bare != null) {
             throw new HttpResponseException(415, "the Content-Type parameter \"" + HeaderValues.shown(bare)
@@ -343,6 +347,10 @@ public final class HttpServer {
         String name = MediaTypes.charset(contentType);
         if (name == null) {
             return;
+        }
+        if (charsets(contentType) > 1) {
+            // which of two a server takes (the first, here) need not be the one a proxy in front of it took
+            throw new HttpResponseException(415, "the Content-Type names its charset more than once; name it once");
         }
         boolean known;
         try {
@@ -356,15 +364,26 @@ public final class HttpServer {
         }
     }
 
+    /** How many {@code charset} parameters a {@code Content-Type} value holds. */
+    private static int charsets(String contentType) {
+        int count = 0;
+        for (String parameter : contentType.split(";")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /**
      * A request carrying a body must say what the body is. A browser lets any page send a body without a
      * Content-Type to any site, with whatever credentials it holds for that site and without asking it first; read
      * as JSON, such a body would let a page write through a user's remembered login (cross-site request forgery),
-     * which the routes' own refusal of form and text bodies otherwise prevents.
+     * which the routes' own refusal of form and text bodies otherwise prevents. Also asked of the requests answered
+     * directly ({@link DirectRoutes}), which all carry a body.
      */
-    private static void requireDeclaredBody(Context ctx, Route route) {
-        String type = ctx.contentType();
-        boolean body = ctx.contentLength() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"));
+    static void requireDeclaredBody(String type, boolean body, Route route) {
         if (body && (type == null || type.isBlank())) {
             throw new HttpResponseException(415, "a request body needs a Content-Type naming what it is: "
                     + (route.streamsBody() ? "application/x-ndjson" : "application/json"));
@@ -472,6 +491,7 @@ public final class HttpServer {
             case 413 -> "body_too_large";
             case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
+            case 417 -> "expectation_failed";
             case 431 -> "headers_too_large";
             case 500 -> "internal_error";
             case 501 -> "not_implemented";

@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads typed fields from one JSON object and collects every problem with its field name, so that a
- * request with three mistakes gets one answer naming all three. Call {@link #check()} after reading.
+ * request with three mistakes gets one answer naming all three (up to {@link #MAX_NAMED}). Call {@link #check()}
+ * after reading.
  * Strings of a parsed request body are already free of control characters and unpaired surrogates
  * ({@link Json#parse} refuses them, {@link Text}).
  *
@@ -24,6 +25,9 @@ public final class Fields {
 
     /** A Gatehouse API key ({@code gh<kind>_<24 hex digits>_<secret>}): its prefix and id, then its secret. */
     private static final Pattern KEY_SECRET = Pattern.compile("(gh[smr]_[0-9a-fA-F]{24}_)[A-Za-z0-9_-]+");
+
+    /** The most field errors one answer names; its detail counts the others ({@link #check}). */
+    public static final int MAX_NAMED = 50;
 
     private final JsonNode node;
     private final String prefix;
@@ -273,14 +277,46 @@ public final class Fields {
         return !errors.isEmpty();
     }
 
-    /** Throws a 400 naming every collected field error. */
+    /**
+     * Throws a 400 naming the collected field errors: the first {@link #MAX_NAMED} of them, in the detail ({@link
+     * #detail}) and as field errors, the detail counting the rest.
+     */
     public void check() {
         if (!errors.isEmpty()) {
-            String detail = errors.entrySet().stream()
-                    .map(e -> e.getKey() + ": " + e.getValue())
-                    .reduce((a, b) -> a + "; " + b).orElseThrow();
-            throw new InvalidInputException("invalid_input", detail, errors);
+            Map<String, String> named = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : errors.entrySet()) {
+                if (named.size() == MAX_NAMED) {
+                    break;
+                }
+                named.putIfAbsent(abbreviate(e.getKey()), e.getValue());
+            }
+            throw new InvalidInputException("invalid_input", detail(errors), named);
         }
+    }
+
+    /**
+     * {@code "field: reason; field: reason"} for the first {@link #MAX_NAMED} of {@code errors} (not empty), each
+     * field's name abbreviated ({@link #abbreviate}), then {@code "; and 89950 more fields"} when there are more: an
+     * answer stays small, and costs time in proportion to what it names, whatever a body holds (a body of a million
+     * bytes can hold a hundred thousand unknown fields).
+     */
+    public static String detail(Map<String, String> errors) {
+        StringBuilder detail = new StringBuilder();
+        int named = 0;
+        for (Map.Entry<String, String> e : errors.entrySet()) {
+            if (named == MAX_NAMED) {
+                break;
+            }
+            if (named++ > 0) {
+                detail.append("; ");
+            }
+            detail.append(abbreviate(e.getKey())).append(": ").append(e.getValue());
+        }
+        int more = errors.size() - named;
+        if (more > 0) {
+            detail.append("; and ").append(more).append(more == 1 ? " more field" : " more fields");
+        }
+        return detail.toString();
     }
 
     /**

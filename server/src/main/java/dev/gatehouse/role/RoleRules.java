@@ -1,6 +1,7 @@
 package dev.gatehouse.role;
 
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.VisibilityRule;
 import java.util.LinkedHashMap;
@@ -49,8 +50,7 @@ final class RoleRules {
             });
         }
         if (!errors.isEmpty()) {
-            String detail = errors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                    .reduce((a, b) -> a + "; " + b).orElseThrow();
+            String detail = Fields.detail(errors);
             throw new InvalidInputException(unknown.isEmpty() ? "invalid_role" : "unknown_permission", detail, errors);
         }
     }

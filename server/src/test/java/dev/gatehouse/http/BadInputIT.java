@@ -294,6 +294,32 @@ class BadInputIT {
     }
 
     /**
+     * A body of many unknown fields (a megabyte holds a hundred thousand) is answered naming the first 50
+     * ({@code json/Fields.MAX_NAMED}), each name abbreviated, and counting the others: an answer of a few kilobytes,
+     * whose cost grows with the body, not with its square.
+     */
+    @Test
+    void manyUnknownFields_areNamedUpToABound_andCounted() {
+        StringBuilder body = new StringBuilder("{\"" + "n".repeat(40_000) + "\": 1");
+        for (int i = 0; i < 10_000; i++) {
+            body.append(", \"k").append(i).append("\": 1");
+        }
+        Http.Res res = node.service().raw("POST", world.org().path() + "/groups", body.append('}').toString(),
+                "application/json");
+        assertProblem(res, 400);
+        assertThat(res.get("code").stringValue()).as(res.toString()).isEqualTo("invalid_input");
+        assertThat(res.body().length()).as("answer size").isLessThan(8_000);
+        JsonNode errors = res.get("errors");
+        assertThat(errors.size()).isEqualTo(50);
+        errors.propertyNames().forEach(name -> assertThat(name.length()).as("a named field").isLessThanOrEqualTo(64));
+        assertThat(errors.get("k48").stringValue()).isEqualTo("unknown field");
+        assertThat(errors.has("k49")).as("the 51st").isFalse();
+        String detail = res.get("detail").stringValue();
+        assertThat(detail).startsWith("nnnn").contains("...: unknown field; k0: unknown field; k1: unknown field")
+                .contains("k48: unknown field").doesNotContain("k49").endsWith("; and 9952 more fields");
+    }
+
+    /**
      * An id or a count is written in ASCII digits, one way: {@code Long.parseLong} alone also read a sign and other
      * scripts' digits, so {@code /v1/orgs/１} (full-width) named organization 1 past any rule for {@code /v1/orgs/1}.
      */

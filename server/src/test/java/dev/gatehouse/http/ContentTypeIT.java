@@ -156,6 +156,26 @@ class ContentTypeIT {
     }
 
     /**
+     * A charset named twice is a 415 on any route, the check answered directly too, as two {@code Content-Type}
+     * headers are: which of them the server took (the first) need not be the one a proxy in front of it read.
+     */
+    @Test
+    void aCharsetNamedTwice_isRefused() {
+        Fixtures.Org close = fx.org("close");
+        long revision = node.revision();
+        for (String type : List.of("application/json; charset=utf-8; charset=iso-8859-1",
+                "application/json;charset=iso-8859-1;CHARSET=utf-8",
+                "application/json; charset=utf-8; charset=utf-8")) {
+            assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"Twice\"}", type).status())
+                    .as(type).isEqualTo(415);
+            assertThat(node.service().raw("POST", close.path() + "/check", "{\"user_id\": \"nobody\", "
+                    + "\"permission\": \"view_all_leads\"}", type).status()).as("check " + type).isEqualTo(415);
+            assertThat(node.service().header("Content-Type", type).get("/healthz").status()).as(type).isEqualTo(415);
+        }
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+    }
+
+    /**
      * A parameter without a value ({@code ; charset}) is a 415 on any route, without a key too: the web framework
      * reading the query threw on it (a 500, and an error logged per request).
      */

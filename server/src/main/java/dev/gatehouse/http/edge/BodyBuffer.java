@@ -1,5 +1,7 @@
 package dev.gatehouse.http.edge;
 
+import dev.gatehouse.http.HeaderValues;
+import dev.gatehouse.http.MediaTypes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -37,6 +39,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * ({@code Content-Encoding: gzip}, {@code br}, …) is answered 415 with {@code Accept-Encoding: identity} (RFC 9110,
  * section 15.5.16) before anything reads it, whichever route it is for — read as it is, a compressed body would be
  * "malformed JSON", and one that only claims a coding would be taken as plain.
+ *
+ * <p>A request that asks before it sends its body ({@code Expect: 100-continue}) is judged on its head first: one
+ * declaring a body over the limit is answered 413, and one whose body is not JSON (nor for a route that streams its
+ * body) 415 — the type every route but those reads, which would refuse it — before {@code 100 Continue} is sent, so
+ * that the client sends nothing and the server reads nothing; its connection is closed after the answer.
  *
  * <p>Requests to a route that streams its body (a bulk import, any size) pass unread when their body is not
  * declared or declared over the limit: the application reads them as they arrive, bounded by the connection's idle
@@ -81,8 +88,17 @@ final class BodyBuffer extends Handler.Wrapper {
                 Request.getPathInContext(request))) {
             return super.handle(request, response, callback);
         }
-        if (declared > maxBytes * DRAIN_FACTOR) {
+        boolean asksFirst = request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString());
+        if (declared > maxBytes * DRAIN_FACTOR || asksFirst && declared > maxBytes) {
             tooLarge(request, response, callback, false);
+            return true;
+        }
+        if (asksFirst && !readable(request)) {
+            closeAfter(response);
+            String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            Response.writeError(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, type == null
+                    ? "a request body needs a Content-Type naming what it is: application/json"
+                    : "Content-Type must be application/json, got \"" + HeaderValues.shown(type) + "\"");
             return true;
         }
         new Loading(request, response, callback, declared).start();
@@ -106,6 +122,16 @@ final class BodyBuffer extends Handler.Wrapper {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a request's body is of a type some route reads — JSON (as every route reads it: {@link
+     * MediaTypes#json}) or any type for a route that streams its body, which judges its own —: asked before
+     * {@code 100 Continue}.
+     */
+    private boolean readable(Request request) {
+        return MediaTypes.json(request.getHeaders().get(HttpHeader.CONTENT_TYPE))
+                || streamed.test(request.getMethod(), Request.getPathInContext(request));
     }
 
     /** The first content coding a request's body declares other than {@code identity}, or null. */

@@ -21,7 +21,9 @@ import org.slf4j.MDC;
 
 /**
  * Errors Jetty raises itself — malformed HTTP (400), a body too slow (408) or too large (413), a URI (414)
- * or headers (431) too large, an unsupported version (505) — rendered like every other error: in the shape
+ * or headers (431) too large, an expectation it does not meet (417: an {@code Expect} other than
+ * {@code 100-continue}), an unsupported version (505, also for a request line of HTTP/2.0, which Jetty answers 426
+ * Upgrade Required though there is nothing to upgrade to) — rendered like every other error: in the shape
  * of the dialect that owns the path, never as Jetty's HTML page. The path is the request's, or, when the
  * request could not be built, the target of the request line, or the start of its path when the line itself was
  * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason.
@@ -53,6 +55,12 @@ final class DialectErrorHandler extends ErrorHandler {
             LOG.error("unexpected error {} below the routes", errorId, cause);
             MDC.remove("error_id");
             message = "an unexpected error occurred; error id " + errorId;
+        }
+        if (status == HttpStatus.UPGRADE_REQUIRED_426) {
+            // Jetty's answer to a request line of HTTP/2.0 (not the preface of HTTP/2 without TLS, which it serves):
+            // there is nothing to upgrade to here, the server speaks HTTP/1.1 alone
+            status = HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
+            message = null;
         }
         Dialect.ErrorReply reply = dialects.apply(path(request)).errorReply(status, HttpServer.codeFor(status),
                 detail(status, message), Map.of(), Map.of());
@@ -91,6 +99,7 @@ final class DialectErrorHandler extends ErrorHandler {
             case 408 -> "the request was not received in time";
             case 413 -> "request body too large";
             case 414 -> "request URI too long";
+            case 417 -> "the Expect header asks for what this server does not do; it knows 100-continue only";
             case 431 -> "request headers too large";
             case 505 -> "HTTP version not supported; use HTTP/1.1";
             default -> HttpStatus.getMessage(status);

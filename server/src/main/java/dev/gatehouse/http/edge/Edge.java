@@ -28,7 +28,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *       ({@link AddressLimit});
  *   <li>the management port serves only the operations endpoints ({@link PortRules});
  *   <li>a request runs the method it was sent with, but where a dialect runs a GET sent as a POST, and a
- *       {@code HEAD} runs the {@code GET} of its path without its body ({@link RequestMethod});
+ *       {@code HEAD} runs the {@code GET} of its path without its body, ending with its headers ({@link
+ *       RequestMethod});
  *   <li>a request carries one {@code Authorization} and one {@code Content-Type} header at most
  *       ({@link SingleHeaders});
  *   <li>errors raised by Jetty itself take the shape of the dialect owning the path ({@link DialectErrorHandler}).

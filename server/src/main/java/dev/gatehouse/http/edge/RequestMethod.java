@@ -1,10 +1,12 @@
 package dev.gatehouse.http.edge;
 
 import dev.gatehouse.http.Dialect;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -22,7 +24,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>The framework answers a {@code HEAD} of a path with a {@code GET} route 200 and nothing else, without
  *       running the route: no authentication, no 404, no headers of the answer. A {@code HEAD} runs that {@code GET}
  *       instead — the HTTP layer, which knows the request was a {@code HEAD}, sends the answer's status and headers
- *       without its body.
+ *       without its body, and the answer ends with its headers ({@link HeadResponse}): the route is stopped at its
+ *       second write, so a {@code HEAD} of a stream ends too.
  * </ul>
  * Thread-safe (immutable).
  */
@@ -42,6 +45,9 @@ final class RequestMethod extends Handler.Wrapper {
         HttpFields headers = request.getHeaders();
         boolean head = HttpMethod.HEAD.is(request.getMethod());
         boolean dropOverride = headers.contains(OVERRIDE) && !honoured(request, headers.getValuesList(OVERRIDE));
+        if (head) {
+            response = new HeadResponse(request, response);
+        }
         if (head || dropOverride) {
             HttpFields sent = dropOverride ? HttpFields.build(headers).remove(OVERRIDE).asImmutable() : headers;
             String method = head ? HttpMethod.GET.asString() : request.getMethod();
@@ -58,6 +64,29 @@ final class RequestMethod extends Handler.Wrapper {
             };
         }
         return super.handle(request, response, callback);
+    }
+
+    /**
+     * The response to a {@code HEAD}, which ends with its headers: its first write sends them (HTTP sends no body
+     * for a {@code HEAD}), its last ends it, and every write in between fails as if the client had gone. A route
+     * that streams its answer — the change stream, which never ends by itself; a snapshot — would otherwise run on,
+     * its writes thrown away, holding its thread and its place among the node's streams, and a client waiting on the
+     * connection for the end of the answer would wait with it. Confined to the request's thread.
+     */
+    private static final class HeadResponse extends Response.Wrapper {
+
+        HeadResponse(Request request, Response response) {
+            super(request, response);
+        }
+
+        @Override
+        public void write(boolean last, ByteBuffer content, Callback callback) {
+            if (!last && isCommitted()) {
+                callback.failed(new EofException("the answer to a HEAD ends with its headers"));
+                return;
+            }
+            super.write(last, content, callback);
+        }
     }
 
     private boolean honoured(Request request, List<String> values) {

@@ -154,8 +154,7 @@ final class EventsResource {
             }
         }
         if (!errors.isEmpty()) {
-            String detail = errors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                    .reduce((a, b) -> a + "; " + b).orElseThrow();
+            String detail = Fields.detail(errors);
             throw new InvalidInputException("invalid_query", detail, errors);
         }
         return q.build();

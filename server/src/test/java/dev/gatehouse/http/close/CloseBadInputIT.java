@@ -80,6 +80,20 @@ class CloseBadInputIT {
         node.close();
     }
 
+    /** A body of many unknown fields is answered in Close's shape naming 50 of them ({@code json/Fields.MAX_NAMED}). */
+    @Test
+    void manyUnknownFields_areNamedUpToABound() {
+        StringBuilder body = new StringBuilder("{\"name\": \"Many\"");
+        for (int i = 0; i < 10_000; i++) {
+            body.append(", \"k").append(i).append("\": 1");
+        }
+        Http.Res res = admin.raw("POST", "/group/", body.append('}').toString(), "application/json");
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.body().length()).as("answer size").isLessThan(4_000);
+        assertThat(res.get("field-errors").size()).isEqualTo(50);
+        assertThat(res.get("field-errors").get("k0").stringValue()).isEqualTo("Unknown field.");
+    }
+
     @Test
     void malformedBodies_areDescribedInPlainWords_withoutTheJsonLibrarysNames() {
         MalformedBodies.assertDescribedPlainly(body -> admin.raw("POST", "/role/", body, "application/json"), res -> {

@@ -4,6 +4,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,27 @@ class BodyLimitIT {
             RawHttp.Response res = connection.read(Duration.ofSeconds(10));
             assertThat(res.status()).isEqualTo(413);
             assertThat(res.header("Content-Type")).startsWith("application/problem+json");
+        }
+    }
+
+    /**
+     * A client that asks before sending its body ({@code Expect: 100-continue}) is refused on its head — a body over
+     * the limit 413, one of a type no route reads 415 — without {@code 100 Continue}: it sends nothing, and nothing
+     * is read.
+     */
+    @Test
+    void aBodyAskedFor_isRefusedBeforeContinue_whenItsHeadSaysItWouldBe() {
+        for (String head : List.of("Content-Type: application/json\r\nContent-Length: " + (2 * LIMIT),
+                "Content-Type: text/plain\r\nContent-Length: 20", "Content-Length: 20")) {
+            try (RawHttp connection = RawHttp.connect(node.node().port())) {
+                connection.send("POST /v1/orgs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestNode.SERVICE_KEY
+                        + "\r\nExpect: 100-continue\r\n" + head + "\r\n\r\n");
+                RawHttp.Response res = connection.read(Duration.ofSeconds(5));
+                assertThat(res.status()).as(head).isEqualTo(head.contains(String.valueOf(2 * LIMIT)) ? 413 : 415);
+                assertThat(Json.readTree(res.body()).get("code").stringValue()).as(head)
+                        .isIn("body_too_large", "unsupported_media_type");
+                assertThat(connection.closedWithin(Duration.ofSeconds(5))).as(head).isTrue();
+            }
         }
     }
 

@@ -56,7 +56,11 @@ class JettyErrorsIT {
             new Case("a query too long", p -> "GET " + p + "?_fields=" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x"
                     + "\r\n\r\n", 414, "uri_too_long"),
             new Case("an unknown HTTP version", p -> "GET " + p + " HTTP/9.9\r\nHost: x\r\n\r\n", 505,
-                    "http_version_not_supported"));
+                    "http_version_not_supported"),
+            new Case("a request line of HTTP/2.0", p -> "GET " + p + " HTTP/2.0\r\nHost: x\r\n\r\n", 505,
+                    "http_version_not_supported"),
+            new Case("an expectation other than 100-continue", p -> "GET " + p + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Expect: foo\r\n\r\n", 417, "expectation_failed"));
     /** Request lines without a path: the native shape answers. */
     static final List<Case> WITHOUT_PATH = List.of(
             new Case("a target of stars too long", p -> "GET " + "*".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",

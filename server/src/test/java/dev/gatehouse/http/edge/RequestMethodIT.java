@@ -3,8 +3,10 @@ package dev.gatehouse.http.edge;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.Routes;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +84,9 @@ class RequestMethodIT {
     @Test
     void aHead_isAnsweredAsItsGet_withoutTheBody() {
         String org = world.org().path();
+        // the document is written in several parts: its HEAD ends with the first
         for (String path : List.of(org + "/members", org + "/members/nobody", "/v1/orgs/999999/roles", "/healthz",
-                "/v1/models")) {
+                "/v1/models", "/openapi.yaml")) {
             Http.Res get = node.service().get(path);
             Http.Res head = node.service().raw("HEAD", path, null, null);
             assertThat(head.status()).as(path).isEqualTo(get.status());
@@ -96,6 +99,46 @@ class RequestMethodIT {
                 + world.org().accountId() + "/roles")) {
             assertThat(node.anonymous().raw("HEAD", path, null, null).status()).as(path)
                     .isEqualTo(node.anonymous().get(path).status()).isEqualTo(401);
+        }
+    }
+
+    /**
+     * A {@code HEAD} of a route that streams its answer (the change stream, which never ends by itself) ends with its
+     * headers: the connection carries the next request, and the stream it ran gives its place back at once — more
+     * {@code HEAD}s than a key may hold streams leave it free to open one.
+     */
+    @Test
+    void aHeadOfAStream_endsWithItsHeaders_andHoldsNoStreamPlace() {
+        String changes = " /v1/changes?after=0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestNode.SERVICE_KEY
+                + "\r\n\r\n";
+        List<RawHttp> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                RawHttp connection = RawHttp.connect(node.node().port());
+                connections.add(connection);
+                RawHttp.Response head = connection.send("HEAD" + changes).read(Duration.ofSeconds(5));
+                assertThat(head.status()).as("HEAD %d: %s", i, head).isEqualTo(200);
+                assertThat(head.header("Content-Type")).startsWith("text/event-stream");
+            }
+            RawHttp.Response next = connections.get(0).send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .read(Duration.ofSeconds(5));
+            assertThat(next.status()).as("the request after a HEAD, on its connection").isEqualTo(200);
+            RawHttp stream = RawHttp.connect(node.node().port());
+            connections.add(stream);
+            assertThat(stream.send("GET" + changes).read(Duration.ofSeconds(5)).status()).as("a stream").isEqualTo(200);
+        } finally {
+            connections.forEach(RawHttp::close);
+        }
+    }
+
+    /** A method no route takes is quoted by its 405 abbreviated: a method is any token, of any length. */
+    @Test
+    void aLongMethod_isQuotedShort() {
+        try (RawHttp connection = RawHttp.connect(node.node().port())) {
+            RawHttp.Response res = connection.send("M".repeat(5_000) + " /v1/orgs HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .read(Duration.ofSeconds(5));
+            assertThat(res.status()).isEqualTo(405);
+            assertThat(res.body().length()).as(res.body()).isLessThan(600);
         }
     }
 

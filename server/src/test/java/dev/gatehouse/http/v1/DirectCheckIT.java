@@ -130,6 +130,32 @@ class DirectCheckIT {
         assertThat(same(org() + "/check", bearer(otherKey), plain)).startsWith("404 ");
     }
 
+    /**
+     * The checks the framework path makes of every request before its route — a body declares its type, in a charset
+     * this server knows, and a browser's write comes from this server's own origin — are made of direct answers too.
+     */
+    @Test
+    void theEdgesChecksOfEveryRoute_refuseAlike() {
+        String plain = "{\"user_id\":\"agent-" + populated.org().id() + "\",\"permission\":\"canCreateRooms\"}";
+        String key = "Bearer " + TestNode.SERVICE_KEY;
+        assertThat(same(org() + "/check", Map.of("Authorization", key), plain)).startsWith("415 ")
+                .contains("unsupported_media_type");
+        for (String type : List.of("application/json; charset", "application/json; charset=nope",
+                "application/json;charset=utf-8; x")) {
+            assertThat(same(org() + "/check", Map.of("Authorization", key, "Content-Type", type), plain)).as(type)
+                    .startsWith("415 ").contains("unsupported_media_type");
+        }
+        for (Map.Entry<String, String> browser : List.of(Map.entry("Sec-Fetch-Site", "cross-site"),
+                Map.entry("Sec-Fetch-Site", "same-site"), Map.entry("Origin", "https://elsewhere.example"),
+                Map.entry("Origin", "null"))) {
+            assertThat(same(org() + "/check", Map.of("Authorization", key, "Content-Type", "application/json",
+                    browser.getKey(), browser.getValue()), plain)).as(browser.toString()).startsWith("403 ")
+                    .contains("cross_site_request");
+        }
+        assertThat(same(org() + "/check", Map.of("Authorization", key, "Content-Type", "application/json",
+                "Sec-Fetch-Site", "same-origin", "Origin", "http://x"), plain)).startsWith("200 ");
+    }
+
     @Test
     void memberKeys_basicAuth_andBodiesThePlainReadingLeavesToTheFramework() {
         String user = "agent-" + populated.org().id();
