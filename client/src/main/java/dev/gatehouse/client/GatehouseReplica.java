@@ -55,7 +55,9 @@ public interface GatehouseReplica extends AutoCloseable {
 
     /**
      * Waits until this replica has applied {@code revision} (a write's {@code Gatehouse-Revision}, a client's
-     * {@link GatehouseClient#revision()}); true once it has, false when {@code timeout} ran out first.
+     * {@link GatehouseClient#revision()}); true once it has, false when {@code timeout} ran out first. Any
+     * timeout may be given: one too long to count (say {@code Duration.ofMillis(Long.MAX_VALUE)}) waits as long as
+     * it can be counted, some 292 years; zero or a negative one only says whether the revision is held.
      */
     boolean awaitRevision(long revision, Duration timeout) throws InterruptedException;
 

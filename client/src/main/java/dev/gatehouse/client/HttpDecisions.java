@@ -43,8 +43,15 @@ final class HttpDecisions implements Decisions {
         ObjectNode body = Wire.object();
         ArrayNode items = body.putArray("checks");
         Objects.requireNonNull(checks, "checks").forEach(check -> items.add(check.json()));
-        return post("/check/batch", consistent(body), answer -> new BatchResult(Wire.list(answer, "results",
-                BatchItem::from), Wire.number(answer, "revision")));
+        return post("/check/batch", consistent(body), answer -> {
+            List<BatchItem> results = Wire.list(answer, "results", BatchItem::from);
+            if (results.size() != checks.size()) {
+                // the answers are matched to the checks by their place: one missing or extra matches none
+                throw new IllegalArgumentException("results holds " + results.size() + " answers for "
+                        + checks.size() + " checks");
+            }
+            return new BatchResult(results, Wire.number(answer, "revision"));
+        });
     }
 
     @Override

@@ -23,13 +23,17 @@ public interface Keys {
      * A key without its secret.
      *
      * @param id        its public id
+     * @param kind      {@code member}, {@code service} or {@code replica}
+     * @param orgId     the organization it belongs to (a replica key: the one it reads), or null for a key of the
+     *                  whole deployment (a service key, a replica key of every organization)
+     * @param memberId  the member it acts as (a member key), or null
      * @param revokedAt when it was revoked, or null
      */
-    record ApiKey(String id, String kind, long orgId, Long memberId, String name, Instant createdAt,
+    record ApiKey(String id, String kind, Long orgId, Long memberId, String name, Instant createdAt,
                   Instant revokedAt) {
 
         static ApiKey from(JsonNode n) {
-            return new ApiKey(Wire.text(n, "id"), Wire.text(n, "kind"), Wire.number(n, "org_id"),
+            return new ApiKey(Wire.text(n, "id"), Wire.text(n, "kind"), Wire.longOrNull(n, "org_id"),
                     Wire.longOrNull(n, "member_id"), Wire.text(n, "name"), Wire.instant(n, "created_at"),
                     Wire.instant(n, "revoked_at"));
         }

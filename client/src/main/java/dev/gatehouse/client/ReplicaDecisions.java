@@ -1,5 +1,6 @@
 package dev.gatehouse.client;
 
+import dev.gatehouse.engine.AtRevision;
 import dev.gatehouse.engine.Decision;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.EngineException;
@@ -17,12 +18,14 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link Decisions} in one organization answered by a replica's engine, with the server's semantics
  * ({@code decision/OrgDecisions}): the member named by id or user id, asked of the engine; the engine's refusals
  * turned into the same statuses and codes as the server's ({@code enginefeed/EngineEdge}): unknown organizations and
- * members 404, unknown permissions and resource types and permissions that do not apply there 400. Every answer
- * carries the revision it was made at. Thread-safe, as the engine.
+ * members 404, unknown permissions and resource types and permissions that do not apply there 400. What the server
+ * refuses before it asks its engine — text with a control character, a user id or resource id too long — is refused
+ * here with the server's answer too ({@link RequestRules}), at the same point: after the organization is found for
+ * a body's question, before it for a {@code GET}'s parameters. Every answer carries the revision it was made at.
+ * Thread-safe, as the engine.
  */
 final class ReplicaDecisions implements Decisions {
 
-    private static final int MAX_BATCH = 1000;
     private static final int PAGE = 1000;
 
     private final ReplicaState state;
@@ -37,12 +40,14 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public CheckResult check(Check check) {
+        requireOrganization();
+        RequestRules.check(check);
         return answer(check);
     }
 
     @Override
     public CheckResult explain(Check check) {
-        return answer(new Check(check.member(), check.permission(), check.resource(), true));
+        return check(new Check(check.member(), check.permission(), check.resource(), true));
     }
 
     private CheckResult answer(Check check) {
@@ -57,8 +62,14 @@ final class ReplicaDecisions implements Decisions {
                 return new CheckResult(d.allowed(), d.revision(), new Explanation(DecisionPath.from(
                         d.path().name()), d.roleId(), d.reason(), memberId, ancestor));
             }
-            long revision = engine.revision();
-            return new CheckResult(engine.check(orgId, memberId, check.permission(), type, id), revision, null);
+            // a check sees one whole revision; the revision unmoved around it is that one
+            long revision;
+            boolean allowed;
+            do {
+                revision = engine.revision();
+                allowed = engine.check(orgId, memberId, check.permission(), type, id);
+            } while (engine.revision() != revision);
+            return new CheckResult(allowed, revision, null);
         } catch (EngineException e) {
             throw translate(e);
         }
@@ -66,34 +77,41 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public BatchResult checkAll(List<Check> checks) {
-        if (checks.size() > MAX_BATCH) {
-            throw problem(400, "invalid_input", "a batch holds at most " + MAX_BATCH + " checks, got "
-                    + checks.size(), Map.of("checks", "at most " + MAX_BATCH));
-        }
-        List<BatchItem> items = new ArrayList<>(checks.size());
-        for (Check check : checks) {
-            try {
-                items.add(new BatchItem(answer(check), null));
-            } catch (GatehouseException e) {
-                items.add(new BatchItem(null, new BatchError(e.status(), e.code(), e.detail())));
+        requireOrganization();
+        RequestRules.batch(checks);
+        // every check from one revision, which the batch names
+        AtRevision<List<BatchItem>> at = engine.atOneRevision(e -> {
+            List<BatchItem> items = new ArrayList<>(checks.size());
+            for (Check check : checks) {
+                try {
+                    items.add(new BatchItem(answer(check), null));
+                } catch (GatehouseException refused) {
+                    items.add(new BatchItem(null, new BatchError(refused.status(), refused.code(),
+                            refused.detail())));
+                }
             }
-        }
-        return new BatchResult(items, engine.revision());
+            return items;
+        });
+        return new BatchResult(at.answer(), at.revision());
     }
 
     @Override
     public ResourceLookup lookupResources(MemberRef member, String permission, String type) {
         try {
+            requireOrganization();
+            RequestRules.lookupResources(member, permission, type);
             long memberId = member(member);
-            long revision = engine.revision();
-            List<String> ids = new ArrayList<>();
-            String cursor = null;
-            do {
-                Page<String> page = engine.lookupResources(orgId, memberId, permission, type, cursor, PAGE);
-                ids.addAll(page.items());
-                cursor = page.nextCursor();
-            } while (cursor != null);
-            return new ResourceLookup(ids, engine.inheritsOnUnassigned(orgId, memberId, permission, type), revision);
+            return engine.atOneRevision(e -> {
+                List<String> ids = new ArrayList<>();
+                String cursor = null;
+                do {
+                    Page<String> page = e.lookupResources(orgId, memberId, permission, type, cursor, PAGE);
+                    ids.addAll(page.items());
+                    cursor = page.nextCursor();
+                } while (cursor != null);
+                return new ResourceLookup(ids, e.inheritsOnUnassigned(orgId, memberId, permission, type),
+                        e.revision());
+            }).answer();
         } catch (EngineException e) {
             throw translate(e);
         }
@@ -113,19 +131,19 @@ final class ReplicaDecisions implements Decisions {
     private Stream<Members.Member> members(String permission, String type, String id) {
         try {
             requireOrganization();
-            List<Members.Member> found = new ArrayList<>();
-            Long cursor = null;
-            do {
-                Page<Long> page = engine.lookupMembers(orgId, permission, type, id, cursor, PAGE);
-                for (Long memberId : page.items()) {
-                    Members.Member member = state.member(memberId);
-                    if (member != null) {
-                        found.add(member);
-                    }
-                }
-                cursor = page.nextCursor() == null ? null : Long.valueOf(page.nextCursor());
-            } while (cursor != null);
-            return found.stream();
+            RequestRules.lookupMembers(permission, type == null ? null : ResourceRef.of(type, id));
+            // the ids from one revision; the members' records are the replica's, read apart from the engine
+            List<Long> ids = engine.atOneRevision(e -> {
+                List<Long> all = new ArrayList<>();
+                Long cursor = null;
+                do {
+                    Page<Long> page = e.lookupMembers(orgId, permission, type, id, cursor, PAGE);
+                    all.addAll(page.items());
+                    cursor = page.nextCursor() == null ? null : Long.valueOf(page.nextCursor());
+                } while (cursor != null);
+                return all;
+            }).answer();
+            return ids.stream().map(state::member).filter(Objects::nonNull);
         } catch (EngineException e) {
             throw translate(e);
         }
@@ -138,12 +156,14 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public EffectivePermissions permissions(MemberRef member, ResourceRef resource) {
+        RequestRules.parameters(member, resource);
         try {
+            requireOrganization();
+            RequestRules.memberAndResource(member, resource);
             long memberId = member(member);
-            long revision = engine.revision();
-            List<String> granted = engine.permissions(orgId, memberId, resource == null ? null : resource.type(),
-                    resource == null ? null : resource.id());
-            return new EffectivePermissions(memberId, resource, granted, revision);
+            AtRevision<List<String>> granted = engine.atOneRevision(e -> e.permissions(orgId, memberId,
+                    resource == null ? null : resource.type(), resource == null ? null : resource.id()));
+            return new EffectivePermissions(memberId, resource, granted.answer(), granted.revision());
         } catch (EngineException e) {
             throw translate(e);
         }
@@ -152,10 +172,13 @@ final class ReplicaDecisions implements Decisions {
     @Override
     public VisibilityCheck visible(MemberRef member, Map<String, List<String>> recordFields) {
         try {
+            requireOrganization();
+            RequestRules.visible(member, recordFields);
             long memberId = member(member);
-            long revision = engine.revision();
-            dev.gatehouse.engine.VisibilityFilter filter = engine.visibilityFilter(orgId, memberId);
-            return new VisibilityCheck(filter.admits(recordFields), filter(filter, 0), revision);
+            AtRevision<dev.gatehouse.engine.VisibilityFilter> filter = engine.atOneRevision(e ->
+                    e.visibilityFilter(orgId, memberId));
+            return new VisibilityCheck(filter.answer().admits(recordFields), filter(filter.answer(), 0),
+                    filter.revision());
         } catch (EngineException e) {
             throw translate(e);
         }
@@ -163,10 +186,14 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public VisibilityFilter visibilityFilter(MemberRef member) {
+        RequestRules.parameters(member, null);
         try {
+            requireOrganization();
+            RequestRules.memberAndResource(member, null);
             long memberId = member(member);
-            long revision = engine.revision();
-            return filter(engine.visibilityFilter(orgId, memberId), revision);
+            AtRevision<dev.gatehouse.engine.VisibilityFilter> filter = engine.atOneRevision(e ->
+                    e.visibilityFilter(orgId, memberId));
+            return filter(filter.answer(), filter.revision());
         } catch (EngineException e) {
             throw translate(e);
         }
@@ -230,7 +257,7 @@ final class ReplicaDecisions implements Decisions {
         return problem(400, e.getClass().getSimpleName().toLowerCase(Locale.ROOT), e.getMessage(), Map.of());
     }
 
-    private static GatehouseException problem(int status, String code, String detail, Map<String, String> fields) {
+    static GatehouseException problem(int status, String code, String detail, Map<String, String> fields) {
         ObjectNode document = Wire.MAPPER.createObjectNode().put("status", status).put("code", code)
                 .put("detail", detail);
         return new Problem(status, code, detail, fields, document, null).exception();

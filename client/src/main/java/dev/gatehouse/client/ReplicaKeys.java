@@ -10,7 +10,10 @@ import java.util.stream.Stream;
  */
 public interface ReplicaKeys {
 
-    /** The replica keys, revoked ones too, without secrets, paging by themselves. */
+    /**
+     * The replica keys, revoked ones too, without secrets, paging by themselves. A key of one organization is deleted
+     * with its organization, and is listed no more.
+     */
     Stream<ApiKey> list();
 
     /**

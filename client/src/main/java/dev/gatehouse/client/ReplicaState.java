@@ -7,10 +7,12 @@ import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.EngineWriter;
 import dev.gatehouse.engine.wire.EngineWire;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -223,16 +225,30 @@ final class ReplicaState {
         }
     }
 
-    /** Waits until revision {@code revision} is held, at most {@code millis}; whether it is. */
-    synchronized boolean awaitRevision(long revision, long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000L;
+    /**
+     * Waits until revision {@code revision} is held, at most {@code timeout}; whether it is. A timeout too long to
+     * count in nanoseconds (some 292 years) waits as long as that, not at all: the time left is counted from the
+     * start, never as a deadline that could overflow.
+     */
+    synchronized boolean awaitRevision(long revision, Duration timeout) throws InterruptedException {
+        long budget = nanos(timeout);
+        long start = System.nanoTime();
         while (writer.revision() < revision) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            long left = budget - (System.nanoTime() - start);
             if (left <= 0) {
                 return false;
             }
-            wait(left);
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
+    }
+
+    /** {@code timeout} in nanoseconds, {@link Long#MAX_VALUE} for one longer than that counts. */
+    private static long nanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return timeout.isNegative() ? 0 : Long.MAX_VALUE;
+        }
     }
 }

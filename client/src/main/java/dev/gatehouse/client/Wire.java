@@ -22,8 +22,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reading and writing the native API's JSON by hand, field by field: the records stay free of annotations and
- * reflection, a field the server adds later is ignored, and a field it leaves out reads as null (or false, 0, an
- * empty list). Stateless and thread-safe.
+ * reflection, a field the server adds later is ignored, and a field it leaves out (or sends as null) reads as null
+ * (or false, 0, an empty list). A field that is there is read strictly, here and nowhere else: text only from a JSON
+ * string, a number only from a JSON integer in range, a flag only from {@code true} or {@code false}, a list only
+ * from an array of such values (or of objects, for a list of records) — anything else is an
+ * {@link IllegalArgumentException} naming the field and the value, which {@link #read} turns into
+ * {@code malformed_answer}: an answer that says {@code "allowed": "yes"} or {@code "id": 5.5} is not a server's, and
+ * guessing what it meant could turn a refusal into a permission. Stateless and thread-safe.
  */
 final class Wire {
 
@@ -95,11 +100,16 @@ final class Wire {
      * where the reader requires one (an {@link IllegalArgumentException} or {@link NullPointerException} of a
      * reader's checks, such as the engine's wire format's) — is an {@link UnexpectedResponseException}
      * {@code malformed_answer} naming the request and the field, its cause the reader's exception, as a body that is
-     * not JSON is ({@link #answer(int, String, String)}): never an exception from outside the client's tree.
+     * not JSON is ({@link #answer(int, String, String)}): never an exception from outside the client's tree. So is an
+     * answer that is not a JSON object ({@code null}, a list, a number): every answer of the native API is one.
      */
     static <T> T read(int status, String what, JsonNode json, Function<JsonNode, T> read) {
         if (json == null) {
             throw new UnexpectedResponseException(Problem.malformed(status, what, "no body where JSON was expected"));
+        }
+        if (!json.isObject()) {
+            throw new UnexpectedResponseException(Problem.malformed(status, what, "the answer is not a JSON object "
+                    + "but " + shown(json)));
         }
         try {
             return read.apply(json);
@@ -119,24 +129,60 @@ final class Wire {
         return MAPPER.createObjectNode();
     }
 
+    /** Text, or null; anything but a JSON string is refused. */
     static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
+        JsonNode value = present(node, field);
+        return value == null ? null : string(value, field, -1);
     }
 
+    /** An integer, or null; anything but a JSON integer within {@code long}'s range is refused. */
     static Long longOrNull(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asLong();
+        JsonNode value = present(node, field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new IllegalArgumentException(field + " must be an integer, got " + shown(value));
+        }
+        return value.longValue();
     }
 
+    /** {@link #longOrNull}, 0 when absent. */
     static long number(JsonNode node, String field) {
         Long value = longOrNull(node, field);
         return value == null ? 0 : value;
     }
 
+    /** A flag, false when absent; anything but {@code true} or {@code false} is refused. */
     static boolean flag(JsonNode node, String field) {
+        JsonNode value = present(node, field);
+        if (value == null) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true or false, got " + shown(value));
+        }
+        return value.booleanValue();
+    }
+
+    /** The value of {@code field}, or null when absent or JSON null. */
+    private static JsonNode present(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value != null && value.isBoolean() && value.booleanValue();
+        return value == null || value.isNull() ? null : value;
+    }
+
+    /** {@code value}'s text; {@code index} its place in the list {@code field}, or -1 for the field's own value. */
+    private static String string(JsonNode value, String field, int index) {
+        if (!value.isString()) {
+            throw new IllegalArgumentException(field + (index < 0 ? "" : "[" + index + "]") + " must be text, got "
+                    + shown(value));
+        }
+        return value.stringValue();
+    }
+
+    /** A value of the server's as an error message shows it: its JSON, abbreviated. */
+    private static String shown(JsonNode value) {
+        return abbreviate(value.toString());
     }
 
     /** A time with an offset, or null; one that is not is a {@link DateTimeParseException} naming the field. */
@@ -158,32 +204,43 @@ final class Wire {
         return value.length() <= 100 ? value : value.substring(0, 100) + "…";
     }
 
+    /** A list of text, empty when absent; anything but an array of JSON strings is refused. */
     static List<String> strings(JsonNode node, String field) {
-        JsonNode value = node.get(field);
         List<String> out = new ArrayList<>();
-        if (value != null && value.isArray()) {
-            for (JsonNode item : value) {
-                out.add(item.asString());
-            }
+        for (JsonNode item : array(node, field)) {
+            out.add(string(item, field, out.size()));
         }
         return List.copyOf(out);
     }
 
     /** The node of {@code field}, or null when absent or JSON null. */
     static JsonNode node(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value;
+        return present(node, field);
     }
 
+    /** A list of records, each made by {@code read}, empty when absent; anything but an array of objects is refused. */
     static <T> List<T> list(JsonNode node, String field, Function<JsonNode, T> read) {
-        JsonNode value = node.get(field);
         List<T> out = new ArrayList<>();
-        if (value != null && value.isArray()) {
-            for (JsonNode item : value) {
-                out.add(read.apply(item));
+        for (JsonNode item : array(node, field)) {
+            if (!item.isObject()) {
+                throw new IllegalArgumentException(field + "[" + out.size() + "] must be an object, got "
+                        + shown(item));
             }
+            out.add(read.apply(item));
         }
         return List.copyOf(out);
+    }
+
+    /** The array of {@code field}, empty when absent or JSON null; anything else is refused. */
+    private static JsonNode array(JsonNode node, String field) {
+        JsonNode value = present(node, field);
+        if (value == null) {
+            return MAPPER.createArrayNode();
+        }
+        if (!value.isArray()) {
+            throw new IllegalArgumentException(field + " must be a list, got " + shown(value));
+        }
+        return value;
     }
 
     static ArrayNode array(Collection<String> values) {

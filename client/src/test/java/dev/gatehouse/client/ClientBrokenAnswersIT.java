@@ -213,8 +213,72 @@ class ClientBrokenAnswersIT {
             assertThat(e).as("a mistyped field's exception").isNotNull();
             assertThat(e.status()).isEqualTo(200);
             assertThat(e.code()).isEqualTo("malformed_answer");
-            assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5");
-            assertThat(e.getCause()).isInstanceOf(JacksonException.class);
+            assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5", "id", "\"five\"");
+            assertThat(e.getCause()).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static final String ROLE = "{\"id\": 5, \"org_id\": 1, \"name\": \"Agent\", \"permissions\": [], "
+            + "\"system\": false, \"version\": 1}";
+
+    /**
+     * A field that is there but not of its type is not read as something else: text where a number belongs is not
+     * parsed, a fraction not cut, text where a flag belongs not taken for {@code false}, a number or null among
+     * texts not turned into text, and an answer that is not an object not read as one with every field absent. Each
+     * is a {@code malformed_answer} naming the request, and the field where there is one.
+     */
+    @Test
+    void successAnswer_withAValueOfAnotherType_isAnUnexpectedResponse_neverAGuess() {
+        record Broken(String answer, String names) {
+        }
+        List<Broken> roles = List.of(
+                new Broken(ROLE.replace("\"id\": 5", "\"id\": \"5\""), "id must be an integer, got \"5\""),
+                new Broken(ROLE.replace("\"id\": 5", "\"id\": 5.5"), "id must be an integer, got 5.5"),
+                new Broken(ROLE.replace("\"id\": 5", "\"id\": 99999999999999999999999"), "id must be an integer"),
+                new Broken(ROLE.replace("\"system\": false", "\"system\": \"no\""), "system must be true or false"),
+                new Broken(ROLE.replace("\"permissions\": []", "\"permissions\": [1, null]"),
+                        "permissions[0] must be text, got 1"),
+                new Broken(ROLE.replace("\"permissions\": []", "\"permissions\": \"doc.read\""),
+                        "permissions must be a list"),
+                new Broken(ROLE.replace("\"name\": \"Agent\"", "\"name\": 7"), "name must be text, got 7"),
+                new Broken("null", "not a JSON object"),
+                new Broken("[]", "not a JSON object"),
+                new Broken("5", "not a JSON object"));
+        for (Broken broken : roles) {
+            try (MisbehavingServer server = answering(200, broken.answer());
+                 GatehouseClient client = client(server, GENEROUS)) {
+                UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class,
+                        () -> client.org(1).roles().get(5));
+                assertThat(e).as(broken.answer()).isNotNull();
+                assertThat(e.code()).isEqualTo("malformed_answer");
+                assertThat(e.detail()).as(broken.answer()).contains("GET /v1/orgs/1/roles/5", broken.names());
+            }
+        }
+        try (MisbehavingServer server = answering(200, "{\"allowed\": \"yes\", \"revision\": 3}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class,
+                    () -> client.org(1).decisions().check(Decisions.Check.of(MemberRef.user("x"), "p")));
+            assertThat(e).as("a flag that is text").isNotNull();
+            assertThat(e.detail()).contains("POST /v1/orgs/1/check", "allowed must be true or false, got \"yes\"");
+        }
+        try (MisbehavingServer server = answering(200, ROLE);
+             GatehouseClient client = client(server, GENEROUS)) {
+            assertThat(client.org(1).roles().get(5).id()).as("a whole answer still reads").isEqualTo(5);
+        }
+    }
+
+    /** A batch's answers are matched to its checks by their place: one answer fewer (or more) matches none. */
+    @Test
+    void batchAnswer_withAnAnswerMissing_isAnUnexpectedResponse() {
+        try (MisbehavingServer server = answering(200, "{\"results\": [{\"allowed\": true, \"revision\": 3}], "
+                + "\"revision\": 3}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class,
+                    () -> client.org(1).decisions().checkAll(List.of(Decisions.Check.of(MemberRef.user("x"), "p"),
+                            Decisions.Check.of(MemberRef.user("y"), "p"))));
+            assertThat(e).as("a batch answer one short").isNotNull();
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("POST /v1/orgs/1/check/batch", "1 answers for 2 checks");
         }
     }
 }

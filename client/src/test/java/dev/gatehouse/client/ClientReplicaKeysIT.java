@@ -7,6 +7,7 @@ import dev.gatehouse.client.Keys.ApiKey;
 import dev.gatehouse.client.Keys.IssuedKey;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,15 @@ class ClientReplicaKeysIT {
     void aReplicaKey_readsItsOrganizationAsAReplica_andNothingElse_untilRevoked() throws Exception {
         long org = DocsOrg.create(gatehouse).organization().id();
         IssuedKey issued = gatehouse.replicaKeys().issue("edge cache", org);
-        gatehouse.replicaKeys().issue("everything", null);
+        IssuedKey everything = gatehouse.replicaKeys().issue("everything", null);
         ApiKey listed = gatehouse.replicaKeys().list().filter(k -> k.id().equals(issued.id())).findFirst().orElseThrow();
         assertThat(listed.kind()).isEqualTo("replica");
         assertThat(listed.orgId()).isEqualTo(org);
         assertThat(listed.name()).isEqualTo("edge cache");
         assertThat(listed.revokedAt()).isNull();
         assertThat(gatehouse.replicaKeys().list().count()).as("paged one by one").isEqualTo(2);
+        assertThat(gatehouse.replicaKeys().list().filter(k -> k.id().equals(everything.id())).findFirst()
+                .orElseThrow().orgId()).as("a key of every organization belongs to none").isNull();
 
         try (GatehouseReplica replica = GatehouseReplica.builder().url(node.baseUrl()).key(issued.key()).org(org)
                 .build()) {
@@ -93,5 +96,45 @@ class ClientReplicaKeysIT {
             Thread.sleep(1_000);
             assertThat(replica.reconnects()).as("no more attempts").isEqualTo(reconnects);
         }
+    }
+
+    /**
+     * A replica whose key of one organization is deleted with that organization applies the deletion before it
+     * stops: the stream sends the change that removed the organization, then {@code revoked}, so the replica answers
+     * 404 {@code organization_not_found} for it, as the server and a replica of every organization do, instead of
+     * answering for the deleted organization's members forever. The key is deleted with the organization, and so
+     * listed no more.
+     */
+    @Test
+    void aReplicaOfAnOrganizationThatIsDeleted_removesIt_thenStops() throws Exception {
+        Organizations.CreatedOrganization created = DocsOrg.create(gatehouse);
+        long org = created.organization().id();
+        IssuedKey issued = gatehouse.replicaKeys().issue("deleted with its organization", org);
+        Decisions.Check adminReads = Decisions.Check.of(MemberRef.user("admin"), "doc.read");
+        try (GatehouseReplica scoped = GatehouseReplica.builder().url(node.baseUrl()).key(issued.key()).org(org)
+                .maxBackoff(Duration.ofMillis(200)).build();
+             GatehouseReplica everyOrganization = GatehouseReplica.builder().url(node.baseUrl())
+                     .key(TestNode.SERVICE_KEY).build()) {
+            assertThat(scoped.awaitRevision(gatehouse.revision(), Duration.ofSeconds(20))).isTrue();
+            assertThat(scoped.decisions(org).check(adminReads).allowed()).isTrue();
+
+            gatehouse.organizations().delete(org);
+            long deleted = gatehouse.revision();
+            assertThat(everyOrganization.awaitRevision(deleted, Duration.ofSeconds(20))).isTrue();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (scoped.stoppedBy().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(scoped.stoppedBy()).get().extracting(GatehouseException::code).isEqualTo("key_revoked");
+            assertThat(scoped.revision()).as("the deletion was applied").isEqualTo(deleted);
+            for (GatehouseReplica replica : List.of(scoped, everyOrganization)) {
+                NotFoundException gone = catchThrowableOfType(NotFoundException.class,
+                        () -> replica.decisions(org).check(adminReads));
+                assertThat(gone).as("the deleted organization's member, asked of a replica").isNotNull();
+                assertThat(gone.code()).isEqualTo("organization_not_found");
+            }
+        }
+        assertThat(gatehouse.replicaKeys().list().map(ApiKey::id)).as("deleted with its organization")
+                .doesNotContain(issued.id());
     }
 }

@@ -273,4 +273,109 @@ class ReplicaIT {
             assertThat(allowed(local, "bob", "doc.write", "doc", "d11")).isTrue();
         }
     }
+
+    /**
+     * A timeout too long to count in nanoseconds waits, as any long one does: it neither ends at once (a deadline
+     * that overflowed) nor throws (a conversion that did).
+     */
+    @Test
+    void awaitRevision_withATimeoutTooLongToCount_waitsForTheRevision() throws Exception {
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), TestNode.SERVICE_KEY).build()) {
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
+            for (Duration forever : List.of(Duration.ofMillis(Long.MAX_VALUE), Duration.ofDays(400L * 365),
+                    Duration.ofSeconds(Long.MAX_VALUE / 2), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))) {
+                long next = replica.revision() + 1;
+                Thread writer = new Thread(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    org.assignments().assign(ResourceRef.of("doc", "forever-" + next), MemberRef.user("bob"), viewer);
+                });
+                writer.start();
+                long started = System.nanoTime();
+                assertThat(replica.awaitRevision(next, forever)).as("%s", forever).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited for the write, %s", forever)
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+                writer.join();
+                assertThat(replica.awaitRevision(next, forever)).as("held already: at once").isTrue();
+            }
+            assertThat(replica.awaitRevision(replica.revision() + 1_000, Duration.ofSeconds(Long.MIN_VALUE)))
+                    .as("a timeout that is past").isFalse();
+        }
+    }
+
+    /**
+     * What the server refuses before it decides — text with a control character, a user id, resource id, permission
+     * or resource type too long, in a body or in a URL — the replica refuses with the server's answer: the same
+     * status, code, field errors and detail, where the engine alone would have said "no" or "no such member". An id
+     * within the limits in characters though not in UTF-16 units is no error on either.
+     */
+    @Test
+    void inputTheServerRefuses_isRefusedByTheReplica_withTheServersAnswer() throws Exception {
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), TestNode.SERVICE_KEY).build()) {
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
+            MemberRef alice = MemberRef.user("alice");
+            String long300 = "x".repeat(300);
+            String emoji150 = "\uD83D\uDE00".repeat(150);
+            Check read = Check.of(alice, "doc.read");
+            Map<String, java.util.function.Function<Decisions, Object>> cases = new java.util.LinkedHashMap<>();
+            cases.put("user id of 300", d -> d.check(Check.of(MemberRef.user("u".repeat(300)), "doc.read")).allowed());
+            cases.put("user id with U+0001", d -> d.check(Check.of(MemberRef.user("a\u0001"), "doc.read")).allowed());
+            cases.put("user id with a tab", d -> d.check(Check.of(MemberRef.user("a\tb"), "doc.read")).allowed());
+            cases.put("room id of 300", d -> d.check(read.on("room", long300)).allowed());
+            cases.put("doc id of 5,000", d -> d.check(read.on("doc", "x".repeat(5_000))).allowed());
+            cases.put("doc id of 150 emoji", d -> d.check(read.on("doc", emoji150)).allowed());
+            cases.put("doc id with U+0001", d -> d.check(read.on("doc", "a\u0001")).allowed());
+            cases.put("type of 100", d -> d.check(read.on("t".repeat(100), "d1")).allowed());
+            cases.put("permission of 500", d -> d.check(Check.of(alice, "p".repeat(500))).allowed());
+            cases.put("explained, several at once", d -> d.explain(Check.of(MemberRef.user(long300), "p".repeat(500))
+                    .on("doc", long300)).allowed());
+            cases.put("batch, one bad", d -> d.checkAll(List.of(read, read.on("doc", long300), Check.of(
+                    MemberRef.user("a\u0001"), "doc.read"))).items().size());
+            cases.put("batch, two too long", d -> d.checkAll(List.of(read.on("doc", long300), read,
+                    Check.of(MemberRef.user(long300), "doc.read"))).items().size());
+            cases.put("batch of 1,001", d -> d.checkAll(java.util.Collections.nCopies(1_001, read)).items().size());
+            cases.put("lookup resources, user id of 300", d -> d.lookupResources(MemberRef.user(long300), "doc.read",
+                    "doc").resourceIds());
+            cases.put("lookup resources, type with U+0001", d -> d.lookupResources(alice, "doc.read", "d\u0001")
+                    .resourceIds());
+            cases.put("lookup members, doc id of 300", d -> d.lookupMembers("doc.read", ResourceRef.of("doc",
+                    long300)).map(Members.Member::userId).toList());
+            cases.put("visible, user id of 300", d -> d.visible(MemberRef.user(long300), Map.of("owner_id",
+                    List.of("alice"))).visible());
+            cases.put("visible, a value of 300", d -> d.visible(alice, Map.of("owner_id", List.of(long300)))
+                    .visible());
+            cases.put("visible, a field name with U+0001", d -> d.visible(alice, Map.of("own\u0001er",
+                    List.of("alice"))).visible());
+            cases.put("visible, 1,001 values", d -> d.visible(alice, Map.of("owner_id",
+                    java.util.Collections.nCopies(1_001, "alice"))).visible());
+            cases.put("permissions, user id with U+0001", d -> d.permissions(MemberRef.user("a\u0001")).permissions());
+            cases.put("permissions, user id with a tab", d -> d.permissions(MemberRef.user("a\tb")).permissions());
+            cases.put("permissions, user id of 300", d -> d.permissions(MemberRef.user(long300)).permissions());
+            cases.put("permissions, doc id of 300", d -> d.permissions(alice, ResourceRef.of("doc", long300))
+                    .permissions());
+            cases.put("permissions, doc id with U+0001", d -> d.permissions(alice, ResourceRef.of("doc", "a\u0001"))
+                    .permissions());
+            cases.put("visibility filter, user id of 300", d -> d.visibilityFilter(MemberRef.user(long300)).seesAll());
+            for (var each : cases.entrySet()) {
+                assertThat(outcome(replica.decisions(org.id()), each.getValue())).as(each.getKey())
+                        .isEqualTo(outcome(org.decisions(), each.getValue()));
+            }
+        }
+    }
+
+    /**
+     * An answer, or a refusal as its status, code and field errors, and a 400's detail (which names the fields; a
+     * 404's is worded by each side).
+     */
+    private static String outcome(Decisions decisions, java.util.function.Function<Decisions, Object> ask) {
+        try {
+            return "answered " + ask.apply(decisions);
+        } catch (GatehouseException e) {
+            return e.status() + " " + e.code() + " " + new java.util.TreeMap<>(e.fieldErrors())
+                    + (e.status() == 400 ? " | " + e.detail() : "");
+        }
+    }
 }

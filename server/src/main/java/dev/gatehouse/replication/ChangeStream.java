@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,10 +32,13 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code min_revision} ends). A catalog travels with the first item of this stream whose
  * operations put an organization on it. Changes are served only up to what this node has applied.
  *
- * <p>Its key is checked again before every page ({@code stillReads}): once it is revoked, or deleted with its
- * organization, the next page is a 401 {@code key_revoked} instead. This node forgets a key (its key cache is a
- * listener of the feed ahead of the {@link ReplicationHub}) before it serves the change that revoked it, so no change
- * after a revocation reaches the stream, on any node.
+ * <p>Its key is checked again before every page ({@code stillReads}): once it is revoked, the next page is a 401
+ * {@code key_revoked} instead. This node forgets a key (its key cache is a listener of the feed ahead of the
+ * {@link ReplicationHub}) before it serves the change that revoked it, so no change after a revocation reaches the
+ * stream, on any node. A key of one organization deleted with its organization is the one exception to "nothing
+ * of the change that ended it": the deletion is the organization's last change, the one its follower most needs (a
+ * replica that missed it would answer for the organization's members forever), so the stream still serves the
+ * changes up to and including that deletion ({@code lastReadable} names its revision), then answers 401.
  *
  * <p>Not thread-safe: one per connection.
  */
@@ -47,15 +51,25 @@ public final class ChangeStream {
     private final Function<String, Catalog> catalogs;
     private final Long orgId;
     private final BooleanSupplier stillReads;
+    private final LongUnaryOperator lastReadable;
     private final Set<String> catalogsSent = new HashSet<>();
     private long cursor;
+    /** Once the key no longer reads: the last revision it is still served (-1 before). */
+    private long servedUntil = -1;
 
+    /**
+     * @param stillReads   whether the stream's key still reads
+     * @param lastReadable once it does not, given the position: the revision of its organization's deletion after
+     *                     that position when the key went with it, the last one the stream still serves; otherwise
+     *                     (revoked) any revision at or before the position
+     */
     ChangeStream(ReplicationHub hub, ChangeFeed feed, Function<String, Catalog> catalogs, BooleanSupplier stillReads,
-                 Long orgId, long after) {
+                 LongUnaryOperator lastReadable, Long orgId, long after) {
         this.hub = hub;
         this.feed = feed;
         this.catalogs = catalogs;
         this.stillReads = stillReads;
+        this.lastReadable = lastReadable;
         this.orgId = orgId;
         this.cursor = after;
     }
@@ -72,9 +86,14 @@ public final class ChangeStream {
     /**
      * The next items (at most {@code max} changes' worth), waiting up to {@code waitMillis} for one to be committed;
      * an empty page when none was. A {@code resync_required} conflict when the follower must start from a snapshot;
-     * 401 {@code key_revoked} once the key no longer reads; null once the node is stopping.
+     * 401 {@code key_revoked} once the key no longer reads (after its organization's deletion, when it went with
+     * it); null once the node is stopping.
      */
     public Page next(int max, long waitMillis) throws InterruptedException {
+        if (servedUntil >= 0 && cursor >= servedUntil) {
+            // the deletion that took the key was the last page: nothing is left to wait for
+            throw keyRevoked();
+        }
         List<ReplicationHub.Change> changes = fetch(max);
         if (changes.isEmpty()) {
             if (!hub.await(cursor, waitMillis)) {
@@ -83,11 +102,22 @@ public final class ChangeStream {
             changes = fetch(max);
         }
         // after fetching: whatever revoked the key is applied here before a page can hold it or anything after it
-        if (!stillReads.getAsBoolean()) {
-            throw UnauthenticatedException.keyRevoked("the key of this stream was revoked, or its organization "
-                    + "deleted; the stream ends");
+        if (servedUntil < 0 && !stillReads.getAsBoolean()) {
+            servedUntil = Math.max(cursor, lastReadable.applyAsLong(cursor));
+        }
+        if (servedUntil >= 0) {
+            if (cursor >= servedUntil) {
+                throw keyRevoked();
+            }
+            // the deletion that took the key may not have reached this node's hub yet: an empty page until it has
+            changes = changes.stream().filter(change -> change.revision() <= servedUntil).toList();
         }
         return new Page(render(changes), cursor);
+    }
+
+    private static UnauthenticatedException keyRevoked() {
+        return UnauthenticatedException.keyRevoked("the key of this stream was revoked, or its organization deleted; "
+                + "the stream ends");
     }
 
     private List<ReplicationHub.Change> fetch(int max) {

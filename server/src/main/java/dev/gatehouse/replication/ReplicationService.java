@@ -27,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Read by a service key (everything, or one organization with {@code org}) or a replica key (its scope); an
  * organization outside a scoped key's scope does not exist for it (404). A change stream outlives the request that
  * authenticated it, so it asks {@code stillReads} before each page whether its key still reads (not revoked, nor
- * deleted with its organization), and ends when it does not. Thread-safe.
+ * deleted with its organization), and ends when it does not — a key deleted with its organization after serving
+ * that deletion ({@link ChangeStream}). Thread-safe.
  */
 public final class ReplicationService {
 
@@ -125,7 +126,29 @@ public final class ReplicationService {
                         + "change log (" + head + "); load a snapshot");
             }
         }
-        return new ChangeStream(hub, feed, catalogs, () -> stillReads.test(reader), scope, after);
+        return new ChangeStream(hub, feed, catalogs, () -> stillReads.test(reader),
+                position -> deletedWithOrganization(reader, position), scope, after);
+    }
+
+    /**
+     * The revision after {@code position} at which the reader's key, a key of one organization that no longer reads,
+     * was deleted with its organization; 0 when it was revoked first (or is of every organization, or the deletion is
+     * no longer in the change log): then the stream ends at once. The first of the two changes after the position
+     * decides: a key revoked, then its organization deleted, ended at its revocation.
+     */
+    private long deletedWithOrganization(ReplicaReader reader, long position) {
+        if (reader.orgId() == null) {
+            return 0;
+        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT revision, object_type FROM change_log WHERE org_id = :org "
+                        + "AND revision > :after AND action = :deleted AND (object_type = :organization "
+                        + "OR object_type = :key AND object_id = :keyId) ORDER BY revision LIMIT 1")
+                .bind("org", reader.orgId().longValue()).bind("after", position).bind("deleted", Action.DELETED.wire())
+                .bind("organization", ObjectType.ORGANIZATION.wire()).bind("key", ObjectType.API_KEY.wire())
+                .bind("keyId", reader.keyId())
+                .map((rs, ctx) -> ObjectType.ORGANIZATION.wire().equals(rs.getString("object_type"))
+                        ? rs.getLong("revision") : 0L)
+                .findOne().orElse(0L));
     }
 
     /** The revision this node has applied: what a stream has to offer now. */

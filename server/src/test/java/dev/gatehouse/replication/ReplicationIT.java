@@ -151,12 +151,28 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * A key of one organization deleted with it is sent the deletion before {@code revoked}: the change whose ops
+     * remove the organization is its follower's last, so that a replica removes the organization as the server did
+     * instead of answering for its members forever. Nothing committed after the deletion follows it.
+     */
     @Test
-    void deletingTheOrganizationOfAScopedKey_endsItsOpenStream() throws Exception {
+    void deletingTheOrganizationOfAScopedKey_sendsItsRemoval_thenEndsItsOpenStream() throws Exception {
         Fixtures.Org doomed = fx.org("docs");
         String key = replicaKey(doomed.id());
-        assertEndsWithRevokedEvent(streamEndsAfter(key, other, () -> assertThat(node.service().delete(doomed.path())
-                .status()).isEqualTo(204)));
+        long[] deleted = {0};
+        List<String> lines = streamEndsAfter(key, other, () -> {
+            assertThat(node.service().delete(doomed.path()).status()).isEqualTo(204);
+            deleted[0] = node.revision();
+        });
+        assertEndsWithRevokedEvent(lines);
+        List<String> changes = lines.stream().filter(l -> l.startsWith("data: ") && l.contains("\"ops\"")).toList();
+        assertThat(changes).as("the stream's changes after the deletion").isNotEmpty();
+        JsonNode last = MAPPER.readTree(changes.get(changes.size() - 1).substring("data: ".length()));
+        assertThat(last.get("revision").longValue()).as("the deletion's revision").isEqualTo(deleted[0]);
+        assertThat(last.get("ops").toString()).contains("\"remove_organization\"", "\"org_id\":" + doomed.id());
+        assertThat(lines.indexOf("event: revoked")).as("revoked after the removal")
+                .isGreaterThan(lines.indexOf(changes.get(changes.size() - 1)));
     }
 
     /**

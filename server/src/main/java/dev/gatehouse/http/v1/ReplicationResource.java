@@ -39,9 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>A stream holds one request thread while open; it ends when the client goes away (a write fails, at the latest
  * at the next heartbeat), when its key is revoked (with a {@code revoked} event, before anything committed after the
- * revocation is sent) or when the node stops. So does a snapshot while it is written and a long poll while it waits:
- * each takes a place of the node's and of its key's, or is 503 {@code too_many_streams} ({@link
- * ReplicationService#hold}).
+ * revocation is sent; a key of one organization deleted with it, right after the change that deleted it, so that
+ * its follower removes the organization too: {@link ChangeStream}) or when the node stops. So does a snapshot while
+ * it is written and a long poll while it waits: each takes a place of the node's and of its key's, or is 503
+ * {@code too_many_streams} ({@link ReplicationService#hold}).
  */
 final class ReplicationResource {
 
