@@ -19,4 +19,9 @@ public record ApiKey(String keyId, String kind, Long orgId, Long memberId, Strin
     public boolean revoked() {
         return revokedAt != null;
     }
+
+    /** This key as it was before its revocation, which sets {@code revokedAt} and nothing else. */
+    ApiKey beforeRevocation() {
+        return new ApiKey(keyId, kind, orgId, memberId, name, createdAt, null);
+    }
 }

@@ -243,8 +243,9 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
-     * Revokes a member's key inside a running transaction of its organization; revoking it again changes
-     * nothing and records nothing. 404 when the member has no such key.
+     * Revokes a member's key inside a running transaction of its organization, recorded as its deletion (the key as
+     * it was in {@code before}, no {@code after}, as every deletion); revoking it again changes nothing and records
+     * nothing. 404 when the member has no such key.
      */
     public ApiKey revoke(Tx tx, long orgId, long memberId, String keyId) {
         ApiKey current = (Secrets.isKeyId(keyId) ? keys.find(tx.handle(), keyId, memberId) : Optional.<ApiKey>empty())
@@ -254,7 +255,7 @@ public final class KeyService implements ChangeListener {
             return current;
         }
         ApiKey revoked = keys.revoke(tx.handle(), keyId, memberId, tx.now()).orElseThrow();
-        tx.change(orgId, ObjectType.API_KEY, keyId, Action.DELETED, null, LoggedKey.of(revoked));
+        tx.change(orgId, ObjectType.API_KEY, keyId, Action.DELETED, LoggedKey.of(current), null);
         return revoked;
     }
 
@@ -264,8 +265,8 @@ public final class KeyService implements ChangeListener {
      */
     public int revokeAll(Tx tx, long orgId, long memberId) {
         List<ApiKey> revoked = keys.revokeAll(tx.handle(), memberId, tx.now());
-        revoked.forEach(key -> tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.DELETED, null,
-                LoggedKey.of(key)));
+        revoked.forEach(key -> tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.DELETED,
+                LoggedKey.of(key.beforeRevocation()), null));
         return revoked.size();
     }
 
@@ -297,8 +298,8 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
-     * Revokes a replica key inside a running transaction; revoking it again changes nothing and records nothing.
-     * 404 when there is no such replica key.
+     * Revokes a replica key inside a running transaction, recorded as a member key's revocation is
+     * ({@link #revoke}); revoking it again changes nothing and records nothing. 404 when there is no such replica key.
      */
     public ApiKey revokeReplicaKey(Tx tx, String keyId) {
         ApiKey current = (Secrets.isKeyId(keyId) ? keys.findReplicaKey(tx.handle(), keyId) : Optional.<ApiKey>empty())
@@ -307,7 +308,7 @@ public final class KeyService implements ChangeListener {
             return current;
         }
         ApiKey revoked = keys.revokeReplicaKey(tx.handle(), keyId, tx.now()).orElseThrow();
-        tx.change(revoked.orgId(), ObjectType.API_KEY, keyId, Action.DELETED, null, LoggedKey.of(revoked));
+        tx.change(revoked.orgId(), ObjectType.API_KEY, keyId, Action.DELETED, LoggedKey.of(current), null);
         return revoked;
     }
 

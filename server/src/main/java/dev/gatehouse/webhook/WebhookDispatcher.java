@@ -75,16 +75,17 @@ import org.slf4j.MDC;
  * order, retries, pausing, fairness, the target policy, the deliveries log — is the same for every format. A format
  * that fails to build a request makes a failed attempt ({@code format_failed}: nothing was sent), retried like any.
  *
- * <p><b>Order and retries.</b> Per subscription one request is in flight at a time, events in revision
- * order; the cursor moves past an event only after a 2xx answer. A failure schedules the same event again
- * after an exponentially growing wait. When one event has been failing for longer than the retry window,
- * the subscription is paused (by the system, with the reason, recorded in the change log); resuming it
- * retries the same event. Events that do not match a subscription's filters are skipped by moving the
- * cursor. Resuming a subscription or moving it to a new URL starts the count of attempts and the retry window again
- * ({@link WebhookStore#resetFailures}), also while a request made before is in flight: the reset moves the lease
- * token on, so that request's outcome (logged all the same) can no longer touch the cursor — neither a failure with
- * its backoff recorded against the new URL, nor a success at the old one — and once it ends its worker gives the
- * lease back, so the next attempt, attempt 1, starts at once.
+ * <p><b>Order and retries.</b> Per subscription one request is in flight at a time, events in revision order; the
+ * cursor moves past an event only after a 2xx answer. A failure schedules the same event again after an
+ * exponentially growing wait, but never after the end of the retry window, which starts at the event's first
+ * failure: the last attempt is made at its end. A failure at or after the end pauses the subscription (by the
+ * system, with the reason, recorded in the change log), so the pause comes when the window has passed, not a backoff
+ * later; resuming it retries the same event. Events that do not match a subscription's filters are skipped by moving
+ * the cursor. Resuming a subscription or moving it to a new URL starts the count of attempts and the retry window
+ * again ({@link WebhookStore#resetFailures}), also while a request made before is in flight: the reset moves the
+ * lease token on, so that request's outcome (logged all the same) can no longer touch the cursor — neither a failure
+ * with its backoff recorded against the new URL, nor a success at the old one — and once it ends its worker gives
+ * the lease back, so the next attempt, attempt 1, starts at once.
  *
  * <p><b>Durability.</b> Cursors, due times and the delivery log live in the database, so a restart (or
  * another node) carries on where delivery stood. An event delivered but not yet recorded when a node died
@@ -591,6 +592,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         }
     }
 
+    /** A span as a pause's reason shows it, in whole units: {@code 24h0m}, {@code 1m4s}, {@code 40s}. */
     private static String human(Duration d) {
         long s = d.toSeconds();
         if (s >= 3600) {
@@ -599,7 +601,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         if (s >= 60) {
             return (s / 60) + "m" + (s % 60) + "s";
         }
-        return d.toMillis() + "ms";
+        return s + "s";
     }
 
     private void pruneDeliveryLog() {

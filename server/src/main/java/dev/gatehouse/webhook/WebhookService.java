@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 public final class WebhookService {
 
     public static final int MAX_PER_ORG = 100;
+    /** The name of the {@link #MAX_PER_ORG} limit, as its refusal names it. */
+    private static final String LIMIT = "webhooks_per_org";
     /** The reason a subscription paused through an API carries. */
     public static final String PAUSED_BY_API = "paused through the API";
 
@@ -132,8 +135,7 @@ public final class WebhookService {
             requireManager(h, caller, orgId, "creating a webhook");
             long count = webhooks.count(h, orgId);
             if (count >= MAX_PER_ORG) {
-                throw new ConflictException("webhook_limit", "organization " + orgId + " already has " + count
-                        + " webhooks, the most allowed");
+                throw limitReached(orgId, count);
             }
             String secret = format.newSecret();
             Webhook w = webhooks.insert(h, orgId, new WebhookInput(url, in.description(), in.objectTypes(),
@@ -142,6 +144,19 @@ public final class WebhookService {
             tx.change(orgId, ObjectType.WEBHOOK, w.id(), Action.CREATED, null, LoggedWebhook.of(w));
             return new WithSecret(w, webhooks.state(h, w.id()).orElse(null), secret);
         });
+    }
+
+    /**
+     * 409 {@code webhook_limit}, naming the limit and the numbers as a {@code limit_reached} does (the limit is fixed:
+     * no operator setting raises it, so it has a code of its own).
+     */
+    private static ConflictException limitReached(long orgId, long count) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("limit", LIMIT);
+        context.put("maximum", MAX_PER_ORG);
+        context.put("current", count);
+        return new ConflictException("webhook_limit", "organization " + orgId + " already has " + count
+                + " webhook subscriptions, its limit (" + LIMIT + " = " + MAX_PER_ORG + "); delete one first", context);
     }
 
     /**

@@ -233,8 +233,12 @@ final class WebhookStore {
     }
 
     /**
-     * Records a failed attempt made at {@code now}, schedules the next one {@code backoff} later and gives up the
-     * lease; empty when the lease was lost.
+     * Records a failed attempt made at {@code now} and gives up the lease; empty when the lease was lost. The run of
+     * failures is exhausted once it has lasted the retry {@code window} (this failure came at or after the window's
+     * end). Otherwise the next attempt is due {@code backoff} later, but never after the window's end: the last
+     * attempt is made at the end, so that a subscription is paused when its window has passed, not up to a backoff
+     * (15 minutes by default) later, after one attempt more. An exhausted run is scheduled a backoff later all the
+     * same, in case its pause fails (the next failure pauses it).
      */
     Optional<Failure> fail(Handle h, long id, long token, String error, Duration backoff, Duration window,
                            Instant now) {
@@ -242,8 +246,12 @@ final class WebhookStore {
                 WITH clock AS (SELECT CAST(:now AS timestamptz) AS now)
                 UPDATE webhook_cursors
                    SET attempts = attempts + 1, failing_since = coalesce(failing_since, clock.now),
-                       next_attempt_at = clock.now + make_interval(secs => :backoff), last_error = :error,
-                       lease_owner = NULL, lease_until = now()
+                       next_attempt_at = CASE
+                           WHEN clock.now < coalesce(failing_since, clock.now) + make_interval(secs => :window)
+                           THEN least(clock.now + make_interval(secs => :backoff),
+                                      coalesce(failing_since, clock.now) + make_interval(secs => :window))
+                           ELSE clock.now + make_interval(secs => :backoff) END,
+                       last_error = :error, lease_owner = NULL, lease_until = now()
                   FROM clock
                  WHERE webhook_id = :id AND lease_token = :token
                 RETURNING attempts, clock.now - failing_since >= make_interval(secs => :window) AS exhausted,

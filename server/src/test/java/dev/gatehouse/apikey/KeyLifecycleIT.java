@@ -1,9 +1,11 @@
 package dev.gatehouse.apikey;
 
 import dev.gatehouse.http.close.RateLimit;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one; rate limits count per member, so minting more keys buys no more requests.
  */
 class KeyLifecycleIT {
+
+    /** A replica key's read of the change stream, which answers at once. */
+    private static final String CHANGES = "/v1/changes?after=0&wait=0&limit=1";
 
     static TestNode node;
     static Fixtures fx;
@@ -108,6 +113,80 @@ class KeyLifecycleIT {
                     .contains("error=\"invalid_token\"");
         }
         assertThat(fx.keyFor(org, member).get(org.path()).status()).as("a key issued after reactivation").isEqualTo(200);
+    }
+
+    /**
+     * A revocation is the key's deletion, recorded as every deletion is: the key as it was (not revoked) in
+     * {@code before}, {@code after} null — whether its member revoked it, deactivating the member did, or a service
+     * key revoked a replica key.
+     */
+    @Test
+    void revocations_recordTheKeyAsItWasInBefore_andNoAfter() {
+        var org = fx.org("close");
+        long member = fx.member(org, "thrice", fx.roleId(org, "User"));
+        String keys = org.path() + "/members/" + member + "/keys";
+        String explicit = node.service().post(keys, Map.of("name", "revoked")).get("id").stringValue();
+        assertThat(node.service().delete(keys + "/" + explicit).status()).isEqualTo(204);
+        String withItsMember = node.service().post(keys, Map.of("name", "deactivated")).get("id").stringValue();
+        assertThat(node.service().patch(org.path() + "/members/" + member, Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+        String replica = node.service().post("/v1/replica-keys", Map.of("name", "follower", "org_id", org.id()))
+                .get("id").stringValue();
+        assertThat(node.service().delete("/v1/replica-keys/" + replica).status()).isEqualTo(204);
+
+        JsonNode deleted = node.service().get(org.path() + "/events?object_type=api_key&action=deleted").json()
+                .get("items");
+        assertThat(deleted).extracting(e -> e.get("object_id").stringValue())
+                .containsExactlyInAnyOrder(explicit, withItsMember, replica);
+        Map<String, String> names = Map.of(explicit, "revoked", withItsMember, "deactivated", replica, "follower");
+        assertThat(deleted).allSatisfy(e -> {
+            assertThat(e.get("after").isNull()).as("%s", e).isTrue();
+            JsonNode before = e.get("before");
+            assertThat(before.get("id").stringValue()).isEqualTo(e.get("object_id").stringValue());
+            assertThat(before.get("name").stringValue()).isEqualTo(names.get(e.get("object_id").stringValue()));
+            assertThat(before.get("revoked_at").isNull()).as("as it was before its revocation: %s", e).isTrue();
+            assertThat(e.get("changed_fields")).as("%s", e).isNotEmpty();
+        });
+        JsonNode issued = node.service().get(org.path() + "/events?object_type=api_key&action=created&object_id="
+                + explicit).json().get("items").get(0);
+        assertThat(deleted).filteredOn(e -> e.get("object_id").stringValue().equals(explicit)).singleElement()
+                .satisfies(e -> assertThat(e.get("before")).as("the key as its creation recorded it")
+                        .isEqualTo(issued.get("after")));
+    }
+
+    /**
+     * A key revoked on one node is refused on every other at once, although those had verified it before and keep
+     * it in memory: a member key revoked, one whose member was deactivated, and a replica key revoked.
+     */
+    @Test
+    void revocations_reachEveryNode() {
+        try (TestNode other = TestNode.startOn(node.databaseUrl())) {
+            var org = fx.org("close");
+            long member = fx.member(org, "leaving", fx.roleId(org, "User"));
+            String keys = org.path() + "/members/" + member + "/keys";
+            Http.Res revoked = node.service().post(keys, Map.of("name", "revoked"));
+            Http.Res withItsMember = node.service().post(keys, Map.of("name", "deactivated"));
+            Http.Res replica = node.service().post("/v1/replica-keys", Map.of("org_id", org.id()));
+            Http revokedThere = other.as(revoked.get("key").stringValue());
+            Http deactivatedThere = other.as(withItsMember.get("key").stringValue());
+            Http replicaThere = other.as(replica.get("key").stringValue());
+            Await.until(Duration.ofSeconds(10), "the other node knows the keys", () ->
+                    revokedThere.get(org.path()).status() == 200 && deactivatedThere.get(org.path()).status() == 200
+                            && replicaThere.get(CHANGES).status() == 200);
+
+            assertThat(node.service().delete(keys + "/" + revoked.get("id").stringValue()).status()).isEqualTo(204);
+            assertThat(node.service().patch(org.path() + "/members/" + member, Map.of("status", "deactivated"))
+                    .status()).isEqualTo(200);
+            assertThat(node.service().delete("/v1/replica-keys/" + replica.get("id").stringValue()).status())
+                    .isEqualTo(204);
+            Await.until(Duration.ofSeconds(10), "the other node refuses the revoked keys", () ->
+                    revokedThere.get(org.path()).status() == 401 && deactivatedThere.get(org.path()).status() == 401
+                            && replicaThere.get(CHANGES).status() == 401);
+            for (Http.Res refused : List.of(revokedThere.get(org.path()), deactivatedThere.get(org.path()),
+                    replicaThere.get(CHANGES))) {
+                assertThat(refused.get("code").stringValue()).as("%s", refused).isEqualTo("key_revoked");
+            }
+        }
     }
 
     /**

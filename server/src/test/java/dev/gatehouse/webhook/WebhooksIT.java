@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -217,6 +218,28 @@ class WebhooksIT {
         assertThat(org.admin().get(other.path() + "/webhooks").status()).isEqualTo(404);
     }
 
+    /**
+     * The 101st subscription is refused with 409 {@code webhook_limit}, naming the limit and the numbers as every
+     * per-organization limit does ({@code limit}, {@code maximum}, {@code current}), and changes nothing.
+     */
+    @Test
+    void theSubscriptionPastTheLimit_is409_namingTheLimitAndTheNumbers() {
+        var org = fx.org("close");
+        for (int i = 0; i < WebhookService.MAX_PER_ORG; i++) {
+            subscribe(org, "http://127.0.0.1:9/hook/" + i, Map.of("status", "paused"));
+        }
+        Http.Res refused = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/one-more",
+                "status", "paused"));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(409);
+        assertThat(refused.get("code").stringValue()).isEqualTo("webhook_limit");
+        assertThat(refused.get("limit").stringValue()).isEqualTo("webhooks_per_org");
+        assertThat(refused.get("maximum").intValue()).isEqualTo(WebhookService.MAX_PER_ORG);
+        assertThat(refused.get("current").intValue()).isEqualTo(WebhookService.MAX_PER_ORG);
+        assertThat(refused.get("detail").stringValue()).contains("webhooks_per_org = 100");
+        assertThat(node.service().get(org.path() + "/webhooks?limit=1000").get("items"))
+                .hasSize(WebhookService.MAX_PER_ORG);
+    }
+
     @Test
     void anInternationalizedHost_isRefused_namingItsAsciiForm() {
         var org = fx.org("close");
@@ -335,8 +358,9 @@ class WebhooksIT {
     }
 
     /**
-     * The waits between attempts are the backoff on the node's clock, which stands still here: no retry comes before
-     * the test moves the clock by the backoff, and the attempts are recorded exactly that far apart.
+     * The waits between attempts are the backoff on the node's clock, which stands still here, cut short at the end of
+     * the retry window: no retry comes before the test moves the clock that far, and the attempts are recorded exactly
+     * that far apart.
      */
     @Test
     void failingReceiver_isRetriedWithBackoff_beforeAnyLaterEvent() throws Exception {
@@ -355,10 +379,12 @@ class WebhooksIT {
             clock.advance(Duration.ofSeconds(1));
             failing = awaitAttempts(org, id, 2);
             Instant secondAt = Instant.parse(deliveries(org, id).get(0).get("attempted_at").stringValue());
+            Instant thirdAt = firstAt.plus(WINDOW);
             assertThat(Instant.parse(failing.get("next_attempt_at").stringValue()))
-                    .isEqualTo(secondAt.plus(Duration.ofSeconds(2)));
-            assertThat(receiver.requests()).as("no retry before the backoff has passed").hasSize(2);
-            clock.advance(Duration.ofSeconds(2));
+                    .as("the end of the 2 s retry window, before the 2 s backoff's").isEqualTo(thirdAt)
+                    .isBefore(secondAt.plus(Duration.ofSeconds(2)));
+            assertThat(receiver.requests()).as("no retry before the window's end").hasSize(2);
+            clock.advance(Duration.between(secondAt, thirdAt));
             Await.until(Duration.ofSeconds(15), "both events are delivered",
                     () -> webhook(org, id).get("delivery").get("revision").longValue() >= second);
             assertThat(receiver.revisions()).containsExactly(first, first, first, second);
@@ -373,8 +399,7 @@ class WebhooksIT {
                     .containsExactly("succeeded", "succeeded", "failed", "failed");
             assertThat(log).extracting(d -> Instant.parse(d.get("attempted_at").stringValue()))
                     .as("attempts a backoff apart on the node's clock")
-                    .containsExactly(secondAt.plus(Duration.ofSeconds(2)), secondAt.plus(Duration.ofSeconds(2)),
-                            secondAt, firstAt);
+                    .containsExactly(thirdAt, thirdAt, secondAt, firstAt);
             assertThat(Duration.between(firstAt, secondAt)).isEqualTo(Duration.ofSeconds(1));
             assertThat(log.get(3).get("error").stringValue()).isEqualTo("http_status 500");
             assertThat(log.get(3).get("status_code").intValue()).isEqualTo(500);
@@ -584,6 +609,50 @@ class WebhooksIT {
                     () -> receiver.revisions().stream().distinct().count() == 2);
             assertThat(receiver.revisions().get(attempts)).isEqualTo(revision);
             node.service().delete(org.path() + "/webhooks/" + id);
+        }
+    }
+
+    /**
+     * The last attempt is made when the retry window ends, not a backoff after it, and its failure pauses the
+     * subscription there. With a 40 s window, attempts 1 s, 2 s, 4 s, … apart came 1, 3, 7, 15, 31 and 63 s after
+     * the first failure, which paused it at 63 s; now the seventh comes at 40 s and pauses it (with the defaults, up
+     * to 15 minutes sooner). The reason gives both spans in seconds. On a node of its own with that window, whose
+     * clock stands still but where the test moves it.
+     */
+    @Test
+    void theLastAttempt_isMadeWhenTheRetryWindowEnds_andItsFailurePausesAtOnce() {
+        Duration window = Duration.ofSeconds(40);
+        TestClock own = new TestClock();
+        try (TestNode windowed = TestNode.startOn(TestDatabase.freshDatabaseUrl(), c -> reachingLoopback(
+                c.withWebhooks(c.webhooks().withRetry(window, Duration.ofSeconds(10)))), own);
+             Receiver receiver = new Receiver(Receiver.failing(500))) {
+            var org = new Fixtures(windowed).org("close");
+            own.freeze();
+            long id = windowed.service().post(org.path() + "/webhooks", Map.of("url", receiver.url(),
+                    "object_types", List.of("role"))).json().get("id").longValue();
+            long revision = windowed.service().post(org.path() + "/roles", Map.of("name", "Doomed", "permissions",
+                    List.of("view_all_leads"))).revision();
+            Supplier<JsonNode> subscription = () -> windowed.service().get(org.path() + "/webhooks/" + id).json();
+            Await.until(Duration.ofSeconds(15), "the first attempt has failed",
+                    () -> subscription.get().get("delivery").get("attempts").intValue() == 1);
+            Instant first = Instant.parse(subscription.get().get("delivery").get("failing_since").stringValue());
+            List<Duration> due = new ArrayList<>();
+            for (int made = 2; made <= 7; made++) {
+                Instant next = Instant.parse(subscription.get().get("delivery").get("next_attempt_at").stringValue());
+                due.add(Duration.between(first, next));
+                own.advance(Duration.between(own.instant(), next));
+                int attempts = made;
+                Await.until(Duration.ofSeconds(15), attempts + " failed attempts",
+                        () -> subscription.get().get("delivery").get("attempts").intValue() >= attempts);
+            }
+            assertThat(due).as("backoffs doubling from 1 s, the last one cut short at the window's end")
+                    .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7),
+                            Duration.ofSeconds(15), Duration.ofSeconds(31), window);
+            Await.until(Duration.ofSeconds(15), "the attempt at the window's end pauses the subscription",
+                    () -> subscription.get().get("status").stringValue().equals("paused"));
+            assertThat(receiver.requests()).as("no attempt after the window's end").hasSize(7);
+            assertThat(subscription.get().get("paused_reason").stringValue()).isEqualTo("delivery of revision "
+                    + revision + " failed 7 times over 40s (retry window 40s); last error: http_status 500");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import dev.gatehouse.webhook.IpNetwork;
+import dev.gatehouse.webhook.WebhookService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -371,6 +372,31 @@ class CloseWebhooksIT {
         Http.Res notJson = org.admin().raw("POST", "/webhook/", "url=x", "application/x-www-form-urlencoded");
         assertThat(notJson.status()).as(notJson.toString()).isEqualTo(415);
         assertThat(org.admin().get("/webhook/whsub_nonsense/").status()).isEqualTo(404);
+    }
+
+    /**
+     * Subscriptions of every kind count against the organization's 100; past them Close's 400 {@code {"error": …}}
+     * carries the limit's {@code limit}, {@code maximum} and {@code current} beside it, as every per-organization
+     * limit does.
+     */
+    @Test
+    void theSubscriptionPastTheLimit_isA400_withTheLimitAndItsNumbers() {
+        var org = close.org();
+        for (int i = 0; i < WebhookService.MAX_PER_ORG; i++) {
+            Http.Res res = node.service().post(org.path() + "/webhooks", Map.of("url", "http://127.0.0.1:9/hook/" + i,
+                    "status", "paused"));
+            assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        }
+        Http.Res refused = org.admin().post("/webhook/", Map.of("url", "http://127.0.0.1:9/one-more", "events",
+                List.of(entry("group", "created"))));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().propertyNames()).containsExactlyInAnyOrder("error", "limit", "maximum", "current");
+        assertThat(refused.get("error").stringValue()).isEqualTo("This organization already has as many webhook "
+                + "subscriptions as allowed (100).");
+        assertThat(refused.get("limit").stringValue()).isEqualTo("webhooks_per_org");
+        assertThat(refused.get("maximum").intValue()).isEqualTo(WebhookService.MAX_PER_ORG);
+        assertThat(refused.get("current").intValue()).isEqualTo(WebhookService.MAX_PER_ORG);
+        assertThat(org.admin().get("/webhook/").get("data")).isEmpty();
     }
 
     @Test
