@@ -111,6 +111,14 @@ export function seg(value) {
   return encodeURIComponent(text);
 }
 
+/**
+ * How the console names a member in a path: by its Gatehouse id, `id:42`. A bare number is read by the API as either a
+ * member id or a user id, so it is ambiguous (or names another member) where some member's user id is that number.
+ */
+export function memberRef(id) {
+  return `id:${id}`;
+}
+
 /** Every item of a paginated list (roles, a member's keys or resource roles): follows next_cursor to the end. */
 export async function all(path, params = {}) {
   const items = [];

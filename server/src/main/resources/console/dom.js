@@ -16,14 +16,36 @@ export function h(tag, attrs = {}, ...children) {
       // the value it starts with too, so that values() can tell a field cleared from one left empty
       el.defaultValue = value;
       el.value = value;
-    } else if (name === 'checked' || name === 'disabled' || name === 'value' || name === 'selected') {
+    } else if (name === 'checked' || name === 'selected') {
+      // the state it starts in too, as for a value
+      el[name === 'checked' ? 'defaultChecked' : 'defaultSelected'] = value;
+      el[name] = value;
+    } else if (name === 'disabled' || name === 'value') {
       el[name] = value;
     } else {
       el.setAttribute(name, value === true ? '' : String(value));
     }
   }
   append(el, children);
+  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) {
+    shown.set(el, state(el));
+  }
   return el;
+}
+
+/**
+ * What each control showed when it was built: its value as the browser holds it (an input drops the line breaks of
+ * the text it is given), or whether it was checked. edited() compares with this, never with the stored text.
+ */
+const shown = new WeakMap();
+
+function state(el) {
+  return el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value.trim();
+}
+
+/** Whether the person changed a control since it was built (any control not built by h: whether it holds anything). */
+export function edited(el) {
+  return shown.has(el) ? shown.get(el) !== state(el) : state(el) !== '' && state(el) !== false;
 }
 
 function append(el, children) {
@@ -94,6 +116,57 @@ export function values(form) {
     else if (el.value.trim() !== '' || cleared(el)) out[el.name] = el.value.trim();
   }
   return out;
+}
+
+/**
+ * The values of the named controls the person changed (a text emptied is "", a choice taken back to none ""): what an
+ * edit of a loaded object sends, so that a field left alone is never rewritten — not even one whose stored value a
+ * control cannot show as it is (a name with a line break, which an input drops). Radio buttons count as one control.
+ */
+export function changes(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.name in out) continue;
+    const group = el.type === 'radio' ? [...form.elements].filter(r => r.type === 'radio' && r.name === el.name) : [el];
+    if (!group.some(edited)) continue;
+    if (el.type === 'checkbox') out[el.name] = el.checked;
+    else if (el.type !== 'radio') out[el.name] = el.value.trim();
+    else if (group.some(r => r.checked)) out[el.name] = group.find(r => r.checked).value;
+  }
+  return out;
+}
+
+/**
+ * Makes `act(event)` a form's submission: the browser's own is stopped, and while `act` runs — its request in
+ * flight — the form's submit buttons are disabled and any further submission is ignored, so that a double click
+ * (or Enter pressed twice) writes once. Every form of the console submits through this.
+ */
+export function onSubmit(form, act) {
+  let busy = false;
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    const buttons = [...form.querySelectorAll('button[type=submit]')].filter(b => !b.disabled);
+    buttons.forEach(b => { b.disabled = true; });
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await act(event);
+    } finally {
+      busy = false;
+      buttons.forEach(b => { b.disabled = false; });
+      form.removeAttribute('aria-busy');
+    }
+  });
+  return form;
+}
+
+/**
+ * A text as a single-line input can hold it: each run of white space and control characters one space, none at
+ * either end. What a person is asked to type is compared, and shown, this way.
+ */
+export function oneLine(text) {
+  return String(text ?? '').replace(/[\s\p{Cc}]+/gu, ' ').trim();
 }
 
 /** Whether a text control started with a value (its defaultValue; a textarea's text) that is now gone. */

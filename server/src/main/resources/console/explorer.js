@@ -1,9 +1,10 @@
 // The access explorer: "may X do P (on R)?" with the engine's explanation; "who may do P (on R)?";
 // "where may X do P?"; and a member's effective permissions as a matrix.
 import * as api from './api.js';
-import {h, fill, field, select, table, values} from './dom.js';
+import {h, fill, field, select, table, values, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 import {matrix} from './matrix.js';
+import * as members from './members.js';
 
 /** A body's member: `id:42` names the Gatehouse id, anything else (optionally `user:`…) the product's user id. */
 export function memberRef(text) {
@@ -33,8 +34,7 @@ export async function render(view, app, rest, params) {
       h('div', {class: 'cols'}, controls),
       h('div', {class: 'actions'}, h('button', {type: 'submit'}, button)),
       result);
-    form.addEventListener('submit', async event => {
-      event.preventDefault();
+    onSubmit(form, async () => {
       clearProblem(form);
       fill(result);
       try {
@@ -68,7 +68,7 @@ export async function render(view, app, rest, params) {
       const page = await api.post(`${app.orgPath()}/lookup/members`, {permission: v.permission, ...resource(v), limit: 100});
       return h('div', {},
         table([
-          {label: 'Member', cell: m => h('a', {href: `#/members/${m.id}`}, m.user_id)},
+          {label: 'Member', cell: m => h('a', {href: members.link(m.id)}, m.user_id)},
           {label: 'Email', cell: m => m.email},
         ], page.items, {caption: `Members who may ${v.permission}`, empty: 'Nobody may.'}),
         page.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 100.') : null);
@@ -91,7 +91,7 @@ export async function render(view, app, rest, params) {
     [field('Member', member(), memberHint), resourceFields()], 'Show permissions',
     async v => {
       const ref = memberRef(v.member);
-      const who = ref.member_id ? `id:${ref.member_id}` : `user:${ref.user_id}`;
+      const who = ref.member_id ? api.memberRef(ref.member_id) : `user:${ref.user_id}`;
       const q = v.resource_type ? api.query({resource_type: v.resource_type, resource_id: v.resource_id}) : '';
       const answer = await api.get(`${app.orgPath()}/members/${api.seg(who)}/permissions${q}`);
       return h('div', {},

@@ -1,7 +1,11 @@
 // Groups: named sets of members (Close's groups). Create, rename, delete; add and remove members.
 import * as api from './api.js';
-import {h, fill, field, values, notice, confirming} from './dom.js';
+import {h, fill, field, values, changes, notice, confirming, onSubmit} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
+import * as members from './members.js';
+
+/** How many members of a group are listed before Show all. */
+const SHOWN = 200;
 
 export async function render(view, app, rest, params) {
   const groups = await api.all(`${app.orgPath()}/groups`);
@@ -12,8 +16,7 @@ export async function render(view, app, rest, params) {
   const create = h('form', {class: 'card inline', novalidate: true},
     field('New group name', h('input', {name: 'name', required: true, maxlength: 100, autocomplete: 'off'})),
     h('button', {type: 'submit'}, 'Create group'));
-  create.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(create, async () => {
     clearProblem(create);
     try {
       const g = await api.post(`${app.orgPath()}/groups`, values(create));
@@ -24,15 +27,41 @@ export async function render(view, app, rest, params) {
     }
   });
 
+  /** A group's members, the first SHOWN of them until the person asks for every one. */
+  const memberList = g => {
+    const list = h('ul', {class: 'plain'});
+    const item = m => h('li', {},
+      h('a', {href: members.link(m.member_id)}, m.user_id), ' ',
+      h('button', {type: 'button', class: 'link', 'aria-label': `Remove ${m.user_id} from ${g.name}`,
+        on: {click: async () => {
+          try {
+            await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(m.member_id)}`);
+            reload('Member removed from the group.');
+          } catch (e) { fail(e); }
+        }}}, 'Remove'));
+    fill(list, g.members.slice(0, SHOWN).map(item));
+    if (g.members.length <= SHOWN) return list;
+    const more = h('button', {type: 'button', class: 'secondary small', on: {click: () => {
+      fill(list, g.members.map(item));
+      more.remove();
+    }}}, `Show all ${g.members.length} members`);
+    return h('div', {}, list, more);
+  };
+
   const cards = groups.map(g => {
     const rename = h('form', {class: 'inline', novalidate: true},
       field('Name', h('input', {name: 'name', value: g.name, maxlength: 100, autocomplete: 'off'})),
       h('button', {type: 'submit', class: 'secondary'}, 'Rename'));
-    rename.addEventListener('submit', async event => {
-      event.preventDefault();
+    onSubmit(rename, async () => {
       clearProblem(rename);
+      // the name only when it was changed: one left alone keeps what is stored, even what an input cannot show
+      const change = changes(rename);
+      if (!('name' in change)) {
+        app.say('Nothing to save: the name was not changed.');
+        return;
+      }
       try {
-        await api.patch(`${app.orgPath()}/groups/${g.id}`, values(rename), {ifMatch: g.version});
+        await api.patch(`${app.orgPath()}/groups/${g.id}`, change, {ifMatch: g.version});
         reload('Group renamed.');
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
@@ -43,8 +72,7 @@ export async function render(view, app, rest, params) {
     const add = h('form', {class: 'inline', novalidate: true},
       field('Add member (user id)', userId),
       h('button', {type: 'submit', class: 'secondary'}, 'Add'));
-    add.addEventListener('submit', async event => {
-      event.preventDefault();
+    onSubmit(add, async () => {
       clearProblem(add);
       // sent even when empty, so that the API's refusal names this field (user_id), not member_id
       const who = userId.value.trim();
@@ -59,15 +87,7 @@ export async function render(view, app, rest, params) {
     const ask = h('div', {});
     return h('section', {class: 'card', 'aria-label': `Group ${g.name}`},
       h('h2', {}, g.name, h('span', {class: 'count'}, ` ${g.members.length} member${g.members.length === 1 ? '' : 's'}`)),
-      g.members.length ? h('ul', {class: 'plain'}, g.members.slice(0, 200).map(m => h('li', {},
-        h('a', {href: `#/members/${m.member_id}`}, m.user_id), ' ',
-        h('button', {type: 'button', class: 'link', 'aria-label': `Remove ${m.user_id} from ${g.name}`, on: {click: async () => {
-          try {
-            await api.del(`${app.orgPath()}/groups/${g.id}/members/id:${m.member_id}`);
-            reload('Member removed from the group.');
-          } catch (e) { fail(e); }
-        }}}, 'Remove')))) : h('p', {class: 'muted'}, 'No members.'),
-      g.members.length > 200 ? h('p', {class: 'muted'}, `and ${g.members.length - 200} more`) : null,
+      g.members.length ? memberList(g) : h('p', {class: 'muted'}, 'No members.'),
       add, rename,
       confirming(`Delete group ${g.name}`, `Delete group ${g.name} and its list of members for good?`,
         'Yes, delete', async () => {

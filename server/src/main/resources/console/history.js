@@ -1,7 +1,7 @@
 // History: the organization's events (every committed change), filtered and paged, and each change's
 // before/after side by side.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, when, localInput, fromLocalInput} from './dom.js';
+import {h, fill, field, select, table, values, when, localInput, fromLocalInput, onSubmit} from './dom.js';
 import {showProblem} from './problems.js';
 
 const NATIVE = ['role', 'member', 'member_grants', 'assignment', 'bulk_import', 'resource', 'group', 'api_key',
@@ -38,11 +38,12 @@ export async function render(view, app, rest, params) {
       'e.g. created, updated, deleted'),
     field('Actor', select('actor_type', [{value: '', label: 'Anyone'}, ...ACTORS.map(a => ({value: a, label: a}))],
       filters.actor_type || '')),
+    field('Actor member id', h('input', {name: 'actor_id', value: filters.actor_id || '', autocomplete: 'off'}),
+      'The member who made the change'),
     field('Since', h('input', {name: 'since', type: 'datetime-local', value: localInput(filters.since)})),
     field('Until', h('input', {name: 'until', type: 'datetime-local', value: localInput(filters.until)})),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Filter')));
-  form.addEventListener('submit', event => {
-    event.preventDefault();
+  onSubmit(form, () => {
     const v = values(form);
     for (const name of ['since', 'until']) if (v[name]) v[name] = fromLocalInput(v[name]);
     app.go(`#/history${api.query(v)}`);

@@ -1,7 +1,7 @@
 // Members: search and page through any number of them, add internal and external members, and for one member
 // its profile, company role (with a preview of the change), status, API keys, groups and resource roles.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when, confirming} from './dom.js';
+import {h, fill, field, select, table, values, changes, notice, when, confirming, onSubmit} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 
@@ -12,6 +12,12 @@ export async function render(view, app, rest, params) {
   if (rest[0]) return detail(view, app, roles, rest[0], params);
   return list(view, app, roles, params);
 }
+
+/**
+ * The console's link to a member's page. It names the member by its Gatehouse id (`id:42`), never by the bare
+ * number, which the API also reads as a user id: another member whose user id is "42" would make it ambiguous.
+ */
+export const link = id => `#/members/${api.memberRef(id)}`;
 
 export const display = m => [m.first_name, m.last_name].filter(Boolean).join(' ');
 
@@ -35,8 +41,7 @@ async function list(view, app, roles, params) {
       {value: 'invited', label: 'Invited'}, {value: 'deactivated', label: 'Deactivated'}], filters.status)),
     field('Company role', select('role_id', roleOptions(roles, {blank: 'Any'}), filters.role_id)),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Search')));
-  search.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(search, async () => {
     app.go(`#/members${api.query(values(search))}`);
   });
 
@@ -56,7 +61,7 @@ async function list(view, app, roles, params) {
     h('div', {class: 'heading'}, h('h1', {}, 'Members')),
     search,
     read.problem ? null : table([
-      {label: 'User id', cell: m => h('a', {href: `#/members/${m.id}`}, m.user_id)},
+      {label: 'User id', cell: m => h('a', {href: link(m.id)}, m.user_id)},
       {label: 'Name', cell: display},
       {label: 'Email', cell: m => m.email},
       {label: 'Company role', cell: m => m.external ? 'External' : (roleName.get(m.role_id) || m.role_id)},
@@ -82,8 +87,7 @@ function createForm(app, roles) {
     roleField,
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Add member')));
   if (external) external.addEventListener('change', () => { role.disabled = external.checked; roleField.hidden = external.checked; });
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     const body = values(form);
     if (body.external) delete body.role_id; else delete body.external;
@@ -91,7 +95,7 @@ function createForm(app, roles) {
     try {
       const created = await api.post(`${app.orgPath()}/members`, body);
       app.say(`Member ${created.user_id} added.`);
-      app.go(`#/members/${created.id}`);
+      app.go(link(created.id));
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(form, e);
@@ -103,7 +107,7 @@ function createForm(app, roles) {
 async function detail(view, app, roles, id, params) {
   const path = `${app.orgPath()}/members/${api.seg(id)}`;
   const member = await api.get(path);
-  const base = `${app.orgPath()}/members/id:${member.id}`;
+  const base = `${app.orgPath()}/members/${api.memberRef(member.id)}`;
   const roleName = new Map(roles.map(r => [r.id, r.name]));
   const takesGrants = Boolean(app.model.member_grants) && !member.external;
   const [keys, assignments, groups, grants] = await Promise.all([
@@ -113,10 +117,14 @@ async function detail(view, app, roles, id, params) {
     part(api.all(`${app.orgPath()}/groups`)),
     takesGrants ? part(api.get(`${base}/grants`).then(g => g.permissions)) : null,
   ]);
-  const reload = note => app.go(`#/members/${member.id}${note ? `?done=${app.done(note)}` : ''}`);
+  const reload = note => app.go(`${link(member.id)}${note ? `?done=${app.done(note)}` : ''}`);
 
   async function write(form, body, message) {
     clearProblem(form);
+    if (!Object.keys(body).length) {
+      app.say('Nothing to save: no field was changed.');
+      return;
+    }
     try {
       await api.patch(base, body, {ifMatch: member.version});
       app.say(message);
@@ -137,10 +145,8 @@ async function detail(view, app, roles, id, params) {
       field('First name', h('input', {name: 'first_name', value: member.first_name || '', autocomplete: 'off'})),
       field('Last name', h('input', {name: 'last_name', value: member.last_name || '', autocomplete: 'off'}))),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save profile')));
-  profile.addEventListener('submit', event => {
-    event.preventDefault();
-    write(profile, values(profile), 'Profile saved.');
-  });
+  // only the fields changed: one left alone keeps what is stored, even what its input cannot show (a line break)
+  onSubmit(profile, () => write(profile, changes(profile), 'Profile saved.'));
 
   let roleSection = null;
   if (!member.external) {
@@ -155,10 +161,8 @@ async function detail(view, app, roles, id, params) {
         h('button', {type: 'button', class: 'secondary', on: {click: () =>
           pane.refresh({member: {member_id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
       pane.element);
-    form.addEventListener('submit', event => {
-      event.preventDefault();
-      write(form, {role_id: Number(choice.value)}, `Company role changed to ${roleName.get(Number(choice.value))}.`);
-    });
+    onSubmit(form, () => write(form, {role_id: Number(choice.value)},
+      `Company role changed to ${roleName.get(Number(choice.value))}.`));
     roleSection = form;
   }
 
@@ -181,10 +185,7 @@ async function detail(view, app, roles, id, params) {
       h('button', {type: 'button', class: 'secondary', on: {click: () =>
         statusPane.refresh({member: {member_id: member.id, status: nextStatus}})}}, change.preview)),
     statusPane.element);
-  statusForm.addEventListener('submit', event => {
-    event.preventDefault();
-    write(statusForm, {status: nextStatus}, change.done);
-  });
+  onSubmit(statusForm, () => write(statusForm, {status: nextStatus}, change.done));
 
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/members'}, 'Members'), ' / '),
@@ -198,7 +199,7 @@ async function detail(view, app, roles, id, params) {
       keysSection(app, base, keys, reload),
       groupsSection(app, member, groups, reload)),
     assignmentsSection(app, member, assignments, roleName, reload),
-    h('p', {}, h('a', {href: `#/explorer?member=id:${member.id}`}, 'Explore this member’s access')));
+    h('p', {}, h('a', {href: `#/explorer?member=${api.memberRef(member.id)}`}, 'Explore this member’s access')));
 }
 
 /**
@@ -249,8 +250,7 @@ function keysSection(app, base, keys, reload) {
     field('New key name', h('input', {name: 'name', maxlength: 200, autocomplete: 'off'}),
       'Optional. Only the member itself, or the service key, may create its keys.'),
     h('button', {type: 'submit', class: 'secondary'}, 'Create key'));
-  create.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(create, async () => {
     clearProblem(create);
     try {
       const created = await api.post(`${base}/keys`, values(create));
@@ -292,8 +292,7 @@ function grantsSection(app, base, member, roles, grants, reload) {
         ` ${described.get(key)} `, h('code', {}, key))),
       h('p', {class: 'field-error', hidden: true})),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save grants')));
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     const permissions = [...form.querySelectorAll('[data-grant]:checked')].map(box => box.dataset.grant);
     try {
@@ -321,8 +320,7 @@ function groupsSection(app, member, read, reload) {
   const choice = select('group', others.map(g => ({value: g.id, label: g.name})));
   const add = h('form', {class: 'inline', novalidate: true}, field('Add to group', choice),
     h('button', {type: 'submit', disabled: !others.length}, 'Add'));
-  add.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(add, async () => {
     try {
       const group = others.find(g => String(g.id) === choice.value);
       const {status} = await api.call('POST', `${app.orgPath()}/groups/${choice.value}/members`,
@@ -335,7 +333,7 @@ function groupsSection(app, member, read, reload) {
     mine.length ? h('ul', {class: 'plain'}, mine.map(g => h('li', {}, g.name, ' ',
       h('button', {type: 'button', class: 'link', 'aria-label': `Remove from ${g.name}`, on: {click: async () => {
         try {
-          await api.del(`${app.orgPath()}/groups/${g.id}/members/id:${member.id}`);
+          await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(member.id)}`);
           reload(`Removed from ${g.name}.`);
         } catch (e) { fail(e); }
       }}}, 'Remove')))) : h('p', {class: 'muted'}, 'In no group.'),
@@ -364,7 +362,7 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
           'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
           try {
             await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
-              + `/assignments/id:${member.id}`);
+              + `/assignments/${api.memberRef(member.id)}`);
             reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
           } catch (e) {
             if (!(e instanceof api.ApiError)) throw e;

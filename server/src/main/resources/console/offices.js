@@ -2,7 +2,7 @@
 // in a region. Create, rename, move an office to another region, delete (refused while rooms, offices or users
 // still name them). Saved with If-Match, so someone else's change is shown, never overwritten.
 import * as api from './api.js';
-import {h, fill, field, select, values, notice} from './dom.js';
+import {h, fill, field, select, values, changes, notice, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 
 /** Whether an organization of this model has offices and regions. */
@@ -10,20 +10,28 @@ export function applies(model) {
   return model.id === 'rooms' || model.id.startsWith('rooms_');
 }
 
+/** What an edit's send gives back when nothing was changed, so nothing was sent. */
+const UNCHANGED = Symbol('unchanged');
+
 export async function render(view, app, rest, params) {
   const [regions, offices] = await Promise.all([api.all(`${app.orgPath()}/regions`), api.all(`${app.orgPath()}/offices`)]);
   const reload = done => app.go(`#/offices?done=${app.done(done)}&t=${Date.now()}`);
   const regionOptions = blank => [...(blank ? [{value: '', label: blank}] : []),
     ...regions.map(r => ({value: r.id, label: r.name}))];
 
-  /** A form that sends its body and reloads the screen with `done`, or shows the problem in place. */
+  /**
+   * A form that sends its body and reloads the screen with `done`, or shows the problem in place. `send` takes the
+   * form (values() for a new object, changes() for one loaded: what was left alone is not sent) and the button pressed.
+   */
   function form(children, send, done) {
     const f = h('form', {class: 'inline', novalidate: true}, children);
-    f.addEventListener('submit', async event => {
-      event.preventDefault();
+    onSubmit(f, async event => {
       clearProblem(f);
       try {
-        await send(values(f), event.submitter);
+        if (await send(f, event.submitter) === UNCHANGED) {
+          app.say('Nothing to save: nothing was changed.');
+          return;
+        }
         reload(typeof done === 'function' ? done(event.submitter) : done);
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
@@ -32,7 +40,10 @@ export async function render(view, app, rest, params) {
     });
     return f;
   }
-  const withRegion = v => ({...v, region_id: v.region_id ? Number(v.region_id) : null});
+  /** Saves what was changed of a region or office; nothing changed, nothing is sent. */
+  const edit = (path, change, version) => (Object.keys(change).length
+    ? api.patch(path, change, {ifMatch: version}) : UNCHANGED);
+  const withRegion = v => ('region_id' in v ? {...v, region_id: v.region_id ? Number(v.region_id) : null} : v);
   // `rooms` lets an office lie in no region; on `rooms_v5` every office lies in one, so none is not offered
   const regionless = app.model.id === 'rooms';
   const officeRegions = o => regionOptions(regionless ? 'No region' : o.region_id == null ? 'Choose a region' : null);
@@ -43,9 +54,9 @@ export async function render(view, app, rest, params) {
     h('button', {type: 'submit', class: 'secondary'}, 'Save'),
     h('button', {type: 'submit', class: 'danger small', value: remove, 'aria-label': `Delete region ${r.name}`},
       'Delete')],
-  (v, button) => (button && button.value === remove
+  (f, button) => (button && button.value === remove
     ? api.del(`${app.orgPath()}/regions/${r.id}`, {ifMatch: r.version})
-    : api.patch(`${app.orgPath()}/regions/${r.id}`, v, {ifMatch: r.version})),
+    : edit(`${app.orgPath()}/regions/${r.id}`, changes(f), r.version)),
   button => (button && button.value === remove ? `Region ${r.name} deleted.` : 'Region saved.'));
 
   const officeRow = o => form([
@@ -54,18 +65,18 @@ export async function render(view, app, rest, params) {
     h('button', {type: 'submit', class: 'secondary'}, 'Save'),
     h('button', {type: 'submit', class: 'danger small', value: remove, 'aria-label': `Delete office ${o.name}`},
       'Delete')],
-  (v, button) => (button && button.value === remove
+  (f, button) => (button && button.value === remove
     ? api.del(`${app.orgPath()}/offices/${o.id}`, {ifMatch: o.version})
-    : api.patch(`${app.orgPath()}/offices/${o.id}`, withRegion(v), {ifMatch: o.version})),
+    : edit(`${app.orgPath()}/offices/${o.id}`, withRegion(changes(f)), o.version)),
   button => (button && button.value === remove ? `Office ${o.name} deleted.` : 'Office saved.'));
 
   const newRegion = form([field('New region name', h('input', {name: 'name', maxlength: 100, autocomplete: 'off'})),
     h('button', {type: 'submit'}, 'Create region')],
-  v => api.post(`${app.orgPath()}/regions`, v), 'Region created.');
+  f => api.post(`${app.orgPath()}/regions`, values(f)), 'Region created.');
   const newOffice = form([field('New office name', h('input', {name: 'name', maxlength: 100, autocomplete: 'off'})),
     field('In region', select('region_id', regionOptions(regionless ? 'No region' : null), '')),
     h('button', {type: 'submit'}, 'Create office')],
-  v => api.post(`${app.orgPath()}/offices`, withRegion(v)), 'Office created.');
+  f => api.post(`${app.orgPath()}/offices`, withRegion({region_id: '', ...values(f)})), 'Office created.');
 
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Offices')),

@@ -1,7 +1,7 @@
 // Operators (service key): the node's health and revision, organizations (create, rename, delete, open one to
 // manage it), and the permission models.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice} from './dom.js';
+import {h, fill, field, select, table, values, changes, notice, oneLine, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 
 export async function render(view, app, rest, params) {
@@ -70,8 +70,7 @@ function createOrg(app, models) {
         field('Email', h('input', {name: 'admin.email', type: 'email', autocomplete: 'off'})))),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create organization')),
     result);
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     const v = values(form);
     const body = {name: v.name || '', model: v.model};
@@ -96,26 +95,34 @@ function editOrg(app, org) {
   const rename = h('form', {class: 'inline', novalidate: true},
     field('New name', h('input', {name: 'name', value: org.name, maxlength: 200, autocomplete: 'off'})),
     h('button', {type: 'submit'}, 'Rename'));
-  rename.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(rename, async () => {
     clearProblem(rename);
+    // the name as typed, only when it was: one left alone keeps what is stored, even what an input cannot show
+    const change = changes(rename);
+    if (!('name' in change)) {
+      app.say('Nothing to save: the name was not changed.');
+      return;
+    }
     try {
-      const renamed = await api.patch(`/v1/orgs/${org.id}`, {name: values(rename).name || ''}, {ifMatch: org.version});
+      const renamed = await api.patch(`/v1/orgs/${org.id}`, change, {ifMatch: org.version});
+      // the organization at hand is shown under its new name at once (the header, every screen), not after a reload
+      if (app.org && String(app.org.id) === String(renamed.id)) app.org = renamed;
       app.go(`#/operators?done=${app.done(`Renamed to ${renamed.name}.`)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(rename, e);
     }
   });
+  // asked for as a single-line input can hold it: a name with a line break or a tab is typed with a space there
+  const typed = oneLine(org.name) || String(org.id);
   const remove = h('form', {class: 'inline', novalidate: true},
-    field(`Type “${org.name}” to delete it and everything in it`, h('input', {name: 'confirm', autocomplete: 'off'})),
+    field(`Type “${typed}” to delete it and everything in it`, h('input', {name: 'confirm', autocomplete: 'off'})),
     h('button', {type: 'submit', class: 'danger'}, 'Delete organization'));
-  remove.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(remove, async () => {
     clearProblem(remove);
-    if ((values(remove).confirm || '') !== org.name) {
+    if (oneLine(values(remove).confirm) !== typed) {
       showProblem(remove, {code: 'invalid_input', detail: 'the name does not match',
-        errors: {confirm: `type the organization's name exactly: ${org.name}`}});
+        errors: {confirm: `type the organization's name exactly: ${typed}`}});
       return;
     }
     try {
@@ -138,8 +145,7 @@ function modelsSection(app, models) {
     h('h3', {}, 'Register a model'),
     field('Model (JSON, like server/src/main/resources/models/*.json)', text),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Register model')));
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     let body;
     try {

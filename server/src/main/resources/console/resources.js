@@ -1,9 +1,10 @@
 // Resources: for a resource type of the model (rooms in `rooms`), one resource's assignments — who holds which
 // role there — with assigning and removing, each change previewable before it is saved.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when, localInput, fromLocalInput} from './dom.js';
+import {h, fill, field, select, table, values, notice, when, localInput, fromLocalInput, onSubmit} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
+import * as members from './members.js';
 
 export async function render(view, app, rest, params) {
   const types = app.model.resource_types || [];
@@ -21,8 +22,7 @@ export async function render(view, app, rest, params) {
       types.find(t => t.key === type)?.inherits_company_role ? 'Members without a role here use their company role.'
         : 'Only members with a role here may act on it.'),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Show assignments')));
-  pick.addEventListener('submit', event => {
-    event.preventDefault();
+  onSubmit(pick, () => {
     app.go(`#/resources${api.query(values(pick))}`);
   });
   fill(view, heading,
@@ -30,10 +30,11 @@ export async function render(view, app, rest, params) {
     app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     pick);
   if (!id) return;
-  const section = await resource(app, type, id);
+  const {section, missing} = await resource(app, type, id);
   const declared = types.find(t => t.key === type);
   const nested = declared && (declared.parent_type || types.some(t => t.parent_type === type));
-  view.append(section, nested ? await hierarchy(app, declared, id) : '');
+  // a resource that does not exist (a Rooms office nobody created) has no place to show or record
+  view.append(section, nested && !missing ? await hierarchy(app, declared, id) : '');
 }
 
 /** How many levels up the hierarchy panel follows parents: far more than any model nests, and never forever. */
@@ -92,8 +93,7 @@ async function hierarchy(app, declared, id) {
     move = h('form', {class: 'inline', novalidate: true},
       field(`Parent ${declared.parent_type} id`, parentId, 'Empty: at the top'),
       h('button', {type: 'submit', class: 'secondary'}, recorded ? 'Move' : 'Record'));
-    move.addEventListener('submit', async event => {
-      event.preventDefault();
+    onSubmit(move, async () => {
       clearProblem(move);
       const parent = parentId.value.trim() ? {type: declared.parent_type, id: parentId.value.trim()} : null;
       try {
@@ -114,6 +114,7 @@ async function hierarchy(app, declared, id) {
     move);
 }
 
+/** One resource's assignments: {section}, and `missing` when the API says the resource does not exist. */
 async function resource(app, type, id) {
   const path = `${app.orgPath()}/resources/${api.seg(type)}/${api.seg(id)}/assignments`;
   const roles = await api.all(`${app.orgPath()}/roles`);
@@ -123,11 +124,11 @@ async function resource(app, type, id) {
     page = await api.get(`${path}?limit=200`);
   } catch (e) {
     if (!(e instanceof api.ApiError)) throw e;
-    return notice(explain(e), 'error');
+    return {section: notice(explain(e), 'error'), missing: e.status === 404};
   }
   const ids = page.items.map(a => a.member_id);
   const people = new Map();
-  await Promise.all(ids.slice(0, 200).map(mid => api.get(`${app.orgPath()}/members/id:${mid}`)
+  await Promise.all(ids.slice(0, 200).map(mid => api.get(`${app.orgPath()}/members/${api.memberRef(mid)}`)
     .then(m => people.set(mid, m)).catch(() => null)));
   const reload = done => app.go(`#/resources${api.query({type, id, done: app.done(done), t: Date.now()})}`);
   const out = h('div', {});
@@ -154,8 +155,7 @@ async function resource(app, type, id) {
       h('button', {type: 'submit'}, 'Assign role'),
       h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh(change())}}, 'Preview change')),
     pane.element);
-  assign.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(assign, async () => {
     clearProblem(assign);
     if (!member.value.trim()) {
       showProblem(assign, {code: 'invalid_input', detail: 'name the member',
@@ -174,18 +174,19 @@ async function resource(app, type, id) {
     }
   });
 
-  return h('section', {'aria-label': `Assignments on ${type} ${id}`},
+  return {missing: false, section: h('section', {'aria-label': `Assignments on ${type} ${id}`},
     h('h2', {}, `Who holds a role on ${type} ${id}`),
     out,
     table([
-      {label: 'Member', cell: a => h('a', {href: `#/members/${a.member_id}`}, people.get(a.member_id)?.user_id || `id:${a.member_id}`)},
+      {label: 'Member', cell: a => h('a', {href: members.link(a.member_id)},
+        people.get(a.member_id)?.user_id || api.memberRef(a.member_id))},
       {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id) || String(a.role_id))},
       {label: 'Since', cell: a => when(a.created_at)},
       {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
       {label: '', cell: a => h('span', {class: 'row-actions'},
         h('button', {type: 'button', class: 'secondary small', 'aria-label': `Change the role of ${who(a)} here`,
           on: {click: () => {
-            member.value = `id:${a.member_id}`;
+            member.value = api.memberRef(a.member_id);
             role.value = String(a.role_id);
             ends.value = localInput(a.expires_at);
             member.focus();
@@ -197,7 +198,7 @@ async function resource(app, type, id) {
         h('button', {type: 'button', class: 'danger small',
           'aria-label': `Remove the role of ${who(a)} here`, on: {click: async () => {
           try {
-            await api.del(`${path}/id:${a.member_id}`);
+            await api.del(`${path}/${api.memberRef(a.member_id)}`);
             reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
           } catch (e) {
             if (!(e instanceof api.ApiError)) throw e;
@@ -207,5 +208,5 @@ async function resource(app, type, id) {
     ], page.items, {empty: 'Nobody holds a role here.'}),
     page.items.length ? removal.element : null,
     page.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 200.') : null,
-    assign);
+    assign)};
 }

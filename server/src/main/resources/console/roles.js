@@ -2,10 +2,11 @@
 // categories, internal or external, record visibility where the model has it (Close's lead visibility, off while
 // the role sees every record), saved with If-Match so that someone else's edit is shown, never overwritten.
 import * as api from './api.js';
-import {h, fill, field, table, notice} from './dom.js';
+import {h, fill, field, table, notice, edited, confirming, onSubmit} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import {matrix} from './matrix.js';
 import * as preview from './preview.js';
+import * as members from './members.js';
 
 export async function render(view, app, rest, params) {
   if (rest[0] === 'new') return editor(view, app, null, params);
@@ -57,10 +58,21 @@ async function editor(view, app, role, params) {
   }
   syncVisibility(grid.selected());
 
+  /**
+   * What a save sends: a new role whole; for an edit only what the person changed from the role as loaded, so that a
+   * field left alone keeps what is stored — even a name or description its control cannot show as it is.
+   */
   function body() {
     const out = {name: name.value.trim(), description: description.value.trim(), permissions: grid.selected()};
     if (external) out.external = external.checked;
     if (seesAll) out.visibility = out.permissions.includes(seesAll) ? null : visibility.value();
+    if (!role) return out;
+    if (!edited(name)) delete out.name;
+    if (!edited(description)) delete out.description;
+    if (external && !edited(external)) delete out.external;
+    if (sameSet(out.permissions, role.permissions)) delete out.permissions;
+    const shownVisibility = role.permissions.includes(seesAll) ? null : role.visibility || NO_VISIBILITY;
+    if (seesAll && sameVisibility(out.visibility, shownVisibility)) delete out.visibility;
     return out;
   }
 
@@ -80,14 +92,18 @@ async function editor(view, app, role, params) {
         version: base.version, ...body()}})}}, 'Preview changes') : null,
       h('a', {href: '#/roles', class: 'button secondary'}, 'Cancel')));
 
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     conflict.hidden = true;
+    const change = body();
+    if (role && !Object.keys(change).length) {
+      app.say('Nothing to save: nothing was changed.');
+      return;
+    }
     try {
       const result = role
-        ? await api.patch(`${app.orgPath()}/roles/${role.id}`, body(), {ifMatch: base.version})
-        : await api.post(`${app.orgPath()}/roles`, body());
+        ? await api.patch(`${app.orgPath()}/roles/${role.id}`, change, {ifMatch: base.version})
+        : await api.post(`${app.orgPath()}/roles`, change);
       app.say(`Role “${result.name}” saved.`);
       app.go(`#/roles/${result.id}?done=${app.done('Role saved.')}`);
     } catch (e) {
@@ -169,9 +185,22 @@ function changes(before, after) {
   return out;
 }
 
+function sameSet(a, b) {
+  return a.length === (b || []).length && a.every(x => b.includes(x));
+}
+
+/** The record visibility a role without one is shown with. */
+const NO_VISIBILITY = {user_field_ids: [], unassigned: 'require_assignment'};
+
+/** Whether two record visibilities say the same (none: the role sees every record). */
+function sameVisibility(a, b) {
+  const plain = v => (v ? JSON.stringify({user_field_ids: v.user_field_ids || [], unassigned: v.unassigned}) : null);
+  return plain(a) === plain(b);
+}
+
 /** Record visibility (Close's lead visibility): which user fields make a record visible, and unassigned records. */
 function visibilityFields(role, readOnly) {
-  const v = role && role.visibility ? role.visibility : {user_field_ids: [], unassigned: 'require_assignment'};
+  const v = role && role.visibility ? role.visibility : NO_VISIBILITY;
   const fields = h('input', {name: 'visibility.user_field_ids', value: v.user_field_ids.join(', '),
     autocomplete: 'off'});
   const radio = (value, text) => h('label', {class: 'radio'},
@@ -205,12 +234,8 @@ function visibilityFields(role, readOnly) {
 
 function deleteSection(app, role, current) {
   const out = h('div', {class: 'delete-result'});
-  const confirmRow = h('div', {class: 'actions', hidden: true},
-    h('span', {}, `Delete “${role.name}” for good?`),
-    h('button', {type: 'button', class: 'danger', on: {click: remove}}, 'Yes, delete'),
-    h('button', {type: 'button', class: 'secondary', on: {click: () => { confirmRow.hidden = true; }}}, 'Keep it'));
+  const ask = h('div', {});
   async function remove() {
-    confirmRow.hidden = true;
     try {
       await api.del(`${app.orgPath()}/roles/${role.id}`, {ifMatch: current().version});
       app.say(`Role “${role.name}” deleted.`);
@@ -222,7 +247,8 @@ function deleteSection(app, role, current) {
         const holders = await api.get(`${app.orgPath()}/members${api.query({role_id: role.id, limit: 25})}`);
         out.append(holders.items.length ? h('div', {class: 'holders'},
           h('h3', {}, 'Members holding this role as their company role'),
-          h('ul', {}, holders.items.map(m => h('li', {}, h('a', {href: `#/members/${m.id}`}, m.user_id), ` — ${m.email}`))),
+          h('ul', {}, holders.items.map(m => h('li', {}, h('a', {href: members.link(m.id)}, m.user_id),
+            ` — ${m.email}`))),
           holders.next_cursor ? h('p', {}, h('a', {href: `#/members?role_id=${role.id}`}, 'All of them…')) : null)
           : h('p', {}, 'No member holds it as company role: it is held on resources (see Resources).'));
       }
@@ -231,6 +257,6 @@ function deleteSection(app, role, current) {
   return h('section', {class: 'danger-zone', 'aria-label': 'Delete the role'},
     h('h2', {}, 'Delete'),
     h('p', {}, 'A role that members or assignments still hold cannot be deleted; move them to another role first.'),
-    h('button', {type: 'button', class: 'danger', on: {click: () => { confirmRow.hidden = false; }}}, 'Delete role…'),
-    confirmRow, out);
+    confirming('Delete role…', `Delete “${role.name}” for good?`, 'Yes, delete', remove, ask),
+    ask, out);
 }

@@ -5,7 +5,7 @@
 // for. A token is kept like a key: in memory and this tab's sessionStorage, never in local storage or a URL — the
 // code and state leave the address bar the moment the console reads them.
 import * as api from './api.js';
-import {h, fill, field} from './dom.js';
+import {h, fill, field, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 
 const PENDING = 'gatehouse.console.oidc';
@@ -18,8 +18,7 @@ export async function render(main, app) {
     field('API key', key, 'A member key of an organization admin, or the service key of this deployment. '
       + 'It is kept only in this browser tab and forgotten when you sign out or close the tab.'),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Sign in')));
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     const secret = key.value.trim();
     if (!secret) {
@@ -91,8 +90,7 @@ async function offerProvider(container) {
     showProblem(form, redirectProblem);
     redirectProblem = null;
   }
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     if (!/^[1-9][0-9]{0,17}$/.test(org.value.trim())) {
       showProblem(form, {code: 'invalid_input', detail: 'name the organization',

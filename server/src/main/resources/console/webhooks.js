@@ -1,7 +1,7 @@
 // Webhooks: subscriptions of URLs to the organization's events — create, pause and resume, rotate the signing
 // secret (shown once), and every delivery attempt.
 import * as api from './api.js';
-import {h, fill, field, table, values, notice, when, confirming} from './dom.js';
+import {h, fill, field, table, values, notice, when, confirming, onSubmit} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import {objectTypes} from './history.js';
 
@@ -21,8 +21,7 @@ export async function render(view, app, rest, params) {
       h('p', {class: 'field-error', hidden: true})),
     field('Actions (comma-separated; empty: all)', h('input', {name: 'actions', autocomplete: 'off'})),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create webhook')));
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     clearProblem(form);
     const v = values(form);
     const body = {url: v.url || '', object_types: [...form.querySelectorAll('[data-type]:checked')].map(b => b.dataset.type)};

@@ -34,6 +34,14 @@ public interface Dialect {
     ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
                           Map<String, Object> context);
 
+    /**
+     * Headers every answer under this dialect's prefix carries, errors raised below the routes included ({@code
+     * http/edge/DialectErrorHandler}); none by default. The console's security headers.
+     */
+    default Map<String, String> headers() {
+        return Map.of();
+    }
+
     /** Writes an error response. {@code fieldErrors} is empty unless the input was invalid. */
     default void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors) {
         error(ctx, status, code, detail, fieldErrors, Map.of());

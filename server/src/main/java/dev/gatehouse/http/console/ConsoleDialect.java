@@ -23,8 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code Referrer-Policy: no-referrer}, and {@code X-Content-Type-Options: nosniff} as every answer has it (set where
  * the edge's connections start each response). Files are revalidated on each
  * use ({@code Cache-Control: no-cache} with a strong {@code ETag}; a matching {@code If-None-Match} answers 304),
- * so a new server version is picked up at once. The console never receives a key from the server: the key is
- * typed into the browser and sent only in the {@code Authorization} header of API calls.
+ * so a new server version is picked up at once; a file is sent gzip-encoded to a browser that accepts it, under an
+ * entity tag of its own and with {@code Vary: Accept-Encoding}. The console never receives a key from the server:
+ * the key is typed into the browser and sent only in the {@code Authorization} header of API calls.
  *
  * <p>Not behind the readiness gate: the console loads while the node reloads, and its API calls get the 503.
  * Immutable and thread-safe.
@@ -61,7 +62,7 @@ public final class ConsoleDialect implements Dialect {
                 Route.get("/", this::toConsole),
                 Route.get(PREFIX, this::index),
                 Route.get(PREFIX + "/" + SIGN_IN, this::signIn),
-                Route.get(PREFIX + "/{file}", ctx -> serve(ctx, ctx.pathParam("file"))));
+                Route.get(PREFIX + "/{file}", this::file));
     }
 
     /**
@@ -71,6 +72,10 @@ public final class ConsoleDialect implements Dialect {
      */
     private void signIn(Context ctx) {
         secure(ctx);
+        if (ctx.path().endsWith("/")) {
+            throw new NotFoundException("route_not_found", "no console file " + SIGN_IN + "/ (the console's own pages "
+                    + "are under /console/#/)");
+        }
         ctx.header("Cache-Control", "no-store");
         ObjectNode body = Json.object();
         oidc.console().ifPresentOrElse(c -> body.putObject("oidc").put("issuer", c.issuer())
@@ -94,18 +99,41 @@ public final class ConsoleDialect implements Dialect {
         serve(ctx, "index.html");
     }
 
+    /**
+     * {@code /console/{file}}. The router takes {@code /console/main.js/} for {@code /console/main.js}; a file's path
+     * has no trailing slash, so that one names nothing (a 404, as every other path that names no file).
+     */
+    private void file(Context ctx) {
+        String name = ctx.pathParam("file");
+        serve(ctx, ctx.path().endsWith("/") ? name + "/" : name);
+    }
+
+    /**
+     * Serves a file gzip-encoded where the request accepts gzip and that is smaller, else as it is — the server's
+     * own compression is left out, so that each encoding is the representation its entity tag names ({@code Vary}
+     * tells caches the answer depends on {@code Accept-Encoding}). A 304 carries the file's content type, not a
+     * default.
+     */
     private void serve(Context ctx, String name) {
         secure(ctx);
         ConsoleFiles.File file = files.find(name).orElseThrow(() -> new NotFoundException("route_not_found",
                 "no console file " + name + " (the console's own pages are under /console/#/)"));
+        ctx.disableCompression();
+        ConsoleFiles.Encoded chosen = file.gzip() != null && AcceptEncoding.takesGzip(ctx.header("Accept-Encoding"))
+                ? file.gzip() : file.identity();
         ctx.header("Cache-Control", "no-cache");
-        ctx.header("ETag", file.etag());
+        ctx.header("Vary", "Accept-Encoding");
+        ctx.header("ETag", chosen.etag());
+        ctx.contentType(file.contentType());
         String known = ctx.header("If-None-Match");
-        if (known != null && List.of(known.split("\\s*,\\s*")).contains(file.etag())) {
+        if (known != null && List.of(known.split("\\s*,\\s*")).contains(chosen.etag())) {
             ctx.status(304);
             return;
         }
-        ctx.contentType(file.contentType()).result(file.bytes());
+        if (chosen != file.identity()) {
+            ctx.header("Content-Encoding", "gzip");
+        }
+        ctx.result(chosen.bytes());
     }
 
     /** The console's policy; with an OIDC issuer, requests may also go to its token endpoint (the code exchange). */
@@ -116,10 +144,14 @@ public final class ConsoleDialect implements Dialect {
     }
 
     private void secure(Context ctx) {
-        ctx.header("Content-Security-Policy", contentSecurityPolicy());
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+        headers().forEach(ctx::header);
+    }
+
+    /** The security headers of every console answer, also of errors Jetty raises below the routes. */
+    @Override
+    public Map<String, String> headers() {
+        return Map.of("Content-Security-Policy", contentSecurityPolicy(), "Referrer-Policy", "no-referrer",
+                "X-Frame-Options", "DENY", "Cross-Origin-Opener-Policy", "same-origin");
     }
 
     /** Errors under {@code /console} (unknown files, malformed requests) carry the security headers too. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.console;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,19 +11,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The console's static files, read from the class path under {@code /console/} and kept in memory once read.
  * Only flat names of the form {@code name.ext} with a known extension are served, so no request can reach
  * another resource of the class path. Each file carries its content type and a strong entity tag (a digest of
- * its bytes), which lets browsers revalidate cheaply. Only files that exist are kept: a name that names none is
- * looked up again each time, so requests for made-up names (anyone may send them) cannot grow the memory held.
+ * its bytes), which lets browsers revalidate cheaply, and — where it is smaller — a gzip encoding of its bytes made
+ * once, with an entity tag of its own: two encodings of one file are two representations, and a cache that holds
+ * one must never take the other for it (RFC 9110, section 8.8.3). Only files that exist are kept: a name that names
+ * none is looked up again each time, so requests for made-up names (anyone may send them) cannot grow the memory
+ * held.
  * Thread-safe.
  */
 final class ConsoleFiles {
 
-    /** A file: its bytes, content type and entity tag (quoted). */
-    record File(byte[] bytes, String contentType, String etag) {
+    /** A file: its content type, its bytes as they are, and their gzip encoding or null where that is no smaller. */
+    record File(String contentType, Encoded identity, Encoded gzip) {
+
+        /** The file's bytes as they are. */
+        byte[] bytes() {
+            return identity.bytes();
+        }
+
+        /** The entity tag of the bytes as they are (quoted). */
+        String etag() {
+            return identity.etag();
+        }
+    }
+
+    /** One encoding of a file: its bytes and their strong entity tag (quoted), which no other encoding shares. */
+    record Encoded(byte[] bytes, String etag) {
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}\\.[a-z]{2,4}");
@@ -69,10 +88,21 @@ final class ConsoleFiles {
                 return Optional.empty();
             }
             byte[] bytes = in.readAllBytes();
-            return Optional.of(new File(bytes, type, '"' + digest(bytes) + '"'));
+            String digest = digest(bytes);
+            byte[] gzipped = gzip(bytes);
+            return Optional.of(new File(type, new Encoded(bytes, '"' + digest + '"'),
+                    gzipped.length < bytes.length ? new Encoded(gzipped, '"' + digest + "-gzip\"") : null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read console file " + name, e);
         }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 2 + 64);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        }
+        return out.toByteArray();
     }
 
     private static String digest(byte[] bytes) {

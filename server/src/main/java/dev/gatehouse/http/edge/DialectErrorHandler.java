@@ -62,9 +62,11 @@ final class DialectErrorHandler extends ErrorHandler {
             status = HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
             message = null;
         }
-        Dialect.ErrorReply reply = dialects.apply(path(request)).errorReply(status, HttpServer.codeFor(status),
-                detail(status, message), Map.of(), Map.of());
+        Dialect dialect = dialects.apply(path(request));
+        Dialect.ErrorReply reply = dialect.errorReply(status, HttpServer.codeFor(status), detail(status, message),
+                Map.of(), Map.of());
         response.setStatus(reply.status());
+        dialect.headers().forEach(response.getHeaders()::put);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
         response.getHeaders().put(EdgeConnectionFactory.NOSNIFF); // an answer to a request that was never built too

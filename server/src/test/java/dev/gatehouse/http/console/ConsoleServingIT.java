@@ -2,14 +2,21 @@ package dev.gatehouse.http.console;
 
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every answer, and the rules its files keep (no inline script or style, no key in localStorage).
  */
 class ConsoleServingIT {
+
+    /** A client that sends exactly the Accept-Encoding given and hands back the bytes as they came. */
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     static TestNode node;
 
@@ -86,6 +96,65 @@ class ConsoleServingIT {
         }
     }
 
+    /** The router reads {@code /console/main.js/} as {@code /console/main.js}: a file's path has no trailing slash. */
+    @Test
+    void aFilesPathWithATrailingSlash_is404() {
+        for (String path : List.of("/console/main.js/", "/console/index.html/", "/console/sign-in.json/",
+                "/console/favicon.svg//")) {
+            Http.Res res = node.anonymous().get(path);
+            assertThat(res.status()).as(path).isEqualTo(404);
+            assertThat(res.header("Content-Type")).as(path).startsWith("application/problem+json");
+            assertSecure(res);
+        }
+        assertThat(node.anonymous().get("/console/").status()).isEqualTo(200);
+    }
+
+    /**
+     * A file sent gzip-encoded is another representation than the file as it is: it has an entity tag of its own,
+     * the answer says it varies with {@code Accept-Encoding}, and a 304 names the file's own content type.
+     */
+    @Test
+    void gzipEncodedFiles_haveTheirOwnEntityTag_varyByAcceptEncoding_andRevalidateAsThemselves() throws Exception {
+        HttpResponse<byte[]> plain = fetch("/console/members.js", "identity", null);
+        HttpResponse<byte[]> gzipped = fetch("/console/members.js", "gzip, deflate, br", null);
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(gzipped.statusCode()).isEqualTo(200);
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        for (HttpResponse<byte[]> res : List.of(plain, gzipped)) {
+            assertThat(res.headers().allValues("Vary")).as(res.toString()).anyMatch(v -> v.contains("Accept-Encoding"));
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(plain.body());
+        }
+        String plainTag = plain.headers().firstValue("ETag").orElseThrow();
+        String gzipTag = gzipped.headers().firstValue("ETag").orElseThrow();
+        assertThat(gzipTag).isNotEqualTo(plainTag).startsWith("\"").endsWith("\"");
+
+        HttpResponse<byte[]> same = fetch("/console/members.js", "gzip", gzipTag);
+        assertThat(same.statusCode()).isEqualTo(304);
+        assertThat(same.headers().firstValue("ETag")).hasValue(gzipTag);
+        assertThat(same.headers().firstValue("Content-Type").orElse("text/javascript")).startsWith("text/javascript");
+        // the gzip representation's tag does not stand for the file as it is, nor the other way round
+        assertThat(fetch("/console/members.js", "identity", gzipTag).statusCode()).isEqualTo(200);
+        assertThat(fetch("/console/members.js", "gzip", plainTag).statusCode()).isEqualTo(200);
+        assertThat(fetch("/console/members.js", "gzip;q=0, identity", null).headers().firstValue("Content-Encoding"))
+                .isEmpty();
+        HttpResponse<byte[]> unchanged = fetch("/console/members.js", "identity", plainTag);
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+        assertThat(unchanged.headers().firstValue("Content-Type").orElse("text/javascript"))
+                .startsWith("text/javascript");
+    }
+
+    private static HttpResponse<byte[]> fetch(String path, String acceptEncoding, String ifNoneMatch) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .header("Accept-Encoding", acceptEncoding);
+        if (ifNoneMatch != null) {
+            request.header("If-None-Match", ifNoneMatch);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** {@code /console/} is routed to {@code /console}: a method it does not take names the methods it does. */
     @Test
     void aMethodTheConsoleDoesNotTake_is405NamingTheMethodsItDoes_withOrWithoutATrailingSlash() {
@@ -112,6 +181,18 @@ class ConsoleServingIT {
             if (name.endsWith(".js")) {
                 assertThat(text).as(name).doesNotContain("localStorage", "document.cookie", "innerHTML", "eval(",
                         "new Function", "setAttribute('style'", ".style.");
+            }
+        }
+    }
+
+    /** A form submitted twice while its request is in flight would write twice: dom.js's onSubmit stops the second. */
+    @Test
+    void everyFormSubmits_throughTheHandlerThatIgnoresASecondSubmissionInFlight() {
+        for (Path file : consoleFiles()) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".js") && !name.equals("dom.js")) {
+                assertThat(read(file)).as(name).doesNotContain("addEventListener('submit'",
+                        "addEventListener(\"submit\"", ".onsubmit");
             }
         }
     }

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Errors Jetty (or the edge, for a body's framing) raises before any route runs — headers too large, malformed HTTP, a body too large, a URI too
  * long, an unknown HTTP version — come in the JSON shape of the dialect owning the path, never as HTML: for a
  * request line the parser refuses before it has read the target (a URI too long, a bad version), the dialect of the
- * path it starts with. With no path at all, the native problem shape answers. Browsers may not sniff them either.
+ * path it starts with. With no path at all, the native problem shape answers. Browsers may not sniff them either;
+ * under the console's path they carry its security headers, as its other answers do.
  */
 class JettyErrorsIT {
 
@@ -86,6 +87,7 @@ class JettyErrorsIT {
             tests.add(test("operations: " + c.name(), c, "/healthz", JettyErrorsIT::assertProblem));
             tests.add(test("Close: " + c.name(), c, "/api/v1/role/", JettyErrorsIT::assertClose));
             tests.add(test("Rooms: " + c.name(), c, "/restapi/v2/accounts/x/roles", JettyErrorsIT::assertRooms));
+            tests.add(test("console: " + c.name(), c, "/console/main.js", JettyErrorsIT::assertConsole));
         }
         for (Case c : WITHOUT_PATH) {
             tests.add(test(c.name(), c, "", JettyErrorsIT::assertProblem));
@@ -114,6 +116,15 @@ class JettyErrorsIT {
         assertThat(problem.get("status").intValue()).isEqualTo(c.status());
         assertThat(problem.get("code").stringValue()).isEqualTo(c.code());
         assertThat(problem.get("detail").stringValue()).isNotBlank();
+    }
+
+    /** The problem shape, with the security headers of every console answer (docs/console.md). */
+    private static void assertConsole(RawHttp.Response res, Case c) {
+        assertProblem(res, c);
+        assertThat(res.header("Content-Security-Policy")).contains("default-src 'self'");
+        assertThat(res.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(res.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(res.header("Cross-Origin-Opener-Policy")).isEqualTo("same-origin");
     }
 
     private static void assertClose(RawHttp.Response res, Case c) {

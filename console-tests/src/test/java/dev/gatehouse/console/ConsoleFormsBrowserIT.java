@@ -1,0 +1,273 @@
+package dev.gatehouse.console;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console's forms and links as a hurried or unlucky person meets them, in a real browser against the real
+ * server: a double click on Create, a confirmation that must stay hidden until asked, a member whose user id is
+ * another member's number, stored names holding line breaks an input cannot show, a rename of the organization at
+ * hand, and filters and lists that must keep what they were given.
+ */
+class ConsoleFormsBrowserIT extends SignedOutEachTest {
+
+    /**
+     * Counts the API writes the page sends from now on (window.writes), by method and path, and holds each back for a
+     * moment, as a slow network does: a second click lands while the first one's request is still in flight.
+     */
+    private static void countWrites() {
+        browser.script("if (!window.writes) { const send = window.fetch; window.fetch = (url, init) => {"
+                + " if (!init || !init.method || init.method === 'GET') return send(url, init);"
+                + " window.writes.push(init.method + ' ' + url);"
+                + " return new Promise(resolve => setTimeout(resolve, 700)).then(() => send(url, init)); }; }"
+                + " window.writes = [];");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> writes() {
+        return new ArrayList<>((List<String>) browser.script("return window.writes"));
+    }
+
+    private static void doubleClick(String buttonText) {
+        WebElement button = browser.button(buttonText);
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", button);
+        new Actions(browser.driver()).doubleClick(button).perform();
+    }
+
+    @Test
+    void aDoubleClickedCreateOrganization_createsOne_andItsAdminKeyIsTheOneShown() {
+        browser.open("/");
+        browser.heading("Sign in");
+        browser.type("API key", TestNode.SERVICE_KEY);
+        browser.press("Sign in");
+        browser.heading("Operators");
+        String name = "Twice " + System.nanoTime();
+        browser.type("Name", name);
+        browser.type("User id", "first-admin");
+        browser.type("Email", "first-admin@example.com");
+        countWrites();
+        doubleClick("Create organization");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Organization " + name + " created");
+        assertThat(writes()).containsExactly("POST /v1/orgs");
+        List<JsonNode> named = new ArrayList<>();
+        node.service().get("/v1/orgs?limit=1000").get("items").forEach(o -> {
+            if (o.get("name").stringValue().equals(name)) {
+                named.add(o);
+            }
+        });
+        assertThat(named).hasSize(1);
+        String key = browser.driver().findElement(By.cssSelector(".secret-value")).getText();
+        assertThat(node.as(key).get("/v1/orgs/" + named.get(0).get("id").longValue()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aDoubleClickedCreateKeyOrWebhook_writesOnce() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.open("/console/#/members/id:" + org.adminId());
+        browser.heading(org.json().at("/admin_member/user_id").stringValue());
+        browser.type("New key name", "laptop");
+        countWrites();
+        doubleClick("Create key");
+        browser.waitForText(By.cssSelector(".secret"), "shown only now");
+        assertThat(writes()).hasSize(1);
+        List<String> names = new ArrayList<>();
+        node.service().get(org.path() + "/members/id:" + org.adminId() + "/keys?limit=100").get("items")
+                .forEach(k -> names.add(k.path("name").toString()));
+        assertThat(names).containsOnlyOnce("\"laptop\"");
+
+        browser.open("/console/#/webhooks");
+        browser.heading("Webhooks");
+        browser.type("URL", "https://receiver.invalid/hook");
+        countWrites();
+        doubleClick("Create webhook");
+        browser.waitForText(By.cssSelector(".secret"), "shown only now");
+        assertThat(writes()).hasSize(1);
+        assertThat(node.service().get(org.path() + "/webhooks").get("items")).hasSize(1);
+    }
+
+    @Test
+    void deletingARole_asksFirst_andTheQuestionStaysHiddenUntilAsked() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long role = fixtures.role(org, "Doomed", List.of("canViewRoomDetails"));
+        signIn(org.adminKey());
+        browser.open("/console/#/roles/" + role);
+        browser.heading("Doomed");
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Yes, delete']")))
+                .noneMatch(WebElement::isDisplayed);
+        // hidden hides whatever display a class gives: a row of actions too
+        assertThat(browser.script("const d = document.createElement('div'); d.className = 'actions'; d.hidden = true;"
+                + " document.body.append(d); const shown = getComputedStyle(d).display; d.remove(); return shown;"))
+                .isEqualTo("none");
+
+        browser.press("Delete role…");
+        assertThat(node.service().get(org.path() + "/roles/" + role).status()).as("nothing deleted yet").isEqualTo(200);
+        browser.press("Keep it");
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Yes, delete']"))).isEmpty();
+        browser.press("Delete role…");
+        browser.press("Yes, delete");
+        browser.heading("Roles");
+        assertThat(node.service().get(org.path() + "/roles/" + role).status()).isEqualTo(404);
+    }
+
+    @Test
+    void memberLinks_nameTheMemberById_evenWhereAnotherMembersUserIdIsThatNumber() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canCreateRooms"));
+        // a product may use any text as its user id: this one is the admin's member id
+        long twin = fixtures.member(org, String.valueOf(org.adminId()), viewer);
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
+        assertThat(node.service().post(org.path() + "/groups/" + team.get("id").longValue() + "/members",
+                Map.of("member_id", org.adminId())).status()).isLessThan(300);
+        String admin = org.json().at("/admin_member/user_id").stringValue();
+        signIn(org.adminKey());
+
+        browser.open("/console/#/members");
+        browser.heading("Members");
+        browser.click(browser.link(admin));
+        browser.heading(admin);
+        assertThat(browser.url()).endsWith("#/members/id:" + org.adminId());
+
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.click(browser.link(admin));
+        browser.heading(admin);
+
+        browser.open("/console/#/members");
+        browser.heading("Members");
+        browser.click(browser.link(String.valueOf(org.adminId())));
+        browser.heading(String.valueOf(org.adminId()));
+        assertThat(browser.url()).endsWith("#/members/id:" + twin);
+    }
+
+    @Test
+    void savingAForm_leavesAStoredValueWithALineBreak_asItWas() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long role = fixtures.role(org, Map.of("name", "Two\nlines", "permissions", List.of("canViewRoomDetails")));
+        Http.Res ann = node.service().post(org.path() + "/members", Map.of("user_id", "u-ann", "email",
+                "ann@example.com", "first_name", "Ann\nMarie", "role_id", role));
+        assertThat(ann.status()).as(ann.toString()).isEqualTo(201);
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Night\nshift"));
+        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        signIn(org.adminKey());
+
+        browser.open("/console/#/roles/" + role);
+        browser.heading("Two lines");
+        browser.click(browser.waitFor(By.cssSelector("form input[data-permission='canCreateRooms']")));
+        browser.press("Save changes");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Role saved.");
+        JsonNode saved = node.service().get(org.path() + "/roles/" + role).json();
+        assertThat(saved.get("name").stringValue()).isEqualTo("Two\nlines");
+        assertThat(saved.get("permissions").toString()).contains("canCreateRooms");
+
+        browser.open("/console/#/members/id:" + ann.get("id").longValue());
+        browser.heading("u-ann");
+        browser.type("Last name", "Smith");
+        browser.press("Save profile");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Profile saved.");
+        JsonNode member = node.service().get(org.path() + "/members/id:" + ann.get("id").longValue()).json();
+        assertThat(member.get("first_name").stringValue()).isEqualTo("Ann\nMarie");
+        assertThat(member.get("last_name").stringValue()).isEqualTo("Smith");
+
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.press("Rename");
+        browser.waitForText(By.id("status"), "Nothing to save");
+        assertThat(node.service().get(org.path() + "/groups/" + team.get("id").longValue()).get("name").stringValue())
+                .isEqualTo("Night\nshift");
+    }
+
+    @Test
+    void anOrganizationWhoseNameHoldsATabAndALineBreak_canBeDeleted_typingItOnOneLine() {
+        String stamp = String.valueOf(System.nanoTime());
+        Http.Res org = node.service().post("/v1/orgs", Map.of("name", "Tab\tand\nline " + stamp, "model", "rooms"));
+        assertThat(org.status()).as(org.toString()).isEqualTo(201);
+        long id = org.get("id").longValue();
+        browser.open("/");
+        browser.heading("Sign in");
+        browser.type("API key", TestNode.SERVICE_KEY);
+        browser.press("Sign in");
+        browser.heading("Operators");
+        browser.open("/console/#/operators?org=" + id);
+        browser.type("Type “Tab and line " + stamp + "” to delete it and everything in it", "Tab and line " + stamp);
+        browser.press("Delete organization");
+        browser.waitForText(By.cssSelector(".notice-ok"), "deleted");
+        assertThat(node.service().get("/v1/orgs/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void renamingTheOrganizationAtHand_showsItsNewNameAtOnce() {
+        Fixtures.Org org = fixtures.org("rooms");
+        String name = org.json().get("name").stringValue();
+        browser.open("/");
+        browser.heading("Sign in");
+        browser.type("API key", TestNode.SERVICE_KEY);
+        browser.press("Sign in");
+        browser.heading("Operators");
+        browser.open("/console/#/operators?org=" + org.id());
+        browser.press("Manage " + name);
+        browser.heading("Roles");
+        browser.open("/console/#/operators?org=" + org.id());
+        browser.type("New name", "Renamed " + name);
+        browser.press("Rename");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Renamed to Renamed " + name + ".");
+        assertThat(browser.waitFor(By.id("who")).getText()).contains("Renamed " + name);
+        browser.click(browser.link("Roles"));
+        browser.heading("Roles");
+        assertThat(browser.waitFor(By.cssSelector(".lead")).getText()).startsWith("Roles of Renamed " + name);
+    }
+
+    @Test
+    void historyFilteredByActor_keepsTheActorWhenFilteredAgain() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.open("/console/#/history?actor_id=" + org.adminId());
+        browser.heading("History");
+        browser.choose("Actor", "member");
+        browser.press("Filter");
+        browser.waitUntil(d -> browser.url().contains("actor_type=member"));
+        assertThat(browser.url()).contains("actor_id=" + org.adminId());
+    }
+
+    @Test
+    void anOfficeThatDoesNotExist_isSaidToBeNotFound_andOffersNothingToRecord() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        signIn(org.adminKey());
+        browser.open("/console/#/resources?type=office&id=999999");
+        browser.heading("Resources");
+        assertThat(browser.waitFor(By.cssSelector(".notice-error")).getText()).contains("not found");
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Record' or "
+                + "normalize-space()='Move']"))).isEmpty();
+        assertThat(browser.driver().findElements(By.cssSelector("section[aria-label='Place in the hierarchy']")))
+                .isEmpty();
+    }
+
+    @Test
+    void aGroupOfManyMembers_showsEveryOneOnAsking() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canCreateRooms"));
+        Http.Res crowd = node.service().post(org.path() + "/groups", Map.of("name", "Crowd"));
+        String members = org.path() + "/groups/" + crowd.get("id").longValue() + "/members";
+        for (int i = 0; i < 205; i++) {
+            long member = fixtures.member(org, String.format("c-%03d", i), viewer);
+            assertThat(node.service().post(members, Map.of("member_id", member)).status()).isLessThan(300);
+        }
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.press("Show all 205 members");
+        browser.link("c-204");
+        assertThat(browser.driver().findElements(By.cssSelector("section[aria-label='Group Crowd'] li"))).hasSize(205);
+    }
+}
