@@ -263,7 +263,7 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
         browser.type("Permission", "canCloseRooms");
         browser.choose("On resource type", "Room");
         browser.press("Check");
-        assertThat(browser.fieldError("Resource id")).containsIgnoringCase("must not be empty");
-        assertThat(check.getText().toLowerCase().split("must not be empty", -1)).as(check.getText()).hasSize(2);
+        assertThat(browser.fieldError("Resource id")).containsIgnoringCase("has 1 to 200 characters, got 0");
+        assertThat(check.getText().toLowerCase().split("has 1 to 200 characters", -1)).as(check.getText()).hasSize(2);
     }
 }
