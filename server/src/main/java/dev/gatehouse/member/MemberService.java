@@ -233,9 +233,10 @@ public final class MemberService {
                     : roles.find(h, orgId, current.roleId()).map(Role::systemKey).orElse(null);
             access.requireNoEscalationGrants(h, caller, model, orgId, current.id(),
                     current.active() && Access.takesGrants(model, from), to.systemKey());
-            if (activated && Member.DEACTIVATED.equals(current.status())) {
-                requireNoEscalationOnResources(h, caller, model, orgId, current);
-            }
+        }
+        if (activated && Member.DEACTIVATED.equals(current.status())) {
+            // an external member too, which holds no company role, only roles on resources
+            requireNoEscalationOnResources(h, caller, model, orgId, current);
         }
         if (Member.INVITED.equals(status) && !current.invited()) {
             throw InvalidInputException.field("status", "member " + current.id() + " is " + current.status()

@@ -311,4 +311,30 @@ class ManagementEscalationIT {
         assertThat(key.put(docs.path() + "/resources/doc/d1/assignments/" + reader, Map.of("role_id", same)).status())
                 .isEqualTo(200);
     }
+
+    /**
+     * An external member holds no company role, only roles on resources: reactivating it makes them count again, so
+     * it is judged by them as an internal member is (reactivating one was judged only when it held a company role).
+     */
+    @Test
+    void reactivatingAnExternalMember_needsTheRolesOnResourcesItRevives() {
+        var docs = fx.org("docs");
+        long manager = fx.role(docs, Map.of("name", "Doc manager", "permissions", List.of("members.manage", "doc.read",
+                "records.all")));
+        Http key = fx.keyFor(docs, fx.member(docs, "dm", manager));
+        long deleter = fx.role(docs, Map.of("name", "Outside deleter", "permissions", List.of("doc.read",
+                "doc.delete", "records.all"), "external", true));
+        long guest = fx.external(docs, "guest");
+        assertThat(node.service().put(docs.path() + "/resources/doc/d1/assignments/" + guest,
+                Map.of("role_id", deleter)).status()).isIn(200, 201);
+        assertThat(node.service().patch(docs.path() + "/members/" + guest, Map.of("status", "deactivated")).status())
+                .isEqualTo(200);
+
+        Http.Res back = key.patch(docs.path() + "/members/" + guest, Map.of("status", "active"));
+        assertThat(back.status()).as("%s", back).isEqualTo(403);
+        assertThat(back.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(back.get("detail").stringValue()).contains("Outside deleter", "doc.delete");
+        assertThat(node.service().get(docs.path() + "/members/" + guest).get("status").stringValue())
+                .isEqualTo("deactivated");
+    }
 }
