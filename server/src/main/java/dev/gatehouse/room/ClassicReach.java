@@ -51,7 +51,8 @@ final class ClassicReach {
         Set<Place> now = places(key, after);
         // the company is recorded with its first region, which then gives its Admins their role on it (Managers are
         // invited into an office, so never before)
-        now.removeIf(place -> !ClassicHierarchy.exists(tx.handle(), orgId, place.type(), place.id()));
+        now.removeIf(place -> place.type().equals(ClassicHierarchy.COMPANY)
+                && !ClassicHierarchy.exists(tx.handle(), orgId, place.type(), place.id()));
         for (Place place : now) {
             // judged by what the member holds, not by its profile before: a profile can list a place whose role the
             // member does not hold (listed while an Agent, or the role taken away since), and giving it is handing out
