@@ -134,6 +134,8 @@ public final class ModelParser {
                 List<String> unknown = granted.stream().filter(k -> !permissionKeys.contains(k)).toList();
                 if (!unknown.isEmpty()) {
                     r.error("permissions", "unknown permissions " + unknown);
+                } else if (registering && Set.copyOf(granted).size() != granted.size()) {
+                    r.error("permissions", "lists a permission twice");
                 }
             }
             boolean external = Boolean.TRUE.equals(r.bool("external"));

@@ -153,20 +153,21 @@ class ModelParserTest {
     }
 
     /**
-     * The rules added since models were first stored — no scope twice, an internal default-for-admin role, every
-     * system role seeing all records beside a visibility rule — refuse a model being registered; one stored before
-     * them still loads, as it did.
+     * The rules added since models were first stored — no scope twice, no permission twice in a system role, an
+     * internal default-for-admin role, every system role seeing all records beside a visibility rule — refuse a model
+     * being registered; one stored before them still loads, as it did.
      */
     @Test
     void theNewerRules_refuseARegistration_butAStoredModelStillLoads() {
         ObjectNode model = valid();
         ((ArrayNode) perm(model, 1).get("scopes")).add("deal");
+        ((ArrayNode) role(model, 0).get("permissions")).add(role(model, 0).get("permissions").get(0).stringValue());
         role(model, 0).remove("default_for_admin");
         role(model, 1).put("default_for_admin", true).putArray("permissions").add("read");
         InvalidInputException e = (InvalidInputException) org.assertj.core.api.Assertions.catchThrowable(
                 () -> ModelParser.parse(model, false, true));
-        assertThat(e.fieldErrors()).containsOnlyKeys("permissions[1].scopes", "system_roles[1].default_for_admin",
-                "system_roles[1].permissions");
+        assertThat(e.fieldErrors()).containsOnlyKeys("permissions[1].scopes", "system_roles[0].permissions",
+                "system_roles[1].default_for_admin", "system_roles[1].permissions");
         PermissionModel stored = ModelParser.parse(model, false);
         assertThat(stored.systemRoles().get(1).defaultForAdmin()).isTrue();
     }
