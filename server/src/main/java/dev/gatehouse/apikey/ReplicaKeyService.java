@@ -2,7 +2,6 @@ package dev.gatehouse.apikey;
 
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -19,22 +18,21 @@ public final class ReplicaKeyService {
 
     private final Access access;
     private final KeyService keys;
-    private final OrgModels orgModels;
     private final Store store;
 
-    public ReplicaKeyService(Access access, Store store, KeyService keys, OrgModels orgModels) {
+    public ReplicaKeyService(Access access, Store store, KeyService keys) {
         this.access = access;
         this.store = store;
         this.keys = keys;
-        this.orgModels = orgModels;
     }
 
     /** A new replica key for every organization ({@code orgId} null) or for one (404 when it does not exist). */
     public Written<KeyService.Issued> create(Principal principal, Long orgId, String name) {
         access.requireService(principal, "creating a replica key");
         return access.writeDeployment(principal, "creating a replica key", (tx, caller) -> {
-            if (orgId != null) {
-                orgModels.requireExists(tx.handle(), orgId);
+            // under the organization's row lock, as every write in it: its deletion waits, or went first (a 404)
+            if (orgId != null && tx.lockOrganizations(List.of(orgId)).isEmpty()) {
+                throw Store.organizationNotFound(orgId);
             }
             return keys.issue(tx, KeyService.REPLICA, orgId, null, name == null ? "" : name);
         });

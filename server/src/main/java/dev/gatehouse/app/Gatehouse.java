@@ -171,8 +171,7 @@ public final class Gatehouse implements AutoCloseable {
         ChangeFeed feed = core.feed();
         ReplicationService replication = new ReplicationService(storage.database().jdbi(), feed, replicationHub,
                 core.models()::catalog, core.keys()::stillReads);
-        ReplicaKeyService replicaKeys = new ReplicaKeyService(core.access(), core.store(), core.keys(),
-                core.orgModels());
+        ReplicaKeyService replicaKeys = new ReplicaKeyService(core.access(), core.store(), core.keys());
         List<Dialect> dialects = List.of(
                 ReadinessGate.over(new NativeApi(new NativeApi.Services(auth, core.modelService(), directory.orgs(),
                         directory.roles(), directory.members(), directory.memberKeys(), directory.groups(),

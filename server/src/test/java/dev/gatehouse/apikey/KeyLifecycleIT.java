@@ -4,11 +4,14 @@ import dev.gatehouse.http.close.RateLimit;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -351,5 +354,28 @@ class KeyLifecycleIT {
             assertThat(lfx.keyFor(org, lfx.member(org, "other", lfx.roleId(org, "User"))).get("/api/v1/me/").status())
                     .as("another member's budget").isEqualTo(200);
         }
+    }
+
+    /**
+     * A replica key asked for while its organization is being deleted is either made (and goes with it) or a 404:
+     * it was a raw 409 {@code referenced} when the deletion committed between the organization's read and the key's
+     * insert.
+     */
+    @Test
+    void aReplicaKeyForAnOrganizationBeingDeleted_isA404() throws Exception {
+        var org = fx.org("close");
+        CompletableFuture<Http.Res> deletion;
+        CompletableFuture<Http.Res> key;
+        try (OrgRowLock lock = OrgRowLock.hold(node, org.id())) {
+            deletion = CompletableFuture.supplyAsync(() -> node.service().delete(org.path()));
+            Await.until(Duration.ofSeconds(15), "the deletion waits for the organization", () -> lock.waiters() == 1);
+            key = CompletableFuture.supplyAsync(() -> node.service().post("/v1/replica-keys",
+                    Map.of("org_id", org.id())));
+            Await.until(Duration.ofSeconds(15), "the key's write waits behind it", () -> lock.lockWaits() == 2);
+        }
+        assertThat(deletion.get(15, TimeUnit.SECONDS).status()).isEqualTo(204);
+        Http.Res made = key.get(15, TimeUnit.SECONDS);
+        assertThat(made.status()).as(made.toString()).isEqualTo(404);
+        assertThat(made.get("code").stringValue()).isEqualTo("organization_not_found");
     }
 }

@@ -34,6 +34,12 @@ public final class OrgRowLock implements AutoCloseable {
                         + "id = % FOR UPDATE%'").mapTo(Integer.class).one());
     }
 
+    /** How many of the server's statements wait for a lock of any row right now (a foreign key's check too). */
+    public int lockWaits() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                + "current_database() AND wait_event_type = 'Lock'").mapTo(Integer.class).one());
+    }
+
     /** Commits the test's transaction: the queued writes proceed, in the order they queued. */
     public void release() {
         if (held) {
