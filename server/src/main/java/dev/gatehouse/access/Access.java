@@ -205,7 +205,10 @@ public final class Access {
     public void requireOrg(Principal principal, long orgId) {
         requireOwnOrganization(principal, orgId);
         if (principal instanceof Principal.Member m && !engine.isActive(m.orgId(), m.memberId())) {
-            throw inactive(m);
+            // the engine may be behind the tables the key was read from: say so, and how to wait for them
+            throw new UnauthenticatedException("key_member_inactive", "the key's member " + m.memberId()
+                    + " is not active in the state this node holds (deactivated, invited and not yet accepted, or "
+                    + "removed — or made active on another node since: name min_revision to wait for that)");
         }
     }
 

@@ -89,7 +89,7 @@ public final class AssignmentService {
      */
     PermissionModel model(Tx tx, long orgId) {
         String locked = tx.lockedModelId(orgId);
-        return locked == null ? orgModels.model(tx.handle(), orgId) : orgModels.registry().require(locked);
+        return locked == null ? orgModels.model(tx.handle(), orgId) : orgModels.model(tx.handle(), locked);
     }
 
     /**

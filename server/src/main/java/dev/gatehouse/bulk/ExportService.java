@@ -75,7 +75,7 @@ public final class ExportService {
                         .map((rs, ctx) -> new Org(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
                 for (Org org : orgs) {
                     emit(out, line("organization").put("name", org.name()).put("model", org.modelId()));
-                    write(tx, org.id(), services.orgModels().registry().require(org.modelId()), revision, out);
+                    write(tx, org.id(), services.orgModels().model(tx, org.modelId()), revision, out);
                 }
             });
             return null;

@@ -99,7 +99,7 @@ final class SectionWriter {
             }
         }
         tx.lockOrganizations(existing).forEach((id, modelId) ->
-                models.put(id, services.orgModels().registry().require(modelId)));
+                models.put(id, services.orgModels().model(tx.handle(), modelId)));
         if (continues && !models.containsKey(orgId)) {
             throw new LineFailure(lines.get(0).line(), Store.organizationNotFound(orgId));
         }

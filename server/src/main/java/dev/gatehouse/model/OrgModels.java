@@ -30,7 +30,15 @@ public final class OrgModels {
 
     /** The model organization {@code orgId} uses; 404 when there is no such organization. */
     public PermissionModel model(Handle h, long orgId) {
-        String id = modelId(h, orgId);
+        return model(h, modelId(h, orgId));
+    }
+
+    /**
+     * The model {@code id} an organization names (read with it, e.g. under its lock): learnt from the table when
+     * this node has not heard of its registration yet ({@link #find}); 404 {@code model_not_found} when no node
+     * registered it.
+     */
+    public PermissionModel model(Handle h, String id) {
         PermissionModel model = find(h, id);
         return model != null ? model : models.require(id);
     }
