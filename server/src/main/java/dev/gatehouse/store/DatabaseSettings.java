@@ -13,7 +13,7 @@ import java.net.URI;
  *                   null (or blank) for the embedded database
  * @param user       user for {@code url}; null to take it from the URL
  * @param password   password for {@code url}; null to take it from the URL
- * @param poolSize   database connections of this node (1–200)
+ * @param poolSize   database connections of this node (2–200)
  * @param durable    fsync and synchronous commit on the embedded database (off only in tests)
  * @param writeLanes write lanes, 0 (one transaction per write) to {@code poolSize}; null for
  *                   {@link #lanes() half the pool, 1 to 4}
@@ -70,8 +70,9 @@ public record DatabaseSettings(String url, String user, String password, int poo
                         + "postgresql://…), got " + redact(url));
             }
         }
-        if (poolSize < 1 || poolSize > 200) {
-            throw new IllegalArgumentException("--pool-size must be 1..200, got " + poolSize);
+        if (poolSize < 2 || poolSize > 200) {
+            // the schema's migration at start holds two connections at once (one for its lock)
+            throw new IllegalArgumentException("--pool-size must be 2..200, got " + poolSize);
         }
         if (writeLanes != null && (writeLanes < 0 || writeLanes > poolSize)) {
             throw new IllegalArgumentException("--write-lanes must be 0..--pool-size (" + poolSize + "), got "

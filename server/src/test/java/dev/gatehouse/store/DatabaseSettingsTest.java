@@ -32,7 +32,9 @@ class DatabaseSettingsTest {
 
     @Test
     void poolSize_outOfRange_namesTheOption() {
-        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withPoolSize(0)).hasMessageContaining("--pool-size must be 1..200");
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withPoolSize(0)).hasMessageContaining("--pool-size must be 2..200");
+        // one connection could never start a node: the migration holds two
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withPoolSize(1)).hasMessageContaining("--pool-size must be 2..200");
         assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withPoolSize(201)).hasMessageContaining("--pool-size");
     }
 
@@ -40,7 +42,7 @@ class DatabaseSettingsTest {
     void writeLanes_followThePoolSize_unlessSet() {
         assertThat(DatabaseSettings.EMBEDDED.writeLanes()).isNull();
         assertThat(DatabaseSettings.EMBEDDED.lanes()).isEqualTo(4);
-        assertThat(DatabaseSettings.EMBEDDED.withPoolSize(1).lanes()).isEqualTo(1);
+        assertThat(DatabaseSettings.EMBEDDED.withPoolSize(2).lanes()).isEqualTo(1);
         assertThat(DatabaseSettings.EMBEDDED.withPoolSize(5).lanes()).isEqualTo(2);
         assertThat(DatabaseSettings.EMBEDDED.withPoolSize(50).lanes()).isEqualTo(4);
         assertThat(DatabaseSettings.EMBEDDED.withWriteLanes(0).lanes()).isZero();
