@@ -29,6 +29,12 @@ public final class Fields {
     /** The most field errors one answer names; its detail counts the others ({@link #check}). */
     public static final int MAX_NAMED = 50;
 
+    /**
+     * The reason given for a required field that is absent or null, the same from every reader, so that a dialect
+     * can say it in its original's words.
+     */
+    public static final String REQUIRED = "is required";
+
     private final JsonNode node;
     private final String prefix;
     private final Map<String, String> errors;
@@ -95,7 +101,7 @@ public final class Fields {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             if (required) {
-                error(name, "is required");
+                error(name, REQUIRED);
             }
             return null;
         }
@@ -171,7 +177,7 @@ public final class Fields {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             if (required) {
-                error(name, "is required");
+                error(name, REQUIRED);
             }
             return null;
         }
@@ -205,7 +211,7 @@ public final class Fields {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             if (required) {
-                error(name, "is required");
+                error(name, REQUIRED);
             }
             return null;
         }
@@ -237,7 +243,7 @@ public final class Fields {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             if (required) {
-                error(name, "is required");
+                error(name, REQUIRED);
             }
             return null;
         }
@@ -253,7 +259,7 @@ public final class Fields {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             if (required) {
-                error(name, "is required");
+                error(name, REQUIRED);
             }
             return List.of();
         }

@@ -6,6 +6,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -17,14 +18,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The one configured JSON mapper: duplicate keys rejected, big numbers kept exact, output without
- * indentation. Thread-safe.
+ * The one configured JSON mapper: duplicate keys rejected, big numbers kept exact and written out in full
+ * ({@link StoredNumbers}: {@code 1e-7} as {@code 0.0000001}, as PostgreSQL writes it back, so a number reads the same
+ * in the answer to a write and in every later read), output without indentation. Thread-safe.
  */
 public final class Json {
 
     public static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // a decimal's own toString() writes 1E-7 and 1E+3; StoredNumbers bounds how long the plain form can be
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
 

@@ -11,11 +11,13 @@ import tools.jackson.databind.ObjectReader;
 /**
  * Which numbers a request body may carry: those that read back once stored. PostgreSQL's {@code jsonb} keeps a
  * number by its value, written out in full ({@code 1e3} as {@code 1000}, {@code 1e-3} as {@code 0.001}, {@code 1.50}
- * as {@code 1.50}, {@code -0} as {@code 0}), and the JSON parser reads no number of more than {@link #MAX_DIGITS}
- * (1000) digits; so a number of more digits than that written out ({@code 1e1000}: a 1 and 1000 zeros) would be
- * stored and then be unreadable to every read of what holds it — the write itself answered 500 as it read its own
- * value back. Each is refused on input instead ({@code 400 invalid_input} naming where it is), whatever route reads
- * the body: this is checked with the strings ({@link Text#check}) on every body {@link Json#parse} reads.
+ * as {@code 1.50}, {@code -0} as {@code 0} and {@code -0.0} as {@code 0.0}: a zero has no sign), and so does the
+ * mapper ({@link Json#MAPPER}), so that the answer to a write shows a number as every later read of the stored value
+ * does. The JSON parser reads no number of more than {@link #MAX_DIGITS} (1000) digits; so a number of more digits
+ * than that written out ({@code 1e1000}: a 1 and 1000 zeros) would be stored and then be unreadable to every read of
+ * what holds it — the write itself answered 500 as it read its own value back. Each is refused on input instead
+ * ({@code 400 invalid_input} naming where it is), whatever route reads the body: this is checked with the strings
+ * ({@link Text#check}) on every body {@link Json#parse} reads.
  *
  * <p>An integer as written never has too many digits (the parser refuses more than {@link #MAX_DIGITS} on input, a
  * sign not counted, as on reading back); only an exponent or a fraction's zeros make a number longer written out.

@@ -302,11 +302,13 @@ public final class CloseApi implements Dialect {
      * ({@code permissions[1]}, {@code events[0]}) is reported on the list, its reason starting with the item
      * ({@code "Item 1: …"}); problems with several items of one list share the key, their reasons joined with
      * "; " in the items' order (the services' maps have none), a reason's closing period dropped before the "; ".
-     * The services' names are translated to Close's ({@link #FIELD_NAMES}).
+     * The services' names are translated to Close's ({@link #FIELD_NAMES}), and a missing field's reason to Close's
+     * words ({@link CloseFields#reason}).
      */
     static Map<String, String> closeFieldErrors(Map<String, String> fieldErrors) {
         List<FieldError> located = new ArrayList<>();
-        fieldErrors.forEach((field, reason) -> {
+        fieldErrors.forEach((field, raw) -> {
+            String reason = CloseFields.reason(raw);
             Matcher item = LIST_ITEM.matcher(field);
             located.add(item.matches()
                     ? new FieldError(item.group(1), Integer.parseInt(item.group(2)), "Item " + item.group(2)

@@ -181,11 +181,11 @@ final class CloseRequest {
 
     /**
      * {@code _limit} where Close caps rather than refuses: any positive number, served as at most {@code max}
-     * (the event log's 50); zero, negative or not a number is still a 400.
+     * (the event log's 50); zero, negative, empty or not a number is still a 400.
      */
     int cappedLimit(int max) {
         String raw = param("_limit");
-        if (raw == null || raw.isEmpty()) {
+        if (raw == null) {
             return max;
         }
         long n = digits(raw);
@@ -196,9 +196,14 @@ final class CloseRequest {
                 + Fields.abbreviate(raw) + "\"", Map.of("_limit", "Must be a positive integer."));
     }
 
+    /**
+     * A whole-number parameter from {@code min} to {@code max}, {@code defaultValue} when absent. Present but empty
+     * ({@code ?_limit=}, or a {@code _params} list of nulls) is no number, a 400 as {@code ?_limit=%20} is: Close
+     * documents no empty value, and a client that sends one meant some number.
+     */
     private int bounded(String name, int defaultValue, int min, int max) {
         String raw = param(name);
-        if (raw == null || raw.isEmpty()) {
+        if (raw == null) {
             return defaultValue;
         }
         long n = digits(raw);

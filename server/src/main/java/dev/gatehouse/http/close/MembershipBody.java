@@ -38,7 +38,8 @@ final class MembershipBody {
         String callerId = f.string("default_caller_id", false, 100);
         String hangup = f.string("hangup_recording_url", false, 2000);
         if (hangup != null && !hangup.isEmpty() && !CloseFields.httpUrl(hangup)) {
-            f.error("hangup_recording_url", "Must be an http(s) URL with a host, such as https://example.com/bye.mp3.");
+            f.error("hangup_recording_url", "Must be an http(s) URL with a host, and a port (if any) from 1 to 65535, "
+                    + "such as https://example.com/bye.mp3.");
         }
         Boolean track = f.bool("track_email_opens");
         Boolean impersonate = f.bool("may_workflows_impersonate");

@@ -115,7 +115,7 @@ final class MembershipsResource {
             }
             // "," or " , " names no membership, as "" does: required, not an update of none
             if (refs.isEmpty()) {
-                params.error("id__in", "This field is required.");
+                params.error("id__in", CloseFields.REQUIRED);
             } else if (refs.size() > MAX_BULK) {
                 params.error("id__in", "At most " + MAX_BULK + " memberships at once, got " + refs.size() + ".");
             }

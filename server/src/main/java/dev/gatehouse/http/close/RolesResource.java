@@ -157,9 +157,11 @@ final class RolesResource {
     /**
      * The two lead-visibility fields of a request, resolved against the role's current visibility for a
      * PUT. Close's rule: both empty when the permissions include {@code view_all_leads}, both set otherwise.
-     * Clearing either field (null or []) clears both. A PUT that gives the role {@code view_all_leads} and sends
-     * neither field clears both (the role's stored fields would otherwise break the rule); sending non-empty
-     * fields with {@code view_all_leads} stays a 400.
+     * A field sent is judged as sent. A field not sent keeps its value, except that clearing the other field (null or
+     * []) clears it too, and that a role with {@code view_all_leads} keeps none (its stored fields, from before the
+     * PUT gave it that permission, would otherwise break the rule). So a non-empty field sent with
+     * {@code view_all_leads} is a 400 naming it, whatever the other field holds, and a field left empty beside a set
+     * one is a 400 naming the empty one.
      */
     private record Visibility(boolean idsSent, List<String> ids, boolean behaviorSent, String behavior,
                               Fields fields) {
@@ -173,33 +175,33 @@ final class RolesResource {
             if (ids != null && ids.stream().anyMatch(String::isBlank)) {
                 f.error(LCF_IDS, "Custom field ids must not be blank.");
             }
-            return new Visibility(f.has(LCF_IDS), ids, f.has(LCF_BEHAVIOR), behavior, f);
+            return new Visibility(f.has(LCF_IDS), ids == null || ids.isEmpty() ? null : ids, f.has(LCF_BEHAVIOR),
+                    behavior, f);
         }
 
         /** The visibility to store, or a 400 in Close's terms when it breaks the model's rule. */
         RoleVisibility resolve(Role current, List<String> permissions, VisibilityRule rule) {
-            RoleVisibility existing = current == null ? null : current.visibility();
-            if (!idsSent && !behaviorSent && permissions.contains(rule.seesAllPermission())) {
-                existing = null;
-            }
+            boolean seesAll = permissions.contains(rule.seesAllPermission());
+            boolean clearing = (idsSent && ids == null) || (behaviorSent && behavior == null);
+            RoleVisibility existing = current == null || clearing || seesAll ? null : current.visibility();
             List<String> finalIds = idsSent ? ids : existing == null ? null : existing.userFieldIds();
             String finalBehavior = behaviorSent ? behavior : existing == null ? null : existing.unassigned();
-            boolean noIds = finalIds == null || finalIds.isEmpty();
-            boolean cleared = (idsSent && (ids == null || ids.isEmpty())) || (behaviorSent && behavior == null);
-            if (noIds || finalBehavior == null) {
-                if (!(noIds && finalBehavior == null) && !cleared) {
-                    fields.error(noIds ? LCF_IDS : LCF_BEHAVIOR, noIds
-                            ? "Required when visibility_user_lcf_behavior is set."
-                            : "Required when visibility_user_lcf_ids is set.");
-                    fields.check();
+            if (finalIds == null || finalBehavior == null) {
+                if (seesAll) {
+                    mustBeEmpty(LCF_IDS, finalIds != null, rule);
+                    mustBeEmpty(LCF_BEHAVIOR, finalBehavior != null, rule);
+                } else if (finalIds != null) {
+                    fields.error(LCF_BEHAVIOR, "Required when visibility_user_lcf_ids is set.");
+                } else if (finalBehavior != null) {
+                    fields.error(LCF_IDS, "Required when visibility_user_lcf_behavior is set.");
                 }
-                finalIds = null;
-                finalBehavior = null;
+                fields.check();
             }
             RoleVisibility visibility = finalIds == null ? null : new RoleVisibility(finalIds, finalBehavior);
             RoleVisibility.Problem problem = RoleVisibility.problem(rule, permissions, visibility).orElse(null);
             if (problem == RoleVisibility.Problem.SEES_ALL_WITH_FIELDS) {
-                fields.error(LCF_IDS, "Must be empty when permissions include " + rule.seesAllPermission() + ".");
+                mustBeEmpty(LCF_IDS, true, rule);
+                mustBeEmpty(LCF_BEHAVIOR, true, rule);
             } else if (problem == RoleVisibility.Problem.FIELDS_REQUIRED) {
                 fields.error(LCF_IDS, "Required when permissions do not include " + rule.seesAllPermission()
                         + ": list the User-type lead custom fields that grant visibility.");
@@ -208,6 +210,12 @@ final class RolesResource {
             }
             fields.check();
             return visibility;
+        }
+
+        private void mustBeEmpty(String field, boolean set, VisibilityRule rule) {
+            if (set) {
+                fields.error(field, "Must be empty when permissions include " + rule.seesAllPermission() + ".");
+            }
         }
     }
 }

@@ -150,7 +150,7 @@ final class WebhooksResource {
         JsonNode raw = f.node().get("events");
         if (raw == null || raw.isNull()) {
             if (required) {
-                f.error("events", "This field is required.");
+                f.error("events", CloseFields.REQUIRED);
             }
             return null;
         }

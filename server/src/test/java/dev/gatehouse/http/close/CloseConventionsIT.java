@@ -9,6 +9,7 @@ import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -250,6 +251,32 @@ class CloseConventionsIT {
     }
 
     /**
+     * A required field left out is Close's {@code "This field is required."} on every resource, worded where the
+     * dialect renders field errors, as a bulk update's missing {@code id__in} already was.
+     */
+    @Test
+    void aMissingRequiredField_isClosesWords_onEveryResource() {
+        var org = close.org();
+        String membership = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", "user"))
+                .get("id").stringValue();
+        Map<String, Http.Res> answers = new LinkedHashMap<>();
+        answers.put("name", org.admin().post("/role/", Map.of("permissions", List.of("view_all_leads"))));
+        answers.put("email", org.admin().post("/membership/", Map.of("role_id", "user")));
+        answers.put("name ", org.admin().post("/group/", Map.of()));
+        answers.put("saved_view_ids", org.admin().put("/membership/" + membership + "/pinned_views/", Map.of()));
+        answers.put("url", org.admin().post("/webhook/", Map.of("events", List.of(Map.of("object_type", "group",
+                "action", "created")))));
+        answers.put("_params", org.admin().put("/membership/", Map.of("track_email_opens", true)));
+        answers.put("_params.id__in", org.admin().put("/membership/", Map.of("_params", Map.of(),
+                "track_email_opens", true)));
+        answers.forEach((field, res) -> {
+            assertThat(res.status()).as(field + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get(field.strip()).stringValue()).as(field + " " + res)
+                    .isEqualTo("This field is required.");
+        });
+    }
+
+    /**
      * {@code _skip} and {@code _limit} are read the one way on every list, as the event log reads its {@code _limit}:
      * ASCII digits, spaces around them allowed; a sign or another script's digits is a 400 naming the parameter.
      */
@@ -273,6 +300,34 @@ class CloseConventionsIT {
         assertThat(signed.status()).as(signed.toString()).isEqualTo(400);
         assertThat(signed.get("field-errors").has("_limit")).isTrue();
         assertThat(org.admin().get("/event/?_limit=%2B5").status()).isEqualTo(400);
+    }
+
+    /**
+     * A {@code _skip} or {@code _limit} sent without a value ({@code ?_limit=}) is no number, a 400 naming it as
+     * {@code ?_limit=%20} is, on every list and on the event log; only a parameter left out takes its default. Close
+     * documents no empty value.
+     */
+    @Test
+    void emptySkipOrLimit_isA400_onEveryList_andTheEventLog() {
+        var org = close.org();
+        for (String path : List.of("/role/", "/user/", "/group/", "/webhook/")) {
+            for (String query : List.of("_skip=", "_limit=", "_skip", "_limit", "_limit=%20")) {
+                String param = query.replaceAll("=.*", "");
+                Http.Res res = org.admin().get(path + "?" + query);
+                assertThat(res.status()).as(path + "?" + query + " " + res).isEqualTo(400);
+                assertThat(res.get("field-errors").has(param)).as(res.toString()).isTrue();
+            }
+            assertThat(org.admin().get(path).status()).isEqualTo(200);
+        }
+        Http.Res events = org.admin().get("/event/?_limit=");
+        assertThat(events.status()).as(events.toString()).isEqualTo(400);
+        assertThat(events.get("field-errors").has("_limit")).as(events.toString()).isTrue();
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        for (String path : List.of("/role/", "/event/")) {
+            Http.Res res = override.post(path, Map.of("_params", Map.of("_limit", "")));
+            assertThat(res.status()).as(path + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").has("_limit")).as(res.toString()).isTrue();
+        }
     }
 
     /**

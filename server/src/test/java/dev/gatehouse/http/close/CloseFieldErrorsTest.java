@@ -1,5 +1,6 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.json.Fields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,19 @@ class CloseFieldErrorsTest {
         raw.put("events[12].object_type", "must be a string");
         assertThat(CloseApi.closeFieldErrors(raw)).containsOnly(
                 Map.entry("events", "Item 0: unknown type; Item 12, object_type: must be a string"),
-                Map.entry("name", "is required"));
+                Map.entry("name", "This field is required."));
+    }
+
+    @Test
+    void aMissingField_isCloseWords_alsoInAnItem() {
+        Map<String, String> raw = new LinkedHashMap<>();
+        raw.put("email", Fields.REQUIRED);
+        raw.put("events[1].action", Fields.REQUIRED);
+        raw.put("url", "is required when the moon is full");
+        assertThat(CloseApi.closeFieldErrors(raw)).containsOnly(
+                Map.entry("email", "This field is required."),
+                Map.entry("events", "Item 1, action: This field is required."),
+                Map.entry("url", "is required when the moon is full"));
     }
 
     @Test

@@ -191,6 +191,32 @@ class CloseMembershipsIT {
     }
 
     /**
+     * A hang-up recording URL's port, when given, is one a connection can use: 1 to 65535. Java's URI reads any run of
+     * digits as the port, so 99999 passed as a URL with a host. Alike on a single and a bulk update.
+     */
+    @Test
+    void update_hangupRecordingUrl_portBeyond65535_isA400() {
+        var org = close.org();
+        String id = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", "user")).get("id").stringValue();
+        String path = "/membership/" + id + "/";
+        for (String url : List.of("http://example.com:99999/", "https://example.com:65536/bye.mp3",
+                "http://example.com:0/", "http://example.com:2147483647/")) {
+            Http.Res res = org.admin().put(path, Map.of("hangup_recording_url", url));
+            assertThat(res.status()).as(url + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get("hangup_recording_url").stringValue()).contains("65535");
+            Http.Res bulk = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", id),
+                    "hangup_recording_url", url));
+            assertThat(bulk.status()).as(url + " " + bulk).isEqualTo(400);
+            assertThat(bulk.get("field-errors").has("hangup_recording_url")).as(bulk.toString()).isTrue();
+        }
+        JsonNode settings = org.admin().get("/organization/" + org.closeId() + "/").json();
+        assertThat(settings.toString()).doesNotContain("example.com:");
+        Http.Res highest = org.admin().put(path, Map.of("hangup_recording_url", "https://example.com:65535/bye.mp3"));
+        assertThat(highest.status()).as(highest.toString()).isEqualTo(200);
+        assertThat(highest.get("hangup_recording_url").stringValue()).isEqualTo("https://example.com:65535/bye.mp3");
+    }
+
+    /**
      * A typo'd id, or an id of another type, in a bulk update is a 404 as on {@code PUT /membership/{id}/}, and
      * nothing changes, also for the ids listed before it.
      */

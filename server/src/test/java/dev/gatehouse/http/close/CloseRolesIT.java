@@ -294,6 +294,94 @@ class CloseRolesIT {
         assertThat(stored.get("visibility_user_lcf_behavior").isNull()).isTrue();
     }
 
+    /**
+     * With {@code view_all_leads}, a non-empty visibility field is a 400 naming it even when the other field is sent
+     * empty: clearing one field clears the other's stored value, never a value sent beside it. On POST and PUT alike,
+     * and nothing changes.
+     */
+    @Test
+    void leadVisibility_withViewAllLeads_aNonEmptyFieldBesideAnEmptyOne_isRefusedNamingIt() {
+        var org = close.org();
+        String mustBeEmpty = "Must be empty when permissions include view_all_leads.";
+        Map<String, Object> behaviorSet = role("VA2", List.of("view_all_leads"));
+        behaviorSet.put("visibility_user_lcf_ids", List.of());
+        behaviorSet.put("visibility_user_lcf_behavior", "allow_unassigned");
+        Map<String, Object> idsSet = role("VA", List.of("view_all_leads"));
+        idsSet.put("visibility_user_lcf_ids", List.of("cf_x"));
+        idsSet.put("visibility_user_lcf_behavior", null);
+        Map<String, Object> behaviorBesideNull = role("VA3", List.of("view_all_leads"));
+        behaviorBesideNull.put("visibility_user_lcf_ids", null);
+        behaviorBesideNull.put("visibility_user_lcf_behavior", "require_assignment");
+        for (Map<String, Object> body : List.of(behaviorSet, idsSet, behaviorBesideNull)) {
+            String field = body.get("visibility_user_lcf_behavior") == null ? "visibility_user_lcf_ids"
+                    : "visibility_user_lcf_behavior";
+            Http.Res res = org.admin().post("/role/", body);
+            assertThat(res.status()).as(body + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").propertyNames()).as(res.toString()).containsExactly(field);
+            assertThat(res.get("field-errors").get(field).stringValue()).isEqualTo(mustBeEmpty);
+        }
+        assertThat(org.admin().get("/role/").get("data")).hasSize(4);
+
+        Http.Res created = org.admin().post("/role/", role("Sees all", List.of("view_all_leads", "calling")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.get("id").stringValue();
+        for (Map<String, Object> body : List.of(behaviorSet, idsSet, behaviorBesideNull)) {
+            Map<String, Object> put = new LinkedHashMap<>(body);
+            put.remove("name");
+            put.remove("permissions");
+            String field = body.get("visibility_user_lcf_behavior") == null ? "visibility_user_lcf_ids"
+                    : "visibility_user_lcf_behavior";
+            Http.Res res = org.admin().put("/role/" + id + "/", put);
+            assertThat(res.status()).as(put + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").propertyNames()).as(res.toString()).containsExactly(field);
+            assertThat(res.get("field-errors").get(field).stringValue()).isEqualTo(mustBeEmpty);
+        }
+        JsonNode stored = org.admin().get("/role/" + id + "/").json();
+        assertThat(stored.get("visibility_user_lcf_ids").isNull()).isTrue();
+        assertThat(stored.get("visibility_user_lcf_behavior").isNull()).isTrue();
+
+        Map<String, Object> bothEmpty = new LinkedHashMap<>();
+        bothEmpty.put("visibility_user_lcf_ids", List.of());
+        bothEmpty.put("visibility_user_lcf_behavior", null);
+        assertThat(org.admin().put("/role/" + id + "/", bothEmpty).status()).isEqualTo(200);
+    }
+
+    /**
+     * Without {@code view_all_leads}, ids sent beside a behaviour sent as null is a 400 naming the behaviour, as when
+     * the behaviour is left out: the empty field is the one at fault.
+     */
+    @Test
+    void leadVisibility_withoutViewAllLeads_idsBesideANullBehavior_isRefusedNamingTheBehavior() {
+        var org = close.org();
+        Map<String, Object> nullBehavior = role("NoVA", List.of("export"));
+        nullBehavior.put("visibility_user_lcf_ids", List.of("cf_x"));
+        nullBehavior.put("visibility_user_lcf_behavior", null);
+        Map<String, Object> noBehavior = role("NoVA", List.of("export"));
+        noBehavior.put("visibility_user_lcf_ids", List.of("cf_x"));
+        for (Map<String, Object> body : List.of(nullBehavior, noBehavior)) {
+            Http.Res res = org.admin().post("/role/", body);
+            assertThat(res.status()).as(body + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").propertyNames()).as(res.toString())
+                    .containsExactly("visibility_user_lcf_behavior");
+            assertThat(res.get("field-errors").get("visibility_user_lcf_behavior").stringValue())
+                    .isEqualTo("Required when visibility_user_lcf_ids is set.");
+        }
+
+        Map<String, Object> limited = role("Limited", List.of("export"));
+        limited.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        limited.put("visibility_user_lcf_behavior", "require_assignment");
+        String id = org.admin().post("/role/", limited).get("id").stringValue();
+        Map<String, Object> put = new LinkedHashMap<>();
+        put.put("visibility_user_lcf_ids", List.of("cf_x"));
+        put.put("visibility_user_lcf_behavior", null);
+        Http.Res res = org.admin().put("/role/" + id + "/", put);
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.get("field-errors").propertyNames()).as(res.toString())
+                .containsExactly("visibility_user_lcf_behavior");
+        assertThat(org.admin().get("/role/" + id + "/").get("visibility_user_lcf_ids"))
+                .extracting(JsonNode::stringValue).containsExactly("cf_owner");
+    }
+
     @Test
     void builtInRoles_cannotBeEditedOrDeleted() {
         var org = close.org();

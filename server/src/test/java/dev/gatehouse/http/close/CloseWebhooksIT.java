@@ -186,6 +186,41 @@ class CloseWebhooksIT {
         }
     }
 
+    /**
+     * Numbers of an {@code extra_filter} are kept by value and written out in full — in the answer to the create, the
+     * update and every read alike — never in a decimal's exponent notation ({@code 1E-7}); {@code -0.0} is
+     * {@code 0.0}, a zero having no sign by value (PostgreSQL keeps none).
+     */
+    @Test
+    void extraFilter_numbers_areWrittenOutInFull_inTheAnswerAndOnEveryRead() {
+        var org = close.org();
+        Map<String, String> written = new LinkedHashMap<>();
+        written.put("1e-7", "0.0000001");
+        written.put("123456789012345678901234567890e-40", "0.0000000000123456789012345678901234567890");
+        written.put("-0.0", "0.0");
+        written.put("1e3", "1000");
+        written.put("1.50", "1.50");
+        written.put("-2.5E+2", "-250");
+        StringBuilder filters = new StringBuilder();
+        written.keySet().forEach(number -> filters.append(filters.isEmpty() ? "" : ", ")
+                .append("{\"type\": \"equals\", \"value\": ").append(number).append('}'));
+        String events = "[{\"object_type\": \"group\", \"action\": \"created\", \"extra_filter\": "
+                + "{\"type\": \"or\", \"filters\": [" + filters + "]}}]";
+        Http.Res created = org.admin().raw("POST", "/webhook/", "{\"url\": \"https://hooks.example.com/n\", "
+                + "\"events\": " + events + "}", "application/json");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.get("id").stringValue();
+        Http.Res updated = org.admin().raw("PUT", "/webhook/" + id + "/", "{\"events\": " + events + "}",
+                "application/json");
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+        List<String> expected = written.values().stream().map(n -> "{\"type\":\"equals\",\"value\":" + n + "}")
+                .toList();
+        for (Http.Res res : List.of(created, updated, org.admin().get("/webhook/" + id + "/"),
+                org.admin().get("/webhook/"))) {
+            assertThat(res.body()).as(res.toString()).contains(expected).doesNotContain("E-", "E+", "-0.0");
+        }
+    }
+
     @Test
     void anInvitation_isDeliveredNothing_acceptingItIsTheActivation() {
         var org = close.org();
