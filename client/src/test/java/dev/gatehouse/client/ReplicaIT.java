@@ -249,6 +249,54 @@ class ReplicaIT {
         }
     }
 
+    /**
+     * A member's removal with its 400 assignments is one commit, and the replica applies it as one change: it answers
+     * from before the removal or after it, never from inside it — where the member, an Editor whose Viewer assignments
+     * decide on the documents, would write on those whose assignment was deleted already. The link is slowed so that
+     * the stream takes seconds to bring the commit, and the replica is asked as soon as it holds a revision inside it.
+     */
+    @Test
+    void aCommitOfManyRecords_isAppliedWhole_neverFromInside() throws Exception {
+        OrgClient removal = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        long writer = removal.roles().create(DocsOrg.editor()).id();
+        removal.roles().create(DocsOrg.viewer());
+        removal.members().add(NewMember.internal("wren", "wren@example.com", writer));
+        int docs = 400;
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < docs; i++) {
+            lines.append("{\"type\": \"assignment\", \"resource\": {\"type\": \"doc\", \"id\": \"w-").append(i)
+                    .append("\"}, \"user_id\": \"wren\", \"role\": \"Viewer\"}\n");
+        }
+        removal.bulk().importFrom(new ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                ImportOptions.defaults());
+        try (LoopbackProxy proxy = new LoopbackProxy(node.node().port());
+             GatehouseReplica replica = replicaOf(proxy.url(), TestNode.SERVICE_KEY).build()) {
+            Decisions local = replica.decisions(removal.id());
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
+            assertThat(allowed(local, "wren", "doc.write", "doc", "w-0")).as("Viewer decides").isFalse();
+            proxy.throttle(20_000);
+
+            removal.members().remove(MemberRef.user("wren"));
+            long last = gatehouse.revision();
+            long inside = last - docs / 2; // the removal's records: one per assignment, then the member's
+            assertThat(replica.awaitRevision(inside, Duration.ofSeconds(30))).isTrue();
+            long held = replica.revision();
+            List<String> writable = new java.util.ArrayList<>();
+            for (int i = 0; i < docs; i += 10) {
+                try {
+                    if (allowed(local, "wren", "doc.write", "doc", "w-" + i)) {
+                        writable.add("w-" + i);
+                    }
+                } catch (NotFoundException gone) {
+                    // after the removal: the replica knows no such member
+                }
+            }
+            assertThat(writable).as("documents wren could write on at revision %d, inside the removal (%d..%d)", held,
+                    last - docs, last).isEmpty();
+            assertThat(held).as("the replica reached the commit's last revision at once").isEqualTo(last);
+        }
+    }
+
     @Test
     void resyncsFromASnapshot_whenTheHistoryItNeedsIsGone() throws Exception {
         try (Restartable own = new Restartable(); LoopbackProxy proxy = new LoopbackProxy(own.node.node().port());

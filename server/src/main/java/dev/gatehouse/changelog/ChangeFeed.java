@@ -5,6 +5,7 @@ import dev.gatehouse.error.UnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -23,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * nodes are read from the change log by {@link #catchUp()}. Both paths end in the same delivery, so there
  * is one way state enters the engine. A committer that delivers its records later ({@link #willPublish}, a bulk
  * import's chunks) keeps the log's readers from reading them back meanwhile.
+ *
+ * <p><b>Commits are delivered whole.</b> The records one transaction wrote (a member's removal with its assignments,
+ * an import chunk, the writes a group commit shares; {@link ChangeRecord#commitLast}) go to each listener together
+ * ({@link ChangeListener#onCommit}), so the engine applies them as one change, at the commit's last revision: no
+ * decision is answered from a state inside a commit, which was never committed. Every read of the log is in whole
+ * commits ({@link ChangeLogStore#readCommitsAfter}), and {@link #applied()} moves from one commit's end to the next:
+ * a revision inside a commit counts as applied once the whole commit is.
  *
  * <p><b>Applied means applied by every listener.</b> {@link #applied()} — what {@code /readyz}, the
  * {@code Gatehouse-Revision} waits and the node registry report — advances past a record only once every
@@ -222,26 +230,27 @@ public final class ChangeFeed {
             noteHead(records.get(records.size() - 1).revision());
             deferred = reserved.remove(records.get(0).revision()) != null;
         }
-        for (ChangeRecord record : records) {
+        for (List<ChangeRecord> commit : commits(records)) {
             if (outOfSync != null && !reloadIfDue()) {
                 return; // the tailer retries the reload; these records are in the tables it reloads from
             }
-            if (record.revision() <= applied) {
+            long first = commit.get(0).revision();
+            if (commit.get(commit.size() - 1).revision() <= applied) {
                 continue;
             }
-            if (record.revision() != applied + 1) {
+            if (first > applied + 1) {
                 try {
-                    read(record.revision(), false);
+                    read(first, false);
                 } catch (RuntimeException e) {
                     LOG.warn("could not read the change log up to revision {} after a commit ({}); the tailer "
-                            + "will apply it", record.revision(), e.getMessage());
+                            + "will apply it", first, e.getMessage());
                     return;
                 }
-                if (record.revision() != applied + 1) {
-                    continue; // out of sync, or the log read past it: the loop's checks above decide
+                if (first > applied + 1) {
+                    continue; // out of sync: the loop's check above decides
                 }
             }
-            if (!deliver(record) && !reloadIfDue()) {
+            if (!deliver(unapplied(commit)) && !reloadIfDue()) {
                 return;
             }
         }
@@ -317,7 +326,8 @@ public final class ChangeFeed {
             }
             int limit = (int) Math.min(BATCH, until - 1 - from);
             reads++;
-            ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readAfter(h, from, limit, ChangeLogStore.READ_BYTES));
+            ChangeLogStore.Batch read = jdbi.withHandle(h -> log.readCommitsAfter(h, from, limit,
+                    ChangeLogStore.READ_BYTES));
             List<ChangeRecord> batch = read.records();
             if (!batch.isEmpty()) {
                 noteHead(batch.get(batch.size() - 1).revision());
@@ -335,14 +345,15 @@ public final class ChangeFeed {
             if (honourReservations) {
                 until = Math.min(until, firstReserved());
             }
-            for (ChangeRecord record : batch) {
-                if (record.revision() >= until) {
+            // a reservation's first revision begins a commit, so no commit straddles it
+            for (List<ChangeRecord> commit : commits(batch)) {
+                if (commit.get(0).revision() >= until) {
                     return delivered;
                 }
-                if (!deliver(record)) {
+                if (!deliver(commit)) {
                     break;
                 }
-                delivered++;
+                delivered += commit.size();
             }
             if (outOfSync == null && batch.size() < limit && !read.more()) {
                 backoffMillis = 0;
@@ -394,24 +405,58 @@ public final class ChangeFeed {
         }
     }
 
-    /** Hands a record to every listener; false, and out of sync, when one of them fails. */
-    private boolean deliver(ChangeRecord record) {
+    /**
+     * Hands the records of one commit to every listener, then counts the commit applied; false, and out of sync,
+     * when a listener fails (the commit's last revision is then the one the reload must reach).
+     */
+    private boolean deliver(List<ChangeRecord> commit) {
+        ChangeRecord first = commit.get(0);
+        ChangeRecord last = commit.get(commit.size() - 1);
         for (ChangeListener listener : listeners) {
             try {
-                listener.onChange(record);
+                listener.onCommit(commit);
             } catch (RuntimeException e) {
-                LOG.error("listener {} failed on revision {} ({} {} {}); this node stops answering and reloads its "
-                        + "state from the database", listener.getClass().getSimpleName(), record.revision(),
-                        record.objectType(), record.objectId(), record.action(), e);
-                outOfSync = new OutOfSync(record.revision(), listener.getClass().getSimpleName()
-                        + " failed on revision " + record.revision());
+                String what = commit.size() == 1
+                        ? first.objectType() + " " + first.objectId() + " " + first.action()
+                        : "the commit of revisions " + first.revision() + ".." + last.revision();
+                LOG.error("listener {} failed on revision {} ({}); this node stops answering and reloads its "
+                        + "state from the database", listener.getClass().getSimpleName(), last.revision(), what, e);
+                outOfSync = new OutOfSync(last.revision(), listener.getClass().getSimpleName()
+                        + " failed on revision " + last.revision());
                 listenerFailures++;
                 return false;
             }
         }
-        applied = record.revision();
+        applied = last.revision();
         notifyAll();
         return true;
+    }
+
+    /**
+     * The records in commits, in order: each run of records of one commit ({@link ChangeRecord#commitLast}), which
+     * every caller hands over whole (a page of the log in whole commits, or one transaction's records).
+     */
+    static List<List<ChangeRecord>> commits(List<ChangeRecord> records) {
+        List<List<ChangeRecord>> commits = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < records.size(); i++) {
+            ChangeRecord record = records.get(i);
+            if (record.endsCommit() || i + 1 == records.size()
+                    || records.get(i + 1).commitLast() != record.commitLast()) {
+                commits.add(records.subList(start, i + 1));
+                start = i + 1;
+            }
+        }
+        return commits;
+    }
+
+    /** The records of {@code commit} after {@link #applied()}: all, unless this node's state holds the first ones. */
+    private List<ChangeRecord> unapplied(List<ChangeRecord> commit) {
+        int from = 0;
+        while (commit.get(from).revision() <= applied) {
+            from++;
+        }
+        return commit.subList(from, commit.size());
     }
 
     /**

@@ -25,6 +25,10 @@ import tools.jackson.databind.JsonNode;
  * and become visible in order, which is what lets every node tail the log with a simple "revision > n"
  * query. The price is that commits of change-log rows are serialized across the whole deployment; the lock
  * is taken last in each transaction to keep the held time to the commit itself.
+ *
+ * <p><b>Commits.</b> The records one transaction appends (one write's, or those of every write a group commit shares)
+ * get contiguous revisions and, each, the last of them ({@link ChangeRecord#commitLast}): they are one unit, which a
+ * decision engine applies whole. {@link #readCommitsAfter} reads the log in pages that never end inside a commit.
  */
 public final class ChangeLogStore {
 
@@ -72,10 +76,12 @@ public final class ChangeLogStore {
                         + "AS text) FROM (SELECT coalesce(max(revision), 0) + :count AS last FROM change_log) l")
                 .bind("count", (long) count).bind("channel", CHANNEL).map((rs, ctx) -> rs.getLong("next")).one();
         List<ChangeRecord> records = new ArrayList<>(count);
+        long commitLast = next + count - 1;
         for (Authored write : writes) {
             for (PendingChange c : write.changes()) {
                 records.add(new ChangeRecord(next++, c.orgId(), write.at(), write.actor(), c.objectType(),
-                        c.objectId(), c.action(), c.changedFields(), c.before(), c.after(), c.delta(), c.objects()));
+                        c.objectId(), c.action(), c.changedFields(), c.before(), c.after(), c.delta(), c.objects(),
+                        commitLast));
             }
         }
         insert(handle, records);
@@ -114,6 +120,7 @@ public final class ChangeLogStore {
                 insert.setString(13, delta);
                 insert.setString(14, r.objects());
                 insert.setInt(15, utf8Length(before) + utf8Length(after) + utf8Length(delta) + utf8Length(r.objects()));
+                insert.setLong(16, r.commitLast());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -126,7 +133,7 @@ public final class ChangeLogStore {
     static final int COPY_FROM = 32;
 
     private static void copy(Handle handle, List<ChangeRecord> records) {
-        CopyRows rows = new CopyRows("change_log (" + COLUMNS + ")", 15, records.size());
+        CopyRows rows = new CopyRows("change_log (" + COLUMNS + ")", 16, records.size());
         for (ChangeRecord r : records) {
             Actor actor = r.actor();
             rows.row().bigint(r.revision()).bigint(r.orgId()).time(r.occurredAt()).text(actor.type())
@@ -136,18 +143,19 @@ public final class ChangeLogStore {
             int jsonBytes = rows.jsonb(r.before()).lastValueBytes();
             jsonBytes += rows.jsonb(r.after()).lastValueBytes();
             jsonBytes += rows.jsonb(r.delta()).lastValueBytes();
-            rows.text(r.objects()).integer(jsonBytes + utf8Length(r.objects()));
+            rows.text(r.objects()).integer(jsonBytes + utf8Length(r.objects())).bigint(r.commitLast());
         }
         rows.copyInto(handle);
     }
 
     private static final String COLUMNS = "revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type, "
-            + "object_id, action, changed_fields, before, after, delta, objects, size_bytes";
+            + "object_id, action, changed_fields, before, after, delta, objects, size_bytes, commit_last";
 
     private static final String INSERT = """
             INSERT INTO change_log (revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type, object_id,
-                                    action, changed_fields, before, after, delta, objects, size_bytes)
-            VALUES (?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""";
+                                    action, changed_fields, before, after, delta, objects, size_bytes, commit_last)
+            VALUES (?, ?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb), ?, ?,
+                    ?)""";
 
     /** Records with revision greater than {@code after}, oldest first, at most {@code limit} and {@link #READ_BYTES}. */
     public List<ChangeRecord> readAfter(Handle handle, long after, int limit) {
@@ -160,6 +168,35 @@ public final class ChangeLogStore {
      */
     public Batch readAfter(Handle handle, long after, int limit, long maxBytes) {
         return ByteBudget.read(handle, "revision > :after", q -> q.bind("after", after), true, limit, maxBytes);
+    }
+
+    /**
+     * Records with revision greater than {@code after}, oldest first, as {@link #readAfter(Handle, long, int, long)}
+     * reads them, but in whole commits: a page that would end inside a commit ends before it instead, or, when that
+     * commit began the page, goes on to the commit's last record whatever the bounds (a commit is as large as one
+     * transaction made it). A page that starts inside a commit ({@code after} is not a commit's last revision) starts
+     * with the rest of it. {@link Batch#more} is true whenever the page was shortened or lengthened.
+     */
+    public Batch readCommitsAfter(Handle handle, long after, int limit, long maxBytes) {
+        Batch page = readAfter(handle, after, limit, maxBytes);
+        List<ChangeRecord> records = page.records();
+        if (records.isEmpty() || records.get(records.size() - 1).endsCommit()) {
+            return page;
+        }
+        ChangeRecord last = records.get(records.size() - 1);
+        int cut = records.size() - 1;
+        while (cut > 0 && records.get(cut - 1).commitLast() == last.commitLast()) {
+            cut--;
+        }
+        if (cut > 0) {
+            return new Batch(records.subList(0, cut), true);
+        }
+        // one commit larger than the page: the rest of it, in one read (its records committed together, so all are there)
+        List<ChangeRecord> whole = new ArrayList<>(records);
+        whole.addAll(ByteBudget.read(handle, "revision > :after AND revision <= :last", q -> q.bind("after",
+                last.revision()).bind("last", last.commitLast()), true,
+                (int) Math.min(Integer.MAX_VALUE, last.commitLast() - last.revision()), Long.MAX_VALUE).records());
+        return new Batch(whole, true);
     }
 
     /**
@@ -196,7 +233,13 @@ public final class ChangeLogStore {
                 Action.of(rs.getString("action")),
                 Arrays.asList((String[]) rs.getArray("changed_fields").getArray()),
                 json(rs.getString("before")), json(rs.getString("after")), json(rs.getString("delta")),
-                rs.getString("objects"));
+                rs.getString("objects"), commitLast(rs));
+    }
+
+    /** The row's {@code commit_last}; a row written before the log kept it was committed alone. */
+    private static long commitLast(ResultSet rs) throws SQLException {
+        long commitLast = rs.getLong("commit_last");
+        return rs.wasNull() ? rs.getLong("revision") : commitLast;
     }
 
     /** The UTF-8 length of a JSON text (0 for null), counted without encoding it. */

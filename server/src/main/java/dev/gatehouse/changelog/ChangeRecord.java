@@ -16,11 +16,20 @@ import tools.jackson.databind.JsonNode;
  * stands for when it stands for many (a {@link ObjectType#BULK_IMPORT} record: JSON text in the shape its codec,
  * {@code assignment/LoggedImport}, documents), null for every other record; the events API pages it, the engine's
  * decoder expands it.
+ *
+ * <p>{@code commitLast} is the last revision of the transaction that wrote the record (its own revision when it was
+ * written alone, and for rows written before the log kept it): the records of one commit have contiguous revisions
+ * and the same {@code commitLast}, and a decision engine applies them together, at that revision, so that no
+ * decision is answered from the middle of a commit ({@link ChangeListener#onCommit}).
  */
 public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
                            String objectId, Action action, List<String> changedFields, JsonNode before,
-                           JsonNode after, JsonNode delta, String objects) {
+                           JsonNode after, JsonNode delta, String objects, long commitLast) {
     public ChangeRecord {
+        if (commitLast < revision) {
+            throw new IllegalArgumentException("a record's commit ends at or after its revision " + revision
+                    + ", not at " + commitLast);
+        }
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(objectType, "objectType");
@@ -29,7 +38,20 @@ public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor 
         changedFields = List.copyOf(changedFields);
     }
 
-    /** A record that stands for one object. */
+    /** A record committed alone. */
+    public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
+                        String objectId, Action action, List<String> changedFields, JsonNode before,
+                        JsonNode after, JsonNode delta, String objects) {
+        this(revision, orgId, occurredAt, actor, objectType, objectId, action, changedFields, before, after, delta,
+                objects, revision);
+    }
+
+    /** Whether this record is the last of its commit. */
+    public boolean endsCommit() {
+        return revision == commitLast;
+    }
+
+    /** A record that stands for one object, committed alone. */
     public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
                         String objectId, Action action, List<String> changedFields, JsonNode before,
                         JsonNode after, JsonNode delta) {
@@ -37,7 +59,7 @@ public record ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor 
                 null);
     }
 
-    /** A record without a delta. */
+    /** A record without a delta, committed alone. */
     public ChangeRecord(long revision, Long orgId, Instant occurredAt, Actor actor, ObjectType objectType,
                         String objectId, Action action, List<String> changedFields, JsonNode before, JsonNode after) {
         this(revision, orgId, occurredAt, actor, objectType, objectId, action, changedFields, before, after, null, null);

@@ -5,7 +5,10 @@ import dev.gatehouse.changelog.ChangeListener;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.DecisionEngine;
+import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.EngineWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
@@ -15,6 +18,11 @@ import org.jdbi.v3.core.Jdbi;
  * and as this listener applies each committed change that {@link ChangeFeed} delivers, decoded by
  * {@link ChangeDecoder} — local and remote writes alike. Everyone else gets {@link #engine()}, the read side,
  * behind {@link EngineEdge}.
+ *
+ * <p><b>One commit, one change of the engine.</b> The records of one commit ({@link #onCommit}) are decoded first and
+ * applied in one {@link EngineWriter#apply(long, List)} at the commit's last revision: the engine's sequence lock
+ * then shows readers the state before the commit or after it, never one inside it (a member removed without its
+ * assignments yet, an import chunk's deletion without its new assignment), and never under a revision of its own.
  *
  * <p>Thread rules: {@link #onChange} runs on the feed's applying thread, {@link #reload} under the feed's lock;
  * the writer serializes them anyway. A record this node cannot decode or apply throws, so the feed counts it as
@@ -56,8 +64,22 @@ public final class EngineFeed implements ChangeListener {
 
     @Override
     public void onChange(ChangeRecord record) {
-        if (record.revision() > writer.revision()) {
-            writer.apply(record.revision(), ChangeDecoder.decode(record));
+        onCommit(List.of(record));
+    }
+
+    @Override
+    public void onCommit(List<ChangeRecord> records) {
+        long held = writer.revision();
+        long last = records.get(records.size() - 1).revision();
+        if (last <= held) {
+            return;
         }
+        List<EngineOp> ops = new ArrayList<>();
+        for (ChangeRecord record : records) {
+            if (record.revision() > held) {
+                ops.addAll(ChangeDecoder.decode(record));
+            }
+        }
+        writer.apply(last, ops);
     }
 }

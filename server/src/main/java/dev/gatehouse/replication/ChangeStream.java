@@ -21,7 +21,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One follower's position in the change stream: hands out the committed changes after it, in revision order, as
- * items {@code {"revision", "catalogs"?, "ops"}}, then moves past them. Recent changes come from the node's
+ * items {@code {"revision", "catalogs"?, "ops"}}, then moves past them. An item is one commit: the operations of
+ * every record one transaction wrote (a member's removal with its assignments, an import chunk, the writes a group
+ * commit shares), at the commit's last revision, so that a replica applies the commit as one change and answers no
+ * decision from inside it, as this node's engine does; a page never ends inside a commit (it holds more than
+ * {@code max} changes rather than split one). Recent changes come from the node's
  * {@link ReplicationHub}; older ones from the change log, decoded by the same decoder; when the log no longer holds
  * the next revision (retention deleted it, or it lies beyond the log's end) or a change cannot be decoded, the
  * follower must start again from a snapshot ({@link #resyncRequired}).
@@ -129,7 +133,7 @@ public final class ChangeStream {
         if (cursor >= applied) {
             return List.of();
         }
-        ChangeLogStore.Batch batch = feed.read(h -> feed.log().readAfter(h, cursor, Math.min(max, LOG_BATCH),
+        ChangeLogStore.Batch batch = feed.read(h -> feed.log().readCommitsAfter(h, cursor, Math.min(max, LOG_BATCH),
                 ChangeLogStore.READ_BYTES));
         List<ReplicationHub.Change> read = new ArrayList<>();
         for (ChangeRecord record : batch.records()) {
@@ -145,10 +149,16 @@ public final class ChangeStream {
         return read;
     }
 
+    /**
+     * The items of {@code changes}: one per commit holding operations for this follower. The changes are whole
+     * commits, but where the stream ends at its organization's deletion: its last item ends there.
+     */
     private List<ObjectNode> render(List<ReplicationHub.Change> changes) {
         List<ObjectNode> items = new ArrayList<>();
         long skipped = 0;
-        for (ReplicationHub.Change change : changes) {
+        List<EngineOp> ops = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            ReplicationHub.Change change = changes.get(i);
             if (change.revision() != cursor + 1) {
                 throw resyncRequired("revision " + (cursor + 1) + " is missing from the stream");
             }
@@ -157,7 +167,14 @@ public final class ChangeStream {
                         + change.undecodable() + ")");
             }
             cursor = change.revision();
-            List<EngineOp> ops = change.ops().stream().filter(op -> orgId == null || op.orgId() == orgId).toList();
+            for (EngineOp op : change.ops()) {
+                if (orgId == null || op.orgId() == orgId) {
+                    ops.add(op);
+                }
+            }
+            if (!change.endsCommit() && i + 1 < changes.size()) {
+                continue; // the commit goes on: one item for all of it
+            }
             if (ops.isEmpty()) {
                 skipped = cursor;
                 continue;
@@ -182,6 +199,7 @@ public final class ChangeStream {
             }
             item.set("ops", opsJson);
             items.add(item);
+            ops = new ArrayList<>();
         }
         if (skipped != 0) {
             ObjectNode item = Json.object();

@@ -20,6 +20,10 @@ import java.util.List;
  * position lies before the ring reads the change log instead ({@link ChangeStream}), and learns there when history is
  * gone.
  *
+ * <p><b>Whole commits.</b> A commit's records enter the ring together ({@link #onCommit}), so the newest revision held
+ * always ends a commit, and {@link #after} never ends a page inside one: a stream serves a commit as one item, which a
+ * replica applies as one change.
+ *
  * <p>Thread rules: {@link #onChange} runs on the feed's applying thread; streams read under this object's monitor
  * and wait on it. {@link #close()} wakes every waiting stream for good (the node is stopping).
  */
@@ -34,6 +38,7 @@ public final class ReplicationHub implements ChangeListener, AutoCloseable {
     static final class Change {
 
         private final long revision;
+        private final long commitLast;
         /** The record until it is decoded. */
         private ChangeRecord record;
         private List<EngineOp> ops;
@@ -41,11 +46,17 @@ public final class ReplicationHub implements ChangeListener, AutoCloseable {
 
         Change(ChangeRecord record) {
             this.revision = record.revision();
+            this.commitLast = record.commitLast();
             this.record = record;
         }
 
         long revision() {
             return revision;
+        }
+
+        /** Whether this change is the last of its commit ({@link ChangeRecord#commitLast}). */
+        boolean endsCommit() {
+            return revision == commitLast;
         }
 
         synchronized List<EngineOp> ops() {
@@ -82,29 +93,43 @@ public final class ReplicationHub implements ChangeListener, AutoCloseable {
 
     @Override
     public void onChange(ChangeRecord record) {
-        Change change = new Change(record);
+        onCommit(List.of(record));
+    }
+
+    @Override
+    public void onCommit(List<ChangeRecord> records) {
+        List<Change> changes = new ArrayList<>(records.size());
+        for (ChangeRecord record : records) {
+            changes.add(new Change(record));
+        }
         synchronized (this) {
-            if (record.revision() != last + 1) {
-                first = record.revision();
-            } else if (last - first + 1 == CAPACITY) {
-                first++;
+            for (Change change : changes) {
+                if (change.revision() != last + 1) {
+                    first = change.revision();
+                } else if (last - first + 1 == CAPACITY) {
+                    first++;
+                }
+                last = change.revision();
+                ring[(int) (last % CAPACITY)] = change;
             }
-            last = record.revision();
-            ring[(int) (last % CAPACITY)] = change;
             notifyAll();
         }
     }
 
     /**
-     * The changes after {@code after}, at most {@code max}, when this hub holds the next one; null when it does not
-     * (the stream must read the log, or wait).
+     * The changes after {@code after}, at most {@code max} — and more when the last of them does not end its commit,
+     * up to the commit's end —, when this hub holds the next one; null when it does not (the stream must read the
+     * log, or wait). The ring ends with a whole commit, so a commit that begins in it is whole in it.
      */
     synchronized List<Change> after(long after, int max) {
         if (after + 1 < first || after + 1 > last) {
             return null;
         }
         List<Change> changes = new ArrayList<>((int) Math.min(max, last - after));
-        for (long revision = after + 1; revision <= last && changes.size() < max; revision++) {
+        for (long revision = after + 1; revision <= last; revision++) {
+            if (changes.size() >= max && changes.get(changes.size() - 1).endsCommit()) {
+                break;
+            }
             changes.add(ring[(int) (revision % CAPACITY)]);
         }
         return changes;

@@ -137,6 +137,45 @@ class ChangeFeedTest {
         assertThat(feed.applied()).isZero();
     }
 
+    @Test
+    void theRecordsOfOneCommit_reachEachListenerTogether_andAreAppliedTogether() {
+        List<List<Long>> commits = new ArrayList<>();
+        feed.addListener(new ChangeListener() {
+            @Override
+            public void onChange(ChangeRecord record) {
+                throw new AssertionError("a commit's records are handed over together");
+            }
+
+            @Override
+            public void onCommit(List<ChangeRecord> records) {
+                commits.add(records.stream().map(ChangeRecord::revision).toList());
+                assertThat(feed.applied()).as("nothing of a commit counts as applied before all of it is")
+                        .isEqualTo(records.get(0).revision() - 1);
+            }
+        });
+
+        feed.publish(List.of(record(1, "a"), inCommit(2, 4, "b"), inCommit(3, 4, "c"), inCommit(4, 4, "d"),
+                record(5, "e")));
+
+        assertThat(commits).containsExactly(List.of(1L), List.of(2L, 3L, 4L), List.of(5L));
+        assertThat(seen).as("a listener of single records still gets each").containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(feed.applied()).isEqualTo(5);
+    }
+
+    @Test
+    void aListenerFailingInsideACommit_leavesTheWholeCommitUnapplied() {
+        feed.publish(List.of(record(1, "a"), inCommit(2, 3, "b"), inCommit(3, 3, "poison")));
+
+        assertThat(feed.applied()).isEqualTo(1);
+        assertThat(feed.inSync()).isFalse();
+        assertThatThrownBy(feed::requireInSync).hasMessageContaining("revision 3");
+    }
+
+    private static ChangeRecord inCommit(long revision, long commitLast, String objectId) {
+        return new ChangeRecord(revision, 1L, Instant.EPOCH, Actor.SYSTEM, ObjectType.ROLE, objectId, Action.UPDATED,
+                List.of(), null, null, null, null, commitLast);
+    }
+
     private static ChangeRecord record(long revision, String objectId) {
         return new ChangeRecord(revision, 1L, Instant.EPOCH, Actor.SYSTEM, ObjectType.ROLE, objectId, Action.UPDATED, List.of(),
                 null, null);

@@ -1,13 +1,22 @@
 package dev.gatehouse.changelog;
 
+import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every write commits together with its change-log rows, read here straight from the {@code change_log}
  * table: one row per changed object with the global revision, organization, actor, object, action, changed
- * fields, before and after; a failed write appends nothing.
+ * fields, before and after; a failed write appends nothing. The rows of one commit are one unit: they name the
+ * commit's last revision, and the engine applies them together, so no decision is answered from inside a commit.
  */
 class ChangeLogIT {
 
@@ -34,16 +44,178 @@ class ChangeLogIT {
     static Fixtures fx;
     static Jdbi db;
 
+    /** What the engine held as each record reached a listener after it, while armed. */
+    static final List<Seen> seen = new CopyOnWriteArrayList<>();
+    static volatile Function<ChangeRecord, Seen> probe;
+
+    /** A record's revision, and the engine's revision and answer (null: the member is unknown) as it was delivered. */
+    record Seen(long revision, long engineRevision, Boolean allowed) {
+    }
+
     @BeforeAll
     static void start() {
         node = TestNode.start();
         fx = new Fixtures(node);
         db = TestDatabase.jdbi(node.databaseUrl());
+        // the last listener of the feed: every record reaches it after the engine's listener has taken it
+        node.node().core().feed().addListener(record -> {
+            Function<ChangeRecord, Seen> armed = probe;
+            if (armed != null) {
+                seen.add(armed.apply(record));
+            }
+        });
+        try (InputStream in = ChangeLogIT.class.getResourceAsStream("/models/docs.json")) {
+            Http.Res res = node.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll
     static void stop() {
         node.close();
+    }
+
+    /** A docs organization and its member {@code w}: company role Editor (doc.write, which docs inherit). */
+    record Held(Fixtures.Org org, long member, long viewer) {
+    }
+
+    /** {@code w} holds Viewer (no doc.write) on {@code docs} documents {@code D0…}: there Viewer decides alone. */
+    static Held heldAsViewer(int docs) {
+        Fixtures.Org org = fx.org("docs");
+        long editor = fx.role(org, "Editor", List.of("doc.read", "doc.write", "records.all"));
+        long viewer = fx.role(org, "Viewer", List.of("doc.read", "records.all"));
+        long member = fx.member(org, "w", editor);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < docs; i++) {
+            lines.append("{\"type\": \"assignment\", \"resource\": {\"type\": \"doc\", \"id\": \"D").append(i)
+                    .append("\"}, \"user_id\": \"w\", \"role\": \"Viewer\"}\n");
+        }
+        if (docs > 0) {
+            Http.Res imported = node.service().raw("POST", org.path() + "/import", lines.toString(),
+                    "application/x-ndjson");
+            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        }
+        return new Held(org, member, viewer);
+    }
+
+    /** The engine's answer as the probe sees it; null when it does not know the member (removed). */
+    static Boolean engineCheck(long org, long member, String permission, String doc) {
+        try {
+            return node.node().engine().check(org, member, permission, "doc", doc);
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void aCommitsRecords_reachTheEngineTogether_atTheCommitsLastRevision() {
+        Held held = heldAsViewer(50);
+        Boolean writes = engineCheck(held.org().id(), held.member(), "doc.write", "D0");
+        assertThat(writes).as("Viewer decides on D0").isEqualTo(Boolean.FALSE);
+        long before = latest();
+
+        seen.clear();
+        probe = record -> new Seen(record.revision(), node.node().engine().revision(),
+                engineCheck(held.org().id(), held.member(), "doc.write", "D0"));
+        Http.Res removed = node.service().delete(held.org().path() + "/members/id:" + held.member());
+        probe = null;
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+        long last = removed.revision();
+
+        List<Seen> removal = seen.stream().filter(s -> s.revision() > before && s.revision() <= last).toList();
+        assertThat(removal).as("the member and its 50 assignments").hasSizeGreaterThan(50);
+        assertThat(removal).as("each record of the removal, as it was delivered: the engine held the whole commit")
+                .allSatisfy(s -> {
+                    assertThat(s.engineRevision()).isEqualTo(last);
+                    assertThat(s.allowed()).as("the member is gone, never an Editor on D0 without its Viewer").isNull();
+                });
+        List<Long> commitLasts = db.withHandle(h -> h.createQuery("SELECT DISTINCT commit_last FROM change_log "
+                + "WHERE revision > :r").bind("r", before).mapTo(Long.class).list());
+        assertThat(commitLasts).as("every row of the commit names its last revision").containsExactly(last);
+    }
+
+    /**
+     * An import chunk that deletes a member's assignment on a document and gives it another there: its company role
+     * gives nothing on documents, so only a state between the two records would deny it doc.read.
+     */
+    @Test
+    void anImportChunk_replacingAnAssignment_isAppliedWhole() {
+        Held held = heldAsViewer(0);
+        long nothing = fx.role(held.org(), "Nothing", List.of("records.all"));
+        long member = fx.member(held.org(), "m", nothing);
+        Http.Res assigned = node.service().put(held.org().path() + "/resources/doc/D0/assignments/id:" + member,
+                Map.of("role_id", held.viewer()));
+        assertThat(assigned.status()).as(assigned.toString()).isIn(200, 201);
+        String chunk = "{\"type\": \"assignment\", \"op\": \"delete\", \"resource\": {\"type\": \"doc\", "
+                + "\"id\": \"D0\"}, \"user_id\": \"m\"}\n{\"type\": \"assignment\", \"resource\": {\"type\": "
+                + "\"doc\", \"id\": \"D0\"}, \"user_id\": \"m\", \"role\": \"Editor\"}\n";
+        long before = latest();
+
+        seen.clear();
+        probe = record -> new Seen(record.revision(), node.node().engine().revision(),
+                engineCheck(held.org().id(), member, "doc.read", "D0"));
+        Http.Res imported = node.service().raw("POST", held.org().path() + "/import", chunk, "application/x-ndjson");
+        probe = null;
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        long last = imported.revision();
+
+        List<Seen> replaced = seen.stream().filter(s -> s.revision() > before && s.revision() <= last).toList();
+        assertThat(replaced).as("the deletion and the new assignment").hasSize(2);
+        assertThat(replaced).as("doc.read on D0 before and after the chunk; never without an assignment there")
+                .allSatisfy(s -> {
+                    assertThat(s.engineRevision()).isEqualTo(last);
+                    assertThat(s.allowed()).isTrue();
+                });
+        assertThat(engineCheck(held.org().id(), member, "doc.write", "D0")).as("the new assignment").isTrue();
+    }
+
+    /**
+     * Checks asked over HTTP while a member holding 2,000 assignments is removed answer from before the removal (the
+     * Viewer on each document decides: no doc.write) or after it (no member), never from a state in between, where
+     * the member would be an Editor on the documents whose assignments were already deleted.
+     */
+    @Test
+    void checksDuringAMembersRemoval_answerFromBeforeOrAfterIt_neverFromInside() throws InterruptedException {
+        for (int trial = 0; trial < 3; trial++) {
+            Held held = heldAsViewer(2_000);
+            List<Map<String, Object>> checks = new ArrayList<>();
+            for (int i = 0; i < 2_000; i += 50) {
+                checks.add(Map.of("member_id", held.member(), "permission", "doc.write",
+                        "resource", Map.of("type", "doc", "id", "D" + i)));
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            List<String> inside = new CopyOnWriteArrayList<>();
+            AtomicInteger answered = new AtomicInteger();
+            List<Thread> checkers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                checkers.add(new Thread(() -> {
+                    while (!stop.get()) {
+                        Http.Res res = node.service().post(held.org().path() + "/check/batch", Map.of("checks", checks));
+                        if (res.status() == 200) {
+                            answered.incrementAndGet();
+                            for (JsonNode result : res.get("results")) {
+                                if (result.path("allowed").asBoolean(false)) {
+                                    inside.add(res.header("Gatehouse-Revision") + " " + result);
+                                }
+                            }
+                        }
+                    }
+                }));
+            }
+            checkers.forEach(Thread::start);
+            Thread.sleep(100);
+            Http.Res removed = node.service().delete(held.org().path() + "/members/id:" + held.member());
+            assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+            Thread.sleep(100);
+            stop.set(true);
+            for (Thread checker : checkers) {
+                checker.join();
+            }
+            assertThat(answered.get()).as("checks answered before the removal").isPositive();
+            assertThat(inside).as("answers from inside the removal's commit (trial %d)", trial).isEmpty();
+        }
     }
 
     static List<Row> rowsAfter(long revision) {
