@@ -4,20 +4,28 @@ import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.json.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The issuer's discovery document ({@code <issuer>/.well-known/openid-configuration}), fetched when first needed
- * and kept: its {@code issuer} must be the configured one exactly (OpenID Connect Discovery §4.3), and its
- * endpoints absolute URLs under the issuer's own rule (https, or http on a loopback address). A failed fetch — the
- * issuer unreachable, anything but a 200, a document not whole within {@link #TIMEOUT} or over {@link #MAX_BYTES}
- * ({@link IssuerFetch}), or one that is not such a JSON document — is retried at most every {@link #RETRY_AFTER},
- * so an issuer that is down is not hammered by every request; meanwhile token requests answer 503.
+ * and read again every {@link #REREAD_AFTER} (by the node's clock): its {@code issuer} must be the configured one
+ * exactly (OpenID Connect Discovery §4.3), and its endpoints absolute URLs under the issuer's own rule (https, or
+ * http on a loopback address, and no user info). A failed first fetch — the issuer unreachable, anything but a 200,
+ * a document not whole within {@link #TIMEOUT} or over {@link #MAX_BYTES} ({@link IssuerFetch}), or one that is not
+ * such a JSON document — is retried at most every {@link #RETRY_AFTER}, so an issuer that is down is not hammered
+ * by every request; meanwhile token requests answer 503. A re-read is made by one request while the others go on
+ * with the document held; one that fails keeps it (the issuer said it once, and its keys are checked on their own)
+ * and is tried again after {@link #RETRY_AFTER}. Once read, the document was never read again, so a corrected
+ * one was taken only by a restart.
  *
- * <p>Thread-safe: {@link #get} is synchronized (one fetch at a time); {@link #cached} reads without waiting for it;
- * the document, once read, is immutable.
+ * <p>Thread-safe: the first read is synchronized (one fetch at a time; who waits for it is answered by it, or by
+ * its failure for {@link #RETRY_AFTER}); a re-read is claimed by one caller ({@link #rereading}), the others read
+ * the volatile {@link #document}, which is immutable.
  */
 final class Discovery {
 
@@ -26,26 +34,48 @@ final class Discovery {
     }
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    static final Duration REREAD_AFTER = Duration.ofMillis(TokenVerifier.JWKS_TTL_MILLIS);
     static final Duration TIMEOUT = IssuerFetch.TIMEOUT;
     private static final int MAX_BYTES = 256 * 1024;
 
     private final OidcSettings settings;
+    private final InstantSource clock;
     private final IssuerFetch fetch = new IssuerFetch(MAX_BYTES);
+    private final AtomicBoolean rereading = new AtomicBoolean();
     private volatile Document document;
+    /** When {@link #document} is to be read again, by {@link #clock}'s millis. */
+    private volatile long rereadAt;
     private long failedAt;
     private String failure;
 
-    Discovery(OidcSettings settings) {
+    Discovery(OidcSettings settings, InstantSource clock) {
         this.settings = settings;
+        this.clock = clock;
     }
 
-    /** The document if it has been read, else null; never fetches, nor waits for a fetch. */
-    Document cached() {
+    /**
+     * The document; 503 {@code oidc_unavailable} while the issuer cannot be read and never was. When the document
+     * held is due to be read again, this caller reads it (at most {@link #TIMEOUT}) unless another does already.
+     */
+    Document get() {
+        Document held = document;
+        if (held == null) {
+            return first();
+        }
+        if (clock.millis() >= rereadAt && rereading.compareAndSet(false, true)) {
+            try {
+                document = fetch();
+                rereadAt = clock.millis() + REREAD_AFTER.toMillis();
+            } catch (IOException | IllegalArgumentException | JacksonException e) {
+                rereadAt = clock.millis() + RETRY_AFTER.toMillis();
+            } finally {
+                rereading.set(false);
+            }
+        }
         return document;
     }
 
-    /** The document; 503 {@code oidc_unavailable} while the issuer cannot be read. */
-    synchronized Document get() {
+    private synchronized Document first() {
         if (document != null) {
             return document;
         }
@@ -55,9 +85,11 @@ final class Discovery {
             throw unavailable(failure, (int) Math.ceil((RETRY_AFTER.toNanos() - waited) / 1e9));
         }
         try {
-            document = fetch();
+            Document read = fetch();
+            rereadAt = clock.millis() + REREAD_AFTER.toMillis();
+            document = read;
             failure = null;
-            return document;
+            return read;
         } catch (IOException | IllegalArgumentException | JacksonException e) {
             // Jackson's exceptions are unchecked: a body that is not JSON (an HTML error page) once escaped as a 500
             failure = e instanceof JacksonException ? "its discovery document is not JSON"
@@ -87,10 +119,22 @@ final class Discovery {
     }
 
     private static URI endpoint(JsonNode json, String field) {
-        URI uri = URI.create(text(json, field));
+        URI uri;
+        try {
+            uri = new URI(text(json, field));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the discovery document's " + field + " is not a URL: "
+                    + e.getInput(), e);
+        }
         String scheme = uri.getScheme();
         if (!uri.isAbsolute() || uri.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))) {
             throw new IllegalArgumentException("the discovery document's " + field + " is not an http(s) URL: " + uri);
+        }
+        if (uri.getRawUserInfo() != null) {
+            // as the issuer option refuses it: the token endpoint's origin goes into the console's policy, and
+            // "http://a;b@host" once put a ';' there, ending its connect-src early
+            throw new IllegalArgumentException("the discovery document's " + field + " must not carry user info: "
+                    + uri.getScheme() + "://…@" + uri.getHost());
         }
         if ("http".equals(scheme) && !OidcSettings.loopback(uri.getHost())) {
             // the key set read over plain HTTP could be anyone's: the issuer's own rule holds for what it names

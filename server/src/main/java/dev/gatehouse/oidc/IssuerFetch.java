@@ -39,19 +39,29 @@ final class IssuerFetch {
 
     /** The body of {@code uri}'s 200 answer; an {@link IOException} saying what went wrong otherwise. */
     byte[] get(URI uri, String what) throws IOException {
+        return get(uri, what, TIMEOUT);
+    }
+
+    /** {@link #get(URI, String)} whole within {@code within}, at most {@link #TIMEOUT}: a caller with less time left. */
+    byte[] get(URI uri, String what, Duration within) throws IOException {
+        Duration bound = within.compareTo(TIMEOUT) < 0 ? within : TIMEOUT;
+        if (bound.isNegative() || bound.isZero()) {
+            throw new IOException("no time was left to fetch the " + what + " from " + uri);
+        }
+        String inTime = bound.toMillis() % 1000 == 0 ? bound.toSeconds() + " s" : bound.toMillis() + " ms";
         CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(HttpRequest.newBuilder(uri)
-                .timeout(TIMEOUT).header("Accept", "application/json").GET().build(), info -> info.statusCode() == 200
+                .timeout(bound).header("Accept", "application/json").GET().build(), info -> info.statusCode() == 200
                 ? new UpTo(maxBytes, what) : HttpResponse.BodySubscribers.replacing(null));
         HttpResponse<byte[]> response;
         try {
-            response = pending.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            response = pending.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             pending.cancel(true);
-            throw new IOException(uri + " did not send its whole " + what + " within " + TIMEOUT.toSeconds() + " s");
+            throw new IOException(uri + " did not send its whole " + what + " within " + inTime);
         } catch (ExecutionException e) {
             // said in words: a refused connection's exception carries no message
             if (e.getCause() instanceof HttpTimeoutException) {
-                throw new IOException(uri + " sent no answer within " + TIMEOUT.toSeconds() + " s", e.getCause());
+                throw new IOException(uri + " sent no answer within " + inTime, e.getCause());
             }
             if (e.getCause() instanceof ConnectException) {
                 throw new IOException("the connection to " + uri + " failed", e.getCause());

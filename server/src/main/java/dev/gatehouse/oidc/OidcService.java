@@ -4,12 +4,16 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.error.UnauthenticatedException;
+import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.member.MemberRef;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -19,9 +23,10 @@ import java.util.Optional;
  * has ({@link Principal.Member} marked {@code viaToken}); and the console learns where to send its users
  * ({@link #console}).
  *
- * <p>A token is verified by {@link TokenVerifier} against the issuer's keys ({@link Discovery}, fetched when first
- * needed). A route whose path names no organization (the organization list, models, Close's API, whose key alone
- * names the organization) accepts no token: there is no member a token could be. Which member a user is, and
+ * <p>A token is verified by {@link TokenVerifier} against the issuer's keys ({@link Discovery}, read when first
+ * needed and again every {@link Discovery#REREAD_AFTER}; a re-read naming another key set gets a verifier of its
+ * own). A route whose path names no organization (the organization list, models, Close's API, whose key alone
+ * names the organization) accepts no token: there is no member a token could be, so it is refused unread. Which member a user is, and
  * whether it is active, is read from the engine (no database round trip); management requests read the member's
  * state again in their own transaction ({@code access/Access}), as for keys.
  *
@@ -45,44 +50,74 @@ public final class OidcService {
         this.settings = settings;
         this.engine = engine;
         this.clock = clock;
-        this.discovery = settings.enabled() ? new Discovery(settings) : null;
+        this.discovery = settings.enabled() ? new Discovery(settings, clock) : null;
     }
 
     public boolean enabled() {
         return settings.enabled();
     }
 
-    /** Whether a presented credential is a JWT (three base64url parts) rather than an API key. */
+    /**
+     * Whether a presented credential is a JWT rather than an API key, by its shape: three parts of base64url
+     * characters joined by two dots, the first of which decodes to a JSON object (its header, JSON whitespace
+     * allowed before the brace). Any other character — a non-ASCII letter, base64's {@code +} or {@code /}, padding —
+     * makes it no JWT (it is then refused as a key): the JWT library skips what is not base64url, so such variants
+     * of one token would each have verified, under a credential id of their own. A key ({@code gh?_…}, or a service
+     * key of printable ASCII) has no such header.
+     */
     public static boolean looksLikeJwt(String token) {
-        if (token == null || !token.startsWith("eyJ")) {
+        if (token == null) {
             return false;
         }
         int first = token.indexOf('.');
         int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-        return second > 0 && token.indexOf('.', second + 1) < 0
-                && token.chars().allMatch(c -> c == '.' || c == '-' || c == '_' || Character.isLetterOrDigit(c));
+        if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                    || c == '.')) {
+                return false;
+            }
+        }
+        return opensAnObject(token.substring(0, first));
+    }
+
+    /** Whether base64url {@code part} decodes to text whose first character but JSON whitespace is {@code {}. */
+    private static boolean opensAnObject(String part) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        for (byte b : decoded) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == '{';
+            }
+        }
+        return false;
     }
 
     /**
      * The member a token stands for in organization {@code orgId} (null when the request names none): 401
      * {@code invalid_token} for a token that does not verify or names no member there, 401
-     * {@code key_member_inactive} for a deactivated one, 503 while the issuer cannot be reached.
+     * {@code key_member_inactive} for a deactivated one, 503 while the issuer cannot be reached. A path that names
+     * no organization is refused before the token is looked at: no token is accepted there, so the issuer is not
+     * asked (an issuer that is down once turned that 401 into a 503, and each such request into a fetch).
      */
     public Principal authenticate(String token, Long orgId) {
         if (!enabled()) {
             throw TokenVerifier.invalid("this server accepts no tokens");
         }
-        JWTClaimsSet claims = verifier().verify(token);
         if (orgId == null) {
             throw new UnauthenticatedException("invalid_token", "an access token acts as a member of the "
                     + "organization the request's path names, and this path names none; use an API key here");
         }
-        Object claim = claims.getClaim(settings.userClaim());
-        if (!(claim instanceof String || claim instanceof Number)) {
-            throw TokenVerifier.invalid("its claim \"" + settings.userClaim() + "\" holds no user id");
-        }
-        String userId = claim.toString();
-        Long memberId = userId.isEmpty() || userId.length() > 200 ? null : engine.findMemberId(orgId, userId);
+        JWTClaimsSet claims = verifier().verify(token);
+        String userId = userId(claims.getClaim(settings.userClaim()));
+        Long memberId = userId == null ? null : engine.findMemberId(orgId, userId);
         if (memberId == null) {
             // the organization is not named: its id would tell an account GUID's holder which one it is
             throw TokenVerifier.invalid("its user is no member of the organization the request's path names");
@@ -92,6 +127,29 @@ public final class OidcService {
                     + " is not active (deactivated, or invited and not yet accepted)");
         }
         return new Principal.Member(credentialId(token), orgId, memberId, true);
+    }
+
+    /**
+     * The user id a token's user claim holds, or null when it can be no member's: a string as it is, a JSON integer
+     * as its decimal digits ({@code 100} is user {@code 100}); 401 for anything else — a fraction or an exponent
+     * ({@code 100.0}, {@code 1e2}) or an integer beyond 64 bits, whose digits the token's JSON reader does not keep
+     * (Java's number formatting once made all three {@code 100.0} or {@code 1.2345678901234567E19}), an object, a
+     * list. A user id longer than any member's ({@link MemberRef#userIdLength}, in characters as a client counts
+     * them) names none.
+     */
+    private String userId(Object claim) {
+        String userId;
+        if (claim instanceof String text) {
+            userId = text;
+        } else if (claim instanceof Long || claim instanceof Integer) {
+            userId = claim.toString();
+        } else if (claim instanceof Number) {
+            throw TokenVerifier.invalid("its claim \"" + settings.userClaim() + "\" is a number that is no integer "
+                    + "of at most 64 bits; a user id in a number must be an integer written in digits");
+        } else {
+            throw TokenVerifier.invalid("its claim \"" + settings.userClaim() + "\" holds no user id");
+        }
+        return userId.isEmpty() || MemberRef.userIdLength(userId) > MemberRef.MAX_LENGTH ? null : userId;
     }
 
     /** What the console needs to sign in with the issuer; empty when OIDC is off. 503 while it cannot be reached. */
@@ -105,20 +163,30 @@ public final class OidcService {
     }
 
     /**
-     * The origin the console sends its token request to ({@code https://host[:port]}), for its Content-Security-
-     * Policy: the token endpoint's once the discovery document has been read, the issuer's before; null when OIDC
-     * is off. Never reaches the issuer.
+     * The origin the console sends its token request to ({@code scheme://host[:port]}), for its Content-Security-
+     * Policy: the token endpoint's, read from the discovery document — waiting for it as {@link Discovery#get} does,
+     * so that the page a node serves first after its start already admits it (the issuer's origin stood in for it
+     * until the document had been read, and a token endpoint elsewhere was blocked). Null when OIDC is off or the
+     * document cannot be read now: the policy then admits no other origin, and {@link #console} answers 503, so the
+     * console offers no sign-in with the issuer until it can.
      */
     public String tokenEndpointOrigin() {
         if (!enabled()) {
             return null;
         }
-        Discovery.Document d = discovery.cached();
-        return origin(d == null ? URI.create(settings.issuer()) : d.tokenEndpoint());
+        try {
+            return origin(discovery.get().tokenEndpoint());
+        } catch (UnavailableException e) {
+            return null;
+        }
     }
 
-    private static String origin(URI uri) {
-        return uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + uri.getRawAuthority();
+    /** Scheme, host and port alone; the discovery document's endpoints carry no user info ({@link Discovery}). */
+    static String origin(URI uri) {
+        String host = uri.getHost();
+        int port = uri.getPort();
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + host.toLowerCase(Locale.ROOT)
+                + (port < 0 ? "" : ":" + port);
     }
 
     /** The issuer's URL, or null when OIDC is off (known without reaching the issuer). */
@@ -126,14 +194,17 @@ public final class OidcService {
         return settings.issuer();
     }
 
+    /** The verifier of the key set the discovery document names now: a new one when a re-read names another. */
     private TokenVerifier verifier() {
+        Discovery.Document document = discovery.get();
         TokenVerifier v = verifier;
-        if (v == null) {
+        if (v == null || !v.jwksUri().equals(document.jwksUri())) {
             synchronized (this) {
-                if (verifier == null) {
-                    verifier = new TokenVerifier(settings, discovery.get(), clock);
-                }
                 v = verifier;
+                if (v == null || !v.jwksUri().equals(document.jwksUri())) {
+                    v = new TokenVerifier(settings, document, clock);
+                    verifier = v;
+                }
             }
         }
         return v;

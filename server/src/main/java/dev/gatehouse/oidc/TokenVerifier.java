@@ -8,31 +8,33 @@ import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
-import java.net.MalformedURLException;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Verifies the issuer's JWT access tokens: a JWS whose signature checks against the issuer's JWKS with an
  * asymmetric algorithm ({@link #ALGORITHMS}: RSA and EC only — never {@code none}, never an HMAC, so a public key
- * can never serve as a shared secret), {@code typ} absent, {@code JWT} or {@code at+jwt}, {@code iss} the configured
- * issuer exactly, {@code aud} holding the configured audience, {@code exp} in the future and {@code nbf} (when
- * present) in the past, within {@link #CLOCK_SKEW_SECONDS}, and the user claim present.
+ * can never serve as a shared secret), {@code typ} absent or one of {@link #TYPES} (case aside; a {@code typ} without
+ * a {@code /} stands for {@code application/<typ>}, RFC 7515 §4.1.9 — {@code application/at+jwt} was once refused
+ * while {@code at+jwt} passed), {@code iss} the configured issuer exactly, {@code aud} holding the configured
+ * audience, {@code exp} in the future and {@code nbf} (when present) in the past, within
+ * {@link #CLOCK_SKEW_SECONDS}, and the user claim present.
  *
- * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}, fetched as {@link IssuerFetch} bounds it: no
- * redirect followed, whole within its timeout) is cached for {@link #JWKS_TTL_MILLIS}; a token
+ * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}, fetched by {@link KeySetSource}: no redirect
+ * followed, whole within its timeout, only keys that may verify, at most {@link IssuerFetch#TIMEOUT} of waiting per
+ * request) is cached for {@link #JWKS_TTL_MILLIS}; a token
  * naming a key id the cache lacks makes it fetch the set again — how rotation is followed — at most twice per
  * {@link #MIN_REFETCH_MILLIS} (the rate limiter lets a second fetch through in each interval, so that a rotation
  * seen just after a fetch is not missed), so tokens with made-up key ids cannot turn into a flood of fetches. A
@@ -45,58 +47,85 @@ import java.util.Set;
  */
 final class TokenVerifier {
 
+    /** One verification, as the key source sees it: when it began, so that it waits for keys a bounded time. */
+    record Attempt(long startedNanos) implements SecurityContext {
+
+        static Attempt now() {
+            return new Attempt(System.nanoTime());
+        }
+
+        /** What is left of {@link IssuerFetch#TIMEOUT} since the attempt began. */
+        Duration timeLeft() {
+            return IssuerFetch.TIMEOUT.minusNanos(System.nanoTime() - startedNanos);
+        }
+    }
+
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
             JWSAlgorithm.ES512);
+    /** The media types a token's {@code typ} may name, in lower case and in full. */
+    static final Set<String> TYPES = Set.of("application/jwt", "application/at+jwt");
     static final int CLOCK_SKEW_SECONDS = 60;
     static final long JWKS_TTL_MILLIS = 15 * 60_000L;
     static final long MIN_REFETCH_MILLIS = 1_000L;
-    private static final int MAX_JWKS_BYTES = 256 * 1024;
 
-    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    private final IssuerFetch keySet = new IssuerFetch(MAX_JWKS_BYTES);
-    private final JWKSetBasedJWKSource<SecurityContext> keys;
+    private final DefaultJWTProcessor<Attempt> processor = new DefaultJWTProcessor<>();
+    private final JWKSetBasedJWKSource<Attempt> keys;
+    private final URI jwksUri;
     private final InstantSource clock;
     /** Whether the key set's last fetch failed: set by a failed fetch, cleared by a token checked against keys. */
     private volatile boolean keysUnavailable;
 
     TokenVerifier(OidcSettings settings, Discovery.Document document, InstantSource clock) {
         this.clock = clock;
-        try {
-            // the builder's source without failover is set-based; its set source is what a refetch is asked of
-            keys = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(
-                            document.jwksUri().toURL(),
-                            url -> new Resource(new String(keySet.get(document.jwksUri(), "key set"),
-                                    StandardCharsets.UTF_8), "application/json"))
-                    .cache(JWKS_TTL_MILLIS, IssuerFetch.TIMEOUT.toMillis())
-                    .rateLimited(MIN_REFETCH_MILLIS)
-                    .retrying(false)
-                    .build();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("jwks_uri is not a URL: " + document.jwksUri(), e);
-        }
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
-                new JOSEObjectType("at+jwt"), null));
+        this.jwksUri = document.jwksUri();
+        // the builder's source without failover is set-based; its set source is what a refetch is asked of
+        keys = (JWKSetBasedJWKSource<Attempt>) JWKSourceBuilder.create(new KeySetSource(jwksUri))
+                .cache(JWKS_TTL_MILLIS, IssuerFetch.TIMEOUT.toMillis())
+                .rateLimited(MIN_REFETCH_MILLIS)
+                .retrying(false)
+                .build();
+        processor.setJWSTypeVerifier(TokenVerifier::checkType);
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+        DefaultJWTClaimsVerifier<Attempt> claims = new DefaultJWTClaimsVerifier<>(
                 Set.of(settings.audience()), new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
                 Set.of("exp", settings.userClaim()), null);
         claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
 
+    /** The key set this verifier checks signatures against. */
+    URI jwksUri() {
+        return jwksUri;
+    }
+
+    /**
+     * {@code typ} absent or one of {@link #TYPES}. Refused as a claim is ({@link BadJWTException}): a token refused
+     * for its type is not one that newer keys could verify, so it fetches none.
+     */
+    private static void checkType(JOSEObjectType type, Attempt attempt) throws BadJWTException {
+        if (type == null) {
+            return;
+        }
+        String media = type.getType().toLowerCase(Locale.ROOT);
+        if (!TYPES.contains(media.indexOf('/') < 0 ? "application/" + media : media)) {
+            throw new BadJWTException("its typ \"" + type + "\" is not one of JWT, at+jwt (or application/ those)");
+        }
+    }
+
     /** The verified claims; 401 {@code invalid_token} saying why not, 503 when the keys cannot be fetched. */
     JWTClaimsSet verify(String token) {
+        Attempt attempt = Attempt.now();
         try {
             JWTClaimsSet claims;
             try {
-                claims = processor.process(token, null);
+                claims = processor.process(token, attempt);
             } catch (BadJOSEException e) {
                 // claims refused stay refused; a signature no cached key verifies may be one of keys replaced since
-                if (e instanceof BadJWTException || !refetched()) {
+                if (e instanceof BadJWTException || !refetched(attempt)) {
                     throw e;
                 }
-                claims = processor.process(token, null);
+                claims = processor.process(token, attempt);
             }
             keysUnavailable = false;
             return claims;
@@ -121,9 +150,9 @@ final class TokenVerifier {
     }
 
     /** Fetches the key set anew unless the rate limit holds it back: whether it did (a failed fetch throws). */
-    private boolean refetched() throws KeySourceException {
+    private boolean refetched(Attempt attempt) throws KeySourceException {
         try {
-            keys.getJWKSetSource().getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), clock.millis(), null);
+            keys.getJWKSetSource().getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), clock.millis(), attempt);
             return true;
         } catch (RateLimitReachedException e) {
             return false;

@@ -3,6 +3,7 @@ package dev.gatehouse.oidc;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
@@ -184,6 +185,63 @@ class OidcIT {
         Http.Res withinSkew = bearer(issuer.token(admin, b -> b.expirationTime(Date.from(new Date().toInstant()
                 .minusSeconds(TokenVerifier.CLOCK_SKEW_SECONDS / 2))))).get(org.path() + "/roles");
         assertThat(withinSkew.status()).as("expired within the clock skew: " + withinSkew).isEqualTo(200);
+    }
+
+    /**
+     * A token is its exact characters: one with anything outside base64url and its two dots — a letter beyond ASCII
+     * (sent as the byte it is in ISO-8859-1, as a header carries it), base64's {@code +} or {@code /}, padding — is
+     * no token (and no key). The JWT library skips such characters, so each variant of a valid token once verified
+     * as it, under an {@code oidc:} credential id of its own.
+     */
+    @Test
+    void aValidTokenWithAnyOtherCharacterAdded_isRefused() {
+        String token = issuer.token(admin);
+        String[] parts = token.split("\\.");
+        assertThat(bearer(token).get(org.path() + "/roles").status()).isEqualTo(200);
+        for (String variant : List.of(token + "\u00e9\u00e9", token + "\u00e9", parts[0] + "." + parts[1] + "\u00e9."
+                + parts[2], token + "==", token + "+", token + "/")) {
+            try (RawHttp connection = RawHttp.connect(node.node().port())) {
+                RawHttp.Response res = connection.send("GET " + org.path() + "/roles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + variant + "\r\nConnection: close\r\n\r\n").read(Duration.ofSeconds(10));
+                assertThat(res.status()).as("%s: %s", variant.substring(token.length() - 4), res).isEqualTo(401);
+            }
+        }
+    }
+
+    /** A user id of 150 emoji is 150 characters as every edge counts them (300 UTF-16 units): its token works. */
+    @Test
+    void aUserIdOfManyCharactersOutsideTheBasicPlane_canUseATokenAsLongAsItCanBeAMember() {
+        String emoji = "\uD83D\uDE00".repeat(150);
+        Http.Res created = node.service().post(org.path() + "/members", Map.of("user_id", emoji,
+                "email", "emoji@example.com", "role_id", starter));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        Http.Res res = bearer(issuer.token(emoji)).get(org.path() + "/roles");
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+    }
+
+    /**
+     * A user claim that is a JSON integer is the user id of its decimal digits; any other number is refused — Java's
+     * number formatting once made {@code 100.0} and {@code 1e2} the member {@code "100.0"}, and
+     * 12345678901234567890 the member {@code "1.2345678901234567E19"}.
+     */
+    @Test
+    void aNumericUserClaim_isItsIntegersDigits_andAnyOtherNumberIsRefused() {
+        fx.member(org, "100", starter);
+        fx.member(org, "100.0", starter);
+        fx.member(org, "1.2345678901234567E19", starter);
+        Http.Res integer = bearer(issuer.token(admin, b -> b.claim(TestIssuer.USER_CLAIM, 100L)))
+                .get(org.path() + "/members/user:100/permissions");
+        assertThat(integer.status()).as("%s", integer).isEqualTo(200);
+        Map<String, Object> refused = new LinkedHashMap<>();
+        refused.put("a fraction", 100.0);
+        refused.put("an exponent", 1e2);
+        refused.put("an integer beyond 64 bits", new java.math.BigInteger("12345678901234567890"));
+        refused.forEach((what, claim) -> {
+            Http.Res res = bearer(issuer.token(admin, b -> b.claim(TestIssuer.USER_CLAIM, claim)))
+                    .get(org.path() + "/roles");
+            assertThat(res.status()).as("%s: %s", what, res).isEqualTo(401);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+        });
     }
 
     static String b64(String text) {

@@ -6,12 +6,17 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.gatehouse.testing.Await;
+import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestClock;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
@@ -22,7 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * An identity provider that answers wrongly — a discovery document or a key set that is not JSON, is cut short or
  * holds the wrong shapes, an error status — never makes the server answer 500: a token is refused with a 503
  * {@code oidc_unavailable} (or a 401 {@code invalid_token}) in the problem shape, the issuer is not asked again on
- * every request, API keys keep working, and tokens verify once the issuer answers properly again.
+ * every request, API keys keep working, and tokens verify once the issuer answers properly again. And what an
+ * issuer publishes is read as meant: the console's policy names the token endpoint the document names, from a
+ * node's first answer on; the document is read again; a key's {@code key_ops}, a token's {@code typ} and a header's
+ * whitespace count as the specifications say; a request waits for the issuer's keys no longer than promised.
  */
 class OidcMisbehavingIssuerIT {
 
@@ -133,9 +144,7 @@ class OidcMisbehavingIssuerIT {
 
         /** A valid token for {@code userId}, signed with this issuer's key. */
         String token(String userId) {
-            Instant now = Instant.now();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).claim(USER_CLAIM, userId)
-                    .expirationTime(Date.from(now.plus(Duration.ofMinutes(10)))).build();
+            JWTClaimsSet claims = claims(userId);
             try {
                 SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
                         .type(JOSEObjectType.JWT).build(), claims);
@@ -146,11 +155,52 @@ class OidcMisbehavingIssuerIT {
             }
         }
 
+        /** A valid token for {@code userId} whose header's {@code typ} is {@code type}. */
+        String token(String userId, String type) {
+            return signed(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .type(new JOSEObjectType(type)).build().toString(), claims(userId));
+        }
+
+        /** {@code claims} under the header {@code headerJson} exactly as written, signed RS256 with this key. */
+        String signed(String headerJson, JWTClaimsSet claims) {
+            String input = b64(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                    + b64(claims.toString().getBytes(StandardCharsets.UTF_8));
+            try {
+                return input + "." + new RSASSASigner(key).sign(new JWSHeader(JWSAlgorithm.RS256),
+                        input.getBytes(StandardCharsets.US_ASCII));
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        JWTClaimsSet claims(String userId) {
+            return new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).claim(USER_CLAIM, userId)
+                    .expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(10)))).build();
+        }
+
+        private static String b64(byte[] bytes) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+
         @Override
         public void close() {
             closed.countDown();
             server.stop(0);
         }
+    }
+
+    /** An organization of {@code node} with the member {@code u-1}, whose own permissions a token of it reads. */
+    static String memberU1(TestNode node) {
+        Fixtures fx = new Fixtures(node);
+        Fixtures.Org org = fx.org("rooms");
+        fx.member(org, "u-1", fx.role(org, "Starter", List.of("canCreateRooms")));
+        return org.path() + "/members/user:u-1/permissions";
+    }
+
+    static JsonNode signIn(TestNode node) {
+        Http.Res res = node.anonymous().get("/console/sign-in.json");
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        return res.get("oidc");
     }
 
     /** 503 {@code oidc_unavailable} or 401 {@code invalid_token}, as a problem; never a 500. */
@@ -324,6 +374,185 @@ class OidcMisbehavingIssuerIT {
             } while (!res.get("detail").stringValue().contains("no member") && System.nanoTime() < deadline);
             assertThat(res.get("detail").stringValue()).as("verified, then refused for naming no member")
                     .contains("no member");
+        }
+    }
+
+    /**
+     * The page the issuer sends a user back to must admit the token endpoint, on every node and also as the first
+     * answer after a start: the policy once named the issuer's own origin until the node had read the discovery
+     * document, and a token endpoint on another origin (as Google's is) was blocked. While the document cannot be
+     * read the policy admits no other origin, and the console offers keys alone (sign-in.json is a 503).
+     */
+    @Test
+    void theFirstConsolePageAfterAStart_admitsATokenEndpointOnAnotherOrigin() throws Exception {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String elsewhere = issuer.issuer.replace("127.0.0.1", "localhost");
+            issuer.discoveryBody = issuer.discoveryBody.replace(issuer.issuer + "/token", elsewhere + "/token");
+            String origin = elsewhere.replace("/issuer", "");
+            for (int start = 0; start < 2; start++) {
+                Http.Res page = node.anonymous().get("/console/?code=abc&state=xyz");
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.header("Content-Security-Policy")).as("start %d", start)
+                        .contains("connect-src 'self' " + origin + ";");
+                assertThat(signIn(node).get("token_endpoint").stringValue()).isEqualTo(elsewhere + "/token");
+                node.restart();
+            }
+            issuer.discoveryType = "text/html";
+            issuer.discoveryBody = "<html>down for maintenance</html>";
+            Http.Res page = node.anonymous().get("/console/");
+            assertThat(page.status()).as("keys still sign in").isEqualTo(200);
+            assertThat(page.header("Content-Security-Policy")).contains("connect-src 'self';")
+                    .doesNotContain("127.0.0.1").doesNotContain("localhost");
+            assertThat(node.anonymous().get("/console/sign-in.json").status()).isEqualTo(503);
+        }
+    }
+
+    /**
+     * A path that accepts no token (the organization list, models, Close's API) refuses one with a 401 as documented,
+     * without asking the issuer: with the issuer down it once answered 503, after a fetch of its discovery document.
+     */
+    @Test
+    void aTokenWhereNoneIsAccepted_is401_withoutAskingTheIssuer() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            issuer.discoveryType = "text/html";
+            issuer.discoveryBody = "<html>down for maintenance</html>";
+            for (String path : List.of("/v1/orgs", "/v1/models", "/api/v1/me/")) {
+                Http.Res res = node.as(issuer.token("u-1")).get(path);
+                assertThat(res.status()).as(path + ": " + res).isEqualTo(401);
+            }
+            assertThat(issuer.discoveryFetches.get()).as("the issuer was not asked").isZero();
+        }
+    }
+
+    /** A correctly signed token whose header JSON starts with a space ({@code eyAi…}) is a token, once a key. */
+    @Test
+    void aTokenWhoseHeaderStartsWithWhitespace_isVerified() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            String token = issuer.signed("{ \"alg\": \"RS256\", \"kid\": \"" + issuer.key.getKeyID() + "\"}",
+                    issuer.claims("u-1"));
+            assertThat(token).startsWith("eyAi");
+            Http.Res res = node.as(token).get(path);
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+        }
+    }
+
+    /**
+     * {@code typ} names a media type, {@code application/} left out or not (RFC 7515 §4.1.9), in any case: the full
+     * {@code application/at+jwt} was once refused while {@code at+jwt} passed. Other types stay refused.
+     */
+    @Test
+    void aTokensType_isReadAsAMediaType() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            for (String type : List.of("application/at+jwt", "Application/AT+JWT", "application/jwt", "at+jwt", "JWT")) {
+                Http.Res res = node.as(issuer.token("u-1", type)).get(path);
+                assertThat(res.status()).as("%s: %s", type, res).isEqualTo(200);
+            }
+            for (String type : List.of("application/jose", "application/json", "x+jwt", "application/x+jwt")) {
+                Http.Res res = node.as(issuer.token("u-1", type)).get(path);
+                assertThat(res.status()).as("%s: %s", type, res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+            }
+        }
+    }
+
+    /** A published key whose {@code key_ops} lack {@code verify} checks no signature, as one with {@code use: enc}. */
+    @Test
+    void aKeyWhoseKeyOpsLackVerify_checksNoSignature() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            issuer.jwksBody = new JWKSet(new RSAKey.Builder(issuer.key.toPublicJWK())
+                    .keyOperations(Set.of(KeyOperation.ENCRYPT)).build()).toString();
+            Http.Res res = node.as(issuer.token("u-1")).get(path);
+            assertThat(res.status()).as("%s", res).isEqualTo(401);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+
+            issuer.jwksBody = new JWKSet(new RSAKey.Builder(issuer.key.toPublicJWK())
+                    .keyOperations(Set.of(KeyOperation.VERIFY)).build()).toString();
+            Await.until(Duration.ofSeconds(5), "a key for verify is used (a refetch at most twice a second)",
+                    () -> node.as(issuer.token("u-1")).get(path).status() == 200);
+        }
+    }
+
+    /**
+     * An endpoint of the discovery document carries no user info, as the issuer option does not: the token
+     * endpoint's origin goes into the console's policy, and {@code http://a;b@host} once put a {@code ;} there.
+     */
+    @Test
+    void aDiscoveryDocumentNamingAnEndpointWithUserInfo_is503_andNothingOfItReachesThePolicy() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            issuer.discoveryBody = issuer.discoveryBody.replace(issuer.issuer + "/token",
+                    issuer.issuer.replace("http://", "http://a;b@") + "/token");
+            Http.Res signIn = node.anonymous().get("/console/sign-in.json");
+            assertThat(signIn.status()).as("%s", signIn).isEqualTo(503);
+            assertThat(signIn.get("detail").stringValue()).contains("token_endpoint must not carry user info");
+            assertThat(node.anonymous().get("/console/").header("Content-Security-Policy"))
+                    .contains("connect-src 'self';").doesNotContain("a;b");
+        }
+    }
+
+    /**
+     * The discovery document is read again every 15 minutes, so that a corrected one is taken without a restart —
+     * its token endpoint by the console, its key set by the verifier; before, it was read once for good.
+     */
+    @Test
+    void theDiscoveryDocument_isReadAgain_andWhatItNamesNowIsUsed() {
+        TestClock clock = new TestClock();
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                     config -> config.withOidc(issuer.settings()), clock)) {
+            String path = memberU1(node);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            assertThat(signIn(node).get("token_endpoint").stringValue()).isEqualTo(issuer.issuer + "/token");
+            String elsewhere = issuer.issuer.replace("127.0.0.1", "localhost");
+            issuer.discoveryBody = issuer.discoveryBody.replace(issuer.issuer + "/token", elsewhere + "/token")
+                    .replace(issuer.issuer + "/jwks", issuer.issuer + "/moved");
+            assertThat(signIn(node).get("token_endpoint").stringValue()).as("the document held, within 15 minutes")
+                    .isEqualTo(issuer.issuer + "/token");
+
+            clock.advance(Duration.ofMinutes(16));
+            assertThat(signIn(node).get("token_endpoint").stringValue()).isEqualTo(elsewhere + "/token");
+            assertThat(node.anonymous().get("/console/").header("Content-Security-Policy"))
+                    .contains("connect-src 'self' " + elsewhere.replace("/issuer", "") + ";");
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            assertThat(issuer.redirectedFetches.get()).as("the key set read where the document names it now")
+                    .isEqualTo(1);
+        }
+    }
+
+    /**
+     * A request that waited for a key-set fetch which stalled is answered by that fetch's failure, within the
+     * promised 5 s: it once fetched again itself once the fetch it waited for had failed, and was held twice as long.
+     */
+    @Test
+    void aRequestWaitingForAKeySetFetchThatStalls_isAnsweredByIt_withinTheTimeout() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            signIn(node);
+            issuer.trickleKeySet = true;
+            Future<Http.Res> first = callers.submit(() -> node.as(issuer.token("u-1")).get("/v1/orgs/1/roles"));
+            while (issuer.jwksFetches.get() == 0) {
+                Thread.sleep(10);
+            }
+            long started = System.nanoTime();
+            Future<Http.Res> waiting = callers.submit(() -> node.as(issuer.token("u-1")).get("/v1/orgs/1/roles"));
+            Http.Res res = waiting.get(Discovery.TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(res.status()).as("%s", res).isEqualTo(503);
+            assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
+            assertThat(tookMillis).as("held at most the fetch's timeout").isLessThan(Discovery.TIMEOUT.toMillis() + 1_000);
+            assertThat(first.get(Discovery.TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS).status()).isEqualTo(503);
+            assertThat(issuer.jwksFetches.get()).as("the waiting request fetched nothing itself").isEqualTo(1);
+        } finally {
+            callers.shutdownNow();
         }
     }
 }

@@ -63,4 +63,28 @@ class OidcSettingsTest {
         assertThat(OidcService.looksLikeJwt("eyJ.a.b.c")).isFalse();
         assertThat(OidcService.credentialId("eyJ.a.b")).matches("oidc:[0-9a-f]{16}");
     }
+
+    /**
+     * By its shape, not its first letters: three base64url parts whose first is a JSON object — also one whose
+     * header starts with a space ({@code eyAi…}), once taken for a key —, and only base64url characters: a letter
+     * beyond ASCII once passed as a letter. A key with two dots is still a key.
+     */
+    @Test
+    void aJwtIsToldByItsShape_andHoldsOnlyBase64urlCharacters() {
+        String payload = "eyJzdWIiOiJ4In0";
+        assertThat(OidcService.looksLikeJwt(b64("{ \"alg\": \"RS256\"}") + "." + payload + ".c2ln")).isTrue();
+        assertThat(OidcService.looksLikeJwt(b64("\n\t{\"alg\":\"RS256\"}") + "." + payload + ".c2ln")).isTrue();
+        assertThat(OidcService.looksLikeJwt("eyJhbGciOiJSUzI1NiJ9." + payload + ".c2ln\u00e9\u00e9")).isFalse();
+        assertThat(OidcService.looksLikeJwt("eyJhbGciOiJSUzI1NiJ9." + payload + "\u0661.c2ln")).isFalse();
+        assertThat(OidcService.looksLikeJwt("eyJhbGciOiJSUzI1NiJ9." + payload + ".c2ln==")).isFalse();
+        assertThat(OidcService.looksLikeJwt("eyJhbGciOiJSUzI1NiJ9." + payload + ".c2l+n/")).isFalse();
+        assertThat(OidcService.looksLikeJwt("service.key-with.dots")).as("no JSON header").isFalse();
+        assertThat(OidcService.looksLikeJwt(b64("[1]") + "." + payload + ".c2ln")).isFalse();
+        assertThat(OidcService.looksLikeJwt("." + payload + ".c2ln")).isFalse();
+    }
+
+    private static String b64(String text) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

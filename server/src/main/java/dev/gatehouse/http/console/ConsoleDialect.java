@@ -136,7 +136,12 @@ public final class ConsoleDialect implements Dialect {
         ctx.result(chosen.bytes());
     }
 
-    /** The console's policy; with an OIDC issuer, requests may also go to its token endpoint (the code exchange). */
+    /**
+     * The console's policy; with an OIDC issuer, requests may also go to its token endpoint (the code exchange), at
+     * the origin the discovery document names — read first when this node has not read it yet, so that the page the
+     * issuer sends a user back to admits it on every node, also right after a start. While the document cannot be
+     * read the policy admits no other origin (and sign-in.json answers 503: the console offers keys alone).
+     */
     String contentSecurityPolicy() {
         String origin = oidc.tokenEndpointOrigin();
         return origin == null ? CONTENT_SECURITY_POLICY
