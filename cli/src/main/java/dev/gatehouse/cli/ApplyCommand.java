@@ -51,7 +51,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ApplyFile declared = ApplyFile.parse(read(), "-".equals(file) ? "standard input" : file);
+        ApplyFile declared = ApplyFile.parse(read(), source());
         long orgId = organization(declared);
         PrintWriter out = spec.commandLine().getOut();
         try (GatehouseClient gatehouse = connection.open()) {
@@ -80,7 +80,7 @@ final class ApplyCommand implements Callable<Integer> {
                         + plan.changes().size() + " changes (the plan's first " + made + "); " + failed.action().sign
                         + " " + Display.escaped(failed.subject()) + " failed" + (left == 0 ? "" : ", and the " + left + " after it "
                         + "were not made") + ": " + (e instanceof GatehouseException g ? Problems.describe(g)
-                        : e.getMessage()));
+                        : Display.escaped(e.getMessage())));
                 spec.commandLine().getErr().flush();
                 return ExitCodes.ERROR;
             }
@@ -98,10 +98,15 @@ final class ApplyCommand implements Callable<Integer> {
             }
             return Yaml.read(ReadableFile.require(file));
         } catch (JacksonException e) {
-            throw new CliException(file + " is not valid YAML: " + e.getOriginalMessage()
+            throw new CliException(source() + " is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"));
         }
+    }
+
+    /** The file as messages name it. */
+    private String source() {
+        return "-".equals(file) ? "standard input" : file;
     }
 
     private long organization(ApplyFile declared) {

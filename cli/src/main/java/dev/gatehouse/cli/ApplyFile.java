@@ -5,6 +5,9 @@ import dev.gatehouse.client.ResourceRef;
 import dev.gatehouse.client.Roles.Visibility;
 import dev.gatehouse.json.Text;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +39,9 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     private static final Set<String> VISIBILITY = Set.of("user_field_ids", "unassigned");
     private static final Set<String> MEMBER = Set.of("user_id", "email", "first_name", "last_name", "role",
             "external", "status", "assignments");
-    private static final Set<String> ASSIGNMENT = Set.of("resource", "role");
+    private static final Set<String> ASSIGNMENT = Set.of("resource", "role", "until");
+    /** How an assignment's {@code until} says that the role has no end. */
+    static final String NEVER = "never";
 
     /**
      * What the server accepts as an email (its {@code EmailAddress}): something@somewhere, no spaces, at most 64 bytes
@@ -82,8 +87,14 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                       Status status, List<AssignmentDecl> assignments) {
     }
 
-    /** A member's role on one resource. */
-    record AssignmentDecl(ResourceRef resource, String role) {
+    /**
+     * A member's role on one resource.
+     *
+     * @param endManaged whether the file says when the role ends; when not, a role changed keeps the end it has
+     * @param until      when the role ends ({@code until: INSTANT}, to the microsecond the server keeps), or null
+     *                   when it has no end ({@code until: never}); only when {@code endManaged}
+     */
+    record AssignmentDecl(ResourceRef resource, String role, boolean endManaged, Instant until) {
     }
 
     /** The declarations of the YAML tree {@code root}, read from {@code source} (for messages). */
@@ -211,9 +222,34 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                 throw new CliException(at + ": resource " + resource.type() + ":" + resource.id()
                         + " is declared twice for this member");
             }
-            assignments.add(new AssignmentDecl(resource, required(node, "role", at, true)));
+            String role = required(node, "role", at, true);
+            String until = text(node, "until", at, false);
+            assignments.add(until == null ? new AssignmentDecl(resource, role, false, null)
+                    : new AssignmentDecl(resource, role, true, until(until.strip(), at)));
         }
         return assignments;
+    }
+
+    /**
+     * An assignment's end: {@link #NEVER}, or an instant ({@code 2027-01-31T00:00:00Z}) in the future — the server
+     * refuses an end that has passed — kept to the microsecond, as the server keeps it, so that the next apply finds
+     * it unchanged.
+     */
+    private static Instant until(String text, String where) {
+        if (NEVER.equals(text)) {
+            return null;
+        }
+        Instant until;
+        try {
+            until = Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            throw new CliException(where + ": until must be an instant like 2027-01-31T00:00:00Z, or never");
+        }
+        if (!until.isAfter(Instant.now())) {
+            throw new CliException(where + ": until must lie in the future (the server refuses an end that has "
+                    + "passed), got " + until);
+        }
+        return until;
     }
 
     /**

@@ -30,8 +30,11 @@ import java.util.function.Function;
  *       has external members; a member keeps its {@code external};</li>
  *   <li>only a new (or still invited) member is {@code invited}: no member goes back to invited;</li>
  *   <li>no declared email is held by a member the file does not declare (ignoring case): adds come before
- *       prune's removals;</li>
- *   <li>prune removes no role that a kept member still holds on a resource.</li>
+ *       prune's removals; emails moved between declared members are written in an order that frees each first,
+ *       and emails passed round in a circle are refused ({@link MemberOrder});</li>
+ *   <li>prune removes no role that a kept member still holds on a resource;</li>
+ *   <li>no write leaves the organization without an active member able to manage roles, where it had one
+ *       ({@link LastRoleManager}).</li>
  * </ul>
  * Changes the server refuses for reasons this cannot see (limits, another writer, a missing resource) still stop
  * the plan midway; the command then says what was applied. Stateless apart from its inputs; not thread-safe.
@@ -41,7 +44,6 @@ final class ApplyRules {
     private final ApplyFile file;
     private final Map<String, Role> custom;
     private final Map<String, Role> systemByName;
-    private final Set<String> systemKeys;
     private final Map<Long, Role> byId;
     private final RoleIds ids;
     private final Set<String> permissions;
@@ -58,14 +60,10 @@ final class ApplyRules {
         this.custom = new HashMap<>();
         this.systemByName = new HashMap<>();
         this.byId = new HashMap<>();
-        this.systemKeys = new HashSet<>();
         for (Role role : roles) {
             byId.put(role.id(), role);
             if (role.system()) {
                 systemByName.put(RoleIds.fold(role.name()), role);
-                if (role.key() != null) {
-                    systemKeys.add(role.key());
-                }
             } else {
                 custom.put(RoleIds.fold(role.name()), role);
             }
@@ -74,26 +72,37 @@ final class ApplyRules {
     }
 
     /**
-     * Fails with the first broken rule.
+     * Fails with the first broken rule; else answers the order in which the plan writes the declared members.
      *
      * @param members     the organization's members by user id
      * @param pruned      the folded names of the custom roles prune removes (empty without prune)
+     * @param removed     the members prune removes, in the order the plan removes them (empty without prune)
      * @param assignments a member's resource roles as they are now (read once per member, shared with the plan)
+     * @param grants      a member's grants as they are now (read only where a grant may let it manage roles)
      */
-    static void check(ApplyFile file, List<Role> roles, RoleIds ids, ModelRules model, Map<String, Member> members,
-                      Set<String> pruned, Function<Member, List<Assignment>> assignments) {
+    static List<MemberDecl> check(ApplyFile file, List<Role> roles, RoleIds ids, ModelRules model,
+                                  Map<String, Member> members, Set<String> pruned, List<Member> removed,
+                                  Function<Member, List<Assignment>> assignments,
+                                  Function<Member, List<String>> grants) {
         ApplyRules rules = new ApplyRules(file, roles, ids, model);
         rules.roles();
         rules.members(members, pruned);
         if (!pruned.isEmpty()) {
             rules.pruneKeepsHeldRoles(members, pruned, assignments);
         }
+        LastRoleManager managers = new LastRoleManager(file, roles, ids, model, grants);
+        List<MemberDecl> order = MemberOrder.of(file.members(), members,
+                decl -> managers.loses(decl, members.get(decl.userId())));
+        managers.check(order, members, removed);
+        return order;
     }
 
     private void roles() {
         for (RoleDecl decl : file.roles()) {
             String subject = "role \"" + decl.name() + "\"";
-            if (systemByName.containsKey(RoleIds.fold(decl.name())) || systemKeys.contains(decl.name())) {
+            // a system role is matched by its name, as every role is: its key is no name, and a custom role
+            // may be named like it (default_admin), which the file then declares
+            if (systemByName.containsKey(RoleIds.fold(decl.name()))) {
                 throw new CliException(subject + " is a system role of the model: it cannot be declared (members "
                         + "may still hold it)");
             }

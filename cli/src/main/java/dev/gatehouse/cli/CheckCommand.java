@@ -79,7 +79,7 @@ final class CheckCommand implements Callable<Integer> {
                 out.println("  path:   " + (why.path() == null ? "" : why.path().name().toLowerCase(Locale.ROOT)));
                 out.println("  role:   " + (why.roleId() == null ? "(none)" : why.roleId()));
                 out.println("  member: " + why.memberId());
-                out.println("  reason: " + why.reason());
+                out.println("  reason: " + Display.escaped(why.reason()));
             }
         }
         out.flush();

@@ -11,8 +11,9 @@ import picocli.CommandLine.Spec;
 /**
  * The deployment a command talks to and the key it uses. Each setting comes from the first of: its flag
  * ({@code --url}, {@code --key}), the environment ({@code GATEHOUSE_URL}, {@code GATEHOUSE_KEY}), the config file's
- * selected profile ({@link ConfigFile}); the URL defaults to {@code http://localhost:8080}. A picocli mixin; not
- * thread-safe.
+ * selected profile ({@link ConfigFile}) — except that a profile named by {@code --profile} or
+ * {@code GATEHOUSE_PROFILE} comes before the environment: its URL and key belong together. The URL defaults to
+ * {@code http://localhost:8080}. A picocli mixin; not thread-safe.
  */
 final class Connection {
 
@@ -30,7 +31,7 @@ final class Connection {
     String key;
 
     @Option(names = "--profile", description = "the config file's profile to use (else GATEHOUSE_PROFILE, the "
-            + "file's default)")
+            + "file's default); a profile named so gives its url and key before the environment's")
     String profile;
 
     @Option(names = "--config", description = "the config file (else GATEHOUSE_CONFIG, "
@@ -58,10 +59,21 @@ final class Connection {
         String namedBy = config != null ? "--config"
                 : blankToNull(env.get("GATEHOUSE_CONFIG")) != null ? "GATEHOUSE_CONFIG" : null;
         // the file is read when it has something to add, or is named, or a profile is (a wrong name is an error)
+        String urlFrom = blankToNull(url) != null ? "--url" : resolvedUrl != null ? "GATEHOUSE_URL" : null;
         if (resolvedUrl == null || resolvedKey == null || profileName != null || namedBy != null) {
             file = ConfigFile.load(configPath(env), namedBy, profileName);
-            resolvedUrl = firstOf(resolvedUrl, file.url());
-            resolvedKey = firstOf(resolvedKey, file.key());
+            if (profileName != null) {
+                // a profile asked for by name is one deployment: its URL and key go together, before the
+                // environment's, so that a key exported for another deployment is never sent to the profile's
+                if (blankToNull(url) == null && blankToNull(file.url()) != null) {
+                    resolvedUrl = file.url();
+                    urlFrom = null;
+                }
+                resolvedKey = firstOf(key, firstOf(file.key(), resolvedKey));
+            } else {
+                resolvedUrl = firstOf(resolvedUrl, file.url());
+                resolvedKey = firstOf(resolvedKey, file.key());
+            }
         }
         if (resolvedKey == null) {
             throw new CliException("no API key: pass --key, set GATEHOUSE_KEY or put key: in the config file"
@@ -72,12 +84,36 @@ final class Connection {
             // the client's own check, so that a URL passes here exactly when the client takes it
             GatehouseClient.builder().url(resolved);
         } catch (IllegalArgumentException refused) {
-            String reason = refused.getMessage();
+            // the client quotes the URL it refuses; a query or user info may hold a secret (?key=…): never shown
+            String reason = refused.getMessage().replace(resolved, shown(resolved));
             throw new CliException((reason.startsWith("url ") ? "the URL " + reason.substring(4) : reason) + " (from "
-                    + (blankToNull(url) != null ? "--url" : blankToNull(env.get("GATEHOUSE_URL")) != null
-                    ? "GATEHOUSE_URL" : "url: in " + file.source()) + ")", refused);
+                    + (urlFrom != null ? urlFrom : "url: in " + file.source()) + ")", refused);
         }
         return new Target(resolved, resolvedKey);
+    }
+
+    /**
+     * {@code url} as a message may quote it: without what follows a {@code ?} or {@code #} (a query or fragment, which
+     * a URL pasted from a browser may carry a token in) and without the user info before an {@code @} (a password),
+     * each left as {@code …}.
+     */
+    static String shown(String url) {
+        int end = url.length();
+        for (char cut : new char[] {'?', '#'}) {
+            int at = url.indexOf(cut);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        String shown = end < url.length() ? url.substring(0, end) + url.charAt(end) + "…" : url;
+        int authority = shown.indexOf("://");
+        int start = authority < 0 ? 0 : authority + 3;
+        int slash = shown.indexOf('/', start);
+        int userInfo = shown.lastIndexOf('@', slash < 0 ? shown.length() - 1 : slash);
+        if (userInfo >= start) {
+            shown = shown.substring(0, start) + "…" + shown.substring(userInfo);
+        }
+        return shown;
     }
 
     /** A client of the resolved deployment; close it when done. */

@@ -1,8 +1,9 @@
 package dev.gatehouse.cli;
 
 /**
- * Values as a terminal shows them, for the output meant for people (tables, {@code apply}'s plan): a value is
- * whatever a user, an import or another client stored, so it may hold line feeds, tabs, escape sequences or text
+ * Values as a terminal shows them, for the output meant for people (tables, {@code apply}'s plan, {@code check
+ * --explain}'s reason, confirmations and error messages, {@code events}' lines): a value is whatever a user, an
+ * import or another client stored, so it may hold line feeds, tabs, escape sequences or text
  * that runs right to left, and its characters may take two columns or none.
  *
  * <p>{@link #escaped} writes every character that would move the cursor or change how the rest of the line is

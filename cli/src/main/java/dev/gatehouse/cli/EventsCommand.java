@@ -141,7 +141,7 @@ final class EventsCommand implements Callable<Integer> {
                 Iterator<Event> each = events.iterator();
                 while (each.hasNext() && (limit == null || printed < limit)) {
                     Event event = each.next();
-                    out.println(json ? Output.LINES.writeValueAsString(event) : line(event));
+                    out.println(json ? Output.LINES.writeValueAsString(event) : Display.escaped(line(event)));
                     if (out.checkError()) {
                         // a PrintWriter swallows the broken pipe: without asking, it would poll for ever
                         Said.done(spec, "standard output closed after " + printed

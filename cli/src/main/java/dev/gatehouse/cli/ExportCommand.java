@@ -18,7 +18,8 @@ import tools.jackson.core.JacksonException;
  * assignments at one revision, the first line a header naming it), progress on standard error.
  * {@code gatehouse export --deployment}: every organization in one snapshot, each as an {@code organization} line
  * (name and model) followed by its export, what {@code import --deployment} takes back (service key). Exits 0 when
- * the export is complete, 2 on any error — a standard output closed early included (the export then stops).
+ * the export is complete, 2 on any error — a standard output closed early or not written whole included (the export
+ * then stops).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write an organization's roles, members, groups and assignments as NDJSON to standard output; "
@@ -71,7 +72,12 @@ final class ExportCommand implements Callable<Integer> {
                         false);
             }
         }
-        out.flush();
+        if (out.checkError()) {
+            // the last block failed (a full disk, a file size limit): never a summary that calls it complete
+            progress.finish("standard output could not be written whole (a full disk, a file size limit): the "
+                    + "export is incomplete");
+            return ExitCodes.ERROR;
+        }
         if (!scope.deployment) {
             progress.finish("organization " + scope.org + ": " + lines + " lines at revision " + revision);
         } else if (organizations == 0) {

@@ -11,6 +11,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import picocli.CommandLine;
@@ -79,6 +80,8 @@ public final class GatehouseCli implements Runnable {
     public CommandLine commandLine() {
         CommandLine line = new CommandLine(this);
         line.setExecutionExceptionHandler(GatehouseCli::failed);
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        line.setExecutionStrategy(parsed -> written(parsed, run.execute(parsed)));
         Main.Serve.shortUsageErrors(line);
         line.setCaseInsensitiveEnumValuesAllowed(true);
         withVersion(line, line.getCommandSpec().version()); // every command's -V says it, not only the root's
@@ -125,6 +128,27 @@ public final class GatehouseCli implements Runnable {
         return stderrTerminal;
     }
 
+    /**
+     * The exit code of a command that ran, once its standard output is flushed: a write that failed there (a pipe
+     * closed early, a full disk, a file size limit) is exit 2 with a message, whatever the command answered — a
+     * {@link PrintWriter} swallows the error, and a script would take a truncated list or export for a whole one.
+     * A command that streams checks as it goes, stops, says so itself and exits 2; this adds nothing then.
+     */
+    private static int written(CommandLine.ParseResult parsed, int exit) {
+        CommandLine root = parsed.commandSpec().commandLine();
+        if (!root.getOut().checkError()) {
+            return exit;
+        }
+        if (exit != ExitCodes.ERROR) {
+            List<CommandLine> ran = parsed.asCommandLineList();
+            PrintWriter err = root.getErr();
+            err.println(ran.get(ran.size() - 1).getCommandSpec().qualifiedName() + ": standard output could not be "
+                    + "written (closed early, a full disk, a file size limit): what it holds is incomplete");
+            err.flush();
+        }
+        return ExitCodes.ERROR;
+    }
+
     /** A command's failure: the server's problem (or what went wrong here) on standard error, exit 2. */
     private static int failed(Exception failure, CommandLine line, CommandLine.ParseResult parsed) {
         PrintWriter err = line.getErr();
@@ -133,9 +157,10 @@ public final class GatehouseCli implements Runnable {
             err.println(name + ": " + Problems.describe(problem));
         } else if (failure instanceof CliException | failure instanceof IllegalArgumentException
                 | failure instanceof UncheckedIOException | failure instanceof IllegalStateException) {
-            err.println(name + ": " + failure.getMessage());
+            // one line: a message may quote what the server holds (a role's name) or what a file says
+            err.println(name + ": " + Display.escaped(String.valueOf(failure.getMessage())));
         } else {
-            err.println(name + ": unexpected error: " + failure);
+            err.println(name + ": unexpected error: " + Display.escaped(String.valueOf(failure)));
             failure.printStackTrace(err);
         }
         err.flush();

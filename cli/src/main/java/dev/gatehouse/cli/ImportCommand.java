@@ -69,14 +69,22 @@ final class ImportCommand implements Callable<Integer> {
         ImportOptions options = new ImportOptions(chunkLines, fromLine, orgId);
         Progress progress = new Progress(spec.commandLine().getErr(), spec.qualifiedName(),
                 GatehouseCli.of(spec).stderrTerminal());
-        long total = path != null && GatehouseCli.of(spec).stderrTerminal() ? countLines(path) : 0;
+        // a pipe is read once: its lines are not counted first, and it is sent as standard input is
+        long total = path != null && !ReadableFile.stream(path) && GatehouseCli.of(spec).stderrTerminal()
+                ? countLines(path) : 0;
         Consumer<ImportResult> shown = p -> progress.step(p.committedLines(), total, p.committedLines()
                 + " lines committed (" + chunks(p.chunks()) + ", revision " + p.revision() + ")", true, true);
         try (GatehouseClient gatehouse = connection.open()) {
             Bulk bulk = scope.deployment ? gatehouse.bulk() : gatehouse.org(scope.org).bulk();
             ImportResult result;
-            if (path != null) {
+            if (path != null && !ReadableFile.stream(path)) {
                 result = bulk.importFrom(path, options, shown);
+            } else if (path != null) {
+                try (InputStream in = Files.newInputStream(path)) {
+                    result = bulk.importFrom(in, options, shown);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                }
             } else {
                 InputStream in = GatehouseCli.of(spec).stdin();
                 result = bulk.importFrom(in, options, shown);

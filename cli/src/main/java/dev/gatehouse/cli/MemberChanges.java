@@ -11,6 +11,7 @@ import dev.gatehouse.client.Members.NewMember;
 import dev.gatehouse.client.Members.Status;
 import dev.gatehouse.client.MemberRef;
 import dev.gatehouse.client.ResourceRef;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,14 +96,31 @@ final class MemberChanges {
             String subject = "assignment of \"" + decl.userId() + "\" on " + text(a.resource());
             Assignment now = held.get(a.resource());
             if (now == null) {
-                changes.add(new Change(Action.CREATE, subject, List.of("role \"" + a.role() + "\""),
-                        (org, ids) -> org.assignments().assign(a.resource(), member, ids.get(a.role()))));
-            } else if (!Objects.equals(roleIds.find(a.role()), now.roleId())) {
-                changes.add(new Change(Action.CHANGE, subject, List.of("role \"" + roleNames.getOrDefault(now.roleId(),
-                        String.valueOf(now.roleId())) + "\" -> \"" + a.role() + "\""),
-                        (org, ids) -> org.assignments().assign(a.resource(), member, ids.get(a.role()))));
+                List<String> details = new ArrayList<>();
+                details.add("role \"" + a.role() + "\"");
+                if (a.until() != null) {
+                    details.add("until " + a.until());
+                }
+                changes.add(new Change(Action.CREATE, subject, details, (org, ids) -> org.assignments()
+                        .assign(a.resource(), member, ids.get(a.role()), a.until())));
+                continue;
             }
             held.remove(a.resource());
+            // the server's write sets the whole assignment, its end included: an end the file does not manage is
+            // sent as it is, so that changing the role does not make a time-bound role permanent
+            Instant until = a.endManaged() ? a.until() : now.expiresAt();
+            List<String> details = new ArrayList<>();
+            if (!Objects.equals(roleIds.find(a.role()), now.roleId())) {
+                details.add("role \"" + roleNames.getOrDefault(now.roleId(), String.valueOf(now.roleId())) + "\" -> \""
+                        + a.role() + "\"");
+            }
+            if (!Objects.equals(until, now.expiresAt())) {
+                details.add("until " + end(now.expiresAt()) + " -> " + end(until));
+            }
+            if (!details.isEmpty()) {
+                changes.add(new Change(Action.CHANGE, subject, details, (org, ids) -> org.assignments()
+                        .assign(a.resource(), member, ids.get(a.role()), until)));
+            }
         }
         for (Assignment undeclared : held.values()) {
             String subject = "assignment of \"" + decl.userId() + "\" on " + text(undeclared.resource());
@@ -122,6 +140,10 @@ final class MemberChanges {
         }
         details.add(field + " \"" + Objects.toString(current, "") + "\" -> \"" + declared + "\"");
         return declared;
+    }
+
+    private static String end(Instant until) {
+        return until == null ? ApplyFile.NEVER : until.toString();
     }
 
     private static String text(ResourceRef resource) {

@@ -23,8 +23,9 @@ import java.util.function.Function;
 
 /**
  * What {@code gatehouse apply} would change to make an organization match an {@link ApplyFile}: each change with
- * what it changes, in the order it is applied — roles created and changed, then members, then resource roles, then
- * removals (resource roles, members, roles), so that what is referenced exists first and is removed last. Computed
+ * what it changes, in the order it is applied — roles created and changed, then members (in {@link MemberOrder}'s
+ * order: an email given up before it is taken), then resource roles, then removals (resource roles, members, roles),
+ * so that what is referenced exists first and is removed last. Computed
  * from one read of the organization, against which {@link ApplyRules} checks the whole file before anything is
  * applied. Custom roles are matched by name — exactly, else ignoring case as the server compares names
  * ({@link RoleIds#fold}) — members by user id; system roles are never changed.
@@ -98,7 +99,12 @@ final class Plan {
             custom.keySet().stream().map(RoleIds::fold).filter(name -> !declaredRoles.contains(name))
                     .forEach(pruned::add);
         }
-        ApplyRules.check(file, roles, roleIds, model, existing, pruned, assignments);
+        Set<String> declaredMembers = new LinkedHashSet<>();
+        file.members().forEach(m -> declaredMembers.add(m.userId()));
+        List<Member> removed = prune ? existing.values().stream()
+                .filter(m -> !declaredMembers.contains(m.userId())).toList() : List.of();
+        List<MemberDecl> order = ApplyRules.check(file, roles, roleIds, model, existing, pruned, removed,
+                assignments, member -> org.members().grants(member.ref()));
 
         List<Change> roleChanges = new ArrayList<>();
         for (RoleDecl decl : file.roles()) {
@@ -123,7 +129,7 @@ final class Plan {
         List<Change> memberChanges = new ArrayList<>();
         List<Change> assignmentChanges = new ArrayList<>();
         List<Change> assignmentRemovals = new ArrayList<>();
-        for (MemberDecl decl : file.members()) {
+        for (MemberDecl decl : order) {
             Member member = existing.get(decl.userId());
             memberChanges.addAll(MemberChanges.memberChange(decl, member, roleNames, roleIds));
             if (decl.assignments() != null) {
@@ -133,17 +139,13 @@ final class Plan {
             }
         }
         List<Change> memberRemovals = new ArrayList<>();
-        Set<String> declaredMembers = new LinkedHashSet<>();
-        file.members().forEach(m -> declaredMembers.add(m.userId()));
-        for (Member member : existing.values()) {
-            if (!declaredMembers.contains(member.userId())) {
-                if (prune) {
-                    memberRemovals.add(new Change(Action.REMOVE, "member \"" + member.userId() + "\"", List.of(),
-                            (o, ids) -> o.members().remove(MemberRef.id(member.id()))));
-                } else {
-                    kept.add("member \"" + member.userId() + "\"");
-                }
-            }
+        for (Member member : removed) {
+            memberRemovals.add(new Change(Action.REMOVE, "member \"" + member.userId() + "\"", List.of(),
+                    (o, ids) -> o.members().remove(MemberRef.id(member.id()))));
+        }
+        if (!prune) {
+            existing.values().stream().filter(m -> !declaredMembers.contains(m.userId()))
+                    .forEach(m -> kept.add("member \"" + m.userId() + "\""));
         }
 
         List<Change> all = new ArrayList<>(roleChanges);

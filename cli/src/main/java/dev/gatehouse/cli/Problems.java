@@ -4,7 +4,11 @@ import dev.gatehouse.client.GatehouseException;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** How the command line shows a server's problem: status, code, detail, field errors, where to resume. Stateless. */
+/**
+ * How the command line shows a server's problem: status, code, detail, field errors, where to resume. What the
+ * server says is {@link Display#escaped}: a detail quotes names and values a user stored, so each part stays on its
+ * line. Stateless.
+ */
 final class Problems {
 
     private Problems() {
@@ -16,7 +20,7 @@ final class Problems {
         if (e.status() != 0) {
             text.append(e.status()).append(' ');
         }
-        text.append(e.code()).append(": ").append(e.detail());
+        text.append(Display.escaped(e.code())).append(": ").append(Display.escaped(e.detail()));
         JsonNode problem = e.problem();
         if (problem.has("resume_from_line")) {
             long committed = problem.path("committed_lines").asLong();
@@ -36,8 +40,8 @@ final class Problems {
             }
         }
         for (Map.Entry<String, String> field : e.fieldErrors().entrySet()) {
-            text.append(System.lineSeparator()).append("  ").append(field.getKey()).append(": ")
-                    .append(field.getValue());
+            text.append(System.lineSeparator()).append("  ").append(Display.escaped(field.getKey())).append(": ")
+                    .append(Display.escaped(field.getValue()));
         }
         return text.toString();
     }

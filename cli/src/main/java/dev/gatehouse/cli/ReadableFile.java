@@ -6,14 +6,18 @@ import java.nio.file.Path;
 /**
  * The file a command is told to read ({@code apply -f}, {@code import}), checked before anything else is done with
  * it so that a wrong name is refused with the reason — no such file, a directory, not readable — rather than a bare
- * "cannot read". Stateless.
+ * "cannot read". A named pipe or a device ({@code <(zcat lines.gz)}, {@code /dev/stdin}) is taken too, and read as
+ * a stream, as standard input is: once, with no size known beforehand ({@link #stream}). Stateless.
  */
 final class ReadableFile {
 
     private ReadableFile() {
     }
 
-    /** {@code name} as a path to a regular file this process may read; a {@link CliException} saying why not. */
+    /**
+     * {@code name} as a path to a file this process may read — a regular file, or a stream ({@link #stream}); a
+     * {@link CliException} saying why not.
+     */
     static Path require(String name) {
         Path path = Path.of(name);
         String why = null;
@@ -21,8 +25,6 @@ final class ReadableFile {
             why = "no such file";
         } else if (Files.isDirectory(path)) {
             why = "it is a directory";
-        } else if (!Files.isRegularFile(path)) {
-            why = "not a regular file";
         } else if (!Files.isReadable(path)) {
             why = "permission denied (the file is not readable by this user)";
         }
@@ -30,5 +32,10 @@ final class ReadableFile {
             throw new CliException("cannot read " + name + ": " + why);
         }
         return path;
+    }
+
+    /** Whether {@code path} is read as a stream: not a regular file (a named pipe, a device), so read only once. */
+    static boolean stream(Path path) {
+        return !Files.isRegularFile(path);
     }
 }

@@ -239,8 +239,12 @@ final class Yaml {
         return items;
     }
 
+    /**
+     * What a node is, never what it holds: a config file's misplaced scalar is as likely as not a pasted key, and a
+     * message ends up in terminals, CI logs and bug reports. The message names the place; the file shows the value.
+     */
     private static String kind(JsonNode node) {
         return node.isObject() ? "a mapping" : node.isArray() ? "a list" : node.isNull() ? "nothing"
-                : "\"" + node.asString() + "\"";
+                : node.isBoolean() ? "true or false" : node.isNumber() ? "a number" : "a text";
     }
 }

@@ -690,4 +690,145 @@ class ApplyCommandIT {
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(roleNames(org)).contains("Agent");
     }
+
+    @Test
+    void aResourceRolesEnd_isKept_whenTheFileLeavesItOut_andChanged_whenTheFileSaysIt() throws IOException {
+        // a role changed by apply lost its end: the write sets the whole assignment, and none was sent
+        Fixtures.Org org = fx.org("rooms");
+        String room = fx.room(org);
+        fx.role(org, "Editor", List.of("canViewRoomDetails"));
+        fx.role(org, "Owner", List.of("canViewRoomDetails", "canCloseRooms"));
+        fx.member(org, "u-bob", fx.roleId(org, "Editor"));
+        Cli.Run set = Cli.run(node, "assignments", "set", "--org", String.valueOf(org.id()), "--resource",
+                "room:" + room, "--user", "u-bob", "--role", "Editor", "--until", "2030-01-01T00:00:00Z");
+        assertThat(set.exit()).as(set.toString()).isZero();
+        String members = "members:\n  - user_id: u-bob\n    email: u-bob@example.com\n    role: Editor\n"
+                + "    assignments:\n      - resource: room:" + room + "\n        role: %s\n%s";
+        String assignment = org.path() + "/resources/room/" + room + "/assignments/user:u-bob";
+        String email = node.service().get(org.path() + "/members/user:u-bob").json().get("email").stringValue();
+        members = members.replace("u-bob@example.com", email);
+
+        Path owner = file(members.formatted("Owner", ""));
+        Cli.Run plan = apply(org, owner, "--yes");
+        assertThat(plan.exit()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("~ assignment of \"u-bob\" on room:" + room + ": role \"Editor\" -> \"Owner\"\n");
+        JsonNode kept = node.service().get(assignment).json();
+        assertThat(kept.get("role_id").longValue()).isEqualTo(fx.roleId(org, "Owner"));
+        assertThat(kept.get("expires_at").stringValue()).isEqualTo("2030-01-01T00:00:00Z");
+
+        Path never = file(members.formatted("Owner", "        until: never\n"));
+        Cli.Run ended = apply(org, never, "--yes");
+        assertThat(ended.exit()).as(ended.toString()).isZero();
+        assertThat(ended.out()).contains(": until 2030-01-01T00:00:00Z -> never\n");
+        assertThat(node.service().get(assignment).json().get("expires_at").isNull()).isTrue();
+
+        Path until = file(members.formatted("Editor", "        until: 2031-06-01T12:00:00Z\n"));
+        Cli.Run both = apply(org, until, "--yes");
+        assertThat(both.exit()).as(both.toString()).isZero();
+        assertThat(both.out()).contains(": role \"Owner\" -> \"Editor\"; until never -> 2031-06-01T12:00:00Z\n");
+        assertThat(node.service().get(assignment).json().get("expires_at").stringValue())
+                .isEqualTo("2031-06-01T12:00:00Z");
+        assertThat(apply(org, until).out()).startsWith("No changes");
+        assertThat(apply(org, owner).out()).contains("role \"Editor\" -> \"Owner\"\n");
+
+        Cli.Run past = apply(org, file(members.formatted("Owner", "        until: 2001-01-01T00:00:00Z\n")));
+        assertThat(past.exit()).as(past.toString()).isEqualTo(2);
+        assertThat(past.err()).contains("until must lie in the future");
+    }
+
+    @Test
+    void emailsMovedBetweenDeclaredMembers_applyInAnyFileOrder_whileASwapIsRefusedWhole() throws IOException {
+        // bob taking cat's email before cat took a new one failed 409 member_exists after 0 of 2 changes
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        fx.member(org, "u-bob", agent);
+        fx.member(org, "u-cat", agent);
+        String bob = node.service().get(org.path() + "/members/user:u-bob").json().get("email").stringValue();
+        String cat = node.service().get(org.path() + "/members/user:u-cat").json().get("email").stringValue();
+        String yaml = "members:\n  - user_id: u-bob\n    email: %s\n    role: Agent\n"
+                + "  - user_id: u-cat\n    email: %s\n    role: Agent\n";
+
+        Cli.Run chain = apply(org, file(yaml.formatted(cat, "cat-new@acme.test")), "--yes");
+        assertThat(chain.exit()).as(chain.toString()).isZero();
+        assertThat(chain.out().indexOf("~ member \"u-cat\"")).isLessThan(chain.out().indexOf("~ member \"u-bob\""));
+        assertThat(node.service().get(org.path() + "/members/user:u-bob").json().get("email").stringValue())
+                .isEqualTo(cat);
+
+        Cli.Run swap = apply(org, file(yaml.formatted("cat-new@acme.test", cat)), "--yes");
+        assertThat(swap.exit()).as(swap.toString()).isEqualTo(2);
+        assertThat(swap.err()).contains("member \"u-bob\" takes \"cat-new@acme.test\" from \"u-cat\"")
+                .contains("give one of these members another email first");
+        assertThat(node.service().get(org.path() + "/members/user:u-bob").json().get("email").stringValue())
+                .isEqualTo(cat);
+        assertThat(bob).isNotEqualTo(cat);
+    }
+
+    @Test
+    void demotingOrRemovingTheLastRoleManager_isRefusedWhole_withNothingChanged() throws IOException {
+        // the role was created, then the admin's demotion failed 409 last_role_manager: half applied
+        Fixtures.Org org = fx.org("rooms");
+        JsonNode admin = org.json().get("admin_member");
+        Path demoted = file("""
+                roles:
+                  - name: Viewer
+                    permissions: [canViewRoomDetails]
+                members:
+                  - user_id: %s
+                    email: %s
+                    role: Viewer
+                """.formatted(admin.get("user_id").stringValue(), admin.get("email").stringValue()));
+        Cli.Run run = apply(org, demoted, "--yes");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("is the last active member able to manage roles (\"canManageAccount\")")
+                .doesNotContain("applied");
+        assertThat(roleNames(org)).doesNotContain("Viewer");
+
+        // promoted in the same file, another member holds the permission first, whatever the file's order
+        Path handedOver = file(Files.readString(demoted) + "  - user_id: u-next\n    email: next@acme.test\n"
+                + "    role: Default Admin\n");
+        Cli.Run handover = apply(org, handedOver, "--yes");
+        assertThat(handover.exit()).as(handover.toString()).isZero();
+
+        Cli.Run pruned = apply(org, file("roles:\n  - name: Viewer\n    permissions: [canViewRoomDetails]\n"),
+                "--prune", "--yes");
+        assertThat(pruned.exit()).as(pruned.toString()).isEqualTo(2);
+        assertThat(pruned.err()).contains("member \"u-next\" is the last active member able to manage roles")
+                .contains("prune would remove it");
+        assertThat(node.service().get(org.path() + "/members/user:u-next").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aCustomRoleNamedLikeASystemRolesKey_isDeclared_andPruneKeepsIt() throws IOException {
+        // "default_admin" is a system role's key, not its name: the server lets a custom role have it
+        Fixtures.Org org = fx.org("rooms");
+        fx.role(org, "default_admin", List.of("canViewRoomDetails"));
+        Path declared = file("""
+                roles:
+                  - name: default_admin
+                    permissions: [canViewRoomDetails, canCreateRooms]
+                members:
+                %s""".formatted(admin(org)));
+        Cli.Run run = apply(org, declared, "--prune", "--yes");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("~ role \"default_admin\": permissions +canCreateRooms").doesNotContain("- role");
+        assertThat(node.service().get(org.path() + "/roles/" + roleId(org, "default_admin")).json().get("permissions")
+                .toString()).contains("canCreateRooms");
+        Cli.Run system = apply(org, file("roles:\n  - name: default admin\n    permissions: [canCreateRooms]\n"));
+        assertThat(system.exit()).isEqualTo(2);
+        assertThat(system.err()).contains("is a system role of the model");
+    }
+
+    @Test
+    void aNamedPipe_isRead_andStandardInputIsCalledSoInErrors() throws Exception {
+        // apply -f <(…) was refused as "not a regular file"; apply -f - named the source "-"
+        Fixtures.Org org = fx.org("rooms");
+        Path pipe = Cli.pipe(temp, "roles:\n  - name: Piped\n    permissions: [canCreateRooms]\n");
+        Cli.Run run = apply(org, pipe, "--yes");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(roleNames(org)).contains("Piped");
+        Cli.Run bad = Cli.runWithInput(node, "roles: [unclosed\n", "apply", "--org", String.valueOf(org.id()), "-f",
+                "-");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("gatehouse apply: standard input is not valid YAML");
+    }
 }

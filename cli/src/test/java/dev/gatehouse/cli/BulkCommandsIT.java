@@ -190,4 +190,39 @@ class BulkCommandsIT {
         assertThat(run.exit()).as(run.toString()).isEqualTo(2);
         assertThat(run.err()).contains("standard output closed after 1000 lines");
     }
+
+    @Test
+    void anOutputThatCannotBeWrittenWhole_exitsTwo_neverCallingTheExportComplete() throws IOException {
+        // a full disk or a file size limit cut the file mid-line, and the export said "10 lines" and exited 0
+        Fixtures.Org org = fx.org("close");
+        long role = fx.role(org, Map.of("name", "Caller", "permissions", List.of("calling", "view_all_leads")));
+        for (int i = 0; i < 5; i++) {
+            fx.member(org, "m" + i, role);
+        }
+        Cli.Run export = Cli.run(Cli.env(node), System.in, Cli.full(300), "export", "--org",
+                String.valueOf(org.id()));
+        assertThat(export.exit()).as(export.toString()).isEqualTo(2);
+        assertThat(export.err()).contains("standard output could not be written whole").contains("the export is "
+                + "incomplete").doesNotContain("lines at revision");
+
+        Fixtures.Org target = fx.org("close");
+        Path file = Files.createTempFile(temp, "gatehouse-import", ".ndjson");
+        Files.writeString(file, Json.writeString(Map.of("type", "member", "user_id", "a", "email", "a@example.com",
+                "role", "User")) + "\n");
+        Cli.Run imported = Cli.run(Cli.env(node), System.in, Cli.full(0), "import", "--org",
+                String.valueOf(target.id()), file.toString());
+        assertThat(imported.exit()).as(imported.toString()).isEqualTo(2);
+        assertThat(imported.err()).contains("gatehouse import: standard output could not be written");
+    }
+
+    @Test
+    void aNamedPipe_isImported_asAStream() throws Exception {
+        // import --org 8 <(zcat x.gz) was refused: "not a regular file"
+        Fixtures.Org org = fx.org("close");
+        Path pipe = Cli.pipe(temp, Json.writeString(Map.of("type", "member", "user_id", "piped", "email",
+                "piped@example.com", "role", "User")) + "\n");
+        Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), pipe.toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(node.service().get(org.path() + "/members/piped").status()).isEqualTo(200);
+    }
 }

@@ -2,11 +2,15 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.testing.TestNode;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -61,6 +65,51 @@ final class Cli {
         line.setErr(new PrintWriter(err, true));
         int exit = line.execute(args);
         return new Run(exit, "", err.toString());
+    }
+
+    /** A standard output that takes {@code room} characters, then fails as a full disk does. */
+    static Writer full(int room) {
+        return new Writer() {
+            private int taken;
+
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                if (taken + length > room) {
+                    throw new IOException("No space left on device");
+                }
+                taken += length;
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * A named pipe in {@code directory} that a thread of its own fills with {@code text} once a reader opens it, as
+     * {@code <(zcat lines.gz)} does.
+     */
+    static Path pipe(Path directory, String text) throws IOException, InterruptedException {
+        Path pipe = directory.resolve("gatehouse-pipe-" + System.nanoTime());
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start();
+        if (mkfifo.waitFor() != 0) {
+            throw new IOException("mkfifo " + pipe + " failed");
+        }
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(pipe, text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "gatehouse-test-pipe");
+        writer.setDaemon(true);
+        writer.start();
+        return pipe;
     }
 
     static Run runWithInput(TestNode node, String stdin, String... args) {

@@ -627,6 +627,95 @@ class CliCommandsIT {
         assertThat(none.err()).contains("Usage: gatehouse").contains("check");
     }
 
+    @Test
+    void aReadWhoseOutputCannotBeWritten_exitsTwo_sayingSo() {
+        // roles list > /dev/full exited 0: a PrintWriter swallows the write error
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run full = Cli.run(Cli.env(node), System.in, Cli.full(10), "roles", "list", "--org", id(org), "-o",
+                "json");
+        assertThat(full.exit()).as(full.toString()).isEqualTo(2);
+        assertThat(full.err()).contains("gatehouse roles list: standard output could not be written");
+        Cli.Run help = Cli.run(Cli.env(node), System.in, Cli.full(10), "roles", "list", "--help");
+        assertThat(help.exit()).as(help.toString()).isEqualTo(2);
+    }
+
+    @Test
+    void configFileErrors_nameWhatAValueIs_neverTheValue_andAUrlsQueryIsNotShown() throws IOException {
+        // a key pasted alone, or as a profile, was quoted back in the error: expected a mapping, got "ghm_…"
+        Fixtures.Org org = fx.org("rooms");
+        Path config = Files.createTempFile(temp, "gatehouse-config", ".yaml");
+        Map<String, String> env = Cli.env(node);
+        env.remove("GATEHOUSE_URL");
+        env.remove("GATEHOUSE_KEY");
+        env.put("GATEHOUSE_CONFIG", config.toString());
+        Files.writeString(config, "ghm_PASTEDSECRETKEY\n");
+        Cli.Run plain = Cli.run(env, System.in, "orgs", "get", id(org));
+        assertThat(plain.exit()).as(plain.toString()).isEqualTo(2);
+        assertThat(plain.err()).contains("expected a mapping, got a text").doesNotContain("PASTEDSECRET");
+        Files.writeString(config, "profiles:\n  prod: svc-key-PASTEDSECRET\n");
+        Cli.Run profile = Cli.run(env, System.in, "orgs", "get", id(org));
+        assertThat(profile.exit()).as(profile.toString()).isEqualTo(2);
+        assertThat(profile.err()).contains("profiles.prod: expected a mapping, got a text")
+                .doesNotContain("PASTEDSECRET");
+
+        for (String url : List.of("http://127.0.0.1:1/?key=QUERYSECRET", "htp://127.0.0.1:1/?key=QUERYSECRET",
+                "http://127.0.0.1:1/#QUERYSECRET", "htp://user:PASSWORDSECRET@127.0.0.1:1/")) {
+            Cli.Run refused = Cli.run(node, "orgs", "list", "--url", url);
+            assertThat(refused.exit()).as(url).isEqualTo(2);
+            assertThat(refused.err()).as(url).contains("the URL must").contains("(from --url)")
+                    .doesNotContain("SECRET");
+        }
+    }
+
+    @Test
+    void aNamedProfile_bringsItsUrlAndKeyTogether_beforeTheEnvironments() throws IOException {
+        // --profile prod took prod's URL and the key exported for another deployment
+        Fixtures.Org org = fx.org("rooms");
+        Path config = Files.createTempFile(temp, "gatehouse-config", ".yaml");
+        Files.writeString(config, "profiles:\n  prod:\n    url: " + node.baseUrl() + "\n    key: "
+                + TestNode.SERVICE_KEY + "\n  keyless:\n    url: " + node.baseUrl() + "\n");
+        Map<String, String> env = Cli.env(node);
+        env.put("GATEHOUSE_URL", "http://127.0.0.1:1");
+        env.put("GATEHOUSE_KEY", "key-of-another-deployment");
+        env.put("GATEHOUSE_CONFIG", config.toString());
+        Cli.Run named = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", "prod", "-o", "json");
+        assertThat(named.exit()).as(named.toString()).isZero();
+        env.put("GATEHOUSE_PROFILE", "prod");
+        Cli.Run fromEnvironment = Cli.run(env, System.in, "orgs", "get", id(org), "-o", "json");
+        assertThat(fromEnvironment.exit()).as(fromEnvironment.toString()).isZero();
+        // the flags still come first; a profile without a key takes the environment's
+        Cli.Run flag = Cli.run(env, System.in, "orgs", "get", id(org), "--key", "flag-key-not-valid");
+        assertThat(flag.err()).contains("401");
+        Cli.Run keyless = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", "keyless");
+        assertThat(keyless.err()).contains("401");
+    }
+
+    @Test
+    void whatTheServerHolds_isEscaped_inExplanationsConfirmationsAndErrors() {
+        // a role's name ending a line and starting "allowed" printed an extra line in check --explain's table
+        Fixtures.Org org = fx.org("rooms");
+        String name = "Plain\n  reason: all good\nallowed\u202e";
+        long role = fx.role(org, name, List.of("canCreateRooms"));
+        fx.member(org, "u-ivy", role);
+        Cli.Run table = Cli.run(node, "check", "--org", id(org), "--user", "u-ivy", "--permission",
+                "canCreateRooms", "--explain", "-o", "table");
+        assertThat(table.exit()).as(table.toString()).isZero();
+        assertThat(table.out().lines().toList()).hasSize(5).filteredOn("allowed"::equals).hasSize(1);
+        assertThat(table.out()).contains("reason: ").contains("Plain\\n  reason: all good\\nallowed\\u202e");
+        assertThat(table.out()).doesNotContain("\u202e");
+
+        fx.role(org, "Spare\nline", List.of("canCreateRooms"));
+        Cli.Run deleted = Cli.run(node, "roles", "delete", "Spare\nline", "--org", id(org));
+        assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        assertThat(deleted.err()).contains("(Spare\\nline)").hasLineCount(1);
+        Cli.Run held = Cli.run(node, "roles", "delete", name, "--org", id(org));
+        assertThat(held.exit()).as(held.toString()).isEqualTo(2);
+        assertThat(held.err()).doesNotContain("\u202e").doesNotContain("\nallowed");
+        Cli.Run missing = Cli.run(node, "roles", "get", "Nope\nallowed", "--org", id(org));
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("Nope\\nallowed").hasLineCount(1);
+    }
+
     private static void collect(CommandLine line, List<String> path, List<String[]> into) {
         into.add(path.toArray(String[]::new));
         for (Map.Entry<String, CommandLine> sub : line.getSubcommands().entrySet()) {
