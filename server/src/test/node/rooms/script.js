@@ -96,7 +96,7 @@ async function main() {
   const profileList = await step('esign.profiles', () => profiles.getESignPermissionProfiles(accountId));
   const ola = await step('user.invite.withOffice', () => users.inviteUser(accountId, {
     body: {
-      firstName: 'Ola', lastName: 'Node', email: 'ola@node.test', roleId: agent.roleId, accessLevel: 'Office',
+      firstName: 'Ola', lastName: 'Node', email: 'ola@node.test', roleId: agent.roleId, accessLevel: 'Contributor',
       defaultOfficeId: office.officeId, offices: [office.officeId],
       eSignPermissionProfileId: profileList.permissionProfiles[0].eSignPermissionProfileId,
     },

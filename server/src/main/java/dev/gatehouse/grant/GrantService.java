@@ -31,8 +31,8 @@ import org.jdbi.v3.core.Handle;
  * and replaced whole: one row and one change record ({@code member_grants}) per write, which every node's engine
  * applies; an empty set removes the row.
  *
- * <p>Rules: granting anything needs a model that allows grants (else 400 {@code grants_not_allowed}; the empty
- * set is always accepted, and changes nothing there); every permission must be one the
+ * <p>Rules: a member's grants are written only in a model that allows grants (else 400 {@code grants_not_allowed},
+ * the empty set included: such a model holds none to remove); every permission must be one the
  * model lets be granted (400 naming {@code permissions}); the member's company role must be one of the model's
  * grant-taking system roles (409 {@code grants_not_taken}; a member moved to another role later keeps its row, and
  * the engine counts its grants only while the role takes them); granting needs the model's
@@ -156,7 +156,7 @@ public final class GrantService {
 
     private static void requireGrantable(PermissionModel model, List<String> permissions) {
         MemberGrants bounds = model.memberGrants();
-        if (!bounds.allowed() && !permissions.isEmpty()) {
+        if (!bounds.allowed()) {
             throw new InvalidInputException("grants_not_allowed", "model " + model.id()
                     + " allows no per-member grants (it has no member_grants)",
                     Map.of("permissions", "the model allows no grants"));

@@ -32,9 +32,11 @@ public final class ModelParser {
 
     /**
      * @param registering whether the definition is new (being registered): then the rules added after models were
-     *                    first stored hold too (a permission lists at least one scope, and none twice; the
-     *                    default-for-admin system role is internal; in a model with a visibility rule every system
-     *                    role holds its "sees all" permission); a stored model that breaks them still loads, as it did
+     *                    first stored hold too (a permission lists at least one scope, and none twice; a
+     *                    management permission's scopes include the organization; the default-for-admin system role
+     *                    is internal; in a model with a visibility rule every system role holds its "sees all"
+     *                    permission; member grants name no role twice); a stored model that breaks them still loads,
+     *                    as it did
      */
     public static PermissionModel parse(JsonNode json, boolean builtIn, boolean registering) {
         Fields f = Fields.of(json).allowOnly(TOP);
@@ -165,6 +167,11 @@ public final class ModelParser {
             String roles = knownPermission(m, "roles", permissionKeys);
             String members = knownPermission(m, "members", permissionKeys);
             String assignments = knownPermission(m, "assignments", permissionKeys);
+            if (registering) {
+                requireOrganizationWide(m, permissions, "roles", roles);
+                requireOrganizationWide(m, permissions, "members", members);
+                requireOrganizationWide(m, permissions, "assignments", assignments);
+            }
             if (roles != null && members != null && assignments != null) {
                 management = new Management(roles, members, assignments);
             }
@@ -183,7 +190,7 @@ public final class ModelParser {
         if (visibility != null && registering) {
             requireSeesAll(visibility, systemRoles, roleFields);
         }
-        MemberGrants memberGrants = memberGrants(f, permissionKeys, systemRoles);
+        MemberGrants memberGrants = memberGrants(f, permissionKeys, systemRoles, registering);
         f.check();
         return new PermissionModel(id, name, description, builtIn, externalRoles, categories, permissions, types,
                 systemRoles, management, visibility, memberGrants);
@@ -192,9 +199,10 @@ public final class ModelParser {
     /**
      * {@code member_grants}: {@code permissions} (known, at least one, no repeats) that may be granted to members
      * of {@code roles} (keys of internal system roles — external members have no company role for grants to
-     * extend). Absent: the model has no grants.
+     * extend; when {@code registering}, none twice). Absent: the model has no grants.
      */
-    private static MemberGrants memberGrants(Fields f, Set<String> permissionKeys, List<SystemRole> systemRoles) {
+    private static MemberGrants memberGrants(Fields f, Set<String> permissionKeys, List<SystemRole> systemRoles,
+                                             boolean registering) {
         Fields g = f.object("member_grants", false);
         if (g == null) {
             return MemberGrants.NONE;
@@ -226,6 +234,8 @@ public final class ModelParser {
             }
             if (roles.isEmpty()) {
                 g.error("roles", "must list at least one system role");
+            } else if (registering && Set.copyOf(roles).size() != roles.size()) {
+                g.error("roles", "lists a system role twice");
             }
         }
         return granted == null || roles == null ? MemberGrants.NONE : new MemberGrants(granted, roles);
@@ -269,6 +279,14 @@ public final class ModelParser {
         return null;
     }
 
+    /**
+     * Whether {@code key} is spelled as a model's keys are — categories, permissions, resource types, system roles:
+     * a letter, then up to 127 letters, digits and {@code _ . : -} (so never a {@code /}).
+     */
+    public static boolean isKey(String key) {
+        return KEY.matcher(key).matches();
+    }
+
     private static String key(Fields f, String field) {
         String key = f.string(field, true, 128);
         if (key != null && !KEY.matcher(key).matches()) {
@@ -276,6 +294,20 @@ public final class ModelParser {
             return null;
         }
         return key;
+    }
+
+    /**
+     * A management permission ({@code key}, null when already refused) applies organization-wide: it is asked
+     * without a resource, so one whose scopes leave out {@code organization} could never be held.
+     */
+    private static void requireOrganizationWide(Fields f, List<Permission> permissions, String field, String key) {
+        for (Permission permission : permissions) {
+            if (permission.key().equals(key)
+                    && !permission.scopes().contains(PermissionModel.ORGANIZATION_SCOPE)) {
+                f.error(field, "\"" + key + "\" is asked organization-wide, so its scopes must include \""
+                        + PermissionModel.ORGANIZATION_SCOPE + "\"; they are " + permission.scopes());
+            }
+        }
     }
 
     private static String knownPermission(Fields f, String field, Set<String> known) {

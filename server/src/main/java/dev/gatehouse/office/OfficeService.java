@@ -45,6 +45,8 @@ public final class OfficeService {
     /** Rooms' company-settings permission, which gates managing offices and regions. */
     public static final String MANAGE = "canManageAccount";
     private static final String ROOMS_MODEL = "rooms";
+    /** How the Rooms dialect names an office's region, which its calls leave the errors to name. */
+    private static final String ROOMS_REGION_FIELD = "regionId";
 
     private final Access access;
     private final OrgModels orgModels;
@@ -154,14 +156,26 @@ public final class OfficeService {
         });
     }
 
+    /**
+     * {@link #createOffice(Principal, long, OfficeFields, String)} naming the region {@code regionId}, as Rooms
+     * does.
+     */
     public Written<Office> createOffice(Principal principal, long orgId, OfficeFields fields) {
+        return createOffice(principal, orgId, fields, ROOMS_REGION_FIELD);
+    }
+
+    /**
+     * Creates an office; an error about its region names {@code regionField}, the field as the calling API spells it
+     * ({@code region_id} in the native API, {@code regionId} in Rooms').
+     */
+    public Written<Office> createOffice(Principal principal, long orgId, OfficeFields fields, String regionField) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManage(h, caller, orgId, "creating an office");
-            requireRegion(h, orgId, fields.regionId());
+            requireRegion(h, orgId, regionField, fields.regionId());
             boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
             if (classic) {
-                requireClassicRegion(fields.regionId());
+                requireClassicRegion(regionField, fields.regionId());
             }
             Office office = store.insertOffice(h, orgId, fields, tx.now());
             tx.change(orgId, ObjectType.OFFICE, office.id(), Action.CREATED, null, LoggedOffices.office(office));
@@ -172,9 +186,21 @@ public final class OfficeService {
         });
     }
 
-    /** Changes the parts of an office named in {@code given} to their values in {@code change}. */
+    /**
+     * {@link #updateOffice(Principal, long, int, OfficeFields, Set, Integer, String)} naming the region
+     * {@code regionId}, as Rooms does.
+     */
     public Written<Office> updateOffice(Principal principal, long orgId, int officeId, OfficeFields change,
                                         Set<OfficeFields.Field> given, Integer expectedVersion) {
+        return updateOffice(principal, orgId, officeId, change, given, expectedVersion, ROOMS_REGION_FIELD);
+    }
+
+    /**
+     * Changes the parts of an office named in {@code given} to their values in {@code change}; an error about its
+     * region names {@code regionField}, the field as the calling API spells it.
+     */
+    public Written<Office> updateOffice(Principal principal, long orgId, int officeId, OfficeFields change,
+                                        Set<OfficeFields.Field> given, Integer expectedVersion, String regionField) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManage(h, caller, orgId, "changing an office");
@@ -187,10 +213,10 @@ public final class OfficeService {
             if (after.equals(current.fields())) {
                 return current;
             }
-            requireRegion(h, orgId, after.regionId());
+            requireRegion(h, orgId, regionField, after.regionId());
             boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
             if (classic) {
-                requireClassicRegion(after.regionId());
+                requireClassicRegion(regionField, after.regionId());
             }
             Office updated = store.updateOffice(h, officeId, after, tx.now());
             tx.change(orgId, ObjectType.OFFICE, officeId, Action.UPDATED, LoggedOffices.office(current),
@@ -275,9 +301,9 @@ public final class OfficeService {
         }
     }
 
-    private void requireRegion(Handle h, long orgId, Integer regionId) {
+    private void requireRegion(Handle h, long orgId, String field, Integer regionId) {
         if (regionId != null) {
-            requireRegions(h, orgId, "regionId", List.of(regionId));
+            requireRegions(h, orgId, field, List.of(regionId));
         }
     }
 
@@ -285,9 +311,9 @@ public final class OfficeService {
      * In a v5 company every office lies in a region: the company, its regions and offices form the hierarchy through
      * which a Manager's reach and an Admin's role on the company apply to the rooms beneath.
      */
-    private static void requireClassicRegion(Integer regionId) {
+    private static void requireClassicRegion(String field, Integer regionId) {
         if (regionId == null) {
-            throw InvalidInputException.field("regionId", "is required in a v5 (classic) company: every office lies "
+            throw InvalidInputException.field(field, "is required in a v5 (classic) company: every office lies "
                     + "in a region, through which the region's and the company's managers reach its rooms");
         }
     }

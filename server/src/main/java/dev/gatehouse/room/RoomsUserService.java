@@ -193,7 +193,8 @@ public final class RoomsUserService {
 
     /**
      * Adds a user to an office of the organization ({@code member} true) or removes it from one; adding an office
-     * the user is in, or removing one it is not in, changes nothing. Gated like an update.
+     * the user is in, or removing one it is not in, changes nothing. Gated like an update. An Office-level user's
+     * last office is not removed (400: {@link RoomsUserStore#save} keeps the rule for every change of a profile).
      */
     public Written<RoomsUser> setOffice(Principal principal, long orgId, long memberId, int officeId, boolean member) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -211,7 +212,7 @@ public final class RoomsUserService {
         });
     }
 
-    /** Adds a user to a region or removes it from one, like {@link #setOffice}. */
+    /** Adds a user to a region or removes it from one, like {@link #setOffice}: a Region-level user keeps one. */
     public Written<RoomsUser> setRegion(Principal principal, long orgId, long memberId, int regionId, boolean member) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();

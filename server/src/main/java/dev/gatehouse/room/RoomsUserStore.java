@@ -2,6 +2,7 @@ package dev.gatehouse.room;
 
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.store.SqlTime;
@@ -13,12 +14,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 import static dev.gatehouse.store.SqlTime.utc;
 
-/** SQL for company users: internal members joined with their Rooms profile. Stateless. */
+/**
+ * SQL for company users: internal members joined with their Rooms profile, and the rule every profile written keeps
+ * (an Office-level user works in an office, a Region-level one in a region: {@link #save}). Stateless.
+ */
 final class RoomsUserStore {
 
     /** The access level of a member, stored or defaulted (see {@link RoomsProfile}). */
@@ -116,14 +122,45 @@ final class RoomsUserStore {
         return query;
     }
 
-    /** Stores {@code after} and records the change; a profile that changes nothing is neither written nor recorded. */
+    /**
+     * Stores {@code after} and records the change; a profile that changes nothing is neither written nor recorded.
+     * Every write of a profile passes here, so here it keeps the rule invitations start from: a user at access level
+     * Office works in at least one office, one at Region in at least one region ({@link #requirePlaces}).
+     */
     void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
         if (after.equals(before)) {
             return;
         }
+        requirePlaces(before, after, AccessLevel.OFFICE, RoomsProfile::offices, "offices", "office");
+        requirePlaces(before, after, AccessLevel.REGION, RoomsProfile::regions, "regions", "region");
         upsert(tx.handle(), orgId, after, tx.now());
         tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
                 before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
+    }
+
+    /**
+     * A 400 {@code INVALID_INPUT} naming {@code field} when {@code after} would leave a user at {@code level} in no
+     * place of its kind — the state {@code invite_user} refuses ("offices: is required with accessLevel Office") —
+     * unless {@code before} already was so (a profile stored before this rule may still change otherwise). The
+     * message says which removal would empty the list, and what to do instead.
+     */
+    private static void requirePlaces(RoomsProfile before, RoomsProfile after, AccessLevel level,
+                                      Function<RoomsProfile, List<Integer>> places, String field, String kind) {
+        if (after.accessLevel() != level || !places.apply(after).isEmpty()) {
+            return;
+        }
+        if (before != null && before.accessLevel() == level && places.apply(before).isEmpty()) {
+            return;
+        }
+        String rule = "user " + after.memberId() + " is at accessLevel " + level.wire() + ", which needs at least one "
+                + kind + " (as invite_user requires)";
+        if (before == null || places.apply(before).isEmpty()) {
+            throw InvalidInputException.field(field, rule + "; name one");
+        }
+        List<Integer> removed = places.apply(before);
+        throw InvalidInputException.field(field, rule + ", and removing " + kind + " "
+                + removed.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " would leave it none: add "
+                + "it to another " + kind + " first");
     }
 
     private void upsert(Handle h, long orgId, RoomsProfile p, Instant now) {

@@ -68,4 +68,23 @@ class GrantManagersIT {
         assertThat(node.service().put(org.path() + "/members/mia/grants", Map.of("permissions", List.of()))
                 .status()).as("another manages roles again").isEqualTo(200);
     }
+
+    /**
+     * A model without {@code member_grants} refuses every write of grants, the empty set too: 400
+     * {@code grants_not_allowed}, and nothing is recorded. The empty set was answered 200, as if the model took
+     * grants.
+     */
+    @Test
+    void aModelWithoutMemberGrants_refusesEveryWriteOfGrants_theEmptySetToo() {
+        Fixtures.Org org = fx.org("close");
+        for (List<String> permissions : List.of(List.<String>of(), List.of("manage_organization"))) {
+            Http.Res put = node.service().put(org.path() + "/members/" + org.adminId() + "/grants",
+                    Map.of("permissions", permissions));
+            assertThat(put.status()).as("%s -> %s", permissions, put).isEqualTo(400);
+            assertThat(put.get("code").stringValue()).isEqualTo("grants_not_allowed");
+            assertThat(put.get("errors").get("permissions").stringValue()).isEqualTo("the model allows no grants");
+        }
+        Http.Res events = node.service().get(org.path() + "/events?object_type=member_grants");
+        assertThat(events.get("items").size()).as("%s", events).isZero();
+    }
 }

@@ -126,6 +126,10 @@ class ModelParserTest {
                 breaks("member grants to an external role", "member_grants.roles",
                         m -> ((ArrayNode) grants(m).get("roles")).add("guest")),
                 breaks("member grants without roles", "member_grants.roles", m -> grants(m).remove("roles")),
+                breaks("member grants naming a role twice", "member_grants.roles",
+                        m -> ((ArrayNode) grants(m).get("roles")).add("owner")),
+                breaks("a management permission not asked organization-wide", "management.assignments",
+                        m -> ((ObjectNode) m.get("management")).put("assignments", resourceOnly(m))),
                 breaks("member grants with an unknown field", "member_grants.scope",
                         m -> grants(m).put("scope", "deal")));
     }
@@ -154,12 +158,15 @@ class ModelParserTest {
 
     /**
      * The rules added since models were first stored — no scope twice, no permission twice in a system role, an
-     * internal default-for-admin role, every system role seeing all records beside a visibility rule — refuse a model
-     * being registered; one stored before them still loads, as it did.
+     * internal default-for-admin role, every system role seeing all records beside a visibility rule, management
+     * permissions asked organization-wide, no role twice in member grants — refuse a model being registered; one
+     * stored before them still loads, as it did.
      */
     @Test
     void theNewerRules_refuseARegistration_butAStoredModelStillLoads() {
         ObjectNode model = valid();
+        ((ObjectNode) model.get("management")).put("assignments", resourceOnly(model));
+        ((ArrayNode) grants(model).get("roles")).add("owner");
         ((ArrayNode) perm(model, 1).get("scopes")).add("deal");
         ((ArrayNode) role(model, 0).get("permissions")).add(role(model, 0).get("permissions").get(0).stringValue());
         role(model, 0).remove("default_for_admin");
@@ -167,9 +174,19 @@ class ModelParserTest {
         InvalidInputException e = (InvalidInputException) org.assertj.core.api.Assertions.catchThrowable(
                 () -> ModelParser.parse(model, false, true));
         assertThat(e.fieldErrors()).containsOnlyKeys("permissions[1].scopes", "system_roles[0].permissions",
-                "system_roles[1].default_for_admin", "system_roles[1].permissions");
+                "system_roles[1].default_for_admin", "system_roles[1].permissions", "management.assignments",
+                "member_grants.roles");
         PermissionModel stored = ModelParser.parse(model, false);
         assertThat(stored.systemRoles().get(1).defaultForAdmin()).isTrue();
+        assertThat(stored.management().assignments()).isEqualTo("deal.manage");
+        assertThat(stored.memberGrants().roles()).containsExactly("owner", "owner");
+    }
+
+    /** Adds a permission applying on deals only ({@code deal.manage}) and returns its key. */
+    static String resourceOnly(ObjectNode model) {
+        ObjectNode permission = ((ArrayNode) model.get("permissions")).addObject();
+        permission.put("key", "deal.manage").put("category", "admin").putArray("scopes").add("deal");
+        return "deal.manage";
     }
 
     /** Gives the model valid member grants (read, to owners) and returns them, for a case to break. */

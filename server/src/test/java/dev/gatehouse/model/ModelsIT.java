@@ -249,4 +249,29 @@ class ModelsIT {
                 .doesNotContain(first.json().at("/items/0/id").stringValue()).isSortedAccordingTo(String::compareTo);
         assertThat(second.get("next_cursor").isNull()).isTrue();
     }
+
+    /**
+     * A management permission is asked organization-wide, so one whose scopes leave out {@code organization} (no
+     * member could ever hold it where it is asked) is refused, as is a member-grants role listed twice; both were
+     * registered. Resource type keys differing only by case stay two types: every key is compared as
+     * written.
+     */
+    @Test
+    void aResourceOnlyManagementPermission_orAGrantRoleListedTwice_isRefused() {
+        ObjectNode model = helpdesk("queue-managed");
+        ((ObjectNode) model.get("management")).put("assignments", "ticket.write");
+        ((ObjectNode) model.at("/permissions/1")).putArray("scopes").add("queue");
+        model.putObject("member_grants").putArray("permissions").add("ticket.write");
+        ((ObjectNode) model.get("member_grants")).putArray("roles").add("agent").add("agent");
+        Http.Res refused = node.service().post("/v1/models", model);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.get("errors").get("management.assignments").stringValue()).as("%s", refused)
+                .contains("organization");
+        assertThat(refused.get("errors").get("member_grants.roles").stringValue()).as("%s", refused)
+                .contains("twice");
+
+        ObjectNode cased = helpdesk("queue-cased");
+        ((ArrayNode) cased.get("resource_types")).addObject().put("key", "Queue");
+        assertThat(node.service().post("/v1/models", cased).status()).isEqualTo(201);
+    }
 }

@@ -144,4 +144,72 @@ class ResourcesIT {
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
+
+    /**
+     * A cursor of a list ordered by resource — a resource's children, a member's assignments, {@code
+     * lookup/resources} — is read by one rule: a position a resource can have, else 400 {@code invalid_cursor}. A
+     * NUL in the id once reached PostgreSQL (400 {@code invalid_input} "a value is out of range or malformed", no
+     * field named), a position without a type was {@code invalid_input}, and {@code lookup/resources} read an id of
+     * one NUL as the start, answering the first page again.
+     */
+    @Test
+    void resourceCursors_notWrittenByTheApi_areInvalidCursors() {
+        var org = fx.org("sites-ids");
+        Http api = node.service();
+        long viewer = fx.role(org, "Viewer", List.of("room.view", "doc.read"));
+        long member = fx.member(org, "u-cursors", fx.roleId(org, "Owner"));
+        String folder = org.path() + "/resources/folder/f2";
+        assertThat(api.put(folder, Map.of()).status()).isEqualTo(201);
+        long revision = 0;
+        for (String doc : List.of("d1", "d2")) {
+            assertThat(api.put(org.path() + "/resources/doc/" + doc, Map.of("parent",
+                    Map.of("type", "folder", "id", "f2"))).status()).isEqualTo(201);
+            Http.Res assigned = api.put(org.path() + "/resources/doc/" + doc + "/assignments/" + member,
+                    Map.of("role_id", viewer));
+            assertThat(assigned.status()).as("%s", assigned).isIn(200, 201);
+            revision = assigned.revision();
+        }
+        String children = folder + "/children?cursor=";
+        String assignments = org.path() + "/members/" + member + "/assignments?cursor=";
+        for (String position : List.of("doc/\u0000", "doc", "doc/", "/d1", "no such type/d1", "doc/\u0001")) {
+            String cursor = cursor(position);
+            invalidCursor(api.get(children + cursor), position);
+            invalidCursor(api.get(assignments + cursor), position);
+        }
+        for (String position : List.of("\u0000", "")) {
+            invalidCursor(api.post(org.path() + "/lookup/resources", Map.of("member_id", member,
+                    "permission", "doc.read", "type", "doc", "cursor", cursor(position), "min_revision", revision)),
+                    position);
+        }
+
+        // the cursors the lists answer still lead on
+        Http.Res firstChild = api.get(folder + "/children?limit=1");
+        Http.Res nextChild = api.get(folder + "/children?limit=1&cursor="
+                + firstChild.get("next_cursor").stringValue());
+        assertThat(nextChild.json().at("/items/0/id").stringValue()).as("%s", nextChild).isEqualTo("d2");
+        Http.Res firstHeld = api.get(org.path() + "/members/" + member + "/assignments?limit=1");
+        Http.Res nextHeld = api.get(org.path() + "/members/" + member + "/assignments?limit=1&cursor="
+                + firstHeld.get("next_cursor").stringValue());
+        assertThat(nextHeld.json().at("/items/0/resource/id").stringValue()).as("%s", nextHeld).isEqualTo("d2");
+        Http.Res found = api.post(org.path() + "/lookup/resources", Map.of("member_id", member,
+                "permission", "doc.read", "type", "doc", "limit", 1, "cursor", cursor("d1"), "min_revision", revision));
+        assertThat(found.json().at("/items/0").stringValue()).as("%s", found).isEqualTo("d2");
+    }
+
+    /** A cursor as the API writes one: {@code c1:} and the position, in unpadded URL-safe base64. */
+    private static String cursor(String position) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("c1:" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String printable(String position) {
+        return dev.gatehouse.json.Text.printable(position);
+    }
+
+    private static void invalidCursor(Http.Res res, String position) {
+        assertThat(res.status()).as("c1:%s -> %s", printable(position), res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).as("c1:%s -> %s", printable(position), res)
+                .isEqualTo("invalid_cursor");
+        assertThat(res.get("errors").get("cursor").stringValue()).as("%s", res).isEqualTo("invalid");
+    }
 }

@@ -57,7 +57,12 @@ final class Accounts {
                 : orgs.idOfAccount(UUID.fromString(raw)).orElse(Auth.OrgLocator.NO_SUCH_ORG);
     }
 
+    /** The request's caller and account, resolved once per request (later calls answer the first one's). */
     Account resolve(Context ctx) {
+        Account known = resolved(ctx);
+        if (known != null) {
+            return known;
+        }
         Principal principal = auth.principal(ctx);
         String raw = ctx.pathParam("accountId");
         if (!GUID.matcher(raw).matches()) {

@@ -14,11 +14,14 @@ import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsRoleService;
 import dev.gatehouse.room.RoomsUserService;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,6 +36,9 @@ public final class RoomsApi implements Dialect {
 
     static final String PREFIX = "/restapi";
     static final String ACCOUNT = PREFIX + "/v2/accounts/{accountId}";
+
+    private static final Set<HandlerType> MAY_CARRY_A_BODY = Set.of(HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH);
 
     private final List<Route> routes;
 
@@ -59,7 +65,23 @@ public final class RoomsApi implements Dialect {
         all.addAll(new UsersEndpoints(accounts, s.roomsUsers()).routes());
         all.addAll(new RoomsEndpoints(accounts, s.rooms(), s.roomsRoles()).routes());
         all.addAll(new OfficesEndpoints(accounts, s.offices()).routes());
-        this.routes = List.copyOf(all);
+        this.routes = all.stream().map(route -> MAY_CARRY_A_BODY.contains(route.method())
+                ? route.withHandler(readingTheBodyFirst(accounts, route.handler())) : route).toList();
+    }
+
+    /**
+     * A route that may carry a body has it read through the dialect's one body check ({@link Wire#body}) before it
+     * runs, once the caller and account are known: a route taking no body ({@code unlock}, {@code reinvite},
+     * {@code restore_access}) refuses a non-JSON one (415) or malformed JSON (400) as every other route does, and
+     * changes nothing; an empty body (what a client sends to a route taking none) reads as {@code {}}. A body on
+     * DELETE stays unread: the Java SDK sends {@code {}} there.
+     */
+    private static Handler readingTheBodyFirst(Accounts accounts, Handler route) {
+        return ctx -> {
+            accounts.resolve(ctx);
+            Wire.body(ctx);
+            route.handle(ctx);
+        };
     }
 
     /**

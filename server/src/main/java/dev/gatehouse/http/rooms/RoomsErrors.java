@@ -47,7 +47,8 @@ final class RoomsErrors {
     /**
      * A failure's detail in Rooms' words: the services' own, except where a typed fact words it better. A taken
      * email names the user holding it, as Rooms knows it (its {@code userId} and email), not the native
-     * {@code user_id} field, which a Rooms client never sends (Rooms makes it the email).
+     * {@code user_id} field, which a Rooms client never sends (Rooms makes it the email); held by an outsider, whom
+     * the Users API does not show, it names no {@code userId} ({@link #heldByOutsider}).
      */
     static String detail(GatehouseException e) {
         if ("member_exists".equals(e.code())) {
@@ -57,10 +58,28 @@ final class RoomsErrors {
     }
 
     private static String emailTaken(Member holder) {
+        if (holder.external()) {
+            return heldByOutsider(holder);
+        }
         String user = "organization " + holder.orgId() + " already has user " + holder.id();
         return holder.email().equalsIgnoreCase(holder.userId())
                 ? user + " with email \"" + holder.email() + "\""
                 : user + " (email \"" + holder.email() + "\"), whose Gatehouse user id is \"" + holder.userId() + "\"";
+    }
+
+    /**
+     * An email held by an external member: someone from outside the company invited into a room, who is no company
+     * user ({@code GET …/users/{userId}} answers 404), so its member id is not named as a user. A member never
+     * changes between external and internal, so the caller is told what it can do instead: invite the person with
+     * another email, or remove the outsider through the native API (by its user id: an outsider a room invited has
+     * its email as user id) and invite again.
+     */
+    private static String heldByOutsider(Member holder) {
+        return "email \"" + holder.email() + "\" belongs to an external user of organization " + holder.orgId()
+                + ": someone from outside the company invited into its rooms with an external role, who is not a "
+                + "company user and cannot become one; invite the person with another email, or remove the external "
+                + "user first (native API: DELETE /v1/orgs/{org}/members/user:" + holder.userId() + ", which also "
+                + "takes it out of its rooms) and invite again";
     }
 
     /**

@@ -43,6 +43,7 @@ final class Wire {
 
     static final int MAX_COUNT = 100;
     static final String REVISION_HEADER = "Gatehouse-Revision";
+    private static final String BODY = "gatehouse.rooms.body";
 
     /** Every Rooms body (responses and errors) is written by this writer: null properties are left out. */
     private static final ObjectWriter WRITER = Json.MAPPER.writer().without(JsonNodeFeature.WRITE_NULL_PROPERTIES);
@@ -226,8 +227,21 @@ final class Wire {
      * {@code application/json-patch+json} (a plain JSON object, not a patch), {@code text/json} and
      * {@code application/*+json}; another content type on a non-empty body is a 415 ({@code UNSUPPORTED_MEDIA_TYPE}).
      * A body is read in the charset its {@code Content-Type} names ({@link MediaTypes#asUtf8}).
+     *
+     * <p>The one body check of the dialect: {@link RoomsApi} has it read before every route that may carry a body
+     * runs, those that take none included; the body read is kept with the request, so a route reading it again gets
+     * the same fields.
      */
     static Fields body(Context ctx) {
+        Fields read = ctx.attribute(BODY);
+        if (read == null) {
+            read = read(ctx);
+            ctx.attribute(BODY, read);
+        }
+        return read;
+    }
+
+    private static Fields read(Context ctx) {
         String type = ctx.contentType();
         byte[] bytes = MediaTypes.asUtf8(type, ctx.bodyAsBytes());
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {

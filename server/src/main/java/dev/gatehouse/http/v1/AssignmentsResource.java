@@ -86,35 +86,16 @@ final class AssignmentsResource {
     private void listByMember(Context ctx) {
         var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
-        String afterType = "";
-        String afterId = "";
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !cursor.isEmpty()) {
-            String[] position = decode(cursor);
-            afterType = position[0];
-            afterId = position[1];
-        }
+        V1.ResourcePosition after = V1.afterResource(ctx.queryParam("cursor"));
         List<Assignment> page = assignments.listByMember(principal, V1.id(ctx, "org"), MembersResource.ref(ctx),
-                afterType, afterId, limit);
+                after.type(), after.id(), limit);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.forEach(a -> items.add(AssignmentSnapshot.of(a)));
         Assignment last = page.isEmpty() ? null : page.get(page.size() - 1);
-        body.put("next_cursor", page.size() == limit && last != null ? encode(last.resourceType(), last.resourceId()) : null);
+        body.put("next_cursor", page.size() == limit && last != null
+                ? new V1.ResourcePosition(last.resourceType(), last.resourceId()).cursor() : null);
         V1.ok(ctx, body);
     }
 
-    /** Resource types never contain '/', so "type/id" splits unambiguously at the first slash. */
-    private static String encode(String type, String id) {
-        return V1.cursor(type + "/" + id);
-    }
-
-    private static String[] decode(String cursor) {
-        String position = V1.decodeCursorText(cursor);
-        int slash = position.indexOf('/');
-        if (slash < 0) {
-            throw dev.gatehouse.error.InvalidInputException.field("cursor", "is not one this API returned");
-        }
-        return new String[] {position.substring(0, slash), position.substring(slash + 1)};
-    }
 }

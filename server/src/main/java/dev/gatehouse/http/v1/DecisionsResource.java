@@ -334,7 +334,7 @@ final class DecisionsResource {
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
         OrgDecisions.ResourceLookup found = atRevision(ctx, admission, minRevision).lookupResources(member, permission, type,
-                cursor == null ? null : V1.decodeCursorText(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
+                V1.afterResourceId(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         found.page().items().forEach(items::add);

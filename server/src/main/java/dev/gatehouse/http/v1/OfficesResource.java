@@ -113,7 +113,7 @@ final class OfficesResource {
         Set<OfficeFields.Field> given = EnumSet.noneOf(OfficeFields.Field.class);
         OfficeFields fields = fields(f, true, given);
         f.check();
-        var written = offices.createOffice(principal, orgId, fields);
+        var written = offices.createOffice(principal, orgId, fields, "region_id");
         V1.written(ctx, 201, written, OfficeSnapshot.office(written.value()));
     }
 
@@ -129,7 +129,8 @@ final class OfficesResource {
             f.error("name", "cannot be cleared: an office has a name");
         }
         f.check();
-        var written = offices.updateOffice(principal, orgId, officeId, change, given, V1.ifMatch(ctx));
+        var written = offices.updateOffice(principal, orgId, officeId, change, given, V1.ifMatch(ctx),
+                "region_id");
         V1.written(ctx, 200, written, OfficeSnapshot.office(written.value()));
     }
 

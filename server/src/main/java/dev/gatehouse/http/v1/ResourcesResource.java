@@ -1,6 +1,5 @@
 package dev.gatehouse.http.v1;
 
-import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
@@ -74,25 +73,14 @@ final class ResourcesResource {
     private void children(Context ctx) {
         var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
-        String afterType = "";
-        String afterId = "";
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !cursor.isEmpty()) {
-            String position = V1.decodeCursorText(cursor);
-            int slash = position.indexOf('/');
-            if (slash < 0) {
-                throw InvalidInputException.field("cursor", "is not one this API returned");
-            }
-            afterType = position.substring(0, slash);
-            afterId = position.substring(slash + 1);
-        }
+        V1.ResourcePosition after = V1.afterResource(ctx.queryParam("cursor"));
         ResourceService.Children page = resources.children(principal, V1.id(ctx, "org"), ctx.pathParam("type"),
-                ctx.pathParam("id"), afterType, afterId, limit);
+                ctx.pathParam("id"), after.type(), after.id(), limit);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.items().forEach(r -> items.add(ResourceSnapshot.of(r)));
         Resource last = page.lastRead();
-        body.put("next_cursor", last != null ? V1.cursor(last.type() + "/" + last.id()) : null);
+        body.put("next_cursor", last != null ? new V1.ResourcePosition(last.type(), last.id()).cursor() : null);
         V1.ok(ctx, body);
     }
 }

@@ -9,6 +9,9 @@ import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.json.Text;
+import dev.gatehouse.model.ModelParser;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.store.Written;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -211,6 +214,55 @@ final class V1 {
             // reported below
         }
         throw invalidCursor(cursor);
+    }
+
+    /** A position in a list ordered by resource: a resource type and one of its ids. */
+    record ResourcePosition(String type, String id) {
+
+        /** Before the first resource: the position of the first page. */
+        static final ResourcePosition FIRST = new ResourcePosition("", "");
+
+        /** The cursor of the page after this position. */
+        String cursor() {
+            return V1.cursor(type + "/" + id);
+        }
+    }
+
+    /**
+     * The resource after which a page ordered by (type, id) starts — a resource's children, a member's assignments —
+     * read from {@code cursor} as {@link ResourcePosition#cursor} wrote it ({@code c1:<type>/<id>}; a type holds no
+     * {@code /}, so it splits at the first): {@link ResourcePosition#FIRST} without a cursor. A type not spelled as
+     * a model's keys are, or an id that is none ({@link #afterResourceId}), is no cursor this API returned: 400
+     * {@code invalid_cursor}.
+     */
+    static ResourcePosition afterResource(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return ResourcePosition.FIRST;
+        }
+        String position = decodeCursorText(cursor);
+        int slash = position.indexOf('/');
+        if (slash < 0 || !ModelParser.isKey(position.substring(0, slash))) {
+            throw invalidCursor(cursor);
+        }
+        return new ResourcePosition(position.substring(0, slash), resourceId(cursor, position.substring(slash + 1)));
+    }
+
+    /**
+     * The resource id after which a page of one type's resources starts ({@code lookup/resources}), read from
+     * {@code cursor} as {@link #cursor(String)} wrote it from the id: null without a cursor. The id must be one a
+     * resource can have — {@link ResourceType#idProblem}, and text a request can carry ({@link Text#problem}: no NUL,
+     * which PostgreSQL cannot hold, nor another control character but those a body's text may hold) — else 400
+     * {@code invalid_cursor}, as is an empty one (a body's cursor is left out for the first page).
+     */
+    static String afterResourceId(String cursor) {
+        return cursor == null ? null : resourceId(cursor, decodeCursorText(cursor));
+    }
+
+    private static String resourceId(String cursor, String id) {
+        if (ResourceType.idProblem(id) != null || Text.problem(id, true) != null) {
+            throw invalidCursor(cursor);
+        }
+        return id;
     }
 
     private static InvalidInputException invalidCursor(String cursor) {

@@ -189,6 +189,42 @@ class RoomsInvitationsIT {
         assertThat(node.appliedRevision()).as("no one was added").isEqualTo(revision);
     }
 
+    /**
+     * An outsider — someone invited into a room with an external role — is no company user ({@code GET …/users/{id}}
+     * is a 404), and a member never turns from external to internal: inviting its email as a company user is a 409
+     * that says who holds the email and what the caller can do, naming no {@code userId} the Users API would deny.
+     * No one is added.
+     */
+    @Test
+    void invitingAnOutsidersEmail_asACompanyUser_isA409SayingItIsAnExternalUser() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int carl = a.invite(a.admin, room, "carl@out.test", buyer);
+        error(a.admin.get(a.base + "/users/" + carl), 404, "USER_NOT_FOUND");
+        long revision = node.appliedRevision();
+
+        Http.Res res = a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Carl", "lastName", "Out",
+                "email", "Carl@Out.test", "roleId", agent, "accessLevel", "Contributor"));
+        error(res, 409, "MEMBER_EXISTS", "email \"carl@out.test\" belongs to an external user of account "
+                + a.org.accountId().toLowerCase(java.util.Locale.ROOT) + ": someone from outside the company invited "
+                + "into its rooms with an external role, who is not a company user and cannot become one; invite the "
+                + "person with another email, or remove the external user first (native API: DELETE "
+                + "/v1/orgs/{org}/members/user:carl@out.test, which also takes it out of its rooms) and invite again");
+        assertThat(res.get("message").stringValue()).as("names no user the Users API denies")
+                .doesNotContainPattern("\\buser " + carl + "\\b").doesNotContain("organization");
+        assertThat(node.appliedRevision()).as("no one was added").isEqualTo(revision);
+        assertThat(ids(a.admin.get(a.base + "/users").json())).doesNotContain(carl);
+
+        Http.Res taken = a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Ann", "lastName", "Again",
+                "email", "ann@acme.test", "roleId", agent, "accessLevel", "Contributor"));
+        int ann = taken.get("userId").intValue();
+        error(a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Ann", "lastName", "Again", "email",
+                "ann@acme.test", "roleId", agent, "accessLevel", "Contributor")), 409, "MEMBER_EXISTS",
+                "already has user " + ann + " with email \"ann@acme.test\"");
+    }
+
     static boolean allowed(RoomsAccount a, long member, String permission, Integer room) {
         Map<String, Object> body = room == null ? Map.of("member_id", member, "permission", permission)
                 : Map.of("member_id", member, "permission", permission, "resource", Map.of("type", "room", "id",

@@ -214,6 +214,50 @@ class RoomsOfficesIT {
                 .map(JsonNode::stringValue).toList())).startsWith("regions", "regions", "offices", "offices");
     }
 
+    /**
+     * An Office-level user works in at least one office and a Region-level one in at least one region, as
+     * {@code invite_user} requires: removing the last one is a 400 naming the rule, and changes nothing; with another
+     * one added first, it goes. The list a level does not need may be emptied.
+     */
+    @Test
+    void theLastOfficeOfAnOfficeLevelUser_andTheLastRegionOfARegionLevelUser_cannotBeRemoved() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int annex = a.admin.post(a.base + "/offices", Map.of("name", "Annex")).get("officeId").intValue();
+        int south = a.admin.post(a.base + "/regions", Map.of("name", "South")).get("regionId").intValue();
+        int bo = a.user("Bo", agent, "Office");
+        int rex = a.user("Rex", agent, "Region");
+        String boPath = a.base + "/users/" + bo;
+        String rexPath = a.base + "/users/" + rex;
+        long revision = node.appliedRevision();
+
+        error(a.admin.post(boPath + "/remove_from_office", Map.of("officeId", a.office)), 400, "INVALID_INPUT",
+                "offices: user " + bo + " is at accessLevel Office, which needs at least one office (as invite_user "
+                        + "requires), and removing office " + a.office + " would leave it none: add it to another "
+                        + "office first");
+        error(a.admin.post(rexPath + "/remove_from_region", Map.of("regionId", a.region)), 400, "INVALID_INPUT",
+                "regions: user " + rex + " is at accessLevel Region, which needs at least one region (as invite_user "
+                        + "requires), and removing region " + a.region + " would leave it none: add it to another "
+                        + "region first");
+        assertThat(node.appliedRevision()).as("nothing changed").isEqualTo(revision);
+        JsonNode refused = a.admin.get(boPath).json();
+        assertThat(refused.get("accessLevel").stringValue()).isEqualTo("Office");
+        assertThat(ints(refused.get("offices"))).containsExactly(a.office);
+        assertThat(ints(a.admin.get(rexPath).get("regions"))).containsExactly(a.region);
+
+        assertThat(a.admin.post(boPath + "/remove_from_region", Map.of("regionId", a.region)).status())
+                .as("an Office-level user needs no region").isEqualTo(204);
+        assertThat(a.admin.post(rexPath + "/remove_from_office", Map.of("officeId", a.office)).status())
+                .as("a Region-level user needs no office").isEqualTo(204);
+        assertThat(a.admin.post(boPath + "/add_to_office", Map.of("officeId", annex)).status()).isEqualTo(204);
+        assertThat(a.admin.post(boPath + "/remove_from_office", Map.of("officeId", a.office)).status()).isEqualTo(204);
+        assertThat(ints(a.admin.get(boPath).get("offices"))).containsExactly(annex);
+        assertThat(a.admin.post(rexPath + "/add_to_region", Map.of("regionId", south)).status()).isEqualTo(204);
+        assertThat(a.admin.post(rexPath + "/remove_from_region", Map.of("regionId", a.region)).status())
+                .isEqualTo(204);
+        assertThat(ints(a.admin.get(rexPath).get("regions"))).containsExactly(south);
+    }
+
     @Test
     void reinvite_recordsTheInvitation_andAnswers204() {
         RoomsAccount a = new RoomsAccount(node, fx);

@@ -1,15 +1,21 @@
 package dev.gatehouse.http.rooms;
 
+import dev.gatehouse.http.Route;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Routes;
 import dev.gatehouse.testing.ScriptDigits;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static dev.gatehouse.http.rooms.RoomsAccount.error;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +94,65 @@ class RoomsWireIT {
         assertThat(res.get("name").stringValue()).isEqualTo("\u0665 Sixteen");
         error(a.admin.rawBytes("POST", a.base + "/roles", new byte[] {'{', (byte) 0xff, '}'},
                 "application/json; charset=US-ASCII"), 400, "INVALID_JSON");
+    }
+
+    /**
+     * Every route that may carry a body reads it through the one body check, those that take none ({@code unlock},
+     * {@code reinvite}, {@code restore_access}) too: a non-JSON body is a 415 and malformed JSON a 400, and nothing
+     * changes; an empty body is no body. Each route is walked (routes added later too), with ids that would let the
+     * write go through: a locked and Pending user, a revoked room user.
+     */
+    @Test
+    void everyRouteThatMayCarryABody_refusesANonJsonOrMalformedOne_andChangesNothing() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int carl = a.invite(a.admin, room, "carl@out.test", buyer);
+        int bob = a.invited("Bob", agent, "Contributor");
+        String bobPath = a.base + "/users/" + bob;
+        String carlPath = a.base + "/rooms/" + room + "/users/" + carl;
+        assertThat(a.admin.post(bobPath + "/lock", Map.of("reason", "left")).status()).isEqualTo(204);
+        assertThat(a.admin.post(carlPath + "/revoke_access", Map.of()).status()).isEqualTo(204);
+        Map<String, String> values = Map.of("accountId", a.org.accountId(), "roleId", String.valueOf(agent),
+                "roomId", String.valueOf(room), "officeId", String.valueOf(a.office), "regionId",
+                String.valueOf(a.region));
+        List<Route> routes = node.node().http().routes().stream()
+                .filter(r -> r.path().startsWith("/restapi/") && Routes.takesBody(r)).toList();
+        assertThat(routes).hasSizeGreaterThanOrEqualTo(21);
+        long revision = node.appliedRevision();
+
+        List<String> answered = new ArrayList<>();
+        for (Route route : routes) {
+            Map<String, String> ids = new HashMap<>(values);
+            // a room's user is the revoked outsider, a company user the locked and Pending one
+            ids.put("userId", String.valueOf(route.path().contains("/rooms/") ? carl : bob));
+            String path = Routes.fill(route.path(), ids);
+            String method = route.method().name();
+            Http.Res plain = a.admin.raw(method, path, "garbage", "text/plain");
+            answered.add(method + " " + route.path() + " text/plain: " + plain.status() + " " + code(plain));
+            for (String malformed : List.of("{", "[]", "garbage")) {
+                Http.Res res = a.admin.raw(method, path, malformed, "application/json");
+                answered.add(method + " " + route.path() + " " + malformed + ": " + res.status() + " " + code(res));
+            }
+        }
+        assertThat(answered).as("every answer").allSatisfy(line -> assertThat(line)
+                .matches(".* text/plain: 415 UNSUPPORTED_MEDIA_TYPE|.* (\\{|\\[]|garbage): 400 INVALID_JSON"));
+        assertThat(node.appliedRevision()).as("nothing changed").isEqualTo(revision);
+        JsonNode locked = a.admin.get(bobPath).json();
+        assertThat(locked.get("isLockedOut").booleanValue()).isTrue();
+        assertThat(locked.get("status").stringValue()).isEqualTo("Pending");
+
+        assertThat(a.admin.raw("POST", bobPath + "/unlock", "", null).status()).as("no body").isEqualTo(204);
+        assertThat(a.admin.get(bobPath).get("isLockedOut").booleanValue()).isFalse();
+        assertThat(a.admin.raw("POST", bobPath + "/reinvite", "{}", "application/json-patch+json").status())
+                .isEqualTo(204);
+        assertThat(a.admin.raw("POST", carlPath + "/restore_access", "", "application/json").status())
+                .isEqualTo(204);
+    }
+
+    private static String code(Http.Res res) {
+        return res.status() >= 400 ? res.get("errorCode").stringValue() : "";
     }
 
     @Test
