@@ -49,8 +49,8 @@ export function clearProblem(form) {
  *
  * A server error lands at the form field that feeds it, found by its control's name or a [data-field] wrapper
  * (such as a permission matrix): by the name as the server gives it, as `fields` maps it (the explorer's
- * `user_id` is its `member`), or spelt the forms' way (`regionId` and `resource.id` are `region_id` and
- * `resource_id`). Each problem shows once: a message is not repeated at its field, and the summary leaves out a
+ * `user_id` is its `member`), or spelt the forms' way (`resource.id` is `resource_id`, a camelCase name its
+ * snake_case). Each problem shows once: a message is not repeated at its field, and the summary leaves out a
  * detail that only restates the errors shown at their fields.
  */
 export function showProblem(form, problem, {fields = {}} = {}) {
