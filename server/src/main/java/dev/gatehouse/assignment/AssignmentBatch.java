@@ -66,6 +66,7 @@ public final class AssignmentBatch {
     private final AssignmentService service;
     private final AssignmentStore store;
     private final RoleStore roles = new RoleStore();
+    private final DecidingRoleChange deciding;
     private final Tx tx;
     private final Caller caller;
     private final PermissionModel model;
@@ -90,6 +91,7 @@ public final class AssignmentBatch {
         this.caller = caller;
         this.model = model;
         this.orgId = orgId;
+        this.deciding = new DecidingRoleChange(service.access());
     }
 
     /**
@@ -188,6 +190,8 @@ public final class AssignmentBatch {
         Instant now = tx.now();
         Assignment after = new Assignment(orgId, w.type(), w.resourceId(), w.member().id(), role.id(),
                 before == null ? now : before.createdAt(), now, expiresAt);
+        deciding.judge(tx.handle(), caller, model, before, after, (t, id, m, stored) -> current.containsKey(
+                new Key(t, id, m)) ? current.get(new Key(t, id, m)) : stored, what);
         current.put(key, after);
         pending.put(key, after);
         imported.add(before, after);

@@ -44,6 +44,7 @@ public final class AssignmentService {
     private final AssignmentRules rules;
     /** How a write lane runs many {@link #put(Principal, long, String, String, MemberRef, long, Instant)}s as one. */
     private final JointPuts jointPuts;
+    private final DecidingRoleChange deciding;
 
     public AssignmentService(Access access, MemberService members, OrgModels orgModels, AssignmentRules rules) {
         this.access = access;
@@ -51,6 +52,7 @@ public final class AssignmentService {
         this.orgModels = orgModels;
         this.rules = rules;
         this.jointPuts = new JointPuts(this, assignments, members, rules);
+        this.deciding = new DecidingRoleChange(access);
     }
 
     /**
@@ -141,6 +143,7 @@ public final class AssignmentService {
         }
         Assignment after = assignments.upsert(tx.handle(), current.orgId(), current.resourceType(),
                 current.resourceId(), current.memberId(), current.roleId(), end, tx.now());
+        deciding.judge(tx.handle(), caller, model, current, after, "changing the end of a role");
         tx.change(current.orgId(), ObjectType.ASSIGNMENT, after.objectId(), Action.UPDATED,
                 LoggedAssignment.of(current), LoggedAssignment.of(after));
         return after;
@@ -192,8 +195,11 @@ public final class AssignmentService {
         if (before == null) {
             tx.limits().beforeAddingAssignment(orgId, type, resourceId);
         }
-        return new Assignment(orgId, type, resourceId, member.id(), roleId, before == null ? tx.now()
+        Assignment after = new Assignment(orgId, type, resourceId, member.id(), roleId, before == null ? tx.now()
                 : before.createdAt(), tx.now(), stored(expiresAt));
+        deciding.judge(tx.handle(), caller, model, before, after, before == null ? assigning(type, resourceId)
+                : replacing(type, resourceId));
+        return after;
     }
 
     /** Records a role given: {@code after} replacing {@code before} (null: none held). */
@@ -227,6 +233,7 @@ public final class AssignmentService {
         }
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
         requireMayTakeAway(h, caller, model, current, what);
+        deciding.judge(h, caller, model, current, null, what);
         assignments.delete(h, current);
         record(tx, List.of(current));
         return true;
@@ -307,6 +314,7 @@ public final class AssignmentService {
         Assignment current = find(h, orgId, type, resourceId, member);
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
         requireMayTakeAway(h, caller, model, current, what);
+        deciding.judge(h, caller, model, current, null, what);
         assignments.delete(h, current);
         record(tx, List.of(current));
         return current;
@@ -358,9 +366,11 @@ public final class AssignmentService {
             requireVisible(h, caller, model, resourceType, resourceId);
             rules.requireMayUnassign(h, caller, model, resourceType, resourceId, null, what);
             if (!caller.isService()) {
-                for (Assignment a : assignments.listByResource(h, orgId, type, resourceId, 0, Integer.MAX_VALUE)) {
+                List<Assignment> held = assignments.listByResource(h, orgId, type, resourceId, 0, Integer.MAX_VALUE);
+                for (Assignment a : held) {
                     requireMayTakeAway(h, caller, model, a, what);
                 }
+                deciding.judgeRemovals(h, caller, model, held, what);
             }
             return removeResource(tx, orgId, type, resourceId).size();
         });
@@ -399,6 +409,7 @@ public final class AssignmentService {
                 rules.requireMayUnassign(h, caller, model, resourceType, a.resourceId(), member, what);
                 requireMayTakeAway(h, caller, model, a, what);
             }
+            deciding.judgeRemovalOfAll(h, caller, model, held, what);
             List<Assignment> removed = assignments.deleteByMember(h, orgId, member.id());
             record(tx, removed);
             return removed.size();

@@ -38,7 +38,9 @@ import org.jdbi.v3.core.Handle;
  * engine's one decoder ({@link ChangeDecoder}) into engine operations, and the engine applies them to a private
  * copy of the organization's state ({@link DecisionEngine#whatIf}) once this node has applied every change
  * committed before the rehearsal took the organization's lock — so the copy is the state the write would have
- * been applied to. The live engine and the database are untouched.
+ * been applied to. The live engine and the database are untouched. The members listed, and the places the caller
+ * sees, are read once the rehearsed write is rolled back (to a savepoint taken before it): as they are, never as the
+ * write would leave them (a member's version, status or time of change that no stored state has).
  *
  * <p><b>What the caller sees.</b> Nothing beyond what it may read: effects on resources it does not see (a room
  * it holds no role in, without {@code autoAccessToRooms}) are left out, and members it may not read (everyone but
@@ -47,6 +49,9 @@ import org.jdbi.v3.core.Handle;
  * <p>Thread-safe.
  */
 public final class PreviewService {
+
+    /** The savepoint before the rehearsed write, rolled back to once its records are decoded. */
+    private static final String REHEARSAL = "rehearsal";
 
     private final Access access;
     private final RoleService roles;
@@ -84,8 +89,11 @@ public final class PreviewService {
         }
         Objects.requireNonNull(change, "change");
         return access.rehearse(principal, orgId, (tx, caller) -> {
+            tx.handle().savepoint(REHEARSAL);
             rehearse(tx, caller, orgId, change);
             List<EngineOp> ops = decode(tx);
+            // the members and places shown are read as they are stored, not as the rehearsed write left them
+            tx.handle().rollbackToSavepoint(REHEARSAL);
             feed.awaitRevision(log.latestRevision(tx.handle()), DecisionService.REVISION_WAIT_MILLIS);
             Shown shown = new Shown(tx.handle(), caller, orgId, all ? Integer.MAX_VALUE : limit);
             boolean everyone = MemberService.seesEveryone(caller);

@@ -137,6 +137,25 @@ class PreviewIT {
         assertThat(m1Key.get(org.path() + "/roles").status()).isEqualTo(200);
     }
 
+    /**
+     * The members a preview lists are as they are stored, not as the rehearsed write left them: a preview of
+     * deactivating m1 once listed it deactivated, in a version and at a time of change that no stored m1 has (so a
+     * client sending that version in If-Match got 412).
+     */
+    @Test
+    void listedMembers_areAsStored_notAsTheRehearsalLeftThem() {
+        Http.Res res = preview(org.admin(), org, Map.of("member", Map.of("user_id", "m1", "status", "deactivated")));
+        Http.Res stored = org.admin().get(org.path() + "/members/m1");
+
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        JsonNode listed = res.get("losses").get(0).get("members").get("items").get(0);
+        assertThat(listed.get("user_id").stringValue()).isEqualTo("m1");
+        for (String field : List.of("version", "status", "updated_at")) {
+            assertThat(listed.get(field)).as(field).isEqualTo(stored.get(field));
+        }
+        assertThat(listed.get("status").stringValue()).isEqualTo("active");
+    }
+
     @Test
     void assignment_putAndRemoval_changeOnlyThatRoom() {
         // The organization's admin holds no role in the room, which Rooms requires of whoever assigns there.

@@ -1,0 +1,348 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
+
+import static dev.gatehouse.store.SqlTime.instant;
+
+/**
+ * The rule every assignment write is judged by, whichever way it changes a member's role on a resource — given,
+ * replaced, removed (one by one, by resource, by member, an import's line), its end moved: what it changes in the
+ * role that <em>decides</em> for the member there, the engine's rule ({@code DecidingRole}) read in the write's
+ * transaction. Before and after the write that is the member's own role on the resource; without one, its role on
+ * the nearest ancestor holding one (the resource hierarchy, table {@code resources}); without any, an internal
+ * member's company role (with its grants where they count) where the type inherits it; else none. A write that lets
+ * an ancestor's role or the company role decide again (a role removed) hands out what that role grants; one that
+ * overrides them (a role given, even an empty one) takes away what they granted. So the write is judged as giving
+ * the permissions the deciding role after has and the one before lacks — the caller must hold each of them, its own
+ * roles on resources not counting, as for handing a role out; a member taking away its own role is exempt only when
+ * it gains nothing — and as taking away the permissions the deciding role before has and the one after lacks — the
+ * caller must hold them, and where the company role decided before, act on the member at all
+ * ({@link Access#requireNotAbove}); a member's own loss and service keys are exempt.
+ *
+ * <p>A descendant holding a role of its own is untouched by the write; every other descendant decides through this
+ * resource, so as this resource does, and judging the resource covers the whole subtree — except where the company
+ * role decides, which counts only on the types that inherit it: it is counted as deciding wherever a type of the
+ * subtree inherits it when it would give or take something, and as deciding only when every type of the subtree
+ * inherits it when it would spare the write from being judged (the stricter reading either way). Time counts too: a
+ * role with an end decides until then and the role beneath it after; an end brought nearer is judged as taking the
+ * role away, one moved later as giving it for longer, and an ancestor's role with an end is judged as deciding, and so
+ * is whatever decides after it. Record visibility is a matter of the company role and of the role handed out (judged
+ * by {@link Access#requireNoEscalation}), not of which role decides on a resource, and is not judged here.
+ *
+ * <p>Reads the member's roles on the resource's ancestors and its company role in one statement (a recursive query
+ * over the resources' parents, {@link #read}); none for a service key, which passes, or where nothing but the
+ * resource's own roles can decide. Stateless, thread-safe.
+ */
+final class DecidingRoleChange {
+
+    /**
+     * What a batch holds of a member's assignments that the table may not hold yet (an import's rows put and not yet
+     * flushed): the assignment on a resource as the write sees it, given the table's ({@code stored}, null: none).
+     */
+    @FunctionalInterface
+    interface Pending {
+        Pending NONE = (type, resourceId, memberId, stored) -> stored;
+
+        Assignment held(String type, String resourceId, long memberId, Assignment stored);
+    }
+
+    /** More levels than any model has resource types (a model declares at most 50). */
+    private static final int MAX_DEPTH = 64;
+
+    private final Access access;
+
+    DecidingRoleChange(Access access) {
+        this.access = access;
+    }
+
+    /**
+     * 403 {@code privilege_escalation} unless {@code caller} may change a member's role on a resource from
+     * {@code before} to {@code after} (null: none; both of the same member and resource) — see the class comment.
+     */
+    void judge(Handle h, Caller caller, PermissionModel model, Assignment before, Assignment after, String what) {
+        judge(h, caller, model, before, after, Pending.NONE, what);
+    }
+
+    /** {@link #judge(Handle, Caller, PermissionModel, Assignment, Assignment, String)} inside a batch. */
+    void judge(Handle h, Caller caller, PermissionModel model, Assignment before, Assignment after, Pending pending,
+               String what) {
+        if (caller.isService() || before == null && after == null) {
+            return;
+        }
+        Assignment one = after == null ? before : after;
+        Read read = read(h, model, one, List.of(one.memberId()), roleIds(Arrays.asList(before, after)), true, pending);
+        judge(h, caller, model, one, before, after, read, read.fallbacks.get(one.memberId()), what);
+    }
+
+    /**
+     * Judges taking away each of {@code held} — the roles of one resource, each of another member — as
+     * {@link #judge} would one by one, reading them all in one statement.
+     */
+    void judgeRemovals(Handle h, Caller caller, PermissionModel model, List<Assignment> held, String what) {
+        if (caller.isService() || held.isEmpty()) {
+            return;
+        }
+        Read read = read(h, model, held.get(0), held.stream().map(Assignment::memberId).toList(), roleIds(held),
+                true, Pending.NONE);
+        for (Assignment a : held) {
+            judge(h, caller, model, a, a, null, read, read.fallbacks.get(a.memberId()), what);
+        }
+    }
+
+    /**
+     * Judges taking away every one of {@code held} — all roles of one member, at once: without any, its company role
+     * decides (where the types inherit it) on every resource. One statement.
+     */
+    void judgeRemovalOfAll(Handle h, Caller caller, PermissionModel model, List<Assignment> held, String what) {
+        if (caller.isService() || held.isEmpty()) {
+            return;
+        }
+        Read read = read(h, model, held.get(0), List.of(held.get(0).memberId()), roleIds(held), false, Pending.NONE);
+        Company company = read.companies.getOrDefault(held.get(0).memberId(), Company.NONE);
+        for (Assignment a : held) {
+            judge(h, caller, model, a, a, null, read, List.of(company.deciding(model, a.resourceType())), what);
+        }
+    }
+
+    private static List<Long> roleIds(List<Assignment> assignments) {
+        return assignments.stream().filter(Objects::nonNull).map(Assignment::roleId).distinct().toList();
+    }
+
+    private void judge(Handle h, Caller caller, PermissionModel model, Assignment one, Assignment before,
+                       Assignment after, Read read, List<Decider> fallback, String what) {
+        List<Decider> was = before == null ? fallback : List.of(read.role(before.roleId()));
+        List<Decider> is = after == null ? fallback : List.of(read.role(after.roleId()));
+        Judged judged = new Judged();
+        judged.add(was, is);
+        if (before != null && after != null) {
+            Instant wasEnd = before.expiresAt();
+            Instant isEnd = after.expiresAt();
+            if (isEnd != null && (wasEnd == null || isEnd.isBefore(wasEnd))) {
+                judged.add(was, fallback); // the role ends sooner: what lies beneath decides in the meantime
+            } else if (wasEnd != null && (isEnd == null || isEnd.isAfter(wasEnd))) {
+                judged.add(fallback, is); // the role decides for longer, instead of what lies beneath
+            }
+        }
+        long memberId = one.memberId();
+        List<String> gained = model.canonical(judged.gains).stream().filter(Predicate.not(caller::has)).toList();
+        if (!gained.isEmpty()) {
+            throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
+                    + " would gain " + gained + " on " + one.resourceType() + " " + one.resourceId() + " and the "
+                    + "resources beneath it that decide through it (from its role on an ancestor, or its company "
+                    + "role), which member " + caller.memberId() + " does not hold; only a member holding all of it, "
+                    + "or a service key, may");
+        }
+        if (caller.is(memberId)) {
+            return;
+        }
+        List<String> lost = model.canonical(judged.losses).stream().filter(Predicate.not(caller::has)).toList();
+        if (!lost.isEmpty()) {
+            throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
+                    + " would lose " + lost + " on " + one.resourceType() + " " + one.resourceId() + " and the "
+                    + "resources beneath it that decide through it, which member " + caller.memberId()
+                    + " does not hold; only a member holding all of it, or a service key, may take it away");
+        }
+        if (judged.companyLoses) {
+            access.requireNotAbove(h, caller, model, memberId, what);
+        }
+    }
+
+    /** What one judged change gives and takes away, over every pair of deciding roles it sets one after the other. */
+    private static final class Judged {
+        final Set<String> gains = new LinkedHashSet<>();
+        final Set<String> losses = new LinkedHashSet<>();
+        boolean companyLoses;
+
+        void add(List<Decider> was, List<Decider> is) {
+            for (Decider before : was) {
+                for (Decider after : is) {
+                    after.most.stream().filter(p -> !before.least.contains(p)).forEach(gains::add);
+                    for (String p : before.most) {
+                        if (!after.least.contains(p)) {
+                            losses.add(p);
+                            companyLoses |= before.company;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A role that may decide on the resource and the resources deciding through it: {@code most}, the permissions it
+     * grants on some of them; {@code least}, those it grants on all of them ({@code company}: it is the company role,
+     * which counts only on the types inheriting it).
+     */
+    private record Decider(Set<String> most, Set<String> least, boolean company) {
+        static final Decider NOTHING = new Decider(Set.of(), Set.of(), false);
+
+        static Decider of(List<String> permissions) {
+            Set<String> all = Set.copyOf(permissions);
+            return new Decider(all, all, false);
+        }
+    }
+
+    /** A member's company role as it decides on resources: its permissions with its grants where they count. */
+    private record Company(boolean external, Set<String> permissions) {
+        static final Company NONE = new Company(true, Set.of());
+
+        Decider deciding(PermissionModel model, String type) {
+            if (external || permissions.isEmpty()) {
+                return Decider.NOTHING;
+            }
+            List<ResourceType> subtree = subtree(model, type);
+            boolean somewhere = subtree.stream().anyMatch(ResourceType::inheritsCompanyRole);
+            boolean everywhere = subtree.stream().allMatch(ResourceType::inheritsCompanyRole);
+            return new Decider(somewhere ? permissions : Set.of(), everywhere ? permissions : Set.of(), somewhere);
+        }
+    }
+
+    /** The type and every type whose resources may lie beneath one of it (the model's parent types have no cycle). */
+    private static List<ResourceType> subtree(PermissionModel model, String type) {
+        List<ResourceType> found = new ArrayList<>();
+        model.resourceType(type).ifPresent(found::add);
+        for (int i = 0; i < found.size(); i++) {
+            String parent = found.get(i).key();
+            model.resourceTypes().stream().filter(t -> parent.equals(t.parentType())).forEach(found::add);
+        }
+        return found;
+    }
+
+    /**
+     * What {@link #read} read: for each member, the roles that decide on the resource where it holds none there,
+     * nearest first — its role on the nearest ancestor holding one (and, where that one ends, what decides after it),
+     * else its company role; the company roles; the roles asked for by id.
+     */
+    private record Read(Map<Long, List<Decider>> fallbacks, Map<Long, Company> companies, Map<Long, Decider> roles) {
+        Decider role(long roleId) {
+            return roles.getOrDefault(roleId, Decider.NOTHING);
+        }
+    }
+
+    /**
+     * Reads, in one statement, the roles {@code roleIds}, the company roles of {@code members} and, with
+     * {@code chain}, their roles on the ancestors of {@code on}'s resource (as {@code pending} holds them).
+     */
+    private static Read read(Handle h, PermissionModel model, Assignment on, List<Long> members, List<Long> roleIds,
+                             boolean chain, Pending pending) {
+        Map<Long, Company> companies = new HashMap<>();
+        Map<Long, List<Row>> chains = new HashMap<>();
+        Map<Long, Decider> roles = new HashMap<>();
+        h.createQuery((chain ? CHAIN + "UNION ALL " : "") + COMPANY_AND_ROLES + "ORDER BY 2, 1")
+                .bind("org", on.orgId()).bind("type", on.resourceType()).bind("rid", on.resourceId())
+                .bindArray("members", Long.class, members)
+                .bindArray("roles", Long.class, roleIds)
+                .map((rs, ctx) -> row(rs)).forEach(row -> {
+                    if (row.depth == ROLE) {
+                        roles.put(row.roleId, Decider.of(row.permissions));
+                    } else if (row.depth == COMPANY) {
+                        companies.put(row.memberId, new Company(row.external, companyPermissions(model, row)));
+                    } else {
+                        chains.computeIfAbsent(row.memberId, m -> new ArrayList<>()).add(row);
+                    }
+                });
+        Map<Long, List<Decider>> fallbacks = new HashMap<>();
+        for (long memberId : members) {
+            List<Decider> deciding = new ArrayList<>();
+            boolean endless = false;
+            for (Row link : chains.getOrDefault(memberId, List.of())) {
+                Assignment stored = link.roleId == null ? null : new Assignment(on.orgId(), link.type, link.id,
+                        memberId, link.roleId, link.expiresAt, link.expiresAt, link.expiresAt);
+                Assignment held = pending.held(link.type, link.id, memberId, stored);
+                if (held == null) {
+                    continue;
+                }
+                deciding.add(held == stored ? Decider.of(link.permissions) : ROLE_STORE.find(h, on.orgId(),
+                        held.roleId()).map(Role::permissions).map(Decider::of).orElse(Decider.NOTHING));
+                if (held.expiresAt() == null) {
+                    endless = true;
+                    break;
+                }
+            }
+            if (!endless) {
+                deciding.add(companies.getOrDefault(memberId, Company.NONE).deciding(model, on.resourceType()));
+            }
+            fallbacks.put(memberId, deciding);
+        }
+        return new Read(fallbacks, companies, roles);
+    }
+
+    private static final RoleStore ROLE_STORE = new RoleStore();
+
+    /** The company role's permissions with the member's grants where the model lets the role take them. */
+    private static Set<String> companyPermissions(PermissionModel model, Row row) {
+        Set<String> permissions = new HashSet<>(row.permissions);
+        if (Access.takesGrants(model, row.systemKey)) {
+            row.granted.stream().filter(model.memberGrants().permissions()::contains).forEach(permissions::add);
+        }
+        return permissions;
+    }
+
+    /** The {@code depth} of a company role's row and of a role's row. */
+    private static final int COMPANY = -1;
+    private static final int ROLE = -2;
+
+    /**
+     * The ancestors of a resource (its parent first, at most {@link #MAX_DEPTH} levels), each with each member's role
+     * there (null: none).
+     */
+    private static final String CHAIN = "WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
+            + "SELECT CAST(:type AS text), CAST(:rid AS text), 0 "
+            + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
+            + "ON p.org_id = :org AND p.resource_type = c.resource_type AND p.resource_id = c.resource_id "
+            + "WHERE p.parent_id IS NOT NULL AND c.depth < " + MAX_DEPTH + ") "
+            + "SELECT c.depth, m.member_id, c.resource_type, c.resource_id, a.role_id, a.expires_at, r.permissions, "
+            + "CAST(NULL AS text) AS system_key, CAST(NULL AS text[]) AS granted, false AS external "
+            + "FROM chain c CROSS JOIN unnest(CAST(:members AS bigint[])) AS m (member_id) "
+            + "LEFT JOIN assignments a ON a.org_id = :org AND a.resource_type = c.resource_type "
+            + "AND a.resource_id = c.resource_id AND a.member_id = m.member_id LEFT JOIN roles r ON r.id = a.role_id "
+            + "WHERE c.depth > 0 ";
+
+    /** Each member's company role ({@code depth} {@link #COMPANY}), each role asked for ({@link #ROLE}). */
+    private static final String COMPANY_AND_ROLES = "SELECT " + COMPANY + " AS depth, m.id AS member_id, "
+            + "CAST(NULL AS text) AS resource_type, CAST(NULL AS text) AS resource_id, m.role_id, "
+            + "CAST(NULL AS timestamptz) AS expires_at, r.permissions, r.system_key, g.permissions AS granted, "
+            + "m.external FROM members m LEFT JOIN roles r ON r.id = m.role_id LEFT JOIN member_grants g "
+            + "ON g.org_id = m.org_id AND g.member_id = m.id WHERE m.org_id = :org AND m.id = ANY(:members) "
+            + "UNION ALL SELECT " + ROLE + ", 0, NULL, NULL, r.id, NULL, r.permissions, NULL, NULL, false FROM roles r "
+            + "WHERE r.org_id = :org AND r.id = ANY(:roles) ";
+
+    /** One row of {@link #CHAIN} and {@link #COMPANY_AND_ROLES}. */
+    private record Row(int depth, long memberId, String type, String id, Long roleId, Instant expiresAt,
+                       List<String> permissions, String systemKey, List<String> granted, boolean external) {
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        long role = rs.getLong("role_id");
+        Long roleId = rs.wasNull() ? null : role;
+        return new Row(rs.getInt("depth"), rs.getLong("member_id"), rs.getString("resource_type"),
+                rs.getString("resource_id"), roleId, instant(rs, "expires_at"), strings(rs, "permissions"),
+                rs.getString("system_key"), strings(rs, "granted"), rs.getBoolean("external"));
+    }
+
+    private static List<String> strings(ResultSet rs, String column) throws SQLException {
+        Array array = rs.getArray(column);
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+}

@@ -1,0 +1,203 @@
+package dev.gatehouse.assignment;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An assignment write is judged by what it changes in the role that decides for the member — its own role on the
+ * resource, else its role on the nearest ancestor holding one, else its company role where the type inherits it —
+ * not by the role written alone: removing a restriction lets an ancestor's role or the company role decide again
+ * (a gain the caller must hold, even on itself), and giving a role, even an empty one, overrides them (a loss the
+ * caller must hold, and, over a company role, the member must not outrank it). The model: drive > folder > doc, docs
+ * inheriting the company role; "mgr" (Manager: doc.view, assign.manage) may manage assignments.
+ */
+class HierarchyEscalationIT {
+
+    private static final String MODEL = """
+            {"id": "hier-escalation", "name": "Hierarchy", "categories": [{"key": "d", "name": "D"}],
+             "permissions": [{"key": "doc.view", "category": "d", "scopes": ["organization", "drive", "folder", "doc"]},
+                             {"key": "doc.delete", "category": "d", "scopes": ["drive", "folder", "doc"]},
+                             {"key": "members.manage", "category": "d"}, {"key": "assign.manage", "category": "d"},
+                             {"key": "roles.manage", "category": "d"}],
+             "resource_types": [{"key": "drive", "name": "Drive"},
+                                {"key": "folder", "name": "Folder", "parent_type": "drive"},
+                                {"key": "doc", "name": "Doc", "inherits_company_role": true, "parent_type": "folder"}],
+             "system_roles": [{"key": "admin", "name": "Admin", "permissions": ["doc.view", "doc.delete",
+                                "members.manage", "assign.manage", "roles.manage"], "default_for_admin": true},
+                              {"key": "manager", "name": "Manager", "permissions": ["doc.view", "assign.manage"]}],
+             "management": {"roles": "roles.manage", "members": "members.manage", "assignments": "assign.manage"}}
+            """;
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+        assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(MODEL)).status()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** An organization with drive "team" > folder "legal" > doc "contract", a Deleter and an empty role. */
+    record Drive(Fixtures.Org org, long deleter, long empty, long managerRole, long mgr, Http mgrKey) {
+        String assignment(String type, String id, long member) {
+            return org.path() + "/resources/" + type + "/" + id + "/assignments/" + member;
+        }
+
+        /** Whether {@code member} may delete the contract, as the engine decides once every write is applied. */
+        boolean deletes(long member, long revision) {
+            Http.Res res = node.service().post(org.path() + "/check", Map.of("member_id", member,
+                    "permission", "doc.delete", "resource", Map.of("type", "doc", "id", "contract"),
+                    "min_revision", revision));
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+            return res.get("allowed").booleanValue();
+        }
+    }
+
+    static Drive drive() {
+        var org = fx.org("hier-escalation");
+        Http api = node.service();
+        long deleter = fx.role(org, "Deleter", List.of("doc.view", "doc.delete"));
+        long empty = fx.role(org, "NoAccess", List.of());
+        long managerRole = fx.roleId(org, "Manager");
+        long mgr = fx.member(org, "mgr", managerRole);
+        assertThat(api.put(org.path() + "/resources/drive/team", Map.of()).status()).isEqualTo(201);
+        assertThat(api.put(org.path() + "/resources/folder/legal", Map.of("parent", Map.of("type", "drive",
+                "id", "team"))).status()).isEqualTo(201);
+        assertThat(api.put(org.path() + "/resources/doc/contract", Map.of("parent", Map.of("type", "folder",
+                "id", "legal"))).status()).isEqualTo(201);
+        return new Drive(org, deleter, empty, managerRole, mgr, fx.keyFor(org, mgr));
+    }
+
+    /** The service key gives a role; returns the revision written. */
+    static long give(Drive d, String type, String id, long member, long role) {
+        Http.Res res = node.service().put(d.assignment(type, id, member), Map.of("role_id", role));
+        assertThat(res.status()).as("%s", res).isIn(200, 201);
+        return res.revision();
+    }
+
+    static void refused(Http.Res res) {
+        assertThat(res.status()).as("%s", res).isEqualTo(403);
+        assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("privilege_escalation");
+    }
+
+    /**
+     * The admin lets mgr delete in drive "team" except in folder "legal" (an empty role there). mgr may not give
+     * itself Deleter on legal, and so may not remove its own restriction either, which would let the drive's Deleter
+     * decide there and beneath; nor preview that removal, nor end the restriction by giving it an end.
+     */
+    @Test
+    void removingOwnRestriction_refusedWhenItGainsWhatItCouldNotGive() {
+        Drive d = drive();
+        give(d, "drive", "team", d.mgr(), d.deleter());
+        long revision = give(d, "folder", "legal", d.mgr(), d.empty());
+
+        refused(d.mgrKey().put(d.assignment("folder", "legal", d.mgr()), Map.of("role_id", d.deleter())));
+        refused(d.mgrKey().delete(d.assignment("folder", "legal", d.mgr())));
+        Map<String, Object> removal = new HashMap<>(Map.of("resource", Map.of("type", "folder",
+                "id", "legal"), "member_id", d.mgr()));
+        removal.put("role_id", null);
+        refused(d.mgrKey().post(d.org().path() + "/preview", Map.of("assignment", removal)));
+        refused(d.mgrKey().put(d.assignment("folder", "legal", d.mgr()), Map.of("role_id", d.empty(),
+                "expires_at", Instant.now().plus(1, ChronoUnit.HOURS).toString())));
+        assertThat(d.deletes(d.mgr(), revision)).isFalse();
+
+        // giving up a role that gains nothing stays free: beneath it, legal's empty role decides
+        give(d, "doc", "contract", d.mgr(), d.empty());
+        Http.Res dropped = d.mgrKey().delete(d.assignment("doc", "contract", d.mgr()));
+        assertThat(dropped.status()).as("%s", dropped).isEqualTo(204);
+        // and so does giving up all of them at once: its company role, which grants no doc.delete, decides then
+        Http.Res all = d.mgrKey().delete(d.org().path() + "/members/" + d.mgr() + "/assignments");
+        assertThat(all.status()).as("%s", all).isEqualTo(200);
+        assertThat(d.deletes(d.mgr(), all.revision())).isFalse();
+    }
+
+    /** The same restriction on another member: removing it hands that member the drive's Deleter on legal. */
+    @Test
+    void removingAnothersRestriction_refusedWhenItGivesWhatTheCallerLacks() {
+        Drive d = drive();
+        long owner = fx.member(d.org(), "owner", d.managerRole());
+        give(d, "drive", "team", owner, d.deleter());
+        long revision = give(d, "folder", "legal", owner, d.empty());
+
+        refused(d.mgrKey().delete(d.assignment("folder", "legal", owner)));
+        refused(d.mgrKey().delete(d.org().path() + "/resources/folder/legal/assignments"));
+        assertThat(d.deletes(owner, revision)).isFalse();
+    }
+
+    /**
+     * mgr may not remove owner's Deleter on the drive, so it may not take it away on a folder beneath either, by
+     * giving owner an empty role there that overrides it.
+     */
+    @Test
+    void emptyRoleOnDescendant_refusedWhenItTakesWhatTheCallerLacks() {
+        Drive d = drive();
+        long owner = fx.member(d.org(), "owner", d.managerRole());
+        long revision = give(d, "drive", "team", owner, d.deleter());
+
+        refused(d.mgrKey().delete(d.assignment("drive", "team", owner)));
+        refused(d.mgrKey().put(d.assignment("folder", "legal", owner), Map.of("role_id", d.empty())));
+        refused(d.mgrKey().raw("POST", "/v1/orgs/" + d.org().id() + "/import", "{\"type\": \"assignment\", "
+                + "\"resource\": {\"type\": \"folder\", \"id\": \"legal\"}, \"user_id\": \"owner\", "
+                + "\"role\": \"NoAccess\"}\n", "application/x-ndjson"));
+        assertThat(d.deletes(owner, revision)).isTrue();
+
+        // what mgr holds itself it may take away: an empty role over a Viewer on the drive
+        long viewer = fx.role(d.org(), "Viewer", List.of("doc.view"));
+        long peer = fx.member(d.org(), "peer", d.managerRole());
+        give(d, "drive", "team", peer, viewer);
+        Http.Res narrowed = d.mgrKey().put(d.assignment("folder", "legal", peer), Map.of("role_id", d.empty()));
+        assertThat(narrowed.status()).as("%s", narrowed).isEqualTo(200);
+    }
+
+    /**
+     * An empty role on a drive overrides, on the docs beneath, the company role: mgr may not so strip the
+     * organization's admin of what its Admin role grants there, but may a peer whose company role it holds all of.
+     */
+    @Test
+    void emptyRoleOverridingAdminsCompanyRole_refused() {
+        Drive d = drive();
+        long admin = d.org().adminId();
+
+        refused(d.mgrKey().put(d.assignment("drive", "team", admin), Map.of("role_id", d.empty())));
+        refused(d.mgrKey().put(d.assignment("doc", "contract", admin), Map.of("role_id", d.empty())));
+        Http.Res check = node.service().post(d.org().path() + "/check", Map.of("member_id", admin,
+                "permission", "doc.view", "resource", Map.of("type", "doc", "id", "contract")));
+        assertThat(check.get("allowed").booleanValue()).as("%s", check).isTrue();
+
+        long peer = fx.member(d.org(), "peer", d.managerRole());
+        Http.Res narrowed = d.mgrKey().put(d.assignment("drive", "team", peer), Map.of("role_id", d.empty()));
+        assertThat(narrowed.status()).as("%s", narrowed).isEqualTo(200);
+    }
+
+    /** An import's delete line is judged as the removal it stands for. */
+    @Test
+    void importDeleteLine_removingOwnRestriction_refused() {
+        Drive d = drive();
+        give(d, "drive", "team", d.mgr(), d.deleter());
+        long revision = give(d, "folder", "legal", d.mgr(), d.empty());
+
+        Http.Res res = d.mgrKey().raw("POST", "/v1/orgs/" + d.org().id() + "/import", "{\"type\": \"assignment\", "
+                + "\"op\": \"delete\", \"resource\": {\"type\": \"folder\", \"id\": \"legal\"}, \"user_id\": \"mgr\"}\n",
+                "application/x-ndjson");
+        refused(res);
+        assertThat(d.deletes(d.mgr(), revision)).isFalse();
+    }
+}
