@@ -74,6 +74,8 @@ public final class AssignmentBatch {
     /** The assignments as they stand in this transaction (null: none), for keys prepared or put. */
     private final Map<Key, Assignment> current = new HashMap<>();
     private final Map<Key, Assignment> pending = new LinkedHashMap<>();
+    /** Keys of {@link #pending} whose member held no role there before this batch: the model follows them up. */
+    private final Set<Key> given = new HashSet<>();
     private final Map<String, OrgLimits.AssignmentCounts> counts = new HashMap<>();
     private final Set<String> visible = new HashSet<>();
     private final Map<Long, Optional<Role>> roleCache = new HashMap<>();
@@ -159,8 +161,11 @@ public final class AssignmentBatch {
             throw new IllegalStateException("assignment " + key + " was not prepared");
         }
         Assignment before = current.get(key);
+        Instant expiresAt = AssignmentService.stored(w.expiresAt());
+        boolean ended = expiresAt != null && !expiresAt.isAfter(tx.now());
+        // an ended line moves no end (class comment): it is judged as the role with the end already held
         service.rules().requireMayAssign(tx.handle(), caller, model, type, w.resourceId(), w.member(),
-                before != null, w.expiresAt(), what);
+                before != null, ended ? (before == null ? null : before.expiresAt()) : expiresAt, what);
         Role role = roleCache.computeIfAbsent(w.roleId(), id -> roles.find(tx.handle(), orgId, id)).orElseThrow(() ->
                 InvalidInputException.field("role_id", "role " + w.roleId() + " not found in organization " + orgId));
         if (w.member().external() && !role.external()) {
@@ -170,8 +175,11 @@ public final class AssignmentBatch {
         if (notBeyondCaller.add(role.id())) {
             service.access().requireNoEscalation(caller, model, role.grant());
         }
-        Instant expiresAt = AssignmentService.stored(w.expiresAt());
-        if (expiresAt != null && !expiresAt.isAfter(tx.now())) {
+        Role replaced = before == null ? null : roleCache.computeIfAbsent(before.roleId(), id ->
+                roles.find(tx.handle(), orgId, id)).orElse(null);
+        service.rules().requireMayGive(tx.handle(), caller, model, w.type(), w.resourceId(), w.member(), replaced,
+                role, before == null ? what : AssignmentService.replacing(w.type(), w.resourceId()));
+        if (ended) {
             // the role has ended: it gives nothing, and takes nothing away (class comment)
             return Outcome.ENDED;
         }
@@ -194,6 +202,9 @@ public final class AssignmentBatch {
                 new Key(t, id, m)) ? current.get(new Key(t, id, m)) : stored, what);
         current.put(key, after);
         pending.put(key, after);
+        if (before == null) {
+            given.add(key);
+        }
         imported.add(before, after);
         return before == null ? Outcome.CREATED : Outcome.UPDATED;
     }
@@ -213,7 +224,13 @@ public final class AssignmentBatch {
         if (!changed.isEmpty()) {
             store.upsertAll(tx.handle(), changed);
         }
+        pending.forEach((key, row) -> {
+            if (given.contains(key)) {
+                service.rules().given(tx, caller, model, row);
+            }
+        });
         pending.clear();
+        given.clear();
         tx.changeMany(orgId, ObjectType.BULK_IMPORT, firstLine + "-" + lastLine, Action.IMPORTED,
                 imported.summary(firstLine, lastLine), imported.objects());
         imported = new LoggedImport.Writer();

@@ -5,6 +5,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.role.Role;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,10 +80,30 @@ public interface AssignmentRules {
     /**
      * 403 unless the caller may give {@code member} a role on a resource that exists and that it sees (the service
      * checked both first, so implementations need not read the resource again; {@code replacing}: the member
-     * holds one there already; {@code endsAt}: when the role given ends, null for never).
+     * holds one there already; {@code endsAt}: when the role given ends, null for never, as stored — what that does to
+     * the end held there is {@link EndChange}'s to say).
      */
     default void requireMayAssign(Handle h, Caller caller, PermissionModel model, ResourceType type,
                                   String resourceId, Member member, boolean replacing, Instant endsAt, String what) {
+    }
+
+    /**
+     * Refuses giving {@code member} {@code role} on a resource (of type {@code type}) in place of the role
+     * {@code replaced} it holds there (null: none) once both are known: after {@link #requireMayAssign} and the role's
+     * own rules, on every path that gives one (a put, a joint put, an import's line, the services built on them); by
+     * default nothing is refused. The {@code rooms} models keep a room owner able to manage access to its room and to
+     * delete it.
+     */
+    default void requireMayGive(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
+                                Member member, Role replaced, Role role, String what) {
+    }
+
+    /**
+     * What follows when {@code caller} gave a member a role on a resource where it held none ({@code given}), inside
+     * the transaction that wrote it, on every path that writes one; by default nothing. The {@code rooms} models
+     * record the caller as the user's inviter into the room, as Rooms' invitation does.
+     */
+    default void given(Tx tx, Caller caller, PermissionModel model, Assignment given) {
     }
 
     /**
@@ -166,6 +187,17 @@ public interface AssignmentRules {
                                          String resourceId, Member member, boolean replacing, Instant endsAt,
                                          String what) {
                 of(model).requireMayAssign(h, caller, model, type, resourceId, member, replacing, endsAt, what);
+            }
+
+            @Override
+            public void requireMayGive(Handle h, Caller caller, PermissionModel model, String type,
+                                       String resourceId, Member member, Role replaced, Role role, String what) {
+                of(model).requireMayGive(h, caller, model, type, resourceId, member, replaced, role, what);
+            }
+
+            @Override
+            public void given(Tx tx, Caller caller, PermissionModel model, Assignment given) {
+                of(model).given(tx, caller, model, given);
             }
 
             @Override

@@ -80,9 +80,22 @@ public final class AssignmentService {
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
         AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
-        rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, current.assignment() != null,
+        return write(tx, caller, model, current, judgeGiving(tx, caller, model, orgId, resourceType, resourceId, member, roleId,
+                expiresAt, current, what));
+    }
+
+    /**
+     * The rules of giving {@code member} role {@code roleId} on a resource until {@code expiresAt} once the member and
+     * its {@code current} assignment there are read, applied without writing — the model's gate
+     * ({@link AssignmentRules#requireMayAssign}), then the role's own rules ({@link #judge}) — for the lone put and the
+     * joint put alike; returns what {@link #judge} does.
+     */
+    Assignment judgeGiving(Tx tx, Caller caller, PermissionModel model, long orgId, ResourceType type,
+                           String resourceId, Member member, long roleId, Instant expiresAt,
+                           AssignmentStore.Current current, String what) {
+        rules.requireMayAssign(tx.handle(), caller, model, type, resourceId, member, current.assignment() != null,
                 stored(expiresAt), what);
-        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, current);
+        return judge(tx, caller, model, orgId, type.key(), resourceId, member, roleId, expiresAt, current);
     }
 
     /**
@@ -118,24 +131,25 @@ public final class AssignmentService {
                           Member member, long roleId, Instant expiresAt) {
         Handle h = tx.handle();
         rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
-        return write(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt,
-                assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId));
+        AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
+        return write(tx, caller, model, current, judge(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt,
+                current));
     }
 
     /**
      * Sets when a member's existing role on a resource ends ({@code expiresAt}; null: never), inside a running
      * transaction whose other gates the calling service has applied (Rooms' scheduled revocation, and its
-     * cancellation). An end moved later, or lifted, hands the role out for longer: the caller must hold all it
-     * grants, as for giving it ({@code PUT} with the new end is judged so); an end brought nearer takes it away
-     * sooner, judged as taking it away. Returns the assignment as it is now.
+     * cancellation). Judged by the one rule of {@link EndChange}, as a {@code PUT} with the new end is: an end moved
+     * later, or lifted, hands the role out for longer, so the caller must hold all it grants, as for giving it; an
+     * end set, or brought nearer, takes it away sooner, judged as taking it away. Returns the assignment as it is now.
      */
     public Assignment endAt(Tx tx, Caller caller, PermissionModel model, Assignment current, Instant expiresAt) {
         Instant end = stored(expiresAt);
-        if (Objects.equals(current.expiresAt(), end)) {
+        EndChange change = EndChange.of(current.expiresAt(), end);
+        if (change == EndChange.NONE) {
             return current;
         }
-        boolean longer = end == null || current.expiresAt() != null && end.isAfter(current.expiresAt());
-        if (!longer) {
+        if (change == EndChange.SOONER) {
             requireMayTakeAway(tx.handle(), caller, model, current, "bringing forward the end of a role");
         } else if (!caller.isService()) {
             roles.find(tx.handle(), current.orgId(), current.roleId()).ifPresent(role ->
@@ -155,18 +169,23 @@ public final class AssignmentService {
     }
 
     /**
-     * The write both {@code put}s share, once the resource is known to exist; {@code current} holds the member's
-     * current assignment there (null: none) and the role to give, both read once per request, in one statement.
+     * The write both {@code put}s share, once the resource is known to exist and the put judged: {@code current}
+     * holds the member's current assignment there (null: none) and the role to give, both read once per request, in
+     * one statement; {@code judged} is what {@link #judge} found the put leaves. A role given where none was held is
+     * then the model's to follow up ({@link AssignmentRules#given}).
      */
-    private Assignment write(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
-                             Member member, long roleId, Instant expiresAt, AssignmentStore.Current current) {
+    private Assignment write(Tx tx, Caller caller, PermissionModel model, AssignmentStore.Current current,
+                             Assignment judged) {
         Assignment before = current.assignment();
-        if (judge(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt, current) == before) {
+        if (judged == before) {
             return before; // a write that changes nothing records nothing, as an import line that changes nothing
         }
-        Assignment after = assignments.upsert(tx.handle(), orgId, type, resourceId, member.id(), roleId,
-                stored(expiresAt), tx.now());
+        Assignment after = assignments.upsert(tx.handle(), judged.orgId(), judged.resourceType(),
+                judged.resourceId(), judged.memberId(), judged.roleId(), judged.expiresAt(), tx.now());
         record(tx, before, after);
+        if (before == null) {
+            rules.given(tx, caller, model, after);
+        }
         return after;
     }
 
@@ -186,6 +205,10 @@ public final class AssignmentService {
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
         }
         access.requireNoEscalation(caller, model, role.grant());
+        Role replaced = before == null ? null : before.roleId() == roleId ? role
+                : roles.find(tx.handle(), orgId, before.roleId()).orElse(null);
+        rules.requireMayGive(tx.handle(), caller, model, type, resourceId, member, replaced, role, before == null
+                ? assigning(type, resourceId) : replacing(type, resourceId));
         if (before != null && before.roleId() != roleId) {
             requireMayTakeAway(tx.handle(), caller, model, before, replacing(type, resourceId));
         }
@@ -433,6 +456,14 @@ public final class AssignmentService {
      */
     public static void dropHeld(Tx tx, long orgId, Member member, long roleId, List<String> types) {
         record(tx, new AssignmentStore().deleteHeld(tx.handle(), orgId, member.id(), roleId, types));
+    }
+
+    /**
+     * A member's roles on resources of the given types, read inside the caller's transaction (a v5 user's reach, when
+     * reactivating it: {@link dev.gatehouse.member.MemberRules#requireMayReactivate}).
+     */
+    public static List<Assignment> heldOn(Handle h, long orgId, long memberId, List<String> types) {
+        return new AssignmentStore().findHeld(h, orgId, memberId, types);
     }
 
     private static void record(Tx tx, List<Assignment> removed) {

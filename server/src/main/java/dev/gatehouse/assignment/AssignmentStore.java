@@ -259,6 +259,14 @@ final class AssignmentStore {
                 .bind("org", orgId).bind("member", memberId).map((rs, ctx) -> map(rs)).list();
     }
 
+    /** A member's roles on resources of the given types, by type and resource id. */
+    public List<Assignment> findHeld(Handle h, long orgId, long memberId, List<String> types) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org AND member_id = :member "
+                        + "AND resource_type = ANY(:types) ORDER BY resource_type, resource_id")
+                .bind("org", orgId).bind("member", memberId).bind("types", types.toArray(new String[0]))
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
     /** Deletes a member's roles {@code roleId} on resources of the given types, and returns them. */
     public List<Assignment> deleteHeld(Handle h, long orgId, long memberId, long roleId, List<String> types) {
         return h.createQuery("DELETE FROM assignments WHERE org_id = :org AND member_id = :member AND role_id = :role "

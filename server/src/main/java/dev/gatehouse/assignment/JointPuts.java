@@ -23,10 +23,10 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Each put goes through every rule of the single put, in the single put's order, so it is refused with the
  * same error: admission of the caller, the role's end, the resource type, the management gate, the resource's
- * existence and visibility, the member, then the model's assignment gate and the role's own rules
- * ({@link AssignmentService#judge}). The reads are made for all puts still standing before each step that needs
- * them, and nothing is written until every put is judged: then the rows of those that changed something, in one
- * statement, and a change record each. Stateless, thread-safe.
+ * existence and visibility, the member, then the model's assignment gate and the role's own rules (the lone put's
+ * own {@link AssignmentService#judgeGiving}). The reads are made for all puts still standing before each step that
+ * needs them, and nothing is written until every put is judged: then the rows of those that changed something, in
+ * one statement, and a change record each. Stateless, thread-safe.
  */
 final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
 
@@ -108,11 +108,8 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
                         s.member.id(), s.put.roleId())).toList());
         steps = standing(steps, (s, i) -> {
             s.current = currents.get(i);
-            Instant endsAt = AssignmentService.stored(s.put.expiresAt());
-            rules.requireMayAssign(h, s.caller, s.model, s.type, s.put.resourceId(), s.member,
-                    s.current.assignment() != null, endsAt, s.what);
-            s.after = service.judge(s.tx(), s.caller, s.model, s.orgId, s.put.type(), s.put.resourceId(), s.member,
-                    s.put.roleId(), s.put.expiresAt(), s.current);
+            s.after = service.judgeGiving(s.tx(), s.caller, s.model, s.orgId, s.type, s.put.resourceId(), s.member,
+                    s.put.roleId(), s.put.expiresAt(), s.current, s.what);
         });
 
         List<Assignment> changed = steps.stream().filter(s -> s.after != s.current.assignment()).map(s -> s.after)
@@ -123,6 +120,9 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
         for (Step s : steps) {
             if (s.after != s.current.assignment()) {
                 AssignmentService.record(s.tx(), s.current.assignment(), s.after);
+                if (s.current.assignment() == null) {
+                    rules.given(s.tx(), s.caller, s.model, s.after);
+                }
             }
             s.entry.succeed(s.after);
         }

@@ -50,6 +50,15 @@ public interface MemberRules {
     default void roleChanged(Tx tx, PermissionModel model, Member before, Member after) {
     }
 
+    /**
+     * 403 unless {@code caller} may have the roles {@code member} holds on resources count again by reactivating it,
+     * beyond what the member service asks of every model (that each grants nothing beyond the caller); asked inside
+     * the reactivating transaction, before the member changes; by default nothing more. The {@code rooms_v5} model
+     * revives a role on the company, a region or an office only by a caller that manages that place.
+     */
+    default void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
+    }
+
     /** The rules of each model by id, {@link #GENERIC} for any other model. */
     static MemberRules byModel(Map<String, MemberRules> rules) {
         Map<String, MemberRules> copy = Map.copyOf(rules);
@@ -64,6 +73,11 @@ public interface MemberRules {
             @Override
             public void requireMayAccept(Handle h, PermissionModel model, Member invited) {
                 copy.getOrDefault(model.id(), GENERIC).requireMayAccept(h, model, invited);
+            }
+
+            @Override
+            public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
+                copy.getOrDefault(model.id(), GENERIC).requireMayReactivate(h, caller, model, member);
             }
 
             @Override

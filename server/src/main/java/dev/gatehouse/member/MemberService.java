@@ -236,7 +236,7 @@ public final class MemberService {
         }
         if (activated && Member.DEACTIVATED.equals(current.status())) {
             // an external member too, which holds no company role, only roles on resources
-            requireNoEscalationOnResources(h, caller, model, orgId, current);
+            requireMayReactivateOnResources(h, caller, model, orgId, current);
         }
         if (Member.INVITED.equals(status) && !current.invited()) {
             throw InvalidInputException.field("status", "member " + current.id() + " is " + current.status()
@@ -442,11 +442,13 @@ public final class MemberService {
     /**
      * Reactivating a member makes the roles it holds on resources count again, which deactivating it had stopped:
      * the caller must hold all each of them grants, as for giving it (a member manager could otherwise revive a
-     * resource role it could never hand out). Accepting an invitation is not judged so: the roles an invited member
-     * holds were handed to it by callers judged then, and never counted and stopped.
+     * resource role it could never hand out), and the model may say where the caller may give them back
+     * ({@link MemberRules#requireMayReactivate}: on {@code rooms_v5}, a Manager's reach only in places the caller
+     * manages). Accepting an invitation is not judged so: the roles an invited member holds were handed to it by
+     * callers judged then, and never counted and stopped.
      */
-    private void requireNoEscalationOnResources(Handle h, Caller caller, PermissionModel model, long orgId,
-                                                Member current) {
+    private void requireMayReactivateOnResources(Handle h, Caller caller, PermissionModel model, long orgId,
+                                                 Member current) {
         if (caller.isService()) {
             return;
         }
@@ -458,6 +460,7 @@ public final class MemberService {
                         + "\" on a resource would count again: " + e.getMessage());
             }
         }
+        rules.requireMayReactivate(h, caller, model, current);
     }
 
     private Role requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {

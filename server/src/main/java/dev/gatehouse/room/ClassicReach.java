@@ -12,6 +12,7 @@ import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Which rooms a v5 company's Manager or Admin manages, written as roles on the hierarchy
@@ -56,7 +57,8 @@ final class ClassicReach {
         for (Place place : now) {
             // judged by what the member holds, not by its profile before: a profile can list a place whose role the
             // member does not hold (listed while an Agent, or the role taken away since), and giving it is handing out
-            if (!holds(tx, orgId, member, place, role) && !manages(tx, caller, model, place, role)) {
+            if (!holds(tx, orgId, member, place, role)
+                    && !manages(tx.handle(), caller, model, place.type(), place.id(), role)) {
                 throw new ForbiddenException("privilege_escalation", "the caller does not manage " + place.type()
                         + " " + place.id() + ", so it may not place a user there");
             }
@@ -80,13 +82,16 @@ final class ClassicReach {
     }
 
     /**
-     * Whether the caller manages {@code place} for handing out {@code role} there: the role it holds there or above
-     * (the nearest, as decisions take it) has every permission of {@code role}. Any role held above once counted, so
-     * an Agent role on a region let an Office-level Manager give itself the Manager role on the offices beneath.
+     * Whether the caller manages the place {@code placeType}/{@code placeId} for handing out {@code role} there: the
+     * role it holds there or above (the nearest, as decisions take it) has every permission of {@code role}. Any role
+     * held above once counted, so an Agent role on a region let an Office-level Manager give itself the Manager role
+     * on the offices beneath. Also who may revive a user's reach there by unlocking it
+     * ({@link RoomsRules#requireMayReactivate}).
      */
-    private static boolean manages(Tx tx, Caller caller, PermissionModel model, Place place, Role role) {
-        ResourceType type = model.resourceType(place.type()).orElseThrow();
-        Set<String> held = caller.permissionsOn(tx.handle(), type, place.id());
+    static boolean manages(Handle h, Caller caller, PermissionModel model, String placeType, String placeId,
+                           Role role) {
+        ResourceType type = model.resourceType(placeType).orElseThrow();
+        Set<String> held = caller.permissionsOn(h, type, placeId);
         return held == null || held.containsAll(role.permissions());
     }
 

@@ -24,6 +24,12 @@ public record Room(int id, long orgId, String name, Integer officeId, String sta
         ownerIds = List.copyOf(ownerIds);
     }
 
+    /** This room as shown to a user who may not read its details: without its field data. */
+    public Room withoutFieldData() {
+        return fieldDataJson == null ? this : new Room(id, orgId, name, officeId, status, ownerIds, createdBy,
+                transactionSideId, templateId, listingSource, null, createdAt, updatedAt);
+    }
+
     public String resourceId() {
         return Integer.toString(id);
     }

@@ -8,6 +8,7 @@ import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
@@ -32,6 +33,7 @@ import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.Room.RESOURCE_TYPE;
 import static dev.gatehouse.room.RoomsPermissions.ADD_USERS_TO_ROOMS;
+import static dev.gatehouse.room.RoomsPermissions.EDIT_ROOM_SIDE;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_ANY_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_INVITED_USER_ROOM_ACCESS;
 import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
@@ -47,11 +49,14 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *       an active company user, whom the caller may manage when it is another) gets the given room role;</li>
  *   <li>a member sees a room when it holds a role in it, or its company role has {@code autoAccessToRooms};
  *       other rooms look nonexistent (404);</li>
- *   <li>in a room, the caller's room role must grant: {@code canViewAndEditRoomDetails} to change its field
- *       data; {@code canAddUsersToRooms} to invite;
- *       {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a user's
- *       role or side; {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to revoke
- *       and restore access; {@code canDeleteRooms}, or {@code canDeleteOwnedRooms} in a room it owns, to delete;</li>
+ *   <li>in a room, the caller's room role must grant: {@code canViewRoomDetails} or
+ *       {@code canViewAndEditRoomDetails} to read its field data, the latter to change it; {@code canAddUsersToRooms}
+ *       to invite; {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a
+ *       user's role or side, and {@code canEditRoomSide} to change a side; {@code canManageAnyUserRoomAccess} (or
+ *       {@code canManageInvitedUserRoomAccess}) to revoke and restore access, the former to see the users whose room
+ *       role has {@code isHiddenInRoom}; {@code canDeleteRooms}, or {@code canDeleteOwnedRooms} in a room it owns, to
+ *       delete;</li>
+ *   <li>an owner keeps the power to manage access to its room and to delete it ({@link RoomsRules#requireMayGive});</li>
  *   <li>revoking access removes the assignment (so every decision denies) and remembers the role;
  *       restoring gives it back; a revocation dated later ends the assignment then (a time-bound assignment).</li>
  * </ul>
@@ -167,14 +172,39 @@ public final class RoomService {
         return owner;
     }
 
+    /**
+     * A room the caller sees; its field data (Rooms' room details) only when the caller's room role grants
+     * {@code canViewRoomDetails} or {@code canViewAndEditRoomDetails} (else the room without it, as if it had none),
+     * as decisions about those permissions answer.
+     */
     public Room get(Principal principal, long orgId, int roomId) {
-        return access.read(principal, orgId, (h, caller) -> rules.visibleRoom(h, caller, roomId));
+        return access.read(principal, orgId, (h, caller) -> {
+            Room room = rules.visibleRoom(h, caller, roomId);
+            return rules.seesRoomDetails(h, caller, room) ? room : room.withoutFieldData();
+        });
+    }
+
+    /**
+     * A room the caller sees, for its field data (Rooms' room details) alone: 403 {@code permission_required} unless
+     * the caller's room role grants {@code canViewRoomDetails} or {@code canViewAndEditRoomDetails} — a read of the
+     * details themselves, where an empty answer would say the room has none.
+     */
+    public Room details(Principal principal, long orgId, int roomId) {
+        return access.read(principal, orgId, (h, caller) -> {
+            Room room = rules.visibleRoom(h, caller, roomId);
+            if (!rules.seesRoomDetails(h, caller, room)) {
+                throw new ForbiddenException("permission_required", "reading room " + roomId + "'s details needs \""
+                        + RoomsPermissions.VIEW_ROOM_DETAILS + "\" or \"" + RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS
+                        + "\" in the caller's room role");
+            }
+            return room;
+        });
     }
 
     /**
      * Merges {@code fieldDataJson} (a JSON object: the properties to set, null removing one) into the room's field
-     * data; needs {@code canViewAndEditRoomDetails} in the caller's room role. Reading it needs only to see the
-     * room ({@link #get}).
+     * data; needs {@code canViewAndEditRoomDetails} in the caller's room role. Reading it needs that or
+     * {@code canViewRoomDetails} ({@link #get}).
      */
     public Written<Room> updateFieldData(Principal principal, long orgId, int roomId, String fieldDataJson) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -231,12 +261,17 @@ public final class RoomService {
         });
     }
 
-    /** The users with access to a room (revoked ones are left out). */
+    /**
+     * The users with access to a room (revoked ones are left out). Users whose room role has {@code isHiddenInRoom}
+     * are listed only to themselves and to callers whose room role grants {@code canManageAnyUserRoomAccess} (service
+     * keys too): the other participants do not see them.
+     */
     public Slice<RoomUser> users(Principal principal, long orgId, int roomId, String filter, UserSort sort, int start,
                                  int count) {
         return access.read(principal, orgId, (h, caller) -> {
-            rules.visibleRoom(h, caller, roomId);
-            return rooms.roomUsers(h, orgId, roomId, filter, sort, start, count);
+            Room room = rules.visibleRoom(h, caller, roomId);
+            Long viewer = rules.roomGrants(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS) ? null : caller.memberId();
+            return rooms.roomUsers(h, orgId, roomId, filter, sort, start, count, viewer);
         });
     }
 
@@ -290,7 +325,10 @@ public final class RoomService {
         }
     }
 
-    /** Changes a room user's role and/or transaction side ({@code sideGiven}: set it, even to null). */
+    /**
+     * Changes a room user's role and/or transaction side ({@code sideGiven}: set it, even to null); a new side needs
+     * {@code canEditRoomSide} in the caller's room role as well.
+     */
     public Written<RoomUser> updateUser(Principal principal, long orgId, int roomId, long memberId, Long roleId,
                                         TransactionSide transactionSide, boolean sideGiven) {
         String side = transactionSide == null ? null : transactionSide.wire();
@@ -311,6 +349,8 @@ public final class RoomService {
                         current.accessEndsAt());
             }
             if (sideGiven && !Objects.equals(side, current.transactionSideId())) {
+                rules.requireRoomPermission(h, caller, room, EDIT_ROOM_SIDE, null, null,
+                        "changing the transaction side of user " + memberId + " in room " + roomId);
                 rooms.side(h, orgId, roomId, memberId, side, tx.now());
                 tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + memberId, Action.UPDATED,
                         RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), current.transactionSideId(), null),

@@ -144,12 +144,20 @@ final class RoomStore {
                 .map((rs, ctx) -> mapUser(rs, roomId)).findOne();
     }
 
-    /** The users with access to a room (revoked ones are left out), filtered by a name or email prefix. */
-    Slice<RoomUser> roomUsers(Handle h, long orgId, int roomId, String filter, UserSort sort, int start, int count) {
+    /**
+     * The users with access to a room (revoked ones are left out), filtered by a name or email prefix. With a
+     * {@code viewer}, users whose room role has {@code isHiddenInRoom} are left out too, the viewer itself excepted.
+     */
+    Slice<RoomUser> roomUsers(Handle h, long orgId, int roomId, String filter, UserSort sort, int start, int count,
+                              Long viewer) {
         String from = " FROM assignments a JOIN members m ON m.id = a.member_id JOIN roles ro ON ro.id = a.role_id "
                 + "LEFT JOIN room_users ru ON ru.room_id = :room AND ru.member_id = a.member_id "
                 + "LEFT JOIN rooms_profiles p ON p.member_id = a.member_id "
                 + "WHERE a.org_id = :org AND a.resource_type = 'room' AND a.resource_id = :rid";
+        if (viewer != null) {
+            from += " AND (NOT ('" + RoomsPermissions.HIDDEN_IN_ROOM + "' = ANY(ro.permissions)) "
+                    + "OR a.member_id = :viewer)";
+        }
         if (filter != null && !filter.isEmpty()) {
             from += " AND (lower(coalesce(m.first_name, '')) LIKE lower(:p) ESCAPE '!' "
                     + "OR lower(coalesce(m.last_name, '')) LIKE lower(:p) ESCAPE '!' "
@@ -162,6 +170,9 @@ final class RoomStore {
                 + " OFFSET :start LIMIT :count").bind("start", start).bind("count", count);
         for (Query q : List.of(countQuery, pageQuery)) {
             q.bind("org", orgId).bind("room", roomId).bind("rid", Room.resourceId(roomId));
+            if (viewer != null) {
+                q.bind("viewer", viewer);
+            }
             if (pattern != null) {
                 q.bind("p", pattern);
             }
@@ -178,6 +189,18 @@ final class RoomStore {
                         + "revoked_at = NULL, updated_at = :now")
                 .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("by", invitedBy)
                 .bind("side", side).bind("now", utc(now)).execute();
+    }
+
+    /**
+     * Records {@code invitedBy} (null: nobody) as the inviter of a user just given a role in a room, unless one is
+     * recorded already: a user whose access is restored keeps its inviter.
+     */
+    void invitedUnlessKnown(Handle h, long orgId, int roomId, long memberId, Long invitedBy, Instant now) {
+        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, invited_by, created_at, updated_at) "
+                        + "VALUES (:room, :member, :org, :by, :now, :now) ON CONFLICT (room_id, member_id) "
+                        + "DO UPDATE SET invited_by = coalesce(room_users.invited_by, :by), updated_at = :now")
+                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("by", invitedBy)
+                .bind("now", utc(now)).execute();
     }
 
     void side(Handle h, long orgId, int roomId, long memberId, String side, Instant now) {

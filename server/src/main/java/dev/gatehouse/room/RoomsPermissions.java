@@ -24,6 +24,9 @@ public final class RoomsPermissions {
     public static final String MANAGE_ANY_USER_ROOM_ACCESS = "canManageAnyUserRoomAccess";
     public static final String MANAGE_INVITED_USER_ROOM_ACCESS = "canManageInvitedUserRoomAccess";
     public static final String VIEW_AND_EDIT_ROOM_DETAILS = "canViewAndEditRoomDetails";
+    public static final String VIEW_ROOM_DETAILS = "canViewRoomDetails";
+    public static final String EDIT_ROOM_SIDE = "canEditRoomSide";
+    public static final String HIDDEN_IN_ROOM = "isHiddenInRoom";
 
     public static final String ADD_MEMBER_LOWER = "canAddMemberAndSetRoleLowerAccessLevel";
     public static final String ADD_MEMBER_SAME = "canAddMemberAndSetRoleSameAccessLevel";

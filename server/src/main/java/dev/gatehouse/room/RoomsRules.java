@@ -4,6 +4,7 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.assignment.EndChange;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
@@ -37,6 +38,7 @@ import static dev.gatehouse.room.RoomsPermissions.MANAGE_MEMBER_LOWER;
 import static dev.gatehouse.room.RoomsPermissions.MANAGE_MEMBER_SAME;
 import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_LOWER;
 import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
+import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
 
 /**
  * The {@code rooms} model's rules, held once and applied by the member and assignment services (so through
@@ -56,10 +58,14 @@ import static dev.gatehouse.room.RoomsPermissions.REMOVE_MEMBER_SAME;
  *       role in it or its company role has {@code autoAccessToRooms}; other rooms answer exactly like rooms that do not exist.</li>
  *   <li><b>Room-role gates</b>: in a room, the caller's room role must grant {@code canAddUsersToRooms} to add
  *       someone, {@code canEditAnyRoomRole} (or {@code canEditInvitedRoomRole} for users it invited) to change a
- *       role, {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to take one away;
- *       a user whose access is revoked is restored, not re-assigned (409).</li>
+ *       role, {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to take one away, and
+ *       to give one an end, move or lift it ({@link EndChange}: the end of a room role is a revocation of access, one
+ *       set or brought nearer revoking, one postponed or lifted restoring, as Rooms' revoke_access and
+ *       restore_access); a user whose access is revoked is restored, not re-assigned (409).</li>
  *   <li><b>A room keeps its owners</b> ({@link #requireNotOwner}): an owner's access to its room is not taken
- *       away, by anyone, service keys included (409 {@code room_owner}).</li>
+ *       away, by anyone, service keys included (409 {@code room_owner}); nor is its power to manage access to the
+ *       room and to delete it taken from it ({@link #requireMayGive}; a service key may).</li>
+ *   <li><b>A room user's inviter</b> is whoever gave it its role there, whatever the route ({@link #given}).</li>
  * </ul>
  *
  * On a v5 ("classic") company ({@code rooms_v5}) the 2021 specification's rules replace some of these: member
@@ -78,6 +84,11 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
     /** Where a v5 user's reach is held: the types of the hierarchy above rooms. */
     private static final List<String> CLASSIC_PLACES = List.of(ClassicHierarchy.COMPANY, ClassicHierarchy.REGION,
             ClassicHierarchy.OFFICE);
+
+    /** What a room owner keeps the power of in its room, each by either permission ({@link #requireMayGive}). */
+    private static final List<List<String>> OWNER_POWERS = List.of(
+            List.of(MANAGE_INVITED_USER_ROOM_ACCESS, MANAGE_ANY_USER_ROOM_ACCESS),
+            List.of(RoomsPermissions.DELETE_OWNED_ROOMS, RoomsPermissions.DELETE_ROOMS));
 
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
@@ -111,6 +122,30 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             users.find(h, after.orgId(), after.id()).map(RoomsUser::profile)
                     .filter(p -> p.accessLevel() != AccessLevel.CONTRIBUTOR)
                     .ifPresent(p -> users.save(tx, after.orgId(), p, p.withAccessLevel(AccessLevel.CONTRIBUTOR)));
+        }
+    }
+
+    /**
+     * A v5 user unlocked (reactivated) has its reach count again — the roles it holds on the company, regions and
+     * offices — which is giving each out again in its place: only a caller that manages that place may, as only one
+     * may place a user there ({@link ClassicReach#manages}: {@code add_to_office}, an invitation), so an Office Manager
+     * granted {@code canManageCompanyMembers} unlocks a Manager of its own offices, not another office's. Its room
+     * roles are not judged by the room's gates: Rooms gates an unlock by member management alone.
+     */
+    @Override
+    public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
+        if (caller.isService() || !RoomsPermissions.classic(model.id())) {
+            return;
+        }
+        for (Assignment held : AssignmentService.heldOn(h, member.orgId(), member.id(), CLASSIC_PLACES)) {
+            Role role = roles.find(h, member.orgId(), held.roleId()).orElseThrow(() -> new IllegalStateException(
+                    "assignment " + held.objectId() + " names role " + held.roleId() + ", which is not stored"));
+            if (!ClassicReach.manages(h, caller, model, held.resourceType(), held.resourceId(), role)) {
+                throw new ForbiddenException("privilege_escalation", "member " + member.id() + "'s role \""
+                        + role.name() + "\" on " + held.resourceType() + " " + held.resourceId() + " would count "
+                        + "again: member " + caller.memberId() + " does not manage " + held.resourceType() + " "
+                        + held.resourceId() + ", so it may not give a user reach there");
+            }
         }
     }
 
@@ -296,6 +331,15 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
     }
 
     /**
+     * Reading a room's details (its field data): the caller's room role grants {@code canViewRoomDetails} or
+     * {@code canViewAndEditRoomDetails}, as a decision about it answers; service keys always.
+     */
+    boolean seesRoomDetails(Handle h, Caller caller, Room room) {
+        Set<String> own = caller.permissionsOn(h, ROOM, room.resourceId());
+        return own == null || own.contains(RoomsPermissions.VIEW_ROOM_DETAILS) || own.contains(VIEW_AND_EDIT_ROOM_DETAILS);
+    }
+
+    /**
      * Changing a room user's role or side (PutRoomUser): on v6 the caller's room role grants
      * {@code canEditAnyRoomRole}, or {@code canEditInvitedRoomRole} for a user it invited; on v5 the 2021
      * specification's rule ({@link #requireClassicRoomUserChange}).
@@ -396,12 +440,17 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
             throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
                     + roomId + " is revoked; restore it instead");
         }
-        if (current != null && current.accessEndsAt() != null
-                && (endsAt == null || endsAt.isAfter(current.accessEndsAt()))) {
-            // lifting or postponing a scheduled revocation restores access, whatever route: Rooms' restore_access gate
+        Instant heldEnd = current == null ? null : current.accessEndsAt();
+        EndChange change = EndChange.of(heldEnd, endsAt);
+        if (change != EndChange.NONE) {
+            // the end of a room role is a revocation of the user's access, whatever the route: an end set or brought
+            // nearer revokes it (at that date), one lifted or postponed restores it; Rooms gates both alike
             requireRoomPermission(h, caller, resourceId, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
-                    current.invitedBy(), what + " (its access to the room is to end " + current.accessEndsAt()
-                            + "; lifting that is restoring access)");
+                    current == null ? null : current.invitedBy(), what + (change == EndChange.SOONER
+                            ? " with an end " + endsAt + (heldEnd == null ? "" : ", nearer than " + heldEnd)
+                                    + " (ending a role in a room is revoking access to it)"
+                            : " (its access to the room is to end " + heldEnd + "; "
+                                    + (endsAt == null ? "lifting" : "postponing") + " that is restoring access)"));
         }
         if (replacing && RoomsPermissions.classic(model.id())) {
             requireClassicRoomUserChange(h, caller, roomId, current == null ? null : current.invitedBy(), what);
@@ -431,6 +480,64 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
         throw new ForbiddenException("permission_required", what + " needs, in a v5 company, the user's inviter, a "
                 + "room owner, or a manager of the room granted \"" + RoomsPermissions.MANAGE_COMPANY_ROOMS
                 + "\"; member " + caller.memberId() + " is none of these");
+    }
+
+    /**
+     * A room owner stays able to act in its room and to get out of it: to manage access to the room
+     * ({@code canManageInvitedUserRoomAccess} or {@code canManageAnyUserRoomAccess}) and to delete it
+     * ({@code canDeleteOwnedRooms} or {@code canDeleteRooms}). Replacing an owner's room role — by itself, by a room
+     * user editing any role, through Rooms, {@code /v1} or an import — with one lacking a power of these two that the
+     * replaced role has is refused; so is creating a room whose owner, another user than the caller, is given a role
+     * lacking either (a user naming itself owner chooses its own role, as in Rooms). An owner left powerless could
+     * neither delete its room nor manage who is in it, nor could anyone without a role there, and it is not removed
+     * from the company while it owns the room ({@link #requireOwnsNoRoom}): the room would be left to nobody. 409
+     * {@code room_owner}; a service key, which passes every gate, may (to repair a room, or set one up).
+     */
+    @Override
+    public void requireMayGive(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
+                               Member member, Role replaced, Role role, String what) {
+        if (caller.isService() || !Room.RESOURCE_TYPE.equals(type)) {
+            return;
+        }
+        int roomId = Room.parseResourceId(resourceId);
+        if (replaced == null && caller.is(member.id())
+                || roomId <= 0 || !rooms.owns(h, caller.orgId(), roomId, member.id())) {
+            return;
+        }
+        List<String> lacking = new ArrayList<>(2);
+        for (List<String> power : OWNER_POWERS) {
+            if (!grantsAny(role, power) && (replaced == null || grantsAny(replaced, power))) {
+                lacking.add("\"" + power.get(0) + "\" (or \"" + power.get(1) + "\")");
+            }
+        }
+        if (!lacking.isEmpty()) {
+            throw new ConflictException("room_owner", what + " would give user " + member.id() + ", which owns room "
+                    + roomId + ", role " + role.id() + " (\"" + role.name() + "\") there, which lacks "
+                    + String.join(" and ", lacking) + (replaced == null ? "" : ", which its role has")
+                    + "; a room owner stays able to manage access to its room and to delete it");
+        }
+    }
+
+    private static boolean grantsAny(Role role, List<String> permissions) {
+        return permissions.stream().anyMatch(role.permissions()::contains);
+    }
+
+    /**
+     * A user given a role in a room where it held none was invited by the caller, whatever the route ({@code /v1},
+     * an import's line): recorded so, as Rooms' invitation records it, the caller may then manage it with
+     * {@code canEditInvitedRoomRole} and {@code canManageInvitedUserRoomAccess}. A user whose access is restored keeps
+     * the inviter it had.
+     */
+    @Override
+    public void given(Tx tx, Caller caller, PermissionModel model, Assignment given) {
+        if (!Room.RESOURCE_TYPE.equals(given.resourceType())) {
+            return;
+        }
+        int roomId = Room.parseResourceId(given.resourceId());
+        if (roomId > 0) {
+            rooms.invitedUnlessKnown(tx.handle(), given.orgId(), roomId, given.memberId(), caller.memberId(),
+                    tx.now());
+        }
     }
 
     @Override

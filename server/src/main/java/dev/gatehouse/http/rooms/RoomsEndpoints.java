@@ -131,7 +131,7 @@ final class RoomsEndpoints {
     /** Rooms' FieldData of a room: {@code {"data": {…}}}, what its Details tab shows. */
     private void fieldData(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
-        Wire.json(ctx, 200, RoomsJson.fieldData(rooms.get(a.principal(), a.orgId(), Wire.pathId(ctx, "roomId"))));
+        Wire.json(ctx, 200, RoomsJson.fieldData(rooms.details(a.principal(), a.orgId(), Wire.pathId(ctx, "roomId"))));
     }
 
     /** FieldDataForUpdate {@code {"data": {…}}}: the fields to set (null removes one); answers the whole FieldData. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.rooms;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
@@ -366,6 +367,84 @@ class RoomsClassicIT {
                 .as("into an office it manages").isEqualTo(204);
         assertThat(self.post(a.base + "/users/" + selfId + "/remove_from_office", Map.of("officeId", a.o1))
                 .status()).as("narrowing its own reach (it keeps another office)").isEqualTo(204);
+    }
+
+    /**
+     * Unlocking (reactivating) a Manager gives back its reach — its roles on its offices — which only a caller managing
+     * those places may give: an Office Manager granted canManageCompanyMembers revived another office's Manager it
+     * could never have placed there, through Rooms' unlock, the native PATCH and an import alike.
+     */
+    @Test
+    void reactivatingAManager_needsACallerManagingItsReach() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http amy = a.as(a.acceptedManager("Amy", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms"));
+        int max = a.acceptedManager("Max", "Office", List.of(a.o2), List.of());
+        int room = a.room(a.as(a.acceptedAgent("Eve", a.o2)), "In two", a.o2, a.role("Agent"));
+        assertThat(a.admin.post(a.base + "/users/" + max + "/lock", Map.of("reason", "left")).status()).isEqualTo(204);
+
+        error(amy.post(a.base + "/users/" + max + "/unlock", Map.of()), 403, "PRIVILEGE_ESCALATION",
+                "would count again", "does not manage office " + a.o2);
+        Http.Res patched = amy.patch(a.org.path() + "/members/id:" + max, Map.of("status", "active"));
+        assertThat(patched.status()).as("%s", patched).isEqualTo(403);
+        assertThat(patched.get("code").stringValue()).isEqualTo("privilege_escalation");
+        JsonNode member = node.service().get(a.org.path() + "/members/" + max).json();
+        Http.Res imported = amy.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "member",
+                "user_id", member.get("user_id").stringValue(), "email", member.get("email").stringValue(),
+                "role", "Manager", "status", "active")) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(403);
+        assertThat(imported.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(node.service().get(a.org.path() + "/members/" + max).get("status").stringValue())
+                .isEqualTo("deactivated");
+
+        assertThat(a.admin.post(a.base + "/users/" + max + "/unlock", Map.of()).status()).as("the Admin may")
+                .isEqualTo(204);
+        assertThat(a.allowed(max, "canEditAnyRoomRole", room)).isTrue();
+    }
+
+    /**
+     * Managing members is what an unlock needs, with the reach revived where the caller manages: an Office Manager
+     * granted canManageCompanyMembers unlocks a Manager of its own office (which /v1 would not let it assign there,
+     * that needing canManageAccount); its reach counts again.
+     */
+    @Test
+    void anOfficeManagerManagingMembers_unlocksAManagerOfItsOwnOffice() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http amy = a.as(a.acceptedManager("Amy", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms"));
+        int mo = a.acceptedManager("Mo", "Office", List.of(a.o1), List.of(), "canManageCompanyRooms");
+        int room = a.room(a.as(a.acceptedAgent("Eve", a.o1)), "In one", a.o1, a.role("Agent"));
+        assertThat(a.admin.post(a.base + "/users/" + mo + "/lock", Map.of("reason", "away")).status()).isEqualTo(204);
+
+        Http.Res unlocked = amy.post(a.base + "/users/" + mo + "/unlock", Map.of());
+        assertThat(unlocked.status()).as("%s", unlocked).isEqualTo(204);
+        assertThat(a.allowed(mo, "canEditAnyRoomRole", room)).isTrue();
+    }
+
+    /**
+     * Giving a room role an end is revoking access at that date, on a v5 company too: a room-owning Agent, which may
+     * change its room users' roles but not revoke one it did not invite, set such an end through /v1.
+     */
+    @Test
+    void endingARoomRoleThroughV1_isJudgedAsRevokingAccess() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        Http ada = a.as(a.acceptedAgent("Ada", a.o1));
+        int own = a.room(ada, "Own", a.o1, agentRole);
+        int bo = a.acceptedAgent("Bo", a.o1);
+        assertThat(a.admin.post(a.base + "/rooms/" + own + "/users", Map.of("email", "bo@classic.test", "firstName",
+                "Bo", "lastName", "Agent", "roleId", agentRole)).status()).isEqualTo(201);
+        error(ada.post(a.base + "/rooms/" + own + "/users/" + bo + "/revoke_access", Map.of("revocationDate",
+                "2999-01-01T00:00:00Z")), 403, "PERMISSION_REQUIRED");
+
+        String v1 = a.org.path() + "/resources/room/" + own + "/assignments/" + bo;
+        Http.Res ended = ada.put(v1, Map.of("role_id", agentRole, "expires_at", "2999-01-01T00:00:00Z"));
+        assertThat(ended.status()).as("%s", ended).isEqualTo(403);
+        assertThat(ended.get("code").stringValue()).isEqualTo("permission_required");
+        assertThat(ended.get("detail").stringValue()).contains("canManageAnyUserRoomAccess");
+        assertThat(node.service().get(v1).get("expires_at").isNull()).isTrue();
+        assertThat(ada.put(v1, Map.of("role_id", agentRole)).status()).as("the owner changes the role, no end")
+                .isEqualTo(200);
     }
 
     /** A role held above a place counts as managing it only when it has every permission of the role handed out. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.rooms;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
@@ -372,6 +373,24 @@ class RoomsRulesIT {
         error(a.admin.delete(a.base + "/users/" + a.org.adminId()), 409, "LAST_ROLE_MANAGER");
     }
 
+    /**
+     * An unlock is gated by managing the user (its access level), not by the rooms it holds roles in: the Default
+     * Admin, which holds no role in a user's room, unlocks it, its room role counting again.
+     */
+    @Test
+    void theDefaultAdmin_unlocksAUserOfARoomItHasNoRoleIn() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails");
+        int annId = a.user("Ann", agent, "Contributor");
+        int room = a.room(a.as(annId), "Ann's", agent);
+        assertThat(a.admin.post(a.base + "/users/" + annId + "/lock", Map.of("reason", "away")).status())
+                .isEqualTo(204);
+
+        Http.Res unlocked = a.admin.post(a.base + "/users/" + annId + "/unlock", Map.of());
+        assertThat(unlocked.status()).as("%s", unlocked).isEqualTo(204);
+        assertThat(a.allowed(annId, "canViewRoomDetails", room)).isTrue();
+    }
+
     @Test
     void removingUsers_needsTheRemovePermissionOfTheirAccessLevel() {
         RoomsAccount a = new RoomsAccount(node, fx);
@@ -446,9 +465,10 @@ class RoomsRulesIT {
     @Test
     void creatingRooms_withAnotherOwner_needsPowerOverThatUser_whoMustBeActive() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms");
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess");
         int lead = a.role("Lead", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
-                "canManageMemberLowerAccessLevel");
+                "canManageInvitedUserRoomAccess", "canManageMemberLowerAccessLevel");
         int big = a.role("Big", false, "canManageAccount");
         int annId = a.user("Ann", agent, "Contributor");
         int calId = a.user("Cal", agent, "Contributor");
@@ -482,7 +502,9 @@ class RoomsRulesIT {
         Http.Res managed = lea.post(rooms, Map.of("name", "Cal's", "roleId", agent, "ownerId", calId));
         assertThat(managed.status()).as(managed.toString()).isEqualTo(201);
         assertThat(managed.get("roomOwnerIds")).extracting(JsonNode::intValue).containsExactly(calId);
-        assertThat(a.admin.post(rooms, Map.of("name", "Bo's", "roleId", big, "ownerId", bigId)).status())
+        error(a.admin.post(rooms, Map.of("name", "Bo's", "roleId", big, "ownerId", bigId)), 409, "ROOM_OWNER",
+                "canDeleteOwnedRooms");
+        assertThat(a.admin.post(rooms, Map.of("name", "Bo's", "roleId", agent, "ownerId", bigId)).status())
                 .isEqualTo(201);
     }
 
@@ -843,8 +865,54 @@ class RoomsRulesIT {
             assertThat(lifted.get("detail").stringValue()).contains("canManageAnyUserRoomAccess");
         }
         assertThat(node.service().get(v1).get("expires_at").stringValue()).startsWith("2999-01-01");
-        assertThat(ed.put(v1, Map.of("role_id", buyer, "expires_at", "2998-01-01T00:00:00Z")).status())
-                .as("bringing the end nearer is no restore").isEqualTo(200);
+    }
+
+    /**
+     * The end of a room role is a revocation of the user's access, whatever the route: through /v1 or an import, an
+     * end given where there was none, or brought nearer, needs what revoke_access needs (canEditAnyRoomRole alone
+     * revoked access that way, the user then refused re-adding with 409 ROOM_ACCESS_REVOKED once the end passed).
+     */
+    @Test
+    void endingARoomRole_needsManageAccess_throughV1AndImportsToo() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int editor = a.role("Editor", false, "canAddUsersToRooms", "canEditAnyRoomRole", "canViewRoomDetails");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        Http ed = a.as(a.user("Ed", editor, "Contributor"));
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "ed@acme.test", editor);
+        int guest = a.invite(a.admin, room, "guest@out.test", buyer);
+        String path = a.base + "/rooms/" + room + "/users/" + guest;
+        error(ed.post(path + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z")), 403,
+                "PERMISSION_REQUIRED");
+        String v1 = a.org.path() + "/resources/room/" + room + "/assignments/id:" + guest;
+
+        Http.Res firstEnd = ed.put(v1, Map.of("role_id", buyer, "expires_at", "2999-01-01T00:00:00Z"));
+        assertThat(firstEnd.status()).as("%s", firstEnd).isEqualTo(403);
+        assertThat(firstEnd.get("code").stringValue()).isEqualTo("permission_required");
+        assertThat(firstEnd.get("detail").stringValue()).contains("canManageAnyUserRoomAccess", "revoking access");
+        String guestUserId = node.service().get(a.org.path() + "/members/" + guest).get("user_id").stringValue();
+        Http.Res imported = ed.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "assignment",
+                "resource", Map.of("type", "room", "id", String.valueOf(room)), "user_id", guestUserId,
+                "role_id", buyer, "expires_at", "2999-01-01T00:00:00Z")) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(403);
+        assertThat(imported.get("code").stringValue()).isEqualTo("permission_required");
+        assertThat(node.service().get(v1).get("expires_at").isNull()).as("no end was set").isTrue();
+
+        String cy = a.org.path() + "/resources/room/" + room + "/assignments/id:" + a.user("Cy", editor, "Contributor");
+        Http.Res addedWithEnd = ed.put(cy, Map.of("role_id", buyer, "expires_at", "2999-01-01T00:00:00Z"));
+        assertThat(addedWithEnd.status()).as("a role given with an end: %s", addedWithEnd).isEqualTo(403);
+        assertThat(ed.put(cy, Map.of("role_id", buyer)).status()).as("the role alone").isEqualTo(200);
+
+        assertThat(a.admin.post(path + "/revoke_access", Map.of("revocationDate", "2999-01-01T00:00:00Z")).status())
+                .isEqualTo(204);
+        Http.Res nearer = ed.put(v1, Map.of("role_id", buyer, "expires_at", "2998-01-01T00:00:00Z"));
+        assertThat(nearer.status()).as("bringing the end nearer is revoking sooner: %s", nearer).isEqualTo(403);
+        assertThat(nearer.get("detail").stringValue()).contains("canManageAnyUserRoomAccess");
+        assertThat(node.service().get(v1).get("expires_at").stringValue()).startsWith("2999-01-01");
+        assertThat(ed.put(v1, Map.of("role_id", buyer, "expires_at", "2999-01-01T00:00:00Z")).status())
+                .as("the end as it is: no change of access").isEqualTo(200);
+        assertThat(a.admin.put(v1, Map.of("role_id", buyer, "expires_at", "2998-01-01T00:00:00Z")).status())
+                .as("who may revoke access may bring it nearer").isEqualTo(200);
     }
 
     /**
@@ -872,6 +940,127 @@ class RoomsRulesIT {
         assertThat(node.service().get(v1).get("expires_at").stringValue()).startsWith("2999-01-01");
         assertThat(a.admin.post(path + "/restore_access", Map.of()).status()).isEqualTo(204);
         assertThat(node.service().get(v1).get("expires_at").isNull()).isTrue();
+    }
+
+    /**
+     * A room owner keeps a room role that lets it manage access to its room and delete it, whoever changes it and
+     * however: before, an owner demoted to a Guest role (by itself, as its own inviter; by a user editing any room
+     * role; or at the room's creation) left a room nobody but a service key could act in, delete or be removed from.
+     */
+    @Test
+    void aRoomOwner_keepsARoleThatManagesAndDeletesItsRoom_onEveryPath() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canEditInvitedRoomRole", "canManageInvitedUserRoomAccess", "canViewRoomDetails",
+                "canViewAndEditRoomDetails");
+        int guest = a.role("Guest", true);
+        int lead = a.role("Lead", false, "canDeleteRooms", "canManageAnyUserRoomAccess", "canViewRoomDetails");
+        int editor = a.role("Editor", false, "canEditAnyRoomRole", "canViewRoomDetails");
+        int alId = a.user("Al", agent, "Contributor");
+        Http al = a.as(alId);
+        int room = a.room(al, "Al's", agent);
+        int eveId = a.user("Eve", editor, "Contributor");
+        a.invite(node.service(), room, "eve@acme.test", editor);
+        String alInRoom = a.base + "/rooms/" + room + "/users/" + alId;
+
+        error(al.put(alInRoom, Map.of("roleId", guest)), 409, "ROOM_OWNER", "owns room " + room,
+                "canDeleteOwnedRooms", "canManageInvitedUserRoomAccess");
+        Http eve = a.as(eveId);
+        error(eve.put(alInRoom, Map.of("roleId", guest)), 409, "ROOM_OWNER");
+        String v1 = a.org.path() + "/resources/room/" + room + "/assignments/id:" + alId;
+        Http.Res put = eve.put(v1, Map.of("role_id", guest));
+        assertThat(put.status()).as("%s", put).isEqualTo(409);
+        assertThat(put.get("code").stringValue()).isEqualTo("room_owner");
+        Http.Res imported = eve.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type",
+                "assignment", "resource", Map.of("type", "room", "id", String.valueOf(room)), "user_id",
+                node.service().get(a.org.path() + "/members/" + alId).get("user_id").stringValue(), "role_id", guest))
+                + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(409);
+        assertThat(node.service().get(v1).get("role_id").intValue()).isEqualTo(agent);
+        error(a.admin.post(a.base + "/rooms", Map.of("name", "trap", "roleId", guest, "ownerId", eveId)), 409,
+                "ROOM_OWNER");
+
+        assertThat(node.service().put(v1, Map.of("role_id", lead)).status()).as("a role that keeps them")
+                .isEqualTo(200);
+        assertThat(al.delete(a.base + "/rooms/" + room).status()).as("the owner gets out").isEqualTo(204);
+    }
+
+    /**
+     * The room role's permissions about details, sides and hiding hold in the Rooms dialect as decisions answer them:
+     * a Guest without canViewRoomDetails read the room's field data, a user without canEditRoomSide changed a side,
+     * and users whose role is hidden in the room (the Default Admin's) were listed to every participant.
+     */
+    @Test
+    void roomDetails_sides_andHiddenUsers_followTheCallersRoomRole() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int guest = a.role("Guest", true);
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int editor = a.role("Editor", false, "canEditAnyRoomRole", "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String details = a.base + "/rooms/" + room + "/field_data";
+        assertThat(a.admin.put(details, Map.of("data", Map.of("city", "Boston"))).status()).isEqualTo(200);
+        int gusId = a.invite(a.admin, room, "gus@out.test", guest);
+        int beaId = a.invite(a.admin, room, "bea@out.test", buyer);
+        Http gus = a.as(gusId);
+        assertThat(a.allowed(gusId, "canViewRoomDetails", room)).isFalse();
+
+        error(gus.get(details), 403, "PERMISSION_REQUIRED", "canViewRoomDetails");
+        assertThat(gus.get(a.base + "/rooms/" + room + "?includeFieldData=true").get("fieldData").get("data")
+                .isEmpty()).isTrue();
+        assertThat(a.as(beaId).get(details).get("data").get("city").stringValue()).isEqualTo("Boston");
+
+        int edId = a.user("Ed", editor, "Contributor");
+        a.invite(a.admin, room, "ed@acme.test", editor);
+        String bea = a.base + "/rooms/" + room + "/users/" + beaId;
+        error(a.as(edId).put(bea, Map.of("transactionSideId", "buy")), 403, "PERMISSION_REQUIRED",
+                "canEditRoomSide");
+        assertThat(a.as(edId).put(bea, Map.of("roleId", guest)).status()).as("its role, no side").isEqualTo(200);
+        assertThat(a.admin.put(bea, Map.of("transactionSideId", "buy")).get("transactionSideId").stringValue())
+                .isEqualTo("buy");
+
+        String users = a.base + "/rooms/" + room + "/users";
+        assertThat(gus.get(users).get("users")).extracting(u -> u.get("userId").longValue())
+                .containsExactlyInAnyOrder((long) gusId, (long) beaId, (long) edId);
+        assertThat(gus.get(users).get("totalRowCount").intValue()).isEqualTo(3);
+        assertThat(a.admin.get(users).get("users")).extracting(u -> u.get("userId").longValue())
+                .contains(a.org.adminId()).hasSize(4);
+    }
+
+    /**
+     * A room user added through /v1 or an import was invited by whoever added it, as through Rooms: before, it had no
+     * inviter, so the member who added it could not then change or revoke it with its "invited" permissions.
+     */
+    @Test
+    void aRoomUserAddedThroughV1OrAnImport_isInvitedByWhoAddedIt() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int seller = a.role("Seller", true, "canViewRoomDetails");
+        int inviter = a.role("Inviter", false, "canAddUsersToRooms", "canEditInvitedRoomRole",
+                "canManageInvitedUserRoomAccess", "canViewRoomDetails");
+        int inaId = a.user("Ina", inviter, "Contributor");
+        Http ina = a.as(inaId);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "ina@acme.test", inviter);
+        for (String who : List.of("gil", "hal")) {
+            assertThat(node.service().post(a.org.path() + "/members", Map.of("user_id", who, "email",
+                    who + "@out.test", "external", true)).status()).isEqualTo(201);
+        }
+        long gil = node.service().get(a.org.path() + "/members/user:gil").get("id").longValue();
+        long hal = node.service().get(a.org.path() + "/members/user:hal").get("id").longValue();
+        assertThat(ina.put(a.org.path() + "/resources/room/" + room + "/assignments/id:" + gil,
+                Map.of("role_id", buyer)).status()).isEqualTo(200);
+        Http.Res imported = ina.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "assignment",
+                "resource", Map.of("type", "room", "id", String.valueOf(room)), "user_id", "hal", "role_id", buyer))
+                + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+
+        for (long added : List.of(gil, hal)) {
+            String path = a.base + "/rooms/" + room + "/users/" + added;
+            Http.Res changed = ina.put(path, Map.of("roleId", seller));
+            assertThat(changed.status()).as("%s", changed).isEqualTo(200);
+            assertThat(changed.get("invitedByUserId").longValue()).isEqualTo(inaId);
+            assertThat(ina.post(path + "/revoke_access", Map.of()).status()).isEqualTo(204);
+        }
     }
 
     @Test
