@@ -75,6 +75,13 @@ class TenantIsolationIT {
                     + "\"role_id\": {role}}\n"
                     + "{\"type\": \"assignment\", \"resource\": {\"type\": \"room\", \"id\": \"{id}\"}, "
                     + "\"user_id\": \"imported\", \"role_id\": {role}}"));
+    /**
+     * Routes whose valid request the fixture's model refuses in its own organization too, with this code: the
+     * request was read and judged there, past every check the isolation passes prove. The model (rooms) takes no
+     * per-member grants, so even an empty set is refused ({@code grant/GrantManagersIT} covers a model that does).
+     */
+    static final Map<String, String> REFUSED_BY_THE_MODEL = Map.of(
+            "PUT /v1/orgs/{org}/members/{member}/grants", "grants_not_allowed");
     /** Path parameters naming an object of one organization (as opposed to a type or a resource id). */
     static final Set<String> ORG_BOUND = Set.of("role", "member", "key", "group", "webhook", "revision", "office",
             "region");
@@ -171,6 +178,12 @@ class TenantIsolationIT {
                 DynamicTest.dynamicTest(key(route), () -> {
                     Http.Res res = node.service().raw(route.method().name(), Routes.fill(route.path(), own.params()),
                             body(route, own.params()), "application/json");
+                    String refused = REFUSED_BY_THE_MODEL.get(key(route));
+                    if (refused != null) {
+                        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+                        assertThat(res.get("code").stringValue()).isEqualTo(refused);
+                        return;
+                    }
                     assertThat(res.status()).as("%s in its own organization: %s (a route that takes a body needs "
                             + "an entry in BODIES)", key(route), res).isBetween(200, 299);
                 }));
