@@ -91,8 +91,8 @@ public interface AssignmentRules {
      * Refuses giving {@code member} {@code role} on a resource (of type {@code type}) in place of the role
      * {@code replaced} it holds there (null: none) once both are known: after {@link #requireMayAssign} and the role's
      * own rules, on every path that gives one (a put, a joint put, an import's line, the services built on them), for
-     * a member's write (a service key passes every gate); by default nothing is refused. The {@code rooms} models keep a room owner able to manage access to its room and to
-     * delete it.
+     * a member's write (a service key passes every gate); by default nothing is refused. The {@code rooms} models
+     * keep a room owner able to manage access to its room and to delete it.
      */
     default void requireMayGive(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
                                 Member member, Role replaced, Role role, String what) {

@@ -191,7 +191,7 @@ public final class ChangeLogStore {
         if (cut > 0) {
             return new Batch(records.subList(0, cut), true);
         }
-        // one commit larger than the page: the rest of it, in one read (its records committed together, so all are there)
+        // one commit larger than the page: the rest of it, in one read (committed together, all its records are there)
         List<ChangeRecord> whole = new ArrayList<>(records);
         whole.addAll(ByteBudget.read(handle, "revision > :after AND revision <= :last", q -> q.bind("after",
                 last.revision()).bind("last", last.commitLast()), true,

@@ -26,9 +26,9 @@ import java.util.Optional;
  * <p>A token is verified by {@link TokenVerifier} against the issuer's keys ({@link Discovery}, read when first
  * needed and again every {@link Discovery#REREAD_AFTER}; a re-read naming another key set gets a verifier of its
  * own). A route whose path names no organization (the organization list, models, Close's API, whose key alone
- * names the organization) accepts no token: there is no member a token could be, so it is refused unread. Which member a user is, and
- * whether it is active, is read from the engine (no database round trip); management requests read the member's
- * state again in their own transaction ({@code access/Access}), as for keys.
+ * names the organization) accepts no token: there is no member a token could be, so it is refused unread. Which
+ * member a user is, and whether it is active, is read from the engine (no database round trip); management requests
+ * read the member's state again in their own transaction ({@code access/Access}), as for keys.
  *
  * <p>Thread-safe.
  */

@@ -336,7 +336,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
      */
     boolean seesRoomDetails(Handle h, Caller caller, Room room) {
         Set<String> own = caller.permissionsOn(h, ROOM, room.resourceId());
-        return own == null || own.contains(RoomsPermissions.VIEW_ROOM_DETAILS) || own.contains(VIEW_AND_EDIT_ROOM_DETAILS);
+        return own == null || own.contains(RoomsPermissions.VIEW_ROOM_DETAILS)
+                || own.contains(VIEW_AND_EDIT_ROOM_DETAILS);
     }
 
     /**
