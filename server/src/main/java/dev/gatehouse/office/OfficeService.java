@@ -45,8 +45,6 @@ public final class OfficeService {
     /** Rooms' company-settings permission, which gates managing offices and regions. */
     public static final String MANAGE = "canManageAccount";
     private static final String ROOMS_MODEL = "rooms";
-    /** How the Rooms dialect names an office's region, which its calls leave the errors to name. */
-    private static final String ROOMS_REGION_FIELD = "regionId";
 
     private final Access access;
     private final OrgModels orgModels;
@@ -157,14 +155,6 @@ public final class OfficeService {
     }
 
     /**
-     * {@link #createOffice(Principal, long, OfficeFields, String)} naming the region {@code regionId}, as Rooms
-     * does.
-     */
-    public Written<Office> createOffice(Principal principal, long orgId, OfficeFields fields) {
-        return createOffice(principal, orgId, fields, ROOMS_REGION_FIELD);
-    }
-
-    /**
      * Creates an office; an error about its region names {@code regionField}, the field as the calling API spells it
      * ({@code region_id} in the native API, {@code regionId} in Rooms').
      */
@@ -184,15 +174,6 @@ public final class OfficeService {
             }
             return office;
         });
-    }
-
-    /**
-     * {@link #updateOffice(Principal, long, int, OfficeFields, Set, Integer, String)} naming the region
-     * {@code regionId}, as Rooms does.
-     */
-    public Written<Office> updateOffice(Principal principal, long orgId, int officeId, OfficeFields change,
-                                        Set<OfficeFields.Field> given, Integer expectedVersion) {
-        return updateOffice(principal, orgId, officeId, change, given, expectedVersion, ROOMS_REGION_FIELD);
     }
 
     /**

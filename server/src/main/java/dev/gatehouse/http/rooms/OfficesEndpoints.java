@@ -75,7 +75,7 @@ final class OfficesEndpoints {
                 f.string("postalCode", false, MAX_TEXT), f.string("countryId", false, MAX_TEXT),
                 f.string("timeZoneId", false, MAX_TEXT), f.string("phone", false, MAX_TEXT));
         f.check();
-        var written = offices.createOffice(a.principal(), a.orgId(), fields);
+        var written = offices.createOffice(a.principal(), a.orgId(), fields, "regionId");
         Wire.written(ctx, 201, written, office(written.value()));
     }
 
