@@ -133,7 +133,8 @@ final class ReplicaState {
      * longer agree on the history); {@code ops} or {@code catalogs} that are not lists, an operation or catalog not
      * of the engine's wire form, an operation the engine cannot apply (an organization the replica does not hold).
      * Its cause is an {@link UnexpectedResponseException} {@code malformed_answer} naming the stream, as a snapshot's
-     * unusable line is, or the engine's exception. Nothing is applied unless all of it was read.
+     * unusable line is, or the engine's exception. Nothing is applied unless all of it was read, nor when the engine
+     * refuses an operation of it (it refuses a change whole): readers keep the state held until a snapshot replaces it.
      */
     void apply(String data) {
         long held = writer.revision();

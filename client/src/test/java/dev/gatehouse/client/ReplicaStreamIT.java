@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,14 +31,31 @@ class ReplicaStreamIT {
 
     /** The server; {@code change} is written on the stream after revision 7, as it comes, then nothing more. */
     private static MisbehavingServer server(String change) {
+        return server("", change, null);
+    }
+
+    /**
+     * The server, its first snapshot (at 7) holding {@code held} (snapshot lines), every later one empty at 9 —
+     * unless {@code resyncing} is given: then a later snapshot never comes, and the latch is counted down when it is
+     * asked for.
+     */
+    private static MisbehavingServer server(String held, String change, CountDownLatch resyncing) {
         AtomicInteger snapshots = new AtomicInteger();
         return new MisbehavingServer(connection -> {
             String request = connection.request();
             if (request.startsWith("GET /v1/snapshot")) {
-                long revision = snapshots.getAndIncrement() == 0 ? 7 : 9;
+                boolean first = snapshots.getAndIncrement() == 0;
+                if (!first && resyncing != null) {
+                    resyncing.countDown();
+                    connection.stall();
+                    return;
+                }
+                long revision = first ? 7 : 9;
+                String lines = first ? held : "";
                 connection.write(HEAD.formatted("application/x-ndjson"));
-                connection.chunk("{\"type\": \"snapshot\", \"revision\": " + revision + "}\n{\"type\": \"end\", "
-                        + "\"revision\": " + revision + ", \"ops\": 0}\n");
+                connection.chunk("{\"type\": \"snapshot\", \"revision\": " + revision + "}\n" + lines
+                        + "{\"type\": \"end\", \"revision\": " + revision + ", \"ops\": "
+                        + lines.lines().filter(line -> line.contains("\"op\"")).count() + "}\n");
                 connection.write("0\r\n\r\n");
                 return;
             }
@@ -71,6 +90,35 @@ class ReplicaStreamIT {
             assertThat(replica.revision()).isEqualTo(9);
             assertThat(replica.resyncs()).isEqualTo(1);
             assertThat(replica.stoppedBy()).isEmpty();
+        }
+    }
+
+    /**
+     * A change the engine refuses part-way through — a member's removal, then a member of an organization the replica
+     * does not hold — changes nothing: while the fresh snapshot is awaited (here it never comes), readers keep the
+     * state of the revision held, not the removal without the rest.
+     */
+    @Test
+    void aChangeRefusedPartWay_changesNothing_whileTheSnapshotIsAwaited() throws InterruptedException {
+        String held = """
+                {"type": "catalog", "catalog": {"id": "c", "permissions": [{"key": "p", "resource_types": [], \
+                "organization_wide": true}], "resource_types": []}}
+                {"type": "op", "op": {"type": "put_organization", "org_id": 1, "catalog_id": "c"}}
+                {"type": "op", "op": {"type": "put_role", "org_id": 1, "role_id": 3, "name": "R", "permissions": \
+                ["p"], "external": false, "visibility": null, "key": null}}
+                {"type": "op", "op": {"type": "put_member", "org_id": 1, "member_id": 2, "user_id": "u", \
+                "role_id": 3, "external": false, "active": true}}
+                """;
+        String change = "event: change\ndata: {\"revision\": 8, \"ops\": [{\"type\": \"remove_member\", "
+                + "\"org_id\": 1, \"member_id\": 2}, {\"type\": \"put_member\", \"org_id\": 999, \"member_id\": 4, "
+                + "\"user_id\": \"v\", \"role_id\": 3, \"external\": false, \"active\": true}]}\n\n";
+        CountDownLatch resyncing = new CountDownLatch(1);
+        try (MisbehavingServer server = server(held, change, resyncing);
+             GatehouseReplica replica = replicaOf(server)) {
+            assertThat(resyncing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the change refused").isTrue();
+            assertThat(replica.revision()).isEqualTo(7);
+            assertThat(replica.decisions(1).lookupMembers("p").map(Members.Member::id).toList())
+                    .as("the member the refused change removed").containsExactly(2L);
         }
     }
 

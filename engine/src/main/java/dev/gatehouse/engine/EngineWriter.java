@@ -1,6 +1,8 @@
 package dev.gatehouse.engine;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -25,9 +27,9 @@ import java.util.function.Function;
  * whole — a revision's operations and its revision together, a single operation, a revision mark, a takeover —
  * or not at all ({@link EngineState}'s sequence lock: each is applied between {@code beginWrite} and
  * {@code endWrite}). An operation that names an unknown organization, catalog or resource type throws an
- * {@link EngineException} and changes nothing; the operations of that change before it stay applied (and are then
- * seen, under the previous revision), and its revision is not recorded — the caller must reload (Gatehouse's feed
- * then replaces the whole state).
+ * {@link EngineException} and changes nothing; a change holding one is refused whole before any of its operations is
+ * applied ({@link #requireApplicable}), and its revision is not recorded — readers go on seeing the previous
+ * revision, and the caller must reload (Gatehouse's feed, and the client's replica, then replace the whole state).
  */
 public final class EngineWriter {
 
@@ -64,6 +66,7 @@ public final class EngineWriter {
         if (revision <= state.revision) {
             return false;
         }
+        requireApplicable(ops);
         state.beginWrite();
         try {
             for (EngineOp op : ops) {
@@ -91,6 +94,73 @@ public final class EngineWriter {
         } finally {
             state.endWrite();
         }
+    }
+
+    /**
+     * Throws what applying {@code ops} in order would throw, before anything is applied: every organization named
+     * is held (or added by an earlier operation, and not removed since), every catalog and resource type is known, a
+     * parent is given only on a type that has a parent type, member ids are positive and company role ids in range.
+     * O(operations), reading the state without changing it (the caller holds the writer's monitor).
+     */
+    private void requireApplicable(List<EngineOp> ops) {
+        Map<Long, Catalog> changed = new HashMap<>(); // organizations added (their catalog) or removed (null) before
+        for (EngineOp op : ops) {
+            if (op instanceof EngineOp.PutAssignment a) {
+                type(catalog(a.orgId(), changed), a.resourceType());
+            } else if (op instanceof EngineOp.RemoveAssignment a) {
+                type(catalog(a.orgId(), changed), a.resourceType());
+            } else if (op instanceof EngineOp.PutResource r) {
+                Catalog.ResourceType type = type(catalog(r.orgId(), changed), r.resourceType());
+                if (r.parentId() != null && type.parentType() == null) {
+                    throw ResourceIndex.noParentType(type.key(), r.resourceId(), r.parentId());
+                }
+            } else if (op instanceof EngineOp.RemoveResource r) {
+                type(catalog(r.orgId(), changed), r.resourceType());
+            } else if (op instanceof EngineOp.PutMember m) {
+                catalog(m.orgId(), changed);
+                MemberTable.requireValid(m.memberId(), m.userId());
+                MemberTable.word(m.roleId(), m.external(), m.active());
+            } else if (op instanceof EngineOp.PutOrganization o) {
+                Catalog held = changed.containsKey(o.orgId()) ? changed.get(o.orgId())
+                        : state.orgs.get(o.orgId()) == null ? null : state.orgs.get(o.orgId()).catalog;
+                if (held == null || !held.id().equals(o.catalogId())) {
+                    Catalog catalog = state.catalogs.apply(o.catalogId());
+                    if (catalog == null) {
+                        throw new EngineException.UnknownCatalog(o.orgId(), o.catalogId());
+                    }
+                    changed.put(o.orgId(), catalog);
+                }
+            } else if (op instanceof EngineOp.RemoveOrganization o) {
+                changed.put(o.orgId(), null);
+            } else if (op instanceof EngineOp.RemoveMember m) {
+                catalog(m.orgId(), changed);
+            } else if (op instanceof EngineOp.PutRole r) {
+                catalog(r.orgId(), changed);
+            } else if (op instanceof EngineOp.PutGrants g) {
+                catalog(g.orgId(), changed);
+            } else if (op instanceof EngineOp.RemoveRole r) {
+                catalog(r.orgId(), changed);
+            } else {
+                throw new IllegalArgumentException("unknown operation " + op);
+            }
+        }
+    }
+
+    /** The catalog of an organization as the operations before have left it ({@code changed}) or as it is held. */
+    private Catalog catalog(long orgId, Map<Long, Catalog> changed) {
+        Catalog catalog = changed.containsKey(orgId) ? changed.get(orgId) : state.org(orgId).catalog;
+        if (catalog == null) {
+            throw new EngineException.UnknownOrganization(orgId);
+        }
+        return catalog;
+    }
+
+    private static Catalog.ResourceType type(Catalog catalog, String resourceType) {
+        Catalog.ResourceType type = catalog.resourceType(resourceType);
+        if (type == null) {
+            throw new EngineException.UnknownResourceType(resourceType, catalog.id());
+        }
+        return type;
     }
 
     private void applyOne(EngineOp op) {

@@ -158,18 +158,23 @@ final class MemberTable {
         }
     }
 
-    /**
-     * Adds or replaces a member, keeping its grants flag. Single writer only. Ids must be positive.
-     *
-     * @param hasGrants whether the member holds grants (asked only for a member not present yet)
-     */
-    void put(long memberId, String userId, long word, boolean hasGrants) {
+    /** Throws unless a member of this id and user id can be put: ids are positive, a user id is given. */
+    static void requireValid(long memberId, String userId) {
         if (memberId <= 0) {
             throw new IllegalArgumentException("member id must be positive: " + memberId);
         }
         if (userId == null) {
             throw new NullPointerException("userId");
         }
+    }
+
+    /**
+     * Adds or replaces a member, keeping its grants flag. Single writer only. Ids must be positive.
+     *
+     * @param hasGrants whether the member holds grants (asked only for a member not present yet)
+     */
+    void put(long memberId, String userId, long word, boolean hasGrants) {
+        requireValid(memberId, userId);
         Table t = table;
         int at = find(t, memberId);
         if (at >= 0) {

@@ -57,14 +57,19 @@ final class ResourceIndex {
         return ids == null ? NONE : ids;
     }
 
+    /** What giving a parent to a resource of a type without a parent type throws. */
+    static IllegalArgumentException noParentType(String type, String resourceId, String parentId) {
+        return new IllegalArgumentException("resource type " + type + " has no parent type; " + resourceId
+                + " cannot have parent " + parentId);
+    }
+
     /**
      * Sets (or, with null, clears) a resource's parent: one write that every question sees at once, since they
      * all follow the links. Replaces the sorted child lists of the old and the new parent.
      */
     void setParent(String resourceId, String parentId) {
         if (parentId != null && parent == null) {
-            throw new IllegalArgumentException("resource type " + type + " has no parent type; " + resourceId
-                    + " cannot have parent " + parentId);
+            throw noParentType(type, resourceId, parentId);
         }
         String previous = parents.get(resourceId);
         if (java.util.Objects.equals(previous, parentId)) {

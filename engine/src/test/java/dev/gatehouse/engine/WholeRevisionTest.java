@@ -102,16 +102,50 @@ class WholeRevisionTest {
     }
 
     @Test
-    void aChangeThatFails_isNotRecorded_andLeavesReadersFree() {
+    void aChangeThatFails_isRefusedWhole_andReadersKeepThePreviousRevision() {
         writer.apply(1, change(1));
         List<EngineOp> failing = new ArrayList<>(change(2));
         failing.add(failing.size() / 2, new EngineOp.PutAssignment(2, "room", "r0", ALICE, EDITOR));
         assertThatThrownBy(() -> writer.apply(2, failing)).isInstanceOf(EngineException.UnknownOrganization.class);
 
-        AtRevision<Boolean> read = engine.atOneRevision(e -> e.check(ORG, ALICE, "doc.read", "room", "r0"));
-        assertThat(read.revision()).as("the failed revision is not recorded").isEqualTo(1);
-        assertThat(read.answer()).as("the operations before the failing one stay applied").isFalse();
-        assertThat(engine.hasMember(ORG, BOB)).isTrue();
+        assertHeld(1);
+        // the change applies once whole
+        writer.apply(2, change(2));
+        assertThat(engine.revision()).isEqualTo(2);
+        assertThat(engine.hasMember(ORG, BOB)).isFalse();
+    }
+
+    @Test
+    void aChangeIsJudgedByWhatItsEarlierOperationsDo() {
+        writer.apply(1, change(1));
+        long other = 2;
+        // an organization added by the change takes the operations after it; one removed by it does not
+        assertThat(writer.apply(2, List.of(new EngineOp.PutOrganization(other, "docs"),
+                new EngineOp.PutRole(other, EDITOR, "Editor", List.of("doc.read"), false, null),
+                new EngineOp.PutMember(other, ALICE, "alice", EDITOR, false, true)))).isTrue();
+        List<List<EngineOp>> refused = List.of(
+                List.of(new EngineOp.RemoveAssignment(ORG, "room", "r0", ALICE), new EngineOp.RemoveOrganization(other),
+                        new EngineOp.PutMember(other, BOB, "bob", EDITOR, false, true)),
+                List.of(new EngineOp.RemoveMember(ORG, BOB), new EngineOp.PutOrganization(3, "no such catalog")),
+                List.of(new EngineOp.RemoveMember(ORG, BOB), new EngineOp.PutAssignment(ORG, "drive", "d", ALICE, 1)),
+                List.of(new EngineOp.RemoveMember(ORG, BOB), new EngineOp.PutResource(ORG, "room", "r1", "r0")),
+                List.of(new EngineOp.RemoveMember(ORG, BOB),
+                        new EngineOp.PutMember(ORG, 300, "carol", MemberTable.MAX_ROLE_ID + 1, false, true)));
+        for (List<EngineOp> ops : refused) {
+            assertThatThrownBy(() -> writer.apply(3, ops)).as("%s", ops).isInstanceOf(RuntimeException.class);
+            assertThat(engine.revision()).isEqualTo(2);
+            assertHeld(2);
+            assertThat(engine.hasMember(other, ALICE)).isTrue();
+        }
+    }
+
+    /** The state of {@code change(1)}, at {@code revision}: alice and bob hold every room. */
+    private void assertHeld(long revision) {
+        AtRevision<List<Object>> read = engine.atOneRevision(e -> List.of(e.hasMember(ORG, BOB),
+                e.check(ORG, ALICE, "doc.read", "room", "r0"),
+                e.lookupResources(ORG, ALICE, "doc.read", "room", null, ROOMS + 1).items().size()));
+        assertThat(read.revision()).as("the failed revision is not recorded").isEqualTo(revision);
+        assertThat(read.answer()).as("nothing of the failed change is applied").isEqualTo(List.of(true, true, ROOMS));
     }
 
     /** One reader's round of questions: what it saw that belongs to no revision (empty when nothing). */
