@@ -26,7 +26,9 @@ public record Grant(Set<String> permissions, List<String> visibleFields, boolean
 
     /**
      * Why this grant sees records that {@code own} does not — all records, more user fields, or records naming
-     * nobody — or null when it sees no more.
+     * nobody in its fields (with {@code allowUnassigned}: unless {@code own} allows them too and watches no field this
+     * grant does not, a record naming someone else only in such a field is seen by this grant alone) — or null when
+     * it sees no more.
      */
     String visibilityBeyond(Grant own) {
         if (own.seesAll()) {
@@ -42,6 +44,13 @@ public record Grant(Set<String> permissions, List<String> visibleFields, boolean
         }
         if (allowUnassigned && !own.allowUnassigned()) {
             return "records naming nobody (allow_unassigned), while the caller's role requires assignment";
+        }
+        // a record is unassigned to a role when none of ITS fields names anyone: over fewer fields, more records are
+        List<String> unwatched = new ArrayList<>(own.visibleFields());
+        unwatched.removeAll(visibleFields);
+        if (allowUnassigned && !unwatched.isEmpty()) {
+            return "records naming nobody in " + visibleFields + " (allow_unassigned) but someone else in "
+                    + unwatched + ", which the caller's role does not see";
         }
         return null;
     }

@@ -30,5 +30,8 @@ class GrantTest {
         assertThat(sees(List.of("owner"), true).visibilityBeyond(OWNER)).contains("allow_unassigned");
         assertThat(ALL.visibilityBeyond(OWNER)).contains("all records");
         assertThat(OWNER.visibilityBeyond(Grant.NONE)).as("an external member's role sees nothing").isNotNull();
+        assertThat(sees(List.of("owner"), true).visibilityBeyond(sees(List.of("owner", "rep"), true)))
+                .as("a record naming nobody as owner and someone else as rep").contains("[rep]");
+        assertThat(sees(List.of("owner", "rep"), true).visibilityBeyond(sees(List.of("rep", "owner"), true))).isNull();
     }
 }

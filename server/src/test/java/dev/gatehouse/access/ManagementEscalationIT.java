@@ -223,14 +223,19 @@ class ManagementEscalationIT {
 
     // ---------------------------------------------------------------- record visibility is part of the privilege
 
-    /** A close organization whose lead manager sees only leads naming it in {@code owner}. */
+    /** A close organization and its lead manager (by default seeing only leads naming it in {@code owner}). */
     record Leads(Fixtures.Org org, long leadManagerRole, long leadManager, Http key) {
     }
 
     static Leads leads() {
+        return leads(visibility(List.of("owner"), "require_assignment"));
+    }
+
+    /** A close organization whose lead manager's role sees the records {@code visibility} says. */
+    static Leads leads(Map<String, Object> visibility) {
         var org = fx.org("close");
         long role = fx.role(org, Map.of("name", "Lead manager", "permissions", List.of("manage_organization", "calling"),
-                "visibility", visibility(List.of("owner"), "require_assignment")));
+                "visibility", visibility));
         long member = fx.member(org, "lm", role);
         return new Leads(org, role, member, fx.keyFor(org, member));
     }
@@ -269,6 +274,19 @@ class ManagementEscalationIT {
         Http.Res within = l.key().post(l.org().path() + "/roles", role("Same view", visibility(List.of("owner"),
                 "require_assignment")));
         assertThat(within.status()).as("%s", within).isEqualTo(201);
+
+        // Fewer fields with allow_unassigned: a record naming nobody as owner but someone else as rep is seen by the
+        // narrower role alone. A lead manager seeing both fields, unassigned records too, may not create or take one.
+        Leads open = leads(visibility(List.of("owner", "rep"), "allow_unassigned"));
+        Http.Res fewer = open.key().post(open.org().path() + "/roles", role("Fewer fields", visibility(List.of("owner"),
+                "allow_unassigned")));
+        assertThat(fewer.status()).as("%s", fewer).isEqualTo(403);
+        assertThat(fewer.get("detail").stringValue()).contains("[rep]");
+        long fewerRole = fx.role(open.org(), role("Fewer fields", visibility(List.of("owner"), "allow_unassigned")));
+        assertThat(open.key().patch(open.org().path() + "/members/" + open.leadManager(), Map.of("role_id", fewerRole))
+                .status()).as("nor take it").isEqualTo(403);
+        assertThat(open.key().post(open.org().path() + "/roles", role("Same fields", visibility(List.of("rep", "owner"),
+                "allow_unassigned"))).status()).isEqualTo(201);
 
         // Through the Close dialect, the same rule.
         Http.Res close = l.key().post("/api/v1/role/", Map.of("name", "Close wider", "permissions", List.of("calling"),
