@@ -119,6 +119,28 @@ export function memberRef(id) {
   return `id:${id}`;
 }
 
+/**
+ * A member as a person types it into a form: `id:42` names its Gatehouse id; anything else, after an optional `user:`,
+ * is the product's user id — a bare number too, as every such field's label says ("user id, or id:<member id>").
+ * {member_id} or {user_id}, as a request body names a member. Every form that takes a typed member reads it through
+ * this (and typedMemberPath for a path), so that a preview and the save it previews always name the same member.
+ */
+export function typedMember(text) {
+  const value = String(text ?? '').trim();
+  const id = /^id:(\d+)$/.exec(value);
+  if (id) return {member_id: Number(id[1])};
+  return {user_id: value.startsWith('user:') ? value.slice(5) : value};
+}
+
+/**
+ * A typed member (typedMember) as a path names it, ready for seg(): `id:42` or `user:u-42` — never the bare text,
+ * which the API reads as a member id where it is a number, so a user id "5" would address member 5.
+ */
+export function typedMemberPath(text) {
+  const ref = typedMember(text);
+  return 'member_id' in ref ? memberRef(ref.member_id) : `user:${ref.user_id}`;
+}
+
 /** Every item of a paginated list (roles, a member's keys or resource roles): follows next_cursor to the end. */
 export async function all(path, params = {}) {
   const items = [];

@@ -187,7 +187,7 @@ export function when(iso) {
 }
 
 /** An ISO instant as a datetime-local control's value (the browser's time zone, to the minute); '' for none. */
-export function localInput(iso) {
+function localInput(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
@@ -196,9 +196,32 @@ export function localInput(iso) {
 }
 
 /** A datetime-local control's value as an ISO instant (UTC); the text as typed when it is no time (the API refuses it). */
-export function fromLocalInput(text) {
+function fromLocalInput(text) {
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? text : d.toISOString();
+}
+
+/** The instant each datetime-local control was given by setInstant, exactly, with the text it showed for it. */
+const instants = new WeakMap();
+
+/**
+ * Shows an ISO instant in a datetime-local control (to the minute, as localInput; null or '' empties it) and keeps
+ * it exactly, so that instantOf gives it back — seconds and fractions included — while the control still shows it.
+ */
+export function setInstant(el, iso) {
+  el.value = localInput(iso);
+  instants.set(el, {iso: iso || null, shown: el.value});
+  return el;
+}
+
+/**
+ * A datetime-local control's instant: exactly the one setInstant gave it while it still shows that (a time the person
+ * did not touch is never moved to the minute), else its text as an ISO instant (fromLocalInput); null when empty.
+ */
+export function instantOf(el) {
+  if (!el.value) return null;
+  const given = instants.get(el);
+  return given && given.iso && given.shown === el.value ? given.iso : fromLocalInput(el.value);
 }
 
 /**

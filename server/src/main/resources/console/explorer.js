@@ -5,13 +5,7 @@ import {h, fill, field, select, table, values, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 import {matrix} from './matrix.js';
 import * as members from './members.js';
-
-/** A body's member: `id:42` names the Gatehouse id, anything else (optionally `user:`…) the product's user id. */
-export function memberRef(text) {
-  const t = (text || '').trim();
-  if (/^id:\d+$/.test(t)) return {member_id: Number(t.slice(3))};
-  return {user_id: t.startsWith('user:') ? t.slice(5) : t};
-}
+import {paged} from './more.js';
 
 export async function render(view, app, rest, params) {
   const model = app.model;
@@ -53,7 +47,7 @@ export async function render(view, app, rest, params) {
   const check = tool('May a member do this?', 'Asks the engine, with the explanation of its answer.',
     [field('Member', member(), memberHint), field('Permission', permission()), resourceFields()], 'Check',
     async v => {
-      const answer = await api.post(`${app.orgPath()}/check`, {...memberRef(v.member), permission: v.permission,
+      const answer = await api.post(`${app.orgPath()}/check`, {...api.typedMember(v.member), permission: v.permission,
         ...resource(v), explain: true});
       const ex = answer.explanation || {};
       return h('div', {class: `verdict ${answer.allowed ? 'allowed' : 'denied'}`},
@@ -65,13 +59,12 @@ export async function render(view, app, rest, params) {
   const who = tool('Who may do this?', 'Active members who may, organization-wide or on one resource.',
     [field('Permission', permission()), resourceFields()], 'Find members',
     async v => {
-      const page = await api.post(`${app.orgPath()}/lookup/members`, {permission: v.permission, ...resource(v), limit: 100});
-      return h('div', {},
-        table([
-          {label: 'Member', cell: m => h('a', {href: members.link(m.id)}, m.user_id)},
-          {label: 'Email', cell: m => m.email},
-        ], page.items, {caption: `Members who may ${v.permission}`, empty: 'Nobody may.'}),
-        page.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 100.') : null);
+      const read = cursor => api.post(`${app.orgPath()}/lookup/members`, {permission: v.permission, ...resource(v),
+        limit: 100, cursor: cursor || undefined});
+      return paged(await read(null), read, items => table([
+        {label: 'Member', cell: m => h('a', {href: members.link(m.id)}, m.user_id)},
+        {label: 'Email', cell: m => m.email},
+      ], items, {caption: `Members who may ${v.permission}`, empty: 'Nobody may.'}));
     });
 
   const where = types.length ? tool('Where may a member do this?', 'Resources on which the member’s role grants it.',
@@ -79,21 +72,23 @@ export async function render(view, app, rest, params) {
       field('Resource type', select('type', types.map(t => ({value: t.key, label: t.name || t.key})), types[0].key))],
     'Find resources',
     async v => {
-      const page = await api.post(`${app.orgPath()}/lookup/resources`, {...memberRef(v.member), permission: v.permission,
-        type: v.type, limit: 100});
+      const read = cursor => api.post(`${app.orgPath()}/lookup/resources`, {...api.typedMember(v.member),
+        permission: v.permission, type: v.type, limit: 100, cursor: cursor || undefined});
+      const first = await read(null);
       return h('div', {},
-        page.items.length ? h('ul', {class: 'plain'}, page.items.map(id => h('li', {},
-          h('a', {href: `#/resources${api.query({type: v.type, id})}`}, `${v.type} ${id}`)))) : h('p', {}, 'On none by assignment.'),
-        page.all_unassigned ? h('p', {}, `Also every ${v.type} where the member holds no role (its company role applies there).`) : null);
+        paged(first, read, items => (items.length ? h('ul', {class: 'plain'}, items.map(id => h('li', {},
+          h('a', {href: `#/resources${api.query({type: v.type, id})}`}, `${v.type} ${id}`))))
+          : h('p', {}, 'On none by assignment.'))),
+        first.all_unassigned ? h('p', {}, `Also every ${v.type} where the member holds no role (its company role `
+          + 'applies there).') : null);
     }) : null;
 
   const effective = tool('Effective permissions', 'Everything the member may do, organization-wide or on one resource.',
     [field('Member', member(), memberHint), resourceFields()], 'Show permissions',
     async v => {
-      const ref = memberRef(v.member);
-      const who = ref.member_id ? api.memberRef(ref.member_id) : `user:${ref.user_id}`;
       const q = v.resource_type ? api.query({resource_type: v.resource_type, resource_id: v.resource_id}) : '';
-      const answer = await api.get(`${app.orgPath()}/members/${api.seg(who)}/permissions${q}`);
+      const who = api.seg(api.typedMemberPath(v.member));
+      const answer = await api.get(`${app.orgPath()}/members/${who}/permissions${q}`);
       return h('div', {},
         h('p', {}, `${answer.permissions.length} of ${model.permissions.length} permissions`
           + (v.resource_type ? ` on ${v.resource_type} ${v.resource_id}` : ' organization-wide') + '.'),

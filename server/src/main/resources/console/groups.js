@@ -30,15 +30,17 @@ export async function render(view, app, rest, params) {
   /** A group's members, the first SHOWN of them until the person asks for every one. */
   const memberList = g => {
     const list = h('ul', {class: 'plain'});
-    const item = m => h('li', {},
-      h('a', {href: members.link(m.member_id)}, m.user_id), ' ',
-      h('button', {type: 'button', class: 'link', 'aria-label': `Remove ${m.user_id} from ${g.name}`,
-        on: {click: async () => {
+    const item = m => {
+      const ask = h('span', {});
+      return h('li', {},
+        h('a', {href: members.link(m.member_id)}, m.user_id), ' ',
+        confirming('Remove…', `Remove ${m.user_id} from ${g.name}?`, 'Yes, remove', async () => {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(m.member_id)}`);
             reload('Member removed from the group.');
           } catch (e) { fail(e); }
-        }}}, 'Remove'));
+        }, ask, {class: 'danger small', 'aria-label': `Remove ${m.user_id} from ${g.name}`}), ask);
+    };
     fill(list, g.members.slice(0, SHOWN).map(item));
     if (g.members.length <= SHOWN) return list;
     const more = h('button', {type: 'button', class: 'secondary small', on: {click: () => {
@@ -70,18 +72,19 @@ export async function render(view, app, rest, params) {
     });
     const userId = h('input', {name: 'user_id', autocomplete: 'off'});
     const add = h('form', {class: 'inline', novalidate: true},
-      field('Add member (user id)', userId),
+      field('Add member (user id, or id:<member id>)', userId),
       h('button', {type: 'submit', class: 'secondary'}, 'Add'));
     onSubmit(add, async () => {
       clearProblem(add);
-      // sent even when empty, so that the API's refusal names this field (user_id), not member_id
+      // an empty one is sent as user_id "", so that the API's refusal names this field (user_id), not member_id
       const who = userId.value.trim();
       try {
-        const {status} = await api.call('POST', `${app.orgPath()}/groups/${g.id}/members`, {body: {user_id: who}});
+        const {status} = await api.call('POST', `${app.orgPath()}/groups/${g.id}/members`,
+          {body: api.typedMember(who)});
         reload(status === 201 ? `${who} added to ${g.name}.` : `${who} was already in ${g.name}.`);
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
-        showProblem(add, e);
+        showProblem(add, e, {fields: {member_id: 'user_id'}});
       }
     });
     const ask = h('div', {});

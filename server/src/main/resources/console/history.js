@@ -1,7 +1,7 @@
 // History: the organization's events (every committed change), filtered and paged, and each change's
 // before/after side by side.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, when, localInput, fromLocalInput, onSubmit} from './dom.js';
+import {h, fill, field, select, table, values, when, setInstant, instantOf, onSubmit} from './dom.js';
 import {showProblem} from './problems.js';
 
 const NATIVE = ['role', 'member', 'member_grants', 'assignment', 'bulk_import', 'resource', 'group', 'api_key',
@@ -30,6 +30,9 @@ export async function render(view, app, rest, params) {
   const read = await api.attempt(api.get(`${app.orgPath()}/events${api.query({...filters, limit: 50, cursor})}`));
   const page = read.value || {items: [], next_cursor: null};
 
+  // a bound from the link is kept exactly (to the second and beyond) while its control still shows it
+  const bounds = {since: setInstant(h('input', {name: 'since', type: 'datetime-local'}), filters.since),
+    until: setInstant(h('input', {name: 'until', type: 'datetime-local'}), filters.until)};
   const form = h('form', {class: 'filters', novalidate: true},
     field('Object type', select('object_type', [{value: '', label: 'Any'},
       ...objectTypes(app.model).map(t => ({value: t, label: t}))], filters.object_type || '')),
@@ -40,12 +43,12 @@ export async function render(view, app, rest, params) {
       filters.actor_type || '')),
     field('Actor member id', h('input', {name: 'actor_id', value: filters.actor_id || '', autocomplete: 'off'}),
       'The member who made the change'),
-    field('Since', h('input', {name: 'since', type: 'datetime-local', value: localInput(filters.since)})),
-    field('Until', h('input', {name: 'until', type: 'datetime-local', value: localInput(filters.until)})),
+    field('Since', bounds.since),
+    field('Until', bounds.until),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Filter')));
   onSubmit(form, () => {
     const v = values(form);
-    for (const name of ['since', 'until']) if (v[name]) v[name] = fromLocalInput(v[name]);
+    for (const name of ['since', 'until']) if (v[name]) v[name] = instantOf(bounds[name]);
     app.go(`#/history${api.query(v)}`);
   });
 

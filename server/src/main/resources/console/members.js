@@ -161,7 +161,8 @@ async function detail(view, app, roles, id, params) {
         h('button', {type: 'button', class: 'secondary', on: {click: () =>
           pane.refresh({member: {member_id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
       pane.element);
-    onSubmit(form, () => write(form, {role_id: Number(choice.value)},
+    // the role only when another was chosen: the same one again changes nothing, and nothing is sent
+    onSubmit(form, () => write(form, 'role_id' in changes(form) ? {role_id: Number(choice.value)} : {},
       `Company role changed to ${roleName.get(Number(choice.value))}.`));
     roleSection = form;
   }
@@ -220,6 +221,8 @@ function unread(problem, forbidden) {
 
 function keysSection(app, base, keys, reload) {
   const out = h('div', {});
+  // a key shown once stays until the page is left: questions and refusals have their own place
+  const secret = h('div', {});
   const section = h('section', {class: 'card', 'aria-label': 'API keys'}, h('h2', {}, 'API keys'));
   if (keys.problem) {
     return fill(section, h('h2', {}, 'API keys'), unread(keys.problem, 'You may not see this member’s keys.'));
@@ -257,7 +260,7 @@ function keysSection(app, base, keys, reload) {
       create.reset();
       active.unshift(created);
       draw();
-      fill(out, h('div', {class: 'notice notice-ok secret', role: 'status'},
+      fill(secret, h('div', {class: 'notice notice-ok secret', role: 'status'},
         h('p', {}, `Key ${created.id} created. The key, shown only now — copy it to where it is used:`),
         h('code', {class: 'secret-value'}, created.key)));
       app.say(`Key ${created.id} created.`);
@@ -266,7 +269,7 @@ function keysSection(app, base, keys, reload) {
       showProblem(create, e);
     }
   });
-  return fill(section, h('h2', {}, 'API keys'), list, out, create);
+  return fill(section, h('h2', {}, 'API keys'), list, out, secret, create);
 }
 
 /**
@@ -330,18 +333,35 @@ function groupsSection(app, member, read, reload) {
   });
   return h('section', {class: 'card', 'aria-label': 'Groups'},
     h('h2', {}, 'Groups'),
-    mine.length ? h('ul', {class: 'plain'}, mine.map(g => h('li', {}, g.name, ' ',
-      h('button', {type: 'button', class: 'link', 'aria-label': `Remove from ${g.name}`, on: {click: async () => {
-        try {
-          await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(member.id)}`);
-          reload(`Removed from ${g.name}.`);
-        } catch (e) { fail(e); }
-      }}}, 'Remove')))) : h('p', {class: 'muted'}, 'In no group.'),
+    mine.length ? h('ul', {class: 'plain'}, mine.map(g => {
+      const ask = h('span', {});
+      return h('li', {}, g.name, ' ', confirming('Remove…', `Remove ${member.user_id} from ${g.name}?`, 'Yes, remove',
+        async () => {
+          try {
+            await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(member.id)}`);
+            reload(`Removed from ${g.name}.`);
+          } catch (e) { fail(e); }
+        }, ask, {class: 'danger small', 'aria-label': `Remove from ${g.name}`}), ask);
+    })) : h('p', {class: 'muted'}, 'In no group.'),
     member.external ? null : add, out);
 }
 
 function assignmentsSection(app, member, assignments, roleName, reload) {
   const out = h('div', {});
+  const remove = a => {
+    const ask = h('span', {});
+    return [confirming('Remove…', `Remove the role of ${member.user_id} on ${a.resource.type} ${a.resource.id}?`,
+      'Yes, remove', async () => {
+        try {
+          await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
+            + `/assignments/${api.memberRef(member.id)}`);
+          reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
+        } catch (e) {
+          if (!(e instanceof api.ApiError)) throw e;
+          fill(out, notice(explain(e), 'error'));
+        }
+      }, ask, {class: 'danger small', 'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`}), ask];
+  };
   const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what',
     hint: 'Press Preview removal next to a role to see what removing it would take away.'});
   return h('section', {class: 'card', 'aria-label': 'Roles on resources'},
@@ -358,17 +378,7 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
             removal.refresh({assignment: {resource: {type: a.resource.type, id: a.resource.id}, member_id: member.id,
               role_id: null}})}},
         'Preview removal'),
-        h('button', {type: 'button', class: 'danger small',
-          'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`, on: {click: async () => {
-          try {
-            await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
-              + `/assignments/${api.memberRef(member.id)}`);
-            reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
-          } catch (e) {
-            if (!(e instanceof api.ApiError)) throw e;
-            fill(out, notice(explain(e), 'error'));
-          }
-        }}}, 'Remove'))},
+        remove(a))},
     ], assignments.items, {empty: 'No roles on resources.'}), out,
     assignments.items && assignments.items.length ? removal.element : null);
 }

@@ -2,7 +2,7 @@
 // in a region. Create, rename, move an office to another region, delete (refused while rooms, offices or users
 // still name them). Saved with If-Match, so someone else's change is shown, never overwritten.
 import * as api from './api.js';
-import {h, fill, field, select, values, changes, notice, onSubmit} from './dom.js';
+import {h, fill, field, select, values, changes, notice, confirming, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 
 /** Whether an organization of this model has offices and regions. */
@@ -21,24 +21,42 @@ export async function render(view, app, rest, params) {
 
   /**
    * A form that sends its body and reloads the screen with `done`, or shows the problem in place. `send` takes the
-   * form (values() for a new object, changes() for one loaded: what was left alone is not sent) and the button pressed.
+   * form: values() for a new object, changes() for one loaded (what was left alone is not sent).
    */
   function form(children, send, done) {
     const f = h('form', {class: 'inline', novalidate: true}, children);
-    onSubmit(f, async event => {
+    onSubmit(f, async () => {
       clearProblem(f);
       try {
-        if (await send(f, event.submitter) === UNCHANGED) {
+        if (await send(f) === UNCHANGED) {
           app.say('Nothing to save: nothing was changed.');
           return;
         }
-        reload(typeof done === 'function' ? done(event.submitter) : done);
+        reload(done);
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
         showProblem(f, e);
       }
     });
     return f;
+  }
+  /**
+   * Delete… for a region or office (`what`: "region Europe"), asking first as every deletion of the console does;
+   * a refusal (still in use) is shown in the row's form.
+   */
+  function deletion(what, path, version) {
+    const ask = h('span', {});
+    const button = confirming('Delete…', `Delete ${what} for good?`, 'Yes, delete', async () => {
+      clearProblem(button.form);
+      try {
+        await api.del(path, {ifMatch: version});
+        reload(`${what.charAt(0).toUpperCase()}${what.slice(1)} deleted.`);
+      } catch (e) {
+        if (!(e instanceof api.ApiError)) throw e;
+        showProblem(button.form, e);
+      }
+    }, ask, {class: 'danger small', 'aria-label': `Delete ${what}`});
+    return [button, ask];
   }
   /** Saves what was changed of a region or office; nothing changed, nothing is sent. */
   const edit = (path, change, version) => (Object.keys(change).length
@@ -47,28 +65,19 @@ export async function render(view, app, rest, params) {
   // `rooms` lets an office lie in no region; on `rooms_v5` every office lies in one, so none is not offered
   const regionless = app.model.id === 'rooms';
   const officeRegions = o => regionOptions(regionless ? 'No region' : o.region_id == null ? 'Choose a region' : null);
-  const remove = 'delete';
 
   const regionRow = r => form([
     field('Region name', h('input', {name: 'name', value: r.name, maxlength: 100, autocomplete: 'off'})),
     h('button', {type: 'submit', class: 'secondary'}, 'Save'),
-    h('button', {type: 'submit', class: 'danger small', value: remove, 'aria-label': `Delete region ${r.name}`},
-      'Delete')],
-  (f, button) => (button && button.value === remove
-    ? api.del(`${app.orgPath()}/regions/${r.id}`, {ifMatch: r.version})
-    : edit(`${app.orgPath()}/regions/${r.id}`, changes(f), r.version)),
-  button => (button && button.value === remove ? `Region ${r.name} deleted.` : 'Region saved.'));
+    deletion(`region ${r.name}`, `${app.orgPath()}/regions/${r.id}`, r.version)],
+  f => edit(`${app.orgPath()}/regions/${r.id}`, changes(f), r.version), 'Region saved.');
 
   const officeRow = o => form([
     field('Office name', h('input', {name: 'name', value: o.name, maxlength: 100, autocomplete: 'off'})),
     field('Region', select('region_id', officeRegions(o), o.region_id ?? '')),
     h('button', {type: 'submit', class: 'secondary'}, 'Save'),
-    h('button', {type: 'submit', class: 'danger small', value: remove, 'aria-label': `Delete office ${o.name}`},
-      'Delete')],
-  (f, button) => (button && button.value === remove
-    ? api.del(`${app.orgPath()}/offices/${o.id}`, {ifMatch: o.version})
-    : edit(`${app.orgPath()}/offices/${o.id}`, withRegion(changes(f)), o.version)),
-  button => (button && button.value === remove ? `Office ${o.name} deleted.` : 'Office saved.'));
+    deletion(`office ${o.name}`, `${app.orgPath()}/offices/${o.id}`, o.version)],
+  f => edit(`${app.orgPath()}/offices/${o.id}`, withRegion(changes(f)), o.version), 'Office saved.');
 
   const newRegion = form([field('New region name', h('input', {name: 'name', maxlength: 100, autocomplete: 'off'})),
     h('button', {type: 'submit'}, 'Create region')],

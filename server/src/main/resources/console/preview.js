@@ -71,11 +71,3 @@ function render(result, showAll) {
     incomplete ? h('button', {type: 'button', class: 'secondary small', on: {click: showAll}}, 'Show every member')
       : null);
 }
-
-/** A member named in a form ("u-bob", "user:u-bob", "id:12") as the preview's member_id or user_id. */
-export function memberField(text) {
-  const value = text.trim();
-  const id = /^id:(\d+)$/.exec(value);
-  if (id) return {member_id: Number(id[1])};
-  return {user_id: value.startsWith('user:') ? value.slice(5) : value};
-}

@@ -1,10 +1,12 @@
 // Resources: for a resource type of the model (rooms in `rooms`), one resource's assignments — who holds which
 // role there — with assigning and removing, each change previewable before it is saved.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when, localInput, fromLocalInput, onSubmit} from './dom.js';
+import {h, fill, field, select, table, values, notice, when, setInstant, instantOf, confirming, onSubmit}
+  from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 import * as members from './members.js';
+import {paged} from './more.js';
 
 export async function render(view, app, rest, params) {
   const types = app.model.resource_types || [];
@@ -114,22 +116,30 @@ async function hierarchy(app, declared, id) {
     move);
 }
 
+/** How many holders of a resource a page lists; Show more lists the next. */
+const HOLDERS = 50;
+
 /** One resource's assignments: {section}, and `missing` when the API says the resource does not exist. */
 async function resource(app, type, id) {
   const path = `${app.orgPath()}/resources/${api.seg(type)}/${api.seg(id)}/assignments`;
   const roles = await api.all(`${app.orgPath()}/roles`);
   const roleName = new Map(roles.map(r => [r.id, r.name]));
-  let page;
+  // An assignment names its member by id only, and the API reads members one by one (or all, in id order): each
+  // page of holders reads just its own members, so a room with thousands of holders costs a page's worth at a time.
+  const people = new Map();
+  const holders = async cursor => {
+    const page = await api.get(`${path}${api.query({limit: HOLDERS, cursor})}`);
+    await Promise.all(page.items.filter(a => !people.has(a.member_id)).map(a => api.get(`${app.orgPath()}/members/`
+      + api.memberRef(a.member_id)).then(m => people.set(a.member_id, m), () => null)));
+    return page;
+  };
+  let first;
   try {
-    page = await api.get(`${path}?limit=200`);
+    first = await holders(null);
   } catch (e) {
     if (!(e instanceof api.ApiError)) throw e;
     return {section: notice(explain(e), 'error'), missing: e.status === 404};
   }
-  const ids = page.items.map(a => a.member_id);
-  const people = new Map();
-  await Promise.all(ids.slice(0, 200).map(mid => api.get(`${app.orgPath()}/members/${api.memberRef(mid)}`)
-    .then(m => people.set(mid, m)).catch(() => null)));
   const reload = done => app.go(`#/resources${api.query({type, id, done: app.done(done), t: Date.now()})}`);
   const out = h('div', {});
   const pane = preview.panel(app);
@@ -139,10 +149,12 @@ async function resource(app, type, id) {
 
   const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
   const role = select('role_id', roles.map(r => ({value: r.id, label: `${r.name}${r.external ? ' (external)' : ''}`})));
-  const ends = h('input', {name: 'expires_at', type: 'datetime-local'});
-  // A PUT replaces the member's role here whole, its end included: the end is always sent as the form shows it.
-  const end = () => (ends.value ? fromLocalInput(ends.value) : null);
-  const change = () => ({assignment: {resource: {type, id}, ...preview.memberField(member.value),
+  const ends = setInstant(h('input', {name: 'expires_at', type: 'datetime-local'}), null);
+  // A PUT replaces the member's role here whole, its end included: the end is always sent as the form shows it —
+  // exactly as held when Change… filled it in and it was left alone.
+  const end = () => instantOf(ends);
+  // the preview and the save name the member alike: a bare number is a user id, as the field's label says
+  const change = () => ({assignment: {resource: {type, id}, ...api.typedMember(member.value),
     role_id: Number(role.value), expires_at: end()}});
   const assign = h('form', {class: 'card', novalidate: true},
     h('h2', {}, `Give a role on ${type} ${id}`),
@@ -163,7 +175,8 @@ async function resource(app, type, id) {
       return;
     }
     try {
-      await api.put(`${path}/${api.seg(member.value.trim())}`, {role_id: Number(role.value), expires_at: end()});
+      await api.put(`${path}/${api.seg(api.typedMemberPath(member.value))}`, {role_id: Number(role.value),
+        expires_at: end()});
       reload(`Role ${roleName.get(Number(role.value))} given to ${member.value.trim()}.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
@@ -174,39 +187,47 @@ async function resource(app, type, id) {
     }
   });
 
+  const remove = async a => {
+    try {
+      await api.del(`${path}/${api.memberRef(a.member_id)}`);
+      reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
+    } catch (e) {
+      if (!(e instanceof api.ApiError)) throw e;
+      fill(out, notice(explain(e), 'error'));
+    }
+  };
+  const actions = a => {
+    const ask = h('span', {});
+    return h('span', {class: 'row-actions'},
+      h('button', {type: 'button', class: 'secondary small', 'aria-label': `Change the role of ${who(a)} here`,
+        on: {click: () => {
+          member.value = api.memberRef(a.member_id);
+          role.value = String(a.role_id);
+          setInstant(ends, a.expires_at);
+          member.focus();
+        }}}, 'Change…'),
+      h('button', {type: 'button', class: 'secondary small',
+        'aria-label': `Preview removing the role of ${who(a)} here`, on: {click: () =>
+          removal.refresh({assignment: {resource: {type, id}, member_id: a.member_id, role_id: null}})}},
+      'Preview removal'),
+      confirming('Remove…', `Remove the role of ${who(a)} here?`, 'Yes, remove', () => remove(a), ask,
+        {class: 'danger small', 'aria-label': `Remove the role of ${who(a)} here`}),
+      ask);
+  };
+  const list = items => table([
+    {label: 'Member', cell: a => h('a', {href: members.link(a.member_id)},
+      people.get(a.member_id)?.user_id || api.memberRef(a.member_id))},
+    {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`},
+      roleName.get(a.role_id) || String(a.role_id))},
+    {label: 'Since', cell: a => when(a.created_at)},
+    {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
+    {label: '', cell: actions},
+  ], items, {empty: 'Nobody holds a role here.'});
+
   return {missing: false, section: h('section', {'aria-label': `Assignments on ${type} ${id}`},
     h('h2', {}, `Who holds a role on ${type} ${id}`),
     out,
-    table([
-      {label: 'Member', cell: a => h('a', {href: members.link(a.member_id)},
-        people.get(a.member_id)?.user_id || api.memberRef(a.member_id))},
-      {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id) || String(a.role_id))},
-      {label: 'Since', cell: a => when(a.created_at)},
-      {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
-      {label: '', cell: a => h('span', {class: 'row-actions'},
-        h('button', {type: 'button', class: 'secondary small', 'aria-label': `Change the role of ${who(a)} here`,
-          on: {click: () => {
-            member.value = api.memberRef(a.member_id);
-            role.value = String(a.role_id);
-            ends.value = localInput(a.expires_at);
-            member.focus();
-          }}}, 'Change…'),
-        h('button', {type: 'button', class: 'secondary small',
-          'aria-label': `Preview removing the role of ${who(a)} here`, on: {click: () =>
-            removal.refresh({assignment: {resource: {type, id}, member_id: a.member_id, role_id: null}})}},
-        'Preview removal'),
-        h('button', {type: 'button', class: 'danger small',
-          'aria-label': `Remove the role of ${who(a)} here`, on: {click: async () => {
-          try {
-            await api.del(`${path}/${api.memberRef(a.member_id)}`);
-            reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
-          } catch (e) {
-            if (!(e instanceof api.ApiError)) throw e;
-            fill(out, notice(explain(e), 'error'));
-          }
-        }}}, 'Remove'))},
-    ], page.items, {empty: 'Nobody holds a role here.'}),
-    page.items.length ? removal.element : null,
-    page.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 200.') : null,
+    paged(first, holders, list),
+    first.items.length ? removal.element : null,
     assign)};
 }

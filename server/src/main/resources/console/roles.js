@@ -198,11 +198,18 @@ function sameVisibility(a, b) {
   return plain(a) === plain(b);
 }
 
-/** Record visibility (Close's lead visibility): which user fields make a record visible, and unassigned records. */
+/**
+ * Record visibility (Close's lead visibility): which user fields make a record visible, one field id per line (a
+ * field id may hold a comma or spaces, which a line keeps as they are), and unassigned records. value() gives the
+ * stored field ids themselves while their text is left alone, so that a save changing something else sends them
+ * unchanged (and body() finds nothing to send); once edited, each line that holds anything is a field id as typed.
+ */
 function visibilityFields(role, readOnly) {
   const v = role && role.visibility ? role.visibility : NO_VISIBILITY;
-  const fields = h('input', {name: 'visibility.user_field_ids', value: v.user_field_ids.join(', '),
-    autocomplete: 'off'});
+  const fields = h('textarea', {name: 'visibility.user_field_ids', rows: 3, autocomplete: 'off', spellcheck: 'false'},
+    v.user_field_ids.join('\n'));
+  // the text as the control holds it, to tell a person's edit from what was stored
+  const shownText = fields.value;
   const radio = (value, text) => h('label', {class: 'radio'},
     h('input', {type: 'radio', name: 'visibility.unassigned', value, checked: v.unassigned === value}), ` ${text}`);
   const note = h('p', {class: 'hint visibility-note'});
@@ -213,7 +220,7 @@ function visibilityFields(role, readOnly) {
   const element = h('fieldset', {class: 'visibility', dataset: {field: 'visibility'}},
     h('legend', {}, 'Record visibility'), note,
     h('p', {class: 'field-error', hidden: true}),
-    field('User fields that make a record visible (comma-separated field ids)', fields),
+    field('User fields that make a record visible (one field id per line)', fields),
     h('div', {class: 'field', dataset: {field: 'visibility.unassigned'}, role: 'radiogroup',
       'aria-label': 'Records assigned to nobody'}, radios, h('p', {class: 'field-error', hidden: true})));
   return {
@@ -226,8 +233,9 @@ function visibilityFields(role, readOnly) {
     },
     value() {
       const chosen = radios.map(r => r.querySelector('input')).find(r => r.checked);
-      return {user_field_ids: fields.value.split(',').map(s => s.trim()).filter(Boolean),
-        unassigned: chosen ? chosen.value : 'require_assignment'};
+      return {user_field_ids: fields.value === shownText ? [...v.user_field_ids]
+        : fields.value.split('\n').filter(line => line.trim() !== ''),
+      unassigned: chosen ? chosen.value : 'require_assignment'};
     },
   };
 }

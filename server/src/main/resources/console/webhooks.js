@@ -67,11 +67,14 @@ async function detail(view, app, id, params) {
   const deliveries = await api.attempt(api.get(`${path}/deliveries${api.query({limit: 50, cursor})}`));
   const page = deliveries.value || {items: [], next_cursor: null};
   const out = h('div', {});
+  // a secret shown once stays until the page is left: the delete question and refusals have places of their own
+  const secret = h('div', {});
+  const ask = h('div', {});
   async function change(body, message) {
     try {
       const result = await api.patch(path, body, {ifMatch: hook.version});
       if (result.secret) {
-        fill(out, secretNotice(result.secret));
+        fill(secret, secretNotice(result.secret));
         hook.version = result.version;
         app.say(message);
         return;
@@ -108,8 +111,8 @@ async function detail(view, app, id, params) {
             if (!(e instanceof api.ApiError)) throw e;
             fill(out, notice(explain(e), 'error'));
           }
-        }, out)),
-    out,
+        }, ask)),
+    ask, out, secret,
     h('h2', {}, 'Deliveries'),
     deliveries.problem ? notice(explain(deliveries.problem), 'error') : table([
       {label: 'When', cell: d => when(d.attempted_at)},

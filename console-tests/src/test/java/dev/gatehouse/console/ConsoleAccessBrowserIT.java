@@ -2,6 +2,7 @@ package dev.gatehouse.console;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,15 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
         long tess = fixtures.member(org, "u-tess", agent);
         String room = fixtures.room(org);
         String assignment = org.path() + "/resources/room/" + room + "/assignments/" + tess;
-        Http.Res given = node.service().put(assignment, Map.of("role_id", agent, "expires_at", "2031-05-01T12:00:00Z"));
+        // an end to the second and beyond, which the form's control shows to the minute only
+        String end = "2031-05-01T12:00:45.5Z";
+        Http.Res given = node.service().put(assignment, Map.of("role_id", agent, "expires_at", end));
         assertThat(given.status()).as(given.toString()).isIn(200, 201);
         signIn(org.adminKey());
 
         browser.open("/console/#/resources?type=room&id=" + room);
         WebElement row = browser.waitFor(By.xpath("//tr[td[normalize-space()='u-tess']]"));
-        assertThat(row.getText()).contains(shown("2031-05-01T12:00:00Z"));
+        assertThat(row.getText()).contains(shown(end));
 
         browser.click(browser.waitFor(By.cssSelector("button[aria-label='Change the role of u-tess here']")));
         assertThat(browser.control("Ends (optional)").getDomProperty("value")).isNotEmpty();
@@ -51,12 +54,74 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
         browser.waitForText(By.cssSelector(".notice-ok"), "Role Default Admin given to");
         Http.Res now = node.service().get(assignment);
         assertThat(now.get("role_id").longValue()).isEqualTo(fixtures.roleId(org, "Default Admin"));
-        assertThat(now.get("expires_at").stringValue()).as("the end the role had").isEqualTo("2031-05-01T12:00:00Z");
+        assertThat(Instant.parse(now.get("expires_at").stringValue())).as("the end the role had, exactly")
+                .isEqualTo(Instant.parse(end));
 
         browser.open("/console/#/members/" + tess);
         browser.heading("u-tess");
         assertThat(browser.waitFor(By.cssSelector("section[aria-label='Roles on resources']")).getText())
-                .contains(shown("2031-05-01T12:00:00Z"));
+                .contains(shown(end));
+    }
+
+    /**
+     * The member field of a resource's assignments reads a bare number as a user id, as its label says: the save
+     * names the member as its preview does, and never gives the role to the member whose Gatehouse id it is.
+     */
+    @Test
+    void aBareNumberTypedAsTheMember_isAUserId_inTheSaveAsInItsPreview() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        long carl = fixtures.member(org, "u-carl", agent);
+        String room = fixtures.room(org);
+        String carlsRoles = org.path() + "/members/id:" + carl + "/assignments";
+        signIn(org.adminKey());
+        browser.open("/console/#/resources?type=room&id=" + room);
+        browser.heading("Resources");
+
+        browser.type("Member (user id, or id:<member id>)", String.valueOf(carl));
+        browser.choose("Role", "Agent");
+        browser.press("Preview change");
+        browser.waitForText(By.cssSelector(".preview .notice-error"), "user_id");
+        browser.press("Assign role");
+        browser.waitFor(By.cssSelector(".form-problem, .notice-ok"));
+        assertThat(node.service().get(carlsRoles).get("items")).as("nothing given to member " + carl).isEmpty();
+        assertThat(browser.fieldError("Member (user id, or id:<member id>)")).contains("user_id");
+
+        browser.type("Member (user id, or id:<member id>)", "id:" + carl);
+        browser.press("Assign role");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Role Agent given to id:" + carl + ".");
+        assertThat(node.service().get(carlsRoles).get("items")).hasSize(1);
+    }
+
+    /**
+     * A secret shown once — a member's new key, a webhook's rotated secret — stays on the page while another
+     * question is asked there and taken back (Revoke… or Delete…, then Keep it): it is gone only when the page is left.
+     */
+    @Test
+    void aSecretShownOnce_staysWhileAnotherQuestionIsAskedAndTakenBack() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.open("/console/#/members/id:" + org.adminId());
+        browser.heading(org.json().at("/admin_member/user_id").stringValue());
+        browser.type("New key name", "laptop");
+        browser.press("Create key");
+        String key = browser.waitFor(By.cssSelector("section[aria-label='API keys'] .secret-value")).getText();
+        String adminKeyId = org.adminKey().split("_")[1];
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Revoke key " + adminKeyId + "']")));
+        browser.press("Keep it");
+        assertThat(browser.waitFor(By.cssSelector("section[aria-label='API keys'] .secret-value")).getText())
+                .isEqualTo(key);
+
+        Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://receiver.invalid/hook",
+                "status", "paused"));
+        assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+        browser.open("/console/#/webhooks/" + hook.get("id").longValue());
+        browser.heading("https://receiver.invalid/hook");
+        browser.press("Rotate secret");
+        String secret = browser.waitFor(By.cssSelector(".secret-value")).getText();
+        browser.press("Delete…");
+        browser.press("Keep it");
+        assertThat(browser.waitFor(By.cssSelector(".secret-value")).getText()).isEqualTo(secret);
     }
 
     @Test
@@ -211,8 +276,19 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
                 .isEqualTo("Berlin Mitte");
 
         browser.click(browser.waitFor(By.cssSelector("button[aria-label='Delete region Europe']")));
+        assertThat(node.service().get(org.path() + "/regions").get("items")).as("nothing deleted before confirming")
+                .hasSize(1);
+        browser.press("Yes, delete");
         assertThat(browser.formProblem()).contains("still holds");
         assertThat(node.service().get(org.path() + "/regions").get("items")).hasSize(1);
+
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Delete office Berlin Mitte']")));
+        browser.press("Keep it");
+        assertThat(node.service().get(org.path() + "/offices").get("items")).as("nothing deleted when kept").hasSize(1);
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Delete office Berlin Mitte']")));
+        browser.press("Yes, delete");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Office Berlin Mitte deleted.");
+        assertThat(node.service().get(org.path() + "/offices").get("items")).isEmpty();
 
         signOut();
         Fixtures.Org close = fixtures.org("close");

@@ -358,7 +358,7 @@ class ConsoleBrowserIT {
         browser.heading("Admin");
         assertThat(permission("view_all_leads").isEnabled()).isFalse();
         go("#/roles/new", "New role");
-        WebElement fields = browser.control("User fields that make a record visible (comma-separated field ids)");
+        WebElement fields = browser.control("User fields that make a record visible (one field id per line)");
         assertThat(fields.isEnabled()).isTrue();
         browser.click(permission("view_all_leads"));
         assertThat(fields.isEnabled()).isFalse();

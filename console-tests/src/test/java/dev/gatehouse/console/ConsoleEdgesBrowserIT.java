@@ -161,7 +161,9 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
     @Test
     void groups_sayWhoWasAlreadyIn_nameAnEmptyUserIdAtItsField_andAskBeforeDeleting() {
         Fixtures.Org org = fixtures.org("rooms");
-        fixtures.member(org, "u-gus", fixtures.role(org, "Viewer", List.of("canCreateRooms")));
+        long viewer = fixtures.role(org, "Viewer", List.of("canCreateRooms"));
+        fixtures.member(org, "u-gus", viewer);
+        long hal = fixtures.member(org, "u-hal", viewer);
         Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
         assertThat(team.status()).as(team.toString()).isEqualTo(201);
         String group = org.path() + "/groups/" + team.get("id").longValue();
@@ -169,14 +171,20 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
         browser.open("/console/#/groups");
         browser.heading("Groups");
 
-        browser.type("Add member (user id)", "u-gus");
+        browser.type("Add member (user id, or id:<member id>)", "u-gus");
         browser.press("Add");
         browser.waitForText(By.cssSelector(".notice-ok"), "u-gus added to Team.");
-        browser.type("Add member (user id)", "u-gus");
+        browser.type("Add member (user id, or id:<member id>)", "u-gus");
         browser.press("Add");
         browser.waitForText(By.cssSelector(".notice-ok"), "u-gus was already in Team.");
         browser.press("Add");
-        assertThat(browser.fieldError("Add member (user id)")).containsIgnoringCase("must not be blank");
+        assertThat(browser.fieldError("Add member (user id, or id:<member id>)"))
+                .containsIgnoringCase("must not be blank");
+        // a member named by its Gatehouse id, as every field that takes a typed member reads id:<member id>
+        browser.type("Add member (user id, or id:<member id>)", "id:" + hal);
+        browser.press("Add");
+        browser.waitForText(By.cssSelector(".notice-ok"), "id:" + hal + " added to Team.");
+        assertThat(node.service().get(group + "/members").get("items").toString()).contains("\"u-hal\"");
 
         browser.press("Delete group Team");
         assertThat(node.service().get(group).status()).as("nothing deleted before confirming").isEqualTo(200);

@@ -188,6 +188,35 @@ class ConsoleFormsBrowserIT extends SignedOutEachTest {
                 .isEqualTo("Night\nshift");
     }
 
+    /**
+     * A Close role's lead visibility is left as stored by a save that changes something else: field ids holding a
+     * comma or spaces, which a comma-separated field once split and trimmed, are each a line of their own.
+     */
+    @Test
+    void savingACloseRole_leavesItsRecordVisibilityAsStored_whenOnlyTheDescriptionChanged() {
+        Fixtures.Org org = fixtures.org("close");
+        List<String> fields = List.of("lcf_a,b", "lcf_c", " lcf_sp ");
+        long role = fixtures.role(org, Map.of("name", "Reps", "permissions", List.of("export"), "visibility",
+                Map.of("user_field_ids", fields, "unassigned", "allow_unassigned")));
+        String path = org.path() + "/roles/" + role;
+        long version = node.service().get(path).get("version").longValue();
+        signIn(org.adminKey());
+
+        browser.open("/console/#/roles/" + role);
+        browser.heading("Reps");
+        browser.type("Description", "Sales reps");
+        browser.press("Save changes");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Role saved.");
+        JsonNode saved = node.service().get(path).json();
+        assertThat(saved.get("version").longValue()).isGreaterThan(version);
+        assertThat(saved.get("description").stringValue()).isEqualTo("Sales reps");
+        assertThat(saved.at("/visibility/user_field_ids").toString()).isEqualTo("[\"lcf_a,b\",\"lcf_c\",\" lcf_sp \"]");
+        assertThat(saved.at("/visibility/unassigned").stringValue()).isEqualTo("allow_unassigned");
+        browser.heading("Reps");
+        assertThat(browser.control("User fields that make a record visible (one field id per line)")
+                .getDomProperty("value")).as("one field id a line").isEqualTo(String.join("\n", fields));
+    }
+
     @Test
     void anOrganizationWhoseNameHoldsATabAndALineBreak_canBeDeleted_typingItOnOneLine() {
         String stamp = String.valueOf(System.nanoTime());

@@ -22,9 +22,99 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sent (a cleared name is cleared), a member's page shows every key and resource role however many, a conflict
  * shows every field the other side changed, older deliveries can be reached, a refused query leaves its form
  * usable, a success notice comes only from this tab's write and only once, any 401 signs out, the header names a
- * member key as what it is, long names wrap, and each problem shows once at the field it concerns.
+ * member key as what it is, long names wrap, each problem shows once at the field it concerns, a company role left
+ * as it was is not saved, and long lists (a resource's holders, the explorer's answers) reach every item.
  */
 class ConsoleTruthBrowserIT extends SignedOutEachTest {
+
+    @Test
+    void changingTheCompanyRole_toTheOneHeld_sendsNothing_andSaysSo() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canViewRoomDetails"));
+        long vic = fixtures.member(org, "u-vic", viewer);
+        String path = org.path() + "/members/id:" + vic;
+        long version = node.service().get(path).get("version").longValue();
+        signIn(org.adminKey());
+        browser.open("/console/#/members/id:" + vic);
+        browser.heading("u-vic");
+        browser.press("Change company role");
+        browser.waitForText(By.id("status"), "Nothing to save");
+        assertThat(browser.driver().findElements(By.cssSelector(".notice-ok"))).isEmpty();
+        assertThat(node.service().get(path).get("version").longValue()).isEqualTo(version);
+    }
+
+    /**
+     * Lists longer than a page show more on asking, until every item is shown: a room's holders (past 200, each
+     * page reading only its own holders' members), who may act on it, and where a member may.
+     */
+    @Test
+    void longLists_showMoreOnAsking_untilEveryItemIsShown() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        String room = fixtures.room(org);
+        for (int i = 0; i < 205; i++) {
+            fixtures.assign(org, room, fixtures.member(org, String.format("h-%03d", i), agent), agent);
+        }
+        long roamer = fixtures.member(org, "u-roamer", agent);
+        for (int i = 0; i < 105; i++) {
+            fixtures.room(org, "Roam " + i, roamer, agent);
+        }
+        int holders = node.service().get(org.path() + "/resources/room/" + room + "/assignments?limit=1000")
+                .get("items").size();
+        int mayView = node.service().post(org.path() + "/lookup/members", Map.of("permission", "canViewRoomDetails",
+                "resource", Map.of("type", "room", "id", room), "limit", 1000)).get("items").size();
+        assertThat(holders).isGreaterThan(205);
+        signIn(org.adminKey());
+
+        browser.open("/console/#/resources?type=room&id=" + room);
+        browser.heading("Resources");
+        String section = "//section[@aria-label='Assignments on room " + room + "']";
+        browser.waitFor(By.xpath(section + "//tbody/tr"));
+        assertThat((Long) browser.script("return performance.getEntriesByType('resource')"
+                + ".filter(e => /\\/members\\/id:/.test(e.name)).length")).as("members read for the first page")
+                .isLessThanOrEqualTo(100L);
+        assertThat(showEvery(section, "//tbody/tr")).isEqualTo(holders);
+        browser.link("h-204");
+
+        browser.open("/console/#/explorer");
+        browser.heading("Access explorer");
+        String who = "//form[h2[normalize-space()='Who may do this?']]";
+        WebElement whoForm = browser.waitFor(By.xpath(who));
+        whoForm.findElement(By.name("permission")).sendKeys("canViewRoomDetails");
+        new org.openqa.selenium.support.ui.Select(whoForm.findElement(By.name("resource_type"))).selectByValue("room");
+        whoForm.findElement(By.name("resource_id")).sendKeys(room);
+        browser.click(whoForm.findElement(By.xpath(".//button[normalize-space()='Find members']")));
+        browser.waitFor(By.xpath(who + "//tbody/tr"));
+        assertThat(showEvery(who, "//tbody/tr")).isEqualTo(mayView);
+
+        String where = "//form[h2[normalize-space()='Where may a member do this?']]";
+        WebElement whereForm = browser.waitFor(By.xpath(where));
+        whereForm.findElement(By.name("member")).sendKeys("u-roamer");
+        whereForm.findElement(By.name("permission")).sendKeys("canViewRoomDetails");
+        browser.click(whereForm.findElement(By.xpath(".//button[normalize-space()='Find resources']")));
+        browser.waitFor(By.xpath(where + "//li"));
+        assertThat(showEvery(where, "//li")).isEqualTo(105);
+    }
+
+    /**
+     * Presses Show more in the part of the page {@code scope} locates until it is gone; the number of items
+     * ({@code items}, inside that part) shown then.
+     */
+    private static int showEvery(String scope, String items) {
+        By more = By.xpath(scope + "//button[normalize-space()='Show more']");
+        By shown = By.xpath(scope + items);
+        while (true) {
+            List<WebElement> buttons = browser.driver().findElements(more).stream().filter(WebElement::isDisplayed)
+                    .toList();
+            int before = browser.driver().findElements(shown).size();
+            if (buttons.isEmpty()) {
+                return before;
+            }
+            browser.click(buttons.get(0));
+            browser.waitUntil(d -> d.findElements(shown).size() > before
+                    || d.findElements(more).stream().noneMatch(WebElement::isDisplayed));
+        }
+    }
 
     @Test
     void clearingAMembersName_clearsIt_andAnEmptiedGroupName_isRefusedAtItsField() {
