@@ -36,6 +36,7 @@ import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.oidc.OidcService;
 import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.resource.ResourceService;
+import dev.gatehouse.role.RoleChangeRules;
 import dev.gatehouse.room.RoomService;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsRoleService;
@@ -137,7 +138,8 @@ public final class Gatehouse implements AutoCloseable {
                 RoomsPermissions.MODEL_V5, roomsRules));
         directory = Directory.wire(core, MemberRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules,
                 RoomsPermissions.MODEL_V5, roomsRules)),
-                assignmentRules);
+                assignmentRules, RoleChangeRules.byModel(Map.of(RoomsPermissions.MODEL, roomsRules,
+                        RoomsPermissions.MODEL_V5, roomsRules)));
         offices = new OfficeService(core.access(), core.orgModels(), directory.assignments());
         EventService events = new EventService(core.orgModels(), core.access(), core.feed(), assignmentRules);
         closeMemberships = new CloseMembershipService(core.access(), directory.members(), core.orgModels());

@@ -36,7 +36,8 @@ public interface MemberRules {
                     boolean external, String what);
 
     /**
-     * 409 when the invitation of {@code invited} may not be accepted now, whoever asks; by default it may. The
+     * 409 when the invitation of {@code invited} may not be accepted now, whoever asks, on every path that accepts
+     * one ({@code accept}, a change of status to active, an import's member line); by default it may. The
      * {@code rooms} model refuses it for a Pending user locked out, whom only an unlock lets in.
      */
     default void requireMayAccept(Handle h, PermissionModel model, Member invited) {

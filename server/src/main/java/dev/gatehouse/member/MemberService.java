@@ -225,6 +225,11 @@ public final class MemberService {
         Long roleId = in.roleId() == null ? current.roleId() : in.roleId();
         String status = in.status() == null ? current.status() : in.status();
         boolean activated = !current.active() && Member.ACTIVE.equals(status);
+        if (activated && current.invited()) {
+            // accepting its invitation, whichever way (accept, a PATCH, an import's member line): the model may hold
+            // it back (a Pending Rooms user locked out, whose unlock is judged as reactivating it)
+            rules.requireMayAccept(h, model, current);
+        }
         if (roleId != null && (!Objects.equals(roleId, current.roleId()) || activated)) {
             // moving a member to a role, or activating it in one (reactivating it, or accepting its invitation for
             // it), hands the role (and the grants it takes) out
@@ -301,7 +306,6 @@ public final class MemberService {
                 throw new ConflictException("member_not_invited", "member " + current.id() + " is " + current.status()
                         + ", not invited: there is no invitation to accept");
             }
-            rules.requireMayAccept(tx.handle(), model, current);
             return update(tx, caller, model, orgId, gated, new MemberInput(null, null, null, null, null, null,
                     Member.ACTIVE));
         });
@@ -440,12 +444,23 @@ public final class MemberService {
     }
 
     /**
+     * Judges letting a member count again that its model holds back without deactivating it — Rooms' unlock of a
+     * Pending user locked out, which stays invited — by every rule of reactivating a deactivated one: the lock stopped
+     * its roles on resources as a deactivation would, and they count once its invitation is accepted, which is not
+     * judged so. {@code gated} is the member the calling service's gate let through ({@link #requireMayChange}).
+     */
+    public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, long orgId, Changeable gated) {
+        requireMayReactivateOnResources(h, caller, model, orgId, gated.member());
+    }
+
+    /**
      * Reactivating a member makes the roles it holds on resources count again, which deactivating it had stopped:
      * the caller must hold all each of them grants, as for giving it (a member manager could otherwise revive a
      * resource role it could never hand out), and the model may say where the caller may give them back
      * ({@link MemberRules#requireMayReactivate}: on {@code rooms_v5}, a Manager's reach only in places the caller
      * manages). Accepting an invitation is not judged so: the roles an invited member holds were handed to it by
-     * callers judged then, and never counted and stopped.
+     * callers judged then, and never counted and stopped (a Pending Rooms user locked out is judged so when unlocked:
+     * {@link #requireMayReactivate}).
      */
     private void requireMayReactivateOnResources(Handle h, Caller caller, PermissionModel model, long orgId,
                                                  Member current) {

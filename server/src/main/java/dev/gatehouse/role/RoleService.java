@@ -27,7 +27,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * Roles of an organization and their rules: system roles are immutable; custom role names are unique per
  * organization ignoring case; permissions come from the model; the visibility rule holds; nobody but a
  * service key grants permissions, or record visibility, beyond their own (also not by widening its own role), or
- * changes or deletes a role holding more than itself;
+ * changes or deletes a role holding more than itself; the model's {@link RoleChangeRules} hold for a change of a
+ * role's permissions (on {@code rooms}, a room owner keeps its powers in the role it holds in its room);
  * a held role cannot be deleted; an update never leaves the organization without an active member able to
  * manage roles; updates honour the expected version. Reads: internal members see every role, an external
  * member only the roles it holds on resources. Thread-safe.
@@ -37,10 +38,12 @@ public final class RoleService {
     private final RoleStore roles = new RoleStore();
     private final OrgModels orgModels;
     private final Access access;
+    private final RoleChangeRules rules;
 
-    public RoleService(OrgModels orgModels, Access access) {
+    public RoleService(OrgModels orgModels, Access access, RoleChangeRules rules) {
         this.orgModels = orgModels;
         this.access = access;
+        this.rules = rules;
     }
 
     public List<Role> list(Principal principal, long orgId, long after, int limit) {
@@ -117,11 +120,14 @@ public final class RoleService {
         boolean external = input.external() == null ? current.external() : input.external();
         RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
         RoleRules.check(model, permissions, external, visibility);
-        if (!Set.copyOf(permissions).equals(Set.copyOf(current.permissions()))
-                || !Objects.equals(visibility, current.visibility())) {
+        boolean redefined = !Set.copyOf(permissions).equals(Set.copyOf(current.permissions()));
+        if (redefined || !Objects.equals(visibility, current.visibility())) {
             access.requireMayRedefine(caller, model, roleId, Role.grant(current.permissions(), current.visibility()));
         }
         access.requireNoEscalation(caller, model, Role.grant(permissions, visibility));
+        if (redefined) {
+            rules.requireMayChangePermissions(h, caller, model, current, permissions);
+        }
         String name = input.name() == null ? current.name() : input.name();
         // judged by the database's lower(), as the unique index is: Java's equalsIgnoreCase folds differently
         // ("I" and dotless "ı" are equal to it, not to lower())

@@ -15,6 +15,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleChangeRules;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
@@ -64,7 +65,8 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *       restore_access); a user whose access is revoked is restored, not re-assigned (409).</li>
  *   <li><b>A room keeps its owners</b> ({@link #requireNotOwner}): an owner's access to its room is not taken
  *       away, by anyone, service keys included (409 {@code room_owner}); nor is its power to manage access to the
- *       room and to delete it taken from it ({@link #requireMayGive}; a service key may).</li>
+ *       room and to delete it taken from it, by replacing its role ({@link #requireMayGive}) or narrowing the role it holds
+ *       ({@link #requireMayChangePermissions}); a service key may.</li>
  *   <li><b>A room user's inviter</b> is whoever gave it its role there, whatever the route ({@link #given}).</li>
  * </ul>
  *
@@ -76,7 +78,7 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  * <p>Everything about the caller — its company role, its access level, its room role — is read through the handle
  * of the request's transaction, never from the engine. Service keys pass every gate. Stateless, thread-safe.
  */
-public final class RoomsRules implements MemberRules, AssignmentRules {
+public final class RoomsRules implements MemberRules, AssignmentRules, RoleChangeRules {
 
     /** The model's room type: only a role held in the room counts there, never the company role. */
     private static final ResourceType ROOM = new ResourceType(Room.RESOURCE_TYPE, "Room", false);
@@ -126,11 +128,12 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
     }
 
     /**
-     * A v5 user unlocked (reactivated) has its reach count again — the roles it holds on the company, regions and
-     * offices — which is giving each out again in its place: only a caller that manages that place may, as only one
-     * may place a user there ({@link ClassicReach#manages}: {@code add_to_office}, an invitation), so an Office Manager
-     * granted {@code canManageCompanyMembers} unlocks a Manager of its own offices, not another office's. Its room
-     * roles are not judged by the room's gates: Rooms gates an unlock by member management alone.
+     * A v5 user unlocked (reactivated, or a Pending one let accept its invitation) has its reach count again — the
+     * roles it holds on the company, regions and offices — which is giving each out again in its place: only a caller
+     * that manages that place may, as only one may place a user there ({@link ClassicReach#manages}:
+     * {@code add_to_office}, an invitation), so an Office Manager granted {@code canManageCompanyMembers} unlocks a
+     * Manager of its own offices, not another office's. Its room roles are not judged by the room's gates: Rooms gates
+     * an unlock by member management alone.
      */
     @Override
     public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
@@ -647,5 +650,55 @@ public final class RoomsRules implements MemberRules, AssignmentRules {
 
     private static NotFoundException roomNotFound(String roomId) {
         return new NotFoundException("room_not_found", "room " + roomId + " not found");
+    }
+
+    // ---------------------------------------------------------------- roles (a room owner's powers)
+
+    /**
+     * A room owner keeps its powers in its room when the role it holds there changes, not only when it is replaced
+     * ({@link #requireMayGive}): taking from a role, through Rooms' PUT role, {@code /v1} or an import's role line, a
+     * power of {@link #OWNER_POWERS} it grants — managing access to a room, deleting it — while a room owner holds the
+     * role in a room it owns would leave that owner, and so the room, as powerless as replacing its role would. 409
+     * {@code room_owner}, naming one such owner and room; a service key may, as it may replace the role. One query
+     * answers for every owner of every room of the organization, only when a power would be taken.
+     */
+    @Override
+    public void requireMayChangePermissions(Handle h, Caller caller, PermissionModel model, Role current,
+                                            List<String> permissions) {
+        if (caller.isService()) {
+            return;
+        }
+        List<String> lacking = new ArrayList<>(2);
+        for (List<String> power : OWNER_POWERS) {
+            if (grantsAny(current, power) && power.stream().noneMatch(permissions::contains)) {
+                lacking.add("\"" + power.get(0) + "\" (or \"" + power.get(1) + "\")");
+            }
+        }
+        if (lacking.isEmpty()) {
+            return;
+        }
+        ownerHolding(h, current.orgId(), current.id()).ifPresent(held -> {
+            throw new ConflictException("room_owner", "updating role " + current.id() + " (\"" + current.name()
+                    + "\") would take " + String.join(" and ", lacking) + " from user " + held.memberId()
+                    + ", which owns room " + held.roomId() + " and holds the role there; a room owner stays able to "
+                    + "manage access to its room and to delete it");
+        });
+    }
+
+    /** A room owner holding a role in a room it owns. */
+    private record OwnerHolding(int roomId, long memberId) {
+    }
+
+    /**
+     * The first room of the organization (by id, then owner) one of whose owners holds role {@code roleId} there, if
+     * any: each owner's room role looked up by the assignments' primary key, all in one statement.
+     */
+    private static Optional<OwnerHolding> ownerHolding(Handle h, long orgId, long roleId) {
+        return h.createQuery("SELECT r.id, o.owner FROM rooms r CROSS JOIN LATERAL unnest(r.owner_ids) AS o(owner) "
+                        + "JOIN assignments a ON a.org_id = r.org_id AND a.resource_type = :type "
+                        + "AND a.resource_id = CAST(r.id AS text) AND a.member_id = o.owner "
+                        + "WHERE r.org_id = :org AND a.role_id = :role ORDER BY r.id, o.owner LIMIT 1")
+                .bind("type", Room.RESOURCE_TYPE).bind("org", orgId).bind("role", roleId)
+                .map((rs, ctx) -> new OwnerHolding(rs.getInt("id"), rs.getLong("owner"))).findOne();
     }
 }

@@ -37,8 +37,9 @@ import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_SAME;
  * <p>{@code invite_user} adds the member {@code invited} (Rooms' Pending): it has no access until its invitation
  * is accepted (the native {@code …/members/{member}/accept}). A lock deactivates the member (its keys are revoked, every decision about it is a denial) and keeps the
  * reason; an unlock activates it again (with new keys to be issued: revoked keys stay revoked). A Pending user
- * locked stays invited (it could not act anyway), its keys revoked, and is Pending again once unlocked. Company users
- * are read by internal members; an external member (an outsider in rooms) sees none. Thread-safe.
+ * locked stays invited (it could not act anyway), its keys revoked, and is Pending again once unlocked; either
+ * unlock is judged as reactivating the member ({@link MemberService#requireMayReactivate}). Company users are read
+ * by internal members; an external member (an outsider in rooms) sees none. Thread-safe.
  */
 public final class RoomsUserService {
 
@@ -278,9 +279,13 @@ public final class RoomsUserService {
             }
             if (current.member().invited()) {
                 // a Pending user cannot act until it accepts: a lock keeps it Pending (the reason marks the lock)
-                // and takes its keys, and an unlock leaves it Pending, as in Rooms
+                // and takes its keys, and an unlock leaves it Pending, as in Rooms; but it lets its invitation be
+                // accepted, after which its roles count again: judged as reactivating it, as unlocking an active
+                // user is (by the member service)
                 if (lockedOut) {
                     members.revokeKeys(tx, orgId, current.member());
+                } else {
+                    members.requireMayReactivate(h, caller, model, orgId, gated);
                 }
             } else {
                 members.update(tx, caller, model, orgId, gated, status(lockedOut ? Member.DEACTIVATED

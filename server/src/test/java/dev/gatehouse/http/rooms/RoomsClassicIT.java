@@ -422,6 +422,58 @@ class RoomsClassicIT {
     }
 
     /**
+     * A Pending user locked out is unlocked only by who may reactivate it, as an active one is: its reach counts once
+     * its invitation is accepted. Before, an Office Manager granted canManageCompanyMembers unlocked (and then
+     * accepted) a Pending Manager of another office that an Admin had locked, and so gave it back reach there that it
+     * could not give, and /v1 or an import accepted it while it was locked, passing over the lock.
+     */
+    @Test
+    void anOfficeManager_unlocksAPendingManagerOfItsOwnOffice_notAnotherOfficesOne() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http amy = a.as(a.acceptedManager("Amy", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms"));
+        int mo = pendingManager(a, "Mo", a.o1);
+        int max = pendingManager(a, "Max", a.o2);
+        for (int locked : List.of(mo, max)) {
+            assertThat(a.admin.post(a.base + "/users/" + locked + "/lock", Map.of("reason", "x")).status())
+                    .isEqualTo(204);
+        }
+        String member = a.org.path() + "/members/" + max;
+
+        error(amy.post(a.base + "/users/" + max + "/unlock", Map.of()), 403, "PRIVILEGE_ESCALATION",
+                "would count again", "does not manage office " + a.o2);
+        assertThat(a.admin.get(a.base + "/users/" + max).get("isLockedOut").booleanValue()).isTrue();
+        Http.Res accepted = amy.post(member + "/accept", Map.of());
+        assertThat(accepted.status()).as("%s", accepted).isEqualTo(409);
+        assertThat(accepted.get("code").stringValue()).isEqualTo("member_locked");
+        Http.Res patched = amy.patch(member, Map.of("status", "active"));
+        assertThat(patched.status()).as("%s", patched).isEqualTo(409);
+        assertThat(patched.get("code").stringValue()).isEqualTo("member_locked");
+        JsonNode stored = node.service().get(member).json();
+        Http.Res imported = amy.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "member",
+                "user_id", stored.get("user_id").stringValue(), "email", stored.get("email").stringValue(),
+                "role", "Manager", "status", "active")) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(409);
+        assertThat(imported.get("code").stringValue()).isEqualTo("member_locked");
+        assertThat(node.service().get(member).get("status").stringValue()).isEqualTo("invited");
+
+        Http.Res own = amy.post(a.base + "/users/" + mo + "/unlock", Map.of());
+        assertThat(own.status()).as("%s", own).isEqualTo(204);
+        assertThat(amy.post(a.org.path() + "/members/" + mo + "/accept", Map.of()).status()).isEqualTo(200);
+        assertThat(a.admin.post(a.base + "/users/" + max + "/unlock", Map.of()).status()).as("the Admin may")
+                .isEqualTo(204);
+        assertThat(a.admin.get(a.base + "/users/" + max).get("status").stringValue()).isEqualTo("Pending");
+    }
+
+    /** Invites (as the admin) a Manager of one office, left Pending; returns its user id. */
+    private static int pendingManager(ClassicAccount a, String name, int office) {
+        Http.Res invited = a.admin.post(a.base + "/users/invite_classic_manager", a.manager(name, "Office",
+                List.of(office), List.of(), "canManageCompanyRooms"));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        return invited.get("userId").intValue();
+    }
+
+    /**
      * Giving a room role an end is revoking access at that date, on a v5 company too: a room-owning Agent, which may
      * change its room users' roles but not revoke one it did not invite, set such an end through /v1.
      */

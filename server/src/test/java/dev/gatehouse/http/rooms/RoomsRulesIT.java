@@ -375,20 +375,29 @@ class RoomsRulesIT {
 
     /**
      * An unlock is gated by managing the user (its access level), not by the rooms it holds roles in: the Default
-     * Admin, which holds no role in a user's room, unlocks it, its room role counting again.
+     * Admin, which holds no role in a user's room, unlocks it, its room role counting again; so it does a Pending
+     * user's, whose room role counts once it accepts.
      */
     @Test
     void theDefaultAdmin_unlocksAUserOfARoomItHasNoRoleIn() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails");
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails", "canAddUsersToRooms");
         int annId = a.user("Ann", agent, "Contributor");
         int room = a.room(a.as(annId), "Ann's", agent);
-        assertThat(a.admin.post(a.base + "/users/" + annId + "/lock", Map.of("reason", "away")).status())
-                .isEqualTo(204);
+        int piaId = a.invited("Pia", agent, "Contributor");
+        a.invite(a.as(annId), room, "pia@acme.test", agent);
+        for (int user : List.of(annId, piaId)) {
+            assertThat(a.admin.post(a.base + "/users/" + user + "/lock", Map.of("reason", "away")).status())
+                    .isEqualTo(204);
+        }
 
         Http.Res unlocked = a.admin.post(a.base + "/users/" + annId + "/unlock", Map.of());
         assertThat(unlocked.status()).as("%s", unlocked).isEqualTo(204);
         assertThat(a.allowed(annId, "canViewRoomDetails", room)).isTrue();
+        Http.Res pending = a.admin.post(a.base + "/users/" + piaId + "/unlock", Map.of());
+        assertThat(pending.status()).as("%s", pending).isEqualTo(204);
+        assertThat(a.admin.post(a.org.path() + "/members/" + piaId + "/accept", Map.of()).status()).isEqualTo(200);
+        assertThat(a.allowed(piaId, "canViewRoomDetails", room)).isTrue();
     }
 
     @Test
@@ -983,6 +992,59 @@ class RoomsRulesIT {
         assertThat(node.service().put(v1, Map.of("role_id", lead)).status()).as("a role that keeps them")
                 .isEqualTo(200);
         assertThat(al.delete(a.base + "/rooms/" + room).status()).as("the owner gets out").isEqualTo(204);
+    }
+
+    /**
+     * A room owner keeps those powers when its room role is narrowed rather than replaced: before, a member managing
+     * roles took canManageInvitedUserRoomAccess and canDeleteOwnedRooms from the role an owner held in its room
+     * (through Rooms, /v1 or an import's role line), and neither the owner nor the Default Admin could then manage
+     * or delete the room. A role no owner holds in its room narrows freely, and a service key may.
+     */
+    @Test
+    void aRoomOwnersRole_isNotNarrowedBelowManagingAndDeletingItsRoom_onEveryPath() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        String[] powers = {"canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess", "canEditInvitedRoomRole", "canViewRoomDetails"};
+        int agent = a.role("Agent", false, powers);
+        int helper = a.role("Helper", false, powers);
+        int lead = a.role("Lead", false, "canManageAccount", "canCreateRooms", "canAddUsersToRooms",
+                "canDeleteOwnedRooms", "canManageInvitedUserRoomAccess", "canEditInvitedRoomRole",
+                "canViewRoomDetails");
+        int seller = a.role("Seller", true);
+        int alId = a.user("Al", agent, "Contributor");
+        Http al = a.as(alId);
+        int room = a.room(al, "Al's", agent);
+        int boId = a.user("Bo", helper, "Contributor");
+        a.invite(al, room, "bo@acme.test", helper);
+        int sam = a.invite(al, room, "sam@ext.test", seller);
+        Http lea = a.as(a.user("Lea", lead, "Company"));
+        Map<String, Boolean> narrowed = Map.of("canCreateRooms", true, "canAddUsersToRooms", true,
+                "canEditInvitedRoomRole", true);
+        List<String> narrowedV1 = List.of("canCreateRooms", "canAddUsersToRooms", "canEditInvitedRoomRole");
+
+        error(lea.put(a.base + "/roles/" + agent, Map.of("permissions", narrowed)), 409, "ROOM_OWNER",
+                "role " + agent, "user " + alId, "owns room " + room, "canManageInvitedUserRoomAccess",
+                "canDeleteOwnedRooms");
+        Http.Res patched = lea.patch(a.org.path() + "/roles/" + agent, Map.of("permissions", narrowedV1));
+        assertThat(patched.status()).as("%s", patched).isEqualTo(409);
+        assertThat(patched.get("code").stringValue()).isEqualTo("room_owner");
+        Http.Res imported = lea.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "role",
+                "name", "Agent", "permissions", narrowedV1)) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(409);
+        assertThat(imported.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(node.service().get(a.org.path() + "/roles/" + agent).get("permissions"))
+                .extracting(JsonNode::stringValue).contains("canDeleteOwnedRooms", "canManageInvitedUserRoomAccess");
+
+        assertThat(lea.put(a.base + "/roles/" + agent, Map.of("permissions", Map.of("canCreateRooms", true,
+                "canAddUsersToRooms", true, "canDeleteOwnedRooms", true, "canManageInvitedUserRoomAccess", true,
+                "canEditInvitedRoomRole", true))).status()).as("a change keeping both powers").isEqualTo(200);
+        assertThat(lea.put(a.base + "/roles/" + helper, Map.of("permissions", narrowed)).status())
+                .as("a role held in the room by a user that does not own it").isEqualTo(200);
+        assertThat(al.post(a.base + "/rooms/" + room + "/users/" + sam + "/revoke_access", Map.of()).status())
+                .as("the owner still manages access").isEqualTo(204);
+        assertThat(node.service().patch(a.org.path() + "/roles/" + agent, Map.of("permissions", narrowedV1))
+                .status()).as("a service key may").isEqualTo(200);
+        assertThat(a.allowed(boId, "canDeleteOwnedRooms", room)).isFalse();
     }
 
     /**
