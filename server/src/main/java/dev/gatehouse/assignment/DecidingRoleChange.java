@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
@@ -50,9 +51,17 @@ import static dev.gatehouse.store.SqlTime.instant;
  * is whatever decides after it. Record visibility is a matter of the company role and of the role handed out (judged
  * by {@link Access#requireNoEscalation}), not of which role decides on a resource, and is not judged here.
  *
+ * <p>A change of the hierarchy is judged by the same rule ({@link #judgeMove}, for {@link HierarchyMoves}): moving a
+ * resource to another parent, or out of one, sets, for every member holding no role on it, the role it holds on the
+ * nearest new ancestor (else its company role) in place of the one on the nearest old ancestor — what removing its
+ * role on the old ancestor and giving one on the new would do — so what a member gains there the caller must hold,
+ * and what another member loses too. Ends count moment by moment: a role on an ancestor decides until its end, what
+ * lies beneath it after.
+ *
  * <p>Reads the member's roles on the resource's ancestors and its company role in one statement (a recursive query
- * over the resources' parents, {@link #read}); none for a service key, which passes, or where nothing but the
- * resource's own roles can decide. Stateless, thread-safe.
+ * over the resources' parents, {@link #read}); a move, every member's roles on both chains of ancestors and their
+ * company roles in one statement too; none for a service key, which passes, or where nothing but the resource's own
+ * roles can decide. Stateless, thread-safe.
  */
 final class DecidingRoleChange {
 
@@ -125,6 +134,110 @@ final class DecidingRoleChange {
         }
     }
 
+    /**
+     * Judges moving a resource from under {@code from} to under {@code to} (null: at the top, or not recorded) — a
+     * resource recorded, moved, taken to the top or deleted — as the assignment writes it amounts to: for every
+     * member holding no role on the resource (or one with an end, from that end on), the role deciding there is its
+     * role on the nearest ancestor holding one, else its company role; the move sets the one of the new ancestors in
+     * place of the one of the old, there and on every resource beneath that decides through it. Members holding a
+     * role on none of the ancestors, old or new, keep their company role deciding and are not judged (the caller
+     * among them). One statement (a recursive query over both chains of ancestors, with the roles held there and the
+     * judged members' company roles); none for a service key or when the parent stays.
+     */
+    void judgeMove(Handle h, Caller caller, PermissionModel model, long orgId, String type, String id, Parent from,
+                   Parent to, String what) {
+        if (caller.isService() || Objects.equals(from, to)) {
+            return;
+        }
+        Map<Long, List<Row>> old = new HashMap<>();
+        Map<Long, List<Row>> moved = new HashMap<>();
+        Map<Long, Row> own = new HashMap<>();
+        Map<Long, Company> companies = new HashMap<>();
+        h.createQuery(MOVE).bind("org", orgId).bind("type", type).bind("rid", id)
+                .bind("otype", from == null ? null : from.type()).bind("oid", from == null ? null : from.id())
+                .bind("ntype", to == null ? null : to.type()).bind("nid", to == null ? null : to.id())
+                .map((rs, ctx) -> Map.entry(rs.getString("side"), row(rs))).forEach(e -> {
+                    Row row = e.getValue();
+                    switch (e.getKey()) {
+                        case OLD -> old.computeIfAbsent(row.memberId, m -> new ArrayList<>()).add(row);
+                        case NEW -> moved.computeIfAbsent(row.memberId, m -> new ArrayList<>()).add(row);
+                        case OWN -> own.put(row.memberId, row);
+                        default -> companies.put(row.memberId, new Company(row.external, companyPermissions(model,
+                                row)));
+                    }
+                });
+        Set<Long> members = new TreeSet<>(old.keySet());
+        members.addAll(moved.keySet());
+        for (long memberId : members) {
+            Row held = own.get(memberId);
+            if (held != null && held.expiresAt == null) {
+                continue; // its own role decides there, and beneath, before and after
+            }
+            Company company = companies.getOrDefault(memberId, Company.NONE);
+            Judged judged = new Judged();
+            aligned(judged, timeline(old.getOrDefault(memberId, List.of()), company, model, type),
+                    timeline(moved.getOrDefault(memberId, List.of()), company, model, type),
+                    held == null ? null : held.expiresAt);
+            require(h, caller, model, memberId, type, id, judged, what);
+        }
+    }
+
+    /** A resource's parent, before or after a move (a resource at the top, or not recorded, has none: null). */
+    record Parent(String type, String id) {
+        Parent {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /** A role deciding until {@code until} (null: with no end). */
+    private record Timed(Decider decider, Instant until) {
+    }
+
+    /**
+     * What decides in turn for a member on a resource below {@code chain} (its roles on the ancestors, nearest first):
+     * the nearest role until its end, the next one then…, the company role after the last role with an end.
+     */
+    private static List<Timed> timeline(List<Row> chain, Company company, PermissionModel model, String type) {
+        List<Timed> timeline = new ArrayList<>();
+        for (Row link : chain) {
+            timeline.add(new Timed(Decider.of(link.permissions), link.expiresAt));
+            if (link.expiresAt == null) {
+                return timeline;
+            }
+        }
+        timeline.add(new Timed(company.deciding(model, type), null));
+        return timeline;
+    }
+
+    /**
+     * Adds to {@code judged} what deciding by {@code is} instead of {@code was} changes, each moment against the
+     * same moment, from {@code from} on (null: now). The company role against itself changes nothing.
+     */
+    private static void aligned(Judged judged, List<Timed> was, List<Timed> is, Instant from) {
+        int i = 0;
+        int j = 0;
+        while (true) {
+            Timed before = was.get(i);
+            Timed after = is.get(j);
+            Instant end = before.until == null ? after.until : after.until == null ? before.until
+                    : before.until.isBefore(after.until) ? before.until : after.until;
+            boolean past = from != null && end != null && !end.isAfter(from);
+            if (!past && !(before.decider.company && after.decider.company)) {
+                judged.add(List.of(before.decider), List.of(after.decider));
+            }
+            if (end == null) {
+                return;
+            }
+            if (end.equals(before.until)) {
+                i++;
+            }
+            if (end.equals(after.until)) {
+                j++;
+            }
+        }
+    }
+
     private static List<Long> roleIds(List<Assignment> assignments) {
         return assignments.stream().filter(Objects::nonNull).map(Assignment::roleId).distinct().toList();
     }
@@ -144,11 +257,20 @@ final class DecidingRoleChange {
                 judged.add(fallback, is); // the role decides for longer, instead of what lies beneath
             }
         }
-        long memberId = one.memberId();
+        require(h, caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, what);
+    }
+
+    /**
+     * 403 {@code privilege_escalation} unless {@code caller} may make the change {@code judged} holds for member
+     * {@code memberId} on a resource and the resources deciding through it: hold every permission it gains, and,
+     * unless the caller is the member, every one it loses, and act on the member where its company role decided.
+     */
+    private void require(Handle h, Caller caller, PermissionModel model, long memberId, String type, String id,
+                         Judged judged, String what) {
         List<String> gained = model.canonical(judged.gains).stream().filter(Predicate.not(caller::has)).toList();
         if (!gained.isEmpty()) {
             throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
-                    + " would gain " + gained + " on " + one.resourceType() + " " + one.resourceId() + " and the "
+                    + " would gain " + gained + " on " + type + " " + id + " and the "
                     + "resources beneath it that decide through it (from its role on an ancestor, or its company "
                     + "role), which member " + caller.memberId() + " does not hold; only a member holding all of it, "
                     + "or a service key, may");
@@ -159,7 +281,7 @@ final class DecidingRoleChange {
         List<String> lost = model.canonical(judged.losses).stream().filter(Predicate.not(caller::has)).toList();
         if (!lost.isEmpty()) {
             throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
-                    + " would lose " + lost + " on " + one.resourceType() + " " + one.resourceId() + " and the "
+                    + " would lose " + lost + " on " + type + " " + id + " and the "
                     + "resources beneath it that decide through it, which member " + caller.memberId()
                     + " does not hold; only a member holding all of it, or a service key, may take it away");
         }
@@ -328,7 +450,41 @@ final class DecidingRoleChange {
             + "UNION ALL SELECT " + ROLE + ", 0, NULL, NULL, r.id, NULL, r.permissions, NULL, NULL, false FROM roles r "
             + "WHERE r.org_id = :org AND r.id = ANY(:roles) ";
 
-    /** One row of {@link #CHAIN} and {@link #COMPANY_AND_ROLES}. */
+    /** The {@code side} of {@link #MOVE}'s rows: a role on an old ancestor, a new one, the resource itself. */
+    private static final String OLD = "old";
+    private static final String NEW = "new";
+    private static final String OWN = "own";
+
+    /**
+     * Both chains of ancestors of a moved resource ({@code side} {@value #OLD} from its parent before,
+     * {@value #NEW} from its parent after, each at most {@link #MAX_DEPTH} levels) with every role held there; of
+     * the members holding one, the role on the resource itself ({@value #OWN}) and the company role
+     * ({@code company}).
+     */
+    private static final String MOVE = "WITH RECURSIVE chain (side, resource_type, resource_id, depth) AS ("
+            + "SELECT s.side, s.resource_type, s.resource_id, 1 FROM (VALUES ('" + OLD + "', CAST(:otype AS text), "
+            + "CAST(:oid AS text)), ('" + NEW + "', CAST(:ntype AS text), CAST(:nid AS text))) "
+            + "AS s (side, resource_type, resource_id) WHERE s.resource_id IS NOT NULL "
+            + "UNION ALL SELECT c.side, p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
+            + "ON p.org_id = :org AND p.resource_type = c.resource_type AND p.resource_id = c.resource_id "
+            + "WHERE p.parent_id IS NOT NULL AND c.depth < " + MAX_DEPTH + "), "
+            + "held AS (SELECT c.side, c.depth, a.member_id, c.resource_type, c.resource_id, a.role_id, a.expires_at "
+            + "FROM chain c JOIN assignments a ON a.org_id = :org AND a.resource_type = c.resource_type "
+            + "AND a.resource_id = c.resource_id), "
+            + "judged AS (SELECT DISTINCT member_id FROM held) "
+            + "SELECT h.side, h.depth, h.member_id, h.resource_type, h.resource_id, h.role_id, h.expires_at, "
+            + "r.permissions, CAST(NULL AS text) AS system_key, CAST(NULL AS text[]) AS granted, false AS external "
+            + "FROM held h LEFT JOIN roles r ON r.id = h.role_id "
+            + "UNION ALL SELECT '" + OWN + "', 0, a.member_id, a.resource_type, a.resource_id, a.role_id, "
+            + "a.expires_at, NULL, NULL, NULL, false FROM assignments a WHERE a.org_id = :org "
+            + "AND a.resource_type = :type AND a.resource_id = :rid AND a.member_id IN (SELECT member_id FROM judged) "
+            + "UNION ALL SELECT 'company', " + COMPANY + ", m.id, NULL, NULL, m.role_id, NULL, r.permissions, "
+            + "r.system_key, g.permissions, m.external FROM members m LEFT JOIN roles r ON r.id = m.role_id "
+            + "LEFT JOIN member_grants g ON g.org_id = m.org_id AND g.member_id = m.id "
+            + "WHERE m.org_id = :org AND m.id IN (SELECT member_id FROM judged) "
+            + "ORDER BY 3, 1, 2";
+
+    /** One row of {@link #CHAIN} and {@link #COMPANY_AND_ROLES}, and of {@link #MOVE} but its side. */
     private record Row(int depth, long memberId, String type, String id, Long roleId, Instant expiresAt,
                        List<String> permissions, String systemKey, List<String> granted, boolean external) {
     }

@@ -9,9 +9,10 @@ import java.util.Optional;
 /**
  * The one writer of the hierarchy's rows, inside a running transaction and under the gates its caller has applied:
  * {@link ResourceService} after its rules for placing resources by hand (the {@code management.assignments} gate,
- * the parent's type and existence), and a service that keeps its own objects there (a Rooms v5 company's company,
- * regions, offices and rooms) after its own. Each change is one row and one {@code resource} change record; a
- * resource recorded anew passes the organization's {@code resources_per_org} limit. Stateless, thread-safe.
+ * the parent's type and existence, what the move changes in the roles that decide), and a service that keeps its
+ * own objects there (a Rooms v5 company's company, regions, offices and rooms) after its own. Each change is one row
+ * and one {@code resource} change record; a resource recorded anew passes the organization's
+ * {@code resources_per_org} limit. Stateless, thread-safe.
  */
 public final class Placement {
 
@@ -19,7 +20,12 @@ public final class Placement {
 
     /** Records a resource under a parent (both null: at the top) or moves it there; nothing when it is there already. */
     public Placed place(Tx tx, long orgId, String type, String id, String parentType, String parentId) {
-        Resource before = resources.find(tx.handle(), orgId, type, id).orElse(null);
+        return place(tx, resources.find(tx.handle(), orgId, type, id).orElse(null), orgId, type, id, parentType,
+                parentId);
+    }
+
+    /** {@link #place} of a resource read in this transaction ({@code before}, null: not recorded). */
+    Placed place(Tx tx, Resource before, long orgId, String type, String id, String parentType, String parentId) {
         if (before != null && Objects.equals(before.parentType(), parentType)
                 && Objects.equals(before.parentId(), parentId)) {
             return new Placed(before, false, false);

@@ -4,6 +4,7 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.assignment.HierarchyMoves;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
@@ -29,9 +30,11 @@ import org.jdbi.v3.core.Handle;
  * the model's parent types have none); a type without a parent type records resources at the top only; a resource
  * with children cannot be deleted (409); a model whose services keep where their objects lie refuses writes that
  * contradict them ({@link dev.gatehouse.assignment.AssignmentRules#requireMayPlace}); changing the hierarchy
- * changes who may act, so it needs the model's
- * {@code management.assignments} permission, like handing out roles; reading needs to see the resource (external
- * members: where they hold a role). Assignments do not depend on a record: deleting one leaves them. Thread-safe.
+ * changes who may act, so it needs the model's {@code management.assignments} permission, like handing out roles,
+ * and a member's change is judged, like the assignment writes it amounts to, by what it changes in the roles that
+ * decide ({@link HierarchyMoves}: recording a resource under a parent, moving it, taking it to the top or deleting
+ * it); reading needs to see the resource (external members: where they hold a role). Assignments do not
+ * depend on a record: deleting one leaves them, and leaves the resource at the top. Thread-safe.
  */
 public final class ResourceService {
 
@@ -40,11 +43,13 @@ public final class ResourceService {
     private final AssignmentService assignments;
     private final ResourceStore resources = new ResourceStore();
     private final Placement placement = new Placement();
+    private final HierarchyMoves moves;
 
     public ResourceService(Access access, OrgModels orgModels, AssignmentService assignments) {
         this.access = access;
         this.orgModels = orgModels;
         this.assignments = assignments;
+        this.moves = new HierarchyMoves(access);
     }
 
     /** A parent named in a request: a resource of the type's parent type. */
@@ -76,10 +81,15 @@ public final class ResourceService {
         if (parent != null) {
             requireParent(h, caller, model, orgId, resourceType, parent);
         }
-        assignments.rules().requireMayPlace(h, orgId, model, resourceType, id, false,
-                parent == null ? null : parent.type(), parent == null ? null : parent.id());
-        return placement.place(tx, orgId, type, id, parent == null ? null : parent.type(),
-                parent == null ? null : parent.id());
+        String parentType = parent == null ? null : parent.type();
+        String parentId = parent == null ? null : parent.id();
+        assignments.rules().requireMayPlace(h, orgId, model, resourceType, id, false, parentType, parentId);
+        Resource before = resources.find(h, orgId, type, id).orElse(null);
+        moves.judge(h, caller, model, orgId, type, id, before == null ? null : before.parentType(),
+                before == null ? null : before.parentId(), parentType, parentId, parent == null
+                        ? "placing " + type + " " + id + " at the top of the hierarchy"
+                        : "placing " + type + " " + id + " under " + parentType + " " + parentId);
+        return placement.place(tx, before, orgId, type, id, parentType, parentId);
     }
 
     private void requireParent(Handle h, Caller caller, PermissionModel model, long orgId, ResourceType type,
@@ -172,7 +182,7 @@ public final class ResourceService {
             caller.require(model.management().assignments(), "taking " + type + " " + id
                     + " out of the hierarchy");
             Resource current = visible(h, caller, orgId, type, id);
-            delete(tx, model, current);
+            delete(tx, caller, model, current);
             return current;
         });
     }
@@ -192,11 +202,11 @@ public final class ResourceService {
         if (current == null) {
             return false;
         }
-        delete(tx, model, current);
+        delete(tx, caller, model, current);
         return true;
     }
 
-    private void delete(Tx tx, PermissionModel model, Resource current) {
+    private void delete(Tx tx, Caller caller, PermissionModel model, Resource current) {
         Handle h = tx.handle();
         long orgId = current.orgId();
         String type = current.type();
@@ -208,6 +218,9 @@ public final class ResourceService {
                     + " child resource(s); move or delete them first",
                     Map.<String, Object>of("children", children));
         }
+        // its roles stay and it has no children: deleting it is taking it to the top
+        moves.judge(h, caller, model, orgId, type, id, current.parentType(), current.parentId(), null, null,
+                "taking " + type + " " + id + " out of the hierarchy");
         placement.remove(tx, current);
     }
 

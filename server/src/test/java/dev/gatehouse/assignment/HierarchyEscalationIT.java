@@ -3,6 +3,7 @@ package dev.gatehouse.assignment;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resource, else its role on the nearest ancestor holding one, else its company role where the type inherits it —
  * not by the role written alone: removing a restriction lets an ancestor's role or the company role decide again
  * (a gain the caller must hold, even on itself), and giving a role, even an empty one, overrides them (a loss the
- * caller must hold, and, over a company role, the member must not outrank it). The model: drive > folder > doc, docs
- * inheriting the company role; "mgr" (Manager: doc.view, assign.manage) may manage assignments.
+ * caller must hold, and, over a company role, the member must not outrank it). A change of the hierarchy — a resource
+ * recorded under a parent, moved, taken to the top or deleted — is judged by the same rule for the members holding no
+ * role on it. The model: drive > folder > doc, docs inheriting the company role; "mgr" (Manager: doc.view,
+ * assign.manage) may manage assignments.
  */
 class HierarchyEscalationIT {
 
@@ -199,5 +202,140 @@ class HierarchyEscalationIT {
                 "application/x-ndjson");
         refused(res);
         assertThat(d.deletes(d.mgr(), revision)).isFalse();
+    }
+
+    static Http.Res importing(Drive d, String... lines) {
+        return d.mgrKey().raw("POST", "/v1/orgs/" + d.org().id() + "/import", String.join("\n", lines) + "\n",
+                "application/x-ndjson");
+    }
+
+    static String parentOf(Drive d, String type, String id) {
+        Http.Res res = node.service().get(d.org().path() + "/resources/" + type + "/" + id);
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        return res.get("parent").isNull() ? null : res.get("parent").get("id").stringValue();
+    }
+
+    /**
+     * mgr may not remove its own restriction on legal (above), so it may not do so by moving legal out of the drive,
+     * removing the restriction there (which gains it nothing at the top) and moving legal back: the move back lets
+     * the drive's Deleter decide on legal and beneath in place of its company role.
+     */
+    @Test
+    void movingOutRemovingOwnRestrictionAndMovingBack_refused() {
+        Drive d = drive();
+        give(d, "drive", "team", d.mgr(), d.deleter());
+        give(d, "folder", "legal", d.mgr(), d.empty());
+        String legal = d.org().path() + "/resources/folder/legal";
+
+        Http.Res out = d.mgrKey().put(legal, Map.of());
+        assertThat(out.status()).as("%s", out).isEqualTo(200);
+        Http.Res removed = d.mgrKey().delete(d.assignment("folder", "legal", d.mgr()));
+        assertThat(removed.status()).as("%s", removed).isEqualTo(204);
+        refused(d.mgrKey().put(legal, Map.of("parent", Map.of("type", "drive", "id", "team"))));
+        assertThat(parentOf(d, "folder", "legal")).isNull();
+        assertThat(d.deletes(d.mgr(), removed.revision())).isFalse();
+    }
+
+    /** The same three steps as one import, each line judged against the state the lines before it left. */
+    @Test
+    void importMovingOutRemovingOwnRestrictionAndMovingBack_refused() {
+        Drive d = drive();
+        give(d, "drive", "team", d.mgr(), d.deleter());
+        long revision = give(d, "folder", "legal", d.mgr(), d.empty());
+
+        refused(importing(d,
+                "{\"type\": \"resource\", \"resource\": {\"type\": \"folder\", \"id\": \"legal\"}, \"parent\": null}",
+                "{\"type\": \"assignment\", \"op\": \"delete\", "
+                        + "\"resource\": {\"type\": \"folder\", \"id\": \"legal\"}, \"user_id\": \"mgr\"}",
+                "{\"type\": \"resource\", \"resource\": {\"type\": \"folder\", \"id\": \"legal\"}, "
+                        + "\"parent\": {\"type\": \"drive\", \"id\": \"team\"}}"));
+        assertThat(parentOf(d, "folder", "legal")).isEqualTo("team");
+        assertThat(d.deletes(d.mgr(), revision)).isFalse();
+    }
+
+    /**
+     * The same with a restriction on the contract, by deleting its record (its roles stay: this gains mgr nothing),
+     * removing the restriction and recording the contract again, under a folder of the drive where mgr holds no
+     * role: recording a resource under a parent is judged as moving it there.
+     */
+    @Test
+    void importDeletingRemovingOwnRestrictionAndRecordingAgain_refused() {
+        Drive d = drive();
+        give(d, "drive", "team", d.mgr(), d.deleter());
+        assertThat(node.service().put(d.org().path() + "/resources/folder/archive", Map.of("parent",
+                Map.of("type", "drive", "id", "team"))).status()).isEqualTo(201);
+        long revision = give(d, "doc", "contract", d.mgr(), d.empty());
+        refused(importing(d,
+                "{\"type\": \"resource\", \"op\": \"delete\", "
+                        + "\"resource\": {\"type\": \"doc\", \"id\": \"contract\"}}",
+                "{\"type\": \"assignment\", \"op\": \"delete\", "
+                        + "\"resource\": {\"type\": \"doc\", \"id\": \"contract\"}, \"user_id\": \"mgr\"}",
+                "{\"type\": \"resource\", \"resource\": {\"type\": \"doc\", \"id\": \"contract\"}, "
+                        + "\"parent\": {\"type\": \"folder\", \"id\": \"archive\"}}"));
+        assertThat(parentOf(d, "doc", "contract")).isEqualTo("legal");
+        assertThat(d.deletes(d.mgr(), revision)).isFalse();
+    }
+
+    /**
+     * Moving legal out of the drive, or deleting the contract's record, lets owner's company role decide there in
+     * place of its Deleter on the drive: mgr, without doc.delete, may not so take it away, by a request or an import
+     * line; a service key may. Nor may it hand owner that Deleter on a doc recorded anew in the drive.
+     */
+    @Test
+    void movingDeletingOrRecordingChangingAnothersDriveRole_refused() {
+        Drive d = drive();
+        long owner = fx.member(d.org(), "owner", d.managerRole());
+        long revision = give(d, "drive", "team", owner, d.deleter());
+
+        refused(d.mgrKey().put(d.org().path() + "/resources/folder/legal", Map.of()));
+        refused(d.mgrKey().delete(d.org().path() + "/resources/doc/contract"));
+        refused(importing(d,
+                "{\"type\": \"resource\", \"op\": \"delete\", "
+                        + "\"resource\": {\"type\": \"doc\", \"id\": \"contract\"}}"));
+        assertThat(parentOf(d, "folder", "legal")).isEqualTo("team");
+        assertThat(parentOf(d, "doc", "contract")).isEqualTo("legal");
+        assertThat(d.deletes(owner, revision)).isTrue();
+        refused(d.mgrKey().put(d.org().path() + "/resources/doc/memo", Map.of("parent",
+                Map.of("type", "folder", "id", "legal"))));
+
+        Http.Res deleted = node.service().delete(d.org().path() + "/resources/doc/contract");
+        assertThat(deleted.status()).as("%s", deleted).isEqualTo(204);
+        assertThat(d.deletes(owner, deleted.revision())).isFalse();
+    }
+
+    /**
+     * A move that changes no member's deciding role beyond what mgr holds is free: the contract moved to another
+     * folder of the drive stays under owner's Deleter, whatever mgr holds — and under temp's until its end, its
+     * company role after, either way — and peer, leaving its Viewer on legal for its company role and back, gains
+     * and loses only what mgr holds. The judgement is one statement.
+     */
+    @Test
+    void movingWithoutGainOrLossBeyondTheCaller_allowed() {
+        Drive d = drive();
+        long owner = fx.member(d.org(), "owner", d.managerRole());
+        long viewer = fx.role(d.org(), "Viewer", List.of("doc.view"));
+        long peer = fx.member(d.org(), "peer", d.managerRole());
+        give(d, "drive", "team", owner, d.deleter());
+        give(d, "folder", "legal", peer, viewer);
+        long temp = fx.member(d.org(), "temp", d.managerRole());
+        Http.Res ending = node.service().put(d.assignment("drive", "team", temp), Map.of("role_id", d.deleter(),
+                "expires_at", Instant.now().plus(1, ChronoUnit.HOURS).toString()));
+        assertThat(ending.status()).as("%s", ending).isIn(200, 201);
+        assertThat(node.service().put(d.org().path() + "/resources/folder/archive", Map.of("parent",
+                Map.of("type", "drive", "id", "team"))).status()).isEqualTo(201);
+
+        List<String> statements = Statements.of(node, () -> {
+            Http.Res moved = d.mgrKey().put(d.org().path() + "/resources/doc/contract", Map.of("parent",
+                    Map.of("type", "folder", "id", "archive")));
+            assertThat(moved.status()).as("%s", moved).isEqualTo(200);
+            assertThat(d.deletes(owner, moved.revision())).isTrue();
+        });
+        assertThat(statements.stream().filter(s -> s.contains("WITH RECURSIVE chain (side")).count())
+                .as(String.join("\n", statements)).isEqualTo(1);
+
+        Http.Res back = d.mgrKey().put(d.org().path() + "/resources/doc/contract", Map.of("parent",
+                Map.of("type", "folder", "id", "legal")));
+        assertThat(back.status()).as("%s", back).isEqualTo(200);
+        assertThat(d.deletes(owner, back.revision())).isTrue();
     }
 }
