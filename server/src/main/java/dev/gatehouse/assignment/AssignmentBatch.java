@@ -160,7 +160,13 @@ public final class AssignmentBatch {
         if (!current.containsKey(key)) {
             throw new IllegalStateException("assignment " + key + " was not prepared");
         }
-        Assignment before = current.get(key);
+        Assignment found = current.get(key);
+        // a role the caller may not see is not there for it: the line is judged, and answered, as one giving a role
+        // where the member holds none, and leaves it as it is (AssignmentService.seen)
+        boolean concealed = found != null && !service.holders().sees(tx.handle(), caller, model, type,
+                w.resourceId(), found.memberId(), () -> roleCache.computeIfAbsent(found.roleId(), id ->
+                        roles.find(tx.handle(), orgId, id)).orElse(null));
+        Assignment before = concealed ? null : found;
         Instant expiresAt = AssignmentService.stored(w.expiresAt());
         boolean ended = expiresAt != null && !expiresAt.isAfter(tx.now());
         // an ended line moves no end (class comment): it is judged as the role with the end already held
@@ -194,7 +200,7 @@ public final class AssignmentBatch {
         if (before != null && before.roleId() == role.id() && Objects.equals(before.expiresAt(), expiresAt)) {
             return Outcome.UNCHANGED;
         }
-        if (before == null) {
+        if (before == null && !concealed) {
             counts.get(w.type()).beforeAdding(w.resourceId());
         }
         Instant now = tx.now();
@@ -202,6 +208,9 @@ public final class AssignmentBatch {
                 before == null ? now : before.createdAt(), now, expiresAt);
         deciding.judge(tx.handle(), caller, model, before, after, (t, id, m, stored) -> current.containsKey(
                 new Key(t, id, m)) ? current.get(new Key(t, id, m)) : stored, what);
+        if (concealed) {
+            return Outcome.CREATED;
+        }
         current.put(key, after);
         pending.put(key, after);
         if (before == null) {

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -20,8 +21,9 @@ import org.jdbi.v3.core.Handle;
  * applies, whichever API calls it. The defaults (any model): resources are not tracked (any id may be
  * addressed); internal members see every resource, external members only those they hold a role on; managing
  * assignments needs the model's {@code management.assignments} permission. A model may bring its own rules
- * (the {@code rooms} model: rooms must exist, are seen by their users and with {@code autoAccessToRooms}, and
- * the caller's room role gates who may be added, changed and removed), chosen by model id with
+ * (the {@code rooms} model: rooms must exist, are seen by their users and with {@code autoAccessToRooms}, the
+ * caller's room role gates who may be added, changed and removed, and a user hidden in the room is seen only by
+ * some: {@link #concealment}), chosen by model id with
  * {@link #byModel}. Service keys see everything and pass every gate. Implementations read what they need
  * through the handle of the request's transaction. Thread-safe.
  */
@@ -70,6 +72,28 @@ public interface AssignmentRules {
     /** Whether the caller sees an existing resource. */
     default boolean sees(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
         return seesAll(caller, model, type) || caller.holdsRoleOn(h, type.key(), resourceId);
+    }
+
+    /**
+     * Whom the caller does not see holding a role on a resource of the type, on a resource it does see: the
+     * {@link Concealment}'s rule, applied by every read of {@link AssignmentService} (one role, by resource, by member)
+     * and its writes, to which such a role answers exactly as no role would; null: it sees every holder (the default,
+     * and every service key). The {@code rooms} models hide the users whose room role has {@code isHiddenInRoom}.
+     */
+    default Concealment concealment(Caller caller, PermissionModel model, ResourceType type) {
+        return null;
+    }
+
+    /**
+     * A holder whose role on a resource grants {@code hiding} is seen there only by itself and by a caller whose own
+     * permissions on the resource (its role there, else on the nearest ancestor holding one, else its company role
+     * where the type inherits it) include {@code revealing}.
+     */
+    record Concealment(String hiding, String revealing) {
+        public Concealment {
+            Objects.requireNonNull(hiding, "hiding");
+            Objects.requireNonNull(revealing, "revealing");
+        }
     }
 
     /** 403 unless the caller may change assignments at all; checked before anything is looked up. */
@@ -175,6 +199,11 @@ public interface AssignmentRules {
             @Override
             public boolean sees(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
                 return of(model).sees(h, caller, model, type, resourceId);
+            }
+
+            @Override
+            public Concealment concealment(Caller caller, PermissionModel model, ResourceType type) {
+                return of(model).concealment(caller, model, type);
             }
 
             @Override

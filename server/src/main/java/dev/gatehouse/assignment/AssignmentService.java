@@ -20,6 +20,7 @@ import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +32,8 @@ import org.jdbi.v3.core.Handle;
  * hold only external roles; nobody but a service key hands out a role beyond their own, nor takes away (removes or
  * replaces) another member's role granting more than their own ({@link #requireMayTakeAway}); which resources exist,
  * who sees them and who may change roles on them are the model's {@link AssignmentRules}, applied here for
- * every API. A resource the caller may not see answers exactly like one that does not exist. Each write is one
+ * every API. A resource the caller may not see answers exactly like one that does not exist, and a role on one it
+ * sees that the model hides from it ({@link AssignmentRules#concealment}) exactly like no role. Each write is one
  * row and one change record, whatever the size of the organization. Thread-safe.
  */
 public final class AssignmentService {
@@ -45,6 +47,7 @@ public final class AssignmentService {
     /** How a write lane runs many {@link #put(Principal, long, String, String, MemberRef, long, Instant)}s as one. */
     private final JointPuts jointPuts;
     private final DecidingRoleChange deciding;
+    private final HolderVisibility holders;
 
     public AssignmentService(Access access, MemberService members, OrgModels orgModels, AssignmentRules rules) {
         this.access = access;
@@ -53,6 +56,7 @@ public final class AssignmentService {
         this.rules = rules;
         this.jointPuts = new JointPuts(this, assignments, members, rules);
         this.deciding = new DecidingRoleChange(access);
+        this.holders = new HolderVisibility(rules);
     }
 
     /**
@@ -80,8 +84,29 @@ public final class AssignmentService {
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
         AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
-        return write(tx, caller, model, current, judgeGiving(tx, caller, model, orgId, resourceType, resourceId, member, roleId,
-                expiresAt, current, what));
+        AssignmentStore.Current seen = seen(h, caller, model, resourceType, resourceId, current);
+        Assignment judged = judgeGiving(tx, caller, model, orgId, resourceType, resourceId, member, roleId, expiresAt,
+                seen, what);
+        // a role the caller may not see is left as it is: the put answers as one where the member held none would
+        return seen == current ? write(tx, caller, model, current, judged) : judged;
+    }
+
+    /**
+     * {@code current}, or where it holds a role the caller may not see ({@link AssignmentRules#concealment}), the same
+     * without it: a write on it is judged, and answered, as a write on a member holding no role there, and changes
+     * nothing.
+     */
+    AssignmentStore.Current seen(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
+                                 AssignmentStore.Current current) {
+        Assignment held = current.assignment();
+        return held == null || sees(h, caller, model, type, held) ? current
+                : new AssignmentStore.Current(null, current.role());
+    }
+
+    /** Whether {@code caller} sees {@code held}, a role on a resource it sees (the model's concealment). */
+    boolean sees(Handle h, Caller caller, PermissionModel model, ResourceType type, Assignment held) {
+        return holders.sees(h, caller, model, type, held.resourceId(), held.memberId(),
+                () -> roles.find(h, held.orgId(), held.roleId()).orElse(null));
     }
 
     /**
@@ -134,6 +159,21 @@ public final class AssignmentService {
         AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
         return write(tx, caller, model, current, judge(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt,
                 current));
+    }
+
+    /**
+     * {@link #put(Tx, Caller, PermissionModel, long, String, String, Member, long, Instant)} (no end) judged as if the
+     * member held no role on the resource, and not written: the assignment such a put would write, or its refusal. For
+     * a dialect's write on a member holding a role there that the caller may not see ({@link #seesHolder}), answered
+     * as the write on a member holding none would be (Rooms' invitation).
+     */
+    public Assignment rehearsePut(Tx tx, Caller caller, PermissionModel model, long orgId, String type,
+                                  String resourceId, Member member, long roleId) {
+        Handle h = tx.handle();
+        rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
+        AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
+        return judge(tx, caller, model, orgId, type, resourceId, member, roleId, null,
+                new AssignmentStore.Current(null, current.role()));
     }
 
     /**
@@ -253,7 +293,7 @@ public final class AssignmentService {
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Assignment current = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
-        if (current == null) {
+        if (current == null || !sees(h, caller, model, resourceType, current)) {
             return false;
         }
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
@@ -279,6 +319,35 @@ public final class AssignmentService {
                 access.requireMayTakeAway(caller, model, held.memberId(), role.grant(), what));
     }
 
+    /** Whom {@link AssignmentRules#concealment} hides, for this package's writers. */
+    HolderVisibility holders() {
+        return holders;
+    }
+
+    /**
+     * Whether {@code caller} sees member {@code memberId} holding role {@code roleId} on a resource it sees — the
+     * model's {@link AssignmentRules#concealment}, read in the caller's transaction: for a dialect's own answers
+     * about the holders of roles (Rooms' room users), so that one it may not see answers as one holding none.
+     */
+    public boolean seesHolder(Handle h, Caller caller, long orgId, String type, String resourceId, long memberId,
+                              long roleId) {
+        PermissionModel model = orgModels.model(h, orgId);
+        return holders.sees(h, caller, model, resourceType(model, type, resourceId), resourceId, memberId,
+                () -> roles.find(h, orgId, roleId).orElse(null));
+    }
+
+    /**
+     * The permission whose holders on a resource the caller sees it does not see, itself excepted (the model's
+     * {@link AssignmentRules#concealment} on that resource); null: it sees every holder. For a dialect's own lists of
+     * a resource's holders (Rooms' room users), which leave them out in their query as {@link #listByResource} does.
+     */
+    public String hiddenFrom(Handle h, Caller caller, long orgId, String type, String resourceId) {
+        PermissionModel model = orgModels.model(h, orgId);
+        HolderVisibility.Hidden hidden = holders.onResource(h, caller, model, resourceType(model, type, resourceId),
+                resourceId);
+        return hidden == null ? null : hidden.hiding();
+    }
+
     /** The rules this service applies, for the resource service's hierarchy writes. */
     public AssignmentRules rules() {
         return rules;
@@ -293,7 +362,7 @@ public final class AssignmentService {
             PermissionModel model = orgModels.model(h, orgId);
             requireVisible(h, caller, model, resourceType(model, type, resourceId), resourceId);
             Member member = members.resolve(h, caller, orgId, memberRef);
-            return find(h, orgId, type, resourceId, member);
+            return find(h, caller, model, type, resourceId, member);
         });
     }
 
@@ -301,12 +370,17 @@ public final class AssignmentService {
                                            long afterMember, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
             PermissionModel model = orgModels.model(h, orgId);
-            requireVisible(h, caller, model, resourceType(model, type, resourceId), resourceId);
-            return assignments.listByResource(h, orgId, type, resourceId, afterMember, limit);
+            ResourceType resourceType = resourceType(model, type, resourceId);
+            requireVisible(h, caller, model, resourceType, resourceId);
+            return assignments.listByResource(h, orgId, type, resourceId, afterMember, limit,
+                    holders.onResource(h, caller, model, resourceType, resourceId));
         });
     }
 
-    /** A member's assignments on the resources the caller sees, ordered by (type, resource id). */
+    /**
+     * A member's assignments on the resources the caller sees, ordered by (type, resource id); a role the caller may
+     * not see there ({@link AssignmentRules#concealment}) is left out.
+     */
     public List<Assignment> listByMember(Principal principal, long orgId, MemberRef memberRef, String afterType,
                                          String afterId, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
@@ -315,7 +389,8 @@ public final class AssignmentService {
             List<String> partlySeen = model.resourceTypes().stream().filter(t -> !rules.seesAll(caller, model, t))
                     .map(ResourceType::key).toList();
             return assignments.listByMember(h, orgId, member.id(), afterType, afterId, limit,
-                    partlySeen.isEmpty() ? null : caller.memberId(), partlySeen);
+                    partlySeen.isEmpty() ? null : caller.memberId(), partlySeen,
+                    holders.ofMember(caller, model, member.id()));
         });
     }
 
@@ -336,7 +411,7 @@ public final class AssignmentService {
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
-        Assignment current = find(h, orgId, type, resourceId, member);
+        Assignment current = find(h, caller, model, type, resourceId, member);
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
         requireMayTakeAway(h, caller, model, current, what);
         deciding.judge(h, caller, model, current, null, what);
@@ -413,7 +488,8 @@ public final class AssignmentService {
 
     /**
      * Removes every assignment of one member; returns how many. The caller must be allowed to remove each of
-     * them, so a member key cannot clear roles on resources it does not see (nor learn which those are).
+     * them, so a member key cannot clear roles on resources it does not see (nor learn which those are); a role it
+     * may not see on a resource it sees ({@link AssignmentRules#concealment}) is not there for it, and stays.
      */
     public Written<Integer> removeMember(Principal principal, long orgId, MemberRef memberRef) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -424,6 +500,7 @@ public final class AssignmentService {
             Member member = members.resolve(h, caller, orgId, memberRef);
             List<Assignment> held = assignments.listByMember(h, orgId, member.id(), "", "", Integer.MAX_VALUE, null,
                     List.of());
+            List<Assignment> seen = new ArrayList<>(held.size());
             for (Assignment a : held) {
                 ResourceType resourceType = model.resourceType(a.resourceType()).orElse(null);
                 if (resourceType == null || !rules.sees(h, caller, model, resourceType, a.resourceId())) {
@@ -431,11 +508,21 @@ public final class AssignmentService {
                             + "member " + member.id() + " holds a role on; member " + caller.memberId()
                             + " cannot see all of them");
                 }
+                if (!sees(h, caller, model, resourceType, a)) {
+                    continue; // a role the caller may not see is not there for it: it stays
+                }
                 rules.requireMayUnassign(h, caller, model, resourceType, a.resourceId(), member, what);
                 requireMayTakeAway(h, caller, model, a, what);
+                seen.add(a);
             }
-            deciding.judgeRemovalOfAll(h, caller, model, held, what);
-            List<Assignment> removed = assignments.deleteByMember(h, orgId, member.id());
+            deciding.judgeRemovalOfAll(h, caller, model, seen, what);
+            List<Assignment> removed;
+            if (seen.size() == held.size()) {
+                removed = assignments.deleteByMember(h, orgId, member.id());
+            } else {
+                seen.forEach(a -> assignments.delete(h, a));
+                removed = seen;
+            }
             record(tx, removed);
             return removed.size();
         });
@@ -475,9 +562,23 @@ public final class AssignmentService {
     }
 
     private Assignment find(Handle h, long orgId, String type, String resourceId, Member member) {
-        return assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() ->
-                new NotFoundException("assignment_not_found", "member " + member.id() + " has no role on "
-                        + type + " " + resourceId));
+        return assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() -> noRole(type, resourceId,
+                member));
+    }
+
+    /** {@link #find}, where a role the caller may not see answers as no role: the same 404. */
+    private Assignment find(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
+                            Member member) {
+        Assignment held = find(h, caller.orgId(), type, resourceId, member);
+        if (!sees(h, caller, model, resourceType(model, type, resourceId), held)) {
+            throw noRole(type, resourceId, member);
+        }
+        return held;
+    }
+
+    private static NotFoundException noRole(String type, String resourceId, Member member) {
+        return new NotFoundException("assignment_not_found", "member " + member.id() + " has no role on "
+                + type + " " + resourceId);
     }
 
     /** The resource exists (where the model tracks them) and the caller sees it; else the same 404 either way. */

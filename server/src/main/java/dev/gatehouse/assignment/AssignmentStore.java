@@ -210,9 +210,22 @@ final class AssignmentStore {
 
     /** Assignments on one resource, by member id after {@code afterMember}. */
     public List<Assignment> listByResource(Handle h, long orgId, String type, String resourceId, long afterMember, int limit) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM assignments WHERE org_id = :org AND resource_type = :type "
-                        + "AND resource_id = :rid AND member_id > :after ORDER BY member_id LIMIT :limit")
+        return listByResource(h, orgId, type, resourceId, afterMember, limit, null);
+    }
+
+    /**
+     * Assignments on one resource, by member id after {@code afterMember}, those {@code hidden} leaves out (null:
+     * none) left out in the same statement: whether a role hides its holder is read with the page, not per holder.
+     */
+    List<Assignment> listByResource(Handle h, long orgId, String type, String resourceId, long afterMember, int limit,
+                                    HolderVisibility.Hidden hidden) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM assignments a WHERE org_id = :org AND resource_type = :type "
+                        + "AND resource_id = :rid AND member_id > :after AND (CAST(:hiding AS text) IS NULL "
+                        + "OR member_id = :viewer OR NOT EXISTS (SELECT 1 FROM roles ro WHERE ro.id = a.role_id "
+                        + "AND :hiding = ANY(ro.permissions))) ORDER BY member_id LIMIT :limit")
                 .bind("org", orgId).bind("type", type).bind("rid", resourceId).bind("after", afterMember)
+                .bind("hiding", hidden == null ? null : hidden.hiding())
+                .bind("viewer", hidden == null ? 0L : hidden.viewer())
                 .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
 
@@ -223,21 +236,53 @@ final class AssignmentStore {
      */
     public List<Assignment> listByMember(Handle h, long orgId, long memberId, String afterType, String afterId, int limit,
                                          Long viewer, List<String> partlySeen) {
+        return listByMember(h, orgId, memberId, afterType, afterId, limit, viewer, partlySeen, null);
+    }
+
+    /**
+     * {@link #listByMember(Handle, long, long, String, String, int, Long, List)}, leaving out as well the roles
+     * {@code hidden} hides from its viewer (null: none): on a resource of one of its types, a role granting that
+     * type's hiding permission unless the viewer's permissions there — its role on the resource or the nearest
+     * ancestor holding one, else the company role's answer given — include the revealing one. Read in the same
+     * statement, for the rows whose role hides them only.
+     */
+    List<Assignment> listByMember(Handle h, long orgId, long memberId, String afterType, String afterId, int limit,
+                                  Long viewer, List<String> partlySeen, HolderVisibility.HiddenByType hidden) {
         return h.createQuery("SELECT " + COLUMNS + " FROM assignments a WHERE org_id = :org AND member_id = :member "
                         + "AND (resource_type, resource_id) > (:type, :rid) "
                         + "AND (CAST(:viewer AS bigint) IS NULL OR resource_type <> ALL (:partly) OR EXISTS ("
-                        + "WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
-                        + "SELECT a.resource_type, a.resource_id, 0 "
-                        + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
-                        + "ON p.org_id = a.org_id AND p.resource_type = c.resource_type "
-                        + "AND p.resource_id = c.resource_id WHERE p.parent_id IS NOT NULL AND c.depth < 64) "
-                        + "SELECT 1 FROM chain c JOIN assignments v ON v.org_id = a.org_id "
+                        + chain("a") + "SELECT 1 FROM chain c JOIN assignments v ON v.org_id = a.org_id "
                         + "AND v.resource_type = c.resource_type AND v.resource_id = c.resource_id "
                         + "AND v.member_id = :viewer)) "
+                        + "AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:htypes AS text[]), CAST(:hiding AS text[]), "
+                        + "CAST(:revealing AS text[]), CAST(:company AS boolean[])) AS x(resource_type, hiding, "
+                        + "revealing, company) JOIN roles ro ON ro.id = a.role_id WHERE x.resource_type = a.resource_type "
+                        + "AND x.hiding = ANY(ro.permissions) AND NOT coalesce((" + chain("a")
+                        + "SELECT x.revealing = ANY(vr.permissions) FROM chain c JOIN assignments v "
+                        + "ON v.org_id = a.org_id AND v.resource_type = c.resource_type AND v.resource_id = c.resource_id "
+                        + "AND v.member_id = :hviewer JOIN roles vr ON vr.id = v.role_id ORDER BY c.depth LIMIT 1), "
+                        + "x.company)) "
                         + "ORDER BY resource_type, resource_id LIMIT :limit")
                 .bind("org", orgId).bind("member", memberId).bind("type", afterType).bind("rid", afterId)
                 .bind("viewer", viewer).bind("partly", partlySeen.toArray(new String[0]))
+                .bind("htypes", hidden == null ? new String[0] : hidden.types())
+                .bind("hiding", hidden == null ? new String[0] : hidden.hiding())
+                .bind("revealing", hidden == null ? new String[0] : hidden.revealing())
+                .bind("company", hidden == null ? new Boolean[0] : hidden.company())
+                .bind("hviewer", hidden == null ? 0L : hidden.viewer())
                 .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /**
+     * A recursive {@code WITH} naming {@code chain} the resource of the assignment {@code alias} and its ancestors
+     * (table {@code resources}), with their depth; the statement that reads it follows.
+     */
+    private static String chain(String alias) {
+        return "WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
+                + "SELECT " + alias + ".resource_type, " + alias + ".resource_id, 0 "
+                + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
+                + "ON p.org_id = " + alias + ".org_id AND p.resource_type = c.resource_type "
+                + "AND p.resource_id = c.resource_id WHERE p.parent_id IS NOT NULL AND c.depth < 64) ";
     }
 
     public void delete(Handle h, Assignment a) {

@@ -24,7 +24,7 @@ import org.jdbi.v3.core.Handle;
  * <p>Each put goes through every rule of the single put, in the single put's order, so it is refused with the
  * same error: admission of the caller, the role's end, the resource type, the management gate, the resource's
  * existence and visibility, the member, then the model's assignment gate and the role's own rules (the lone put's
- * own {@link AssignmentService#judgeGiving}). The reads are made for all puts still standing before each step that
+ * own {@link AssignmentService#judgeGiving}, on the role held as the caller sees it). The reads are made for all puts still standing before each step that
  * needs them, and nothing is written until every put is judged: then the rows of those that changed something, in
  * one statement, and a change record each. Stateless, thread-safe.
  */
@@ -57,6 +57,8 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
         ResourceType type;
         Member member;
         AssignmentStore.Current current;
+        /** {@link #current} as the caller sees it: without a role it may not see ({@link AssignmentService#seen}). */
+        AssignmentStore.Current seen;
         Assignment after;
 
         Step(Entry<Access.Call<Put>, Assignment> entry) {
@@ -108,17 +110,17 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
                         s.member.id(), s.put.roleId())).toList());
         steps = standing(steps, (s, i) -> {
             s.current = currents.get(i);
+            s.seen = service.seen(h, s.caller, s.model, s.type, s.put.resourceId(), s.current);
             s.after = service.judgeGiving(s.tx(), s.caller, s.model, s.orgId, s.type, s.put.resourceId(), s.member,
-                    s.put.roleId(), s.put.expiresAt(), s.current, s.what);
+                    s.put.roleId(), s.put.expiresAt(), s.seen, s.what);
         });
 
-        List<Assignment> changed = steps.stream().filter(s -> s.after != s.current.assignment()).map(s -> s.after)
-                .toList();
+        List<Assignment> changed = steps.stream().filter(JointPuts::writes).map(s -> s.after).toList();
         if (!changed.isEmpty()) {
             assignments.upsertAll(h, changed);
         }
         for (Step s : steps) {
-            if (s.after != s.current.assignment()) {
+            if (writes(s)) {
                 AssignmentService.record(s.tx(), s.current.assignment(), s.after);
                 if (s.current.assignment() == null) {
                     rules.given(s.tx(), s.caller, s.model, s.after);
@@ -126,6 +128,14 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
             }
             s.entry.succeed(s.after);
         }
+    }
+
+    /**
+     * Whether a judged put writes: it changes something, on a role the caller sees (one it may not see is left as it
+     * is, the put answered as one where the member held none would be, as the lone put does).
+     */
+    private static boolean writes(Step s) {
+        return s.seen == s.current && s.after != s.current.assignment();
     }
 
     /** A step of the rules for one put, which may refuse it. */

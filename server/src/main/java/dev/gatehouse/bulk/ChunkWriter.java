@@ -295,21 +295,16 @@ final class ChunkWriter {
             remember(services.roles().create(tx, caller, model, orgId, input));
             return ImportCounts.Outcome.CREATED;
         }
-        if (!differs(current, input)) {
+        // through every rule of the update even when it changes nothing, which the service then leaves as it is:
+        // a line asking for a role the caller could not define (a permission beyond its own) is refused as the
+        // request would be, not "unchanged"
+        Role updated = services.roles().update(tx, caller, model, orgId, current, input);
+        if (updated == current) {
             return ImportCounts.Outcome.UNCHANGED;
         }
-        Role updated = services.roles().update(tx, caller, model, orgId, current, input);
         rolesByName.remove(key(current.name()));
         remember(updated);
         return ImportCounts.Outcome.UPDATED;
-    }
-
-    private boolean differs(Role current, RoleInput input) {
-        return !current.name().equals(input.name())
-                || input.description() != null && !input.description().equals(current.description())
-                || !Set.copyOf(model.canonical(input.permissions())).equals(Set.copyOf(current.permissions()))
-                || input.external() != null && input.external() != current.external()
-                || input.visibilitySet() && !Objects.equals(input.visibility(), current.visibility());
     }
 
     private boolean createsRole(ImportLine.Role line) {
@@ -374,7 +369,7 @@ final class ChunkWriter {
 
     private ImportCounts.Outcome upsertMember(ImportLine.Member line) {
         Member current = member(line.userId());
-        Long roleId = line.role() == null ? null : roleId(line.role());
+        Long roleId = memberRoleId(line, current == null ? "adding a member" : "updating a member");
         if (current == null) {
             // added as a run's members are, so that its id follows the lines before it (addsMember)
             Member added = insertMembers(List.of(line)).get(0);
@@ -437,7 +432,7 @@ final class ChunkWriter {
         for (ImportLine l : run) {
             ImportLine.Member line = (ImportLine.Member) l;
             atLine(line, () -> {
-                Long roleId = line.role() == null ? null : roleId(line.role());
+                Long roleId = memberRoleId(line, "adding a member");
                 services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
                         line.external(), "adding a member");
                 batch.add(new MemberInput(line.userId(), line.email(), line.firstName(), line.lastName(), roleId,
@@ -466,9 +461,28 @@ final class ChunkWriter {
         }
     }
 
+    /**
+     * The id of the company role a member line names (null: none named). A name that resolves to nothing is refused
+     * as its own request would be: for want of the management permission of members first (a caller without it
+     * learns nothing of the roles), else 400 naming it.
+     */
+    private Long memberRoleId(ImportLine.Member line, String what) {
+        if (line.role() == null) {
+            return null;
+        }
+        try {
+            return roleId(line.role());
+        } catch (InvalidInputException unknown) {
+            caller.require(model.management().members(), what);
+            throw unknown;
+        }
+    }
+
     private ImportCounts.Outcome deleteMember(ImportLine.Member line) {
         Member current = member(line.userId());
         if (current == null) {
+            // one refusal whether or not the member exists, as for the other kinds
+            caller.require(model.management().members(), "removing a member");
             return ImportCounts.Outcome.UNCHANGED;
         }
         services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.REMOVE, current, null,
@@ -566,6 +580,8 @@ final class ChunkWriter {
     // ---------------------------------------------------------------- per-member grants
 
     private ImportCounts.Outcome grants(ImportLine.Grants line) {
+        // before the member is looked for, as its own request asks (PUT …/members/{member}/grants)
+        caller.require(model.management().members(), "changing a member's grants");
         Member member = existingMember(line.userId());
         GrantService.Replaced replaced = services.grants().put(tx, caller, model, orgId, member, line.permissions());
         if (!replaced.changed()) {

@@ -4,6 +4,7 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.RequestTimeoutException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
@@ -44,6 +45,13 @@ import org.slf4j.MDC;
  * {@code committed_lines}, the last line committed. Sending the same body again with
  * {@code from_line = committed_lines + 1} resumes; since a line that changes nothing records nothing, sending
  * it again from the start converges too. Lines before {@code from_line} are read and skipped unparsed.
+ *
+ * <p><b>Deadline.</b> A body of any size cannot be bounded as a whole, but a client must not hold a place
+ * ({@link #CONCURRENT}) by sending slowly: each chunk's lines (blank ones count toward nothing) must arrive within
+ * {@link ImportOptions#chunkTimeout()} of the chunk's start — the end of the last commit, not counting the time spent
+ * writing —, or the import fails with 408 {@code request_timeout} at the first line read after it, like any failing
+ * line; skipped lines count in chunks of the same size. Reads are blocking: a connection that goes silent is ended by
+ * the idle timeout, and is reported the same way once past the deadline.
  *
  * <p>Imports run on the calling thread; at most {@link #CONCURRENT} long ones at a time on one node (more are
  * refused with a retryable 503), so they cannot take every request thread. A long import's chunks are written
@@ -179,6 +187,14 @@ public final class ImportService {
         /** Whether the import's runs of assignments have found none stored so far ({@link ChunkWriter}). */
         private boolean assignmentsNew = true;
         private long committedLines;
+        /**
+         * When the lines now arriving began to ({@link System#nanoTime}): the import's start, the last commit's
+         * end, or when the last {@link #arrivedLines} filled a chunk's worth (skipped lines).
+         */
+        private long arrivingSince = System.nanoTime();
+        /** Lines (not blank) and their bytes arrived since {@link #arrivingSince}. */
+        private int arrivedLines;
+        private long arrivedBytes;
         private long skipped;
         private int chunks;
         private long revision;
@@ -207,6 +223,8 @@ public final class ImportService {
                 LineReader.Line line;
                 while ((line = reader.next()) != null) {
                     lastLine = line.number();
+                    requireInTime(line.number());
+                    arrived(line);
                     if (line.number() < options.fromLine()) {
                         skipped++;
                         committedLines = line.number();
@@ -229,6 +247,7 @@ public final class ImportService {
                         commit(chunk, lastLine);
                         chunk.clear();
                         chunkBytes = 0;
+                        arriving(); // the chunk's writing, or waiting for the one before it, is not the client's time
                     }
                 }
                 takeIn();
@@ -242,6 +261,9 @@ public final class ImportService {
                 throw new ImportFailedException(f.line(), f.reason(), snapshot(lastLine));
             } catch (IOException e) {
                 takeInBefore(lastLine);
+                if (late()) { // the connection went silent past the chunk's deadline, and the idle timeout ended it
+                    throw new ImportFailedException(lastLine + 1, tooSlow(), snapshot(lastLine));
+                }
                 LOG.info("{} stopped: its body could not be read ({})", deployment ? DEPLOYMENT
                         : "an import into organization " + orgId, e.toString());
                 throw new ImportFailedException(lastLine + 1, new InvalidInputException("body_incomplete", "the body "
@@ -251,6 +273,52 @@ public final class ImportService {
                 throw e;
             }
             return snapshot(lastLine);
+        }
+
+        /**
+         * The deadline of a streamed body ({@link ImportOptions#chunkTimeout}): a chunk's lines — {@link
+         * ImportOptions#chunkLines()} of them, or {@link #CHUNK_BYTES}, or the body's end — must have arrived within it
+         * of the chunk's start, or the line read after it (a blank one too: blank lines fill nothing) fails the
+         * import. The edge's body deadline holds only for bodies it reads whole; without this one, a client sending a
+         * blank line now and then held one of the node's {@link #CONCURRENT} places for as long as it liked (a
+         * connection that goes silent instead is closed after the idle timeout: {@link #late}).
+         */
+        private void requireInTime(long lineNumber) {
+            if (late()) {
+                throw new LineFailure(lineNumber, tooSlow());
+            }
+        }
+
+        private boolean late() {
+            return System.nanoTime() - arrivingSince > options.chunkTimeout().toNanos();
+        }
+
+        private RequestTimeoutException tooSlow() {
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivingSince);
+            return new RequestTimeoutException("the lines arrive too slowly: a chunk's " + options.chunkLines()
+                    + " lines (blank lines not counted), or the body's end, must arrive within "
+                    + options.chunkTimeout().toMillis() + " ms of the chunk's start; " + arrivedLines + " arrived in "
+                    + elapsed + " ms");
+        }
+
+        /** Counts a line toward the lines arriving: a skipped one too, whose chunk's worth restarts the deadline. */
+        private void arrived(LineReader.Line line) {
+            if (line.blank()) {
+                return;
+            }
+            arrivedLines++;
+            arrivedBytes += line.bytes().length;
+            if (line.number() < options.fromLine()
+                    && (arrivedLines >= options.chunkLines() || arrivedBytes >= CHUNK_BYTES)) {
+                arriving();
+            }
+        }
+
+        /** The next chunk's lines begin to arrive now. */
+        private void arriving() {
+            arrivingSince = System.nanoTime();
+            arrivedLines = 0;
+            arrivedBytes = 0;
         }
 
         /**

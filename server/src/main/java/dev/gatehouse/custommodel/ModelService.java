@@ -5,6 +5,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.model.ModelParser;
 import dev.gatehouse.model.ModelRegistry;
@@ -16,9 +17,10 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Lists models and registers custom ones (service keys only). A custom model is stored in the {@code models}
- * table and its definition is its change record's snapshot, from which every node's {@link ModelRegistry} learns
- * it; {@link #loadStored} reads the table at startup and after a reload. Thread-safe.
+ * Lists models — to a member key only the built-in ones and its organization's — and registers custom ones (service
+ * keys only). A custom model is stored in the {@code models} table and its definition is its change record's
+ * snapshot, from which every node's {@link ModelRegistry} learns it; {@link #loadStored} reads the table at startup
+ * and after a reload. Thread-safe.
  */
 public final class ModelService {
 
@@ -35,8 +37,16 @@ public final class ModelService {
         this.access = access;
     }
 
-    /** Every model, those registered through other nodes a moment ago included. */
-    public List<PermissionModel> list() {
+    /**
+     * The models {@code principal} may read, those registered through other nodes a moment ago included: every one
+     * for a service key; the built-in ones and its own organization's for a member, which learns nothing of the
+     * models other organizations were made with.
+     */
+    public List<PermissionModel> list(Principal principal) {
+        if (principal instanceof Principal.Member member) {
+            String own = ownModel(member).id();
+            return registry.all().stream().filter(m -> m.builtIn() || m.id().equals(own)).toList();
+        }
         store.read(h -> {
             models.ids(h).forEach(id -> orgModels.find(h, id));
             return null;
@@ -44,8 +54,22 @@ public final class ModelService {
         return registry.all();
     }
 
-    /** A model, one registered through another node a moment ago included; 404 when there is none. */
-    public PermissionModel get(String id) {
+    /**
+     * A model {@code principal} may read (see {@link #list}), one registered through another node a moment ago
+     * included; 404 when there is none, and for a member, when it is another organization's custom model.
+     */
+    public PermissionModel get(Principal principal, String id) {
+        if (principal instanceof Principal.Member member) {
+            PermissionModel builtIn = registry.get(id);
+            if (builtIn != null && builtIn.builtIn()) {
+                return builtIn;
+            }
+            PermissionModel own = ownModel(member);
+            if (!own.id().equals(id)) {
+                throw notFound(id);
+            }
+            return own;
+        }
         PermissionModel model = registry.get(id);
         return model != null ? model : store.read(h -> {
             orgModels.find(h, id);
@@ -65,6 +89,16 @@ public final class ModelService {
             tx.change(null, ObjectType.MODEL, model.id(), Action.CREATED, null, definition);
             return model;
         });
+    }
+
+    /** The model of the member's organization, read with the member's state (an inactive member's key is 401). */
+    private PermissionModel ownModel(Principal.Member member) {
+        return access.read(member, member.orgId(), (h, caller) -> orgModels.model(h, member.orgId()));
+    }
+
+    /** The 404 of a model nobody registered, which a member also gets for another organization's. */
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("model_not_found", "model \"" + id + "\" not found");
     }
 
     /** Loads the custom models stored in the database (at startup). */

@@ -19,9 +19,14 @@ import java.util.function.Function;
  * The edge of the engine: the engine as the server's services and dialects read it, with every
  * {@link EngineException} turned into the server's error tree here and nowhere else ({@link #translate}), its
  * cause kept. Unknown organizations and members are 404s, unknown permissions and resource types and permissions
- * that do not apply there are 400s naming the field. Answers pass through untouched. Thread-safe, as the engine.
+ * that do not apply there are 400s naming the field — an unknown type as {@link #RESOURCE_TYPE}, where most requests
+ * carry it; a dialect whose request carried it elsewhere (a lookup's {@code type}, a query's {@code resource_type})
+ * names that field instead, by the error's code. Answers pass through untouched. Thread-safe, as the engine.
  */
 final class EngineEdge implements DecisionEngine {
+
+    /** The field an unknown resource type's 400 names: a body's {@code resource: {type, id}}. */
+    static final String RESOURCE_TYPE = "resource.type";
 
     private final DecisionEngine engine;
 
@@ -43,7 +48,7 @@ final class EngineEdge implements DecisionEngine {
         }
         if (e instanceof EngineException.UnknownResourceType) {
             return new InvalidInputException("unknown_resource_type", e.getMessage(),
-                    Map.of("resource.type", "unknown resource type"), e);
+                    Map.of(RESOURCE_TYPE, "unknown resource type"), e);
         }
         if (e instanceof EngineException.PermissionNotApplicable n) {
             return new InvalidInputException("permission_not_applicable", e.getMessage(),

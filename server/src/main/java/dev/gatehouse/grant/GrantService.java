@@ -8,6 +8,7 @@ import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberRules;
@@ -31,7 +32,9 @@ import org.jdbi.v3.core.Handle;
  * and replaced whole: one row and one change record ({@code member_grants}) per write, which every node's engine
  * applies; an empty set removes the row.
  *
- * <p>Rules: a member's grants are written only in a model that allows grants (else 400 {@code grants_not_allowed},
+ * <p>Rules: a member's grants are read by the member itself or with the model's {@code management.members}
+ * permission, as its effective permissions are; writing them needs that permission, checked before anything else.
+ * They are written only in a model that allows grants (else 400 {@code grants_not_allowed},
  * the empty set included: such a model holds none to remove); every permission must be one the
  * model lets be granted (400 naming {@code permissions}); the member's company role must be one of the model's
  * grant-taking system roles (409 {@code grants_not_taken}; a member moved to another role later keeps its row, and
@@ -58,10 +61,28 @@ public final class GrantService {
     public record Held(Member member, GrantSet grants) {
     }
 
-    /** The member's grants; 404 when the caller does not see the member. */
+    /**
+     * The member's grants, read as its effective permissions are: by the member itself, or with the model's
+     * member-management permission (else 403 {@code permission_required}); 404 when the caller does not see the
+     * member. A caller without that permission is refused for any reference that does not name itself, whether it
+     * names another member or nobody, so the answer tells it nothing of the directory.
+     */
     public Held get(Principal principal, long orgId, MemberRef ref) {
         return access.read(principal, orgId, (h, caller) -> {
-            Member member = members.resolve(h, caller, orgId, ref);
+            String manage = orgModels.model(h, orgId).management().members();
+            Member member;
+            if (caller.has(manage)) {
+                member = members.resolve(h, caller, orgId, ref);
+            } else {
+                try {
+                    member = members.resolve(h, caller, orgId, ref);
+                } catch (NotFoundException | ConflictException other) {
+                    member = null;
+                }
+                if (member == null || !caller.is(member.id())) {
+                    caller.require(manage, "reading another member's grants");
+                }
+            }
             return new Held(member, grants.find(h, orgId, member.id()).orElse(null));
         });
     }
@@ -70,8 +91,8 @@ public final class GrantService {
     public Written<Held> put(Principal principal, long orgId, MemberRef ref, List<String> permissions) {
         return access.write(principal, orgId, (tx, caller) -> {
             PermissionModel model = orgModels.model(tx.handle(), orgId);
-            requireGrantable(model, permissions);
             caller.require(model.management().members(), "changing a member's grants");
+            requireGrantable(model, permissions);
             Member member = members.resolve(tx.handle(), caller, orgId, ref);
             Replaced replaced = put(tx, caller, model, orgId, member, permissions);
             return new Held(member, replaced.changed() ? replaced.after() : replaced.before());
@@ -90,8 +111,9 @@ public final class GrantService {
                         List<String> permissions) {
         Handle h = tx.handle();
         MemberGrants bounds = model.memberGrants();
-        requireGrantable(model, permissions);
+        // the permission first, as every write of the native API: who may not change grants learns nothing of them
         caller.require(model.management().members(), "changing a member's grants");
+        requireGrantable(model, permissions);
         // a member's grants are part of it (a v5 Manager's flags): changed only by who may change the member
         members.requireMay(h, caller, model, MemberRules.Action.MANAGE, member, member.roleId(), member.external(),
                 "changing a member's grants");

@@ -6,6 +6,7 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
+import dev.gatehouse.error.RequestTimeoutException;
 import dev.gatehouse.error.TooLargeException;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -74,6 +76,8 @@ public final class HttpServer {
     /** The methods a 405's {@code Allow} names, in this order. */
     private static final List<String> ALLOW_ORDER = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+    /** The request attribute holding a streamed body's deadline ({@link #bodyTimeout}). */
+    private static final String BODY_TIMEOUT = "gatehouse.body-timeout";
 
     /** HTTPS beside HTTP: its port (0 for a random one) and the key and certificate it serves. */
     public record Tls(int port, TlsKeys keys) {
@@ -140,6 +144,9 @@ public final class HttpServer {
             for (Route route : registrationOrder(routes)) {
                 config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
                     try {
+                        if (route.streamsBody()) {
+                            ctx.attribute(BODY_TIMEOUT, settings.bodyTimeout());
+                        }
                         handle(route, ctx);
                     } finally {
                         if (route.streamsBody()) {
@@ -423,6 +430,16 @@ public final class HttpServer {
     }
 
     /** The HTTP status of each kind of failure, the same in every dialect. */
+    /**
+     * How long a part of the body of a route that streams it ({@link Route#streamsBody}) may take to arrive:
+     * {@link HttpSettings#bodyTimeout()}, which the edge cannot apply to a body it does not read whole. The route
+     * says what a part is (a bulk import: a chunk of its lines) and refuses one that arrives later.
+     */
+    public static Duration bodyTimeout(Context ctx) {
+        Duration timeout = ctx.attribute(BODY_TIMEOUT);
+        return timeout != null ? timeout : HttpSettings.DEFAULT_BODY_TIMEOUT;
+    }
+
     public static int status(GatehouseException e) {
         if (e instanceof NotFoundException) {
             return 404;
@@ -438,6 +455,8 @@ public final class HttpServer {
             return 412;
         } else if (e instanceof TooLargeException) {
             return 413;
+        } else if (e instanceof RequestTimeoutException) {
+            return 408;
         } else if (e instanceof UnsupportedMediaTypeException) {
             return 415;
         }

@@ -141,7 +141,11 @@ public final class Text {
         }
     }
 
-    /** A field's path as messages name it: {@code items[2].name}. */
+    /**
+     * A field's path as messages name it, {@code items[2].name}, abbreviated as every field name an error gives
+     * ({@link Fields#abbreviate}): a path nested a thousand levels deep, or a name of a million characters, is not
+     * repeated whole in the error's detail and again in its field errors.
+     */
     private static String path(List<Object> path) {
         StringBuilder out = new StringBuilder();
         for (Object step : path) {
@@ -151,7 +155,7 @@ public final class Text {
                 out.append(out.isEmpty() ? "" : ".").append(step);
             }
         }
-        return out.toString();
+        return Fields.abbreviate(out.toString());
     }
 
     private static void reject(String field, String problem) {

@@ -72,6 +72,18 @@ public final class RoleService {
                         + "organization " + orgId)));
     }
 
+    /**
+     * 403 {@code permission_required} unless the caller may manage the organization's roles, the first rule every
+     * role write checks: for a dialect that reads a role's body only after it, as its original does (Close), so that
+     * who may not write roles is refused whatever it sent. Writes nothing; the write checks it again.
+     */
+    public void requireMayManage(Principal principal, long orgId, String what) {
+        access.read(principal, orgId, (h, caller) -> {
+            caller.require(model(h, orgId).management().roles(), what);
+            return null;
+        });
+    }
+
     public Written<Role> create(Principal principal, long orgId, RoleInput input) {
         return access.write(principal, orgId, (tx, caller) -> create(tx, caller, model(tx.handle(), orgId), orgId, input));
     }

@@ -264,14 +264,14 @@ public final class RoomService {
     /**
      * The users with access to a room (revoked ones are left out). Users whose room role has {@code isHiddenInRoom}
      * are listed only to themselves and to callers whose room role grants {@code canManageAnyUserRoomAccess} (service
-     * keys too): the other participants do not see them.
+     * keys too): the other participants do not see them ({@link RoomsRules#concealment}, left out by the query).
      */
     public Slice<RoomUser> users(Principal principal, long orgId, int roomId, String filter, UserSort sort, int start,
                                  int count) {
         return access.read(principal, orgId, (h, caller) -> {
             Room room = rules.visibleRoom(h, caller, roomId);
-            Long viewer = rules.roomGrants(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS) ? null : caller.memberId();
-            return rooms.roomUsers(h, orgId, roomId, filter, sort, start, count, viewer);
+            String hiding = assignments.hiddenFrom(h, caller, orgId, RESOURCE_TYPE, room.resourceId());
+            return rooms.roomUsers(h, orgId, roomId, filter, sort, start, count, hiding, caller.memberId());
         });
     }
 
@@ -279,7 +279,9 @@ public final class RoomService {
      * Invites a user into a room with a room role. An email that no member has becomes a new external member
      * (an outsider), who may hold only external roles. Inviting a user already in the room changes nothing and
      * answers it as it is there ({@link Invited#added()} false: its role and side change with {@link #updateUser});
-     * one whose access is revoked is a conflict (restore it).
+     * one whose access is revoked is a conflict (restore it). A user the caller may not see in the room
+     * ({@link RoomsRules#concealment}) is invited as a user not in the room would be — the same rules, the same
+     * answer, the user with the role given — and is left as it is.
      */
     public Written<Invited> invite(Principal principal, long orgId, int roomId, Invite in) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -295,6 +297,13 @@ public final class RoomService {
                         in.email(), in.firstName(), in.lastName(), null, true, null));
             } else {
                 RoomUser existing = rooms.roomUser(h, orgId, roomId, member.id()).orElse(null);
+                if (existing != null && !seen(h, caller, room, existing)) {
+                    Assignment given = assignments.rehearsePut(tx, caller, model, orgId, RESOURCE_TYPE,
+                            room.resourceId(), member, in.roleId());
+                    Role role = roles.find(h, orgId, given.roleId()).orElseThrow();
+                    return new Invited(new RoomUser(roomId, member, role.id(), role.name(), false, caller.memberId(),
+                            in.sideId(), existing.titleId(), null, null), true);
+                }
                 if (existing != null && existing.revoked()) {
                     throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
                             + roomId + " is revoked; restore it instead of inviting it again");
@@ -336,7 +345,7 @@ public final class RoomService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
-            RoomUser current = roomUser(h, orgId, roomId, memberId);
+            RoomUser current = roomUser(h, caller, room, memberId);
             rules.requireMayChangeRoomUser(h, caller, model, room, current.invitedBy(),
                     "changing the role of user " + memberId + " in room " + roomId);
             if (current.revoked()) {
@@ -372,7 +381,7 @@ public final class RoomService {
             Handle h = tx.handle();
             boolean scheduled = at != null && at.isAfter(tx.now());
             Room room = rules.visibleRoom(h, caller, roomId);
-            RoomUser current = roomUser(h, orgId, roomId, memberId);
+            RoomUser current = roomUser(h, caller, room, memberId);
             String what = "revoking the access of user " + memberId + " to room " + roomId;
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), what);
@@ -405,7 +414,7 @@ public final class RoomService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
-            RoomUser current = roomUser(h, orgId, roomId, memberId);
+            RoomUser current = roomUser(h, caller, room, memberId);
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), "restoring the access of user " + memberId + " to room " + roomId);
             if (!current.revoked() && current.accessEndsAt() != null) {
@@ -426,8 +435,29 @@ public final class RoomService {
     }
 
     private RoomUser roomUser(Handle h, long orgId, int roomId, long memberId) {
-        return rooms.roomUser(h, orgId, roomId, memberId).orElseThrow(() -> new NotFoundException("room_user_not_found",
-                "user " + memberId + " is not in room " + roomId));
+        return rooms.roomUser(h, orgId, roomId, memberId).orElseThrow(() -> notInRoom(roomId, memberId));
+    }
+
+    /**
+     * A user's place in a room as {@code caller} sees it: one it may not see there ({@link #seen}) is not in the room
+     * for it, the same 404 as a user who is not.
+     */
+    private RoomUser roomUser(Handle h, Caller caller, Room room, long memberId) {
+        RoomUser user = roomUser(h, caller.orgId(), room.id(), memberId);
+        if (!seen(h, caller, room, user)) {
+            throw notInRoom(room.id(), memberId);
+        }
+        return user;
+    }
+
+    /** Whether {@code caller} sees {@code user} in the room: its room role (held, or revoked) does not hide it from it. */
+    private boolean seen(Handle h, Caller caller, Room room, RoomUser user) {
+        return assignments.seesHolder(h, caller, room.orgId(), RESOURCE_TYPE, room.resourceId(), user.member().id(),
+                user.roleId());
+    }
+
+    private static NotFoundException notInRoom(int roomId, long memberId) {
+        return new NotFoundException("room_user_not_found", "user " + memberId + " is not in room " + roomId);
     }
 
     private void roomUserChanged(Tx tx, long orgId, RoomUser current, Long revokedBefore, Long revokedAfter) {

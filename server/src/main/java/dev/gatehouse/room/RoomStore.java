@@ -86,6 +86,23 @@ final class RoomStore {
                 .bind("org", orgId).bind("member", memberId).mapTo(Integer.class).findOne();
     }
 
+    /**
+     * The lowest id of a room of the organization that member {@code memberId} owns and member {@code viewer} sees —
+     * its company role has {@code autoAccessToRooms}, it is granted {@code autoAccessToCompanyRooms}, or it holds a
+     * role in the room or above it — if there is one.
+     */
+    Optional<Integer> firstOwnedSeenBy(Handle h, long orgId, long memberId, long viewer) {
+        return h.createQuery("SELECT min(r.id) FROM rooms r WHERE r.org_id = :org AND :member = ANY(r.owner_ids) "
+                        + "AND (EXISTS (SELECT 1 FROM members v JOIN roles ro ON ro.id = v.role_id "
+                        + "WHERE v.org_id = :org AND v.id = :viewer AND ro.permissions && CAST(:all AS text[])) "
+                        + "OR EXISTS (SELECT 1 FROM member_grants g WHERE g.org_id = :org AND g.member_id = :viewer "
+                        + "AND g.permissions && CAST(:all AS text[])) OR EXISTS (" + HELD_ON_ROOM_OR_ANCESTOR + "))")
+                .bind("org", orgId).bind("member", memberId).bind("viewer", viewer)
+                .bind("all", new String[] {RoomsPermissions.AUTO_ACCESS_TO_ROOMS,
+                        RoomsPermissions.AUTO_ACCESS_TO_COMPANY_ROOMS})
+                .mapTo(Integer.class).findOne();
+    }
+
     /** Whether member {@code memberId} is among room {@code id}'s owners (no row read: one answer). */
     boolean owns(Handle h, long orgId, int id, long memberId) {
         return h.createQuery("SELECT 1 FROM rooms WHERE org_id = :org AND id = :id AND :member = ANY(owner_ids)")
@@ -146,17 +163,16 @@ final class RoomStore {
 
     /**
      * The users with access to a room (revoked ones are left out), filtered by a name or email prefix. With a
-     * {@code viewer}, users whose room role has {@code isHiddenInRoom} are left out too, the viewer itself excepted.
+     * {@code hiding} permission, users whose room role grants it are left out too, the {@code viewer} itself excepted.
      */
     Slice<RoomUser> roomUsers(Handle h, long orgId, int roomId, String filter, UserSort sort, int start, int count,
-                              Long viewer) {
+                              String hiding, Long viewer) {
         String from = " FROM assignments a JOIN members m ON m.id = a.member_id JOIN roles ro ON ro.id = a.role_id "
                 + "LEFT JOIN room_users ru ON ru.room_id = :room AND ru.member_id = a.member_id "
                 + "LEFT JOIN rooms_profiles p ON p.member_id = a.member_id "
                 + "WHERE a.org_id = :org AND a.resource_type = 'room' AND a.resource_id = :rid";
-        if (viewer != null) {
-            from += " AND (NOT ('" + RoomsPermissions.HIDDEN_IN_ROOM + "' = ANY(ro.permissions)) "
-                    + "OR a.member_id = :viewer)";
+        if (hiding != null) {
+            from += " AND (NOT (:hiding = ANY(ro.permissions)) OR a.member_id = :viewer)";
         }
         if (filter != null && !filter.isEmpty()) {
             from += " AND (lower(coalesce(m.first_name, '')) LIKE lower(:p) ESCAPE '!' "
@@ -170,8 +186,8 @@ final class RoomStore {
                 + " OFFSET :start LIMIT :count").bind("start", start).bind("count", count);
         for (Query q : List.of(countQuery, pageQuery)) {
             q.bind("org", orgId).bind("room", roomId).bind("rid", Room.resourceId(roomId));
-            if (viewer != null) {
-                q.bind("viewer", viewer);
+            if (hiding != null) {
+                q.bind("hiding", hiding).bind("viewer", viewer);
             }
             if (pattern != null) {
                 q.bind("p", pattern);

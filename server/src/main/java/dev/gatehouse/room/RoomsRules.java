@@ -590,15 +590,22 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
      * A room keeps its owners when one would leave the company too: removing a member that owns a room is a 409
      * {@code room_owner}, whatever API removes it (part of the members' removal hook). The room would otherwise be
      * left to nobody who could act in it, its owner gone and no Admin able to get back in; deleting the room first,
-     * or locking the user instead, is the way.
+     * or locking the user instead, is the way. The refusal names the lowest such room the write's actor sees (a
+     * service key: any), and none when it sees none of them: every other answer about a room it does not see is the
+     * 404 of a room that does not exist.
      */
     public static void requireOwnsNoRoom(Tx tx, long orgId, Member member) {
-        Optional<Integer> owned = new RoomStore().firstOwned(tx.handle(), orgId, member.id());
-        if (owned.isPresent()) {
-            throw new ConflictException("room_owner", "removing user " + member.id() + " would leave room "
-                    + owned.get() + ", which it owns, to nobody who could act in it; delete the room first, or lock "
-                    + "the user instead");
+        RoomStore rooms = new RoomStore();
+        Optional<Integer> owned = rooms.firstOwned(tx.handle(), orgId, member.id());
+        if (owned.isEmpty()) {
+            return;
         }
+        Long viewer = tx.actor().id(); // the acting member; null for a service key
+        Optional<Integer> named = viewer == null ? owned
+                : rooms.firstOwnedSeenBy(tx.handle(), orgId, member.id(), viewer);
+        throw new ConflictException("room_owner", "removing user " + member.id() + " would leave "
+                + named.map(id -> "room " + id + ", which it owns,").orElse("a room it owns")
+                + " to nobody who could act in it; delete the room first, or lock the user instead");
     }
 
     private static ConflictException ownerKeepsAccess(String what, long owner, int roomId) {
@@ -700,5 +707,22 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
                         + "WHERE r.org_id = :org AND a.role_id = :role ORDER BY r.id, o.owner LIMIT 1")
                 .bind("type", Room.RESOURCE_TYPE).bind("org", orgId).bind("role", roleId)
                 .map((rs, ctx) -> new OwnerHolding(rs.getInt("id"), rs.getLong("owner"))).findOne();
+    }
+
+    // ---------------------------------------------------------------- room users hidden in the room
+
+    /** A room user whose room role has {@code isHiddenInRoom}, seen by those managing anyone's access to the room. */
+    private static final Concealment HIDDEN_IN_ROOM = new Concealment(RoomsPermissions.HIDDEN_IN_ROOM,
+            MANAGE_ANY_USER_ROOM_ACCESS);
+
+    /**
+     * A room user whose room role has {@code isHiddenInRoom} is seen in the room only by itself and by callers whose
+     * room role grants {@code canManageAnyUserRoomAccess} (service keys: every user): to any other caller it answers,
+     * through {@code /v1} and Rooms alike, as a user not in the room does ({@link AssignmentService}'s reads and writes,
+     * Rooms' room users).
+     */
+    @Override
+    public Concealment concealment(Caller caller, PermissionModel model, ResourceType type) {
+        return isRoom(type) && !caller.isService() ? HIDDEN_IN_ROOM : null;
     }
 }

@@ -87,6 +87,12 @@ import org.slf4j.MDC;
  * with its backoff recorded against the new URL, nor a success at the old one — and once it ends its worker gives
  * the lease back, so the next attempt, attempt 1, starts at once.
  *
+ * <p><b>Whose authority.</b> A subscription a member made is delivered on that member's authority: before every
+ * request its creator is read again ({@link WebhookService#creatorLostAccess}: one read of the database, made after
+ * the event was, so nothing that took the right away before the event is missed, whichever node's engine has applied
+ * it). A creator deactivated, removed or no longer a reader of the history pauses the subscription (by the system,
+ * recorded in the change log) and nothing more is sent; a subscription a service key made, or resumed, costs no read.
+ *
  * <p><b>Durability.</b> Cursors, due times and the delivery log live in the database, so a restart (or
  * another node) carries on where delivery stood. An event delivered but not yet recorded when a node died
  * is delivered again: receivers deduplicate by {@code Gatehouse-Webhook-Id} and {@code Gatehouse-Event-Revision}.
@@ -438,6 +444,12 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 handled += batch.size();
                 continue;
             }
+            String lost = service.creatorLostAccess(target.webhook());
+            if (lost != null) {
+                pauseForCreator(target.webhook(), lost);
+                jdbi.useHandle(h -> store.release(h, id, token));
+                return;
+            }
             if (!send(target, next, prepared, failures + 1)) {
                 return;
             }
@@ -588,6 +600,13 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         String reason = "delivery of revision " + revision + " failed " + f.attempts() + " times over "
                 + human(f.failingFor()) + " (retry window " + human(settings.retryWindow()) + "); last error: " + error;
         if (service.autoPause(w.orgId(), w.id(), reason)) {
+            LOG.warn("webhook {} of organization {} paused: {}", w.id(), w.orgId(), reason);
+        }
+    }
+
+    /** Pauses a subscription whose creator may no longer make it, unless it changed since it was read. */
+    private void pauseForCreator(Webhook w, String reason) {
+        if (service.autoPause(w.orgId(), w.id(), reason, w.version())) {
             LOG.warn("webhook {} of organization {} paused: {}", w.id(), w.orgId(), reason);
         }
     }

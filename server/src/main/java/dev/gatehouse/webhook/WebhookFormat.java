@@ -19,8 +19,9 @@ public interface WebhookFormat {
 
     /**
      * Whom a format reads an organization as while it builds a request (the roles or members an event's body
-     * names): deliveries are the system's, authorized when a member allowed to read the organization's whole
-     * history created the subscription. No key has this id; it never acts, only reads.
+     * names): deliveries are the system's, authorized while the subscription's creator may read the organization's
+     * whole history (a service key, or a member checked before every request: {@link WebhookService#creatorLostAccess}).
+     * No key has this id; it never acts, only reads.
      */
     Principal.Service DELIVERY = new Principal.Service("webhook-delivery");
 

@@ -5,10 +5,14 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.Actor;
+import dev.gatehouse.changelog.ChangeRecord;
+import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.store.Store;
@@ -35,6 +39,12 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * subscriptions, of every format together. Every change is recorded in the change log as object type
  * {@code webhook}; the secret never appears there.
  *
+ * <p><b>Whose authority.</b> A subscription a member made delivers the history on that member's authority, so it is
+ * delivered only while its creator may still make it: the rule of the routes ({@link #requireManager}) is asked again,
+ * of the creator as the database shows it, before every request ({@link #creatorLostAccess}); once the creator is
+ * deactivated, removed or no longer a reader, the subscription is paused ({@link #CREATOR_LOST_ACCESS}). Whoever
+ * resumes a subscription becomes its creator (null for a service key, whose subscriptions nothing pauses this way).
+ *
  * <p><b>Formats.</b> A subscription has a {@link WebhookFormat}, chosen at creation: the native one, or one a
  * dialect registered (Close's). Its API is the one that made it: another format's API does not find it, and only
  * its own may change its filters (the native API may still pause, resume, move, describe, rotate or delete it). A
@@ -48,6 +58,13 @@ public final class WebhookService {
     private static final String LIMIT = "webhooks_per_org";
     /** The reason a subscription paused through an API carries. */
     public static final String PAUSED_BY_API = "paused through the API";
+    /** How the reason of a subscription paused because its creator lost the right to make it begins. */
+    public static final String CREATOR_LOST_ACCESS = "creator_lost_access";
+    /**
+     * The key id a creator is read under ({@link #creatorLostAccess}): no key has it; the creator is read as a member,
+     * as for an access token, since its standing (active, role, grants) decides, not one of its keys.
+     */
+    private static final String CREATOR = "webhook-creator";
 
     /** A subscription with its secret: the one just made (create, rotation), or its format shows it on reads. */
     public record WithSecret(Webhook webhook, DeliveryState delivery, String secret) {
@@ -162,8 +179,10 @@ public final class WebhookService {
     /**
      * Changes a subscription. Resuming a paused one (status {@code active}) or pointing it at a new URL
      * forgets its run of failures, so the next event is sent at once, as attempt 1 — right after a request still in
-     * flight, whose outcome no longer counts ({@link WebhookStore#resetFailures}). Rotating the secret returns the new
-     * one, once.
+     * flight, whose outcome no longer counts ({@link WebhookStore#resetFailures}); so does a change of filters that no
+     * longer selects the event that failed ({@link #dropsFailingEvent}), whose failures go with it. Whoever resumes a
+     * subscription becomes its creator, on whose authority it is delivered from then on. Rotating the secret returns
+     * the new one, once.
      */
     public Written<WithSecret> update(Principal principal, long orgId, long id, WebhookInput in,
                                       Integer expectedVersion) {
@@ -194,14 +213,14 @@ public final class WebhookService {
                     paused ? PAUSED_BY_API : resumed ? null : current.pausedReason(),
                     paused ? now : resumed ? null : current.pausedAt(), current.version(), current.createdAt(),
                     current.updatedAt(), current.format(), in.options() == null ? current.options() : in.options(),
-                    current.createdBy(), caller.memberId());
+                    resumed ? caller.memberId() : current.createdBy(), caller.memberId());
             if (!in.rotateSecret() && sameState(current, changed)) {
                 // a write that changes nothing records nothing: no new version, no event, no delivery
                 return new WithSecret(current, webhooks.state(h, id).orElse(null),
                         format(current.format()).showsSecret() ? webhooks.secret(h, id) : null);
             }
             Webhook updated = webhooks.update(h, changed, now);
-            if (resumed || moved) {
+            if (resumed || moved || dropsFailingEvent(h, current, updated)) {
                 webhooks.resetFailures(h, id);
             }
             String secret = null;
@@ -217,6 +236,40 @@ public final class WebhookService {
                     null, in.rotateSecret() ? new String[] {"secret"} : new String[0]);
             return new WithSecret(updated, webhooks.state(h, id).orElse(null), secret);
         });
+    }
+
+    /**
+     * Whether a change of filters from {@code before} to {@code after} no longer selects the event a run of failures
+     * is about — the organization's first event after the cursor (the dispatcher moves the cursor past the events it
+     * skips before it sends one) — which delivery will therefore skip: its failures and their backoff go with it.
+     */
+    private boolean dropsFailingEvent(Handle h, Webhook before, Webhook after) {
+        if (before.objectTypes().equals(after.objectTypes()) && before.actions().equals(after.actions())
+                && Objects.equals(before.options(), after.options())) {
+            return false;
+        }
+        DeliveryState state = webhooks.state(h, after.id()).orElse(null);
+        if (state == null || state.attempts() == 0) {
+            return false;
+        }
+        List<ChangeRecord> failing = EventQuery.forOrg(after.orgId()).ascending(true).afterRevision(state.revision())
+                .limit(1).build().run(h);
+        return failing.isEmpty() || !selects(after, failing.get(0), webhooks.secret(h, after.id()));
+    }
+
+    /**
+     * Whether {@code w} wants {@code event}: its object types and actions, then its format's finer filters. A format
+     * that cannot build the request wants it (delivery records that failure: {@code format_failed}).
+     */
+    boolean selects(Webhook w, ChangeRecord event, String secret) {
+        if (!w.matches(event.objectType().wire(), event.action().wire())) {
+            return false;
+        }
+        try {
+            return format(w.format()).request(w, event, secret, 0, 1).isPresent();
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /** Whether two states of a subscription hold the same values a write may change. */
@@ -258,10 +311,18 @@ public final class WebhookService {
      * any other change); false when it was already paused or is gone.
      */
     boolean autoPause(long orgId, long id, String reason) {
+        return autoPause(orgId, id, reason, null);
+    }
+
+    /**
+     * Pauses a subscription as {@link #autoPause(long, long, String)} does, if it is still at {@code version} (null:
+     * any): a reason read from one version (its creator) does not pause the next (resumed by someone else meanwhile).
+     */
+    boolean autoPause(long orgId, long id, String reason, Integer version) {
         try {
             return store.write(Actor.SYSTEM, orgId, tx -> {
                 Webhook current = webhooks.findForUpdate(tx.handle(), orgId, id).orElse(null);
-                if (current == null || !current.active()) {
+                if (current == null || !current.active() || version != null && current.version() != version) {
                     return false;
                 }
                 Instant now = tx.now();
@@ -272,6 +333,33 @@ public final class WebhookService {
             }).value();
         } catch (NotFoundException e) {
             return false;
+        }
+    }
+
+    /**
+     * Why {@code w} may no longer be delivered on its creator's authority — a reason beginning with
+     * {@link #CREATOR_LOST_ACCESS} — or null while it may: made by a service key, or by a member who may still make it
+     * (active, and a reader by the rule of the routes, {@link #requireManager}), as the database shows the member now.
+     * Asked before every request: the event about to be sent was committed before this read, so a deactivation,
+     * removal or demotion that came before it is seen, on any node.
+     */
+    String creatorLostAccess(Webhook w) {
+        Long creator = w.createdBy();
+        if (creator == null) {
+            return null;
+        }
+        try {
+            access.read(new Principal.Member(CREATOR, w.orgId(), creator, true), w.orgId(), (h, caller) -> {
+                requireManager(h, caller, w.orgId(), "receiving the organization's history through webhook " + w.id());
+                return null;
+            });
+            return null;
+        } catch (UnauthenticatedException e) {
+            return CREATOR_LOST_ACCESS + ": member " + creator + ", who created the subscription, is no longer active "
+                    + "(deactivated or removed); whoever resumes it becomes its creator";
+        } catch (ForbiddenException e) {
+            return CREATOR_LOST_ACCESS + ": member " + creator + ", who created the subscription, may no longer read "
+                    + "the organization's history (" + e.getMessage() + "); whoever resumes it becomes its creator";
         }
     }
 

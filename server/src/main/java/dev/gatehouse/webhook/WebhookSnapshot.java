@@ -32,6 +32,8 @@ public final class WebhookSnapshot {
         n.put("created_at", InstantText.of(w.createdAt()));
         n.put("updated_at", InstantText.of(w.updatedAt()));
         n.put("format", w.format());
+        // on whose authority it is delivered: a member, or null for a service key (WebhookService, "Whose authority")
+        n.put("created_by", w.createdBy());
         if (w.options() == null) {
             n.putNull("options");
         } else {

@@ -74,14 +74,15 @@ final class WebhookStore {
         return w;
     }
 
+    /** Writes {@code w}'s changeable values, its creator (a resume hands it on) included. */
     Webhook update(Handle h, Webhook w, Instant now) {
         return h.createQuery("UPDATE webhooks SET url = :url, description = :description, object_types = :types, "
                         + "actions = :actions, status = :status, paused_reason = :reason, paused_at = :pausedAt, "
-                        + "options = CAST(:options AS jsonb), updated_by = :by, version = version + 1, updated_at = :now "
-                        + "WHERE id = :id RETURNING " + COLUMNS)
+                        + "options = CAST(:options AS jsonb), created_by = :createdBy, updated_by = :by, "
+                        + "version = version + 1, updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
                 .bind("id", w.id()).bind("url", w.url()).bind("description", w.description())
                 .bind("options", w.options() == null ? null : Json.writeString(w.options()))
-                .bind("by", w.updatedBy())
+                .bind("createdBy", w.createdBy()).bind("by", w.updatedBy())
                 .bind("types", array(w.objectTypes())).bind("actions", array(w.actions())).bind("status", w.status())
                 .bind("reason", w.pausedReason()).bind("pausedAt", utc(w.pausedAt())).bind("now", utc(now))
                 .map((rs, ctx) -> map(rs)).one();
@@ -138,7 +139,8 @@ final class WebhookStore {
     }
 
     /**
-     * Forgets a run of failures: the next event is due now, at attempt 1 (resumed, or sent somewhere new). It also
+     * Forgets a run of failures: the next event is due now, at attempt 1 (resumed, sent somewhere new, or the event
+     * that failed no longer selected by the filters). It also
      * moves the lease token on, so that a request in flight — made to the old URL, or before the subscription was
      * paused — cannot record its outcome over the reset: its worker's {@link #fail} (a failure and its backoff,
      * against the new URL) and {@link #advance} no longer match. The lease itself stays, so that the subscription is

@@ -179,6 +179,29 @@ class BulkBadInputIT {
                 .extracting(r -> r.get("name").stringValue()).contains("Fine");
     }
 
+    /**
+     * A field nested too deep, or one with a name of hundreds of characters holding a bad string, is named in the
+     * error abbreviated to 64 characters, as every field an error names: on an import's line as in a request.
+     */
+    @Test
+    void aFieldNestedTooDeep_orWithALongName_isNamedAbbreviated_onALineAsInARequest() {
+        Fixtures.Org org = fx.org("docs");
+        String deep = "\"z\": " + "[".repeat(70) + "]".repeat(70);
+        String longName = "\"" + "k".repeat(500) + "\": \"a\\u0000b\"";
+        for (String field : List.of(deep, longName)) {
+            Http.Res line = importBody(node.service(), org.id(), "", "{\"type\": \"group\", \"name\": \"x\", "
+                    + field + "}\n");
+            Http.Res request = node.service().raw("POST", org.path() + "/groups", "{\"name\": \"x\", " + field + "}",
+                    "application/json");
+            for (Http.Res res : List.of(line, request)) {
+                assertThat(res.status()).as("%s", res).isEqualTo(400);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_text");
+                res.get("errors").properties().forEach(e -> assertThat(e.getKey()).hasSizeLessThanOrEqualTo(64));
+                assertThat(res.get("detail").stringValue()).hasSizeLessThan(200);
+            }
+        }
+    }
+
     @Test
     void aBodyThatIsNotNdjson_isRefusedBeforeAnyLine() {
         Fixtures.Org org = fx.org("docs");

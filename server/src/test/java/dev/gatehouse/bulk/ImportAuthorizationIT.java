@@ -272,6 +272,65 @@ class ImportAuthorizationIT {
         assertThat(alone.status()).as("with its grant, the line alone is taken: %s", alone).isEqualTo(200);
     }
 
+    /** A grants organization (grants.json), registering the model when the node has not yet. */
+    private static Fixtures.Org grantsOrg() throws IOException {
+        try (InputStream in = ImportAuthorizationIT.class.getResourceAsStream("/models/grants.json")) {
+            assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isIn(201, 409);
+        }
+        return fx.org("grants");
+    }
+
+    /**
+     * A role line asking for permissions beyond the caller's is refused as the role's update is, also when the role
+     * holds them already: the line would change nothing, and was answered "unchanged".
+     */
+    @Test
+    void aRoleLineChangingNothing_beyondTheCaller_isRefusedAsItsUpdateIs() throws IOException {
+        Fixtures.Org org = grantsOrg();
+        long deleter = fx.role(org, "Deleter", List.of("room.view", "room.delete"));
+        Http roleManager = fx.keyFor(org, fx.member(org, "rolemgr", fx.role(org, "RoleMgr",
+                List.of("settings.edit"))));
+
+        Http.Res single = roleManager.patch(org.path() + "/roles/" + deleter, Map.of("permissions",
+                List.of("room.view", "room.delete")));
+        Http.Res line = importLines(roleManager, org.id(), "", List.of(role("Deleter", List.of("room.view",
+                "room.delete"))));
+
+        assertThat(single.status()).as("%s", single).isEqualTo(403);
+        assertThat(line.status()).as("the role as it is, where its update was %s: %s", single, line).isEqualTo(403);
+        assertThat(line.get("code").stringValue()).isEqualTo(single.get("code").stringValue());
+    }
+
+    /**
+     * A key without the management permission of members is refused it before a member's removal, grants or company
+     * role is looked for, whether or not they exist — as the grants' and the member's own requests refuse it.
+     */
+    @Test
+    void memberLinesNamingNothing_areRefusedForWantOfThePermissionFirst() throws IOException {
+        Fixtures.Org org = grantsOrg();
+        Http agent = fx.keyFor(org, fx.member(org, "agent", fx.roleId(org, "Agent")));
+        List<JsonNode> before = Bulk.export(node.service(), org.id());
+
+        Map<String, String> lines = Map.of(
+                "a member that is not there, removed", line("type", "member", "op", "delete", "user_id", "ghost"),
+                "the grants of a member that is not there", line("type", "grants", "user_id", "ghost",
+                        "permissions", List.of()),
+                "a member with a company role that is not there", member("newbie", "Nobody's"));
+        lines.forEach((name, refused) -> {
+            Http.Res res = importLines(agent, org.id(), "", List.of(refused));
+            assertThat(res.status()).as("%s: %s", name, res).isEqualTo(403);
+            assertThat(res.get("code").stringValue()).isEqualTo("permission_required");
+        });
+        Http.Res grants = agent.put(org.path() + "/members/" + Long.MAX_VALUE + "/grants", Map.of("permissions",
+                List.of()));
+        assertThat(grants.status()).as("the grants' own request: %s", grants).isEqualTo(403);
+        Http.Res added = agent.post(org.path() + "/members", Map.of("user_id", "newbie", "email",
+                "newbie@example.com", "role_id", Long.MAX_VALUE));
+        assertThat(added.status()).as("the member's own request: %s", added).isEqualTo(403);
+        List<JsonNode> after = Bulk.export(node.service(), org.id());
+        assertThat(after.subList(1, after.size())).as("nothing changed").isEqualTo(before.subList(1, before.size()));
+    }
+
     @TestFactory
     Stream<DynamicTest> anImportLine_isRefusedWhereItsSingleRequestIs() {
         return attacks().stream().map(attack -> DynamicTest.dynamicTest(attack.name(), () -> {

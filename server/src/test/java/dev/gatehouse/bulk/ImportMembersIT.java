@@ -255,6 +255,18 @@ class ImportMembersIT {
         assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(1); // the admin
     }
 
+    /** A member line's user id is held to the rule of a member added alone: no reference's prefix (MembersIT). */
+    @Test
+    void aUserIdBeginningWithAReferencePrefix_isRefusedOnItsLine() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("d1", "Reader"),
+                line("type", "member", "user_id", "id:" + org.adminId(), "email", "d2@example.com", "role", "Reader")));
+        assertThat(res.status()).as("%s", res).isEqualTo(400);
+        assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(3);
+        assertThat(res.get("detail").stringValue()).contains("user_id").contains("must not begin with \"id:\"");
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(1); // the admin
+    }
+
     /** An import into a new organization of the docs model: one role, then {@code n} members holding it. */
     private static List<String> members(int n) {
         List<String> lines = new ArrayList<>(List.of(role("Reader", READ)));

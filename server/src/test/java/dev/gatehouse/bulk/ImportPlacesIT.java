@@ -1,11 +1,15 @@
 package dev.gatehouse.bulk;
 
+import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A node runs at most {@link ImportService#CONCURRENT} long imports at once; a small one (its body declared within
- * {@link ImportService#SMALL_BODY_BYTES}) takes no place among them.
+ * {@link ImportService#SMALL_BODY_BYTES}) takes no place among them. A long one holds its place only while its lines
+ * arrive: each chunk's within the body deadline of its start.
  */
 class ImportPlacesIT {
 
@@ -85,5 +90,104 @@ class ImportPlacesIT {
             }
         }
         throw new AssertionError("two long imports never held both places");
+    }
+
+    /** A node whose bodies must arrive within a second (a streamed import's: each chunk's lines). */
+    private static TestNode nodeWithBodyDeadline() {
+        return TestNode.start(c -> c.withHttp(HttpSettings.DEFAULTS.withTimeouts(Duration.ofSeconds(10),
+                Duration.ofSeconds(1), Duration.ofSeconds(30))));
+    }
+
+    /** Opens a chunked import into {@code path} with {@code key}; {@link #chunk} sends its lines. */
+    private static RawHttp chunkedImport(TestNode on, String path, String key) {
+        return RawHttp.connect(on.node().port()).send("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                + "Bearer " + key + "\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n");
+    }
+
+    private static void chunk(RawHttp connection, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        connection.send(Integer.toHexString(bytes.length) + "\r\n");
+        connection.send(bytes);
+        connection.send("\r\n");
+    }
+
+    /** Sends a blank line every 200 ms for {@code forMillis}, then ends the body. */
+    private static void trickleBlankLines(RawHttp connection, long forMillis) throws InterruptedException {
+        long end = System.nanoTime() + forMillis * 1_000_000;
+        while (System.nanoTime() < end) {
+            chunk(connection, "\n");
+            Thread.sleep(200);
+        }
+        connection.send("0\r\n\r\n");
+    }
+
+    @Test
+    void bodyTrickledByAMemberWithoutPermissions_endsAtTheChunkDeadline_408() throws InterruptedException {
+        try (TestNode tight = nodeWithBodyDeadline()) {
+            Fixtures.Org rooms = new Fixtures(tight).org("rooms");
+            long external = new Fixtures(tight).external(rooms, "trickler");
+            String key = tight.service().post(rooms.path() + "/members/" + external + "/keys", Map.of("name", "k"))
+                    .json().get("key").stringValue();
+
+            RawHttp.Response answer;
+            try (RawHttp connection = chunkedImport(tight, rooms.path() + "/import", key)) {
+                trickleBlankLines(connection, 3_000); // blank lines fill no chunk: the first is due after 1 s
+                answer = connection.read(Duration.ofSeconds(30));
+            }
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(408);
+            JsonNode problem = Json.readTree(answer.body());
+            assertThat(problem.get("code").stringValue()).isEqualTo("request_timeout");
+            assertThat(problem.get("line").longValue()).isBetween(2L, 14L);
+            assertThat(problem.get("committed_lines").longValue()).isZero();
+        }
+    }
+
+    @Test
+    void chunkNotFilledInTime_endsTheImport_committedChunksStay_andItResumesAtTheNextLine()
+            throws InterruptedException {
+        try (TestNode tight = nodeWithBodyDeadline()) {
+            Fixtures.Org target = new Fixtures(tight).org("rooms");
+            RawHttp.Response answer;
+            try (RawHttp connection = chunkedImport(tight, target.path() + "/import?chunk_lines=2",
+                    TestNode.SERVICE_KEY)) {
+                chunk(connection, "{\"type\":\"group\",\"name\":\"Kept\"}\n{\"type\":\"group\",\"name\":\"Kept 2\"}\n"
+                        + "{\"type\":\"group\",\"name\":\"Late\"}\n");
+                trickleBlankLines(connection, 3_000);
+                answer = connection.read(Duration.ofSeconds(30));
+            }
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(408);
+            JsonNode problem = Json.readTree(answer.body());
+            assertThat(problem.get("code").stringValue()).isEqualTo("request_timeout");
+            assertThat(problem.get("detail").stringValue()).startsWith("line " + problem.get("line").longValue()
+                    + ": the lines arrive too slowly");
+            assertThat(problem.get("committed_lines").longValue()).isEqualTo(2);
+            assertThat(problem.get("resume_from_line").longValue()).isEqualTo(3);
+            Http.Res groups = tight.service().get(target.path() + "/groups");
+            assertThat(groups.body()).contains("\"Kept\"", "\"Kept 2\"").doesNotContain("\"Late\"");
+        }
+    }
+
+    @Test
+    void linesSentAsFastAsTheyCome_importWhateverTheirNumber_eachChunkInTime() {
+        try (TestNode tight = nodeWithBodyDeadline()) {
+            Fixtures.Org target = new Fixtures(tight).org("rooms");
+            String line = "{\"type\":\"group\",\"name\":\"Many\"}\n";
+            RawHttp.Response answer;
+            try (RawHttp connection = chunkedImport(tight, target.path() + "/import?chunk_lines=1000",
+                    TestNode.SERVICE_KEY)) {
+                for (int i = 0; i < 30; i++) {
+                    chunk(connection, line.repeat(1000));
+                }
+                connection.send("0\r\n\r\n");
+                answer = connection.read(Duration.ofSeconds(60));
+            }
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            JsonNode result = Json.readTree(answer.body());
+            assertThat(result.get("committed_lines").longValue()).isEqualTo(30_000);
+            assertThat(result.get("chunks").longValue()).isEqualTo(30);
+        }
     }
 }

@@ -74,6 +74,28 @@ class DecisionSemanticsIT extends DecisionSemanticsSuite {
         assertThat(docs.get("code").stringValue()).isEqualTo("grants_not_allowed");
     }
 
+    /**
+     * An unknown resource type is named by the field the request carried it in — a lookup's {@code type}, the
+     * permissions' query {@code resource_type}, a body's {@code resource.type} — not always {@code resource.type}.
+     */
+    @Test
+    void anUnknownResourceType_isNamedByTheFieldThatCarriedIt() {
+        Http api = writer.service();
+        Map<String, Http.Res> refusals = Map.of(
+                "type", api.post(org.path() + "/lookup/resources", Map.of("user_id", "alice", "permission",
+                        "doc.read", "type", "spaceship")),
+                "resource_type", api.get(org.path() + "/members/alice/permissions?resource_type=spaceship"
+                        + "&resource_id=x"),
+                "resource.type", api.post(org.path() + "/check", Map.of("user_id", "alice", "permission", "doc.read",
+                        "resource", Map.of("type", "spaceship", "id", "x"))));
+        refusals.forEach((field, refused) -> {
+            assertThat(refused.status()).as("%s: %s", field, refused).isEqualTo(400);
+            assertThat(refused.get("code").stringValue()).isEqualTo("unknown_resource_type");
+            assertThat(refused.get("errors").propertyNames()).as("%s", refused).containsExactly(field);
+            assertThat(refused.get("detail").stringValue()).contains("spaceship");
+        });
+    }
+
     @Test
     void batch_refusesMoreThanOneThousandChecks() {
         List<Map<String, Object>> checks = new ArrayList<>();

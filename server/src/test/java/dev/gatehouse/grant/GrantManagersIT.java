@@ -70,6 +70,52 @@ class GrantManagersIT {
     }
 
     /**
+     * A member's grants are read as its effective permissions are: by itself, or with the model's member-management
+     * permission; anyone else is 403, whether the reference names another member or nobody. A member without it
+     * once read a manager's grants (200) while that manager's permissions were 403 to it. And writing them asks the
+     * permission first: such a member sending grants no model allows was told so (400) rather than refused.
+     */
+    @Test
+    void grants_areReadByTheMemberOrAMemberManager_andWrittenByAManagerOnly_whateverTheBody() {
+        Fixtures.Org org = fx.org("grantmgr");
+        long mgr = fx.member(org, "mgr", fx.roleId(org, "Manager"));
+        long plain = fx.member(org, "u1", fx.role(org, "Plain", List.of()));
+        assertThat(node.service().put(org.path() + "/members/mgr/grants", Map.of("permissions",
+                List.of("roles.manage"))).status()).isEqualTo(200);
+        Http u1 = fx.keyFor(org, plain);
+
+        for (String other : List.of("mgr", "id:" + mgr, "id:" + org.adminId(), "nobody")) {
+            Http.Res permissions = u1.get(org.path() + "/members/" + other + "/permissions");
+            assertThat(permissions.status()).as("%s: %s", other, permissions).isEqualTo(403);
+            Http.Res grants = u1.get(org.path() + "/members/" + other + "/grants");
+            assertThat(grants.status()).as("%s: %s", other, grants).isEqualTo(403);
+            assertThat(grants.get("code").stringValue()).isEqualTo("permission_required");
+            assertThat(grants.get("detail").stringValue()).contains("members.manage");
+        }
+        for (String self : List.of("u1", "id:" + plain)) {
+            Http.Res own = u1.get(org.path() + "/members/" + self + "/grants");
+            assertThat(own.status()).as("%s", own).isEqualTo(200);
+            assertThat(own.get("permissions")).isEmpty();
+        }
+        Http.Res byManager = fx.keyFor(org, mgr).get(org.path() + "/members/u1/grants");
+        assertThat(byManager.status()).as("%s", byManager).isEqualTo(200);
+        assertThat(org.admin().get(org.path() + "/members/mgr/grants").get("permissions").toString())
+                .contains("roles.manage");
+
+        for (List<String> permissions : List.of(List.of("no.such"), List.<String>of(), List.of("roles.manage"))) {
+            Http.Res put = u1.put(org.path() + "/members/mgr/grants", Map.of("permissions", permissions));
+            assertThat(put.status()).as("%s: %s", permissions, put).isEqualTo(403);
+            assertThat(put.get("code").stringValue()).isEqualTo("permission_required");
+        }
+        Fixtures.Org close = fx.org("close");
+        Http closeUser = fx.keyFor(close, fx.member(close, "u2", fx.roleId(close, "User")));
+        Http.Res noGrantsModel = closeUser.put(close.path() + "/members/u2/grants", Map.of("permissions", List.of()));
+        assertThat(noGrantsModel.status()).as("%s", noGrantsModel).isEqualTo(403);
+        assertThat(org.admin().get(org.path() + "/members/mgr/grants").get("permissions").toString())
+                .contains("roles.manage");
+    }
+
+    /**
      * A model without {@code member_grants} refuses every write of grants, the empty set too: 400
      * {@code grants_not_allowed}, and nothing is recorded. The empty set was answered 200, as if the model took
      * grants.

@@ -1,5 +1,8 @@
 package dev.gatehouse.http;
 
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -66,6 +69,25 @@ class OpenApiIT {
                 documented.put(operation, describe(query.stream().map(Parameter::getName).toList(), arrays::contains));
             }
             assertThat(declared).isNotEmpty().isEqualTo(documented);
+        }
+    }
+
+    /**
+     * A body the server refuses for a field it requires is one the document refuses too: {@code POST
+     * …/visibility/check} requires {@code record.fields}, which the document once left optional.
+     */
+    @Test
+    void visibilityCheck_documentsRecordFieldsAsRequired_asTheServerRequiresThem() {
+        try (TestNode node = TestNode.start()) {
+            OpenApiContract contract = OpenApiContract.parse(node.anonymous().get("/openapi.yaml").body());
+            Fixtures.Org org = new Fixtures(node).org("close");
+            String body = Json.writeString(Map.of("member_id", org.adminId(), "record", Map.of()));
+            Http.Res refused = node.service().raw("POST", org.path() + "/visibility/check", body, "application/json");
+            assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+            assertThat(refused.get("errors").has("record.fields")).as("%s", refused).isTrue();
+            assertThat(contract.check(body, true, refused.raw(), refused.body()))
+                    .as("the document refuses the body the server refused").singleElement().asString()
+                    .contains("request").contains("fields");
         }
     }
 

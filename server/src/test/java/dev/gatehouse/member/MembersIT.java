@@ -120,6 +120,32 @@ class MembersIT {
     }
 
     /**
+     * A user id beginning with a reference's prefix is refused: a member with user id "id:47" was once created, and
+     * {@code …/members/id:47} then silently named member 47 instead of it.
+     */
+    @Test
+    void aUserIdBeginningWithAReferencePrefix_isRefused_namingUserId() {
+        var org = fx.org("close");
+        long user = fx.roleId(org, "User");
+        for (String userId : List.of("id:" + org.adminId(), "user:crm-7", "id:", "user:")) {
+            Http.Res refused = node.service().post(org.path() + "/members", Map.of("user_id", userId,
+                    "email", "prefixed@example.com", "role_id", user));
+            assertThat(refused.status()).as("%s: %s", userId, refused).isEqualTo(400);
+            assertThat(refused.get("errors").get("user_id").stringValue()).as(userId)
+                    .contains("must not begin with \"id:\" or \"user:\"").contains(userId);
+        }
+        assertThat(node.service().get(org.path() + "/members?q=prefixed").get("items")).isEmpty();
+        // the prefixes are read as written, so a user id merely holding them, or in other letters, is one like any
+        for (String userId : List.of("ID:47", "crm:id:47", "users:7")) {
+            Http.Res created = node.service().post(org.path() + "/members", Map.of("user_id", userId,
+                    "email", userId.replace(':', '-') + "@example.com", "role_id", user));
+            assertThat(created.status()).as("%s: %s", userId, created).isEqualTo(201);
+            assertThat(node.service().get(org.path() + "/members/user:" + userId).get("id").longValue())
+                    .isEqualTo(created.get("id").longValue());
+        }
+    }
+
+    /**
      * An email change is judged by the database's folding of case, as the unique email is: "I…" and "ı…" (dotless i)
      * are equal ignoring case to Java, not to lower(), so taking the email another member holds that way must be
      * the 409 member_exists naming it, not a generic constraint conflict.
@@ -208,6 +234,26 @@ class MembersIT {
         assertThat(node.service().delete(org.path() + "/members/gone").status()).isEqualTo(404);
     }
 
+    /** {@code If-Match} takes the version as the ETag gives it or as a bare number, as clients send it; docs/api.md. */
+    @Test
+    void ifMatch_readsTheBareNumberAsTheQuotedOne_andNoOtherSpelling() {
+        var org = fx.org("close");
+        long member = fx.member(org, "bare", fx.roleId(org, "User"));
+        String path = org.path() + "/members/" + member;
+        for (String spelling : List.of("01", "\"01\"", "\"1", "\"1\", \"2\"", "one")) {
+            Http.Res refused = node.service().header("If-Match", spelling).patch(path, Map.of("last_name", "No"));
+            assertThat(refused.status()).as("If-Match: %s: %s", spelling, refused).isEqualTo(400);
+            assertThat(refused.get("code").stringValue()).isEqualTo("invalid_if_match");
+        }
+        long version = node.service().get(path).get("version").longValue();
+        Http.Res bare = node.service().header("If-Match", String.valueOf(version)).patch(path,
+                Map.of("last_name", "Bare"));
+        assertThat(bare.status()).as("%s", bare).isEqualTo(200);
+        Http.Res stale = node.service().header("If-Match", String.valueOf(version)).patch(path,
+                Map.of("last_name", "Stale"));
+        assertThat(stale.status()).as("%s", stale).isEqualTo(412);
+    }
+
     @Test
     void patch_withStaleIfMatch_is412_andChangesNothing() {
         var org = fx.org("close");
@@ -241,6 +287,24 @@ class MembersIT {
         assertThat(node.service().get(org.path() + "/members?role_id=" + user).json().get("items")).hasSize(5);
         assertThat(node.service().get(org.path() + "/members?status=gone").status()).isEqualTo(400);
     }
+
+    /**
+     * An empty cursor in a query is 400 {@code invalid_cursor}, as in a body: it was read as absent, the first page,
+     * so a client that lost its cursor paged from the start again without being told.
+     */
+    @Test
+    void anEmptyCursor_isInvalid_notTheFirstPage() {
+        var org = fx.org("close");
+        long member = fx.member(org, "paging", fx.roleId(org, "User"));
+        for (String list : List.of(org.path() + "/members", org.path() + "/roles", "/v1/orgs", "/v1/models",
+                org.path() + "/members/" + member + "/keys", org.path() + "/members/" + member + "/assignments")) {
+            Http.Res empty = node.service().get(list + "?cursor=");
+            assertThat(empty.status()).as("%s?cursor=: %s", list, empty).isEqualTo(400);
+            assertThat(empty.get("code").stringValue()).as(list).isEqualTo("invalid_cursor");
+            assertThat(node.service().get(list).status()).as(list).isEqualTo(200);
+        }
+    }
+
     /** A write that changes nothing records nothing: the version stays, no event is written, the revision holds. */
     @Test
     void anUpdateChangingNothing_recordsNothing() {

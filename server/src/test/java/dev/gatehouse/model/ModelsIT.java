@@ -103,6 +103,43 @@ class ModelsIT {
         assertThat(node.service().get("/v1/models/member-made").status()).isEqualTo(404);
     }
 
+    /**
+     * A member key reads the built-in models and its own organization's, never another organization's custom model,
+     * which is 404 as one nobody registered: any key once listed and read every model of the deployment, so one
+     * tenant learnt what the others were made with. A service key still reads every model.
+     */
+    @Test
+    void memberKeys_readTheBuiltInModelsAndTheirOwn_only() {
+        assertThat(node.service().post("/v1/models", helpdesk("helpdesk-ours")).status()).isEqualTo(201);
+        assertThat(node.service().post("/v1/models", helpdesk("helpdesk-theirs")).status()).isEqualTo(201);
+        var ours = fx.org("helpdesk-ours");
+        fx.org("helpdesk-theirs");
+        var outsider = fx.org("close");
+
+        for (var key : java.util.List.of(ours.admin(), outsider.admin())) {
+            Http.Res hidden = key.get("/v1/models/helpdesk-theirs");
+            assertThat(hidden.status()).as("%s", hidden).isEqualTo(404);
+            assertThat(hidden.get("code").stringValue()).isEqualTo("model_not_found");
+            String nobodys = key.get("/v1/models/nope").get("detail").stringValue();
+            assertThat(hidden.get("detail").stringValue()).isEqualTo(nobodys.replace("nope", "helpdesk-theirs"));
+            assertThat(key.get("/v1/models/rooms").status()).isEqualTo(200);
+        }
+        assertThat(ours.admin().get("/v1/models").json().get("items")).extracting(m -> m.get("id").stringValue())
+                .containsExactly("close", "helpdesk-ours", "rooms", "rooms_v5");
+        assertThat(ours.admin().get("/v1/models/helpdesk-ours").json())
+                .isEqualTo(node.service().get("/v1/models/helpdesk-ours").json());
+        assertThat(ours.admin().get(ours.path() + "/model").get("id").stringValue()).isEqualTo("helpdesk-ours");
+        assertThat(outsider.admin().get("/v1/models").json().get("items")).extracting(m -> m.get("id").stringValue())
+                .containsExactly("close", "rooms", "rooms_v5");
+        assertThat(outsider.admin().get("/v1/models?limit=1&cursor=" + ours.admin().get("/v1/models?limit=1")
+                .get("next_cursor").stringValue()).json().get("items")).extracting(m -> m.get("id").stringValue())
+                .containsExactly("rooms");
+
+        assertThat(node.service().get("/v1/models").json().get("items")).extracting(m -> m.get("id").stringValue())
+                .contains("helpdesk-ours", "helpdesk-theirs");
+        assertThat(node.service().get("/v1/models/helpdesk-theirs").status()).isEqualTo(200);
+    }
+
     @Test
     void customModel_isRegistered_andOrganizationsCanUseIt() {
         Http.Res created = node.service().post("/v1/models", helpdesk("helpdesk"));

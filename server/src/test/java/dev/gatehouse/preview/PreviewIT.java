@@ -392,6 +392,27 @@ class PreviewIT {
                 "unauthenticated");
     }
 
+    /**
+     * A change sent as {@code null} is absent, as an optional field's null is elsewhere: {@code {"role": {…},
+     * "member": null}} once answered "give exactly one of role, member and assignment, got 2".
+     */
+    @Test
+    void aChangeSentAsNull_isAbsent() {
+        Map<String, Object> body = new java.util.HashMap<>(roleEdit(agent, List.of("canCreateRooms")));
+        body.put("member", null);
+        body.put("assignment", null);
+        Http.Res res = preview(org.admin(), org, body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(res.json()).isEqualTo(preview(org.admin(), org, roleEdit(agent, List.of("canCreateRooms"))).json());
+
+        Map<String, Object> none = new java.util.HashMap<>();
+        none.put("role", null);
+        none.put("member", null);
+        Http.Res nothing = preview(org.admin(), org, none);
+        assertProblem(nothing, 400, "invalid_input");
+        assertThat(nothing.json().at("/errors/change").stringValue()).endsWith("got 0");
+    }
+
     static void assertProblem(Http.Res res, int status, String code) {
         assertThat(res.status()).as(res.toString()).isEqualTo(status);
         if (code != null) {

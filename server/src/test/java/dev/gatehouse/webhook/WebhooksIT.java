@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -565,6 +566,154 @@ class WebhooksIT {
                 clock.run();
             }
         }
+    }
+
+    /**
+     * A filter change that drops the event failing keeps back takes its failures and their backoff with it: the answer
+     * shows a fresh delivery state, and the next event is sent at once, as attempt 1, although the clock stands still
+     * before the old next attempt.
+     */
+    @Test
+    void aFailingEventFilteredOutByAnUpdate_leavesTheNextEventDueAtOnce() {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.failing(503))) {
+            clock.freeze();
+            try {
+                long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id")
+                        .longValue();
+                roleRevision(org, "Dropped");
+                awaitAttempts(org, id, 1);
+                Http.Res patched = node.service().patch(org.path() + "/webhooks/" + id, Map.of("object_types",
+                        List.of("group")));
+                assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+                JsonNode delivery = patched.get("delivery");
+                assertThat(delivery.get("attempts").intValue()).as("%s", delivery).isZero();
+                assertThat(delivery.get("failing_since").isNull()).as("%s", delivery).isTrue();
+                assertThat(delivery.get("next_attempt_at").isNull()).as("%s", delivery).isTrue();
+                assertThat(delivery.get("last_error").isNull()).as("%s", delivery).isTrue();
+
+                long wanted = node.service().post(org.path() + "/groups", Map.of("name", "Due at once")).revision();
+                Await.until(Duration.ofSeconds(15), "the group's event is attempted without waiting out a backoff",
+                        () -> receiver.revisions().contains(wanted));
+                Receiver.Request first = receiver.requests().stream().filter(r -> r.revision() == wanted).findFirst()
+                        .orElseThrow();
+                assertThat(first.header("Gatehouse-Delivery-Attempt")).isEqualTo("1");
+                node.service().delete(org.path() + "/webhooks/" + id);
+            } finally {
+                clock.run();
+            }
+        }
+    }
+
+    /** A filter change that still selects the failing event keeps its failures and their retry window. */
+    @Test
+    void aFilterChangeStillSelectingTheFailingEvent_keepsItsFailures() {
+        var org = fx.org("close");
+        try (Receiver receiver = new Receiver(Receiver.failing(503))) {
+            clock.freeze();
+            try {
+                long id = subscribe(org, receiver.url(), Map.of("object_types", List.of("role"))).json().get("id")
+                        .longValue();
+                roleRevision(org, "Still wanted");
+                awaitAttempts(org, id, 1);
+                Http.Res patched = node.service().patch(org.path() + "/webhooks/" + id, Map.of("object_types",
+                        List.of("role", "group")));
+                assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+                assertThat(patched.get("delivery").get("attempts").intValue()).isEqualTo(1);
+                assertThat(patched.get("delivery").get("failing_since").isNull()).isFalse();
+                node.service().delete(org.path() + "/webhooks/" + id);
+            } finally {
+                clock.run();
+            }
+        }
+    }
+
+    /** How a member who made a subscription loses the right to make it. */
+    private enum Loss { DEACTIVATED, DEMOTED, REMOVED }
+
+    @Test
+    void aSubscriptionMadeByAMember_pausesOnceItIsDeactivated_andAnAdminResumingItOwnsIt() {
+        var org = fx.org("close");
+        try (Receiver own = new Receiver(Receiver.ok()); Receiver service = new Receiver(Receiver.ok())) {
+            Lost lost = loseCreator(org, Loss.DEACTIVATED, own, service);
+            Http.Res resumed = org.admin().patch(org.path() + "/webhooks/" + lost.webhook(), Map.of("status", "active"));
+            assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+            assertThat(resumed.get("created_by").longValue()).as("whoever resumes it owns it").isEqualTo(org.adminId());
+            assertThat(resumed.get("paused_reason").isNull()).isTrue();
+            Await.until(Duration.ofSeconds(15), "what waited is delivered on the new creator's authority",
+                    () -> own.revisions().contains(lost.afterwards()));
+            assertThat(webhook(org, lost.webhook()).get("status").stringValue()).isEqualTo("active");
+        }
+    }
+
+    @Test
+    void aSubscriptionMadeByAMember_pausesOnceItIsDemoted() {
+        var org = fx.org("close");
+        try (Receiver own = new Receiver(Receiver.ok()); Receiver service = new Receiver(Receiver.ok())) {
+            Lost lost = loseCreator(org, Loss.DEMOTED, own, service);
+            assertThat(lost.reason()).contains("manage_organization");
+        }
+    }
+
+    @Test
+    void aSubscriptionMadeByAMember_pausesOnceItIsRemoved() {
+        var org = fx.org("close");
+        try (Receiver own = new Receiver(Receiver.ok()); Receiver service = new Receiver(Receiver.ok())) {
+            loseCreator(org, Loss.REMOVED, own, service);
+        }
+    }
+
+    /** The subscription of a creator who lost the right to make it, the reason it was paused, and an event since. */
+    private record Lost(long webhook, String reason, long afterwards) {
+    }
+
+    /**
+     * A member allowed to manage webhooks subscribes {@code own}, a service key {@code service}; the member loses that
+     * right, then a member is added: the service key's subscription receives both changes, the member's neither — it
+     * is paused by the system with {@code creator_lost_access} — and both show who made them.
+     */
+    private static Lost loseCreator(Fixtures.Org org, Loss loss, Receiver own, Receiver service) {
+        long ops = fx.role(org, "Ops", List.of("manage_organization", "view_all_leads"));
+        long mallory = fx.member(org, "mallory", ops);
+        Http key = fx.keyFor(org, mallory);
+        Http.Res made = key.post(org.path() + "/webhooks", Map.of("url", own.url()));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        long id = made.get("id").longValue();
+        assertThat(made.get("created_by").longValue()).isEqualTo(mallory);
+        long serviceId = subscribe(org, service.url(), Map.of()).get("id").longValue();
+        assertThat(webhook(org, serviceId).get("created_by").isNull()).as("a service key's").isTrue();
+        String earlier = "before-" + loss.name().toLowerCase(Locale.ROOT);
+        fx.member(org, earlier, fx.roleId(org, "User"));
+        Await.until(Duration.ofSeconds(15), "the member's subscription receives events while it may",
+                () -> own.requests().stream().anyMatch(r -> r.text().contains("\"" + earlier + "\"")));
+
+        String memberPath = org.path() + "/members/" + mallory;
+        Http.Res lossRes = switch (loss) {
+            case DEACTIVATED -> node.service().patch(memberPath, Map.of("status", "deactivated"));
+            case DEMOTED -> node.service().patch(memberPath, Map.of("role_id", fx.roleId(org, "User")));
+            case REMOVED -> node.service().delete(memberPath);
+        };
+        assertThat(lossRes.status() / 100).as(lossRes.toString()).isEqualTo(2);
+        long lostAt = lossRes.revision();
+        long afterwards = node.service().post(org.path() + "/members", Map.of("user_id", "newcomer",
+                "email", "newcomer@example.com", "role_id", fx.roleId(org, "User"))).revision();
+        Await.until(Duration.ofSeconds(15), "the service key's subscription receives the changes",
+                () -> service.revisions().contains(afterwards));
+        Await.until(Duration.ofSeconds(15), "the member's subscription is paused",
+                () -> webhook(org, id).get("status").stringValue().equals("paused"));
+        assertThat(own.revisions()).as("nothing from the loss on").allMatch(r -> r < lostAt);
+        assertThat(service.revisions()).contains(lostAt, afterwards);
+        JsonNode paused = webhook(org, id);
+        String reason = paused.get("paused_reason").stringValue();
+        assertThat(reason).startsWith("creator_lost_access").contains("member " + mallory);
+        assertThat(paused.get("created_by").longValue()).isEqualTo(mallory);
+        JsonNode pauseEvent = node.service().get(org.path() + "/events?object_type=webhook&action=paused").json()
+                .get("items").get(0);
+        assertThat(pauseEvent.get("object_id").stringValue()).isEqualTo(String.valueOf(id));
+        assertThat(pauseEvent.get("actor").get("type").stringValue()).isEqualTo("system");
+        assertThat(pauseEvent.get("after").get("paused_reason").stringValue()).startsWith("creator_lost_access");
+        assertThat(webhook(org, serviceId).get("status").stringValue()).isEqualTo("active");
+        return new Lost(id, reason, afterwards);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.NullNode;
@@ -25,6 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>{@code member} → {@code membership}: created and activated → {@code activated}; deactivated and
  *       deleted → {@code deactivated}; updated → {@code updated}.</li>
+ *   <li>An {@code updated} event whose Close-shaped data did not change is no Close event ({@link #shown}): a
+ *       member's names or email, a role's description, are not in what Close shows, so a change of only them would
+ *       be an {@code updated} with no {@code changed_fields}.</li>
  *   <li>{@code close_membership_settings} (the dialect's own settings) → {@code membership} {@code updated}.</li>
  *   <li>An invitation is no Close membership event ({@link #shown}): Close has no invited memberships, a
  *       membership's life begins when it is activated. A member created invited, changed while invited, or whose
@@ -83,20 +87,40 @@ final class CloseEvents {
     }
 
     /**
-     * Whether Close's log shows a record of a type it shows: not one about an invitation (see the class comment).
-     * {@code otherHalf} is the member snapshot around a {@code close_membership_settings} record, which tells
-     * whether the membership was invited then; it is not read for other records.
+     * Whether Close's log shows a record of a type it shows: not one about an invitation, nor an {@code updated} that
+     * changes nothing Close shows (see the class comment). {@code otherHalf} is the membership's other snapshot around
+     * a membership record ({@link #event}); it tells whether a {@code close_membership_settings} record's membership
+     * was invited then. The one place that decides: the event log and Close's webhooks both ask it.
      */
     static boolean shown(ChangeRecord r, JsonNode otherHalf) {
+        boolean invitation;
         if (r.objectType() == ObjectType.MEMBER) {
             String after = status(r.after());
-            return Member.ACTIVE.equals(after)
-                    || !Member.INVITED.equals(status(r.before())) && !Member.INVITED.equals(after);
+            invitation = !Member.ACTIVE.equals(after)
+                    && (Member.INVITED.equals(status(r.before())) || Member.INVITED.equals(after));
+        } else if (r.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS) {
+            invitation = Member.INVITED.equals(status(otherHalf));
+        } else {
+            invitation = false;
         }
-        if (r.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS) {
-            return !Member.INVITED.equals(status(otherHalf));
+        return closeType(r.objectType().wire()) != null && !invitation && changesWhatCloseShows(r, otherHalf);
+    }
+
+    /**
+     * Whether a record changes its object's Close shape: always, but for an {@code updated} whose data before and
+     * after compare equal as {@link #event} compares them. A group's member change always does (its lists come from
+     * the change log around it, {@link GroupHistory}); a membership's role is compared by id, which names it in
+     * Close one to one.
+     */
+    private static boolean changesWhatCloseShows(ChangeRecord r, JsonNode otherHalf) {
+        if (!"updated".equals(closeAction(r)) || r.before() == null || r.after() == null
+                || r.objectType() == ObjectType.GROUP && r.delta() != null) {
+            return true;
         }
-        return closeType(r.objectType().wire()) != null;
+        LongFunction<String> roleId = String::valueOf;
+        LongFunction<Role> noRole = id -> null;
+        return !changed(data(r, r.before(), roleId, noRole, null, otherHalf),
+                data(r, r.after(), roleId, noRole, null, otherHalf), Json.object()).isEmpty();
     }
 
     private static String status(JsonNode member) {
@@ -180,34 +204,42 @@ final class CloseEvents {
         n.put("object_id", objectId(r));
         n.putNull("lead_id");
         n.put("action", closeAction(r));
-        ObjectNode before = r.before() == null ? null
-                : data(r, r.before(), roles, groupMembers == null ? null : groupMembers.before(), otherHalf);
-        ObjectNode after = r.after() == null ? null
-                : data(r, r.after(), roles, groupMembers == null ? null : groupMembers.after(), otherHalf);
-        ArrayNode changed = n.putArray("changed_fields");
+        ObjectNode before = r.before() == null ? null : data(r, r.before(), roles::closeId, roles::byId,
+                groupMembers == null ? null : groupMembers.before(), otherHalf);
+        ObjectNode after = r.after() == null ? null : data(r, r.after(), roles::closeId, roles::byId,
+                groupMembers == null ? null : groupMembers.after(), otherHalf);
         ObjectNode previous = Json.object();
-        if (before != null && after != null) {
-            for (Iterator<String> it = after.propertyNames().iterator(); it.hasNext(); ) {
-                String field = it.next();
-                if (!DERIVED.contains(field) && !after.get(field).equals(before.get(field))) {
-                    changed.add(field);
-                    previous.set(field, before.get(field));
-                }
-            }
-        }
+        n.set("changed_fields", before != null && after != null ? changed(before, after, previous)
+                : Json.MAPPER.createArrayNode());
         n.set("data", after != null ? after : before);
         n.set("previous_data", previous);
         n.putObject("meta");
         return n;
     }
 
-    /** A native snapshot in Close's shape. */
-    private static ObjectNode data(ChangeRecord r, JsonNode s, OrgRoles roles, List<GroupMember> groupMembers,
-                                   JsonNode otherHalf) {
+    /**
+     * The fields of Close's shape that differ from {@code before} to {@code after}, but those that change only with
+     * another ({@link #DERIVED}); each one's value before is put in {@code previous}.
+     */
+    private static ArrayNode changed(ObjectNode before, ObjectNode after, ObjectNode previous) {
+        ArrayNode changed = Json.MAPPER.createArrayNode();
+        for (Iterator<String> it = after.propertyNames().iterator(); it.hasNext(); ) {
+            String field = it.next();
+            if (!DERIVED.contains(field) && !after.get(field).equals(before.get(field))) {
+                changed.add(field);
+                previous.set(field, before.get(field));
+            }
+        }
+        return changed;
+    }
+
+    /** A native snapshot in Close's shape; a membership's role is named by {@code roleId}, read by {@code role}. */
+    private static ObjectNode data(ChangeRecord r, JsonNode s, LongFunction<String> roleId, LongFunction<Role> role,
+                                   List<GroupMember> groupMembers, JsonNode otherHalf) {
         ObjectNode d = Json.object();
         switch (r.objectType().wire()) {
-            case "member" -> membership(r, s, otherHalf, roles, d);
-            case "close_membership_settings" -> membership(r, otherHalf, s, roles, d);
+            case "member" -> membership(r, s, otherHalf, roleId, role, d);
+            case "close_membership_settings" -> membership(r, otherHalf, s, roleId, role, d);
             case "group" -> {
                 d.put("id", CloseWire.groupId(s.get("id").longValue()));
                 d.put("name", s.get("name").stringValue());
@@ -229,16 +261,17 @@ final class CloseEvents {
      * member and settings snapshots; a half not known leaves its fields null. {@code permissions_granted} are the
      * role's permissions now (the log does not join a membership to its role's history).
      */
-    private static void membership(ChangeRecord r, JsonNode member, JsonNode settings, OrgRoles roles, ObjectNode d) {
+    private static void membership(ChangeRecord r, JsonNode member, JsonNode settings, LongFunction<String> closeRoleId,
+                                   LongFunction<Role> roleById, ObjectNode d) {
         d.put("id", CloseWire.membershipId(Long.parseLong(r.objectId())));
         d.put("organization_id", CloseWire.orgId(r.orgId()));
         JsonNode userId = member != null ? member.get("user_id") : settings == null ? null : settings.get("user_id");
         d.put("user_id", userId == null || userId.isNull() ? null : userId.stringValue());
         JsonNode role = member == null ? null : member.get("role_id");
-        String roleId = role == null || role.isNull() ? null : roles.closeId(role.longValue());
+        String roleId = role == null || role.isNull() ? null : closeRoleId.apply(role.longValue());
         d.put("role_id", roleId);
         ArrayNode granted = d.putArray("permissions_granted");
-        Role current = role == null || role.isNull() ? null : roles.byId(role.longValue());
+        Role current = role == null || role.isNull() ? null : roleById.apply(role.longValue());
         if (current != null) {
             current.permissions().forEach(granted::add);
         }

@@ -17,10 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /role/}: Close's roles over {@link RoleService}. Reads need membership of the organization;
- * writes need {@code manage_organization} (the model's role-management permission, checked by the service).
+ * writes need {@code manage_organization} (the model's role-management permission, checked by the service), which,
+ * as Close does, is asked before the body is read: a member without it is refused 403 whatever it sent.
  * Close keeps a role's lead visibility in two fields; this class merges them into one setting and, as Close
  * does, refuses a setting that breaks the model's visibility rule ({@link RoleVisibility#problem}) in Close's
- * words before anything else is checked.
+ * words before anything else in the body is checked.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -68,6 +69,7 @@ final class RolesResource {
     }
 
     private void create(CloseRequest req) {
+        roles.requireMayManage(req.caller(), req.orgId(), "creating a role");
         Fields f = req.fields();
         allowOnly(f);
         String name = f.text("name", true, 100);
@@ -85,6 +87,7 @@ final class RolesResource {
     private void update(CloseRequest req) {
         Role current = find(req, req.path("id"));
         requireEditable(current, "edited");
+        roles.requireMayManage(req.caller(), req.orgId(), "updating a role");
         Fields f = req.fields();
         allowOnly(f);
         CloseFields.notNull(f, "name", "permissions");

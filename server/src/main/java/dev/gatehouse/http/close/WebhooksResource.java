@@ -254,7 +254,9 @@ final class WebhooksResource {
         n.put("health_status", failing ? "unhealthy" : "healthy");
         n.put("latest_error", delivery == null ? null : delivery.lastError());
         n.put("pause_reason", w.active() ? null
-                : WebhookService.PAUSED_BY_API.equals(w.pausedReason()) ? "api" : "delivery_failures");
+                : WebhookService.PAUSED_BY_API.equals(w.pausedReason()) ? "api"
+                : w.pausedReason() != null && w.pausedReason().startsWith(WebhookService.CREATOR_LOST_ACCESS)
+                ? WebhookService.CREATOR_LOST_ACCESS : "delivery_failures");
         n.putObject("counters");
         n.put("recent_consecutive_fail_buckets_cnt", 0);
         n.put("created_by", w.createdBy() == null ? null : userIds.get(w.createdBy()));

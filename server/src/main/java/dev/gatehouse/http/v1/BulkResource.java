@@ -178,7 +178,7 @@ final class BulkResource {
         int chunk = (int) longParam(ctx, "chunk_lines", ImportOptions.DEFAULT_CHUNK_LINES, 1,
                 ImportOptions.MAX_CHUNK_LINES);
         long from = longParam(ctx, "from_line", 1, 1, Long.MAX_VALUE / 2);
-        return new ImportOptions(chunk, from, imports.maxLines());
+        return new ImportOptions(chunk, from, imports.maxLines(), HttpServer.bodyTimeout(ctx));
     }
 
     private static long longParam(Context ctx, String name, long fallback, long min, long max) {

@@ -333,8 +333,9 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
-        OrgDecisions.ResourceLookup found = atRevision(ctx, admission, minRevision).lookupResources(member, permission, type,
-                V1.afterResourceId(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
+        OrgDecisions asked = atRevision(ctx, admission, minRevision);
+        OrgDecisions.ResourceLookup found = V1.typeIn("type", () -> asked.lookupResources(member, permission, type,
+                V1.afterResourceId(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue()));
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         found.page().items().forEach(items::add);
@@ -414,8 +415,8 @@ final class DecisionsResource {
         if (problem != null) {
             throw InvalidInputException.field("resource_id", problem);
         }
-        OrgDecisions.Permissions answer = org.permissions(MembersResource.ref(ctx), ctx.queryParam("resource_type"),
-                resourceId);
+        OrgDecisions.Permissions answer = V1.typeIn("resource_type", () -> org.permissions(MembersResource.ref(ctx),
+                ctx.queryParam("resource_type"), resourceId));
         ObjectNode body = Json.object();
         body.put("member_id", answer.memberId());
         if (ctx.queryParam("resource_type") != null) {

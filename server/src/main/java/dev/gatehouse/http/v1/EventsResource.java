@@ -141,7 +141,7 @@ final class EventsResource {
         }
         q.ascending(ascending);
         if ("".equals(ctx.queryParam("cursor"))) {
-            errors.put("cursor", EMPTY); // V1.after reads it as absent: the first page, whatever the caller was paging
+            errors.put("cursor", EMPTY); // named with the other parameters' problems (V1.after refuses it alone)
         }
         if (errors.isEmpty()) {
             long cursor = V1.after(ctx);

@@ -38,16 +38,16 @@ final class ModelsResource {
      */
     private void ofOrganization(Context ctx) {
         var principal = auth.principal(ctx);
-        V1.ok(ctx, json(models.get(orgs.get(principal, V1.id(ctx, "org")).modelId())));
+        V1.ok(ctx, json(models.get(principal, orgs.get(principal, V1.id(ctx, "org")).modelId())));
     }
 
-    /** Models in id order, paginated like every list. */
+    /** The models the caller may read, in id order, paginated like every list. */
     private void list(Context ctx) {
-        auth.principal(ctx);
+        var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
         String after = V1.afterText(ctx);
-        List<PermissionModel> page = models.list().stream().filter(m -> after == null || m.id().compareTo(after) > 0)
-                .limit(limit).toList();
+        List<PermissionModel> page = models.list(principal).stream()
+                .filter(m -> after == null || m.id().compareTo(after) > 0).limit(limit).toList();
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.forEach(m -> items.add(json(m)));
@@ -56,8 +56,7 @@ final class ModelsResource {
     }
 
     private void get(Context ctx) {
-        auth.principal(ctx);
-        V1.ok(ctx, json(models.get(ctx.pathParam("model"))));
+        V1.ok(ctx, json(models.get(auth.principal(ctx), ctx.pathParam("model"))));
     }
 
     private void register(Context ctx) {

@@ -23,10 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code POST /v1/orgs/{org}/preview}: who would gain and who would lose which permissions, where, if a proposed
  * change were made ({@link PreviewService}, which rehearses the write and answers from a copy of the engine's
  * state; nothing is written). The body names exactly one change — {@code role}, {@code member} or
- * {@code assignment}, each with the fields of the write it previews — and optionally {@code limit} (members
- * listed per effect, default {@value #DEFAULT_MEMBERS}) or {@code all: true} (every member). Refused exactly as
- * that write would be. Offices and regions grant nothing, so a change of one is refused as having nothing to
- * preview. Thread-safe: no state of its own.
+ * {@code assignment}, each with the fields of the write it previews (the others left out or null) — and optionally
+ * {@code limit} (members listed per effect, default {@value #DEFAULT_MEMBERS}) or {@code all: true} (every member).
+ * Refused exactly as that write would be. Offices and regions grant nothing, so a change of one is refused as
+ * having nothing to preview. Thread-safe: no state of its own.
  */
 final class PreviewResource {
 
@@ -64,12 +64,12 @@ final class PreviewResource {
         f.allowOnly(Set.of("role", "member", "assignment", "limit", "all"));
         Long limit = f.integer("limit", false, 0, V1.MAX_LIMIT);
         boolean all = Boolean.TRUE.equals(f.bool("all"));
-        long kinds = KINDS.stream().filter(f::has).count();
+        long kinds = KINDS.stream().filter(name -> given(f, name)).count();
         if (kinds != 1) {
             f.error("change", "give exactly one of role, member and assignment, got " + kinds);
             f.check();
         }
-        String kind = f.has("role") ? "role" : f.has("member") ? "member" : "assignment";
+        String kind = given(f, "role") ? "role" : given(f, "member") ? "member" : "assignment";
         Fields inner = f.object(kind, true);
         f.check();
         ProposedChange change = switch (kind) {
@@ -80,6 +80,14 @@ final class PreviewResource {
         Preview preview = previews.preview(principal, orgId, change,
                 limit == null ? DEFAULT_MEMBERS : limit.intValue(), all);
         V1.ok(ctx, json(preview));
+    }
+
+    /**
+     * Whether the body names the change {@code name}: a change sent as {@code null} is absent, as an optional field's
+     * null is everywhere else ({@code {"role": {…}, "member": null}} previews the role change).
+     */
+    private static boolean given(Fields f, String name) {
+        return f.has(name) && !f.isNull(name);
     }
 
     /** {@code role: {id, version?, permissions?, external?, visibility?, name?, description?}}. */

@@ -17,9 +17,11 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -162,19 +164,23 @@ final class V1 {
                 + Fields.abbreviate(raw) + "\"", Map.of("min_revision", "must be an integer from 0"));
     }
 
-    /** The position after which a page starts: 0 without a cursor. */
+    /**
+     * The position after which a page starts: 0 without a cursor. An empty one ({@code ?cursor=}) is no cursor this
+     * API returned, 400 {@code invalid_cursor} as in a body, never the first page again: a client that lost its
+     * cursor would otherwise page from the start without being told.
+     */
     static long after(Context ctx) {
         String raw = ctx.queryParam("cursor");
-        if (raw == null || raw.isEmpty()) {
+        if (raw == null) {
             return 0L;
         }
         return Long.parseLong(decodeCursor(raw));
     }
 
-    /** The text position (a model id, a key id) after which a page starts: null without a cursor. */
+    /** The text position (a model id, a key id) after which a page starts: null without a cursor ({@link #after}). */
     static String afterText(Context ctx) {
         String raw = ctx.queryParam("cursor");
-        if (raw == null || raw.isEmpty()) {
+        if (raw == null) {
             return null;
         }
         String position = decodeCursorText(raw);
@@ -233,10 +239,10 @@ final class V1 {
      * read from {@code cursor} as {@link ResourcePosition#cursor} wrote it ({@code c1:<type>/<id>}; a type holds no
      * {@code /}, so it splits at the first): {@link ResourcePosition#FIRST} without a cursor. A type not spelled as
      * a model's keys are, or an id that is none ({@link #afterResourceId}), is no cursor this API returned: 400
-     * {@code invalid_cursor}.
+     * {@code invalid_cursor}, as is an empty one ({@link #after}).
      */
     static ResourcePosition afterResource(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
+        if (cursor == null) {
             return ResourcePosition.FIRST;
         }
         String position = decodeCursorText(cursor);
@@ -268,6 +274,24 @@ final class V1 {
     private static InvalidInputException invalidCursor(String cursor) {
         return new InvalidInputException("invalid_cursor", "cursor is not one this API returned: \""
                 + Fields.abbreviate(cursor) + "\"", Map.of("cursor", "invalid"));
+    }
+
+    /**
+     * {@code answer}'s value; its 400 {@code unknown_resource_type} naming {@code field}, where this request carried
+     * the type (a lookup's {@code type}, a query's {@code resource_type}): the engine names a body's
+     * {@code resource.type}, the only place it can know of.
+     */
+    static <T> T typeIn(String field, Supplier<T> answer) {
+        try {
+            return answer.get();
+        } catch (InvalidInputException e) {
+            if (!"unknown_resource_type".equals(e.code())) {
+                throw e;
+            }
+            Map<String, String> named = new LinkedHashMap<>();
+            e.fieldErrors().values().forEach(reason -> named.putIfAbsent(field, reason));
+            throw new InvalidInputException(e.code(), e.detail(), named, e);
+        }
     }
 
     /** A page of items; {@code lastId} positions the next page when the page was full. */

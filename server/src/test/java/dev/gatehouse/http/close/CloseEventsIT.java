@@ -291,6 +291,54 @@ class CloseEventsIT {
                 .containsExactly(memb, newestBefore.get("object_id").stringValue());
     }
 
+    /**
+     * A native change of nothing Close shows — a member's names or email, a role's description — is no event of
+     * Close's log (it would be an {@code updated} with no changed fields): neither listed, also page by page, nor found
+     * by id.
+     */
+    @Test
+    void changesOfWhatCloseDoesNotShow_areNoEvents() {
+        var org = close.org();
+        JsonNode created = org.admin().post("/membership/", Map.of("email", "quiet@example.com", "role_id", "user"))
+                .json();
+        String memb = created.get("id").stringValue();
+        long member = CloseIds.decode(CloseIds.MEMBERSHIP, memb);
+        long role = close.role(org, "Quiet", List.of("view_all_leads"));
+        List<Long> unseen = new ArrayList<>();
+        for (Map<String, Object> change : List.<Map<String, Object>>of(Map.of("first_name", "Quinn"),
+                Map.of("last_name", "Lee"), Map.of("email", "quinn@example.com"))) {
+            Http.Res res = node.service().patch(org.path() + "/members/" + member, change);
+            assertThat(res.status()).as(res.toString()).isEqualTo(200);
+            unseen.add(res.revision());
+        }
+        Http.Res described = node.service().patch(org.path() + "/roles/" + role, Map.of("description", "hush"));
+        assertThat(described.status()).as(described.toString()).isEqualTo(200);
+        unseen.add(described.revision());
+        org.admin().put("/membership/" + memb + "/", Map.of("role_id", "restricteduser"));
+
+        JsonNode data = org.admin().get("/event/").get("data");
+        assertThat(kinds(data)).containsExactly("membership.updated", "membership.activated", "membership.activated");
+        assertThat(data.get(0).get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("role_id");
+        assertThat(kinds(org.admin().get("/event/?object_type=role").get("data"))).as("the built-in roles and Quiet")
+                .containsOnly("role.created");
+
+        // page by page: the same events, and the last page says so
+        List<String> paged = new ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = org.admin().get("/event/?_limit=1&_cursor=" + cursor).json();
+            page.get("data").forEach(e -> paged.add(e.get("id").stringValue()));
+            cursor = page.get("cursor_next").isNull() ? null : page.get("cursor_next").stringValue();
+        } while (cursor != null && paged.size() < 10);
+        List<String> all = new ArrayList<>();
+        data.forEach(e -> all.add(e.get("id").stringValue()));
+        assertThat(paged).isEqualTo(all);
+        for (long revision : unseen) {
+            assertThat(org.admin().get("/event/" + CloseIds.encode(CloseIds.EVENT, revision) + "/").status())
+                    .isEqualTo(404);
+        }
+    }
+
     @Test
     void cursors_stepOverRecordsCloseDoesNotShow() {
         var org = close.org();

@@ -454,6 +454,28 @@ class CloseRolesIT {
         assertThat(superuser.delete("/role/" + id + "/").status()).isEqualTo(403);
     }
 
+    /**
+     * Who may not write roles is refused 403 before the body is read, as Close refuses it: a plain user sending an
+     * invalid body once got the 400 field errors a manager would, learning how the body is checked.
+     */
+    @Test
+    void aUserWithoutManageOrganization_is403_whateverTheBodySends() {
+        var org = close.org();
+        Http user = close.member(org, "plain-1", "User");
+        String id = org.admin().post("/role/", role("Theirs", List.of("view_all_leads"))).get("id").stringValue();
+        for (Map<String, Object> body : List.of(Map.<String, Object>of(), Map.<String, Object>of("colour", "red"),
+                role("", List.of("fly")), role("Mine", List.of("calling")))) {
+            Http.Res create = user.post("/role/", body);
+            assertThat(create.status()).as("POST %s: %s", body, create).isEqualTo(403);
+            assertThat(create.get("error").stringValue()).contains("manage_organization");
+            assertThat(create.json().has("field-errors")).isFalse();
+            Http.Res update = user.put("/role/" + id + "/", body);
+            assertThat(update.status()).as("PUT %s: %s", body, update).isEqualTo(403);
+            assertThat(update.get("error").stringValue()).contains("manage_organization");
+        }
+        assertThat(org.admin().post("/role/", Map.of()).status()).as("a manager is told what is wrong").isEqualTo(400);
+    }
+
     @Test
     void aManagerCannotCreateARoleBeyondItsOwnPermissions() {
         var org = close.org();

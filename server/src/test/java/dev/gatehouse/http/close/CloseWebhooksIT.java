@@ -273,6 +273,77 @@ class CloseWebhooksIT {
         }
     }
 
+    /**
+     * A subscription a member made is delivered only while that member may make it: deactivated, it is paused
+     * ({@code pause_reason: creator_lost_access}) before the next event is sent; an admin resuming it becomes its
+     * creator, and what waited is delivered.
+     */
+    @Test
+    void aSubscriptionMadeByAMember_pausesOnceItsCreatorIsDeactivated_andAnAdminResumingItOwnsIt() {
+        var org = close.org();
+        String ann = membership(org, "ann");
+        long mallory = close.member(org, "mallory", close.native_().roleId(org.org(), "Admin"));
+        Http malloryClose = close.client(close.key(org, mallory));
+        try (CloseReceiver own = new CloseReceiver(); CloseReceiver control = new CloseReceiver()) {
+            Http.Res made = malloryClose.post("/webhook/", Map.of("url", own.url(),
+                    "events", List.of(entry("membership", "updated"), entry("membership", "deactivated"))));
+            assertThat(made.status()).as(made.toString()).isEqualTo(201);
+            String id = made.get("id").stringValue();
+            assertThat(made.get("created_by").stringValue()).isEqualTo("mallory");
+            subscribe(org, control.url(), List.of(entry("membership", "updated"), entry("membership", "deactivated")));
+
+            Http.Res deactivated = node.service().patch(org.path() + "/members/" + mallory,
+                    Map.of("status", "deactivated"));
+            assertThat(deactivated.status()).as(deactivated.toString()).isEqualTo(200);
+            setRole(org, ann, "superuser");
+            await(control, 2);
+            Await.until(WAIT, "the member's subscription is paused", () -> "paused".equals(
+                    org.admin().get("/webhook/" + id + "/").get("status").stringValue()));
+            assertThat(own.deliveries()).isEmpty();
+            JsonNode paused = org.admin().get("/webhook/" + id + "/").json();
+            assertThat(paused.get("pause_reason").stringValue()).isEqualTo("creator_lost_access");
+            assertThat(paused.get("created_by").stringValue()).isEqualTo("mallory");
+
+            Http.Res resumed = org.admin().put("/webhook/" + id + "/", Map.of("status", "active"));
+            assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+            assertThat(resumed.get("pause_reason").isNull()).isTrue();
+            assertThat(resumed.get("created_by").stringValue())
+                    .isEqualTo(org.org().json().get("admin_member").get("user_id").stringValue());
+            await(own, 2);
+            assertThat(own.deliveries()).extracting(d -> d.event().get("id").stringValue())
+                    .containsExactlyElementsOf(control.deliveries().stream().map(d -> d.event().get("id").stringValue())
+                            .toList());
+        }
+    }
+
+    /**
+     * A native change of nothing Close shows — a member's names or email, a role's description — is no Close event,
+     * so it is not delivered: the first delivery is the change Close shows, made after them.
+     */
+    @Test
+    void changesOfWhatCloseDoesNotShow_areNotDelivered() {
+        var org = close.org();
+        String ann = membership(org, "ann");
+        long annId = CloseIds.decode(CloseIds.MEMBERSHIP, ann);
+        long role = close.role(org, "Quiet", List.of("view_all_leads"));
+        try (CloseReceiver receiver = new CloseReceiver()) {
+            subscribe(org, receiver.url(), List.of(entry("membership", "updated"), entry("role", "updated")));
+            for (Map<String, Object> change : List.<Map<String, Object>>of(Map.of("first_name", "Ann"),
+                    Map.of("last_name", "Lee"), Map.of("email", "ann.lee@example.com"))) {
+                Http.Res res = node.service().patch(org.path() + "/members/" + annId, change);
+                assertThat(res.status()).as(res.toString()).isEqualTo(200);
+            }
+            Http.Res described = node.service().patch(org.path() + "/roles/" + role, Map.of("description", "hush"));
+            assertThat(described.status()).as(described.toString()).isEqualTo(200);
+            setRole(org, ann, "superuser");
+
+            List<CloseReceiver.Delivery> got = await(receiver, 1);
+            JsonNode first = got.get(0).event();
+            assertThat(first.get("object_type").stringValue()).isEqualTo("membership");
+            assertThat(first.get("changed_fields")).extracting(JsonNode::stringValue).containsExactly("role_id");
+        }
+    }
+
     @Test
     void failingReceiver_getsTheSameEventAgain_untilItAccepts() throws Exception {
         var org = close.org();

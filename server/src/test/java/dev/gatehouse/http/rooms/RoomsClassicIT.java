@@ -762,12 +762,13 @@ class RoomsClassicIT {
     void aRoomOwningAgent_cannotReplaceARoomRoleGrantingMoreThanItsOwn() {
         ClassicAccount a = new ClassicAccount(node, fx);
         int agentRole = a.role("Agent");
-        int adminRole = a.role("Admin");
+        int managerRole = a.role("Manager");
         Http ada = a.as(a.acceptedAgent("Ada", a.o1));
         int own = a.room(ada, "Own", a.o1, agentRole);
         int bo = a.acceptedAgent("Bo", a.o1);
+        // the Manager role, not the Admin role, which hides its holder in the room from Ada (a 404 to her)
         Http.Res invited = a.admin.post(a.base + "/rooms/" + own + "/users", Map.of("email", "bo@classic.test",
-                "firstName", "Bo", "lastName", "Agent", "roleId", adminRole));
+                "firstName", "Bo", "lastName", "Agent", "roleId", managerRole));
         assertThat(invited.status()).as("%s", invited).isEqualTo(201);
 
         // a room owner may change its room users' roles (the v5 rule), but not take away one beyond its own

@@ -850,6 +850,36 @@ class RoomsRulesIT {
     }
 
     /**
+     * The refusal to remove a room's owner names the room only to a caller who sees it: a member manager without
+     * autoAccessToRooms and no role in the room is refused all the same, without its id. Before, it named the room
+     * that every other route answers 404 for.
+     */
+    @Test
+    void removingARoomOwner_namesTheRoomOnlyToWhoSeesIt() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canDeleteOwnedRooms", "canManageInvitedUserRoomAccess");
+        int manager = a.role("User manager", false, "canManageMemberSameAccessLevel",
+                "canManageMemberLowerAccessLevel", "canRemoveCompanyMemberLowerAccessLevel", "canCreateRooms",
+                "canDeleteOwnedRooms", "canManageInvitedUserRoomAccess");
+        int danId = a.user("Dan", agent, "Contributor");
+        Http mo = a.as(a.user("Mo", manager, "Office"));
+        Http.Res created = a.admin.post(a.base + "/rooms", Map.of("name", "Dan's", "roleId", agent, "ownerId", danId));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        int room = created.get("roomId").intValue();
+        error(mo.get(a.base + "/rooms/" + room), 404, "ROOM_NOT_FOUND");
+
+        Http.Res refused = mo.delete(a.base + "/users/" + danId);
+        error(refused, 409, "ROOM_OWNER", "user " + danId, "a room it owns");
+        assertThat(refused.get("message").stringValue()).doesNotContain("room " + room);
+        Http.Res native_ = mo.delete(a.org.path() + "/members/" + danId);
+        assertThat(native_.status()).as("%s", native_).isEqualTo(409);
+        assertThat(native_.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(native_.get("detail").stringValue()).doesNotContain("room " + room);
+        error(a.admin.delete(a.base + "/users/" + danId), 409, "ROOM_OWNER", "room " + room + ", which it owns");
+        assertThat(mo.get(a.base + "/users/" + danId).status()).isEqualTo(200);
+    }
+
+    /**
      * A scheduled revocation is lifted only by who may restore access, whatever the route: through /v1, giving the
      * role again without an end (or a later one) is restoring access, as Rooms' restore_access is.
      */
@@ -1086,6 +1116,77 @@ class RoomsRulesIT {
         assertThat(gus.get(users).get("totalRowCount").intValue()).isEqualTo(3);
         assertThat(a.admin.get(users).get("users")).extracting(u -> u.get("userId").longValue())
                 .contains(a.org.adminId()).hasSize(4);
+    }
+
+    /**
+     * A user whose room role has isHiddenInRoom answers, to a participant who may not see it (no
+     * canManageAnyUserRoomAccess in its room role), as a user not in the room, through /v1 as through Rooms: left out
+     * of the lists by resource and by member, 404 alone, 404 ROOM_USER_NOT_FOUND to a change or revocation, an
+     * invitation or a role given answered as for a user not in the room and changing nothing. Before, only Rooms'
+     * room-user list hid it: /v1 listed it to every participant, and Rooms' invitation, a change of side and an import
+     * line each confirmed it was there.
+     */
+    @Test
+    void aHiddenRoomUser_answersAsAUserNotInTheRoom_toWhoMayNotSeeIt() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess", "canEditInvitedRoomRole");
+        int seller = a.role("Seller", true);
+        int ghost = a.role("Ghost", true, "isHiddenInRoom");
+        int keeper = a.role("Keeper", false, "canManageAnyUserRoomAccess");
+        int agentId = a.user("Al", agent, "Contributor");
+        Http al = a.as(agentId);
+        int room = a.room(al, "R", agent);
+        int sellerId = a.invite(node.service(), room, "seller@out.test", seller);
+        int ghostId = a.invite(node.service(), room, "ghost@out.test", ghost);
+        int kimId = a.user("Kim", keeper, "Contributor");
+        a.invite(node.service(), room, "kim@acme.test", keeper);
+        int outsiderId = a.invite(node.service(), a.room(al, "Other", agent), "out@out.test", seller);
+        String onRoom = a.org.path() + "/resources/room/" + room + "/assignments";
+        String ghostOnRoom = onRoom + "/id:" + ghostId;
+        String ghostsRoles = a.org.path() + "/members/id:" + ghostId + "/assignments";
+
+        for (Http blind : List.of(al, a.as(sellerId))) {
+            assertThat(blind.get(onRoom).get("items")).extracting(i -> i.get("member_id").longValue())
+                    .containsExactlyInAnyOrder((long) agentId, (long) sellerId, (long) kimId);
+        }
+        for (Http seeing : List.of(node.service(), a.as(kimId))) {
+            assertThat(seeing.get(onRoom).get("items")).extracting(i -> i.get("member_id").longValue())
+                    .contains((long) ghostId).hasSize(4);
+            assertThat(seeing.get(ghostOnRoom).get("role_id").intValue()).isEqualTo(ghost);
+        }
+        Http.Res one = al.get(ghostOnRoom);
+        assertThat(one.status()).as("%s", one).isEqualTo(404);
+        assertThat(one.get("code").stringValue()).isEqualTo("assignment_not_found");
+        assertThat(al.get(ghostsRoles).get("items").isEmpty()).isTrue();
+        assertThat(a.as(ghostId).get(ghostOnRoom).get("role_id").intValue()).as("itself").isEqualTo(ghost);
+        assertThat(a.as(ghostId).get(ghostsRoles).get("items")).hasSize(1);
+        assertThat(a.as(kimId).get(ghostsRoles).get("items")).hasSize(1);
+
+        Http.Res invited = al.post(a.base + "/rooms/" + room + "/users", Map.of("email", "ghost@out.test",
+                "firstName", "x", "lastName", "y", "roleId", seller));
+        assertThat(invited.status()).as("as a user not in the room: %s", invited).isEqualTo(201);
+        assertThat(invited.get("userId").intValue()).isEqualTo(ghostId);
+        assertThat(invited.get("roleId").intValue()).isEqualTo(seller);
+        String users = a.base + "/rooms/" + room + "/users/";
+        for (int absent : List.of(ghostId, outsiderId)) {
+            error(al.put(users + absent, Map.of("transactionSideId", "buy")), 404, "ROOM_USER_NOT_FOUND");
+            error(al.post(users + absent + "/revoke_access", Map.of()), 404, "ROOM_USER_NOT_FOUND");
+        }
+        Http.Res put = al.put(ghostOnRoom, Map.of("role_id", seller));
+        assertThat(put.status()).as("%s", put).isEqualTo(200);
+        Http.Res imported = al.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "assignment",
+                "resource", Map.of("type", "room", "id", String.valueOf(room)), "user_id",
+                node.service().get(a.org.path() + "/members/" + ghostId).get("user_id").stringValue(),
+                "role_id", seller)) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("judged as adding a user: %s", imported).isEqualTo(200);
+        Http.Res removed = al.delete(ghostOnRoom);
+        assertThat(removed.status()).as("%s", removed).isEqualTo(404);
+        assertThat(removed.get("code").stringValue()).isEqualTo("assignment_not_found");
+        assertThat(node.service().get(ghostOnRoom).get("role_id").intValue()).as("left as it is").isEqualTo(ghost);
+        assertThat(node.service().get(a.base + "/rooms/" + room + "/users").get("users"))
+                .filteredOn(u -> u.get("userId").intValue() == ghostId)
+                .extracting(u -> u.get("roleId").intValue()).containsExactly(ghost);
     }
 
     /**
