@@ -57,7 +57,8 @@ final class HolderVisibility {
     /** The filter of a list of the holders of roles on one resource the caller sees; null: it sees them all. */
     Hidden onResource(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId) {
         AssignmentRules.Concealment c = rules.concealment(caller, model, type);
-        return c == null || caller.isService() || reveals(h, caller, type, resourceId, c) ? null : new Hidden(c.hiding(), caller.memberId());
+        return c == null || caller.isService() || reveals(h, caller, type, resourceId, c) ? null
+                : new Hidden(c.hiding(), caller.memberId());
     }
 
     /** The filter of a list of member {@code memberId}'s roles; null: the caller sees them all. */

@@ -24,9 +24,9 @@ import org.jdbi.v3.core.Handle;
  * <p>Each put goes through every rule of the single put, in the single put's order, so it is refused with the
  * same error: admission of the caller, the role's end, the resource type, the management gate, the resource's
  * existence and visibility, the member, then the model's assignment gate and the role's own rules (the lone put's
- * own {@link AssignmentService#judgeGiving}, on the role held as the caller sees it). The reads are made for all puts still standing before each step that
- * needs them, and nothing is written until every put is judged: then the rows of those that changed something, in
- * one statement, and a change record each. Stateless, thread-safe.
+ * own {@link AssignmentService#judgeGiving}, on the role held as the caller sees it). The reads are made for all
+ * puts still standing before each step that needs them, and nothing is written until every put is judged: then the
+ * rows of those that changed something, in one statement, and a change record each. Stateless, thread-safe.
  */
 final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
 

@@ -65,8 +65,8 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *       restore_access); a user whose access is revoked is restored, not re-assigned (409).</li>
  *   <li><b>A room keeps its owners</b> ({@link #requireNotOwner}): an owner's access to its room is not taken
  *       away, by anyone, service keys included (409 {@code room_owner}); nor is its power to manage access to the
- *       room and to delete it taken from it, by replacing its role ({@link #requireMayGive}) or narrowing the role it holds
- *       ({@link #requireMayChangePermissions}); a service key may.</li>
+ *       room and to delete it taken from it, by replacing its role ({@link #requireMayGive}) or narrowing the
+ *       role it holds ({@link #requireMayChangePermissions}); a service key may.</li>
  *   <li><b>A room user's inviter</b> is whoever gave it its role there, whatever the route ({@link #given}).</li>
  * </ul>
  *
