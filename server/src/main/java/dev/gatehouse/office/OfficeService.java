@@ -4,6 +4,7 @@ import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.assignment.HierarchyMoves;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
@@ -50,11 +51,13 @@ public final class OfficeService {
     private final OrgModels orgModels;
     private final OfficeStore store = new OfficeStore();
     private final ClassicHierarchy hierarchy;
+    private final HierarchyMoves moves;
 
     public OfficeService(Access access, OrgModels orgModels, AssignmentService assignments) {
         this.access = access;
         this.orgModels = orgModels;
         this.hierarchy = new ClassicHierarchy(assignments);
+        this.moves = new HierarchyMoves(access);
     }
 
     // ---------------------------------------------------------------- regions
@@ -195,9 +198,16 @@ public final class OfficeService {
                 return current;
             }
             requireRegion(h, orgId, regionField, after.regionId());
-            boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
+            PermissionModel model = orgModels.model(h, orgId);
+            boolean classic = ClassicHierarchy.applies(model);
             if (classic) {
                 requireClassicRegion(regionField, after.regionId());
+                // a move to another region changes whose reach decides in the office and every room beneath: judged
+                // as a move through the resource API is, for what it gives and takes away
+                moves.judge(h, caller, model, orgId, ClassicHierarchy.OFFICE, Integer.toString(officeId),
+                        ClassicHierarchy.REGION, String.valueOf(current.regionId()), ClassicHierarchy.REGION,
+                        String.valueOf(after.regionId()), "moving office " + officeId + " to region "
+                                + after.regionId());
             }
             Office updated = store.updateOffice(h, officeId, after, tx.now());
             tx.change(orgId, ObjectType.OFFICE, officeId, Action.UPDATED, LoggedOffices.office(current),

@@ -685,10 +685,13 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         ownerHolding(h, current.orgId(), current.id()).ifPresent(held -> {
+            // the room is named only to a caller that sees it, as on a member's removal
+            boolean seen = sees(h, caller, model, ROOM, Integer.toString(held.roomId()));
             throw new ConflictException("room_owner", "updating role " + current.id() + " (\"" + current.name()
-                    + "\") would take " + String.join(" and ", lacking) + " from user " + held.memberId()
-                    + ", which owns room " + held.roomId() + " and holds the role there; a room owner stays able to "
-                    + "manage access to its room and to delete it");
+                    + "\") would take " + String.join(" and ", lacking) + " from "
+                    + (seen ? "user " + held.memberId() + ", which owns room " + held.roomId() + " and holds the role "
+                    + "there" : "a room owner holding it in a room it owns") + "; a room owner stays able to manage "
+                    + "access to its room and to delete it");
         });
     }
 

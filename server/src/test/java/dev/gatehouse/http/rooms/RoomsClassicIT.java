@@ -692,6 +692,32 @@ class RoomsClassicIT {
     }
 
     /**
+     * Moving an office to another region changes whose reach decides in it and every room beneath, as a move through
+     * the resource API does, and is judged the same way: a member allowed only to manage the company's offices
+     * (canManageAccount) could otherwise make a Region Manager the manager of an office it could never hand out.
+     */
+    @Test
+    void movingAnOfficeToAnotherRegion_isJudgedByTheReachItGives() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int northManager = a.acceptedManager("Nora", "Region", List.of(), List.of(a.north), "canManageCompanyRooms");
+        int room = a.room(a.admin, "South room", a.o3, a.role("Admin"));
+        long settings = fx.role(a.org, "Settings", List.of("canManageAccount"));
+        Http clerk = fx.keyFor(a.org, fx.member(a.org, "clerk", settings));
+        assertThat(a.allowed(northManager, "canEditAnyRoomRole", room)).isFalse();
+
+        Http.Res moved = clerk.patch(a.org.path() + "/offices/" + a.o3, Map.of("region_id", a.north));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(403);
+        assertThat(moved.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(a.allowed(northManager, "canEditAnyRoomRole", room)).isFalse();
+        assertThat(node.service().get(a.org.path() + "/offices/" + a.o3).get("region_id").intValue())
+                .isEqualTo(a.south);
+
+        Http.Res byAdmin = a.admin.patch(a.org.path() + "/offices/" + a.o3, Map.of("region_id", a.north));
+        assertThat(byAdmin.status()).as("the Admin manages every place: " + byAdmin).isEqualTo(200);
+        assertThat(a.allowed(northManager, "canEditAnyRoomRole", room)).isTrue();
+    }
+
+    /**
      * Roles on the hierarchy are held only on what exists: a role on an office or region id that names none (through
      * /v1, even by a service key) is a 404 and changes nothing — it would make its holder a Manager of whatever office
      * later got that id — and deleting an office takes the roles held on it along.
