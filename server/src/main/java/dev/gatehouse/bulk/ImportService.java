@@ -209,7 +209,7 @@ public final class ImportService {
             this.orgId = orgId;
             this.deployment = deployment;
             this.inOrganization = orgId != 0;
-            this.reader = new LineReader(body, MAX_LINE_BYTES);
+            this.reader = new LineReader(body, MAX_LINE_BYTES, this::requireInTime);
             this.options = options;
             this.progress = progress;
             this.writer = writer;
@@ -223,7 +223,6 @@ public final class ImportService {
                 LineReader.Line line;
                 while ((line = reader.next()) != null) {
                     lastLine = line.number();
-                    requireInTime(line.number());
                     arrived(line);
                     if (line.number() < options.fromLine()) {
                         skipped++;
@@ -278,10 +277,11 @@ public final class ImportService {
         /**
          * The deadline of a streamed body ({@link ImportOptions#chunkTimeout}): a chunk's lines — {@link
          * ImportOptions#chunkLines()} of them, or {@link #CHUNK_BYTES}, or the body's end — must have arrived within it
-         * of the chunk's start, or the line read after it (a blank one too: blank lines fill nothing) fails the
-         * import. The edge's body deadline holds only for bodies it reads whole; without this one, a client sending a
-         * blank line now and then held one of the node's {@link #CONCURRENT} places for as long as it liked (a
-         * connection that goes silent instead is closed after the idle timeout: {@link #late}).
+         * of the chunk's start, or the line being read when a read of the body returns after it (whatever that read
+         * brought: part of a line, a blank line — blank lines fill nothing —, or the body's end) fails the import.
+         * The edge's body deadline holds only for bodies it reads whole; without this one, a client sending a blank
+         * line now and then, or a line a byte at a time, held one of the node's {@link #CONCURRENT} places for as long
+         * as it liked (a connection that goes silent instead is closed after the idle timeout: {@link #late}).
          */
         private void requireInTime(long lineNumber) {
             if (late()) {

@@ -4,11 +4,14 @@ import dev.gatehouse.error.TooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 /**
  * Splits a streamed body into lines, whatever its size, holding one line at a time: lines end with {@code \n}
  * (a {@code \r} before it is dropped), the last one may end with the body instead. A line longer than the
  * limit is a 400 naming it ({@link LineFailure}), read no further. Line numbers count from 1 and include blank lines.
+ * After each read of the body, whatever it brought, the reader's caller is told (an import's deadline: a line sent a
+ * few bytes at a time, or a late end of the body, is judged as it arrives, not once whole).
  *
  * <p>Not thread-safe; one reader per request.
  */
@@ -36,9 +39,13 @@ final class LineReader {
     private long bytesRead;
     private byte[] line = new byte[1024];
 
-    LineReader(InputStream in, int maxLineBytes) {
+    /** Told, after each read of the body (its end too), the number of the line being read: it may throw. */
+    private final LongConsumer afterRead;
+
+    LineReader(InputStream in, int maxLineBytes, LongConsumer afterRead) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
+        this.afterRead = afterRead;
     }
 
     /** The next line, or null at the end of the body. An {@link IOException} when the body cannot be read. */
@@ -84,6 +91,7 @@ final class LineReader {
 
     private boolean fill() throws IOException {
         int n = in.read(buffer, 0, buffer.length);
+        afterRead.accept(number + 1);
         if (n < 0) {
             ended = true;
             return false;

@@ -169,6 +169,41 @@ class ImportPlacesIT {
         }
     }
 
+    /**
+     * The deadline is judged as the body arrives, not once a line is whole: a line sent a byte at a time (each within
+     * the idle timeout) ends the import once past it, and so does a body whose end comes late.
+     */
+    @Test
+    void aLineSentAByteAtATime_orALateEndOfTheBody_endsTheImportAtTheDeadline() throws InterruptedException {
+        try (TestNode tight = nodeWithBodyDeadline()) {
+            Fixtures.Org target = new Fixtures(tight).org("rooms");
+            RawHttp.Response slowLine;
+            try (RawHttp connection = chunkedImport(tight, target.path() + "/import", TestNode.SERVICE_KEY)) {
+                chunk(connection, "{\"type\":\"group\",\"name\":\"x");
+                for (int i = 0; i < 15; i++) {
+                    Thread.sleep(200);
+                    chunk(connection, "x");
+                }
+                chunk(connection, "\"}\n");
+                connection.send("0\r\n\r\n");
+                slowLine = connection.read(Duration.ofSeconds(30));
+            }
+            assertThat(slowLine.status()).as(slowLine.body()).isEqualTo(408);
+            assertThat(Json.readTree(slowLine.body()).get("line").longValue()).isEqualTo(1);
+
+            RawHttp.Response lateEnd;
+            try (RawHttp connection = chunkedImport(tight, target.path() + "/import", TestNode.SERVICE_KEY)) {
+                chunk(connection, "{\"type\":\"group\",\"name\":\"Early\"}\n");
+                Thread.sleep(2_000);
+                connection.send("0\r\n\r\n");
+                lateEnd = connection.read(Duration.ofSeconds(30));
+            }
+            assertThat(lateEnd.status()).as(lateEnd.body()).isEqualTo(408);
+            assertThat(Json.readTree(lateEnd.body()).get("committed_lines").longValue()).isZero();
+            assertThat(tight.service().get(target.path() + "/groups").body()).doesNotContain("\"Early\"");
+        }
+    }
+
     @Test
     void linesSentAsFastAsTheyCome_importWhateverTheirNumber_eachChunkInTime() {
         try (TestNode tight = nodeWithBodyDeadline()) {
