@@ -640,6 +640,11 @@ class WebhooksIT {
             assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
             assertThat(resumed.get("created_by").longValue()).as("whoever resumes it owns it").isEqualTo(org.adminId());
             assertThat(resumed.get("paused_reason").isNull()).isTrue();
+            JsonNode resumeEvent = node.service().get(org.path() + "/events?object_type=webhook&action=resumed")
+                    .json().get("items").get(0);
+            assertThat(resumeEvent.get("changed_fields")).as("the history shows whose authority it now has")
+                    .extracting(JsonNode::stringValue).contains("created_by");
+            assertThat(resumeEvent.get("after").get("created_by").longValue()).isEqualTo(org.adminId());
             Await.until(Duration.ofSeconds(15), "what waited is delivered on the new creator's authority",
                     () -> own.revisions().contains(lost.afterwards()));
             assertThat(webhook(org, lost.webhook()).get("status").stringValue()).isEqualTo("active");
