@@ -17,7 +17,6 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -288,9 +287,8 @@ final class V1 {
             if (!"unknown_resource_type".equals(e.code())) {
                 throw e;
             }
-            Map<String, String> named = new LinkedHashMap<>();
-            e.fieldErrors().values().forEach(reason -> named.putIfAbsent(field, reason));
-            throw new InvalidInputException(e.code(), e.detail(), named, e);
+            String reason = e.fieldErrors().values().stream().findFirst().orElse("unknown resource type");
+            throw new InvalidInputException(e.code(), e.detail(), Map.of(field, reason), e);
         }
     }
 
