@@ -16,6 +16,7 @@ import dev.gatehouse.store.Written;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -36,7 +37,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  *   <li>an office's region must exist; an office still holding rooms or named by users (default office, office
  *       list), or a region still holding offices or named by users, cannot be deleted (409 with the counts);</li>
  *   <li>other services check the office and region ids they are given through {@link #requireOffices} and
- *       {@link #requireRegions}, inside their own transaction.</li>
+ *       {@link #requireRegions} (or {@link #unknownOffices} and {@link #unknownRegions}, to name every bad field
+ *       of a request at once), inside their own transaction.</li>
  * </ul>
  *
  * Every change is recorded as an {@code office} or {@code region} change. Thread-safe.
@@ -228,9 +230,11 @@ public final class OfficeService {
             requireVersion("office", current.id(), current.version(), expectedVersion);
             OfficeStore.References refs = store.officeReferences(h, orgId, officeId);
             if (refs.any()) {
+                // its rooms can only be deleted: no call moves a room to another office (Rooms has no room update,
+                // and a v5 room stays under its office in the hierarchy)
                 throw new ConflictException("office_in_use", inUse("office " + officeId,
                         refs.rooms(), "still holds " + counted(refs.rooms(), "room"),
-                        "move " + the(refs.rooms(), "room") + " to another office",
+                        "delete " + the(refs.rooms(), "room"),
                         refs.users(), "is the default office or among the offices of " + counted(refs.users(), "user"),
                         "remove the office from " + (refs.users() == 1 ? "that user" : "those users")));
             }
@@ -276,20 +280,38 @@ public final class OfficeService {
 
     /** Every id names an office of the organization; else a 400 on {@code field} naming the ones that do not. */
     public void requireOffices(Handle h, long orgId, String field, Collection<Integer> ids) {
-        List<Integer> missing = store.missingOffices(h, orgId, ids);
-        if (!missing.isEmpty()) {
-            throw InvalidInputException.field(field, (missing.size() == 1 ? "no office " + missing.get(0) + " exists"
-                    : "no offices " + missing + " exist") + " here; create offices first");
-        }
+        unknownOffices(h, orgId, ids).ifPresent(why -> {
+            throw InvalidInputException.field(field, why);
+        });
     }
 
     /** Every id names a region of the organization; else a 400 on {@code field} naming the ones that do not. */
     public void requireRegions(Handle h, long orgId, String field, Collection<Integer> ids) {
-        List<Integer> missing = store.missingRegions(h, orgId, ids);
-        if (!missing.isEmpty()) {
-            throw InvalidInputException.field(field, (missing.size() == 1 ? "no region " + missing.get(0) + " exists"
-                    : "no regions " + missing + " exist") + " here; create regions first");
+        unknownRegions(h, orgId, ids).ifPresent(why -> {
+            throw InvalidInputException.field(field, why);
+        });
+    }
+
+    /**
+     * Why {@code ids} are not all offices of the organization, naming the ones that are not ("no office 98 exists
+     * here; create offices first"); empty when they are. For a caller that names every bad field of a request at
+     * once; {@link #requireOffices} throws it.
+     */
+    public Optional<String> unknownOffices(Handle h, long orgId, Collection<Integer> ids) {
+        return unknown(store.missingOffices(h, orgId, ids), "office");
+    }
+
+    /** Why {@code ids} are not all regions of the organization, as {@link #unknownOffices}; empty when they are. */
+    public Optional<String> unknownRegions(Handle h, long orgId, Collection<Integer> ids) {
+        return unknown(store.missingRegions(h, orgId, ids), "region");
+    }
+
+    private static Optional<String> unknown(List<Integer> missing, String noun) {
+        if (missing.isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of((missing.size() == 1 ? "no " + noun + " " + missing.get(0) + " exists"
+                : "no " + noun + "s " + missing + " exist") + " here; create " + noun + "s first");
     }
 
     private void requireRegion(Handle h, long orgId, String field, Integer regionId) {

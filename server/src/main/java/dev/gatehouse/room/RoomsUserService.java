@@ -8,6 +8,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
@@ -19,7 +20,9 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.RoomsPermissions.ADD_MEMBER_LOWER;
@@ -126,11 +129,7 @@ public final class RoomsUserService {
                         + in.roleId() + ", the default admin role, whose users are at access level " + level.wire()
                         + "; got " + in.accessLevel().wire());
             }
-            if (in.defaultOfficeId() != null) {
-                offices.requireOffices(h, orgId, "defaultOfficeId", List.of(in.defaultOfficeId()));
-            }
-            offices.requireOffices(h, orgId, "offices", in.offices());
-            offices.requireRegions(h, orgId, "regions", in.regions());
+            requirePlaces(h, orgId, "defaultOfficeId", in.defaultOfficeId(), in.offices(), in.regions());
             Member member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
                     in.email(), in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
@@ -157,12 +156,8 @@ public final class RoomsUserService {
                         + "\" model; this one uses \"" + model.id() + "\"");
             }
             rules.requireMayInvite(h, caller, model, in.accessLevel(), "inviting " + in.kind().withArticle());
-            if (in.defaultOfficeId() != null) {
-                offices.requireOffices(h, orgId, in.kind() == ClassicKind.AGENT ? "officeId" : "defaultOfficeId",
-                        List.of(in.defaultOfficeId()));
-            }
-            offices.requireOffices(h, orgId, "offices", in.offices());
-            offices.requireRegions(h, orgId, "regions", in.regions());
+            requirePlaces(h, orgId, in.kind() == ClassicKind.AGENT ? "officeId" : "defaultOfficeId",
+                    in.defaultOfficeId(), in.offices(), in.regions());
             Role role = roles.findBySystemKey(h, orgId, in.kind().roleKey).orElseThrow(() -> new IllegalStateException(
                     "organization " + orgId + " on model " + model.id() + " lacks the system role " + in.kind().roleKey));
             Member member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
@@ -307,6 +302,24 @@ public final class RoomsUserService {
         });
     }
 
+    /**
+     * An invitee's default office (named {@code officeField}; null: none), offices and regions are the account's:
+     * else one 400 naming every field that names one that is not, with the ids (as {@link Fields#check} names every
+     * bad field of a body).
+     */
+    private void requirePlaces(Handle h, long orgId, String officeField, Integer defaultOfficeId,
+                               List<Integer> officeIds, List<Integer> regionIds) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (defaultOfficeId != null) {
+            offices.unknownOffices(h, orgId, List.of(defaultOfficeId)).ifPresent(why -> errors.put(officeField, why));
+        }
+        offices.unknownOffices(h, orgId, officeIds).ifPresent(why -> errors.put("offices", why));
+        offices.unknownRegions(h, orgId, regionIds).ifPresent(why -> errors.put("regions", why));
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("invalid_input", Fields.detail(errors), errors);
+        }
+    }
+
     /** In a v5 company, a Manager's offices and regions are its reach: its roles on the hierarchy follow them. */
     private void updateReach(Tx tx, Caller caller, long orgId, RoomsUser current, RoomsProfile after) {
         PermissionModel model = orgModels.model(tx.handle(), orgId);
@@ -336,8 +349,19 @@ public final class RoomsUserService {
         return find(h, orgId, memberId);
     }
 
+    /**
+     * The user with the grants that count: one whose company role takes none (a Manager moved to Agent keeps its
+     * grants, which the engine counts only while its role takes them) is answered without them, so that it shows the
+     * flags that take effect ({@link RoomsUser#classicFlags}).
+     */
     private RoomsUser find(Handle h, long orgId, long memberId) {
-        return users.find(h, orgId, memberId).orElseThrow(() -> notFound(orgId, memberId));
+        RoomsUser user = users.find(h, orgId, memberId).orElseThrow(() -> notFound(orgId, memberId));
+        if (user.grants().isEmpty()) {
+            return user;
+        }
+        String roleKey = user.member().roleId() == null ? null
+                : roles.find(h, orgId, user.member().roleId()).map(Role::systemKey).orElse(null);
+        return Access.takesGrants(orgModels.model(h, orgId), roleKey) ? user : user.withoutGrants();
     }
 
     private static NotFoundException notFound(long orgId, long memberId) {

@@ -67,7 +67,7 @@ final class RoomsJson {
 
     /**
      * Rooms' User; in a v5 company ({@code classic}) with {@code permissions}, its ClassicManagerPermissions (13
-     * booleans), for Managers and Admins.
+     * booleans), for every user with a flag to show ({@link RoomsUser#classicFlags}).
      */
     static ObjectNode user(RoomsUser user, boolean classic) {
         ObjectNode n = userSummary(user);

@@ -164,7 +164,7 @@ class RoomsOfficesIT {
             a.admin.post(a.base + "/rooms", Map.of("name", "R" + i, "roleId", a.defaultAdminRole(), "officeId", annex));
         }
         inUse(a.admin.delete(a.base + "/offices/" + annex), "OFFICE_IN_USE", "office " + annex
-                + " still holds 2 rooms; move the rooms to another office first");
+                + " still holds 2 rooms; delete the rooms first");
 
         a.admin.post(a.base + "/users/" + bob + "/remove_from_office", Map.of("officeId", a.office));
         a.admin.post(a.base + "/users/" + bob + "/remove_from_region", Map.of("regionId", a.region));
