@@ -139,7 +139,8 @@ export function changes(form) {
 /**
  * Makes `act(event)` a form's submission: the browser's own is stopped, and while `act` runs — its request in
  * flight — the form's submit buttons are disabled and any further submission is ignored, so that a double click
- * (or Enter pressed twice) writes once. Every form of the console submits through this.
+ * (or Enter pressed twice) writes once. What earlier writes said (notice 'ok', the status line) is taken away as
+ * the form is sent: the form's own outcome follows. Every form of the console submits through this.
  */
 export function onSubmit(form, act) {
   let busy = false;
@@ -150,6 +151,7 @@ export function onSubmit(form, act) {
     const buttons = [...form.querySelectorAll('button[type=submit]')].filter(b => !b.disabled);
     buttons.forEach(b => { b.disabled = true; });
     form.setAttribute('aria-busy', 'true');
+    forgetTold();
     try {
       await act(event);
     } finally {
@@ -174,9 +176,30 @@ function cleared(el) {
   return typeof el.defaultValue === 'string' && el.defaultValue.trim() !== '' && el.value.trim() === '';
 }
 
-/** A status line that screen readers announce. */
+/**
+ * A status line that screen readers announce (a text, or nodes). One of kind 'ok' tells what an earlier write did:
+ * it is news only until the next form is sent (onSubmit takes it away), so a refusal never stands beside an earlier
+ * "… created.".
+ */
 export function notice(text, kind = 'info') {
-  return h('p', {class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status'}, text);
+  return h('p', {class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status',
+    dataset: kind === 'ok' ? {told: ''} : null}, text);
+}
+
+/** Takes away what earlier writes said: their success notices and the status line. */
+function forgetTold() {
+  document.querySelectorAll('[data-told]').forEach(el => el.remove());
+  const status = document.getElementById('status');
+  if (status) status.textContent = '';
+}
+
+/**
+ * A secret shown once (a new key, a signing secret): `lead` says what it is, `value` is the secret. Not a notice of
+ * what a write did — a form sent later leaves it (the shell keeps it for its screen, app.secrets).
+ */
+export function secretNotice(lead, value) {
+  return h('div', {class: 'notice notice-ok secret', role: 'status'},
+    h('p', {}, lead), h('code', {class: 'secret-value'}, value));
 }
 
 /** A short date and time in the browser's locale. */

@@ -106,5 +106,6 @@ export async function render(view, app, rest, params) {
     h('p', {class: 'lead'}, 'Named sets of members. Groups decide nothing by themselves.'),
     app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     out, create,
-    cards.length ? h('div', {class: 'grid-2'}, cards) : h('p', {class: 'empty'}, 'No groups yet.'));
+    cards.length ? h('div', {class: 'grid-2'}, cards) : h('p', {class: 'empty'}, app.outsider
+      ? 'This key does not see the organization’s groups.' : 'No groups yet.'));
 }

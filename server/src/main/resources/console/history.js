@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import {h, fill, field, select, table, values, when, setInstant, instantOf, onSubmit} from './dom.js';
 import {showProblem} from './problems.js';
+import {dialectOf} from './dialects.js';
 
 const NATIVE = ['role', 'member', 'member_grants', 'assignment', 'bulk_import', 'resource', 'group', 'api_key',
   'organization', 'webhook'];
@@ -11,10 +12,10 @@ const DIALECT = {rooms: ['room', 'room_user', 'rooms_profile', 'office', 'region
 
 /**
  * The object types an organization's events can have (the events API's and webhooks' `object_type`): the native
- * ones, and those its model's dialect records (`rooms` and `rooms_v5` organizations: rooms, offices, regions…).
+ * ones, and those its dialect records (dialectOf: `rooms` and `rooms_v5` organizations, rooms, offices, regions…).
  */
 export function objectTypes(model) {
-  const dialect = Object.keys(DIALECT).find(name => model.id === name || model.id.startsWith(`${name}_`));
+  const dialect = dialectOf(model);
   return [...NATIVE, ...(dialect ? DIALECT[dialect] : [])];
 }
 const ACTORS = ['service', 'member', 'system'];

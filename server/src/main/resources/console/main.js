@@ -37,10 +37,17 @@ const app = {
     app.said = routing;
   },
   said: -1,
-  /** Loads (or reloads) the organization the session works in, and its model. */
+  /**
+   * Whether the session is an external member's (an outsider): the API shows it no groups, offices or regions, only
+   * the roles it holds and only itself among the members (docs/security.md, "Reads"), so a list empty to it says
+   * nothing of the organization. Learnt with the organization (openOrg).
+   */
+  outsider: false,
+  /** Loads (or reloads) the organization the session works in, its model, and whether the caller is an outsider. */
   async openOrg(id) {
     app.org = await api.get(`/v1/orgs/${id}`);
     app.model = await api.get(`/v1/orgs/${app.org.id}/model`);
+    app.outsider = await outsider();
   },
   /**
    * Keeps what a write did for the screen it reloads, and returns the number its URL names it by (`?done=3`): the
@@ -65,6 +72,34 @@ const app = {
   outcomes: [],
   /** The route (its turn) that told each outcome. */
   toldIn: new Map(),
+  /**
+   * A place for the secrets a screen shows once (a new key, a signing secret): {element, show(id, node)}. `show`
+   * puts one there, newest first (one of the same `id` — a secret rotated again — replaces the one before), and the
+   * shell keeps it: whenever the screen is drawn again and asks for the place of the same `name` — the reload after
+   * any further write there, Back to its address before the write — the secrets are put back, so they stay until
+   * the person leaves the screen.
+   * The first screen drawn without that place forgets them, and so does the sign-in screen (a reload of the tab
+   * empties the page's memory).
+   */
+  secrets(name) {
+    const element = h('div', {class: 'secrets'});
+    const draw = kept => fill(element, [...kept.shown.values()].reverse());
+    const kept = shownOnce.get(name);
+    if (kept) {
+      kept.turn = routing;
+      draw(kept);
+    }
+    return {
+      element,
+      show(id, node) {
+        const entry = shownOnce.get(name) || {turn: routing, shown: new Map()};
+        entry.shown.delete(id);
+        entry.shown.set(id, node);
+        shownOnce.set(name, entry);
+        draw(entry);
+      },
+    };
+  },
   leaveOrg() {
     app.org = null;
     app.model = null;
@@ -80,6 +115,26 @@ const app = {
     app.go('#/signin');
   },
 };
+
+/**
+ * Whether the session is an outsider (app.outsider). The directory tells: an external member sees exactly one member,
+ * itself, external; an internal member sees itself among them, internal; an operator sees everyone. Only models with
+ * external roles have outsiders, and a directory the key may not read is taken as no outsider's.
+ */
+async function outsider() {
+  if (api.current().kind === 'operator' || !app.model.external_roles) return false;
+  const read = await api.attempt(api.get(`${app.orgPath()}/members${api.query({limit: 2})}`));
+  const items = read.value ? read.value.items : [];
+  return items.length === 1 && !read.value.next_cursor && items[0].external === true;
+}
+
+/** The secrets shown once that the shell keeps for the screen showing them (app.secrets), by place: {turn, shown}. */
+const shownOnce = new Map();
+
+/** Forgets the secrets of every place the route of `turn` did not draw: the person has left their screen. */
+function forgetSecretsLeft(turn) {
+  for (const [name, kept] of shownOnce) if (kept.turn !== turn) shownOnce.delete(name);
+}
 
 /** A segment as written when it is no valid percent-encoding (`%E0%A4%A`): the screen then finds nothing by it. */
 function decode(part) {
@@ -154,6 +209,7 @@ async function route() {
   const s = api.current();
   if (!s || section === 'signin') {
     if (s && section === 'signin') return app.go('#/');
+    shownOnce.clear();
     renderNav(null);
     await signin.render(main, app);
     return;
@@ -197,6 +253,7 @@ async function route() {
     await view.render(content, app, rest, params);
     if (turn !== routing) return;
     show(main, content);
+    forgetSecretsLeft(turn);
   } catch (e) {
     if (turn !== routing) return;
     if (e instanceof api.ApiError && e.status === 401) return; // signed out already (api.onRefused)

@@ -1,7 +1,8 @@
 // Members: search and page through any number of them, add internal and external members, and for one member
 // its profile, company role (with a preview of the change), status, API keys, groups and resource roles.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, changes, notice, when, confirming, onSubmit} from './dom.js';
+import {h, fill, field, select, table, values, changes, notice, secretNotice, when, confirming, onSubmit}
+  from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 
@@ -73,7 +74,8 @@ async function list(view, app, roles, params) {
 
 function createForm(app, roles) {
   const external = app.model.external_roles ? h('input', {type: 'checkbox', name: 'external'}) : null;
-  const role = select('role_id', roleOptions(roles), roles.find(r => !r.external && !r.system)?.id);
+  // a choice the person makes: the API gives a new member no role of its own, and none is offered as if it did
+  const role = select('role_id', roleOptions(roles, {blank: 'Choose a role'}), '');
   const roleField = field('Company role', role);
   const form = h('form', {class: 'card', novalidate: true},
     h('h2', {}, 'Add a member'),
@@ -98,7 +100,9 @@ function createForm(app, roles) {
       app.go(link(created.id));
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      showProblem(form, e);
+      // the API names one field at a time: a role not chosen is named at its field whatever it named first
+      const unchosen = !body.external && !body.role_id && e.code === 'invalid_input';
+      showProblem(form, unchosen ? {...e, errors: {role_id: 'choose a role', ...e.errors}} : e);
     }
   });
   return form;
@@ -221,8 +225,8 @@ function unread(problem, forbidden) {
 
 function keysSection(app, base, keys, reload) {
   const out = h('div', {});
-  // a key shown once stays until the page is left: questions and refusals have their own place
-  const secret = h('div', {});
+  // a key shown once stays until the page is left, whatever is written there: the shell keeps it through reloads
+  const secrets = app.secrets(`${base}/keys`);
   const section = h('section', {class: 'card', 'aria-label': 'API keys'}, h('h2', {}, 'API keys'));
   if (keys.problem) {
     return fill(section, h('h2', {}, 'API keys'), unread(keys.problem, 'You may not see this member’s keys.'));
@@ -260,16 +264,16 @@ function keysSection(app, base, keys, reload) {
       create.reset();
       active.unshift(created);
       draw();
-      fill(secret, h('div', {class: 'notice notice-ok secret', role: 'status'},
-        h('p', {}, `Key ${created.id} created. The key, shown only now — copy it to where it is used:`),
-        h('code', {class: 'secret-value'}, created.key)));
+      secrets.show(created.id, secretNotice(
+        `Key ${created.id}${created.name ? ` (${created.name})` : ''} created. The key, shown only now — copy it to `
+        + 'where it is used:', created.key));
       app.say(`Key ${created.id} created.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(create, e);
     }
   });
-  return fill(section, h('h2', {}, 'API keys'), list, out, secret, create);
+  return fill(section, h('h2', {}, 'API keys'), list, out, secrets.element, create);
 }
 
 /**
@@ -342,7 +346,8 @@ function groupsSection(app, member, read, reload) {
             reload(`Removed from ${g.name}.`);
           } catch (e) { fail(e); }
         }, ask, {class: 'danger small', 'aria-label': `Remove from ${g.name}`}), ask);
-    })) : h('p', {class: 'muted'}, 'In no group.'),
+    })) : h('p', {class: 'muted'},
+      app.outsider ? 'This key does not see the organization’s groups.' : 'In no group.'),
     member.external ? null : add, out);
 }
 

@@ -4,10 +4,11 @@
 import * as api from './api.js';
 import {h, fill, field, select, values, changes, notice, confirming, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
+import {dialectOf} from './dialects.js';
 
-/** Whether an organization of this model has offices and regions. */
+/** Whether an organization of this model has offices and regions: a Rooms organization's (dialectOf). */
 export function applies(model) {
-  return model.id === 'rooms' || model.id.startsWith('rooms_');
+  return dialectOf(model) === 'rooms';
 }
 
 /** What an edit's send gives back when nothing was changed, so nothing was sent. */
@@ -94,7 +95,9 @@ export async function render(view, app, rest, params) {
     app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
     h('div', {class: 'grid-2'},
       h('section', {class: 'card', 'aria-label': 'Regions'}, h('h2', {}, 'Regions'),
-        regions.length ? regions.map(regionRow) : h('p', {class: 'empty'}, 'No regions yet.'), newRegion),
+        regions.length ? regions.map(regionRow) : h('p', {class: 'empty'}, app.outsider
+          ? 'This key does not see the organization’s regions.' : 'No regions yet.'), newRegion),
       h('section', {class: 'card', 'aria-label': 'Offices'}, h('h2', {}, 'Offices'),
-        offices.length ? offices.map(officeRow) : h('p', {class: 'empty'}, 'No offices yet.'), newOffice)));
+        offices.length ? offices.map(officeRow) : h('p', {class: 'empty'}, app.outsider
+          ? 'This key does not see the organization’s offices.' : 'No offices yet.'), newOffice)));
 }

@@ -1,7 +1,7 @@
 // Operators (service key): the node's health and revision, organizations (create, rename, delete, open one to
 // manage it), and the permission models.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, changes, notice, oneLine, onSubmit} from './dom.js';
+import {h, fill, field, select, table, values, changes, notice, secretNotice, oneLine, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 
 export async function render(view, app, rest, params) {
@@ -59,6 +59,8 @@ function nodeCard(ready, engine) {
 
 function createOrg(app, models) {
   const result = h('div', {});
+  // a first admin's key stays until the screen is left, whatever is done there (the shell keeps it through reloads)
+  const secrets = app.secrets('/v1/orgs');
   const form = h('form', {class: 'card', novalidate: true},
     h('h2', {}, 'Create an organization'),
     h('div', {class: 'cols'},
@@ -69,7 +71,7 @@ function createOrg(app, models) {
         field('User id', h('input', {name: 'admin.user_id', autocomplete: 'off'})),
         field('Email', h('input', {name: 'admin.email', type: 'email', autocomplete: 'off'})))),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create organization')),
-    result);
+    result, secrets.element);
   onSubmit(form, async () => {
     clearProblem(form);
     const v = values(form);
@@ -77,11 +79,12 @@ function createOrg(app, models) {
     if (v['admin.user_id'] || v['admin.email']) body.admin = {user_id: v['admin.user_id'] || '', email: v['admin.email'] || ''};
     try {
       const org = await api.post('/v1/orgs', body);
-      fill(result, h('div', {class: 'notice notice-ok', role: 'status'},
-        h('p', {}, `Organization ${org.name} created (id ${org.id}).`),
-        org.admin_key ? h('p', {}, 'The admin’s key, shown only now: ', h('code', {class: 'secret-value'}, org.admin_key.key)) : null,
+      fill(result, notice([`Organization ${org.name} created (id ${org.id}). `,
         h('button', {type: 'button', class: 'secondary', on: {click: () => app.go(`#/operators?t=${Date.now()}`)}},
-          'Show it in the list')));
+          'Show it in the list')], 'ok'));
+      if (org.admin_key) {
+        secrets.show(org.id, secretNotice(`The key of ${org.name}’s first admin, shown only now:`, org.admin_key.key));
+      }
       app.say(`Organization ${org.name} created.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;

@@ -31,7 +31,8 @@ async function list(view, app) {
       {label: 'Internal or external', cell: kind},
       {label: 'Permissions', cell: r => `${r.permissions.length} of ${app.model.permissions.length}`},
       {label: 'Default for admins', cell: r => r.default_for_admin ? 'Yes' : ''},
-    ], roles, {caption: 'Roles', empty: 'No roles yet.'}));
+    ], roles, {caption: 'Roles', empty: app.outsider
+      ? 'This key sees only the roles its member holds on resources, and it holds none.' : 'No roles yet.'}));
 }
 
 async function editor(view, app, role, params) {

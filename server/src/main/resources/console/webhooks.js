@@ -1,7 +1,7 @@
 // Webhooks: subscriptions of URLs to the organization's events — create, pause and resume, rotate the signing
 // secret (shown once), and every delivery attempt.
 import * as api from './api.js';
-import {h, fill, field, table, values, notice, when, confirming, onSubmit} from './dom.js';
+import {h, fill, field, table, values, notice, secretNotice, when, confirming, onSubmit} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import {objectTypes} from './history.js';
 
@@ -9,7 +9,8 @@ import {objectTypes} from './history.js';
 export async function render(view, app, rest, params) {
   if (rest[0]) return detail(view, app, rest[0], params);
   const hooks = await api.all(`${app.orgPath()}/webhooks`);
-  const secret = h('div', {});
+  // each new webhook's secret stays until the screen is left (the shell keeps it)
+  const secrets = app.secrets(`${app.orgPath()}/webhooks`);
   const form = h('form', {class: 'card', novalidate: true},
     h('h2', {}, 'Subscribe a URL'),
     h('div', {class: 'cols'},
@@ -29,7 +30,8 @@ export async function render(view, app, rest, params) {
     if (v.actions) body.actions = v.actions.split(',').map(s => s.trim()).filter(Boolean);
     try {
       const created = await api.post(`${app.orgPath()}/webhooks`, body);
-      fill(secret, secretNotice(created.secret));
+      secrets.show(created.id, secretNotice(`The signing secret of ${created.url}, shown only now — copy it to the `
+        + 'receiver:', created.secret));
       app.say('Webhook created.');
       form.reset();
       hooks.unshift(created);
@@ -50,13 +52,7 @@ export async function render(view, app, rest, params) {
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Webhooks')),
     h('p', {class: 'lead'}, 'Signed HTTP requests for every change, delivered in order and retried.'),
-    secret, list, form);
-}
-
-function secretNotice(value) {
-  return h('div', {class: 'notice notice-ok secret', role: 'status'},
-    h('p', {}, 'The signing secret, shown only now — copy it to the receiver:'),
-    h('code', {class: 'secret-value'}, value));
+    secrets.element, list, form);
 }
 
 async function detail(view, app, id, params) {
@@ -67,14 +63,16 @@ async function detail(view, app, id, params) {
   const deliveries = await api.attempt(api.get(`${path}/deliveries${api.query({limit: 50, cursor})}`));
   const page = deliveries.value || {items: [], next_cursor: null};
   const out = h('div', {});
-  // a secret shown once stays until the page is left: the delete question and refusals have places of their own
-  const secret = h('div', {});
+  // a secret shown once stays until the page is left, whatever is done there: the shell keeps it through reloads
+  // (Pause, Resume); the delete question and refusals have places of their own. A secret rotated again replaces it.
+  const secrets = app.secrets(`${app.orgPath()}/webhooks/${hook.id}`);
   const ask = h('div', {});
   async function change(body, message) {
     try {
       const result = await api.patch(path, body, {ifMatch: hook.version});
       if (result.secret) {
-        fill(secret, secretNotice(result.secret));
+        secrets.show('signing', secretNotice('The new signing secret, shown only now — copy it to the receiver:',
+          result.secret));
         hook.version = result.version;
         app.say(message);
         return;
@@ -112,7 +110,7 @@ async function detail(view, app, id, params) {
             fill(out, notice(explain(e), 'error'));
           }
         }, ask)),
-    ask, out, secret,
+    ask, out, secrets.element,
     h('h2', {}, 'Deliveries'),
     deliveries.problem ? notice(explain(deliveries.problem), 'error') : table([
       {label: 'When', cell: d => when(d.attempted_at)},

@@ -16,6 +16,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -55,6 +56,8 @@ final class Browser implements AutoCloseable {
                 .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        // a screen drawn again while a condition is read (the reload after a write) is read again, not a failure
+        this.wait.ignoring(StaleElementReferenceException.class);
         this.screenshots = Path.of(System.getProperty("console.screenshots", "target/screenshots"));
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -298,5 +299,181 @@ class ConsoleFormsBrowserIT extends SignedOutEachTest {
         browser.press("Show all 205 members");
         browser.link("c-204");
         assertThat(browser.driver().findElements(By.cssSelector("section[aria-label='Group Crowd'] li"))).hasSize(205);
+    }
+
+    /**
+     * A secret shown once stays on its screen through every further write there — each reloads the screen — and is
+     * gone once the screen is left: a new key through Add (to a group) and Save profile, a rotated webhook secret
+     * through Pause and Resume. Each once vanished at the reload while the status line still said it was created.
+     */
+    @Test
+    void aSecretShownOnce_staysThroughEveryWriteOnItsScreen_untilTheScreenIsLeft() {
+        Fixtures.Org org = fixtures.org("rooms");
+        assertThat(node.service().post(org.path() + "/groups", Map.of("name", "Team")).status()).isEqualTo(201);
+        String admin = org.json().at("/admin_member/user_id").stringValue();
+        By keySecret = By.cssSelector("section[aria-label='API keys'] .secret-value");
+        signIn(org.adminKey());
+        browser.open("/console/#/members/id:" + org.adminId());
+        browser.heading(admin);
+        browser.type("New key name", "laptop");
+        browser.press("Create key");
+        String key = browser.waitFor(keySecret).getText();
+
+        browser.press("Add");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Added to Team.");
+        assertThat(browser.waitFor(keySecret).getText()).as("after Add").isEqualTo(key);
+        browser.type("Last name", "Lovelace");
+        browser.press("Save profile");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Profile saved.");
+        assertThat(browser.waitFor(keySecret).getText()).as("after Save profile").isEqualTo(key);
+        // a second key joins the first: each was shown only once
+        browser.type("New key name", "phone");
+        browser.press("Create key");
+        browser.waitUntil(d -> d.findElements(keySecret).size() == 2);
+        assertThat(browser.driver().findElements(keySecret).get(1).getText()).isEqualTo(key);
+
+        browser.click(browser.link("Roles"));
+        browser.heading("Roles");
+        browser.driver().navigate().back();
+        browser.heading(admin);
+        assertThat(browser.driver().findElements(By.cssSelector(".secret-value"))).as("left, then back").isEmpty();
+
+        Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://receiver.invalid/hook"));
+        assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+        browser.open("/console/#/webhooks/" + hook.get("id").longValue());
+        browser.heading("https://receiver.invalid/hook");
+        browser.press("Rotate secret");
+        String secret = browser.waitFor(By.cssSelector(".secret-value")).getText();
+        browser.press("Pause");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Webhook paused.");
+        assertThat(browser.waitFor(By.cssSelector(".secret-value")).getText()).as("after Pause").isEqualTo(secret);
+        browser.press("Resume");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Webhook resumed.");
+        assertThat(browser.waitFor(By.cssSelector(".secret-value")).getText()).as("after Resume").isEqualTo(secret);
+        // rotated again, the new secret replaces the one it ends
+        browser.press("Rotate secret");
+        browser.waitUntil(d -> !d.findElement(By.cssSelector(".secret-value")).getText().equals(secret));
+        assertThat(browser.driver().findElements(By.cssSelector(".secret-value"))).hasSize(1);
+    }
+
+    /** A form sent takes away what an earlier write said: a refusal never stands beside "Region created.". */
+    @Test
+    void aFormRefused_afterASuccess_showsTheRefusalAlone() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.click(browser.link("Offices"));
+        browser.heading("Offices");
+        browser.type("New region name", "Europe");
+        browser.press("Create region");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Region created.");
+        browser.press("Create region");
+        assertThat(browser.formProblem()).isNotBlank();
+        assertThat(browser.driver().findElements(By.cssSelector(".notice-ok"))).as("the earlier success").isEmpty();
+    }
+
+    /**
+     * The role of a new member is the person's choice: none is preselected (the first option was the most powerful
+     * role, Admin on a rooms_v5 company), and a form sent without one is told so at the field, beside any other
+     * field the API refused.
+     */
+    @Test
+    void addingAMember_preselectsNoRole_andOneSentWithoutIsToldAtTheField() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        signIn(org.adminKey());
+        browser.open("/console/#/members");
+        browser.heading("Members");
+        // the form's own select: the search above has a Company role too
+        WebElement control = browser.waitFor(By.xpath("//form[h2='Add a member']//select[@name='role_id']"));
+        Select role = new Select(control);
+        By roleError = By.id(control.getDomAttribute("id") + "-error");
+        assertThat(role.getFirstSelectedOption().getText()).isEqualTo("Choose a role");
+        browser.type("User id", "u-new");
+        browser.type("Email", "not an address");
+        browser.press("Add member");
+        assertThat(browser.fieldError("Email")).isNotBlank();
+        assertThat(browser.waitFor(roleError).getText()).containsIgnoringCase("choose a role");
+
+        browser.type("Email", "new@example.com");
+        browser.press("Add member");
+        browser.waitForText(roleError, "required");
+        assertThat(node.service().get(org.path() + "/members/user:u-new").status()).isEqualTo(404);
+
+        role.selectByVisibleText("Agent");
+        browser.press("Add member");
+        browser.heading("u-new");
+        assertThat(node.service().get(org.path() + "/members/user:u-new").get("role_id").longValue())
+                .isEqualTo(fixtures.roleId(org, "Agent"));
+    }
+
+    /**
+     * A custom model whose id begins like a built-in one (`rooms_custom`) is no Rooms model: its organization has no
+     * Offices and records no offices, regions or rooms.
+     */
+    @Test
+    void anOrganizationOnACustomModelNamedLikeRooms_hasNoOfficesNorRoomsObjectTypes() {
+        Http.Res model = node.service().post("/v1/models", Map.of("id", "rooms_custom", "name", "Custom",
+                "categories", List.of(Map.of("key", "c", "name", "Cat")),
+                "permissions", List.of(Map.of("key", "manage", "category", "c", "scopes", List.of("organization"))),
+                "system_roles", List.of(Map.of("key", "boss", "name", "Boss", "permissions", List.of("manage"),
+                        "default_for_admin", true)),
+                "management", Map.of("roles", "manage", "members", "manage", "assignments", "manage")));
+        assertThat(model.status()).as(model.toString()).isIn(201, 409);
+        Fixtures.Org org = fixtures.org("rooms_custom");
+        signIn(org.adminKey());
+        assertThat(browser.driver().findElements(By.xpath("//nav//a[normalize-space()='Offices']"))).isEmpty();
+        browser.open("/console/#/offices");
+        browser.heading("Roles");
+
+        browser.open("/console/#/history");
+        browser.heading("History");
+        List<String> types = strings("return [...document.querySelectorAll('select[name=object_type] option')]"
+                + ".map(o => o.value)");
+        assertThat(types).contains("role", "webhook").doesNotContain("office", "region", "room", "room_user",
+                "close_pinned_views");
+        browser.open("/console/#/webhooks");
+        browser.heading("Webhooks");
+        assertThat(strings("return [...document.querySelectorAll('[data-type]')].map(b => b.dataset.type)"))
+                .contains("role").doesNotContain("office", "region", "room");
+    }
+
+    /**
+     * An external member's key sees no groups, offices or regions and only the roles it holds: its empty lists say
+     * that the key does not see them, never that the organization has none.
+     */
+    @Test
+    void anExternalMembersEmptyLists_sayTheKeyDoesNotSee_notThatThereAreNone() {
+        Fixtures.Org org = fixtures.org("rooms");
+        assertThat(node.service().post(org.path() + "/groups", Map.of("name", "Team")).status()).isEqualTo(201);
+        assertThat(node.service().post(org.path() + "/regions", Map.of("name", "Europe")).status()).isEqualTo(201);
+        long guest = fixtures.external(org, "u-guest");
+        Http.Res key = node.service().post(org.path() + "/members/id:" + guest + "/keys", Map.of("name", "own"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        signIn(key.get("key").stringValue());
+        assertThat(browser.waitFor(By.cssSelector(".empty")).getText())
+                .isEqualTo("This key sees only the roles its member holds on resources, and it holds none.");
+        browser.click(browser.link("Groups"));
+        browser.heading("Groups");
+        assertThat(browser.waitFor(By.cssSelector(".empty")).getText())
+                .isEqualTo("This key does not see the organization’s groups.");
+        browser.click(browser.link("Offices"));
+        browser.heading("Offices");
+        assertThat(browser.waitFor(By.cssSelector("section[aria-label='Regions'] .empty")).getText())
+                .isEqualTo("This key does not see the organization’s regions.");
+        browser.open("/console/#/members/id:" + guest);
+        browser.heading("u-guest");
+        assertThat(browser.waitFor(By.cssSelector("section[aria-label='Groups']")).getText())
+                .contains("This key does not see the organization’s groups.").doesNotContain("In no group.");
+
+        signOut();
+        Fixtures.Org empty = fixtures.org("rooms");
+        signIn(empty.adminKey());
+        browser.click(browser.link("Groups"));
+        browser.heading("Groups");
+        assertThat(browser.waitFor(By.cssSelector(".empty")).getText()).isEqualTo("No groups yet.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(String script) {
+        return (List<String>) browser.script(script);
     }
 }
