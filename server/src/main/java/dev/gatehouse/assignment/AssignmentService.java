@@ -11,6 +11,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
@@ -21,6 +22,7 @@ import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +43,7 @@ public final class AssignmentService {
     private final Access access;
     private final AssignmentStore assignments = new AssignmentStore();
     private final RoleStore roles = new RoleStore();
+    private final MemberStore memberStore = new MemberStore();
     private final MemberService members;
     private final OrgModels orgModels;
     private final AssignmentRules rules;
@@ -455,7 +458,14 @@ public final class AssignmentService {
         return current;
     }
 
-    /** Removes every assignment on one resource (the resource was deleted); returns how many. */
+    /**
+     * Removes every assignment on one resource (the resource was deleted) that the caller sees; returns how many. A
+     * role it may not see there ({@link AssignmentRules#concealment}) is not there for it, and stays: left out by the
+     * query, as {@link #listByResource} leaves it out, of what is judged and removed; the others are then each
+     * gated as the removal of that member's role ({@link AssignmentRules#requireMayUnassign}), as
+     * {@link #removeMember} gates them, since the model's gate for everyone's roles would judge, and name, holders
+     * the caller does not see.
+     */
     public Written<Integer> removeResource(Principal principal, long orgId, String type, String resourceId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
@@ -464,6 +474,23 @@ public final class AssignmentService {
             String what = "removing every role on " + type + " " + resourceId;
             rules.requireMayManage(caller, model, what);
             requireVisible(h, caller, model, resourceType, resourceId);
+            HolderVisibility.Hidden hidden = holders.onResource(h, caller, model, resourceType, resourceId);
+            if (hidden != null) {
+                List<Assignment> seen = assignments.listByResource(h, orgId, type, resourceId, 0, Integer.MAX_VALUE,
+                        hidden);
+                Map<Long, Member> holding = new HashMap<>();
+                memberStore.findAll(h, orgId, seen.stream().map(Assignment::memberId).toList())
+                        .forEach(m -> holding.put(m.id(), m));
+                for (Assignment a : seen) {
+                    rules.requireMayUnassign(h, caller, model, resourceType, resourceId, holding.get(a.memberId()),
+                            what);
+                    requireMayTakeAway(h, caller, model, a, what);
+                }
+                deciding.judgeRemovals(h, caller, model, seen, what);
+                seen.forEach(a -> assignments.delete(h, a));
+                record(tx, seen);
+                return seen.size();
+            }
             rules.requireMayUnassign(h, caller, model, resourceType, resourceId, null, what);
             if (!caller.isService()) {
                 List<Assignment> held = assignments.listByResource(h, orgId, type, resourceId, 0, Integer.MAX_VALUE);

@@ -45,10 +45,12 @@ import static dev.gatehouse.store.SqlTime.instant;
  * resource, so as this resource does, and judging the resource covers the whole subtree — except where the company
  * role decides, which counts only on the types that inherit it: it is counted as deciding wherever a type of the
  * subtree inherits it when it would give or take something, and as deciding only when every type of the subtree
- * inherits it when it would spare the write from being judged (the stricter reading either way). Time counts too: a
- * role with an end decides until then and the role beneath it after; an end brought nearer is judged as taking the
- * role away, one moved later as giving it for longer, and an ancestor's role with an end is judged as deciding, and so
- * is whatever decides after it. Record visibility is a matter of the company role and of the role handed out (judged
+ * inherits it when it would spare the write from being judged (the stricter reading either way). Only the
+ * permissions that apply on the resource's type or a type that may lie beneath it count, on both sides (a role grants
+ * no other there, as the engine decides): an organization-only permission is neither gained nor lost on a resource.
+ * Time counts too: a role with an end decides until then and the role beneath it after; an end brought nearer is
+ * judged as taking the role away, one moved later as giving it for longer, and an ancestor's role with an end is
+ * judged as deciding, and so is whatever decides after it. Record visibility is a matter of the company role and of the role handed out (judged
  * by {@link Access#requireNoEscalation}), not of which role decides on a resource, and is not judged here.
  *
  * <p>A change of the hierarchy is judged by the same rule ({@link #judgeMove}, for {@link HierarchyMoves}): moving a
@@ -56,7 +58,8 @@ import static dev.gatehouse.store.SqlTime.instant;
  * nearest new ancestor (else its company role) in place of the one on the nearest old ancestor — what removing its
  * role on the old ancestor and giving one on the new would do — so what a member gains there the caller must hold,
  * and what another member loses too. Ends count moment by moment: a role on an ancestor decides until its end, what
- * lies beneath it after.
+ * lies beneath it after; a member whose own role on it has an end is judged for the time after that end, and a refusal
+ * then names it.
  *
  * <p>Reads the member's roles on the resource's ancestors and its company role in one statement (a recursive query
  * over the resources' parents, {@link #read}); a move, every member's roles on both chains of ancestors and their
@@ -174,11 +177,11 @@ final class DecidingRoleChange {
                 continue; // its own role decides there, and beneath, before and after
             }
             Company company = companies.getOrDefault(memberId, Company.NONE);
-            Judged judged = new Judged();
+            Instant ownEnd = held == null ? null : held.expiresAt;
+            Judged judged = new Judged(model, type);
             aligned(judged, timeline(old.getOrDefault(memberId, List.of()), company, model, type),
-                    timeline(moved.getOrDefault(memberId, List.of()), company, model, type),
-                    held == null ? null : held.expiresAt);
-            require(h, caller, model, memberId, type, id, judged, what);
+                    timeline(moved.getOrDefault(memberId, List.of()), company, model, type), ownEnd);
+            require(h, caller, model, memberId, type, id, judged, ownEnd, what);
         }
     }
 
@@ -246,7 +249,7 @@ final class DecidingRoleChange {
                        Assignment after, Read read, List<Decider> fallback, String what) {
         List<Decider> was = before == null ? fallback : List.of(read.role(before.roleId()));
         List<Decider> is = after == null ? fallback : List.of(read.role(after.roleId()));
-        Judged judged = new Judged();
+        Judged judged = new Judged(model, one.resourceType());
         judged.add(was, is);
         if (before != null && after != null) {
             Instant wasEnd = before.expiresAt();
@@ -257,23 +260,26 @@ final class DecidingRoleChange {
                 judged.add(fallback, is); // the role decides for longer, instead of what lies beneath
             }
         }
-        require(h, caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, what);
+        require(h, caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, null, what);
     }
 
     /**
      * 403 {@code privilege_escalation} unless {@code caller} may make the change {@code judged} holds for member
      * {@code memberId} on a resource and the resources deciding through it: hold every permission it gains, and,
      * unless the caller is the member, every one it loses, and act on the member where its company role decided.
+     * {@code ownEnd}: the end of the member's own role on the resource when the change counts only after it (a move),
+     * named in the refusal; else null.
      */
     private void require(Handle h, Caller caller, PermissionModel model, long memberId, String type, String id,
-                         Judged judged, String what) {
+                         Judged judged, Instant ownEnd, String what) {
+        String after = ownEnd == null ? "" : " after its own role there ends at " + ownEnd;
         List<String> gained = model.canonical(judged.gains).stream().filter(Predicate.not(caller::has)).toList();
         if (!gained.isEmpty()) {
             throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
                     + " would gain " + gained + " on " + type + " " + id + " and the "
                     + "resources beneath it that decide through it (from its role on an ancestor, or its company "
-                    + "role), which member " + caller.memberId() + " does not hold; only a member holding all of it, "
-                    + "or a service key, may");
+                    + "role)" + after + ", which member " + caller.memberId() + " does not hold; only a member "
+                    + "holding all of it, or a service key, may");
         }
         if (caller.is(memberId)) {
             return;
@@ -282,7 +288,7 @@ final class DecidingRoleChange {
         if (!lost.isEmpty()) {
             throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
                     + " would lose " + lost + " on " + type + " " + id + " and the "
-                    + "resources beneath it that decide through it, which member " + caller.memberId()
+                    + "resources beneath it that decide through it" + after + ", which member " + caller.memberId()
                     + " does not hold; only a member holding all of it, or a service key, may take it away");
         }
         if (judged.companyLoses) {
@@ -290,18 +296,31 @@ final class DecidingRoleChange {
         }
     }
 
-    /** What one judged change gives and takes away, over every pair of deciding roles it sets one after the other. */
+    /**
+     * What one judged change gives and takes away on a resource and beneath, over every pair of deciding roles it
+     * sets one after the other. Only the permissions that apply there count ({@code applicable}: on the resource's
+     * type or a type that may lie beneath it, as the engine decides which a type has), on both sides: a role deciding
+     * there grants no other, so an organization-only permission is neither gained nor lost by the change.
+     */
     private static final class Judged {
+        final Set<String> applicable;
         final Set<String> gains = new LinkedHashSet<>();
         final Set<String> losses = new LinkedHashSet<>();
         boolean companyLoses;
 
+        Judged(PermissionModel model, String type) {
+            Set<String> applicable = new HashSet<>();
+            subtree(model, type).forEach(t -> applicable.addAll(model.permissionsOn(t.key())));
+            this.applicable = applicable;
+        }
+
         void add(List<Decider> was, List<Decider> is) {
             for (Decider before : was) {
                 for (Decider after : is) {
-                    after.most.stream().filter(p -> !before.least.contains(p)).forEach(gains::add);
+                    after.most.stream().filter(p -> !before.least.contains(p) && applicable.contains(p))
+                            .forEach(gains::add);
                     for (String p : before.most) {
-                        if (!after.least.contains(p)) {
+                        if (!after.least.contains(p) && applicable.contains(p)) {
                             losses.add(p);
                             companyLoses |= before.company;
                         }

@@ -38,6 +38,7 @@ public final class PermissionModel {
     private final MemberGrants memberGrants;
     private final Map<String, Integer> index;
     private final Map<String, ResourceType> resourceTypesByKey;
+    private final Map<String, Set<String>> permissionsByType;
     private final Catalog catalog;
 
     public PermissionModel(String id, String name, String description, boolean builtIn, boolean externalRoles,
@@ -68,6 +69,12 @@ public final class PermissionModel {
             types.put(type.key(), type);
         }
         this.resourceTypesByKey = Map.copyOf(types);
+        Map<String, Set<String>> byType = new HashMap<>();
+        for (ResourceType type : this.resourceTypes) {
+            byType.put(type.key(), this.permissions.stream().filter(p -> p.appliesTo(type.key()))
+                    .map(Permission::key).collect(Collectors.toUnmodifiableSet()));
+        }
+        this.permissionsByType = Map.copyOf(byType);
         this.catalog = new Catalog(id,
                 this.permissions.stream().map(p -> new Catalog.Permission(p.key(), p.scopes().stream()
                         .filter(scope -> !scope.equals(ORGANIZATION_SCOPE)).collect(Collectors.toSet()),
@@ -111,6 +118,15 @@ public final class PermissionModel {
 
     public Optional<ResourceType> resourceType(String key) {
         return Optional.ofNullable(resourceTypesByKey.get(key));
+    }
+
+    /**
+     * The permissions that apply on resources of the type (those whose scopes name it; empty for a type the model
+     * lacks): the only ones a role there grants, as the engine decides ({@link #catalog()}), a check of any other on
+     * such a resource being refused. A permission whose only scope is {@value #ORGANIZATION_SCOPE} applies on none.
+     */
+    public Set<String> permissionsOn(String type) {
+        return permissionsByType.getOrDefault(type, Set.of());
     }
 
     /** The bit set of the given permission keys; every key must belong to the model. */

@@ -30,6 +30,12 @@ public record Room(int id, long orgId, String name, Integer officeId, String sta
                 transactionSideId, templateId, listingSource, null, createdAt, updatedAt);
     }
 
+    /** This room with {@code shown} as its owners: those a caller may see in it ({@link RoomService#get}). */
+    Room withOwnerIds(List<Long> shown) {
+        return new Room(id, orgId, name, officeId, status, shown, createdBy, transactionSideId, templateId,
+                listingSource, fieldDataJson, createdAt, updatedAt);
+    }
+
     public String resourceId() {
         return Integer.toString(id);
     }

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.room.Room.RESOURCE_TYPE;
@@ -140,7 +141,7 @@ public final class RoomService {
             }
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId(), null);
             rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
-            return room;
+            return shown(h, caller, room);
         });
     }
 
@@ -175,13 +176,30 @@ public final class RoomService {
     /**
      * A room the caller sees; its field data (Rooms' room details) only when the caller's room role grants
      * {@code canViewRoomDetails} or {@code canViewAndEditRoomDetails} (else the room without it, as if it had none),
-     * as decisions about those permissions answer.
+     * as decisions about those permissions answer; its owners those the caller may see in it ({@link #shown}).
      */
     public Room get(Principal principal, long orgId, int roomId) {
         return access.read(principal, orgId, (h, caller) -> {
-            Room room = rules.visibleRoom(h, caller, roomId);
+            Room room = shown(h, caller, rules.visibleRoom(h, caller, roomId));
             return rules.seesRoomDetails(h, caller, room) ? room : room.withoutFieldData();
         });
+    }
+
+    /**
+     * {@code room} with the owners {@code caller} may not see in it left out: an owner whose room role hides it
+     * ({@link RoomsRules#concealment}) is not in the room for such a caller, so the room does not name it
+     * ({@code roomOwnerIds}) either. Its creator ({@code createdByUserId}) stays: the room's history, not its
+     * membership. One query for all owners, and none for a caller that sees every user of the room.
+     */
+    private Room shown(Handle h, Caller caller, Room room) {
+        String hiding = assignments.hiddenFrom(h, caller, room.orgId(), RESOURCE_TYPE, room.resourceId());
+        if (hiding == null) {
+            return room;
+        }
+        Set<Long> hidden = rooms.holdingRoleGranting(h, room.orgId(), room.id(), room.ownerIds(), hiding,
+                caller.memberId());
+        return hidden.isEmpty() ? room
+                : room.withOwnerIds(room.ownerIds().stream().filter(id -> !hidden.contains(id)).toList());
     }
 
     /**

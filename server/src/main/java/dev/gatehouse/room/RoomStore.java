@@ -162,6 +162,22 @@ final class RoomStore {
     }
 
     /**
+     * Which of {@code memberIds} hold, in room {@code roomId}, a role — held, or remembered while their access is
+     * revoked — granting {@code hiding}, member {@code viewer} excepted: in one statement, however many are asked.
+     */
+    Set<Long> holdingRoleGranting(Handle h, long orgId, int roomId, List<Long> memberIds, String hiding, long viewer) {
+        return h.createQuery("SELECT k.id FROM unnest(CAST(:members AS bigint[])) AS k(id) "
+                        + "LEFT JOIN assignments a ON a.org_id = :org AND a.resource_type = 'room' "
+                        + "AND a.resource_id = :rid AND a.member_id = k.id "
+                        + "LEFT JOIN room_users ru ON ru.room_id = :room AND ru.member_id = k.id "
+                        + "JOIN roles ro ON ro.id = coalesce(a.role_id, ru.revoked_role_id) "
+                        + "WHERE :hiding = ANY(ro.permissions) AND k.id <> :viewer")
+                .bind("members", memberIds.toArray(new Long[0])).bind("org", orgId).bind("room", roomId)
+                .bind("rid", Room.resourceId(roomId)).bind("hiding", hiding).bind("viewer", viewer)
+                .mapTo(Long.class).collect(Collectors.toSet());
+    }
+
+    /**
      * The users with access to a room (revoked ones are left out), filtered by a name or email prefix. With a
      * {@code hiding} permission, users whose room role grants it are left out too, the {@code viewer} itself excepted.
      */

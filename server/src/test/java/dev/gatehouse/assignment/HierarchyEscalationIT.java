@@ -338,4 +338,73 @@ class HierarchyEscalationIT {
         assertThat(back.status()).as("%s", back).isEqualTo(200);
         assertThat(d.deletes(owner, back.revision())).isTrue();
     }
+
+    /**
+     * Only what applies on resources counts as gained or lost there: lead's company role grants members.manage, an
+     * organization-only permission (a check of it on a resource is refused), so lifting lead's empty role on the
+     * contract, or moving the contract out of the folder where lead holds one, hands lead only doc.view there, which
+     * mgr holds; and taking a drive role granting it away on the folder beneath takes away only doc.view. Before,
+     * members.manage counted as gained or lost on the resource, and each was refused. A permission that applies
+     * there still counts: chief would regain doc.delete.
+     */
+    @Test
+    void organizationOnlyPermissions_areNeitherGainedNorLostOnAResource() {
+        Drive d = drive();
+        long leadRole = fx.role(d.org(), "Lead", List.of("doc.view", "members.manage"));
+        long lead = fx.member(d.org(), "lead", leadRole);
+        give(d, "doc", "contract", lead, d.empty());
+        Http.Res check = node.service().post(d.org().path() + "/check", Map.of("member_id", lead,
+                "permission", "members.manage", "resource", Map.of("type", "doc", "id", "contract")));
+        assertThat(check.status()).as("%s", check).isEqualTo(400);
+
+        Http.Res lifted = d.mgrKey().delete(d.assignment("doc", "contract", lead));
+        assertThat(lifted.status()).as("%s", lifted).isEqualTo(204);
+        give(d, "folder", "legal", lead, d.empty());
+        Http.Res moved = d.mgrKey().put(d.org().path() + "/resources/doc/contract", Map.of());
+        assertThat(moved.status()).as("%s", moved).isEqualTo(200);
+        Http.Res viewing = node.service().post(d.org().path() + "/check", Map.of("member_id", lead,
+                "permission", "doc.view", "resource", Map.of("type", "doc", "id", "contract"),
+                "min_revision", moved.revision()));
+        assertThat(viewing.get("allowed").booleanValue()).as("%s", viewing).isTrue();
+
+        long peer = fx.member(d.org(), "peer", d.managerRole());
+        give(d, "drive", "team", peer, leadRole);
+        Http.Res narrowed = d.mgrKey().put(d.assignment("folder", "legal", peer), Map.of("role_id", d.empty()));
+        assertThat(narrowed.status()).as("%s", narrowed).isEqualTo(200);
+
+        long chiefRole = fx.role(d.org(), "Chief", List.of("doc.view", "doc.delete", "members.manage"));
+        long chief = fx.member(d.org(), "chief", chiefRole);
+        give(d, "doc", "contract", chief, d.empty());
+        Http.Res refused = d.mgrKey().delete(d.assignment("doc", "contract", chief));
+        refused(refused);
+        assertThat(refused.get("detail").stringValue()).contains("would gain [doc.delete]")
+                .doesNotContain("members.manage");
+    }
+
+    /**
+     * A member whose own role on a moved resource ends is judged for the time after its end, when its role on an
+     * ancestor decides there again: q's Viewer on legal ends in two hours, after which the drive's Deleter decides
+     * for it on legal; moving legal to the top would take that away, and the refusal says from when. p, whose Viewer
+     * there has no end, is not judged.
+     */
+    @Test
+    void movingAResourceWhereAMembersOwnRoleEnds_refusalNamesTheEnd() {
+        Drive d = drive();
+        long viewer = fx.role(d.org(), "Viewer", List.of("doc.view"));
+        long p = fx.member(d.org(), "p", d.managerRole());
+        long q = fx.member(d.org(), "q", d.managerRole());
+        give(d, "drive", "team", p, d.deleter());
+        give(d, "drive", "team", q, d.deleter());
+        give(d, "folder", "legal", p, viewer);
+        Instant end = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        Http.Res ending = node.service().put(d.assignment("folder", "legal", q), Map.of("role_id", viewer,
+                "expires_at", end.toString()));
+        assertThat(ending.status()).as("%s", ending).isIn(200, 201);
+
+        Http.Res res = d.mgrKey().put(d.org().path() + "/resources/folder/legal", Map.of());
+        refused(res);
+        assertThat(res.get("detail").stringValue()).contains("member " + q + " would lose [doc.delete] on folder legal",
+                "after its own role there ends at " + end);
+        assertThat(parentOf(d, "folder", "legal")).isEqualTo("team");
+    }
 }

@@ -1194,6 +1194,82 @@ class RoomsRulesIT {
     }
 
     /**
+     * A room's owners (roomOwnerIds) are those the caller may see in the room: an owner whose room role is hidden there
+     * (the Default Admin's) is left out for a participant without canManageAnyUserRoomAccess, as it is left out of the
+     * room's users. Before, every participant read the hidden owner's id in the room. The creator (createdByUserId) is
+     * the room's history and stays.
+     */
+    @Test
+    void aHiddenRoomOwner_isNotNamedAmongTheOwners_toWhoMayNotSeeIt() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int keeper = a.role("Keeper", false, "canManageAnyUserRoomAccess", "canCreateRooms");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int bobId = a.invite(a.admin, room, "bob@out.test", buyer);
+        int kimId = a.user("Kim", keeper, "Contributor");
+        a.invite(a.admin, room, "kim@acme.test", keeper);
+        String path = a.base + "/rooms/" + room;
+
+        JsonNode blind = a.as(bobId).get(path).json();
+        assertThat(blind.get("roomOwnerIds").isEmpty()).as("%s", blind).isTrue();
+        assertThat(blind.get("createdByUserId").longValue()).isEqualTo(a.org.adminId());
+        assertThat(a.as(bobId).get(path + "/users").get("users")).extracting(u -> u.get("userId").longValue())
+                .doesNotContain(a.org.adminId());
+        for (Http seeing : List.of(a.admin, a.as(kimId), node.service())) {
+            assertThat(seeing.get(path).get("roomOwnerIds")).extracting(JsonNode::longValue)
+                    .containsExactly(a.org.adminId());
+        }
+        Http.Res created = a.as(kimId).post(a.base + "/rooms", Map.of("name", "Kim's", "roleId", keeper));
+        assertThat(created.get("roomOwnerIds")).as("an owner sees itself").extracting(JsonNode::longValue)
+                .containsExactly((long) kimId);
+    }
+
+    /**
+     * Removing every role on a room leaves out, as the lists do, the users the caller may not see there: the hidden
+     * Default Admin, which owns the room, and a hidden user that does not. Each role it sees is gated as removing that
+     * user's role would be: an agent invited by the admin, with canManageInvitedUserRoomAccess only, may not take its
+     * own role away (403, naming neither hidden user), and a user seeing the room through autoAccessToRooms but no
+     * holder in it removes nothing (200, none removed). Before, the owner it may not see made it a 409 room_owner
+     * naming that user, and a caller passing the gate for everyone's roles would have removed the hidden ones too.
+     */
+    @Test
+    void removingEveryRoleOnARoom_leavesTheHiddenUsersOut() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canAddUsersToRooms", "canManageInvitedUserRoomAccess",
+                "canEditInvitedRoomRole");
+        int seller = a.role("Seller", true);
+        int ghost = a.role("Ghost", true, "isHiddenInRoom");
+        int watcher = a.role("Watcher", false, "autoAccessToRooms");
+        long owner = a.org.adminId();
+        int agentId = a.user("Al", agent, "Contributor");
+        Http al = a.as(agentId);
+        Http wes = a.as(a.user("Wes", watcher, "Contributor"));
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "al@acme.test", agent);
+        int sellerId = a.invite(al, room, "seller@out.test", seller);
+        int ghostId = a.invite(node.service(), room, "ghost@out.test", ghost);
+        String onRoom = a.org.path() + "/resources/room/" + room + "/assignments";
+
+        Http.Res refused = al.delete(onRoom);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+        assertThat(refused.get("code").stringValue()).isEqualTo("permission_required");
+        assertThat(refused.get("detail").stringValue()).contains("member " + agentId)
+                .doesNotContain("user " + owner, "user " + ghostId);
+        assertThat(node.service().get(onRoom).get("items")).extracting(i -> i.get("member_id").longValue())
+                .containsExactlyInAnyOrder(owner, (long) agentId, (long) sellerId, (long) ghostId);
+
+        int other = a.room(a.admin, "Other", a.defaultAdminRole());
+        a.invite(node.service(), other, "ghost@out.test", ghost);
+        String onOther = a.org.path() + "/resources/room/" + other + "/assignments";
+        assertThat(wes.get(onOther).get("items").isEmpty()).as("it sees the room, and no holder").isTrue();
+        Http.Res cleared = wes.delete(onOther);
+        assertThat(cleared.status()).as("%s", cleared).isEqualTo(200);
+        assertThat(cleared.get("removed").intValue()).isZero();
+        assertThat(node.service().get(onOther).get("items")).extracting(i -> i.get("member_id").longValue())
+                .containsExactlyInAnyOrder(owner, (long) ghostId);
+    }
+
+    /**
      * A room user added through /v1 or an import was invited by whoever added it, as through Rooms: before, it had no
      * inviter, so the member who added it could not then change or revoke it with its "invited" permissions.
      */
