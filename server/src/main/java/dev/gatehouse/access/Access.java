@@ -28,9 +28,11 @@ import org.jdbi.v3.core.Handle;
  * the 404 a nonexistent organization gets, before any lookup or lock, so another tenant learns nothing, not
  * even by timing; (2) open the transaction (a write locks the organization's row first); (3) read the
  * caller's own state from the database — key not revoked, member present and active, its company role
- * ({@link Caller}). All permission, no-escalation and model-specific checks are made against that
- * {@link Caller}, never against the in-memory engine, which applies a commit only after it: so a write
- * queued behind a demotion, deactivation or key revocation is judged by the state after it, on every node.
+ * ({@link Caller}); a write first refuses an access token expired at its time ({@link Tx#now()}), so a request
+ * outliving its token writes no more than one outliving its key's revocation (a read, one transaction, is judged
+ * by the request's authentication just before it). All permission, no-escalation and model-specific checks are
+ * made against that {@link Caller}, never against the in-memory engine, which applies a commit only after it: so a
+ * write queued behind a demotion, deactivation or key revocation is judged by the state after it, on every node.
  * The engine stays the source of decisions; {@link #requireOrg} serves the decision API.
  *
  * <p>Thread-safe.
@@ -51,7 +53,7 @@ public final class Access {
     /** A write of one organization by {@code principal}, authorized against the state it is serialized after. */
     public <T> Written<T> write(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
         requireOwnOrganization(principal, orgId);
-        return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+        return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx, principal, orgId)));
     }
 
     /**
@@ -63,7 +65,7 @@ public final class Access {
     public <O, T> Written<T> write(Principal principal, long orgId, BiFunction<Tx, Caller, T> work,
                                    Joint<Call<O>, T> joint, O op) {
         requireOwnOrganization(principal, orgId);
-        return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)), joint,
+        return store.write(actor(principal), orgId, tx -> work.apply(tx, caller(tx, principal, orgId)), joint,
                 new Call<>(this, principal, orgId, op));
     }
 
@@ -92,7 +94,7 @@ public final class Access {
 
         /** The caller, admitted in the write's transaction ({@code tx}, after its organization's lock) as {@link #write} admits it. */
         public Caller caller(Tx tx) {
-            return access.caller(tx.handle(), principal, orgId);
+            return access.caller(tx, principal, orgId);
         }
     }
 
@@ -102,13 +104,13 @@ public final class Access {
      */
     public <T> Written<T> writeAlone(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
         requireOwnOrganization(principal, orgId);
-        return store.writeAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+        return store.writeAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx, principal, orgId)));
     }
 
     /** Like {@link #writeAlone}, this node's applying of the records left to the caller ({@link Store#commitAlone}). */
     public <T> Store.Committed<T> commitAlone(Principal principal, long orgId, BiFunction<Tx, Caller, T> work) {
         requireOwnOrganization(principal, orgId);
-        return store.commitAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx.handle(), principal, orgId)));
+        return store.commitAlone(actor(principal), orgId, tx -> work.apply(tx, caller(tx, principal, orgId)));
     }
 
     /**
@@ -126,7 +128,7 @@ public final class Access {
         requireOwnOrganization(principal, orgId);
         try {
             store.writeAlone(actor(principal), orgId, tx -> {
-                throw new Rehearsed(work.apply(tx, caller(tx.handle(), principal, orgId)));
+                throw new Rehearsed(work.apply(tx, caller(tx, principal, orgId)));
             });
         } catch (Rehearsed done) {
             @SuppressWarnings("unchecked")
@@ -390,6 +392,18 @@ public final class Access {
         if (principal instanceof Principal.Member m && m.orgId() != orgId) {
             throw new NotFoundException("organization_not_found", "organization " + orgId + " not found");
         }
+    }
+
+    /**
+     * The caller of a write, admitted at the write's time: an access token that expired since its request was
+     * authenticated is refused as a new request with it would be, before its state is read — so a long request
+     * (a streamed import's chunks, each a write of its own) ends with its token, as it ends with a revoked key.
+     */
+    private Caller caller(Tx tx, Principal principal, long orgId) {
+        if (principal instanceof Principal.Member m && m.expiredAt(tx.now())) {
+            throw Principal.Member.expired();
+        }
+        return caller(tx.handle(), principal, orgId);
     }
 
     private Caller caller(Handle h, Principal principal, long orgId) {

@@ -3,6 +3,7 @@ package dev.gatehouse.changelog;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,11 +16,11 @@ import org.jdbi.v3.core.statement.Query;
  * A query over one organization's change log: the events API, webhook delivery and anything else that
  * reads history. Every filter is optional; sets match any of their values; each time bound adds a
  * condition on {@code occurred_at} ({@code since <= occurred_at < until}, or exclusive {@code after} and
- * inclusive {@code through}); the revision range is {@code afterRevision < revision < beforeRevision}. Results come
- * newest first unless {@link Builder#ascending}, at most {@code limit}, and no more once their stored size reaches
- * {@code maxBytes} (default {@value #MAX_PAGE_BYTES}; always at least one record, see {@link ByteBudget}):
- * {@link #page} tells such a short page from the end of the log, so a cursor after its last record continues
- * exactly where it stopped.
+ * inclusive {@code through}), exact at any precision of the bound ({@link #atMicros}); the revision range is
+ * {@code afterRevision < revision < beforeRevision}. Results come newest first unless {@link Builder#ascending}, at
+ * most {@code limit}, and no more once their stored size reaches {@code maxBytes} (default {@value #MAX_PAGE_BYTES};
+ * always at least one record, see {@link ByteBudget}): {@link #page} tells such a short page from the end of the
+ * log, so a cursor after its last record continues exactly where it stopped.
  *
  * <p>Uses the indexes {@code (org_id, revision)} and {@code (org_id, object_type, object_id, revision)};
  * a time range without a revision range scans the organization's log from the newest (or oldest) end.
@@ -199,8 +200,24 @@ public final class EventQuery {
         return j.add(ascending ? "asc" : "desc").add("limit=" + limit).add("maxBytes=" + maxBytes).toString();
     }
 
-    /** A condition {@code occurred_at <operator> at}. */
+    /** A condition {@code occurred_at <operator> at}, {@code at} in whole microseconds ({@link #atMicros}). */
     private record TimeBound(String operator, Instant at) {
+    }
+
+    /**
+     * {@code value} as a bound of {@code occurred_at}, which holds whole microseconds, selecting exactly the events
+     * the condition selects with {@code value} itself. PostgreSQL would round a bound finer than that to the nearest
+     * microsecond, which could move it across an event ({@code since} just after one selected it). A bound between
+     * two microseconds is moved to the one that no event lies between it and: {@code >= t} and {@code < t} hold for an
+     * event exactly as {@code >=} and {@code <} of the next microsecond do, {@code > t} and {@code <= t} as {@code >}
+     * and {@code <=} of the one before.
+     */
+    static Instant atMicros(String operator, Instant value) {
+        Instant down = value.truncatedTo(ChronoUnit.MICROS);
+        if (down.equals(value) || operator.equals(">") || operator.equals("<=")) {
+            return down;
+        }
+        return down.plus(1, ChronoUnit.MICROS);
     }
 
     private interface Binder {
@@ -286,7 +303,7 @@ public final class EventQuery {
 
         private Builder time(String operator, Instant value) {
             if (value != null) {
-                timeBounds.add(new TimeBound(operator, value));
+                timeBounds.add(new TimeBound(operator, atMicros(operator, value)));
             }
             return this;
         }

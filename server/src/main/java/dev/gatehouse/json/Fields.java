@@ -2,8 +2,6 @@ package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,25 +138,19 @@ public final class Fields {
     }
 
     /**
-     * An optional ISO-8601 date-time with an offset ({@code 2025-06-30T17:00:00Z}) within years 1 to 9999 in UTC
-     * ({@link Text#representable}); null when absent or null.
+     * An optional RFC 3339 date-time ({@code 2025-06-30T17:00:00Z}) within years 1 to 9999 in UTC
+     * ({@link Rfc3339}); null when absent or null.
      */
     public Instant instant(String name) {
         String raw = string(name, false, 64);
         if (raw == null) {
             return null;
         }
-        try {
-            Instant instant = OffsetDateTime.parse(raw).toInstant();
-            if (Text.representable(instant)) {
-                return instant;
-            }
-        } catch (DateTimeParseException e) {
-            // reported below
+        Instant instant = Rfc3339.parse(raw);
+        if (instant == null) {
+            error(name, Rfc3339.EXPECTED + ", got \"" + abbreviate(raw) + "\"");
         }
-        error(name, "must be an ISO-8601 date-time with an offset within years 1 to 9999 (in UTC), such as "
-                + "2025-06-30T17:00:00Z, got \"" + abbreviate(raw) + "\"");
-        return null;
+        return instant;
     }
 
     public Boolean bool(String name) {

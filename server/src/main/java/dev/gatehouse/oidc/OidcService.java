@@ -105,7 +105,9 @@ public final class OidcService {
      * {@code invalid_token} for a token that does not verify or names no member there, 401
      * {@code key_member_inactive} for a deactivated one, 503 while the issuer cannot be reached. A path that names
      * no organization is refused before the token is looked at: no token is accepted there, so the issuer is not
-     * asked (an issuer that is down once turned that 401 into a 503, and each such request into a fetch).
+     * asked (an issuer that is down once turned that 401 into a 503, and each such request into a fetch). The
+     * member carries the token's expiry ({@link Principal.Member#validUntil}), which each write of the request is
+     * judged against again.
      */
     public Principal authenticate(String token, Long orgId) {
         if (!enabled()) {
@@ -126,7 +128,9 @@ public final class OidcService {
             throw new UnauthenticatedException("key_member_inactive", "the token's member " + memberId
                     + " is not active (deactivated, or invited and not yet accepted)");
         }
-        return new Principal.Member(credentialId(token), orgId, memberId, true);
+        // good as long as a new request with it would be: every write of the request is judged against that
+        return new Principal.Member(credentialId(token), orgId, memberId, true,
+                claims.getExpirationTime().toInstant().plusSeconds(TokenVerifier.CLOCK_SKEW_SECONDS));
     }
 
     /**

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Date;
 import java.util.Locale;
 import java.util.Set;
 
@@ -30,7 +31,7 @@ import java.util.Set;
  * a {@code /} stands for {@code application/<typ>}, RFC 7515 §4.1.9 — {@code application/at+jwt} was once refused
  * while {@code at+jwt} passed), {@code iss} the configured issuer exactly, {@code aud} holding the configured
  * audience, {@code exp} in the future and {@code nbf} (when present) in the past, within
- * {@link #CLOCK_SKEW_SECONDS}, and the user claim present.
+ * {@link #CLOCK_SKEW_SECONDS}, by the node's clock, and the user claim present.
  *
  * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}, fetched by {@link KeySetSource}: no redirect
  * followed, whole within its timeout, only keys that may verify, at most {@link IssuerFetch#TIMEOUT} of waiting per
@@ -89,7 +90,13 @@ final class TokenVerifier {
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         DefaultJWTClaimsVerifier<Attempt> claims = new DefaultJWTClaimsVerifier<>(
                 Set.of(settings.audience()), new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
-                Set.of("exp", settings.userClaim()), null);
+                Set.of("exp", settings.userClaim()), null) {
+            // exp and nbf on the node's clock, which also judges a token's expiry during its request (access/Access)
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
         claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }

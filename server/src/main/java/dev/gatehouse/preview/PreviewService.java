@@ -13,6 +13,7 @@ import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.Impact;
 import dev.gatehouse.enginefeed.ChangeDecoder;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.role.RoleService;
@@ -20,6 +21,7 @@ import dev.gatehouse.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,7 +92,11 @@ public final class PreviewService {
         Objects.requireNonNull(change, "change");
         return access.rehearse(principal, orgId, (tx, caller) -> {
             tx.handle().savepoint(REHEARSAL);
-            rehearse(tx, caller, orgId, change);
+            try {
+                rehearse(tx, caller, orgId, change);
+            } catch (InvalidInputException e) {
+                throw named(e, change);
+            }
             List<EngineOp> ops = decode(tx);
             // the members and places shown are read as they are stored, not as the rehearsed write left them
             tx.handle().rollbackToSavepoint(REHEARSAL);
@@ -120,6 +126,27 @@ public final class PreviewService {
         } else {
             throw new IllegalArgumentException("unknown change " + change);
         }
+    }
+
+    /**
+     * {@code refused} with its fields named where they lie in the preview's body ({@link ProposedChange#path}), as the
+     * preview's own reading of the body names them: the write names {@code expires_at}, the preview
+     * {@code assignment.expires_at}.
+     */
+    private static InvalidInputException named(InvalidInputException refused, ProposedChange change) {
+        if (refused.fieldErrors().isEmpty()) {
+            return refused;
+        }
+        Map<String, String> named = new LinkedHashMap<>();
+        String detail = refused.detail();
+        for (Map.Entry<String, String> e : refused.fieldErrors().entrySet()) {
+            String path = change.path(e.getKey());
+            named.put(path, e.getValue());
+            if (detail.startsWith(e.getKey() + ": ")) {
+                detail = path + detail.substring(e.getKey().length());
+            }
+        }
+        return new InvalidInputException(refused.code(), detail, named, refused);
     }
 
     /** The engine operations of the changes the rehearsed write recorded, by the one decoder. */

@@ -12,6 +12,17 @@ import java.util.Objects;
  */
 public sealed interface ProposedChange {
 
+    /**
+     * Where the write's field {@code field} lies in a preview's body ({@code assignment.expires_at}), so that a
+     * refusal names what the caller sent: the change's own object, and for an assignment its {@code resource}, which
+     * the write names in its path.
+     */
+    default String path(String field) {
+        String kind = this instanceof RoleEdit ? "role" : this instanceof MemberEdit ? "member" : "assignment";
+        boolean inPath = kind.equals("assignment") && (field.equals("type") || field.equals("id"));
+        return kind + (inPath ? ".resource." : ".") + field;
+    }
+
     /** {@code PATCH …/roles/{role}}: a role's permissions, record visibility, external flag (and name, description). */
     record RoleEdit(long roleId, RoleInput input, Integer expectedVersion) implements ProposedChange {
         public RoleEdit {

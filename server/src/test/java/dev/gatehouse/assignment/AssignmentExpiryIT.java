@@ -154,6 +154,35 @@ class AssignmentExpiryIT {
         assertThat(last.get("expires_at").stringValue()).isEqualTo("9999-12-31T23:59:59Z");
     }
 
+    /**
+     * {@code expires_at} is an RFC 3339 date-time, as the API's description says ({@code format: date-time}): what
+     * only a looser ISO-8601 reader takes — a fraction point without digits, an offset of hours alone or with seconds,
+     * no seconds — is a 400 naming the field and changes nothing; RFC 3339's own spellings are taken, a fraction
+     * beyond microseconds truncated to them.
+     */
+    @Test
+    void anEndNotInRfc3339_isRefused_namingTheField_andRfc3339sOwnSpellingsAreTaken() {
+        Fixtures.Populated w = fx.populated();
+        String assignment = w.org().path() + "/resources/room/" + w.params().get("id") + "/assignments/" + w.external();
+        String before = first.service().get(assignment).body();
+        for (String bad : List.of("2035-01-01T00:00:00.Z", "2035-01-01T00:00:00+01", "2035-01-01T00:00:00+01:00:30",
+                "2035-01-01T00:00Z")) {
+            Http.Res res = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", bad));
+            assertThat(res.status()).as("%s: %s", bad, res).isEqualTo(400);
+            assertThat(res.json().at("/errors/expires_at").stringValue()).as(bad).contains("RFC 3339", bad);
+        }
+        assertThat(first.service().get(assignment).body()).as("nothing was written").isEqualTo(before);
+        Map<String, String> taken = Map.of(
+                "2035-01-01t00:00:00z", "2035-01-01T00:00:00Z",
+                "2035-01-01T00:00:00.123456789+14:00", "2034-12-31T10:00:00.123456Z",
+                "2035-01-01T00:00:00.5-12:00", "2035-01-01T12:00:00.500Z");
+        taken.forEach((raw, stored) -> {
+            Http.Res res = first.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at", raw));
+            assertThat(res.status()).as("%s: %s", raw, res).isEqualTo(200);
+            assertThat(res.get("expires_at").stringValue()).as(raw).isEqualTo(stored);
+        });
+    }
+
     @Test
     void aRoomsRevocationDatedLater_keepsAccessUntilThen_thenRevokes_andRestoreBringsItBack() {
         Fixtures.Org org = fx.org("rooms");

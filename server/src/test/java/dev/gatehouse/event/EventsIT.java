@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -139,6 +140,49 @@ class EventsIT {
         assertThat(items(node.service().get(org.path() + "/events?object_type=member&until=" + enc(before.toString()))))
                 .hasSize(1);
         assertThat(items(node.service().get(org.path() + "/events?since=" + enc(after.toString())))).isEmpty();
+    }
+
+    /**
+     * A time bound finer than the microseconds an event's time holds selects exactly the events its condition does
+     * ({@code since <= occurred_at < until}). PostgreSQL rounded such a bound to the nearest microsecond, which moved
+     * it across an event: {@code since} 100 ns after one still selected it, {@code until} 1 ns after it no longer did.
+     */
+    @Test
+    void timeBounds_finerThanAMicrosecond_selectExactlyWhatTheirConditionSays() {
+        var org = fx.org("close");
+        long role = fx.role(org, "Timed", List.of("view_all_leads"));
+        String events = org.path() + "/events?object_type=role&object_id=" + role;
+        Instant at = Instant.parse(items(node.service().get(events)).get(0).get("occurred_at").stringValue());
+        Map<String, Boolean> selects = new LinkedHashMap<>();
+        selects.put("since=" + enc(at.plusNanos(100).toString()), false);
+        selects.put("since=" + enc(at.minusNanos(100).toString()), true);
+        selects.put("until=" + enc(at.plusNanos(1).toString()), true);
+        selects.put("until=" + enc(at.minusNanos(100).toString()), false);
+        selects.put("since=" + enc(at.minusNanos(1).toString()) + "&until=" + enc(at.plusNanos(1).toString()), true);
+        selects.forEach((bounds, selected) -> assertThat(items(node.service().get(events + "&" + bounds)))
+                .as(bounds).hasSize(selected ? 1 : 0));
+    }
+
+    /**
+     * {@code since} and {@code until} are RFC 3339 date-times, as the API's description says: what only a looser
+     * ISO-8601 reader takes is a 400 naming the parameter.
+     */
+    @Test
+    void timeBounds_notInRfc3339_are400_namingTheParameter() {
+        var org = fx.org("close");
+        for (String bad : List.of("2030-01-01T00:00:00.Z", "2030-01-01T00:00:00+01", "2030-01-01T00:00:00+01:00:30",
+                "2030-01-01T00:00Z", "+10000-01-01T00:00:00Z")) {
+            for (String name : List.of("since", "until")) {
+                Http.Res res = node.service().get(org.path() + "/events?" + name + "=" + enc(bad));
+                assertThat(res.status()).as("%s=%s: %s", name, bad, res).isEqualTo(400);
+                assertThat(res.get("errors").get(name).stringValue()).as(bad).contains("RFC 3339", bad);
+            }
+        }
+        for (String good : List.of("2030-01-01t00:00:00z", "2030-01-01T00:00:00.123456789+14:00",
+                "2030-01-01T00:00:00-12:00", "9999-12-31T23:59:59Z")) {
+            Http.Res res = node.service().get(org.path() + "/events?since=" + enc(good));
+            assertThat(res.status()).as("%s: %s", good, res).isEqualTo(200);
+        }
     }
 
     @Test

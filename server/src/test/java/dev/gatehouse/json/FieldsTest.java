@@ -137,6 +137,29 @@ class FieldsTest {
     }
 
     @Test
+    void instant_takesRfc3339Only() {
+        for (String raw : List.of("2030-01-01T00:00:00.Z", "2030-01-01T00:00:00+01", "2030-01-01T00:00:00+01:00:30",
+                "2030-01-01T00:00Z", "2030-01-01 00:00:00Z", "2030-01-01T00:00:00", "2030-01-01T00:00:00.1234567890Z",
+                "2030-01-01T24:00:00Z", "2030-01-01T00:00:60Z", "2030-01-01T00:00:00+18:01", "2030-1-01T00:00:00Z",
+                "\u0662030-01-01T00:00:00Z", "2030-01-01T00:00:00UTC")) {
+            Fields f = of("{\"t\": \"" + raw + "\"}");
+            assertThat(f.instant("t")).as(raw).isNull();
+            assertThat(failure(f).fieldErrors().get("t")).as(raw).contains("RFC 3339");
+        }
+        Map<String, String> taken = Map.of(
+                "2030-01-01t00:00:00z", "2030-01-01T00:00:00Z",
+                "2030-01-01T00:00:00.1+14:00", "2029-12-31T10:00:00.100Z",
+                "2030-01-01T00:00:00-12:00", "2030-01-01T12:00:00Z",
+                "2030-01-01T00:00:00-00:00", "2030-01-01T00:00:00Z",
+                "2030-01-01T00:00:00.123456789Z", "2030-01-01T00:00:00.123456789Z");
+        taken.forEach((raw, utc) -> {
+            Fields f = of("{\"t\": \"" + raw + "\"}");
+            assertThat(f.instant("t")).as(raw).isEqualTo(Instant.parse(utc));
+            f.check();
+        });
+    }
+
+    @Test
     void nonObjectsAndMalformedJson_areInvalidJson() {
         for (String body : List.of("[]", "\"text\"", "42", "null", "{", "{\"a\": 1,}", "{\"a\": 1, \"a\": 2}", "")) {
             assertThatThrownBy(() -> of(body)).as(body).isInstanceOfSatisfying(InvalidInputException.class,

@@ -3,9 +3,13 @@ package dev.gatehouse.oidc;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.RawHttp;
+import dev.gatehouse.testing.TestClock;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -185,6 +189,55 @@ class OidcIT {
         Http.Res withinSkew = bearer(issuer.token(admin, b -> b.expirationTime(Date.from(new Date().toInstant()
                 .minusSeconds(TokenVerifier.CLOCK_SKEW_SECONDS / 2))))).get(org.path() + "/roles");
         assertThat(withinSkew.status()).as("expired within the clock skew: " + withinSkew).isEqualTo(200);
+    }
+
+    /**
+     * A token is judged again at every write of its request, as a key's revocation is: a streamed import that outlives
+     * its token is refused at its next chunk with the 401 a new request with the token gets, and the chunks committed
+     * before stay. The token's expiry was checked only as the request began, and an import has no overall deadline,
+     * so a token good a few seconds more kept committing lines for as long as they came.
+     */
+    @Test
+    void aStreamedImport_outlivingItsToken_isRefusedAtTheNextChunk_andItsCommittedChunksStay() {
+        TestClock clock = new TestClock();
+        try (TestNode timed = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                config -> config.withOidc(issuer.settings()), clock)) {
+            Fixtures.Org target = new Fixtures(timed).org("rooms");
+            String user = timed.service().get(target.path() + "/members/" + target.adminId()).get("user_id")
+                    .stringValue();
+            String token = issuer.token(user, b -> b.expirationTime(Date.from(clock.instant().plusSeconds(30))));
+            RawHttp.Response answer;
+            try (RawHttp connection = RawHttp.connect(timed.node().port()).send("POST " + target.path()
+                    + "/import?chunk_lines=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")) {
+                chunk(connection, "{\"type\":\"group\",\"name\":\"Before\"}\n");
+                Await.until(Duration.ofSeconds(20), "the first chunk is committed",
+                        () -> timed.service().get(target.path() + "/groups").body().contains("Before"));
+                clock.advance(Duration.ofSeconds(30 + TokenVerifier.CLOCK_SKEW_SECONDS + 1));
+                chunk(connection, "{\"type\":\"group\",\"name\":\"After\"}\n");
+                connection.send("0\r\n\r\n");
+                answer = connection.read(Duration.ofSeconds(30));
+            }
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(401);
+            Http.Res fresh = timed.as(token).get(target.path() + "/roles");
+            assertThat(fresh.status()).as(fresh.toString()).isEqualTo(401);
+            JsonNode problem = Json.readTree(answer.body());
+            assertThat(problem.get("code")).isEqualTo(fresh.get("code"));
+            assertThat(problem.get("code").stringValue()).isEqualTo("invalid_token");
+            assertThat(problem.get("detail").stringValue()).endsWith(fresh.get("detail").stringValue());
+            assertThat(problem.get("committed_lines").longValue()).isEqualTo(1);
+            assertThat(problem.get("resume_from_line").longValue()).isEqualTo(2);
+            String groups = timed.service().get(target.path() + "/groups").body();
+            assertThat(groups).contains("Before").doesNotContain("After");
+        }
+    }
+
+    private static void chunk(RawHttp connection, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        connection.send(Integer.toHexString(bytes.length) + "\r\n");
+        connection.send(bytes);
+        connection.send("\r\n");
     }
 
     /**

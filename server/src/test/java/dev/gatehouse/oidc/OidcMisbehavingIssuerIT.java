@@ -24,7 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Date;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -76,6 +76,8 @@ class OidcMisbehavingIssuerIT {
         volatile String keySetRedirect;
         final AtomicInteger redirectedFetches = new AtomicInteger();
         final CountDownLatch closed = new CountDownLatch(1);
+        /** The time a token's life starts from: a node's whose clock the test moves, which judges the token by it. */
+        volatile InstantSource clock = InstantSource.system();
 
         Issuer() {
             try {
@@ -175,7 +177,7 @@ class OidcMisbehavingIssuerIT {
 
         JWTClaimsSet claims(String userId) {
             return new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).claim(USER_CLAIM, userId)
-                    .expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(10)))).build();
+                    .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(10)))).build();
         }
 
         private static String b64(byte[] bytes) {
@@ -508,6 +510,7 @@ class OidcMisbehavingIssuerIT {
         try (Issuer issuer = new Issuer();
              TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
                      config -> config.withOidc(issuer.settings()), clock)) {
+            issuer.clock = clock;
             String path = memberU1(node);
             assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
             assertThat(signIn(node).get("token_endpoint").stringValue()).isEqualTo(issuer.issuer + "/token");

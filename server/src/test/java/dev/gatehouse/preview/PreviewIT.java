@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -242,6 +243,31 @@ class PreviewIT {
         Http.Res ended = preview(node.service(), org, Map.of("assignment", removal));
         assertProblem(ended, 400, "invalid_input");
         assertThat(ended.json().at("/errors/assignment.expires_at").stringValue()).contains("removal");
+    }
+
+    /**
+     * A refusal names a field where it lies in the preview's body, whether the preview's reading of the body refuses it
+     * or the rehearsed write does: an end in the past was {@code expires_at} (the write's name), a malformed one
+     * {@code assignment.expires_at}.
+     */
+    @Test
+    void refusedFields_areNamedByTheirPathInThePreviewsBody_whoeverRefusesThem() {
+        Map<String, Object> resource = Map.of("type", "room", "id", room);
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("2020-01-01T00:00:00Z", "must lie in the future");
+        refusals.put("2030-01-01T00:00:00+01", "RFC 3339");
+        refusals.forEach((end, why) -> {
+            Http.Res res = preview(node.service(), org, Map.of("assignment", Map.of("resource", resource,
+                    "user_id", "g1", "role_id", guest, "expires_at", end)));
+            assertProblem(res, 400, "invalid_input");
+            assertThat(res.json().get("errors").propertyNames()).as(end).containsExactly("assignment.expires_at");
+            assertThat(res.json().at("/errors/assignment.expires_at").stringValue()).as(end).contains(why);
+            assertThat(res.get("detail").stringValue()).as(end).startsWith("assignment.expires_at: ");
+        });
+        Http.Res badType = preview(node.service(), org, Map.of("assignment", Map.of("resource", Map.of("type", "vault",
+                "id", room), "user_id", "g1", "role_id", guest)));
+        assertProblem(badType, 400, "unknown_resource_type");
+        assertThat(badType.json().get("errors").propertyNames()).containsExactly("assignment.resource.type");
     }
 
     @Test

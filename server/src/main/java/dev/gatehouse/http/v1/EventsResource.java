@@ -13,11 +13,9 @@ import dev.gatehouse.http.QueryParameters;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
-import dev.gatehouse.json.Text;
+import dev.gatehouse.json.Rfc3339;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -242,16 +240,10 @@ final class EventsResource {
         if (raw == null) {
             return null;
         }
-        try {
-            Instant instant = OffsetDateTime.parse(raw).toInstant();
-            if (Text.representable(instant)) {
-                return instant;
-            }
-            errors.put(name, "must lie within years 1 to 9999, got \"" + Fields.abbreviate(raw) + "\"");
-        } catch (DateTimeParseException e) {
-            errors.put(name, "must be an ISO-8601 time with an offset, e.g. 2026-05-01T10:00:00Z, got \""
-                    + Fields.abbreviate(raw) + "\"");
+        Instant instant = Rfc3339.parse(raw);
+        if (instant == null) {
+            errors.put(name, Rfc3339.EXPECTED + ", got \"" + Fields.abbreviate(raw) + "\"");
         }
-        return null;
+        return instant;
     }
 }

@@ -5,9 +5,11 @@ import dev.gatehouse.testing.TestNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -167,6 +169,30 @@ class CloseEventsIT {
         Http.Res badDate = org.admin().get("/event/?date_updated__gte=yesterday");
         assertThat(badDate.status()).isEqualTo(400);
         assertThat(badDate.get("field-errors").has("date_updated__gte")).isTrue();
+    }
+
+    /**
+     * A date filter finer than the microseconds an event's time holds selects exactly the events its condition does.
+     * PostgreSQL rounded such a bound to the nearest microsecond, which moved it across an event: 100 ns after one,
+     * {@code __gte} still selected it; 1 ns after it, {@code __lt} no longer did.
+     */
+    @Test
+    void dateFilters_finerThanAMicrosecond_selectExactlyWhatTheirConditionSays() {
+        var org = close.org();
+        org.admin().post("/group/", Map.of("name", "Timed"));
+        JsonNode event = org.admin().get("/event/?object_type=group").get("data").get(0);
+        Instant at = LocalDateTime.parse(event.get("date_updated").stringValue()).toInstant(ZoneOffset.UTC);
+        Map<String, Boolean> selects = new LinkedHashMap<>();
+        selects.put("date_updated__gte=" + q(at.plusNanos(100).toString()), false);
+        selects.put("date_updated__gte=" + q(at.minusNanos(100).toString()), true);
+        selects.put("date_updated__gt=" + q(at.minusNanos(100).toString()), true);
+        selects.put("date_updated__gt=" + q(at.plusNanos(100).toString()), false);
+        selects.put("date_updated__lt=" + q(at.plusNanos(1).toString()), true);
+        selects.put("date_updated__lt=" + q(at.minusNanos(100).toString()), false);
+        selects.put("date_updated__lte=" + q(at.minusNanos(1).toString()), false);
+        selects.put("date_updated__lte=" + q(at.plusNanos(100).toString()), true);
+        selects.forEach((filter, selected) -> assertThat(org.admin().get("/event/?object_type=group&" + filter)
+                .get("data")).as(filter).hasSize(selected ? 1 : 0));
     }
 
     @Test

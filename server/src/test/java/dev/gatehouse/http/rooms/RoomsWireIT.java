@@ -186,6 +186,22 @@ class RoomsWireIT {
         assertThat(check.get("allowed").booleanValue()).isTrue();
     }
 
+    /** A 204 has no body, so it names no Content-Type (it named the server's default, text/plain). */
+    @Test
+    void noContentAnswers_carryNoContentType() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int carl = a.invite(a.admin, room, "carl@out.test", buyer);
+        String path = a.base + "/rooms/" + room + "/users/" + carl;
+        int gone = a.role("Gone", false, "canCreateRooms");
+        for (Http.Res res : List.of(a.admin.post(path + "/revoke_access", Map.of()),
+                a.admin.post(path + "/restore_access", Map.of()), a.admin.delete(a.base + "/roles/" + gone))) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(204);
+            assertThat(res.header("Content-Type")).as(res.toString()).isNull();
+        }
+    }
+
     @Test
     void accounts_areAddressedByGuid_andOnlyRoomsOrganizationsAnswer() {
         RoomsAccount a = new RoomsAccount(node, fx);
