@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  * @param format       how its requests look ({@link WebhookFormat}): {@link NativeFormat#NAME} or a dialect's
  * @param options      the format's own settings (its finer filters, …) as its API took them; null for the native
  *                     format. Its object types and actions stay the coarse filter every format is read through.
- * @param createdBy    the member who created it, or null (a service key)
+ * @param createdBy    its creator, on whose authority it is delivered: the member who made it, or last resumed it or
+ *                     changed its URL; null when that was a service key
  * @param updatedBy    the member who last changed it through an API, or null (a service key)
  */
 public record Webhook(long id, long orgId, String url, String description, List<String> objectTypes,

@@ -91,7 +91,8 @@ import org.slf4j.MDC;
  * request its creator is read again ({@link WebhookService#creatorLostAccess}: one read of the database, made after
  * the event was, so nothing that took the right away before the event is missed, whichever node's engine has applied
  * it). A creator deactivated, removed or no longer a reader of the history pauses the subscription (by the system,
- * recorded in the change log) and nothing more is sent; a subscription a service key made, or resumed, costs no read.
+ * recorded in the change log) and nothing more is sent. The creator is whoever made the subscription, or last moved
+ * (a new URL) or resumed it; one whose creator is a service key costs no read.
  *
  * <p><b>Durability.</b> Cursors, due times and the delivery log live in the database, so a restart (or
  * another node) carries on where delivery stood. An event delivered but not yet recorded when a node died
@@ -389,7 +390,9 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
 
     /**
      * Works through one claimed subscription until nothing is due, a failure, the budget (events or time), or
-     * a lost lease.
+     * a lost lease. Whatever ends it gives the lease back with {@link #giveBack}: a reset (a move or a resume) may move
+     * the token on after the last read of it, and a lease given back under the old token only would stay held, unused,
+     * until it ran out — holding the subscription's next event, and its pause, back for that long.
      */
     private void deliver(WebhookStore.Claim claim) {
         long id = claim.webhookId();
@@ -401,7 +404,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             if (found.isEmpty() || !found.get().webhook().active()) {
                 // deleted, paused, or the lease was lost: the cursor is no longer ours to move
                 if (found.isPresent()) {
-                    jdbi.useHandle(h -> store.release(h, id, token));
+                    giveBack(id, token);
                 } else {
                     releaseSuperseded(id, token);
                 }
@@ -411,7 +414,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             List<ChangeRecord> batch = jdbi.withHandle(h -> EventQuery.forOrg(claim.orgId()).ascending(true)
                     .afterRevision(target.revision()).limit(READ_BATCH).build().run(h));
             if (batch.isEmpty()) {
-                jdbi.useHandle(h -> store.release(h, id, token));
+                giveBack(id, token);
                 return;
             }
             WebhookFormat format = service.format(target.webhook().format());
@@ -447,7 +450,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             String lost = service.creatorLostAccess(target.webhook());
             if (lost != null) {
                 pauseForCreator(target.webhook(), lost);
-                jdbi.useHandle(h -> store.release(h, id, token));
+                giveBack(id, token);
                 return;
             }
             if (!send(target, next, prepared, failures + 1)) {
@@ -455,7 +458,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             }
             handled++;
         }
-        jdbi.useHandle(h -> store.release(h, id, token));
+        giveBack(id, token);
     }
 
     /**

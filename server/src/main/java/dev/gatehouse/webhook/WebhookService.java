@@ -43,7 +43,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * delivered only while its creator may still make it: the rule of the routes ({@link #requireManager}) is asked again,
  * of the creator as the database shows it, before every request ({@link #creatorLostAccess}); once the creator is
  * deactivated, removed or no longer a reader, the subscription is paused ({@link #CREATOR_LOST_ACCESS}). Whoever
- * resumes a subscription becomes its creator (null for a service key, whose subscriptions nothing pauses this way).
+ * resumes a subscription, or changes its URL, becomes its creator (null for a service key, whose subscriptions nothing
+ * pauses this way): the one who decides where the history goes answers for it.
  *
  * <p><b>Formats.</b> A subscription has a {@link WebhookFormat}, chosen at creation: the native one, or one a
  * dialect registered (Close's). Its API is the one that made it: another format's API does not find it, and only
@@ -181,8 +182,11 @@ public final class WebhookService {
      * forgets its run of failures, so the next event is sent at once, as attempt 1 — right after a request still in
      * flight, whose outcome no longer counts ({@link WebhookStore#resetFailures}); so does a change of filters that no
      * longer selects the event that failed ({@link #dropsFailingEvent}), whose failures go with it. Whoever resumes a
-     * subscription becomes its creator, on whose authority it is delivered from then on. Rotating the secret returns
-     * the new one, once.
+     * subscription, or points it at a new URL, becomes its creator, on whose authority it is delivered from then on
+     * (null for a service key): who decides where the history goes answers for it, so a member who moves someone
+     * else's subscription does not keep it going there once it loses the right. Rotating the secret returns the new
+     * one, once, and leaves the creator as it is: the secret lets its holder verify (or forge) requests, not receive
+     * them, and only another rotation takes it back.
      */
     public Written<WithSecret> update(Principal principal, long orgId, long id, WebhookInput in,
                                       Integer expectedVersion) {
@@ -213,7 +217,7 @@ public final class WebhookService {
                     paused ? PAUSED_BY_API : resumed ? null : current.pausedReason(),
                     paused ? now : resumed ? null : current.pausedAt(), current.version(), current.createdAt(),
                     current.updatedAt(), current.format(), in.options() == null ? current.options() : in.options(),
-                    resumed ? caller.memberId() : current.createdBy(), caller.memberId());
+                    resumed || moved ? caller.memberId() : current.createdBy(), caller.memberId());
             if (!in.rotateSecret() && sameState(current, changed)) {
                 // a write that changes nothing records nothing: no new version, no event, no delivery
                 return new WithSecret(current, webhooks.state(h, id).orElse(null),
@@ -355,11 +359,12 @@ public final class WebhookService {
             });
             return null;
         } catch (UnauthenticatedException e) {
-            return CREATOR_LOST_ACCESS + ": member " + creator + ", who created the subscription, is no longer active "
-                    + "(deactivated or removed); whoever resumes it becomes its creator";
+            return CREATOR_LOST_ACCESS + ": member " + creator + ", its creator (who made, moved or resumed it last), "
+                    + "is no longer active (deactivated or removed); whoever resumes it becomes its creator";
         } catch (ForbiddenException e) {
-            return CREATOR_LOST_ACCESS + ": member " + creator + ", who created the subscription, may no longer read "
-                    + "the organization's history (" + e.getMessage() + "); whoever resumes it becomes its creator";
+            return CREATOR_LOST_ACCESS + ": member " + creator + ", its creator (who made, moved or resumed it last), "
+                    + "may no longer read the organization's history (" + e.getMessage() + "); whoever resumes it "
+                    + "becomes its creator";
         }
     }
 

@@ -74,7 +74,7 @@ final class WebhookStore {
         return w;
     }
 
-    /** Writes {@code w}'s changeable values, its creator (a resume hands it on) included. */
+    /** Writes {@code w}'s changeable values, its creator (a resume or a new URL hands it on) included. */
     Webhook update(Handle h, Webhook w, Instant now) {
         return h.createQuery("UPDATE webhooks SET url = :url, description = :description, object_types = :types, "
                         + "actions = :actions, status = :status, paused_reason = :reason, paused_at = :pausedAt, "

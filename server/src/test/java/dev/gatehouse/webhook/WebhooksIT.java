@@ -721,6 +721,113 @@ class WebhooksIT {
         return new Lost(id, reason, afterwards);
     }
 
+    /**
+     * Who points a subscription somewhere answers for it: a member who moves the service key's subscription to a URL of
+     * its own becomes its creator, so once the member is deactivated nothing more goes there.
+     */
+    @Test
+    void aServiceKeysSubscriptionMovedByAMember_pausesOnceThatMemberIsDeactivated() {
+        var org = fx.org("close");
+        try (Receiver operator = new Receiver(Receiver.ok()); Receiver taken = new Receiver(Receiver.ok())) {
+            long id = subscribe(org, operator.url(), Map.of()).get("id").longValue();
+            long mallory = fx.member(org, "mallory", fx.role(org, "Ops", List.of("manage_organization",
+                    "view_all_leads")));
+            Http.Res moved = fx.keyFor(org, mallory).patch(org.path() + "/webhooks/" + id,
+                    Map.of("url", taken.url(), "rotate_secret", true));
+            assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+            assertThat(moved.get("created_by").isNull()).as("the member who moved it answers for it").isFalse();
+            assertThat(moved.get("created_by").longValue()).isEqualTo(mallory);
+            JsonNode moveEvent = node.service().get(org.path() + "/events?object_type=webhook&action=updated")
+                    .json().get("items").get(0);
+            assertThat(moveEvent.get("changed_fields")).extracting(JsonNode::stringValue)
+                    .contains("url", "created_by", "secret");
+            assertThat(moveEvent.get("before").get("created_by").isNull()).isTrue();
+            assertThat(moveEvent.get("after").get("created_by").longValue()).isEqualTo(mallory);
+
+            long lostAt = deactivate(org, mallory);
+            awaitPausedForCreator(org, id, mallory);
+            assertThat(taken.revisions()).as("nothing from the deactivation on").allMatch(r -> r < lostAt);
+            assertThat(operator.revisions()).as("the old URL gets nothing either").allMatch(r -> r < lostAt);
+        }
+    }
+
+    /**
+     * Another member who moves a member's subscription becomes its creator, and its standing decides from then on
+     * (its first creator's no longer does); rotating the secret alone hands nothing on (the secret lets its holder
+     * verify requests, not receive them).
+     */
+    @Test
+    void aMembersSubscriptionMovedByAnotherMember_pausesOnceTheMoverIsDeactivated() {
+        var org = fx.org("close");
+        try (Receiver own = new Receiver(Receiver.ok()); Receiver taken = new Receiver(Receiver.ok())) {
+            long ops = fx.role(org, "Ops", List.of("manage_organization", "view_all_leads"));
+            long alice = fx.member(org, "alice", ops);
+            long mallory = fx.member(org, "mallory", ops);
+            Http malloryKey = fx.keyFor(org, mallory);
+            Http.Res made = fx.keyFor(org, alice).post(org.path() + "/webhooks", Map.of("url", own.url()));
+            assertThat(made.status()).as(made.toString()).isEqualTo(201);
+            long id = made.get("id").longValue();
+
+            Http.Res rotated = malloryKey.patch(org.path() + "/webhooks/" + id, Map.of("rotate_secret", true));
+            assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+            assertThat(rotated.get("created_by").longValue()).as("a rotation hands nothing on").isEqualTo(alice);
+
+            Http.Res moved = malloryKey.patch(org.path() + "/webhooks/" + id, Map.of("url", taken.url()));
+            assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+            assertThat(moved.get("created_by").longValue()).as("the member who moved it answers for it")
+                    .isEqualTo(mallory);
+
+            long lostAt = deactivate(org, mallory);
+            awaitPausedForCreator(org, id, mallory);
+            assertThat(taken.revisions()).as("nothing from the deactivation on").allMatch(r -> r < lostAt);
+        }
+    }
+
+    /** A service key that moves a member's subscription takes it over: the member's leaving no longer pauses it. */
+    @Test
+    void aMembersSubscriptionMovedByAServiceKey_isTheServiceKeys_andGoesOnAfterTheMemberLeaves() {
+        var org = fx.org("close");
+        try (Receiver own = new Receiver(Receiver.ok()); Receiver operator = new Receiver(Receiver.ok())) {
+            long alice = fx.member(org, "alice", fx.role(org, "Ops", List.of("manage_organization",
+                    "view_all_leads")));
+            Http.Res made = fx.keyFor(org, alice).post(org.path() + "/webhooks", Map.of("url", own.url()));
+            assertThat(made.status()).as(made.toString()).isEqualTo(201);
+            long id = made.get("id").longValue();
+
+            Http.Res moved = node.service().patch(org.path() + "/webhooks/" + id, Map.of("url", operator.url()));
+            assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+            assertThat(moved.get("created_by").isNull()).as("the service key's now").isTrue();
+
+            long lostAt = deactivate(org, alice);
+            long afterwards = roleRevision(org, "Created after alice left");
+            Await.until(Duration.ofSeconds(15), "the service key's subscription goes on",
+                    () -> operator.revisions().contains(afterwards));
+            assertThat(operator.revisions()).contains(lostAt);
+            assertThat(webhook(org, id).get("status").stringValue()).isEqualTo("active");
+        }
+    }
+
+    /** Deactivates {@code member} through the service key; returns the revision of the deactivation. */
+    private static long deactivate(Fixtures.Org org, long member) {
+        Http.Res res = node.service().patch(org.path() + "/members/" + member, Map.of("status", "deactivated"));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.revision();
+    }
+
+    /**
+     * Makes an event after a creator lost its right and waits until {@code id} is paused for it, by the system with
+     * {@code creator_lost_access} naming {@code creator}.
+     */
+    private static void awaitPausedForCreator(Fixtures.Org org, long id, long creator) {
+        roleRevision(org, "Created after member " + creator + " left");
+        Await.until(Duration.ofSeconds(15), "the subscription is paused for its creator",
+                () -> webhook(org, id).get("status").stringValue().equals("paused"));
+        JsonNode paused = webhook(org, id);
+        assertThat(paused.get("paused_reason").stringValue()).startsWith("creator_lost_access")
+                .contains("member " + creator);
+        assertThat(paused.get("created_by").longValue()).isEqualTo(creator);
+    }
+
     @Test
     void sustainedFailure_pausesTheSubscription_withTheReason_andResumingDeliversTheEvent() {
         var org = fx.org("close");

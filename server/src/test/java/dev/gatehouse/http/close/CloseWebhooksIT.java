@@ -317,6 +317,44 @@ class CloseWebhooksIT {
     }
 
     /**
+     * A member who points another's subscription at a URL of its own ({@code PUT} with {@code url}) becomes its creator:
+     * deactivated, the subscription pauses ({@code creator_lost_access}) before the next event is sent there.
+     */
+    @Test
+    void aSubscriptionMovedByAMember_pausesOnceThatMemberIsDeactivated() {
+        var org = close.org();
+        String ann = membership(org, "ann");
+        long mallory = close.member(org, "mallory", close.native_().roleId(org.org(), "Admin"));
+        Http malloryClose = close.client(close.key(org, mallory));
+        try (CloseReceiver own = new CloseReceiver(); CloseReceiver taken = new CloseReceiver();
+             CloseReceiver control = new CloseReceiver()) {
+            List<Map<String, Object>> events = List.of(entry("membership", "updated"),
+                    entry("membership", "deactivated"));
+            String id = subscribe(org, own.url(), events).get("id").stringValue();
+            subscribe(org, control.url(), events);
+
+            Http.Res moved = malloryClose.put("/webhook/" + id + "/", Map.of("url", taken.url()));
+            assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+            assertThat(moved.get("url").stringValue()).isEqualTo(taken.url());
+            assertThat(moved.get("created_by").stringValue()).as("the member who moved it answers for it")
+                    .isEqualTo("mallory");
+
+            Http.Res deactivated = node.service().patch(org.path() + "/members/" + mallory,
+                    Map.of("status", "deactivated"));
+            assertThat(deactivated.status()).as(deactivated.toString()).isEqualTo(200);
+            setRole(org, ann, "superuser");
+            await(control, 2);
+            Await.until(WAIT, "the moved subscription is paused", () -> "paused".equals(
+                    org.admin().get("/webhook/" + id + "/").get("status").stringValue()));
+            assertThat(taken.deliveries()).isEmpty();
+            assertThat(own.deliveries()).isEmpty();
+            JsonNode paused = org.admin().get("/webhook/" + id + "/").json();
+            assertThat(paused.get("pause_reason").stringValue()).isEqualTo("creator_lost_access");
+            assertThat(paused.get("created_by").stringValue()).isEqualTo("mallory");
+        }
+    }
+
+    /**
      * A native change of nothing Close shows — a member's names or email, a role's description — is no Close event,
      * so it is not delivered: the first delivery is the change Close shows, made after them.
      */
