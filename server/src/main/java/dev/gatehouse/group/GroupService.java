@@ -25,7 +25,7 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * and their members needs the model's member-management permission; internal members read every group,
  * external members none (groups look nonexistent to them); adding a member twice or removing a non-member
  * changes nothing (and logs nothing); how many groups an organization and members a group may have is limited
- * ({@code Tx#limits}); updates honour the expected version.
+ * ({@code Tx#limits}); updates, deletions and member changes honour the expected version.
  *
  * <p>Every change, including a member change, is a change of object type {@code group} whose snapshots leave out
  * the member list ({@link GroupSnapshot#logged}), so a row costs the same whatever the group's size: a member
@@ -131,10 +131,20 @@ public final class GroupService {
 
     /** Adds a member; adding an existing member changes nothing. */
     public Written<MemberChange> addMember(Principal principal, long orgId, long groupId, MemberRef memberRef) {
+        return addMember(principal, orgId, groupId, memberRef, null);
+    }
+
+    /**
+     * Adds a member if the group is still at {@code expectedVersion} (null: whatever its version), a member change
+     * being a change of the group.
+     */
+    public Written<MemberChange> addMember(Principal principal, long orgId, long groupId, MemberRef memberRef,
+                                           Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManage(caller, h, orgId, "adding a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
+            requireVersion("group", current.id(), current.version(), expectedVersion);
             return addMember(tx, caller, orgId, current, members.resolve(h, caller, orgId, memberRef));
         });
     }
@@ -157,10 +167,17 @@ public final class GroupService {
 
     /** Removes a member; removing a non-member changes nothing. */
     public Written<MemberChange> removeMember(Principal principal, long orgId, long groupId, MemberRef memberRef) {
+        return removeMember(principal, orgId, groupId, memberRef, null);
+    }
+
+    /** Removes a member if the group is still at {@code expectedVersion} (null: whatever its version). */
+    public Written<MemberChange> removeMember(Principal principal, long orgId, long groupId, MemberRef memberRef,
+                                              Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManage(caller, h, orgId, "removing a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
+            requireVersion("group", current.id(), current.version(), expectedVersion);
             return removeMember(tx, caller, orgId, current, members.resolve(h, caller, orgId, memberRef));
         });
     }

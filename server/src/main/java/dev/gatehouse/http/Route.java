@@ -23,13 +23,23 @@ import java.util.function.UnaryOperator;
  * <p>A route may declare the {@code query} parameters it reads ({@link #reading}): a request with any other, or with
  * a single-valued one given twice, is refused before the route runs ({@link QueryParameters#check}). A route without
  * a declaration (null) takes any query, as the dialects' originals do. Wrappers keep the declaration.
+ *
+ * <p>A route may declare that it {@code readsIfMatch} ({@link #readingIfMatch}): it changes an object that carries a
+ * version and performs the request only when {@code If-Match} names that version. What becomes of {@code If-Match}
+ * sent to any other route is the dialect's to decide (the native API refuses it on every write). Wrappers keep the
+ * declaration.
  */
 public record Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
-                    DirectHandler direct, QueryParameters query) {
+                    DirectHandler direct, QueryParameters query, boolean readsIfMatch) {
     public Route {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(handler, "handler");
+    }
+
+    public Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
+                 DirectHandler direct, QueryParameters query) {
+        this(method, path, handler, streamsBody, triedFirst, direct, query, false);
     }
 
     public Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
@@ -108,12 +118,17 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
     /** The same route, reading the query parameters {@code declared} and refusing any other (see the class comment). */
     public Route reading(QueryParameters declared) {
         return new Route(method, path, handler, streamsBody, triedFirst, direct,
-                Objects.requireNonNull(declared, "declared"));
+                Objects.requireNonNull(declared, "declared"), readsIfMatch);
+    }
+
+    /** The same route, reading {@code If-Match} against the version of what it changes (see the class comment). */
+    public Route readingIfMatch() {
+        return new Route(method, path, handler, streamsBody, triedFirst, direct, query, true);
     }
 
     /** The same route with another handler (a wrapper around this one's), and no direct handler. */
     public Route withHandler(Handler other) {
-        return new Route(method, path, other, streamsBody, triedFirst, null, query);
+        return new Route(method, path, other, streamsBody, triedFirst, null, query, readsIfMatch);
     }
 
     /**
@@ -122,7 +137,7 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
      */
     public Route wrapped(Handler other, UnaryOperator<DirectHandler> direct) {
         return new Route(method, path, other, streamsBody, triedFirst,
-                this.direct == null ? null : direct.apply(this.direct), query);
+                this.direct == null ? null : direct.apply(this.direct), query, readsIfMatch);
     }
 
     /** Whether a request's method and path (without query) address this route's template. */

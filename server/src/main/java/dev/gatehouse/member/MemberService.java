@@ -300,12 +300,14 @@ public final class MemberService {
      * Marks an invited member's invitation accepted: it becomes active (an {@code activated} change) and from then
      * on acts and is allowed what its roles grant. Gated like any change of the member. Accepting for an active
      * member changes nothing (an invitation accepted twice); a deactivated one is a 409 {@code member_not_invited}, and
-     * one its model's rules hold back (a locked Pending Rooms user) the 409 they give.
+     * one its model's rules hold back (a locked Pending Rooms user) the 409 they give. With {@code expectedVersion}
+     * (not null) only while the member is at that version, as every change of it.
      */
-    public Written<Member> accept(Principal principal, long orgId, MemberRef ref) {
+    public Written<Member> accept(Principal principal, long orgId, MemberRef ref, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             PermissionModel model = model(tx.handle(), orgId);
             Member current = resolve(tx.handle(), caller, orgId, ref);
+            requireVersion("member", current.id(), current.version(), expectedVersion);
             Changeable gated = requireMayChange(tx.handle(), caller, model, current, current.roleId(),
                     current.external(), "accepting a member's invitation");
             if (current.active()) {

@@ -202,11 +202,15 @@ public final class OrgService {
         });
     }
 
-    /** Deletes an organization and everything in it (service keys only); its history stays in the log. */
-    public Written<Organization> delete(Principal principal, long orgId) {
+    /**
+     * Deletes an organization and everything in it (service keys only) if it is still at {@code expectedVersion}
+     * (null: whatever its version); its history stays in the log.
+     */
+    public Written<Organization> delete(Principal principal, long orgId, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             access.requireService(principal, "deleting an organization");
             Organization current = organization(tx.handle(), orgId);
+            requireVersion("organization", orgId, current.version(), expectedVersion);
             orgs.delete(tx.handle(), orgId);
             tx.change(orgId, ObjectType.ORGANIZATION, orgId, Action.DELETED, LoggedOrganization.of(current), null);
             return current;

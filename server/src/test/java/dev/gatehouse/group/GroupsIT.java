@@ -131,6 +131,44 @@ class GroupsIT {
         assertThat(node.service().get(org.path() + "/groups/" + g).status()).isEqualTo(404);
     }
 
+    /**
+     * Adding or removing a member changes the group (its version, the ETag of its GET): both honour If-Match against
+     * the group's version, as a rename does.
+     */
+    @Test
+    void memberChanges_honourIfMatch_againstTheGroupsVersion() {
+        var org = fx.org("close");
+        long g = group(org, "Guarded");
+        long member = fx.member(org, "guarded", fx.roleId(org, "User"));
+        String path = org.path() + "/groups/" + g;
+        long revision = node.revision();
+        Http.Res staleAdd = node.service().header("If-Match", "\"42\"").post(path + "/members",
+                Map.of("member_id", member));
+        assertThat(staleAdd.status()).as("%s", staleAdd).isEqualTo(412);
+        assertThat(staleAdd.get("code").stringValue()).isEqualTo("version_mismatch");
+        Http.Res malformed = node.service().header("If-Match", "garbage\"").post(path + "/members",
+                Map.of("member_id", member));
+        assertThat(malformed.status()).as("%s", malformed).isEqualTo(400);
+        assertThat(malformed.get("code").stringValue()).isEqualTo("invalid_if_match");
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().get(path + "/members").json().get("items")).isEmpty();
+
+        Http.Res added = node.service().header("If-Match", node.service().get(path).header("ETag"))
+                .post(path + "/members", Map.of("member_id", member));
+        assertThat(added.status()).as("%s", added).isEqualTo(201);
+        assertThat(node.service().get(path).header("ETag")).isEqualTo("\"2\"");
+
+        revision = node.revision();
+        Http.Res staleRemove = node.service().header("If-Match", "\"1\"").delete(path + "/members/" + member);
+        assertThat(staleRemove.status()).as("%s", staleRemove).isEqualTo(412);
+        assertThat(staleRemove.get("code").stringValue()).isEqualTo("version_mismatch");
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().get(path + "/members").json().get("items")).hasSize(1);
+        assertThat(node.service().header("If-Match", "\"2\"").delete(path + "/members/" + member).status())
+                .isEqualTo(204);
+        assertThat(node.service().get(path).header("ETag")).isEqualTo("\"3\"");
+    }
+
     @Test
     void managingGroups_needsTheModelsMemberManagementPermission() {
         var org = fx.org("close");

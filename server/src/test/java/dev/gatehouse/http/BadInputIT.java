@@ -198,6 +198,35 @@ class BadInputIT {
         });
     }
 
+    /**
+     * Every write that does not read {@code If-Match} ({@link Route#readsIfMatch}: it writes no object that carries a
+     * version) refuses it before it runs, with valid ids and a valid key — a route added later too, unless it
+     * declares that it reads the header: performing the request would tell the client a condition held that was
+     * never evaluated.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyWriteNotReadingIfMatch_refusesIt_andChangesNothing() {
+        return Routes.nativeRoutes(node).stream()
+                .filter(route -> !route.readsIfMatch() && !route.method().name().equals("GET"))
+                .map(route -> {
+                    Map<String, String> valid = new HashMap<>(world.params());
+                    Routes.params(route.path()).forEach(p -> valid.putIfAbsent(p, "1"));
+                    String path = Routes.fill(route.path(), valid);
+                    String body = route.streamsBody()
+                            ? "{\"type\": \"role\", \"name\": \"Refused\", \"permissions\": [\"canViewRoomDetails\"]}\n"
+                            : Routes.takesBody(route) ? "{}" : null;
+                    String type = route.streamsBody() ? "application/x-ndjson" : "application/json";
+                    return DynamicTest.dynamicTest(route.method() + " " + route.path(), () -> {
+                        long before = node.appliedRevision();
+                        Http.Res res = node.service().header("If-Match", "\"1\"").raw(route.method().name(), path,
+                                body, type);
+                        assertProblem(res, 400);
+                        assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("if_match_unsupported");
+                        assertThat(node.appliedRevision()).isEqualTo(before);
+                    });
+                });
+    }
+
     /** A body with every field of {@link #FIELDS} set to {@code value} (JSON). */
     static String everyField(String value) {
         StringBuilder body = new StringBuilder("{");

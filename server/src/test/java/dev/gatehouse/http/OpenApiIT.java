@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The served openapi.yaml is valid and lists exactly the native and operations routes of the route table, and each
+ * The served openapi.yaml is valid and lists exactly the native and operations routes of the route table, each
  * native route reads exactly the query parameters its operation documents — those that may repeat documented as
- * arrays.
+ * arrays —, and documents {@code If-Match} exactly where it reads it.
  */
 class OpenApiIT {
 
@@ -73,6 +73,34 @@ class OpenApiIT {
     }
 
     /**
+     * Every native write that reads {@code If-Match} ({@link Route#readsIfMatch}) documents it, and no other
+     * operation does: every other write refuses the header, so a document offering it there would promise a
+     * condition the server never evaluates.
+     */
+    @Test
+    void ifMatch_isDocumentedOnExactlyTheRoutesThatReadIt() {
+        try (TestNode node = TestNode.start()) {
+            OpenAPI api = parse(node, true);
+            Set<String> reading = new TreeSet<>();
+            Set<String> documented = new TreeSet<>();
+            for (Route route : node.node().http().routes()) {
+                if (!route.path().startsWith("/v1/")) {
+                    continue;
+                }
+                String operation = route.method().name() + " " + route.path();
+                if (route.readsIfMatch()) {
+                    reading.add(operation);
+                }
+                if (parameters(api.getPaths().get(route.path()), route).stream()
+                        .anyMatch(p -> "header".equals(p.getIn()) && "If-Match".equalsIgnoreCase(p.getName()))) {
+                    documented.add(operation);
+                }
+            }
+            assertThat(reading).isNotEmpty().isEqualTo(documented);
+        }
+    }
+
+    /**
      * A body the server refuses for a field it requires is one the document refuses too: {@code POST
      * …/visibility/check} requires {@code record.fields}, which the document once left optional.
      */
@@ -93,6 +121,11 @@ class OpenApiIT {
 
     /** The query parameters of the route's operation: the path's and the operation's own. */
     private static List<Parameter> queryParameters(PathItem item, Route route) {
+        return parameters(item, route).stream().filter(p -> "query".equals(p.getIn())).toList();
+    }
+
+    /** The parameters of the route's operation: the path's and the operation's own. */
+    private static List<Parameter> parameters(PathItem item, Route route) {
         assertThat(item).as("%s is documented", route.path()).isNotNull();
         Operation operation = item.readOperationsMap().get(PathItem.HttpMethod.valueOf(route.method().name()));
         assertThat(operation).as("%s %s is documented", route.method(), route.path()).isNotNull();
@@ -103,7 +136,7 @@ class OpenApiIT {
         if (operation.getParameters() != null) {
             all.addAll(operation.getParameters());
         }
-        return all.stream().filter(p -> "query".equals(p.getIn())).toList();
+        return all;
     }
 
     /** Sorted names, each marked when it may repeat: "a, b (repeatable)". */

@@ -271,6 +271,53 @@ class MembersIT {
         assertThat(node.service().get(org.path() + "/members/" + member).get("last_name").stringValue()).isEqualTo("One");
     }
 
+    /** Accepting an invitation changes the member (its status, its version): it honours If-Match as a PATCH does. */
+    @Test
+    void accept_withStaleIfMatch_is412_andLeavesTheMemberInvited() {
+        var org = fx.org("close");
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "invitee", "email",
+                "invitee@example.com", "role_id", fx.roleId(org, "User"), "status", "invited"));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        String path = org.path() + "/members/" + invited.get("id").longValue();
+        long revision = node.revision();
+        Http.Res stale = node.service().header("If-Match", "\"42\"").post(path + "/accept", null);
+        assertThat(stale.status()).as("%s", stale).isEqualTo(412);
+        assertThat(stale.get("code").stringValue()).isEqualTo("version_mismatch");
+        Http.Res malformed = node.service().header("If-Match", "garbage\"").post(path + "/accept", null);
+        assertThat(malformed.status()).as("%s", malformed).isEqualTo(400);
+        assertThat(malformed.get("code").stringValue()).isEqualTo("invalid_if_match");
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().get(path).get("status").stringValue()).isEqualTo("invited");
+
+        Http.Res accepted = node.service().header("If-Match", invited.header("ETag")).post(path + "/accept", null);
+        assertThat(accepted.status()).as("%s", accepted).isEqualTo(200);
+        assertThat(accepted.get("status").stringValue()).isEqualTo("active");
+        assertThat(accepted.header("ETag")).isEqualTo("\"" + accepted.get("version").intValue() + "\"");
+    }
+
+    /**
+     * A member's keys and grants carry no version (their answers have no ETag, and neither changes the member's):
+     * their writes refuse If-Match rather than perform a request whose condition they cannot evaluate.
+     */
+    @Test
+    void keysAndGrants_refuseIfMatch_andChangeNothing() {
+        var org = fx.org("close");
+        long member = fx.member(org, "keyed", fx.roleId(org, "User"));
+        String path = org.path() + "/members/" + member;
+        String version = node.service().get(path).header("ETag");
+        long revision = node.revision();
+        Http conditional = node.service().header("If-Match", version);
+        for (Http.Res refused : List.of(conditional.post(path + "/keys", Map.of("name", "k")),
+                conditional.delete(path + "/keys/nope"),
+                conditional.put(path + "/grants", Map.of("permissions", List.of())))) {
+            assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+            assertThat(refused.get("code").stringValue()).isEqualTo("if_match_unsupported");
+            assertThat(refused.get("detail").stringValue()).contains("no version");
+        }
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().get(path + "/keys").json().get("items")).isEmpty();
+    }
+
     @Test
     void list_isPaginatedAndFilterable() {
         var org = fx.org("close");

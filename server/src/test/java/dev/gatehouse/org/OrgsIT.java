@@ -121,6 +121,27 @@ class OrgsIT {
         assertThat(node.service().delete(org.path()).status()).isEqualTo(404);
     }
 
+    /** A deletion is a write of the organization's version as a rename is: a stale If-Match leaves it whole. */
+    @Test
+    void delete_withStaleIfMatch_is412_andTheOrganizationStays() {
+        var org = fx.org("close");
+        long revision = node.revision();
+        Http.Res stale = node.service().header("If-Match", "\"999\"").delete(org.path());
+        assertThat(stale.status()).as("%s", stale).isEqualTo(412);
+        assertThat(stale.get("code").stringValue()).isEqualTo("version_mismatch");
+        Http.Res malformed = node.service().header("If-Match", "garbage\"").delete(org.path());
+        assertThat(malformed.status()).as("%s", malformed).isEqualTo(400);
+        assertThat(malformed.get("code").stringValue()).isEqualTo("invalid_if_match");
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().get(org.path()).status()).isEqualTo(200);
+        assertThat(org.admin().get(org.path() + "/roles").status()).isEqualTo(200);
+
+        Http.Res current = node.service().get(org.path());
+        assertThat(node.service().header("If-Match", current.header("ETag")).delete(org.path()).status())
+                .isEqualTo(204);
+        assertThat(node.service().get(org.path()).status()).isEqualTo(404);
+    }
+
     @Test
     void list_isPaginated() {
         for (int i = 0; i < 3; i++) {

@@ -105,6 +105,37 @@ class ResourcesIT {
     }
 
     /**
+     * Resources and their assignments carry no version (no ETag answers them): their writes refuse If-Match, a
+     * well-formed one or a malformed one, with 400 {@code if_match_unsupported}, and write nothing. An assignment
+     * {@code PUT} with {@code If-Match: "77"} once replaced the member's role as if the header were not there.
+     */
+    @Test
+    void resourceAndAssignmentWrites_refuseIfMatch_andWriteNothing() {
+        var org = fx.org("sites-ids");
+        long viewer = fx.role(org, "Viewer", List.of("room.view"));
+        long member = fx.member(org, "u-if-match", fx.roleId(org, "Owner"));
+        String region = org.path() + "/resources/region/r-if-match";
+        assertThat(node.service().put(region, Map.of()).status()).isEqualTo(201);
+        String assignment = region + "/assignments/" + member;
+        long revision = node.revision();
+        for (String ifMatch : List.of("\"77\"", "\"bogus", "*")) {
+            Http conditional = node.service().header("If-Match", ifMatch);
+            for (Http.Res refused : List.of(conditional.put(assignment, Map.of("role_id", viewer)),
+                    conditional.delete(assignment), conditional.delete(region + "/assignments"),
+                    conditional.delete(org.path() + "/members/" + member + "/assignments"),
+                    conditional.put(region, Map.of()), conditional.delete(region))) {
+                assertThat(refused.status()).as("If-Match: %s: %s", ifMatch, refused).isEqualTo(400);
+                assertThat(refused.get("code").stringValue()).isEqualTo("if_match_unsupported");
+                assertThat(refused.get("detail").stringValue()).contains("no version");
+            }
+        }
+        assertThat(node.revision()).isEqualTo(revision);
+        assertThat(node.service().get(assignment).status()).isEqualTo(404);
+        assertThat(node.service().get(region).status()).isEqualTo(200);
+        assertThat(node.service().put(assignment, Map.of("role_id", viewer)).status()).isEqualTo(200);
+    }
+
+    /**
      * {@code lookup/resources} pages through resources whose ids are as long as ids go: the cursor it answers (which
      * carries the last id, in UTF-8 and base64) is one it reads back. One after 200 emoji was longer than the 400
      * characters a cursor was allowed, so the second page could not be asked for.

@@ -31,11 +31,12 @@ final class GroupsResource {
                 Route.get("/v1/orgs/{org}/groups", this::list).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/groups", this::create),
                 Route.get("/v1/orgs/{org}/groups/{group}", this::get),
-                Route.patch("/v1/orgs/{org}/groups/{group}", this::update),
-                Route.delete("/v1/orgs/{org}/groups/{group}", this::delete),
+                Route.patch("/v1/orgs/{org}/groups/{group}", this::update).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}/groups/{group}", this::delete).readingIfMatch(),
                 Route.get("/v1/orgs/{org}/groups/{group}/members", this::listMembers).reading(V1.PAGE),
-                Route.post("/v1/orgs/{org}/groups/{group}/members", this::addMember),
-                Route.delete("/v1/orgs/{org}/groups/{group}/members/{member}", this::removeMember));
+                Route.post("/v1/orgs/{org}/groups/{group}/members", this::addMember).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}/groups/{group}/members/{member}", this::removeMember)
+                        .readingIfMatch());
     }
 
     private void list(Context ctx) {
@@ -101,7 +102,7 @@ final class GroupsResource {
         }
         f.check();
         var written = groups.addMember(principal, orgId, groupId,
-                memberId != null ? MemberRef.id(memberId) : MemberRef.userId(userId));
+                memberId != null ? MemberRef.id(memberId) : MemberRef.userId(userId), V1.ifMatch(ctx));
         var member = written.value().member();
         V1.written(ctx, written.value().changed() ? 201 : 200, written,
                 member(new GroupMember(member.id(), member.userId())));
@@ -111,7 +112,8 @@ final class GroupsResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         long groupId = V1.id(ctx, "group");
-        var written = groups.removeMember(principal, orgId, groupId, MembersResource.ref(ctx));
+        var written = groups.removeMember(principal, orgId, groupId, MembersResource.ref(ctx),
+                V1.ifMatch(ctx));
         if (!written.value().changed()) {
             throw new NotFoundException("group_member_not_found", "member " + written.value().member().id()
                     + " is not in group " + groupId);

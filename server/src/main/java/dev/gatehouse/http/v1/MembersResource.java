@@ -45,9 +45,9 @@ final class MembersResource {
                 Route.get("/v1/orgs/{org}/members", this::list).reading(V1.PAGE.and("status", "role_id", "q")),
                 Route.post("/v1/orgs/{org}/members", this::create),
                 Route.get("/v1/orgs/{org}/members/{member}", this::get),
-                Route.patch("/v1/orgs/{org}/members/{member}", this::update),
-                Route.delete("/v1/orgs/{org}/members/{member}", this::delete),
-                Route.post("/v1/orgs/{org}/members/{member}/accept", this::accept),
+                Route.patch("/v1/orgs/{org}/members/{member}", this::update).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}/members/{member}", this::delete).readingIfMatch(),
+                Route.post("/v1/orgs/{org}/members/{member}/accept", this::accept).readingIfMatch(),
                 Route.get("/v1/orgs/{org}/members/{member}/keys", this::listKeys).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/members/{member}/keys", this::createKey),
                 Route.delete("/v1/orgs/{org}/members/{member}/keys/{key}", this::revokeKey));
@@ -121,7 +121,7 @@ final class MembersResource {
         if (ctx.bodyAsBytes().length > 0) {
             V1.body(ctx).allowOnly(Set.of()).check();
         }
-        var written = members.accept(principal, V1.id(ctx, "org"), ref(ctx));
+        var written = members.accept(principal, V1.id(ctx, "org"), ref(ctx), V1.ifMatch(ctx));
         V1.written(ctx, 200, written, MemberSnapshot.of(written.value()));
     }
 

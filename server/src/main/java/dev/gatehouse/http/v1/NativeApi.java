@@ -26,6 +26,7 @@ import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.webhook.WebhookService;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ import java.util.Objects;
 /**
  * The native API under {@code /v1}: JSON in and out, errors as problem+json. A route under
  * {@code /v1/orgs/{org}} names its organization in the logging context ({@link LogContext}) before it runs.
+ *
+ * <p>A write of an object that carries a version (its answer has an {@code ETag}) declares that it reads
+ * {@code If-Match} ({@link Route#readingIfMatch}) and passes the version to its service, which compares it under the
+ * organization's lock; every other write refuses {@code If-Match} before it runs ({@link V1#refuseIfMatch}), never
+ * performing a request whose condition it cannot evaluate.
  *
  * <p>Every route declares the query parameters it reads ({@link Route#reading}; a route that declares none reads
  * none), so that a parameter it does not read, or a single-valued one given twice, is refused before it runs —
@@ -94,12 +100,29 @@ public final class NativeApi implements Dialect {
         all.addAll(new PreviewResource(s.previews(), auth).routes());
         all.addAll(new ReplicationResource(s.replication(), auth).routes());
         all.addAll(new ReplicaKeysResource(s.replicaKeys(), auth).routes());
-        this.routes = all.stream().map(NativeApi::readingWhatItDeclares).map(NativeApi::namingTheOrg).toList();
+        this.routes = all.stream().map(NativeApi::readingWhatItDeclares).map(NativeApi::refusingUnreadIfMatch)
+                .map(NativeApi::namingTheOrg).toList();
     }
 
     /** The route, reading no query parameter unless it declares some. */
     private static Route readingWhatItDeclares(Route route) {
         return route.query() == null ? route.reading(QueryParameters.NONE) : route;
+    }
+
+    /**
+     * The route, refusing {@code If-Match} before it runs unless it reads it ({@link Route#readsIfMatch}), when it is
+     * a write ({@link V1#refuseIfMatch}): so nothing changes, and a write added later cannot silently ignore the
+     * condition. A request carrying the header is declined by the direct handler and refused by the route's own.
+     */
+    private static Route refusingUnreadIfMatch(Route route) {
+        if (route.readsIfMatch() || route.method() == HandlerType.GET || route.method() == HandlerType.HEAD) {
+            return route;
+        }
+        Handler handler = route.handler();
+        return route.wrapped(ctx -> {
+            V1.refuseIfMatch(ctx, route);
+            handler.handle(ctx);
+        }, direct -> exchange -> exchange.header("If-Match") == null && direct.handle(exchange));
     }
 
     /** The route, first putting the organization of its path in the logging context when it has one. */

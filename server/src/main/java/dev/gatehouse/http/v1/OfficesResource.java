@@ -40,13 +40,13 @@ final class OfficesResource {
                 Route.get("/v1/orgs/{org}/regions", this::regions).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/regions", this::createRegion),
                 Route.get("/v1/orgs/{org}/regions/{region}", this::region),
-                Route.patch("/v1/orgs/{org}/regions/{region}", this::renameRegion),
-                Route.delete("/v1/orgs/{org}/regions/{region}", this::deleteRegion),
+                Route.patch("/v1/orgs/{org}/regions/{region}", this::renameRegion).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}/regions/{region}", this::deleteRegion).readingIfMatch(),
                 Route.get("/v1/orgs/{org}/offices", this::offices).reading(V1.PAGE.and("q")),
                 Route.post("/v1/orgs/{org}/offices", this::createOffice),
                 Route.get("/v1/orgs/{org}/offices/{office}", this::office),
-                Route.patch("/v1/orgs/{org}/offices/{office}", this::updateOffice),
-                Route.delete("/v1/orgs/{org}/offices/{office}", this::deleteOffice));
+                Route.patch("/v1/orgs/{org}/offices/{office}", this::updateOffice).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}/offices/{office}", this::deleteOffice).readingIfMatch());
     }
 
     private void regions(Context ctx) {

@@ -29,8 +29,8 @@ final class OrgsResource {
                 Route.post("/v1/orgs", this::create),
                 Route.get("/v1/orgs", this::list).reading(V1.PAGE),
                 Route.get("/v1/orgs/{org}", this::get),
-                Route.patch("/v1/orgs/{org}", this::update),
-                Route.delete("/v1/orgs/{org}", this::delete));
+                Route.patch("/v1/orgs/{org}", this::update).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}", this::delete).readingIfMatch());
     }
 
     private void create(Context ctx) {
@@ -80,6 +80,6 @@ final class OrgsResource {
 
     private void delete(Context ctx) {
         var principal = auth.principal(ctx);
-        V1.written(ctx, 204, orgs.delete(principal, V1.id(ctx, "org")), null);
+        V1.written(ctx, 204, orgs.delete(principal, V1.id(ctx, "org"), V1.ifMatch(ctx)), null);
     }
 }

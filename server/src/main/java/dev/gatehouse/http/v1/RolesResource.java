@@ -28,8 +28,8 @@ final class RolesResource {
                 Route.get("/v1/orgs/{org}/roles", this::list).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/roles", this::create),
                 Route.get("/v1/orgs/{org}/roles/{role}", this::get),
-                Route.patch("/v1/orgs/{org}/roles/{role}", this::update),
-                Route.delete("/v1/orgs/{org}/roles/{role}", this::delete));
+                Route.patch("/v1/orgs/{org}/roles/{role}", this::update).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}/roles/{role}", this::delete).readingIfMatch());
     }
 
     private void list(Context ctx) {

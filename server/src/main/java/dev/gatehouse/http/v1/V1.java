@@ -6,6 +6,7 @@ import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.HeaderValues;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.http.QueryParameters;
+import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
@@ -119,6 +120,23 @@ final class V1 {
         }
         throw new InvalidInputException("invalid_if_match", "If-Match must carry a version such as \"3\", got "
                 + HeaderValues.shown(header));
+    }
+
+    /**
+     * A 400 {@code if_match_unsupported} when the request carries {@code If-Match} to {@code route}, a write that does
+     * not read it ({@link Route#readsIfMatch}): what it writes has no version to compare — it is created by the
+     * request, or carries none (an assignment, a key, an import) —, and performing it regardless would tell the
+     * client its condition held. A blank {@code If-Match} asks nothing, as {@link #ifMatch} reads it.
+     */
+    static void refuseIfMatch(Context ctx, Route route) {
+        for (String given : Collections.list(ctx.req().getHeaders("If-Match"))) {
+            if (!given.isBlank()) {
+                throw new InvalidInputException("if_match_unsupported", route.method() + " " + route.path()
+                        + " does not read If-Match (got " + HeaderValues.shown(given.strip()) + "): the object it "
+                        + "writes has no version to compare, being created by the request or carrying none; send the "
+                        + "request without If-Match");
+            }
+        }
     }
 
     /**

@@ -40,8 +40,8 @@ final class WebhooksResource {
                 Route.get("/v1/orgs/{org}/webhooks", this::list).reading(V1.PAGE),
                 Route.post("/v1/orgs/{org}/webhooks", this::create),
                 Route.get("/v1/orgs/{org}/webhooks/{webhook}", this::get),
-                Route.patch("/v1/orgs/{org}/webhooks/{webhook}", this::update),
-                Route.delete("/v1/orgs/{org}/webhooks/{webhook}", this::delete),
+                Route.patch("/v1/orgs/{org}/webhooks/{webhook}", this::update).readingIfMatch(),
+                Route.delete("/v1/orgs/{org}/webhooks/{webhook}", this::delete).readingIfMatch(),
                 Route.get("/v1/orgs/{org}/webhooks/{webhook}/deliveries", this::deliveries)
                         .reading(V1.PAGE.and("outcome")));
     }
