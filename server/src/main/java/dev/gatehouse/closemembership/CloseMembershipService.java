@@ -128,10 +128,11 @@ public final class CloseMembershipService {
 
     /**
      * For each membership record among {@code records} (events already shown to the caller), by revision, the
-     * other half of the membership as it stood then ({@link MembershipHistory}): the settings snapshot beside a
-     * {@code member} record, the member snapshot beside a {@code close_membership_settings} record.
+     * other half of the membership around it ({@link MembershipHistory}), as an {@link OtherHalf}: the settings
+     * beside a {@code member} record, the member beside a {@code close_membership_settings} record — before the
+     * record's write and as it stood then, and whether a later record of the same write shows the change.
      */
-    public Map<Long, JsonNode> otherHalves(Principal principal, long orgId, List<ChangeRecord> records) {
+    public Map<Long, OtherHalf> otherHalves(Principal principal, long orgId, List<ChangeRecord> records) {
         return access.read(principal, orgId, (h, caller) -> MembershipHistory.otherHalves(h, orgId, records));
     }
 

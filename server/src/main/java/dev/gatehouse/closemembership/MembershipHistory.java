@@ -1,5 +1,7 @@
 package dev.gatehouse.closemembership;
 
+import dev.gatehouse.changelog.Action;
+import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.json.Json;
@@ -17,7 +19,15 @@ import tools.jackson.databind.JsonNode;
  * changed. The other half at a change is its latest snapshot recorded at or before that change's revision — for
  * settings never recorded (a member the native API created), the defaults.
  *
- * <p>One small indexed query per record asked about (a page holds at most a few dozen), all in one
+ * <p>One write may change both halves: Close's membership update moves the member to its new role, then records the
+ * settings, two records of one write about one membership, which Close shows as the one change it was. So the
+ * membership's change record next to a record in the log is read too: a member {@code updated} whose next membership
+ * record is a settings record of the same write is shown by that record ({@link OtherHalf#shownAt});
+ * that settings record's other half before is the member before its write. A write is told by its records: one
+ * commit, one actor, one time — each write of a shared transaction has a time of its own (the node's clock, read
+ * after its organization's lock, to the microsecond).
+ *
+ * <p>A few small indexed queries per record asked about (a page holds at most a few dozen), all in one
  * repeatable-read snapshot. Stateless and thread-safe.
  */
 final class MembershipHistory {
@@ -25,41 +35,84 @@ final class MembershipHistory {
     private static final String LATEST = "SELECT after FROM change_log WHERE org_id = :org AND object_type = :type "
             + "AND object_id = :id AND revision <= :rev AND after IS NOT NULL ORDER BY revision DESC LIMIT 1";
 
+    private static final String COLUMNS = "revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type, "
+            + "object_id, action, changed_fields, before, after, delta, objects, commit_last";
+
+    /** The membership's next change record in the same commit, of either half. */
+    private static final String NEXT = nearest("revision > :rev AND revision <= :last", "ASC");
+    /** The membership's previous change record, of either half. */
+    private static final String PREVIOUS = nearest("revision < :rev", "DESC");
+
     private MembershipHistory() {
     }
 
     /**
      * For every {@code member} and {@code close_membership_settings} record among {@code records} (by revision),
-     * the other half's snapshot as it stood then; absent when there was none (a member record of a member whose
-     * half is unknown never happens: a settings record always follows its member).
+     * the other half around it ({@link OtherHalf}), its snapshots null when there was none (a member record of
+     * a member whose half is unknown never happens: a settings record always follows its member).
      */
-    static Map<Long, JsonNode> otherHalves(Handle handle, long orgId, Collection<ChangeRecord> records) {
-        Map<Long, JsonNode> out = new HashMap<>();
+    static Map<Long, OtherHalf> otherHalves(Handle handle, long orgId, Collection<ChangeRecord> records) {
+        Map<Long, OtherHalf> out = new HashMap<>();
         if (records.stream().noneMatch(MembershipHistory::isMembership)) {
             return out;
         }
         handle.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
             for (ChangeRecord r : records) {
-                if (!isMembership(r)) {
-                    continue;
-                }
-                boolean member = r.objectType() == ObjectType.MEMBER;
-                JsonNode half = h.createQuery(LATEST).bind("org", orgId)
-                        .bind("type", member ? ObjectType.CLOSE_MEMBERSHIP_SETTINGS.wire() : ObjectType.MEMBER.wire())
-                        .bind("id", r.objectId()).bind("rev", r.revision())
-                        .mapTo(String.class).findOne().map(Json::readTree).orElse(null);
-                if (half == null && member) {
-                    JsonNode state = r.after() != null ? r.after() : r.before();
-                    half = MembershipSnapshots.settings(MembershipSettings.defaults(Long.parseLong(r.objectId())),
-                            state == null || state.get("user_id") == null ? null : state.get("user_id").stringValue());
-                }
-                if (half != null) {
-                    out.put(r.revision(), half);
+                if (isMembership(r)) {
+                    out.put(r.revision(), otherHalf(h, orgId, r));
                 }
             }
             return null;
         });
         return out;
+    }
+
+    private static OtherHalf otherHalf(Handle h, long orgId, ChangeRecord r) {
+        boolean member = r.objectType() == ObjectType.MEMBER;
+        JsonNode half = h.createQuery(LATEST).bind("org", orgId)
+                .bind("type", member ? ObjectType.CLOSE_MEMBERSHIP_SETTINGS.wire() : ObjectType.MEMBER.wire())
+                .bind("id", r.objectId()).bind("rev", r.revision())
+                .mapTo(String.class).findOne().map(Json::readTree).orElse(null);
+        if (half == null && member) {
+            JsonNode state = r.after() != null ? r.after() : r.before();
+            half = MembershipSnapshots.settings(MembershipSettings.defaults(Long.parseLong(r.objectId())),
+                    state == null || state.get("user_id") == null ? null : state.get("user_id").stringValue());
+        }
+        if (member) {
+            ChangeRecord next = r.action().equals(Action.UPDATED) && r.commitLast() > r.revision()
+                    ? neighbour(h, true, orgId, r) : null;
+            boolean shownByNext = next != null && next.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS
+                    && sameWrite(r, next);
+            return new OtherHalf(half, half, shownByNext ? next.revision() : null);
+        }
+        ChangeRecord previous = neighbour(h, false, orgId, r);
+        boolean showsPrevious = previous != null && previous.objectType() == ObjectType.MEMBER
+                && previous.action().equals(Action.UPDATED) && sameWrite(previous, r);
+        return new OtherHalf(showsPrevious ? previous.before() : half, half, null);
+    }
+
+    /** The membership's change record next to {@code r}: the one after it in its commit, or the one before it. */
+    private static ChangeRecord neighbour(Handle h, boolean after, long orgId, ChangeRecord r) {
+        var query = h.createQuery(after ? NEXT : PREVIOUS).bind("org", orgId).bind("member", ObjectType.MEMBER.wire())
+                .bind("settings", ObjectType.CLOSE_MEMBERSHIP_SETTINGS.wire()).bind("id", r.objectId())
+                .bind("rev", r.revision());
+        if (after) {
+            query.bind("last", r.commitLast());
+        }
+        return query.map((rs, ctx) -> ChangeLogStore.map(rs)).findOne().orElse(null);
+    }
+
+    /** The nearer of the two halves' records nearest a revision, each found by its own index scan. */
+    private static String nearest(String range, String order) {
+        String half = "(SELECT " + COLUMNS + " FROM change_log WHERE org_id = :org AND object_type = :%s "
+                + "AND object_id = :id AND " + range + " ORDER BY revision " + order + " LIMIT 1)";
+        return "SELECT " + COLUMNS + " FROM (" + half.formatted("member") + " UNION ALL " + half.formatted("settings")
+                + ") n ORDER BY revision " + order + " LIMIT 1";
+    }
+
+    /** Whether two records were written by one write: one commit, one actor, one time. */
+    private static boolean sameWrite(ChangeRecord a, ChangeRecord b) {
+        return a.commitLast() == b.commitLast() && a.actor().equals(b.actor()) && a.occurredAt().equals(b.occurredAt());
     }
 
     private static boolean isMembership(ChangeRecord r) {

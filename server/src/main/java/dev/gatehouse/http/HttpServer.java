@@ -19,6 +19,7 @@ import dev.gatehouse.json.Text;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -156,6 +157,8 @@ public final class HttpServer {
                 });
             }
             config.routes.exception(GatehouseException.class, (e, ctx) -> render(ctx, e));
+            // the router's own 405 (no route of the path takes the method) is answered by the error handler below
+            config.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> ctx.status(405));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     dialect(ctx).error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage(), Map.of()));
             config.routes.exception(Exception.class, this::unexpected);
@@ -171,9 +174,14 @@ public final class HttpServer {
                 if (ctx.res().getHeader("Allow") == null) { // a route refusing a method it is reached by names its own
                     ctx.header("Allow", allowed(ctx.path()));
                 }
-                // a method is any token a client sends, of any length: quoted as a header's value is
-                dialect(ctx).error(ctx, 405, "method_not_allowed", "method " + HeaderValues.shown(ctx.req().getMethod())
-                        + " is not allowed on " + ctx.path(), Map.of());
+                // a route refusing a method it is reached by has answered in its dialect's shape: kept, as a 404's is
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    // named as the request was routed, by the method it stands for: a POST carrying
+                    // X-HTTP-Method-Override: GET (the one override the edge lets through) asked for the GET. A method
+                    // is any token a client sends, of any length: quoted as a header's value is
+                    dialect(ctx).error(ctx, 405, "method_not_allowed", "method "
+                            + HeaderValues.shown(ctx.method().name()) + " is not allowed on " + ctx.path(), Map.of());
+                }
             });
             config.requestLogger.http((ctx, ms) -> {
                 Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();

@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.closemembership.OtherHalf;
 import dev.gatehouse.group.GroupHistory;
 import dev.gatehouse.group.GroupMember;
 import dev.gatehouse.json.Json;
@@ -30,10 +31,15 @@ import tools.jackson.databind.node.ObjectNode;
  *       member's names or email, a role's description, are not in what Close shows, so a change of only them would
  *       be an {@code updated} with no {@code changed_fields}.</li>
  *   <li>{@code close_membership_settings} (the dialect's own settings) → {@code membership} {@code updated}.</li>
+ *   <li>One write's change of a membership is one event: a member {@code updated} followed, in its write, by the
+ *       membership's settings record (Close's update of a role and settings together) is shown by that record, whose
+ *       event compares the whole membership before the write with it after
+ *       ({@link OtherHalf#shownAt}).</li>
  *   <li>An invitation is no Close membership event ({@link #shown}): Close has no invited memberships, a
  *       membership's life begins when it is activated. A member created invited, changed while invited, or whose
  *       invitation is withdrawn (deactivated or deleted while invited) does not appear; accepting the invitation
- *       is the membership's {@code activated}.</li>
+ *       (by any API, with a role change or without) is the membership's {@code activated}, a creation: the
+ *       membership as it then stands, with no {@code changed_fields} and no {@code previous_data}.</li>
  *   <li>{@code group} → {@code group}: created, updated (also a member added or removed), deleted.</li>
  *   <li>{@code role} → {@code role}: created, updated, deleted — listed only when asked for with
  *       {@code object_type=role}, since Close has no role events and its clients do not expect them.</li>
@@ -87,23 +93,25 @@ final class CloseEvents {
     }
 
     /**
-     * Whether Close's log shows a record of a type it shows: not one about an invitation, nor an {@code updated} that
-     * changes nothing Close shows (see the class comment). {@code otherHalf} is the membership's other snapshot around
-     * a membership record ({@link #event}); it tells whether a {@code close_membership_settings} record's membership
-     * was invited then. The one place that decides: the event log and Close's webhooks both ask it.
+     * Whether Close's log shows a record of a type it shows: not one about an invitation, nor one whose change a later
+     * record of its write shows, nor an {@code updated} that changes nothing Close shows (see the class comment).
+     * {@code other} is the membership's other half around a membership record ({@link #event}); it tells whether
+     * a {@code close_membership_settings} record's membership was invited then. The one place that decides: the event
+     * log and Close's webhooks both ask it.
      */
-    static boolean shown(ChangeRecord r, JsonNode otherHalf) {
+    static boolean shown(ChangeRecord r, OtherHalf other) {
         boolean invitation;
         if (r.objectType() == ObjectType.MEMBER) {
             String after = status(r.after());
             invitation = !Member.ACTIVE.equals(after)
                     && (Member.INVITED.equals(status(r.before())) || Member.INVITED.equals(after));
         } else if (r.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS) {
-            invitation = Member.INVITED.equals(status(otherHalf));
+            invitation = Member.INVITED.equals(status(other == null ? null : other.after()));
         } else {
             invitation = false;
         }
-        return closeType(r.objectType().wire()) != null && !invitation && changesWhatCloseShows(r, otherHalf);
+        return closeType(r.objectType().wire()) != null && !invitation && (other == null || other.shownAt() == null)
+                && changesWhatCloseShows(r, other);
     }
 
     /**
@@ -112,15 +120,29 @@ final class CloseEvents {
      * the change log around it, {@link GroupHistory}); a membership's role is compared by id, which names it in
      * Close one to one.
      */
-    private static boolean changesWhatCloseShows(ChangeRecord r, JsonNode otherHalf) {
+    private static boolean changesWhatCloseShows(ChangeRecord r, OtherHalf other) {
         if (!"updated".equals(closeAction(r)) || r.before() == null || r.after() == null
                 || r.objectType() == ObjectType.GROUP && r.delta() != null) {
             return true;
         }
         LongFunction<String> roleId = String::valueOf;
         LongFunction<Role> noRole = id -> null;
-        return !changed(data(r, r.before(), roleId, noRole, null, otherHalf),
-                data(r, r.after(), roleId, noRole, null, otherHalf), Json.object()).isEmpty();
+        return !changed(data(r, r.before(), roleId, noRole, null, half(other, true)),
+                data(r, r.after(), roleId, noRole, null, half(other, false)), Json.object()).isEmpty();
+    }
+
+    /** The other half's snapshot beside a membership's state before or after a record; null when none. */
+    private static JsonNode half(OtherHalf other, boolean before) {
+        return other == null ? null : before ? other.before() : other.after();
+    }
+
+    /**
+     * Whether a record accepts an invitation: Close's membership begins there, so what the member was while invited is
+     * not its state before (see the class comment).
+     */
+    private static boolean acceptsInvitation(ChangeRecord r) {
+        return r.objectType() == ObjectType.MEMBER && Member.INVITED.equals(status(r.before()))
+                && Member.ACTIVE.equals(status(r.after()));
     }
 
     private static String status(JsonNode member) {
@@ -187,11 +209,12 @@ final class CloseEvents {
     /**
      * Close's event object for a record; {@code groupMembers} is the group's member list around a {@code group}
      * record (the change log records deltas, Close shows whole lists), null for other records;
-     * {@code otherHalf} the membership's other snapshot around a membership record (the settings beside a
-     * {@code member} record, the member beside a settings record: Close shows whole memberships), else null.
+     * {@code other} the membership's other half around a membership record ({@link OtherHalf}: the settings
+     * beside a {@code member} record, the member beside a settings record, before the record's write and at it: Close
+     * shows whole memberships), else null.
      */
     static ObjectNode event(ChangeRecord r, OrgRoles roles, Map<Long, String> actorUserIds,
-                            GroupHistory.Members groupMembers, JsonNode otherHalf) {
+                            GroupHistory.Members groupMembers, OtherHalf other) {
         ObjectNode n = Json.object();
         n.put("id", CloseIds.encode(CloseIds.EVENT, r.revision()));
         n.put("date_created", CloseTime.naive(r.occurredAt()));
@@ -204,10 +227,10 @@ final class CloseEvents {
         n.put("object_id", objectId(r));
         n.putNull("lead_id");
         n.put("action", closeAction(r));
-        ObjectNode before = r.before() == null ? null : data(r, r.before(), roles::closeId, roles::byId,
-                groupMembers == null ? null : groupMembers.before(), otherHalf);
+        ObjectNode before = r.before() == null || acceptsInvitation(r) ? null : data(r, r.before(), roles::closeId,
+                roles::byId, groupMembers == null ? null : groupMembers.before(), half(other, true));
         ObjectNode after = r.after() == null ? null : data(r, r.after(), roles::closeId, roles::byId,
-                groupMembers == null ? null : groupMembers.after(), otherHalf);
+                groupMembers == null ? null : groupMembers.after(), half(other, false));
         ObjectNode previous = Json.object();
         n.set("changed_fields", before != null && after != null ? changed(before, after, previous)
                 : Json.MAPPER.createArrayNode());
@@ -233,7 +256,10 @@ final class CloseEvents {
         return changed;
     }
 
-    /** A native snapshot in Close's shape; a membership's role is named by {@code roleId}, read by {@code role}. */
+    /**
+     * A native snapshot in Close's shape; a membership's role is named by {@code roleId}, read by {@code role}, and
+     * its other half is {@code otherHalf}'s snapshot.
+     */
     private static ObjectNode data(ChangeRecord r, JsonNode s, LongFunction<String> roleId, LongFunction<Role> role,
                                    List<GroupMember> groupMembers, JsonNode otherHalf) {
         ObjectNode d = Json.object();

@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.closemembership.CloseMembershipService;
+import dev.gatehouse.closemembership.OtherHalf;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.role.RoleService;
@@ -74,7 +75,7 @@ public final class CloseWebhookFormat implements WebhookFormat {
         if (CloseEvents.closeType(r.objectType().wire()) == null) {
             return Optional.empty();
         }
-        Map<Long, JsonNode> halves = memberships.otherHalves(DELIVERY, w.orgId(), List.of(r));
+        Map<Long, OtherHalf> halves = memberships.otherHalves(DELIVERY, w.orgId(), List.of(r));
         if (!CloseEvents.shown(r, halves.get(r.revision()))) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.EventQuery;
 import dev.gatehouse.closemembership.CloseMembershipService;
+import dev.gatehouse.closemembership.OtherHalf;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.event.EventService;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -97,7 +97,7 @@ final class EventsResource {
     }
 
     /** The events of one page, with the membership halves they are shown with. */
-    private record Shown(List<ChangeRecord> items, Map<Long, JsonNode> halves) {
+    private record Shown(List<ChangeRecord> items, Map<Long, OtherHalf> halves) {
     }
 
     private void list(CloseRequest req) {
@@ -122,7 +122,7 @@ final class EventsResource {
         // Records Close does not show (CloseEvents.shown) are skipped as they are read, so reading goes on past
         // them; a page still ends at a read's byte budget. Cursors continue after the last record read.
         List<ChangeRecord> items = new ArrayList<>();
-        Map<Long, JsonNode> halves = new HashMap<>();
+        Map<Long, OtherHalf> halves = new HashMap<>();
         Long firstRead = null;
         Long lastRead = null;
         boolean more = false;
@@ -130,9 +130,9 @@ final class EventsResource {
         while (true) {
             ChangeLogStore.Batch read = events.pageVisible(req.caller(), query.limit(limit + 1), req.orgId());
             List<ChangeRecord> rows = read.records();
-            Map<Long, JsonNode> readHalves = memberships.otherHalves(req.caller(), req.orgId(), rows);
+            Map<Long, OtherHalf> readHalves = memberships.otherHalves(req.caller(), req.orgId(), rows);
             for (ChangeRecord r : rows) {
-                JsonNode half = readHalves.get(r.revision());
+                OtherHalf half = readHalves.get(r.revision());
                 if (CloseEvents.shown(r, half)) {
                     if (items.size() == limit) {
                         more = true;
@@ -187,7 +187,7 @@ final class EventsResource {
         }
         OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
         EventService.Around around = events.around(req.caller(), req.orgId(), items);
-        Map<Long, JsonNode> halves = shown.halves();
+        Map<Long, OtherHalf> halves = shown.halves();
         ObjectNode body = Json.object();
         var data = body.putArray("data");
         var wanted = req.fieldsWanted();
@@ -203,7 +203,7 @@ final class EventsResource {
         long revision = CloseIds.decode(CloseIds.EVENT, raw);
         ChangeRecord record = revision < 0 ? null
                 : events.findVisible(req.caller(), req.orgId(), revision).orElse(null);
-        Map<Long, JsonNode> halves = record == null ? Map.of()
+        Map<Long, OtherHalf> halves = record == null ? Map.of()
                 : memberships.otherHalves(req.caller(), req.orgId(), List.of(record));
         if (record == null || !CloseEvents.shown(record, halves.get(record.revision()))) {
             throw new NotFoundException("event_not_found", "Event \"" + Fields.abbreviate(raw) + "\" not found.");

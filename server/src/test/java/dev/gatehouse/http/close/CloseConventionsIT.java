@@ -411,6 +411,26 @@ class CloseConventionsIT {
         assertThat(org.admin().delete("/me/").header("Allow")).isEqualTo("GET, HEAD, POST");
     }
 
+    /**
+     * A 405 names the method its {@code Allow} leaves out: the GET a POST with {@code x-http-method-override: GET}
+     * stands for, on a path without one; the method sent otherwise.
+     */
+    @Test
+    void methodNotAllowed_namesTheMethodTheRequestStandsFor() {
+        var org = close.org();
+        Http.Res overridden = org.admin().header("x-http-method-override", "GET").post("/membership/", Map.of());
+        assertThat(overridden.status()).isEqualTo(405);
+        assertThat(overridden.header("Allow")).isEqualTo("POST, PUT");
+        assertThat(overridden.json()).isEqualTo(Json.MAPPER.readTree(
+                "{\"error\": \"method GET is not allowed on /api/v1/membership/\"}"));
+        Http.Res posted = org.admin().post("/me/", Map.of());
+        assertThat(posted.json()).isEqualTo(Json.MAPPER.readTree(
+                "{\"error\": \"method POST is not allowed on /api/v1/me/\"}"));
+        Http.Res deleted = org.admin().delete("/me/");
+        assertThat(deleted.json()).isEqualTo(Json.MAPPER.readTree(
+                "{\"error\": \"method DELETE is not allowed on /api/v1/me/\"}"));
+    }
+
     @Test
     void aDeactivatedMembersKey_is401() {
         var org = close.org();

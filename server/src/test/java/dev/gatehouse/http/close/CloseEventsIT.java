@@ -1,9 +1,13 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import dev.gatehouse.webhook.IpNetwork;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -26,7 +30,9 @@ class CloseEventsIT {
 
     @BeforeAll
     static void start() {
-        node = TestNode.start();
+        // webhooks reach receivers on loopback: a test compares the log with what Close's webhooks deliver
+        node = TestNode.start(c -> c.withWebhooks(c.webhooks()
+                .withAllowedNetworks(IpNetwork.parseList("--webhook-allowed-networks", "127.0.0.0/8"))));
         close = new CloseFixtures(node);
     }
 
@@ -389,5 +395,96 @@ class CloseEventsIT {
         assertThat(newer.get("data").get(0).get("data").get("name").stringValue()).isEqualTo("New");
         Http.Res nothingYet = org.admin().get("/event/?_limit=1&_cursor=" + newer.get("cursor_previous").stringValue());
         assertThat(nothingYet.get("data")).isEmpty();
+    }
+
+    /**
+     * Accepting an invitation begins the Close membership: its {@code activated} is a creation, the membership as it
+     * then stands, however the invitation is accepted — by Close's POST of the invited email with another role, or
+     * natively with a role change — and never shows what the member was while invited.
+     */
+    @Test
+    void acceptingAnInvitationWithAnotherRole_isACreation_withNoPreviousData() {
+        var org = close.org();
+        long invitedRole = close.role(org, "Invited", List.of("calling", "view_all_leads"));
+        long restricted = close.native_().roleId(org.org(), "Restricted User");
+        List<JsonNode> activations = new ArrayList<>();
+        for (String user : List.of("closeinv", "nativeinv")) {
+            Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", user,
+                    "email", user + "@example.com", "role_id", invitedRole, "status", "invited"));
+            assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+            long member = invited.json().get("id").longValue();
+            Http.Res accepted = user.equals("closeinv")
+                    ? org.admin().post("/membership/", Map.of("email", user + "@example.com", "role_id", "restricteduser"))
+                    : node.service().patch(org.path() + "/members/" + member, Map.of("status", "active",
+                            "role_id", restricted));
+            assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+            JsonNode data = org.admin().get("/event/?object_id=" + CloseIds.encode(CloseIds.MEMBERSHIP, member))
+                    .get("data");
+            assertThat(kinds(data)).containsExactly("membership.activated");
+            activations.add(data.get(0));
+        }
+        for (JsonNode activated : activations) {
+            assertThat(activated.get("changed_fields")).as(activated.toString()).isEmpty();
+            assertThat(activated.get("previous_data")).as(activated.toString()).isEqualTo(Json.object());
+            assertThat(activated.get("data").get("role_id").stringValue()).isEqualTo("restricteduser");
+            assertThat(org.admin().get("/event/" + activated.get("id").stringValue() + "/").json()).isEqualTo(activated);
+        }
+    }
+
+    /**
+     * One request's change of a membership is one event, as Close records one API change to one object: a role and a
+     * setting changed together are one {@code updated} listing both (not the role change, then the setting's), in the
+     * log — also page by page and by id — and in Close's webhooks, one delivery; the native log keeps both records.
+     */
+    @Test
+    void aRoleAndASettingChangedByOneRequest_areOneEvent_andOneDelivery() {
+        var org = close.org();
+        try (CloseReceiver receiver = new CloseReceiver()) {
+            Http.Res subscribed = org.admin().post("/webhook/", Map.of("url", receiver.url(), "events", List.of(
+                    Map.of("object_type", "membership", "action", "updated"),
+                    Map.of("object_type", "group", "action", "created"))));
+            assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+            JsonNode created = org.admin().post("/membership/", Map.of("email", "both@example.com", "role_id", "user"))
+                    .json();
+            String memb = created.get("id").stringValue();
+            Http.Res put = org.admin().put("/membership/" + memb + "/", Map.of("role_id", "restricteduser",
+                    "track_email_opens", true));
+            assertThat(put.status()).as(put.toString()).isEqualTo(200);
+            org.admin().post("/group/", Map.of("name", "After"));
+
+            JsonNode data = org.admin().get("/event/?object_id=" + memb).get("data");
+            assertThat(kinds(data)).containsExactly("membership.updated", "membership.activated");
+            JsonNode updated = data.get(0);
+            assertThat(updated.get("changed_fields")).extracting(JsonNode::stringValue)
+                    .containsExactly("role_id", "track_email_opens");
+            assertThat(updated.get("previous_data")).isEqualTo(Json.MAPPER.readTree(
+                    "{\"role_id\": \"user\", \"track_email_opens\": false}"));
+            assertThat(updated.get("data")).isEqualTo(put.json());
+            assertThat(org.admin().get("/event/" + updated.get("id").stringValue() + "/").json()).isEqualTo(updated);
+            JsonNode page = org.admin().get("/event/?object_id=" + memb + "&_limit=1").json();
+            assertThat(page.get("data")).containsExactly(updated);
+            JsonNode older = org.admin().get("/event/?object_id=" + memb + "&_limit=1&_cursor="
+                    + page.get("cursor_next").stringValue()).get("data");
+            assertThat(kinds(older)).containsExactly("membership.activated");
+
+            // natively, still the member's change and the settings' change, one record each; the first is no Close event
+            long member = CloseIds.decode(CloseIds.MEMBERSHIP, memb);
+            JsonNode natives = node.service().get(org.path() + "/events?object_id=" + member
+                    + "&object_type=member&object_type=close_membership_settings&order=asc").json()
+                    .get("items");
+            List<String> nativeKinds = new ArrayList<>();
+            natives.forEach(e -> nativeKinds.add(e.get("object_type").stringValue() + "." + e.get("action").stringValue()));
+            assertThat(nativeKinds).containsExactly("member.created", "member.updated", "close_membership_settings.updated");
+            assertThat(org.admin().get("/event/" + CloseIds.encode(CloseIds.EVENT,
+                    natives.get(1).get("revision").longValue()) + "/").status()).isEqualTo(404);
+
+            // deliveries come in order: once the group's arrives, the membership's have all come
+            Await.until(Duration.ofSeconds(30), "the group's delivery", () -> receiver.deliveries().stream()
+                    .anyMatch(d -> d.event().get("object_type").stringValue().equals("group")));
+            List<JsonNode> delivered = new ArrayList<>();
+            receiver.deliveries().forEach(d -> delivered.add(d.event()));
+            assertThat(delivered).hasSize(2);
+            assertThat(delivered.get(0)).isEqualTo(updated);
+        }
     }
 }
