@@ -137,8 +137,9 @@ class OrgsIT {
         assertThat(org.admin().get(org.path() + "/roles").status()).isEqualTo(200);
 
         Http.Res current = node.service().get(org.path());
-        assertThat(node.service().header("If-Match", current.header("ETag")).delete(org.path()).status())
-                .isEqualTo(204);
+        Http.Res deleted = node.service().header("If-Match", current.header("ETag")).delete(org.path());
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.header("Content-Type")).as("a 204 has no content, so no type").isNull();
         assertThat(node.service().get(org.path()).status()).isEqualTo(404);
     }
 

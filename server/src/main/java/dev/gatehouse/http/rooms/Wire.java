@@ -310,14 +310,12 @@ final class Wire {
     }
 
     /**
-     * A write's response: the body (none for 204) and the revision it committed at. A 204 names no Content-Type, as
-     * it has no content: the server's default type, which every response starts with, is taken back.
+     * A write's response: the body (none for 204) and the revision it committed at.
      */
     static void written(Context ctx, int status, Written<?> written, JsonNode body) {
         ctx.header(REVISION_HEADER, String.valueOf(written.revision()));
         if (status == 204) {
             ctx.status(204);
-            ctx.res().setContentType(null);
         } else {
             json(ctx, status, body);
         }

@@ -69,6 +69,7 @@ class CloseGroupsIT {
         Http.Res removed = org.admin().delete("/group/" + id + "/member/rep-a/");
         assertThat(removed.status()).isEqualTo(204);
         assertThat(removed.body()).isEmpty();
+        assertThat(removed.header("Content-Type")).as("a 204 has no content, so no type").isNull();
         assertThat(org.admin().delete("/group/" + id + "/member/rep-a/").status()).isEqualTo(204);
         assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
         assertThat(org.admin().post("/group/" + id + "/member/", Map.of("user_id", "nobody")).status()).isEqualTo(404);
