@@ -161,11 +161,13 @@ public final class AssignmentBatch {
             throw new IllegalStateException("assignment " + key + " was not prepared");
         }
         Assignment found = current.get(key);
-        // a role the caller may not see is not there for it: the line is judged, and answered, as one giving a role
-        // where the member holds none, and leaves it as it is (AssignmentService.seen)
-        boolean concealed = found != null && !service.holders().sees(tx.handle(), caller, model, type,
-                w.resourceId(), found.memberId(), () -> roleCache.computeIfAbsent(found.roleId(), id ->
-                        roles.find(tx.handle(), orgId, id)).orElse(null));
+        // a role the caller may not see, held or kept for the member (AssignmentRules.keptRole), is not there for it:
+        // the line is judged, and answered, as one giving a role where the member holds none, and leaves it as it is
+        // (AssignmentService.seen)
+        boolean concealed = found != null ? !service.holders().sees(tx.handle(), caller, model, type,
+                w.resourceId(), found.memberId(), () -> role(found.roleId()))
+                : !service.holders().seesKept(tx.handle(), caller, model, orgId, type, w.resourceId(),
+                        w.member().id(), this::role);
         Assignment before = concealed ? null : found;
         Instant expiresAt = AssignmentService.stored(w.expiresAt());
         boolean ended = expiresAt != null && !expiresAt.isAfter(tx.now());
@@ -218,6 +220,11 @@ public final class AssignmentBatch {
         }
         imported.add(before, after);
         return before == null ? Outcome.CREATED : Outcome.UPDATED;
+    }
+
+    /** A role of the organization as it stands in this transaction (null: not stored), read once. */
+    private Role role(long roleId) {
+        return roleCache.computeIfAbsent(roleId, id -> roles.find(tx.handle(), orgId, id)).orElse(null);
     }
 
     /**

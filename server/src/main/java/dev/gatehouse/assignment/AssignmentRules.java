@@ -85,6 +85,17 @@ public interface AssignmentRules {
     }
 
     /**
+     * The role a member holding none on a resource is still known there by (its id), which {@link #concealment} judges
+     * as a role held: a write on it by a caller that may not see that role answers as one on a member holding none,
+     * and changes nothing. Null: none (the default). The {@code rooms} models keep the room role of a user whose access
+     * to the room is revoked, for restoring it.
+     */
+    default Long keptRole(Handle h, PermissionModel model, long orgId, ResourceType type, String resourceId,
+                          long memberId) {
+        return null;
+    }
+
+    /**
      * A holder whose role on a resource grants {@code hiding} is seen there only by itself and by a caller whose own
      * permissions on the resource (its role there, else on the nearest ancestor holding one, else its company role
      * where the type inherits it) include {@code revealing}.
@@ -204,6 +215,12 @@ public interface AssignmentRules {
             @Override
             public Concealment concealment(Caller caller, PermissionModel model, ResourceType type) {
                 return of(model).concealment(caller, model, type);
+            }
+
+            @Override
+            public Long keptRole(Handle h, PermissionModel model, long orgId, ResourceType type, String resourceId,
+                                 long memberId) {
+                return of(model).keptRole(h, model, orgId, type, resourceId, memberId);
             }
 
             @Override

@@ -87,7 +87,7 @@ public final class AssignmentService {
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
         AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
-        AssignmentStore.Current seen = seen(h, caller, model, resourceType, resourceId, current);
+        AssignmentStore.Current seen = seen(h, caller, model, resourceType, resourceId, member, current);
         Assignment judged = judgeGiving(tx, caller, model, orgId, resourceType, resourceId, member, roleId, expiresAt,
                 seen, what);
         // a role the caller may not see is left as it is: the put answers as one where the member held none would
@@ -95,15 +95,19 @@ public final class AssignmentService {
     }
 
     /**
-     * {@code current}, or where it holds a role the caller may not see ({@link AssignmentRules#concealment}), the same
-     * without it: a write on it is judged, and answered, as a write on a member holding no role there, and changes
-     * nothing.
+     * {@code current}, {@code member}'s place on a resource, or where it holds a role the caller may not see
+     * ({@link AssignmentRules#concealment}), or holds none but is kept there by one the caller may not see
+     * ({@link AssignmentRules#keptRole}), the same without it (another instance, so that it is told apart): a write on
+     * it is judged, and answered, as a write on a member holding no role there, and changes nothing.
      */
     AssignmentStore.Current seen(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
-                                 AssignmentStore.Current current) {
+                                 Member member, AssignmentStore.Current current) {
         Assignment held = current.assignment();
-        return held == null || sees(h, caller, model, type, held) ? current
-                : new AssignmentStore.Current(null, current.role());
+        boolean seen = held == null
+                ? holders.seesKept(h, caller, model, member.orgId(), type, resourceId, member.id(),
+                        id -> roles.find(h, member.orgId(), id).orElse(null))
+                : sees(h, caller, model, type, held);
+        return seen ? current : new AssignmentStore.Current(null, current.role());
     }
 
     /** Whether {@code caller} sees {@code held}, a role on a resource it sees (the model's concealment). */

@@ -7,6 +7,7 @@ import dev.gatehouse.role.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 
@@ -15,8 +16,8 @@ import org.jdbi.v3.core.Handle;
  * applied, the one way, for one role ({@link #sees}), for a resource's list ({@link #onResource}: a filter its query
  * applies, so that no holder is read one by one) and for a member's list ({@link #ofMember}: the same, per type, the
  * caller's permissions read by the query on each resource). A role the caller may not see answers as no role: left
- * out of lists, 404 alone, and a write on it judged as a write on a member holding none there. Stateless,
- * thread-safe.
+ * out of lists, 404 alone, and a write on it judged as a write on a member holding none there; so does a role
+ * the model keeps for a member holding none ({@link #seesKept}). Stateless, thread-safe.
  */
 final class HolderVisibility {
 
@@ -52,6 +53,20 @@ final class HolderVisibility {
         }
         Role role = held.get();
         return role == null || !role.permissions().contains(c.hiding()) || reveals(h, caller, type, resourceId, c);
+    }
+
+    /**
+     * Whether {@code caller} sees member {@code memberId}, holding no role on a resource it sees, as such: false where
+     * the model still knows it there by a role ({@link AssignmentRules#keptRole}) the caller may not see, which
+     * answers as a role held would. The kept role is read only where the model conceals holders from the caller;
+     * {@code role} finds a role of the organization by id (null: not stored).
+     */
+    boolean seesKept(Handle h, Caller caller, PermissionModel model, long orgId, ResourceType type, String resourceId,
+                     long memberId, LongFunction<Role> role) {
+        return sees(h, caller, model, type, resourceId, memberId, () -> {
+            Long kept = rules.keptRole(h, model, orgId, type, resourceId, memberId);
+            return kept == null ? null : role.apply(kept);
+        });
     }
 
     /** The filter of a list of the holders of roles on one resource the caller sees; null: it sees them all. */

@@ -110,7 +110,7 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
                         s.member.id(), s.put.roleId())).toList());
         steps = standing(steps, (s, i) -> {
             s.current = currents.get(i);
-            s.seen = service.seen(h, s.caller, s.model, s.type, s.put.resourceId(), s.current);
+            s.seen = service.seen(h, s.caller, s.model, s.type, s.put.resourceId(), s.member, s.current);
             s.after = service.judgeGiving(s.tx(), s.caller, s.model, s.orgId, s.type, s.put.resourceId(), s.member,
                     s.put.roleId(), s.put.expiresAt(), s.seen, s.what);
         });

@@ -62,7 +62,8 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *       role, {@code canManageAnyUserRoomAccess} (or {@code canManageInvitedUserRoomAccess}) to take one away, and
  *       to give one an end, move or lift it ({@link EndChange}: the end of a room role is a revocation of access, one
  *       set or brought nearer revoking, one postponed or lifted restoring, as Rooms' revoke_access and
- *       restore_access); a user whose access is revoked is restored, not re-assigned (409).</li>
+ *       restore_access); a user whose access is revoked is restored, not re-assigned (409), its role remembered
+ *       ({@link #keptRole}) hiding it as the role held did.</li>
  *   <li><b>A room keeps its owners</b> ({@link #requireNotOwner}): an owner's access to its room is not taken
  *       away, by anyone, service keys included (409 {@code room_owner}); nor is its power to manage access to the
  *       room and to delete it taken from it, by replacing its role ({@link #requireMayGive}) or narrowing the
@@ -440,6 +441,10 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         RoomUser current = rooms.roomUser(h, caller.orgId(), roomId, member.id()).orElse(null);
+        if (current != null && current.revoked() && hiddenFrom(h, caller, resourceId, current)) {
+            // a revoked user the caller may not see is not in the room for it (concealment): judged as adding one
+            current = null;
+        }
         if (current != null && current.revoked()) {
             throw new ConflictException("room_access_revoked", "user " + member.id() + "'s access to room "
                     + roomId + " is revoked; restore it instead");
@@ -717,6 +722,28 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
     /** A room user whose room role has {@code isHiddenInRoom}, seen by those managing anyone's access to the room. */
     private static final Concealment HIDDEN_IN_ROOM = new Concealment(RoomsPermissions.HIDDEN_IN_ROOM,
             MANAGE_ANY_USER_ROOM_ACCESS);
+
+    /**
+     * Whether {@code user}'s room role (held, or remembered while its access is revoked) hides it from {@code caller}
+     * in the room ({@link #concealment}): for the gates here, which read the room user themselves.
+     */
+    private boolean hiddenFrom(Handle h, Caller caller, String roomResourceId, RoomUser user) {
+        if (caller.isService() || caller.is(user.member().id())) {
+            return false;
+        }
+        Set<String> own = caller.permissionsOn(h, ROOM, roomResourceId);
+        return own != null && !own.contains(HIDDEN_IN_ROOM.revealing())
+                && roles.find(h, caller.orgId(), user.roleId())
+                        .map(r -> r.permissions().contains(HIDDEN_IN_ROOM.hiding())).orElse(false);
+    }
+
+    /** The role of a user whose access to the room is revoked, remembered for restoring it: it still hides the user. */
+    @Override
+    public Long keptRole(Handle h, PermissionModel model, long orgId, ResourceType type, String resourceId,
+                         long memberId) {
+        return isRoom(type) ? rooms.roomUser(h, orgId, Room.parseResourceId(resourceId), memberId)
+                .filter(RoomUser::revoked).map(RoomUser::roleId).orElse(null) : null;
+    }
 
     /**
      * A room user whose room role has {@code isHiddenInRoom} is seen in the room only by itself and by callers whose

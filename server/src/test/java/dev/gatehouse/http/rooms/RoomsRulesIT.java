@@ -1194,6 +1194,59 @@ class RoomsRulesIT {
     }
 
     /**
+     * A hidden user whose access to the room is revoked is hidden by the role remembered for its restore as by the role
+     * it held: to a participant without canManageAnyUserRoomAccess, a /v1 PUT, a preview of it and an import line giving
+     * it a role answer as giving one to a user not in the room, and write nothing (its access stays revoked, its role
+     * remembered); a caller that sees it is told to restore it (409). Before, each answered 409 ROOM_ACCESS_REVOKED
+     * to the participant, naming a user it may not see in the room.
+     */
+    @Test
+    void aRevokedHiddenRoomUser_answersAsAUserNotInTheRoom_toWhoMayNotSeeIt() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms");
+        int seller = a.role("Seller", true);
+        int ghost = a.role("Ghost", true, "isHiddenInRoom");
+        int keeper = a.role("Keeper", false, "canAddUsersToRooms", "canManageAnyUserRoomAccess");
+        Http al = a.as(a.user("Al", agent, "Contributor"));
+        int room = a.room(al, "R", agent);
+        int ghostId = a.invite(node.service(), room, "ghost@out.test", ghost);
+        Http kim = a.as(a.user("Kim", keeper, "Contributor"));
+        a.invite(node.service(), room, "kim@acme.test", keeper);
+        String users = a.base + "/rooms/" + room + "/users/";
+        assertThat(node.service().post(users + ghostId + "/revoke_access", Map.of()).status()).isEqualTo(204);
+        String ghostOnRoom = a.org.path() + "/resources/room/" + room + "/assignments/id:" + ghostId;
+        Map<String, Object> preview = Map.of("assignment", Map.of("resource", Map.of("type", "room", "id",
+                String.valueOf(room)), "member_id", ghostId, "role_id", seller));
+        String importLine = Json.writeString(Map.of("type", "assignment", "resource", Map.of("type", "room", "id",
+                String.valueOf(room)), "user_id", node.service().get(a.org.path() + "/members/" + ghostId)
+                .get("user_id").stringValue(), "role_id", seller)) + "\n";
+
+        error(al.post(users + ghostId + "/restore_access", Map.of()), 404, "ROOM_USER_NOT_FOUND");
+        Http.Res put = al.put(ghostOnRoom, Map.of("role_id", seller));
+        assertThat(put.status()).as("as a user not in the room: %s", put).isEqualTo(200);
+        assertThat(put.get("role_id").intValue()).isEqualTo(seller);
+        Http.Res previewed = al.post(a.org.path() + "/preview", preview);
+        assertThat(previewed.status()).as("%s", previewed).isEqualTo(200);
+        Http.Res imported = al.raw("POST", a.org.path() + "/import", importLine, "application/x-ndjson");
+        assertThat(imported.status()).as("judged as adding a user: %s", imported).isEqualTo(200);
+        assertThat(node.service().get(ghostOnRoom).status()).as("no role given").isEqualTo(404);
+        assertThat(node.service().get(a.base + "/rooms/" + room + "/users").get("users"))
+                .extracting(u -> u.get("userId").intValue()).doesNotContain(ghostId);
+
+        for (Http.Res seen : List.of(kim.put(ghostOnRoom, Map.of("role_id", seller)),
+                kim.post(a.org.path() + "/preview", preview),
+                kim.raw("POST", a.org.path() + "/import", importLine, "application/x-ndjson"))) {
+            assertThat(seen.status()).as("%s", seen).isEqualTo(409);
+            assertThat(seen.get("code").stringValue()).isEqualTo("room_access_revoked");
+            assertThat(seen.get("detail").stringValue()).contains("restore it instead");
+        }
+        assertThat(node.service().post(users + ghostId + "/restore_access", Map.of()).status())
+                .as("still revoked").isEqualTo(204);
+        assertThat(node.service().get(ghostOnRoom).get("role_id").intValue()).as("its role remembered")
+                .isEqualTo(ghost);
+    }
+
+    /**
      * A room's owners (roomOwnerIds) are those the caller may see in the room: an owner whose room role is hidden there
      * (the Default Admin's) is left out for a participant without canManageAnyUserRoomAccess, as it is left out of the
      * room's users. Before, every participant read the hidden owner's id in the room. The creator (createdByUserId) is
