@@ -5,6 +5,7 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.json.MalformedJson;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.role.RoleInput;
 import java.time.Instant;
 import java.util.List;
@@ -117,12 +118,12 @@ final class LineParser {
     private static ImportLine member(long line, Fields f, boolean delete) {
         if (delete) {
             f.allowOnly(Set.of("type", "op", "user_id"));
-            String userId = f.text("user_id", true, 200);
+            String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
             return valid(f, () -> new ImportLine.Member(line, true, userId, null, null, null, null, false, null));
         }
         f.allowOnly(Set.of("type", "op", "user_id", "email", "first_name", "last_name", "role", "role_id",
                 "external", "status"));
-        String userId = f.text("user_id", true, 200);
+        String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         String email = f.email("email", true);
         String first = f.string("first_name", false, 200);
         String last = f.string("last_name", false, 200);
@@ -148,13 +149,13 @@ final class LineParser {
     private static ImportLine groupMember(long line, Fields f, boolean delete) {
         f.allowOnly(Set.of("type", "op", "group", "user_id"));
         String group = f.text("group", true, 100);
-        String userId = f.text("user_id", true, 200);
+        String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         return valid(f, () -> new ImportLine.GroupMember(line, delete, group, userId));
     }
 
     private static ImportLine grants(long line, Fields f, boolean delete) {
         f.allowOnly(delete ? Set.of("type", "op", "user_id") : Set.of("type", "op", "user_id", "permissions"));
-        String userId = f.text("user_id", true, 200);
+        String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         List<String> permissions = delete ? List.of() : f.strings("permissions", true, 1_000, 200);
         return valid(f, () -> new ImportLine.Grants(line, delete, userId, permissions));
     }
@@ -192,7 +193,7 @@ final class LineParser {
         f.allowOnly(delete ? Set.of("type", "op", "resource", "user_id")
                 : Set.of("type", "op", "resource", "user_id", "role", "role_id", "expires_at"));
         ResourceRef resource = resourceRef(f.object("resource", true));
-        String userId = f.text("user_id", true, 200);
+        String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         ImportLine.RoleRef role = delete ? null : roleRef(f, true);
         Instant expiresAt = f.instant("expires_at");
         return valid(f, () -> new ImportLine.Assignment(line, delete, resource.type(), resource.id(), userId, role,

@@ -126,6 +126,25 @@ public final class Fields {
         return s == null ? null : s.strip();
     }
 
+    /**
+     * An identifier a client chose (a product's user id), returned verbatim: not blank, and neither beginning nor
+     * ending with whitespace. It is refused rather than trimmed because the same id is read verbatim where it only
+     * names (paths, decision bodies): trimmed here, {@code " u-77"} would make the member {@code u-77}, whom
+     * {@code " u-77"} names nowhere else.
+     */
+    public String identifier(String name, boolean required, int maxLength) {
+        String s = string(name, required, maxLength);
+        if (s != null && s.isBlank()) {
+            error(name, "must not be blank");
+            return null;
+        }
+        if (s != null && s.strip().length() != s.length()) {
+            error(name, "must not begin or end with whitespace, got \"" + abbreviate(s) + "\"");
+            return null;
+        }
+        return s;
+    }
+
     /** An email address as {@link EmailAddress} defines it (name@domain, within mail's lengths), trimmed. */
     public String email(String name, boolean required) {
         String email = text(name, required, Integer.MAX_VALUE);

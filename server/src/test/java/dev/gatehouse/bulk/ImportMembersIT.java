@@ -267,6 +267,32 @@ class ImportMembersIT {
         assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(1); // the admin
     }
 
+    /**
+     * A line's user id is taken verbatim, as a path and a decision take it: one with whitespace at an end is refused
+     * on its line, whichever line names a member by it, never trimmed into another member's id.
+     */
+    @Test
+    void aUserIdWithWhitespaceAtAnEnd_isRefusedOnEveryLineThatNamesAMember() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("u-88", "Reader"),
+                line("type", "group", "name", "Team"))).status()).isEqualTo(200);
+        List<String> padded = List.of(member(" u-89", "Reader"), member("u-89 ", "Reader"),
+                line("type", "member", "op", "delete", "user_id", " u-88"),
+                line("type", "group_member", "group", "Team", "user_id", " u-88"),
+                line("type", "grants", "user_id", "u-88 ", "permissions", List.of("doc.read")),
+                assignment("doc", "d1", " u-88", "Reader"));
+        for (String refused : padded) {
+            Http.Res res = importLines(node.service(), org.id(), "", List.of(member("u-90", "Reader"), refused));
+            assertThat(res.status()).as("%s: %s", refused, res).isEqualTo(400);
+            assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(2);
+            assertThat(res.get("detail").stringValue()).as("%s", res).contains("user_id")
+                    .contains("must not begin or end with whitespace");
+        }
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(2) // the admin, u-88
+                .extracting(m -> m.get("user_id").stringValue()).contains("u-88");
+        assertThat(node.service().get(org.path() + "/members/u-88/grants").get("permissions")).isEmpty();
+    }
+
     /** An import into a new organization of the docs model: one role, then {@code n} members holding it. */
     private static List<String> members(int n) {
         List<String> lines = new ArrayList<>(List.of(role("Reader", READ)));

@@ -3,6 +3,7 @@ package dev.gatehouse.group;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,21 @@ class GroupsIT {
                 .status()).isEqualTo(400);
         assertThat(node.service().post(org.path() + "/groups/" + g + "/members", Map.of("user_id", "zz")).status())
                 .isEqualTo(404);
+    }
+
+    /** A body's user id is taken verbatim: whitespace at an end is refused, never trimmed into another member's id. */
+    @Test
+    void addingAMember_byAUserIdWithWhitespaceAtAnEnd_isRefused() {
+        var org = fx.org("close");
+        long g = group(org, "Padded");
+        fx.member(org, "u-77", fx.roleId(org, "User"));
+        for (String padded : List.of(" u-77", "u-77 ")) {
+            Http.Res res = node.service().post(org.path() + "/groups/" + g + "/members", Map.of("user_id", padded));
+            assertThat(res.status()).as("%s", res).isEqualTo(400);
+            assertThat(res.get("errors").get("user_id").stringValue())
+                    .startsWith("must not begin or end with whitespace");
+        }
+        assertThat(node.service().get(org.path() + "/groups/" + g + "/members").json().get("items")).isEmpty();
     }
 
     /**

@@ -371,4 +371,37 @@ class MembersIT {
         assertThat(changed.get("version").intValue()).isEqualTo(version + 1);
         assertThat(node.revision()).isGreaterThan(revision);
     }
+
+    /**
+     * A user id is the product's, taken verbatim everywhere: one beginning or ending with whitespace is refused where
+     * a write would create or change a member by it, never trimmed into another user's id, and it names nobody in a
+     * path or a decision.
+     */
+    @Test
+    void aUserIdWithWhitespaceAtAnEnd_isRefusedOnWrites_andNamesNobodyWhereItIsRead() {
+        var org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        for (String padded : List.of("  u-77  ", " u-77", "u-77\u2003")) {
+            Http.Res refused = node.service().post(org.path() + "/members", Map.of("user_id", padded,
+                    "email", "u77@example.com", "role_id", agent));
+            assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+            assertThat(refused.get("errors").get("user_id").stringValue())
+                    .startsWith("must not begin or end with whitespace");
+        }
+        assertThat(node.service().get(org.path() + "/members/u-77").status()).as("nothing created").isEqualTo(404);
+
+        fx.member(org, "u-77", agent);
+        Http.Res byPath = node.service().get(org.path() + "/members/user:%20%20u-77%20%20");
+        assertThat(byPath.status()).isEqualTo(404);
+        assertThat(byPath.get("code").stringValue()).isEqualTo("member_not_found");
+        Http.Res decided = node.service().post(org.path() + "/check", Map.of("user_id", "  u-77  ",
+                "permission", "canCreateRooms"));
+        assertThat(decided.status()).as("%s", decided).isEqualTo(404);
+        assertThat(node.service().post(org.path() + "/check", Map.of("user_id", "u-77", "permission",
+                "canCreateRooms")).get("allowed").booleanValue()).isTrue();
+        Http.Res patched = node.service().patch(org.path() + "/members/u-77", Map.of("user_id", " u-77"));
+        assertThat(patched.status()).as("%s", patched).isEqualTo(400);
+        assertThat(patched.get("errors").get("user_id").stringValue())
+                .startsWith("must not begin or end with whitespace");
+    }
 }

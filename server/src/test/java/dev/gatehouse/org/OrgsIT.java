@@ -80,6 +80,11 @@ class OrgsIT {
         assertThat(badAdmin.get("errors")).isNotNull();
         assertThat(badAdmin.get("errors").has("admin.email")).isTrue();
         assertThat(badAdmin.get("errors").has("admin.role")).isTrue();
+        // a user id is taken as sent, as every member's: one with whitespace at an end is refused, never trimmed
+        Http.Res padded = node.service().post("/v1/orgs", Map.of("name", "X", "model", "close",
+                "admin", Map.of("user_id", " boss ", "email", "boss@acme.test")));
+        assertThat(padded.status()).as("%s", padded).isEqualTo(400);
+        assertThat(padded.get("errors").get("admin.user_id").stringValue()).contains("whitespace");
         Http.Res missing = node.service().post("/v1/orgs", Map.of("model", "close"));
         assertThat(missing.get("errors").get("name").stringValue()).isEqualTo("is required");
     }

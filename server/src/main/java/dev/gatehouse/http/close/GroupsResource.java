@@ -84,7 +84,7 @@ final class GroupsResource {
                 f.error(name, "Unknown field.");
             }
         }
-        String userId = f.text("user_id", true, 200);
+        String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         f.check();
         Member member = user(req, userId);
         inGroup(req, () -> groups.addMember(req.caller(), req.orgId(), id, MemberRef.id(member.id())));

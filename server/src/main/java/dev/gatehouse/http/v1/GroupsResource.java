@@ -94,7 +94,7 @@ final class GroupsResource {
         long groupId = V1.id(ctx, "group");
         Fields f = V1.body(ctx).allowOnly(Set.of("member_id", "user_id"));
         Long memberId = f.id("member_id", false);
-        String userId = f.text("user_id", false, 200);
+        String userId = f.identifier("user_id", false, MemberRef.MAX_LENGTH);
         if (memberId == null && userId == null && !f.hasErrors()) {
             f.error("member_id", "member_id or user_id is required");
         } else if (memberId != null && userId != null) {

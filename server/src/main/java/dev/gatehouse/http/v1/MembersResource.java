@@ -90,7 +90,7 @@ final class MembersResource {
         if (status != null && !NEW_STATUSES.contains(status)) {
             f.error("status", "must be one of " + NEW_STATUSES);
         }
-        MemberInput in = new MemberInput(f.text("user_id", true, 200), f.email("email", true),
+        MemberInput in = new MemberInput(f.identifier("user_id", true, MemberRef.MAX_LENGTH), f.email("email", true),
                 f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
                 f.bool("external"), status);
         f.check();
@@ -107,7 +107,7 @@ final class MembersResource {
         if (status != null && !UPDATED_STATUSES.contains(status)) {
             f.error("status", "must be one of " + UPDATED_STATUSES);
         }
-        MemberInput in = new MemberInput(f.string("user_id", false, 200), f.email("email", false),
+        MemberInput in = new MemberInput(f.identifier("user_id", false, MemberRef.MAX_LENGTH), f.email("email", false),
                 f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
                 f.bool("external"), status);
         f.check();

@@ -4,6 +4,7 @@ import dev.gatehouse.apikey.KeySnapshot;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
+import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberSnapshot;
 import dev.gatehouse.org.OrgService;
 import dev.gatehouse.org.OrgSnapshot;
@@ -42,7 +43,7 @@ final class OrgsResource {
         OrgService.Admin first = null;
         if (admin != null) {
             admin.allowOnly(Set.of("user_id", "email", "first_name", "last_name"));
-            first = new OrgService.Admin(admin.text("user_id", true, 200), admin.email("email", true),
+            first = new OrgService.Admin(admin.identifier("user_id", true, MemberRef.MAX_LENGTH), admin.email("email", true),
                     admin.string("first_name", false, 200), admin.string("last_name", false, 200));
         }
         f.check();

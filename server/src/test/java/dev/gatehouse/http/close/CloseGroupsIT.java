@@ -76,6 +76,20 @@ class CloseGroupsIT {
         assertThat(org.admin().delete("/group/" + id + "/member/nobody/").status()).isEqualTo(404);
     }
 
+    /** A user id is taken verbatim: whitespace at an end is refused, never trimmed into another user's id. */
+    @Test
+    void addingAMember_byAUserIdWithWhitespaceAtAnEnd_isRefused() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Padded")).get("id").stringValue();
+        String admin = org.org().json().get("admin_member").get("user_id").stringValue();
+        Http.Res res = org.admin().post("/group/" + id + "/member/", Map.of("user_id", " " + admin));
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.get("field-errors").get("user_id").stringValue())
+                .startsWith("must not begin or end with whitespace");
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
+        assertThat(org.admin().delete("/group/" + id + "/member/%20" + admin + "/").status()).isEqualTo(404);
+    }
+
     @Test
     void rename_andDelete() {
         var org = close.org();
