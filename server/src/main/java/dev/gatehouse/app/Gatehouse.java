@@ -184,7 +184,7 @@ public final class Gatehouse implements AutoCloseable {
                         config.closeRateLimit(), clock, metrics), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules, grants), feed),
                 new ConsoleDialect(oidc),
-                new OpsDialect(storage.health()::reachable, feed, metrics, () -> ready, auth));
+                new OpsDialect(storage::serving, storage.health()::reachable, feed, metrics, () -> ready, auth));
         http = startHttp(dialects, metrics);
         stopFirst(replicationHub);
         ready = true;

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's PostgreSQL: the embedded server under the data directory or the configured external one, its
  * connection pool migrated to the current schema, the probe that knows whether it answers ({@link DatabaseHealth}),
- * and the separate connections the change tailer listens on. {@link #close} stops the probe, closes the pool, then
- * stops an embedded server. Thread-safe.
+ * whether an embedded server that died could be started again ({@link #serving}), and the separate connections the
+ * change tailer listens on. {@link #close} stops the probe, closes the pool, then stops an embedded server.
+ * Thread-safe.
  */
 final class Storage implements AutoCloseable {
 
@@ -137,6 +138,15 @@ final class Storage implements AutoCloseable {
     /** Whether the database answers now. */
     DatabaseHealth health() {
         return health;
+    }
+
+    /**
+     * False while an embedded server that died cannot be started again ({@link EmbeddedDatabase#serving}): the node
+     * is then unhealthy, as only a restart of it may help. Always true with an external database, whose outages the
+     * node waits out ({@link #health()}). Never blocks.
+     */
+    boolean serving() {
+        return embedded == null || embedded.serving();
     }
 
     /**

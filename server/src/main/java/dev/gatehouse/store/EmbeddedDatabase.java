@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +42,19 @@ import org.slf4j.LoggerFactory;
  * id) is stale and removed. Orphans are rare to begin with: the server is stopped by a watchdog when its JVM
  * dies ({@link Postmaster}).
  *
- * <p>Thread-safety: the accessors are safe from any thread; {@link #close} is idempotent.
+ * <p><b>Started again when it dies.</b> A thread ({@code gatehouse-postgres-keeper}) waits for the server to exit
+ * ({@link Postmaster#exited}). When that happens before
+ * {@link #close} — the server was killed, or crashed — it starts the server again over the same cluster, on the same
+ * port (the URL every connection of the node uses), after the same check for a stale {@code postmaster.pid} a start
+ * makes. The first attempt follows at once; each attempt that fails, and each server that dies within
+ * {@value #STABLE_SECONDS} s of its start, doubles the wait before the next (1 s up to {@value #MAX_BACKOFF_SECONDS}
+ * s). The attempts never stop, but after {@value #ATTEMPTS_BEFORE_FAILING} in a row without a server that lasts,
+ * {@link #serving()} is false until a start succeeds: the node's liveness check fails, so that a supervisor restarts
+ * the whole node. The connections of the old server broke with it; the pool replaces them (see {@link Database}).
+ * A restart and {@link #close} exclude each other: a close waits for a start under way, then stops what it started.
+ *
+ * <p>Thread-safety: the accessors are safe from any thread (they name the server running now); {@link #close} is
+ * idempotent.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -51,18 +67,37 @@ public final class EmbeddedDatabase implements AutoCloseable {
     static final String LEGACY_BINARIES = "pg-binaries";
     static final String LOCK_FILE = "postgres.lock";
     private static final long ORPHAN_EXIT_SECONDS = 60;
+    /** A server that ran this long before it died is started again at once. */
+    static final long STABLE_SECONDS = 60;
+    static final long MAX_BACKOFF_SECONDS = 30;
+    /** Attempts in a row without a lasting server after which {@link #serving()} is false. */
+    static final int ATTEMPTS_BEFORE_FAILING = 5;
 
     private final Path dataDir;
     private final String password;
     private final FileChannel lock;
-    private final Postmaster postmaster;
+    private final PostgresPrograms programs;
+    private final Path pgData;
+    private final Map<String, String> settings;
+    /** Held while the server is started again or stopped, so that a close never races a restart. */
+    private final Object lifecycle = new Object();
+    private final CompletableFuture<Void> closing = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread keeper;
+    private volatile Postmaster postmaster;
+    private volatile boolean serving = true;
 
-    private EmbeddedDatabase(Path dataDir, String password, FileChannel lock, Postmaster postmaster) {
+    private EmbeddedDatabase(Path dataDir, String password, FileChannel lock, PostgresPrograms programs, Path pgData,
+                             Map<String, String> settings, Postmaster postmaster) {
         this.dataDir = dataDir;
         this.password = password;
         this.lock = lock;
+        this.programs = programs;
+        this.pgData = pgData;
+        this.settings = settings;
         this.postmaster = postmaster;
+        this.keeper = new Thread(this::keep, "gatehouse-postgres-keeper");
+        keeper.setDaemon(true);
     }
 
     /**
@@ -86,14 +121,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
             removeLegacyBinaries(dir);
             String password = ClusterAccess.prepare(programs, dir, pgData);
             PrivateFiles.restrict(pgData, PrivateFiles.DIRECTORY);
-            EmbeddedDatabase db = new EmbeddedDatabase(dir, password, lock,
-                    Postmaster.start(programs, pgData, settings(durable)));
+            Map<String, String> settings = settings(durable);
+            EmbeddedDatabase db = new EmbeddedDatabase(dir, password, lock, programs, pgData, settings,
+                    Postmaster.start(programs, pgData, settings));
             try {
                 db.verify();
             } catch (RuntimeException e) {
                 db.close();
                 throw e;
             }
+            db.keeper.start();
             return db;
         } catch (IOException e) {
             release(lock);
@@ -196,6 +233,89 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The keeper's loop: waits for the server to exit, and unless the database is closing, starts it again with
+     * backoff (see the class comment).
+     */
+    private void keep() {
+        int failures = 0; // attempts in a row that gave no lasting server
+        while (true) {
+            Postmaster server = postmaster;
+            long startedNanos = System.nanoTime();
+            CompletableFuture.anyOf(server.exited(), closing).join();
+            if (closing.isDone()) {
+                return;
+            }
+            boolean lasted = System.nanoTime() - startedNanos >= TimeUnit.SECONDS.toNanos(STABLE_SECONDS);
+            failures = lasted ? 0 : failures + 1;
+            LOG.error("the embedded PostgreSQL server (process {}) over {} exited while Gatehouse was running; "
+                    + "starting it again on port {}", server.pid(), pgData, server.port());
+            while (true) {
+                if (failures >= ATTEMPTS_BEFORE_FAILING && serving) {
+                    serving = false;
+                    LOG.error("{} attempts in a row gave no embedded PostgreSQL that lasts: the node reports itself "
+                            + "unhealthy (GET /healthz answers 503) and keeps trying", failures);
+                }
+                if (waitUnlessClosing(backoffSeconds(failures))) {
+                    return;
+                }
+                try {
+                    if (restart(server)) {
+                        return;
+                    }
+                    serving = true;
+                    LOG.warn("the embedded PostgreSQL is running again (process {}, port {})", postmaster.pid(),
+                            postmaster.port());
+                    break;
+                } catch (RuntimeException e) {
+                    failures++;
+                    LOG.error("could not start the embedded PostgreSQL again ({} attempts in a row without a lasting "
+                            + "server); next attempt in {} s: {}", failures, backoffSeconds(failures), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the server again on the port of {@code exited}, which has exited; true when the database is closing
+     * instead.
+     */
+    private boolean restart(Postmaster exited) {
+        synchronized (lifecycle) {
+            if (closing.isDone()) {
+                return true;
+            }
+            exited.stop(); // its watchdog only
+            try {
+                stopOrphan(programs, pgData);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the stale " + pgData.resolve(PostmasterPid.FILE), e);
+            }
+            postmaster = Postmaster.start(programs, pgData, settings, exited.port());
+            return false;
+        }
+    }
+
+    /** No wait before the first attempt, then 1, 2, 4, … up to {@value #MAX_BACKOFF_SECONDS} s. */
+    private static long backoffSeconds(int failures) {
+        return failures == 0 ? 0 : Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(failures - 1, 16));
+    }
+
+    /** Waits {@code seconds}; true when the database started closing meanwhile. */
+    private boolean waitUnlessClosing(long seconds) {
+        try {
+            closing.get(seconds, TimeUnit.SECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } catch (ExecutionException e) {
+            return true;
+        }
+    }
+
     private void verify() {
         try (Connection connection = DriverManager.getConnection(jdbcUrl(), USER, password);
              Statement statement = connection.createStatement()) {
@@ -228,9 +348,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return postmaster.port();
     }
 
-    /** The process id of the running server. */
+    /** The process id of the running server (of the last one started, while it is being started again). */
     public long pid() {
         return postmaster.pid();
+    }
+
+    /**
+     * False once the server has exited and {@value #ATTEMPTS_BEFORE_FAILING} attempts in a row to start it again
+     * gave no server that lasts; true again when one starts. Never blocks.
+     */
+    public boolean serving() {
+        return serving;
     }
 
     @Override
@@ -238,8 +366,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
+        closing.complete(null);
         try {
-            postmaster.stop();
+            synchronized (lifecycle) {
+                postmaster.stop();
+            }
+            if (keeper.isAlive()) {
+                keeper.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             release(lock);
         }

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * server that outlives even that is an orphan, which the next start detects and stops ({@link EmbeddedDatabase}).
  *
  * <p>The server's output goes to the log at debug level ({@code FATAL} and {@code PANIC} lines at warn); the
- * last lines are kept for error messages. Thread-safety: {@link #stop} may be called once, from any thread.
+ * last lines are kept for error messages. {@link #exited} tells when the server has exited, whoever ended it: the
+ * owner watches it to start a server that died again.
+ *
+ * <p>Thread-safety: safe from any thread; {@link #stop} is idempotent once the server has exited.
  */
 final class Postmaster {
 
@@ -49,6 +53,7 @@ final class Postmaster {
     private final long pid;
     private final Thread output;
     private final ArrayDeque<String> tail;
+    private final CompletableFuture<Void> exited;
     private final Process watchdog;
 
     private Postmaster(PostgresPrograms programs, Path pgData, int port, long pid, Thread output,
@@ -59,6 +64,8 @@ final class Postmaster {
         this.pid = pid;
         this.output = output;
         this.tail = tail;
+        this.exited = ProcessHandle.of(pid).map(p -> p.onExit().<Void>thenApply(exit -> null))
+                .orElseGet(() -> CompletableFuture.completedFuture(null));
         this.watchdog = watchdog;
     }
 
@@ -67,43 +74,58 @@ final class Postmaster {
      * tried if the chosen one was taken in the meantime.
      */
     static Postmaster start(PostgresPrograms programs, Path pgData, Map<String, String> settings) {
-        String failure = "";
+        IllegalStateException failure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
-            ArrayDeque<String> tail = new ArrayDeque<>();
-            List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port)));
-            settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
-            List<String> command = programs.command("pg_ctl", List.of("-D", pgData.toString(), "-w",
-                    "-t", Long.toString(START_TIMEOUT.toSeconds()), "-o", String.join(" ", options), "start"));
-            Process pgCtl;
             try {
-                pgCtl = new ProcessBuilder(command).redirectErrorStream(true).start();
-                pgCtl.getOutputStream().close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot run pg_ctl", e);
+                return start(programs, pgData, settings, port);
+            } catch (IllegalStateException e) {
+                failure = e;
+                if (!e.getMessage().contains("could not bind")
+                        && !e.getMessage().contains("could not create any TCP/IP sockets")) {
+                    break;
+                }
+                LOG.info("port {} was taken before PostgreSQL could use it; trying another", port);
             }
-            // The server inherits pg_ctl's output: this thread reads it until the server exits.
-            Thread output = drain(pgCtl, tail);
-            int exit = waitFor(pgCtl, START_TIMEOUT.plusSeconds(10));
-            if (exit == 0) {
-                long pid = PostmasterPid.read(pgData).map(PostmasterPid::pid)
-                        .orElseThrow(() -> new IllegalStateException("PostgreSQL started but wrote no " + PostmasterPid.FILE));
-                Postmaster postmaster = new Postmaster(programs, pgData, port, pid, output, tail,
-                        watchdog(programs, pgData));
-                LOG.debug("PostgreSQL server {} on port {} over {}", pid, port, pgData);
-                return postmaster;
-            }
-            if (PostmasterPid.read(pgData).map(p -> p.holder(pgData) == PostmasterPid.Holder.SERVER).orElse(false)) {
-                stop(programs, pgData, "immediate"); // started, but too late or half way: not left behind
-            }
-            awaitOutput(output);
-            failure = tail(tail);
-            if (!failure.contains("could not bind") && !failure.contains("could not create any TCP/IP sockets")) {
-                break;
-            }
-            LOG.info("port {} was taken before PostgreSQL could use it; trying another", port);
         }
-        throw new IllegalStateException("PostgreSQL did not start over " + pgData + ":\n" + failure);
+        throw failure;
+    }
+
+    /**
+     * Starts the server on {@code port}, once.
+     *
+     * @throws IllegalStateException with the server's last lines when it does not start
+     */
+    static Postmaster start(PostgresPrograms programs, Path pgData, Map<String, String> settings, int port) {
+        ArrayDeque<String> tail = new ArrayDeque<>();
+        List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port)));
+        settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
+        List<String> command = programs.command("pg_ctl", List.of("-D", pgData.toString(), "-w",
+                "-t", Long.toString(START_TIMEOUT.toSeconds()), "-o", String.join(" ", options), "start"));
+        Process pgCtl;
+        try {
+            pgCtl = new ProcessBuilder(command).redirectErrorStream(true).start();
+            pgCtl.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run pg_ctl", e);
+        }
+        // The server inherits pg_ctl's output: this thread reads it until the server exits.
+        Thread output = drain(pgCtl, tail);
+        int exit = waitFor(pgCtl, START_TIMEOUT.plusSeconds(10));
+        if (exit == 0) {
+            long pid = PostmasterPid.read(pgData).map(PostmasterPid::pid)
+                    .orElseThrow(() -> new IllegalStateException("PostgreSQL started but wrote no " + PostmasterPid.FILE));
+            Postmaster postmaster = new Postmaster(programs, pgData, port, pid, output, tail,
+                    watchdog(programs, pgData));
+            LOG.debug("PostgreSQL server {} on port {} over {}", pid, port, pgData);
+            return postmaster;
+        }
+        if (PostmasterPid.read(pgData).map(p -> p.holder(pgData) == PostmasterPid.Holder.SERVER).orElse(false)) {
+            stop(programs, pgData, "immediate"); // started, but too late or half way: not left behind
+        }
+        awaitOutput(output);
+        throw new IllegalStateException("PostgreSQL did not start over " + pgData + " on port " + port + ":\n"
+                + tail(tail));
     }
 
     int port() {
@@ -114,11 +136,26 @@ final class Postmaster {
         return pid;
     }
 
-    /** Stops the server (fast shutdown: open sessions are ended, the data is checkpointed) and its watchdog. */
+    /**
+     * Completes once the server process has exited, however it ended. The JDK notices the exit of a process that
+     * is not its child (the server is pg_ctl's) by polling, every few seconds at most. The processes the server
+     * started exit a moment later; until they have, another server over the same data directory refuses to start.
+     */
+    CompletableFuture<Void> exited() {
+        return exited;
+    }
+
+    /**
+     * Stops the server (fast shutdown: open sessions are ended, the data is checkpointed) and its watchdog; only
+     * the watchdog when the server has exited already.
+     */
     void stop() {
         if (watchdog != null) {
             watchdog.destroyForcibly(); // it ignores SIGTERM
             waitFor(watchdog, Duration.ofSeconds(10));
+        }
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return;
         }
         if (!stop(programs, pgData, "fast") && !stop(programs, pgData, "immediate")) {
             LOG.error("could not stop the PostgreSQL server {} over {}:\n{}", pid, pgData, tail(tail));

@@ -14,7 +14,8 @@ import java.util.Optional;
  * process id of the server that wrote it, and the Unix socket directory (the file's first and fifth lines).
  *
  * <p>{@link #holder} tells what that process is now, from its command line: a server started over
- * <em>this</em> data directory ({@code -D <dir>}), a process that is plainly something else (a reused process
+ * <em>this</em> data directory ({@code -D <dir>}, compared once every symbolic link is resolved: a data directory
+ * reached through a link is the same directory), a process that is plainly something else (a reused process
  * id, common after a container restart: PostgreSQL would refuse to start over such a file), or — when the
  * process cannot be inspected, or looks like PostgreSQL without saying which data directory it serves —
  * unknown, which callers must treat as possibly a server. Immutable.
@@ -69,13 +70,24 @@ record PostmasterPid(long pid, String socketDirectory) {
         List<String> args = Arrays.asList(arguments.orElse(new String[0]));
         int d = args.indexOf("-D");
         if (d >= 0 && d + 1 < args.size()) {
-            boolean here = Path.of(args.get(d + 1)).toAbsolutePath().normalize()
-                    .equals(pgData.toAbsolutePath().normalize());
+            boolean here = real(Path.of(args.get(d + 1))).equals(real(pgData));
             return here ? Holder.SERVER : Holder.OTHER;
         }
         // The program may have been removed or replaced since it started (then its name ends in " (deleted)").
         boolean postgres = command.map(c -> Path.of(c).getFileName().toString().startsWith("postgres")).orElse(true);
         return postgres ? Holder.UNKNOWN : Holder.OTHER;
+    }
+
+    /**
+     * The path with every symbolic link resolved, so that a server started over a link to the data directory (or
+     * over the directory a link names) is still recognised; as written when it does not exist.
+     */
+    private static Path real(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     boolean alive() {

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A node on its own embedded PostgreSQL, killed outright (SIGKILL, as the OOM killer does): the first start
  * after it succeeds over the same data directory and has every acknowledged write, whether the database
- * went down with the node or was left running as an orphan.
+ * went down with the node or was left running as an orphan. And the embedded PostgreSQL killed under a node that
+ * keeps running: the node starts it again by itself, or, while it cannot, fails its liveness check.
  */
 class EmbeddedCrashIT {
 
@@ -92,6 +93,72 @@ class EmbeddedCrashIT {
         }
     }
 
+    @Test
+    void killedDatabase_isStartedAgainByTheRunningNode_andWritesSucceedWithoutARestartOfTheNode() throws IOException {
+        Path dataDir = Files.createTempDirectory("gatehouse-embedded-database-killed");
+        long killed = 0;
+        long restarted = 0;
+        try (NodeProcess node = NodeProcess.startEmbedded(dataDir)) {
+            Http api = node.service();
+            long orgId = createOrg(api);
+            killed = postmasterPid(dataDir);
+            ProcessHandle.of(killed).orElseThrow().destroyForcibly(); // SIGKILL, the Java process stays up
+            long gone = killed;
+            Await.until(Duration.ofSeconds(30), "the killed database server has exited", () -> !alive(gone));
+
+            Await.until(Duration.ofSeconds(90), "a write succeeds again on the same node", () -> created(api));
+            restarted = postmasterPid(dataDir);
+            assertThat(restarted).as("a new database server").isNotEqualTo(killed);
+            assertThat(alive(restarted)).isTrue();
+            Http.Res org = api.get("/v1/orgs/" + orgId);
+            assertThat(org.status()).as(org.toString()).isEqualTo(200);
+            assertThat(api.get("/healthz").status()).isEqualTo(200);
+            Await.until(Duration.ofSeconds(30), "the node is ready for writes again",
+                    () -> api.get("/readyz/writes").status() == 200);
+            assertThat(node.stdout() + node.stderr()).contains("exited while Gatehouse was running")
+                    .contains("is running again");
+
+            assertThat(node.terminate()).as("exit code after SIGTERM; stderr:\n%s", node.stderr()).isZero();
+            assertThat(alive(restarted)).as("a clean stop stops the database started again").isFalse();
+        } finally {
+            stopIfAlive(restarted);
+            TempTree.delete(dataDir);
+        }
+    }
+
+    @Test
+    void databaseThatCannotStartAgain_failsTheLivenessCheck_untilItStarts() throws IOException {
+        Path dataDir = Files.createTempDirectory("gatehouse-embedded-database-broken");
+        long restarted = 0;
+        try (NodeProcess node = NodeProcess.startEmbedded(dataDir)) {
+            Http api = node.service();
+            createOrg(api);
+            long killed = postmasterPid(dataDir);
+            Path version = dataDir.resolve("postgres").resolve("PG_VERSION");
+            Path aside = dataDir.resolve("PG_VERSION.aside");
+            Files.move(version, aside); // the running server does not look; a server starting refuses the directory
+            ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+            Await.until(Duration.ofSeconds(120), "the node fails its liveness check",
+                    () -> api.get("/healthz").status() == 503);
+            assertThat(api.get("/readyz/writes").status()).isEqualTo(503);
+            Http.Res ready = api.get("/readyz");
+            assertThat(ready.status()).as("decisions are still answered from memory: %s", ready).isEqualTo(200);
+            assertThat(ready.get("database").booleanValue()).isFalse();
+            assertThat(created(api)).isFalse();
+
+            Files.move(aside, version);
+            Await.until(Duration.ofSeconds(120), "the database started again and the node is live",
+                    () -> api.get("/healthz").status() == 200);
+            Await.until(Duration.ofSeconds(60), "a write succeeds again", () -> created(api));
+            restarted = postmasterPid(dataDir);
+            assertThat(node.terminate()).as("exit code after SIGTERM; stderr:\n%s", node.stderr()).isZero();
+        } finally {
+            stopIfAlive(restarted);
+            TempTree.delete(dataDir);
+        }
+    }
+
     /** Starts a node over {@code dataDir} once: it must come up, on a new database server, with the organization. */
     private static void assertRestartSucceeds(Path dataDir, long orgId, long previousPostmaster) {
         NodeProcess restarted = NodeProcess.startEmbedded(dataDir);
@@ -115,6 +182,12 @@ class EmbeddedCrashIT {
                 "admin", Map.of("user_id", "admin", "email", "admin@example.com")));
         assertThat(org.status()).as(org.toString()).isEqualTo(201);
         return org.json().get("id").longValue();
+    }
+
+    /** Whether a write (an organization created) succeeds now. */
+    private static boolean created(Http api) {
+        return api.post("/v1/orgs", Map.of("name", "After", "model", "close",
+                "admin", Map.of("user_id", "admin", "email", "admin@example.com"))).status() == 201;
     }
 
     private static long postmasterPid(Path dataDir) {

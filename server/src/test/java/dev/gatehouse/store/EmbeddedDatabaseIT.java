@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
@@ -182,6 +183,39 @@ class EmbeddedDatabaseIT {
             assertThat(unrelated.isAlive()).as("the unrelated process was not signalled").isTrue();
         } finally {
             unrelated.destroyForcibly();
+        }
+    }
+
+    @Test
+    void orphanStartedOverALinkToTheDataDirectory_isRecognisedAndStopped_byAStartOverTheDirectoryItself()
+            throws Exception {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, false)) {
+            Jdbi.create(db.jdbcUrl(), EmbeddedDatabase.USER, db.password())
+                    .useHandle(h -> h.execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before the crash')"));
+        }
+        Path link = Files.createSymbolicLink(dir.resolveSibling(dir.getFileName() + "-link"), dir);
+        Path pgData = dir.resolve(EmbeddedDatabase.CLUSTER);
+        Path linkedPgData = link.resolve(EmbeddedDatabase.CLUSTER);
+        PostgresPrograms programs = new PostgresPrograms(PostgresBinaries.install(dir.resolve(EmbeddedDatabase.BINARIES))
+                .resolve("bin"));
+        // What a node started with --data-dir <link> leaves when it is killed with its watchdog: a server whose
+        // command line names the data directory through the link.
+        Postmaster orphan = Postmaster.start(programs, linkedPgData, Map.of("listen_addresses", "127.0.0.1"));
+        try {
+            PostmasterPid file = PostmasterPid.read(pgData).orElseThrow();
+            assertThat(file.pid()).isEqualTo(orphan.pid());
+            assertThat(file.holder(pgData)).as("seen from the directory itself").isEqualTo(PostmasterPid.Holder.SERVER);
+            assertThat(file.holder(linkedPgData)).as("seen through the link").isEqualTo(PostmasterPid.Holder.SERVER);
+
+            try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, false)) {
+                assertThat(kept(db)).containsExactly("before the crash");
+                assertThat(db.pid()).isNotEqualTo(orphan.pid());
+            }
+            assertThat(file.alive()).as("the orphan was stopped").isFalse();
+        } finally {
+            ProcessHandle.of(orphan.pid()).ifPresent(ProcessHandle::destroy); // left running when the start failed
+            orphan.stop();
+            Files.deleteIfExists(link);
         }
     }
 

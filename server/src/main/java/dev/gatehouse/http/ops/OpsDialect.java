@@ -20,14 +20,17 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Operations endpoints: liveness; readiness for decisions ({@code /readyz}: engine loaded, every change it has
- * seen applied — {@link ChangeFeed#inSync()} — whether or not the database answers, since decisions are answered
- * from memory) and for writes ({@code /readyz/writes}: that, and the database reachable now); Prometheus metrics (for the service key, or on the management port:
- * {@link MetricsAccess}) and the OpenAPI contract. Errors anywhere outside another dialect's prefix use the
- * native problem shape.
+ * Operations endpoints: liveness ({@code /healthz}: the process serves HTTP, and its storage has not failed beyond
+ * what the node can repair itself — an embedded database that died and cannot be started again); readiness for
+ * decisions ({@code /readyz}: engine loaded, every change it has seen applied — {@link ChangeFeed#inSync()} —
+ * whether or not the database answers, since decisions are answered from memory) and for writes
+ * ({@code /readyz/writes}: that, and the database reachable now); Prometheus metrics (for the service key, or on the
+ * management port: {@link MetricsAccess}) and the OpenAPI contract. Errors anywhere outside another dialect's prefix
+ * use the native problem shape.
  */
 public final class OpsDialect implements Dialect {
 
+    private final BooleanSupplier live;
     private final BooleanSupplier databaseReachable;
     private final ChangeFeed feed;
     private final PrometheusMeterRegistry metrics;
@@ -36,11 +39,13 @@ public final class OpsDialect implements Dialect {
     private final Auth auth;
 
     /**
+     * @param live false when only a restart of the node can repair it (never throws, never blocks)
      * @param databaseReachable whether the database answers now (never throws, never blocks)
      * @param auth reads the key of a {@code /metrics} request on a port where metrics need the service key
      */
-    public OpsDialect(BooleanSupplier databaseReachable, ChangeFeed feed, PrometheusMeterRegistry metrics,
-                      BooleanSupplier ready, Auth auth) {
+    public OpsDialect(BooleanSupplier live, BooleanSupplier databaseReachable, ChangeFeed feed,
+                      PrometheusMeterRegistry metrics, BooleanSupplier ready, Auth auth) {
+        this.live = live;
         this.auth = auth;
         this.databaseReachable = databaseReachable;
         this.feed = feed;
@@ -61,11 +66,20 @@ public final class OpsDialect implements Dialect {
     @Override
     public List<Route> routes() {
         return List.of(
-                Route.get("/healthz", ctx -> ctx.json(Map.of("status", "ok"))),
+                Route.get("/healthz", this::healthz),
                 Route.get("/readyz", ctx -> readyz(ctx, false)),
                 Route.get("/readyz/writes", ctx -> readyz(ctx, true)),
                 Route.get("/metrics", this::metrics),
                 Route.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi)));
+    }
+
+    /** 200 while the node can repair what fails by itself, 503 when a supervisor should restart it. */
+    private void healthz(Context ctx) {
+        if (live.getAsBoolean()) {
+            ctx.json(Map.of("status", "ok"));
+        } else {
+            ctx.status(503).json(Map.of("status", "failing", "reason", "embedded_database_down"));
+        }
     }
 
     /** Prometheus text, to whom the port the request came in on allows ({@link MetricsAccess}). */
