@@ -29,7 +29,9 @@ import org.jdbi.v3.core.Handle;
  * removed, organization removed), which keeps every node in step. A key of a deactivated member does not
  * authenticate (and deactivation revokes it, {@link #revokeAll}). A key configured at startup
  * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash, and is the service key whatever its form — one
- * in the form of a generated key too, which the database need not hold. Thread-safe.
+ * in the form of a generated key too, which the database need not hold — and, while it is configured, the only one:
+ * a service key the database stores (generated on its first start, {@link #bootstrapServiceKey}) is not accepted then,
+ * unless it is the configured one, pinned — configuring another key is how a generated one is retired. Thread-safe.
  */
 public final class KeyService implements ChangeListener {
 
@@ -127,8 +129,8 @@ public final class KeyService implements ChangeListener {
         Cached cached = cache.get(reader.keyId());
         if (cached == null) {
             long seen = evictions.get();
-            cached = store.read(h -> keys.findForAuth(h, reader.keyId())).filter(s -> !s.key().revoked())
-                    .map(KeyService::cached).orElse(null);
+            cached = store.read(h -> keys.findForAuth(h, reader.keyId()))
+                    .filter(s -> !s.key().revoked() && !superseded(s)).map(KeyService::cached).orElse(null);
             if (cached == null) {
                 return false;
             }
@@ -166,7 +168,7 @@ public final class KeyService implements ChangeListener {
         if (cached == null) {
             long seen = evictions.get();
             KeyStore.Stored stored = store.read(h -> keys.findForAuth(h, parsed.keyId())).orElse(null);
-            if (stored == null || !Secrets.matches(stored.hash(), parsed.secret())) {
+            if (stored == null || !Secrets.matches(stored.hash(), parsed.secret()) || superseded(stored)) {
                 throw UnauthenticatedException.invalidKey();
             }
             if (stored.key().revoked()) {
@@ -187,6 +189,11 @@ public final class KeyService implements ChangeListener {
         return cached;
     }
 
+    /** A stored service key while one is configured, which is then the only one (class comment). */
+    private boolean superseded(KeyStore.Stored stored) {
+        return configuredServiceKeyHash != null && "service".equals(stored.key().kind());
+    }
+
     private static Cached cached(KeyStore.Stored stored) {
         ApiKey key = stored.key();
         return switch (key.kind()) {
@@ -198,11 +205,14 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
-     * Generates the first service key when none exists and none is configured; null otherwise. Not while another
-     * node is live on the database: with no key stored, it runs with a configured one, and a key generated here would
-     * be a second service key that every node accepts, printed in this node's log, while this node refused the
-     * deployment's own — a node whose key failed to mount once did that. {@link IllegalStateException} then, saying
-     * to give this node the same key.
+     * Generates the service key on the first start of a database, when none is configured; null when one is, or the
+     * database stores one already. The first start is that of a database that holds nothing yet
+     * ({@link KeyStore#holdsNothing}). A database that holds data but no generated key has run with a configured
+     * key, which this start lacks (an unset variable, once): a key generated here would be a second service key,
+     * printed in the log, accepted by every node started without a configured key and revoked by nothing. Nor while
+     * another node is live on the database: it runs with a configured key, which this node lacks — a node whose key
+     * failed to mount once generated one. {@link IllegalStateException} in both cases, saying to give this node the
+     * key; nothing is generated.
      */
     public String bootstrapServiceKey() {
         if (configuredServiceKeyHash != null) {
@@ -217,6 +227,11 @@ public final class KeyService implements ChangeListener {
                 throw new IllegalStateException("other nodes run on this database with a service key of their own "
                         + "configuration; give this node the same key (--service-key or GATEHOUSE_SERVICE_KEY) — "
                         + "a key generated here would be one more that every node accepts");
+            }
+            if (!keys.holdsNothing(tx.handle())) {
+                throw new IllegalStateException("this database holds data but no generated service key: it has run "
+                        + "with a configured one; give this node that key (--service-key or GATEHOUSE_SERVICE_KEY) — "
+                        + "a service key is generated only on the first start of an empty database");
             }
             return issue(tx, "service", null, null, "bootstrap").token();
         }).value();

@@ -76,6 +76,16 @@ final class KeyStore {
                 .bind("k", keyId).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /**
+     * Whether the database holds nothing yet: its change log has no record — every write leaves one, and pruning
+     * keeps the newest — and it holds no organization and no key of any kind, revoked ones too.
+     */
+    boolean holdsNothing(Handle h) {
+        return h.createQuery("SELECT NOT EXISTS (SELECT 1 FROM change_log) "
+                        + "AND NOT EXISTS (SELECT 1 FROM organizations) AND NOT EXISTS (SELECT 1 FROM api_keys)")
+                .mapTo(Boolean.class).one();
+    }
+
     boolean anyServiceKey(Handle h) {
         return h.createQuery("SELECT 1 FROM api_keys WHERE kind = 'service' AND revoked_at IS NULL LIMIT 1")
                 .mapTo(Integer.class).findOne().isPresent();

@@ -6,6 +6,7 @@ import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.member.Member;
@@ -19,6 +20,7 @@ import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleBatch;
 import dev.gatehouse.role.RoleInput;
+import dev.gatehouse.store.DatabaseHealth;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.util.ArrayList;
@@ -53,8 +55,10 @@ import org.jdbi.v3.core.JdbiException;
  *
  * <p>While the import's runs of assignments have found none of theirs stored (an organization's first import of
  * them), a run is given without reading which are ({@link AssignmentBatch#prepare} as new), inside a savepoint; when
- * one was after all, or anything else fails, the run is rolled back to the savepoint and given again after reading
- * them, as every run after it until one finds none again ({@link #assignmentsNew}).
+ * one was after all, or a line of it is refused (the guess may be why), the run is rolled back to the savepoint and
+ * given again after reading them, as every run after it until one finds none again ({@link #assignmentsNew}). A
+ * failure of the database itself is not the guess's: it ends the chunk as it stands, so that the import answers with
+ * where to resume.
  *
  * <p>Not thread-safe; lives for one chunk.
  */
@@ -616,17 +620,42 @@ final class ChunkWriter {
      */
     private void assign(List<ImportLine> run) {
         if (assignmentsNew) {
-            Handle h = tx.handle();
-            h.savepoint(AS_NEW);
+            Handle handle = tx.handle();
+            handle.savepoint(AS_NEW);
             try {
                 assign(run, true);
-                h.releaseSavepoint(AS_NEW);
+                handle.releaseSavepoint(AS_NEW);
                 return;
-            } catch (RuntimeException e) {
-                h.rollbackToSavepoint(AS_NEW);
+            } catch (LineFailure refused) {
+                if (refused.reason() instanceof UnavailableException) {
+                    // the database failed, not the guess: given again the run fails the same way, and on a lost
+                    // connection the rollback would fail too and hide why
+                    throw refused;
+                }
+                rollBackGuess(handle, run.get(0), refused);
             }
         }
         assignmentsNew = !assign(run, false);
+    }
+
+    /**
+     * Rolls a run given as new back to its savepoint after {@code refused}: a row stored after all (the primary key's
+     * {@code duplicate}) or a refusal the guess made (a limit counting a stored row as new, a rule judging a change as
+     * a new role), neither of which stands. When even the rollback fails, the transaction is lost with the
+     * connection — the run's failure is the database's, with both failures kept beside it; never the refusal, which
+     * may be the guess's own.
+     */
+    private static void rollBackGuess(Handle handle, ImportLine first, LineFailure refused) {
+        try {
+            handle.rollbackToSavepoint(AS_NEW);
+        } catch (RuntimeException rollback) {
+            // the pool's "Connection is closed", after it dropped the connection, carries no SQL state
+            UnavailableException lost = rollback instanceof JdbiException j
+                    && Store.translate(j) instanceof UnavailableException typed ? typed : DatabaseHealth.unavailable();
+            lost.addSuppressed(rollback);
+            lost.addSuppressed(refused);
+            throw new LineFailure(first.line(), lost);
+        }
     }
 
     /**

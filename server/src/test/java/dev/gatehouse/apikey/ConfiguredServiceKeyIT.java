@@ -4,6 +4,7 @@ import dev.gatehouse.app.StartupException;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The service key configured at startup ({@code GATEHOUSE_SERVICE_KEY}, {@code --service-key}) is the service key
  * whatever form the operator gave it: one in the form of the keys Gatehouse generates — such as the key a first
  * start printed, pinned for the next ones — works on a database that never stored it, and whitespace around it,
- * which no {@code Authorization} header can carry, is not part of it.
+ * which no {@code Authorization} header can carry, is not part of it. While configured, it is the only service key;
+ * one is generated only on the first start of an empty database.
  */
 class ConfiguredServiceKeyIT {
 
@@ -55,6 +57,71 @@ class ConfiguredServiceKeyIT {
             assertThat(generated).as("alone on its database, a node generates the first key").isNotNull();
             assertThat(alone.as(generated).get("/v1/orgs").status()).isEqualTo(200);
         }
+    }
+
+    /**
+     * A database always run with a configured key, started once without it (an unset variable): the node stops
+     * with a message and generates nothing — it once generated a second service key, printed in its log, that stayed
+     * valid after the configured one was back, and that nothing revokes.
+     */
+    @Test
+    void aStartWithoutTheKey_onADatabaseThatHoldsData_isRefused_andGeneratesNoKey() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode configured = TestNode.startOn(database)) {
+            Http.Res created = configured.service().post("/v1/orgs", Map.of("name", "Data", "model", "close"));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        }
+
+        assertThatThrownBy(() -> TestNode.startOn(database, c -> c.withServiceKey(null)).close())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("this database holds data but no generated service key")
+                .hasMessageContaining("give this node that key (--service-key or GATEHOUSE_SERVICE_KEY)");
+        assertThat(serviceKeysStored(database)).as("no key generated").isZero();
+        try (TestNode configured = TestNode.startOn(database)) {
+            assertThat(configured.service().get("/v1/orgs").status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * While a key is configured it is the only service key: the key generated on the database's first start is
+     * refused, on every route a service key reads, unless it is the configured one (a printed key, pinned). Started
+     * without a key again, the database's own generated key is its service key, as before.
+     */
+    @Test
+    void theGeneratedKey_isRefusedWhileAnotherIsConfigured_andAcceptedPinned() {
+        String database = TestDatabase.freshDatabaseUrl();
+        String generated;
+        try (TestNode first = TestNode.startOn(database, c -> c.withServiceKey(null))) {
+            generated = first.node().generatedServiceKey();
+            assertThat(generated).as("generated on the first start of an empty database").isNotNull();
+            Http.Res created = first.as(generated).post("/v1/orgs", Map.of("name", "First", "model", "close"));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        }
+
+        try (TestNode configured = TestNode.startOn(database)) {
+            for (String path : List.of("/v1/orgs", "/v1/snapshot")) {
+                Http.Res refused = configured.as(generated).get(path);
+                assertThat(refused.status()).as(path + " " + refused).isEqualTo(401);
+                assertThat(refused.get("code").stringValue()).isEqualTo("invalid_key");
+            }
+            assertThat(configured.node().generatedServiceKey()).isNull();
+            assertThat(configured.service().get("/v1/orgs").status()).isEqualTo(200);
+        }
+        try (TestNode pinned = TestNode.startOn(database, c -> c.withServiceKey(generated))) {
+            assertThat(pinned.as(generated).get("/v1/orgs").status()).isEqualTo(200);
+            assertThat(pinned.service().get("/v1/orgs").status()).as("the other key is not configured here")
+                    .isEqualTo(401);
+        }
+        try (TestNode unset = TestNode.startOn(database, c -> c.withServiceKey(null))) {
+            assertThat(unset.node().generatedServiceKey()).isNull();
+            assertThat(unset.as(generated).get("/v1/orgs").status()).isEqualTo(200);
+        }
+        assertThat(serviceKeysStored(database)).isEqualTo(1);
+    }
+
+    private static long serviceKeysStored(String database) {
+        return TestDatabase.jdbi(database).withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM api_keys WHERE kind = 'service'").mapTo(Long.class).one());
     }
 
     @Test

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code serve} in a process of its own (the server jar's entry point) with a configuration it cannot start with:
  * a bad option value, from the command line or the environment, a port another process holds, an external database
- * that does not answer, a data directory it cannot create, a keystore it cannot open. Each ends with exit code 2 and one line on standard
+ * that does not answer, a data directory it cannot create, a keystore it cannot open, no service key for a database
+ * that has run with one. Each ends with exit code 2 and one line on standard
  * error saying what is wrong and where — never the usage text, a stack trace or a password.
  */
 class StartupFailureIT {
@@ -115,6 +116,29 @@ class StartupFailureIT {
         }
     }
 
+    /**
+     * A database always run with a configured key, started once without it (an unset variable): exit 2, one line
+     * saying to pass the key, and no key printed — nor generated, which would be a second service key.
+     */
+    @Test
+    void noServiceKey_onADatabaseThatHoldsData_isRefused_andPrintsNoKey() throws Exception {
+        String url = TestDatabase.freshDatabaseUrl();
+        try (TestNode configured = TestNode.startOn(url)) {
+            assertThat(configured.service().post("/v1/orgs", Map.of("name", "Data", "model", "close")).status())
+                    .isEqualTo(201);
+        }
+        Run run = serve(false, Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()), "--port", "0",
+                "--database-url", url, "--database-user", TestDatabase.USER);
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertOneLineError(run, "gatehouse: this database holds data but no generated service key: it has run with "
+                + "a configured one; give this node that key (--service-key or GATEHOUSE_SERVICE_KEY)");
+        assertThat(run.out()).doesNotContain("Service key", "ghs_");
+        assertThat(run.err()).doesNotContain("ghs_");
+        long serviceKeys = TestDatabase.jdbi(url).withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM api_keys WHERE kind = 'service'").mapTo(Long.class).one());
+        assertThat(serviceKeys).as("no key generated").isZero();
+    }
+
     /** The last line of standard error starts with {@code expected}; no stack trace, no usage text. */
     private static void assertOneLineError(Run run, String expected) {
         List<String> lines = run.errLines();
@@ -125,9 +149,17 @@ class StartupFailureIT {
 
     private static Run serve(Map<String, String> environment, String... options) throws IOException,
             InterruptedException {
+        return serve(true, environment, options);
+    }
+
+    /** {@code serve} with {@code options}, and with the test service key unless {@code withKey} is false. */
+    private static Run serve(boolean withKey, Map<String, String> environment, String... options) throws IOException,
+            InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--service-key", TestNode.SERVICE_KEY));
+                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+        if (withKey) {
+            command.addAll(List.of("--service-key", TestNode.SERVICE_KEY));
+        }
         if (!List.of(options).contains("--host")) {
             command.addAll(List.of("--host", "127.0.0.1"));
         }

@@ -1,17 +1,28 @@
 package dev.gatehouse.bulk;
 
 import dev.gatehouse.limit.Limits;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.Statements;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 import tools.jackson.databind.JsonNode;
 
 import static dev.gatehouse.bulk.Bulk.assignment;
@@ -34,6 +45,8 @@ class AssignmentsAsNewIT {
     static final int CHUNK = ImportService.SHARED_CHUNK_LINES + 1;
     /** The statement reading which of a run's assignments are stored (AssignmentStore.findAll). */
     static final String LOOKUP = "CROSS JOIN LATERAL (SELECT org_id, resource_type, resource_id, member_id";
+    /** The statement reading how many members hold a role on each of a run's resources (OrgLimits). */
+    static final String COUNTS = "SELECT resource_id, count(*) AS n FROM assignments";
     static TestNode node;
     static Fixtures fx;
 
@@ -116,6 +129,69 @@ class AssignmentsAsNewIT {
         assertThat(fourth.get("line").longValue()).isEqualTo(2);
         assertThat(assignments(org)).isEqualTo(Map.of("full m0", "Reader", "full m1", "Writer", "full m2", "Reader",
                 "other m5", "Reader"));
+    }
+
+    /**
+     * The database ends the connection while a run given as new reads the counts of its resources: that is the
+     * database's failure, not the guess's, and not to be rolled back to the savepoint on a connection that is gone —
+     * the import answers the retryable 503 with where to resume, not a 500; resumed there, it loses no line.
+     */
+    @Test
+    void aConnectionEndedUnderARunGivenAsNew_isARetryable503WithWhereToResume() throws Exception {
+        Fixtures.Org org = orgWithMembers(10);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < CHUNK; i++) {
+            lines.add(member("n" + i, "Reader"));
+        }
+        for (int i = 0; i < CHUNK; i++) {
+            lines.add(assignment("doc", "d" + i, "m" + (i % 10), "Reader"));
+        }
+        AtomicBoolean ended = new AtomicBoolean();
+        SqlStatements config = node.node().core().store().jdbi().getConfig(SqlStatements.class);
+        SqlLogger before = config.getSqlLogger();
+        // more members than a resource may have holders (SMALL): the second chunk's run reads its resources' counts
+        config.setSqlLogger(new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                if (context.getRenderedSql().startsWith(COUNTS) && ended.compareAndSet(false, true)) {
+                    terminate(context.getConnection());
+                }
+            }
+        });
+        Http.Res res;
+        try {
+            res = Bulk.importLines(node.service(), org.id(), "chunk_lines=" + CHUNK, lines);
+        } finally {
+            config.setSqlLogger(before);
+        }
+
+        assertThat(ended).as("the run read its counts").isTrue();
+        assertThat(res.status()).as("%s", res).isEqualTo(503);
+        assertThat(res.get("code").stringValue()).isEqualTo("database_unavailable");
+        assertThat(res.get("line").longValue()).isEqualTo(CHUNK + 1);
+        assertThat(res.get("committed_lines").longValue()).isEqualTo(CHUNK);
+        assertThat(res.get("resume_from_line").longValue()).isEqualTo(CHUNK + 1);
+        assertThat(assignments(org)).as("nothing of the chunk cut off").isEmpty();
+        Http.Res resumed = Bulk.importLines(node.service(), org.id(), "chunk_lines=" + CHUNK + "&from_line="
+                + res.get("resume_from_line").longValue(), lines);
+        assertThat(resumed.status()).as("%s", resumed).isEqualTo(200);
+        assertThat(resumed.json().at("/counts/assignment/created").intValue()).isEqualTo(CHUNK);
+        assertThat(assignments(org)).hasSize(CHUNK);
+    }
+
+    /** Has PostgreSQL end the backend of {@code connection}, from another connection, and waits until it has. */
+    private static void terminate(Connection connection) {
+        try {
+            int pid = connection.unwrap(PGConnection.class).getBackendPID();
+            try (Handle other = TestDatabase.jdbi(TestDatabase.server().jdbcUrl()).open()) {
+                other.createQuery("SELECT pg_terminate_backend(:pid)").bind("pid", pid).mapTo(Boolean.class).one();
+                Await.until(Duration.ofSeconds(10), "backend " + pid + " ended", () -> other.createQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid").bind("pid", pid)
+                        .mapTo(Long.class).one() == 0);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** An organization on the docs model with roles Reader and Writer and members m0 … m{n-1}. */
