@@ -17,13 +17,14 @@ import org.jdbi.v3.core.Handle;
  * applies, so that no holder is read one by one) and for a member's list ({@link #ofMember}: the same, per type, the
  * caller's permissions read by the query on each resource). A role the caller may not see answers as no role: left
  * out of lists, 404 alone, and a write on it judged as a write on a member holding none there; so does a role
- * the model keeps for a member holding none ({@link #seesKept}). Stateless, thread-safe.
+ * the model keeps for a member holding none ({@link #seesKept}). A model's own gates that read a role themselves ask
+ * {@link #sees} too. Stateless, thread-safe.
  */
-final class HolderVisibility {
+public final class HolderVisibility {
 
     private final AssignmentRules rules;
 
-    HolderVisibility(AssignmentRules rules) {
+    public HolderVisibility(AssignmentRules rules) {
         this.rules = rules;
     }
 
@@ -45,8 +46,8 @@ final class HolderVisibility {
      * stored) on a resource it sees. {@code held} is asked only where the model conceals holders from the caller, and
      * the caller's permissions on the resource read only for a role that hides its holder.
      */
-    boolean sees(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId, long memberId,
-                 Supplier<Role> held) {
+    public boolean sees(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
+                        long memberId, Supplier<Role> held) {
         AssignmentRules.Concealment c = rules.concealment(caller, model, type);
         if (c == null || caller.isService() || caller.is(memberId)) {
             return true;

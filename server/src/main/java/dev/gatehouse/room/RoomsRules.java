@@ -5,6 +5,7 @@ import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.assignment.EndChange;
+import dev.gatehouse.assignment.HolderVisibility;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
@@ -96,6 +97,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
     private final RoomStore rooms = new RoomStore();
     private final RoomsUserStore users = new RoomsUserStore();
     private final RoleStore roles = new RoleStore();
+    /** Whom {@link #concealment} hides, for the gates here that read a room user themselves. */
+    private final HolderVisibility holders = new HolderVisibility(this);
 
     // ---------------------------------------------------------------- members (access levels)
 
@@ -441,7 +444,9 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         RoomUser current = rooms.roomUser(h, caller.orgId(), roomId, member.id()).orElse(null);
-        if (current != null && current.revoked() && hiddenFrom(h, caller, resourceId, current)) {
+        RoomUser held = current;
+        if (current != null && current.revoked() && !holders.sees(h, caller, model, type, resourceId, member.id(),
+                () -> roles.find(h, caller.orgId(), held.roleId()).orElse(null))) {
             // a revoked user the caller may not see is not in the room for it (concealment): judged as adding one
             current = null;
         }
@@ -722,20 +727,6 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
     /** A room user whose room role has {@code isHiddenInRoom}, seen by those managing anyone's access to the room. */
     private static final Concealment HIDDEN_IN_ROOM = new Concealment(RoomsPermissions.HIDDEN_IN_ROOM,
             MANAGE_ANY_USER_ROOM_ACCESS);
-
-    /**
-     * Whether {@code user}'s room role (held, or remembered while its access is revoked) hides it from {@code caller}
-     * in the room ({@link #concealment}): for the gates here, which read the room user themselves.
-     */
-    private boolean hiddenFrom(Handle h, Caller caller, String roomResourceId, RoomUser user) {
-        if (caller.isService() || caller.is(user.member().id())) {
-            return false;
-        }
-        Set<String> own = caller.permissionsOn(h, ROOM, roomResourceId);
-        return own != null && !own.contains(HIDDEN_IN_ROOM.revealing())
-                && roles.find(h, caller.orgId(), user.roleId())
-                        .map(r -> r.permissions().contains(HIDDEN_IN_ROOM.hiding())).orElse(false);
-    }
 
     /** The role of a user whose access to the room is revoked, remembered for restoring it: it still hides the user. */
     @Override
