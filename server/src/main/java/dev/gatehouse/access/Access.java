@@ -412,7 +412,7 @@ public final class Access {
         }
         Principal.Member m = (Principal.Member) principal;
         CallerStore.KeyState state = (m.viaToken() ? CallerStore.memberState(h, orgId, m.memberId())
-                : CallerStore.keyState(h, m.keyId(), orgId, m.memberId())).orElseThrow(() -> inactive(m));
+                : CallerStore.keyState(h, m.keyId(), orgId, m.memberId())).orElseThrow(() -> gone(m));
         if (state.revoked()) {
             throw UnauthenticatedException.keyRevoked("the API key was revoked");
         }
@@ -441,7 +441,15 @@ public final class Access {
 
     private static UnauthenticatedException inactive(Principal.Member m) {
         return new UnauthenticatedException("key_member_inactive",
-                "the key's member " + m.memberId() + " is not active (deactivated, invited and not yet accepted, "
-                        + "or removed)");
+                "the key's member " + m.memberId() + " is not active (deactivated, or invited and not yet accepted)");
+    }
+
+    /**
+     * The caller's key, or its member, was deleted after its request was authenticated (a request queued behind the
+     * member's removal): answered as a new request with it is, {@code invalid_key} (or {@code invalid_token}).
+     */
+    private static UnauthenticatedException gone(Principal.Member m) {
+        return m.viaToken() ? new UnauthenticatedException("invalid_token", "the access token is not valid: its "
+                + "user is no member of the organization the request's path names") : UnauthenticatedException.invalidKey();
     }
 }

@@ -378,4 +378,31 @@ class KeyLifecycleIT {
         assertThat(made.status()).as(made.toString()).isEqualTo(404);
         assertThat(made.get("code").stringValue()).isEqualTo("organization_not_found");
     }
+
+    /**
+     * A request whose member is removed while it waits for its write is answered as a new request with its key is,
+     * {@code invalid_key} (the key went with its member): it was {@code key_member_inactive}, the code of an invited
+     * or deactivated member.
+     */
+    @Test
+    void aWriteQueuedBehindItsMembersRemoval_isAnInvalidKey() throws Exception {
+        var org = fx.org("close");
+        long member = fx.member(org, "leaving-admin", fx.roleId(org, "Admin"));
+        Http key = fx.keyFor(org, member);
+        assertThat(key.get(org.path()).status()).as("the key is known").isEqualTo(200);
+        CompletableFuture<Http.Res> removal;
+        CompletableFuture<Http.Res> write;
+        try (OrgRowLock lock = OrgRowLock.hold(node, org.id())) {
+            removal = CompletableFuture.supplyAsync(() -> node.service().delete(org.path() + "/members/" + member));
+            Await.until(Duration.ofSeconds(15), "the removal waits for the organization", () -> lock.waiters() == 1);
+            write = CompletableFuture.supplyAsync(() -> key.post(org.path() + "/groups", Map.of("name", "late")));
+            Await.until(Duration.ofSeconds(15), "the key's write waits behind it", () -> lock.lockWaits() == 2);
+        }
+        assertThat(removal.get(15, TimeUnit.SECONDS).status()).isEqualTo(204);
+        Http.Res late = write.get(15, TimeUnit.SECONDS);
+        Http.Res fresh = key.get(org.path());
+        assertThat(fresh.status()).isEqualTo(401);
+        assertThat(late.status()).as(late.toString()).isEqualTo(401);
+        assertThat(late.get("code").stringValue()).isEqualTo(fresh.get("code").stringValue()).isEqualTo("invalid_key");
+    }
 }
