@@ -84,8 +84,10 @@ final class Connection {
             // the client's own check, so that a URL passes here exactly when the client takes it
             GatehouseClient.builder().url(resolved);
         } catch (IllegalArgumentException refused) {
-            // the client quotes the URL it refuses; a query or user info may hold a secret (?key=…): never shown
-            String reason = refused.getMessage().replace(resolved, shown(resolved));
+            // the client quotes the URL it refuses; a query or user info may hold a secret (?key=…): never shown. It
+            // names its own builder's method where the key goes: here that is an option
+            String reason = refused.getMessage().replace(resolved, shown(resolved))
+                    .replace("key(…)", "--key, GATEHOUSE_KEY or key: in the config file");
             throw new CliException((reason.startsWith("url ") ? "the URL " + reason.substring(4) : reason) + " (from "
                     + (urlFrom != null ? urlFrom : "url: in " + file.source()) + ")", refused);
         }

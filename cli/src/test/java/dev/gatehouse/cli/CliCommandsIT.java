@@ -665,6 +665,9 @@ class CliCommandsIT {
             assertThat(refused.err()).as(url).contains("the URL must").contains("(from --url)")
                     .doesNotContain("SECRET");
         }
+        Cli.Run userInfo = Cli.run(node, "orgs", "list", "--url", "http://user:PASSWORDSECRET@127.0.0.1:1/");
+        assertThat(userInfo.err()).as("where the key goes, for a command line").contains("user info (the key goes in "
+                + "--key, GATEHOUSE_KEY or key: in the config file)").doesNotContain("key(…)");
     }
 
     @Test
