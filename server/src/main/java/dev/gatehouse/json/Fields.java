@@ -127,27 +127,29 @@ public final class Fields {
     }
 
     /**
-     * An identifier a client chose (a product's user id), returned verbatim: not blank, and neither beginning nor
-     * ending with whitespace. It is refused rather than trimmed because the same id is read verbatim where it only
-     * names (paths, decision bodies): trimmed here, {@code " u-77"} would make the member {@code u-77}, whom
-     * {@code " u-77"} names nowhere else.
+     * An identifier a client chose (a product's user id), returned verbatim: neither beginning nor ending with
+     * whitespace or another invisible character, nor made of them alone ({@link Invisible}: a no-break space and a
+     * zero-width space as much as a space). It is refused rather than trimmed because the same id is read verbatim
+     * where it only names (paths, decision bodies): trimmed here, {@code " u-77"} would make the member {@code u-77},
+     * whom {@code " u-77"} names nowhere else; taken, {@code u-77} followed by a no-break space would be a second
+     * member that looks exactly like {@code u-77}. Spaces inside it are its own.
      */
     public String identifier(String name, boolean required, int maxLength) {
         String s = string(name, required, maxLength);
-        if (s != null && s.isBlank()) {
-            error(name, "must not be blank");
-            return null;
-        }
-        if (s != null && s.strip().length() != s.length()) {
-            error(name, "must not begin or end with whitespace, got \"" + abbreviate(s) + "\"");
+        String problem = s == null ? null : Invisible.problem(s);
+        if (problem != null) {
+            error(name, problem);
             return null;
         }
         return s;
     }
 
-    /** An email address as {@link EmailAddress} defines it (name@domain, within mail's lengths), trimmed. */
+    /**
+     * An email address as {@link EmailAddress} defines it (name@domain, within mail's lengths, without whitespace of
+     * any kind nor another invisible character at an end), returned verbatim: refused, never trimmed.
+     */
     public String email(String name, boolean required) {
-        String email = text(name, required, Integer.MAX_VALUE);
+        String email = string(name, required, Integer.MAX_VALUE);
         String problem = email == null ? null : EmailAddress.problem(email);
         if (problem != null) {
             error(name, problem);

@@ -13,7 +13,12 @@ import java.util.regex.Pattern;
  * 1 to 9 digits, and {@code Z} (or {@code z}) or an offset of hours and minutes ({@code ±HH:MM}, at most 18 hours).
  * {@link OffsetDateTime#parse} alone also takes what RFC 3339 does not — an offset of hours alone ({@code +01}) or with
  * seconds ({@code +01:00:30}), a fraction point without digits ({@code 00.Z}), a year of more than four digits with a
- * sign — and a client sending them elsewhere would be refused. Stateless.
+ * sign — and a client sending them elsewhere would be refused.
+ *
+ * <p>Two things RFC 3339's grammar allows are refused, as docs/api.md says: a leap second ({@code 23:59:60}), since
+ * what is kept of a date-time is its {@link Instant}, which (as PostgreSQL's timestamps) has no 61st second; and an
+ * offset beyond 18 hours ({@code +19:00} to {@code +23:59}), the most a {@link java.time.ZoneOffset} holds, which no
+ * zone in use comes near (they stop at 14 hours). Stateless.
  */
 public final class Rfc3339 {
 

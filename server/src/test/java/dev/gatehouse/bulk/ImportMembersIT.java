@@ -6,6 +6,7 @@ import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -290,6 +291,38 @@ class ImportMembersIT {
         }
         assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(2) // the admin, u-88
                 .extracting(m -> m.get("user_id").stringValue()).contains("u-88");
+        assertThat(node.service().get(org.path() + "/members/u-88/grants").get("permissions")).isEmpty();
+    }
+
+    /**
+     * Whitespace at an end of a line's user id is every space and every invisible character, not only Java's: a
+     * member {@code u-88} followed by a no-break space would look exactly like {@code u-88}, and one of them alone is
+     * blank; a member line's email holds no space of any kind. Each is refused on its line, and nothing is written.
+     */
+    @Test
+    void aUserIdOrEmailWithAnInvisibleCharacterAtAnEnd_isRefusedOnItsLine() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("u-88", "Reader"),
+                line("type", "group", "name", "Team"))).status()).isEqualTo(200);
+        JsonNode before = node.service().get(org.path() + "/members?limit=100").get("items");
+        long revision = node.revision();
+        Map<String, String> refused = Map.of(
+                line("type", "member", "user_id", "u-88\u00a0", "email", "w1@x.io", "role", "Reader"), "user_id",
+                line("type", "member", "user_id", "\u202f", "email", "w1@x.io", "role", "Reader"), "user_id",
+                line("type", "member", "user_id", "w1", "email", "w1@x.io\u00a0", "role", "Reader"), "email",
+                line("type", "member", "user_id", "w1", "email", "w1@x\u3000io", "role", "Reader"), "email",
+                line("type", "member", "op", "delete", "user_id", "\ufeffu-88"), "user_id",
+                line("type", "group_member", "group", "Team", "user_id", "u-88\u2007"), "user_id",
+                line("type", "grants", "user_id", "u-88\u200b", "permissions", List.of("doc.read")), "user_id",
+                assignment("doc", "d1", "u-88\u180e", "Reader"), "user_id");
+        refused.forEach((refusedLine, field) -> {
+            Http.Res res = importLines(node.service(), org.id(), "", List.of(member("u-90", "Reader"), refusedLine));
+            assertThat(res.status()).as("%s: %s", refusedLine, res).isEqualTo(400);
+            assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(2);
+            assertThat(res.get("detail").stringValue()).as("%s", res).contains(field + ": must");
+        });
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).isEqualTo(before);
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
         assertThat(node.service().get(org.path() + "/members/u-88/grants").get("permissions")).isEmpty();
     }
 

@@ -114,6 +114,62 @@ class FieldsTest {
         assertThat(failure(f).fieldErrors()).containsOnlyKeys("a", "b", "c");
     }
 
+    /**
+     * An identifier is taken verbatim, so one beginning or ending with a character nobody sees would be another that
+     * looks the same: every space (the no-break ones too, which Java's {@link String#strip} keeps) and every format
+     * character is refused at either end, and a value of them alone is blank; inside, spaces are the id's own.
+     */
+    @Test
+    void identifier_refusesEveryInvisibleCharacterAtAnEnd_andCallsAValueOfThemAloneBlank() {
+        for (String invisible : List.of(" ", "\t", "\n", "\u00a0", "\u2007", "\u202f", "\u2003", "\u3000", "\u2028",
+                "\u2029", "\u200b", "\u200d", "\u2060", "\ufeff", "\u180e", "\u00ad")) {
+            String shown = String.format("U+%04X", invisible.codePointAt(0));
+            for (String padded : List.of("admin1" + invisible, invisible + "admin1")) {
+                Fields f = Fields.of(Json.write(Map.of("user_id", padded)));
+                assertThat(f.identifier("user_id", true, 200)).as(shown).isNull();
+                assertThat(failure(f).fieldErrors().get("user_id")).as(shown)
+                        .startsWith("must not begin or end with whitespace or an invisible character, got \"")
+                        .endsWith(shown + (padded.startsWith("admin1") ? " at its end)" : " at its beginning)"));
+            }
+            Fields alone = Fields.of(Json.write(Map.of("user_id", invisible + invisible, "email", invisible)));
+            assertThat(alone.identifier("user_id", true, 200)).as(shown).isNull();
+            assertThat(alone.email("email", true)).as(shown).isNull();
+            assertThat(failure(alone).fieldErrors()).as(shown)
+                    .isEqualTo(Map.of("user_id", "must not be blank", "email", "must not be blank"));
+        }
+        Fields f = Fields.of(Json.write(Map.of("a", "Ada Lovelace", "b", "a\u00a0b\u200bc", "c", "\uD83D\uDE00",
+                "d", "")));
+        assertThat(f.identifier("a", true, 200)).isEqualTo("Ada Lovelace");
+        assertThat(f.identifier("b", true, 200)).isEqualTo("a\u00a0b\u200bc");
+        assertThat(f.identifier("c", true, 200)).isEqualTo("\uD83D\uDE00");
+        assertThat(f.identifier("d", true, 200)).isNull();
+        assertThat(failure(f).fieldErrors()).isEqualTo(Map.of("d", "must not be blank"));
+    }
+
+    /**
+     * An email holds no space of any kind, nor a format character at an end, and is taken as given: one padded with
+     * spaces is refused, not trimmed (Rooms makes an invited user's email its user id).
+     */
+    @Test
+    void email_refusesSpacesOfEveryKind_andInvisibleEnds_neverTrimming() {
+        String atAnEnd = "must not begin or end with whitespace or an invisible character";
+        String spaced = "must be an email address, got ";
+        Map<String, String> refused = Map.of(
+                "sp3@x.io\u00a0", atAnEnd, " sp3@x.io", atAnEnd, "\ufeffsp3@x.io", atAnEnd, "sp3@x.io\u200b", atAnEnd,
+                "s\u00a0p@x.io", spaced + "\"s\u00a0p@x.io\" (no whitespace: U+00A0 at position 1)",
+                "sp@x\u3000io", spaced + "\"sp@x\u3000io\" (no whitespace: U+3000 at position 4)",
+                "s p3@x.io", spaced + "\"s p3@x.io\" (no whitespace: U+0020 at position 1)");
+        refused.forEach((email, problem) -> {
+            Fields f = Fields.of(Json.write(Map.of("email", email)));
+            assertThat(f.email("email", true)).as(email).isNull();
+            assertThat(failure(f).fieldErrors().get("email")).as(email).startsWith(problem);
+        });
+        Fields f = Fields.of(Json.write(Map.of("email", "sp3@x.io", "joined", "\u0645\u200c\u0646@x.io")));
+        assertThat(f.email("email", true)).isEqualTo("sp3@x.io");
+        assertThat(f.email("joined", true)).as("a joiner inside").isEqualTo("\u0645\u200c\u0646@x.io");
+        f.check();
+    }
+
     @Test
     void instant_acceptsYears1To9999InUtc_andRefusesAnyInstantOutside_whateverItsSpelling() {
         Map<String, String> within = Map.of(
@@ -141,7 +197,9 @@ class FieldsTest {
         for (String raw : List.of("2030-01-01T00:00:00.Z", "2030-01-01T00:00:00+01", "2030-01-01T00:00:00+01:00:30",
                 "2030-01-01T00:00Z", "2030-01-01 00:00:00Z", "2030-01-01T00:00:00", "2030-01-01T00:00:00.1234567890Z",
                 "2030-01-01T24:00:00Z", "2030-01-01T00:00:60Z", "2030-01-01T00:00:00+18:01", "2030-1-01T00:00:00Z",
-                "\u0662030-01-01T00:00:00Z", "2030-01-01T00:00:00UTC")) {
+                "\u0662030-01-01T00:00:00Z", "2030-01-01T00:00:00UTC",
+                // RFC 3339 allows these; docs/api.md says why they are refused
+                "2027-03-31T23:59:60Z", "2030-01-01T00:00:00+19:00", "2030-01-01T00:00:00-23:59")) {
             Fields f = of("{\"t\": \"" + raw + "\"}");
             assertThat(f.instant("t")).as(raw).isNull();
             assertThat(failure(f).fieldErrors().get("t")).as(raw).contains("RFC 3339");

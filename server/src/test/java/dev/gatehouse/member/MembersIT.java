@@ -404,4 +404,40 @@ class MembersIT {
         assertThat(patched.get("errors").get("user_id").stringValue())
                 .startsWith("must not begin or end with whitespace");
     }
+
+    /**
+     * Whitespace at an end is every space and every invisible character, not only Java's: a user id ending in a
+     * no-break space or a zero-width one would be a second member that looks exactly like the first, and one made of
+     * them alone is blank; an email holds no space of any kind. Each is refused, naming the field, and adds nobody.
+     */
+    @Test
+    void aUserIdOrEmailWithAnInvisibleCharacterAtAnEnd_isRefused_andAddsNobody() {
+        var org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        fx.member(org, "admin1", agent);
+        JsonNode before = node.service().get(org.path() + "/members?limit=100").get("items");
+        long revision = node.revision();
+
+        for (String userId : List.of("admin1\u00a0", "admin1\u2007", "admin1\u202f", "admin1\u3000", "\u200badmin1",
+                "admin1\ufeff", "admin1\u180e", "\u00a0", "\u200b\u00a0")) {
+            Http.Res refused = node.service().post(org.path() + "/members", Map.of("user_id", userId,
+                    "email", "w1@x.io", "role_id", agent));
+            assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+            assertThat(refused.get("errors").get("user_id").stringValue()).as("%s", refused).matches(
+                    "must not be blank|must not begin or end with whitespace or an invisible character, got .*");
+        }
+        for (String email : List.of("w1@x.io\u00a0", "\ufeffw1@x.io", " w1@x.io", "w1@x\u3000io", "w\u202f1@x.io")) {
+            Http.Res refused = node.service().post(org.path() + "/members", Map.of("user_id", "w1",
+                    "email", email, "role_id", agent));
+            assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+            assertThat(refused.get("errors").has("email")).as("%s", refused).isTrue();
+            Http.Res patched = node.service().patch(org.path() + "/members/admin1", Map.of("email", email));
+            assertThat(patched.status()).as("%s", patched).isEqualTo(400);
+            assertThat(patched.get("errors").has("email")).as("%s", patched).isTrue();
+        }
+
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).isEqualTo(before);
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        assertThat(node.service().get(org.path() + "/members/user:admin1%C2%A0").status()).isEqualTo(404);
+    }
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +89,24 @@ class CloseGroupsIT {
                 .startsWith("must not begin or end with whitespace");
         assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
         assertThat(org.admin().delete("/group/" + id + "/member/%20" + admin + "/").status()).isEqualTo(404);
+    }
+
+    /**
+     * Whitespace at an end is every space and every invisible character: a user id followed by a no-break space, a
+     * narrow one or a zero-width one looks exactly like the user's, and is refused as one followed by a space is.
+     */
+    @Test
+    void addingAMember_byAUserIdWithAnInvisibleCharacterAtAnEnd_isRefused() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Invisible")).get("id").stringValue();
+        String admin = org.org().json().get("admin_member").get("user_id").stringValue();
+        for (String userId : List.of(admin + "\u00a0", admin + "\u202f", "\u200b" + admin, "\u00a0")) {
+            Http.Res res = org.admin().post("/group/" + id + "/member/", Map.of("user_id", userId));
+            assertThat(res.status()).as(res.toString()).isEqualTo(400);
+            assertThat(res.get("field-errors").get("user_id").stringValue()).as(res.toString())
+                    .matches("must not be blank|must not begin or end with whitespace or an invisible character.*");
+        }
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
     }
 
     @Test

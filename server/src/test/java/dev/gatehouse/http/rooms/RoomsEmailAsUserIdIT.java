@@ -103,6 +103,35 @@ class RoomsEmailAsUserIdIT {
         }
     }
 
+    /**
+     * An invited user's email becomes its user id, so one ending in a no-break space would be a second user that
+     * looks exactly like the first: an email holds no space of any kind, nor another invisible character at an end.
+     * Each invitation refuses it, naming the email, and adds no one.
+     */
+    @Test
+    void invitations_refuseAnEmailWithAnInvisibleCharacterAtAnEnd_orASpaceOfAnyKind_andAddNoOne() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        Http.Res invited = a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Sam", "lastName", "Pe",
+                "email", "sp3@x.io", "roleId", agent, "accessLevel", "Contributor", "offices", List.of(a.office)));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        List<JsonNode> before = members(a.org);
+
+        for (String email : List.of("sp3@x.io\u00a0", "sp3@x.io\u202f", "\ufeffsp3@x.io", "sp3@x.io\u200b",
+                "sp3@x\u3000io", "sp3 @x.io")) {
+            error(a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Sam", "lastName", "Pe",
+                    "email", email, "roleId", agent, "accessLevel", "Contributor", "offices", List.of(a.office))),
+                    400, "INVALID_INPUT", "email: must");
+            error(a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", email, "firstName", "Sam",
+                    "lastName", "Pe", "roleId", buyer)), 400, "INVALID_INPUT", "email: must");
+        }
+
+        assertThat(members(a.org)).isEqualTo(before).extracting(m -> m.get("user_id").stringValue())
+                .contains("sp3@x.io");
+    }
+
     /** A valid address of {@code length} ASCII characters: 64 before the @, then labels of at most 63. */
     static String email(int length) {
         StringBuilder domain = new StringBuilder("test");
