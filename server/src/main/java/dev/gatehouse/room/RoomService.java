@@ -47,7 +47,8 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *
  * <ul>
  *   <li>creating a room needs {@code canCreateRooms} (company role); its owner (the creator, or {@code ownerId}:
- *       an active company user, whom the caller may manage when it is another) gets the given room role;</li>
+ *       an active company user, whom the caller may manage when it is another) gets the given room role, which must
+ *       let it manage access to the room and delete it, whoever the owner is ({@link RoomsRules#requireMayGive});</li>
  *   <li>a member sees a room when it holds a role in it, or its company role has {@code autoAccessToRooms};
  *       other rooms look nonexistent (404);</li>
  *   <li>in a room, the caller's room role must grant: {@code canViewRoomDetails} or
@@ -110,6 +111,13 @@ public final class RoomService {
         this.hierarchy = new ClassicHierarchy(assignments);
     }
 
+    /**
+     * Creates a room and gives its owner (the caller, or {@code ownerId}: an active company user) the room role
+     * {@code roleId}, recorded as invited by the caller. The role must let the owner manage access to the room and
+     * delete it, whoever creates the room, the owner itself included ({@link RoomsRules#requireMayGive}): it is
+     * judged before the room is stored, and a refusal (409 {@code room_owner}) names no room. A service key may give
+     * any role.
+     */
     public Written<Room> create(Principal principal, long orgId, NewRoom in) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
@@ -130,6 +138,13 @@ public final class RoomService {
             if (classic && officeId == null) {
                 throw InvalidInputException.field("officeId", "is required in a v5 (classic) company when the owner "
                         + "has no default office: a room lies in an office, whose managers manage it");
+            }
+            // the owner's role is judged before the room is stored, so that a refusal names no room rolled back with
+            // it, in the order of the put below: what it hands out, then the owner's powers (a role not found: the put)
+            Optional<Role> role = roles.find(h, orgId, in.roleId());
+            if (role.isPresent()) {
+                access.requireNoEscalation(caller, model, role.get().grant());
+                rules.requireMayOwnWith(caller, owner, role.get(), "creating a room");
             }
             Instant now = tx.now();
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
@@ -364,8 +379,11 @@ public final class RoomService {
             PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
             RoomUser current = roomUser(h, caller, room, memberId);
+            // the refusal names what was asked: the role, the side, or both
+            String changed = roleId == null ? (sideGiven ? "the transaction side of " : "")
+                    : sideGiven ? "the role and transaction side of " : "the role of ";
             rules.requireMayChangeRoomUser(h, caller, model, room, current.invitedBy(),
-                    "changing the role of user " + memberId + " in room " + roomId);
+                    "changing " + changed + "user " + memberId + " in room " + roomId);
             if (current.revoked()) {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is revoked; restore it first");

@@ -76,15 +76,19 @@ public final class RoomsRoleService {
     }
 
     /**
-     * The external roles assignable in a room the caller sees, by id, whose name starts with {@code namePrefix};
-     * with the company role of the invitee {@code assigneeEmail} when the caller and the invitee are both internal.
+     * The external roles assignable in a room the caller sees — those it may give an invitee, as
+     * {@link Context#ASSIGNABLE_BY_ALL_PERMISSIONS} lists them (a service key: every one) — by id, whose name starts
+     * with {@code namePrefix}; with the company role of the invitee {@code assigneeEmail} when the caller and the
+     * invitee are both internal.
      */
     public Assignable assignable(Principal principal, long orgId, int roomId, String assigneeEmail, String namePrefix,
                                  int start, int count) {
         return access.read(principal, orgId, (h, caller) -> {
             rules.visibleRoom(h, caller, roomId);
+            Predicate<Role> mayGive = assignable(h, caller, orgModels.model(h, orgId),
+                    Context.ASSIGNABLE_BY_ALL_PERMISSIONS);
             List<Role> external = roles.list(h, orgId, 0L, MAX_ROLES, null).stream().filter(Role::external)
-                    .filter(r -> startsWith(r.name(), namePrefix)).toList();
+                    .filter(r -> startsWith(r.name(), namePrefix)).filter(mayGive).toList();
             List<Role> page = external.subList(Math.min(start, external.size()),
                     Math.min(start + count, external.size()));
             Long current = null;

@@ -67,8 +67,9 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *       ({@link #keptRole}) hiding it as the role held did.</li>
  *   <li><b>A room keeps its owners</b> ({@link #requireNotOwner}): an owner's access to its room is not taken
  *       away, by anyone, service keys included (409 {@code room_owner}); nor is its power to manage access to the
- *       room and to delete it taken from it, by replacing its role ({@link #requireMayGive}) or narrowing the
- *       role it holds ({@link #requireMayChangePermissions}); a service key may.</li>
+ *       room and to delete it withheld from it, by the role its room is created with, or taken from it, by replacing
+ *       its role ({@link #requireMayGive}) or narrowing the role it holds ({@link #requireMayChangePermissions}); a
+ *       service key may.</li>
  *   <li><b>A room user's inviter</b> is whoever gave it its role there, whatever the route ({@link #given}).</li>
  * </ul>
  *
@@ -501,11 +502,12 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
      * ({@code canManageInvitedUserRoomAccess} or {@code canManageAnyUserRoomAccess}) and to delete it
      * ({@code canDeleteOwnedRooms} or {@code canDeleteRooms}). Replacing an owner's room role — by itself, by a room
      * user editing any role, through Rooms, {@code /v1} or an import — with one lacking a power of these two that the
-     * replaced role has is refused; so is creating a room whose owner, another user than the caller, is given a role
-     * lacking either (a user naming itself owner chooses its own role, as in Rooms). An owner left powerless could
-     * neither delete its room nor manage who is in it, nor could anyone without a role there, and it is not removed
-     * from the company while it owns the room ({@link #requireOwnsNoRoom}): the room would be left to nobody. 409
-     * {@code room_owner}; a service key, which passes every gate, may (to repair a room, or set one up).
+     * replaced role has is refused; so is giving an owner that holds no role in its room one lacking either, whoever
+     * gives it, the owner itself included (a room's creation is judged before the room exists:
+     * {@link #requireMayOwnWith}). An owner left powerless could neither delete its room nor manage who is in it, nor
+     * could anyone without a role there, and it is not removed from the company while it owns the room
+     * ({@link #requireOwnsNoRoom}): the room would be left to nobody. 409 {@code room_owner}; a service key, which
+     * passes every gate, may (to repair a room, or set one up).
      */
     @Override
     public void requireMayGive(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
@@ -514,10 +516,29 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         int roomId = Room.parseResourceId(resourceId);
-        if (replaced == null && caller.is(member.id())
-                || roomId <= 0 || !rooms.owns(h, caller.orgId(), roomId, member.id())) {
+        if (roomId <= 0 || !rooms.owns(h, caller.orgId(), roomId, member.id())) {
             return;
         }
+        requireOwnerPowers(member, replaced, role, "which owns room " + roomId, what);
+    }
+
+    /**
+     * A room being created gives its owner its first role there: the rule of {@link #requireMayGive}, judged before
+     * the room is stored, so that a refusal names no room (the room it would name is rolled back with the refusal).
+     * 409 {@code room_owner}; a service key may.
+     */
+    void requireMayOwnWith(Caller caller, Member owner, Role role, String what) {
+        if (!caller.isService()) {
+            requireOwnerPowers(owner, null, role, "the room's owner", what);
+        }
+    }
+
+    /**
+     * 409 {@code room_owner} when {@code role}, given to a room's {@code owner} in place of {@code replaced} (null:
+     * none), lacks a power of {@link #OWNER_POWERS} that the replaced role has (every power, when none is replaced);
+     * {@code owning} says which room the owner owns, for the refusal.
+     */
+    private static void requireOwnerPowers(Member owner, Role replaced, Role role, String owning, String what) {
         List<String> lacking = new ArrayList<>(2);
         for (List<String> power : OWNER_POWERS) {
             if (!grantsAny(role, power) && (replaced == null || grantsAny(replaced, power))) {
@@ -525,8 +546,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             }
         }
         if (!lacking.isEmpty()) {
-            throw new ConflictException("room_owner", what + " would give user " + member.id() + ", which owns room "
-                    + roomId + ", role " + role.id() + " (\"" + role.name() + "\") there, which lacks "
+            throw new ConflictException("room_owner", what + " would give user " + owner.id() + ", " + owning
+                    + ", role " + role.id() + " (\"" + role.name() + "\") there, which lacks "
                     + String.join(" and ", lacking) + (replaced == null ? "" : ", which its role has")
                     + "; a room owner stays able to manage access to its room and to delete it");
         }

@@ -381,7 +381,8 @@ class RoomsRulesIT {
     @Test
     void theDefaultAdmin_unlocksAUserOfARoomItHasNoRoleIn() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails", "canAddUsersToRooms");
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails", "canAddUsersToRooms",
+                "canDeleteOwnedRooms", "canManageInvitedUserRoomAccess");
         int annId = a.user("Ann", agent, "Contributor");
         int room = a.room(a.as(annId), "Ann's", agent);
         int piaId = a.invited("Pia", agent, "Contributor");
@@ -443,7 +444,8 @@ class RoomsRulesIT {
     void creatingRooms_needsCanCreateRooms_andARoleWithinTheCallersOwn() {
         RoomsAccount a = new RoomsAccount(node, fx);
         int viewer = a.role("Viewer", false, "canViewRoomDetails");
-        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails");
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess");
         int buyer = a.role("Buyer", true, "canViewRoomDetails");
         Http vic = a.as(a.user("Vic", viewer, "Contributor"));
         Http bob = a.as(a.user("Bob", agent, "Contributor"));
@@ -517,6 +519,63 @@ class RoomsRulesIT {
                 .isEqualTo(201);
     }
 
+    /**
+     * A room's owner gets a room role that lets it manage access to the room and delete it, whoever creates the room,
+     * the owner itself included: before, a user creating its own room chose any role, and one such as an external
+     * Client (canViewRoomDetails alone) left a room nobody but a service key could delete or add anyone to, and an
+     * owner nobody could remove from the company (409 ROOM_OWNER: delete the room first). A service key gives any role.
+     */
+    @Test
+    void creatingOnesOwnRoom_withARoleLackingTheOwnersPowers_isRefused() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess", "canEditInvitedRoomRole", "canViewRoomDetails");
+        int client = a.role("Client", true, "canViewRoomDetails");
+        int deleter = a.role("Deleter", false, "canDeleteOwnedRooms", "canViewRoomDetails");
+        int alId = a.user("Al", agent, "Contributor");
+        Http al = a.as(alId);
+        String rooms = a.base + "/rooms";
+
+        error(al.post(rooms, Map.of("name", "Stuck", "roleId", client)), 409, "ROOM_OWNER", "user " + alId,
+                "role " + client, "canDeleteOwnedRooms", "canManageInvitedUserRoomAccess");
+        error(al.post(rooms, Map.of("name", "Stuck", "roleId", deleter, "ownerId", alId)), 409, "ROOM_OWNER",
+                "role " + deleter, "canManageInvitedUserRoomAccess");
+        assertThat(a.admin.get(rooms).get("totalRowCount").intValue()).as("no room created").isZero();
+
+        int room = a.room(al, "Al's", agent);
+        Http.Res setUp = node.service().post(rooms, Map.of("name", "Set up", "roleId", client, "ownerId", alId));
+        assertThat(setUp.status()).as("a service key gives any role: %s", setUp).isEqualTo(201);
+        assertThat(al.delete(rooms + "/" + room).status()).as("the owner gets out").isEqualTo(204);
+    }
+
+    /**
+     * A room refused for its owner's role is not created, and the refusal names no room: before, the room was stored
+     * before its owner's role was judged, and the refusal named the id it had been given ("which owns room 18"), a
+     * room rolled back with it that never exists.
+     */
+    @Test
+    void creatingARoom_refusedForItsOwnersRole_namesNoRoom() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess", "canViewRoomDetails");
+        int manager = a.role("Manager", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess", "canViewRoomDetails", "canManageMemberLowerAccessLevel");
+        int client = a.role("Client", true, "canViewRoomDetails");
+        int alId = a.user("Al", agent, "Contributor");
+        Http mia = a.as(a.user("Mia", manager, "Company"));
+        String rooms = a.base + "/rooms";
+
+        for (Http caller : List.of(mia, a.as(alId))) {
+            Http.Res refused = caller.post(rooms, Map.of("name", "For Al", "roleId", client, "ownerId", alId));
+            error(refused, 409, "ROOM_OWNER", "creating a room", "user " + alId + ", the room's owner",
+                    "role " + client);
+            assertThat(refused.get("message").stringValue()).doesNotContainPattern("room \\d");
+        }
+        assertThat(a.admin.get(rooms).get("totalRowCount").intValue()).as("no room created").isZero();
+        Http.Res created = mia.post(rooms, Map.of("name", "For Al", "roleId", agent, "ownerId", alId));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
     /** Rooms' ids are positive int32s: a template id of 0 or below names no template, and creates no room. */
     @Test
     void creatingRooms_refusesATemplateIdThatIsNoId() {
@@ -534,7 +593,8 @@ class RoomsRulesIT {
     @Test
     void rooms_areSeenOnlyByTheirUsers_orWithAutoAccess() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails");
+        int agent = a.role("Agent", false, "canCreateRooms", "canViewRoomDetails", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess");
         Http bob = a.as(a.user("Bob", agent, "Contributor"));
         int adminRoom = a.room(a.admin, "Admin's", a.defaultAdminRole());
         int bobRoom = a.room(bob, "Bob's", agent);
@@ -574,7 +634,7 @@ class RoomsRulesIT {
     @Test
     void deletingRooms_needsDeleteRightsInTheCallersRoomRole() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        int owner = a.role("Owner", false, "canCreateRooms", "canDeleteOwnedRooms");
+        int owner = a.role("Owner", false, "canCreateRooms", "canDeleteOwnedRooms", "canManageInvitedUserRoomAccess");
         int plain = a.role("Plain", false, "canCreateRooms");
         int deleter = a.role("Deleter", false, "canDeleteRooms");
         int ownerId = a.user("Olga", owner, "Contributor");
@@ -582,7 +642,11 @@ class RoomsRulesIT {
         Http olga = a.as(ownerId);
         Http paul = a.as(plainId);
         int olgas = a.room(olga, "Olga's", owner);
-        int pauls = a.room(paul, "Paul's", plain);
+        // a room whose owner may not delete it is one only a service key sets up: a user may not give itself that role
+        Http.Res paulsRoom = node.service().post(a.base + "/rooms", Map.of("name", "Paul's", "roleId", plain,
+                "ownerId", plainId));
+        assertThat(paulsRoom.status()).as(paulsRoom.toString()).isEqualTo(201);
+        int pauls = paulsRoom.get("roomId").intValue();
         error(paul.delete(a.base + "/rooms/" + pauls), 403, "PERMISSION_REQUIRED", "canDeleteOwnedRooms");
         a.invite(node.service(), pauls, "olga@acme.test", owner);
         error(olga.delete(a.base + "/rooms/" + pauls), 403, "PERMISSION_REQUIRED");
@@ -720,6 +784,31 @@ class RoomsRulesIT {
                 404, "ROOM_USER_NOT_FOUND");
     }
 
+    /**
+     * A refused change of a room user names what was asked: before, a change of its transaction side alone was
+     * refused as "changing the role of user …".
+     */
+    @Test
+    void changingARoomUser_isRefused_inWordsOfWhatWasAsked() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int host = a.role("Host", false, "canAddUsersToRooms", "canViewRoomDetails");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int hanaId = a.user("Hana", host, "Contributor");
+        Http hana = a.as(hanaId);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "hana@acme.test", host);
+        int carl = a.invite(a.admin, room, "carl@out.test", buyer);
+        String user = a.base + "/rooms/" + room + "/users/" + carl;
+        String where = "user " + carl + " in room " + room;
+
+        Http.Res side = hana.put(user, Map.of("transactionSideId", "buy"));
+        error(side, 403, "PERMISSION_REQUIRED", "changing the transaction side of " + where);
+        assertThat(side.get("message").stringValue()).doesNotContain("role of");
+        error(hana.put(user, Map.of("roleId", buyer)), 403, "PERMISSION_REQUIRED", "changing the role of " + where);
+        error(hana.put(user, Map.of("roleId", buyer, "transactionSideId", "buy")), 403, "PERMISSION_REQUIRED",
+                "changing the role and transaction side of " + where);
+    }
+
     @Test
     void aUserManagingRoomAccess_cannotTakeAwayARoomRoleGrantingMoreThanItsOwn() {
         RoomsAccount a = new RoomsAccount(node, fx);
@@ -832,7 +921,8 @@ class RoomsRulesIT {
     @Test
     void aRoomOwner_isNotRemovedFromTheCompany_untilItsRoomIsDeleted() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        int agent = a.role("Agent", false, "canCreateRooms", "canDeleteOwnedRooms", "canViewRoomDetails");
+        int agent = a.role("Agent", false, "canCreateRooms", "canDeleteOwnedRooms", "canViewRoomDetails",
+                "canManageInvitedUserRoomAccess");
         int danId = a.user("Dan", agent, "Contributor");
         Http dan = a.as(danId);
         int room = a.room(dan, "Dan's room", agent);
@@ -1203,7 +1293,8 @@ class RoomsRulesIT {
     @Test
     void aRevokedHiddenRoomUser_answersAsAUserNotInTheRoom_toWhoMayNotSeeIt() {
         RoomsAccount a = new RoomsAccount(node, fx);
-        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms");
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess");
         int seller = a.role("Seller", true);
         int ghost = a.role("Ghost", true, "isHiddenInRoom");
         int keeper = a.role("Keeper", false, "canAddUsersToRooms", "canManageAnyUserRoomAccess");
@@ -1256,7 +1347,7 @@ class RoomsRulesIT {
     void aHiddenRoomOwner_isNotNamedAmongTheOwners_toWhoMayNotSeeIt() {
         RoomsAccount a = new RoomsAccount(node, fx);
         int buyer = a.role("Buyer", true, "canViewRoomDetails");
-        int keeper = a.role("Keeper", false, "canManageAnyUserRoomAccess", "canCreateRooms");
+        int keeper = a.role("Keeper", false, "canManageAnyUserRoomAccess", "canCreateRooms", "canDeleteOwnedRooms");
         int room = a.room(a.admin, "R", a.defaultAdminRole());
         int bobId = a.invite(a.admin, room, "bob@out.test", buyer);
         int kimId = a.user("Kim", keeper, "Contributor");
@@ -1356,6 +1447,49 @@ class RoomsRulesIT {
             assertThat(changed.status()).as("%s", changed).isEqualTo(200);
             assertThat(changed.get("invitedByUserId").longValue()).isEqualTo(inaId);
             assertThat(ina.post(path + "/revoke_access", Map.of()).status()).isEqualTo(204);
+        }
+    }
+
+    /**
+     * A room's assignable roles are the roles the caller can assign to invitees (Rooms' GetAssignableRoles): the
+     * external roles it may give, as GET /roles lists them for AssignableRolesBasedOnAllPermissions; a service key
+     * sees all. Before, every external role was listed — one granting canDeleteRooms to a caller lacking it, and every
+     * one to an outsider adding users to the room, who has no company role — and inviting with it was then 403
+     * PRIVILEGE_ESCALATION.
+     */
+    @Test
+    void assignableRoles_areOnlyTheExternalRolesTheCallerMayGive() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess", "canViewRoomDetails");
+        int client = a.role("Client", true, "canViewRoomDetails");
+        int vip = a.role("VIP", true, "canViewRoomDetails", "canDeleteRooms");
+        int helper = a.role("Helper", true, "canAddUsersToRooms", "canViewRoomDetails");
+        Http al = a.as(a.user("Al", agent, "Contributor"));
+        int room = a.room(al, "Al's", agent);
+        String path = a.base + "/rooms/" + room + "/assignable_roles";
+        String users = a.base + "/rooms/" + room + "/users";
+
+        JsonNode alsRoles = al.get(path).json();
+        assertThat(alsRoles.get("roles")).extracting(r -> r.get("roleId").intValue()).containsExactly(client, helper);
+        assertThat(alsRoles.get("totalRowCount").intValue()).isEqualTo(2);
+        assertThat(al.get(a.base + "/roles?filterContext=AssignableRolesBasedOnAllPermissions").get("roles"))
+                .as("GET /roles' judgement").filteredOn(r -> r.get("isExternal").booleanValue())
+                .extracting(r -> r.get("roleId").intValue()).containsExactly(client, helper);
+        error(al.post(users, Map.of("email", "vip@out.test", "firstName", "V", "lastName", "P", "roleId", vip)), 403,
+                "PRIVILEGE_ESCALATION", "canDeleteRooms");
+        assertThat(a.invite(al, room, "cli@out.test", client)).isPositive();
+
+        Http hal = a.as(a.invite(node.service(), room, "hal@out.test", helper));
+        JsonNode halsRoles = hal.get(path).json();
+        assertThat(halsRoles.get("roles")).as("an outsider has no company role to give from").isEmpty();
+        assertThat(halsRoles.get("totalRowCount").intValue()).isZero();
+        error(hal.post(users, Map.of("email", "c2@out.test", "firstName", "C", "lastName", "T", "roleId", client)),
+                403, "PRIVILEGE_ESCALATION");
+
+        for (Http all : List.of(a.admin, node.service())) {
+            assertThat(all.get(path).get("roles")).extracting(r -> r.get("roleId").intValue())
+                    .containsExactly(client, vip, helper);
         }
     }
 

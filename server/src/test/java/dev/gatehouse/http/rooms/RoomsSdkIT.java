@@ -376,7 +376,8 @@ class RoomsSdkIT {
         RoomsApi rooms = new RoomsApi(client);
         int adminRole = defaultAdminRole(roles, acct);
         Role agent = role(roles, acct, "Agent", false, new Permissions().canCreateRooms(true)
-                .canViewRoomDetails(true).canAddDocuments(true));
+                .canViewRoomDetails(true).canAddDocuments(true).canDeleteOwnedRooms(true)
+                .canManageInvitedUserRoomAccess(true));
         Role reviewer = role(roles, acct, "Reviewer", false, new Permissions().canViewRoomDetails(true));
         Role buyer = role(roles, acct, "Buyer", true, new Permissions().canViewRoomDetails(true));
         Role seller = role(roles, acct, "Seller", true, new Permissions().canViewRoomDetails(true).canAddDocuments(true));
