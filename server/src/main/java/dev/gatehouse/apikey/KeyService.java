@@ -14,6 +14,7 @@ import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +30,13 @@ import org.jdbi.v3.core.Handle;
  * removed, organization removed), which keeps every node in step. A key of a deactivated member does not
  * authenticate (and deactivation revokes it, {@link #revokeAll}). A key configured at startup
  * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash, and is the service key whatever its form — one
- * in the form of a generated key too, which the database need not hold — and, while it is configured, the only one:
- * a service key the database stores (generated on its first start, {@link #bootstrapServiceKey}) is not accepted then,
- * unless it is the configured one, pinned — configuring another key is how a generated one is retired. Thread-safe.
+ * in the form of a generated service key too, which the database need not hold; not one in the form of a member or
+ * replica key, which a request would present as such a key ({@link #hasMemberOrReplicaForm}, refused at start) — and,
+ * while it is configured, the only one: a service key the database stores (generated on its first start,
+ * {@link #bootstrapServiceKey}) is not accepted then, unless it is the configured one, pinned. Configuring another key
+ * is how a generated one is retired, for good: the start with the configured key revokes it in the database
+ * ({@link #retireStoredServiceKeys}), so that no node accepts it again, one started without a key included.
+ * Thread-safe.
  */
 public final class KeyService implements ChangeListener {
 
@@ -47,6 +52,11 @@ public final class KeyService implements ChangeListener {
     }
 
     private static final Cached CONFIGURED = new Cached(null, new Principal.Service("configured"), null, true);
+    /**
+     * The transaction-scoped advisory lock under which a start generates the service key or retires stored ones:
+     * concurrent starts on one database take turns.
+     */
+    private static final long SERVICE_KEY_LOCK = 7;
 
     private final Store store;
     private final KeyStore keys = new KeyStore();
@@ -54,14 +64,35 @@ public final class KeyService implements ChangeListener {
     /** Counts invalidations, so that an entry read from the database before one is not cached after it. */
     private final AtomicLong evictions = new AtomicLong();
     private final byte[] configuredServiceKeyHash;
+    /**
+     * The key id and the secret's hash of the configured key when it has the form of a generated service key — it may
+     * be the one the database stores, pinned ({@link #isPinned}) — else null.
+     */
+    private final String configuredKeyId;
+    private final byte[] configuredSecretHash;
 
     /**
      * @param configuredServiceKey a service key from configuration ({@code Config}, which strips the whitespace around
-     *                             it and refuses what no header can carry), or null
+     *                             it and refuses what no header can carry, or what has the form of a member or replica
+     *                             key), or null
      */
     public KeyService(Store store, String configuredServiceKey) {
         this.store = store;
         this.configuredServiceKeyHash = configuredServiceKey == null ? null : Secrets.sha256(configuredServiceKey);
+        Secrets.Parsed parsed = configuredServiceKey == null || !Secrets.isServiceForm(configuredServiceKey) ? null
+                : Secrets.parse(configuredServiceKey);
+        this.configuredKeyId = parsed == null ? null : parsed.keyId();
+        this.configuredSecretHash = parsed == null ? null : Secrets.sha256(parsed.secret());
+    }
+
+    /**
+     * Whether {@code key} has the form of a member or replica key ({@code ghm_} or {@code ghr_}, 24 hexadecimal
+     * digits, {@code _}, 43 characters): a request presenting it is authenticated as such a key, by its id, never
+     * compared with the configured service key — so no such key can be the service key, and {@code Config} refuses
+     * one at start rather than start a node whose service key every request is refused with.
+     */
+    public static boolean hasMemberOrReplicaForm(String key) {
+        return Secrets.parse(key) != null && !Secrets.isServiceForm(key);
     }
 
     /**
@@ -189,7 +220,11 @@ public final class KeyService implements ChangeListener {
         return cached;
     }
 
-    /** A stored service key while one is configured, which is then the only one (class comment). */
+    /**
+     * A stored service key while one is configured, which is then the only one (class comment). The start retired it
+     * ({@link #retireStoredServiceKeys}), unless it is the configured one, pinned, which {@link #verify} matches
+     * before asking the database; this holds meanwhile, and for a key a node without one generated since.
+     */
     private boolean superseded(KeyStore.Stored stored) {
         return configuredServiceKeyHash != null && "service".equals(stored.key().kind());
     }
@@ -206,9 +241,9 @@ public final class KeyService implements ChangeListener {
 
     /**
      * Generates the service key on the first start of a database, when none is configured; null when one is, or the
-     * database stores one already. The first start is that of a database that holds nothing yet
-     * ({@link KeyStore#holdsNothing}). A database that holds data but no generated key has run with a configured
-     * key, which this start lacks (an unset variable, once): a key generated here would be a second service key,
+     * database stores one already (not revoked). The first start is that of a database that holds nothing yet
+     * ({@link KeyStore#holdsNothing}). A database that holds data but no generated key — none, or only one a configured
+     * key retired ({@link #retireStoredServiceKeys}) — has run with a configured key, which this start lacks (an unset variable, once): a key generated here would be a second service key,
      * printed in the log, accepted by every node started without a configured key and revoked by nothing. Nor while
      * another node is live on the database: it runs with a configured key, which this node lacks — a node whose key
      * failed to mount once generated one. {@link IllegalStateException} in both cases, saying to give this node the
@@ -219,7 +254,7 @@ public final class KeyService implements ChangeListener {
             return null;
         }
         return store.write(Actor.SYSTEM, null, tx -> {
-            tx.handle().createQuery("SELECT CAST(pg_advisory_xact_lock(7) AS text)").mapTo(String.class).one();
+            lockServiceKeys(tx);
             if (keys.anyServiceKey(tx.handle())) {
                 return null;
             }
@@ -235,6 +270,49 @@ public final class KeyService implements ChangeListener {
             }
             return issue(tx, "service", null, null, "bootstrap").token();
         }).value();
+    }
+
+    /**
+     * Retires, when a key is configured, every service key the database stores but the configured one itself (a
+     * generated key pinned): each is revoked, recorded as a key's revocation is ({@link #revoke}), so that every node
+     * forgets it — one running without a configured key too, which then refuses it ({@code key_revoked}) — and a later
+     * start without a key finds none to use and stops, as on any database that holds data
+     * ({@link #bootstrapServiceKey}). Nothing to retire records nothing. Returns the retired keys' ids.
+     *
+     * <p>Called once this node is registered as live ({@code NodeRegistry}), under the lock a start generating a key
+     * takes: a node started without a key at the same time either generated its key first, which this then retires,
+     * or finds this node live and generates none. Concurrent starts with the configured key retire each key once.
+     */
+    public List<String> retireStoredServiceKeys() {
+        if (configuredServiceKeyHash == null) {
+            return List.of();
+        }
+        return store.write(Actor.SYSTEM, null, tx -> {
+            lockServiceKeys(tx);
+            List<String> retired = new ArrayList<>();
+            for (KeyStore.Stored stored : keys.liveServiceKeys(tx.handle())) {
+                if (isPinned(stored)) {
+                    continue;
+                }
+                keys.revokeServiceKey(tx.handle(), stored.key().keyId(), tx.now()).ifPresent(revoked -> {
+                    tx.change(null, ObjectType.API_KEY, revoked.keyId(), Action.DELETED, LoggedKey.of(stored.key()),
+                            null);
+                    retired.add(revoked.keyId());
+                });
+            }
+            return List.copyOf(retired);
+        }).value();
+    }
+
+    /** Whether a stored key is the configured one: a generated service key, pinned. */
+    private boolean isPinned(KeyStore.Stored stored) {
+        return configuredKeyId != null && configuredKeyId.equals(stored.key().keyId())
+                && MessageDigest.isEqual(configuredSecretHash, stored.hash());
+    }
+
+    private static void lockServiceKeys(Tx tx) {
+        tx.handle().createQuery("SELECT CAST(pg_advisory_xact_lock(:lock) AS text)").bind("lock", SERVICE_KEY_LOCK)
+                .mapTo(String.class).one();
     }
 
     /**

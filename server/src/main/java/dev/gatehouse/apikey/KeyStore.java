@@ -86,6 +86,20 @@ final class KeyStore {
                 .mapTo(Boolean.class).one();
     }
 
+    /** The service keys not revoked, with their hashes, in creation order. */
+    List<Stored> liveServiceKeys(Handle h) {
+        return h.createQuery("SELECT " + COLUMNS + ", secret_hash FROM api_keys WHERE kind = 'service' "
+                        + "AND revoked_at IS NULL ORDER BY id")
+                .map((rs, ctx) -> new Stored(map(rs), rs.getBytes("secret_hash"), true)).list();
+    }
+
+    /** Revokes a service key not revoked yet; empty when there is no such key. */
+    Optional<ApiKey> revokeServiceKey(Handle h, String keyId, Instant now) {
+        return h.createQuery("UPDATE api_keys SET revoked_at = :now WHERE key_id = :k AND kind = 'service' "
+                        + "AND revoked_at IS NULL RETURNING " + COLUMNS)
+                .bind("k", keyId).bind("now", utc(now)).map((rs, ctx) -> map(rs)).findOne();
+    }
+
     boolean anyServiceKey(Handle h) {
         return h.createQuery("SELECT 1 FROM api_keys WHERE kind = 'service' AND revoked_at IS NULL LIMIT 1")
                 .mapTo(Integer.class).findOne().isPresent();

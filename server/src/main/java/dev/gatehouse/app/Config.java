@@ -1,5 +1,6 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.apikey.KeyService;
 import dev.gatehouse.changelog.ChangeLogSettings;
 import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.http.close.RateLimit;
@@ -77,6 +78,8 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
      * A key a request can present: 16 to 512 characters (what authentication reads) of printable ASCII, spaces
      * included — a header carries no other. Whitespace around it is not part of it (a secret file's final line feed).
      * A colon is allowed, though only {@code Bearer} can carry it: HTTP Basic cuts the user name at the first one.
+     * Not in the form of a member or replica key: a request presenting it would be read as one
+     * ({@link KeyService#hasMemberOrReplicaForm}) — and it may be one, pasted in the wrong place.
      */
     private static void requireUsableKey(String key) {
         if (key.length() < 16 || key.length() > 512) {
@@ -88,6 +91,12 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
                 throw new IllegalArgumentException("--service-key may hold printable ASCII characters only (a request "
                         + "could not present it otherwise); character " + (i + 1) + " is not one");
             }
+        }
+        if (KeyService.hasMemberOrReplicaForm(key)) {
+            throw new IllegalArgumentException("--service-key has the form of a member or replica key (ghm_ or "
+                    + "ghr_, 24 hexadecimal digits, _, 43 characters): a request presenting it is taken for such a "
+                    + "key, never for the service key; choose a key of another form (a generated service key's, "
+                    + "ghs_, works too)");
         }
     }
 

@@ -168,6 +168,12 @@ public final class Gatehouse implements AutoCloseable {
             throw new StartupException(e.getMessage(), e);
         }
         startBackgroundJobs(storage, webhooks, assignmentRules, metrics);
+        // once the node registry holds this node, so that a node starting without the key meanwhile cannot generate
+        // one after this (KeyService.retireStoredServiceKeys)
+        List<String> retired = core.keys().retireStoredServiceKeys();
+        if (!retired.isEmpty()) {
+            LOG.info("the configured service key retired the stored service key(s) {}", retired);
+        }
 
         Auth auth = new Auth(core.keys(), oidc);
         ChangeFeed feed = core.feed();

@@ -40,6 +40,11 @@ public final class Main implements Runnable {
 
         /** The environment variable an option's description names. */
         private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("GATEHOUSE_[A-Z0-9_]+");
+        /** The option a refusal of a value names first, as each of {@link Config}'s and the settings' does. */
+        private static final Pattern LEADING_OPTION = Pattern.compile("^--[a-z0-9-]+");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--port", defaultValue = "${env:GATEHOUSE_PORT:-8080}", description = "HTTP port (GATEHOUSE_PORT, default 8080)")
         int port;
@@ -99,10 +104,7 @@ public final class Main implements Runnable {
             });
         }
 
-        /**
-         * The parser's message, saying which variable held the value when the option was not given: the
-         * {@code GATEHOUSE_*} name its description gives, when the environment sets it.
-         */
+        /** The parser's message, saying which variable held the value when the option was not given. */
         private static String fromEnvironment(CommandLine.ParameterException failure, String[] args) {
             String message = failure.getMessage();
             if (!(failure.getArgSpec() instanceof CommandLine.Model.OptionSpec option)) {
@@ -110,14 +112,37 @@ public final class Main implements Runnable {
             }
             String name = option.longestName();
             boolean given = Arrays.stream(args).anyMatch(arg -> arg.equals(name) || arg.startsWith(name + "="));
-            Matcher variable = ENVIRONMENT_VARIABLE.matcher(String.join(" ", option.description()));
-            if (given || !variable.find() || System.getenv(variable.group()) == null) {
-                return message;
-            }
-            return message.replace("option '" + name + "'", "option '" + name + "' (from " + variable.group() + ")");
+            String variable = given ? null : variableSet(option);
+            return variable == null ? message
+                    : message.replace("option '" + name + "'", "option '" + name + "' (from " + variable + ")");
         }
 
-        /** The configuration; an {@link IllegalArgumentException} naming the option when a value is bad. */
+        /**
+         * A refused value's message ({@link #config}), saying which variable held the value when the option it names
+         * first was not given: {@code --pool-size (from GATEHOUSE_POOL_SIZE) must be 2..200, got 1}.
+         */
+        private String fromEnvironment(String message) {
+            Matcher leading = LEADING_OPTION.matcher(message);
+            CommandLine.Model.OptionSpec option = spec == null || !leading.find() ? null
+                    : spec.findOption(leading.group());
+            if (option == null || spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                return message;
+            }
+            String variable = variableSet(option);
+            return variable == null ? message
+                    : leading.group() + " (from " + variable + ")" + message.substring(leading.end());
+        }
+
+        /** The {@code GATEHOUSE_*} variable an option's description names, when the environment sets it; else null. */
+        private static String variableSet(CommandLine.Model.OptionSpec option) {
+            Matcher variable = ENVIRONMENT_VARIABLE.matcher(String.join(" ", option.description()));
+            return variable.find() && System.getenv(variable.group()) != null ? variable.group() : null;
+        }
+
+        /**
+         * The configuration; an {@link IllegalArgumentException} naming the option when a value is bad, first in its
+         * message ({@link #call} adds the variable the value came from).
+         */
         Config config() {
             return new Config(host, port, dataDir, serviceKey, logLevel, http.settings(), tls.settings(),
                     database.settings(), changeLog.settings(), webhooks.settings(), limits.limits(),
@@ -130,7 +155,7 @@ public final class Main implements Runnable {
             try {
                 config = config();
             } catch (IllegalArgumentException e) {
-                System.err.println("gatehouse: " + e.getMessage());
+                System.err.println("gatehouse: " + fromEnvironment(e.getMessage()));
                 return 2;
             }
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))

@@ -1,11 +1,21 @@
 package dev.gatehouse.apikey;
 
+import dev.gatehouse.app.Config;
 import dev.gatehouse.app.StartupException;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The service key configured at startup ({@code GATEHOUSE_SERVICE_KEY}, {@code --service-key}) is the service key
  * whatever form the operator gave it: one in the form of the keys Gatehouse generates — such as the key a first
  * start printed, pinned for the next ones — works on a database that never stored it, and whitespace around it,
- * which no {@code Authorization} header can carry, is not part of it. While configured, it is the only service key;
- * one is generated only on the first start of an empty database.
+ * which no {@code Authorization} header can carry, is not part of it. While configured, it is the only service key,
+ * and a start with it retires a generated one for good; one is generated only on the first start of an empty database.
  */
 class ConfiguredServiceKeyIT {
 
@@ -84,11 +94,12 @@ class ConfiguredServiceKeyIT {
 
     /**
      * While a key is configured it is the only service key: the key generated on the database's first start is
-     * refused, on every route a service key reads, unless it is the configured one (a printed key, pinned). Started
-     * without a key again, the database's own generated key is its service key, as before.
+     * refused, on every route a service key reads — and retired for good: revoked in the database, recorded as a
+     * key's revocation, so that a later start without a key finds none to fall back on and stops as on any database
+     * that holds data. It once came back as the service key on such a start, refused by every node that had the key.
      */
     @Test
-    void theGeneratedKey_isRefusedWhileAnotherIsConfigured_andAcceptedPinned() {
+    void configuringAnotherKey_retiresTheGeneratedOne_forGood() {
         String database = TestDatabase.freshDatabaseUrl();
         String generated;
         try (TestNode first = TestNode.startOn(database, c -> c.withServiceKey(null))) {
@@ -97,6 +108,7 @@ class ConfiguredServiceKeyIT {
             Http.Res created = first.as(generated).post("/v1/orgs", Map.of("name", "First", "model", "close"));
             assertThat(created.status()).as(created.toString()).isEqualTo(201);
         }
+        String generatedId = generated.substring(4, 28);
 
         try (TestNode configured = TestNode.startOn(database)) {
             for (String path : List.of("/v1/orgs", "/v1/snapshot")) {
@@ -107,11 +119,39 @@ class ConfiguredServiceKeyIT {
             assertThat(configured.node().generatedServiceKey()).isNull();
             assertThat(configured.service().get("/v1/orgs").status()).isEqualTo(200);
         }
+        assertThat(liveServiceKeysStored(database)).as("the generated key is revoked").isZero();
+        assertThat(revocationsRecorded(database, generatedId)).as("its revocation is in the change log").isOne();
+
+        assertThatThrownBy(() -> TestNode.startOn(database, c -> c.withServiceKey(null)).close())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("this database holds data but no generated service key")
+                .hasMessageContaining("give this node that key (--service-key or GATEHOUSE_SERVICE_KEY)");
+        try (TestNode again = TestNode.startOn(database)) {
+            assertThat(again.service().get("/v1/orgs").status()).isEqualTo(200);
+            assertThat(again.as(generated).get("/v1/orgs").status()).isEqualTo(401);
+        }
+        assertThat(serviceKeysStored(database)).as("none generated since, none retired twice").isEqualTo(1);
+        assertThat(revocationsRecorded(database, generatedId)).isOne();
+    }
+
+    /**
+     * The generated key configured as it was printed (pinned) is the configured key: not retired, the only service
+     * key while configured, and still the database's own when a later start has no key.
+     */
+    @Test
+    void theGeneratedKey_pinned_isNotRetired_andStaysTheServiceKeyWithoutIt() {
+        String database = TestDatabase.freshDatabaseUrl();
+        String generated;
+        try (TestNode first = TestNode.startOn(database, c -> c.withServiceKey(null))) {
+            generated = first.node().generatedServiceKey();
+            assertThat(generated).isNotNull();
+        }
         try (TestNode pinned = TestNode.startOn(database, c -> c.withServiceKey(generated))) {
             assertThat(pinned.as(generated).get("/v1/orgs").status()).isEqualTo(200);
             assertThat(pinned.service().get("/v1/orgs").status()).as("the other key is not configured here")
                     .isEqualTo(401);
         }
+        assertThat(liveServiceKeysStored(database)).as("a pinned key is not retired").isEqualTo(1);
         try (TestNode unset = TestNode.startOn(database, c -> c.withServiceKey(null))) {
             assertThat(unset.node().generatedServiceKey()).isNull();
             assertThat(unset.as(generated).get("/v1/orgs").status()).isEqualTo(200);
@@ -119,9 +159,82 @@ class ConfiguredServiceKeyIT {
         assertThat(serviceKeysStored(database)).isEqualTo(1);
     }
 
+    /**
+     * A node still running without a key (it generated the database's) refuses that key as soon as another node
+     * starts with a configured one: the retirement reaches it through the change log. It once accepted the key every
+     * other node refused.
+     */
+    @Test
+    void aNodeStillWithoutTheKey_refusesTheGeneratedOne_onceANodeStartsWithAnother() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode unset = TestNode.startOn(database, c -> c.withServiceKey(null))) {
+            String generated = unset.node().generatedServiceKey();
+            assertThat(unset.as(generated).get("/v1/orgs").status()).isEqualTo(200);
+            try (TestNode configured = TestNode.startOn(database)) {
+                assertThat(configured.as(generated).get("/v1/orgs").status()).isEqualTo(401);
+                Await.until(Duration.ofSeconds(10), "the node without the key refuses the retired one",
+                        () -> unset.as(generated).get("/v1/orgs").status() == 401);
+                Http.Res refused = unset.as(generated).get("/v1/orgs");
+                assertThat(refused.get("code").stringValue()).as(refused.toString()).isEqualTo("key_revoked");
+            }
+        }
+    }
+
+    /**
+     * Nodes starting at once on one database, one without the key and two with it: whichever comes first, no
+     * generated key stays valid — the one without either generated its key before the others registered, and they
+     * retire it, or it finds them live and stops.
+     */
+    @Test
+    void nodesStartingTogether_withAndWithoutTheKey_leaveNoGeneratedKeyValid() throws Exception {
+        String database = TestDatabase.freshDatabaseUrl();
+        // migrated, still empty: a start without a key would generate the first one
+        TestNode.startOn(database).close();
+        List<UnaryOperator<Config>> configurations = List.of(c -> c.withServiceKey(null), c -> c, c -> c);
+        ExecutorService starts = Executors.newFixedThreadPool(configurations.size());
+        List<TestNode> started = new ArrayList<>();
+        try {
+            List<Future<TestNode>> futures = new ArrayList<>();
+            for (UnaryOperator<Config> configuration : configurations) {
+                futures.add(starts.submit(() -> TestNode.startOn(database, configuration)));
+            }
+            for (Future<TestNode> future : futures) {
+                try {
+                    started.add(future.get(2, TimeUnit.MINUTES));
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).as("only the node without the key may fail to start")
+                            .isInstanceOf(StartupException.class)
+                            .hasMessageContaining("give this node the same key");
+                }
+            }
+            assertThat(liveServiceKeysStored(database)).as("no generated key left valid").isZero();
+            for (TestNode node : started) {
+                String generated = node.node().generatedServiceKey();
+                if (generated != null) {
+                    Await.until(Duration.ofSeconds(10), "the node that generated a key refuses it",
+                            () -> node.as(generated).get("/v1/orgs").status() == 401);
+                }
+            }
+        } finally {
+            starts.shutdownNow();
+            started.forEach(TestNode::close);
+        }
+    }
+
     private static long serviceKeysStored(String database) {
         return TestDatabase.jdbi(database).withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM api_keys WHERE kind = 'service'").mapTo(Long.class).one());
+    }
+
+    private static long liveServiceKeysStored(String database) {
+        return TestDatabase.jdbi(database).withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM api_keys WHERE kind = 'service' AND revoked_at IS NULL").mapTo(Long.class).one());
+    }
+
+    private static long revocationsRecorded(String database, String keyId) {
+        return TestDatabase.jdbi(database).withHandle(h -> h.createQuery("SELECT count(*) FROM change_log "
+                        + "WHERE object_type = 'api_key' AND object_id = :k AND action = 'deleted'")
+                .bind("k", keyId).mapTo(Long.class).one());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code serve} in a process of its own (the server jar's entry point) with a configuration it cannot start with:
  * a bad option value, from the command line or the environment, a port another process holds, an external database
  * that does not answer, a data directory it cannot create, a keystore it cannot open, no service key for a database
- * that has run with one. Each ends with exit code 2 and one line on standard
+ * that has run with one, a service key in the form of a member key. Each ends with exit code 2 and one line on standard
  * error saying what is wrong and where — never the usage text, a stack trace or a password.
  */
 class StartupFailureIT {
@@ -48,6 +49,57 @@ class StartupFailureIT {
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.errLines()).hasSize(1);
         assertThat(unknown.errLines().get(0)).startsWith("gatehouse: Unknown option: '--prot=8080'");
+    }
+
+    /**
+     * A value the option's own settings refuse (a range, a form) names the variable it came from too, as the parser's
+     * refusals do; it once named the option alone, which the operator had not given.
+     */
+    @Test
+    void valueRefusedByItsSettings_namesTheEnvironmentVariableItCameFrom() throws Exception {
+        Run poolSize = serve(Map.of("GATEHOUSE_POOL_SIZE", "1"));
+        assertThat(poolSize.exit()).isEqualTo(2);
+        assertThat(poolSize.errLines()).containsExactly("gatehouse: --pool-size (from GATEHOUSE_POOL_SIZE) must be "
+                + "2..200, got 1");
+
+        Run serviceKey = serve(false, Map.of("GATEHOUSE_SERVICE_KEY", "short"));
+        assertThat(serviceKey.exit()).isEqualTo(2);
+        assertThat(serviceKey.errLines()).containsExactly("gatehouse: --service-key (from GATEHOUSE_SERVICE_KEY) "
+                + "must be 16 to 512 characters, got 5");
+
+        Run fromCommandLine = serve(Map.of("GATEHOUSE_POOL_SIZE", "1"), "--pool-size", "300");
+        assertThat(fromCommandLine.exit()).isEqualTo(2);
+        assertThat(fromCommandLine.errLines()).containsExactly("gatehouse: --pool-size must be 2..200, got 300");
+    }
+
+    /**
+     * A service key in the form of a member or replica key is refused at start: a request presenting it is taken for
+     * such a key, so the node once started with a service key every request was refused with (401). Refused before
+     * the database is asked for (here one that does not answer).
+     */
+    @Test
+    void serviceKeyInTheFormOfAMemberOrReplicaKey_isRefused() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        String[] database = {"--port", "0", "--database-url", "postgresql://127.0.0.1:" + closed + "/gatehouse"};
+        String memberForm = "ghm_0123456789abcdef01234567_" + "A".repeat(40) + "-_9";
+        Run fromEnvironment = serve(false, Map.of("GATEHOUSE_SERVICE_KEY", memberForm), database);
+        assertThat(fromEnvironment.exit()).isEqualTo(2);
+        assertThat(fromEnvironment.errLines()).containsExactly("gatehouse: --service-key (from GATEHOUSE_SERVICE_KEY) "
+                + "has the form of a member or replica key (ghm_ or ghr_, 24 hexadecimal digits, _, 43 characters): "
+                + "a request presenting it is taken for such a key, never for the service key; choose a key of "
+                + "another form (a generated service key's, ghs_, works too)");
+
+        String replicaForm = memberForm.replace("ghm_", "ghr_");
+        Run fromCommandLine = serve(false, Map.of(), Stream.concat(Stream.of("--service-key", replicaForm),
+                Stream.of(database)).toArray(String[]::new));
+        assertThat(fromCommandLine.exit()).isEqualTo(2);
+        assertThat(fromCommandLine.errLines()).hasSize(1);
+        assertThat(fromCommandLine.errLines().get(0)).startsWith("gatehouse: --service-key has the form of a member "
+                + "or replica key");
+        assertThat(fromEnvironment.err() + fromCommandLine.err()).doesNotContain(memberForm, replicaForm);
     }
 
     @Test
