@@ -583,13 +583,21 @@ final class ChunkWriter {
 
     // ---------------------------------------------------------------- per-member grants
 
+    /**
+     * A member's whole set, restored as an export wrote it ({@link GrantService#restore}): a member whose company role
+     * takes no grants keeps it stored, counted {@code kept} beside its outcome.
+     */
     private ImportCounts.Outcome grants(ImportLine.Grants line) {
         // before the member is looked for, as its own request asks (PUT …/members/{member}/grants)
         caller.require(model.management().members(), "changing a member's grants");
         Member member = existingMember(line.userId());
-        GrantService.Replaced replaced = services.grants().put(tx, caller, model, orgId, member, line.permissions());
+        GrantService.Replaced replaced = services.grants().restore(tx, caller, model, orgId, member,
+                line.permissions());
         if (!replaced.changed()) {
             return ImportCounts.Outcome.UNCHANGED;
+        }
+        if (replaced.kept()) {
+            counts.keptGrants();
         }
         return replaced.before() == null ? ImportCounts.Outcome.CREATED
                 : replaced.after() == null ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UPDATED;

@@ -41,7 +41,9 @@ import org.jdbi.v3.core.Handle;
  * the engine counts its grants only while the role takes them); granting needs the model's
  * {@code management.members} permission, and no escalation: a member may grant only permissions it holds itself
  * (its company role's, with its own grants where they count, as {@code Access} reads the caller); revoking needs
- * no such permission. Thread-safe.
+ * no such permission. An import {@link #restore restores} a set as an export wrote it: for an internal member whose
+ * company role takes none, as the set such a member keeps (stored, not counting until a judged move hands it out),
+ * under every other rule. Thread-safe.
  */
 public final class GrantService {
 
@@ -99,16 +101,41 @@ public final class GrantService {
         });
     }
 
-    /** What {@link #put(Tx, Caller, PermissionModel, long, Member, List)} found and left (null: no grants). */
-    public record Replaced(GrantSet before, GrantSet after, boolean changed) {
+    /**
+     * What {@link #put(Tx, Caller, PermissionModel, long, Member, List)} or {@link #restore} found and left (null: no
+     * grants); {@code kept}: it wrote a set that the member's company role takes none of, which is stored as the set
+     * the member keeps and counts for nothing until a move hands it out.
+     */
+    public record Replaced(GrantSet before, GrantSet after, boolean changed, boolean kept) {
     }
 
     /**
-     * Replaces {@code member}'s grants inside a running transaction of the organization (an import), with every
-     * rule of {@link #put(Principal, long, MemberRef, List)}.
+     * Replaces {@code member}'s grants inside a running transaction of the organization (another service's write),
+     * with every rule of {@link #put(Principal, long, MemberRef, List)}.
      */
     public Replaced put(Tx tx, Caller caller, PermissionModel model, long orgId, Member member,
                         List<String> permissions) {
+        return replace(tx, caller, model, orgId, member, permissions, false);
+    }
+
+    /**
+     * Replaces {@code member}'s grants as an import line restores them, with every rule of {@link #put(Tx, Caller,
+     * PermissionModel, long, Member, List)} but one: an internal member whose company role takes no grants is not
+     * refused ({@code grants_not_taken}) but has the set stored as the one it keeps ({@link Replaced#kept}). An
+     * export writes every stored set, a moved member's too, and its import must give the copy the same state: the
+     * grants count there exactly as in the original — not now, and again after the same judged move back
+     * ({@link dev.gatehouse.access.Access#requireNoEscalationGrants}). The caller may still add only permissions it
+     * holds itself, as for any set: a kept grant is handed out by whoever moves the member back, but is written by
+     * this caller.
+     */
+    public Replaced restore(Tx tx, Caller caller, PermissionModel model, long orgId, Member member,
+                            List<String> permissions) {
+        return replace(tx, caller, model, orgId, member, permissions, true);
+    }
+
+    /** @param keep whether a member whose company role takes no grants keeps the set ({@link #restore}) */
+    private Replaced replace(Tx tx, Caller caller, PermissionModel model, long orgId, Member member,
+                             List<String> permissions, boolean keep) {
         Handle h = tx.handle();
         MemberGrants bounds = model.memberGrants();
         // the permission first, as every write of the native API: who may not change grants learns nothing of them
@@ -121,10 +148,15 @@ public final class GrantService {
         Set<String> wanted = new LinkedHashSet<>(permissions);
         List<String> ordered = bounds.permissions().stream().filter(wanted::contains).toList();
         if (before != null && before.permissions().equals(ordered) || before == null && ordered.isEmpty()) {
-            return new Replaced(before, before, false);
+            return new Replaced(before, before, false, false);
         }
+        boolean kept = false;
         if (!ordered.isEmpty()) {
-            requireTakesGrants(h, model, bounds, member);
+            Role role = member.roleId() == null ? null : roles.find(h, orgId, member.roleId()).orElse(null);
+            kept = role != null && !Access.takesGrants(model, role.systemKey());
+            if (role == null || kept && !keep) {
+                throw grantsNotTaken(model, bounds, member, role);
+            }
         }
         List<String> added = ordered.stream()
                 .filter(p -> before == null || !before.permissions().contains(p)).toList();
@@ -141,7 +173,7 @@ public final class GrantService {
         tx.change(orgId, ObjectType.MEMBER_GRANTS, member.id(),
                 before == null ? Action.CREATED : after == null ? Action.DELETED : Action.UPDATED,
                 before == null ? null : LoggedGrants.of(before), after == null ? null : LoggedGrants.of(after));
-        return new Replaced(before, after, true);
+        return new Replaced(before, after, true, kept);
     }
 
     /**
@@ -190,13 +222,12 @@ public final class GrantService {
         }
     }
 
-    private void requireTakesGrants(Handle h, PermissionModel model, MemberGrants bounds, Member member) {
-        Role role = member.roleId() == null ? null : roles.find(h, member.orgId(), member.roleId()).orElse(null);
-        if (role == null || !Access.takesGrants(model, role.systemKey())) {
-            throw new ConflictException("grants_not_taken", "member " + member.id() + "'s company role "
-                    + (role == null ? "(none)" : "\"" + role.name() + "\"") + " takes no grants; model "
-                    + model.id() + " allows grants to members of the system roles " + bounds.roles(),
-                    Map.<String, Object>of("roles", bounds.roles()));
-        }
+    /** 409 {@code grants_not_taken}: {@code member}'s company role ({@code role}, null: none) takes no grants. */
+    private static ConflictException grantsNotTaken(PermissionModel model, MemberGrants bounds, Member member,
+                                                    Role role) {
+        return new ConflictException("grants_not_taken", "member " + member.id() + "'s company role "
+                + (role == null ? "(none)" : "\"" + role.name() + "\"") + " takes no grants; model "
+                + model.id() + " allows grants to members of the system roles " + bounds.roles(),
+                Map.<String, Object>of("roles", bounds.roles()));
     }
 }

@@ -18,10 +18,15 @@ final class Bulk {
 
     /** Registers the docs test model (custom: resources of any id, generic rules) on the node. */
     static void registerDocsModel(TestNode node) {
-        try (InputStream in = Bulk.class.getResourceAsStream("/models/docs.json")) {
+        registerModel(node, "docs");
+    }
+
+    /** Registers the test model {@code /models/{id}.json} on the node, unless it is there already. */
+    static void registerModel(TestNode node, String id) {
+        try (InputStream in = Bulk.class.getResourceAsStream("/models/" + id + ".json")) {
             Http.Res res = node.service().post("/v1/models", Json.MAPPER.readTree(in));
             if (res.status() != 201 && res.status() != 409) {
-                throw new AssertionError("registering the docs model: " + res);
+                throw new AssertionError("registering the " + id + " model: " + res);
             }
         } catch (IOException e) {
             throw new AssertionError(e);

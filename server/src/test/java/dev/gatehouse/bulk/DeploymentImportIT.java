@@ -329,6 +329,47 @@ class DeploymentImportIT {
         }
     }
 
+    /**
+     * A member moved off a role taking grants keeps them stored, and the deployment's export carries them: its import
+     * creates the organization anew with the same lines, the kept grants counting for nothing there either.
+     */
+    @Test
+    void theDeploymentsExport_carriesGrantsKeptByAMemberMovedOff() {
+        Bulk.registerModel(node, "grants");
+        String name = unique("exp-kept");
+        Http.Res first = importDeployment(node.service(), "", List.of(
+                line("type", "organization", "name", name, "model", "grants"), role("Clerk", List.of("room.view")),
+                member("kit", "Manager"), line("type", "grants", "user_id", "kit", "permissions", List.of("room.delete")),
+                member("kit", "Clerk")));
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+
+        List<String> ours = new ArrayList<>();
+        boolean keep = false;
+        for (String l : node.service().get("/v1/export").body().split("\n")) {
+            JsonNode n = Json.readTree(l);
+            if (n.get("type").stringValue().equals("organization")) {
+                keep = n.get("name").stringValue().equals(name);
+                if (keep) {
+                    ours.add(line("type", "organization", "name", name + "-copy", "model", "grants"));
+                    continue;
+                }
+            }
+            if (keep) {
+                ours.add(l);
+            }
+        }
+        Http.Res copy = importDeployment(node.service(), "", ours);
+
+        assertThat(copy.status()).as("%s", copy).isEqualTo(200);
+        assertThat(copy.get("counts").get("grants").get("kept").longValue()).isEqualTo(1);
+        long copyId = orgsNamed(name + "-copy").get(0);
+        assertThat(withoutHeader(Bulk.export(node.service(), copyId)))
+                .isEqualTo(withoutHeader(Bulk.export(node.service(), orgsNamed(name).get(0))));
+        Http.Res check = node.service().post("/v1/orgs/" + copyId + "/check", Map.of("user_id", "kit",
+                "permission", "room.delete", "min_revision", copy.revision()));
+        assertThat(check.get("allowed").booleanValue()).as("%s", check).isFalse();
+    }
+
     static List<JsonNode> withoutHeader(List<JsonNode> lines) {
         assertThat(lines.get(0).get("type").stringValue()).isEqualTo("header");
         return lines.subList(1, lines.size());

@@ -285,10 +285,8 @@ class ExportIT {
     }
 
     @Test
-    void perMemberGrants_travelWithTheExport() throws IOException {
-        try (InputStream in = ExportIT.class.getResourceAsStream("/models/grants.json")) {
-            assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(in)).status()).isIn(201, 409);
-        }
+    void perMemberGrants_travelWithTheExport() {
+        Bulk.registerModel(node, "grants");
         Fixtures.Org granting = fx.org("grants");
         fx.member(granting, "mia", fx.roleId(granting, "Manager"));
         Http.Res granted = node.service().put(granting.path() + "/members/mia/grants",
@@ -316,6 +314,167 @@ class ExportIT {
                 "min_revision", removed.revision())).get("allowed").booleanValue()).isFalse();
     }
 
+    /**
+     * A member moved from a role that takes grants to one that takes none keeps its grants stored, and the export
+     * carries them: the import into a new organization restores the set as kept (counted {@code kept}), counting for
+     * nothing — every decision as in the original — until the member is moved back, which is previewed, judged and
+     * hands the grant out in the copy as in the original. The line is judged as any grants line (a member key writes
+     * only grants it holds), and a direct {@code PUT} still refuses grants to such a member.
+     */
+    @Test
+    void grantsKeptByAMemberMovedOff_travelWithTheExport_andCountOnceMovedBack() {
+        Bulk.registerModel(node, "grants");
+        Fixtures.Org original = fx.org("grants");
+        long clerk = fx.role(original, "Clerk", List.of("room.view"));
+        fx.member(original, "kit", fx.roleId(original, "Manager"));
+        fx.member(original, "mo", fx.roleId(original, "Manager"));
+        grant(original, "kit", "room.delete");
+        grant(original, "mo", "members.manage");
+        Http.Res moved = node.service().patch(original.path() + "/members/kit", Map.of("role_id", clerk));
+        assertThat(moved.status()).as("%s", moved).isEqualTo(200);
+        Http.Res exported = node.service().get(original.path() + "/export");
+        assertThat(lines(exported.body())).filteredOn(l -> l.get("type").stringValue().equals("grants"))
+                .extracting(l -> l.get("user_id").stringValue() + " " + l.get("permissions"))
+                .containsExactly("kit [\"room.delete\"]", "mo [\"members.manage\"]");
+
+        Fixtures.Org copy = fx.org("grants");
+        Http.Res imported = Bulk.importBody(node.service(), copy.id(), "", exported.body());
+
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(imported.get("counts").get("grants").get("created").longValue()).isEqualTo(2);
+        assertThat(imported.get("counts").get("grants").get("kept").longValue()).as("kit's").isEqualTo(1);
+        assertThat(node.service().get(copy.path() + "/members/kit/grants").get("permissions").toString())
+                .as("restored as stored").isEqualTo("[\"room.delete\"]");
+        List<String> users = List.of("kit", "mo");
+        List<String> permissions = List.of("room.view", "room.delete", "members.manage", "settings.edit");
+        List<Map<String, String>> rooms = List.of(Map.of("type", "room", "id", "r1"));
+        assertThat(decisions(copy, users, imported.revision(), permissions, rooms))
+                .as("the kept grant counts for nothing in the copy either")
+                .isEqualTo(decisions(original, users, imported.revision(), permissions, rooms));
+        assertThat(allowed(copy, "kit", "room.delete", imported.revision())).isFalse();
+        assertThat(withoutHeader(lines(node.service().get(copy.path() + "/export").body())))
+                .containsAll(withoutHeader(lines(exported.body())));
+        assertThat(Bulk.importBody(node.service(), copy.id(), "", exported.body()).get("counts").get("grants")
+                .toString()).as("again: nothing changes")
+                .isEqualTo("{\"created\":0,\"updated\":0,\"deleted\":0,\"unchanged\":2,\"kept\":0}");
+        Http.Res direct = node.service().put(copy.path() + "/members/kit/grants",
+                Map.of("permissions", List.of("room.delete", "members.manage")));
+        assertThat(direct.status()).as("%s", direct).isEqualTo(409);
+        assertThat(direct.get("code").stringValue()).isEqualTo("grants_not_taken");
+
+        // an import line restoring kept grants is judged as any grants line: a member key writes only its own
+        fx.member(copy, "lu", fx.roleId(copy, "Clerk"));
+        Http moKey = fx.keyFor(copy, memberId(copy, "mo"));
+        Http.Res beyond = Bulk.importBody(moKey, copy.id(), "", Bulk.body(List.of(
+                Bulk.line("type", "grants", "user_id", "lu", "permissions", List.of("room.delete")))));
+        assertThat(beyond.status()).as("%s", beyond).isEqualTo(403);
+        assertThat(beyond.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(beyond.get("committed_lines").longValue()).isZero();
+        Http.Res own = Bulk.importBody(moKey, copy.id(), "", Bulk.body(List.of(
+                Bulk.line("type", "grants", "user_id", "lu", "permissions", List.of("members.manage")))));
+        assertThat(own.status()).as("%s", own).isEqualTo(200);
+        assertThat(own.get("counts").get("grants").get("kept").longValue()).isEqualTo(1);
+        assertThat(allowed(copy, "lu", "members.manage", own.revision())).isFalse();
+
+        // moving kit back: previewed alike, refused alike to a key lacking its grant, then handed out alike
+        assertThat(previewedGains(copy, "kit")).as("the kept grant among the gains")
+                .contains("room.delete organization [kit]").isEqualTo(previewedGains(original, "kit"));
+        for (Fixtures.Org org : List.of(original, copy)) {
+            Http.Res byMo = fx.keyFor(org, memberId(org, "mo")).patch(org.path() + "/members/kit",
+                    Map.of("role_id", fx.roleId(org, "Manager")));
+            assertThat(byMo.status()).as("%s", byMo).isEqualTo(403);
+            assertThat(byMo.get("code").stringValue()).isEqualTo("privilege_escalation");
+            assertThat(byMo.get("detail").stringValue()).contains("room.delete");
+        }
+        long revision = 0;
+        for (Fixtures.Org org : List.of(original, copy)) {
+            Http.Res back = node.service().patch(org.path() + "/members/kit",
+                    Map.of("role_id", fx.roleId(org, "Manager")));
+            assertThat(back.status()).as("%s", back).isEqualTo(200);
+            revision = Math.max(revision, back.revision());
+        }
+        assertThat(decisions(copy, users, revision, permissions, rooms))
+                .isEqualTo(decisions(original, users, revision, permissions, rooms));
+        Http.Res decided = node.service().post(copy.path() + "/check", Map.of("user_id", "kit",
+                "permission", "room.delete", "explain", true, "min_revision", revision));
+        assertThat(decided.get("allowed").booleanValue()).as("%s", decided).isTrue();
+        assertThat(decided.get("explanation").get("path").stringValue()).isEqualTo("member_grant");
+    }
+
+    /**
+     * On {@code rooms_v5}, a Manager's flags are its grants: one moved to Agent keeps them, and the export carries
+     * them into a new organization, where they count for nothing until it is a Manager again — then as in the
+     * original.
+     */
+    @Test
+    void aClassicManagerMovedToAgent_keepsItsFlagsThroughExportAndImport() {
+        Fixtures.Org original = fx.org("rooms_v5");
+        fx.member(original, "ann", fx.roleId(original, "Manager"));
+        grant(original, "ann", "canDeleteCompanyRooms", "canManageCompanyRooms");
+        Http.Res moved = node.service().patch(original.path() + "/members/ann",
+                Map.of("role_id", fx.roleId(original, "Agent")));
+        assertThat(moved.status()).as("%s", moved).isEqualTo(200);
+        Http.Res exported = node.service().get(original.path() + "/export");
+
+        Fixtures.Org copy = fx.org("rooms_v5");
+        Http.Res imported = Bulk.importBody(node.service(), copy.id(), "", exported.body());
+
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(imported.get("counts").get("grants").get("created").longValue()).isEqualTo(1);
+        assertThat(imported.get("counts").get("grants").get("kept").longValue()).isEqualTo(1);
+        assertThat(node.service().get(copy.path() + "/members/ann/grants").get("permissions").toString())
+                .isEqualTo("[\"canDeleteCompanyRooms\",\"canManageCompanyRooms\"]");
+        List<String> users = List.of("ann");
+        List<String> flags = List.of("canDeleteCompanyRooms", "canManageCompanyRooms", "canCloseRooms",
+                "canCreateRooms", "canManageCompanyMembers");
+        assertThat(decisions(copy, users, imported.revision(), flags, List.of()))
+                .isEqualTo(decisions(original, users, imported.revision(), flags, List.of()));
+        assertThat(allowed(copy, "ann", "canDeleteCompanyRooms", imported.revision())).isFalse();
+
+        long revision = 0;
+        for (Fixtures.Org org : List.of(original, copy)) {
+            Http.Res back = node.service().patch(org.path() + "/members/ann",
+                    Map.of("role_id", fx.roleId(org, "Manager")));
+            assertThat(back.status()).as("%s", back).isEqualTo(200);
+            revision = Math.max(revision, back.revision());
+        }
+        assertThat(decisions(copy, users, revision, flags, List.of()))
+                .isEqualTo(decisions(original, users, revision, flags, List.of()));
+        assertThat(allowed(copy, "ann", "canDeleteCompanyRooms", revision)).as("handed out again").isTrue();
+    }
+
+    private static void grant(Fixtures.Org org, String userId, String... permissions) {
+        Http.Res res = node.service().put(org.path() + "/members/" + userId + "/grants",
+                Map.of("permissions", List.of(permissions)));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+    }
+
+    private static long memberId(Fixtures.Org org, String userId) {
+        return node.service().get(org.path() + "/members/" + userId).get("id").longValue();
+    }
+
+    private static boolean allowed(Fixtures.Org org, String userId, String permission, long revision) {
+        Http.Res res = node.service().post(org.path() + "/check", Map.of("user_id", userId, "permission", permission,
+                "min_revision", revision));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        return res.get("allowed").booleanValue();
+    }
+
+    /** What a preview of moving {@code userId} to Manager gains: "permission scope [user ids]" per effect. */
+    private static List<String> previewedGains(Fixtures.Org org, String userId) {
+        Http.Res res = node.service().post(org.path() + "/preview", Map.of("member",
+                Map.of("user_id", userId, "role_id", fx.roleId(org, "Manager")), "all", true));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        List<String> gains = new ArrayList<>();
+        res.get("gains").forEach(g -> {
+            List<String> users = new ArrayList<>();
+            g.get("members").get("items").forEach(m -> users.add(m.get("user_id").stringValue()));
+            gains.add(g.get("permission").stringValue() + " " + g.get("where").get("scope").stringValue() + " "
+                    + users);
+        });
+        return gains;
+    }
+
     private static void place(Fixtures.Org org, String type, String id, Map<String, String> parent) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("parent", parent);
@@ -325,12 +484,18 @@ class ExportIT {
 
     /** Every member's answer for every permission, without a resource and on each resource. */
     static Map<String, List<JsonNode>> decisions(Fixtures.Org org, List<String> users, long revision) {
+        return decisions(org, users, revision, PERMISSIONS, RESOURCES);
+    }
+
+    /** Every member's answer for each of {@code permissions}, without a resource and on each of {@code resources}. */
+    static Map<String, List<JsonNode>> decisions(Fixtures.Org org, List<String> users, long revision,
+                                                 List<String> permissions, List<Map<String, String>> resources) {
         Map<String, List<JsonNode>> out = new LinkedHashMap<>();
         for (String user : users) {
             List<Object> checks = new ArrayList<>();
-            for (String permission : PERMISSIONS) {
+            for (String permission : permissions) {
                 checks.add(Map.of("user_id", user, "permission", permission, "min_revision", revision));
-                for (Map<String, String> resource : RESOURCES) {
+                for (Map<String, String> resource : resources) {
                     checks.add(Map.of("user_id", user, "permission", permission, "resource", resource));
                 }
             }
