@@ -358,13 +358,13 @@ final class ChunkWriter {
     private long roleId(ImportLine.RoleRef ref) {
         if (ref.id() != null) {
             if (!rolesById.containsKey(ref.id())) {
-                throw unknown("role_id", "role " + ref.id() + " not found in organization " + orgId);
+                throw unknown("role_id", "role " + ref.id() + " not found in its organization");
             }
             return ref.id();
         }
         Role role = rolesByName.get(key(ref.name()));
         if (role == null) {
-            throw unknown("role", "role \"" + ref.name() + "\" not found in organization " + orgId);
+            throw unknown("role", "role \"" + ref.name() + "\" not found in its organization");
         }
         return role.id();
     }
@@ -533,7 +533,7 @@ final class ChunkWriter {
     private Member existingMember(String userId) {
         Member member = member(userId);
         if (member == null) {
-            throw unknown("user_id", "no member with user_id \"" + userId + "\" in organization " + orgId);
+            throw unknown("user_id", "no member with user_id \"" + userId + "\" in its organization");
         }
         return member;
     }
@@ -565,7 +565,7 @@ final class ChunkWriter {
                 : "adding a group member");
         Group group = group(line.group());
         if (group == null) {
-            throw unknown("group", "no group named \"" + line.group() + "\" in organization " + orgId);
+            throw unknown("group", "no group named \"" + line.group() + "\" in its organization");
         }
         Member member = existingMember(line.userId());
         if (line.delete()) {
@@ -748,6 +748,11 @@ final class ChunkWriter {
         return translated instanceof GatehouseException typed ? new LineFailure(line.line(), typed) : translated;
     }
 
+    /**
+     * 400 {@code unknown_reference}. Its detail names no organization id: the line's organization is the one its
+     * lines belong to, and in a deployment's import it may be one the failing chunk created, whose id is rolled back
+     * with it.
+     */
     private static InvalidInputException unknown(String field, String detail) {
         return new InvalidInputException("unknown_reference", detail, Map.of(field, "not found"));
     }

@@ -153,6 +153,8 @@ class DeploymentImportIT {
         assertThat(failed.status()).as("%s", failed).isEqualTo(400);
         assertThat(failed.get("code").stringValue()).isEqualTo("unknown_reference");
         assertThat(failed.get("line").longValue()).isEqualTo(6);
+        assertThat(failed.get("detail").stringValue()).as("the organization it would name was rolled back with it")
+                .isEqualTo("line 6: role \"Missing\" not found in its organization");
         assertThat(failed.get("committed_lines").longValue()).isEqualTo(3);
         assertThat(failed.get("resume_from_line").longValue()).isEqualTo(4);
         long orgA = failed.get("resume_org_id").longValue();
