@@ -190,7 +190,8 @@ public final class Gatehouse implements AutoCloseable {
                         config.closeRateLimit(), clock, metrics), feed),
                 ReadinessGate.over(roomsApi(auth, roomsRules, grants), feed),
                 new ConsoleDialect(oidc),
-                new OpsDialect(storage::serving, storage.health()::reachable, feed, metrics, () -> ready, auth));
+                new OpsDialect(storage::serving, storage.health()::reachable, feed, metrics, () -> ready, auth,
+                        nodes.nodeId()));
         http = startHttp(dialects, metrics);
         stopFirst(replicationHub);
         ready = true;

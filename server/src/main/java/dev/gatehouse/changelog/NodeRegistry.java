@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@link #HEARTBEAT_SECONDS} with the revision the node has applied. Other nodes read the table to learn
  * which change-log records are still needed ({@link #lowestLiveRevision}); operators read it to see every
  * node and how far behind it is. The row is removed on a clean shutdown; rows of crashed nodes stop counting
- * after {@link #LIVE_SECONDS} and are deleted after a day.
+ * after {@link #LIVE_SECONDS} and are deleted after a day. The id is made at each start (the host name and 8 random
+ * hex digits) and logged once then, so that an operator can tell which node a webhook delivery's {@code node_id}
+ * names: it appeared nowhere but in the database.
  *
  * <p>Thread-safe.
  */
@@ -53,6 +55,8 @@ public final class NodeRegistry implements AutoCloseable {
     /** Registers this node (synchronously, so retention sees it before the node serves) and starts the heartbeat. */
     public NodeRegistry start() {
         jdbi.useHandle(this::insert);
+        LOG.info("this node's id is {} until it stops: gatehouse_nodes and webhook deliveries (node_id, "
+                + "delivering_node) name it so", nodeId);
         timer.scheduleWithFixedDelay(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         return this;
     }

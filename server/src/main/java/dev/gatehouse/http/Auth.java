@@ -21,7 +21,8 @@ public final class Auth {
     /**
      * The organization a request's path names (the native API's {@code {org}}, Rooms' account): null when the path
      * names none, {@link #NO_SUCH_ORG} when it names one that does not exist — which a token is then refused for
-     * exactly as for another organization, so that it learns nothing of which exist.
+     * exactly as for another organization, so that it learns nothing of which exist. A path naming one by what is no
+     * id throws the dialect's 400 for it, the one a key gets there, before the token is looked at.
      */
     @FunctionalInterface
     public interface OrgLocator {

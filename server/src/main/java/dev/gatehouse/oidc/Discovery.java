@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -23,9 +25,14 @@ import tools.jackson.databind.JsonNode;
  * and is tried again after {@link #RETRY_AFTER}. Once read, the document was never read again, so a corrected
  * one was taken only by a restart.
  *
+ * <p>Failures are logged as they start and as they end, a WARN each with the cause or the count of failed reads
+ * ({@link #failed}, {@link #read}), not at every retry: a re-read that kept failing — the document naming another
+ * issuer, an error status, a key set named over plain HTTP — was once retried every 5 s for good without a line.
+ *
  * <p>Thread-safe: the first read is synchronized (one fetch at a time; who waits for it is answered by it, or by
  * its failure for {@link #RETRY_AFTER}); a re-read is claimed by one caller ({@link #rereading}), the others read
- * the volatile {@link #document}, which is immutable.
+ * the volatile {@link #document}, which is immutable. The failure count is touched by one reader at a time: the
+ * first read's lock holder while no document is held, then the re-read's claimant.
  */
 final class Discovery {
 
@@ -33,6 +40,7 @@ final class Discovery {
     record Document(String issuer, URI authorizationEndpoint, URI tokenEndpoint, URI jwksUri) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     static final Duration REREAD_AFTER = Duration.ofMillis(TokenVerifier.JWKS_TTL_MILLIS);
     static final Duration TIMEOUT = IssuerFetch.TIMEOUT;
@@ -47,6 +55,8 @@ final class Discovery {
     private volatile long rereadAt;
     private long failedAt;
     private String failure;
+    /** Reads that failed in a row (the first read's or the re-reads'); 0 while the last one succeeded. */
+    private volatile int failedReads;
 
     Discovery(OidcSettings settings, InstantSource clock) {
         this.settings = settings;
@@ -66,8 +76,11 @@ final class Discovery {
             try {
                 document = fetch();
                 rereadAt = clock.millis() + REREAD_AFTER.toMillis();
+                read();
             } catch (IOException | IllegalArgumentException | JacksonException e) {
                 rereadAt = clock.millis() + RETRY_AFTER.toMillis();
+                failed(why(e), "the document read before is kept, and tried again every "
+                        + RETRY_AFTER.toSeconds() + " s");
             } finally {
                 rereading.set(false);
             }
@@ -89,13 +102,39 @@ final class Discovery {
             rereadAt = clock.millis() + REREAD_AFTER.toMillis();
             document = read;
             failure = null;
+            read();
             return read;
         } catch (IOException | IllegalArgumentException | JacksonException e) {
-            // Jackson's exceptions are unchecked: a body that is not JSON (an HTML error page) once escaped as a 500
-            failure = e instanceof JacksonException ? "its discovery document is not JSON"
-                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            failure = why(e);
             failedAt = System.nanoTime();
+            failed(failure, "tokens are answered 503 until it can, asked again at most every "
+                    + RETRY_AFTER.toSeconds() + " s");
             throw unavailable(failure, (int) RETRY_AFTER.toSeconds());
+        }
+    }
+
+    /** What went wrong, in words. */
+    private static String why(Exception e) {
+        // Jackson's exceptions are unchecked: a body that is not JSON (an HTML error page) once escaped as a 500
+        return e instanceof JacksonException ? "its discovery document is not JSON"
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** A read failed: logged when it is the first of a run, which {@link #read} ends. */
+    private void failed(String why, String meanwhile) {
+        if (failedReads++ == 0) {
+            LOG.warn("the discovery document of the identity provider {} cannot be read: {}; {}", settings.issuer(),
+                    why, meanwhile);
+        }
+    }
+
+    /** A read succeeded: logged when it ends a run of failed ones. */
+    private void read() {
+        int failedBefore = failedReads;
+        if (failedBefore > 0) {
+            failedReads = 0;
+            LOG.warn("the discovery document of the identity provider {} is read again, after {} failed read{}",
+                    settings.issuer(), failedBefore, failedBefore == 1 ? "" : "s");
         }
     }
 

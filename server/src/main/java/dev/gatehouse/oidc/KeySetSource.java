@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The issuer's key set as {@link TokenVerifier}'s key cache fetches it ({@link IssuerFetch}: no redirect followed,
@@ -28,14 +30,22 @@ import java.util.Set;
  * fetched again itself when the fetch it had waited for failed, so a key set that stalled held requests twice the
  * promised time, and was asked for once per waiter.
  *
+ * <p>A fetch that fails after one that succeeded (or as the first) is logged, a WARN with its cause, and so is the
+ * fetch that ends such a run, with the count of failed ones; the fetches between are not (the key set's failures
+ * once showed only as clients' 503s).
+ *
  * <p>Thread-safe: the cache calls it under its lock, one fetch at a time; {@link #lastFailure} is volatile.
  */
 final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KeySetSource.class);
     static final int MAX_BYTES = 256 * 1024;
 
-    /** A failed fetch: what went wrong, and when it was known ({@link System#nanoTime}). */
-    private record Failure(String why, long atNanos) {
+    /**
+     * A failed fetch: what went wrong, when it was known ({@link System#nanoTime}), and how many fetches in a row
+     * have failed with it.
+     */
+    private record Failure(String why, long atNanos, int inARow) {
     }
 
     private final URI jwksUri;
@@ -59,17 +69,37 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
             body = new String(fetch.get(jwksUri, "key set", left), StandardCharsets.UTF_8);
         } catch (IOException e) {
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            lastFailure = new Failure(why, System.nanoTime());
+            failed(why);
             throw new JWKSetRetrievalException(why, e);
         }
         try {
             JWKSet set = JWKSet.parse(body);
-            lastFailure = null;
+            fetched();
             return new JWKSet(set.getKeys().stream().filter(KeySetSource::verifies).toList());
         } catch (ParseException e) {
             String why = "the key set is not a JWK set: " + e.getMessage();
-            lastFailure = new Failure(why, System.nanoTime());
+            failed(why);
             throw new JWKSetParseException(why, e);
+        }
+    }
+
+    /** A fetch failed: logged when it is the first of a run, which {@link #fetched} ends. */
+    private void failed(String why) {
+        Failure before = lastFailure;
+        lastFailure = new Failure(why, System.nanoTime(), before == null ? 1 : before.inARow() + 1);
+        if (before == null) {
+            LOG.warn("the key set of the identity provider cannot be fetched from {}: {}; tokens are answered 503 "
+                    + "until it can", jwksUri, why);
+        }
+    }
+
+    /** A fetch succeeded: logged when it ends a run of failed ones. */
+    private void fetched() {
+        Failure before = lastFailure;
+        lastFailure = null;
+        if (before != null) {
+            LOG.warn("the key set of the identity provider is fetched again from {}, after {} failed fetch{}", jwksUri,
+                    before.inARow(), before.inARow() == 1 ? "" : "es");
         }
     }
 

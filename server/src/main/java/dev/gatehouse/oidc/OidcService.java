@@ -39,6 +39,10 @@ public final class OidcService {
                                 String scope) {
     }
 
+    /** The user claim under which a token must not say its address is unverified ({@link #checkEmailVerified}). */
+    static final String EMAIL_CLAIM = "email";
+    static final String EMAIL_VERIFIED_CLAIM = "email_verified";
+
     private final OidcSettings settings;
     private final DecisionEngine engine;
     private final Discovery discovery;
@@ -117,7 +121,11 @@ public final class OidcService {
             throw new UnauthenticatedException("invalid_token", "an access token acts as a member of the "
                     + "organization the request's path names, and this path names none; use an API key here");
         }
-        JWTClaimsSet claims = verifier().verify(token);
+        TokenVerifier.Verified verified = verifier().verify(token);
+        JWTClaimsSet claims = verified.claims();
+        if (settings.userClaim().equals(EMAIL_CLAIM)) {
+            checkEmailVerified(claims.getClaim(EMAIL_VERIFIED_CLAIM));
+        }
         String userId = userId(claims.getClaim(settings.userClaim()));
         Long memberId = userId == null ? null : engine.findMemberId(orgId, userId);
         if (memberId == null) {
@@ -129,8 +137,21 @@ public final class OidcService {
                     + " is not active (deactivated, or invited and not yet accepted)");
         }
         // good as long as a new request with it would be: every write of the request is judged against that
-        return new Principal.Member(credentialId(token), orgId, memberId, true,
-                claims.getExpirationTime().toInstant().plusSeconds(TokenVerifier.CLOCK_SKEW_SECONDS));
+        return new Principal.Member(credentialId(token), orgId, memberId, true, verified.validUntil());
+    }
+
+    /**
+     * Under the user claim {@code email}, a token whose {@code email_verified} is present and anything but
+     * {@code true} is refused (401): a member's user id is then the address it was invited by, and an issuer that
+     * lets people sign up with an address they have not confirmed would otherwise let anyone act as its member —
+     * registering as {@code admin@x} made one an organization's admin. A token without the claim is judged by its
+     * issuer's word: one that puts only confirmed addresses in {@code email} need not say so.
+     */
+    private static void checkEmailVerified(Object verified) {
+        if (verified != null && !Boolean.TRUE.equals(verified)) {
+            throw TokenVerifier.invalid("its claim \"" + EMAIL_VERIFIED_CLAIM + "\" is not true: an email address "
+                    + "the identity provider has not verified names no member");
+        }
     }
 
     /**
@@ -216,11 +237,16 @@ public final class OidcService {
 
     /**
      * How the change log and the events name the credential of a token's requests: {@code oidc:} and the first
-     * 16 hex digits of the token's SHA-256 — the same token is recognizable, the token itself is not kept.
+     * 16 hex digits of the SHA-256 of what its issuer signed — its header and payload as sent, without the
+     * signature — so the same token is recognizable, and the token itself is not kept. One signed token has several
+     * signatures that verify (base64url's unused low bits in the signature's last character; an ECDSA signature's
+     * {@code s} and {@code n − s}), and each spelling once had a credential id of its own. The header and payload
+     * have one spelling only: any other changes what the signature covers.
      */
     static String credentialId(String token) {
+        String signed = token.substring(0, token.lastIndexOf('.'));
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(signed.getBytes(StandardCharsets.US_ASCII));
             return "oidc:" + HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

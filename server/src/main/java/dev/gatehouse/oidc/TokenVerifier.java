@@ -10,7 +10,10 @@ import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -19,9 +22,11 @@ import dev.gatehouse.error.UnavailableException;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,6 +37,13 @@ import java.util.Set;
  * while {@code at+jwt} passed), {@code iss} the configured issuer exactly, {@code aud} holding the configured
  * audience, {@code exp} in the future and {@code nbf} (when present) in the past, within
  * {@link #CLOCK_SKEW_SECONDS}, by the node's clock, and the user claim present.
+ *
+ * <p>Times: {@code exp} and {@code nbf} are judged here ({@link #checkTimes}), from the numbers the payload holds as
+ * the token sent them, not from the JWT library's dates: it multiplies seconds by 1,000 in a {@code long}, so a
+ * far-future {@code nbf} ({@code 9300000000000000}, {@code 1e20}) wrapped into the past and passed, and an
+ * {@code exp} as far off wrapped into an expiry long gone. A value beyond any instant a clock can show is judged as
+ * the far future it names: such an {@code nbf} is never reached, such an {@code exp} never passes ({@link
+ * Verified#validUntil} is then {@link Instant#MAX}). {@code iat} is not read.
  *
  * <p>Keys: the JWKS (from the discovery document's {@code jwks_uri}, fetched by {@link KeySetSource}: no redirect
  * followed, whole within its timeout, only keys that may verify, at most {@link IssuerFetch#TIMEOUT} of waiting per
@@ -47,6 +59,13 @@ import java.util.Set;
  * <p>Thread-safe (the processor and the key source are; {@link #keysUnavailable} is volatile).
  */
 final class TokenVerifier {
+
+    /**
+     * A token that verified: its claims, and until when it is good — its {@code exp} plus {@link #CLOCK_SKEW_SECONDS},
+     * {@link Instant#MAX} for an {@code exp} beyond what an instant holds.
+     */
+    record Verified(JWTClaimsSet claims, Instant validUntil) {
+    }
 
     /** One verification, as the key source sees it: when it began, so that it waits for keys a bounded time. */
     record Attempt(long startedNanos) implements SecurityContext {
@@ -91,13 +110,12 @@ final class TokenVerifier {
         DefaultJWTClaimsVerifier<Attempt> claims = new DefaultJWTClaimsVerifier<>(
                 Set.of(settings.audience()), new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
                 Set.of("exp", settings.userClaim()), null) {
-            // exp and nbf on the node's clock, which also judges a token's expiry during its request (access/Access)
+            // no time: the library's dates of exp and nbf overflow, so checkTimes judges the claims as sent
             @Override
             protected Date currentTime() {
-                return Date.from(clock.instant());
+                return null;
             }
         };
-        claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
 
@@ -120,22 +138,24 @@ final class TokenVerifier {
         }
     }
 
-    /** The verified claims; 401 {@code invalid_token} saying why not, 503 when the keys cannot be fetched. */
-    JWTClaimsSet verify(String token) {
+    /** The verified token; 401 {@code invalid_token} saying why not, 503 when the keys cannot be fetched. */
+    Verified verify(String token) {
         Attempt attempt = Attempt.now();
         try {
+            JWT jwt = JWTParser.parse(token);
             JWTClaimsSet claims;
             try {
-                claims = processor.process(token, attempt);
+                claims = processor.process(jwt, attempt);
             } catch (BadJOSEException e) {
                 // claims refused stay refused; a signature no cached key verifies may be one of keys replaced since
                 if (e instanceof BadJWTException || !refetched(attempt)) {
                     throw e;
                 }
-                claims = processor.process(token, attempt);
+                claims = processor.process(jwt, attempt);
             }
             keysUnavailable = false;
-            return claims;
+            // only a signed token gets here: the processor refuses any other
+            return new Verified(claims, checkTimes(((SignedJWT) jwt).getPayload().toJSONObject()));
         } catch (RateLimitReachedException e) {
             // the set was fetched within the last second: answered by what that fetch found
             if (keysUnavailable) {
@@ -154,6 +174,38 @@ final class TokenVerifier {
         } catch (com.nimbusds.jose.JOSEException e) {
             throw invalid("the signature cannot be checked: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code exp} in the future and {@code nbf}, when present, in the past, by the node's clock within
+     * {@link #CLOCK_SKEW_SECONDS}, judged from the payload's numbers in seconds — a fraction is kept, and a value no
+     * {@code long} of milliseconds holds is the far future or past it names, not a wrapped one. Until when the token
+     * is good, or 401 {@code invalid_token} (in the library's words, which a request whose token expired while it
+     * ran is answered too: {@code access/Principal}).
+     */
+    private Instant checkTimes(Map<String, Object> payload) {
+        double now = clock.millis() / 1000.0;
+        double expiry = seconds(payload, "exp");
+        if (!(expiry > now - CLOCK_SKEW_SECONDS)) {
+            throw invalid("Expired JWT");
+        }
+        if (payload.get("nbf") != null && !(seconds(payload, "nbf") < now + CLOCK_SKEW_SECONDS)) {
+            throw invalid("JWT before use time");
+        }
+        double until = expiry + CLOCK_SKEW_SECONDS;
+        if (until >= Instant.MAX.getEpochSecond()) {
+            return Instant.MAX;
+        }
+        long whole = (long) Math.floor(until);
+        return Instant.ofEpochSecond(whole, (long) ((until - whole) * 1e9));
+    }
+
+    /** The NumericDate claim {@code name} in seconds since the epoch (the library has refused it unless a number). */
+    private static double seconds(Map<String, Object> payload, String name) {
+        if (!(payload.get(name) instanceof Number seconds)) {
+            throw invalid("its " + name + " is not a number of seconds");
+        }
+        return seconds.doubleValue();
     }
 
     /** Fetches the key set anew unless the rate limit holds it back: whether it did (a failed fetch throws). */

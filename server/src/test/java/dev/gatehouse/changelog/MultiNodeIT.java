@@ -1,5 +1,9 @@
 package dev.gatehouse.changelog;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
@@ -14,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +27,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -349,5 +355,33 @@ class MultiNodeIT {
         assertThat(jdbi.withHandle(NodeRegistry::list)).extracting(NodeRegistry.Node::nodeId).contains(id);
         extra.close();
         assertThat(jdbi.withHandle(NodeRegistry::list)).extracting(NodeRegistry.Node::nodeId).doesNotContain(id);
+    }
+
+    /**
+     * A node logs its id once, at INFO, as it starts: the id a webhook delivery's {@code node_id} names appeared
+     * nowhere but in the database, so an operator could not tell which node (of several on one host, or which run)
+     * it was.
+     */
+    @Test
+    void aNodeLogsItsIdOnce_asItStarts() {
+        List<ILoggingEvent> logged = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                logged.add(event);
+            }
+        };
+        Logger registryLog = (Logger) LoggerFactory.getLogger(NodeRegistry.class);
+        capture.start();
+        registryLog.addAppender(capture);
+        String id;
+        try (TestNode extra = TestNode.startOn(url)) {
+            id = extra.node().nodes().nodeId();
+        } finally {
+            registryLog.detachAppender(capture);
+            capture.stop();
+        }
+        assertThat(logged).filteredOn(event -> event.getFormattedMessage().contains(id)).singleElement()
+                .satisfies(event -> assertThat(event.getLevel()).isEqualTo(Level.INFO));
     }
 }

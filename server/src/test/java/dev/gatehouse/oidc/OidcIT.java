@@ -11,10 +11,12 @@ import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -295,6 +297,122 @@ class OidcIT {
             assertThat(res.status()).as("%s: %s", what, res).isEqualTo(401);
             assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
         });
+    }
+
+    /**
+     * Under the user claim {@code email} — how Rooms users sign in, their user id being the address they were
+     * invited by — a token whose {@code email_verified} is present and not {@code true} is refused: an identity
+     * provider that lets people sign up with an address they have not confirmed let anyone registering as an
+     * organization's admin act as it. A token that says nothing of it is taken, and under another user claim the
+     * claim is not read.
+     */
+    @Test
+    void underTheEmailClaim_aTokenWhoseEmailIsNotVerified_isRefused() {
+        try (TestNode byEmail = TestNode.start(config -> config.withOidc(new OidcSettings(issuer.issuer(),
+                TestIssuer.CLIENT_ID, TestIssuer.AUDIENCE, "email")))) {
+            Fixtures emailFx = new Fixtures(byEmail);
+            Fixtures.Org target = emailFx.org("rooms");
+            Http.Res invited = byEmail.service().post(target.path() + "/members", Map.of("user_id", "admin@x.example",
+                    "email", "admin@x.example", "role_id", emailFx.role(target, "Starter", List.of("canCreateRooms"))));
+            assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+            String path = target.path() + "/members/user:admin@x.example/permissions";
+            Map<String, Object> refused = new LinkedHashMap<>();
+            refused.put("false", false);
+            refused.put("the string \"true\"", "true");
+            refused.put("a number", 1);
+            refused.forEach((what, verified) -> {
+                Http.Res res = byEmail.as(issuer.token("u-any", b -> b.claim("email", "admin@x.example")
+                        .claim("email_verified", verified))).get(path);
+                assertThat(res.status()).as("email_verified %s: %s", what, res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+                assertThat(res.get("detail").stringValue()).contains("email_verified");
+            });
+            Http.Res verified = byEmail.as(issuer.token("u-any", b -> b.claim("email", "admin@x.example")
+                    .claim("email_verified", true))).get(path);
+            assertThat(verified.status()).as("%s", verified).isEqualTo(200);
+            Http.Res unsaid = byEmail.as(issuer.token("u-any", b -> b.claim("email", "admin@x.example"))).get(path);
+            assertThat(unsaid.status()).as("%s", unsaid).isEqualTo(200);
+        }
+        Http.Res otherClaim = bearer(issuer.token("u-sam", b -> b.claim("email_verified", false)))
+                .get(org.path() + "/members/user:u-sam/permissions");
+        assertThat(otherClaim.status()).as("under the user claim uid: %s", otherClaim).isEqualTo(200);
+    }
+
+    /**
+     * {@code nbf} and {@code exp} are judged from the numbers the token holds: the JWT library multiplied seconds by
+     * 1,000 in a {@code long}, so an {@code nbf} of 9300000000000000 or 1e20 wrapped into the past and the token
+     * passed (99999999999999, which did not wrap, was refused), and an {@code exp} as far off wrapped into an
+     * expiry long gone. Such an {@code exp} is the far future it names: its token is good, writes included.
+     */
+    @Test
+    void aFarFutureNotBefore_isRefused_andAFarFutureExpiry_isGoodForWritesToo() {
+        for (Object nbf : List.of(9300000000000000L, 1e20, 99999999999999L, Long.MAX_VALUE)) {
+            Http.Res res = bearer(issuer.token(admin, b -> b.claim("nbf", nbf))).get(org.path() + "/roles");
+            assertThat(res.status()).as("nbf %s: %s", nbf, res).isEqualTo(401);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+            assertThat(res.get("detail").stringValue()).contains("before use time");
+        }
+        for (Object exp : List.of(9300000000000000L, 1e20, Long.MAX_VALUE)) {
+            Http asAdmin = bearer(issuer.token(admin, b -> b.claim("exp", exp)));
+            assertThat(asAdmin.get(org.path() + "/roles").status()).as("exp %s", exp).isEqualTo(200);
+            Http.Res created = asAdmin.post(org.path() + "/roles", Map.of("name", "Until " + exp,
+                    "permissions", List.of()));
+            assertThat(created.status()).as("exp %s: %s", exp, created).isEqualTo(201);
+        }
+        for (Object exp : List.of(-9300000000000000L, -1e20)) {
+            Http.Res res = bearer(issuer.token(admin, b -> b.claim("exp", exp))).get(org.path() + "/roles");
+            assertThat(res.status()).as("exp %s: %s", exp, res).isEqualTo(401);
+        }
+    }
+
+    /**
+     * A token is named by one credential id however its signature is spelled: base64url leaves the low bits of a
+     * signature's last character unused, so a 256-byte RSA signature has 16 spellings that verify, and each once
+     * got an {@code oidc:} id of its own in the change log.
+     */
+    @Test
+    void oneTokenWhoseSignatureIsSpelledAnotherWay_isNamedByTheSameCredentialId() {
+        String token = issuer.token(admin);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        String respelled = token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        assertThat(respelled).isNotEqualTo(token);
+        List<String> keyIds = new ArrayList<>();
+        for (String spelling : List.of(token, respelled)) {
+            String name = "Spelled " + keyIds.size() + " " + UUID.randomUUID();
+            Http.Res created = bearer(spelling).post(org.path() + "/roles", Map.of("name", name,
+                    "permissions", List.of()));
+            assertThat(created.status()).as("%s", created).isEqualTo(201);
+            JsonNode event = node.service().get(org.path() + "/events?object_type=role&limit=1").get("items").get(0);
+            assertThat(event.get("after").get("name").stringValue()).isEqualTo(name);
+            keyIds.add(event.get("actor").get("key_id").stringValue());
+        }
+        assertThat(keyIds.get(1)).as("the respelled token's credential").isEqualTo(keyIds.get(0));
+        assertThat(OidcService.credentialId(issuer.token(admin))).as("another token of the same user")
+                .isNotEqualTo(keyIds.get(0));
+    }
+
+    /**
+     * A token on a path whose organization is no id gets the 400 a key gets there — {@code invalid_id} in the
+     * native API, {@code INVALID_ACCOUNT_ID} in Rooms' —, not a 401 saying the path names no organization.
+     */
+    @Test
+    void aTokenOnAMalformedOrganizationId_getsThe400AKeyGets() {
+        Http token = bearer(issuer.token(admin));
+        for (String id : List.of("01", "+1", "0", "99999999999999999999")) {
+            Http.Res byToken = token.get("/v1/orgs/" + id + "/members");
+            Http.Res byKey = org.admin().get("/v1/orgs/" + id + "/members");
+            assertThat(byKey.status()).as("%s by key: %s", id, byKey).isEqualTo(400);
+            assertThat(byToken.status()).as("%s by token: %s", id, byToken).isEqualTo(400);
+            assertThat(byToken.body()).isEqualTo(byKey.body());
+        }
+        Http.Res byToken = token.get("/restapi/v2/accounts/1/users");
+        Http.Res byKey = org.admin().get("/restapi/v2/accounts/1/users");
+        assertThat(byKey.status()).as("by key: %s", byKey).isEqualTo(400);
+        assertThat(byToken.status()).as("by token: %s", byToken).isEqualTo(400);
+        assertThat(byToken.get("errorCode").stringValue()).isEqualTo("INVALID_ACCOUNT_ID")
+                .isEqualTo(byKey.get("errorCode").stringValue());
+        assertThat(byToken.get("message")).isEqualTo(byKey.get("message"));
     }
 
     static String b64(String text) {

@@ -1,13 +1,22 @@
 package dev.gatehouse.oidc;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -21,16 +30,20 @@ import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Date;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +51,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -556,6 +570,115 @@ class OidcMisbehavingIssuerIT {
             assertThat(issuer.jwksFetches.get()).as("the waiting request fetched nothing itself").isEqualTo(1);
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    /**
+     * An issuer's failures are logged — a WARN as one starts, with its cause, and one as it ends, with the count of
+     * failed attempts — and not at every retry: a key set that cannot be fetched (a 500) showed only as clients'
+     * 503s, and a re-read of the discovery document that kept failing (it named another issuer) was retried every
+     * 5 s for good in silence.
+     */
+    @Test
+    void anIssuersFailures_areLoggedOnceAsTheyStart_andOnceAsTheyEnd() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    warnings.add(event.getFormattedMessage());
+                }
+            }
+        };
+        Logger oidcLog = (Logger) LoggerFactory.getLogger(Discovery.class.getPackageName());
+        capture.start();
+        oidcLog.addAppender(capture);
+        TestClock clock = new TestClock();
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                     config -> config.withOidc(issuer.settings()), clock)) {
+            issuer.clock = clock;
+            String path = memberU1(node);
+            issuer.jwksStatus = 500;
+            for (int i = 0; i < 3; i++) {
+                Http.Res res = node.as(issuer.token("u-1")).get(path);
+                assertThat(res.status()).as("%s", res).isEqualTo(503);
+                // past the refetch's rate limit: each of these asks for the key set again
+                Thread.sleep(TokenVerifier.MIN_REFETCH_MILLIS + 100);
+            }
+            assertThat(issuer.jwksFetches.get()).as("the key set was asked for").isGreaterThanOrEqualTo(3);
+            issuer.jwksStatus = 200;
+            Await.until(Duration.ofSeconds(10), "the key set is fetched again",
+                    () -> node.as(issuer.token("u-1")).get(path).status() == 200);
+
+            String good = issuer.discoveryBody;
+            issuer.discoveryBody = good.replace("{\"issuer\": \"" + issuer.issuer + "\"",
+                    "{\"issuer\": \"https://elsewhere.example\"");
+            int fetchesBefore = issuer.discoveryFetches.get();
+            clock.advance(Discovery.REREAD_AFTER.plusMinutes(1));
+            for (int i = 0; i < 3; i++) {
+                assertThat(node.as(issuer.token("u-1")).get(path).status()).as("the document held").isEqualTo(200);
+                clock.advance(Discovery.RETRY_AFTER);
+            }
+            issuer.discoveryBody = good;
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            assertThat(issuer.discoveryFetches.get() - fetchesBefore).as("three re-reads failed, one succeeded")
+                    .isEqualTo(4);
+        } finally {
+            oidcLog.detachAppender(capture);
+            capture.stop();
+        }
+        List<String> keySet = warnings.stream().filter(line -> line.contains("key set")).toList();
+        assertThat(keySet).as("%s", warnings).hasSize(2);
+        assertThat(keySet.get(0)).contains("cannot be fetched", "/issuer/jwks", "answered 500");
+        assertThat(keySet.get(1)).contains("fetched again").containsPattern("after [3-9] failed fetches");
+        List<String> discovery = warnings.stream().filter(line -> line.contains("discovery document")).toList();
+        assertThat(discovery).as("%s", warnings).hasSize(2);
+        assertThat(discovery.get(0)).contains("cannot be read", "https://elsewhere.example", "is kept");
+        assertThat(discovery.get(1)).contains("read again, after 3 failed reads");
+    }
+
+    /**
+     * An ECDSA signature has a twin that verifies — its {@code s} replaced by {@code n − s} — and the token under
+     * either is named by one credential id, the hash of what was signed: each once got an {@code oidc:} id of its own.
+     */
+    @Test
+    void anEcdsaSignaturesTwin_namesItsTokenByTheSameCredentialId() throws Exception {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate();
+            issuer.jwksBody = new JWKSet(List.<JWK>of(issuer.key.toPublicJWK(), ec.toPublicJWK())).toString();
+            Fixtures fx = new Fixtures(node);
+            Fixtures.Org org = fx.org("rooms");
+            String admin = node.service().get(org.path() + "/members/" + org.adminId()).get("user_id").stringValue();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ec.getKeyID()).build(),
+                    issuer.claims(admin));
+            jwt.sign(new ECDSASigner(ec));
+            String token = jwt.serialize();
+            int dot = token.lastIndexOf('.');
+            byte[] signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+            BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
+            byte[] mirroredS = Curve.P_256.toECParameterSpec().getOrder().subtract(s).toByteArray();
+            byte[] twin = Arrays.copyOf(signature, 64);
+            Arrays.fill(twin, 32, 64, (byte) 0);
+            int length = Math.min(mirroredS.length, 32);
+            System.arraycopy(mirroredS, mirroredS.length - length, twin, 64 - length, length);
+            String twinToken = token.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(twin);
+            assertThat(twinToken).isNotEqualTo(token);
+
+            List<String> keyIds = new ArrayList<>();
+            for (String spelling : List.of(token, twinToken)) {
+                String name = "Signed " + keyIds.size();
+                Http.Res created = node.as(spelling).post(org.path() + "/roles", Map.of("name", name,
+                        "permissions", List.of()));
+                assertThat(created.status()).as("%s", created).isEqualTo(201);
+                JsonNode event = node.service().get(org.path() + "/events?object_type=role&limit=1").get("items")
+                        .get(0);
+                assertThat(event.get("after").get("name").stringValue()).isEqualTo(name);
+                keyIds.add(event.get("actor").get("key_id").stringValue());
+            }
+            assertThat(keyIds.get(1)).as("the twin signature's credential").isEqualTo(keyIds.get(0));
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
  * what the node can repair itself — an embedded database that died and cannot be started again); readiness for
  * decisions ({@code /readyz}: engine loaded, every change it has seen applied — {@link ChangeFeed#inSync()} —
  * whether or not the database answers, since decisions are answered from memory) and for writes
- * ({@code /readyz/writes}: that, and the database reachable now); Prometheus metrics (for the service key, or on the
+ * ({@code /readyz/writes}: that, and the database reachable now), each naming the node ({@code node_id}: this run's
+ * id in the node registry, which webhook deliveries name); Prometheus metrics (for the service key, or on the
  * management port: {@link MetricsAccess}) and the OpenAPI contract. Errors anywhere outside another dialect's prefix
  * use the native problem shape.
  */
@@ -37,15 +38,18 @@ public final class OpsDialect implements Dialect {
     private final BooleanSupplier ready;
     private final byte[] openapi;
     private final Auth auth;
+    private final String nodeId;
 
     /**
      * @param live false when only a restart of the node can repair it (never throws, never blocks)
      * @param databaseReachable whether the database answers now (never throws, never blocks)
      * @param auth reads the key of a {@code /metrics} request on a port where metrics need the service key
+     * @param nodeId this run's id in the node registry ({@code changelog/NodeRegistry}), which readiness reports
      */
     public OpsDialect(BooleanSupplier live, BooleanSupplier databaseReachable, ChangeFeed feed,
-                      PrometheusMeterRegistry metrics, BooleanSupplier ready, Auth auth) {
+                      PrometheusMeterRegistry metrics, BooleanSupplier ready, Auth auth, String nodeId) {
         this.live = live;
+        this.nodeId = nodeId;
         this.auth = auth;
         this.databaseReachable = databaseReachable;
         this.feed = feed;
@@ -113,6 +117,7 @@ public final class OpsDialect implements Dialect {
         body.put("in_sync", inSync);
         body.put("revision", feed.applied());
         body.put("staleness_seconds", Math.round(feed.lagSeconds() * 1000) / 1000.0);
+        body.put("node_id", nodeId);
         ctx.status(ok ? 200 : 503).json(body);
     }
 

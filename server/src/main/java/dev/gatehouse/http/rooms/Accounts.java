@@ -48,13 +48,24 @@ final class Accounts {
     }
 
     /**
-     * The organization of a path's {@code accountId}, for access tokens: null when it names none,
-     * {@link Auth.OrgLocator#NO_SUCH_ORG} for an account that does not exist.
+     * The organization of a path's {@code accountId}, for access tokens: null when the path has none,
+     * {@link Auth.OrgLocator#NO_SUCH_ORG} for an account that does not exist, and for an {@code accountId} that is
+     * no GUID the 400 {@code INVALID_ACCOUNT_ID} a key gets there (it was read as no account named, and a token got
+     * a 401).
      */
     static Long orgOf(Context ctx, OrgService orgs) {
         String raw = ctx.pathParamMap().get("accountId");
-        return raw == null || !GUID.matcher(raw).matches() ? null
-                : orgs.idOfAccount(UUID.fromString(raw)).orElse(Auth.OrgLocator.NO_SUCH_ORG);
+        return raw == null ? null : orgs.idOfAccount(accountId(raw)).orElse(Auth.OrgLocator.NO_SUCH_ORG);
+    }
+
+    /** The account GUID of a path; a 400 {@code invalid_account_id} for anything else. */
+    private static UUID accountId(String raw) {
+        if (!GUID.matcher(raw).matches()) {
+            throw new InvalidInputException("invalid_account_id", "accountId must be a GUID such as "
+                    + "3fa85f64-5717-4562-b3fc-2c963f66afa6, got \"" + Fields.abbreviate(raw) + "\"",
+                    Map.of("accountId", "must be a GUID"));
+        }
+        return UUID.fromString(raw);
     }
 
     /** The request's caller and account, resolved once per request (later calls answer the first one's). */
@@ -65,12 +76,7 @@ final class Accounts {
         }
         Principal principal = auth.principal(ctx);
         String raw = ctx.pathParam("accountId");
-        if (!GUID.matcher(raw).matches()) {
-            throw new InvalidInputException("invalid_account_id", "accountId must be a GUID such as "
-                    + "3fa85f64-5717-4562-b3fc-2c963f66afa6, got \"" + Fields.abbreviate(raw) + "\"",
-                    Map.of("accountId", "must be a GUID"));
-        }
-        Organization org = orgs.getByAccount(principal, UUID.fromString(raw));
+        Organization org = orgs.getByAccount(principal, accountId(raw));
         LogContext.org(org.id());
         if (!RoomsPermissions.servedByRooms(org.modelId())) {
             throw new InvalidInputException("not_a_rooms_account", "account " + raw

@@ -147,11 +147,14 @@ public final class NativeApi implements Dialect {
         }
     }
 
-    /** The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. */
+    /**
+     * The organization of a {@code /v1/orgs/{org}/…} path, for access tokens; null for other paths. An {@code org}
+     * that is no id ({@code 01}, {@code +1}, {@code 0}, beyond 64 bits) is the 400 {@code invalid_id} a key gets
+     * there: it was read as no organization named, and a token got a 401 telling it to use an API key.
+     */
     static Long orgOf(io.javalin.http.Context ctx) {
         String raw = ctx.pathParamMap().get("org");
-        long org = Digits.id(raw);
-        return org > 0 ? org : null;
+        return raw == null ? null : V1.id("org", raw);
     }
 
     @Override

@@ -39,6 +39,9 @@ class OpsIT {
         assertThat(res.get("database").booleanValue()).isTrue();
         assertThat(res.get("engine_loaded").booleanValue()).isTrue();
         assertThat(res.get("in_sync").booleanValue()).isTrue();
+        assertThat(res.get("node_id").stringValue()).as("the id webhook deliveries name the node by")
+                .isEqualTo(node.node().nodes().nodeId());
+        assertThat(node.anonymous().get("/readyz/writes").get("node_id")).isEqualTo(res.get("node_id"));
         Http.Res write = node.service().post("/v1/orgs", java.util.Map.of("name", "R", "model", "close"));
         assertThat(node.revision()).isEqualTo(write.revision()).isGreaterThan(before);
     }
