@@ -27,7 +27,8 @@ import org.jdbi.v3.core.Handle;
  * Issues, lists, revokes and authenticates API keys; who may manage a member's keys is decided by the member
  * package ({@code MemberKeyService}). Authentication is on every request, so verified keys are cached by
  * public id; the cache is invalidated from the change log (key revoked, member deactivated, reactivated or
- * removed, organization removed), which keeps every node in step. A key of a deactivated member does not
+ * removed, organization removed), which keeps every node in step. A key is itself only with its kind's prefix
+ * ({@code ghm_} for a member key, {@link Secrets}), verified now or earlier. A key of a deactivated member does not
  * authenticate (and deactivation revokes it, {@link #revokeAll}). A key configured at startup
  * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash, and is the service key whatever its form — one
  * in the form of a generated service key too, which the database need not hold; not one in the form of a member or
@@ -47,11 +48,14 @@ public final class KeyService implements ChangeListener {
     /** The kind of a replica key, as {@code api_keys.kind} stores it. */
     public static final String REPLICA = "replica";
 
-    /** A verified key: a principal for the APIs, or (a replica key) a reader of the replication streams only. */
-    private record Cached(byte[] hash, Principal principal, ReplicaReader replica, boolean memberActive) {
+    /**
+     * A verified key: a principal for the APIs, or (a replica key) a reader of the replication streams only; with the
+     * letter of its kind ({@link Secrets#letter}), which a key presented must carry to be it, read from the cache too.
+     */
+    private record Cached(byte[] hash, char kind, Principal principal, ReplicaReader replica, boolean memberActive) {
     }
 
-    private static final Cached CONFIGURED = new Cached(null, new Principal.Service("configured"), null, true);
+    private static final Cached CONFIGURED = new Cached(null, 's', new Principal.Service("configured"), null, true);
     /**
      * The transaction-scoped advisory lock under which a start generates the service key or retires stored ones:
      * concurrent starts on one database take turns.
@@ -96,8 +100,9 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
-     * The caller behind a presented key; 401 {@code invalid_key} for anything unknown or malformed, {@code key_revoked}
-     * for a revoked key (its secret matching), 403 for a replica key,
+     * The caller behind a presented key; 401 {@code invalid_key} for anything unknown or malformed, or presented with
+     * another kind's prefix ({@code ghs_} for a member key: not the key), {@code key_revoked} for a revoked key (its
+     * secret and prefix matching), 403 for a replica key,
      * which reads the snapshot and the change stream only ({@link #authenticateReader}).
      */
     public Principal authenticate(String token) {
@@ -199,7 +204,8 @@ public final class KeyService implements ChangeListener {
         if (cached == null) {
             long seen = evictions.get();
             KeyStore.Stored stored = store.read(h -> keys.findForAuth(h, parsed.keyId())).orElse(null);
-            if (stored == null || !Secrets.matches(stored.hash(), parsed.secret()) || superseded(stored)) {
+            if (stored == null || !Secrets.matches(stored.hash(), parsed.secret()) || !parsed.isOf(stored.key().kind())
+                    || superseded(stored)) {
                 throw UnauthenticatedException.invalidKey();
             }
             if (stored.key().revoked()) {
@@ -211,10 +217,11 @@ public final class KeyService implements ChangeListener {
                 // A revocation or deactivation was applied while this entry was read: it may predate it.
                 cache.remove(parsed.keyId(), cached);
             }
-            // its secret matched above
+            // its secret and kind matched above
             return cached;
         }
-        if (!Secrets.matches(cached.hash(), parsed.secret())) {
+        // a key verified under its own prefix is still not verified under another's
+        if (!Secrets.matches(cached.hash(), parsed.secret()) || parsed.kind() != cached.kind()) {
             throw UnauthenticatedException.invalidKey();
         }
         return cached;
@@ -231,11 +238,12 @@ public final class KeyService implements ChangeListener {
 
     private static Cached cached(KeyStore.Stored stored) {
         ApiKey key = stored.key();
+        char kind = Secrets.letter(key.kind());
         return switch (key.kind()) {
-            case "service" -> new Cached(stored.hash(), new Principal.Service(key.keyId()), null, true);
-            case REPLICA -> new Cached(stored.hash(), null, new ReplicaReader(key.keyId(), key.orgId()), true);
-            default -> new Cached(stored.hash(), new Principal.Member(key.keyId(), key.orgId(), key.memberId()), null,
-                    stored.memberActive());
+            case "service" -> new Cached(stored.hash(), kind, new Principal.Service(key.keyId()), null, true);
+            case REPLICA -> new Cached(stored.hash(), kind, null, new ReplicaReader(key.keyId(), key.orgId()), true);
+            default -> new Cached(stored.hash(), kind, new Principal.Member(key.keyId(), key.orgId(), key.memberId()),
+                    null, stored.memberActive());
         };
     }
 
@@ -377,7 +385,7 @@ public final class KeyService implements ChangeListener {
         if (memberId != null) {
             tx.limits().beforeAddingKey(memberId);
         }
-        Secrets.Generated generated = Secrets.generate(kind.equals("service") ? "s" : kind.equals(REPLICA) ? "r" : "m");
+        Secrets.Generated generated = Secrets.generate(kind);
         ApiKey key = keys.insert(tx.handle(), generated.keyId(), generated.hash(), kind, orgId, memberId, name,
                 tx.now());
         tx.change(orgId, ObjectType.API_KEY, key.keyId(), Action.CREATED, null, LoggedKey.of(key));

@@ -8,9 +8,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Key material. A key reads {@code gh<kind>_<keyId>_<secret>}: kind {@code s} (service) or {@code m}
- * (member), a 24-hex-digit public id and 32 random bytes in base64url. Only SHA-256 of the secret is
- * stored; with 256 bits of entropy a slow hash would only cost CPU on every request.
+ * Key material. A key reads {@code gh<kind>_<keyId>_<secret>}: kind {@code s} (service), {@code m} (member) or
+ * {@code r} (replica), a 24-hex-digit public id and 32 random bytes in base64url. The kind's letter is part of the
+ * key: a key presented with another letter is not the key ({@link Parsed#isOf}), so that its prefix, which tools and
+ * secret scanners go by, always says what it is, and a key has one spelling. Only SHA-256 of the secret is stored;
+ * with 256 bits of entropy a slow hash would only cost CPU on every request.
  */
 final class Secrets {
 
@@ -27,8 +29,13 @@ final class Secrets {
         }
     });
 
-    /** A parsed presented key. */
-    record Parsed(String keyId, String secret) {
+    /** A parsed presented key: the letter of the kind it was presented as, its id and its secret. */
+    record Parsed(char kind, String keyId, String secret) {
+
+        /** Whether the key was presented as a key of {@code kind}, as {@code api_keys.kind} stores it. */
+        boolean isOf(String kind) {
+            return this.kind == letter(kind);
+        }
     }
 
     /** A freshly generated key: the full token (shown once) and its parts. */
@@ -38,6 +45,7 @@ final class Secrets {
     private Secrets() {
     }
 
+    /** A key of {@code kind}, as {@code api_keys.kind} stores it ({@code service}, {@code member}, {@code replica}). */
     static Generated generate(String kind) {
         byte[] id = new byte[12];
         byte[] secret = new byte[32];
@@ -45,7 +53,19 @@ final class Secrets {
         RANDOM.nextBytes(secret);
         String keyId = HexFormat.of().formatHex(id);
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        return new Generated("gh" + kind + "_" + keyId + "_" + secretText, keyId, sha256(secretText));
+        return new Generated("gh" + letter(kind) + "_" + keyId + "_" + secretText, keyId, sha256(secretText));
+    }
+
+    /**
+     * The letter a key of {@code kind} ({@code api_keys.kind}) is written with; a kind unknown here is a member's, as
+     * everywhere keys are read.
+     */
+    static char letter(String kind) {
+        return switch (kind) {
+            case "service" -> 's';
+            case "replica" -> 'r';
+            default -> 'm';
+        };
     }
 
     /** Splits a presented key; null when it is not in Gatehouse's format. */
@@ -54,7 +74,7 @@ final class Secrets {
             return null;
         }
         String keyId = token.substring(4, 28);
-        return isKeyId(keyId) ? new Parsed(keyId, token.substring(29)) : null;
+        return isKeyId(keyId) ? new Parsed(token.charAt(2), keyId, token.substring(29)) : null;
     }
 
     /** Whether {@code text} has the form of a key id: 24 hexadecimal digits. */

@@ -56,9 +56,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -71,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * is the one place that knows them all; each feature, and each dialect, receives only what it uses.
  *
  * <p>{@link #start} brings the node up in dependency order (database and migrations, the engine rebuilt from the
- * database, background jobs, then HTTP); {@link #close} takes it down in reverse. Thread-safe after start.
+ * database, background jobs, then HTTP), once it has found the ports it listens on free ({@link PortProbe});
+ * {@link #close} takes it down in reverse. Thread-safe after start.
  */
 public final class Gatehouse implements AutoCloseable {
 
@@ -125,6 +126,8 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     private void startUp() {
+        PortProbe.requireFree(config.host(), Arrays.asList(config.port(), config.tls().port(),
+                config.http().managementPort()));
         Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
         Database database = storage.database();
         PrometheusMeterRegistry metrics = metrics(database);
@@ -252,9 +255,10 @@ public final class Gatehouse implements AutoCloseable {
                         : TlsKeys.selfSigned(config.dataDir(), config.host(), clock));
         HttpServer server = new HttpServer(dialects, metrics, config.host(), null, tls, config.http());
         try {
-            server.start(config.port());
+            StartFailureLine.keptOut(() -> server.start(config.port()));
         } catch (JavalinBindException e) {
-            throw new StartupException("cannot listen on " + bindAddress(e) + ": " + bindReason(e), e);
+            // a port taken since the probe: said as the probe says it
+            throw PortProbe.refusal(bindAddress(e), e);
         }
         stopFirst(server::stop);
         return server;
@@ -290,17 +294,6 @@ public final class Gatehouse implements AutoCloseable {
             }
         }
         return config.host() + ":" + config.port();
-    }
-
-    private static String bindReason(JavalinBindException failure) {
-        Throwable innermost = failure;
-        while (innermost.getCause() != null) {
-            innermost = innermost.getCause();
-        }
-        if (innermost instanceof UnresolvedAddressException) {
-            return "the host name does not resolve (--host)";
-        }
-        return innermost.getMessage() == null ? innermost.getClass().getSimpleName() : innermost.getMessage();
     }
 
     /** Registers what must stop before everything started so far (it uses them). */

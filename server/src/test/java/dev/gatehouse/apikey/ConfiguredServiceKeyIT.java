@@ -160,6 +160,38 @@ class ConfiguredServiceKeyIT {
     }
 
     /**
+     * A generated service key counts only as {@code ghs_}, whether the database stores it or it is configured
+     * (pinned), before it was verified and after: spelled {@code ghm_} or {@code ghr_}, it is 401 {@code invalid_key}.
+     * A configured key of any other form is compared whole, as given.
+     */
+    @Test
+    void aGeneratedServiceKey_isTheServiceKeyOnlyWithItsOwnPrefix() {
+        String database = TestDatabase.freshDatabaseUrl();
+        String generated;
+        try (TestNode stored = TestNode.startOn(database, c -> c.withServiceKey(null))) {
+            generated = stored.node().generatedServiceKey();
+            assertOnlyWithItsOwnPrefix(stored, generated);
+        }
+        try (TestNode pinned = TestNode.startOn(database, c -> c.withServiceKey(generated))) {
+            assertOnlyWithItsOwnPrefix(pinned, generated);
+        }
+        try (TestNode configured = TestNode.start(c -> c.withServiceKey(GENERATED_FORM))) {
+            assertOnlyWithItsOwnPrefix(configured, GENERATED_FORM);
+        }
+    }
+
+    private static void assertOnlyWithItsOwnPrefix(TestNode node, String serviceKey) {
+        for (String verified : List.of("before", "after")) {
+            for (String spelling : List.of("ghm_", "ghr_")) {
+                Http.Res res = node.as(spelling + serviceKey.substring(4)).get("/v1/orgs");
+                assertThat(res.status()).as("%s %s: %s", spelling, verified, res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_key");
+            }
+            assertThat(node.as(serviceKey).get("/v1/orgs").status()).isEqualTo(200);
+        }
+    }
+
+    /**
      * A node still running without a key (it generated the database's) refuses that key as soon as another node
      * starts with a configured one: the retirement reaches it through the change log. It once accepted the key every
      * other node refused.

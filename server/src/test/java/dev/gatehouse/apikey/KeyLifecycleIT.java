@@ -226,6 +226,40 @@ class KeyLifecycleIT {
         }
     }
 
+    /**
+     * A key is itself only with its kind's prefix: a member key spelled {@code ghs_} or {@code ghr_}, a replica key
+     * spelled {@code ghm_} or {@code ghs_}, is 401 {@code invalid_key} as any key that does not match — before its
+     * right spelling was verified and after, when it is answered from memory (the check answered directly too). Every
+     * spelling was accepted: the kind was read from the database, and the prefix meant nothing.
+     */
+    @Test
+    void aKeyPresentedWithAnotherKindsPrefix_isNotTheKey_beforeOrAfterItWasVerified() {
+        var org = fx.org("close");
+        String member = node.service().post(org.path() + "/members/" + org.adminId() + "/keys",
+                Map.of("name", "spelled")).get("key").stringValue();
+        Http.Res replica = node.service().post("/v1/replica-keys", Map.of("org_id", org.id()));
+        String replicaKey = replica.get("key").stringValue();
+        Map<String, Object> check = Map.of("member_id", org.adminId(), "permission", "manage_organization");
+        for (String verified : List.of("before", "after")) {
+            for (String spelling : List.of("ghs_", "ghr_")) {
+                Http wrong = node.as(spelling + member.substring(4));
+                for (Http.Res res : List.of(wrong.get(org.path()), wrong.post(org.path() + "/check", check))) {
+                    assertThat(res.status()).as("%s %s: %s", spelling, verified, res).isEqualTo(401);
+                    assertThat(res.get("code").stringValue()).isEqualTo("invalid_key");
+                }
+            }
+            for (String spelling : List.of("ghm_", "ghs_")) {
+                Http.Res res = node.as(spelling + replicaKey.substring(4)).get(CHANGES);
+                assertThat(res.status()).as("%s %s: %s", spelling, verified, res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_key");
+            }
+            assertThat(node.as(member).get(org.path()).status()).isEqualTo(200);
+            assertThat(node.as(member).post(org.path() + "/check", check).status()).isEqualTo(200);
+            assertThat(node.as(replicaKey).get(CHANGES).status()).isEqualTo(200);
+        }
+        node.service().delete("/v1/replica-keys/" + replica.get("id").stringValue());
+    }
+
     /** A whole key pasted where its id belongs is not found, and its secret is not echoed back (it was, in full). */
     @Test
     void aWholeKeyGivenAsAKeyId_isNotFound_withoutItsSecretInTheAnswer() {

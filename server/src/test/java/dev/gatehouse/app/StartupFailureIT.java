@@ -1,5 +1,6 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
@@ -10,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +126,76 @@ class StartupFailureIT {
         }
     }
 
+    /**
+     * A port another process holds — the HTTP port, the HTTPS port, the management port — stops the start before the
+     * database is asked for (here one that does not answer; the embedded one took half a minute to start first), in
+     * one line on standard error: nothing from the web framework beside it.
+     */
+    @Test
+    void portHeldByAnotherProcess_stopsTheStart_beforeTheDatabase() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        String unreachable = "postgresql://127.0.0.1:" + closed + "/gatehouse";
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            String port = String.valueOf(taken.getLocalPort());
+            for (List<String> options : List.of(List.of("--port", port), List.of("--port", "0", "--tls-port", port),
+                    List.of("--port", "0", "--management-port", port))) {
+                Run run = serve(Map.of(), Stream.concat(options.stream(), Stream.of("--database-url", unreachable))
+                        .toArray(String[]::new));
+                assertThat(run.exit()).as(run.err()).isEqualTo(2);
+                assertThat(run.err().lines()).as("%s", options).containsExactly("gatehouse: cannot listen on "
+                        + "127.0.0.1:" + port + ": Address already in use");
+            }
+        }
+    }
+
+    /**
+     * A port taken after the node found it free (here while the node waits on the database, behind the lock its start
+     * takes before serving) is reported by the server's own bind, in the same one line, the framework's own report of
+     * the failure kept out.
+     */
+    @Test
+    void portTakenWhileTheNodeStarts_isReportedByTheBind_inTheSameOneLine() throws Exception {
+        String url = TestDatabase.freshDatabaseUrl();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            port = socket.getLocalPort();
+        }
+        Run run;
+        try (Connection database = TestDatabase.connect(url)) {
+            // the lock a start with a configured key takes to retire stored service keys (KeyService), before HTTP
+            database.createStatement().execute("SELECT pg_advisory_lock(7)");
+            Started started = start(true, Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()),
+                    "--port", String.valueOf(port), "--database-url", url, "--database-user", TestDatabase.USER);
+            try {
+                Await.until(Duration.ofMinutes(2), "the node waits for the lock",
+                        () -> !started.process().isAlive() || waitsForTheLock(database));
+                try (ServerSocket taken = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
+                    assertThat(taken.getLocalPort()).isEqualTo(port);
+                    database.createStatement().execute("SELECT pg_advisory_unlock(7)");
+                    run = finish(started);
+                }
+            } finally {
+                started.process().destroyForcibly();
+            }
+        }
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: cannot listen on 127.0.0.1:" + port
+                + ": Address already in use");
+        assertThat(run.err()).doesNotContain("ERROR", "Failed to start");
+    }
+
+    private static boolean waitsForTheLock(Connection database) {
+        try (ResultSet waiting = database.createStatement().executeQuery("SELECT count(*) FROM pg_locks "
+                + "WHERE locktype = 'advisory' AND objid = 7 AND NOT granted")) {
+            return waiting.next() && waiting.getLong(1) > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void unreachableExternalDatabase_namesItWithoutThePassword() throws Exception {
         int closed;
@@ -207,6 +282,12 @@ class StartupFailureIT {
     /** {@code serve} with {@code options}, and with the test service key unless {@code withKey} is false. */
     private static Run serve(boolean withKey, Map<String, String> environment, String... options) throws IOException,
             InterruptedException {
+        return finish(start(withKey, environment, options));
+    }
+
+    /** {@code serve} started, its output going to files {@link #finish} reads. */
+    private static Started start(boolean withKey, Map<String, String> environment, String... options)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
         if (withKey) {
@@ -221,18 +302,25 @@ class StartupFailureIT {
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
         builder.environment().putAll(environment);
-        Process process = builder.start();
+        return new Started(builder.start(), command, out, err);
+    }
+
+    /** What a started {@code serve} said once it ended (within 3 minutes); its files removed. */
+    private static Run finish(Started started) throws IOException, InterruptedException {
         try {
-            if (!process.waitFor(3, TimeUnit.MINUTES)) {
-                throw new AssertionError(command + " still runs after 3 minutes");
+            if (!started.process().waitFor(3, TimeUnit.MINUTES)) {
+                throw new AssertionError(started.command() + " still runs after 3 minutes");
             }
-            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
+            return new Run(started.process().exitValue(), Files.readString(started.out(), StandardCharsets.UTF_8),
+                    Files.readString(started.err(), StandardCharsets.UTF_8));
         } finally {
-            process.destroyForcibly();
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
+            started.process().destroyForcibly();
+            Files.deleteIfExists(started.out());
+            Files.deleteIfExists(started.err());
         }
+    }
+
+    private record Started(Process process, List<String> command, Path out, Path err) {
     }
 
     private record Run(int exit, String out, String err) {
