@@ -60,6 +60,14 @@ public interface MemberRules {
     default void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
     }
 
+    /**
+     * What follows when {@code member} is removed, inside the transaction that removes it, after its gates and the
+     * members' removal hook ({@link MemberRemoval}), just before the member's own record; by default nothing. The
+     * {@code rooms} models delete the member's room users and Rooms profile, recording each as deleted.
+     */
+    default void removing(Tx tx, PermissionModel model, Member member) {
+    }
+
     /** The rules of each model by id, {@link #GENERIC} for any other model. */
     static MemberRules byModel(Map<String, MemberRules> rules) {
         Map<String, MemberRules> copy = Map.copyOf(rules);
@@ -84,6 +92,11 @@ public interface MemberRules {
             @Override
             public void roleChanged(Tx tx, PermissionModel model, Member before, Member after) {
                 copy.getOrDefault(model.id(), GENERIC).roleChanged(tx, model, before, after);
+            }
+
+            @Override
+            public void removing(Tx tx, PermissionModel model, Member member) {
+                copy.getOrDefault(model.id(), GENERIC).removing(tx, model, member);
             }
         };
     }

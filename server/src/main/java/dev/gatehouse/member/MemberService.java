@@ -322,7 +322,10 @@ public final class MemberService {
         });
     }
 
-    /** Removes a member, its resource assignments and its keys, and takes it out of its groups. */
+    /**
+     * Removes a member, its resource assignments and its keys, and takes it out of its groups; what its model keeps
+     * beside it goes too, recorded ({@link MemberRules#removing}).
+     */
     public Written<Member> delete(Principal principal, long orgId, MemberRef ref, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             PermissionModel model = model(tx.handle(), orgId);
@@ -341,6 +344,7 @@ public final class MemberService {
     public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
         removal.removing(tx, orgId, current);
+        rules.removing(tx, model, current);
         members.delete(tx.handle(), current.id());
         tx.change(orgId, ObjectType.MEMBER, current.id(), Action.DELETED, LoggedMember.of(current), null);
         return current;

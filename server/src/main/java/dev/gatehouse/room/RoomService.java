@@ -22,7 +22,6 @@ import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
-import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -90,6 +89,7 @@ public final class RoomService {
 
     private final Access access;
     private final RoomStore rooms = new RoomStore();
+    private final RoomUserRows roomUsers = new RoomUserRows();
     private final RoomsUserStore users = new RoomsUserStore();
     private final MemberStore memberStore = new MemberStore();
     private final RoleStore roles = new RoleStore();
@@ -154,8 +154,9 @@ public final class RoomService {
             if (classic) {
                 hierarchy.room(tx, orgId, room.id(), officeId);
             }
+            // the room user first: the role then given finds its inviter recorded, and records one room user
+            roomUsers.invited(tx, orgId, room.id(), owner.id(), caller.memberId(), side);
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), owner, in.roleId(), null);
-            rooms.invited(h, orgId, room.id(), owner.id(), caller.memberId(), side, now);
             return shown(h, caller, room);
         });
     }
@@ -276,7 +277,10 @@ public final class RoomService {
                 rules.seesAllRooms(caller) ? null : caller.memberId(), query));
     }
 
-    /** Deletes a room with every role held in it. */
+    /**
+     * Deletes a room with every role held in it and every room user, revoked ones included, each recorded as deleted
+     * before the room.
+     */
     public Written<Room> delete(Principal principal, long orgId, int roomId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
@@ -285,6 +289,7 @@ public final class RoomService {
             boolean classic = ClassicHierarchy.applies(model);
             rules.requireMayDeleteRoom(h, caller, model, room);
             assignments.removeResource(tx, orgId, RESOURCE_TYPE, room.resourceId());
+            roomUsers.deleteUsersOf(tx, orgId, roomId);
             rooms.delete(h, roomId);
             tx.change(orgId, ObjectType.ROOM, roomId, Action.DELETED, RoomsSnapshots.room(room), null);
             if (classic) {
@@ -345,10 +350,9 @@ public final class RoomService {
                     return new Invited(existing, false);
                 }
             }
+            // the room user first, as for a room's owner: one whose role was taken away keeps its row, now updated
+            roomUsers.invited(tx, orgId, roomId, member.id(), caller.memberId(), in.sideId());
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), member, in.roleId(), null);
-            rooms.invited(h, orgId, roomId, member.id(), caller.memberId(), in.sideId(), tx.now());
-            tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + member.id(), Action.CREATED, null,
-                    RoomsSnapshots.roomUser(roomId, member.id(), caller.memberId(), in.sideId(), null));
             return new Invited(rooms.roomUser(h, orgId, roomId, member.id()).orElseThrow(), true);
         });
     }
@@ -396,10 +400,7 @@ public final class RoomService {
             if (sideGiven && !Objects.equals(side, current.transactionSideId())) {
                 rules.requireRoomPermission(h, caller, room, EDIT_ROOM_SIDE, null, null,
                         "changing the transaction side of user " + memberId + " in room " + roomId);
-                rooms.side(h, orgId, roomId, memberId, side, tx.now());
-                tx.change(orgId, ObjectType.ROOM_USER, roomId + "/" + memberId, Action.UPDATED,
-                        RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), current.transactionSideId(), null),
-                        RoomsSnapshots.roomUser(roomId, memberId, current.invitedBy(), side, null));
+                roomUsers.side(tx, orgId, roomId, memberId, side);
             }
             return roomUser(h, orgId, roomId, memberId);
         });
@@ -435,8 +436,7 @@ public final class RoomService {
                 return roomUser(h, orgId, roomId, memberId);
             }
             assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
-            rooms.revoked(h, orgId, roomId, memberId, current.roleId(), at == null ? tx.now() : at, tx.now());
-            roomUserChanged(tx, orgId, current, null, current.roleId());
+            roomUsers.revoked(tx, orgId, roomId, memberId, current.roleId(), at == null ? tx.now() : at);
             return roomUser(h, orgId, roomId, memberId);
         });
     }
@@ -462,10 +462,9 @@ public final class RoomService {
                 throw new ConflictException("room_access_not_revoked", "user " + memberId + "'s access to room "
                         + roomId + " is not revoked");
             }
-            rooms.revoked(h, orgId, roomId, memberId, null, null, tx.now());
+            roomUsers.revoked(tx, orgId, roomId, memberId, null, null);
             assignments.put(tx, caller, model, orgId, RESOURCE_TYPE, room.resourceId(), current.member(),
                     current.roleId(), null);
-            roomUserChanged(tx, orgId, current, current.roleId(), null);
             return roomUser(h, orgId, roomId, memberId);
         });
     }
@@ -494,14 +493,5 @@ public final class RoomService {
 
     private static NotFoundException notInRoom(int roomId, long memberId) {
         return new NotFoundException("room_user_not_found", "user " + memberId + " is not in room " + roomId);
-    }
-
-    private void roomUserChanged(Tx tx, long orgId, RoomUser current, Long revokedBefore, Long revokedAfter) {
-        long memberId = current.member().id();
-        tx.change(orgId, ObjectType.ROOM_USER, current.roomId() + "/" + memberId, Action.UPDATED,
-                RoomsSnapshots.roomUser(current.roomId(), memberId, current.invitedBy(), current.transactionSideId(),
-                        revokedBefore),
-                RoomsSnapshots.roomUser(current.roomId(), memberId, current.invitedBy(), current.transactionSideId(),
-                        revokedAfter));
     }
 }

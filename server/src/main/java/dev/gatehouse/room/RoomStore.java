@@ -16,7 +16,8 @@ import static dev.gatehouse.store.SqlTime.utc;
 
 /**
  * SQL for rooms and room users. A room user is a member with an assignment on the room (its role there), or
- * one whose access is revoked (the role kept in {@code room_users}). Stateless.
+ * one whose access is revoked (the role kept in {@code room_users}). Its rows are written by
+ * {@link RoomUserRows}. Stateless.
  */
 final class RoomStore {
 
@@ -211,45 +212,6 @@ final class RoomStore {
         }
         int total = countQuery.mapTo(Integer.class).one();
         return new Slice<>(pageQuery.map((rs, ctx) -> mapUser(rs, roomId)).list(), total);
-    }
-
-    /** Records who invited a member into a room and its side; clears any revocation. */
-    void invited(Handle h, long orgId, int roomId, long memberId, Long invitedBy, String side, Instant now) {
-        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, invited_by, transaction_side_id, created_at, "
-                        + "updated_at) VALUES (:room, :member, :org, :by, :side, :now, :now) ON CONFLICT (room_id, member_id) "
-                        + "DO UPDATE SET invited_by = :by, transaction_side_id = :side, revoked_role_id = NULL, "
-                        + "revoked_at = NULL, updated_at = :now")
-                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("by", invitedBy)
-                .bind("side", side).bind("now", utc(now)).execute();
-    }
-
-    /**
-     * Records {@code invitedBy} (null: nobody) as the inviter of a user just given a role in a room, unless one is
-     * recorded already: a user whose access is restored keeps its inviter.
-     */
-    void invitedUnlessKnown(Handle h, long orgId, int roomId, long memberId, Long invitedBy, Instant now) {
-        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, invited_by, created_at, updated_at) "
-                        + "VALUES (:room, :member, :org, :by, :now, :now) ON CONFLICT (room_id, member_id) "
-                        + "DO UPDATE SET invited_by = coalesce(room_users.invited_by, :by), updated_at = :now")
-                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("by", invitedBy)
-                .bind("now", utc(now)).execute();
-    }
-
-    void side(Handle h, long orgId, int roomId, long memberId, String side, Instant now) {
-        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, transaction_side_id, created_at, updated_at) "
-                        + "VALUES (:room, :member, :org, :side, :now, :now) ON CONFLICT (room_id, member_id) "
-                        + "DO UPDATE SET transaction_side_id = :side, updated_at = :now")
-                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("side", side)
-                .bind("now", utc(now)).execute();
-    }
-
-    /** Remembers the role of a member whose access is revoked ({@code roleId} null: restored). */
-    void revoked(Handle h, long orgId, int roomId, long memberId, Long roleId, Instant at, Instant now) {
-        h.createUpdate("INSERT INTO room_users (room_id, member_id, org_id, revoked_role_id, revoked_at, created_at, "
-                        + "updated_at) VALUES (:room, :member, :org, :role, :at, :now, :now) ON CONFLICT (room_id, member_id) "
-                        + "DO UPDATE SET revoked_role_id = :role, revoked_at = :at, updated_at = :now")
-                .bind("room", roomId).bind("member", memberId).bind("org", orgId).bind("role", roleId)
-                .bind("at", utc(at)).bind("now", utc(now)).execute();
     }
 
     private static RoomUser mapUser(ResultSet rs, int roomId) throws SQLException {

@@ -6,7 +6,6 @@ import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.assignment.EndChange;
 import dev.gatehouse.assignment.HolderVisibility;
-import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
@@ -96,6 +95,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             List.of(RoomsPermissions.DELETE_OWNED_ROOMS, RoomsPermissions.DELETE_ROOMS));
 
     private final RoomStore rooms = new RoomStore();
+    private final RoomUserRows roomUsers = new RoomUserRows();
     private final RoomsUserStore users = new RoomsUserStore();
     private final RoleStore roles = new RoleStore();
     /** Whom {@link #concealment} hides, for the gates here that read a room user themselves. */
@@ -155,6 +155,17 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
                         + held.resourceId() + ", so it may not give a user reach there");
             }
         }
+    }
+
+    /**
+     * A member removed leaves its rooms' records with it: its room users (revoked ones, and their kept roles,
+     * included) and its Rooms profile are deleted and each recorded as deleted, before the member's own record (the
+     * rows would otherwise vanish with the member, unrecorded). Its room roles go with its other assignments.
+     */
+    @Override
+    public void removing(Tx tx, PermissionModel model, Member member) {
+        roomUsers.deleteRowsOf(tx, member.orgId(), member.id());
+        users.delete(tx, member.orgId(), member.id());
     }
 
     @Override
@@ -570,8 +581,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         }
         int roomId = Room.parseResourceId(given.resourceId());
         if (roomId > 0) {
-            rooms.invitedUnlessKnown(tx.handle(), given.orgId(), roomId, given.memberId(), caller.memberId(),
-                    tx.now());
+            roomUsers.invitedUnlessKnown(tx, given.orgId(), roomId, given.memberId(), caller.memberId());
         }
     }
 
@@ -666,16 +676,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         if (roomId <= 0 || rooms.find(tx.handle(), assignment.orgId(), roomId).isEmpty()) {
             return;
         }
-        rooms.revoked(tx.handle(), assignment.orgId(), roomId, assignment.memberId(), assignment.roleId(),
-                assignment.expiresAt(), tx.now());
-        rooms.roomUser(tx.handle(), assignment.orgId(), roomId, assignment.memberId()).ifPresent(user ->
-                tx.change(assignment.orgId(), ObjectType.ROOM_USER, roomId + "/" + assignment.memberId(),
-                        // fully qualified: inside a MemberRules, Action names MemberRules.Action
-                        dev.gatehouse.changelog.Action.UPDATED,
-                        RoomsSnapshots.roomUser(roomId, assignment.memberId(), user.invitedBy(),
-                                user.transactionSideId(), null),
-                        RoomsSnapshots.roomUser(roomId, assignment.memberId(), user.invitedBy(),
-                                user.transactionSideId(), assignment.roleId())));
+        roomUsers.revoked(tx, assignment.orgId(), roomId, assignment.memberId(), assignment.roleId(),
+                assignment.expiresAt());
     }
 
     private boolean seesRoom(Handle h, Caller caller, String resourceId) {

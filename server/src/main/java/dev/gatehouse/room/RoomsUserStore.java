@@ -125,7 +125,10 @@ final class RoomsUserStore {
     /**
      * Stores {@code after} and records the change; a profile that changes nothing is neither written nor recorded.
      * Every write of a profile passes here, so here it keeps the rule invitations start from: a user at access level
-     * Office works in at least one office, one at Region in at least one region ({@link #requirePlaces}).
+     * Office works in at least one office, one at Region in at least one region ({@link #requirePlaces}). The change
+     * is {@code created} when the member had no profile stored — {@code before} may then be the defaults it was shown
+     * with ({@link RoomsProfile}: one added through {@code /v1}, an import, an organization's first admin), which are
+     * no stored state — else {@code updated}.
      */
     void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
         if (after.equals(before)) {
@@ -133,9 +136,27 @@ final class RoomsUserStore {
         }
         requirePlaces(before, after, AccessLevel.OFFICE, RoomsProfile::offices, "offices", "office");
         requirePlaces(before, after, AccessLevel.REGION, RoomsProfile::regions, "regions", "region");
+        boolean stored = stored(tx.handle(), orgId, after.memberId());
+        if (stored && before == null) {
+            throw new IllegalStateException("member " + after.memberId() + " has a Rooms profile stored, which a "
+                    + "change of it must name as before");
+        }
         upsert(tx.handle(), orgId, after, tx.now());
-        tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), before == null ? Action.CREATED : Action.UPDATED,
-                before == null ? null : RoomsSnapshots.profile(before), RoomsSnapshots.profile(after));
+        tx.change(orgId, ObjectType.ROOMS_PROFILE, after.memberId(), stored ? Action.UPDATED : Action.CREATED,
+                stored ? RoomsSnapshots.profile(before) : null, RoomsSnapshots.profile(after));
+    }
+
+    /**
+     * Deletes a member's profile, if it has one stored, recording it as deleted (as it was last shown: its level as
+     * {@link #LEVEL} reads it), inside the transaction removing the member, before the member's own record.
+     */
+    void delete(Tx tx, long orgId, long memberId) {
+        tx.handle().createQuery("WITH gone AS (DELETE FROM rooms_profiles WHERE member_id = :member AND org_id = :org "
+                        + "RETURNING *) SELECT p.*, " + LEVEL + " AS level FROM gone p "
+                        + "LEFT JOIN members m ON m.id = p.member_id LEFT JOIN roles r ON r.id = m.role_id")
+                .bind("member", memberId).bind("org", orgId).map((rs, ctx) -> profile(rs, memberId)).findOne()
+                .ifPresent(gone -> tx.change(orgId, ObjectType.ROOMS_PROFILE, memberId, Action.DELETED,
+                        RoomsSnapshots.profile(gone), null));
     }
 
     /**
@@ -163,6 +184,12 @@ final class RoomsUserStore {
                 + "it to another " + kind + " first");
     }
 
+    /** Whether the member has a profile stored (else it is shown the defaults). */
+    private static boolean stored(Handle h, long orgId, long memberId) {
+        return h.createQuery("SELECT 1 FROM rooms_profiles WHERE member_id = :member AND org_id = :org")
+                .bind("member", memberId).bind("org", orgId).mapTo(Integer.class).findOne().isPresent();
+    }
+
     private void upsert(Handle h, long orgId, RoomsProfile p, Instant now) {
         h.createUpdate("INSERT INTO rooms_profiles (member_id, org_id, access_level, default_office_id, title_id, offices, "
                         + "regions, esign_permission_profile_id, lock_reason, invited_at, created_at, updated_at) VALUES "
@@ -180,13 +207,18 @@ final class RoomsUserStore {
 
     private static RoomsUser map(ResultSet rs) throws SQLException {
         Member member = MemberStore.map(rs);
+        java.sql.Array grants = rs.getArray("grants");
+        return new RoomsUser(member, profile(rs, member.id()),
+                grants == null ? List.of() : Arrays.asList((String[]) grants.getArray()));
+    }
+
+    /** A profile's columns with its {@code level} (a member without a stored profile: the defaults). */
+    private static RoomsProfile profile(ResultSet rs, long memberId) throws SQLException {
         AccessLevel level = AccessLevel.parse(rs.getString("level")).orElseThrow();
         List<Integer> offices = rs.getArray("offices") == null ? new ArrayList<>() : Sql.integers(rs, "offices");
         List<Integer> regions = rs.getArray("regions") == null ? new ArrayList<>() : Sql.integers(rs, "regions");
-        java.sql.Array grants = rs.getArray("grants");
-        return new RoomsUser(member, new RoomsProfile(member.id(), level, Sql.integer(rs, "default_office_id"),
-                Sql.integer(rs, "title_id"), offices, regions, rs.getString("esign_permission_profile_id"),
-                rs.getString("lock_reason"), SqlTime.instant(rs, "invited_at")),
-                grants == null ? List.of() : Arrays.asList((String[]) grants.getArray()));
+        return new RoomsProfile(memberId, level, Sql.integer(rs, "default_office_id"), Sql.integer(rs, "title_id"),
+                offices, regions, rs.getString("esign_permission_profile_id"), rs.getString("lock_reason"),
+                SqlTime.instant(rs, "invited_at"));
     }
 }
