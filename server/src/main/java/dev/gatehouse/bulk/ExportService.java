@@ -30,9 +30,12 @@ import tools.jackson.databind.node.ObjectNode;
  * NDJSON lines that
  * {@link ImportService} takes back (roles held named by name, members by user id), all read in one repeatable-read
  * snapshot, so the lines are the organization as of one revision — the first line, a {@code header}, names it and
- * the model. System roles come from the model and are not exported. Rows are streamed from the database to the
- * output as they are read; memory holds the organization's roles only. A service key may export any organization;
- * a member key needs the model's management permissions for roles, members and assignments. Thread-safe.
+ * the model. System roles come from the model and are not exported. Rows are written as they are read into a
+ * {@link Spool} (memory holds the organization's roles and a bounded part of the lines, the rest goes to a temporary
+ * file), and the spool goes to the client once the transaction has ended: a client that reads slowly, or not at all,
+ * holds no database connection. An error of the read therefore comes before the first byte is written. A service key
+ * may export any organization; a member key needs the model's management permissions for roles, members and
+ * assignments. Thread-safe.
  */
 public final class ExportService {
 
@@ -40,6 +43,7 @@ public final class ExportService {
     private static final byte[] NEWLINE = {'\n'};
 
     private final BulkServices services;
+    private final SpoolReads reads = new SpoolReads("exports_busy", "exports");
 
     public ExportService(BulkServices services) {
         this.services = services;
@@ -47,47 +51,55 @@ public final class ExportService {
 
     /**
      * Writes the organization to {@code out}; {@code atRevision} hears the snapshot's revision before the first
-     * byte is written (the answer's consistency token).
+     * byte is written (the answer's consistency token), after the read has ended and given back its connection.
      */
     public void export(Principal principal, long orgId, LongConsumer atRevision, OutputStream out) {
-        services.access().read(principal, orgId, (h, caller) -> {
-            PermissionModel model = services.orgModels().model(h, orgId);
-            requireMayExport(caller, model);
-            h.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-                write(tx, orgId, model, snapshot(tx, atRevision), out);
-            });
-            return null;
-        });
+        try (Spool spool = new Spool()) {
+            long revision = reads.read(() -> services.access().read(principal, orgId, (h, caller) -> {
+                PermissionModel model = services.orgModels().model(h, orgId);
+                requireMayExport(caller, model);
+                return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
+                    long at = snapshot(tx);
+                    write(tx, orgId, model, at, spool);
+                    return at;
+                });
+            }));
+            atRevision.accept(revision);
+            spool.copyTo(out);
+        }
     }
 
     /**
      * Writes every organization to {@code out}, in one snapshot and in ascending order of id, each as an
      * {@code organization} line (its name and model: importing the lines creates it anew) followed by its
-     * export's lines — what {@link ImportService#runDeployment} takes back. Service keys only.
+     * export's lines — what {@link ImportService#runDeployment} takes back. Service keys only. Spooled as
+     * {@link #export} is.
      */
     public void exportDeployment(Principal principal, LongConsumer atRevision, OutputStream out) {
-        services.access().readDeployment(principal, "exporting the deployment", h -> {
-            h.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-                long revision = snapshot(tx, atRevision);
-                record Org(long id, String name, String modelId) {
-                }
-                List<Org> orgs = tx.createQuery("SELECT id, name, model_id FROM organizations ORDER BY id")
-                        .map((rs, ctx) -> new Org(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
-                for (Org org : orgs) {
-                    emit(out, line("organization").put("name", org.name()).put("model", org.modelId()));
-                    write(tx, org.id(), services.orgModels().model(tx, org.modelId()), revision, out);
-                }
-            });
-            return null;
-        });
+        try (Spool spool = new Spool()) {
+            String what = "exporting the deployment";
+            long revision = reads.read(() -> services.access().readDeployment(principal, what, h ->
+                    h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
+                        long at = snapshot(tx);
+                        record Org(long id, String name, String modelId) {
+                        }
+                        List<Org> orgs = tx.createQuery("SELECT id, name, model_id FROM organizations ORDER BY id")
+                                .map((rs, ctx) -> new Org(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+                        for (Org org : orgs) {
+                            emit(spool, line("organization").put("name", org.name()).put("model", org.modelId()));
+                            write(tx, org.id(), services.orgModels().model(tx, org.modelId()), at, spool);
+                        }
+                        return at;
+                    })));
+            atRevision.accept(revision);
+            spool.copyTo(out);
+        }
     }
 
-    /** Makes {@code tx} a read-only snapshot and tells {@code atRevision} the revision it shows. */
-    private static long snapshot(Handle tx, LongConsumer atRevision) {
+    /** Makes {@code tx} a read-only snapshot; the revision it shows. */
+    private static long snapshot(Handle tx) {
         tx.execute("SET TRANSACTION READ ONLY");
-        long revision = tx.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
-        atRevision.accept(revision);
-        return revision;
+        return tx.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
     }
 
     /**
@@ -177,11 +189,6 @@ public final class ExportService {
                     return n;
                 })
                 .forEach(n -> emit(out, n));
-        try {
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static ObjectNode role(Role role) {

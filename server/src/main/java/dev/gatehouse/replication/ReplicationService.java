@@ -1,6 +1,8 @@
 package dev.gatehouse.replication;
 
 import dev.gatehouse.apikey.ReplicaReader;
+import dev.gatehouse.bulk.Spool;
+import dev.gatehouse.bulk.SpoolReads;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ObjectType;
@@ -9,8 +11,10 @@ import dev.gatehouse.engine.wire.EngineWire;
 import dev.gatehouse.enginefeed.EngineLoader;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
@@ -38,6 +42,7 @@ public final class ReplicationService {
     private final Function<String, Catalog> catalogs;
     private final Predicate<ReplicaReader> stillReads;
     private final StreamPlaces places = new StreamPlaces(StreamPlaces.PER_NODE, StreamPlaces.PER_KEY);
+    private final SpoolReads reads = new SpoolReads("snapshots_busy", "snapshots");
 
     /** @param stillReads whether a reader's key still reads ({@code KeyService.stillReads}) */
     public ReplicationService(Jdbi jdbi, ChangeFeed feed, ReplicationHub hub, Function<String, Catalog> catalogs,
@@ -59,45 +64,59 @@ public final class ReplicationService {
     }
 
     /**
-     * Streams the snapshot of every organization the reader may see, or of {@code orgId}, as lines: a header
-     * {@code {"type": "snapshot", "revision", "org_id"}}, the catalogs of the models in use
+     * Writes to {@code out} the snapshot of every organization the reader may see, or of {@code orgId}, as lines: a
+     * header {@code {"type": "snapshot", "revision", "org_id"}}, the catalogs of the models in use
      * ({@code {"type": "catalog", "catalog"}}), every operation ({@code {"type": "op", "op"}}), and a trailer
      * {@code {"type": "end", "revision", "ops"}} (a replica that misses it knows the snapshot was cut short).
-     * One repeatable-read transaction, rows written as they are read: constant memory whatever the size.
-     * {@code atRevision} learns the revision before the first line is written (a 404 can still be answered until then).
+     * One repeatable-read transaction, its rows written as they are read into a {@link Spool} (bounded memory, the
+     * rest in a temporary file), which goes to {@code out} once the transaction has ended: a replica that reads
+     * slowly, or not at all, holds no database connection. {@code atRevision} learns the revision before the first
+     * line is written, after the read (an error of the read, a 404 included, comes before any line).
      */
-    public void snapshot(ReplicaReader reader, Long orgId, LongConsumer atRevision, Consumer<ObjectNode> lines) {
+    public void snapshot(ReplicaReader reader, Long orgId, LongConsumer atRevision, OutputStream out) {
         Long scope = scope(reader, orgId);
-        jdbi.useTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
-            long revision = h.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
-            List<String> models = scope == null
-                    ? h.createQuery("SELECT DISTINCT model_id FROM organizations ORDER BY model_id")
-                            .mapTo(String.class).list()
-                    : h.createQuery("SELECT model_id FROM organizations WHERE id = :org").bind("org", scope.longValue())
-                            .mapTo(String.class).list();
-            if (scope != null && models.isEmpty()) {
-                throw notFound(scope);
-            }
-            atRevision.accept(revision);
-            ObjectNode header = Json.object().put("type", "snapshot").put("revision", revision).put("org_id", scope);
-            lines.accept(header);
-            for (String model : models) {
-                Catalog catalog = catalogs.apply(model);
-                if (catalog != null) {
-                    ObjectNode line = Json.object().put("type", "catalog");
-                    line.set("catalog", EngineWire.write(catalog));
-                    lines.accept(line);
+        try (Spool spool = new Spool()) {
+            long revision = reads.read(() -> jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+                long at = h.createQuery("SELECT coalesce(max(revision), 0) FROM change_log").mapTo(Long.class).one();
+                List<String> models = scope == null
+                        ? h.createQuery("SELECT DISTINCT model_id FROM organizations ORDER BY model_id")
+                                .mapTo(String.class).list()
+                        : h.createQuery("SELECT model_id FROM organizations WHERE id = :org")
+                                .bind("org", scope.longValue()).mapTo(String.class).list();
+                if (scope != null && models.isEmpty()) {
+                    throw notFound(scope);
                 }
-            }
-            long[] count = {0};
-            EngineLoader.read(h, scope, op -> {
-                ObjectNode line = Json.object().put("type", "op");
-                line.set("op", EngineWire.write(op));
-                lines.accept(line);
-                count[0]++;
-            });
-            lines.accept(Json.object().put("type", "end").put("revision", revision).put("ops", count[0]));
-        });
+                write(spool, Json.object().put("type", "snapshot").put("revision", at).put("org_id", scope));
+                for (String model : models) {
+                    Catalog catalog = catalogs.apply(model);
+                    if (catalog != null) {
+                        ObjectNode line = Json.object().put("type", "catalog");
+                        line.set("catalog", EngineWire.write(catalog));
+                        write(spool, line);
+                    }
+                }
+                long[] count = {0};
+                EngineLoader.read(h, scope, op -> {
+                    ObjectNode line = Json.object().put("type", "op");
+                    line.set("op", EngineWire.write(op));
+                    write(spool, line);
+                    count[0]++;
+                });
+                write(spool, Json.object().put("type", "end").put("revision", at).put("ops", count[0]));
+                return at;
+            }));
+            atRevision.accept(revision);
+            spool.copyTo(out);
+        }
+    }
+
+    private static void write(OutputStream out, ObjectNode line) {
+        try {
+            out.write(Json.write(line));
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

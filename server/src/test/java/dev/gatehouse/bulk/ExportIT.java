@@ -3,9 +3,11 @@ package dev.gatehouse.bulk;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -441,6 +443,50 @@ class ExportIT {
         assertThat(decisions(copy, users, revision, flags, List.of()))
                 .isEqualTo(decisions(original, users, revision, flags, List.of()));
         assertThat(allowed(copy, "ann", "canDeleteCompanyRooms", revision)).as("handed out again").isTrue();
+    }
+
+    /**
+     * Exports left unread hold no database connection: more of them than the node has connections (4 in tests), of an
+     * organization whose export fills every socket buffer, and another organization's write still answers at once.
+     * Each export once held its read transaction, and so a connection, for as long as its client took to read: a few
+     * unread ones left every tenant's writes (and the webhook deliveries, the change feed) waiting for a connection
+     * until they failed with 500.
+     */
+    @Test
+    void exportsLeftUnread_holdNoConnection_anotherOrganizationWritesAtOnce() throws InterruptedException {
+        Fixtures.Org big = largeOrganization(fx, 30_000);
+        Fixtures.Org other = fx.org("docs");
+        long viewer = fx.role(other, "Viewer", List.of("doc.read", "records.all"));
+        List<RawHttp> unread = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                unread.add(RawHttp.getUnread(node.node().port(), big.path() + "/export", big.adminKey()));
+            }
+            Thread.sleep(2_000); // the exports reach their reads and fill the sockets
+
+            long started = System.nanoTime();
+            Http.Res written = other.admin().post(other.path() + "/members", Map.of("user_id", "writes-at-once",
+                    "email", "writes-at-once@other.test", "role_id", viewer));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(written.status()).as("%s", written).isEqualTo(201);
+            assertThat(took).as("another organization's write, beside 8 unread exports").isLessThan(Duration.ofSeconds(3));
+        } finally {
+            unread.forEach(RawHttp::close);
+        }
+    }
+
+    /** An organization of {@code members} members (and its admin), imported: its export is several MB. */
+    static Fixtures.Org largeOrganization(Fixtures fx, int members) {
+        Fixtures.Org org = fx.org("docs");
+        List<String> lines = new ArrayList<>();
+        lines.add(Bulk.role("Reader", List.of("doc.read", "records.all")));
+        for (int i = 0; i < members; i++) {
+            lines.add(Bulk.member(String.format("member-%06d-of-a-large-organization", i), "Reader"));
+        }
+        Http.Res imported = Bulk.importLines(node.service(), org.id(), "", lines);
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        return org;
     }
 
     private static void grant(Fixtures.Org org, String userId, String... permissions) {

@@ -2,6 +2,7 @@ package dev.gatehouse.replication;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -179,6 +180,47 @@ class ReplicationIT {
      * A stream whose key was lost says so before it ends, so that a follower stops instead of taking the end for a
      * dropped connection and reconnecting: its last event is {@code revoked}, with the problem's code.
      */
+    /**
+     * Snapshots left unread hold no database connection: more of them than the node has connections (4 in tests), by a
+     * replica key of one large organization, and another organization's write still answers at once. Each snapshot
+     * once held its read transaction for as long as its client took to read, and a few unread ones left every
+     * tenant's writes waiting for a connection until they failed with 500.
+     */
+    @Test
+    void snapshotsLeftUnread_holdNoConnection_anotherOrganizationWritesAtOnce() throws InterruptedException {
+        Fixtures.Org big = fx.org("docs");
+        StringBuilder members = new StringBuilder("{\"type\":\"role\",\"name\":\"Reader\",\"permissions\":"
+                + "[\"doc.read\",\"records.all\"]}\n");
+        for (int i = 0; i < 30_000; i++) {
+            String user = String.format("member-%06d-of-a-large-organization", i);
+            members.append("{\"type\":\"member\",\"user_id\":\"").append(user).append("\",\"email\":\"")
+                    .append(user).append("@example.com\",\"role\":\"Reader\"}\n");
+        }
+        Http.Res imported = node.service().raw("POST", big.path() + "/import", members.toString(),
+                "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        String key = replicaKey(big.id());
+        long viewer = fx.role(other, "Viewer", List.of("doc.read", "records.all"));
+        List<RawHttp> unread = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                unread.add(RawHttp.getUnread(node.node().port(), "/v1/snapshot?org=" + big.id(), key));
+            }
+            Thread.sleep(2_000); // the snapshots reach their reads and fill the sockets
+
+            long started = System.nanoTime();
+            Http.Res written = other.admin().post(other.path() + "/members", Map.of("user_id", "writes-at-once",
+                    "email", "writes-at-once@other.test", "role_id", viewer));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(written.status()).as("%s", written).isEqualTo(201);
+            assertThat(took).as("another organization's write, beside 8 unread snapshots")
+                    .isLessThan(Duration.ofSeconds(3));
+        } finally {
+            unread.forEach(RawHttp::close);
+        }
+    }
+
     static void assertEndsWithRevokedEvent(List<String> lines) {
         List<String> events = lines.stream().filter(l -> !l.isEmpty()).toList();
         assertThat(events).as("the stream's last lines").hasSizeGreaterThanOrEqualTo(2);

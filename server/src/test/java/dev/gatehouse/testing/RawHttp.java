@@ -61,6 +61,29 @@ public final class RawHttp implements AutoCloseable {
         return connect(port, "127.0.0.1");
     }
 
+    /**
+     * A {@code GET} of {@code path} with {@code key}, on a connection whose receive buffer is 4 KiB and whose answer
+     * this side never reads: a client that stalls a long answer once the server's socket buffers are full. Closing
+     * it lets the server go.
+     */
+    public static RawHttp getUnread(int port, String path, String key) {
+        Socket socket = new Socket();
+        try {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            RawHttp http = new RawHttp(socket);
+            http.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\n\r\n");
+            return http;
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the connect failure is what matters
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes text (ISO-8859-1, so that any byte can be written as a char). */
     public RawHttp send(String text) {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));

@@ -87,15 +87,7 @@ final class ReplicationResource {
                 ctx.status(200).contentType(NDJSON);
                 ctx.header(V1.REVISION_HEADER, String.valueOf(revision));
                 started[0] = true;
-            }, line -> {
-                try {
-                    out.write(Json.write(line));
-                    out.write('\n');
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            out.flush();
+            }, out);
         } catch (IOException | UncheckedIOException e) {
             if (!started[0]) {
                 throw e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
