@@ -87,7 +87,7 @@ class ReadmeWalkthroughIT {
                 "{\"role_id\": " + buyer + "}");
         assertThat(assigned.status()).isEqualTo(200);
         assertThat(assigned.response().headers().firstValue("Gatehouse-Revision")).as("a write's revision")
-                .hasValue("11");
+                .hasValue("13");
 
         String inRoom = "\"resource\": {\"type\": \"room\", \"id\": \"" + roomId + "\"}";
         assertPrinted(printed.get(0), call(sk, "POST", orgPath + "/check",
