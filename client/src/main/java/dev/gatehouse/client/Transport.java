@@ -57,8 +57,8 @@ final class Transport {
     static final String REVISION_HEADER = "Gatehouse-Revision";
 
     /** 503 codes the server uses only when it refused the request before applying anything. */
-    static final Set<String> NOT_APPLIED = Set.of("database_unavailable", "revision_not_reached", "node_resyncing",
-            "node_stopping", "imports_busy", "retry");
+    static final Set<String> NOT_APPLIED = Set.of("database_unavailable", "database_busy", "revision_not_reached",
+            "node_resyncing", "node_stopping", "imports_busy", "exports_busy", "snapshots_busy", "retry");
 
     /** Whether a request may be repeated when its outcome is unknown. */
     enum Safety { IDEMPOTENT, WRITE }

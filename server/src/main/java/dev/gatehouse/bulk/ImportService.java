@@ -11,9 +11,12 @@ import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -63,8 +66,14 @@ import org.slf4j.MDC;
  * applied every chunk it committed. A <em>small</em> import — its body declared at most {@link #SMALL_BODY_BYTES} long — is
  * bounded like any other write request, takes no such place and writes its chunks on the calling thread. A chunk
  * of at most {@link #SHARED_CHUNK_LINES} lines commits through the group commit (in the same transaction and
- * flush as the writes waiting with it, inside a savepoint of its own, so still whole or not at all); a longer one
- * in a transaction of its own, which holds up no other write. Thread-safe.
+ * flush as the writes waiting with it, inside a savepoint of its own, so still whole or not at all), as a heavy
+ * write ({@link Store#heavy}: a batch takes one at most); a longer one in a transaction of its own, which holds up no
+ * other write (the write lanes leave the organization's writes out of their batches meanwhile).
+ *
+ * <p>The imports of one organization run one at a time on a node (their chunks would only wait for each other's
+ * lock, each holding a connection or a batch meanwhile): a second one waits for the first, in memory, before it
+ * takes a place or a connection, up to {@link #ORGANIZATION_WAIT}, and is then refused with a retryable 503
+ * {@code imports_busy}. A deployment's import is not one organization's and waits for none. Thread-safe.
  */
 public final class ImportService {
 
@@ -77,6 +86,8 @@ public final class ImportService {
     static final long SMALL_BODY_BYTES = 256L << 10;
     /** A chunk of at most this many lines shares the group commit's transactions and flushes with other writes. */
     static final int SHARED_CHUNK_LINES = 1000;
+    /** How long an organization's import waits for the one of it running on this node before it is refused. */
+    static final Duration ORGANIZATION_WAIT = Duration.ofSeconds(30);
     /** The longest line read. */
     static final int MAX_LINE_BYTES = 1 << 20;
     /** What a deployment's import is called in a refusal or the log. */
@@ -85,6 +96,8 @@ public final class ImportService {
     private final BulkServices services;
     private final long maxLines;
     private final Semaphore running = new Semaphore(CONCURRENT);
+    /** The organizations an import of which runs on this node (guarded by itself). */
+    private final Set<Long> importing = new HashSet<>();
     /** Writes the chunks of long imports: one thread per place, ended after a minute without work. */
     private final ExecutorService writers = pool("gatehouse-import-writer");
     /** Has this node apply what a long import's chunks committed, while their writer writes the next: as many. */
@@ -148,16 +161,53 @@ public final class ImportService {
 
     private ImportProgress start(Principal principal, long orgId, boolean deployment, InputStream body,
                                  long declaredBytes, ImportOptions options, Consumer<ImportProgress> progress) {
-        boolean small = declaredBytes >= 0 && declaredBytes <= SMALL_BODY_BYTES;
-        if (!small && !running.tryAcquire()) {
-            throw new UnavailableException("imports_busy", "this node runs " + CONCURRENT + " imports already; "
-                    + "retry shortly");
+        if (!deployment) {
+            awaitOrganization(orgId);
         }
         try {
-            return new Run(principal, orgId, deployment, body, options, progress, small ? null : writers).run();
+            boolean small = declaredBytes >= 0 && declaredBytes <= SMALL_BODY_BYTES;
+            if (!small && !running.tryAcquire()) {
+                throw new UnavailableException("imports_busy", "this node runs " + CONCURRENT + " imports already; "
+                        + "retry shortly");
+            }
+            try {
+                return new Run(principal, orgId, deployment, body, options, progress, small ? null : writers).run();
+            } finally {
+                if (!small) {
+                    running.release();
+                }
+            }
         } finally {
-            if (!small) {
-                running.release();
+            if (!deployment) {
+                synchronized (importing) {
+                    importing.remove(orgId);
+                    importing.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until no other import of the organization runs on this node, then counts this one as running; 503
+     * {@code imports_busy} after {@link #ORGANIZATION_WAIT}.
+     */
+    private void awaitOrganization(long orgId) {
+        long deadline = System.nanoTime() + ORGANIZATION_WAIT.toNanos();
+        synchronized (importing) {
+            while (!importing.add(orgId)) {
+                long left = deadline - System.nanoTime();
+                try {
+                    if (left <= 0) {
+                        throw new UnavailableException("imports_busy", "another import into organization " + orgId
+                                + " runs on this node, and did not end within " + ORGANIZATION_WAIT.toSeconds()
+                                + " s; retry once it has ended");
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(importing, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UnavailableException("imports_busy", "the import was interrupted while it waited for "
+                            + "another import into organization " + orgId + "; retry");
+                }
             }
         }
     }
@@ -486,7 +536,7 @@ public final class ImportService {
                 };
                 try {
                     if (!alone) {
-                        return services.access().write(principal, orgId, work);
+                        return Store.heavy(() -> services.access().write(principal, orgId, work));
                     }
                     if (writer == null) {
                         return services.access().writeAlone(principal, orgId, work);

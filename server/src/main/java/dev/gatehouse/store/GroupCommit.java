@@ -10,17 +10,21 @@ import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -61,6 +65,19 @@ import org.slf4j.LoggerFactory;
  * for {@link #TURN_WAIT_MILLIS}, they take batches without it, so one long write (an organization's deletion, say)
  * holds up the others no longer than that ({@link Turns}).
  *
+ * <p><b>Long writes and heavy writes.</b> A long write runs in a transaction of its own ({@link Store#writeAlone},
+ * {@link Store#commitAlone}: a long import's chunk) and holds its organization's lock for as long as it takes. A batch
+ * that waited for that lock would hold up every other organization's write in it, and soon every lane, so this node
+ * tracks its long writes ({@link #aloneBegins}, {@link #aloneEnds}): while one of an organization is in progress,
+ * lanes leave that organization's requests out of the batches they take — <em>parked</em>, holding no connection —
+ * and put them back at the head of the queue, in their order, when it ends; and a long write begins (takes its lock)
+ * only once no batch that took a request of its organization before it began is still running, so neither waits
+ * for the other. A long write of another node, or of no one organization (a deployment's import chunk, which locks
+ * organizations as it reaches them), is not known here: a batch may wait for one (docs/architecture.md). A
+ * <em>heavy</em> write (a shared import chunk, {@link Store#heavy}) costs a batch far more than the others in it, so a
+ * batch takes at most one: the later ones stay queued, with every later request of their organizations, for the
+ * next batches (another lane's after {@link #TURN_WAIT_MILLIS}), and a write shares a batch with one at most.
+ *
  * <p><b>Joint runs.</b> A savepoint and a few reads and writes per request are most of what a batch costs both
  * sides. A write that offers a {@link Joint} (a role given on a resource) may therefore run with the other writes
  * offering the same one: those that are their organization's first in the batch run as one <em>joint run</em>,
@@ -82,7 +99,9 @@ import org.slf4j.LoggerFactory;
  * not have committed.
  *
  * <p><b>Thread-safety.</b> {@link #write} may be called from any thread but a lane's (the {@link Store} runs
- * a write made from inside a lane's work in a transaction of its own); each lane owns its batch.
+ * a write made from inside a lane's work in a transaction of its own); each lane owns its batch. The queue, the
+ * parked requests and the organizations of long writes and of running batches are guarded by one lock, so that a
+ * request is parked, taken or put back in one step with the start or end of its organization's long write.
  */
 final class GroupCommit implements AutoCloseable {
 
@@ -99,7 +118,21 @@ final class GroupCommit implements AutoCloseable {
     private final Limits limits;
     private final InstantSource clock;
     private final Store store;
-    private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    /** Guards {@link #queue}, {@link #parked}, {@link #alone}, {@link #taken} and {@link #stopped}. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** A request was queued or put back. */
+    private final Condition queued = lock.newCondition();
+    /** A batch let go of its organizations ({@link #taken}). */
+    private final Condition released = lock.newCondition();
+    private final ArrayDeque<Request<?>> queue = new ArrayDeque<>();
+    /** The requests left out of batches while their organization has a long write in progress, in their order. */
+    private final Map<Long, List<Request<?>>> parked = new HashMap<>();
+    /** The organizations with a long write in progress on this node, and how many. */
+    private final Map<Long, Integer> alone = new HashMap<>();
+    /** The organizations of the batches being run, and in how many. */
+    private final Map<Long, Integer> taken = new HashMap<>();
+    /** The lanes have stopped: a request put back is failed instead. */
+    private boolean stopped;
     /** Whose turn it is to take a batch (see the class comment, "Turns"). */
     private final Turns turns = new Turns(TURN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     private final List<Thread> lanes = new ArrayList<>();
@@ -139,45 +172,173 @@ final class GroupCommit implements AutoCloseable {
         return held ? turns.heldBatches() : turns.passingBatches();
     }
 
-    /** How many writes wait for a lane right now. */
+    /** How many writes wait for a lane right now (parked ones included). */
     int waiting() {
-        return queue.size();
+        lock.lock();
+        try {
+            int waiting = queue.size();
+            for (List<Request<?>> requests : parked.values()) {
+                waiting += requests.size();
+            }
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Queues a write and waits for its batch; its outcome as {@link Store#write} promises it. */
-    <T> Written<T> write(Actor actor, Long orgId, Function<Tx, T> work) {
-        return write(new Request<>(actor, orgId, work, null, null));
+    /**
+     * Queues a write and waits for its batch; its outcome as {@link Store#write} promises it. A {@code heavy} one
+     * shares a batch with no other heavy write (the class comment).
+     */
+    <T> Written<T> write(Actor actor, Long orgId, Function<Tx, T> work, boolean heavy) {
+        return write(new Request<>(actor, orgId, work, null, null, heavy));
     }
 
-    /** {@link #write(Actor, Long, Function)} for a write that may run in a joint run of {@code joint} ({@link Joint}). */
-    <O, T> Written<T> write(Actor actor, long orgId, Function<Tx, T> work, Joint<O, T> joint, O op) {
-        return write(new Request<>(actor, orgId, work, joint, op));
+    /** {@link #write(Actor, Long, Function, boolean)} for a write that may run in a joint run of {@code joint}. */
+    <O, T> Written<T> write(Actor actor, long orgId, Function<Tx, T> work, Joint<O, T> joint, O op, boolean heavy) {
+        return write(new Request<>(actor, orgId, work, joint, op, heavy));
     }
 
     private <T> Written<T> write(Request<T> request) {
-        if (!open) {
-            throw stopping();
-        }
-        queue.add(request);
-        if (!open && queue.remove(request)) {
-            throw stopping();
+        lock.lock();
+        try {
+            if (!open) {
+                throw stopping();
+            }
+            queue.add(request);
+            queued.signal();
+        } finally {
+            lock.unlock();
         }
         return request.answer();
     }
 
+    /**
+     * A long write of {@code orgId} begins on this node, before it takes the organization's lock: from now until
+     * {@link #aloneEnds}, lanes park the organization's requests instead of taking them. Returns once no batch that
+     * took one of them before is still running (such a batch waits for nothing long: it took no organization with a
+     * long write in progress).
+     */
+    void aloneBegins(long orgId) {
+        lock.lock();
+        try {
+            alone.merge(orgId, 1, Integer::sum);
+            while (taken.containsKey(orgId)) {
+                released.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A long write of {@code orgId} has committed or failed: once the organization has none left, its parked
+     * requests go back to the head of the queue, in their order, ahead of its requests queued since.
+     */
+    void aloneEnds(long orgId) {
+        lock.lock();
+        try {
+            if (alone.merge(orgId, -1, Integer::sum) > 0) {
+                return;
+            }
+            alone.remove(orgId);
+            List<Request<?>> back = parked.remove(orgId);
+            if (back == null) {
+                return;
+            }
+            if (stopped) {
+                back.forEach(request -> request.fail(stopping()));
+                return;
+            }
+            for (int i = back.size() - 1; i >= 0; i--) {
+                queue.addFirst(back.get(i));
+            }
+            queued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the next batch into {@code batch}, waiting up to 100 ms for a request: the queue's requests in their
+     * order, up to {@link #MAX_BATCH}, except those of an organization with a long write in progress (parked) and
+     * every heavy write after the batch's first, which stays queued with every later request of its organization.
+     * The batch's organizations count as {@link #taken} until {@link #release}. False when no request came.
+     */
+    private boolean take(List<Request<?>> batch) throws InterruptedException {
+        long wait = TimeUnit.MILLISECONDS.toNanos(100);
+        lock.lock();
+        try {
+            while (true) {
+                boolean heavy = false;
+                Set<Long> left = new HashSet<>(); // organizations a request of which stays queued (null: deployment)
+                for (Iterator<Request<?>> it = queue.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
+                    Request<?> request = it.next();
+                    if (request.orgId != null && alone.containsKey(request.orgId)) {
+                        it.remove();
+                        parked.computeIfAbsent(request.orgId, org -> new ArrayList<>()).add(request);
+                    } else if (left.contains(request.orgId) || (heavy && request.heavy)) {
+                        left.add(request.orgId);
+                    } else {
+                        it.remove();
+                        batch.add(request);
+                        heavy |= request.heavy;
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    for (Long orgId : orgsOf(batch)) {
+                        taken.merge(orgId, 1, Integer::sum);
+                    }
+                    return true;
+                }
+                if (wait <= 0) {
+                    return false;
+                }
+                wait = queued.awaitNanos(wait);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The batch taken by {@link #take} has ended: its organizations are no longer {@link #taken} by it. */
+    private void release(List<Request<?>> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (Long orgId : orgsOf(batch)) {
+                if (taken.merge(orgId, -1, Integer::sum) == 0) {
+                    taken.remove(orgId);
+                }
+            }
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Set<Long> orgsOf(List<Request<?>> batch) {
+        Set<Long> orgIds = new HashSet<>();
+        for (Request<?> request : batch) {
+            if (request.orgId != null) {
+                orgIds.add(request.orgId);
+            }
+        }
+        return orgIds;
+    }
+
     private void run() {
         List<Request<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (open || !queue.isEmpty()) {
+        while (open || waiting() > 0) {
             Turns.Turn turn = null;
             try {
                 turn = turns.await();
-                Request<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (!take(batch)) {
                     continue;
                 }
                 turn.begin();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
                 runBatch(batch, turn);
             } catch (InterruptedException e) {
                 if (open) {
@@ -191,6 +352,7 @@ final class GroupCommit implements AutoCloseable {
                 }
                 LOG.error("write lane {} failed outside a batch", Thread.currentThread().getName(), t);
             } finally {
+                release(batch);
                 batch.clear();
                 if (turn != null) {
                     turn.handOn();
@@ -392,7 +554,12 @@ final class GroupCommit implements AutoCloseable {
 
     @Override
     public void close() {
-        open = false;
+        lock.lock();
+        try {
+            open = false;
+        } finally {
+            lock.unlock();
+        }
         turns.close();
         for (Thread lane : lanes) {
             try {
@@ -405,9 +572,16 @@ final class GroupCommit implements AutoCloseable {
         for (Thread lane : lanes) {
             lane.interrupt();
         }
-        Request<?> left;
-        while ((left = queue.poll()) != null) {
-            left.fail(stopping());
+        lock.lock();
+        try {
+            stopped = true;
+            Request<?> left;
+            while ((left = queue.poll()) != null) {
+                left.fail(stopping());
+            }
+            // those parked behind a long write still in progress: it fails them when it ends (aloneEnds)
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -434,6 +608,8 @@ final class GroupCommit implements AutoCloseable {
         /** The joint this write may run in, and what it asks there (both null: it runs alone only). */
         final Joint<?, T> joint;
         final Object op;
+        /** A heavy write: a batch takes one at most (the class comment). */
+        final boolean heavy;
         final CompletableFuture<Written<T>> answer = new CompletableFuture<>();
         Joint.Entry<?, T> entry;
         T value;
@@ -441,12 +617,13 @@ final class GroupCommit implements AutoCloseable {
         List<PendingChange> changes = List.of();
         Throwable failure;
 
-        <O> Request(Actor actor, Long orgId, Function<Tx, T> work, Joint<O, T> joint, O op) {
+        <O> Request(Actor actor, Long orgId, Function<Tx, T> work, Joint<O, T> joint, O op, boolean heavy) {
             this.actor = actor;
             this.orgId = orgId;
             this.work = work;
             this.joint = joint;
             this.op = op;
+            this.heavy = heavy;
         }
 
         /**

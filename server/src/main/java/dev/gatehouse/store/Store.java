@@ -12,6 +12,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -37,11 +39,15 @@ import org.jdbi.v3.core.JdbiException;
  * savepoint after its organization's lock, changes nothing when refused, and is answered only once committed.
  * {@link #writeAlone} runs a write in a transaction of its own instead: a long one (a chunk of a bulk import),
  * so that it holds up no batch of other requests, and a rehearsal, which must see only committed state and is
- * rolled back whole.
+ * rolled back whole. While a long write of an organization is in progress, this node's write lanes leave that
+ * organization's writes out of their batches until it ends, so that it holds up no other organization's write.
  *
  * <p>Thread-safe. {@link #close} stops the write lanes (pending writes fail with a retryable error).
  */
 public final class Store implements AutoCloseable {
+
+    /** Whether the writes the calling thread makes now are heavy ({@link #heavy}). */
+    private static final ThreadLocal<Boolean> HEAVY = ThreadLocal.withInitial(() -> false);
 
     private final Jdbi jdbi;
     private final ChangeLogStore log;
@@ -86,7 +92,7 @@ public final class Store implements AutoCloseable {
         if (groupCommit == null || GroupCommit.onLane()) {
             return writeAlone(actor, orgId, work);
         }
-        return groupCommit.write(actor, orgId, work);
+        return groupCommit.write(actor, orgId, work, HEAVY.get());
     }
 
     /**
@@ -98,7 +104,22 @@ public final class Store implements AutoCloseable {
         if (groupCommit == null || GroupCommit.onLane()) {
             return writeAlone(actor, orgId, work);
         }
-        return groupCommit.write(actor, orgId, work, joint, op);
+        return groupCommit.write(actor, orgId, work, joint, op, HEAVY.get());
+    }
+
+    /**
+     * Runs {@code writes} on the calling thread with the writes it makes through {@link #write} marked heavy: far
+     * costlier than an ordinary write (a shared chunk of a bulk import), so that a write lane's batch takes at most
+     * one of them and a write sharing a batch with one waits for one at most ({@link GroupCommit}).
+     */
+    public static <T> T heavy(Supplier<T> writes) {
+        boolean outer = HEAVY.get();
+        HEAVY.set(true);
+        try {
+            return writes.get();
+        } finally {
+            HEAVY.set(outer);
+        }
     }
 
     /**
@@ -121,6 +142,22 @@ public final class Store implements AutoCloseable {
      * that commits after them has its feed read them from the log first).
      */
     public <T> Committed<T> commitAlone(Actor actor, Long orgId, Function<Tx, T> work) {
+        // a write made from inside a lane's work (a transaction of its own, on the lane) must not wait for the lane's
+        // own batch to end
+        boolean tracked = groupCommit != null && orgId != null && !GroupCommit.onLane();
+        if (!tracked) {
+            return commit(actor, orgId, work);
+        }
+        groupCommit.aloneBegins(orgId);
+        try {
+            return commit(actor, orgId, work);
+        } finally {
+            groupCommit.aloneEnds(orgId);
+        }
+    }
+
+    /** {@link #commitAlone}'s transaction. */
+    private <T> Committed<T> commit(Actor actor, Long orgId, Function<Tx, T> work) {
         record Result<T>(T value, List<ChangeRecord> records, long seen) {
         }
         Result<T> result;
@@ -346,6 +383,12 @@ public final class Store implements AutoCloseable {
                         return new UnavailableException("database_unavailable", "the database is unreachable");
                     }
             }
+        }
+        if (cause instanceof SQLTransientConnectionException) {
+            // the pool had no connection to give within its timeout (every one busy): the database answers, this node
+            // is saturated
+            return new UnavailableException("database_busy", "every database connection of this node is busy; "
+                    + "retry the request");
         }
         return e;
     }

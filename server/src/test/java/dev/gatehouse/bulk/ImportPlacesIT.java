@@ -2,13 +2,22 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,17 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A node runs at most {@link ImportService#CONCURRENT} long imports at once; a small one (its body declared within
  * {@link ImportService#SMALL_BODY_BYTES}) takes no place among them. A long one holds its place only while its lines
- * arrive: each chunk's within the body deadline of its start.
+ * arrive: each chunk's within the body deadline of its start. The imports of one organization run one at a time, and
+ * an import's chunk waiting for its organization's lock holds up no other organization's write.
  */
 class ImportPlacesIT {
 
     static TestNode node;
-    static Fixtures.Org org;
+    static Fixtures fx;
 
     @BeforeAll
     static void start() {
         node = TestNode.start();
-        org = new Fixtures(node).org("rooms");
+        fx = new Fixtures(node);
     }
 
     @AfterAll
@@ -38,7 +48,7 @@ class ImportPlacesIT {
     }
 
     /** An import whose body (chunked, so of no declared length) has begun and does not end yet. */
-    private static RawHttp longImportInProgress() {
+    private static RawHttp longImportInProgress(Fixtures.Org org) {
         RawHttp connection = RawHttp.connect(node.node().port());
         String line = "{\"type\":\"role\",\"name\":\"Long " + System.nanoTime() + "\",\"permissions\":[]}\n";
         connection.send("POST " + org.path() + "/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
@@ -47,7 +57,7 @@ class ImportPlacesIT {
         return connection;
     }
 
-    private static RawHttp.Response smallImport(String body) {
+    private static RawHttp.Response smallImport(Fixtures.Org org, String body) {
         try (RawHttp connection = RawHttp.connect(node.node().port())) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             connection.send("POST " + org.path() + "/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
@@ -59,13 +69,15 @@ class ImportPlacesIT {
 
     @Test
     void twoLongImportsTakeTheirPlaces_aThirdIsRefused503_butASmallOneRuns() throws InterruptedException {
+        // each of its own organization: the imports of one organization run one at a time
+        Fixtures.Org[] orgs = {fx.org("rooms"), fx.org("rooms"), fx.org("rooms"), fx.org("rooms")};
         for (int attempt = 0; attempt < 20; attempt++) {
-            RawHttp first = longImportInProgress();
-            RawHttp second = longImportInProgress();
+            RawHttp first = longImportInProgress(orgs[0]);
+            RawHttp second = longImportInProgress(orgs[1]);
             try {
                 Thread.sleep(300); // the two reach their imports (or are refused, and the attempt is made again)
                 RawHttp.Response third;
-                try (RawHttp connection = longImportInProgress()) {
+                try (RawHttp connection = longImportInProgress(orgs[2])) {
                     connection.send("0\r\n\r\n");
                     third = connection.read(Duration.ofSeconds(20));
                 }
@@ -75,7 +87,7 @@ class ImportPlacesIT {
                 assertThat(Json.readTree(third.body()).get("code").stringValue()).isEqualTo("imports_busy");
                 assertThat(third.header("Retry-After")).isEqualTo("1");
 
-                RawHttp.Response small = smallImport("{\"type\":\"role\",\"name\":\"Small\",\"permissions\":[]}\n");
+                RawHttp.Response small = smallImport(orgs[3], "{\"type\":\"role\",\"name\":\"Small\",\"permissions\":[]}\n");
                 assertThat(small.status()).as(small.body()).isEqualTo(200);
                 assertThat(Json.readTree(small.body()).get("lines").longValue()).isEqualTo(1);
 
@@ -223,6 +235,83 @@ class ImportPlacesIT {
             JsonNode result = Json.readTree(answer.body());
             assertThat(result.get("committed_lines").longValue()).isEqualTo(30_000);
             assertThat(result.get("chunks").longValue()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void aLongChunkWaitingForItsOrganizationsLock_holdsUpNoOtherOrganizationsWrite_norParksItsOwnInTheLanes()
+            throws Exception {
+        Fixtures.Org busy = fx.org("rooms");
+        Fixtures.Org other = fx.org("rooms");
+        Store store = node.node().core().store();
+        assertThat(busy.admin().post(busy.path() + "/roles", Map.of("name", "Reader", "permissions", List.of()))
+                .status()).isEqualTo(201);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i <= ImportService.SHARED_CHUNK_LINES; i++) { // a chunk too long to share a transaction
+            lines.add(Bulk.member("long-" + i, "Reader"));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(10);
+        try (OrgRowLock lock = OrgRowLock.hold(node, busy.id())) {
+            CompletableFuture<Http.Res> chunk = CompletableFuture.supplyAsync(
+                    () -> Bulk.importLines(node.service(), busy.id(), "", lines), clients);
+            Await.until(Duration.ofSeconds(20), "the long chunk waits for the lock", () -> lock.waiters() == 1);
+            List<CompletableFuture<Http.Res>> own = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String name = "Own " + i;
+                own.add(CompletableFuture.supplyAsync(() -> busy.admin().post(busy.path() + "/roles",
+                        Map.of("name", name, "permissions", List.of())), clients));
+            }
+            Thread.sleep(300); // they reach the write lanes
+
+            Http.Res written = CompletableFuture.supplyAsync(() -> other.admin().post(other.path() + "/roles",
+                    Map.of("name", "Elsewhere", "permissions", List.of())), clients).get(2, TimeUnit.SECONDS);
+            assertThat(written.status()).as(written.body()).isEqualTo(201);
+            assertThat(lock.waiters()).as("only the long chunk waits for the lock").isEqualTo(1);
+            assertThat(store.waitingWrites()).as("the organization's writes, parked").isEqualTo(8);
+            assertThat(own).noneMatch(CompletableFuture::isDone);
+
+            lock.release();
+            assertThat(chunk.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+            for (CompletableFuture<Http.Res> write : own) {
+                assertThat(write.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void smallImportsOfOneOrganization_runOneAtATime_andHoldUpNoOtherOrganizationsWrite() throws Exception {
+        Fixtures.Org busy = fx.org("rooms");
+        Fixtures.Org other = fx.org("rooms");
+        assertThat(busy.admin().post(busy.path() + "/roles", Map.of("name", "Reader", "permissions", List.of()))
+                .status()).isEqualTo(201);
+        ExecutorService clients = Executors.newFixedThreadPool(11);
+        try (OrgRowLock lock = OrgRowLock.hold(node, busy.id())) {
+            List<CompletableFuture<Http.Res>> imports = new ArrayList<>();
+            for (int n = 0; n < 10; n++) {
+                List<String> lines = new ArrayList<>();
+                for (int i = 0; i < 600; i++) { // one chunk, short enough to share a transaction
+                    lines.add(Bulk.member("small-" + n + "-" + i, "Reader"));
+                }
+                imports.add(CompletableFuture.supplyAsync(
+                        () -> Bulk.importLines(node.service(), busy.id(), "chunk_lines=2000", lines), clients));
+            }
+            Await.until(Duration.ofSeconds(20), "a chunk waits for the lock", () -> lock.waiters() >= 1);
+            Thread.sleep(300); // the other imports arrive meanwhile
+
+            Http.Res written = CompletableFuture.supplyAsync(() -> other.admin().post(other.path() + "/roles",
+                    Map.of("name", "Elsewhere", "permissions", List.of())), clients).get(2, TimeUnit.SECONDS);
+            assertThat(written.status()).as(written.body()).isEqualTo(201);
+            assertThat(lock.waiters()).as("one import of the organization at a time").isEqualTo(1);
+
+            lock.release();
+            for (CompletableFuture<Http.Res> done : imports) {
+                Http.Res res = done.get(30, TimeUnit.SECONDS);
+                assertThat(res.status()).as(res.body()).isEqualTo(200);
+            }
+        } finally {
+            clients.shutdownNow();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.store;
 
+import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
@@ -142,6 +143,50 @@ class DatabaseOutageIT {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Every connection of the pool busy while the database answers (a node saturated): a write, through the write
+     * lanes or alone, and a read wait the pool's timeout for a connection, then are refused with a retryable 503
+     * {@code database_busy} in the dialect's shape — not a 500 — and the database is not taken for lost.
+     */
+    @Test
+    void everyConnectionBusy_writesAndReadsAreRefusedWithARetryable503_notA500() throws Exception {
+        try (TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl())) {
+            Fixtures.Org org = new Fixtures(node).org("close");
+            Store store = node.node().core().store();
+            Http admin = node.as(org.adminKey());
+            List<Handle> held = new ArrayList<>();
+            ExecutorService clients = Executors.newFixedThreadPool(3);
+            try {
+                for (int i = 0; i < POOL_SIZE; i++) {
+                    held.add(store.jdbi().open());
+                }
+                List<CompletableFuture<Http.Res>> answers = List.of(
+                        CompletableFuture.supplyAsync(() -> admin.post(org.path() + "/roles", Map.of("name", "Busy",
+                                "permissions", List.of("view_all_leads"))), clients),
+                        CompletableFuture.supplyAsync(() -> admin.get(org.path() + "/roles"), clients));
+                CompletableFuture<Written<Integer>> alone = CompletableFuture.supplyAsync(() -> store.writeAlone(
+                        Actor.SYSTEM, org.id(), tx -> 1), clients);
+                for (CompletableFuture<Http.Res> answer : answers) {
+                    Http.Res res = answer.get(30, TimeUnit.SECONDS);
+                    assertThat(res.status()).as(res.body()).isEqualTo(503);
+                    assertThat(res.header("Retry-After")).isEqualTo("1");
+                }
+                assertThat(answers.get(0).join().get("code").stringValue()).isEqualTo("database_busy");
+                assertThat(answers.get(1).join().get("code").stringValue()).isEqualTo("database_busy");
+                assertThatThrownBy(() -> alone.get(30, TimeUnit.SECONDS)).cause()
+                        .isInstanceOf(UnavailableException.class).hasMessageContaining("connection");
+                assertThat(((UnavailableException) alone.handle((w, t) -> t.getCause()).join()).code())
+                        .as("a long write's").isEqualTo("database_busy");
+                assertThat(store.health().reachable()).isTrue();
+            } finally {
+                clients.shutdownNow();
+                held.forEach(Handle::close);
+            }
+            assertThat(admin.post(org.path() + "/roles", Map.of("name", "Busy", "permissions",
+                    List.of("view_all_leads"))).status()).isEqualTo(201);
         }
     }
 

@@ -92,6 +92,34 @@ class GroupCommitIT {
     }
 
     @Test
+    void aBatchTakesOneHeavyWriteAtMost_theNextWaitsWithTheLaterWritesOfItsOrganization() {
+        Fixtures.Org first = fx.org("rooms");
+        Fixtures.Org second = fx.org("rooms");
+        Fixtures.Org third = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        CompletableFuture<Written<Role>> heavyFirst;
+        CompletableFuture<Written<Role>> heavySecond;
+        CompletableFuture<Written<Role>> lightThird;
+        CompletableFuture<Written<Role>> lightSecond;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            heavyFirst = queue(() -> Store.heavy(() -> createRole(first, "Heavy")));
+            heavySecond = queue(() -> Store.heavy(() -> createRole(second, "Heavy")));
+            lightThird = queue(() -> createRole(third, "Light"));
+            lightSecond = queue(() -> createRole(second, "Light"));
+            lock.release();
+        }
+        long one = heavyFirst.join().revision();
+        long other = heavySecond.join().revision();
+        assertThat(transactionsOf(List.of(one, lightThird.join().revision()))).as("a heavy write shares its batch")
+                .isEqualTo(1);
+        assertThat(transactionsOf(List.of(one, other))).as("two heavy writes, two batches").isEqualTo(2);
+        assertThat(transactionsOf(List.of(other, lightSecond.join().revision())))
+                .as("the later write of its organization waits with the heavy one").isEqualTo(1);
+        assertThat(lightSecond.join().revision()).isGreaterThan(other);
+        assertGapless();
+    }
+
+    @Test
     void aWriteFailingInsideABatch_isRolledBackAlone_andTheOthersCommit() {
         Fixtures.Org org = fx.org("rooms");
         Fixtures.Org other = fx.org("rooms");
