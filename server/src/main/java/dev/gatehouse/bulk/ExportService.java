@@ -11,9 +11,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.store.SqlTime;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +38,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ExportService {
 
     private static final int FETCH = 1_000;
-    private static final byte[] NEWLINE = {'\n'};
 
     private final BulkServices services;
     private final SpoolReads reads = new SpoolReads("exports_busy", "exports");
@@ -86,7 +83,7 @@ public final class ExportService {
                         List<Org> orgs = tx.createQuery("SELECT id, name, model_id FROM organizations ORDER BY id")
                                 .map((rs, ctx) -> new Org(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
                         for (Org org : orgs) {
-                            emit(spool, line("organization").put("name", org.name()).put("model", org.modelId()));
+                            spool.line(line("organization").put("name", org.name()).put("model", org.modelId()));
                             write(tx, org.id(), services.orgModels().model(tx, org.modelId()), at, spool);
                         }
                         return at;
@@ -120,29 +117,29 @@ public final class ExportService {
         }
     }
 
-    private void write(Handle h, long orgId, PermissionModel model, long revision, OutputStream out) {
+    private void write(Handle h, long orgId, PermissionModel model, long revision, Spool out) {
         ObjectNode header = line("header");
         header.put("model", model.id());
         header.put("org_id", orgId);
         header.put("revision", revision);
-        emit(out, header);
+        out.line(header);
         Map<Long, String> roleNames = new HashMap<>();
         for (Role role : services.roles().all(h, orgId)) {
             roleNames.put(role.id(), role.name());
             if (!role.system()) {
-                emit(out, role(role));
+                out.line(role(role));
             }
         }
         h.createQuery("SELECT " + MemberStore.COLUMNS + " FROM members WHERE org_id = :org ORDER BY id")
                 .bind("org", orgId).setFetchSize(FETCH).map((rs, ctx) -> MemberStore.map(rs))
-                .forEach(m -> emit(out, member(m, roleNames)));
+                .forEach(m -> out.line(member(m, roleNames)));
         h.createQuery("SELECT name FROM groups WHERE org_id = :org ORDER BY id").bind("org", orgId)
-                .setFetchSize(FETCH).mapTo(String.class).forEach(name -> emit(out, line("group").put("name", name)));
+                .setFetchSize(FETCH).mapTo(String.class).forEach(name -> out.line(line("group").put("name", name)));
         h.createQuery("SELECT g.name, m.user_id FROM group_members gm JOIN groups g ON g.id = gm.group_id "
                         + "JOIN members m ON m.id = gm.member_id WHERE g.org_id = :org ORDER BY g.id, m.id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> line("group_member").put("group", rs.getString(1)).put("user_id", rs.getString(2)))
-                .forEach(n -> emit(out, n));
+                .forEach(n -> out.line(n));
         h.createQuery("SELECT m.user_id, g.permissions FROM member_grants g JOIN members m ON m.id = g.member_id "
                         + "WHERE g.org_id = :org ORDER BY m.id")
                 .bind("org", orgId).setFetchSize(FETCH)
@@ -154,7 +151,7 @@ public final class ExportService {
                     }
                     return n;
                 })
-                .forEach(n -> emit(out, n));
+                .forEach(n -> out.line(n));
         // the hierarchy, parents before their children (an import records a parent first)
         h.createQuery("WITH RECURSIVE placed AS (SELECT resource_type, resource_id, parent_type, parent_id, 0 AS depth "
                         + "FROM resources WHERE org_id = :org AND parent_id IS NULL UNION ALL "
@@ -172,7 +169,7 @@ public final class ExportService {
                     }
                     return n;
                 })
-                .forEach(n -> emit(out, n));
+                .forEach(n -> out.line(n));
         h.createQuery("SELECT a.resource_type, a.resource_id, m.user_id, a.role_id, a.expires_at FROM assignments a "
                         + "JOIN members m ON m.id = a.member_id WHERE a.org_id = :org "
                         + "ORDER BY a.resource_type, a.resource_id, a.member_id")
@@ -188,7 +185,7 @@ public final class ExportService {
                     }
                     return n;
                 })
-                .forEach(n -> emit(out, n));
+                .forEach(n -> out.line(n));
     }
 
     private static ObjectNode role(Role role) {
@@ -225,14 +222,5 @@ public final class ExportService {
 
     private static ObjectNode line(String type) {
         return Json.object().put("type", type);
-    }
-
-    private static void emit(OutputStream out, ObjectNode line) {
-        try {
-            out.write(Json.write(line));
-            out.write(NEWLINE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

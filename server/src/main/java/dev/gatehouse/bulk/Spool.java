@@ -6,9 +6,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.gatehouse.json.Json;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The answer of a read that streams a snapshot to a client (an export, a replica's snapshot), held between the
@@ -30,6 +32,7 @@ public final class Spool extends OutputStream {
 
     /** Bytes held in memory before the spool moves to a file. */
     static final int IN_MEMORY = 256 * 1024;
+    private static final byte[] NEWLINE = {'\n'};
 
     private byte[] held = new byte[8 * 1024];
     private int size;
@@ -58,6 +61,16 @@ public final class Spool extends OutputStream {
         }
         System.arraycopy(bytes, offset, held, size, length);
         size += length;
+    }
+
+    /** Appends {@code line} as one NDJSON line: the lines an export and a replica's snapshot are made of. */
+    public void line(ObjectNode line) {
+        try {
+            write(Json.write(line));
+            write(NEWLINE, 0, 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes everything spooled to {@code out} and flushes it; an {@link UncheckedIOException} when either fails. */

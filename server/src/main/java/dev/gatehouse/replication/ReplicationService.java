@@ -11,9 +11,7 @@ import dev.gatehouse.engine.wire.EngineWire;
 import dev.gatehouse.enginefeed.EngineLoader;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Json;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -86,36 +84,27 @@ public final class ReplicationService {
                 if (scope != null && models.isEmpty()) {
                     throw notFound(scope);
                 }
-                write(spool, Json.object().put("type", "snapshot").put("revision", at).put("org_id", scope));
+                spool.line(Json.object().put("type", "snapshot").put("revision", at).put("org_id", scope));
                 for (String model : models) {
                     Catalog catalog = catalogs.apply(model);
                     if (catalog != null) {
                         ObjectNode line = Json.object().put("type", "catalog");
                         line.set("catalog", EngineWire.write(catalog));
-                        write(spool, line);
+                        spool.line(line);
                     }
                 }
                 long[] count = {0};
                 EngineLoader.read(h, scope, op -> {
                     ObjectNode line = Json.object().put("type", "op");
                     line.set("op", EngineWire.write(op));
-                    write(spool, line);
+                    spool.line(line);
                     count[0]++;
                 });
-                write(spool, Json.object().put("type", "end").put("revision", at).put("ops", count[0]));
+                spool.line(Json.object().put("type", "end").put("revision", at).put("ops", count[0]));
                 return at;
             }));
             atRevision.accept(revision);
             spool.copyTo(out);
-        }
-    }
-
-    private static void write(OutputStream out, ObjectNode line) {
-        try {
-            out.write(Json.write(line));
-            out.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
