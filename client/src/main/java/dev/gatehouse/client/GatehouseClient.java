@@ -2,6 +2,7 @@ package dev.gatehouse.client;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
@@ -205,6 +206,17 @@ public interface GatehouseClient extends AutoCloseable {
                 // said here: the HTTP client would answer "port out of range:99999" on the first request
                 throw new IllegalArgumentException("url must have a port from 1 to 65535, got " + parsed.getPort()
                         + " in \"" + baseUrl + "\"");
+            }
+            if (parsed.getPort() == -1 && parsed.getRawAuthority().endsWith(":")) {
+                // "http://host:" parses with no port, and every request would go to the scheme's default port
+                throw new IllegalArgumentException("url must have a port from 1 to 65535, got an empty port in \""
+                        + baseUrl + "\"");
+            }
+            if (Arrays.stream(parsed.getPath().split("/")).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+                // "." and ".." segments are sent as written (every request path is appended to the base), so a
+                // base such as http://host/x/.. would ask for /x/../v1/orgs and be answered 404
+                throw new IllegalArgumentException("url must not hold \".\" or \"..\" path segments, got \""
+                        + baseUrl + "\"");
             }
             String scheme = parsed.getScheme();
             String normalized = scheme.toLowerCase(Locale.ROOT)

@@ -110,7 +110,8 @@ class ClientArgumentsTest {
     @Test
     void baseUrls_withAPortOutOfRange_orEndingInTheApisV1_areRefused() {
         // the HTTP client said "port out of range:99999" at the first request; /v1 asked for /v1/v1/orgs (404)
-        for (String port : List.of("http://127.0.0.1:99999", "http://127.0.0.1:0")) {
+        for (String port : List.of("http://127.0.0.1:99999", "http://127.0.0.1:0", "http://127.0.0.1:",
+                "https://example.com:/gatehouse")) {
             assertThatThrownBy(() -> GatehouseClient.builder().url(port)).as(port)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("url must have a port from 1 to 65535, got ");
@@ -123,6 +124,18 @@ class ClientArgumentsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("use \"https://example.com/gatehouse\"");
         GatehouseClient.builder().url("http://127.0.0.1:65535/v1x");
+    }
+
+    @Test
+    void baseUrls_withDotSegments_areRefused() {
+        // sent as written: http://host/x/.. asked for /x/../v1/orgs, answered 404 (and was what the /v1 refusal advised)
+        for (String dots : List.of("http://127.0.0.1:8080/x/..", "http://127.0.0.1:8080/x/../v1", "http://h/./g",
+                "http://h/g/.", "http://h/a/../b/", "http://h/%2E%2e/x")) {
+            assertThatThrownBy(() -> GatehouseClient.builder().url(dots)).as(dots)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("url must not hold \".\" or \"..\" path segments, got \"" + dots + "\"");
+        }
+        GatehouseClient.builder().url("http://127.0.0.1:8080/x.y/..z/.../a//b//");
     }
 
     @Test
