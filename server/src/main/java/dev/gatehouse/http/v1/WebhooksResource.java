@@ -76,7 +76,9 @@ final class WebhooksResource {
         WebhookInput input = input(V1.body(ctx), false);
         var written = webhooks.update(principal, orgId, id, input, V1.ifMatch(ctx));
         ObjectNode body = WebhookSnapshot.of(written.value().webhook(), written.value().delivery());
-        if (written.value().secret() != null) {
+        if (input.rotateSecret()) {
+            // a format showing its secret on every read (close) does so in its own dialect only: here it is the
+            // answer to a create or a rotation, as for every subscription
             body.put("secret", written.value().secret());
         }
         V1.written(ctx, 200, written, body);

@@ -112,6 +112,18 @@ class CloseWebhooksIT {
         assertThat(natives.get(0).get("object_types")).extracting(JsonNode::stringValue)
                 .containsExactlyInAnyOrder("member", "close_membership_settings", "group");
         assertThat(natives.get(0).toString()).doesNotContain(created.get("signature_key").stringValue());
+        // nor in the answer to a native change that rotates nothing (it once held the key, which a caller took for
+        // a new one)
+        String nativePath = org.path() + "/webhooks/" + natives.get(0).get("id").asLong();
+        Http.Res paused = node.service().patch(nativePath, Map.of("status", "paused"));
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(paused.json().get("status").stringValue()).isEqualTo("paused");
+        assertThat(paused.json().has("secret")).isFalse();
+        assertThat(paused.json().toString()).doesNotContain(created.get("signature_key").stringValue());
+        assertThat(node.service().patch(nativePath, Map.of("status", "paused")).json().has("secret"))
+                .as("a change that changes nothing").isFalse();
+        String rotated = node.service().patch(nativePath, Map.of("rotate_secret", true)).get("secret").stringValue();
+        assertThat(rotated).matches("[0-9a-f]{64}").isNotEqualTo(created.get("signature_key").stringValue());
     }
 
     @Test
