@@ -259,6 +259,7 @@ public final class KeyService implements ChangeListener {
      */
     public String bootstrapServiceKey() {
         if (configuredServiceKeyHash != null) {
+            requireNotRetired();
             return null;
         }
         return store.write(Actor.SYSTEM, null, tx -> {
@@ -310,6 +311,23 @@ public final class KeyService implements ChangeListener {
             }
             return List.copyOf(retired);
         }).value();
+    }
+
+    /**
+     * A configured key that is a generated service key this database retired ({@link #retireStoredServiceKeys}) is
+     * not the service key again: retired is for good, and a copy of it kept by anyone since would work once more.
+     * {@link IllegalStateException} saying so; the node does not start.
+     */
+    private void requireNotRetired() {
+        if (configuredKeyId == null) {
+            return;
+        }
+        store.read(h -> keys.findForAuth(h, configuredKeyId)).filter(this::isPinned)
+                .filter(stored -> stored.key().revoked()).ifPresent(stored -> {
+                    throw new IllegalStateException("the configured service key is the generated key "
+                            + configuredKeyId + ", which another configured key retired for good; configure that key"
+                            + " or a new one (--service-key or GATEHOUSE_SERVICE_KEY)");
+                });
     }
 
     /** Whether a stored key is the configured one: a generated service key, pinned. */

@@ -132,6 +132,13 @@ class ConfiguredServiceKeyIT {
         }
         assertThat(serviceKeysStored(database)).as("none generated since, none retired twice").isEqualTo(1);
         assertThat(revocationsRecorded(database, generatedId)).isOne();
+
+        // nor does configuring the retired key as printed bring it back (it did: a pinned key is matched first)
+        assertThatThrownBy(() -> TestNode.startOn(database, c -> c.withServiceKey(generated)).close())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("the configured service key is the generated key " + generatedId
+                        + ", which another configured key retired for good");
+        assertThat(liveServiceKeysStored(database)).isZero();
     }
 
     /**
