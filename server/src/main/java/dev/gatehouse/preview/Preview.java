@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * The answer to a preview: who would gain and who would lose which permissions, where, if a proposed change were
- * made — as far as the caller may see (resources it does not see, and members it may not read, are left out).
+ * made — as far as the caller may see (resources it does not see, members it may not read, and members whose role on
+ * a resource it may not see there, are left out: {@link PreviewService}).
  *
  * @param revision          the engine revision of the state the change was applied to
  * @param gains             per permission and place, the members who would gain it (places organization-wide

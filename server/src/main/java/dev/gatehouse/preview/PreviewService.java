@@ -16,6 +16,7 @@ import dev.gatehouse.enginefeed.ChangeDecoder;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberService;
+import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
@@ -45,8 +46,12 @@ import org.jdbi.v3.core.Handle;
  * write would leave them (a member's version, status or time of change that no stored state has).
  *
  * <p><b>What the caller sees.</b> Nothing beyond what it may read: effects on resources it does not see (a room
- * it holds no role in, without {@code autoAccessToRooms}) are left out, and members it may not read (everyone but
- * itself, for an external member) are neither listed nor counted.
+ * it holds no role in, without {@code autoAccessToRooms}) are left out, members it may not read (everyone but
+ * itself, for an external member) are neither listed nor counted, and neither is a member on a resource where the
+ * caller may not see the role it holds (the model's concealment, {@link AssignmentService#seesHolder}: a user hidden
+ * in a room), as the assignment reads leave it out. The one exception is the preview of a member's own change
+ * ({@link ProposedChange.MemberEdit}): like {@code /check} about another member, a what-if about that member, which
+ * only a caller managing it may ask, answers the truth — the member's roles where it is hidden included.
  *
  * <p>Thread-safe.
  */
@@ -56,6 +61,7 @@ public final class PreviewService {
     private static final String REHEARSAL = "rehearsal";
 
     private final Access access;
+    private final OrgModels orgModels;
     private final RoleService roles;
     private final MemberService members;
     private final AssignmentService assignments;
@@ -63,9 +69,10 @@ public final class PreviewService {
     private final ChangeFeed feed;
     private final ChangeLogStore log = new ChangeLogStore();
 
-    public PreviewService(Access access, RoleService roles, MemberService members, AssignmentService assignments,
-                          DecisionEngine engine, ChangeFeed feed) {
+    public PreviewService(Access access, OrgModels orgModels, RoleService roles, MemberService members,
+                          AssignmentService assignments, DecisionEngine engine, ChangeFeed feed) {
         this.access = access;
+        this.orgModels = orgModels;
         this.roles = roles;
         this.members = members;
         this.assignments = assignments;
@@ -101,10 +108,11 @@ public final class PreviewService {
             // the members and places shown are read as they are stored, not as the rehearsed write left them
             tx.handle().rollbackToSavepoint(REHEARSAL);
             feed.awaitRevision(log.latestRevision(tx.handle()), DecisionService.REVISION_WAIT_MILLIS);
-            Shown shown = new Shown(tx.handle(), caller, orgId, all ? Integer.MAX_VALUE : limit);
+            Shown shown = new Shown(tx, caller, orgId, all ? Integer.MAX_VALUE : limit,
+                    !(change instanceof ProposedChange.MemberEdit));
             boolean everyone = MemberService.seesEveryone(caller);
             Impact impact = engine.whatIf(orgId, ops, everyone ? shown.limit : Integer.MAX_VALUE);
-            if (everyone && shown.seesEveryPlace(impact)) {
+            if (everyone && shown.seesEveryPlace(impact) && shown.concealsNothing(impact)) {
                 return shown.of(impact, true);
             }
             // Some of it is hidden from the caller: count only what it may see, from the complete lists.
@@ -162,21 +170,34 @@ public final class PreviewService {
 
     /** An {@link Impact} cut to what one caller may see, with member records instead of ids. */
     private final class Shown {
+        private final Tx tx;
         private final Handle handle;
         private final Caller caller;
         private final long orgId;
         private final int limit;
+        private final boolean concealing;
         private final Map<String, Boolean> seen = new HashMap<>();
+        private final Map<String, Boolean> concealed = new HashMap<>();
+        private final Map<String, Boolean> seenHolders = new HashMap<>();
 
-        Shown(Handle handle, Caller caller, long orgId, int limit) {
-            this.handle = handle;
+        /** @param concealing whether holders the caller may not see on a resource are left out (the class comment) */
+        Shown(Tx tx, Caller caller, long orgId, int limit, boolean concealing) {
+            this.tx = tx;
+            this.handle = tx.handle();
             this.caller = caller;
             this.orgId = orgId;
             this.limit = limit;
+            this.concealing = concealing;
         }
 
         boolean seesEveryPlace(Impact impact) {
             return impact.gains().stream().allMatch(this::seesPlace) && impact.losses().stream().allMatch(this::seesPlace);
+        }
+
+        /** Whether no place of {@code impact} may hide a holder from the caller, so that its counts may stand. */
+        boolean concealsNothing(Impact impact) {
+            return impact.gains().stream().noneMatch(e -> conceals(e.where()))
+                    && impact.losses().stream().noneMatch(e -> conceals(e.where()));
         }
 
         /**
@@ -184,12 +205,16 @@ public final class PreviewService {
          *              here from its complete member lists
          */
         Preview of(Impact impact, boolean exact) {
-            List<Impact.Effect> gains = impact.gains().stream().filter(this::seesPlace).toList();
-            List<Impact.Effect> losses = impact.losses().stream().filter(this::seesPlace).toList();
+            List<Impact.Effect> gains = impact.gains().stream().filter(this::seesPlace).map(this::seenHolders).toList();
+            List<Impact.Effect> losses = impact.losses().stream().filter(this::seesPlace).map(this::seenHolders)
+                    .toList();
+            // a model without record visibility has none to change (the engine compares a role's settings, or none)
+            Impact.Members visibility = orgModels.model(handle, orgId).visibility().isPresent()
+                    ? impact.visibilityChanged() : new Impact.Members(0, List.of());
             List<Long> listed = new ArrayList<>();
             gains.forEach(e -> listed.addAll(e.members().ids()));
             losses.forEach(e -> listed.addAll(e.members().ids()));
-            listed.addAll(impact.visibilityChanged().ids());
+            listed.addAll(visibility.ids());
             Map<Long, Member> readable = new HashMap<>();
             members.readable(handle, caller, orgId, listed.stream().distinct().toList())
                     .forEach(m -> readable.put(m.id(), m));
@@ -198,7 +223,7 @@ public final class PreviewService {
             List<Preview.Effect> shownLosses = effects(losses, shown);
             return new Preview(impact.revision(), shownGains, shownLosses,
                     exact ? impact.membersGaining() : distinct(gains, readable),
-                    exact ? impact.membersLosing() : distinct(losses, readable), shown.apply(impact.visibilityChanged()));
+                    exact ? impact.membersLosing() : distinct(losses, readable), shown.apply(visibility));
         }
 
         private boolean seesPlace(Impact.Effect effect) {
@@ -208,6 +233,42 @@ public final class PreviewService {
             }
             return seen.computeIfAbsent(w.resourceType() + "\u0000" + w.resourceId(),
                     k -> assignments.sees(handle, caller, orgId, w.resourceType(), w.resourceId()));
+        }
+
+        /**
+         * Whether the caller may not see some holder of a role on the resource of {@code where} (organization-wide
+         * and unassigned places have no holder to hide): the model's concealment there, asked once per resource.
+         */
+        private boolean conceals(Impact.Where where) {
+            if (!concealing || where.organizationWide() || where.resourceId() == null) {
+                return false;
+            }
+            return concealed.computeIfAbsent(where.resourceType() + "\u0000" + where.resourceId(),
+                    k -> assignments.hiddenFrom(handle, caller, orgId, where.resourceType(), where.resourceId())
+                            != null);
+        }
+
+        /**
+         * {@code effect} without the members whose role on its resource the caller may not see, by the rule of the
+         * assignment reads; its member lists are complete wherever that may leave one out ({@link #concealsNothing}).
+         */
+        private Impact.Effect seenHolders(Impact.Effect effect) {
+            Impact.Where w = effect.where();
+            if (!conceals(w)) {
+                return effect;
+            }
+            List<Long> kept = effect.members().ids().stream().filter(id -> seesHolder(w, id)).toList();
+            return kept.size() == effect.members().count() ? effect
+                    : new Impact.Effect(effect.permission(), w, new Impact.Members(kept.size(), kept));
+        }
+
+        /** Whether the caller sees {@code memberId} on the resource of {@code where}: holding no role there, it does. */
+        private boolean seesHolder(Impact.Where where, long memberId) {
+            return seenHolders.computeIfAbsent(where.resourceType() + "\u0000" + where.resourceId() + "\u0000"
+                    + memberId, k -> assignments.find(tx, orgId, where.resourceType(), where.resourceId(), memberId)
+                    .map(held -> assignments.seesHolder(handle, caller, orgId, where.resourceType(),
+                            where.resourceId(), memberId, held.roleId()))
+                    .orElse(true));
         }
 
         /** The members of an effect the caller may read, the first {@link #limit} of them listed. */

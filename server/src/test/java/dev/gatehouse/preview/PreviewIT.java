@@ -134,6 +134,9 @@ class PreviewIT {
                 "canCreateRooms @ room/" + room + ": [m1]",
                 "canViewRoomDetails @ room/" + room + ": [m1]",
                 "canAddDocuments @ room/" + room + ": [m1]");
+        // a model without record visibility has none to change (it said "1 member" of a member losing its role)
+        assertThat(res.get("visibility_changed").get("count").intValue()).isZero();
+        assertThat(res.get("visibility_changed").get("items")).isEmpty();
         // The write would have revoked m1's keys; the rehearsal was rolled back.
         assertThat(m1Key.get(org.path() + "/roles").status()).isEqualTo(200);
     }
@@ -360,6 +363,53 @@ class PreviewIT {
         assertThat(lines(res.get("gains"))).containsExactly("canDeleteRooms @ org: [m1, m2]");
         assertThat(lines(res.get("losses"))).containsExactly("canViewRoomDetails @ org: [m1, m2]");
         assertThat(res.body()).doesNotContain("\"resource\"");
+    }
+
+    /**
+     * A user hidden in a room (its room role has {@code isHiddenInRoom}) is not shown by a preview to a caller that
+     * may not see it there — the assignment reads' concealment, as the room's users list and {@code /check} hide it —
+     * nor counted; a caller with {@code canManageAnyUserRoomAccess} in its room role sees it. A what-if about that
+     * member itself, by a member manager, answers the truth, as {@code /check} does for it.
+     */
+    @Test
+    void hiddenRoomUsers_areNeitherListedNorCounted_forACallerWhoMayNotSeeThem() {
+        Fixtures.Org rooms = fx.org("rooms");
+        List<String> managing = List.of("canManageAccount", "canManageMemberSameAccessLevel", "canAddUsersToRooms",
+                "canViewRoomDetails", "isHiddenInRoom");
+        long coordinator = fx.role(rooms, "Coordinator", managing);
+        long helper = fx.role(rooms, "Room helper", List.of("canAddUsersToRooms", "canViewRoomDetails"));
+        long revealing = fx.role(rooms, "Room manager", List.of("canAddUsersToRooms", "canViewRoomDetails",
+                "canManageAnyUserRoomAccess", "canManageInvitedUserRoomAccess", "canDeleteRooms"));
+        long silent = fx.role(rooms, Map.of("name", "Silent observer", "external", true,
+                "permissions", List.of("isHiddenInRoom", "canViewRoomDetails")));
+        long coord = fx.member(rooms, "coord", coordinator);
+        long boss = fx.member(rooms, "boss", coordinator);
+        String deal = fx.room(rooms, "Deal", boss, revealing);
+        fx.assign(rooms, deal, coord, helper);
+        fx.assign(rooms, deal, fx.external(rooms, "spy"), silent);
+        Http coordKey = fx.keyFor(rooms, coord);
+        Map<String, Object> silenced = roleEdit(silent, List.of());
+
+        Http.Res hidden = preview(coordKey, rooms, silenced);
+        assertThat(hidden.status()).as(hidden.toString()).isEqualTo(200);
+        assertThat(hidden.get("gains")).isEmpty();
+        assertThat(hidden.get("losses")).isEmpty();
+        assertThat(hidden.get("members_losing").intValue()).isZero();
+        assertThat(hidden.body()).doesNotContain("spy");
+
+        Http.Res seen = preview(fx.keyFor(rooms, boss), rooms, silenced);
+        assertThat(seen.status()).as(seen.toString()).isEqualTo(200);
+        assertThat(lines(seen.get("losses"))).containsExactlyInAnyOrder(
+                "canViewRoomDetails @ room/" + deal + ": [spy]",
+                "isHiddenInRoom @ room/" + deal + ": [spy]");
+        assertThat(seen.get("members_losing").intValue()).isEqualTo(1);
+
+        Http.Res deactivation = preview(coordKey, rooms, Map.of("member", Map.of("user_id", "spy",
+                "status", "deactivated")));
+        assertThat(deactivation.status()).as(deactivation.toString()).isEqualTo(200);
+        assertThat(lines(deactivation.get("losses"))).contains("canViewRoomDetails @ room/" + deal + ": [spy]");
+        assertThat(coordKey.post(rooms.path() + "/check", Map.of("user_id", "spy", "permission", "canViewRoomDetails",
+                "resource", Map.of("type", "room", "id", deal))).get("allowed").booleanValue()).isTrue();
     }
 
     @Test
