@@ -4,8 +4,11 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import dev.gatehouse.json.Json;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -22,9 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The first {@value #IN_MEMORY} bytes stay in memory; beyond that the spool moves to a temporary file of its own
  * (in {@code java.io.tmpdir}, readable by the node's user alone), so many large answers in flight cost disk, not
- * heap — an organization of 100,000 members exports to tens of MB. {@link #close} deletes the file, whatever
- * happened; a node that dies meanwhile leaves it behind ({@code gatehouse-spool-*}). Not thread-safe: one read
- * writes it, then one request copies it.
+ * heap — an organization of 100,000 members exports to tens of MB. The file's name is removed as soon as it is open
+ * (where the file system lets an open file be unlinked, as every POSIX one does): its bytes live as long as the spool
+ * holds it open, and a node that dies, even by {@code kill -9}, leaves nothing behind; elsewhere the file is deleted
+ * when the spool closes ({@code DELETE_ON_CLOSE}, and {@link #close}). Not thread-safe: one read writes it, then one
+ * request copies it.
  */
 public final class Spool extends OutputStream {
 
@@ -37,6 +42,7 @@ public final class Spool extends OutputStream {
     private byte[] held = new byte[8 * 1024];
     private int size;
     private Path file;
+    private FileChannel channel;
     private OutputStream toFile;
 
     @Override
@@ -48,7 +54,15 @@ public final class Spool extends OutputStream {
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (toFile == null && size + length > IN_MEMORY) {
             file = Files.createTempFile("gatehouse-spool-", ".ndjson");
-            toFile = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE);
+            try {
+                Files.delete(file);
+                file = null;
+            } catch (IOException stillOpen) {
+                // a file system that cannot unlink an open file: DELETE_ON_CLOSE and close() delete it
+            }
+            toFile = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
             toFile.write(held, 0, size);
             held = null;
         }
@@ -79,8 +93,9 @@ public final class Spool extends OutputStream {
             if (toFile == null) {
                 out.write(held, 0, size);
             } else {
-                toFile.close();
-                Files.copy(file, out);
+                toFile.flush();
+                channel.position(0);
+                Channels.newInputStream(channel).transferTo(out);
             }
             out.flush();
         } catch (IOException e) {
@@ -92,13 +107,16 @@ public final class Spool extends OutputStream {
     @Override
     public void close() {
         held = null;
-        if (file == null) {
+        if (channel == null) {
             return;
         }
         try {
-            toFile.close();
+            channel.close();
         } catch (IOException e) {
             // nothing of it is read any more: deleting it is all that matters
+        }
+        if (file == null) {
+            return;
         }
         try {
             Files.deleteIfExists(file);
