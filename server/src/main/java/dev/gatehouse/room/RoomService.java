@@ -426,9 +426,9 @@ public final class RoomService {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is already revoked");
             }
-            rules.requireNotOwner(h, orgId, roomId, memberId, what);
-            // now or at a later date, revoking takes the room role away: the caller must hold all it grants
             PermissionModel model = orgModels.model(h, orgId);
+            rules.requireNotOwner(h, caller, model, roomId, memberId, what);
+            // now or at a later date, revoking takes the room role away: the caller must hold all it grants
             Optional<Assignment> held = assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId);
             held.ifPresent(a -> assignments.requireMayTakeAway(h, caller, model, a, what));
             if (scheduled) {

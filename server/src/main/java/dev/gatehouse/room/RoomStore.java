@@ -88,19 +88,49 @@ final class RoomStore {
     }
 
     /**
+     * The permissions of the role {@code :viewer} holds on room {@code r}, else on its nearest ancestor holding one
+     * (null: none), as a caller's own permissions on a room are read ({@code Caller.permissionsOn}).
+     */
+    private static final String VIEWER_PERMISSIONS_ON_ROOM = "WITH RECURSIVE chain (resource_type, resource_id, depth) "
+            + "AS (SELECT CAST('room' AS text), CAST(r.id AS text), 0 "
+            + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
+            + "ON p.org_id = r.org_id AND p.resource_type = c.resource_type AND p.resource_id = c.resource_id "
+            + "WHERE p.parent_id IS NOT NULL AND c.depth < 16) "
+            + "SELECT vr.permissions FROM chain c JOIN assignments va ON va.org_id = r.org_id "
+            + "AND va.resource_type = c.resource_type AND va.resource_id = c.resource_id AND va.member_id = :viewer "
+            + "JOIN roles vr ON vr.id = va.role_id ORDER BY c.depth LIMIT 1";
+
+    /**
+     * Whether {@code :member} holds in room {@code r} a role — held, or remembered while its access is revoked —
+     * granting {@code :hiding}.
+     */
+    private static final String MEMBER_HIDDEN_IN_ROOM = "SELECT 1 FROM roles ho WHERE ho.id = coalesce("
+            + "(SELECT a.role_id FROM assignments a WHERE a.org_id = r.org_id AND a.resource_type = 'room' "
+            + "AND a.resource_id = CAST(r.id AS text) AND a.member_id = :member), "
+            + "(SELECT ru.revoked_role_id FROM room_users ru WHERE ru.room_id = r.id AND ru.member_id = :member)) "
+            + "AND :hiding = ANY(ho.permissions)";
+
+    /**
      * The lowest id of a room of the organization that member {@code memberId} owns and member {@code viewer} sees —
      * its company role has {@code autoAccessToRooms}, it is granted {@code autoAccessToCompanyRooms}, or it holds a
-     * role in the room or above it — if there is one.
+     * role in the room or above it — and sees it in, if there is one: a room where {@code memberId}'s room role grants
+     * {@code hiding} is left out unless the viewer is that member or its own permissions there include
+     * {@code revealing} (the concealment of {@code RoomsRules}, for a write whose caller is not at hand).
      */
-    Optional<Integer> firstOwnedSeenBy(Handle h, long orgId, long memberId, long viewer) {
+    Optional<Integer> firstOwnedSeenBy(Handle h, long orgId, long memberId, long viewer, String hiding,
+                                       String revealing) {
         return h.createQuery("SELECT min(r.id) FROM rooms r WHERE r.org_id = :org AND :member = ANY(r.owner_ids) "
                         + "AND (EXISTS (SELECT 1 FROM members v JOIN roles ro ON ro.id = v.role_id "
                         + "WHERE v.org_id = :org AND v.id = :viewer AND ro.permissions && CAST(:all AS text[])) "
                         + "OR EXISTS (SELECT 1 FROM member_grants g WHERE g.org_id = :org AND g.member_id = :viewer "
-                        + "AND g.permissions && CAST(:all AS text[])) OR EXISTS (" + HELD_ON_ROOM_OR_ANCESTOR + "))")
+                        + "AND g.permissions && CAST(:all AS text[])) OR EXISTS (" + HELD_ON_ROOM_OR_ANCESTOR + ")) "
+                        + "AND (:member = :viewer OR NOT EXISTS (" + MEMBER_HIDDEN_IN_ROOM + ") "
+                        + "OR CAST(:revealing AS text) = ANY(coalesce((" + VIEWER_PERMISSIONS_ON_ROOM + "), "
+                        + "CAST('{}' AS text[]))))")
                 .bind("org", orgId).bind("member", memberId).bind("viewer", viewer)
                 .bind("all", new String[] {RoomsPermissions.AUTO_ACCESS_TO_ROOMS,
                         RoomsPermissions.AUTO_ACCESS_TO_COMPANY_ROOMS})
+                .bind("hiding", hiding).bind("revealing", revealing)
                 .mapTo(Integer.class).findOne();
     }
 

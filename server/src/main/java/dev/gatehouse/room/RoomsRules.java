@@ -68,7 +68,9 @@ import static dev.gatehouse.room.RoomsPermissions.VIEW_AND_EDIT_ROOM_DETAILS;
  *       away, by anyone, service keys included (409 {@code room_owner}); nor is its power to manage access to the
  *       room and to delete it withheld from it, by the role its room is created with, or taken from it, by replacing
  *       its role ({@link #requireMayGive}) or narrowing the role it holds ({@link #requireMayChangePermissions}); a
- *       service key may.</li>
+ *       service key may. An owner the caller may not see in its room ({@link #concealment}) is, to that caller, a
+ *       user not in the room ({@link #seesOwner}): a write on it is judged as one on such a user, and a refusal
+ *       protecting it names neither it nor that room.</li>
  *   <li><b>A room user's inviter</b> is whoever gave it its role there, whatever the route ({@link #given}).</li>
  * </ul>
  *
@@ -450,16 +452,17 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         // replaced is held, so the member's access is not revoked, and a service key passes every gate below.
         int roomId = Room.parseResourceId(resourceId);
         if (endsAt != null) {
-            requireNotOwner(h, caller.orgId(), roomId, member.id(), what + " with an end");
+            requireNotOwner(h, caller, model, roomId, member.id(), what + " with an end");
         }
         if (replacing && caller.isService()) {
             return;
         }
         RoomUser current = rooms.roomUser(h, caller.orgId(), roomId, member.id()).orElse(null);
         RoomUser held = current;
-        if (current != null && current.revoked() && !holders.sees(h, caller, model, type, resourceId, member.id(),
+        if (current != null && !holders.sees(h, caller, model, type, resourceId, member.id(),
                 () -> roles.find(h, caller.orgId(), held.roleId()).orElse(null))) {
-            // a revoked user the caller may not see is not in the room for it (concealment): judged as adding one
+            // a user the caller may not see (holding its role, or revoked) is not in the room for it (concealment):
+            // judged as adding one, neither its revocation, its end nor its inviter read
             current = null;
         }
         if (current != null && current.revoked()) {
@@ -518,7 +521,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
      * {@link #requireMayOwnWith}). An owner left powerless could neither delete its room nor manage who is in it, nor
      * could anyone without a role there, and it is not removed from the company while it owns the room
      * ({@link #requireOwnsNoRoom}): the room would be left to nobody. 409 {@code room_owner}; a service key, which
-     * passes every gate, may (to repair a room, or set one up).
+     * passes every gate, may (to repair a room, or set one up). An owner the caller may not see in the room
+     * ({@link #seesOwner}) is judged as a user not in it, whom the write, answered as such, leaves as it is.
      */
     @Override
     public void requireMayGive(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
@@ -527,7 +531,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         int roomId = Room.parseResourceId(resourceId);
-        if (roomId <= 0 || !rooms.owns(h, caller.orgId(), roomId, member.id())) {
+        if (roomId <= 0 || !seesOwner(h, caller, model, roomId, member.id())) {
             return;
         }
         requireOwnerPowers(member, replaced, role, "which owns room " + roomId, what);
@@ -593,7 +597,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         // The room exists and the caller sees it (the contract of this method): it is not read again.
-        requireNotOwner(h, caller.orgId(), Room.parseResourceId(resourceId), member == null ? null : member.id(), what);
+        requireNotOwner(h, caller, model, Room.parseResourceId(resourceId), member == null ? null : member.id(), what);
         Long invitedBy = member == null ? null : rooms.roomUser(h, caller.orgId(), Room.parseResourceId(resourceId),
                 member.id()).map(RoomUser::invitedBy).orElse(null);
         requireRoomPermission(h, caller, resourceId, MANAGE_ANY_USER_ROOM_ACCESS,
@@ -606,12 +610,14 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
      * keys included. Rooms names the owners of each room ({@code roomOwnerIds}); without this an owner could leave its
      * room to nobody — acting in a room needs a role there, so not even an Admin could restore it. 409
      * {@code room_owner}; deleting the room is the way out (nor is an owner removed from the company:
-     * {@link #requireOwnsNoRoom}).
+     * {@link #requireOwnsNoRoom}). An owner the caller may not see in the room ({@link #seesOwner}) is, for it, a user
+     * not in the room: a write on it is judged as such, and leaves it as it is.
      */
-    void requireNotOwner(Handle h, long orgId, int roomId, Long memberId, String what) {
+    void requireNotOwner(Handle h, Caller caller, PermissionModel model, int roomId, Long memberId, String what) {
+        long orgId = caller.orgId();
         if (memberId != null) {
             // one member's access: asked of the room's owners without reading the room again
-            if (rooms.owns(h, orgId, roomId, memberId)) {
+            if (seesOwner(h, caller, model, roomId, memberId)) {
                 throw ownerKeepsAccess(what, memberId, roomId);
             }
             return;
@@ -621,19 +627,42 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         for (long owner : room.ownerIds()) {
-            if (rooms.roomUser(h, orgId, roomId, owner).filter(u -> !u.revoked()).isPresent()) {
+            RoomUser user = rooms.roomUser(h, orgId, roomId, owner).filter(u -> !u.revoked()).orElse(null);
+            if (user != null && seen(h, caller, model, user)) {
                 throw ownerKeepsAccess(what, owner, roomId);
             }
         }
     }
 
     /**
+     * Whether member {@code memberId} owns room {@code roomId}, one the caller sees, as far as the caller may know: an
+     * owner whose room role (held, or remembered while its access is revoked) hides it from the caller there
+     * ({@link #concealment}) is, for the caller, a user not in the room, and so no owner of it. Every owner check
+     * of a write on a room user asks this; those protecting an owner from a write on something else (its role, its
+     * membership) refuse all the same, naming neither it nor that room ({@link #requireMayChangePermissions},
+     * {@link #requireOwnsNoRoom}). The owner's role is read only for an owner, and only where the caller may not see
+     * every user of the room.
+     */
+    private boolean seesOwner(Handle h, Caller caller, PermissionModel model, int roomId, long memberId) {
+        return rooms.owns(h, caller.orgId(), roomId, memberId) && holders.sees(h, caller, model, ROOM,
+                Room.resourceId(roomId), memberId, () -> rooms.roomUser(h, caller.orgId(), roomId, memberId)
+                        .flatMap(u -> roles.find(h, caller.orgId(), u.roleId())).orElse(null));
+    }
+
+    /** Whether the caller sees {@code user} in its room: its room role (held, or revoked) does not hide it from it. */
+    private boolean seen(Handle h, Caller caller, PermissionModel model, RoomUser user) {
+        return holders.sees(h, caller, model, ROOM, Room.resourceId(user.roomId()), user.member().id(),
+                () -> roles.find(h, caller.orgId(), user.roleId()).orElse(null));
+    }
+
+    /**
      * A room keeps its owners when one would leave the company too: removing a member that owns a room is a 409
      * {@code room_owner}, whatever API removes it (part of the members' removal hook). The room would otherwise be
      * left to nobody who could act in it, its owner gone and no Admin able to get back in; deleting the room first,
-     * or locking the user instead, is the way. The refusal names the lowest such room the write's actor sees (a
-     * service key: any), and none when it sees none of them: every other answer about a room it does not see is the
-     * 404 of a room that does not exist.
+     * or locking the user instead, is the way. The refusal names the lowest such room the write's actor sees the
+     * member in (a service key: any), and none when there is none: every other answer about a room it does not see
+     * is the 404 of a room that does not exist, and one about a user hidden from it in a room ({@link #concealment})
+     * the answer for a user not in the room.
      */
     public static void requireOwnsNoRoom(Tx tx, long orgId, Member member) {
         RoomStore rooms = new RoomStore();
@@ -643,7 +672,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         }
         Long viewer = tx.actor().id(); // the acting member; null for a service key
         Optional<Integer> named = viewer == null ? owned
-                : rooms.firstOwnedSeenBy(tx.handle(), orgId, member.id(), viewer);
+                : rooms.firstOwnedSeenBy(tx.handle(), orgId, member.id(), viewer, HIDDEN_IN_ROOM.hiding(),
+                        HIDDEN_IN_ROOM.revealing());
         throw new ConflictException("room_owner", "removing user " + member.id() + " would leave "
                 + named.map(id -> "room " + id + ", which it owns,").orElse("a room it owns")
                 + " to nobody who could act in it; delete the room first, or lock the user instead");
@@ -699,8 +729,10 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
      * ({@link #requireMayGive}): taking from a role, through Rooms' PUT role, {@code /v1} or an import's role line, a
      * power of {@link #OWNER_POWERS} it grants — managing access to a room, deleting it — while a room owner holds the
      * role in a room it owns would leave that owner, and so the room, as powerless as replacing its role would. 409
-     * {@code room_owner}, naming one such owner and room; a service key may, as it may replace the role. One query
-     * answers for every owner of every room of the organization, only when a power would be taken.
+     * {@code room_owner}, naming one such owner and room to a caller that sees the room and the owner in it (an
+     * owner the role hides there, {@link #concealment}, is named to no other: the refusal then names neither); a
+     * service key may, as it may replace the role. One query answers for every owner of every room of the
+     * organization, only when a power would be taken.
      */
     @Override
     public void requireMayChangePermissions(Handle h, Caller caller, PermissionModel model, Role current,
@@ -718,8 +750,11 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         ownerHolding(h, current.orgId(), current.id()).ifPresent(held -> {
-            // the room is named only to a caller that sees it, as on a member's removal
-            boolean seen = sees(h, caller, model, ROOM, Integer.toString(held.roomId()));
+            // owner and room are named only to a caller that sees the owner in the room, as on a member's removal;
+            // the owner holds the role being changed there, which is what may hide it
+            String roomResource = Room.resourceId(held.roomId());
+            boolean seen = sees(h, caller, model, ROOM, roomResource)
+                    && holders.sees(h, caller, model, ROOM, roomResource, held.memberId(), () -> current);
             throw new ConflictException("room_owner", "updating role " + current.id() + " (\"" + current.name()
                     + "\") would take " + String.join(" and ", lacking) + " from "
                     + (seen ? "user " + held.memberId() + ", which owns room " + held.roomId() + " and holds the role "

@@ -1369,6 +1369,120 @@ class RoomsRulesIT {
     }
 
     /**
+     * A room owner hidden in its room (its room role has isHiddenInRoom) is, to a participant without
+     * canManageAnyUserRoomAccess there, a user not in the room, for the owner rules too: inviting it, giving it a role
+     * through /v1, a preview or an import line answers as for a user not in the room and changes nothing, giving it an
+     * end the 403 such a user gets; narrowing the role it holds there and removing it from the company are refused
+     * all the same, naming neither it nor that room. A caller that sees it gets the 409s naming both. Before, each
+     * answered a 409 ROOM_OWNER naming the owner and its room to a caller shown no owner and no such user there.
+     */
+    @Test
+    void aRoomOwnerHiddenFromTheCaller_isAUserNotInTheRoom_forTheOwnerRules() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int coordinator = a.role("Coordinator", false, "canManageAccount", "canAddUsersToRooms",
+                "canViewRoomDetails", "isHiddenInRoom", "canManageAnyUserRoomAccess", "canDeleteRooms",
+                "canRemoveCompanyMemberLowerAccessLevel");
+        int helper = a.role("Helper", false, "canAddUsersToRooms", "canViewRoomDetails");
+        int keeper = a.role("Keeper", false, "canManageAccount", "canAddUsersToRooms", "canEditAnyRoomRole",
+                "canManageAnyUserRoomAccess", "canViewRoomDetails", "isHiddenInRoom", "canDeleteRooms",
+                "canRemoveCompanyMemberLowerAccessLevel");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int guest = a.role("Guest", true);
+        int scout = a.role("Scout", true, "canAddUsersToRooms");
+        int quietOwner = a.role("Quiet owner", false, "isHiddenInRoom", "canManageAnyUserRoomAccess",
+                "canDeleteRooms");
+        long owner = a.org.adminId();
+        int room = a.room(a.admin, "Deal", a.defaultAdminRole());
+        int coId = a.user("Co", coordinator, "Company");
+        a.invite(node.service(), room, "co@acme.test", helper);
+        int kimId = a.user("Kim", keeper, "Company");
+        a.invite(node.service(), room, "kim@acme.test", keeper);
+        int scoutId = a.invite(node.service(), room, "scout@out.test", scout);
+        int nedId = a.user("Ned", helper, "Contributor");
+        Http co = a.as(coId);
+        Http kim = a.as(kimId);
+        String path = a.base + "/rooms/" + room;
+        assertThat(co.get(path).get("roomOwnerIds").isEmpty()).isTrue();
+        assertThat(co.get(path + "/users").get("users")).extracting(u -> u.get("userId").longValue())
+                .doesNotContain(owner);
+
+        // A1: an invitation of the hidden owner, by a company user or an outsider, is that of a user not in the room
+        String ownerEmail = node.service().get(a.org.path() + "/members/" + owner).get("email").stringValue();
+        for (Http blind : List.of(co, a.as(scoutId))) {
+            Http.Res invited = blind.post(path + "/users", Map.of("email", ownerEmail, "firstName", "x",
+                    "lastName", "y", "roleId", guest));
+            assertThat(invited.status()).as("as a user not in the room: %s", invited).isEqualTo(201);
+            assertThat(invited.get("userId").longValue()).isEqualTo(owner);
+        }
+        // A2: a /v1 put, its preview and an import line answer as for a user not in the room (Ned)
+        String v1 = a.org.path() + "/resources/room/" + room + "/assignments/id:";
+        for (long user : List.of(owner, (long) nedId)) {
+            Http.Res previewed = co.post(a.org.path() + "/preview", Map.of("assignment", Map.of("resource",
+                    Map.of("type", "room", "id", String.valueOf(room)), "member_id", user, "role_id", buyer)));
+            assertThat(previewed.status()).as("%s", previewed).isEqualTo(200);
+            Http.Res put = co.put(v1 + user, Map.of("role_id", buyer));
+            assertThat(put.status()).as("%s", put).isEqualTo(200);
+        }
+        Http.Res imported = co.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "assignment",
+                "resource", Map.of("type", "room", "id", String.valueOf(room)), "user_id",
+                node.service().get(a.org.path() + "/members/" + owner).get("user_id").stringValue(),
+                "role_id", buyer)) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("judged as adding a user: %s", imported).isEqualTo(200);
+        assertThat(node.service().get(v1 + owner).get("role_id").intValue()).as("left as it is")
+                .isEqualTo(a.defaultAdminRole());
+        Http.Res seen = kim.put(v1 + owner, Map.of("role_id", buyer));
+        assertThat(seen.status()).as("%s", seen).isEqualTo(409);
+        assertThat(seen.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(seen.get("detail").stringValue()).contains("user " + owner, "owns room " + room);
+
+        // C: an owner hidden by a role of the account's own, in a room the caller is in
+        int quietId = a.user("Quiet", helper, "Contributor");
+        Http.Res created = node.service().post(a.base + "/rooms", Map.of("name", "Quiet", "roleId", quietOwner,
+                "ownerId", quietId));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        int quiet = created.get("roomId").intValue();
+        a.invite(node.service(), quiet, "co@acme.test", helper);
+        a.invite(node.service(), quiet, "kim@acme.test", keeper);
+        assertThat(co.get(a.base + "/rooms/" + quiet).get("roomOwnerIds").isEmpty()).isTrue();
+
+        // C2: an end given to it is the 403 of ending the access of a user not in the room (Ned)
+        String onQuiet = a.org.path() + "/resources/room/" + quiet + "/assignments/id:";
+        for (long user : List.of((long) quietId, (long) nedId)) {
+            Http.Res ended = co.put(onQuiet + user, Map.of("role_id", helper, "expires_at", "2999-01-01T00:00:00Z"));
+            assertThat(ended.status()).as("%s", ended).isEqualTo(403);
+            assertThat(ended.get("code").stringValue()).isEqualTo("permission_required");
+        }
+        Http.Res endedSeen = kim.put(onQuiet + quietId, Map.of("role_id", quietOwner,
+                "expires_at", "2999-01-01T00:00:00Z"));
+        assertThat(endedSeen.status()).as("%s", endedSeen).isEqualTo(409);
+        assertThat(endedSeen.get("detail").stringValue()).contains("user " + quietId, "room " + quiet, "owns");
+
+        // C1: narrowing its role is refused, naming neither it nor the room
+        List<String> narrowed = List.of("isHiddenInRoom", "canManageAnyUserRoomAccess");
+        Http.Res unnamed = co.patch(a.org.path() + "/roles/" + quietOwner, Map.of("permissions", narrowed));
+        assertThat(unnamed.status()).as("%s", unnamed).isEqualTo(409);
+        assertThat(unnamed.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(unnamed.get("detail").stringValue()).contains("a room owner holding it")
+                .doesNotContain("user " + quietId, "room " + quiet);
+        Http.Res named = kim.patch(a.org.path() + "/roles/" + quietOwner, Map.of("permissions", narrowed));
+        assertThat(named.status()).as("%s", named).isEqualTo(409);
+        assertThat(named.get("detail").stringValue()).contains("user " + quietId, "owns room " + quiet);
+
+        // C3: removing it from the company is refused, naming no room, through /v1 and Rooms
+        Http.Res removed = co.delete(a.org.path() + "/members/id:" + quietId);
+        assertThat(removed.status()).as("%s", removed).isEqualTo(409);
+        assertThat(removed.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(removed.get("detail").stringValue()).contains("a room it owns").doesNotContain("room " + quiet);
+        Http.Res removedRooms = co.delete(a.base + "/users/" + quietId);
+        error(removedRooms, 409, "ROOM_OWNER", "user " + quietId, "a room it owns");
+        assertThat(removedRooms.get("message").stringValue()).doesNotContain("room " + quiet);
+        error(kim.delete(a.base + "/users/" + quietId), 409, "ROOM_OWNER", "room " + quiet + ", which it owns");
+        assertThat(node.service().get(onQuiet + quietId).get("role_id").intValue()).isEqualTo(quietOwner);
+        assertThat(node.service().get(a.org.path() + "/roles/" + quietOwner).get("permissions"))
+                .extracting(JsonNode::stringValue).contains("canDeleteRooms");
+    }
+
+    /**
      * Removing every role on a room leaves out, as the lists do, the users the caller may not see there: the hidden
      * Default Admin, which owns the room, and a hidden user that does not. Each role it sees is gated as removing that
      * user's role would be: an agent invited by the admin, with canManageInvitedUserRoomAccess only, may not take its
