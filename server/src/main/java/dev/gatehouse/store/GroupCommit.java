@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,15 +69,17 @@ import org.slf4j.LoggerFactory;
  * <p><b>Long writes and heavy writes.</b> A long write runs in a transaction of its own ({@link Store#writeAlone},
  * {@link Store#commitAlone}: a long import's chunk) and holds its organization's lock for as long as it takes. A batch
  * that waited for that lock would hold up every other organization's write in it, and soon every lane, so this node
- * tracks its long writes ({@link #aloneBegins}, {@link #aloneEnds}): while one of an organization is in progress,
- * lanes leave that organization's requests out of the batches they take — <em>parked</em>, holding no connection —
- * and put them back at the head of the queue, in their order, when it ends; and a long write begins (takes its lock)
- * only once no batch that took a request of its organization before it began is still running, so neither waits
- * for the other. A long write of another node, or of no one organization (a deployment's import chunk, which locks
- * organizations as it reaches them), is not known here: a batch may wait for one (docs/architecture.md). A
- * <em>heavy</em> write (a shared import chunk, {@link Store#heavy}) costs a batch far more than the others in it, so a
- * batch takes at most one: the later ones stay queued, with every later request of their organizations, for the
- * next batches (another lane's after {@link #TURN_WAIT_MILLIS}), and a write shares a batch with one at most.
+ * tracks its long writes ({@link #aloneBegins}, {@link #aloneEnds}, through a {@link LongWrite}): while one that
+ * locks an organization is in progress — its own organization, or one it locks as it goes
+ * ({@link Tx#lockOrganizations}: a deployment's import chunk, which writes inside many) — lanes leave that
+ * organization's requests out of the batches they take — <em>parked</em>, holding no connection — and put them
+ * back at the head of the queue, in their order, when it ends; and a long write takes an organization's lock only
+ * once no batch that took a request of it before it was parked is still running, so neither waits for the other
+ * (inside its transaction it waits {@link #PARKING_PATIENCE_MILLIS} at most: see {@link LongWrite}). A long write of
+ * another node is not known here: a batch may wait for one (docs/architecture.md). A <em>heavy</em> write (a
+ * shared import chunk, {@link Store#heavy}) costs a batch far more than the others in it, so a batch takes at most
+ * one: the later ones stay queued, with every later request of their organizations, for the next batches (another
+ * lane's after {@link #TURN_WAIT_MILLIS}), and a write shares a batch with one at most.
  *
  * <p><b>Joint runs.</b> A savepoint and a few reads and writes per request are most of what a batch costs both
  * sides. A write that offers a {@link Joint} (a role given on a resource) may therefore run with the other writes
@@ -110,6 +113,11 @@ final class GroupCommit implements AutoCloseable {
     static final int MAX_BATCH = 32;
     /** How long a lane may hold the turn before the others take batches without it (the class comment, "Turns"). */
     static final long TURN_WAIT_MILLIS = 25;
+    /**
+     * How long a long write waits, inside its transaction, for a batch that took an organization it is about to lock
+     * before it parked it ({@link LongWrite}): far longer than a batch that waits for no long write takes.
+     */
+    static final long PARKING_PATIENCE_MILLIS = 1_000;
     private static final String SAVEPOINT = "gatehouse_write";
 
     private final Jdbi jdbi;
@@ -214,17 +222,35 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * A long write of {@code orgId} begins on this node, before it takes the organization's lock: from now until
-     * {@link #aloneEnds}, lanes park the organization's requests instead of taking them. Returns once no batch that
-     * took one of them before is still running (such a batch waits for nothing long: it took no organization with a
-     * long write in progress).
+     * A long write begins on this node that will take the locks of {@code orgIds} ({@link LongWrite}): from now until
+     * {@link #aloneEnds(Collection)}, lanes park those organizations' requests instead of taking them. Returns once no
+     * batch that took one of them before is still running (such a batch waits for nothing long: it took no
+     * organization with a long write in progress), or after {@code patienceMillis} (when the long write may hold what
+     * such a batch waits for), the organizations parked either way.
      */
-    void aloneBegins(long orgId) {
+    void aloneBegins(Collection<Long> orgIds, long patienceMillis) {
         lock.lock();
         try {
-            alone.merge(orgId, 1, Integer::sum);
-            while (taken.containsKey(orgId)) {
-                released.awaitUninterruptibly();
+            for (long orgId : orgIds) {
+                alone.merge(orgId, 1, Integer::sum);
+            }
+            long wait = patienceMillis == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : TimeUnit.MILLISECONDS.toNanos(patienceMillis);
+            while (orgIds.stream().anyMatch(taken::containsKey)) {
+                if (wait == Long.MAX_VALUE) {
+                    released.awaitUninterruptibly();
+                } else if (wait <= 0) {
+                    LOG.warn("a long write takes the locks of organizations {} beside a batch that took one of them "
+                            + "and has not ended after {} ms", orgIds, patienceMillis);
+                    return;
+                } else {
+                    try {
+                        wait = released.awaitNanos(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
         } finally {
             lock.unlock();
@@ -232,31 +258,42 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * A long write of {@code orgId} has committed or failed: once the organization has none left, its parked
-     * requests go back to the head of the queue, in their order, ahead of its requests queued since.
+     * A long write that parked {@code orgIds} has committed or failed: each organization that has none left gets its
+     * parked requests back at the head of the queue, in their order, ahead of its requests queued since.
      */
-    void aloneEnds(long orgId) {
+    void aloneEnds(Collection<Long> orgIds) {
         lock.lock();
         try {
-            if (alone.merge(orgId, -1, Integer::sum) > 0) {
-                return;
+            boolean back = false;
+            for (long orgId : orgIds) {
+                back |= aloneEnds(orgId);
             }
-            alone.remove(orgId);
-            List<Request<?>> back = parked.remove(orgId);
-            if (back == null) {
-                return;
+            if (back) {
+                queued.signalAll();
             }
-            if (stopped) {
-                back.forEach(request -> request.fail(stopping()));
-                return;
-            }
-            for (int i = back.size() - 1; i >= 0; i--) {
-                queue.addFirst(back.get(i));
-            }
-            queued.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@link #aloneEnds(Collection)} for one organization, under the lock; whether requests went back. */
+    private boolean aloneEnds(long orgId) {
+        if (alone.merge(orgId, -1, Integer::sum) > 0) {
+            return false;
+        }
+        alone.remove(orgId);
+        List<Request<?>> back = parked.remove(orgId);
+        if (back == null) {
+            return false;
+        }
+        if (stopped) {
+            back.forEach(request -> request.fail(stopping()));
+            return false;
+        }
+        for (int i = back.size() - 1; i >= 0; i--) {
+            queue.addFirst(back.get(i));
+        }
+        return true;
     }
 
     /**

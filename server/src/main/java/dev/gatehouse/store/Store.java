@@ -39,8 +39,9 @@ import org.jdbi.v3.core.JdbiException;
  * savepoint after its organization's lock, changes nothing when refused, and is answered only once committed.
  * {@link #writeAlone} runs a write in a transaction of its own instead: a long one (a chunk of a bulk import),
  * so that it holds up no batch of other requests, and a rehearsal, which must see only committed state and is
- * rolled back whole. While a long write of an organization is in progress, this node's write lanes leave that
- * organization's writes out of their batches until it ends, so that it holds up no other organization's write.
+ * rolled back whole. While a long write is in progress, this node's write lanes leave the writes of every
+ * organization it locks (its own, and those it locks as it goes: {@link Tx#lockOrganizations}) out of their batches
+ * until it ends, so that it holds up no other organization's write ({@link LongWrite}).
  *
  * <p>Thread-safe. {@link #close} stops the write lanes (pending writes fail with a retryable error).
  */
@@ -144,20 +145,23 @@ public final class Store implements AutoCloseable {
     public <T> Committed<T> commitAlone(Actor actor, Long orgId, Function<Tx, T> work) {
         // a write made from inside a lane's work (a transaction of its own, on the lane) must not wait for the lane's
         // own batch to end
-        boolean tracked = groupCommit != null && orgId != null && !GroupCommit.onLane();
-        if (!tracked) {
-            return commit(actor, orgId, work);
+        if (groupCommit == null || GroupCommit.onLane()) {
+            return commit(actor, orgId, work, null);
         }
-        groupCommit.aloneBegins(orgId);
+        // its organization parked before its lock, and every one it locks as it goes (a deployment's import chunk)
+        LongWrite longWrite = new LongWrite(groupCommit);
         try {
-            return commit(actor, orgId, work);
+            if (orgId != null) {
+                longWrite.begins(orgId);
+            }
+            return commit(actor, orgId, work, longWrite);
         } finally {
-            groupCommit.aloneEnds(orgId);
+            longWrite.ends();
         }
     }
 
-    /** {@link #commitAlone}'s transaction. */
-    private <T> Committed<T> commit(Actor actor, Long orgId, Function<Tx, T> work) {
+    /** {@link #commitAlone}'s transaction; {@code longWrite} null when the write lanes need not know of it. */
+    private <T> Committed<T> commit(Actor actor, Long orgId, Function<Tx, T> work, LongWrite longWrite) {
         record Result<T>(T value, List<ChangeRecord> records, long seen) {
         }
         Result<T> result;
@@ -166,7 +170,7 @@ public final class Store implements AutoCloseable {
         try {
             result = jdbi.inTransaction(handle -> {
                 String modelId = orgId == null ? null : lockOrganization(handle, orgId);
-                Tx tx = Tx.begin(handle, actor, limits, clock, orgId, modelId);
+                Tx tx = Tx.begin(handle, actor, limits, clock, orgId, modelId, longWrite);
                 T value = work.apply(tx);
                 List<ChangeRecord> records = log.append(handle, actor, tx.now(), tx.changes());
                 Result<T> done = new Result<>(value, records, records.isEmpty() ? log.latestRevision(handle) : 0);

@@ -38,6 +38,8 @@ public final class Tx {
     private final Instant now;
     private final Long orgId;
     private final String modelId;
+    /** The long write this transaction is, whose organizations the write lanes park; null when it is none. */
+    private final LongWrite longWrite;
     private OrgLimits orgLimits;
     private NewIds newIds;
     private Folds folds;
@@ -47,16 +49,27 @@ public final class Tx {
      * locked, or of the deployment (both null); its time read from {@code clock} at the precision PostgreSQL keeps.
      */
     static Tx begin(Handle handle, Actor actor, Limits limits, InstantSource clock, Long orgId, String modelId) {
-        return new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId);
+        return begin(handle, actor, limits, clock, orgId, modelId, null);
     }
 
-    private Tx(Handle handle, Actor actor, Limits limits, Instant now, Long orgId, String modelId) {
+    /**
+     * {@link #begin(Handle, Actor, Limits, InstantSource, Long, String)} for a long write of this node, which has the
+     * write lanes park every organization it locks ({@link #lockOrganizations}) until it ends.
+     */
+    static Tx begin(Handle handle, Actor actor, Limits limits, InstantSource clock, Long orgId, String modelId,
+                    LongWrite longWrite) {
+        return new Tx(handle, actor, limits, SqlTime.micros(clock.instant()), orgId, modelId, longWrite);
+    }
+
+    private Tx(Handle handle, Actor actor, Limits limits, Instant now, Long orgId, String modelId,
+               LongWrite longWrite) {
         this.handle = handle;
         this.actor = actor;
         this.limits = limits;
         this.now = now;
         this.orgId = orgId;
         this.modelId = modelId;
+        this.longWrite = longWrite;
     }
 
     public Handle handle() {
@@ -88,9 +101,17 @@ public final class Tx {
      * Takes the row locks of organizations a deployment-level write writes inside (a deployment's import), in one
      * statement and in ascending order of id, as every write takes them; returns the model id of each that exists
      * (those missing do not). Organizations this transaction created need none: no other write sees them yet.
+     * In a long write of this node ({@link Store#commitAlone}: a deployment's import chunk), the write lanes park
+     * those organizations' writes before it takes their locks, until it has committed or failed ({@link LongWrite}).
      */
     public Map<Long, String> lockOrganizations(Collection<Long> orgIds) {
-        return orgIds.isEmpty() ? Map.of() : Store.lockOrganizations(handle, orgIds);
+        if (orgIds.isEmpty()) {
+            return Map.of();
+        }
+        if (longWrite != null) {
+            longWrite.parks(orgIds);
+        }
+        return Store.lockOrganizations(handle, orgIds);
     }
 
     /** The deployment's per-organization limits, checked in this transaction (under its organization's lock). */

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A node runs at most {@link ImportService#CONCURRENT} long imports at once; a small one (its body declared within
  * {@link ImportService#SMALL_BODY_BYTES}) takes no place among them. A long one holds its place only while its lines
  * arrive: each chunk's within the body deadline of its start. The imports of one organization run one at a time, and
- * an import's chunk waiting for its organization's lock holds up no other organization's write.
+ * an import's chunk waiting for its organization's lock (a deployment's chunk: for any it locks) holds up no other
+ * organization's write.
  */
 class ImportPlacesIT {
 
@@ -272,6 +273,58 @@ class ImportPlacesIT {
 
             lock.release();
             assertThat(chunk.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+            for (CompletableFuture<Http.Res> write : own) {
+                assertThat(write.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /**
+     * A deployment's import chunk runs in a transaction of its own too, and takes the locks of the existing
+     * organizations its lines name as it reaches them: the write lanes park each before the chunk takes its lock.
+     */
+    @Test
+    void aDeploymentImportsChunkWaitingForAnOrganizationsLock_holdsUpNoOtherOrganizationsWrite_norParksItsOwn()
+            throws Exception {
+        Fixtures.Org busy = fx.org("rooms");
+        Fixtures.Org other = fx.org("rooms");
+        Store store = node.node().core().store();
+        assertThat(busy.admin().post(busy.path() + "/roles", Map.of("name", "Reader", "permissions", List.of()))
+                .status()).isEqualTo(201);
+        List<String> lines = new ArrayList<>();
+        lines.add(Bulk.line("type", "organization", "org_id", busy.id()));
+        for (int i = 0; i <= ImportService.SHARED_CHUNK_LINES; i++) {
+            lines.add(Bulk.member("deployment-" + i, "Reader"));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(10);
+        try (OrgRowLock lock = OrgRowLock.hold(node, busy.id())) {
+            CompletableFuture<Http.Res> chunk = CompletableFuture.supplyAsync(() -> node.service().raw("POST",
+                    "/v1/import", Bulk.body(lines), "application/x-ndjson"), clients);
+            Await.until(Duration.ofSeconds(20), "the chunk waits for the lock", () -> lock.waiters() == 1);
+            List<CompletableFuture<Http.Res>> own = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String name = "Own " + i;
+                own.add(CompletableFuture.supplyAsync(() -> busy.admin().post(busy.path() + "/roles",
+                        Map.of("name", name, "permissions", List.of())), clients));
+            }
+            // sent with them, so that a lane would take it into a batch with some of them
+            Http.Res beside = CompletableFuture.supplyAsync(() -> other.admin().post(other.path() + "/roles",
+                    Map.of("name", "Beside", "permissions", List.of())), clients).get(2, TimeUnit.SECONDS);
+            assertThat(beside.status()).as(beside.body()).isEqualTo(201);
+            Thread.sleep(300); // they reach the write lanes
+
+            Http.Res written = CompletableFuture.supplyAsync(() -> other.admin().post(other.path() + "/roles",
+                    Map.of("name", "Elsewhere", "permissions", List.of())), clients).get(2, TimeUnit.SECONDS);
+            assertThat(written.status()).as(written.body()).isEqualTo(201);
+            assertThat(lock.waiters()).as("only the chunk waits for the lock").isEqualTo(1);
+            assertThat(store.waitingWrites()).as("the organization's writes, parked").isEqualTo(8);
+            assertThat(own).noneMatch(CompletableFuture::isDone);
+
+            lock.release();
+            Http.Res imported = chunk.get(30, TimeUnit.SECONDS);
+            assertThat(imported.status()).as(imported.body()).isEqualTo(200);
             for (CompletableFuture<Http.Res> write : own) {
                 assertThat(write.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
             }
