@@ -55,8 +55,9 @@ export function forget() {
 
 /**
  * Calls the API: call('GET', '/v1/orgs'), call('PATCH', path, {body, ifMatch: 3}). Resolves to {status, body,
- * revision, etag}; rejects with an ApiError for any status from 400 up, and when the server cannot be reached
- * (status 0, code `unreachable`), so that every screen shows a dropped request like any other problem.
+ * revision, etag}; rejects with an ApiError for any status from 400 up, when the server cannot be reached or the
+ * answer breaks off before its end (status 0, code `unreachable`), and when an answer said to be JSON is not (code
+ * `unreadable_answer`: a proxy's HTML error page), so that every screen shows each like any other problem.
  * `key` overrides the session's key (sign-in tries a key before keeping it).
  */
 export async function call(method, path, {body, ifMatch, key} = {}) {
@@ -74,9 +75,21 @@ export async function call(method, path, {body, ifMatch, key} = {}) {
   } catch (e) {
     throw new ApiError(0, {code: 'unreachable', detail: `no answer came back (${e.message})`});
   }
-  const text = await response.text();
+  let text;
+  try {
+    text = await response.text();
+  } catch (e) {
+    throw new ApiError(0, {code: 'unreachable', detail: `the answer broke off before its end (${e.message})`});
+  }
   let parsed = null;
-  if (text && /json/.test(response.headers.get('Content-Type') || '')) parsed = JSON.parse(text);
+  if (text && /json/.test(response.headers.get('Content-Type') || '')) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new ApiError(response.status, {code: 'unreadable_answer',
+        detail: `the answer (HTTP ${response.status}) is not the JSON it was said to be`});
+    }
+  }
   if (response.status === 401 && !key && secret) refused();
   if (response.status >= 400) throw new ApiError(response.status, parsed);
   return {status: response.status, body: parsed, revision: response.headers.get('Gatehouse-Revision')};

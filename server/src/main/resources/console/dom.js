@@ -92,9 +92,13 @@ export function select(name, options, selected, attrs = {}) {
     options.map(o => h('option', {value: String(o.value), selected: String(o.value) === String(selected)}, o.label)));
 }
 
-/** A table: columns [{label, cell: row => node|text}], one row per item; an empty note when there are none. */
-export function table(columns, rows, {caption, empty = 'Nothing here yet.', rowClass} = {}) {
+/**
+ * A table: columns [{label, cell: row => node|text}] (a null column is left out: one that applies only on some
+ * models), one row per item; an empty note when there are none.
+ */
+export function table(given, rows, {caption, empty = 'Nothing here yet.', rowClass} = {}) {
   if (!rows.length) return h('p', {class: 'empty'}, empty);
+  const columns = given.filter(Boolean);
   return h('div', {class: 'table-wrap'}, h('table', {},
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, columns.map(c => h('th', {scope: 'col'}, c.label)))),
@@ -139,8 +143,8 @@ export function changes(form) {
 /**
  * Makes `act(event)` a form's submission: the browser's own is stopped, and while `act` runs — its request in
  * flight — the form's submit buttons are disabled and any further submission is ignored, so that a double click
- * (or Enter pressed twice) writes once. What earlier writes said (notice 'ok', the status line) is taken away as
- * the form is sent: the form's own outcome follows. Every form of the console submits through this.
+ * (or Enter pressed twice) writes once. What earlier writes said (their notices, ok or refused, the status line) is
+ * taken away as the form is sent: the form's own outcome follows. Every form of the console submits through this.
  */
 export function onSubmit(form, act) {
   let busy = false;
@@ -164,6 +168,56 @@ export function onSubmit(form, act) {
 }
 
 /**
+ * Makes `act(event)` what a button outside a form does when pressed (Pause, Rotate secret), as onSubmit does for a
+ * form: while `act` runs the button is disabled and a further press is ignored, so that a double click writes once
+ * (a second write would carry the version the first one replaced and be refused as a conflict), and what earlier
+ * writes said is taken away. Every button that writes without a form goes through this (or confirming).
+ */
+export function onPress(button, act) {
+  let busy = false;
+  button.addEventListener('click', async event => {
+    if (busy) return;
+    busy = true;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    forgetTold();
+    try {
+      await act(event);
+    } finally {
+      busy = false;
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  });
+  return button;
+}
+
+/** The characters that reorder the text around them: bidi embeddings, overrides, isolates and marks. */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * A name, an id or any other text the API returns, set in a sentence or a row of the page (a <bdi>): its own
+ * direction and any bidi control it holds (U+202E, which the API accepts in a user id) stay inside it, so they never
+ * reorder the words and buttons around it.
+ */
+export function bdi(text) {
+  return h('bdi', {}, text);
+}
+
+/**
+ * A sentence with names in it, as nodes for h() or fill(): phrase`Remove ${userId} from ${group}?` — each value
+ * set apart by bdi(), the words around it as written.
+ */
+export function phrase(strings, ...names) {
+  return strings.flatMap((text, i) => (i < names.length ? [text, bdi(names[i])] : [text])).filter(p => p !== '');
+}
+
+/** A text without bidi controls: for where no element can isolate a name (the document's title). */
+export function withoutBidiControls(text) {
+  return String(text ?? '').replace(BIDI_CONTROLS, '');
+}
+
+/**
  * A text as a single-line input can hold it: each run of white space and control characters one space, none at
  * either end. What a person is asked to type is compared, and shown, this way.
  */
@@ -177,18 +231,24 @@ function cleared(el) {
 }
 
 /**
- * A status line that screen readers announce (a text, or nodes). One of kind 'ok' tells what an earlier write did:
- * it is news only until the next form is sent (onSubmit takes it away), so a refusal never stands beside an earlier
- * "… created.".
+ * A status line that screen readers announce (a text, or nodes). One of kind 'ok', or `ofWrite` (what a write's
+ * refusal said), tells what an earlier write did: it is news only until the next form is sent or button pressed
+ * (onSubmit, onPress, confirming take it away), so a refusal never stands beside an earlier "… created." nor beside
+ * the refusal of an earlier write. A notice of what a read found stays.
  */
-export function notice(text, kind = 'info') {
+export function notice(text, kind = 'info', {ofWrite = kind === 'ok'} = {}) {
   return h('p', {class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status',
-    dataset: kind === 'ok' ? {told: ''} : null}, text);
+    dataset: ofWrite ? {told: ''} : null}, text);
 }
 
-/** Takes away what earlier writes said: their success notices and the status line. */
+/**
+ * Takes away what earlier writes said: their notices, the problems shown in the screen's forms (each form shows its
+ * own again when it is sent) and the status line.
+ */
 function forgetTold() {
-  document.querySelectorAll('[data-told]').forEach(el => el.remove());
+  document.querySelectorAll('[data-told], .form-problem').forEach(el => el.remove());
+  document.querySelectorAll('.field-error').forEach(el => { el.hidden = true; el.textContent = ''; });
+  document.querySelectorAll('[aria-invalid]').forEach(el => el.removeAttribute('aria-invalid'));
   const status = document.getElementById('status');
   if (status) status.textContent = '';
 }
@@ -248,13 +308,38 @@ export function instantOf(el) {
 }
 
 /**
- * A button for what cannot be undone: pressing it asks `question` in `slot`, and only "yes" runs `act` (whose
- * own errors it shows itself); "Keep it" takes the question back. attrs go to the first button.
+ * A button for what cannot be undone: pressing it asks `question` (a text, or nodes: phrase`…`) in `slot`, and only
+ * "yes" runs `act` (whose own errors it shows itself); "Keep it" takes the question back. Either answer gives the
+ * focus back to the button that asked, as the question it answered leaves the page. While `act` runs the button asks
+ * nothing (a write in flight is not sent again) and what earlier writes said is taken away, as onPress does. attrs go
+ * to the first button.
  */
 export function confirming(text, question, yes, act, slot, attrs = {}) {
-  const ask = () => fill(slot, h('div', {class: 'actions confirm', role: 'group', 'aria-label': question},
-    h('span', {}, question),
-    h('button', {type: 'button', class: 'danger', on: {click: () => { fill(slot); act(); }}}, yes),
-    h('button', {type: 'button', class: 'secondary', on: {click: () => fill(slot)}}, 'Keep it')));
-  return h('button', {type: 'button', class: 'danger', ...attrs, on: {click: ask}}, text);
+  let busy = false;
+  const answered = () => {
+    fill(slot);
+    if (button.isConnected) button.focus();
+  };
+  const run = async () => {
+    busy = true;
+    button.setAttribute('aria-disabled', 'true');
+    answered();
+    forgetTold();
+    try {
+      await act();
+    } finally {
+      busy = false;
+      button.removeAttribute('aria-disabled');
+    }
+  };
+  const ask = () => {
+    if (busy) return;
+    const said = h('span', {id: uid('question')}, question);
+    fill(slot, h('div', {class: 'actions confirm', role: 'group', 'aria-labelledby': said.id},
+      said,
+      h('button', {type: 'button', class: 'danger', on: {click: run}}, yes),
+      h('button', {type: 'button', class: 'secondary', on: {click: answered}}, 'Keep it')));
+  };
+  const button = h('button', {type: 'button', class: 'danger', ...attrs, on: {click: ask}}, text);
+  return button;
 }

@@ -1,6 +1,6 @@
 // Groups: named sets of members (Close's groups). Create, rename, delete; add and remove members.
 import * as api from './api.js';
-import {h, fill, field, values, changes, notice, confirming, onSubmit} from './dom.js';
+import {h, fill, field, values, changes, notice, confirming, onSubmit, phrase} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as members from './members.js';
 
@@ -10,7 +10,7 @@ const SHOWN = 200;
 export async function render(view, app, rest, params) {
   const groups = await api.all(`${app.orgPath()}/groups`);
   const out = h('div', {});
-  const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error')); };
+  const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error', {ofWrite: true})); };
   const reload = done => app.go(`#/groups?done=${app.done(done)}&t=${Date.now()}`);
 
   const create = h('form', {class: 'card inline', novalidate: true},
@@ -34,7 +34,7 @@ export async function render(view, app, rest, params) {
       const ask = h('span', {});
       return h('li', {},
         h('a', {href: members.link(m.member_id)}, m.user_id), ' ',
-        confirming('Remove…', `Remove ${m.user_id} from ${g.name}?`, 'Yes, remove', async () => {
+        confirming('Remove…', phrase`Remove ${m.user_id} from ${g.name}?`, 'Yes, remove', async () => {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(m.member_id)}`);
             reload('Member removed from the group.');
@@ -92,7 +92,7 @@ export async function render(view, app, rest, params) {
       h('h2', {}, g.name, h('span', {class: 'count'}, ` ${g.members.length} member${g.members.length === 1 ? '' : 's'}`)),
       g.members.length ? memberList(g) : h('p', {class: 'muted'}, 'No members.'),
       add, rename,
-      confirming(`Delete group ${g.name}`, `Delete group ${g.name} and its list of members for good?`,
+      confirming(`Delete group ${g.name}`, phrase`Delete group ${g.name} and its list of members for good?`,
         'Yes, delete', async () => {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}`, {ifMatch: g.version});

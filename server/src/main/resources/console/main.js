@@ -1,7 +1,7 @@
 // The console's shell: sign-in state, the organization at hand, navigation and routing on the URL fragment
 // (#/roles, #/members/42, …), so the server serves one page and the key never appears in a path.
 import * as api from './api.js';
-import {h, fill, notice} from './dom.js';
+import {h, fill, notice, bdi, withoutBidiControls} from './dom.js';
 import {explain} from './problems.js';
 import * as signin from './signin.js';
 import * as roles from './roles.js';
@@ -168,7 +168,7 @@ function renderNav(active) {
   fill(who,
     h('span', {class: 'who-text'}, s.kind === 'operator' ? 'Operator (service key)'
       : s.via ? `Signed in with ${new URL(s.via).host}` : 'Member key',
-      app.org ? ` · ${app.org.name} (${app.org.model})` : ''),
+      app.org ? [' · ', bdi(app.org.name), ` (${app.org.model})`] : ''),
     s.kind === 'operator' && app.org ? h('button', {type: 'button', class: 'link', on: {click: () => {
       app.leaveOrg();
       app.go('#/operators');
@@ -191,12 +191,16 @@ api.onRefused(() => {
   if (s) app.signOut(refused(s));
 });
 
-/** Puts a screen in the page: its heading names the tab and takes the focus (an error screen's too). */
+/**
+ * Puts a screen in the page: its heading names the tab and takes the focus (an error screen's too). The tab's title
+ * is plain text, where nothing can isolate a name: bidi controls are left out of it, so a user id holding one (the
+ * API accepts U+202E) cannot turn " · Gatehouse console" around.
+ */
 function show(main, ...content) {
   fill(main, ...content);
   const heading = main.querySelector('h1');
   if (!heading) return;
-  document.title = `${heading.textContent} · Gatehouse console`;
+  document.title = `${withoutBidiControls(heading.textContent)} · Gatehouse console`;
   heading.setAttribute('tabindex', '-1');
   heading.focus();
 }

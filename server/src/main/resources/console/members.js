@@ -1,7 +1,7 @@
 // Members: search and page through any number of them, add internal and external members, and for one member
 // its profile, company role (with a preview of the change), status, API keys, groups and resource roles.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, changes, notice, secretNotice, when, confirming, onSubmit}
+import {h, fill, field, select, table, values, changes, notice, secretNotice, when, confirming, onSubmit, bdi, phrase}
   from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
@@ -239,7 +239,7 @@ function keysSection(app, base, keys, reload) {
       reload(`Key ${k.id} revoked.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error'));
+      fill(out, notice(explain(e), 'error', {ofWrite: true}));
     }
   };
   const draw = () => fill(list, table([
@@ -323,7 +323,7 @@ function groupsSection(app, member, read, reload) {
   const mine = groups.filter(g => (g.members || []).some(m => m.member_id === member.id));
   const others = groups.filter(g => !mine.includes(g));
   const out = h('div', {});
-  const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error')); };
+  const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error', {ofWrite: true})); };
   const choice = select('group', others.map(g => ({value: g.id, label: g.name})));
   const add = h('form', {class: 'inline', novalidate: true}, field('Add to group', choice),
     h('button', {type: 'submit', disabled: !others.length}, 'Add'));
@@ -339,7 +339,7 @@ function groupsSection(app, member, read, reload) {
     h('h2', {}, 'Groups'),
     mine.length ? h('ul', {class: 'plain'}, mine.map(g => {
       const ask = h('span', {});
-      return h('li', {}, g.name, ' ', confirming('Remove…', `Remove ${member.user_id} from ${g.name}?`, 'Yes, remove',
+      return h('li', {}, bdi(g.name), ' ', confirming('Remove…', phrase`Remove ${member.user_id} from ${g.name}?`, 'Yes, remove',
         async () => {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(member.id)}`);
@@ -355,15 +355,15 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
   const out = h('div', {});
   const remove = a => {
     const ask = h('span', {});
-    return [confirming('Remove…', `Remove the role of ${member.user_id} on ${a.resource.type} ${a.resource.id}?`,
+    return [confirming('Remove…', phrase`Remove the role of ${member.user_id} on ${preview.resourceName(a.resource)}?`,
       'Yes, remove', async () => {
         try {
           await api.del(`${app.orgPath()}/resources/${api.seg(a.resource.type)}/${api.seg(a.resource.id)}`
             + `/assignments/${api.memberRef(member.id)}`);
-          reload(`Role on ${a.resource.type} ${a.resource.id} removed.`);
+          reload(`Role on ${preview.resourceName(a.resource)} removed.`);
         } catch (e) {
           if (!(e instanceof api.ApiError)) throw e;
-          fill(out, notice(explain(e), 'error'));
+          fill(out, notice(explain(e), 'error', {ofWrite: true}));
         }
       }, ask, {class: 'danger small', 'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`}), ask];
   };
@@ -373,7 +373,7 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
     h('h2', {}, 'Roles on resources'),
     assignments.problem ? unread(assignments.problem, 'You may not see this member’s resource roles.') : table([
       {label: 'Resource', cell: a => h('a', {href: `#/resources?type=${encodeURIComponent(a.resource.type)}&id=`
-        + encodeURIComponent(a.resource.id)}, `${a.resource.type} ${a.resource.id}`)},
+        + encodeURIComponent(a.resource.id)}, preview.resourceName(a.resource))},
       {label: 'Role there', cell: a => roleName.get(a.role_id) || a.role_id},
       {label: 'Since', cell: a => when(a.created_at)},
       {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},

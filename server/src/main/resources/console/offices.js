@@ -2,7 +2,7 @@
 // in a region. Create, rename, move an office to another region, delete (refused while rooms, offices or users
 // still name them). Saved with If-Match, so someone else's change is shown, never overwritten.
 import * as api from './api.js';
-import {h, fill, field, select, values, changes, notice, confirming, onSubmit} from './dom.js';
+import {h, fill, field, select, values, changes, notice, confirming, onSubmit, phrase} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 import {dialectOf} from './dialects.js';
 
@@ -47,7 +47,7 @@ export async function render(view, app, rest, params) {
    */
   function deletion(what, path, version) {
     const ask = h('span', {});
-    const button = confirming('Delete…', `Delete ${what} for good?`, 'Yes, delete', async () => {
+    const button = confirming('Delete…', phrase`Delete ${what} for good?`, 'Yes, delete', async () => {
       clearProblem(button.form);
       try {
         await api.del(path, {ifMatch: version});

@@ -1,8 +1,8 @@
 // Operators (service key): the node's health and revision, organizations (create, rename, delete, open one to
 // manage it), and the permission models.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, changes, notice, secretNotice, oneLine, onSubmit} from './dom.js';
-import {showProblem, clearProblem} from './problems.js';
+import {h, fill, field, select, table, values, changes, notice, secretNotice, oneLine, onSubmit, phrase} from './dom.js';
+import {showProblem, clearProblem, explain} from './problems.js';
 
 export async function render(view, app, rest, params) {
   const [ready, engine, models] = await Promise.all([
@@ -12,7 +12,9 @@ export async function render(view, app, rest, params) {
   ]);
   const cursor = params.get('cursor') || '';
   const orgs = await api.get(`/v1/orgs${api.query({limit: 50, cursor})}`);
-  const chosen = params.get('org') ? await api.get(`/v1/orgs/${api.seg(params.get('org'))}`).catch(() => null) : null;
+  // the organization a link names for renaming or deleting; one that cannot be read (gone, the server unreachable)
+  // is said in its place, and the rest of the screen stays usable
+  const chosen = params.get('org') ? await api.attempt(api.get(`/v1/orgs/${api.seg(params.get('org'))}`)) : null;
   const done = app.outcome(params);
 
   fill(view,
@@ -37,7 +39,9 @@ export async function render(view, app, rest, params) {
         cursor ? h('a', {class: 'button secondary', href: '#/operators'}, 'First page') : null,
         orgs.next_cursor ? h('a', {class: 'button secondary', href: `#/operators${api.query({cursor: orgs.next_cursor})}`},
           'Next page') : null)),
-    chosen ? editOrg(app, chosen) : null,
+    chosen && chosen.value ? editOrg(app, chosen.value) : null,
+    chosen && chosen.problem ? h('section', {class: 'card', 'aria-label': `Organization ${params.get('org')}`},
+      h('h2', {}, phrase`Organization ${params.get('org')}`), notice(explain(chosen.problem), 'error')) : null,
     modelsSection(app, models));
 }
 
@@ -138,7 +142,7 @@ function editOrg(app, org) {
     }
   });
   return h('section', {class: 'card', 'aria-label': `Organization ${org.name}`},
-    h('h2', {}, `${org.name} (id ${org.id})`), rename, h('h3', {}, 'Delete'),
+    h('h2', {}, phrase`${org.name} (id ${org.id})`), rename, h('h3', {}, 'Delete'),
     h('p', {}, 'Deletes its roles, members, keys and assignments; its history stays in the change log.'), remove);
 }
 

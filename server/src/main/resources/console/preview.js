@@ -2,9 +2,9 @@
 // the role editor, a member's company role, an assignment — owns one preview panel and asks it to refresh with
 // the change it would save. The panel asks the server (POST /v1/orgs/{org}/preview), which rehearses that very
 // write without making it: a change the signed-in key may not make is refused here as the save would be. It never
-// guesses.
+// guesses, and never shows an earlier change's preview: only the answer to the latest request is drawn.
 import * as api from './api.js';
-import {h, fill} from './dom.js';
+import {h, fill, bdi} from './dom.js';
 import {explain} from './problems.js';
 
 /**
@@ -20,12 +20,18 @@ export function panel(app, {label = 'Preview of the change', title = 'Preview: w
   const element = h('section', {class: 'preview', 'aria-label': label, 'aria-live': 'polite'}, h('h2', {}, title),
     body);
   fill(body, h('p', {class: 'muted'}, hint));
+  // Counts the requests: only the answer to the latest is drawn, so an earlier one answered late (another role chosen
+  // and previewed meanwhile) never replaces the preview of the change the form now holds.
+  let asked = 0;
   async function refresh(change, {all = false} = {}) {
+    const turn = ++asked;
     fill(body, h('p', {class: 'muted'}, 'Computing the preview…'));
     try {
       const result = await api.post(`${app.orgPath()}/preview`, all ? {...change, all: true} : change);
+      if (turn !== asked) return;
       fill(body, render(result, () => refresh(change, {all: true})));
     } catch (e) {
+      if (turn !== asked) return;
       if (e instanceof api.ApiError && e.status === 404 && e.code === 'route_not_found') {
         fill(body, h('p', {class: 'muted preview-unavailable'}, 'Preview not available: this server does not offer '
           + 'previews. The change can still be saved.'));
@@ -41,11 +47,19 @@ export function panel(app, {label = 'Preview of the change', title = 'Preview: w
 export function where(w) {
   if (w.scope === 'organization') return 'organization-wide';
   if (w.scope === 'unassigned') return `on every ${w.type} where they hold no role of their own`;
-  return `on ${w.type} ${w.id}`;
+  return `on ${resourceName(w)}`;
+}
+
+/**
+ * How a resource {type, id} reads: "room 12"; one whose id is its type's name — a `rooms_v5` organization's
+ * `company/company`, the one company — "the company".
+ */
+export function resourceName(r) {
+  return r.id === r.type ? `the ${r.type}` : `${r.type} ${r.id}`;
 }
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-const names = members => members.items.map(m => m.user_id).join(', ');
+const names = members => members.items.flatMap((m, i) => [i ? ', ' : '', bdi(m.user_id)]);
 
 function render(result, showAll) {
   const incomplete = [...result.gains, ...result.losses].some(e => !e.members.complete)
@@ -54,7 +68,7 @@ function render(result, showAll) {
     entries.length ? h('ul', {}, entries.map(entry => h('li', {},
       h('code', {}, entry.permission), ` ${where(entry.where)}: `,
       h('strong', {}, plural(entry.members.count, 'member', 'members')),
-      entry.members.items.length ? ` (${names(entry.members)}${entry.members.complete ? '' : ', …'})` : '')))
+      entry.members.items.length ? [' (', names(entry.members), entry.members.complete ? ')' : ', …)'] : '')))
       : h('p', {class: 'muted'}, 'Nobody.'));
   const visibility = result.visibility_changed;
   return h('div', {},
@@ -65,8 +79,8 @@ function render(result, showAll) {
     section('Gain', 'preview-gains', result.gains),
     section('Lose', 'preview-losses', result.losses),
     visibility.count ? h('p', {class: 'preview-visibility'},
-      `Record visibility changes for ${plural(visibility.count, 'member', 'members')}`
-      + (visibility.items.length ? ` (${names(visibility)}${visibility.complete ? '' : ', …'})` : '') + '.') : null,
+      `Record visibility changes for ${plural(visibility.count, 'member', 'members')}`,
+      visibility.items.length ? [' (', names(visibility), visibility.complete ? ')' : ', …)'] : '', '.') : null,
     h('p', {class: 'muted'}, `As of revision ${result.revision}; nothing has been saved yet.`),
     incomplete ? h('button', {type: 'button', class: 'secondary small', on: {click: showAll}}, 'Show every member')
       : null);

@@ -18,6 +18,7 @@ const WORDS = {
   revision_not_reached: 'The server has not caught up with the latest change yet; try again in a moment.',
   route_not_found: 'The server does not offer this.',
   unreachable: 'The server could not be reached. Check the connection and try again.',
+  unreadable_answer: 'The server’s answer could not be read (a proxy or gateway may have answered instead).',
 };
 
 /** Plain words for a problem: a sentence for its code (when known) and the server's own detail. */
@@ -71,7 +72,8 @@ export function showProblem(form, problem, {fields = {}} = {}) {
     if (control) control.setAttribute('aria-invalid', 'true');
     first = first || control || slot;
   }
-  const summary = placed.length && restates(problem.detail, placed)
+  const listed = Object.entries(errors);
+  const summary = listed.length && restates(problem.detail, listed)
     ? (WORDS[problem.code] || WORDS.invalid_input) : explain(problem);
   const box = h('div', {class: 'form-problem', role: 'alert', tabindex: '-1'},
     h('p', {}, summary),
@@ -92,9 +94,16 @@ function fieldOf(form, name, fields) {
   return null;
 }
 
-/** Whether a problem's detail says nothing but the errors `placed` ("name: message", joined by "; "). */
-function restates(detail, placed) {
+/**
+ * Whether a problem's detail says nothing but its structured errors [name, message] — each shown at its field or in
+ * the list — however it joins them: what is left once every "name: message" and message is taken out of it is only
+ * separators. The errors are read as given, never by splitting the detail, whose messages may hold "; " themselves.
+ */
+function restates(detail, errors) {
   if (!detail) return true;
-  return detail.split('; ').every(part => placed.some(([name, message]) =>
-    part.trim() === `${name}: ${message}` || part.trim() === message));
+  let rest = detail;
+  const parts = errors.flatMap(([name, message]) => [`${name}: ${message}`, String(message)])
+    .sort((a, b) => b.length - a.length);
+  for (const part of parts) rest = rest.split(part).join('');
+  return /^[\s;,.]*$/.test(rest);
 }

@@ -1,7 +1,7 @@
 // Resources: for a resource type of the model (rooms in `rooms`), one resource's assignments — who holds which
 // role there — with assigning and removing, each change previewable before it is saved.
 import * as api from './api.js';
-import {h, fill, field, select, table, values, notice, when, setInstant, instantOf, confirming, onSubmit}
+import {h, fill, field, select, table, values, notice, when, setInstant, instantOf, confirming, onSubmit, phrase}
   from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
@@ -49,7 +49,7 @@ const MAX_DEPTH = 16;
  */
 async function hierarchy(app, declared, id) {
   const base = `${app.orgPath()}/resources`;
-  const link = r => h('a', {href: `#/resources${api.query({type: r.type, id: r.id})}`}, `${r.type} ${r.id}`);
+  const link = r => h('a', {href: `#/resources${api.query({type: r.type, id: r.id})}`}, preview.resourceName(r));
   const title = () => h('h2', {}, 'Place in the hierarchy');
   const section = h('section', {class: 'card', 'aria-label': 'Place in the hierarchy'});
   let recorded;
@@ -193,7 +193,7 @@ async function resource(app, type, id) {
       reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error'));
+      fill(out, notice(explain(e), 'error', {ofWrite: true}));
     }
   };
   const actions = a => {
@@ -210,7 +210,7 @@ async function resource(app, type, id) {
         'aria-label': `Preview removing the role of ${who(a)} here`, on: {click: () =>
           removal.refresh({assignment: {resource: {type, id}, member_id: a.member_id, role_id: null}})}},
       'Preview removal'),
-      confirming('Remove…', `Remove the role of ${who(a)} here?`, 'Yes, remove', () => remove(a), ask,
+      confirming('Remove…', phrase`Remove the role of ${who(a)} here?`, 'Yes, remove', () => remove(a), ask,
         {class: 'danger small', 'aria-label': `Remove the role of ${who(a)} here`}),
       ask);
   };

@@ -2,7 +2,7 @@
 // categories, internal or external, record visibility where the model has it (Close's lead visibility, off while
 // the role sees every record), saved with If-Match so that someone else's edit is shown, never overwritten.
 import * as api from './api.js';
-import {h, fill, field, table, notice, edited, confirming, onSubmit} from './dom.js';
+import {h, fill, field, table, notice, edited, confirming, onSubmit, phrase} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import {matrix} from './matrix.js';
 import * as preview from './preview.js';
@@ -28,7 +28,8 @@ async function list(view, app) {
     table([
       {label: 'Name', cell: r => h('a', {href: `#/roles/${r.id}`}, r.name)},
       {label: 'Kind', cell: r => r.system ? h('span', {class: 'badge'}, 'System · read-only') : 'Custom'},
-      {label: 'Internal or external', cell: kind},
+      // only a model with external roles has two kinds; on any other (Close) every role is of the one kind
+      app.model.external_roles ? {label: 'Internal or external', cell: kind} : null,
       {label: 'Permissions', cell: r => `${r.permissions.length} of ${app.model.permissions.length}`},
       {label: 'Default for admins', cell: r => r.default_for_admin ? 'Yes' : ''},
     ], roles, {caption: 'Roles', empty: app.outsider
@@ -150,7 +151,7 @@ async function editor(view, app, role, params) {
     h('p', {class: 'crumbs'}, h('a', {href: '#/roles'}, 'Roles'), ' / '),
     h('div', {class: 'heading'}, h('h1', {}, role ? role.name : 'New role'),
       role && role.system ? h('span', {class: 'badge'}, 'System role · read-only') : null,
-      role ? h('span', {class: 'badge'}, kind(role)) : null),
+      role && model.external_roles ? h('span', {class: 'badge'}, kind(role)) : null),
     saved, conflict,
     readOnly ? notice('System roles come with the model and cannot be changed or deleted.', 'info') : null,
     form,
@@ -251,7 +252,7 @@ function deleteSection(app, role, current) {
       app.go('#/roles');
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error'));
+      fill(out, notice(explain(e), 'error', {ofWrite: true}));
       if (e.code === 'role_in_use') {
         const holders = await api.get(`${app.orgPath()}/members${api.query({role_id: role.id, limit: 25})}`);
         out.append(holders.items.length ? h('div', {class: 'holders'},
@@ -266,6 +267,6 @@ function deleteSection(app, role, current) {
   return h('section', {class: 'danger-zone', 'aria-label': 'Delete the role'},
     h('h2', {}, 'Delete'),
     h('p', {}, 'A role that members or assignments still hold cannot be deleted; move them to another role first.'),
-    confirming('Delete role…', `Delete “${role.name}” for good?`, 'Yes, delete', remove, ask),
+    confirming('Delete role…', phrase`Delete “${role.name}” for good?`, 'Yes, delete', remove, ask),
     ask, out);
 }

@@ -1,7 +1,7 @@
 // Webhooks: subscriptions of URLs to the organization's events — create, pause and resume, rotate the signing
 // secret (shown once), and every delivery attempt.
 import * as api from './api.js';
-import {h, fill, field, table, values, notice, secretNotice, when, confirming, onSubmit} from './dom.js';
+import {h, fill, field, table, values, notice, secretNotice, when, confirming, onSubmit, onPress} from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import {objectTypes} from './history.js';
 
@@ -67,10 +67,11 @@ async function detail(view, app, id, params) {
   // (Pause, Resume); the delete question and refusals have places of their own. A secret rotated again replaces it.
   const secrets = app.secrets(`${app.orgPath()}/webhooks/${hook.id}`);
   const ask = h('div', {});
+  // a secret in the answer is shown only for the rotation asked for; any other change reloads the page to show it
   async function change(body, message) {
     try {
       const result = await api.patch(path, body, {ifMatch: hook.version});
-      if (result.secret) {
+      if (body.rotate_secret && result.secret) {
         secrets.show('signing', secretNotice('The new signing secret, shown only now — copy it to the receiver:',
           result.secret));
         hook.version = result.version;
@@ -80,7 +81,7 @@ async function detail(view, app, id, params) {
       app.go(`#/webhooks/${hook.id}?done=${app.done(message)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error'));
+      fill(out, notice(explain(e), 'error', {ofWrite: true}));
     }
   }
   fill(view,
@@ -95,10 +96,11 @@ async function detail(view, app, id, params) {
       h('dt', {}, 'Failing since'), h('dd', {}, hook.delivery ? when(hook.delivery.failing_since) : '')),
     h('div', {class: 'actions'},
       hook.status === 'active'
-        ? h('button', {type: 'button', class: 'secondary', on: {click: () => change({status: 'paused'}, 'Webhook paused.')}}, 'Pause')
-        : h('button', {type: 'button', on: {click: () => change({status: 'active'}, 'Webhook resumed.')}}, 'Resume'),
-      h('button', {type: 'button', class: 'secondary', on: {click: () => change({rotate_secret: true}, 'Secret rotated.')}},
-        'Rotate secret'),
+        ? onPress(h('button', {type: 'button', class: 'secondary'}, 'Pause'),
+          () => change({status: 'paused'}, 'Webhook paused.'))
+        : onPress(h('button', {type: 'button'}, 'Resume'), () => change({status: 'active'}, 'Webhook resumed.')),
+      onPress(h('button', {type: 'button', class: 'secondary'}, 'Rotate secret'),
+        () => change({rotate_secret: true}, 'Secret rotated.')),
       confirming('Delete…', 'Delete this webhook for good? Its deliveries stop and their record goes with it.',
         'Yes, delete', async () => {
           try {
@@ -107,7 +109,7 @@ async function detail(view, app, id, params) {
             app.go('#/webhooks');
           } catch (e) {
             if (!(e instanceof api.ApiError)) throw e;
-            fill(out, notice(explain(e), 'error'));
+            fill(out, notice(explain(e), 'error', {ofWrite: true}));
           }
         }, ask)),
     ask, out, secrets.element,

@@ -222,7 +222,8 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
 
         browser.open("/console/#/resources?type=room&id=" + roomId);
         WebElement place = browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
-        assertThat(place.getText()).contains("room " + roomId + " lies in", "region " + region + " › office " + office);
+        assertThat(place.getText()).contains("room " + roomId + " lies in the company › region " + region + " › office "
+                + office).doesNotContain("company company");
         browser.click(place.findElement(By.linkText("office " + office)));
         browser.waitForText(By.cssSelector("section[aria-label='Place in the hierarchy']"), "Directly inside");
         place = browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
@@ -281,6 +282,11 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
         browser.press("Yes, delete");
         assertThat(browser.formProblem()).contains("still holds");
         assertThat(node.service().get(org.path() + "/regions").get("items")).hasSize(1);
+        // the next form sent takes that refusal away: only its own outcome stands
+        browser.press("Create region");
+        browser.fieldError("New region name");
+        assertThat(browser.driver().findElements(By.cssSelector(".form-problem"))).hasSize(1);
+        assertThat(browser.formProblem()).doesNotContain("still holds");
 
         browser.click(browser.waitFor(By.cssSelector("button[aria-label='Delete office Berlin Mitte']")));
         browser.press("Keep it");

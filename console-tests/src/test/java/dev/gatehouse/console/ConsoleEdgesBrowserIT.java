@@ -2,6 +2,7 @@ package dev.gatehouse.console;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -269,5 +270,40 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
         } catch (org.openqa.selenium.StaleElementReferenceException e) {
             return "";
         }
+    }
+
+    @Test
+    void anAnswerThatIsNotTheJsonItClaims_orBreaksOff_isShownInTheForm() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.open("/console/#/webhooks");
+        browser.heading("Webhooks");
+        // a proxy's error page, said to be JSON
+        browser.script("window.realFetch = window.realFetch || window.fetch; window.fetch = (url, init) =>"
+                + " init && init.method === 'POST' ? Promise.resolve(new Response('<html><h1>502 Bad Gateway</h1></html>',"
+                + " {status: 502, headers: {'Content-Type': 'application/json'}})) : window.realFetch(url, init);");
+        browser.type("URL", "https://receiver.invalid/hook");
+        browser.press("Create webhook");
+        assertThat(browser.formProblem()).contains("answer could not be read", "HTTP 502");
+
+        // an answer whose body the connection drops
+        browser.script("window.fetch = (url, init) => init && init.method === 'POST' ? Promise.resolve(new Response("
+                + " new ReadableStream({start(c) { c.error(new TypeError('network error')); }}),"
+                + " {status: 201, headers: {'Content-Type': 'application/json'}})) : window.realFetch(url, init);");
+        browser.press("Create webhook");
+        browser.waitForText(By.cssSelector(".form-problem"), "broke off");
+    }
+
+    @Test
+    void anOrganizationLinkedForRenamingThatIsGone_isSaidToBeNotFound() {
+        browser.open("/");
+        browser.heading("Sign in");
+        browser.type("API key", TestNode.SERVICE_KEY);
+        browser.press("Sign in");
+        browser.heading("Operators");
+        browser.open("/console/#/operators?org=987654321");
+        WebElement section = browser.waitFor(By.cssSelector("section[aria-label='Organization 987654321']"));
+        assertThat(section.findElement(By.cssSelector(".notice-error")).getText()).containsIgnoringCase("not found");
+        browser.waitFor(By.xpath("//h2[normalize-space()='Create an organization']"));
     }
 }

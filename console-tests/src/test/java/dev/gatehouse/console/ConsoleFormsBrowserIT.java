@@ -476,4 +476,71 @@ class ConsoleFormsBrowserIT extends SignedOutEachTest {
     private static List<String> strings(String script) {
         return (List<String>) browser.script(script);
     }
+
+    @Test
+    void pauseResumeAndRotate_writeOnceWhenDoubleClicked_andOnlyARotationShowsASecret() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res created = node.service().post(org.path() + "/webhooks", Map.of("url", "https://receiver.invalid/hook"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        signIn(org.adminKey());
+        browser.open("/console/#/webhooks/" + created.get("id").longValue());
+        browser.heading("https://receiver.invalid/hook");
+        // an answer to a change that carries a secret though none was rotated (as a server once sent for Close's format)
+        browser.script("const send = window.fetch; window.fetch = (url, init) => send(url, init).then(async r => {"
+                + " if (!init || init.method !== 'PATCH' || !r.ok) return r;"
+                + " const body = await r.json(); body.secret = 'whsec_not_rotated';"
+                + " return new Response(JSON.stringify(body), {status: r.status, headers: r.headers}); });");
+        countWrites();
+        doubleClick("Pause");
+        browser.button("Resume");
+        assertThat(browser.driver().findElement(By.cssSelector(".facts")).getText()).contains("paused");
+        assertThat(browser.driver().findElements(By.cssSelector(".secret"))).as("no rotation, no secret").isEmpty();
+        assertThat(writes()).containsExactly("PATCH /v1/orgs/" + org.id() + "/webhooks/" + created.get("id").longValue());
+
+        countWrites();
+        doubleClick("Resume");
+        browser.button("Pause");
+        assertThat(writes()).hasSize(1);
+        countWrites();
+        doubleClick("Rotate secret");
+        browser.waitForText(By.cssSelector(".secret"), "The new signing secret, shown only now");
+        assertThat(writes()).hasSize(1);
+        assertThat(browser.driver().findElements(By.cssSelector(".notice-error"))).as("no false conflict").isEmpty();
+        assertThat(node.service().get(org.path() + "/webhooks/" + created.get("id").longValue()).get("status")
+                .stringValue()).isEqualTo("active");
+    }
+
+    @Test
+    void aConfirmationAnswered_givesTheFocusBackToTheButtonThatAsked() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long role = fixtures.role(org, "Held", List.of("canViewRoomDetails"));
+        fixtures.member(org, "u-holder", role);
+        signIn(org.adminKey());
+        browser.open("/console/#/roles/" + role);
+        browser.heading("Held");
+        browser.press("Delete role…");
+        browser.press("Keep it");
+        assertThat(browser.script("return document.activeElement.textContent")).isEqualTo("Delete role…");
+        browser.press("Delete role…");
+        browser.press("Yes, delete");
+        browser.waitForText(By.cssSelector(".delete-result"), "still held");
+        assertThat(browser.script("return document.activeElement.textContent")).isEqualTo("Delete role…");
+    }
+
+    @Test
+    void aCloseOrganizationsRoles_areNotLabelledInternal_whileARoomsOrganizationsAre() {
+        Fixtures.Org close = fixtures.org("close");
+        signIn(close.adminKey());
+        browser.heading("Roles");
+        assertThat(browser.driver().findElements(By.xpath("//th[normalize-space()='Internal or external']"))).isEmpty();
+        browser.click(browser.waitFor(By.cssSelector("table tbody a")));
+        browser.waitFor(By.cssSelector(".heading h1"));
+        assertThat(ConsoleAccessBrowserIT.strings("return [...document.querySelectorAll('.heading .badge')]"
+                + ".map(b => b.textContent)")).doesNotContain("Internal", "External");
+        signOut();
+
+        Fixtures.Org rooms = fixtures.org("rooms");
+        signIn(rooms.adminKey());
+        browser.waitFor(By.xpath("//th[normalize-space()='Internal or external']"));
+    }
 }

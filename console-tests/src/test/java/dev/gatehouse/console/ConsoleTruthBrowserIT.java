@@ -356,4 +356,77 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
         assertThat(browser.fieldError("Resource id")).containsIgnoringCase("has 1 to 200 characters, got 0");
         assertThat(check.getText().toLowerCase().split("has 1 to 200 characters", -1)).as(check.getText()).hasSize(2);
     }
+
+    @Test
+    void aPreviewAnsweredLate_neverReplacesThePreviewOfTheLaterChange() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canViewRoomDetails"));
+        fixtures.role(org, "Broad", List.of("canViewRoomDetails", "canCreateRooms"));
+        long member = fixtures.member(org, "u-previewed", viewer);
+        signIn(org.adminKey());
+        browser.open("/console/#/members/id:" + member);
+        browser.heading("u-previewed");
+        // the first preview is answered late, as a slow network answers: after the second one
+        browser.script("const send = window.fetch; window.fetch = (url, init) => {"
+                + " if (!String(url).endsWith('/preview') || window.delayed) return send(url, init);"
+                + " window.delayed = true;"
+                + " return new Promise(resolve => setTimeout(resolve, 2500)).then(() => send(url, init)).then(r => {"
+                + " setTimeout(() => { window.lateAnswered = true; }, 500); return r; }); };");
+        browser.choose("Company role", "Broad");
+        browser.press("Preview change");
+        browser.choose("Company role", "Viewer");
+        browser.press("Preview change");
+        WebElement pane = browser.waitFor(By.cssSelector("section.preview"));
+        browser.waitForText(By.cssSelector("section.preview"), "Nobody gains or loses anything");
+        browser.waitUntil(d -> Boolean.TRUE.equals(browser.script("return window.lateAnswered === true")));
+        assertThat(pane.getText()).contains("Nobody gains or loses anything").doesNotContain("canCreateRooms");
+    }
+
+    @Test
+    void aUserIdWithABidiOverride_staysInItsPlace_inQuestionsListsHeadingsAndTheTitle() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canViewRoomDetails"));
+        String userId = "bob\u202Eexe.txt";
+        long member = fixtures.member(org, userId, viewer);
+        long group = node.service().post(org.path() + "/groups", Map.of("name", "Sales")).get("id").longValue();
+        assertThat(node.service().post(org.path() + "/groups/" + group + "/members", Map.of("member_id", member))
+                .status()).isLessThan(300);
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.press("Remove…");
+        browser.button("Yes, remove");
+        // every text holding the override is the whole of an element that isolates it from what stands around it
+        String unisolated = "return [...(function* walk(n) { for (const c of n.childNodes) {"
+                + " if (c.nodeType === 3) yield c; else yield* walk(c); } })(document.body)]"
+                + ".filter(t => t.data.includes('\\u202E'))"
+                + ".filter(t => t.parentNode.childNodes.length !== 1"
+                + " || !getComputedStyle(t.parentNode).unicodeBidi.includes('isolate'))"
+                + ".map(t => t.parentNode.outerHTML)";
+        assertThat(browser.script("return document.querySelectorAll('main bdi').length")).isNotEqualTo(0L);
+        assertThat(ConsoleAccessBrowserIT.strings(unisolated)).isEmpty();
+        browser.press("Keep it");
+
+        browser.open("/console/#/members/id:" + member);
+        browser.heading(userId);
+        assertThat(ConsoleAccessBrowserIT.strings(unisolated)).isEmpty();
+        assertThat(browser.driver().getTitle()).isEqualTo("bobexe.txt · Gatehouse console");
+    }
+
+    @Test
+    void aMessageHoldingASemicolon_isShownOnce_atItsField() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        // a refusal whose one message holds "; ": its structured errors say what is one message
+        browser.script("const send = window.fetch; window.fetch = (url, init) => init && init.method === 'POST'"
+                + " ? Promise.resolve(new Response(JSON.stringify({status: 400, code: 'invalid_input',"
+                + " detail: 'name: is taken; choose another', errors: {name: 'is taken; choose another'}}),"
+                + " {status: 400, headers: {'Content-Type': 'application/problem+json'}})) : send(url, init);");
+        browser.type("New group name", "Team");
+        browser.press("Create group");
+        assertThat(browser.fieldError("New group name")).isEqualTo("Is taken; choose another.");
+        assertThat(browser.formProblem()).isEqualTo("Some fields need attention.");
+    }
 }
