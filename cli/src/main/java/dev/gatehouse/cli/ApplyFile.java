@@ -3,8 +3,8 @@ package dev.gatehouse.cli;
 import dev.gatehouse.client.Members.Status;
 import dev.gatehouse.client.ResourceRef;
 import dev.gatehouse.client.Roles.Visibility;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -14,20 +14,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
  * An organization's roles and members as an apply file declares them (docs/cli.md, "apply"), read and checked
  * whole before anything is compared or changed: unknown fields, wrong types, missing names, values the server
- * would refuse (an email that is none, a name too long, a control character) and duplicates are errors naming
- * where they are. Every text the plan sends is checked by the server's own rule for text ({@link Text#problem}, the
- * server's code): no control character — in a user id or a resource, which paths carry, not even a tab or a line
- * break — and no unpaired surrogate; it is checked as written, before whitespace is stripped, as the server reads
- * the request before it strips. Duplicates are found as the server finds them: role names and emails as
- * {@link RoleIds#fold} folds them, user ids exactly. Names, user ids, emails and role references are taken without
- * surrounding whitespace, as the server stores them, so that a second apply compares what the first one wrote.
- * Lengths are counted in characters (code points), as the server counts them. Immutable.
+ * would refuse (an email that is none, a name too long, a control character, a user id ending in a no-break space)
+ * and duplicates are errors naming where they are. Every text the plan sends is checked by the server's own rule for
+ * text ({@link Text#problem}, the server's code): no control character — in a user id or a resource, which paths
+ * carry, not even a tab or a line break — and no unpaired surrogate; it is checked as written, before whitespace is
+ * stripped, as the server reads the request before it strips. A user id and an email are taken as written, as the
+ * server takes them, and checked by its own rules ({@link Fields#identifierProblem}, {@link Fields#emailProblem}):
+ * neither begins nor ends with whitespace or another invisible character, which the server refuses rather than trims,
+ * and an email is one by the server's measure. Duplicates are found as the server finds them: role names and emails
+ * as {@link RoleIds#fold} folds them, user ids exactly. Role names and references are taken without surrounding
+ * whitespace, as the server stores a name, so that a second apply compares what the first one wrote. Lengths are
+ * counted in characters (code points), as the server counts them. Immutable.
  *
  * @param org   the organization's id, or null when the file leaves it to {@code --org}
  * @param prune whether objects the file does not declare are removed
@@ -43,13 +45,6 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     /** How an assignment's {@code until} says that the role has no end. */
     static final String NEVER = "never";
 
-    /**
-     * What the server accepts as an email (its {@code EmailAddress}): something@somewhere, no spaces, at most 64 bytes
-     * (UTF-8) before the @ and 254 in all.
-     */
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
-    private static final int MAX_EMAIL_LOCAL_PART_BYTES = 64;
-    private static final int MAX_EMAIL_BYTES = 254;
     private static final int MAX_ROLE_NAME = 100;
     private static final int MAX_DESCRIPTION = 2000;
     private static final int MAX_USER_FIELD = 200;
@@ -141,7 +136,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             String where = source + ": members[" + i + "]";
             JsonNode node = memberNodes.get(i);
             Yaml.requireObject(node, where, MEMBER);
-            String userId = limited(required(node, "user_id", where, false), MAX_USER_FIELD, "user_id", where);
+            String userId = limited(userId(node, where), MAX_USER_FIELD, "user_id", where);
             if (!userIds.add(userId)) {
                 throw new CliException(where + ": member \"" + userId + "\" is declared twice");
             }
@@ -304,19 +299,32 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
         return value == null ? null : value.strip();
     }
 
+    /**
+     * A member's user id, taken as written, as the server takes it: one the server would refuse (beginning or ending
+     * with whitespace or another invisible character, {@link Fields#identifierProblem}) is refused here, never
+     * stripped into another member's id.
+     */
+    private static String userId(JsonNode node, String where) {
+        String userId = text(node, "user_id", where, false);
+        if (userId == null) {
+            throw new CliException(where + ": user_id is required");
+        }
+        String problem = Fields.identifierProblem(userId);
+        if (problem != null) {
+            throw new CliException(where + ": user_id " + problem);
+        }
+        return userId;
+    }
+
+    /** A member's email, taken as written and checked by the server's own rule ({@link Fields#emailProblem}). */
     private static String email(JsonNode node, String where) {
-        String email = required(node, "email", where, true);
-        if (!EMAIL.matcher(email).matches()) {
-            throw new CliException(where + ": email must be an email address (name@domain), got \"" + email + "\"");
+        String email = text(node, "email", where, true);
+        if (email == null) {
+            throw new CliException(where + ": email is required");
         }
-        int localPart = email.substring(0, email.indexOf('@')).getBytes(StandardCharsets.UTF_8).length;
-        if (localPart > MAX_EMAIL_LOCAL_PART_BYTES) {
-            throw new CliException(where + ": email must have at most " + MAX_EMAIL_LOCAL_PART_BYTES
-                    + " bytes before the @, got " + localPart);
-        }
-        int whole = email.getBytes(StandardCharsets.UTF_8).length;
-        if (whole > MAX_EMAIL_BYTES) {
-            throw new CliException(where + ": email must be at most " + MAX_EMAIL_BYTES + " bytes long, got " + whole);
+        String problem = Fields.emailProblem(email);
+        if (problem != null) {
+            throw new CliException(where + ": email " + problem);
         }
         return email;
     }

@@ -159,6 +159,24 @@ public final class Fields {
     }
 
     /**
+     * Why {@code userId} is not a user id {@link #identifier} takes, ready to follow the field's name, or null when it
+     * is one: the invisible rule alone ({@link Invisible}), for a reader that checks a value before sending it (the
+     * command line's apply file), so that it refuses what the server refuses, by the same rule.
+     */
+    public static String identifierProblem(String userId) {
+        return Invisible.problem(userId);
+    }
+
+    /**
+     * Why {@code email} is not an email address {@link #email} takes ({@link EmailAddress}), ready to follow the
+     * field's name, or null when it is one; for a reader that checks a value before sending it, as
+     * {@link #identifierProblem}.
+     */
+    public static String emailProblem(String email) {
+        return EmailAddress.problem(email);
+    }
+
+    /**
      * An optional RFC 3339 date-time ({@code 2025-06-30T17:00:00Z}) within years 1 to 9999 in UTC
      * ({@link Rfc3339}); null when absent or null.
      */

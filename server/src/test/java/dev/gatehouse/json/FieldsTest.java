@@ -117,12 +117,21 @@ class FieldsTest {
     /**
      * An identifier is taken verbatim, so one beginning or ending with a character nobody sees would be another that
      * looks the same: every space (the no-break ones too, which Java's {@link String#strip} keeps) and every format
-     * character is refused at either end, and a value of them alone is blank; inside, spaces are the id's own.
+     * character, every default ignorable (the Hangul fillers, the variation selectors, the combining grapheme joiner,
+     * the tags beyond the BMP: what Java's tests know nothing of) and the characters drawn blank (U+2800, U+FFFC) is
+     * refused at either end, and a value of them alone is blank; inside, spaces are the id's own.
      */
     @Test
     void identifier_refusesEveryInvisibleCharacterAtAnEnd_andCallsAValueOfThemAloneBlank() {
         for (String invisible : List.of(" ", "\t", "\n", "\u00a0", "\u2007", "\u202f", "\u2003", "\u3000", "\u2028",
-                "\u2029", "\u200b", "\u200d", "\u2060", "\ufeff", "\u180e", "\u00ad")) {
+                "\u2029", "\u200b", "\u200d", "\u2060", "\ufeff", "\u180e", "\u00ad",
+                // default ignorables that are no format character
+                "\u3164", "\u115f", "\u1160", "\uffa0", "\u034f", "\ufe00", "\ufe0f", "\u17b4", "\u17b5", "\u180b",
+                "\u180f", "\u2065", "\ufff0", "\ufff8",
+                // default ignorables beyond the BMP: U+1BCA0, U+1D173, U+E0001, U+E0100, U+E0FFF
+                "\uD82F\uDCA0", "\uD834\uDD73", "\uDB40\uDC01", "\uDB40\uDD00", "\uDB43\uDFFF",
+                // drawn blank
+                "\u2800", "\ufffc")) {
             String shown = String.format("U+%04X", invisible.codePointAt(0));
             for (String padded : List.of("admin1" + invisible, invisible + "admin1")) {
                 Fields f = Fields.of(Json.write(Map.of("user_id", padded)));
@@ -147,8 +156,36 @@ class FieldsTest {
     }
 
     /**
-     * An email holds no space of any kind, nor a format character at an end, and is taken as given: one padded with
-     * spaces is refused, not trimmed (Rooms makes an invited user's email its user id).
+     * A combining mark has no character of its own to sit on: first in a user id or an email it joins whatever is
+     * printed before the value, so it is refused there (of every kind: Mn, Mc, Me); after a letter it is the letter's.
+     */
+    @Test
+    void identifierAndEmail_refuseACombiningMarkAsTheFirstCharacter_andKeepOneAfterALetter() {
+        for (String mark : List.of("\u0301", "\u0903", "\u20dd", "\uD834\uDD65")) {
+            String shown = String.format("U+%04X", mark.codePointAt(0));
+            Fields f = Fields.of(Json.write(Map.of("user_id", mark + "admin1", "email", mark + "a@x.io",
+                    "alone", mark)));
+            assertThat(f.identifier("user_id", true, 200)).as(shown).isNull();
+            assertThat(f.email("email", true)).as(shown).isNull();
+            assertThat(f.identifier("alone", true, 200)).as(shown).isNull();
+            assertThat(failure(f).fieldErrors()).as(shown).isEqualTo(Map.of(
+                    "user_id", "must not begin with a combining mark, got \"" + mark + "admin1\" (" + shown
+                            + " at its beginning)",
+                    "email", "must not begin with a combining mark, got \"" + mark + "a@x.io\" (" + shown
+                            + " at its beginning)",
+                    "alone", "must not begin with a combining mark, got \"" + mark + "\" (" + shown
+                            + " at its beginning)"));
+        }
+        Fields f = Fields.of(Json.write(Map.of("user_id", "Jose\u0301", "email", "jose\u0301@x.io")));
+        assertThat(f.identifier("user_id", true, 200)).isEqualTo("Jose\u0301");
+        assertThat(f.email("email", true)).isEqualTo("jose\u0301@x.io");
+        f.check();
+    }
+
+    /**
+     * An email holds no space of any kind, nor another invisible character at an end (a format character, a default
+     * ignorable such as the Hangul filler or a variation selector, the braille blank), and is taken as given: one
+     * padded with spaces is refused, not trimmed (Rooms makes an invited user's email its user id).
      */
     @Test
     void email_refusesSpacesOfEveryKind_andInvisibleEnds_neverTrimming() {
@@ -164,6 +201,15 @@ class FieldsTest {
             assertThat(f.email("email", true)).as(email).isNull();
             assertThat(failure(f).fieldErrors().get("email")).as(email).startsWith(problem);
         });
+        for (String invisible : List.of("\u3164", "\ufe0f", "\u034f", "\u2800", "\u115f")) {
+            String shown = String.format("U+%04X", invisible.codePointAt(0));
+            Fields f = Fields.of(Json.write(Map.of("end", "sp3@x.io" + invisible, "start", invisible + "sp3@x.io")));
+            assertThat(f.email("end", true)).as(shown).isNull();
+            assertThat(f.email("start", true)).as(shown).isNull();
+            assertThat(failure(f).fieldErrors()).as(shown).isEqualTo(Map.of(
+                    "end", atAnEnd + ", got \"sp3@x.io" + invisible + "\" (" + shown + " at its end)",
+                    "start", atAnEnd + ", got \"" + invisible + "sp3@x.io\" (" + shown + " at its beginning)"));
+        }
         Fields f = Fields.of(Json.write(Map.of("email", "sp3@x.io", "joined", "\u0645\u200c\u0646@x.io")));
         assertThat(f.email("email", true)).isEqualTo("sp3@x.io");
         assertThat(f.email("joined", true)).as("a joiner inside").isEqualTo("\u0645\u200c\u0646@x.io");

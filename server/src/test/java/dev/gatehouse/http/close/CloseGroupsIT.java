@@ -93,14 +93,16 @@ class CloseGroupsIT {
 
     /**
      * Whitespace at an end is every space and every invisible character: a user id followed by a no-break space, a
-     * narrow one or a zero-width one looks exactly like the user's, and is refused as one followed by a space is.
+     * narrow one, a zero-width one or a Hangul filler looks exactly like the user's, and is refused as one followed by
+     * a space is.
      */
     @Test
     void addingAMember_byAUserIdWithAnInvisibleCharacterAtAnEnd_isRefused() {
         var org = close.org();
         String id = org.admin().post("/group/", Map.of("name", "Invisible")).get("id").stringValue();
         String admin = org.org().json().get("admin_member").get("user_id").stringValue();
-        for (String userId : List.of(admin + "\u00a0", admin + "\u202f", "\u200b" + admin, "\u00a0")) {
+        for (String userId : List.of(admin + "\u00a0", admin + "\u202f", "\u200b" + admin, "\u00a0",
+                admin + "\u3164")) {
             Http.Res res = org.admin().post("/group/" + id + "/member/", Map.of("user_id", userId));
             assertThat(res.status()).as(res.toString()).isEqualTo(400);
             assertThat(res.get("field-errors").get("user_id").stringValue()).as(res.toString())

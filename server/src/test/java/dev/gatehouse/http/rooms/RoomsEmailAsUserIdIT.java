@@ -105,7 +105,8 @@ class RoomsEmailAsUserIdIT {
 
     /**
      * An invited user's email becomes its user id, so one ending in a no-break space would be a second user that
-     * looks exactly like the first: an email holds no space of any kind, nor another invisible character at an end.
+     * looks exactly like the first: an email holds no space of any kind, nor another invisible character at an end (a
+     * Hangul filler, a variation selector).
      * Each invitation refuses it, naming the email, and adds no one.
      */
     @Test
@@ -120,7 +121,7 @@ class RoomsEmailAsUserIdIT {
         List<JsonNode> before = members(a.org);
 
         for (String email : List.of("sp3@x.io\u00a0", "sp3@x.io\u202f", "\ufeffsp3@x.io", "sp3@x.io\u200b",
-                "sp3@x\u3000io", "sp3 @x.io")) {
+                "sp3@x\u3000io", "sp3 @x.io", "sp3@x.io\u3164", "sp3@x.io\ufe0f")) {
             error(a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Sam", "lastName", "Pe",
                     "email", email, "roleId", agent, "accessLevel", "Contributor", "offices", List.of(a.office))),
                     400, "INVALID_INPUT", "email: must");
