@@ -375,13 +375,13 @@ final class ChunkWriter {
         Member current = member(line.userId());
         Long roleId = memberRoleId(line, current == null ? "adding a member" : "updating a member");
         if (current == null) {
-            // added as a run's members are, so that its id follows the lines before it (addsMember)
+            // added as a run's members are, so that its id follows the lines before it (addsMember); a deactivated
+            // one is created so, in one change: it was never active, and no reader of the log may see it so
             Member added = insertMembers(List.of(line)).get(0);
             if (Member.DEACTIVATED.equals(line.status())) {
-                MemberService.Changeable gated = services.members().requireMayChange(tx.handle(), caller, model,
-                        added, roleId, line.external(), "updating a member");
-                added = services.members().update(tx, caller, model, orgId, gated, new MemberInput(null, null, null,
-                        null, null, null, line.status()));
+                // judged as deactivating it would be, by the gate for changing a member, besides adding one
+                services.members().requireMayChange(tx.handle(), caller, model, added, roleId, line.external(),
+                        "updating a member");
             }
             members.put(line.userId(), Optional.of(added));
             return ImportCounts.Outcome.CREATED;
@@ -405,8 +405,8 @@ final class ChunkWriter {
 
     /**
      * Whether a member line adds a member that can be added with others ({@link #addMembers}). A deactivated one is
-     * added alone, then deactivated ({@link #upsertMember}) — through a batch of its own, so that new members' ids
-     * ascend in line order whatever their status.
+     * added alone, created deactivated and then judged by the gate for changing a member ({@link #upsertMember}) —
+     * through a batch of its own, so that new members' ids ascend in line order whatever their status.
      */
     private boolean addsMember(ImportLine.Member line) {
         return !line.delete() && !Member.DEACTIVATED.equals(line.status()) && member(line.userId()) == null;
@@ -420,7 +420,8 @@ final class ChunkWriter {
     /**
      * Consecutive lines adding members with distinct user ids, none of them held: each checked in order with every
      * rule of {@link #upsertMember}, then all inserted together ({@link dev.gatehouse.member.MemberBatch}), taking
-     * the ids the chunk announced ({@link #announce}) in line order. Returns them, active or invited, in line order.
+     * the ids the chunk announced ({@link #announce}) in line order, each with its line's status (active when
+     * absent). Returns them in line order.
      */
     private List<Member> insertMembers(List<? extends ImportLine> run) {
         List<String> userIds = run.stream().map(l -> ((ImportLine.Member) l).userId()).toList();
@@ -440,7 +441,7 @@ final class ChunkWriter {
                 services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
                         line.external(), "adding a member");
                 batch.add(new MemberInput(line.userId(), line.email(), line.firstName(), line.lastName(), roleId,
-                        line.external(), Member.INVITED.equals(line.status()) ? Member.INVITED : null));
+                        line.external(), line.status()));
             });
         }
         List<Member> added = new ArrayList<>();

@@ -25,7 +25,8 @@ import java.util.Set;
  * knows already: {@link dev.gatehouse.sql.Folds}), the organization's
  * roles are read once, {@link #add} checks one member against those and against the members added before it, and
  * {@link #flush} inserts the kept ones in one statement and records one {@code created} change per member, as
- * {@link MemberService#insert} does.
+ * {@link MemberService#insert} does. A member may also be added deactivated, as an export holds one: it is created
+ * so, in that one change, and is never active (nor holds keys).
  *
  * <p>An {@link #add} refused because an earlier member of the batch already holds its user id or email first
  * flushes the batch, so that the refusal names that member as a lone insert would; the caller rolls the transaction
@@ -136,11 +137,11 @@ public final class MemberBatch {
     }
 
     /**
-     * Checks one new member with every rule of {@link MemberService#insert} and keeps it for {@link #flush}; a
-     * refused member is not kept.
+     * Checks one new member with every rule of {@link MemberService#insert} (its status active, invited or, here,
+     * deactivated) and keeps it for {@link #flush}; a refused member is not kept.
      */
     public void add(MemberInput in) {
-        service.requireValidNew(caller, model, orgId, in, this::role);
+        service.requireValidNew(caller, model, orgId, in, this::role, true);
         String email = key(in.email());
         if (!lookedUpUserIds.contains(in.userId()) || !lookedUpEmails.contains(email)) {
             prepare(List.of(in.userId()), List.of(in.email()));

@@ -131,7 +131,7 @@ public final class MemberService {
      */
     public Member insert(Tx tx, Caller caller, PermissionModel model, long orgId, MemberInput in) {
         Handle h = tx.handle();
-        requireValidNew(caller, model, orgId, in, roleId -> roles.find(h, orgId, roleId));
+        requireValidNew(caller, model, orgId, in, roleId -> roles.find(h, orgId, roleId), false);
         requireUnique(h, orgId, in.userId(), in.email(), 0L);
         tx.limits().beforeAddingMember(orgId);
         Member member = members.insert(h, orgId, in, tx.now());
@@ -154,10 +154,11 @@ public final class MemberService {
      * user id and holds none, so such a member could be created and never addressed) and not beginning with a
      * reference's prefix ({@code id:}, {@code user:}, which a path would read as that form); internal
      * with one internal company role the caller may hand out (looked up by {@code role}), or external without one;
-     * active or invited.
+     * active or invited, or deactivated where {@code restoring} (a bulk import's member line, which writes a member
+     * as an export holds it: created deactivated in one change, never active).
      */
     void requireValidNew(Caller caller, PermissionModel model, long orgId, MemberInput in,
-                         LongFunction<Optional<Role>> role) {
+                         LongFunction<Optional<Role>> role, boolean restoring) {
         if (in.userId() == null || in.userId().isBlank()) {
             throw InvalidInputException.field("user_id", "is required");
         }
@@ -191,7 +192,8 @@ public final class MemberService {
         if (!external) {
             requireCompanyRole(caller, model, orgId, in.roleId(), role.apply(in.roleId()));
         }
-        if (in.status() != null && !in.status().equals(Member.ACTIVE) && !in.status().equals(Member.INVITED)) {
+        if (in.status() != null && !in.status().equals(Member.ACTIVE) && !in.status().equals(Member.INVITED)
+                && !(restoring && in.status().equals(Member.DEACTIVATED))) {
             throw InvalidInputException.field("status", "a new member is active or invited, not " + in.status());
         }
     }

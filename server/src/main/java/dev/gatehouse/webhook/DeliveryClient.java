@@ -39,7 +39,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * <p><b>Nothing implicit.</b> Redirects are not followed (no protocol handlers at all: no redirects, no
  * authentication challenges), no cookies are kept between requests (a receiver cannot make one
  * subscription's requests carry another's cookies), no proxy, no content decoding. The answer's body is
- * read and discarded; the time limit covers connecting, TLS, the answer's headers and its body.
+ * read and discarded; the time limit covers connecting, TLS, the answer's headers and its body, and ends every
+ * attempt, whatever the receiver sends (an interim status then silence, too).
  *
  * <p>Thread-safe; {@link #close} stops the client's threads ({@code gatehouse-webhook-http-*}).
  */
@@ -123,8 +124,10 @@ final class DeliveryClient implements AutoCloseable {
         request.send(done::complete);
         Result result;
         try {
-            // The request's own total timeout ends it; this only guards against a request that never completes.
-            result = done.get(timeoutMillis + 5000, TimeUnit.MILLISECONDS);
+            // The request's own total timeout ends it, but not every exchange: after an interim status it does not
+            // know (a 1xx other than 100-103, say "199") the client waits for the final answer past it. So the
+            // limit is kept here too, at the same time, by aborting whatever the request still waits for.
+            result = done.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             request.abort(e);
             return Answer.failed(DeliveryFailure.TIMEOUT);

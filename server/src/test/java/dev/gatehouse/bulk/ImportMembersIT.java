@@ -190,9 +190,55 @@ class ImportMembersIT {
     }
 
     /**
-     * New members' ids ascend in line order, whatever their status: a deactivated member among others (added alone,
-     * then deactivated) once took an id after the ones of the lines around it, so an export of the copy listed it
-     * after them.
+     * A new member imported deactivated or invited is created so, in one {@code created} change: a deactivated one was
+     * once created active and deactivated at the next revision, so the events API, webhooks and Close's log showed a
+     * member active that never was. The engine, a replica's change stream and an export see it as created.
+     */
+    @Test
+    void aNewMemberImportedDeactivatedOrInvited_isCreatedSo_inOneChange_neverActive() {
+        Fixtures.Org org = fx.org("docs");
+        long start = node.appliedRevision();
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(role("Reader", READ),
+                line("type", "member", "user_id", "gone1", "email", "gone1@example.com", "role", "Reader", "status",
+                        "deactivated"),
+                line("type", "member", "user_id", "inv1", "email", "inv1@example.com", "role", "Reader", "status",
+                        "invited"),
+                member("here1", "Reader"), assignment("doc", "d1", "gone1", "Reader"),
+                assignment("doc", "d1", "here1", "Reader")));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("counts").get("member").get("created").intValue()).isEqualTo(3);
+
+        List<JsonNode> events = new ArrayList<>();
+        node.service().get(org.path() + "/events?order=asc&limit=100&object_type=member&after_revision=" + start)
+                .json().get("items").forEach(events::add);
+        assertThat(events).extracting(e -> e.get("action").stringValue() + " " + e.get("after").get("user_id")
+                .stringValue() + " " + e.get("after").get("status").stringValue())
+                .containsExactly("created gone1 deactivated", "created inv1 invited", "created here1 active");
+        assertThat(events).allMatch(e -> e.get("before").isNull());
+
+        // the engine, a replica's stream and an export: the member is deactivated, and was never anything else
+        for (String userId : List.of("gone1", "here1")) {
+            Http.Res check = node.service().post(org.path() + "/check", Map.of("user_id", userId, "permission",
+                    "doc.read", "resource", Map.of("type", "doc", "id", "d1"), "min_revision", res.revision()));
+            assertThat(check.get("allowed").booleanValue()).as("%s: %s", userId, check).isEqualTo("here1".equals(userId));
+        }
+        long goneId = events.get(0).get("object_id").asLong();
+        List<Boolean> streamed = new ArrayList<>();
+        node.service().get("/v1/changes?wait=0&org=" + org.id() + "&after=" + start).json().get("changes")
+                .forEach(c -> c.get("ops").forEach(op -> {
+                    if ("put_member".equals(op.get("type").stringValue()) && op.get("member_id").asLong() == goneId) {
+                        streamed.add(op.get("active").booleanValue());
+                    }
+                }));
+        assertThat(streamed).as("gone1's ops in the change stream: active?").containsExactly(false);
+        assertThat(Bulk.export(node.service(), org.id())).filteredOn(l -> l.has("user_id")
+                && "gone1".equals(l.get("user_id").stringValue()) && "member".equals(l.get("type").stringValue()))
+                .extracting(l -> l.get("status").stringValue()).containsExactly("deactivated");
+    }
+
+    /**
+     * New members' ids ascend in line order, whatever their status: a deactivated member among others (added alone)
+     * once took an id after the ones of the lines around it, so an export of the copy listed it after them.
      */
     @Test
     void newMembers_takeIdsInLineOrder_whateverTheirStatus() {

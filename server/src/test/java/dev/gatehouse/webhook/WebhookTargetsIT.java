@@ -326,6 +326,11 @@ class WebhookTargetsIT {
         private final ServerSocket socket;
 
         RawEndpoint(String answer) throws IOException {
+            this(answer, true);
+        }
+
+        /** With {@code hangsUp} false, the endpoint sends {@code answer} and then nothing, until the client closes. */
+        RawEndpoint(String answer, boolean hangsUp) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread t = new Thread(() -> {
                 while (!socket.isClosed()) {
@@ -336,7 +341,9 @@ class WebhookTargetsIT {
                         s.getInputStream().read(new byte[16 << 10]);
                         s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
                         s.getOutputStream().flush();
-                        s.shutdownOutput();
+                        if (hangsUp) {
+                            s.shutdownOutput();
+                        }
                         s.getInputStream().transferTo(OutputStream.nullOutputStream());
                     } catch (IOException e) {
                         if (socket.isClosed()) {
@@ -392,6 +399,28 @@ class WebhookTargetsIT {
                 assertThat(node.service().get(org.path() + "/webhooks/" + e.getKey()).json().get("delivery")
                         .get("last_error").stringValue()).isEqualTo(e.getValue());
             }
+        }
+    }
+
+    /**
+     * An attempt ends within {@code --webhook-timeout} whatever the receiver sends: an interim status the client does
+     * not know ({@code 199}), then silence, once held the attempt — and one of the organization's delivery slots —
+     * for the timeout plus 5 s.
+     */
+    @Test
+    void anUnknownInterimStatusThenSilence_isATimeout_withinTheTimeout() throws Exception {
+        Duration timeout = Duration.ofSeconds(2);
+        try (TestNode node = TestNode.start(c -> WebhooksIT.reachingLoopback(
+                c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), timeout))));
+             RawEndpoint interim = new RawEndpoint("HTTP/1.1 199 Odd\r\n\r\n", false)) {
+            var org = new Fixtures(node).org("close");
+            long id = subscribe(node.service(), org, "http://127.0.0.1:" + interim.port() + "/hook", "active");
+            role(node.service(), org, "Interim");
+            Await.until(Duration.ofSeconds(20), "an attempt", () -> !deliveries(node.service(), org, id).isEmpty());
+            JsonNode attempt = deliveries(node.service(), org, id).get(0);
+            assertThat(attempt.get("error").stringValue()).as("%s", attempt).isEqualTo("timeout");
+            assertThat(attempt.get("duration_ms").longValue()).as("%s", attempt)
+                    .isLessThan(timeout.toMillis() + 1500);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.closemembership.OtherHalf;
@@ -39,7 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       membership's life begins when it is activated. A member created invited, changed while invited, or whose
  *       invitation is withdrawn (deactivated or deleted while invited) does not appear; accepting the invitation
  *       (by any API, with a role change or without) is the membership's {@code activated}, a creation: the
- *       membership as it then stands, with no {@code changed_fields} and no {@code previous_data}.</li>
+ *       membership as it then stands, with no {@code changed_fields} and no {@code previous_data}. Nor does a member
+ *       created deactivated (an import's, as an export holds one): its membership was never activated.</li>
  *   <li>{@code group} → {@code group}: created, updated (also a member added or removed), deleted.</li>
  *   <li>{@code role} → {@code role}: created, updated, deleted — listed only when asked for with
  *       {@code object_type=role}, since Close has no role events and its clients do not expect them.</li>
@@ -103,8 +105,9 @@ final class CloseEvents {
         boolean invitation;
         if (r.objectType() == ObjectType.MEMBER) {
             String after = status(r.after());
-            invitation = !Member.ACTIVE.equals(after)
-                    && (Member.INVITED.equals(status(r.before())) || Member.INVITED.equals(after));
+            // nor is a member created deactivated (an import's, as an export holds it): it was never activated
+            invitation = !Member.ACTIVE.equals(after) && (r.action() == Action.CREATED
+                    || Member.INVITED.equals(status(r.before())) || Member.INVITED.equals(after));
         } else if (r.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS) {
             invitation = Member.INVITED.equals(status(other == null ? null : other.after()));
         } else {

@@ -487,4 +487,54 @@ class CloseEventsIT {
             assertThat(delivered.get(0)).isEqualTo(updated);
         }
     }
+
+    /**
+     * A member an import creates deactivated (as an export holds one) never had a Close membership, which begins when
+     * it is activated: its creation is no {@code activated} — in the log nor in Close's webhooks — and it was once
+     * created active, then deactivated (two records, an {@code activated} and a {@code deactivated}); activating it
+     * later is its membership's {@code activated}.
+     */
+    @Test
+    void aMemberImportedDeactivated_isNoMembershipEvent_untilItIsActivated() {
+        var org = close.org();
+        try (CloseReceiver receiver = new CloseReceiver()) {
+            Http.Res subscribed = org.admin().post("/webhook/", Map.of("url", receiver.url(), "events", List.of(
+                    Map.of("object_type", "membership", "action", "activated"),
+                    Map.of("object_type", "membership", "action", "deactivated"),
+                    Map.of("object_type", "group", "action", "created"))));
+            assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+            JsonNode newestBefore = org.admin().get("/event/?_limit=1").get("data").get(0);
+            String lines = String.join("\n", Json.writeString(Map.of("type", "header", "model", "close")),
+                    Json.writeString(Map.of("type", "member", "user_id", "dead2", "email", "dead2@example.com", "role",
+                            "Restricted User", "status", "deactivated"))) + "\n";
+            Http.Res imported = node.service().raw("POST", org.path() + "/import", lines, "application/x-ndjson");
+            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+            org.admin().post("/group/", Map.of("name", "After"));
+
+            JsonNode natives = node.service().get(org.path() + "/events?object_type=member&order=desc&limit=1").json()
+                    .get("items");
+            assertThat(natives.get(0).get("action").stringValue()).isEqualTo("created");
+            assertThat(natives.get(0).get("after").get("status").stringValue()).isEqualTo("deactivated");
+            long member = natives.get(0).get("object_id").asLong();
+            String memb = CloseIds.encode(CloseIds.MEMBERSHIP, member);
+            assertThat(org.admin().get("/event/?object_id=" + memb).get("data")).isEmpty();
+            assertThat(org.admin().get("/event/?object_type=membership&_limit=1").get("data").get(0))
+                    .isEqualTo(newestBefore);
+            assertThat(org.admin().get("/event/" + CloseIds.encode(CloseIds.EVENT,
+                    natives.get(0).get("revision").longValue()) + "/").status()).isEqualTo(404);
+
+            // deliveries come in order: once the group's arrives, any of the member's would have come
+            Await.until(Duration.ofSeconds(30), "the group's delivery", () -> receiver.deliveries().stream()
+                    .anyMatch(d -> d.event().get("object_type").stringValue().equals("group")));
+            List<String> delivered = new ArrayList<>();
+            receiver.deliveries().forEach(d -> delivered.add(d.event().get("object_type").stringValue() + "."
+                    + d.event().get("action").stringValue()));
+            assertThat(delivered).containsExactly("group.created");
+
+            Http.Res activated = node.service().patch(org.path() + "/members/" + member, Map.of("status", "active"));
+            assertThat(activated.status()).as(activated.toString()).isEqualTo(200);
+            assertThat(kinds(org.admin().get("/event/?object_id=" + memb).get("data")))
+                    .containsExactly("membership.activated");
+        }
+    }
 }
