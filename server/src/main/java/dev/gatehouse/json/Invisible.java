@@ -94,7 +94,8 @@ final class Invisible {
     }
 
     /**
-     * Null when {@code s} neither begins nor ends with an invisible character nor begins with a combining mark, else
+     * Null when {@code s} neither begins nor ends with an invisible character nor begins with a combining mark, nor
+     * has one beside an {@code @} ({@link #besideAt}), else
      * why, ready to follow a field name: {@code "must not be blank"} when it holds nothing else (or nothing), else
      * which character is at which end — the value quoted in a message shows no difference.
      */
@@ -106,13 +107,33 @@ final class Invisible {
         int last = s.codePointBefore(s.length());
         if (!isInvisible(first) && !isInvisible(last)) {
             return isCombiningMark(first) ? "must not begin with a combining mark, got \"" + Fields.abbreviate(s)
-                    + "\" (" + name(first) + " at its beginning)" : null;
+                    + "\" (" + name(first) + " at its beginning)" : besideAt(s);
         }
         if (s.codePoints().allMatch(Invisible::isInvisible)) {
             return "must not be blank";
         }
         return "must not begin or end with whitespace or an invisible character, got \"" + Fields.abbreviate(s)
                 + "\" (" + (isInvisible(first) ? name(first) + " at its beginning" : name(last) + " at its end") + ")";
+    }
+
+    /**
+     * Null when no {@code @} of {@code s} has an invisible character beside it, nor a combining mark after it, else
+     * why: the two sides of an address are each an end — {@code c} U+3164 {@code @x.io} is a second member looking
+     * exactly like {@code c@x.io} (Rooms makes an invited user's email its user id), and a user id may have an
+     * address's form.
+     */
+    private static String besideAt(String s) {
+        for (int at = s.indexOf('@'); at >= 0; at = s.indexOf('@', at + 1)) {
+            int before = at > 0 ? s.codePointBefore(at) : -1;
+            int after = at + 1 < s.length() ? s.codePointAt(at + 1) : -1;
+            if (before >= 0 && isInvisible(before) || after >= 0 && (isInvisible(after) || isCombiningMark(after))) {
+                int shown = before >= 0 && isInvisible(before) ? before : after;
+                return "must not hold an invisible character or a combining mark beside its @, got \""
+                        + Fields.abbreviate(s) + "\" (" + name(shown) + (shown == before ? " before" : " after")
+                        + " its @)";
+            }
+        }
+        return null;
     }
 
     /** {@code U+00A0}: how a message names a character it cannot show. */

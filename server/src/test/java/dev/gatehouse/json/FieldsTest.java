@@ -183,6 +183,34 @@ class FieldsTest {
     }
 
     /**
+     * The two sides of an {@code @} are ends too: {@code c} U+3164 {@code @x.io} was a second member looking exactly
+     * like {@code c@x.io} (Rooms makes an invited user's email its user id), in an email as in a user id.
+     */
+    @Test
+    void identifierAndEmail_refuseAnInvisibleCharacterBesideAnAt_orACombiningMarkAfterIt() {
+        for (String invisible : List.of("\u3164", "\u200b", "\ufe0f", "\u2800", "\u00a0", "\u034f")) {
+            String shown = String.format("U+%04X", invisible.codePointAt(0));
+            for (String value : List.of("c" + invisible + "@x.io", "c@" + invisible + "x.io")) {
+                String where = value.startsWith("c@") ? " after its @)" : " before its @)";
+                Fields f = Fields.of(Json.write(Map.of("user_id", value, "email", value)));
+                assertThat(f.identifier("user_id", true, 200)).as(shown).isNull();
+                assertThat(f.email("email", true)).as(shown).isNull();
+                String problem = "must not hold an invisible character or a combining mark beside its @, got \""
+                        + value + "\" (" + shown + where;
+                assertThat(failure(f).fieldErrors()).as(shown).isEqualTo(Map.of("user_id", problem, "email", problem));
+            }
+        }
+        Fields mark = Fields.of(Json.write(Map.of("email", "c@\u0301x.io")));
+        assertThat(mark.email("email", true)).isNull();
+        assertThat(failure(mark).fieldErrors().get("email")).endsWith("(U+0301 after its @)");
+        Fields f = Fields.of(Json.write(Map.of("user_id", "@ada", "email", "jo\u200dse@x.io", "handle", "ada@")));
+        assertThat(f.identifier("user_id", true, 200)).isEqualTo("@ada");
+        assertThat(f.email("email", true)).isEqualTo("jo\u200dse@x.io");
+        assertThat(f.identifier("handle", true, 200)).isEqualTo("ada@");
+        f.check();
+    }
+
+    /**
      * An email holds no space of any kind, nor another invisible character at an end (a format character, a default
      * ignorable such as the Hangul filler or a variation selector, the braille blank), and is taken as given: one
      * padded with spaces is refused, not trimmed (Rooms makes an invited user's email its user id).
