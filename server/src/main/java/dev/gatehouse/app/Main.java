@@ -167,6 +167,13 @@ public final class Main implements Runnable {
                 LoggerFactory.getLogger(Main.class).debug("the node could not start", e);
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
+            } catch (RuntimeException e) {
+                // a bug, or a database the node cannot read: one line all the same, the stack trace in the log
+                LoggerFactory.getLogger(Main.class).debug("the node could not start", e);
+                System.err.println("gatehouse: the node could not start: unexpected error "
+                        + String.valueOf(e).strip().replaceAll("\\s*\\R\\s*", " ")
+                        + " (--log-level DEBUG logs where it happened)");
+                return 2;
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

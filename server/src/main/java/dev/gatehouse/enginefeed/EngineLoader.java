@@ -18,6 +18,13 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * <p>Each row becomes the same engine operation the change record of that object would decode to (both are built
  * by {@link EngineOps}), so an engine rebuilt from the tables and one kept up to date change by change hold the
  * same state. Reads only the columns that decide, streamed; each row is applied as it arrives.
+ *
+ * <p>Rows are read only where their organization exists. Members and assignments have no foreign key to it (V16_3,
+ * V17_2): the services delete them before the organization's row, and a trigger does for a node of a previous build
+ * that deletes the row alone (V18_2); rows of a missing organization left all the same (a database restored in part,
+ * rows written around the services or with triggers off) would each be an operation on an organization the engine
+ * or a replica does not hold, which fails the whole load and so every start. The check is a semi-join on the
+ * organizations (a hash of their ids) beside each table's scan, which the load makes anyway.
  */
 public final class EngineLoader {
 
@@ -39,22 +46,24 @@ public final class EngineLoader {
     /**
      * Hands every row of the tables that decide to {@code sink} as the operation its change record would decode to,
      * organizations first, then roles, members, resources (parents before children do not matter: a parent link
-     * names an id), assignments and grants; only organization {@code orgId}'s when it is not null. Runs in the
-     * caller's transaction (repeatable read, for a consistent snapshot), streamed: rows are handed over as they
-     * arrive, never held.
+     * names an id), assignments and grants; only organization {@code orgId}'s when it is not null, and never a row
+     * of an organization that does not exist. Runs in the caller's transaction (repeatable read, for a consistent
+     * snapshot), streamed: rows are handed over as they arrive, never held.
      */
     public static void read(Handle h, Long orgId, Consumer<EngineOp> sink) {
-        String byOrg = orgId == null ? "" : " WHERE org_id = :org";
+        String inExistingOrg = (orgId == null ? " t WHERE" : " t WHERE t.org_id = :org AND")
+                + " EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.org_id)";
         query(h, "SELECT id, model_id FROM organizations" + (orgId == null ? "" : " WHERE id = :org"), orgId)
                 .map((rs, ctx) -> EngineOps.organization(rs.getLong("id"), rs.getString("model_id")))
                 .forEach(sink);
-        query(h, "SELECT id, org_id, system_key, name, permissions, external, visibility FROM roles" + byOrg, orgId)
+        query(h, "SELECT id, org_id, system_key, name, permissions, external, visibility FROM roles" + inExistingOrg,
+                orgId)
                 .map((rs, ctx) -> EngineOps.role(rs.getLong("org_id"), rs.getLong("id"),
                         rs.getString("system_key"), rs.getString("name"),
                         Arrays.asList((String[]) rs.getArray("permissions").getArray()), rs.getBoolean("external"),
                         RoleStore.visibility(rs.getString("visibility"))))
                 .forEach(sink);
-        query(h, "SELECT id, org_id, user_id, role_id, external, status FROM members" + byOrg, orgId)
+        query(h, "SELECT id, org_id, user_id, role_id, external, status FROM members" + inExistingOrg, orgId)
                 .map((rs, ctx) -> {
                     long roleId = rs.getLong("role_id");
                     Long companyRole = rs.wasNull() ? null : roleId;
@@ -62,15 +71,16 @@ public final class EngineLoader {
                             companyRole, rs.getBoolean("external"), MemberStatus.of(rs.getString("status")));
                 })
                 .forEach(sink);
-        query(h, "SELECT org_id, resource_type, resource_id, parent_id FROM resources" + byOrg, orgId)
+        query(h, "SELECT org_id, resource_type, resource_id, parent_id FROM resources" + inExistingOrg, orgId)
                 .map((rs, ctx) -> EngineOps.resource(rs.getLong("org_id"), rs.getString("resource_type"),
                         rs.getString("resource_id"), rs.getString("parent_id")))
                 .forEach(sink);
-        query(h, "SELECT org_id, resource_type, resource_id, member_id, role_id FROM assignments" + byOrg, orgId)
+        query(h, "SELECT org_id, resource_type, resource_id, member_id, role_id FROM assignments"
+                        + inExistingOrg, orgId)
                 .map((rs, ctx) -> EngineOps.assignment(rs.getLong("org_id"), rs.getString("resource_type"),
                         rs.getString("resource_id"), rs.getLong("member_id"), rs.getLong("role_id")))
                 .forEach(sink);
-        query(h, "SELECT org_id, member_id, permissions FROM member_grants" + byOrg, orgId)
+        query(h, "SELECT org_id, member_id, permissions FROM member_grants" + inExistingOrg, orgId)
                 .map((rs, ctx) -> EngineOps.grants(rs.getLong("org_id"), rs.getLong("member_id"),
                         Arrays.asList((String[]) rs.getArray("permissions").getArray())))
                 .forEach(sink);

@@ -266,6 +266,29 @@ class StartupFailureIT {
         assertThat(serviceKeys).as("no key generated").isZero();
     }
 
+    /**
+     * A start that fails on something unforeseen (here an organization whose model does not exist, written around
+     * the services) is one line too, naming the error: it once ended in picocli's stack trace on standard error.
+     */
+    @Test
+    void unexpectedErrorAtStart_isOneLine_withoutAStackTrace() throws Exception {
+        String url = TestDatabase.freshDatabaseUrl();
+        long orgId;
+        try (TestNode written = TestNode.startOn(url)) {
+            orgId = written.service().post("/v1/orgs", Map.of("name", "Data", "model", "close")).json().get("id")
+                    .longValue();
+        }
+        TestDatabase.jdbi(url).useHandle(h -> h.execute("UPDATE organizations SET model_id = 'no-such-model' "
+                + "WHERE id = ?", orgId));
+        Run run = serve(Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()), "--port", "0",
+                "--database-url", url, "--database-user", TestDatabase.USER);
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertOneLineError(run, "gatehouse: the node could not start: unexpected error ");
+        assertThat(run.err()).contains("no-such-model");
+        assertThat(run.errLines()).as(run.err()).hasSize(1);
+        assertThat(run.errLines().get(0)).endsWith(" (--log-level DEBUG logs where it happened)");
+    }
+
     /** The last line of standard error starts with {@code expected}; no stack trace, no usage text. */
     private static void assertOneLineError(Run run, String expected) {
         List<String> lines = run.errLines();

@@ -1,0 +1,139 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
+import dev.gatehouse.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A rolling upgrade (docs/deployment.md, "Upgrading"): nodes of a previous build keep running against the migrated
+ * schema and delete as that build did, relying on the foreign keys it knew (the deletions are run here as raw SQL,
+ * the statements of that build's stores). A deletion of theirs leaves nothing behind, and a start on rows of an
+ * organization that does not exist — however they came to be — neither fails nor hands them to a replica.
+ */
+class UpgradeIT {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private TestNode node;
+    private Fixtures fx;
+    private Jdbi database;
+
+    @BeforeEach
+    void start() {
+        node = TestNode.startOn(TestDatabase.freshDatabaseUrl());
+        fx = new Fixtures(node);
+        database = TestDatabase.jdbi(node.databaseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    /**
+     * An organization deleted as the builds before V17_2 delete it ({@code OrgStore.delete}: its assignments, then its
+     * row, the members following by the foreign key V17_2 dropped) leaves none of its members, assignments, keys or
+     * grants behind, and another organization loses nothing; the nodes start again.
+     */
+    @Test
+    void organizationDeletedByAPreviousBuild_leavesNoMemberOrAssignmentBehind() {
+        Fixtures.Populated gone = fx.populated();
+        Fixtures.Populated kept = fx.populated();
+        Map<String, Long> keptBefore = rows(kept.org().id());
+        assertThat(rows(gone.org().id())).as("the organization's rows before").allSatisfy((table, count) ->
+                assertThat(count).as(table).isPositive());
+
+        database.useTransaction(h -> {
+            h.execute("DELETE FROM assignments WHERE org_id = ?", gone.org().id());
+            h.execute("DELETE FROM organizations WHERE id = ?", gone.org().id());
+        });
+
+        assertThat(rows(gone.org().id())).as("what the deletion left").allSatisfy((table, count) ->
+                assertThat(count).as(table).isZero());
+        assertThat(rows(kept.org().id())).isEqualTo(keptBefore);
+        node.restart();
+        assertThat(snapshotOrgIds()).contains(kept.org().id()).doesNotContain(gone.org().id());
+    }
+
+    /**
+     * A member deleted as the builds before V16_3 delete it ({@code MemberStore.delete}: its row, its assignments
+     * following by the foreign key V16_3 dropped) leaves none of its assignments behind.
+     */
+    @Test
+    void memberDeletedByAPreviousBuild_leavesNoAssignmentBehind() {
+        Fixtures.Populated org = fx.populated();
+        assertThat(assignments(org.member())).isPositive();
+        long others = database.withHandle(h -> h.createQuery("SELECT count(*) FROM assignments WHERE org_id = :org "
+                + "AND member_id <> :member").bind("org", org.org().id()).bind("member", org.member())
+                .mapTo(Long.class).one());
+
+        database.useHandle(h -> h.execute("DELETE FROM members WHERE id = ?", org.member()));
+
+        assertThat(assignments(org.member())).isZero();
+        assertThat(rows(org.org().id()).get("assignments")).isEqualTo(others).isPositive();
+    }
+
+    /**
+     * Rows of an organization whose row is gone without them (the old deletion with every trigger and foreign key
+     * off: roles, members, resources, assignments, keys all left) are not loaded: the node starts — it once stopped
+     * on "organization … not found", exit 2, and so did every node after it — and its snapshot holds no operation
+     * of that organization, which a replica could not apply.
+     */
+    @Test
+    void rowsOfAMissingOrganization_doNotStopAStart_norReachTheSnapshot() {
+        Fixtures.Populated gone = fx.populated();
+        Fixtures.Populated kept = fx.populated();
+        database.useTransaction(h -> {
+            h.execute("SET LOCAL session_replication_role = replica");
+            h.execute("DELETE FROM assignments WHERE org_id = ?", gone.org().id());
+            h.execute("DELETE FROM organizations WHERE id = ?", gone.org().id());
+        });
+        assertThat(rows(gone.org().id()).get("members")).as("left behind").isPositive();
+        assertThat(rows(gone.org().id()).get("roles")).as("left behind").isPositive();
+
+        node.restart();
+
+        assertThat(snapshotOrgIds()).contains(kept.org().id()).doesNotContain(gone.org().id());
+        assertThat(node.service().get("/v1/snapshot?org=" + gone.org().id()).status()).isEqualTo(404);
+        assertThat(node.service().get(kept.org().path() + "/members").status()).isEqualTo(200);
+    }
+
+    /** The organization id of every operation in the snapshot of every organization. */
+    private List<Long> snapshotOrgIds() {
+        Http.Res snapshot = node.service().get("/v1/snapshot");
+        assertThat(snapshot.status()).as(snapshot.toString()).isEqualTo(200);
+        return snapshot.body().lines().map(MAPPER::readTree)
+                .filter(line -> line.get("type").stringValue().equals("op"))
+                .map(line -> line.get("op").get("org_id"))
+                .map(JsonNode::longValue)
+                .distinct().toList();
+    }
+
+    private long assignments(long memberId) {
+        return database.withHandle(h -> h.createQuery("SELECT count(*) FROM assignments WHERE member_id = :member")
+                .bind("member", memberId).mapTo(Long.class).one());
+    }
+
+    /** The organization's rows in each table a member's rows live in. */
+    private Map<String, Long> rows(long orgId) {
+        return database.withHandle(h -> Map.of("roles", count(h, "roles", orgId), "members", count(h, "members", orgId),
+                "assignments", count(h, "assignments", orgId), "api_keys", count(h, "api_keys", orgId)));
+    }
+
+    private static long count(Handle h, String table, long orgId) {
+        return h.createQuery("SELECT count(*) FROM " + table + " WHERE org_id = :org").bind("org", orgId)
+                .mapTo(Long.class).one();
+    }
+}
