@@ -196,6 +196,8 @@ public final class Gatehouse implements AutoCloseable {
                 new OpsDialect(storage::serving, storage.health()::reachable, feed, metrics, () -> ready, auth,
                         nodes.nodeId()));
         http = startHttp(dialects, metrics);
+        // before HTTP: a stopping node ends its imports where they stand and answers them while it still can
+        stopFirst(imports);
         stopFirst(replicationHub);
         ready = true;
     }

@@ -73,9 +73,16 @@ import org.slf4j.MDC;
  * <p>The imports of one organization run one at a time on a node (their chunks would only wait for each other's
  * lock, each holding a connection or a batch meanwhile): a second one waits for the first, in memory, before it
  * takes a place or a connection, up to {@link #ORGANIZATION_WAIT}, and is then refused with a retryable 503
- * {@code imports_busy}. A deployment's import is not one organization's and waits for none. Thread-safe.
+ * {@code imports_busy}. A deployment's import is not one organization's and waits for none.
+ *
+ * <p><b>Stopping.</b> {@link #close} (the node stopping, before HTTP stops) refuses new imports with 503
+ * {@code node_stopping}, and ends those running where they stand: the chunk being written is let finish (or fail),
+ * no other starts, and each import fails with 503 {@code node_stopping} at the first line not committed, its
+ * progress exactly what committed — so that resuming from it neither skips nor repeats a line (which in a
+ * deployment's import would create its organizations again). {@link #close} returns once every import's answer
+ * has gone out ({@link #answering}), or after {@link #STOP_GRACE}. Thread-safe.
  */
-public final class ImportService {
+public final class ImportService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportService.class);
     /** Imports running at once on one node. */
@@ -90,6 +97,11 @@ public final class ImportService {
     static final Duration ORGANIZATION_WAIT = Duration.ofSeconds(30);
     /** The longest line read. */
     static final int MAX_LINE_BYTES = 1 << 20;
+    /**
+     * How long a stopping node waits for its imports' answers: a chunk being written (seconds for a long one), then
+     * a line to read (each arrives within the chunk deadline, 30 s by default, or the import would fail anyway).
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** What a deployment's import is called in a refusal or the log. */
     private static final String DEPLOYMENT = "a deployment's import";
 
@@ -102,6 +114,10 @@ public final class ImportService {
     private final ExecutorService writers = pool("gatehouse-import-writer");
     /** Has this node apply what a long import's chunks committed, while their writer writes the next: as many. */
     private final ExecutorService appliers = pool("gatehouse-import-applier");
+    /** Set once by {@link #close}: runs take no new chunk, new imports are refused. */
+    private volatile boolean stopping;
+    /** Imports whose answer has not gone out yet (guarded by {@link #importing}). */
+    private int answering;
 
     /** @param maxLines lines one request may carry ({@link ImportOptions#maxLines()}) */
     public ImportService(BulkServices services, long maxLines) {
@@ -118,6 +134,67 @@ public final class ImportService {
                 });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * Counts an import's answer as going out until the returned handle is closed (once its answer is complete):
+     * {@link #close} waits for it. 503 {@code node_stopping} once the node stops.
+     */
+    public Answering answering() {
+        synchronized (importing) {
+            if (stopping) {
+                throw nodeStopping();
+            }
+            answering++;
+        }
+        boolean[] closed = {false};
+        return () -> {
+            synchronized (importing) {
+                if (!closed[0]) {
+                    closed[0] = true;
+                    answering--;
+                    importing.notifyAll();
+                }
+            }
+        };
+    }
+
+    /** An import's answer going out ({@link #answering}); closing it again does nothing. */
+    @FunctionalInterface
+    public interface Answering extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * The node stops: new imports are refused, running ones end once the chunk being written is taken in (see the
+     * class comment); returns when every answer has gone out, or after {@link #STOP_GRACE}.
+     */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        synchronized (importing) {
+            stopping = true;
+            importing.notifyAll(); // an import waiting for its organization's turn is refused now
+            while (answering > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("stopping with {} import(s) still answering after {} s", answering,
+                            STOP_GRACE.toSeconds());
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(importing, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static UnavailableException nodeStopping() {
+        return new UnavailableException("node_stopping", "this node is stopping; retry the import on another node");
     }
 
     /** Lines one request may carry, counted from its {@code from_line}. */
@@ -195,6 +272,9 @@ public final class ImportService {
         long deadline = System.nanoTime() + ORGANIZATION_WAIT.toNanos();
         synchronized (importing) {
             while (!importing.add(orgId)) {
+                if (stopping) {
+                    throw nodeStopping();
+                }
                 long left = deadline - System.nanoTime();
                 try {
                     if (left <= 0) {
@@ -272,6 +352,7 @@ public final class ImportService {
             try {
                 LineReader.Line line;
                 while ((line = reader.next()) != null) {
+                    requireNodeRunning(lastLine);
                     lastLine = line.number();
                     arrived(line);
                     if (line.number() < options.fromLine()) {
@@ -426,10 +507,29 @@ public final class ImportService {
         }
 
         /**
+         * Once the node stops ({@link ImportService#close}): takes in the chunk being written, if any, and ends the
+         * import with 503 {@code node_stopping} at the first line not committed ({@code linesRead}: the lines read
+         * so far, those after the last chunk dropped unwritten).
+         */
+        private void requireNodeRunning(long linesRead) {
+            if (!stopping) {
+                return;
+            }
+            takeInBefore(linesRead);
+            LOG.info("{} stopped at line {}: the node is stopping", deployment ? DEPLOYMENT
+                    : "an import into organization " + orgId, committedLines + 1);
+            throw new ImportFailedException(committedLines + 1, new UnavailableException("node_stopping", "this node "
+                    + "is stopping; lines up to " + committedLines + " are committed, resume from line "
+                    + (committedLines + 1) + " on another node or once it is back"), snapshot(linesRead));
+        }
+
+        /**
          * Writes one chunk in its own transaction ({@code lastLine} is the last line it covers): on the calling
-         * thread, or handed to {@link #writer} once the chunk before it has been taken in.
+         * thread, or handed to {@link #writer} once the chunk before it has been taken in. None starts once the
+         * node stops.
          */
         private void commit(List<ImportLine> chunk, long lastLine) {
+            requireNodeRunning(lastLine);
             takeIn();
             Writing next = new Writing(List.copyOf(chunk), lastLine, applied, orgId, assignmentsNew);
             if (writer == null) {

@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -571,6 +573,20 @@ public final class HttpServer {
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /**
+     * Runs {@code done} once the request's response is complete — its last byte written, or the exchange failed —
+     * whatever the handler wrote and the web framework writes after it. False when the request is not the server's
+     * own (nothing registered).
+     */
+    public static boolean whenComplete(Context ctx, Runnable done) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request == null) {
+            return false;
+        }
+        Request.addCompletionListener(request, failure -> done.run());
+        return true;
     }
 
     public void stop() {

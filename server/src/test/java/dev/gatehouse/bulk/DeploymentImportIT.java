@@ -1,15 +1,27 @@
 package dev.gatehouse.bulk;
 
 import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -370,6 +382,163 @@ class DeploymentImportIT {
         Http.Res check = node.service().post("/v1/orgs/" + copyId + "/check", Map.of("user_id", "kit",
                 "permission", "room.delete", "min_revision", copy.revision()));
         assertThat(check.get("allowed").booleanValue()).as("%s", check).isFalse();
+    }
+
+    @Test
+    void aNodeStoppingMidImport_answersWhereItStands_andResumingFromThereCreatesNoOrganizationTwice()
+            throws Exception {
+        try (TestNode stopping = TestNode.start()) {
+            Bulk.registerDocsModel(stopping);
+            Jdbi database = TestDatabase.jdbi(stopping.databaseUrl());
+            String prefix = unique("stop");
+            List<String> lines = new ArrayList<>();
+            for (int o = 0; o < 120; o++) {
+                lines.add(organization(prefix + "-" + o));
+                lines.add(role("Reader", READ));
+                for (int m = 0; m < 39; m++) {
+                    lines.add(member("u" + m, "Reader"));
+                }
+            }
+            byte[] body = Bulk.body(lines).getBytes(StandardCharsets.UTF_8);
+            int half = body.length / 2;
+
+            // Sent over a socket of its own, as a client streaming a file: the first half of the body, then — once
+            // two chunks have committed and the node has begun to stop (as by SIGTERM: it is no longer ready) — the
+            // rest, so that the stop lands while the import still reads, however quick the host. (The JDK's client
+            // reads no answer before its whole body is sent.)
+            List<JsonNode> answer = new ArrayList<>();
+            CompletableFuture<Void> stopped;
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(),
+                    URI.create(stopping.baseUrl()).getPort())) {
+                socket.setSoTimeout(60_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/import?chunk_lines=400 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + TestNode.SERVICE_KEY + "\r\nContent-Type: application/x-ndjson\r\n"
+                        + "Accept: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                sendChunk(out, body, 0, half);
+                ChunkedLines read = new ChunkedLines(socket.getInputStream());
+                assertThat(read.status()).isEqualTo(200);
+                for (int i = 0; i < 2; i++) {
+                    answer.add(Json.readTree(read.next()));
+                }
+                stopped = CompletableFuture.runAsync(() -> stopping.node().close());
+                Await.until(Duration.ofSeconds(10), "the node stopping",
+                        () -> stopping.service().get("/readyz").status() != 200);
+                Thread.sleep(200);
+                sendChunk(out, body, half, body.length - half);
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                for (String line; (line = read.next()) != null; ) {
+                    answer.add(Json.readTree(line));
+                }
+            }
+            stopped.get(60, TimeUnit.SECONDS);
+
+            JsonNode error = answer.get(answer.size() - 1).get("error");
+            assertThat(error).as("the answer's last line: %s", answer).isNotNull();
+            assertThat(error.get("status").intValue()).isEqualTo(503);
+            assertThat(error.get("code").stringValue()).isEqualTo("node_stopping");
+            long committed = error.get("committed_lines").longValue();
+            assertThat(committed).as("%s", error).isLessThan(lines.size()).isGreaterThanOrEqualTo(800);
+            assertThat(error.get("resume_from_line").longValue()).isEqualTo(committed + 1);
+            // exactly what the database holds: the organizations and members of the lines up to committed_lines
+            List<String> sent = lines.subList(0, (int) committed);
+            long organizationLines = sent.stream().filter(l -> l.contains("\"organization\"")).count();
+            long memberLines = sent.stream().filter(l -> l.contains("\"member\"")).count();
+            assertThat(countIn(database, "organizations o", prefix)).isEqualTo(organizationLines);
+            assertThat(countIn(database, "members m JOIN organizations o ON o.id = m.org_id", prefix))
+                    .isEqualTo(memberLines);
+            long resumeOrg = error.get("resume_org_id").longValue();
+            assertThat(error.at("/progress/org_id").longValue()).isEqualTo(resumeOrg);
+
+            stopping.restart();
+            Http.Res resumed = stopping.service().raw("POST", "/v1/import?chunk_lines=400&from_line=" + (committed + 1)
+                    + "&org_id=" + resumeOrg, Bulk.body(lines), "application/x-ndjson");
+            assertThat(resumed.status()).as("%s", resumed).isEqualTo(200);
+            assertThat(countIn(database, "organizations o", prefix)).as("no organization created twice")
+                    .isEqualTo(120);
+            assertThat(countIn(database, "members m JOIN organizations o ON o.id = m.org_id", prefix))
+                    .isEqualTo(120 * 39);
+            long names = database.withHandle(h -> h.createQuery("SELECT count(DISTINCT name) FROM organizations "
+                    + "WHERE name LIKE :prefix").bind("prefix", prefix + "-%").mapTo(Long.class).one());
+            assertThat(names).isEqualTo(120);
+        }
+    }
+
+    /** Rows of {@code from} (aliasing the organizations {@code o}) in the organizations named with the prefix. */
+    static long countIn(Jdbi database, String from, String prefix) {
+        return database.withHandle(h -> h.createQuery("SELECT count(*) FROM " + from + " WHERE o.name LIKE :prefix")
+                .bind("prefix", prefix + "-%").mapTo(Long.class).one());
+    }
+
+    /** Writes {@code length} bytes of {@code body} from {@code offset} as one chunk of a chunked request body. */
+    static void sendChunk(OutputStream out, byte[] body, int offset, int length) throws IOException {
+        out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, offset, length);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** The answer of an HTTP/1.1 exchange read off its socket: its status, then its chunked body line by line. */
+    static final class ChunkedLines {
+
+        private final InputStream in;
+        private final int status;
+        private final StringBuilder held = new StringBuilder();
+        private boolean ended;
+
+        ChunkedLines(InputStream in) throws IOException {
+            this.in = in;
+            String statusLine = headLine();
+            status = Integer.parseInt(statusLine.split(" ")[1]);
+            String header;
+            boolean chunked = false;
+            while (!(header = headLine()).isEmpty()) {
+                chunked |= header.toLowerCase(Locale.ROOT).startsWith("transfer-encoding: chunked");
+            }
+            assertThat(chunked).as("a chunked answer").isTrue();
+        }
+
+        int status() {
+            return status;
+        }
+
+        /** The next line of the body, or null once it has ended. */
+        String next() throws IOException {
+            while (held.indexOf("\n") < 0 && !ended) {
+                int size = Integer.parseInt(headLine().split(";")[0].trim(), 16);
+                if (size == 0) {
+                    headLine();
+                    ended = true;
+                    break;
+                }
+                held.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+                headLine();
+            }
+            int end = held.indexOf("\n");
+            if (end < 0) {
+                String rest = held.toString();
+                held.setLength(0);
+                return rest.isBlank() ? null : rest;
+            }
+            String line = held.substring(0, end);
+            held.delete(0, end + 1);
+            return line;
+        }
+
+        private String headLine() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw new IOException("the answer ended early: " + line);
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
     }
 
     static List<JsonNode> withoutHeader(List<JsonNode> lines) {

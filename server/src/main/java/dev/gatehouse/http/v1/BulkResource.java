@@ -97,9 +97,27 @@ final class BulkResource {
                 imports.runDeployment(principal, orgId, body, declared, options, progress));
     }
 
+    /**
+     * Runs an import and answers it. The answer counts as going out ({@link ImportService#answering}) until the
+     * response is complete, so that a stopping node, which ends its imports before HTTP stops, sends each its last
+     * line (a {@code node_stopping} error once progress went out) rather than cut it off.
+     */
     private void importLines(Context ctx, Import run) throws IOException {
         requireLinesBody(ctx);
         ImportOptions options = options(ctx);
+        ImportService.Answering answering = imports.answering();
+        boolean tracked = false;
+        try {
+            tracked = HttpServer.whenComplete(ctx, answering::close);
+            answer(ctx, options, run);
+        } finally {
+            if (!tracked) {
+                answering.close();
+            }
+        }
+    }
+
+    private void answer(Context ctx, ImportOptions options, Import run) throws IOException {
         boolean streamed = accepts(ctx, NDJSON);
         ProgressLines lines = streamed ? new ProgressLines(ctx) : null;
         ImportProgress done;
