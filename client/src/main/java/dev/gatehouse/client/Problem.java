@@ -43,6 +43,17 @@ record Problem(int status, String code, String detail, Map<String, String> field
         return new Problem(status, code, detail, fields, document, retryAfter);
     }
 
+    /**
+     * Whether the failed request was applied in part: an import whose earlier chunks committed names them
+     * ({@code committed_lines} above 0), whatever its code — a node stopping, a database lost midway — so that sending
+     * it again from its first line would apply those lines twice (a deployment's import would create its
+     * organizations again); it is resumed instead ({@code resume_from_line}).
+     */
+    boolean appliedInPart() {
+        JsonNode committed = document.path("committed_lines");
+        return committed.isNumber() && committed.longValue() > 0;
+    }
+
     /** A failure before any answer: {@code code} and what happened. */
     static Problem local(String code, String detail) {
         ObjectNode document = Wire.MAPPER.createObjectNode().put("code", code).put("detail", detail);

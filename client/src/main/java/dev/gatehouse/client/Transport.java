@@ -34,8 +34,9 @@ import tools.jackson.databind.JsonNode;
  *
  * <p><b>Retries.</b> A request is {@link Safety#IDEMPOTENT} (a read, a decision, a {@code PUT}, a {@code DELETE}) or a
  * {@link Safety#WRITE}; a write is sent again only when the failure proves it was not applied (a refused connection,
- * 429, a 503 whose code is in {@link #NOT_APPLIED}). Bodies come from a supplier so each attempt sends them afresh;
- * a body that cannot be replayed is sent once.
+ * 429, a 503 whose code is in {@link #NOT_APPLIED}) — never an import that answers with the lines it committed,
+ * whatever its code ({@link Problem#appliedInPart}: it is resumed, not sent again). Bodies come from a supplier so
+ * each attempt sends them afresh; a body that cannot be replayed is sent once.
  *
  * <p><b>A retried {@code DELETE} that finds nothing.</b> When an attempt of a {@code DELETE} fails so that it may
  * have been applied (a timeout, a broken connection, a 502/504, a 503 not in {@link #NOT_APPLIED}), a 404 to a later
@@ -174,8 +175,9 @@ final class Transport {
                 }
                 Problem problem = Problem.of(response.statusCode(), response.headers(), outcome.failure());
                 failure = problem.exception();
-                retryable = retryable(problem.status(), problem.code(), call.safety());
-                mayHaveApplied |= retryable && !notApplied(problem.status(), problem.code());
+                // an import answered with the lines it committed was applied in part, whatever its code says
+                retryable = !problem.appliedInPart() && retryable(problem.status(), problem.code(), call.safety());
+                mayHaveApplied |= problem.appliedInPart() || retryable && !notApplied(problem.status(), problem.code());
             } catch (HttpConnectTimeoutException | ConnectException notConnected) {
                 failure = new TransportException(Problem.local("connect_failed", call.method() + " " + call.path()
                         + ": could not connect to " + base + " (" + notConnected + ")"), notConnected);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.gatehouse.client.FakeServer.Answer;
 import dev.gatehouse.client.FakeServer.Received;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retries, timeouts and the session's revision against a scripted loopback server ({@link FakeServer}): a 429 or a
@@ -66,6 +69,38 @@ class ClientRetryIT {
             assertThat(client.org(1).groups().create("Sales").name()).isEqualTo("Sales");
             assertThat(server.received()).extracting(Received::method).containsExactly("POST", "POST");
             assertThat(server.received()).extracting(Received::body).allMatch(b -> b.contains("\"Sales\""));
+        }
+    }
+
+    /**
+     * An import a node stopped midway (503 node_stopping) or that lost its database midway answers with the lines it
+     * committed: applied in part, it is not sent again from its first line (a deployment's import would create its
+     * organizations twice) but thrown, naming where to resume.
+     */
+    @Test
+    void anImportAnsweredWithTheLinesItCommitted_isNotRetried_whateverItsCode(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("import.ndjson");
+        Files.writeString(file, "{\"type\":\"role\",\"name\":\"Viewer\",\"permissions\":[]}\n");
+        for (String code : List.of("node_stopping", "database_unavailable")) {
+            String stopped = "{\"status\": 503, \"code\": \"" + code + "\", \"detail\": \"stopped\", "
+                    + "\"line\": 401, \"committed_lines\": 400, \"resume_from_line\": 401}";
+            try (FakeServer server = new FakeServer(new Answer(503, Map.of("Content-Type", "application/problem+json",
+                    "Retry-After", "0"), stopped, Duration.ZERO), Answer.json(200, "{}"));
+                 GatehouseClient client = client(server, RetryPolicy.DEFAULT)) {
+                UnavailableException e = catchThrowableOfType(UnavailableException.class,
+                        () -> client.org(1).bulk().importFrom(file));
+                assertThat(e.code()).isEqualTo(code);
+                assertThat(e.problem().get("resume_from_line").longValue()).isEqualTo(401);
+                assertThat(server.received()).as(code).hasSize(1);
+            }
+        }
+        // nothing committed: not applied, sent again
+        try (FakeServer server = new FakeServer(Answer.problem(503, "node_stopping", "0"), Answer.json(200,
+                "{\"lines\": 1, \"committed_lines\": 1, \"skipped_lines\": 0, \"chunks\": 1, \"revision\": 7, "
+                        + "\"counts\": {}}"));
+             GatehouseClient client = client(server, RetryPolicy.DEFAULT)) {
+            assertThat(client.org(1).bulk().importFrom(file).committedLines()).isEqualTo(1);
+            assertThat(server.received()).hasSize(2);
         }
     }
 
