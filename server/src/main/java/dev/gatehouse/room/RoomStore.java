@@ -29,14 +29,17 @@ final class RoomStore {
             + "ro.name AS room_role_name, a.member_id IS NULL AS revoked, ru.invited_by, ru.transaction_side_id, "
             + "ru.revoked_at, a.expires_at AS access_ends_at, p.title_id";
     /**
-     * For the room {@code r}: the viewer holds a role on it or on one of its ancestors in the resource hierarchy (a v5
-     * company's office, region or company), walking up its recorded parents; a room without a record is its own chain.
+     * The room {@code r} and its ancestors in the resource hierarchy (a v5 company's office, region or company) as
+     * {@code chain (resource_type, resource_id, depth)}, walking up its recorded parents; a room without a record is
+     * its own chain.
      */
-    private static final String HELD_ON_ROOM_OR_ANCESTOR = "WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
+    private static final String ROOM_AND_ANCESTORS = "WITH RECURSIVE chain (resource_type, resource_id, depth) AS ("
             + "SELECT CAST('room' AS text), CAST(r.id AS text), 0 "
             + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
             + "ON p.org_id = r.org_id AND p.resource_type = c.resource_type AND p.resource_id = c.resource_id "
-            + "WHERE p.parent_id IS NOT NULL AND c.depth < 16) "
+            + "WHERE p.parent_id IS NOT NULL AND c.depth < 16) ";
+    /** For the room {@code r}: the viewer holds a role on it or on an ancestor ({@link #ROOM_AND_ANCESTORS}). */
+    private static final String HELD_ON_ROOM_OR_ANCESTOR = ROOM_AND_ANCESTORS
             + "SELECT 1 FROM chain c JOIN assignments a ON a.org_id = r.org_id AND a.resource_type = c.resource_type "
             + "AND a.resource_id = c.resource_id AND a.member_id = :viewer";
 
@@ -91,11 +94,7 @@ final class RoomStore {
      * The permissions of the role {@code :viewer} holds on room {@code r}, else on its nearest ancestor holding one
      * (null: none), as a caller's own permissions on a room are read ({@code Caller.permissionsOn}).
      */
-    private static final String VIEWER_PERMISSIONS_ON_ROOM = "WITH RECURSIVE chain (resource_type, resource_id, depth) "
-            + "AS (SELECT CAST('room' AS text), CAST(r.id AS text), 0 "
-            + "UNION ALL SELECT p.parent_type, p.parent_id, c.depth + 1 FROM chain c JOIN resources p "
-            + "ON p.org_id = r.org_id AND p.resource_type = c.resource_type AND p.resource_id = c.resource_id "
-            + "WHERE p.parent_id IS NOT NULL AND c.depth < 16) "
+    private static final String VIEWER_PERMISSIONS_ON_ROOM = ROOM_AND_ANCESTORS
             + "SELECT vr.permissions FROM chain c JOIN assignments va ON va.org_id = r.org_id "
             + "AND va.resource_type = c.resource_type AND va.resource_id = c.resource_id AND va.member_id = :viewer "
             + "JOIN roles vr ON vr.id = va.role_id ORDER BY c.depth LIMIT 1";
