@@ -147,22 +147,18 @@ export function changes(form) {
  * taken away as the form is sent: the form's own outcome follows. Every form of the console submits through this.
  */
 export function onSubmit(form, act) {
-  let busy = false;
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
-    if (busy) return;
-    busy = true;
+  const send = oneAtATime(act, () => {
     const buttons = [...form.querySelectorAll('button[type=submit]')].filter(b => !b.disabled);
     buttons.forEach(b => { b.disabled = true; });
     form.setAttribute('aria-busy', 'true');
-    forgetTold();
-    try {
-      await act(event);
-    } finally {
-      busy = false;
+    return () => {
       buttons.forEach(b => { b.disabled = false; });
       form.removeAttribute('aria-busy');
-    }
+    };
+  });
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    send(event);
   });
   return form;
 }
@@ -174,22 +170,35 @@ export function onSubmit(form, act) {
  * writes said is taken away. Every button that writes without a form goes through this (or confirming).
  */
 export function onPress(button, act) {
-  let busy = false;
-  button.addEventListener('click', async event => {
-    if (busy) return;
-    busy = true;
+  button.addEventListener('click', oneAtATime(act, () => {
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
+    return () => {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    };
+  }));
+  return button;
+}
+
+/**
+ * `act(event)` run one at a time, for onSubmit and onPress: a call while it runs is ignored; `hold()` marks what
+ * sends it busy and returns what lets go of it once `act` has ended; what earlier writes said is taken away first.
+ */
+function oneAtATime(act, hold) {
+  let busy = false;
+  return async event => {
+    if (busy) return;
+    busy = true;
+    const release = hold();
     forgetTold();
     try {
       await act(event);
     } finally {
       busy = false;
-      button.disabled = false;
-      button.removeAttribute('aria-busy');
+      release();
     }
-  });
-  return button;
+  };
 }
 
 /** The characters that reorder the text around them: bidi embeddings, overrides, isolates and marks. */
