@@ -173,13 +173,17 @@ public final class Access {
     }
 
     /**
-     * A deployment-level write (models, new organizations): service keys only. The {@link Caller} (the service
-     * key, organization 0) is for services that also write inside the new organization (its first admin).
+     * A deployment-level write (models, new organizations, replica keys): service keys only, one at a time across
+     * the deployment ({@link Tx#lockDeployment}). The {@link Caller} (the service key, organization 0) is for services
+     * that also write inside the new organization (its first admin).
      */
     public <T> Written<T> writeDeployment(Principal principal, String what, BiFunction<Tx, Caller, T> work) {
         requireService(principal, what);
         Caller caller = Caller.service((Principal.Service) principal, 0L);
-        return store.write(actor(principal), null, tx -> work.apply(tx, caller));
+        return store.write(actor(principal), null, tx -> {
+            tx.lockDeployment();
+            return work.apply(tx, caller);
+        });
     }
 
     /**

@@ -31,6 +31,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Tx {
 
+    /** The advisory lock of deployment-level writes ({@link #lockDeployment}). */
+    private static final long DEPLOYMENT_LOCK = 0x676174656475L;
+
     private final Handle handle;
     private final Actor actor;
     private final List<PendingChange> changes = new ArrayList<>();
@@ -112,6 +115,18 @@ public final class Tx {
             longWrite.parks(orgIds);
         }
         return Store.lockOrganizations(handle, orgIds);
+    }
+
+    /**
+     * Takes the lock of deployment-level writes (models, organizations, replica keys), held until this transaction
+     * ends: such a write reads before it writes (a model id still free, a key not revoked yet), as a write inside an
+     * organization does under that organization's row lock, so two of them — on two write lanes, or two nodes — take
+     * turns instead of both acting on what they read. Deployment-level writes run first in a batch ({@link GroupCommit}),
+     * before it takes any organization's lock, so a transaction never waits for this one while holding one of those.
+     */
+    public void lockDeployment() {
+        handle.createQuery("SELECT CAST(pg_advisory_xact_lock(:k) AS text)").bind("k", DEPLOYMENT_LOCK)
+                .mapTo(String.class).one();
     }
 
     /** The deployment's per-organization limits, checked in this transaction (under its organization's lock). */

@@ -5,6 +5,7 @@ import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.OrgRowLock;
+import dev.gatehouse.testing.RevisionLock;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +117,32 @@ class KeyLifecycleIT {
                     .contains("error=\"invalid_token\"");
         }
         assertThat(fx.keyFor(org, member).get(org.path()).status()).as("a key issued after reactivation").isEqualTo(200);
+    }
+
+    /**
+     * Two revocations of one replica key at once, in two write lanes' transactions (or on two nodes), record one
+     * revocation and answer one revision: the second takes its turn after the first committed and finds the key
+     * revoked. Both once read it unrevoked, and each recorded a deletion (under a revision of its own).
+     */
+    @Test
+    void aReplicaKeyRevokedTwiceAtOnce_isRecordedOnce() {
+        String replica = node.service().post("/v1/replica-keys", Map.of("name", "twice")).get("id").stringValue();
+        List<CompletableFuture<Http.Res>> revocations = new ArrayList<>();
+        try (RevisionLock lock = RevisionLock.hold(node)) {
+            for (int i = 1; i <= 2; i++) {
+                revocations.add(CompletableFuture.supplyAsync(() -> node.service().delete("/v1/replica-keys/"
+                        + replica)));
+                int waiting = i;
+                Await.until(Duration.ofSeconds(20), waiting + " revocation(s) wait", () -> lock.waiters() == waiting);
+            }
+        }
+        List<Http.Res> answers = revocations.stream().map(CompletableFuture::join).toList();
+        assertThat(answers).allSatisfy(res -> assertThat(res.status()).as("%s", res).isEqualTo(204));
+        assertThat(answers.get(1).revision()).isEqualTo(answers.get(0).revision());
+        int records = node.node().core().store().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM "
+                + "change_log WHERE object_type = 'api_key' AND object_id = :k").bind("k", replica)
+                .mapTo(Integer.class).one());
+        assertThat(records).as("its creation and one revocation").isEqualTo(2);
     }
 
     /**

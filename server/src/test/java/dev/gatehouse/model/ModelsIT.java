@@ -1,10 +1,16 @@
 package dev.gatehouse.model;
 
 import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RevisionLock;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +52,28 @@ class ModelsIT {
                    {"key": "agent", "name": "Agent", "permissions": ["ticket.read", "ticket.write"]}],
                  "management": {"roles": "admin.manage", "members": "admin.manage", "assignments": "admin.manage"}}
                 """.formatted(id));
+    }
+
+    /**
+     * The same model registered twice at once, in two write lanes' transactions (or on two nodes): one 201 and one
+     * 409 {@code model_exists}, as when one follows the other. The second once found the first's row not committed
+     * yet, inserted its own, and was answered the unique index's generic 409 {@code duplicate}.
+     */
+    @Test
+    void aModelRegisteredTwiceAtOnce_isRegisteredOnce_andTheOtherIsToldItExists() {
+        ObjectNode definition = helpdesk("helpdesk-twice");
+        List<CompletableFuture<Http.Res>> registrations = new ArrayList<>();
+        try (RevisionLock lock = RevisionLock.hold(node)) {
+            for (int i = 1; i <= 2; i++) {
+                registrations.add(CompletableFuture.supplyAsync(() -> node.service().post("/v1/models", definition)));
+                int waiting = i;
+                Await.until(Duration.ofSeconds(20), waiting + " registration(s) wait", () -> lock.waiters() == waiting);
+            }
+        }
+        List<Http.Res> answers = registrations.stream().map(CompletableFuture::join).toList();
+        assertThat(answers.get(0).status()).as("%s", answers.get(0)).isEqualTo(201);
+        assertThat(answers.get(1).status()).as("%s", answers.get(1)).isEqualTo(409);
+        assertThat(answers.get(1).get("code").stringValue()).isEqualTo("model_exists");
     }
 
     /**
