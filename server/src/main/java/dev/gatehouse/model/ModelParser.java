@@ -258,7 +258,8 @@ public final class ModelParser {
 
     /**
      * Why a resource type's {@code parent_type} is wrong (null when it is right): it must name another resource
-     * type of the model, and following parent types must end at a type without one (no cycle).
+     * type of the model, and following parent types must end at a type without one (no cycle). A type beneath a
+     * cycle it is not part of is not blamed: the types of the cycle are.
      */
     private static String hierarchyProblem(List<ResourceType> types, ResourceType type) {
         if (type.parentType() == null) {
@@ -271,8 +272,11 @@ public final class ModelParser {
         }
         String at = type.parentType();
         for (int depth = 0; at != null; depth++) {
-            if (at.equals(type.key()) || depth > types.size()) {
+            if (at.equals(type.key())) {
                 return "the parent types of \"" + type.key() + "\" form a cycle";
+            }
+            if (depth > types.size()) {
+                return null;
             }
             at = parents.get(at);
         }

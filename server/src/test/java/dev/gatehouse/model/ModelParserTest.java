@@ -147,6 +147,22 @@ class ModelParserTest {
                 });
     }
 
+    /**
+     * Only the types of a cycle are named: a type whose parent is in a cycle it is not part of was named too, as
+     * forming one.
+     */
+    @Test
+    void aCycleOfParentTypes_namesItsTypes_notOneBeneathIt() {
+        ObjectNode model = valid();
+        ArrayNode types = (ArrayNode) model.get("resource_types");
+        types.addObject().put("key", "desk").put("parent_type", "desk");
+        types.addObject().put("key", "drawer").put("parent_type", "desk");
+        InvalidInputException e = (InvalidInputException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ModelParser.parse(model, false, true));
+        assertThat(e.fieldErrors()).containsOnlyKeys("resource_types[1].parent_type");
+        assertThat(e.detail()).contains("\"desk\" form a cycle").doesNotContain("drawer");
+    }
+
     /** A permission of no scope could never be asked: refused when registered, loaded as before once stored. */
     @Test
     void aPermissionOfNoScope_isRefusedWhenRegistered_butAStoredOneStillLoads() {
