@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.gatehouse.http.close.RateLimit;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +43,8 @@ public final class Main implements Runnable {
         private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("GATEHOUSE_[A-Z0-9_]+");
         /** The option a refusal of a value names first, as each of {@link Config}'s and the settings' does. */
         private static final Pattern LEADING_OPTION = Pattern.compile("^--[a-z0-9-]+");
+        /** The end of a refusal quoting a duration as {@link Duration#toString()} writes it. */
+        private static final Pattern GOT_DURATION = Pattern.compile(", got (P[0-9A-Z.]+)$");
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -119,18 +122,39 @@ public final class Main implements Runnable {
 
         /**
          * A refused value's message ({@link #config}), saying which variable held the value when the option it names
-         * first was not given: {@code --pool-size (from GATEHOUSE_POOL_SIZE) must be 2..200, got 1}.
+         * first was not given: {@code --pool-size (from GATEHOUSE_POOL_SIZE) must be 2..200, got 1}; a duration out
+         * of range quoted as it was written ({@link #asWritten}).
          */
-        private String fromEnvironment(String message) {
-            Matcher leading = LEADING_OPTION.matcher(message);
+        private String fromEnvironment(String refusal) {
+            Matcher leading = LEADING_OPTION.matcher(refusal);
             CommandLine.Model.OptionSpec option = spec == null || !leading.find() ? null
                     : spec.findOption(leading.group());
+            String message = option == null ? refusal : asWritten(refusal, option);
             if (option == null || spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 return message;
             }
             String variable = variableSet(option);
             return variable == null ? message
                     : leading.group() + " (from " + variable + ")" + message.substring(leading.end());
+        }
+
+        /**
+         * {@code message} ending in the option's value as it was written ({@code got 31d}) where it ends in that
+         * value as a duration's settings quote it ({@code got PT744H}); else as it is.
+         */
+        private static String asWritten(String message, CommandLine.Model.OptionSpec option) {
+            Matcher got = GOT_DURATION.matcher(message);
+            if (!got.find() || !(option.getValue() instanceof String written)) {
+                return message;
+            }
+            try {
+                if (!Duration.parse(got.group(1)).equals(Config.duration(option.longestName(), written))) {
+                    return message;
+                }
+            } catch (RuntimeException e) {
+                return message;
+            }
+            return message.substring(0, got.start(1)) + written.strip();
         }
 
         /** The {@code GATEHOUSE_*} variable an option's description names, when the environment sets it; else null. */

@@ -78,6 +78,26 @@ class StartupFailureIT {
     }
 
     /**
+     * A duration out of its option's range is quoted as it was written, from the command line or the environment: it
+     * was quoted as the JDK writes a duration ({@code got PT744H} for {@code 31d}).
+     */
+    @Test
+    void durationOutOfRange_isQuotedAsWritten() throws Exception {
+        Run window = serve(Map.of(), "--webhook-retry-window", "31d");
+        assertThat(window.exit()).isEqualTo(2);
+        assertThat(window.errLines()).containsExactly("gatehouse: --webhook-retry-window must be 1s..30d, got 31d");
+
+        Run timeout = serve(Map.of("GATEHOUSE_WEBHOOK_TIMEOUT", "5m"));
+        assertThat(timeout.exit()).isEqualTo(2);
+        assertThat(timeout.errLines()).containsExactly("gatehouse: --webhook-timeout (from GATEHOUSE_WEBHOOK_TIMEOUT) "
+                + "must be 100ms..2m, got 5m");
+
+        Run idle = serve(Map.of(), "--idle-timeout", "50ms");
+        assertThat(idle.exit()).isEqualTo(2);
+        assertThat(idle.errLines()).containsExactly("gatehouse: --idle-timeout must be 100ms..1h, got 50ms");
+    }
+
+    /**
      * A service key in the form of a member or replica key is refused at start: a request presenting it is taken for
      * such a key, so the node once started with a service key every request was refused with (401). Refused before
      * the database is asked for (here one that does not answer).
