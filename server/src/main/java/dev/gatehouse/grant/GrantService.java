@@ -71,7 +71,8 @@ public final class GrantService {
      */
     public Held get(Principal principal, long orgId, MemberRef ref) {
         return access.read(principal, orgId, (h, caller) -> {
-            String manage = orgModels.model(h, orgId).management().members();
+            PermissionModel model = orgModels.model(h, orgId);
+            String manage = model.management().members();
             Member member;
             if (caller.has(manage)) {
                 member = members.resolve(h, caller, orgId, ref);
@@ -81,12 +82,21 @@ public final class GrantService {
                 } catch (NotFoundException | ConflictException other) {
                     member = null;
                 }
-                if (member == null || !caller.is(member.id())) {
+                if (member == null || !mayRead(caller, model, member)) {
                     caller.require(manage, "reading another member's grants");
                 }
             }
             return new Held(member, grants.find(h, orgId, member.id()).orElse(null));
         });
+    }
+
+    /**
+     * Whether {@code caller} may read {@code member}'s grants: the member itself, or a caller with {@code model}'s
+     * member-management permission. The one rule for every answer that shows a member's grants, or what they make
+     * of it (a Rooms v5 user's ClassicManagerPermissions), whichever API answers.
+     */
+    public static boolean mayRead(Caller caller, PermissionModel model, Member member) {
+        return caller.is(member.id()) || caller.has(model.management().members());
     }
 
     /** Replaces the member's grants with {@code permissions} (empty: none). */

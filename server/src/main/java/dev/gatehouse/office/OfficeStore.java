@@ -22,15 +22,20 @@ final class OfficeStore {
     private static final String REGION_COLUMNS = "id, org_id, name, version, created_at, updated_at";
     /**
      * Offices matching a search; {@code :viewer} (a member id, or null for everyone) narrows them to those it works
-     * in — its default office, its offices, the offices of its regions — unless its access level is Company or
-     * Admin (stored, or the default: Admin for the default admin role).
+     * in — its default office, and the offices its access level works through: its offices at Office, the offices of
+     * its regions at Region, both at Contributor — unless its access level is Company or Admin (stored, or the
+     * default: Admin for the default admin role). A list its level does not work through (an Office-level user's
+     * regions) is data: in a v5 company it gives no reach (a Manager's roles follow its level's list alone), so it
+     * adds no office here either.
      */
     private static final String OFFICES = " FROM offices o WHERE o.org_id = :org AND o.id > :after "
             + "AND (CAST(:search AS text) IS NULL OR strpos(lower(o.name), lower(CAST(:search AS text))) > 0) "
-            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (SELECT 1 FROM members m JOIN roles r ON r.id = m.role_id "
-            + "LEFT JOIN rooms_profiles p ON p.member_id = m.id WHERE m.id = :viewer AND (coalesce(p.access_level, "
-            + "CASE WHEN r.default_for_admin THEN 'Admin' ELSE 'Contributor' END) IN ('Company', 'Admin') "
-            + "OR o.id = p.default_office_id OR o.id = ANY (p.offices) OR o.region_id = ANY (p.regions))))";
+            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (SELECT 1 FROM (SELECT p.default_office_id, p.offices, "
+            + "p.regions, coalesce(p.access_level, CASE WHEN r.default_for_admin THEN 'Admin' ELSE 'Contributor' END) "
+            + "AS level FROM members m JOIN roles r ON r.id = m.role_id LEFT JOIN rooms_profiles p ON p.member_id = m.id "
+            + "WHERE m.id = :viewer) v WHERE v.level IN ('Company', 'Admin') OR o.id = v.default_office_id "
+            + "OR v.level <> 'Region' AND o.id = ANY (v.offices) "
+            + "OR v.level <> 'Office' AND o.region_id = ANY (v.regions)))";
 
     // ---------------------------------------------------------------- regions
 

@@ -130,7 +130,8 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         if (users.level(h, after.orgId(), null, after.roleId()) != AccessLevel.ADMIN) {
             users.find(h, after.orgId(), after.id()).map(RoomsUser::profile)
                     .filter(p -> p.accessLevel() != AccessLevel.CONTRIBUTOR)
-                    .ifPresent(p -> users.save(tx, after.orgId(), p, p.withAccessLevel(AccessLevel.CONTRIBUTOR)));
+                    .ifPresent(p -> users.save(tx, model, after.orgId(), p,
+                            p.withAccessLevel(AccessLevel.CONTRIBUTOR)));
         }
     }
 

@@ -9,8 +9,12 @@ import java.util.stream.Collectors;
 /**
  * A company user as Rooms sees it: an internal member, its Rooms fields and its per-member grants (empty: none).
  * Locked out = deactivated, or invited with a lock reason; Pending = invited (neither may act).
+ *
+ * @param flagsReadable whether the caller it is shown to may read its grants, and so its ClassicManagerPermissions
+ *                      ({@link dev.gatehouse.grant.GrantService#mayRead}: the user itself, or a caller with the
+ *                      member-management permission); false until {@link RoomsUserService} judges it
  */
-public record RoomsUser(Member member, RoomsProfile profile, List<String> grants) {
+public record RoomsUser(Member member, RoomsProfile profile, List<String> grants, boolean flagsReadable) {
     public RoomsUser {
         Objects.requireNonNull(member, "member");
         Objects.requireNonNull(profile, "profile");
@@ -22,9 +26,14 @@ public record RoomsUser(Member member, RoomsProfile profile, List<String> grants
      * Admin (its role holds them all); else its per-member grants, whatever its access level (a Manager added through
      * {@code /v1} is at Contributor, and its grants count all the same); null for a user at Contributor holding none
      * (an Agent), which has none to show. Grants kept by a role that takes none (a Manager moved to Agent) count for
-     * nothing: {@link RoomsUserService} shows such a user {@link #withoutGrants}.
+     * nothing: {@link RoomsUserService} shows such a user {@link #withoutGrants}. Null too for a caller that may not
+     * read them ({@link #flagsReadable}): an Admin's or a Manager's powers are its grants' to show, as the native
+     * {@code …/members/{m}/grants} shows them.
      */
     public Set<String> classicFlags() {
+        if (!flagsReadable) {
+            return null;
+        }
         if (profile.accessLevel() == AccessLevel.ADMIN) {
             return Set.copyOf(RoomsPermissions.CLASSIC_MANAGER_FLAGS);
         }
@@ -35,7 +44,12 @@ public record RoomsUser(Member member, RoomsProfile profile, List<String> grants
 
     /** This user without grants: for one whose company role takes none, which then count for nothing. */
     RoomsUser withoutGrants() {
-        return grants.isEmpty() ? this : new RoomsUser(member, profile, List.of());
+        return grants.isEmpty() ? this : new RoomsUser(member, profile, List.of(), flagsReadable);
+    }
+
+    /** This user as shown to a caller that may read its flags ({@code readable}) or not. */
+    RoomsUser readBy(boolean readable) {
+        return readable == flagsReadable ? this : new RoomsUser(member, profile, grants, readable);
     }
 
     /** Deactivated, or locked while Pending (still invited, with a lock reason: {@link RoomsUserService#lock}). */

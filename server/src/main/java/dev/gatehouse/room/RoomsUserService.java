@@ -134,8 +134,8 @@ public final class RoomsUserService {
                     in.email(), in.firstName(), in.lastName(), in.roleId(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), null,
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
-            users.save(tx, orgId, null, profile);
-            return find(h, orgId, member.id());
+            users.save(tx, model, orgId, null, profile);
+            return find(h, caller, orgId, member.id());
         });
     }
 
@@ -164,12 +164,12 @@ public final class RoomsUserService {
                     in.email(), in.firstName(), in.lastName(), role.id(), false, Member.INVITED));
             RoomsProfile profile = new RoomsProfile(member.id(), in.accessLevel(), in.defaultOfficeId(), in.titleId(),
                     in.offices(), in.regions(), in.eSignPermissionProfileId(), null, tx.now());
-            users.save(tx, orgId, null, profile);
+            users.save(tx, model, orgId, null, profile);
             if (!in.flags().isEmpty()) {
                 grants.put(tx, caller, model, orgId, member, in.flags());
             }
             reach.update(tx, caller, model, orgId, member, null, profile);
-            return find(h, orgId, member.id());
+            return find(h, caller, orgId, member.id());
         });
     }
 
@@ -182,8 +182,9 @@ public final class RoomsUserService {
             if (officeId != null) {
                 offices.requireOffices(h, orgId, "defaultOfficeId", List.of(officeId));
             }
-            users.save(tx, orgId, current.profile(), current.profile().withDefaultOffice(officeId));
-            return find(h, orgId, memberId);
+            users.save(tx, orgModels.model(h, orgId), orgId, current.profile(),
+                    current.profile().withDefaultOffice(officeId));
+            return find(h, caller, orgId, memberId);
         });
     }
 
@@ -201,10 +202,10 @@ public final class RoomsUserService {
             offices.requireOffices(h, orgId, "officeId", List.of(officeId));
             RoomsProfile after = current.profile().withOffice(officeId, member);
             if (after != current.profile()) {
-                users.save(tx, orgId, current.profile(), after);
+                users.save(tx, orgModels.model(h, orgId), orgId, current.profile(), after);
                 updateReach(tx, caller, orgId, current, after);
             }
-            return find(h, orgId, memberId);
+            return find(h, caller, orgId, memberId);
         });
     }
 
@@ -218,10 +219,10 @@ public final class RoomsUserService {
             offices.requireRegions(h, orgId, "regionId", List.of(regionId));
             RoomsProfile after = current.profile().withRegion(regionId, member);
             if (after != current.profile()) {
-                users.save(tx, orgId, current.profile(), after);
+                users.save(tx, orgModels.model(h, orgId), orgId, current.profile(), after);
                 updateReach(tx, caller, orgId, current, after);
             }
-            return find(h, orgId, memberId);
+            return find(h, caller, orgId, memberId);
         });
     }
 
@@ -234,14 +235,14 @@ public final class RoomsUserService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, caller, orgId, memberId);
-            rules.requireMayInvite(h, caller, orgModels.model(h, orgId), current.profile().accessLevel(),
-                    "re-inviting a user");
+            PermissionModel model = orgModels.model(h, orgId);
+            rules.requireMayInvite(h, caller, model, current.profile().accessLevel(), "re-inviting a user");
             if (!current.member().invited()) {
                 throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
                         + "was accepted (or it never had one), so there is nothing to send again");
             }
-            users.save(tx, orgId, current.profile(), current.profile().withInvitedAt(tx.now()));
-            return find(h, orgId, memberId);
+            users.save(tx, model, orgId, current.profile(), current.profile().withInvitedAt(tx.now()));
+            return find(h, caller, orgId, memberId);
         });
     }
 
@@ -286,8 +287,8 @@ public final class RoomsUserService {
                 members.update(tx, caller, model, orgId, gated, status(lockedOut ? Member.DEACTIVATED
                         : Member.ACTIVE));
             }
-            users.save(tx, orgId, current.profile(), current.profile().withLockReason(reason));
-            return find(h, orgId, memberId);
+            users.save(tx, model, orgId, current.profile(), current.profile().withLockReason(reason));
+            return find(h, caller, orgId, memberId);
         });
     }
 
@@ -340,13 +341,16 @@ public final class RoomsUserService {
 
     /**
      * A company user as the caller may see it: an outsider (an external member) sees none, so every call naming one
-     * — a read or a change — answers it 404 alike, whether the user exists or not.
+     * — a read or a change — answers it 404 alike, whether the user exists or not. Its flags are shown only to a
+     * caller that may read its grants, by the rule of the native grants read ({@link GrantService#mayRead}): every
+     * answer that carries a User (a read, an invitation, an update) comes from here.
      */
     private RoomsUser find(Handle h, Caller caller, long orgId, long memberId) {
         if (caller.external()) {
             throw notFound(orgId, memberId);
         }
-        return find(h, orgId, memberId);
+        RoomsUser user = counted(h, orgId, memberId);
+        return user.readBy(GrantService.mayRead(caller, orgModels.model(h, orgId), user.member()));
     }
 
     /**
@@ -354,7 +358,7 @@ public final class RoomsUserService {
      * grants, which the engine counts only while its role takes them) is answered without them, so that it shows the
      * flags that take effect ({@link RoomsUser#classicFlags}).
      */
-    private RoomsUser find(Handle h, long orgId, long memberId) {
+    private RoomsUser counted(Handle h, long orgId, long memberId) {
         RoomsUser user = users.find(h, orgId, memberId).orElseThrow(() -> notFound(orgId, memberId));
         if (user.grants().isEmpty()) {
             return user;

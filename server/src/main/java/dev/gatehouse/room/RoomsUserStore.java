@@ -5,6 +5,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
+import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import java.sql.ResultSet;
@@ -128,14 +129,15 @@ final class RoomsUserStore {
      * Office works in at least one office, one at Region in at least one region ({@link #requirePlaces}). The change
      * is {@code created} when the member had no profile stored — {@code before} may then be the defaults it was shown
      * with ({@link RoomsProfile}: one added through {@code /v1}, an import, an organization's first admin), which are
-     * no stored state — else {@code updated}.
+     * no stored state — else {@code updated}. {@code model} is the organization's, whose invitation the rule's message
+     * names.
      */
-    void save(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
+    void save(Tx tx, PermissionModel model, long orgId, RoomsProfile before, RoomsProfile after) {
         if (after.equals(before)) {
             return;
         }
-        requirePlaces(before, after, AccessLevel.OFFICE, RoomsProfile::offices, "offices", "office");
-        requirePlaces(before, after, AccessLevel.REGION, RoomsProfile::regions, "regions", "region");
+        requirePlaces(model, before, after, AccessLevel.OFFICE, RoomsProfile::offices, "offices", "office");
+        requirePlaces(model, before, after, AccessLevel.REGION, RoomsProfile::regions, "regions", "region");
         boolean stored = stored(tx.handle(), orgId, after.memberId());
         if (stored && before == null) {
             throw new IllegalStateException("member " + after.memberId() + " has a Rooms profile stored, which a "
@@ -161,12 +163,14 @@ final class RoomsUserStore {
 
     /**
      * A 400 {@code INVALID_INPUT} naming {@code field} when {@code after} would leave a user at {@code level} in no
-     * place of its kind — the state {@code invite_user} refuses ("offices: is required with accessLevel Office") —
-     * unless {@code before} already was so (a profile stored before this rule may still change otherwise). The
-     * message says which removal would empty the list, and what to do instead.
+     * place of its kind — the state the invitation refuses ("offices: is required with accessLevel Office"):
+     * {@code invite_user}, or on a v5 company {@code invite_classic_manager}, the one that makes users at these levels
+     * there — unless {@code before} already was so (a profile stored before this rule may still change otherwise).
+     * The message says which removal would empty the list, and what to do instead.
      */
-    private static void requirePlaces(RoomsProfile before, RoomsProfile after, AccessLevel level,
-                                      Function<RoomsProfile, List<Integer>> places, String field, String kind) {
+    private static void requirePlaces(PermissionModel model, RoomsProfile before, RoomsProfile after,
+                                      AccessLevel level, Function<RoomsProfile, List<Integer>> places, String field,
+                                      String kind) {
         if (after.accessLevel() != level || !places.apply(after).isEmpty()) {
             return;
         }
@@ -174,7 +178,8 @@ final class RoomsUserStore {
             return;
         }
         String rule = "user " + after.memberId() + " is at accessLevel " + level.wire() + ", which needs at least one "
-                + kind + " (as invite_user requires)";
+                + kind + " (as " + (RoomsPermissions.classic(model.id()) ? "invite_classic_manager" : "invite_user")
+                + " requires)";
         if (before == null || places.apply(before).isEmpty()) {
             throw InvalidInputException.field(field, rule + "; name one");
         }
@@ -209,7 +214,7 @@ final class RoomsUserStore {
         Member member = MemberStore.map(rs);
         java.sql.Array grants = rs.getArray("grants");
         return new RoomsUser(member, profile(rs, member.id()),
-                grants == null ? List.of() : Arrays.asList((String[]) grants.getArray()));
+                grants == null ? List.of() : Arrays.asList((String[]) grants.getArray()), false);
     }
 
     /** A profile's columns with its {@code level} (a member without a stored profile: the defaults). */

@@ -67,7 +67,8 @@ final class RoomsJson {
 
     /**
      * Rooms' User; in a v5 company ({@code classic}) with {@code permissions}, its ClassicManagerPermissions (13
-     * booleans), for every user with a flag to show ({@link RoomsUser#classicFlags}).
+     * booleans), for every user with a flag to show to the caller it was read for ({@link RoomsUser#classicFlags}:
+     * another user's only to who may read its grants).
      */
     static ObjectNode user(RoomsUser user, boolean classic) {
         ObjectNode n = userSummary(user);

@@ -832,6 +832,85 @@ class RoomsClassicIT {
         assertThat(a.admin.delete(a.base + "/offices/" + office).status()).isEqualTo(204);
     }
 
+    /**
+     * A User's ClassicManagerPermissions are the member's grants, shown by the rule of the native grants read: to the
+     * user itself and to a caller holding {@code canManageCompanyMembers}; to anyone else left out, as an Agent's are.
+     */
+    @Test
+    void userPermissions_shownOnlyToWhoMayReadTheMembersGrants() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int boss = a.acceptedManager("Boss", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms", "canDeleteCompanyRooms");
+        int plain = a.acceptedManager("Plain", "Office", List.of(a.o1), List.of(), "canManageCompanyRooms");
+        int agent = a.acceptedAgent("Ada", a.o1);
+        Http ada = a.as(agent);
+        Http plainKey = a.as(plain);
+        Http bossKey = a.as(boss);
+
+        // the agent reads neither a manager's nor the admin's powers, as the native grants read refuses it
+        assertThat(ada.get(a.org.path() + "/members/" + boss + "/grants").status()).isEqualTo(403);
+        for (long other : List.of((long) boss, a.org.adminId())) {
+            Http.Res shown = ada.get(a.base + "/users/" + other);
+            assertThat(shown.status()).as(shown.toString()).isEqualTo(200);
+            assertThat(shown.json().has("permissions")).as(shown.toString()).isFalse();
+            assertThat(shown.get("accessLevel").stringValue()).isIn("Office", "Admin");
+        }
+        // a manager without canManageCompanyMembers reads its own, not another's
+        assertThat(plainKey.get(a.base + "/users/" + plain).get("permissions").get("canManageCompanyRooms")
+                .booleanValue()).isTrue();
+        assertThat(plainKey.get(a.base + "/users/" + boss).json().has("permissions")).isFalse();
+        // who may manage members reads them all, in reads and in the Users its writes answer
+        assertThat(bossKey.get(a.base + "/users/" + plain).get("permissions").get("canManageCompanyRooms")
+                .booleanValue()).isTrue();
+        assertThat(bossKey.get(a.base + "/users/" + a.org.adminId()).get("permissions")
+                .get("canManageCompanyMembers").booleanValue()).isTrue();
+        Http.Res updated = bossKey.put(a.base + "/users/" + plain, Map.of("defaultOfficeId", a.o1));
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+        assertThat(updated.get("permissions").get("canManageCompanyRooms").booleanValue()).isTrue();
+        Http.Res invited = bossKey.post(a.base + "/users/invite_classic_manager", a.manager("Newt", "Office",
+                List.of(a.o1), List.of(), "canDeleteCompanyRooms"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        assertThat(invited.get("permissions").get("canDeleteCompanyRooms").booleanValue()).isTrue();
+    }
+
+    @Test
+    void removingAnOfficeUsersLastOffice_namesTheV5Invitation() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int olga = a.acceptedManager("Olga", "Office", List.of(a.o1), List.of());
+        Http.Res refused = a.admin.post(a.base + "/users/" + olga + "/remove_from_office", Map.of("officeId", a.o1));
+        error(refused, 400, "INVALID_INPUT", "which needs at least one office (as invite_classic_manager requires)");
+        assertThat(refused.get("message").stringValue()).doesNotContain("invite_user");
+    }
+
+    /**
+     * The regions listed on an Office-level Manager give it no reach (its roles follow its offices): adding one is not
+     * judged, and it adds neither the region's rooms to what the Manager manages nor its offices to the offices it
+     * works in.
+     */
+    @Test
+    void anOfficeManagersRegions_giveNoReach_norAccessibleOffices() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int agentRole = a.role("Agent");
+        int southRoom = a.room(a.as(a.acceptedAgent("Sam", a.o3)), "South", a.o3, agentRole);
+        int olga = a.acceptedManager("Olga", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers");
+        Http olgaKey = a.as(olga);
+        assertThat(olgaKey.post(a.base + "/users/" + olga + "/add_to_region", Map.of("regionId", a.south)).status())
+                .isEqualTo(204);
+        assertThat(olgaKey.get(a.base + "/users/" + olga).get("regions")).extracting(JsonNode::intValue)
+                .containsExactly(a.south);
+        assertThat(a.allowed(olga, "canEditAnyRoomRole", southRoom)).isFalse();
+        assertThat(roomIds(a, olgaKey)).doesNotContain(southRoom);
+        assertThat(RoomsOfficesIT.ids(olgaKey.get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries",
+                "officeId")).containsExactly(a.o1);
+        // a Region-level Manager works in its regions' offices, not in offices merely listed on it
+        int rita = a.acceptedManager("Rita", "Region", List.of(), List.of(a.north));
+        assertThat(a.admin.post(a.base + "/users/" + rita + "/add_to_office", Map.of("officeId", a.o3)).status())
+                .isEqualTo(204);
+        assertThat(a.allowed(rita, "canEditAnyRoomRole", southRoom)).isFalse();
+        assertThat(RoomsOfficesIT.ids(a.as(rita).get(a.base + "/offices?onlyAccessible=true").json(),
+                "officeSummaries", "officeId")).containsExactly(a.o1, a.o2);
+    }
+
     @Test
     void aV6Company_isUnaffected() {
         RoomsAccount v6 = new RoomsAccount(node, fx);
