@@ -180,24 +180,29 @@ public final class AssignmentBatch {
             throw InvalidInputException.field("role_id", "member " + w.member().id() + " is external and may hold "
                     + "only external roles; role " + role.id() + " (\"" + role.name() + "\") is internal");
         }
-        if (notBeyondCaller.add(role.id())) {
+        // keeping the role held and only ending it sooner hands nothing out: judged as taking it away, as a single
+        // put judges it (EndChange.onlyShortens); an ended line moves no end, and is judged as giving the role
+        boolean shortens = !ended && EndChange.onlyShortens(before, role.id(), expiresAt);
+        String replacing = shortens ? AssignmentService.ending(w.type(), w.resourceId())
+                : AssignmentService.replacing(w.type(), w.resourceId());
+        if (!shortens && notBeyondCaller.add(role.id())) {
             service.access().requireNoEscalation(caller, model, role.grant());
         }
         if (!caller.isService()) { // a service key passes every gate: the replaced role is not read for it
             Role replaced = before == null ? null : roleCache.computeIfAbsent(before.roleId(), id ->
                     roles.find(tx.handle(), orgId, id)).orElse(null);
             service.rules().requireMayGive(tx.handle(), caller, model, w.type(), w.resourceId(), w.member(),
-                    replaced, role, before == null ? what : AssignmentService.replacing(w.type(), w.resourceId()));
+                    replaced, role, before == null ? what : replacing);
         }
         if (ended) {
             // the role has ended: it gives nothing, and takes nothing away (class comment)
             return Outcome.ENDED;
         }
-        if (before != null && before.roleId() != role.id()) {
-            // replacing a role takes it away: the rule of a single put (AssignmentService.requireMayTakeAway)
+        if (before != null && (before.roleId() != role.id() || shortens)) {
+            // replacing a role, or ending it sooner, takes it away: the rule of a single put
+            // (AssignmentService.requireMayTakeAway)
             roleCache.computeIfAbsent(before.roleId(), id -> roles.find(tx.handle(), orgId, id)).ifPresent(held ->
-                    service.access().requireMayTakeAway(caller, model, before.memberId(), held.grant(),
-                            AssignmentService.replacing(w.type(), w.resourceId())));
+                    service.access().requireMayTakeAway(caller, model, before.memberId(), held.grant(), replacing));
         }
         if (before != null && before.roleId() == role.id() && Objects.equals(before.expiresAt(), expiresAt)) {
             return Outcome.UNCHANGED;

@@ -238,7 +238,9 @@ public final class AssignmentService {
 
     /**
      * The rules of {@link #write} that follow the reads, applied without writing: the assignment the write leaves —
-     * {@code current}'s own when it changes nothing, else the row the write is to store (new rows created now).
+     * {@code current}'s own when it changes nothing, else the row the write is to store (new rows created now). A put
+     * that keeps the role held and only ends it sooner ({@link EndChange#onlyShortens}) hands nothing out: it is
+     * judged as taking the role away ({@link #requireMayTakeAway}: the member's own is exempt), not as handing it out.
      */
     Assignment judge(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
                      Member member, long roleId, Instant expiresAt, AssignmentStore.Current current) {
@@ -251,15 +253,20 @@ public final class AssignmentService {
             throw InvalidInputException.field("role_id", "member " + member.id() + " is external and may hold only "
                     + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
         }
-        access.requireNoEscalation(caller, model, role.grant());
+        // keeping the role held and only ending it sooner hands nothing out: judged as taking it away (EndChange)
+        boolean shortens = EndChange.onlyShortens(before, roleId, stored(expiresAt));
+        String what = before == null ? assigning(type, resourceId) : shortens ? ending(type, resourceId)
+                : replacing(type, resourceId);
+        if (!shortens) {
+            access.requireNoEscalation(caller, model, role.grant());
+        }
         if (!caller.isService()) { // a service key passes every gate: the replaced role is not read for it
             Role replaced = before == null ? null : before.roleId() == roleId ? role
                     : roles.find(tx.handle(), orgId, before.roleId()).orElse(null);
-            rules.requireMayGive(tx.handle(), caller, model, type, resourceId, member, replaced, role, before == null
-                    ? assigning(type, resourceId) : replacing(type, resourceId));
+            rules.requireMayGive(tx.handle(), caller, model, type, resourceId, member, replaced, role, what);
         }
-        if (before != null && before.roleId() != roleId) {
-            requireMayTakeAway(tx.handle(), caller, model, before, replacing(type, resourceId));
+        if (before != null && (before.roleId() != roleId || shortens)) {
+            requireMayTakeAway(tx.handle(), caller, model, before, what);
         }
         if (before != null && before.roleId() == roleId && Objects.equals(before.expiresAt(), stored(expiresAt))) {
             return before;
@@ -269,8 +276,7 @@ public final class AssignmentService {
         }
         Assignment after = new Assignment(orgId, type, resourceId, member.id(), roleId, before == null ? tx.now()
                 : before.createdAt(), tx.now(), stored(expiresAt));
-        deciding.judge(tx.handle(), caller, model, before, after, before == null ? assigning(type, resourceId)
-                : replacing(type, resourceId));
+        deciding.judge(tx.handle(), caller, model, before, after, what);
         return after;
     }
 
@@ -314,7 +320,8 @@ public final class AssignmentService {
     /**
      * 403 {@code privilege_escalation} unless {@code caller} may take {@code held} away — remove it, or replace it
      * with another role: it must hold every permission the role grants ({@link Access#requireMayTakeAway}, read as
-     * handing a role out reads them). Applied on every path that removes or replaces a member's role on a resource:
+     * handing a role out reads them). Applied on every path that removes or replaces a member's role on a resource, or
+     * keeps it and ends it sooner:
      * the lone and joint puts ({@link #judge}), removals one by one, by resource and by member, an import's lines
      * ({@link AssignmentBatch}), and a dialect's routes that revoke access (Rooms' revoke_access).
      */
@@ -628,6 +635,14 @@ public final class AssignmentService {
     /** What replacing a member's role on a resource with another is called in a refusal, whichever path refuses it. */
     public static String replacing(String type, String resourceId) {
         return "replacing a role on " + type + " " + resourceId;
+    }
+
+    /**
+     * What keeping a member's role on a resource and only ending it sooner ({@link EndChange#onlyShortens}) is called
+     * in a refusal, whichever path refuses it.
+     */
+    public static String ending(String type, String resourceId) {
+        return "bringing forward the end of a role on " + type + " " + resourceId;
     }
 
     /** What taking a role on a resource away is called in a refusal, whichever path refuses it. */

@@ -33,4 +33,15 @@ public enum EndChange {
         }
         return held != null && given.isAfter(held) ? LATER : SOONER;
     }
+
+    /**
+     * Whether a put of role {@code roleId} until {@code given} (null: no end; as stored) where the member holds
+     * {@code held} (null: none, or none the caller may see) only takes that role away sooner: it keeps the role held
+     * and sets an end where it had none, or brings it nearer. Such a put hands nothing out — it is the removal it
+     * partly is, judged as taking the role away (the member's own: exempt), not as handing the role out; every other
+     * put, an end moved later or lifted included, gives the role (for longer) and is judged as giving it.
+     */
+    public static boolean onlyShortens(Assignment held, long roleId, Instant given) {
+        return held != null && held.roleId() == roleId && of(held.expiresAt(), given) == SOONER;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.assignment;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
@@ -236,6 +237,69 @@ class AssignmentExpiryIT {
         assertThat(first.node().expiry().runOnce() + second.node().expiry().runOnce()).isZero();
         assertThat(roomAllowed(org, carl, room)).isTrue();
         assertThat(userIds(admin, base, room)).contains(carl);
+    }
+
+    /**
+     * Keeping the role a member holds on a resource and giving it an end, or bringing its end nearer, hands nothing
+     * out: it is judged as the removal it partly is — a member's own exempt, as deleting it is; another's refused
+     * where taking it away is — on a {@code PUT}, an import line and a preview alike. Moving the end later, or lifting
+     * it, gives the role for longer: judged as giving it. The sites model: rooms do not inherit the company role,
+     * documents do; mgr (admin, doc.read) holds Reader (room.view, doc.read), which it could not hand out.
+     */
+    @Test
+    void aRoleKeptWithAnEndSetOrBroughtNearer_isJudgedAsItsRemoval_notAsHandingItOut() throws Exception {
+        try (var in = AssignmentExpiryIT.class.getResourceAsStream("/models/sites.json")) {
+            Http.Res registered = first.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(registered.status()).as("%s", registered).isIn(201, 409);
+        }
+        Fixtures.Org org = fx.org("sites");
+        long reader = fx.role(org, "Reader", List.of("room.view", "doc.read"));
+        long empty = fx.role(org, "Empty", List.of());
+        long mgr = fx.member(org, "mgr", fx.role(org, "Mgr", List.of("admin", "doc.read")));
+        long carl = fx.member(org, "carl", empty);
+        Http mk = fx.keyFor(org, mgr);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        String held = now.plus(Duration.ofDays(30)).toString();
+        String nearer = now.plus(Duration.ofDays(10)).toString();
+        String later = now.plus(Duration.ofDays(60)).toString();
+        for (String type : List.of("room", "doc")) {
+            String own = org.path() + "/resources/" + type + "/r2/assignments/" + mgr;
+            assertThat(first.service().put(own, Map.of("role_id", reader, "expires_at", held)).status())
+                    .isEqualTo(200);
+            Http.Res sooner = mk.put(own, Map.of("role_id", reader, "expires_at", nearer));
+            assertThat(sooner.status()).as("%s: %s", type, sooner).isEqualTo(200);
+            assertThat(sooner.get("expires_at").stringValue()).isEqualTo(nearer);
+            escalation(mk.put(own, Map.of("role_id", reader, "expires_at", later)), "role grants");
+            Map<String, Object> endless = new HashMap<>(Map.of("role_id", reader));
+            endless.put("expires_at", null);
+            escalation(mk.put(own, endless), "role grants");
+            Map<String, Object> ending = new HashMap<>(Map.of("resource", Map.of("type", type, "id", "r2"),
+                    "member_id", mgr, "role_id", reader, "expires_at", now.plus(HOUR).toString()));
+            Http.Res preview = mk.post(org.path() + "/preview", Map.of("assignment", ending));
+            assertThat(preview.status()).as("%s: %s", type, preview).isEqualTo(200);
+            Http.Res imported = mk.raw("POST", org.path() + "/import", "{\"type\": \"assignment\", \"resource\": "
+                    + "{\"type\": \"" + type + "\", \"id\": \"r2\"}, \"user_id\": \"mgr\", \"role\": \"Reader\", "
+                    + "\"expires_at\": \"" + now.plus(Duration.ofDays(5)) + "\"}\n", "application/x-ndjson");
+            assertThat(imported.status()).as("%s: %s", type, imported).isEqualTo(200);
+            assertThat(first.service().get(own).get("expires_at").stringValue())
+                    .isEqualTo(now.plus(Duration.ofDays(5)).toString());
+
+            // another's role it could not hand out it may not end sooner, as it may not delete it
+            String carls = org.path() + "/resources/" + type + "/r2/assignments/" + carl;
+            assertThat(first.service().put(carls, Map.of("role_id", reader, "expires_at", held)).status())
+                    .isEqualTo(200);
+            escalation(mk.delete(carls), "member " + carl + "'s role there grants [room.view]");
+            escalation(mk.put(carls, Map.of("role_id", reader, "expires_at", nearer)),
+                    "bringing forward the end of a role on " + type + " r2 is refused: member " + carl
+                            + "'s role there grants [room.view]");
+            assertThat(first.service().get(carls).get("expires_at").stringValue()).isEqualTo(held);
+        }
+    }
+
+    static void escalation(Http.Res res, String detail) {
+        assertThat(res.status()).as("%s", res).isEqualTo(403);
+        assertThat(res.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(res.get("detail").stringValue()).contains(detail);
     }
 
     static boolean allowed(TestNode node, Fixtures.Populated w, String room, Long minRevision) {

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -92,5 +93,29 @@ class ReadAtRevisionIT {
             assertThat(res.get("code").stringValue()).isEqualTo("invalid_parameter");
             assertThat(res.json().get("errors").has("min_revision")).as("%s", res).isTrue();
         }
+    }
+
+    /**
+     * A batch is answered at the newest revision any of it asks for; one not committed yet is refused naming the
+     * field that asked for it — beside {@code checks}, or in an item — as a malformed one is.
+     */
+    @Test
+    void aBatchAskingForARevisionNotCommitted_namesTheFieldThatAskedForIt() {
+        Fixtures.Org org = fx.org("close");
+        long future = writer.revision() + 1_000_000;
+        Map<String, Object> plain = Map.of("member_id", org.adminId(), "permission", "view_all_leads");
+        Map<String, Object> asking = Map.of("member_id", org.adminId(), "permission", "view_all_leads",
+                "min_revision", future);
+        Http.Res inAnItem = writer.service().post(org.path() + "/check/batch", Map.of("checks",
+                List.of(plain, asking)));
+        assertThat(inAnItem.status()).as("%s", inAnItem).isEqualTo(400);
+        assertThat(inAnItem.json().get("errors").propertyNames()).as("%s", inAnItem)
+                .containsExactly("checks[1].min_revision");
+        assertThat(inAnItem.get("detail").stringValue()).startsWith("checks[1].min_revision: revision " + future
+                + " has not been committed");
+        Http.Res besideThem = writer.service().post(org.path() + "/check/batch", Map.of("checks",
+                List.of(plain, asking), "min_revision", future));
+        assertThat(besideThem.json().get("errors").propertyNames()).as("%s", besideThem)
+                .containsExactly("min_revision");
     }
 }

@@ -231,17 +231,31 @@ final class DecisionsResource {
         Fields f = V1.body(ctx).allowOnly(Set.of("checks", "min_revision"));
         List<Fields> items = f.objects("checks", true, MAX_BATCH);
         Long minRevision = minRevision(f);
+        // the field asking for it, which a refusal of that revision names (an item's own: checks[i].min_revision)
+        String asking = "min_revision";
         List<CheckRequest> requests = new ArrayList<>(items.size());
-        for (Fields item : items) {
+        for (int i = 0; i < items.size(); i++) {
+            Fields item = items.get(i);
             // one state answers the whole batch: the newest any item asks for (an item's own was once read by nothing)
             Long own = minRevision(item);
             if (own != null && (minRevision == null || own > minRevision)) {
                 minRevision = own;
+                asking = "checks[" + i + "].min_revision";
             }
             requests.add(parseCheck(item));
         }
         f.check();
-        OrgDecisions.BatchResult answered = atRevision(ctx, admission, minRevision).checkAll(requests);
+        OrgDecisions decided;
+        try {
+            decided = atRevision(ctx, admission, minRevision);
+        } catch (InvalidInputException e) {
+            String reason = e.fieldErrors().get("min_revision");
+            if (reason == null || asking.equals("min_revision")) {
+                throw e;
+            }
+            throw InvalidInputException.field(asking, reason);
+        }
+        OrgDecisions.BatchResult answered = decided.checkAll(requests);
         ObjectNode body = Json.object();
         ArrayNode results = body.putArray("results");
         for (OrgDecisions.BatchItem item : answered.items()) {
