@@ -5,6 +5,8 @@ import dev.gatehouse.client.ResourceRef;
 import dev.gatehouse.client.Roles.Visibility;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
+import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.model.ResourceType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -24,12 +26,15 @@ import tools.jackson.databind.JsonNode;
  * text ({@link Text#problem}, the server's code): no control character — in a user id or a resource, which paths
  * carry, not even a tab or a line break — and no unpaired surrogate; it is checked as written, before whitespace is
  * stripped, as the server reads the request before it strips. A user id and an email are taken as written, as the
- * server takes them, and checked by its own rules ({@link Fields#identifierProblem}, {@link Fields#emailProblem}):
- * neither begins nor ends with whitespace or another invisible character, which the server refuses rather than trims,
- * and an email is one by the server's measure. Duplicates are found as the server finds them: role names and emails
- * as {@link RoleIds#fold} folds them, user ids exactly. Role names and references are taken without surrounding
- * whitespace, as the server stores a name, so that a second apply compares what the first one wrote. Lengths are
- * counted in characters (code points), as the server counts them. Immutable.
+ * server takes them, and checked by its own rules ({@link Fields#identifierProblem}, {@link MemberRef#userIdProblem},
+ * {@link Fields#emailProblem}): neither begins nor ends with whitespace or another invisible character, which the
+ * server refuses rather than trims, a user id does not begin with {@code id:} or {@code user:}, and an email is one by
+ * the server's measure. A resource's id is checked by the server's rule for one ({@link ResourceType#idProblem}: 1 to
+ * 200 characters), an assignment's end by the server's bounds of a date-time (years 1 to 9999). Duplicates are found
+ * as the server finds them: role names and emails as {@link RoleIds#fold} folds them, user ids exactly. Role names
+ * and references are taken without surrounding whitespace, as the server stores a name, so that a second apply
+ * compares what the first one wrote. Lengths are counted in characters (code points), as the server counts them.
+ * Immutable.
  *
  * @param org   the organization's id, or null when the file leaves it to {@code --org}
  * @param prune whether objects the file does not declare are removed
@@ -136,7 +141,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             String where = source + ": members[" + i + "]";
             JsonNode node = memberNodes.get(i);
             Yaml.requireObject(node, where, MEMBER);
-            String userId = limited(userId(node, where), MAX_USER_FIELD, "user_id", where);
+            String userId = userId(node, where);
             if (!userIds.add(userId)) {
                 throw new CliException(where + ": member \"" + userId + "\" is declared twice");
             }
@@ -213,6 +218,11 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             } catch (CliException e) {
                 throw new CliException(at + ": " + e.getMessage());
             }
+            // the server's own rule for an id naming a resource; its type is the model's, checked by ApplyRules
+            String idProblem = ResourceType.idProblem(resource.id());
+            if (idProblem != null) {
+                throw new CliException(at + ": resource: " + idProblem);
+            }
             if (!resources.add(resource)) {
                 throw new CliException(at + ": resource " + resource.type() + ":" + resource.id()
                         + " is declared twice for this member");
@@ -239,6 +249,10 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             until = Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             throw new CliException(where + ": until must be an instant like 2027-01-31T00:00:00Z, or never");
+        }
+        // the server's own bounds of a date-time it reads (Rfc3339): a later year is sent with a sign and refused
+        if (!Text.representable(until)) {
+            throw new CliException(where + ": until must lie within years 1 to 9999, got " + until);
         }
         if (!until.isAfter(Instant.now())) {
             throw new CliException(where + ": until must lie in the future (the server refuses an end that has "
@@ -300,9 +314,11 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     }
 
     /**
-     * A member's user id, taken as written, as the server takes it: one the server would refuse (beginning or ending
-     * with whitespace or another invisible character, {@link Fields#identifierProblem}) is refused here, never
-     * stripped into another member's id.
+     * A member's user id, taken as written, as the server takes it, and checked by the server's own rules: the one it
+     * reads a given user id by ({@link Fields#identifierProblem}: no whitespace nor another invisible character at an
+     * end), and the one every new member's user id meets ({@link MemberRef#userIdProblem}: its length, no control
+     * character, no {@code id:} or {@code user:} in front, which a path reads as a reference's form). One the server
+     * would refuse is refused here, never stripped into another member's id.
      */
     private static String userId(JsonNode node, String where) {
         String userId = text(node, "user_id", where, false);
@@ -310,6 +326,9 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             throw new CliException(where + ": user_id is required");
         }
         String problem = Fields.identifierProblem(userId);
+        if (problem == null) {
+            problem = MemberRef.userIdProblem(userId);
+        }
         if (problem != null) {
             throw new CliException(where + ": user_id " + problem);
         }

@@ -26,6 +26,7 @@ import java.util.function.Function;
  *       when the model's visibility rule requires one (without its "sees all" permission), within the rule's
  *       bounds;</li>
  *   <li>every role a member or assignment names is declared or exists, and prune does not remove it;</li>
+ *   <li>every assignment is on a resource of one of the model's resource types;</li>
  *   <li>a company role is internal; an external member holds only external roles on resources, in a model that
  *       has external members; a member keeps its {@code external};</li>
  *   <li>only a new (or still invited) member is {@code invited}: no member goes back to invited;</li>
@@ -47,6 +48,7 @@ final class ApplyRules {
     private final Map<Long, Role> byId;
     private final RoleIds ids;
     private final Set<String> permissions;
+    private final Set<String> resourceTypes;
     private final boolean externalAllowed;
     private final VisibilityRule visibility;
     private final Map<String, RoleDecl> declared = new HashMap<>();
@@ -55,6 +57,7 @@ final class ApplyRules {
         this.file = file;
         this.ids = ids;
         this.permissions = model.permissions();
+        this.resourceTypes = model.resourceTypes();
         this.externalAllowed = model.externalRoles();
         this.visibility = model.visibility();
         this.custom = new HashMap<>();
@@ -180,6 +183,10 @@ final class ApplyRules {
                 for (AssignmentDecl a : decl.assignments()) {
                     String where = "assignment of \"" + decl.userId() + "\" on " + a.resource().type() + ":"
                             + a.resource().id();
+                    if (!resourceTypes.contains(a.resource().type())) {
+                        throw new CliException(where + ": the organization's model has no resource type \""
+                                + a.resource().type() + "\"; it has " + resourceTypes);
+                    }
                     requireRole(a.role(), where, pruned);
                     if (decl.external() && !external(a.role())) {
                         throw new CliException(where + ": role \"" + a.role() + "\" is internal; an external member "

@@ -411,6 +411,60 @@ class ApplyCommandIT {
     }
 
     /**
+     * Every field the plan sends is checked by the rule the server applies to it, not by part of it: a user id
+     * beginning with "id:" (which a path reads as a member's id) passed the check of invisible characters, so the role
+     * and the member before it were created and the server refused it (400 user_id): "applied 2 of 3 changes"; so
+     * did a resource id of 201 characters, an assignment on a resource type the model does not have, and an end in
+     * the year 10000 (sent as +10000-…, which the server's date-time refuses). Each is refused whole, naming the
+     * field.
+     */
+    @Test
+    void aValueOnlyTheServersWholeRuleRefuses_isRefusedWhole_withNothingChanged() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String room = fx.room(org);
+        JsonNode membersBefore = members(org);
+        String first = "roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n"
+                + "members:\n  - {user_id: u-first, email: first@acme.test, role: Agent}\n";
+        String assigned = "members:\n  - user_id: u-first\n    email: first@acme.test\n    role: Agent\n"
+                + "    assignments:\n      - {resource: \"room:" + room + "\", role: Agent}\n";
+        List<String[]> cases = List.of(
+                new String[] {first + "  - {user_id: \"id:99\", email: id99@acme.test, role: Agent}\n",
+                        "members[1]: user_id must not begin with \"id:\" or \"user:\", which name a member by its id "
+                                + "or its user id, got \"id:99\""},
+                new String[] {first + "  - {user_id: \"user:u-9\", email: u9@acme.test, role: Agent}\n",
+                        "members[1]: user_id must not begin with \"id:\" or \"user:\""},
+                new String[] {"roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n" + assigned
+                        + "      - {resource: \"room:" + "r".repeat(201) + "\", role: Agent}\n",
+                        "members[0].assignments[1]: resource: a resource id has 1 to 200 characters, got 201"},
+                new String[] {"roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n" + assigned
+                        + "      - {resource: \"desk:7\", role: Agent}\n",
+                        "assignment of \"u-first\" on desk:7: the organization's model has no resource type \"desk\"; "
+                                + "it has [room]"},
+                new String[] {"roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n" + assigned
+                        + "      - {resource: \"room:" + room + "-2\", role: Agent, "
+                        + "until: \"+10000-01-01T00:00:00Z\"}\n",
+                        "members[0].assignments[1]: until must lie within years 1 to 9999, got "
+                                + "+10000-01-01T00:00:00Z"});
+        for (String[] c : cases) {
+            Cli.Run run = apply(org, file(c[0]), "--yes");
+            assertThat(run.exit()).as(c[1] + "\n" + run).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains(c[1]).doesNotContain("applied");
+            assertThat(roleNames(org)).as(c[1]).doesNotContain("Agent");
+            assertThat(members(org)).as(c[1]).isEqualTo(membersBefore);
+        }
+        // the same files without the bad entry apply whole
+        Cli.Run good = apply(org, file("roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n" + assigned),
+                "--yes");
+        assertThat(good.exit()).as(good.toString()).isZero();
+        assertThat(node.service().get(org.path() + "/resources/room/" + room + "/assignments/user:u-first").status())
+                .isEqualTo(200);
+    }
+
+    static JsonNode members(Fixtures.Org org) {
+        return node.service().get(org.path() + "/members?limit=1000").json().get("items");
+    }
+
+    /**
      * Role names and emails are folded as the server's database folds them (each character on its own): Java's
      * String.toLowerCase lowered a final Σ to ς, so ΣΊΣΥΦΟΣ stood for the server's distinct σίσυφος (the plan renamed
      * that one), and σίσυφοσ, which the server takes for ΣΊΣΥΦΟΣ, was planned as a new role it then refused (409).

@@ -161,7 +161,9 @@ public final class Fields {
     /**
      * Why {@code userId} is not a user id {@link #identifier} takes, ready to follow the field's name, or null when it
      * is one: the invisible rule alone ({@link Invisible}), for a reader that checks a value before sending it (the
-     * command line's apply file), so that it refuses what the server refuses, by the same rule.
+     * command line's apply file), so that it refuses what the server refuses, by the same rule. The rule every
+     * member's user id meets besides (its length, no control character, no reference's prefix) is the member
+     * feature's ({@code MemberRef.userIdProblem}); such a reader checks both.
      */
     public static String identifierProblem(String userId) {
         return Invisible.problem(userId);

@@ -5,6 +5,7 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
+import dev.gatehouse.json.Text;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -137,6 +138,36 @@ public sealed interface MemberRef {
      */
     static int userIdLength(String userId) {
         return userId.codePointCount(0, userId.length());
+    }
+
+    /**
+     * Why {@code userId} cannot be a member's user id, ready to follow the field's name ({@code user_id}), or null when
+     * it can: the rule every member's user id meets however it came to be (given, or derived as Rooms derives it from
+     * the email), which the server applies to every new member and a command line applies before it sends one (an
+     * apply file), so that both refuse the same ids. A user id has 1 to {@link #MAX_LENGTH} characters
+     * ({@link #userIdLength}), no control character (tab and line breaks included: bodies allow them in text, but a
+     * path names a member by its user id and holds none, so such a member could be created and never addressed) and
+     * does not begin with a reference's prefix ({@link #ID_PREFIX}, {@link #USER_PREFIX}): a path reads them as its
+     * forms, so {@code …/members/id:47} names member 47, never the member whose user id is {@code id:47}. A user id a
+     * client gives is also read by {@link Fields#identifier} (no invisible character at an end).
+     */
+    static String userIdProblem(String userId) {
+        if (userId == null || userId.isBlank()) {
+            return Fields.REQUIRED;
+        }
+        int length = userIdLength(userId);
+        if (length > MAX_LENGTH) {
+            return "must be at most " + MAX_LENGTH + " characters, got " + length;
+        }
+        String unnamable = Text.problem(userId, false);
+        if (unnamable != null) {
+            return unnamable + ", which no path can name";
+        }
+        if (userId.startsWith(ID_PREFIX) || userId.startsWith(USER_PREFIX)) {
+            return "must not begin with \"" + ID_PREFIX + "\" or \"" + USER_PREFIX + "\", which name a member by its "
+                    + "id or its user id, got \"" + Fields.abbreviate(userId) + "\"";
+        }
+        return null;
     }
 
     /**

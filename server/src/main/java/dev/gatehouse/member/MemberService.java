@@ -10,8 +10,6 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
-import dev.gatehouse.json.Fields;
-import dev.gatehouse.json.Text;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
@@ -148,36 +146,18 @@ public final class MemberService {
     }
 
     /**
-     * The rules of {@link #insert} that need no other member: a user id of 1 to {@link MemberRef#MAX_LENGTH}
-     * characters (the native edges' rule, held here for every API, including those that derive the id) without a
-     * control character (tab and line breaks included: bodies allow them in text, but a path names a member by its
-     * user id and holds none, so such a member could be created and never addressed) and not beginning with a
-     * reference's prefix ({@code id:}, {@code user:}, which a path would read as that form); internal
+     * The rules of {@link #insert} that need no other member: a user id by {@link MemberRef#userIdProblem} (1 to
+     * {@link MemberRef#MAX_LENGTH} characters, no control character, no reference's prefix: held there for every API,
+     * including those that derive the id, and for a command line that checks an id before sending it); internal
      * with one internal company role the caller may hand out (looked up by {@code role}), or external without one;
      * active or invited, or deactivated where {@code restoring} (a bulk import's member line, which writes a member
      * as an export holds it: created deactivated in one change, never active).
      */
     void requireValidNew(Caller caller, PermissionModel model, long orgId, MemberInput in,
                          LongFunction<Optional<Role>> role, boolean restoring) {
-        if (in.userId() == null || in.userId().isBlank()) {
-            throw InvalidInputException.field("user_id", "is required");
-        }
-        int userIdLength = MemberRef.userIdLength(in.userId());
-        if (userIdLength > MemberRef.MAX_LENGTH) {
-            throw InvalidInputException.field("user_id", "must be at most " + MemberRef.MAX_LENGTH
-                    + " characters, got " + userIdLength);
-        }
-        // what a path may not hold, a user id may not either: paths name members by it (…/members/user:{id})
-        String unnamable = Text.problem(in.userId(), false);
-        if (unnamable != null) {
-            throw InvalidInputException.field("user_id", unnamable + ", which no path can name");
-        }
-        // a reference reads these prefixes as its forms (MemberRef): …/members/id:47 names member 47, never the
-        // member whose user id is "id:47"
-        if (in.userId().startsWith(MemberRef.ID_PREFIX) || in.userId().startsWith(MemberRef.USER_PREFIX)) {
-            throw InvalidInputException.field("user_id", "must not begin with \"" + MemberRef.ID_PREFIX + "\" or \""
-                    + MemberRef.USER_PREFIX + "\", which name a member by its id or its user id, got \""
-                    + Fields.abbreviate(in.userId()) + "\"");
+        String userIdProblem = MemberRef.userIdProblem(in.userId());
+        if (userIdProblem != null) {
+            throw InvalidInputException.field("user_id", userIdProblem);
         }
         boolean external = Boolean.TRUE.equals(in.external());
         if (external && !model.externalRoles()) {
