@@ -6,13 +6,15 @@ import java.util.regex.Pattern;
  * The one rule for an email address given to Gatehouse, whichever API brings it (a member, an organization's first
  * admin, a Close membership, a Rooms invitation, an import's member line), applied through {@link Fields#email}: one
  * {@code @} with text on both sides, no space of any kind ({@link Invisible#isSpace}: a no-break space or U+3000 as
- * much as a space or a tab) and no other invisible character at an end ({@link Invisible#problem}), and no longer than
+ * much as a space or a tab) and no other invisible character ({@link Invisible#problem}: a zero-width space inside
+ * makes another address that looks the same), and no longer than
  * mail can carry (RFC 5321, 4.5.3.1) — at most {@value #MAX_LOCAL_PART_BYTES} bytes before the {@code @} and
  * {@value #MAX_BYTES} in all, which keeps the domain within its 255 too. Lengths are counted in UTF-8 bytes (RFC
  * 6531), so an ASCII address counts one per character. An address beyond them can never receive mail; it is refused
  * when given, never stored. It is refused rather than trimmed, as a user id is: Rooms makes an invited user's email
- * its user id. A format character inside an address (a zero-width joiner, which some scripts write words with) is
- * left to the mail system, as every other character is.
+ * its user id. A joiner inside an address is kept where a person writes one, as in a user id (between two letters of
+ * a script that joins, Persian or Devanagari; within an emoji); everywhere else the mail system would take it as a
+ * character of its own.
  *
  * <p>Addresses stored before the limits held are read and exported as they are; only writing one is checked.
  *
@@ -33,7 +35,7 @@ final class EmailAddress {
 
     /** Why {@code email}, as given, is not an address, or null when it is one. */
     static String problem(String email) {
-        String invisible = Invisible.problem(email);
+        String invisible = Invisible.atAnEdge(email);
         if (invisible != null) {
             return invisible;
         }
@@ -42,6 +44,10 @@ final class EmailAddress {
             // named, as a no-break space looks like any other in the address quoted
             return "must be an email address, got \"" + Fields.abbreviate(email) + "\" (no whitespace: "
                     + Invisible.name(email.codePointAt(space)) + " at position " + space + ")";
+        }
+        invisible = Invisible.inside(email);
+        if (invisible != null) {
+            return invisible;
         }
         if (!SHAPE.matcher(email).matches()) {
             return "must be an email address, got \"" + Fields.abbreviate(email) + "\"";

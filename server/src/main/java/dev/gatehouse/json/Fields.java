@@ -127,12 +127,13 @@ public final class Fields {
     }
 
     /**
-     * An identifier a client chose (a product's user id), returned verbatim: neither beginning nor ending with
-     * whitespace or another invisible character, nor made of them alone ({@link Invisible}: a no-break space and a
-     * zero-width space as much as a space). It is refused rather than trimmed because the same id is read verbatim
-     * where it only names (paths, decision bodies): trimmed here, {@code " u-77"} would make the member {@code u-77},
-     * whom {@code " u-77"} names nowhere else; taken, {@code u-77} followed by a no-break space would be a second
-     * member that looks exactly like {@code u-77}. Spaces inside it are its own.
+     * An identifier a client chose (a product's user id), returned verbatim: holding no whitespace nor another
+     * invisible character, but a space inside and the joiners and selectors a person writes ({@link Invisible}: a
+     * no-break space and a zero-width space as much as a tab), nor made of them alone. It is refused rather than
+     * trimmed because the same id is read verbatim where it only names (paths, decision bodies): trimmed here,
+     * {@code " u-77"} would make the member {@code u-77}, whom {@code " u-77"} names nowhere else; taken, {@code u-77}
+     * followed by a no-break space, or with a zero-width space inside, would be a second member that looks exactly
+     * like {@code u-77}.
      */
     public String identifier(String name, boolean required, int maxLength) {
         String s = string(name, required, maxLength);
@@ -146,7 +147,7 @@ public final class Fields {
 
     /**
      * An email address as {@link EmailAddress} defines it (name@domain, within mail's lengths, without whitespace of
-     * any kind nor another invisible character at an end), returned verbatim: refused, never trimmed.
+     * any kind nor another invisible character), returned verbatim: refused, never trimmed.
      */
     public String email(String name, boolean required) {
         String email = string(name, required, Integer.MAX_VALUE);

@@ -448,4 +448,45 @@ class MembersIT {
         assertThat(node.revision()).as("nothing written").isEqualTo(revision);
         assertThat(node.service().get(org.path() + "/members/user:admin1%C2%A0").status()).isEqualTo(404);
     }
+
+    /**
+     * Inside a user id or an email an invisible character makes the same lookalike as at an end: {@code ad} U+200B
+     * {@code min1} beside {@code admin1}, a no-break space inside, a variation selector after a letter. Each is
+     * refused, naming the character and where it is, and adds nobody; a Persian word written with its non-joiner and
+     * an emoji with its variation selector are taken.
+     */
+    @Test
+    void aUserIdOrEmailWithAnInvisibleCharacterInside_isRefused_andAddsNobody() {
+        var org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        assertThat(node.service().post(org.path() + "/members", Map.of("user_id", "admin1", "email",
+                "member-admin1@x.io", "role_id", agent)).status()).isEqualTo(201);
+        JsonNode before = node.service().get(org.path() + "/members?limit=100").get("items");
+        long revision = node.revision();
+
+        Http.Res refused = node.service().post(org.path() + "/members", Map.of("user_id", "ad\u200bmin1",
+                "email", "w2@x.io", "role_id", agent));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.get("errors").get("user_id").stringValue()).isEqualTo("must not hold an invisible "
+                + "character or whitespace other than a space, got \"ad\u200bmin1\" (U+200B inside, at position 2)");
+        for (String userId : List.of("ad\u2060min1", "ad\u3164min1", "a\u00a0b", "ad\ufe0fmin1")) {
+            Http.Res also = node.service().post(org.path() + "/members", Map.of("user_id", userId,
+                    "email", "w2@x.io", "role_id", agent));
+            assertThat(also.status()).as("%s", also).isEqualTo(400);
+            assertThat(also.get("errors").get("user_id").stringValue()).as("%s", also).contains(" inside, at position");
+        }
+        Http.Res email = node.service().post(org.path() + "/members", Map.of("user_id", "w2",
+                "email", "member-ad\u200bmin1@x.io", "role_id", agent));
+        assertThat(email.status()).as("%s", email).isEqualTo(400);
+        assertThat(email.get("errors").get("email").stringValue()).endsWith("(U+200B inside, at position 9)");
+        assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).isEqualTo(before);
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+
+        for (String userId : List.of("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "love\u2764\ufe0f")) {
+            Http.Res taken = node.service().post(org.path() + "/members", Map.of("user_id", userId,
+                    "email", userId.length() + "@x.io", "role_id", agent));
+            assertThat(taken.status()).as("%s", taken).isEqualTo(201);
+            assertThat(taken.get("user_id").stringValue()).isEqualTo(userId);
+        }
+    }
 }

@@ -133,6 +133,36 @@ class RoomsEmailAsUserIdIT {
                 .contains("sp3@x.io");
     }
 
+    /**
+     * Inside an email too: {@code b} U+200B {@code ob@acme.test} or {@code bo} U+FE0F {@code b@acme.test} would be a
+     * second user that renders exactly like {@code bob@acme.test}. Each invitation refuses it in Rooms' shape, naming
+     * the email and the character, and adds no one.
+     */
+    @Test
+    void invitations_refuseAnEmailWithAnInvisibleCharacterInside_andAddNoOne() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        Http.Res invited = a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Bob", "lastName", "Pe",
+                "email", "bob@acme.test", "roleId", agent, "accessLevel", "Contributor", "offices", List.of(a.office)));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        List<JsonNode> before = members(a.org);
+
+        for (String email : List.of("b\u200bob@acme.test", "bo\ufe0fb@acme.test")) {
+            String named = String.format("U+%04X inside", email.codePointAt(email.startsWith("b\u200b") ? 1 : 2));
+            error(a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "Bob", "lastName", "Pe",
+                    "email", email, "roleId", agent, "accessLevel", "Contributor", "offices", List.of(a.office))),
+                    400, "INVALID_INPUT", "email: must not hold an invisible character", named);
+            error(a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", email, "firstName", "Bob",
+                    "lastName", "Pe", "roleId", buyer)), 400, "INVALID_INPUT", "email: must not hold an invisible",
+                    named);
+        }
+
+        assertThat(members(a.org)).isEqualTo(before).extracting(m -> m.get("user_id").stringValue())
+                .contains("bob@acme.test");
+    }
+
     /** A valid address of {@code length} ASCII characters: 64 before the @, then labels of at most 63. */
     static String email(int length) {
         StringBuilder domain = new StringBuilder("test");
