@@ -38,6 +38,7 @@ public final class EventQuery {
     private final Set<String> actions;
     private final String actorType;
     private final Long actorId;
+    private final Set<Long> actorIds;
     private final String keyId;
     private final List<TimeBound> timeBounds;
     private final Long afterRevision;
@@ -69,6 +70,7 @@ public final class EventQuery {
         this.actions = Set.copyOf(b.actions);
         this.actorType = b.actorType;
         this.actorId = b.actorId;
+        this.actorIds = b.actorIds == null ? null : Set.copyOf(b.actorIds);
         this.keyId = b.keyId;
         this.timeBounds = List.copyOf(b.timeBounds);
         this.afterRevision = b.afterRevision;
@@ -124,6 +126,10 @@ public final class EventQuery {
         if (actorId != null) {
             sql.append(" AND actor_id = :actorId");
             binders.add(q -> q.bind("actorId", actorId));
+        }
+        if (actorIds != null) {
+            sql.append(" AND actor_id = ANY(:actorIds)");
+            binders.add(q -> q.bind("actorIds", actorIds.toArray(new Long[0])));
         }
         if (keyId != null) {
             sql.append(" AND key_id = :keyId");
@@ -184,6 +190,9 @@ public final class EventQuery {
         if (actorId != null) {
             j.add("actorId=" + actorId);
         }
+        if (actorIds != null) {
+            j.add("actorIds=" + actorIds);
+        }
         if (keyId != null) {
             j.add("keyId=" + keyId);
         }
@@ -232,6 +241,7 @@ public final class EventQuery {
         private Set<String> actions = Set.of();
         private String actorType;
         private Long actorId;
+        private Set<Long> actorIds;
         private String keyId;
         private final List<TimeBound> timeBounds = new ArrayList<>();
         private Long afterRevision;
@@ -273,6 +283,12 @@ public final class EventQuery {
 
         public Builder actorId(Long value) {
             this.actorId = value;
+            return this;
+        }
+
+        /** Events by any of these actors (an empty set matches none); null adds no condition. */
+        public Builder actorIds(Set<Long> values) {
+            this.actorIds = values;
             return this;
         }
 

@@ -45,6 +45,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class CloseMembershipService {
 
+    private static final String SETTING_OTHERS_PINNED_VIEWS = "setting another member's pinned views";
+
     private final Access access;
     private final MemberService members;
     private final OrgModels orgModels;
@@ -158,6 +160,21 @@ public final class CloseMembershipService {
         });
     }
 
+    /**
+     * Refuses, as {@link #setPinnedViews} does, a caller that may not set {@code memberId}'s pinned views (404 for
+     * a membership it does not see, 403 for another member's without the member gate): for a dialect that reads the
+     * list only after it, so that who may not set them is refused whatever it sent. Writes nothing.
+     */
+    public void requireMaySetPinnedViews(Principal principal, long orgId, long memberId) {
+        access.read(principal, orgId, (h, caller) -> {
+            Member member = member(h, caller, orgId, memberId);
+            if (!caller.is(memberId)) {
+                requireManager(h, caller, orgId, member, SETTING_OTHERS_PINNED_VIEWS);
+            }
+            return null;
+        });
+    }
+
     /** Replaces a member's whole ordered list of pinned views. */
     public Written<List<String>> setPinnedViews(Principal principal, long orgId, long memberId, List<String> ids) {
         List<String> wanted = List.copyOf(ids);
@@ -165,7 +182,7 @@ public final class CloseMembershipService {
             Handle h = tx.handle();
             Member member = member(h, caller, orgId, memberId);
             if (!caller.is(memberId)) {
-                requireManager(h, caller, orgId, member, "setting another member's pinned views");
+                requireManager(h, caller, orgId, member, SETTING_OTHERS_PINNED_VIEWS);
             }
             List<String> before = settingsStore.pinnedViews(h, memberId);
             if (!before.equals(wanted)) {

@@ -13,6 +13,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.GroupHistory;
+import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import org.jdbi.v3.core.Handle;
 import tools.jackson.databind.node.ObjectNode;
@@ -51,11 +53,14 @@ public final class EventService {
 
     /**
      * What shown events need beside their records: for each {@code group} record (by revision) the group's members
-     * just before and after it, and the user ids of the members who made the changes (absent for service keys and
-     * for members removed since).
+     * just before and after it, and the user ids of the members who made the changes ({@link #actorUserIds}; absent
+     * for service keys).
      */
     public record Around(Map<Long, GroupHistory.Members> groupMembers, Map<Long, String> actorUserIds) {
     }
+
+    /** A member record's user id: of its member after the change, or before it for a deletion ({@link LoggedMember}). */
+    private static final String LOGGED_USER_ID = "COALESCE(after, before) ->> '" + LoggedMember.USER_ID + "'";
 
     private final OrgModels orgModels;
     private final Access access;
@@ -80,12 +85,50 @@ public final class EventService {
         return access.read(principal, orgId, (h, caller) -> {
             Map<Long, GroupHistory.Members> groupMembers = GroupHistory.around(h, orgId, records);
             List<Long> actors = records.stream().map(r -> r.actor().id()).filter(Objects::nonNull).distinct().toList();
-            Map<Long, String> actorUserIds = new HashMap<>();
-            if (!actors.isEmpty()) {
-                members.findAll(h, orgId, actors).forEach(m -> actorUserIds.put(m.id(), m.userId()));
-            }
-            return new Around(groupMembers, actorUserIds);
+            return new Around(groupMembers, actorUserIds(h, orgId, actors));
         });
+    }
+
+    /**
+     * The members who acted as user {@code userId}, as {@link Around} names actors: its member now, and any member
+     * removed since whose last user id in the log is {@code userId} (one user may have been several members, removed
+     * and added again). Empty when none; a dialect filtering events by user id asks it.
+     */
+    public Set<Long> actorsOf(Principal principal, long orgId, String userId) {
+        return access.read(principal, orgId, (h, caller) -> {
+            Set<Long> candidates = new TreeSet<>(h.createQuery("SELECT DISTINCT object_id::bigint FROM change_log "
+                            + "WHERE org_id = :org AND object_type = :member AND " + LOGGED_USER_ID + " = :user")
+                    .bind("org", orgId).bind("member", ObjectType.MEMBER.wire()).bind("user", userId)
+                    .mapTo(Long.class).list());
+            members.findByUserId(h, orgId, userId).ifPresent(m -> candidates.add(m.id()));
+            Map<Long, String> resolved = actorUserIds(h, orgId, List.copyOf(candidates));
+            candidates.removeIf(id -> !userId.equals(resolved.get(id)));
+            return candidates;
+        });
+    }
+
+    /**
+     * The user ids of the members {@code ids} (absent: none known): a member's own, and for one removed since the last
+     * its member records in the log hold (its deletion record's, unless retention pruned them all). Two queries,
+     * whatever the number of members.
+     */
+    private Map<Long, String> actorUserIds(Handle h, long orgId, List<Long> ids) {
+        Map<Long, String> userIds = new HashMap<>();
+        if (ids.isEmpty()) {
+            return userIds;
+        }
+        members.findAll(h, orgId, ids).forEach(m -> userIds.put(m.id(), m.userId()));
+        String[] removed = ids.stream().filter(id -> !userIds.containsKey(id)).map(String::valueOf)
+                .toArray(String[]::new);
+        if (removed.length > 0) {
+            h.createQuery("SELECT DISTINCT ON (object_id) object_id::bigint AS id, " + LOGGED_USER_ID + " AS user_id "
+                            + "FROM change_log WHERE org_id = :org AND object_type = :member AND object_id = ANY(:ids) "
+                            + "AND " + LOGGED_USER_ID + " IS NOT NULL ORDER BY object_id, revision DESC")
+                    .bind("org", orgId).bind("member", ObjectType.MEMBER.wire()).bind("ids", removed)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("user_id")))
+                    .forEach(e -> userIds.put(e.getKey(), e.getValue()));
+        }
+        return userIds;
     }
 
     public List<ChangeRecord> list(Principal principal, EventQuery query) {
@@ -165,6 +208,17 @@ public final class EventService {
         if (!caller.isService()) { // a service key reads the history of an organization deleted since: no model
             requireReader(caller, orgModels.model(h, orgId), "reading the organization's events");
         }
+    }
+
+    /**
+     * {@link #requireReader(Caller, PermissionModel, String)} on its own, for a dialect that refuses who may not
+     * make a write before it reads the write's body (Close's webhook subscriptions). Writes nothing.
+     */
+    public void requireReader(Principal principal, long orgId, String what) {
+        access.read(principal, orgId, (h, caller) -> {
+            requireReader(caller, orgModels.model(h, orgId), what);
+            return null;
+        });
     }
 
     /**

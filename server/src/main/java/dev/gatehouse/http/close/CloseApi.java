@@ -43,7 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
  * user name, or Bearer); the caller's budget for the endpoint group is taken — per member, whichever of its
  * keys is used ({@code RateLimit} header on
  * every response, 429 when spent, counted in {@code gatehouse_rate_limit_rejections_total{api="close"}}); the key must be a member key (a Close key acts as one user of one
- * organization); the organization must use the {@code close} model. Then the resource runs, calling the
+ * organization); the organization must use the {@code close} model; a write that needs a permission of every
+ * caller ({@link Endpoint#needs}: all but pinned views, which a member sets for itself) refuses one without it, 403, before its
+ * body is read. Then the resource runs, calling the
  * same services as the native API, so the same rules hold. Errors take Close's shapes:
  * {@code {"errors": [...], "field-errors": {...}}} for invalid input (400), {@code {"error": "..."}}
  * otherwise; conflicts, which Close has no status for, are 400.
@@ -69,22 +71,40 @@ public final class CloseApi implements Dialect {
         void handle(CloseRequest req) throws Exception;
     }
 
-    /** One endpoint of a resource: method, Close path (relative to the prefix, ending with /), handler. */
-    record Endpoint(HandlerType method, String path, CloseHandler handler) {
+    /**
+     * What a write asks of its caller before anything of the request is read: {@link #MANAGE_ORGANIZATION}, the
+     * model's role-management permission (on Close's model {@code manage_organization}, which is also its member
+     * gate), or {@link #READ_HISTORY}, being a reader of the organization's whole history
+     * ({@link EventService#requireReader}), which webhook subscriptions deliver.
+     */
+    enum Permission { MANAGE_ORGANIZATION, READ_HISTORY }
+
+    /**
+     * One endpoint of a resource: method, Close path (relative to the prefix, ending with /), handler, and the
+     * {@link Permission} the gate asks before the handler runs ({@code what} names the write in the refusal), or
+     * null when the handler decides alone (reads, and writes some callers may make on their own things).
+     */
+    record Endpoint(HandlerType method, String path, CloseHandler handler, Permission permission, String what) {
         static Endpoint get(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.GET, path, h);
+            return new Endpoint(HandlerType.GET, path, h, null, null);
         }
 
         static Endpoint post(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.POST, path, h);
+            return new Endpoint(HandlerType.POST, path, h, null, null);
         }
 
         static Endpoint put(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.PUT, path, h);
+            return new Endpoint(HandlerType.PUT, path, h, null, null);
         }
 
         static Endpoint delete(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.DELETE, path, h);
+            return new Endpoint(HandlerType.DELETE, path, h, null, null);
+        }
+
+        /** This endpoint, its caller refused 403 without {@code needed} before anything of the request is read. */
+        Endpoint needs(Permission needed, String write) {
+            return new Endpoint(method, path, handler, Objects.requireNonNull(needed, "needed"),
+                    Objects.requireNonNull(write, "write"));
         }
     }
 
@@ -116,6 +136,8 @@ public final class CloseApi implements Dialect {
 
     private final Auth auth;
     private final OrgService orgs;
+    private final RoleService roles;
+    private final EventService events;
     private final RateLimiter limiter;
     private final Counter rejections;
     private final CloseErrors errors;
@@ -128,6 +150,8 @@ public final class CloseApi implements Dialect {
     public CloseApi(Services s, RateLimit rateLimit, InstantSource clock, MeterRegistry metrics) {
         this.auth = s.auth();
         this.orgs = s.orgs();
+        this.roles = s.roles();
+        this.events = s.events();
         this.limiter = new RateLimiter(rateLimit, clock::millis);
         this.rejections = Counter.builder("gatehouse.rate.limit.rejections").tag("api", "close")
                 .description("requests refused because the caller's rate limit was spent (429)").register(metrics);
@@ -138,7 +162,7 @@ public final class CloseApi implements Dialect {
         endpoints.addAll(new UsersResource(s.members(), s.orgs(), s.roles(), s.memberships()).endpoints());
         endpoints.addAll(new OrganizationResource(s.orgs(), s.members(), s.roles(), s.memberships()).endpoints());
         endpoints.addAll(new GroupsResource(s.groups(), s.members()).endpoints());
-        endpoints.addAll(new EventsResource(s.events(), s.members(), s.roles(), s.memberships()).endpoints());
+        endpoints.addAll(new EventsResource(s.events(), s.roles(), s.memberships()).endpoints());
         endpoints.addAll(new WebhooksResource(s.webhooks(), s.members()).endpoints());
         this.routes = List.copyOf(routes(endpoints));
     }
@@ -209,8 +233,23 @@ public final class CloseApi implements Dialect {
                         + "API serves only organizations using the \"close\" model.");
             }
             ctx.attribute(CALLER_ATTRIBUTE, member);
+            if (endpoint.permission() != null) {
+                require(member, endpoint.permission(), endpoint.what());
+            }
             handler.handle(new CloseRequest(ctx, member));
         };
+    }
+
+    /**
+     * Refuses 403 {@code permission_required} a caller without {@code permission}, before its body, path ids or
+     * parameters are read: as Close does, who may not make a write is told so whatever it sent. The service asks
+     * again (with the rest of its rules) when the write runs.
+     */
+    private void require(Principal.Member caller, Permission permission, String what) {
+        switch (permission) {
+            case MANAGE_ORGANIZATION -> roles.requireMayManage(caller, caller.orgId(), what);
+            case READ_HISTORY -> events.requireReader(caller, caller.orgId(), what);
+        }
     }
 
     /**

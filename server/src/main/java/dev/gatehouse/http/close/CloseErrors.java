@@ -13,6 +13,8 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleHolders;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.webhook.WebhookService;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -122,11 +124,23 @@ final class CloseErrors {
                 + o.beyond() + ", which your role does not.";
     }
 
+    /**
+     * A refusal to change or delete a role beyond the caller's own; a change is one of the permissions, of the lead
+     * visibility or both, which the refusal does not tell apart.
+     */
     private static String redefining(Redefining r) {
         String role = CloseIds.encode(CloseIds.ROLE, r.roleId());
-        return (r.deleting() ? "Deleting role " + role : "Changing the permissions of role " + role) + " is refused: "
-                + "it holds " + r.beyond() + ", which your role does not" + (r.deleting() ? "; only a role holding all of "
-                + "it may delete it." : "; its members would lose what you could not give them.");
+        List<String> beyond = new ArrayList<>();
+        if (!r.permissions().isEmpty()) {
+            beyond.add("grants " + r.permissions() + " beyond your role");
+        }
+        if (r.sees() != null) {
+            beyond.add("sees " + r.sees());
+        }
+        return (r.deleting() ? "Deleting role " : "Changing the permissions or lead visibility of role ") + role
+                + " is refused: it " + String.join(" and ", beyond) + ". Only a member whose role holds all the role "
+                + "grants may " + (r.deleting() ? "delete it." : "change them: the role's members would otherwise lose "
+                + "what you could not give them.");
     }
 
     private static String capitalized(String what) {

@@ -9,10 +9,9 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.member.MemberRef;
-import dev.gatehouse.member.MemberService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleService;
 import java.nio.charset.StandardCharsets;
@@ -52,14 +51,11 @@ final class EventsResource {
                     "date_updated__lte", EventQuery.Builder::through));
 
     private final EventService events;
-    private final MemberService members;
     private final RoleService roles;
     private final CloseMembershipService memberships;
 
-    EventsResource(EventService events, MemberService members, RoleService roles,
-                   CloseMembershipService memberships) {
+    EventsResource(EventService events, RoleService roles, CloseMembershipService memberships) {
         this.events = events;
-        this.members = members;
         this.roles = roles;
         this.memberships = memberships;
     }
@@ -83,7 +79,7 @@ final class EventsResource {
                 if (s.startsWith(CURSOR_PREFIX) && s.length() > CURSOR_PREFIX.length() + 2
                         && s.length() < CURSOR_PREFIX.length() + 22) {
                     String kind = s.substring(CURSOR_PREFIX.length(), CURSOR_PREFIX.length() + 2);
-                    long revision = Long.parseLong(s.substring(CURSOR_PREFIX.length() + 2));
+                    long revision = Digits.parse(s.substring(CURSOR_PREFIX.length() + 2));
                     if ((kind.equals("p:") || kind.equals("n:")) && revision >= 0) {
                         return new Cursor(kind.equals("p:"), revision);
                     }
@@ -216,16 +212,23 @@ final class EventsResource {
 
     /**
      * The query for the request's filters; null when they can match nothing (an unknown type, action or user,
-     * or a lead or request id, which Gatehouse never records).
+     * or a lead or request id, which Gatehouse never records). Every filter is validated first, also where another
+     * already matches nothing: a bad date is a 400 whatever else the request asks.
      */
     private EventQuery.Builder filter(CloseRequest req) {
+        EventQuery.Builder query = EventQuery.forOrg(req.orgId());
+        DATE_FILTERS.forEach((name, bound) -> {
+            String raw = blankToNull(req.param(name));
+            if (raw != null) {
+                bound.apply(query, CloseTime.parse(name, raw, req.tzOffset()));
+            }
+        });
         String objectType = blankToNull(req.param("object_type"));
         String objectId = blankToNull(req.param("object_id"));
         String action = blankToNull(req.param("action"));
         if (req.param("lead_id") != null || req.param("request_id") != null) {
             return null;
         }
-        EventQuery.Builder query = EventQuery.forOrg(req.orgId());
         if (objectId != null) {
             String inferred = objectId.startsWith(CloseIds.MEMBERSHIP) ? CloseEvents.MEMBERSHIP
                     : objectId.startsWith(CloseIds.GROUP) ? CloseEvents.GROUP : CloseEvents.ROLE;
@@ -246,19 +249,13 @@ final class EventsResource {
         query.objectTypes(selected.objectTypes()).actions(selected.actions());
         String userId = blankToNull(req.param("user_id"));
         if (userId != null) {
-            Long actor = members.find(req.caller(), req.orgId(), MemberRef.userId(userId))
-                    .map(m -> m.id()).orElse(null);
-            if (actor == null) {
+            // the members who acted as this user: also one removed since, whose events still show its user id
+            Set<Long> actors = events.actorsOf(req.caller(), req.orgId(), userId);
+            if (actors.isEmpty()) {
                 return null;
             }
-            query.actorType("member").actorId(actor);
+            query.actorType("member").actorIds(actors);
         }
-        DATE_FILTERS.forEach((name, bound) -> {
-            String raw = blankToNull(req.param(name));
-            if (raw != null) {
-                bound.apply(query, CloseTime.parse(name, raw, req.tzOffset()));
-            }
-        });
         return query;
     }
 

@@ -4,6 +4,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.http.close.CloseApi.Permission;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
@@ -32,12 +33,17 @@ final class GroupsResource {
     List<Endpoint> endpoints() {
         return List.of(
                 Endpoint.get("/group/", this::list),
-                Endpoint.post("/group/", this::create),
+                Endpoint.post("/group/", this::create)
+                        .needs(Permission.MANAGE_ORGANIZATION, "creating a group"),
                 Endpoint.get("/group/{id}/", this::get),
-                Endpoint.put("/group/{id}/", this::rename),
-                Endpoint.delete("/group/{id}/", this::delete),
-                Endpoint.post("/group/{id}/member/", this::addMember),
-                Endpoint.delete("/group/{id}/member/{user_id}/", this::removeMember));
+                Endpoint.put("/group/{id}/", this::rename)
+                        .needs(Permission.MANAGE_ORGANIZATION, "renaming a group"),
+                Endpoint.delete("/group/{id}/", this::delete)
+                        .needs(Permission.MANAGE_ORGANIZATION, "deleting a group"),
+                Endpoint.post("/group/{id}/member/", this::addMember)
+                        .needs(Permission.MANAGE_ORGANIZATION, "adding a group member"),
+                Endpoint.delete("/group/{id}/member/{user_id}/", this::removeMember)
+                        .needs(Permission.MANAGE_ORGANIZATION, "removing a group member"));
     }
 
     private void list(CloseRequest req) {

@@ -28,11 +28,7 @@ final class MembershipBody {
         }
         CloseFields.notNull(f, "role_id", "track_email_opens", "may_workflows_impersonate", "auto_record_calls",
                 "default_caller_id_mode");
-        String roleRef = f.text("role_id", false, 100);
-        Role role = roleRef == null ? null : roles.resolve(roleRef);
-        if (roleRef != null && role == null) {
-            f.error("role_id", "Unknown role \"" + Fields.abbreviate(roleRef) + "\".");
-        }
+        Role role = role(f, roles, false);
         String autoRecord = oneOf(f, "auto_record_calls", MembershipSettings.AUTO_RECORD_CALLS);
         String mode = oneOf(f, "default_caller_id_mode", MembershipSettings.CALLER_ID_MODES);
         String callerId = f.string("default_caller_id", false, 100);
@@ -46,6 +42,19 @@ final class MembershipBody {
         f.check();
         return new MembershipUpdate(role == null ? null : role.id(), autoRecord, track, f.has("default_caller_id"),
                 blankToNull(callerId), mode, f.has("hangup_recording_url"), blankToNull(hangup), impersonate);
+    }
+
+    /**
+     * The role {@code role_id} names by its Close id, taken verbatim as every id is ({@code " admin"} names no role,
+     * as it names none in a path); null when absent, or unknown (then a field error).
+     */
+    static Role role(Fields f, OrgRoles roles, boolean required) {
+        String ref = f.string("role_id", required, 100);
+        Role role = ref == null ? null : roles.resolve(ref);
+        if (ref != null && role == null) {
+            f.error("role_id", "Unknown role \"" + Fields.abbreviate(ref) + "\".");
+        }
+        return role;
     }
 
     private static String oneOf(Fields f, String name, Set<String> allowed) {

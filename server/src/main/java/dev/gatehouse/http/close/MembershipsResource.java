@@ -5,6 +5,7 @@ import dev.gatehouse.closemembership.Membership;
 import dev.gatehouse.closemembership.MembershipUpdate;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.http.close.CloseApi.Permission;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.role.Role;
@@ -44,10 +45,14 @@ final class MembershipsResource {
 
     List<Endpoint> endpoints() {
         return List.of(
-                Endpoint.post("/membership/", this::create),
-                Endpoint.put("/membership/", this::bulkUpdate),
-                Endpoint.put("/membership/{id}/", this::update),
-                Endpoint.delete("/membership/{id}/", this::deactivate),
+                Endpoint.post("/membership/", this::create)
+                        .needs(Permission.MANAGE_ORGANIZATION, "adding a membership"),
+                Endpoint.put("/membership/", this::bulkUpdate)
+                        .needs(Permission.MANAGE_ORGANIZATION, "updating memberships"),
+                Endpoint.put("/membership/{id}/", this::update)
+                        .needs(Permission.MANAGE_ORGANIZATION, "updating a membership"),
+                Endpoint.delete("/membership/{id}/", this::deactivate)
+                        .needs(Permission.MANAGE_ORGANIZATION, "deactivating a membership"),
                 Endpoint.get("/membership/{id}/pinned_views/", this::pinnedViews),
                 Endpoint.put("/membership/{id}/pinned_views/", this::setPinnedViews));
     }
@@ -65,12 +70,8 @@ final class MembershipsResource {
         if (email != null && !EMAIL_DOMAIN.matcher(email).matches()) {
             f.error("email", "Not a valid email address.");
         }
-        String roleRef = f.text("role_id", true, 100);
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
-        Role role = roleRef == null ? null : orgRoles.resolve(roleRef);
-        if (roleRef != null && role == null) {
-            f.error("role_id", "Unknown role \"" + Fields.abbreviate(roleRef) + "\".");
-        }
+        Role role = MembershipBody.role(f, orgRoles, true);
         f.check();
         Membership added = memberships.add(req.caller(), req.orgId(), email, role.id(), CloseIds.newUserId()).value();
         CloseReply.object(req, 200, CloseWire.membership(added.member(), orgRoles, added.settings()));
@@ -144,8 +145,10 @@ final class MembershipsResource {
         CloseReply.object(req, 200, pinned(ids));
     }
 
-    /** Replaces the whole ordered list. */
+    /** Replaces the whole ordered list; who may not set it is refused before the list is read. */
     private void setPinnedViews(CloseRequest req) {
+        long memberId = memberId(req.path("id"));
+        memberships.requireMaySetPinnedViews(req.caller(), req.orgId(), memberId);
         Fields f = req.fields();
         for (String name : f.node().propertyNames()) {
             if (!name.equals("saved_view_ids")) {
@@ -173,7 +176,6 @@ final class MembershipsResource {
             }
         }
         f.check();
-        long memberId = memberId(req.path("id"));
         List<String> saved = memberships.setPinnedViews(req.caller(), req.orgId(), memberId, ids).value();
         CloseReply.object(req, 200, pinned(saved));
     }

@@ -4,6 +4,7 @@ import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.http.close.CloseApi.Permission;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberService;
@@ -45,7 +46,8 @@ final class OrganizationResource {
     List<Endpoint> endpoints() {
         return List.of(
                 Endpoint.get("/organization/{id}/", this::get),
-                Endpoint.put("/organization/{id}/", this::update));
+                Endpoint.put("/organization/{id}/", this::update)
+                        .needs(Permission.MANAGE_ORGANIZATION, "renaming the organization"));
     }
 
     private void get(CloseRequest req) {

@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
+import dev.gatehouse.http.close.CloseApi.Permission;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
@@ -60,10 +61,13 @@ final class WebhooksResource {
     List<Endpoint> endpoints() {
         return List.of(
                 Endpoint.get("/webhook/", this::list),
-                Endpoint.post("/webhook/", this::create),
+                Endpoint.post("/webhook/", this::create)
+                        .needs(Permission.READ_HISTORY, "creating a webhook"),
                 Endpoint.get("/webhook/{id}/", this::get),
-                Endpoint.put("/webhook/{id}/", this::update),
-                Endpoint.delete("/webhook/{id}/", this::delete));
+                Endpoint.put("/webhook/{id}/", this::update)
+                        .needs(Permission.READ_HISTORY, "updating a webhook"),
+                Endpoint.delete("/webhook/{id}/", this::delete)
+                        .needs(Permission.READ_HISTORY, "deleting a webhook"));
     }
 
     private void list(CloseRequest req) {

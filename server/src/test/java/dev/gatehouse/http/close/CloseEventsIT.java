@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,6 +249,73 @@ class CloseEventsIT {
         }
         assertThat(org.admin().get("/event/?_skip=10").get("field-errors").has("_skip")).isTrue();
         assertThat(org.admin().get("/event/?_cursor=garbage").get("field-errors").has("_cursor")).isTrue();
+    }
+
+    /**
+     * An event keeps the user id of the member who acted after that member is removed: it was read from the members
+     * there are now, so it became null, and filtering by the user id found nothing. A user removed and added again
+     * (a new member) is one user: its events of both memberships are found by its user id.
+     */
+    @Test
+    void anActorRemovedSince_keepsItsUserId_andItsEventsAreStillFoundByIt() {
+        var org = close.org();
+        long admin = close.native_().roleId(org.org(), "Admin");
+        long removed = close.member(org, "user_rm", admin);
+        close.client(close.key(org, removed)).post("/group/", Map.of("name", "ByRm"));
+        String event = org.admin().get("/event/?object_type=group").get("data").get(0).get("id").stringValue();
+        assertThat(org.admin().get("/event/" + event + "/").get("user_id").stringValue()).isEqualTo("user_rm");
+        assertThat(node.service().delete(org.path() + "/members/" + removed).status()).isEqualTo(204);
+
+        JsonNode shown = org.admin().get("/event/" + event + "/").json();
+        assertThat(shown.get("user_id").stringValue()).isEqualTo("user_rm");
+        assertThat(org.admin().get("/event/?object_type=group").get("data").get(0).get("user_id").stringValue())
+                .isEqualTo("user_rm");
+        assertThat(org.admin().get("/event/?user_id=user_rm").get("data")).extracting(e -> e.get("id").stringValue())
+                .containsExactly(event);
+
+        long again = close.member(org, "user_rm", admin);
+        close.client(close.key(org, again)).post("/group/", Map.of("name", "ByRmAgain"));
+        JsonNode both = org.admin().get("/event/?user_id=user_rm").get("data");
+        assertThat(both).extracting(e -> e.get("data").get("name").stringValue()).containsExactly("ByRmAgain", "ByRm");
+        assertThat(both).extracting(e -> e.get("user_id").stringValue()).containsOnly("user_rm");
+        assertThat(org.admin().get("/event/?user_id=user_other").get("data")).isEmpty();
+    }
+
+    /**
+     * Every filter is validated, also beside one that matches nothing: a bad date (or X-TZ-Offset) was a 400 alone
+     * but answered an empty page next to {@code lead_id} or an unknown type.
+     */
+    @Test
+    void everyFilter_isValidated_alsoBesideOneThatMatchesNothing() {
+        var org = close.org();
+        for (String nothing : List.of("", "lead_id=x&", "request_id=x&", "object_type=lead&", "action=flown&",
+                "user_id=nobody&", "object_id=group_nope&")) {
+            Http.Res bad = org.admin().get("/event/?" + nothing + "date_updated__gte=garbage");
+            assertThat(bad.status()).as(nothing + ": " + bad).isEqualTo(400);
+            assertThat(bad.get("field-errors").has("date_updated__gte")).as(nothing).isTrue();
+            Http.Res badZone = org.admin().header("X-TZ-Offset", "banana")
+                    .get("/event/?" + nothing + "date_updated__gte=2026-01-01T00:00:00");
+            assertThat(badZone.status()).as(nothing + ": " + badZone).isEqualTo(400);
+            assertThat(badZone.body()).as(nothing).contains("X-TZ-Offset");
+        }
+        assertThat(org.admin().get("/event/?lead_id=x&date_updated__gte=2026-01-01").get("data")).isEmpty();
+    }
+
+    /** A cursor's revision is ASCII digits: another script's digits or a sign were read as a number. */
+    @Test
+    void aCursor_withOtherDigitsThanAscii_isInvalid() {
+        var org = close.org();
+        org.admin().post("/group/", Map.of("name", "G"));
+        for (String revision : List.of("\uFF10", "\u0663", "+5", "-0", " 5", "")) {
+            String cursor = Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("ev1:n:" + revision).getBytes(StandardCharsets.UTF_8));
+            Http.Res res = org.admin().get("/event/?_cursor=" + cursor);
+            assertThat(res.status()).as(revision + ": " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get("_cursor").stringValue()).isEqualTo("Invalid cursor.");
+        }
+        String valid = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("ev1:n:99999999".getBytes(StandardCharsets.UTF_8));
+        assertThat(org.admin().get("/event/?object_type=group&_cursor=" + valid).get("data")).hasSize(1);
     }
 
     @Test

@@ -155,6 +155,31 @@ class CloseGroupsIT {
         assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
     }
 
+    /**
+     * Who may not manage groups is refused 403 before the body (or the group and user it names) is read: a user once
+     * got the 400 a manager gets for a malformed or empty body, and a 404 for an unknown user.
+     */
+    @Test
+    void aMemberWithoutManageOrganization_is403_whateverItSends() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Team")).get("id").stringValue();
+        Http rep = close.member(org, "rep-c", "Restricted User");
+        List<Http.Res> refused = List.of(
+                rep.raw("POST", "/group/", "{bad", "application/json"),
+                rep.post("/group/", Map.of()),
+                rep.post("/group/", Map.of("colour", "red")),
+                rep.post("/group/" + id + "/member/", Map.of("user_id", "nobody")),
+                rep.post("/group/" + id + "/member/", Map.of()),
+                rep.put("/group/" + id + "/", Map.of()),
+                rep.put("/group/group_nope/", Map.of("name", "X")),
+                rep.delete("/group/" + id + "/member/nobody/"));
+        for (Http.Res res : refused) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(403);
+            assertThat(res.get("error").stringValue()).as(res.toString()).contains("manage_organization");
+        }
+        assertThat(org.admin().post("/group/", Map.of()).status()).as("a manager is told what is wrong").isEqualTo(400);
+    }
+
     @Test
     void groupsOfAnotherOrganization_areNotFound() {
         var org = close.org();

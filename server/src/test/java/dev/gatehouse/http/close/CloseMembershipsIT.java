@@ -422,6 +422,59 @@ class CloseMembershipsIT {
         assertThat(strings(pinner.get(path).get("saved_view_ids"))).containsExactly("save_a");
     }
 
+    /**
+     * Who may not manage memberships is refused 403 before the body is read: a restricted user once got the 400 a
+     * manager gets for an empty body (a create, a bulk update), learning how bodies are checked. Setting another
+     * member's pinned views is refused before its list is read too; one's own list is still checked.
+     */
+    @Test
+    void aMemberWithoutManageOrganization_is403_whateverItSends() {
+        var org = close.org();
+        long role = close.native_().roleId(org.org(), "Restricted User");
+        long member = close.member(org, "restricted", role);
+        Http restricted = close.client(close.key(org, member));
+        String admin = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        List<Http.Res> refused = List.of(
+                restricted.post("/membership/", Map.of()),
+                restricted.raw("POST", "/membership/", "{bad", "application/json"),
+                restricted.post("/membership/", Map.of("email", "not-an-address", "role_id", "nope")),
+                restricted.put("/membership/", Map.of()),
+                restricted.put("/membership/", Map.of("_params", Map.of("id__in", "memb_nope"), "role_id", "nope")),
+                restricted.put("/membership/" + admin + "/", Map.of("colour", "red")),
+                restricted.put("/membership/memb_nope/", Map.of()),
+                restricted.delete("/membership/memb_nope/"),
+                restricted.put("/membership/" + admin + "/pinned_views/", Map.of("saved_view_ids", List.of("lead_x"))),
+                restricted.put("/membership/" + admin + "/pinned_views/", Map.of()));
+        for (Http.Res res : refused) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(403);
+            assertThat(res.json().has("field-errors")).as(res.toString()).isFalse();
+        }
+        String own = "/membership/" + CloseIds.encode(CloseIds.MEMBERSHIP, member) + "/pinned_views/";
+        assertThat(restricted.put(own, Map.of("saved_view_ids", List.of("lead_x"))).status()).isEqualTo(400);
+        assertThat(org.admin().post("/membership/", Map.of()).status()).as("a manager is told what is wrong")
+                .isEqualTo(400);
+    }
+
+    /** A role id is taken verbatim, as every id is: {@code " admin"} was trimmed into {@code admin}. */
+    @Test
+    void aRoleId_isTakenVerbatim_paddedItNamesNoRole() {
+        var org = close.org();
+        String memb = org.admin().post("/membership/", Map.of("email", "pad@example.com", "role_id", "user"))
+                .get("id").stringValue();
+        for (String padded : List.of(" restricteduser", "restricteduser ", "\u00A0restricteduser", "")) {
+            Http.Res update = org.admin().put("/membership/" + memb + "/", Map.of("role_id", padded));
+            assertThat(update.status()).as("[" + padded + "] " + update).isEqualTo(400);
+            assertThat(update.get("field-errors").get("role_id").stringValue()).startsWith("Unknown role");
+            Http.Res create = org.admin().post("/membership/", Map.of("email", "pad2@example.com", "role_id", padded));
+            assertThat(create.status()).as("[" + padded + "] " + create).isEqualTo(400);
+            assertThat(create.get("field-errors").get("role_id").stringValue()).startsWith("Unknown role");
+        }
+        assertThat(org.admin().put("/membership/", Map.of("_params", Map.of("id__in", memb), "role_id", " user"))
+                .get("field-errors").get("role_id").stringValue()).startsWith("Unknown role");
+        assertThat(org.admin().put("/membership/" + memb + "/", Map.of("role_id", "restricteduser")).get("role_id")
+                .stringValue()).isEqualTo("restricteduser");
+    }
+
     @Test
     void pinnedViews_everyBadItemIsNamed_repeatsAndNonStringsToo() {
         var org = close.org();

@@ -487,6 +487,45 @@ class CloseRolesIT {
         assertThat(key.post("/role/", role("Dialer", List.of("calling", "view_all_leads"))).status()).isEqualTo(201);
     }
 
+    /**
+     * A manager whose role sees fewer leads is refused roles beyond its own in words that say why: a rename was told
+     * the role "grants permissions the caller does not hold" (it granted nothing new), a change of the lead visibility
+     * alone was called a change of the permissions, and a deletion's reason was garbled.
+     */
+    @Test
+    void aLimitedManager_isToldWhyARoleBeyondItsOwnIsRefused() {
+        var org = close.org();
+        long limited = close.native_().role(org.org(), Map.of("name", "LimMgr", "permissions",
+                List.of("manage_organization", "calling", "export"), "visibility",
+                Map.of("user_field_ids", List.of("cf_owner", "cf_rep"), "unassigned", "require_assignment")));
+        Http manager = close.client(close.key(org, close.member(org, "lim-1", limited)));
+        String wide = org.admin().post("/role/", role("Wide", List.of("calling", "view_all_leads"))).get("id")
+                .stringValue();
+        Map<String, Object> narrowBody = role("Narrow", List.of("calling"));
+        narrowBody.put("visibility_user_lcf_ids", List.of("cf_owner", "cf_x"));
+        narrowBody.put("visibility_user_lcf_behavior", "require_assignment");
+        String narrow = org.admin().post("/role/", narrowBody).get("id").stringValue();
+
+        Http.Res rename = manager.put("/role/" + wide + "/", Map.of("name", "Wide2"));
+        assertThat(rename.status()).as(rename.toString()).isEqualTo(403);
+        assertThat(rename.get("error").stringValue()).startsWith("Updating role " + wide + " is refused: ")
+                .contains("even only its name", "[view_all_leads]");
+
+        Http.Res visibility = manager.put("/role/" + narrow + "/", Map.of("visibility_user_lcf_behavior",
+                "allow_unassigned"));
+        assertThat(visibility.status()).as(visibility.toString()).isEqualTo(403);
+        assertThat(visibility.get("error").stringValue())
+                .startsWith("Changing the permissions or lead visibility of role " + narrow + " is refused: it sees ")
+                .contains("[cf_x]");
+
+        Http.Res delete = manager.delete("/role/" + wide + "/");
+        assertThat(delete.status()).as(delete.toString()).isEqualTo(403);
+        assertThat(delete.get("error").stringValue()).startsWith("Deleting role " + wide + " is refused: it grants "
+                + "[view_all_leads] beyond your role and sees all records")
+                .endsWith(". Only a member whose role holds all the role grants may delete it.");
+        assertThat(org.admin().get("/role/" + wide + "/").get("name").stringValue()).isEqualTo("Wide");
+    }
+
     @Test
     void list_pagesWithSkipAndLimit_withinClosesBounds() {
         var org = close.org();

@@ -118,6 +118,23 @@ class CloseUsersIT {
         assertThat(both.get("inactive_memberships").get(0).get("user").get("id").stringValue()).isEqualTo("u-out");
     }
 
+    /**
+     * A rename by who may not rename is refused 403 whatever it sends: an empty body once answered 200 with the
+     * organization (a write it may not make, reported as done), and a bad one a 400 describing it.
+     */
+    @Test
+    void organization_put_byAMemberWithoutManageOrganization_is403_whateverItSends() {
+        var org = close.org();
+        Http restricted = close.member(org, "ru-1", "Restricted User");
+        String path = "/organization/" + org.closeId() + "/";
+        for (Object body : List.of(Map.of(), Map.of("currency", "EUR"), Map.of("name", " "), List.of())) {
+            Http.Res res = restricted.put(path, body);
+            assertThat(res.status()).as(body + ": " + res).isEqualTo(403);
+            assertThat(res.get("error").stringValue()).contains("manage_organization");
+        }
+        assertThat(org.admin().put(path, Map.of()).status()).isEqualTo(200);
+    }
+
     @Test
     void organization_put_renames_andRefusesWhatThisServerDoesNotKeep() {
         var org = close.org();

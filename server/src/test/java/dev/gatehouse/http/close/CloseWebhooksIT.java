@@ -596,4 +596,28 @@ class CloseWebhooksIT {
         }
         assertThat(org.admin().get("/webhook/").get("data")).isEmpty();
     }
+
+    /**
+     * Who may not manage subscriptions is refused 403 before the body is read: a user once got the 400 a manager gets
+     * for an empty or malformed body, learning how bodies are checked.
+     */
+    @Test
+    void aMemberWhoMayNotManageSubscriptions_is403_whateverItSends() {
+        var org = close.org();
+        String id = org.admin().post("/webhook/", Map.of("url", "https://hooks.example.com/x",
+                "events", List.of(entry("group", "created")))).get("id").stringValue();
+        Http user = close.member(org, "ann", "User");
+        List<Http.Res> refused = List.of(
+                user.post("/webhook/", Map.of()),
+                user.raw("POST", "/webhook/", "{bad", "application/json"),
+                user.put("/webhook/" + id + "/", Map.of("status", "bogus")),
+                user.put("/webhook/whsub_nope/", Map.of()),
+                user.delete("/webhook/whsub_nope/"));
+        for (Http.Res res : refused) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(403);
+            assertThat(res.get("error").stringValue()).as(res.toString()).contains("manage_organization");
+        }
+        assertThat(org.admin().post("/webhook/", Map.of()).status()).as("a manager is told what is wrong")
+                .isEqualTo(400);
+    }
 }
