@@ -46,8 +46,8 @@ final class RoomStore {
     /** Rooms the viewer holds a role in, or on an ancestor of; {@code :viewer} null means every room. */
     private static final String VISIBLE = " FROM rooms r WHERE r.org_id = :org AND r.status = ANY (:statuses) "
             + "AND (CAST(:office AS integer) IS NULL OR r.office_id = :office) "
-            + "AND (CAST(:from AS timestamptz) IS NULL OR r.updated_at >= :from) "
-            + "AND (CAST(:to AS timestamptz) IS NULL OR r.updated_at <= :to) "
+            + "AND (CAST(:from AS timestamptz) IS NULL OR " + Sql.shownTime("r.updated_at") + " >= :from) "
+            + "AND (CAST(:to AS timestamptz) IS NULL OR " + Sql.shownTime("r.updated_at") + " <= :to) "
             + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (" + HELD_ON_ROOM_OR_ANCESTOR + "))";
 
 

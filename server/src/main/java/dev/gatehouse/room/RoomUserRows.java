@@ -85,6 +85,17 @@ final class RoomUserRows {
                 .ifPresent(u -> record(tx, orgId, u.existed() ? u.row().withInvitedBy(null) : null, u.row()));
     }
 
+    /**
+     * Who {@link #invitedUnlessKnown} records as the inviter of a user holding no role in a room once {@code givenBy}
+     * gives it one: the inviter its row remembers (its role taken away through {@code /v1}), else {@code givenBy}
+     * (null for a service key) — read before the write, so that the write's own gates judge the user as invited by
+     * whoever it is about to be.
+     */
+    Long inviterOnceGiven(Handle h, int roomId, long memberId, Long givenBy) {
+        Long remembered = row(h, roomId, memberId).map(Row::invitedBy).orElse(null);
+        return remembered != null ? remembered : givenBy;
+    }
+
     /** A row an upsert wrote, and whether it was stored before. */
     private record Upserted(Row row, boolean existed) {
     }

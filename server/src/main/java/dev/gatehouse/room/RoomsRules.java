@@ -460,8 +460,9 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         }
         RoomUser current = rooms.roomUser(h, caller.orgId(), roomId, member.id()).orElse(null);
         RoomUser held = current;
-        if (current != null && !holders.sees(h, caller, model, type, resourceId, member.id(),
-                () -> roles.find(h, caller.orgId(), held.roleId()).orElse(null))) {
+        boolean concealed = current != null && !holders.sees(h, caller, model, type, resourceId, member.id(),
+                () -> roles.find(h, caller.orgId(), held.roleId()).orElse(null));
+        if (concealed) {
             // a user the caller may not see (holding its role, or revoked) is not in the room for it (concealment):
             // judged as adding one, neither its revocation, its end nor its inviter read
             current = null;
@@ -472,24 +473,40 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         }
         Instant heldEnd = current == null ? null : current.accessEndsAt();
         EndChange change = EndChange.of(heldEnd, endsAt);
+        // read once a gate asks for it: a user new to the room, given no end, needs none
+        Long inviter = change != EndChange.NONE || replacing
+                ? inviter(h, caller, roomId, member.id(), current, concealed) : null;
         if (change != EndChange.NONE) {
             // the end of a room role is a revocation of the user's access, whatever the route: an end set or brought
             // nearer revokes it (at that date), one lifted or postponed restores it; Rooms gates both alike
             requireRoomPermission(h, caller, resourceId, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
-                    current == null ? null : current.invitedBy(), what + (change == EndChange.SOONER
+                    inviter, what + (change == EndChange.SOONER
                             ? " with an end " + endsAt + (heldEnd == null ? "" : ", nearer than " + heldEnd)
                                     + " (ending a role in a room is revoking access to it)"
                             : " (its access to the room is to end " + heldEnd + "; "
                                     + (endsAt == null ? "lifting" : "postponing") + " that is restoring access)"));
         }
         if (replacing && RoomsPermissions.classic(model.id())) {
-            requireClassicRoomUserChange(h, caller, roomId, current == null ? null : current.invitedBy(), what);
+            requireClassicRoomUserChange(h, caller, roomId, inviter, what);
         } else if (replacing) {
-            requireRoomPermission(h, caller, resourceId, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE,
-                    current == null ? null : current.invitedBy(), what);
+            requireRoomPermission(h, caller, resourceId, EDIT_ANY_ROOM_ROLE, EDIT_INVITED_ROOM_ROLE, inviter, what);
         } else {
             requireRoomPermission(h, caller, resourceId, ADD_USERS_TO_ROOMS, null, null, what);
         }
+    }
+
+    /**
+     * The inviter a write giving {@code memberId} a role in the room judges it by: the one it has ({@code current});
+     * for a user holding no role there, the one the write records ({@link #given}) — the caller, unless its row
+     * remembers one — so that a new room user is the caller's invitee for every gate of the write that adds it, an
+     * end given with its role included, as it is for the next write; a user the caller may not see there is judged
+     * as a new one without a row (the write leaves it as it is).
+     */
+    private Long inviter(Handle h, Caller caller, int roomId, long memberId, RoomUser current, boolean concealed) {
+        if (current != null) {
+            return current.invitedBy();
+        }
+        return concealed ? caller.memberId() : roomUsers.inviterOnceGiven(h, roomId, memberId, caller.memberId());
     }
 
     /**

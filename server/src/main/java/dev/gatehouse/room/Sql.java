@@ -17,6 +17,16 @@ final class Sql {
     }
 
     /**
+     * The time in {@code column} at the precision the Rooms dialect shows it: whole milliseconds, cut as its dates
+     * are written ({@code 2026-12-06T06:44:10.849Z}). Every Rooms filter on a date it shows compares this, not the
+     * column, which keeps microseconds: a room changed at {@code 10.849500} is shown as {@code 10.849}, and an end
+     * bound of {@code 10.849} — the date a client was shown — compared with the column left it out.
+     */
+    static String shownTime(String column) {
+        return "date_trunc('milliseconds', " + column + ")";
+    }
+
+    /**
      * The LIKE pattern matching values that start with {@code prefix}; use it as {@code lower(column) LIKE lower(:p)
      * ESCAPE '!'} (not a backslash, which JDBI's statement parser reads as escaping the quote), so that the database
      * folds both sides alike: Java's folding gives ς for a final Σ where the database gives σ, and a user named

@@ -2,10 +2,13 @@ package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestClock;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,12 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A room's field data ({@code GET|PUT …/rooms/{roomId}/field_data}) and the room list's date filters. */
 class RoomsFieldDataIT {
 
+    static final TestClock clock = new TestClock();
     static TestNode node;
     static Fixtures fx;
 
     @BeforeAll
     static void start() {
-        node = TestNode.start();
+        node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
         fx = new Fixtures(node);
     }
 
@@ -256,6 +261,46 @@ class RoomsFieldDataIT {
             error(a.admin.get(a.base + "/rooms?fieldDataChangedStartDate=" + encode(bad)), 400,
                     "INVALID_REQUEST_PARAMETER", "fieldDataChangedStartDate");
         }
+    }
+
+    /**
+     * A room is found by the date it is shown: Rooms shows dates to the millisecond and keeps them to the
+     * microsecond, so a room changed at {@code …10.849500} — shown {@code …10.849Z} — was left out by the end date
+     * {@code …10.849Z} a client read from it, though the bounds are included.
+     */
+    @Test
+    void fieldDataChangedFilters_compareTheDateAsShown() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "Within a millisecond", a.defaultAdminRole());
+        Instant changedAt;
+        clock.freeze();
+        try {
+            // half a millisecond past the next whole one: kept to the microsecond, shown cut to the millisecond
+            int pastMillisecond = clock.instant().getNano() % 1_000_000;
+            clock.advance(Duration.ofNanos(1_000_000 - pastMillisecond + 500_000));
+            changedAt = clock.instant();
+            assertThat(a.admin.put(a.base + "/rooms/" + room + "/field_data", Map.of("data", Map.of("city", "Oslo")))
+                    .status()).isEqualTo(200);
+        } finally {
+            clock.run();
+        }
+        String shown = a.admin.get(a.base + "/rooms/" + room).get("fieldDataLastUpdatedDate").stringValue();
+        Instant shownAt = Instant.parse(shown);
+        assertThat(shownAt).isEqualTo(changedAt.truncatedTo(ChronoUnit.MILLIS)).isBefore(changedAt);
+
+        assertThat(rooms(a, "fieldDataChangedEndDate", shown)).as("the end shown").containsExactly(room);
+        assertThat(rooms(a, "fieldDataChangedStartDate", shown)).as("the start shown").containsExactly(room);
+        assertThat(rooms(a, "fieldDataChangedStartDate", shown, "fieldDataChangedEndDate", shown))
+                .as("both").containsExactly(room);
+        assertThat(rooms(a, "fieldDataChangedEndDate", shownAt.minusMillis(1).toString())).isEmpty();
+        assertThat(rooms(a, "fieldDataChangedStartDate", shownAt.plusMillis(1).toString())).isEmpty();
+    }
+
+    private static List<Integer> rooms(RoomsAccount a, String filter, String value, String filter2, String value2) {
+        Http.Res res = a.admin.get(a.base + "/rooms?" + filter + "=" + encode(value) + "&" + filter2 + "="
+                + encode(value2));
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        return res.json().get("rooms").findValues("roomId").stream().map(JsonNode::intValue).toList();
     }
 
     private static List<Integer> rooms(RoomsAccount a, String filter, String value) {

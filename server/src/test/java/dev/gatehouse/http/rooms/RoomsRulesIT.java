@@ -1045,6 +1045,51 @@ class RoomsRulesIT {
     }
 
     /**
+     * A user given a role in a room where it had none is the caller's invitee for every gate of the write that adds
+     * it: an end given with the role is judged by the caller's {@code canManageInvitedUserRoomAccess}, as the next
+     * write is (a member refused the role with an end in one step was let do it in two). A user whose row remembers
+     * another inviter (its role taken away through /v1) is that inviter's, in one step as in two.
+     */
+    @Test
+    void aRoleWithAnEnd_givenToAUserNewToTheRoom_isTheCallersInvitee() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canViewRoomDetails", "canAddUsersToRooms", "canEditInvitedRoomRole",
+                "canManageInvitedUserRoomAccess");
+        int viewer = a.role("Viewer", false, "canViewRoomDetails");
+        int ruthId = a.user("Ruth", agent, "Contributor");
+        Http ruth = a.as(ruthId);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        a.invite(a.admin, room, "ruth@acme.test", agent);
+        String v1 = a.org.path() + "/resources/room/" + room + "/assignments/id:";
+        Map<String, Object> withEnd = Map.of("role_id", viewer, "expires_at", "2999-01-01T00:00:00Z");
+
+        int nu = a.user("Nu", viewer, "Contributor");
+        Http.Res added = ruth.put(v1 + nu, withEnd);
+        assertThat(added.status()).as("%s", added).isEqualTo(200);
+        assertThat(node.service().get(v1 + nu).get("expires_at").stringValue()).startsWith("2999-01-01");
+        Http.Res asInvitee = ruth.put(a.base + "/rooms/" + room + "/users/" + nu, Map.of("roleId", viewer));
+        assertThat(asInvitee.status()).as("%s", asInvitee).isEqualTo(200);
+        assertThat(asInvitee.get("invitedByUserId").intValue()).isEqualTo(ruthId);
+
+        int mo = a.user("Mo", viewer, "Contributor");
+        String moUserId = node.service().get(a.org.path() + "/members/" + mo).get("user_id").stringValue();
+        Http.Res imported = ruth.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "assignment",
+                "resource", Map.of("type", "room", "id", String.valueOf(room)), "user_id", moUserId,
+                "role_id", viewer, "expires_at", "2999-01-01T00:00:00Z")) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("an import's line: %s", imported).isEqualTo(200);
+        assertThat(node.service().get(v1 + mo).get("expires_at").stringValue()).startsWith("2999-01-01");
+
+        int ex = a.user("Ex", viewer, "Contributor");
+        a.invite(a.admin, room, "ex@acme.test", viewer);
+        assertThat(a.admin.delete(v1 + ex).status()).isEqualTo(204);
+        Http.Res remembered = ruth.put(v1 + ex, withEnd);
+        assertThat(remembered.status()).as("invited by the admin: %s", remembered).isEqualTo(403);
+        assertThat(remembered.get("detail").stringValue()).contains("canManageAnyUserRoomAccess");
+        assertThat(ruth.put(v1 + ex, Map.of("role_id", viewer)).status()).as("the role alone").isEqualTo(200);
+        assertThat(ruth.put(v1 + ex, withEnd).status()).as("then the end").isEqualTo(403);
+    }
+
+    /**
      * Lifting a scheduled revocation hands the room role out for longer: the caller must hold all it grants, as for
      * giving it. A member that may manage room access, but could neither give nor take the role, made an ending role
      * permanent.
