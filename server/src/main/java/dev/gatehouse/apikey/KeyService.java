@@ -15,6 +15,7 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,13 +31,20 @@ import org.jdbi.v3.core.Handle;
  * removed, organization removed), which keeps every node in step. A key is itself only with its kind's prefix
  * ({@code ghm_} for a member key, {@link Secrets}), verified now or earlier. A key of a deactivated member does not
  * authenticate (and deactivation revokes it, {@link #revokeAll}). A key configured at startup
- * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, as a hash, and is the service key whatever its form — one
+ * ({@code GATEHOUSE_SERVICE_KEY}) is held in memory only, never stored but as a slow salted fingerprint in the node
+ * registry ({@link KeyFingerprint}), and is the service key whatever its form — one
  * in the form of a generated service key too, which the database need not hold; not one in the form of a member or
  * replica key, which a request would present as such a key ({@link #hasMemberOrReplicaForm}, refused at start) — and,
  * while it is configured, the only one: a service key the database stores (generated on its first start,
  * {@link #bootstrapServiceKey}) is not accepted then, unless it is the configured one, pinned. Configuring another key
  * is how a generated one is retired, for good: the start with the configured key revokes it in the database
  * ({@link #retireStoredServiceKeys}), so that no node accepts it again, one started without a key included.
+ *
+ * <p>Every node on a database has the same configured key: a start with one is refused while a live node runs with
+ * another ({@link #requireSameKeyAsLiveNodes}) — unless that is this node's previous key
+ * ({@code GATEHOUSE_PREVIOUS_SERVICE_KEY}), which it accepts beside its key, as the key, while the deployment rotates
+ * from one to the other (docs/deployment.md): each node restarted with the new key and the old one as previous, then
+ * each without the previous one.
  * Thread-safe.
  */
 public final class KeyService implements ChangeListener {
@@ -68,25 +76,61 @@ public final class KeyService implements ChangeListener {
     /** Counts invalidations, so that an entry read from the database before one is not cached after it. */
     private final AtomicLong evictions = new AtomicLong();
     private final byte[] configuredServiceKeyHash;
+    /** The configured key itself, which {@link #requireSameKeyAsLiveNodes} hashes with other nodes' salts; or null. */
+    private final String configuredServiceKey;
+    /** The previous key accepted beside it while the deployment rotates (class comment): it, its hash; or null. */
+    private final String previousServiceKey;
+    private final byte[] previousServiceKeyHash;
+    /** The configured key's fingerprint, which this node's row in the node registry carries; null without a key. */
+    private final String fingerprint;
     /**
      * The key id and the secret's hash of the configured key when it has the form of a generated service key — it may
      * be the one the database stores, pinned ({@link #isPinned}) — else null.
      */
     private final String configuredKeyId;
     private final byte[] configuredSecretHash;
+    /** As {@link #configuredKeyId} and {@link #configuredSecretHash}, for the previous key. */
+    private final String previousKeyId;
+    private final byte[] previousSecretHash;
 
     /**
      * @param configuredServiceKey a service key from configuration ({@code Config}, which strips the whitespace around
      *                             it and refuses what no header can carry, or what has the form of a member or replica
      *                             key), or null
+     * @param previousServiceKey   the key the deployment rotates from, accepted beside it (checked as it is, and
+     *                             given only with it, never equal to it), or null
      */
-    public KeyService(Store store, String configuredServiceKey) {
+    public KeyService(Store store, String configuredServiceKey, String previousServiceKey) {
+        if (previousServiceKey != null && (configuredServiceKey == null
+                || previousServiceKey.equals(configuredServiceKey))) {
+            throw new IllegalArgumentException("a previous service key is accepted beside another configured key only");
+        }
         this.store = store;
+        this.configuredServiceKey = configuredServiceKey;
         this.configuredServiceKeyHash = configuredServiceKey == null ? null : Secrets.sha256(configuredServiceKey);
-        Secrets.Parsed parsed = configuredServiceKey == null || !Secrets.isServiceForm(configuredServiceKey) ? null
-                : Secrets.parse(configuredServiceKey);
+        this.previousServiceKey = previousServiceKey;
+        this.previousServiceKeyHash = previousServiceKey == null ? null : Secrets.sha256(previousServiceKey);
+        this.fingerprint = configuredServiceKey == null ? null : KeyFingerprint.of(configuredServiceKey);
+        Secrets.Parsed parsed = serviceForm(configuredServiceKey);
         this.configuredKeyId = parsed == null ? null : parsed.keyId();
         this.configuredSecretHash = parsed == null ? null : Secrets.sha256(parsed.secret());
+        Secrets.Parsed previous = serviceForm(previousServiceKey);
+        this.previousKeyId = previous == null ? null : previous.keyId();
+        this.previousSecretHash = previous == null ? null : Secrets.sha256(previous.secret());
+    }
+
+    /** A configured key in the form of a generated service key, parsed; else null. */
+    private static Secrets.Parsed serviceForm(String key) {
+        return key == null || !Secrets.isServiceForm(key) ? null : Secrets.parse(key);
+    }
+
+    /**
+     * The fingerprint of the configured key ({@link KeyFingerprint}) that this node's row in the node registry carries
+     * ({@code NodeRegistry}), for {@link #requireSameKeyAsLiveNodes} on the nodes that start after it; null without a
+     * configured key, whose nodes are not compared.
+     */
+    public String serviceKeyFingerprint() {
+        return fingerprint;
     }
 
     /**
@@ -118,8 +162,14 @@ public final class KeyService implements ChangeListener {
         return cached == null ? null : principal(cached);
     }
 
+    /** Whether {@code token} is the configured key, or the previous one accepted beside it. */
     private boolean isConfigured(String token) {
-        return configuredServiceKeyHash != null && MessageDigest.isEqual(configuredServiceKeyHash, Secrets.sha256(token));
+        if (configuredServiceKeyHash == null) {
+            return false;
+        }
+        byte[] hash = Secrets.sha256(token);
+        return MessageDigest.isEqual(configuredServiceKeyHash, hash)
+                || previousServiceKeyHash != null && MessageDigest.isEqual(previousServiceKeyHash, hash);
     }
 
     private static Principal principal(Cached cached) {
@@ -282,11 +332,51 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
+     * Refuses this start, with a configured key, while another live node ({@code NodeRegistry#liveFingerprints}) runs
+     * with a key that is neither this node's nor its previous one: this node would serve every organization under a
+     * key the other nodes refuse, and refuse theirs — behind a load balancer, service-key requests would fail on some
+     * nodes and succeed on others. {@link IllegalStateException} naming those nodes and what to give this one; this
+     * node is then not started. A node without a configured key is unchanged ({@link #bootstrapServiceKey}), and nodes
+     * without one are not compared; nor is a node alone on its database. A node stopped without removing its row
+     * (killed) counts until it has not been seen for {@code NodeRegistry.LIVE_SECONDS}.
+     *
+     * <p>Called once this node's row, with its fingerprint, is in the registry ({@code nodeId}): of two nodes started
+     * at once with different keys, the second to look finds the first, whichever it is, so not both start.
+     */
+    public void requireSameKeyAsLiveNodes(String nodeId) {
+        if (configuredServiceKey == null) {
+            return;
+        }
+        List<NodeRegistry.LiveFingerprint> live = store.read(h -> NodeRegistry.liveFingerprints(h, nodeId));
+        Map<String, Boolean> accepted = new HashMap<>();
+        List<String> others = new ArrayList<>();
+        for (NodeRegistry.LiveFingerprint node : live) {
+            // each comparison costs a slow hash (KeyFingerprint): one per distinct fingerprint
+            boolean ours = accepted.computeIfAbsent(node.fingerprint(),
+                    f -> KeyFingerprint.matches(f, configuredServiceKey)
+                            || previousServiceKey != null && KeyFingerprint.matches(f, previousServiceKey));
+            if (!ours) {
+                others.add(node.nodeId() + " (seen " + Math.round(node.secondsSinceSeen()) + " s ago)");
+            }
+        }
+        if (!others.isEmpty()) {
+            throw new IllegalStateException("live node(s) " + String.join(", ", others) + " run on this database "
+                    + "with another service key than this node's" + (previousServiceKey == null ? "" : " or its "
+                    + "previous one") + "; give this node the same key (--service-key or GATEHOUSE_SERVICE_KEY), or, "
+                    + "to rotate the key, that key as its previous one (--previous-service-key or "
+                    + "GATEHOUSE_PREVIOUS_SERVICE_KEY) beside the new one — a node stopped without shutting down "
+                    + "counts as live until " + NodeRegistry.LIVE_SECONDS + " s after it was last seen");
+        }
+    }
+
+    /**
      * Retires, when a key is configured, every service key the database stores but the configured one itself (a
      * generated key pinned): each is revoked, recorded as a key's revocation is ({@link #revoke}), so that every node
      * forgets it — one running without a configured key too, which then refuses it ({@code key_revoked}) — and a later
      * start without a key finds none to use and stops, as on any database that holds data
-     * ({@link #bootstrapServiceKey}). Nothing to retire records nothing. Returns the retired keys' ids.
+     * ({@link #bootstrapServiceKey}). The previous key, a generated one pinned, is not retired by a start that accepts
+     * it: its nodes still run with it as their key; the first start without it retires it. Nothing to retire records
+     * nothing. Returns the retired keys' ids.
      *
      * <p>Called once this node is registered as live ({@code NodeRegistry}), under the lock a start generating a key
      * takes: a node started without a key at the same time either generated its key first, which this then retires,
@@ -319,21 +409,31 @@ public final class KeyService implements ChangeListener {
      * {@link IllegalStateException} saying so; the node does not start.
      */
     private void requireNotRetired() {
-        if (configuredKeyId == null) {
+        requireNotRetired(configuredKeyId, configuredSecretHash, "configured service key",
+                "configure that key or a new one (--service-key or GATEHOUSE_SERVICE_KEY)");
+        requireNotRetired(previousKeyId, previousSecretHash, "previous service key",
+                "start this node without it (--previous-service-key or GATEHOUSE_PREVIOUS_SERVICE_KEY)");
+    }
+
+    private void requireNotRetired(String keyId, byte[] secretHash, String which, String remedy) {
+        if (keyId == null) {
             return;
         }
-        store.read(h -> keys.findForAuth(h, configuredKeyId)).filter(this::isPinned)
+        store.read(h -> keys.findForAuth(h, keyId)).filter(stored -> isPinned(stored, keyId, secretHash))
                 .filter(stored -> stored.key().revoked()).ifPresent(stored -> {
-                    throw new IllegalStateException("the configured service key is the generated key "
-                            + configuredKeyId + ", which another configured key retired for good; configure that key"
-                            + " or a new one (--service-key or GATEHOUSE_SERVICE_KEY)");
+                    throw new IllegalStateException("the " + which + " is the generated key " + keyId + ", which "
+                            + "another configured key retired for good; " + remedy);
                 });
     }
 
-    /** Whether a stored key is the configured one: a generated service key, pinned. */
+    /** Whether a stored key is the configured one or the previous one: a generated service key, pinned. */
     private boolean isPinned(KeyStore.Stored stored) {
-        return configuredKeyId != null && configuredKeyId.equals(stored.key().keyId())
-                && MessageDigest.isEqual(configuredSecretHash, stored.hash());
+        return isPinned(stored, configuredKeyId, configuredSecretHash)
+                || isPinned(stored, previousKeyId, previousSecretHash);
+    }
+
+    private static boolean isPinned(KeyStore.Stored stored, String keyId, byte[] secretHash) {
+        return keyId != null && keyId.equals(stored.key().keyId()) && MessageDigest.isEqual(secretHash, stored.hash());
     }
 
     private static void lockServiceKeys(Tx tx) {

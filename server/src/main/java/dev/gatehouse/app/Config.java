@@ -18,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The configuration of one node: where it listens, its data directory, service key and log level, and the
+ * The configuration of one node: where it listens, its data directory, service key (and the previous one, accepted
+ * beside it while a deployment rotates its key) and log level, and the
  * settings each feature owns and validates itself ({@link HttpSettings}, {@link TlsSettings},
  * {@link DatabaseSettings}, {@link ChangeLogSettings}, {@link WebhookSettings}, {@link Limits}, the Close
  * dialect's {@link RateLimit}, {@link OidcSettings}). Built from command-line options whose defaults come from environment
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * @param host  the address to listen on
  * @param port  the HTTP port (0 for a random one)
  */
-public record Config(String host, int port, Path dataDir, String serviceKey, String logLevel, HttpSettings http,
+public record Config(String host, int port, Path dataDir, String serviceKey, String previousServiceKey,
+                     String logLevel, HttpSettings http,
                      TlsSettings tls, DatabaseSettings database, ChangeLogSettings changeLog,
                      WebhookSettings webhooks, Limits limits, RateLimit closeRateLimit, OidcSettings oidc) {
 
@@ -48,7 +50,21 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
         dataDir = dataDir.toAbsolutePath().normalize();
         serviceKey = serviceKey == null || serviceKey.isBlank() ? null : serviceKey.strip();
         if (serviceKey != null) {
-            requireUsableKey(serviceKey);
+            requireUsableKey("--service-key", serviceKey);
+        }
+        previousServiceKey = previousServiceKey == null || previousServiceKey.isBlank() ? null
+                : previousServiceKey.strip();
+        if (previousServiceKey != null) {
+            requireUsableKey("--previous-service-key", previousServiceKey);
+            if (serviceKey == null) {
+                throw new IllegalArgumentException("--previous-service-key is accepted beside a configured key, "
+                        + "while nodes rotate from it to that one: give the new key too (--service-key or "
+                        + "GATEHOUSE_SERVICE_KEY)");
+            }
+            if (previousServiceKey.equals(serviceKey)) {
+                throw new IllegalArgumentException("--previous-service-key is the service key itself: give the key "
+                        + "the nodes rotate from, or none");
+            }
         }
         logLevel = logLevel == null ? "INFO" : logLevel.toUpperCase(Locale.ROOT);
         if (!LEVELS.contains(logLevel)) {
@@ -71,7 +87,7 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
 
     /** A node on {@code host:port} over the embedded database in {@code dataDir}, every feature at its defaults. */
     public static Config defaults(String host, int port, Path dataDir) {
-        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null);
+        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -81,19 +97,19 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
      * Not in the form of a member or replica key: a request presenting it would be read as one
      * ({@link KeyService#hasMemberOrReplicaForm}) — and it may be one, pasted in the wrong place.
      */
-    private static void requireUsableKey(String key) {
+    private static void requireUsableKey(String option, String key) {
         if (key.length() < 16 || key.length() > 512) {
-            throw new IllegalArgumentException("--service-key must be 16 to 512 characters, got " + key.length());
+            throw new IllegalArgumentException(option + " must be 16 to 512 characters, got " + key.length());
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c < 0x20 || c > 0x7e) {
-                throw new IllegalArgumentException("--service-key may hold printable ASCII characters only (a request "
+                throw new IllegalArgumentException(option + " may hold printable ASCII characters only (a request "
                         + "could not present it otherwise); character " + (i + 1) + " is not one");
             }
         }
         if (KeyService.hasMemberOrReplicaForm(key)) {
-            throw new IllegalArgumentException("--service-key has the form of a member or replica key (ghm_ or "
+            throw new IllegalArgumentException(option + " has the form of a member or replica key (ghm_ or "
                     + "ghr_, 24 hexadecimal digits, _, 43 characters): a request presenting it is taken for such a "
                     + "key, never for the service key; choose a key of another form (a generated service key's, "
                     + "ghs_, works too)");
@@ -101,53 +117,59 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
     }
 
     public Config withServiceKey(String key) {
-        return new Config(host, port, dataDir, key, logLevel, http, tls, database, changeLog, webhooks, limits,
-                closeRateLimit, oidc);
+        return new Config(host, port, dataDir, key, previousServiceKey, logLevel, http, tls, database, changeLog,
+                webhooks, limits, closeRateLimit, oidc);
+    }
+
+    /** With {@code key} accepted beside the service key, while the deployment rotates from it (docs/deployment.md). */
+    public Config withPreviousServiceKey(String key) {
+        return new Config(host, port, dataDir, serviceKey, key, logLevel, http, tls, database, changeLog, webhooks,
+                limits, closeRateLimit, oidc);
     }
 
     public Config withLogLevel(String level) {
-        return new Config(host, port, dataDir, serviceKey, level, http, tls, database, changeLog, webhooks, limits,
-                closeRateLimit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, level, http, tls, database, changeLog,
+                webhooks, limits, closeRateLimit, oidc);
     }
 
     public Config withHttp(HttpSettings settings) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, settings, tls, database, changeLog, webhooks,
-                limits, closeRateLimit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, settings, tls, database,
+                changeLog, webhooks, limits, closeRateLimit, oidc);
     }
 
     public Config withTls(TlsSettings settings) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, http, settings, database, changeLog, webhooks,
-                limits, closeRateLimit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, settings, database,
+                changeLog, webhooks, limits, closeRateLimit, oidc);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, settings, changeLog, webhooks, limits,
-                closeRateLimit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, settings, changeLog,
+                webhooks, limits, closeRateLimit, oidc);
     }
 
     public Config withChangeLog(ChangeLogSettings settings) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, settings, webhooks, limits,
-                closeRateLimit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, settings,
+                webhooks, limits, closeRateLimit, oidc);
     }
 
     public Config withWebhooks(WebhookSettings settings) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, settings, limits,
-                closeRateLimit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
+                settings, limits, closeRateLimit, oidc);
     }
 
     public Config withLimits(Limits other) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, webhooks, other,
-                closeRateLimit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
+                webhooks, other, closeRateLimit, oidc);
     }
 
     public Config withOidc(OidcSettings settings) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, webhooks, limits,
-                closeRateLimit, settings);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
+                webhooks, limits, closeRateLimit, settings);
     }
 
     public Config withCloseRateLimit(RateLimit limit) {
-        return new Config(host, port, dataDir, serviceKey, logLevel, http, tls, database, changeLog, webhooks, limits,
-                limit, oidc);
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
+                webhooks, limits, limit, oidc);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

@@ -55,8 +55,8 @@ public final class Core {
      * {@code writeLanes} write lanes (0: one transaction per write), knowing from {@code health} whether the
      * database answers; nothing is read from the database yet. The store's lanes run until the store is closed.
      */
-    static Core wire(Jdbi jdbi, Limits limits, String serviceKey, InstantSource clock, int writeLanes,
-                     DatabaseHealth health) {
+    static Core wire(Jdbi jdbi, Limits limits, String serviceKey, String previousServiceKey, InstantSource clock,
+                     int writeLanes, DatabaseHealth health) {
         ModelRegistry models = new ModelRegistry();
         OrgModels orgModels = new OrgModels(models);
         ChangeLogStore log = new ChangeLogStore();
@@ -65,7 +65,7 @@ public final class Core {
         Store store = new Store(jdbi, log, feed, limits, clock, writeLanes, health);
         EngineFeed engineFeed = new EngineFeed(models::catalog);
         Access access = new Access(store, engineFeed.engine(), models::catalog);
-        KeyService keys = new KeyService(store, serviceKey);
+        KeyService keys = new KeyService(store, serviceKey, previousServiceKey);
         ModelService modelService = new ModelService(store, orgModels, access);
         feed.addListener(models);
         feed.addListener(engineFeed);

@@ -131,8 +131,8 @@ public final class Gatehouse implements AutoCloseable {
         Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
         Database database = storage.database();
         PrometheusMeterRegistry metrics = metrics(database);
-        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), clock, config.database().lanes(),
-                storage.health());
+        core = Core.wire(database.jdbi(), config.limits(), config.serviceKey(), config.previousServiceKey(), clock,
+                config.database().lanes(), storage.health());
         stopFirst(core.store());
         FeedMetrics.register(core.feed(), metrics);
         WriteMetrics.register(core.store(), metrics);
@@ -171,6 +171,13 @@ public final class Gatehouse implements AutoCloseable {
             throw new StartupException(e.getMessage(), e);
         }
         startBackgroundJobs(storage, webhooks, assignmentRules, metrics);
+        try {
+            // once this node's row, with its key's fingerprint, is in the registry
+            // (KeyService.requireSameKeyAsLiveNodes)
+            core.keys().requireSameKeyAsLiveNodes(nodes.nodeId());
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
         // once the node registry holds this node, so that a node starting without the key meanwhile cannot generate
         // one after this (KeyService.retireStoredServiceKeys)
         List<String> retired = core.keys().retireStoredServiceKeys();
@@ -210,7 +217,8 @@ public final class Gatehouse implements AutoCloseable {
                                      MeterRegistry metrics) {
         ChangeFeed feed = core.feed();
         stopFirst(new ChangeTailer(feed, storage::listeningConnection, config.changeLog().pollMillis()).start());
-        nodes = stopFirst(new NodeRegistry(storage.database().jdbi(), feed).start());
+        nodes = stopFirst(new NodeRegistry(storage.database().jdbi(), feed, core.keys().serviceKeyFingerprint())
+                .start());
         WebhookSettings settings = config.webhooks();
         WebhookDispatcher dispatcher = new WebhookDispatcher(storage.database().jdbi(), webhooks, settings,
                 nodes.nodeId(), clock, metrics);

@@ -61,6 +61,9 @@ public final class Main implements Runnable {
         @Option(names = "--service-key", defaultValue = "${env:GATEHOUSE_SERVICE_KEY}", description = "use this service key instead of generating one (GATEHOUSE_SERVICE_KEY)")
         String serviceKey;
 
+        @Option(names = "--previous-service-key", defaultValue = "${env:GATEHOUSE_PREVIOUS_SERVICE_KEY}", description = "while rotating the service key: the key the nodes rotate from, accepted beside --service-key until every node runs the new one (GATEHOUSE_PREVIOUS_SERVICE_KEY)")
+        String previousServiceKey;
+
         @Option(names = "--log-level", defaultValue = "${env:GATEHOUSE_LOG_LEVEL:-INFO}", description = "TRACE, DEBUG, INFO, WARN or ERROR (GATEHOUSE_LOG_LEVEL, default INFO)")
         String logLevel;
 
@@ -168,7 +171,8 @@ public final class Main implements Runnable {
          * message ({@link #call} adds the variable the value came from).
          */
         Config config() {
-            return new Config(host, port, dataDir, serviceKey, logLevel, http.settings(), tls.settings(),
+            return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http.settings(),
+                    tls.settings(),
                     database.settings(), changeLog.settings(), webhooks.settings(), limits.limits(),
                     RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings());
         }

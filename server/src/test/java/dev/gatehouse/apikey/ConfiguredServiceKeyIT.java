@@ -27,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * start printed, pinned for the next ones — works on a database that never stored it, and whitespace around it,
  * which no {@code Authorization} header can carry, is not part of it. While configured, it is the only service key,
  * and a start with it retires a generated one for good; one is generated only on the first start of an empty database.
+ * Every node on a database runs with the same key: a start with another is refused, unless the live nodes' key is its
+ * previous one, accepted beside it while the deployment rotates its key.
  */
 class ConfiguredServiceKeyIT {
 
@@ -258,6 +260,139 @@ class ConfiguredServiceKeyIT {
             starts.shutdownNow();
             started.forEach(TestNode::close);
         }
+    }
+
+    /** A key other than the test nodes' own ({@link TestNode#SERVICE_KEY}). */
+    private static final String NEW_KEY = "rotated-service-key-0123456789";
+
+    /**
+     * A node given another key than the nodes live on its database does not start: it once joined silently, serving
+     * every organization under its own key and refusing the deployment's, while the others refused its key. The
+     * live node keeps serving with its key; the refused one leaves no row in the node registry.
+     */
+    @Test
+    void aNodeWithAnotherKey_besideALiveNode_doesNotStart() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode live = TestNode.startOn(database)) {
+            assertThatThrownBy(() -> TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY)).close())
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("live node(s) " + live.node().nodes().nodeId() + " (seen ")
+                    .hasMessageContaining("run on this database with another service key than this node's; give "
+                            + "this node the same key (--service-key or GATEHOUSE_SERVICE_KEY), or, to rotate the "
+                            + "key, that key as its previous one (--previous-service-key or "
+                            + "GATEHOUSE_PREVIOUS_SERVICE_KEY)")
+                    .hasMessageNotContaining(TestNode.SERVICE_KEY).hasMessageNotContaining(NEW_KEY);
+            assertThat(live.service().get("/v1/orgs").status()).isEqualTo(200);
+            assertThat(live.as(NEW_KEY).get("/v1/orgs").status()).isEqualTo(401);
+            assertThat(registeredNodes(database)).as("only the live node").isOne();
+        }
+        // alone on its database, a node starts with any key
+        try (TestNode alone = TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY))) {
+            assertThat(alone.as(NEW_KEY).get("/v1/orgs").status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * With the live nodes' key as its previous one, a node given a new key starts, and accepts both, as the service
+     * key; the live nodes still accept only theirs.
+     */
+    @Test
+    void aNodeWithTheLiveKeyAsItsPrevious_starts_andAcceptsBoth() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode live = TestNode.startOn(database);
+             TestNode rotated = TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY)
+                     .withPreviousServiceKey(TestNode.SERVICE_KEY))) {
+            for (String key : List.of(NEW_KEY, TestNode.SERVICE_KEY)) {
+                Http.Res created = rotated.as(key).post("/v1/orgs", Map.of("name", "By " + key.charAt(0),
+                        "model", "close"));
+                assertThat(created.status()).as(created.toString()).isEqualTo(201);
+                assertThat(rotated.as(key).get("/v1/snapshot").status()).as(key).isEqualTo(200);
+            }
+            assertThat(live.service().get("/v1/orgs").status()).isEqualTo(200);
+            assertThat(live.as(NEW_KEY).get("/v1/orgs").status()).isEqualTo(401);
+        }
+    }
+
+    /**
+     * Rotating the service key on two nodes, as docs/deployment.md says: each restarted with the new key and the old
+     * one as previous, then each without it. The old key works on every node until the last step and on none after;
+     * a node still given only the old key midway is refused, the live nodes running the new one.
+     */
+    @Test
+    void rotatingTheServiceKey_nodeByNode_endsWithOnlyTheNewKey_everywhere() {
+        String database = TestDatabase.freshDatabaseUrl();
+        UnaryOperator<Config> rotating = c -> c.withServiceKey(NEW_KEY).withPreviousServiceKey(TestNode.SERVICE_KEY);
+        UnaryOperator<Config> rotated = c -> c.withServiceKey(NEW_KEY);
+        TestNode first = TestNode.startOn(database);
+        TestNode second = TestNode.startOn(database);
+        try {
+            first.close();
+            first = TestNode.startOn(database, rotating);
+            assertAccepted(List.of(first, second), TestNode.SERVICE_KEY);
+            assertThat(first.as(NEW_KEY).get("/v1/orgs").status()).isEqualTo(200);
+
+            second.close();
+            second = TestNode.startOn(database, rotating);
+            assertAccepted(List.of(first, second), TestNode.SERVICE_KEY);
+            assertAccepted(List.of(first, second), NEW_KEY);
+            assertThatThrownBy(() -> TestNode.startOn(database).close()).as("only the old key, now")
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("run on this database with another service key than this node's");
+
+            first.close();
+            first = TestNode.startOn(database, rotated);
+            second.close();
+            second = TestNode.startOn(database, rotated);
+            assertAccepted(List.of(first, second), NEW_KEY);
+            for (TestNode node : List.of(first, second)) {
+                Http.Res refused = node.service().get("/v1/orgs");
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+                assertThat(refused.get("code").stringValue()).isEqualTo("invalid_key");
+            }
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    private static void assertAccepted(List<TestNode> nodes, String key) {
+        for (TestNode node : nodes) {
+            Http.Res res = node.as(key).get("/v1/orgs");
+            assertThat(res.status()).as(node.baseUrl() + " " + res).isEqualTo(200);
+        }
+    }
+
+    /**
+     * What a node records of its key in the node registry does not give the key away: not the key, nor its SHA-256
+     * (hex or base64) — a slow hash, salted per node, so two nodes with one key record different fingerprints.
+     */
+    @Test
+    void theKeysFingerprint_inTheNodeRegistry_isNeitherTheKeyNorItsSha256() throws Exception {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode first = TestNode.startOn(database); TestNode second = TestNode.startOn(database)) {
+            List<String> fingerprints = TestDatabase.jdbi(database).withHandle(h -> h.createQuery(
+                    "SELECT service_key_fingerprint FROM gatehouse_nodes WHERE node_id IN (:first, :second)")
+                    .bind("first", first.node().nodes().nodeId()).bind("second", second.node().nodes().nodeId())
+                    .mapTo(String.class).list());
+            assertThat(fingerprints).hasSize(2).doesNotContainNull();
+            assertThat(fingerprints.get(0)).as("salted").isNotEqualTo(fingerprints.get(1));
+            byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(TestNode.SERVICE_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (String fingerprint : fingerprints) {
+                assertThat(fingerprint).startsWith("pbkdf2-sha256$" + KeyFingerprint.ITERATIONS + "$")
+                        .doesNotContain(TestNode.SERVICE_KEY)
+                        .doesNotContainIgnoringCase(java.util.HexFormat.of().formatHex(sha256))
+                        .doesNotContain(java.util.Base64.getEncoder().withoutPadding().encodeToString(sha256))
+                        .doesNotContain(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sha256));
+                assertThat(KeyFingerprint.matches(fingerprint, TestNode.SERVICE_KEY)).isTrue();
+                assertThat(KeyFingerprint.matches(fingerprint, NEW_KEY)).isFalse();
+            }
+        }
+    }
+
+    private static long registeredNodes(String database) {
+        return TestDatabase.jdbi(database).withHandle(h -> h.createQuery("SELECT count(*) FROM gatehouse_nodes")
+                .mapTo(Long.class).one());
     }
 
     private static long serviceKeysStored(String database) {

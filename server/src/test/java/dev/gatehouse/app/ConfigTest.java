@@ -102,6 +102,42 @@ class ConfigTest {
         }
     }
 
+    /**
+     * The previous service key, accepted beside the key while the nodes rotate from it, is checked as the key is, and
+     * given only beside another key: without one, or equal to it, it would rotate nothing.
+     */
+    @Test
+    void aPreviousServiceKey_isCheckedAsTheKeyIs_andGivenOnlyBesideAnotherKey() {
+        Config keyed = config(80, "svc-key-0123456789", "INFO");
+        assertThat(keyed.withPreviousServiceKey(" old-key-0123456789\n").previousServiceKey())
+                .isEqualTo("old-key-0123456789");
+        assertThat(keyed.withPreviousServiceKey(" ").previousServiceKey()).isNull();
+        String memberForm = "ghm_0123456789abcdef01234567_" + "A".repeat(40) + "-_9";
+        for (String refused : java.util.List.of("tooshort", "caf\u00e9-0123456789abcdef", memberForm,
+                memberForm.replace("ghm_", "ghr_"))) {
+            assertThatThrownBy(() -> keyed.withPreviousServiceKey(refused)).as(refused)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--previous-service-key ")
+                    .hasMessageNotContaining(refused);
+        }
+        assertThatThrownBy(() -> keyed.withPreviousServiceKey("svc-key-0123456789 "))
+                .hasMessage("--previous-service-key is the service key itself: give the key the nodes rotate from, "
+                        + "or none");
+        assertThatThrownBy(() -> config(80, null, "INFO").withPreviousServiceKey("old-key-0123456789"))
+                .hasMessageStartingWith("--previous-service-key is accepted beside a configured key")
+                .hasMessageContaining("--service-key or GATEHOUSE_SERVICE_KEY");
+    }
+
+    @Test
+    void previousServiceKey_option_readsItsEnvironmentVariable() {
+        Main.Serve serve = new Main.Serve();
+        CommandLine command = new CommandLine(serve);
+        assertThat(command.getCommandSpec().findOption("--previous-service-key").defaultValueString(false))
+                .isEqualTo("${env:GATEHOUSE_PREVIOUS_SERVICE_KEY}");
+        command.parseArgs("--service-key", "new-key-0123456789", "--previous-service-key", "old-key-0123456789");
+        assertThat(serve.config().serviceKey()).isEqualTo("new-key-0123456789");
+        assertThat(serve.config().previousServiceKey()).isEqualTo("old-key-0123456789");
+    }
+
     @Test
     void missingDataDir_namesTheOption() {
         assertThatThrownBy(() -> Config.defaults("h", 80, null)).hasMessageContaining("--data-dir");

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code serve} in a process of its own (the server jar's entry point) with a configuration it cannot start with:
  * a bad option value, from the command line or the environment, a port another process holds, an external database
  * that does not answer, a data directory it cannot create, a keystore it cannot open, no service key for a database
- * that has run with one, a service key in the form of a member key. Each ends with exit code 2 and one line on standard
- * error saying what is wrong and where — never the usage text, a stack trace or a password.
+ * that has run with one, a service key in the form of a member key, another service key than the live nodes'. Each
+ * ends with exit code 2 and one line on standard error saying what is wrong and where — never the usage text, a stack trace or a password.
  */
 class StartupFailureIT {
 
@@ -284,6 +284,30 @@ class StartupFailureIT {
         long serviceKeys = TestDatabase.jdbi(url).withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM api_keys WHERE kind = 'service'").mapTo(Long.class).one());
         assertThat(serviceKeys).as("no key generated").isZero();
+    }
+
+    /**
+     * A node given another service key than the nodes live on its database: exit 2, one line naming the live node and
+     * what to give this one, neither key shown. It once started, serving under its own key and refusing the others'.
+     */
+    @Test
+    void anotherServiceKey_thanTheLiveNodes_isRefused() throws Exception {
+        String url = TestDatabase.freshDatabaseUrl();
+        String otherKey = "another-service-key-0123456789";
+        try (TestNode live = TestNode.startOn(url)) {
+            Run run = serve(false, Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password(),
+                    "GATEHOUSE_SERVICE_KEY", otherKey), "--port", "0", "--database-url", url, "--database-user",
+                    TestDatabase.USER);
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertOneLineError(run, "gatehouse: live node(s) " + live.node().nodes().nodeId() + " (seen ");
+            assertThat(run.errLines()).as(run.err()).hasSize(1);
+            assertThat(run.errLines().get(0)).contains("run on this database with another service key than this "
+                    + "node's; give this node the same key (--service-key or GATEHOUSE_SERVICE_KEY), or, to rotate "
+                    + "the key, that key as its previous one (--previous-service-key or "
+                    + "GATEHOUSE_PREVIOUS_SERVICE_KEY)");
+            assertThat(run.out() + run.err()).doesNotContain(otherKey, TestNode.SERVICE_KEY);
+            assertThat(live.service().get("/v1/orgs").status()).isEqualTo(200);
+        }
     }
 
     /**
