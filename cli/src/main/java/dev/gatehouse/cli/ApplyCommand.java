@@ -12,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -92,16 +91,10 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     private JsonNode read() {
-        try {
-            if ("-".equals(file)) {
-                return Yaml.read(GatehouseCli.of(spec).stdin(), "standard input");
-            }
-            return Yaml.read(ReadableFile.require(file));
-        } catch (JacksonException e) {
-            throw new CliException(source() + " is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"));
+        if ("-".equals(file)) {
+            return Yaml.read(GatehouseCli.of(spec).stdin(), "standard input");
         }
+        return Yaml.read(ReadableFile.require(file));
     }
 
     /** The file as messages name it. */

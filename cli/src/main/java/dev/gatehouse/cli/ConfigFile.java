@@ -3,7 +3,6 @@ package dev.gatehouse.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -56,12 +55,7 @@ final class ConfigFile {
             }
             return new Profile(null, null, null);
         }
-        JsonNode root;
-        try {
-            root = Yaml.read(path);
-        } catch (JacksonException e) {
-            throw new CliException("config file " + path + " is not valid YAML: " + withoutSnippet(e));
-        }
+        JsonNode root = Yaml.read(path, "config file " + path);
         if (root == null || root.isNull() || root.isMissingNode()) {
             return new Profile(null, null, path);
         }
@@ -90,17 +84,6 @@ final class ConfigFile {
             key = firstOf(Yaml.text(profile, "key", where), key);
         }
         return new Profile(url, key, path);
-    }
-
-    /**
-     * The parser's reason and place, without the copy of the offending line it quotes (indented under "in reader"):
-     * in this file that line may hold a key, and an error message ends up in terminals, CI logs and bug reports.
-     */
-    private static String withoutSnippet(JacksonException e) {
-        String reasons = String.join("; ", e.getOriginalMessage().lines()
-                .filter(line -> !line.isEmpty() && !Character.isWhitespace(line.charAt(0))).toList());
-        return reasons + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr() + ")");
     }
 
     private static String firstOf(String first, String second) {

@@ -67,8 +67,9 @@ final class MemberChanges {
             Long target = roleIds.find(decl.role());
             if (!Objects.equals(target, member.roleId())) {
                 roleChanges = true;
-                details.add("role \"" + roleNames.getOrDefault(member.roleId(), String.valueOf(member.roleId()))
-                        + "\" -> \"" + decl.role() + "\"");
+                details.add("role " + Plan.value(member.roleId() == null ? null
+                        : roleNames.getOrDefault(member.roleId(), String.valueOf(member.roleId())))
+                        + " -> " + Plan.value(decl.role()));
             }
         }
         Status status = null;
@@ -138,7 +139,7 @@ final class MemberChanges {
         if (declared == null || declared.equals(current)) {
             return null;
         }
-        details.add(field + " \"" + Objects.toString(current, "") + "\" -> \"" + declared + "\"");
+        details.add(field + " " + Plan.value(current) + " -> " + Plan.value(declared));
         return declared;
     }
 

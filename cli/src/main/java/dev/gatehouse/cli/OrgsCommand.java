@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code gatehouse orgs list|get|create|delete}: the organizations (tenants). */
 @Command(name = "orgs", mixinStandardHelpOptions = true, description = "List, show, create and delete organizations.",
@@ -95,12 +96,28 @@ final class OrgsCommand {
             }
             try (GatehouseClient gatehouse = connection.open()) {
                 CreatedOrganization created = gatehouse.organizations().create(organization);
-                output.one(created, Table.Columns.of(col("ID", c -> c.organization().id()),
+                output.one(created, Create::answer, Table.Columns.of(col("ID", c -> c.organization().id()),
                         col("NAME", c -> c.organization().name()), col("MODEL", c -> c.organization().model()),
                         col("ADMIN_MEMBER_ID", c -> c.adminMember() == null ? null : c.adminMember().id()),
                         col("ADMIN_KEY", c -> c.adminKey() == null ? null : c.adminKey().key())));
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * The organization as {@code POST /v1/orgs} answers it: its fields at the top, then {@code admin_member} and
+         * {@code admin_key} when an admin was asked for (the key's id and secret, which is all the client keeps of it).
+         * The client's record nests the organization, which written as it is moved every field a level down.
+         */
+        static ObjectNode answer(CreatedOrganization created) {
+            ObjectNode answer = Output.JSON.valueToTree(created.organization());
+            if (created.adminMember() != null) {
+                answer.set("admin_member", Output.JSON.valueToTree(created.adminMember()));
+            }
+            if (created.adminKey() != null) {
+                answer.set("admin_key", Output.JSON.valueToTree(created.adminKey()));
+            }
+            return answer;
         }
     }
 

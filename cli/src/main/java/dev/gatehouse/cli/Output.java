@@ -12,8 +12,9 @@ import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How a read shows what it got: {@code --output json} (the API's field names, snake_case; a list as one array; stable
- * for scripts) or {@code --output table} (columns for people). The default is a table when standard output is a
+ * How a read shows what it got: {@code --output json} (the API's answer: its field names, snake_case, and its shape —
+ * a client record written as it is where it mirrors the answer, else as the command rebuilds it; a list as one array;
+ * stable for scripts) or {@code --output table} (columns for people). The default is a table when standard output is a
  * terminal, JSON otherwise. A picocli mixin; not thread-safe.
  */
 final class Output {
@@ -48,8 +49,16 @@ final class Output {
 
     /** One object: its JSON, or a two-column table of its fields. */
     <T> void one(T value, Table.Columns<T> columns) {
+        one(value, Function.identity(), columns);
+    }
+
+    /**
+     * One object whose client record is not shaped as the API answers (a record that nests what the API gives at the
+     * top level): {@code answer} gives the API's shape for {@code --output json}, the table reads the record.
+     */
+    <T> void one(T value, Function<? super T, ?> answer, Table.Columns<T> columns) {
         if (format() == Format.JSON) {
-            out().println(JSON.writeValueAsString(value));
+            out().println(JSON.writeValueAsString(answer.apply(value)));
         } else {
             Table.vertical(out(), columns, value);
         }

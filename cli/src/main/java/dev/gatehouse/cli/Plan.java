@@ -189,7 +189,7 @@ final class Plan {
         String description = null;
         if (decl.description() != null && !decl.description().equals(Objects.toString(role.description(), ""))) {
             description = decl.description();
-            details.add("description \"" + Objects.toString(role.description(), "") + "\" -> \"" + description + "\"");
+            details.add("description " + value(role.description()) + " -> " + value(description));
         }
         List<String> permissions = null;
         if (decl.permissions() != null && !Set.copyOf(decl.permissions()).equals(Set.copyOf(role.permissions()))) {
@@ -240,6 +240,15 @@ final class Plan {
                     + String.join(", ", kept)));
         }
         out.flush();
+    }
+
+    /**
+     * A stored or declared value as the plan shows it: quoted, or {@code (none)} for a null — never as an empty text,
+     * which is a value of its own: a null changed to {@code ""} is a change, and must not read as one from {@code ""}
+     * to {@code ""}.
+     */
+    static String value(String text) {
+        return text == null ? "(none)" : "\"" + text + "\"";
     }
 
     /** Makes the changes in order, telling {@code applied} after each; the first failure stops it (and is thrown). */

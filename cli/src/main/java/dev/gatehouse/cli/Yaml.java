@@ -7,9 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +33,9 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  * the parser's events rather than by the mapper, so that what the files may not hold is refused where it is met:
  * an alias ({@code *name}), which the mapper would take as the text of the anchor's name; a key given twice in one
  * mapping, of which the mapper would keep the last; a second document, which it would leave unread — and so that a
- * scalar keeps the text it was written as (see {@code scalar}).
+ * scalar keeps the text it was written as (see {@code scalar}). A file the parser refuses is "not valid YAML", with
+ * the parser's reason, line and column and never the line itself (see {@code problem}): every file the command line
+ * reads is refused so.
  *
  * <p><b>Size.</b> A file holds at most {@link #MAX_BYTES}; a larger one is refused before any of it is parsed (a
  * regular file by its size, a pipe or standard input as soon as that much has been read), with "file too large".
@@ -61,15 +70,20 @@ final class Yaml {
 
     /** The file's tree (a missing node when it is empty). */
     static JsonNode read(Path file) {
+        return read(file, file.toString());
+    }
+
+    /** The file's tree (a missing node when it is empty), the file named {@code source} in messages. */
+    static JsonNode read(Path file, String source) {
         try {
             if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
-                throw tooLarge(file.toString(), Files.size(file));
+                throw tooLarge(source, Files.size(file));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, source);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -101,7 +115,39 @@ final class Yaml {
                         + parser.currentLocation().getLineNr() + "): write one");
             }
             return root;
+        } catch (JacksonException e) {
+            throw new CliException(source + " is not valid YAML: " + problem(e));
         }
+    }
+
+    /**
+     * The parser's reasons and places, as one line: what it was reading and where that began, then what it found and
+     * where (snakeyaml-engine's marks, counted from 1 as its message counts them). Never the copy of the offending
+     * line the parser's message quotes under each "in reader": a config file's line may hold a key, and an error
+     * message ends up in terminals, CI logs and bug reports. Jackson's own location is not the place: it is where the
+     * parser stood, a column or a line away from the problem.
+     */
+    private static String problem(JacksonException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYamlEngineException marked) {
+                Optional<Mark> problemMark = marked.getProblemMark();
+                // a context's place is where the parser began what it was reading (an unclosed quote's opening)
+                Optional<Mark> contextMark = marked.getContextMark()
+                        .filter(m -> problemMark.isEmpty() || m.getIndex() != problemMark.get().getIndex());
+                return Stream.of(placed(marked.getContext(), contextMark), placed(marked.getProblem(), problemMark))
+                        .filter(Objects::nonNull).collect(Collectors.joining("; "));
+            }
+        }
+        String reasons = String.join("; ", e.getOriginalMessage().lines()
+                .filter(line -> !line.isEmpty() && !Character.isWhitespace(line.charAt(0))).toList());
+        return reasons + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")");
+    }
+
+    /** A reason of the parser's with its place, or null when it gave none. */
+    private static String placed(String reason, Optional<Mark> mark) {
+        return reason == null ? null : reason + mark.map(m -> " (line " + (m.getLine() + 1) + ", column "
+                + (m.getColumn() + 1) + ")").orElse("");
     }
 
     /** The refusal of a file over {@link #MAX_BYTES} ({@code size} -1 when unknown: a pipe). */

@@ -737,6 +737,46 @@ class ApplyCommandIT {
     }
 
     @Test
+    void thePlan_showsAStoredNullAsNone_soNullToEmptyIsAChangeThatReadsAsOne() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String declared = admin(org) + "  - user_id: u-dee\n    email: dee@acme.test\n    role: Default Admin\n";
+        Cli.Run created = apply(org, file("members:\n" + declared), "--yes");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        JsonNode dee = node.service().get(org.path() + "/members/user:u-dee").json();
+        assertThat(dee.get("last_name").isNull()).as(dee.toString()).isTrue();
+
+        Path named = file("members:\n" + declared + "    first_name: Bob\n    last_name: \"\"\n");
+        Cli.Run plan = apply(org, named);
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.out()).contains("~ member \"u-dee\": first_name (none) -> \"Bob\"; last_name (none) -> \"\"\n")
+                .contains("0 to create, 1 to change, 0 to remove.");
+        assertThat(apply(org, named, "--yes").exit()).isZero();
+        assertThat(node.service().get(org.path() + "/members/user:u-dee").json().get("last_name").stringValue())
+                .isEmpty();
+        assertThat(apply(org, named).out()).startsWith("No changes");
+    }
+
+    @Test
+    void aFileThatIsNotValidYaml_isRefusedWithTheParsersReasonLineAndColumn_notItsSnippet() {
+        Fixtures.Org org = fx.org("rooms");
+        Cli.Run tab = Cli.runWithInput(node, "roles:\n  - name:\tAgent\n", "apply", "--org", String.valueOf(org.id()),
+                "-f", "-");
+        assertThat(tab.exit()).as(tab.toString()).isEqualTo(2);
+        assertThat(tab.err().strip()).isEqualTo("gatehouse apply: standard input is not valid YAML: while scanning for "
+                + "the next token; found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for "
+                + "indentation) (line 2, column 10)");
+
+        Cli.Run unclosed = Cli.runWithInput(node, "roles: [Agent\n", "apply", "--org", String.valueOf(org.id()),
+                "-f", "-");
+        assertThat(unclosed.exit()).as(unclosed.toString()).isEqualTo(2);
+        // each reason with its own place: where the parser began what it was reading, and where it failed
+        assertThat(unclosed.err().strip()).isEqualTo("gatehouse apply: standard input is not valid YAML: while "
+                + "parsing a flow sequence (line 1, column 8); expected ',' or ']', but got <stream end> (line 2, "
+                + "column 1)");
+        assertThat(roleNames(org)).doesNotContain("Agent");
+    }
+
+    @Test
     void aFileOverTheLimit_isRefusedAtOnce_beforeItIsParsed() throws IOException {
         Fixtures.Org org = fx.org("rooms");
         Path big = file("");

@@ -51,12 +51,35 @@ class CliCommandsIT {
     }
 
     @Test
+    void orgsCreate_json_isTheApisAnswer_theOrganizationAtTheTop() {
+        Cli.Run created = Cli.run(node, "orgs", "create", "--name", "Acme Flat", "--model", "rooms", "--admin-user",
+                "u-flat", "--admin-email", "flat@acme.test", "-o", "json");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        JsonNode json = created.json();
+        JsonNode stored = node.service().get("/v1/orgs/" + json.get("id").asString()).json();
+        assertThat(json.has("organization")).as(json.toString()).isFalse();
+        for (String field : stored.propertyNames()) {
+            assertThat(json.get(field)).as(field).isEqualTo(stored.get(field));
+        }
+        assertThat(json.get("admin_member").get("user_id").stringValue()).isEqualTo("u-flat");
+        assertThat(json.get("admin_member").get("org_id").longValue()).isEqualTo(stored.get("id").longValue());
+        assertThat(json.get("admin_key").get("key").stringValue()).isNotBlank();
+
+        // without an admin, the API's answer has neither field
+        Cli.Run alone = Cli.run(node, "orgs", "create", "--name", "Acme Alone", "--model", "rooms", "-o", "json");
+        assertThat(alone.exit()).as(alone.toString()).isZero();
+        assertThat(alone.json().get("name").stringValue()).isEqualTo("Acme Alone");
+        assertThat(alone.json().has("admin_member")).isFalse();
+        assertThat(alone.json().has("admin_key")).isFalse();
+    }
+
+    @Test
     void orgs_createListGetDelete() {
         Cli.Run created = Cli.run(node, "orgs", "create", "--name", "Acme CLI", "--model", "rooms", "--admin-user",
                 "u-ada", "--admin-email", "ada@acme.test", "-o", "json");
         assertThat(created.exit()).as(created.toString()).isZero();
         JsonNode json = created.json();
-        String org = json.get("organization").get("id").asString();
+        String org = json.get("id").asString();
         assertThat(json.get("admin_member").get("user_id").stringValue()).isEqualTo("u-ada");
         assertThat(json.get("admin_key").get("key").stringValue()).isNotBlank();
 
@@ -495,8 +518,8 @@ class CliCommandsIT {
             Files.writeString(config, "url: http://127.0.0.1:1\n" + secretLine);
             Cli.Run leaking = Cli.run(env, System.in, get);
             assertThat(leaking.exit()).as(leaking.toString()).isEqualTo(2);
-            assertThat(leaking.err()).contains("is not valid YAML").contains("line 2")
-                    .doesNotContain("TOPSECRET");
+            assertThat(leaking.err()).contains("is not valid YAML").contains("(line 2, column ")
+                    .doesNotContain("TOPSECRET").doesNotContain("in reader");
         }
         Map<String, String> nothing = Map.of("HOME", "/nonexistent/gatehouse-test-home");
         Cli.Run noKey = Cli.run(nothing, System.in, get);
