@@ -15,6 +15,7 @@ import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.resource.Placement;
 import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.Role;
@@ -99,6 +100,12 @@ final class ChunkWriter {
      */
     private final List<Role> createdWith;
     private boolean noMembersStored;
+    /**
+     * In a {@code rooms} or {@code rooms_v5} organization, the regions, offices and rooms the import created for the
+     * ids its lines name, and the writer of the lines about them; null in other organizations.
+     */
+    private final ImportOrigins origins;
+    private final RoomsLines roomsLines;
 
     /** @param createdWith see {@link #createdWith} */
     ChunkWriter(BulkServices services, Tx tx, Caller caller, PermissionModel model, long orgId, ImportCounts counts,
@@ -113,6 +120,9 @@ final class ChunkWriter {
         this.model = model;
         this.orgId = orgId;
         this.counts = counts;
+        this.origins = RoomsLines.applies(model) ? new ImportOrigins(tx, orgId) : null;
+        this.roomsLines = origins == null ? null : new RoomsLines(services, tx, () -> this.caller, model, orgId, origins,
+                this::existingMember, this::roleId);
     }
 
     void write(List<ImportLine> lines) {
@@ -127,6 +137,9 @@ final class ChunkWriter {
             remember(role);
         }
         lookUpMembers(lines);
+        if (origins != null) {
+            origins.prefetch(lines);
+        }
         int i = 0;
         while (i < lines.size()) {
             ImportLine line = lines.get(i);
@@ -214,8 +227,8 @@ final class ChunkWriter {
     }
 
     /**
-     * Whether {@code line}, about to be written alone, is about the caller itself: names its member (a member or grants
-     * line) or its company role (a role line). Runs are not: they add members and roles.
+     * Whether {@code line}, about to be written alone, is about the caller itself: names its member (a member, grants
+     * or Rooms profile line) or its company role (a role line). Runs are not: they add members and roles.
      */
     private boolean aboutCaller(ImportLine line) {
         if (caller.isService()) {
@@ -226,7 +239,8 @@ final class ChunkWriter {
             return role != null && Objects.equals(caller.roleId(), role.id());
         }
         String userId = line instanceof ImportLine.Member m ? m.userId()
-                : line instanceof ImportLine.Grants g ? g.userId() : null;
+                : line instanceof ImportLine.Grants g ? g.userId()
+                : line instanceof ImportLine.RoomsProfile p ? p.userId() : null;
         Member member = userId == null ? null : member(userId);
         return member != null && caller.is(member.id());
     }
@@ -271,6 +285,8 @@ final class ChunkWriter {
             return resource(r);
         } else if (line instanceof ImportLine.Grants g) {
             return grants(g);
+        } else if (line instanceof ImportLine.RoomsObject o) {
+            return roomsObject(o);
         }
         return unassign((ImportLine.Assignment) line);
     }
@@ -507,6 +523,18 @@ final class ChunkWriter {
                 userIds.add(gm.userId());
             } else if (line instanceof ImportLine.Assignment a) {
                 userIds.add(a.userId());
+            } else if (line instanceof ImportLine.Room r) {
+                userIds.addAll(r.owners());
+                if (r.createdBy() != null) {
+                    userIds.add(r.createdBy());
+                }
+            } else if (line instanceof ImportLine.RoomUser u) {
+                userIds.add(u.userId());
+                if (u.invitedBy() != null) {
+                    userIds.add(u.invitedBy());
+                }
+            } else if (line instanceof ImportLine.RoomsProfile rp) {
+                userIds.add(rp.userId());
             }
         }
         userIds.removeAll(members.keySet());
@@ -607,13 +635,14 @@ final class ChunkWriter {
     // ---------------------------------------------------------------- the resource hierarchy
 
     private ImportCounts.Outcome resource(ImportLine.Resource line) {
+        String id = localResource(line.type(), line.id());
         if (line.delete()) {
-            return services.resources().delete(tx, caller, model, orgId, line.type(), line.id())
+            return services.resources().delete(tx, caller, model, orgId, line.type(), id)
                     ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UNCHANGED;
         }
         ResourceService.ParentRef parent = line.parentType() == null ? null
-                : new ResourceService.ParentRef(line.parentType(), line.parentId());
-        Placement.Placed put = services.resources().put(tx, caller, model, orgId, line.type(), line.id(), parent);
+                : new ResourceService.ParentRef(line.parentType(), localResource(line.parentType(), line.parentId()));
+        Placement.Placed put = services.resources().put(tx, caller, model, orgId, line.type(), id, parent);
         if (put.created()) {
             return ImportCounts.Outcome.CREATED;
         }
@@ -685,7 +714,8 @@ final class ChunkWriter {
         for (ImportLine line : run) {
             ImportLine.Assignment a = (ImportLine.Assignment) line;
             try {
-                wanted.add(new AssignmentBatch.Wanted(a.type(), a.resourceId(), existingMember(a.userId()),
+                wanted.add(new AssignmentBatch.Wanted(a.type(), localResource(a.type(), a.resourceId()),
+                        existingMember(a.userId()),
                         roleId(a.role()), a.expiresAt()));
             } catch (GatehouseException e) {
                 unresolved = new LineFailure(a.line(), e);
@@ -739,8 +769,29 @@ final class ChunkWriter {
         if (member == null) {
             return ImportCounts.Outcome.UNCHANGED;
         }
-        return services.assignments().removeIfHeld(tx, caller, model, orgId, line.type(), line.resourceId(), member)
+        return services.assignments().removeIfHeld(tx, caller, model, orgId, line.type(),
+                localResource(line.type(), line.resourceId()), member)
                 ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UNCHANGED;
+    }
+
+    // ---------------------------------------------------------------- the Rooms dialect's objects
+
+    private ImportCounts.Outcome roomsObject(ImportLine.RoomsObject line) {
+        if (roomsLines == null) {
+            // refused as in any organization without them, by the same gate first
+            caller.require(OfficeService.MANAGE, "importing a " + line.kind().wire());
+            throw new InvalidInputException("not_a_rooms_organization", line.kind().wire() + " lines belong to "
+                    + "organizations on the \"rooms\" and \"rooms_v5\" models; this one uses \"" + model.id() + "\"");
+        }
+        return roomsLines.write(line);
+    }
+
+    /**
+     * The resource id a line's {@code id} of {@code type} names here: in a Rooms organization, a region, office or
+     * room the import created for it ({@link ImportOrigins}); else itself.
+     */
+    private String localResource(String type, String id) {
+        return origins == null ? id : origins.localResource(type, id);
     }
 
     /** A database failure while writing a line: typed when the store knows it, else a bug, as is. */

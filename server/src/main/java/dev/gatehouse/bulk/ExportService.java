@@ -24,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Export: an organization's custom roles, members, per-member grants, groups, group memberships, resource hierarchy
- * and assignments as
- * NDJSON lines that
+ * and assignments — and on {@code rooms} and {@code rooms_v5} the Rooms dialect's regions, offices, profiles, rooms and
+ * room users ({@link RoomsExport}) — as NDJSON lines that
  * {@link ImportService} takes back (roles held named by name, members by user id), all read in one repeatable-read
  * snapshot, so the lines are the organization as of one revision — the first line, a {@code header}, names it and
  * the model. System roles come from the model and are not exported. Rows are written as they are read into a
@@ -57,7 +57,7 @@ public final class ExportService {
                 requireMayExport(caller, model);
                 return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
                     long at = snapshot(tx);
-                    write(tx, orgId, model, at, spool);
+                    write(tx, orgId, model, at, spool, caller.isService());
                     return at;
                 });
             }));
@@ -84,7 +84,7 @@ public final class ExportService {
                                 .map((rs, ctx) -> new Org(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
                         for (Org org : orgs) {
                             spool.line(line("organization").put("name", org.name()).put("model", org.modelId()));
-                            write(tx, org.id(), services.orgModels().model(tx, org.modelId()), at, spool);
+                            write(tx, org.id(), services.orgModels().model(tx, org.modelId()), at, spool, true);
                         }
                         return at;
                     })));
@@ -117,7 +117,11 @@ public final class ExportService {
         }
     }
 
-    private void write(Handle h, long orgId, PermissionModel model, long revision, Spool out) {
+    /**
+     * The organization's lines; with {@code roomsObjects} (a service key's export) on a Rooms organization, its Rooms
+     * objects too ({@link RoomsExport}), which only a service key's import takes back ({@link RoomsLines}).
+     */
+    private void write(Handle h, long orgId, PermissionModel model, long revision, Spool out, boolean roomsObjects) {
         ObjectNode header = line("header");
         header.put("model", model.id());
         header.put("org_id", orgId);
@@ -133,6 +137,10 @@ public final class ExportService {
         h.createQuery("SELECT " + MemberStore.COLUMNS + " FROM members WHERE org_id = :org ORDER BY id")
                 .bind("org", orgId).setFetchSize(FETCH).map((rs, ctx) -> MemberStore.map(rs))
                 .forEach(m -> out.line(member(m, roleNames)));
+        boolean rooms = roomsObjects && RoomsLines.applies(model);
+        if (rooms) {
+            RoomsExport.places(h, orgId, out);
+        }
         h.createQuery("SELECT name FROM groups WHERE org_id = :org ORDER BY id").bind("org", orgId)
                 .setFetchSize(FETCH).mapTo(String.class).forEach(name -> out.line(line("group").put("name", name)));
         h.createQuery("SELECT g.name, m.user_id FROM group_members gm JOIN groups g ON g.id = gm.group_id "
@@ -152,6 +160,9 @@ public final class ExportService {
                     return n;
                 })
                 .forEach(n -> out.line(n));
+        if (rooms) {
+            RoomsExport.rooms(h, orgId, roleNames, out);
+        }
         // the hierarchy, parents before their children (an import records a parent first)
         h.createQuery("WITH RECURSIVE placed AS (SELECT resource_type, resource_id, parent_type, parent_id, 0 AS depth "
                         + "FROM resources WHERE org_id = :org AND parent_id IS NULL UNION ALL "

@@ -1,5 +1,6 @@
 package dev.gatehouse.bulk;
 
+import dev.gatehouse.office.OfficeFields;
 import dev.gatehouse.role.RoleInput;
 import java.util.List;
 import java.time.Instant;
@@ -23,8 +24,9 @@ sealed interface ImportLine {
 
     /** The kinds of object a line may address: its {@code type}. */
     enum Kind {
-        ORGANIZATION("organization"), HEADER("header"), ROLE("role"), MEMBER("member"), GROUP("group"),
-        GROUP_MEMBER("group_member"), GRANTS("grants"), RESOURCE("resource"), ASSIGNMENT("assignment");
+        ORGANIZATION("organization"), HEADER("header"), ROLE("role"), MEMBER("member"), REGION("region"),
+        OFFICE("office"), ROOMS_PROFILE("rooms_profile"), GROUP("group"), GROUP_MEMBER("group_member"),
+        GRANTS("grants"), ROOM("room"), ROOM_USER("room_user"), RESOURCE("resource"), ASSIGNMENT("assignment");
 
         private final String wire;
 
@@ -189,6 +191,94 @@ sealed interface ImportLine {
         @Override
         public Kind kind() {
             return Kind.ASSIGNMENT;
+        }
+    }
+
+    /**
+     * A line about one of the Rooms dialect's own objects ({@code rooms} and {@code rooms_v5} organizations): upserts
+     * only. Regions, offices and rooms are named by the id their export gave them ({@link RoomsLines} maps it to the
+     * object an import created for it); members by user id.
+     */
+    sealed interface RoomsObject extends ImportLine permits Region, Office, Room, RoomUser, RoomsProfile {
+        @Override
+        default boolean delete() {
+            return false;
+        }
+    }
+
+    /** A region: {@code id} as exported, its name, when it was created (null: now). */
+    record Region(long line, int id, String name, Instant createdAt) implements RoomsObject {
+        public Region {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.REGION;
+        }
+    }
+
+    /** An office: {@code id} as exported, its fields (its region by exported id), when it was created. */
+    record Office(long line, int id, OfficeFields fields, Instant createdAt) implements RoomsObject {
+        public Office {
+            Objects.requireNonNull(fields, "fields");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.OFFICE;
+        }
+    }
+
+    /**
+     * A room: {@code id} as exported, its office by exported id (null: none), its owners and creator by user id, its
+     * other fields as stored; {@code fieldData} a JSON object's text or null.
+     */
+    record Room(long line, int id, String name, Integer officeId, String status, List<String> owners,
+                String createdBy, String transactionSideId, Integer templateId, String listingSource,
+                String fieldData, Instant createdAt, Instant updatedAt) implements RoomsObject {
+        public Room {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(status, "status");
+            owners = List.copyOf(owners);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ROOM;
+        }
+    }
+
+    /**
+     * A room user's row: the room by exported id, the user, who invited it (null: nobody), its side, and the role
+     * kept while its access is revoked (null: not revoked) since {@code revokedAt}.
+     */
+    record RoomUser(long line, int roomId, String userId, String invitedBy, String transactionSideId,
+                    RoleRef revokedRole, Instant revokedAt) implements RoomsObject {
+        public RoomUser {
+            Objects.requireNonNull(userId, "userId");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ROOM_USER;
+        }
+    }
+
+    /** A company user's Rooms profile, whole; offices and regions by exported id. */
+    record RoomsProfile(long line, String userId, String accessLevel, Integer defaultOfficeId, Integer titleId,
+                        List<Integer> offices, List<Integer> regions, String eSignPermissionProfileId,
+                        String lockReason, Instant invitedAt) implements RoomsObject {
+        public RoomsProfile {
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(accessLevel, "accessLevel");
+            offices = List.copyOf(offices);
+            regions = List.copyOf(regions);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ROOMS_PROFILE;
         }
     }
 }

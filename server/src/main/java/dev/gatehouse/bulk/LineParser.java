@@ -6,8 +6,11 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.json.MalformedJson;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.office.OfficeFields;
+import dev.gatehouse.room.AccessLevel;
 import dev.gatehouse.role.RoleInput;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +32,7 @@ final class LineParser {
     private static final Set<String> ROLE_FIELDS = Stream.concat(Stream.of("type", "op"),
             RoleInput.FIELDS.stream()).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.INVITED, Member.DEACTIVATED);
+    private static final Set<String> ROOM_STATUSES = Set.of("active", "pending", "closed");
 
     private LineParser() {
     }
@@ -67,8 +71,10 @@ final class LineParser {
             case "grants" -> grants(line, f, delete);
             case "resource" -> resource(line, f, delete);
             case "assignment" -> assignment(line, f, delete);
+            case "region", "office", "room", "room_user", "rooms_profile" -> roomsObject(line, f, type, delete);
             default -> throw new InvalidInputException("invalid_input", "type: must be one of " + List.of("organization",
-                    "header", "role", "member", "group", "group_member", "grants", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
+                    "header", "role", "member", "region", "office", "rooms_profile", "group", "group_member", "grants",
+                    "room", "room_user", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
                     + "\"", Map.of("type", "unknown type"));
         };
         f.check();
@@ -198,6 +204,130 @@ final class LineParser {
         Instant expiresAt = f.instant("expires_at");
         return valid(f, () -> new ImportLine.Assignment(line, delete, resource.type(), resource.id(), userId, role,
                 expiresAt));
+    }
+
+    /**
+     * A line about one of the Rooms dialect's objects, as {@link ExportService} writes it: upserts only (an import
+     * deletes none of them: the Rooms API does).
+     */
+    private static ImportLine roomsObject(long line, Fields f, String type, boolean delete) {
+        if (delete) {
+            f.error("op", "an import does not delete " + type + "s; delete them through the Rooms API");
+        }
+        return switch (type) {
+            case "region" -> {
+                f.allowOnly(Set.of("type", "op", "id", "name", "created_at"));
+                Integer id = roomsId(f, "id", true);
+                String name = f.text("name", true, 200);
+                Instant createdAt = f.instant("created_at");
+                yield valid(f, () -> new ImportLine.Region(line, id, name, createdAt));
+            }
+            case "office" -> {
+                f.allowOnly(Set.of("type", "op", "id", "name", "region_id", "address1", "address2", "city",
+                        "state_id", "postal_code", "country_id", "time_zone_id", "phone", "created_at"));
+                Integer id = roomsId(f, "id", true);
+                OfficeFields fields = new OfficeFields(f.text("name", true, 200), roomsId(f, "region_id", false),
+                        f.string("address1", false, 200), f.string("address2", false, 200),
+                        f.string("city", false, 200), f.string("state_id", false, 100),
+                        f.string("postal_code", false, 100), f.string("country_id", false, 100),
+                        f.string("time_zone_id", false, 100), f.string("phone", false, 100));
+                Instant createdAt = f.instant("created_at");
+                yield valid(f, () -> new ImportLine.Office(line, id, fields, createdAt));
+            }
+            case "room" -> {
+                f.allowOnly(Set.of("type", "op", "id", "name", "office_id", "status", "owners", "created_by",
+                        "transaction_side_id", "template_id", "listing_source", "field_data", "created_at",
+                        "updated_at"));
+                Integer id = roomsId(f, "id", true);
+                String name = f.text("name", true, 200);
+                Integer officeId = roomsId(f, "office_id", false);
+                String status = f.string("status", true, 16);
+                if (status != null && !ROOM_STATUSES.contains(status)) {
+                    f.error("status", "must be one of " + ROOM_STATUSES.stream().sorted().toList());
+                }
+                List<String> owners = f.strings("owners", true, 1_000, MemberRef.MAX_LENGTH);
+                String createdBy = f.identifier("created_by", false, MemberRef.MAX_LENGTH);
+                String side = f.string("transaction_side_id", false, 100);
+                Integer template = roomsId(f, "template_id", false);
+                String listing = f.string("listing_source", false, 200);
+                JsonNode data = f.node().get("field_data");
+                if (data != null && !data.isNull() && !data.isObject()) {
+                    f.error("field_data", "must be an object");
+                }
+                String fieldData = data == null || data.isNull() || !data.isObject() ? null : data.toString();
+                Instant createdAt = f.instant("created_at");
+                Instant updatedAt = f.instant("updated_at");
+                yield valid(f, () -> new ImportLine.Room(line, id, name, officeId, status, owners, createdBy, side,
+                        template, listing, fieldData, createdAt, updatedAt));
+            }
+            case "room_user" -> {
+                f.allowOnly(Set.of("type", "op", "room_id", "user_id", "invited_by", "transaction_side_id",
+                        "revoked_role", "revoked_role_id", "revoked_at"));
+                Integer roomId = roomsId(f, "room_id", true);
+                String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
+                String invitedBy = f.identifier("invited_by", false, MemberRef.MAX_LENGTH);
+                String side = f.string("transaction_side_id", false, 100);
+                String roleName = f.text("revoked_role", false, 100);
+                Long roleId = f.id("revoked_role_id", false);
+                if (roleName != null && roleId != null) {
+                    f.error("revoked_role", "name the role by revoked_role or by revoked_role_id, not both");
+                }
+                Instant revokedAt = f.instant("revoked_at");
+                boolean revoked = roleName != null || roleId != null;
+                if (revoked != (revokedAt != null)) {
+                    f.error("revoked_at", revoked ? "is required with revoked_role" : "is given only with revoked_role");
+                }
+                ImportLine.RoleRef role = !revoked || roleName != null && roleId != null ? null
+                        : new ImportLine.RoleRef(roleId, roleName);
+                yield valid(f, () -> new ImportLine.RoomUser(line, roomId, userId, invitedBy, side, role, revokedAt));
+            }
+            default -> {
+                f.allowOnly(Set.of("type", "op", "user_id", "access_level", "default_office_id", "title_id", "offices",
+                        "regions", "esign_permission_profile_id", "lock_reason", "invited_at"));
+                String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
+                String level = f.string("access_level", true, 32);
+                if (level != null && AccessLevel.parse(level).isEmpty()) {
+                    f.error("access_level", "must be one of " + AccessLevel.names());
+                }
+                Integer defaultOffice = roomsId(f, "default_office_id", false);
+                Integer title = roomsId(f, "title_id", false);
+                List<Integer> offices = roomsIds(f, "offices");
+                List<Integer> regions = roomsIds(f, "regions");
+                String esign = f.string("esign_permission_profile_id", false, 200);
+                String lockReason = f.string("lock_reason", false, 1_000);
+                Instant invitedAt = f.instant("invited_at");
+                yield valid(f, () -> new ImportLine.RoomsProfile(line, userId, level, defaultOffice, title, offices,
+                        regions, esign, lockReason, invitedAt));
+            }
+        };
+    }
+
+    /** A Rooms id (a positive 32-bit integer), or null when absent or invalid (its error collected). */
+    private static Integer roomsId(Fields f, String name, boolean required) {
+        Long id = f.integer(name, required, 1, Integer.MAX_VALUE);
+        return id == null ? null : id.intValue();
+    }
+
+    /** An array of Rooms ids; empty when absent. */
+    private static List<Integer> roomsIds(Fields f, String name) {
+        JsonNode v = f.node().get(name);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        List<Integer> ids = new ArrayList<>();
+        if (!v.isArray() || v.size() > 10_000) {
+            f.error(name, "must be an array of at most 10000 ids");
+            return ids;
+        }
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode item = v.get(i);
+            if (!item.isIntegralNumber() || !item.canConvertToInt() || item.intValue() < 1) {
+                f.error(name + "[" + i + "]", "must be a positive integer id");
+            } else {
+                ids.add(item.intValue());
+            }
+        }
+        return ids;
     }
 
     /** {@code role} (a name) or {@code role_id}: one of them when required, never both. */

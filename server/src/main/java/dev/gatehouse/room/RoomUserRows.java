@@ -105,6 +105,16 @@ final class RoomUserRows {
         write(tx, orgId, before, (before == null ? Row.of(roomId, memberId) : before).withSide(side));
     }
 
+    /**
+     * Stores a room user's row as an import restores it: {@code after} whole (inviter, side, revocation); false when
+     * it is so already.
+     */
+    boolean restore(Tx tx, long orgId, Row after) {
+        Row before = row(tx.handle(), after.roomId(), after.memberId()).orElse(null);
+        write(tx, orgId, before, after);
+        return !after.equals(before);
+    }
+
     /** Remembers the role of a member whose access is revoked as of {@code at} ({@code roleId} null: restored). */
     void revoked(Tx tx, long orgId, int roomId, long memberId, Long roleId, Instant at) {
         Row before = row(tx.handle(), roomId, memberId).orElse(null);

@@ -1,0 +1,212 @@
+package dev.gatehouse.bulk;
+
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.member.Member;
+import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.ClassicHierarchy;
+import dev.gatehouse.office.Office;
+import dev.gatehouse.office.OfficeFields;
+import dev.gatehouse.office.OfficeImports;
+import dev.gatehouse.office.Region;
+import dev.gatehouse.room.AccessLevel;
+import dev.gatehouse.room.Room;
+import dev.gatehouse.room.RoomImports;
+import dev.gatehouse.room.RoomsProfile;
+import dev.gatehouse.store.Tx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Writes the lines about the Rooms dialect's own objects ({@link ImportLine.RoomsObject}) for a {@link ChunkWriter}.
+ * A region, office or room line names its object by the id its export gave it: the object an import created for that
+ * id ({@link ImportOrigins}), else the organization's own object of that id when it is the one exported (its
+ * {@code created_at} as the line gives it: an import into the organization exported), else none — then the line
+ * creates it anew and records where it came from. An object found is changed to the line's fields; one that holds
+ * them already is unchanged, writing and recording nothing. Ids the lines name of other objects (an office's region, a
+ * room's office, a profile's offices) are mapped the same way. Every line needs a service key, before anything is
+ * looked up (403 {@code service_key_required} to a member key): the objects are written as exported — a room's owners,
+ * a room user's inviter, a profile's access level — not judged as the Rooms requests that make them are, which is a
+ * copy's work, not a member's. Not thread-safe; lives for one chunk.
+ */
+final class RoomsLines {
+
+    private static final String ROOMS = "rooms";
+
+    private final Tx tx;
+    private final Supplier<Caller> caller;
+    private final PermissionModel model;
+    private final long orgId;
+    private final ImportOrigins origins;
+    private final OfficeImports offices;
+    private final RoomImports rooms;
+    private final Function<String, Member> member;
+    private final Function<ImportLine.RoleRef, Long> role;
+
+    RoomsLines(BulkServices services, Tx tx, Supplier<Caller> caller, PermissionModel model, long orgId,
+               ImportOrigins origins, Function<String, Member> member, Function<ImportLine.RoleRef, Long> role) {
+        this.tx = tx;
+        this.caller = caller;
+        this.model = model;
+        this.orgId = orgId;
+        this.origins = origins;
+        this.offices = new OfficeImports(services.access(), services.assignments());
+        this.rooms = new RoomImports(new ClassicHierarchy(services.assignments()));
+        this.member = member;
+        this.role = role;
+    }
+
+    /** Whether the organization's model has the Rooms dialect's objects. */
+    static boolean applies(PermissionModel model) {
+        return ROOMS.equals(model.id()) || ClassicHierarchy.applies(model);
+    }
+
+    ImportCounts.Outcome write(ImportLine.RoomsObject line) {
+        if (!caller.get().isService()) {
+            // written as exported, not judged as the Rooms requests that make them are (room owners, inviters,
+            // access levels): a copy's work, a service key's
+            throw new ForbiddenException("service_key_required", "importing a " + line.kind().wire() + " line needs "
+                    + "a service key: the Rooms dialect's objects are written as exported, not judged as its requests "
+                    + "are; a member makes them through the Rooms API");
+        }
+        if (!applies(model)) {
+            throw new InvalidInputException("not_a_rooms_organization", line.kind().wire() + " lines belong to "
+                    + "organizations on the \"rooms\" and \"rooms_v5\" models; this one uses \"" + model.id() + "\"");
+        }
+        if (line instanceof ImportLine.Region r) {
+            return region(r);
+        } else if (line instanceof ImportLine.Office o) {
+            return office(o);
+        } else if (line instanceof ImportLine.Room r) {
+            return room(r);
+        } else if (line instanceof ImportLine.RoomUser u) {
+            return roomUser(u);
+        }
+        return profile((ImportLine.RoomsProfile) line);
+    }
+
+    private ImportCounts.Outcome region(ImportLine.Region line) {
+        Optional<Region> current = found("region", line.id(), line.createdAt(),
+                id -> offices.region(tx.handle(), orgId, id), Region::createdAt);
+        if (current.isPresent()) {
+            return offices.renameRegion(tx, orgId, current.get(), line.name()) ? ImportCounts.Outcome.UPDATED
+                    : ImportCounts.Outcome.UNCHANGED;
+        }
+        Region created = offices.createRegion(tx, caller.get(), model, orgId, line.name(), line.createdAt());
+        origins.record("region", line.id(), created.id());
+        return ImportCounts.Outcome.CREATED;
+    }
+
+    private ImportCounts.Outcome office(ImportLine.Office line) {
+        OfficeFields f = line.fields();
+        OfficeFields fields = new OfficeFields(f.name(), f.regionId() == null ? null : origins.local("region",
+                f.regionId()), f.address1(), f.address2(), f.city(), f.stateId(), f.postalCode(), f.countryId(),
+                f.timeZoneId(), f.phone());
+        Optional<Office> current = found("office", line.id(), line.createdAt(),
+                id -> offices.office(tx.handle(), orgId, id), Office::createdAt);
+        if (current.isPresent()) {
+            return offices.updateOffice(tx, caller.get(), model, orgId, current.get(), fields, "region_id")
+                    ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.UNCHANGED;
+        }
+        Office created = offices.createOffice(tx, model, orgId, fields, line.createdAt(), "region_id");
+        origins.record("office", line.id(), created.id());
+        return ImportCounts.Outcome.CREATED;
+    }
+
+    private ImportCounts.Outcome room(ImportLine.Room line) {
+        Integer officeId = line.officeId() == null ? null : origins.local("office", line.officeId());
+        if (officeId != null && offices.office(tx.handle(), orgId, officeId).isEmpty()) {
+            throw InvalidInputException.field("office_id", "no office " + line.officeId() + " exists here; an "
+                    + "office line creates it first");
+        }
+        List<Long> owners = new ArrayList<>();
+        for (String userId : line.owners()) {
+            owners.add(member.apply(userId).id());
+        }
+        Long createdBy = line.createdBy() == null ? null : member.apply(line.createdBy()).id();
+        Room wanted = new Room(line.id(), orgId, line.name(), officeId, line.status(), owners, createdBy,
+                line.transactionSideId(), line.templateId(), line.listingSource(), line.fieldData(),
+                line.createdAt(), line.updatedAt());
+        Optional<Room> current = found("room", line.id(), line.createdAt(), id -> rooms.room(tx.handle(), orgId, id),
+                Room::createdAt);
+        if (current.isPresent()) {
+            return rooms.updateRoom(tx, orgId, current.get(), wanted) ? ImportCounts.Outcome.UPDATED
+                    : ImportCounts.Outcome.UNCHANGED;
+        }
+        if (ClassicHierarchy.applies(model) && officeId == null) {
+            throw InvalidInputException.field("office_id", "is required in a v5 (classic) company: a room lies in "
+                    + "an office");
+        }
+        Room created = rooms.createRoom(tx, model, orgId, wanted);
+        origins.record("room", line.id(), created.id());
+        return ImportCounts.Outcome.CREATED;
+    }
+
+    private ImportCounts.Outcome roomUser(ImportLine.RoomUser line) {
+        int roomId = origins.local("room", line.roomId());
+        if (rooms.room(tx.handle(), orgId, roomId).isEmpty()) {
+            throw new NotFoundException("room_not_found", "room " + line.roomId() + " not found; a room line "
+                    + "creates it first");
+        }
+        Member user = member.apply(line.userId());
+        Long invitedBy = line.invitedBy() == null ? null : member.apply(line.invitedBy()).id();
+        Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole());
+        boolean changed = rooms.restoreRoomUser(tx, orgId, roomId, user.id(), invitedBy, line.transactionSideId(),
+                revokedRole, line.revokedAt());
+        return changed ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.UNCHANGED;
+    }
+
+    private ImportCounts.Outcome profile(ImportLine.RoomsProfile line) {
+        Member user = member.apply(line.userId());
+        RoomsProfile before = rooms.profile(tx.handle(), orgId, user.id()).orElseThrow(() ->
+                InvalidInputException.field("user_id", "user " + line.userId() + " is external; only company users "
+                        + "have a Rooms profile"));
+        Integer defaultOffice = line.defaultOfficeId() == null ? null : origins.local("office",
+                line.defaultOfficeId());
+        List<Integer> officeIds = origins.local("office", line.offices());
+        List<Integer> regionIds = origins.local("region", line.regions());
+        List<Integer> named = new ArrayList<>(officeIds);
+        if (defaultOffice != null) {
+            named.add(defaultOffice);
+        }
+        for (int id : named) {
+            if (offices.office(tx.handle(), orgId, id).isEmpty()) {
+                throw InvalidInputException.field("offices", "no office " + id + " exists here; an office line "
+                        + "creates it first");
+            }
+        }
+        for (int id : regionIds) {
+            if (offices.region(tx.handle(), orgId, id).isEmpty()) {
+                throw InvalidInputException.field("regions", "no region " + id + " exists here; a region line "
+                        + "creates it first");
+            }
+        }
+        RoomsProfile after = new RoomsProfile(user.id(), AccessLevel.parse(line.accessLevel()).orElseThrow(),
+                defaultOffice, line.titleId(), officeIds, regionIds, line.eSignPermissionProfileId(),
+                line.lockReason(), line.invitedAt());
+        return rooms.restoreProfile(tx, orgId, before, after) ? ImportCounts.Outcome.UPDATED
+                : ImportCounts.Outcome.UNCHANGED;
+    }
+
+    /**
+     * The object a line names by exported id {@code id}: the one created for it, else the organization's own object
+     * of that id when its creation date is the line's (or the line gives none), else none.
+     */
+    private <T> Optional<T> found(String type, int id, Instant createdAt, Function<Integer, Optional<T>> find,
+                                  Function<T, Instant> created) {
+        Optional<Integer> recorded = origins.recorded(type, id);
+        if (recorded.isPresent()) {
+            Optional<T> object = find.apply(recorded.get());
+            if (object.isPresent()) {
+                return object;
+            }
+        }
+        return find.apply(id).filter(o -> createdAt == null || createdAt.equals(created.apply(o)));
+    }
+}

@@ -1,0 +1,327 @@
+package dev.gatehouse.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Exports of {@code rooms} and {@code rooms_v5} organizations carry the Rooms dialect's regions, offices, rooms, room
+ * users' rows and company users' profiles: importing one into a new organization creates them anew, every line naming
+ * them following them to their new ids — streamed, in chunks that part a room from its assignments, resumed, and in a
+ * deployment's copy —, so that every member decides the same on every room and the Rooms reads show the same; and
+ * importing the same lines again changes nothing, into the copy or into the organization exported.
+ */
+class RoomsExportIT {
+
+    static final List<String> PERMISSIONS = List.of("canViewRoomDetails", "canAddUsersToRooms", "isHiddenInRoom");
+    static final List<String> USERS = List.of("bob", "cat", "dan");
+    static final String ENDS = "2099-01-01T00:00:00Z";
+
+    static TestNode node;
+    static Fixtures fx;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        fx = new Fixtures(node);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /**
+     * A company: region North, offices Oslo and Bergen in it; rooms Harbour (Oslo) and Fjord (Bergen) owned by the
+     * admin; bob a viewer in Harbour, revoked in Fjord; cat hidden in Harbour until {@link #ENDS}; dan working in Oslo
+     * (on {@code rooms_v5}, its manager: the Manager role on the office).
+     */
+    private static Fixtures.Org source(String model) {
+        Fixtures.Org org = fx.org(model);
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        int north = created(node.service().post(org.path() + "/regions", Map.of("name", "North")));
+        int oslo = created(node.service().post(org.path() + "/offices", Map.of("name", "Oslo", "region_id", north,
+                "city", "Oslo")));
+        int bergen = created(node.service().post(org.path() + "/offices", Map.of("name", "Bergen", "region_id",
+                north, "phone", "+47 55")));
+        boolean classic = model.equals("rooms_v5");
+        long admin = fx.roleId(org, classic ? "Admin" : "Default Admin");
+        int harbour = room(org, "Harbour", admin, oslo);
+        int fjord = room(org, "Fjord", admin, bergen);
+        long viewer = fx.role(org, "Viewer", List.of("canViewRoomDetails"));
+        long silent = fx.role(org, "Silent", List.of("canViewRoomDetails", "isHiddenInRoom"));
+        long bob = fx.member(org, "bob", viewer);
+        long cat = fx.member(org, "cat", viewer);
+        long dan = fx.member(org, "dan", classic ? fx.roleId(org, "Manager") : viewer);
+        fx.assign(org, Integer.toString(harbour), bob, viewer);
+        fx.assign(org, Integer.toString(fjord), bob, viewer);
+        ok(node.service().post(base + "/rooms/" + fjord + "/users/" + bob + "/revoke_access", Map.of()));
+        ok(node.service().put(org.path() + "/resources/room/" + harbour + "/assignments/" + cat,
+                Map.of("role_id", silent, "expires_at", ENDS)));
+        ok(node.service().post(base + "/users/" + dan + "/add_to_office", Map.of("officeId", oslo)));
+        if (classic) {
+            ok(node.service().put(org.path() + "/resources/office/" + oslo + "/assignments/" + dan,
+                    Map.of("role_id", fx.roleId(org, "Manager"))));
+        }
+        return org;
+    }
+
+    private static int room(Fixtures.Org org, String name, long roleId, int office) {
+        return node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name", name,
+                "roleId", roleId, "ownerId", org.adminId(), "officeId", office)).json().get("roomId").intValue();
+    }
+
+    private static int created(Http.Res res) {
+        assertThat(res.status()).as("%s", res).isEqualTo(201);
+        return res.get("id").intValue();
+    }
+
+    private static void ok(Http.Res res) {
+        assertThat(res.status() / 100).as("%s", res).isEqualTo(2);
+    }
+
+    /**
+     * What members decide and the Rooms reads show, with every id of a region, office, room, member or role written
+     * as its name: equal in a faithful copy.
+     */
+    private static Map<String, Object> seen(Fixtures.Org org) {
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        Map<String, Object> out = new TreeMap<>();
+        Map<Integer, String> regions = new HashMap<>();
+        for (JsonNode r : items(node.service().get(base + "/regions").json())) {
+            regions.put(r.get("regionId").intValue(), r.get("name").stringValue());
+        }
+        out.put("regions", new ArrayList<>(regions.values()).stream().sorted().toList());
+        Map<Integer, String> offices = new HashMap<>();
+        List<String> officeViews = new ArrayList<>();
+        for (JsonNode o : items(node.service().get(base + "/offices").json())) {
+            offices.put(o.get("officeId").intValue(), o.get("name").stringValue());
+            officeViews.add(o.get("name").stringValue() + " in " + regions.get(o.path("regionId").intValue())
+                    + " " + o.path("city") + " " + o.path("phone"));
+        }
+        out.put("offices", officeViews.stream().sorted().toList());
+        Map<Long, String> userIds = new HashMap<>();
+        for (JsonNode m : items(node.service().get(org.path() + "/members").json())) {
+            userIds.put(m.get("id").longValue(), m.get("user_id").stringValue());
+        }
+        for (JsonNode r : items(node.service().get(base + "/rooms").json())) {
+            int id = r.get("roomId").intValue();
+            String name = r.get("name").stringValue();
+            JsonNode room = node.service().get(base + "/rooms/" + id).json();
+            List<String> owners = new ArrayList<>();
+            room.get("roomOwnerIds").forEach(o -> owners.add(userIds.get(o.longValue())));
+            out.put("room " + name, offices.get(room.path("officeId").intValue()) + " owners " + owners + " created "
+                    + room.path("createdDate"));
+            List<String> users = new ArrayList<>();
+            for (JsonNode u : items(node.service().get(base + "/rooms/" + id + "/users").json())) {
+                users.add(u.get("email").stringValue() + " " + u.get("roleName").stringValue());
+            }
+            out.put("room users " + name, users.stream().sorted().toList());
+            for (Map.Entry<Long, String> member : userIds.entrySet()) {
+                for (String permission : PERMISSIONS) {
+                    Http.Res check = node.service().post(org.path() + "/check", Map.of("user_id", member.getValue(),
+                            "permission", permission, "resource", Map.of("type", "room", "id",
+                                    Integer.toString(id))));
+                    assertThat(check.status()).as("%s", check).isEqualTo(200);
+                    out.put("check " + member.getValue() + " " + permission + " " + name,
+                            check.get("allowed").booleanValue());
+                }
+            }
+        }
+        for (Map.Entry<Long, String> member : userIds.entrySet()) {
+            Http.Res user = node.service().get(base + "/users/" + member.getKey());
+            if (user.status() == 200) {
+                List<String> worksIn = new ArrayList<>();
+                user.get("offices").forEach(o -> worksIn.add(offices.get(o.intValue())));
+                out.put("user " + member.getValue(), user.get("accessLevel").stringValue() + " " + worksIn);
+            }
+        }
+        return out;
+    }
+
+    /** The items of a list answer: its one array. */
+    private static List<JsonNode> items(JsonNode answer) {
+        List<JsonNode> out = new ArrayList<>();
+        (answer.isArray() ? answer : answer.properties().stream().map(Map.Entry::getValue).filter(JsonNode::isArray)
+                .findFirst().orElseThrow(() -> new AssertionError("no list in " + answer))).forEach(out::add);
+        return out;
+    }
+
+    private static String body(List<JsonNode> lines) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode line : lines) {
+            b.append(Json.writeString(line)).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Every kind of line left unchanged: nothing created, updated or deleted. */
+    private static void nothingChanged(Http.Res res) {
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        res.get("counts").properties().forEach(kind -> assertThat(kind.getValue().get("created").longValue()
+                + kind.getValue().get("updated").longValue() + kind.getValue().get("deleted").longValue())
+                .as(kind.getKey() + " in " + res).isZero());
+    }
+
+    /** Without the lines a new organization brings itself (its admin, the model's header). */
+    private static Map<String, Object> withoutAdmins(Map<String, Object> seen, Fixtures.Org... orgs) {
+        Map<String, Object> out = new TreeMap<>(seen);
+        for (Fixtures.Org org : orgs) {
+            String admin = org.json().get("admin_member").get("user_id").stringValue();
+            out.keySet().removeIf(k -> k.contains(" " + admin + " ") || k.endsWith(" " + admin));
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rooms", "rooms_v5"})
+    void exportIntoNewOrganization_sameDecisionsAndRoomsReads(String model) {
+        Fixtures.Org source = source(model);
+        Map<String, Object> original = seen(source);
+        assertThat(original).containsEntry("check cat isHiddenInRoom Harbour", true)
+                .containsEntry("check bob canViewRoomDetails Harbour", true)
+                .containsEntry("check bob canViewRoomDetails Fjord", false)
+                .containsEntry("check dan canViewRoomDetails Harbour", model.equals("rooms_v5"))
+                .containsEntry("check dan canViewRoomDetails Fjord", false)
+                .containsEntry("user dan", "Contributor [Oslo]");
+        assertThat((String) original.get("room Harbour")).startsWith("Oslo owners [admin-");
+        assertThat(original.get("offices")).isEqualTo(List.of("Bergen in North  \"+47 55\"",
+                "Oslo in North \"Oslo\" "));
+        List<JsonNode> lines = Bulk.export(node.service(), source.id());
+        assertThat(lines.stream().map(l -> l.get("type").stringValue()))
+                .contains("region", "office", "rooms_profile", "room", "room_user");
+
+        // one line per chunk: every room in a chunk before those of its users and assignments
+        Fixtures.Org copy = fx.org(model);
+        Http.Res imported = Bulk.importBody(node.service(), copy.id(), "chunk_lines=1", body(lines));
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(imported.get("counts").get("room").get("created").longValue()).isEqualTo(2);
+        assertThat(imported.get("counts").get("office").get("created").longValue()).isEqualTo(2);
+        assertThat(imported.get("counts").get("region").get("created").longValue()).isEqualTo(1);
+        assertThat(withoutAdmins(seen(copy), copy)).isEqualTo(withoutAdmins(seen(source), copy));
+
+        // the same lines again, into the copy and into the organization exported: nothing changes
+        nothingChanged(Bulk.importBody(node.service(), copy.id(), "", body(lines)));
+        nothingChanged(Bulk.importBody(node.service(), source.id(), "", body(lines)));
+        assertThat(withoutAdmins(seen(copy), copy)).isEqualTo(withoutAdmins(seen(source), copy));
+
+        // bob's revoked access to Fjord travelled with the role it kept: restored alike
+        restore(copy, "Fjord", "bob");
+        restore(source, "Fjord", "bob");
+        assertThat(withoutAdmins(seen(copy), copy)).isEqualTo(withoutAdmins(seen(source), copy))
+                .containsEntry("check bob canViewRoomDetails Fjord", true)
+                .containsEntry("room users Fjord", List.of("admin" + source.json().get("admin_member").get("user_id")
+                        .stringValue().substring("admin-".length()) + "@example.com Default Admin",
+                        "bob@example.com Viewer").stream().map(u -> model.equals("rooms") ? u
+                        : u.replace("Default Admin", "Admin")).toList());
+    }
+
+    /**
+     * The Rooms objects' lines are written as exported, not judged as the Rooms requests that make them are, so they
+     * are a service key's: a member key's export leaves them out (and imports back into its organization unchanged),
+     * and a member key's import of one is 403 {@code service_key_required}, changing nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rooms", "rooms_v5"})
+    void roomsObjectLines_areAServiceKeysOnly(String model) {
+        Fixtures.Org source = source(model);
+        List<JsonNode> own = Bulk.export(source.admin(), source.id());
+        assertThat(own.stream().map(l -> l.get("type").stringValue()))
+                .doesNotContain("region", "office", "rooms_profile", "room", "room_user");
+        nothingChanged(Bulk.importBody(source.admin(), source.id(), "", body(own)));
+
+        Map<String, Object> before = seen(source);
+        List<JsonNode> region = Bulk.export(node.service(), source.id()).stream()
+                .filter(l -> l.get("type").stringValue().equals("region")).toList();
+        Http.Res refused = Bulk.importBody(source.admin(), source.id(), "", body(region));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+        assertThat(refused.body()).contains("service_key_required");
+        assertThat(seen(source)).isEqualTo(before);
+    }
+
+    /** Restores a user's revoked access to a room through the Rooms dialect. */
+    private static void restore(Fixtures.Org org, String room, String userId) {
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        Long member = null;
+        for (JsonNode m : items(node.service().get(org.path() + "/members").json())) {
+            if (m.get("user_id").stringValue().equals(userId)) {
+                member = m.get("id").longValue();
+            }
+        }
+        int roomId = items(node.service().get(base + "/rooms").json()).stream()
+                .filter(r -> r.get("name").stringValue().equals(room)).findFirst().orElseThrow()
+                .get("roomId").intValue();
+        Http.Res res = node.service().post(base + "/rooms/" + roomId + "/users/" + member + "/restore_access",
+                Map.of());
+        assertThat(res.status()).as("%s", res).isEqualTo(204);
+    }
+
+    /** A chunked import that fails after the rooms committed, resumed: the rest follows the rooms created before. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rooms", "rooms_v5"})
+    void resumedImport_findsTheRoomsItsEarlierChunksCreated(String model) {
+        Fixtures.Org source = source(model);
+        List<JsonNode> lines = new ArrayList<>(Bulk.export(node.service(), source.id()));
+        int firstAssignment = 0;
+        while (!lines.get(firstAssignment).get("type").stringValue().equals("assignment")) {
+            firstAssignment++;
+        }
+        JsonNode bad = Json.readTree("{\"type\":\"assignment\",\"resource\":{\"type\":\"room\",\"id\":\"1\"},"
+                + "\"user_id\":\"nobody\",\"role\":\"Viewer\"}");
+        List<JsonNode> broken = new ArrayList<>(lines);
+        broken.add(firstAssignment, bad);
+        Fixtures.Org copy = fx.org(model);
+        Http.Res failed = Bulk.importBody(node.service(), copy.id(), "chunk_lines=" + firstAssignment,
+                body(broken));
+        assertThat(failed.status()).as("%s", failed).isEqualTo(400);
+        assertThat(failed.get("committed_lines").longValue()).isEqualTo(firstAssignment);
+
+        Http.Res resumed = Bulk.importBody(node.service(), copy.id(), "from_line=" + (firstAssignment + 1),
+                body(lines));
+        assertThat(resumed.status()).as("%s", resumed).isEqualTo(200);
+        assertThat(withoutAdmins(seen(copy), copy)).isEqualTo(withoutAdmins(seen(source), copy));
+    }
+
+    /** The tester's repro: a deployment's export imported as a copy creates each rooms organization anew. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rooms", "rooms_v5"})
+    void deploymentCopy_createsRoomsOrganizationsWhole(String model) {
+        Fixtures.Org source = source(model);
+        String name = source.json().get("name").stringValue();
+        List<String> ours = new ArrayList<>();
+        boolean keep = false;
+        for (String l : node.service().get("/v1/export").body().split("\n")) {
+            JsonNode n = Json.readTree(l);
+            if (n.get("type").stringValue().equals("organization")) {
+                keep = n.get("name").stringValue().equals(name);
+                if (keep) {
+                    ours.add(Bulk.line("type", "organization", "name", name + " copy", "model", model));
+                    continue;
+                }
+            }
+            if (keep) {
+                ours.add(l);
+            }
+        }
+        Http.Res copied = node.service().raw("POST", "/v1/import?chunk_lines=7", String.join("\n", ours) + "\n",
+                "application/x-ndjson");
+        assertThat(copied.status()).as("%s", copied).isEqualTo(200);
+        long copyId = copied.get("organizations").get(0).get("org_id").longValue();
+        Fixtures.Org copy = new Fixtures.Org(copyId, node.service().get("/v1/orgs/" + copyId).get("account_id")
+                .stringValue(), 0, null, null, source.json());
+        assertThat(seen(copy)).isEqualTo(seen(source));
+    }
+}
