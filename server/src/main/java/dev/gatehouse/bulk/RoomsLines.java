@@ -190,7 +190,7 @@ final class RoomsLines {
         RoomsProfile after = new RoomsProfile(user.id(), AccessLevel.parse(line.accessLevel()).orElseThrow(),
                 defaultOffice, line.titleId(), officeIds, regionIds, line.eSignPermissionProfileId(),
                 line.lockReason(), line.invitedAt());
-        return rooms.restoreProfile(tx, orgId, before, after) ? ImportCounts.Outcome.UPDATED
+        return rooms.restoreProfile(tx, model, orgId, before, after) ? ImportCounts.Outcome.UPDATED
                 : ImportCounts.Outcome.UNCHANGED;
     }
 

@@ -129,8 +129,8 @@ public final class RoomImports {
     }
 
     /** Stores a company user's profile whole ({@link RoomsUserStore#save}); false when it is so already. */
-    public boolean restoreProfile(Tx tx, long orgId, RoomsProfile before, RoomsProfile after) {
-        users.save(tx, orgId, before, after);
+    public boolean restoreProfile(Tx tx, PermissionModel model, long orgId, RoomsProfile before, RoomsProfile after) {
+        users.save(tx, model, orgId, before, after);
         return !after.equals(before);
     }
 }
