@@ -9,11 +9,15 @@ import com.nimbusds.jose.jwk.source.JWKSetParseException;
 import com.nimbusds.jose.jwk.source.JWKSetRetrievalException;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +32,32 @@ import org.slf4j.LoggerFactory;
  * holds when it began): a fetch made for it gets only the time it has left, and a request that waited — behind the
  * cache's lock — for a fetch that failed is answered by that failure rather than fetching again. Each waiter once
  * fetched again itself when the fetch it had waited for failed, so a key set that stalled held requests twice the
- * promised time, and was asked for once per waiter.
+ * promised time, and was asked for once per waiter. Likewise a request that waited for a fetch that succeeded uses
+ * what it found ({@link #fetchedSince}, which the cache's refresh asks under its lock). A fetch that fails only
+ * because the request making it has no time left — it waited for others' fetches ({@link #WAITED} or more), and
+ * what was left ran out — is no failure of the key set: it is not recorded ({@link OutOfTime}), so the requests waiting behind it are not
+ * answered by it; under a flood of forged tokens, each refetching, such a fetch once answered 503 to every waiter
+ * while the issuer was up.
  *
  * <p>A fetch that fails after one that succeeded (or as the first) is logged, a WARN with its cause, and so is the
  * fetch that ends such a run, with the count of failed ones; the fetches between are not (the key set's failures
  * once showed only as clients' 503s).
  *
- * <p>Thread-safe: the cache calls it under its lock, one fetch at a time; {@link #lastFailure} is volatile.
+ * <p>Thread-safe: the cache calls it under its lock, one fetch at a time; {@link #lastFailure} and
+ * {@link #lastFetchedNanos} are volatile.
  */
 final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeySetSource.class);
     static final int MAX_BYTES = 256 * 1024;
+    /** What a request may still have left when its time is spent: a timer may fire a little early. */
+    private static final Duration SPENT = Duration.ofMillis(50);
+    /**
+     * How long a request must have waited before its fetch for that fetch's running out of time to be the request's
+     * own shortage rather than the issuer's: a fetch given nearly the whole {@link IssuerFetch#TIMEOUT} that does not
+     * end in it fails the key set.
+     */
+    private static final Duration WAITED = Duration.ofSeconds(1);
 
     /**
      * A failed fetch: what went wrong, when it was known ({@link System#nanoTime}), and how many fetches in a row
@@ -48,9 +66,19 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
     private record Failure(String why, long atNanos, int inARow) {
     }
 
+    /** A fetch that could not be made, or was cut short, because its request had no time left: not recorded. */
+    static final class OutOfTime extends JWKSetUnavailableException {
+
+        OutOfTime(String message) {
+            super(message);
+        }
+    }
+
     private final URI jwksUri;
     private final IssuerFetch fetch = new IssuerFetch(MAX_BYTES);
     private volatile Failure lastFailure;
+    /** When the last fetch that succeeded ended ({@link System#nanoTime}); {@code null} before the first. */
+    private volatile Long lastFetchedNanos;
 
     KeySetSource(URI jwksUri) {
         this.jwksUri = jwksUri;
@@ -64,23 +92,81 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
             throw new JWKSetUnavailableException(failed.why() + " (the fetch this request waited for)");
         }
         Duration left = attempt == null ? IssuerFetch.TIMEOUT : attempt.timeLeft();
+        if (left.isNegative() || left.isZero()) {
+            throw new OutOfTime("no time was left to fetch the key set from " + jwksUri
+                    + " after waiting for other requests' fetches");
+        }
         String body;
         try {
             body = new String(fetch.get(jwksUri, "key set", left), StandardCharsets.UTF_8);
         } catch (IOException e) {
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            if (left.compareTo(IssuerFetch.TIMEOUT.minus(WAITED)) < 0 && attempt.timeLeft().compareTo(SPENT) < 0) {
+                // cut short by what the request had left: the issuer may answer a fetch given the whole time
+                throw new OutOfTime(why + " (what this request had left after waiting for other requests' fetches)");
+            }
             failed(why);
             throw new JWKSetRetrievalException(why, e);
         }
+        List<JWK> keys;
         try {
-            JWKSet set = JWKSet.parse(body);
-            fetched();
-            return new JWKSet(set.getKeys().stream().filter(KeySetSource::verifies).toList());
+            keys = keys(body);
         } catch (ParseException e) {
             String why = "the key set is not a JWK set: " + e.getMessage();
             failed(why);
             throw new JWKSetParseException(why, e);
         }
+        fetched();
+        return new JWKSet(keys.stream().filter(KeySetSource::verifies).toList());
+    }
+
+    /**
+     * Whether a fetch succeeded after {@code attempt} began — one it waited for behind the cache's lock, or one made
+     * for it: a refetch it would ask for then finds nothing newer.
+     */
+    boolean fetchedSince(TokenVerifier.Attempt attempt) {
+        Long fetched = lastFetchedNanos;
+        return fetched != null && fetched - attempt.startedNanos() > 0;
+    }
+
+    /** Whether a fetch failed after {@code attempt} began (a fetch out of its request's time is none). */
+    boolean failedSince(TokenVerifier.Attempt attempt) {
+        Failure failed = lastFailure;
+        return failed != null && failed.atNanos() - attempt.startedNanos() > 0;
+    }
+
+    /**
+     * The keys of the key set {@code body}, each read on its own: one of a type not known is skipped (as
+     * {@link JWKSet#parse} skips it), one that cannot be read is left out and logged.
+     */
+    private List<JWK> keys(String body) throws ParseException {
+        List<Object> entries = JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(body), "keys");
+        if (entries == null) {
+            throw new ParseException("Missing required \"keys\" member", 0);
+        }
+        List<JWK> keys = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (!(entries.get(i) instanceof Map<?, ?> entry)) {
+                throw new ParseException("The \"keys\" JSON array must contain JSON objects only", 0);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> members = (Map<String, Object>) entry;
+            try {
+                keys.add(JWK.parse(members));
+            } catch (ParseException | RuntimeException e) {
+                // RuntimeException: a member of the wrong JSON type the library casts without asking
+                if (!(e instanceof ParseException && String.valueOf(e.getMessage()).startsWith("Unsupported key type"))) {
+                    dropped.add("position " + i + " (kid " + (members.get("kid") instanceof String kid
+                            ? "\"" + kid + "\"" : "none") + "): " + e.getMessage());
+                }
+            }
+        }
+        if (!dropped.isEmpty()) {
+            LOG.warn("the key set of the identity provider at {} holds {} key{} that cannot be read, left out: {}",
+                    jwksUri, dropped.size(), dropped.size() == 1 ? "" : "s", String.join("; ", dropped));
+        }
+        return keys;
     }
 
     /** A fetch failed: logged when it is the first of a run, which {@link #fetched} ends. */
@@ -97,6 +183,7 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
     private void fetched() {
         Failure before = lastFailure;
         lastFailure = null;
+        lastFetchedNanos = System.nanoTime();
         if (before != null) {
             LOG.warn("the key set of the identity provider is fetched again from {}, after {} failed fetch{}", jwksUri,
                     before.inARow(), before.inARow() == 1 ? "" : "es");

@@ -3,6 +3,7 @@ package dev.gatehouse.oidc;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -53,8 +54,10 @@ import java.util.Set;
  * seen just after a fetch is not missed), so tokens with made-up key ids cannot turn into a flood of fetches. A
  * token whose signature no cached key verifies — the issuer replaced a key under the same key id, or publishes keys
  * without key ids, or a cached key could not be used — makes it fetch the set again too, under the same limit, and
- * is verified once more against what came. A token that meets that limit is answered by what the last fetch found:
- * the set could not be fetched — 503, as the fetch itself was —, or it was and holds no key for the token — 401.
+ * is verified once more against what came — or against what a fetch another request made while it waited found
+ * ({@link #refetched}). A token that meets that limit, or whose time ran out waiting for others' fetches, is
+ * answered by what the last fetch found: the set could not be fetched — 503, as the fetch itself was —, or it was
+ * and holds no key for the token — 401.
  *
  * <p>Thread-safe (the processor and the key source are; {@link #keysUnavailable} is volatile).
  */
@@ -90,6 +93,7 @@ final class TokenVerifier {
     static final long MIN_REFETCH_MILLIS = 1_000L;
 
     private final DefaultJWTProcessor<Attempt> processor = new DefaultJWTProcessor<>();
+    private final KeySetSource keySet;
     private final JWKSetBasedJWKSource<Attempt> keys;
     private final URI jwksUri;
     private final InstantSource clock;
@@ -100,7 +104,8 @@ final class TokenVerifier {
         this.clock = clock;
         this.jwksUri = document.jwksUri();
         // the builder's source without failover is set-based; its set source is what a refetch is asked of
-        keys = (JWKSetBasedJWKSource<Attempt>) JWKSourceBuilder.create(new KeySetSource(jwksUri))
+        keySet = new KeySetSource(jwksUri);
+        keys = (JWKSetBasedJWKSource<Attempt>) JWKSourceBuilder.create(keySet)
                 .cache(JWKS_TTL_MILLIS, IssuerFetch.TIMEOUT.toMillis())
                 .rateLimited(MIN_REFETCH_MILLIS)
                 .retrying(false)
@@ -158,11 +163,13 @@ final class TokenVerifier {
             return new Verified(claims, checkTimes(((SignedJWT) jwt).getPayload().toJSONObject()));
         } catch (RateLimitReachedException e) {
             // the set was fetched within the last second: answered by what that fetch found
-            if (keysUnavailable) {
-                throw unavailable("its last fetch failed");
-            }
-            throw invalid("none of the identity provider's keys has its key id and algorithm");
+            throw byLastFetch();
         } catch (KeySourceException e) {
+            if (!keySet.failedSince(attempt)) {
+                // no fetch failed: this request's time ran out waiting for others' fetches (behind the cache's lock,
+                // or with too little left for its own), which says nothing of the key set
+                throw byLastFetch();
+            }
             keysUnavailable = true;
             throw unavailable(e.getMessage());
         } catch (BadJOSEException e) {
@@ -208,10 +215,29 @@ final class TokenVerifier {
         return seconds.doubleValue();
     }
 
-    /** Fetches the key set anew unless the rate limit holds it back: whether it did (a failed fetch throws). */
+    /** A token the key set could not be fetched for now, answered by what its last fetch found: 503, or else 401. */
+    private RuntimeException byLastFetch() {
+        if (keysUnavailable) {
+            return unavailable("its last fetch failed");
+        }
+        return invalid("none of the identity provider's keys has its key id and algorithm");
+    }
+
+    /**
+     * Fetches the key set anew unless the rate limit holds it back: whether it did (a failed fetch throws). A set
+     * fetched since {@code attempt} began — by another request, while this one waited behind the cache's lock — is
+     * taken as this one's fetch, not fetched once more: under a flood of forged tokens each waiter once fetched again,
+     * and the queue of them outlasted the time a request may wait.
+     */
     private boolean refetched(Attempt attempt) throws KeySourceException {
+        JWKSetCacheRefreshEvaluator unlessFetchedSince = new JWKSetCacheRefreshEvaluator() {
+            @Override
+            public boolean requiresRefresh(JWKSet set) {
+                return !keySet.fetchedSince(attempt);
+            }
+        };
         try {
-            keys.getJWKSetSource().getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), clock.millis(), attempt);
+            keys.getJWKSetSource().getJWKSet(unlessFetchedSince, clock.millis(), attempt);
             return true;
         } catch (RateLimitReachedException e) {
             return false;

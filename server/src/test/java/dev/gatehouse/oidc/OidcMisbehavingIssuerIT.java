@@ -86,6 +86,8 @@ class OidcMisbehavingIssuerIT {
         volatile boolean stallDiscovery;
         /** When set, the key set's headers promise 5,000 bytes and the body comes a byte every half second. */
         volatile boolean trickleKeySet;
+        /** How long the key set takes to answer. */
+        volatile long jwksDelayMillis;
         /** When set, the key set answers a redirect to this path of the issuer, which serves the key set. */
         volatile String keySetRedirect;
         final AtomicInteger redirectedFetches = new AtomicInteger();
@@ -125,6 +127,13 @@ class OidcMisbehavingIssuerIT {
             });
             server.createContext("/issuer/jwks", exchange -> {
                 jwksFetches.incrementAndGet();
+                if (jwksDelayMillis > 0) {
+                    try {
+                        closed.await(jwksDelayMillis, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (keySetRedirect != null) {
                     exchange.getResponseHeaders().set("Location", issuer + keySetRedirect);
                     exchange.sendResponseHeaders(302, -1);
@@ -636,6 +645,111 @@ class OidcMisbehavingIssuerIT {
         assertThat(discovery).as("%s", warnings).hasSize(2);
         assertThat(discovery.get(0)).contains("cannot be read", "https://elsewhere.example", "is kept");
         assertThat(discovery.get(1)).contains("read again, after 3 failed reads");
+    }
+
+    /**
+     * A key of the set that cannot be read — a point not on its curve, an RSA key without {@code n} and {@code e}, an
+     * unknown curve, an {@code x5c} that is not base64 — is left out and logged (RFC 7517 §5), and the others verify,
+     * a rotated-in one too: the whole set was refused for it, every token was a 503 and a rotation never followed.
+     */
+    @Test
+    void aKeyOfTheSetThatCannotBeRead_isLeftOut_andTheOthersVerify_aRotationToo() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    warnings.add(event.getFormattedMessage());
+                }
+            }
+        };
+        Logger oidcLog = (Logger) LoggerFactory.getLogger(Discovery.class.getPackageName());
+        capture.start();
+        oidcLog.addAppender(capture);
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            Map<String, Object> ec = new ECKeyGenerator(Curve.P_256).generate().toPublicJWK().toJSONObject();
+            Map<String, Object> rsa = issuer.key.toPublicJWK().toJSONObject();
+            String unreadable = ",{\"kty\": \"EC\", \"crv\": \"P-256\", \"kid\": \"off-curve\", \"x\": \"" + ec.get("x")
+                    + "\", \"y\": \"" + ec.get("x") + "\"}"
+                    + ",{\"kty\": \"RSA\", \"kid\": \"no-modulus\"}"
+                    + ",{\"kty\": \"EC\", \"crv\": \"P-999\", \"kid\": \"odd-curve\", \"x\": \"" + ec.get("x")
+                    + "\", \"y\": \"" + ec.get("y") + "\"}"
+                    + ",{\"kty\": \"RSA\", \"kid\": \"bad-x5c\", \"n\": \"" + rsa.get("n") + "\", \"e\": \""
+                    + rsa.get("e") + "\", \"x5c\": [\"not base64!\"]}"
+                    + ",{\"kty\": \"OKP-NEW\", \"kid\": \"unknown-type\"}";
+            issuer.jwksBody = "{\"keys\": [" + issuer.key.toPublicJWK().toJSONString() + unreadable + "]}";
+            Http.Res res = node.as(issuer.token("u-1")).get(path);
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+
+            RSAKey rotated = new RSAKeyGenerator(2048).keyID("rotated-" + UUID.randomUUID()).generate();
+            issuer.jwksBody = "{\"keys\": [" + rotated.toPublicJWK().toJSONString() + unreadable + "]}";
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rotated.getKeyID()).build(),
+                    issuer.claims("u-1"));
+            jwt.sign(new RSASSASigner(rotated));
+            Await.until(Duration.ofSeconds(5), "a token of the rotated-in key verifies (a refetch at most twice a second)",
+                    () -> node.as(jwt.serialize()).get(path).status() == 200);
+        } finally {
+            oidcLog.detachAppender(capture);
+            capture.stop();
+        }
+        List<String> leftOut = warnings.stream().filter(line -> line.contains("cannot be read")).toList();
+        assertThat(leftOut).as("%s", warnings).isNotEmpty();
+        assertThat(leftOut.get(0)).contains("4 keys", "\"off-curve\"", "not on the P-256 curve", "\"no-modulus\"",
+                "\"odd-curve\"", "\"bad-x5c\"").doesNotContain("unknown-type");
+        assertThat(warnings).as("no fetch failed").noneMatch(line -> line.contains("cannot be fetched"));
+    }
+
+    /**
+     * A flood of forged tokens — a known key id, another key's signature — while the issuer answers slowly: each
+     * refetches the key set, and the requests waiting behind the cache's lock take the fetch that ended while they
+     * waited rather than fetching again, so the issuer is asked once and every forged token is a 401, never a 503.
+     * Each waiter once fetched again, the queue outlasted a request's 5 s, and the fetch of one with too little
+     * time left failed the key set for every waiter (503 while the issuer was up); valid tokens stay 200.
+     */
+    @Test
+    void aFloodOfForgedTokens_waitsForOneRefetch_andIsNever503_whileTheIssuerAnswers() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            RSAKey other = new RSAKeyGenerator(2048).keyID(issuer.key.getKeyID()).generate();
+            SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(issuer.key.getKeyID())
+                    .build(), issuer.claims("u-1"));
+            forged.sign(new RSASSASigner(other));
+            // a refetch opens the rate limit's second, and takes 3 s: the flood that follows, in the next second,
+            // waits for it behind the cache's lock
+            Thread.sleep(TokenVerifier.MIN_REFETCH_MILLIS + 100);
+            int fetchesBefore = issuer.jwksFetches.get();
+            issuer.jwksDelayMillis = 3_000;
+            List<Future<Http.Res>> flood = new ArrayList<>();
+            flood.add(callers.submit(() -> node.as(forged.serialize()).get(path)));
+            while (issuer.jwksFetches.get() == fetchesBefore) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(TokenVerifier.MIN_REFETCH_MILLIS + 500);
+            for (int i = 0; i < 5; i++) {
+                flood.add(callers.submit(() -> node.as(forged.serialize()).get(path)));
+            }
+            List<Future<Http.Res>> valid = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                valid.add(callers.submit(() -> node.as(issuer.token("u-1")).get(path)));
+            }
+            for (Future<Http.Res> each : flood) {
+                Http.Res res = each.get(30, TimeUnit.SECONDS);
+                assertThat(res.status()).as("a forged token: %s", res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+            }
+            for (Future<Http.Res> each : valid) {
+                assertThat(each.get(30, TimeUnit.SECONDS).status()).as("a valid token").isEqualTo(200);
+            }
+            assertThat(issuer.jwksFetches.get() - fetchesBefore).as("the waiters took the one refetch").isEqualTo(1);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     /**
