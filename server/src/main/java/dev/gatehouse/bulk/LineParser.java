@@ -11,6 +11,7 @@ import dev.gatehouse.room.AccessLevel;
 import dev.gatehouse.role.RoleInput;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -246,6 +247,10 @@ final class LineParser {
                     f.error("status", "must be one of " + ROOM_STATUSES.stream().sorted().toList());
                 }
                 List<String> owners = f.strings("owners", true, 1_000, MemberRef.MAX_LENGTH);
+                if (owners != null && new HashSet<>(owners).size() < owners.size()) {
+                    // a room's owners are a set (Rooms' roomOwnerIds): the same user twice would be stored twice
+                    f.error("owners", "names a user twice");
+                }
                 String createdBy = f.identifier("created_by", false, MemberRef.MAX_LENGTH);
                 String side = f.string("transaction_side_id", false, 100);
                 Integer template = roomsId(f, "template_id", false);

@@ -123,6 +123,8 @@ final class Invisible {
     private static final int KEYCAP = 0x20E3;
     private static final int BLACK_FLAG = 0x1F3F4;
     private static final int CANCEL_TAG = 0xE007F;
+    /** The tags of the flag sequences Unicode recommends (RGI_Emoji_Tag_Sequence), as ASCII. */
+    private static final Set<String> FLAG_TAGS = Set.of("gbeng", "gbsct", "gbwls");
     /** The braille pattern without dots: a letter-wide blank. */
     private static final int BRAILLE_BLANK = 0x2800;
     /** The object replacement character: drawn blank, or as a box, where no object stands in. */
@@ -255,15 +257,19 @@ final class Invisible {
     }
 
     /**
-     * Where the tag sequence of a flag ends when one begins at {@code from} (right after U+1F3F4): one tag or more
-     * (U+E0020 to U+E007E), then the cancel tag U+E007F; the index after it, else {@code from}.
+     * Where the tag sequence of a flag ends when one begins at {@code from} (right after U+1F3F4): the tags of one of
+     * the flags Unicode recommends ({@link #FLAG_TAGS}: England's, Scotland's, Wales'), then the cancel tag U+E007F;
+     * the index after it, else {@code from}. Other tags there render as nothing more than the black flag, so they
+     * would hide text ("admin") in a value that looks like another.
      */
     private static int tagSequenceEnd(String s, int from) {
         int i = from;
+        StringBuilder tags = new StringBuilder();
         while (i < s.length() && s.codePointAt(i) >= 0xE0020 && s.codePointAt(i) < CANCEL_TAG) {
+            tags.append((char) (s.codePointAt(i) - 0xE0000));
             i += 2;
         }
-        return i > from && i < s.length() && s.codePointAt(i) == CANCEL_TAG ? i + 2 : from;
+        return FLAG_TAGS.contains(tags.toString()) && i < s.length() && s.codePointAt(i) == CANCEL_TAG ? i + 2 : from;
     }
 
     /**

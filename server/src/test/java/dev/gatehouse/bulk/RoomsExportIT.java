@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -250,6 +251,19 @@ class RoomsExportIT {
         assertThat(refused.status()).as("%s", refused).isEqualTo(403);
         assertThat(refused.body()).contains("service_key_required");
         assertThat(seen(source)).isEqualTo(before);
+    }
+
+    /** A room line naming an owner twice is refused whole, naming {@code owners}: it was stored with the owner twice. */
+    @Test
+    void aRoomLine_namingAnOwnerTwice_isRefused() {
+        Fixtures.Org org = fx.org("rooms");
+        String admin = org.json().get("admin_member").get("user_id").stringValue();
+        Map<String, Object> before = seen(org);
+        Http.Res refused = Bulk.importBody(node.service(), org.id(), "", "{\"type\": \"room\", \"id\": 9001, \"name\": "
+                + "\"Twice\", \"status\": \"active\", \"owners\": [\"" + admin + "\", \"" + admin + "\"]}\n");
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.body()).contains("owners").contains("names a user twice");
+        assertThat(seen(org)).isEqualTo(before);
     }
 
     /** Restores a user's revoked access to a room through the Rooms dialect. */
