@@ -133,7 +133,7 @@ class KeyLifecycleIT {
                 revocations.add(CompletableFuture.supplyAsync(() -> node.service().delete("/v1/replica-keys/"
                         + replica)));
                 int waiting = i;
-                Await.until(Duration.ofSeconds(20), waiting + " revocation(s) wait", () -> lock.waiters() == waiting);
+                Await.until(Duration.ofSeconds(20), waiting + " revocation(s) wait", () -> lock.lockWaits() == waiting);
             }
         }
         List<Http.Res> answers = revocations.stream().map(CompletableFuture::join).toList();

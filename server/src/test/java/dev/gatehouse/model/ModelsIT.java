@@ -67,7 +67,7 @@ class ModelsIT {
             for (int i = 1; i <= 2; i++) {
                 registrations.add(CompletableFuture.supplyAsync(() -> node.service().post("/v1/models", definition)));
                 int waiting = i;
-                Await.until(Duration.ofSeconds(20), waiting + " registration(s) wait", () -> lock.waiters() == waiting);
+                Await.until(Duration.ofSeconds(20), waiting + " registration(s) wait", () -> lock.lockWaits() == waiting);
             }
         }
         List<Http.Res> answers = registrations.stream().map(CompletableFuture::join).toList();
