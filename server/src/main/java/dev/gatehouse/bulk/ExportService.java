@@ -231,7 +231,8 @@ public final class ExportService {
         return n;
     }
 
-    private static ObjectNode line(String type) {
+    /** An export line of {@code type} ({@link RoomsExport}'s too). */
+    static ObjectNode line(String type) {
         return Json.object().put("type", type);
     }
 }

@@ -29,7 +29,7 @@ final class RoomsExport {
         h.createQuery("SELECT id, name, created_at FROM regions WHERE org_id = :org ORDER BY id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> {
-                    ObjectNode n = line("region").put("id", rs.getInt("id")).put("name", rs.getString("name"));
+                    ObjectNode n = ExportService.line("region").put("id", rs.getInt("id")).put("name", rs.getString("name"));
                     return dated(n, rs, "created_at");
                 })
                 .forEach(out::line);
@@ -37,13 +37,11 @@ final class RoomsExport {
                         + "time_zone_id, phone, created_at FROM offices WHERE org_id = :org ORDER BY id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> {
-                    ObjectNode n = line("office").put("id", rs.getInt("id")).put("name", rs.getString("name"));
+                    ObjectNode n = ExportService.line("office").put("id", rs.getInt("id")).put("name", rs.getString("name"));
                     integer(n, rs, "region_id");
                     for (String column : new String[] {"address1", "address2", "city", "state_id", "postal_code",
                             "country_id", "time_zone_id", "phone"}) {
-                        if (rs.getString(column) != null) {
-                            n.put(column, rs.getString(column));
-                        }
+                        text(n, rs, column);
                     }
                     return dated(n, rs, "created_at");
                 })
@@ -53,18 +51,14 @@ final class RoomsExport {
                         + "JOIN members m ON m.id = p.member_id WHERE p.org_id = :org ORDER BY m.id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> {
-                    ObjectNode n = line("rooms_profile").put("user_id", rs.getString("user_id"))
+                    ObjectNode n = ExportService.line("rooms_profile").put("user_id", rs.getString("user_id"))
                             .put("access_level", rs.getString("access_level"));
                     integer(n, rs, "default_office_id");
                     integer(n, rs, "title_id");
                     ints(n.putArray("offices"), rs, "offices");
                     ints(n.putArray("regions"), rs, "regions");
-                    if (rs.getString("esign_permission_profile_id") != null) {
-                        n.put("esign_permission_profile_id", rs.getString("esign_permission_profile_id"));
-                    }
-                    if (rs.getString("lock_reason") != null) {
-                        n.put("lock_reason", rs.getString("lock_reason"));
-                    }
+                    text(n, rs, "esign_permission_profile_id");
+                    text(n, rs, "lock_reason");
                     return dated(n, rs, "invited_at");
                 })
                 .forEach(out::line);
@@ -83,23 +77,17 @@ final class RoomsExport {
                         + "FROM rooms r WHERE r.org_id = :org ORDER BY r.id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> {
-                    ObjectNode n = line("room").put("id", rs.getInt("id")).put("name", rs.getString("name"));
+                    ObjectNode n = ExportService.line("room").put("id", rs.getInt("id")).put("name", rs.getString("name"));
                     integer(n, rs, "office_id");
                     n.put("status", rs.getString("status"));
                     ArrayNode owners = n.putArray("owners");
                     for (String owner : (String[]) rs.getArray("owners").getArray()) {
                         owners.add(owner);
                     }
-                    if (rs.getString("created_by") != null) {
-                        n.put("created_by", rs.getString("created_by"));
-                    }
-                    if (rs.getString("transaction_side_id") != null) {
-                        n.put("transaction_side_id", rs.getString("transaction_side_id"));
-                    }
+                    text(n, rs, "created_by");
+                    text(n, rs, "transaction_side_id");
                     integer(n, rs, "template_id");
-                    if (rs.getString("listing_source") != null) {
-                        n.put("listing_source", rs.getString("listing_source"));
-                    }
+                    text(n, rs, "listing_source");
                     if (rs.getString("field_data") != null) {
                         n.set("field_data", Json.readTree(rs.getString("field_data")));
                     }
@@ -112,14 +100,12 @@ final class RoomsExport {
                         + "JOIN members m ON m.id = ru.member_id WHERE ru.org_id = :org ORDER BY ru.room_id, m.id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> {
-                    ObjectNode n = line("room_user").put("room_id", rs.getInt("room_id"))
+                    ObjectNode n = ExportService.line("room_user").put("room_id", rs.getInt("room_id"))
                             .put("user_id", rs.getString("user_id"));
                     if (rs.getString("by") != null) {
                         n.put("invited_by", rs.getString("by"));
                     }
-                    if (rs.getString("transaction_side_id") != null) {
-                        n.put("transaction_side_id", rs.getString("transaction_side_id"));
-                    }
+                    text(n, rs, "transaction_side_id");
                     long revokedRole = rs.getLong("revoked_role_id");
                     if (!rs.wasNull()) {
                         n.put("revoked_role", roleNames.get(revokedRole));
@@ -138,6 +124,14 @@ final class RoomsExport {
         return n;
     }
 
+    /** The column's text under its own name, when it is not null. */
+    private static void text(ObjectNode n, ResultSet rs, String column) throws SQLException {
+        String value = rs.getString(column);
+        if (value != null) {
+            n.put(column, value);
+        }
+    }
+
     private static void integer(ObjectNode n, ResultSet rs, String column) throws SQLException {
         int value = rs.getInt(column);
         if (!rs.wasNull()) {
@@ -152,9 +146,5 @@ final class RoomsExport {
                 array.add(id);
             }
         }
-    }
-
-    private static ObjectNode line(String type) {
-        return Json.object().put("type", type);
     }
 }
