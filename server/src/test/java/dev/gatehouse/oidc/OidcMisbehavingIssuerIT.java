@@ -582,6 +582,30 @@ class OidcMisbehavingIssuerIT {
         }
     }
 
+    /** Collects the WARN (and worse) lines of the OIDC package into {@code warnings} until {@link #stop}. */
+    private static AppenderBase<ILoggingEvent> warningsInto(List<String> warnings) {
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    warnings.add(event.getFormattedMessage());
+                }
+            }
+        };
+        capture.start();
+        oidcLog().addAppender(capture);
+        return capture;
+    }
+
+    private static void stop(AppenderBase<ILoggingEvent> capture) {
+        oidcLog().detachAppender(capture);
+        capture.stop();
+    }
+
+    private static Logger oidcLog() {
+        return (Logger) LoggerFactory.getLogger(Discovery.class.getPackageName());
+    }
+
     /**
      * An issuer's failures are logged — a WARN as one starts, with its cause, and one as it ends, with the count of
      * failed attempts — and not at every retry: a key set that cannot be fetched (a 500) showed only as clients'
@@ -591,17 +615,7 @@ class OidcMisbehavingIssuerIT {
     @Test
     void anIssuersFailures_areLoggedOnceAsTheyStart_andOnceAsTheyEnd() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent event) {
-                if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-                    warnings.add(event.getFormattedMessage());
-                }
-            }
-        };
-        Logger oidcLog = (Logger) LoggerFactory.getLogger(Discovery.class.getPackageName());
-        capture.start();
-        oidcLog.addAppender(capture);
+        AppenderBase<ILoggingEvent> capture = warningsInto(warnings);
         TestClock clock = new TestClock();
         try (Issuer issuer = new Issuer();
              TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
@@ -634,8 +648,7 @@ class OidcMisbehavingIssuerIT {
             assertThat(issuer.discoveryFetches.get() - fetchesBefore).as("three re-reads failed, one succeeded")
                     .isEqualTo(4);
         } finally {
-            oidcLog.detachAppender(capture);
-            capture.stop();
+            stop(capture);
         }
         List<String> keySet = warnings.stream().filter(line -> line.contains("key set")).toList();
         assertThat(keySet).as("%s", warnings).hasSize(2);
@@ -655,17 +668,7 @@ class OidcMisbehavingIssuerIT {
     @Test
     void aKeyOfTheSetThatCannotBeRead_isLeftOut_andTheOthersVerify_aRotationToo() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent event) {
-                if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-                    warnings.add(event.getFormattedMessage());
-                }
-            }
-        };
-        Logger oidcLog = (Logger) LoggerFactory.getLogger(Discovery.class.getPackageName());
-        capture.start();
-        oidcLog.addAppender(capture);
+        AppenderBase<ILoggingEvent> capture = warningsInto(warnings);
         try (Issuer issuer = new Issuer();
              TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
             String path = memberU1(node);
@@ -691,8 +694,7 @@ class OidcMisbehavingIssuerIT {
             Await.until(Duration.ofSeconds(5), "a token of the rotated-in key verifies (a refetch at most twice a second)",
                     () -> node.as(jwt.serialize()).get(path).status() == 200);
         } finally {
-            oidcLog.detachAppender(capture);
-            capture.stop();
+            stop(capture);
         }
         List<String> leftOut = warnings.stream().filter(line -> line.contains("cannot be read")).toList();
         assertThat(leftOut).as("%s", warnings).isNotEmpty();
