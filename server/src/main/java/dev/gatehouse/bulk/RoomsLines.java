@@ -56,7 +56,7 @@ final class RoomsLines {
         this.model = model;
         this.orgId = orgId;
         this.origins = origins;
-        this.offices = new OfficeImports(services.access(), services.assignments());
+        this.offices = new OfficeImports(services.access(), services.orgModels(), services.assignments());
         this.rooms = new RoomImports(new ClassicHierarchy(services.assignments()));
         this.member = member;
         this.role = role;

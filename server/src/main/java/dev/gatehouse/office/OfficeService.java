@@ -12,7 +12,9 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.OrgModels;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -86,14 +88,23 @@ public final class OfficeService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManage(h, caller, orgId, "creating a region");
-            Region region = store.insertRegion(h, orgId, name, tx.now());
-            tx.change(orgId, ObjectType.REGION, region.id(), Action.CREATED, null, LoggedOffices.region(region));
-            PermissionModel model = orgModels.model(h, orgId);
-            if (ClassicHierarchy.applies(model)) {
-                hierarchy.region(tx, caller, model, orgId, region.id());
-            }
-            return region;
+            return insertRegion(tx, caller, orgModels.model(h, orgId), orgId, name, null);
         });
+    }
+
+    /**
+     * A new region, in a write of its organization whose gates passed (this API's, or an import's): created at
+     * {@code createdAt} (null: now), recorded, and placed in a v5 company's hierarchy.
+     */
+    public Region insertRegion(Tx tx, Caller caller, PermissionModel model, long orgId, String name,
+                               Instant createdAt) {
+        Region region = store.insertRegion(tx.handle(), orgId, name, createdAt == null ? tx.now() : createdAt,
+                tx.now());
+        tx.change(orgId, ObjectType.REGION, region.id(), Action.CREATED, null, LoggedOffices.region(region));
+        if (ClassicHierarchy.applies(model)) {
+            hierarchy.region(tx, caller, model, orgId, region.id());
+        }
+        return region;
     }
 
     public Written<Region> renameRegion(Principal principal, long orgId, int regionId, String name,
@@ -103,14 +114,19 @@ public final class OfficeService {
             requireManage(h, caller, orgId, "renaming a region");
             Region current = findRegion(h, orgId, regionId);
             requireVersion("region", current.id(), current.version(), expectedVersion);
-            if (current.name().equals(name)) {
-                return current;
-            }
-            Region renamed = store.renameRegion(h, regionId, name, tx.now());
-            tx.change(orgId, ObjectType.REGION, regionId, Action.UPDATED, LoggedOffices.region(current),
-                    LoggedOffices.region(renamed));
-            return renamed;
+            return rename(tx, orgId, current, name);
         });
+    }
+
+    /** Renames region {@code current}, in such a write; {@code current} itself when it is named so already. */
+    public Region rename(Tx tx, long orgId, Region current, String name) {
+        if (current.name().equals(name)) {
+            return current;
+        }
+        Region renamed = store.renameRegion(tx.handle(), current.id(), name, tx.now());
+        tx.change(orgId, ObjectType.REGION, current.id(), Action.UPDATED, LoggedOffices.region(current),
+                LoggedOffices.region(renamed));
+        return renamed;
     }
 
     public Written<Region> deleteRegion(Principal principal, long orgId, int regionId, Integer expectedVersion) {
@@ -167,18 +183,29 @@ public final class OfficeService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             requireManage(h, caller, orgId, "creating an office");
-            requireRegion(h, orgId, regionField, fields.regionId());
-            boolean classic = ClassicHierarchy.applies(orgModels.model(h, orgId));
-            if (classic) {
-                requireClassicRegion(regionField, fields.regionId());
-            }
-            Office office = store.insertOffice(h, orgId, fields, tx.now());
-            tx.change(orgId, ObjectType.OFFICE, office.id(), Action.CREATED, null, LoggedOffices.office(office));
-            if (classic) {
-                hierarchy.office(tx, orgId, office.id(), office.regionId());
-            }
-            return office;
+            return insertOffice(tx, orgModels.model(h, orgId), orgId, fields, null, regionField);
         });
+    }
+
+    /**
+     * A new office, in a write of its organization whose gates passed: its region must exist, and in a v5 company be
+     * given (400 on {@code regionField}); created at {@code createdAt} (null: now), recorded, and placed in a v5
+     * company's hierarchy.
+     */
+    public Office insertOffice(Tx tx, PermissionModel model, long orgId, OfficeFields fields, Instant createdAt,
+                               String regionField) {
+        requireRegion(tx.handle(), orgId, regionField, fields.regionId());
+        boolean classic = ClassicHierarchy.applies(model);
+        if (classic) {
+            requireClassicRegion(regionField, fields.regionId());
+        }
+        Office office = store.insertOffice(tx.handle(), orgId, fields, createdAt == null ? tx.now() : createdAt,
+                tx.now());
+        tx.change(orgId, ObjectType.OFFICE, office.id(), Action.CREATED, null, LoggedOffices.office(office));
+        if (classic) {
+            hierarchy.office(tx, orgId, office.id(), office.regionId());
+        }
+        return office;
     }
 
     /**
@@ -196,30 +223,40 @@ public final class OfficeService {
             if (after.name() == null) {
                 throw InvalidInputException.field("name", "is required: an office has a name");
             }
-            if (after.equals(current.fields())) {
-                return current;
-            }
-            requireRegion(h, orgId, regionField, after.regionId());
-            PermissionModel model = orgModels.model(h, orgId);
-            boolean classic = ClassicHierarchy.applies(model);
-            if (classic) {
-                requireClassicRegion(regionField, after.regionId());
-                // a move to another region changes whose reach decides in the office and every room beneath: judged
-                // as a move through the resource API is, for what it gives and takes away
-                moves.judge(h, caller, model, orgId, ClassicHierarchy.OFFICE, Integer.toString(officeId),
-                        ClassicHierarchy.REGION, String.valueOf(current.regionId()), ClassicHierarchy.REGION,
-                        String.valueOf(after.regionId()), "moving office " + officeId + " to region "
-                                + after.regionId());
-            }
-            Office updated = store.updateOffice(h, officeId, after, tx.now());
-            tx.change(orgId, ObjectType.OFFICE, officeId, Action.UPDATED, LoggedOffices.office(current),
-                    LoggedOffices.office(updated));
-            if (classic) {
-                // a move to another region is one write, which every room beneath follows
-                hierarchy.office(tx, orgId, officeId, updated.regionId());
-            }
-            return updated;
+            return update(tx, caller, orgModels.model(h, orgId), orgId, current, after, regionField);
         });
+    }
+
+    /**
+     * Changes office {@code current} to {@code after}, in a write of its organization whose gates passed;
+     * {@code current} itself when it is so already. An error about its region names {@code regionField}.
+     */
+    public Office update(Tx tx, Caller caller, PermissionModel model, long orgId, Office current, OfficeFields after,
+                         String regionField) {
+        if (after.equals(current.fields())) {
+            return current;
+        }
+        Handle h = tx.handle();
+        int officeId = current.id();
+        requireRegion(h, orgId, regionField, after.regionId());
+        boolean classic = ClassicHierarchy.applies(model);
+        if (classic) {
+            requireClassicRegion(regionField, after.regionId());
+            // a move to another region changes whose reach decides in the office and every room beneath: judged
+            // as a move through the resource API is, for what it gives and takes away
+            moves.judge(h, caller, model, orgId, ClassicHierarchy.OFFICE, Integer.toString(officeId),
+                    ClassicHierarchy.REGION, String.valueOf(current.regionId()), ClassicHierarchy.REGION,
+                    String.valueOf(after.regionId()), "moving office " + officeId + " to region "
+                            + after.regionId());
+        }
+        Office updated = store.updateOffice(h, officeId, after, tx.now());
+        tx.change(orgId, ObjectType.OFFICE, officeId, Action.UPDATED, LoggedOffices.office(current),
+                LoggedOffices.office(updated));
+        if (classic) {
+            // a move to another region is one write, which every room beneath follows
+            hierarchy.office(tx, orgId, officeId, updated.regionId());
+        }
+        return updated;
     }
 
     public Written<Office> deleteOffice(Principal principal, long orgId, int officeId, Integer expectedVersion) {

@@ -39,10 +39,12 @@ final class OfficeStore {
 
     // ---------------------------------------------------------------- regions
 
-    Region insertRegion(Handle h, long orgId, String name, Instant now) {
+    /** A new region, created at {@code createdAt} (an import's, else {@code now}) and updated {@code now}. */
+    Region insertRegion(Handle h, long orgId, String name, Instant createdAt, Instant now) {
         return h.createQuery("INSERT INTO regions (org_id, name, version, created_at, updated_at) VALUES "
-                        + "(:org, :name, 1, :now, :now) RETURNING " + REGION_COLUMNS)
-                .bind("org", orgId).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> region(rs)).one();
+                        + "(:org, :name, 1, :created, :now) RETURNING " + REGION_COLUMNS)
+                .bind("org", orgId).bind("name", name).bind("created", utc(createdAt)).bind("now", utc(now))
+                .map((rs, ctx) -> region(rs)).one();
     }
 
     Optional<Region> findRegion(Handle h, long orgId, int id) {
@@ -80,12 +82,14 @@ final class OfficeStore {
 
     // ---------------------------------------------------------------- offices
 
-    Office insertOffice(Handle h, long orgId, OfficeFields f, Instant now) {
+    /** A new office, created at {@code createdAt} (an import's, else {@code now}) and updated {@code now}. */
+    Office insertOffice(Handle h, long orgId, OfficeFields f, Instant createdAt, Instant now) {
         return bindFields(h.createQuery("INSERT INTO offices AS o (org_id, name, region_id, address1, address2, city, "
                         + "state_id, postal_code, country_id, time_zone_id, phone, version, created_at, updated_at) VALUES "
                         + "(:org, :name, :region, :address1, :address2, :city, :state, :postal, :country, :zone, :phone, "
-                        + "1, :now, :now) RETURNING " + OFFICE_COLUMNS), f)
-                .bind("org", orgId).bind("now", utc(now)).map((rs, ctx) -> office(rs)).one();
+                        + "1, :created, :now) RETURNING " + OFFICE_COLUMNS), f)
+                .bind("org", orgId).bind("created", utc(createdAt)).bind("now", utc(now))
+                .map((rs, ctx) -> office(rs)).one();
     }
 
     Optional<Office> findOffice(Handle h, long orgId, int id) {
