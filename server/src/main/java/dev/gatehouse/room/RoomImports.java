@@ -26,9 +26,6 @@ import static dev.gatehouse.store.SqlTime.utc;
  */
 public final class RoomImports {
 
-    private static final String COLUMNS = "id, org_id, name, office_id, status, owner_ids, created_by, "
-            + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at";
-
     private final RoomStore rooms = new RoomStore();
     private final RoomUserRows roomUsers = new RoomUserRows();
     private final RoomsUserStore users = new RoomsUserStore();
@@ -48,7 +45,7 @@ public final class RoomImports {
         Room room = tx.handle().createQuery("INSERT INTO rooms (org_id, name, office_id, status, owner_ids, created_by, "
                         + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at) VALUES "
                         + "(:org, :name, :office, :status, :owners, :by, :side, :template, :listing, "
-                        + "CAST(:data AS jsonb), :created, :updated) RETURNING " + COLUMNS)
+                        + "CAST(:data AS jsonb), :created, :updated) RETURNING id")
                 .bind("org", orgId).bind("office", wanted.officeId())
                 .bind("created", utc(wanted.createdAt() == null ? now : wanted.createdAt()))
                 .bind("updated", utc(wanted.updatedAt() == null ? now : wanted.updatedAt()))
