@@ -157,9 +157,10 @@ final class RoomsLines {
         Member user = member.apply(line.userId());
         Long invitedBy = line.invitedBy() == null ? null : member.apply(line.invitedBy()).id();
         Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole());
-        boolean changed = rooms.restoreRoomUser(tx, orgId, roomId, user.id(), invitedBy, line.transactionSideId(),
-                revokedRole, line.revokedAt());
-        return changed ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.UNCHANGED;
+        RoomImports.Restored restored = rooms.restoreRoomUser(tx, orgId, roomId, user.id(), invitedBy,
+                line.transactionSideId(), revokedRole, line.revokedAt());
+        return !restored.existed() ? ImportCounts.Outcome.CREATED
+                : restored.changed() ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.UNCHANGED;
     }
 
     private ImportCounts.Outcome profile(ImportLine.RoomsProfile line) {

@@ -8,13 +8,9 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-
-import static dev.gatehouse.store.SqlTime.utc;
 
 /**
  * Rooms, room users' rows and Rooms profiles as an import restores them ({@code bulk/}): a room created with what an
@@ -39,18 +35,14 @@ public final class RoomImports {
         return rooms.find(h, orgId, id);
     }
 
-    /** Creates {@code wanted} anew (its id and organization ignored); its dates kept when given, else now. */
+    /** Creates {@code wanted} anew (its id ignored); its dates kept when given, else now. */
     public Room createRoom(Tx tx, PermissionModel model, long orgId, Room wanted) {
         Instant now = tx.now();
-        Room room = tx.handle().createQuery("INSERT INTO rooms (org_id, name, office_id, status, owner_ids, created_by, "
-                        + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at) VALUES "
-                        + "(:org, :name, :office, :status, :owners, :by, :side, :template, :listing, "
-                        + "CAST(:data AS jsonb), :created, :updated) RETURNING id")
-                .bind("org", orgId).bind("office", wanted.officeId())
-                .bind("created", utc(wanted.createdAt() == null ? now : wanted.createdAt()))
-                .bind("updated", utc(wanted.updatedAt() == null ? now : wanted.updatedAt()))
-                .bindMap(fields(wanted)).map((rs, ctx) -> rooms.find(tx.handle(), orgId, rs.getInt(1)).orElseThrow())
-                .one();
+        Room room = rooms.insert(tx.handle(), new Room(0, orgId, wanted.name(), wanted.officeId(), wanted.status(),
+                wanted.ownerIds(), wanted.createdBy(), wanted.transactionSideId(), wanted.templateId(),
+                wanted.listingSource(), wanted.fieldDataJson(),
+                wanted.createdAt() == null ? now : wanted.createdAt(),
+                wanted.updatedAt() == null ? now : wanted.updatedAt()));
         tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
         if (ClassicHierarchy.applies(model)) {
             hierarchy.room(tx, orgId, room.id(), room.officeId());
@@ -60,8 +52,9 @@ public final class RoomImports {
 
     /**
      * Changes a room to {@code wanted}'s name, status, owners, creator, side, template, listing source and field
-     * data; false when it holds them already. A room stays in its office (409 {@code room_office}): no call moves a
-     * room, and a v5 room's managers are its office's.
+     * data, as changed now (its {@code updated_at}: a reader asking for rooms changed since a time finds it); false
+     * when it holds them already. A room stays in its office (409 {@code room_office}): no call moves a room, and a
+     * v5 room's managers are its office's.
      */
     public boolean updateRoom(Tx tx, long orgId, Room current, Room wanted) {
         if (!Objects.equals(current.officeId(), wanted.officeId())) {
@@ -72,12 +65,9 @@ public final class RoomImports {
         if (sameFields(current, wanted)) {
             return false;
         }
-        tx.handle().createUpdate("UPDATE rooms SET name = :name, status = :status, owner_ids = :owners, "
-                        + "created_by = :by, transaction_side_id = :side, template_id = :template, "
-                        + "listing_source = :listing, field_data = CAST(:data AS jsonb), updated_at = :now "
-                        + "WHERE id = :id")
-                .bindMap(fields(wanted)).bind("now", utc(tx.now())).bind("id", current.id()).execute();
-        Room updated = rooms.find(tx.handle(), orgId, current.id()).orElseThrow();
+        Room updated = rooms.replace(tx.handle(), new Room(current.id(), orgId, wanted.name(), current.officeId(),
+                wanted.status(), wanted.ownerIds(), wanted.createdBy(), wanted.transactionSideId(),
+                wanted.templateId(), wanted.listingSource(), wanted.fieldDataJson(), current.createdAt(), tx.now()));
         tx.change(orgId, ObjectType.ROOM, current.id(), Action.UPDATED, RoomsSnapshots.room(current),
                 RoomsSnapshots.room(updated));
         return true;
@@ -97,27 +87,18 @@ public final class RoomImports {
         return text == null ? null : Json.readTree(text);
     }
 
-    private static Map<String, Object> fields(Room r) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("name", r.name());
-        m.put("status", r.status());
-        m.put("owners", r.ownerIds().toArray(new Long[0]));
-        m.put("by", r.createdBy());
-        m.put("side", r.transactionSideId());
-        m.put("template", r.templateId());
-        m.put("listing", r.listingSource());
-        m.put("data", r.fieldDataJson());
-        return m;
-    }
-
     /**
      * Stores a room user's row whole: who invited it ({@code invitedBy}, a member id), its side, the role kept while
-     * its access is revoked (since {@code revokedAt}); false when it is so already.
+     * its access is revoked (since {@code revokedAt}). What it found and whether it changed it.
      */
-    public boolean restoreRoomUser(Tx tx, long orgId, int roomId, long memberId, Long invitedBy, String side,
+    public Restored restoreRoomUser(Tx tx, long orgId, int roomId, long memberId, Long invitedBy, String side,
                                    Long revokedRoleId, Instant revokedAt) {
         return roomUsers.restore(tx, orgId, new RoomUserRows.Row(roomId, memberId, invitedBy, side, revokedRoleId,
                 revokedRoleId == null ? null : revokedAt));
+    }
+
+    /** What a restore found: whether the row was there before, and whether it changed. */
+    public record Restored(boolean existed, boolean changed) {
     }
 
     /** A company user's profile as it is shown (the defaults when none is stored); empty for no such user. */

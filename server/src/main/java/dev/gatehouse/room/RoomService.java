@@ -148,8 +148,9 @@ public final class RoomService {
             }
             Instant now = tx.now();
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
-            Room room = requireFieldDataSize(rooms.insert(h, orgId, in.name(), officeId, List.of(owner.id()),
-                    caller.memberId(), side, in.templateId(), in.listingSource(), in.fieldDataJson(), now));
+            Room room = requireFieldDataSize(rooms.insert(h, new Room(0, orgId, in.name(), officeId, Room.ACTIVE,
+                    List.of(owner.id()), caller.memberId(), side, in.templateId(), in.listingSource(),
+                    in.fieldDataJson(), now, now)));
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
             if (classic) {
                 hierarchy.room(tx, orgId, room.id(), officeId);

@@ -4,7 +4,9 @@ import dev.gatehouse.member.MemberStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -51,16 +53,42 @@ final class RoomStore {
             + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (" + HELD_ON_ROOM_OR_ANCESTOR + "))";
 
 
-    Room insert(Handle h, long orgId, String name, Integer officeId, List<Long> ownerIds, Long createdBy, String side,
-                Integer templateId, String listingSource, String fieldDataJson, Instant now) {
+    /** Stores {@code room} as a new room of its organization, its id ignored: the room as stored, with its id. */
+    Room insert(Handle h, Room room) {
         return h.createQuery("INSERT INTO rooms (org_id, name, office_id, status, owner_ids, created_by, "
                         + "transaction_side_id, template_id, listing_source, field_data, created_at, updated_at) VALUES "
-                        + "(:org, :name, :office, 'active', :owners, :by, :side, :template, :listing, "
-                        + "CAST(:data AS jsonb), :now, :now) RETURNING " + COLUMNS)
-                .bind("org", orgId).bind("name", name).bind("office", officeId)
-                .bind("owners", ownerIds.toArray(new Long[0])).bind("by", createdBy).bind("side", side)
-                .bind("template", templateId).bind("listing", listingSource).bind("data", fieldDataJson)
-                .bind("now", utc(now)).map((rs, ctx) -> map(rs)).one();
+                        + "(:org, :name, :office, :status, :owners, :by, :side, :template, :listing, "
+                        + "CAST(:data AS jsonb), :created, :updated) RETURNING " + COLUMNS)
+                .bindMap(fields(room)).map((rs, ctx) -> map(rs)).one();
+    }
+
+    /**
+     * Writes {@code room}'s name, status, owners, creator, side, template, listing source, field data and
+     * {@code updatedAt} over the stored room of its id; its office and creation date stay. The room as stored.
+     */
+    Room replace(Handle h, Room room) {
+        return h.createQuery("UPDATE rooms SET name = :name, status = :status, owner_ids = :owners, created_by = :by, "
+                        + "transaction_side_id = :side, template_id = :template, listing_source = :listing, "
+                        + "field_data = CAST(:data AS jsonb), updated_at = :updated WHERE org_id = :org AND id = :id "
+                        + "RETURNING " + COLUMNS)
+                .bindMap(fields(room)).bind("id", room.id()).map((rs, ctx) -> map(rs)).one();
+    }
+
+    private static Map<String, Object> fields(Room r) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("org", r.orgId());
+        m.put("name", r.name());
+        m.put("office", r.officeId());
+        m.put("status", r.status());
+        m.put("owners", r.ownerIds().toArray(new Long[0]));
+        m.put("by", r.createdBy());
+        m.put("side", r.transactionSideId());
+        m.put("template", r.templateId());
+        m.put("listing", r.listingSource());
+        m.put("data", r.fieldDataJson());
+        m.put("created", utc(r.createdAt()));
+        m.put("updated", utc(r.updatedAt()));
+        return m;
     }
 
     Optional<Room> find(Handle h, long orgId, int id) {

@@ -106,13 +106,13 @@ final class RoomUserRows {
     }
 
     /**
-     * Stores a room user's row as an import restores it: {@code after} whole (inviter, side, revocation); false when
-     * it is so already.
+     * Stores a room user's row as an import restores it: {@code after} whole (inviter, side, revocation). What it
+     * found and whether it changed it.
      */
-    boolean restore(Tx tx, long orgId, Row after) {
+    RoomImports.Restored restore(Tx tx, long orgId, Row after) {
         Row before = row(tx.handle(), after.roomId(), after.memberId()).orElse(null);
         write(tx, orgId, before, after);
-        return !after.equals(before);
+        return new RoomImports.Restored(before != null, !after.equals(before));
     }
 
     /** Remembers the role of a member whose access is revoked as of {@code at} ({@code roleId} null: restored). */

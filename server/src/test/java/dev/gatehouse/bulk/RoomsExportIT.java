@@ -212,6 +212,10 @@ class RoomsExportIT {
         assertThat(imported.get("counts").get("room").get("created").longValue()).isEqualTo(2);
         assertThat(imported.get("counts").get("office").get("created").longValue()).isEqualTo(2);
         assertThat(imported.get("counts").get("region").get("created").longValue()).isEqualTo(1);
+        // every room user's row is new in the copy
+        assertThat(imported.get("counts").get("room_user").get("created").longValue())
+                .isEqualTo(lines.stream().filter(l -> l.get("type").stringValue().equals("room_user")).count());
+        assertThat(imported.get("counts").get("room_user").get("updated").longValue()).isZero();
         assertThat(withoutAdmins(seen(copy), copy)).isEqualTo(withoutAdmins(seen(source), copy));
 
         // the same lines again, into the copy and into the organization exported: nothing changes
