@@ -308,12 +308,15 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
                     + "needs an Admin, a manager of the room granted \"" + RoomsPermissions.DELETE_COMPANY_ROOMS
                     + "\", or the agent owning it; member " + caller.memberId() + " is none of these");
         }
-        if (owner && roomGrants(h, caller, room, RoomsPermissions.DELETE_OWNED_ROOMS)) {
+        boolean ownedGranted = roomGrants(h, caller, room, RoomsPermissions.DELETE_OWNED_ROOMS);
+        if (owner && ownedGranted) {
             return;
         }
         throw new ForbiddenException("permission_required", "deleting room " + room.id() + " needs \""
                 + RoomsPermissions.DELETE_ROOMS + "\", or \"" + RoomsPermissions.DELETE_OWNED_ROOMS + "\" in a room "
-                + "the caller owns, in the caller's room role; member " + caller.memberId() + " has neither");
+                + "the caller owns, in the caller's room role; member " + caller.memberId()
+                + (ownedGranted ? " holds \"" + RoomsPermissions.DELETE_OWNED_ROOMS + "\" but does not own the room"
+                : " has neither"));
     }
 
     /**

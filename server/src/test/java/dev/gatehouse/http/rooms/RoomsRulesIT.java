@@ -549,6 +549,25 @@ class RoomsRulesIT {
     }
 
     /**
+     * A room user whose room role grants canDeleteOwnedRooms may not delete a room it does not own, and the refusal says
+     * so: before, it said the user had neither permission, though its role granted one.
+     */
+    @Test
+    void deletingARoomOneDoesNotOwn_withCanDeleteOwnedRooms_saysItIsNotTheOwner() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess", "canViewRoomDetails");
+        int alId = a.user("Al", agent, "Contributor");
+        int boId = a.user("Bo", agent, "Contributor");
+        int room = a.room(a.as(alId), "Al's", agent);
+        assertThat(a.invite(a.as(alId), room, "bo@acme.test", agent)).isEqualTo(boId);
+
+        error(a.as(boId).delete(a.base + "/rooms/" + room), 403, "PERMISSION_REQUIRED",
+                "user " + boId + " holds \"canDeleteOwnedRooms\" but does not own the room");
+        assertThat(a.admin.get(a.base + "/rooms/" + room).status()).as("the room stays").isEqualTo(200);
+    }
+
+    /**
      * A room refused for its owner's role is not created, and the refusal names no room: before, the room was stored
      * before its owner's role was judged, and the refusal named the id it had been given ("which owns room 18"), a
      * room rolled back with it that never exists.
