@@ -13,9 +13,11 @@ import java.util.Set;
 /**
  * Which region, office or room of an organization an import created for an id its lines name ({@code import_origins}):
  * regions, offices and rooms are numbered by deployment-wide sequences, so a copy's objects have ids of their own. An
- * object line that creates its object records its exported id here, in its chunk's transaction; every line naming that
- * id afterwards — in the same chunk, a later one, or a later import into the same organization — names the object
- * created for it ({@link #local}); an id with no origin names itself (an import into the organization exported). Reads
+ * object line that creates its object records its exported id here, in its chunk's transaction, and so does one that
+ * finds another object than the one its id named (its creation date told them apart: {@code RoomsLines}), replacing
+ * the earlier origin; every line naming that id afterwards — in the same chunk, a later one, or a later import into the
+ * same organization — names the object recorded for it ({@link #local}); an id with no origin names itself (an import
+ * into the organization exported). Reads
  * are cached for the chunk; the ids a chunk's lines name are read in one statement ({@link #prefetch}). Not
  * thread-safe; lives for one chunk of one organization.
  */
@@ -89,7 +91,7 @@ final class ImportOrigins {
         return ids.stream().map(id -> local(type, id)).toList();
     }
 
-    /** Records that exported id {@code id} of {@code type} was created here as {@code localId}. */
+    /** Records that exported id {@code id} of {@code type} names {@code localId} here, in place of any earlier. */
     void record(String type, int id, int localId) {
         tx.handle().createUpdate("INSERT INTO import_origins (org_id, object_type, exported_id, local_id) VALUES "
                         + "(:org, :type, :id, :local) ON CONFLICT (org_id, object_type, exported_id) "

@@ -22,15 +22,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Writes the lines about the Rooms dialect's own objects ({@link ImportLine.RoomsObject}) for a {@link ChunkWriter}.
- * A region, office or room line names its object by the id its export gave it: the object an import created for that
- * id ({@link ImportOrigins}), else the organization's own object of that id when it is the one exported (its
- * {@code created_at} as the line gives it: an import into the organization exported), else none — then the line
- * creates it anew and records where it came from. An object found is changed to the line's fields; one that holds
- * them already is unchanged, writing and recording nothing. Ids the lines name of other objects (an office's region, a
- * room's office, a profile's offices) are mapped the same way. Every line needs a service key, before anything is
+ * A region, office or room line names its object by the id its export gave it: of the organization's own object of
+ * that id and the one an import created for it ({@link ImportOrigins}), the one created at the line's
+ * {@code created_at} (its own first), or for a line without one the one created for it first ({@link #found}); else
+ * none — then the line creates it anew and records where it came from. The object a line names is what its id names
+ * for the lines after it. An object found is changed to the line's fields; one that holds them already is unchanged,
+ * writing and recording nothing. Ids the lines name of other objects (an office's region, a room's office, a room
+ * user's room, a profile's offices) are mapped the same way. Every line needs a service key, before anything is
  * looked up (403 {@code service_key_required} to a member key): the objects are written as exported — a room's owners,
  * a room user's inviter, a profile's access level — not judged as the Rooms requests that make them are, which is a
  * copy's work, not a member's. Not thread-safe; lives for one chunk.
@@ -57,7 +59,7 @@ final class RoomsLines {
         this.orgId = orgId;
         this.origins = origins;
         this.offices = new OfficeImports(services.access(), services.orgModels(), services.assignments());
-        this.rooms = new RoomImports(new ClassicHierarchy(services.assignments()));
+        this.rooms = new RoomImports(services.assignments());
         this.member = member;
         this.role = role;
     }
@@ -93,7 +95,7 @@ final class RoomsLines {
 
     private ImportCounts.Outcome region(ImportLine.Region line) {
         Optional<Region> current = found("region", line.id(), line.createdAt(),
-                id -> offices.region(tx.handle(), orgId, id), Region::createdAt);
+                id -> offices.region(tx.handle(), orgId, id), Region::createdAt, Region::id);
         if (current.isPresent()) {
             return offices.renameRegion(tx, orgId, current.get(), line.name()) ? ImportCounts.Outcome.UPDATED
                     : ImportCounts.Outcome.UNCHANGED;
@@ -109,7 +111,7 @@ final class RoomsLines {
                 f.regionId()), f.address1(), f.address2(), f.city(), f.stateId(), f.postalCode(), f.countryId(),
                 f.timeZoneId(), f.phone());
         Optional<Office> current = found("office", line.id(), line.createdAt(),
-                id -> offices.office(tx.handle(), orgId, id), Office::createdAt);
+                id -> offices.office(tx.handle(), orgId, id), Office::createdAt, Office::id);
         if (current.isPresent()) {
             return offices.updateOffice(tx, caller.get(), model, orgId, current.get(), fields, "region_id")
                     ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.UNCHANGED;
@@ -125,42 +127,36 @@ final class RoomsLines {
             throw InvalidInputException.field("office_id", "no office " + line.officeId() + " exists here; an "
                     + "office line creates it first");
         }
-        List<Long> owners = new ArrayList<>();
-        for (String userId : line.owners()) {
-            owners.add(member.apply(userId).id());
-        }
+        List<Member> owners = line.owners().stream().map(member).toList();
         Long createdBy = line.createdBy() == null ? null : member.apply(line.createdBy()).id();
-        Room wanted = new Room(line.id(), orgId, line.name(), officeId, line.status(), owners, createdBy,
+        Room wanted = new Room(line.id(), orgId, line.name(), officeId, line.status(),
+                owners.stream().map(Member::id).toList(), createdBy,
                 line.transactionSideId(), line.templateId(), line.listingSource(), line.fieldData(),
                 line.createdAt(), line.updatedAt());
         Optional<Room> current = found("room", line.id(), line.createdAt(), id -> rooms.room(tx.handle(), orgId, id),
-                Room::createdAt);
+                Room::createdAt, Room::id);
         if (current.isPresent()) {
-            return rooms.updateRoom(tx, orgId, current.get(), wanted) ? ImportCounts.Outcome.UPDATED
+            return rooms.updateRoom(tx, orgId, current.get(), wanted, owners) ? ImportCounts.Outcome.UPDATED
                     : ImportCounts.Outcome.UNCHANGED;
         }
         if (ClassicHierarchy.applies(model) && officeId == null) {
             throw InvalidInputException.field("office_id", "is required in a v5 (classic) company: a room lies in "
                     + "an office");
         }
-        Room created = rooms.createRoom(tx, model, orgId, wanted);
+        Room created = rooms.createRoom(tx, model, orgId, wanted, owners);
         origins.record("room", line.id(), created.id());
         return ImportCounts.Outcome.CREATED;
     }
 
     private ImportCounts.Outcome roomUser(ImportLine.RoomUser line) {
-        int roomId = origins.local("room", line.roomId());
-        if (rooms.room(tx.handle(), orgId, roomId).isEmpty()) {
-            throw new NotFoundException("room_not_found", "room " + line.roomId() + " not found; a room line "
-                    + "creates it first");
-        }
+        Room room = rooms.room(tx.handle(), orgId, origins.local("room", line.roomId())).orElseThrow(() ->
+                new NotFoundException("room_not_found", "room " + line.roomId() + " not found; a room line "
+                        + "creates it first"));
         Member user = member.apply(line.userId());
         Long invitedBy = line.invitedBy() == null ? null : member.apply(line.invitedBy()).id();
         Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole());
-        RoomImports.Restored restored = rooms.restoreRoomUser(tx, orgId, roomId, user.id(), invitedBy,
-                line.transactionSideId(), revokedRole, line.revokedAt());
-        return !restored.existed() ? ImportCounts.Outcome.CREATED
-                : restored.changed() ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.UNCHANGED;
+        return outcome(rooms.restoreRoomUser(tx, orgId, room, user.id(), invitedBy, line.transactionSideId(),
+                revokedRole, line.revokedAt()));
     }
 
     private ImportCounts.Outcome profile(ImportLine.RoomsProfile line) {
@@ -191,23 +187,40 @@ final class RoomsLines {
         RoomsProfile after = new RoomsProfile(user.id(), AccessLevel.parse(line.accessLevel()).orElseThrow(),
                 defaultOffice, line.titleId(), officeIds, regionIds, line.eSignPermissionProfileId(),
                 line.lockReason(), line.invitedAt());
-        return rooms.restoreProfile(tx, model, orgId, before, after) ? ImportCounts.Outcome.UPDATED
-                : ImportCounts.Outcome.UNCHANGED;
+        return outcome(rooms.restoreProfile(tx, caller.get(), model, orgId, user, before, after));
+    }
+
+    /** A row written whole: created where there was none, updated where it changed, else unchanged. */
+    private static ImportCounts.Outcome outcome(RoomImports.Restored restored) {
+        return !restored.changed() ? ImportCounts.Outcome.UNCHANGED
+                : restored.existed() ? ImportCounts.Outcome.UPDATED : ImportCounts.Outcome.CREATED;
     }
 
     /**
-     * The object a line names by exported id {@code id}: the one created for it, else the organization's own object
-     * of that id when its creation date is the line's (or the line gives none), else none.
+     * The object a line names by exported id {@code id}, of the candidates the organization's own object of that id
+     * and the one recorded for that id ({@link ImportOrigins}). A line with {@code created_at} names the candidate
+     * created then, its own first: an organization's own export names its own objects, even where an earlier import
+     * recorded an object created for a foreign line of the same id. A line without names the recorded one first, else
+     * its own. The object found becomes what {@code id} names for every line after it (recorded in place of an earlier
+     * origin), so that the lines naming it without a date — a room user's room, an assignment's resource, an office's
+     * region, a profile's offices — follow the object line. Empty: none; the line creates it.
      */
     private <T> Optional<T> found(String type, int id, Instant createdAt, Function<Integer, Optional<T>> find,
-                                  Function<T, Instant> created) {
+                                  Function<T, Instant> created, ToIntFunction<T> localId) {
         Optional<Integer> recorded = origins.recorded(type, id);
-        if (recorded.isPresent()) {
-            Optional<T> object = find.apply(recorded.get());
+        List<Integer> candidates = new ArrayList<>(List.of(id));
+        recorded.filter(local -> local != id).ifPresent(local -> candidates.add(createdAt == null ? 0 : 1, local));
+        for (int candidate : candidates) {
+            Optional<T> object = find.apply(candidate).filter(o -> createdAt == null
+                    || createdAt.equals(created.apply(o)));
             if (object.isPresent()) {
+                int local = localId.applyAsInt(object.get());
+                if (origins.local(type, id) != local) {
+                    origins.record(type, id, local);
+                }
                 return object;
             }
         }
-        return find.apply(id).filter(o -> createdAt == null || createdAt.equals(created.apply(o)));
+        return Optional.empty();
     }
 }

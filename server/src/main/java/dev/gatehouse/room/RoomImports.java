@@ -1,13 +1,17 @@
 package dev.gatehouse.room;
 
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -15,10 +19,13 @@ import org.jdbi.v3.core.Handle;
 /**
  * Rooms, room users' rows and Rooms profiles as an import restores them ({@code bulk/}): a room created with what an
  * export read of it (status, owners, creator, dates, field data) and placed in a v5 company's hierarchy; a room
- * user's row and a profile written whole. Each write is recorded as the Rooms services record theirs, and one that
+ * user's row and a profile written whole, a v5 Manager's reach moved with its profile in the same write as the Rooms
+ * API moves it ({@link ClassicReach}). Each write is recorded as the Rooms services record theirs, and one that
  * changes nothing writes and records nothing. Who holds which role in a room is not written here: the import's
- * assignment lines give it. The import applies its gates before it calls here, inside the organization's write.
- * Stateless, thread-safe.
+ * assignment lines give it. What the lines are written as is not judged as the Rooms requests that make them are, but
+ * no state is written that the Rooms API could not make: a room's owner is a company user able to own it, keeps its
+ * access to its room, and a user whose access is revoked holds no role there (409 {@link RoomsRules} gives for each).
+ * The import applies its gates before it calls here, inside the organization's write. Stateless, thread-safe.
  */
 public final class RoomImports {
 
@@ -26,17 +33,25 @@ public final class RoomImports {
     private final RoomUserRows roomUsers = new RoomUserRows();
     private final RoomsUserStore users = new RoomsUserStore();
     private final ClassicHierarchy hierarchy;
+    private final ClassicReach reach;
+    private final AssignmentService assignments;
 
-    public RoomImports(ClassicHierarchy hierarchy) {
-        this.hierarchy = hierarchy;
+    public RoomImports(AssignmentService assignments) {
+        this.hierarchy = new ClassicHierarchy(assignments);
+        this.reach = new ClassicReach(assignments);
+        this.assignments = assignments;
     }
 
     public Optional<Room> room(Handle h, long orgId, int id) {
         return rooms.find(h, orgId, id);
     }
 
-    /** Creates {@code wanted} anew (its id ignored); its dates kept when given, else now. */
-    public Room createRoom(Tx tx, PermissionModel model, long orgId, Room wanted) {
+    /**
+     * Creates {@code wanted} anew (its id ignored); its dates kept when given, else now. Its {@code owners} are the
+     * members it names as owners ({@link RoomsRules#requireMayOwn}).
+     */
+    public Room createRoom(Tx tx, PermissionModel model, long orgId, Room wanted, List<Member> owners) {
+        owners.forEach(owner -> RoomsRules.requireMayOwn(owner, "room " + wanted.id()));
         Instant now = tx.now();
         Room room = rooms.insert(tx.handle(), new Room(0, orgId, wanted.name(), wanted.officeId(), wanted.status(),
                 wanted.ownerIds(), wanted.createdBy(), wanted.transactionSideId(), wanted.templateId(),
@@ -54,9 +69,11 @@ public final class RoomImports {
      * Changes a room to {@code wanted}'s name, status, owners, creator, side, template, listing source and field
      * data, as changed now (its {@code updated_at}: a reader asking for rooms changed since a time finds it); false
      * when it holds them already. A room stays in its office (409 {@code room_office}): no call moves a room, and a
-     * v5 room's managers are its office's.
+     * v5 room's managers are its office's. Its {@code owners} are the members it names as owners: each one able to own
+     * a room ({@link RoomsRules#requireMayOwn}), and one it makes an owner not revoked there (409 {@code room_owner}:
+     * an owner keeps its access to its room).
      */
-    public boolean updateRoom(Tx tx, long orgId, Room current, Room wanted) {
+    public boolean updateRoom(Tx tx, long orgId, Room current, Room wanted, List<Member> owners) {
         if (!Objects.equals(current.officeId(), wanted.officeId())) {
             throw new ConflictException("room_office", "room " + current.id() + " lies in office "
                     + current.officeId() + ", not " + wanted.officeId() + ": a room stays in the office it was "
@@ -64,6 +81,14 @@ public final class RoomImports {
         }
         if (sameFields(current, wanted)) {
             return false;
+        }
+        for (Member owner : owners) {
+            RoomsRules.requireMayOwn(owner, "room " + current.id());
+            if (!current.ownerIds().contains(owner.id()) && roomUsers.revokedRole(tx.handle(), current.id(),
+                    owner.id()) != null) {
+                throw RoomsRules.ownerKeepsAccess("naming user " + owner.id() + " an owner of room " + current.id()
+                        + " while its access there is revoked", owner.id(), current.id());
+            }
         }
         Room updated = rooms.replace(tx.handle(), new Room(current.id(), orgId, wanted.name(), current.officeId(),
                 wanted.status(), wanted.ownerIds(), wanted.createdBy(), wanted.transactionSideId(),
@@ -89,15 +114,32 @@ public final class RoomImports {
 
     /**
      * Stores a room user's row whole: who invited it ({@code invitedBy}, a member id), its side, the role kept while
-     * its access is revoked (since {@code revokedAt}). What it found and whether it changed it.
+     * its access is revoked (since {@code revokedAt}). What it found and whether it changed it. A row revoking access
+     * is refused where access is not revoked: for an owner of the room (409 {@code room_owner}: an owner keeps its
+     * access to its room) and for a user holding a role there (409 {@code room_role_held}: a revoked user holds none,
+     * its role remembered in its row; take the role away first, as {@code revoke_access} does).
      */
-    public Restored restoreRoomUser(Tx tx, long orgId, int roomId, long memberId, Long invitedBy, String side,
+    public Restored restoreRoomUser(Tx tx, long orgId, Room room, long memberId, Long invitedBy, String side,
                                    Long revokedRoleId, Instant revokedAt) {
-        return roomUsers.restore(tx, orgId, new RoomUserRows.Row(roomId, memberId, invitedBy, side, revokedRoleId,
+        if (revokedRoleId != null) {
+            String what = "revoking user " + memberId + "'s access to room " + room.id();
+            if (room.ownerIds().contains(memberId)) {
+                throw RoomsRules.ownerKeepsAccess(what, memberId, room.id());
+            }
+            assignments.find(tx, orgId, Room.RESOURCE_TYPE, room.resourceId(), memberId).ifPresent(held -> {
+                throw new ConflictException("room_role_held", what + " (its role " + revokedRoleId + " remembered) "
+                        + "while it holds role " + held.roleId() + " there: a user whose access is revoked holds no "
+                        + "role in the room; take its role away first");
+            });
+        }
+        return roomUsers.restore(tx, orgId, new RoomUserRows.Row(room.id(), memberId, invitedBy, side, revokedRoleId,
                 revokedRoleId == null ? null : revokedAt));
     }
 
-    /** What a restore found: whether the row was there before, and whether it changed. */
+    /**
+     * What a restore found: whether the row was there before, and whether it changed (a row not there before, and
+     * written, is created).
+     */
     public record Restored(boolean existed, boolean changed) {
     }
 
@@ -106,9 +148,23 @@ public final class RoomImports {
         return users.find(h, orgId, memberId).map(RoomsUser::profile);
     }
 
-    /** Stores a company user's profile whole ({@link RoomsUserStore#save}); false when it is so already. */
-    public boolean restoreProfile(Tx tx, PermissionModel model, long orgId, RoomsProfile before, RoomsProfile after) {
+    /**
+     * Stores a company user's profile whole ({@link RoomsUserStore#save}), what it found and whether it changed it (a
+     * member with no profile stored is shown the defaults: {@code before}). In a v5 company a Manager's offices and
+     * regions are its reach: its roles on the hierarchy follow them in the same write, as the Rooms API's changes of a
+     * profile move them ({@link ClassicReach#update}); an import's later assignment lines on those places then find
+     * them held.
+     */
+    public Restored restoreProfile(Tx tx, Caller caller, PermissionModel model, long orgId, Member member,
+                                   RoomsProfile before, RoomsProfile after) {
+        boolean existed = RoomsUserStore.stored(tx.handle(), orgId, member.id());
+        if (after.equals(before)) {
+            return new Restored(existed, false);
+        }
         users.save(tx, model, orgId, before, after);
-        return !after.equals(before);
+        if (RoomsPermissions.classic(model.id())) {
+            reach.update(tx, caller, model, orgId, member, before, after);
+        }
+        return new Restored(existed, true);
     }
 }

@@ -59,6 +59,11 @@ final class RoomUserRows {
                 .bind("room", roomId).bind("member", memberId).map((rs, ctx) -> mapRow(rs)).findOne();
     }
 
+    /** The role remembered for a member whose access to a room is revoked; null when it is not revoked there. */
+    Long revokedRole(Handle h, int roomId, long memberId) {
+        return row(h, roomId, memberId).map(Row::revokedRoleId).orElse(null);
+    }
+
     /** Records who invited a member into a room and its side; clears any revocation. */
     void invited(Tx tx, long orgId, int roomId, long memberId, Long invitedBy, String side) {
         Row before = row(tx.handle(), roomId, memberId).orElse(null);

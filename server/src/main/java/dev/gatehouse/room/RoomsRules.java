@@ -700,7 +700,23 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
                 + " to nobody who could act in it; delete the room first, or lock the user instead");
     }
 
-    private static ConflictException ownerKeepsAccess(String what, long owner, int roomId) {
+    /**
+     * 409 {@code room_owner} when {@code owner} could not own a room: an outsider (an external member), or a Pending
+     * user. A room is created with an active company user as its owner ({@code ownerId}), who stays in the company and
+     * in the room while it owns it, and a user that has accepted its invitation is never Pending again; so no call
+     * makes either an owner, and an outsider owning a room would hold the owner's powers there. A locked owner is a
+     * room's state (locking, not removing, is the way out for an owner), so it is not refused. {@code what} names the
+     * room for the refusal.
+     */
+    static void requireMayOwn(Member owner, String what) {
+        if (owner.external() || owner.invited()) {
+            throw new ConflictException("room_owner", "user " + owner.id() + " is " + (owner.external()
+                    ? "external (an outsider)" : "pending (its invitation is not accepted)") + " and cannot own "
+                    + what + ": a room owner is a company user that has joined, as creating a room requires");
+        }
+    }
+
+    static ConflictException ownerKeepsAccess(String what, long owner, int roomId) {
         return new ConflictException("room_owner", what + " would take away the access of user " + owner
                 + " to room " + roomId + ", which it owns; a room owner keeps its access to its room");
     }

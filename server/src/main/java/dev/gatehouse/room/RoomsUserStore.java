@@ -190,7 +190,7 @@ final class RoomsUserStore {
     }
 
     /** Whether the member has a profile stored (else it is shown the defaults). */
-    private static boolean stored(Handle h, long orgId, long memberId) {
+    static boolean stored(Handle h, long orgId, long memberId) {
         return h.createQuery("SELECT 1 FROM rooms_profiles WHERE member_id = :member AND org_id = :org")
                 .bind("member", memberId).bind("org", orgId).mapTo(Integer.class).findOne().isPresent();
     }

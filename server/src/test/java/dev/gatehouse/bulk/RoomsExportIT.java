@@ -270,6 +270,183 @@ class RoomsExportIT {
         assertThat(seen(org)).isEqualTo(before);
     }
 
+    /**
+     * On a v5 company a Manager's offices are its reach: a {@code rooms_profile} line moves its Manager role on the
+     * offices with them in the same write, as the Rooms API's add_to_office and remove_from_office do — when restoring
+     * an older export after the Manager was moved through the Rooms API, and when a line moves it elsewhere — so that
+     * it edits room roles in the rooms of the offices its profile lists, and only there, and the Rooms API moves it on
+     * from there. Before, the line rewrote the profile alone: the Manager kept its role on the office it left and got
+     * none on the one it joined, and removing it from the office it left answered 204 and changed nothing.
+     */
+    @Test
+    void aRoomsProfileLine_movesAV5ManagersReach_asTheRoomsApiDoes() {
+        Fixtures.Org org = fx.org("rooms_v5");
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        int north = created(node.service().post(org.path() + "/regions", Map.of("name", "North")));
+        int oslo = created(node.service().post(org.path() + "/offices", Map.of("name", "Oslo", "region_id", north)));
+        int bergen = created(node.service().post(org.path() + "/offices", Map.of("name", "Bergen", "region_id",
+                north)));
+        long admin = fx.roleId(org, "Admin");
+        int harbour = room(org, "Harbour", admin, oslo);
+        int fjord = room(org, "Fjord", admin, bergen);
+        Http.Res invited = node.service().post(base + "/users/invite_classic_manager", Map.of("firstName", "Max",
+                "lastName", "Manager", "email", "max@classic.test", "defaultOfficeId", oslo, "titleId", 7,
+                "accessLevel", "Office", "permissions", Map.of(), "offices", List.of(oslo), "regions", List.of()));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        long max = invited.get("userId").longValue();
+        ok(node.service().post(org.path() + "/members/" + max + "/accept", Map.of()));
+        String userId = node.service().get(org.path() + "/members/" + max).get("user_id").stringValue();
+        assertThat(editsRoles(org, max, harbour)).isTrue();
+        assertThat(editsRoles(org, max, fjord)).isFalse();
+        List<JsonNode> older = Bulk.export(node.service(), org.id());
+
+        // moved to Bergen through the Rooms API; the older export puts it back in Oslo, and Oslo alone
+        ok(node.service().post(base + "/users/" + max + "/add_to_office", Map.of("officeId", bergen)));
+        ok(node.service().post(base + "/users/" + max + "/remove_from_office", Map.of("officeId", oslo)));
+        assertThat(editsRoles(org, max, harbour)).isFalse();
+        assertThat(editsRoles(org, max, fjord)).isTrue();
+        Http.Res restored = Bulk.importBody(node.service(), org.id(), "", body(older));
+        assertThat(restored.status()).as("%s", restored).isEqualTo(200);
+        assertThat(editsRoles(org, max, harbour)).as("reach follows the profile restored").isTrue();
+        assertThat(editsRoles(org, max, fjord)).as("reach follows the profile restored").isFalse();
+
+        // a line moving it to Bergen moves its reach there; the Rooms API then moves it on from there
+        Http.Res moved = Bulk.importLines(node.service(), org.id(), "", List.of(Bulk.line("type", "rooms_profile",
+                "user_id", userId, "access_level", "Office", "default_office_id", bergen, "title_id", 7, "offices",
+                List.of(bergen), "regions", List.of())));
+        assertThat(moved.status()).as("%s", moved).isEqualTo(200);
+        assertThat(moved.get("counts").get("rooms_profile").get("updated").longValue()).isEqualTo(1);
+        assertThat(editsRoles(org, max, harbour)).as("no reach left in the office it left").isFalse();
+        assertThat(editsRoles(org, max, fjord)).as("reach in the office it joined").isTrue();
+        ok(node.service().post(base + "/users/" + max + "/add_to_office", Map.of("officeId", oslo)));
+        ok(node.service().post(base + "/users/" + max + "/remove_from_office", Map.of("officeId", bergen)));
+        assertThat(editsRoles(org, max, harbour)).isTrue();
+        assertThat(editsRoles(org, max, fjord)).as("removed from Bergen: its reach there goes").isFalse();
+        assertThat(node.service().get(org.path() + "/resources/office/" + bergen + "/assignments/" + max).status())
+                .isEqualTo(404);
+    }
+
+    /** The native decision: may the member edit any room role in the room (a Manager of the room may)? */
+    private static boolean editsRoles(Fixtures.Org org, long memberId, int roomId) {
+        Http.Res res = node.service().post(org.path() + "/check", Map.of("member_id", memberId, "permission",
+                "canEditAnyRoomRole", "resource", Map.of("type", "room", "id", Integer.toString(roomId))));
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        return res.get("allowed").booleanValue();
+    }
+
+    /**
+     * A foreign line of an id the organization's own objects have creates its object anew and records where it came
+     * from; the organization's own export imported after it still names its own objects (their {@code created_at}
+     * tells them apart), and so do the lines naming them after it (room users, assignments): nothing changes. Before,
+     * the recorded origin came first, and the own export's room was written over the foreign one, with its users and
+     * their roles: access to a room they never had.
+     */
+    @Test
+    void ownExport_afterAForeignLineOfTheSameId_changesNothing() {
+        Fixtures.Org org = source("rooms");
+        String admin = org.json().get("admin_member").get("user_id").stringValue();
+        List<JsonNode> own = Bulk.export(node.service(), org.id());
+        JsonNode harbourLine = own.stream().filter(l -> l.get("type").stringValue().equals("room")
+                && l.get("name").stringValue().equals("Harbour")).findFirst().orElseThrow();
+        int harbour = harbourLine.get("id").intValue();
+        int north = own.stream().filter(l -> l.get("type").stringValue().equals("region")).findFirst().orElseThrow()
+                .get("id").intValue();
+        Http.Res foreign = Bulk.importLines(node.service(), org.id(), "", List.of(
+                Bulk.line("type", "region", "id", north, "name", "Elsewhere", "created_at", "2020-01-01T00:00:00Z"),
+                Bulk.line("type", "room", "id", harbour, "name", "Foreign", "office_id",
+                        harbourLine.get("office_id").intValue(), "status", "active", "owners", List.of(admin),
+                        "created_at", "2020-01-01T00:00:00Z")));
+        assertThat(foreign.status()).as("%s", foreign).isEqualTo(200);
+        assertThat(foreign.get("counts").get("room").get("created").longValue()).isEqualTo(1);
+        assertThat(foreign.get("counts").get("region").get("created").longValue()).isEqualTo(1);
+
+        String before = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        Map<String, Object> seen = seen(org);
+        assertThat(seen).containsEntry("room users Foreign", List.of());
+        nothingChanged(Bulk.importBody(node.service(), org.id(), "", body(own)));
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+        assertThat(seen(org)).isEqualTo(seen);
+        // the own export again, and the whole export as it is now: still nothing
+        nothingChanged(Bulk.importBody(node.service(), org.id(), "", body(own)));
+        nothingChanged(Bulk.importBody(node.service(), org.id(), "", before));
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+    }
+
+    /**
+     * Lines that would write a room state the Rooms API cannot make are refused, naming the line, and their chunk
+     * commits nothing: a room owned by an outsider (409 {@code room_owner}), an owner's access revoked (409
+     * {@code room_owner}, in either order: a revoked user named an owner), and a user revoked while it holds a role in
+     * the room (409 {@code room_role_held}). An assignment line for a revoked user is refused as its request is (409
+     * {@code room_access_revoked}: restore it). Before, the first three were written.
+     */
+    @Test
+    void roomsLines_thatTheRoomsApiCouldNotMake_areRefused() {
+        Fixtures.Org org = fx.org("rooms");
+        Http.Res setUp = Bulk.importLines(node.service(), org.id(), "", List.of(
+                Bulk.role("Own", List.of("canDeleteOwnedRooms", "canManageInvitedUserRoomAccess", "canCreateRooms")),
+                Bulk.line("type", "member", "user_id", "o2", "email", "o2@x.test", "role", "Own"),
+                Bulk.line("type", "member", "user_id", "b2", "email", "b2@x.test", "role", "Own"),
+                Bulk.line("type", "member", "user_id", "x", "email", "x@x.test", "external", true),
+                Bulk.line("type", "room", "id", 904, "name", "Held", "status", "active", "owners", List.of("o2")),
+                Bulk.assignment("room", "904", "b2", "Own"),
+                Bulk.line("type", "room", "id", 905, "name", "Revoked", "status", "active", "owners", List.of("o2")),
+                Bulk.line("type", "room_user", "room_id", 905, "user_id", "b2", "revoked_role", "Own",
+                        "revoked_at", "2026-01-01T00:00:00Z")));
+        assertThat(setUp.status()).as("%s", setUp).isEqualTo(200);
+        String before = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        String probe = Bulk.line("type", "room", "id", 990, "name", "Probe", "status", "active", "owners",
+                List.of("o2"));
+
+        refused(org, 409, "room_owner", probe,
+                Bulk.line("type", "room", "id", 902, "name", "Owned", "status", "active", "owners", List.of("o2")),
+                Bulk.line("type", "room_user", "room_id", 902, "user_id", "o2", "revoked_role", "Own",
+                        "revoked_at", "2026-01-01T00:00:00Z"));
+        refused(org, 409, "room_owner", probe,
+                Bulk.line("type", "room", "id", 903, "name", "Outsider", "status", "active", "owners", List.of("x")));
+        refused(org, 409, "room_owner", probe,
+                Bulk.line("type", "room", "id", 905, "name", "Revoked", "status", "active", "owners",
+                        List.of("o2", "b2")));
+        refused(org, 409, "room_role_held", probe,
+                Bulk.line("type", "room_user", "room_id", 904, "user_id", "b2", "revoked_role", "Own",
+                        "revoked_at", "2026-01-01T00:00:00Z"));
+        refused(org, 409, "room_access_revoked", probe, Bulk.assignment("room", "905", "b2", "Own"));
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+    }
+
+    /** An import of {@code probe} then {@code lines}, refused at the last line with {@code code}, committing nothing. */
+    private static void refused(Fixtures.Org org, int status, String code, String probe, String... lines) {
+        List<String> body = new ArrayList<>(List.of(probe));
+        body.addAll(List.of(lines));
+        Http.Res res = Bulk.importLines(node.service(), org.id(), "", body);
+        assertThat(res.status()).as("%s", res).isEqualTo(status);
+        assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo(code);
+        assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(body.size());
+        assertThat(res.get("committed_lines").longValue()).as("%s", res).isZero();
+    }
+
+    /**
+     * A {@code rooms_profile} line storing a profile where its member had none (it was shown the defaults) counts
+     * {@code created}, as the change log records it; again, {@code unchanged}; changed, {@code updated}.
+     */
+    @Test
+    void aRoomsProfileLine_storingAMembersFirstProfile_countsCreated() {
+        Fixtures.Org org = fx.org("rooms");
+        String profile = Bulk.line("type", "rooms_profile", "user_id", "pia", "access_level", "Contributor",
+                "title_id", 3, "offices", List.of(), "regions", List.of());
+        Http.Res first = Bulk.importLines(node.service(), org.id(), "", List.of(
+                Bulk.role("Agent", List.of("canCreateRooms")), Bulk.member("pia", "Agent"), profile));
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+        assertThat(first.get("counts").get("rooms_profile").get("created").longValue()).isEqualTo(1);
+        assertThat(first.get("counts").get("rooms_profile").get("updated").longValue()).isZero();
+        Http.Res events = node.service().get(org.path() + "/events?object_type=rooms_profile");
+        assertThat(events.body()).as("%s", events).contains("\"created\"");
+        Http.Res again = Bulk.importLines(node.service(), org.id(), "", List.of(profile));
+        assertThat(again.get("counts").get("rooms_profile").get("unchanged").longValue()).isEqualTo(1);
+        Http.Res changed = Bulk.importLines(node.service(), org.id(), "", List.of(profile.replace("\"title_id\":3",
+                "\"title_id\":4")));
+        assertThat(changed.get("counts").get("rooms_profile").get("updated").longValue()).isEqualTo(1);
+    }
+
     /** Restores a user's revoked access to a room through the Rooms dialect. */
     private static void restore(Fixtures.Org org, String room, String userId) {
         String base = "/restapi/v2/accounts/" + org.accountId();
