@@ -183,6 +183,72 @@ class RoomsEventsIT {
         }
     }
 
+    /**
+     * A user whose room role has {@code isHiddenInRoom} is seen, room by room, only by itself and by a caller whose own
+     * role in the room grants {@code canManageAnyUserRoomAccess}; the history names every room's users, those of rooms
+     * deleted and to come too, so a member key reads it only when its own permissions include that revealing one (the
+     * account's admins), not a member seeing every room without it; the service key reads it whole: the users'
+     * assignments, a revoked one's kept role, an import's objects. Member keys once read them all, from a member whose
+     * every other read hid them.
+     */
+    @Test
+    void usersHiddenInARoom_areReadInTheHistoryOnlyByWhoMayRevealThemEverywhere() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int buyer = a.role("Buyer", true, "canViewRoomDetails", "isHiddenInRoom");
+        int acctRole = a.role("Acct", false, "canManageAccount", "autoAccessToRooms", "canViewRoomDetails",
+                "canManageMemberSameAccessLevel", "canAddUsersToRooms");
+        int managerRole = a.role("Access manager", false, "canManageAccount", "autoAccessToRooms",
+                "canViewRoomDetails", "canManageAnyUserRoomAccess");
+        int room = room(a);
+        long finn = fx.external(a.org, "finn");
+        long gil = fx.external(a.org, "gil");
+        long hana = fx.external(a.org, "hana");
+        long manager = fx.member(a.org, "manager", managerRole);
+        String assignments = a.org.path() + "/resources/room/" + room + "/assignments/";
+        Http.Res given = a.admin.put(assignments + finn, Map.of("role_id", buyer));
+        assertThat(given.status()).as(given.toString()).isEqualTo(200);
+        assertThat(a.admin.put(assignments + gil, Map.of("role_id", buyer)).status()).isEqualTo(200);
+        assertThat(a.admin.post(a.base + "/rooms/" + room + "/users/" + gil + "/revoke_access", Map.of()).status())
+                .isEqualTo(204);
+        assertThat(a.admin.put(assignments + manager, Map.of("role_id", managerRole)).status()).isEqualTo(200);
+        Http.Res imported = node.service().raw("POST", a.org.path() + "/import", "{\"type\": \"assignment\", "
+                + "\"resource\": {\"type\": \"room\", \"id\": \"" + room + "\"}, \"user_id\": \"hana\", \"role\": "
+                + "\"Buyer\"}\n", "application/x-ndjson");
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        long bulk = node.service().get(a.org.path() + "/events?object_type=bulk_import&limit=1").json().get("items")
+                .get(0).get("revision").longValue();
+
+        Http acct = a.as(fx.member(a.org, "acct", acctRole));
+        Http revealed = a.as(manager);
+        assertThat(acct.get(assignments + finn).status()).as("hidden from it everywhere else").isEqualTo(404);
+        assertThat(revealed.get(assignments + finn).status()).as("revealed by its role in the only room")
+                .isEqualTo(200);
+        String[] reads = {"/events?object_type=assignment", "/events?object_type=room_user", "/events",
+                "/events/" + given.revision(), "/events/" + bulk + "/objects"};
+        for (String read : reads) {
+            Http.Res refused = acct.get(a.org.path() + read);
+            assertThat(refused.status()).as("%s: %s", read, refused).isEqualTo(403);
+            assertThat(refused.get("code").stringValue()).isEqualTo("permission_required");
+            assertThat(refused.get("detail").stringValue()).contains("isHiddenInRoom", "canManageAnyUserRoomAccess");
+            Http.Res read_ = revealed.get(a.org.path() + read);
+            assertThat(read_.status()).as("%s: %s", read, read_).isEqualTo(200);
+        }
+        assertThat(revealed.get(a.org.path() + "/events?object_type=assignment&limit=100").body())
+                .contains("\"member_id\":" + finn);
+        // the export, the whole organization too, by the same rule
+        Http.Res export = acct.get(a.org.path() + "/export");
+        assertThat(export.status()).as(export.toString()).isEqualTo(403);
+        assertThat(export.get("detail").stringValue()).contains("isHiddenInRoom", "canManageAnyUserRoomAccess");
+
+        String seen = node.service().get(a.org.path() + "/events?object_type=assignment&limit=100").body();
+        assertThat(seen).contains("\"member_id\":" + finn, "\"role_id\":" + buyer);
+        List<JsonNode> revoked = events(a, 0, "room_user").stream()
+                .filter(e -> e.get("object_id").stringValue().equals(room + "/" + gil)).toList();
+        assertThat(revoked.get(revoked.size() - 1).at("/after/revoked_role_id").longValue()).isEqualTo(buyer);
+        assertThat(node.service().get(a.org.path() + "/events/" + bulk + "/objects").body())
+                .contains("\"member_id\":" + hana);
+    }
+
     private static int room(RoomsAccount a) {
         Http.Res res = a.admin.post(a.base + "/rooms", Map.of("name", "Deal", "roleId", a.defaultAdminRole()));
         assertThat(res.status()).as(res.toString()).isEqualTo(201);
