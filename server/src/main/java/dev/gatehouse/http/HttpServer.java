@@ -209,7 +209,7 @@ public final class HttpServer {
                 ctx.contentLength() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding")), route);
         CrossSite.check(ctx);
         route.handler().handle(ctx);
-        if (ctx.statusCode() == 204) {
+        if (ctx.statusCode() == 204 || ctx.statusCode() == 304) {
             // no content, so no Content-Type: the server's default type, which every response starts with, taken back
             ctx.res().setContentType(null);
         }

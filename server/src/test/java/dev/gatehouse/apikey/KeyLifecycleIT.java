@@ -334,23 +334,35 @@ class KeyLifecycleIT {
         String otherMembers = node.service().post(org.path() + "/members/" + fx.member(org, "other",
                 fx.roleId(org, "User")) + "/keys", Map.of()).get("id").stringValue();
         String replica = node.service().post("/v1/replica-keys", Map.of()).get("id").stringValue();
+        Map<String, String> forms = Map.of(keys, listForm(keys), "/v1/replica-keys", listForm("/v1/replica-keys"));
         for (String position : List.of(otherMembers, replica, "0123456789abcdef01234567", "not-a-key")) {
             for (String list : List.of(keys, "/v1/replica-keys")) {
                 if (list.equals("/v1/replica-keys") && position.equals(replica)) {
                     continue;
                 }
-                Http.Res res = node.service().get(list + "?cursor=" + cursorOf(position));
+                Http.Res res = node.service().get(list + "?cursor=" + cursorOf(forms.get(list), position));
                 assertThat(res.status()).as("%s after %s: %s", list, position, res).isEqualTo(400);
                 assertThat(res.get("code").stringValue()).isEqualTo("invalid_cursor");
             }
         }
-        assertThat(node.service().get("/v1/replica-keys?cursor=" + cursorOf(replica)).status()).isEqualTo(200);
+        assertThat(node.service().get("/v1/replica-keys?cursor=" + cursorOf(forms.get("/v1/replica-keys"), replica))
+                .status()).isEqualTo(200);
         node.service().delete("/v1/replica-keys/" + replica);
     }
 
-    /** A cursor as the API writes one, for a position of the caller's choosing. */
-    private static String cursorOf(String position) {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("c1:" + position)
+    /**
+     * The form of the cursors of {@code list}: a {@code next_cursor} it wrote, decoded, up to the position (the
+     * list's tag, which ties a cursor to the list, and a colon).
+     */
+    private static String listForm(String list) {
+        String text = new String(java.util.Base64.getUrlDecoder().decode(node.service().get(list + "?limit=1")
+                .get("next_cursor").stringValue()), java.nio.charset.StandardCharsets.UTF_8);
+        return text.substring(0, text.indexOf(':', text.indexOf(':') + 1) + 1);
+    }
+
+    /** A cursor as the API writes one for a list of {@code form}, for a position of the caller's choosing. */
+    private static String cursorOf(String form, String position) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString((form + position)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     @Test

@@ -227,6 +227,139 @@ class BadInputIT {
                 });
     }
 
+    /**
+     * No write reads {@code If-None-Match}: every write refuses it before it runs, with valid ids and a valid key — a
+     * route added later too. Performed, the write would tell the client a condition held that was never evaluated,
+     * or be answered 304 Not Modified after its commit, as the web framework answers a tag equal to the ETag.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyWrite_refusesIfNoneMatch_andChangesNothing() {
+        return Routes.nativeRoutes(node).stream()
+                .filter(route -> !route.method().name().equals("GET"))
+                .map(route -> {
+                    Map<String, String> valid = new HashMap<>(world.params());
+                    Routes.params(route.path()).forEach(p -> valid.putIfAbsent(p, "1"));
+                    String path = Routes.fill(route.path(), valid);
+                    String body = route.streamsBody()
+                            ? "{\"type\": \"role\", \"name\": \"Refused\", \"permissions\": [\"canViewRoomDetails\"]}\n"
+                            : Routes.takesBody(route) ? "{}" : null;
+                    String type = route.streamsBody() ? "application/x-ndjson" : "application/json";
+                    return DynamicTest.dynamicTest(route.method() + " " + route.path(), () -> {
+                        long before = node.appliedRevision();
+                        Http.Res res = node.service().header("If-None-Match", "\"1\"").raw(route.method().name(), path,
+                                body, type);
+                        assertProblem(res, 400);
+                        assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("if_none_match_unsupported");
+                        assertThat(node.appliedRevision()).isEqualTo(before);
+                    });
+                });
+    }
+
+    /**
+     * A write carrying {@code If-None-Match} — a creation, a change, whatever the tag — is refused before anything is
+     * done: never performed and then answered 304 with no body (an organization created with its admin key lost, a
+     * rename committed), nor performed as if {@code *} had been evaluated. The refusal says what to send instead.
+     */
+    @Test
+    void ifNoneMatch_onAWrite_isRefusedBeforeItRuns_neverAnswered304AfterTheCommit() {
+        long before = node.appliedRevision();
+        String name = "INM " + System.nanoTime();
+        Http.Res org = node.service().header("If-None-Match", "\"1\"").post("/v1/orgs", Map.of("name", name,
+                "model", "close", "admin", Map.of("user_id", "a", "email", "a@x.test")));
+        assertProblem(org, 400);
+        assertThat(org.get("code").stringValue()).isEqualTo("if_none_match_unsupported");
+        assertThat(org.get("detail").stringValue()).contains("If-None-Match", "without If-None-Match");
+        assertThat(node.service().get("/v1/orgs?limit=1000").json().get("items").findValuesAsString("name"))
+                .doesNotContain(name);
+
+        String groups = world.org().path() + "/groups";
+        Http.Res group = node.service().header("If-None-Match", "*").post(groups, Map.of("name", name));
+        assertProblem(group, 400);
+        assertThat(group.get("code").stringValue()).isEqualTo("if_none_match_unsupported");
+        assertThat(node.service().get(groups + "?limit=1000").json().get("items").findValuesAsString("name"))
+                .doesNotContain(name);
+
+        String team = groups + "/" + world.params().get("group");
+        Http.Res held = node.service().get(team);
+        for (String tag : List.of(held.header("ETag"), "*", "W/" + held.header("ETag"))) {
+            Http.Res renamed = node.service().header("If-None-Match", tag).patch(team, Map.of("name", name));
+            assertProblem(renamed, 400);
+            assertThat(renamed.get("code").stringValue()).as(tag).isEqualTo("if_none_match_unsupported");
+            assertThat(renamed.get("detail").stringValue()).as(tag).contains("send If-Match");
+        }
+        assertThat(node.service().get(team).json()).isEqualTo(held.json());
+
+        String member = world.org().path() + "/members/" + world.member();
+        Http.Res changed = node.service().header("If-None-Match", node.service().get(member).header("ETag"))
+                .patch(member, Map.of("first_name", name));
+        assertProblem(changed, 400);
+        assertThat(node.service().get(member).get("first_name").toString()).doesNotContain(name);
+        assertThat(node.appliedRevision()).isEqualTo(before);
+        // an empty If-None-Match asks nothing, as an empty If-Match
+        Http.Res plain = node.service().header("If-None-Match", "").patch(team, Map.of("name", held.get("name")
+                .stringValue()));
+        assertThat(plain.status()).as("%s", plain).isEqualTo(200);
+    }
+
+    /**
+     * A read of one versioned object answers 304, with its ETag and no body, when {@code If-None-Match} is {@code *}
+     * or lists its version, compared weakly ({@code W/"3"} names {@code "3"}; the bare number is read as the quoted);
+     * any other tag, and a list (which has no ETag), is answered in full.
+     */
+    @Test
+    void ifNoneMatch_onARead_comparesWeakly_andAnswers304WithTheETag() {
+        String team = world.org().path() + "/groups/" + world.params().get("group");
+        Http.Res full = node.service().get(team);
+        String etag = full.header("ETag");
+        String version = etag.substring(1, etag.length() - 1);
+        for (String tags : List.of(etag, "W/" + etag, "*", "\"999999\", W/" + etag, "W/\"999999\"," + etag, version)) {
+            Http.Res res = node.service().header("If-None-Match", tags).get(team);
+            assertThat(res.status()).as("If-None-Match: %s -> %s", tags, res).isEqualTo(304);
+            assertThat(res.body()).as(tags).isEmpty();
+            assertThat(res.header("ETag")).as(tags).isEqualTo(etag);
+        }
+        for (String tags : List.of("\"999999\"", "W/\"999999\"", "\"" + version + "0\"", "\"" + version, "x" + version)) {
+            Http.Res res = node.service().header("If-None-Match", tags).get(team);
+            assertThat(res.status()).as("If-None-Match: %s -> %s", tags, res).isEqualTo(200);
+            assertThat(res.json()).as(tags).isEqualTo(full.json());
+        }
+        Http.Res list = node.service().header("If-None-Match", "*").get(world.org().path() + "/groups");
+        assertThat(list.status()).as("%s", list).isEqualTo(200);
+        assertThat(list.get("items").isEmpty()).isFalse();
+    }
+
+    /**
+     * A cursor continues only the list that wrote it: another route's, another organization's and the events list's
+     * in the other order are 400 {@code invalid_cursor}, where their position would silently start another page.
+     */
+    @Test
+    void cursors_continueOnlyTheListThatWroteThem() {
+        String org = world.org().path();
+        assertThat(node.service().post(org + "/groups", Map.of("name", "Cursor " + System.nanoTime())).status())
+                .isEqualTo(201);
+        String groups = node.service().get(org + "/groups?limit=1").get("next_cursor").stringValue();
+        assertThat(node.service().get(org + "/groups?limit=1&cursor=" + groups).status()).isEqualTo(200);
+        String other = new Fixtures(node).org("rooms").path();
+        for (String list : List.of(org + "/members", org + "/roles", org + "/webhooks", other + "/groups",
+                org + "/groups/" + world.params().get("group") + "/members")) {
+            Http.Res res = node.service().get(list + "?cursor=" + groups);
+            assertThat(res.status()).as("%s: %s", list, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as(list).isEqualTo("invalid_cursor");
+            assertThat(res.get("errors").get("cursor").stringValue()).as(list).isEqualTo("written for another list");
+        }
+
+        String ascending = node.service().get(org + "/events?order=asc&limit=1").get("next_cursor").stringValue();
+        assertThat(node.service().get(org + "/events?order=asc&limit=1&cursor=" + ascending).status()).isEqualTo(200);
+        for (String list : List.of(org + "/events?", org + "/events?order=desc&", other + "/events?order=asc&")) {
+            Http.Res res = node.service().get(list + "cursor=" + ascending);
+            assertThat(res.status()).as("%s: %s", list, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as(list).isEqualTo("invalid_cursor");
+        }
+        String descending = node.service().get(org + "/events?limit=1").get("next_cursor").stringValue();
+        assertThat(node.service().get(org + "/events?order=desc&limit=1&cursor=" + descending).status())
+                .isEqualTo(200);
+    }
+
     /** A body with every field of {@link #FIELDS} set to {@code value} (JSON). */
     static String everyField(String value) {
         StringBuilder body = new StringBuilder("{");
@@ -302,19 +435,28 @@ class BadInputIT {
         assertThat(limit.get("detail").stringValue()).contains("5000", "1000");
         Http.Res cursor = node.service().get(roles + "?cursor=bogus");
         assertThat(cursor.get("code").stringValue()).isEqualTo("invalid_cursor");
-        // positions start at 1 and are written one way: a made-up c1:0 or c1:040 is no cursor this API returned,
-        // nor is c1:4 padded (YzE6NA==) or with stray low bits (YzE6NB), while its own form (YzE6NA) is one
-        for (String position : List.of("c1:0", "c1:040")) {
+        // positions start at 1 and are written one way: a made-up position 0 or 040 is no cursor this API returned,
+        // even in this list's form (the list's tag, then the position), nor is position 4 padded or with stray low
+        // bits, while its own form is one
+        String written = new String(java.util.Base64.getUrlDecoder().decode(node.service().get(roles + "?limit=1")
+                .get("next_cursor").stringValue()), java.nio.charset.StandardCharsets.UTF_8);
+        String listForm = written.substring(0, written.lastIndexOf(':') + 1);
+        for (String position : List.of("0", "040")) {
             String made = java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(position.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .encodeToString((listForm + position).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(node.service().get(roles + "?cursor=" + made).get("code").stringValue()).as(position)
                     .isEqualTo("invalid_cursor");
         }
-        for (String spelling : List.of("YzE6NA==", "YzE6NB", "YzE6NC")) {
+        byte[] four = (listForm + "4").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String ownForm = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(four);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String strayBits = ownForm.substring(0, ownForm.length() - 1)
+                + alphabet.charAt(alphabet.indexOf(ownForm.charAt(ownForm.length() - 1)) ^ 1);
+        for (String spelling : List.of(java.util.Base64.getUrlEncoder().encodeToString(four), strayBits)) {
             assertThat(node.service().get(roles + "?cursor=" + spelling).get("code").stringValue()).as(spelling)
                     .isEqualTo("invalid_cursor");
         }
-        assertThat(node.service().get(roles + "?cursor=YzE6NA").status()).isEqualTo(200);
+        assertThat(node.service().get(roles + "?cursor=" + ownForm).status()).isEqualTo(200);
 
         Http.Res tooLarge = node.service().raw("POST", roles, "{\"name\": \"" + "x".repeat(1024 * 1024 + 1) + "\"}",
                 "application/json");

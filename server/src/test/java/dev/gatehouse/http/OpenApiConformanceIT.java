@@ -156,6 +156,9 @@ class OpenApiConformanceIT {
             Http.Res got = expect(service.get(org.path()), 200);
             expect(service.get("/v1/orgs/999999"), 404);
             expect(service.badRequest().get("/v1/orgs/abc"), 400);
+            expect(service.header("If-None-Match", got.header("ETag")).get(org.path()), 304);
+            expect(service.header("If-None-Match", "W/" + got.header("ETag")).get(org.path()), 304);
+            expect(service.header("If-None-Match", "\"999999\"").get(org.path()), 200);
             expect(service.header("If-Match", got.header("ETag")).patch(org.path(), Map.of("name", "Acme Inc")), 200);
             expect(service.header("If-Match", "\"1\"").patch(org.path(), Map.of("name", "Acme Stale")), 412);
             expect(service.as(org.admin()).get(org.path() + "/model"), 200);

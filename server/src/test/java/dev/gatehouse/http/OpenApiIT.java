@@ -101,6 +101,25 @@ class OpenApiIT {
     }
 
     /**
+     * The codes the events list's description names for a refused filter or cursor are those the server answers: it
+     * once named {@code invalid_input} where the server answers {@code invalid_query}.
+     */
+    @Test
+    void eventsList_namesTheCodesItsRefusalsAnswer() {
+        try (TestNode node = TestNode.start()) {
+            String described = parse(node, true).getPaths().get("/v1/orgs/{org}/events").getGet().getDescription();
+            Fixtures.Org org = new Fixtures(node).org("close");
+            for (String query : List.of("actor_id=", "object_type=nope", "object_type=group,", "order=up",
+                    "cursor=bogus")) {
+                Http.Res res = node.service().get(org.path() + "/events?" + query);
+                assertThat(res.status()).as("%s: %s", query, res).isEqualTo(400);
+                assertThat(described).as(query).contains("400 `" + res.get("code").stringValue() + "`");
+            }
+            assertThat(described).doesNotContain("`invalid_input`");
+        }
+    }
+
+    /**
      * A body the server refuses for a field it requires is one the document refuses too: {@code POST
      * …/visibility/check} requires {@code record.fields}, which the document once left optional.
      */

@@ -202,15 +202,18 @@ class ResourcesIT {
         }
         String children = folder + "/children?cursor=";
         String assignments = org.path() + "/members/" + member + "/assignments?cursor=";
+        String childrenForm = listForm(api.get(folder + "/children?limit=1"));
+        String assignmentsForm = listForm(api.get(org.path() + "/members/" + member + "/assignments?limit=1"));
+        String lookupForm = listForm(api.post(org.path() + "/lookup/resources", Map.of("member_id", member,
+                "permission", "doc.read", "type", "doc", "limit", 1, "min_revision", revision)));
         for (String position : List.of("doc/\u0000", "doc", "doc/", "/d1", "no such type/d1", "doc/\u0001")) {
-            String cursor = cursor(position);
-            invalidCursor(api.get(children + cursor), position);
-            invalidCursor(api.get(assignments + cursor), position);
+            invalidCursor(api.get(children + cursor(childrenForm, position)), position);
+            invalidCursor(api.get(assignments + cursor(assignmentsForm, position)), position);
         }
         for (String position : List.of("\u0000", "")) {
             invalidCursor(api.post(org.path() + "/lookup/resources", Map.of("member_id", member,
-                    "permission", "doc.read", "type", "doc", "cursor", cursor(position), "min_revision", revision)),
-                    position);
+                    "permission", "doc.read", "type", "doc", "cursor", cursor(lookupForm, position),
+                    "min_revision", revision)), position);
         }
 
         // the cursors the lists answer still lead on
@@ -223,14 +226,26 @@ class ResourcesIT {
                 + firstHeld.get("next_cursor").stringValue());
         assertThat(nextHeld.json().at("/items/0/resource/id").stringValue()).as("%s", nextHeld).isEqualTo("d2");
         Http.Res found = api.post(org.path() + "/lookup/resources", Map.of("member_id", member,
-                "permission", "doc.read", "type", "doc", "limit", 1, "cursor", cursor("d1"), "min_revision", revision));
+                "permission", "doc.read", "type", "doc", "limit", 1, "cursor", cursor(lookupForm, "d1"),
+                "min_revision", revision));
         assertThat(found.json().at("/items/0").stringValue()).as("%s", found).isEqualTo("d2");
     }
 
-    /** A cursor as the API writes one: {@code c1:} and the position, in unpadded URL-safe base64. */
-    private static String cursor(String position) {
+    /**
+     * The form of the cursors of the list that answered {@code page}: its {@code next_cursor} decoded, up to the
+     * position (the list's tag, which ties a cursor to the list, and a colon).
+     */
+    private static String listForm(Http.Res page) {
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        String text = new String(java.util.Base64.getUrlDecoder().decode(page.get("next_cursor").stringValue()),
+                StandardCharsets.UTF_8);
+        return text.substring(0, text.indexOf(':', text.indexOf(':') + 1) + 1);
+    }
+
+    /** A cursor as the API writes one for a list of {@code form}, for a position of the caller's choosing. */
+    private static String cursor(String form, String position) {
         return java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("c1:" + position).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((form + position).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String printable(String position) {
@@ -238,8 +253,8 @@ class ResourcesIT {
     }
 
     private static void invalidCursor(Http.Res res, String position) {
-        assertThat(res.status()).as("c1:%s -> %s", printable(position), res).isEqualTo(400);
-        assertThat(res.get("code").stringValue()).as("c1:%s -> %s", printable(position), res)
+        assertThat(res.status()).as("%s -> %s", printable(position), res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).as("%s -> %s", printable(position), res)
                 .isEqualTo("invalid_cursor");
         assertThat(res.get("errors").get("cursor").stringValue()).as("%s", res).isEqualTo("invalid");
     }

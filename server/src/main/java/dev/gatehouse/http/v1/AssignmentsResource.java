@@ -86,7 +86,7 @@ final class AssignmentsResource {
     private void listByMember(Context ctx) {
         var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
-        V1.ResourcePosition after = V1.afterResource(ctx.queryParam("cursor"));
+        V1.ResourcePosition after = V1.afterResource(ctx);
         List<Assignment> page = assignments.listByMember(principal, V1.id(ctx, "org"), MembersResource.ref(ctx),
                 after.type(), after.id(), limit);
         ObjectNode body = Json.object();
@@ -94,7 +94,7 @@ final class AssignmentsResource {
         page.forEach(a -> items.add(AssignmentSnapshot.of(a)));
         Assignment last = page.isEmpty() ? null : page.get(page.size() - 1);
         body.put("next_cursor", page.size() == limit && last != null
-                ? new V1.ResourcePosition(last.resourceType(), last.resourceId()).cursor() : null);
+                ? new V1.ResourcePosition(last.resourceType(), last.resourceId()).cursor(ctx) : null);
         V1.ok(ctx, body);
     }
 

@@ -52,10 +52,10 @@ final class DecisionsResource {
             "min_revision");
 
     /**
-     * The longest cursor {@code lookup/resources} answers: {@link V1#cursor} of a resource id of the most characters,
-     * each of four bytes in UTF-8, in base64 — so every cursor it answers is one it reads back.
+     * The longest cursor {@code lookup/resources} answers: {@link V1#cursorLength} of a resource id of the most
+     * characters, each of four bytes in UTF-8 — so every cursor it answers is one it reads back.
      */
-    private static final int MAX_RESOURCE_CURSOR = ("c1:".length() + 4 * ResourceType.MAX_ID_LENGTH + 2) / 3 * 4;
+    private static final int MAX_RESOURCE_CURSOR = V1.cursorLength(4 * ResourceType.MAX_ID_LENGTH);
 
     private final DecisionService decisions;
     private final Auth auth;
@@ -349,12 +349,13 @@ final class DecisionsResource {
         f.check();
         OrgDecisions asked = atRevision(ctx, admission, minRevision);
         OrgDecisions.ResourceLookup found = V1.typeIn("type", () -> asked.lookupResources(member, permission, type,
-                V1.afterResourceId(cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue()));
+                V1.afterResourceId(ctx, type, cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue()));
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         found.page().items().forEach(items::add);
         String next = found.page().nextCursor();
-        body.put("next_cursor", next == null ? null : V1.cursor(next));
+        // the type is the list's variant: a cursor of one type's ids would start another type's page anywhere
+        body.put("next_cursor", next == null ? null : V1.cursor(ctx, type, next));
         body.put("all_unassigned", found.allUnassigned());
         body.put("revision", found.revision());
         V1.ok(ctx, body);
@@ -375,12 +376,12 @@ final class DecisionsResource {
         // admitted again after a wait, so asked again whether it may ask about others
         OrgDecisions asked = atRevision(ctx, admission, minRevision).aboutOthers();
         OrgDecisions.MemberLookup found = asked.lookupMembers(permission, resource.type(),
-                resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(cursor)),
+                resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(ctx, "", cursor)),
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         found.members().forEach(m -> items.add(MemberSnapshot.of(m)));
-        body.put("next_cursor", found.nextCursor() == null ? null : V1.cursor(found.nextCursor()));
+        body.put("next_cursor", found.nextCursor() == null ? null : V1.cursor(ctx, found.nextCursor()));
         body.put("revision", found.revision());
         V1.ok(ctx, body);
     }

@@ -71,7 +71,8 @@ final class EventsResource {
         int limit = V1.limit(ctx);
         EventQuery query = query(ctx, orgId, limit);
         ChangeLogStore.Batch page = events.page(principal, query);
-        V1.page(ctx, page.records(), limit, page.more(), ChangeRecord::revision, EventJson::of);
+        V1.page(ctx, order(query.ascending()), page.records(), limit, page.more(), ChangeRecord::revision,
+                EventJson::of);
     }
 
     private void get(Context ctx) {
@@ -86,6 +87,14 @@ final class EventsResource {
         List<ObjectNode> page = events.objects(principal, V1.id(ctx, "org"), V1.id(ctx, "revision"), V1.after(ctx),
                 limit);
         V1.page(ctx, page, limit, n -> n.get("position").longValue(), n -> n);
+    }
+
+    /**
+     * The list's order as its cursors carry it ({@link V1#cursor(Context, String, String)}): a revision is a position
+     * in either order, so a cursor of one read in the other would start a page elsewhere, without an error.
+     */
+    private static String order(boolean ascending) {
+        return ascending ? "asc" : "desc";
     }
 
     /**
@@ -142,7 +151,7 @@ final class EventsResource {
             errors.put("cursor", EMPTY); // named with the other parameters' problems (V1.after refuses it alone)
         }
         if (errors.isEmpty()) {
-            long cursor = V1.after(ctx);
+            long cursor = V1.after(ctx, order(ascending));
             if (cursor > 0) {
                 if (ascending) {
                     q.afterRevision(cursor);
@@ -158,18 +167,27 @@ final class EventsResource {
         return q.build();
     }
 
+    /**
+     * The values of list filter {@code name}, repeated or comma-separated (stripped of spaces around them). A filter
+     * names something: given empty ({@code object_type=}), it once filtered nothing and so listed everything, and an
+     * empty element of a list ({@code group,}, {@code group,,member}) would be dropped without a word — each is a
+     * problem in {@code errors}, never ignored.
+     */
     private static Set<String> values(Context ctx, String name, Map<String, String> errors) {
         Set<String> out = new LinkedHashSet<>();
         for (String raw : ctx.queryParams(name)) {
-            for (String part : raw.split(",")) {
+            if (raw.replace(",", "").isBlank()) {
+                errors.put(name, "is empty; name at least one value, or leave the parameter out");
+                continue;
+            }
+            for (String part : raw.split(",", -1)) {
                 String v = part.strip();
-                if (!v.isEmpty()) {
+                if (v.isEmpty()) {
+                    errors.put(name, "holds an empty value in \"" + Fields.abbreviate(raw) + "\"; separate values "
+                            + "by one comma, with none at either end");
+                } else {
                     out.add(v);
                 }
-            }
-            if (raw.replace(",", "").isBlank()) {
-                // object_type= once filtered nothing, and so listed every type: a filter names something
-                errors.put(name, "is empty; name at least one value, or leave the parameter out");
             }
         }
         if (out.size() > MAX_VALUES) {

@@ -51,7 +51,7 @@ final class ModelsResource {
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.forEach(m -> items.add(json(m)));
-        body.put("next_cursor", page.size() == limit ? V1.cursor(page.get(page.size() - 1).id()) : null);
+        body.put("next_cursor", page.size() == limit ? V1.cursor(ctx, page.get(page.size() - 1).id()) : null);
         V1.ok(ctx, body);
     }
 

@@ -38,8 +38,9 @@ import java.util.Objects;
  *
  * <p>A write of an object that carries a version (its answer has an {@code ETag}) declares that it reads
  * {@code If-Match} ({@link Route#readingIfMatch}) and passes the version to its service, which compares it under the
- * organization's lock; every other write refuses {@code If-Match} before it runs ({@link V1#refuseIfMatch}), never
- * performing a request whose condition it cannot evaluate.
+ * organization's lock; every other write refuses {@code If-Match} before it runs ({@link V1#refuseIfMatch}), and
+ * every write refuses {@code If-None-Match} ({@link V1#refuseIfNoneMatch}), never performing a request whose
+ * condition it cannot evaluate. A read of one versioned object honours {@code If-None-Match} ({@link V1#object}).
  *
  * <p>Every route declares the query parameters it reads ({@link Route#reading}; a route that declares none reads
  * none), so that a parameter it does not read, or a single-valued one given twice, is refused before it runs —
@@ -100,7 +101,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new PreviewResource(s.previews(), auth).routes());
         all.addAll(new ReplicationResource(s.replication(), auth).routes());
         all.addAll(new ReplicaKeysResource(s.replicaKeys(), auth).routes());
-        this.routes = all.stream().map(NativeApi::readingWhatItDeclares).map(NativeApi::refusingUnreadIfMatch)
+        this.routes = all.stream().map(NativeApi::readingWhatItDeclares).map(NativeApi::refusingUnreadConditions)
                 .map(NativeApi::namingTheOrg).toList();
     }
 
@@ -110,19 +111,25 @@ public final class NativeApi implements Dialect {
     }
 
     /**
-     * The route, refusing {@code If-Match} before it runs unless it reads it ({@link Route#readsIfMatch}), when it is
-     * a write ({@link V1#refuseIfMatch}): so nothing changes, and a write added later cannot silently ignore the
-     * condition. A request carrying the header is declined by the direct handler and refused by the route's own.
+     * The route, when it is a write, refusing before it runs {@code If-None-Match}, which no write reads
+     * ({@link V1#refuseIfNoneMatch}), and {@code If-Match} unless it reads it ({@link Route#readsIfMatch},
+     * {@link V1#refuseIfMatch}): so nothing changes, and a write added later cannot silently ignore a condition. A
+     * request carrying such a header is declined by the direct handler and refused by the route's own.
      */
-    private static Route refusingUnreadIfMatch(Route route) {
-        if (route.readsIfMatch() || route.method() == HandlerType.GET || route.method() == HandlerType.HEAD) {
+    private static Route refusingUnreadConditions(Route route) {
+        if (route.method() == HandlerType.GET || route.method() == HandlerType.HEAD) {
             return route;
         }
         Handler handler = route.handler();
+        boolean readsIfMatch = route.readsIfMatch();
         return route.wrapped(ctx -> {
-            V1.refuseIfMatch(ctx, route);
+            V1.refuseIfNoneMatch(ctx, route);
+            if (!readsIfMatch) {
+                V1.refuseIfMatch(ctx, route);
+            }
             handler.handle(ctx);
-        }, direct -> exchange -> exchange.header("If-Match") == null && direct.handle(exchange));
+        }, direct -> exchange -> exchange.header("If-None-Match") == null
+                && (readsIfMatch || exchange.header("If-Match") == null) && direct.handle(exchange));
     }
 
     /** The route, first putting the organization of its path in the logging context when it has one. */

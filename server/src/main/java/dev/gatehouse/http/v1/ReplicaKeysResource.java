@@ -41,7 +41,7 @@ final class ReplicaKeysResource {
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.forEach(k -> items.add(KeySnapshot.of(k)));
-        body.put("next_cursor", page.size() == limit ? V1.cursor(page.get(page.size() - 1).keyId()) : null);
+        body.put("next_cursor", page.size() == limit ? V1.cursor(ctx, page.get(page.size() - 1).keyId()) : null);
         V1.ok(ctx, body);
     }
 

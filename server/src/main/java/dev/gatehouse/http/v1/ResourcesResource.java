@@ -73,14 +73,14 @@ final class ResourcesResource {
     private void children(Context ctx) {
         var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
-        V1.ResourcePosition after = V1.afterResource(ctx.queryParam("cursor"));
+        V1.ResourcePosition after = V1.afterResource(ctx);
         ResourceService.Children page = resources.children(principal, V1.id(ctx, "org"), ctx.pathParam("type"),
                 ctx.pathParam("id"), after.type(), after.id(), limit);
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         page.items().forEach(r -> items.add(ResourceSnapshot.of(r)));
         Resource last = page.lastRead();
-        body.put("next_cursor", last != null ? new V1.ResourcePosition(last.type(), last.id()).cursor() : null);
+        body.put("next_cursor", last != null ? new V1.ResourcePosition(last.type(), last.id()).cursor(ctx) : null);
         V1.ok(ctx, body);
     }
 }

@@ -15,14 +15,19 @@ import dev.gatehouse.model.ModelParser;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.store.Written;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,6 +42,11 @@ final class V1 {
     static final QueryParameters PAGE = QueryParameters.of("limit", "cursor");
     /** The query parameter of a read answered from this node's engine: {@link #minRevision}. */
     static final QueryParameters AT_REVISION = QueryParameters.of("min_revision");
+
+    /** The format of the cursors this version writes, which their text starts with ({@link #cursor}). */
+    private static final String CURSOR_FORMAT = "c2:";
+    /** The length of a cursor's list tag ({@link #listing}). */
+    private static final int LISTING_TAG_LENGTH = 8;
 
     /** How object types and actions are named in event filters and webhook subscriptions. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -140,6 +150,73 @@ final class V1 {
     }
 
     /**
+     * A 400 {@code if_none_match_unsupported} when the request carries {@code If-None-Match} to {@code route}, a write:
+     * no write evaluates it — a creation makes a new object whatever exists, a change compares {@code If-Match} —,
+     * and performing it regardless would tell the client its condition held, or (a 304 after the commit, as the web
+     * framework answers a matching tag) that nothing was done. A blank {@code If-None-Match} asks nothing, as a blank
+     * {@code If-Match}.
+     */
+    static void refuseIfNoneMatch(Context ctx, Route route) {
+        for (String given : Collections.list(ctx.req().getHeaders("If-None-Match"))) {
+            if (!given.isBlank()) {
+                throw new InvalidInputException("if_none_match_unsupported", route.method() + " " + route.path()
+                        + " does not read If-None-Match (got " + HeaderValues.shown(given.strip()) + "): no write "
+                        + "does; " + (route.readsIfMatch() ? "to change the object only while it is the version you "
+                        + "read, send If-Match with its ETag instead" : "send the request without If-None-Match"));
+            }
+        }
+    }
+
+    /**
+     * Whether a read of the object at {@code version} is answered 304 Not Modified: a {@code GET} (or {@code HEAD})
+     * whose {@code If-None-Match} is {@code *} (the object exists) or lists the version's entity tag, compared weakly
+     * as RFC 9110 compares for this header ({@code W/"3"} names {@code "3"}); the bare number ({@code 3}) is read as
+     * {@code "3"}, as {@link #ifMatch} reads it. A tag spelled otherwise names no version, and the object is answered
+     * in full, which is always a right answer to a read. Several headers are one list.
+     */
+    static boolean notModified(Context ctx, String version) {
+        if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+            return false;
+        }
+        List<String> given = Collections.list(ctx.req().getHeaders("If-None-Match"));
+        return !given.isEmpty() && namesVersion(String.join(",", given), version);
+    }
+
+    /** Whether the {@code If-None-Match} list {@code tags} is {@code *} or names {@code version} (see above). */
+    private static boolean namesVersion(String tags, String version) {
+        if (tags.strip().equals("*")) {
+            return true;
+        }
+        int at = 0;
+        while (at < tags.length()) {
+            char c = tags.charAt(at);
+            if (c == ',' || c == ' ' || c == '\t') {
+                at++;
+                continue;
+            }
+            int tag = tags.startsWith("W/\"", at) ? at + 2 : at;
+            if (tags.charAt(tag) == '"') {
+                int close = tags.indexOf('"', tag + 1);
+                if (close < 0) {
+                    return false; // an unclosed tag: nothing after it is a tag
+                }
+                if (tags.substring(tag + 1, close).equals(version)) {
+                    return true;
+                }
+                at = close + 1;
+            } else {
+                int end = tags.indexOf(',', at);
+                end = end < 0 ? tags.length() : end;
+                if (tags.substring(at, end).strip().equals(version)) {
+                    return true;
+                }
+                at = end;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The value of header {@code name}, or null when it is absent; given more than once, the 400 {@code repeated}
      * makes of the count: of two values, neither is known to be the one the client meant.
      */
@@ -182,16 +259,22 @@ final class V1 {
     }
 
     /**
-     * The position after which a page starts: 0 without a cursor. An empty one ({@code ?cursor=}) is no cursor this
-     * API returned, 400 {@code invalid_cursor} as in a body, never the first page again: a client that lost its
-     * cursor would otherwise page from the start without being told.
+     * The position after which a page of the list {@code ctx} asks for starts ({@link #cursor(Context, String)}): 0
+     * without a cursor. An empty one ({@code ?cursor=}) is no cursor this API returned, 400 {@code invalid_cursor} as
+     * in a body, never the first page again: a client that lost its cursor would otherwise page from the start
+     * without being told.
      */
     static long after(Context ctx) {
+        return after(ctx, "");
+    }
+
+    /** See {@link #after(Context)}: of the list's {@code variant} ({@link #cursor(Context, String, String)}). */
+    static long after(Context ctx, String variant) {
         String raw = ctx.queryParam("cursor");
         if (raw == null) {
             return 0L;
         }
-        return Long.parseLong(decodeCursor(raw));
+        return Long.parseLong(decodeCursor(ctx, variant, raw));
     }
 
     /** The text position (a model id, a key id) after which a page starts: null without a cursor ({@link #after}). */
@@ -200,23 +283,44 @@ final class V1 {
         if (raw == null) {
             return null;
         }
-        String position = decodeCursorText(raw);
+        String position = decodeCursorText(ctx, "", raw);
         if (position.isEmpty() || position.length() > 200) {
             throw invalidCursor(raw);
         }
         return position;
     }
 
-    static String cursor(String position) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("c1:" + position).getBytes(StandardCharsets.UTF_8));
+    /** The cursor of the page after {@code position} in the list {@code ctx} asks for (see below). */
+    static String cursor(Context ctx, String position) {
+        return cursor(ctx, "", position);
     }
 
     /**
-     * The numeric position of a cursor made by {@link #cursor(String)} from an id or a position, both from 1 and
-     * written without a leading zero: {@code c1:0} and {@code c1:040} are no cursor this API returned.
+     * The cursor of the page after {@code position} in the list {@code ctx} asks for, as {@code variant} orders or
+     * narrows it (the events list's order; empty for most): {@code c2:}, the list's {@linkplain #listing tag}, a
+     * colon and the position, in unpadded URL-safe base64. The tag ties the cursor to the list: read back by
+     * another route, for another organization or object, or in the other order, where its position would silently
+     * start another page, it is 400 {@code invalid_cursor}.
      */
-    static String decodeCursor(String cursor) {
-        String position = decodeCursorText(cursor);
+    static String cursor(Context ctx, String variant, String position) {
+        return encoded(CURSOR_FORMAT + listing(ctx, variant) + ":" + position);
+    }
+
+    /**
+     * The length of the longest cursor {@link #cursor(Context, String, String)} writes for a position of
+     * {@code positionBytes} bytes in UTF-8, so that a body's bound on a cursor's length takes every one it answers.
+     */
+    static int cursorLength(int positionBytes) {
+        return (CURSOR_FORMAT.length() + LISTING_TAG_LENGTH + 1 + positionBytes + 2) / 3 * 4;
+    }
+
+    /**
+     * The numeric position of a cursor of the list {@code ctx} asks for, made by
+     * {@link #cursor(Context, String, String)} from an id or a position, both from 1 and written without a leading
+     * zero: a position of 0 or 040 is no cursor this API returned.
+     */
+    static String decodeCursor(Context ctx, String variant, String cursor) {
+        String position = decodeCursorText(ctx, variant, cursor);
         if (Digits.id(position) > 0) {
             return position;
         }
@@ -224,19 +328,51 @@ final class V1 {
     }
 
     /**
-     * The position of any cursor made by {@link #cursor(String)}, written as it made it: the decoder also takes
-     * padding and stray low bits, which would give one cursor several spellings.
+     * The position of a cursor made by {@link #cursor(Context, String, String)} for the list {@code ctx} asks for,
+     * written as it made it: the decoder also takes padding and stray low bits, which would give one cursor several
+     * spellings. A cursor of another list (its tag differs) is 400 {@code invalid_cursor}, saying so.
      */
-    static String decodeCursorText(String cursor) {
+    static String decodeCursorText(Context ctx, String variant, String cursor) {
+        String text;
         try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith("c1:") && cursor(text.substring(3)).equals(cursor)) {
-                return text.substring(3);
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below
+            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalidCursor(cursor);
         }
-        throw invalidCursor(cursor);
+        int position = CURSOR_FORMAT.length() + LISTING_TAG_LENGTH + 1;
+        if (!text.startsWith(CURSOR_FORMAT) || text.length() < position || text.charAt(position - 1) != ':'
+                || !encoded(text).equals(cursor)) {
+            throw invalidCursor(cursor);
+        }
+        if (!text.regionMatches(CURSOR_FORMAT.length(), listing(ctx, variant), 0, LISTING_TAG_LENGTH)) {
+            throw new InvalidInputException("invalid_cursor", "cursor \"" + Fields.abbreviate(cursor) + "\" was "
+                    + "written for another list (another route, organization or object, or the other order): a "
+                    + "cursor continues only the list whose next_cursor it was", Map.of("cursor",
+                    "written for another list"));
+        }
+        return text.substring(position);
+    }
+
+    private static String encoded(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The tag of the list {@code ctx} asks for, which its cursors carry: eight hex digits of the CRC-32 of the
+     * route's template, the values of its path parameters (the organization, the group, the member, the
+     * resource, …) and {@code variant}. Every node computes the same tag, so a cursor continues on any of them; it
+     * is a check against a cursor used in the wrong place, not a secret (a cursor only positions a list the
+     * caller may read anyway).
+     */
+    private static String listing(Context ctx, String variant) {
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        StringBuilder listing = new StringBuilder(endpoint == null ? ctx.path() : endpoint.path);
+        new TreeMap<>(ctx.pathParamMap()).forEach((name, value) ->
+                listing.append('\0').append(name).append('=').append(value));
+        listing.append('\0').append(variant);
+        CRC32 crc = new CRC32();
+        crc.update(listing.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
     /** A position in a list ordered by resource: a resource type and one of its ids. */
@@ -245,24 +381,25 @@ final class V1 {
         /** Before the first resource: the position of the first page. */
         static final ResourcePosition FIRST = new ResourcePosition("", "");
 
-        /** The cursor of the page after this position. */
-        String cursor() {
-            return V1.cursor(type + "/" + id);
+        /** The cursor of the page after this position in the list {@code ctx} asks for. */
+        String cursor(Context ctx) {
+            return V1.cursor(ctx, type + "/" + id);
         }
     }
 
     /**
      * The resource after which a page ordered by (type, id) starts — a resource's children, a member's assignments —
-     * read from {@code cursor} as {@link ResourcePosition#cursor} wrote it ({@code c1:<type>/<id>}; a type holds no
-     * {@code /}, so it splits at the first): {@link ResourcePosition#FIRST} without a cursor. A type not spelled as
-     * a model's keys are, or an id that is none ({@link #afterResourceId}), is no cursor this API returned: 400
-     * {@code invalid_cursor}, as is an empty one ({@link #after}).
+     * read from the {@code cursor} parameter as {@link ResourcePosition#cursor} wrote it for this list (position
+     * {@code <type>/<id>}; a type holds no {@code /}, so it splits at the first): {@link ResourcePosition#FIRST}
+     * without a cursor. A type not spelled as a model's keys are, or an id that is none ({@link #afterResourceId}),
+     * is no cursor this API returned: 400 {@code invalid_cursor}, as is an empty one ({@link #after}).
      */
-    static ResourcePosition afterResource(String cursor) {
+    static ResourcePosition afterResource(Context ctx) {
+        String cursor = ctx.queryParam("cursor");
         if (cursor == null) {
             return ResourcePosition.FIRST;
         }
-        String position = decodeCursorText(cursor);
+        String position = decodeCursorText(ctx, "", cursor);
         int slash = position.indexOf('/');
         if (slash < 0 || !ModelParser.isKey(position.substring(0, slash))) {
             throw invalidCursor(cursor);
@@ -272,13 +409,14 @@ final class V1 {
 
     /**
      * The resource id after which a page of one type's resources starts ({@code lookup/resources}), read from
-     * {@code cursor} as {@link #cursor(String)} wrote it from the id: null without a cursor. The id must be one a
-     * resource can have — {@link ResourceType#idProblem}, and text a request can carry ({@link Text#problem}: no NUL,
-     * which PostgreSQL cannot hold, nor another control character but those a body's text may hold) — else 400
-     * {@code invalid_cursor}, as is an empty one (a body's cursor is left out for the first page).
+     * {@code cursor} as {@link #cursor(Context, String, String)} wrote it from the id for this list and
+     * {@code variant}: null without a cursor. The id must be one a resource can have — {@link ResourceType#idProblem},
+     * and text a request can carry ({@link Text#problem}: no NUL, which PostgreSQL cannot hold, nor another control
+     * character but those a body's text may hold) — else 400 {@code invalid_cursor}, as is an empty one (a body's
+     * cursor is left out for the first page).
      */
-    static String afterResourceId(String cursor) {
-        return cursor == null ? null : resourceId(cursor, decodeCursorText(cursor));
+    static String afterResourceId(Context ctx, String variant, String cursor) {
+        return cursor == null ? null : resourceId(cursor, decodeCursorText(ctx, variant, cursor));
     }
 
     private static String resourceId(String cursor, String id) {
@@ -313,17 +451,21 @@ final class V1 {
     /** A page of items; {@code lastId} positions the next page when the page was full. */
     static <T> void page(Context ctx, List<T> items, int limit, java.util.function.ToLongFunction<T> id,
                          java.util.function.Function<T, JsonNode> render) {
-        page(ctx, items, limit, false, id, render);
+        page(ctx, "", items, limit, false, id, render);
     }
 
-    /** A page of items that may also have ended early ({@code cutShort}: more follow though it is not full). */
-    static <T> void page(Context ctx, List<T> items, int limit, boolean cutShort,
+    /**
+     * A page of items that may also have ended early ({@code cutShort}: more follow though it is not full), its cursor
+     * written for the list's {@code variant} ({@link #cursor(Context, String, String)}).
+     */
+    static <T> void page(Context ctx, String variant, List<T> items, int limit, boolean cutShort,
                          java.util.function.ToLongFunction<T> id, java.util.function.Function<T, JsonNode> render) {
         ObjectNode body = Json.object();
         ArrayNode array = body.putArray("items");
         items.forEach(item -> array.add(render.apply(item)));
         boolean more = !items.isEmpty() && (items.size() == limit || cutShort);
-        body.put("next_cursor", more ? cursor(String.valueOf(id.applyAsLong(items.get(items.size() - 1)))) : null);
+        body.put("next_cursor", more ? cursor(ctx, variant, String.valueOf(id.applyAsLong(items.get(items.size() - 1))))
+                : null);
         ok(ctx, body);
     }
 
@@ -331,11 +473,20 @@ final class V1 {
         ctx.status(200).contentType("application/json").result(Json.write(body));
     }
 
-    /** A single versioned object, with its ETag. */
+    /**
+     * A single versioned object, with its ETag; a read whose {@code If-None-Match} names its version is answered
+     * 304 Not Modified, with the ETag and no body ({@link #notModified}). The web framework would also answer 304
+     * after any handler, a write's included, when {@code If-None-Match} equals the ETag as text: the native API's
+     * writes refuse that header before they run ({@link #refuseIfNoneMatch}), and a read it names is answered here.
+     */
     static void object(Context ctx, int status, JsonNode body) {
         JsonNode version = body.get("version");
         if (version != null) {
             ctx.header("ETag", "\"" + version.asString() + "\"");
+            if (status == 200 && notModified(ctx, version.asString())) {
+                ctx.status(304);
+                return;
+            }
         }
         ctx.status(status).contentType("application/json").result(Json.write(body));
     }

@@ -120,6 +120,25 @@ class UnreadQueryParametersIT {
                         + "action (repeatable)");
     }
 
+    /**
+     * An empty element of a comma-separated filter ({@code object_type=group,}) is refused as an empty filter is,
+     * never dropped: the list would answer as filtered on what remains.
+     */
+    @Test
+    void aListFilterWithAnEmptyElement_isRefused_notDropped() {
+        for (String query : List.of("object_type=group,", "object_type=,group", "object_type=group,,member",
+                "object_type=group,%20,member", "object_type=group&object_type=member,", "action=created,",
+                "object_id=1,")) {
+            Http.Res res = node.service().get(org() + "/events?" + query);
+            String name = query.substring(0, query.indexOf('='));
+            assertThat(res.status()).as("%s: %s", query, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as(query).isEqualTo("invalid_query");
+            assertThat(res.get("errors").get(name).stringValue()).as(query).contains("empty value");
+        }
+        Http.Res listed = node.service().get(org() + "/events?object_type=group,%20member&object_type=role");
+        assertThat(listed.status()).as("%s", listed).isEqualTo(200);
+    }
+
     @Test
     void theCloseDialectAndTheOperationsRoutes_keepTakingAnyQuery() {
         Fixtures.Org close = fx.org("close");
