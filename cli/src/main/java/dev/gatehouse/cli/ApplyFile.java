@@ -32,8 +32,10 @@ import tools.jackson.databind.JsonNode;
  * the server's measure. A resource's id is checked by the server's rule for one ({@link ResourceType#idProblem}: 1 to
  * 200 characters), an assignment's end by the server's bounds of a date-time (years 1 to 9999). Duplicates are found
  * as the server finds them: role names and emails as {@link RoleIds#fold} folds them, user ids exactly. Role names
- * and references are taken without surrounding whitespace, as the server stores a name, so that a second apply
- * compares what the first one wrote. Lengths are counted in characters (code points), as the server counts them.
+ * and members' first and last names are taken without the spaces of every kind at their ends and checked by the
+ * server's rule for names ({@link Fields#nameProblem}: no invisible character but where a person writes one), as the
+ * server stores a name, so that a second apply compares what the first one wrote; role references are taken without
+ * surrounding whitespace. Lengths are counted in characters (code points), as the server counts them.
  * Immutable.
  *
  * @param org   the organization's id, or null when the file leaves it to {@code --org}
@@ -120,7 +122,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             String where = source + ": roles[" + i + "]";
             JsonNode node = roleNodes.get(i);
             Yaml.requireObject(node, where, ROLE);
-            String name = limited(required(node, "name", where, true), MAX_ROLE_NAME, "name", where);
+            String name = name(node, where);
             String twin = roleNames.putIfAbsent(RoleIds.fold(name), name);
             if (twin != null) {
                 throw new CliException(where + ": role \"" + name + "\" is declared twice" + (twin.equals(name) ? ""
@@ -167,8 +169,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                         : " (as \"" + twin + "\": emails are compared ignoring case)"));
             }
             members.add(new MemberDecl(userId, email,
-                    limited(text(node, "first_name", where, true), MAX_USER_FIELD, "first_name", where),
-                    limited(text(node, "last_name", where, true), MAX_USER_FIELD, "last_name", where),
+                    personName(node, "first_name", where), personName(node, "last_name", where),
                     role, external, status, assignments(node, where)));
         }
         return new ApplyFile(org, prune, roles, members);
@@ -311,6 +312,41 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             throw new CliException(where + ": " + field + " must not be blank");
         }
         return value == null ? null : value.strip();
+    }
+
+    /**
+     * A role's name, as the server takes it ({@link Fields#name}): without the spaces of every kind at its ends
+     * ({@link Fields#stripSpaces}, the no-break spaces too), so that a second apply compares what the first one wrote,
+     * and checked by the server's own rule for names ({@link Fields#nameProblem}): no invisible character anywhere but
+     * where a person writes one, so that no role looks exactly like another (or like a system role).
+     */
+    private static String name(JsonNode node, String where) {
+        String name = limited(text(node, "name", where, true), MAX_ROLE_NAME, "name", where);
+        if (name == null || Fields.stripSpaces(name).isEmpty()) {
+            throw new CliException(where + ": name is required");
+        }
+        String problem = Fields.nameProblem(name);
+        if (problem != null) {
+            throw new CliException(where + ": name " + problem);
+        }
+        return Fields.stripSpaces(name);
+    }
+
+    /**
+     * A member's first or last name, or null when absent, as the server takes it ({@link Fields#nameOrEmpty}):
+     * without the spaces at its ends, {@code ""} (or spaces alone) emptying it, any other checked by the server's rule
+     * for names ({@link Fields#nameProblem}).
+     */
+    private static String personName(JsonNode node, String field, String where) {
+        String name = limited(text(node, field, where, true), MAX_USER_FIELD, field, where);
+        if (name == null || Fields.stripSpaces(name).isEmpty()) {
+            return name == null ? null : "";
+        }
+        String problem = Fields.nameProblem(name);
+        if (problem != null) {
+            throw new CliException(where + ": " + field + " " + problem);
+        }
+        return Fields.stripSpaces(name);
     }
 
     /**

@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
  * {@code --limit} events (newest first, or oldest first with {@code --oldest-first}); with it, every event committed
  * from now on (or after {@code --after-revision}), oldest first, one per line as it comes — until interrupted or, with
  * {@code --limit}, after that many, or when its standard output closes ({@code | head}: exit 2, as export), or once
- * the organization is deleted (exit 2: its history outlives it, so a service key could read on for ever); a server out
- * of reach for a while (a restart) is waited for. In JSON, a list is one array and a followed stream one object per
- * line (NDJSON).
+ * the organization is deleted (exit 2: its history outlives it, so a service key could read on for ever; at once for a
+ * follow from the deletion's revision or past it); a server out of reach for a while (a restart) is waited for. In
+ * JSON, a list is one array and a followed stream one object per line (NDJSON).
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = "An organization's change history; --follow prints new events as they are committed.")
@@ -105,6 +105,11 @@ final class EventsCommand implements Callable<Integer> {
     private int follow(OrgClient organization) throws InterruptedException {
         long after;
         if (afterRevision != null) {
+            // the deletion is the organization's last event: a follow from it or past it would wait for none to come
+            Event deletion = deletion(organization, 0L);
+            if (deletion != null && deletion.revision() <= afterRevision) {
+                return deleted(organization, deletion);
+            }
             after = afterRevision;
         } else {
             // from now on: after the newest event of any kind

@@ -28,6 +28,8 @@ final class ExportCommand implements Callable<Integer> {
 
     private static final int PLAIN_EVERY = 10_000;
     private static final int CHECK_EVERY = 1_000;
+    private static final String INCOMPLETE = "standard output could not be written whole (closed early, a full "
+            + "disk, a file size limit): the export is incomplete";
 
     @Spec
     CommandSpec spec;
@@ -63,8 +65,10 @@ final class ExportCommand implements Callable<Integer> {
                 out.println(line);
                 lines++;
                 if (lines % CHECK_EVERY == 0 && out.checkError()) {
-                    // the reader went away (| head): stop reading the export instead of fetching it all for nothing
-                    progress.finish("standard output closed after " + lines + " lines; export stopped");
+                    // the reader went away (| head) or the disk is full: stop reading the export instead of fetching
+                    // it all for nothing. A write failed somewhere in the last CHECK_EVERY lines, and which one is
+                    // not known (a PrintWriter only remembers that one did): the count is of the lines read
+                    progress.finish(INCOMPLETE + "; stopped reading it at line " + lines);
                     return ExitCodes.ERROR;
                 }
                 bytes += line.length() + 1;
@@ -74,8 +78,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         if (out.checkError()) {
             // the last block failed (a full disk, a file size limit): never a summary that calls it complete
-            progress.finish("standard output could not be written whole (a full disk, a file size limit): the "
-                    + "export is incomplete");
+            progress.finish(INCOMPLETE);
             return ExitCodes.ERROR;
         }
         if (!scope.deployment) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * The part of a {@link Plan} about one declared member: the member created or its fields changed, and (when the file
@@ -29,16 +28,18 @@ final class MemberChanges {
     private MemberChanges() {
     }
 
-    static List<Change> memberChange(MemberDecl decl, Member member, Map<Long, String> roleNames,
-                                     RoleIds roleIds) {
+    static List<Change> memberChange(MemberDecl decl, Member member, RoleNames roleNames, RoleIds roleIds) {
         String subject = "member \"" + decl.userId() + "\"";
         if (member == null) {
             List<String> details = new ArrayList<>();
             details.add("email " + decl.email());
-            details.add(decl.external() ? "external" : "role \"" + decl.role() + "\"");
-            if (decl.firstName() != null || decl.lastName() != null) {
-                details.add("name \"" + String.join(" ", Stream.of(decl.firstName(),
-                        decl.lastName()).filter(Objects::nonNull).toList()) + "\"");
+            details.add(decl.external() ? "external" : "role " + roleNames.planned(decl.role()));
+            // each name on its own, as a change shows it: joined, "Zoë" and "" read "Zoë "
+            if (decl.firstName() != null) {
+                details.add("first_name " + Plan.value(decl.firstName()));
+            }
+            if (decl.lastName() != null) {
+                details.add("last_name " + Plan.value(decl.lastName()));
             }
             if (decl.status() != null && decl.status() != Status.ACTIVE) {
                 details.add(decl.status().name().toLowerCase(Locale.ROOT));
@@ -67,9 +68,8 @@ final class MemberChanges {
             Long target = roleIds.find(decl.role());
             if (!Objects.equals(target, member.roleId())) {
                 roleChanges = true;
-                details.add("role " + Plan.value(member.roleId() == null ? null
-                        : roleNames.getOrDefault(member.roleId(), String.valueOf(member.roleId())))
-                        + " -> " + Plan.value(decl.role()));
+                details.add("role " + (member.roleId() == null ? Plan.value(null) : roleNames.now(member.roleId()))
+                        + " -> " + roleNames.planned(decl.role()));
             }
         }
         Status status = null;
@@ -88,7 +88,7 @@ final class MemberChanges {
     }
 
     static void assignmentDiff(MemberDecl decl, List<Assignment> current, boolean prune,
-                               Map<Long, String> roleNames, RoleIds roleIds, List<Change> changes,
+                               RoleNames roleNames, RoleIds roleIds, List<Change> changes,
                                List<Change> removals, List<String> kept) {
         Map<ResourceRef, Assignment> held = new LinkedHashMap<>();
         current.forEach(a -> held.put(a.resource(), a));
@@ -98,7 +98,7 @@ final class MemberChanges {
             Assignment now = held.get(a.resource());
             if (now == null) {
                 List<String> details = new ArrayList<>();
-                details.add("role \"" + a.role() + "\"");
+                details.add("role " + roleNames.planned(a.role()));
                 if (a.until() != null) {
                     details.add("until " + a.until());
                 }
@@ -112,8 +112,7 @@ final class MemberChanges {
             Instant until = a.endManaged() ? a.until() : now.expiresAt();
             List<String> details = new ArrayList<>();
             if (!Objects.equals(roleIds.find(a.role()), now.roleId())) {
-                details.add("role \"" + roleNames.getOrDefault(now.roleId(), String.valueOf(now.roleId())) + "\" -> \""
-                        + a.role() + "\"");
+                details.add("role " + roleNames.now(now.roleId()) + " -> " + roleNames.planned(a.role()));
             }
             if (!Objects.equals(until, now.expiresAt())) {
                 details.add("until " + end(now.expiresAt()) + " -> " + end(until));

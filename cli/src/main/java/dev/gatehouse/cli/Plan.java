@@ -28,7 +28,8 @@ import java.util.function.Function;
  * so that what is referenced exists first and is removed last. Computed
  * from one read of the organization, against which {@link ApplyRules} checks the whole file before anything is
  * applied. Custom roles are matched by name — exactly, else ignoring case as the server compares names
- * ({@link RoleIds#fold}) — members by user id; system roles are never changed.
+ * ({@link RoleIds#fold}) — members by user id; system roles are never changed. A role the file names is shown as the
+ * role it resolves to ({@link RoleNames}).
  * Not thread-safe.
  */
 final class Plan {
@@ -74,17 +75,16 @@ final class Plan {
     /** Compares {@code file} with the organization as it is now, once {@link ApplyRules} found it acceptable. */
     static Plan compute(OrgClient org, ApplyFile file, boolean prune) {
         List<Role> roles = org.roles().list().toList();
-        Map<Long, String> roleNames = new HashMap<>();
         Map<String, Role> custom = new LinkedHashMap<>();
         Map<String, Role> customFolded = new HashMap<>();
         for (Role role : roles) {
-            roleNames.put(role.id(), role.name());
             if (!role.system()) {
                 custom.put(role.name(), role);
                 customFolded.putIfAbsent(RoleIds.fold(role.name()), role);
             }
         }
         RoleIds roleIds = RoleIds.of(roles);
+        RoleNames roleNames = RoleNames.of(roles, roleIds);
         ModelRules model = ModelRules.of(org);
         Map<String, Member> existing = new LinkedHashMap<>();
         org.members().list().forEach(m -> existing.put(m.userId(), m));
@@ -113,6 +113,7 @@ final class Plan {
             if (role == null) {
                 roleIds.declare(decl.name());
             }
+            roleNames.declare(decl.name(), role);
             roleChanges.addAll(roleChange(decl, role));
         }
         List<Change> roleRemovals = new ArrayList<>();

@@ -89,6 +89,12 @@ final class RoleIds {
         return id;
     }
 
+    /** Whether {@code reference} stands for a role by its id: it is no role's name and no system role's key. */
+    boolean byId(String reference) {
+        return !byExactName.containsKey(reference) && !byName.containsKey(fold(reference))
+                && !byKey.containsKey(reference) && find(reference) != null;
+    }
+
     /** The id {@code reference} stands for; a reference the plan checked always resolves. */
     long get(String reference) {
         Long id = find(reference);

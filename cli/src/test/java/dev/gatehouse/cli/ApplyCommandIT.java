@@ -364,6 +364,52 @@ class ApplyCommandIT {
     }
 
     /**
+     * A role's name and a member's first and last name are checked by the server's rule for names before anything is
+     * applied: {@code User} followed by a word joiner (a second role looking exactly like the built-in User) was sent,
+     * after the roles before it had been created. Spaces of every kind at a name's ends are trimmed as the server
+     * trims them, so a second apply finds nothing to do.
+     */
+    @Test
+    void aNameWithAnInvisibleCharacter_isRefusedWhole_beforeAnythingChanges() throws IOException {
+        Fixtures.Org org = fx.org("close");
+        List<String> before = roleNames(org);
+        String first = "roles:\n  - {name: Caller, permissions: [calling, view_all_leads]}\n";
+        List<String[]> cases = List.of(
+                new String[] {first + "  - {name: \"User\\u2060\", permissions: [view_all_leads]}\n",
+                        "roles[1]: name must not begin or end with whitespace or an invisible character, got "
+                                + "\"User\u2060\" (U+2060 at its end)"},
+                new String[] {first + "  - {name: \"Us\\u200ber\", permissions: [view_all_leads]}\n",
+                        "roles[1]: name must not hold an invisible character or whitespace other than a space, got "
+                                + "\"Us\u200ber\" (U+200B inside, at position 2)"},
+                new String[] {first + "  - {name: \"\\u00a0\\u3000\", permissions: [view_all_leads]}\n",
+                        "roles[1]: name is required"},
+                new String[] {first + "members:\n  - {user_id: ap-n1, email: apn1@x.test, role: User, "
+                        + "first_name: \"\\u200b\"}\n", "members[0]: first_name must not be blank"},
+                new String[] {first + "members:\n  - {user_id: ap-n1, email: apn1@x.test, role: User, "
+                        + "last_name: \"Lo\\u2060ve\"}\n", "members[0]: last_name must not hold an invisible "
+                        + "character or whitespace other than a space, got \"Lo\u2060ve\" (U+2060 inside, at position 2)"});
+        for (String[] c : cases) {
+            Cli.Run run = apply(org, file(c[0]), "--yes");
+            assertThat(run.exit()).as(c[1] + "\n" + run).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains(c[1]).doesNotContain("applied");
+        }
+        assertThat(roleNames(org)).isEqualTo(before);
+        assertThat(node.service().get(org.path() + "/members/user:ap-n1").status()).isEqualTo(404);
+
+        Path padded = file("roles:\n  - {name: \"\\u00a0Caller \\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645"
+                + "\\u3000\", permissions: [calling, view_all_leads]}\nmembers:\n  - {user_id: ap-n2, email: apn2@x.test, "
+                + "role: User, first_name: \"\\u202fAda\\u00a0\"}\n");
+        Cli.Run applied = apply(org, padded, "--yes");
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        assertThat(roleNames(org)).contains("Caller \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645");
+        assertThat(node.service().get(org.path() + "/members/user:ap-n2").get("first_name").stringValue())
+                .isEqualTo("Ada");
+        Cli.Run again = apply(org, padded);
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.out()).startsWith("No changes");
+    }
+
+    /**
      * Every text the plan sends meets the server's rule for text before anything is applied: a control character
      * (in a user id or a resource, which paths carry, even a tab) was sent as it came, so the role before it was
      * created and the server refused the rest (400 invalid_text): "applied 1 of 2 changes".
@@ -402,12 +448,13 @@ class ApplyCommandIT {
         }
         assertThat(node.service().get(org.path() + "/members/user:u-new").status()).isEqualTo(404);
 
-        // what a body may hold, a name may: a tab and a line break, and a character beyond the BMP counting one
-        Cli.Run allowed = apply(org, file("roles:\n  - name: \"Two\\tWords\"\n    description: \"a\\nb\"\n"
+        // what a body may hold, a description may: a tab and a line break (a name holds no whitespace but a space,
+        // by the server's rule for names); a character beyond the BMP counts one
+        Cli.Run allowed = apply(org, file("roles:\n  - name: \"Two Words\"\n    description: \"a\\tb\\nc\"\n"
                 + "    permissions: []\n  - name: \"" + "\\U0001F600".repeat(100) + "\"\n    permissions: []\n"),
                 "--yes");
         assertThat(allowed.exit()).as(allowed.toString()).isZero();
-        assertThat(roleNames(org)).contains("Two\tWords", "\uD83D\uDE00".repeat(100));
+        assertThat(roleNames(org)).contains("Two Words", "\uD83D\uDE00".repeat(100));
     }
 
     /**
@@ -540,7 +587,7 @@ class ApplyCommandIT {
         Cli.Run first = apply(org, declared, "--yes");
         assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(first.out()).contains("+ role \"Spacey\"").contains("~ role \"seller\": name \"Seller\" -> "
-                + "\"seller\"").contains("+ member \"u-eve\": email eve@acme.test; role \"SELLER\"");
+                + "\"seller\"").contains("+ member \"u-eve\": email eve@acme.test; role \"seller\"\n");
         assertThat(roleNames(org)).contains("Spacey", "seller").doesNotContain("Seller");
         JsonNode eve = node.service().get(org.path() + "/members/user:u-eve").json();
         assertThat(eve.get("email").stringValue()).isEqualTo("eve@acme.test");
@@ -549,6 +596,82 @@ class ApplyCommandIT {
         Cli.Run again = apply(org, declared);
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(again.out()).startsWith("No changes");
+    }
+
+    /**
+     * The plan names the role a reference resolves to, as it is stored, with its id when the reference was one: it
+     * once showed the reference as the file wrote it ({@code "30"}, {@code "editor"}, {@code "σίσυφοσ"}), which is
+     * not what a reviewer approves.
+     */
+    @Test
+    void thePlan_showsTheRoleAReferenceResolvesTo_notTheReferenceAsWritten() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String room = fx.room(org);
+        long reader = fx.role(org, "Reader", List.of("canViewRoomDetails"));
+        long editor = fx.role(org, "Editor", List.of("canViewRoomDetails"));
+        fx.role(org, "ΣΊΣΥΦΟΣ", List.of("canViewRoomDetails"));
+        fx.member(org, "u-bob", reader);
+        fx.assign(org, room, org.adminId(), reader);
+        String email = node.service().get(org.path() + "/members/user:u-bob").json().get("email").stringValue();
+        Path declared = file("""
+                roles:
+                  - name: agent
+                    permissions: [canCreateRooms]
+                members:
+                  - user_id: u-bob
+                    email: %s
+                    role: editor
+                    assignments:
+                      - resource: room:%s
+                        role: "%d"
+                  - user_id: u-new
+                    email: new@acme.test
+                    role: "%d"
+                  - user_id: u-sis
+                    email: sis@acme.test
+                    role: σίσυφοσ
+                  - user_id: u-agent
+                    email: agent@acme.test
+                    role: AGENT
+                """.formatted(email, room, editor, editor));
+
+        Cli.Run plan = apply(org, declared);
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.out()).contains("~ member \"u-bob\": role \"Reader\" -> \"Editor\"\n")
+                .contains("+ assignment of \"u-bob\" on room:" + room + ": role \"Editor\" (id " + editor + ")\n")
+                .contains("+ member \"u-new\": email new@acme.test; role \"Editor\" (id " + editor + ")\n")
+                .contains("+ member \"u-sis\": email sis@acme.test; role \"ΣΊΣΥΦΟΣ\"\n")
+                .contains("+ member \"u-agent\": email agent@acme.test; role \"agent\"\n");
+
+        String admin = org.json().get("admin_member").get("user_id").stringValue();
+        Cli.Run changed = apply(org, file("members:\n" + admin(org) + "    assignments:\n      - resource: room:"
+                + room + "\n        role: \"" + editor + "\"\n"), "--yes");
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(changed.out()).contains("~ assignment of \"" + admin + "\" on room:" + room + ": role \"Reader\" -> "
+                + "\"Editor\" (id " + editor + ")\n");
+    }
+
+    /** A member created shows each name on its own, as a change does: it once read name "Zoë " for "Zoë" and "". */
+    @Test
+    void thePlan_showsEachNameOfAMemberCreated_onItsOwn() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Path declared = file("""
+                members:
+                  - user_id: u-zoe
+                    email: zoe@acme.test
+                    first_name: Zoë
+                    last_name: ""
+                    role: Default Admin
+                  - user_id: u-last
+                    email: last@acme.test
+                    last_name: Lee
+                    role: Default Admin
+                """);
+        Cli.Run plan = apply(org, declared);
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.out()).contains("+ member \"u-zoe\": email zoe@acme.test; role \"Default Admin\"; "
+                + "first_name \"Zoë\"; last_name \"\"\n").contains("+ member \"u-last\": email last@acme.test; "
+                + "role \"Default Admin\"; last_name \"Lee\"\n");
     }
 
     @Test
@@ -575,7 +698,7 @@ class ApplyCommandIT {
         Cli.Run first = apply(org, declared, "--yes");
         assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(first.out()).contains("+ role \"1e2\"").contains("+ member \"1e3\": email e@acme.test; role \"1e2\"; "
-                + "name \"1.50 .inf\"").contains("+ member \"-0\"").contains("+ member \"42\"")
+                + "first_name \"1.50\"; last_name \".inf\"").contains("+ member \"-0\"").contains("+ member \"42\"")
                 .doesNotContain("1000.0").doesNotContain("100.0").doesNotContain("Infinity");
         assertThat(roleNames(org)).contains("1e2");
         JsonNode member = node.service().get(org.path() + "/members/user:1e3").json();
@@ -822,13 +945,13 @@ class ApplyCommandIT {
         Fixtures.Org org = fx.org("rooms");
         Cli.Run plan = apply(org, file("""
                 roles:
-                  - name: "Agent\\tEast"
-                    description: "first line\\nsecond line\\r"
+                  - name: "Agent East"
+                    description: "first\\tline\\nsecond line\\r"
                     permissions: [canCreateRooms]
                 """));
         assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
-        assertThat(plan.out()).contains("  + role \"Agent\\tEast\": permissions canCreateRooms; description \"first "
-                + "line\\nsecond line\\r\"\n").doesNotContain("\r").doesNotContain("\t");
+        assertThat(plan.out()).contains("  + role \"Agent East\": permissions canCreateRooms; description \"first"
+                + "\\tline\\nsecond line\\r\"\n").doesNotContain("\r").doesNotContain("\t");
     }
 
     @Test

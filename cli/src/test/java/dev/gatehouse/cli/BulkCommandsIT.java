@@ -188,7 +188,31 @@ class BulkCommandsIT {
         };
         Cli.Run run = Cli.run(Cli.env(node), System.in, closingEarly, "export", "--org", String.valueOf(org.id()));
         assertThat(run.exit()).as(run.toString()).isEqualTo(2);
-        assertThat(run.err()).contains("standard output closed after 1000 lines");
+        assertThat(run.err()).contains("the export is incomplete; stopped reading it at line 1000");
+    }
+
+    /**
+     * A full disk or a file size limit met within the export's first 1,000 lines: it once said "standard output closed
+     * after 1000 lines", when none of them (or some, the last cut) had been written.
+     */
+    @Test
+    void anOutputFullBeforeItsThousandthLine_saysTheExportIsIncomplete_notThatLinesWereWritten() {
+        Fixtures.Org org = fx.org("close");
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < 1_100; i++) {
+            members.append(Json.writeString(Map.of("type", "member", "user_id", "f" + i, "email", "f" + i
+                    + "@example.com", "role", "User"))).append('\n');
+        }
+        assertThat(Cli.runWithInput(node, members.toString(), "import", "--org", String.valueOf(org.id()), "-")
+                .exit()).isZero();
+        for (int room : new int[] {0, 50_000}) {
+            Cli.Run run = Cli.run(Cli.env(node), System.in, Cli.full(room), "export", "--org",
+                    String.valueOf(org.id()));
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).isEqualTo("gatehouse export: standard output could not be "
+                    + "written whole (closed early, a full disk, a file size limit): the export is incomplete; "
+                    + "stopped reading it at line 1000\n");
+        }
     }
 
     @Test

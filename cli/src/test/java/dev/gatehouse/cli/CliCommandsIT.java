@@ -3,14 +3,18 @@ package dev.gatehouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -337,6 +341,71 @@ class CliCommandsIT {
         assertThat(why.get("reason").stringValue()).isNotBlank();
     }
 
+    /**
+     * {@code -o json} has the API's fields, no more: it once added {@code "delta": null} to every event and
+     * {@code "ancestor": null} to an explanation, which the API leaves out when they have no value — while a field
+     * the API sends as null ({@code "before": null}, {@code "role_id": null}) stays.
+     */
+    @Test
+    void json_hasTheApisFields_notTheNullsItLeavesOut() {
+        Fixtures.Org org = fx.org("rooms");
+        long agent = fx.role(org, "Agent", List.of("canCreateRooms"));
+        long member = fx.member(org, "u-jo", agent);
+        String room = fx.room(org);
+        fx.assign(org, room, member, fx.roleId(org, "Default Admin"));
+        long group = node.service().post(org.path() + "/groups", Map.of("name", "Team")).json().get("id").longValue();
+        assertThat(node.service().post(org.path() + "/groups/" + group + "/members", Map.of("user_id", "u-jo"))
+                .status()).isLessThan(300);
+
+        Cli.Run events = Cli.run(node, "events", "--org", id(org), "--limit", "100", "-o", "json");
+        assertThat(events.exit()).as(events.toString()).isZero();
+        JsonNode answered = node.service().get(org.path() + "/events?limit=100").json().get("items");
+        assertThat(events.json().size()).isEqualTo(answered.size()).isGreaterThan(3);
+        for (int i = 0; i < answered.size(); i++) {
+            assertThat(fields(events.json().get(i))).as(answered.get(i).toString())
+                    .isEqualTo(fields(answered.get(i)));
+        }
+        assertThat(events.out()).contains("\"delta\"").contains("\"before\" : null");
+        String followed = Cli.run(node, "events", "--org", id(org), "--follow", "--after-revision", "0", "--limit",
+                String.valueOf(answered.size()), "-o", "json").out();
+        assertThat(followed.lines().filter(l -> !l.contains("\"delta\"")).count()).isEqualTo(answered.size() - 1);
+
+        for (String[] check : List.of(new String[] {"canCreateRooms"},
+                new String[] {"canSubmitRoomsForReview", "--resource", "room:" + room},
+                new String[] {"canDeleteRooms"})) {
+            List<String> args = new ArrayList<>(List.of("check", "--org", id(org), "--user", "u-jo", "--explain",
+                    "-o", "json", "--permission"));
+            args.addAll(List.of(check));
+            Cli.Run explained = Cli.run(node, args.toArray(String[]::new));
+            Map<String, Object> body = new HashMap<>(Map.of("user_id", "u-jo", "permission", check[0],
+                    "explain", true));
+            if (check.length > 1) {
+                body.put("resource", Map.of("type", "room", "id", room));
+            }
+            JsonNode answer = node.service().post(org.path() + "/check", body).json();
+            assertThat(fields(explained.json())).as(explained.toString()).isEqualTo(fields(answer))
+                    .doesNotContain("explanation.ancestor");
+        }
+    }
+
+    /** Every field of {@code json} by its path ({@code actor.member_id}), objects within arrays included. */
+    private static Set<String> fields(JsonNode json) {
+        Set<String> paths = new TreeSet<>();
+        fields(json, "", paths);
+        return paths;
+    }
+
+    private static void fields(JsonNode json, String path, Set<String> into) {
+        if (json.isObject()) {
+            for (Map.Entry<String, JsonNode> field : json.properties()) {
+                into.add(path + field.getKey());
+                fields(field.getValue(), path + field.getKey() + ".", into);
+            }
+        } else if (json.isArray()) {
+            json.forEach(item -> fields(item, path + "[].", into));
+        }
+    }
+
     @Test
     @Timeout(60)
     void eventsFollow_printsAWriteAsItIsCommitted_thenStops() throws Exception {
@@ -397,6 +466,52 @@ class CliCommandsIT {
         Cli.Run late = Cli.run(node, "events", "--org", id(org), "--follow", "--interval", "50");
         assertThat(late.exit()).as(late.toString()).isEqualTo(2);
         assertThat(late.err()).contains("was deleted");
+    }
+
+    /**
+     * A follow from the deletion's revision or past it ends at once (exit 2), with or without a filter: it once
+     * looked for the deletion only after the revision given, so it polled for ever, printing nothing.
+     */
+    @Test
+    @Timeout(60)
+    void eventsFollow_fromTheDeletionOrPastIt_endsAtOnce() throws Exception {
+        Fixtures.Org org = fx.org("rooms");
+        fx.role(org, "Agent", List.of("canCreateRooms"));
+        assertThat(node.service().delete(org.path()).status()).isEqualTo(204);
+        JsonNode deletion = Cli.run(node, "events", "--org", id(org), "-n", "1", "-o", "json").json().get(0);
+        assertThat(deletion.get("action").stringValue()).isEqualTo("deleted");
+        long revision = deletion.get("revision").longValue();
+
+        for (List<String> from : List.of(List.of("--after-revision", String.valueOf(revision)),
+                List.of("--after-revision", String.valueOf(revision), "--type", "role"),
+                List.of("--after-revision", String.valueOf(revision + 1000)))) {
+            List<String> args = new ArrayList<>(List.of("events", "--org", id(org), "--follow", "--interval", "50",
+                    "-o", "json"));
+            args.addAll(from);
+            Cli.Run run = CompletableFuture.supplyAsync(() -> Cli.run(node, args.toArray(String[]::new)))
+                    .get(20, TimeUnit.SECONDS);
+            assertThat(run.exit()).as(from + "\n" + run).isEqualTo(2);
+            assertThat(run.out()).as(from.toString()).isEmpty();
+            assertThat(run.err()).as(from.toString()).isEqualTo("gatehouse events: organization " + org.id()
+                    + " was deleted (revision " + revision + "); stopped following\n");
+        }
+    }
+
+    /** A follow of an organization the server does not know (no history either) ends at once, saying so. */
+    @Test
+    @Timeout(60)
+    void eventsFollow_ofAnOrganizationNotFound_endsSayingSo() throws Exception {
+        for (List<String> from : List.of(List.<String>of(), List.of("--after-revision", "0"),
+                List.of("--after-revision", "0", "--type", "role"))) {
+            List<String> args = new ArrayList<>(List.of("events", "--org", "987654321", "--follow", "--interval",
+                    "50"));
+            args.addAll(from);
+            Cli.Run run = CompletableFuture.supplyAsync(() -> Cli.run(node, args.toArray(String[]::new)))
+                    .get(20, TimeUnit.SECONDS);
+            assertThat(run.exit()).as(from + "\n" + run).isEqualTo(2);
+            assertThat(run.err()).as(from.toString()).isEqualTo("gatehouse events: 404 organization_not_found: "
+                    + "organization 987654321 not found\n");
+        }
     }
 
     /**
@@ -497,7 +612,7 @@ class CliCommandsIT {
 
         String valid = Files.readString(config);
         Files.writeString(config, valid + "  typo:\n    kee: x\n");
-        Map<String, String> fileOnly = new java.util.HashMap<>(env);
+        Map<String, String> fileOnly = new HashMap<>(env);
         fileOnly.remove("GATEHOUSE_URL");
         fileOnly.remove("GATEHOUSE_KEY");
         Cli.Run typoElsewhere = Cli.run(fileOnly, System.in, get);
@@ -615,7 +730,7 @@ class CliCommandsIT {
         // a line feed in a value split its row in two; a CJK name, padded by its length, pushed the columns after it
         Fixtures.Org org = fx.org("rooms");
         fx.role(org, "営業部", List.of("canCreateRooms"));
-        fx.role(org, "Sales\nEast\tside", List.of("canCreateRooms"));
+        storedRole(org, "Sales\nEast\tside");
         fx.role(org, "Cafe\u0301", List.of("canCreateRooms"));
         int roles = Cli.run(node, "roles", "list", "--org", id(org), "-o", "json").json().size();
         Cli.Run table = Cli.run(node, "roles", "list", "--org", id(org), "-o", "table");
@@ -721,7 +836,7 @@ class CliCommandsIT {
         // a role's name ending a line and starting "allowed" printed an extra line in check --explain's table
         Fixtures.Org org = fx.org("rooms");
         String name = "Plain\n  reason: all good\nallowed\u202e";
-        long role = fx.role(org, name, List.of("canCreateRooms"));
+        long role = storedRole(org, name);
         fx.member(org, "u-ivy", role);
         Cli.Run table = Cli.run(node, "check", "--org", id(org), "--user", "u-ivy", "--permission",
                 "canCreateRooms", "--explain", "-o", "table");
@@ -730,7 +845,7 @@ class CliCommandsIT {
         assertThat(table.out()).contains("reason: ").contains("Plain\\n  reason: all good\\nallowed\\u202e");
         assertThat(table.out()).doesNotContain("\u202e");
 
-        fx.role(org, "Spare\nline", List.of("canCreateRooms"));
+        storedRole(org, "Spare\nline");
         Cli.Run deleted = Cli.run(node, "roles", "delete", "Spare\nline", "--org", id(org));
         assertThat(deleted.exit()).as(deleted.toString()).isZero();
         assertThat(deleted.err()).contains("(Spare\\nline)").hasLineCount(1);
@@ -740,6 +855,20 @@ class CliCommandsIT {
         Cli.Run missing = Cli.run(node, "roles", "get", "Nope\nallowed", "--org", id(org));
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("Nope\\nallowed").hasLineCount(1);
+    }
+
+    /**
+     * A role granting canCreateRooms, named {@code name} as a name was stored before the server refused names holding
+     * a control or another invisible character: a name the server holds is printed escaped whatever it is. A change of
+     * its description then carries the stored role, name and all, to the decisions' engine.
+     */
+    private static long storedRole(Fixtures.Org org, String name) {
+        long role = fx.role(org, "Stored " + System.nanoTime(), List.of("canCreateRooms"));
+        TestDatabase.jdbi(node.databaseUrl()).useHandle(h -> h.createUpdate("UPDATE roles SET name = :n WHERE id = :id")
+                .bind("n", name).bind("id", role).execute());
+        assertThat(node.service().patch(org.path() + "/roles/" + role, Map.of("description", "stored")).status())
+                .isEqualTo(200);
+        return role;
     }
 
     private static void collect(CommandLine line, List<String> path, List<String[]> into) {

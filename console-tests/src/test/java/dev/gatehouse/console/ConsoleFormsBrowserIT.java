@@ -221,9 +221,12 @@ class ConsoleFormsBrowserIT extends SignedOutEachTest {
     @Test
     void anOrganizationWhoseNameHoldsATabAndALineBreak_canBeDeleted_typingItOnOneLine() {
         String stamp = String.valueOf(System.nanoTime());
-        Http.Res org = node.service().post("/v1/orgs", Map.of("name", "Tab\tand\nline " + stamp, "model", "rooms"));
+        Http.Res org = node.service().post("/v1/orgs", Map.of("name", "Tab " + stamp, "model", "rooms"));
         assertThat(org.status()).as(org.toString()).isEqualTo(201);
         long id = org.get("id").longValue();
+        // a name stored before the server refused whitespace other than a space inside a name: kept, shown as it is
+        node.node().core().store().jdbi().useHandle(h -> h.createUpdate("UPDATE organizations SET name = :n "
+                + "WHERE id = :id").bind("n", "Tab\tand\nline " + stamp).bind("id", id).execute());
         browser.open("/");
         browser.heading("Sign in");
         browser.type("API key", TestNode.SERVICE_KEY);

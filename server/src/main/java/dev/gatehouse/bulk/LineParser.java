@@ -93,7 +93,7 @@ final class LineParser {
         }
         boolean existing = f.has("org_id");
         Long orgId = f.id("org_id", false);
-        String name = f.text("name", !existing, 200);
+        String name = f.name("name", !existing, 200);
         String model = f.text("model", !existing, 100);
         if (existing && name != null) {
             f.error("name", "names a new organization; an existing one is named by org_id alone");
@@ -114,6 +114,7 @@ final class LineParser {
     private static ImportLine role(long line, Fields f, boolean delete) {
         if (delete) {
             f.allowOnly(Set.of("type", "op", "name"));
+            // a role deleted is found by its name, which may be one stored before names followed the name rule
             String name = f.text("name", true, 100);
             return valid(f, () -> new ImportLine.Role(line, true, new RoleInput(name, null, null, null, null, false)));
         }
@@ -132,8 +133,8 @@ final class LineParser {
                 "external", "status"));
         String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         String email = f.email("email", true);
-        String first = f.string("first_name", false, 200);
-        String last = f.string("last_name", false, 200);
+        String first = f.nameOrEmpty("first_name", 200);
+        String last = f.nameOrEmpty("last_name", 200);
         boolean external = Boolean.TRUE.equals(f.bool("external"));
         ImportLine.RoleRef role = roleRef(f, !external);
         if (external && role != null) {
@@ -149,7 +150,8 @@ final class LineParser {
 
     private static ImportLine group(long line, Fields f, boolean delete) {
         f.allowOnly(Set.of("type", "op", "name"));
-        String name = f.text("name", true, 100);
+        // a group deleted is found by its name, which may be one stored before names followed the name rule
+        String name = delete ? f.text("name", true, 100) : f.name("name", true, 100);
         return valid(f, () -> new ImportLine.Group(line, delete, name));
     }
 
@@ -219,7 +221,7 @@ final class LineParser {
             case "region" -> {
                 f.allowOnly(Set.of("type", "op", "id", "name", "created_at"));
                 Integer id = roomsId(f, "id", true);
-                String name = f.text("name", true, 200);
+                String name = f.name("name", true, 200);
                 Instant createdAt = f.instant("created_at");
                 yield valid(f, () -> new ImportLine.Region(line, id, name, createdAt));
             }
@@ -227,7 +229,7 @@ final class LineParser {
                 f.allowOnly(Set.of("type", "op", "id", "name", "region_id", "address1", "address2", "city",
                         "state_id", "postal_code", "country_id", "time_zone_id", "phone", "created_at"));
                 Integer id = roomsId(f, "id", true);
-                OfficeFields fields = new OfficeFields(f.text("name", true, 200), roomsId(f, "region_id", false),
+                OfficeFields fields = new OfficeFields(f.name("name", true, 200), roomsId(f, "region_id", false),
                         f.string("address1", false, 200), f.string("address2", false, 200),
                         f.string("city", false, 200), f.string("state_id", false, 100),
                         f.string("postal_code", false, 100), f.string("country_id", false, 100),
@@ -240,7 +242,7 @@ final class LineParser {
                         "transaction_side_id", "template_id", "listing_source", "field_data", "created_at",
                         "updated_at"));
                 Integer id = roomsId(f, "id", true);
-                String name = f.text("name", true, 200);
+                String name = f.name("name", true, 200);
                 Integer officeId = roomsId(f, "office_id", false);
                 String status = f.string("status", true, 16);
                 if (status != null && !ROOM_STATUSES.contains(status)) {

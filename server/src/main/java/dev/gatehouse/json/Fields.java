@@ -116,7 +116,11 @@ public final class Fields {
         return s;
     }
 
-    /** A required string that is not blank after trimming; returned trimmed. */
+    /**
+     * A string that is not blank after trimming Java's whitespace; returned trimmed: a text that names no object for
+     * people (a URL, a reason, a reference to what is stored by a name, which a name stored before {@link #name}'s
+     * rule must still find). A name is read by {@link #name}.
+     */
     public String text(String name, boolean required, int maxLength) {
         String s = string(name, required, maxLength);
         if (s != null && s.isBlank()) {
@@ -124,6 +128,44 @@ public final class Fields {
             return null;
         }
         return s == null ? null : s.strip();
+    }
+
+    /**
+     * A name people pick an object by in a list (a role, a group, an organization, a room, an office, a region, a
+     * model and its types, a member's first and last name), returned without the spaces of every kind at its ends
+     * ({@link #stripSpaces}: the no-break spaces and U+3000 as much as ASCII's), then refused when it is blank or holds
+     * an invisible character anywhere by {@link Invisible}'s rule, which names the character and where it is: inside,
+     * a space U+0020 is the name's own, and the joiners and selectors a person writes (an emoji sequence, a
+     * non-joiner in a Persian word); an {@code @} is a character like any other ({@code Sales @ Berlin}). Names are
+     * compared ignoring case where they are unique, so {@code Default Admin} followed by a no-break space, or with a
+     * zero-width space inside, would otherwise be a second role looking exactly like the system role
+     * {@code Default Admin}. Its length is counted as sent.
+     */
+    public String name(String name, boolean required, int maxLength) {
+        String s = string(name, required, maxLength);
+        return s == null ? null : named(name, stripSpaces(s), false);
+    }
+
+    /**
+     * An optional {@link #name} that {@code ""} empties (a member's first or last name): a value of spaces alone is
+     * {@code ""} too; any other is a name by {@link #name}'s rule, and one of invisible characters alone is blank.
+     */
+    public String nameOrEmpty(String name, int maxLength) {
+        String s = string(name, false, maxLength);
+        return s == null ? null : named(name, stripSpaces(s), true);
+    }
+
+    /**
+     * {@code stripped}, or null with the field's error when {@link #nameProblem} finds one; {@code ""} is kept when it
+     * {@code empties}.
+     */
+    private String named(String name, String stripped, boolean empties) {
+        String problem = empties && stripped.isEmpty() ? null : nameProblem(stripped);
+        if (problem != null) {
+            error(name, problem);
+            return null;
+        }
+        return stripped;
     }
 
     /**
@@ -168,6 +210,31 @@ public final class Fields {
      */
     public static String identifierProblem(String userId) {
         return Invisible.problem(userId);
+    }
+
+    /**
+     * Why {@code name} is not a name {@link #name} takes, ready to follow the field's name, or null when it is one:
+     * judged without the spaces at its ends, as {@link #name} strips them ({@link #stripSpaces}); for a reader that
+     * checks a value before sending it, as {@link #identifierProblem}.
+     */
+    public static String nameProblem(String name) {
+        return Invisible.problem(stripSpaces(name), false);
+    }
+
+    /**
+     * {@code s} without the spaces of every kind at its ends ({@link Invisible#isSpace}: Java's whitespace and every
+     * Unicode space separator, where {@link String#strip} knows no no-break space), as {@link #name} takes a name.
+     */
+    public static String stripSpaces(String s) {
+        int begin = 0;
+        int end = s.length();
+        while (begin < end && Invisible.isSpace(s.codePointAt(begin))) {
+            begin += Character.charCount(s.codePointAt(begin));
+        }
+        while (end > begin && Invisible.isSpace(s.codePointBefore(end))) {
+            end -= Character.charCount(s.codePointBefore(end));
+        }
+        return s.substring(begin, end);
     }
 
     /**

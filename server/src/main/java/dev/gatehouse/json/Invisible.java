@@ -5,11 +5,13 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The characters a reader cannot see, for the one rule that a value a client chose to name someone by — a user id
- * ({@link Fields#identifier}), an email ({@link EmailAddress}) — holds none of them, anywhere, but where they are part
- * of what a person writes, and is not made of them alone. Such a value is taken verbatim, so one that holds an
- * invisible character is another value that looks exactly the same: {@code admin1} followed by a no-break space, or
- * with a zero-width space after its {@code ad}, would be a second member beside {@code admin1}.
+ * The characters a reader cannot see, for the one rule that a value a client chose to name someone or something by —
+ * a user id ({@link Fields#identifier}), an email ({@link EmailAddress}), the name people pick an object by in a list
+ * (a role, a group, a room, a member's first name: {@link Fields#name}) — holds none of them, anywhere, but where they
+ * are part of what a person writes, and is not made of them alone. Such a value is another value that looks exactly
+ * the same: {@code admin1} followed by a no-break space, or with a zero-width space after its {@code ad}, would be a
+ * second member beside {@code admin1}, {@code Default}, a zero-width space and {@code Admin} a second role beside the
+ * system role {@code Default Admin}.
  *
  * <p>Invisible are the spaces of every kind ({@link #isSpace}), the format characters (Unicode's {@code Cf}: zero-width
  * space U+200B, zero-width joiner U+200D, word joiner U+2060, byte order mark U+FEFF, the direction marks), every
@@ -37,7 +39,7 @@ import java.util.Set;
  * <p>Nor may such a value begin with a combining mark (Unicode's {@code Mn}, {@code Mc}, {@code Me}): it has no
  * character of its own to sit on, so it joins whatever a page prints before the value: {@code admin1} after an
  * acute accent U+0301 shows as {@code admin1}, the accent on the quote or the space before it. The two sides of an
- * {@code @} are ends too ({@link #problem}).
+ * {@code @} are ends too in a user id or an email, not in a name ({@link #problem(String, boolean)}).
  *
  * <p>Checked in one pass, linear in the value's length (an email has no length limit until its shape is checked).
  * Stateless and thread-safe.
@@ -178,8 +180,17 @@ final class Invisible {
      * {@code @} either), or inside, at its position. Spaces U+0020 inside are the value's own.
      */
     static String problem(String s) {
-        String edge = atAnEdge(s);
-        return edge != null ? edge : inside(s);
+        return problem(s, true);
+    }
+
+    /**
+     * {@link #problem} for a value read as an address or an identifier ({@code address}: the two sides of an
+     * {@code @} are ends) or as a name, whose {@code @} is a character like any other: {@code Sales @ Berlin} is a
+     * name, its spaces inside.
+     */
+    static String problem(String s, boolean address) {
+        String edge = atAnEdge(s, address);
+        return edge != null ? edge : inside(s, address);
     }
 
     /**
@@ -187,6 +198,10 @@ final class Invisible {
      * checks before its spaces, and {@link #inside} after them.
      */
     static String atAnEdge(String s) {
+        return atAnEdge(s, true);
+    }
+
+    private static String atAnEdge(String s, boolean address) {
         if (s.isEmpty()) {
             return "must not be blank";
         }
@@ -199,7 +214,7 @@ final class Invisible {
             return "must not begin with a combining mark, got \"" + Fields.abbreviate(s) + "\" (" + name(first)
                     + " at its beginning)";
         }
-        int at = firstHidden(s, true);
+        int at = firstHidden(s, true, address);
         if (at < 0) {
             return null;
         }
@@ -215,25 +230,29 @@ final class Invisible {
 
     /** {@link #problem}, as far as the characters between the edges go ({@link #atAnEdge} found none). */
     static String inside(String s) {
-        int at = firstHidden(s, false);
+        return inside(s, true);
+    }
+
+    private static String inside(String s, boolean address) {
+        int at = firstHidden(s, false, address);
         return at < 0 ? null : INSIDE + ", got \"" + Fields.abbreviate(s) + "\" (" + name(s.codePointAt(at))
                 + " inside, at position " + at + ")";
     }
 
     /**
      * Where the first character of {@code s} is that a reader cannot see there — invisible and not written
-     * ({@link #isWritten}), or a combining mark after an {@code @} — at an edge ({@code edges}: its end, beside an
-     * {@code @}) or inside, or -1. Its beginning is {@link #atAnEdge}'s. A flag's tags are looked at once: the whole
-     * sequence is passed over when it is one.
+     * ({@link #isWritten}), or a combining mark after an {@code @} of an {@code address} — at an edge ({@code edges}:
+     * its end, beside an {@code @} of an {@code address}) or inside, or -1. Its beginning is {@link #atAnEdge}'s. A
+     * flag's tags are looked at once: the whole sequence is passed over when it is one.
      */
-    private static int firstHidden(String s, boolean edges) {
+    private static int firstHidden(String s, boolean edges, boolean address) {
         int previous = -1;
         int beforePrevious = -1;
         for (int i = 0; i < s.length(); ) {
             int c = s.codePointAt(i);
             int after = i + Character.charCount(c);
             int next = after < s.length() ? s.codePointAt(after) : -1;
-            boolean edge = i == 0 || next == -1 || next == '@' || previous == '@';
+            boolean edge = i == 0 || next == -1 || address && (next == '@' || previous == '@');
             if (c == BLACK_FLAG) {
                 int end = tagSequenceEnd(s, after);
                 if (end > after) {
@@ -245,7 +264,7 @@ final class Invisible {
                 }
             }
             boolean hidden = isInvisible(c) ? !(c == SPACE && !edge) && !isWritten(s, i, c, previous,
-                    beforePrevious, next) : previous == '@' && isCombiningMark(c);
+                    beforePrevious, next) : address && previous == '@' && isCombiningMark(c);
             if (hidden && edge == edges) {
                 return i;
             }

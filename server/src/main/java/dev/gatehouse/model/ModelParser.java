@@ -35,7 +35,8 @@ public final class ModelParser {
      *                    first stored hold too (a permission lists at least one scope, and none twice; a
      *                    management permission's scopes include the organization; the default-for-admin system role
      *                    is internal; in a model with a visibility rule every system role holds its "sees all"
-     *                    permission; member grants name no role twice); a stored model that breaks them still loads,
+     *                    permission; member grants name no role twice; its names hold no invisible character, by
+     *                    {@link Fields#name}'s rule); a stored model that breaks them still loads,
      *                    as it did
      */
     public static PermissionModel parse(JsonNode json, boolean builtIn, boolean registering) {
@@ -44,7 +45,7 @@ public final class ModelParser {
         if (id != null && !ID.matcher(id).matches()) {
             f.error("id", "must match " + ID.pattern() + ", got \"" + Fields.abbreviate(id) + "\"");
         }
-        String name = f.text("name", true, 200);
+        String name = name(f, "name", true, registering);
         String description = f.string("description", false, 2000);
         boolean externalRoles = Boolean.TRUE.equals(f.bool("external_roles"));
 
@@ -56,7 +57,7 @@ public final class ModelParser {
             if (key != null && !categoryKeys.add(key)) {
                 c.error("key", "duplicate category \"" + key + "\"");
             }
-            categories.add(new Category(key == null ? "?" : key, c.string("name", false, 200)));
+            categories.add(new Category(key == null ? "?" : key, name(c, "name", false, registering)));
         }
 
         List<ResourceType> types = new ArrayList<>();
@@ -72,7 +73,7 @@ public final class ModelParser {
             if (key != null && !scopes.add(key)) {
                 t.error("key", "duplicate or reserved resource type \"" + key + "\"");
             }
-            types.add(new ResourceType(key == null ? "?" : key, t.string("name", false, 200),
+            types.add(new ResourceType(key == null ? "?" : key, name(t, "name", false, registering),
                     Boolean.TRUE.equals(t.bool("inherits_company_role")), t.string("parent_type", false, 128)));
         }
         for (int i = 0; i < types.size(); i++) {
@@ -127,7 +128,7 @@ public final class ModelParser {
             if (key != null && !roleKeys.add(key)) {
                 r.error("key", "duplicate system role \"" + key + "\"");
             }
-            String roleName = r.text("name", true, 200);
+            String roleName = name(r, "name", true, registering);
             if (roleName != null && !roleNames.add(roleName.toLowerCase(java.util.Locale.ROOT))) {
                 r.error("name", "duplicate system role name \"" + roleName + "\"");
             }
@@ -289,6 +290,19 @@ public final class ModelParser {
      */
     public static boolean isKey(String key) {
         return KEY.matcher(key).matches();
+    }
+
+    /**
+     * A name people read (the model's, a category's, a resource type's, a system role's; at most 200 characters): by
+     * the name rule ({@link Fields#name}) when {@code registering}; read back, as it was read before names followed
+     * that rule (a required one trimmed of Java's whitespace, an optional one verbatim), so that a stored model still
+     * loads, as it did.
+     */
+    private static String name(Fields f, String field, boolean required, boolean registering) {
+        if (registering) {
+            return f.name(field, required, 200);
+        }
+        return required ? f.text(field, true, 200) : f.string(field, false, 200);
     }
 
     private static String key(Fields f, String field) {

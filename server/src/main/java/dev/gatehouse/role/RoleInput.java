@@ -25,7 +25,7 @@ public record RoleInput(String name, String description, List<String> permission
      * the caller allows the fields it reads and checks.
      */
     public static RoleInput read(Fields f, boolean create) {
-        String name = f.text("name", create, 100);
+        String name = f.name("name", create, 100);
         String description = f.string("description", false, 2000);
         List<String> permissions = f.strings("permissions", create, 4096, 128);
         Boolean external = f.bool("external");

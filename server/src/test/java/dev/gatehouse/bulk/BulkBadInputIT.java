@@ -45,6 +45,18 @@ class BulkBadInputIT {
         return Stream.of(
                 Arguments.of("malformed JSON", FIRST + "\n{\"type\": \"role\", \"name\": \n", "invalid_json"),
                 Arguments.of("not an object", FIRST + "\n[1, 2]\n", "invalid_json"),
+                // names follow the name rule: no invisible character but where a person writes one, not blank
+                Arguments.of("a role named with a word joiner after the name of line 1", FIRST + "\n"
+                        + role("Fine\u2060", List.of("doc.read", "records.all")) + "\n", "invalid_input"),
+                Arguments.of("a role named with a zero-width space inside", FIRST + "\n"
+                        + role("Fi\u200bne", List.of("doc.read", "records.all")) + "\n", "invalid_input"),
+                Arguments.of("a role named by a no-break space", FIRST + "\n"
+                        + role("\u00a0", List.of("doc.read", "records.all")) + "\n", "invalid_input"),
+                Arguments.of("a group named by a zero-width space", FIRST + "\n" + line("type", "group", "name",
+                        "\u200b") + "\n", "invalid_input"),
+                Arguments.of("a member whose first name is a Hangul filler", FIRST + "\n" + line("type", "member",
+                        "user_id", "u9", "email", "u9@example.com", "role", "Fine", "first_name", "\u3164") + "\n",
+                        "invalid_input"),
                 Arguments.of("unknown field", FIRST + "\n" + line("type", "role", "name", "X", "permissions",
                         List.of("doc.read", "records.all"), "colour", "red") + "\n", "invalid_input"),
                 Arguments.of("unknown type", FIRST + "\n" + line("type", "planet", "name", "X") + "\n", "invalid_input"),

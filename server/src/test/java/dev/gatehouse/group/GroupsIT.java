@@ -57,6 +57,33 @@ class GroupsIT {
         assertThat(rest.get("items").get(0).get("name").stringValue()).isEqualTo("Sales");
     }
 
+    /**
+     * A group's name holds no invisible character but where a person writes one, created or renamed ({@code Support}
+     * with a zero-width space inside was a second group looking exactly like {@code Support}); no-break spaces at its
+     * ends are trimmed, so {@code Support} between them is the name taken.
+     */
+    @Test
+    void names_holdingAnInvisibleCharacter_areRefused_andNoBreakSpacesAtTheEnds_trimmed() {
+        var org = fx.org("close");
+        long support = group(org, "Support");
+        for (String name : List.of("Supp\u200bort", "Support\u2060", "\u00a0", "\ufeff")) {
+            Http.Res created = node.service().post(org.path() + "/groups", Map.of("name", name));
+            assertThat(created.status()).as("%s", created).isEqualTo(400);
+            assertThat(created.get("errors").has("name")).as("%s", created).isTrue();
+            Http.Res renamed = node.service().patch(org.path() + "/groups/" + support, Map.of("name", name));
+            assertThat(renamed.status()).as("%s", renamed).isEqualTo(400);
+        }
+        Http.Res padded = node.service().post(org.path() + "/groups", Map.of("name", "\u00a0Support\u00a0"));
+        assertThat(padded.status()).as("%s", padded).isEqualTo(409);
+        assertThat(padded.get("code").stringValue()).isEqualTo("group_name_taken");
+        assertThat(node.service().get(org.path() + "/groups").json().get("items")).extracting(g -> g.get("name")
+                .stringValue()).containsExactly("Support");
+        Http.Res family = node.service().post(org.path() + "/groups", Map.of("name",
+                "\u202fTeam \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67"));
+        assertThat(family.status()).as("%s", family).isEqualTo(201);
+        assertThat(family.get("name").stringValue()).isEqualTo("Team \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67");
+    }
+
     @Test
     void names_areUniqueIgnoringCase_andValidated() {
         var org = fx.org("close");

@@ -158,6 +158,56 @@ class FieldsTest {
     }
 
     /**
+     * A name is stripped of spaces of every kind at its ends (Java's strip keeps a no-break space, U+2007, U+202F), then
+     * refused when blank or when it holds an invisible character by the user id's rule, anywhere; inside, spaces
+     * U+0020 are the name's own, an {@code @} is a character like any other, and the joiners and selectors a person
+     * writes are taken. {@link Fields#nameOrEmpty} keeps {@code ""} (spaces alone are {@code ""} too), nothing else.
+     */
+    @Test
+    void name_stripsSpacesOfEveryKind_thenRefusesBlankAndEveryInvisibleCharacter_byTheUserIdsRule() {
+        Map<String, String> refused = Map.of(
+                "Default Admin\u2060", "must not begin or end with whitespace or an invisible character, got "
+                        + "\"Default Admin\u2060\" (U+2060 at its end)",
+                "Default\u200bAdmin", "must not hold an invisible character or whitespace other than a space, got "
+                        + "\"Default\u200bAdmin\" (U+200B inside, at position 7)",
+                "\u00a0Default\u00a0\u00a0Admin\u3000", "must not hold an invisible character or whitespace other "
+                        + "than a space, got \"Default\u00a0\u00a0Admin\" (U+00A0 inside, at position 7)",
+                "\u3164Agent", "must not begin or end with whitespace or an invisible character, got \"\u3164Agent\" "
+                        + "(U+3164 at its beginning)",
+                "\u0301Agent", "must not begin with a combining mark, got \"\u0301Agent\" (U+0301 at its beginning)",
+                "\u00a0", "must not be blank", "\u200b", "must not be blank", "\u2800\u3000", "must not be blank",
+                "", "must not be blank");
+        refused.forEach((name, why) -> {
+            Fields f = Fields.of(Json.write(Map.of("name", name)));
+            assertThat(f.name("name", true, 100)).as(name).isNull();
+            assertThat(failure(f).fieldErrors().get("name")).as(name).isEqualTo(why);
+            assertThat(Fields.nameProblem(name)).as(name).isEqualTo(why);
+        });
+        String persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645";
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+        Map<String, String> taken = Map.of(
+                "\u00a0Default Admin\u202f", "Default Admin", "\u2007 Caf\u00e9 \u00d6konomie\t\n", "Caf\u00e9 \u00d6konomie",
+                persian, persian, family + " Team", family + " Team", "Sales @ Berlin", "Sales @ Berlin",
+                "\u0928\u092e\u0938\u094d\u0924\u0947", "\u0928\u092e\u0938\u094d\u0924\u0947", "1\ufe0f\u20e3 Jos\u00e9", "1\ufe0f\u20e3 Jos\u00e9");
+        taken.forEach((name, stored) -> {
+            Fields f = Fields.of(Json.write(Map.of("name", name)));
+            assertThat(f.name("name", true, 100)).as(name).isEqualTo(stored);
+            assertThat(Fields.nameProblem(name)).as(name).isNull();
+            f.check();
+        });
+        Fields optional = Fields.of(Json.write(Map.of("empty", "", "spaces", " \u00a0", "hidden", "\u200b",
+                "padded", "\u00a0Ada ")));
+        assertThat(optional.name("absent", false, 100)).isNull();
+        assertThat(optional.nameOrEmpty("absent", 100)).isNull();
+        assertThat(optional.nameOrEmpty("empty", 100)).isEmpty();
+        assertThat(optional.nameOrEmpty("spaces", 100)).isEmpty();
+        assertThat(optional.nameOrEmpty("padded", 100)).isEqualTo("Ada");
+        assertThat(optional.nameOrEmpty("hidden", 100)).isNull();
+        assertThat(failure(optional).fieldErrors()).isEqualTo(Map.of("hidden", "must not be blank"));
+        assertThat(Fields.stripSpaces("\u3000\u00a0a b\u2029\u205f")).isEqualTo("a b");
+    }
+
+    /**
      * A combining mark has no character of its own to sit on: first in a user id or an email it joins whatever is
      * printed before the value, so it is refused there (of every kind: Mn, Mc, Me); after a letter it is the letter's.
      */

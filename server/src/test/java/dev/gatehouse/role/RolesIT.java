@@ -70,6 +70,57 @@ class RolesIT {
                 List.of("view_all_leads"))).status()).isEqualTo(409);
     }
 
+    /**
+     * A role's name holds no invisible character but where a person writes one: {@code Agent} followed by a word
+     * joiner, or with a zero-width space inside, was a second role looking exactly like the system role Agent, and a
+     * no-break space alone a role named by nothing. Spaces of every kind at the ends are trimmed (Java's strip knows no
+     * no-break space), so {@code Agent} between them is the name taken; what people write, in every script and with
+     * emoji sequences, is taken as sent.
+     */
+    @Test
+    void names_holdingAnInvisibleCharacter_areRefused_andSpacesOfEveryKindAtTheEnds_trimmed() {
+        var org = fx.org("rooms_v5");
+        JsonNode before = node.service().get(org.path() + "/roles").json().get("items");
+        Map<String, String> refused = Map.of(
+                "Agent\u2060", "must not begin or end with whitespace or an invisible character, got \"Agent\u2060\" "
+                        + "(U+2060 at its end)",
+                "Age\u200bnt", "must not hold an invisible character or whitespace other than a space, got "
+                        + "\"Age\u200bnt\" (U+200B inside, at position 3)",
+                "\u00a0", "must not be blank",
+                "\u200b", "must not be blank",
+                "\u3000\u2800\u202f", "must not be blank");
+        refused.forEach((name, why) -> {
+            Http.Res res = node.service().post(org.path() + "/roles", Map.of("name", name, "permissions", List.of()));
+            assertThat(res.status()).as("%s", res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_input");
+            assertThat(res.get("errors").get("name").stringValue()).as("%s", res).isEqualTo(why);
+        });
+        Http.Res padded = node.service().post(org.path() + "/roles", Map.of("name", "\u00a0Agent\u202f",
+                "permissions", List.of()));
+        assertThat(padded.status()).as("%s", padded).isEqualTo(409);
+        assertThat(padded.get("code").stringValue()).isEqualTo("role_name_taken");
+        assertThat(node.service().get(org.path() + "/roles").json().get("items")).as("nothing created").isEqualTo(before);
+
+        Http.Res trimmed = node.service().post(org.path() + "/roles", Map.of("name", "\u00a0Closer\u3000",
+                "permissions", List.of()));
+        assertThat(trimmed.status()).as("%s", trimmed).isEqualTo(201);
+        assertThat(trimmed.get("name").stringValue()).isEqualTo("Closer");
+        String path = org.path() + "/roles/" + trimmed.get("id").longValue();
+        Http.Res renamed = node.service().patch(path, Map.of("name", "Clo\u200bser"));
+        assertThat(renamed.status()).as("%s", renamed).isEqualTo(400);
+        assertThat(renamed.get("errors").get("name").stringValue()).endsWith("(U+200B inside, at position 3)");
+        assertThat(node.service().get(path).get("name").stringValue()).isEqualTo("Closer");
+
+        for (String name : List.of("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", // Persian, a non-joiner inside
+                "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67", // a family: man, joiner, woman, joiner, girl
+                "Caf\u00e9 \u00d6konomie", "\u0928\u092e\u0938\u094d\u0924\u0947", "Sales @ Berlin",
+                "\u05e9\u05dc\u05d5\u05dd", "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35", "\ud55c\uad6d\uc5b4 \u65e5\u672c\u8a9e")) {
+            Http.Res taken = node.service().post(org.path() + "/roles", Map.of("name", name, "permissions", List.of()));
+            assertThat(taken.status()).as("%s: %s", name, taken).isEqualTo(201);
+            assertThat(taken.get("name").stringValue()).isEqualTo(name);
+        }
+    }
+
     @Test
     void unknownPermissions_areListedInTheError() {
         var org = fx.org("close");

@@ -118,7 +118,7 @@ final class GroupsResource {
                 f.error(field, "Unknown field.");
             }
         }
-        String name = f.text("name", true, 100);
+        String name = f.name("name", true, 100);
         f.check();
         return name;
     }

@@ -66,7 +66,7 @@ final class OrganizationResource {
             }
         }
         CloseFields.notNull(f, "name");
-        String name = f.text("name", false, 200);
+        String name = f.name("name", false, 200);
         f.check();
         Organization org = name == null ? orgs.get(req.caller(), req.orgId())
                 : orgs.rename(req.caller(), req.orgId(), name, null).value();

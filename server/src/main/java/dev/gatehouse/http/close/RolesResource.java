@@ -75,7 +75,7 @@ final class RolesResource {
     private void create(CloseRequest req) {
         Fields f = req.fields();
         allowOnly(f);
-        String name = f.text("name", true, 100);
+        String name = f.name("name", true, 100);
         List<String> permissions = f.strings("permissions", true, 1000, 128);
         knownPermissions(f, permissions);
         Visibility v = Visibility.read(f);
@@ -93,7 +93,7 @@ final class RolesResource {
         Fields f = req.fields();
         allowOnly(f);
         CloseFields.notNull(f, "name", "permissions");
-        String name = f.text("name", false, 100);
+        String name = f.name("name", false, 100);
         List<String> permissions = f.strings("permissions", false, 1000, 128);
         knownPermissions(f, permissions);
         Visibility v = Visibility.read(f);

@@ -69,7 +69,7 @@ final class OfficesEndpoints {
     private void createOffice(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         Fields f = Wire.body(ctx);
-        OfficeFields fields = new OfficeFields(f.text("name", true, MAX_TEXT), Wire.id(f, "regionId", false),
+        OfficeFields fields = new OfficeFields(f.name("name", true, MAX_TEXT), Wire.id(f, "regionId", false),
                 f.string("address1", false, MAX_TEXT), f.string("address2", false, MAX_TEXT),
                 f.string("city", false, MAX_TEXT), f.string("stateId", false, MAX_TEXT),
                 f.string("postalCode", false, MAX_TEXT), f.string("countryId", false, MAX_TEXT),
@@ -101,7 +101,7 @@ final class OfficesEndpoints {
     private void createRegion(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         Fields f = Wire.body(ctx);
-        String name = f.text("name", true, MAX_TEXT);
+        String name = f.name("name", true, MAX_TEXT);
         f.check();
         var written = offices.createRegion(a.principal(), a.orgId(), name);
         Wire.written(ctx, 201, written, region(written.value()));

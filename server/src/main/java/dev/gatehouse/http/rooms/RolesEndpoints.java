@@ -106,7 +106,7 @@ final class RolesEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         RoomsApi.requireV6(a, "POST …/roles (custom roles)", "its roles cannot be created, changed or deleted");
         Fields f = Wire.body(ctx);
-        String name = f.text("name", true, MAX_NAME);
+        String name = f.name("name", true, MAX_NAME);
         Boolean external = f.bool("isExternal");
         List<String> permissions = PermissionsJson.read(f, a.model());
         f.check();
@@ -121,7 +121,7 @@ final class RolesEndpoints {
         RoomsApi.requireV6(a, "PUT …/roles/{roleId} (custom roles)", "its roles cannot be created, changed or deleted");
         int roleId = Wire.pathId(ctx, "roleId");
         Fields f = Wire.body(ctx);
-        String name = f.text("name", false, MAX_NAME);
+        String name = f.name("name", false, MAX_NAME);
         Boolean external = f.bool("isExternal");
         List<String> permissions = PermissionsJson.read(f, a.model());
         f.check();

@@ -93,7 +93,7 @@ final class RoomsEndpoints {
     private void create(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         Fields f = Wire.body(ctx);
-        String name = f.text("name", true, 200);
+        String name = f.name("name", true, 200);
         Integer roleId = Wire.id(f, "roleId", true);
         Integer ownerId = Wire.id(f, "ownerId", false);
         Integer officeId = Wire.integer(f, "officeId");
@@ -177,8 +177,8 @@ final class RoomsEndpoints {
         int roomId = Wire.pathId(ctx, "roomId");
         Fields f = Wire.body(ctx);
         String email = f.email("email", true);
-        String firstName = f.text("firstName", true, 200);
-        String lastName = f.text("lastName", true, 200);
+        String firstName = f.name("firstName", true, 200);
+        String lastName = f.name("lastName", true, 200);
         Integer roleId = Wire.id(f, "roleId", true);
         TransactionSide side = side(f);
         f.check();

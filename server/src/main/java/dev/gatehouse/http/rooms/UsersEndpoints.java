@@ -109,8 +109,8 @@ final class UsersEndpoints {
         RoomsApi.requireV6(a, "POST …/users/invite_user", "invite with …/users/invite_classic_admin, "
                 + "invite_classic_manager or invite_classic_agent");
         Fields f = Wire.body(ctx);
-        String firstName = f.text("firstName", true, MAX_NAME);
-        String lastName = f.text("lastName", true, MAX_NAME);
+        String firstName = f.name("firstName", true, MAX_NAME);
+        String lastName = f.name("lastName", true, MAX_NAME);
         String email = f.email("email", true);
         Integer roleId = Wire.id(f, "roleId", true);
         String levelName = f.text("accessLevel", true, 32);
@@ -157,8 +157,8 @@ final class UsersEndpoints {
                     + "and a roleId");
         }
         Fields f = Wire.body(ctx);
-        String firstName = f.text("firstName", true, MAX_NAME);
-        String lastName = f.text("lastName", true, MAX_NAME);
+        String firstName = f.name("firstName", true, MAX_NAME);
+        String lastName = f.name("lastName", true, MAX_NAME);
         String email = f.email("email", true);
         String eSign = kind == ClassicKind.ADMIN ? null : f.string("eSignPermissionProfileId", false, 100);
         AccessLevel level = switch (kind) {

@@ -55,7 +55,7 @@ final class GroupsResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         Fields f = V1.body(ctx).allowOnly(Set.of("name"));
-        String name = f.text("name", true, 100);
+        String name = f.name("name", true, 100);
         f.check();
         var written = groups.create(principal, orgId, name);
         V1.written(ctx, 201, written, GroupSnapshot.of(written.value()));
@@ -66,7 +66,7 @@ final class GroupsResource {
         long orgId = V1.id(ctx, "org");
         long groupId = V1.id(ctx, "group");
         Fields f = V1.body(ctx).allowOnly(Set.of("name"));
-        String name = f.text("name", true, 100);
+        String name = f.name("name", true, 100);
         f.check();
         var written = groups.rename(principal, orgId, groupId, name, V1.ifMatch(ctx));
         V1.written(ctx, 200, written, GroupSnapshot.of(written.value()));

@@ -91,7 +91,7 @@ final class MembersResource {
             f.error("status", "must be one of " + NEW_STATUSES);
         }
         MemberInput in = new MemberInput(f.identifier("user_id", true, MemberRef.MAX_LENGTH), f.email("email", true),
-                f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
+                f.nameOrEmpty("first_name", 200), f.nameOrEmpty("last_name", 200), f.id("role_id", false),
                 f.bool("external"), status);
         f.check();
         var written = members.create(principal, orgId, in);
@@ -108,7 +108,7 @@ final class MembersResource {
             f.error("status", "must be one of " + UPDATED_STATUSES);
         }
         MemberInput in = new MemberInput(f.identifier("user_id", false, MemberRef.MAX_LENGTH), f.email("email", false),
-                f.string("first_name", false, 200), f.string("last_name", false, 200), f.id("role_id", false),
+                f.nameOrEmpty("first_name", 200), f.nameOrEmpty("last_name", 200), f.id("role_id", false),
                 f.bool("external"), status);
         f.check();
         var written = members.update(principal, orgId, ref(ctx), in, V1.ifMatch(ctx));

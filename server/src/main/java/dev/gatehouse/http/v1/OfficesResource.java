@@ -65,7 +65,7 @@ final class OfficesResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         Fields f = V1.body(ctx).allowOnly(Set.of("name"));
-        String name = f.text("name", true, MAX_TEXT);
+        String name = f.name("name", true, MAX_TEXT);
         f.check();
         var written = offices.createRegion(principal, orgId, name);
         V1.written(ctx, 201, written, OfficeSnapshot.region(written.value()));
@@ -76,7 +76,7 @@ final class OfficesResource {
         long orgId = V1.id(ctx, "org");
         int regionId = id(ctx, "region");
         Fields f = V1.body(ctx).allowOnly(Set.of("name"));
-        String name = f.text("name", true, MAX_TEXT);
+        String name = f.name("name", true, MAX_TEXT);
         f.check();
         var written = offices.renameRegion(principal, orgId, regionId, name, V1.ifMatch(ctx));
         V1.written(ctx, 200, written, OfficeSnapshot.region(written.value()));
@@ -152,7 +152,7 @@ final class OfficesResource {
         TEXT_FIELDS.forEach((name, field) -> {
             if (f.has(name)) {
                 given.add(field);
-                text.put(field, field == OfficeFields.Field.NAME ? f.text(name, create, MAX_TEXT)
+                text.put(field, field == OfficeFields.Field.NAME ? f.name(name, create, MAX_TEXT)
                         : f.string(name, false, MAX_TEXT));
             } else if (create && field == OfficeFields.Field.NAME) {
                 f.error(name, "is required");

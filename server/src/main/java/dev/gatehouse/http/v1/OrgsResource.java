@@ -37,14 +37,14 @@ final class OrgsResource {
     private void create(Context ctx) {
         var principal = auth.principal(ctx);
         Fields f = V1.body(ctx).allowOnly(Set.of("name", "model", "admin"));
-        String name = f.text("name", true, 200);
+        String name = f.name("name", true, 200);
         String model = f.string("model", true, 63);
         Fields admin = f.object("admin", false);
         OrgService.Admin first = null;
         if (admin != null) {
             admin.allowOnly(Set.of("user_id", "email", "first_name", "last_name"));
             first = new OrgService.Admin(admin.identifier("user_id", true, MemberRef.MAX_LENGTH), admin.email("email", true),
-                    admin.string("first_name", false, 200), admin.string("last_name", false, 200));
+                    admin.nameOrEmpty("first_name", 200), admin.nameOrEmpty("last_name", 200));
         }
         f.check();
         var written = orgs.create(principal, name, model, first);
@@ -73,7 +73,7 @@ final class OrgsResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         Fields f = V1.body(ctx).allowOnly(Set.of("name"));
-        String name = f.text("name", true, 200);
+        String name = f.name("name", true, 200);
         f.check();
         var written = orgs.rename(principal, orgId, name, V1.ifMatch(ctx));
         V1.written(ctx, 200, written, OrgSnapshot.of(written.value()));

@@ -74,6 +74,37 @@ class CloseRolesIT {
                 .isEqualTo("Account Manager");
     }
 
+    /**
+     * A role's name holds no invisible character but where a person writes one, created or renamed: {@code User}
+     * followed by a word joiner, or with a zero-width space inside, was a second role looking exactly like the
+     * built-in User. A 400 in Close's shape naming {@code name}, nothing created; no-break spaces at the ends are
+     * trimmed, so the name is the built-in's, taken.
+     */
+    @Test
+    void names_holdingAnInvisibleCharacter_areRefused_inClosesShape_withNothingCreated() {
+        var org = close.org();
+        JsonNode before = org.admin().get("/role/").get("data");
+        for (String name : List.of("User\u2060", "Us\u200ber", "\u00a0", "\u200b")) {
+            Http.Res res = org.admin().post("/role/", role(name, List.of("calling", "view_all_leads")));
+            assertThat(res.status()).as(res.toString()).isEqualTo(400);
+            assertThat(res.get("field-errors").propertyNames()).as(res.toString()).containsExactly("name");
+        }
+        Http.Res taken = org.admin().post("/role/", role("\u00a0User\u00a0", List.of("calling", "view_all_leads")));
+        assertThat(taken.status()).as(taken.toString()).isEqualTo(400);
+        assertThat(taken.get("error").stringValue()).contains("already has a role named \"User\"");
+        assertThat(org.admin().get("/role/").get("data")).as("nothing created").isEqualTo(before);
+
+        Http.Res created = org.admin().post("/role/", role("\u202fCaller \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+                List.of("calling", "view_all_leads")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.get("name").stringValue()).isEqualTo("Caller \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645");
+        String path = "/role/" + created.get("id").stringValue() + "/";
+        Http.Res renamed = org.admin().put(path, Map.of("name", "Caller\u200b"));
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
+        assertThat(renamed.get("field-errors").get("name").stringValue()).as(renamed.toString()).contains("U+200B");
+        assertThat(org.admin().get(path).get("name").stringValue()).startsWith("Caller ");
+    }
+
     @Test
     void create_toleratesTheReadOnlyFieldsClosesCloneScriptSends() {
         var org = close.org();

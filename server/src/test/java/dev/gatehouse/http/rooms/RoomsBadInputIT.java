@@ -104,6 +104,66 @@ class RoomsBadInputIT {
                 res -> res.get("message").stringValue());
     }
 
+    /**
+     * Names people pick from a list — roles, rooms, offices, regions, users' first and last names — hold no invisible
+     * character but where a person writes one: a role named by a zero-width space, or {@code Default} U+200B
+     * {@code Admin} beside the system role {@code Default Admin}, an office named by a no-break space and a user
+     * whose names are invisible were all created. Each is a 400 INVALID_INPUT naming the field, and nothing is
+     * created. Spaces of every kind at the ends are trimmed, so {@code Default Admin} followed by a no-break space is
+     * the system role's name, taken (409); what people write is taken as sent.
+     */
+    @Test
+    void namesHoldingAnInvisibleCharacter_areRefused_withNothingCreated() {
+        RoomsAccount a = new RoomsAccount(node, new Fixtures(node));
+        int adminRole = a.defaultAdminRole();
+        int room = a.room(a.admin, "Lake House", adminRole);
+        int buyer = a.role("Buyer", true, "canViewRoomDetails");
+        Map<String, String> lists = Map.of("/roles", "roles", "/rooms", "rooms", "/offices", "officeSummaries",
+                "/regions", "regionSummaries", "/users", "userSummaries", "/rooms/" + room + "/users", "users");
+        Map<String, Object> before = new HashMap<>();
+        lists.forEach((path, items) -> before.put(path, a.admin.get(a.base + path).get(items)));
+
+        RoomsAccount.error(a.admin.post(a.base + "/roles", Map.of("name", "Default\u200bAdmin", "permissions",
+                Map.of())), 400, "INVALID_INPUT", "name: must not hold an invisible character or whitespace other than "
+                + "a space, got \"Default\u200bAdmin\" (U+200B inside, at position 7)");
+        for (String blank : List.of("\u200b", "\u00a0", "\u3164")) {
+            RoomsAccount.error(a.admin.post(a.base + "/roles", Map.of("name", blank, "permissions", Map.of())), 400,
+                    "INVALID_INPUT", "name: must not be blank");
+        }
+        RoomsAccount.error(a.admin.post(a.base + "/roles", Map.of("name", "Default Admin\u00a0", "permissions",
+                Map.of())), 409, "ROLE_NAME_TAKEN");
+        RoomsAccount.error(a.admin.post(a.base + "/rooms", Map.of("name", "\u200b", "roleId", adminRole)), 400,
+                "INVALID_INPUT", "name: must not be blank");
+        RoomsAccount.error(a.admin.post(a.base + "/rooms", Map.of("name", "Lake\u2060House", "roleId", adminRole)), 400,
+                "INVALID_INPUT", "(U+2060 inside, at position 4)");
+        RoomsAccount.error(a.admin.post(a.base + "/offices", Map.of("name", "\u00a0")), 400, "INVALID_INPUT",
+                "name: must not be blank");
+        RoomsAccount.error(a.admin.post(a.base + "/regions", Map.of("name", "North\ufeff")), 400, "INVALID_INPUT",
+                "name: must not begin or end with whitespace or an invisible character");
+        RoomsAccount.error(a.admin.post(a.base + "/users/invite_user", Map.of("firstName", "\u00a0", "lastName",
+                "\u200b", "email", "hidden@acme.test", "roleId", adminRole, "accessLevel", "Admin")), 400,
+                "INVALID_INPUT", "firstName: must not be blank", "lastName: must not be blank");
+        RoomsAccount.error(a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", "out@acme.test",
+                "firstName", "\u00a0", "lastName", "\u200b", "roleId", buyer)), 400, "INVALID_INPUT",
+                "firstName: must not be blank", "lastName: must not be blank");
+        lists.forEach((path, items) -> assertThat(a.admin.get(a.base + path).get(items)).as("nothing created: " + path)
+                .isEqualTo(before.get(path)));
+
+        String persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645";
+        Http.Res role = a.admin.post(a.base + "/roles", Map.of("name", "\u00a0" + persian + "\u3000", "permissions",
+                Map.of()));
+        assertThat(role.status()).as(role.toString()).isEqualTo(201);
+        assertThat(role.get("name").stringValue()).isEqualTo(persian);
+        Http.Res office = a.admin.post(a.base + "/offices", Map.of("name", "Caf\u00e9 \u00d6konomie"));
+        assertThat(office.status()).as(office.toString()).isEqualTo(201);
+        assertThat(office.get("name").stringValue()).isEqualTo("Caf\u00e9 \u00d6konomie");
+        Http.Res invited = a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", "out@acme.test",
+                "firstName", "\u0928\u092e\u0938\u094d\u0924\u0947", "lastName",
+                "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67", "roleId", buyer));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        assertThat(invited.get("lastName").stringValue()).isEqualTo("\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67");
+    }
+
     @TestFactory
     Stream<DynamicContainer> everyRoomsRoute_answersBadInputWithA4xxInTheRoomsShape() {
         List<Route> routes = node.node().http().routes().stream().filter(r -> r.path().startsWith("/restapi/")).toList();
