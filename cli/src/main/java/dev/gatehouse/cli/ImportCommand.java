@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -99,9 +100,17 @@ final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    /** The result as JSON: an organization's import's as before, without the deployment's two fields. */
+    /**
+     * The result as JSON, as the server answers it: the kinds in its order, {@code kept} where it counts one
+     * ({@code grants}); an organization's import's without the deployment's two fields.
+     */
     private ObjectNode shown(ImportResult result) {
         ObjectNode json = Output.LINES.valueToTree(result);
+        for (JsonNode kind : json.path("counts")) {
+            if (kind.path("kept").isNull()) {
+                ((ObjectNode) kind).remove("kept");
+            }
+        }
         if (!scope.deployment) {
             json.remove("org_id");
             json.remove("organizations");

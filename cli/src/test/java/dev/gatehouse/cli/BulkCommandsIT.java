@@ -105,6 +105,28 @@ class BulkCommandsIT {
         assertThat(node.service().get(org.path() + "/members/a").status()).isEqualTo(404);
     }
 
+    /**
+     * The result's counts are printed as the server answers them: the kinds in its order, and {@code grants} with
+     * {@code kept} (a set stored for a member whose company role takes no grants: a {@code rooms_v5} Agent's Manager
+     * flags). The command printed four counts per kind, in hash order.
+     */
+    @Test
+    void theCounts_arePrintedAsTheServerAnswersThem_kindsInOrder_andTheGrantsKept() {
+        String lines = Json.writeString(Map.of("type", "member", "user_id", "ann", "email", "ann@example.com",
+                "role", "Agent")) + "\n" + Json.writeString(Map.of("type", "grants", "user_id", "ann",
+                "permissions", List.of("canDeleteCompanyRooms"))) + "\n";
+        Fixtures.Org org = fx.org("rooms_v5");
+        Cli.Run run = Cli.runWithInput(node, lines, "import", "--org", String.valueOf(org.id()), "-");
+        assertThat(run.exit()).as(run.toString()).isZero();
+
+        Fixtures.Org direct = fx.org("rooms_v5");
+        String answered = node.service().raw("POST", direct.path() + "/import", lines, "application/x-ndjson")
+                .json().get("counts").toString();
+        assertThat(answered).contains("\"grants\":{\"created\":1,\"updated\":0,\"deleted\":0,\"unchanged\":0,"
+                + "\"kept\":1}");
+        assertThat(Json.readTree(run.out().strip()).get("counts").toString()).isEqualTo(answered);
+    }
+
     @Test
     void standardInput_isImported() {
         Fixtures.Org org = fx.org("close");

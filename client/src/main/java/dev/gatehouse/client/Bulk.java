@@ -3,6 +3,7 @@ package dev.gatehouse.client;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,8 @@ public interface Bulk {
      * @param chunks         chunks committed
      * @param revision       the revision the last commit reached (0 when nothing changed): a consistency token
      * @param counts         per kind ({@code role}, {@code member}, {@code group}, {@code group_member},
-     *                       {@code assignment}, …, and in a deployment's import {@code organization}), what happened
+     *                       {@code assignment}, …, and in a deployment's import {@code organization}), what happened;
+     *                       in the order the server lists the kinds
      * @param orgId          a deployment's import: the organization the last committed line belongs to (null when
      *                       none, and in an organization's import)
      * @param organizations  a deployment's import: the organizations it created, in line order (empty in an
@@ -150,7 +152,7 @@ public interface Bulk {
                         Map<String, Counts> counts, Long orgId, List<OrganizationCreated> organizations) {
 
         public ImportResult {
-            counts = Map.copyOf(counts);
+            counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
             organizations = List.copyOf(organizations);
         }
 
@@ -167,7 +169,7 @@ public interface Bulk {
                 for (String kind : kinds.propertyNames()) {
                     JsonNode c = kinds.get(kind);
                     counts.put(kind, new Counts(Wire.number(c, "created"), Wire.number(c, "updated"),
-                            Wire.number(c, "deleted"), Wire.number(c, "unchanged")));
+                            Wire.number(c, "deleted"), Wire.number(c, "unchanged"), Wire.longOrNull(c, "kept")));
                 }
             }
             return new ImportResult(Wire.number(n, "lines"), Wire.number(n, "committed_lines"),
@@ -189,7 +191,18 @@ public interface Bulk {
         }
     }
 
-    /** What an import did to one kind of object. */
-    record Counts(long created, long updated, long deleted, long unchanged) {
+    /**
+     * What an import did to one kind of object.
+     *
+     * @param kept {@code grants} only (null for every other kind): of the sets created or updated, those stored for a
+     *             member whose company role takes no grants — held, not counting until a move to a role that takes
+     *             them (docs/api.md, "Bulk import and export")
+     */
+    record Counts(long created, long updated, long deleted, long unchanged, Long kept) {
+
+        /** The counts of a kind other than {@code grants}, which has no {@code kept}. */
+        public Counts(long created, long updated, long deleted, long unchanged) {
+            this(created, updated, deleted, unchanged, null);
+        }
     }
 }

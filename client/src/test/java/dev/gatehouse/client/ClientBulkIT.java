@@ -93,6 +93,27 @@ class ClientBulkIT {
         });
     }
 
+    /**
+     * The counts come as the server sends them: every kind in its order, and {@code grants} with {@code kept} (a set
+     * stored for a member whose company role takes no grants: a {@code rooms_v5} Agent's Manager flags), which no
+     * other kind has. The client held four counts per kind, in hash order.
+     */
+    @Test
+    void importCounts_keepTheServersKindsInOrder_andTheGrantsKept() {
+        OrgClient target = gatehouse.org(gatehouse.organizations().create(Organizations.NewOrganization.of(
+                "Classic " + System.nanoTime(), "rooms_v5")).organization().id());
+        String lines = "{\"type\": \"member\", \"user_id\": \"ann\", \"email\": \"ann@example.com\", "
+                + "\"role\": \"Agent\"}\n"
+                + "{\"type\": \"grants\", \"user_id\": \"ann\", \"permissions\": [\"canDeleteCompanyRooms\"]}\n";
+        ImportResult result = target.bulk().importFrom(
+                new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), ImportOptions.defaults());
+        assertThat(result.counts().keySet()).containsExactly("organization", "role", "member", "region", "office",
+                "rooms_profile", "group", "group_member", "grants", "room", "room_user", "resource", "assignment");
+        assertThat(result.counts().get("grants")).isEqualTo(new Bulk.Counts(1, 0, 0, 0, 1L));
+        assertThat(result.counts().get("member")).isEqualTo(new Bulk.Counts(1, 0, 0, 0));
+        assertThat(result.counts().get("member").kept()).isNull();
+    }
+
     @Test
     void importedAssignments_areOneSummarizingEvent_whoseObjectsPageByThemselves() {
         OrgClient target = gatehouse.org(DocsOrg.create(gatehouse).organization().id());

@@ -86,6 +86,11 @@ final class ChunkWriter {
      * {@link #earlier} those the import's earlier chunks resolved, when the organization has not moved since.
      */
     private final Map<String, Optional<Member>> members = new HashMap<>();
+    /**
+     * The lines of this chunk that added members, by user id: a refusal naming one of them ({@link #worded}) says
+     * which line, since the member is rolled back with the chunk.
+     */
+    private final Map<String, Long> addedBy = new HashMap<>();
     /** What the import's earlier chunks resolved (null: not to be used, see {@link KnownMembers#UNKNOWN}). */
     private final KnownMembers known;
     private Map<String, Optional<Member>> earlier = Map.of();
@@ -181,7 +186,7 @@ final class ChunkWriter {
                 callerChanged = aboutCaller(line);
                 counts.count(line.kind(), writeOne(line));
             } catch (GatehouseException e) {
-                throw new LineFailure(line.line(), e);
+                throw new LineFailure(line.line(), worded(line, e));
             } catch (JdbiException e) {
                 throw failure(line, e);
             }
@@ -451,6 +456,9 @@ final class ChunkWriter {
         atLine(run.get(0), () -> batch.prepare(userIds, run.stream().map(l -> ((ImportLine.Member) l).email())
                 .toList()));
         for (ImportLine l : run) {
+            addedBy.put(((ImportLine.Member) l).userId(), l.line());
+        }
+        for (ImportLine l : run) {
             ImportLine.Member line = (ImportLine.Member) l;
             atLine(line, () -> {
                 Long roleId = memberRoleId(line, "adding a member");
@@ -476,10 +484,28 @@ final class ChunkWriter {
         try {
             step.run();
         } catch (GatehouseException e) {
-            throw new LineFailure(line.line(), e);
+            throw new LineFailure(line.line(), worded(line, e));
         } catch (JdbiException e) {
             throw failure(line, e);
         }
+    }
+
+    /**
+     * A refusal as the import words it: a {@code member_exists} whose holder a line of this chunk added names that
+     * line instead of the holder's id, which no member has once the chunk is rolled back with the refusal.
+     */
+    private GatehouseException worded(ImportLine line, GatehouseException e) {
+        if (!"member_exists".equals(e.code()) || !(line instanceof ImportLine.Member m)) {
+            return e;
+        }
+        Optional<Member> holder = e.subject(Member.class);
+        Long added = holder.map(h -> addedBy.get(h.userId())).orElse(null);
+        if (added == null) {
+            return e;
+        }
+        String origin = "added by line " + added + " of this import";
+        return holder.get().userId().equals(m.userId()) ? MemberService.userIdTaken(orgId, m.userId(), holder.get(),
+                origin) : MemberService.emailTaken(orgId, m.email(), holder.get(), origin);
     }
 
     /**
@@ -510,6 +536,7 @@ final class ChunkWriter {
                 current.external(), "removing a member");
         services.members().delete(tx, model, orgId, current);
         members.put(line.userId(), Optional.empty());
+        addedBy.remove(line.userId());
         return ImportCounts.Outcome.DELETED;
     }
 

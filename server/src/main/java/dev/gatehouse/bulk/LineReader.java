@@ -8,8 +8,11 @@ import java.util.function.LongConsumer;
 
 /**
  * Splits a streamed body into lines, whatever its size, holding one line at a time: lines end with {@code \n}
- * (a {@code \r} before it is dropped), the last one may end with the body instead. A line longer than the
- * limit is a 400 naming it ({@link LineFailure}), read no further. Line numbers count from 1 and include blank lines.
+ * (a {@code \r} before it is dropped), the last one may end with the body instead. A UTF-8 byte order mark at the
+ * start of the body is skipped, whatever follows it (a line holding only it is blank). A line longer than the limit
+ * without its line break — a {@code \r} before the {@code \n} counts for nothing, a {@code \r} ending the body is
+ * part of the line — is a 413 naming it ({@link LineFailure}), read no further. Line numbers count from 1 and include
+ * blank lines.
  * After each read of the body, whatever it brought, the reader's caller is told (an import's deadline: a line sent a
  * few bytes at a time, or a late end of the body, is judged as it arrives, not once whole).
  *
@@ -29,6 +32,8 @@ final class LineReader {
         }
     }
 
+    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
     private final InputStream in;
     private final int maxLineBytes;
     private final byte[] buffer = new byte[64 * 1024];
@@ -37,6 +42,8 @@ final class LineReader {
     private boolean ended;
     private long number;
     private long bytesRead;
+    /** Whether the start of the body has been looked at for a byte order mark. */
+    private boolean started;
     private byte[] line = new byte[1024];
 
     /** Told, after each read of the body (its end too), the number of the line being read: it may throw. */
@@ -50,12 +57,18 @@ final class LineReader {
 
     /** The next line, or null at the end of the body. An {@link IOException} when the body cannot be read. */
     Line next() throws IOException {
+        if (!started) {
+            skipByteOrderMark();
+        }
         int size = 0;
         while (true) {
             if (position == limit) {
                 if (ended || !fill()) {
                     if (size == 0) {
                         return null;
+                    }
+                    if (size > maxLineBytes) { // a '\r' held back in case a '\n' followed: none did
+                        throw tooLong();
                     }
                     return new Line(++number, Arrays.copyOf(line, size), true);
                 }
@@ -65,12 +78,14 @@ final class LineReader {
                 position++;
             }
             int n = position - start;
-            if ((long) size + n > maxLineBytes) {
-                throw new LineFailure(number + 1, new TooLargeException("line_too_long", "the line is longer "
-                        + "than " + maxLineBytes + " bytes"));
+            long total = (long) size + n;
+            // one byte over is let in while it is a '\r', which a '\n' after it drops
+            if (total > maxLineBytes && (total > maxLineBytes + 1L
+                    || (n > 0 ? buffer[position - 1] : line[size - 1]) != '\r')) {
+                throw tooLong();
             }
             if (size + n > line.length) {
-                line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(size + n, line.length * 2)));
+                line = Arrays.copyOf(line, Math.min(maxLineBytes + 1, Math.max(size + n, line.length * 2)));
             }
             System.arraycopy(buffer, start, line, size, n);
             size += n;
@@ -82,6 +97,42 @@ final class LineReader {
                 return new Line(++number, Arrays.copyOf(line, size), false);
             }
         }
+    }
+
+    private LineFailure tooLong() {
+        return new LineFailure(number + 1, new TooLargeException("line_too_long", "the line is longer than "
+                + maxLineBytes + " bytes"));
+    }
+
+    /**
+     * Reads the start of the body until it is known whether it begins with a byte order mark (its first three bytes,
+     * or fewer once they differ from the mark's or the body ends), and skips the mark if so.
+     */
+    private void skipByteOrderMark() throws IOException {
+        started = true;
+        while (limit < BYTE_ORDER_MARK.length && startsAsByteOrderMark()) {
+            int n = in.read(buffer, limit, buffer.length - limit);
+            afterRead.accept(number + 1);
+            if (n < 0) {
+                ended = true;
+                return;
+            }
+            limit += n;
+            bytesRead += n;
+        }
+        if (limit >= BYTE_ORDER_MARK.length && startsAsByteOrderMark()) {
+            position = BYTE_ORDER_MARK.length;
+        }
+    }
+
+    /** Whether the bytes read so far (at most the mark's length of them) are the byte order mark's first ones. */
+    private boolean startsAsByteOrderMark() {
+        for (int i = 0; i < Math.min(limit, BYTE_ORDER_MARK.length); i++) {
+            if (buffer[i] != BYTE_ORDER_MARK[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bytes of the body read so far. */

@@ -502,13 +502,32 @@ public final class MemberService {
     }
 
     static ConflictException userIdTaken(long orgId, String userId, Member holder) {
+        return userIdTaken(orgId, userId, holder, "id " + holder.id());
+    }
+
+    /**
+     * 409 {@code member_exists}: {@code holder} has the user id. {@code origin} says which member that is besides its
+     * user id: its id, or — where the refusal rolls the holder back with it, as an import's chunk does with a member
+     * one of its lines added — what outlives it, such as that line.
+     */
+    public static ConflictException userIdTaken(long orgId, String userId, Member holder, String origin) {
         return ConflictException.about(holder, "member_exists", "organization " + orgId + " already has a member with "
-                + "user_id \"" + userId + "\" (id " + holder.id() + ")");
+                + "user_id \"" + userId + "\" (" + origin + ")");
     }
 
     static ConflictException emailTaken(long orgId, String email, Member holder) {
+        return emailTaken(orgId, email, holder, "id " + holder.id());
+    }
+
+    /**
+     * 409 {@code member_exists}: {@code holder} has the email, quoted as it has it, and {@code email} too when it
+     * differs (in case only: emails are compared folded); the holder named by its user id and {@code origin}, as by
+     * {@link #userIdTaken(long, String, Member, String)}.
+     */
+    public static ConflictException emailTaken(long orgId, String email, Member holder, String origin) {
+        String same = holder.email().equals(email) ? "" : ", the same as \"" + email + "\" ignoring case";
         return ConflictException.about(holder, "member_exists", "organization " + orgId + " already has a member with "
-                + "email \"" + email + "\" (id " + holder.id() + ")");
+                + "email \"" + holder.email() + "\"" + same + ": user_id \"" + holder.userId() + "\" (" + origin + ")");
     }
 
     /** {@code after == null} means removal. */

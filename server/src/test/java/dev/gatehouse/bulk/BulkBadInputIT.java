@@ -1,8 +1,13 @@
 package dev.gatehouse.bulk;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -12,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 import static dev.gatehouse.bulk.Bulk.importBody;
 import static dev.gatehouse.bulk.Bulk.line;
@@ -171,6 +177,97 @@ class BulkBadInputIT {
         assertThat(node.service().get(org.path() + "/roles?limit=1000").json().get("items"))
                 .extracting(r -> r.get("name").stringValue()).doesNotContain("Fine");
         assertThat(node.appliedRevision()).as("nothing was committed").isEqualTo(revision);
+    }
+
+    /**
+     * A line of exactly 1 MiB is read whether it ends with LF or CRLF — the {@code \r} before the {@code \n} is
+     * dropped, not counted — and one byte more is 413 either way, as is a line of 1 MiB whose {@code \r} ends the
+     * body (not before a line feed, so part of the line). The line read is refused for its name, which is too long.
+     */
+    @Test
+    void aLineOfExactlyOneMib_isReadWithLfOrCrlfAlike_andOneByteMoreIsTooLong() {
+        String prefix = line("type", "group", "name", "");
+        String exact = line("type", "group", "name", "y".repeat(ImportService.MAX_LINE_BYTES - prefix.length()));
+        String over = line("type", "group", "name", "y".repeat(ImportService.MAX_LINE_BYTES + 1 - prefix.length()));
+        assertThat(exact).hasSize(ImportService.MAX_LINE_BYTES);
+        for (String end : List.of("\n", "\r\n")) {
+            Fixtures.Org org = fx.org("docs");
+            Http.Res read = importBody(node.service(), org.id(), "", FIRST + end + exact + end);
+            assertThat(read.status()).as("%s", end.length()).isEqualTo(400);
+            assertThat(read.get("code").stringValue()).isEqualTo("invalid_input");
+            assertThat(read.get("detail").stringValue()).startsWith("line 2: name: ");
+            Http.Res tooLong = importBody(node.service(), org.id(), "", FIRST + end + over + end);
+            assertThat(tooLong.status()).as("%s", end.length()).isEqualTo(413);
+            assertThat(tooLong.get("line").longValue()).isEqualTo(2);
+        }
+        Fixtures.Org org = fx.org("docs");
+        Http.Res crAtTheEnd = importBody(node.service(), org.id(), "", FIRST + "\n" + exact + "\r");
+        assertThat(crAtTheEnd.status()).as("%s", crAtTheEnd).isEqualTo(413);
+        assertThat(crAtTheEnd.get("line").longValue()).isEqualTo(2);
+    }
+
+    /**
+     * A byte order mark at the start of the body is skipped whatever follows it: a line, or a line break (line 1 is
+     * then blank). Lines are numbered as sent.
+     */
+    @Test
+    void aByteOrderMarkStartingTheBody_isSkipped_whateverFollowsIt() {
+        for (String body : List.of("\uFEFF" + FIRST + "\n", "\uFEFF\n" + FIRST + "\n", "\uFEFF\r\n" + FIRST + "\n")) {
+            Fixtures.Org org = fx.org("docs");
+            Http.Res res = importBody(node.service(), org.id(), "", body);
+            assertThat(res.status()).as("%s: %s", body.length(), res).isEqualTo(200);
+            assertThat(node.service().get(org.path() + "/roles?limit=1000").json().get("items"))
+                    .extracting(r -> r.get("name").stringValue()).as("%s", body.length()).contains("Fine");
+        }
+        Fixtures.Org org = fx.org("docs");
+        Http.Res alone = importBody(node.service(), org.id(), "", "\uFEFF");
+        assertThat(alone.status()).as("%s", alone).isEqualTo(200);
+        assertThat(alone.get("lines").longValue()).as("%s", alone).isZero();
+        Http.Res numbered = importBody(node.service(), org.id(), "", "\uFEFF\n" + FIRST + "\n[1]\n");
+        assertThat(numbered.get("line").longValue()).as("%s", numbered).isEqualTo(3);
+    }
+
+    /**
+     * A chunked body that ends without its last chunk (the connection closed early) is 400 {@code body_incomplete}
+     * at the line being read when it broke off: the line it cut, or the line after the last whole one when it broke
+     * off between lines (none of it arrived). Its chunk is not committed: resume from {@code resume_from_line}, the
+     * first line of that chunk, as after any failing line.
+     */
+    @Test
+    void aChunkedBodyCutShort_isBodyIncomplete_atTheLineBeingRead_resumingAtItsChunk() throws IOException {
+        List<String> read = List.of("doc.read", "records.all");
+        String whole = FIRST + "\n" + role("Second", read) + "\n" + role("Third", read) + "\n";
+        for (String sent : List.of(whole, whole + "{\"type\": \"role\", \"na")) {
+            Fixtures.Org org = fx.org("docs");
+            JsonNode problem = cutShort(org.path() + "/import?chunk_lines=2", sent);
+            boolean betweenLines = sent.equals(whole);
+            assertThat(problem.get("status").intValue()).as("%s", problem).isEqualTo(400);
+            assertThat(problem.get("code").stringValue()).isEqualTo("body_incomplete");
+            assertThat(problem.get("line").longValue()).as("%s", problem).isEqualTo(4);
+            assertThat(problem.get("detail").stringValue()).startsWith("line 4: ");
+            assertThat(problem.get("committed_lines").longValue()).isEqualTo(2);
+            assertThat(problem.get("resume_from_line").longValue()).as("%s", betweenLines).isEqualTo(3);
+            assertThat(node.service().get(org.path() + "/roles?limit=1000").json().get("items"))
+                    .extracting(r -> r.get("name").stringValue()).contains("Fine", "Second").doesNotContain("Third");
+        }
+    }
+
+    /** Sends {@code body} to {@code path} as one chunk of a chunked body, closes the sending side, reads the answer. */
+    private static JsonNode cutShort(String path, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", node.node().port())) {
+            socket.setSoTimeout(30_000);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestNode.SERVICE_KEY
+                    + "\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return Json.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        }
     }
 
     @Test

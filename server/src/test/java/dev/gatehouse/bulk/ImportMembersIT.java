@@ -261,6 +261,11 @@ class ImportMembersIT {
                 .containsExactly("ord1 active", "ord2 deactivated", "ord3 active", "ord4 active");
     }
 
+    /**
+     * The member holding the email was added by an earlier line of the same chunk, and is rolled back with it: the
+     * refusal names it by what outlives the chunk — its user id and the line that added it, not the id it had in
+     * the transaction rolled back, which no member has — and quotes its email as that line gave it.
+     */
     @Test
     void anEmailAnEarlierLineTook_isA409NamingTheLine_andChangesNothing() {
         Fixtures.Org org = fx.org("docs");
@@ -271,11 +276,17 @@ class ImportMembersIT {
         assertThat(res.status()).as("%s", res).isEqualTo(409);
         assertThat(res.get("code").stringValue()).isEqualTo("member_exists");
         assertThat(res.get("line").longValue()).isEqualTo(3);
-        assertThat(res.get("detail").stringValue()).startsWith("line 3: ").contains("email \"A1@Example.com\"");
+        assertThat(res.get("detail").stringValue()).isEqualTo("line 3: organization " + org.id() + " already has a "
+                + "member with email \"a1@example.com\", the same as \"A1@Example.com\" ignoring case: user_id \"a1\" "
+                + "(added by line 2 of this import)");
         assertThat(node.appliedRevision()).as("nothing was committed").isEqualTo(revision);
         assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(1); // the admin
     }
 
+    /**
+     * A member that was there before the import is named by its user id and its id, which it keeps, with its email
+     * as stored; and so is it by the API's own request, for the email or the user id.
+     */
     @Test
     void anEmailAMemberHolds_isA409NamingTheLine() {
         Fixtures.Org org = fx.org("docs");
@@ -287,7 +298,26 @@ class ImportMembersIT {
         assertThat(res.status()).as("%s", res).isEqualTo(409);
         assertThat(res.get("code").stringValue()).isEqualTo("member_exists");
         assertThat(res.get("line").longValue()).isEqualTo(2);
+        long b1 = node.service().get(org.path() + "/members/b1").get("id").longValue();
+        String holds = "organization " + org.id() + " already has a member with email \"b1@example.com\"";
+        assertThat(res.get("detail").stringValue()).isEqualTo("line 2: " + holds + ", the same as "
+                + "\"B1@example.com\" ignoring case: user_id \"b1\" (id " + b1 + ")");
         assertThat(node.service().get(org.path() + "/members?limit=100").get("items")).hasSize(2);
+
+        long role = fx.roleId(org, "Reader");
+        Http.Res byEmail = node.service().post(org.path() + "/members", Map.of("user_id", "b4", "email",
+                "B1@example.com", "role_id", role));
+        assertThat(byEmail.status()).as("%s", byEmail).isEqualTo(409);
+        assertThat(byEmail.get("detail").stringValue()).isEqualTo(holds + ", the same as \"B1@example.com\" "
+                + "ignoring case: user_id \"b1\" (id " + b1 + ")");
+        Http.Res sameEmail = node.service().post(org.path() + "/members", Map.of("user_id", "b4", "email",
+                "b1@example.com", "role_id", role));
+        assertThat(sameEmail.get("detail").stringValue()).isEqualTo(holds + ": user_id \"b1\" (id " + b1 + ")");
+        Http.Res byUserId = node.service().post(org.path() + "/members", Map.of("user_id", "b1", "email",
+                "b5@example.com", "role_id", role));
+        assertThat(byUserId.status()).as("%s", byUserId).isEqualTo(409);
+        assertThat(byUserId.get("detail").stringValue()).isEqualTo("organization " + org.id() + " already has a "
+                + "member with user_id \"b1\" (id " + b1 + ")");
     }
 
     @Test
