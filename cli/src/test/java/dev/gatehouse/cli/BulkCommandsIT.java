@@ -182,14 +182,7 @@ class BulkCommandsIT {
 
     @Test
     void export_stops_whenStandardOutputCloses() throws IOException {
-        Fixtures.Org org = fx.org("close");
-        StringBuilder members = new StringBuilder();
-        for (int i = 0; i < 2_500; i++) {
-            members.append(Json.writeString(Map.of("type", "member", "user_id", "p" + i, "email", "p" + i
-                    + "@example.com", "role", "User"))).append('\n');
-        }
-        assertThat(Cli.runWithInput(node, members.toString(), "import", "--org", String.valueOf(org.id()), "-")
-                .exit()).isZero();
+        Fixtures.Org org = withMembers("p", 2_500);
         StringBuilder received = new StringBuilder();
         Writer closingEarly = new Writer() {
             @Override
@@ -219,14 +212,7 @@ class BulkCommandsIT {
      */
     @Test
     void anOutputFullBeforeItsThousandthLine_saysTheExportIsIncomplete_notThatLinesWereWritten() {
-        Fixtures.Org org = fx.org("close");
-        StringBuilder members = new StringBuilder();
-        for (int i = 0; i < 1_100; i++) {
-            members.append(Json.writeString(Map.of("type", "member", "user_id", "f" + i, "email", "f" + i
-                    + "@example.com", "role", "User"))).append('\n');
-        }
-        assertThat(Cli.runWithInput(node, members.toString(), "import", "--org", String.valueOf(org.id()), "-")
-                .exit()).isZero();
+        Fixtures.Org org = withMembers("f", 1_100);
         for (int room : new int[] {0, 50_000}) {
             Cli.Run run = Cli.run(Cli.env(node), System.in, Cli.full(room), "export", "--org",
                     String.valueOf(org.id()));
@@ -270,5 +256,18 @@ class BulkCommandsIT {
         Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), pipe.toString());
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(node.service().get(org.path() + "/members/piped").status()).isEqualTo(200);
+    }
+
+    /** A close organization with {@code count} members ({@code prefix}0, {@code prefix}1, …), imported by the CLI. */
+    private static Fixtures.Org withMembers(String prefix, int count) {
+        Fixtures.Org org = fx.org("close");
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            members.append(Json.writeString(Map.of("type", "member", "user_id", prefix + i, "email", prefix + i
+                    + "@example.com", "role", "User"))).append('\n');
+        }
+        assertThat(Cli.runWithInput(node, members.toString(), "import", "--org", String.valueOf(org.id()), "-")
+                .exit()).isZero();
+        return org;
     }
 }
