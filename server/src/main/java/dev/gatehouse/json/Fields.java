@@ -23,6 +23,8 @@ public final class Fields {
 
     /** A Gatehouse API key ({@code gh<kind>_<24 hex digits>_<secret>}): its prefix and id, then its secret. */
     private static final Pattern KEY_SECRET = Pattern.compile("(gh[smr]_[0-9a-fA-F]{24}_)[A-Za-z0-9_-]+");
+    /** The characters that reorder the text around them ({@link #abbreviate}). */
+    private static final Pattern BIDI_CONTROL = Pattern.compile("[\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
 
     /** The most field errors one answer names; its detail counts the others ({@link #check}). */
     public static final int MAX_NAMED = 50;
@@ -427,14 +429,19 @@ public final class Fields {
     }
 
     /**
-     * {@code s} whole when it has at most 64 characters, otherwise its first 61 and "...": never cut inside a
-     * character (a surrogate pair left half would be sent as "?"). The secret of an API key in it (a key pasted where
-     * an id or a name belongs) is left out: an error quoting the value never repeats a key.
+     * {@code s} as an error quotes it: whole when it has at most 64 characters, otherwise its first 61 and "...",
+     * never cut inside a character (a surrogate pair left half would be sent as "?"). The secret of an API key in it
+     * (a key pasted where an id or a name belongs) is left out: an error quoting the value never repeats a key. A
+     * character that reorders the text around it (the bidirectional marks, embeddings, overrides and isolates, U+061C,
+     * U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) is written as its code, {@code \u202E}: quoted raw, a
+     * right-to-left override in a refused value drew the rest of the message backwards wherever it was shown.
      */
     public static String abbreviate(String s) {
         String shown = s.indexOf('_') < 0 ? s : KEY_SECRET.matcher(s).replaceAll("$1[secret]");
-        return characters(shown) <= 64 ? shown : shown.substring(0, shown.offsetByCodePoints(0, 61)) + "...";
+        shown = characters(shown) <= 64 ? shown : shown.substring(0, shown.offsetByCodePoints(0, 61)) + "...";
+        return BIDI_CONTROL.matcher(shown).replaceAll(m -> String.format("\\\\u%04X", (int) m.group().charAt(0)));
     }
+
 
     /**
      * The characters a user sees counted in {@code s} (code points): a limit in characters is one an emoji or a

@@ -369,4 +369,17 @@ class FieldsTest {
                 "user:ghm_0123456789abcdef01234567_[secret] and more").doesNotContain("S3cr3t");
         assertThat(Fields.abbreviate("ghm_not_a_key")).isEqualTo("ghm_not_a_key");
     }
+
+    /**
+     * A character that reorders the text around it is quoted as its code: a right-to-left override in a refused
+     * value, quoted raw, drew the rest of the message backwards in the console and wherever else it was shown.
+     */
+    @Test
+    void abbreviate_writesTheCharactersThatReorderText_asTheirCodes() {
+        assertThat(Fields.abbreviate("Ag\u202Eent")).isEqualTo("Ag\\u202Eent");
+        assertThat(Fields.abbreviate("\u2066a\u2069\u200F\u061C")).isEqualTo("\\u2066a\\u2069\\u200F\\u061C");
+        assertThat(Fields.abbreviate("\u0645\u062d\u0645\u062f \u05e9\u05dc\u05d5\u05dd")).as("letters of any direction")
+                .isEqualTo("\u0645\u062d\u0645\u062f \u05e9\u05dc\u05d5\u05dd");
+        assertThat(Fields.nameProblem("Ag\u202Eent")).contains("got \"Ag\\u202Eent\"").doesNotContain("\u202E");
+    }
 }

@@ -32,7 +32,8 @@ class InvisibleTest {
             String shown = Invisible.name(inside.codePointAt(0));
             String userId = "ad" + inside + "min1";
             assertThat(Fields.identifierProblem(userId)).as(shown).isEqualTo("must not hold an invisible character or "
-                    + "whitespace other than a space, got \"" + userId + "\" (" + shown + " inside, at position 2)");
+                    + "whitespace other than a space, got \"" + Fields.abbreviate(userId) + "\" (" + shown
+                    + " inside, at position 2)");
         }
         for (String email : List.of("b\u200bob@acme.test", "bo\ufe0fb@acme.test", "bob@ac\u2060me.test",
                 "b\u200dob@acme.test", "bob@acme" + of(0xE0041) + ".test")) {
