@@ -85,17 +85,6 @@ public interface AssignmentRules {
     }
 
     /**
-     * The concealment that may hide a holder from {@code caller} somewhere on the type — in a resource there is, was or
-     * will be, as a reader of the whole organization (its history, its export) needs to see them all — or null: none,
-     * or the caller's own permissions (its company role, its grants) include the revealing one, which reveals them on
-     * every resource (the {@code rooms} models' account admins, granted {@code canManageAnyUserRoomAccess}).
-     */
-    default Concealment concealmentAnywhere(Caller caller, PermissionModel model, ResourceType type) {
-        Concealment c = concealment(caller, model, type);
-        return c == null || caller.has(c.revealing()) ? null : c;
-    }
-
-    /**
      * The role a member holding none on a resource is still known there by (its id), which {@link #concealment} judges
      * as a role held: a write on it by a caller that may not see that role answers as one on a member holding none,
      * and changes nothing. Null: none (the default). The {@code rooms} models keep the room role of a user whose access

@@ -2,7 +2,6 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
-import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.json.InstantText;
 import dev.gatehouse.json.Json;
@@ -101,10 +100,9 @@ public final class ExportService {
     }
 
     /**
-     * The model's three management permissions, and sight of every resource and of every holder of a role on them: an
-     * export is the whole organization, so a caller that may not see some of its resources (a {@code rooms} member
-     * without {@code autoAccessToRooms}), or some holders ({@link AssignmentRules#concealmentAnywhere}: one whose own
-     * permissions lack {@code canManageAnyUserRoomAccess}), may not export it, rather than read them here.
+     * The model's three management permissions, and sight of every resource: an export is the whole organization,
+     * so a caller that may not see some of its resources (a {@code rooms} member without {@code autoAccessToRooms})
+     * may not export it, rather than read them here.
      */
     private void requireMayExport(Caller caller, PermissionModel model) {
         String what = "exporting an organization";
@@ -115,13 +113,6 @@ public final class ExportService {
             if (!services.assignments().seesAll(caller, model, type)) {
                 throw new ForbiddenException("permission_required", what + " needs to see every " + type.key()
                         + " of it; member " + caller.memberId() + " sees only those it holds a role on");
-            }
-            AssignmentRules.Concealment c = services.assignments().rules().concealmentAnywhere(caller, model, type);
-            if (c != null) {
-                throw new ForbiddenException("permission_required", what + " needs to see every holder of a role on "
-                        + "every " + type.key() + " of it: \"" + c.revealing() + "\" in its own permissions, since a "
-                        + "holder whose role grants \"" + c.hiding() + "\" is otherwise seen only where a role of the "
-                        + "caller's there grants it; member " + caller.memberId() + " lacks it");
             }
         }
     }

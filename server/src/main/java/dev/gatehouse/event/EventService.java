@@ -33,14 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
  * An organization's history, read from the change log. Who may read it all (a <em>reader</em>): a service key,
  * for any organization (also one deleted since: history outlives it); a member key, for its own organization
  * only, when its member holds the permission the model names for managing roles ({@code management.roles}) —
- * the same people who can change what the history shows — sees every resource the history may show (on
- * {@code rooms}, every room: {@code autoAccessToRooms}), as for an export, and sees every holder of a role on them:
- * the history names them all, in resources deleted and still to come too, so where the model's concealment hides
- * holders ({@link AssignmentRules#concealment}: on {@code rooms} and {@code rooms_v5}, users whose room role has
- * {@code isHiddenInRoom}, revealed room by room by the caller's own room role) a reader's own permissions include the
- * revealing one ({@code canManageAnyUserRoomAccess}: the account's admins), not only a room role's. The native events
- * API serves
- * readers only. A dialect whose original shows its event log to every user (Close) shows other members a part of it
+ * the same people who can change what the history shows — and sees every resource the history may show (on
+ * {@code rooms}, every room: {@code autoAccessToRooms}), as for an export. The native events API serves readers only. A
+ * dialect whose original shows its event log to every user (Close) shows other members a part of it
  * ({@link #pageVisible}): changes of the organization, its roles and groups ({@link #SHARED}) to internal
  * members, and changes of their own member record and its settings ({@link #PERSONAL}) to each member — not
  * other members' settings, keys or assignments. A dialect that shows events in its own shape asks
@@ -241,31 +236,11 @@ public final class EventService {
                     + " of the organization, as its history shows them all; member " + caller.memberId()
                     + " sees only those it holds a role on");
         }
-        ResourceType concealing = concealing(caller, model);
-        if (concealing != null) {
-            AssignmentRules.Concealment c = resources.concealmentAnywhere(caller, model, concealing);
-            throw new ForbiddenException("permission_required", what + " needs to see every holder of a role on every "
-                    + concealing.key() + " of the organization, as its history names them all, those deleted and "
-                    + "those to come too: \"" + c.revealing() + "\" in its own permissions, since a holder whose role "
-                    + "grants \"" + c.hiding() + "\" is otherwise seen only where a role of the caller's there grants "
-                    + "it; member " + caller.memberId() + " lacks it");
-        }
     }
 
     /** Whether {@code caller} is a reader (class comment). */
     private boolean reads(Caller caller, PermissionModel model) {
-        return caller.isService() || caller.has(model.management().roles()) && partlySeen(caller, model) == null
-                && concealing(caller, model) == null;
-    }
-
-    /**
-     * A resource type on whose resources the model's concealment ({@link AssignmentRules#concealment}, the rule every
-     * read of roles applies) may hide some holders of a role from {@code caller}, its own permissions lacking the
-     * revealing one; or null: it sees every holder.
-     */
-    private ResourceType concealing(Caller caller, PermissionModel model) {
-        return model.resourceTypes().stream().filter(type -> resources.concealmentAnywhere(caller, model, type) != null)
-                .findFirst().orElse(null);
+        return caller.isService() || caller.has(model.management().roles()) && partlySeen(caller, model) == null;
     }
 
     /** A resource type of which {@code caller} does not see every resource, or null. */

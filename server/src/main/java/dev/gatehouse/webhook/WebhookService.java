@@ -31,10 +31,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Webhook subscriptions of an organization and their rules. Who may manage them: service keys, and member
- * keys of the organization whose member reads its whole history — the model's role-management permission, sight of
- * every resource and of every holder of a role on them (on {@code rooms} and {@code rooms_v5}, where users hidden in a
- * room are revealed room by room, {@code canManageAnyUserRoomAccess} in its own permissions): the events API's reader ({@link EventService#requireReader}),
- * since a subscription receives the same events. URLs are absolute {@code http} or
+ * keys of the organization whose member holds the model's role-management permission (the same rule as
+ * the events API, since a subscription receives the same events). URLs are absolute {@code http} or
  * {@code https} URLs ({@link WebhookUrl}) whose host is not, and does not resolve to, an address inside the
  * network ({@link TargetPolicy}; checked once the caller is authorized, and again at every delivery); an
  * organization has at most {@link #MAX_PER_ORG}
@@ -403,10 +401,7 @@ public final class WebhookService {
         return new NotFoundException("webhook_not_found", "webhook " + id + " not found in organization " + orgId);
     }
 
-    /**
-     * Subscriptions deliver the organization's history: who manages them is who may read it all, by the events API's
-     * rule, for the routes and for {@link #creatorLostAccess} alike.
-     */
+    /** Subscriptions deliver the organization's history: who manages them is who may read it all. */
     private void requireManager(Handle h, Caller caller, long orgId, String what) {
         events.requireReader(caller, orgModels.model(h, orgId), what);
     }

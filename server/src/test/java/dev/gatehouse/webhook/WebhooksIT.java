@@ -807,54 +807,6 @@ class WebhooksIT {
         }
     }
 
-    /**
-     * On a {@code rooms} organization the history names users hidden in rooms ({@code isHiddenInRoom}), whom a member
-     * sees only room by room, by its own role there: a member whose own permissions lack canManageAnyUserRoomAccess
-     * manages no subscription — one whose every other read hides finn's role — and a subscription it made is paused
-     * ({@code creator_lost_access}) before the record of a hidden user's role is sent, which the service key's
-     * receives. Such a member's subscription once received them all.
-     */
-    @Test
-    void onARoomsOrganization_aMemberNotRevealingHiddenUsers_subscribesNot_andItsSubscriptionPausesBeforeTheirRoles() {
-        var org = fx.org("rooms");
-        try (Receiver own = new Receiver(Receiver.ok()); Receiver service = new Receiver(Receiver.ok())) {
-            long acct = fx.member(org, "acct", fx.role(org, "Acct", List.of("canManageAccount", "autoAccessToRooms",
-                    "canViewRoomDetails")));
-            long buyer = fx.role(org, Map.of("name", "Buyer", "external", true, "permissions",
-                    List.of("canViewRoomDetails", "isHiddenInRoom")));
-            Http key = fx.keyFor(org, acct);
-            Http.Res refused = key.post(org.path() + "/webhooks", Map.of("url", own.url(),
-                    "object_types", List.of("assignment", "room_user")));
-            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
-            assertThat(refused.get("code").stringValue()).isEqualTo("permission_required");
-            assertThat(refused.get("detail").stringValue()).contains("isHiddenInRoom", "canManageAnyUserRoomAccess");
-            assertThat(key.get(org.path() + "/webhooks").status()).isEqualTo(403);
-
-            long id = subscribe(org, own.url(), Map.of("object_types", List.of("assignment", "room_user")))
-                    .get("id").longValue();
-            TestDatabase.jdbi(node.databaseUrl()).useHandle(h -> h.createUpdate("UPDATE webhooks SET created_by = "
-                    + ":member WHERE id = :id").bind("member", acct).bind("id", id).execute());
-            long serviceId = subscribe(org, service.url(), Map.of("object_types", List.of("assignment", "room_user")))
-                    .get("id").longValue();
-            String room = fx.room(org);
-            long finn = fx.external(org, "finn");
-            Http.Res given = node.service().put(org.path() + "/resources/room/" + room + "/assignments/" + finn,
-                    Map.of("role_id", buyer));
-            assertThat(given.status()).as(given.toString()).isEqualTo(200);
-            assertThat(key.get(org.path() + "/resources/room/" + room + "/assignments/" + finn).status())
-                    .as("hidden from the member everywhere else").isEqualTo(404);
-
-            Await.until(Duration.ofSeconds(15), "the service key's subscription receives the hidden user's role",
-                    () -> service.revisions().contains(given.revision()));
-            Await.until(Duration.ofSeconds(15), "the member's subscription is paused",
-                    () -> webhook(org, id).get("status").stringValue().equals("paused"));
-            assertThat(webhook(org, id).get("paused_reason").stringValue()).startsWith("creator_lost_access")
-                    .contains("member " + acct, "isHiddenInRoom");
-            assertThat(own.requests()).as("nothing, the room's hidden users least of all").isEmpty();
-            assertThat(webhook(org, serviceId).get("status").stringValue()).isEqualTo("active");
-        }
-    }
-
     /** Deactivates {@code member} through the service key; returns the revision of the deactivation. */
     private static long deactivate(Fixtures.Org org, long member) {
         Http.Res res = node.service().patch(org.path() + "/members/" + member, Map.of("status", "deactivated"));
