@@ -155,12 +155,21 @@ class ConsoleFormsBrowserIT extends SignedOutEachTest {
     @Test
     void savingAForm_leavesAStoredValueWithALineBreak_asItWas() {
         Fixtures.Org org = fixtures.org("rooms");
-        long role = fixtures.role(org, Map.of("name", "Two\nlines", "permissions", List.of("canViewRoomDetails")));
+        long role = fixtures.role(org, Map.of("name", "Two lines", "permissions", List.of("canViewRoomDetails")));
         Http.Res ann = node.service().post(org.path() + "/members", Map.of("user_id", "u-ann", "email",
-                "ann@example.com", "first_name", "Ann\nMarie", "role_id", role));
+                "ann@example.com", "first_name", "Ann Marie", "role_id", role));
         assertThat(ann.status()).as(ann.toString()).isEqualTo(201);
-        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Night\nshift"));
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Night shift"));
         assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        // names stored before the server refused a line break inside a name: kept as they are by a save
+        node.node().core().store().jdbi().useHandle(h -> {
+            h.createUpdate("UPDATE roles SET name = 'Two' || chr(10) || 'lines' WHERE id = :id").bind("id", role)
+                    .execute();
+            h.createUpdate("UPDATE members SET first_name = 'Ann' || chr(10) || 'Marie' WHERE id = :id")
+                    .bind("id", ann.get("id").longValue()).execute();
+            h.createUpdate("UPDATE groups SET name = 'Night' || chr(10) || 'shift' WHERE id = :id")
+                    .bind("id", team.get("id").longValue()).execute();
+        });
         signIn(org.adminKey());
 
         browser.open("/console/#/roles/" + role);
