@@ -95,16 +95,14 @@ final class RoomsExport {
                     return dated(n, rs, "updated_at");
                 })
                 .forEach(out::line);
-        h.createQuery("SELECT ru.room_id, m.user_id, (SELECT user_id FROM members WHERE id = ru.invited_by) AS by, "
+        h.createQuery("SELECT ru.room_id, m.user_id, (SELECT user_id FROM members WHERE id = ru.invited_by) AS invited_by, "
                         + "ru.transaction_side_id, ru.revoked_role_id, ru.revoked_at FROM room_users ru "
                         + "JOIN members m ON m.id = ru.member_id WHERE ru.org_id = :org ORDER BY ru.room_id, m.id")
                 .bind("org", orgId).setFetchSize(FETCH)
                 .map((rs, ctx) -> {
                     ObjectNode n = ExportService.line("room_user").put("room_id", rs.getInt("room_id"))
                             .put("user_id", rs.getString("user_id"));
-                    if (rs.getString("by") != null) {
-                        n.put("invited_by", rs.getString("by"));
-                    }
+                    text(n, rs, "invited_by");
                     text(n, rs, "transaction_side_id");
                     long revokedRole = rs.getLong("revoked_role_id");
                     if (!rs.wasNull()) {

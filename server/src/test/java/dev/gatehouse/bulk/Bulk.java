@@ -82,4 +82,27 @@ final class Bulk {
         }
         return lines;
     }
+
+    /**
+     * The lines of the organization named {@code name} in the deployment's export, as a copy of it: its
+     * {@code organization} line replaced by one creating {@code copyName} of {@code model}, the others as exported.
+     */
+    static List<String> deploymentCopyOf(Http as, String name, String copyName, String model) {
+        List<String> ours = new ArrayList<>();
+        boolean keep = false;
+        for (String l : as.get("/v1/export").body().split("\n")) {
+            JsonNode n = Json.readTree(l);
+            if (n.get("type").stringValue().equals("organization")) {
+                keep = n.get("name").stringValue().equals(name);
+                if (keep) {
+                    ours.add(line("type", "organization", "name", copyName, "model", model));
+                    continue;
+                }
+            }
+            if (keep) {
+                ours.add(l);
+            }
+        }
+        return ours;
+    }
 }

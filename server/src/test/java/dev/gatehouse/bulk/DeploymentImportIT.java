@@ -357,21 +357,7 @@ class DeploymentImportIT {
                 member("kit", "Clerk")));
         assertThat(first.status()).as("%s", first).isEqualTo(200);
 
-        List<String> ours = new ArrayList<>();
-        boolean keep = false;
-        for (String l : node.service().get("/v1/export").body().split("\n")) {
-            JsonNode n = Json.readTree(l);
-            if (n.get("type").stringValue().equals("organization")) {
-                keep = n.get("name").stringValue().equals(name);
-                if (keep) {
-                    ours.add(line("type", "organization", "name", name + "-copy", "model", "grants"));
-                    continue;
-                }
-            }
-            if (keep) {
-                ours.add(l);
-            }
-        }
+        List<String> ours = Bulk.deploymentCopyOf(node.service(), name, name + "-copy", "grants");
         Http.Res copy = importDeployment(node.service(), "", ours);
 
         assertThat(copy.status()).as("%s", copy).isEqualTo(200);

@@ -496,21 +496,7 @@ class RoomsExportIT {
     void deploymentCopy_createsRoomsOrganizationsWhole(String model) {
         Fixtures.Org source = source(model);
         String name = source.json().get("name").stringValue();
-        List<String> ours = new ArrayList<>();
-        boolean keep = false;
-        for (String l : node.service().get("/v1/export").body().split("\n")) {
-            JsonNode n = Json.readTree(l);
-            if (n.get("type").stringValue().equals("organization")) {
-                keep = n.get("name").stringValue().equals(name);
-                if (keep) {
-                    ours.add(Bulk.line("type", "organization", "name", name + " copy", "model", model));
-                    continue;
-                }
-            }
-            if (keep) {
-                ours.add(l);
-            }
-        }
+        List<String> ours = Bulk.deploymentCopyOf(node.service(), name, name + " copy", model);
         Http.Res copied = node.service().raw("POST", "/v1/import?chunk_lines=7", String.join("\n", ours) + "\n",
                 "application/x-ndjson");
         assertThat(copied.status()).as("%s", copied).isEqualTo(200);
