@@ -111,14 +111,9 @@ final class LineReader {
     private void skipByteOrderMark() throws IOException {
         started = true;
         while (limit < BYTE_ORDER_MARK.length && startsAsByteOrderMark()) {
-            int n = in.read(buffer, limit, buffer.length - limit);
-            afterRead.accept(number + 1);
-            if (n < 0) {
-                ended = true;
+            if (!readMore()) {
                 return;
             }
-            limit += n;
-            bytesRead += n;
         }
         if (limit >= BYTE_ORDER_MARK.length && startsAsByteOrderMark()) {
             position = BYTE_ORDER_MARK.length;
@@ -140,15 +135,25 @@ final class LineReader {
         return bytesRead;
     }
 
+    /** Reads the body's next bytes into the emptied buffer; false at its end. */
     private boolean fill() throws IOException {
-        int n = in.read(buffer, 0, buffer.length);
+        position = 0;
+        limit = 0;
+        return readMore();
+    }
+
+    /**
+     * Reads more of the body into the buffer, after the bytes it holds, and tells the caller ({@link #afterRead});
+     * false at its end.
+     */
+    private boolean readMore() throws IOException {
+        int n = in.read(buffer, limit, buffer.length - limit);
         afterRead.accept(number + 1);
         if (n < 0) {
             ended = true;
             return false;
         }
-        position = 0;
-        limit = n;
+        limit += n;
         bytesRead += n;
         return true;
     }
