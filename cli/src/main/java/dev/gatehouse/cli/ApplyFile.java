@@ -122,7 +122,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             String where = source + ": roles[" + i + "]";
             JsonNode node = roleNodes.get(i);
             Yaml.requireObject(node, where, ROLE);
-            String name = name(node, where);
+            String name = name(node, "name", MAX_ROLE_NAME, where, true);
             String twin = roleNames.putIfAbsent(RoleIds.fold(name), name);
             if (twin != null) {
                 throw new CliException(where + ": role \"" + name + "\" is declared twice" + (twin.equals(name) ? ""
@@ -169,7 +169,8 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
                         : " (as \"" + twin + "\": emails are compared ignoring case)"));
             }
             members.add(new MemberDecl(userId, email,
-                    personName(node, "first_name", where), personName(node, "last_name", where),
+                    name(node, "first_name", MAX_USER_FIELD, where, false),
+                    name(node, "last_name", MAX_USER_FIELD, where, false),
                     role, external, status, assignments(node, where)));
         }
         return new ApplyFile(org, prune, roles, members);
@@ -315,31 +316,19 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
     }
 
     /**
-     * A role's name, as the server takes it ({@link Fields#name}): without the spaces of every kind at its ends
-     * ({@link Fields#stripSpaces}, the no-break spaces too), so that a second apply compares what the first one wrote,
-     * and checked by the server's own rule for names ({@link Fields#nameProblem}): no invisible character anywhere but
-     * where a person writes one, so that no role looks exactly like another (or like a system role).
+     * A name, as the server takes it ({@link Fields#name}, {@link Fields#nameOrEmpty}): without the spaces of every kind
+     * at its ends ({@link Fields#stripSpaces}, the no-break spaces too), so that a second apply compares what the first
+     * one wrote, and checked by the server's own rule for names ({@link Fields#nameProblem}): no invisible character
+     * anywhere but where a person writes one, so that no role looks exactly like another (or like a system role). A
+     * role's name is {@code required}; a member's first or last name is null when absent, and {@code ""} (or spaces
+     * alone) empties it.
      */
-    private static String name(JsonNode node, String where) {
-        String name = limited(text(node, "name", where, true), MAX_ROLE_NAME, "name", where);
+    private static String name(JsonNode node, String field, int maxLength, String where, boolean required) {
+        String name = limited(text(node, field, where, true), maxLength, field, where);
         if (name == null || Fields.stripSpaces(name).isEmpty()) {
-            throw new CliException(where + ": name is required");
-        }
-        String problem = Fields.nameProblem(name);
-        if (problem != null) {
-            throw new CliException(where + ": name " + problem);
-        }
-        return Fields.stripSpaces(name);
-    }
-
-    /**
-     * A member's first or last name, or null when absent, as the server takes it ({@link Fields#nameOrEmpty}):
-     * without the spaces at its ends, {@code ""} (or spaces alone) emptying it, any other checked by the server's rule
-     * for names ({@link Fields#nameProblem}).
-     */
-    private static String personName(JsonNode node, String field, String where) {
-        String name = limited(text(node, field, where, true), MAX_USER_FIELD, field, where);
-        if (name == null || Fields.stripSpaces(name).isEmpty()) {
+            if (required) {
+                throw new CliException(where + ": " + field + " is required");
+            }
             return name == null ? null : "";
         }
         String problem = Fields.nameProblem(name);
