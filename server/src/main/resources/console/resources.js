@@ -39,6 +39,9 @@ export async function render(view, app, rest, params) {
   view.append(section, nested && !missing ? await hierarchy(app, declared, id) : '');
 }
 
+/** How many resources directly inside one a page of the hierarchy panel lists; Show more lists the next. */
+const CHILDREN = 100;
+
 /** How many levels up the hierarchy panel follows parents: far more than any model nests, and never forever. */
 const MAX_DEPTH = 16;
 
@@ -72,10 +75,12 @@ async function hierarchy(app, declared, id) {
       at = null;
     }
   }
+  const readChildren = cursor => api.get(`${base}/${api.seg(declared.key)}/${api.seg(id)}/children`
+    + api.query({limit: CHILDREN, cursor}));
   let children = {items: []};
   if (recorded) {
     try {
-      children = await api.get(`${base}/${api.seg(declared.key)}/${api.seg(id)}/children?limit=100`);
+      children = await readChildren(null);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       children = {items: [], problem: e};
@@ -111,8 +116,7 @@ async function hierarchy(app, declared, id) {
   return fill(section, title(), where,
     children.problem ? notice(explain(children.problem), 'error')
       : children.items.length ? h('div', {}, h('h3', {}, 'Directly inside'),
-        h('ul', {class: 'plain'}, children.items.map(c => h('li', {}, link(c)))),
-        children.next_cursor ? h('p', {class: 'muted'}, 'Showing the first 100.') : null) : null,
+        paged(children, readChildren, items => h('ul', {class: 'plain'}, items.map(c => h('li', {}, link(c)))))) : null,
     move);
 }
 

@@ -96,6 +96,41 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
         assertThat(showEvery(where, "//li")).isEqualTo(105);
     }
 
+    /** A resource with more children than a page of the hierarchy panel lists shows every one on asking. */
+    @Test
+    void aResourcesChildren_pastAPage_areAllShownOnAsking() {
+        String model = "drives-" + System.nanoTime();
+        Http.Res registered = node.service().post("/v1/models", Map.of("id", model, "name", "Drives",
+                "categories", List.of(Map.of("key", "d", "name", "D")),
+                "permissions", List.of(Map.of("key", "doc.view", "category", "d",
+                        "scopes", List.of("organization", "drive", "folder")),
+                        Map.of("key", "members.manage", "category", "d"),
+                        Map.of("key", "assign.manage", "category", "d"), Map.of("key", "roles.manage", "category", "d")),
+                "resource_types", List.of(Map.of("key", "drive", "name", "Drive"),
+                        Map.of("key", "folder", "name", "Folder", "parent_type", "drive")),
+                "system_roles", List.of(Map.of("key", "admin", "name", "Admin", "default_for_admin", true,
+                        "permissions", List.of("doc.view", "members.manage", "assign.manage", "roles.manage"))),
+                "management", Map.of("roles", "roles.manage", "members", "members.manage",
+                        "assignments", "assign.manage")));
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+        Fixtures.Org org = fixtures.org(model);
+        assertThat(node.service().put(org.path() + "/resources/drive/team", Map.of()).status())
+                .isIn(200, 201);
+        for (int i = 0; i < 130; i++) {
+            Http.Res put = node.service().put(org.path() + "/resources/folder/" + String.format("f-%03d", i),
+                    Map.of("parent", Map.of("type", "drive", "id", "team")));
+            assertThat(put.status()).as(put.toString()).isIn(200, 201);
+        }
+        signIn(org.adminKey());
+
+        browser.open("/console/#/resources?type=drive&id=team");
+        String place = "//section[@aria-label='Place in the hierarchy']";
+        browser.waitFor(By.xpath(place + "//li"));
+        assertThat(browser.driver().findElements(By.xpath(place + "//li"))).hasSize(100);
+        assertThat(showEvery(place, "//li")).isEqualTo(130);
+        browser.link("folder f-129");
+    }
+
     /**
      * Presses Show more in the part of the page {@code scope} locates until it is gone; the number of items
      * ({@code items}, inside that part) shown then.
