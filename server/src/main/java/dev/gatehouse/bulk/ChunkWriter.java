@@ -9,6 +9,7 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.Group;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberBatch;
 import dev.gatehouse.member.MemberInput;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
@@ -360,7 +362,7 @@ final class ChunkWriter {
 
     private ImportCounts.Outcome deleteRole(ImportLine.Role line) {
         caller.require(model.management().roles(), "deleting a role");
-        Role current = rolesByName.get(key(line.name()));
+        Role current = byName(line.name(), name -> rolesByName.get(key(name)));
         if (current == null) {
             return ImportCounts.Outcome.UNCHANGED;
         }
@@ -383,7 +385,7 @@ final class ChunkWriter {
             }
             return ref.id();
         }
-        Role role = rolesByName.get(key(ref.name()));
+        Role role = byName(ref.name(), name -> rolesByName.get(key(name)));
         if (role == null) {
             throw unknown("role", "role \"" + ref.name() + "\" not found in its organization");
         }
@@ -612,7 +614,7 @@ final class ChunkWriter {
             return ImportCounts.Outcome.UNCHANGED;
         }
         services.groups().delete(tx, caller, orgId, current);
-        groups.put(key(line.name()), Optional.empty());
+        groups.put(key(current.name()), Optional.empty());
         return ImportCounts.Outcome.DELETED;
     }
 
@@ -633,8 +635,8 @@ final class ChunkWriter {
     }
 
     private Group group(String name) {
-        return groups.computeIfAbsent(key(name), n -> services.groups().findByName(tx.handle(), orgId, name))
-                .orElse(null);
+        return byName(name, n -> groups.computeIfAbsent(key(n), k -> services.groups().findByName(tx.handle(), orgId,
+                n)).orElse(null));
     }
 
     // ---------------------------------------------------------------- per-member grants
@@ -844,5 +846,17 @@ final class ChunkWriter {
      */
     private String key(String name) {
         return tx.folds().of(tx.handle(), name);
+    }
+
+    /**
+     * What {@code find} finds by a name a line refers to an object by (a deletion, a role or group reference): the
+     * name as written, which may be one stored before names were trimmed of spaces of every kind (a no-break space at
+     * an end), else the name trimmed so ({@link Fields#stripSpaces}), as a line creating or updating the object takes
+     * it — so that {@code Sales} + U+00A0 names the group {@code Sales} in every line alike.
+     */
+    private static <T> T byName(String name, Function<String, T> find) {
+        T found = find.apply(name);
+        String trimmed = Fields.stripSpaces(name);
+        return found != null || trimmed.isEmpty() || trimmed.equals(name) ? found : find.apply(trimmed);
     }
 }

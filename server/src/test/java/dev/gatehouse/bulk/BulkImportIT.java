@@ -171,6 +171,37 @@ class BulkImportIT {
         assertThat(node.service().get(org.path() + "/members/zed").status()).isEqualTo(404);
     }
 
+    /**
+     * A line creating or updating a role or group takes its name trimmed of spaces of every kind; a line naming one
+     * (a role or group reference, a deletion) finds it by that same name, a no-break or em space at an end included.
+     */
+    @Test
+    void aNameEndingInAnotherKindOfSpace_namesTheSameRoleOrGroup_inReferencesAndDeletions() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", EVERYTHING).status()).isEqualTo(200);
+
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(
+                role("Viewer", List.of("doc.read", "records.all")),
+                role("Spare", List.of("doc.read", "records.all")),
+                member("bob", "Viewer\u00a0"),
+                assignment("doc", "d2", "bob", "\u2003Editor"),
+                line("type", "group_member", "group", "Team\u00a0", "user_id", "bob"),
+                line("type", "group_member", "op", "delete", "group", "Team\u2003", "user_id", "alice"),
+                line("type", "group", "op", "delete", "name", "\u00a0Team"),
+                line("type", "role", "op", "delete", "name", "Spare\u202f")));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("counts").get("group_member").get("created").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("group_member").get("deleted").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("group").get("deleted").longValue()).isEqualTo(1);
+        assertThat(res.get("counts").get("role").get("deleted").longValue()).isEqualTo(1);
+        assertThat(node.service().get(org.path() + "/groups").get("items")).isEmpty();
+        assertThat(node.service().get(org.path() + "/roles").get("items").valueStream()
+                .map(r -> r.get("name").stringValue())).contains("Viewer").doesNotContain("Spare");
+        Http.Res bob = node.service().get(org.path() + "/members/bob");
+        assertThat(bob.get("status").stringValue()).as("%s", bob).isEqualTo("active");
+    }
+
     @Test
     void aFailingLine_rollsBackItsChunkOnly_namesTheLine_andTheImportResumesFromTheChunk() {
         Fixtures.Org org = fx.org("docs");
