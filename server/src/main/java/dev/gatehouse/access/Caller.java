@@ -92,12 +92,17 @@ public final class Caller {
         return grant == null || grant.permissions().contains(permission);
     }
 
-    /** 403 {@code permission_required} unless the company role grants {@code permission}. */
+    /**
+     * 403 {@code permission_required} unless the company role (or the member's grants beside it) grants
+     * {@code permission}: a role the member holds on a resource counts for nothing here, though a check on that
+     * resource may answer that it holds the permission there, and the message says so.
+     */
     public void require(String permission, String what) {
         if (!has(permission)) {
             throw ForbiddenException.about(new MissingPermission(permission, what, memberId()), "permission_required",
                     what + " needs the permission \"" + permission + "\", which member " + memberId()
-                            + " does not have");
+                            + " does not have from its company role or grants (a role held on a resource does not "
+                            + "count)");
         }
     }
 

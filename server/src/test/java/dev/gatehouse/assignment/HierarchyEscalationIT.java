@@ -132,6 +132,40 @@ class HierarchyEscalationIT {
         assertThat(d.deletes(d.mgr(), all.revision())).isFalse();
     }
 
+    /**
+     * A management permission a model lets apply on a resource too: a role holding it there lets a check on that
+     * resource answer yes, yet managing is judged by the company role and grants alone, and the refusal says so
+     * rather than deny what the check answered.
+     */
+    @Test
+    void aManagementPermissionHeldOnAResourceOnly_isRefused_sayingWhereItMustComeFrom() {
+        assertThat(node.service().post("/v1/models", Json.MAPPER.readTree("""
+                {"id": "scoped-manage", "name": "Scoped", "categories": [{"key": "d", "name": "D"}],
+                 "permissions": [{"key": "doc.view", "category": "d", "scopes": ["organization", "drive"]},
+                                 {"key": "manage", "category": "d", "scopes": ["organization", "drive"]}],
+                 "resource_types": [{"key": "drive", "name": "Drive"}],
+                 "system_roles": [{"key": "admin", "name": "Admin", "permissions": ["doc.view", "manage"],
+                                   "default_for_admin": true}],
+                 "management": {"roles": "manage", "members": "manage", "assignments": "manage"}}
+                """)).status()).isEqualTo(201);
+        var org = fx.org("scoped-manage");
+        long empty = fx.role(org, "Empty", List.of());
+        long low = fx.member(org, "low", empty);
+        long boss = fx.member(org, "boss", empty);
+        Http.Res held = node.service().put(org.path() + "/resources/drive/d1/assignments/" + low,
+                Map.of("role_id", fx.roleId(org, "Admin")));
+        assertThat(held.status()).as("%s", held).isIn(200, 201);
+        Http.Res check = node.service().post(org.path() + "/check", Map.of("member_id", low, "permission", "manage",
+                "resource", Map.of("type", "drive", "id", "d1"), "min_revision", held.revision()));
+        assertThat(check.get("allowed").booleanValue()).as("%s", check).isTrue();
+
+        Http.Res refused = fx.keyFor(org, low).put(org.path() + "/resources/drive/d1/assignments/" + boss,
+                Map.of("role_id", empty));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+        assertThat(refused.get("detail").stringValue()).contains("needs the permission \"manage\"",
+                "from its company role or grants (a role held on a resource does not count)");
+    }
+
     /** The same restriction on another member: removing it hands that member the drive's Deleter on legal. */
     @Test
     void removingAnothersRestriction_refusedWhenItGivesWhatTheCallerLacks() {
