@@ -1,6 +1,7 @@
 package dev.gatehouse.room;
 
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
@@ -24,7 +25,8 @@ import org.jdbi.v3.core.Handle;
  * changes nothing writes and records nothing. Who holds which role in a room is not written here: the import's
  * assignment lines give it. What the lines are written as is not judged as the Rooms requests that make them are, but
  * no state is written that the Rooms API could not make: a room's owner is a company user able to own it, keeps its
- * access to its room, and a user whose access is revoked holds no role there (409 {@link RoomsRules} gives for each).
+ * access to its room (not revoked, its role there without an end), and a user whose access is revoked holds no role
+ * there (409 {@link RoomsRules} gives for each).
  * The import applies its gates before it calls here, inside the organization's write. Stateless, thread-safe.
  */
 public final class RoomImports {
@@ -70,8 +72,8 @@ public final class RoomImports {
      * data, as changed now (its {@code updated_at}: a reader asking for rooms changed since a time finds it); false
      * when it holds them already. A room stays in its office (409 {@code room_office}): no call moves a room, and a
      * v5 room's managers are its office's. Its {@code owners} are the members it names as owners: each one able to own
-     * a room ({@link RoomsRules#requireMayOwn}), and one it makes an owner not revoked there (409 {@code room_owner}:
-     * an owner keeps its access to its room).
+     * a room ({@link RoomsRules#requireMayOwn}), and one it makes an owner neither revoked there nor holding its role
+     * there until an end (409 {@code room_owner}: an owner keeps its access to its room).
      */
     public boolean updateRoom(Tx tx, long orgId, Room current, Room wanted, List<Member> owners) {
         if (!Objects.equals(current.officeId(), wanted.officeId())) {
@@ -84,10 +86,8 @@ public final class RoomImports {
         }
         for (Member owner : owners) {
             RoomsRules.requireMayOwn(owner, "room " + current.id());
-            if (!current.ownerIds().contains(owner.id()) && roomUsers.revokedRole(tx.handle(), current.id(),
-                    owner.id()) != null) {
-                throw RoomsRules.ownerKeepsAccess("naming user " + owner.id() + " an owner of room " + current.id()
-                        + " while its access there is revoked", owner.id(), current.id());
+            if (!current.ownerIds().contains(owner.id())) {
+                requireKeepsAccess(tx, orgId, current, owner.id());
             }
         }
         Room updated = rooms.replace(tx.handle(), new Room(current.id(), orgId, wanted.name(), current.officeId(),
@@ -96,6 +96,24 @@ public final class RoomImports {
         tx.change(orgId, ObjectType.ROOM, current.id(), Action.UPDATED, RoomsSnapshots.room(current),
                 RoomsSnapshots.room(updated));
         return true;
+    }
+
+    /**
+     * 409 {@code room_owner} when member {@code memberId}, made an owner of {@code room}, would not keep its access
+     * there: its access is revoked, or its role there has an end ({@code expires_at}, at which its access is revoked
+     * as a scheduled revocation is, {@link RoomsRules#expired}), which no owner's role has.
+     */
+    private void requireKeepsAccess(Tx tx, long orgId, Room room, long memberId) {
+        String naming = "naming user " + memberId + " an owner of room " + room.id();
+        if (roomUsers.revokedRole(tx.handle(), room.id(), memberId) != null) {
+            throw RoomsRules.ownerKeepsAccess(naming + " while its access there is revoked", memberId, room.id());
+        }
+        Instant ends = assignments.find(tx, orgId, Room.RESOURCE_TYPE, room.resourceId(), memberId)
+                .map(Assignment::expiresAt).orElse(null);
+        if (ends != null) {
+            throw RoomsRules.ownerKeepsAccess(naming + " while its role there ends at " + ends
+                    + " (its access then revoked)", memberId, room.id());
+        }
     }
 
     /** Whether {@code a} and {@code b} hold the same fields, besides id, organization, office and dates. */

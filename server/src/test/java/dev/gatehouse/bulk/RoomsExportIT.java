@@ -413,6 +413,45 @@ class RoomsExportIT {
         assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
     }
 
+    /**
+     * A room owner never holds its role there until an end: a {@code room} line naming as owner a user whose role in
+     * the room has an {@code expires_at} is refused (409 {@code room_owner}, naming the user and the end), as is an
+     * {@code assignment} line giving an owner's role an end, and nothing is committed. Before, the room line was
+     * written: at the end the owner's access was revoked while it stayed among the room's owners, and the
+     * organization's own export no longer imported.
+     */
+    @Test
+    void aRoomLine_namingAnOwnerWhoseRoleEnds_isRefused() {
+        Fixtures.Org org = fx.org("rooms");
+        Http.Res setUp = Bulk.importLines(node.service(), org.id(), "", List.of(
+                Bulk.role("Own", List.of("canDeleteOwnedRooms", "canManageInvitedUserRoomAccess", "canCreateRooms")),
+                Bulk.line("type", "member", "user_id", "o3", "email", "o3@x.test", "role", "Own"),
+                Bulk.line("type", "member", "user_id", "b3", "email", "b3@x.test", "role", "Own"),
+                Bulk.line("type", "room", "id", 906, "name", "Ending", "status", "active", "owners", List.of("o3")),
+                Bulk.assignment("room", "906", "o3", "Own"),
+                Bulk.line("type", "assignment", "resource", Map.of("type", "room", "id", "906"), "user_id", "b3",
+                        "role", "Own", "expires_at", ENDS)));
+        assertThat(setUp.status()).as("%s", setUp).isEqualTo(200);
+        String before = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        String probe = Bulk.line("type", "room", "id", 991, "name", "Probe", "status", "active", "owners",
+                List.of("o3"));
+
+        refused(org, 409, "room_owner", probe,
+                Bulk.line("type", "room", "id", 906, "name", "Ending", "status", "active", "owners",
+                        List.of("o3", "b3")));
+        Http.Res named = Bulk.importLines(node.service(), org.id(), "", List.of(Bulk.line("type", "room", "id", 906,
+                "name", "Ending", "status", "active", "owners", List.of("o3", "b3"))));
+        long b3 = items(node.service().get(org.path() + "/members").json()).stream()
+                .filter(m -> m.get("user_id").stringValue().equals("b3")).findFirst().orElseThrow()
+                .get("id").longValue();
+        assertThat(named.get("detail").stringValue()).as("%s", named).contains("user " + b3).contains("2099-01-01");
+        refused(org, 409, "room_owner", probe,
+                Bulk.line("type", "assignment", "resource", Map.of("type", "room", "id", "906"), "user_id", "o3",
+                        "role", "Own", "expires_at", ENDS));
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+        nothingChanged(Bulk.importBody(node.service(), org.id(), "", before));
+    }
+
     /** An import of {@code probe} then {@code lines}, refused at the last line with {@code code}, committing nothing. */
     private static void refused(Fixtures.Org org, int status, String code, String probe, String... lines) {
         List<String> body = new ArrayList<>(List.of(probe));
