@@ -259,7 +259,7 @@ public final class Fields {
         }
         Instant instant = Rfc3339.parse(raw);
         if (instant == null) {
-            error(name, Rfc3339.EXPECTED + ", got \"" + abbreviate(raw) + "\"");
+            error(name, Rfc3339.problem(raw));
         }
         return instant;
     }

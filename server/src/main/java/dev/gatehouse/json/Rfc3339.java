@@ -30,7 +30,32 @@ public final class Rfc3339 {
     public static final String EXPECTED = "must be an RFC 3339 date-time with an offset within years 1 to 9999 (in "
             + "UTC), such as 2025-06-30T17:00:00Z";
 
+    /** An offset whose {@code +} a query string turned into a space: {@code 2025-06-30T19:00:00 02:00}. */
+    private static final Pattern SPACED_OFFSET = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:"
+            + "[0-9]{2}(\\.[0-9]{1,9})? [0-9]{2}:[0-9]{2}");
+
     private Rfc3339() {
+    }
+
+    /**
+     * Why {@code text} is refused, ready to follow a field name: {@link #EXPECTED}, the value given and, where the form
+     * alone does not say it, why — a date-time in the right form naming no moment (February 29 of a common year, hour
+     * 24, second 60) says which part, and one whose offset's {@code +} a query string read as a space says to write
+     * it {@code %2B}.
+     */
+    public static String problem(String text) {
+        String why = null;
+        if (FORM.matcher(text).matches()) {
+            try {
+                OffsetDateTime.parse(text.toUpperCase(Locale.ROOT));
+                why = "outside years 1 to 9999 in UTC";
+            } catch (DateTimeParseException e) {
+                why = e.getCause() == null ? null : e.getCause().getMessage();
+            }
+        } else if (SPACED_OFFSET.matcher(text).matches()) {
+            why = "a + in a query string reads as a space: write it %2B";
+        }
+        return EXPECTED + ", got \"" + Fields.abbreviate(text) + "\"" + (why == null ? "" : " (" + why + ")");
     }
 
     /** The instant {@code text} names, or null when it is no RFC 3339 date-time or lies outside years 1 to 9999. */

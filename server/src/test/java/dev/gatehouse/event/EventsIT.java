@@ -178,6 +178,10 @@ class EventsIT {
                 assertThat(res.get("errors").get(name).stringValue()).as(bad).contains("RFC 3339", bad);
             }
         }
+        // a + left unencoded in the query reads as a space: the answer says to write it %2B
+        Http.Res spaced = node.service().get(org.path() + "/events?since=2030-01-01T00:00:00+01:00");
+        assertThat(spaced.status()).as("%s", spaced).isEqualTo(400);
+        assertThat(spaced.get("errors").get("since").stringValue()).contains("2030-01-01T00:00:00 01:00", "%2B");
         for (String good : List.of("2030-01-01t00:00:00z", "2030-01-01T00:00:00.123456789+14:00",
                 "2030-01-01T00:00:00-12:00", "9999-12-31T23:59:59Z")) {
             Http.Res res = node.service().get(org.path() + "/events?since=" + enc(good));

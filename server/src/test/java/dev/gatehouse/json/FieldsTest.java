@@ -345,6 +345,22 @@ class FieldsTest {
         });
     }
 
+    /** A date-time in the right form naming no moment says which part names none, beside what was given. */
+    @Test
+    void instant_inTheRightFormNamingNoMoment_saysWhy() {
+        Map<String, String> why = Map.of(
+                "2027-02-29T12:00:00Z", "'2027' is not a leap year",
+                "2027-04-31T12:00:00Z", "Invalid date 'APRIL 31'",
+                "2030-01-01T24:00:00Z", "HourOfDay",
+                "2030-01-01T00:00:00+19:00", "offset",
+                "0001-01-01T00:00:00+01:00", "outside years 1 to 9999 in UTC");
+        why.forEach((raw, reason) -> {
+            Fields f = of("{\"t\": \"" + raw + "\"}");
+            assertThat(f.instant("t")).as(raw).isNull();
+            assertThat(failure(f).fieldErrors().get("t")).as(raw).contains("RFC 3339", raw, reason);
+        });
+    }
+
     @Test
     void nonObjectsAndMalformedJson_areInvalidJson() {
         for (String body : List.of("[]", "\"text\"", "42", "null", "{", "{\"a\": 1,}", "{\"a\": 1, \"a\": 2}", "")) {

@@ -260,7 +260,7 @@ final class EventsResource {
         }
         Instant instant = Rfc3339.parse(raw);
         if (instant == null) {
-            errors.put(name, Rfc3339.EXPECTED + ", got \"" + Fields.abbreviate(raw) + "\"");
+            errors.put(name, Rfc3339.problem(raw));
         }
         return instant;
     }
