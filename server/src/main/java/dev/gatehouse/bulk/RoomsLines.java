@@ -11,9 +11,12 @@ import dev.gatehouse.office.Office;
 import dev.gatehouse.office.OfficeFields;
 import dev.gatehouse.office.OfficeImports;
 import dev.gatehouse.office.Region;
+import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.room.AccessLevel;
 import dev.gatehouse.room.Room;
 import dev.gatehouse.room.RoomImports;
+import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsProfile;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
@@ -35,7 +38,8 @@ import java.util.function.ToIntFunction;
  * user's room, a profile's offices) are mapped the same way. Every line needs a service key, before anything is
  * looked up (403 {@code service_key_required} to a member key): the objects are written as exported — a room's owners,
  * a room user's inviter, a profile's access level — not judged as the Rooms requests that make them are, which is a
- * copy's work, not a member's. Not thread-safe; lives for one chunk.
+ * copy's work, not a member's. They are still states the Rooms API makes: in a v5 company a profile's access level is
+ * one its member's role can be at ({@link AccessLevel#classicFor}). Not thread-safe; lives for one chunk.
  */
 final class RoomsLines {
 
@@ -50,6 +54,7 @@ final class RoomsLines {
     private final RoomImports rooms;
     private final Function<String, Member> member;
     private final Function<ImportLine.RoleRef, Long> role;
+    private final RoleStore roles = new RoleStore();
 
     RoomsLines(BulkServices services, Tx tx, Supplier<Caller> caller, PermissionModel model, long orgId,
                ImportOrigins origins, Function<String, Member> member, Function<ImportLine.RoleRef, Long> role) {
@@ -164,15 +169,19 @@ final class RoomsLines {
         RoomsProfile before = rooms.profile(tx.handle(), orgId, user.id()).orElseThrow(() ->
                 InvalidInputException.field("user_id", "user " + line.userId() + " is external; only company users "
                         + "have a Rooms profile"));
+        AccessLevel level = AccessLevel.parse(line.accessLevel()).orElseThrow();
+        if (RoomsPermissions.classic(model.id())) {
+            requireClassicLevel(line, user, level);
+        }
         Integer defaultOffice = line.defaultOfficeId() == null ? null : origins.local("office",
                 line.defaultOfficeId());
         List<Integer> officeIds = origins.local("office", line.offices());
         List<Integer> regionIds = origins.local("region", line.regions());
-        List<Integer> named = new ArrayList<>(officeIds);
-        if (defaultOffice != null) {
-            named.add(defaultOffice);
+        if (defaultOffice != null && offices.office(tx.handle(), orgId, defaultOffice).isEmpty()) {
+            throw InvalidInputException.field("default_office_id", "no office " + defaultOffice + " exists here; an "
+                    + "office line creates it first");
         }
-        for (int id : named) {
+        for (int id : officeIds) {
             if (offices.office(tx.handle(), orgId, id).isEmpty()) {
                 throw InvalidInputException.field("offices", "no office " + id + " exists here; an office line "
                         + "creates it first");
@@ -184,10 +193,24 @@ final class RoomsLines {
                         + "creates it first");
             }
         }
-        RoomsProfile after = new RoomsProfile(user.id(), AccessLevel.parse(line.accessLevel()).orElseThrow(),
-                defaultOffice, line.titleId(), officeIds, regionIds, line.eSignPermissionProfileId(),
-                line.lockReason(), line.invitedAt());
+        RoomsProfile after = new RoomsProfile(user.id(), level, defaultOffice, line.titleId(), officeIds, regionIds,
+                line.eSignPermissionProfileId(), line.lockReason(), line.invitedAt());
         return outcome(rooms.restoreProfile(tx, caller.get(), model, orgId, user, before, after));
+    }
+
+    /**
+     * A v5 user's access level is one its company role can be at ({@link AccessLevel#classicFor}): a Manager at Admin
+     * or an Agent at Company is a state no Rooms call makes, which would show a Manager's User every flag and give it
+     * the company's rooms while its grants and its decisions say otherwise.
+     */
+    private void requireClassicLevel(ImportLine.RoomsProfile line, Member user, AccessLevel level) {
+        Role held = roles.find(tx.handle(), orgId, user.roleId()).orElseThrow(() -> new IllegalStateException(
+                "member " + user.id() + " names role " + user.roleId() + ", which is not stored"));
+        if (!level.classicFor(held.systemKey())) {
+            throw InvalidInputException.field("access_level", "user " + line.userId() + " holds the role \""
+                    + held.name() + "\", whose users are at access level " + AccessLevel.classicNames(held.systemKey())
+                    + " in a v5 company, as the Rooms API makes them; got " + level.wire());
+        }
     }
 
     /** A row written whole: created where there was none, updated where it changed, else unchanged. */

@@ -23,11 +23,12 @@ public record RoomsUser(Member member, RoomsProfile profile, List<String> grants
 
     /**
      * In a v5 company, the user's ClassicManagerPermissions flags that are on, as they take effect: every flag for an
-     * Admin (its role holds them all); else its per-member grants, whatever its access level (a Manager added through
-     * {@code /v1} is at Contributor, and its grants count all the same); null for a user at Contributor holding none
-     * (an Agent), which has none to show. Grants kept by a role that takes none (a Manager moved to Agent) count for
-     * nothing: {@link RoomsUserService} shows such a user {@link #withoutGrants}. Null too for a caller that may not
-     * read them ({@link #flagsReadable}): an Admin's or a Manager's powers are its grants' to show, as the native
+     * Admin (its role holds them all: the level shown is Admin for the Admin role whatever its profile stored, and in
+     * a v5 company no write stores Admin for another role, {@link AccessLevel#classicFor}); else its per-member grants,
+     * whatever its access level (a Manager added through {@code /v1} is at Contributor, and its grants count all the
+     * same); null for a user at Contributor holding none (an Agent), which has none to show. Grants kept by a role that
+     * takes none (a Manager moved to Agent) count for nothing: {@link RoomsUserService} shows such a user
+     * {@link #withoutGrants}. Null too for a caller that may not read them ({@link #flagsReadable}): an Admin's or a Manager's powers are its grants' to show, as the native
      * {@code …/members/{m}/grants} shows them.
      */
     public Set<String> classicFlags() {

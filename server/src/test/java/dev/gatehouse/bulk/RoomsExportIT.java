@@ -8,6 +8,7 @@ import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -452,8 +453,65 @@ class RoomsExportIT {
         nothingChanged(Bulk.importBody(node.service(), org.id(), "", before));
     }
 
-    /** An import of {@code probe} then {@code lines}, refused at the last line with {@code code}, committing nothing. */
-    private static void refused(Fixtures.Org org, int status, String code, String probe, String... lines) {
+    /**
+     * On a v5 company a {@code rooms_profile} line puts a user only at an access level its role can be at, as the
+     * Rooms API makes users: a Manager at Admin, an Agent at Company or at Admin is refused at its line (400
+     * {@code invalid_input} naming {@code access_level}), committing nothing, while a Manager at Company or
+     * Contributor, an Agent at Contributor and the Admin at Admin are written. Before, the Manager at Admin was
+     * written, and its User showed all 13 flags while its grants and {@code /check} said otherwise. A
+     * {@code default_office_id} naming no office is refused naming {@code default_office_id}: it named {@code offices}.
+     */
+    @Test
+    void aV5RoomsProfileLine_putsAUserOnlyAtALevelItsRoleCanHave() {
+        Fixtures.Org org = fx.org("rooms_v5");
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        int north = created(node.service().post(org.path() + "/regions", Map.of("name", "North")));
+        int oslo = created(node.service().post(org.path() + "/offices", Map.of("name", "Oslo", "region_id", north)));
+        long manager = fx.member(org, "rm", fx.roleId(org, "Manager"));
+        fx.member(org, "ag", fx.roleId(org, "Agent"));
+        String admin = org.json().get("admin_member").get("user_id").stringValue();
+        String before = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        String probe = Bulk.line("type", "region", "id", 990, "name", "Probe");
+
+        for (String[] userAndLevel : new String[][] {{"rm", "Admin"}, {"ag", "Company"}, {"ag", "Admin"}}) {
+            Http.Res res = refused(org, 400, "invalid_input", probe, profile(userAndLevel[0], userAndLevel[1],
+                    null, List.of()));
+            assertThat(res.get("errors").get("access_level").stringValue()).as("%s", res)
+                    .contains("got " + userAndLevel[1]);
+        }
+        Http.Res unknownDefault = refused(org, 400, "invalid_input", probe, profile("rm", "Office", 999,
+                List.of(oslo)));
+        assertThat(unknownDefault.get("errors").properties()).extracting(Map.Entry::getKey)
+                .containsExactly("default_office_id");
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+        Http.Res user = node.service().get(base + "/users/" + manager);
+        assertThat(user.get("accessLevel").stringValue()).as("%s", user).isEqualTo("Contributor");
+        assertThat(user.json().has("permissions")).as("%s", user).isFalse();
+
+        Http.Res written = Bulk.importLines(node.service(), org.id(), "", List.of(profile("rm", "Company", oslo,
+                List.of(oslo)), profile("ag", "Contributor", oslo, List.of(oslo)), profile(admin, "Admin", null,
+                List.of())));
+        assertThat(written.status()).as("%s", written).isEqualTo(200);
+        assertThat(node.service().get(base + "/users/" + manager).get("accessLevel").stringValue())
+                .isEqualTo("Company");
+        ok(Bulk.importLines(node.service(), org.id(), "", List.of(profile("rm", "Contributor", oslo,
+                List.of(oslo)))));
+    }
+
+    private static String profile(String userId, String level, Integer defaultOffice, List<Integer> offices) {
+        Map<String, Object> line = new LinkedHashMap<>(Map.of("type", "rooms_profile", "user_id", userId,
+                "access_level", level, "offices", offices, "regions", List.of()));
+        if (defaultOffice != null) {
+            line.put("default_office_id", defaultOffice);
+        }
+        return Json.writeString(line);
+    }
+
+    /**
+     * An import of {@code probe} then {@code lines}, refused at the last line with {@code code}, committing nothing;
+     * its answer.
+     */
+    private static Http.Res refused(Fixtures.Org org, int status, String code, String probe, String... lines) {
         List<String> body = new ArrayList<>(List.of(probe));
         body.addAll(List.of(lines));
         Http.Res res = Bulk.importLines(node.service(), org.id(), "", body);
@@ -461,6 +519,7 @@ class RoomsExportIT {
         assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo(code);
         assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(body.size());
         assertThat(res.get("committed_lines").longValue()).as("%s", res).isZero();
+        return res;
     }
 
     /**

@@ -51,8 +51,8 @@ final class UsersEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);
-        UserQuery query = new UserQuery(Wire.query(ctx, "filter"), sort(ctx), Wire.queryInt(ctx, "defaultOfficeId",
-                null, Integer.MIN_VALUE, Integer.MAX_VALUE), accessLevel(ctx),
+        UserQuery query = new UserQuery(Wire.query(ctx, "filter"), sort(ctx), Wire.queryId(ctx, "defaultOfficeId"),
+                accessLevel(ctx),
                 Wire.queryInt(ctx, "titleId", null, Integer.MIN_VALUE, Integer.MAX_VALUE),
                 idOrNull(Wire.queryId(ctx, "roleId")), pending(ctx), Wire.queryBool(ctx, "lockedOnly", false), start, count);
         Wire.json(ctx, 200, Wire.page(ctx, "userSummaries", users.list(a.principal(), a.orgId(), query), start, count,
@@ -174,8 +174,8 @@ final class UsersEndpoints {
         if (kind == ClassicKind.MANAGER) {
             defaultOfficeId = Wire.id(f, "defaultOfficeId", true);
             titleId = Wire.id(f, "titleId", true);
-            offices = Wire.integers(f, "offices");
-            regions = Wire.integers(f, "regions");
+            offices = ids(f, "offices");
+            regions = ids(f, "regions");
             flags = flags(f);
             if (level == AccessLevel.REGION && regions.isEmpty()) {
                 f.error("regions", "is required with accessLevel Region: the regions whose rooms the manager manages");
@@ -193,19 +193,34 @@ final class UsersEndpoints {
         Wire.written(ctx, 201, written, RoomsJson.user(written.value(), true));
     }
 
-    /** A manager's {@code accessLevel}: Company, Region or Office (required). */
+    /**
+     * A manager's {@code accessLevel} (required): a level a Manager can be at ({@link AccessLevel#classicFor}) that
+     * reaches rooms beyond its own, so Company, Region or Office (a Manager at Contributor is one added through
+     * {@code /v1}).
+     */
     private static AccessLevel managerLevel(Fields f) {
         String name = f.text("accessLevel", true, 32);
         if (name == null) {
             return null;
         }
         AccessLevel level = AccessLevel.parse(name).orElse(null);
-        if (level != AccessLevel.COMPANY && level != AccessLevel.REGION && level != AccessLevel.OFFICE) {
+        if (level == null || level == AccessLevel.CONTRIBUTOR || !level.classicFor(RoomsPermissions.MANAGER_ROLE)) {
             f.error("accessLevel", "must be Company, Region or Office for a manager, got \""
                     + Fields.abbreviate(name) + "\"");
             return null;
         }
         return level;
+    }
+
+    /**
+     * A manager's {@code offices} or {@code regions}: ids, each in the range its {@code defaultOfficeId} is checked
+     * against, before they are looked up among the account's.
+     */
+    private static List<Integer> ids(Fields f, String name) {
+        List<Integer> ids = Wire.integers(f, name);
+        ids.stream().filter(id -> id < 1).findFirst().ifPresent(id -> f.error(name, "must be between 1 and "
+                + Integer.MAX_VALUE + ", got " + id));
+        return ids;
     }
 
     /** ClassicManagerPermissions (required): its 13 booleans, a missing one false; unknown names are ignored. */

@@ -308,6 +308,31 @@ class RoomsClassicIT {
         assertThat(events(a)).isEqualTo(events);
     }
 
+    /**
+     * A manager's {@code offices} and {@code regions} are ids as its {@code defaultOfficeId} is: one out of range is
+     * refused with the same range message, naming its field, and the users list's {@code defaultOfficeId} filter is
+     * an id as its {@code roleId} is. Before, {@code [o1, -5]} answered "no office -5 exists here; create offices
+     * first", and {@code ?defaultOfficeId=-4} answered 200 with no users.
+     */
+    @Test
+    void classicManagerOfficesAndRegions_andTheUsersOfficeFilter_areCheckedAsIds() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int before = a.userCount();
+        int events = events(a);
+        String manager = a.base + "/users/invite_classic_manager";
+        error(a.admin.post(manager, with(a.manager("Neg", "Office", List.of(a.o1), List.of()), "defaultOfficeId",
+                -1)), 400, "INVALID_INPUT", "defaultOfficeId: must be between 1 and 2147483647, got -1");
+        error(a.admin.post(manager, a.manager("Neg", "Office", List.of(a.o2, -5), List.of())), 400, "INVALID_INPUT",
+                "offices: must be between 1 and 2147483647, got -5");
+        error(a.admin.post(manager, a.manager("Zero", "Region", List.of(), List.of(0))), 400, "INVALID_INPUT",
+                "regions: must be between 1 and 2147483647, got 0");
+        assertThat(a.userCount()).isEqualTo(before);
+        assertThat(events(a)).isEqualTo(events);
+        error(a.admin.get(a.base + "/users?defaultOfficeId=-4"), 400, "INVALID_ID", "defaultOfficeId", "2147483647");
+        error(a.admin.get(a.base + "/users?roleId=-4"), 400, "INVALID_ID", "roleId", "2147483647");
+        assertThat(a.admin.get(a.base + "/users?defaultOfficeId=" + a.o1).status()).isEqualTo(200);
+    }
+
     @Test
     void sharedEndpoints_followTheV5Rules() {
         ClassicAccount a = new ClassicAccount(node, fx);
