@@ -42,7 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Every request passes the same gate, in this order: the API key is read (HTTP Basic with the key as
  * user name, or Bearer); the caller's budget for the endpoint group is taken — per member, whichever of its
  * keys is used ({@code RateLimit} header on
- * every response, 429 when spent, counted in {@code gatehouse_rate_limit_rejections_total{api="close"}}); the key must be a member key (a Close key acts as one user of one
+ * every response the dialect writes — not on the errors the web server answers before any route runs, such as a
+ * malformed request or a body over the limit —, 429 when spent, counted in {@code gatehouse_rate_limit_rejections_total{api="close"}}); the key must be a member key (a Close key acts as one user of one
  * organization); the organization must use the {@code close} model; a write that needs a permission of every
  * caller ({@link Endpoint#needs}: all but pinned views, which a member sets for itself) refuses one without it, 403, before its
  * body is read. Then the resource runs, calling the
@@ -236,7 +237,13 @@ public final class CloseApi implements Dialect {
             if (endpoint.permission() != null) {
                 require(member, endpoint.permission(), endpoint.what());
             }
-            handler.handle(new CloseRequest(ctx, member));
+            CloseRequest request = new CloseRequest(ctx, member);
+            if (endpoint.what() != null) {
+                request.writing(CloseErrors.Write.of(endpoint.what()));
+            }
+            // read before the handler runs, so that a bad _fields is refused before a write changes anything
+            request.fieldsWanted();
+            handler.handle(request);
         };
     }
 
@@ -289,22 +296,34 @@ public final class CloseApi implements Dialect {
         return routes;
     }
 
-    /** A service's failure, phrased with Close ids ({@link CloseErrors}), in Close's shape. */
+    /**
+     * A service's failure, phrased with Close ids and named after the write the request makes ({@link CloseErrors}),
+     * in Close's shape.
+     */
     @Override
     public void error(Context ctx, int status, GatehouseException e) {
         Principal.Member caller = ctx.attribute(CALLER_ATTRIBUTE);
-        error(ctx, status, e.code(), errors.detail(e, caller), e.fieldErrors(), e.context());
+        error(ctx, status, e.code(), errors.detail(e, caller, CloseRequest.writing(ctx)), e.fieldErrors(),
+                e.context());
     }
 
     /**
-     * Close's error shapes. Requests that failed before the gate (unknown routes, unsupported methods) still
-     * get a {@code RateLimit} header, counted against the client address.
+     * Close's error shapes. A request that failed before the gate (an unknown route, an unsupported method, a
+     * parameter the server refuses before any route runs) is counted against the client address, as a request
+     * without a valid key is, and answered 429 instead once that budget is spent; either way it carries a
+     * {@code RateLimit} header.
      */
     @Override
     public void error(Context ctx, int status, String code, String detail, Map<String, String> fieldErrors,
                       Map<String, Object> context) {
         if (ctx.res().getHeader(RATE_LIMIT_HEADER) == null) {
-            ctx.header(RATE_LIMIT_HEADER, limiter.acquire("ip:" + ctx.ip(), "unmatched").header());
+            RateLimiter.Outcome budget = limiter.acquire("ip:" + ctx.ip(), "unmatched");
+            ctx.header(RATE_LIMIT_HEADER, budget.header());
+            if (!budget.allowed()) {
+                rejections.increment();
+                rateLimited(ctx, budget);
+                return;
+            }
         }
         Dialect.super.error(ctx, status, code, detail, fieldErrors, context);
     }

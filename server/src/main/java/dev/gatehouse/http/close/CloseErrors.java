@@ -16,6 +16,7 @@ import dev.gatehouse.webhook.WebhookService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -52,17 +53,43 @@ final class CloseErrors {
     private static final Pattern INTERNAL_ID = Pattern.compile(
             "\\b(organization|account|role|member|group|key|id|revision) \\d+\\b");
 
+    /**
+     * A write as a refusal to hand out a role beyond the caller's own names it: what the write does ("creating a
+     * role", "updating membership memb_… to role user") and the rule the caller's role did not meet. Immutable.
+     */
+    record Write(String what, String rule) {
+
+        /** The rule of every write that creates a role or gives one to a membership. */
+        static final String HANDING_OUT = "a member may create a role, or give one to a membership, only when its "
+                + "own role holds everything the role grants";
+
+        Write {
+            Objects.requireNonNull(what, "what");
+            Objects.requireNonNull(rule, "rule");
+        }
+
+        /** A write that creates a role or gives one to a membership ({@link #HANDING_OUT}). */
+        static Write of(String what) {
+            return new Write(what, HANDING_OUT);
+        }
+    }
+
     private final RoleService roles;
 
     CloseErrors(RoleService roles) {
         this.roles = roles;
     }
 
+    /** The detail of a failure outside any write ({@link #detail(GatehouseException, Principal.Member, Write)}). */
+    String detail(GatehouseException e, Principal.Member caller) {
+        return detail(e, caller, null);
+    }
+
     /**
      * The detail Close clients see for {@code e}; {@code caller} is the member the request acted as, or null when
-     * the failure came before the gate.
+     * the failure came before the gate; {@code write} what the request writes, or null for a read.
      */
-    String detail(GatehouseException e, Principal.Member caller) {
+    String detail(GatehouseException e, Principal.Member caller, Write write) {
         if (e.getCause() instanceof GatehouseException) {
             return e.detail();
         }
@@ -84,7 +111,8 @@ final class CloseErrors {
             case "last_role_manager" -> lastManager(e);
             case "permission_required" -> e.subject(MissingPermission.class).map(CloseErrors::missing).orElse(null);
             case "privilege_escalation" -> e.subject(Outranked.class).map(CloseErrors::outranked)
-                    .or(() -> e.subject(Redefining.class).map(CloseErrors::redefining)).orElse(null);
+                    .or(() -> e.subject(Redefining.class).map(CloseErrors::redefining))
+                    .orElseGet(() -> handingOut(e, write));
             case "role_in_use" -> e.subject(RoleHolders.class).map(held -> roleInUse(held, caller)).orElse(null);
             case "limit_reached" -> limitReached(e);
             default -> null;
@@ -119,9 +147,42 @@ final class CloseErrors {
                 + " does not have.");
     }
 
+    /**
+     * A refusal to act on a membership holding more than the caller: the permissions it holds that the caller's role
+     * lacks, and the records its role sees beyond the caller's ({@link #yours}), in one sentence.
+     */
     private static String outranked(Outranked o) {
+        List<String> beyond = new ArrayList<>();
+        if (!o.permissions().isEmpty()) {
+            beyond.add("the permissions " + o.permissions() + ", which your role does not");
+        }
+        if (o.sees() != null) {
+            beyond.add("a role that sees " + yours(o.sees()));
+        }
         return capitalized(o.what()) + " is refused: membership " + CloseWire.membershipId(o.memberId()) + " holds "
-                + o.beyond() + ", which your role does not.";
+                + String.join(", and ", beyond) + ".";
+    }
+
+    /**
+     * A refusal to create a role, or give one to a membership, that grants more than the caller's own: the services'
+     * {@code privilege_escalation} without a subject ({@code Access.requireNoEscalation}), named after the write that
+     * was refused, with the rule it broke; the service's reason follows in brackets unless it names an internal
+     * number. Null outside a write, and for a refusal with a subject of another kind.
+     */
+    private static String handingOut(GatehouseException e, Write write) {
+        if (write == null || e.subject(Object.class).isPresent()) {
+            return null;
+        }
+        String reason = INTERNAL_ID.matcher(e.detail()).find() ? "" : " (" + e.detail() + ")";
+        return capitalized(write.what()) + " is refused: " + write.rule() + reason + ".";
+    }
+
+    /**
+     * What a role sees beyond the caller's, as the services phrase it ({@code Grant.visibilityBeyond}: "all records,
+     * while the caller's role sees only …"), addressed to the caller as every Close refusal is ("your role").
+     */
+    private static String yours(String sees) {
+        return sees.replace("the caller's role", "your role").replace("the caller's", "your role's");
     }
 
     /**
@@ -135,7 +196,7 @@ final class CloseErrors {
             beyond.add("grants " + r.permissions() + " beyond your role");
         }
         if (r.sees() != null) {
-            beyond.add("sees " + r.sees());
+            beyond.add("sees " + yours(r.sees()));
         }
         return (r.deleting() ? "Deleting role " : "Changing the permissions or lead visibility of role ") + role
                 + " is refused: it " + String.join(" and ", beyond) + ". Only a member whose role holds all the role "

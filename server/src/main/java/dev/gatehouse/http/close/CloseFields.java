@@ -14,6 +14,8 @@ final class CloseFields {
 
     static final String REQUIRED = "This field is required.";
     static final String NOT_NULL = "This field may not be null.";
+    /** A query parameter given without a value, which Close documents for none. */
+    static final String NOT_BLANK = "This field may not be blank.";
 
     private CloseFields() {
     }

@@ -27,6 +27,8 @@ final class CloseRequest {
 
     static final int MAX_LIMIT = 100;
     static final int MAX_SKIP = 10_000;
+    /** The request attribute naming the write a request makes ({@link #writing(CloseErrors.Write)}). */
+    private static final String WRITE_ATTRIBUTE = "gatehouse.close.write";
 
     /**
      * Hours from UTC as Close's clients write them ({@code closeio_api} sends Python's {@code str} of a float): an
@@ -38,6 +40,8 @@ final class CloseRequest {
     private final Context ctx;
     private final Principal.Member caller;
     private JsonNode body;
+    private Set<String> fieldsWanted;
+    private boolean fieldsRead;
 
     CloseRequest(Context ctx, Principal.Member caller) {
         this.ctx = ctx;
@@ -58,6 +62,20 @@ final class CloseRequest {
 
     String orgCloseId() {
         return CloseIds.encode(CloseIds.ORGANIZATION, caller.orgId());
+    }
+
+    /**
+     * Names the write this request makes, as a refusal of it names it ({@link CloseErrors.Write}): the gate names
+     * every write that needs a permission by its endpoint ("creating a role"); a resource that knows what the request
+     * names says so ("updating membership memb_… to role user").
+     */
+    void writing(CloseErrors.Write write) {
+        ctx.attribute(WRITE_ATTRIBUTE, write);
+    }
+
+    /** The write the request at {@code ctx} makes ({@link #writing}); null for a read, or before the gate. */
+    static CloseErrors.Write writing(Context ctx) {
+        return ctx.attribute(WRITE_ATTRIBUTE);
     }
 
     String path(String name) {
@@ -101,6 +119,25 @@ final class CloseRequest {
     String param(String name) {
         String q = ctx.queryParam(name);
         return q != null || !getSentAsPost() ? q : bodyParam(name);
+    }
+
+    /**
+     * A parameter that, when given, must have a value: null when absent, else its value without spaces at the ends.
+     * Given empty or blank ({@code ?action=}, {@code ?_order_by=%20}, a {@code _params} list of nulls) is a 400 naming
+     * it, as {@code ?_limit=} is: Close documents no empty value, a client that sends one meant some value, and only a
+     * parameter left out takes its default (a filter left out filters nothing). Every parameter a Close resource
+     * reads is read this way or as a number ({@link #skip}, {@link #limit}, {@link #cappedLimit}).
+     */
+    String nonBlankParam(String name) {
+        String raw = param(name);
+        if (raw == null) {
+            return null;
+        }
+        if (raw.isBlank()) {
+            throw new InvalidInputException("invalid_input", name + " was given without a value; leave it out to "
+                    + "use its default", Map.of(name, CloseFields.NOT_BLANK));
+        }
+        return raw.strip();
     }
 
     /** A POST with {@code x-http-method-override: GET} (the edge drops the header from every other request). */
@@ -228,18 +265,30 @@ final class CloseRequest {
         return n < 0 ? Long.MAX_VALUE : n;
     }
 
-    /** The field names asked for with {@code _fields}, or null for all. */
+    /**
+     * The field names asked for with {@code _fields}, or null for all (read once). Given but naming no field
+     * ({@code ?_fields=}, {@code ?_fields=,}) is a 400 ({@link #nonBlankParam}).
+     */
     Set<String> fieldsWanted() {
-        String raw = param("_fields");
-        if (raw == null || raw.isBlank()) {
-            return null;
+        if (fieldsRead) {
+            return fieldsWanted;
         }
-        Set<String> names = new LinkedHashSet<>();
-        for (String part : raw.split(",")) {
-            if (!part.isBlank()) {
-                names.add(part.strip());
+        String raw = nonBlankParam("_fields");
+        Set<String> names = null;
+        if (raw != null) {
+            names = new LinkedHashSet<>();
+            for (String part : raw.split(",")) {
+                if (!part.isBlank()) {
+                    names.add(part.strip());
+                }
+            }
+            if (names.isEmpty()) {
+                throw new InvalidInputException("invalid_input", "_fields names no field: \"" + Fields.abbreviate(raw)
+                        + "\"", Map.of("_fields", CloseFields.NOT_BLANK));
             }
         }
+        fieldsWanted = names;
+        fieldsRead = true;
         return names;
     }
 

@@ -102,8 +102,8 @@ final class EventsResource {
                     Map.of("_skip", "Not supported; use _cursor."));
         }
         int limit = req.cappedLimit(MAX_LIMIT);
-        String rawCursor = req.param("_cursor");
-        Cursor cursor = rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor);
+        String rawCursor = req.nonBlankParam("_cursor");
+        Cursor cursor = rawCursor == null ? null : Cursor.decode(rawCursor);
         EventQuery.Builder query = filter(req);
         if (query == null) {
             page(req, new Shown(List.of(), Map.of()), null, cursor, null);
@@ -213,20 +213,24 @@ final class EventsResource {
     /**
      * The query for the request's filters; null when they can match nothing (an unknown type, action or user,
      * or a lead or request id, which Gatehouse never records). Every filter is validated first, also where another
-     * already matches nothing: a bad date is a 400 whatever else the request asks.
+     * already matches nothing: a bad date, or a filter given without a value ({@link CloseRequest#nonBlankParam}), is
+     * a 400 whatever else the request asks.
      */
     private EventQuery.Builder filter(CloseRequest req) {
         EventQuery.Builder query = EventQuery.forOrg(req.orgId());
         DATE_FILTERS.forEach((name, bound) -> {
-            String raw = blankToNull(req.param(name));
+            String raw = req.nonBlankParam(name);
             if (raw != null) {
                 bound.apply(query, CloseTime.parse(name, raw, req.tzOffset()));
             }
         });
-        String objectType = blankToNull(req.param("object_type"));
-        String objectId = blankToNull(req.param("object_id"));
-        String action = blankToNull(req.param("action"));
-        if (req.param("lead_id") != null || req.param("request_id") != null) {
+        String objectType = req.nonBlankParam("object_type");
+        String objectId = req.nonBlankParam("object_id");
+        String action = req.nonBlankParam("action");
+        String userId = req.nonBlankParam("user_id");
+        String leadId = req.nonBlankParam("lead_id");
+        String requestId = req.nonBlankParam("request_id");
+        if (leadId != null || requestId != null) {
             return null;
         }
         if (objectId != null) {
@@ -247,7 +251,6 @@ final class EventsResource {
             return null;
         }
         query.objectTypes(selected.objectTypes()).actions(selected.actions());
-        String userId = blankToNull(req.param("user_id"));
         if (userId != null) {
             // the members who acted as this user: also one removed since, whose events still show its user id
             Set<Long> actors = events.actorsOf(req.caller(), req.orgId(), userId);
@@ -270,9 +273,5 @@ final class EventsResource {
         }
         Role role = OrgRoles.load(this.roles, req.caller(), req.orgId()).resolve(closeId);
         return role == null ? null : String.valueOf(role.id());
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 }

@@ -73,6 +73,7 @@ final class MembershipsResource {
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
         Role role = MembershipBody.role(f, orgRoles, true);
         f.check();
+        req.writing(CloseErrors.Write.of("adding a membership for " + email + " with role " + OrgRoles.closeId(role)));
         Membership added = memberships.add(req.caller(), req.orgId(), email, role.id(), CloseIds.newUserId()).value();
         CloseReply.object(req, 200, CloseWire.membership(added.member(), orgRoles, added.settings()));
     }
@@ -83,6 +84,8 @@ final class MembershipsResource {
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
         MembershipUpdate update = MembershipBody.read(f, orgRoles, Set.of());
         long memberId = memberId(req.path("id"));
+        req.writing(CloseErrors.Write.of("updating membership " + CloseWire.membershipId(memberId)
+                + toRole(orgRoles, update)));
         Membership updated = memberships.update(req.caller(), req.orgId(), memberId, update)
                 .value();
         CloseReply.object(req, 200, CloseWire.membership(updated.member(), orgRoles, updated.settings()));
@@ -126,6 +129,9 @@ final class MembershipsResource {
         for (String ref : refs) {
             ids.add(memberId(ref));
         }
+        String listed = ids.size() == 1 ? "membership " + CloseWire.membershipId(ids.iterator().next())
+                : ids.size() + " memberships";
+        req.writing(CloseErrors.Write.of("updating " + listed + toRole(orgRoles, update)));
         int count = memberships.updateAll(req.caller(), req.orgId(), List.copyOf(ids), update).value();
         ObjectNode body = Json.object();
         body.put("count", count);
@@ -178,6 +184,11 @@ final class MembershipsResource {
         f.check();
         List<String> saved = memberships.setPinnedViews(req.caller(), req.orgId(), memberId, ids).value();
         CloseReply.object(req, 200, pinned(saved));
+    }
+
+    /** " to role …" when {@code update} gives a role, as a refusal names the write; "" otherwise. */
+    private static String toRole(OrgRoles orgRoles, MembershipUpdate update) {
+        return update.roleId() == null ? "" : " to role " + orgRoles.closeId(update.roleId());
     }
 
     private static long memberId(String closeId) {

@@ -52,7 +52,8 @@ final class OrganizationResource {
 
     private void get(CloseRequest req) {
         requireOwn(req);
-        CloseReply.object(req, 200, render(req, orgs.get(req.caller(), req.orgId())));
+        Set<String> expand = expand(req);
+        CloseReply.object(req, 200, render(req, orgs.get(req.caller(), req.orgId()), expand));
     }
 
     private void update(CloseRequest req) {
@@ -68,21 +69,30 @@ final class OrganizationResource {
         CloseFields.notNull(f, "name");
         String name = f.name("name", false, 200);
         f.check();
+        Set<String> expand = expand(req);
         Organization org = name == null ? orgs.get(req.caller(), req.orgId())
                 : orgs.rename(req.caller(), req.orgId(), name, null).value();
-        ObjectNode body = render(req, org);
+        ObjectNode body = render(req, org, expand);
         body.put("currency_symbol", "$");
         CloseReply.object(req, 200, body);
     }
 
-    private ObjectNode render(CloseRequest req, Organization org) {
+    /**
+     * The membership lists {@code _expand} asks to show with their users; given without a value, a 400
+     * ({@link CloseRequest#nonBlankParam}), read before a rename so that it refuses one before anything changes.
+     */
+    private static Set<String> expand(CloseRequest req) {
         Set<String> expand = new HashSet<>();
-        String raw = req.param("_expand");
+        String raw = req.nonBlankParam("_expand");
         if (raw != null) {
             for (String part : raw.split(",")) {
                 expand.add(part.strip());
             }
         }
+        return expand;
+    }
+
+    private ObjectNode render(CloseRequest req, Organization org, Set<String> expand) {
         OrgRoles roles = OrgRoles.load(this.roles, req.caller(), req.orgId());
         Map<Long, MembershipSettings> settings = memberships.settingsOf(req.caller(),
                 req.orgId());

@@ -35,6 +35,13 @@ final class RolesResource {
     private static final Set<String> READ_ONLY = Set.of("id", "organization_id", "editable", "date_created",
             "date_updated");
 
+    /**
+     * The rule an edit of a role breaks when the service refuses the role as edited ({@code privilege_escalation}
+     * without a subject): a member edits a role, even only its name, only while it could hand the role out itself.
+     */
+    private static final String EDITING = "a member may edit a role, even only its name, only when its own role holds "
+            + "everything the role grants, as it stands and as edited";
+
     private final RoleService roles;
     /** Close's model, the only model this dialect serves. */
     private final PermissionModel model;
@@ -81,6 +88,7 @@ final class RolesResource {
         Visibility v = Visibility.read(f);
         f.check();
         RoleVisibility visibility = v.resolve(null, permissions, visibilityRule);
+        req.writing(CloseErrors.Write.of("creating role \"" + name + "\""));
         var written = roles.create(req.caller(), req.orgId(), new RoleInput(name, null, permissions, null, visibility,
                 true));
         CloseReply.object(req, 201, CloseWire.role(written.value()));
@@ -100,13 +108,9 @@ final class RolesResource {
         f.check();
         List<String> finalPermissions = permissions == null ? current.permissions() : permissions;
         RoleVisibility visibility = v.resolve(current, finalPermissions, visibilityRule);
-        Role written;
-        try {
-            written = roles.update(req.caller(), req.orgId(), current.id(), new RoleInput(name, null, permissions, null,
-                    visibility, true), null).value();
-        } catch (ForbiddenException e) {
-            throw beyondCaller(e, current);
-        }
+        req.writing(new CloseErrors.Write("updating role " + OrgRoles.closeId(current), EDITING));
+        Role written = roles.update(req.caller(), req.orgId(), current.id(), new RoleInput(name, null, permissions,
+                null, visibility, true), null).value();
         CloseReply.object(req, 200, CloseWire.role(written));
     }
 
@@ -115,21 +119,6 @@ final class RolesResource {
         requireEditable(current, "deleted");
         roles.delete(req.caller(), req.orgId(), current.id(), null);
         CloseReply.empty(req);
-    }
-
-    /**
-     * The service's refusal of an edit that leaves a role granting more than the caller's own (its
-     * {@code privilege_escalation} about the role as edited, which names nothing in Close's terms), in words that say
-     * the rule: a member edits a role, even only its name, only while it could hand the role out itself — as it stands
-     * and as edited. Any other refusal as it is. The service's detail names no internal number; it is kept.
-     */
-    private static ForbiddenException beyondCaller(ForbiddenException e, Role role) {
-        if (!"privilege_escalation".equals(e.code()) || e.subject(Object.class).isPresent()) {
-            return e;
-        }
-        return new ForbiddenException("privilege_escalation", "Updating role " + OrgRoles.closeId(role) + " is "
-                + "refused: a member may edit a role, even only its name, only when its own role holds everything the "
-                + "role grants, as it stands and as edited (" + e.detail() + ").");
     }
 
     /** A role by Close id: a system role's bare key or a custom role's {@code role_…}. */

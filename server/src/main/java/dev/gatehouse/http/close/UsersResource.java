@@ -71,9 +71,8 @@ final class UsersResource {
     private void list(CloseRequest req) {
         int skip = req.skip();
         int limit = req.limit(CloseRequest.MAX_LIMIT);
-        String orderBy = req.param("_order_by");
-        MemberOrder order = orderBy == null || orderBy.isBlank() ? MemberOrder.ID
-                : ORDER.get(orderBy.replace(" ", ""));
+        String orderBy = req.nonBlankParam("_order_by");
+        MemberOrder order = orderBy == null ? MemberOrder.ID : ORDER.get(orderBy.replace(" ", ""));
         if (order == null) {
             throw new InvalidInputException("invalid_input", "_order_by must be one of " + ORDER.keySet().stream()
                     .sorted().toList() + ", got \"" + Fields.abbreviate(orderBy) + "\"",

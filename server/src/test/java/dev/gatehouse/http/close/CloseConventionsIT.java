@@ -331,6 +331,70 @@ class CloseConventionsIT {
     }
 
     /**
+     * Any parameter given without a value is a 400 naming it, as {@code ?_limit=} is, on every read: {@code
+     * ?_order_by=} listed users in the default order and {@code ?_fields=} answered every field. A write given one
+     * is refused before it changes anything.
+     */
+    @Test
+    void aParameterGivenWithoutAValue_isA400NamingIt_beforeAnythingChanges() {
+        var org = close.org();
+        String organization = "/organization/" + org.closeId() + "/";
+        Map<String, String> reads = new LinkedHashMap<>();
+        reads.put("/user/?_order_by=", "_order_by");
+        reads.put("/user/?_order_by=%20", "_order_by");
+        reads.put("/role/?_fields=", "_fields");
+        reads.put("/group/?_fields=%2C", "_fields");
+        reads.put("/webhook/?_fields=", "_fields");
+        reads.put("/me/?_fields=", "_fields");
+        reads.put(organization + "?_expand=", "_expand");
+        reads.forEach((path, param) -> {
+            Http.Res res = org.admin().get(path);
+            assertThat(res.status()).as(path + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get(param).stringValue()).as(path)
+                    .isEqualTo("This field may not be blank.");
+        });
+        Http.Res sentAsPost = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET").post("/user/",
+                Map.of("_params", Map.of("_order_by", "")));
+        assertThat(sentAsPost.status()).as(sentAsPost.toString()).isEqualTo(400);
+
+        Http.Res created = org.admin().post("/group/?_fields=", Map.of("name", "Never"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(400);
+        assertThat(org.admin().get("/group/").get("data")).isEmpty();
+        Http.Res renamed = org.admin().put(organization + "?_expand=", Map.of("name", "Renamed"));
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
+        assertThat(org.admin().get(organization).get("name").stringValue()).isNotEqualTo("Renamed");
+        assertThat(org.admin().get("/user/?_order_by=date_created&_fields=id").status()).isEqualTo(200);
+    }
+
+    /**
+     * Requests to unknown routes, and with a method their route does not take, are counted per client address and
+     * refused 429 once that budget is spent, as requests without a valid key are: they counted down to remaining=0
+     * and were answered 404 and 405 forever.
+     */
+    @Test
+    void unknownRoutesAndMethods_get429_onceTheAddressesBudgetIsSpent() {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(3, 60)))) {
+            CloseFixtures fx = new CloseFixtures(limited);
+            var org = fx.org();
+            assertThat(org.admin().get("/nope/").status()).isEqualTo(404);
+            assertThat(org.admin().raw("PATCH", "/role/", "{}", "application/json").status()).isEqualTo(405);
+            Http.Res last = org.admin().get("/nope/");
+            assertThat(last.status()).isEqualTo(404);
+            assertThat(last.header("RateLimit")).startsWith("limit=3, remaining=0, reset=");
+            for (Http.Res refused : List.of(org.admin().get("/nope/"), org.admin().raw("PATCH", "/role/", "{}",
+                    "application/json"), new Http(limited.baseUrl() + CloseApi.PREFIX, null).get("/elsewhere/"))) {
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+                var header = RATE_LIMIT.matcher(refused.header("RateLimit"));
+                assertThat(header.matches()).as(refused.header("RateLimit")).isTrue();
+                assertThat(header.group(2)).isEqualTo("0");
+                assertThat(refused.header("Retry-After")).isNotNull();
+                assertThat(refused.get("error").get("rate_reset").intValue()).isBetween(1, 60);
+            }
+            assertThat(org.admin().get("/role/").status()).as("a member's own budget is apart").isEqualTo(200);
+        }
+    }
+
+    /**
      * {@code X-TZ-Offset} is a decimal number of hours as the docs write it — a sign, digits, a fraction after a point:
      * other number syntax — an exponent ({@code 1e1}, 10 hours), a bare point ({@code .5}, {@code 5.}), Java's
      * hexadecimal floats ({@code 0x1p3}) or type suffixes ({@code 5.5f}) — is a 400.

@@ -519,4 +519,57 @@ class CloseMembershipsIT {
         assertThat(res.status()).isEqualTo(405);
         assertThat(res.get("error").isString()).isTrue();
     }
+
+    /**
+     * Giving a membership a role beyond the caller's own is refused in the dialect's words, naming the membership and
+     * the role, on every write that gives one: adding, updating one and updating in bulk answered the service's bare
+     * "the role grants permissions the caller does not hold".
+     */
+    @Test
+    void givingARoleBeyondTheCallersOwn_isRefusedInTheDialectsWords_onEveryWrite() {
+        var org = close.org();
+        long manager = close.role(org, "Manager", List.of("manage_organization", "calling", "view_all_leads"));
+        Http key = close.client(close.key(org, close.member(org, "mgr-3", manager)));
+        String bulk = org.admin().post("/role/", Map.of("name", "Bulk", "permissions", List.of("bulk_edit",
+                "view_all_leads"))).get("id").stringValue();
+        String dialer = org.admin().post("/role/", Map.of("name", "Dialer", "permissions", List.of("calling",
+                "view_all_leads"))).get("id").stringValue();
+        String rep = org.admin().post("/membership/", Map.of("email", "rep@example.com", "role_id", dialer))
+                .get("id").stringValue();
+        String rule = " is refused: a member may create a role, or give one to a membership, only when its own role "
+                + "holds everything the role grants (the role grants permissions the caller does not hold: [bulk_edit]).";
+        Http.Res added = key.post("/membership/", Map.of("email", "new@example.com", "role_id", bulk));
+        Http.Res updated = key.put("/membership/" + rep + "/", Map.of("role_id", bulk));
+        Http.Res updatedInBulk = key.put("/membership/", Map.of("_params", Map.of("id__in", rep), "role_id", bulk));
+        for (Http.Res res : List.of(added, updated, updatedInBulk)) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(403);
+        }
+        assertThat(added.get("error").stringValue())
+                .isEqualTo("Adding a membership for new@example.com with role " + bulk + rule);
+        assertThat(updated.get("error").stringValue()).isEqualTo("Updating membership " + rep + " to role " + bulk + rule);
+        assertThat(updatedInBulk.get("error").stringValue())
+                .isEqualTo("Updating membership " + rep + " to role " + bulk + rule);
+    }
+
+    /**
+     * A refusal to act on a membership whose role sees more records says so in one voice: it ended "…while the
+     * caller's role sees only records naming it in [cf_owner], which your role does not."
+     */
+    @Test
+    void aRefusalOverWiderVisibility_speaksToTheCallerInOneVoice() {
+        var org = close.org();
+        long limited = close.native_().role(org.org(), Map.of("name", "LimMgr", "permissions",
+                List.of("manage_organization", "calling", "export"), "visibility",
+                Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "require_assignment")));
+        Http manager = close.client(close.key(org, close.member(org, "lim-2", limited)));
+        String seesAll = org.admin().post("/role/", Map.of("name", "Wide", "permissions", List.of("calling",
+                "view_all_leads"))).get("id").stringValue();
+        String wide = org.admin().post("/membership/", Map.of("email", "wide@example.com", "role_id", seesAll))
+                .get("id").stringValue();
+        Http.Res res = manager.put("/membership/" + wide + "/", Map.of("track_email_opens", true));
+        assertThat(res.status()).as(res.toString()).isEqualTo(403);
+        assertThat(res.get("error").stringValue()).isEqualTo("Updating a membership is refused: membership " + wide
+                + " holds the permissions [view_all_leads], which your role does not, and a role that sees all records, "
+                + "while your role sees only records naming it in [cf_owner].");
+    }
 }
