@@ -97,15 +97,17 @@ public final class Auth {
 
     /**
      * Who reads the snapshot and the change stream: a service key or a replica key ({@link KeyService#authenticateReader});
-     * a member key is a 403, an access token a 401 (it is no key).
+     * a member key is a 403, an access token a 401 {@code invalid_token} (it is no key), as every refused token is.
+     * A credential is taken for a token as {@link #principal(Context)} takes it, only when tokens are accepted:
+     * otherwise it is refused as a key.
      */
     public ReplicaReader reader(Context ctx) {
-        String token = token(ctx.header("Authorization"));
-        if (OidcService.looksLikeJwt(token)) {
-            throw new UnauthenticatedException("invalid_key", "an access token does not read the snapshot or the "
+        String credential = token(ctx.header("Authorization"));
+        if (isAccessToken(credential)) {
+            throw new UnauthenticatedException("invalid_token", "an access token does not read the snapshot or the "
                     + "change stream: a service key or a replica key does");
         }
-        return keys.authenticateReader(token);
+        return keys.authenticateReader(credential);
     }
 
     static String token(String header) {

@@ -23,7 +23,10 @@ import tools.jackson.databind.JsonNode;
  * by every request; meanwhile token requests answer 503. A re-read is made by one request while the others go on
  * with the document held; one that fails keeps it (the issuer said it once, and its keys are checked on their own)
  * and is tried again after {@link #RETRY_AFTER}. Once read, the document was never read again, so a corrected
- * one was taken only by a restart.
+ * one was taken only by a restart. A key set the document names that cannot be fetched makes it due again
+ * {@link #REREAD_AFTER_KEY_SET_FAILED} after its last read ({@link #keySetUnavailable}): the document may name the
+ * wrong one, and a {@code jwks_uri} the issuer corrected once kept tokens 503 for up to {@link #REREAD_AFTER}
+ * while each 503 said to retry in a second.
  *
  * <p>Failures are logged as they start and as they end, a WARN each with the cause or the count of failed reads
  * ({@link #failed}, {@link #read}), not at every retry: a re-read that kept failing — the document naming another
@@ -32,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Thread-safe: the first read is synchronized (one fetch at a time; who waits for it is answered by it, or by
  * its failure for {@link #RETRY_AFTER}); a re-read is claimed by one caller ({@link #rereading}), the others read
  * the volatile {@link #document}, which is immutable. The failure count is touched by one reader at a time: the
- * first read's lock holder while no document is held, then the re-read's claimant.
+ * first read's lock holder while no document is held, then the re-read's claimant. {@link #rereadAt} is also
+ * brought forward by any caller of {@link #keySetUnavailable}, unlocked: one that races a re-read's end (reading
+ * the read time before it) at worst makes the document due at once, so it is read once more.
  */
 final class Discovery {
 
@@ -43,6 +48,8 @@ final class Discovery {
     private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     static final Duration REREAD_AFTER = Duration.ofMillis(TokenVerifier.JWKS_TTL_MILLIS);
+    /** How soon after its last read the document is read again while the key set it names cannot be fetched. */
+    static final Duration REREAD_AFTER_KEY_SET_FAILED = Duration.ofMillis(TokenVerifier.MIN_REFETCH_MILLIS);
     static final Duration TIMEOUT = IssuerFetch.TIMEOUT;
     private static final int MAX_BYTES = 256 * 1024;
 
@@ -53,6 +60,8 @@ final class Discovery {
     private volatile Document document;
     /** When {@link #document} is to be read again, by {@link #clock}'s millis. */
     private volatile long rereadAt;
+    /** When {@link #document} was read, by {@link #clock}'s millis. */
+    private volatile long readAt;
     private long failedAt;
     private String failure;
     /** Reads that failed in a row (the first read's or the re-reads'); 0 while the last one succeeded. */
@@ -75,7 +84,8 @@ final class Discovery {
         if (clock.millis() >= rereadAt && rereading.compareAndSet(false, true)) {
             try {
                 document = fetch();
-                rereadAt = clock.millis() + REREAD_AFTER.toMillis();
+                readAt = clock.millis();
+                rereadAt = readAt + REREAD_AFTER.toMillis();
                 read();
             } catch (IOException | IllegalArgumentException | JacksonException e) {
                 rereadAt = clock.millis() + RETRY_AFTER.toMillis();
@@ -86,6 +96,23 @@ final class Discovery {
             }
         }
         return document;
+    }
+
+    /**
+     * The key set the document held names cannot be fetched: the document is due again
+     * {@link #REREAD_AFTER_KEY_SET_FAILED} after it was read, unless it is due sooner — so that a corrected
+     * {@code jwks_uri} is taken within seconds, and the issuer is asked for the document at most once per that
+     * interval however many tokens are refused. While no document is held, or a re-read fails, the document is
+     * already tried again every {@link #RETRY_AFTER}.
+     */
+    void keySetUnavailable() {
+        if (document == null || failedReads > 0) {
+            return;
+        }
+        long soon = readAt + REREAD_AFTER_KEY_SET_FAILED.toMillis();
+        if (soon < rereadAt) {
+            rereadAt = soon;
+        }
     }
 
     private synchronized Document first() {
@@ -99,7 +126,8 @@ final class Discovery {
         }
         try {
             Document read = fetch();
-            rereadAt = clock.millis() + REREAD_AFTER.toMillis();
+            readAt = clock.millis();
+            rereadAt = readAt + REREAD_AFTER.toMillis();
             document = read;
             failure = null;
             read();

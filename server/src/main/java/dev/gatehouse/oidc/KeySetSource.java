@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * fetch that ends such a run, with the count of failed ones; the fetches between are not (the key set's failures
  * once showed only as clients' 503s).
  *
- * <p>Thread-safe: the cache calls it under its lock, one fetch at a time; {@link #lastFailure} and
- * {@link #lastFetchedNanos} are volatile.
+ * <p>Thread-safe: the cache calls it under its lock, one fetch at a time; {@link #lastFailure},
+ * {@link #lastFetchedNanos} and {@link #published} are volatile.
  */
 final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
 
@@ -79,6 +79,8 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
     private volatile Failure lastFailure;
     /** When the last fetch that succeeded ended ({@link System#nanoTime}); {@code null} before the first. */
     private volatile Long lastFetchedNanos;
+    /** Every key the last fetch that succeeded read, those that may not verify included; empty before the first. */
+    private volatile List<JWK> published = List.of();
 
     KeySetSource(URI jwksUri) {
         this.jwksUri = jwksUri;
@@ -116,6 +118,7 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
             failed(why);
             throw new JWKSetParseException(why, e);
         }
+        published = List.copyOf(keys);
         fetched();
         return new JWKSet(keys.stream().filter(KeySetSource::verifies).toList());
     }
@@ -127,6 +130,14 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
     boolean fetchedSince(TokenVerifier.Attempt attempt) {
         Long fetched = lastFetchedNanos;
         return fetched != null && fetched - attempt.startedNanos() > 0;
+    }
+
+    /**
+     * Every key the last fetch that succeeded read, those left out for not verifying included: what a token that no
+     * key verifies is told about, by {@link TokenVerifier}. Empty before the first fetch.
+     */
+    List<JWK> published() {
+        return published;
     }
 
     /** Whether a fetch failed after {@code attempt} began (a fetch out of its request's time is none). */

@@ -24,8 +24,9 @@ import java.util.Optional;
  * ({@link #console}).
  *
  * <p>A token is verified by {@link TokenVerifier} against the issuer's keys ({@link Discovery}, read when first
- * needed and again every {@link Discovery#REREAD_AFTER}; a re-read naming another key set gets a verifier of its
- * own). A route whose path names no organization (the organization list, models, Close's API, whose key alone
+ * needed and again every {@link Discovery#REREAD_AFTER}, or a second after a token found the key set it names
+ * cannot be fetched; a re-read naming another key set gets a verifier of its own). A route whose path names no
+ * organization (the organization list, models, Close's API, whose key alone
  * names the organization) accepts no token: there is no member a token could be, so it is refused unread. Which
  * member a user is, and whether it is active, is read from the engine (no database round trip); management requests
  * read the member's state again in their own transaction ({@code access/Access}), as for keys.
@@ -121,7 +122,15 @@ public final class OidcService {
             throw new UnauthenticatedException("invalid_token", "an access token acts as a member of the "
                     + "organization the request's path names, and this path names none; use an API key here");
         }
-        TokenVerifier.Verified verified = verifier().verify(token);
+        TokenVerifier verifier = verifier();
+        TokenVerifier.Verified verified;
+        try {
+            verified = verifier.verify(token);
+        } catch (UnavailableException e) {
+            // the document may name the key set wrongly: read again soon, a corrected one is taken within seconds
+            discovery.keySetUnavailable();
+            throw e;
+        }
         JWTClaimsSet claims = verified.claims();
         if (settings.userClaim().equals(EMAIL_CLAIM)) {
             checkEmailVerified(claims.getClaim(EMAIL_VERIFIED_CLAIM));

@@ -1,19 +1,26 @@
 package dev.gatehouse.oidc;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -26,9 +33,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Verifies the issuer's JWT access tokens: a JWS whose signature checks against the issuer's JWKS with an
@@ -59,6 +68,11 @@ import java.util.Set;
  * answered by what the last fetch found: the set could not be fetched — 503, as the fetch itself was —, or it was
  * and holds no key for the token — 401.
  *
+ * <p>Refusals say why in the server's words, not the JWT library's: an unsigned token, an algorithm no key of the
+ * issuer may sign with, a key id no key has, a key for encryption only, a registered claim of the wrong type (named),
+ * a {@code crit} header parameter — the library answered most of them "Another algorithm expected, or no matching
+ * key(s) found" or "Invalid signature", or named its own classes. What needs no key is judged before any is fetched.
+ *
  * <p>Thread-safe (the processor and the key source are; {@link #keysUnavailable} is volatile).
  */
 final class TokenVerifier {
@@ -86,6 +100,8 @@ final class TokenVerifier {
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
             JWSAlgorithm.ES512);
+    private static final String ALGORITHM_NAMES = String.join(", ",
+            ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList());
     /** The media types a token's {@code typ} may name, in lower case and in full. */
     static final Set<String> TYPES = Set.of("application/jwt", "application/at+jwt");
     static final int CLOCK_SKEW_SECONDS = 60;
@@ -143,11 +159,28 @@ final class TokenVerifier {
         }
     }
 
-    /** The verified token; 401 {@code invalid_token} saying why not, 503 when the keys cannot be fetched. */
+    /**
+     * The verified token; 401 {@code invalid_token} saying why not, in the server's words, 503 when the keys cannot be
+     * fetched. What can be judged without keys is judged first ({@link #signed}, {@link #checkHeader},
+     * {@link #checkClaimTypes}), so such a token fetches none; the JWT library refused it in words of its own (an
+     * unsigned token's "extend class to handle", a {@code crit} header's "Invalid signature"), and fetched the key set
+     * again for some.
+     */
     Verified verify(String token) {
         Attempt attempt = Attempt.now();
+        SignedJWT jwt;
         try {
-            JWT jwt = JWTParser.parse(token);
+            jwt = signed(JWTParser.parse(token));
+        } catch (ParseException e) {
+            throw invalid(e.getMessage());
+        }
+        checkHeader(jwt.getHeader());
+        Map<String, Object> payload = jwt.getPayload().toJSONObject();
+        if (payload == null) {
+            throw invalid("its payload is not a JSON object");
+        }
+        checkClaimTypes(payload);
+        try {
             JWTClaimsSet claims;
             try {
                 claims = processor.process(jwt, attempt);
@@ -159,28 +192,117 @@ final class TokenVerifier {
                 claims = processor.process(jwt, attempt);
             }
             keysUnavailable = false;
-            // only a signed token gets here: the processor refuses any other
-            return new Verified(claims, checkTimes(((SignedJWT) jwt).getPayload().toJSONObject()));
+            return new Verified(claims, checkTimes(payload));
         } catch (RateLimitReachedException e) {
             // the set was fetched within the last second: answered by what that fetch found
-            throw byLastFetch();
+            throw byLastFetch(jwt.getHeader());
         } catch (KeySourceException e) {
             if (!keySet.failedSince(attempt)) {
                 // no fetch failed: this request's time ran out waiting for others' fetches (behind the cache's lock,
                 // or with too little left for its own), which says nothing of the key set
-                throw byLastFetch();
+                throw byLastFetch(jwt.getHeader());
             }
             keysUnavailable = true;
             throw unavailable(e.getMessage());
-        } catch (BadJOSEException e) {
-            // keys were at hand (a key id they lack, a signature or claims refused)
+        } catch (BadJWTException e) {
+            // keys were at hand, and the claims or the type were refused (in words of this class, or the claims
+            // verifier's: "JWT audience rejected", "JWT iss claim has value …")
             keysUnavailable = false;
             throw invalid(e.getMessage());
-        } catch (ParseException e) {
-            throw invalid(e.getMessage());
-        } catch (com.nimbusds.jose.JOSEException e) {
+        } catch (BadJWSException e) {
+            keysUnavailable = false;
+            throw invalid("its signature does not verify with the identity provider's key");
+        } catch (BadJOSEException e) {
+            // the only other refusal of a signed token: no key of the set fits its key id and algorithm
+            keysUnavailable = false;
+            throw invalid(noKeyFor(jwt.getHeader()));
+        } catch (JOSEException e) {
             throw invalid("the signature cannot be checked: " + e.getMessage());
         }
+    }
+
+    /** {@code jwt} as a signed token; 401 for an unsigned ({@code alg: none}) or an encrypted one. */
+    private static SignedJWT signed(JWT jwt) {
+        if (jwt instanceof SignedJWT signed) {
+            return signed;
+        }
+        if (jwt instanceof PlainJWT) {
+            throw invalid("it is unsigned (alg \"none\"); only tokens the identity provider signed are accepted");
+        }
+        throw invalid("it is encrypted (JWE); only tokens the identity provider signed (JWS) are accepted");
+    }
+
+    /**
+     * The header's {@code alg} one of {@link #ALGORITHMS}, and no {@code crit}: this server understands no critical
+     * header parameter, so a token naming one is refused (RFC 7515 §4.1.11) — as what it is, not as a bad signature,
+     * and without fetching the key set again, as the library's verifiers once answered it.
+     */
+    private static void checkHeader(JWSHeader header) {
+        if (!ALGORITHMS.contains(header.getAlgorithm())) {
+            throw invalid("its algorithm \"" + header.getAlgorithm() + "\" is not one the identity provider's keys "
+                    + "allow: only RSA and EC signatures (" + ALGORITHM_NAMES + ") are accepted");
+        }
+        Set<String> critical = header.getCriticalParams();
+        if (critical != null && !critical.isEmpty()) {
+            throw invalid("it names critical header parameters the server does not understand: "
+                    + new TreeSet<>(critical));
+        }
+    }
+
+    /**
+     * The registered claims the JWT library reads of the types it reads them as, named when not: {@code iss} and
+     * {@code jti} strings, {@code sub} a string or a number, {@code aud} a string or a list of strings, {@code exp},
+     * {@code nbf} and {@code iat} numbers ({@code null} for any of them is as absent, as the library takes it).
+     */
+    private static void checkClaimTypes(Map<String, Object> payload) {
+        for (String name : List.of("iss", "jti")) {
+            if (payload.get(name) != null && !(payload.get(name) instanceof String)) {
+                throw invalid("its claim \"" + name + "\" is not a string");
+            }
+        }
+        Object subject = payload.get("sub");
+        if (subject != null && !(subject instanceof String || subject instanceof Number)) {
+            throw invalid("its claim \"sub\" is not a string");
+        }
+        Object audience = payload.get("aud");
+        if (audience != null && !(audience instanceof String)
+                && !(audience instanceof List<?> list
+                        && list.stream().allMatch(entry -> entry == null || entry instanceof String))) {
+            throw invalid("its claim \"aud\" is not a string or a list of strings");
+        }
+        for (String name : List.of("exp", "nbf", "iat")) {
+            if (payload.get(name) != null && !(payload.get(name) instanceof Number)) {
+                throw invalid("its claim \"" + name + "\" is not a number of seconds");
+            }
+        }
+    }
+
+    /**
+     * Why no key of the identity provider's last fetched set verifies a token with {@code header}: none has its key
+     * id; or those it names (all, without one) are for encryption only; or none allows its algorithm (a key of
+     * another type, or whose {@code alg} names another).
+     */
+    private String noKeyFor(JWSHeader header) {
+        String keyId = header.getKeyID();
+        List<JWK> named = keySet.published().stream()
+                .filter(key -> keyId == null || keyId.equals(key.getKeyID())).toList();
+        if (named.isEmpty()) {
+            return keyId == null ? "the identity provider publishes no keys"
+                    : "no key of the identity provider has its key id \"" + keyId + "\"";
+        }
+        String keys = keyId == null ? "keys" : "key \"" + keyId + "\"";
+        if (named.stream().noneMatch(TokenVerifier::signs)) {
+            return "the identity provider's " + keys + " " + (named.size() == 1 ? "is" : "are")
+                    + " for encryption, not for signatures";
+        }
+        return "its algorithm \"" + header.getAlgorithm() + "\" is not one the identity provider's " + keys + " "
+                + (keyId == null ? "allow" : "allows");
+    }
+
+    /** Whether {@code key} may check signatures: its {@code use} not {@code enc}, its {@code key_ops} naming verify. */
+    private static boolean signs(JWK key) {
+        return !KeyUse.ENCRYPTION.equals(key.getKeyUse())
+                && (key.getKeyOperations() == null || key.getKeyOperations().contains(KeyOperation.VERIFY));
     }
 
     /**
@@ -207,7 +329,10 @@ final class TokenVerifier {
         return Instant.ofEpochSecond(whole, (long) ((until - whole) * 1e9));
     }
 
-    /** The NumericDate claim {@code name} in seconds since the epoch (the library has refused it unless a number). */
+    /**
+     * The NumericDate claim {@code name} in seconds since the epoch ({@link #checkClaimTypes} has refused it unless a
+     * number).
+     */
     private static double seconds(Map<String, Object> payload, String name) {
         if (!(payload.get(name) instanceof Number seconds)) {
             throw invalid("its " + name + " is not a number of seconds");
@@ -215,12 +340,15 @@ final class TokenVerifier {
         return seconds.doubleValue();
     }
 
-    /** A token the key set could not be fetched for now, answered by what its last fetch found: 503, or else 401. */
-    private RuntimeException byLastFetch() {
+    /**
+     * A token with {@code header} the key set could not be fetched for now, answered by what its last fetch found:
+     * 503, or else 401 saying which key it lacks.
+     */
+    private RuntimeException byLastFetch(JWSHeader header) {
         if (keysUnavailable) {
             return unavailable("its last fetch failed");
         }
-        return invalid("none of the identity provider's keys has its key id and algorithm");
+        return invalid(noKeyFor(header));
     }
 
     /**

@@ -105,6 +105,29 @@ class OidcIT {
             assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
             assertThat(refused.get("detail").stringValue()).as("said as what it is, not as a key too long")
                     .contains("an access token does not read");
+            assertThat(refused.get("code").stringValue()).as("%s: the code every refused token gets, as its "
+                    + "challenge says (it was invalid_key)", stream).isEqualTo("invalid_token");
+            assertThat(refused.header("WWW-Authenticate")).as(stream).contains("error=\"invalid_token\"");
+        }
+    }
+
+    /**
+     * On a node that accepts no tokens, a credential shaped like one is refused on the streams as the key it is
+     * taken for everywhere else: the streams once took it for a token whether tokens were accepted or not.
+     */
+    @Test
+    void aJwtShapedCredential_onANodeWithoutAnIssuer_isRefusedOnTheStreams_asAKey() {
+        try (TestNode plain = TestNode.start()) {
+            String token = issuer.token(admin);
+            Http.Res elsewhere = plain.as(token).get("/v1/orgs");
+            assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(401);
+            for (String stream : List.of("/v1/snapshot", "/v1/changes?after=0&wait=0")) {
+                Http.Res refused = plain.as(token).get(stream);
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+                assertThat(refused.get("code").stringValue()).as(stream).isEqualTo(elsewhere.get("code").stringValue());
+                assertThat(refused.get("detail").stringValue()).as(stream)
+                        .isEqualTo(elsewhere.get("detail").stringValue());
+            }
         }
     }
 

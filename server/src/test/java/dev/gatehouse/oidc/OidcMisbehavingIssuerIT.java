@@ -8,15 +8,20 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -39,6 +44,7 @@ import java.util.Date;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -193,6 +199,20 @@ class OidcMisbehavingIssuerIT {
             try {
                 return input + "." + new RSASSASigner(key).sign(new JWSHeader(JWSAlgorithm.RS256),
                         input.getBytes(StandardCharsets.US_ASCII));
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * {@code payloadJson} under {@code headerJson}, both exactly as written, signed with {@code algorithm} by
+         * {@code signer}'s key.
+         */
+        static String signedRaw(String headerJson, String payloadJson, JWSSigner signer, JWSAlgorithm algorithm) {
+            String input = b64(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                    + b64(payloadJson.getBytes(StandardCharsets.UTF_8));
+            try {
+                return input + "." + signer.sign(new JWSHeader(algorithm), input.getBytes(StandardCharsets.US_ASCII));
             } catch (JOSEException e) {
                 throw new IllegalStateException(e);
             }
@@ -506,6 +526,85 @@ class OidcMisbehavingIssuerIT {
     }
 
     /**
+     * A refused token is told why in the server's words: the JWT library's ("Unsecured (plain) JWTs are rejected,
+     * extend class to handle", "Another algorithm expected, or no matching key(s) found" for four different causes,
+     * "Unexpected type of JSON object member exp") once reached the caller as they were.
+     */
+    @Test
+    void aRefusedToken_saysWhy_inTheServersOwnWords() throws Exception {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            RSAKey encryptionKey = new RSAKeyGenerator(2048).keyID("enc-key").keyUse(KeyUse.ENCRYPTION).generate();
+            OctetSequenceKey secret = new OctetSequenceKeyGenerator(256).keyID("oct-key").generate();
+            issuer.jwksBody = new JWKSet(List.of(issuer.key.toPublicJWK(), encryptionKey.toPublicJWK(), secret))
+                    .toString(false);
+            String claims = issuer.claims("u-1").toString();
+            String kid = issuer.key.getKeyID();
+            JWSSigner signingKey = new RSASSASigner(issuer.key);
+            Map<String, String> refusals = new LinkedHashMap<>();
+            refusals.put("unsigned", Issuer.b64("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                    + Issuer.b64(claims.getBytes(StandardCharsets.UTF_8)) + ".");
+            refusals.put("algorithm \"HS256\" is not one the identity provider's keys allow",
+                    Issuer.signedRaw("{\"alg\":\"HS256\",\"kid\":\"" + kid + "\"}", claims,
+                            new MACSigner(issuer.key.toRSAPublicKey().getEncoded()), JWSAlgorithm.HS256));
+            refusals.put("algorithm \"HS256\" is not one",
+                    Issuer.signedRaw("{\"alg\":\"HS256\",\"kid\":\"oct-key\"}", claims, new MACSigner(secret),
+                            JWSAlgorithm.HS256));
+            refusals.put("no key of the identity provider has its key id \"no-such-key\"",
+                    Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"no-such-key\"}", claims, signingKey,
+                            JWSAlgorithm.RS256));
+            refusals.put("key \"enc-key\" is for encryption, not for signatures",
+                    Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"enc-key\"}", claims,
+                            new RSASSASigner(encryptionKey), JWSAlgorithm.RS256));
+            refusals.put("algorithm \"RS256\" is not one the identity provider's key \"oct-key\" allows",
+                    Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"oct-key\"}", claims, signingKey,
+                            JWSAlgorithm.RS256));
+            refusals.put("claim \"exp\" is not a number", Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"" + kid
+                    + "\"}", claims.replaceFirst("\"exp\":\\d+", "\"exp\":\"tomorrow\""), signingKey,
+                    JWSAlgorithm.RS256));
+            refusals.put("claim \"aud\" is not a string or a list of strings", Issuer.signedRaw("{\"alg\":\"RS256\","
+                    + "\"kid\":\"" + kid + "\"}", claims.replace("\"aud\":\"" + AUDIENCE + "\"", "\"aud\":{}"),
+                    signingKey, JWSAlgorithm.RS256));
+            refusals.put("its signature does not verify", Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"" + kid
+                    + "\"}", claims, new RSASSASigner(encryptionKey), JWSAlgorithm.RS256));
+            refusals.forEach((why, token) -> {
+                Http.Res res = node.as(token).get(path);
+                assertThat(res.status()).as("%s: %s", why, res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+                assertThat(res.get("detail").stringValue()).as(why).contains(why)
+                        .doesNotContain("rejected", "JSON object member", "extend class", "Invalid signature");
+            });
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).as("the issuer's own token").isEqualTo(200);
+        }
+    }
+
+    /**
+     * A correctly signed token whose header names a critical parameter the server does not understand is refused as
+     * such, and fetches no keys: it was refused as "Invalid signature", and fetched the key set again as a token
+     * signed by a replaced key does.
+     */
+    @Test
+    void aTokenNamingACriticalHeaderParameter_isRefusedAsSuch_withoutFetchingTheKeySet() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            int fetchesBefore = issuer.jwksFetches.get();
+            String critical = issuer.signed("{\"alg\":\"RS256\",\"kid\":\"" + issuer.key.getKeyID() + "\","
+                    + "\"crit\":[\"urn:example:tenant\"],\"urn:example:tenant\":\"t-1\"}", issuer.claims("u-1"));
+            for (int i = 0; i < 3; i++) {
+                Http.Res res = node.as(critical).get(path);
+                assertThat(res.status()).as("%s", res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+                assertThat(res.get("detail").stringValue()).contains("critical header parameters",
+                        "urn:example:tenant");
+            }
+            assertThat(issuer.jwksFetches.get()).as("the key set was not fetched again").isEqualTo(fetchesBefore);
+        }
+    }
+
+    /**
      * An endpoint of the discovery document carries no user info, as the issuer option does not: the token
      * endpoint's origin goes into the console's policy, and {@code http://a;b@host} once put a {@code ;} there.
      */
@@ -548,6 +647,41 @@ class OidcMisbehavingIssuerIT {
             assertThat(node.anonymous().get("/console/").header("Content-Security-Policy"))
                     .contains("connect-src 'self' " + elsewhere.replace("/issuer", "") + ";");
             assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            assertThat(issuer.redirectedFetches.get()).as("the key set read where the document names it now")
+                    .isEqualTo(1);
+        }
+    }
+
+    /**
+     * A key set that cannot be fetched makes the discovery document read again a second after its last read, not
+     * only after 15 minutes, so a {@code jwks_uri} the issuer corrects is taken within seconds — and the document is
+     * not read more often than that, however many tokens are refused. A wrong one (answering a redirect) once kept
+     * every token 503 for up to 15 minutes after the issuer's fix, while each 503 said {@code Retry-After: 1}.
+     */
+    @Test
+    void aCorrectedKeySetAddress_isTakenWithinSeconds_notAfterFifteenMinutes() {
+        TestClock clock = new TestClock().freeze();
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                     config -> config.withOidc(issuer.settings()), clock)) {
+            issuer.clock = clock;
+            String path = memberU1(node);
+            issuer.keySetRedirect = "/moved";
+            Http.Res refused = node.as(issuer.token("u-1")).get(path);
+            assertThat(refused.status()).as("%s", refused).isEqualTo(503);
+            assertThat(issuer.discoveryFetches.get()).isEqualTo(1);
+
+            issuer.discoveryBody = issuer.discoveryBody.replace(issuer.issuer + "/jwks", issuer.issuer + "/moved");
+            for (int i = 0; i < 3; i++) {
+                Http.Res res = node.as(issuer.token("u-1")).get(path);
+                assertThat(res.status()).as("within a second of the last read: %s", res).isEqualTo(503);
+            }
+            assertThat(issuer.discoveryFetches.get()).as("not read again within the second").isEqualTo(1);
+
+            clock.advance(Duration.ofMillis(TokenVerifier.MIN_REFETCH_MILLIS));
+            Http.Res res = node.as(issuer.token("u-1")).get(path);
+            assertThat(res.status()).as("the corrected document read, its key set used: %s", res).isEqualTo(200);
+            assertThat(issuer.discoveryFetches.get()).isEqualTo(2);
             assertThat(issuer.redirectedFetches.get()).as("the key set read where the document names it now")
                     .isEqualTo(1);
         }
