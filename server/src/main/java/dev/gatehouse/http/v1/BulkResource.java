@@ -258,8 +258,13 @@ final class BulkResource {
             write("progress", progress.json(), progress);
         }
 
+        /** The last line; a client gone before it is read leaves nothing to answer, and the import's outcome stands. */
         void end(String kind, JsonNode body, ImportProgress progress) {
-            write(kind, body, progress);
+            try {
+                write(kind, body, progress);
+            } catch (UncheckedIOException e) {
+                // the client went away: nothing left to answer
+            }
         }
 
         /** Writes a line; the first also the status and the headers, its revision the token of what it reports. */
