@@ -8,7 +8,8 @@ import java.util.Objects;
  * decides what the member may do.
  *
  * @param expiresAt when the role ends by itself (null: when it is removed); once a node's clock reaches it,
- *                  {@link AssignmentExpiry} removes the assignment as a change of its own
+ *                  {@link AssignmentExpiry} removes the assignment as a change of its own — or a write that meets it
+ *                  first does ({@link AssignmentService#endDue})
  */
 public record Assignment(long orgId, String resourceType, String resourceId, long memberId, long roleId,
                          Instant createdAt, Instant updatedAt, Instant expiresAt) {

@@ -34,6 +34,9 @@ import java.util.Set;
  * {@code bulk_import} record whose objects list them in order ({@link LoggedImport}), instead of one record per
  * assignment. An assignment that already holds the role changes nothing and records nothing.
  *
+ * <p>A role the member holds there whose end has come by the write's time counts as none, as for a single put: its
+ * expiry is carried out first ({@link AssignmentService#endDue}), whether the expiry job has run or not.
+ *
  * <p>One rule differs from a single put: an end that has passed by the write's time is not refused (a single put's
  * 400) but gives nothing ({@link Outcome#ENDED}) — the role has ended. What the member holds there stays as it is,
  * whatever its end. So an export taken while a time-bound role ran imports after that role has ended, into a new
@@ -130,10 +133,16 @@ public final class AssignmentBatch {
                     unknown.stream().map(Key::type).toList(), unknown.stream().map(Key::resourceId).toList(),
                     unknown.stream().map(Key::memberId).toList());
             foundStored |= !found.isEmpty();
+            if (found.stream().anyMatch(a -> AssignmentService.ended(tx, a))) {
+                // a role that has ended is ended first, as a single put ends it: its line is judged by what remains
+                service.endDue(tx, model, orgId);
+            }
             for (Assignment a : found) {
-                Key key = new Key(a.resourceType(), a.resourceId(), a.memberId());
-                current.put(key, a);
-                stored.add(key);
+                if (!AssignmentService.ended(tx, a)) {
+                    Key key = new Key(a.resourceType(), a.resourceId(), a.memberId());
+                    current.put(key, a);
+                    stored.add(key);
+                }
             }
         }
         resources.forEach((type, ids) -> counts.computeIfAbsent(type, t -> tx.limits().assignmentCounts(orgId, t))

@@ -6,6 +6,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.store.Tx;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -26,8 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Why a write, not a clock in the engine.</b> Decisions are answered from the engine, which only the change
  * log feeds; an expiry that is a change record reaches every node's engine by the same path as any other write, at
  * the same revision, so all nodes answer alike at every revision (and {@code min_revision} reads one's own
- * expiry). The price is a delay: an assignment counts until the first run after its end, at most about
- * {@link #INTERVAL} (plus the write) later — documented as the precision of {@code expires_at}.
+ * expiry). The price is a delay: for decisions, an assignment counts until the first run after its end, at most
+ * about {@link #INTERVAL} (plus the write) later — documented as the precision of {@code expires_at}. Writes have no
+ * such delay: a write of the organization that meets an assignment whose end has come by its own time carries out
+ * the expiry first, inside its own transaction and by the same code ({@link #recordEnded}), and is judged against
+ * what remains ({@link AssignmentService#endDue}) — so no write acts on a role after its end, whether a run came
+ * first or not.
  *
  * <p><b>Several nodes.</b> Every node runs the job; the write locks the organization's row and deletes only rows
  * still expired under that lock, so a second node arriving at the same organization finds nothing left and writes
@@ -87,14 +92,8 @@ public final class AssignmentExpiry implements AutoCloseable {
             try {
                 ended += store.write(Actor.SYSTEM, orgId, tx -> {
                     List<Assignment> expired = assignments.deleteExpired(tx.handle(), orgId, tx.now());
-                    if (expired.isEmpty()) {
-                        return 0;
-                    }
-                    PermissionModel model = orgModels.model(tx.handle(), orgId);
-                    for (Assignment a : expired) {
-                        tx.change(orgId, ObjectType.ASSIGNMENT, a.objectId(), Action.EXPIRED, LoggedAssignment.of(a),
-                                null);
-                        rules.expired(tx, model, a);
+                    if (!expired.isEmpty()) {
+                        recordEnded(tx, orgModels.model(tx.handle(), orgId), rules, expired);
                     }
                     return expired.size();
                 }).value();
@@ -104,6 +103,20 @@ public final class AssignmentExpiry implements AutoCloseable {
             }
         }
         return ended;
+    }
+
+    /**
+     * Records the end of {@code expired}, assignments of one organization whose end lies at or before {@code tx}'s
+     * time and which {@code tx} has just deleted ({@link AssignmentStore#deleteExpired}): a change record each, of
+     * action {@link Action#EXPIRED} with the assignment as {@code before}, and the model's
+     * {@link AssignmentRules#expired}. The one way an expiry is carried out: by this job's runs, and by a write that
+     * meets an assignment whose end has come before a run has ended it ({@link AssignmentService#endDue}).
+     */
+    static void recordEnded(Tx tx, PermissionModel model, AssignmentRules rules, List<Assignment> expired) {
+        for (Assignment a : expired) {
+            tx.change(a.orgId(), ObjectType.ASSIGNMENT, a.objectId(), Action.EXPIRED, LoggedAssignment.of(a), null);
+            rules.expired(tx, model, a);
+        }
     }
 
     @Override

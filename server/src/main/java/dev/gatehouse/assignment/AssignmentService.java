@@ -86,7 +86,8 @@ public final class AssignmentService {
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
-        AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
+        AssignmentStore.Current current = unlessEnded(tx, model, assignments.findWithRole(h, orgId, type, resourceId,
+                member.id(), roleId));
         AssignmentStore.Current seen = seen(h, caller, model, resourceType, resourceId, member, current);
         Assignment judged = judgeGiving(tx, caller, model, orgId, resourceType, resourceId, member, roleId, expiresAt,
                 seen, what);
@@ -155,15 +156,75 @@ public final class AssignmentService {
     }
 
     /**
+     * Whether {@code held} (null: none) has ended by the write's time: its end lies at or before {@link Tx#now()}.
+     * Until the expiry job's next run it is still stored; a write that meets it ends it first ({@link #endDue}).
+     */
+    static boolean ended(Tx tx, Assignment held) {
+        return held != null && held.expiresAt() != null && !held.expiresAt().isAfter(tx.now());
+    }
+
+    /**
+     * Carries out, inside {@code tx}, the expiry of every assignment of organization {@code orgId} whose end lies at
+     * or before the write's time, as a run of {@link AssignmentExpiry} would — the same statement, and the same
+     * records ({@link AssignmentExpiry#recordEnded}: an {@code expired} change each, the model's
+     * {@link AssignmentRules#expired}) — and returns them. A write that meets an assignment that has ended
+     * ({@link #ended}) calls it before judging anything by that assignment, so that it is judged against what
+     * remains, as it would be after the job's run: an ended role is neither revived by a later end nor replaced,
+     * removed or judged as held. A write that is then refused rolls the expiry back with it; the job's run carries it
+     * out.
+     */
+    List<Assignment> endDue(Tx tx, PermissionModel model, long orgId) {
+        List<Assignment> due = assignments.deleteExpired(tx.handle(), orgId, tx.now());
+        AssignmentExpiry.recordEnded(tx, model, rules, due);
+        return due;
+    }
+
+    /**
+     * {@code current} as a write judges it: where its assignment has ended ({@link #ended}), that expiry carried out
+     * ({@link #endDue}) and {@code current} without it (another instance); else {@code current} itself.
+     */
+    AssignmentStore.Current unlessEnded(Tx tx, PermissionModel model, AssignmentStore.Current current) {
+        if (!ended(tx, current.assignment())) {
+            return current;
+        }
+        endDue(tx, model, current.assignment().orgId());
+        return new AssignmentStore.Current(null, current.role());
+    }
+
+    /**
+     * A member's role on a resource as a write finds it (empty: none): one that has ended ({@link #ended}) is ended
+     * first ({@link #endDue}), and is none.
+     */
+    private Optional<Assignment> held(Tx tx, PermissionModel model, long orgId, String type, String resourceId,
+                                      long memberId) {
+        Optional<Assignment> held = assignments.find(tx.handle(), orgId, type, resourceId, memberId);
+        if (held.isPresent() && ended(tx, held.get())) {
+            endDue(tx, model, orgId);
+            return Optional.empty();
+        }
+        return held;
+    }
+
+    /**
      * Gives a member a role on a resource inside a running transaction, with every rule of {@link #put(Principal,
      * long, String, String, MemberRef, long, Instant)} except the gates of {@link AssignmentRules}, which the calling
-     * service has applied (Rooms' room creator getting its room role, an invitation into a room).
+     * service has applied (Rooms' room creator getting its room role, an invitation into a room). Where the role the
+     * member held there has ended by the write's time, its expiry is carried out first ({@link #endDue}) and the
+     * model's gate ({@link AssignmentRules#requireMayAssign}) is applied again, to what remains: the calling service
+     * judged the write by the role before its end (on Rooms, a user whose access has ended by a revocation dated
+     * earlier is refused as a revoked one).
      */
     public Assignment put(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String resourceId,
                           Member member, long roleId, Instant expiresAt) {
         Handle h = tx.handle();
-        rules.requireExists(h, orgId, model, resourceType(model, type, resourceId), resourceId);
-        AssignmentStore.Current current = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
+        ResourceType resourceType = resourceType(model, type, resourceId);
+        rules.requireExists(h, orgId, model, resourceType, resourceId);
+        AssignmentStore.Current found = assignments.findWithRole(h, orgId, type, resourceId, member.id(), roleId);
+        AssignmentStore.Current current = unlessEnded(tx, model, found);
+        if (current != found) {
+            rules.requireMayAssign(h, caller, model, resourceType, resourceId, member, false, stored(expiresAt),
+                    assigning(type, resourceId));
+        }
         return write(tx, caller, model, current, judge(tx, caller, model, orgId, type, resourceId, member, roleId, expiresAt,
                 current));
     }
@@ -305,7 +366,7 @@ public final class AssignmentService {
         String what = removing(type, resourceId);
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
-        Assignment current = assignments.find(h, orgId, type, resourceId, member.id()).orElse(null);
+        Assignment current = held(tx, model, orgId, type, resourceId, member.id()).orElse(null);
         if (current == null || !sees(h, caller, model, resourceType, current)) {
             return false;
         }
@@ -376,7 +437,8 @@ public final class AssignmentService {
             PermissionModel model = orgModels.model(h, orgId);
             requireVisible(h, caller, model, resourceType(model, type, resourceId), resourceId);
             Member member = members.resolve(h, caller, orgId, memberRef);
-            return find(h, caller, model, type, resourceId, member);
+            return requireSeen(h, caller, model, type, resourceId, member,
+                    assignments.find(h, orgId, type, resourceId, member.id()));
         });
     }
 
@@ -425,7 +487,8 @@ public final class AssignmentService {
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
         Member member = members.resolve(h, caller, orgId, memberRef);
-        Assignment current = find(h, caller, model, type, resourceId, member);
+        Assignment current = requireSeen(h, caller, model, type, resourceId, member,
+                held(tx, model, orgId, type, resourceId, member.id()));
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
         requireMayTakeAway(h, caller, model, current, what);
         deciding.judge(h, caller, model, current, null, what);
@@ -485,6 +548,7 @@ public final class AssignmentService {
             String what = "removing every role on " + type + " " + resourceId;
             rules.requireMayManage(caller, model, what);
             requireVisible(h, caller, model, resourceType, resourceId);
+            endDue(tx, model, orgId); // a role that has ended is not removed, nor judged as held: it has ended
             HolderVisibility.Hidden hidden = holders.onResource(h, caller, model, resourceType, resourceId);
             if (hidden != null) {
                 List<Assignment> seen = assignments.listByResource(h, orgId, type, resourceId, 0, Integer.MAX_VALUE,
@@ -536,6 +600,7 @@ public final class AssignmentService {
             String what = "removing every resource role of a member";
             rules.requireMayManage(caller, model, what);
             Member member = members.resolve(h, caller, orgId, memberRef);
+            endDue(tx, model, orgId); // a role that has ended is not removed, nor judged as held: it has ended
             List<Assignment> held = assignments.listByMember(h, orgId, member.id(), "", "", Integer.MAX_VALUE, null,
                     List.of());
             List<Assignment> seen = new ArrayList<>(held.size());
@@ -604,10 +669,13 @@ public final class AssignmentService {
                 member));
     }
 
-    /** {@link #find}, where a role the caller may not see answers as no role: the same 404. */
-    private Assignment find(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
-                            Member member) {
-        Assignment held = find(h, caller.orgId(), type, resourceId, member);
+    /**
+     * {@code found}, a member's role on a resource (empty: none), or 404; a role the caller may not see answers as no
+     * role: the same 404.
+     */
+    private Assignment requireSeen(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
+                                   Member member, Optional<Assignment> found) {
+        Assignment held = found.orElseThrow(() -> noRole(type, resourceId, member));
         if (!sees(h, caller, model, resourceType(model, type, resourceId), held)) {
             throw noRole(type, resourceId, member);
         }

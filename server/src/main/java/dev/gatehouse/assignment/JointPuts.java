@@ -26,13 +26,17 @@ import org.jdbi.v3.core.Handle;
  * existence and visibility, the member, then the model's assignment gate and the role's own rules (the lone put's
  * own {@link AssignmentService#judgeGiving}, on the role held as the caller sees it). The reads are made for all
  * puts still standing before each step that needs them, and nothing is written until every put is judged: then the
- * rows of those that changed something, in one statement, and a change record each. Stateless, thread-safe.
+ * rows of those that changed something, in one statement, and a change record each. (A put that meets a role that
+ * has ended by its time ends it first, as the lone put does: {@link #judgeAfterEnding}.) Stateless, thread-safe.
  */
 final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
 
     /** What one put asks: {@code member}'s role {@code roleId} on a resource, until {@code expiresAt} (null: no end). */
     record Put(String type, String resourceId, MemberRef member, long roleId, Instant expiresAt) {
     }
+
+    /** The savepoint of a put that ends a role first ({@link #judgeAfterEnding}). */
+    private static final String ENDING = "joint_put_ending";
 
     private final AssignmentService service;
     private final AssignmentStore assignments;
@@ -109,10 +113,11 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
                 steps.stream().map(s -> new AssignmentStore.Wanted(s.orgId, s.put.type(), s.put.resourceId(),
                         s.member.id(), s.put.roleId())).toList());
         steps = standing(steps, (s, i) -> {
-            s.current = currents.get(i);
-            s.seen = service.seen(h, s.caller, s.model, s.type, s.put.resourceId(), s.member, s.current);
-            s.after = service.judgeGiving(s.tx(), s.caller, s.model, s.orgId, s.type, s.put.resourceId(), s.member,
-                    s.put.roleId(), s.put.expiresAt(), s.seen, s.what);
+            if (AssignmentService.ended(s.tx(), currents.get(i).assignment())) {
+                judgeAfterEnding(s, currents.get(i));
+            } else {
+                judge(s, currents.get(i));
+            }
         });
 
         List<Assignment> changed = steps.stream().filter(JointPuts::writes).map(s -> s.after).toList();
@@ -128,6 +133,33 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
             }
             s.entry.succeed(s.after);
         }
+    }
+
+    /** Judges one put, its member's assignment there read: {@code current}. */
+    private void judge(Step s, AssignmentStore.Current current) {
+        Handle h = s.tx().handle();
+        s.current = current;
+        s.seen = service.seen(h, s.caller, s.model, s.type, s.put.resourceId(), s.member, s.current);
+        s.after = service.judgeGiving(s.tx(), s.caller, s.model, s.orgId, s.type, s.put.resourceId(), s.member,
+                s.put.roleId(), s.put.expiresAt(), s.seen, s.what);
+    }
+
+    /**
+     * {@link #judge} for a put whose member holds a role there that has ended by the put's time: as the lone put does,
+     * its expiry is carried out first ({@link AssignmentService#unlessEnded}) and the put judged by what remains —
+     * inside a savepoint of its own, rolled back if the put is refused, since a refused put changes nothing (the
+     * expiry job's run then ends the role).
+     */
+    private void judgeAfterEnding(Step s, AssignmentStore.Current found) {
+        Handle h = s.tx().handle();
+        h.savepoint(ENDING);
+        try {
+            judge(s, service.unlessEnded(s.tx(), s.model, found));
+        } catch (GatehouseException refused) {
+            h.rollbackToSavepoint(ENDING);
+            throw refused;
+        }
+        h.releaseSavepoint(ENDING);
     }
 
     /**

@@ -1,18 +1,23 @@
 package dev.gatehouse.assignment;
 
 import dev.gatehouse.json.Json;
+import dev.gatehouse.store.Store;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.OrgRowLock;
+import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import dev.gatehouse.testing.WriteLanes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,20 +37,29 @@ class AssignmentExpiryIT {
 
     static final Duration PATIENCE = Duration.ofSeconds(30);
     static final Duration HOUR = Duration.ofHours(1);
+    static final Duration DAY = Duration.ofDays(1);
     static final TestClock clock = new TestClock().freeze();
+    /** The clock of {@link #ahead}, moved past ends the other nodes' clock has not reached. */
+    static final TestClock aheadClock = new TestClock().freeze();
     static TestNode first;
     static TestNode second;
+    /** A node whose expiry job does not run, on a clock of its own: its writes meet ends no job has carried out. */
+    static TestNode ahead;
     static Fixtures fx;
 
     @BeforeAll
     static void start() {
         first = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
         second = TestNode.startOn(first.databaseUrl(), UnaryOperator.identity(), clock);
+        // stopped before its clock is moved past any end: its first run would come a second after its start
+        ahead = TestNode.startOn(first.databaseUrl(), UnaryOperator.identity(), aheadClock);
+        ahead.node().expiry().close();
         fx = new Fixtures(first);
     }
 
     @AfterAll
     static void stop() {
+        ahead.close();
         second.close();
         first.close();
     }
@@ -294,6 +308,177 @@ class AssignmentExpiryIT {
                             + "'s role there grants [room.view]");
             assertThat(first.service().get(carls).get("expires_at").stringValue()).isEqualTo(held);
         }
+    }
+
+    /**
+     * The repro of a role revived after its end: a {@code PUT} postponing the end of a room role whose end has come
+     * by the writing node's clock, before any expiry job has run, is answered as after the job's run — 409
+     * {@code room_access_revoked}, the end of a room role being a revocation — through {@code /v1} and Rooms' own
+     * route alike, and revives nothing: the job's run then records the end, once, and nothing was recorded after it.
+     */
+    @Test
+    void aPutPostponingARoomRolesEnd_thatHasCome_beforeTheJobRan_isRefusedAsAfterIt_andRevivesNothing() {
+        Fixtures.Populated w = fx.populated();
+        String org = w.org().path();
+        String room = w.params().get("id");
+        String assignment = org + "/resources/room/" + room + "/assignments/" + w.external();
+        Instant end = later(clock.instant(), aheadClock.instant()).plus(DAY).truncatedTo(ChronoUnit.MILLIS);
+        Http.Res put = ahead.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
+                end.toString()));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+
+        aheadClock.advance(Duration.between(aheadClock.instant(), end.plusMillis(600)));
+        Http.Res postponed = ahead.service().put(assignment, Map.of("role_id", w.externalRole(), "expires_at",
+                end.plus(Duration.ofDays(30)).toString()));
+        assertThat(postponed.status()).as(postponed.toString()).isEqualTo(409);
+        assertThat(postponed.get("code").stringValue()).isEqualTo("room_access_revoked");
+        Http.Res changed = ahead.service().put("/restapi/v2/accounts/" + w.org().accountId() + "/rooms/"
+                + room + "/users/" + w.external(), Map.of("roleId", w.externalRole()));
+        assertThat(changed.status()).as("Rooms' route: %s", changed).isEqualTo(409);
+        assertThat(changed.get("errorCode").stringValue()).isEqualTo("ROOM_ACCESS_REVOKED");
+
+        assertThat(ahead.node().expiry().runOnce()).isPositive();
+        JsonNode events = first.service().get(org + "/events?object_type=assignment&order=asc").json().get("items");
+        List<String> actions = events.valueStream().map(e -> e.get("action").stringValue()).toList();
+        assertThat(actions.get(actions.size() - 1)).as("the end is the last thing recorded: %s", actions)
+                .isEqualTo("expired");
+        assertThat(actions).as("recorded once").containsOnlyOnce("expired");
+        JsonNode expired = events.get(actions.size() - 1);
+        assertThat(expired.at("/actor/type").stringValue()).isEqualTo("system");
+        assertThat(expired.at("/before/expires_at").stringValue()).isEqualTo(end.toString());
+        long revision = expired.get("revision").longValue();
+        assertThat(allowed(first, w, room, revision)).isFalse();
+        assertThat(first.service().get(assignment).status()).isEqualTo(404);
+    }
+
+    /**
+     * A role whose end has come by the writing node's clock, before any expiry job has run, is ended by the write
+     * that meets it — its {@code expired} event recorded first, in that write — and the write judged by what
+     * remains, as after the job's run: a {@code PUT} moving its end later gives the role anew (created now, not
+     * revived), an import's line likewise, a {@code DELETE} answers 404. The sites model: nothing tracks its rooms.
+     */
+    @Test
+    void aRoleWhoseEndHasCome_beforeTheJobRan_isEndedByTheWriteMeetingIt_whichIsJudgedByWhatRemains()
+            throws Exception {
+        try (var in = AssignmentExpiryIT.class.getResourceAsStream("/models/sites.json")) {
+            Http.Res registered = first.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(registered.status()).as("%s", registered).isIn(201, 409);
+        }
+        Fixtures.Org org = fx.org("sites");
+        long reader = fx.role(org, "Reader", List.of("room.view", "doc.read"));
+        long carl = fx.member(org, "carl", fx.role(org, "Empty", List.of()));
+        String postponed = org.path() + "/resources/room/r1/assignments/" + carl;
+        String deleted = org.path() + "/resources/room/r2/assignments/" + carl;
+        String imported = org.path() + "/resources/room/r3/assignments/" + carl;
+        Instant end = later(clock.instant(), aheadClock.instant()).plus(DAY).truncatedTo(ChronoUnit.MILLIS);
+        // a second apart, so that each write below meets the one end that has come by then
+        List<String> paths = List.of(postponed, deleted, imported);
+        for (int i = 0; i < paths.size(); i++) {
+            Http.Res put = ahead.service().put(paths.get(i), Map.of("role_id", reader, "expires_at",
+                    end.plusSeconds(i).toString()));
+            assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        }
+
+        aheadClock.advance(Duration.between(aheadClock.instant(), end.plusMillis(600)));
+        Instant later = end.plus(Duration.ofDays(30));
+        Http.Res put = ahead.service().put(postponed, Map.of("role_id", reader, "expires_at", later.toString()));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(Instant.parse(put.get("created_at").stringValue())).as("given anew, not revived").isAfter(end);
+        assertThat(Instant.parse(put.get("expires_at").stringValue())).isEqualTo(later);
+        JsonNode events = first.service().get(org.path() + "/events?order=asc&object_type=assignment&object_id=room/r1/"
+                + carl).json().get("items");
+        assertThat(events.valueStream().map(e -> e.get("action").stringValue()).toList())
+                .containsExactly("created", "expired", "created");
+        assertThat(events.get(1).at("/before/expires_at").stringValue()).isEqualTo(end.toString());
+        assertThat(events.get(1).get("revision").longValue()).isLessThan(events.get(2).get("revision").longValue());
+
+        aheadClock.advance(Duration.ofSeconds(1));
+        Http.Res delete = ahead.service().delete(deleted);
+        assertThat(delete.status()).as("%s", delete).isEqualTo(404);
+
+        aheadClock.advance(Duration.ofSeconds(1));
+        Http.Res line = ahead.service().raw("POST", org.path() + "/import", "{\"type\": \"assignment\", "
+                + "\"resource\": {\"type\": \"room\", \"id\": \"r3\"}, \"user_id\": \"carl\", "
+                + "\"role\": \"Reader\", \"expires_at\": \"" + later + "\"}\n", "application/x-ndjson");
+        assertThat(line.status()).as("%s", line).isEqualTo(200);
+        Http.Res reimported = first.service().get(imported);
+        assertThat(Instant.parse(reimported.get("created_at").stringValue())).as("given anew, not revived")
+                .isAfter(end.plusSeconds(2));
+
+        ahead.node().expiry().runOnce();
+        assertThat(first.service().get(deleted).status()).as("ended by the job, as the DELETE found").isEqualTo(404);
+        assertThat(first.service().get(org.path() + "/events?object_type=assignment&action=expired").get("items"))
+                .as("each end recorded once").hasSize(3);
+    }
+
+    /**
+     * Puts of several organizations that wait for a write lane together run as one joint run ({@link JointPuts}), and
+     * a put there that meets a role whose end has come is judged as it is alone: the role ended first, in the put's
+     * own write, and given anew; where the put is refused, it changes nothing — the role is left for the job to end,
+     * its end recorded once.
+     */
+    @Test
+    void aJointRunsPutMeetingARoleWhoseEndHasCome_endsItFirst_andARefusedOneLeavesItToTheJob() throws Exception {
+        try (var in = AssignmentExpiryIT.class.getResourceAsStream("/models/sites.json")) {
+            Http.Res registered = first.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(registered.status()).as("%s", registered).isIn(201, 409);
+        }
+        Fixtures.Org given = fx.org("sites");
+        Fixtures.Org refused = fx.org("sites");
+        Fixtures.Org blocked = fx.org("sites");
+        Instant end = later(clock.instant(), aheadClock.instant()).plus(DAY).truncatedTo(ChronoUnit.MILLIS);
+        Map<Fixtures.Org, Long> carls = new HashMap<>();
+        for (Fixtures.Org org : List.of(given, refused)) {
+            long reader = fx.role(org, "Reader", List.of("room.view", "doc.read"));
+            long carl = fx.member(org, "carl", fx.role(org, "Empty", List.of()));
+            carls.put(org, carl);
+            Http.Res put = ahead.service().put(org.path() + "/resources/room/r1/assignments/" + carl,
+                    Map.of("role_id", reader, "expires_at", end.toString()));
+            assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        }
+        long mgr = fx.member(refused, "mgr", fx.role(refused, "Mgr", List.of("admin", "doc.read")));
+        Http mgrKey = new Fixtures(ahead).keyFor(refused, mgr);
+        Instant later = end.plus(Duration.ofDays(30));
+
+        aheadClock.advance(Duration.between(aheadClock.instant(), end.plusMillis(600)));
+        Map<String, CompletableFuture<Http.Res>> queued = new HashMap<>();
+        Store store = ahead.node().core().store();
+        List<String> statements = Statements.of(ahead, () -> {
+            try (OrgRowLock lock = WriteLanes.occupy(ahead, blocked.id(), n -> ahead.service()
+                    .post(blocked.path() + "/roles", Map.of("name", "Blocker " + n, "permissions", List.of())))) {
+                queued.put("given", WriteLanes.queue(store, () -> ahead.service().put(given.path()
+                        + "/resources/room/r1/assignments/" + carls.get(given), Map.of("role_id",
+                        fx.roleId(given, "Reader"), "expires_at", later.toString()))));
+                queued.put("refused", WriteLanes.queue(store, () -> mgrKey.put(refused.path()
+                        + "/resources/room/r1/assignments/" + carls.get(refused), Map.of("role_id",
+                        fx.roleId(refused, "Reader"), "expires_at", later.toString()))));
+                lock.release();
+            }
+            queued.values().forEach(CompletableFuture::join);
+        });
+        assertThat(statements.stream().filter(q -> q.contains("FROM assignments WHERE org_id = k.org_id")))
+                .as("one joint run").hasSize(1);
+
+        Http.Res put = queued.get("given").join();
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(Instant.parse(put.get("created_at").stringValue())).as("given anew, not revived").isAfter(end);
+        assertThat(first.service().get(given.path() + "/events?order=asc&object_type=assignment&object_id=room/r1/"
+                + carls.get(given)).get("items").valueStream().map(e -> e.get("action").stringValue()).toList())
+                .containsExactly("created", "expired", "created");
+
+        escalation(queued.get("refused").join(), "role grants");
+        String held = refused.path() + "/resources/room/r1/assignments/" + carls.get(refused);
+        Http.Res left = first.service().get(held);
+        assertThat(left.status()).as("left as it was: %s", left).isEqualTo(200);
+        assertThat(left.get("expires_at").stringValue()).isEqualTo(end.toString());
+        ahead.node().expiry().runOnce();
+        assertThat(first.service().get(held).status()).isEqualTo(404);
+        assertThat(first.service().get(refused.path() + "/events?object_type=assignment&action=expired")
+                .get("items")).as("its end recorded once, by the job").hasSize(1);
+    }
+
+    static Instant later(Instant one, Instant other) {
+        return one.isAfter(other) ? one : other;
     }
 
     static void escalation(Http.Res res, String detail) {
