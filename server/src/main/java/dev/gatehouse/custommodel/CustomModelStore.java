@@ -3,7 +3,10 @@ package dev.gatehouse.custommodel;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
-/** SQL for the {@code models} table: custom models by id, each with its definition as registered. Stateless. */
+/**
+ * SQL for the {@code models} table: custom models by id, each with its definition as registration read it
+ * ({@link dev.gatehouse.model.ModelDefinition}; a model stored before that, as it was sent). Stateless.
+ */
 final class CustomModelStore {
 
     boolean exists(Handle h, String id) {

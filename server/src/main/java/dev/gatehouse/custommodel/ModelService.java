@@ -7,6 +7,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.model.ModelDefinition;
 import dev.gatehouse.model.ModelParser;
 import dev.gatehouse.model.ModelRegistry;
 import dev.gatehouse.model.OrgModels;
@@ -15,6 +16,7 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Written;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Lists models — to a member key only the built-in ones and its organization's — and registers custom ones (service
@@ -77,10 +79,15 @@ public final class ModelService {
         });
     }
 
-    /** Validates and stores a custom model; its definition is the change-log snapshot. */
-    public Written<PermissionModel> register(Principal principal, JsonNode definition) {
+    /**
+     * Validates and stores a custom model. What is stored — in the table and as the change-log snapshot — is the
+     * definition as registration read it ({@link ModelDefinition}: names trimmed by the name rule, defaults spelled
+     * out), not the request's text: every node then learns the model the answer shows.
+     */
+    public Written<PermissionModel> register(Principal principal, JsonNode request) {
         access.requireService(principal, "registering a model");
-        PermissionModel model = ModelParser.parse(definition, false, true);
+        PermissionModel model = ModelParser.parse(request, false, true);
+        ObjectNode definition = ModelDefinition.of(model);
         return access.writeDeployment(principal, "registering a model", (tx, caller) -> {
             if (registry.get(model.id()) != null || models.exists(tx.handle(), model.id())) {
                 throw new ConflictException("model_exists", "a model with id \"" + model.id() + "\" already exists");

@@ -3,8 +3,8 @@ package dev.gatehouse.model;
 import java.util.Objects;
 
 /** A group of permissions for display, e.g. "Member Management". */
-public record Category(String key, String name) {
-    public Category {
+record Category(String key, String name) {
+    Category {
         Objects.requireNonNull(key, "key");
         name = name == null ? key : name;
     }

@@ -20,7 +20,7 @@ public final class ModelParser {
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{1,62}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,127}");
     private static final Set<String> TOP = Set.of("id", "name", "description", "external_roles", "categories",
-            "permissions", "resource_types", "system_roles", "management", "visibility", "member_grants");
+            "permissions", "resource_types", "system_roles", "management", "visibility", "member_grants", "built_in");
 
     private ModelParser() {
     }
@@ -47,6 +47,10 @@ public final class ModelParser {
         }
         String name = name(f, "name", true, registering);
         String description = f.string("description", false, 2000);
+        // an answer's read-only field, taken back when false so that a model's answer registers again
+        if (Boolean.TRUE.equals(f.bool("built_in")) && registering) {
+            f.error("built_in", "a registered model is never built in: leave built_in out or send false");
+        }
         boolean externalRoles = Boolean.TRUE.equals(f.bool("external_roles"));
 
         List<Category> categories = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.gatehouse.model;
 
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.json.Json;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,21 @@ class ModelParserTest {
         assertThat(rooms.resourceType("room")).hasValueSatisfying(t -> assertThat(t.inheritsCompanyRole()).isFalse());
         assertThat(rooms.systemRoles()).filteredOn(SystemRole::defaultForAdmin).hasSize(1);
         assertThat(rooms.visibility()).isEmpty();
+    }
+
+    /**
+     * A model's written definition, the form a custom model is stored in, reads back as the same model — the
+     * built-in ones and one registered leaving out what has a default.
+     */
+    @Test
+    void aWrittenDefinition_readsBackAsTheSameModel() {
+        List<PermissionModel> models = new java.util.ArrayList<>(ModelRegistry.BUILT_IN.stream()
+                .map(ModelRegistry::builtIn).toList());
+        models.add(ModelParser.parse(valid(), false, true));
+        for (PermissionModel model : models) {
+            ObjectNode definition = ModelDefinition.of(model);
+            assertThat(ModelDefinition.of(ModelParser.parse(definition, false))).as(model.id()).isEqualTo(definition);
+        }
     }
 
     @Test

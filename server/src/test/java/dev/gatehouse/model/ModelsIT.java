@@ -185,6 +185,81 @@ class ModelsIT {
                 "permissions", java.util.List.of("ticket.read"))).status()).isEqualTo(201);
     }
 
+    /**
+     * A model's names are stored as registration took them, trimmed of spaces of every kind — in its table and its
+     * change record, from which every node learns it. A system role named {@code "Agent\u00a0"} was stored as sent,
+     * and its organizations then held it beside a custom role {@code "Agent"} that looked the same.
+     */
+    @Test
+    void aModelsNames_areStoredTrimmed_soNoCustomRoleLooksLikeASystemRole() {
+        String id = "helpdesk-spaced";
+        ObjectNode model = helpdesk(id);
+        model.put("name", "Helpdesk\u00a0");
+        ((ObjectNode) model.at("/categories/0")).put("name", "\u2007Tickets");
+        ((ObjectNode) model.at("/resource_types/0")).put("name", "Queue\u202f");
+        ((ObjectNode) model.at("/system_roles/1")).put("name", "Agent\u00a0");
+        Http.Res registered = node.service().post("/v1/models", model);
+        assertThat(registered.status()).as("%s", registered).isEqualTo(201);
+
+        JsonNode read = node.service().get("/v1/models/" + id).json();
+        assertThat(read).isEqualTo(registered.json());
+        JsonNode stored = Json.readTree(node.node().core().store().jdbi().withHandle(h -> h.createQuery(
+                "SELECT definition FROM models WHERE id = :id").bind("id", id).mapTo(String.class).one()));
+        JsonNode recorded = Json.readTree(node.node().core().store().jdbi().withHandle(h -> h.createQuery(
+                "SELECT after FROM change_log WHERE object_type = 'model' AND object_id = :id").bind("id", id)
+                .mapTo(String.class).one()));
+        for (JsonNode definition : List.of(read, stored, recorded)) {
+            assertThat(definition.get("name").stringValue()).isEqualTo("Helpdesk");
+            assertThat(definition.at("/categories/0/name").stringValue()).isEqualTo("Tickets");
+            assertThat(definition.at("/resource_types/0/name").stringValue()).isEqualTo("Queue");
+            assertThat(definition.at("/system_roles/1/name").stringValue()).isEqualTo("Agent");
+        }
+
+        var org = fx.org(id);
+        assertThat(node.service().get(org.path() + "/roles").json().get("items"))
+                .extracting(r -> r.get("name").stringValue()).containsExactly("Lead", "Agent");
+        Http.Res lookalike = org.admin().post(org.path() + "/roles", Map.of("name", "Agent",
+                "permissions", List.of("ticket.read")));
+        assertThat(lookalike.status()).as("%s", lookalike).isEqualTo(409);
+        assertThat(lookalike.get("code").stringValue()).isEqualTo("role_name_taken");
+    }
+
+    /**
+     * A model's answer registers again as it is, under a new id: its read-only {@code built_in} is taken when false
+     * and refused when true (it was an unknown field either way).
+     */
+    @Test
+    void aModelsAnswer_registersUnderANewId_butNeverAsBuiltIn() {
+        assertThat(node.service().post("/v1/models", helpdesk("helpdesk-original")).status()).isEqualTo(201);
+        ObjectNode copy = (ObjectNode) node.service().get("/v1/models/helpdesk-original").json();
+        copy.put("id", "helpdesk-copy");
+        Http.Res copied = node.service().post("/v1/models", copy);
+        assertThat(copied.status()).as("%s", copied).isEqualTo(201);
+        assertThat(copied.json()).isEqualTo(copy);
+
+        copy.put("id", "helpdesk-built-in").put("built_in", true);
+        Http.Res refused = node.service().post("/v1/models", copy);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.get("errors").properties()).extracting(Map.Entry::getKey).containsExactly("built_in");
+        assertThat(refused.get("errors").get("built_in").stringValue()).contains("built in");
+        assertThat(node.service().get("/v1/models/helpdesk-built-in").status()).isEqualTo(404);
+    }
+
+    /** A registered model is permanent, as the guide says: no route changes or deletes it. */
+    @Test
+    void aRegisteredModel_isNeitherChangedNorDeleted() {
+        Http.Res registered = node.service().post("/v1/models", helpdesk("helpdesk-permanent"));
+        assertThat(registered.status()).as("%s", registered).isEqualTo(201);
+        ObjectNode changed = helpdesk("helpdesk-permanent").put("name", "Changed");
+        for (Http.Res refused : List.of(node.service().put("/v1/models/helpdesk-permanent", changed),
+                node.service().patch("/v1/models/helpdesk-permanent", changed),
+                node.service().delete("/v1/models/helpdesk-permanent"))) {
+            assertThat(refused.status()).as("%s", refused).isEqualTo(405);
+            assertThat(refused.get("code").stringValue()).isEqualTo("method_not_allowed");
+        }
+        assertThat(node.service().get("/v1/models/helpdesk-permanent").json()).isEqualTo(registered.json());
+    }
+
     @Test
     void invalidModel_is400_namingEveryProblem() {
         ObjectNode model = helpdesk("broken");

@@ -4,6 +4,7 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.custommodel.ModelService;
+import dev.gatehouse.model.ModelDefinition;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgService;
 import io.javalin.http.Context;
@@ -66,45 +67,11 @@ final class ModelsResource {
     }
 
     static ObjectNode json(PermissionModel m) {
-        ObjectNode n = Json.object();
-        n.put("id", m.id());
-        n.put("name", m.name());
-        n.put("description", m.description());
-        n.put("built_in", m.builtIn());
-        n.put("external_roles", m.externalRoles());
-        ArrayNode categories = n.putArray("categories");
-        m.categories().forEach(c -> categories.addObject().put("key", c.key()).put("name", c.name()));
-        ArrayNode permissions = n.putArray("permissions");
-        m.permissions().forEach(p -> {
-            ObjectNode o = permissions.addObject().put("key", p.key()).put("category", p.category())
-                    .put("description", p.description());
-            ArrayNode scopes = o.putArray("scopes");
-            p.scopes().forEach(scopes::add);
-        });
-        ArrayNode types = n.putArray("resource_types");
-        m.resourceTypes().forEach(t -> types.addObject().put("key", t.key()).put("name", t.name())
-                .put("inherits_company_role", t.inheritsCompanyRole()).put("parent_type", t.parentType()));
-        ArrayNode roles = n.putArray("system_roles");
-        m.systemRoles().forEach(r -> {
-            ObjectNode o = roles.addObject().put("key", r.key()).put("name", r.name())
-                    .put("description", r.description()).put("external", r.external())
-                    .put("default_for_admin", r.defaultForAdmin());
-            ArrayNode granted = o.putArray("permissions");
-            r.permissions().forEach(granted::add);
-        });
-        n.putObject("management").put("roles", m.management().roles()).put("members", m.management().members())
-                .put("assignments", m.management().assignments());
-        m.visibility().ifPresentOrElse(v -> n.putObject("visibility").put("sees_all_permission", v.seesAllPermission())
-                .put("max_fields", v.maxFields()), () -> n.putNull("visibility"));
-        if (m.memberGrants().allowed()) {
-            ObjectNode grants = n.putObject("member_grants");
-            ArrayNode grantable = grants.putArray("permissions");
-            m.memberGrants().permissions().forEach(grantable::add);
-            ArrayNode takers = grants.putArray("roles");
-            m.memberGrants().roles().forEach(takers::add);
-        } else {
-            n.putNull("member_grants");
-        }
+        // the definition a model is registered and stored in, with the answer's read-only built_in after its
+        // description (setAll keeps the place of the fields already put)
+        ObjectNode n = Json.object().put("id", m.id()).put("name", m.name()).put("description", m.description())
+                .put("built_in", m.builtIn());
+        n.setAll(ModelDefinition.of(m));
         return n;
     }
 }
