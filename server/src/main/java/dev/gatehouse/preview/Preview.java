@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param membersGaining    distinct members who would gain anything
  * @param membersLosing     distinct members who would lose anything
  * @param visibilityChanged members whose record visibility would change (a role's visibility settings)
+ * @param truncated         whether the members listed reached {@link PreviewService#MAX_LISTED} in all, leaving
+ *                          some effect (and those after it) fewer members listed than asked for; counts stay exact
  */
 public record Preview(long revision, List<Effect> gains, List<Effect> losses, int membersGaining, int membersLosing,
-                      Members visibilityChanged) {
+                      Members visibilityChanged, boolean truncated) {
 
     public Preview {
         gains = List.copyOf(gains);

@@ -22,11 +22,12 @@ import dev.gatehouse.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
@@ -56,6 +57,14 @@ import org.jdbi.v3.core.Handle;
  * <p>Thread-safe.
  */
 public final class PreviewService {
+
+    /**
+     * Members one preview lists in all, across its gains, losses and {@code visibilityChanged}, whatever the caller
+     * asked: an organization-wide change of a role held by many members reaches each of them once per permission, and
+     * listing every one would build an answer of O(members × permissions) — past this, the effects list no more
+     * members and their counts stay exact ({@link Preview#truncated}).
+     */
+    public static final int MAX_LISTED = 10_000;
 
     /** The savepoint before the rehearsed write, rolled back to once its records are decoded. */
     private static final String REHEARSAL = "rehearsal";
@@ -90,7 +99,7 @@ public final class PreviewService {
 
     /**
      * The preview of {@code change} as {@code principal} may see it; each effect lists its first {@code limit}
-     * members by id, or every one when {@code all}.
+     * members by id, or every one when {@code all} — until {@link #MAX_LISTED} members are listed in all.
      */
     public Preview preview(Principal principal, long orgId, ProposedChange change, int limit, boolean all) {
         if (limit < 0) {
@@ -111,7 +120,9 @@ public final class PreviewService {
             Shown shown = new Shown(tx, caller, orgId, all ? Integer.MAX_VALUE : limit,
                     !(change instanceof ProposedChange.MemberEdit));
             boolean everyone = MemberService.seesEveryone(caller);
-            Impact impact = engine.whatIf(orgId, ops, everyone ? shown.limit : Integer.MAX_VALUE);
+            // no effect lists more than the answer may hold in all
+            int listable = Math.min(shown.asked, MAX_LISTED);
+            Impact impact = engine.whatIf(orgId, ops, everyone ? listable : Integer.MAX_VALUE);
             if (everyone && shown.seesEveryPlace(impact) && shown.concealsNothing(impact)) {
                 return shown.of(impact, true);
             }
@@ -168,25 +179,32 @@ public final class PreviewService {
         return ops;
     }
 
-    /** An {@link Impact} cut to what one caller may see, with member records instead of ids. */
+    /**
+     * An {@link Impact} cut to what one caller may see, with member records instead of ids for the members listed —
+     * at most {@link #MAX_LISTED} of them; the others are counted by id, never read. Used by one request, once.
+     */
     private final class Shown {
         private final Tx tx;
         private final Handle handle;
         private final Caller caller;
         private final long orgId;
-        private final int limit;
+        /** Members asked for per effect ({@link Integer#MAX_VALUE}: every one). */
+        private final int asked;
         private final boolean concealing;
         private final Map<String, Boolean> seen = new HashMap<>();
         private final Map<String, Boolean> concealed = new HashMap<>();
         private final Map<String, Boolean> seenHolders = new HashMap<>();
 
-        /** @param concealing whether holders the caller may not see on a resource are left out (the class comment) */
-        Shown(Tx tx, Caller caller, long orgId, int limit, boolean concealing) {
+        /**
+         * @param asked      members listed per effect, {@link Integer#MAX_VALUE} for every one
+         * @param concealing whether holders the caller may not see on a resource are left out (the class comment)
+         */
+        Shown(Tx tx, Caller caller, long orgId, int asked, boolean concealing) {
             this.tx = tx;
             this.handle = tx.handle();
             this.caller = caller;
             this.orgId = orgId;
-            this.limit = limit;
+            this.asked = asked;
             this.concealing = concealing;
         }
 
@@ -211,19 +229,37 @@ public final class PreviewService {
             // a model without record visibility has none to change (the engine compares a role's settings, or none)
             Impact.Members visibility = orgModels.model(handle, orgId).visibility().isPresent()
                     ? impact.visibilityChanged() : new Impact.Members(0, List.of());
-            List<Long> listed = new ArrayList<>();
-            gains.forEach(e -> listed.addAll(e.members().ids()));
-            losses.forEach(e -> listed.addAll(e.members().ids()));
-            listed.addAll(visibility.ids());
-            Map<Long, Member> readable = new HashMap<>();
-            members.readable(handle, caller, orgId, listed.stream().distinct().toList())
-                    .forEach(m -> readable.put(m.id(), m));
-            Function<Impact.Members, Preview.Members> shown = m -> members(m, readable, exact);
-            List<Preview.Effect> shownGains = effects(gains, shown);
-            List<Preview.Effect> shownLosses = effects(losses, shown);
-            return new Preview(impact.revision(), shownGains, shownLosses,
+            Predicate<Long> readable = readable(gains, losses, visibility);
+            Listing listing = new Listing();
+            List<Chosen> chosenGains = gains.stream().map(e -> listing.choose(e.members(), readable, exact)).toList();
+            List<Chosen> chosenLosses = losses.stream().map(e -> listing.choose(e.members(), readable, exact))
+                    .toList();
+            Chosen chosenVisibility = listing.choose(visibility, readable, exact);
+            Map<Long, Member> records = new HashMap<>();
+            members.readable(handle, caller, orgId, listing.ids.stream().distinct().toList())
+                    .forEach(m -> records.put(m.id(), m));
+            return new Preview(impact.revision(), effects(gains, chosenGains, records),
+                    effects(losses, chosenLosses, records),
                     exact ? impact.membersGaining() : distinct(gains, readable),
-                    exact ? impact.membersLosing() : distinct(losses, readable), shown.apply(visibility));
+                    exact ? impact.membersLosing() : distinct(losses, readable), chosenVisibility.members(records),
+                    listing.truncated);
+        }
+
+        /**
+         * Which members the caller may read, decided without reading any: every one for a caller that sees every
+         * member; else those of the effects' members the member reads give it (an external caller: itself).
+         */
+        private Predicate<Long> readable(List<Impact.Effect> gains, List<Impact.Effect> losses,
+                                         Impact.Members visibility) {
+            if (MemberService.seesEveryone(caller)) {
+                return id -> true;
+            }
+            Set<Long> reached = new HashSet<>(visibility.ids());
+            gains.forEach(e -> reached.addAll(e.members().ids()));
+            losses.forEach(e -> reached.addAll(e.members().ids()));
+            Set<Long> seen = new HashSet<>();
+            members.readable(handle, caller, orgId, List.copyOf(reached)).forEach(m -> seen.add(m.id()));
+            return seen::contains;
         }
 
         private boolean seesPlace(Impact.Effect effect) {
@@ -271,30 +307,65 @@ public final class PreviewService {
                     .orElse(true));
         }
 
-        /** The members of an effect the caller may read, the first {@link #limit} of them listed. */
-        private Preview.Members members(Impact.Members found, Map<Long, Member> readable, boolean exact) {
-            Predicate<Long> known = readable::containsKey;
-            List<Member> first = found.ids().stream().filter(known).limit(limit).map(readable::get).toList();
-            int count = exact ? found.count() : (int) found.ids().stream().filter(known).count();
-            return new Preview.Members(count, first);
-        }
-
-        private List<Preview.Effect> effects(List<Impact.Effect> effects,
-                                             Function<Impact.Members, Preview.Members> shown) {
+        private List<Preview.Effect> effects(List<Impact.Effect> effects, List<Chosen> chosen,
+                                             Map<Long, Member> records) {
             List<Preview.Effect> out = new ArrayList<>();
-            for (Impact.Effect e : effects) {
-                Preview.Members m = shown.apply(e.members());
-                if (m.count() > 0) {
-                    out.add(new Preview.Effect(e.permission(), e.where().resourceType(), e.where().resourceId(), m));
+            for (int i = 0; i < effects.size(); i++) {
+                Impact.Effect e = effects.get(i);
+                if (chosen.get(i).count() > 0) {
+                    out.add(new Preview.Effect(e.permission(), e.where().resourceType(), e.where().resourceId(),
+                            chosen.get(i).members(records)));
                 }
             }
             return out;
         }
 
         /** Distinct members the caller may read among complete lists. */
-        private static int distinct(List<Impact.Effect> effects, Map<Long, Member> readable) {
-            return (int) effects.stream().flatMap(e -> e.members().ids().stream()).filter(readable::containsKey)
+        private static int distinct(List<Impact.Effect> effects, Predicate<Long> readable) {
+            return (int) effects.stream().flatMap(e -> e.members().ids().stream()).filter(readable)
                     .distinct().count();
+        }
+
+        /**
+         * The members listed, effect after effect in the answer's order, until {@link #MAX_LISTED} are: each effect
+         * gets its first {@link #asked} readable members, or what is left of the bound.
+         */
+        private final class Listing {
+            private final List<Long> ids = new ArrayList<>();
+            /** Whether the bound left some effect fewer members than asked for. */
+            private boolean truncated;
+
+            /**
+             * The members of {@code found} the caller may read: how many ({@code found}'s count when
+             * {@code exact}), and the ids of those listed.
+             */
+            Chosen choose(Impact.Members found, Predicate<Long> readable, boolean exact) {
+                int room = Math.min(asked, MAX_LISTED - ids.size());
+                List<Long> first = new ArrayList<>();
+                int count = 0;
+                for (Long id : found.ids()) {
+                    if (readable.test(id)) {
+                        if (first.size() < room) {
+                            first.add(id);
+                        }
+                        count++;
+                    }
+                }
+                if (exact) {
+                    count = found.count();
+                }
+                truncated |= first.size() < Math.min(asked, count);
+                ids.addAll(first);
+                return new Chosen(count, first);
+            }
+        }
+    }
+
+    /** How many members an effect has that the caller may read, and the ids of those it lists, by id. */
+    private record Chosen(int count, List<Long> ids) {
+
+        Preview.Members members(Map<Long, Member> records) {
+            return new Preview.Members(count, ids.stream().map(records::get).filter(Objects::nonNull).toList());
         }
     }
 }

@@ -438,6 +438,64 @@ class PreviewIT {
         assertThat(all.get("complete").booleanValue()).isTrue();
     }
 
+    /**
+     * One answer lists at most {@link PreviewService#MAX_LISTED} members in all, whatever {@code all} or
+     * {@code limit} ask: an organization-wide role edit once listed every holder under every permission (a
+     * 25,000-member role given 40 permissions built a million member objects and ran the node out of memory). Past
+     * the bound the effects list no more members, their counts stay exact, and the answer says it was cut.
+     */
+    @Test
+    void allAndLimit_listAtMostTheBoundInAll_withExactCounts_andSayTheAnswerWasCut() {
+        Fixtures.Org crowd = fx.org("rooms");
+        int holders = 300;
+        List<String> permissions = List.of("canViewRoomDetails", "canViewAndEditRoomDetails", "canAddDocuments",
+                "canAddDocumentsFromFormGroups", "canAddDocumentsFromFormLibraries", "canDeleteOwnedDocuments",
+                "canDeleteSignedDocuments", "canDeleteUnsignedDocuments", "canManageSharedDocs", "canManageFormGroups",
+                "canShareDocsNotOwned", "canCreateFormTemplates", "canManageFormPackets", "canAddTasksToAnyTaskLists",
+                "canEditEditableTasks", "canEditAnyTasks", "canDeleteDeletableTasks", "canDeleteAnyTasks",
+                "canApplyTaskList", "canRemoveAnyTaskList", "canSubmitTaskList", "canAutoSubmitTaskList",
+                "canReviewTaskList", "canAutoApproveTaskList", "canApplyRoomTemplates", "canAddTasksToRooms",
+                "canReviewAnyTask", "canManageDocsOnAnyTask", "canCreateRooms", "canSubmitRoomsForReview",
+                "canCloseRooms", "canReopenRooms", "canDeleteOwnedRooms", "canCopyRoomDetails", "canEditRoomSide",
+                "canDeleteRooms", "canManageLogo", "canManageRoomDetails", "canManageRoomTemplates",
+                "canExportCompanyUsageReport");
+        assertThat(permissions.size() * holders).isGreaterThan(PreviewService.MAX_LISTED);
+        StringBuilder lines = new StringBuilder("{\"type\": \"role\", \"name\": \"Crowd\", \"permissions\": []}\n");
+        for (int i = 0; i < holders; i++) {
+            lines.append("{\"type\": \"member\", \"user_id\": \"h").append(1000 + i).append("\", \"email\": \"h")
+                    .append(i).append("@crowd.test\", \"role\": \"Crowd\"}\n");
+        }
+        Http.Res imported = node.service().raw("POST", crowd.path() + "/import", lines.toString(),
+                "application/x-ndjson");
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        Map<String, Object> change = Map.of("id", fx.roleId(crowd, "Crowd"), "permissions", permissions);
+
+        for (Map<String, Object> body : List.of(Map.of("role", change, "all", true),
+                Map.<String, Object>of("role", change, "limit", 1000))) {
+            Http.Res res = preview(node.service(), crowd, body);
+            assertThat(res.status()).as(res.toString()).isEqualTo(200);
+            assertThat(res.get("members_gaining").intValue()).isEqualTo(holders);
+            assertThat(res.get("gains")).hasSize(permissions.size());
+            int listed = 0;
+            for (JsonNode effect : res.get("gains")) {
+                JsonNode members = effect.get("members");
+                int items = members.get("items").size();
+                assertThat(members.get("count").intValue()).isEqualTo(holders);
+                assertThat(items).as(body.keySet() + ": listed before " + listed)
+                        .isEqualTo(Math.min(holders, PreviewService.MAX_LISTED - listed));
+                assertThat(members.get("complete").booleanValue()).isEqualTo(items == holders);
+                listed += items;
+            }
+            assertThat(listed).isEqualTo(PreviewService.MAX_LISTED);
+            assertThat(res.get("truncated").booleanValue()).isTrue();
+        }
+
+        Http.Res within = preview(node.service(), crowd, Map.of("role", change, "limit", 5));
+        assertThat(within.status()).as(within.toString()).isEqualTo(200);
+        assertThat(within.get("truncated").booleanValue()).isFalse();
+        within.get("gains").forEach(e -> assertThat(e.get("members").get("items")).hasSize(5));
+    }
+
     @Test
     void badInput_isA4xxNamingTheProblem() {
         assertProblem(preview(org.admin(), org, Map.of()), 400, "invalid_input");
