@@ -45,8 +45,10 @@ public interface Bulk {
     ImportResult importFrom(InputStream lines, ImportOptions options);
 
     /**
-     * {@link #importFrom(Path, ImportOptions)}, handing {@code progress} the totals so far (the result's fields) each
-     * time a chunk commits, on the calling thread, before the result is answered.
+     * {@link #importFrom(Path, ImportOptions)}, handing {@code progress} the totals so far (the result's fields) of
+     * each chunk committed, in order, on the calling thread, before the result is answered. The server sends them as
+     * each chunk commits, but the JDK's HTTP client reads the answer only once the whole body is sent: they arrive
+     * together when the upload ends.
      */
     ImportResult importFrom(Path file, ImportOptions options, Consumer<ImportResult> progress);
 

@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * deployment ({@code /v1/import}, {@code /v1/export}): the same requests under another base path, the deployment's
  * import also taking the organization to resume in ({@code org_id}). Imports and exports wait for their answer up to
  * the client's bulk timeout, not its request timeout: a large import's answer comes only after its last chunk
- * commits. Streamed bodies (an export's lines, an import's progress) are read as they come, without a bound; a
+ * commits. Streamed bodies (an export's lines, an import's progress, which comes once the body is sent: the JDK's
+ * client reads no answer before) are read as they come, without a bound; a
  * connection breaking in one is a {@link TransportException} {@code io_error}. Immutable and thread-safe.
  */
 final class HttpBulk implements Bulk {

@@ -17,16 +17,20 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@link Decisions} in one organization answered by a replica's engine, with the server's semantics
  * ({@code decision/OrgDecisions}): the member named by id or user id, asked of the engine; the engine's refusals
- * turned into the same statuses and codes as the server's ({@code enginefeed/EngineEdge}): unknown organizations and
- * members 404, unknown permissions and resource types and permissions that do not apply there 400. What the server
- * refuses before it asks its engine — text with a control character, a user id or resource id too long — is refused
- * here with the server's answer too ({@link RequestRules}), at the same point: after the organization is found for
- * a body's question, before it for a {@code GET}'s parameters. Every answer carries the revision it was made at.
- * Thread-safe, as the engine.
+ * turned into the same statuses, codes and field errors as the server's ({@code enginefeed/EngineEdge}): unknown
+ * organizations and members 404, unknown permissions and resource types and permissions that do not apply there 400,
+ * an unknown resource type naming the field that carried it on that route ({@code resource.type} in a check's body, a
+ * resource lookup's {@code type}, the permissions' {@code resource_type} parameter). What the server refuses before
+ * it asks its engine — text with a control character, a member id below 1, a user id or resource id too long — is
+ * refused here with the server's answer too ({@link RequestRules}), at the same point: after the organization is
+ * found for a body's question, before it for a {@code GET}'s parameters. Every answer carries the revision it was
+ * made at. Thread-safe, as the engine.
  */
 final class ReplicaDecisions implements Decisions {
 
     private static final int PAGE = 1000;
+    /** Where a question's body names its resource's type ({@code resource: {type, id}}), as the engine's 400 says. */
+    private static final String BODY_TYPE = "resource.type";
 
     private final ReplicaState state;
     private final DecisionEngine engine;
@@ -71,7 +75,7 @@ final class ReplicaDecisions implements Decisions {
             } while (engine.revision() != revision);
             return new CheckResult(allowed, revision, null);
         } catch (EngineException e) {
-            throw translate(e);
+            throw translate(e, BODY_TYPE);
         }
     }
 
@@ -113,7 +117,7 @@ final class ReplicaDecisions implements Decisions {
                         e.revision());
             }).answer();
         } catch (EngineException e) {
-            throw translate(e);
+            throw translate(e, "type");
         }
     }
 
@@ -145,7 +149,7 @@ final class ReplicaDecisions implements Decisions {
             }).answer();
             return ids.stream().map(state::member).filter(Objects::nonNull);
         } catch (EngineException e) {
-            throw translate(e);
+            throw translate(e, BODY_TYPE);
         }
     }
 
@@ -165,7 +169,7 @@ final class ReplicaDecisions implements Decisions {
                     resource == null ? null : resource.type(), resource == null ? null : resource.id()));
             return new EffectivePermissions(memberId, resource, granted.answer(), granted.revision());
         } catch (EngineException e) {
-            throw translate(e);
+            throw translate(e, "resource_type");
         }
     }
 
@@ -180,7 +184,7 @@ final class ReplicaDecisions implements Decisions {
             return new VisibilityCheck(filter.answer().admits(recordFields), filter(filter.answer(), 0),
                     filter.revision());
         } catch (EngineException e) {
-            throw translate(e);
+            throw translate(e, BODY_TYPE);
         }
     }
 
@@ -195,7 +199,7 @@ final class ReplicaDecisions implements Decisions {
                     e.visibilityFilter(orgId, memberId));
             return filter(filter.answer(), filter.revision());
         } catch (EngineException e) {
-            throw translate(e);
+            throw translate(e, BODY_TYPE);
         }
     }
 
@@ -209,20 +213,20 @@ final class ReplicaDecisions implements Decisions {
                 f.roleId(), revision);
     }
 
-    /** The member a reference names in this organization; 404 as the server answers. */
+    /** The member a reference names in this organization; 404 in the server's words ({@code member/MemberRef}). */
     private long member(MemberRef ref) {
         requireOrganization();
         if (ref.memberId() != null) {
             if (engine.hasMember(orgId, ref.memberId())) {
                 return ref.memberId();
             }
-            throw problem(404, "member_not_found", "organization " + orgId + " has no member " + ref.memberId(),
+            throw problem(404, "member_not_found", "no member with id " + ref.memberId() + " in organization " + orgId,
                     Map.of());
         }
         Long found = engine.findMemberId(orgId, ref.userId());
         if (found == null) {
-            throw problem(404, "member_not_found", "organization " + orgId + " has no member with user id \""
-                    + ref.userId() + "\"", Map.of());
+            throw problem(404, "member_not_found", "no member with user_id \"" + RequestRules.abbreviate(ref.userId())
+                    + "\" in organization " + orgId, Map.of());
         }
         return found;
     }
@@ -231,12 +235,15 @@ final class ReplicaDecisions implements Decisions {
         try {
             engine.modelOf(orgId);
         } catch (EngineException e) {
-            throw translate(e);
+            throw translate(e, BODY_TYPE);
         }
     }
 
-    /** The server's answer to the engine's refusal ({@code enginefeed/EngineEdge}). */
-    static GatehouseException translate(EngineException e) {
+    /**
+     * The server's answer to the engine's refusal ({@code enginefeed/EngineEdge}), an unknown resource type's naming
+     * {@code typeField}, where the question carried the type ({@code http/v1/V1.typeIn}).
+     */
+    static GatehouseException translate(EngineException e, String typeField) {
         if (e instanceof EngineException.UnknownOrganization) {
             return problem(404, "organization_not_found", e.getMessage(), Map.of());
         }
@@ -248,7 +255,7 @@ final class ReplicaDecisions implements Decisions {
         }
         if (e instanceof EngineException.UnknownResourceType) {
             return problem(400, "unknown_resource_type", e.getMessage(),
-                    Map.of("resource.type", "unknown resource type"));
+                    Map.of(typeField, "unknown resource type"));
         }
         if (e instanceof EngineException.PermissionNotApplicable n) {
             return problem(400, "permission_not_applicable", e.getMessage(),

@@ -16,13 +16,16 @@ import java.util.regex.Pattern;
  * <li><b>Text.</b> No string holds a control character (C0, C1, DEL; in a body tab, line feed and carriage return are
  *     allowed) or an unpaired surrogate: 400 {@code invalid_text} naming the first such string of the body, in the
  *     body's order, or 400 {@code invalid_parameter} naming the path or query parameter.</li>
+ * <li><b>Member ids</b> are 1 or more: in a body 400 {@code invalid_input} naming {@code member_id} (a batch's
+ *     {@code checks[i].member_id}) among the fields' limits below; in a path 400 {@code invalid_input} naming
+ *     {@code member}, as a malformed member reference.</li>
  * <li><b>Lengths,</b> counted in characters (code points): a user id at most 200, a permission 128, a resource type
  *     64, a resource id 1 to 200, a record field at most 1,000 user ids of at most 200 each, a batch at most 1,000
  *     checks: 400 {@code invalid_input} naming every field that breaks one, as the server's body reader does.</li>
  * </ul>
  *
  * The order is the server's as well: a body's text, then its fields' limits (after the organization is found); a
- * {@code GET}'s parameters' text first of all, then its member and resource id. A question that passes allocates
+ * {@code GET}'s parameters' text first of all, then its resource id and member. A question that passes allocates
  * nothing here. Stateless and thread-safe.
  */
 final class RequestRules {
@@ -37,6 +40,10 @@ final class RequestRules {
 
     /** A Gatehouse API key ({@code gh<kind>_<24 hex digits>_<secret>}): an error quoting a value never repeats one. */
     private static final Pattern KEY_SECRET = Pattern.compile("(gh[smr]_[0-9a-fA-F]{24}_)[A-Za-z0-9_-]+");
+    /** The characters that reorder the text around them ({@link #abbreviate}). */
+    private static final Pattern BIDI_CONTROL =
+            Pattern.compile("[\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
+    private static final String ID_PREFIX = "id:";
     private static final String USER_PREFIX = "user:";
 
     private RequestRules() {
@@ -69,7 +76,8 @@ final class RequestRules {
         bodyText(-1, "user_id", member.userId());
         bodyText(-1, "permission", permission);
         bodyText(-1, "type", type);
-        Map<String, String> errors = length(null, -1, "user_id", member.userId(), MAX_USER_ID);
+        Map<String, String> errors = memberId(null, -1, member);
+        errors = length(errors, -1, "user_id", member.userId(), MAX_USER_ID);
         errors = length(errors, -1, "permission", permission, MAX_PERMISSION);
         thrown(length(errors, -1, "type", type, MAX_RESOURCE_TYPE));
     }
@@ -106,7 +114,8 @@ final class RequestRules {
                 }
             }
         }
-        Map<String, String> errors = length(null, -1, "user_id", member.userId(), MAX_USER_ID);
+        Map<String, String> errors = memberId(null, -1, member);
+        errors = length(errors, -1, "user_id", member.userId(), MAX_USER_ID);
         for (Map.Entry<String, List<String>> field : recordFields.entrySet()) {
             String name = "record.fields." + field.getKey();
             List<String> users = field.getValue();
@@ -138,16 +147,24 @@ final class RequestRules {
         }
     }
 
-    /** A {@code GET …/members/{member}/…}'s member and resource id, once the organization is found. */
+    /** A {@code GET …/members/{member}/…}'s resource id, then its member, once the organization is found. */
     static void memberAndResource(MemberRef member, ResourceRef resource) {
         String problem = resource == null ? null : resourceIdProblem(resource.id());
         if (problem != null) {
             throw invalidInput(error(null, "resource_id", problem));
         }
-        if (member.userId() != null && characters(member.userId()) > MAX_USER_ID) {
-            throw invalidInput(error(null, "member", "must name a member as <member id>, <user id>, id:<member id> "
-                    + "or user:<user id>, got \"" + abbreviate(USER_PREFIX + member.userId()) + "\""));
+        if (member.memberId() != null && member.memberId() < 1) {
+            throw invalidInput(error(null, "member", malformedMember(ID_PREFIX + member.memberId())));
         }
+        if (member.userId() != null && characters(member.userId()) > MAX_USER_ID) {
+            throw invalidInput(error(null, "member", malformedMember(USER_PREFIX + member.userId())));
+        }
+    }
+
+    /** The server's reason for a path's member reference it cannot read, quoting the reference. */
+    private static String malformedMember(String reference) {
+        return "must name a member as <member id>, <user id>, id:<member id> or user:<user id>, got \""
+                + abbreviate(reference) + "\"";
     }
 
     private static void texts(Check check, int index) {
@@ -160,6 +177,7 @@ final class RequestRules {
     }
 
     private static Map<String, String> limits(Check check, int index, Map<String, String> errors) {
+        errors = memberId(errors, index, check.member());
         errors = length(errors, index, "user_id", check.member().userId(), MAX_USER_ID);
         errors = length(errors, index, "permission", check.permission(), MAX_PERMISSION);
         if (check.resource() != null) {
@@ -193,6 +211,13 @@ final class RequestRules {
             return errors;
         }
         return error(errors, name(index, field), "must be at most " + max + " characters, got " + characters(value));
+    }
+
+    /** {@code errors} with one for a member id below 1, as the server reads a body's {@code member_id}. */
+    private static Map<String, String> memberId(Map<String, String> errors, int index, MemberRef member) {
+        Long id = member.memberId();
+        return id == null || id >= 1 ? errors
+                : error(errors, name(index, "member_id"), "must be between 1 and " + Long.MAX_VALUE + ", got " + id);
     }
 
     /** {@code errors} with one for a resource id the server refuses, by the server's one rule and words. */
@@ -271,10 +296,14 @@ final class RequestRules {
         return out.toString();
     }
 
-    /** {@code s} as an error quotes it: at most 64 characters, never a key's secret. */
-    private static String abbreviate(String s) {
+    /**
+     * {@code s} as the server's errors quote it: at most 64 characters, never a key's secret, and a character that
+     * reorders the text around it written as its code (a right-to-left override as backslash, u, 202E).
+     */
+    static String abbreviate(String s) {
         String shown = s.indexOf('_') < 0 ? s : KEY_SECRET.matcher(s).replaceAll("$1[secret]");
-        return characters(shown) <= 64 ? shown : shown.substring(0, shown.offsetByCodePoints(0, 61)) + "...";
+        shown = characters(shown) <= 64 ? shown : shown.substring(0, shown.offsetByCodePoints(0, 61)) + "...";
+        return BIDI_CONTROL.matcher(shown).replaceAll(m -> String.format("\\\\u%04X", (int) m.group().charAt(0)));
     }
 
     private static boolean isControl(char c) {

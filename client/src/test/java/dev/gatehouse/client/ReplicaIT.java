@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 /**
  * The in-process replica against the real server: it bootstraps from the snapshot and answers as the server does,
@@ -411,6 +412,77 @@ class ReplicaIT {
                 assertThat(outcome(replica.decisions(org.id()), each.getValue())).as(each.getKey())
                         .isEqualTo(outcome(org.decisions(), each.getValue()));
             }
+        }
+    }
+
+    /**
+     * A member id below 1, in a body (a check's, a batch item's, a lookup's, a visibility check's) or in a path, is
+     * refused by the replica as by the server: 400 {@code invalid_input} naming the field, not 404 for a member it
+     * looked for. An unknown resource type's 400 names the field that carried it on each route ({@code resource.type},
+     * a resource lookup's {@code type}, the permissions' {@code resource_type}); an unknown member's 404, alone or in
+     * a batch, is worded as the server words it.
+     */
+    @Test
+    void memberIdsBelowOne_unknownTypes_andUnknownMembers_areRefusedByTheReplica_inTheServersWords() throws Exception {
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), TestNode.SERVICE_KEY).build()) {
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
+            MemberRef alice = MemberRef.user("alice");
+            Check read = Check.of(alice, "doc.read");
+            Map<String, java.util.function.Function<Decisions, Object>> cases = new java.util.LinkedHashMap<>();
+            for (long id : new long[] {0, -1}) {
+                MemberRef none = MemberRef.id(id);
+                cases.put("check, member id " + id, d -> d.check(Check.of(none, "doc.read")).allowed());
+                cases.put("explained, member id " + id, d -> d.explain(Check.of(none, "doc.read")).allowed());
+                cases.put("batch, member id " + id, d -> items(d.checkAll(List.of(read, Check.of(none, "doc.read")
+                        .on("doc", "x".repeat(300))))));
+                cases.put("lookup resources, member id " + id, d -> d.lookupResources(none, "doc.read", "doc")
+                        .resourceIds());
+                cases.put("visible, member id " + id, d -> d.visible(none, Map.of("owner_id", List.of("alice")))
+                        .visible());
+                cases.put("permissions, member id " + id, d -> d.permissions(none).permissions());
+                cases.put("permissions on a doc, member id " + id, d -> d.permissions(none, ResourceRef.of("doc",
+                        "d1")).permissions());
+                cases.put("permissions on a doc id of 300, member id " + id, d -> d.permissions(none,
+                        ResourceRef.of("doc", "x".repeat(300))).permissions());
+                cases.put("visibility filter, member id " + id, d -> d.visibilityFilter(none).seesAll());
+            }
+            cases.put("check, unknown type", d -> d.check(read.on("nope", "1")).allowed());
+            cases.put("batch, unknown type", d -> items(d.checkAll(List.of(read, read.on("nope", "1")))));
+            cases.put("lookup resources, unknown type", d -> d.lookupResources(alice, "doc.read", "nope")
+                    .resourceIds());
+            cases.put("lookup resources, empty type", d -> d.lookupResources(alice, "doc.read", "").resourceIds());
+            cases.put("lookup members, unknown type", d -> d.lookupMembers("doc.read", ResourceRef.of("nope", "1"))
+                    .map(Members.Member::userId).toList());
+            cases.put("permissions, unknown type", d -> d.permissions(alice, ResourceRef.of("nope", "1"))
+                    .permissions());
+            Check ghost = Check.of(MemberRef.user("ghost"), "doc.read");
+            cases.put("check, unknown user", d -> d.check(ghost).allowed());
+            cases.put("check, unknown member id", d -> d.check(Check.of(MemberRef.id(999_999), "doc.read")).allowed());
+            cases.put("check, unknown user of 100 with an override", d -> d.check(Check.of(MemberRef.user(
+                    "\u202E" + "g".repeat(100)), "doc.read")).allowed());
+            cases.put("batch, unknown members", d -> items(d.checkAll(List.of(read, ghost, Check.of(
+                    MemberRef.id(999_999), "doc.read")))));
+            cases.put("permissions, unknown user", d -> d.permissions(MemberRef.user("ghost")).permissions());
+            cases.put("visibility filter, unknown member id", d -> d.visibilityFilter(MemberRef.id(999_999))
+                    .seesAll());
+            assertSoftly(softly -> cases.forEach((name, ask) ->
+                    softly.assertThat(worded(replica.decisions(org.id()), ask)).as(name)
+                            .isEqualTo(worded(org.decisions(), ask))));
+        }
+    }
+
+    /** A batch's items as their answers or their refusals' status, code and detail. */
+    private static List<String> items(Decisions.BatchResult batch) {
+        return batch.items().stream().map(item -> item.error() == null ? "allowed " + item.result().allowed()
+                : item.error().status() + " " + item.error().code() + " " + item.error().detail()).toList();
+    }
+
+    /** An answer, or a refusal as its status, code, field errors and detail. */
+    private static String worded(Decisions decisions, java.util.function.Function<Decisions, Object> ask) {
+        try {
+            return "answered " + ask.apply(decisions);
+        } catch (GatehouseException e) {
+            return e.status() + " " + e.code() + " " + new java.util.TreeMap<>(e.fieldErrors()) + " | " + e.detail();
         }
     }
 
