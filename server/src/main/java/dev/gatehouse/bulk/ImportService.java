@@ -1,11 +1,16 @@
 package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.access.MissingPermission;
 import dev.gatehouse.access.Principal;
+import dev.gatehouse.assignment.AssignmentRules;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.RequestTimeoutException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.model.Management;
+import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -14,6 +19,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +79,9 @@ import org.slf4j.MDC;
  * <p>The imports of one organization run one at a time on a node (their chunks would only wait for each other's
  * lock, each holding a connection or a batch meanwhile): a second one waits for the first, in memory, before it
  * takes a place or a connection, up to {@link #ORGANIZATION_WAIT}, and is then refused with a retryable 503
- * {@code imports_busy}. A deployment's import is not one organization's and waits for none.
+ * {@code imports_busy}. A deployment's import is not one organization's and waits for none. Only a caller that could
+ * write some line takes the organization's turn or a place ({@link #requireMayWriteSomeLine}): one whose every line
+ * would be refused would otherwise keep the organization's imports out for as long as its body's chunks arrive.
  *
  * <p><b>Stopping.</b> {@link #close} (the node stopping, before HTTP stops) refuses new imports with 503
  * {@code node_stopping}, and ends those running where they stand: the chunk being written is let finish (or fail),
@@ -104,6 +112,8 @@ public final class ImportService implements AutoCloseable {
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** What a deployment's import is called in a refusal or the log. */
     private static final String DEPLOYMENT = "a deployment's import";
+    /** What an organization's import is called in a refusal. */
+    private static final String IMPORTING = "an import";
 
     private final BulkServices services;
     private final long maxLines;
@@ -205,13 +215,14 @@ public final class ImportService implements AutoCloseable {
     /**
      * Imports {@code body} into the organization; {@code progress} hears after every committed chunk. The
      * answer's progress is the whole import's. Errors before the first line (the organization, the caller) are
-     * thrown as they are; a failing line as {@link ImportFailedException}.
+     * thrown as they are; a failing line as {@link ImportFailedException}, and so is a caller that could write no
+     * line ({@link #requireMayWriteSomeLine}), as its first line's failure.
      *
      * @param declaredBytes the body's length as its request declares it, or -1 when it does not
      */
     public ImportProgress run(Principal principal, long orgId, InputStream body, long declaredBytes,
                               ImportOptions options, Consumer<ImportProgress> progress) {
-        requireOrganization(principal, orgId);
+        requireMayWriteSomeLine(principal, orgId, options.fromLine());
         return start(principal, orgId, false, body, declaredBytes, options, progress);
     }
 
@@ -231,9 +242,47 @@ public final class ImportService implements AutoCloseable {
         return start(principal, orgId == null ? 0 : orgId, true, body, declaredBytes, options, progress);
     }
 
-    /** 404 unless the organization exists, and the caller's refusal unless it may write there. */
+    /** 404 unless the organization exists, and the caller's refusal unless it may read there. */
     private void requireOrganization(Principal principal, long orgId) {
         services.access().read(principal, orgId, (h, caller) -> services.orgModels().model(h, orgId));
+    }
+
+    /**
+     * Before an organization's import takes the organization's place ({@link #awaitOrganization}) or a place of the
+     * node: 404 unless the organization exists, the caller's refusal unless it may read there, and 403
+     * {@code permission_required}, as a failure of its first line ({@code firstLine}) with nothing committed, unless
+     * the caller could write some line — a service key, a member whose company role or grants hold
+     * the model's management permission of roles or of members, or one the model's assignment rules let manage
+     * assignments ({@link AssignmentRules#requireMayManage}: the model's management permission of assignments, or
+     * on the {@code rooms} models the caller's role in each room). Each line is still judged by its own rules; this
+     * only keeps a caller whose every line would be refused from holding the organization's imports up while its
+     * body arrives.
+     */
+    private void requireMayWriteSomeLine(Principal principal, long orgId, long firstLine) {
+        GatehouseException refused = services.access().read(principal, orgId, (h, caller) -> {
+            PermissionModel model = services.orgModels().model(h, orgId);
+            Management manage = model.management();
+            if (caller.has(manage.roles()) || caller.has(manage.members())) {
+                return null;
+            }
+            try {
+                services.assignments().rules().requireMayManage(caller, model, IMPORTING);
+                return null;
+            } catch (ForbiddenException e) {
+                Set<String> needed = new LinkedHashSet<>(List.of(manage.roles(), manage.members(),
+                        manage.assignments()));
+                return ForbiddenException.about(new MissingPermission(manage.assignments(), IMPORTING,
+                        caller.memberId()), "permission_required", IMPORTING + " writes roles, members or "
+                        + "assignments, which need " + (needed.size() == 1 ? "the permission " : "one of the "
+                        + "permissions ") + String.join(", ", needed.stream().map(p -> "\"" + p + "\"").toList())
+                        + ", which member " + caller.memberId() + " does not have from its company role or grants (a "
+                        + "role held on a resource does not count)");
+            }
+        });
+        if (refused != null) {
+            throw new ImportFailedException(firstLine, refused, new ImportProgress(0, firstLine - 1, 0, 0, 0,
+                    new ImportCounts(), null));
+        }
     }
 
     private ImportProgress start(Principal principal, long orgId, boolean deployment, InputStream body,

@@ -14,8 +14,9 @@ import java.util.Set;
  * The query parameters a route reads, and which of them may be given more than once (a filter taking several
  * values, repeated or comma-separated); every other is single-valued. {@link HttpServer} checks a request against
  * its route's declaration before the route runs ({@link #check}): a parameter the route does not read, or a
- * single-valued one given twice, is a 400 {@code invalid_query} naming each such parameter in {@code errors} and
- * listing what the route reads — never a silently ignored typo, nor a silent pick of one value.
+ * single-valued one given twice, is a 400 {@code invalid_query} naming each such parameter in {@code errors} (at most
+ * {@link Fields#MAX_NAMED}, as any invalid input) and listing what the route reads — never a silently ignored typo,
+ * nor a silent pick of one value.
  *
  * <p>A route without a declaration ({@link Route#query()} null) is not checked: the dialects follow their
  * originals' leniency, and so do the operations routes. Immutable and thread-safe.
@@ -79,10 +80,16 @@ public final class QueryParameters {
      * declared, and each single-valued one is given once. A name-less part without a value (a stray {@code &}) names
      * no parameter and is let through.
      *
-     * @throws InvalidInputException {@code invalid_query}, naming every refused parameter
+     * @throws InvalidInputException {@code invalid_query}, naming the first {@link Fields#MAX_NAMED} refused
+     *         parameters, in the detail and as field errors alike, the detail counting the rest: an answer stays
+     *         small whatever a query holds (a query of 8 KiB can hold over a thousand parameters). Each name is shown
+     *         printable and abbreviated ({@link Fields#abbreviate}); names shown alike are told apart
+     *         ({@link #distinct}).
      */
     public void check(Map<String, List<String>> given) {
         Map<String, String> errors = null;
+        StringBuilder detail = null;
+        int refused = 0;
         for (Map.Entry<String, List<String>> param : given.entrySet()) {
             String name = param.getKey();
             List<String> values = param.getValue();
@@ -97,17 +104,37 @@ public final class QueryParameters {
             } else {
                 continue;
             }
+            if (++refused > Fields.MAX_NAMED) {
+                continue;
+            }
             if (errors == null) {
                 errors = new LinkedHashMap<>();
+                detail = new StringBuilder();
             }
-            errors.put(Text.printable(Fields.abbreviate(name)), problem);
+            String shown = distinct(errors, Text.printable(Fields.abbreviate(name)));
+            errors.put(shown, problem);
+            detail.append(shown.isEmpty() ? "(no name)" : shown).append(": ").append(problem).append("; ");
         }
         if (errors != null) {
-            StringBuilder detail = new StringBuilder();
-            errors.forEach((name, problem) -> detail.append(name.isEmpty() ? "(no name)" : name).append(": ")
-                    .append(problem).append("; "));
+            int more = refused - errors.size();
+            if (more > 0) {
+                detail.append("and ").append(more).append(more == 1 ? " more parameter; " : " more parameters; ");
+            }
             throw new InvalidInputException("invalid_query", detail.append(reads).toString(), errors);
         }
+    }
+
+    /**
+     * {@code shown} as a key of {@code errors} not taken yet: itself, else followed by {@code " (2)"},
+     * {@code " (3)"}… — two parameters whose names are shown alike (the same first 61 characters of a long name, or
+     * characters replaced by {@code ?}) stay two entries.
+     */
+    private static String distinct(Map<String, String> errors, String shown) {
+        String key = shown;
+        for (int n = 2; errors.containsKey(key); n++) {
+            key = shown + " (" + n + ")";
+        }
+        return key;
     }
 
     @Override

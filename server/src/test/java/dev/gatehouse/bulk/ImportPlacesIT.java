@@ -156,6 +156,45 @@ class ImportPlacesIT {
         }
     }
 
+    /**
+     * Only a caller that could write some line takes its organization's place: a member key holding none of the
+     * model's management permissions, its body trickling blank lines, is refused 403 before its first line and holds
+     * up no import of its organization meanwhile (two such bodies, each renewed before its deadline, once kept the
+     * organization's own imports refused 503 {@code imports_busy}).
+     */
+    @Test
+    void aMemberThatMayWriteNoLine_isRefusedBeforeItsFirstLine_andHoldsUpNoImportOfItsOrganization()
+            throws Exception {
+        Fixtures.Org org = fx.org("close");
+        long onlooker = fx.member(org, "onlooker", fx.role(org, "Onlooker", List.of("view_all_leads")));
+        String key = node.service().post(org.path() + "/members/" + onlooker + "/keys", Map.of("name", "k")).json()
+                .get("key").stringValue();
+        List<JsonNode> before = Bulk.export(node.service(), org.id());
+
+        try (RawHttp connection = chunkedImport(node, org.path() + "/import", key)) {
+            chunk(connection, "\n");
+            Thread.sleep(300); // it reaches its import
+            Http.Res adminImport = CompletableFuture.supplyAsync(() -> Bulk.importLines(node.service(), org.id(), "",
+                    List.of(Bulk.role("Imported", List.of("view_all_leads"))))).get(10, TimeUnit.SECONDS);
+            assertThat(adminImport.status()).as(adminImport.body()).isEqualTo(200);
+
+            chunk(connection, "\n" + Bulk.role("Refused", List.of("view_all_leads")) + "\n");
+            connection.send("0\r\n\r\n");
+            RawHttp.Response refused = connection.read(Duration.ofSeconds(20));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+            JsonNode problem = Json.readTree(refused.body());
+            assertThat(problem.get("code").stringValue()).isEqualTo("permission_required");
+            assertThat(problem.get("detail").stringValue()).startsWith("line 1: an import writes roles, members or "
+                    + "assignments, which need the permission \"manage_organization\"");
+            assertThat(problem.get("line").longValue()).isEqualTo(1);
+            assertThat(problem.get("committed_lines").longValue()).isZero();
+        }
+        List<JsonNode> after = Bulk.export(node.service(), org.id());
+        assertThat(after).hasSize(before.size() + 1); // the service key's role, and nothing of the member's
+        assertThat(node.service().get(org.path() + "/roles?limit=1000").body()).contains("\"Imported\"")
+                .doesNotContain("\"Refused\"");
+    }
+
     @Test
     void chunkNotFilledInTime_endsTheImport_committedChunksStay_andItResumesAtTheNextLine()
             throws InterruptedException {

@@ -64,6 +64,37 @@ class UnreadQueryParametersIT {
         assertThat(node.service().get(org() + "/members?status=deactivated&limit=5").status()).isEqualTo(200);
     }
 
+    /**
+     * A query of many refused parameters is answered as any invalid input is: at most 50 of them named, in the detail
+     * and the errors alike, the detail counting the rest — without a key too, as the query is checked first. Two long
+     * names alike in their first 64 characters stay two entries.
+     */
+    @Test
+    void manyRefusedParameters_nameAtMostFifty_theDetailCountingTheRest_distinctNamesStayDistinct() {
+        StringBuilder query = new StringBuilder("x0");
+        for (int i = 1; i < 1300; i++) {
+            query.append("&x").append(i);
+        }
+        for (Http as : List.of(node.service(), node.anonymous())) {
+            Http.Res res = as.get(org() + "/members?" + query);
+            assertThat(res.status()).as("%s", res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_query");
+            assertThat(res.get("errors").propertyNames()).hasSize(50).allMatch(name -> name.matches("x[0-9]+"));
+            String detail = res.get("detail").stringValue();
+            assertThat(detail.split("unknown parameter", -1)).hasSize(51);
+            assertThat(detail).endsWith("; and 1250 more parameters; this route reads limit, cursor, status, "
+                    + "role_id, q");
+            assertThat(res.body().length()).isLessThan(8_000);
+        }
+
+        String head = "a".repeat(70);
+        Http.Res res = node.service().get(org() + "/members?" + head + "1&" + head + "2&stauts=active");
+        String shown = "a".repeat(61) + "...";
+        refused(res, Map.of(shown, UNKNOWN, shown + " (2)", UNKNOWN, "stauts", UNKNOWN),
+                "this route reads limit, cursor, status, role_id, q");
+        assertThat(res.get("detail").stringValue()).doesNotContain("more parameter");
+    }
+
     @Test
     void aRepeatedPosition_isRefused_notResolvedToItsFirstValue() {
         refused(node.service().get("/v1/changes?after=1&after=2&wait=0"), Map.of("after", TWICE),
