@@ -262,10 +262,7 @@ class AssignmentExpiryIT {
      */
     @Test
     void aRoleKeptWithAnEndSetOrBroughtNearer_isJudgedAsItsRemoval_notAsHandingItOut() throws Exception {
-        try (var in = AssignmentExpiryIT.class.getResourceAsStream("/models/sites.json")) {
-            Http.Res registered = first.service().post("/v1/models", Json.MAPPER.readTree(in));
-            assertThat(registered.status()).as("%s", registered).isIn(201, 409);
-        }
+        registerSites();
         Fixtures.Org org = fx.org("sites");
         long reader = fx.role(org, "Reader", List.of("room.view", "doc.read"));
         long empty = fx.role(org, "Empty", List.of());
@@ -360,10 +357,7 @@ class AssignmentExpiryIT {
     @Test
     void aRoleWhoseEndHasCome_beforeTheJobRan_isEndedByTheWriteMeetingIt_whichIsJudgedByWhatRemains()
             throws Exception {
-        try (var in = AssignmentExpiryIT.class.getResourceAsStream("/models/sites.json")) {
-            Http.Res registered = first.service().post("/v1/models", Json.MAPPER.readTree(in));
-            assertThat(registered.status()).as("%s", registered).isIn(201, 409);
-        }
+        registerSites();
         Fixtures.Org org = fx.org("sites");
         long reader = fx.role(org, "Reader", List.of("room.view", "doc.read"));
         long carl = fx.member(org, "carl", fx.role(org, "Empty", List.of()));
@@ -419,10 +413,7 @@ class AssignmentExpiryIT {
      */
     @Test
     void aJointRunsPutMeetingARoleWhoseEndHasCome_endsItFirst_andARefusedOneLeavesItToTheJob() throws Exception {
-        try (var in = AssignmentExpiryIT.class.getResourceAsStream("/models/sites.json")) {
-            Http.Res registered = first.service().post("/v1/models", Json.MAPPER.readTree(in));
-            assertThat(registered.status()).as("%s", registered).isIn(201, 409);
-        }
+        registerSites();
         Fixtures.Org given = fx.org("sites");
         Fixtures.Org refused = fx.org("sites");
         Fixtures.Org blocked = fx.org("sites");
@@ -514,5 +505,13 @@ class AssignmentExpiryIT {
     static List<Integer> userIds(Http admin, String base, int room) {
         return admin.get(base + "/rooms/" + room + "/users").get("users").valueStream()
                 .map(u -> u.get("userId").intValue()).toList();
+    }
+
+    /** Registers the sites model (rooms that do not inherit the company role, documents that do), once. */
+    private static void registerSites() throws Exception {
+        try (var in = AssignmentExpiryIT.class.getResourceAsStream("/models/sites.json")) {
+            Http.Res registered = first.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(registered.status()).as("%s", registered).isIn(201, 409);
+        }
     }
 }
