@@ -111,7 +111,7 @@ public final class QueryParameters {
                 errors = new LinkedHashMap<>();
                 detail = new StringBuilder();
             }
-            String shown = distinct(errors, Text.printable(Fields.abbreviate(name)));
+            String shown = Fields.distinct(errors, Text.printable(Fields.abbreviate(name)));
             errors.put(shown, problem);
             detail.append(shown.isEmpty() ? "(no name)" : shown).append(": ").append(problem).append("; ");
         }
@@ -122,19 +122,6 @@ public final class QueryParameters {
             }
             throw new InvalidInputException("invalid_query", detail.append(reads).toString(), errors);
         }
-    }
-
-    /**
-     * {@code shown} as a key of {@code errors} not taken yet: itself, else followed by {@code " (2)"},
-     * {@code " (3)"}… — two parameters whose names are shown alike (the same first 61 characters of a long name, or
-     * characters replaced by {@code ?}) stay two entries.
-     */
-    private static String distinct(Map<String, String> errors, String shown) {
-        String key = shown;
-        for (int n = 2; errors.containsKey(key); n++) {
-            key = shown + " (" + n + ")";
-        }
-        return key;
     }
 
     @Override

@@ -397,10 +397,23 @@ public final class Fields {
                 if (named.size() == MAX_NAMED) {
                     break;
                 }
-                named.putIfAbsent(abbreviate(e.getKey()), e.getValue());
+                named.put(distinct(named, abbreviate(e.getKey())), e.getValue());
             }
             throw new InvalidInputException("invalid_input", detail(errors), named);
         }
+    }
+
+    /**
+     * {@code shown} as a key of {@code errors} not taken yet: itself, else followed by {@code " (2)"},
+     * {@code " (3)"}… — two fields or parameters whose names are shown alike (the same first 61 characters of a long
+     * name, or characters replaced by {@code ?}) stay two entries.
+     */
+    public static String distinct(Map<String, String> errors, String shown) {
+        String key = shown;
+        for (int n = 2; errors.containsKey(key); n++) {
+            key = shown + " (" + n + ")";
+        }
+        return key;
     }
 
     /**

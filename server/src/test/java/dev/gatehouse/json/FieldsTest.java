@@ -95,6 +95,15 @@ class FieldsTest {
         assertThat(failure(f).fieldErrors()).containsOnlyKeys("nme", "extra").containsValue("unknown field");
     }
 
+    /** Two unknown fields whose names are shown alike once abbreviated stay two errors, the second numbered. */
+    @Test
+    void unknownFields_shownAlike_stayDistinct() {
+        String stem = "x".repeat(70);
+        Fields f = of("{\"" + stem + "a\": 1, \"" + stem + "b\": 2}").allowOnly(Set.of("name"));
+        String shown = Fields.abbreviate(stem + "a");
+        assertThat(failure(f).fieldErrors()).containsOnlyKeys(shown, shown + " (2)");
+    }
+
     @Test
     void nestedErrors_carryThePath() {
         Fields f = of("{\"admin\": {\"email\": 1, \"x\": 2}, \"items\": [{\"k\": \"v\"}, 3]}");
