@@ -133,16 +133,19 @@ public final class AssignmentBatch {
                     unknown.stream().map(Key::type).toList(), unknown.stream().map(Key::resourceId).toList(),
                     unknown.stream().map(Key::memberId).toList());
             foundStored |= !found.isEmpty();
-            if (found.stream().anyMatch(a -> AssignmentService.ended(tx, a))) {
-                // a role that has ended is ended first, as a single put ends it: its line is judged by what remains
-                service.endDue(tx, model, orgId);
-            }
+            boolean anyEnded = false;
             for (Assignment a : found) {
-                if (!AssignmentService.ended(tx, a)) {
+                if (AssignmentService.ended(tx, a)) {
+                    anyEnded = true;
+                } else {
                     Key key = new Key(a.resourceType(), a.resourceId(), a.memberId());
                     current.put(key, a);
                     stored.add(key);
                 }
+            }
+            if (anyEnded) {
+                // a role that has ended is ended, as a single put ends it: its line is judged by what remains
+                service.endDue(tx, model, orgId);
             }
         }
         resources.forEach((type, ids) -> counts.computeIfAbsent(type, t -> tx.limits().assignmentCounts(orgId, t))

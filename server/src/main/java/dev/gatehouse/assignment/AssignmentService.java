@@ -167,16 +167,14 @@ public final class AssignmentService {
      * Carries out, inside {@code tx}, the expiry of every assignment of organization {@code orgId} whose end lies at
      * or before the write's time, as a run of {@link AssignmentExpiry} would — the same statement, and the same
      * records ({@link AssignmentExpiry#recordEnded}: an {@code expired} change each, the model's
-     * {@link AssignmentRules#expired}) — and returns them. A write that meets an assignment that has ended
+     * {@link AssignmentRules#expired}). A write that meets an assignment that has ended
      * ({@link #ended}) calls it before judging anything by that assignment, so that it is judged against what
      * remains, as it would be after the job's run: an ended role is neither revived by a later end nor replaced,
      * removed or judged as held. A write that is then refused rolls the expiry back with it; the job's run carries it
      * out.
      */
-    List<Assignment> endDue(Tx tx, PermissionModel model, long orgId) {
-        List<Assignment> due = assignments.deleteExpired(tx.handle(), orgId, tx.now());
-        AssignmentExpiry.recordEnded(tx, model, rules, due);
-        return due;
+    void endDue(Tx tx, PermissionModel model, long orgId) {
+        AssignmentExpiry.recordEnded(tx, model, rules, assignments.deleteExpired(tx.handle(), orgId, tx.now()));
     }
 
     /**

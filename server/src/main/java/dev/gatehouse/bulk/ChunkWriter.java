@@ -129,7 +129,7 @@ final class ChunkWriter {
         this.counts = counts;
         this.origins = RoomsLines.applies(model) ? new ImportOrigins(tx, orgId) : null;
         this.roomsLines = origins == null ? null : new RoomsLines(services, tx, () -> this.caller, model, orgId, origins,
-                this::existingMember, this::roleId);
+                this::existingMember, ref -> rolesById.get(roleId(ref)));
     }
 
     void write(List<ImportLine> lines) {

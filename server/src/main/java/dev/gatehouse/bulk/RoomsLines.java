@@ -12,7 +12,6 @@ import dev.gatehouse.office.OfficeFields;
 import dev.gatehouse.office.OfficeImports;
 import dev.gatehouse.office.Region;
 import dev.gatehouse.role.Role;
-import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.room.AccessLevel;
 import dev.gatehouse.room.Room;
 import dev.gatehouse.room.RoomImports;
@@ -53,11 +52,10 @@ final class RoomsLines {
     private final OfficeImports offices;
     private final RoomImports rooms;
     private final Function<String, Member> member;
-    private final Function<ImportLine.RoleRef, Long> role;
-    private final RoleStore roles = new RoleStore();
+    private final Function<ImportLine.RoleRef, Role> role;
 
     RoomsLines(BulkServices services, Tx tx, Supplier<Caller> caller, PermissionModel model, long orgId,
-               ImportOrigins origins, Function<String, Member> member, Function<ImportLine.RoleRef, Long> role) {
+               ImportOrigins origins, Function<String, Member> member, Function<ImportLine.RoleRef, Role> role) {
         this.tx = tx;
         this.caller = caller;
         this.model = model;
@@ -159,7 +157,7 @@ final class RoomsLines {
                         + "creates it first"));
         Member user = member.apply(line.userId());
         Long invitedBy = line.invitedBy() == null ? null : member.apply(line.invitedBy()).id();
-        Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole());
+        Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole()).id();
         return outcome(rooms.restoreRoomUser(tx, orgId, room, user.id(), invitedBy, line.transactionSideId(),
                 revokedRole, line.revokedAt()));
     }
@@ -204,8 +202,7 @@ final class RoomsLines {
      * the company's rooms while its grants and its decisions say otherwise.
      */
     private void requireClassicLevel(ImportLine.RoomsProfile line, Member user, AccessLevel level) {
-        Role held = roles.find(tx.handle(), orgId, user.roleId()).orElseThrow(() -> new IllegalStateException(
-                "member " + user.id() + " names role " + user.roleId() + ", which is not stored"));
+        Role held = role.apply(new ImportLine.RoleRef(user.roleId(), null));
         if (!level.classicFor(held.systemKey())) {
             throw InvalidInputException.field("access_level", "user " + line.userId() + " holds the role \""
                     + held.name() + "\", whose users are at access level " + AccessLevel.classicNames(held.systemKey())

@@ -229,15 +229,14 @@ public final class PreviewService {
             // a model without record visibility has none to change (the engine compares a role's settings, or none)
             Impact.Members visibility = orgModels.model(handle, orgId).visibility().isPresent()
                     ? impact.visibilityChanged() : new Impact.Members(0, List.of());
-            Predicate<Long> readable = readable(gains, losses, visibility);
+            Map<Long, Member> read = readable(gains, losses, visibility);
+            Predicate<Long> readable = read == null ? id -> true : read::containsKey;
             Listing listing = new Listing();
             List<Chosen> chosenGains = gains.stream().map(e -> listing.choose(e.members(), readable, exact)).toList();
             List<Chosen> chosenLosses = losses.stream().map(e -> listing.choose(e.members(), readable, exact))
                     .toList();
             Chosen chosenVisibility = listing.choose(visibility, readable, exact);
-            Map<Long, Member> records = new HashMap<>();
-            members.readable(handle, caller, orgId, listing.ids.stream().distinct().toList())
-                    .forEach(m -> records.put(m.id(), m));
+            Map<Long, Member> records = read != null ? read : read(listing.ids.stream().distinct().toList());
             return new Preview(impact.revision(), effects(gains, chosenGains, records),
                     effects(losses, chosenLosses, records),
                     exact ? impact.membersGaining() : distinct(gains, readable),
@@ -246,20 +245,26 @@ public final class PreviewService {
         }
 
         /**
-         * Which members the caller may read, decided without reading any: every one for a caller that sees every
-         * member; else those of the effects' members the member reads give it (an external caller: itself).
+         * The members the caller may read among those the effects reach, by id, read once (an external caller:
+         * itself); null for a caller that sees every member: then only the members listed are read ({@link #read}),
+         * once chosen.
          */
-        private Predicate<Long> readable(List<Impact.Effect> gains, List<Impact.Effect> losses,
-                                         Impact.Members visibility) {
+        private Map<Long, Member> readable(List<Impact.Effect> gains, List<Impact.Effect> losses,
+                                           Impact.Members visibility) {
             if (MemberService.seesEveryone(caller)) {
-                return id -> true;
+                return null;
             }
             Set<Long> reached = new HashSet<>(visibility.ids());
             gains.forEach(e -> reached.addAll(e.members().ids()));
             losses.forEach(e -> reached.addAll(e.members().ids()));
-            Set<Long> seen = new HashSet<>();
-            members.readable(handle, caller, orgId, List.copyOf(reached)).forEach(m -> seen.add(m.id()));
-            return seen::contains;
+            return read(List.copyOf(reached));
+        }
+
+        /** The records of the members {@code ids} names that the caller may read, by id. */
+        private Map<Long, Member> read(List<Long> ids) {
+            Map<Long, Member> records = new HashMap<>();
+            members.readable(handle, caller, orgId, ids).forEach(m -> records.put(m.id(), m));
+            return records;
         }
 
         private boolean seesPlace(Impact.Effect effect) {

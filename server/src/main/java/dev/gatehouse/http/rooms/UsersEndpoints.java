@@ -194,8 +194,8 @@ final class UsersEndpoints {
     }
 
     /**
-     * A manager's {@code accessLevel} (required): a level a Manager can be at ({@link AccessLevel#classicFor}) that
-     * reaches rooms beyond its own, so Company, Region or Office (a Manager at Contributor is one added through
+     * A manager's {@code accessLevel} (required): Company, Region or Office — the levels a Manager can be at
+     * ({@link AccessLevel#classicFor}) that reach rooms beyond its own (a Manager at Contributor is one added through
      * {@code /v1}).
      */
     private static AccessLevel managerLevel(Fields f) {
@@ -204,7 +204,7 @@ final class UsersEndpoints {
             return null;
         }
         AccessLevel level = AccessLevel.parse(name).orElse(null);
-        if (level == null || level == AccessLevel.CONTRIBUTOR || !level.classicFor(RoomsPermissions.MANAGER_ROLE)) {
+        if (level != AccessLevel.COMPANY && level != AccessLevel.REGION && level != AccessLevel.OFFICE) {
             f.error("accessLevel", "must be Company, Region or Office for a manager, got \""
                     + Fields.abbreviate(name) + "\"");
             return null;
