@@ -191,9 +191,10 @@ public final class AssignmentService {
 
     /**
      * A member's role on a resource as a write finds it (empty: none): one that has ended ({@link #ended}) is ended
-     * first ({@link #endDue}), and is none.
+     * first ({@link #endDue}), and is none. For this service's writes, and a dialect's that read what a role leaves
+     * behind before they touch the role (Rooms' room user, whose access an ended role revokes).
      */
-    private Optional<Assignment> held(Tx tx, PermissionModel model, long orgId, String type, String resourceId,
+    public Optional<Assignment> held(Tx tx, PermissionModel model, long orgId, String type, String resourceId,
                                       long memberId) {
         Optional<Assignment> held = assignments.find(tx.handle(), orgId, type, resourceId, memberId);
         if (held.isPresent() && ended(tx, held.get())) {

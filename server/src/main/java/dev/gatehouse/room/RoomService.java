@@ -22,6 +22,7 @@ import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -335,6 +336,7 @@ public final class RoomService {
                 member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
                         in.email(), in.firstName(), in.lastName(), null, true, null));
             } else {
+                assignments.held(tx, model, orgId, RESOURCE_TYPE, room.resourceId(), member.id());
                 RoomUser existing = rooms.roomUser(h, orgId, roomId, member.id()).orElse(null);
                 if (existing != null && !seen(h, caller, room, existing)) {
                     Assignment given = assignments.rehearsePut(tx, caller, model, orgId, RESOURCE_TYPE,
@@ -383,7 +385,7 @@ public final class RoomService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
-            RoomUser current = roomUser(h, caller, room, memberId);
+            RoomUser current = roomUser(tx, caller, model, room, memberId);
             // the refusal names what was asked: the role, the side, or both
             String changed = roleId == null ? (sideGiven ? "the transaction side of " : "")
                     : sideGiven ? "the role and transaction side of " : "the role of ";
@@ -418,8 +420,9 @@ public final class RoomService {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             boolean scheduled = at != null && at.isAfter(tx.now());
+            PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
-            RoomUser current = roomUser(h, caller, room, memberId);
+            RoomUser current = roomUser(tx, caller, model, room, memberId);
             String what = "revoking the access of user " + memberId + " to room " + roomId;
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), what);
@@ -427,7 +430,6 @@ public final class RoomService {
                 throw new ConflictException("room_access_revoked", "user " + memberId + "'s access to room " + roomId
                         + " is already revoked");
             }
-            PermissionModel model = orgModels.model(h, orgId);
             rules.requireNotOwner(h, caller, model, roomId, memberId, what);
             // now or at a later date, revoking takes the room role away: the caller must hold all it grants
             Optional<Assignment> held = assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId);
@@ -451,7 +453,7 @@ public final class RoomService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             Room room = rules.visibleRoom(h, caller, roomId);
-            RoomUser current = roomUser(h, caller, room, memberId);
+            RoomUser current = roomUser(tx, caller, model, room, memberId);
             rules.requireRoomPermission(h, caller, room, MANAGE_ANY_USER_ROOM_ACCESS, MANAGE_INVITED_USER_ROOM_ACCESS,
                     current.invitedBy(), "restoring the access of user " + memberId + " to room " + roomId);
             if (!current.revoked() && current.accessEndsAt() != null) {
@@ -484,6 +486,17 @@ public final class RoomService {
             throw notInRoom(room.id(), memberId);
         }
         return user;
+    }
+
+    /**
+     * A user's place in a room as a write finds it ({@link #roomUser(Handle, Caller, Room, long)}): where its room
+     * role's end has come, that end is carried out first ({@link AssignmentService#held}) — its access revoked as of
+     * the end, as the expiry job would have — whether the job has run or not, so that no write revives, moves or
+     * works on a role that has ended.
+     */
+    private RoomUser roomUser(Tx tx, Caller caller, PermissionModel model, Room room, long memberId) {
+        assignments.held(tx, model, caller.orgId(), RESOURCE_TYPE, room.resourceId(), memberId);
+        return roomUser(tx.handle(), caller, room, memberId);
     }
 
     /** Whether {@code caller} sees {@code user} in the room: its room role (held, or revoked) does not hide it from it. */

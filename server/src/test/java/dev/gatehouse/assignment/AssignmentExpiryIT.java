@@ -468,6 +468,71 @@ class AssignmentExpiryIT {
                 .get("items")).as("its end recorded once, by the job").hasSize(1);
     }
 
+    /**
+     * Rooms' own writes on a room user whose room role's end has come by the writing node's clock, before any expiry
+     * job has run, are answered as after the job's run, which revokes its access as of the end: restoring access
+     * restores it (the revocation recorded first, not the end cancelled), revoking it with a later date, changing its
+     * side and inviting it again are refused as for a revoked user (409 {@code ROOM_ACCESS_REVOKED}) and revive
+     * nothing.
+     */
+    @Test
+    void roomsWritesOnAUserWhoseAccessHasEnded_beforeTheJobRan_areAnsweredAsAfterIt() {
+        Fixtures.Org org = fx.org("rooms");
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        Http admin = org.admin();
+        int adminRole = admin.get(base + "/roles").get("roles").get(0).get("roleId").intValue();
+        int buyer = admin.post(base + "/roles", Map.of("name", "Buyer", "isExternal", true, "permissions",
+                Map.of("canViewRoomDetails", true))).get("roleId").intValue();
+        int room = admin.post(base + "/rooms", Map.of("name", "R", "roleId", adminRole)).get("roomId").intValue();
+        List<String> names = List.of("carl", "dora", "eve", "fred");
+        Map<String, Integer> ids = new HashMap<>();
+        Instant end = later(clock.instant(), aheadClock.instant()).plus(DAY).truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < names.size(); i++) {
+            int id = admin.post(base + "/rooms/" + room + "/users", Map.of("email", names.get(i) + "@out.test",
+                    "firstName", names.get(i), "lastName", "O", "roleId", buyer)).get("userId").intValue();
+            ids.put(names.get(i), id);
+            // a second apart, so that each write below meets the one end that has come by then
+            Http.Res scheduled = ahead.service().post(base + "/rooms/" + room + "/users/" + id + "/revoke_access",
+                    Map.of("revocationDate", end.plusSeconds(i).toString()));
+            assertThat(scheduled.status()).as(scheduled.toString()).isEqualTo(204);
+        }
+        String users = base + "/rooms/" + room + "/users/";
+        aheadClock.advance(Duration.between(aheadClock.instant(), end.plusMillis(600)));
+
+        Http.Res restored = ahead.service().post(users + ids.get("carl") + "/restore_access", Map.of());
+        assertThat(restored.status()).as(restored.toString()).isEqualTo(204);
+        assertThat(first.service().get(org.path() + "/events?order=asc&object_type=assignment&object_id=room/"
+                + room + "/" + ids.get("carl")).get("items").valueStream().map(e -> e.get("action").stringValue())
+                .toList()).as("ended, then given back").containsExactly("created", "updated", "expired", "created");
+        assertThat(first.service().get(org.path() + "/resources/room/" + room + "/assignments/" + ids.get("carl"))
+                .get("expires_at").isNull()).as("restored without an end").isTrue();
+
+        aheadClock.advance(Duration.ofSeconds(1));
+        Http.Res postponed = ahead.service().post(users + ids.get("dora") + "/revoke_access",
+                Map.of("revocationDate", end.plus(Duration.ofDays(30)).toString()));
+        assertThat(postponed.status()).as(postponed.toString()).isEqualTo(409);
+        assertThat(postponed.get("errorCode").stringValue()).isEqualTo("ROOM_ACCESS_REVOKED");
+
+        aheadClock.advance(Duration.ofSeconds(1));
+        Http.Res side = ahead.service().put(users + ids.get("eve"), Map.of("transactionSideId", "buy"));
+        assertThat(side.status()).as(side.toString()).isEqualTo(409);
+        assertThat(side.get("errorCode").stringValue()).isEqualTo("ROOM_ACCESS_REVOKED");
+
+        aheadClock.advance(Duration.ofSeconds(1));
+        Http.Res invited = ahead.service().post(base + "/rooms/" + room + "/users", Map.of("email", "fred@out.test",
+                "firstName", "fred", "lastName", "O", "roleId", buyer));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(409);
+        assertThat(invited.get("errorCode").stringValue()).isEqualTo("ROOM_ACCESS_REVOKED");
+
+        ahead.node().expiry().runOnce();
+        assertThat(roomAllowed(org, ids.get("carl"), room)).isTrue();
+        for (String name : List.of("dora", "eve", "fred")) {
+            assertThat(roomAllowed(org, ids.get(name), room)).as(name).isFalse();
+            assertThat(first.service().get(org.path() + "/events?object_type=assignment&action=expired&object_id=room/"
+                    + room + "/" + ids.get(name)).get("items")).as("%s's end recorded once", name).hasSize(1);
+        }
+    }
+
     static Instant later(Instant one, Instant other) {
         return one.isAfter(other) ? one : other;
     }
