@@ -321,12 +321,14 @@ public final class MemberService {
 
     /**
      * Removes a member inside a running transaction with every rule of {@link #delete(Principal, long, MemberRef,
-     * Integer)} except the gate of {@link MemberRules}, which the calling service has applied.
+     * Integer)} except the gate of {@link MemberRules}, which the calling service has applied. Its keys go with it,
+     * each revocation recorded as deactivating it records them, before the member's own removal.
      */
     public Member delete(Tx tx, PermissionModel model, long orgId, Member current) {
         requireNotLastManager(tx.handle(), model, orgId, current, null);
         removal.removing(tx, orgId, current);
         rules.removing(tx, model, current);
+        keys.revokeAll(tx, orgId, current.id());
         members.delete(tx.handle(), current.id());
         tx.change(orgId, ObjectType.MEMBER, current.id(), Action.DELETED, LoggedMember.of(current), null);
         return current;

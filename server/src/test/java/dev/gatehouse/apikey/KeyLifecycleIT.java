@@ -365,6 +365,42 @@ class KeyLifecycleIT {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString((form + position)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
+    /**
+     * Removing a member takes its keys with it, and each key not revoked before is recorded as revoked (an
+     * {@code api_key} {@code deleted} event, before the member's own), whichever route removes it: a receiver that
+     * follows keys through the events keeps none of a removed member's. A key revoked earlier is not recorded again.
+     */
+    @Test
+    void removingAMember_recordsTheRevocationOfEachOfItsKeys() {
+        var org = fx.org("close");
+        long member = fx.member(org, "removed", fx.roleId(org, "User"));
+        List<String> ids = new ArrayList<>();
+        for (String name : List.of("laptop", "phone", "old")) {
+            ids.add(node.service().post(org.path() + "/members/" + member + "/keys", Map.of("name", name))
+                    .get("id").stringValue());
+        }
+        assertThat(node.service().delete(org.path() + "/members/" + member + "/keys/" + ids.get(2)).status())
+                .isEqualTo(204);
+        Http.Res removed = node.service().delete(org.path() + "/members/" + member);
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+        JsonNode revocations = node.service().get(org.path() + "/events?object_type=api_key&action=deleted").json()
+                .get("items");
+        assertThat(revocations).extracting(e -> e.get("object_id").stringValue())
+                .as("each key once, the one revoked before not again").containsExactlyInAnyOrderElementsOf(ids);
+        JsonNode memberDeleted = node.service().get(org.path() + "/events?object_type=member&action=deleted").json()
+                .get("items").get(0);
+        assertThat(memberDeleted.get("revision").longValue()).isEqualTo(removed.revision());
+
+        var rooms = fx.org("rooms");
+        long agent = fx.member(rooms, "leaving", fx.role(rooms, "Agent", List.of("canCreateRooms")));
+        String key = node.service().post(rooms.path() + "/members/" + agent + "/keys", Map.of("name", "k"))
+                .get("id").stringValue();
+        assertThat(rooms.admin().delete("/restapi/v2/accounts/" + rooms.accountId() + "/users/" + agent).status())
+                .isEqualTo(204);
+        assertThat(node.service().get(rooms.path() + "/events?object_type=api_key&action=deleted").json().get("items"))
+                .extracting(e -> e.get("object_id").stringValue()).containsExactly(key);
+    }
+
     @Test
     void everyWayOfDeactivating_revokesTheKeys() {
         var close = fx.org("close");
