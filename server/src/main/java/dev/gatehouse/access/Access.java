@@ -224,19 +224,43 @@ public final class Access {
      * nobody unless its own role sees those, all records only if its own role does). Service keys are exempt.
      */
     public void requireNoEscalation(Caller caller, PermissionModel model, Grant handedOut) {
+        requireNoEscalation(caller, model, HandedOut.ROLE, handedOut);
+    }
+
+    /**
+     * {@link #requireNoEscalation(Caller, PermissionModel, Grant)} for what {@code handedOut} comes with
+     * ({@code subject}: a role, or a member's grants), which the refusal names.
+     */
+    public void requireNoEscalation(Caller caller, PermissionModel model, HandedOut subject, Grant handedOut) {
         if (caller.isService()) {
             return;
         }
         List<String> beyond = model.canonical(handedOut.permissions()).stream().filter(p -> !caller.has(p)).toList();
         if (!beyond.isEmpty()) {
-            throw new ForbiddenException("privilege_escalation", "the role grants permissions the caller "
+            throw new ForbiddenException("privilege_escalation", subject.gives + " permissions the caller "
                     + "does not hold: " + beyond);
         }
         if (model.visibility().isPresent()) {
             String wider = handedOut.visibilityBeyond(caller.grant());
             if (wider != null) {
-                throw new ForbiddenException("privilege_escalation", "the role sees " + wider);
+                throw new ForbiddenException("privilege_escalation", subject.sees + " " + wider);
             }
+        }
+    }
+
+    /** What a write hands out, as a refusal of {@link #requireNoEscalation} names it. */
+    public enum HandedOut {
+        /** A role: created, widened, or given to a member. */
+        ROLE("the role grants", "the role sees"),
+        /** A member's per-member grants, given beside its company role. */
+        GRANTS("the grants give", "the grants see");
+
+        private final String gives;
+        private final String sees;
+
+        HandedOut(String gives, String sees) {
+            this.gives = gives;
+            this.sees = sees;
         }
     }
 

@@ -431,14 +431,41 @@ public final class AssignmentService {
         return access;
     }
 
+    /**
+     * A member's role on a resource the caller sees: what {@link #listByResource} shows of that member there, else
+     * 404. The member is named as the resource's participants are shown ({@link #participant}), so a member the
+     * listing shows is read, and one it does not show answers as a member that does not exist.
+     */
     public Assignment get(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef) {
         return access.read(principal, orgId, (h, caller) -> {
             PermissionModel model = orgModels.model(h, orgId);
-            requireVisible(h, caller, model, resourceType(model, type, resourceId), resourceId);
-            Member member = members.resolve(h, caller, orgId, memberRef);
+            ResourceType resourceType = resourceType(model, type, resourceId);
+            requireVisible(h, caller, model, resourceType, resourceId);
+            Member member = participant(h, caller, model, resourceType, resourceId, memberRef);
             return requireSeen(h, caller, model, type, resourceId, member,
                     assignments.find(h, orgId, type, resourceId, member.id()));
         });
+    }
+
+    /**
+     * The member {@code ref} names on a resource {@code caller} sees, as the resource's participants are shown: to a
+     * caller that sees every member, as the directory shows it ({@link MemberService#resolve}); to one that sees only
+     * itself in the directory (an external member), itself or a member holding a role there that the caller sees
+     * ({@link #sees}, as {@link #listByResource} lists them) — any other member answers 404 {@code member_not_found},
+     * as one that does not exist, and a bare value names two members only among those.
+     */
+    private Member participant(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
+                               MemberRef ref) {
+        long orgId = caller.orgId();
+        if (MemberService.seesEveryone(caller)) {
+            return members.resolve(h, caller, orgId, ref);
+        }
+        List<Member> shown = members.named(h, List.of(orgId), List.of(ref)).stream()
+                .filter(m -> m.orgId() == orgId && (caller.is(m.id()) || assignments.find(h, orgId, type.key(),
+                        resourceId, m.id()).filter(held -> sees(h, caller, model, type, held)).isPresent()))
+                .toList();
+        return ref.resolve(orgId, id -> shown.stream().filter(m -> m.id() == id).findFirst(),
+                userId -> shown.stream().filter(m -> userId.equals(m.userId())).findFirst(), Member::id);
     }
 
     public List<Assignment> listByResource(Principal principal, long orgId, String type, String resourceId,

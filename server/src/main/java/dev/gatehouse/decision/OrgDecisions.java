@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * checked that the caller may address the organization. Each question names its member by
  * {@link MemberRef}, resolved against the engine (404 {@code member_not_found}, 409 {@code ambiguous_member}),
  * and a member key asking about another member needs the model's member-management permission (403
- * {@code permission_required}); {@link #aboutOthers} checks that up front. Each answer carries the engine
- * revision it was read at.
+ * {@code permission_required}; a member key without it is answered about itself, named among the members it sees);
+ * {@link #aboutOthers} checks that up front. Each answer carries the engine revision it was read at.
  *
  * <p>Unknown permissions and resource types are 400s, from the engine. Each question is counted by its API and
  * result, and timed ({@link DecisionMetrics}). Lives for one request, on its thread: it keeps what it read of the
@@ -203,8 +203,8 @@ public final class OrgDecisions {
             if (!isCaller(memberId) && !seesAll(type)) {
                 // which resources another member may act on tells which of them it holds a role on
                 throw new ForbiddenException("permission_required", "looking up another member's resources of "
-                        + "type \"" + type + "\" needs to see every one of them; member "
-                        + ((Principal.Member) principal).memberId() + " sees only those it holds a role on");
+                        + "type \"" + type + "\" needs to see every one of them, which member "
+                        + ((Principal.Member) principal).memberId() + " does not");
             }
             AtRevision<ResourceLookup> at = engine.atOneRevision(e -> new ResourceLookup(
                     e.lookupResources(orgId, memberId, permission, type, after, limit),
@@ -281,26 +281,48 @@ public final class OrgDecisions {
 
     /**
      * The member a request names (resolved from the engine by {@link MemberRef}), once the caller may ask. A member
-     * key that may not ask about others is refused for any reference that does not name itself before the reference
-     * is looked up, so the answer is the same whether another member exists or not: the decision routes tell such a
-     * caller (an external member sees only itself) nothing of the directory.
+     * key that may not ask about others is answered for a reference that names itself among the members it sees
+     * ({@link #namesCaller}), and refused for any other before the reference is looked up further, so the answer is
+     * the same whether another member exists or not: the decision routes tell such a caller (an external member sees
+     * only itself) nothing of the directory.
      */
     private long askedMember(MemberRef ref) {
         if (!othersAllowed && principal instanceof Principal.Member m) {
-            // resolved as for anyone, so a name that is also another member's is not taken for the caller; what it
-            // names besides the caller (another member, nobody, two members) is told only to a member manager
-            Long named;
-            try {
-                named = resolve(ref);
-            } catch (NotFoundException | ConflictException other) {
-                named = null;
-            }
-            if (named != null && named == m.memberId()) {
-                return named;
+            if (namesCaller(ref, m.memberId())) {
+                return m.memberId();
             }
             requireMemberManager();
         }
         return resolve(ref);
+    }
+
+    /**
+     * Whether {@code ref} names the calling member {@code self} among the members the caller sees (an internal member
+     * sees every member, an external one only itself: {@link dev.gatehouse.member.MemberService}), by the rule of
+     * {@link MemberRef}: one of its forms is the caller's id or user id, and a bare number whose other form is
+     * another member's is ambiguous only to a caller that sees that member — then it is not taken for the caller, and
+     * what it names is told only to a member manager. No member the caller cannot see is looked at: an external
+     * member's answer is the same whether such a member exists or not. Only such a bare number reads the database
+     * (whether the caller sees every member).
+     */
+    private boolean namesCaller(MemberRef ref, long self) {
+        try {
+            ref.resolve(orgId, id -> id == self ? Optional.of(id) : Optional.empty(), userId -> {
+                Long holder = engine.findMemberId(orgId, userId);
+                return holder != null && holder == self ? Optional.of(self) : Optional.empty();
+            }, Long::longValue);
+        } catch (NotFoundException other) {
+            return false;
+        }
+        if (!(ref instanceof MemberRef.Bare)) {
+            return true;
+        }
+        try {
+            resolve(ref);
+            return true;
+        } catch (ConflictException alsoAnother) {
+            return !service.members().seesEveryone(principal, orgId);
+        }
     }
 
     /** A question about another member on one resource: the caller must see it (the read policy). */

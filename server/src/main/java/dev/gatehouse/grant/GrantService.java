@@ -170,7 +170,8 @@ public final class GrantService {
         }
         List<String> added = ordered.stream()
                 .filter(p -> before == null || !before.permissions().contains(p)).toList();
-        access.requireNoEscalation(caller, model, new Grant(Set.copyOf(added), List.of(), false));
+        access.requireNoEscalation(caller, model, Access.HandedOut.GRANTS,
+                new Grant(Set.copyOf(added), List.of(), false));
         if (before != null && before.permissions().contains(model.management().roles())) {
             requireNotLastManager(h, model, orgId, member, ordered);
         }

@@ -430,6 +430,11 @@ public final class MemberService {
         return onlySelf(caller) == null;
     }
 
+    /** {@link #seesEveryone(Caller)} for {@code principal} in organization {@code orgId}, read from the database. */
+    public boolean seesEveryone(Principal principal, long orgId) {
+        return access.read(principal, orgId, (h, caller) -> seesEveryone(caller));
+    }
+
     /** The one member an external caller may see (itself); null when the caller sees every member. */
     private static Long onlySelf(Caller caller) {
         return caller.external() ? caller.memberId() : null;

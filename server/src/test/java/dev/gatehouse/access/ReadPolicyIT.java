@@ -91,6 +91,27 @@ class ReadPolicyIT {
     }
 
     /**
+     * An external member reads one participant of its room as the room's listing shows it; a member the listing does
+     * not show answers as one that does not exist.
+     */
+    @Test
+    void anExternalMember_readsAParticipantOfItsRoom_andNoOtherMember() {
+        String assignments = org.path() + "/resources/room/" + shared + "/assignments/";
+        for (String name : List.of("id:" + agent, "user:agent", String.valueOf(agent))) {
+            Http.Res read = guestKey.get(assignments + name);
+            assertThat(read.status()).as("%s: %s", name, read).isEqualTo(200);
+            assertThat(read.get("role_id").longValue()).isEqualTo(agentRole);
+        }
+        for (long other : List.of(org.adminId(), 999_999L)) {
+            Http.Res read = guestKey.get(assignments + "id:" + other);
+            assertThat(read.status()).as("member %s: %s", other, read).isEqualTo(404);
+            assertThat(read.get("code").stringValue()).isEqualTo("member_not_found");
+        }
+        assertThat(guestKey.get(org.path() + "/resources/room/" + hidden + "/assignments/id:" + agent).status())
+                .as("a room it is not in").isEqualTo(404);
+    }
+
+    /**
      * The decision routes answer an external member's questions about any other member alike, whether that member
      * exists or not: they are no way around the directory it may not read.
      */
@@ -121,6 +142,54 @@ class ReadPolicyIT {
         assertThat(guestKey.get(org.path() + "/members/" + guest + "/permissions").status()).isEqualTo(200);
         assertThat(guestKey.post(org.path() + "/check", Map.of("user_id", "guest", "permission", "canViewRoomDetails"))
                 .status()).isEqualTo(200);
+    }
+
+    /**
+     * A bare number that is an external member's own id names it whether or not a member it cannot see holds that
+     * number as its user id (and one that is its user id, whatever member has that id): the decision routes do not
+     * tell whether such a member exists. An internal member, which sees that other member, is not taken to mean
+     * itself by such a number (403, as for any other member).
+     */
+    @Test
+    void anExternalMember_namesItselfByANumber_whetherOrNotAMemberItCannotSeeSharesIt() {
+        List<Long> created = new ArrayList<>();
+        try {
+            long numbered = created(created, fx.external(org, "numbered"));
+            long target = created(created, fx.member(org, "target", agentRole));
+            long byTargetsNumber = created(created, fx.external(org, String.valueOf(target)));
+            long colleague = created(created, fx.member(org, "colleague", agentRole));
+            Http numberedKey = fx.keyFor(org, numbered);
+            Http byTargetsNumberKey = fx.keyFor(org, byTargetsNumber);
+            Http colleagueKey = fx.keyFor(org, colleague);
+            for (boolean twinsExist : List.of(true, false)) {
+                List<Long> twins = twinsExist ? List.of(fx.member(org, String.valueOf(numbered), agentRole),
+                        fx.member(org, String.valueOf(colleague), agentRole)) : List.of();
+                for (String route : List.of("/permissions", "/visibility-filter")) {
+                    Http.Res byId = numberedKey.get(org.path() + "/members/" + numbered + route);
+                    assertThat(byId.status()).as("%s by its id, twins %s: %s", route, twinsExist, byId)
+                            .isEqualTo(200);
+                    Http.Res byUserId = byTargetsNumberKey.get(org.path() + "/members/" + target + route);
+                    assertThat(byUserId.status()).as("%s by its user id: %s", route, byUserId).isEqualTo(200);
+                    Http.Res internal = colleagueKey.get(org.path() + "/members/" + colleague + route);
+                    assertThat(answer(internal)).as("%s of an internal member, twins %s", route, twinsExist)
+                            .isEqualTo(twinsExist ? "403 permission_required" : "200 ");
+                }
+                assertThat(numberedKey.get(org.path() + "/members/" + numbered + "/permissions").get("member_id")
+                        .longValue()).isEqualTo(numbered);
+                assertThat(byTargetsNumberKey.get(org.path() + "/members/" + target + "/permissions")
+                        .get("member_id").longValue()).isEqualTo(byTargetsNumber);
+                for (long twin : twins) {
+                    assertThat(node.service().delete(org.path() + "/members/id:" + twin).status()).isEqualTo(204);
+                }
+            }
+        } finally {
+            created.forEach(member -> node.service().delete(org.path() + "/members/id:" + member));
+        }
+    }
+
+    private static long created(List<Long> created, long member) {
+        created.add(member);
+        return member;
     }
 
     /** Rooms' calls that change a company user answer an outsider 404 for every user, existing or not. */
@@ -216,6 +285,9 @@ class ReadPolicyIT {
                 "permission", "canViewRoomDetails", "type", "room"));
         assertThat(rooms.status()).as("%s", rooms).isEqualTo(403);
         assertThat(rooms.get("code").stringValue()).isEqualTo("permission_required");
+        // true in every model, whatever makes up the caller's view (on rooms_v5 the rooms beneath its office too)
+        assertThat(rooms.get("detail").stringValue()).endsWith("needs to see every one of them, which member " + mm
+                + " does not");
 
         // In a batch, each check is judged alone: the hidden room's, the seen room's, the same hidden room again.
         JsonNode batch = key.post(org.path() + "/check/batch", Map.of("checks", List.of(

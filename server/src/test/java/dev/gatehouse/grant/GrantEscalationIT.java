@@ -87,6 +87,30 @@ class GrantEscalationIT {
         assertThat(preview.status()).as("%s", preview).isEqualTo(403);
     }
 
+    /**
+     * Granting a permission the caller lacks is refused in words about the grants, not a role — through the native
+     * API and an import's {@code grants} line alike, one whose set the member keeps stored (its role takes none) too.
+     */
+    @Test
+    void grantingAPermissionTheCallerLacks_isRefusedAsGrants() {
+        fx.member(org, "gil", manager);
+        fx.member(org, "ada", agent);
+        String refusal = "the grants give permissions the caller does not hold: [room.delete]";
+
+        Http.Res put = lead.put(org.path() + "/members/gil/grants", Map.of("permissions", List.of("room.delete")));
+        assertThat(put.status()).as("%s", put).isEqualTo(403);
+        assertThat(put.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(put.get("detail").stringValue()).isEqualTo(refusal);
+
+        for (String user : List.of("gil", "ada")) {
+            Http.Res imported = lead.raw("POST", org.path() + "/import", Json.writeString(Map.of("type", "grants",
+                    "user_id", user, "permissions", List.of("room.delete"))) + "\n", "application/x-ndjson");
+            assertThat(imported.body()).as("%s: %s", user, imported).contains("privilege_escalation", refusal)
+                    .doesNotContain("the role grants");
+            assertThat(node.service().get(org.path() + "/members/" + user + "/grants").get("permissions")).isEmpty();
+        }
+    }
+
     /** Reactivating a member hands its role and the grants it takes back out: judged as moving it there is. */
     @Test
     void reactivatingAMember_needsItsRoleAndTheGrantsItRevives() {
