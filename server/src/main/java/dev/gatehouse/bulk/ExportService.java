@@ -112,7 +112,7 @@ public final class ExportService {
         for (ResourceType type : model.resourceTypes()) {
             if (!services.assignments().seesAll(caller, model, type)) {
                 throw new ForbiddenException("permission_required", what + " needs to see every " + type.key()
-                        + " of it; member " + caller.memberId() + " sees only those it holds a role on");
+                        + " of it, which member " + caller.memberId() + " does not");
             }
         }
     }

@@ -233,8 +233,8 @@ public final class EventService {
         ResourceType unseen = partlySeen(caller, model);
         if (unseen != null) {
             throw new ForbiddenException("permission_required", what + " needs to see every " + unseen.key()
-                    + " of the organization, as its history shows them all; member " + caller.memberId()
-                    + " sees only those it holds a role on");
+                    + " of the organization, as its history shows them all, which member " + caller.memberId()
+                    + " does not");
         }
     }
 
