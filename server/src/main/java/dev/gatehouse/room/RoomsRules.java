@@ -203,7 +203,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         }
     }
 
-    /** Inviting (or re-inviting) a company user of access level {@code level}: v6's or v5's gate by the model. */
+    /** Inviting a company user of access level {@code level}: v6's or v5's gate by the model. */
     void requireMayInvite(Handle h, Caller caller, PermissionModel model, AccessLevel level, String what) {
         if (RoomsPermissions.classic(model.id())) {
             requireClassic(h, caller, level, what);

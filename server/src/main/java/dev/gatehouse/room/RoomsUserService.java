@@ -229,14 +229,17 @@ public final class RoomsUserService {
     /**
      * Sends a pending user's invitation again. Gatehouse sends no e-mail: the new invitation time is recorded (a
      * {@code rooms_profile} change of {@code invited_at}), for the product to act on. Gated like inviting a user
-     * of its access level; a user that has accepted its invitation is a 409 {@code user_not_pending}.
+     * of its access level, through the member gate every other write on a user passes
+     * ({@link MemberService#requireMay} with {@link MemberRules.Action#ADD}): so a user holding what the caller does
+     * not is a 403 {@code privilege_escalation} here as for a lock or an update, as inviting it with its role would be;
+     * a user that has accepted its invitation is a 409 {@code user_not_pending}.
      */
     public Written<RoomsUser> reinvite(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
             RoomsUser current = find(h, caller, orgId, memberId);
             PermissionModel model = orgModels.model(h, orgId);
-            rules.requireMayInvite(h, caller, model, current.profile().accessLevel(), "re-inviting a user");
+            requireMay(h, caller, orgId, MemberRules.Action.ADD, current, "re-inviting a user");
             if (!current.member().invited()) {
                 throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
                         + "was accepted (or it never had one), so there is nothing to send again");

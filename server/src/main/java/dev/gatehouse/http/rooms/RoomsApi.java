@@ -112,7 +112,8 @@ public final class RoomsApi implements Dialect {
      */
     @Override
     public void error(Context ctx, int status, GatehouseException e) {
-        String message = RoomsErrors.message(RoomsErrors.detail(e), e.fieldErrors(), Accounts.resolved(ctx));
+        String message = RoomsErrors.message(RoomsErrors.detail(e, ctx.method()), e.fieldErrors(),
+                Accounts.resolved(ctx));
         error(ctx, status, e.code(), message, Map.of(), e.context());
     }
 

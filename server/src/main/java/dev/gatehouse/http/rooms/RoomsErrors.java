@@ -2,6 +2,10 @@ package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.role.RoleHolders;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -48,13 +52,56 @@ final class RoomsErrors {
      * A failure's detail in Rooms' words: the services' own, except where a typed fact words it better. A taken
      * email names the user holding it, as Rooms knows it (its {@code userId} and email), not the native
      * {@code user_id} field, which a Rooms client never sends (Rooms makes it the email); held by an outsider, whom
-     * the Users API does not show, it names no {@code userId} ({@link #heldByOutsider}).
+     * the Users API does not show, it names no {@code userId} ({@link #heldByOutsider}). A role still held names its
+     * holders as users and room users ({@link #roleInUse}); {@code method} is the request's, which tells a role's
+     * deletion ({@code DELETE …/roles/{roleId}}) from its change ({@code PUT}, the one other call a held role refuses).
      */
-    static String detail(GatehouseException e) {
-        if ("member_exists".equals(e.code())) {
-            return e.subject(Member.class).map(RoomsErrors::emailTaken).orElse(e.detail());
+    static String detail(GatehouseException e, HandlerType method) {
+        return switch (e.code()) {
+            case "member_exists" -> e.subject(Member.class).map(RoomsErrors::emailTaken).orElse(e.detail());
+            case "role_in_use" -> e.subject(RoleHolders.class)
+                    .map(held -> roleInUse(held, method == HandlerType.DELETE)).orElse(e.detail());
+            default -> e.detail();
+        };
+    }
+
+    /**
+     * A role that cannot be deleted, or switch between internal and external, while held ({@link RoleHolders}), in
+     * Rooms' terms: a company role is held by users, a room role by room users (Gatehouse's resource assignments, on
+     * rooms, the one resource of a v6 company, where alone roles change through this API), and a room user whose
+     * access is revoked keeps its room role for a restore. A deletion says what to do first, by this API's calls.
+     */
+    private static String roleInUse(RoleHolders held, boolean deleting) {
+        List<String> holders = new ArrayList<>();
+        List<String> first = new ArrayList<>();
+        if (held.members() > 0) {
+            holders.add(RoleHolders.counted(held.members(), "user") + (held.members() == 1 ? " as its" : " as their")
+                    + " company role");
+            first.add("give " + (held.members() == 1 ? "that user" : "those users")
+                    + " another company role (native API: PATCH /v1/orgs/{org}/members/{member})");
         }
-        return e.detail();
+        if (held.assignments() > 0) {
+            holders.add(RoleHolders.counted(held.assignments(), "room user"));
+            first.add("give " + (held.assignments() == 1 ? "that room user" : "those room users")
+                    + " another room role (PUT …/rooms/{roomId}/users/{userId})");
+        }
+        if (held.revoked() > 0) {
+            holders.add(RoleHolders.counted(held.revoked(), "room user")
+                    + " whose access is revoked (it comes back on restore)");
+            first.add("restore or remove " + (held.revoked() == 1 ? "the room user" : "the room users")
+                    + " whose access is revoked");
+        }
+        if (!deleting) {
+            return "role " + held.roleId() + " cannot change between internal and external while held by "
+                    + and(holders);
+        }
+        return "role " + held.roleId() + " is held by " + and(holders) + "; " + and(first) + " first";
+    }
+
+    /** "a", "a and b", "a, b and c". */
+    private static String and(List<String> items) {
+        return items.size() <= 1 ? String.join("", items)
+                : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
     private static String emailTaken(Member holder) {

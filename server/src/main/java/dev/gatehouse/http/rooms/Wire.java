@@ -169,13 +169,14 @@ final class Wire {
     }
 
     /**
-     * An optional date-time body field, in the forms {@link #queryDate} reads; absent or blank is null. A bad one is
-     * a field error of {@code f} ({@code INVALID_INPUT}, "revocationDate: …", like every other body field), reported
-     * by {@link Fields#check()}.
+     * An optional date-time body field, in the forms {@link #queryDate} reads; absent or JSON null is null. Any other
+     * value that is not such a date — an empty or blank string included, which would otherwise mean "now" where the
+     * caller may have meant a date — is a field error of {@code f} ({@code INVALID_INPUT}, "revocationDate: …", like
+     * every other body field), reported by {@link Fields#check()}.
      */
     static Instant date(Fields f, String name) {
         String raw = f.string(name, false, 64);
-        if (raw == null || raw.isBlank()) {
+        if (raw == null) {
             return null;
         }
         Instant instant = parseDate(raw.strip());
@@ -325,7 +326,8 @@ final class Wire {
      * Rooms' paging envelope around {@code items} (the page starting at {@code start}): {@code resultSetSize},
      * {@code startPosition}, {@code endPosition} (the last item's zero-based index: start - 1 on an empty page),
      * {@code totalRowCount}, and {@code nextUri} / {@code priorUri} (this request with another startPosition,
-     * relative to the base path, left out on the last / first page).
+     * relative to the base path, left out on the last / first page). Past the end, {@code priorUri} names the last
+     * page that holds items ({@link #prior}), and is left out when no page does.
      */
     static <T> ObjectNode page(Context ctx, String field, Slice<T> slice, int start, int count,
                                Function<T, JsonNode> render) {
@@ -338,8 +340,18 @@ final class Wire {
         body.put("endPosition", start + size - 1);
         body.put("totalRowCount", slice.total());
         body.put("nextUri", (long) start + size < slice.total() && size > 0 ? uri(ctx, start + size, count) : null);
-        body.put("priorUri", start > 0 ? uri(ctx, Math.max(0, start - count), count) : null);
+        body.put("priorUri", start > 0 && slice.total() > 0 ? uri(ctx, prior(start, count, slice.total()), count)
+                : null);
         return body;
+    }
+
+    /**
+     * Where the page before the one at {@code start} starts: {@code count} items earlier, or, on a page past the end,
+     * the last {@code count} items, so that a client paging backwards from beyond the end lands on items at once
+     * rather than walking empty pages.
+     */
+    private static int prior(int start, int count, int total) {
+        return Math.max(0, Math.min(start, total) - count);
     }
 
     private static String uri(Context ctx, int start, int count) {

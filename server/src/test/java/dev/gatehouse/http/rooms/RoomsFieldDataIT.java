@@ -1,5 +1,6 @@
 package dev.gatehouse.http.rooms;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestClock;
@@ -76,6 +77,25 @@ class RoomsFieldDataIT {
         assertThat(event.get("object_id").stringValue()).isEqualTo(String.valueOf(room));
         assertThat(event.get("changed_fields")).extracting(JsonNode::stringValue).contains("field_data");
         assertThat(event.at("/after/field_data/city").stringValue()).isEqualTo("Cambridge");
+    }
+
+    /**
+     * What rooms.md says of nulls in field data: a property whose value is null, at any depth, is removed by a PUT
+     * (and never answered), while a null element of an array keeps its place, answered and stored as sent.
+     */
+    @Test
+    void fieldData_dropsNullProperties_atAnyDepth_butKeepsNullArrayElements() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "Nulls", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/field_data";
+        Http.Res put = a.admin.put(path, Json.readTree("{\"data\": {\"b\": {\"c\": [1, 2, null], \"d\": null, "
+                + "\"e\": {\"f\": null}}}}"));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        JsonNode expected = Json.readTree("{\"b\": {\"c\": [1, 2, null], \"e\": {}}}");
+        assertThat(put.get("data")).isEqualTo(expected);
+        assertThat(a.admin.get(path).get("data")).isEqualTo(expected);
+        JsonNode event = node.service().get(a.org.path() + "/events?object_type=room&limit=1").get("items").get(0);
+        assertThat(event.at("/after/field_data")).as("stored so, not only answered so").isEqualTo(expected);
     }
 
     @Test

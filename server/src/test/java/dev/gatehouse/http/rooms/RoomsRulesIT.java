@@ -93,13 +93,30 @@ class RoomsRulesIT {
         RoomsAccount a = new RoomsAccount(node, fx);
         int agent = a.role("Agent", false, "canCreateRooms");
         a.user("Bob", agent, "Contributor");
-        error(a.admin.delete(a.base + "/roles/" + agent), 409, "ROLE_IN_USE", "held by 1 member;");
-        error(a.admin.put(a.base + "/roles/" + agent, Map.of("isExternal", true)), 409, "ROLE_IN_USE");
+        error(a.admin.delete(a.base + "/roles/" + agent), 409, "ROLE_IN_USE",
+                "role " + agent + " is held by 1 user as its company role; give that user another company role");
+        error(a.admin.put(a.base + "/roles/" + agent, Map.of("isExternal", true)), 409, "ROLE_IN_USE",
+                "role " + agent + " cannot change between internal and external while held by 1 user as its company "
+                        + "role");
         int buyer = a.role("Buyer", true, "canViewRoomDetails");
         int room = a.room(a.admin, "R", a.defaultAdminRole());
         int carl = a.invite(a.admin, room, "carl@buyer.test", buyer);
+        a.invite(a.admin, room, "dora@buyer.test", buyer);
+        a.invite(a.admin, room, "emil@buyer.test", buyer);
+        // a room role is held by room users, in Rooms' words: never Gatehouse's "resource assignments" or "members"
+        for (Http.Res held : List.of(a.admin.delete(a.base + "/roles/" + buyer),
+                a.admin.put(a.base + "/roles/" + buyer, Map.of("isExternal", false)))) {
+            error(held, 409, "ROLE_IN_USE", "held by 3 room users");
+            assertThat(held.get("message").stringValue()).doesNotContain("assignment", "member");
+        }
         a.admin.post(a.base + "/rooms/" + room + "/users/" + carl + "/revoke_access", Map.of());
-        error(a.admin.delete(a.base + "/roles/" + buyer), 409, "ROLE_IN_USE", "revoked");
+        error(a.admin.delete(a.base + "/roles/" + buyer), 409, "ROLE_IN_USE", "role " + buyer + " is held by 2 room "
+                + "users and 1 room user whose access is revoked (it comes back on restore); give those room users "
+                + "another room role (PUT …/rooms/{roomId}/users/{userId}) and restore or remove the room user whose "
+                + "access is revoked first");
+        error(a.admin.put(a.base + "/roles/" + buyer, Map.of("isExternal", false)), 409, "ROLE_IN_USE",
+                "role " + buyer + " cannot change between internal and external while held by 2 room users and 1 room "
+                        + "user whose access is revoked");
         assertThat(a.admin.get(a.base + "/roles/" + buyer + "?includeIsAssigned=true").get("isAssigned").booleanValue())
                 .isTrue();
         // The role a revoked user keeps is held whichever API asks: /v1 once answered the database's "referenced",
@@ -131,6 +148,39 @@ class RoomsRulesIT {
         assertThat(beyond.get("totalRowCount").intValue()).isEqualTo(1);
         assertThat(beyond.has("nextUri")).as("left out on the last page, not null").isFalse();
         assertThat(beyond.get("priorUri").stringValue()).endsWith("startPosition=0&count=100");
+    }
+
+    /**
+     * Past the end of a list, {@code priorUri} names the last page holding items, not {@code count} positions back:
+     * a client paging backwards from {@code startPosition=100} once walked some 49 empty pages. An empty list has no
+     * such page, so no {@code priorUri}. Every list of the dialect pages alike (roles, users, rooms shown here).
+     */
+    @Test
+    void paging_pastTheEnd_pointsBackAtTheLastPageHoldingItems() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        for (int i = 1; i <= 5; i++) {
+            a.role("Role " + i, false, "canCreateRooms");
+        }
+        JsonNode beyond = a.admin.get(a.base + "/roles?startPosition=100&count=2").json();
+        assertThat(beyond.get("totalRowCount").intValue()).isEqualTo(6);
+        assertThat(beyond.get("roles")).isEmpty();
+        String prior = beyond.get("priorUri").stringValue();
+        assertThat(prior).endsWith("/roles?startPosition=4&count=2");
+        JsonNode last = a.admin.get("/restapi" + prior).json();
+        assertThat(last.get("roles")).hasSize(2);
+        assertThat(last.get("priorUri").stringValue()).endsWith("startPosition=2&count=2");
+        assertThat(last.has("nextUri")).isFalse();
+        assertThat(a.admin.get(a.base + "/roles?startPosition=6&count=4").get("priorUri").stringValue())
+                .as("at the end exactly").endsWith("startPosition=2&count=4");
+        assertThat(a.admin.get(a.base + "/roles?startPosition=5&count=2").get("priorUri").stringValue())
+                .as("within the list, count positions back as before").endsWith("startPosition=3&count=2");
+
+        assertThat(a.admin.get(a.base + "/users?startPosition=50&count=10").get("priorUri").stringValue())
+                .as("one user, the admin").endsWith("startPosition=0&count=10");
+        JsonNode noRooms = a.admin.get(a.base + "/rooms?startPosition=50&count=10").json();
+        assertThat(noRooms.get("totalRowCount").intValue()).isZero();
+        assertThat(noRooms.has("priorUri")).as("an empty list has no page to go back to").isFalse();
+        assertThat(noRooms.has("nextUri")).isFalse();
     }
 
     @Test
@@ -233,6 +283,40 @@ class RoomsRulesIT {
                 "PRIVILEGE_ESCALATION", "canManageAccount");
         error(sam.post(a.base + "/users/invite_user", invitee("x8", a.defaultAdminRole(), "Contributor")), 403,
                 "ACCESS_LEVEL_TOO_HIGH", "Admin", "Company");
+    }
+
+    /**
+     * Re-inviting a Pending user is gated like inviting it with its company role, by the member gate every other write
+     * on a user passes: a user whose role grants what the caller's lacks is beyond it (403 PRIVILEGE_ESCALATION), as
+     * locking, updating or removing it is. Re-inviting once answered 204 for such a user, and recorded the invitation.
+     */
+    @Test
+    void reinviting_aUserHoldingMoreThanTheCaller_isAPrivilegeEscalation_likeEveryOtherWriteOnIt() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int hr = a.role("People", false, "canAddMemberAndSetRoleSameAccessLevel",
+                "canAddMemberAndSetRoleLowerAccessLevel", "canManageMemberSameAccessLevel",
+                "canManageMemberLowerAccessLevel", "canRemoveCompanyMemberSameAccessLevel",
+                "canRemoveCompanyMemberLowerAccessLevel", "canCreateRooms");
+        int logo = a.role("Brand", false, "canManageLogo");
+        int plain = a.role("Plain", false, "canCreateRooms");
+        Http pia = a.as(a.user("Pia", hr, "Company"));
+        int brand = a.invited("Bea", logo, "Contributor");
+        int other = a.invited("Otto", plain, "Contributor");
+        String events = a.org.path() + "/events?object_type=rooms_profile&object_id=" + brand;
+        int recorded = node.service().get(events).get("items").size();
+
+        error(pia.post(a.base + "/users/invite_user", Map.of("firstName", "Cy", "lastName", "Test", "email",
+                "cy@acme.test", "roleId", logo, "accessLevel", "Contributor")), 403, "PRIVILEGE_ESCALATION",
+                "canManageLogo");
+        error(pia.post(a.base + "/users/" + brand + "/lock", Map.of("reason", "x")), 403, "PRIVILEGE_ESCALATION",
+                "user " + brand, "canManageLogo");
+        error(pia.post(a.base + "/users/" + brand + "/reinvite", Map.of()), 403, "PRIVILEGE_ESCALATION",
+                "re-inviting a user", "user " + brand, "canManageLogo");
+        assertThat(node.service().get(events).get("items")).as("nothing recorded").hasSize(recorded);
+
+        assertThat(pia.post(a.base + "/users/" + other + "/reinvite", Map.of()).status()).isEqualTo(204);
+        assertThat(a.admin.post(a.base + "/users/" + brand + "/reinvite", Map.of()).status()).isEqualTo(204);
+        assertThat(node.service().post(a.base + "/users/" + brand + "/reinvite", Map.of()).status()).isEqualTo(204);
     }
 
     /**
@@ -888,6 +972,12 @@ class RoomsRulesIT {
         error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "soon")), 400,
                 "INVALID_INPUT", "revocationDate: must be a date-time", "got \"soon\"");
         assertThat(a.allowed(byAdmin, "canViewRoomDetails", room)).as("a refused date changes nothing").isTrue();
+        // a blank date is no date: refused, never read as "now" (which revoked at once)
+        for (String blank : List.of("", "  ", "\t")) {
+            error(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", blank)), 400,
+                    "INVALID_INPUT", "revocationDate: must be a date-time");
+            assertThat(a.allowed(byAdmin, "canViewRoomDetails", room)).as("%s changes nothing", blank).isTrue();
+        }
         assertThat(a.admin.post(path + byAdmin + "/revoke_access", Map.of("revocationDate", "2020-01-01T00:00:00Z"))
                 .status()).isEqualTo(204);
         error(a.admin.post(path + "999999/revoke_access", Map.of()), 404, "ROOM_USER_NOT_FOUND");
@@ -895,6 +985,11 @@ class RoomsRulesIT {
         assertThat(a.allowed(byHana, "canViewRoomDetails", room)).isTrue();
         assertThat(a.admin.get(a.base + "/rooms/" + room + "/users").get("users"))
                 .extracting(u -> u.get("userId").intValue()).contains(byHana).doesNotContain(byAdmin);
+        Map<String, Object> asNull = new java.util.HashMap<>();
+        asNull.put("revocationDate", null);
+        assertThat(hana.post(path + byHana + "/revoke_access", asNull).status()).as("null is now, as absent")
+                .isEqualTo(204);
+        assertThat(a.allowed(byHana, "canViewRoomDetails", room)).isFalse();
     }
 
     /**
