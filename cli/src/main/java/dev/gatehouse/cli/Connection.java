@@ -35,7 +35,7 @@ final class Connection {
     String profile;
 
     @Option(names = "--config", description = "the config file (else GATEHOUSE_CONFIG, "
-            + "~/.config/gatehouse/config.yaml)")
+            + "$XDG_CONFIG_HOME/gatehouse/config.yaml when XDG_CONFIG_HOME is set, ~/.config/gatehouse/config.yaml)")
     Path config;
 
     /** The resolved URL and key. */

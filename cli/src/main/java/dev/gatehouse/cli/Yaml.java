@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -116,7 +118,7 @@ final class Yaml {
             }
             return root;
         } catch (JacksonException e) {
-            throw new CliException(source + " is not valid YAML: " + problem(e));
+            throw new CliException(source + " is not valid YAML: " + problem(e, text));
         }
     }
 
@@ -127,8 +129,12 @@ final class Yaml {
      * message ends up in terminals, CI logs and bug reports. Jackson's own location is not the place: it is where the
      * parser stood, a column or a line away from the problem.
      */
-    private static String problem(JacksonException e) {
+    private static String problem(JacksonException e, byte[] text) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof ReaderException unreadable) {
+                // a character YAML does not allow: the reader gives its place in characters, not a mark
+                return unreadable.getMessage().lines().findFirst().orElse("") + place(text, unreadable.getPosition());
+            }
             if (cause instanceof MarkedYamlEngineException marked) {
                 Optional<Mark> problemMark = marked.getProblemMark();
                 // a context's place is where the parser began what it was reading (an unclosed quote's opening)
@@ -142,6 +148,25 @@ final class Yaml {
                 .filter(line -> !line.isEmpty() && !Character.isWhitespace(line.charAt(0))).toList());
         return reasons + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr() + ")");
+    }
+
+    /**
+     * Where the code point at {@code index} of {@code text} (read as UTF-8) stands, as {@link #placed} writes a place
+     * (lines and columns counted from 1, in code points); empty when the text is shorter.
+     */
+    private static String place(byte[] text, int index) {
+        int[] codePoints = new String(text, StandardCharsets.UTF_8).codePoints().limit(index + 1L).toArray();
+        if (index < 0 || index >= codePoints.length) {
+            return "";
+        }
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < index; i++) {
+            boolean lineFeed = codePoints[i] == '\n' || codePoints[i] == '\r' && codePoints[i + 1] != '\n';
+            line += lineFeed ? 1 : 0;
+            column = lineFeed ? 1 : column + 1;
+        }
+        return " (line " + line + ", column " + column + ")";
     }
 
     /** A reason of the parser's with its place, or null when it gave none. */

@@ -636,6 +636,12 @@ class CliCommandsIT {
             assertThat(leaking.err()).contains("is not valid YAML").contains("(line 2, column ")
                     .doesNotContain("TOPSECRET").doesNotContain("in reader");
         }
+        // a character YAML does not allow is placed where it stands (its reader reports no mark: it was line 1, column 1)
+        Files.writeString(config, "url: http://127.0.0.1:1\n\n\nkey: ghm_TOP\u0001SECRET\n");
+        Cli.Run control = Cli.run(env, System.in, get);
+        assertThat(control.exit()).as(control.toString()).isEqualTo(2);
+        assertThat(control.err()).contains("is not valid YAML").contains("(line 4, column 13)")
+                .doesNotContain("TOP").doesNotContain("SECRET");
         Map<String, String> nothing = Map.of("HOME", "/nonexistent/gatehouse-test-home");
         Cli.Run noKey = Cli.run(nothing, System.in, get);
         assertThat(noKey.exit()).isEqualTo(2);

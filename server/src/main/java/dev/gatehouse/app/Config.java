@@ -78,6 +78,9 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
         limits = Objects.requireNonNullElse(limits, Limits.DEFAULTS);
         closeRateLimit = Objects.requireNonNullElse(closeRateLimit, RateLimit.DEFAULT);
         oidc = Objects.requireNonNullElse(oidc, OidcSettings.OFF);
+        if (tls.port() != null && tls.port() != 0 && tls.port() == port) {
+            throw new IllegalArgumentException("--tls-port must differ from --port, got " + port + " for both");
+        }
         Integer management = http.managementPort();
         if (management != null && management != 0 && (management == port || management.equals(tls.port()))) {
             throw new IllegalArgumentException("--management-port must differ from --port and --tls-port, got "

@@ -1,5 +1,7 @@
 package dev.gatehouse.json;
 
+import java.math.BigInteger;
+
 /**
  * Integers as the native API writes them: ASCII digits only. {@link Long#parseLong} also takes a sign and the digits
  * of every script ({@code "+1"}, full-width {@code "１"}, Arabic-Indic {@code "١"}), which would give one id many
@@ -31,6 +33,17 @@ public final class Digits {
             value = value * 10 + digit;
         }
         return value;
+    }
+
+    /**
+     * Why {@code raw}, which {@link #parse} refused, is no integer of 0 or more, as an answer says it after the name
+     * of what holds it: that it must be one, or — ASCII digits whose value a {@code long} cannot hold — that it is
+     * too large.
+     */
+    public static String whyRefused(String raw) {
+        boolean digits = raw != null && !raw.isEmpty() && raw.chars().allMatch(c -> c >= '0' && c <= '9');
+        return digits && new BigInteger(raw).compareTo(BigInteger.valueOf(Long.MAX_VALUE)) > 0
+                ? "must be at most " + Long.MAX_VALUE : "must be an integer of 0 or more";
     }
 
     /** A positive id written the one way ids are written (no leading zero), or -1. */

@@ -154,6 +154,14 @@ class ConfigTest {
                 .isEqualTo(9090);
     }
 
+    /** Both listeners on one port: refused before the node starts, not when the second finds it taken. */
+    @Test
+    void theTlsPort_mustDifferFromThePort() {
+        assertThatThrownBy(() -> Config.defaults("h", 8443, DIR).withTls(TlsSettings.on(8443)))
+                .hasMessage("--tls-port must differ from --port, got 8443 for both");
+        assertThat(Config.defaults("h", 8080, DIR).withTls(TlsSettings.on(8443)).tls().port()).isEqualTo(8443);
+    }
+
     @Test
     void badOptions_stopTheCommand_namingTheOptionAndTheBadValue() {
         assertThat(serveFails("--webhook-allowed-networks", "127.0.0.0/8,10.0.0.1/8"))

@@ -311,6 +311,23 @@ class EventsIT {
                 .isNotEmpty();
     }
 
+    /** A revision written in digits but beyond what any revision can be is told so, not that it is no integer. */
+    @Test
+    void aRevisionBeyondTheLargest_isToldItIsTooLarge() {
+        var org = fx.org("close");
+        for (String name : List.of("after_revision", "before_revision")) {
+            Http.Res res = node.service().get(org.path() + "/events?" + name + "=99999999999999999999");
+            assertThat(res.status()).as(name + ": " + res).isEqualTo(400);
+            assertThat(res.get("errors").get(name).stringValue()).as(name)
+                    .startsWith("must be at most 9223372036854775807");
+            assertThat(node.service().get(org.path() + "/events?" + name + "=-1").get("errors").get(name)
+                    .stringValue()).as(name).startsWith("must be an integer of 0 or more");
+        }
+        Http.Res changes = node.service().get("/v1/changes?after=99999999999999999999");
+        assertThat(changes.status()).as(changes.toString()).isEqualTo(400);
+        assertThat(changes.get("errors").get("after").stringValue()).isEqualTo("must be at most 9223372036854775807");
+    }
+
     private static List<Long> reversed(List<Long> list) {
         List<Long> copy = new ArrayList<>(list);
         java.util.Collections.reverse(copy);

@@ -247,7 +247,7 @@ final class EventsResource {
         }
         long n = Digits.parse(raw);
         if (n < 0) {
-            errors.put(name, "must be an integer of 0 or more, got \"" + Fields.abbreviate(raw) + "\"");
+            errors.put(name, Digits.whyRefused(raw) + ", got \"" + Fields.abbreviate(raw) + "\"");
             return null;
         }
         return n;

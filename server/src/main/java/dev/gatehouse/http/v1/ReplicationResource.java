@@ -228,8 +228,8 @@ final class ReplicationResource {
             return after;
         }
         throw new InvalidInputException("invalid_after", raw == null ? "after is required: the revision to follow "
-                + "from (0, or a snapshot's revision)" : "after must be a revision, an integer of 0 or more, got \""
-                + Fields.abbreviate(raw) + "\"", Map.of("after", "must be an integer of 0 or more"));
+                + "from (0, or a snapshot's revision)" : "after must be a revision: it " + Digits.whyRefused(raw)
+                + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of("after", Digits.whyRefused(raw)));
     }
 
     /**

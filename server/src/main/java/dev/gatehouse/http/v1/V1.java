@@ -254,8 +254,8 @@ final class V1 {
         if (revision >= 0) {
             return revision;
         }
-        throw new InvalidInputException("invalid_parameter", "min_revision must be an integer from 0, got \""
-                + Fields.abbreviate(raw) + "\"", Map.of("min_revision", "must be an integer from 0"));
+        throw new InvalidInputException("invalid_parameter", "min_revision " + Digits.whyRefused(raw) + ", got \""
+                + Fields.abbreviate(raw) + "\"", Map.of("min_revision", Digits.whyRefused(raw)));
     }
 
     /**
