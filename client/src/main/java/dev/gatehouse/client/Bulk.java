@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -123,7 +122,7 @@ public interface Bulk {
          * is an {@link IllegalArgumentException}.
          */
         public ImportOptions resumingAfter(GatehouseException failure) {
-            JsonNode problem = Objects.requireNonNull(failure, "failure").problem();
+            JsonNode problem = Arguments.required(failure, "failure").problem();
             JsonNode line = problem.path("resume_from_line");
             if (!line.isIntegralNumber()) {
                 throw new IllegalArgumentException("not a failed import's line (its problem has no resume_from_line): "

@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -12,7 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
  * and previews of a change (docs/api.md, "Decisions"). Every call is answered by a node's in-memory engine at least
  * as new as this client's session revision ({@link GatehouseClient#revision()}): the client sends it as
  * {@code min_revision} with each (in the body, or as a query parameter of the two {@code GET}s, effective permissions
- * and the visibility filter). Thread-safe.
+ * and the visibility filter). A session revision the deployment's change log never reached (another history behind
+ * the same URL, a foreign token) is lowered to the log's end and the call sent again, once (docs/client.md).
+ * Thread-safe.
  */
 public interface Decisions {
 
@@ -65,8 +66,8 @@ public interface Decisions {
     record Check(MemberRef member, String permission, ResourceRef resource, boolean explain) {
 
         public Check {
-            Objects.requireNonNull(member, "member");
-            Objects.requireNonNull(permission, "permission");
+            Arguments.required(member, "member");
+            Arguments.required(permission, "permission");
         }
 
         /** The organization-wide check. */
@@ -215,11 +216,16 @@ public interface Decisions {
         }
     }
 
-    /** Whether one record is visible, and the member's rule that said so. */
+    /**
+     * Whether one record is visible, and the member's rule that said so.
+     *
+     * @param filter the rule, or null when the answer carried none
+     */
     record VisibilityCheck(boolean visible, VisibilityFilter filter, long revision) {
 
         static VisibilityCheck from(JsonNode n) {
-            return new VisibilityCheck(Wire.flag(n, "visible"), VisibilityFilter.from(n.get("filter"), 0),
+            JsonNode filter = Wire.node(n, "filter");
+            return new VisibilityCheck(Wire.flag(n, "visible"), filter == null ? null : VisibilityFilter.from(filter, 0),
                     Wire.number(n, "revision"));
         }
     }

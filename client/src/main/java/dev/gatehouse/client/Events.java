@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -89,9 +88,9 @@ public interface Events {
                       Long beforeRevision) {
 
         public EventQuery {
-            objectTypes = List.copyOf(objectTypes);
-            objectIds = List.copyOf(objectIds);
-            actions = List.copyOf(actions);
+            objectTypes = Arguments.elements(objectTypes, "objectTypes");
+            objectIds = Arguments.elements(objectIds, "objectIds");
+            actions = Arguments.elements(actions, "actions");
         }
 
         /** Every event, newest first. */
@@ -154,15 +153,14 @@ public interface Events {
 
         /** {@code values} as a list, refusing a null array or element with an exception naming {@code name}. */
         private static List<String> listOf(String[] values, String name) {
-            Objects.requireNonNull(values, name);
+            List<String> listed = Arguments.elements(values, name);
             for (int i = 0; i < values.length; i++) {
-                Objects.requireNonNull(values[i], name + "[" + i + "]");
                 if (values[i].isBlank()) {
                     // a blank filter would name nothing, and the server refuses it (it once listed every event)
                     throw new IllegalArgumentException(name + "[" + i + "] must not be blank");
                 }
             }
-            return List.of(values);
+            return listed;
         }
 
         String path(String eventsPath) {

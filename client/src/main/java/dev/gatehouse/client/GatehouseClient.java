@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,13 +53,23 @@ public interface GatehouseClient extends AutoCloseable {
     /** The revision the answering node's engine has applied and a digest of its decision state (service key). */
     EngineState engine();
 
-    /** The session's revision: the highest {@code Gatehouse-Revision} seen (0 before any). */
+    /**
+     * The session's revision: the highest {@code Gatehouse-Revision} seen (0 before any), lowered only to the end of
+     * the deployment's change log when the server refuses it as a revision the log never reached (docs/client.md).
+     */
     long revision();
 
-    /** Raises the session's revision to at least {@code revision} (a token from elsewhere); never lowers it. */
+    /**
+     * Raises the session's revision to at least {@code revision} (a token from elsewhere); never lowers it. A token
+     * past the end of the deployment's change log is lowered to that end by the next decision ({@link #revision()}).
+     */
     void observeRevision(long revision);
 
-    /** Stops the client's threads; calls after it throw {@link IllegalStateException}. Idempotent. */
+    /**
+     * Stops the client's threads and ends the calls in progress at once (a call waiting for its answer throws
+     * {@link IllegalStateException}, one waiting to retry the failure it met); calls after it throw
+     * {@link IllegalStateException}. Idempotent.
+     */
     @Override
     void close();
 
@@ -137,7 +146,7 @@ public interface GatehouseClient extends AutoCloseable {
 
         /** When to send a request again ({@link RetryPolicy#none()} never does). */
         public Builder retry(RetryPolicy policy) {
-            this.retry = Objects.requireNonNull(policy, "retry");
+            this.retry = Arguments.required(policy, "retry");
             return this;
         }
 
@@ -177,7 +186,7 @@ public interface GatehouseClient extends AutoCloseable {
          * {@code //v1/orgs}, {@code http://host/v1} for {@code /v1/v1/orgs}).
          */
         static URI baseUrl(String baseUrl) {
-            Objects.requireNonNull(baseUrl, "url");
+            Arguments.required(baseUrl, "url");
             if (!baseUrl.regionMatches(true, 0, "http://", 0, 7) && !baseUrl.regionMatches(true, 0, "https://", 0, 8)) {
                 // said here: URI parsing would answer "Illegal character in scheme name" for 127.0.0.1:8080
                 throw new IllegalArgumentException("url must start with http:// or https://, got \"" + baseUrl + "\"");
@@ -236,7 +245,7 @@ public interface GatehouseClient extends AutoCloseable {
          * ends in a carriage return, and a header error quoting the line would print the secret).
          */
         static String apiKey(String apiKey) {
-            Objects.requireNonNull(apiKey, "key");
+            Arguments.required(apiKey, "key");
             if (apiKey.isBlank()) {
                 throw new IllegalArgumentException("key must not be blank");
             }
@@ -254,7 +263,7 @@ public interface GatehouseClient extends AutoCloseable {
         }
 
         static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
+            Arguments.required(value, name);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, got " + value);
             }

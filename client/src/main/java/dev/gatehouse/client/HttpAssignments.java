@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -61,14 +60,14 @@ final class HttpAssignments implements Assignments {
     }
 
     private String path(ResourceRef resource) {
-        return orgPath + Objects.requireNonNull(resource, "resource").path() + "/assignments";
+        return orgPath + Arguments.required(resource, "resource").path() + "/assignments";
     }
 
     private String path(ResourceRef resource, MemberRef member) {
-        return path(resource) + "/" + Objects.requireNonNull(member, "member").pathSegment();
+        return path(resource) + "/" + Arguments.required(member, "member").pathSegment();
     }
 
     private String memberPath(MemberRef member) {
-        return orgPath + "/members/" + Objects.requireNonNull(member, "member").pathSegment() + "/assignments";
+        return orgPath + "/members/" + Arguments.required(member, "member").pathSegment() + "/assignments";
     }
 }

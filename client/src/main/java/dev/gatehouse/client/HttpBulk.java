@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -75,7 +74,7 @@ final class HttpBulk implements Bulk {
 
     @Override
     public ImportResult importFrom(InputStream lines, ImportOptions options) {
-        Objects.requireNonNull(lines, "lines");
+        Arguments.required(lines, "lines");
         return send(() -> HttpRequest.BodyPublishers.ofInputStream(() -> lines), false, options);
     }
 
@@ -86,12 +85,12 @@ final class HttpBulk implements Bulk {
 
     @Override
     public ImportResult importFrom(InputStream lines, ImportOptions options, Consumer<ImportResult> progress) {
-        Objects.requireNonNull(lines, "lines");
+        Arguments.required(lines, "lines");
         return sendFollowing(() -> HttpRequest.BodyPublishers.ofInputStream(() -> lines), false, options, progress);
     }
 
     private static Supplier<BodyPublisher> fileBody(Path file) {
-        Objects.requireNonNull(file, "file");
+        Arguments.required(file, "file");
         if (!Files.isReadable(file)) {
             throw new UncheckedIOException(new FileNotFoundException("cannot read " + file));
         }
@@ -123,7 +122,7 @@ final class HttpBulk implements Bulk {
      */
     private ImportResult sendFollowing(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options,
                                        Consumer<ImportResult> progress) {
-        Objects.requireNonNull(progress, "progress");
+        Arguments.required(progress, "progress");
         Reply<InputStream> reply = requests.transport.send(importCall(body, replayable, options, NDJSON),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(reply.body(), StandardCharsets.UTF_8))) {
@@ -171,7 +170,7 @@ final class HttpBulk implements Bulk {
     }
 
     private Call importCall(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options, String accept) {
-        Objects.requireNonNull(options, "options");
+        Arguments.required(options, "options");
         if (options.orgId() != null && !deployment) {
             // an organization's lines go into it: an orgId is a deployment's resume point, given to the wrong import
             throw new IllegalArgumentException("orgId " + options.orgId() + " is for the deployment's import "
@@ -219,7 +218,7 @@ final class HttpBulk implements Bulk {
      */
     @Override
     public long exportTo(OutputStream out) {
-        Objects.requireNonNull(out, "out");
+        Arguments.required(out, "out");
         Reply<InputStream> reply = requests.transport.send(exportCall(), HttpResponse.BodyHandlers.ofInputStream());
         InputStream in = reply.body();
         try {

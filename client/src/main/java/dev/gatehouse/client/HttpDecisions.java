@@ -4,8 +4,8 @@ import dev.gatehouse.client.Transport.Safety;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -30,25 +30,27 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public CheckResult check(Check check) {
-        return post("/check", consistent(Objects.requireNonNull(check, "check").json()), CheckResult::from);
+        ObjectNode body = Arguments.required(check, "check").json();
+        return post("/check", body, CheckResult::from);
     }
 
     @Override
     public CheckResult explain(Check check) {
-        return check(Objects.requireNonNull(check, "check").explained());
+        return check(Arguments.required(check, "check").explained());
     }
 
     @Override
     public BatchResult checkAll(List<Check> checks) {
+        List<Check> asked = Arguments.elements(checks, "checks");
         ObjectNode body = Wire.object();
         ArrayNode items = body.putArray("checks");
-        Objects.requireNonNull(checks, "checks").forEach(check -> items.add(check.json()));
-        return post("/check/batch", consistent(body), answer -> {
+        asked.forEach(check -> items.add(check.json()));
+        return post("/check/batch", body, answer -> {
             List<BatchItem> results = Wire.list(answer, "results", BatchItem::from);
-            if (results.size() != checks.size()) {
+            if (results.size() != asked.size()) {
                 // the answers are matched to the checks by their place: one missing or extra matches none
                 throw new IllegalArgumentException("results holds " + results.size() + " answers for "
-                        + checks.size() + " checks");
+                        + asked.size() + " checks");
             }
             return new BatchResult(results, Wire.number(answer, "revision"));
         });
@@ -56,7 +58,9 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public ResourceLookup lookupResources(MemberRef member, String permission, String type) {
-        Objects.requireNonNull(member, "member");
+        Arguments.required(member, "member");
+        Arguments.required(permission, "permission");
+        Arguments.required(type, "type");
         List<String> ids = new ArrayList<>();
         String cursor = null;
         boolean allUnassigned = false;
@@ -64,10 +68,9 @@ final class HttpDecisions implements Decisions {
         do {
             ObjectNode body = Wire.object();
             member.putInto(body);
-            body.put("permission", Objects.requireNonNull(permission, "permission"))
-                    .put("type", Objects.requireNonNull(type, "type")).put("limit", requests.pageSize);
+            body.put("permission", permission).put("type", type).put("limit", requests.pageSize);
             Wire.putIfSet(body, "cursor", cursor);
-            LookupPage page = post("/lookup/resources", consistent(body), answer -> new LookupPage(
+            LookupPage page = post("/lookup/resources", body, answer -> new LookupPage(
                     Wire.strings(answer, "items"), Wire.text(answer, "next_cursor"), Wire.flag(answer, "all_unassigned"),
                     Wire.number(answer, "revision")));
             ids.addAll(page.ids());
@@ -87,14 +90,14 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public Stream<Members.Member> lookupMembers(String permission, ResourceRef resource) {
-        Objects.requireNonNull(permission, "permission");
+        Arguments.required(permission, "permission");
         return Requests.stream(cursor -> {
             ObjectNode body = Wire.object().put("permission", permission).put("limit", requests.pageSize);
             if (resource != null) {
                 body.set("resource", resource.json());
             }
             Wire.putIfSet(body, "cursor", cursor);
-            return post("/lookup/members", consistent(body), page -> new Requests.Page<>(Wire.list(page, "items",
+            return post("/lookup/members", body, page -> new Requests.Page<>(Wire.list(page, "items",
                     Members.Member::from), Wire.text(page, "next_cursor")));
         });
     }
@@ -106,7 +109,7 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public EffectivePermissions permissions(MemberRef member, ResourceRef resource) {
-        Objects.requireNonNull(resource, "resource");
+        Arguments.required(resource, "resource");
         return fresh(new Query(memberPath(member) + "/permissions").add("resource_type", resource.type())
                 .add("resource_id", resource.id()), EffectivePermissions::from);
     }
@@ -114,10 +117,11 @@ final class HttpDecisions implements Decisions {
     @Override
     public VisibilityCheck visible(MemberRef member, Map<String, List<String>> recordFields) {
         ObjectNode body = Wire.object();
-        Objects.requireNonNull(member, "member").putInto(body);
+        Arguments.required(member, "member").putInto(body);
         ObjectNode fields = body.putObject("record").putObject("fields");
-        Objects.requireNonNull(recordFields, "recordFields").forEach((field, users) -> fields.set(field, Wire.array(users)));
-        return post("/visibility/check", consistent(body), VisibilityCheck::from);
+        Arguments.entries(recordFields, "recordFields").forEach((field, users) ->
+                fields.set(field, Wire.array(Arguments.elements(users, "recordFields[" + field + "]"))));
+        return post("/visibility/check", body, VisibilityCheck::from);
     }
 
     @Override
@@ -128,33 +132,57 @@ final class HttpDecisions implements Decisions {
 
     @Override
     public JsonNode preview(JsonNode change) {
-        return post("/preview", Objects.requireNonNull(change, "change"), answer -> answer);
+        return requests.send("POST", orgPath + "/preview", Safety.IDEMPOTENT, Arguments.required(change, "change"),
+                null, answer -> answer);
     }
 
     /** One page of a resource lookup: its ids, the next page's cursor (null: the last), and the first page's facts. */
     private record LookupPage(List<String> ids, String next, boolean allUnassigned, long revision) {
     }
 
-    private <T> T post(String path, JsonNode body, Function<JsonNode, T> read) {
-        return requests.send("POST", orgPath + path, Safety.IDEMPOTENT, body, null, read);
-    }
-
-    /** {@code body} with the session's revision as {@code min_revision}, unless it has none yet. */
-    private ObjectNode consistent(ObjectNode body) {
-        long revision = requests.transport.revision();
-        if (revision > 0) {
-            body.put("min_revision", revision);
-        }
-        return body;
+    /** A decision read sent as {@code POST}: {@code body} with the session's revision ({@link #atSessionRevision}). */
+    private <T> T post(String path, ObjectNode body, Function<JsonNode, T> read) {
+        return atSessionRevision(revision -> {
+            if (revision > 0) {
+                body.put("min_revision", revision);
+            } else {
+                body.remove("min_revision");
+            }
+            return requests.send("POST", orgPath + path, Safety.IDEMPOTENT, body, null, read);
+        });
     }
 
     /** A {@code GET} of a decision read, with the session's revision as {@code min_revision} when it has one. */
     private <T> T fresh(Query query, Function<JsonNode, T> read) {
+        String path = query.toString();
+        return atSessionRevision(revision -> requests.get(revision > 0
+                ? new Query(path).add("min_revision", revision).toString() : path, read));
+    }
+
+    /**
+     * {@code send} at the session's revision (0: none to send), and once more at the server's last revision when
+     * the server refuses that revision as one its change log never reached (see
+     * {@link Transport#logEnd(InvalidInputException)}): the session's revision came from another history — the
+     * base URL now names a deployment re-created by export and import, or a database restored from a backup, or a
+     * token handed to {@link GatehouseClient.Builder#revision(long)} came from another deployment — and no node of
+     * this one will ever reach it. The session's revision is lowered to the log's end, so later decisions reflect
+     * everything this deployment had committed when it refused, and the session goes on from there.
+     */
+    private <T> T atSessionRevision(LongFunction<T> send) {
         long revision = requests.transport.revision();
-        return requests.get((revision > 0 ? query.add("min_revision", revision) : query).toString(), read);
+        try {
+            return send.apply(revision);
+        } catch (InvalidInputException refused) {
+            long logEnd = Transport.logEnd(refused);
+            if (revision <= 0 || logEnd < 0 || logEnd >= revision) {
+                throw refused;
+            }
+            requests.transport.lower(revision, logEnd);
+            return send.apply(requests.transport.revision());
+        }
     }
 
     private String memberPath(MemberRef member) {
-        return orgPath + "/members/" + Objects.requireNonNull(member, "member").pathSegment();
+        return orgPath + "/members/" + Arguments.required(member, "member").pathSegment();
     }
 }

@@ -1,6 +1,5 @@
 package dev.gatehouse.client;
 
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /** {@link Events} over the native API. Immutable and thread-safe. */
@@ -16,7 +15,7 @@ final class HttpEvents implements Events {
 
     @Override
     public Stream<Event> list(EventQuery query) {
-        return requests.pages(Objects.requireNonNull(query, "query").path(path), Event::from);
+        return requests.pages(Arguments.required(query, "query").path(path), Event::from);
     }
 
     @Override

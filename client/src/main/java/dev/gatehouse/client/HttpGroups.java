@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Answer;
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -60,7 +59,7 @@ final class HttpGroups implements Groups {
     @Override
     public Membership addMember(long groupId, MemberRef member) {
         ObjectNode body = Wire.object();
-        Objects.requireNonNull(member, "member").putInto(body);
+        Arguments.required(member, "member").putInto(body);
         // adding a member it already holds answers 200 and changes nothing: safe to repeat
         String added = path + "/" + groupId + "/members";
         Answer answer = requests.answer("POST", added, Safety.IDEMPOTENT, body, null);
@@ -70,11 +69,11 @@ final class HttpGroups implements Groups {
 
     @Override
     public void removeMember(long groupId, MemberRef member) {
-        requests.send("DELETE", path + "/" + groupId + "/members/" + Objects.requireNonNull(member, "member")
+        requests.send("DELETE", path + "/" + groupId + "/members/" + Arguments.required(member, "member")
                 .pathSegment(), Safety.IDEMPOTENT, null, null);
     }
 
     private static ObjectNode named(String name) {
-        return Wire.object().put("name", Objects.requireNonNull(name, "name"));
+        return Wire.object().put("name", Arguments.required(name, "name"));
     }
 }

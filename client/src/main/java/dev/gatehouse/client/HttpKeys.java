@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,6 +34,6 @@ final class HttpKeys implements Keys {
     }
 
     private String path(MemberRef member) {
-        return orgPath + "/members/" + Objects.requireNonNull(member, "member").pathSegment() + "/keys";
+        return orgPath + "/members/" + Arguments.required(member, "member").pathSegment() + "/keys";
     }
 }

@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,7 +23,7 @@ final class HttpMembers implements Members {
 
     @Override
     public Stream<Member> list(MemberQuery query) {
-        Objects.requireNonNull(query, "query");
+        Arguments.required(query, "query");
         Query q = new Query(path).add("status", query.status() == null ? null : query.status().wire())
                 .add("role_id", query.roleId()).add("q", query.text());
         return requests.pages(q.toString(), Member::from);
@@ -37,7 +36,7 @@ final class HttpMembers implements Members {
 
     @Override
     public Member add(NewMember member) {
-        return requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(member, "member").json(),
+        return requests.send("POST", path, Safety.WRITE, Arguments.required(member, "member").json(),
                 null, Member::from);
     }
 
@@ -53,7 +52,7 @@ final class HttpMembers implements Members {
 
     private Member patch(MemberRef member, MemberUpdate changes, Long version) {
         return requests.send("PATCH", path(member), Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), version, Member::from);
+                Arguments.required(changes, "changes").json(), version, Member::from);
     }
 
     @Override
@@ -64,7 +63,7 @@ final class HttpMembers implements Members {
     @Override
     public List<String> setGrants(MemberRef member, List<String> permissions) {
         ObjectNode body = Wire.object();
-        Objects.requireNonNull(permissions, "permissions").forEach(body.putArray("permissions")::add);
+        Arguments.elements(permissions, "permissions").forEach(body.putArray("permissions")::add);
         return requests.send("PUT", path(member) + "/grants", Safety.IDEMPOTENT, body, null,
                 grants -> Wire.strings(grants, "permissions"));
     }
@@ -86,6 +85,6 @@ final class HttpMembers implements Members {
     }
 
     private String path(MemberRef member) {
-        return path + "/" + Objects.requireNonNull(member, "member").pathSegment();
+        return path + "/" + Arguments.required(member, "member").pathSegment();
     }
 }

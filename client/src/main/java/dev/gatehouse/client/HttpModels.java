@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -26,7 +25,7 @@ final class HttpModels implements Models {
 
     @Override
     public Model register(JsonNode definition) {
-        return requests.send("POST", "/v1/models", Safety.WRITE, Objects.requireNonNull(definition,
+        return requests.send("POST", "/v1/models", Safety.WRITE, Arguments.required(definition,
                 "definition"), null, Model::from);
     }
 }

@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /** {@link Offices} over the native API. Immutable and thread-safe. */
@@ -30,7 +29,7 @@ final class HttpOffices implements Offices {
     @Override
     public Region createRegion(String name) {
         return requests.send("POST", regions, Safety.WRITE,
-                Wire.object().put("name", Objects.requireNonNull(name, "name")), null, Region::from);
+                Wire.object().put("name", Arguments.required(name, "name")), null, Region::from);
     }
 
     @Override
@@ -45,7 +44,7 @@ final class HttpOffices implements Offices {
 
     private Region rename(long regionId, String name, Long version) {
         return requests.send("PATCH", regions + "/" + regionId, Safety.WRITE,
-                Wire.object().put("name", Objects.requireNonNull(name, "name")), version, Region::from);
+                Wire.object().put("name", Arguments.required(name, "name")), version, Region::from);
     }
 
     @Override
@@ -65,7 +64,7 @@ final class HttpOffices implements Offices {
 
     @Override
     public Stream<Office> list(String text) {
-        return requests.pages(new Query(offices).add("q", Objects.requireNonNull(text, "text")).toString(),
+        return requests.pages(new Query(offices).add("q", Arguments.required(text, "text")).toString(),
                 Office::from);
     }
 
@@ -76,7 +75,7 @@ final class HttpOffices implements Offices {
 
     @Override
     public Office create(OfficeInput office) {
-        return requests.send("POST", offices, Safety.WRITE, Objects.requireNonNull(office, "office").json(),
+        return requests.send("POST", offices, Safety.WRITE, Arguments.required(office, "office").json(),
                 null, Office::from);
     }
 
@@ -92,7 +91,7 @@ final class HttpOffices implements Offices {
 
     private Office patch(long officeId, OfficeInput changes, Long version) {
         return requests.send("PATCH", offices + "/" + officeId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), version, Office::from);
+                Arguments.required(changes, "changes").json(), version, Office::from);
     }
 
     @Override

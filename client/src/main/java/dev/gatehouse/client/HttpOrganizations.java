@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /** {@link Organizations} over the native API. Immutable and thread-safe. */
@@ -26,7 +25,7 @@ final class HttpOrganizations implements Organizations {
     @Override
     public CreatedOrganization create(NewOrganization organization) {
         return requests.send("POST", "/v1/orgs", Safety.WRITE,
-                Objects.requireNonNull(organization, "organization").json(), null, CreatedOrganization::from);
+                Arguments.required(organization, "organization").json(), null, CreatedOrganization::from);
     }
 
     @Override
@@ -41,7 +40,7 @@ final class HttpOrganizations implements Organizations {
 
     private Organization patch(long orgId, String name, Long version) {
         return requests.send("PATCH", "/v1/orgs/" + orgId, Safety.WRITE,
-                Wire.object().put("name", Objects.requireNonNull(name, "name")), version, Organization::from);
+                Wire.object().put("name", Arguments.required(name, "name")), version, Organization::from);
     }
 
     @Override

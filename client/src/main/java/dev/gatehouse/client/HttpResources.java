@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,6 +42,6 @@ final class HttpResources implements Resources {
     }
 
     private String path(ResourceRef resource) {
-        return orgPath + Objects.requireNonNull(resource, "resource").path();
+        return orgPath + Arguments.required(resource, "resource").path();
     }
 }

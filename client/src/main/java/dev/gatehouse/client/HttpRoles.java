@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /** {@link Roles} over the native API. Immutable and thread-safe. */
@@ -27,7 +26,7 @@ final class HttpRoles implements Roles {
 
     @Override
     public Role create(RoleInput role) {
-        return requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(role, "role").json(), null, Role::from);
+        return requests.send("POST", path, Safety.WRITE, Arguments.required(role, "role").json(), null, Role::from);
     }
 
     @Override
@@ -42,7 +41,7 @@ final class HttpRoles implements Roles {
 
     private Role patch(long roleId, RoleInput changes, Long version) {
         return requests.send("PATCH", path + "/" + roleId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), version, Role::from);
+                Arguments.required(changes, "changes").json(), version, Role::from);
     }
 
     @Override

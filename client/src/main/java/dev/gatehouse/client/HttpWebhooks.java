@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import dev.gatehouse.client.Transport.Safety;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /** {@link Webhooks} over the native API. Immutable and thread-safe. */
@@ -27,20 +26,20 @@ final class HttpWebhooks implements Webhooks {
 
     @Override
     public Webhook create(WebhookInput webhook) {
-        return requests.send("POST", path, Safety.WRITE, Objects.requireNonNull(webhook, "webhook")
+        return requests.send("POST", path, Safety.WRITE, Arguments.required(webhook, "webhook")
                 .json(), null, Webhook::from);
     }
 
     @Override
     public Webhook update(long webhookId, WebhookInput changes) {
         return requests.send("PATCH", path + "/" + webhookId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), null, Webhook::from);
+                Arguments.required(changes, "changes").json(), null, Webhook::from);
     }
 
     @Override
     public Webhook update(long webhookId, WebhookInput changes, long expectedVersion) {
         return requests.send("PATCH", path + "/" + webhookId, Safety.WRITE,
-                Objects.requireNonNull(changes, "changes").json(), expectedVersion, Webhook::from);
+                Arguments.required(changes, "changes").json(), expectedVersion, Webhook::from);
     }
 
     @Override

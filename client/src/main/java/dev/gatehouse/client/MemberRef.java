@@ -1,6 +1,5 @@
 package dev.gatehouse.client;
 
-import java.util.Objects;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,7 +32,7 @@ public record MemberRef(Long memberId, String userId) {
 
     /** The member with this user id (the product's own). */
     public static MemberRef user(String userId) {
-        return new MemberRef(null, Objects.requireNonNull(userId, "userId"));
+        return new MemberRef(null, Arguments.required(userId, "userId"));
     }
 
     /** The member as a path segment: {@code id:42} or {@code user:<user id>}, percent-encoded. */

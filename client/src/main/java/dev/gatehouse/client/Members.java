@@ -2,7 +2,6 @@ package dev.gatehouse.client;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -101,8 +100,8 @@ public interface Members {
                      Status status) {
 
         public NewMember {
-            Objects.requireNonNull(userId, "userId");
-            Objects.requireNonNull(email, "email");
+            Arguments.required(userId, "userId");
+            Arguments.required(email, "email");
         }
 
         /** An internal member with company role {@code roleId}. */
@@ -147,7 +146,7 @@ public interface Members {
 
         /** A new status ({@link Status#DEACTIVATED} revokes every key; {@link Status#ACTIVE} accepts or reactivates). */
         public static MemberUpdate status(Status status) {
-            return new MemberUpdate(null, null, null, null, Objects.requireNonNull(status, "status"));
+            return new MemberUpdate(null, null, null, null, Arguments.required(status, "status"));
         }
 
         public MemberUpdate withEmail(String address) {

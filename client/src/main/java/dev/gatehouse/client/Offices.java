@@ -3,8 +3,6 @@ package dev.gatehouse.client;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -97,6 +95,11 @@ public interface Offices {
      * An office to create (a name required) or changes to one; null components are not sent, so an update leaves
      * those fields as they are, and the fields in {@code cleared} are sent as {@code null}, which clears them.
      *
+     * <p>A field is set, cleared or left out, and the order of the calls that build an input does not matter: a
+     * {@code with…} method sets the fields it is given a value for and leaves out those it is given null for (a field
+     * {@link #clearing} named stays cleared), and a field given a value that is also cleared — by
+     * {@code clearing(...)} before or after — is refused with an {@link IllegalArgumentException} naming it.
+     *
      * @param cleared the fields an update clears (none may also be set here)
      */
     record OfficeInput(String name, Long regionId, String address1, String address2, String city, String stateId,
@@ -108,7 +111,8 @@ public interface Offices {
             for (Field field : cleared) {
                 if (value(field, regionId, address1, address2, city, stateId, postalCode, countryId, timeZoneId,
                         phone) != null) {
-                    throw new IllegalArgumentException("office field " + field.wire + " is both set and cleared");
+                    throw new IllegalArgumentException("office field " + field.wire + " is both set and cleared: "
+                            + "give it a value or clear it, not both");
                 }
             }
         }
@@ -122,7 +126,7 @@ public interface Offices {
 
         /** An office named {@code name}, or a rename. */
         public static OfficeInput named(String name) {
-            return new OfficeInput(Objects.requireNonNull(name, "name"), null, null, null, null, null, null, null,
+            return new OfficeInput(Arguments.required(name, "name"), null, null, null, null, null, null, null,
                     null, null);
         }
 
@@ -133,47 +137,35 @@ public interface Offices {
 
         public OfficeInput inRegion(long region) {
             return new OfficeInput(name, region, address1, address2, city, stateId, postalCode, countryId, timeZoneId,
-                    phone, without(Field.REGION));
+                    phone, cleared);
         }
 
         public OfficeInput withAddress(String line1, String line2, String cityName, String state, String postal,
                                        String country) {
             return new OfficeInput(name, regionId, line1, line2, cityName, state, postal, country, timeZoneId, phone,
-                    without(Field.ADDRESS1, Field.ADDRESS2, Field.CITY, Field.STATE, Field.POSTAL_CODE, Field.COUNTRY));
+                    cleared);
         }
 
         public OfficeInput withPhone(String number) {
             return new OfficeInput(name, regionId, address1, address2, city, stateId, postalCode, countryId,
-                    timeZoneId, number, without(Field.PHONE));
+                    timeZoneId, number, cleared);
         }
 
         public OfficeInput withTimeZone(String zone) {
             return new OfficeInput(name, regionId, address1, address2, city, stateId, postalCode, countryId, zone,
-                    phone, without(Field.TIME_ZONE));
+                    phone, cleared);
         }
 
-        /** This input clearing {@code fields} (an update sends them as {@code null}), setting them no more. */
+        /**
+         * This input clearing {@code fields} as well (an update sends them as {@code null}); one this input sets is
+         * refused (see the class comment).
+         */
         public OfficeInput clearing(Field... fields) {
             Set<Field> more = EnumSet.noneOf(Field.class);
             more.addAll(cleared);
-            for (Field field : fields) {
-                more.add(Objects.requireNonNull(field, "fields"));
-            }
-            return new OfficeInput(name, more.contains(Field.REGION) ? null : regionId,
-                    more.contains(Field.ADDRESS1) ? null : address1, more.contains(Field.ADDRESS2) ? null : address2,
-                    more.contains(Field.CITY) ? null : city, more.contains(Field.STATE) ? null : stateId,
-                    more.contains(Field.POSTAL_CODE) ? null : postalCode,
-                    more.contains(Field.COUNTRY) ? null : countryId,
-                    more.contains(Field.TIME_ZONE) ? null : timeZoneId, more.contains(Field.PHONE) ? null : phone,
-                    more);
-        }
-
-        /** {@link #cleared} without {@code fields}: setting a field un-clears it. */
-        private Set<Field> without(Field... fields) {
-            Set<Field> rest = EnumSet.noneOf(Field.class);
-            rest.addAll(cleared);
-            List.of(fields).forEach(rest::remove);
-            return rest;
+            more.addAll(Arguments.elements(fields, "fields"));
+            return new OfficeInput(name, regionId, address1, address2, city, stateId, postalCode, countryId,
+                    timeZoneId, phone, more);
         }
 
         private static Object value(Field field, Long regionId, String address1, String address2, String city,

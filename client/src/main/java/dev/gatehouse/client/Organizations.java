@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import java.time.Instant;
-import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -53,8 +52,8 @@ public interface Organizations {
     record NewOrganization(String name, String model, Admin admin) {
 
         public NewOrganization {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(model, "model");
+            Arguments.required(name, "name");
+            Arguments.required(model, "model");
         }
 
         /** An organization without an admin. */
@@ -82,8 +81,8 @@ public interface Organizations {
     record Admin(String userId, String email, String firstName, String lastName) {
 
         public Admin {
-            Objects.requireNonNull(userId, "userId");
-            Objects.requireNonNull(email, "email");
+            Arguments.required(userId, "userId");
+            Arguments.required(email, "email");
         }
     }
 

@@ -44,6 +44,7 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public CheckResult check(Check check) {
+        Arguments.required(check, "check");
         requireOrganization();
         RequestRules.check(check);
         return answer(check);
@@ -51,6 +52,7 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public CheckResult explain(Check check) {
+        Arguments.required(check, "check");
         return check(new Check(check.member(), check.permission(), check.resource(), true));
     }
 
@@ -81,6 +83,7 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public BatchResult checkAll(List<Check> checks) {
+        Arguments.elements(checks, "checks");
         requireOrganization();
         RequestRules.batch(checks);
         // every check from one revision, which the batch names
@@ -128,7 +131,7 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public Stream<Members.Member> lookupMembers(String permission, ResourceRef resource) {
-        Objects.requireNonNull(resource, "resource");
+        Arguments.required(resource, "resource");
         return members(permission, resource.type(), resource.id());
     }
 
@@ -175,6 +178,9 @@ final class ReplicaDecisions implements Decisions {
 
     @Override
     public VisibilityCheck visible(MemberRef member, Map<String, List<String>> recordFields) {
+        Arguments.required(member, "member");
+        Arguments.entries(recordFields, "recordFields").forEach((field, users) ->
+                Arguments.elements(users, "recordFields[" + field + "]"));
         try {
             requireOrganization();
             RequestRules.visible(member, recordFields);

@@ -13,7 +13,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -387,7 +386,7 @@ final class ReplicaFollower implements GatehouseReplica {
 
     @Override
     public boolean awaitRevision(long revision, Duration timeout) throws InterruptedException {
-        return state.awaitRevision(revision, Objects.requireNonNull(timeout, "timeout"));
+        return state.awaitRevision(revision, Arguments.required(timeout, "timeout"));
     }
 
     @Override

@@ -5,9 +5,11 @@ import dev.gatehouse.client.Transport.Call;
 import dev.gatehouse.client.Transport.Safety;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Function;
@@ -84,10 +86,15 @@ final class Requests {
     record Page<T>(List<T> items, String next) {
     }
 
-    /** A stream over pages fetched by {@code fetch(cursor)} (cursor null for the first), lazily and in order. */
+    /**
+     * A stream over pages fetched by {@code fetch(cursor)} (cursor null for the first), lazily and in order. A page
+     * naming as the next one a cursor already asked for is an {@link UnexpectedResponseException}
+     * {@code malformed_answer}: the list would never end (a server or proxy answering every page alike).
+     */
     static <T> Stream<T> stream(Function<String, Page<T>> fetch) {
         Iterator<T> items = new Iterator<>() {
             private Iterator<T> current = List.<T>of().iterator();
+            private final Set<String> asked = new HashSet<>();
             private String cursor;
             private boolean last;
 
@@ -98,6 +105,10 @@ final class Requests {
                     current = page.items().iterator();
                     cursor = page.next();
                     last = cursor == null;
+                    if (!last && !asked.add(cursor)) {
+                        throw new UnexpectedResponseException(Problem.malformed(200, "a list's page", "its next_cursor "
+                                + "names a page already asked for: the list would never end"));
+                    }
                 }
                 return current.hasNext();
             }

@@ -1,6 +1,5 @@
 package dev.gatehouse.client;
 
-import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -14,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 public record ResourceRef(String type, String id) {
 
     public ResourceRef {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(id, "id");
+        Arguments.required(type, "type");
+        Arguments.required(id, "id");
         if (type.isEmpty() || id.isEmpty()) {
             throw new IllegalArgumentException("a resource needs a type and an id, got \"" + type + "\" and \"" + id
                     + "\"");

@@ -1,7 +1,6 @@
 package dev.gatehouse.client;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -26,9 +25,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
             Duration.ofSeconds(10));
 
     public RetryPolicy {
-        Objects.requireNonNull(initialBackoff, "initialBackoff");
-        Objects.requireNonNull(maxBackoff, "maxBackoff");
-        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+        Arguments.required(initialBackoff, "initialBackoff");
+        Arguments.required(maxBackoff, "maxBackoff");
+        Arguments.required(maxRetryAfter, "maxRetryAfter");
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
         }

@@ -62,8 +62,8 @@ public interface Roles {
     record Visibility(List<String> userFieldIds, Unassigned unassigned) {
 
         public Visibility {
-            userFieldIds = List.copyOf(userFieldIds);
-            Objects.requireNonNull(unassigned, "unassigned");
+            userFieldIds = Arguments.elements(userFieldIds, "userFieldIds");
+            Arguments.required(unassigned, "unassigned");
         }
 
         static Visibility from(JsonNode n) {
@@ -104,7 +104,7 @@ public interface Roles {
                      Visibility visibility, boolean clearsVisibility) {
 
         public RoleInput {
-            permissions = permissions == null ? null : List.copyOf(permissions);
+            permissions = permissions == null ? null : Arguments.elements(permissions, "permissions");
             if (clearsVisibility && visibility != null) {
                 throw new IllegalArgumentException("a role input either sets a visibility or clears it, got "
                         + visibility + " and clearsVisibility");
@@ -119,12 +119,12 @@ public interface Roles {
 
         /** A role named {@code name} granting {@code permissions}. */
         public static RoleInput of(String name, List<String> permissions) {
-            return new RoleInput(Objects.requireNonNull(name, "name"), null, permissions, null, null);
+            return new RoleInput(Arguments.required(name, "name"), null, permissions, null, null);
         }
 
         /** Changes to the permissions alone. */
         public static RoleInput permissions(List<String> permissions) {
-            return new RoleInput(null, null, Objects.requireNonNull(permissions, "permissions"), null, null);
+            return new RoleInput(null, null, Arguments.required(permissions, "permissions"), null, null);
         }
 
         public RoleInput withDescription(String text) {
@@ -135,18 +135,22 @@ public interface Roles {
             return new RoleInput(name, description, permissions, isExternal, visibility, clearsVisibility);
         }
 
-        /** This input setting the role's visibility to {@code rule} (null: leaving it as it is). */
+        /**
+         * This input setting the role's visibility to {@code rule} (null: leaving it out, which keeps a
+         * {@link #withoutVisibility()}); refused when this input clears the visibility, whichever came first.
+         */
         public RoleInput withVisibility(Visibility rule) {
-            return new RoleInput(name, description, permissions, external, rule, false);
+            return new RoleInput(name, description, permissions, external, rule, clearsVisibility);
         }
 
         /**
          * This input taking the role's visibility away ({@code "visibility": null}): its holders see every record.
          * Needed with permissions that include the model's "sees all" permission, which a role with a visibility
-         * may not hold (400 {@code invalid_role} naming {@code visibility}).
+         * may not hold (400 {@code invalid_role} naming {@code visibility}). Refused when this input sets a
+         * visibility, whichever came first: a visibility is set or cleared, not both.
          */
         public RoleInput withoutVisibility() {
-            return new RoleInput(name, description, permissions, external, null, true);
+            return new RoleInput(name, description, permissions, external, visibility, true);
         }
 
         ObjectNode json() {

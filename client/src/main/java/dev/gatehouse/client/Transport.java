@@ -13,7 +13,10 @@ import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +31,11 @@ import tools.jackson.databind.JsonNode;
  * {@link RetryPolicy}, problem documents turned into {@link GatehouseException}s, and the session's revision.
  *
  * <p><b>Session revision.</b> Every successful answer carries {@code Gatehouse-Revision} (a write: the revision it
- * committed; anything else: the revision the node had applied). {@link #revision} keeps the largest seen, only ever
- * rising; decision requests send it as {@code min_revision}, so a later read on any node sees this session's writes
- * and never goes back in time (read-your-writes and monotonic reads). An error never raises it.
+ * committed; anything else: the revision the node had applied). {@link #revision} keeps the largest seen, rising
+ * only; decision requests send it as {@code min_revision}, so a later read on any node sees this session's writes
+ * and never goes back in time (read-your-writes and monotonic reads). An error never raises it. The one exception
+ * is a revision the deployment's change log never reached ({@link #logEnd}): no node would ever answer it, so the
+ * decision reads lower it to the log's end ({@link #lower}) and ask again.
  *
  * <p><b>Retries.</b> A request is {@link Safety#IDEMPOTENT} (a read, a decision, a {@code PUT}, a {@code DELETE}) or a
  * {@link Safety#WRITE}; a write is sent again only when the failure proves it was not applied (a refused connection,
@@ -50,7 +55,13 @@ import tools.jackson.databind.JsonNode;
  * <p><b>Timeouts.</b> Each attempt waits at most its call's timeout for its answer: the whole answer when it is read
  * whole, the headers when its body is a stream the caller reads as it comes (see {@link #exchange}).
  *
- * <p>Thread-safe: the JDK client is, the revision is an atomic, and nothing else changes after construction.
+ * <p><b>Closing.</b> {@link #close} cancels every exchange in flight and wakes every call waiting to retry: a call
+ * in progress ends at once with an {@link IllegalStateException} saying the client was closed during it — or, when
+ * an attempt of it had already failed, with that failure, the closing added to it as suppressed — and later calls
+ * throw {@link IllegalStateException} before sending anything.
+ *
+ * <p>Thread-safe: the JDK client is, the revision is an atomic, the exchanges in flight a concurrent set, and nothing
+ * else changes after construction.
  */
 final class Transport {
 
@@ -110,6 +121,10 @@ final class Transport {
     private final RetryPolicy retry;
     private final AtomicLong revision;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down once, by {@link #close}: wakes the calls waiting to retry. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    /** The exchanges in flight, which {@link #close} cancels. */
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     Transport(HttpClient http, ExecutorService executor, URI base, String key, RetryPolicy retry, long revision) {
         this.http = http;
@@ -126,6 +141,28 @@ final class Transport {
 
     void observe(long seen) {
         revision.accumulateAndGet(seen, Math::max);
+    }
+
+    /**
+     * Lowers the session's revision from {@code from} to {@code to}, unless it moved since {@code from} was read (a
+     * write's answer raised it, or another call lowered it already).
+     */
+    void lower(long from, long to) {
+        revision.compareAndSet(from, to);
+    }
+
+    /**
+     * The revision the deployment's change log ends at, when {@code refused} is the server's answer to a
+     * {@code min_revision} past it (400 {@code invalid_input} naming {@code min_revision}, with the log's end as
+     * {@code last_revision}); -1 for any other refusal.
+     */
+    static long logEnd(InvalidInputException refused) {
+        JsonNode last = refused.problem().get("last_revision");
+        if (refused.status() != 400 || !"invalid_input".equals(refused.code())
+                || !refused.fieldErrors().containsKey("min_revision") || last == null || !last.isIntegralNumber()) {
+            return -1;
+        }
+        return last.longValue();
     }
 
     /** Raises the session's revision to an answer's {@code Gatehouse-Revision}; a malformed one is ignored. */
@@ -155,11 +192,12 @@ final class Transport {
     <T> Reply<T> send(Call call, BodyHandler<T> handler) {
         int attempts = call.replayable() ? retry.maxAttempts() : 1;
         boolean mayHaveApplied = false;
+        GatehouseException failure = null;
         for (int attempt = 1; ; attempt++) {
             if (closed.get()) {
-                throw new IllegalStateException("this GatehouseClient is closed");
+                throw attempt == 1 ? new IllegalStateException("this GatehouseClient is closed")
+                        : closedDuring(call, failure);
             }
-            GatehouseException failure;
             boolean retryable;
             try {
                 HttpResponse<Outcome<T>> response = exchange(call, handler);
@@ -196,6 +234,9 @@ final class Transport {
                 Thread.currentThread().interrupt();
                 throw new TransportException(Problem.local("interrupted", call.method() + " " + call.path()
                         + ": interrupted"), interrupted);
+            } catch (CancellationException cancelled) {
+                // only close() cancels an exchange this thread waits for
+                throw closedDuring(call, failure);
             }
             Duration wait = retryable && attempt < attempts ? retry.delay(attempt, failure.retryAfter().orElse(null))
                     : null;
@@ -204,6 +245,21 @@ final class Transport {
             }
             sleep(wait, failure);
         }
+    }
+
+    /**
+     * What a call that {@link #close} ended throws: the failure of its last attempt, when one failed before, with the
+     * closing suppressed in it (it is what the call met; the closing only stopped a retry), else an
+     * {@link IllegalStateException} saying the client was closed during the call.
+     */
+    private static RuntimeException closedDuring(Call call, GatehouseException earlier) {
+        IllegalStateException closedNow = new IllegalStateException("this GatehouseClient was closed during "
+                + call.method() + " " + call.path());
+        if (earlier == null) {
+            return closedNow;
+        }
+        earlier.addSuppressed(closedNow);
+        return earlier;
     }
 
     /**
@@ -218,6 +274,11 @@ final class Transport {
     private <T> HttpResponse<Outcome<T>> exchange(Call call, BodyHandler<T> handler)
             throws IOException, InterruptedException {
         CompletableFuture<HttpResponse<Outcome<T>>> answer = http.sendAsync(request(call), outcome(handler));
+        inFlight.add(answer);
+        if (closed.get()) {
+            // close() may have looked at the exchanges in flight before this one was added
+            answer.cancel(true);
+        }
         try {
             return answer.get(call.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException late) {
@@ -228,6 +289,8 @@ final class Transport {
             throw interrupted;
         } catch (ExecutionException failed) {
             throw rethrown(failed);
+        } finally {
+            inFlight.remove(answer);
         }
     }
 
@@ -286,9 +349,10 @@ final class Transport {
         };
     }
 
-    private static void sleep(Duration wait, GatehouseException failure) {
+    /** Waits {@code wait} before a retry; {@link #close} ends the wait early (the next attempt then throws). */
+    private void sleep(Duration wait, GatehouseException failure) {
         try {
-            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
+            closing.await(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             failure.addSuppressed(interrupted);
@@ -296,9 +360,17 @@ final class Transport {
         }
     }
 
-    /** Stops the client's threads; later requests throw {@link IllegalStateException}. Idempotent. */
+    /**
+     * Stops the client: cancels the exchanges in flight and wakes the calls waiting to retry (see the class comment),
+     * then stops its threads; later requests throw {@link IllegalStateException}. Idempotent.
+     */
     void close() {
-        if (closed.compareAndSet(false, true) && executor != null) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing.countDown();
+        inFlight.forEach(exchange -> exchange.cancel(true));
+        if (executor != null) {
             executor.shutdownNow();
         }
     }

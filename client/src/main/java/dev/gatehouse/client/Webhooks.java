@@ -78,6 +78,11 @@ public interface Webhooks {
     record WebhookInput(String url, String description, List<String> objectTypes, List<String> actions,
                         String status, boolean rotateSecret) {
 
+        public WebhookInput {
+            objectTypes = objectTypes == null ? null : Arguments.elements(objectTypes, "objectTypes");
+            actions = actions == null ? null : Arguments.elements(actions, "actions");
+        }
+
         /** A subscription of {@code url} to every event. */
         public static WebhookInput to(String url) {
             return new WebhookInput(url, null, null, null, null, false);

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -279,7 +278,7 @@ final class Wire {
      * collection instead) and percent-encoded.
      */
     static String segment(String value, String name) {
-        Objects.requireNonNull(value, name);
+        Arguments.required(value, name);
         if (value.isEmpty()) {
             throw new IllegalArgumentException(name + " must not be empty");
         }

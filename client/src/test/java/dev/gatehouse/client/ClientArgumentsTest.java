@@ -36,7 +36,8 @@ class ClientArgumentsTest {
                 .hasMessage("keyId must not be empty");
         assertThatThrownBy(() -> client.org(1).keys().revoke(MemberRef.user("u"), ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("keyId must not be empty");
-        assertThatThrownBy(() -> client.models().get(null)).isInstanceOf(NullPointerException.class).hasMessage("id");
+        assertThatThrownBy(() -> client.models().get(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("id must not be null");
     }
 
     /**
@@ -65,10 +66,53 @@ class ClientArgumentsTest {
 
     @Test
     void nullCollections_areRefusedNamingThem() {
-        assertThatThrownBy(() -> client.org(1).decisions().checkAll(null)).isInstanceOf(NullPointerException.class)
-                .hasMessage("checks");
+        assertThatThrownBy(() -> client.org(1).decisions().checkAll(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checks must not be null");
         assertThatThrownBy(() -> client.org(1).decisions().visible(MemberRef.user("u"), null))
-                .isInstanceOf(NullPointerException.class).hasMessage("recordFields");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("recordFields must not be null");
+        assertThatThrownBy(() -> client.org(1).members().setGrants(MemberRef.user("u"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("permissions must not be null");
+    }
+
+    /** docs/client.md: null arguments are refused with IllegalArgumentException naming them (they were NPEs). */
+    @Test
+    void nullArguments_areRefusedNamingThem() {
+        assertThatThrownBy(() -> MemberRef.user(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("userId must not be null");
+        assertThatThrownBy(() -> ResourceRef.of(null, "r1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("type must not be null");
+        assertThatThrownBy(() -> ResourceRef.of("doc", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("id must not be null");
+        assertThatThrownBy(() -> Decisions.Check.of(null, "doc.read")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("member must not be null");
+        assertThatThrownBy(() -> Members.NewMember.internal(null, "a@example.com", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("userId must not be null");
+        assertThatThrownBy(() -> client.org(1).groups().create(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name must not be null");
+        assertThatThrownBy(() -> client.org(1).decisions().check(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("check must not be null");
+        assertThatThrownBy(() -> Roles.RoleInput.of(null, List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name must not be null");
+    }
+
+    /** A null element of a list argument is named by its place: it once was an NPE naming nothing. */
+    @Test
+    void nullElements_areRefusedNamingTheirPlace() {
+        Decisions.Check check = Decisions.Check.of(MemberRef.user("u"), "doc.read");
+        assertThatThrownBy(() -> client.org(1).decisions().checkAll(java.util.Arrays.asList(check, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("checks[1] must not be null");
+        assertThatThrownBy(() -> Roles.RoleInput.of("x", java.util.Arrays.asList("canCreateRooms", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("permissions[1] must not be null");
+        assertThatThrownBy(() -> client.org(1).members().setGrants(MemberRef.user("u"),
+                java.util.Arrays.asList(null, "doc.read")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("permissions[0] must not be null");
+        assertThatThrownBy(() -> client.org(1).decisions().visible(MemberRef.user("u"),
+                Map.of("owner_id", java.util.Arrays.asList("u", null))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("recordFields[owner_id][1] must not be null");
+        assertThatThrownBy(() -> Webhooks.WebhookInput.changes().withFilter(java.util.Arrays.asList("role", null),
+                null)).isInstanceOf(IllegalArgumentException.class).hasMessage("objectTypes[1] must not be null");
+        assertThatThrownBy(() -> Offices.OfficeInput.changes().clearing(Offices.Field.PHONE, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("fields[1] must not be null");
     }
 
     @Test
@@ -84,13 +128,13 @@ class ClientArgumentsTest {
     @Test
     void nullEventFilters_areRefusedNamingThem() {
         assertThatThrownBy(() -> EventQuery.newestFirst().objectTypes((String) null))
-                .isInstanceOf(NullPointerException.class).hasMessage("objectTypes[0]");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("objectTypes[0] must not be null");
         assertThatThrownBy(() -> EventQuery.newestFirst().objectTypes((String[]) null))
-                .isInstanceOf(NullPointerException.class).hasMessage("objectTypes");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("objectTypes must not be null");
         assertThatThrownBy(() -> EventQuery.newestFirst().objectIds("r1", null))
-                .isInstanceOf(NullPointerException.class).hasMessage("objectIds[1]");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("objectIds[1] must not be null");
         assertThatThrownBy(() -> EventQuery.newestFirst().actions((String) null))
-                .isInstanceOf(NullPointerException.class).hasMessage("actions[0]");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("actions[0] must not be null");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.gatehouse.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
@@ -93,6 +96,47 @@ class ClientBrokenAnswersIT {
             assertThat(e).as("a stalled answer's exception").isNotNull();
             assertThat(e.code()).isEqualTo("timeout");
             assertThat(e.detail()).contains("GET /v1/orgs/1/roles/5", "PT0.3S");
+        }
+    }
+
+    /**
+     * {@code close()} stops a call in progress: it once waited out its request timeout and then threw "this
+     * GatehouseClient is closed", as if it had been started after the close.
+     */
+    @Test
+    void close_endsACallInProgressAtOnce_sayingTheClientWasClosedDuringIt() throws Exception {
+        try (MisbehavingServer server = new MisbehavingServer(MisbehavingServer.Connection::stall)) {
+            GatehouseClient client = GatehouseClient.builder().url(server.url()).key("k")
+                    .requestTimeout(Duration.ofSeconds(15)).build();
+            CompletableFuture<Roles.Role> call = CompletableFuture.supplyAsync(() -> client.org(1).roles().get(5));
+            Thread.sleep(300);
+            assertThat(call).as("the call waits for the stalled server").isNotDone();
+            long closedAt = System.nanoTime();
+            client.close();
+            Throwable thrown = catchThrowable(() -> call.get(5, TimeUnit.SECONDS)).getCause();
+            assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(2));
+            assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("this GatehouseClient was closed during GET /v1/orgs/1/roles/5");
+        }
+    }
+
+    /** A call waiting to retry after a failure ends when the client is closed, with that failure, not hiding it. */
+    @Test
+    void close_endsACallWaitingToRetry_withTheFailureItMet() throws Exception {
+        try (FakeServer server = new FakeServer(FakeServer.Answer.problem(503, "database_busy", "10"))) {
+            GatehouseClient client = GatehouseClient.builder().url(server.url()).key("k").build();
+            CompletableFuture<Roles.Role> call = CompletableFuture.supplyAsync(() -> client.org(1).roles().get(5));
+            // the answer reaches the client a moment after the server took the request: then it waits to retry
+            Thread.sleep(2000);
+            long closedAt = System.nanoTime();
+            client.close();
+            Throwable thrown = catchThrowable(() -> call.get(5, TimeUnit.SECONDS)).getCause();
+            assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(2));
+            assertThat(thrown).isInstanceOf(UnavailableException.class);
+            assertThat(((UnavailableException) thrown).code()).isEqualTo("database_busy");
+            assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(IllegalStateException.class)
+                    .extracting(Throwable::getMessage).asString().contains("closed during GET /v1/orgs/1/roles/5");
+            assertThat(server.received()).hasSize(1);
         }
     }
 
@@ -204,6 +248,20 @@ class ClientBrokenAnswersIT {
         }
     }
 
+    /** A list whose every page names the same next page would be read forever: it is refused at the repeat. */
+    @Test
+    void listAnswer_namingAPageAlreadyAskedFor_isAnUnexpectedResponse_notAnEndlessList() {
+        try (MisbehavingServer server = answering(200, "{\"items\": [{\"id\": 1, \"name\": \"a\", \"model\": "
+                + "\"close\", \"version\": 1, \"created_at\": \"2026-01-01T00:00:00Z\"}], \"next_cursor\": \"same\"}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = assertTimeoutPreemptively(GENEROUS, () -> catchThrowableOfType(
+                    UnexpectedResponseException.class, () -> client.organizations().list().limit(1_000_000).toList()));
+            assertThat(e).as("a list that never ends").isNotNull();
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("next_cursor", "already asked for");
+        }
+    }
+
     @Test
     void jsonAnswer_withAFieldOfTheWrongType_isAnUnexpectedResponse() {
         try (MisbehavingServer server = answering(200, "{\"id\": \"five\", \"org_id\": [1]}");
@@ -268,6 +326,23 @@ class ClientBrokenAnswersIT {
     }
 
     /** A batch's answers are matched to its checks by their place: one answer fewer (or more) matches none. */
+    /** docs/client.md: a field left out or null reads as absent; a visibility check's {@code filter} once failed. */
+    @Test
+    void visibilityAnswer_withoutItsFilter_readsTheFilterAsAbsent() {
+        for (String answer : List.of("{\"visible\": true, \"revision\": 5}",
+                "{\"visible\": true, \"filter\": null, \"revision\": 5}")) {
+            try (FakeServer server = new FakeServer(FakeServer.Answer.json(200, answer));
+                 GatehouseClient client = GatehouseClient.builder().url(server.url()).key("k")
+                         .retry(RetryPolicy.none()).build()) {
+                Decisions.VisibilityCheck check = client.org(1).decisions().visible(MemberRef.user("u"),
+                        java.util.Map.of("owner_id", List.of("u")));
+                assertThat(check.visible()).as(answer).isTrue();
+                assertThat(check.filter()).as(answer).isNull();
+                assertThat(check.revision()).as(answer).isEqualTo(5);
+            }
+        }
+    }
+
     @Test
     void batchAnswer_withAnAnswerMissing_isAnUnexpectedResponse() {
         try (MisbehavingServer server = answering(200, "{\"results\": [{\"allowed\": true, \"revision\": 3}], "

@@ -99,6 +99,40 @@ class ClientReadYourWritesIT {
         }
     }
 
+    /**
+     * A session revision the deployment's change log never reached — the base URL now names a deployment re-created
+     * by export and import, or a database restored from a backup, or the token came from elsewhere — once failed
+     * every decision forever with 400 {@code invalid_input} naming {@code min_revision}, a field the caller never
+     * sent. The client lowers it to the log's end and asks again, once; the session then goes on from there.
+     */
+    @Test
+    void sessionRevisionPastTheChangeLog_isLoweredToItsEnd_andTheDecisionAnswered() {
+        try (GatehouseClient writer = DocsOrg.serviceClient(first, 100)) {
+            OrgClient org = writer.org(DocsOrg.create(writer).organization().id());
+            Member alice = org.members().add(NewMember.internal("alice", "alice@example.com",
+                    org.roles().create(DocsOrg.viewer()).id()));
+            long logEnd = writer.revision();
+            long foreign = logEnd + 1_000_000;
+            try (GatehouseClient moved = GatehouseClient.builder().url(second.baseUrl()).key(TestNode.SERVICE_KEY)
+                    .revision(foreign).build()) {
+                Decisions.CheckResult result = moved.org(org.id()).decisions().check(Check.of(alice.ref(),
+                        "doc.read"));
+                CheckResultAssert.allowedAtLeast(result, logEnd);
+                assertThat(moved.revision()).isBetween(logEnd, foreign - 1);
+                // the decision reads sent as GET, and a batch, go on from the lowered revision
+                assertThat(moved.org(org.id()).decisions().permissions(alice.ref()).permissions())
+                        .contains("doc.read");
+                moved.observeRevision(foreign);
+                assertThat(moved.org(org.id()).decisions().permissions(alice.ref()).revision())
+                        .isGreaterThanOrEqualTo(logEnd);
+                moved.observeRevision(foreign);
+                assertThat(moved.org(org.id()).decisions().checkAll(java.util.List.of(Check.of(alice.ref(),
+                        "doc.read"))).items()).allMatch(Decisions.BatchItem::allowed);
+                assertThat(moved.revision()).isLessThan(foreign);
+            }
+        }
+    }
+
     private static void awaitApplied(TestNode node, long revision) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (node.appliedRevision() < revision) {

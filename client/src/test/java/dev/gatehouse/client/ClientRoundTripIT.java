@@ -98,10 +98,66 @@ class ClientRoundTripIT {
         // the region it no longer names can go
         rooms.offices().deleteRegion(west.id());
 
-        // setting a field after clearing it sets it; a field cannot be both
-        assertThat(OfficeInput.changes().clearing(Field.PHONE).withPhone("1").cleared()).isEmpty();
+        // a field cannot be both set and cleared
         assertThatThrownBy(() -> new OfficeInput(null, null, null, null, null, null, null, null, null, "1",
                 java.util.Set.of(Field.PHONE))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("phone");
+    }
+
+    /**
+     * The order of the calls building an office's changes does not matter: {@code clearing(ADDRESS2)} followed by
+     * {@code withAddress(…)} with a null second line once dropped the clearing (withAddress un-cleared every field of
+     * the address, given a value or not), and the update left the second line in place. A field given a value and
+     * cleared as well is refused, whichever came first.
+     */
+    @Test
+    void officeChanges_clearAndSetInAnyOrder_aNullLeavingAClearingInPlace() {
+        OrgClient rooms = gatehouse.org(gatehouse.organizations().create(Organizations.NewOrganization.of(
+                "Rooms " + System.nanoTime(), "rooms").withAdmin("admin", "admin@example.com")).organization().id());
+        Office office = rooms.offices().create(OfficeInput.named("Seattle")
+                .withAddress("1 Pike St", "Floor 2", "Seattle", "WA", "98101", "US").withPhone("+1 206 555 0100"));
+
+        OfficeInput clearedFirst = OfficeInput.changes().clearing(Field.ADDRESS2, Field.PHONE)
+                .withAddress("2 Main St", null, "Tacoma", null, null, null).withPhone(null);
+        OfficeInput clearedLast = OfficeInput.changes().withAddress("2 Main St", null, "Tacoma", null, null, null)
+                .withPhone(null).clearing(Field.ADDRESS2, Field.PHONE);
+        assertThat(clearedFirst).isEqualTo(clearedLast);
+        assertThat(clearedFirst.cleared()).containsExactlyInAnyOrder(Field.ADDRESS2, Field.PHONE);
+
+        Office changed = rooms.offices().update(office.id(), clearedFirst);
+        assertThat(changed.address1()).isEqualTo("2 Main St");
+        assertThat(changed.address2()).isNull();
+        assertThat(changed.city()).isEqualTo("Tacoma");
+        assertThat(changed.stateId()).isEqualTo("WA");
+        assertThat(changed.phone()).isNull();
+        assertThat(rooms.offices().get(office.id())).isEqualTo(changed);
+
+        assertThatThrownBy(() -> OfficeInput.changes().clearing(Field.PHONE).withPhone("1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("phone is both set and cleared");
+        assertThatThrownBy(() -> OfficeInput.changes().withPhone("1").clearing(Field.PHONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("phone is both set and cleared");
+        assertThatThrownBy(() -> OfficeInput.changes().clearing(Field.ADDRESS2)
+                .withAddress("2 Main St", "Floor 3", null, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address2 is both set and cleared");
+        assertThatThrownBy(() -> OfficeInput.changes().clearing(Field.REGION).inRegion(7))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("region_id");
+        assertThat(rooms.offices().get(office.id())).isEqualTo(changed);
+    }
+
+    /** A role's visibility alike: a null visibility leaves a clearing in place; set and cleared is refused. */
+    @Test
+    void roleChanges_clearTheVisibilityInAnyOrder() {
+        OrgClient org = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        Role limited = org.roles().create(DocsOrg.limited());
+        RoleInput widen = RoleInput.permissions(List.of("doc.read", "records.all")).withoutVisibility()
+                .withVisibility(null);
+        assertThat(widen.clearsVisibility()).isTrue();
+        assertThat(org.roles().update(limited.id(), widen).visibility()).isNull();
+
+        Roles.Visibility rule = DocsOrg.limited().visibility();
+        assertThatThrownBy(() -> RoleInput.permissions(List.of("doc.read")).withoutVisibility().withVisibility(rule))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("either sets a visibility or clears");
+        assertThatThrownBy(() -> RoleInput.permissions(List.of("doc.read")).withVisibility(rule).withoutVisibility())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("either sets a visibility or clears");
     }
 
     @Test

@@ -523,7 +523,7 @@ public final class ChangeFeed {
         if (revision > last) {
             throw InvalidInputException.field("min_revision", "revision " + revision + " has not been committed: the "
                     + "change log ends at revision " + last + " (a revision is one a write's answer or a "
-                    + "Gatehouse-Revision header gave)");
+                    + "Gatehouse-Revision header gave)", Map.of("last_revision", last));
         }
     }
 

@@ -113,9 +113,12 @@ class ReadAtRevisionIT {
                 .containsExactly("checks[1].min_revision");
         assertThat(inAnItem.get("detail").stringValue()).startsWith("checks[1].min_revision: revision " + future
                 + " has not been committed");
+        assertThat(inAnItem.get("last_revision").longValue()).as("where the log ends, for programs")
+                .isBetween(writer.revision() - 1_000, future - 1);
         Http.Res besideThem = writer.service().post(org.path() + "/check/batch", Map.of("checks",
                 List.of(plain, asking), "min_revision", future));
         assertThat(besideThem.json().get("errors").propertyNames()).as("%s", besideThem)
                 .containsExactly("min_revision");
+        assertThat(besideThem.get("last_revision").isIntegralNumber()).as("%s", besideThem).isTrue();
     }
 }

@@ -253,7 +253,7 @@ final class DecisionsResource {
             if (reason == null || asking.equals("min_revision")) {
                 throw e;
             }
-            throw InvalidInputException.field(asking, reason);
+            throw InvalidInputException.field(asking, reason, e.context());
         }
         OrgDecisions.BatchResult answered = decided.checkAll(requests);
         ObjectNode body = Json.object();
