@@ -68,6 +68,8 @@ import org.jdbi.v3.core.JdbiException;
 final class ChunkWriter {
 
     private static final ChangeLogStore CHANGES = new ChangeLogStore();
+    /** The fields an {@link #unknown} detail's own words name. */
+    private static final Set<String> NAMED_BY_DETAIL = Set.of("user_id", "role", "role_id", "group");
     /** The savepoint a run of assignments given as new runs in (class comment). */
     private static final String AS_NEW = "gatehouse_assignments_as_new";
 
@@ -129,7 +131,7 @@ final class ChunkWriter {
         this.counts = counts;
         this.origins = RoomsLines.applies(model) ? new ImportOrigins(tx, orgId) : null;
         this.roomsLines = origins == null ? null : new RoomsLines(services, tx, () -> this.caller, model, orgId, origins,
-                this::existingMember, ref -> rolesById.get(roleId(ref)));
+                this::existingMember, (ref, field) -> rolesById.get(roleId(ref, field)));
     }
 
     void write(List<ImportLine> lines) {
@@ -377,17 +379,25 @@ final class ChunkWriter {
         rolesById.put(role.id(), role);
     }
 
-    /** The id of the role a line names; a 400 naming the field when there is none. */
+    /** The id of the role a line names by {@code role} or {@code role_id}; a 400 naming the field when there is none. */
     private long roleId(ImportLine.RoleRef ref) {
+        return roleId(ref, "role");
+    }
+
+    /**
+     * The id of the role a line names by the field {@code field} (its name) or {@code field + "_id"} (its id), e.g.
+     * {@code revoked_role} or {@code revoked_role_id}; a 400 naming the field the line sent when there is none.
+     */
+    private long roleId(ImportLine.RoleRef ref, String field) {
         if (ref.id() != null) {
             if (!rolesById.containsKey(ref.id())) {
-                throw unknown("role_id", "role " + ref.id() + " not found in its organization");
+                throw unknown(field + "_id", "role " + ref.id() + " not found in its organization");
             }
             return ref.id();
         }
         Role role = byName(ref.name(), name -> rolesByName.get(key(name)));
         if (role == null) {
-            throw unknown("role", "role \"" + ref.name() + "\" not found in its organization");
+            throw unknown(field, "role \"" + ref.name() + "\" not found in its organization");
         }
         return role.id();
     }
@@ -588,10 +598,14 @@ final class ChunkWriter {
         return member.orElse(null);
     }
 
-    private Member existingMember(String userId) {
+    /**
+     * The member a line names by {@code userId} in its field {@code field} ({@code user_id}, or e.g. {@code invited_by},
+     * {@code owners[1]}); a 400 naming that field when there is none.
+     */
+    private Member existingMember(String field, String userId) {
         Member member = member(userId);
         if (member == null) {
-            throw unknown("user_id", "no member with user_id \"" + userId + "\" in its organization");
+            throw unknown(field, "no member with user_id \"" + userId + "\" in its organization");
         }
         return member;
     }
@@ -625,7 +639,7 @@ final class ChunkWriter {
         if (group == null) {
             throw unknown("group", "no group named \"" + line.group() + "\" in its organization");
         }
-        Member member = existingMember(line.userId());
+        Member member = existingMember("user_id", line.userId());
         if (line.delete()) {
             return services.groups().removeMember(tx, caller, orgId, group.header(), member).changed()
                     ? ImportCounts.Outcome.DELETED : ImportCounts.Outcome.UNCHANGED;
@@ -648,7 +662,7 @@ final class ChunkWriter {
     private ImportCounts.Outcome grants(ImportLine.Grants line) {
         // before the member is looked for, as its own request asks (PUT …/members/{member}/grants)
         caller.require(model.management().members(), "changing a member's grants");
-        Member member = existingMember(line.userId());
+        Member member = existingMember("user_id", line.userId());
         GrantService.Replaced replaced = services.grants().restore(tx, caller, model, orgId, member,
                 line.permissions());
         if (!replaced.changed()) {
@@ -744,7 +758,7 @@ final class ChunkWriter {
             ImportLine.Assignment a = (ImportLine.Assignment) line;
             try {
                 wanted.add(new AssignmentBatch.Wanted(a.type(), localResource(a.type(), a.resourceId()),
-                        existingMember(a.userId()),
+                        existingMember("user_id", a.userId()),
                         roleId(a.role()), a.expiresAt()));
             } catch (GatehouseException e) {
                 unresolved = new LineFailure(a.line(), e);
@@ -830,12 +844,16 @@ final class ChunkWriter {
     }
 
     /**
-     * 400 {@code unknown_reference}. Its detail names no organization id: the line's organization is the one its
-     * lines belong to, and in a deployment's import it may be one the failing chunk created, whose id is rolled back
-     * with it.
+     * 400 {@code unknown_reference} naming {@code field}, the line's field that names nothing: in {@code errors}, and
+     * at the start of the detail when it is not the field the detail's words name already ({@code user_id},
+     * {@code role}, {@code role_id}, {@code group}). Its detail names no organization id: the line's organization is
+     * the one its lines belong to, and in a deployment's import it may be one the failing chunk created, whose id is
+     * rolled back with it.
      */
     private static InvalidInputException unknown(String field, String detail) {
-        return new InvalidInputException("unknown_reference", detail, Map.of(field, "not found"));
+        return new InvalidInputException("unknown_reference", NAMED_BY_DETAIL.contains(field) ? detail
+                : field + ": " + detail,
+                Map.of(field, "not found"));
     }
 
     /**

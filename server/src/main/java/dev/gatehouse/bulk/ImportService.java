@@ -381,6 +381,10 @@ public final class ImportService implements AutoCloseable {
         private Writing writing;
         /** This node's applying of the chunks taken in (done: all applied). */
         private CompletableFuture<Void> applied = CompletableFuture.completedFuture(null);
+        /** The lines parsed since the last chunk handed to be written. */
+        private final List<ImportLine> chunk = new ArrayList<>();
+        /** The first line of the chunk whose writing failed (null: none failed). */
+        private ImportLine failedChunkStart;
 
         Run(Principal principal, long orgId, boolean deployment, InputStream body, ImportOptions options,
             Consumer<ImportProgress> progress, ExecutorService writer) {
@@ -396,7 +400,6 @@ public final class ImportService implements AutoCloseable {
 
         ImportProgress run() {
             long lastLine = 0;
-            List<ImportLine> chunk = new ArrayList<>();
             long chunkBytes = 0;
             try {
                 LineReader.Line line;
@@ -437,16 +440,16 @@ public final class ImportService implements AutoCloseable {
                 settle();
             } catch (LineFailure f) {
                 takeInBefore(lastLine);
-                throw new ImportFailedException(f.line(), f.reason(), snapshot(lastLine));
+                throw failed(f.line(), f.reason(), lastLine);
             } catch (IOException e) {
                 takeInBefore(lastLine);
                 if (late()) { // the connection went silent past the chunk's deadline, and the idle timeout ended it
-                    throw new ImportFailedException(lastLine + 1, tooSlow(), snapshot(lastLine));
+                    throw failed(lastLine + 1, tooSlow(), lastLine);
                 }
                 LOG.info("{} stopped: its body could not be read ({})", deployment ? DEPLOYMENT
                         : "an import into organization " + orgId, e.toString());
-                throw new ImportFailedException(lastLine + 1, new InvalidInputException("body_incomplete", "the body "
-                        + "could not be read to its end (" + e.getClass().getSimpleName() + ")"), snapshot(lastLine));
+                throw failed(lastLine + 1, new InvalidInputException("body_incomplete", "the body "
+                        + "could not be read to its end (" + e.getClass().getSimpleName() + ")"), lastLine);
             } catch (RuntimeException | Error e) {
                 abandon();
                 throw e;
@@ -510,7 +513,7 @@ public final class ImportService implements AutoCloseable {
                 takeIn();
             } catch (LineFailure earlier) {
                 settle();
-                throw new ImportFailedException(earlier.line(), earlier.reason(), snapshot(lastLine));
+                throw failed(earlier.line(), earlier.reason(), lastLine);
             }
             settle();
         }
@@ -536,7 +539,7 @@ public final class ImportService implements AutoCloseable {
         private ImportLine parse(LineReader.Line line) {
             ImportLine parsed;
             try {
-                parsed = LineParser.parse(line.number(), line.bytes(), line.cutOff());
+                parsed = LineParser.parse(line.number(), line.bytes(), line.cutOff(), deployment);
             } catch (GatehouseException e) {
                 throw new LineFailure(line.number(), e);
             }
@@ -567,9 +570,9 @@ public final class ImportService implements AutoCloseable {
             takeInBefore(linesRead);
             LOG.info("{} stopped at line {}: the node is stopping", deployment ? DEPLOYMENT
                     : "an import into organization " + orgId, committedLines + 1);
-            throw new ImportFailedException(committedLines + 1, new UnavailableException("node_stopping", "this node "
+            throw failed(committedLines + 1, new UnavailableException("node_stopping", "this node "
                     + "is stopping; lines up to " + committedLines + " are committed, resume from line "
-                    + (committedLines + 1) + " on another node or once it is back"), snapshot(linesRead));
+                    + (committedLines + 1) + " on another node or once it is back"), linesRead);
         }
 
         /**
@@ -611,7 +614,13 @@ public final class ImportService implements AutoCloseable {
             }
             Writing done = writing;
             writing = null;
-            Written<Void> written = Written.join(done.done);
+            Written<Void> written;
+            try {
+                written = Written.join(done.done);
+            } catch (RuntimeException | Error e) {
+                failedChunkStart = done.lines.isEmpty() ? null : done.lines.get(0);
+                throw e;
+            }
             applied = done.applied;
             if (written != null) {
                 if (deployment) {
@@ -732,6 +741,26 @@ public final class ImportService implements AutoCloseable {
 
         private ImportProgress snapshot(long linesRead) {
             return snapshot(linesRead, true);
+        }
+
+        /** The import ended at {@code line} by {@code reason}, after reading {@code linesRead} lines. */
+        private ImportFailedException failed(long line, GatehouseException reason, long linesRead) {
+            return new ImportFailedException(line, reason, snapshot(linesRead), resumeOrgId());
+        }
+
+        /**
+         * In a deployment's import, the organization the first line not committed belongs to when it exists already:
+         * the one the committed lines end in, unless that line is an organization line, which names its own (one it
+         * creates is rolled back with its chunk). 0 in an organization's import, and when none is known.
+         */
+        private long resumeOrgId() {
+            if (!deployment) {
+                return 0;
+            }
+            ImportLine first = failedChunkStart != null ? failedChunkStart : chunk.isEmpty() ? null : chunk.get(0);
+            // a chunk committed before the failure (too_many_lines) leaves its lines behind: the first is not known
+            boolean known = first != null && first.line() > committedLines;
+            return known && first instanceof ImportLine.Organization ? 0 : orgId;
         }
 
         /**

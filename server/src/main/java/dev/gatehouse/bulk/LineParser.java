@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +36,11 @@ final class LineParser {
             RoleInput.FIELDS.stream()).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.INVITED, Member.DEACTIVATED);
     private static final Set<String> ROOM_STATUSES = Set.of("active", "pending", "closed");
+    /**
+     * Where {@link Json#parse} says a text broke, ending its detail: its line (1 in a line, unless a carriage return
+     * inside it counts as a line break) and its column in that line.
+     */
+    private static final Pattern PLACE = Pattern.compile(" \\(line (\\d+), column (\\d+)\\)$");
 
     private LineParser() {
     }
@@ -41,9 +48,15 @@ final class LineParser {
     /**
      * The line's object; a 400 when it is not a valid line. {@code cutOff}: the body ended inside this line, which is
      * said ({@code truncated_line}) when its JSON ends before its object does; any other mistake in a last line sent
-     * without its line feed is told as on any line.
+     * without its line feed is told as on any line. {@code deployment}: the line is of a deployment's import, the one
+     * that takes {@code organization} lines (an organization's import refuses them, and does not offer them).
      */
-    static ImportLine parse(long line, byte[] bytes, boolean cutOff) {
+    static ImportLine parse(long line, byte[] bytes, boolean cutOff, boolean deployment) {
+        if (startsWithByteOrderMark(bytes)) {
+            // the JSON parser would skip it silently, as at the start of any text; only the body's first is skipped
+            throw new InvalidInputException("invalid_json", "malformed JSON: the line starts with a byte order mark "
+                    + "(U+FEFF), which is allowed only at the start of the body");
+        }
         JsonNode node;
         try {
             node = Json.parse(bytes);
@@ -52,7 +65,7 @@ final class LineParser {
                 throw new InvalidInputException("truncated_line", "the body ends inside this line, which is not a "
                         + "complete JSON object; send the whole line");
             }
-            throw e;
+            throw placedInLine(e);
         }
         Fields f = Fields.of(node);
         String type = f.string("type", true, 32);
@@ -73,13 +86,36 @@ final class LineParser {
             case "resource" -> resource(line, f, delete);
             case "assignment" -> assignment(line, f, delete);
             case "region", "office", "room", "room_user", "rooms_profile" -> roomsObject(line, f, type, delete);
-            default -> throw new InvalidInputException("invalid_input", "type: must be one of " + List.of("organization",
-                    "header", "role", "member", "region", "office", "rooms_profile", "group", "group_member", "grants",
-                    "room", "room_user", "resource", "assignment") + ", got \"" + Fields.abbreviate(type)
-                    + "\"", Map.of("type", "unknown type"));
+            default -> throw new InvalidInputException("invalid_input", "type: must be one of " + types(deployment)
+                    + ", got \"" + Fields.abbreviate(type) + "\"", Map.of("type", "unknown type"));
         };
         f.check();
         return parsed;
+    }
+
+    /** The types a line of a deployment's import, or else of an organization's, may have, in the export's order. */
+    private static List<String> types(boolean deployment) {
+        return Stream.of(ImportLine.Kind.values()).filter(k -> deployment || k != ImportLine.Kind.ORGANIZATION)
+                .map(ImportLine.Kind::wire).toList();
+    }
+
+    /** Whether a line starts with a UTF-8 byte order mark. */
+    private static boolean startsWithByteOrderMark(byte[] bytes) {
+        return bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
+    }
+
+    /**
+     * {@link Json#parse}'s refusal of a line, its place in the line as {@code (column C)}: the text parsed is the line
+     * alone, so the parser's "line 1" says nothing (the answer's {@code line N:} is the body's). A carriage return
+     * inside the line, which the parser counts as a line break, keeps its place as the parser gives it.
+     */
+    private static InvalidInputException placedInLine(InvalidInputException e) {
+        Matcher place = PLACE.matcher(e.detail());
+        if (!place.find() || !place.group(1).equals("1")) {
+            return e;
+        }
+        return new InvalidInputException(e.code(), e.detail().substring(0, place.start()) + " (column "
+                + place.group(2) + ")", e.fieldErrors(), e.getCause());
     }
 
     /**

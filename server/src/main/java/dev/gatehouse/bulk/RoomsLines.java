@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -51,11 +52,14 @@ final class RoomsLines {
     private final ImportOrigins origins;
     private final OfficeImports offices;
     private final RoomImports rooms;
-    private final Function<String, Member> member;
-    private final Function<ImportLine.RoleRef, Role> role;
+    /** The member of a user id, by the field of the line naming it: a 400 naming that field when there is none. */
+    private final BiFunction<String, String, Member> member;
+    /** The role a reference names, by the field of the line naming it: a 400 naming that field when there is none. */
+    private final BiFunction<ImportLine.RoleRef, String, Role> role;
 
     RoomsLines(BulkServices services, Tx tx, Supplier<Caller> caller, PermissionModel model, long orgId,
-               ImportOrigins origins, Function<String, Member> member, Function<ImportLine.RoleRef, Role> role) {
+               ImportOrigins origins, BiFunction<String, String, Member> member,
+               BiFunction<ImportLine.RoleRef, String, Role> role) {
         this.tx = tx;
         this.caller = caller;
         this.model = model;
@@ -130,8 +134,11 @@ final class RoomsLines {
             throw InvalidInputException.field("office_id", "no office " + line.officeId() + " exists here; an "
                     + "office line creates it first");
         }
-        List<Member> owners = line.owners().stream().map(member).toList();
-        Long createdBy = line.createdBy() == null ? null : member.apply(line.createdBy()).id();
+        List<Member> owners = new ArrayList<>(line.owners().size());
+        for (int i = 0; i < line.owners().size(); i++) {
+            owners.add(member.apply("owners[" + i + "]", line.owners().get(i)));
+        }
+        Long createdBy = line.createdBy() == null ? null : member.apply("created_by", line.createdBy()).id();
         Room wanted = new Room(line.id(), orgId, line.name(), officeId, line.status(),
                 owners.stream().map(Member::id).toList(), createdBy,
                 line.transactionSideId(), line.templateId(), line.listingSource(), line.fieldData(),
@@ -155,15 +162,15 @@ final class RoomsLines {
         Room room = rooms.room(tx.handle(), orgId, origins.local("room", line.roomId())).orElseThrow(() ->
                 new NotFoundException("room_not_found", "room " + line.roomId() + " not found; a room line "
                         + "creates it first"));
-        Member user = member.apply(line.userId());
-        Long invitedBy = line.invitedBy() == null ? null : member.apply(line.invitedBy()).id();
-        Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole()).id();
+        Member user = member.apply("user_id", line.userId());
+        Long invitedBy = line.invitedBy() == null ? null : member.apply("invited_by", line.invitedBy()).id();
+        Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole(), "revoked_role").id();
         return outcome(rooms.restoreRoomUser(tx, orgId, room, user.id(), invitedBy, line.transactionSideId(),
                 revokedRole, line.revokedAt()));
     }
 
     private ImportCounts.Outcome profile(ImportLine.RoomsProfile line) {
-        Member user = member.apply(line.userId());
+        Member user = member.apply("user_id", line.userId());
         RoomsProfile before = rooms.profile(tx.handle(), orgId, user.id()).orElseThrow(() ->
                 InvalidInputException.field("user_id", "user " + line.userId() + " is external; only company users "
                         + "have a Rooms profile"));
@@ -202,7 +209,7 @@ final class RoomsLines {
      * the company's rooms while its grants and its decisions say otherwise.
      */
     private void requireClassicLevel(ImportLine.RoomsProfile line, Member user, AccessLevel level) {
-        Role held = role.apply(new ImportLine.RoleRef(user.roleId(), null));
+        Role held = role.apply(new ImportLine.RoleRef(user.roleId(), null), "role");
         if (!level.classicFor(held.systemKey())) {
             throw InvalidInputException.field("access_level", "user " + line.userId() + " holds the role \""
                     + held.name() + "\", whose users are at access level " + AccessLevel.classicNames(held.systemKey())

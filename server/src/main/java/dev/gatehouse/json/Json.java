@@ -85,7 +85,8 @@ public final class Json {
         try {
             tree = MAPPER.readTree(body);
         } catch (JacksonException e) {
-            throw new InvalidInputException("invalid_json", "malformed JSON: " + MalformedJson.describe(e), Map.of(), e);
+            throw new InvalidInputException("invalid_json", "malformed JSON: " + MalformedJson.describe(e, body), Map.of(),
+                    e);
         } catch (NumberFormatException e) {
             throw StoredNumbers.exponentOutOfRange(body, ONE_PASS);
         }

@@ -33,8 +33,16 @@ public final class MalformedJson {
 
     /** What broke and where, e.g. {@code "NaN" is not a JSON value ... (line 1, column 9)}. */
     public static String describe(JacksonException e) {
+        return describe(e, null);
+    }
+
+    /**
+     * {@link #describe(JacksonException)} of the parse of {@code text} (null: not known), whose column is then
+     * counted in characters, as a reader counts them, where the parser counts bytes.
+     */
+    public static String describe(JacksonException e, byte[] text) {
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        return what(e, message) + where(e.getLocation());
+        return what(e, message) + where(e.getLocation(), text);
     }
 
     /**
@@ -202,14 +210,33 @@ public final class MalformedJson {
         return printable.length() <= TOKEN ? printable : printable.substring(0, TOKEN - 3) + "...";
     }
 
-    /** {@code (line 1, column 9)}, or {@code (byte 8)}, or nothing when the parser did not say. */
-    private static String where(TokenStreamLocation at) {
+    /**
+     * {@code (line 1, column 9)}, or {@code (byte 8)}, or nothing when the parser did not say. With {@code text} (the
+     * bytes parsed), the parser's column, which counts bytes, becomes the count of characters to the same place.
+     */
+    private static String where(TokenStreamLocation at, byte[] text) {
         if (at == null) {
             return "";
         }
         if (at.getLineNr() > 0 && at.getColumnNr() > 0) {
-            return " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            return " (line " + at.getLineNr() + ", column " + characterColumn(at, text) + ")";
         }
         return at.getByteOffset() >= 0 ? " (byte " + at.getByteOffset() + ")" : "";
+    }
+
+    /** The parser's column at {@code at}, counted in characters of {@code text} (as it is when text is null). */
+    private static long characterColumn(TokenStreamLocation at, byte[] text) {
+        long offset = at.getByteOffset();
+        long lineStart = offset - (at.getColumnNr() - 1);
+        if (text == null || offset < 0 || lineStart < 0 || offset > text.length) {
+            return at.getColumnNr();
+        }
+        long column = 1;
+        for (long i = lineStart; i < offset; i++) {
+            if ((text[(int) i] & 0xC0) != 0x80) {
+                column++;
+            }
+        }
+        return column;
     }
 }

@@ -228,6 +228,53 @@ class BulkBadInputIT {
     }
 
     /**
+     * Only the body's first byte order mark is skipped: a line starting with one — a later line, a line holding only
+     * the mark, or the first line after the body's own mark — is 400 {@code invalid_json} naming that line and the
+     * mark, and the import changes nothing. Before, the JSON parser skipped a mark at the start of any line.
+     */
+    @Test
+    void aByteOrderMarkStartingAnyOtherLine_isRefusedAtItsLine() {
+        String group = line("type", "group", "name", "Marked");
+        for (String[] bodyAndLine : new String[][] {{FIRST + "\n\uFEFF" + group + "\n", "2"},
+                {FIRST + "\n\uFEFF\n", "2"}, {"\uFEFF\uFEFF" + FIRST + "\n", "1"}}) {
+            check(bodyAndLine[0], "invalid_json", Integer.parseInt(bodyAndLine[1]));
+            Http.Res res = importBody(node.service(), fx.org("docs").id(), "", bodyAndLine[0]);
+            assertThat(res.get("detail").stringValue()).as("%s", res).isEqualTo("line " + bodyAndLine[1]
+                    + ": malformed JSON: the line starts with a byte order mark (U+FEFF), which is allowed only at "
+                    + "the start of the body");
+        }
+    }
+
+    /**
+     * Malformed JSON in a line is placed by its column in the line, counted in characters: the JSON parser counts
+     * bytes, and its "line 1" is not the body's line, which the detail starts with.
+     */
+    @Test
+    void malformedJsonInALine_isPlacedByItsColumnInCharacters() {
+        String broken = "{\"type\": \"group\", \"name\": \"Zürich ☃\" x}";
+        Http.Res res = importBody(node.service(), fx.org("docs").id(), "", FIRST + "\n" + broken + "\n");
+        assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("invalid_json");
+        assertThat(res.get("detail").stringValue()).as("%s", res).isEqualTo("line 2: malformed JSON: unexpected 'x': "
+                + "expected ',' or '}' (column " + (broken.indexOf(" x}") + 2) + ")");
+    }
+
+    /**
+     * An unknown {@code type} is refused with the types the import takes: an organization's import does not offer
+     * {@code organization}, which only a deployment's takes.
+     */
+    @Test
+    void anUnknownType_isRefusedWithTheTypesThisImportTakes() {
+        String planet = line("type", "planet", "name", "X");
+        Http.Res own = importBody(node.service(), fx.org("docs").id(), "", planet + "\n");
+        assertThat(own.get("detail").stringValue()).as("%s", own).startsWith("line 1: type: must be one of [header, "
+                + "role, member,").doesNotContain("organization");
+        Http.Res deployment = node.service().raw("POST", "/v1/import", line("type", "organization", "name",
+                "Planets", "model", "docs") + "\n" + planet + "\n", "application/x-ndjson");
+        assertThat(deployment.get("detail").stringValue()).as("%s", deployment)
+                .startsWith("line 2: type: must be one of [organization, header, role,");
+    }
+
+    /**
      * A chunked body that ends without its last chunk (the connection closed early) is 400 {@code body_incomplete}
      * at the line being read when it broke off: the line it cut, or the line after the last whole one when it broke
      * off between lines (none of it arrived). Its chunk is not committed: resume from {@code resume_from_line}, the

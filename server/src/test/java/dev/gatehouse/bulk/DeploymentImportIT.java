@@ -188,6 +188,38 @@ class DeploymentImportIT {
         assertThat(orgsNamed(a)).as("resuming created no second organization").hasSize(1);
     }
 
+    /**
+     * A failing chunk that starts with an organization line rolls that organization back: the line to resume from
+     * belongs to no organization that exists, so the problem gives no {@code resume_org_id}, while its progress still
+     * says where the committed lines end.
+     */
+    @Test
+    void aChunkFailingAfterItsOrganizationLine_givesNoResumeOrganization() {
+        String a = unique("res-a");
+        String b = unique("res-b");
+        List<String> lines = List.of(organization(a), role("Reader", READ), organization(b),
+                member(b + "-u1", "Missing"));
+
+        Http.Res failed = importDeployment(node.service(), "chunk_lines=2", lines);
+
+        assertThat(failed.status()).as("%s", failed).isEqualTo(400);
+        assertThat(failed.get("code").stringValue()).isEqualTo("unknown_reference");
+        assertThat(failed.get("line").longValue()).isEqualTo(4);
+        assertThat(failed.get("resume_from_line").longValue()).isEqualTo(3);
+        assertThat(failed.json().has("resume_org_id")).as("%s", failed).isFalse();
+        long orgA = orgsNamed(a).get(0);
+        assertThat(failed.get("progress").get("org_id").longValue()).isEqualTo(orgA);
+        assertThat(orgsNamed(b)).isEmpty();
+
+        List<String> fixed = new ArrayList<>(lines);
+        fixed.set(3, member(b + "-u1", "Owner"));
+        Http.Res resumed = importDeployment(node.service(), "chunk_lines=2&from_line=3", fixed);
+        assertThat(resumed.status()).as("%s", resumed).isEqualTo(200);
+        assertThat(orgsNamed(a)).containsExactly(orgA);
+        assertThat(orgsNamed(b)).hasSize(1);
+        assertThat(rows("members", orgsNamed(b).get(0))).isEqualTo(1);
+    }
+
     @Test
     void anExistingOrganization_isNamedByItsId_andItsModelChecked() {
         Fixtures.Org existing = fx.org("docs");

@@ -415,6 +415,44 @@ class RoomsExportIT {
     }
 
     /**
+     * A Rooms line naming a user or a role that is not there is refused (400 {@code unknown_reference}) naming the
+     * field the line sent it in — {@code owners[1]}, {@code created_by}, {@code invited_by}, {@code revoked_role},
+     * {@code revoked_role_id} — in {@code errors} and its detail, committing nothing. Before, every unknown user was
+     * named {@code user_id} and every unknown role {@code role}, fields these lines do not have.
+     */
+    @Test
+    void roomsLines_namingNothing_nameTheFieldThatDid() {
+        Fixtures.Org org = fx.org("rooms");
+        Http.Res setUp = Bulk.importLines(node.service(), org.id(), "", List.of(
+                Bulk.role("Own", List.of("canDeleteOwnedRooms", "canManageInvitedUserRoomAccess", "canCreateRooms")),
+                Bulk.line("type", "member", "user_id", "o4", "email", "o4@x.test", "role", "Own"),
+                Bulk.line("type", "member", "user_id", "b4", "email", "b4@x.test", "role", "Own"),
+                Bulk.line("type", "room", "id", 907, "name", "Known", "status", "active", "owners", List.of("o4"))));
+        assertThat(setUp.status()).as("%s", setUp).isEqualTo(200);
+        String before = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        String probe = Bulk.line("type", "region", "id", 992, "name", "Probe");
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("owners[1]", Bulk.line("type", "room", "id", 908, "name", "Ghosts", "status", "active", "owners",
+                List.of("o4", "ghost")));
+        lines.put("created_by", Bulk.line("type", "room", "id", 908, "name", "Ghosts", "status", "active", "owners",
+                List.of("o4"), "created_by", "ghost"));
+        lines.put("invited_by", Bulk.line("type", "room_user", "room_id", 907, "user_id", "b4", "invited_by",
+                "ghost"));
+        lines.put("user_id", Bulk.line("type", "room_user", "room_id", 907, "user_id", "ghost"));
+        lines.put("revoked_role", Bulk.line("type", "room_user", "room_id", 907, "user_id", "b4", "revoked_role",
+                "Ghost", "revoked_at", "2026-03-01T00:00:00Z"));
+        lines.put("revoked_role_id", Bulk.line("type", "room_user", "room_id", 907, "user_id", "b4",
+                "revoked_role_id", 987_654_321L, "revoked_at", "2026-03-01T00:00:00Z"));
+        lines.forEach((field, line) -> {
+            Http.Res res = refused(org, 400, "unknown_reference", probe, line);
+            assertThat(res.get("errors").properties()).extracting(Map.Entry::getKey).as("%s", res)
+                    .containsExactly(field);
+            assertThat(res.get("detail").stringValue()).as("%s", res).contains(field);
+        });
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+    }
+
+    /**
      * A room owner never holds its role there until an end: a {@code room} line naming as owner a user whose role in
      * the room has an {@code expires_at} is refused (409 {@code room_owner}, naming the user and the end), as is an
      * {@code assignment} line giving an owner's role an end, and nothing is committed. Before, the room line was

@@ -2,6 +2,7 @@ package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,6 +53,15 @@ class MalformedJsonTest {
         String detail = detail(body);
         assertThat(detail).startsWith("malformed JSON: ").contains(expected);
         assertPlain(detail);
+    }
+
+    /** The place's column counts characters, as a reader counts them; the parser's own counts bytes. */
+    @Test
+    void theColumn_countsCharacters_notBytes() {
+        String body = "{\"name\": \"\u00fcber \u2603\", \n \"\u00e9\": 1,}";
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> Json.parse(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(e.detail()).as("the '}' after a two-byte character").endsWith("(line 2, column 9)");
     }
 
     @ParameterizedTest(name = "{1}")

@@ -230,8 +230,8 @@ final class BulkResource {
         context.put("line", e.line());
         context.put("committed_lines", e.progress().committedLines());
         context.put("resume_from_line", e.progress().committedLines() + 1);
-        if (e.progress().organizations() != null && e.progress().organizations().orgId() != 0) {
-            context.put("resume_org_id", e.progress().organizations().orgId());
+        if (e.resumeOrgId() != 0) {
+            context.put("resume_org_id", e.resumeOrgId());
         }
         context.put("revision", e.progress().revision());
         context.put("progress", e.progress().json());
