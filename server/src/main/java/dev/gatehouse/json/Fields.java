@@ -120,16 +120,26 @@ public final class Fields {
 
     /**
      * A string that is not blank after trimming Java's whitespace; returned trimmed: a text that names no object for
-     * people (a URL, a reason, a reference to what is stored by a name, which a name stored before {@link #name}'s
-     * rule must still find). A name is read by {@link #name}.
+     * people (a reason, a reference to what is stored by a name, which a name stored before {@link #name}'s
+     * rule must still find). A name is read by {@link #name}; a value whose whitespace its own rules refuse (a URL) by
+     * {@link #unstripped}.
      */
     public String text(String name, boolean required, int maxLength) {
+        String s = unstripped(name, required, maxLength);
+        return s == null ? null : s.strip();
+    }
+
+    /**
+     * A string that is not blank, returned as sent: for a value whose rules refuse whitespace around it rather than
+     * dropping it silently (a webhook's URL, which its checker then refuses naming the field).
+     */
+    public String unstripped(String name, boolean required, int maxLength) {
         String s = string(name, required, maxLength);
         if (s != null && s.isBlank()) {
             error(name, "must not be blank");
             return null;
         }
-        return s == null ? null : s.strip();
+        return s;
     }
 
     /**

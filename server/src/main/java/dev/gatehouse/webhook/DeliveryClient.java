@@ -69,7 +69,12 @@ final class DeliveryClient implements AutoCloseable {
     private final HttpClient http;
     private final long timeoutMillis;
 
-    DeliveryClient(TargetPolicy targets, Duration timeout) {
+    /**
+     * @param connections how many requests may be in flight to one scheme, host and port: as many as the node delivers
+     *                    at once, so that the hanging requests of some subscriptions do not queue those of others
+     *                    that share their receiver's host
+     */
+    DeliveryClient(TargetPolicy targets, Duration timeout, int connections) {
         this.timeoutMillis = timeout.toMillis();
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("gatehouse-webhook-http");
@@ -81,6 +86,7 @@ final class DeliveryClient implements AutoCloseable {
         http.setSocketAddressResolver(new CheckedResolver(targets,
                 new SocketAddressResolver.Async(threads, timer, timeoutMillis)));
         http.setFollowRedirects(false);
+        http.setMaxConnectionsPerDestination(connections);
         http.setConnectTimeout(timeoutMillis);
         http.setIdleTimeout(Math.max(timeoutMillis, 30_000));
         http.setHttpCookieStore(new HttpCookieStore.Empty());

@@ -17,11 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +54,7 @@ import org.slf4j.MDC;
  * deliveries, so three rules bound what a subscription can take from others:
  * <ul>
  *   <li><i>Per-organization concurrency:</i> an organization holds at most {@code orgConcurrency} leases at
- *       once, counted over all nodes (claims of all nodes are serialized by an advisory lock), so with
- *       {@code workers} threads per node, {@code workers − orgConcurrency} stay free for everyone else.</li>
+ *       once, counted over all nodes (claims of all nodes are serialized by an advisory lock).</li>
  *   <li><i>Time-budgeted claims:</i> a worker delivers a claimed subscription for at most
  *       {@code claimBudget} (and {@value #EVENTS_PER_CLAIM} events), then finishes the request in flight and
  *       hands the subscription back. A worker thus frees up after one slow request at most, and a busy
@@ -62,6 +64,15 @@ import org.slf4j.MDC;
  * </ul>
  * An organization whose receivers all hang therefore holds {@code orgConcurrency} workers for up to the
  * request timeout each, and no more; another organization's event is claimed by the next free worker.
+ *
+ * <p><b>Waiting costs a thread, not a turn.</b> A node delivers up to {@code workers} subscriptions at once (256 by
+ * default), far more than it has connections: a worker waiting on a receiver holds its lease and its thread, but no
+ * database connection. Threads are made when a claim finds none idle and end after a minute idle, so an idle node
+ * keeps none. Workers reach the database only through {@link #database} and {@link #inTurn}, at most
+ * {@value #DATABASE_TURNS} at once and one statement or transaction each, so that many busy workers cannot take the
+ * pool's connections from the API. So with {@code workers} and {@code orgConcurrency} per node, organizations whose
+ * receivers all hang fill a node only when there are more than {@code (workers − 1) / orgConcurrency} of them (127 by
+ * default), each on this node; until then another organization's event is claimed at once.
  *
  * <p><b>Where requests may go.</b> Every request goes through a {@link DeliveryClient}, which resolves the
  * target, refuses it unless every address is public or in an allowed network ({@link TargetPolicy}), and
@@ -110,7 +121,7 @@ import org.slf4j.MDC;
  * thread samples the deployment's backlog every {@value #BACKLOG_SAMPLE_SECONDS} s ({@link WebhookMetrics}). A
  * worker's log lines carry the subscription's organization ({@code org_id}).
  *
- * <p>Thread-safe. One scheduling thread claims work; up to {@code workers} threads deliver.
+ * <p>Thread-safe. One scheduling thread claims work; up to {@code workers} threads deliver, made on demand.
  */
 public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
 
@@ -124,6 +135,12 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     static final long BACKLOG_SAMPLE_SECONDS = 5;
     /** The logging context key of the organization a worker delivers for (the same as a request's). */
     private static final String ORG_ID = "org_id";
+    /**
+     * How many workers use the database at once, each for one statement or transaction: a node delivers far more
+     * subscriptions at once than it has connections (8 by default, {@code --pool-size}), and the workers must leave
+     * connections to the API however many of them are busy.
+     */
+    static final int DATABASE_TURNS = 8;
     private static final WebhookStore.Failure LEASE_LOST = new WebhookStore.Failure(0, false, Duration.ZERO);
 
     private final Jdbi jdbi;
@@ -136,6 +153,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final DeliveryClient client;
     private final ExecutorService workers;
     private final Semaphore free;
+    private final Semaphore databaseTurns = new Semaphore(DATABASE_TURNS);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Object wake = new Object();
@@ -167,12 +185,15 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         this.service = service;
         this.settings = settings;
         this.nodeId = nodeId;
-        this.client = new DeliveryClient(settings.targets(), settings.timeout());
-        this.workers = Executors.newFixedThreadPool(settings.workers(), r -> {
-            Thread t = new Thread(r, "gatehouse-webhook-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        this.client = new DeliveryClient(settings.targets(), settings.timeout(), settings.workers());
+        // Threads are made when a claim finds none idle and end after a minute idle; the permits of free, not the
+        // pool, bound how many deliver at once.
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "gatehouse-webhook-worker");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.free = new Semaphore(settings.workers());
         this.scheduler = new Thread(this::schedule, "gatehouse-webhook-scheduler");
         this.scheduler.setDaemon(true);
@@ -359,10 +380,29 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
      * ({@link #releaseSuperseded}).
      */
     private void giveBack(long id, long token) {
-        jdbi.useHandle(h -> {
+        database(h -> {
             store.release(h, id, token);
             store.releaseSuperseded(h, id, nodeId, token);
+            return null;
         });
+    }
+
+    /**
+     * {@code work} on a connection of its own, once one of the {@value #DATABASE_TURNS} database turns is free (the
+     * workers' only way to the database, one statement or transaction at a time, never nested).
+     */
+    private <T> T database(HandleCallback<T, RuntimeException> work) {
+        return inTurn(() -> jdbi.withHandle(work));
+    }
+
+    /** {@code work}, which reads or writes the database once, in one of the {@value #DATABASE_TURNS} turns. */
+    private <T> T inTurn(Supplier<T> work) {
+        databaseTurns.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            databaseTurns.release();
+        }
     }
 
     /** Waits a poll interval; false when the node is stopping. */
@@ -400,7 +440,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         int handled = 0;
         long deadline = System.nanoTime() + settings.claimBudget().toNanos();
         while (running.get() && handled < EVENTS_PER_CLAIM && System.nanoTime() - deadline < 0) {
-            Optional<WebhookStore.Target> found = jdbi.withHandle(h -> store.target(h, id, token));
+            Optional<WebhookStore.Target> found = database(h -> store.target(h, id, token));
             if (found.isEmpty() || !found.get().webhook().active()) {
                 // deleted, paused, or the lease was lost: the cursor is no longer ours to move
                 if (found.isPresent()) {
@@ -411,7 +451,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 return;
             }
             WebhookStore.Target target = found.get();
-            List<ChangeRecord> batch = jdbi.withHandle(h -> EventQuery.forOrg(claim.orgId()).ascending(true)
+            List<ChangeRecord> batch = database(h -> EventQuery.forOrg(claim.orgId()).ascending(true)
                     .afterRevision(target.revision()).limit(READ_BATCH).build().run(h));
             if (batch.isEmpty()) {
                 giveBack(id, token);
@@ -438,7 +478,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             if (skipped > target.revision()) {
                 long to = skipped;
                 boolean forget = target.attempts() > 0;
-                if (!jdbi.withHandle(h -> store.advance(h, id, token, to, forget, settings.lease()))) {
+                if (!database(h -> store.advance(h, id, token, to, forget, settings.lease()))) {
                     releaseSuperseded(id, token);
                     return;
                 }
@@ -447,7 +487,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 handled += batch.size();
                 continue;
             }
-            String lost = service.creatorLostAccess(target.webhook());
+            String lost = inTurn(() -> service.creatorLostAccess(target.webhook()));
             if (lost != null) {
                 pauseForCreator(target.webhook(), lost);
                 giveBack(id, token);
@@ -468,7 +508,10 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
      * has ended, the lease is given back, and the next attempt — attempt 1 — is claimed at once.
      */
     private void releaseSuperseded(long id, long token) {
-        jdbi.useHandle(h -> store.releaseSuperseded(h, id, nodeId, token));
+        database(h -> {
+            store.releaseSuperseded(h, id, nodeId, token);
+            return null;
+        });
     }
 
     /**
@@ -568,7 +611,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         long id = a.webhook().id();
         Optional<WebhookStore.Failure> failed;
         try {
-            failed = jdbi.inTransaction(h -> {
+            failed = inTurn(() -> jdbi.inTransaction(h -> {
                 store.logDelivery(h, id, a.revision(), a.number(), a.started(), a.millis(), a.status(),
                         a.succeeded() ? Delivery.SUCCEEDED : Delivery.FAILED, a.error(), nodeId);
                 if (a.succeeded()) {
@@ -577,7 +620,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 }
                 return Optional.of(store.fail(h, id, a.token(), a.error(), settings.backoff(a.number()),
                         settings.retryWindow(), clock.instant()).orElse(LEASE_LOST));
-            });
+            }));
         } catch (RuntimeException e) {
             throw new UnrecordedAttempt(a, e);
         }
@@ -602,14 +645,14 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private void pauseAfterFailures(Webhook w, long revision, WebhookStore.Failure f, String error) {
         String reason = "delivery of revision " + revision + " failed " + f.attempts() + " times over "
                 + human(f.failingFor()) + " (retry window " + human(settings.retryWindow()) + "); last error: " + error;
-        if (service.autoPause(w.orgId(), w.id(), reason)) {
+        if (inTurn(() -> service.autoPause(w.orgId(), w.id(), reason))) {
             LOG.warn("webhook {} of organization {} paused: {}", w.id(), w.orgId(), reason);
         }
     }
 
     /** Pauses a subscription whose creator may no longer make it, unless it changed since it was read. */
     private void pauseForCreator(Webhook w, String reason) {
-        if (service.autoPause(w.orgId(), w.id(), reason, w.version())) {
+        if (inTurn(() -> service.autoPause(w.orgId(), w.id(), reason, w.version()))) {
             LOG.warn("webhook {} of organization {} paused: {}", w.id(), w.orgId(), reason);
         }
     }

@@ -208,9 +208,10 @@ public final class WebhookService {
             String status = in.status() == null ? current.status() : in.status();
             boolean resumed = !current.active() && Webhook.ACTIVE.equals(status);
             boolean paused = current.active() && Webhook.PAUSED.equals(status);
-            boolean moved = url != null && !url.equals(current.url());
+            // a URL that differs in the case of its scheme or host only is the same URL: it changes nothing
+            boolean moved = url != null && !url.equals(WebhookUrl.canonical(current.url()));
             Instant now = tx.now();
-            Webhook changed = new Webhook(id, orgId, url == null ? current.url() : url,
+            Webhook changed = new Webhook(id, orgId, moved ? url : current.url(),
                     in.description() == null ? current.description() : in.description(),
                     in.objectTypes() == null ? current.objectTypes() : in.objectTypes(),
                     in.actions() == null ? current.actions() : in.actions(), status,

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param timeout         how long one request may take, connection included
  * @param initialBackoff  the wait after the first failure; it doubles with each further failure
  * @param maxBackoff      the longest wait between two attempts
- * @param workers         subscriptions one node delivers concurrently (each one request at a time)
+ * @param workers         subscriptions one node delivers concurrently (each one request at a time), each on a thread
+ *                        made when needed; a worker waiting on a receiver holds no database connection
  * @param pollInterval    how often a node looks for due retries when no new change wakes it
  * @param deliveryLogDays how long delivery attempts are kept in the deliveries log
  * @param orgConcurrency  subscriptions of one organization delivered at the same time, by all nodes together
@@ -26,7 +27,7 @@ public record WebhookSettings(Duration retryWindow, Duration timeout, Duration i
                               int workers, Duration pollInterval, int deliveryLogDays, int orgConcurrency,
                               Duration claimBudget, List<IpNetwork> allowedNetworks, Duration retentionHold) {
 
-    public static final int DEFAULT_WORKERS = 8;
+    public static final int DEFAULT_WORKERS = 256;
     public static final int DEFAULT_ORG_CONCURRENCY = 2;
     public static final Duration DEFAULT_CLAIM_BUDGET = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofHours(24);

@@ -11,7 +11,9 @@ import java.util.Locale;
 /**
  * What a webhook URL must look like: absolute {@code http} or {@code https}, with a host, a port (when given)
  * within 1–65535, no credentials and no fragment, written in printable ASCII (other characters percent-encoded as
- * UTF-8). Where the host may lead is {@link TargetPolicy}'s business.
+ * UTF-8), without whitespace around it. Where the host may lead is {@link TargetPolicy}'s business. A URL is kept with
+ * its scheme and host in lower case ({@link #canonical}), as they compare, so that one written {@code HTTP://Example.com/x}
+ * is the same URL as {@code http://example.com/x}; its path and query are kept as written.
  *
  * <p>Checked when a subscription is created or moved (a 400 naming {@code url}) and again before every
  * delivery, where a stored URL that no longer passes (stored before a rule was added) fails as
@@ -28,14 +30,47 @@ final class WebhookUrl {
     private WebhookUrl() {
     }
 
-    /** {@code raw}, stripped, when it is an acceptable URL; otherwise a 400 whose {@code errors.url} says why. */
-    static String check(String raw) {
-        return check(raw, true);
+    /**
+     * {@code url} with its scheme and host in lower case ({@link #canonical}) when it is an acceptable URL; otherwise a
+     * 400 whose {@code errors.url} says why.
+     */
+    static String check(String url) {
+        return canonical(url, check(url, true));
     }
 
-    /** See {@link #check(String)}; a URL that is not ASCII passes unless {@code asciiOnly}. */
-    private static String check(String raw, boolean asciiOnly) {
-        String url = raw.strip();
+    /**
+     * {@code url} as {@link #check} keeps it, scheme and host in lower case; a URL that is not one at all is returned
+     * as it is. Two URLs are the same when their canonical forms are equal.
+     */
+    static String canonical(String url) {
+        try {
+            return canonical(url, new URI(url));
+        } catch (URISyntaxException e) {
+            return url;
+        }
+    }
+
+    /** {@code url}, whose parsed form is {@code uri}, with the scheme and authority (the host, a port) in lower case. */
+    private static String canonical(String url, URI uri) {
+        if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawUserInfo() != null) {
+            return url;
+        }
+        String prefix = uri.getScheme() + "://" + uri.getRawAuthority();
+        if (!url.startsWith(prefix)) {
+            return url;
+        }
+        return prefix.toLowerCase(Locale.ROOT) + url.substring(prefix.length());
+    }
+
+    /**
+     * The parsed URL when it is acceptable (see {@link #check(String)}); a URL that is not ASCII passes unless
+     * {@code asciiOnly}.
+     */
+    private static URI check(String url, boolean asciiOnly) {
+        if (!url.isEmpty() && (Character.isWhitespace(url.codePointAt(0))
+                || Character.isWhitespace(url.codePointBefore(url.length())))) {
+            throw InvalidInputException.field("url", "must not begin or end with whitespace");
+        }
         URI uri;
         try {
             uri = new URI(url);
@@ -67,7 +102,7 @@ final class WebhookUrl {
         if (uri.getRawFragment() != null) {
             throw InvalidInputException.field("url", "must not have a fragment");
         }
-        return url;
+        return uri;
     }
 
     /**

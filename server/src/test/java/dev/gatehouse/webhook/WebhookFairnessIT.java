@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebhookFairnessIT {
 
     static final int ORG_CONCURRENCY = WebhookSettings.DEFAULT_ORG_CONCURRENCY;
+    /** A node of this many workers is filled by four organizations whose receivers hang. */
+    static final int FORMER_WORKERS = 8;
 
     static long subscribe(TestNode node, Fixtures.Org org, String url, String objectType) {
         Http.Res res = node.service().post(org.path() + "/webhooks", Map.of("url", url, "object_types",
@@ -47,7 +49,7 @@ class WebhookFairnessIT {
             Fixtures fx = new Fixtures(node);
             var a = fx.org("close");
             var b = fx.org("close");
-            int subscriptionsOfA = WebhookSettings.DEFAULT_WORKERS + 2;
+            int subscriptionsOfA = FORMER_WORKERS + 2;
             for (int i = 0; i < subscriptionsOfA; i++) {
                 subscribe(node, a, hangingA.url() + "?n=" + i, "role");
             }
@@ -69,6 +71,40 @@ class WebhookFairnessIT {
             Await.until(Duration.ofSeconds(60), "every subscription of A gets its event",
                     () -> hangingA.revisions().stream().filter(r -> r == eventOfA).count() == subscriptionsOfA);
             assertThat(hangingA.maxInFlight()).isLessThanOrEqualTo(ORG_CONCURRENCY);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void manyOrganizationsWhoseReceiversHang_moreThanOnceFilledANode_delayNoOtherOrganization() {
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestNode node = TestNode.start(c -> WebhooksIT.reachingLoopback(
+                c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), Duration.ofSeconds(60)))));
+             Receiver hanging = new Receiver(Receiver.waitingFor(release));
+             Receiver fast = new Receiver(Receiver.ok())) {
+            Fixtures fx = new Fixtures(node);
+            int hangingOrganizations = 3 * FORMER_WORKERS / ORG_CONCURRENCY;
+            int held = hangingOrganizations * ORG_CONCURRENCY;
+            for (int i = 0; i < hangingOrganizations; i++) {
+                var org = fx.org("close");
+                for (int s = 0; s < ORG_CONCURRENCY; s++) {
+                    subscribe(node, org, hanging.url() + "?org=" + i + "&s=" + s, "role");
+                }
+                role(node, org, "Held " + i);
+            }
+            var healthy = fx.org("close");
+            subscribe(node, healthy, fast.url(), "role");
+            Await.until(Duration.ofSeconds(60), "the hanging organizations hold as many requests as a node had workers",
+                    () -> hanging.inFlight() >= FORMER_WORKERS);
+
+            long event = role(node, healthy, "Prompt");
+            // The receivers hold their requests for up to the 60 s timeout; a node of 8 workers made this one wait.
+            Await.until(Duration.ofSeconds(20), "the healthy organization's event is delivered while the others hang",
+                    () -> fast.revisions().contains(event));
+            Await.until(Duration.ofSeconds(20), "every hanging organization has its share of requests in flight",
+                    () -> hanging.inFlight() == held);
+            assertThat(hanging.requests()).as("requests of the hanging organizations, all still held").hasSize(held);
         } finally {
             release.countDown();
         }

@@ -12,7 +12,7 @@ class WebhookSettingsTest {
     @Test
     void defaults_arePinned() {
         WebhookSettings s = WebhookSettings.of(Duration.ofHours(24), Duration.ofSeconds(10));
-        assertThat(s.workers()).isEqualTo(8);
+        assertThat(s.workers()).isEqualTo(256);
         assertThat(s.orgConcurrency()).isEqualTo(2);
         assertThat(s.claimBudget()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.initialBackoff()).isEqualTo(Duration.ofSeconds(1));

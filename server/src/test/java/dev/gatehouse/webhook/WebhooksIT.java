@@ -186,6 +186,68 @@ class WebhooksIT {
                 .extracting(JsonNode::stringValue).containsExactly("secret");
     }
 
+    /**
+     * A URL's scheme and host compare without case: stored in lower case, and a member sending the same URL in another
+     * case changes nothing — no version, no event, and it does not become the creator.
+     */
+    @Test
+    void aUrlDifferingOnlyInTheCaseOfItsSchemeOrHost_isTheSameUrl_andChangesNothing() {
+        var org = fx.org("close");
+        Http.Res created = node.service().post(org.path() + "/webhooks", Map.of("url",
+                "HTTPS://Example.COM:8443/Hooks/Same?Key=V", "status", "paused"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.get("url").stringValue()).as("scheme and host as they compare; the rest as written")
+                .isEqualTo("https://example.com:8443/Hooks/Same?Key=V");
+        String path = org.path() + "/webhooks/" + created.get("id").longValue();
+        int recorded = webhookEvents(org);
+        long member = fx.member(org, "casey", fx.role(org, "Ops", List.of("manage_organization", "view_all_leads")));
+        Http.Res same = fx.keyFor(org, member).patch(path, Map.of("url", "https://EXAMPLE.com:8443/Hooks/Same?Key=V"));
+        assertThat(same.status()).as(same.toString()).isEqualTo(200);
+        assertThat(same.get("version").intValue()).isEqualTo(created.get("version").intValue());
+        assertThat(same.get("url").stringValue()).isEqualTo("https://example.com:8443/Hooks/Same?Key=V");
+        assertThat(same.get("created_by").isNull()).as("the caller does not take it over").isTrue();
+        assertThat(webhookEvents(org)).as("nothing recorded").isEqualTo(recorded);
+
+        Http.Res moved = node.service().patch(path, Map.of("url", "https://example.com:8443/hooks/same?Key=V"));
+        assertThat(moved.get("version").intValue()).as("a path in another case is another URL")
+                .isGreaterThan(created.get("version").intValue());
+    }
+
+    /**
+     * Whitespace around a URL is refused naming it, not trimmed away, on create and change alike, through the native
+     * API and Close's; a filter given as null means everything, on create and change alike (on a change, it lifts the
+     * filter; absent keeps it).
+     */
+    @Test
+    void whitespaceAroundAUrl_isRefused_andANullFilter_meansEverything_onCreateAndChange() {
+        var org = fx.org("close");
+        for (String url : List.of(" https://example.com/x", "https://example.com/x\n", "https://example.com/x\t")) {
+            Http.Res res = node.service().post(org.path() + "/webhooks", Map.of("url", url));
+            assertThat(res.status()).as("%s: %s", url, res).isEqualTo(400);
+            assertThat(res.get("errors").get("url").stringValue()).isEqualTo("must not begin or end with whitespace");
+            Http.Res close = org.admin().post("/api/v1/webhook/", Map.of("url", url, "events",
+                    List.of(Map.of("object_type", "lead", "action", "created"))));
+            assertThat(close.status()).as("Close: %s: %s", url, close).isEqualTo(400);
+        }
+        Map<String, Object> everything = new java.util.HashMap<>(Map.of("url", "https://example.com/all",
+                "status", "paused"));
+        everything.put("object_types", null);
+        Http.Res created = node.service().post(org.path() + "/webhooks", everything);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.get("object_types").size()).isZero();
+        String path = org.path() + "/webhooks/" + created.get("id").longValue();
+        assertThat(node.service().patch(path, Map.of("object_types", List.of("role"), "actions", List.of("created")))
+                .get("object_types").size()).isEqualTo(1);
+        Map<String, Object> lifted = new java.util.HashMap<>();
+        lifted.put("object_types", null);
+        Http.Res changed = node.service().patch(path, lifted);
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        assertThat(changed.get("object_types").size()).as("lifted").isZero();
+        assertThat(changed.get("actions").size()).as("absent: kept").isEqualTo(1);
+        Http.Res moved = node.service().patch(path, Map.of("url", "https://example.com/all "));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(400);
+    }
+
     private static int webhookEvents(Fixtures.Org org) {
         return node.service().get(org.path() + "/events?object_type=webhook&limit=100").json().get("items").size();
     }

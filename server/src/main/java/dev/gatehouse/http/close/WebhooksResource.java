@@ -91,7 +91,7 @@ final class WebhooksResource {
     private void create(CloseRequest req) {
         Fields f = req.fields();
         unknown(f, CREATE_FIELDS);
-        String url = f.text("url", true, 2048);
+        String url = f.unstripped("url", true, 2048);
         ObjectNode options = Json.object();
         Coarse coarse = events(f, true, options);
         verifySsl(f, options, true);
@@ -108,7 +108,7 @@ final class WebhooksResource {
         Fields f = req.fields();
         unknown(f, UPDATE_FIELDS);
         CloseFields.notNull(f, "url", "events", "status", "verify_ssl");
-        String url = f.text("url", false, 2048);
+        String url = f.unstripped("url", false, 2048);
         String status = f.string("status", false, 16);
         if (status != null && !status.equals(Webhook.ACTIVE) && !status.equals(Webhook.PAUSED)) {
             f.error("status", "Must be \"active\" or \"paused\".");

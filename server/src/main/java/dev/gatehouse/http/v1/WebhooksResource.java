@@ -107,9 +107,9 @@ final class WebhooksResource {
     private static WebhookInput input(Fields f, boolean create) {
         f.allowOnly(create ? CREATE_FIELDS : UPDATE_FIELDS);
         if (!create) {
-            f.rejectNulls("url", "description", "object_types", "actions", "status", "rotate_secret");
+            f.rejectNulls("url", "description", "status", "rotate_secret");
         }
-        String url = f.text("url", create, 2048);
+        String url = f.unstripped("url", create, 2048);
         String description = f.string("description", false, 500);
         List<String> objectTypes = tokens(f, "object_types", EventsResource.OBJECT_TYPES);
         List<String> actions = tokens(f, "actions", EventsResource.ACTIONS);
@@ -127,6 +127,9 @@ final class WebhooksResource {
      * events list checks its filters, {@link EventsResource#filterProblem}).
      */
     private static List<String> tokens(Fields f, String name, List<String> known) {
+        if (f.isNull(name)) {
+            return List.of(); // null, as empty: no filter (on a PATCH, the filter lifted; absent keeps it)
+        }
         List<String> values = f.strings(name, false, 50, 64);
         if (values != null) {
             for (String v : values) {
