@@ -4,6 +4,7 @@ import * as api from './api.js';
 import {h, fill, field, select, table, values, onSubmit} from './dom.js';
 import {showProblem, clearProblem} from './problems.js';
 import {matrix} from './matrix.js';
+import {resourceName} from './preview.js';
 import * as members from './members.js';
 import {paged} from './more.js';
 
@@ -77,7 +78,7 @@ export async function render(view, app, rest, params) {
       const first = await read(null);
       return h('div', {},
         paged(first, read, items => (items.length ? h('ul', {class: 'plain'}, items.map(id => h('li', {},
-          h('a', {href: `#/resources${api.query({type: v.type, id})}`}, `${v.type} ${id}`))))
+          h('a', {href: `#/resources${api.query({type: v.type, id})}`}, resourceName({type: v.type, id})))))
           : h('p', {}, 'On none by assignment.'))),
         first.all_unassigned ? h('p', {}, `Also every ${v.type} where the member holds no role (its company role `
           + 'applies there).') : null);
@@ -91,7 +92,8 @@ export async function render(view, app, rest, params) {
       const answer = await api.get(`${app.orgPath()}/members/${who}/permissions${q}`);
       return h('div', {},
         h('p', {}, `${answer.permissions.length} of ${model.permissions.length} permissions`
-          + (v.resource_type ? ` on ${v.resource_type} ${v.resource_id}` : ' organization-wide') + '.'),
+          + (v.resource_type ? ` on ${resourceName({type: v.resource_type, id: v.resource_id})}`
+            : ' organization-wide') + '.'),
         matrix(model, answer.permissions, {readOnly: true, label: 'Effective permissions'}).element);
     });
 
@@ -108,7 +110,7 @@ function decidedBy(ex, roleName) {
   switch (ex.path) {
     case 'company_role': return `the company role ${role}`;
     case 'resource_role': return `the role ${role} on the resource`;
-    case 'parent_resource_role': return `the role ${role} on ${ex.ancestor ? `${ex.ancestor.type} ${ex.ancestor.id}, `
+    case 'parent_resource_role': return `the role ${role} on ${ex.ancestor ? `${resourceName(ex.ancestor)}, `
       : ''}an ancestor of the resource`;
     case 'member_grant': return `a grant to the member, beside its company role ${role}`;
     case 'none': return 'no role';

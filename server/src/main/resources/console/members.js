@@ -165,6 +165,7 @@ async function detail(view, app, roles, id, params) {
         h('button', {type: 'button', class: 'secondary', on: {click: () =>
           pane.refresh({member: {member_id: member.id, role_id: Number(choice.value)}})}}, 'Preview change')),
       pane.element);
+    pane.follow(form);
     // the role only when another was chosen: the same one again changes nothing, and nothing is sent
     onSubmit(form, () => write(form, 'role_id' in changes(form) ? {role_id: Number(choice.value)} : {},
       `Company role changed to ${roleName.get(Number(choice.value))}.`));
@@ -182,15 +183,23 @@ async function detail(view, app, roles, id, params) {
     deactivated: {text: 'This member is deactivated: it has no access. Reactivating restores its roles but no keys.',
       button: 'Reactivate member', preview: 'Preview reactivation', done: 'Member reactivated.'},
   }[member.status] || {};
+  // Deactivating revokes the member's keys for good (reactivating revives none): it asks first, as whatever cannot be
+  // undone does; accepting an invitation and reactivating are saved at once.
+  const ask = h('div', {});
+  const setStatus = () => write(statusForm, {status: nextStatus}, change.done);
+  const question = [...phrase`Deactivate ${member.user_id}?`,
+    ' Its keys are revoked for good: reactivating it restores its roles but no keys.'];
   const statusForm = h('form', {class: 'card', novalidate: true},
     h('h2', {}, 'Status'),
     h('p', {}, change.text),
-    h('div', {class: 'actions'}, h('button', {type: 'submit', class: member.status === 'active' ? 'danger' : ''},
-      change.button),
+    h('div', {class: 'actions'}, member.status === 'active'
+      ? confirming(`${change.button}…`, question, 'Yes, deactivate', setStatus, ask)
+      : h('button', {type: 'submit'}, change.button),
       h('button', {type: 'button', class: 'secondary', on: {click: () =>
         statusPane.refresh({member: {member_id: member.id, status: nextStatus}})}}, change.preview)),
+    ask,
     statusPane.element);
-  onSubmit(statusForm, () => write(statusForm, {status: nextStatus}, change.done));
+  if (member.status !== 'active') onSubmit(statusForm, setStatus);
 
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/members'}, 'Members'), ' / '),
@@ -365,7 +374,7 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
           if (!(e instanceof api.ApiError)) throw e;
           fill(out, notice(explain(e), 'error', {ofWrite: true}));
         }
-      }, ask, {class: 'danger small', 'aria-label': `Remove the role on ${a.resource.type} ${a.resource.id}`}), ask];
+      }, ask, {class: 'danger small', 'aria-label': `Remove the role on ${preview.resourceName(a.resource)}`}), ask];
   };
   const removal = preview.panel(app, {label: 'Preview of removing a role', title: 'Preview: who loses what',
     hint: 'Press Preview removal next to a role to see what removing it would take away.'});
@@ -379,7 +388,7 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
       {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
       {label: '', cell: a => h('span', {class: 'row-actions'},
         h('button', {type: 'button', class: 'secondary small',
-          'aria-label': `Preview removing the role on ${a.resource.type} ${a.resource.id}`, on: {click: () =>
+          'aria-label': `Preview removing the role on ${preview.resourceName(a.resource)}`, on: {click: () =>
             removal.refresh({assignment: {resource: {type: a.resource.type, id: a.resource.id}, member_id: member.id,
               role_id: null}})}},
         'Preview removal'),

@@ -2,14 +2,19 @@
 // the role editor, a member's company role, an assignment — owns one preview panel and asks it to refresh with
 // the change it would save. The panel asks the server (POST /v1/orgs/{org}/preview), which rehearses that very
 // write without making it: a change the signed-in key may not make is refused here as the save would be. It never
-// guesses, and never shows an earlier change's preview: only the answer to the latest request is drawn.
+// guesses, and never shows an earlier change's preview: only the answer to the latest request is drawn, and once the
+// form it previews is changed the panel says its preview is out of date instead of showing it.
 import * as api from './api.js';
 import {h, fill, bdi} from './dom.js';
 import {explain} from './problems.js';
 
 /**
- * A preview panel: {element, refresh(change)}; `label` names its region when a screen has more than one, `hint` is
- * what it says before the first preview. `change` is the body of the preview request, one of
+ * A preview panel: {element, refresh(change), follow(form)}; `label` names its region when a screen has more than
+ * one, `hint` is what it says before the first preview. follow(form) names the form whose controls the change is
+ * read from: once any of them changes after a preview was asked for (an input or change event; a script that fills
+ * the form in fires one itself, as the Resources screen's Change… does), the preview — or its refusal, or an answer
+ * still on its way — is taken away and the panel says it is out of date, so it never stands beside a form that would
+ * save something else. `change` is the body of the preview request, one of
  *   {role: {id, version, permissions, external, visibility, …}}     an edit of an existing role
  *   {member: {member_id | user_id, role_id?, status?}}              a member's company role or status
  *   {assignment: {resource: {type, id}, member_id | user_id, role_id}}  a role on a resource (role_id null: removal)
@@ -23,8 +28,23 @@ export function panel(app, {label = 'Preview of the change', title = 'Preview: w
   // Counts the requests: only the answer to the latest is drawn, so an earlier one answered late (another role chosen
   // and previewed meanwhile) never replaces the preview of the change the form now holds.
   let asked = 0;
+  // whether the panel shows (or waits for) a preview, which a change of the form it follows makes out of date
+  let showing = false;
+  function outdated() {
+    if (!showing) return;
+    showing = false;
+    asked += 1;
+    fill(body, h('p', {class: 'muted preview-outdated'}, 'The form has changed since this preview. Preview it again '
+      + 'to see what saving it would do.'));
+  }
+  function follow(form) {
+    form.addEventListener('input', outdated);
+    form.addEventListener('change', outdated);
+    return form;
+  }
   async function refresh(change, {all = false} = {}) {
     const turn = ++asked;
+    showing = true;
     fill(body, h('p', {class: 'muted'}, 'Computing the preview…'));
     try {
       const result = await api.post(`${app.orgPath()}/preview`, all ? {...change, all: true} : change);
@@ -40,7 +60,7 @@ export function panel(app, {label = 'Preview of the change', title = 'Preview: w
       }
     }
   }
-  return {element, refresh};
+  return {element, refresh, follow};
 }
 
 /** "organization-wide", "on room 12", "on every doc where they hold no role of their own". */

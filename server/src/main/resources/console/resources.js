@@ -87,12 +87,12 @@ async function hierarchy(app, declared, id) {
     }
   }
   const done = text => app.go(`#/resources${api.query({type: declared.key, id, done: app.done(text), t: Date.now()})}`);
-  const where = !recorded ? h('p', {}, `${declared.key} ${id} is not recorded in the hierarchy: only roles held on it `
-      + 'apply here.')
-    : ancestors.length ? h('p', {}, `${declared.key} ${id} lies in `,
+  const here = preview.resourceName({type: declared.key, id});
+  const where = !recorded ? h('p', {}, `${here} is not recorded in the hierarchy: only roles held on it apply here.`)
+    : ancestors.length ? h('p', {}, `${here} lies in `,
       ancestors.slice().reverse().flatMap((a, i) => [i ? ' › ' : '', link(a)]),
       '. Where a member holds no role here, its role on the nearest of these decides.')
-      : h('p', {}, `${declared.key} ${id} is at the top of the hierarchy.`);
+      : h('p', {}, `${here} is at the top of the hierarchy.`);
   let move = null;
   if (declared.parent_type) {
     const parentId = h('input', {name: 'parent', autocomplete: 'off', value: recorded && recorded.parent
@@ -105,11 +105,11 @@ async function hierarchy(app, declared, id) {
       const parent = parentId.value.trim() ? {type: declared.parent_type, id: parentId.value.trim()} : null;
       try {
         await api.put(`${base}/${api.seg(declared.key)}/${api.seg(id)}`, {parent});
-        done(parent ? `${declared.key} ${id} now lies under ${parent.type} ${parent.id}.`
-          : `${declared.key} ${id} is now at the top.`);
+        done(parent ? `${here} now lies under ${preview.resourceName(parent)}.` : `${here} is now at the top.`);
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
-        showProblem(move, e);
+        // the API names the parent's parts (parent.id, parent.type): the form has one field for the parent
+        showProblem(move, e, {fields: {'parent.id': 'parent', 'parent.type': 'parent'}});
       }
     });
   }
@@ -160,8 +160,9 @@ async function resource(app, type, id) {
   // the preview and the save name the member alike: a bare number is a user id, as the field's label says
   const change = () => ({assignment: {resource: {type, id}, ...api.typedMember(member.value),
     role_id: Number(role.value), expires_at: end()}});
+  const here = preview.resourceName({type, id});
   const assign = h('form', {class: 'card', novalidate: true},
-    h('h2', {}, `Give a role on ${type} ${id}`),
+    h('h2', {}, `Give a role on ${here}`),
     h('div', {class: 'cols'},
       field('Member (user id, or id:<member id>)', member),
       field('Role', role),
@@ -171,6 +172,7 @@ async function resource(app, type, id) {
       h('button', {type: 'submit'}, 'Assign role'),
       h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh(change())}}, 'Preview change')),
     pane.element);
+  pane.follow(assign);
   onSubmit(assign, async () => {
     clearProblem(assign);
     if (!member.value.trim()) {
@@ -208,6 +210,8 @@ async function resource(app, type, id) {
           member.value = api.memberRef(a.member_id);
           role.value = String(a.role_id);
           setInstant(ends, a.expires_at);
+          // the form now holds another change: a preview of the one it held is out of date
+          member.dispatchEvent(new Event('change', {bubbles: true}));
           member.focus();
         }}}, 'Change…'),
       h('button', {type: 'button', class: 'secondary small',
@@ -228,8 +232,8 @@ async function resource(app, type, id) {
     {label: '', cell: actions},
   ], items, {empty: 'Nobody holds a role here.'});
 
-  return {missing: false, section: h('section', {'aria-label': `Assignments on ${type} ${id}`},
-    h('h2', {}, `Who holds a role on ${type} ${id}`),
+  return {missing: false, section: h('section', {'aria-label': `Assignments on ${here}`},
+    h('h2', {}, `Who holds a role on ${here}`),
     out,
     paged(first, holders, list),
     first.items.length ? removal.element : null,

@@ -94,6 +94,7 @@ async function editor(view, app, role, params) {
         version: base.version, ...body()}})}}, 'Preview changes') : null,
       h('a', {href: '#/roles', class: 'button secondary'}, 'Cancel')));
 
+  pane.follow(form);
   onSubmit(form, async () => {
     clearProblem(form);
     conflict.hidden = true;

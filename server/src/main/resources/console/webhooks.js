@@ -1,14 +1,21 @@
 // Webhooks: subscriptions of URLs to the organization's events — create, pause and resume, rotate the signing
 // secret (shown once), and every delivery attempt.
 import * as api from './api.js';
-import {h, fill, field, table, values, notice, secretNotice, when, confirming, onSubmit, onPress} from './dom.js';
+import {h, fill, field, table, values, notice, secretNotice, when, confirming, onSubmit, onPress, phrase}
+  from './dom.js';
 import {showProblem, clearProblem, explain} from './problems.js';
 import {objectTypes} from './history.js';
 
 
 export async function render(view, app, rest, params) {
   if (rest[0]) return detail(view, app, rest[0], params);
-  const hooks = await api.all(`${app.orgPath()}/webhooks`);
+  // a key the API refuses the webhooks (one that may not manage roles) is told so in place, as History does
+  const read = await api.attempt(api.all(`${app.orgPath()}/webhooks`));
+  if (read.problem) {
+    fill(view, heading(), lead(), notice(explain(read.problem), 'error'));
+    return;
+  }
+  const hooks = read.value;
   // each new webhook's secret stays until the screen is left (the shell keeps it)
   const secrets = app.secrets(`${app.orgPath()}/webhooks`);
   const form = h('form', {class: 'card', novalidate: true},
@@ -49,15 +56,21 @@ export async function render(view, app, rest, params) {
     {label: 'Last error', cell: w => (w.delivery && w.delivery.last_error) || ''},
   ], items, {caption: 'Webhooks', empty: 'No webhooks yet.'});
   const list = h('div', {}, listOf(hooks));
-  fill(view,
-    h('div', {class: 'heading'}, h('h1', {}, 'Webhooks')),
-    h('p', {class: 'lead'}, 'Signed HTTP requests for every change, delivered in order and retried.'),
-    secrets.element, list, form);
+  fill(view, heading(), lead(), secrets.element, list, form);
 }
+
+const heading = () => h('div', {class: 'heading'}, h('h1', {}, 'Webhooks'));
+const lead = () => h('p', {class: 'lead'}, 'Signed HTTP requests for every change, delivered in order and retried.');
 
 async function detail(view, app, id, params) {
   const path = `${app.orgPath()}/webhooks/${api.seg(id)}`;
-  const hook = await api.get(path);
+  const read = await api.attempt(api.get(path));
+  if (read.problem) {
+    fill(view, h('p', {class: 'crumbs'}, h('a', {href: '#/webhooks'}, 'Webhooks'), ' / '),
+      h('h1', {}, phrase`Webhook ${id}`), notice(explain(read.problem), 'error'));
+    return;
+  }
+  const hook = read.value;
   // newest first, a page at a time: Older carries the cursor of the next page, so every attempt can be reached
   const cursor = params.get('cursor') || '';
   const deliveries = await api.attempt(api.get(`${path}/deliveries${api.query({limit: 50, cursor})}`));

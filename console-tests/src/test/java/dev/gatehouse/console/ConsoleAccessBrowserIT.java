@@ -253,6 +253,36 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
     }
 
     @Test
+    void theCompanyReadsTheCompany_andAParentThatIsNotRecordedIsNamedAtItsField() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
+        long office = node.service().post(org.path() + "/offices", Map.of("name", "Berlin", "region_id", region))
+                .get("id").longValue();
+        Http.Res room = node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name", "Loft",
+                "roleId", fixtures.roleId(org, "Admin"), "ownerId", org.adminId(), "officeId", office));
+        assertThat(room.status()).as(room.toString()).isEqualTo(201);
+        String roomId = String.valueOf(room.get("roomId").longValue());
+        signIn(org.adminKey());
+
+        browser.open("/console/#/resources?type=company&id=company");
+        WebElement place = browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
+        assertThat(place.getText()).contains("the company is at the top of the hierarchy");
+        browser.waitFor(By.xpath("//h2[normalize-space()='Who holds a role on the company']"));
+        browser.waitFor(By.xpath("//h2[normalize-space()='Give a role on the company']"));
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).doesNotContain("company company");
+
+        // the API names the parent's id (parent.id): its refusal is the form's parent field's, not the summary's
+        browser.open("/console/#/resources?type=room&id=" + roomId);
+        browser.waitFor(By.cssSelector("section[aria-label='Place in the hierarchy']"));
+        browser.type("Parent office id", "77777");
+        browser.press("Move");
+        assertThat(browser.fieldError("Parent office id")).contains("Office 77777 is not a recorded resource");
+        assertThat(browser.formProblem()).doesNotContain("parent.id");
+        assertThat(node.service().get(org.path() + "/resources/room/" + roomId).get("parent").get("id").stringValue())
+                .isEqualTo(String.valueOf(office));
+    }
+
+    @Test
     void officesAndRegions_areManagedOnARoomsOrganization_andOfferedNowhereElse() {
         Fixtures.Org org = fixtures.org("rooms_v5");
         signIn(org.adminKey());

@@ -122,6 +122,35 @@ class ConsoleFormsBrowserIT extends SignedOutEachTest {
         assertThat(node.service().get(org.path() + "/roles/" + role).status()).isEqualTo(404);
     }
 
+    /** Deactivating revokes every key of the member, and reactivating revives none: it asks first. */
+    @Test
+    void deactivatingAMember_asksFirst_andKeepItLeavesItActiveWithItsKeys() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canViewRoomDetails"));
+        long dee = fixtures.member(org, "u-dee", viewer);
+        String path = org.path() + "/members/id:" + dee;
+        Http.Res key = node.service().post(path + "/keys", Map.of("name", "laptop"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        signIn(org.adminKey());
+        browser.open("/console/#/members/id:" + dee);
+        browser.heading("u-dee");
+
+        browser.press("Deactivate member…");
+        assertThat(browser.waitFor(By.cssSelector(".confirm")).getText())
+                .contains("Deactivate u-dee?", "revoked for good", "no keys");
+        assertThat(node.service().get(path).get("status").stringValue()).as("nothing changed yet").isEqualTo("active");
+        browser.press("Keep it");
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Yes, deactivate']"))).isEmpty();
+        assertThat(node.service().get(path).get("status").stringValue()).isEqualTo("active");
+        JsonNode revoked = node.service().get(path + "/keys").get("items").get(0).path("revoked_at");
+        assertThat(revoked.isNull() || revoked.isMissingNode()).as("its key not revoked: " + revoked).isTrue();
+
+        browser.press("Deactivate member…");
+        browser.press("Yes, deactivate");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Member deactivated.");
+        assertThat(node.service().get(path).get("status").stringValue()).isEqualTo("deactivated");
+    }
+
     @Test
     void memberLinks_nameTheMemberById_evenWhereAnotherMembersUserIdIsThatNumber() {
         Fixtures.Org org = fixtures.org("rooms");

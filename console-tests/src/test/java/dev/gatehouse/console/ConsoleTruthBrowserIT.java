@@ -418,6 +418,53 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
     }
 
     @Test
+    void aPreview_isTakenAway_onceTheFormIsChangedAfterIt() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canViewRoomDetails"));
+        fixtures.role(org, "Broad", List.of("canViewRoomDetails", "canCreateRooms"));
+        long member = fixtures.member(org, "u-held", viewer);
+        signIn(org.adminKey());
+
+        // the role editor: a permission ticked and previewed, then unticked
+        browser.open("/console/#/roles/" + viewer);
+        browser.heading("Viewer");
+        WebElement box = browser.waitFor(By.cssSelector("input[data-permission='canCreateRooms']"));
+        browser.click(box);
+        browser.press("Preview changes");
+        WebElement pane = browser.waitForText(By.cssSelector("section.preview"), "canCreateRooms");
+        assertThat(pane.getText()).contains("gain");
+        browser.click(box);
+        assertThat(pane.getText()).doesNotContain("canCreateRooms").contains("changed since this preview");
+
+        // a member's company role: another one previewed, then the one held chosen again
+        browser.open("/console/#/members/id:" + member);
+        browser.heading("u-held");
+        browser.choose("Company role", "Broad");
+        browser.press("Preview change");
+        pane = browser.waitForText(By.cssSelector("section.preview"), "canCreateRooms");
+        browser.choose("Company role", "Viewer");
+        assertThat(pane.getText()).doesNotContain("canCreateRooms").contains("changed since this preview");
+        browser.press("Preview change");
+        browser.waitForText(By.cssSelector("section.preview"), "Nobody gains or loses anything");
+    }
+
+    @Test
+    void webhooksRefusedToAMember_areToldInPlace_asHistoryTellsItsRefusals() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canViewRoomDetails"));
+        long member = fixtures.member(org, "u-plain", viewer);
+        Http.Res key = node.service().post(org.path() + "/members/id:" + member + "/keys", Map.of("name", "own"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        assertThat(node.as(key.get("key").stringValue()).get(org.path() + "/webhooks").status()).isEqualTo(403);
+        signIn(key.get("key").stringValue());
+        browser.open("/console/#/webhooks");
+        browser.heading("Webhooks");
+        assertThat(browser.waitFor(By.cssSelector(".notice-error")).getText())
+                .contains("Listing webhooks needs the permission");
+        assertThat(browser.driver().findElements(By.xpath("//h1[normalize-space()='Something went wrong']"))).isEmpty();
+    }
+
+    @Test
     void aUserIdWithABidiOverride_staysInItsPlace_inQuestionsListsHeadingsAndTheTitle() {
         Fixtures.Org org = fixtures.org("rooms");
         long viewer = fixtures.role(org, "Viewer", List.of("canViewRoomDetails"));
