@@ -211,13 +211,10 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
     @Test
     void aResourcesPlaceInTheHierarchy_isShown_aMoveTheRecordsForbidIsRefused_andTheExplorerNamesTheRoleAbove() {
         Fixtures.Org org = fixtures.org("rooms_v5");
-        long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
-        long office = node.service().post(org.path() + "/offices", Map.of("name", "Berlin", "region_id", region))
-                .get("id").longValue();
-        Http.Res room = node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name", "Loft",
-                "roleId", fixtures.roleId(org, "Admin"), "ownerId", org.adminId(), "officeId", office));
-        assertThat(room.status()).as(room.toString()).isEqualTo(201);
-        String roomId = String.valueOf(room.get("roomId").longValue());
+        Placed placed = Placed.in(org);
+        long region = placed.region();
+        long office = placed.office();
+        String roomId = placed.roomId();
         signIn(org.adminKey());
 
         browser.open("/console/#/resources?type=room&id=" + roomId);
@@ -255,13 +252,10 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
     @Test
     void theCompanyReadsTheCompany_andAParentThatIsNotRecordedIsNamedAtItsField() {
         Fixtures.Org org = fixtures.org("rooms_v5");
-        long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
-        long office = node.service().post(org.path() + "/offices", Map.of("name", "Berlin", "region_id", region))
-                .get("id").longValue();
-        Http.Res room = node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name", "Loft",
-                "roleId", fixtures.roleId(org, "Admin"), "ownerId", org.adminId(), "officeId", office));
-        assertThat(room.status()).as(room.toString()).isEqualTo(201);
-        String roomId = String.valueOf(room.get("roomId").longValue());
+        Placed placed = Placed.in(org);
+        long region = placed.region();
+        long office = placed.office();
+        String roomId = placed.roomId();
         signIn(org.adminKey());
 
         browser.open("/console/#/resources?type=company&id=company");
@@ -332,5 +326,18 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
         assertThat(browser.driver().findElements(By.xpath("//nav//a[normalize-space()='Offices']"))).isEmpty();
         browser.open("/console/#/offices");
         browser.heading("Roles");
+    }
+
+    /** A v5 company's region, an office in it, and a room in that office its first admin owns. */
+    private record Placed(long region, long office, String roomId) {
+        static Placed in(Fixtures.Org org) {
+            long region = node.service().post(org.path() + "/regions", Map.of("name", "Europe")).get("id").longValue();
+            long office = node.service().post(org.path() + "/offices", Map.of("name", "Berlin", "region_id", region))
+                    .get("id").longValue();
+            Http.Res room = node.service().post("/restapi/v2/accounts/" + org.accountId() + "/rooms", Map.of("name",
+                    "Loft", "roleId", fixtures.roleId(org, "Admin"), "ownerId", org.adminId(), "officeId", office));
+            assertThat(room.status()).as(room.toString()).isEqualTo(201);
+            return new Placed(region, office, String.valueOf(room.get("roomId").longValue()));
+        }
     }
 }

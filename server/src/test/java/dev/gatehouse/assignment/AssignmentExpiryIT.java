@@ -200,15 +200,12 @@ class AssignmentExpiryIT {
 
     @Test
     void aRoomsRevocationDatedLater_keepsAccessUntilThen_thenRevokes_andRestoreBringsItBack() {
-        Fixtures.Org org = fx.org("rooms");
-        String base = "/restapi/v2/accounts/" + org.accountId();
-        Http admin = org.admin();
-        int adminRole = admin.get(base + "/roles").get("roles").get(0).get("roleId").intValue();
-        int buyer = admin.post(base + "/roles", Map.of("name", "Buyer", "isExternal", true, "permissions",
-                Map.of("canViewRoomDetails", true))).get("roleId").intValue();
-        int room = admin.post(base + "/rooms", Map.of("name", "R", "roleId", adminRole)).get("roomId").intValue();
-        int carl = admin.post(base + "/rooms/" + room + "/users", Map.of("email", "carl@out.test", "firstName", "C",
-                "lastName", "O", "roleId", buyer)).get("userId").intValue();
+        BuyersRoom r = BuyersRoom.make();
+        Fixtures.Org org = r.org();
+        String base = r.base();
+        Http admin = r.admin();
+        int room = r.room();
+        int carl = r.invite("carl");
         String user = base + "/rooms/" + room + "/users/" + carl;
         Instant end = clock.instant().plus(HOUR);
 
@@ -225,7 +222,7 @@ class AssignmentExpiryIT {
         JsonNode roomUserEvent = first.service().get(org.path() + "/events?object_type=room_user&limit=1").json()
                 .get("items").get(0);
         assertThat(roomUserEvent.at("/actor/type").stringValue()).isEqualTo("system");
-        assertThat(roomUserEvent.at("/after/revoked_role_id").longValue()).isEqualTo(buyer);
+        assertThat(roomUserEvent.at("/after/revoked_role_id").longValue()).isEqualTo(r.buyer());
 
         assertThat(admin.post(user + "/restore_access", Map.of()).status()).isEqualTo(204);
         assertThat(roomAllowed(org, carl, room)).isTrue();
@@ -233,15 +230,12 @@ class AssignmentExpiryIT {
 
     @Test
     void restoringAccess_cancelsARevocationDatedLater() {
-        Fixtures.Org org = fx.org("rooms");
-        String base = "/restapi/v2/accounts/" + org.accountId();
-        Http admin = org.admin();
-        int adminRole = admin.get(base + "/roles").get("roles").get(0).get("roleId").intValue();
-        int buyer = admin.post(base + "/roles", Map.of("name", "Buyer", "isExternal", true, "permissions",
-                Map.of("canViewRoomDetails", true))).get("roleId").intValue();
-        int room = admin.post(base + "/rooms", Map.of("name", "R", "roleId", adminRole)).get("roomId").intValue();
-        int carl = admin.post(base + "/rooms/" + room + "/users", Map.of("email", "carl@out.test", "firstName", "C",
-                "lastName", "O", "roleId", buyer)).get("userId").intValue();
+        BuyersRoom r = BuyersRoom.make();
+        Fixtures.Org org = r.org();
+        String base = r.base();
+        Http admin = r.admin();
+        int room = r.room();
+        int carl = r.invite("carl");
         String user = base + "/rooms/" + room + "/users/" + carl;
         Instant end = clock.instant().plus(HOUR);
         assertThat(admin.post(user + "/revoke_access", Map.of("revocationDate", end.toString())).status())
@@ -477,19 +471,16 @@ class AssignmentExpiryIT {
      */
     @Test
     void roomsWritesOnAUserWhoseAccessHasEnded_beforeTheJobRan_areAnsweredAsAfterIt() {
-        Fixtures.Org org = fx.org("rooms");
-        String base = "/restapi/v2/accounts/" + org.accountId();
-        Http admin = org.admin();
-        int adminRole = admin.get(base + "/roles").get("roles").get(0).get("roleId").intValue();
-        int buyer = admin.post(base + "/roles", Map.of("name", "Buyer", "isExternal", true, "permissions",
-                Map.of("canViewRoomDetails", true))).get("roleId").intValue();
-        int room = admin.post(base + "/rooms", Map.of("name", "R", "roleId", adminRole)).get("roomId").intValue();
+        BuyersRoom r = BuyersRoom.make();
+        Fixtures.Org org = r.org();
+        String base = r.base();
+        int buyer = r.buyer();
+        int room = r.room();
         List<String> names = List.of("carl", "dora", "eve", "fred");
         Map<String, Integer> ids = new HashMap<>();
         Instant end = later(clock.instant(), aheadClock.instant()).plus(DAY).truncatedTo(ChronoUnit.MILLIS);
         for (int i = 0; i < names.size(); i++) {
-            int id = admin.post(base + "/rooms/" + room + "/users", Map.of("email", names.get(i) + "@out.test",
-                    "firstName", names.get(i), "lastName", "O", "roleId", buyer)).get("userId").intValue();
+            int id = r.invite(names.get(i));
             ids.put(names.get(i), id);
             // a second apart, so that each write below meets the one end that has come by then
             Http.Res scheduled = ahead.service().post(base + "/rooms/" + room + "/users/" + id + "/revoke_access",
@@ -530,6 +521,26 @@ class AssignmentExpiryIT {
             assertThat(roomAllowed(org, ids.get(name), room)).as(name).isFalse();
             assertThat(first.service().get(org.path() + "/events?object_type=assignment&action=expired&object_id=room/"
                     + room + "/" + ids.get(name)).get("items")).as("%s's end recorded once", name).hasSize(1);
+        }
+    }
+
+    /** A rooms organization, its first admin, an external Buyer role (room details) and a room the admin made. */
+    private record BuyersRoom(Fixtures.Org org, String base, Http admin, int buyer, int room) {
+        static BuyersRoom make() {
+            Fixtures.Org org = fx.org("rooms");
+            String base = "/restapi/v2/accounts/" + org.accountId();
+            Http admin = org.admin();
+            int adminRole = admin.get(base + "/roles").get("roles").get(0).get("roleId").intValue();
+            int buyer = admin.post(base + "/roles", Map.of("name", "Buyer", "isExternal", true, "permissions",
+                    Map.of("canViewRoomDetails", true))).get("roleId").intValue();
+            int room = admin.post(base + "/rooms", Map.of("name", "R", "roleId", adminRole)).get("roomId").intValue();
+            return new BuyersRoom(org, base, admin, buyer, room);
+        }
+
+        /** Invites {@code name}@out.test into the room as a Buyer; its user id. */
+        int invite(String name) {
+            return admin.post(base + "/rooms/" + room + "/users", Map.of("email", name + "@out.test", "firstName",
+                    name, "lastName", "O", "roleId", buyer)).get("userId").intValue();
         }
     }
 
