@@ -45,7 +45,7 @@ class PatchNullsIT {
         Map<String, List<String>> fields = Map.of(
                 role, List.of("name", "description", "permissions", "external"),
                 member, List.of("user_id", "email", "first_name", "last_name", "role_id", "external", "status"),
-                webhook, List.of("url", "description", "object_types", "actions", "status", "rotate_secret"));
+                webhook, List.of("url", "description", "status", "rotate_secret"));
         long revision = node.revision();
         fields.forEach((path, names) -> {
             for (String name : names) {
@@ -61,6 +61,10 @@ class PatchNullsIT {
         Map<String, Object> clear = new HashMap<>();
         clear.put("visibility", null);
         assertThat(api.patch(role, clear).status()).as("a role's visibility is cleared with null").isEqualTo(200);
+        Map<String, Object> lift = new HashMap<>();
+        lift.put("object_types", null);
+        lift.put("actions", null);
+        assertThat(api.patch(webhook, lift).status()).as("a webhook's filters are lifted with null").isEqualTo(200);
         assertThat(api.patch(member, Map.of("first_name", "")).status()).as("a name is emptied with \"\"")
                 .isEqualTo(200);
     }
