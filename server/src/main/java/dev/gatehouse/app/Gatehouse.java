@@ -220,8 +220,8 @@ public final class Gatehouse implements AutoCloseable {
         nodes = stopFirst(new NodeRegistry(storage.database().jdbi(), feed, core.keys().serviceKeyFingerprint())
                 .start());
         WebhookSettings settings = config.webhooks();
-        WebhookDispatcher dispatcher = new WebhookDispatcher(storage.database().jdbi(), webhooks, settings,
-                nodes.nodeId(), clock, metrics);
+        WebhookDispatcher dispatcher = new WebhookDispatcher(storage.database().jdbi(), config.database().poolSize(),
+                webhooks, settings, nodes.nodeId(), clock, metrics);
         feed.addListener(dispatcher);
         stopFirst(dispatcher.start());
         retention = stopFirst(new Retention(storage.database().jdbi(), nodes, config.changeLog().retentionDays(),

@@ -69,7 +69,7 @@ import org.slf4j.MDC;
  * default), far more than it has connections: a worker waiting on a receiver holds its lease and its thread, but no
  * database connection. Threads are made when a claim finds none idle and end after a minute idle, so an idle node
  * keeps none. Workers reach the database only through {@link #database} and {@link #inTurn}, at most
- * {@value #DATABASE_TURNS} at once and one statement or transaction each, so that many busy workers cannot take the
+ * {@link #turns} at once and one statement or transaction each, so that many busy workers cannot take the
  * pool's connections from the API. So with {@code workers} and {@code orgConcurrency} per node, organizations whose
  * receivers all hang fill a node only when there are more than {@code (workers − 1) / orgConcurrency} of them (127 by
  * default), each on this node; until then another organization's event is claimed at once.
@@ -135,12 +135,6 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     static final long BACKLOG_SAMPLE_SECONDS = 5;
     /** The logging context key of the organization a worker delivers for (the same as a request's). */
     private static final String ORG_ID = "org_id";
-    /**
-     * How many workers use the database at once, each for one statement or transaction: a node delivers far more
-     * subscriptions at once than it has connections (8 by default, {@code --pool-size}), and the workers must leave
-     * connections to the API however many of them are busy.
-     */
-    static final int DATABASE_TURNS = 8;
     private static final WebhookStore.Failure LEASE_LOST = new WebhookStore.Failure(0, false, Duration.ZERO);
 
     private final Jdbi jdbi;
@@ -153,7 +147,12 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private final DeliveryClient client;
     private final ExecutorService workers;
     private final Semaphore free;
-    private final Semaphore databaseTurns = new Semaphore(DATABASE_TURNS);
+    /**
+     * How many workers use the database at once, each for one statement or transaction ({@link #turns}): a node
+     * delivers far more subscriptions at once than it has connections, and the workers must leave connections to the
+     * API however many of them are busy.
+     */
+    private final Semaphore databaseTurns;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Object wake = new Object();
@@ -177,9 +176,10 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
      * @param clock   the node's clock: signature timestamps, attempt times, due times and the retry window
      * @param metrics where attempts and the backlog are reported
      */
-    public WebhookDispatcher(Jdbi jdbi, WebhookService service, WebhookSettings settings, String nodeId,
+    public WebhookDispatcher(Jdbi jdbi, int poolSize, WebhookService service, WebhookSettings settings, String nodeId,
                              InstantSource clock, MeterRegistry metrics) {
         this.jdbi = jdbi;
+        this.databaseTurns = new Semaphore(turns(poolSize));
         this.clock = clock;
         this.metrics = new WebhookMetrics(metrics, clock);
         this.service = service;
@@ -388,14 +388,14 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     }
 
     /**
-     * {@code work} on a connection of its own, once one of the {@value #DATABASE_TURNS} database turns is free (the
+     * {@code work} on a connection of its own, once one of the database turns ({@link #turns}) is free (the
      * workers' only way to the database, one statement or transaction at a time, never nested).
      */
     private <T> T database(HandleCallback<T, RuntimeException> work) {
         return inTurn(() -> jdbi.withHandle(work));
     }
 
-    /** {@code work}, which reads or writes the database once, in one of the {@value #DATABASE_TURNS} turns. */
+    /** {@code work}, which reads or writes the database once, in one of the database turns ({@link #turns}). */
     private <T> T inTurn(Supplier<T> work) {
         databaseTurns.acquireUninterruptibly();
         try {
@@ -403,6 +403,15 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         } finally {
             databaseTurns.release();
         }
+    }
+
+    /**
+     * The workers' database turns on a node whose pool holds {@code poolSize} connections ({@code --pool-size}): a
+     * quarter of them, at least one, so that three quarters stay the API's however many deliveries are busy (2 of the
+     * default 8).
+     */
+    static int turns(int poolSize) {
+        return Math.max(1, poolSize / 4);
     }
 
     /** Waits a poll interval; false when the node is stopping. */

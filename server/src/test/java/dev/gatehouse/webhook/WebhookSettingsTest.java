@@ -26,6 +26,14 @@ class WebhookSettingsTest {
         assertThat(s.backoff(40)).isEqualTo(Duration.ofMinutes(15));
     }
 
+    /** Deliverers between requests take at most a quarter of the node's pool, at least one connection. */
+    @Test
+    void deliverersLeaveThreeQuartersOfThePool_toTheApi() {
+        assertThat(WebhookDispatcher.turns(2)).isEqualTo(1);
+        assertThat(WebhookDispatcher.turns(8)).isEqualTo(2);
+        assertThat(WebhookDispatcher.turns(200)).isEqualTo(50);
+    }
+
     @Test
     void anOrganizationCannotBeGivenMoreThanEveryWorker() {
         assertThatThrownBy(() -> new WebhookSettings(Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
