@@ -1,7 +1,6 @@
 package dev.gatehouse.http.v1;
 
 import dev.gatehouse.error.InvalidInputException;
-import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
@@ -169,11 +168,12 @@ final class OfficesResource {
                 text.get(OfficeFields.Field.TIME_ZONE), text.get(OfficeFields.Field.PHONE));
     }
 
-    /** Office and region ids are 32-bit; a larger one names nothing. */
+    /** Office and region ids are 32-bit: a larger one is no such id (400 {@code invalid_id}, as openapi.yaml says). */
     private static int id(Context ctx, String param) {
         long id = V1.id(ctx, param);
         if (id > Integer.MAX_VALUE) {
-            throw new NotFoundException(param + "_not_found", param + " " + id + " not found");
+            throw new InvalidInputException("invalid_id", param + " must be a positive integer id of at most "
+                    + Integer.MAX_VALUE + ", got " + id, Map.of(param, "must be at most " + Integer.MAX_VALUE));
         }
         return (int) id;
     }

@@ -4,6 +4,7 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +56,18 @@ class OfficesIT {
         String path = org.path() + "/offices/" + office.get("id").intValue();
         regionRefused(api.patch(path, leave), "is required");
         regionRefused(api.patch(path, Map.of("region_id", 2147483000)), "no region 2147483000 exists");
+    }
+
+    /** Office and region ids are 32-bit, as openapi.yaml says: a larger one is a 400, not a lookup that misses. */
+    @Test
+    void anIdBeyondThirtyTwoBits_isAnInvalidId() {
+        Fixtures.Org org = fx.org("rooms_v5");
+        for (String path : List.of("/offices/2147483648", "/regions/99999999999")) {
+            Http.Res res = org.admin().get(org.path() + path);
+            assertThat(res.status()).as("%s: %s", path, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_id");
+        }
+        assertThat(org.admin().get(org.path() + "/offices/2147483647").status()).isEqualTo(404);
     }
 
     private static void regionRefused(Http.Res res, String reason) {
