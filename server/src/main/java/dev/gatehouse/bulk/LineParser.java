@@ -8,6 +8,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.office.OfficeFields;
 import dev.gatehouse.room.AccessLevel;
+import dev.gatehouse.room.Room;
 import dev.gatehouse.role.RoleInput;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +36,6 @@ final class LineParser {
     private static final Set<String> ROLE_FIELDS = Stream.concat(Stream.of("type", "op"),
             RoleInput.FIELDS.stream()).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> STATUSES = Set.of(Member.ACTIVE, Member.INVITED, Member.DEACTIVATED);
-    private static final Set<String> ROOM_STATUSES = Set.of("active", "pending", "closed");
     /**
      * Where {@link Json#parse} says a text broke, ending its detail: its line (1 in a line, unless a carriage return
      * inside it counts as a line break) and its column in that line.
@@ -281,8 +281,10 @@ final class LineParser {
                 String name = f.name("name", true, 200);
                 Integer officeId = roomsId(f, "office_id", false);
                 String status = f.string("status", true, 16);
-                if (status != null && !ROOM_STATUSES.contains(status)) {
-                    f.error("status", "must be one of " + ROOM_STATUSES.stream().sorted().toList());
+                if (status != null && !Room.ACTIVE.equals(status)) {
+                    // no review or closing flow: a room stored otherwise would drop out of its owner's list unseen
+                    f.error("status", "must be \"" + Room.ACTIVE + "\": Gatehouse has no review or closing flow for "
+                            + "rooms, got \"" + Fields.abbreviate(status) + "\"");
                 }
                 List<String> owners = f.strings("owners", true, 1_000, MemberRef.MAX_LENGTH);
                 if (owners != null && new HashSet<>(owners).size() < owners.size()) {

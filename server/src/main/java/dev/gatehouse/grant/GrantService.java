@@ -16,6 +16,7 @@ import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.MemberGrants;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
@@ -40,8 +41,10 @@ import org.jdbi.v3.core.Handle;
  * grant-taking system roles (409 {@code grants_not_taken}; a member moved to another role later keeps its row, and
  * the engine counts its grants only while the role takes them); granting needs the model's
  * {@code management.members} permission, and no escalation: a member may grant only permissions it holds itself
- * (its company role's, with its own grants where they count, as {@code Access} reads the caller); revoking needs
- * no such permission. An import {@link #restore restores} a set as an export wrote it: for an internal member whose
+ * (its company role's, with its own grants where they count, as {@code Access} reads the caller), and on a v5
+ * company only to a member whose reach lies where the caller manages ({@link ClassicHierarchy#requireManagesReach}:
+ * a Manager's flags act wherever its reach does); revoking needs neither. An import {@link #restore restores} a
+ * set as an export wrote it: for an internal member whose
  * company role takes none, as the set such a member keeps (stored, not counting until a judged move hands it out),
  * under every other rule. Thread-safe.
  */
@@ -172,6 +175,9 @@ public final class GrantService {
                 .filter(p -> before == null || !before.permissions().contains(p)).toList();
         access.requireNoEscalation(caller, model, Access.HandedOut.GRANTS,
                 new Grant(Set.copyOf(added), List.of(), false));
+        if (!added.isEmpty()) {
+            ClassicHierarchy.requireManagesReach(h, caller, model, member, "would act with the grants " + added);
+        }
         if (before != null && before.permissions().contains(model.management().roles())) {
             requireNotLastManager(h, model, orgId, member, ordered);
         }

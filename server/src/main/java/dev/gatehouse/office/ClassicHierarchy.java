@@ -1,12 +1,15 @@
 package dev.gatehouse.office;
 
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.Assignment;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.error.ConflictException;
+import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.resource.Placement;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
@@ -14,6 +17,7 @@ import dev.gatehouse.store.Tx;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -39,6 +43,8 @@ public final class ClassicHierarchy {
     public static final String REGION = "region";
     public static final String OFFICE = "office";
     public static final String ROOM = "room";
+    /** The types where a user's reach is held: the hierarchy above rooms. */
+    public static final List<String> PLACES = List.of(COMPANY, REGION, OFFICE);
     private static final String ADMIN_ROLE = "admin";
 
     private final Placement placement = new Placement();
@@ -98,6 +104,47 @@ public final class ClassicHierarchy {
             case REGION, OFFICE -> recorded(h, orgId, type, id).isPresent();
             default -> true;
         };
+    }
+
+    /**
+     * Whether {@code caller} manages the place {@code placeType}/{@code placeId} for handing out {@code role} there:
+     * the role it holds there or above (the nearest, as decisions take it) has every permission of {@code role}. Any
+     * role held above once counted, so an Agent role on a region let an Office-level Manager give itself the Manager
+     * role on the offices beneath. Who may place a user there ({@code room/ClassicReach}), and who may give new power
+     * to the reach a user holds there ({@link #requireManagesReach}).
+     */
+    public static boolean manages(Handle h, Caller caller, PermissionModel model, String placeType, String placeId,
+                                  Role role) {
+        ResourceType type = model.resourceType(placeType).orElseThrow();
+        Set<String> held = caller.permissionsOn(h, type, placeId);
+        return held == null || held.containsAll(role.permissions());
+    }
+
+    /**
+     * On a v5 company, 403 {@code privilege_escalation} unless {@code caller} manages ({@link #manages}) every place
+     * where {@code member} holds a role (its reach: on the company, regions and offices). Asked of every change that
+     * gives that reach new power: unlocking the user (its reach counts again), and granting it flags (a Manager's
+     * flags act wherever its reach does, so granting {@code canDeleteCompanyRooms} to the Manager of another office
+     * hands out deleting that office's rooms). Other models, and service keys, pass.
+     *
+     * @param effect what the change does to a role of the reach, for the refusal ("would count again")
+     */
+    public static void requireManagesReach(Handle h, Caller caller, PermissionModel model, Member member,
+                                           String effect) {
+        if (caller.isService() || !applies(model)) {
+            return;
+        }
+        RoleStore roles = new RoleStore();
+        for (Assignment held : AssignmentService.heldOn(h, member.orgId(), member.id(), PLACES)) {
+            Role role = roles.find(h, member.orgId(), held.roleId()).orElseThrow(() -> new IllegalStateException(
+                    "assignment " + held.objectId() + " names role " + held.roleId() + ", which is not stored"));
+            if (!manages(h, caller, model, held.resourceType(), held.resourceId(), role)) {
+                throw new ForbiddenException("privilege_escalation", "member " + member.id() + "'s role \""
+                        + role.name() + "\" on " + held.resourceType() + " " + held.resourceId() + " " + effect
+                        + ": member " + caller.memberId() + " does not manage " + held.resourceType() + " "
+                        + held.resourceId() + ", so it may not give power there");
+            }
+        }
     }
 
     /**

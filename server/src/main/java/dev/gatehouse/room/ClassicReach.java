@@ -5,14 +5,12 @@ import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
-import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Which rooms a v5 company's Manager or Admin manages, written as roles on the hierarchy
@@ -58,7 +56,7 @@ final class ClassicReach {
             // judged by what the member holds, not by its profile before: a profile can list a place whose role the
             // member does not hold (listed while an Agent, or the role taken away since), and giving it is handing out
             if (!holds(tx, orgId, member, place, role)
-                    && !manages(tx.handle(), caller, model, place.type(), place.id(), role)) {
+                    && !ClassicHierarchy.manages(tx.handle(), caller, model, place.type(), place.id(), role)) {
                 throw new ForbiddenException("privilege_escalation", "the caller does not manage " + place.type()
                         + " " + place.id() + ", so it may not place a user there");
             }
@@ -79,20 +77,6 @@ final class ClassicReach {
     private boolean holds(Tx tx, long orgId, Member member, Place place, Role role) {
         return assignments.find(tx, orgId, place.type(), place.id(), member.id())
                 .filter(a -> a.roleId() == role.id()).isPresent();
-    }
-
-    /**
-     * Whether the caller manages the place {@code placeType}/{@code placeId} for handing out {@code role} there: the
-     * role it holds there or above (the nearest, as decisions take it) has every permission of {@code role}. Any role
-     * held above once counted, so an Agent role on a region let an Office-level Manager give itself the Manager role
-     * on the offices beneath. Also who may revive a user's reach there by unlocking it
-     * ({@link RoomsRules#requireMayReactivate}).
-     */
-    static boolean manages(Handle h, Caller caller, PermissionModel model, String placeType, String placeId,
-                           Role role) {
-        ResourceType type = model.resourceType(placeType).orElseThrow();
-        Set<String> held = caller.permissionsOn(h, type, placeId);
-        return held == null || held.containsAll(role.permissions());
     }
 
     private static Set<Place> places(String roleKey, RoomsProfile profile) {

@@ -17,8 +17,8 @@ public record Room(int id, long orgId, String name, Integer officeId, String sta
                    String fieldDataJson, Instant createdAt, Instant updatedAt) {
 
     public static final String RESOURCE_TYPE = "room";
-    /** The status of a room created through Rooms. */
-    static final String ACTIVE = "active";
+    /** The status of every room: Gatehouse has no review or closing flow (an import takes no other). */
+    public static final String ACTIVE = "active";
 
     public Room {
         Objects.requireNonNull(name, "name");

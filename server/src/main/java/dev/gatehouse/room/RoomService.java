@@ -11,6 +11,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRules;
@@ -24,7 +25,6 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -260,12 +260,13 @@ public final class RoomService {
     }
 
     /**
-     * {@code room}, unless its field data (as stored, after a merge) is over {@link #MAX_FIELD_DATA_BYTES}: a 400
-     * that rolls the write back. Merging adds properties, so without a bound on the whole every write could grow it
-     * by a body's worth, and every change record of the room holds all of it.
+     * {@code room}, unless its field data (as stored, after a merge) is over {@link #MAX_FIELD_DATA_BYTES} of compact
+     * JSON, as the dialect answers it: a 400 that rolls the write back. Merging adds properties, so without a bound on
+     * the whole every write could grow it by a body's worth, and every change record of the room holds all of it.
+     * The stored text is PostgreSQL's, which spaces every member and element, so it is counted written compactly.
      */
     private static Room requireFieldDataSize(Room room) {
-        int bytes = room.fieldDataJson() == null ? 0 : room.fieldDataJson().getBytes(StandardCharsets.UTF_8).length;
+        int bytes = room.fieldDataJson() == null ? 0 : Json.write(Json.readTree(room.fieldDataJson())).length;
         if (bytes > MAX_FIELD_DATA_BYTES) {
             throw InvalidInputException.field("data", "a room's field data may hold at most " + MAX_FIELD_DATA_BYTES
                     + " bytes of JSON; with this change it would hold " + bytes);

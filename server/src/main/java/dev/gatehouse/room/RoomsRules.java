@@ -87,10 +87,6 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
     /** The model's room type: only a role held in the room counts there, never the company role. */
     private static final ResourceType ROOM = new ResourceType(Room.RESOURCE_TYPE, "Room", false);
 
-    /** Where a v5 user's reach is held: the types of the hierarchy above rooms. */
-    private static final List<String> CLASSIC_PLACES = List.of(ClassicHierarchy.COMPANY, ClassicHierarchy.REGION,
-            ClassicHierarchy.OFFICE);
-
     /** What a room owner keeps the power of in its room, each by either permission ({@link #requireMayGive}). */
     private static final List<List<String>> OWNER_POWERS = List.of(
             List.of(MANAGE_INVITED_USER_ROOM_ACCESS, MANAGE_ANY_USER_ROOM_ACCESS),
@@ -126,7 +122,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             return;
         }
         Handle h = tx.handle();
-        AssignmentService.dropHeld(tx, after.orgId(), after, before.roleId(), CLASSIC_PLACES);
+        AssignmentService.dropHeld(tx, after.orgId(), after, before.roleId(), ClassicHierarchy.PLACES);
         if (users.level(h, after.orgId(), null, after.roleId()) != AccessLevel.ADMIN) {
             users.find(h, after.orgId(), after.id()).map(RoomsUser::profile)
                     .filter(p -> p.accessLevel() != AccessLevel.CONTRIBUTOR)
@@ -138,26 +134,14 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
     /**
      * A v5 user unlocked (reactivated, or a Pending one let accept its invitation) has its reach count again — the
      * roles it holds on the company, regions and offices — which is giving each out again in its place: only a caller
-     * that manages that place may, as only one may place a user there ({@link ClassicReach#manages}:
+     * that manages that place may, as only one may place a user there ({@link ClassicHierarchy#manages}:
      * {@code add_to_office}, an invitation), so an Office Manager granted {@code canManageCompanyMembers} unlocks a
      * Manager of its own offices, not another office's. Its room roles are not judged by the room's gates: Rooms gates
      * an unlock by member management alone.
      */
     @Override
     public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
-        if (caller.isService() || !RoomsPermissions.classic(model.id())) {
-            return;
-        }
-        for (Assignment held : AssignmentService.heldOn(h, member.orgId(), member.id(), CLASSIC_PLACES)) {
-            Role role = roles.find(h, member.orgId(), held.roleId()).orElseThrow(() -> new IllegalStateException(
-                    "assignment " + held.objectId() + " names role " + held.roleId() + ", which is not stored"));
-            if (!ClassicReach.manages(h, caller, model, held.resourceType(), held.resourceId(), role)) {
-                throw new ForbiddenException("privilege_escalation", "member " + member.id() + "'s role \""
-                        + role.name() + "\" on " + held.resourceType() + " " + held.resourceId() + " would count "
-                        + "again: member " + caller.memberId() + " does not manage " + held.resourceType() + " "
-                        + held.resourceId() + ", so it may not give a user reach there");
-            }
-        }
+        ClassicHierarchy.requireManagesReach(h, caller, model, member, "would count again");
     }
 
     /**

@@ -415,6 +415,33 @@ class RoomsExportIT {
     }
 
     /**
+     * A room is active: Gatehouse has no review or closing flow, and the dialect shows neither a status nor a closing
+     * date. A room line of status {@code pending} or {@code closed}, new or for a room there, is refused (400 naming
+     * {@code status}) and its chunk commits nothing. Before, such a room was stored and dropped out of its owner's
+     * default list, while {@code roomStatus=closed} with a closing-date range still listed nothing.
+     */
+    @Test
+    void roomLines_ofAStatusOtherThanActive_areRefused() {
+        Fixtures.Org org = fx.org("rooms");
+        Http.Res setUp = Bulk.importLines(node.service(), org.id(), "", List.of(
+                Bulk.role("Own", List.of("canDeleteOwnedRooms", "canManageInvitedUserRoomAccess", "canCreateRooms")),
+                Bulk.line("type", "member", "user_id", "o2", "email", "o2@x.test", "role", "Own"),
+                Bulk.line("type", "room", "id", 904, "name", "Held", "status", "active", "owners", List.of("o2"))));
+        assertThat(setUp.status()).as("%s", setUp).isEqualTo(200);
+        String before = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        String probe = Bulk.line("type", "room", "id", 990, "name", "Probe", "status", "active", "owners",
+                List.of("o2"));
+        for (String status : List.of("pending", "closed")) {
+            for (int room : List.of(904, 906)) {
+                Http.Res res = refused(org, 400, "invalid_input", probe, Bulk.line("type", "room", "id", room,
+                        "name", "Held", "status", status, "owners", List.of("o2")));
+                assertThat(res.body()).contains("status");
+            }
+        }
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+    }
+
+    /**
      * A Rooms line naming a user or a role that is not there is refused (400 {@code unknown_reference}) naming the
      * field the line sent it in — {@code owners[1]}, {@code created_by}, {@code invited_by}, {@code revoked_role},
      * {@code revoked_role_id} — in {@code errors} and its detail, committing nothing. Before, every unknown user was

@@ -59,8 +59,8 @@ final class RoomsEndpoints {
         int count = Wire.count(ctx);
         Instant closedFrom = Wire.queryDate(ctx, "roomClosedStartDate");
         Instant closedTo = Wire.queryDate(ctx, "roomClosedEndDate");
-        RoomQuery query = new RoomQuery(statuses(ctx), Wire.queryInt(ctx, "officeId", null, Integer.MIN_VALUE,
-                Integer.MAX_VALUE), Wire.queryDate(ctx, "fieldDataChangedStartDate"),
+        RoomQuery query = new RoomQuery(statuses(ctx), Wire.queryId(ctx, "officeId"),
+                Wire.queryDate(ctx, "fieldDataChangedStartDate"),
                 Wire.queryDate(ctx, "fieldDataChangedEndDate"), closedFrom != null || closedTo != null, start, count);
         Wire.json(ctx, 200, Wire.page(ctx, "rooms", rooms.list(a.principal(), a.orgId(), query), start, count,
                 RoomsJson::roomSummary));

@@ -52,8 +52,7 @@ final class UsersEndpoints {
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);
         UserQuery query = new UserQuery(Wire.query(ctx, "filter"), sort(ctx), Wire.queryId(ctx, "defaultOfficeId"),
-                accessLevel(ctx),
-                Wire.queryInt(ctx, "titleId", null, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                accessLevel(ctx), Wire.queryId(ctx, "titleId"),
                 idOrNull(Wire.queryId(ctx, "roleId")), pending(ctx), Wire.queryBool(ctx, "lockedOnly", false), start, count);
         Wire.json(ctx, 200, Wire.page(ctx, "userSummaries", users.list(a.principal(), a.orgId(), query), start, count,
                 RoomsJson::userSummary));

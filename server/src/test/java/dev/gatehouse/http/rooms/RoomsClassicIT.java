@@ -265,6 +265,10 @@ class RoomsClassicIT {
                 "email", "a@classic.test")), 400, "INVALID_INPUT", "officeId");
         error(a.admin.post(a.base + "/users/invite_classic_agent", Map.of("firstName", "A", "lastName", "B",
                 "email", "a@classic.test", "officeId", 999999)), 400, "INVALID_INPUT", "officeId", "999999");
+        // companyTypeId is a string, as Rooms' SDKs declare and send it; it is checked so, and not kept
+        error(a.admin.post(a.base + "/users/invite_classic_agent", Map.of("firstName", "A", "lastName", "B",
+                "email", "a@classic.test", "officeId", a.o1, "companyTypeId", 2)), 400, "INVALID_INPUT",
+                "companyTypeId", "must be a string");
         error(a.admin.post(manager, Map.of("firstName", "A", "lastName", "B", "email", "m@classic.test")), 400,
                 "INVALID_INPUT", "defaultOfficeId", "titleId", "accessLevel", "permissions");
         for (String level : List.of("Admin", "Contributor", "Boss")) {
@@ -448,6 +452,43 @@ class RoomsClassicIT {
         assertThat(a.admin.post(a.base + "/users/" + max + "/unlock", Map.of()).status()).as("the Admin may")
                 .isEqualTo(204);
         assertThat(a.allowed(max, "canEditAnyRoomRole", room)).isTrue();
+    }
+
+    /**
+     * A Manager's flags act wherever its reach does, so granting them is giving that reach new power, judged as an
+     * unlock is: an Office Manager granted canManageCompanyMembers gave another office's Manager canDeleteCompanyRooms
+     * through {@code /v1} (200), which then deleted a room of that office the granting Manager could not delete
+     * itself. Refused through {@code /v1}, an import's grants line alike; granting a Manager of its own office, and
+     * taking flags away (as locking), stay allowed.
+     */
+    @Test
+    void grantingFlags_needsACallerManagingTheManagersReach() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http amy = a.as(a.acceptedManager("Amy", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms", "canDeleteCompanyRooms"));
+        int max = a.acceptedManager("Max", "Office", List.of(a.o2), List.of(), "canManageCompanyRooms");
+        int room = a.room(a.as(a.acceptedAgent("Eve", a.o2)), "In two", a.o2, a.role("Agent"));
+        List<String> flags = List.of("canManageCompanyRooms", "canManageCompanyMembers", "canDeleteCompanyRooms");
+        String grants = a.org.path() + "/members/" + max + "/grants";
+
+        Http.Res put = amy.put(grants, Map.of("permissions", flags));
+        assertThat(put.status()).as("%s", put).isEqualTo(403);
+        assertThat(put.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(put.get("detail").stringValue()).contains("office " + a.o2, "does not manage office " + a.o2);
+        JsonNode member = node.service().get(a.org.path() + "/members/" + max).json();
+        Http.Res imported = amy.raw("POST", a.org.path() + "/import", Json.writeString(Map.of("type", "grants",
+                "user_id", member.get("user_id").stringValue(), "permissions", flags)) + "\n",
+                "application/x-ndjson");
+        assertThat(imported.body()).as("%s", imported).contains("privilege_escalation");
+        assertThat(node.service().get(grants).get("permissions")).extracting(JsonNode::stringValue)
+                .as("nothing changed").containsExactly("canManageCompanyRooms");
+        error(a.as(max).delete(a.base + "/rooms/" + room), 403, "PERMISSION_REQUIRED");
+
+        int mo = a.acceptedManager("Mo", "Office", List.of(a.o1), List.of());
+        Http.Res own = amy.put(a.org.path() + "/members/" + mo + "/grants", Map.of("permissions", flags));
+        assertThat(own.status()).as("a Manager of its own office: %s", own).isEqualTo(200);
+        Http.Res narrowed = amy.put(grants, Map.of("permissions", List.of()));
+        assertThat(narrowed.status()).as("taking flags away, as locking: %s", narrowed).isEqualTo(200);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -250,6 +251,42 @@ class RoomsFieldDataIT {
         assertThat(a.admin.get(path).get("data").propertyNames()).as("nothing changed").containsOnly("a", "b");
         assertThat(a.admin.put(path, Map.of("data", Map.of("a", "short", "c", chunk))).status())
                 .as("replacing a property frees its room").isEqualTo(200);
+    }
+
+    /**
+     * The bound counts the JSON as the dialect answers it, written compactly: PostgreSQL's text of the same value
+     * spaces every element ({@code [1, 1, …]}), which once refused 60 KB of ones as 90 KB, at creation too.
+     */
+    @Test
+    void fieldData_boundCountsCompactJson_notTheStoredSpacedText() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        String path = a.base + "/rooms/" + room + "/field_data";
+        List<Integer> ones = Collections.nCopies(30_000, 1);
+        Http.Res put = a.admin.put(path, Map.of("data", Map.of("a", ones)));
+        assertThat(put.status()).as("60,007 bytes of JSON: %s", put).isEqualTo(200);
+        assertThat(a.admin.get(path).get("data").get("a").size()).isEqualTo(30_000);
+        Http.Res created = a.admin.post(a.base + "/rooms", Map.of("name", "Ones", "roleId", a.defaultAdminRole(),
+                "fieldData", Map.of("data", Map.of("a", Collections.nCopies(25_000, 1)))));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        Http.Res over = a.admin.put(path, Map.of("data", Map.of("b", Collections.nCopies(3_000, 1))));
+        error(over, 400, "INVALID_INPUT", "65536", "66013");
+    }
+
+    /**
+     * The room list's {@code officeId} is an id, as the users' {@code defaultOfficeId} and {@code titleId} are: 0 or
+     * -5 is a 400 INVALID_ID naming it. Before, the room list answered an empty page (and {@code titleId} filtered by
+     * it).
+     */
+    @Test
+    void roomListOfficeId_outsideTheIds_isRefused_asTheUsersFiltersAre() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        for (String bad : List.of("0", "-5")) {
+            error(a.admin.get(a.base + "/rooms?officeId=" + bad), 400, "INVALID_ID", "officeId");
+            error(a.admin.get(a.base + "/users?defaultOfficeId=" + bad), 400, "INVALID_ID", "defaultOfficeId");
+            error(a.admin.get(a.base + "/users?titleId=" + bad), 400, "INVALID_ID", "titleId");
+        }
+        assertThat(a.admin.get(a.base + "/rooms?officeId=" + a.office).status()).isEqualTo(200);
     }
 
     @Test
