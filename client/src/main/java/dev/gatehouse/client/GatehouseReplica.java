@@ -26,9 +26,11 @@ import java.util.Optional;
  * answering from the state it has; {@link #staleness()} says how long ago it last heard from the server (changes or
  * heartbeats) and {@link #isStale()} whether that exceeds the configured bound — decide there whether to keep
  * answering or to fall back to the server. When the server can no longer serve the replica's position (history
- * pruned), or the replica cannot read or apply a change it was sent (reopening the stream would send it again), it
- * reloads a fresh snapshot and swaps it in at once ({@link #resyncs()}). A key the server refuses (revoked while the replica follows) stops it for good
- * ({@link #stoppedBy()}). {@link Builder#build()} returns once the first snapshot is loaded, or throws.
+ * pruned), its URL now leads to another deployment than the snapshot held came from (re-created by export and
+ * import, another cluster: the server names its change log's history in {@code Gatehouse-Deployment}), or the replica
+ * cannot read or apply a change it was sent (reopening the stream would send it again), it reloads a fresh snapshot
+ * and swaps it in at once ({@link #resyncs()}), never applying another history's revisions to what it holds. A key
+ * the server refuses (revoked while the replica follows) stops it for good ({@link #stoppedBy()}). {@link Builder#build()} returns once the first snapshot is loaded, or throws.
  *
  * <p>Unlike the server, a replica does not ask who may ask about whom: whoever holds its key (a service key or a
  * replica key) may read everything in its scope.

@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -36,17 +37,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or applied whole and in order ({@link ReplicaState#apply(String)}: not JSON, a field of the wrong type, a revision
  * not above the one held, an organization the replica does not hold) or an event longer than the line bound
  * ({@link ReplicaLines}) makes it load a fresh snapshot first: reopening the stream would only send the same event
- * again. A {@code revoked} event, or a 401 or 403 answer to the stream (its key revoked, or never one that may read
- * it), stops the following for good: reconnecting could not succeed, and the replica calls itself stale from then
- * on ({@link #stoppedBy()}). A watchdog ({@code gatehouse-replica-watchdog-N}) closes a stream that brought no bytes
- * for longer than the stale bound, since a connection can die without ending (a peer gone without a FIN); the loop
- * then reconnects. Bytes, not whole events: a change too large to arrive within the bound (a long import's, on a
- * slow link) is still arriving, and closing its stream would only make the replica ask for it again, and again.
- * Staleness ({@link #isStale()}) still counts from the last whole event. A snapshot is not watched for news (a
- * large one is read for a while before anything is heard) but bounded as a whole by the snapshot timeout, on the
- * same thread.
+ * again. So does a stream that names another history than the snapshot held: revisions number one deployment's change
+ * log, which the server names in {@code Gatehouse-Deployment} on the snapshot and on the stream; a stream whose id
+ * differs from the snapshot's (another id, or none where the snapshot named one: the URL now leads to a deployment
+ * re-created by export and import, or to another cluster) would send that other history's revisions, which the
+ * replica must not apply on top of what it holds. A {@code revoked} event, or a 401 or 403 answer to the stream (its
+ * key revoked, or never one that may read it), stops the following for good: reconnecting could not succeed, and the
+ * replica calls itself stale from then on ({@link #stoppedBy()}). A watchdog ({@code gatehouse-replica-watchdog-N})
+ * closes a stream that brought no bytes for longer than the stale bound, since a connection can die without ending (a
+ * peer gone without a FIN); the loop then reconnects. Bytes, not whole events: a change too large to arrive within
+ * the bound (a long import's, on a slow link) is still arriving, and closing its stream would only make the replica
+ * ask for it again, and again. Staleness ({@link #isStale()}) still counts from the last whole event. A snapshot is
+ * not watched for news (a large one is read for a while before anything is heard) but bounded as a whole by the
+ * snapshot timeout, on the same thread.
  *
- * <p>Thread-safety: the follow thread alone writes the state; {@link #stream} and the counters are volatile;
+ * <p>Thread-safety: the follow thread alone writes the state and {@link #deployment} (the builder's thread the first
+ * time, before the follow thread starts); {@link #stream} and the counters are volatile;
  * {@link #close()} may be called from any thread, once or more.
  */
 final class ReplicaFollower implements GatehouseReplica {
@@ -54,6 +60,7 @@ final class ReplicaFollower implements GatehouseReplica {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final HttpHeaders EMPTY_HEADERS = HttpHeaders.of(Map.of(), (name, value) -> true);
+    private static final String DEPLOYMENT_HEADER = "Gatehouse-Deployment";
 
     private final ReplicaSettings settings;
     private final ReplicaState state = new ReplicaState();
@@ -73,6 +80,11 @@ final class ReplicaFollower implements GatehouseReplica {
     private volatile long lastBytes = System.nanoTime();
     private volatile long resyncs;
     private volatile long reconnects;
+    /**
+     * The {@code Gatehouse-Deployment} of the snapshot held: the history whose revisions the replica follows (null when
+     * the server named none).
+     */
+    private String deployment;
 
     private ReplicaFollower(ReplicaSettings settings) {
         this.settings = settings;
@@ -170,6 +182,7 @@ final class ReplicaFollower implements GatehouseReplica {
                     throw new SnapshotTimeoutException(bound);
                 }
                 state.loadSnapshot(new ReplicaLines(body, settings.maxLineChars()), counted);
+                deployment = res.headers().firstValue(DEPLOYMENT_HEADER).orElse(null);
                 heard();
             }
         } catch (IOException | CancellationException failed) {
@@ -264,6 +277,11 @@ final class ReplicaFollower implements GatehouseReplica {
             }
             if (res.statusCode() != 200) {
                 throw Problem.of(res.statusCode(), res.headers(), body.readAllBytes()).exception();
+            }
+            String named = res.headers().firstValue(DEPLOYMENT_HEADER).orElse(null);
+            if (!Objects.equals(named, deployment)) {
+                throw new ReplicaState.ResyncNeeded("GET /v1/changes names deployment " + named + ", the snapshot held "
+                        + "was of deployment " + deployment + ": the server's revisions number another history", null);
             }
             lastBytes = System.nanoTime();
             stream = body;

@@ -324,6 +324,50 @@ class ReplicaIT {
     }
 
     /**
+     * Revisions number one deployment's history. When the replica's URL comes to lead to another deployment (one
+     * re-created by export and import, a new cluster) whose change log runs past the replica's revision, the replica
+     * loads that deployment's snapshot and answers its truth, rather than applying its later revisions on top of the
+     * first deployment's state. The two are built alike, so that their organizations, roles and members have the same
+     * ids and those revisions would apply without a complaint: alice is a member of the first alone, carol of the
+     * second alone.
+     */
+    @Test
+    void resyncs_whenItsUrlNowLeadsToAnotherDeployment_whoseLogRunsPastItsRevision() throws Exception {
+        try (TestNode first = TestNode.start(); TestNode second = TestNode.start();
+             GatehouseClient one = DocsOrg.serviceClient(first, 100);
+             GatehouseClient two = DocsOrg.serviceClient(second, 100)) {
+            OrgClient before = one.org(DocsOrg.create(one).organization().id());
+            OrgClient after = two.org(DocsOrg.create(two).organization().id());
+            before.members().add(NewMember.internal("alice", "alice@example.com",
+                    before.roles().create(DocsOrg.editor()).id()));
+            long editorAfter = after.roles().create(DocsOrg.editor()).id();
+            after.members().add(NewMember.internal("carol", "carol@example.com", editorAfter));
+            for (int i = 0; i < 5; i++) {
+                after.assignments().assign(ResourceRef.of("doc", "c" + i), MemberRef.user("carol"), editorAfter);
+            }
+            assertThat(after.id()).as("the same organization id in both").isEqualTo(before.id());
+            try (LoopbackProxy proxy = new LoopbackProxy(first.node().port());
+                 GatehouseReplica replica = replicaOf(proxy.url(), TestNode.SERVICE_KEY).build()) {
+                assertThat(replica.awaitRevision(one.revision(), WAIT)).isTrue();
+                assertThat(allowed(replica.decisions(before.id()), "alice", "doc.write", null, null)).isTrue();
+                assertThat(two.revision()).as("the second deployment's log runs past the replica")
+                        .isGreaterThan(replica.revision());
+
+                proxy.target(second.node().port());
+                proxy.cut();
+                assertThat(replica.awaitRevision(two.revision(), WAIT)).isTrue();
+                assertThat(replica.resyncs()).as("a snapshot of the second deployment, not its later revisions")
+                        .isEqualTo(1);
+                Decisions local = replica.decisions(after.id());
+                assertThat(allowed(local, "carol", "doc.write", "doc", "c4")).isTrue();
+                assertThatThrownBy(() -> allowed(local, "alice", "doc.write", "doc", "c4"))
+                        .isInstanceOf(NotFoundException.class).hasMessageContaining("member_not_found");
+                assertThat(replica.isStale()).isFalse();
+            }
+        }
+    }
+
+    /**
      * A timeout too long to count in nanoseconds waits, as any long one does: it neither ends at once (a deadline
      * that overflowed) nor throws (a conversion that did).
      */

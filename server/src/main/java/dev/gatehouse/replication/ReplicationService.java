@@ -30,7 +30,12 @@ import tools.jackson.databind.node.ObjectNode;
  * organization outside a scoped key's scope does not exist for it (404). A change stream outlives the request that
  * authenticated it, so it asks {@code stillReads} before each page whether its key still reads (not revoked, nor
  * deleted with its organization), and ends when it does not — a key deleted with its organization after serving
- * that deletion ({@link ChangeStream}). Thread-safe.
+ * that deletion ({@link ChangeStream}).
+ *
+ * <p>Revisions number one history: the change log of one database. Its identity ({@link #deployment()}, a random id
+ * the database was created with) goes with the snapshot and the change stream, so that a follower whose URL now names
+ * another history — a deployment re-created by export and import, a new cluster — loads a snapshot of it rather than
+ * applying its revisions on top of another's. Thread-safe.
  */
 public final class ReplicationService {
 
@@ -41,8 +46,13 @@ public final class ReplicationService {
     private final Predicate<ReplicaReader> stillReads;
     private final StreamPlaces places = new StreamPlaces(StreamPlaces.PER_NODE, StreamPlaces.PER_KEY);
     private final SpoolReads reads = new SpoolReads("snapshots_busy", "snapshots");
+    private final String deployment;
 
-    /** @param stillReads whether a reader's key still reads ({@code KeyService.stillReads}) */
+    /**
+     * Reads the deployment's identity ({@link #deployment()}) once, from the database the node serves.
+     *
+     * @param stillReads whether a reader's key still reads ({@code KeyService.stillReads})
+     */
     public ReplicationService(Jdbi jdbi, ChangeFeed feed, ReplicationHub hub, Function<String, Catalog> catalogs,
                               Predicate<ReplicaReader> stillReads) {
         this.jdbi = jdbi;
@@ -50,6 +60,17 @@ public final class ReplicationService {
         this.hub = hub;
         this.catalogs = catalogs;
         this.stillReads = stillReads;
+        this.deployment = jdbi.withHandle(h -> h.createQuery("SELECT CAST(id AS text) FROM deployment")
+                .mapTo(String.class).one());
+    }
+
+    /**
+     * The identity of this deployment's change log ({@code Gatehouse-Deployment}): a random UUID created once with the
+     * database, the same on every node of the deployment and across restarts, another for another database. A
+     * database restored from a backup keeps the id of the one it was taken from.
+     */
+    public String deployment() {
+        return deployment;
     }
 
     /**

@@ -304,6 +304,36 @@ class ReplicationIT {
         assertThat(beyond.get("code").stringValue()).isEqualTo("resync_required");
     }
 
+    /**
+     * Revisions number one history, and every answer of the snapshot and the change stream names it in
+     * {@code Gatehouse-Deployment}: the snapshot, a long poll, a stream, a 410. One id per database, created with it:
+     * the same on another node over the database and after that node restarts, another over another database.
+     */
+    @Test
+    void snapshotAndChanges_nameTheDeploymentsHistory_oneIdPerDatabase() throws Exception {
+        String id = node.service().get("/v1/snapshot").header("Gatehouse-Deployment");
+        assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(node.service().get("/v1/changes?after=0&wait=0").header("Gatehouse-Deployment")).isEqualTo(id);
+        Http.Res beyond = node.service().get("/v1/changes?after=" + (node.appliedRevision() + 1000) + "&wait=0");
+        assertThat(beyond.status()).isEqualTo(410);
+        assertThat(beyond.header("Gatehouse-Deployment")).isEqualTo(id);
+        HttpResponse<InputStream> stream = openStream("after=" + node.appliedRevision() + "&heartbeat=200ms", null);
+        stream.body().close();
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Gatehouse-Deployment")).as("a stream").hasValue(id);
+        try (TestNode peer = TestNode.startOn(node.databaseUrl())) {
+            assertThat(peer.service().get("/v1/changes?after=0&wait=0").header("Gatehouse-Deployment"))
+                    .as("another node of the deployment").isEqualTo(id);
+            peer.restart();
+            assertThat(peer.service().get("/v1/snapshot").header("Gatehouse-Deployment")).as("after a restart")
+                    .isEqualTo(id);
+        }
+        try (TestNode elsewhere = TestNode.start()) {
+            assertThat(elsewhere.service().get("/v1/snapshot").header("Gatehouse-Deployment"))
+                    .as("another database").isNotNull().isNotEqualTo(id);
+        }
+    }
+
     @Test
     void serverSentEvents_pushNewRevisions_asTheyCommit() throws Exception {
         long start = node.appliedRevision();

@@ -35,7 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code heartbeat}, {@code resync}, {@code revoked}), or, with {@code wait}, as one long-polled JSON page; a
  * {@code Last-Event-ID} header (an {@code EventSource} reconnecting) moves the position past {@code after} to that
  * event. A follower whose position the log can no longer serve is answered 410 {@code resync_required} (an SSE stream
- * that meets it sends a {@code resync} event and ends).
+ * that meets it sends a {@code resync} event and ends). Both name the history their revisions number in
+ * {@value #DEPLOYMENT_HEADER} ({@link ReplicationService#deployment()}), on every answer to a reader whose key is good:
+ * a follower that meets another id than its snapshot's loads a fresh snapshot instead of following.
  *
  * <p>A stream holds one request thread while open; it ends when the client goes away (a write fails, at the latest
  * at the next heartbeat), when its key is revoked (with a {@code revoked} event, before anything committed after the
@@ -47,6 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class ReplicationResource {
 
     static final String NDJSON = "application/x-ndjson";
+    static final String DEPLOYMENT_HEADER = "Gatehouse-Deployment";
     private static final int MAX_ITEMS = 1000;
     private static final long MAX_WAIT_MILLIS = 60_000;
     private static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
@@ -70,6 +73,7 @@ final class ReplicationResource {
 
     private void snapshot(Context ctx) {
         ReplicaReader reader = auth.reader(ctx);
+        ctx.header(DEPLOYMENT_HEADER, replication.deployment());
         Long orgId = org(ctx);
         StreamPlace place = replication.hold(reader);
         try {
@@ -98,6 +102,7 @@ final class ReplicationResource {
 
     private void changes(Context ctx) throws InterruptedException {
         ReplicaReader reader = auth.reader(ctx);
+        ctx.header(DEPLOYMENT_HEADER, replication.deployment());
         Long orgId = org(ctx);
         long after = Math.max(after(ctx), lastEventId(ctx));
         String waitParam = ctx.queryParam("wait");
