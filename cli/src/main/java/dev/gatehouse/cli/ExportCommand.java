@@ -19,7 +19,9 @@ import tools.jackson.core.JacksonException;
  * {@code gatehouse export --deployment}: every organization in one snapshot, each as an {@code organization} line
  * (name and model) followed by its export, what {@code import --deployment} takes back (service key). Exits 0 when
  * the export is complete, 2 on any error — a standard output closed early or not written whole included (the export
- * then stops).
+ * then stops), and an answer that is not an export: the client refuses one that is not NDJSON, and this command one
+ * whose first line is not an export's (a {@code header}; the deployment's an {@code organization} line), before
+ * writing anything.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write an organization's roles, members, groups and assignments as NDJSON to standard output; "
@@ -54,6 +56,9 @@ final class ExportCommand implements Callable<Integer> {
             Iterator<String> each = export.iterator();
             while (each.hasNext()) {
                 String line = each.next();
+                if (lines == 0) {
+                    requireExportStart(line);
+                }
                 if (lines < 2 && "?".equals(revision)) {
                     // the first header: an organization's first line, the deployment's second
                     revision = field(line, "revision", "?");
@@ -90,6 +95,20 @@ final class ExportCommand implements Callable<Integer> {
                     : " organizations, ") + lines + " lines at revision " + revision);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Refuses an answer whose first line does not start an export: a 200 from something else than the server's
+     * export (a proxy's page, a JSON object) would otherwise be written out and called complete.
+     */
+    private void requireExportStart(String line) {
+        String expected = scope.deployment ? "organization" : "header";
+        if (!expected.equals(field(line, "type", null))) {
+            throw new CliException("the answer is not an export: its first line is not " + (scope.deployment
+                    ? "an organization line" : "a header") + " ({\"type\": \"" + expected + "\", …}) but "
+                    + (line.codePointCount(0, line.length()) > 80 ? line.substring(0, line.offsetByCodePoints(0, 80))
+                    + "…" : line) + "; nothing was written");
+        }
     }
 
     private Bulk bulk(GatehouseClient gatehouse) {

@@ -67,6 +67,10 @@ final class Lookup {
         if ((userId == null) == (memberId == null)) {
             throw new CliException("name the member by exactly one of --user USER_ID and --member-id ID");
         }
+        if (memberId != null && memberId < 1) {
+            // the server's rule, which the client applies before sending (MemberRef.id)
+            throw new CliException("--member-id must be a positive id, got " + memberId);
+        }
         return userId != null ? MemberRef.user(userId) : MemberRef.id(memberId);
     }
 

@@ -2,13 +2,20 @@ package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -269,5 +276,46 @@ class BulkCommandsIT {
         assertThat(Cli.runWithInput(node, members.toString(), "import", "--org", String.valueOf(org.id()), "-")
                 .exit()).isZero();
         return org;
+    }
+
+    /**
+     * A 200 that is no export — a proxy's HTML page, a JSON object — exits 2 and writes nothing (docs/cli.md: the
+     * first line, a header, names the export): it once exited 0, the page written out as if it were the export.
+     */
+    @Test
+    void export_ofAnAnswerThatIsNoExport_exits2_writingNothing() throws IOException {
+        record NotAnExport(String contentType, String body, String says) {
+        }
+        List<NotAnExport> answers = List.of(
+                new NotAnExport("text/html", "<html>hi</html>", "Content-Type is text/html"),
+                new NotAnExport("application/json", "{\"items\": []}", "Content-Type is application/json"),
+                new NotAnExport("application/x-ndjson", "{\"items\": []}\n", "its first line is not"),
+                new NotAnExport("application/x-ndjson", "<html>hi</html>\n", "its first line is not"));
+        for (NotAnExport answer : answers) {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            server.start();
+            try {
+                Map<String, String> env = new HashMap<>(Cli.env(node));
+                env.put("GATEHOUSE_URL", "http://127.0.0.1:" + server.getAddress().getPort());
+                for (List<String> scope : List.of(List.of("--org", "7"), List.of("--deployment"))) {
+                    List<String> args = new ArrayList<>(List.of("export"));
+                    args.addAll(scope);
+                    Cli.Run run = Cli.run(env, new ByteArrayInputStream(new byte[0]),
+                            args.toArray(String[]::new));
+                    assertThat(run.exit()).as(answer + " " + scope + "\n" + run).isEqualTo(2);
+                    assertThat(run.out()).as(answer + " " + scope).isEmpty();
+                    assertThat(run.err()).as(answer + " " + scope).contains(answer.says());
+                }
+            } finally {
+                server.stop(0);
+            }
+        }
     }
 }

@@ -75,9 +75,9 @@ public interface Decisions {
             return new Check(member, permission, null, false);
         }
 
-        /** This check on one resource. */
-        public Check on(ResourceRef where) {
-            return new Check(member, permission, where, explain);
+        /** This check on one resource ({@link #of} is the organization-wide check: a null resource is refused). */
+        public Check on(ResourceRef resource) {
+            return new Check(member, permission, Arguments.required(resource, "resource"), explain);
         }
 
         /** This check on one resource of {@code type} and {@code id}. */

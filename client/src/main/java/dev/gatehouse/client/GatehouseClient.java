@@ -62,6 +62,7 @@ public interface GatehouseClient extends AutoCloseable {
     /**
      * Raises the session's revision to at least {@code revision} (a token from elsewhere); never lowers it. A token
      * past the end of the deployment's change log is lowered to that end by the next decision ({@link #revision()}).
+     * A negative one is refused ({@link IllegalArgumentException}), as {@link Builder#revision(long)} refuses it.
      */
     void observeRevision(long revision);
 
@@ -161,11 +162,16 @@ public interface GatehouseClient extends AutoCloseable {
 
         /** The session's starting revision: a {@code Gatehouse-Revision} this client's reads must reflect. */
         public Builder revision(long startRevision) {
-            if (startRevision < 0) {
-                throw new IllegalArgumentException("revision must be >= 0, got " + startRevision);
-            }
-            this.revision = startRevision;
+            this.revision = revisionToken(startRevision);
             return this;
+        }
+
+        /** A session revision handed in by the caller: a {@code Gatehouse-Revision} is never negative. */
+        static long revisionToken(long revision) {
+            if (revision < 0) {
+                throw new IllegalArgumentException("revision must be >= 0, got " + revision);
+            }
+            return revision;
         }
 
         /** The client; its settings cannot change afterwards. */

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -33,8 +34,11 @@ import tools.jackson.databind.JsonNode;
  * import also taking the organization to resume in ({@code org_id}). Imports and exports wait for their answer up to
  * the client's bulk timeout, not its request timeout: a large import's answer comes only after its last chunk
  * commits. Streamed bodies (an export's lines, an import's progress, which comes once the body is sent: the JDK's
- * client reads no answer before) are read as they come, without a bound; a
- * connection breaking in one is a {@link TransportException} {@code io_error}. Immutable and thread-safe.
+ * client reads no answer before) are read as they come, without a bound, until they end or the client is closed
+ * ({@link Transport#stream}); a connection breaking in one is a {@link TransportException} {@code io_error}. An
+ * export answered with something else than NDJSON (a proxy's page, a JSON object) is no export: an
+ * {@link UnexpectedResponseException} {@code malformed_answer}, before any of it is handed over. Immutable and
+ * thread-safe.
  */
 final class HttpBulk implements Bulk {
 
@@ -123,8 +127,7 @@ final class HttpBulk implements Bulk {
     private ImportResult sendFollowing(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options,
                                        Consumer<ImportResult> progress) {
         Arguments.required(progress, "progress");
-        Reply<InputStream> reply = requests.transport.send(importCall(body, replayable, options, NDJSON),
-                HttpResponse.BodyHandlers.ofInputStream());
+        Reply<InputStream> reply = requests.transport.stream(importCall(body, replayable, options, NDJSON));
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(reply.body(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
@@ -182,34 +185,45 @@ final class HttpBulk implements Bulk {
     }
 
     /**
-     * The export's lines as the JDK reads them, except that a connection breaking mid-stream (an
-     * {@link UncheckedIOException} from the JDK's line stream) ends it with a {@link TransportException}.
+     * The export's lines, read as they come; a connection breaking mid-stream ends it with a
+     * {@link TransportException}. Its body is released at its end, or when the stream is closed before.
      */
     @Override
     public Stream<String> export() {
-        Stream<String> lines = requests.transport.send(exportCall(), HttpResponse.BodyHandlers.ofLines()).body();
-        Iterator<String> read = lines.iterator();
-        Iterator<String> mapped = new Iterator<>() {
+        InputStream body = exportBody().body();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        Iterator<String> read = new Iterator<>() {
+            private String next;
+            private boolean ended;
+
             @Override
             public boolean hasNext() {
-                try {
-                    return read.hasNext();
-                } catch (UncheckedIOException broken) {
-                    throw broken(broken.getCause());
+                if (next == null && !ended) {
+                    try {
+                        next = lines.readLine();
+                    } catch (IOException broken) {
+                        throw broken(broken);
+                    }
+                    if (next == null) {
+                        ended = true;
+                        release(body);
+                    }
                 }
+                return next != null;
             }
 
             @Override
             public String next() {
-                try {
-                    return read.next();
-                } catch (UncheckedIOException broken) {
-                    throw broken(broken.getCause());
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
                 }
+                String line = next;
+                next = null;
+                return line;
             }
         };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(mapped, Spliterator.ORDERED
-                | Spliterator.NONNULL), false).onClose(lines::close);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(read, Spliterator.ORDERED
+                | Spliterator.NONNULL), false).onClose(() -> release(body));
     }
 
     /**
@@ -219,7 +233,7 @@ final class HttpBulk implements Bulk {
     @Override
     public long exportTo(OutputStream out) {
         Arguments.required(out, "out");
-        Reply<InputStream> reply = requests.transport.send(exportCall(), HttpResponse.BodyHandlers.ofInputStream());
+        Reply<InputStream> reply = exportBody();
         InputStream in = reply.body();
         try {
             byte[] buffer = new byte[16 * 1024];
@@ -230,13 +244,31 @@ final class HttpBulk implements Bulk {
             // reading the answer is mapped in read(): what is left is the caller's own stream
             throw new UncheckedIOException("GET " + basePath + "/export: writing to the given stream failed", yours);
         } finally {
-            try {
-                in.close();
-            } catch (IOException releasing) {
-                // only releases the connection: the export was read whole, or has already failed
-            }
+            release(in);
         }
         return reply.headers().firstValue(Transport.REVISION_HEADER).map(Long::parseLong).orElse(0L);
+    }
+
+    /** The export's answer, its body not yet read; one that is not NDJSON is refused (see the class comment). */
+    private Reply<InputStream> exportBody() {
+        Reply<InputStream> reply = requests.transport.stream(exportCall());
+        String type = reply.headers().firstValue("Content-Type").orElse("");
+        int parameters = type.indexOf(';');
+        if (!NDJSON.equalsIgnoreCase((parameters < 0 ? type : type.substring(0, parameters)).trim())) {
+            release(reply.body());
+            throw new UnexpectedResponseException(Problem.malformed(reply.status(), "GET " + basePath + "/export",
+                    "its Content-Type is " + (type.isEmpty() ? "missing" : type) + ", not " + NDJSON
+                    + ": not an export"));
+        }
+        return reply;
+    }
+
+    private static void release(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException releasing) {
+            // only releases the connection: the export was read whole, or has already failed
+        }
     }
 
     private int read(InputStream in, byte[] buffer) {

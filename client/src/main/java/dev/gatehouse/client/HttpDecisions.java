@@ -56,16 +56,14 @@ final class HttpDecisions implements Decisions {
         });
     }
 
+    /** Every page of the lookup, through {@link Requests#stream}; the first page's facts are the answer's. */
     @Override
     public ResourceLookup lookupResources(MemberRef member, String permission, String type) {
         Arguments.required(member, "member");
         Arguments.required(permission, "permission");
         Arguments.required(type, "type");
-        List<String> ids = new ArrayList<>();
-        String cursor = null;
-        boolean allUnassigned = false;
-        long revision = -1;
-        do {
+        List<LookupPage> first = new ArrayList<>(1);
+        List<String> ids = Requests.stream("POST " + orgPath + "/lookup/resources", cursor -> {
             ObjectNode body = Wire.object();
             member.putInto(body);
             body.put("permission", permission).put("type", type).put("limit", requests.pageSize);
@@ -73,14 +71,12 @@ final class HttpDecisions implements Decisions {
             LookupPage page = post("/lookup/resources", body, answer -> new LookupPage(
                     Wire.strings(answer, "items"), Wire.text(answer, "next_cursor"), Wire.flag(answer, "all_unassigned"),
                     Wire.number(answer, "revision")));
-            ids.addAll(page.ids());
-            cursor = page.next();
-            if (revision < 0) {
-                revision = page.revision();
-                allUnassigned = page.allUnassigned();
+            if (first.isEmpty()) {
+                first.add(page);
             }
-        } while (cursor != null);
-        return new ResourceLookup(ids, allUnassigned, revision);
+            return new Requests.Page<>(page.ids(), page.next());
+        }).toList();
+        return new ResourceLookup(ids, first.get(0).allUnassigned(), first.get(0).revision());
     }
 
     @Override
@@ -91,7 +87,7 @@ final class HttpDecisions implements Decisions {
     @Override
     public Stream<Members.Member> lookupMembers(String permission, ResourceRef resource) {
         Arguments.required(permission, "permission");
-        return Requests.stream(cursor -> {
+        return Requests.stream("POST " + orgPath + "/lookup/members", cursor -> {
             ObjectNode body = Wire.object().put("permission", permission).put("limit", requests.pageSize);
             if (resource != null) {
                 body.set("resource", resource.json());

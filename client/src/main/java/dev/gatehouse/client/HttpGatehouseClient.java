@@ -78,7 +78,7 @@ final class HttpGatehouseClient implements GatehouseClient {
 
     @Override
     public void observeRevision(long revision) {
-        transport.observe(revision);
+        transport.observe(GatehouseClient.Builder.revisionToken(revision));
     }
 
     @Override

@@ -76,7 +76,7 @@ final class Requests {
      * a failure is thrown from the stream's terminal operation.
      */
     <T> Stream<T> pages(String path, Function<JsonNode, T> read) {
-        return stream(cursor -> {
+        return stream("GET " + path, cursor -> {
             Query query = new Query(path).add("limit", pageSize).add("cursor", cursor);
             return get(query.toString(), page -> new Page<>(Wire.list(page, "items", read), Wire.text(page, "next_cursor")));
         });
@@ -87,11 +87,13 @@ final class Requests {
     }
 
     /**
-     * A stream over pages fetched by {@code fetch(cursor)} (cursor null for the first), lazily and in order. A page
-     * naming as the next one a cursor already asked for is an {@link UnexpectedResponseException}
-     * {@code malformed_answer}: the list would never end (a server or proxy answering every page alike).
+     * A stream over the pages of {@code what} (the request, as {@code "POST /v1/orgs/7/lookup/members"}) fetched by
+     * {@code fetch(cursor)} (cursor null for the first), lazily and in order. Every list that pages goes through
+     * here. A page naming as the next one a cursor already asked for is an {@link UnexpectedResponseException}
+     * {@code malformed_answer} naming {@code what}: the list would never end (a server or proxy answering every page
+     * alike).
      */
-    static <T> Stream<T> stream(Function<String, Page<T>> fetch) {
+    static <T> Stream<T> stream(String what, Function<String, Page<T>> fetch) {
         Iterator<T> items = new Iterator<>() {
             private Iterator<T> current = List.<T>of().iterator();
             private final Set<String> asked = new HashSet<>();
@@ -106,7 +108,7 @@ final class Requests {
                     cursor = page.next();
                     last = cursor == null;
                     if (!last && !asked.add(cursor)) {
-                        throw new UnexpectedResponseException(Problem.malformed(200, "a list's page", "its next_cursor "
+                        throw new UnexpectedResponseException(Problem.malformed(200, what, "its next_cursor "
                                 + "names a page already asked for: the list would never end"));
                     }
                 }

@@ -1,6 +1,8 @@
 package dev.gatehouse.client;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,13 +58,16 @@ import tools.jackson.databind.JsonNode;
  * <p><b>Timeouts.</b> Each attempt waits at most its call's timeout for its answer: the whole answer when it is read
  * whole, the headers when its body is a stream the caller reads as it comes (see {@link #exchange}).
  *
- * <p><b>Closing.</b> {@link #close} cancels every exchange in flight and wakes every call waiting to retry: a call
- * in progress ends at once with an {@link IllegalStateException} saying the client was closed during it — or, when
- * an attempt of it had already failed, with that failure, the closing added to it as suppressed — and later calls
- * throw {@link IllegalStateException} before sending anything.
+ * <p><b>Closing.</b> {@link #close} cancels every exchange in flight, closes every streamed body being read
+ * ({@link #stream}: its exchange left the flight with its headers) and wakes every call waiting to retry: a call in
+ * progress ends at once with an {@link IllegalStateException} saying the client was closed during it — or, when an
+ * attempt of it had already failed, with that failure, the closing added to it as suppressed — and so does a read of
+ * a streamed body; later calls throw {@link IllegalStateException} before sending anything. A call that passed the
+ * first check just before the close and reaches the JDK client after its threads stopped (which refuses it with a
+ * {@link RejectedExecutionException}) is a call the client was closed during, like any other.
  *
- * <p>Thread-safe: the JDK client is, the revision is an atomic, the exchanges in flight a concurrent set, and nothing
- * else changes after construction.
+ * <p>Thread-safe: the JDK client is, the revision is an atomic, the exchanges in flight and the bodies being read
+ * concurrent sets, and nothing else changes after construction.
  */
 final class Transport {
 
@@ -125,6 +131,8 @@ final class Transport {
     private final CountDownLatch closing = new CountDownLatch(1);
     /** The exchanges in flight, which {@link #close} cancels. */
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    /** The streamed bodies being read ({@link #stream}), which {@link #close} closes. */
+    private final Set<StreamedBody> reading = ConcurrentHashMap.newKeySet();
 
     Transport(HttpClient http, ExecutorService executor, URI base, String key, RetryPolicy retry, long revision) {
         this.http = http;
@@ -237,6 +245,12 @@ final class Transport {
             } catch (CancellationException cancelled) {
                 // only close() cancels an exchange this thread waits for
                 throw closedDuring(call, failure);
+            } catch (RejectedExecutionException refused) {
+                if (!closed.get()) {
+                    throw refused;
+                }
+                // close() stopped the client's threads after this attempt looked: the JDK client takes no exchange
+                throw closedDuring(call, failure);
             }
             Duration wait = retryable && attempt < attempts ? retry.delay(attempt, failure.retryAfter().orElse(null))
                     : null;
@@ -244,6 +258,89 @@ final class Transport {
                 throw failure;
             }
             sleep(wait, failure);
+        }
+    }
+
+    /**
+     * Sends {@code call} as {@link #send} does, answering its body as a stream the caller reads as it arrives (an
+     * export's lines, an import's progress) and must close. Until it is closed {@link #close} ends it too: its reads
+     * then throw the {@link IllegalStateException} of a call the client was closed during.
+     */
+    Reply<InputStream> stream(Call call) {
+        Reply<InputStream> reply = send(call, HttpResponse.BodyHandlers.ofInputStream());
+        if (reply.gone()) {
+            return reply;
+        }
+        StreamedBody body = new StreamedBody(reply.body(), call);
+        reading.add(body);
+        if (closed.get()) {
+            // close() may have looked at the bodies being read before this one was added
+            body.end();
+        }
+        return new Reply<>(reply.status(), reply.headers(), body);
+    }
+
+    /**
+     * A streamed answer's body, known to {@link #close} from its answer until it is closed. A read that fails or
+     * ends once the client is closed is one the closing cut short: it throws the {@link IllegalStateException} of a
+     * call the client was closed during, never an end that would pass for the whole answer.
+     */
+    private final class StreamedBody extends FilterInputStream {
+
+        private final Call call;
+
+        StreamedBody(InputStream body, Call call) {
+            super(body);
+            this.call = call;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return ended(super.read());
+            } catch (IOException broken) {
+                throw cut(broken);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return ended(super.read(buffer, offset, length));
+            } catch (IOException broken) {
+                throw cut(broken);
+            }
+        }
+
+        private int ended(int read) {
+            if (read < 0 && closed.get()) {
+                throw closedDuring(call, null);
+            }
+            return read;
+        }
+
+        private IOException cut(IOException broken) {
+            if (closed.get()) {
+                RuntimeException closedNow = closedDuring(call, null);
+                closedNow.addSuppressed(broken);
+                throw closedNow;
+            }
+            return broken;
+        }
+
+        /** Closes the body, as {@link #close} of the client does: a reader waiting for more wakes. */
+        void end() {
+            try {
+                in.close();
+            } catch (IOException releasing) {
+                // only releases the connection: the reader learns of the closing from its next read
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            reading.remove(this);
+            super.close();
         }
     }
 
@@ -361,8 +458,9 @@ final class Transport {
     }
 
     /**
-     * Stops the client: cancels the exchanges in flight and wakes the calls waiting to retry (see the class comment),
-     * then stops its threads; later requests throw {@link IllegalStateException}. Idempotent.
+     * Stops the client: cancels the exchanges in flight, closes the streamed bodies being read and wakes the calls
+     * waiting to retry (see the class comment), then stops its threads; later requests throw
+     * {@link IllegalStateException}. Idempotent.
      */
     void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -370,6 +468,7 @@ final class Transport {
         }
         closing.countDown();
         inFlight.forEach(exchange -> exchange.cancel(true));
+        reading.forEach(StreamedBody::end);
         if (executor != null) {
             executor.shutdownNow();
         }

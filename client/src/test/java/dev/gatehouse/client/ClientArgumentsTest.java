@@ -219,4 +219,27 @@ class ClientArgumentsTest {
                 .hasMessage("not a failed import's line (its problem has no resume_from_line): HTTP 404 not_found: "
                         + "no such organization");
     }
+
+    /**
+     * A null resource, an id the server refuses (ids are positive, as an organization's is) and a negative revision
+     * are refused alike, wherever they are given: {@code Check.on(null)} was taken for the organization-wide check,
+     * {@code MemberRef.id(0)} sent, {@code observeRevision(-5)} ignored while {@code Builder.revision(-1)} threw.
+     */
+    @Test
+    void nullResources_nonPositiveMemberIds_andNegativeRevisions_areRefusedNamingThem() {
+        Decisions.Check check = Decisions.Check.of(MemberRef.user("u"), "p");
+        assertThatThrownBy(() -> check.on((ResourceRef) null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("resource must not be null");
+        for (long id : new long[] {0, -3}) {
+            assertThatThrownBy(() -> MemberRef.id(id)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("memberId must be positive, got " + id);
+        }
+        assertThat(MemberRef.id(1).memberId()).isEqualTo(1L);
+        assertThatThrownBy(() -> client.observeRevision(-5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("revision must be >= 0, got -5");
+        assertThatThrownBy(() -> GatehouseClient.builder().revision(-5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("revision must be >= 0, got -5");
+        client.observeRevision(0);
+        assertThat(client.revision()).isZero();
+    }
 }

@@ -28,7 +28,8 @@ import tools.jackson.core.JacksonException;
  * are fast; the bound on each test is a generous 30 s. A garbled body — an import's progress line, a JSON answer —
  * is an {@link UnexpectedResponseException} {@code malformed_answer}, never the parser's own exception; so is a JSON
  * answer with a field the client cannot read (a time that is not one, text where a number belongs), naming the
- * request and the field.
+ * request and the field, a list or a resource lookup naming a page already asked for, and an export that is not
+ * NDJSON. {@code close()} ends an export whose body stalls.
  */
 class ClientBrokenAnswersIT {
 
@@ -137,6 +138,65 @@ class ClientBrokenAnswersIT {
             assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(IllegalStateException.class)
                     .extracting(Throwable::getMessage).asString().contains("closed during GET /v1/orgs/1/roles/5");
             assertThat(server.received()).hasSize(1);
+        }
+    }
+
+    /** The head of an export whose body stalls: {@code Content-Length} promises more than ever comes. */
+    private static MisbehavingServer stalledExport() {
+        return new MisbehavingServer(connection -> {
+            connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100\r\n\r\n"
+                    + "{\"items\":[");
+            connection.stall();
+        });
+    }
+
+    /**
+     * {@code close()} ends an export being read, as it ends every call in progress: once the headers had come the
+     * export was no longer a call in flight, and a reader waiting for a stalled body waited on after the close.
+     */
+    @Test
+    void close_endsAnExportWhoseBodyStalls_sayingTheClientWasClosedDuringIt() throws Exception {
+        try (MisbehavingServer server = stalledExport()) {
+            GatehouseClient client = client(server, GENEROUS);
+            CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
+                try (Stream<String> exported = client.org(1).bulk().export()) {
+                    return exported.toList();
+                }
+            });
+            CompletableFuture<Long> copied = CompletableFuture.supplyAsync(() -> client.org(1).bulk()
+                    .exportTo(new ByteArrayOutputStream()));
+            Thread.sleep(500);
+            assertThat(lines).as("the reader waits for the stalled body").isNotDone();
+            assertThat(copied).as("the copy waits for the stalled body").isNotDone();
+            long closedAt = System.nanoTime();
+            client.close();
+            for (CompletableFuture<?> reader : List.of(lines, copied)) {
+                Throwable thrown = catchThrowable(() -> reader.get(5, TimeUnit.SECONDS)).getCause();
+                assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("this GatehouseClient was closed during GET /v1/orgs/1/export");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    /** A 200 that is not NDJSON (a proxy's page, a JSON object) is no export: never handed over as its lines. */
+    @Test
+    void export_answeredWithSomethingElseThanNdjson_isAnUnexpectedResponse() {
+        try (MisbehavingServer server = new MisbehavingServer(connection -> connection.write("HTTP/1.1 200 OK\r\n"
+                + "Content-Type: text/html\r\nContent-Length: 15\r\nConnection: close\r\n\r\n<html>hi</html>"));
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = catchThrowableOfType(UnexpectedResponseException.class, () -> {
+                try (Stream<String> exported = client.org(1).bulk().export()) {
+                    exported.toList();
+                }
+            });
+            assertThat(e).as("an HTML page's exception").isNotNull();
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("GET /v1/orgs/1/export", "text/html", "application/x-ndjson");
+            UnexpectedResponseException copied = catchThrowableOfType(UnexpectedResponseException.class,
+                    () -> client.bulk().exportTo(new ByteArrayOutputStream()));
+            assertThat(copied).as("an HTML page's exception, copied").isNotNull();
+            assertThat(copied.detail()).contains("GET /v1/export", "text/html");
         }
     }
 
@@ -258,7 +318,25 @@ class ClientBrokenAnswersIT {
                     UnexpectedResponseException.class, () -> client.organizations().list().limit(1_000_000).toList()));
             assertThat(e).as("a list that never ends").isNotNull();
             assertThat(e.code()).isEqualTo("malformed_answer");
-            assertThat(e.detail()).contains("next_cursor", "already asked for");
+            assertThat(e.detail()).contains("GET /v1/orgs", "next_cursor", "already asked for");
+        }
+    }
+
+    /**
+     * A resource lookup gathers its pages itself: it once asked for the repeated page forever (thousands of requests
+     * a second, its list of ids growing), where every other list refused the repeat.
+     */
+    @Test
+    void lookupResources_namingAPageAlreadyAskedFor_isAnUnexpectedResponse_notAnEndlessLoop() {
+        try (MisbehavingServer server = answering(200, "{\"items\": [\"r1\"], \"next_cursor\": \"c1\", "
+                + "\"revision\": 1}");
+             GatehouseClient client = client(server, GENEROUS)) {
+            UnexpectedResponseException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                    catchThrowableOfType(UnexpectedResponseException.class, () -> client.org(1).decisions()
+                            .lookupResources(MemberRef.user("u"), "canView", "room")));
+            assertThat(e).as("a lookup that never ends").isNotNull();
+            assertThat(e.code()).isEqualTo("malformed_answer");
+            assertThat(e.detail()).contains("POST /v1/orgs/1/lookup/resources", "next_cursor", "already asked for");
         }
     }
 

@@ -8,7 +8,14 @@ import dev.gatehouse.client.Decisions.Check;
 import dev.gatehouse.client.Members.NewMember;
 import dev.gatehouse.client.Roles.RoleInput;
 import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,5 +119,64 @@ class ClientErrorsIT {
         closed.close();
         closed.close();
         assertThatThrownBy(() -> closed.organizations().get(org.id())).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * Calls racing {@code close()} end as a closed client's calls do (docs/client.md, "Threads"): they once threw the
+     * JDK's {@link java.util.concurrent.RejectedExecutionException} ("rejected from ThreadPoolExecutor[Terminated]")
+     * when they reached the HTTP client after its threads had stopped.
+     */
+    @Test
+    void close_racingCalls_endThemAsAClosedClientDoes() throws Exception {
+        List<Throwable> strays = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(32);
+        try {
+            for (int round = 0; round < 30; round++) {
+                GatehouseClient client = DocsOrg.serviceClient(node, 100);
+                OrgClient racing = client.org(org.id());
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> calls = new ArrayList<>();
+                for (int caller = 0; caller < 32; caller++) {
+                    int which = caller % 3;
+                    calls.add(callers.submit(() -> {
+                        start.await();
+                        for (int call = 0; call < 1_000; call++) {
+                            try {
+                                switch (which) {
+                                    case 0 -> racing.roles().list().toList();
+                                    case 1 -> racing.decisions().check(Check.of(MemberRef.user("bob"), "doc.read"));
+                                    default -> racing.members().remove(MemberRef.user("nobody"));
+                                }
+                            } catch (IllegalStateException closed) {
+                                return null;
+                            } catch (NotFoundException expected) {
+                                // the server's answer to the removal: the calls go on until the client is closed
+                            } catch (GatehouseException failed) {
+                                if (List.of(failed.getSuppressed()).stream()
+                                        .noneMatch(IllegalStateException.class::isInstance)) {
+                                    // a failure the closing caused, not a retry the closing stopped
+                                    strays.add(failed);
+                                }
+                                return null;
+                            } catch (RuntimeException stray) {
+                                strays.add(stray);
+                                return null;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                // a new client's first requests are the slowest to reach the HTTP client: the widest race
+                start.countDown();
+                Thread.sleep(round % 11);
+                client.close();
+                for (Future<?> call : calls) {
+                    call.get(30, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(strays).as("exceptions a closed client does not throw").isEmpty();
     }
 }
