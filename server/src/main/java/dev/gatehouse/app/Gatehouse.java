@@ -56,6 +56,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +129,9 @@ public final class Gatehouse implements AutoCloseable {
     private void startUp() {
         PortProbe.requireFree(config.host(), Arrays.asList(config.port(), config.tls().port(),
                 config.http().managementPort()));
+        // the operator's keystore is read before any database work: one that cannot serve stops the start at once
+        TlsKeys configuredKeys = config.tls().port() != null && config.tls().keystore() != null
+                ? configuredKeys(config.tls(), clock.instant()) : null;
         Storage storage = stopLast(Storage.start(config.dataDir(), config.database()));
         Database database = storage.database();
         PrometheusMeterRegistry metrics = metrics(database);
@@ -202,7 +206,7 @@ public final class Gatehouse implements AutoCloseable {
                 new ConsoleDialect(oidc),
                 new OpsDialect(storage::serving, storage.health()::reachable, feed, metrics, () -> ready, auth,
                         nodes.nodeId()));
-        http = startHttp(dialects, metrics);
+        http = startHttp(dialects, metrics, configuredKeys);
         // before HTTP: a stopping node ends its imports where they stand and answers them while it still can
         stopFirst(imports);
         stopFirst(replicationHub);
@@ -257,11 +261,14 @@ public final class Gatehouse implements AutoCloseable {
         return metrics;
     }
 
-    /** HTTP (and HTTPS when configured) for every dialect. */
-    private HttpServer startHttp(List<Dialect> dialects, PrometheusMeterRegistry metrics) {
+    /**
+     * HTTP (and HTTPS when configured) for every dialect; HTTPS serves {@code configuredKeys} (the operator's keystore,
+     * read at start), or when null the self-signed keystore under the data directory.
+     */
+    private HttpServer startHttp(List<Dialect> dialects, PrometheusMeterRegistry metrics, TlsKeys configuredKeys) {
         TlsSettings tlsSettings = config.tls();
         HttpServer.Tls tls = tlsSettings.port() == null ? null : new HttpServer.Tls(tlsSettings.port(),
-                tlsSettings.keystore() != null ? configuredKeys(tlsSettings)
+                configuredKeys != null ? configuredKeys
                         : TlsKeys.selfSigned(config.dataDir(), config.host(), clock));
         HttpServer server = new HttpServer(dialects, metrics, config.host(), null, tls, config.http());
         try {
@@ -274,10 +281,13 @@ public final class Gatehouse implements AutoCloseable {
         return server;
     }
 
-    /** The operator's keystore; one that cannot be opened (a wrong password, not a keystore) stops the start. */
-    private static TlsKeys configuredKeys(TlsSettings settings) {
+    /**
+     * The operator's keystore; one that cannot be opened (a wrong password, not a keystore) or whose key cannot be
+     * read with its password stops the start.
+     */
+    private static TlsKeys configuredKeys(TlsSettings settings, Instant now) {
         try {
-            return TlsKeys.configured(settings.keystore(), settings.keystorePassword());
+            return TlsKeys.configured(settings.keystore(), settings.keystorePassword(), now);
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }

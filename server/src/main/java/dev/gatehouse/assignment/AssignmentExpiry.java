@@ -55,6 +55,8 @@ public final class AssignmentExpiry implements AutoCloseable {
     private final AssignmentStore assignments = new AssignmentStore();
     private final InstantSource clock;
     private final ScheduledExecutorService timer;
+    /** Whether the last scheduled run failed (read and written by the timer's one thread). */
+    private boolean failing;
 
     /** @param clock the node's clock, the one the store's writes take their time from */
     public AssignmentExpiry(Store store, OrgModels orgModels, AssignmentRules rules, InstantSource clock) {
@@ -70,17 +72,34 @@ public final class AssignmentExpiry implements AutoCloseable {
     }
 
     public AssignmentExpiry start() {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                int ended = runOnce();
-                if (ended > 0) {
-                    LOG.info("{} time-bound assignments ended", ended);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("ending time-bound assignments failed: {}", e.getMessage());
-            }
-        }, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::run, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * One scheduled run. A run that fails (the database unreachable) is a WARN the first time, and while the runs
+     * after it fail too a DEBUG each — a run a second would otherwise fill the log through an outage —; the first run
+     * to succeed again says so at INFO.
+     */
+    private void run() {
+        try {
+            int ended = runOnce();
+            if (failing) {
+                failing = false;
+                LOG.info("ending time-bound assignments works again");
+            }
+            if (ended > 0) {
+                LOG.info("{} time-bound assignments ended", ended);
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                LOG.warn("ending time-bound assignments failed: {}; retrying every {} ms", e.getMessage(),
+                        INTERVAL.toMillis());
+            } else {
+                LOG.debug("ending time-bound assignments still fails: {}", e.getMessage());
+            }
+            failing = true;
+        }
     }
 
     /** Ends every assignment whose end has come now; returns how many this node ended. */

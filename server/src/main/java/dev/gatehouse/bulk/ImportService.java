@@ -6,6 +6,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InternalErrorException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.RequestTimeoutException;
 import dev.gatehouse.error.UnavailableException;
@@ -16,6 +17,7 @@ import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -450,11 +453,30 @@ public final class ImportService implements AutoCloseable {
                         : "an import into organization " + orgId, e.toString());
                 throw failed(lastLine + 1, new InvalidInputException("body_incomplete", "the body "
                         + "could not be read to its end (" + e.getClass().getSimpleName() + ")"), lastLine);
-            } catch (RuntimeException | Error e) {
+            } catch (ImportFailedException | UncheckedIOException | Error e) {
+                // ended as reported (a node stopping), the client gone while reading progress, or the JVM failing
                 abandon();
                 throw e;
+            } catch (RuntimeException e) {
+                abandon();
+                throw unexpected(e, lastLine);
             }
             return snapshot(lastLine);
+        }
+
+        /**
+         * An unexpected failure (a bug), logged under a new error id: the import still ends at a line with where it
+         * stands, as after any failing line — the line of the chunk whose writing failed, else the first one not
+         * committed —, so that the committed chunks are not lost to the client.
+         */
+        private ImportFailedException unexpected(RuntimeException e, long lastLine) {
+            long line = failedChunkStart != null ? failedChunkStart.line() : committedLines + 1;
+            String errorId = UUID.randomUUID().toString();
+            MDC.put("error_id", errorId);
+            LOG.error("unexpected error {} in {} at line {} ({} lines committed)", errorId, deployment ? DEPLOYMENT
+                    : "an import into organization " + orgId, line, committedLines, e);
+            MDC.remove("error_id");
+            return failed(line, new InternalErrorException(errorId, e), lastLine);
         }
 
         /**

@@ -16,7 +16,7 @@ import java.util.Optional;
 public abstract sealed class GatehouseException extends RuntimeException
         permits NotFoundException, ConflictException, InvalidInputException, UnauthenticatedException,
                 ForbiddenException, PreconditionFailedException, TooLargeException, UnsupportedMediaTypeException,
-                UnavailableException, RequestTimeoutException {
+                UnavailableException, RequestTimeoutException, InternalErrorException {
 
     private final String code;
     private final Map<String, Object> context;

@@ -3,6 +3,7 @@ package dev.gatehouse.http;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InternalErrorException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.error.PreconditionFailedException;
@@ -45,6 +46,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -76,6 +78,11 @@ public final class HttpServer {
      */
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
             "TRACE", "CONNECT");
+    /**
+     * How long {@link #stop} lets the requests in flight finish their answers, once no new connection is accepted;
+     * those still running then are cut off.
+     */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** The methods a 405's {@code Allow} names, in this order. */
     private static final List<String> ALLOW_ORDER = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
@@ -126,8 +133,12 @@ public final class HttpServer {
             config.http.prefer405over404 = true;
             config.jetty.host = host;
             List<Route> direct = routes.stream().filter(route -> route.direct() != null).toList();
-            config.jetty.modifyServer(server -> edge.install(server,
-                    direct.isEmpty() ? null : new DirectRoutes(direct, this)));
+            config.jetty.modifyServer(server -> {
+                edge.install(server, direct.isEmpty() ? null : new DirectRoutes(direct, this));
+                // outermost, so that it counts every request: stopping waits for those in flight (stop())
+                server.insertHandler(new GracefulHandler());
+                server.setStopTimeout(STOP_GRACE.toMillis());
+            });
             if (jetty != null) {
                 config.jetty.modifyServer(jetty);
             }
@@ -473,6 +484,8 @@ public final class HttpServer {
             return 408;
         } else if (e instanceof UnsupportedMediaTypeException) {
             return 415;
+        } else if (e instanceof InternalErrorException) {
+            return 500;
         }
         return 503;
     }
@@ -589,6 +602,11 @@ public final class HttpServer {
         return true;
     }
 
+    /**
+     * Stops serving gracefully: the server stops accepting connections, requests that arrive meanwhile on open ones are
+     * answered 503, and those in flight are let finish their answers for up to {@link #STOP_GRACE}; then every
+     * connection is closed.
+     */
     public void stop() {
         app.stop();
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.store;
 
 import dev.gatehouse.error.UnavailableException;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -51,6 +52,8 @@ public final class DatabaseHealth implements AutoCloseable {
     private volatile boolean running;
     private boolean woken;
     private Connection connection;
+    /** What the last failed probe met (written and read on the probe thread). */
+    private Exception lastProbeFailure;
 
     public DatabaseHealth(Connector connector, long intervalMillis, long timeoutMillis) {
         if (intervalMillis < 1 || timeoutMillis < 1) {
@@ -138,9 +141,24 @@ public final class DatabaseHealth implements AutoCloseable {
             return true;
         } catch (SQLException | RuntimeException e) {
             LOG.debug("database probe failed: {}", e.toString());
+            lastProbeFailure = e;
             closeConnection();
             return false;
         }
+    }
+
+    /**
+     * What the last failed probe met, as the log says it: no answer within the timeout, or the failure that ended it
+     * sooner (a connection refused at once, a password refused).
+     */
+    private String whatHappened() {
+        Exception failure = lastProbeFailure;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return "no answer within " + timeoutMillis + " ms";
+            }
+        }
+        return failure == null ? "no answer within " + timeoutMillis + " ms" : failure.getMessage();
     }
 
     private synchronized void found(boolean nowReachable) {
@@ -152,8 +170,8 @@ public final class DatabaseHealth implements AutoCloseable {
             LOG.info("the database is reachable again");
             return;
         }
-        LOG.warn("the database is unreachable (no answer within {} ms): decisions are answered from memory, "
-                + "writes are refused with 503 database_unavailable until it returns", timeoutMillis);
+        LOG.warn("the database is unreachable ({}): decisions are answered from memory, writes are refused with 503 "
+                + "database_unavailable until it returns", whatHappened());
         for (Runnable callback : lostCallbacks) {
             try {
                 callback.run();

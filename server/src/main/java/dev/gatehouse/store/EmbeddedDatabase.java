@@ -109,6 +109,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public static EmbeddedDatabase start(Path dataDir, boolean durable) {
         Path dir = dataDir.toAbsolutePath().normalize();
+        PrivateFiles.requireOwnDirectory(dir);
         if (PrivateFiles.directory(dir)) {
             LOG.warn("narrowed the permissions of {} to 0700: it holds the database and its password", dir);
         }

@@ -50,6 +50,29 @@ final class PrivateFiles {
         }
     }
 
+    /**
+     * An existing {@code dir} must belong to the user this process runs as: it is made {@code 0700}, which only its
+     * owner can do, and PostgreSQL's programs, which run in it as that user — as root, in a user namespace of their
+     * own, without root's power over other users' files ({@link PostgresPrograms}) —, could not use it otherwise. Checked
+     * before anything is written there.
+     */
+    static void requireOwnDirectory(Path dir) {
+        Path self = Path.of("/proc/self"); // owned by the process's user, on Linux; elsewhere nothing is checked
+        if (!POSIX || !Files.isDirectory(dir) || !Files.isDirectory(self)) {
+            return;
+        }
+        try {
+            if (!Files.getAttribute(dir, "unix:uid").equals(Files.getAttribute(self, "unix:uid"))) {
+                String user = Files.getOwner(self).getName();
+                throw new IllegalStateException("the data directory " + dir + " belongs to user "
+                        + Files.getOwner(dir).getName() + ", not to " + user + " whom this node runs as: give it to "
+                        + user + " (chown) or choose another --data-dir");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // the owners cannot be compared: making the directory private says what is wrong, if anything
+        }
+    }
+
     /** Sets {@code path}'s mode; returns true when it changed. Symbolic links are not followed. */
     static boolean restrict(Path path, Set<PosixFilePermission> mode) throws IOException {
         if (!POSIX || Files.isSymbolicLink(path)) {

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.postgresql.util.PSQLException;
 
 /**
  * Runs reads and write transactions. A write locks its organization's row (serializing the writes of one
@@ -47,6 +48,8 @@ import org.jdbi.v3.core.JdbiException;
  */
 public final class Store implements AutoCloseable {
 
+    /** The {@code Retry-After} of {@code 503 database_full}: space is freed by an operator, not in a second. */
+    private static final int DISK_FULL_RETRY_SECONDS = 10;
     /** Whether the writes the calling thread makes now are heavy ({@link #heavy}). */
     private static final ThreadLocal<Boolean> HEAVY = ThreadLocal.withInitial(() -> false);
 
@@ -320,8 +323,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * A failure of database work as the exception tree has it ({@link #translate}), or as a lost database while
-     * the database is known to be lost; one that looks like a lost database makes the probe look at once, and when it struck while the transaction committed, the write's
-     * outcome is unknown and the answer says so.
+     * the database is known to be lost; one that looks like a lost database makes the probe look at once. When the
+     * connection broke while the transaction committed, or the server ended the session then (a crash writing the
+     * commit to its log, as a full disk causes), the write's outcome is unknown and the answer says so.
      */
     RuntimeException failure(JdbiException e, boolean committing) {
         RuntimeException failure = translate(e);
@@ -330,17 +334,39 @@ public final class Store implements AutoCloseable {
             // (a connection the node aborted, a rollback on it), not a bug
             failure = DatabaseHealth.unavailable();
         }
-        if (failure instanceof UnavailableException u && "database_unavailable".equals(u.code())) {
-            if (health != null) {
-                health.suspect();
-            }
-            if (committing) {
-                return new UnavailableException("write_outcome_unknown", "the connection to the database broke while "
-                        + "the write committed, so whether it took effect is unknown: read it back, or retry it if "
-                        + "repeating it is harmless");
-            }
+        boolean lost = failure instanceof UnavailableException u && "database_unavailable".equals(u.code());
+        if (lost && health != null) {
+            health.suspect();
+        }
+        // the server ending the session (FATAL, PANIC: a crash writing the commit's WAL) while the commit ran leaves
+        // its outcome as unknown as a connection that broke
+        if (committing && (lost || sessionEnded(e))) {
+            return new UnavailableException("write_outcome_unknown", "the connection to the database broke while "
+                    + "the write committed, so whether it took effect is unknown: read it back, or retry it if "
+                    + "repeating it is harmless");
         }
         return failure;
+    }
+
+    /** Whether the server ended the session with the failure (a FATAL or PANIC error): the connection is gone. */
+    private static boolean sessionEnded(JdbiException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                String severity = psql.getServerErrorMessage().getSeverity();
+                return "FATAL".equals(severity) || "PANIC".equals(severity);
+            }
+        }
+        return false;
+    }
+
+    /** The resource a class 53 SQL state names, as a detail says it. */
+    private static String resource(String state) {
+        return switch (state) {
+            case "53200" -> "out of memory";
+            case "53300" -> "too many connections";
+            case "53400" -> "a configured limit exceeded";
+            default -> "SQL state " + state;
+        };
     }
 
     public Jdbi jdbi() {
@@ -385,6 +411,15 @@ public final class Store implements AutoCloseable {
                     // class 08, connection exception; 57P01-57P03, the server shutting down, crashed or starting
                     if (state.startsWith("08") || state.startsWith("57P0")) {
                         return new UnavailableException("database_unavailable", "the database is unreachable");
+                    }
+                    // class 53, insufficient resources: the database answers but cannot take the work now
+                    if (state.equals("53100")) {
+                        return new UnavailableException("database_full", "the database's disk is full, so nothing "
+                                + "was written; retry once space has been freed", DISK_FULL_RETRY_SECONDS);
+                    }
+                    if (state.startsWith("53")) {
+                        return new UnavailableException("database_busy", "the database is out of a resource ("
+                                + resource(state) + "), so nothing was written; retry the request");
                     }
             }
         }

@@ -1,13 +1,20 @@
 package dev.gatehouse.app;
 
 import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -117,5 +124,36 @@ class RestartIT {
     private static JsonNode withoutRevision(JsonNode json) {
         ((tools.jackson.databind.node.ObjectNode) json).remove("revision");
         return json;
+    }
+
+    @Test
+    void stopping_letsARequestInFlightFinishItsAnswer() throws Exception {
+        try (TestNode node = TestNode.start()) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            Http admin = node.as(org.adminKey());
+            Jdbi db = TestDatabase.jdbi(node.databaseUrl());
+            CompletableFuture<Http.Res> inFlight;
+            CompletableFuture<Void> stopped;
+            try (Handle lock = db.open()) {
+                lock.begin();
+                lock.createQuery("SELECT 1 FROM organizations WHERE id = :id FOR UPDATE").bind("id", org.id())
+                        .mapTo(Integer.class).one();
+                inFlight = CompletableFuture.supplyAsync(() -> admin.post(org.path() + "/roles",
+                        Map.of("name", "In flight", "permissions", List.of("view_all_leads"))));
+                Await.until(Duration.ofSeconds(20), "the write waits for the lock", () -> waitingForLock(db));
+                stopped = CompletableFuture.runAsync(() -> node.node().close());
+                Thread.sleep(500); // the node is stopping, its HTTP server no longer accepting
+                lock.rollback();
+            }
+            Http.Res answer = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(answer.status()).as("%s", answer).isEqualTo(201);
+            stopped.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean waitingForLock(Jdbi db) {
+        return db.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                + "AND datname = current_database()").mapTo(Long.class).one()) > 0;
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -240,6 +241,25 @@ class StartupFailureIT {
                     + ": Not a directory");
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * A data directory of another user stops the start before anything is unpacked into it: PostgreSQL's programs
+     * (run in a user namespace of their own when the node runs as root) could not use it.
+     */
+    @Test
+    void dataDirectoryOfAnotherUser_isNamedWithItsOwner_beforeAnythingIsUnpacked() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a directory away");
+        Path data = Files.createDirectory(temp.resolve("gatehouse-others-data"));
+        Files.setAttribute(data, "unix:uid", 65534);
+        String owner = Files.getOwner(data).getName();
+        Run run = serve(Map.of(), "--port", "0", "--data-dir", data.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertOneLineError(run, "gatehouse: the data directory " + data + " belongs to user " + owner
+                + ", not to root whom this node runs as");
+        try (Stream<Path> unpacked = Files.list(data)) {
+            assertThat(unpacked).isEmpty();
         }
     }
 

@@ -275,6 +275,65 @@ class BulkImportIT {
         return db.withHandle(h -> h.createQuery("SELECT count(*) FROM change_log").mapTo(Long.class).one());
     }
 
+    @Test
+    void theDatabaseFullWhileAChunkIsWritten_endsTheImportWithARetryable503_andWhereItStands() {
+        Fixtures.Org org = fx.org("docs");
+        try (RoleTrigger full = RoleTrigger.raising("disk_full")) {
+            Http.Res res = importLines(node.service(), org.id(), "chunk_lines=2", List.of(
+                    role("First", READ), role("Second", READ), role("Third", READ), role(full.name(), READ)));
+
+            assertThat(res.status()).as("%s", res).isEqualTo(503);
+            assertThat(res.get("code").stringValue()).isEqualTo("database_full");
+            assertThat(res.get("line").longValue()).isEqualTo(3);
+            assertThat(res.get("committed_lines").longValue()).isEqualTo(2);
+            assertThat(res.get("resume_from_line").longValue()).isEqualTo(3);
+            assertThat(roleNames(org)).contains("First", "Second").doesNotContain("Third");
+        }
+    }
+
+    @Test
+    void anUnexpectedFailureWhileAChunkIsWritten_isA500ThatStillSaysWhereTheImportStands() {
+        Fixtures.Org org = fx.org("docs");
+        try (RoleTrigger broken = RoleTrigger.raising("internal_error")) {
+            Http.Res res = importLines(node.service(), org.id(), "chunk_lines=2", List.of(
+                    role("First", READ), role("Second", READ), role(broken.name(), READ)));
+
+            assertThat(res.status()).as("%s", res).isEqualTo(500);
+            assertThat(res.get("code").stringValue()).isEqualTo("internal_error");
+            assertThat(res.get("detail").stringValue()).contains("error id");
+            assertThat(res.get("line").longValue()).isEqualTo(3);
+            assertThat(res.get("committed_lines").longValue()).isEqualTo(2);
+            assertThat(res.get("resume_from_line").longValue()).isEqualTo(3);
+        }
+    }
+
+    /**
+     * A trigger failing the insert of a role of one name with a PostgreSQL error ({@code condition}: its name, e.g.
+     * {@code disk_full}) the way the database itself raises it; dropped on close.
+     */
+    record RoleTrigger(String name) implements AutoCloseable {
+
+        static RoleTrigger raising(String condition) {
+            String name = "Fails with " + condition;
+            db.useHandle(h -> {
+                h.execute("CREATE OR REPLACE FUNCTION test_fail_role() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "IF NEW.name = '" + name + "' THEN RAISE EXCEPTION 'simulated' USING ERRCODE = '"
+                        + condition + "'; END IF; RETURN NEW; END $$");
+                h.execute("CREATE TRIGGER test_fail_role BEFORE INSERT ON roles FOR EACH ROW "
+                        + "EXECUTE FUNCTION test_fail_role()");
+            });
+            return new RoleTrigger(name);
+        }
+
+        @Override
+        public void close() {
+            db.useHandle(h -> {
+                h.execute("DROP TRIGGER test_fail_role ON roles");
+                h.execute("DROP FUNCTION test_fail_role()");
+            });
+        }
+    }
+
     static List<String> roleNames(Fixtures.Org org) {
         return db.withHandle(h -> h.createQuery("SELECT name FROM roles WHERE org_id = :org").bind("org", org.id())
                 .mapTo(String.class).list());

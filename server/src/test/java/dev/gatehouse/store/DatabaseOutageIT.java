@@ -1,5 +1,10 @@
 package dev.gatehouse.store;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.gatehouse.assignment.AssignmentExpiry;
 import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.testing.Await;
@@ -19,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -303,6 +309,56 @@ class DatabaseOutageIT {
                 lock.rollback();
             }
         }
+    }
+
+    @Test
+    void aDatabaseOutOfDiskOrOtherResource_refusesTheWriteWithARetryable503_notA500() {
+        String direct = TestDatabase.freshDatabaseUrl();
+        try (TestNode node = TestNode.startOn(direct)) {
+            Fixtures fx = new Fixtures(node);
+            Fixtures.Org org = fx.org("close");
+            Http admin = node.as(org.adminKey());
+            TestDatabase.jdbi(direct).useHandle(h -> {
+                h.execute("CREATE FUNCTION test_out_of() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "IF NEW.name = 'Full' THEN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; "
+                        + "END IF; IF NEW.name = 'Crowded' THEN RAISE EXCEPTION 'sorry, too many clients already' "
+                        + "USING ERRCODE = 'too_many_connections'; END IF; RETURN NEW; END $$");
+                h.execute("CREATE TRIGGER test_out_of BEFORE INSERT ON groups FOR EACH ROW EXECUTE FUNCTION test_out_of()");
+            });
+
+            Http.Res full = admin.post(org.path() + "/groups", Map.of("name", "Full"));
+            assertThat(full.status()).as("%s", full).isEqualTo(503);
+            assertThat(full.get("code").stringValue()).isEqualTo("database_full");
+            assertThat(full.header("Retry-After")).isEqualTo("10");
+            Http.Res crowded = admin.post(org.path() + "/groups", Map.of("name", "Crowded"));
+            assertThat(crowded.status()).as("%s", crowded).isEqualTo(503);
+            assertThat(crowded.get("code").stringValue()).isEqualTo("database_busy");
+            assertThat(crowded.header("Retry-After")).isEqualTo("1");
+            assertThat(admin.post(org.path() + "/groups", Map.of("name", "Fine")).status()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void anOutage_isOneWarningOfTheExpiryJob_notOneASecond_andItsEndIsSaid() throws Exception {
+        String direct = TestDatabase.freshDatabaseUrl();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger expiryLog = (Logger) LoggerFactory.getLogger(AssignmentExpiry.class);
+        log.start();
+        expiryLog.addAppender(log);
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
+             TestNode node = cutOffNode(through(network, direct))) {
+            network.cut();
+            Await.until(Duration.ofSeconds(20), "the node noticed the outage",
+                    () -> !node.node().core().store().health().reachable());
+            Thread.sleep(4 * AssignmentExpiry.INTERVAL.toMillis()); // the job runs, and fails, every second
+            network.restore();
+            Await.until(Duration.ofSeconds(30), "the expiry job works again", () -> log.list.stream()
+                    .anyMatch(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("works again")));
+        } finally {
+            expiryLog.detachAppender(log);
+        }
+        assertThat(log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage))
+                .singleElement().asString().startsWith("ending time-bound assignments failed");
     }
 
     private static boolean waitingForLock(TestNode node) {

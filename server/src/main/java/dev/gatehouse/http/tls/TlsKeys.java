@@ -54,12 +54,35 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
         return password.clone();
     }
 
-    /** A keystore configured by the operator; the first key entry is served. */
-    public static TlsKeys configured(Path file, String password) {
+    /**
+     * A keystore configured by the operator; the first key entry is served, read with the keystore's password (the
+     * server has no other). A certificate not valid at {@code now} (expired, not yet valid) is served all the same —
+     * the operator may rely on it — with a WARN naming its validity.
+     */
+    public static TlsKeys configured(Path file, String password, Instant now) {
         char[] pw = password == null ? new char[0] : password.toCharArray();
         KeyStore store = read(file, pw, "--tls-keystore");
-        X509Certificate certificate = firstKeyCertificate(store, file);
+        String alias = firstKeyAlias(store, file);
+        requireKeyReadable(store, alias, pw, file);
+        X509Certificate certificate = certificate(store, alias, file);
+        Instant from = certificate.getNotBefore().toInstant();
+        Instant until = certificate.getNotAfter().toInstant();
+        if (now.isBefore(from) || now.isAfter(until)) {
+            LOG.warn("the certificate in --tls-keystore {} is not valid now: valid from {} until {}; serving it anyway",
+                    file, from, until);
+        }
         return new TlsKeys(store, pw, certificate, file, false);
+    }
+
+    /** The key of {@code alias} can be read with the keystore's password, as the HTTPS listener will read it. */
+    private static void requireKeyReadable(KeyStore store, String alias, char[] password, Path file) {
+        try {
+            store.getKey(alias, password);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("--tls-keystore: " + file + ": its key \"" + alias + "\" cannot be "
+                    + "read with the keystore password (" + e.getMessage() + "); the server reads its key with the "
+                    + "keystore's own password, so give the key that password", e);
+        }
     }
 
     /** The self-signed keystore under {@code <dataDir>/tls}, generated when missing or expired by {@code clock}. */
@@ -153,16 +176,29 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
     }
 
     private static X509Certificate firstKeyCertificate(KeyStore store, Path file) {
+        return certificate(store, firstKeyAlias(store, file), file);
+    }
+
+    /** The alias of the first key entry with an X.509 certificate. */
+    private static String firstKeyAlias(KeyStore store, Path file) {
         try {
             for (String alias : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate certificate) {
-                    return certificate;
+                if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate) {
+                    return alias;
                 }
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("the keystore " + file + " has no private key with an X.509 certificate");
+    }
+
+    private static X509Certificate certificate(KeyStore store, String alias, Path file) {
+        try {
+            return (X509Certificate) store.getCertificate(alias);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String readString(Path file) {

@@ -1,5 +1,9 @@
 package dev.gatehouse.http.tls;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.gatehouse.app.Config;
 import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.app.StartupException;
@@ -22,11 +26,13 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,6 +89,58 @@ class TlsIT {
         Path other = Files.createTempDirectory(temp, "gatehouse-node");
         assertThatThrownBy(() -> Gatehouse.start(config(other, file, "wrong")))
                 .isInstanceOf(StartupException.class).hasMessageContaining("wrong password");
+    }
+
+    @Test
+    void aKeyWhosePasswordIsNotTheKeystores_stopsTheStartInOneLine_beforeTheDatabase() throws Exception {
+        SelfSignedCertificate.Generated own = SelfSignedCertificate.generate("Operator's own", List.of("localhost"),
+                List.of("127.0.0.1"), Duration.ofDays(10), Instant.now());
+        KeyStore store = KeyStore.getInstance("JKS");
+        store.load(null, null);
+        store.setKeyEntry("mine", own.keyPair().getPrivate(), "key-password".toCharArray(),
+                new Certificate[] {own.certificate()});
+        Path file = Files.createTempDirectory(temp, "gatehouse-tls").resolve("own.jks");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, "store-password".toCharArray());
+        }
+        Config unreachableDatabase = config(Files.createTempDirectory(temp, "gatehouse-node"), file, "store-password")
+                .withDatabase(new DatabaseSettings("postgresql://127.0.0.1:1/gatehouse", TestDatabase.USER, "none", 4,
+                        false));
+
+        assertThatThrownBy(() -> Gatehouse.start(unreachableDatabase))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("--tls-keystore: " + file + ": its key \"mine\" cannot be read with the "
+                        + "keystore password")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void anExpiredConfiguredCertificate_isServed_withAWarningNamingItsValidity() throws Exception {
+        Instant issued = Instant.now().minus(Duration.ofDays(30));
+        SelfSignedCertificate.Generated old = SelfSignedCertificate.generate("Operator's old", List.of("localhost"),
+                List.of("127.0.0.1"), Duration.ofDays(10), issued);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("old", old.keyPair().getPrivate(), "s3cret".toCharArray(), new Certificate[] {old.certificate()});
+        Path file = Files.createTempDirectory(temp, "gatehouse-tls").resolve("old.p12");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, "s3cret".toCharArray());
+        }
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger tlsLog = (Logger) LoggerFactory.getLogger(TlsKeys.class);
+        log.start();
+        tlsLog.addAppender(log);
+        try (Gatehouse node = Gatehouse.start(config(Files.createTempDirectory(temp, "gatehouse-node"), file, "s3cret"))) {
+            assertThat(node.tlsPort()).isPositive();
+            log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                    .forEach(warnings::add);
+        } finally {
+            tlsLog.detachAppender(log);
+        }
+        assertThat(warnings).singleElement().asString().contains(file.toString(), "not valid now",
+                old.certificate().getNotBefore().toInstant().toString(),
+                old.certificate().getNotAfter().toInstant().toString());
     }
 
     private static Config config(Path data, Path keystore, String password) {
