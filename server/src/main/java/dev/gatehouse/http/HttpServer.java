@@ -441,7 +441,7 @@ public final class HttpServer {
      * refused (a key or an access token: revoked, expired, unknown, its member inactive), as RFC 6750 asks, unless
      * none was sent (code {@code unauthenticated}) —, a 503 when to retry.
      */
-    static void errorHeaders(GatehouseException e, BiConsumer<String, String> header) {
+    public static void errorHeaders(GatehouseException e, BiConsumer<String, String> header) {
         int status = status(e);
         if (status == 401) {
             header.accept("WWW-Authenticate", "Bearer realm=\"gatehouse\""

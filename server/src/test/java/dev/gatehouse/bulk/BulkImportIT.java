@@ -284,6 +284,7 @@ class BulkImportIT {
 
             assertThat(res.status()).as("%s", res).isEqualTo(503);
             assertThat(res.get("code").stringValue()).isEqualTo("database_full");
+            assertThat(res.header("Retry-After")).as("when to retry, as every 503 says").isEqualTo("10");
             assertThat(res.get("line").longValue()).isEqualTo(3);
             assertThat(res.get("committed_lines").longValue()).isEqualTo(2);
             assertThat(res.get("resume_from_line").longValue()).isEqualTo(3);

@@ -135,6 +135,7 @@ final class BulkResource {
                 return;
             }
             revision(ctx, e.progress());
+            HttpServer.errorHeaders(e.reason(), ctx::header); // a 503's Retry-After, as every other answer's
             ObjectNode body = problem(e);
             ctx.status(body.get("status").intValue()).contentType(Problem.CONTENT_TYPE).result(Json.write(body));
             return;
