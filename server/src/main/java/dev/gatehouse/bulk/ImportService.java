@@ -457,6 +457,10 @@ public final class ImportService implements AutoCloseable {
                 // ended as reported (a node stopping), the client gone while reading progress, or the JVM failing
                 abandon();
                 throw e;
+            } catch (GatehouseException e) {
+                // a failure of the service's own kind, met outside a line (the database's while a chunk is written)
+                abandon();
+                throw failed(firstUncommitted(), e, lastLine);
             } catch (RuntimeException e) {
                 abandon();
                 throw unexpected(e, lastLine);
@@ -465,12 +469,20 @@ public final class ImportService implements AutoCloseable {
         }
 
         /**
+         * The line a failure met outside a line ends the import at: the first of the chunk whose writing failed, else
+         * the first not committed.
+         */
+        private long firstUncommitted() {
+            return failedChunkStart != null ? failedChunkStart.line() : committedLines + 1;
+        }
+
+        /**
          * An unexpected failure (a bug), logged under a new error id: the import still ends at a line with where it
          * stands, as after any failing line — the line of the chunk whose writing failed, else the first one not
          * committed —, so that the committed chunks are not lost to the client.
          */
         private ImportFailedException unexpected(RuntimeException e, long lastLine) {
-            long line = failedChunkStart != null ? failedChunkStart.line() : committedLines + 1;
+            long line = firstUncommitted();
             String errorId = UUID.randomUUID().toString();
             MDC.put("error_id", errorId);
             LOG.error("unexpected error {} in {} at line {} ({} lines committed)", errorId, deployment ? DEPLOYMENT
