@@ -288,6 +288,8 @@ final class Transport {
     private final class StreamedBody extends FilterInputStream {
 
         private final Call call;
+        /** Whether the body was read to its end (only its reader's thread reads and writes it). */
+        private boolean complete;
 
         StreamedBody(InputStream body, Call call) {
             super(body);
@@ -313,8 +315,12 @@ final class Transport {
         }
 
         private int ended(int read) {
-            if (read < 0 && closed.get()) {
-                throw closedDuring(call, null);
+            if (read < 0 && !complete) {
+                if (closed.get()) {
+                    throw closedDuring(call, null);
+                }
+                complete = true; // read to its end: nothing left for close() to cut short
+                reading.remove(this);
             }
             return read;
         }

@@ -548,6 +548,10 @@ public final class ImportService implements AutoCloseable {
             } catch (LineFailure earlier) {
                 settle();
                 throw failed(earlier.line(), earlier.reason(), lastLine);
+            } catch (GatehouseException failedChunk) {
+                // the chunk being written failed outside a line (the database's failure): it ends the import
+                abandon();
+                throw failed(firstUncommitted(), failedChunk, lastLine);
             }
             settle();
         }
@@ -784,8 +788,8 @@ public final class ImportService implements AutoCloseable {
 
         /**
          * In a deployment's import, the organization the first line not committed belongs to when it exists already:
-         * the one the committed lines end in, unless that line is an organization line, which names its own (one it
-         * creates is rolled back with its chunk). 0 in an organization's import, and when none is known.
+         * the one the committed lines end in (0 when none did), unless that line is known to be an organization line,
+         * which names its own (one it creates is rolled back with its chunk). 0 in an organization's import.
          */
         private long resumeOrgId() {
             if (!deployment) {

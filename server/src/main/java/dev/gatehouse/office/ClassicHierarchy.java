@@ -108,9 +108,8 @@ public final class ClassicHierarchy {
 
     /**
      * Whether {@code caller} manages the place {@code placeType}/{@code placeId} for handing out {@code role} there:
-     * the role it holds there or above (the nearest, as decisions take it) has every permission of {@code role}. Any
-     * role held above once counted, so an Agent role on a region let an Office-level Manager give itself the Manager
-     * role on the offices beneath. Who may place a user there ({@code room/ClassicReach}), and who may give new power
+     * the role it holds there or above — the nearest only, as decisions take it, not any role held above — has every
+     * permission of {@code role}. Who may place a user there ({@code room/ClassicReach}), and who may give new power
      * to the reach a user holds there ({@link #requireManagesReach}).
      */
     public static boolean manages(Handle h, Caller caller, PermissionModel model, String placeType, String placeId,

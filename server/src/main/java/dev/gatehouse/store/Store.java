@@ -335,7 +335,7 @@ public final class Store implements AutoCloseable {
             failure = DatabaseHealth.unavailable();
         }
         boolean lost = failure instanceof UnavailableException u && "database_unavailable".equals(u.code());
-        if (lost && health != null) {
+        if ((lost || sessionEnded(e)) && health != null) {
             health.suspect();
         }
         // the server ending the session (FATAL, PANIC: a crash writing the commit's WAL) while the commit ran leaves
@@ -414,12 +414,13 @@ public final class Store implements AutoCloseable {
                     }
                     // class 53, insufficient resources: the database answers but cannot take the work now
                     if (state.equals("53100")) {
-                        return new UnavailableException("database_full", "the database's disk is full, so nothing "
-                                + "was written; retry once space has been freed", DISK_FULL_RETRY_SECONDS);
+                        return new UnavailableException("database_full", "the database's disk is full, so the "
+                                + "request was not carried out; retry once space has been freed",
+                                DISK_FULL_RETRY_SECONDS);
                     }
                     if (state.startsWith("53")) {
                         return new UnavailableException("database_busy", "the database is out of a resource ("
-                                + resource(state) + "), so nothing was written; retry the request");
+                                + resource(state) + "), so the request was not carried out; retry it");
                     }
             }
         }

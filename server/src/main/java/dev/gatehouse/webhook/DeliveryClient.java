@@ -72,11 +72,12 @@ final class DeliveryClient implements AutoCloseable {
     /**
      * @param connections how many requests may be in flight to one scheme, host and port: as many as the node delivers
      *                    at once, so that the hanging requests of some subscriptions do not queue those of others
-     *                    that share their receiver's host
+     *                    that share their receiver's host; the client's threads are as many, and some more, for a
+     *                    name lookup that hangs holds one until it ends, whatever the resolver's timeout
      */
     DeliveryClient(TargetPolicy targets, Duration timeout, int connections) {
         this.timeoutMillis = timeout.toMillis();
-        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(32, connections + 16), 2);
         threads.setName("gatehouse-webhook-http");
         threads.setDaemon(true);
         ScheduledExecutorScheduler timer = new ScheduledExecutorScheduler("gatehouse-webhook-http-timer", true);

@@ -179,7 +179,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     public WebhookDispatcher(Jdbi jdbi, int poolSize, WebhookService service, WebhookSettings settings, String nodeId,
                              InstantSource clock, MeterRegistry metrics) {
         this.jdbi = jdbi;
-        this.databaseTurns = new Semaphore(turns(poolSize));
+        this.databaseTurns = new Semaphore(turns(poolSize), true); // fair: no worker waits for a turn while others pass
         this.clock = clock;
         this.metrics = new WebhookMetrics(metrics, clock);
         this.service = service;
@@ -407,8 +407,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
 
     /**
      * The workers' database turns on a node whose pool holds {@code poolSize} connections ({@code --pool-size}): a
-     * quarter of them, at least one, so that three quarters stay the API's however many deliveries are busy (2 of the
-     * default 8).
+     * quarter of them, at least one (2 of the default 8), so that — with the scheduler's one connection while it
+     * claims — the rest stays the API's however many deliveries are busy.
      */
     static int turns(int poolSize) {
         return Math.max(1, poolSize / 4);
