@@ -1127,7 +1127,8 @@ class WebhooksIT {
     void severalNodes_deliverASubscriptionFromOneNodeAtATime_andAnotherTakesOver() {
         String url = TestDatabase.freshDatabaseUrl();
         List<TestNode> cluster = new ArrayList<>();
-        try (Receiver receiver = new Receiver(Receiver.slow(100))) {
+        // slow enough that the events left when a node stops outlast its stop, which lets requests in flight finish
+        try (Receiver receiver = new Receiver(Receiver.slow(400))) {
             for (int i = 0; i < 3; i++) {
                 cluster.add(TestNode.startOn(url, c -> reachingLoopback(
                         c.withWebhooks(c.webhooks().withRetry(Duration.ofHours(1), TIMEOUT)))));
