@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -483,11 +482,9 @@ public final class ImportService implements AutoCloseable {
          */
         private ImportFailedException unexpected(RuntimeException e, long lastLine) {
             long line = firstUncommitted();
-            String errorId = UUID.randomUUID().toString();
-            MDC.put("error_id", errorId);
-            LOG.error("unexpected error {} in {} at line {} ({} lines committed)", errorId, deployment ? DEPLOYMENT
-                    : "an import into organization " + orgId, line, committedLines, e);
-            MDC.remove("error_id");
+            String errorId = InternalErrorException.log(LOG, e, "in " + (deployment ? DEPLOYMENT
+                    : "an import into organization " + orgId) + " at line " + line + " (" + committedLines
+                    + " lines committed)");
             return failed(line, new InternalErrorException(errorId, e), lastLine);
         }
 

@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -52,7 +51,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The HTTP server: every dialect's routes in one table, errors rendered in the shape of the dialect that
@@ -501,16 +499,12 @@ public final class HttpServer {
      * name a person (a user id can be an email address). Returns the id.
      */
     String logUnexpected(Exception e, String method, String template) {
-        String errorId = UUID.randomUUID().toString();
-        MDC.put("error_id", errorId);
-        LOG.error("unexpected error {} on {} {}", errorId, method, template, e);
-        MDC.remove("error_id");
-        return errorId;
+        return InternalErrorException.log(LOG, e, "on " + method + " " + template);
     }
 
     /** The detail of a 500: the error id under which it was logged, nothing else. */
     static String unexpectedDetail(String errorId) {
-        return "an unexpected error occurred; error id " + errorId;
+        return InternalErrorException.detail(errorId);
     }
 
     private Dialect dialect(Context ctx) {
