@@ -12,6 +12,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -129,6 +130,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     /** Events handled per claim before the lease is given back, so that one busy subscription cannot starve others. */
     private static final int EVENTS_PER_CLAIM = 200;
     private static final int READ_BATCH = 100;
+    /** The stored size a worker's batch of events may reach (at least one event): what up to 256 workers hold. */
+    private static final long READ_BYTES = 256L << 10;
     private static final int PRUNE_BATCH = 1000;
     private static final long MIN_ROUND_MILLIS = 20;
     /** How often the backlog meters are refreshed from the database. */
@@ -335,7 +338,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             try {
                 Attempt attempt = unrecorded;
                 unrecorded = null;
-                if (attempt == null || record(attempt)) {
+                if (attempt == null || record(attempt).isPresent()) {
                     deliver(claim);
                 }
                 if (told) {
@@ -448,8 +451,16 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         long token = claim.leaseToken();
         int handled = 0;
         long deadline = System.nanoTime() + settings.claimBudget().toNanos();
+        // Events read after the cursor and not yet passed: read a batch at a time, not once per event. The log only
+        // grows past what was read (revisions are given in commit order), so a batch stays true while it is used.
+        ArrayDeque<ChangeRecord> read = new ArrayDeque<>();
+        // The subscription as it stands, read again before every event (after a delivered one, by the transaction that
+        // recorded it)
+        Optional<WebhookStore.Target> found = Optional.empty();
         while (running.get() && handled < EVENTS_PER_CLAIM && System.nanoTime() - deadline < 0) {
-            Optional<WebhookStore.Target> found = database(h -> store.target(h, id, token));
+            if (found.isEmpty()) {
+                found = database(h -> store.target(h, id, token));
+            }
             if (found.isEmpty() || !found.get().webhook().active()) {
                 // deleted, paused, or the lease was lost: the cursor is no longer ours to move
                 if (found.isPresent()) {
@@ -460,18 +471,24 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 return;
             }
             WebhookStore.Target target = found.get();
-            List<ChangeRecord> batch = database(h -> EventQuery.forOrg(claim.orgId()).ascending(true)
-                    .afterRevision(target.revision()).limit(READ_BATCH).build().run(h));
-            if (batch.isEmpty()) {
-                giveBack(id, token);
-                return;
+            found = Optional.empty();
+            while (!read.isEmpty() && read.peekFirst().revision() <= target.revision()) {
+                read.removeFirst();
+            }
+            if (read.isEmpty()) {
+                read.addAll(database(h -> EventQuery.forOrg(claim.orgId()).ascending(true)
+                        .afterRevision(target.revision()).limit(READ_BATCH).maxBytes(READ_BYTES).build().run(h)));
+                if (read.isEmpty()) {
+                    giveBack(id, token);
+                    return;
+                }
             }
             WebhookFormat format = service.format(target.webhook().format());
             ChangeRecord next = null;
             Prepared prepared = null;
             long skipped = target.revision();
             int failures = target.attempts();
-            for (ChangeRecord r : batch) {
+            for (ChangeRecord r : read) {
                 if (target.webhook().matches(r.objectType().wire(), r.action().wire())) {
                     prepared = prepare(format, target, r, failures + 1);
                     if (prepared != null) {
@@ -493,7 +510,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 }
             }
             if (next == null) {
-                handled += batch.size();
+                handled += read.size();
                 continue;
             }
             String lost = inTurn(() -> service.creatorLostAccess(target.webhook()));
@@ -502,7 +519,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 giveBack(id, token);
                 return;
             }
-            if (!send(target, next, prepared, failures + 1)) {
+            found = send(target, next, prepared, failures + 1);
+            if (found.isEmpty()) {
                 return;
             }
             handled++;
@@ -589,8 +607,11 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         }
     }
 
-    /** Attempt {@code attempt} at one event; true when it succeeded and the lease is still held. */
-    private boolean send(WebhookStore.Target target, ChangeRecord event, Prepared prepared, int attempt) {
+    /**
+     * Attempt {@code attempt} at one event: when it succeeded and the lease is still held, the subscription as it stands
+     * after it ({@link #record}).
+     */
+    private Optional<WebhookStore.Target> send(WebhookStore.Target target, ChangeRecord event, Prepared prepared, int attempt) {
         Webhook w = target.webhook();
         Instant started = clock.instant();
         long t0 = System.nanoTime();
@@ -613,42 +634,46 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
 
     /**
      * Writes an attempt to the deliveries log and, while its lease token holds, to the cursor: past the event, or a
-     * failure with its backoff (pausing the subscription once the retry window has passed). True when it succeeded
-     * and the lease is still held. Throws {@link UnrecordedAttempt} when nothing could be written.
+     * failure with its backoff (pausing the subscription once the retry window has passed). When it succeeded and the
+     * lease is still held, the same transaction reads the subscription again for the next event (one database turn
+     * per event delivered); otherwise empty. Throws {@link UnrecordedAttempt} when nothing could be written.
      */
-    private boolean record(Attempt a) {
+    private Optional<WebhookStore.Target> record(Attempt a) {
         long id = a.webhook().id();
-        Optional<WebhookStore.Failure> failed;
+        Recorded recorded;
         try {
-            failed = inTurn(() -> jdbi.inTransaction(h -> {
+            recorded = inTurn(() -> jdbi.inTransaction(h -> {
                 store.logDelivery(h, id, a.revision(), a.number(), a.started(), a.millis(), a.status(),
                         a.succeeded() ? Delivery.SUCCEEDED : Delivery.FAILED, a.error(), nodeId);
-                if (a.succeeded()) {
-                    boolean held = store.advance(h, id, a.token(), a.revision(), true, settings.lease());
-                    return held ? Optional.<WebhookStore.Failure>empty() : Optional.of(LEASE_LOST);
+                if (!a.succeeded()) {
+                    return new Recorded(null, store.fail(h, id, a.token(), a.error(), settings.backoff(a.number()),
+                            settings.retryWindow(), clock.instant()).orElse(LEASE_LOST));
                 }
-                return Optional.of(store.fail(h, id, a.token(), a.error(), settings.backoff(a.number()),
-                        settings.retryWindow(), clock.instant()).orElse(LEASE_LOST));
+                Optional<WebhookStore.Target> next = store.advance(h, id, a.token(), a.revision(), true,
+                        settings.lease()) ? store.target(h, id, a.token()) : Optional.empty();
+                return next.map(t -> new Recorded(t, null)).orElse(new Recorded(null, LEASE_LOST));
             }));
         } catch (RuntimeException e) {
             throw new UnrecordedAttempt(a, e);
         }
-        if (failed.isEmpty()) {
-            return true;
+        if (recorded.next() != null) {
+            return Optional.of(recorded.next());
         }
-        if (failed.get() == LEASE_LOST) {
+        if (recorded.failure() == LEASE_LOST) {
             releaseSuperseded(id, a.token());
-            return false;
-        }
-        if (failed.get().exhausted()) {
+        } else if (recorded.failure().exhausted()) {
             try {
-                pauseAfterFailures(a.webhook(), a.revision(), failed.get(), a.error());
+                pauseAfterFailures(a.webhook(), a.revision(), recorded.failure(), a.error());
             } catch (RuntimeException e) {
                 // the failure is recorded and the lease given back: the next failed attempt pauses it
                 LOG.warn("webhook {} could not be paused after sustained failure: {}", id, e.getMessage());
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** What recording an attempt found: the subscription after a success under the lease, or what else it led to. */
+    private record Recorded(WebhookStore.Target next, WebhookStore.Failure failure) {
     }
 
     private void pauseAfterFailures(Webhook w, long revision, WebhookStore.Failure f, String error) {
