@@ -111,6 +111,39 @@ class UpgradeIT {
     }
 
     /** The organization id of every operation in the snapshot of every organization. */
+    /**
+     * A room a previous build imported as {@code closed} (before V20_2 every status was stored as given; now every room
+     * is active and an import line of another status is refused) dropped out of the rooms listed (its owner's too),
+     * and the organization's export carried a line no import takes. V20_2 makes it active: listed, exported as one.
+     */
+    @Test
+    void roomImportedClosedByAPreviousBuild_isActiveAfterTheMigration() {
+        Fixtures.Populated org = fx.populated();
+        int room = Integer.parseInt(org.params().get("id"));
+        database.useTransaction(h -> {
+            h.execute("UPDATE rooms SET status = 'closed' WHERE id = ?", room);
+            h.execute("DELETE FROM flyway_schema_history WHERE version = '20.2'"); // as before the migration ran
+        });
+        assertThat(listedRooms(org)).as("before the migration").doesNotContain(room);
+
+        node.restart();
+
+        assertThat(listedRooms(org)).contains(room);
+        Http.Res export = node.service().get(org.org().path() + "/export");
+        assertThat(export.status()).isEqualTo(200);
+        JsonNode line = export.body().lines().map(MAPPER::readTree)
+                .filter(l -> l.get("type").stringValue().equals("room") && l.get("id").intValue() == room)
+                .findFirst().orElseThrow();
+        assertThat(line.get("status").stringValue()).isEqualTo("active");
+    }
+
+    /** The rooms the Rooms dialect lists by default (active ones) to the service key, which sees every room. */
+    private List<Integer> listedRooms(Fixtures.Populated org) {
+        Http.Res rooms = node.service().get("/restapi/v2/accounts/" + org.org().accountId() + "/rooms");
+        assertThat(rooms.status()).as(rooms.toString()).isEqualTo(200);
+        return rooms.json().get("rooms").valueStream().map(r -> r.get("roomId").intValue()).toList();
+    }
+
     private List<Long> snapshotOrgIds() {
         Http.Res snapshot = node.service().get("/v1/snapshot");
         assertThat(snapshot.status()).as(snapshot.toString()).isEqualTo(200);
