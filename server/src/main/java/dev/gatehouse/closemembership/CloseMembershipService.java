@@ -82,9 +82,9 @@ public final class CloseMembershipService {
                         + "organization " + orgId + " (member " + member.id() + ")");
             }
             if (member != null) {
-                // reactivating is changing the member: gated as any change of it (no one above the caller)
+                // activating a deactivated or invited member is changing it: gated as any change of it (no one above the caller)
                 MemberService.Changeable gated = members.requireMayChange(h, caller, model, member, roleId,
-                        member.external(), "reactivating a membership");
+                        member.external(), "activating a membership");
                 member = members.update(tx, caller, model, orgId, gated,
                         new MemberInput(null, null, null, null, roleId, null, Member.ACTIVE));
             } else {

@@ -63,6 +63,9 @@ public final class CloseApi implements Dialect {
     public static final String MODEL = "close";
     static final String OVERRIDE_HEADER = "x-http-method-override";
     static final String RATE_LIMIT_HEADER = "RateLimit";
+    /** What the budget of requests that fail before any route runs counts, as a 429 says it. */
+    private static final String UNMATCHED = "for this client address, one budget for every request that fails "
+            + "before a route runs (an unknown path, a method the path does not take)";
     /** The request attribute holding the member a request acts as, once the gate has passed. */
     private static final String CALLER_ATTRIBUTE = "gatehouse.close.caller";
 
@@ -217,7 +220,7 @@ public final class CloseApi implements Dialect {
             ctx.header(RATE_LIMIT_HEADER, budget.header());
             if (!budget.allowed()) {
                 rejections.increment();
-                rateLimited(ctx, budget);
+                rateLimited(ctx, budget, counted(principal));
                 return;
             }
             if (unauthenticated != null) {
@@ -270,11 +273,21 @@ public final class CloseApi implements Dialect {
         return principal != null ? "key:" + principal.keyId() : "ip:" + ctx.ip();
     }
 
-    private static void rateLimited(Context ctx, RateLimiter.Outcome budget) {
+    /** What the budget of {@link #budgetOwner} counts, as a 429 says it. */
+    private static String counted(Principal principal) {
+        if (principal instanceof Principal.Member) {
+            return "for this user and endpoint, whichever of its keys is used";
+        }
+        return principal != null ? "for this key and endpoint"
+                : "for this client address and endpoint, counting requests without a valid key";
+    }
+
+    /** A 429: the budget, what it counts ({@link #counted}, {@link #UNMATCHED}), and when it is renewed. */
+    private static void rateLimited(Context ctx, RateLimiter.Outcome budget, String counted) {
         ObjectNode body = Json.object();
         ObjectNode error = body.putObject("error");
-        error.put("message", "API call limit reached (" + budget.limit() + " requests per window for this user and "
-                + "endpoint, whichever of its keys is used); retry in " + budget.resetSeconds() + " seconds.");
+        error.put("message", "API call limit reached (" + budget.limit() + " requests per window " + counted
+                + "); retry in " + budget.resetSeconds() + " seconds.");
         error.put("rate_reset", budget.resetSeconds());
         error.put("rate_limit", budget.limit());
         ctx.header("Retry-After", String.valueOf(budget.resetSeconds()));
@@ -303,8 +316,8 @@ public final class CloseApi implements Dialect {
     @Override
     public void error(Context ctx, int status, GatehouseException e) {
         Principal.Member caller = ctx.attribute(CALLER_ATTRIBUTE);
-        error(ctx, status, e.code(), errors.detail(e, caller, CloseRequest.writing(ctx)), e.fieldErrors(),
-                e.context());
+        CloseErrors.Write write = CloseRequest.writing(ctx);
+        error(ctx, status, e.code(), errors.detail(e, caller, write), errors.fieldErrors(e, write), e.context());
     }
 
     /**
@@ -321,7 +334,7 @@ public final class CloseApi implements Dialect {
             ctx.header(RATE_LIMIT_HEADER, budget.header());
             if (!budget.allowed()) {
                 rejections.increment();
-                rateLimited(ctx, budget);
+                rateLimited(ctx, budget, UNMATCHED);
                 return;
             }
         }

@@ -14,6 +14,7 @@ import dev.gatehouse.role.RoleHolders;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.webhook.WebhookService;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +42,8 @@ final class CloseErrors {
                     + WebhookService.MAX_PER_ORG + ")."),
             Map.entry("organization_not_found", "Organization not found."),
             Map.entry("member_not_found", "Membership not found."),
+            Map.entry("key_member_inactive", "The API key's membership is not active (deactivated, or invited and not "
+                    + "yet accepted)."),
             Map.entry("member_exists", "A membership with this email address or user id already exists."),
             Map.entry("membership_exists", "This email address already has an active membership in this organization."),
             Map.entry("role_name_taken", "This organization already has a role with this name."),
@@ -55,9 +58,11 @@ final class CloseErrors {
 
     /**
      * A write as a refusal to hand out a role beyond the caller's own names it: what the write does ("creating a
-     * role", "updating membership memb_… to role user") and the rule the caller's role did not meet. Immutable.
+     * role", "updating membership memb_… to role user"), the rule the caller's role did not meet, and the Close id of
+     * the role it gives a membership ({@code role_…} or a built-in role's key), or null when it gives none: a
+     * service that no longer finds that role (deleted meanwhile) is answered with that id. Immutable.
      */
-    record Write(String what, String rule) {
+    record Write(String what, String rule, String role) {
 
         /** The rule of every write that creates a role or gives one to a membership. */
         static final String HANDING_OUT = "a member may create a role, or give one to a membership, only when its "
@@ -70,7 +75,12 @@ final class CloseErrors {
 
         /** A write that creates a role or gives one to a membership ({@link #HANDING_OUT}). */
         static Write of(String what) {
-            return new Write(what, HANDING_OUT);
+            return new Write(what, HANDING_OUT, null);
+        }
+
+        /** A write that gives memberships the role with Close id {@code role}. */
+        static Write giving(String what, String role) {
+            return new Write(what, HANDING_OUT, Objects.requireNonNull(role, "role"));
         }
     }
 
@@ -124,6 +134,34 @@ final class CloseErrors {
             return e.detail();
         }
         return PLAIN.getOrDefault(e.code(), "The request was refused (" + e.code() + ").");
+    }
+
+    /**
+     * The field errors Close clients see for {@code e}, keyed as the service keyed them: a reason that names an
+     * internal number is phrased from the failure's code instead ({@link #fieldReason}), as {@link #detail} phrases
+     * the detail; every other reason stays as it is. {@code write} is what the request writes, or null for a read.
+     */
+    Map<String, String> fieldErrors(GatehouseException e, Write write) {
+        if (e.getCause() instanceof GatehouseException) {
+            return e.fieldErrors();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        e.fieldErrors().forEach((field, reason) -> out.put(field,
+                INTERNAL_ID.matcher(reason).find() ? fieldReason(e.code(), write) : reason));
+        return out;
+    }
+
+    /**
+     * A field's reason from the failure's code: a role the services no longer find — deleted after the request named
+     * it, so the dialect's own check let it through — is named by the Close id the write gave
+     * ({@link Write#role}), in the words of a role never found ({@code Unknown role "role_…".}).
+     */
+    private static String fieldReason(String code, Write write) {
+        if (code.equals("role_not_found")) {
+            return write == null || write.role() == null ? "Unknown role."
+                    : "Unknown role \"" + write.role() + "\".";
+        }
+        return "Not a valid value.";
     }
 
     /**

@@ -42,6 +42,7 @@ final class CloseRequest {
     private JsonNode body;
     private Set<String> fieldsWanted;
     private boolean fieldsRead;
+    private boolean paramsBodyChecked;
 
     CloseRequest(Context ctx, Principal.Member caller) {
         this.ctx = ctx;
@@ -114,11 +115,34 @@ final class CloseRequest {
      * A parameter: from the query string, else — for a GET sent as a POST ({@link CloseApi}'s method override) —
      * from {@code _params} of its JSON body ({@link #bodyParam}). Null when absent. Any other request's body is
      * never read for parameters: a plain GET's body is ignored, as HTTP gives it no meaning, and a write's body is
-     * what it writes.
+     * what it writes. The body of a GET sent as a POST holds {@code _params} alone ({@link #requireOnlyParams}).
      */
     String param(String name) {
         String q = ctx.queryParam(name);
-        return q != null || !getSentAsPost() ? q : bodyParam(name);
+        if (!getSentAsPost()) {
+            return q;
+        }
+        requireOnlyParams();
+        return q != null ? q : bodyParam(name);
+    }
+
+    /**
+     * Refuses a GET sent as a POST whose body holds a top-level field but {@code _params} ({@code "Unknown field."},
+     * 400): a misspelt {@code _param} would otherwise leave every parameter out and answer the whole list. Checked
+     * once, when the first parameter is read (the gate reads {@code _fields} of every request).
+     */
+    private void requireOnlyParams() {
+        if (paramsBodyChecked || !hasBody()) {
+            return;
+        }
+        Fields f = fields();
+        for (String name : f.node().propertyNames()) {
+            if (!name.equals("_params")) {
+                f.error(name, "Unknown field.");
+            }
+        }
+        f.check();
+        paramsBodyChecked = true;
     }
 
     /**
@@ -149,8 +173,9 @@ final class CloseRequest {
     /**
      * A parameter from {@code _params} of a JSON body only, never from the query string: a string, number or
      * boolean, or a list of them joined with commas (as Close's {@code __in} filters expect; null items are left
-     * out). A number reads by its value ({@link #text}). Null when absent; a nested list or an object is a 400
-     * naming {@code _params.<name>}.
+     * out). A number reads by its value ({@link #text}). Null when absent; null itself is a value given without
+     * one, {@code ""}, as a list of nulls is (so {@link #nonBlankParam} refuses both, as it refuses {@code ?action=});
+     * a nested list or an object is a 400 naming {@code _params.<name>}.
      */
     String bodyParam(String name) {
         if (!hasBody()) {
@@ -164,8 +189,11 @@ final class CloseRequest {
             throw InvalidInputException.field("_params", "must be an object of parameters");
         }
         JsonNode v = params.get(name);
-        if (v == null || v.isNull()) {
+        if (v == null) {
             return null;
+        }
+        if (v.isNull()) {
+            return "";
         }
         if (v.isArray()) {
             StringBuilder joined = new StringBuilder();

@@ -73,7 +73,8 @@ final class MembershipsResource {
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
         Role role = MembershipBody.role(f, orgRoles, true);
         f.check();
-        req.writing(CloseErrors.Write.of("adding a membership for " + email + " with role " + OrgRoles.closeId(role)));
+        req.writing(CloseErrors.Write.giving("adding a membership for " + email + " with role " + OrgRoles.closeId(role),
+                OrgRoles.closeId(role)));
         Membership added = memberships.add(req.caller(), req.orgId(), email, role.id(), CloseIds.newUserId()).value();
         CloseReply.object(req, 200, CloseWire.membership(added.member(), orgRoles, added.settings()));
     }
@@ -84,8 +85,7 @@ final class MembershipsResource {
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
         MembershipUpdate update = MembershipBody.read(f, orgRoles, Set.of());
         long memberId = memberId(req.path("id"));
-        req.writing(CloseErrors.Write.of("updating membership " + CloseWire.membershipId(memberId)
-                + toRole(orgRoles, update)));
+        req.writing(write("updating membership " + CloseWire.membershipId(memberId), orgRoles, update));
         Membership updated = memberships.update(req.caller(), req.orgId(), memberId, update)
                 .value();
         CloseReply.object(req, 200, CloseWire.membership(updated.member(), orgRoles, updated.settings()));
@@ -94,9 +94,11 @@ final class MembershipsResource {
     /**
      * {@code {"_params": {"id__in": "memb_A,memb_B"}, "role_id": …}}: one transaction, all or nothing. The ids come
      * from the body's {@code _params} alone; an {@code id__in} in the query string is not read, so the memberships
-     * changed are always the ones the body names. At most {@value #MAX_BULK} ids as listed (a repeat counts, so the
-     * limit bounds what is read); an id that names no membership is a 404, as for a single update, and nothing
-     * changes. Answers how many distinct memberships were listed.
+     * changed are always the ones the body names. Each id is taken verbatim, as in a path: one with a space at an end
+     * ({@code "a, b"}'s second) names no membership; blank items hold no id and are skipped. At most
+     * {@value #MAX_BULK} ids as listed (a repeat counts, so the limit bounds what is read); an id that names no
+     * membership is a 404, as for a single update, and nothing changes. Answers how many distinct memberships were
+     * listed.
      */
     private void bulkUpdate(CloseRequest req) {
         Fields f = req.fields();
@@ -114,7 +116,7 @@ final class MembershipsResource {
             String raw = req.bodyParam("id__in");
             for (String part : raw == null ? new String[0] : raw.split(",")) {
                 if (!part.isBlank()) {
-                    refs.add(part.strip());
+                    refs.add(part);
                 }
             }
             // "," or " , " names no membership, as "" does: required, not an update of none
@@ -131,7 +133,7 @@ final class MembershipsResource {
         }
         String listed = ids.size() == 1 ? "membership " + CloseWire.membershipId(ids.iterator().next())
                 : ids.size() + " memberships";
-        req.writing(CloseErrors.Write.of("updating " + listed + toRole(orgRoles, update)));
+        req.writing(write("updating " + listed, orgRoles, update));
         int count = memberships.updateAll(req.caller(), req.orgId(), List.copyOf(ids), update).value();
         ObjectNode body = Json.object();
         body.put("count", count);
@@ -186,9 +188,16 @@ final class MembershipsResource {
         CloseReply.object(req, 200, pinned(saved));
     }
 
-    /** " to role …" when {@code update} gives a role, as a refusal names the write; "" otherwise. */
-    private static String toRole(OrgRoles orgRoles, MembershipUpdate update) {
-        return update.roleId() == null ? "" : " to role " + orgRoles.closeId(update.roleId());
+    /**
+     * The write an update makes, as a refusal names it: {@code what}, followed by " to role …" when {@code update}
+     * gives a role ({@link CloseErrors.Write#giving}).
+     */
+    private static CloseErrors.Write write(String what, OrgRoles orgRoles, MembershipUpdate update) {
+        if (update.roleId() == null) {
+            return CloseErrors.Write.of(what);
+        }
+        String role = orgRoles.closeId(update.roleId());
+        return CloseErrors.Write.giving(what + " to role " + role, role);
     }
 
     private static long memberId(String closeId) {

@@ -108,7 +108,7 @@ final class RolesResource {
         f.check();
         List<String> finalPermissions = permissions == null ? current.permissions() : permissions;
         RoleVisibility visibility = v.resolve(current, finalPermissions, visibilityRule);
-        req.writing(new CloseErrors.Write("updating role " + OrgRoles.closeId(current), EDITING));
+        req.writing(new CloseErrors.Write("updating role " + OrgRoles.closeId(current), EDITING, null));
         Role written = roles.update(req.caller(), req.orgId(), current.id(), new RoleInput(name, null, permissions,
                 null, visibility, true), null).value();
         CloseReply.object(req, 200, CloseWire.role(written));

@@ -495,6 +495,84 @@ class CloseConventionsIT {
                 "{\"error\": \"method DELETE is not allowed on /api/v1/me/\"}"));
     }
 
+    /**
+     * The body of a GET sent as a POST holds {@code _params} alone: a misspelt {@code _param} answered every role, as
+     * if no parameter had been given.
+     */
+    @Test
+    void aGetSentAsPost_refusesEveryTopLevelFieldBut_params() {
+        var org = close.org();
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        Http.Res typo = override.post("/role/", Map.of("_param", Map.of("_limit", 1)));
+        assertThat(typo.status()).as(typo.toString()).isEqualTo(400);
+        assertThat(typo.get("field-errors").get("_param").stringValue()).isEqualTo("Unknown field.");
+        Http.Res beside = override.post("/role/?_limit=1", Map.of("_params", Map.of(), "name", "x"));
+        assertThat(beside.status()).as(beside.toString()).isEqualTo(400);
+        assertThat(beside.get("field-errors").get("name").stringValue()).isEqualTo("Unknown field.");
+        assertThat(override.post("/role/", Map.of("_params", Map.of("_limit", 1))).get("data")).hasSize(1);
+    }
+
+    /** A {@code _params} value of null is a parameter given without a value, as {@code ""} and {@code [null]} are. */
+    @Test
+    void aNullParameter_isA400NamingIt_asABlankOneIs() {
+        var org = close.org();
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        Map<String, Object> nulls = new LinkedHashMap<>();
+        nulls.put("action", null);
+        Http.Res action = override.post("/event/", Map.of("_params", nulls));
+        assertThat(action.status()).as(action.toString()).isEqualTo(400);
+        assertThat(action.get("field-errors").get("action").stringValue()).isEqualTo("This field may not be blank.");
+        Map<String, Object> orderBy = new LinkedHashMap<>();
+        orderBy.put("_order_by", null);
+        Http.Res users = override.post("/user/", Map.of("_params", orderBy));
+        assertThat(users.status()).as(users.toString()).isEqualTo(400);
+        assertThat(users.get("field-errors").get("_order_by").stringValue()).isEqualTo("This field may not be blank.");
+    }
+
+    /**
+     * A 429 says what its budget counts: a member's per endpoint; the client address's for requests without a valid
+     * key, and for requests that fail before a route runs one budget for all paths. Both of the latter said "for this
+     * user and endpoint, whichever of its keys is used".
+     */
+    @Test
+    void a429_saysWhatItsBudgetCounts() {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(1, 60)))) {
+            CloseFixtures fx = new CloseFixtures(limited);
+            var org = fx.org();
+            org.admin().get("/role/");
+            assertThat(org.admin().get("/role/").get("error").get("message").stringValue())
+                    .contains("for this user and endpoint, whichever of its keys is used");
+            Http badKey = fx.client("not-a-key");
+            badKey.get("/role/");
+            Http.Res keyless = badKey.get("/role/");
+            assertThat(keyless.status()).isEqualTo(429);
+            assertThat(keyless.get("error").get("message").stringValue())
+                    .contains("for this client address and endpoint").doesNotContain("user");
+            org.admin().get("/nope/");
+            Http.Res unmatched = org.admin().get("/elsewhere/");
+            assertThat(unmatched.status()).isEqualTo(429);
+            assertThat(unmatched.get("error").get("message").stringValue())
+                    .contains("for this client address, one budget for every request").doesNotContain("user");
+        }
+    }
+
+    /**
+     * The key of an invited member is refused in words, as the other 401s are: the refusal answered "The request was
+     * refused (key_member_inactive)."
+     */
+    @Test
+    void anInvitedMembersKey_is401_inWords() {
+        var org = close.org();
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "invitee",
+                "email", "invitee@example.com", "role_id", close.native_().roleId(org.org(), "User"),
+                "status", "invited"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        Http.Res res = close.client(close.key(org, invited.json().get("id").longValue())).get("/role/");
+        assertThat(res.status()).as(res.toString()).isEqualTo(401);
+        assertThat(res.get("error").stringValue()).isEqualTo("The API key's membership is not active (deactivated, or "
+                + "invited and not yet accepted).");
+    }
+
     @Test
     void aDeactivatedMembersKey_is401() {
         var org = close.org();

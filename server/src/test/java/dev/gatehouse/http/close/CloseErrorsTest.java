@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.MemberRef;
 import java.util.Map;
@@ -28,6 +29,20 @@ class CloseErrorsTest {
                 .doesNotContainPattern("\\d");
         assertThat(errors.detail(new ConflictException("last_role_manager", "member 3 is the last active member of "
                 + "organization 7 able to manage roles"), null)).doesNotContainPattern("\\d");
+    }
+
+    @Test
+    void aRoleGoneBeforeTheServiceFoundIt_isNamedByTheCloseIdTheWriteGave() {
+        var e = new InvalidInputException("role_not_found", "role_id: role 82 not found in organization 1",
+                Map.of("role_id", "role 82 not found in organization 1"));
+        String role = CloseIds.encode(CloseIds.ROLE, 82);
+        assertThat(errors.fieldErrors(e, CloseErrors.Write.giving("updating membership memb_x to role " + role, role)))
+                .isEqualTo(Map.of("role_id", "Unknown role \"" + role + "\"."));
+        assertThat(errors.fieldErrors(e, null)).isEqualTo(Map.of("role_id", "Unknown role."));
+        var other = new InvalidInputException("invalid_input", "role_id: role 82 is external",
+                Map.of("role_id", "role 82 is external", "email", "Not a valid email address."));
+        assertThat(errors.fieldErrors(other, null)).isEqualTo(Map.of("role_id", "Not a valid value.",
+                "email", "Not a valid email address."));
     }
 
     @Test

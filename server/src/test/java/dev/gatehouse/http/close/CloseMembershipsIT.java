@@ -7,6 +7,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -329,6 +334,76 @@ class CloseMembershipsIT {
                     "role_id", "restricteduser"));
             assertThat(res.status()).as(none + " " + res).isEqualTo(400);
             assertThat(res.get("field-errors").get("_params.id__in").stringValue()).isEqualTo("This field is required.");
+        }
+    }
+
+    /**
+     * Ids in {@code id__in} are taken verbatim, as in a path: {@code " memb_…"} and the second id of {@code "a, b"}
+     * name no membership (404, nothing changes), as {@code PUT /membership/%20memb_…/} names none; they were stripped
+     * and accepted.
+     */
+    @Test
+    void bulkUpdate_takesIdsVerbatim_asAPathDoes() {
+        var org = close.org();
+        String a = org.admin().post("/membership/", Map.of("email", "a@example.com", "role_id", "user")).get("id").stringValue();
+        String b = org.admin().post("/membership/", Map.of("email", "b@example.com", "role_id", "user")).get("id").stringValue();
+        assertThat(org.admin().put("/membership/%20" + a + "/", Map.of("track_email_opens", true)).status())
+                .isEqualTo(404);
+        for (String listed : List.of(" " + a, a + " ", a + ", " + b, a + " ," + b)) {
+            Http.Res res = org.admin().put("/membership/", Map.of("_params", Map.of("id__in", listed),
+                    "track_email_opens", true));
+            assertThat(res.status()).as("\"" + listed + "\" " + res).isEqualTo(404);
+            assertThat(res.get("error").stringValue()).as(res.toString()).startsWith("Membership \"").endsWith(" not found.");
+        }
+        assertThat(org.admin().put("/membership/", Map.of("_params", Map.of("id__in", a + ",," + b + ","),
+                "track_email_opens", true)).get("count").intValue()).as("empty items hold no id").isEqualTo(2);
+        JsonNode members = org.admin().get("/organization/" + org.closeId() + "/").get("memberships");
+        assertThat(members).filteredOn(m -> !m.get("role_id").stringValue().equals("admin"))
+                .extracting(m -> m.get("track_email_opens").booleanValue()).containsExactly(true, true);
+    }
+
+    /**
+     * A role deleted while an update gives it — after the dialect found it, before the service did — is named by its
+     * Close id, as a role never found is ({@code Unknown role "role_…".}), on a single and on a bulk update: the
+     * service's refusal answered {@code "role 82 not found in organization 1"}. The race is run many times; every
+     * refusal of the role must read as the dialect's own.
+     */
+    @Test
+    void update_racingTheRolesDeletion_namesTheRoleByItsCloseId() throws Exception {
+        var org = close.org();
+        String memb = org.admin().post("/membership/", Map.of("email", "racer@example.com", "role_id", "user"))
+                .get("id").stringValue();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 150; i++) {
+                String role = org.admin().post("/role/", Map.of("name", "Racing " + i, "permissions", List.of("calling",
+                        "view_all_leads"))).get("id").stringValue();
+                Map<String, Object> body = i % 2 == 0 ? Map.of("role_id", role)
+                        : Map.of("_params", Map.of("id__in", memb), "role_id", role);
+                String path = i % 2 == 0 ? "/membership/" + memb + "/" : "/membership/";
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Http.Res> update = pool.submit(() -> {
+                    start.await();
+                    return org.admin().put(path, body);
+                });
+                Future<Http.Res> delete = pool.submit(() -> {
+                    start.await();
+                    return org.admin().delete("/role/" + role + "/");
+                });
+                start.countDown();
+                Http.Res updated = update.get(30, TimeUnit.SECONDS);
+                delete.get(30, TimeUnit.SECONDS);
+                if (updated.status() == 400) {
+                    assertThat(updated.get("field-errors").get("role_id").stringValue()).as(updated.toString())
+                            .isEqualTo("Unknown role \"" + role + "\".");
+                } else {
+                    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+                    org.admin().put("/membership/" + memb + "/", Map.of("role_id", "user"));
+                    org.admin().delete("/role/" + role + "/");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
