@@ -211,9 +211,8 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
 
     private static void writeAtomically(Path file, byte[] content, boolean secret) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        if (secret) {
-            ownerOnly(tmp);
-        }
+        setMode(tmp, secret ? "rw-------" : "rw-r--r--"); // a temporary file is the owner's alone until told
+
         Files.write(tmp, content);
         move(tmp, file);
     }
@@ -227,8 +226,12 @@ public record TlsKeys(KeyStore keyStore, char[] password, X509Certificate certif
     }
 
     private static void ownerOnly(Path file) throws IOException {
+        setMode(file, "rw-------");
+    }
+
+    private static void setMode(Path file, String mode) throws IOException {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the directory's own protection applies
         }

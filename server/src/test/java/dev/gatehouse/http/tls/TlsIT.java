@@ -51,6 +51,9 @@ class TlsIT {
             assertThat(dir.resolve(TlsKeys.KEYSTORE_FILE)).isRegularFile();
             assertThat(Files.getPosixFilePermissions(dir.resolve(TlsKeys.PASSWORD_FILE)))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            // the certificate is public, for clients to trust (readable by other users once the directory is)
+            assertThat(Files.getPosixFilePermissions(dir.resolve(TlsKeys.CERTIFICATE_FILE)))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(dir.resolve(TlsKeys.CERTIFICATE_FILE))));
 
