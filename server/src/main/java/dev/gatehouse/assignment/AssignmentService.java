@@ -64,7 +64,9 @@ public final class AssignmentService {
 
     /**
      * Gives a member a role on a resource until {@code expiresAt} (null: until removed), replacing any role it had
-     * there; {@code expiresAt} must lie in the future.
+     * there; {@code expiresAt} must lie in the future. The member is named as the resource's participants are shown
+     * ({@link #participant}): a caller that sees only itself in the directory changes a participant it sees there,
+     * and gives no role to a member it cannot see, which answers as one that does not exist.
      */
     public Written<Assignment> put(Principal principal, long orgId, String type, String resourceId, MemberRef memberRef,
                                    long roleId, Instant expiresAt) {
@@ -85,7 +87,7 @@ public final class AssignmentService {
         String what = assigning(type, resourceId);
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
-        Member member = members.resolve(h, caller, orgId, memberRef);
+        Member member = participant(h, caller, model, resourceType, resourceId, memberRef);
         AssignmentStore.Current current = unlessEnded(tx, model, assignments.findWithRole(h, orgId, type, resourceId,
                 member.id(), roleId));
         AssignmentStore.Current seen = seen(h, caller, model, resourceType, resourceId, member, current);
@@ -448,19 +450,36 @@ public final class AssignmentService {
     }
 
     /**
-     * The member {@code ref} names on a resource {@code caller} sees, as the resource's participants are shown: to a
-     * caller that sees every member, as the directory shows it ({@link MemberService#resolve}); to one that sees only
-     * itself in the directory (an external member), itself or a member holding a role there that the caller sees
-     * ({@link #sees}, as {@link #listByResource} lists them) — any other member answers 404 {@code member_not_found},
-     * as one that does not exist, and a bare value names two members only among those.
+     * The member {@code ref} names on a resource {@code caller} sees, as the resource's participants are shown — for
+     * every read and write of one member's role there ({@link #get}, the {@code put}s and {@link #remove}, and so
+     * their previews): to a caller that sees every member, as the directory shows it ({@link MemberService#resolve});
+     * to one that sees only itself in the directory (an external member), itself or a member holding a role there
+     * that the caller sees ({@link #sees}, as {@link #listByResource} lists them) — any other member answers 404
+     * {@code member_not_found}, as one that does not exist, and a bare value names two members only among those.
+     * Such a caller brings a member new to the resource only where its dialect lets it name one it cannot see (Rooms'
+     * invitation by email).
      */
     private Member participant(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
                                MemberRef ref) {
+        if (MemberService.seesEveryone(caller)) {
+            return members.resolve(h, caller, caller.orgId(), ref);
+        }
+        return participant(h, caller, model, type, resourceId, ref,
+                members.named(h, List.of(caller.orgId()), List.of(ref)));
+    }
+
+    /**
+     * {@link #participant(Handle, Caller, PermissionModel, ResourceType, String, MemberRef)} against members read
+     * before ({@code named}: at least those of the caller's organization that {@code ref} may name; others are passed
+     * over), for the joint put, which reads them for all of its puts at once.
+     */
+    Member participant(Handle h, Caller caller, PermissionModel model, ResourceType type, String resourceId,
+                       MemberRef ref, List<Member> named) {
         long orgId = caller.orgId();
         if (MemberService.seesEveryone(caller)) {
-            return members.resolve(h, caller, orgId, ref);
+            return members.resolve(caller, orgId, ref, named);
         }
-        List<Member> shown = members.named(h, List.of(orgId), List.of(ref)).stream()
+        List<Member> shown = named.stream()
                 .filter(m -> m.orgId() == orgId && (caller.is(m.id()) || assignments.find(h, orgId, type.key(),
                         resourceId, m.id()).filter(held -> sees(h, caller, model, type, held)).isPresent()))
                 .toList();
@@ -512,7 +531,7 @@ public final class AssignmentService {
         String what = removing(type, resourceId);
         rules.requireMayManage(caller, model, what);
         requireVisible(h, caller, model, resourceType, resourceId);
-        Member member = members.resolve(h, caller, orgId, memberRef);
+        Member member = participant(h, caller, model, resourceType, resourceId, memberRef);
         Assignment current = requireSeen(h, caller, model, type, resourceId, member,
                 held(tx, model, orgId, type, resourceId, member.id()));
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);

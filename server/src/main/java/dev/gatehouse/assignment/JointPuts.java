@@ -23,7 +23,8 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Each put goes through every rule of the single put, in the single put's order, so it is refused with the
  * same error: admission of the caller, the role's end, the resource type, the management gate, the resource's
- * existence and visibility, the member, then the model's assignment gate and the role's own rules (the lone put's
+ * existence and visibility, the member (named as the resource's participants are shown:
+ * {@link AssignmentService#participant}), then the model's assignment gate and the role's own rules (the lone put's
  * own {@link AssignmentService#judgeGiving}, on the role held as the caller sees it). The reads are made for all
  * puts still standing before each step that needs them, and nothing is written until every put is judged: then the
  * rows of those that changed something, in one statement, and a change record each. (A put that meets a role that
@@ -107,7 +108,8 @@ final class JointPuts implements Joint<Access.Call<JointPuts.Put>, Assignment> {
 
         List<Member> named = steps.isEmpty() ? List.of() : members.named(h,
                 steps.stream().map(s -> s.orgId).toList(), steps.stream().map(s -> s.put.member()).toList());
-        steps = standing(steps, (s, i) -> s.member = members.resolve(s.caller, s.orgId, s.put.member(), named));
+        steps = standing(steps, (s, i) -> s.member = service.participant(h, s.caller, s.model, s.type,
+                s.put.resourceId(), s.put.member(), named));
 
         List<AssignmentStore.Current> currents = steps.isEmpty() ? List.of() : assignments.findAllWithRole(h,
                 steps.stream().map(s -> new AssignmentStore.Wanted(s.orgId, s.put.type(), s.put.resourceId(),

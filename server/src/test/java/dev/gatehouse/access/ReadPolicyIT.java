@@ -4,6 +4,7 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -112,6 +113,77 @@ class ReadPolicyIT {
     }
 
     /**
+     * An external member changes a participant of its room through the native API as through Rooms — the room's
+     * rules judge it — naming it as the room's listing shows it, for a write and its preview alike; a member the
+     * listing does not show answers, to each of them, exactly as one that does not exist, even where Rooms would let
+     * the same caller invite that member by its email.
+     */
+    @Test
+    void anExternalMember_writesAParticipantOfItsRoom_asRoomsDoes_andNoOtherMember() {
+        long inviterRole = fx.role(org, Map.of("name", "Inviter", "permissions", List.of("canViewRoomDetails",
+                "canAddUsersToRooms", "canEditInvitedRoomRole", "canManageInvitedUserRoomAccess"), "external", true));
+        // an external member holds no company permission: it hands out only roles granting none
+        long inviteeRole = fx.role(org, Map.of("name", "Invitee", "permissions", List.of(), "external", true));
+        long sellerRole = fx.role(org, Map.of("name", "Seller", "permissions", List.of(), "external", true));
+        String room = fx.room(org, "Invitations", agent, agentRole);
+        long inviter = fx.external(org, "inviter");
+        fx.assign(org, room, inviter, inviterRole);
+        Http inviterKey = fx.keyFor(org, inviter);
+        long invited = invite(inviterKey, room, "brandnew@r.test", inviteeRole);
+        long leaving = invite(inviterKey, room, "leaving@r.test", inviteeRole);
+        String assignments = org.path() + "/resources/room/" + room + "/assignments/";
+
+        Http.Res preview = inviterKey.post(org.path() + "/preview", Map.of("assignment", Map.of("resource",
+                Map.of("type", "room", "id", room), "member_id", invited, "role_id", sellerRole)));
+        Http.Res put = inviterKey.put(assignments + "id:" + invited, Map.of("role_id", sellerRole));
+        Http.Res removed = inviterKey.delete(assignments + "user:leaving@r.test");
+        assertThat(Map.of("preview", preview, "PUT", put, "DELETE", removed)).allSatisfy((asked, res) ->
+                assertThat(res.status()).as("%s: %s", asked, res).isEqualTo(asked.equals("DELETE") ? 204 : 200));
+        assertThat(put.get("role_id").longValue()).isEqualTo(sellerRole);
+        assertThat(node.service().get(assignments + "id:" + leaving).status()).isEqualTo(404);
+        Http.Res back = inviterKey.put(base + "/rooms/" + room + "/users/" + invited, Map.of("roleId", inviteeRole));
+        assertThat(back.status()).as("the same change through Rooms: %s", back).isEqualTo(200);
+
+        Http.Res refused = inviterKey.put(assignments + "id:" + agent, Map.of("role_id", sellerRole));
+        assertThat(refused.status()).as("a participant it did not invite, as Rooms judges it: %s", refused)
+                .isEqualTo(403);
+        assertThat(inviterKey.put(base + "/rooms/" + room + "/users/" + agent, Map.of("roleId", sellerRole))
+                .status()).as("the same change through Rooms").isEqualTo(403);
+
+        long absent = 999_999L;
+        Map<String, Http.Res> unseen = new LinkedHashMap<>();
+        for (long other : List.of(org.adminId(), guest, absent)) {
+            unseen.put("PUT " + other, inviterKey.put(assignments + "id:" + other, Map.of("role_id", inviteeRole)));
+            unseen.put("DELETE " + other, inviterKey.delete(assignments + "id:" + other));
+            unseen.put("preview " + other, inviterKey.post(org.path() + "/preview", Map.of("assignment", Map.of(
+                    "resource", Map.of("type", "room", "id", room), "member_id", other, "role_id", inviteeRole))));
+        }
+        for (Map.Entry<String, Http.Res> e : unseen.entrySet()) {
+            String asked = e.getKey();
+            long other = Long.parseLong(asked.substring(asked.indexOf(' ') + 1));
+            Http.Res res = e.getValue();
+            Http.Res ofAbsent = unseen.get(asked.substring(0, asked.indexOf(' ')) + " " + absent);
+            assertThat(res.status()).as("%s: %s", asked, res).isEqualTo(404);
+            assertThat(res.get("code").stringValue()).isEqualTo("member_not_found");
+            assertThat(res.body().replace("with id " + other + " ", "with id N "))
+                    .as("%s answers as a member that does not exist", asked)
+                    .isEqualTo(ofAbsent.body().replace("with id " + absent + " ", "with id N "));
+        }
+        assertThat(node.service().get(assignments + "id:" + guest).status()).as("nothing given").isEqualTo(404);
+    }
+
+    /**
+     * Invites {@code email} into {@code room} with {@code role} through Rooms, as the key's member; returns the
+     * invitee's id.
+     */
+    private static long invite(Http as, String room, String email, long role) {
+        Http.Res invited = as.post(base + "/rooms/" + room + "/users", Map.of("email", email, "firstName", "New",
+                "lastName", "Invitee", "roleId", role));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        return invited.get("userId").longValue();
+    }
+
+    /**
      * The decision routes answer an external member's questions about any other member alike, whether that member
      * exists or not: they are no way around the directory it may not read.
      */
@@ -120,7 +192,7 @@ class ReadPolicyIT {
         String missing = "999999";
         for (String other : List.of(String.valueOf(agent), "agent", String.valueOf(org.adminId()))) {
             for (String who : List.of(other, missing, "nobody")) {
-                Map<String, String> answers = new java.util.LinkedHashMap<>();
+                Map<String, String> answers = new LinkedHashMap<>();
                 answers.put("permissions", answer(guestKey.get(org.path() + "/members/" + who + "/permissions")));
                 answers.put("visibility-filter",
                         answer(guestKey.get(org.path() + "/members/" + who + "/visibility-filter")));

@@ -108,6 +108,22 @@ class JointPutsIT {
         Http editorKey = fx.keyFor(taken.org(), editorMember);
         puts.put("a member key taking away a role granting more than its own", () -> editorKey
                 .put(taken.path(taken.holder()), Map.of("role_id", taken.viewer())));
+        Room outsiders = Room.create();
+        Http outsiderKey = inviter(outsiders);
+        long invitee = fx.role(outsiders.org(), Map.of("name", "Invitee", "permissions", List.of(), "external", true));
+        long seller = fx.role(outsiders.org(), Map.of("name", "Seller", "permissions", List.of(), "external", true));
+        Http.Res invitation = outsiderKey.post("/restapi/v2/accounts/" + outsiders.org().accountId() + "/rooms/"
+                + outsiders.room() + "/users", Map.of("email", "invited@r.test", "firstName", "In", "lastName", "Vited",
+                "roleId", invitee));
+        assertThat(invitation.status()).as("%s", invitation).isEqualTo(201);
+        long invited = invitation.get("userId").longValue();
+        puts.put("an outsider changing a participant it invited", () -> outsiderKey.put(outsiders.path(invited),
+                Map.of("role_id", seller)));
+        Room unseen = Room.create();
+        Http unseenKey = inviter(unseen);
+        long unseenRole = fx.role(unseen.org(), Map.of("name", "Seller", "permissions", List.of(), "external", true));
+        puts.put("an outsider naming a member it cannot see", () -> unseenKey.put(unseen.path(unseen.newcomer()),
+                Map.of("role_id", unseenRole)));
         Room blocked = Room.create();
 
         Map<String, Http.Res> answers = new LinkedHashMap<>();
@@ -135,7 +151,8 @@ class JointPutsIT {
         for (String refused : List.of("a room that does not exist", "a role that does not exist",
                 "a member that does not exist", "an internal role for an external member",
                 "a member key without the room permission",
-                "a member key taking away a role granting more than its own")) {
+                "a member key taking away a role granting more than its own",
+                "an outsider naming a member it cannot see")) {
             Http.Res joint = answers.get(refused);
             Http.Res alone = puts.get(refused).get();
             assertThat(joint.status()).as(refused + ": " + joint).isBetween(400, 499).isEqualTo(alone.status());
@@ -145,6 +162,12 @@ class JointPutsIT {
         assertThat(answers.get("a member key without the room permission").status()).isEqualTo(403);
         assertThat(answers.get("a member key taking away a role granting more than its own").get("code")
                 .stringValue()).isEqualTo("privilege_escalation");
+        assertThat(answers.get("an outsider naming a member it cannot see").get("code").stringValue())
+                .isEqualTo("member_not_found");
+        Http.Res changed = answers.get("an outsider changing a participant it invited");
+        assertThat(changed.status()).as("a participant is named as its room's listing shows it: %s", changed)
+                .isEqualTo(200);
+        assertThat(node.service().get(outsiders.path(invited)).get("role_id").longValue()).isEqualTo(seller);
 
         // every success stored what it answered, each recorded once, in one transaction, with gapless revisions
         List<Long> revisions = new ArrayList<>();
@@ -176,6 +199,17 @@ class JointPutsIT {
         List<Long> log = db.withHandle(h -> h.createQuery("SELECT revision FROM change_log ORDER BY revision")
                 .mapTo(Long.class).list());
         assertThat(log.get(log.size() - 1) - log.get(0) + 1).as("gapless revisions").isEqualTo(log.size());
+    }
+
+    /**
+     * A key of {@code room}'s outsider, which holds in the room an external role that may invite users and change the
+     * role of those it invited.
+     */
+    private static Http inviter(Room room) {
+        long inviter = fx.role(room.org(), Map.of("name", "Inviter", "permissions", List.of("canViewRoomDetails",
+                "canAddUsersToRooms", "canEditInvitedRoomRole"), "external", true));
+        fx.assign(room.org(), room.room(), room.external(), inviter);
+        return fx.keyFor(room.org(), room.external());
     }
 
     @Test
