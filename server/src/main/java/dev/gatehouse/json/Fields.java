@@ -286,6 +286,12 @@ public final class Fields {
         return v.booleanValue();
     }
 
+    /**
+     * An integer from {@code min} to {@code max}; null when absent or null (an error if {@code required}). A number
+     * written with a fraction or an exponent is no integer; an integer outside the range — one beyond what a
+     * {@code long} holds included ({@code 9223372036854775808}), as {@link Digits#whyRefused} tells of a query's — is
+     * named with the range and the value, never called no integer.
+     */
     public Long integer(String name, boolean required, long min, long max) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
@@ -294,16 +300,16 @@ public final class Fields {
             }
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+        if (!v.isIntegralNumber()) {
             error(name, "must be an integer");
             return null;
         }
-        long n = v.longValue();
-        if (n < min || n > max) {
-            error(name, "must be between " + min + " and " + max + ", got " + n);
+        if (!v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
+            error(name, "must be between " + min + " and " + max + ", got " + abbreviate(v.bigIntegerValue()
+                    .toString()));
             return null;
         }
-        return n;
+        return v.longValue();
     }
 
     /** An id that may be sent as a JSON number or a string of digits. */

@@ -351,6 +351,89 @@ class BadInputIT {
                 .isEqualTo(200);
     }
 
+    /**
+     * A cursor is tied to every parameter that selects its list's items or orders them — a list's filters, a
+     * lookup's member, permission, type and resource —, not only to its route and path: read with another, where its
+     * position would silently start another page, it is 400 {@code invalid_cursor}. The same parameters continue,
+     * whatever {@code limit} or {@code min_revision} the next page asks with.
+     */
+    @Test
+    void cursors_continueOnlyTheFiltersAndLookupParametersThatWroteThem() {
+        Fixtures fixtures = new Fixtures(node);
+        Fixtures.Populated own = fixtures.populated();
+        Fixtures.Org org = own.org();
+        String agent = "agent-" + org.id();
+        for (int n = 0; n < 2; n++) {
+            fixtures.room(org, "Cursor room " + n, own.member(), own.internalRole());
+        }
+
+        String resources = org.path() + "/lookup/resources";
+        Map<String, Object> asked = Map.of("user_id", agent, "permission", "canViewRoomDetails", "type", "room",
+                "limit", 1);
+        String resourceCursor = node.service().post(resources, asked).get("next_cursor").stringValue();
+        assertContinues(node.service().post(resources, with(asked, "cursor", resourceCursor, "limit", 2,
+                "min_revision", 1)));
+        assertWrittenForAnotherList(node.service().post(resources, with(asked, "cursor", resourceCursor,
+                "permission", "canAddUsersToRooms")));
+        assertWrittenForAnotherList(node.service().post(resources, with(asked, "cursor", resourceCursor,
+                "user_id", "admin-1")));
+        assertWrittenForAnotherList(node.service().post(resources, Map.of("member_id", own.member(), "permission",
+                "canViewRoomDetails", "type", "room", "cursor", resourceCursor)));
+
+        String members = org.path() + "/lookup/members";
+        Map<String, Object> who = Map.of("permission", "canViewRoomDetails", "limit", 1);
+        String memberCursor = node.service().post(members, who).get("next_cursor").stringValue();
+        assertContinues(node.service().post(members, with(who, "cursor", memberCursor, "limit", 5)));
+        assertWrittenForAnotherList(node.service().post(members, with(who, "cursor", memberCursor,
+                "permission", "canCreateRooms")));
+        assertWrittenForAnotherList(node.service().post(members, with(who, "cursor", memberCursor,
+                "resource", Map.of("type", "room", "id", own.params().get("id")))));
+
+        String list = org.path() + "/members?status=active&limit=1";
+        String listCursor = node.service().get(list).get("next_cursor").stringValue();
+        assertContinues(node.service().get(org.path() + "/members?limit=5&status=active&cursor=" + listCursor));
+        for (String other : List.of("", "status=invited&", "status=active&q=agent&",
+                "status=active&role_id=" + own.internalRole() + "&")) {
+            assertWrittenForAnotherList(node.service().get(org.path() + "/members?" + other + "cursor=" + listCursor));
+        }
+
+        String events = org.path() + "/events?object_type=group&limit=1";
+        String eventCursor = node.service().get(events).get("next_cursor").stringValue();
+        assertContinues(node.service().get(org.path() + "/events?order=desc&object_type=group&cursor=" + eventCursor));
+        for (String other : List.of("", "object_type=role&", "object_type=group,role&", "object_type=group&action="
+                + "created&", "object_type=group&actor_type=service&", "object_type=group&before_revision=1000000&")) {
+            assertWrittenForAnotherList(node.service().get(org.path() + "/events?" + other + "cursor=" + eventCursor));
+        }
+
+        String officeCursor = node.service().get(org.path() + "/offices?q=Office&limit=1").get("next_cursor")
+                .stringValue();
+        assertContinues(node.service().get(org.path() + "/offices?q=Office&cursor=" + officeCursor));
+        for (String other : List.of("", "q=Offic&")) {
+            assertWrittenForAnotherList(node.service().get(org.path() + "/offices?" + other + "cursor="
+                    + officeCursor));
+        }
+    }
+
+    /** {@code body} with {@code namesAndValues} set over it. */
+    private static Map<String, Object> with(Map<String, Object> body, Object... namesAndValues) {
+        Map<String, Object> changed = new HashMap<>(body);
+        for (int at = 0; at < namesAndValues.length; at += 2) {
+            changed.put((String) namesAndValues[at], namesAndValues[at + 1]);
+        }
+        return changed;
+    }
+
+    private static void assertContinues(Http.Res res) {
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("items").isArray()).as("%s", res).isTrue();
+    }
+
+    private static void assertWrittenForAnotherList(Http.Res res) {
+        assertThat(res.status()).as("%s", res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("invalid_cursor");
+        assertThat(res.get("errors").get("cursor").stringValue()).as("%s", res).isEqualTo("written for another list");
+    }
+
     /** A body with every field of {@link #FIELDS} set to {@code value} (JSON). */
     static String everyField(String value) {
         StringBuilder body = new StringBuilder("{");
@@ -547,6 +630,37 @@ class BadInputIT {
                     assertThat(res.get("code").stringValue()).isEqualTo("invalid_json");
                     return res.get("detail").stringValue();
                 });
+        assertThat(node.revision()).isEqualTo(before);
+    }
+
+    /**
+     * An integer in a body beyond what a {@code long} holds is out of its field's range, said as for any other
+     * value out of it (and as a query's is said too large): it was called no integer at all.
+     */
+    @Test
+    void integersBeyondALong_inABody_areNamedOutOfRange_notNoInteger() {
+        long before = node.revision();
+        String org = world.org().path();
+        String huge = "1180591620717411303424"; // 2^70
+        for (String value : List.of("9223372036854775808", huge)) {
+            Http.Res check = node.service().raw("POST", org + "/check", "{\"user_id\": \"agent-" + world.org().id()
+                    + "\", \"permission\": \"canViewRoomDetails\", \"min_revision\": " + value + "}",
+                    "application/json");
+            assertThat(check.status()).as("%s", check).isEqualTo(400);
+            assertThat(check.get("errors").get("min_revision").stringValue()).as("%s", check)
+                    .isEqualTo("must be between 0 and 9223372036854775807, got " + value);
+            Http.Res lookup = node.service().raw("POST", org + "/lookup/members", "{\"permission\": "
+                    + "\"canViewRoomDetails\", \"limit\": " + value + "}", "application/json");
+            assertThat(lookup.get("errors").get("limit").stringValue()).as("%s", lookup)
+                    .isEqualTo("must be between 1 and 1000, got " + value);
+            Http.Res member = node.service().raw("POST", org + "/members", "{\"user_id\": \"big\", \"email\": "
+                    + "\"big@example.test\", \"role_id\": -" + value + "}", "application/json");
+            assertThat(member.get("errors").get("role_id").stringValue()).as("%s", member)
+                    .isEqualTo("must be between 1 and 9223372036854775807, got -" + value);
+        }
+        Http.Res fraction = node.service().raw("POST", org + "/lookup/members", "{\"permission\": "
+                + "\"canViewRoomDetails\", \"limit\": 1e30}", "application/json");
+        assertThat(fraction.get("errors").get("limit").stringValue()).isEqualTo("must be an integer");
         assertThat(node.revision()).isEqualTo(before);
     }
 

@@ -345,8 +345,8 @@ class OpenApiConformanceIT {
                 "type", "doc", "limit", 1, "cursor", lookup.get("next_cursor").stringValue())), 200);
         Http.Res who = expect(admin.post(org.path() + "/lookup/members", Map.of("permission", "doc.read",
                 "resource", d1, "limit", 1)), 200);
-        expect(admin.post(org.path() + "/lookup/members", Map.of("permission", "doc.read", "limit", 1,
-                "cursor", who.get("next_cursor").stringValue())), 200);
+        expect(admin.post(org.path() + "/lookup/members", Map.of("permission", "doc.read", "resource", d1,
+                "limit", 1, "cursor", who.get("next_cursor").stringValue())), 200);
         expect(admin.post(org.path() + "/visibility/check", Map.of("user_id", "u-bob", "record",
                 Map.of("fields", Map.of("owner_id", List.of("u-bob"))), "min_revision", check.revision())), 200);
         expect(admin.get(org.path() + "/members/u-bob/visibility-filter?min_revision=" + check.revision()), 200);
@@ -494,7 +494,7 @@ class OpenApiConformanceIT {
         expect(admin.patch(hooks + "/" + hook, Map.of("url", "ftp://hooks.invalid/")), 400);
         expect(admin.patch(hooks + "/" + hook, Map.of("status", "active")), 200);
         Http.Res deliveries = expect(admin.get(hooks + "/" + hook + "/deliveries?limit=1&outcome=failed"), 200);
-        expect(admin.get(hooks + "/" + hook + "/deliveries?limit=1&cursor="
+        expect(admin.get(hooks + "/" + hook + "/deliveries?limit=1&outcome=failed&cursor="
                 + deliveries.get("next_cursor").stringValue()), 200);
         expect(admin.get(hooks + "/999999/deliveries"), 404);
         expect(admin.delete(hooks + "/" + hook), 204);

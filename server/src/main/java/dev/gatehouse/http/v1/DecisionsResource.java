@@ -347,15 +347,17 @@ final class DecisionsResource {
         Long minRevision = minRevision(f);
         MemberRef member = oneMember(f, memberId, userId);
         f.check();
+        // the member, the permission and the type are the list's variant: a cursor of one type's ids would start
+        // another type's page anywhere, and a position among one member's or permission's resources another's
+        String variant = V1.variant("member_id", memberId, "user_id", userId, "permission", permission, "type", type);
         OrgDecisions asked = atRevision(ctx, admission, minRevision);
         OrgDecisions.ResourceLookup found = V1.typeIn("type", () -> asked.lookupResources(member, permission, type,
-                V1.afterResourceId(ctx, type, cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue()));
+                V1.afterResourceId(ctx, variant, cursor), limit == null ? V1.DEFAULT_LIMIT : limit.intValue()));
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         found.page().items().forEach(items::add);
         String next = found.page().nextCursor();
-        // the type is the list's variant: a cursor of one type's ids would start another type's page anywhere
-        body.put("next_cursor", next == null ? null : V1.cursor(ctx, type, next));
+        body.put("next_cursor", next == null ? null : V1.cursor(ctx, variant, next));
         body.put("all_unassigned", found.allUnassigned());
         body.put("revision", found.revision());
         V1.ok(ctx, body);
@@ -375,13 +377,17 @@ final class DecisionsResource {
         f.check();
         // admitted again after a wait, so asked again whether it may ask about others
         OrgDecisions asked = atRevision(ctx, admission, minRevision).aboutOthers();
+        // the permission and the resource are the list's variant: a position among the members of one would start
+        // another's page
+        String variant = V1.variant("permission", permission, "resource.type", resource.type(), "resource.id",
+                resource.id());
         OrgDecisions.MemberLookup found = asked.lookupMembers(permission, resource.type(),
-                resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(ctx, "", cursor)),
+                resource.id(), cursor == null ? null : Long.parseLong(V1.decodeCursor(ctx, variant, cursor)),
                 limit == null ? V1.DEFAULT_LIMIT : limit.intValue());
         ObjectNode body = Json.object();
         ArrayNode items = body.putArray("items");
         found.members().forEach(m -> items.add(MemberSnapshot.of(m)));
-        body.put("next_cursor", found.nextCursor() == null ? null : V1.cursor(ctx, found.nextCursor()));
+        body.put("next_cursor", found.nextCursor() == null ? null : V1.cursor(ctx, variant, found.nextCursor()));
         body.put("revision", found.revision());
         V1.ok(ctx, body);
     }

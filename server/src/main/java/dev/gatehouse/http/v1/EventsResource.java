@@ -69,10 +69,9 @@ final class EventsResource {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
         int limit = V1.limit(ctx);
-        EventQuery query = query(ctx, orgId, limit);
-        ChangeLogStore.Batch page = events.page(principal, query);
-        V1.page(ctx, order(query.ascending()), page.records(), limit, page.more(), ChangeRecord::revision,
-                EventJson::of);
+        Listing listing = query(ctx, orgId, limit);
+        ChangeLogStore.Batch page = events.page(principal, listing.query());
+        V1.page(ctx, listing.variant(), page.records(), limit, page.more(), ChangeRecord::revision, EventJson::of);
     }
 
     private void get(Context ctx) {
@@ -90,22 +89,24 @@ final class EventsResource {
     }
 
     /**
-     * The list's order as its cursors carry it ({@link V1#cursor(Context, String, String)}): a revision is a position
-     * in either order, so a cursor of one read in the other would start a page elsewhere, without an error.
+     * The events a request asks for, and the list's variant its cursors carry ({@link V1#variant}): every filter and
+     * the order, as read. A revision is a position in either order and under any filter, so a cursor of one list read
+     * in another would start a page elsewhere, without an error.
      */
-    private static String order(boolean ascending) {
-        return ascending ? "asc" : "desc";
+    record Listing(EventQuery query, String variant) {
     }
 
     /**
      * Reads and checks every filter, naming all bad values in one 400 (the names, and that single-valued ones come
      * once, were checked before the route ran).
      */
-    static EventQuery query(Context ctx, long orgId, int limit) {
+    static Listing query(Context ctx, long orgId, int limit) {
         Map<String, String> errors = new LinkedHashMap<>();
         EventQuery.Builder q = EventQuery.forOrg(orgId).limit(limit);
-        q.objectTypes(tokens(ctx, "object_type", OBJECT_TYPES, errors));
-        q.actions(tokens(ctx, "action", ACTIONS, errors));
+        Set<String> objectTypes = tokens(ctx, "object_type", OBJECT_TYPES, errors);
+        q.objectTypes(objectTypes);
+        Set<String> actions = tokens(ctx, "action", ACTIONS, errors);
+        q.actions(actions);
         Set<String> ids = values(ctx, "object_id", errors);
         for (String id : ids) {
             if (id.length() > 256) {
@@ -119,7 +120,8 @@ final class EventsResource {
                     + Fields.abbreviate(actorType) + "\"");
         }
         q.actorType(actorType);
-        q.actorId(positive(ctx, "actor_id", errors));
+        Long actorId = positive(ctx, "actor_id", errors);
+        q.actorId(actorId);
         String keyId = single(ctx, "key_id", errors);
         if (keyId != null && keyId.length() > 128) {
             errors.put("key_id", "must be at most 128 characters");
@@ -147,11 +149,14 @@ final class EventsResource {
             }
         }
         q.ascending(ascending);
+        String variant = V1.variant("object_type", objectTypes, "action", actions, "object_id", ids,
+                "actor_type", actorType, "actor_id", actorId, "key_id", keyId, "since", since, "until", until,
+                "after_revision", after, "before_revision", before, "order", ascending ? "asc" : "desc");
         if ("".equals(ctx.queryParam("cursor"))) {
             errors.put("cursor", EMPTY); // named with the other parameters' problems (V1.after refuses it alone)
         }
         if (errors.isEmpty()) {
-            long cursor = V1.after(ctx, order(ascending));
+            long cursor = V1.after(ctx, variant);
             if (cursor > 0) {
                 if (ascending) {
                     q.afterRevision(cursor);
@@ -164,7 +169,7 @@ final class EventsResource {
             String detail = Fields.detail(errors);
             throw new InvalidInputException("invalid_query", detail, errors);
         }
-        return q.build();
+        return new Listing(q.build(), variant);
     }
 
     /**

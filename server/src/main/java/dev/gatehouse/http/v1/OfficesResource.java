@@ -51,7 +51,7 @@ final class OfficesResource {
     private void regions(Context ctx) {
         var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
-        V1.page(ctx, offices.regions(principal, V1.id(ctx, "org"), after(ctx), 0, limit).items(), limit, Region::id,
+        V1.page(ctx, offices.regions(principal, V1.id(ctx, "org"), after(ctx, ""), 0, limit).items(), limit, Region::id,
                 OfficeSnapshot::region);
     }
 
@@ -96,8 +96,10 @@ final class OfficesResource {
             throw new InvalidInputException("invalid_parameter", "q must be 1 to " + MAX_TEXT
                     + " characters", Map.of("q", "must be 1.." + MAX_TEXT + " characters"));
         }
-        V1.page(ctx, offices.offices(principal, V1.id(ctx, "org"), new OfficeQuery(q, false, after(ctx), 0, limit))
-                .items(), limit, Office::id, OfficeSnapshot::office);
+        // the text searched for is the list's variant: a position among one search's offices would start another's
+        String variant = V1.variant("q", q);
+        V1.page(ctx, variant, offices.offices(principal, V1.id(ctx, "org"), new OfficeQuery(q, false,
+                after(ctx, variant), 0, limit)).items(), limit, false, Office::id, OfficeSnapshot::office);
     }
 
     private void office(Context ctx) {
@@ -178,8 +180,8 @@ final class OfficesResource {
         return (int) id;
     }
 
-    private static int after(Context ctx) {
-        return (int) Math.min(V1.after(ctx), Integer.MAX_VALUE);
+    private static int after(Context ctx, String variant) {
+        return (int) Math.min(V1.after(ctx, variant), Integer.MAX_VALUE);
     }
 
     private static Map<String, OfficeFields.Field> textFields() {

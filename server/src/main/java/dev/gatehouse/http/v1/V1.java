@@ -19,6 +19,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -268,7 +269,7 @@ final class V1 {
         return after(ctx, "");
     }
 
-    /** See {@link #after(Context)}: of the list's {@code variant} ({@link #cursor(Context, String, String)}). */
+    /** See {@link #after(Context)}: of the list's {@code variant} ({@link #variant}). */
     static long after(Context ctx, String variant) {
         String raw = ctx.queryParam("cursor");
         if (raw == null) {
@@ -297,10 +298,10 @@ final class V1 {
 
     /**
      * The cursor of the page after {@code position} in the list {@code ctx} asks for, as {@code variant} orders or
-     * narrows it (the events list's order; empty for most): {@code c2:}, the list's {@linkplain #listing tag}, a
-     * colon and the position, in unpadded URL-safe base64. The tag ties the cursor to the list: read back by
-     * another route, for another organization or object, or in the other order, where its position would silently
-     * start another page, it is 400 {@code invalid_cursor}.
+     * narrows it ({@link #variant}; empty for a list that takes no filter): {@code c2:}, the list's
+     * {@linkplain #listing tag}, a colon and the position, in unpadded URL-safe base64. The tag ties the cursor to the
+     * list: read back by another route, for another organization or object, or with another filter, order or lookup
+     * parameter, where its position would silently start another page, it is 400 {@code invalid_cursor}.
      */
     static String cursor(Context ctx, String variant, String position) {
         return encoded(CURSOR_FORMAT + listing(ctx, variant) + ":" + position);
@@ -346,9 +347,10 @@ final class V1 {
         }
         if (!text.regionMatches(CURSOR_FORMAT.length(), listing(ctx, variant), 0, LISTING_TAG_LENGTH)) {
             throw new InvalidInputException("invalid_cursor", "cursor \"" + Fields.abbreviate(cursor) + "\" was "
-                    + "written for another list (another route, organization or object, or the other order): a "
-                    + "cursor continues only the list whose next_cursor it was", Map.of("cursor",
-                    "written for another list"));
+                    + "written for another list (another route, organization or object, or other filters, order or "
+                    + "lookup parameters): a cursor continues only the list whose next_cursor it was, asked for with "
+                    + "the same filters and parameters (only limit, and a lookup's min_revision, may change)",
+                    Map.of("cursor", "written for another list"));
         }
         return text.substring(position);
     }
@@ -358,11 +360,51 @@ final class V1 {
     }
 
     /**
+     * What selects a list's items or orders them beyond its route and path, as its cursors are tied to it
+     * ({@link #cursor(Context, String, String)}): {@code namesAndValues} are pairs of a parameter's name and its
+     * value as the route read it — every filter of a query (the members list's {@code status}, {@code role_id} and
+     * {@code q}, the events list's filters and order, …) and every parameter of a lookup's body but those that only
+     * shape a page ({@code limit}, {@code cursor}) or say how fresh an answer must be ({@code min_revision}). A
+     * value is a text, a number, an instant or a collection (a filter of several values: their order is not the
+     * list's, so it is sorted); null when the request leaves the parameter out. Two requests have the same variant
+     * exactly when they name the same parameters with the same values, each written with its length so that no two
+     * selections read alike; the list's tag hashes it ({@link #listing}), so a cursor is as long whatever it holds.
+     */
+    static String variant(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("a variant is pairs of a name and a value, got "
+                    + namesAndValues.length + " arguments");
+        }
+        StringBuilder variant = new StringBuilder();
+        for (int at = 0; at < namesAndValues.length; at += 2) {
+            Object value = namesAndValues[at + 1];
+            if (value == null) {
+                continue;
+            }
+            counted(variant, String.valueOf(namesAndValues[at]));
+            if (value instanceof Collection<?> values) {
+                variant.append('[');
+                values.stream().map(String::valueOf).sorted().forEach(each -> counted(variant, each));
+                variant.append(']');
+            } else {
+                counted(variant, String.valueOf(value));
+            }
+        }
+        return variant.toString();
+    }
+
+    /** Appends {@code text} after its length, so that text written after it is never read as part of it. */
+    private static void counted(StringBuilder to, String text) {
+        to.append(text.length()).append(':').append(text);
+    }
+
+    /**
      * The tag of the list {@code ctx} asks for, which its cursors carry: eight hex digits of the CRC-32 of the
      * route's template, the values of its path parameters (the organization, the group, the member, the
-     * resource, …) and {@code variant}. Every node computes the same tag, so a cursor continues on any of them; it
-     * is a check against a cursor used in the wrong place, not a secret (a cursor only positions a list the
-     * caller may read anyway).
+     * resource, …) and {@code variant}, the filters, order and lookup parameters that select its items
+     * ({@link #variant}). Every node computes the same tag, so a cursor continues on any of them; it is a check
+     * against a cursor used in the wrong place, not a secret (a cursor only positions a list the caller may read
+     * anyway).
      */
     private static String listing(Context ctx, String variant) {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();

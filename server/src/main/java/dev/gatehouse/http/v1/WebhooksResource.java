@@ -100,8 +100,9 @@ final class WebhooksResource {
             throw new InvalidInputException("invalid_query", "outcome must be succeeded or failed, got \""
                     + Fields.abbreviate(outcome) + "\"", Map.of("outcome", "must be succeeded or failed"));
         }
-        List<Delivery> items = webhooks.deliveries(principal, orgId, id, V1.after(ctx), outcome, limit);
-        V1.page(ctx, items, limit, Delivery::id, WebhookSnapshot::of);
+        String variant = V1.variant("outcome", outcome);
+        List<Delivery> items = webhooks.deliveries(principal, orgId, id, V1.after(ctx, variant), outcome, limit);
+        V1.page(ctx, variant, items, limit, false, Delivery::id, WebhookSnapshot::of);
     }
 
     private static WebhookInput input(Fields f, boolean create) {
