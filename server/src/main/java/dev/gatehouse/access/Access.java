@@ -238,12 +238,13 @@ public final class Access {
         List<String> beyond = model.canonical(handedOut.permissions()).stream().filter(p -> !caller.has(p)).toList();
         if (!beyond.isEmpty()) {
             throw new ForbiddenException("privilege_escalation", subject.gives + " permissions the caller "
-                    + "does not hold: " + beyond);
+                    + "does not hold" + (subject.named ? ": " + beyond : ""));
         }
         if (model.visibility().isPresent()) {
             String wider = handedOut.visibilityBeyond(caller.grant());
             if (wider != null) {
-                throw new ForbiddenException("privilege_escalation", subject.sees + " " + wider);
+                throw new ForbiddenException("privilege_escalation", subject.sees + " "
+                        + (subject.named ? wider : "records the caller's role does not"));
             }
         }
     }
@@ -251,16 +252,24 @@ public final class Access {
     /** What a write hands out, as a refusal of {@link #requireNoEscalation} names it. */
     public enum HandedOut {
         /** A role: created, widened, or given to a member. */
-        ROLE("the role grants", "the role sees"),
+        ROLE("the role grants", "the role sees", true),
+        /**
+         * A role given by a caller that may not read it (an external member giving a role it holds nowhere): the
+         * refusal says that the role grants more than the caller holds, and not what.
+         */
+        UNREADABLE_ROLE("the role grants", "the role sees", false),
         /** A member's per-member grants, given beside its company role. */
-        GRANTS("the grants give", "the grants see");
+        GRANTS("the grants give", "the grants see", true);
 
         private final String gives;
         private final String sees;
+        /** Whether the refusal names the permissions and records beyond the caller's. */
+        private final boolean named;
 
-        HandedOut(String gives, String sees) {
+        HandedOut(String gives, String sees, boolean named) {
             this.gives = gives;
             this.sees = sees;
+            this.named = named;
         }
     }
 

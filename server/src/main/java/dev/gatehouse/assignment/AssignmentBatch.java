@@ -3,12 +3,12 @@ package dev.gatehouse.assignment;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
-import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.limit.OrgLimits;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleReading;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
@@ -187,10 +187,11 @@ public final class AssignmentBatch {
         service.rules().requireMayAssign(tx.handle(), caller, model, type, w.resourceId(), w.member(),
                 before != null, ended ? (before == null ? null : before.expiresAt()) : expiresAt, what);
         Role role = roleCache.computeIfAbsent(w.roleId(), id -> roles.find(tx.handle(), orgId, id)).orElseThrow(() ->
-                InvalidInputException.field("role_id", "role " + w.roleId() + " not found in organization " + orgId));
-        if (w.member().external() && !role.external()) {
-            throw InvalidInputException.field("role_id", "member " + w.member().id() + " is external and may hold "
-                    + "only external roles; role " + role.id() + " (\"" + role.name() + "\") is internal");
+                RoleReading.notFound(orgId, w.roleId()));
+        if (w.member().external() && !role.external()) { // named only to a caller that may read the role (RoleReading)
+            throw RoleReading.internalRole(tx.handle(), caller, role, "role_id", "member " + w.member().id()
+                    + " is external and may hold only external roles; role " + role.id() + " (\"" + role.name()
+                    + "\") is internal");
         }
         // keeping the role held and only ending it sooner hands nothing out: judged as taking it away, as a single
         // put judges it (EndChange.onlyShortens); an ended line moves no end, and is judged as giving the role
@@ -198,7 +199,7 @@ public final class AssignmentBatch {
         String replacing = shortens ? AssignmentService.ending(w.type(), w.resourceId())
                 : AssignmentService.replacing(w.type(), w.resourceId());
         if (!shortens && notBeyondCaller.add(role.id())) {
-            service.access().requireNoEscalation(caller, model, role.grant());
+            RoleReading.requireNoEscalation(tx.handle(), service.access(), caller, model, role);
         }
         if (!caller.isService()) { // a service key passes every gate: the replaced role is not read for it
             Role replaced = before == null ? null : roleCache.computeIfAbsent(before.roleId(), id ->

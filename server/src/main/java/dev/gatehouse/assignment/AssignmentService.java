@@ -16,6 +16,7 @@ import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleReading;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
@@ -262,7 +263,7 @@ public final class AssignmentService {
             requireMayTakeAway(tx.handle(), caller, model, current, "bringing forward the end of a role");
         } else if (!caller.isService()) {
             roles.find(tx.handle(), current.orgId(), current.roleId()).ifPresent(role ->
-                    access.requireNoEscalation(caller, model, role.grant()));
+                    RoleReading.requireNoEscalation(tx.handle(), access, caller, model, role));
         }
         Assignment after = assignments.upsert(tx.handle(), current.orgId(), current.resourceType(),
                 current.resourceId(), current.memberId(), current.roleId(), end, tx.now());
@@ -309,18 +310,19 @@ public final class AssignmentService {
         Assignment before = current.assignment();
         Role role = current.role();
         if (role == null) {
-            throw InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId);
+            throw RoleReading.notFound(orgId, roleId);
         }
-        if (member.external() && !role.external()) {
-            throw InvalidInputException.field("role_id", "member " + member.id() + " is external and may hold only "
-                    + "external roles; role " + roleId + " (\"" + role.name() + "\") is internal");
+        if (member.external() && !role.external()) { // named only to a caller that may read the role (RoleReading)
+            throw RoleReading.internalRole(tx.handle(), caller, role, "role_id", "member " + member.id()
+                    + " is external and may hold only external roles; role " + roleId + " (\"" + role.name()
+                    + "\") is internal");
         }
         // keeping the role held and only ending it sooner hands nothing out: judged as taking it away (EndChange)
         boolean shortens = EndChange.onlyShortens(before, roleId, stored(expiresAt));
         String what = before == null ? assigning(type, resourceId) : shortens ? ending(type, resourceId)
                 : replacing(type, resourceId);
         if (!shortens) {
-            access.requireNoEscalation(caller, model, role.grant());
+            RoleReading.requireNoEscalation(tx.handle(), access, caller, model, role);
         }
         if (!caller.isService()) { // a service key passes every gate: the replaced role is not read for it
             Role replaced = before == null ? null : before.roleId() == roleId ? role

@@ -8,7 +8,6 @@ import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
-import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRef;
@@ -18,6 +17,7 @@ import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleReading;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -69,8 +69,7 @@ public final class CloseMembershipService {
             Handle h = tx.handle();
             PermissionModel model = orgModels.model(h, orgId);
             members.requireMay(h, caller, model, MemberRules.Action.ADD, null, roleId, false, "adding a membership");
-            Role role = roleStore.find(h, orgId, roleId).orElseThrow(() -> InvalidInputException.field("role_id",
-                    "role " + roleId + " not found in organization " + orgId));
+            Role role = roleStore.find(h, orgId, roleId).orElseThrow(() -> RoleReading.notFound(orgId, roleId));
             if (role.permissions().contains(model.management().roles())) {
                 throw new ForbiddenException("role_not_allowed", "A membership created through the API cannot "
                         + "hold a role that grants " + model.management().roles() + " (\"" + role.name() + "\"); "

@@ -13,6 +13,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleReading;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -488,22 +489,12 @@ public final class MemberService {
 
     private Role requireCompanyRole(Caller caller, PermissionModel model, long orgId, long roleId,
                                     Optional<Role> found) {
-        Role role = found.orElseThrow(() -> roleNotFound(orgId, roleId));
+        Role role = found.orElseThrow(() -> RoleReading.notFound(orgId, roleId));
         if (role.external()) {
             throw InvalidInputException.field("role_id", "role " + roleId + " is external; a company role must be internal");
         }
         access.requireNoEscalation(caller, model, role.grant());
         return role;
-    }
-
-    /**
-     * 400 {@code role_not_found} on {@code role_id}: the role a write gives a member does not exist (also one deleted
-     * since the request named it); the code tells it apart from other refusals of the field, so that a dialect can
-     * name the role its own way.
-     */
-    private static InvalidInputException roleNotFound(long orgId, long roleId) {
-        String reason = "role " + roleId + " not found in organization " + orgId;
-        return new InvalidInputException("role_not_found", "role_id: " + reason, Map.of("role_id", reason));
     }
 
     private void requireUnique(Handle h, long orgId, String userId, String email, long self) {

@@ -31,7 +31,7 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * role's permissions (on {@code rooms}, a room owner keeps its powers in the role it holds in its room);
  * a held role cannot be deleted; an update never leaves the organization without an active member able to
  * manage roles; updates honour the expected version. Reads: internal members see every role, an external
- * member only the roles it holds on resources. Thread-safe.
+ * member only the roles it holds on resources ({@link RoleReading}). Thread-safe.
  */
 public final class RoleService {
 
@@ -290,10 +290,9 @@ public final class RoleService {
         return new NotFoundException("role_not_found", "role " + roleId + " not found in organization " + orgId);
     }
 
-    /** The role when {@code caller} may read it (see the class comment). */
-    private Optional<Role> readable(Optional<Role> role, Handle h, Caller caller) {
-        Long held = heldOnly(caller);
-        return held == null ? role : role.filter(r -> roles.isHeldOnResource(h, r.id(), held));
+    /** The role when {@code caller} may read it (see the class comment): {@link RoleReading#mayRead}. */
+    private static Optional<Role> readable(Optional<Role> role, Handle h, Caller caller) {
+        return role.filter(r -> RoleReading.mayRead(h, caller, r.id()));
     }
 
     /** The member whose held roles alone {@code caller} may read (an external caller itself), or null for all. */

@@ -22,6 +22,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.role.Role;
+import dev.gatehouse.role.RoleReading;
 import dev.gatehouse.role.RoleStore;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
@@ -333,7 +334,7 @@ public final class RoomService {
                     "inviting a user into room " + roomId);
             Member member = memberStore.findByEmail(h, orgId, in.email()).orElse(null);
             if (member == null) {
-                requireOutsiderRole(h, orgId, in.roleId());
+                requireOutsiderRole(h, caller, orgId, in.roleId());
                 member = members.insert(tx, caller, model, orgId, new MemberInput(InviteeUserId.of(in.email()),
                         in.email(), in.firstName(), in.lastName(), null, true, null));
             } else {
@@ -365,11 +366,12 @@ public final class RoomService {
      * A new invitee joins as an outsider (an external member), who may hold only external roles: a company role is
      * refused before anyone is added, in words about the invitee, who does not exist and never will by this request
      * (the assignment rules would name the member just added, then rolled back). A role that does not exist is left
-     * to them.
+     * to them, and so is a company role the caller may not read ({@link RoleReading}: an outsider inviting), which
+     * the assignment rules answer as one that does not exist.
      */
-    private void requireOutsiderRole(Handle h, long orgId, long roleId) {
+    private void requireOutsiderRole(Handle h, Caller caller, long orgId, long roleId) {
         Optional<Role> role = roles.find(h, orgId, roleId);
-        if (role.isPresent() && !role.get().external()) {
+        if (role.isPresent() && !role.get().external() && RoleReading.mayRead(h, caller, roleId)) {
             throw InvalidInputException.field("roleId", "a new invitee joins as an outsider and may hold only "
                     + "external roles; role " + roleId + " (\"" + role.get().name() + "\") is internal");
         }

@@ -138,7 +138,7 @@ final class CloseErrors {
 
     /**
      * The field errors Close clients see for {@code e}, keyed as the service keyed them: a reason that names an
-     * internal number is phrased from the failure's code instead ({@link #fieldReason}), as {@link #detail} phrases
+     * internal number is phrased from its field instead ({@link #fieldReason}), as {@link #detail} phrases
      * the detail; every other reason stays as it is. {@code write} is what the request writes, or null for a read.
      */
     Map<String, String> fieldErrors(GatehouseException e, Write write) {
@@ -147,17 +147,18 @@ final class CloseErrors {
         }
         Map<String, String> out = new LinkedHashMap<>();
         e.fieldErrors().forEach((field, reason) -> out.put(field,
-                INTERNAL_ID.matcher(reason).find() ? fieldReason(e.code(), write) : reason));
+                INTERNAL_ID.matcher(reason).find() ? fieldReason(field, write) : reason));
         return out;
     }
 
     /**
-     * A field's reason from the failure's code: a role the services no longer find — deleted after the request named
-     * it, so the dialect's own check let it through — is named by the Close id the write gave
+     * A field's reason from the field: the role a write gives, refused by a service in internal numbers, is one the
+     * services no longer find — deleted after the request named it, so the dialect's own check let it through (Close
+     * has no external roles, the field's one other such refusal) — named by the Close id the write gave
      * ({@link Write#role}), in the words of a role never found ({@code Unknown role "role_…".}).
      */
-    private static String fieldReason(String code, Write write) {
-        if (code.equals("role_not_found")) {
+    private static String fieldReason(String field, Write write) {
+        if (field.equals("role_id")) {
             return write == null || write.role() == null ? "Unknown role."
                     : "Unknown role \"" + write.role() + "\".";
         }

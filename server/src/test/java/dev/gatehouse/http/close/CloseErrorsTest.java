@@ -33,15 +33,14 @@ class CloseErrorsTest {
 
     @Test
     void aRoleGoneBeforeTheServiceFoundIt_isNamedByTheCloseIdTheWriteGave() {
-        var e = new InvalidInputException("role_not_found", "role_id: role 82 not found in organization 1",
-                Map.of("role_id", "role 82 not found in organization 1"));
+        var e = InvalidInputException.field("role_id", "role 82 not found in organization 1");
         String role = CloseIds.encode(CloseIds.ROLE, 82);
         assertThat(errors.fieldErrors(e, CloseErrors.Write.giving("updating membership memb_x to role " + role, role)))
                 .isEqualTo(Map.of("role_id", "Unknown role \"" + role + "\"."));
         assertThat(errors.fieldErrors(e, null)).isEqualTo(Map.of("role_id", "Unknown role."));
-        var other = new InvalidInputException("invalid_input", "role_id: role 82 is external",
-                Map.of("role_id", "role 82 is external", "email", "Not a valid email address."));
-        assertThat(errors.fieldErrors(other, null)).isEqualTo(Map.of("role_id", "Not a valid value.",
+        var other = new InvalidInputException("invalid_input", "member_id: member 82 is external",
+                Map.of("member_id", "member 82 is external", "email", "Not a valid email address."));
+        assertThat(errors.fieldErrors(other, null)).isEqualTo(Map.of("member_id", "Not a valid value.",
                 "email", "Not a valid email address."));
     }
 

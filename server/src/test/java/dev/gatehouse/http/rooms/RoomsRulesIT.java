@@ -1786,4 +1786,89 @@ class RoomsRulesIT {
         assertThat(filtered.get("nextUri").stringValue()).contains("filter=b", "startPosition=1");
         assertThat(a.admin.get(path + "?assigneeEmail=nobody@x.test").json().has("currentRoleId")).isFalse();
     }
+
+    /**
+     * A refusal names a role's name, kind or permissions only to a caller that may read the role, as
+     * {@code GET roles/{roleId}} judges it: an outsider reads only the roles it holds. To an outsider adding users to
+     * a room, a company role given to an outsider answers exactly as a role that does not exist, and a room role
+     * granting more than it holds is refused without saying what, in an invitation and a change of a room user's
+     * role alike; a role it holds is named as before. Before, each refusal named the company role and its kind
+     * ("role 7 (\"SecretRole\") is internal") or listed the permissions of a role the outsider cannot read.
+     */
+    @Test
+    void aRoleTheCallerMayNotRead_isNamedInNoRefusal() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int secret = a.role("SecretRole", false, "canCreateRooms");
+        int agent = a.role("BuyerAgent", true, "canAddUsersToRooms", "canEditAnyRoomRole", "canViewRoomDetails");
+        int ghost = a.role("GhostExt", true, "isHiddenInRoom");
+        int plain = a.role("Plain", true);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        Http ext = a.as(a.invite(a.admin, room, "ext2@out.test", agent));
+        int other = a.invite(a.admin, room, "other@out.test", plain);
+        a.invite(a.admin, a.room(a.admin, "Elsewhere", a.defaultAdminRole()), "far@out.test", plain);
+        error(ext.get(a.base + "/roles/" + secret), 404, "ROLE_NOT_FOUND");
+        String users = a.base + "/rooms/" + room + "/users";
+        long before = node.appliedRevision();
+
+        for (String email : List.of("probe@r.test", "far@out.test")) {
+            sameAsNoRole(secret, id -> ext.post(users, Map.of("email", email, "firstName", "x", "lastName", "y",
+                    "roleId", id)));
+        }
+        sameAsNoRole(secret, id -> ext.put(users + "/" + other, Map.of("roleId", id)));
+        for (Http.Res res : List.of(ext.post(users, Map.of("email", "probe@r.test", "firstName", "x", "lastName", "y",
+                "roleId", ghost)), ext.put(users + "/" + other, Map.of("roleId", ghost)))) {
+            error(res, 403, "PRIVILEGE_ESCALATION", "the role grants permissions the caller does not hold");
+            assertThat(res.get("message").stringValue()).doesNotContain("isHiddenInRoom", "[");
+        }
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+
+        error(ext.put(users + "/" + other, Map.of("roleId", agent)), 403, "PRIVILEGE_ESCALATION",
+                "the role grants permissions the caller does not hold: [", "canEditAnyRoomRole");
+        error(a.admin.post(users, Map.of("email", "probe@r.test", "firstName", "x", "lastName", "y",
+                "roleId", secret)), 400, "INVALID_INPUT", "role " + secret + " (\"SecretRole\") is internal");
+        error(a.admin.put(users + "/" + other, Map.of("roleId", secret)), 400, "INVALID_INPUT",
+                "role " + secret + " (\"SecretRole\") is internal");
+    }
+
+    /**
+     * The rule of {@link #aRoleTheCallerMayNotRead_isNamedInNoRefusal} in the native API: an outsider's {@code /v1}
+     * PUT of its own assignment in its room, with a company role, answers exactly as one with a role that does not exist,
+     * and one with a room role granting more than it holds does not list what.
+     */
+    @Test
+    void aRoleTheCallerMayNotRead_isNamedInNoRefusal_throughV1() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int secret = a.role("SecretRole", false, "canCreateRooms");
+        int agent = a.role("BuyerAgent", true, "canAddUsersToRooms", "canEditAnyRoomRole", "canViewRoomDetails");
+        int ghost = a.role("GhostExt", true, "isHiddenInRoom");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int extId = a.invite(a.admin, room, "ext2@out.test", agent);
+        Http ext = a.as(extId);
+        // an outsider finds no member but itself (GET /v1/…/members), so it changes its own room role
+        String assignment = a.org.path() + "/resources/room/" + room + "/assignments/id:" + extId;
+
+        Http.Res absent = ext.put(assignment, Map.of("role_id", 999999));
+        Http.Res internal = ext.put(assignment, Map.of("role_id", secret));
+        assertThat(internal.status()).as("%s", internal).isEqualTo(absent.status()).isEqualTo(400);
+        assertThat(internal.get("code").stringValue()).isEqualTo(absent.get("code").stringValue());
+        assertThat(internal.get("detail").stringValue().replace("role " + secret + " ", "role N "))
+                .isEqualTo(absent.get("detail").stringValue().replace("role 999999 ", "role N "));
+        Http.Res beyond = ext.put(assignment, Map.of("role_id", ghost));
+        assertThat(beyond.status()).as("%s", beyond).isEqualTo(403);
+        assertThat(beyond.get("detail").stringValue()).contains("the role grants permissions the caller does not hold")
+                .doesNotContain("isHiddenInRoom");
+    }
+
+    /**
+     * Asserts that {@code request} answers for {@code roleId} exactly as for a role id the account does not have, the
+     * id aside: status, error code and message.
+     */
+    private static void sameAsNoRole(int roleId, java.util.function.IntFunction<Http.Res> request) {
+        Http.Res absent = request.apply(999999);
+        Http.Res refused = request.apply(roleId);
+        error(absent, 400, "INVALID_INPUT", "roleId: role 999999 not found in account");
+        error(refused, absent.status(), absent.get("errorCode").stringValue());
+        assertThat(refused.get("message").stringValue().replace("role " + roleId + " ", "role N "))
+                .isEqualTo(absent.get("message").stringValue().replace("role 999999 ", "role N "));
+    }
 }

@@ -1,0 +1,57 @@
+package dev.gatehouse.role;
+
+import dev.gatehouse.access.Access;
+import dev.gatehouse.access.Caller;
+import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.model.PermissionModel;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Which roles a caller may read, and what a write's refusal says of a role to a caller that may not: one rule for
+ * every API's reads and every refusal of a role given. Service keys and internal members read every role of their
+ * organization; an external member only the roles it holds on resources ({@code GET roles/{id}} answers 404 for any
+ * other). A refusal names a role's name, kind or permissions only to a caller that may read the role. To any other
+ * caller, a role that could never be given in the write (an internal role, to an outsider or an external member)
+ * answers exactly as a role that does not exist ({@link #notFound}), and a role granting more than the caller holds
+ * is refused without saying what it grants ({@link #requireNoEscalation}). Stateless; thread-safe.
+ */
+public final class RoleReading {
+
+    private static final RoleStore ROLES = new RoleStore();
+
+    private RoleReading() {
+    }
+
+    /** Whether {@code caller} may read role {@code roleId} of its organization (see the class comment). */
+    public static boolean mayRead(Handle h, Caller caller, long roleId) {
+        return !caller.external() || ROLES.isHeldOnResource(h, roleId, caller.memberId());
+    }
+
+    /**
+     * The refusal of a write giving role {@code roleId}, which organization {@code orgId} does not have (also one
+     * deleted since the request named it), on field {@code role_id}.
+     */
+    public static InvalidInputException notFound(long orgId, long roleId) {
+        return InvalidInputException.field("role_id", "role " + roleId + " not found in organization " + orgId);
+    }
+
+    /**
+     * The refusal of giving {@code role}, an internal role, to an external member: {@code refusal}, which may name the
+     * role, to a caller that may read it; to any other, exactly the refusal of a role that does not exist
+     * ({@link #notFound}), on field {@code role_id}.
+     */
+    public static InvalidInputException internalRole(Handle h, Caller caller, Role role, String field,
+                                                     String refusal) {
+        return mayRead(h, caller, role.id()) ? InvalidInputException.field(field, refusal)
+                : notFound(role.orgId(), role.id());
+    }
+
+    /**
+     * No privilege escalation by giving {@code role} ({@link Access#requireNoEscalation}): the refusal lists the
+     * permissions, and the records, the role grants beyond the caller's only to a caller that may read the role.
+     */
+    public static void requireNoEscalation(Handle h, Access access, Caller caller, PermissionModel model, Role role) {
+        access.requireNoEscalation(caller, model, mayRead(h, caller, role.id()) ? Access.HandedOut.ROLE
+                : Access.HandedOut.UNREADABLE_ROLE, role.grant());
+    }
+}
