@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,6 +82,8 @@ public final class HttpServer {
      * those still running then are cut off.
      */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** The methods whose routes take a request body; every other route takes none ({@link #requireNoBody}). */
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
     /** The methods a 405's {@code Allow} names, in this order. */
     private static final List<String> ALLOW_ORDER = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
@@ -170,14 +173,15 @@ public final class HttpServer {
             config.routes.exception(GatehouseException.class, (e, ctx) -> render(ctx, e));
             // the router's own 405 (no route of the path takes the method) is answered by the error handler below
             config.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> ctx.status(405));
+            // the router's own 404 ("Endpoint GET /… not found") quoted the whole path: answered as the one below
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    dialect(ctx).error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage(), Map.of()));
+                    dialect(ctx).error(ctx, e.getStatus(), codeFor(e.getStatus()),
+                            e.getStatus() == 404 ? noRoute(ctx) : e.getMessage(), Map.of()));
             config.routes.exception(Exception.class, this::unexpected);
             config.routes.error(404, ctx -> {
                 ctx.header("Cache-Control", "no-store");
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    dialect(ctx).error(ctx, 404, "route_not_found", "no route "
-                            + HeaderValues.shown(ctx.req().getMethod()) + " " + ctx.path(), Map.of());
+                    dialect(ctx).error(ctx, 404, "route_not_found", noRoute(ctx), Map.of());
                 }
             });
             config.routes.error(405, ctx -> {
@@ -209,6 +213,7 @@ public final class HttpServer {
         // answers are one caller's view, some with secrets (a key, a webhook's signing key): never kept by a cache
         // on the way; a route that can be cached says so itself (the console's files)
         ctx.header("Cache-Control", "no-store");
+        requireNoBody(ctx, route);
         requireKnownCharset(ctx.header("Content-Type"));
         checkParameters(ctx);
         if (route.query() != null) {
@@ -222,6 +227,11 @@ public final class HttpServer {
             // no content, so no Content-Type: the server's default type, which every response starts with, taken back
             ctx.res().setContentType(null);
         }
+    }
+
+    /** The detail of a 404 {@code route_not_found}: the method and the path, each abbreviated as an error quotes it. */
+    private static String noRoute(Context ctx) {
+        return "no route " + HeaderValues.shown(ctx.req().getMethod()) + " " + Fields.abbreviate(ctx.path());
     }
 
     /**
@@ -363,22 +373,22 @@ public final class HttpServer {
     }
 
     /**
-     * A {@code charset} the JVM does not know, or a parameter without a value ({@code ; charset}), is refused before
-     * anything reads the request (the servlet layer, and the web framework reading the query, would throw: a 500); so
-     * is a charset named twice ({@code ; charset=iso-8859-1; charset=utf-8}), as two {@code Content-Type} headers are
+     * A {@code charset} the JVM does not know, a parameter without a value ({@code ; charset}) or a quoted value left
+     * open ({@code ; charset="utf-8}; {@link MediaTypes#parameterProblem}) is refused before anything reads the
+     * request (the servlet layer, and the web framework reading the query, would throw: a 500); so is a charset named
+     * twice ({@code ; charset=iso-8859-1; charset=utf-8}), as two {@code Content-Type} headers are
      * ({@code http/edge/SingleHeaders}). Also asked of the requests answered directly ({@link DirectRoutes}).
      */
     static void requireKnownCharset(String contentType) {
-        String bare = MediaTypes.parameterWithoutValue(contentType);
-        if (bare != null) {
-            throw new HttpResponseException(415, "the Content-Type parameter \"" + HeaderValues.shown(bare)
-                    + "\" has no value (name=value)");
+        String problem = MediaTypes.parameterProblem(contentType);
+        if (problem != null) {
+            throw new HttpResponseException(415, problem);
         }
         String name = MediaTypes.charset(contentType);
         if (name == null) {
             return;
         }
-        if (charsets(contentType) > 1) {
+        if (MediaTypes.charsets(contentType) > 1) {
             // which of two a server takes (the first, here) need not be the one a proxy in front of it took
             throw new HttpResponseException(415, "the Content-Type names its charset more than once; name it once");
         }
@@ -394,16 +404,31 @@ public final class HttpServer {
         }
     }
 
-    /** How many {@code charset} parameters a {@code Content-Type} value holds. */
-    private static int charsets(String contentType) {
-        int count = 0;
-        for (String parameter : contentType.split(";")) {
-            int equals = parameter.indexOf('=');
-            if (equals > 0 && parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) {
-                count++;
-            }
+    /**
+     * A route that takes no body (any method but POST, PUT and PATCH; a GET sent as a POST, where a dialect runs one,
+     * takes its parameters in its body) refuses a request carrying one, before anything is done: 400, in the
+     * dialect's shape, whatever its {@code Content-Type} says or does not. A body of no bytes is no body, whatever
+     * the headers; so is an empty JSON object ({@code {}}) declared as JSON, which generated clients send with a
+     * request that has nothing to send (the Rooms SDKs with a {@code DELETE}). Taken silently, a body the route
+     * ignored was one the client meant something by: a {@code DELETE} with a malformed body deleted.
+     */
+    private static void requireNoBody(Context ctx, Route route) {
+        boolean takesBody = BODY_METHODS.contains(route.method().name()) || "POST".equals(ctx.req().getMethod());
+        if (takesBody || ctx.contentLength() <= 0 && !"chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"))) {
+            return;
         }
-        return count;
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length > 0 && !(MediaTypes.json(ctx.contentType()) && emptyObject(body))) {
+            throw new HttpResponseException(400, route.method().name() + " " + route.path()
+                    + " takes no request body; send it without one");
+        }
+    }
+
+    /** Whether {@code body} is a JSON object without members, {@code {}}, around which white space may stand. */
+    private static boolean emptyObject(byte[] body) {
+        String text = new String(body, StandardCharsets.ISO_8859_1).strip();
+        return text.length() >= 2 && text.charAt(0) == '{' && text.charAt(text.length() - 1) == '}'
+                && text.substring(1, text.length() - 1).isBlank();
     }
 
     /**

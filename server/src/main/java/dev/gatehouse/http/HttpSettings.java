@@ -7,8 +7,10 @@ import java.time.Duration;
  * connections one remote address may hold, and the optional management port. Validated here, once; the
  * messages name the command-line option. Immutable.
  *
- * @param headerTimeout            a connection must present a complete request head within this time of
- *                                 opening, or of finishing its previous response; otherwise it is closed
+ * @param headerTimeout            a connection must present a complete request head within this time of the
+ *                                 head's first byte (the first to arrive after the connection opened or its previous
+ *                                 response, whatever it is); otherwise it is closed. Waiting for that byte is idle
+ *                                 time
  * @param bodyTimeout              a request body must arrive in full within this time of its head;
  *                                 otherwise the request is answered 408 and the connection closed
  * @param idleTimeout              a connection on which nothing moves for this long is closed

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -28,34 +30,107 @@ public final class MediaTypes {
 
     /** The {@code charset} parameter of a {@code Content-Type} value (without quotes), or null when it has none. */
     public static String charset(String contentType) {
-        if (contentType == null || contentType.indexOf(';') < 0) {
-            return null;
+        for (Parameter parameter : parameters(contentType)) {
+            if (parameter.name().equalsIgnoreCase("charset") && parameter.value() != null) {
+                return parameter.value();
+            }
         }
-        for (String parameter : contentType.split(";")) {
-            String[] pair = parameter.split("=", 2);
-            if (pair.length == 2 && pair[0].strip().equalsIgnoreCase("charset")) {
-                return pair[1].strip().replace("\"", "");
+        return null;
+    }
+
+    /** How many {@code charset} parameters a {@code Content-Type} value holds. */
+    public static int charsets(String contentType) {
+        int count = 0;
+        for (Parameter parameter : parameters(contentType)) {
+            if (parameter.name().equalsIgnoreCase("charset")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * What is wrong with the parameters of a {@code Content-Type} value, in words quoting the parameter; null when
+     * nothing is. A parameter without {@code =} ({@code application/json; charset}) and a quoted value left open
+     * ({@code charset="utf-8}) are wrong: no media type allows them, and a reader guessing where the value ends need
+     * not guess as a proxy in front of it did.
+     */
+    public static String parameterProblem(String contentType) {
+        for (Parameter parameter : parameters(contentType)) {
+            if (parameter.value() == null) {
+                return "the Content-Type parameter \"" + HeaderValues.shown(parameter.name())
+                        + "\" has no value (name=value)";
+            }
+            if (parameter.unclosed()) {
+                return "the Content-Type parameter \"" + HeaderValues.shown(parameter.name())
+                        + "\" opens a quoted value it does not close";
             }
         }
         return null;
     }
 
     /**
-     * The first parameter of a {@code Content-Type} value that has no {@code =} ({@code application/json; charset}),
-     * which no media type allows; null when every parameter has its value.
+     * One parameter of a media type: its name, its value (a quoted string's without its quotes and escapes; null
+     * when there is no {@code =}), and whether its value opened a quoted string that the text ends inside.
      */
-    public static String parameterWithoutValue(String contentType) {
-        if (contentType == null || contentType.indexOf(';') < 0) {
-            return null;
+    private record Parameter(String name, String value, boolean unclosed) {
+    }
+
+    /**
+     * The parameters of a {@code Content-Type} value, read as RFC 9110 writes them: after the media type, {@code ;}
+     * then {@code name=value}, each value a token or a quoted string, in which {@code ;} is text and {@code \\}
+     * escapes the character after it ({@code foo="a;b"} is one parameter). Empty parts ({@code ;;}) are skipped.
+     */
+    private static List<Parameter> parameters(String contentType) {
+        int i = contentType == null ? -1 : contentType.indexOf(';');
+        if (i < 0) {
+            return List.of();
         }
-        String[] parts = contentType.split(";");
-        for (int i = 1; i < parts.length; i++) {
-            String parameter = parts[i].strip();
-            if (!parameter.isEmpty() && parameter.indexOf('=') < 0) {
-                return parameter;
+        List<Parameter> parameters = new ArrayList<>();
+        int length = contentType.length();
+        while (i < length) {
+            i++; // past the ';'
+            int nameStart = i;
+            while (i < length && contentType.charAt(i) != '=' && contentType.charAt(i) != ';') {
+                i++;
             }
+            String name = contentType.substring(nameStart, i).strip();
+            if (i >= length || contentType.charAt(i) == ';') {
+                if (!name.isEmpty()) {
+                    parameters.add(new Parameter(name, null, false));
+                }
+                continue;
+            }
+            i++; // past the '='
+            while (i < length && (contentType.charAt(i) == ' ' || contentType.charAt(i) == '\t')) {
+                i++;
+            }
+            StringBuilder value = new StringBuilder();
+            boolean unclosed = false;
+            if (i < length && contentType.charAt(i) == '"') {
+                i++;
+                unclosed = true;
+                while (i < length) {
+                    char c = contentType.charAt(i++);
+                    if (c == '"') {
+                        unclosed = false;
+                        break;
+                    }
+                    value.append(c == '\\' && i < length ? contentType.charAt(i++) : c);
+                }
+                while (i < length && contentType.charAt(i) != ';') {
+                    i++; // anything after the closing quote is not part of the value
+                }
+            } else {
+                int valueStart = i;
+                while (i < length && contentType.charAt(i) != ';') {
+                    i++;
+                }
+                value.append(contentType, valueStart, i);
+            }
+            parameters.add(new Parameter(name, value.toString().strip(), unclosed));
         }
-        return null;
+        return parameters;
     }
 
     /** Whether a {@code Content-Type} value declares no charset, or UTF-8 (the only one JSON is written in). */

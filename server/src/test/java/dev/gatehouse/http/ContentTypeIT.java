@@ -221,4 +221,75 @@ class ContentTypeIT {
                     + "\"}", "application/json; charset=" + charset).status()).as(charset).isEqualTo(201);
         }
     }
+
+    /**
+     * A route that takes no body refuses one, in every dialect and for every method, whatever its Content-Type says
+     * or does not, before anything is done: a DELETE with a malformed JSON body deleted, and a GET took a text body
+     * but refused the same body without a type. A body of no bytes is none, and so is {@code {}}, which generated
+     * clients (the Rooms SDKs) send with a DELETE.
+     */
+    @Test
+    void aBodyOnARouteThatTakesNone_isRefusedInEveryDialect_andChangesNothing() {
+        Fixtures.Org close = fx.org("close");
+        Fixtures.Org rooms = fx.org("rooms");
+        long nativeRole = fx.role(close, "Native", List.of("view_all_leads"));
+        Http closeAdmin = node.as(close.adminKey());
+        String closeRole = closeAdmin.post("/api/v1/role/", Map.of("name", "Kept", "permissions",
+                List.of("view_all_leads"))).get("id").stringValue();
+        Http roomsAdmin = node.as(rooms.adminKey());
+        String roomsRoles = "/restapi/v2/accounts/" + rooms.accountId() + "/roles";
+        int roomsRole = roomsAdmin.post(roomsRoles, Map.of("name", "Short-lived", "isExternal", false, "permissions",
+                Map.of())).get("roleId").intValue();
+        long revision = node.revision();
+        String rolePath = close.path() + "/roles/" + nativeRole;
+        for (String[] body : List.of(new String[] {"{bad", "application/json"}, new String[] {"x", "text/plain"},
+                new String[] {"x", null}, new String[] {"{\"name\": \"x\"}", "application/json"})) {
+            String sent = body[0] + " as " + body[1];
+            for (String method : List.of("DELETE", "GET", "HEAD")) {
+                Http.Res res = node.service().raw(method, rolePath, body[0], body[1]);
+                assertThat(res.status()).as("native %s %s: %s", method, sent, res).isEqualTo(400);
+                if (!method.equals("HEAD")) {
+                    assertThat(res.get("code").stringValue()).isEqualTo("bad_request");
+                    assertThat(res.get("detail").stringValue()).contains("takes no request body");
+                }
+            }
+            assertThat(node.service().raw("GET", close.path(), body[0], body[1]).status()).as(sent).isEqualTo(400);
+            Http.Res closed = closeAdmin.raw("DELETE", "/api/v1/role/" + closeRole + "/", body[0], body[1]);
+            assertThat(closed.status()).as("Close %s: %s", sent, closed).isEqualTo(400);
+            assertThat(closed.body()).contains("takes no request body");
+            Http.Res roomed = roomsAdmin.raw("DELETE", roomsRoles + "/" + roomsRole, body[0], body[1]);
+            assertThat(roomed.status()).as("Rooms %s: %s", sent, roomed).isEqualTo(400);
+            assertThat(roomed.get("errorCode").stringValue()).isEqualTo("BAD_REQUEST");
+        }
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+
+        assertThat(node.service().raw("GET", close.path(), "", "text/plain").status()).as("no bytes").isEqualTo(200);
+        assertThat(node.service().raw("DELETE", rolePath, "", "application/json").status()).isEqualTo(204);
+        assertThat(closeAdmin.raw("DELETE", "/api/v1/role/" + closeRole + "/", " {} ", "application/json").status())
+                .isEqualTo(200);
+        assertThat(roomsAdmin.raw("DELETE", roomsRoles + "/" + roomsRole, "{}",
+                "application/json-patch+json").status()).isEqualTo(204);
+    }
+
+    /**
+     * Media-type parameters are read as RFC 9110 writes them: a quoted value may hold a {@code ;} (it was taken for
+     * a parameter without a value, 415), and a quoted value left open is refused (it was taken as if closed).
+     */
+    @Test
+    void aQuotedParameterValue_isReadWhole_andOneLeftOpenIsRefused() {
+        Fixtures.Org close = fx.org("close");
+        for (String type : List.of("application/json; foo=\"a;b\"", "application/json; foo=\"a\\\"; b\"; charset=utf-8",
+                "application/json; charset=\"utf-8\"")) {
+            assertThat(node.service().raw("POST", close.path() + "/groups", "{\"name\": \"G" + type.length() + "\"}",
+                    type).status()).as(type).isEqualTo(201);
+        }
+        long revision = node.revision();
+        for (String type : List.of("application/json; charset=\"utf-8", "application/json; foo=\"a;b")) {
+            Http.Res res = node.service().raw("POST", close.path() + "/groups", "{\"name\": \"Open\"}", type);
+            assertThat(res.status()).as(type + ": " + res).isEqualTo(415);
+            assertThat(res.get("detail").stringValue()).contains("quoted value");
+            assertThat(node.anonymous().header("Content-Type", type).get("/healthz").status()).isEqualTo(415);
+        }
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+    }
 }

@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -17,9 +18,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * An HTTP/1.1 connection that must deliver each request head (request line and headers) within a deadline
- * counted from the head's first byte; a connection that trickles its head slower is closed. Jetty's idle
- * timeout alone lets a client keep a connection forever by sending one byte just before each timeout.
- * Waiting for the first byte of a request is bounded by the idle timeout; bodies by {@link BodyBuffer}.
+ * counted from the first byte to arrive after the connection opened or after the previous exchange ended, whatever
+ * that byte is: the blank lines a parser skips before a request line, or the bytes of a TLS handshake, which bring
+ * no request byte at all, count as the head begun. A connection that trickles its head slower is closed. Jetty's
+ * idle timeout alone lets a client keep a connection forever by sending one byte just before each timeout. Waiting
+ * for the first byte (a new connection, or a kept-alive one between requests) is bounded by the idle timeout;
+ * bodies by {@link BodyBuffer}.
  *
  * <p>A head normally arrives whole, in one read: the deadline is armed only when a read ends with a head
  * begun but not complete, so ordinary requests cost no timer. A deadline fires only for the head it was
@@ -32,9 +36,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * whole (a URI too long, an unknown HTTP version), the start of its path, read from the bytes before they are
  * parsed ({@link #pathStart}).
  *
- * <p>Builds on Jetty's {@code HttpConnection} and its parser callbacks ({@code messageBegin},
- * {@code startRequest}, {@code headerComplete}); covered by {@code SlowClientsIT} and {@code JettyErrorsIT},
- * which fail should a Jetty upgrade change them.
+ * <p>Builds on Jetty's {@code HttpConnection}, its parser callbacks ({@code messageBegin}, {@code startRequest},
+ * {@code headerComplete}) and its count of bytes received (the TLS connection's, under TLS); covered by {@code
+ * SlowClientsIT} and {@code JettyErrorsIT}, which fail should a Jetty upgrade change them. The parser is asked to
+ * parse at every read, with or without new bytes, and begins a message each time it is asked at its start: so a
+ * head is begun by bytes received, never by that call.
  *
  * <p>Thread-safe: the parser callbacks and {@link #onFillable} run on one thread at a time; the deadline fires
  * on the scheduler's; the fields they share are volatile.
@@ -48,6 +54,13 @@ final class HeadTimedConnection extends HttpConnection {
     private final long headMillis;
     /** {@link System#nanoTime()} at the first byte of the head being read (never 0); 0 when none is. */
     private volatile long headStarted;
+    /**
+     * Whether a request is being handled: its head is complete and the parser has not yet come back to its start for
+     * the next one.
+     */
+    private volatile boolean exchanging;
+    /** {@link #bytesReceived} when the connection last began waiting for a head: more since begin one. */
+    private volatile long bytesWhenWaiting;
     /** The {@link #headStarted} the pending deadline was armed for. */
     private volatile long timedHead;
     private volatile Scheduler.Task pending;
@@ -80,6 +93,9 @@ final class HeadTimedConnection extends HttpConnection {
         HttpParser parser = new HttpParser(requestHandler, config.getRequestHeaderSize(), compliance) {
             @Override
             public boolean parseNext(ByteBuffer buffer) {
+                if (isStart()) {
+                    atStart(buffer.hasRemaining());
+                }
                 if (isStart() && buffer.hasRemaining()) {
                     int length = Math.min(buffer.remaining(), LINE_START_BYTES);
                     buffer.get(buffer.position(), lineStart, 0, length);
@@ -118,8 +134,6 @@ final class HeadTimedConnection extends HttpConnection {
             @Override
             public void messageBegin() {
                 target = null;
-                long now = System.nanoTime();
-                headStarted = now == 0 ? 1 : now;
                 super.messageBegin();
             }
 
@@ -132,12 +146,14 @@ final class HeadTimedConnection extends HttpConnection {
             @Override
             public boolean headerComplete() {
                 endHead();
+                exchanging = true;
                 return super.headerComplete();
             }
 
             @Override
             public void badMessage(HttpException failure) {
                 endHead();
+                exchanging = true; // answered with an error, as a request would be
                 super.badMessage(failure);
             }
 
@@ -150,16 +166,50 @@ final class HeadTimedConnection extends HttpConnection {
         return requestHandler;
     }
 
-    /** After each read: a head begun and not complete gets its deadline. */
+    /**
+     * The parser at the start of a message, with {@code bytesInHand} when its buffer holds bytes not yet parsed: a
+     * request handled before has ended, and bytes received since the connection began waiting begin a head.
+     */
+    private void atStart(boolean bytesInHand) {
+        if (exchanging) {
+            exchanging = false;
+            bytesWhenWaiting = bytesReceived();
+        }
+        if (bytesInHand) {
+            beginHead();
+        }
+    }
+
+    /** After each read: bytes received while waiting begin a head; a head begun and not complete gets its deadline. */
     @Override
     public void onFillable() {
         super.onFillable();
+        if (!exchanging && headStarted == 0 && bytesReceived() != bytesWhenWaiting && getEndPoint().isOpen()) {
+            beginHead();
+        }
         long started = headStarted;
         if (started != 0 && timedHead != started) {
             timedHead = started;
             long left = headMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             pending = scheduler.schedule(() -> expire(started), Math.max(left, 0), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Starts the clock of the head being read, unless it runs already. */
+    private void beginHead() {
+        if (headStarted == 0) {
+            long now = System.nanoTime();
+            headStarted = now == 0 ? 1 : now;
+        }
+    }
+
+    /**
+     * The bytes the connection has received from the network: under TLS, those of the TLS connection beneath this
+     * one (handshake included), of which this one sees only the requests they carry.
+     */
+    private long bytesReceived() {
+        return getEndPoint() instanceof SslConnection.SslEndPoint tls ? tls.getSslConnection().getBytesIn()
+                : getBytesIn();
     }
 
     @Override

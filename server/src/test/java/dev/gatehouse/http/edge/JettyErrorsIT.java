@@ -1,5 +1,8 @@
 package dev.gatehouse.http.edge;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
@@ -7,12 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,6 +99,43 @@ class JettyErrorsIT {
             tests.add(test(c.name(), c, "", JettyErrorsIT::assertProblem));
         }
         return tests.stream();
+    }
+
+    /**
+     * Requests Jetty refuses while reading them, whose values its own loggers quoted at WARN: a key sent as a Host's
+     * user, in a second Host header, as an IPv6 host or port, or in a bad path leaves nothing of itself in the log.
+     */
+    @Test
+    void malformedRequests_leaveNoRequestDataInTheLog() {
+        List<String> requests = List.of(
+                "GET /v1/orgs HTTP/1.1\r\nHost: ghm_secretkeyid_secretvalue@127.0.0.1\r\n\r\n",
+                "GET /v1/orgs HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: ghm_secret2id_secret2value\r\n\r\n",
+                "GET /v1/orgs HTTP/1.1\r\nHost: [ghm_secret3id_secret3value]\r\n\r\n",
+                "GET /v1/orgs HTTP/1.1\r\nHost: [::1]:ghm_secret4id_secret4value\r\n\r\n",
+                "GET /v1/orgs/ghm_secret5id_secret5value/%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        List<String> logged = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                logged.add(event.getLoggerName() + " " + event.getFormattedMessage() + " "
+                        + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage()));
+            }
+        };
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        capture.setContext(root.getLoggerContext());
+        capture.start();
+        root.addAppender(capture);
+        try {
+            for (String request : requests) {
+                try (RawHttp client = RawHttp.connect(node.node().port())) {
+                    assertThat(client.send(request).read(Duration.ofSeconds(5)).status()).as(request).isEqualTo(400);
+                }
+            }
+        } finally {
+            root.detachAppender(capture);
+            capture.stop();
+        }
+        assertThat(String.join("\n", logged)).doesNotContainIgnoringCase("secret");
     }
 
     interface Shape {

@@ -1,6 +1,7 @@
 package dev.gatehouse.http.edge;
 
 import dev.gatehouse.http.HttpSettings;
+import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -37,6 +41,9 @@ class SlowClientsIT {
     /** The ordinary request's own time limit: the "no more than a second" bound. */
     private static final Duration ORDINARY = Duration.ofSeconds(1);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(ORDINARY).build();
+    /** A 1 s head deadline and a 30 s idle timeout: what outlives the first was let live by something else. */
+    private static final HttpSettings HEAD_SECOND = HttpSettings.DEFAULTS.withTimeouts(Duration.ofSeconds(1),
+            Duration.ofSeconds(30), Duration.ofSeconds(30));
 
     @Test
     void trickledBodies_doNotDelayAnOrdinaryRequest() throws Exception {
@@ -69,6 +76,74 @@ class SlowClientsIT {
                 }
                 assertThat(closed).as("a head trickled past its 2 s deadline is cut off").isTrue();
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+            }
+        }
+    }
+
+    /**
+     * Blank lines before a request line are skipped by the parser, which stays at the start of a request: each one
+     * restarted the head's deadline, so a line every few seconds held the connection for good.
+     */
+    @Test
+    void blankLinesTrickledBeforeARequestLine_areCutOffAtTheHeadDeadline() {
+        try (TestNode node = TestNode.start(c -> c.withHttp(HEAD_SECOND))) {
+            for (String blank : List.of("\r\n", "\n")) {
+                try (RawHttp loris = RawHttp.connect(node.node().port())) {
+                    assertCutOffAtTheHeadDeadline(loris, blank);
+                }
+            }
+        }
+    }
+
+    /**
+     * The bytes of a TLS handshake carry no request byte, yet they begin the head: a ClientHello trickled a byte at a
+     * time held the connection for good, each byte restarting the deadline.
+     */
+    @Test
+    void aTlsHandshakeTrickled_isCutOffAtTheHeadDeadline() throws Exception {
+        try (TestNode node = TestNode.start(c -> c.withHttp(HEAD_SECOND).withTls(TlsSettings.on(0)))) {
+            SSLEngine engine = SSLContext.getDefault().createSSLEngine("127.0.0.1", node.node().tlsPort());
+            engine.setUseClientMode(true);
+            ByteBuffer hello = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            engine.wrap(ByteBuffer.allocate(0), hello);
+            hello.flip();
+            try (RawHttp loris = RawHttp.connect(node.node().tlsPort())) {
+                long started = System.nanoTime();
+                boolean closed = false;
+                while (!closed && hello.hasRemaining() && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5)) {
+                    loris.send(new byte[] {hello.get()});
+                    closed = loris.closedWithin(Duration.ofMillis(300));
+                }
+                assertThat(hello.hasRemaining()).as("the ClientHello outlasts the test").isTrue();
+                assertThat(closed).as("a handshake trickled past the 1 s head deadline is cut off").isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(800),
+                        Duration.ofMillis(2500));
+            }
+        }
+    }
+
+    /**
+     * Waiting for the next request on a kept-alive connection is idle time: the head's deadline starts with the next
+     * head's first byte. It started when the previous answer went out, closing kept-alive connections at the head
+     * deadline instead of the idle timeout.
+     */
+    @Test
+    void aKeptAliveConnection_waitsForItsNextRequestUntilTheIdleTimeout() throws Exception {
+        HttpSettings settings = HttpSettings.DEFAULTS.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(4));
+        try (TestNode node = TestNode.start(c -> c.withHttp(settings))) {
+            try (RawHttp client = RawHttp.connect(node.node().port())) {
+                for (int i = 0; i < 2; i++) {
+                    client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    assertThat(client.read(Duration.ofSeconds(2)).status()).isEqualTo(200);
+                    assertThat(client.closedWithin(Duration.ofMillis(2500)))
+                            .as("kept alive past the 1 s head deadline, within the 4 s idle timeout").isFalse();
+                }
+                assertCutOffAtTheHeadDeadline(client, "G");
+            }
+            try (RawHttp idle = RawHttp.connect(node.node().port())) {
+                assertThat(idle.closedWithin(Duration.ofMillis(2500))).as("no byte yet: idle, not a head").isFalse();
+                assertThat(idle.closedWithin(Duration.ofSeconds(3))).as("closed at the idle timeout").isTrue();
             }
         }
     }
@@ -200,6 +275,21 @@ class SlowClientsIT {
             trickle.awaitTermination(5, TimeUnit.SECONDS);
             slow.forEach(RawHttp::close);
         }
+    }
+
+    /**
+     * Sends {@code bytes} every 300 ms (never idle, never a complete head) and checks that the connection is closed at
+     * {@link #HEAD_SECOND}'s 1 s head deadline, counted from the first.
+     */
+    private static void assertCutOffAtTheHeadDeadline(RawHttp loris, String bytes) {
+        long started = System.nanoTime();
+        boolean closed = false;
+        while (!closed && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5)) {
+            closed = !loris.trySend(bytes) || loris.closedWithin(Duration.ofMillis(300));
+        }
+        assertThat(closed).as("%s trickled past the 1 s head deadline is cut off", bytes.strip()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(800),
+                Duration.ofMillis(2500));
     }
 
     /** A key of a member whose role grants nothing but viewing rooms: the weakest a tenant hands out. */

@@ -120,4 +120,15 @@ class OpsIT {
         assertThat(method.header("Allow")).as("the methods the path takes (RFC 9110)").isEqualTo("GET, HEAD, POST");
         assertThat(node.service().delete("/v1/orgs/1/roles").header("Allow")).isEqualTo("GET, HEAD, POST");
     }
+
+    /** A 404 quotes a long path abbreviated, as the dialects do: it repeated the whole path (7 KB for a long one). */
+    @Test
+    void anUnknownRoute_quotesItsPathAbbreviated() {
+        String path = "/v1/nothing-here/" + "a".repeat(7000);
+        Http.Res unknown = node.service().get(path);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.get("code").stringValue()).isEqualTo("route_not_found");
+        assertThat(unknown.get("detail").stringValue()).startsWith("no route GET /v1/nothing-here/aaa").endsWith("...")
+                .hasSizeLessThan(100);
+    }
 }
