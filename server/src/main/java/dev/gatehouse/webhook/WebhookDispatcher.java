@@ -635,24 +635,25 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     /**
      * Writes an attempt to the deliveries log and, while its lease token holds, to the cursor: past the event, or a
      * failure with its backoff (pausing the subscription once the retry window has passed). When it succeeded and the
-     * lease is still held, the same transaction reads the subscription again for the next event (one database turn
-     * per event delivered); otherwise empty. Throws {@link UnrecordedAttempt} when nothing could be written.
+     * lease is still held, the same statement reads the subscription again for the next event (one database turn
+     * and one round trip per event delivered, {@link WebhookStore#delivered}); otherwise empty. Throws
+     * {@link UnrecordedAttempt} when nothing could be written.
      */
     private Optional<WebhookStore.Target> record(Attempt a) {
         long id = a.webhook().id();
         Recorded recorded;
         try {
-            recorded = inTurn(() -> jdbi.inTransaction(h -> {
-                store.logDelivery(h, id, a.revision(), a.number(), a.started(), a.millis(), a.status(),
-                        a.succeeded() ? Delivery.SUCCEEDED : Delivery.FAILED, a.error(), nodeId);
-                if (!a.succeeded()) {
-                    return new Recorded(null, store.fail(h, id, a.token(), a.error(), settings.backoff(a.number()),
-                            settings.retryWindow(), clock.instant()).orElse(LEASE_LOST));
-                }
-                Optional<WebhookStore.Target> next = store.advance(h, id, a.token(), a.revision(), true,
-                        settings.lease()) ? store.target(h, id, a.token()) : Optional.empty();
-                return next.map(t -> new Recorded(t, null)).orElse(new Recorded(null, LEASE_LOST));
-            }));
+            recorded = a.succeeded()
+                    ? database(h -> store.delivered(h, id, a.token(), a.revision(), a.number(), a.started(),
+                            a.millis(), a.status(), nodeId, settings.lease()))
+                            .map(t -> new Recorded(t, null)).orElse(new Recorded(null, LEASE_LOST))
+                    : inTurn(() -> jdbi.inTransaction(h -> {
+                        store.logDelivery(h, id, a.revision(), a.number(), a.started(), a.millis(), a.status(),
+                                Delivery.FAILED, a.error(), nodeId);
+                        return new Recorded(null, store.fail(h, id, a.token(), a.error(),
+                                settings.backoff(a.number()), settings.retryWindow(), clock.instant())
+                                .orElse(LEASE_LOST));
+                    }));
         } catch (RuntimeException e) {
             throw new UnrecordedAttempt(a, e);
         }
