@@ -454,7 +454,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
         // Events read after the cursor and not yet passed: read a batch at a time, not once per event. The log only
         // grows past what was read (revisions are given in commit order), so a batch stays true while it is used.
         ArrayDeque<ChangeRecord> read = new ArrayDeque<>();
-        // The subscription as it stands, read again before every event (after a delivered one, by the transaction that
+        // The subscription as it stands, read again before every event (after a delivered one, by the statement that
         // recorded it)
         Optional<WebhookStore.Target> found = Optional.empty();
         while (running.get() && handled < EVENTS_PER_CLAIM && System.nanoTime() - deadline < 0) {
@@ -611,7 +611,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
      * Attempt {@code attempt} at one event: when it succeeded and the lease is still held, the subscription as it stands
      * after it ({@link #record}).
      */
-    private Optional<WebhookStore.Target> send(WebhookStore.Target target, ChangeRecord event, Prepared prepared, int attempt) {
+    private Optional<WebhookStore.Target> send(WebhookStore.Target target, ChangeRecord event, Prepared prepared,
+                                              int attempt) {
         Webhook w = target.webhook();
         Instant started = clock.instant();
         long t0 = System.nanoTime();
