@@ -1,6 +1,7 @@
 package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.org.OrgService;
@@ -12,8 +13,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes one chunk of a deployment's import inside its transaction: the lines of each organization by a
@@ -39,6 +43,8 @@ final class SectionWriter {
     private boolean assignmentsNew;
     /** Its roles when this chunk created it, all it holds (see {@link ChunkWriter}); null when it existed before. */
     private List<Role> createdWith;
+    /** The line that created the organization being written, when this chunk created it; null when it existed. */
+    private ImportLine.Organization createdBy;
     /** The rows of the organizations this chunk creates and of their system roles, inserted before its first line. */
     private final Map<Long, OrgService.Seeded> insertedAhead = new HashMap<>();
 
@@ -136,6 +142,7 @@ final class SectionWriter {
                 OrgService.Seeded seeded = services.orgs().createIn(tx, insertedAhead.get(line.line()));
                 Organization org = seeded.org();
                 createdWith = seeded.roles();
+                createdBy = line;
                 models.put(org.id(), model);
                 created.add(new ImportProgress.Created(line.line(), org.id()));
                 orgId = org.id();
@@ -150,6 +157,7 @@ final class SectionWriter {
                 }
                 orgId = line.orgId();
                 createdWith = null;
+                createdBy = null;
                 counts.count(ImportLine.Kind.ORGANIZATION, ImportCounts.Outcome.UNCHANGED);
             }
         } catch (GatehouseException e) {
@@ -165,8 +173,33 @@ final class SectionWriter {
         ChunkWriter chunk = new ChunkWriter(services, tx, deployment.inOrganization(orgId), models.get(orgId), orgId,
                 counts, null, assignmentsNew, createdWith);
         createdWith = null;
-        chunk.write(lines);
+        try {
+            chunk.write(lines);
+        } catch (LineFailure failure) {
+            throw createdBy == null ? failure : namedByItsLine(failure, createdBy, orgId);
+        }
         assignmentsNew = chunk.assignmentsNew();
+    }
+
+    /**
+     * A failure in an organization this chunk created, worded without the organization's id: the chunk is rolled
+     * back with the failure, and the organization with it, so no request can find that id. A conflict naming
+     * {@code organization <id>} (a limit reached, an email taken) names it as its organization line did instead.
+     */
+    private static LineFailure namedByItsLine(LineFailure failure, ImportLine.Organization created, long orgId) {
+        GatehouseException reason = failure.reason();
+        Matcher named = Pattern.compile("organization " + orgId + "(?!\\d)").matcher(reason.detail());
+        if (!(reason instanceof ConflictException) || !named.find()) {
+            return failure;
+        }
+        String detail = named.replaceAll(Matcher.quoteReplacement("organization \"" + created.name()
+                + "\" (created by line " + created.line() + " of this import, and rolled back with it)"));
+        Optional<Object> subject = reason.subject(Object.class);
+        ConflictException reworded = !reason.context().isEmpty()
+                ? new ConflictException(reason.code(), detail, reason.context())
+                : subject.isPresent() ? ConflictException.about(subject.get(), reason.code(), detail)
+                : new ConflictException(reason.code(), detail);
+        return new LineFailure(failure.line(), reworded);
     }
 
 }

@@ -50,10 +50,33 @@ public final class GroupService {
         this.access = access;
     }
 
-    public List<Group> list(Principal principal, long orgId, long after, int limit) {
+    /**
+     * The members one page of {@link #page} holds at most, unless its first group alone holds more (that group is
+     * given whole, as reading it is).
+     */
+    public static final int PAGE_MEMBERS = 10_000;
+
+    /**
+     * A page of the organization's groups after {@code after}, ascending by id, with their members: at most
+     * {@code limit} groups, ended early once their members would pass {@link #PAGE_MEMBERS} ({@link
+     * GroupStore#page}).
+     */
+    public GroupPage page(Principal principal, long orgId, long after, int limit) {
         return access.read(principal, orgId, (h, caller) -> {
             orgModels.requireExists(h, orgId);
-            return caller.external() ? List.<Group>of() : groups.list(h, orgId, after, limit);
+            return caller.external() ? new GroupPage(List.of(), false)
+                    : groups.page(h, orgId, after, limit, PAGE_MEMBERS);
+        });
+    }
+
+    /**
+     * The groups after {@code after}, ascending by id, at most {@code limit}, without their members (a list that shows
+     * none: Close's), so that no member is read for it.
+     */
+    public List<GroupHeader> headers(Principal principal, long orgId, long after, int limit) {
+        return access.read(principal, orgId, (h, caller) -> {
+            orgModels.requireExists(h, orgId);
+            return caller.external() ? List.<GroupHeader>of() : groups.headers(h, orgId, after, limit);
         });
     }
 

@@ -38,12 +38,40 @@ final class GroupStore {
                 .map(row -> withMembers(h, List.of(row)).get(0));
     }
 
-    /** Groups with id greater than {@code after}, ascending, with their members. */
-    public List<Group> list(Handle h, long orgId, long after, int limit) {
-        List<GroupHeader> rows = h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id > :after "
-                        + "ORDER BY id LIMIT :limit")
+    /**
+     * Groups with id greater than {@code after}, ascending, with their members: at most {@code limit}, and no more
+     * once the members they hold would pass {@code maxMembers} — the first group always, whatever its size, so a
+     * reader makes progress. The database counts each group's members and sums the counts in id order, and only the
+     * members of the groups kept are read; {@link GroupPage#cutShort} tells a page ended by members from one that ran
+     * out of groups. A page so holds at most {@code maxMembers} members, or one group's when that group alone holds
+     * more.
+     */
+    public GroupPage page(Handle h, long orgId, long after, int limit, int maxMembers) {
+        if (limit < 1 || maxMembers < 1) {
+            throw new IllegalArgumentException("limit and maxMembers must be positive, got " + limit + " and "
+                    + maxMembers);
+        }
+        long[] fetched = {0};
+        List<GroupHeader> rows = h.createQuery("SELECT " + COLUMNS + ", fetched FROM ("
+                        + " SELECT q.*, row_number() OVER w AS n, sum(q.member_count) OVER w AS running,"
+                        + " count(*) OVER () AS fetched FROM ("
+                        + "  SELECT " + COLUMNS + ", (SELECT count(*) FROM group_members gm WHERE gm.group_id = g.id)"
+                        + "  AS member_count FROM groups g WHERE org_id = :org AND id > :after ORDER BY id LIMIT :limit) q"
+                        + " WINDOW w AS (ORDER BY id)) p"
+                        + " WHERE n = 1 OR running <= :budget ORDER BY id")
+                .bind("org", orgId).bind("after", after).bind("limit", limit).bind("budget", maxMembers)
+                .map((rs, ctx) -> {
+                    fetched[0] = rs.getLong("fetched");
+                    return row(rs);
+                }).list();
+        return new GroupPage(withMembers(h, rows), rows.size() < fetched[0]);
+    }
+
+    /** Groups with id greater than {@code after}, ascending, without their members. */
+    public List<GroupHeader> headers(Handle h, long orgId, long after, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND id > :after ORDER BY id "
+                        + "LIMIT :limit")
                 .bind("org", orgId).bind("after", after).bind("limit", limit).map((rs, ctx) -> row(rs)).list();
-        return withMembers(h, rows);
     }
 
     /** A group without its members (the change log records groups so). */

@@ -150,6 +150,18 @@ class CreatedOrganizationsIT {
                 assertThat(res.get("code").stringValue()).isEqualTo("limit_reached");
                 assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(line);
                 assertThat(res.get("committed_lines").longValue()).isZero();
+                // a limit of the organization names it; a created one is rolled back with the chunk, so not by its id
+                String detail = res.get("detail").stringValue();
+                boolean ofTheOrganization = !detail.contains("assignments_per_resource");
+                if (organization.contains("org_id")) {
+                    assertThat(detail.contains(": organization " + existing + " already has"))
+                            .as(detail).isEqualTo(ofTheOrganization);
+                } else {
+                    assertThat(detail).doesNotContainPattern("organization \\d");
+                    assertThat(detail.contains(": organization \"org-")
+                            && detail.contains("(created by line 1 of this import, and rolled back with it)"))
+                            .as(detail).isEqualTo(ofTheOrganization);
+                }
             }
         });
     }

@@ -220,6 +220,29 @@ class DeploymentImportIT {
         assertThat(rows("members", orgsNamed(b).get(0))).isEqualTo(1);
     }
 
+    /**
+     * A line refused in an organization its own chunk creates names that organization as its organization line did:
+     * the organization is rolled back with the chunk, so its id would name nothing a client can find.
+     */
+    @Test
+    void aRefusalInAnOrganizationTheChunkCreates_namesItByItsLine_notByAnIdRolledBack() {
+        String name = unique("named");
+        List<String> lines = List.of(organization(name), role("Reader", READ), member(name + "-u1", "Reader"),
+                line("type", "member", "user_id", name + "-u2", "email", name + "-u1@example.com", "role", "Reader"));
+
+        Http.Res failed = importDeployment(node.service(), "", lines);
+
+        assertThat(failed.status()).as("%s", failed).isEqualTo(409);
+        assertThat(failed.get("code").stringValue()).isEqualTo("member_exists");
+        assertThat(failed.get("line").longValue()).isEqualTo(4);
+        assertThat(failed.get("committed_lines").longValue()).isZero();
+        assertThat(failed.json().has("resume_org_id")).as("%s", failed).isFalse();
+        assertThat(failed.get("detail").stringValue()).as("%s", failed)
+                .startsWith("line 4: organization \"" + name + "\" (created by line 1 of this import, and rolled back with it)")
+                .doesNotContainPattern("organization \\d");
+        assertThat(orgsNamed(name)).isEmpty();
+    }
+
     @Test
     void anExistingOrganization_isNamedByItsId_andItsModelChecked() {
         Fixtures.Org existing = fx.org("docs");

@@ -1,8 +1,10 @@
 package dev.gatehouse.group;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +57,54 @@ class GroupsIT {
         String cursor = page.get("next_cursor").stringValue();
         Http.Res rest = node.service().get(org.path() + "/groups?limit=1&cursor=" + cursor);
         assertThat(rest.get("items").get(0).get("name").stringValue()).isEqualTo("Sales");
+    }
+
+    /**
+     * A page of groups ends early once the members it embeds would pass {@link GroupService#PAGE_MEMBERS}: four groups
+     * of 3,000 members fill a page of three, whose cursor continues with the fourth, none repeated or missed.
+     */
+    @Test
+    void list_endsAPageEarly_whenItsMembersReachTheBound_andItsCursorContinuesExactly() {
+        var org = fx.org("close");
+        int perGroup = 3_000;
+        List<String> names = List.of("G1", "G2", "G3", "G4");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < perGroup; i++) {
+            lines.append(line("type", "member", "user_id", "u" + i, "email", "u" + i + "@example.com", "role",
+                    "User"));
+        }
+        for (String name : names) {
+            lines.append(line("type", "group", "name", name));
+            for (int i = 0; i < perGroup; i++) {
+                lines.append(line("type", "group_member", "group", name, "user_id", "u" + i));
+            }
+        }
+        Http.Res imported = node.service().raw("POST", org.path() + "/import", lines.toString(),
+                "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(4 * perGroup).isGreaterThan(GroupService.PAGE_MEMBERS);
+
+        Http.Res first = node.service().get(org.path() + "/groups?limit=100");
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+        JsonNode items = first.get("items");
+        assertThat(items).extracting(g -> g.get("name").stringValue()).containsExactly("G1", "G2", "G3");
+        assertThat(items).allSatisfy(g -> assertThat(g.get("members")).hasSize(perGroup));
+        assertThat(first.get("next_cursor").isNull()).as("%s", first.body().length()).isFalse();
+
+        Http.Res rest = node.service().get(org.path() + "/groups?limit=100&cursor="
+                + first.get("next_cursor").stringValue());
+        assertThat(rest.status()).as("%s", rest).isEqualTo(200);
+        assertThat(rest.get("items")).extracting(g -> g.get("name").stringValue()).containsExactly("G4");
+        assertThat(rest.get("items").get(0).get("members")).hasSize(perGroup);
+        assertThat(rest.get("next_cursor").isNull()).isTrue();
+    }
+
+    private static String line(Object... keysAndValues) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            fields.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Json.writeString(fields) + "\n";
     }
 
     /**

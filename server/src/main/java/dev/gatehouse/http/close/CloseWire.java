@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.closemembership.MembershipSettings;
 import dev.gatehouse.group.Group;
+import dev.gatehouse.group.GroupHeader;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.org.Organization;
@@ -142,15 +143,19 @@ final class CloseWire {
         return n;
     }
 
-    static ObjectNode group(Group group, boolean withMembers) {
+    static ObjectNode group(GroupHeader group) {
         ObjectNode n = Json.object();
         n.put("id", groupId(group.id()));
         n.put("name", group.name());
         n.put("organization_id", orgId(group.orgId()));
-        if (withMembers) {
-            ArrayNode members = n.putArray("members");
-            group.members().forEach(m -> members.addObject().put("user_id", m.userId()));
-        }
+        return n;
+    }
+
+    /** A group with its members (a list of groups shows none: {@link #group(GroupHeader)}). */
+    static ObjectNode group(Group group) {
+        ObjectNode n = group(group.header());
+        ArrayNode members = n.putArray("members");
+        group.members().forEach(m -> members.addObject().put("user_id", m.userId()));
         return n;
     }
 

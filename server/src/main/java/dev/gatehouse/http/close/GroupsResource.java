@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.Group;
+import dev.gatehouse.group.GroupHeader;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.http.close.CloseApi.Permission;
@@ -49,21 +50,20 @@ final class GroupsResource {
     private void list(CloseRequest req) {
         int skip = req.skip();
         int limit = req.limit(CloseRequest.MAX_LIMIT);
-        List<Group> page = groups.list(req.caller(), req.orgId(), 0L, skip + limit + 1);
-        CloseReply.list(req, page.stream().skip(skip).limit(limit).map(g -> CloseWire.group(g, false)).toList(),
+        List<GroupHeader> page = groups.headers(req.caller(), req.orgId(), 0L, skip + limit + 1);
+        CloseReply.list(req, page.stream().skip(skip).limit(limit).map(CloseWire::group).toList(),
                 page.size() > skip + limit);
     }
 
     private void get(CloseRequest req) {
         long id = groupId(req);
-        CloseReply.object(req, 200, CloseWire.group(inGroup(req, () -> groups.get(req.caller(), req.orgId(), id)),
-                true));
+        CloseReply.object(req, 200, CloseWire.group(inGroup(req, () -> groups.get(req.caller(), req.orgId(), id))));
     }
 
     private void create(CloseRequest req) {
         String name = name(req.fields());
         var written = groups.create(req.caller(), req.orgId(), name);
-        CloseReply.object(req, 201, CloseWire.group(written.value(), true));
+        CloseReply.object(req, 201, CloseWire.group(written.value()));
     }
 
     private void rename(CloseRequest req) {
@@ -72,7 +72,7 @@ final class GroupsResource {
         CloseFields.notNull(f, "name");
         String name = name(f);
         var written = inGroup(req, () -> groups.rename(req.caller(), req.orgId(), id, name, null));
-        CloseReply.object(req, 200, CloseWire.group(written.value(), true));
+        CloseReply.object(req, 200, CloseWire.group(written.value()));
     }
 
     private void delete(CloseRequest req) {

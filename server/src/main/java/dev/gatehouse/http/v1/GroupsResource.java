@@ -3,6 +3,7 @@ package dev.gatehouse.http.v1;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.group.GroupMember;
+import dev.gatehouse.group.GroupPage;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.group.GroupSnapshot;
@@ -42,8 +43,8 @@ final class GroupsResource {
     private void list(Context ctx) {
         var principal = auth.principal(ctx);
         int limit = V1.limit(ctx);
-        V1.page(ctx, groups.list(principal, V1.id(ctx, "org"), V1.after(ctx), limit), limit, Group::id,
-                GroupSnapshot::of);
+        GroupPage page = groups.page(principal, V1.id(ctx, "org"), V1.after(ctx), limit);
+        V1.page(ctx, "", page.groups(), limit, page.cutShort(), Group::id, GroupSnapshot::of);
     }
 
     private void get(Context ctx) {
