@@ -284,18 +284,22 @@ public final class Access {
      *
      * @param memberId the member whose role is taken away
      * @param taken    what that role grants
+     * @param named    whether the refusal may say what the role grants and sees: only to a caller that may read the
+     *                 role ({@code role/RoleReading}); to any other it says that the role holds more than the caller
      * @param what     what is being done, for the error ("removing a role on room 7")
      */
-    public void requireMayTakeAway(Caller caller, PermissionModel model, long memberId, Grant taken, String what) {
+    public void requireMayTakeAway(Caller caller, PermissionModel model, long memberId, Grant taken, boolean named,
+                                   String what) {
         if (caller.isService() || caller.is(memberId)) {
             return;
         }
         List<String> beyond = permissionsBeyond(caller, model, taken);
         String sees = visibilityBeyond(caller, model, taken);
         if (!beyond.isEmpty() || sees != null) {
+            String held = !named ? "holds permissions or records" : beyond.isEmpty() ? "sees " + sees
+                    : "grants " + beyond + (sees == null ? "" : " and sees " + sees);
             throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
-                    + "'s role there " + (beyond.isEmpty() ? "sees " + sees : "grants " + beyond
-                    + (sees == null ? "" : " and sees " + sees)) + ", which member " + caller.memberId()
+                    + "'s role there " + held + ", which member " + caller.memberId()
                     + " does not hold; only a member holding all of it, or a service key, may take it away");
         }
     }

@@ -215,7 +215,8 @@ public final class AssignmentBatch {
             // replacing a role, or ending it sooner, takes it away: the rule of a single put
             // (AssignmentService.requireMayTakeAway)
             roleCache.computeIfAbsent(before.roleId(), id -> roles.find(tx.handle(), orgId, id)).ifPresent(held ->
-                    service.access().requireMayTakeAway(caller, model, before.memberId(), held.grant(), replacing));
+                    service.access().requireMayTakeAway(caller, model, before.memberId(), held.grant(),
+                            RoleReading.mayRead(tx.handle(), caller, held.id()), replacing));
         }
         if (before != null && before.roleId() == role.id() && Objects.equals(before.expiresAt(), expiresAt)) {
             return Outcome.UNCHANGED;

@@ -384,17 +384,17 @@ public final class AssignmentService {
     /**
      * 403 {@code privilege_escalation} unless {@code caller} may take {@code held} away — remove it, or replace it
      * with another role: it must hold every permission the role grants ({@link Access#requireMayTakeAway}, read as
-     * handing a role out reads them). Applied on every path that removes or replaces a member's role on a resource, or
-     * keeps it and ends it sooner:
-     * the lone and joint puts ({@link #judge}), removals one by one, by resource and by member, an import's lines
+     * handing a role out reads them; the refusal names them only to a caller that may read the role,
+     * {@link RoleReading}). Applied on every path that removes or replaces a member's role on a resource, or keeps it
+     * and ends it sooner: the lone and joint puts ({@link #judge}), removals one by one, by resource and by member, an import's lines
      * ({@link AssignmentBatch}), and a dialect's routes that revoke access (Rooms' revoke_access).
      */
     public void requireMayTakeAway(Handle h, Caller caller, PermissionModel model, Assignment held, String what) {
         if (caller.isService() || caller.is(held.memberId())) {
             return;
         }
-        roles.find(h, held.orgId(), held.roleId()).ifPresent(role ->
-                access.requireMayTakeAway(caller, model, held.memberId(), role.grant(), what));
+        roles.find(h, held.orgId(), held.roleId()).ifPresent(role -> access.requireMayTakeAway(caller, model,
+                held.memberId(), role.grant(), RoleReading.mayRead(h, caller, role.id()), what));
     }
 
     /** Whom {@link AssignmentRules#concealment} hides, for this package's writers. */

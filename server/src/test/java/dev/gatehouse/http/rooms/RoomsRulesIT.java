@@ -1822,6 +1822,15 @@ class RoomsRulesIT {
         }
         assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
 
+        // taking away a role it may not read (replacing it) is refused without saying what that role grants
+        int strong = a.role("StrongExt", true, "canDeleteOwnedRooms");
+        int holder = a.invite(a.admin, room, "strong@out.test", strong);
+        long held = node.appliedRevision();
+        Http.Res takeAway = ext.put(users + "/" + holder, Map.of("roleId", plain));
+        error(takeAway, 403, "PRIVILEGE_ESCALATION", "holds permissions or records");
+        assertThat(takeAway.get("message").stringValue()).doesNotContain("canDeleteOwnedRooms", "[");
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(held);
+
         error(ext.put(users + "/" + other, Map.of("roleId", agent)), 403, "PRIVILEGE_ESCALATION",
                 "the role grants permissions the caller does not hold: [", "canEditAnyRoomRole");
         error(a.admin.post(users, Map.of("email", "probe@r.test", "firstName", "x", "lastName", "y",
