@@ -105,10 +105,11 @@ public final class Edge {
         return limited(connector(server, host, port, new EdgeConnectionFactory(http, settings.headerTimeout())));
     }
 
-    /** The public HTTPS connector. */
+    /** The public HTTPS connector: TLS, and a 400 in words to plain HTTP sent to it ({@link HttpsOnly}). */
     public ServerConnector secureConnector(Server server, HttpConfiguration https, String host, int port,
                                            SslContextFactory.Server ssl) {
-        return limited(connector(server, host, port, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+        return limited(connector(server, host, port,
+                new HttpsOnly(new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString())),
                 new EdgeConnectionFactory(https, settings.headerTimeout())));
     }
 

@@ -12,10 +12,12 @@ import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -68,6 +70,27 @@ class TlsIT {
             node.restart();
             HttpResponse<String> again = get(trusting(cert), node.httpsBaseUrl() + "/healthz");
             assertThat(again.sslSession().orElseThrow().getPeerCertificates()[0]).isEqualTo(cert);
+        }
+    }
+
+    /**
+     * Plain HTTP sent to the HTTPS port is told so in words (400 https_required, then the connection closed), where TLS
+     * alone answered with an alert; HTTPS on the same port goes on working.
+     */
+    @Test
+    void plainHttpToTheHttpsPort_isA400InWords_andClosed() throws Exception {
+        try (TestNode node = TestNode.startWithTls(); Socket socket = new Socket("127.0.0.1", node.node().tlsPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // to EOF
+
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Connection: close", "\"code\":\"https_required\"",
+                    "application/problem+json");
+            Path dir = node.dataDir().resolve("tls");
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                    new ByteArrayInputStream(Files.readAllBytes(dir.resolve(TlsKeys.CERTIFICATE_FILE))));
+            assertThat(get(trusting(cert), node.httpsBaseUrl() + "/healthz").statusCode()).isEqualTo(200);
         }
     }
 
