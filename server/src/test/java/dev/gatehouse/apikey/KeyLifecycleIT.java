@@ -74,11 +74,14 @@ class KeyLifecycleIT {
         Http key = node.as(minted.get("key").stringValue());
         List<Http.Res> answers = List.of(key.get(org.path()), key.get(org.path() + "/members/" + member
                 + "/permissions"), key.post(org.path() + "/check", Map.of("member_id", member, "permission",
-                "manage_organization")), key.get("/api/v1/me/"));
+                "manage_organization")));
         assertThat(answers).allSatisfy(res -> {
             assertThat(res.status()).as("%s", res).isEqualTo(401);
             assertThat(res.body()).contains("key_member_inactive");
         });
+        Http.Res close = key.get("/api/v1/me/"); // Close's error says it in words
+        assertThat(close.status()).as("%s", close).isEqualTo(401);
+        assertThat(close.body()).contains("membership is not active");
         assertThat(node.service().post(org.path() + "/members/" + member + "/accept", Map.of()).status())
                 .isEqualTo(200);
         assertThat(key.get(org.path()).status()).as("accepted: the key acts").isEqualTo(200);
