@@ -114,8 +114,8 @@ final class CloseRequest {
     /**
      * A parameter: from the query string, else — for a GET sent as a POST ({@link CloseApi}'s method override) —
      * from {@code _params} of its JSON body ({@link #bodyParam}). Null when absent. Any other request's body is
-     * never read for parameters: a plain GET's body is ignored, as HTTP gives it no meaning, and a write's body is
-     * what it writes. The body of a GET sent as a POST holds {@code _params} alone ({@link #requireOnlyParams}).
+     * never read for parameters: a plain GET with a body is refused before any route runs ({@code HttpServer}: a
+     * route that takes no body refuses one), and a write's body is what it writes. The body of a GET sent as a POST holds {@code _params} alone ({@link #requireOnlyParams}).
      */
     String param(String name) {
         String q = ctx.queryParam(name);
