@@ -71,8 +71,14 @@ public final class TestNode implements AutoCloseable {
                 InstantSource.system()));
     }
 
+    /** {@code t} started; a start that fails (as some tests expect) leaves no data directory behind. */
     private static TestNode started(TestNode t) {
-        t.node = Gatehouse.start(t.config(0), t.clock);
+        try {
+            t.node = Gatehouse.start(t.config(0), t.clock);
+        } catch (RuntimeException e) {
+            TempTree.delete(t.dataDir);
+            throw e;
+        }
         return t;
     }
 
@@ -152,7 +158,10 @@ public final class TestNode implements AutoCloseable {
 
     @Override
     public void close() {
-        node.close();
-        TempTree.delete(dataDir);
+        try {
+            node.close();
+        } finally {
+            TempTree.delete(dataDir);
+        }
     }
 }
