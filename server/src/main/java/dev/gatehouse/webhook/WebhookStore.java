@@ -10,7 +10,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 import static dev.gatehouse.store.SqlTime.instant;
 import static dev.gatehouse.store.SqlTime.utc;
@@ -29,6 +31,15 @@ final class WebhookStore {
     private static final long CLAIM_LOCK = 0x676174656BL;
     private static final String COLUMNS = "id, org_id, url, description, object_types, actions, status, paused_reason, "
             + "paused_at, version, created_at, updated_at, format, options, created_by, updated_by";
+    /** A subscription's columns read as {@code w}, with its secret: a {@link Target} without its cursor's. */
+    private static final String TARGET_COLUMNS = Arrays.stream(COLUMNS.split(", ")).map(c -> "w." + c)
+            .collect(Collectors.joining(", ")) + ", w.secret";
+    /** A {@link Target} from {@link #TARGET_COLUMNS} and its cursor's {@code revision, attempts, lease_token}. */
+    private static final RowMapper<Target> TARGET = (rs, ctx) -> new Target(map(rs), rs.getString("secret"),
+            rs.getLong("revision"), rs.getInt("attempts"), rs.getLong("lease_token"));
+    /** Forgets a cursor's run of failures (the event they were about was delivered or skipped, or a reset). */
+    private static final String FORGET_FAILURES = "attempts = 0, failing_since = NULL, next_attempt_at = NULL, "
+            + "last_error = NULL";
 
     /** A subscription as the delivering node needs it, with its secret and cursor. */
     record Target(Webhook webhook, String secret, long revision, int attempts, long leaseToken) {
@@ -148,8 +159,8 @@ final class WebhookStore {
      * ({@link #releaseSuperseded}).
      */
     void resetFailures(Handle h, long id) {
-        h.createUpdate("UPDATE webhook_cursors SET attempts = 0, failing_since = NULL, next_attempt_at = NULL, "
-                + "last_error = NULL, lease_token = lease_token + 1 WHERE webhook_id = :id").bind("id", id).execute();
+        h.createUpdate("UPDATE webhook_cursors SET " + FORGET_FAILURES + ", lease_token = lease_token + 1 "
+                + "WHERE webhook_id = :id").bind("id", id).execute();
     }
 
     /** The organizations that have a subscription, of any status. */
@@ -209,14 +220,11 @@ final class WebhookStore {
 
     /** The subscription with secret and cursor, while {@code token} still holds its lease; empty otherwise. */
     Optional<Target> target(Handle h, long id, long token) {
-        return h.createQuery("SELECT w.id, w.org_id, w.url, w.description, w.object_types, w.actions, w.status, "
-                        + "w.paused_reason, w.paused_at, w.version, w.created_at, w.updated_at, w.format, w.options, "
-                        + "w.created_by, w.updated_by, w.secret, c.revision, "
-                        + "c.attempts, c.lease_token FROM webhooks w JOIN webhook_cursors c ON c.webhook_id = w.id "
+        return h.createQuery("SELECT " + TARGET_COLUMNS + ", c.revision, c.attempts, c.lease_token FROM webhooks w "
+                        + "JOIN webhook_cursors c ON c.webhook_id = w.id "
                         + "WHERE w.id = :id AND c.lease_token = :token AND c.lease_until > now()")
                 .bind("id", id).bind("token", token)
-                .map((rs, ctx) -> new Target(map(rs), rs.getString("secret"), rs.getLong("revision"),
-                        rs.getInt("attempts"), rs.getLong("lease_token")))
+                .map(TARGET)
                 .findOne();
     }
 
@@ -235,19 +243,15 @@ final class WebhookStore {
                     VALUES (:id, :revision, :attempt, :at, :duration, :status, :outcome, NULL, :node)),
                 moved AS (
                     UPDATE webhook_cursors SET revision = greatest(revision, :revision),
-                           lease_until = now() + make_interval(secs => :lease), attempts = 0, failing_since = NULL,
-                           next_attempt_at = NULL, last_error = NULL
+                           lease_until = now() + make_interval(secs => :lease), %s
                      WHERE webhook_id = :id AND lease_token = :token
                      RETURNING webhook_id, revision, attempts, lease_token)
-                SELECT w.id, w.org_id, w.url, w.description, w.object_types, w.actions, w.status, w.paused_reason,
-                       w.paused_at, w.version, w.created_at, w.updated_at, w.format, w.options, w.created_by,
-                       w.updated_by, w.secret, m.revision, m.attempts, m.lease_token
-                  FROM webhooks w JOIN moved m ON m.webhook_id = w.id""")
+                SELECT %s, m.revision, m.attempts, m.lease_token
+                  FROM webhooks w JOIN moved m ON m.webhook_id = w.id""".formatted(FORGET_FAILURES, TARGET_COLUMNS))
                 .bind("id", id).bind("token", token).bind("revision", revision).bind("attempt", attempt)
                 .bind("at", utc(at)).bind("duration", durationMs).bind("status", statusCode)
                 .bind("outcome", Delivery.SUCCEEDED).bind("node", node).bind("lease", seconds(lease))
-                .map((rs, ctx) -> new Target(map(rs), rs.getString("secret"), rs.getLong("revision"),
-                        rs.getInt("attempts"), rs.getLong("lease_token")))
+                .map(TARGET)
                 .findOne();
     }
 
@@ -256,8 +260,7 @@ final class WebhookStore {
      * {@code forgetFailures} (the event they were about was delivered or skipped); false when the lease was lost.
      */
     boolean advance(Handle h, long id, long token, long revision, boolean forgetFailures, Duration lease) {
-        String reset = forgetFailures ? ", attempts = 0, failing_since = NULL, next_attempt_at = NULL, last_error = NULL"
-                : "";
+        String reset = forgetFailures ? ", " + FORGET_FAILURES : "";
         return h.createUpdate("UPDATE webhook_cursors SET revision = greatest(revision, :revision), "
                         + "lease_until = now() + make_interval(secs => :lease)" + reset
                         + " WHERE webhook_id = :id AND lease_token = :token")
