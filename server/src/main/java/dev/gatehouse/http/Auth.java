@@ -116,7 +116,7 @@ public final class Auth {
                     "an API key is required: Authorization: Bearer <key>, or Basic with the key as user name");
         }
         String h = header.strip();
-        int space = h.indexOf(' ');
+        int space = schemeEnd(h);
         String scheme = space < 0 ? h : h.substring(0, space);
         String value = space < 0 ? "" : h.substring(space + 1).strip();
         if (scheme.equalsIgnoreCase("Bearer")) {
@@ -134,5 +134,16 @@ public final class Auth {
         // the scheme is not repeated: a key sent without one is read as the scheme, and an answer carries no secret
         throw new UnauthenticatedException("unauthenticated", "unsupported authorization scheme: send "
                 + "Authorization: Bearer <key>, or Basic with the key as user name");
+    }
+
+    /** Where the scheme ends: at the first space or tab (HTTP's whitespace), wherever the credential then starts. */
+    private static int schemeEnd(String header) {
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (c == ' ' || c == '\t') {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -46,10 +46,12 @@ class AuthorizationHeaderIT {
         return "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The scheme ends at a space or a tab, HTTP's whitespace, as {@code Bearer \t<key>} always passed. */
     @Test
     void aKeyIsTakenAsBearerOrAsBasicUserName_inAnyCaseOfTheScheme() {
         for (String key : new String[] {TestNode.SERVICE_KEY, org.adminKey()}) {
-            for (String header : new String[] {"Bearer " + key, "bearer " + key, basic(key + ":"), basic(key)}) {
+            for (String header : new String[] {"Bearer " + key, "bearer " + key, basic(key + ":"), basic(key),
+                    "Bearer\t" + key, "Bearer \t" + key, "Basic\t" + basic(key).substring(6)}) {
                 Http.Res res = rolesWith(header);
                 assertThat(res.status()).as("%s: %s", header.substring(0, 6), res).isEqualTo(200);
             }
