@@ -374,10 +374,10 @@ public final class HttpServer {
 
     /**
      * A {@code charset} the JVM does not know, a parameter without a value ({@code ; charset}) or a quoted value left
-     * open ({@code ; charset="utf-8}; {@link MediaTypes#parameterProblem}) is refused before anything reads the
-     * request (the servlet layer, and the web framework reading the query, would throw: a 500); so is a charset named
-     * twice ({@code ; charset=iso-8859-1; charset=utf-8}), as two {@code Content-Type} headers are
-     * ({@code http/edge/SingleHeaders}). Also asked of the requests answered directly ({@link DirectRoutes}).
+     * open ({@code ; charset="utf-8}) or a charset named twice, as two {@code Content-Type} headers are
+     * ({@code http/edge/SingleHeaders}; {@link MediaTypes#parameterProblem}), is refused before anything reads the
+     * request (the servlet layer, and the web framework reading the query, would throw: a 500). Also asked of the
+     * requests answered directly ({@link DirectRoutes}).
      */
     static void requireKnownCharset(String contentType) {
         String problem = MediaTypes.parameterProblem(contentType);
@@ -387,10 +387,6 @@ public final class HttpServer {
         String name = MediaTypes.charset(contentType);
         if (name == null) {
             return;
-        }
-        if (MediaTypes.charsets(contentType) > 1) {
-            // which of two a server takes (the first, here) need not be the one a proxy in front of it took
-            throw new HttpResponseException(415, "the Content-Type names its charset more than once; name it once");
         }
         boolean known;
         try {

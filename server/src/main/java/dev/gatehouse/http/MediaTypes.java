@@ -38,25 +38,19 @@ public final class MediaTypes {
         return null;
     }
 
-    /** How many {@code charset} parameters a {@code Content-Type} value holds. */
-    public static int charsets(String contentType) {
-        int count = 0;
-        for (Parameter parameter : parameters(contentType)) {
-            if (parameter.name().equalsIgnoreCase("charset")) {
-                count++;
-            }
-        }
-        return count;
-    }
-
     /**
      * What is wrong with the parameters of a {@code Content-Type} value, in words quoting the parameter; null when
      * nothing is. A parameter without {@code =} ({@code application/json; charset}) and a quoted value left open
      * ({@code charset="utf-8}) are wrong: no media type allows them, and a reader guessing where the value ends need
-     * not guess as a proxy in front of it did.
+     * not guess as a proxy in front of it did; so is a charset named twice ({@code ; charset=iso-8859-1;
+     * charset=utf-8}): which of two a server takes (the first, here) need not be the one a proxy took.
      */
     public static String parameterProblem(String contentType) {
+        int charsets = 0;
         for (Parameter parameter : parameters(contentType)) {
+            if (parameter.name().equalsIgnoreCase("charset") && ++charsets > 1) {
+                return "the Content-Type names its charset more than once; name it once";
+            }
             if (parameter.value() == null) {
                 return "the Content-Type parameter \"" + HeaderValues.shown(parameter.name())
                         + "\" has no value (name=value)";
