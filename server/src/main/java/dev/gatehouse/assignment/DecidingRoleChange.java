@@ -38,8 +38,12 @@ import static dev.gatehouse.store.SqlTime.instant;
  * the permissions the deciding role after has and the one before lacks — the caller must hold each of them, its own
  * roles on resources not counting, as for handing a role out; a member taking away its own role is exempt only when
  * it gains nothing — and as taking away the permissions the deciding role before has and the one after lacks — the
- * caller must hold them, and where the company role decided before, act on the member at all
- * ({@link Access#requireNotAbove}); a member's own loss and service keys are exempt.
+ * caller must hold them, and where a role held above the resource decided before (on an ancestor, or the company
+ * role), act on the member at all ({@link Access#requireNotAbove}): overriding what was given above the resource
+ * demotes the member there, which only a caller holding all the member holds may do (a v5 Manager's flags count
+ * wherever it manages a room, through its role on an office, a region or the company, so an office's Manager may not
+ * override, in a room, the role of a region's Manager holding a flag it lacks); a member's own loss and service keys
+ * are exempt.
  *
  * <p>A descendant holding a role of its own is untouched by the write; every other descendant decides through this
  * resource, so as this resource does, and judging the resource covers the whole subtree — except where the company
@@ -204,7 +208,7 @@ final class DecidingRoleChange {
     private static List<Timed> timeline(List<Row> chain, Company company, PermissionModel model, String type) {
         List<Timed> timeline = new ArrayList<>();
         for (Row link : chain) {
-            timeline.add(new Timed(Decider.of(link.permissions), link.expiresAt));
+            timeline.add(new Timed(Decider.ofAncestor(link.permissions), link.expiresAt));
             if (link.expiresAt == null) {
                 return timeline;
             }
@@ -266,7 +270,8 @@ final class DecidingRoleChange {
     /**
      * 403 {@code privilege_escalation} unless {@code caller} may make the change {@code judged} holds for member
      * {@code memberId} on a resource and the resources deciding through it: hold every permission it gains, and,
-     * unless the caller is the member, every one it loses, and act on the member where its company role decided.
+     * unless the caller is the member, every one it loses, and act on the member where a role held above the resource
+     * (on an ancestor, or its company role) decided.
      * {@code ownEnd}: the end of the member's own role on the resource when the change counts only after it (a move),
      * named in the refusal; else null.
      */
@@ -291,7 +296,7 @@ final class DecidingRoleChange {
                     + "resources beneath it that decide through it" + after + ", which member " + caller.memberId()
                     + " does not hold; only a member holding all of it, or a service key, may take it away");
         }
-        if (judged.companyLoses) {
+        if (judged.aboveLoses) {
             access.requireNotAbove(h, caller, model, memberId, what);
         }
     }
@@ -306,7 +311,8 @@ final class DecidingRoleChange {
         final Set<String> applicable;
         final Set<String> gains = new LinkedHashSet<>();
         final Set<String> losses = new LinkedHashSet<>();
-        boolean companyLoses;
+        /** Whether a role held above the resource (on an ancestor, or the company role) decided and loses. */
+        boolean aboveLoses;
 
         Judged(PermissionModel model, String type) {
             Set<String> applicable = new HashSet<>();
@@ -322,7 +328,7 @@ final class DecidingRoleChange {
                     for (String p : before.most) {
                         if (!after.least.contains(p) && applicable.contains(p)) {
                             losses.add(p);
-                            companyLoses |= before.company;
+                            aboveLoses |= before.above;
                         }
                     }
                 }
@@ -333,14 +339,22 @@ final class DecidingRoleChange {
     /**
      * A role that may decide on the resource and the resources deciding through it: {@code most}, the permissions it
      * grants on some of them; {@code least}, those it grants on all of them ({@code company}: it is the company role,
-     * which counts only on the types inheriting it).
+     * which counts only on the types inheriting it; {@code above}: it is held above the resource, on an ancestor, or
+     * it is the company role).
      */
-    private record Decider(Set<String> most, Set<String> least, boolean company) {
-        static final Decider NOTHING = new Decider(Set.of(), Set.of(), false);
+    private record Decider(Set<String> most, Set<String> least, boolean company, boolean above) {
+        static final Decider NOTHING = new Decider(Set.of(), Set.of(), false, false);
 
+        /** A role held on the resource itself. */
         static Decider of(List<String> permissions) {
             Set<String> all = Set.copyOf(permissions);
-            return new Decider(all, all, false);
+            return new Decider(all, all, false, false);
+        }
+
+        /** A role held on an ancestor of the resource. */
+        static Decider ofAncestor(List<String> permissions) {
+            Set<String> all = Set.copyOf(permissions);
+            return new Decider(all, all, false, true);
         }
     }
 
@@ -355,7 +369,8 @@ final class DecidingRoleChange {
             List<ResourceType> subtree = subtree(model, type);
             boolean somewhere = subtree.stream().anyMatch(ResourceType::inheritsCompanyRole);
             boolean everywhere = subtree.stream().allMatch(ResourceType::inheritsCompanyRole);
-            return new Decider(somewhere ? permissions : Set.of(), everywhere ? permissions : Set.of(), somewhere);
+            return new Decider(somewhere ? permissions : Set.of(), everywhere ? permissions : Set.of(), somewhere,
+                    somewhere);
         }
     }
 
@@ -414,8 +429,8 @@ final class DecidingRoleChange {
                 if (held == null) {
                     continue;
                 }
-                deciding.add(held == stored ? Decider.of(link.permissions) : ROLE_STORE.find(h, on.orgId(),
-                        held.roleId()).map(Role::permissions).map(Decider::of).orElse(Decider.NOTHING));
+                deciding.add(held == stored ? Decider.ofAncestor(link.permissions) : ROLE_STORE.find(h, on.orgId(),
+                        held.roleId()).map(Role::permissions).map(Decider::ofAncestor).orElse(Decider.NOTHING));
                 if (held.expiresAt() == null) {
                     endless = true;
                     break;

@@ -609,6 +609,37 @@ class RoomsClassicIT {
     }
 
     /**
+     * An office's Manager may not override, in a room of its office, the role a region's Manager holds there through
+     * its region when that Manager holds a flag it lacks ({@code canDeleteCompanyRooms}: the power to delete the room
+     * would be gone) — through Rooms' invitation and {@code /v1}'s PUT alike; one holding nothing it lacks, it may.
+     */
+    @Test
+    void anOfficesManager_doesNotOverrideInARoom_aRegionsManagerHoldingAFlagItLacks() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http mo = a.as(a.acceptedManager("Moe", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms"));
+        int above = a.acceptedManager("Reg", "Region", List.of(), List.of(a.north), "canManageCompanyMembers",
+                "canManageCompanyRooms", "canDeleteCompanyRooms");
+        int peer = a.acceptedManager("Pia", "Region", List.of(), List.of(a.north), "canManageCompanyRooms");
+        int room = a.room(mo, "Shield", a.o1, a.role("Manager"));
+        long revision = node.revision();
+
+        error(mo.post(a.base + "/rooms/" + room + "/users", Map.of("email", "reg@classic.test", "firstName", "Reg",
+                "lastName", "Manager", "roleId", a.role("Agent"))), 403, "PRIVILEGE_ESCALATION", "user " + above,
+                "canDeleteCompanyRooms");
+        Http.Res put = mo.put(a.org.path() + "/resources/room/" + room + "/assignments/" + above,
+                Map.of("role_id", a.role("Agent")));
+        assertThat(put.status()).as(put.toString()).isEqualTo(403);
+        assertThat(put.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        assertThat(a.allowed(above, "canEditAnyRoomRole", room)).as("still manages the room").isTrue();
+
+        assertThat(mo.post(a.base + "/rooms/" + room + "/users", Map.of("email", "pia@classic.test", "firstName",
+                "Pia", "lastName", "Manager", "roleId", a.role("Agent"))).status()).isEqualTo(201);
+        assertThat(a.allowed(peer, "canEditAnyRoomRole", room)).as("the Agent role decides there").isFalse();
+    }
+
+    /**
      * A place the user's profile lists but whose role it does not hold (taken away since) is judged as a new one: an
      * Office Manager editing the user once gave the role back there, in an office it does not manage.
      */
