@@ -188,11 +188,7 @@ public final class AssignmentBatch {
                 before != null, ended ? (before == null ? null : before.expiresAt()) : expiresAt, what);
         Role role = roleCache.computeIfAbsent(w.roleId(), id -> roles.find(tx.handle(), orgId, id)).orElseThrow(() ->
                 RoleReading.notFound(orgId, w.roleId()));
-        if (w.member().external() && !role.external()) { // named only to a caller that may read the role (RoleReading)
-            throw RoleReading.internalRole(tx.handle(), caller, role, "role_id", "member " + w.member().id()
-                    + " is external and may hold only external roles; role " + role.id() + " (\"" + role.name()
-                    + "\") is internal");
-        }
+        RoleReading.requireGivable(caller, w.member().id(), w.member().external(), role);
         // keeping the role held and only ending it sooner hands nothing out: judged as taking it away, as a single
         // put judges it (EndChange.onlyShortens); an ended line moves no end, and is judged as giving the role
         boolean shortens = !ended && EndChange.onlyShortens(before, role.id(), expiresAt);

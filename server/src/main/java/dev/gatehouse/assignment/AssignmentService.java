@@ -312,11 +312,7 @@ public final class AssignmentService {
         if (role == null) {
             throw RoleReading.notFound(orgId, roleId);
         }
-        if (member.external() && !role.external()) { // named only to a caller that may read the role (RoleReading)
-            throw RoleReading.internalRole(tx.handle(), caller, role, "role_id", "member " + member.id()
-                    + " is external and may hold only external roles; role " + roleId + " (\"" + role.name()
-                    + "\") is internal");
-        }
+        RoleReading.requireGivable(caller, member.id(), member.external(), role);
         // keeping the role held and only ending it sooner hands nothing out: judged as taking it away (EndChange)
         boolean shortens = EndChange.onlyShortens(before, roleId, stored(expiresAt));
         String what = before == null ? assigning(type, resourceId) : shortens ? ending(type, resourceId)

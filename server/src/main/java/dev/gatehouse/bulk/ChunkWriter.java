@@ -386,20 +386,27 @@ final class ChunkWriter {
 
     /**
      * The id of the role a line names by the field {@code field} (its name) or {@code field + "_id"} (its id), e.g.
-     * {@code revoked_role} or {@code revoked_role_id}; a 400 naming the field the line sent when there is none.
+     * {@code revoked_role} or {@code revoked_role_id}; a 400 naming the field the line sent when there is none. To an
+     * external caller an internal role is none: it may never give or read one, and the answer does not tell a
+     * company role's name or id from one that does not exist ({@code role/RoleReading}).
      */
     private long roleId(ImportLine.RoleRef ref, String field) {
         if (ref.id() != null) {
-            if (!rolesById.containsKey(ref.id())) {
+            if (!givable(rolesById.get(ref.id()))) {
                 throw unknown(field + "_id", "role " + ref.id() + " not found in its organization");
             }
             return ref.id();
         }
         Role role = byName(ref.name(), name -> rolesByName.get(key(name)));
-        if (role == null) {
+        if (!givable(role)) {
             throw unknown(field, "role \"" + ref.name() + "\" not found in its organization");
         }
         return role.id();
+    }
+
+    /** Whether {@code role} exists for the caller: any role, but an internal one to an external caller. */
+    private boolean givable(Role role) {
+        return role != null && (role.external() || !caller.external());
     }
 
     // ---------------------------------------------------------------- members

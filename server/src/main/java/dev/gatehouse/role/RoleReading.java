@@ -36,14 +36,23 @@ public final class RoleReading {
     }
 
     /**
-     * The refusal of giving {@code role}, an internal role, to an external member: {@code refusal}, which may name the
-     * role, to a caller that may read it; to any other, exactly the refusal of a role that does not exist
-     * ({@link #notFound}), on field {@code role_id}.
+     * 400 unless {@code role} may be given to member {@code memberId} ({@code memberExternal}: an outsider) by
+     * {@code caller}: an internal role to an external member is refused, in words naming the role (the caller, an
+     * internal member or a service key, may read it); to an external caller, which can never read an internal role,
+     * an internal role is exactly a role that does not exist ({@link #notFound}), whoever the member — the answer
+     * tells nothing of which ids are company roles. External roles pass (the caller's other gates judge them).
      */
-    public static InvalidInputException internalRole(Handle h, Caller caller, Role role, String field,
-                                                     String refusal) {
-        return mayRead(h, caller, role.id()) ? InvalidInputException.field(field, refusal)
-                : notFound(role.orgId(), role.id());
+    public static void requireGivable(Caller caller, long memberId, boolean memberExternal, Role role) {
+        if (role.external()) {
+            return;
+        }
+        if (caller.external()) {
+            throw notFound(role.orgId(), role.id());
+        }
+        if (memberExternal) {
+            throw InvalidInputException.field("role_id", "member " + memberId + " is external and may hold only "
+                    + "external roles; role " + role.id() + " (\"" + role.name() + "\") is internal");
+        }
     }
 
     /**

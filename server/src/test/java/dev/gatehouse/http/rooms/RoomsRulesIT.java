@@ -1869,6 +1869,55 @@ class RoomsRulesIT {
     }
 
     /**
+     * To an outsider a company role is a role that does not exist whoever receives it: given to an internal
+     * participant, or to a company user it invites, through Rooms and {@code /v1}, and named by id or by name in an
+     * import line. Before, only an outsider receiving it was answered so: an internal receiver's answer was a 403
+     * (an empty company role was even given), and an import answered a company role's name with its id.
+     */
+    @Test
+    void aCompanyRole_isARoleNotFound_toAnOutsider_whoeverReceivesIt_andInItsImports() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int secret = a.role("SecretRole", false, "canCreateRooms");
+        int empty = a.role("EmptyRole", false);
+        int agent = a.role("BuyerAgent", true, "canAddUsersToRooms", "canEditAnyRoomRole",
+                "canManageAnyUserRoomAccess", "canViewRoomDetails");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        Http ext = a.as(a.invite(a.admin, room, "ext3@out.test", agent));
+        int colleague = a.user("Colleague", empty, "Contributor");
+        a.invite(a.admin, room, "colleague@acme.test", empty);
+        a.user("Far", empty, "Contributor");
+        String users = a.base + "/rooms/" + room + "/users";
+        long before = node.appliedRevision();
+
+        for (int role : List.of(secret, empty)) {
+            sameAsNoRole(role, id -> ext.put(users + "/" + colleague, Map.of("roleId", id)));
+            sameAsNoRole(role, id -> ext.post(users, Map.of("email", "far@acme.test", "firstName", "F", "lastName",
+                    "T", "roleId", id)));
+            Http.Res absent = ext.put(a.org.path() + "/resources/room/" + room + "/assignments/" + colleague,
+                    Map.of("role_id", 999999));
+            Http.Res internal = ext.put(a.org.path() + "/resources/room/" + room + "/assignments/" + colleague,
+                    Map.of("role_id", role));
+            assertThat(internal.status()).as("%s", internal).isEqualTo(absent.status()).isEqualTo(400);
+            assertThat(internal.get("detail").stringValue().replace("role " + role + " ", "role N "))
+                    .isEqualTo(absent.get("detail").stringValue().replace("role 999999 ", "role N "));
+        }
+        String line = "{\"type\": \"assignment\", \"resource\": {\"type\": \"room\", \"id\": \"" + room
+                + "\"}, \"user_id\": \"ext3@out.test\", ";
+        for (String[] names : new String[][] {{"\"role\": \"secretROLE\"", "\"role\": \"Nope\""},
+                {"\"role_id\": " + secret, "\"role_id\": 999999"}}) {
+            Http.Res internal = ext.raw("POST", a.org.path() + "/import", line + names[0] + "}\n",
+                    "application/x-ndjson");
+            Http.Res absent = ext.raw("POST", a.org.path() + "/import", line + names[1] + "}\n",
+                    "application/x-ndjson");
+            assertThat(internal.status()).as("%s", internal).isEqualTo(absent.status()).isEqualTo(400);
+            assertThat(internal.get("code").stringValue()).isEqualTo(absent.get("code").stringValue());
+            assertThat(internal.get("detail").stringValue().replace("secretROLE", "X").replace("" + secret, "X"))
+                    .isEqualTo(absent.get("detail").stringValue().replace("Nope", "X").replace("999999", "X"));
+        }
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+    }
+
+    /**
      * Asserts that {@code request} answers for {@code roleId} exactly as for a role id the account does not have, the
      * id aside: status, error code and message.
      */
