@@ -401,6 +401,13 @@ public final class Store implements AutoCloseable {
                     return new InvalidInputException("invalid_input", "a value is out of range or malformed");
                 case "40001", "40P01", "55P03", "57014":
                     return new UnavailableException("retry", "a concurrent write interfered; retry the request");
+                case "25P03", "25P04":
+                    // idle_in_transaction_session_timeout (deployment.md advises 5 s) or transaction_timeout: the node
+                    // stalled inside the transaction (a long pause, a frozen host), the database ended the session
+                    // and rolled it back; a commit it reached is answered write_outcome_unknown (failure)
+                    return new UnavailableException("retry", "the database ended this node's transaction, which "
+                            + "had waited longer than the database allows (the node paused), so nothing was written; "
+                            + "retry the request");
                 default:
                     // class 22, data exception: a value PostgreSQL cannot take (a NUL in text 22021, a date out of
                     // range 22008, malformed 22007 or 22P02, too long 22001, out of range 22003, …). The edge should

@@ -23,4 +23,18 @@ class StoreFailuresTest {
         assertThat(failure).isInstanceOf(UnavailableException.class);
         assertThat(((GatehouseException) failure).code()).isEqualTo("database_unavailable");
     }
+
+    /**
+     * A transaction the database ended because it sat idle too long ({@code idle_in_transaction_session_timeout},
+     * which deployment.md advises, 25P03; {@code transaction_timeout}, 25P04) while the node was paused: a retryable
+     * 503, where it was a 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"25P03", "25P04"})
+    void aTransactionTheDatabaseEnded_isARetryableRetry(String state) {
+        RuntimeException failure = Store.translate(new ConnectionException(new SQLException("terminating connection "
+                + "due to idle-in-transaction timeout", state)));
+        assertThat(failure).isInstanceOf(UnavailableException.class);
+        assertThat(((GatehouseException) failure).code()).isEqualTo("retry");
+    }
 }
