@@ -419,6 +419,25 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * A stream opened at the head sends one heartbeat as it opens, then the next change: it sent a second heartbeat
+     * of the same position at once (the first page, empty, had its own).
+     */
+    @Test
+    void serverSentEvents_openedAtTheHead_sendOneHeartbeat_thenTheNextChange() throws Exception {
+        long head = node.appliedRevision();
+        HttpResponse<InputStream> res = openStream("after=" + head + "&heartbeat=20s", null);
+        assertThat(res.statusCode()).isEqualTo(200);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+            Map<String, String> first = nextEvent(in);
+            assertThat(first.get("event")).isEqualTo("heartbeat");
+            assertThat(MAPPER.readTree(first.get("data")).get("revision").longValue()).isEqualTo(head);
+            fx.role(docs, "After the stream opened", List.of("doc.read", "records.all"));
+            Map<String, String> next = nextEvent(in);
+            assertThat(next.get("event")).as("%s", next).isEqualTo("change");
+        }
+    }
+
     @Test
     void serverSentEvents_reconnectingWithLastEventId_resumeAfterIt_repeatingNothing() throws Exception {
         fx.role(docs, "Resumed", List.of("doc.read", "records.all"));

@@ -165,7 +165,9 @@ final class ReplicationResource {
             ChangeStream.Page page = first;
             while (page != null) {
                 if (page.items().isEmpty()) {
-                    heartbeat(out, page.revision());
+                    if (page != first || page.revision() != start) { // the opening heartbeat said it already
+                        heartbeat(out, page.revision());
+                    }
                 } else {
                     StringBuilder events = new StringBuilder();
                     for (ObjectNode item : page.items()) {
