@@ -51,6 +51,7 @@ final class Connection {
         requireNotBlank("--url", url);
         requireNotBlank("--key", key);
         requireNotBlank("--profile", profile);
+        requireNotBlank("--config", config == null ? null : config.toString());
         Map<String, String> env = GatehouseCli.of(spec).env();
         ConfigFile.Profile file = null;
         String resolvedUrl = firstOf(url, env.get("GATEHOUSE_URL"));

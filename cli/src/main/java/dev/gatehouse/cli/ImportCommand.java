@@ -73,23 +73,15 @@ final class ImportCommand implements Callable<Integer> {
         // a pipe is read once: its lines are not counted first, and it is sent as standard input is
         long total = path != null && !ReadableFile.stream(path) && GatehouseCli.of(spec).stderrTerminal()
                 ? countLines(path) : 0;
-        Consumer<ImportResult> shown = p -> progress.step(p.committedLines(), total, p.committedLines()
-                + " lines committed (" + chunks(p.chunks()) + ", revision " + p.revision() + ")", true, true);
+        // the lines this run committed, without those --from-line skipped (committed_lines counts them: summary)
+        Consumer<ImportResult> shown = p -> progress.step(p.committedLines(), total,
+                (p.committedLines() - p.skippedLines()) + " lines committed (" + chunks(p.chunks()) + ", revision "
+                        + p.revision() + ")", true, true);
         try (GatehouseClient gatehouse = connection.open()) {
             Bulk bulk = scope.deployment ? gatehouse.bulk() : gatehouse.org(scope.org).bulk();
-            ImportResult result;
-            if (path != null && !ReadableFile.stream(path)) {
-                result = bulk.importFrom(path, options, shown);
-            } else if (path != null) {
-                try (InputStream in = Files.newInputStream(path)) {
-                    result = bulk.importFrom(in, options, shown);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-                }
-            } else {
-                InputStream in = GatehouseCli.of(spec).stdin();
-                result = bulk.importFrom(in, options, shown);
-            }
+            // the client reads a pipe or a device once, as a stream (Bulk.importFrom(Path))
+            ImportResult result = path != null ? bulk.importFrom(path, options, shown)
+                    : bulk.importFrom(GatehouseCli.of(spec).stdin(), options, shown);
             progress.finish(summary(result));
             spec.commandLine().getOut().println(Output.LINES.writeValueAsString(shown(result)));
             spec.commandLine().getOut().flush();

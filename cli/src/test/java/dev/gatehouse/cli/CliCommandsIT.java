@@ -680,7 +680,7 @@ class CliCommandsIT {
     @Test
     void anEmptyFlag_isRefused_ratherThanPassedOverForTheEnvironmentsKey() {
         Fixtures.Org org = fx.org("rooms");
-        for (String flag : List.of("--key", "--url", "--profile")) {
+        for (String flag : List.of("--key", "--url", "--profile", "--config")) {
             Cli.Run run = Cli.run(node, "orgs", "get", id(org), flag, "");
             assertThat(run.exit()).as(flag + ": " + run).isEqualTo(2);
             assertThat(run.err()).contains(flag + " is empty");

@@ -118,7 +118,8 @@ class DeploymentBulkCommandsIT {
         assertThat(result.get("skipped_lines").longValue()).isEqualTo(3);
         assertThat(resumed.err()).as("the lines this run committed, not the skipped ones")
                 .contains((lines.size() - 3) + " of " + lines.size() + " lines committed (lines 1..3 skipped by "
-                        + "--from-line)");
+                        + "--from-line)")
+                .as("and so says each chunk's progress").contains("import: 3 lines committed (1 chunk,");
         assertThat(result.get("organizations")).hasSize(1);
         assertThat(result.get("organizations").get(0).get("line").longValue()).isEqualTo(5);
         long orgB = result.get("organizations").get(0).get("org_id").longValue();

@@ -73,7 +73,7 @@ final class HttpBulk implements Bulk {
 
     @Override
     public ImportResult importFrom(Path file, ImportOptions options) {
-        return send(fileBody(file), true, options);
+        return fromFile(file, options, null);
     }
 
     @Override
@@ -84,7 +84,7 @@ final class HttpBulk implements Bulk {
 
     @Override
     public ImportResult importFrom(Path file, ImportOptions options, Consumer<ImportResult> progress) {
-        return sendFollowing(fileBody(file), true, options, progress);
+        return fromFile(file, options, progress);
     }
 
     @Override
@@ -93,18 +93,36 @@ final class HttpBulk implements Bulk {
         return sendFollowing(() -> HttpRequest.BodyPublishers.ofInputStream(() -> lines), false, options, progress);
     }
 
-    private static Supplier<BodyPublisher> fileBody(Path file) {
+    /**
+     * The import of {@code file} ({@code progress}: null, none). A regular file is sent from disk, as many bytes as
+     * its size, and retried like any write. A file read as a stream — a named pipe or a device ({@code /dev/stdin},
+     * {@code <(zcat lines.gz)}), or one whose size the system reports as 0 ({@code /proc}) — is read once, as an
+     * {@link InputStream} is: sending its size's bytes would send none. A file missing, not readable or a directory
+     * is the caller's I/O, an {@link UncheckedIOException} before anything is sent.
+     */
+    private ImportResult fromFile(Path file, ImportOptions options, Consumer<ImportResult> progress) {
         Arguments.required(file, "file");
-        if (!Files.isReadable(file)) {
-            throw new UncheckedIOException(new FileNotFoundException("cannot read " + file));
+        if (Files.isDirectory(file) || !Files.isReadable(file)) {
+            throw new UncheckedIOException(new FileNotFoundException("cannot read " + file
+                    + (Files.isDirectory(file) ? ": it is a directory" : "")));
         }
-        return () -> {
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+                try (InputStream lines = Files.newInputStream(file)) {
+                    return progress == null ? importFrom(lines, options) : importFrom(lines, options, progress);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        Supplier<BodyPublisher> body = () -> {
             try {
                 return HttpRequest.BodyPublishers.ofFile(file);
             } catch (FileNotFoundException gone) {
                 throw new UncheckedIOException(gone);
             }
         };
+        return progress == null ? send(body, true, options) : sendFollowing(body, true, options, progress);
     }
 
     private ImportResult send(Supplier<BodyPublisher> body, boolean replayable, ImportOptions options) {

@@ -161,6 +161,37 @@ class ClientBulkIT {
         assertThat(target.members().list().map(Members.Member::userId)).doesNotContain("zed");
     }
 
+    /**
+     * A named pipe given as the file is read as a stream, once: its lines are imported (the file's size, 0, was sent
+     * as the body: nothing was imported and the import answered success). A directory is the caller's I/O, an
+     * {@link java.io.UncheckedIOException} before anything is sent (it was a transport failure, retried).
+     */
+    @Test
+    void aNamedPipe_isImportedAsAStream_andADirectoryIsTheCallersIo(@TempDir Path dir) throws Exception {
+        OrgClient target = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        Path pipe = dir.resolve("lines.pipe");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(pipe, "{\"type\": \"role\", \"name\": \"Piped\", "
+                        + "\"permissions\": [\"doc.read\", \"records.all\"]}\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.setDaemon(true); // a reader that never opens the pipe would leave it blocked
+        writer.start();
+        ImportResult result = target.bulk().importFrom(pipe);
+        assertThat(result.lines()).isEqualTo(1);
+        writer.join();
+        assertThat(result.counts().get("role").created()).isEqualTo(1);
+        assertThat(target.roles().list().map(Roles.Role::name)).contains("Piped");
+
+        java.io.UncheckedIOException refused = catchThrowableOfType(java.io.UncheckedIOException.class,
+                () -> target.bulk().importFrom(dir));
+        assertThat(refused).hasMessageContaining("it is a directory");
+    }
+
     @Test
     void importWithProgress_handsOverEachCommittedChunk_thenTheResult_orTheFailingLine(@TempDir Path dir)
             throws IOException {
