@@ -1,7 +1,7 @@
 // Groups: named sets of members (Close's groups). Create, rename, delete; add and remove members.
 import * as api from './api.js';
 import {h, fill, field, values, changes, notice, confirming, onSubmit, phrase} from './dom.js';
-import {showProblem, clearProblem, explain} from './problems.js';
+import {showProblem, clearProblem, explain, offerCurrent} from './problems.js';
 import * as members from './members.js';
 
 /** How many members of a group are listed before Show all. */
@@ -10,8 +10,13 @@ const SHOWN = 200;
 export async function render(view, app, rest, params) {
   const groups = await api.all(`${app.orgPath()}/groups`);
   const out = h('div', {});
-  const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error', {ofWrite: true})); };
-  const reload = done => app.go(`#/groups?done=${app.done(done)}&t=${Date.now()}`);
+  const reload = done => app.go(`#/groups${api.query({done: app.done(done), t: Date.now()})}`);
+  // a group renamed or deleted elsewhere since the screen read it: the refusal offers the groups as they are now
+  const current = () => reload();
+  const fail = e => {
+    if (!(e instanceof api.ApiError)) throw e;
+    fill(out, notice([explain(e), ' ', offerCurrent(e, current)], 'error', {ofWrite: true}));
+  };
 
   const create = h('form', {class: 'card inline', novalidate: true},
     field('New group name', h('input', {name: 'name', required: true, maxlength: 100, autocomplete: 'off'})),
@@ -67,7 +72,7 @@ export async function render(view, app, rest, params) {
         reload('Group renamed.');
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
-        showProblem(rename, e);
+        showProblem(rename, e, {current});
       }
     });
     const userId = h('input', {name: 'user_id', autocomplete: 'off'});

@@ -135,10 +135,7 @@ async function detail(view, app, roles, id, params) {
       reload(message);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      const box = showProblem(form, e);
-      if (e.status === 412) {
-        box.append(h('button', {type: 'button', on: {click: () => reload()}}, 'Load the current version'));
-      }
+      showProblem(form, e, {current: () => reload()});
     }
   }
 
@@ -287,7 +284,10 @@ function keysSection(app, base, keys, reload) {
 
 /**
  * Per-member grants, where the model allows them: the permissions the model lets be granted, as switches, saved
- * whole (PUT …/grants replaces the set). They count only while the member's company role is one the model names.
+ * whole (PUT …/grants replaces the set). They count only while the member's company role is one the model names,
+ * and only then are they given: while it is another, the API refuses every set but the empty one (409
+ * grants_not_taken), so a permission not granted cannot be ticked, and the grants the member keeps (given under an
+ * earlier role) can only be taken away, all together.
  */
 function grantsSection(app, base, member, roles, grants, reload) {
   const section = h('section', {class: 'card', 'aria-label': 'Grants'}, h('h2', {}, 'Grants'));
@@ -296,21 +296,34 @@ function grantsSection(app, base, member, roles, grants, reload) {
   }
   const allowed = app.model.member_grants;
   const described = new Map(app.model.permissions.map(p => [p.key, p.description || p.key]));
-  const roleKey = roles.find(r => r.id === member.role_id)?.key;
+  const held = roles.find(r => r.id === member.role_id);
   const takenBy = roles.filter(r => r.system && allowed.roles.includes(r.key)).map(r => r.name);
+  const takes = Boolean(held) && allowed.roles.includes(held.key);
+  const meanwhile = held ? `while the company role is ${held.name}` : 'while the member has no company role';
+  const kept = grants.items.length
+    ? ' The grants this member keeps count for nothing now; they can only be removed, all together.' : '';
   const form = h('form', {novalidate: true},
     h('p', {}, 'Permissions this member holds beside its company role, without a role of its own.'),
-    allowed.roles.includes(roleKey) ? null : notice(`Grants count only while the company role is `
-      + `${(takenBy.length ? takenBy : allowed.roles).join(' or ')}: for this member they do not count now.`, 'info'),
+    takes ? null : notice(`Grants cannot be added ${meanwhile}: they count only while the company role is `
+      + `${(takenBy.length ? takenBy : allowed.roles).join(' or ')}.${kept}`, 'info'),
     h('fieldset', {class: 'checks', dataset: {field: 'permissions'}}, h('legend', {}, 'Granted permissions'),
       allowed.permissions.map(key => h('label', {class: 'check'},
-        h('input', {type: 'checkbox', dataset: {grant: key}, checked: grants.items.includes(key)}),
+        h('input', {type: 'checkbox', dataset: {grant: key}, checked: grants.items.includes(key),
+          disabled: !takes && !grants.items.includes(key)}),
         ` ${described.get(key)} `, h('code', {}, key))),
       h('p', {class: 'field-error', hidden: true})),
-    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save grants')));
+    // with nothing granted and nothing to grant there is nothing to save
+    h('div', {class: 'actions'}, h('button', {type: 'submit', disabled: !takes && !grants.items.length},
+      'Save grants')));
   onSubmit(form, async () => {
     clearProblem(form);
     const permissions = [...form.querySelectorAll('[data-grant]:checked')].map(box => box.dataset.grant);
+    // the API would refuse a smaller set as it refuses a larger one: kept grants go all together or not at all
+    if (!takes && permissions.length && permissions.length < grants.items.length) {
+      showProblem(form, {code: 'invalid_input',
+        errors: {permissions: `untick every grant to remove them: ${meanwhile} they can only be removed all together`}});
+      return;
+    }
     try {
       await api.put(`${base}/grants`, {permissions});
       app.say('Grants saved.');

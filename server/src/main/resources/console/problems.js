@@ -51,10 +51,14 @@ export function clearProblem(form) {
  * A server error lands at the form field that feeds it, found by its control's name or a [data-field] wrapper
  * (such as a permission matrix): by the name as the server gives it, as `fields` maps it (the explorer's
  * `user_id` is its `member`), or spelt the forms' way (`resource.id` is `resource_id`, a camelCase name its
- * snake_case). Each problem shows once: a message is not repeated at its field, and the summary leaves out a
- * detail that only restates the errors shown at their fields.
+ * snake_case). Each problem shows once: a message is not repeated at its field, the summary leaves out a
+ * detail that only restates the errors shown at their fields, and an error with no field in the form (a query's
+ * `cursor`) is listed only when the summary does not already speak of it.
+ *
+ * `current` loads the current version of what the form saves: a version conflict (someone else saved it since it
+ * was read) then offers it beside the problem (offerCurrent).
  */
-export function showProblem(form, problem, {fields = {}} = {}) {
+export function showProblem(form, problem, {fields = {}, current} = {}) {
   clearProblem(form);
   const errors = problem.errors || {};
   let first = null;
@@ -63,7 +67,7 @@ export function showProblem(form, problem, {fields = {}} = {}) {
   for (const [name, message] of Object.entries(errors)) {
     const wrapper = fieldOf(form, name, fields);
     const slot = wrapper && wrapper.querySelector('.field-error');
-    if (!slot) { unplaced.push(`${name}: ${message}`); continue; }
+    if (!slot) { unplaced.push([name, message]); continue; }
     placed.push([name, message]);
     const text = sentence(message);
     if (!slot.textContent.split('\n').includes(text)) slot.textContent = slot.textContent ? `${slot.textContent}\n${text}` : text;
@@ -73,14 +77,34 @@ export function showProblem(form, problem, {fields = {}} = {}) {
     first = first || control || slot;
   }
   const listed = Object.entries(errors);
-  const summary = listed.length && restates(problem.detail, listed)
-    ? (WORDS[problem.code] || WORDS.invalid_input) : explain(problem);
+  const detailed = !(listed.length && restates(problem.detail, listed));
+  const summary = detailed ? explain(problem) : (WORDS[problem.code] || WORDS.invalid_input);
+  // the server's own sentence already tells an error of a field it names: a list would say it again, in fewer words
+  const untold = detailed ? unplaced.filter(([name]) => !names(problem.detail, name)) : unplaced;
   const box = h('div', {class: 'form-problem', role: 'alert', tabindex: '-1'},
     h('p', {}, summary),
-    unplaced.length ? h('ul', {}, unplaced.map(u => h('li', {}, u))) : null);
+    untold.length ? h('ul', {}, untold.map(([name, message]) => h('li', {}, `${name}: ${message}`))) : null,
+    offerCurrent(problem, current));
   form.prepend(box);
   (first || box).focus();
   return box;
+}
+
+/**
+ * What a version conflict offers (412 `version_mismatch`: someone else saved the object since the screen read it):
+ * a button that loads the current version through `load`, where the refusal is shown — the form would otherwise keep
+ * showing the version every save of it is refused for. Null for any other problem, or without `load`.
+ */
+export function offerCurrent(problem, load) {
+  if (!load || problem.code !== 'version_mismatch') return null;
+  return h('button', {type: 'button', class: 'secondary', on: {click: () => load()}}, 'Load the current version');
+}
+
+/** Whether a server's sentence names the field `name` (`cursor is not one this API returned`), as a word of its own. */
+function names(detail, name) {
+  if (!detail) return false;
+  const word = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_.])${word}($|[^A-Za-z0-9_])`, 'i').test(detail);
 }
 
 /** The wrapper of the form field a server error named `name` belongs to, or null. */

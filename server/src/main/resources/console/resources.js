@@ -130,11 +130,21 @@ async function resource(app, type, id) {
   const roleName = new Map(roles.map(r => [r.id, r.name]));
   // An assignment names its member by id only, and the API reads members one by one (or all, in id order): each
   // page of holders reads just its own members, so a room with thousands of holders costs a page's worth at a time.
+  // An outsider's key reads no member but its own, the one its directory holds: nobody else is asked for (the API
+  // would answer 404), and a holder not there is one the key does not see.
   const people = new Map();
+  const unseen = new Set();
+  const directory = app.outsider
+    ? (await api.attempt(api.get(`${app.orgPath()}/members${api.query({limit: 2})}`))).value : null;
+  if (directory) directory.items.forEach(m => people.set(m.id, m));
+  const read = a => api.get(`${app.orgPath()}/members/${api.memberRef(a.member_id)}`).then(
+    m => people.set(a.member_id, m),
+    e => { if (e instanceof api.ApiError && (e.status === 403 || e.status === 404)) unseen.add(a.member_id); });
   const holders = async cursor => {
     const page = await api.get(`${path}${api.query({limit: HOLDERS, cursor})}`);
-    await Promise.all(page.items.filter(a => !people.has(a.member_id)).map(a => api.get(`${app.orgPath()}/members/`
-      + api.memberRef(a.member_id)).then(m => people.set(a.member_id, m), () => null)));
+    const unknown = page.items.filter(a => !people.has(a.member_id));
+    if (directory) unknown.forEach(a => unseen.add(a.member_id));
+    else await Promise.all(unknown.map(read));
     return page;
   };
   let first;
@@ -153,6 +163,10 @@ async function resource(app, type, id) {
 
   const member = h('input', {name: 'member', required: true, autocomplete: 'off'});
   const role = select('role_id', roles.map(r => ({value: r.id, label: `${r.name}${r.external ? ' (external)' : ''}`})));
+  // a holder's role the key does not read (an outsider reads only the roles it holds) is none of the choices: Change…
+  // then leaves the role unchosen, and neither the preview nor the save sends a role nobody chose
+  const unchosen = () => !roleName.has(Number(role.value));
+  const chooseRole = form => showProblem(form, {code: 'invalid_input', errors: {role_id: 'choose a role'}});
   const ends = setInstant(h('input', {name: 'expires_at', type: 'datetime-local'}), null);
   // A PUT replaces the member's role here whole, its end included: the end is always sent as the form shows it —
   // exactly as held when Change… filled it in and it was left alone.
@@ -170,7 +184,8 @@ async function resource(app, type, id) {
         + 'and its end; Change… next to a holder fills in what it holds.')),
     h('div', {class: 'actions'},
       h('button', {type: 'submit'}, 'Assign role'),
-      h('button', {type: 'button', class: 'secondary', on: {click: () => pane.refresh(change())}}, 'Preview change')),
+      h('button', {type: 'button', class: 'secondary', on: {click: () => (unchosen() ? chooseRole(assign)
+        : pane.refresh(change()))}}, 'Preview change')),
     pane.element);
   pane.follow(assign);
   onSubmit(assign, async () => {
@@ -178,6 +193,10 @@ async function resource(app, type, id) {
     if (!member.value.trim()) {
       showProblem(assign, {code: 'invalid_input', detail: 'name the member',
         errors: {member: 'enter a user id or id:<member id>'}});
+      return;
+    }
+    if (unchosen()) {
+      chooseRole(assign);
       return;
     }
     try {
@@ -208,7 +227,8 @@ async function resource(app, type, id) {
       h('button', {type: 'button', class: 'secondary small', 'aria-label': `Change the role of ${who(a)} here`,
         on: {click: () => {
           member.value = api.memberRef(a.member_id);
-          role.value = String(a.role_id);
+          // a role the key does not read selects nothing (role.value is then "")
+          role.value = roleName.has(a.role_id) ? String(a.role_id) : '';
           setInstant(ends, a.expires_at);
           // the form now holds another change: a preview of the one it held is out of date
           member.dispatchEvent(new Event('change', {bubbles: true}));
@@ -222,11 +242,13 @@ async function resource(app, type, id) {
         {class: 'danger small', 'aria-label': `Remove the role of ${who(a)} here`}),
       ask);
   };
+  // a member or role the key does not read is said to be one, never shown as a number or linked to a page that fails
   const list = items => table([
-    {label: 'Member', cell: a => h('a', {href: members.link(a.member_id)},
-      people.get(a.member_id)?.user_id || api.memberRef(a.member_id))},
-    {label: 'Role here', cell: a => h('a', {href: `#/roles/${a.role_id}`},
-      roleName.get(a.role_id) || String(a.role_id))},
+    {label: 'Member', cell: a => (unseen.has(a.member_id) ? h('span', {class: 'muted'}, 'a member this key does not see')
+      : h('a', {href: members.link(a.member_id)}, people.get(a.member_id)?.user_id || api.memberRef(a.member_id)))},
+    {label: 'Role here', cell: a => (roleName.has(a.role_id)
+      ? h('a', {href: `#/roles/${a.role_id}`}, roleName.get(a.role_id))
+      : h('span', {class: 'muted'}, 'a role this key does not read'))},
     {label: 'Since', cell: a => when(a.created_at)},
     {label: 'Until', cell: a => (a.expires_at ? when(a.expires_at) : 'No end')},
     {label: '', cell: actions},

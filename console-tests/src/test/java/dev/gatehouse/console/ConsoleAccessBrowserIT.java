@@ -182,6 +182,52 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
         browser.waitUntil(d -> node.service().get(grants).get("permissions").isEmpty());
     }
 
+    /**
+     * A member moved off a grant-taking company role keeps its grants, counting for nothing; the API then refuses
+     * every set but the empty one (409 grants_not_taken), so the form offers no grant to add and removes the kept
+     * ones only all together.
+     */
+    @Test
+    void grants_ofAMemberWhoseRoleTakesNone_cannotBeAdded_andKeptOnesAreRemovedAllTogether() {
+        Fixtures.Org org = fixtures.org("rooms_v5");
+        long amy = fixtures.member(org, "u-amy", fixtures.roleId(org, "Manager"));
+        String grants = org.path() + "/members/" + amy + "/grants";
+        Http.Res granted = node.service().put(grants, Map.of("permissions", List.of("isRegionManager",
+                "isOfficeManager")));
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
+        Http.Res moved = node.service().patch(org.path() + "/members/" + amy,
+                Map.of("role_id", fixtures.roleId(org, "Agent")));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+        signIn(org.adminKey());
+        browser.open("/console/#/members/id:" + amy);
+        browser.heading("u-amy");
+        assertThat(browser.waitFor(By.cssSelector("section[aria-label='Grants']")).getText())
+                .contains("Grants cannot be added while the company role is Agent",
+                        "they count only while the company role is Manager")
+                .doesNotContain("for this member they do not count now");
+        assertThat(grant("canManageCompanyRooms").isEnabled()).as("a grant not held cannot be ticked").isFalse();
+        assertThat(grant("isOfficeManager").isEnabled()).as("a kept grant can be unticked").isTrue();
+
+        browser.click(grant("isOfficeManager"));
+        browser.press("Save grants");
+        browser.waitForText(By.cssSelector("[data-field='permissions'] .field-error"), "Untick every grant");
+        assertThat(node.service().get(grants).get("permissions").toString())
+                .isEqualTo("[\"isRegionManager\",\"isOfficeManager\"]");
+
+        browser.click(grant("isRegionManager"));
+        browser.press("Save grants");
+        browser.waitForText(By.cssSelector(".notice-ok"), "Grants saved.");
+        assertThat(node.service().get(grants).get("permissions")).isEmpty();
+        assertThat(grant("isOfficeManager").isEnabled()).isFalse();
+        assertThat(browser.waitFor(By.xpath("//button[normalize-space()='Save grants']")).isEnabled())
+                .as("nothing held, nothing to grant: nothing to save").isFalse();
+    }
+
+    /** The grants form's switch for a permission. */
+    static WebElement grant(String permission) {
+        return browser.waitFor(By.cssSelector("input[data-grant='" + permission + "']"));
+    }
+
     @Test
     void historyAndWebhooks_offerEveryObjectTypeTheOrganizationRecords() {
         Fixtures.Org org = fixtures.org("rooms_v5");

@@ -195,6 +195,41 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
     }
 
     /**
+     * A group renamed elsewhere since the screen read it: a rename or delete sent then is refused, and the refusal
+     * offers the group as it is now, as a member's page does.
+     */
+    @Test
+    void aGroupChangedElsewhere_refusesTheStaleRename_andOffersTheCurrentVersion() {
+        Fixtures.Org org = fixtures.org("rooms");
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
+        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        String group = org.path() + "/groups/" + team.get("id").longValue();
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        Http.Res theirs = node.service().header("If-Match", "\"" + team.get("version").longValue() + "\"")
+                .patch(group, Map.of("name", "Team (theirs)"));
+        assertThat(theirs.status()).as(theirs.toString()).isEqualTo(200);
+
+        browser.type("Name", "Team (mine)");
+        browser.press("Rename");
+        assertThat(browser.formProblem()).contains("Someone else changed this since you opened it");
+        browser.press("Load the current version");
+        browser.waitFor(By.cssSelector("section[aria-label='Group Team (theirs)']"));
+        assertThat(browser.control("Name").getDomProperty("value")).isEqualTo("Team (theirs)");
+        assertThat(node.service().get(group).get("name").stringValue()).isEqualTo("Team (theirs)");
+
+        Http.Res again = node.service().patch(group, Map.of("name", "Team (theirs, again)"));
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        browser.press("Delete group Team (theirs)");
+        browser.press("Yes, delete");
+        browser.waitForText(By.cssSelector(".notice-error"), "Someone else changed this since you opened it");
+        assertThat(node.service().get(group).status()).isEqualTo(200);
+        browser.press("Load the current version");
+        browser.waitFor(By.cssSelector("section[aria-label='Group Team (theirs, again)']"));
+    }
+
+    /**
      * A screen reloaded after a write says what the write did; a link cannot make it say anything else (the words
      * once came from the link's {@code ?done=}, so a crafted link showed any text as a success).
      */

@@ -513,6 +513,60 @@ class ConsoleFormsBrowserIT extends SignedOutEachTest {
         assertThat(browser.waitFor(By.cssSelector(".empty")).getText()).isEqualTo("No groups yet.");
     }
 
+    /**
+     * An external member's key reads no other member and only the roles it holds: another holder of a room it sees is
+     * said to be a member and a role the key does not read (neither a number nor a read bound to fail), and Change…
+     * on that row leaves the role to choose, never sending a role nobody chose.
+     */
+    @Test
+    void anotherHolderOfARoomAnExternalMemberSees_isSaidToBeUnseen_andChangeSendsNoRoleUnchosen() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long guestRole = fixtures.role(org, Map.of("name", "Guest", "permissions", List.of("canViewRoomDetails"),
+                "external", true));
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        String room = fixtures.room(org);
+        long bob = fixtures.member(org, "u-bob", agent);
+        fixtures.assign(org, room, bob, agent);
+        long guest = fixtures.external(org, "u-guest");
+        fixtures.assign(org, room, guest, guestRole);
+        Http.Res key = node.service().post(org.path() + "/members/id:" + guest + "/keys", Map.of("name", "own"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        String assignments = org.path() + "/resources/room/" + room + "/assignments";
+        String before = node.service().get(assignments).get("items").toString();
+        signIn(key.get("key").stringValue());
+        // every request the console sends from now on, by method and path
+        String sent = browser.onEveryPage("window.sent = []; const realFetch = window.fetch; window.fetch = (url, init)"
+                + " => { window.sent.push(((init && init.method) || 'GET') + ' ' + String(url).split('?')[0]);"
+                + " return realFetch(url, init); };");
+        try {
+            browser.reload();
+            browser.heading("Roles");
+            browser.open("/console/#/resources?type=room&id=" + room);
+            WebElement row = browser.waitFor(By.xpath("//tr[.//button[@aria-label='Change the role of member " + bob
+                    + " here']]"));
+            assertThat(row.findElement(By.cssSelector("td[data-label='Member']")).getText())
+                    .isEqualTo("a member this key does not see");
+            assertThat(row.findElement(By.cssSelector("td[data-label='Role here']")).getText())
+                    .isEqualTo("a role this key does not read");
+            assertThat(browser.driver().findElement(By.xpath("//tr[td[@data-label='Member']//a[normalize-space()="
+                    + "'u-guest']]/td[@data-label='Role here']")).getText()).isEqualTo("Guest");
+            assertThat(strings("return window.sent")).as("no member read the API answers 404")
+                    .noneMatch(r -> r.matches("GET .*/members/[^/]+"));
+
+            browser.click(row.findElement(By.xpath(".//button[normalize-space()='Change…']")));
+            assertThat(browser.control("Role").getDomProperty("value")).isEmpty();
+            browser.press("Assign role");
+            assertThat(browser.fieldError("Role")).isEqualTo("Choose a role.");
+            browser.press("Preview change");
+            assertThat(browser.fieldError("Role")).isEqualTo("Choose a role.");
+            assertThat(strings("return window.sent")).as("nothing written or previewed")
+                    .allMatch(r -> r.startsWith("GET "));
+            assertThat(node.service().get(assignments).get("items").toString()).isEqualTo(before);
+        } finally {
+            browser.notOnEveryPage(sent);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> strings(String script) {
         return (List<String>) browser.script(script);

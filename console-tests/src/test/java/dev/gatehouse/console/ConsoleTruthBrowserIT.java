@@ -301,6 +301,21 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
         assertThat(browser.driver().getTitle()).isEqualTo("Something went wrong · Gatehouse console");
     }
 
+    /** A cursor the API did not write is told once: its sentence, not again as the field it names ("cursor: invalid"). */
+    @Test
+    void aRefusedCursor_isToldOnce_inTheServersWords() {
+        Fixtures.Org org = fixtures.org("rooms");
+        signIn(org.adminKey());
+        for (String screen : List.of("History", "Members")) {
+            browser.open("/console/#/" + screen.toLowerCase() + "?cursor=zzz");
+            browser.heading(screen);
+            String problem = browser.formProblem();
+            assertThat(problem).as(screen).contains("Cursor is not one this API returned: \"zzz\".")
+                    .doesNotContain("cursor: invalid");
+            assertThat(problem.toLowerCase().split("cursor", -1)).as(problem).hasSize(2);
+        }
+    }
+
     @Test
     void aLinkCannotSayARoleWasSaved_andBackDoesNotRepeatAnOutcome() {
         Fixtures.Org org = fixtures.org("rooms");
