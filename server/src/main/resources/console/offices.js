@@ -17,6 +17,8 @@ const UNCHANGED = Symbol('unchanged');
 export async function render(view, app, rest, params) {
   const [regions, offices] = await Promise.all([api.all(`${app.orgPath()}/regions`), api.all(`${app.orgPath()}/offices`)]);
   const reload = done => app.go(`#/offices?done=${app.done(done)}&t=${Date.now()}`);
+  // a region or office changed elsewhere since the screen read it: a refused save offers the screen as it is now
+  const current = () => app.go(`#/offices?t=${Date.now()}`);
   const regionOptions = blank => [...(blank ? [{value: '', label: blank}] : []),
     ...regions.map(r => ({value: r.id, label: r.name}))];
 
@@ -36,7 +38,7 @@ export async function render(view, app, rest, params) {
         reload(done);
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
-        showProblem(f, e);
+        showProblem(f, e, {current});
       }
     });
     return f;
@@ -54,7 +56,7 @@ export async function render(view, app, rest, params) {
         reload(`${what.charAt(0).toUpperCase()}${what.slice(1)} deleted.`);
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
-        showProblem(button.form, e);
+        showProblem(button.form, e, {current});
       }
     }, ask, {class: 'danger small', 'aria-label': `Delete ${what}`});
     return [button, ask];

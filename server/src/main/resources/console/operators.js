@@ -117,7 +117,8 @@ function editOrg(app, org) {
       app.go(`#/operators?done=${app.done(`Renamed to ${renamed.name}.`)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      showProblem(rename, e);
+      // renamed elsewhere since the screen read it: the refusal offers the organization as it is now
+      showProblem(rename, e, {current: () => app.go(`#/operators${api.query({org: org.id, t: Date.now()})}`)});
     }
   });
   // asked for as a single-line input can hold it: a name with a line break or a tab is typed with a space there

@@ -366,6 +366,17 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
         browser.waitForText(By.cssSelector(".notice-ok"), "Office Berlin Mitte deleted.");
         assertThat(node.service().get(org.path() + "/offices").get("items")).isEmpty();
 
+        // renamed elsewhere since the screen read it: the save is refused and offers the region as it is now
+        String regionPath = org.path() + "/regions/" + region.get("id").longValue();
+        assertThat(node.service().patch(regionPath, Map.of("name", "Europa")).status()).isEqualTo(200);
+        browser.type("Region name", "EU");
+        browser.click(browser.waitFor(By.xpath("//section[@aria-label='Regions']//button[normalize-space()='Save']")));
+        assertThat(browser.formProblem()).contains("Someone else changed this since you opened it");
+        browser.press("Load the current version");
+        browser.waitFor(By.cssSelector("button[aria-label='Delete region Europa']"));
+        assertThat(browser.control("Region name").getDomProperty("value")).isEqualTo("Europa");
+        assertThat(node.service().get(regionPath).get("name").stringValue()).isEqualTo("Europa");
+
         signOut();
         Fixtures.Org close = fixtures.org("close");
         signIn(close.adminKey());
