@@ -273,7 +273,8 @@ public final class OfficeService {
                         refs.rooms(), "still holds " + counted(refs.rooms(), "room"),
                         "delete " + the(refs.rooms(), "room"),
                         refs.users(), "is the default office or among the offices of " + counted(refs.users(), "user"),
-                        "remove the office from " + (refs.users() == 1 ? "that user" : "those users")));
+                        refs.users() == 1 ? "give that user another default office and take the office from its offices"
+                                : "give those users another default office and take the office from their offices"));
             }
             store.deleteOffice(h, officeId);
             tx.change(orgId, ObjectType.OFFICE, officeId, Action.DELETED, LoggedOffices.office(current), null);

@@ -155,7 +155,8 @@ class RoomsOfficesIT {
         int agent = a.role("Agent", false, "canCreateRooms");
         int bob = a.user("Bob", agent, "Contributor");
         inUse(a.admin.delete(a.base + "/offices/" + a.office), "OFFICE_IN_USE", "office " + a.office
-                + " is the default office or among the offices of 1 user; remove the office from that user first");
+                + " is the default office or among the offices of 1 user; give that user another default office and "
+                + "take the office from its offices first");
         inUse(a.admin.delete(a.base + "/regions/" + a.region), "REGION_IN_USE", "region " + a.region
                 + " still holds 1 office and is among the regions of 1 user; move the office to another region and "
                 + "remove the region from that user first");
