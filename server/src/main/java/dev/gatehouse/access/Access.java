@@ -355,6 +355,16 @@ public final class Access {
         return model.canonical(held.permissions()).stream().filter(p -> !caller.has(p)).toList();
     }
 
+    /**
+     * Whether no member can hold more than {@code caller}: it holds every permission of the model and, in a model with
+     * record visibility, sees every record. {@link #requireNotAbove} then reads nothing (a hierarchy move judges every
+     * member holding a role above the moved resource).
+     */
+    private static boolean outranksEveryone(Caller caller, PermissionModel model) {
+        return model.permissions().stream().allMatch(p -> caller.has(p.key()))
+                && (model.visibility().isEmpty() || caller.grant().seesAll());
+    }
+
     /** The records {@code held} sees beyond {@code caller}'s, in a model with record visibility; null when none. */
     private static String visibilityBeyond(Caller caller, PermissionModel model, Grant held) {
         return model.visibility().isPresent() ? held.visibilityBeyond(caller.grant()) : null;
@@ -373,7 +383,7 @@ public final class Access {
      * @param what what is being done, for the error ("removing a member")
      */
     public void requireNotAbove(Handle h, Caller caller, PermissionModel model, long memberId, String what) {
-        if (caller.isService() || caller.is(memberId)) {
+        if (caller.isService() || caller.is(memberId) || outranksEveryone(caller, model)) {
             return;
         }
         CallerStore.KeyState state = CallerStore.memberState(h, caller.orgId(), memberId).orElse(null);
