@@ -165,12 +165,8 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
         long viewer = fixtures.role(org, "Viewer", List.of("canCreateRooms"));
         fixtures.member(org, "u-gus", viewer);
         long hal = fixtures.member(org, "u-hal", viewer);
-        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
-        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        Http.Res team = teamOnTheGroupsScreen(org);
         String group = org.path() + "/groups/" + team.get("id").longValue();
-        signIn(org.adminKey());
-        browser.open("/console/#/groups");
-        browser.heading("Groups");
 
         browser.type("Add member (user id, or id:<member id>)", "u-gus");
         browser.press("Add");
@@ -194,6 +190,16 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
         assertThat(node.service().get(group).status()).isEqualTo(404);
     }
 
+    /** A group "Team" made in {@code org}, the console signed in as its admin on the groups screen: its 201. */
+    private Http.Res teamOnTheGroupsScreen(Fixtures.Org org) {
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
+        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        return team;
+    }
+
     /**
      * A group renamed elsewhere since the screen read it: a rename or delete sent then is refused, and the refusal
      * offers the group as it is now, as a member's page does.
@@ -201,12 +207,8 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
     @Test
     void aGroupChangedElsewhere_refusesTheStaleRename_andOffersTheCurrentVersion() {
         Fixtures.Org org = fixtures.org("rooms");
-        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
-        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        Http.Res team = teamOnTheGroupsScreen(org);
         String group = org.path() + "/groups/" + team.get("id").longValue();
-        signIn(org.adminKey());
-        browser.open("/console/#/groups");
-        browser.heading("Groups");
         Http.Res theirs = node.service().header("If-Match", "\"" + team.get("version").longValue() + "\"")
                 .patch(group, Map.of("name", "Team (theirs)"));
         assertThat(theirs.status()).as(theirs.toString()).isEqualTo(200);
