@@ -193,7 +193,9 @@ public final class AssignmentBatch {
         // put judges it (EndChange.onlyShortens); an ended line moves no end, and is judged as giving the role
         boolean shortens = !ended && EndChange.onlyShortens(before, role.id(), expiresAt);
         String replacing = shortens ? AssignmentService.ending(w.type(), w.resourceId())
-                : AssignmentService.replacing(w.type(), w.resourceId());
+                : !ended && EndChange.onlyLengthens(before, role.id(), expiresAt)
+                        ? AssignmentService.extending(w.type(), w.resourceId())
+                        : AssignmentService.replacing(w.type(), w.resourceId());
         if (!shortens && notBeyondCaller.add(role.id())) {
             RoleReading.requireNoEscalation(tx.handle(), service.access(), caller, model, role);
         }
@@ -224,7 +226,7 @@ public final class AssignmentBatch {
         Assignment after = new Assignment(orgId, w.type(), w.resourceId(), w.member().id(), role.id(),
                 before == null ? now : before.createdAt(), now, expiresAt);
         deciding.judge(tx.handle(), caller, model, before, after, (t, id, m, stored) -> current.containsKey(
-                new Key(t, id, m)) ? current.get(new Key(t, id, m)) : stored, what);
+                new Key(t, id, m)) ? current.get(new Key(t, id, m)) : stored, before == null ? what : replacing);
         if (concealed) {
             return Outcome.CREATED;
         }

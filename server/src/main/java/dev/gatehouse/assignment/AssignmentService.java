@@ -316,6 +316,7 @@ public final class AssignmentService {
         // keeping the role held and only ending it sooner hands nothing out: judged as taking it away (EndChange)
         boolean shortens = EndChange.onlyShortens(before, roleId, stored(expiresAt));
         String what = before == null ? assigning(type, resourceId) : shortens ? ending(type, resourceId)
+                : EndChange.onlyLengthens(before, roleId, stored(expiresAt)) ? extending(type, resourceId)
                 : replacing(type, resourceId);
         if (!shortens) {
             RoleReading.requireNoEscalation(tx.handle(), access, caller, model, role);
@@ -754,6 +755,11 @@ public final class AssignmentService {
      */
     public static String ending(String type, String resourceId) {
         return "bringing forward the end of a role on " + type + " " + resourceId;
+    }
+
+    /** What lifting the end of a member's role on a resource, or moving it later, is called in a refusal. */
+    public static String extending(String type, String resourceId) {
+        return "lifting or postponing the end of a role on " + type + " " + resourceId;
     }
 
     /** What taking a role on a resource away is called in a refusal, whichever path refuses it. */

@@ -255,6 +255,7 @@ final class DecidingRoleChange {
         List<Decider> is = after == null ? fallback : List.of(read.role(after.roleId()));
         Judged judged = new Judged(model, one.resourceType());
         judged.add(was, is);
+        Instant from = null; // where what changes lies after the role's end only, that end: named in a refusal
         if (before != null && after != null) {
             Instant wasEnd = before.expiresAt();
             Instant isEnd = after.expiresAt();
@@ -262,9 +263,10 @@ final class DecidingRoleChange {
                 judged.add(was, fallback); // the role ends sooner: what lies beneath decides in the meantime
             } else if (wasEnd != null && (isEnd == null || isEnd.isAfter(wasEnd))) {
                 judged.add(fallback, is); // the role decides for longer, instead of what lies beneath
+                from = before.roleId() == after.roleId() ? wasEnd : null;
             }
         }
-        require(h, caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, null, what);
+        require(h, caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, from, what);
     }
 
     /**
@@ -272,7 +274,8 @@ final class DecidingRoleChange {
      * {@code memberId} on a resource and the resources deciding through it: hold every permission it gains, and,
      * unless the caller is the member, every one it loses, and act on the member where a role held above the resource
      * (on an ancestor, or its company role) decided.
-     * {@code ownEnd}: the end of the member's own role on the resource when the change counts only after it (a move),
+     * {@code ownEnd}: the end of the member's own role on the resource when the change counts only after it (a move;
+     * that role kept with its end lifted or moved later),
      * named in the refusal; else null.
      */
     private void require(Handle h, Caller caller, PermissionModel model, long memberId, String type, String id,

@@ -44,4 +44,12 @@ public enum EndChange {
     public static boolean onlyShortens(Assignment held, long roleId, Instant given) {
         return held != null && held.roleId() == roleId && of(held.expiresAt(), given) == SOONER;
     }
+
+    /**
+     * Whether a put of role {@code roleId} until {@code given} where the member holds {@code held} only keeps that
+     * role for longer: the role held, its end lifted or moved later (what it changes lies after the old end).
+     */
+    public static boolean onlyLengthens(Assignment held, long roleId, Instant given) {
+        return held != null && held.roleId() == roleId && of(held.expiresAt(), given) == LATER;
+    }
 }

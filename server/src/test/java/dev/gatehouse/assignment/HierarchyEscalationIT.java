@@ -133,6 +133,38 @@ class HierarchyEscalationIT {
     }
 
     /**
+     * Keeping a member's restriction for longer — its end lifted or moved later — takes away, from that end on, what
+     * the role above would have given again: refused to a caller lacking it, in words saying what the write does and
+     * from when (it said "replacing a role", naming no time), through a put, its preview and an import line alike.
+     */
+    @Test
+    void liftingOrPostponingTheEndOfARestriction_isRefused_sayingSoAndFromWhen() {
+        Drive d = drive();
+        long vic = fx.member(d.org(), "vic", d.managerRole());
+        give(d, "folder", "legal", vic, d.deleter());
+        Instant end = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        Http.Res restricted = node.service().put(d.assignment("doc", "contract", vic), Map.of("role_id", d.empty(),
+                "expires_at", end.toString()));
+        assertThat(restricted.status()).as("%s", restricted).isIn(200, 201);
+
+        Map<String, Object> lifted = new HashMap<>(Map.of("role_id", d.empty()));
+        lifted.put("expires_at", null);
+        Map<String, Object> later = Map.of("role_id", d.empty(), "expires_at", end.plus(1, ChronoUnit.HOURS).toString());
+        for (Map<String, Object> body : List.of(lifted, later)) {
+            Http.Res res = d.mgrKey().put(d.assignment("doc", "contract", vic), body);
+            refused(res);
+            assertThat(res.get("detail").stringValue()).as("%s", res)
+                    .startsWith("lifting or postponing the end of a role on doc contract is refused")
+                    .contains("would lose [doc.delete]").contains("after its own role there ends at " + end);
+        }
+        Http.Res line = d.mgrKey().raw("POST", d.org().path() + "/import", Json.writeString(Map.of("type",
+                "assignment", "resource", Map.of("type", "doc", "id", "contract"), "user_id", "vic", "role_id",
+                d.empty())) + "\n", "application/x-ndjson");
+        assertThat(line.status()).as("%s", line).isEqualTo(403);
+        assertThat(line.get("detail").stringValue()).contains("lifting or postponing the end of a role on doc contract");
+    }
+
+    /**
      * A management permission a model lets apply on a resource too: a role holding it there lets a check on that
      * resource answer yes, yet managing is judged by the company role and grants alone, and the refusal says so
      * rather than deny what the check answered.
